@@ -1,0 +1,310 @@
+"""Raw landing, normalization and quarantine shared by every importer.
+
+A parser turns an input into a stream of :class:`Record` (one raw record as received plus the
+canonical rows it normalizes to) and :class:`Rejected` (a bad row with file, line, field and
+reason). :func:`load` writes a whole input in ONE transaction, so an import is atomic:
+
+* a record whose content hash is already in ``raw_records`` is a duplicate and changes nothing,
+  so re-importing the same files is a no-op;
+* new records are stored raw, then their canonical rows are upserted by natural key;
+* rejected rows go to ``quarantine`` (once: the same file/line/field/reason is not repeated);
+* ``loaded + duplicate + quarantined == input`` is checked and recorded on the batch.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import itertools
+import json
+import uuid
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyarrow as pa
+
+from closeknit.errors import ImportError_
+from closeknit.store import Store
+from closeknit.store.db import Tx
+
+# Natural keys of canonical tables (besides workspace_id). ``merge`` tables keep old values
+# where a new record leaves a field empty (a vendor CSV has no bio; a post JSON has no
+# follower count); ``replace`` tables take the newest record whole.
+KEYS: dict[str, tuple[tuple[str, ...], str]] = {
+    "creators": (("creator_id",), "merge"),
+    "posts": (("post_id",), "replace"),
+    "comments": (("comment_id",), "replace"),
+    "follower_snapshots": (("creator_id", "date"), "replace"),
+    "audience_samples": (("creator_id", "relation", "handle"), "replace"),
+    "audience_demographics": (("creator_id", "dimension", "bucket", "source"), "replace"),
+    "orders": (("order_id",), "merge"),
+}
+
+CHUNK = 50_000
+
+
+@dataclass
+class Record:
+    """One raw record as received and the canonical rows it normalizes to."""
+
+    kind: str
+    payload: str
+    rows: dict[str, list[dict[str, Any]]]
+    file: str | None = None
+    line: int | None = None
+
+
+@dataclass
+class Rejected:
+    """A row that could not be normalized; goes to the quarantine, never silently dropped."""
+
+    reason: str
+    file: str | None = None
+    line: int | None = None
+    field: str | None = None
+    raw: str | None = None
+
+
+@dataclass
+class ImportResult:
+    batch_id: str
+    source: str
+    path: str | None
+    n_input: int = 0
+    n_loaded: int = 0
+    n_duplicate: int = 0
+    n_quarantined: int = 0
+    rows: dict[str, int] = field(default_factory=dict)
+    n_new_quarantine: int = 0
+    errors: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "batch_id": self.batch_id,
+            "source": self.source,
+            "path": self.path,
+            "input": self.n_input,
+            "loaded": self.n_loaded,
+            "duplicate": self.n_duplicate,
+            "quarantined": self.n_quarantined,
+            "rows": self.rows,
+            "errors": self.errors[:20],
+        }
+
+
+def content_hash(source: str, kind: str, payload: str) -> str:
+    return hashlib.sha256(f"{source}\x1f{kind}\x1f{payload}".encode()).hexdigest()
+
+
+def canonical_json(obj: Any) -> str:
+    """Stable JSON text for hashing records that were not read as text (e.g. CSV rows)."""
+    return json.dumps(obj, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+
+
+def load(
+    store: Store,
+    items: Iterable[Record | Rejected],
+    *,
+    source: str,
+    workspace: str = "default",
+    path: str | None = None,
+    on_progress: Any = None,
+) -> ImportResult:
+    """Load a stream of records atomically; see the module docstring."""
+    batch_id = uuid.uuid4().hex
+    res = ImportResult(batch_id=batch_id, source=source, path=path)
+    started = _dt.datetime.now(_dt.UTC).replace(tzinfo=None)
+    with store.transaction() as tx:
+        tomb = {
+            f"{r['platform']}:{str(r['handle']).lower()}"
+            for r in tx.query(
+                "SELECT platform, handle FROM tombstones WHERE workspace_id = ?", [workspace]
+            )
+        }
+        it: Iterator[Record | Rejected] = iter(items)
+        while True:
+            chunk = list(itertools.islice(it, CHUNK))
+            if not chunk:
+                break
+            _load_chunk(tx, chunk, res, source, workspace, batch_id, tomb)
+            if on_progress is not None:
+                on_progress(len(chunk))
+        if res.n_loaded + res.n_duplicate + res.n_quarantined != res.n_input:
+            raise ImportError_(
+                f"import of {path or source} lost rows: input {res.n_input} != loaded "
+                f"{res.n_loaded} + duplicate {res.n_duplicate} + quarantined {res.n_quarantined}"
+            )
+        if res.n_loaded == 0 and res.n_new_quarantine == 0:
+            return res  # a pure re-import: no-op, not even a batch row
+        tx.execute(
+            "INSERT INTO import_batches VALUES (?, ?, ?, ?, ?, current_timestamp, ?, ?, ?, ?, ?)",
+            [
+                batch_id,
+                workspace,
+                source,
+                path,
+                started,
+                res.n_input,
+                res.n_loaded,
+                res.n_duplicate,
+                res.n_quarantined,
+                "ok",
+            ],
+        )
+    return res
+
+
+def _load_chunk(
+    tx: Tx,
+    chunk: list[Record | Rejected],
+    res: ImportResult,
+    source: str,
+    workspace: str,
+    batch_id: str,
+    tomb: set[str],
+) -> None:
+    records: list[tuple[str, Record]] = []
+    rejected: list[Rejected] = []
+    for item in chunk:
+        res.n_input += 1
+        if isinstance(item, Rejected):
+            rejected.append(item)
+        else:
+            records.append((content_hash(source, item.kind, item.payload), item))
+
+    # Duplicates: already stored, or repeated inside this chunk.
+    new: list[tuple[str, Record]] = []
+    if records:
+        hashes = pa.table({"h": [h for h, _ in records]})
+        tx.register("_incoming_hashes", hashes)
+        try:
+            seen = {
+                r["record_hash"]
+                for r in tx.query(
+                    "SELECT record_hash FROM raw_records WHERE workspace_id = ? AND record_hash IN "
+                    "(SELECT h FROM _incoming_hashes)",
+                    [workspace],
+                )
+            }
+        finally:
+            tx.unregister("_incoming_hashes")
+        for h, rec in records:
+            if h in seen:
+                res.n_duplicate += 1
+                continue
+            seen.add(h)
+            new.append((h, rec))
+
+    if new:
+        raw = pa.table(
+            {
+                "workspace_id": [workspace] * len(new),
+                "record_hash": [h for h, _ in new],
+                "source": [source] * len(new),
+                "kind": [r.kind for _, r in new],
+                "file": [r.file for _, r in new],
+                "line": pa.array([r.line for _, r in new], type=pa.int64()),
+                "batch_id": [batch_id] * len(new),
+                "payload": [r.payload for _, r in new],
+            }
+        )
+        tx.insert_arrow("raw_records", raw)
+        by_table: dict[str, list[dict[str, Any]]] = {}
+        for _, rec in new:
+            for table, rows in rec.rows.items():
+                dst = by_table.setdefault(table, [])
+                for row in rows:
+                    if tomb and _tombstoned(row, tomb):
+                        continue
+                    dst.append(row)
+        for table, rows in by_table.items():
+            n = upsert(tx, table, rows, workspace)
+            res.rows[table] = res.rows.get(table, 0) + n
+        res.n_loaded += len(new)
+
+    for rj in rejected:
+        res.errors.append(
+            {"file": rj.file, "line": rj.line, "field": rj.field, "reason": rj.reason}
+        )
+        exists = tx.scalar(
+            "SELECT count(*) FROM quarantine WHERE workspace_id = ? AND source = ? "
+            "AND file IS NOT DISTINCT FROM ? AND line IS NOT DISTINCT FROM ? "
+            "AND field IS NOT DISTINCT FROM ? AND reason = ?",
+            [workspace, source, rj.file, rj.line, rj.field, rj.reason],
+        )
+        if not exists:
+            tx.execute(
+                "INSERT INTO quarantine (workspace_id, batch_id, source, file, line, field, reason,"
+                " raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [workspace, batch_id, source, rj.file, rj.line, rj.field, rj.reason, rj.raw],
+            )
+            res.n_new_quarantine += 1
+        res.n_quarantined += 1
+
+
+def _tombstoned(row: dict[str, Any], tomb: set[str]) -> bool:
+    cid = row.get("creator_id")
+    return isinstance(cid, str) and cid.lower() in tomb
+
+
+def upsert(tx: Tx, table: str, rows: list[dict[str, Any]], workspace: str) -> int:
+    """Upsert canonical ``rows`` into ``table`` by its natural key (see :data:`KEYS`)."""
+    if not rows:
+        return 0
+    if table not in KEYS:
+        raise ImportError_(f"no natural key defined for table {table}")
+    keys, mode = KEYS[table]
+    for i, r in enumerate(rows):
+        r["workspace_id"] = workspace
+        r["_seq"] = i
+    cols: list[str] = []
+    for r in rows:
+        for k in r:
+            if k not in cols:
+                cols.append(k)
+    data = pa.Table.from_pylist([{c: r.get(c) for c in cols} for r in rows])
+    name = f"_stage_{table}"
+    tx.register(name, data)
+    try:
+        real = [c for c in cols if c != "_seq"]
+        key_sql = ", ".join(keys)
+        if mode == "merge":
+            # within a batch, the newest non-empty value of each field wins
+            others = [c for c in real if c not in ("workspace_id", *keys)]
+            aggs = ", ".join(
+                f"arg_max({c}, _seq) FILTER (WHERE {c} IS NOT NULL) AS {c}" for c in others
+            )
+            dedup = (
+                f"SELECT workspace_id, {key_sql}{', ' + aggs if aggs else ''} FROM {name} "
+                f"GROUP BY workspace_id, {key_sql}"
+            )
+        else:
+            # newest record of each key within the batch wins whole
+            dedup = (
+                f"SELECT {', '.join(real)} FROM {name} "
+                f"QUALIFY row_number() OVER (PARTITION BY {key_sql} ORDER BY _seq DESC) = 1"
+            )
+        tx.execute(f"CREATE OR REPLACE TEMP TABLE _staged AS {dedup}")
+        on = " AND ".join(f"t.{k} IS NOT DISTINCT FROM s.{k}" for k in ("workspace_id", *keys))
+        if mode == "merge":
+            upd_cols = [c for c in real if c not in ("workspace_id", *keys)]
+            if upd_cols:
+                sets = ", ".join(f"{c} = COALESCE(s.{c}, t.{c})" for c in upd_cols)
+                tx.execute(f"UPDATE {table} AS t SET {sets} FROM _staged AS s WHERE {on}")
+            col_sql = ", ".join(real)
+            tx.execute(
+                f"INSERT INTO {table} ({col_sql}) SELECT {col_sql} FROM _staged AS s "
+                f"WHERE NOT EXISTS (SELECT 1 FROM {table} AS t WHERE {on})"
+            )
+        else:
+            tx.execute(
+                f"DELETE FROM {table} AS t WHERE EXISTS (SELECT 1 FROM _staged AS s WHERE {on})"
+            )
+            col_sql = ", ".join(real)
+            tx.execute(f"INSERT INTO {table} ({col_sql}) SELECT {col_sql} FROM _staged")
+        n = int(tx.scalar("SELECT count(*) FROM _staged"))
+        tx.execute("DROP TABLE _staged")
+    finally:
+        tx.unregister(name)
+    return n

@@ -1,0 +1,107 @@
+"""Named errors under one base, with one JSON shape shared by the CLI and the REST API.
+
+Shape: ``{"error": {"type": "NotFound", "message": "...", "details": {...}}}``.
+Messages must never contain secrets; :func:`redact` is applied to every message.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+_SECRET_PATTERNS = [
+    re.compile(r"(access_token|token|key|secret|password|signature)=([^&\s\"']+)", re.I),
+    re.compile(r"(Bearer\s+)([A-Za-z0-9._\-~+/=]+)", re.I),
+]
+
+
+def redact(text: str) -> str:
+    """Replace anything that looks like a credential in ``text`` with ``***``."""
+    for pat in _SECRET_PATTERNS:
+        text = pat.sub(lambda m: m.group(1) + ("=" if "=" in m.group(0) else "") + "***", text)
+    return text
+
+
+class CloseknitError(Exception):
+    """Base class of every error closeknit raises on purpose."""
+
+    http_status: int = 400
+    exit_code: int = 1
+
+    def __init__(self, message: str, **details: Any) -> None:
+        super().__init__(redact(message))
+        self.message = redact(message)
+        self.details = details
+
+    @property
+    def type(self) -> str:
+        return type(self).__name__
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"error": {"type": self.type, "message": self.message, "details": self.details}}
+
+
+class ConfigError(CloseknitError):
+    """Settings or arguments that cannot work."""
+
+
+class StoreError(CloseknitError):
+    """The database file cannot be used."""
+
+    http_status = 500
+
+
+class SchemaTooNewError(StoreError):
+    """The file was written by a newer closeknit than this one."""
+
+
+class NotFound(CloseknitError):
+    """An object does not exist (or is not visible to the caller's workspace)."""
+
+    http_status = 404
+
+
+class ValidationError(CloseknitError):
+    """Input that does not fit; names the file, row and field where it can."""
+
+    http_status = 422
+
+
+class ImportError_(CloseknitError):
+    """An import could not run at all (good rows of a run are never half-written)."""
+
+
+class ConnectorError(CloseknitError):
+    """A live source failed in a way retrying will not fix."""
+
+    http_status = 502
+
+
+class AuthError(CloseknitError):
+    """Missing or wrong credentials."""
+
+    http_status = 401
+
+
+class PermissionDenied(CloseknitError):
+    """Authenticated, but the role does not allow it."""
+
+    http_status = 403
+
+
+class Conflict(CloseknitError):
+    """The change conflicts with the current state."""
+
+    http_status = 409
+
+
+class InsufficientData(CloseknitError):
+    """Too little data to give an honest number."""
+
+    http_status = 422
+
+
+class SolverError(CloseknitError):
+    """An optimizer or estimator failed."""
+
+    http_status = 500

@@ -1,0 +1,51 @@
+"""Settings from the environment (prefix ``CLOSEKNIT_``), a ``.env`` file, or arguments."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_TIERS: list[tuple[str, int]] = [
+    ("nano", 1_000),
+    ("micro", 10_000),
+    ("macro", 100_000),
+    ("mega", 1_000_000),
+]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="CLOSEKNIT_", env_file=".env", extra="ignore")
+
+    db: Path = Field(default=Path("closeknit.duckdb"), description="DuckDB file of the store")
+    workspace: str = Field(default="default", description="workspace used by the CLI")
+    # Tier lower bounds, ascending; vendors disagree, so this is configurable:
+    # CLOSEKNIT_TIERS='[["nano",1000],["micro",10000],["macro",100000],["mega",1000000]]'
+    tiers: list[tuple[str, int]] = Field(default_factory=lambda: list(DEFAULT_TIERS))
+    threads: int = Field(default=2, ge=1)
+    memory_limit: str = Field(default="8GB")
+    secret_key: str = Field(default="", description="signs web sessions; generated if empty")
+    host: str = "127.0.0.1"
+    port: int = 8765
+    datasets_dir: Path = Field(default=Path("../shared/datasets"))
+    models_dir: Path | None = None
+    smtp_host: str | None = None
+    smtp_port: int = 25
+
+
+def tier_of(followers: int | None, tiers: list[tuple[str, int]] | None = None) -> str | None:
+    """Tier name for a follower count (None below the smallest tier or when unknown)."""
+    if followers is None:
+        return None
+    result: str | None = None
+    for name, lower in sorted(tiers or get_settings().tiers, key=lambda t: t[1]):
+        if followers >= lower:
+            result = name
+    return result
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,3 @@
+"""Schema migrations owned by closeknit.lift (see closeknit.store.migrations)."""
+
+MIGRATIONS: list[tuple[str, str]] = []
