@@ -19,6 +19,7 @@ from closeknit.cli import (
     features,
     imports,
     lift,
+    live,
     models,
     plan,
     serve,
@@ -50,7 +51,20 @@ def _root(
     """closeknit command line."""
 
 
-for _mod in (world, imports, demo, vet, models, features, discover, plan, campaign, lift, serve):
+for _mod in (
+    world,
+    imports,
+    live,
+    demo,
+    vet,
+    models,
+    features,
+    discover,
+    plan,
+    campaign,
+    lift,
+    serve,
+):
     _mod.register(app)
 bench.register(app)
 
