@@ -1,9 +1,113 @@
-"""CLI commands of this domain; registered on the root app by register."""
+"""``closeknit demo``: the whole main job on a synthetic world, into one DuckDB file."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated, Any
+
 import typer
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from closeknit.cli.common import (
+    DbOpt,
+    JsonOpt,
+    WorkspaceOpt,
+    console,
+    err_console,
+    fail,
+    print_json,
+    print_table,
+    store_for,
+    workspace_of,
+)
+from closeknit.errors import CloseknitError, ConfigError
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to app."""
+    """Add ``demo`` to ``app``."""
+
+    @app.command()
+    def demo(
+        db: DbOpt = None,
+        workspace: WorkspaceOpt = None,
+        creators: Annotated[int, typer.Option(help="creators in the synthetic world")] = 5000,
+        seed: Annotated[int, typer.Option(help="world seed (deterministic)")] = 42,
+        world_dir: Annotated[
+            Path | None, typer.Option("--world-dir", help="where to write the world files")
+        ] = None,
+        brief: Annotated[str | None, typer.Option(help="brief for the shortlist and plan")] = None,
+        budget: Annotated[float, typer.Option(help="plan budget")] = 5000.0,
+        as_json: JsonOpt = False,
+    ) -> None:
+        """Generate a synthetic world, import it, vet, discover and plan; print a summary."""
+        from closeknit.demo import DEMO_BRIEF, run_demo
+        from closeknit.settings import get_settings
+
+        try:
+            if creators < 100:
+                raise ConfigError(f"--creators must be at least 100 (got {creators})")
+            if budget <= 0:
+                raise ConfigError(f"--budget must be positive (got {budget})")
+            db_path = db or get_settings().db
+            wdir = world_dir or Path(str(db_path) + ".world")
+            with store_for(db_path) as st:
+                progress = Progress(
+                    SpinnerColumn(),
+                    TextColumn("{task.description}"),
+                    TimeElapsedColumn(),
+                    console=err_console,
+                    disable=as_json,
+                    transient=False,
+                )
+                with progress:
+                    task = progress.add_task("starting", total=None)
+
+                    def on_step(name: str) -> None:
+                        progress.update(task, description=name)
+
+                    res = run_demo(
+                        st,
+                        workspace=workspace_of(workspace),
+                        creators=creators,
+                        seed=seed,
+                        world_dir=wdir,
+                        brief=brief or DEMO_BRIEF,
+                        budget=budget,
+                        on_step=on_step,
+                    )
+                    progress.update(task, description="done")
+        except CloseknitError as e:
+            fail(e, as_json)
+            return
+        if as_json:
+            print_json(res.to_dict())
+            return
+        _render(res.to_dict())
+
+
+def _render(d: dict[str, Any]) -> None:
+    console.print(f"[bold]closeknit demo[/bold] → {d['db']}  (world: {d['world_dir']})")
+    print_table(d["steps"], title="steps")
+    print_table([{"table": k, "rows": v} for k, v in d["counts"].items()], title="store")
+    rows = []
+    for r in d["shortlist"]:
+        rows.append(
+            {
+                k: r.get(k)
+                for k in ("rank", "handle", "platform", "tier", "followers", "niche", "score")
+                if k in r
+            }
+        )
+    print_table(rows, title=f"shortlist for: {d['brief']}")
+    plan = d.get("plan") or {}
+    chosen = plan.get("creators") or plan.get("chosen") or []
+    print_table(
+        [
+            {k: c.get(k) for k in ("handle", "tier", "fee", "expected_reach") if k in c}
+            for c in chosen
+        ],
+        title=f"plan under budget {d['budget']:.0f}",
+    )
+    summ = {k: v for k, v in plan.items() if not isinstance(v, list | dict)}
+    if summ:
+        print_table([summ], title="plan summary")
