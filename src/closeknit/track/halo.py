@@ -1,0 +1,150 @@
+"""Long-term (halo) effects after a campaign, each against its own baseline:
+
+* repeat purchases of customers acquired through the campaign's creators (first order carried a
+  creator's code or link) versus customers acquired at the same time through other channels;
+* the brand's own follower growth (its account's follower snapshots) after vs before;
+* branded mentions (posts naming the brand) per week after vs before.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from closeknit.errors import NotFound
+from closeknit.store import Store
+
+
+@dataclass
+class Halo:
+    campaign_id: str
+    weeks: int
+    repeat: dict[str, Any]
+    followers: dict[str, Any] | None
+    mentions: dict[str, Any] | None
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "campaign_id": self.campaign_id,
+            "weeks": self.weeks,
+            "repeat_purchases": self.repeat,
+            "brand_followers": self.followers,
+            "branded_mentions": self.mentions,
+            "notes": self.notes,
+        }
+
+
+def halo(store: Store, workspace: str, campaign_id: str, *, weeks: int = 8) -> Halo:
+    """Follow the campaign's customers, the brand's followers and mentions for ``weeks``."""
+    c = store.query(
+        "SELECT c.*, b.name AS brand_name FROM campaigns c LEFT JOIN brands b "
+        "ON b.workspace_id = c.workspace_id AND b.brand_id = c.brand_id "
+        "WHERE c.workspace_id = ? AND c.campaign_id = ?",
+        [workspace, campaign_id],
+    )
+    if not c:
+        raise NotFound(f"campaign {campaign_id} not found")
+    camp = c[0]
+    start: dt.date = camp["start_date"]
+    end: dt.date = camp["end_date"] or start
+    horizon = end + dt.timedelta(weeks=weeks)
+    notes: list[str] = []
+    repeat = store.query(
+        """
+        WITH firsts AS (
+          SELECT customer_id, arg_min(order_id, created_at) AS first_order,
+                 min(created_at) AS first_at
+          FROM orders WHERE workspace_id = ? AND customer_id IS NOT NULL GROUP BY customer_id
+        ),
+        tagged AS (
+          SELECT f.*, EXISTS (
+            SELECT 1 FROM orders o JOIN campaign_creators cc
+              ON cc.workspace_id = o.workspace_id AND cc.campaign_id = ?
+            WHERE o.workspace_id = ? AND o.order_id = f.first_order
+              AND ((cc.discount_code IS NOT NULL AND list_contains(
+                     list_transform(o.discount_codes, lambda x: upper(x)), upper(cc.discount_code)))
+                   OR (o.utm_campaign = cc.campaign_id AND o.utm_content = cc.utm_content))
+          ) AS via_campaign
+          FROM firsts f
+          WHERE CAST(f.first_at AS DATE) BETWEEN ? AND ?
+        )
+        SELECT via_campaign,
+               count(*) AS customers,
+               count(*) FILTER (WHERE n_repeat > 0) AS repeaters,
+               sum(repeat_revenue) AS repeat_revenue
+        FROM (
+          SELECT t.via_campaign, t.customer_id,
+                 count(o.order_id) AS n_repeat,
+                 coalesce(sum(o.total - coalesce(o.refunded, 0)), 0) AS repeat_revenue
+          FROM tagged t LEFT JOIN orders o
+            ON o.workspace_id = ? AND o.customer_id = t.customer_id
+           AND o.order_id <> t.first_order AND CAST(o.created_at AS DATE) <= ?
+          GROUP BY 1, 2
+        ) GROUP BY 1
+        """,
+        [workspace, campaign_id, workspace, start, end, workspace, horizon],
+    )
+    rep: dict[str, Any] = {"campaign": None, "baseline": None}
+    for r in repeat:
+        key = "campaign" if r["via_campaign"] else "baseline"
+        n = int(r["customers"])
+        rep[key] = {
+            "customers": n,
+            "repeat_rate": (int(r["repeaters"]) / n) if n else None,
+            "repeat_revenue": float(r["repeat_revenue"] or 0),
+        }
+    if rep["campaign"] and rep["baseline"]:
+        a, b = rep["campaign"]["repeat_rate"], rep["baseline"]["repeat_rate"]
+        rep["difference"] = None if a is None or b is None else a - b
+    else:
+        notes.append("too few customers in one of the groups to compare repeat purchases")
+    followers = None
+    mentions = None
+    brand = camp.get("brand_name")
+    if brand:
+        handle = str(brand).lower().replace(" ", "")
+        snaps = store.query(
+            "SELECT date, followers FROM follower_snapshots WHERE workspace_id = ? "
+            "AND creator_id LIKE ? ORDER BY date",
+            [workspace, f"%:{handle}"],
+        )
+        if len(snaps) >= 3:
+            followers = _before_after(
+                [(r["date"], float(r["followers"] or 0)) for r in snaps], start, end, horizon
+            )
+        else:
+            notes.append(f"no follower snapshots for the brand account '{handle}'")
+        weekly = store.query(
+            "SELECT date_trunc('week', posted_at) AS w, count(*) AS n FROM posts "
+            "WHERE workspace_id = ? AND (lower(caption) LIKE ? OR list_contains(mentions, ?)) "
+            "GROUP BY 1 ORDER BY 1",
+            [workspace, f"%{str(brand).lower()}%", handle],
+        )
+        if weekly:
+            pre = [r["n"] for r in weekly if r["w"].date() < start]
+            post = [r["n"] for r in weekly if end < r["w"].date() <= horizon]
+            mentions = {
+                "weekly_before": (sum(pre) / len(pre)) if pre else 0.0,
+                "weekly_after": (sum(post) / len(post)) if post else 0.0,
+                "weeks_before": len(pre),
+                "weeks_after": len(post),
+            }
+    else:
+        notes.append("campaign has no brand: follower growth and mentions not followed")
+    return Halo(campaign_id, weeks, rep, followers, mentions, notes)
+
+
+def _before_after(
+    points: list[tuple[dt.date, float]], start: dt.date, end: dt.date, horizon: dt.date
+) -> dict[str, Any]:
+    def rate(seg: list[tuple[dt.date, float]]) -> float | None:
+        if len(seg) < 2:
+            return None
+        days = (seg[-1][0] - seg[0][0]).days or 1
+        return (seg[-1][1] - seg[0][1]) / days * 7
+
+    before = [p for p in points if p[0] <= start]
+    after = [p for p in points if end <= p[0] <= horizon]
+    return {"weekly_growth_before": rate(before), "weekly_growth_after": rate(after)}
