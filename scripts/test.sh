@@ -9,4 +9,13 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
 .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
+# Browser tests drive Debian's chromium (never `playwright install`); without it they skip.
+if ! command -v chromium >/dev/null 2>&1; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) \
+      >/dev/null 2>&1 || echo "chromium could not be installed; browser tests will skip" >&2
+  else
+    echo "chromium not found; browser tests will skip (apt-get install chromium)" >&2
+  fi
+fi
 exec .venv/bin/python -m pytest "$@"

@@ -84,7 +84,7 @@ def run_demo(
     step("index", lambda: refresh_index(store, workspace))
     found = step("discover", lambda: discover(store, workspace, Brief(text=brief), shortlist_size))
     res.shortlist = list(found.to_dict().get("results", []))[:shortlist_size]
-    plan = step("plan", lambda: make_plan(store, workspace, Brief(text=brief), budget))
+    plan = step("plan", lambda: make_plan(store, workspace, brief, budget))
     res.plan = plan.to_dict()
     for t in ("creators", "posts", "comments", "follower_snapshots", "audience_samples", "orders"):
         res.counts[t] = store.count(t, workspace)

@@ -149,5 +149,7 @@ def fail(exc: CloseknitError, as_json: bool = False) -> None:
     if as_json:
         print_json(exc.to_dict())
     else:
-        err_console.print(f"[red]error[/red] ({exc.type}): {exc.message}", highlight=False)
+        err_console.print(
+            f"[red]error[/red] ({exc.type}): {exc.message}", highlight=False, soft_wrap=True
+        )
     raise typer.Exit(exc.exit_code if exc.exit_code else 1)

@@ -1,9 +1,304 @@
-"""CLI commands of this domain; registered on the root app by register."""
+"""``closeknit import ...``: bring files in (Instagram JSON, vendor CSV, snapshots, audience,
+Shopify orders, a whole synthetic world) and list what was quarantined.
+
+Thin over :mod:`closeknit.connectors.importer`; every command prints input / loaded /
+duplicate / quarantined, shows a progress bar on long files, and takes ``--json``.
+"""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
 import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from closeknit.cli.common import (
+    CsvOpt,
+    DbOpt,
+    JsonOpt,
+    WorkspaceOpt,
+    console,
+    emit,
+    fail,
+    store_for,
+    workspace_of,
+)
+from closeknit.connectors.landing import ImportResult
+from closeknit.errors import CloseknitError, ValidationError
+
+import_app = typer.Typer(
+    name="import",
+    help="Import files: Instagram JSON, vendor CSV, snapshots, audience, Shopify, a world.",
+    no_args_is_help=True,
+)
+
+PathArg = Annotated[Path, typer.Argument(help="file or folder to import")]
+BIG_FILE = 20 * 1024 * 1024  # show a progress bar from this size on
+
+
+def _check_path(path: Path) -> None:
+    if not path.exists():
+        raise ValidationError(f"no such file or folder: {path}", path=str(path))
+    if not os.access(path, os.R_OK) or (path.is_dir() and not os.access(path, os.X_OK)):
+        raise ValidationError(f"cannot read {path}", path=str(path))
+
+
+def _size(path: Path) -> int:
+    if path.is_file():
+        return path.stat().st_size
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+@contextmanager
+def _progress(path: Path, as_json: bool) -> Iterator[Callable[[int], None] | None]:
+    """A Rich progress bar counting records, on big inputs and a terminal only."""
+    if as_json or _size(path) < BIG_FILE or not console.is_terminal:
+        yield None
+        return
+    with Progress(
+        TextColumn("[bold]importing[/bold] {task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed:,} records"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as prog:
+        task = prog.add_task(path.name, total=None)
+        yield lambda n: prog.advance(task, n)
+
+
+def summary(res: ImportResult) -> dict[str, Any]:
+    d = res.as_dict()
+    d["errors"] = res.errors[:20]
+    return d
+
+
+def _print(results: list[ImportResult], as_json: bool) -> None:
+    from closeknit.connectors.importer import combine
+
+    total = combine(results, source=results[0].source if results else "", path=None)
+    if as_json:
+        emit(
+            {
+                "input": total.n_input,
+                "loaded": total.n_loaded,
+                "duplicate": total.n_duplicate,
+                "quarantined": total.n_quarantined,
+                "rows": total.rows,
+                "files": [summary(r) for r in results],
+            },
+            as_json=True,
+        )
+        return
+    rows = [
+        {
+            "file": Path(r.path).name if r.path else r.source,
+            "source": r.source,
+            "input": r.n_input,
+            "loaded": r.n_loaded,
+            "duplicate": r.n_duplicate,
+            "quarantined": r.n_quarantined,
+        }
+        for r in results
+    ]
+    if len(rows) > 1:
+        rows.append(
+            {
+                "file": "total",
+                "source": "",
+                "input": total.n_input,
+                "loaded": total.n_loaded,
+                "duplicate": total.n_duplicate,
+                "quarantined": total.n_quarantined,
+            }
+        )
+    emit(rows, title="import")
+    if total.rows:
+        console.print(
+            "rows upserted: " + ", ".join(f"{t} {n:,}" for t, n in sorted(total.rows.items()))
+        )
+    if total.n_quarantined:
+        console.print(
+            f"[yellow]{total.n_quarantined} row(s) quarantined[/yellow]; "
+            "see `closeknit import errors`",
+            highlight=False,
+        )
+
+
+def _run(
+    source: str,
+    path: Path,
+    db: Path | None,
+    workspace: str | None,
+    as_json: bool,
+    **opts: Any,
+) -> None:
+    from closeknit.connectors.importer import import_many
+
+    try:
+        _check_path(path)
+        with store_for(db) as st, _progress(path, as_json) as prog:
+            results = import_many(
+                st, workspace_of(workspace), source, path, on_progress=prog, **opts
+            )
+        _print(results, as_json)
+    except CloseknitError as e:
+        fail(e, as_json)
+    except OSError as e:
+        fail(ValidationError(f"cannot read {path}: {e.strerror or e}"), as_json)
+
+
+@import_app.command("instagram")
+def instagram_cmd(
+    path: PathArg,
+    kind: Annotated[
+        str | None, typer.Option("--kind", help="post | profile (default: from name/content)")
+    ] = None,
+    db: DbOpt = None,
+    workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Instagram web / Instaloader JSON: a folder of *.json/*.info posts, or JSONL."""
+    if kind not in (None, "post", "profile"):
+        fail(ValidationError("--kind must be post or profile"), as_json)
+    _run("instagram", path, db, workspace, as_json, kind=kind)
+
+
+@import_app.command("vendor-csv")
+def vendor_csv_cmd(
+    path: PathArg,
+    platform: Annotated[
+        str | None,
+        typer.Option("--platform", help="instagram | tiktok | youtube (default: sniffed)"),
+    ] = None,
+    mapping: Annotated[
+        list[str] | None,
+        typer.Option("--map", help="field=Column override, repeatable (e.g. followers='IG Fans')"),
+    ] = None,
+    date: Annotated[
+        str | None, typer.Option("--date", help="export date YYYY-MM[-DD] (default: from name)")
+    ] = None,
+    show_map: Annotated[
+        bool, typer.Option("--show-map", help="print the detected column map and exit")
+    ] = False,
+    db: DbOpt = None,
+    workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Vendor/CSV creator exports with an auto-detected column map (overridable with --map)."""
+    from closeknit.connectors.vendor_csv import inspect, parse_map
+
+    try:
+        m = parse_map(mapping)
+        if show_map:
+            _check_path(path)
+            info = inspect(path, platform=platform, mapping=m, date=date)
+            emit(
+                info,
+                as_json=as_json,
+                rows=[
+                    {"field": f, "columns": ", ".join(v["columns"]), "how": v["how"]}
+                    for f, v in info["columns"].items()
+                ],
+                title=f"{path.name}: {info['platform']}, date {info['date']}",
+            )
+            return
+    except CloseknitError as e:
+        fail(e, as_json)
+    _run("vendor_csv", path, db, workspace, as_json, platform=platform, mapping=m, date=date)
+
+
+@import_app.command("snapshots")
+def snapshots_cmd(
+    path: PathArg, db: DbOpt = None, workspace: WorkspaceOpt = None, as_json: JsonOpt = False
+) -> None:
+    """Follower snapshots CSV: platform,handle,date,followers,following."""
+    _run("snapshots", path, db, workspace, as_json)
+
+
+@import_app.command("posts-csv")
+def posts_csv_cmd(
+    path: PathArg, db: DbOpt = None, workspace: WorkspaceOpt = None, as_json: JsonOpt = False
+) -> None:
+    """Posts CSV: platform,handle,post_id,posted_at,caption,likes,comments,views,..."""
+    _run("posts_csv", path, db, workspace, as_json)
+
+
+@import_app.command("audience")
+def audience_cmd(
+    path: PathArg, db: DbOpt = None, workspace: WorkspaceOpt = None, as_json: JsonOpt = False
+) -> None:
+    """Audience samples JSONL and/or demographics CSV (a file or a folder)."""
+    _run("audience", path, db, workspace, as_json)
+
+
+@import_app.command("shopify")
+def shopify_cmd(
+    path: PathArg,
+    cogs_rate: Annotated[
+        float | None,
+        typer.Option("--cogs-rate", help="cost of goods as a share of subtotal (0-1)"),
+    ] = None,
+    db: DbOpt = None,
+    workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Shopify orders: the admin CSV export or JSON lines of Order / webhook payloads."""
+    _run("shopify", path, db, workspace, as_json, cogs_rate=cogs_rate)
+
+
+@import_app.command("world")
+def world_cmd(
+    path: Annotated[Path, typer.Argument(help="world directory (closeknit world generate)")],
+    db: DbOpt = None,
+    workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Every file of a synthetic world, in dependency order."""
+    _run("world", path, db, workspace, as_json)
+
+
+@import_app.command("errors")
+def errors_cmd(
+    limit: Annotated[int, typer.Option("--limit", help="most rows to show")] = 100,
+    source: Annotated[str | None, typer.Option("--source", help="only this source")] = None,
+    raw: Annotated[bool, typer.Option("--raw", help="include the raw row (capped)")] = False,
+    db: DbOpt = None,
+    workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
+    as_csv: CsvOpt = False,
+) -> None:
+    """List quarantined rows: file, line, field and reason."""
+    from closeknit.connectors.quarantine import list_errors
+
+    try:
+        if limit < 0:
+            raise ValidationError("--limit must be >= 0")
+        with store_for(db) as st:
+            rows = list_errors(st, workspace_of(workspace), limit, source=source, with_raw=raw)
+    except CloseknitError as e:
+        fail(e, as_json)
+        return
+    if not rows and not as_json and not as_csv:
+        console.print("no quarantined rows")
+        return
+    table = [
+        {
+            "source": r["source"],
+            "file": Path(r["file"]).name if r["file"] else "",
+            "line": r["line"],
+            "field": r["field"],
+            "reason": r["reason"],
+        }
+        for r in rows
+    ]
+    emit(rows, as_json=as_json, as_csv=as_csv, rows=None if as_csv else table, title="quarantine")
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to app."""
+    """Add ``closeknit import ...`` to the root app."""
+    app.add_typer(import_app, name="import")

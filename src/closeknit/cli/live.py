@@ -1,9 +1,268 @@
-"""CLI commands of this domain; registered on the root app by register."""
+"""``closeknit fetch ...``: live API connectors (Instagram Graph, YouTube Data v3, TikTok).
+
+Tokens come from environment variables only (never a CLI argument, which would land in shell
+history and process lists) and are never printed.
+"""
 
 from __future__ import annotations
 
+import datetime as _dt
+import os
+from typing import Annotated, Any, Literal
+
 import typer
+
+from closeknit.cli.common import DbOpt, JsonOpt, WorkspaceOpt, emit, fail, store_for, workspace_of
+from closeknit.connectors.http import RetryPolicy
+from closeknit.errors import AuthError, CloseknitError, ConfigError
+
+fetch_app = typer.Typer(
+    name="fetch",
+    help="Fetch creators, posts and comments from live platform APIs (resumable).",
+    no_args_is_help=True,
+)
+
+TokenEnvOpt = Annotated[
+    str | None,
+    typer.Option("--token-env", help="name of the env variable holding the token"),
+]
+BaseUrlOpt = Annotated[str | None, typer.Option("--base-url", help="API base URL (tests)")]
+RetriesOpt = Annotated[int, typer.Option("--max-retries", help="retries on 429/5xx")]
+NewOnlyOpt = Annotated[
+    bool,
+    typer.Option("--new-only", help="stop at the newest post of the last finished run"),
+]
+
+
+def _token(env_name: str | None, default_env: str) -> str:
+    name = env_name or default_env
+    value = os.environ.get(name, "").strip()
+    if not value:
+        raise AuthError(f"no token: set the environment variable {name} (or pass --token-env)")
+    return value
+
+
+def _policy(max_retries: int) -> RetryPolicy:
+    if max_retries < 0:
+        raise ConfigError("--max-retries must be >= 0")
+    return RetryPolicy(max_retries=max_retries)
+
+
+def _emit(res: Any, as_json: bool) -> None:
+    d = res.to_dict()
+    rows = [{k: v for k, v in d.items() if k not in ("errors",)}]
+    emit(d, as_json=as_json, rows=rows, title=f"fetch {d['connector']} {d['key']}")
+
+
+@fetch_app.command("instagram-graph")
+def instagram_graph(
+    username: Annotated[str, typer.Argument(help="account to look at (@name)")],
+    ig_user_id: Annotated[
+        str | None,
+        typer.Option("--ig-user-id", help="your IG professional account id (or $IG_USER_ID)"),
+    ] = None,
+    page_size: Annotated[int, typer.Option("--page-size")] = 50,
+    max_pages: Annotated[int | None, typer.Option("--max-pages")] = None,
+    token_env: TokenEnvOpt = None,
+    base_url: BaseUrlOpt = None,
+    max_retries: RetriesOpt = 5,
+    new_only: NewOnlyOpt = False,
+    db: DbOpt = None,
+    workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Business Discovery: profile + media of another professional account.
+
+    Token: $IG_ACCESS_TOKEN (or --token-env NAME).
+    """
+    from closeknit.connectors import graph_api
+
+    try:
+        tok = _token(token_env, "IG_ACCESS_TOKEN")
+        uid = ig_user_id or os.environ.get("IG_USER_ID", "")
+        with (
+            graph_api.client(
+                tok, base_url=base_url or graph_api.BASE_URL, policy=_policy(max_retries)
+            ) as cl,
+            store_for(db) as st,
+        ):
+            res = graph_api.fetch_business_discovery(
+                st,
+                workspace_of(workspace),
+                username,
+                client=cl,
+                ig_user_id=uid,
+                page_size=page_size,
+                max_pages=max_pages,
+                incremental=new_only,
+            )
+        _emit(res, as_json)
+    except CloseknitError as exc:
+        fail(exc, as_json)
+
+
+@fetch_app.command("youtube")
+def youtube(
+    channel: Annotated[str, typer.Argument(help="@handle or UC... channel id")],
+    max_videos: Annotated[int, typer.Option("--max-videos")] = 200,
+    comment_pages: Annotated[int, typer.Option("--comment-pages")] = 1,
+    via: Annotated[str, typer.Option("--via", help="uploads (1 unit/page) | search (100)")] = (
+        "uploads"
+    ),
+    budget: Annotated[int, typer.Option("--budget", help="daily quota units")] = 10_000,
+    oauth: Annotated[
+        bool, typer.Option("--oauth", help="token is an OAuth access token, not an API key")
+    ] = False,
+    plan_only: Annotated[bool, typer.Option("--plan", help="print the quota plan only")] = False,
+    all_replies: Annotated[
+        bool, typer.Option("--all-replies", help="also read replies threads cut (comments.list)")
+    ] = False,
+    token_env: TokenEnvOpt = None,
+    base_url: BaseUrlOpt = None,
+    max_retries: RetriesOpt = 5,
+    new_only: NewOnlyOpt = False,
+    db: DbOpt = None,
+    workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """YouTube Data API v3: channel, videos, comment threads (quota checked first).
+
+    Token: $YOUTUBE_API_KEY, or an OAuth token with --oauth (default $YOUTUBE_TOKEN).
+    """
+    from closeknit.connectors import youtube as yt
+
+    try:
+        if via not in ("uploads", "search"):
+            raise ConfigError("--via must be uploads or search")
+        mode: Literal["uploads", "search"] = "search" if via == "search" else "uploads"
+        if plan_only:
+            with store_for(db) as st:
+                day = yt.quota_day()
+                plan = yt.plan_cost(
+                    1,
+                    max_videos=max_videos,
+                    comment_pages=comment_pages,
+                    via=mode,
+                    budget=budget,
+                    used_today=yt.used_units(st, workspace_of(workspace), day),
+                    day=day,
+                )
+            d = plan.to_dict()
+            emit(d, as_json=as_json, rows=[{k: v for k, v in d.items() if k != "calls"}])
+            return
+        tok = _token(token_env, "YOUTUBE_TOKEN" if oauth else "YOUTUBE_API_KEY")
+        with (
+            yt.client(
+                tok,
+                base_url=base_url or yt.BASE_URL,
+                token_kind="oauth" if oauth else "api_key",
+                policy=_policy(max_retries),
+            ) as cl,
+            store_for(db) as st,
+        ):
+            res = yt.fetch_channel(
+                st,
+                workspace_of(workspace),
+                channel,
+                client=cl,
+                max_videos=max_videos,
+                comment_pages=comment_pages,
+                via=mode,
+                budget=budget,
+                all_replies=all_replies,
+                incremental=new_only,
+            )
+        _emit(res, as_json)
+    except CloseknitError as exc:
+        fail(exc, as_json)
+
+
+@fetch_app.command("tiktok")
+def tiktok(
+    username: Annotated[
+        str | None, typer.Argument(help="account (Research API); omit for --api display")
+    ] = None,
+    api: Annotated[str, typer.Option("--api", help="display | research")] = "display",
+    start: Annotated[str | None, typer.Option("--start", help="research: YYYY-MM-DD")] = None,
+    end: Annotated[str | None, typer.Option("--end", help="research: YYYY-MM-DD")] = None,
+    page_size: Annotated[int | None, typer.Option("--page-size")] = None,
+    max_pages: Annotated[int | None, typer.Option("--max-pages")] = None,
+    token_env: TokenEnvOpt = None,
+    base_url: BaseUrlOpt = None,
+    max_retries: RetriesOpt = 5,
+    new_only: NewOnlyOpt = False,
+    db: DbOpt = None,
+    workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """TikTok Display API (creator-consented token, $TIKTOK_TOKEN) or Research API.
+
+    Research: $TIKTOK_RESEARCH_TOKEN, a username and --start/--end (at most 30 days).
+    """
+    from closeknit.connectors import tiktok as tt
+
+    try:
+        if api not in ("display", "research"):
+            raise ConfigError("--api must be display or research")
+        tok = _token(token_env, "TIKTOK_TOKEN" if api == "display" else "TIKTOK_RESEARCH_TOKEN")
+        with (
+            tt.client(tok, base_url=base_url or tt.BASE_URL, policy=_policy(max_retries)) as cl,
+            store_for(db) as st,
+        ):
+            ws = workspace_of(workspace)
+            if api == "display":
+                res = tt.fetch_display(
+                    st,
+                    ws,
+                    client=cl,
+                    page_size=page_size or 20,
+                    max_pages=max_pages,
+                    incremental=new_only,
+                )
+            else:
+                if new_only:
+                    raise ConfigError("--new-only is for feeds listed newest first, not research")
+                if not username or not start or not end:
+                    raise ConfigError("research needs a username, --start and --end")
+                try:
+                    d0, d1 = _dt.date.fromisoformat(start), _dt.date.fromisoformat(end)
+                except ValueError:
+                    raise ConfigError("--start/--end must be YYYY-MM-DD") from None
+                res = tt.fetch_research(
+                    st,
+                    ws,
+                    username,
+                    client=cl,
+                    start_date=d0,
+                    end_date=d1,
+                    page_size=page_size or 100,
+                    max_pages=max_pages,
+                )
+        _emit(res, as_json)
+    except CloseknitError as exc:
+        fail(exc, as_json)
+
+
+@fetch_app.command("state")
+def state(
+    connector: Annotated[str | None, typer.Argument(help="instagram_graph | youtube | tiktok")] = (
+        None
+    ),
+    db: DbOpt = None,
+    workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Saved resume marks (cursors, page tokens, quota used today)."""
+    from closeknit.connectors.state import list_marks
+
+    try:
+        with store_for(db, read_only=True) as st:
+            rows = list_marks(st, workspace_of(workspace), connector)
+        emit(rows, as_json=as_json, rows=rows, title="connector state")
+    except CloseknitError as exc:
+        fail(exc, as_json)
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to app."""
+    """Add ``closeknit fetch ...`` to app."""
+    app.add_typer(fetch_app, name="fetch")

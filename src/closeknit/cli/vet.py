@@ -1,9 +1,127 @@
-"""CLI commands of this domain; registered on the root app by register."""
+"""``closeknit vet @handle``: one creator's engagement, authenticity and sponsorship, explained."""
 
 from __future__ import annotations
 
+from typing import Annotated, Any
+
 import typer
+
+from closeknit.cli.common import (
+    DbOpt,
+    JsonOpt,
+    WorkspaceOpt,
+    console,
+    emit,
+    fail,
+    store_for,
+    workspace_of,
+)
+from closeknit.errors import CloseknitError
+
+
+def _pct(v: Any) -> str:
+    return "—" if v is None else f"{100 * v:.2f}%"
+
+
+def _num(v: Any, fmt: str = ".3g") -> str:
+    return "—" if v is None else format(v, fmt)
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to app."""
+    """Add ``vet`` to app."""
+
+    @app.command("vet")
+    def vet_cmd(
+        creator: Annotated[str, typer.Argument(help="@handle, handle or platform:handle")],
+        competitors: Annotated[
+            str | None,
+            typer.Option("--competitors", help="comma-separated competitor brands to check"),
+        ] = None,
+        db: DbOpt = None,
+        workspace: WorkspaceOpt = None,
+        as_json: JsonOpt = False,
+    ) -> None:
+        """Vet a creator: every number with the posts, comments and samples behind it."""
+        from closeknit.features import vet
+
+        comps = [c.strip() for c in (competitors or "").split(",") if c.strip()]
+        try:
+            with store_for(db) as st:
+                rep = vet(st, workspace_of(workspace), creator, competitors=comps)
+        except CloseknitError as e:
+            fail(e, as_json)
+            return
+        d = rep.to_dict()
+        emit(d, as_json=as_json, render=lambda: _render(d))
+
+
+def _render(d: dict[str, Any]) -> None:
+    c, e, t, a, s, sc = (d["creator"], d["engagement"], d["two_way"], d["authenticity"],
+                         d["sponsorship"], d["scores"])  # fmt: skip
+    console.print(
+        f"[bold]{c['handle']}[/bold] ({c['platform']}) · {c['followers']} followers · "
+        f"tier {e['tier']} · as of {e['as_of']}"
+    )
+    for key in ("authenticity", "engagement_quality"):
+        s_ = sc[key]
+        console.print(f"\n[bold]{key.replace('_', ' ')} score: {_num(s_['score'], '.1f')}[/bold]"
+                      f" (coverage {s_['coverage']:.0%})")  # fmt: skip
+        for p in s_["parts"]:
+            console.print(
+                f"  {p['name']:<22} weight {p['weight']:.2f}  raw {_num(p['raw'])}  "
+                f"points {_num(p['points'], '.1f')}  ({p['rule']})"
+            )
+    console.print("\n[bold]Engagement[/bold]")
+    if e["status"] == "ok":
+        console.print(
+            f"  rate {_pct(e['engagement_rate'])} (median of {e['n_posts_qualifying']} posts); "
+            f"percentile {_num(e['percentile'], '.2f')} in {e['cohort']} (n={e['cohort_size']})"
+        )
+    else:
+        console.print(
+            f"  insufficient data: {e['n_posts_qualifying']} qualifying posts "
+            f"(need {e['min_qualifying']})"
+        )
+    if e["published_median"]:
+        console.print(f"  published median for the tier: {_pct(e['published_median'])}")
+    console.print(
+        f"  views-based {_pct(e['engagement_rate_views'])}; trend {_num(e['trend'], '+.0%')}; "
+        f"{_num(e['posts_per_week'], '.1f')} posts/week"
+    )
+    for p in e["posts_used"]:
+        console.print(
+            f"    {p['posted_at'][:10]} {p['post_id']}  {p['interactions']} → {_pct(p['er'])}"
+        )
+    console.print("\n[bold]Two-way stream[/bold]")
+    console.print(
+        f"  replies to {_pct(t['reply_rate'])} of {t['n_top_comments']} comments, median "
+        f"{_num(t['median_reply_minutes'], '.0f')} min; "
+        f"sentiment {_num(t['comment_sentiment'], '+.2f')}"
+    )
+    console.print("\n[bold]Authenticity[/bold]")
+    au = a["audience"]
+    lo, hi = au["interval_95"]
+    console.print(
+        f"  audience real {_pct(au['real_share'])} [{_pct(lo)}, {_pct(hi)}] of "
+        f"{au['sample_size']} sampled ({au['status']})"
+    )
+    g = a["growth"]
+    console.print(f"  growth spikes {g['spikes']}, anomaly {_num(g['anomaly'], '.2f')}")
+    for sp in (g["evidence"] or {}).get("spikes", [])[:5]:
+        console.print(f"    {sp['date']}: +{sp['gain']} (+{sp['pct']}%, z={sp['robust_z']})")
+    b = a["bot_comments"]
+    console.print(f"  bot comments {_pct(b['share'])} ({b['n_bot']} of {b['n_scored']})")
+    for ex in (b["evidence"] or {}).get("examples", [])[:3]:
+        console.print(f"    {ex['author']}: {ex['text'][:60]!r} {ex['flags']}")
+    pd_ = a["pods"]
+    console.print(f"  pod score {_num(pd_['pod_score'], '.2f')} members {pd_['members']}")
+    console.print("\n[bold]Sponsorship[/bold]")
+    console.print(
+        f"  {_pct(s['sponsored_rate'])} of the {s['window']} disclosed "
+        f"({s['n_sponsored_posts']}/{s['n_recent_posts']}); brands: "
+        + ", ".join(b_["brand"] for b_ in s["brands"][:15])
+    )
+    for cf in s["competitor_conflicts"]:
+        console.print(f"  [red]conflict[/red]: {cf['competitor']} ↔ {cf['brand']} {cf['post_ids']}")
+    for n in d["notes"]:
+        console.print(f"  note: {n}")

@@ -97,6 +97,43 @@ def content_hash(source: str, kind: str, payload: str) -> str:
     return hashlib.sha256(f"{source}\x1f{kind}\x1f{payload}".encode()).hexdigest()
 
 
+def h64(record_hash: str) -> int:
+    """First 64 bits of a content hash: the narrow key of ``raw_keys``."""
+    return int(record_hash[:16], 16)
+
+
+def existing_hashes(tx: Tx, workspace: str, hashes: list[str]) -> set[str]:
+    """The subset of ``hashes`` already in ``raw_records`` of ``workspace``.
+
+    Probes the narrow ``raw_keys`` table first; only 64-bit hits are confirmed against the
+    full hashes in ``raw_records`` (a fresh import never pays for the wide scan).
+    """
+    if not hashes:
+        return set()
+    inc = pa.table({"h": hashes, "h64": pa.array([h64(h) for h in hashes], type=pa.uint64())})
+    tx.register("_incoming_hashes", inc)
+    try:
+        # query (fetch all), not scalar: DuckDB 2.0 refuses unregister with a result pending
+        hits = tx.query(
+            "SELECT count(*) AS n FROM raw_keys WHERE workspace_id = ? AND h64 IN "
+            "(SELECT h64 FROM _incoming_hashes)",
+            [workspace],
+        )[0]["n"]
+        if not hits:
+            return set()
+        return {
+            r["record_hash"]
+            for r in tx.query(
+                "SELECT record_hash FROM raw_records WHERE workspace_id = ? AND record_hash IN "
+                "(SELECT h FROM _incoming_hashes WHERE h64 IN (SELECT h64 FROM raw_keys "
+                "WHERE workspace_id = ?))",
+                [workspace, workspace],
+            )
+        }
+    finally:
+        tx.unregister("_incoming_hashes")
+
+
 def canonical_json(obj: Any) -> str:
     """Stable JSON text for hashing records that were not read as text (e.g. CSV rows)."""
     return json.dumps(obj, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
@@ -176,19 +213,7 @@ def _load_chunk(
     # Duplicates: already stored, or repeated inside this chunk.
     new: list[tuple[str, Record]] = []
     if records:
-        hashes = pa.table({"h": [h for h, _ in records]})
-        tx.register("_incoming_hashes", hashes)
-        try:
-            seen = {
-                r["record_hash"]
-                for r in tx.query(
-                    "SELECT record_hash FROM raw_records WHERE workspace_id = ? AND record_hash IN "
-                    "(SELECT h FROM _incoming_hashes)",
-                    [workspace],
-                )
-            }
-        finally:
-            tx.unregister("_incoming_hashes")
+        seen = existing_hashes(tx, workspace, [h for h, _ in records])
         for h, rec in records:
             if h in seen:
                 res.n_duplicate += 1
@@ -210,6 +235,15 @@ def _load_chunk(
             }
         )
         tx.insert_arrow("raw_records", raw)
+        tx.insert_arrow(
+            "raw_keys",
+            pa.table(
+                {
+                    "workspace_id": [workspace] * len(new),
+                    "h64": pa.array([h64(h) for h, _ in new], type=pa.uint64()),
+                }
+            ),
+        )
         by_table: dict[str, list[dict[str, Any]]] = {}
         for _, rec in new:
             for table, rows in rec.rows.items():
@@ -254,7 +288,6 @@ def upsert(tx: Tx, table: str, rows: list[dict[str, Any]], workspace: str) -> in
         return 0
     if table not in KEYS:
         raise ImportError_(f"no natural key defined for table {table}")
-    keys, mode = KEYS[table]
     for i, r in enumerate(rows):
         r["workspace_id"] = workspace
         r["_seq"] = i
@@ -267,44 +300,54 @@ def upsert(tx: Tx, table: str, rows: list[dict[str, Any]], workspace: str) -> in
     name = f"_stage_{table}"
     tx.register(name, data)
     try:
-        real = [c for c in cols if c != "_seq"]
-        key_sql = ", ".join(keys)
-        if mode == "merge":
-            # within a batch, the newest non-empty value of each field wins
-            others = [c for c in real if c not in ("workspace_id", *keys)]
-            aggs = ", ".join(
-                f"arg_max({c}, _seq) FILTER (WHERE {c} IS NOT NULL) AS {c}" for c in others
-            )
-            dedup = (
-                f"SELECT workspace_id, {key_sql}{', ' + aggs if aggs else ''} FROM {name} "
-                f"GROUP BY workspace_id, {key_sql}"
-            )
-        else:
-            # newest record of each key within the batch wins whole
-            dedup = (
-                f"SELECT {', '.join(real)} FROM {name} "
-                f"QUALIFY row_number() OVER (PARTITION BY {key_sql} ORDER BY _seq DESC) = 1"
-            )
-        tx.execute(f"CREATE OR REPLACE TEMP TABLE _staged AS {dedup}")
-        on = " AND ".join(f"t.{k} IS NOT DISTINCT FROM s.{k}" for k in ("workspace_id", *keys))
-        if mode == "merge":
-            upd_cols = [c for c in real if c not in ("workspace_id", *keys)]
-            if upd_cols:
-                sets = ", ".join(f"{c} = COALESCE(s.{c}, t.{c})" for c in upd_cols)
-                tx.execute(f"UPDATE {table} AS t SET {sets} FROM _staged AS s WHERE {on}")
-            col_sql = ", ".join(real)
-            tx.execute(
-                f"INSERT INTO {table} ({col_sql}) SELECT {col_sql} FROM _staged AS s "
-                f"WHERE NOT EXISTS (SELECT 1 FROM {table} AS t WHERE {on})"
-            )
-        else:
-            tx.execute(
-                f"DELETE FROM {table} AS t WHERE EXISTS (SELECT 1 FROM _staged AS s WHERE {on})"
-            )
-            col_sql = ", ".join(real)
-            tx.execute(f"INSERT INTO {table} ({col_sql}) SELECT {col_sql} FROM _staged")
-        n = int(tx.scalar("SELECT count(*) FROM _staged"))
-        tx.execute("DROP TABLE _staged")
+        return upsert_relation(tx, table, name, [c for c in cols if c != "_seq"])
     finally:
         tx.unregister(name)
+
+
+def upsert_relation(tx: Tx, table: str, relation: str, cols: list[str]) -> int:
+    """Upsert the rows of a registered view / temp table ``relation`` into ``table``.
+
+    ``relation`` holds ``cols`` (which include ``workspace_id`` and the natural key) plus an
+    integer ``_seq`` ordering its rows: within one batch the row with the highest ``_seq``
+    wins (whole for ``replace`` tables, field by field for ``merge`` tables). The bulk SQL
+    path (:mod:`closeknit.connectors.bulk`) stages rows this way without building Python dicts.
+    """
+    keys, mode = KEYS[table]
+    real = [c for c in cols if c != "_seq"]
+    key_sql = ", ".join(keys)
+    if mode == "merge":
+        # within a batch, the newest non-empty value of each field wins
+        others = [c for c in real if c not in ("workspace_id", *keys)]
+        aggs = ", ".join(
+            f"arg_max({c}, _seq) FILTER (WHERE {c} IS NOT NULL) AS {c}" for c in others
+        )
+        dedup = (
+            f"SELECT workspace_id, {key_sql}{', ' + aggs if aggs else ''} FROM {relation} "
+            f"GROUP BY workspace_id, {key_sql}"
+        )
+    else:
+        # newest record of each key within the batch wins whole
+        dedup = (
+            f"SELECT {', '.join(real)} FROM {relation} "
+            f"QUALIFY row_number() OVER (PARTITION BY {key_sql} ORDER BY _seq DESC) = 1"
+        )
+    tx.execute(f"CREATE OR REPLACE TEMP TABLE _staged AS {dedup}")
+    on = " AND ".join(f"t.{k} IS NOT DISTINCT FROM s.{k}" for k in ("workspace_id", *keys))
+    if mode == "merge":
+        upd_cols = [c for c in real if c not in ("workspace_id", *keys)]
+        if upd_cols:
+            sets = ", ".join(f"{c} = COALESCE(s.{c}, t.{c})" for c in upd_cols)
+            tx.execute(f"UPDATE {table} AS t SET {sets} FROM _staged AS s WHERE {on}")
+        col_sql = ", ".join(real)
+        tx.execute(
+            f"INSERT INTO {table} ({col_sql}) SELECT {col_sql} FROM _staged AS s "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {table} AS t WHERE {on})"
+        )
+    else:
+        tx.execute(f"DELETE FROM {table} AS t WHERE EXISTS (SELECT 1 FROM _staged AS s WHERE {on})")
+        col_sql = ", ".join(real)
+        tx.execute(f"INSERT INTO {table} ({col_sql}) SELECT {col_sql} FROM _staged")
+    n = int(tx.scalar("SELECT count(*) FROM _staged"))
+    tx.execute("DROP TABLE _staged")
     return n

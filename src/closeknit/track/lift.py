@@ -408,10 +408,8 @@ def daily_revenue(
             [workspace, series, start, end],
         )
     idx = pd.date_range(start, end, freq="D")
-    s = pd.Series(0.0, index=idx)
-    for r in rows:
-        s[pd.Timestamp(r["d"])] = float(r["v"] or 0.0)
-    return s
+    got = {pd.Timestamp(r["d"]): float(r["v"] or 0.0) for r in rows}
+    return pd.Series([got.get(d, 0.0) for d in idx], index=idx, dtype=float)
 
 
 def estimate(

@@ -117,10 +117,10 @@ def fit_mmm(
                 errs[key] = float(((yv - X @ beta) ** 2).sum())
             best[c] = min(errs, key=lambda k: errs[k])
     tr = {ch: cand[ch][best[ch]] for ch in channels}
-    X = base.copy()
+    design = base.copy()
     for ch, v in tr.items():
-        X[ch] = v
-    res = sm.OLS(yv, X).fit()
+        design[ch] = v
+    res = sm.OLS(yv, design).fit()
     out = []
     for c in channels:
         coef = float(res.params[c])

@@ -1,0 +1,84 @@
+"""The FastAPI application: REST API under /api/v1, web pages, static assets, /health."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.responses import Response
+from fastapi.staticfiles import StaticFiles
+
+from closeknit import __version__
+from closeknit.api import errors
+from closeknit.api.config import ApiSettings
+from closeknit.api.deps import LoginLimiter
+from closeknit.api.routers import auth, campaigns, creators, data, discover, plans
+from closeknit.store import Store, open_store
+
+API_PREFIX = "/api/v1"
+_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; "
+    "form-action 'self'"
+)
+
+
+def create_app(
+    db_path: Path | None = None,
+    *,
+    store: Store | None = None,
+    settings: ApiSettings | None = None,
+) -> FastAPI:
+    """Build the app on the DuckDB file ``db_path`` (or an already open ``store``)."""
+    api_settings = settings or ApiSettings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        own = store is None
+        app.state.store = store if store is not None else open_store(db_path)
+        try:
+            yield
+        finally:
+            if own:
+                app.state.store.close()
+
+    app = FastAPI(
+        title="closeknit",
+        version=__version__,
+        description="Discover, vet, plan, track and measure micro-influencer campaigns. "
+        "Authenticate with a session cookie (web) or 'Authorization: Bearer ck_...' (API key).",
+        lifespan=lifespan,
+    )
+    app.state.api_settings = api_settings
+    app.state.login_limiter = LoginLimiter(api_settings.login_attempts_per_minute)
+    if store is not None:
+        app.state.store = store
+    errors.install(app)
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
+        resp: Response = await call_next(request)
+        resp.headers.setdefault("X-Content-Type-Options", "nosniff")
+        resp.headers.setdefault("X-Frame-Options", "DENY")
+        resp.headers.setdefault("Referrer-Policy", "same-origin")
+        resp.headers.setdefault("Content-Security-Policy", _CSP)
+        if request.url.path.startswith(API_PREFIX) or request.cookies:
+            resp.headers.setdefault("Cache-Control", "no-store")
+        return resp
+
+    @app.get("/health", tags=["meta"])
+    def health() -> dict[str, str]:
+        """Liveness; needs no authentication."""
+        return {"status": "ok", "version": __version__}
+
+    for mod in (auth, creators, discover, plans, campaigns, data):
+        app.include_router(mod.router, prefix=API_PREFIX)
+
+    from closeknit.web import pages
+
+    app.include_router(pages.router)
+    static = Path(__file__).resolve().parents[1] / "web" / "static"
+    app.mount("/static", StaticFiles(directory=static), name="static")
+    return app

@@ -1,0 +1,122 @@
+"""FastAPI dependencies: the store, the caller (session cookie or API key), roles, CSRF."""
+
+from __future__ import annotations
+
+import hmac
+import threading
+import time
+from collections import deque
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from closeknit.api import accounts
+from closeknit.api.accounts import Principal
+from closeknit.api.config import ApiSettings
+from closeknit.api.errors import LoginRequired, RateLimited
+from closeknit.errors import AuthError, PermissionDenied
+from closeknit.store import Store
+
+SESSION_COOKIE = "ck_session"
+CSRF_HEADER = "x-csrf-token"
+CSRF_FIELD = "csrf_token"
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+def get_store(request: Request) -> Store:
+    st: Store = request.app.state.store
+    return st
+
+
+def get_api_settings(request: Request) -> ApiSettings:
+    s: ApiSettings = request.app.state.api_settings
+    return s
+
+
+StoreDep = Annotated[Store, Depends(get_store)]
+SettingsDep = Annotated[ApiSettings, Depends(get_api_settings)]
+
+
+class LoginLimiter:
+    """Sliding one-minute window of failed-or-not login attempts per (client IP, e-mail)."""
+
+    def __init__(self, per_minute: int) -> None:
+        self.per_minute = per_minute
+        self._hits: dict[tuple[str, str], deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def hit(self, ip: str, email: str) -> None:
+        now = time.monotonic()
+        key = (ip, email.strip().lower())
+        with self._lock:
+            q = self._hits.setdefault(key, deque())
+            while q and now - q[0] > 60:
+                q.popleft()
+            if len(q) >= self.per_minute:
+                raise RateLimited("too many login attempts; wait a minute", retry_after_s=60)
+            q.append(now)
+            if len(self._hits) > 10_000:  # drop idle keys so memory stays bounded
+                for k in [k for k, v in self._hits.items() if not v or now - v[-1] > 60]:
+                    del self._hits[k]
+
+
+async def _csrf_ok(request: Request, token: str) -> bool:
+    expected = accounts.csrf_token(token)
+    sent = request.headers.get(CSRF_HEADER)
+    if sent is None:
+        ctype = request.headers.get("content-type", "")
+        if ctype.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+            form = await request.form()
+            v = form.get(CSRF_FIELD)
+            sent = v if isinstance(v, str) else None
+    return sent is not None and hmac.compare_digest(sent, expected)
+
+
+async def _principal(request: Request, *, web: bool) -> Principal:
+    store: Store = request.app.state.store
+    auth = request.headers.get("authorization")
+    if auth:
+        scheme, _, cred = auth.partition(" ")
+        p = accounts.key_principal(store, cred.strip()) if scheme.lower() == "bearer" else None
+        if p is None:
+            raise AuthError("invalid API key")
+        return p
+    token = request.cookies.get(SESSION_COOKIE)
+    p = accounts.session_principal(store, token) if token else None
+    if p is None or token is None:
+        if web:
+            raise LoginRequired("sign in first")
+        raise AuthError("sign in or send 'Authorization: Bearer <API key>'")
+    # A cookie is sent by the browser on its own, so every unsafe call riding on it must prove
+    # it came from our page (double-submit of a per-session token).
+    if request.method not in SAFE_METHODS and not await _csrf_ok(request, token):
+        raise PermissionDenied("missing or wrong CSRF token")
+    request.state.csrf = accounts.csrf_token(token)
+    return p
+
+
+async def api_principal(request: Request) -> Principal:
+    return await _principal(request, web=False)
+
+
+async def web_principal(request: Request) -> Principal:
+    return await _principal(request, web=True)
+
+
+def _role(role: str, web: bool = False):  # type: ignore[no-untyped-def]
+    base = web_principal if web else api_principal
+
+    async def dep(p: Principal = Depends(base)) -> Principal:
+        if not p.can(role):
+            raise PermissionDenied(f"needs the {role} role (you are {p.role})", needs=role)
+        return p
+
+    return dep
+
+
+Viewer = Annotated[Principal, Depends(_role("viewer"))]
+Editor = Annotated[Principal, Depends(_role("editor"))]
+Owner = Annotated[Principal, Depends(_role("owner"))]
+WebViewer = Annotated[Principal, Depends(_role("viewer", web=True))]
+WebEditor = Annotated[Principal, Depends(_role("editor", web=True))]
+WebOwner = Annotated[Principal, Depends(_role("owner", web=True))]

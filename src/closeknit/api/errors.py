@@ -1,0 +1,135 @@
+"""One JSON error shape for every failure: ``{"error": {"type", "message", "details"}}``."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from pydantic import ValidationError as PydanticValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from closeknit.errors import CloseknitError, redact
+
+log = logging.getLogger("closeknit.api")
+
+
+class RateLimited(CloseknitError):
+    """Too many attempts; retry later."""
+
+    http_status = 429
+
+
+class ServiceUnavailable(CloseknitError):
+    """A part of closeknit this call needs is not installed or not built yet."""
+
+    http_status = 503
+
+
+class MethodNotAllowed(CloseknitError):
+    http_status = 405
+
+
+class InternalError(CloseknitError):
+    http_status = 500
+
+
+class LoginRequired(CloseknitError):
+    """A web page was asked for without a session: the browser is sent to the login page."""
+
+    http_status = 401
+
+
+_BY_STATUS: dict[int, type[CloseknitError]] = {}
+
+
+def _status_type(status: int) -> str:
+    from closeknit import errors as e
+
+    return {
+        400: "BadRequest",
+        401: e.AuthError.__name__,
+        403: e.PermissionDenied.__name__,
+        404: e.NotFound.__name__,
+        405: MethodNotAllowed.__name__,
+        409: e.Conflict.__name__,
+        413: "PayloadTooLarge",
+        422: e.ValidationError.__name__,
+        429: RateLimited.__name__,
+    }.get(status, "HTTPError")
+
+
+def error_body(type_: str, message: str, details: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {"error": {"type": type_, "message": redact(message), "details": details or {}}}
+
+
+def _clean_validation(errors: list[Any]) -> list[dict[str, Any]]:
+    # Drop the offending input: it may be a password or a key the client sent.
+    out = []
+    for err in errors:
+        out.append(
+            {
+                "loc": [str(x) for x in err.get("loc", ())],
+                "msg": redact(str(err.get("msg", ""))),
+                "type": str(err.get("type", "")),
+            }
+        )
+    return out
+
+
+def install(app: FastAPI) -> None:
+    """Register the exception handlers that give every error the one shape."""
+
+    @app.exception_handler(LoginRequired)
+    async def _login(request: Request, exc: LoginRequired) -> Response:
+        nxt = request.url.path
+        if request.headers.get("hx-request"):
+            return Response(status_code=204, headers={"HX-Redirect": f"/login?next={nxt}"})
+        return RedirectResponse(f"/login?next={nxt}", status_code=303)
+
+    @app.exception_handler(CloseknitError)
+    async def _ck(request: Request, exc: CloseknitError) -> JSONResponse:
+        headers = {"Retry-After": "60"} if exc.http_status == 429 else None
+        return JSONResponse(exc.to_dict(), status_code=exc.http_status, headers=headers)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        msg = exc.detail if isinstance(exc.detail, str) else "request failed"
+        return JSONResponse(
+            error_body(_status_type(exc.status_code), msg),
+            status_code=exc.status_code,
+            headers=getattr(exc, "headers", None),
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def _val(request: Request, exc: RequestValidationError) -> JSONResponse:
+        return JSONResponse(
+            error_body(
+                "ValidationError",
+                "request does not fit the schema",
+                {"errors": _clean_validation(list(exc.errors()))},
+            ),
+            status_code=422,
+        )
+
+    @app.exception_handler(PydanticValidationError)
+    async def _pyd(request: Request, exc: PydanticValidationError) -> JSONResponse:
+        # A domain model (e.g. match.Brief) refused values the request passed through.
+        return JSONResponse(
+            error_body(
+                "ValidationError",
+                f"{exc.title}: input does not fit",
+                {"errors": _clean_validation(list(exc.errors()))},
+            ),
+            status_code=422,
+        )
+
+    @app.exception_handler(Exception)
+    async def _any(request: Request, exc: Exception) -> JSONResponse:
+        # The traceback stays out of the response; the log gets the type and a redacted message.
+        log.error("unhandled %s on %s: %s", type(exc).__name__, request.url.path, redact(str(exc)))
+        return JSONResponse(
+            error_body("InternalError", "internal error; see the server log"), status_code=500
+        )

@@ -1,0 +1,234 @@
+"""``closeknit bench``: the scale benchmark suite (not unit tests).
+
+Each phase runs in its own child process so its peak memory is its own; the table reports wall
+time, peak RSS (the Python process and, for Spark, its JVM children) and rows/s, with the
+machine's details. Phases: generate a world, import it, build features in the store, the
+portable build on DuckDB over Parquet, and on Spark at local[1..N] (the scaling curve).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+PHASES = ("generate", "import", "features", "portable_duckdb", "portable_spark")
+
+
+@dataclass
+class BenchRow:
+    size: int
+    phase: str
+    seconds: float
+    peak_rss_mb: float
+    peak_children_rss_mb: float
+    rows: int
+    ok: bool = True
+    error: str | None = None
+
+    @property
+    def rows_per_s(self) -> float:
+        return self.rows / self.seconds if self.seconds > 0 else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "size": self.size,
+            "phase": self.phase,
+            "seconds": round(self.seconds, 2),
+            "peak_rss_mb": round(self.peak_rss_mb, 1),
+            "peak_children_rss_mb": round(self.peak_children_rss_mb, 1),
+            "rows": self.rows,
+            "rows_per_s": round(self.rows_per_s, 1),
+            "ok": self.ok,
+            "error": self.error,
+        }
+
+
+@dataclass
+class BenchReport:
+    machine: dict[str, Any]
+    rows: list[BenchRow] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"machine": self.machine, "results": [r.to_dict() for r in self.rows]}
+
+    def markdown(self) -> str:
+        m = self.machine
+        out = [
+            f"Machine: {m['cpus']} CPUs, {m['memory_gb']} GB RAM, {m['platform']}, "
+            f"Python {m['python']}, DuckDB {m['duckdb']}, PySpark {m['pyspark']}; "
+            f"run {m['date']}.",
+            "",
+            "| creators | phase | seconds | peak RSS MB (py / children) | rows | rows/s |",
+            "|---|---|---|---|---|---|",
+        ]
+        for r in self.rows:
+            status = "" if r.ok else f" FAILED: {r.error}"
+            out.append(
+                f"| {r.size:,} | {r.phase} | {r.seconds:.1f} | {r.peak_rss_mb:.0f} / "
+                f"{r.peak_children_rss_mb:.0f} | {r.rows:,} | {r.rows_per_s:,.0f} |{status}"
+            )
+        return "\n".join(out) + "\n"
+
+
+def machine() -> dict[str, Any]:
+    mem = 0.0
+    try:
+        with open("/proc/meminfo") as f:
+            mem = int(f.readline().split()[1]) / 1024 / 1024
+    except OSError:
+        pass
+    from importlib.metadata import PackageNotFoundError, version
+
+    def ver(pkg: str) -> str:
+        try:
+            return version(pkg)
+        except PackageNotFoundError:
+            return "not installed"
+
+    duck, spark = ver("duckdb"), ver("pyspark")
+    return {
+        "cpus": os.cpu_count(),
+        "memory_gb": round(mem, 1),
+        "platform": platform.platform(),
+        "processor": platform.processor() or platform.machine(),
+        "python": platform.python_version(),
+        "duckdb": duck,
+        "pyspark": spark,
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+    }
+
+
+def _child(args: list[str], timeout: float) -> dict[str, Any]:
+    t0 = time.perf_counter()
+    p = subprocess.run(
+        [sys.executable, "-m", "closeknit.benchsuite", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    wall = time.perf_counter() - t0
+    if p.returncode != 0:
+        return {"ok": False, "seconds": wall, "error": (p.stderr.strip().splitlines() or ["?"])[-1]}
+    out = json.loads(p.stdout.strip().splitlines()[-1])
+    out["ok"] = True
+    out["seconds"] = out.get("seconds", wall)
+    return out
+
+
+def run_suite(
+    sizes: list[int],
+    work: Path,
+    *,
+    phases: tuple[str, ...] = PHASES,
+    spark_cores: list[int] | None = None,
+    seed: int = 1,
+    timeout: float = 3600,
+) -> BenchReport:
+    rep = BenchReport(machine=machine())
+    for n in sizes:
+        base = work / f"n{n}"
+        shutil.rmtree(base, ignore_errors=True)
+        base.mkdir(parents=True)
+        steps: list[tuple[str, list[str]]] = [
+            ("generate", ["generate", str(base / "world"), str(n), str(seed)]),
+            ("import", ["import", str(base / "w.duckdb"), str(base / "world")]),
+            ("features", ["features", str(base / "w.duckdb")]),
+            ("portable_duckdb", ["portable", str(base / "w.duckdb"), str(base), "duckdb", "0"]),
+        ]
+        for k in spark_cores or [1, 2]:
+            steps.append(
+                (
+                    f"portable_spark_local[{k}]",
+                    ["portable", str(base / "w.duckdb"), str(base), "spark", str(k)],
+                )
+            )
+        for phase, args in steps:
+            if phase.split("_local")[0] not in phases:
+                continue
+            r = _child(args, timeout)
+            rep.rows.append(
+                BenchRow(
+                    size=n,
+                    phase=phase,
+                    seconds=float(r.get("seconds", 0.0)),
+                    peak_rss_mb=float(r.get("peak_rss_mb", 0.0)),
+                    peak_children_rss_mb=float(r.get("peak_children_rss_mb", 0.0)),
+                    rows=int(r.get("rows", 0)),
+                    ok=bool(r["ok"]),
+                    error=r.get("error"),
+                )
+            )
+        shutil.rmtree(base / "world", ignore_errors=True)  # disk: worlds are big
+    return rep
+
+
+def _peak() -> dict[str, float]:
+    return {
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "peak_children_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+    }
+
+
+def _phase(argv: list[str]) -> dict[str, Any]:
+    """Run one phase in this (child) process; returns its measurements."""
+    from closeknit.store import open_store
+
+    kind = argv[0]
+    t0 = time.perf_counter()
+    rows = 0
+    if kind == "generate":
+        from closeknit.world import generate
+
+        s = generate(Path(argv[1]), creators=int(argv[2]), seed=int(argv[3]))
+        rows = int(getattr(s, "posts", 0))
+    elif kind == "import":
+        from closeknit.connectors.importer import import_world
+
+        st = open_store(argv[1])
+        try:
+            res = import_world(st, "default", Path(argv[2]))
+            rows = sum(int(getattr(r, "n_input", 0)) for r in res)
+        finally:
+            st.close()
+    elif kind == "features":
+        from closeknit.features import build
+
+        st = open_store(argv[1])
+        try:
+            build(st, "default", incremental=False)
+            rows = st.count("posts")
+        finally:
+            st.close()
+    elif kind == "portable":
+        from closeknit.features.distributed import build_portable, export_inputs
+
+        base = Path(argv[2])
+        inp = base / "parquet_in"
+        if not inp.exists():
+            st = open_store(argv[1])
+            try:
+                export_inputs(st, "default", inp)
+            finally:
+                st.close()
+        t0 = time.perf_counter()  # the export is shared by every engine; time the build only
+        engine, cores = argv[3], int(argv[4])
+        out = base / f"out_{engine}_{cores}"
+        r = build_portable(inp, out, engine=engine, master=f"local[{max(cores, 1)}]")
+        rows = sum(r.rows.values())
+    else:
+        raise SystemExit(f"unknown phase {kind}")
+    return {"seconds": time.perf_counter() - t0, "rows": rows, **_peak()}
+
+
+if __name__ == "__main__":
+    print(json.dumps(_phase(sys.argv[1:])))

@@ -1,0 +1,270 @@
+"""One entry point per source, and the import of a whole synthetic-world directory.
+
+``import_path(store, workspace, source, path, **opts)`` dispatches to the source's module;
+``import_world(store, workspace, world_dir)`` imports every file of a world in dependency
+order: profiles before posts (so posts merge into complete creators), vendor exports in date
+order (so the newest month's follower count wins), snapshots, audience, YouTube files (through
+:func:`closeknit.connectors.youtube.iter_records`, skipped with a warning when that module is
+not available), then shop orders (the JSON orders first, then the admin CSV export of the
+same orders merges into them).
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import re
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from closeknit.connectors.landing import ImportResult, Record, Rejected, load
+from closeknit.errors import ValidationError
+from closeknit.store import Store
+
+log = logging.getLogger(__name__)
+
+SOURCES = (
+    "instagram",
+    "vendor_csv",
+    "snapshots",
+    "posts_csv",
+    "audience",
+    "demographics",
+    "shopify_csv",
+    "shopify_orders",
+    "shopify",
+    "youtube",
+    "world",
+)
+
+Progress = Callable[[int], None] | None
+
+
+def import_path(
+    store: Store,
+    workspace: str,
+    source: str,
+    path: Path,
+    *,
+    on_progress: Progress = None,
+    **opts: Any,
+) -> ImportResult:
+    """Import one file or folder of ``source``; several files combine into one result."""
+    results = import_many(store, workspace, source, path, on_progress=on_progress, **opts)
+    return combine(results, source=source, path=str(path))
+
+
+def import_many(
+    store: Store,
+    workspace: str,
+    source: str,
+    path: Path,
+    *,
+    on_progress: Progress = None,
+    **opts: Any,
+) -> list[ImportResult]:
+    """Like :func:`import_path` but one result per file (each file is its own atomic batch)."""
+    path = Path(path)
+    if source not in SOURCES:
+        raise ValidationError(f"unknown source {source!r} (one of: {', '.join(SOURCES)})")
+    if not path.exists():
+        raise ValidationError(f"no such file or folder: {path}", path=str(path))
+    if source == "world":
+        return import_world(store, workspace, path, on_progress=on_progress)
+    if source == "instagram":
+        from closeknit.connectors.instagram import import_instagram
+
+        return import_instagram(
+            store, workspace, path, kind=opts.get("kind"), on_progress=on_progress
+        )
+    if source == "vendor_csv":
+        from closeknit.connectors.vendor_csv import import_vendor_csv
+
+        files = _files(path, (".csv", ".tsv", ".txt"))
+        return [
+            import_vendor_csv(
+                store,
+                workspace,
+                f,
+                platform=opts.get("platform"),
+                mapping=opts.get("mapping"),
+                date=opts.get("date"),
+                on_progress=on_progress,
+            )
+            for f in sorted(files, key=_date_key)
+        ]
+    if source == "snapshots":
+        from closeknit.connectors.snapshots import import_snapshots
+
+        return [
+            import_snapshots(store, workspace, f, on_progress=on_progress)
+            for f in _files(path, (".csv", ".tsv"))
+        ]
+    if source == "posts_csv":
+        from closeknit.connectors.posts_csv import import_posts_csv
+
+        return [
+            import_posts_csv(store, workspace, f, on_progress=on_progress)
+            for f in _files(path, (".csv", ".tsv"))
+        ]
+    if source == "audience":
+        from closeknit.connectors.audience import import_audience
+
+        return import_audience(store, workspace, path, on_progress=on_progress)
+    if source == "demographics":
+        from closeknit.connectors.audience import import_demographics
+
+        return [
+            import_demographics(store, workspace, f, on_progress=on_progress)
+            for f in _files(path, (".csv", ".tsv"))
+        ]
+    if source in ("shopify", "shopify_csv", "shopify_orders"):
+        from closeknit.connectors.shopify import import_shopify
+
+        exts = {
+            "shopify_csv": (".csv",),
+            "shopify_orders": (".jsonl", ".json", ".ndjson"),
+            "shopify": (".csv", ".jsonl", ".json", ".ndjson"),
+        }[source]
+        files = sorted(_files(path, exts), key=lambda f: (f.suffix.lower() == ".csv", f.name))
+        return [
+            import_shopify(
+                store, workspace, f, cogs_rate=opts.get("cogs_rate"), on_progress=on_progress
+            )
+            for f in files
+        ]
+    if source == "youtube":
+        mod = _youtube()
+        if mod is None:
+            raise ValidationError(
+                "the YouTube file reader (closeknit.connectors.youtube.iter_records) is not "
+                "available in this build"
+            )
+        return [
+            _load_items(store, workspace, "youtube", f, mod.iter_records(f), on_progress)
+            for f in _files(path, (".json", ".jsonl"))
+        ]
+    raise ValidationError(f"unknown source {source!r}")  # pragma: no cover
+
+
+def _youtube() -> Any:
+    """closeknit.connectors.youtube if it provides iter_records, else None (with a warning)."""
+    try:
+        mod = importlib.import_module("closeknit.connectors.youtube")
+    except ImportError as e:
+        log.warning(
+            "YouTube files skipped: closeknit.connectors.youtube cannot be imported (%s)", e
+        )
+        return None
+    if not hasattr(mod, "iter_records"):
+        log.warning("YouTube files skipped: closeknit.connectors.youtube has no iter_records yet")
+        return None
+    return mod
+
+
+def _load_items(
+    store: Store,
+    workspace: str,
+    source: str,
+    path: Path,
+    items: Iterable[Record | Rejected],
+    on_progress: Progress,
+) -> ImportResult:
+    return load(
+        store, items, source=source, workspace=workspace, path=str(path), on_progress=on_progress
+    )
+
+
+def _files(path: Path, exts: tuple[str, ...]) -> list[Path]:
+    if path.is_file():
+        return [path]
+    files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in exts)
+    if not files:
+        raise ValidationError(f"no {'/'.join(exts)} files in {path}", path=str(path))
+    return files
+
+
+def _date_key(p: Path) -> tuple[str, str]:
+    m = re.search(r"(20\d{2})[-_.]?(\d{2})(?:[-_.]?(\d{2}))?", p.name)
+    return (m.group(0) if m else "", p.name)
+
+
+def combine(results: list[ImportResult], *, source: str, path: str | None) -> ImportResult:
+    """Sum several per-file results into one (batch ids joined)."""
+    if len(results) == 1:
+        return results[0]
+    out = ImportResult(
+        batch_id=",".join(r.batch_id for r in results if r.n_loaded or r.n_new_quarantine),
+        source=source,
+        path=path,
+    )
+    for r in results:
+        out.n_input += r.n_input
+        out.n_loaded += r.n_loaded
+        out.n_duplicate += r.n_duplicate
+        out.n_quarantined += r.n_quarantined
+        out.n_new_quarantine += r.n_new_quarantine
+        for t, n in r.rows.items():
+            out.rows[t] = out.rows.get(t, 0) + n
+        out.errors.extend(r.errors[: max(0, 100 - len(out.errors))])
+    return out
+
+
+def world_plan(world_dir: Path) -> list[tuple[str, Path]]:
+    """(source, file) in the order :func:`import_world` imports them."""
+    w = Path(world_dir)
+    plan: list[tuple[str, Path]] = []
+
+    def add(source: str, pattern: str, key: Callable[[Path], Any] = lambda p: p.name) -> None:
+        for f in sorted(w.glob(pattern), key=key):
+            if f.is_file():
+                plan.append((source, f))
+
+    add("instagram", "instagram/profiles-*.jsonl")
+    add("instagram", "instagram/posts-*.jsonl")
+    add("vendor_csv", "vendor/*.csv", _date_key)
+    add("snapshots", "snapshots/*.csv")
+    add("audience", "audience/samples-*.jsonl")
+    add("demographics", "audience/demographics*.csv")
+    add("youtube", "youtube/channels-*.json")
+    add("youtube", "youtube/videos-*.json")
+    add("youtube", "youtube/comments-*.json")
+    add("shopify_orders", "shop/*.jsonl")
+    add("shopify_csv", "shop/*.csv")
+    return plan
+
+
+def import_world(
+    store: Store,
+    workspace: str,
+    world_dir: Path,
+    *,
+    on_progress: Progress = None,
+    on_file: Callable[[str, Path], None] | None = None,
+) -> list[ImportResult]:
+    """Import every file of a world directory in dependency order; one result per file."""
+    w = Path(world_dir)
+    if not w.is_dir():
+        raise ValidationError(f"not a world directory: {w}", path=str(w))
+    plan = world_plan(w)
+    if not plan:
+        raise ValidationError(f"no importable files in {w} (is it a world directory?)")
+    results: list[ImportResult] = []
+    yt_missing = False
+    for source, f in plan:
+        if source == "youtube":
+            if yt_missing or _youtube() is None:
+                yt_missing = True
+                continue
+        if on_file is not None:
+            on_file(source, f)
+        if source == "instagram":
+            from closeknit.connectors.instagram import import_instagram
+
+            results.extend(import_instagram(store, workspace, f, on_progress=on_progress))
+        else:
+            results.extend(import_many(store, workspace, source, f, on_progress=on_progress))
+    if yt_missing:
+        log.warning("YouTube files of %s were skipped (no YouTube file reader)", w)
+    return results

@@ -1,0 +1,425 @@
+"""Instagram web / Instaloader objects: posts (with comments and replies) and profiles.
+
+Reads a folder of ``*.json`` / ``*.info`` post files (what Instaloader saves; one object per
+file, optionally wrapped as ``{"node": {...}}``) and JSON-lines files of post or profile objects
+(the synthetic world's ``instagram/posts-*.jsonl`` / ``profiles-*.jsonl``). Normalization runs in
+SQL (:mod:`closeknit.connectors.bulk`):
+
+* post -> ``posts`` (caption, hashtags and @mentions from the caption, likes, comment count,
+  views for videos, ``is_sponsored`` from ``is_ad``, paid-partnership flags, sponsor users or a
+  disclosure hashtag, ``sponsor_brands`` from sponsor users), the owner -> ``creators``, parent
+  comments and threaded replies -> ``comments`` (``is_creator_reply`` when the comment's author
+  is the post's owner);
+* profile -> ``creators`` (followers, following, posts count, bio, category, country/language);
+* top-level fields not mapped to a column are kept as JSON in ``extra``; the whole object is
+  kept as received in ``raw_records``.
+
+A post whose ``id`` or owner is missing, or whose counts/timestamps are not numbers (likes =
+"abc"), goes to the quarantine naming the field. A comment without an id is skipped and a
+comment count that is not a number becomes NULL (the post itself is still good).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from closeknit.connectors.bulk import (
+    Check,
+    JsonSpec,
+    Line,
+    iter_json_files,
+    iter_jsonl,
+    load_json,
+)
+from closeknit.connectors.landing import ImportResult
+from closeknit.errors import ValidationError
+from closeknit.store import Store
+
+SOURCE = "instagram"
+
+# Disclosure hashtags (lower-case, without '#'): FTC/ASA "#ad"/"#sponsored", Instagram's paid
+# partnership, and the usual local forms (DE Werbung/Anzeige, ES/PT publi/publicidad(e), FR pub,
+# IT adv/pubblicità). "#gifted" marks seeding, which regulators also count as disclosure-worthy.
+DISCLOSURE_TAGS = (
+    "ad",
+    "ads",
+    "advert",
+    "advertisement",
+    "sponsored",
+    "sponsor",
+    "spon",
+    "paidpartnership",
+    "paidpartner",
+    "paidad",
+    "partner",
+    "gifted",
+    "werbung",
+    "anzeige",
+    "publi",
+    "publicidad",
+    "publicidade",
+    "pub",
+    "adv",
+    "pubblicità",
+    "collab",
+)
+
+_COMMENT = (
+    '{"id":"VARCHAR","text":"VARCHAR","created_at":"VARCHAR",'
+    '"owner":{"id":"VARCHAR","username":"VARCHAR"},"edge_liked_by":{"count":"VARCHAR"}}'
+)
+_PARENT = _COMMENT[:-1] + ',"edge_threaded_comments":{"edges":[{"node":' + _COMMENT + "}]}}"
+
+POST_STRUCTURE = (
+    '{"id":"VARCHAR","shortcode":"VARCHAR","__typename":"VARCHAR","product_type":"VARCHAR",'
+    '"is_video":"VARCHAR","video_view_count":"VARCHAR","video_play_count":"VARCHAR",'
+    '"taken_at_timestamp":"VARCHAR","is_ad":"VARCHAR","is_paid_partnership":"VARCHAR",'
+    '"owner":{"id":"VARCHAR","username":"VARCHAR","full_name":"VARCHAR",'
+    '"is_verified":"VARCHAR","is_private":"VARCHAR"},'
+    '"edge_media_to_caption":{"edges":[{"node":{"text":"VARCHAR"}}]},'
+    '"edge_media_preview_like":{"count":"VARCHAR"},"edge_liked_by":{"count":"VARCHAR"},'
+    '"edge_media_to_parent_comment":{"count":"VARCHAR","edges":[{"node":' + _PARENT + "}]},"
+    '"edge_media_to_comment":{"count":"VARCHAR","edges":[{"node":' + _PARENT + "}]},"
+    '"edge_media_preview_comment":{"count":"VARCHAR"},'
+    '"edge_media_to_sponsor_user":{"edges":[{"node":{"sponsor":{"username":"VARCHAR"},'
+    '"user":{"username":"VARCHAR"}}}]}}'
+)
+POST_KNOWN = (
+    "id",
+    "shortcode",
+    "__typename",
+    "product_type",
+    "is_video",
+    "video_view_count",
+    "video_play_count",
+    "taken_at_timestamp",
+    "is_ad",
+    "is_paid_partnership",
+    "owner",
+    "edge_media_to_caption",
+    "edge_media_preview_like",
+    "edge_liked_by",
+    "edge_media_to_parent_comment",
+    "edge_media_to_comment",
+    "edge_media_preview_comment",
+    "edge_media_to_sponsor_user",
+)
+
+PROFILE_STRUCTURE = (
+    '{"id":"VARCHAR","username":"VARCHAR","full_name":"VARCHAR","biography":"VARCHAR",'
+    '"edge_followed_by":{"count":"VARCHAR"},"edge_follow":{"count":"VARCHAR"},'
+    '"edge_owner_to_timeline_media":{"count":"VARCHAR"},"is_verified":"VARCHAR",'
+    '"is_private":"VARCHAR","external_url":"VARCHAR","profile_pic_url":"VARCHAR",'
+    '"business_category_name":"VARCHAR","category_name":"VARCHAR","business_email":"VARCHAR",'
+    '"closeknit_country":"VARCHAR","closeknit_language":"VARCHAR"}'
+)
+PROFILE_KNOWN = (
+    "id",
+    "username",
+    "full_name",
+    "biography",
+    "edge_followed_by",
+    "edge_follow",
+    "edge_owner_to_timeline_media",
+    "is_verified",
+    "is_private",
+    "business_category_name",
+    "category_name",
+    "business_email",
+    "closeknit_country",
+    "closeknit_language",
+)
+
+# Instaloader's newer JSON wraps the post as {"node": {...}, "instaloader": {...}}.
+UNWRAP = (
+    "CASE WHEN regexp_matches(left(payload, 40), '^\\s*\\{\\s*\"node\"\\s*:') "
+    "AND json_valid(payload) THEN json_extract(payload, '$.node')::VARCHAR ELSE payload END"
+)
+
+
+def _sql_list(items: tuple[str, ...]) -> str:
+    return "[" + ", ".join("'" + i.replace("'", "''") + "'" for i in items) + "]"
+
+
+def extra_sql(doc: str, known: tuple[str, ...]) -> str:
+    """SQL: the top-level fields of JSON text ``doc`` not in ``known``, as a JSON object."""
+    keys = f"list_filter(json_keys({doc}), lambda k: NOT list_contains({_sql_list(known)}, k))"
+    return (
+        f"CASE WHEN len({keys}) > 0 THEN to_json(map_from_entries(list_transform({keys}, "
+        f"lambda k: struct_pack(k := k, v := json_extract({doc}, '/' || "
+        f"replace(replace(k, '~', '~0'), '/', '~1')))))) END"
+    )
+
+
+def count_check(field: str, expr: str) -> Check:
+    """Bad when ``expr`` (a VARCHAR leaf) is present but not a non-negative integer."""
+    return Check(
+        field,
+        f"({expr} IS NOT NULL AND coalesce(try_cast({expr} AS DOUBLE) < 0 "
+        f"OR try_cast({expr} AS DOUBLE) > 9e15 OR try_cast({expr} AS BIGINT) IS NULL, true))",
+        f"{field} is not a non-negative integer",
+    )
+
+
+def bool_check(field: str, expr: str) -> Check:
+    return Check(
+        field,
+        f"({expr} IS NOT NULL AND try_cast({expr} AS BOOLEAN) IS NULL)",
+        f"{field} is not true/false",
+    )
+
+
+_LIKES = "coalesce(r.edge_media_preview_like.count, r.edge_liked_by.count)"
+_NCOMMENTS = (
+    "coalesce(r.edge_media_to_parent_comment.count, r.edge_media_to_comment.count, "
+    "r.edge_media_preview_comment.count)"
+)
+_VIEWS = "coalesce(r.video_view_count, r.video_play_count)"
+_TS = "r.taken_at_timestamp"
+
+
+def ts_sql(expr: str) -> str:
+    """SQL: epoch seconds (or milliseconds) in a VARCHAR -> naive UTC TIMESTAMP."""
+    v = f"try_cast({expr} AS DOUBLE)"
+    return (
+        f"CASE WHEN {v} BETWEEN 0 AND 32503680000 THEN make_timestamp(({v} * 1e6)::BIGINT) "
+        f"WHEN {v} BETWEEN 1e11 AND 32503680000000 THEN make_timestamp(({v} * 1e3)::BIGINT) END"
+    )
+
+
+POST_CHECKS = (
+    Check("id", "r.id IS NULL OR trim(r.id) = ''", "post has no id"),
+    Check(
+        "owner.username",
+        "r.owner.username IS NULL OR trim(r.owner.username) = ''",
+        "post has no owner username",
+    ),
+    count_check("edge_media_preview_like.count", _LIKES),
+    count_check("edge_media_to_parent_comment.count", _NCOMMENTS),
+    count_check("video_view_count", _VIEWS),
+    Check(
+        "taken_at_timestamp",
+        f"({_TS} IS NOT NULL AND ({ts_sql(_TS)}) IS NULL)",
+        "taken_at_timestamp is not an epoch timestamp",
+    ),
+    bool_check("is_video", "r.is_video"),
+    bool_check("is_ad", "r.is_ad"),
+)
+
+_POSTS = f"""
+SELECT _seq, 'instagram:' || trim(r.id) AS post_id, 'instagram' AS platform,
+       trim(r.id) AS external_id, 'instagram:' || lower(trim(r.owner.username)) AS creator_id,
+       {ts_sql(_TS)} AS posted_at,
+       CASE WHEN r.product_type = 'clips' THEN 'reel'
+            WHEN try_cast(r.is_video AS BOOLEAN) THEN 'video'
+            WHEN r."__typename" = 'GraphSidecar' THEN 'carousel' ELSE 'image' END AS kind,
+       caption,
+       tags AS hashtags,
+       list_transform(regexp_extract_all(coalesce(caption, ''), '@([A-Za-z0-9._]+)', 1),
+                      lambda m: lower(rtrim(m, '.'))) AS mentions,
+       try_cast({_LIKES} AS BIGINT) AS likes,
+       try_cast({_NCOMMENTS} AS BIGINT) AS comments,
+       CASE WHEN try_cast(r.is_video AS BOOLEAN) THEN try_cast({_VIEWS} AS BIGINT) END AS views,
+       coalesce(try_cast(r.is_ad AS BOOLEAN), false)
+         OR coalesce(try_cast(r.is_paid_partnership AS BOOLEAN), false)
+         OR len(sponsors) > 0
+         OR len(list_intersect(tags, {_sql_list(DISCLOSURE_TAGS)})) > 0 AS is_sponsored,
+       sponsors AS sponsor_brands,
+       CASE WHEN r.shortcode IS NOT NULL
+            THEN 'https://www.instagram.com/p/' || r.shortcode || '/' END AS url,
+       'instagram' AS source,
+       {extra_sql("doc", POST_KNOWN)} AS extra
+FROM (
+  SELECT _seq, r, {UNWRAP} AS doc, r.edge_media_to_caption.edges[1].node.text AS caption,
+         regexp_extract_all(lower(coalesce(r.edge_media_to_caption.edges[1].node.text, '')),
+                            '#([\\p{{L}}\\p{{N}}_]+)', 1) AS tags,
+         list_distinct(list_filter(list_transform(coalesce(r.edge_media_to_sponsor_user.edges, []),
+             lambda e: lower(coalesce(e.node.sponsor.username, e.node.user.username))),
+             lambda x: x IS NOT NULL AND x <> '')) AS sponsors
+  FROM _bk_ok
+)
+"""
+
+_POST_CREATORS = """
+SELECT _seq, 'instagram:' || lower(trim(r.owner.username)) AS creator_id,
+       'instagram' AS platform, trim(r.owner.username) AS handle, r.owner.id AS external_id,
+       NULLIF(r.owner.full_name, '') AS name,
+       try_cast(r.owner.is_verified AS BOOLEAN) AS verified,
+       try_cast(r.owner.is_private AS BOOLEAN) AS is_private,
+       'https://www.instagram.com/' || trim(r.owner.username) || '/' AS url,
+       'instagram' AS source
+FROM _bk_ok
+"""
+
+_COMMENTS = f"""
+WITH parents AS (
+  SELECT _seq, trim(r.id) AS pid, lower(trim(r.owner.username)) AS owner,
+         unnest(list_concat(coalesce(r.edge_media_to_parent_comment.edges, []),
+                            coalesce(r.edge_media_to_comment.edges, []))).node AS c
+  FROM _bk_ok
+), replies AS (
+  SELECT _seq, pid, owner, c.id AS parent_id,
+         unnest(coalesce(c.edge_threaded_comments.edges, [])).node AS c
+  FROM parents WHERE c.id IS NOT NULL
+), allc AS (
+  SELECT _seq, pid, owner, NULL AS parent_id, c.id AS id, c.text AS text,
+         c.created_at AS created_at, c.owner.username AS author, c.owner.id AS author_id,
+         c.edge_liked_by.count AS likes
+  FROM parents
+  UNION ALL
+  SELECT _seq, pid, owner, parent_id, c.id, c.text, c.created_at, c.owner.username,
+         c.owner.id, c.edge_liked_by.count
+  FROM replies
+)
+SELECT _seq, 'instagram:' || trim(id) AS comment_id, 'instagram:' || pid AS post_id,
+       trim(id) AS external_id,
+       CASE WHEN parent_id IS NOT NULL THEN 'instagram:' || trim(parent_id) END
+         AS parent_comment_id,
+       author AS author_handle, author_id, text,
+       {ts_sql("created_at")} AS posted_at,
+       try_cast(likes AS BIGINT) AS likes,
+       coalesce(lower(author) = owner, false) AS is_creator_reply,
+       'instagram' AS source
+FROM allc WHERE id IS NOT NULL AND trim(id) <> ''
+"""
+
+POST_SPEC = JsonSpec(
+    source=SOURCE,
+    kind="post",
+    structure=POST_STRUCTURE,
+    checks=POST_CHECKS,
+    tables=(("creators", _POST_CREATORS), ("posts", _POSTS), ("comments", _COMMENTS)),
+    unwrap=UNWRAP,
+)
+
+PROFILE_CHECKS = (
+    Check("username", "r.username IS NULL OR trim(r.username) = ''", "profile has no username"),
+    count_check("edge_followed_by.count", "r.edge_followed_by.count"),
+    count_check("edge_follow.count", "r.edge_follow.count"),
+    count_check("edge_owner_to_timeline_media.count", "r.edge_owner_to_timeline_media.count"),
+    bool_check("is_verified", "r.is_verified"),
+    bool_check("is_private", "r.is_private"),
+)
+
+_PROFILES = f"""
+SELECT _seq, 'instagram:' || lower(trim(r.username)) AS creator_id, 'instagram' AS platform,
+       trim(r.username) AS handle, r.id AS external_id, NULLIF(r.full_name, '') AS name,
+       NULLIF(r.biography, '') AS bio,
+       try_cast(r.edge_followed_by.count AS BIGINT) AS followers,
+       try_cast(r.edge_follow.count AS BIGINT) AS following,
+       try_cast(r.edge_owner_to_timeline_media.count AS BIGINT) AS posts_count,
+       try_cast(r.is_verified AS BOOLEAN) AS verified,
+       try_cast(r.is_private AS BOOLEAN) AS is_private,
+       upper(NULLIF(trim(r.closeknit_country), '')) AS country,
+       lower(NULLIF(trim(r.closeknit_language), '')) AS language,
+       CASE WHEN coalesce(r.business_category_name, r.category_name) IS NOT NULL
+            THEN [coalesce(r.business_category_name, r.category_name)] END AS categories,
+       NULLIF(r.business_email, '') AS contact,
+       'https://www.instagram.com/' || trim(r.username) || '/' AS url,
+       'instagram' AS source,
+       {extra_sql("payload", PROFILE_KNOWN)} AS extra
+FROM _bk_ok
+"""
+
+PROFILE_SPEC = JsonSpec(
+    source=SOURCE,
+    kind="profile",
+    structure=PROFILE_STRUCTURE,
+    checks=PROFILE_CHECKS,
+    tables=(("creators", _PROFILES),),
+)
+
+
+def sniff_kind(path: Path) -> str:
+    """'profile' or 'post' for a JSON-lines file: by name, else by the first object's fields."""
+    name = path.name.lower()
+    if "profile" in name:
+        return "profile"
+    if "post" in name:
+        return "post"
+    with open(path, "rb") as fh:
+        for raw in fh:
+            if raw.strip():
+                try:
+                    obj = json.loads(raw)
+                except ValueError:
+                    break
+                if isinstance(obj, dict) and (
+                    "edge_followed_by" in obj or ("username" in obj and "owner" not in obj)
+                ):
+                    return "profile"
+                break
+    return "post"
+
+
+def post_files(folder: Path) -> list[Path]:
+    """The ``*.json`` / ``*.info`` post files of an Instaloader-style folder, sorted."""
+    files = [
+        p
+        for p in folder.iterdir()
+        if p.is_file()
+        and p.suffix.lower() in (".json", ".info")
+        and not p.name.endswith(("_comments.json", "_location.txt"))
+    ]
+    return sorted(files)
+
+
+def import_instagram(
+    store: Store,
+    workspace: str,
+    path: Path,
+    *,
+    kind: str | None = None,
+    on_progress: Callable[[int], None] | None = None,
+) -> list[ImportResult]:
+    """Import a folder of post files, a ``.jsonl`` of posts/profiles, or one ``.json`` file.
+
+    A folder with ``*.jsonl`` files imports each of them (profiles first, so posts merge
+    into complete creators); ``*.json``/``*.info`` files in it import as one batch.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise ValidationError(f"no such file or folder: {path}", path=str(path))
+    results: list[ImportResult] = []
+    if path.is_dir():
+        jsonl = sorted(path.glob("*.jsonl"), key=lambda p: (sniff_kind(p) != "profile", p.name))
+        for p in jsonl:
+            results.append(_import_jsonl(store, workspace, p, kind, on_progress))
+        files = post_files(path)
+        if files or not jsonl:
+            lines: Iterator[Line] = iter_json_files(files)
+            results.append(
+                load_json(
+                    store, workspace, lines, POST_SPEC, path=str(path), on_progress=on_progress
+                )
+            )
+        return results
+    if path.suffix.lower() in (".json", ".info"):
+        spec = PROFILE_SPEC if kind == "profile" else POST_SPEC
+        return [
+            load_json(
+                store,
+                workspace,
+                iter_json_files([path]),
+                spec,
+                path=str(path),
+                on_progress=on_progress,
+            )
+        ]
+    return [_import_jsonl(store, workspace, path, kind, on_progress)]
+
+
+def _import_jsonl(
+    store: Store,
+    workspace: str,
+    path: Path,
+    kind: str | None,
+    on_progress: Callable[[int], None] | None,
+) -> ImportResult:
+    k = kind or sniff_kind(path)
+    spec = PROFILE_SPEC if k == "profile" else POST_SPEC
+    return load_json(
+        store, workspace, iter_jsonl(path), spec, path=str(path), on_progress=on_progress
+    )

@@ -1,0 +1,160 @@
+"""Posts from CSV exports (one post a row: social-listening tools, spreadsheets).
+
+Columns are matched by synonyms: ``platform``, ``handle`` (username, account, author),
+``post_id`` (id, media id, video id), ``posted_at`` (date, timestamp, created at), ``caption``
+(text, description, title), ``likes``, ``comments``, ``views``, ``shares``, ``saves``, ``url``,
+``kind`` (type, media type), ``is_sponsored`` (sponsored, paid, ad). Counts may be abbreviated
+("26.1K"); a count, date or flag that cannot be read sends the row to the quarantine naming the
+column. Hashtags and mentions are extracted from the caption as for Instagram JSON.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from closeknit.connectors.bulk import (
+    Check,
+    JsonSpec,
+    count_sql,
+    iter_csv_as_json,
+    load_json,
+    missing_sql,
+)
+from closeknit.connectors.instagram import DISCLOSURE_TAGS, _sql_list
+from closeknit.connectors.landing import ImportResult
+from closeknit.errors import ValidationError
+from closeknit.store import Store
+
+SYNONYMS = {
+    "platform": ("platform", "network", "site"),
+    "handle": ("handle", "username", "user name", "account", "author", "creator", "owner"),
+    "post_id": ("post_id", "post id", "id", "media id", "media_id", "video id", "video_id"),
+    "posted_at": (
+        "posted_at",
+        "posted at",
+        "date",
+        "timestamp",
+        "created at",
+        "created_at",
+        "published at",
+        "published_at",
+        "time",
+    ),
+    "caption": ("caption", "text", "description", "title", "message"),
+    "likes": ("likes", "like count", "likes count", "like_count"),
+    "comments": ("comments", "comment count", "comments count", "comment_count"),
+    "views": ("views", "view count", "plays", "video views", "view_count"),
+    "shares": ("shares", "share count", "share_count"),
+    "saves": ("saves", "save count", "saved"),
+    "url": ("url", "link", "permalink"),
+    "kind": ("kind", "type", "media type", "media_type", "format"),
+    "is_sponsored": ("is_sponsored", "sponsored", "paid", "ad", "is ad", "paid partnership"),
+}
+
+
+def rename(header: str) -> str:
+    for canon, names in SYNONYMS.items():
+        if header in names:
+            return canon
+    return header
+
+
+def _count(field: str) -> Check:
+    x = f"r.{field}"
+    return Check(
+        field,
+        f"(NOT {missing_sql(x)} AND coalesce({count_sql(x)} < 0, true))",
+        f"{field} is not a count",
+    )
+
+
+_TS = (
+    "coalesce(try_cast(trim(r.posted_at) AS TIMESTAMP), "
+    "CASE WHEN regexp_full_match(trim(r.posted_at), '[0-9]{9,10}') "
+    "THEN make_timestamp(trim(r.posted_at)::BIGINT * 1000000) END, "
+    "try_strptime(trim(r.posted_at), ['%d/%m/%Y %H:%M', '%d/%m/%Y', '%m/%d/%Y']))"
+)
+_FLAG = (
+    "CASE WHEN lower(trim(r.is_sponsored)) IN ('true', 't', 'yes', 'y', '1') THEN true "
+    "WHEN lower(trim(r.is_sponsored)) IN ('false', 'f', 'no', 'n', '0') THEN false END"
+)
+_PLATFORM = "coalesce(NULLIF(lower(trim(r.platform)), ''), 'instagram')"
+
+SPEC = JsonSpec(
+    source="posts_csv",
+    kind="post_row",
+    structure=("{" + ", ".join(f'"{k}":"VARCHAR"' for k in SYNONYMS) + "}"),
+    checks=(
+        Check("handle", missing_sql("r.handle"), "no handle"),
+        Check("post_id", missing_sql("r.post_id"), "no post id"),
+        Check(
+            "posted_at",
+            f"NOT {missing_sql('r.posted_at')} AND {_TS} IS NULL",
+            "posted_at is not a date/time",
+        ),
+        _count("likes"),
+        _count("comments"),
+        _count("views"),
+        _count("shares"),
+        _count("saves"),
+        Check(
+            "is_sponsored",
+            f"NOT {missing_sql('r.is_sponsored')} AND {_FLAG} IS NULL",
+            "is_sponsored is not true/false",
+        ),
+    ),
+    tables=(
+        (
+            "creators",
+            f"""SELECT _seq, {_PLATFORM} || ':' || lower(ltrim(trim(r.handle), '@')) AS creator_id,
+                       {_PLATFORM} AS platform, ltrim(trim(r.handle), '@') AS handle,
+                       'posts_csv' AS source
+                FROM _bk_ok""",
+        ),
+        (
+            "posts",
+            f"""SELECT _seq, platform || ':' || external_id AS post_id, platform, external_id,
+                       platform || ':' || lower(handle) AS creator_id, posted_at, kind, caption,
+                       tags AS hashtags,
+                       regexp_extract_all(lower(coalesce(caption, '')), '@([a-z0-9._]+)', 1)
+                         AS mentions,
+                       likes, comments, views, shares, saves,
+                       coalesce(flag, false)
+                         OR len(list_intersect(tags, {_sql_list(DISCLOSURE_TAGS)})) > 0
+                         AS is_sponsored,
+                       url, 'posts_csv' AS source
+                FROM (
+                  SELECT _seq, {_PLATFORM} AS platform, trim(r.post_id) AS external_id,
+                         ltrim(trim(r.handle), '@') AS handle, {_TS} AS posted_at,
+                         lower(NULLIF(trim(r.kind), '')) AS kind, r.caption AS caption,
+                         regexp_extract_all(lower(coalesce(r.caption, '')),
+                                            '#([\\p{{L}}\\p{{N}}_]+)', 1) AS tags,
+                         {count_sql("r.likes")} AS likes, {count_sql("r.comments")} AS comments,
+                         {count_sql("r.views")} AS views, {count_sql("r.shares")} AS shares,
+                         {count_sql("r.saves")} AS saves, {_FLAG} AS flag,
+                         NULLIF(trim(r.url), '') AS url
+                  FROM _bk_ok)""",
+        ),
+    ),
+)
+
+
+def import_posts_csv(
+    store: Store,
+    workspace: str,
+    path: Path,
+    *,
+    on_progress: Callable[[int], None] | None = None,
+) -> ImportResult:
+    path = Path(path)
+    if not path.is_file():
+        raise ValidationError(f"no such file: {path}", path=str(path))
+    return load_json(
+        store,
+        workspace,
+        iter_csv_as_json(path, rename=rename),
+        SPEC,
+        path=str(path),
+        on_progress=on_progress,
+    )

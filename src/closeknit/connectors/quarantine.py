@@ -1,0 +1,38 @@
+"""The quarantine: rows an import could not use, with file, line, field and reason."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from closeknit.connectors.shopify import mask_emails
+from closeknit.store import Store
+
+
+def list_errors(
+    store: Store,
+    workspace: str,
+    limit: int = 100,
+    *,
+    source: str | None = None,
+    with_raw: bool = False,
+) -> list[dict[str, Any]]:
+    """Quarantined rows, newest first: source, file, line, field, reason (and raw, capped)."""
+    sql = (
+        "SELECT source, file, line, field, reason, created_at, batch_id"
+        + (", left(raw, 500) AS raw" if with_raw else "")
+        + " FROM quarantine WHERE workspace_id = ?"
+        + (" AND source = ?" if source else "")
+        + " ORDER BY created_at DESC, file, line LIMIT ?"
+    )
+    params: list[Any] = [workspace, *([source] if source else []), max(0, int(limit))]
+    rows = store.query(sql, params)
+    for r in rows:
+        # never show an e-mail address, whatever a source put in a reason or raw row
+        r["reason"] = mask_emails(r["reason"]) if r["reason"] else r["reason"]
+        if with_raw and r.get("raw"):
+            r["raw"] = mask_emails(r["raw"])
+    return rows
+
+
+def count_errors(store: Store, workspace: str) -> int:
+    return store.count("quarantine", workspace)

@@ -1,0 +1,484 @@
+"""Shopify orders: REST Order JSON / ``orders/create`` webhook payloads and the admin CSV export.
+
+:func:`order_record` normalizes one Order object into an ``orders`` row: discount codes and
+amount, ``landing_site`` with its UTM parameters parsed into ``utm_*`` columns, customer id,
+new customer (``customer.orders_count == 1``), refunds summed into ``refunded`` (refund
+transactions, else refund line items), cost of goods from line-item properties (``cost`` /
+``_cost`` / ``cogs`` per unit) or a ``cogs_rate`` share of the subtotal.
+
+Personal data. The e-mail address is stored only as ``customer_email_hash`` = sha256 of the
+trimmed, lower-cased address, so orders can be joined to one customer without keeping who it
+is. The design says raw records are kept "as received"; for orders we keep them as received
+*minus personal data*: before hashing and landing, every e-mail is replaced by its hash and
+names, phones and addresses are dropped (:func:`redact_order`). Re-imports stay no-ops (the
+redaction is deterministic) and normalization can still be re-run from the raw landing, since
+no canonical column needs the clear address. Errors and quarantine rows never carry an e-mail.
+
+The admin CSV export has one line per line item with order-level fields on the first line of
+each order only; lines are grouped by ``Name`` into one record per order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from closeknit.connectors.csvio import iter_csv
+from closeknit.connectors.landing import ImportResult, Record, Rejected, canonical_json, load
+from closeknit.connectors.values import BadValue, parse_datetime, parse_money
+from closeknit.errors import ValidationError
+from closeknit.store import Store
+
+_EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+")
+_PII_KEYS = {
+    "first_name",
+    "last_name",
+    "name_on_card",
+    "phone",
+    "address1",
+    "address2",
+    "billing_address",
+    "shipping_address",
+    "default_address",
+    "addresses",
+    "browser_ip",
+    "client_details",
+    "contact_email",
+    "customer_locale",
+    "note_attributes",
+    "payment_details",
+}
+_EMAIL_KEYS = {"email", "contact_email"}
+COST_PROPS = ("cost", "_cost", "cogs", "_cogs", "unit_cost", "cost_per_item")
+
+
+def email_hash(email: object) -> str | None:
+    """sha256 of the trimmed, lower-cased e-mail address (None when empty)."""
+    if not isinstance(email, str) or not email.strip():
+        return None
+    return hashlib.sha256(email.strip().lower().encode()).hexdigest()
+
+
+def mask_emails(text: str) -> str:
+    """Replace anything that looks like an e-mail address in ``text`` (for errors and logs)."""
+    return _EMAIL.sub("<email>", text)
+
+
+def redact_order(obj: Any) -> Any:
+    """A copy of an order object with e-mails hashed and names, phones, addresses dropped."""
+    if isinstance(obj, dict):
+        out: dict[str, Any] = {}
+        for k, v in obj.items():
+            if k in _EMAIL_KEYS:
+                h = email_hash(v)
+                out[k] = f"sha256:{h}" if h else v
+            elif k in _PII_KEYS:
+                continue
+            else:
+                out[k] = redact_order(v)
+        return out
+    if isinstance(obj, list):
+        return [redact_order(v) for v in obj]
+    if isinstance(obj, str) and "@" in obj:
+        return mask_emails(obj)
+    return obj
+
+
+def utm_params(url: object) -> dict[str, str | None]:
+    """``utm_source/medium/campaign/content`` from a landing URL (absolute or a path)."""
+    out: dict[str, str | None] = {
+        "utm_source": None,
+        "utm_medium": None,
+        "utm_campaign": None,
+        "utm_content": None,
+    }
+    if not isinstance(url, str) or "?" not in url:
+        return out
+    try:
+        q = parse_qs(urlsplit(url.strip()).query, keep_blank_values=False)
+    except ValueError:
+        return out
+    for k in out:
+        v = q.get(k)
+        if v:
+            out[k] = v[0]
+    return out
+
+
+def _money(value: Any, field: str) -> float | None:
+    try:
+        amount, _cur = parse_money(value)
+    except BadValue as e:
+        raise _FieldError(field, str(e)) from e
+    return amount
+
+
+class _FieldError(Exception):
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(reason)
+        self.field = field
+        self.reason = reason
+
+
+def _refunded(refunds: Any) -> float:
+    total = 0.0
+    if not isinstance(refunds, list):
+        if refunds in (None, ""):
+            return 0.0
+        raise _FieldError("refunds", "refunds is not a list")
+    for i, rf in enumerate(refunds):
+        if not isinstance(rf, dict):
+            raise _FieldError(f"refunds[{i}]", "refund is not an object")
+        txs = [t for t in rf.get("transactions") or [] if isinstance(t, dict)]
+        ok = [
+            t
+            for t in txs
+            if t.get("kind", "refund") == "refund" and t.get("status", "success") == "success"
+        ]
+        if ok:
+            total += sum(_money(t.get("amount"), f"refunds[{i}].amount") or 0.0 for t in ok)
+        else:
+            for li in rf.get("refund_line_items") or []:
+                if isinstance(li, dict):
+                    total += _money(li.get("subtotal"), f"refunds[{i}].subtotal") or 0.0
+    return round(total, 2)
+
+
+def _cogs(items: list[Any], subtotal: float | None, cogs_rate: float | None) -> float | None:
+    cost = 0.0
+    found = False
+    for i, li in enumerate(items):
+        if not isinstance(li, dict):
+            continue
+        unit = None
+        props = li.get("properties") or []
+        if isinstance(props, list):
+            for p in props:
+                if isinstance(p, dict) and str(p.get("name", "")).lower() in COST_PROPS:
+                    unit = _money(p.get("value"), f"line_items[{i}].properties.cost")
+        if unit is None and li.get("cost") not in (None, ""):
+            unit = _money(li.get("cost"), f"line_items[{i}].cost")
+        if unit is not None:
+            found = True
+            qty = li.get("quantity", 1)
+            try:
+                cost += unit * float(qty)
+            except (TypeError, ValueError) as e:
+                raise _FieldError(f"line_items[{i}].quantity", "quantity is not a number") from e
+    if found:
+        return round(cost, 2)
+    if cogs_rate is not None and subtotal is not None:
+        return round(subtotal * cogs_rate, 2)
+    return None
+
+
+def order_record(
+    payload: dict[str, Any],
+    *,
+    source: str = "shopify_webhook",
+    file: str | None = None,
+    line: int | None = None,
+    cogs_rate: float | None = None,
+    raw_payload: str | None = None,
+) -> Record | Rejected:
+    """Normalize one Shopify REST Order / orders-create webhook payload into an ``orders`` row.
+
+    ``raw_payload`` (internal) is the already-redacted raw text to land instead of the payload.
+    """
+    if not isinstance(payload, dict):
+        return Rejected("order is not a JSON object", file=file, line=line)
+    safe = redact_order(payload)
+    raw = raw_payload if raw_payload is not None else canonical_json(safe)
+    try:
+        oid = payload.get("id")
+        if isinstance(oid, bool) or oid in (None, "") or not re.fullmatch(r"\d+", str(oid)):
+            raise _FieldError("id", "order id is missing or not a number")
+        try:
+            created = parse_datetime(payload.get("created_at") or payload.get("processed_at"))
+        except BadValue as e:
+            raise _FieldError("created_at", str(e)) from e
+        cust = payload.get("customer") if isinstance(payload.get("customer"), dict) else {}
+        assert isinstance(cust, dict)
+        oc = cust.get("orders_count")
+        if oc is not None and (isinstance(oc, bool) or not str(oc).strip().isdigit()):
+            raise _FieldError("customer.orders_count", "orders_count is not a count")
+        subtotal = _money(payload.get("subtotal_price"), "subtotal_price")
+        total = _money(payload.get("total_price"), "total_price")
+        discount = _money(payload.get("total_discounts"), "total_discounts")
+        codes_in = payload.get("discount_codes") or []
+        if not isinstance(codes_in, list):
+            raise _FieldError("discount_codes", "discount_codes is not a list")
+        codes = [
+            str(c.get("code")).strip()
+            for c in codes_in
+            if isinstance(c, dict) and c.get("code") not in (None, "")
+        ]
+        items = payload.get("line_items") or []
+        if not isinstance(items, list):
+            raise _FieldError("line_items", "line_items is not a list")
+        refunded = _refunded(payload.get("refunds"))
+        cogs = _cogs(items, subtotal, cogs_rate)
+    except _FieldError as e:
+        return Rejected(mask_emails(e.reason), file=file, line=line, field=e.field, raw=raw)
+    landing = payload.get("landing_site")
+    row: dict[str, Any] = {
+        "order_id": str(oid),
+        "source": source,
+        "created_at": created,
+        "customer_id": str(cust["id"]) if cust.get("id") not in (None, "") else None,
+        "customer_email_hash": email_hash(
+            payload.get("email") or payload.get("contact_email") or cust.get("email")
+        ),
+        "is_new_customer": (int(str(oc)) == 1) if oc is not None else None,
+        "currency": payload.get("currency") or payload.get("presentment_currency"),
+        "subtotal": subtotal,
+        "total": total,
+        "discount_amount": discount,
+        "cogs": cogs,
+        "refunded": refunded,
+        "discount_codes": codes,
+        "landing_site": landing if isinstance(landing, str) else None,
+        "referring_site": payload.get("referring_site") or None,
+        **utm_params(landing),
+        "extra": json.dumps(
+            {
+                k: safe.get(k)
+                for k in (
+                    "name",
+                    "order_number",
+                    "financial_status",
+                    "fulfillment_status",
+                    "source_name",
+                    "total_tax",
+                    "tags",
+                    "cancelled_at",
+                    "line_items",
+                )
+                if k in safe
+            },
+            ensure_ascii=False,
+            default=str,
+        ),
+    }
+    return Record(kind="order", payload=raw, rows={"orders": [row]}, file=file, line=line)
+
+
+def iter_order_jsonl(
+    path: Path, *, source: str = "shopify_orders", cogs_rate: float | None = None
+) -> Iterator[Record | Rejected]:
+    """Records of a JSON-lines file of Order objects (or a JSON array / ``{"orders": [...]}``)."""
+    name = str(path)
+    text_lines: Iterable[tuple[int, bytes]]
+    data = Path(path).read_bytes()
+    head = data.lstrip()[:1]
+    if head in (b"[", b"{") and path.suffix.lower() == ".json":
+        try:
+            obj = json.loads(data)
+        except ValueError:
+            obj = None
+        if isinstance(obj, dict) and isinstance(obj.get("orders"), list):
+            obj = obj["orders"]
+        if isinstance(obj, dict):
+            obj = [obj]
+        if isinstance(obj, list):
+            for i, o in enumerate(obj, start=1):
+                yield order_record(o, source=source, file=name, line=i, cogs_rate=cogs_rate)
+            return
+    text_lines = enumerate(data.split(b"\n"), start=1)
+    for i, raw in text_lines:
+        if not raw.strip():
+            continue
+        try:
+            obj = json.loads(raw)
+        except (ValueError, UnicodeDecodeError):
+            yield Rejected(
+                "invalid JSON",
+                file=name,
+                line=i,
+                raw=mask_emails(raw[:2000].decode("utf-8", "replace")),
+            )
+            continue
+        yield order_record(obj, source=source, file=name, line=i, cogs_rate=cogs_rate)
+
+
+# Shopify admin export column -> Order field (the export's own header names)
+CSV_FIELDS = {
+    "name": "name",
+    "email": "email",
+    "financial status": "financial_status",
+    "fulfillment status": "fulfillment_status",
+    "currency": "currency",
+    "subtotal": "subtotal_price",
+    "total": "total_price",
+    "taxes": "total_tax",
+    "discount code": "discount_code",
+    "discount amount": "total_discounts",
+    "created at": "created_at",
+    "paid at": "processed_at",
+    "refunded amount": "refunded_amount",
+    "id": "id",
+    "tags": "tags",
+    "source": "source_name",
+    "landing site": "landing_site",
+    "referring site": "referring_site",
+    "cancelled at": "cancelled_at",
+}
+
+
+def iter_order_csv(path: Path, *, cogs_rate: float | None = None) -> Iterator[Record | Rejected]:
+    """Records of a Shopify admin orders export: lines grouped by ``Name`` into orders."""
+    headers, rows = iter_csv(path)
+    name = str(path)
+    if "name" not in headers:
+        raise ValidationError(f"{path}: not a Shopify orders export (no Name column)")
+    idx = {h: i for i, h in enumerate(headers)}
+    group: list[dict[str, str]] = []
+    first_line = 0
+
+    def flush() -> Iterator[Record | Rejected]:
+        if group:
+            yield _csv_order(group, name, first_line, cogs_rate)
+
+    for row in rows:
+        if row.error:
+            yield from flush()
+            group = []
+            yield Rejected(
+                row.error,
+                file=name,
+                line=row.line,
+                raw=mask_emails(",".join(row.cells))[:2000],
+            )
+            continue
+        cells = {h: row.cells[i] for h, i in idx.items()}
+        if group and cells["name"] == group[0]["name"]:
+            group.append(cells)
+            continue
+        yield from flush()
+        group, first_line = [cells], row.line
+    yield from flush()
+
+
+def _csv_order(
+    group: list[dict[str, str]], file: str, line: int, cogs_rate: float | None
+) -> Record | Rejected:
+    head = group[0]
+    order: dict[str, Any] = {}
+    for col, fld in CSV_FIELDS.items():
+        v = head.get(col, "")
+        if v != "":
+            order[fld] = v
+    if "id" not in order:
+        order["id"] = re.sub(r"\D", "", head.get("name", "")) or None
+    code = order.pop("discount_code", None)
+    order["discount_codes"] = (
+        [{"code": code, "amount": order.get("total_discounts")}] if code else []
+    )
+    refunded = order.pop("refunded_amount", None)
+    order["refunds"] = (
+        [{"transactions": [{"kind": "refund", "status": "success", "amount": refunded}]}]
+        if refunded not in (None, "") and _nonzero(refunded)
+        else []
+    )
+    items = []
+    for g in group:
+        if g.get("lineitem name", "") or g.get("lineitem quantity", ""):
+            items.append(
+                {
+                    "title": g.get("lineitem name"),
+                    "quantity": _int_or(g.get("lineitem quantity"), 1),
+                    "price": g.get("lineitem price"),
+                    "sku": g.get("lineitem sku"),
+                    "vendor": g.get("vendor"),
+                }
+            )
+    order["line_items"] = items
+    # the raw record of a CSV order is its export lines (redacted), not the rebuilt object
+    raw = canonical_json([_redact_csv_row(g) for g in group])
+    rec = order_record(
+        order, source="shopify_csv", file=file, line=line, cogs_rate=cogs_rate, raw_payload=raw
+    )
+    if isinstance(rec, Record):
+        # what the export has no column for stays NULL, so merging into an order imported
+        # from JSON keeps its values (orders merge field by field)
+        row = rec.rows["orders"][0]
+        for col, fields in _CSV_ONLY_IF_PRESENT.items():
+            if col not in head:
+                for f in fields:
+                    row[f] = None
+    return rec
+
+
+_CSV_ONLY_IF_PRESENT = {
+    "discount code": ("discount_codes",),
+    "discount amount": ("discount_amount",),
+    "refunded amount": ("refunded",),
+    "landing site": ("landing_site", "utm_source", "utm_medium", "utm_campaign", "utm_content"),
+    "subtotal": ("subtotal",),
+    "total": ("total",),
+    "currency": ("currency",),
+}
+
+
+def _redact_csv_row(row: dict[str, str]) -> dict[str, str]:
+    """Export columns minus personal data: e-mail hashed; names, phones, addresses dropped."""
+    out: dict[str, str] = {}
+    for k, v in row.items():
+        if k == "email":
+            h = email_hash(v)
+            out[k] = f"sha256:{h}" if h else v
+        elif k.startswith(("billing ", "shipping ")) and k not in (
+            "billing country",
+            "shipping country",
+            "shipping method",
+        ):
+            continue
+        elif k in ("phone", "notes", "note attributes"):
+            continue
+        else:
+            out[k] = mask_emails(v) if "@" in v else v
+    return out
+
+
+def _nonzero(v: str) -> bool:
+    try:
+        amount, _ = parse_money(v)
+    except BadValue:
+        return True  # let order_record reject it, naming the field
+    return bool(amount)
+
+
+def _int_or(v: str | None, default: int) -> int | str:
+    if v is None or not v.strip():
+        return default
+    return int(v) if v.strip().isdigit() else v
+
+
+def import_shopify(
+    store: Store,
+    workspace: str,
+    path: Path,
+    *,
+    cogs_rate: float | None = None,
+    on_progress: Callable[[int], None] | None = None,
+) -> ImportResult:
+    """Import a Shopify orders CSV export, or a JSON-lines / JSON file of Order objects."""
+    path = Path(path)
+    if not path.is_file():
+        raise ValidationError(f"no such file: {path}", path=str(path))
+    if cogs_rate is not None and not (0 <= cogs_rate <= 1):
+        raise ValidationError("--cogs-rate must be a share between 0 and 1")
+    if path.suffix.lower() in (".csv", ".tsv"):
+        items: Iterable[Record | Rejected] = iter_order_csv(path, cogs_rate=cogs_rate)
+        source = "shopify_csv"
+    else:
+        items = iter_order_jsonl(path, cogs_rate=cogs_rate)
+        source = "shopify_orders"
+    return load(
+        store, items, source=source, workspace=workspace, path=str(path), on_progress=on_progress
+    )

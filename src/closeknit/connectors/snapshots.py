@@ -1,0 +1,109 @@
+"""Follower snapshots from CSV: ``platform,handle,date,followers,following``.
+
+Headers are matched by synonyms (``username``/``account`` for handle, ``subscribers`` for
+followers, ``day`` for date, ...); a ``creator_id`` column (``instagram:handle``) may replace
+platform + handle. Counts may be abbreviated ("26.1K"); a count or date that cannot be read
+sends the row to the quarantine naming the field. Runs set-based (see
+:mod:`closeknit.connectors.bulk`) because a world has tens of millions of snapshot rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from closeknit.connectors.bulk import (
+    Check,
+    JsonSpec,
+    count_sql,
+    date_sql,
+    iter_csv_as_json,
+    load_json,
+    missing_sql,
+)
+from closeknit.connectors.landing import ImportResult
+from closeknit.errors import ValidationError
+from closeknit.store import Store
+
+SYNONYMS = {
+    "platform": ("platform", "network", "channel type", "site"),
+    "handle": ("handle", "username", "user name", "account", "creator", "user", "name"),
+    "creator_id": ("creator_id", "creator id"),
+    "date": ("date", "day", "snapshot_date", "snapshot date", "as of", "as_of", "week"),
+    "followers": ("followers", "follower_count", "followers count", "subscribers", "fans"),
+    "following": ("following", "followees", "following_count", "follows"),
+}
+
+
+def rename(header: str) -> str:
+    for canon, names in SYNONYMS.items():
+        if header in names:
+            return canon
+    return header
+
+
+def _num_check(field: str) -> Check:
+    x = f"r.{field}"
+    return Check(
+        field,
+        f"(NOT {missing_sql(x)} AND ({count_sql(x)} IS NULL OR {count_sql(x)} < 0))",
+        f"{field} is not a count",
+    )
+
+
+_CID = (
+    "lower(coalesce(NULLIF(trim(r.creator_id), ''), "
+    "coalesce(NULLIF(lower(trim(r.platform)), ''), 'instagram') || ':' || "
+    "ltrim(trim(r.handle), '@')))"
+)
+
+SPEC = JsonSpec(
+    source="snapshots",
+    kind="snapshot",
+    structure=(
+        '{"platform":"VARCHAR","handle":"VARCHAR","creator_id":"VARCHAR","date":"VARCHAR",'
+        '"followers":"VARCHAR","following":"VARCHAR"}'
+    ),
+    checks=(
+        Check(
+            "handle",
+            f"{missing_sql('r.handle')} AND {missing_sql('r.creator_id')}",
+            "no handle or creator_id",
+        ),
+        Check("date", f"{date_sql('r.date')} IS NULL", "date is missing or not a date"),
+        _num_check("followers"),
+        _num_check("following"),
+    ),
+    tables=(
+        (
+            "follower_snapshots",
+            f"""SELECT _seq, {_CID} AS creator_id, {date_sql("r.date")} AS date,
+                CASE WHEN NOT {missing_sql("r.followers")} THEN {count_sql("r.followers")} END
+                  AS followers,
+                CASE WHEN NOT {missing_sql("r.following")} THEN {count_sql("r.following")} END
+                  AS following,
+                'snapshots' AS source
+              FROM _bk_ok""",
+        ),
+    ),
+)
+
+
+def import_snapshots(
+    store: Store,
+    workspace: str,
+    path: Path,
+    *,
+    on_progress: Callable[[int], None] | None = None,
+) -> ImportResult:
+    path = Path(path)
+    if not path.is_file():
+        raise ValidationError(f"no such file: {path}", path=str(path))
+    return load_json(
+        store,
+        workspace,
+        iter_csv_as_json(path, rename=rename),
+        SPEC,
+        path=str(path),
+        on_progress=on_progress,
+    )

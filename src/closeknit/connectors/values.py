@@ -1,0 +1,236 @@
+"""Parsers for the messy cell values of vendor exports and shop files.
+
+Each parser returns ``None`` for an empty or "no value" cell (blank, ``N/A``, ``-``, spreadsheet
+error codes like ``#VALOR!``/``#N/A``/``#REF!``) and raises :class:`BadValue` for a cell that
+holds something else that cannot be read, so the caller can quarantine the row naming the field.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+import re
+
+from closeknit.errors import ValidationError
+
+
+class BadValue(ValidationError):
+    """A cell that is not empty and cannot be read as the expected type."""
+
+
+# Spreadsheet errors in the locales vendors export from (#VALUE!, #VALOR!, #WERT!, #NOMBRE?, ...)
+_SHEET_ERROR = re.compile(r"^#[A-Z\u00c0-\u00dc/0-9]+[!?]$|^#N/?A$|^#NV$|^#N/D$")
+_EMPTY = {"", "n/a", "na", "-", "--", "none", "null", "nan", "—", "–", "?", "#n/a", "n.a."}
+
+_SUFFIX = {"k": 1e3, "m": 1e6, "b": 1e9, "bn": 1e9, "mm": 1e6, "mil": 1e3, "t": 1e12}
+_COUNT = re.compile(r"^([+-]?\d+(?:[.,]\d+)*)\s*([a-z]{0,3})\.?$", re.I)
+
+
+def is_missing(text: object) -> bool:
+    """True for cells that mean "no value" rather than a bad one."""
+    if text is None:
+        return True
+    if isinstance(text, float) and math.isnan(text):
+        return True
+    s = str(text).strip()
+    return s.lower() in _EMPTY or bool(_SHEET_ERROR.match(s))
+
+
+def _plain_number(s: str) -> float:
+    """'1,234' / '1.234' (thousands) / '1,5' (decimal comma) / '1.234,50' -> float."""
+    if "," in s and "." in s:
+        # the later separator is the decimal one
+        if s.rfind(",") > s.rfind("."):
+            s = s.replace(".", "").replace(",", ".")
+        else:
+            s = s.replace(",", "")
+    elif "," in s:
+        parts = s.split(",")
+        if len(parts) > 2 or all(len(p) == 3 for p in parts[1:]) and len(parts[0]) <= 3:
+            s = s.replace(",", "")  # thousands
+        else:
+            s = s.replace(",", ".")
+    elif s.count(".") > 1:
+        s = s.replace(".", "")  # 1.234.567 thousands
+    return float(s)
+
+
+def parse_number(text: object) -> float | None:
+    """A plain or abbreviated number: '1,234', '26.1K', '409.8M', '1.2B', '3,5', '12%'."""
+    if isinstance(text, bool):
+        raise BadValue(f"not a number: {text!r}")
+    if isinstance(text, int | float):
+        return None if isinstance(text, float) and math.isnan(text) else float(text)
+    if is_missing(text):
+        return None
+    s = str(text).strip().replace("\u00a0", "").replace(" ", "").replace("'", "")
+    s = s.rstrip("+")
+    if s.endswith("%"):
+        s = s[:-1]
+    m = _COUNT.match(s)
+    if not m:
+        raise BadValue(f"not a number: {str(text)[:40]!r}")
+    num, suf = m.group(1), m.group(2).lower()
+    if suf and suf not in _SUFFIX:
+        raise BadValue(f"unknown unit {suf!r} in {str(text)[:40]!r}")
+    try:
+        value = _plain_number(num) if not suf else float(num.replace(",", "."))
+    except ValueError as e:
+        raise BadValue(f"not a number: {str(text)[:40]!r}") from e
+    if not math.isfinite(value):
+        raise BadValue(f"not a finite number: {str(text)[:40]!r}")
+    return value * _SUFFIX.get(suf, 1.0)
+
+
+def parse_count(text: object) -> int | None:
+    """A non-negative count ('26.1K' -> 26100); rejects negatives and absurd sizes."""
+    v = parse_number(text)
+    if v is None:
+        return None
+    if v < 0 or v > 9e15:
+        raise BadValue(f"not a count: {str(text)[:40]!r}")
+    return int(round(v))
+
+
+_CURRENCY_SIGNS = {
+    "$": "USD",
+    "€": "EUR",
+    "£": "GBP",
+    "¥": "JPY",
+    "₹": "INR",
+    "R$": "BRL",
+    "₩": "KRW",
+}
+_CURRENCY = re.compile(r"^(?:([A-Z]{3})|(R\$|[$€£¥₹₩]))?\s*(.*?)\s*(?:([A-Z]{3})|(R\$|[$€£¥₹₩]))?$")
+
+
+def parse_money(text: object) -> tuple[float | None, str | None]:
+    """An amount with an optional currency: '$1,200', '€900', '£50', '1.200,50 €', 'USD 12.5'.
+
+    Returns ``(amount, ISO currency or None)``.
+    """
+    if isinstance(text, int | float) and not isinstance(text, bool):
+        return (None, None) if isinstance(text, float) and math.isnan(text) else (float(text), None)
+    if is_missing(text):
+        return None, None
+    s = str(text).strip().replace("\u00a0", " ")
+    neg = s.startswith("-") or (s.startswith("(") and s.endswith(")"))
+    s = s.strip("()-").strip()
+    m = _CURRENCY.match(s)
+    if not m:
+        raise BadValue(f"not an amount: {str(text)[:40]!r}")
+    code = m.group(1) or m.group(4)
+    sign = m.group(2) or m.group(5)
+    cur = code or (_CURRENCY_SIGNS.get(sign) if sign else None)
+    body = m.group(3).replace(" ", "")
+    if not body:
+        raise BadValue(f"not an amount: {str(text)[:40]!r}")
+    try:
+        # money always allows two decimals: '1,50' is 1.5, '1,500' is 1500
+        if "," in body and "." not in body and len(body.rsplit(",", 1)[1]) == 2:
+            value = float(body.replace(",", "."))
+        else:
+            value = _plain_number(body)
+    except ValueError as e:
+        raise BadValue(f"not an amount: {str(text)[:40]!r}") from e
+    if not math.isfinite(value):
+        raise BadValue(f"not a finite amount: {str(text)[:40]!r}")
+    return (-value if neg else value), cur
+
+
+_DATE_FORMATS = (
+    "%Y-%m-%d",
+    "%Y/%m/%d",
+    "%Y%m%d",
+    "%d.%m.%Y",
+    "%d/%m/%Y",
+    "%m/%d/%Y",
+    "%d-%m-%Y",
+    "%b %d, %Y",
+    "%d %b %Y",
+    "%B %d, %Y",
+    "%d %B %Y",
+    "%Y-%m",
+    "%b %Y",
+    "%B %Y",
+)
+
+
+def parse_datetime(text: object) -> _dt.datetime | None:
+    """ISO 8601 (with or without zone; converted to naive UTC), epoch seconds, or common dates.
+
+    Ambiguous ``01/02/2024`` reads day-first (most vendors outside the US); a day above 12 in
+    the second place reads month-first.
+    """
+    if isinstance(text, _dt.datetime):
+        return _naive_utc(text)
+    if isinstance(text, _dt.date):
+        return _dt.datetime(text.year, text.month, text.day)
+    if isinstance(text, int | float) and not isinstance(text, bool):
+        return _epoch(float(text))
+    if is_missing(text):
+        return None
+    s = str(text).strip()
+    if re.fullmatch(r"\d{9,13}(\.\d+)?", s):
+        return _epoch(float(s))
+    iso = s.replace(" UTC", "+00:00").replace("Z", "+00:00")
+    if re.match(r"^\d{4}-\d{2}-\d{2}[ T]\d", iso):
+        iso = re.sub(r" ([+-]\d{2})(\d{2})$", r"\1:\2", iso)  # '... -0500' (Shopify CSV)
+        try:
+            return _naive_utc(_dt.datetime.fromisoformat(iso))
+        except ValueError:
+            pass
+    for fmt in _DATE_FORMATS:
+        try:
+            return _dt.datetime.strptime(s, fmt)
+        except ValueError:
+            continue
+    raise BadValue(f"not a date: {s[:40]!r}")
+
+
+def parse_date(text: object) -> _dt.date | None:
+    d = parse_datetime(text)
+    return None if d is None else d.date()
+
+
+def _epoch(v: float) -> _dt.datetime:
+    if v > 1e11:  # milliseconds
+        v /= 1000.0
+    if not (0 <= v < 32503680000):
+        raise BadValue(f"not a timestamp: {v!r}")
+    return _dt.datetime.fromtimestamp(v, _dt.UTC).replace(tzinfo=None)
+
+
+def _naive_utc(d: _dt.datetime) -> _dt.datetime:
+    if d.tzinfo is not None:
+        d = d.astimezone(_dt.UTC).replace(tzinfo=None)
+    return d
+
+
+_TRUE = {"true", "t", "yes", "y", "1", "x", "✓", "verified", "si", "sí", "oui", "ja"}
+_FALSE = {"false", "f", "no", "n", "0", "", "non", "nein"}
+
+
+def parse_bool(text: object) -> bool | None:
+    if isinstance(text, bool):
+        return text
+    if isinstance(text, int) and text in (0, 1):
+        return bool(text)
+    if is_missing(text) and str(text).strip() != "":
+        return None
+    s = str(text).strip().lower()
+    if s in _TRUE:
+        return True
+    if s in _FALSE:
+        return None if s == "" else False
+    raise BadValue(f"not a yes/no value: {s[:40]!r}")
+
+
+def clean_text(text: object) -> str | None:
+    """Strip a text cell; spreadsheet errors and blanks become None."""
+    if text is None:
+        return None
+    s = str(text).strip()
+    if not s or _SHEET_ERROR.match(s):
+        return None
+    return s

@@ -1,0 +1,730 @@
+"""Vendor / spreadsheet exports of creator lists, with an auto-detected column map.
+
+No per-file code: each column is mapped to a canonical field by
+
+1. an explicit override (``--map followers="IG Followers"``),
+2. its header: exact synonym, then every synonym token contained in the header, then a fuzzy
+   match (difflib ratio >= 0.84) — headers are compared lower-cased with punctuation removed,
+   so ``"\\nViews (Avg.)"``, ``views(avg)`` and ``Avg views`` all read ``avg_views``;
+3. its values, where the header says nothing: the column of handle-like strings (no spaces,
+   ``[A-Za-z0-9._-]``) is the handle, country names/codes the country, and the count column
+   with the largest median the followers.
+
+Of the name-like columns (``name``, ``instagram name``, ``Tiktoker name``...), the one whose
+values look most like handles becomes ``handle`` and the other the display name: vendors
+disagree on which is which. Duplicated headers (an abbreviated ``409.8M`` column next to a
+numeric ``409800000`` one) map to the same field; the more precise valid value wins, and a row
+where any of them holds a non-empty value that is not a number goes to the quarantine naming
+that column. Cells "N/A", "-", blank and spreadsheet errors ("#VALOR!", "#N/A") mean no value.
+
+Each row gives a ``creators`` row (vendor metrics not in the canonical table go to ``extra``)
+and, when the export date is known (``--date`` or ``YYYY-MM[-DD]`` in the file name; a month
+means its last day), a ``follower_snapshots`` row for that date.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as _dt
+import difflib
+import json
+import re
+import statistics
+import unicodedata
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from closeknit.connectors.bulk import Check, JsonSpec, Line, count_sql, load_json, missing_sql
+from closeknit.connectors.countries import _FOLDED as COUNTRY_NAMES
+from closeknit.connectors.countries import country_code
+from closeknit.connectors.csvio import iter_csv
+from closeknit.connectors.landing import ImportResult, canonical_json
+from closeknit.connectors.values import (
+    BadValue,
+    is_missing,
+    parse_count,
+    parse_date,
+)
+from closeknit.errors import ValidationError
+from closeknit.store import Store
+
+PLATFORMS = ("instagram", "tiktok", "youtube", "twitter", "twitch", "facebook", "snapchat")
+
+# canonical field -> header synonyms (normalized: lower-case, punctuation -> space)
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "handle": (
+        "username",
+        "user name",
+        "handle",
+        "account",
+        "account name",
+        "instagram handle",
+        "ig handle",
+        "instagram username",
+        "tiktoker name",
+        "tiktok handle",
+        "tiktok username",
+        "youtube channel",
+        "channel",
+        "channel handle",
+        "creator handle",
+        "influencer handle",
+        "screen name",
+        "user",
+        "profile",
+        "login",
+        "usuario",
+        "nombre de usuario",
+        "utilisateur",
+        "benutzername",
+        "nome utente",
+    ),
+    "name": (
+        "name",
+        "full name",
+        "display name",
+        "instagram name",
+        "tiktok name",
+        "youtuber name",
+        "youtube name",
+        "channel name",
+        "channel title",
+        "influencer name",
+        "influencer",
+        "creator name",
+        "creator",
+        "nombre",
+    ),
+    "followers": (
+        "followers",
+        "follower",
+        "followers count",
+        "follower count",
+        "total followers",
+        "subscribers",
+        "subscriber count",
+        "subs",
+        "fans",
+        "audience size",
+        "seguidores",
+        "abonnes",
+        "follower anzahl",
+    ),
+    "following": ("following", "followees", "followings", "follows", "following count"),
+    "posts_count": (
+        "posts",
+        "post count",
+        "posts count",
+        "media count",
+        "number of posts",
+        "videos",
+        "video count",
+        "uploads",
+    ),
+    "country": ("country", "audience country", "location", "country code", "nation", "pais"),
+    "language": ("language", "lang", "idioma"),
+    "category": (
+        "category",
+        "category 1",
+        "category 2",
+        "category 3",
+        "categories",
+        "niche",
+        "topic",
+        "topics",
+        "vertical",
+        "industry",
+        "categoria",
+    ),
+    "eng_auth": ("eng auth", "authentic engagement", "engagement authentic", "auth engagement"),
+    "eng_avg": ("eng avg", "avg engagement", "average engagement", "engagement avg", "engagement"),
+    "engagement_rate": ("engagement rate", "er", "eng rate", "engagement rate %"),
+    "avg_views": ("views avg", "avg views", "average views", "views"),
+    "avg_likes": ("likes avg", "avg likes", "average likes", "likes"),
+    "avg_comments": ("comments avg", "avg comments", "average comments", "comments"),
+    "avg_shares": ("shares avg", "avg shares", "average shares", "shares"),
+    "rank": ("rank", "s no", "sno", "no", "position", "ranking"),
+    "contact": ("email", "e mail", "contact", "contact email", "business email"),
+    "url": ("url", "link", "profile url", "profile link", "channel url", "website"),
+    "price": ("price", "fee", "rate card", "cost", "price per post", "fee per post", "est price"),
+    "verified": ("verified", "is verified"),
+    "platform": ("platform", "network", "social network"),
+    "bio": ("bio", "biography", "description", "about"),
+}
+COUNT_FIELDS = (
+    "followers",
+    "following",
+    "posts_count",
+    "eng_auth",
+    "eng_avg",
+    "avg_views",
+    "avg_likes",
+    "avg_comments",
+    "avg_shares",
+    "rank",
+)
+NUMBER_FIELDS = ("engagement_rate",)
+MULTI_FIELDS = ("category",)  # several columns collect into a list
+
+_HANDLE = re.compile(r"^@?[\w.\-]{1,60}$")
+
+
+def norm(header: str) -> str:
+    h = re.sub(r"#\d+$", "", header)  # csvio's duplicate marker
+    h = unicodedata.normalize("NFKD", h)
+    h = "".join(c for c in h if not unicodedata.combining(c))  # 'país' -> 'pais'
+    h = h.lower().replace("_", " ").replace("-", " ")
+    h = re.sub(r"[^\w\s]", " ", h)
+    return re.sub(r"\s+", " ", h).strip()
+
+
+def match_header(header: str) -> tuple[str | None, float]:
+    """(field, confidence) from a header alone; confidence 1 exact, 0.9 tokens, <0.9 fuzzy."""
+    h = norm(header)
+    if not h:
+        return None, 0.0
+    for f, syns in SYNONYMS.items():
+        if h in syns:
+            return f, 1.0
+    tokens = set(h.split())
+    best: tuple[str | None, float] = (None, 0.0)
+    for f, syns in SYNONYMS.items():
+        for s in syns:
+            st = set(s.split())
+            if len(s) >= 4 and st <= tokens:
+                score = 0.85 + 0.1 * len(s) / len(h)
+                if score > best[1]:
+                    best = (f, score)
+    if best[0]:
+        return best
+    # fuzzy: the header, or a window of its words, close to a synonym (typos, plurals)
+    words = h.split()
+    for f, syns in SYNONYMS.items():
+        for s in syns:
+            if len(s) < 4:
+                continue
+            n = len(s.split())
+            windows = {h} | {" ".join(words[k : k + n]) for k in range(len(words) - n + 1)}
+            for w in windows:
+                r = difflib.SequenceMatcher(None, w, s).ratio()
+                if r >= 0.84:
+                    score = r * (0.8 if w != h else 0.9)
+                    if score > best[1]:
+                        best = (f, score)
+    return best
+
+
+@dataclass
+class ColumnMap:
+    """Which columns feed which field; ``columns[field]`` lists column indexes."""
+
+    columns: dict[str, list[int]] = field(default_factory=dict)
+    headers: list[str] = field(default_factory=list)
+    how: dict[str, str] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            f: {"columns": [self.headers[i] for i in idx], "how": self.how.get(f)}
+            for f, idx in self.columns.items()
+        }
+
+
+def handle_likeness(values: list[str]) -> float:
+    vals = [v.strip() for v in values if v and v.strip()]
+    if not vals:
+        return 0.0
+    ok = sum(1 for v in vals if _HANDLE.match(v))
+    lower = sum(1 for v in vals if v == v.lower())
+    return ok / len(vals) + 0.2 * lower / len(vals)
+
+
+def _count_share(values: list[str]) -> tuple[float, float]:
+    """(share of non-missing cells that are counts, median count)."""
+    vals = [v for v in values if not is_missing(v)]
+    nums = []
+    for v in vals:
+        try:
+            c = parse_count(v)
+        except BadValue:
+            continue
+        if c is not None:
+            nums.append(c)
+    if not vals:
+        return 0.0, 0.0
+    return len(nums) / len(vals), float(statistics.median(nums)) if nums else 0.0
+
+
+def detect(
+    headers: list[str], sample: list[list[str]], overrides: dict[str, str] | None = None
+) -> ColumnMap:
+    """Map columns to fields from overrides, headers and sampled values (see module doc)."""
+    cm = ColumnMap(headers=headers)
+    used: set[int] = set()
+    for fld, col in (overrides or {}).items():
+        if fld not in SYNONYMS and fld not in ("date",):
+            raise ValidationError(
+                f"--map: unknown field {fld!r} (known: {', '.join(sorted(SYNONYMS))})"
+            )
+        want = norm(col)
+        idx = [i for i, h in enumerate(headers) if norm(h) == want or h == col.lower()]
+        if not idx and col.isdigit() and 1 <= int(col) <= len(headers):
+            idx = [int(col) - 1]
+        if not idx:
+            raise ValidationError(f"--map {fld}={col}: no such column in {headers}")
+        cm.columns.setdefault(fld, []).extend(idx)
+        cm.how[fld] = "override"
+        used.update(idx)
+    col_values = [[r[i] for r in sample if i < len(r)] for i in range(len(headers))]
+    name_like: list[int] = []
+    bonus: dict[int, float] = {}
+    for i, h in enumerate(headers):
+        if i in used:
+            continue
+        f, _conf = match_header(h)
+        if f is None:
+            continue
+        if f in cm.how and cm.how[f] == "override":
+            continue
+        if f in ("handle", "name"):
+            name_like.append(i)
+            bonus[i] = 0.3 if f == "handle" else 0.0
+            continue
+        cm.columns.setdefault(f, []).append(i)
+        cm.how.setdefault(f, "header")
+        used.add(i)
+    # handle vs display name: by how handle-like the values are
+    if name_like and "handle" not in cm.columns:
+        ranked = sorted(
+            name_like, key=lambda i: -(handle_likeness(col_values[i]) + bonus.get(i, 0.0))
+        )
+        top = ranked[0]
+        no_values = not any(v.strip() for v in col_values[top])
+        if handle_likeness(col_values[top]) >= 0.6 or (no_values and bonus.get(top, 0) > 0):
+            cm.columns["handle"] = [ranked[0]]
+            cm.how["handle"] = "header+values"
+            used.add(ranked[0])
+            ranked = ranked[1:]
+        if ranked and "name" not in cm.columns:
+            cm.columns["name"] = [ranked[0]]
+            cm.how["name"] = "header+values"
+            used.add(ranked[0])
+    elif name_like and "name" not in cm.columns:
+        cm.columns["name"] = [name_like[0]]
+        cm.how["name"] = "header"
+        used.add(name_like[0])
+    free = [i for i in range(len(headers)) if i not in used]
+    if "handle" not in cm.columns:
+        best = max(free, key=lambda i: handle_likeness(col_values[i]), default=None)
+        if best is not None and handle_likeness(col_values[best]) >= 0.9:
+            if _count_share(col_values[best])[0] < 0.5:
+                cm.columns["handle"] = [best]
+                cm.how["handle"] = "values"
+                used.add(best)
+                free.remove(best)
+    if "country" not in cm.columns:
+        for i in free:
+            vals = [v for v in col_values[i] if v.strip()]
+            if vals and sum(1 for v in vals if country_code(v)) / len(vals) >= 0.6:
+                if sum(1 for v in vals if len(v.strip()) > 2) / len(vals) > 0.3:
+                    cm.columns["country"] = [i]
+                    cm.how["country"] = "values"
+                    used.add(i)
+                    free.remove(i)
+                    break
+    if "followers" not in cm.columns:
+        cands = [(i, *_count_share(col_values[i])) for i in free]
+        cands = [c for c in cands if c[1] >= 0.9 and c[2] > 0]
+        if cands:
+            best_i = max(cands, key=lambda c: c[2])[0]
+            cm.columns["followers"] = [best_i]
+            cm.how["followers"] = "values"
+            used.add(best_i)
+    if "handle" not in cm.columns:
+        raise ValidationError(
+            f"cannot tell which column holds the handle (headers: {headers}); "
+            "use --map handle=COLUMN"
+        )
+    return cm
+
+
+def platform_of(path: Path, headers: list[str], explicit: str | None) -> str:
+    if explicit:
+        p = explicit.strip().lower()
+        if not re.fullmatch(r"[a-z0-9_]+", p):
+            raise ValidationError(f"bad platform {explicit!r}")
+        return p
+    text = (path.name + " " + " ".join(headers)).lower()
+    for p in PLATFORMS:
+        if (
+            p in text
+            or (p == "tiktok" and "tiktoker" in text)
+            or (p == "instagram" and "ig " in text)
+        ):
+            return p
+    if "youtuber" in text or "subscribers" in text:
+        return "youtube"
+    return "instagram"
+
+
+def date_of(path: Path, explicit: str | _dt.date | None) -> _dt.date | None:
+    """The export date: ``--date`` or ``YYYY-MM[-DD]`` in the file name (a month: its last day)."""
+    if explicit:
+        if isinstance(explicit, _dt.date):
+            return explicit
+        m = re.fullmatch(r"(\d{4})-(\d{2})", explicit.strip())
+        if m:
+            y, mo = int(m.group(1)), int(m.group(2))
+            return _dt.date(y, mo, calendar.monthrange(y, mo)[1])
+        try:
+            d = parse_date(explicit)
+        except BadValue as e:
+            raise ValidationError(f"--date: {e}") from e
+        return d
+    m = re.search(
+        r"(?<!\d)(20\d{2})[-_.]?(0[1-9]|1[0-2])(?:[-_.]?(0[1-9]|[12]\d|3[01]))?(?!\d)", path.name
+    )
+    if not m:
+        return None
+    y, mo = int(m.group(1)), int(m.group(2))
+    day = int(m.group(3)) if m.group(3) else calendar.monthrange(y, mo)[1]
+    try:
+        return _dt.date(y, mo, day)
+    except ValueError:
+        return None
+
+
+def _ident(header: str) -> str:
+    return 'r."' + header.replace('"', '""') + '"'
+
+
+def _lit(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _plain_share(values: list[str]) -> float:
+    vals = [v for v in values if not is_missing(v)]
+    return sum(1 for v in vals if v.strip().isdigit()) / len(vals) if vals else 0.0
+
+
+def build_spec(
+    cm: ColumnMap,
+    sample: list[list[str]],
+    *,
+    platform: str,
+    date: _dt.date | None,
+) -> JsonSpec:
+    """The SQL that reads one export under column map ``cm`` (one spec per file).
+
+    Each used cell is parsed once into the derived struct ``d`` (``m<i>``: the cell means "no
+    value"; ``c<i>``/``n<i>``/``p<i>``/``b<i>``: the cell as count/number/amount/yes-no), and
+    checks and columns refer to those.
+    """
+    headers = cm.headers
+    x = {i: _ident(h) for i, h in enumerate(headers)}
+    derive: dict[str, str] = {}
+
+    def ordered(f: str) -> list[int]:
+        idx = cm.columns.get(f, [])
+        # duplicated columns: the one with more plain integers (more precise) first
+        return sorted(idx, key=lambda i: -_plain_share([r[i] for r in sample if i < len(r)]))
+
+    def miss(i: int) -> str:
+        derive.setdefault(f"m{i}", missing_sql(x[i]))
+        return f"d.m{i}"
+
+    def parsed(kind: str, i: int) -> str:
+        fn = {"c": count_sql, "n": number_sql, "p": money_sql, "b": bool_sql}[kind]
+        derive.setdefault(f"{kind}{i}", fn(x[i]))
+        return f"d.{kind}{i}"
+
+    def coalesce(parts: list[str], null: str) -> str:
+        if not parts:
+            return null
+        return parts[0] if len(parts) == 1 else f"coalesce({', '.join(parts)})"
+
+    def text(f: str) -> str:
+        parts = [f"CASE WHEN NOT {miss(i)} THEN trim({x[i]}) END" for i in ordered(f)]
+        return coalesce(parts, "NULL::VARCHAR")
+
+    checks: list[Check] = []
+    handle_cols = ordered("handle")
+    derive["handle"] = (
+        "NULLIF(ltrim("
+        + coalesce(
+            [f"CASE WHEN NOT ({missing_sql(x[i])}) THEN trim({x[i]}) END" for i in handle_cols],
+            "NULL",
+        )
+        + ", '@'), '')"
+    )
+    checks.append(Check(headers[handle_cols[0]], "d.handle IS NULL", "no handle"))
+    values: dict[str, str] = {}
+    for f in COUNT_FIELDS:
+        idx = ordered(f)
+        for i in idx:
+            checks.append(
+                Check(
+                    headers[i],
+                    f"(NOT {miss(i)} AND coalesce({parsed('c', i)} < 0, true))",
+                    f"{headers[i]} is not a count",
+                )
+            )
+        parts = [f"CASE WHEN NOT {miss(i)} THEN {parsed('c', i)} END" for i in idx]
+        values[f] = coalesce(parts, "NULL::BIGINT")
+    for f, kind, null, what in (
+        ("engagement_rate", "n", "NULL::DOUBLE", "a number"),
+        ("price", "p", "NULL::DOUBLE", "an amount"),
+        ("verified", "b", "NULL::BOOLEAN", "yes/no"),
+    ):
+        idx = ordered(f)[:1]
+        for i in idx:
+            checks.append(
+                Check(
+                    headers[i],
+                    f"(NOT {miss(i)} AND {parsed(kind, i)} IS NULL)",
+                    f"{headers[i]} is not {what}",
+                )
+            )
+        values[f] = coalesce(
+            [f"CASE WHEN NOT {miss(i)} THEN {parsed(kind, i)} END" for i in idx], null
+        )
+    values["price_currency"] = coalesce(
+        [f"CASE WHEN NOT {miss(i)} THEN {currency_sql(x[i])} END" for i in ordered("price")[:1]],
+        "NULL::VARCHAR",
+    )
+    plat = _lit(platform)
+    if cm.columns.get("platform"):
+        plat = f"coalesce(lower(replace({text('platform')}, ' ', '')), {plat})"
+    cats = [f"CASE WHEN NOT {miss(i)} THEN trim({x[i]}) END" for i in ordered("category")]
+    categories = (
+        f"NULLIF(list_filter([{', '.join(cats)}], lambda c: c IS NOT NULL), [])"
+        if cats
+        else "NULL::VARCHAR[]"
+    )
+    # inside derive, d.* does not exist yet: the missing tests are inlined there
+    derive["country_txt"] = coalesce(
+        [f"CASE WHEN NOT ({missing_sql(x[i])}) THEN trim({x[i]}) END" for i in ordered("country")],
+        "NULL::VARCHAR",
+    )
+    mapped = {i for idx in cm.columns.values() for i in idx}
+    extra_items = [
+        f"struct_pack(k := {_lit(k)}, v := to_json({values[k]}))"
+        for k in (
+            "rank",
+            "eng_auth",
+            "eng_avg",
+            "engagement_rate",
+            "avg_views",
+            "avg_likes",
+            "avg_comments",
+            "avg_shares",
+            "price",
+            "price_currency",
+        )
+        if not values[k].startswith("NULL::")
+    ]
+    extra_items.append(
+        "struct_pack(k := 'country_name', v := to_json(CASE WHEN country IS NULL "
+        "THEN d.country_txt END))"
+    )
+    for i, h in enumerate(headers):
+        if i not in mapped:
+            extra_items.append(
+                f"struct_pack(k := {_lit(h)}, v := to_json(CASE WHEN NOT {miss(i)} "
+                f"THEN {x[i]} END))"
+            )
+    inner = f"""
+      SELECT _seq, {plat} AS platform, d.handle AS handle,
+             {country_sql("d.country_txt")} AS country,
+             {", ".join(f"{v} AS v_{k}" for k, v in values.items())}, r, d
+      FROM _bk_ok
+    """
+    creators = f"""
+      SELECT _seq, platform || ':' || lower(handle) AS creator_id, platform, handle,
+             {text("name")} AS name, {text("bio")} AS bio,
+             v_followers AS followers, v_following AS following, v_posts_count AS posts_count,
+             v_verified AS verified, country, lower({text("language")}) AS language,
+             {categories} AS categories, {text("contact")} AS contact, {text("url")} AS url,
+             'vendor_csv' AS source,
+             CASE WHEN len(ex) > 0 THEN to_json(map_from_entries(ex)) END AS extra
+      FROM (
+        SELECT *, list_filter([{", ".join(extra_items)}],
+                              lambda e: e.v IS NOT NULL AND e.v::VARCHAR <> 'null') AS ex
+        FROM ({inner})
+      )
+    """
+    tables: list[tuple[str, str]] = [("creators", creators)]
+    if date is not None:
+        tables.append(
+            (
+                "follower_snapshots",
+                f"""
+                SELECT _seq, {plat} || ':' || lower(d.handle) AS creator_id,
+                       DATE '{date.isoformat()}' AS date, {values["followers"]} AS followers,
+                       {values["following"]} AS following, 'vendor_csv' AS source
+                FROM _bk_ok WHERE {values["followers"]} IS NOT NULL
+                """,
+            )
+        )
+    structure = "{" + ", ".join(json.dumps(h) + ': "VARCHAR"' for h in headers) + "}"
+    return JsonSpec(
+        source="vendor_csv",
+        kind="vendor_row",
+        structure=structure,
+        checks=tuple(checks),
+        tables=tuple(tables),
+        derive=tuple(derive.items()),
+    )
+
+
+def number_sql(expr: str) -> str:
+    """SQL: '12.5', '3,2', '4.5%' -> DOUBLE (a share stays on the scale it was written in)."""
+    return (
+        f"try_cast(replace(replace(replace(trim({expr}), '%', ''), ' ', ''), ',', '.') AS DOUBLE)"
+    )
+
+
+def money_sql(expr: str) -> str:
+    """SQL twin of :func:`closeknit.connectors.values.parse_money` (amount only)."""
+    b = f"regexp_replace(trim({expr}), '[^0-9.,]', '', 'g')"
+    body = (
+        f"CASE WHEN contains({b}, ',') AND contains({b}, '.') THEN "
+        f"  CASE WHEN strpos(reverse({b}), ',') < strpos(reverse({b}), '.') "
+        f"       THEN replace(replace({b}, '.', ''), ',', '.') ELSE replace({b}, ',', '') END "
+        f"WHEN contains({b}, ',') THEN "
+        f"  CASE WHEN regexp_full_match({b}, '[0-9]{{1,3}}(,[0-9]{{3}})+') "
+        f"       THEN replace({b}, ',', '') ELSE replace({b}, ',', '.') END "
+        f"WHEN length({b}) - length(replace({b}, '.', '')) > 1 THEN replace({b}, '.', '') "
+        f"ELSE {b} END"
+    )
+    sign = (
+        f"CASE WHEN starts_with(trim({expr}), '-') OR starts_with(trim({expr}), '(') "
+        f"THEN -1 ELSE 1 END"
+    )
+    cur = r"([A-Z]{3}|R\$|[$€£¥₹₩])?"
+    ok = rf"regexp_full_match(trim({expr}), '[(-]?\s*{cur}\s*[0-9][0-9.,\s]*\s*{cur}\s*\)?')"
+    return f"CASE WHEN {ok} THEN {sign} * try_cast({body} AS DOUBLE) END"
+
+
+def currency_sql(expr: str) -> str:
+    t = f"trim({expr})"
+    return (
+        f"coalesce(NULLIF(regexp_extract({t}, '([A-Z]{{3}})', 1), ''), "
+        f"CASE WHEN contains({t}, 'R$') THEN 'BRL' WHEN contains({t}, '$') THEN 'USD' "
+        f"WHEN contains({t}, '€') THEN 'EUR' WHEN contains({t}, '£') THEN 'GBP' "
+        f"WHEN contains({t}, '¥') THEN 'JPY' WHEN contains({t}, '₹') THEN 'INR' "
+        f"WHEN contains({t}, '₩') THEN 'KRW' END)"
+    )
+
+
+def bool_sql(expr: str) -> str:
+    t = f"lower(trim({expr}))"
+    return (
+        f"CASE WHEN {t} IN ('true', 't', 'yes', 'y', '1', 'x', '✓', 'verified', 'si', 'sí', "
+        f"'oui', 'ja') THEN true WHEN {t} IN ('false', 'f', 'no', 'n', '0', 'non', 'nein') "
+        f"THEN false END"
+    )
+
+
+def country_sql(expr: str) -> str:
+    """SQL: a country name or ISO-2 code -> ISO-2 (None when unknown)."""
+    names = ", ".join(f"{_lit(k)}: {_lit(v)}" for k, v in sorted(COUNTRY_NAMES.items()))
+    codes = ", ".join(_lit(c) for c in sorted(set(COUNTRY_NAMES.values())))
+    return (
+        f"CASE WHEN length(trim({expr})) = 2 AND list_contains([{codes}], upper(trim({expr}))) "
+        f"THEN upper(trim({expr})) "
+        f"ELSE MAP {{{names}}}[strip_accents(lower(trim({expr})))] END"
+    )
+
+
+SAMPLE_ROWS = 200
+
+
+def iter_vendor(
+    path: Path,
+    *,
+    platform: str | None = None,
+    mapping: dict[str, str] | None = None,
+    date: str | _dt.date | None = None,
+) -> tuple[ColumnMap, JsonSpec, Iterator[Line]]:
+    """(column map, spec, lines) for one vendor export; rows become JSON ``{header: cell}``."""
+    path = Path(path)
+    headers, rows = iter_csv(path)
+    buffered = []
+    for r in rows:
+        buffered.append(r)
+        if len(buffered) >= SAMPLE_ROWS:
+            break
+    sample = [r.cells for r in buffered if not r.error]
+    cm = detect(headers, sample, mapping)
+    plat = platform_of(path, headers, platform)
+    d = date_of(path, date)
+    spec = build_spec(cm, sample, platform=plat, date=d)
+    name = str(path)
+    head = {"platform": plat, "date": d.isoformat() if d else None}
+
+    def gen() -> Iterator[Line]:
+        for r in _chain(buffered, rows):
+            obj = dict(zip(headers, r.cells, strict=False))
+            yield name, r.line, canonical_json({**head, **obj}), r.error
+
+    return cm, spec, gen()
+
+
+def _chain(first: list[Any], rest: Iterator[Any]) -> Iterator[Any]:
+    yield from first
+    yield from rest
+
+
+def parse_map(items: list[str] | None) -> dict[str, str]:
+    """``["followers=IG Followers", ...]`` -> ``{"followers": "IG Followers"}``."""
+    out: dict[str, str] = {}
+    for it in items or []:
+        if "=" not in it:
+            raise ValidationError(f"--map expects field=Column, got {it!r}")
+        k, v = it.split("=", 1)
+        out[k.strip().lower()] = v.strip()
+    return out
+
+
+def import_vendor_csv(
+    store: Store,
+    workspace: str,
+    path: Path,
+    *,
+    platform: str | None = None,
+    mapping: dict[str, str] | None = None,
+    date: str | _dt.date | None = None,
+    on_progress: Callable[[int], None] | None = None,
+) -> ImportResult:
+    path = Path(path)
+    if not path.is_file():
+        raise ValidationError(f"no such file: {path}", path=str(path))
+    _cm, spec, lines = iter_vendor(path, platform=platform, mapping=mapping, date=date)
+    return load_json(store, workspace, lines, spec, path=str(path), on_progress=on_progress)
+
+
+def inspect(
+    path: Path,
+    *,
+    platform: str | None = None,
+    mapping: dict[str, str] | None = None,
+    date: str | _dt.date | None = None,
+) -> dict[str, Any]:
+    """How a file would be read: platform, export date and the column map (for the CLI)."""
+    path = Path(path)
+    headers, rows = iter_csv(path)
+    sample = []
+    for r in rows:
+        if not r.error:
+            sample.append(r.cells)
+        if len(sample) >= SAMPLE_ROWS:
+            break
+    cm = detect(headers, sample, mapping)
+    d = date_of(path, date)
+    return {
+        "platform": platform_of(path, headers, platform),
+        "date": d.isoformat() if d else None,
+        "columns": cm.to_dict(),
+    }

@@ -1,0 +1,649 @@
+"""Build the versioned ``creator_features`` table: portable SQL aggregates, then Python parts.
+
+Steps of :func:`build`:
+
+1. fingerprint every creator's inputs (``sql/fingerprint.sql``); an incremental build computes
+   only creators whose fingerprint or feature set version differs from the stored row
+   (``--full`` computes all); the chosen creators go to table ``feature_scope``;
+2. the per-creator aggregates: each ``sql/*.sql`` file, one row per creator (Spark-portable);
+3. the Python parts, in batches of creators: bot comments and sentiment, growth spikes,
+   audience quality (classifiers from ``closeknit.features.models`` when installed);
+4. the computed rows replace the old ones;
+5. workspace-wide parts over every row (cheap): engagement pods on the co-comment graph,
+   engagement percentiles within platform × tier × niche, and the two scores.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from closeknit.features import audience, comments, growth, pods, scores, sentiment, sqlfiles
+from closeknit.features.disclosure import DISCLOSURE_RE
+from closeknit.settings import get_settings
+
+if TYPE_CHECKING:
+    from closeknit.store import Store
+
+#: bump when any formula or threshold changes: every row is then recomputed
+FEATURE_SET_VERSION = "1.0.0"
+
+MIN_AGE_DAYS = 3
+WINDOW_POSTS = 12
+MIN_QUALIFYING = 6
+RECENT_POSTS = 30
+MIN_TOP_COMMENTS = 5
+MIN_SCORED_COMMENTS = 10
+MIN_COHORT = 20
+BATCH = 20_000
+# feature_scope is one staging table per workspace: builds in one process take turns
+_BUILD_LOCK = threading.RLock()
+
+COLUMNS: list[str] = [
+    "workspace_id", "creator_id", "platform", "handle", "feature_set_version", "computed_at",
+    "as_of", "fingerprint", "followers", "tier", "n_posts", "n_posts_qualifying",
+    "engagement_rate", "engagement_rate_views", "n_posts_views", "engagement_trend",
+    "engagement_status", "posts_per_week", "last_post_at", "n_comments", "n_top_comments",
+    "n_replied", "reply_rate", "median_reply_minutes", "comment_sentiment",
+    "n_sentiment_comments", "n_recent_posts", "n_sponsored_posts", "sponsored_rate",
+    "sponsor_brands", "n_snapshots", "follower_growth", "growth_spikes", "growth_anomaly",
+    "n_scored_comments", "n_bot_comments", "bot_comment_share", "audience_sample_size",
+    "audience_status", "audience_real_share", "audience_real_lo", "audience_real_hi", "evidence",
+]  # fmt: skip
+
+
+@dataclass
+class BuildResult:
+    """What a build did."""
+
+    workspace: str
+    feature_set_version: str
+    as_of: dt.datetime | None
+    full: bool
+    n_creators: int
+    n_recomputed: int
+    n_removed: int
+    seconds: float
+    steps: dict[str, float] = field(default_factory=dict)
+    methods: dict[str, str] = field(default_factory=dict)
+    n_pods: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "workspace": self.workspace,
+            "feature_set_version": self.feature_set_version,
+            "as_of": self.as_of.isoformat() if self.as_of else None,
+            "full": self.full,
+            "n_creators": self.n_creators,
+            "n_recomputed": self.n_recomputed,
+            "n_unchanged": self.n_creators - self.n_recomputed,
+            "n_removed": self.n_removed,
+            "n_pods": self.n_pods,
+            "seconds": round(self.seconds, 3),
+            "steps": {k: round(v, 3) for k, v in self.steps.items()},
+            "methods": self.methods,
+        }
+
+
+def default_as_of(store: Store, workspace: str) -> dt.datetime | None:
+    """The newest post date in the workspace (so historic and synthetic data work), else None."""
+    v = store.scalar("SELECT max(posted_at) FROM posts WHERE workspace_id = ?", [workspace])
+    if v is None:
+        v = store.scalar(
+            "SELECT CAST(max(date) AS TIMESTAMP) FROM follower_snapshots WHERE workspace_id = ?",
+            [workspace],
+        )
+    return v if isinstance(v, dt.datetime) else None
+
+
+def params(workspace: str, as_of: dt.datetime) -> dict[str, Any]:
+    """The placeholder values every feature SQL file is rendered with."""
+    return {
+        "ws": workspace,
+        "as_of": as_of,
+        "min_age_days": MIN_AGE_DAYS,
+        "window_posts": WINDOW_POSTS,
+        "recent_posts": RECENT_POSTS,
+        "disclosure_re": DISCLOSURE_RE,
+        "scope": sqlfiles.scope_sql(workspace),
+        "dup_min_creators": comments.DUP_MIN_CREATORS,
+        "dup_max_text_ratio": comments.DUP_MAX_TEXT_RATIO,
+        "pod_window_minutes": pods.POD_WINDOW_MINUTES,
+    }
+
+
+def tiers_of(followers: pd.Series) -> list[str | None]:
+    """Vectorized :func:`closeknit.settings.tier_of` over the configured tiers."""
+    tiers = sorted(get_settings().tiers, key=lambda t: t[1])
+    bounds = np.array([t[1] for t in tiers], dtype=float)
+    f = pd.to_numeric(followers, errors="coerce").to_numpy(dtype=float)
+    idx = np.searchsorted(bounds, np.nan_to_num(f, nan=-1.0), side="right") - 1
+    return [None if (np.isnan(v) or i < 0) else tiers[i][0] for v, i in zip(f, idx, strict=True)]
+
+
+def _clean(v: Any) -> Any:
+    if v is None:
+        return None
+    if isinstance(v, float) and np.isnan(v):
+        return None
+    if isinstance(v, np.generic):
+        return _clean(v.item())
+    if v is pd.NaT:
+        return None
+    return v
+
+
+def build(
+    store: Store,
+    workspace: str,
+    *,
+    incremental: bool = True,
+    as_of: dt.datetime | None = None,
+    creators: list[str] | None = None,
+    batch_size: int = BATCH,
+) -> BuildResult:
+    """Build (or refresh) ``creator_features`` for ``workspace``; see the module docstring.
+
+    ``as_of`` defaults to the newest post in the workspace; ``creators`` limits the build to
+    those creator ids (still skipping unchanged ones when ``incremental``).
+    """
+    with _BUILD_LOCK:
+        return _build(store, workspace, incremental, as_of, creators, batch_size)
+
+
+def _build(
+    store: Store,
+    workspace: str,
+    incremental: bool,
+    as_of: dt.datetime | None,
+    creators: list[str] | None,
+    batch_size: int,
+) -> BuildResult:
+    t0 = time.perf_counter()
+    steps: dict[str, float] = {}
+    started = dt.datetime.now()
+    as_of_v = as_of or default_as_of(store, workspace) or started.replace(microsecond=0)
+    p = params(workspace, as_of_v)
+
+    t = time.perf_counter()
+    fp = sqlfiles.run(store, "fingerprint", p)
+    if creators is not None:
+        fp = fp[fp["creator_id"].isin(set(creators))]
+    old = store.df(
+        "SELECT creator_id, fingerprint AS old_fp, feature_set_version AS old_v "
+        "FROM creator_features WHERE workspace_id = ?",
+        [workspace],
+    )
+    n_removed = 0
+    if creators is None and not old.empty:
+        gone = sorted(set(old["creator_id"]) - set(fp["creator_id"]))
+        if gone:
+            with store.transaction() as tx:
+                tx.register("_gone", pa.table({"creator_id": gone}))
+                tx.execute(
+                    "DELETE FROM creator_features WHERE workspace_id = ? "
+                    "AND creator_id IN (SELECT creator_id FROM _gone)",
+                    [workspace],
+                )
+                tx.unregister("_gone")
+            n_removed = len(gone)
+    if incremental and not old.empty:
+        m = fp.merge(old, on="creator_id", how="left")
+        todo = m[(m["old_fp"] != m["fingerprint"]) | (m["old_v"] != FEATURE_SET_VERSION)]
+        todo = todo[["creator_id", "fingerprint"]]
+    else:
+        todo = fp[["creator_id", "fingerprint"]]
+    todo = todo.sort_values("creator_id").reset_index(drop=True)
+    steps["fingerprint"] = time.perf_counter() - t
+
+    methods: dict[str, str] = {"sentiment": sentiment.METHOD}
+    if len(todo):
+        rows = _compute(store, workspace, todo, p, as_of_v, batch_size, steps, methods)
+        t = time.perf_counter()
+        _write(store, workspace, rows)
+        steps["write"] = time.perf_counter() - t
+    t = time.perf_counter()
+    n_pods = 0
+    if len(todo) or n_removed:  # otherwise the last build's workspace-wide pass still holds
+        n_pods = _global_pass(store, workspace, p)
+    steps["pods_percentiles_scores"] = time.perf_counter() - t
+    seconds = time.perf_counter() - t0
+    n_total = int(
+        store.scalar("SELECT count(*) FROM creator_features WHERE workspace_id = ?", [workspace])
+    )
+    with store.transaction() as tx:
+        tx.execute("DELETE FROM feature_scope WHERE workspace_id = ?", [workspace])
+        tx.execute(
+            "INSERT INTO feature_builds VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [uuid.uuid4().hex, workspace, FEATURE_SET_VERSION, not incremental, as_of_v, started,
+             dt.datetime.now(), n_total, len(todo), seconds],
+        )  # fmt: skip
+    return BuildResult(
+        workspace=workspace,
+        feature_set_version=FEATURE_SET_VERSION,
+        as_of=as_of_v,
+        full=not incremental,
+        n_creators=n_total,
+        n_recomputed=len(todo),
+        n_removed=n_removed,
+        seconds=seconds,
+        steps=steps,
+        methods=methods,
+        n_pods=n_pods,
+    )
+
+
+def _compute(
+    store: Store,
+    workspace: str,
+    todo: pd.DataFrame,
+    p: dict[str, Any],
+    as_of: dt.datetime,
+    batch_size: int,
+    steps: dict[str, float],
+    methods: dict[str, str],
+) -> pd.DataFrame:
+    t = time.perf_counter()
+    scope = pa.table(
+        {
+            "workspace_id": [workspace] * len(todo),
+            "creator_id": todo["creator_id"].tolist(),
+            "batch": (np.arange(len(todo)) // max(batch_size, 1)).astype(np.int32),
+        }
+    )
+    with store.transaction() as tx:
+        tx.execute("DELETE FROM feature_scope WHERE workspace_id = ?", [workspace])
+        tx.insert_arrow("feature_scope", scope)
+    base = store.df(
+        "SELECT c.creator_id, c.platform, c.handle, c.followers FROM creators c "
+        "JOIN feature_scope s ON s.workspace_id = c.workspace_id AND s.creator_id = c.creator_id "
+        "WHERE c.workspace_id = ?",
+        [workspace],
+    )
+    df = todo.merge(base, on="creator_id", how="left")
+    for name in (*sqlfiles.AGGREGATES, "brands"):
+        t1 = time.perf_counter()
+        part = sqlfiles.run(store, name, p)
+        df = df.merge(part, on="creator_id", how="left")
+        steps[f"sql:{name}"] = time.perf_counter() - t1
+    steps["sql"] = time.perf_counter() - t
+
+    # -- derived per-creator values (the SQL gives raw aggregates) ------------------------
+    df["tier"] = tiers_of(df["followers"])
+    nq = df["n_posts_qualifying"].fillna(0)
+    ok = (nq >= MIN_QUALIFYING) & df["engagement_rate"].notna()
+    df["engagement_status"] = np.where(ok, "ok", "insufficient_data")
+    df.loc[~ok, "engagement_rate"] = np.nan
+    df.loc[df["n_posts_views"].fillna(0) < MIN_QUALIFYING, "engagement_rate_views"] = np.nan
+    prev_ok = ok & (df["n_posts_previous"].fillna(0) >= MIN_QUALIFYING)
+    prev_ok &= df["engagement_rate_previous"].fillna(0) > 0
+    df["engagement_trend"] = np.where(
+        prev_ok, df["engagement_rate"] / df["engagement_rate_previous"] - 1.0, np.nan
+    )
+    span = df["cadence_span_days"].astype(float)
+    cad_ok = (df["n_cadence_posts"].fillna(0) >= 2) & (span > 0)
+    df["posts_per_week"] = np.where(
+        cad_ok, (df["n_cadence_posts"] - 1) / (span.where(span > 0, 1.0) / 7.0), np.nan
+    )
+    few = df["n_top_comments"].fillna(0) < MIN_TOP_COMMENTS
+    df.loc[few, ["reply_rate", "median_reply_minutes"]] = np.nan
+    counts = [
+        "n_posts", "n_comments", "n_top_comments", "n_replied", "n_recent_posts",
+        "n_sponsored_posts", "n_posts_qualifying", "n_posts_views", "n_snapshots",
+    ]  # fmt: skip
+    for col in counts:
+        df[col] = df[col].fillna(0).astype("int64")
+    df.loc[df["n_recent_posts"] == 0, "sponsored_rate"] = np.nan
+
+    # -- Python parts, batch by batch ------------------------------------------------------
+    judge_model, methods["comments"] = comments.load_model()
+    acct_model, methods["audience"] = audience.load_model()
+    t = time.perf_counter()
+    refresh_comment_dups(store, workspace, p)
+    judge = comments.TextJudge(judge_model)
+    sentiments: dict[str, float | None] = {}
+    steps["comment_dups"] = time.perf_counter() - t
+    extra: dict[str, dict[str, Any]] = {}
+    evid: dict[str, dict[str, Any]] = {}
+    n_batches = int(scope.column("batch").to_numpy().max()) + 1 if len(todo) else 0
+    for b in range(n_batches):
+        t = time.perf_counter()
+        _comment_part(store, workspace, b, as_of, judge, sentiments, extra, evid)
+        steps["comments"] = steps.get("comments", 0.0) + time.perf_counter() - t
+        t = time.perf_counter()
+        snaps = store.df(
+            "SELECT f.creator_id, f.date, f.followers, f.source FROM follower_snapshots f "
+            "JOIN feature_scope s ON s.workspace_id = f.workspace_id "
+            "AND s.creator_id = f.creator_id "
+            "WHERE f.workspace_id = ? AND s.batch = ? AND f.date <= CAST(? AS DATE)",
+            [workspace, b, as_of],
+        )
+        for cid, g in growth.spikes(snaps).items():
+            extra.setdefault(cid, {}).update(
+                growth_spikes=g["growth_spikes"], growth_anomaly=g["growth_anomaly"]
+            )
+            evid.setdefault(cid, {})["growth"] = {
+                "spikes": g["spikes"],
+                "weekly_intervals": g["intervals"],
+                "method": f"robust z ≥ {growth.Z_MIN} of weekly growth vs own history",
+            }
+        steps["growth"] = steps.get("growth", 0.0) + time.perf_counter() - t
+        t = time.perf_counter()
+        cols = ", ".join(f"a.{c}" for c in audience.PROFILE_COLUMNS)
+        samples = store.df(
+            f"SELECT a.creator_id, a.relation, {cols} FROM audience_samples a "
+            "JOIN feature_scope s ON s.workspace_id = a.workspace_id "
+            "AND s.creator_id = a.creator_id "
+            "WHERE a.workspace_id = ? AND s.batch = ?",
+            [workspace, b],
+        )
+        for cid, q in audience.quality(samples, acct_model).items():
+            ev = q.pop("evidence")
+            ev["method"] = methods["audience"]
+            extra.setdefault(cid, {}).update(q)
+            evid.setdefault(cid, {})["audience"] = ev
+        steps["audience"] = steps.get("audience", 0.0) + time.perf_counter() - t
+
+    ex = pd.DataFrame.from_dict(extra, orient="index")
+    ex.index.name = "creator_id"
+    want = [
+        "n_scored_comments", "n_bot_comments", "bot_comment_share", "comment_sentiment",
+        "n_sentiment_comments", "growth_spikes", "growth_anomaly", "audience_sample_size",
+        "audience_status", "audience_real_share", "audience_real_lo", "audience_real_hi",
+    ]  # fmt: skip
+    for c in want:
+        if c not in ex.columns:
+            ex[c] = None
+    df = df.merge(ex[want].reset_index(), on="creator_id", how="left")
+    df["audience_sample_size"] = df["audience_sample_size"].fillna(0).astype("int64")
+    df["audience_status"] = df["audience_status"].fillna("insufficient")
+    df["evidence"] = [json.dumps(evid.get(c, {}), ensure_ascii=False) for c in df["creator_id"]]
+    df["workspace_id"] = workspace
+    df["feature_set_version"] = FEATURE_SET_VERSION
+    df["computed_at"] = dt.datetime.now()
+    df["as_of"] = as_of
+    df["sponsor_brands"] = [
+        sorted(v) if isinstance(v, list | np.ndarray) else [] for v in df["sponsor_brands"]
+    ]
+    return df[COLUMNS]
+
+
+def refresh_comment_dups(store: Store, workspace: str, p: dict[str, Any]) -> None:
+    """Rewrite ``feature_comment_dups`` from ``sql/inputs/comment_dups.sql``."""
+    sql = sqlfiles.render("inputs/comment_dups", p)
+    with store.transaction() as tx:
+        tx.execute("DELETE FROM feature_comment_dups WHERE workspace_id = ?", [workspace])
+        tx.execute(
+            "INSERT INTO feature_comment_dups (workspace_id, author, norm_text, n_creators) "
+            f"SELECT ?, author, norm_text, n_creators FROM ({sql}) d",
+            [workspace],
+        )
+
+
+def comments_frame(
+    store: Store, workspace: str, as_of: dt.datetime, batch: int | None = None
+) -> pd.DataFrame:
+    """Comments other accounts left on creators' posts (of one scope batch, or all), with
+    ``dup`` = its author wrote the same text under several creators (feature_comment_dups)."""
+    scope = (
+        "JOIN feature_scope s ON s.workspace_id = p.workspace_id AND s.creator_id = p.creator_id "
+        "AND s.batch = ? "
+        if batch is not None
+        else ""
+    )
+    args: list[Any] = [batch] if batch is not None else []
+    return store.df(
+        "SELECT p.creator_id, m.comment_id, m.post_id, m.author_handle, m.text, "
+        "d.author IS NOT NULL AS dup "
+        "FROM comments m "
+        "JOIN posts p ON p.workspace_id = m.workspace_id AND p.post_id = m.post_id "
+        f"{scope}"
+        "JOIN creators c ON c.workspace_id = p.workspace_id AND c.creator_id = p.creator_id "
+        "LEFT JOIN feature_comment_dups d ON d.workspace_id = m.workspace_id "
+        "AND d.author = lower(m.author_handle) AND d.norm_text = lower(trim(m.text)) "
+        "WHERE m.workspace_id = ? AND p.posted_at <= ? "
+        "AND NOT coalesce(m.is_creator_reply, FALSE) "
+        "AND lower(coalesce(m.author_handle, '')) <> lower(c.handle) "
+        "AND m.text IS NOT NULL AND length(trim(m.text)) > 0",
+        [*args, workspace, as_of],
+    )
+
+
+def _comment_part(
+    store: Store,
+    workspace: str,
+    batch: int,
+    as_of: dt.datetime,
+    judge: comments.TextJudge,
+    sentiments: dict[str, float | None],
+    extra: dict[str, dict[str, Any]],
+    evid: dict[str, dict[str, Any]],
+) -> None:
+    """Bot-comment share and sentiment of the comments other accounts left on each creator."""
+    cm = comments_frame(store, workspace, as_of, batch)
+    if cm.empty:
+        return
+    jd = comments.judge_frame(cm["text"], cm["dup"].to_numpy(dtype=bool), judge, sentiments)
+    frame = pd.DataFrame(
+        {"creator_id": cm["creator_id"].astype(str).to_numpy(), "bot": jd.bot,
+         "sent": jd.sentiment, "code": jd.codes, "dup": jd.dup}
+    )  # fmt: skip
+    g = frame.groupby("creator_id", sort=False)
+    agg = pd.DataFrame(
+        {"n": g.size(), "k": g["bot"].sum(), "s": g["sent"].mean(), "ns": g["sent"].count()}
+    )
+    bots = frame[frame["bot"]]
+    reasons: dict[str, dict[str, int]] = {}
+    if len(bots):
+        sizes = bots.groupby(["creator_id", "code", "dup"], sort=False).size()
+        for key_, n in sizes.items():
+            k3: tuple[Any, Any, Any] = key_  # type: ignore[assignment]
+            code, dup = int(k3[1]), bool(k3[2])
+            flags = list(jd.unique[code].flags) + ([comments.DUP_FLAG] if dup else [])
+            rs = reasons.setdefault(str(k3[0]), {})
+            for f in flags:
+                rs[f] = rs.get(f, 0) + int(n)
+    examples: dict[str, list[dict[str, Any]]] = {}
+    top = bots.groupby("creator_id", sort=False).head(5).index.to_numpy()
+    sel = cm.iloc[top][["creator_id", "comment_id", "post_id", "author_handle", "text"]]
+    for i, (cid, comment_id, post_id, author, text) in zip(
+        top.tolist(), sel.itertuples(index=False, name=None), strict=True
+    ):
+        mp = jd.model_p(i)
+        examples.setdefault(str(cid), []).append(
+            {
+                "comment_id": comment_id,
+                "post_id": post_id,
+                "author": author,
+                "text": str(text)[:200],
+                "flags": jd.flags_of(i),
+                "model_p": None if mp is None else round(mp, 3),
+            }
+        )
+    for cid, n_, k_, s_, ns_ in zip(
+        agg.index, agg["n"], agg["k"], agg["s"], agg["ns"], strict=True
+    ):
+        key = str(cid)
+        n, k, ns = int(n_), int(k_), int(ns_)
+        s = None if ns < MIN_SCORED_COMMENTS // 2 or pd.isna(s_) else float(s_)
+        extra.setdefault(key, {}).update(
+            n_scored_comments=n,
+            n_bot_comments=k,
+            bot_comment_share=(k / n) if n >= MIN_SCORED_COMMENTS else None,
+            comment_sentiment=s,
+            n_sentiment_comments=ns,
+        )
+        evid.setdefault(key, {})["bot_comments"] = {
+            "n_comments": n,
+            "n_bot": k,
+            "by_reason": reasons.get(key, {}),
+            "examples": examples.get(key, []),
+        }
+
+
+def _write(store: Store, workspace: str, rows: pd.DataFrame) -> None:
+    table = pa.Table.from_pandas(rows, preserve_index=False)
+    with store.transaction() as tx:
+        tx.execute(
+            "DELETE FROM creator_features WHERE workspace_id = ? AND creator_id IN "
+            "(SELECT creator_id FROM feature_scope WHERE workspace_id = ?)",
+            [workspace, workspace],
+        )
+        tx.insert_arrow("creator_features", table, COLUMNS)
+
+
+def _cohorts(df: pd.DataFrame) -> pd.DataFrame:
+    """Percentile of engagement_rate within platform × tier × niche, falling back to coarser
+    cohorts (platform × tier, then platform) when a cohort has fewer than MIN_COHORT members."""
+    out = pd.DataFrame(index=df.index)
+    out["engagement_percentile"] = np.nan
+    out["engagement_cohort"] = None
+    out["engagement_cohort_size"] = np.nan
+    ok = df["engagement_rate"].notna()
+    if not ok.any():
+        return out
+    d = df[ok].copy()
+    plat = d["platform"].fillna("?")
+    tier = d["tier"].fillna("below-" + str(min(t[1] for t in get_settings().tiers)))
+    niche = d["niche"]
+    levels = [
+        ("platform×tier×niche", plat + "|" + tier + "|" + niche.fillna("?"), niche.notna()),
+        ("platform×tier", plat + "|" + tier, pd.Series(True, index=d.index)),
+        ("platform", plat, pd.Series(True, index=d.index)),
+    ]
+    assigned = pd.Series(False, index=d.index)
+    for label, key, usable in levels:
+        sizes = key.map(key.value_counts())
+        take = ~assigned & usable & ((sizes >= MIN_COHORT) | (label == "platform"))
+        if not take.any():
+            continue
+        pct = d["engagement_rate"].groupby(key).rank(pct=True, method="average")
+        idx = take[take].index
+        out.loc[idx, "engagement_percentile"] = pct[idx]
+        out.loc[idx, "engagement_cohort"] = label + ": " + key[idx].str.replace("|", " / ")
+        out.loc[idx, "engagement_cohort_size"] = sizes[idx]
+        assigned |= take
+    return out
+
+
+def _niches(store: Store, workspace: str) -> pd.DataFrame:
+    """creator_niche (helper M) when it exists, else each creator's first category."""
+    if "creator_niche" in store.tables():
+        cols = set(store.columns("creator_niche"))
+        if {"creator_id", "niche", "workspace_id"} <= cols:
+            return store.df(
+                "SELECT c.creator_id, coalesce(n.niche, c.categories[1]) AS niche "
+                "FROM creators c LEFT JOIN creator_niche n "
+                "ON n.workspace_id = c.workspace_id AND n.creator_id = c.creator_id "
+                "WHERE c.workspace_id = ?",
+                [workspace],
+            )
+    return store.df(
+        "SELECT creator_id, categories[1] AS niche FROM creators WHERE workspace_id = ?",
+        [workspace],
+    )
+
+
+def _global_pass(store: Store, workspace: str, p: dict[str, Any]) -> int:
+    """Pods, percentiles and scores over every row of the workspace; returns the pod count."""
+    f = store.df(
+        "SELECT creator_id, platform, tier, engagement_rate, engagement_status, n_posts, "
+        "n_comments, reply_rate, comment_sentiment, engagement_trend, bot_comment_share, "
+        "audience_real_share, growth_anomaly FROM creator_features WHERE workspace_id = ?",
+        [workspace],
+    )
+    if f.empty:
+        return 0
+    f = f.merge(_niches(store, workspace), on="creator_id", how="left")
+    edges = sqlfiles.run(store, "inputs/fast_cocomments", p)
+    found = pods.find_pods(edges, dict(zip(f["creator_id"], f["n_posts"], strict=True)))
+    f["pod_score"] = np.where(f["n_comments"].fillna(0) > 0, 0.0, np.nan)
+    f["pod_id"] = None
+    f["pod_members"] = [[] for _ in range(len(f))]
+    f["pod_evidence"] = None
+    pos = {c: i for i, c in enumerate(f["creator_id"])}
+    for cid, info in found.items():
+        i = pos.get(cid)
+        if i is None:
+            continue
+        f.at[i, "pod_score"] = info["pod_score"]
+        f.at[i, "pod_id"] = info["pod_id"]
+        f.at[i, "pod_members"] = info["pod_members"]
+        f.at[i, "pod_evidence"] = json.dumps(info["evidence"])
+    f = pd.concat([f, _cohorts(f)], axis=1)
+    recs: list[dict[str, Any]] = f.to_dict("records")  # type: ignore[assignment]
+    f["authenticity_score"] = [scores.authenticity(_rec(r)).score for r in recs]
+    f["engagement_quality_score"] = [scores.engagement_quality(_rec(r)).score for r in recs]
+    upd = pa.table(
+        {
+            "creator_id": f["creator_id"].tolist(),
+            "pod_score": [_clean(v) for v in f["pod_score"]],
+            "pod_id": f["pod_id"].tolist(),
+            "pod_members": f["pod_members"].tolist(),
+            "pod_evidence": f["pod_evidence"].tolist(),
+            "engagement_percentile": [_clean(v) for v in f["engagement_percentile"]],
+            "engagement_cohort": f["engagement_cohort"].tolist(),
+            "engagement_cohort_size": [_clean(v) for v in f["engagement_cohort_size"]],
+            "authenticity_score": [_clean(v) for v in f["authenticity_score"]],
+            "engagement_quality_score": [_clean(v) for v in f["engagement_quality_score"]],
+        },
+        schema=pa.schema(
+            [
+                ("creator_id", pa.string()),
+                ("pod_score", pa.float64()),
+                ("pod_id", pa.string()),
+                ("pod_members", pa.list_(pa.string())),
+                ("pod_evidence", pa.string()),
+                ("engagement_percentile", pa.float64()),
+                ("engagement_cohort", pa.string()),
+                ("engagement_cohort_size", pa.float64()),
+                ("authenticity_score", pa.float64()),
+                ("engagement_quality_score", pa.float64()),
+            ]
+        ),
+    )
+    with store.transaction() as tx:
+        tx.register("_feat_upd", upd)
+        tx.execute(
+            "UPDATE creator_features AS f SET pod_score = u.pod_score, pod_id = u.pod_id, "
+            "pod_members = u.pod_members, pod_evidence = CAST(u.pod_evidence AS JSON), "
+            "engagement_percentile = u.engagement_percentile, "
+            "engagement_cohort = u.engagement_cohort, "
+            "engagement_cohort_size = CAST(u.engagement_cohort_size AS BIGINT), "
+            "authenticity_score = u.authenticity_score, "
+            "engagement_quality_score = u.engagement_quality_score "
+            "FROM _feat_upd u WHERE f.workspace_id = ? AND f.creator_id = u.creator_id",
+            [workspace],
+        )
+        tx.unregister("_feat_upd")
+    return len({v["pod_id"] for v in found.values()})
+
+
+def _rec(r: dict[str, Any]) -> dict[str, Any]:
+    return {k: _clean(v) for k, v in r.items()}
+
+
+def comment_verdicts(
+    store: Store, workspace: str, as_of: dt.datetime | None = None
+) -> pd.DataFrame:
+    """Every comment other accounts left on creators' posts with its bot verdict and flags
+    (the same rules and model as the build; used by validation and for audits)."""
+    as_of_v = as_of or default_as_of(store, workspace) or dt.datetime.now()
+    model, _method = comments.load_model()
+    refresh_comment_dups(store, workspace, params(workspace, as_of_v))
+    cm = comments_frame(store, workspace, as_of_v)
+    jd = comments.judge_frame(
+        cm["text"], cm["dup"].to_numpy(dtype=bool), comments.TextJudge(model), {}
+    )
+    cm["bot"] = jd.bot
+    cm["bot_flags"] = ["|".join(jd.flags_of(i)) for i in range(len(cm))]
+    return cm

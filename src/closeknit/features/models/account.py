@@ -1,0 +1,367 @@
+"""Fake / inactive / spam account model over the profile fields closeknit samples.
+
+Features come only from ``audience_samples`` columns (handle, full_name, bio, followers, following,
+posts_count, has_profile_pic, is_private, is_verified, has_external_url), so the same code maps the
+public datasets and the product's own samples. A field a dataset lacks is NaN: the gradient-boosted
+trees learn it from the datasets that have it and route missing values on their own.
+
+The shipped model is plain JSON (tree arrays + Platt sigmoid), evaluated here in numpy; it gives
+the same probabilities as the sklearn model it was exported from (tested to 1e-9).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+FEATURES: list[str] = [
+    "followers",
+    "following",
+    "posts",
+    "follower_following_ratio",
+    "bio_length",
+    "has_profile_pic",
+    "is_private",
+    "has_external_url",
+    "username_length",
+    "username_digits",
+    "username_digit_ratio",
+    "fullname_words",
+    "fullname_digit_ratio",
+    "name_equals_username",
+]
+
+_NON_ALNUM = re.compile(r"[\W_]+", re.UNICODE)
+
+
+def _num(df: pd.DataFrame, col: str) -> np.ndarray:
+    if col not in df.columns:
+        return np.full(len(df), np.nan)
+    num = pd.to_numeric(df[col].astype(object), errors="coerce")  # object: tolerate pd.NA
+    return np.asarray(num.astype("float64"), dtype=np.float64)
+
+
+def _missing(v: object) -> bool:
+    """None, NaN, pd.NA or NaT (any scalar pandas calls missing)."""
+    return v is None or (not isinstance(v, str | bytes) and bool(pd.isna(v)))  # type: ignore[call-overload]
+
+
+def _flag(df: pd.DataFrame, col: str) -> np.ndarray:
+    """Booleans (True/False/1/0/'true'/None) as 1.0 / 0.0 / NaN."""
+    if col not in df.columns:
+        return np.full(len(df), np.nan)
+    out = np.full(len(df), np.nan)
+    for i, v in enumerate(df[col].tolist()):
+        if _missing(v):
+            continue
+        if isinstance(v, str):
+            s = v.strip().lower()
+            if s in ("1", "true", "t", "yes", "y"):
+                out[i] = 1.0
+            elif s in ("0", "false", "f", "no", "n"):
+                out[i] = 0.0
+            continue
+        out[i] = 1.0 if bool(v) else 0.0
+    return out
+
+
+def _texts(df: pd.DataFrame, col: str) -> list[str | None]:
+    if col not in df.columns:
+        return [None] * len(df)
+    return [None if _missing(v) else str(v) for v in df[col]]
+
+
+def ratio(followers: np.ndarray, following: np.ndarray) -> np.ndarray:
+    """followers / (following + 1): bought-follow and follow-back accounts sit far below 1."""
+    return followers / (following + 1.0)
+
+
+def profile_features(df: pd.DataFrame) -> np.ndarray:
+    """Feature matrix (rows × :data:`FEATURES`) from audience_samples-shaped rows; NaN = unknown."""
+    followers = _num(df, "followers")
+    following = _num(df, "following")
+    handles = _texts(df, "handle")
+    names = _texts(df, "full_name")
+    bios = _texts(df, "bio")
+    n = len(df)
+    ulen = np.full(n, np.nan)
+    udig = np.full(n, np.nan)
+    fwords = np.full(n, np.nan)
+    fdig = np.full(n, np.nan)
+    same = np.full(n, np.nan)
+    blen = np.full(n, np.nan)
+    for i in range(n):
+        h = handles[i]
+        if h is not None:
+            h = h.strip().lstrip("@")
+            ulen[i] = len(h)
+            udig[i] = sum(c.isdigit() for c in h)
+        nm = names[i]
+        if nm is not None:
+            nm = nm.strip()
+            fwords[i] = len(nm.split())
+            fdig[i] = (sum(c.isdigit() for c in nm) / len(nm)) if nm else 0.0
+            if h is not None:
+                same[i] = float(
+                    bool(nm) and _NON_ALNUM.sub("", nm.lower()) == _NON_ALNUM.sub("", h.lower())
+                )
+        b = bios[i]
+        # A missing bio in a sample means "empty", the way Instagram reports it.
+        blen[i] = len(b) if b is not None else (0.0 if "bio" in df.columns else np.nan)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        udr = np.where(
+            ulen > 0, udig / np.where(ulen > 0, ulen, 1.0), np.where(ulen == 0, 0, np.nan)
+        )
+    cols = {
+        "followers": followers,
+        "following": following,
+        "posts": _num(df, "posts_count"),
+        "follower_following_ratio": ratio(followers, following),
+        "bio_length": blen,
+        "has_profile_pic": _flag(df, "has_profile_pic"),
+        "is_private": _flag(df, "is_private"),
+        "has_external_url": _flag(df, "has_external_url"),
+        "username_length": ulen,
+        "username_digits": udig,
+        "username_digit_ratio": udr,
+        "fullname_words": fwords,
+        "fullname_digit_ratio": fdig,
+        "name_equals_username": same,
+    }
+    return np.column_stack([cols[f] for f in FEATURES]).astype(np.float64)
+
+
+# --- public datasets mapped onto FEATURES -------------------------------------------------------
+
+
+def _frame(n: int, **cols: Any) -> np.ndarray:
+    out = np.full((n, len(FEATURES)), np.nan)
+    for k, v in cols.items():
+        out[:, FEATURES.index(k)] = np.asarray(v, dtype=np.float64)
+    return out
+
+
+def features_instafake(df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """InstaFake → FEATURES (no external URL or full name in that data), label isFake."""
+    fol = df["userFollowerCount"].to_numpy(float)
+    fng = df["userFollowingCount"].to_numpy(float)
+    ul = df["usernameLength"].to_numpy(float)
+    ud = df["usernameDigitCount"].to_numpy(float)
+    X = _frame(
+        len(df),
+        followers=fol,
+        following=fng,
+        posts=df["userMediaCount"],
+        follower_following_ratio=ratio(fol, fng),
+        bio_length=df["userBiographyLength"],
+        has_profile_pic=df["userHasProfilPic"],
+        is_private=df["userIsPrivate"],
+        username_length=ul,
+        username_digits=ud,
+        username_digit_ratio=np.where(ul > 0, ud / np.maximum(ul, 1), 0.0),
+    )
+    return X, df["isFake"].to_numpy(np.int64)
+
+
+def features_kaggle(df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Kaggle fake/spammer/genuine → FEATURES (it has ratios, not username length), label fake."""
+    fol = df["#followers"].to_numpy(float)
+    fng = df["#follows"].to_numpy(float)
+    X = _frame(
+        len(df),
+        followers=fol,
+        following=fng,
+        posts=df["#posts"],
+        follower_following_ratio=ratio(fol, fng),
+        bio_length=df["description length"],
+        has_profile_pic=df["profile pic"],
+        is_private=df["private"],
+        has_external_url=df["external URL"],
+        username_digit_ratio=df["nums/length username"],
+        fullname_words=df["fullname words"],
+        fullname_digit_ratio=df["nums/length fullname"],
+        name_equals_username=df["name==username"],
+    )
+    return X, df["fake"].to_numpy(np.int64)
+
+
+def features_purba(df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Purba 4-class → FEATURES (counts, bio, pic, link only); label 1 unless class ``r`` (real)."""
+    fol = df["flw"].to_numpy(float)
+    fng = df["flg"].to_numpy(float)
+    X = _frame(
+        len(df),
+        followers=fol,
+        following=fng,
+        posts=df["pos"],
+        follower_following_ratio=ratio(fol, fng),
+        bio_length=df["bl"],
+        has_profile_pic=df["pic"],
+        has_external_url=df["lin"],
+    )
+    return X, (df["class"].astype(str) != "r").to_numpy(np.int64)
+
+
+# --- numpy evaluation of exported gradient-boosted trees ---------------------------------------
+
+
+@dataclass
+class Trees:
+    """Binary gradient-boosted trees in flat arrays (one entry per node, per tree)."""
+
+    baseline: float
+    feature: list[np.ndarray]
+    threshold: list[np.ndarray]
+    missing_left: list[np.ndarray]
+    left: list[np.ndarray]
+    right: list[np.ndarray]
+    is_leaf: list[np.ndarray]
+    value: list[np.ndarray]
+
+    def raw(self, X: np.ndarray) -> np.ndarray:
+        """Decision function: baseline + the leaf values of every tree, in tree order."""
+        X = np.asarray(X, dtype=np.float64)
+        n = X.shape[0]
+        out = np.zeros(n, dtype=np.float64) + self.baseline
+        rows = np.arange(n)
+        for t in range(len(self.value)):
+            node = np.zeros(n, dtype=np.int64)
+            leaf = self.is_leaf[t]
+            while True:
+                active = ~leaf[node]
+                if not active.any():
+                    break
+                nd = node[active]
+                x = X[rows[active], self.feature[t][nd]]
+                go_left = np.where(
+                    np.isnan(x), self.missing_left[t][nd], x <= self.threshold[t][nd]
+                )
+                node[active] = np.where(go_left, self.left[t][nd], self.right[t][nd])
+            out += self.value[t][node]
+        return out
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "baseline": self.baseline,
+            "trees": [
+                {
+                    "feature": self.feature[t].tolist(),
+                    "threshold": self.threshold[t].tolist(),
+                    "missing_left": self.missing_left[t].astype(int).tolist(),
+                    "left": self.left[t].tolist(),
+                    "right": self.right[t].tolist(),
+                    "is_leaf": self.is_leaf[t].astype(int).tolist(),
+                    "value": self.value[t].tolist(),
+                }
+                for t in range(len(self.value))
+            ],
+        }
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> Trees:
+        ts = d["trees"]
+        return cls(
+            baseline=float(d["baseline"]),
+            feature=[np.asarray(t["feature"], dtype=np.int64) for t in ts],
+            threshold=[np.asarray(t["threshold"], dtype=np.float64) for t in ts],
+            missing_left=[np.asarray(t["missing_left"], dtype=bool) for t in ts],
+            left=[np.asarray(t["left"], dtype=np.int64) for t in ts],
+            right=[np.asarray(t["right"], dtype=np.int64) for t in ts],
+            is_leaf=[np.asarray(t["is_leaf"], dtype=bool) for t in ts],
+            value=[np.asarray(t["value"], dtype=np.float64) for t in ts],
+        )
+
+    @classmethod
+    def from_sklearn(cls, model: Any) -> Trees:
+        """Export a fitted binary ``HistGradientBoostingClassifier`` (no categorical features)."""
+        preds = model._predictors  # sklearn internals: list (iterations) of [TreePredictor]
+        nodes = [p[0].nodes for p in preds]
+        if any(bool(nd["is_categorical"].any()) for nd in nodes):
+            raise ValueError("categorical splits are not exported")
+        return cls(
+            baseline=float(np.ravel(model._baseline_prediction)[0]),
+            feature=[nd["feature_idx"].astype(np.int64) for nd in nodes],
+            threshold=[nd["num_threshold"].astype(np.float64) for nd in nodes],
+            missing_left=[nd["missing_go_to_left"].astype(bool) for nd in nodes],
+            left=[nd["left"].astype(np.int64) for nd in nodes],
+            right=[nd["right"].astype(np.int64) for nd in nodes],
+            is_leaf=[nd["is_leaf"].astype(bool) for nd in nodes],
+            value=[nd["value"].astype(np.float64) for nd in nodes],
+        )
+
+
+def platt(raw: np.ndarray, a: float, b: float) -> np.ndarray:
+    """Platt sigmoid as sklearn's ``_SigmoidCalibration`` applies it: 1 / (1 + exp(a·f + b))."""
+    z = a * raw + b
+    # expit(-z) without overflow warnings for large |z|
+    return np.asarray(0.5 * (1.0 + np.tanh(-0.5 * z)), dtype=np.float64)
+
+
+def shift_prior(p: np.ndarray, train_prior: float, target_prior: float) -> np.ndarray:
+    """Re-base calibrated probabilities from the training mix's positive share to another one.
+
+    Bayes' rule on the odds (Elkan 2001; Saerens et al. 2002): odds' = odds · (π'/(1-π')) /
+    (π/(1-π)). Use it when the expected share of fake accounts differs from the training data's.
+    """
+    p = np.clip(np.asarray(p, dtype=np.float64), 1e-12, 1 - 1e-12)
+    k = (target_prior / (1 - target_prior)) / (train_prior / (1 - train_prior))
+    odds = p / (1 - p) * k
+    return np.asarray(odds / (1 + odds), dtype=np.float64)
+
+
+@dataclass
+class AccountModel:
+    """Calibrated P(not a real, active person) for profile rows. Load with ``account_model()``."""
+
+    trees: Trees
+    a: float
+    b: float
+    features: list[str] = field(default_factory=lambda: list(FEATURES))
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def train_prior(self) -> float | None:
+        """Share of positives in the training data (what the probabilities are calibrated to)."""
+        n, k = self.meta.get("rows"), self.meta.get("positives")
+        return float(k) / float(n) if n and k is not None else None
+
+    def decision(self, X: np.ndarray) -> np.ndarray:
+        return self.trees.raw(X)
+
+    def predict_proba_features(self, X: np.ndarray) -> np.ndarray:
+        return platt(self.decision(X), self.a, self.b)
+
+    def predict_proba(self, df: pd.DataFrame) -> np.ndarray:
+        """P(fake or inactive or spam) per row of an audience_samples-shaped frame."""
+        if len(df) == 0:
+            return np.zeros(0, dtype=np.float64)
+        return self.predict_proba_features(profile_features(df))
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": "closeknit.account_model",
+            "version": 1,
+            "features": self.features,
+            "calibration": {"method": "sigmoid", "a": self.a, "b": self.b},
+            "model": self.trees.to_json(),
+            "meta": self.meta,
+        }
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> AccountModel:
+        if d.get("kind") != "closeknit.account_model":
+            raise ValueError("not an account model artifact")
+        if list(d["features"]) != FEATURES:
+            raise ValueError("artifact features differ from this code's FEATURES; retrain")
+        cal = d["calibration"]
+        return cls(
+            trees=Trees.from_json(d["model"]),
+            a=float(cal["a"]),
+            b=float(cal["b"]),
+            features=list(d["features"]),
+            meta=dict(d.get("meta", {})),
+        )

@@ -1,0 +1,109 @@
+"""Engagement pods: creators who comment on each other's posts within minutes, as a group.
+
+The co-comment graph (``sql/inputs/fast_cocomments.sql``) has a directed edge A→B for each post of
+B that A, itself a creator of the workspace, commented on within ``POD_WINDOW_MINUTES`` of
+posting. A pair is *reciprocal* when each side did so on at least ``MIN_FAST_POSTS`` of the
+other's posts. Pods are the dense groups of that reciprocal graph: after pruning to its 2-core
+(every member tied to at least two others), connected groups of at least ``MIN_POD_SIZE`` members
+with edge density ≥ ``MIN_DENSITY``. A pair of friends who answer each other quickly is not a
+pod; neither is a group that comments slowly. A member's ``pod_score`` is the share of its
+posts that received a fast comment from a fellow member (0..1).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+import pandas as pd
+
+POD_WINDOW_MINUTES = 10
+MIN_FAST_POSTS = 2
+MIN_POD_SIZE = 3
+MIN_DENSITY = 0.5
+
+
+def find_pods(edges: pd.DataFrame, n_posts: dict[str, int]) -> dict[str, dict[str, Any]]:
+    """Per pod member: pod_score, pod_id, pod_members and evidence. Non-members are absent."""
+    if edges.empty:
+        return {}
+    directed = (
+        edges.groupby(["commenter_id", "poster_id"])
+        .agg(posts=("post_id", "nunique"), delay=("delay_minutes", "median"))
+        .reset_index()
+    )
+    strong = directed[directed["posts"] >= MIN_FAST_POSTS]
+    counts = {
+        (a, b): (int(n), float(d))
+        for a, b, n, d in zip(
+            strong["commenter_id"], strong["poster_id"], strong["posts"], strong["delay"],
+            strict=True,
+        )
+    }  # fmt: skip
+    adj: dict[str, set[str]] = defaultdict(set)
+    for a, b in counts:
+        if (b, a) in counts:
+            adj[a].add(b)
+            adj[b].add(a)
+    # 2-core: drop members tied to fewer than two others until none is left to drop
+    changed = True
+    while changed:
+        changed = False
+        for node in [n for n, nb in adj.items() if len(nb) < 2]:
+            for other in adj.pop(node):
+                if other in adj:
+                    adj[other].discard(node)
+            changed = True
+    seen: set[str] = set()
+    out: dict[str, dict[str, Any]] = {}
+    post_sets = edges.groupby(["poster_id", "commenter_id"])["post_id"].agg(set).to_dict()
+    for start in sorted(adj):
+        if start in seen:
+            continue
+        comp: list[str] = []
+        stack = [start]
+        seen.add(start)
+        while stack:
+            node = stack.pop()
+            comp.append(node)
+            for nb in adj[node]:
+                if nb not in seen:
+                    seen.add(nb)
+                    stack.append(nb)
+        size = len(comp)
+        if size < MIN_POD_SIZE:
+            continue
+        n_edges = sum(len(adj[n]) for n in comp) // 2
+        density = n_edges / (size * (size - 1) / 2)
+        if density < MIN_DENSITY:
+            continue
+        members = sorted(comp)
+        pod_id = f"pod:{members[0]}"
+        for m in members:
+            boosted: set[str] = set()
+            for other in adj[m]:
+                boosted |= post_sets.get((m, other), set())
+            total = max(n_posts.get(m, 0), len(boosted), 1)
+            pairs = [
+                {
+                    "partner": o,
+                    "fast_comments_given": counts[(m, o)][0],
+                    "fast_comments_received": counts[(o, m)][0],
+                    "median_delay_minutes": round(counts[(o, m)][1], 1),
+                }
+                for o in sorted(adj[m])
+            ]
+            out[m] = {
+                "pod_score": len(boosted) / total,
+                "pod_id": pod_id,
+                "pod_members": members,
+                "evidence": {
+                    "pod_size": size,
+                    "density": round(density, 3),
+                    "posts_boosted": len(boosted),
+                    "posts_total": total,
+                    "reciprocal_partners": pairs,
+                    "window_minutes": POD_WINDOW_MINUTES,
+                },
+            }
+    return out

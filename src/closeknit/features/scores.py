@@ -1,0 +1,125 @@
+"""The two headline scores (0-100), each a weighted mean of parts that are all shown.
+
+A part maps one feature onto 0..1 ("how reassuring"); parts whose feature is NULL (too little
+data) drop out and the remaining weights are renormalized; ``coverage`` says how much of the
+total weight was available. A score needs ``MIN_COVERAGE`` of its weight, else it is NULL.
+Weights are judgement calls, documented in docs/vetting.md; the parts are what to read.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from typing import Any
+
+MIN_COVERAGE = 0.5
+BOT_SHARE_ZERO = 0.5  # a bot-comment share at or above this earns no points
+REPLY_RATE_FULL = 0.25  # answering a quarter of comments earns full points
+
+
+@dataclass
+class Part:
+    name: str
+    weight: float
+    raw: float | None
+    value: float | None  # 0..1, None when the feature is missing
+    rule: str
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["points"] = None if self.value is None else round(100 * self.value, 1)
+        return d
+
+
+@dataclass
+class Score:
+    name: str
+    score: float | None
+    coverage: float
+    parts: list[Part]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "score": None if self.score is None else round(self.score, 1),
+            "coverage": round(self.coverage, 3),
+            "parts": [p.to_dict() for p in self.parts],
+        }
+
+
+def _num(v: Any) -> float | None:
+    if v is None:
+        return None
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(f) else f
+
+
+def _clip(x: float) -> float:
+    return min(1.0, max(0.0, x))
+
+
+def _combine(name: str, parts: list[Part], gate: bool = True) -> Score:
+    total = sum(p.weight for p in parts)
+    have = [p for p in parts if p.value is not None]
+    cov = sum(p.weight for p in have) / total if total else 0.0
+    if not gate or not have or cov < MIN_COVERAGE:
+        return Score(name, None, cov, parts)
+    s = sum(p.weight * (p.value or 0.0) for p in have) / sum(p.weight for p in have)
+    return Score(name, 100.0 * s, cov, parts)
+
+
+def authenticity(f: Mapping[str, Any]) -> Score:
+    """Audience realness, organic growth, human comments, no pod boosting."""
+    real = _num(f.get("audience_real_share"))
+    anomaly = _num(f.get("growth_anomaly"))
+    bots = _num(f.get("bot_comment_share"))
+    pod = _num(f.get("pod_score"))
+    parts = [
+        Part("audience_real_share", 0.40, real, real, "share of sampled accounts that are real"),
+        Part("organic_growth", 0.20, anomaly, None if anomaly is None else 1 - anomaly,
+             "1 - share of follower growth that came in spikes"),
+        Part("human_comments", 0.20, bots,
+             None if bots is None else _clip(1 - bots / BOT_SHARE_ZERO),
+             f"1 - bot_comment_share / {BOT_SHARE_ZERO}"),
+        Part("no_pod", 0.20, pod, None if pod is None else 1 - pod, "1 - pod_score"),
+    ]  # fmt: skip
+    return _combine("authenticity_score", parts)
+
+
+def engagement_quality(f: Mapping[str, Any]) -> Score:
+    """Engagement above its cohort, a creator who answers, warm comments, rising, genuine."""
+    pct = _num(f.get("engagement_percentile"))
+    reply = _num(f.get("reply_rate"))
+    sent = _num(f.get("comment_sentiment"))
+    trend = _num(f.get("engagement_trend"))
+    bots = _num(f.get("bot_comment_share"))
+    pod = _num(f.get("pod_score"))
+    genuine = None
+    if bots is not None or pod is not None:
+        genuine = _clip(1 - (bots or 0.0) / BOT_SHARE_ZERO) * (1 - (pod or 0.0))
+    parts = [
+        Part("engagement_percentile", 0.35, pct, pct,
+             "percentile of engagement_rate in its platform × tier × niche cohort"),
+        Part("reply_rate", 0.15, reply, None if reply is None else _clip(reply / REPLY_RATE_FULL),
+             f"reply_rate / {REPLY_RATE_FULL}, capped at 1"),
+        Part("comment_sentiment", 0.15, sent, None if sent is None else (sent + 1) / 2,
+             "(sentiment + 1) / 2"),
+        Part("engagement_trend", 0.10, trend, None if trend is None else _clip(0.5 + trend / 2),
+             "0.5 + (last-12 / previous-12 median - 1) / 2"),
+        Part("genuine_engagement", 0.25, genuine, genuine,
+             f"(1 - bot_comment_share / {BOT_SHARE_ZERO}) × (1 - pod_score)"),
+    ]  # fmt: skip
+    return _combine("engagement_quality_score", parts, gate=f.get("engagement_status") == "ok")
+
+
+#: published Instagram engagement-rate medians (HypeAuditor 2026, via DESIGN.md); vendors use
+#: other formulas (likes only, 90 days), so these are context, not a target
+PUBLISHED_MEDIANS: dict[tuple[str, str], float] = {
+    ("instagram", "nano"): 0.0178,
+    ("instagram", "micro"): 0.0054,
+    ("instagram", "mega"): 0.0033,
+}

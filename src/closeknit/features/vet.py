@@ -1,0 +1,272 @@
+"""``vet``: one creator's features with the evidence behind every number.
+
+The stored ``creator_features`` row gives the numbers; the evidence that is cheap to recompute for
+one creator (the posts behind the engagement median, the disclosed posts and their markers,
+competitor conflicts) is read live from the canonical tables with the same rules the build uses.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from closeknit.errors import NotFound, ValidationError
+from closeknit.features import builder as fb
+from closeknit.features import disclosure, scores, sentiment
+
+if TYPE_CHECKING:
+    from closeknit.store import Store
+
+
+@dataclass
+class VetReport:
+    """Everything ``closeknit vet`` shows; ``to_dict()`` is JSON-safe."""
+
+    creator: dict[str, Any]
+    features: dict[str, Any]
+    engagement: dict[str, Any]
+    two_way: dict[str, Any]
+    authenticity: dict[str, Any]
+    sponsorship: dict[str, Any]
+    scores: dict[str, Any]
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return _jsonable(
+            {
+                "creator": self.creator,
+                "engagement": self.engagement,
+                "two_way": self.two_way,
+                "authenticity": self.authenticity,
+                "sponsorship": self.sponsorship,
+                "scores": self.scores,
+                "features": self.features,
+                "notes": self.notes,
+            }
+        )
+
+
+def _jsonable(v: Any) -> Any:
+    if isinstance(v, dict):
+        return {str(k): _jsonable(x) for k, x in v.items()}
+    if isinstance(v, list | tuple):
+        return [_jsonable(x) for x in v]
+    if isinstance(v, dt.datetime | dt.date):
+        return v.isoformat()
+    if isinstance(v, float):
+        return None if v != v else v
+    if hasattr(v, "tolist"):
+        return _jsonable(v.tolist())
+    return v
+
+
+def resolve(store: Store, workspace: str, creator: str) -> dict[str, Any]:
+    """The creators row for '@handle', 'handle', 'platform:handle' or a creator_id."""
+    key = creator.strip()
+    if not key:
+        raise ValidationError("empty creator")
+    rows = store.query(
+        "SELECT * FROM creators WHERE workspace_id = ? AND creator_id = ?", [workspace, key.lower()]
+    )
+    if not rows:
+        handle = key.lstrip("@").lower()
+        rows = store.query(
+            "SELECT * FROM creators WHERE workspace_id = ? AND lower(handle) = ? "
+            "ORDER BY followers DESC NULLS LAST",
+            [workspace, handle],
+        )
+    if not rows:
+        raise NotFound(f"no creator {creator!r} in workspace {workspace!r}", creator=creator)
+    return rows[0]
+
+
+def vet(
+    store: Store,
+    workspace: str,
+    creator: str,
+    *,
+    competitors: list[str] | None = None,
+    refresh: bool = True,
+) -> VetReport:
+    """Vet one creator ('@handle' or creator_id). Builds its features first when missing or
+    stale (``refresh``); ``competitors`` are brand names checked against its paid posts."""
+    c = resolve(store, workspace, creator)
+    cid = c["creator_id"]
+    notes: list[str] = []
+    if refresh:
+        fb.build(store, workspace, incremental=True, creators=[cid])
+    rows = store.query(
+        "SELECT * FROM creator_features WHERE workspace_id = ? AND creator_id = ?", [workspace, cid]
+    )
+    if not rows:
+        raise NotFound(f"no features for {cid}; run `closeknit features build`", creator=cid)
+    f = rows[0]
+    ev = json.loads(f["evidence"]) if f.get("evidence") else {}
+    pod_ev = json.loads(f["pod_evidence"]) if f.get("pod_evidence") else None
+    as_of = f["as_of"]
+    others = store.query(
+        "SELECT creator_id FROM creators WHERE workspace_id = ? AND lower(handle) = ? "
+        "AND creator_id <> ?",
+        [workspace, c["handle"].lower(), cid],
+    )
+    if others:
+        notes.append(
+            "same handle on other platforms: " + ", ".join(o["creator_id"] for o in others)
+        )
+
+    eng_posts = _engagement_posts(store, workspace, cid, as_of, c.get("followers"))
+    recent = _recent_posts(store, workspace, cid, as_of)
+    brands = disclosure.brands_of(recent["all"])
+    conflicts = disclosure.conflicts(brands, competitors or [])
+    bench = scores.PUBLISHED_MEDIANS.get((c["platform"], f.get("tier") or ""))
+
+    engagement = {
+        "engagement_rate": f["engagement_rate"],
+        "status": f["engagement_status"],
+        "formula": (
+            "median over the last 12 posts at least 3 days older than as_of of "
+            "(likes + comments + shares + saves where reported) / followers"
+        ),
+        "as_of": as_of,
+        "followers": f["followers"],
+        "tier": f["tier"],
+        "n_posts": f["n_posts"],
+        "n_posts_qualifying": f["n_posts_qualifying"],
+        "min_qualifying": fb.MIN_QUALIFYING,
+        "posts_used": eng_posts["window"],
+        "engagement_rate_views": f["engagement_rate_views"],
+        "n_posts_views": f["n_posts_views"],
+        "views_formula": "median (likes + comments) / views over the last 12 qualifying videos",
+        "trend": f["engagement_trend"],
+        "trend_formula": "median of last 12 / median of the 12 before - 1",
+        "posts_per_week": f["posts_per_week"],
+        "last_post_at": f["last_post_at"],
+        "percentile": f["engagement_percentile"],
+        "cohort": f["engagement_cohort"],
+        "cohort_size": f["engagement_cohort_size"],
+        "published_median": bench,
+        "published_median_source": "HypeAuditor 2026 (Instagram), other formula" if bench else None,
+    }
+    two_way = {
+        "reply_rate": f["reply_rate"],
+        "n_top_comments": f["n_top_comments"],
+        "n_replied": f["n_replied"],
+        "median_reply_minutes": f["median_reply_minutes"],
+        "n_comments": f["n_comments"],
+        "comment_sentiment": f["comment_sentiment"],
+        "n_sentiment_comments": f["n_sentiment_comments"],
+        "sentiment_method": sentiment.METHOD,
+        "note": None if f["reply_rate"] is not None else
+        f"fewer than {fb.MIN_TOP_COMMENTS} top-level comments from others: not judged",
+    }  # fmt: skip
+    authenticity = {
+        "audience": {
+            "real_share": f["audience_real_share"],
+            "interval_95": [f["audience_real_lo"], f["audience_real_hi"]],
+            "sample_size": f["audience_sample_size"],
+            "status": f["audience_status"],
+            "evidence": ev.get("audience"),
+        },
+        "growth": {
+            "spikes": f["growth_spikes"],
+            "anomaly": f["growth_anomaly"],
+            "n_snapshots": f["n_snapshots"],
+            "follower_growth": f["follower_growth"],
+            "evidence": ev.get("growth"),
+        },
+        "bot_comments": {
+            "share": f["bot_comment_share"],
+            "n_bot": f["n_bot_comments"],
+            "n_scored": f["n_scored_comments"],
+            "evidence": ev.get("bot_comments"),
+        },
+        "pods": {
+            "pod_score": f["pod_score"],
+            "pod_id": f["pod_id"],
+            "members": list(f["pod_members"] or []),
+            "evidence": pod_ev,
+        },
+    }
+    sponsorship = {
+        "sponsored_rate": f["sponsored_rate"],
+        "n_recent_posts": f["n_recent_posts"],
+        "n_sponsored_posts": f["n_sponsored_posts"],
+        "window": f"last {fb.RECENT_POSTS} posts up to as_of",
+        "disclosed_posts": recent["disclosed"],
+        "brands": [{"brand": b, "post_ids": ids} for b, ids in sorted(brands.items())],
+        "competitors_checked": competitors or [],
+        "competitor_conflicts": conflicts,
+    }
+    auth = scores.authenticity(f).to_dict()
+    qual = scores.engagement_quality(f).to_dict()
+    return VetReport(
+        creator={
+            "creator_id": cid,
+            "platform": c["platform"],
+            "handle": c["handle"],
+            "name": c.get("name"),
+            "followers": c.get("followers"),
+            "country": c.get("country"),
+            "categories": c.get("categories"),
+            "feature_set_version": f["feature_set_version"],
+            "computed_at": f["computed_at"],
+        },
+        features={k: v for k, v in f.items() if k not in ("evidence", "pod_evidence")},
+        engagement=engagement,
+        two_way=two_way,
+        authenticity=authenticity,
+        sponsorship=sponsorship,
+        scores={"authenticity": auth, "engagement_quality": qual},
+        notes=notes,
+    )
+
+
+def _engagement_posts(
+    store: Store, workspace: str, cid: str, as_of: dt.datetime, followers: int | None
+) -> dict[str, Any]:
+    """The qualifying posts behind the median (same rule as sql/engagement.sql)."""
+    rows = store.query(
+        "SELECT post_id, posted_at, likes, comments, shares, saves, views, url FROM posts "
+        "WHERE workspace_id = ? AND creator_id = ? AND likes IS NOT NULL "
+        "AND posted_at <= CAST(? AS TIMESTAMP) - INTERVAL 3 DAY "
+        "ORDER BY posted_at DESC, post_id DESC LIMIT ?",
+        [workspace, cid, as_of, fb.WINDOW_POSTS],
+    )
+    for r in rows:
+        inter = r["likes"] + (r["comments"] or 0) + (r["shares"] or 0) + (r["saves"] or 0)
+        r["interactions"] = inter
+        r["er"] = inter / followers if followers else None
+        r["er_views"] = (r["likes"] + (r["comments"] or 0)) / r["views"] if r["views"] else None
+    return {"window": rows}
+
+
+def _recent_posts(store: Store, workspace: str, cid: str, as_of: dt.datetime) -> dict[str, Any]:
+    rows = store.query(
+        "SELECT post_id, posted_at, caption, hashtags, mentions, is_sponsored, sponsor_brands, url "
+        "FROM posts WHERE workspace_id = ? AND creator_id = ? AND posted_at <= ? "
+        "ORDER BY posted_at DESC, post_id DESC",
+        [workspace, cid, as_of],
+    )
+    disclosed = []
+    for i, r in enumerate(rows):
+        m = disclosure.markers(
+            r["caption"],
+            r["hashtags"],
+            is_sponsored=r["is_sponsored"],
+            sponsor_brands=r["sponsor_brands"],
+        )
+        r["disclosed"] = bool(m)
+        if m and i < fb.RECENT_POSTS:
+            disclosed.append(
+                {
+                    "post_id": r["post_id"],
+                    "posted_at": r["posted_at"],
+                    "markers": m,
+                    "sponsor_brands": r["sponsor_brands"] or [],
+                    "mentions": r["mentions"] or [],
+                    "url": r["url"],
+                }
+            )
+    return {"all": rows, "disclosed": disclosed}

@@ -1,0 +1,188 @@
+"""A brief: free text plus structured filters, and a parser for hints written in the text."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from closeknit.errors import ValidationError
+
+PLATFORMS = ("instagram", "youtube", "tiktok")
+TIERS = ("nano", "micro", "macro", "mega")
+AGE_BUCKETS = ("13-17", "18-24", "25-34", "35-44", "45-54", "55-64", "65+")
+
+# Country names and common short forms in briefs -> ISO 3166-1 alpha-2.
+COUNTRY_WORDS: dict[str, str] = {
+    "uk": "GB", "u.k.": "GB", "united kingdom": "GB", "britain": "GB", "great britain": "GB",
+    "british": "GB", "england": "GB", "scotland": "GB", "wales": "GB",
+    "us": "US", "u.s.": "US", "usa": "US", "united states": "US", "america": "US",
+    "american": "US", "canada": "CA", "canadian": "CA", "australia": "AU",
+    "australian": "AU", "india": "IN", "indian": "IN", "spain": "ES", "spanish": "ES",
+    "mexico": "MX", "mexican": "MX", "argentina": "AR", "argentinian": "AR",
+    "colombia": "CO", "colombian": "CO", "germany": "DE", "german": "DE", "austria": "AT",
+    "austrian": "AT", "france": "FR", "french": "FR", "brazil": "BR", "brazilian": "BR",
+    "portugal": "PT", "portuguese": "PT", "italy": "IT", "italian": "IT", "ireland": "IE",
+    "irish": "IE", "netherlands": "NL", "dutch": "NL", "belgium": "BE", "sweden": "SE",
+    "swedish": "SE", "norway": "NO", "denmark": "DK", "poland": "PL", "polish": "PL",
+    "japan": "JP", "japanese": "JP", "korea": "KR", "korean": "KR", "turkey": "TR",
+    "switzerland": "CH", "swiss": "CH", "new zealand": "NZ", "south africa": "ZA",
+    "nigeria": "NG", "chile": "CL", "peru": "PE", "indonesia": "ID", "philippines": "PH",
+}  # fmt: skip
+# Language words only when explicit ("Spanish-speaking", "in German"): bare adjectives above are
+# read as countries.
+LANGUAGE_WORDS: dict[str, str] = {
+    "english": "en", "spanish": "es", "german": "de", "french": "fr", "portuguese": "pt",
+    "italian": "it", "dutch": "nl", "japanese": "ja", "korean": "ko", "polish": "pl",
+}  # fmt: skip
+_GENDER = {
+    "women": "F", "woman": "F", "female": "F", "females": "F", "girls": "F", "moms": "F",
+    "mums": "F", "men": "M", "man": "M", "male": "M", "males": "M", "guys": "M", "dads": "M",
+}  # fmt: skip
+
+
+class Brief(BaseModel):
+    """What a marketer asks for. Every filter is optional; ``text`` drives content fit."""
+
+    text: str = ""
+    platforms: list[str] = Field(default_factory=list)
+    tiers: list[str] = Field(default_factory=list)
+    countries: list[str] = Field(default_factory=list)  # ISO-2, audience or creator country
+    languages: list[str] = Field(default_factory=list)  # ISO 639-1
+    audience_age: str | None = None  # "18-24" bucket or a range "18-25"
+    audience_gender: str | None = None  # F | M
+    min_authenticity: float | None = None  # 0-100 (creator_features.authenticity_score)
+    max_sponsored_rate: float | None = None  # 0-1
+    competitors: list[str] = Field(default_factory=list)  # brands to avoid
+    exclude: list[str] = Field(default_factory=list)  # '@handle' or creator_id
+    budget: float | None = None  # per creator fee ceiling in the workspace currency
+    parsed: list[str] = Field(default_factory=list)  # what was read from the free text
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.model_dump()
+
+    def validated(self) -> Brief:
+        for p in self.platforms:
+            if p not in PLATFORMS:
+                raise ValidationError(f"unknown platform {p!r}", field="platforms")
+        for t in self.tiers:
+            if t not in TIERS:
+                raise ValidationError(f"unknown tier {t!r}; use {', '.join(TIERS)}", field="tiers")
+        if self.audience_gender not in (None, "F", "M"):
+            raise ValidationError("audience_gender must be F or M", field="audience_gender")
+        if self.audience_age is not None and age_range(self.audience_age) is None:
+            raise ValidationError(f"bad age range {self.audience_age!r}", field="audience_age")
+        if self.min_authenticity is not None and not 0 <= self.min_authenticity <= 100:
+            raise ValidationError("min_authenticity is 0-100", field="min_authenticity")
+        if self.max_sponsored_rate is not None and not 0 <= self.max_sponsored_rate <= 1:
+            raise ValidationError("max_sponsored_rate is 0-1", field="max_sponsored_rate")
+        return self
+
+
+def age_range(spec: str) -> tuple[int, int] | None:
+    """'18-24' / '18–25' / '65+' -> inclusive (lo, hi)."""
+    s = spec.strip().replace("–", "-").replace("—", "-").replace(" to ", "-")
+    m = re.fullmatch(r"(\d{1,2})\s*-\s*(\d{1,2})", s)
+    if m:
+        lo, hi = int(m.group(1)), int(m.group(2))
+        return (lo, hi) if lo <= hi else None
+    m = re.fullmatch(r"(\d{1,2})\s*\+", s)
+    return (int(m.group(1)), 99) if m else None
+
+
+def bucket_overlap(bucket: str, rng: tuple[int, int]) -> float:
+    """Fraction of an age bucket's years inside the requested range."""
+    b = age_range(bucket)
+    if b is None:
+        return 0.0
+    lo, hi = max(b[0], rng[0]), min(min(b[1], 70), rng[1])
+    return max(0, hi - lo + 1) / (min(b[1], 70) - b[0] + 1)
+
+
+_AGE_RE = re.compile(r"\b(?:aged?\s+)?(\d{2})\s*(?:-|–|—|to)\s*(\d{2})\b|\b(\d{2})\s*\+")
+_MONEY_RE = re.compile(
+    r"(?:budget(?:\s+of)?\s*[:=]?\s*)([$£€]?\s*\d[\d,.]*\s*[kK]?)|([$£€]\s*\d[\d,.]*\s*[kK]?)"
+)
+
+
+def _money(s: str) -> float | None:
+    s = s.strip().lstrip("$£€").strip().replace(",", "")
+    mult = 1000.0 if s.lower().endswith("k") else 1.0
+    s = s.rstrip("kK")
+    try:
+        return float(s) * mult
+    except ValueError:
+        return None
+
+
+def parse_brief(text: str, **filters: Any) -> Brief:
+    """A Brief from free text; explicit ``filters`` win over hints read from the text.
+
+    Reads: countries (UK -> GB...), an age range ("18-25"), gender words, platform and tier
+    words, explicit languages ("Spanish-speaking"), and a budget ("budget 5,000", "£5k").
+    What was read is listed in ``Brief.parsed``.
+    """
+    low = f" {text.lower()} "
+    # "Spanish-speaking" names a language, not a country
+    low = re.sub(r"\b[a-z]+[- ]speaking\b", " ", low)
+    parsed: list[str] = []
+    found: dict[str, Any] = {}
+    countries: list[str] = []
+    for word, iso in sorted(COUNTRY_WORDS.items(), key=lambda kv: -len(kv[0])):
+        pat = rf"(?<![\w.]){re.escape(word)}(?![\w])"
+        if re.search(pat, low) and iso not in countries:
+            # "us" is also a pronoun: only "US" in capitals or "in/for the us" counts
+            if word == "us" and not (
+                re.search(r"\bUS\b", text) or re.search(r"\b(in|for|across) the us\b", low)
+            ):
+                continue
+            countries.append(iso)
+            low = re.sub(pat, " ", low)
+            parsed.append(f"country {word!r} -> {iso}")
+    if countries:
+        found["countries"] = countries
+    langs = []
+    for word, code in LANGUAGE_WORDS.items():
+        if re.search(rf"\b{word}[- ]speaking\b|\bin {word}\b", text.lower()):
+            langs.append(code)
+            parsed.append(f"language {word!r} -> {code}")
+    if langs:
+        found["languages"] = langs
+    m = _AGE_RE.search(text)
+    if m:
+        if m.group(1):
+            found["audience_age"] = f"{m.group(1)}-{m.group(2)}"
+        else:
+            found["audience_age"] = f"{m.group(3)}+"
+        parsed.append(f"audience age {found['audience_age']}")
+    for w in re.findall(r"[a-z]+", text.lower()):
+        if w in _GENDER:
+            found["audience_gender"] = _GENDER[w]
+            parsed.append(f"audience gender {w!r} -> {_GENDER[w]}")
+            break
+    plats = [p for p in PLATFORMS if re.search(rf"\b{p}\b", text.lower())]
+    if plats:
+        found["platforms"] = plats
+        parsed.append(f"platforms {plats}")
+    tiers = [t for t in TIERS if re.search(rf"\b{t}[- ]?(influencers?|creators?)?\b", text.lower())]
+    if tiers:
+        found["tiers"] = tiers
+        parsed.append(f"tiers {tiers}")
+    mm = _MONEY_RE.search(text)
+    if mm:
+        val = _money(mm.group(1) or mm.group(2))
+        if val:
+            found["budget"] = val
+            parsed.append(f"budget {val:g}")
+    for k, v in filters.items():
+        if v not in (None, [], ""):
+            found[k] = v
+    return Brief(text=text, parsed=parsed, **found).validated()
+
+
+def content_text(brief: Brief) -> str:
+    """The brief's text with parsed budget/age hints removed (they carry no topic)."""
+    t = _MONEY_RE.sub(" ", brief.text)
+    t = _AGE_RE.sub(" ", t)
+    return re.sub(r"\s+", " ", t).strip(" ,.;")

@@ -1,0 +1,140 @@
+"""Vector index over creator vectors, kept in step with the store.
+
+Two kinds behind one ``search(q, k)``: ``exact`` (numpy float32 dot products, the baseline) and
+``usearch`` (HNSW over int8-quantised vectors, cosine metric). The index is saved beside the
+database file and its state (row count and a fingerprint over creator ids and their source
+hashes) is recorded in ``match_index_state``; :func:`get_index` rebuilds when the store has
+moved on (a creator added, removed, or re-embedded), so search never serves a stale index.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from closeknit.match.embed import get_embedder
+from closeknit.match.vectors import creator_matrix
+from closeknit.store import Store
+
+USEARCH_MIN = 50_000  # below this, exact search is fast enough (a few ms) and exact
+CONNECTIVITY = 16
+EXPANSION_ADD = 128
+EXPANSION_SEARCH = 64
+
+
+class VectorIndex:
+    def __init__(self, ids: list[str], mat: np.ndarray, kind: str = "auto") -> None:
+        self.ids = ids
+        self.kind = kind if kind != "auto" else ("usearch" if len(ids) >= USEARCH_MIN else "exact")
+        self.dim = mat.shape[1] if mat.ndim == 2 else 0
+        self._mat = np.ascontiguousarray(mat, dtype=np.float32)
+        self._u: Any = None
+        if self.kind == "usearch":
+            self._u = build_usearch(self._mat)
+            self._mat = np.zeros((0, self.dim), np.float32)  # the HNSW graph holds the vectors
+
+    def search(self, q: np.ndarray, k: int) -> tuple[list[str], np.ndarray]:
+        """Top ``k`` (creator_ids, cosine similarity), best first."""
+        k = min(k, len(self.ids))
+        if k <= 0:
+            return [], np.zeros(0, np.float32)
+        if self._u is not None:
+            m = self._u.search(q.astype(np.float32), k)
+            keys = np.asarray(m.keys, dtype=np.int64)
+            sims = 1.0 - np.asarray(m.distances, dtype=np.float32)
+            return [self.ids[i] for i in keys], sims
+        sims = self._mat @ q.astype(np.float32)
+        top = np.argpartition(-sims, k - 1)[:k]
+        top = top[np.argsort(-sims[top])]
+        return [self.ids[i] for i in top], sims[top]
+
+
+def build_usearch(mat: np.ndarray, threads: int = 0) -> Any:
+    from usearch.index import Index
+
+    u = Index(
+        ndim=mat.shape[1],
+        metric="cos",
+        dtype="i8",
+        connectivity=CONNECTIVITY,
+        expansion_add=EXPANSION_ADD,
+        expansion_search=EXPANSION_SEARCH,
+    )
+    u.add(np.arange(len(mat), dtype=np.int64), mat, threads=threads)
+    return u
+
+
+def exact_search(mat: np.ndarray, q: np.ndarray, k: int) -> np.ndarray:
+    sims = mat @ q
+    top = np.argpartition(-sims, k - 1)[:k]
+    return top[np.argsort(-sims[top])]
+
+
+_lock = threading.Lock()
+_mem: dict[tuple[str, str, str], tuple[str, VectorIndex]] = {}
+
+
+def fingerprint(store: Store, workspace: str, model_name: str) -> tuple[int, str]:
+    r = store.query(
+        "SELECT count(*) AS n, coalesce(md5(string_agg(creator_id || ':' ||"
+        " coalesce(source_hash, ''), ',' ORDER BY creator_id)), '') AS fp FROM creator_embeddings "
+        "WHERE workspace_id = ? AND model = ?",
+        [workspace, model_name],
+    )[0]
+    return int(r["n"]), str(r["fp"])
+
+
+def is_stale(store: Store, workspace: str, model: str | None = None) -> bool:
+    """True when the recorded index state no longer matches the store's creator vectors."""
+    name = get_embedder(model).name
+    n, fp = fingerprint(store, workspace, name)
+    rec = store.query(
+        "SELECT fingerprint FROM match_index_state WHERE workspace_id = ? AND model = ?",
+        [workspace, name],
+    )
+    return not rec or rec[0]["fingerprint"] != fp
+
+
+def refresh(
+    store: Store, workspace: str, model: str | None = None, kind: str = "auto"
+) -> dict[str, Any]:
+    """(Re)build the workspace's index if the store changed; returns its state."""
+    name = get_embedder(model).name
+    n, fp = fingerprint(store, workspace, name)
+    key = (str(store.path), workspace, name)
+    with _lock:
+        cur = _mem.get(key)
+        if cur is not None and cur[0] == fp:
+            idx = cur[1]
+            return {"model": name, "kind": idx.kind, "n_vectors": len(idx.ids), "rebuilt": False}
+        ids, mat = creator_matrix(store, workspace, model)
+        idx = VectorIndex(ids, mat, kind)
+        _mem[key] = (fp, idx)
+    path = None
+    if idx.kind == "usearch" and str(store.path) != ":memory:":
+        p = Path(str(store.path) + ".index") / f"{workspace}-{name}.usearch"
+        p.parent.mkdir(parents=True, exist_ok=True)
+        idx._u.save(str(p))
+        path = str(p)
+    if not store.read_only:
+        with store.transaction() as tx:
+            tx.execute(
+                "DELETE FROM match_index_state WHERE workspace_id = ? AND model = ?",
+                [workspace, name],
+            )
+            tx.execute(
+                "INSERT INTO match_index_state (workspace_id, model, kind, n_vectors, "
+                "fingerprint, path) VALUES (?, ?, ?, ?, ?, ?)",
+                [workspace, name, idx.kind, n, fp, path],
+            )
+    return {"model": name, "kind": idx.kind, "n_vectors": n, "rebuilt": True, "path": path}
+
+
+def get_index(store: Store, workspace: str, model: str | None = None) -> VectorIndex:
+    """The current index for the workspace, rebuilt first if the store moved on."""
+    refresh(store, workspace, model)
+    name = get_embedder(model).name
+    return _mem[(str(store.path), workspace, name)][1]

@@ -1,0 +1,118 @@
+"""Creators like a given one: similar content and a similar audience.
+
+score = content^2 * audience (weighted geometric mean, content weight 2): content is the cosine
+of the creator vectors; audience is the mean of the audience components available: Jaccard
+overlap of sampled followers/commenters (audience_samples handles; small samples share little,
+so it is scaled by 1/0.2 and capped at 1) and 1 - total variation distance of each
+demographics dimension (country, age, gender).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from closeknit.errors import NotFound
+from closeknit.match.embed import get_embedder
+from closeknit.match.rank import DiscoverResult, Match, geo_mean, load_demographics, load_features
+from closeknit.match.vectors import creator_matrix, refresh_creator_vectors
+from closeknit.store import Store
+
+CANDIDATES = 200
+
+
+def resolve(store: Store, workspace: str, creator: str) -> dict[str, Any]:
+    """A creator row from '@handle', 'handle' or a creator_id."""
+    c = creator.strip()
+    if ":" in c:
+        rows = store.query(
+            "SELECT * FROM creators WHERE workspace_id = ? AND creator_id = ?",
+            [workspace, c.lower()],
+        )
+    else:
+        rows = store.query(
+            "SELECT * FROM creators WHERE workspace_id = ? AND lower(handle) = ? "
+            "ORDER BY followers DESC NULLS LAST",
+            [workspace, c.lstrip("@").lower()],
+        )
+    if not rows:
+        raise NotFound(f"no creator {creator!r} in workspace {workspace!r}")
+    return rows[0]
+
+
+def _tvd_sim(a: dict[str, float], b: dict[str, float]) -> float:
+    keys = set(a) | set(b)
+    return 1.0 - 0.5 * sum(abs(a.get(k, 0.0) - b.get(k, 0.0)) for k in keys)
+
+
+def lookalikes(
+    store: Store, workspace: str, creator: str, limit: int = 20, *, model: str | None = None
+) -> DiscoverResult:
+    """Creators most like ``creator`` in content and audience (itself excluded)."""
+    seed = resolve(store, workspace, creator)
+    sid = seed["creator_id"]
+    refresh_creator_vectors(store, workspace, model)
+    ids, mat = creator_matrix(store, workspace, model)
+    if sid not in ids:
+        raise NotFound(f"{creator} has no bio or posts to compare with")
+    q = mat[ids.index(sid)]
+    sims = mat @ q
+    order = [i for i in np.argsort(-sims)[: CANDIDATES + 1] if ids[i] != sid]
+    cids = [ids[i] for i in order]
+    sim_of = {ids[i]: float(sims[i]) for i in order}
+    samples: dict[str, set[str]] = {}
+    for r in store.query(
+        "SELECT creator_id, list(DISTINCT lower(handle)) AS hs FROM audience_samples "
+        "WHERE workspace_id = ? AND creator_id IN (SELECT unnest(?::VARCHAR[])) GROUP BY 1",
+        [workspace, [sid, *cids]],
+    ):
+        samples[r["creator_id"]] = set(r["hs"])
+    demo = load_demographics(store, workspace, [sid, *cids])
+    feats = load_features(store, workspace, cids)
+    info = {
+        r["creator_id"]: r
+        for r in store.query(
+            "SELECT creator_id, handle, platform, followers, country FROM creators "
+            "WHERE workspace_id = ? AND creator_id IN (SELECT unnest(?::VARCHAR[]))",
+            [workspace, cids],
+        )
+    }
+    matches: list[Match] = []
+    for cid in cids:
+        parts: list[float] = []
+        overlap = None
+        if samples.get(sid) and samples.get(cid):
+            a, b = samples[sid], samples[cid]
+            overlap = len(a & b) / len(a | b)
+            parts.append(min(1.0, overlap / 0.2))
+        for dim in ("country", "age", "gender"):
+            da, db = demo.get(sid, {}).get(dim), demo.get(cid, {}).get(dim)
+            if da and db:
+                parts.append(_tvd_sim(da, db))
+        aud = float(np.mean(parts)) if parts else None
+        factors: dict[str, float | None] = {"content": max(0.0, sim_of[cid]), "audience": aud}
+        c = info.get(cid, {})
+        m = Match(
+            creator_id=cid,
+            handle=str(c.get("handle", cid)),
+            platform=str(c.get("platform", "")),
+            followers=c.get("followers"),
+            country=c.get("country"),
+            score=geo_mean(factors, {"content": 2.0, "audience": 1.0}),
+            factors=factors,
+            vetted=cid in feats,
+            missing=[k for k, v in factors.items() if v is None],
+        )
+        if overlap is not None:
+            m.evidence = [{"audience_overlap_jaccard": round(overlap, 4)}]
+        matches.append(m)
+    matches.sort(key=lambda m: (-m.score, m.creator_id))
+    return DiscoverResult(
+        brief={"like": f"@{seed['handle']}", "creator_id": sid},
+        model=get_embedder(model).name,
+        matches=matches[:limit],
+        candidates=len(cids),
+        excluded={},
+        weights={"content": 2.0, "audience": 1.0},
+    )

@@ -1,0 +1,260 @@
+"""Embedding cache and creator vectors in the store.
+
+Texts are embedded once per (model, md5 of the text) into ``text_embeddings``. A creator's vector
+(``creator_embeddings``) is the embedding of one document (bio, top hashtags, recent captions:
+:func:`creator_document`) and carries its ``source_hash``, so a refresh re-embeds only creators
+whose document changed. Post vectors (for evidence) are embedded lazily and cached the same way.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+
+from closeknit.match.embed import Embedder, get_embedder
+from closeknit.store import Store
+
+MAX_POSTS = 12  # recent posts per creator that shape its vector
+DOC_CHARS = 2000  # the document is cut here (MiniLM reads its first MAX_TOKENS tokens)
+
+
+def md5(text: str) -> str:
+    return hashlib.md5((text or "").encode("utf-8")).hexdigest()
+
+
+def _to_matrix(col: pa.ChunkedArray | pa.Array, dim: int) -> np.ndarray:
+    arr = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
+    if len(arr) == 0:
+        return np.zeros((0, dim), np.float32)
+    flat = arr.flatten().to_numpy(zero_copy_only=False).astype(np.float32)
+    return flat.reshape(len(arr), -1)
+
+
+def _list_array(mat: np.ndarray) -> pa.Array:
+    n, d = mat.shape
+    offsets = pa.array(np.arange(0, (n + 1) * d, d, dtype=np.int32))
+    return pa.ListArray.from_arrays(offsets, pa.array(mat.astype(np.float32).ravel()))
+
+
+def cached_vectors(
+    store: Store, workspace: str, model: str, hashes: Sequence[str], dim: int
+) -> dict[str, np.ndarray]:
+    if not hashes:
+        return {}
+    out: dict[str, np.ndarray] = {}
+    uniq = list(dict.fromkeys(hashes))
+    for i in range(0, len(uniq), 5000):
+        chunk = uniq[i : i + 5000]
+        t = store.arrow(
+            "SELECT text_hash, vector FROM text_embeddings WHERE workspace_id = ? AND model = ? "
+            "AND text_hash IN (SELECT unnest(?::VARCHAR[]))",
+            [workspace, model, chunk],
+        )
+        mat = _to_matrix(t.column("vector"), dim)
+        for h, v in zip(t.column("text_hash").to_pylist(), mat, strict=True):
+            out[h] = v
+    return out
+
+
+def embed_texts(
+    store: Store, workspace: str, texts: Sequence[str], embedder: Embedder | None = None
+) -> np.ndarray:
+    """Vectors for ``texts`` (rows in order), embedding only texts not cached yet."""
+    emb = embedder or get_embedder()
+    hashes = [md5(t) for t in texts]
+    have = cached_vectors(store, workspace, emb.name, hashes, emb.dim)
+    missing: dict[str, str] = {}
+    for h, t in zip(hashes, texts, strict=True):
+        if h not in have and h not in missing:
+            missing[h] = t
+    if missing:
+        keys = list(missing)
+        vecs = emb.encode([missing[k] for k in keys])
+        with store.transaction() as tx:
+            tx.insert_arrow(
+                "text_embeddings",
+                pa.table(
+                    {
+                        "workspace_id": [workspace] * len(keys),
+                        "model": [emb.name] * len(keys),
+                        "text_hash": keys,
+                        "vector": _list_array(vecs),
+                    }
+                ),
+            )
+            # a concurrent writer may have added the same rows: PK conflicts fail the insert,
+            # so rows are added only for hashes that were missing when read above
+        have.update(zip(keys, vecs, strict=True))
+    if not texts:
+        return np.zeros((0, emb.dim), np.float32)
+    return np.stack([have[h] for h in hashes]).astype(np.float32)
+
+
+@dataclass
+class RefreshResult:
+    model: str
+    creators: int
+    updated: int
+    texts_embedded: int
+
+    def to_dict(self) -> dict[str, object]:
+        return dict(self.__dict__)
+
+
+def creator_texts(
+    store: Store,
+    workspace: str,
+    creator_ids: Sequence[str] | None = None,
+    max_posts: int = MAX_POSTS,
+) -> dict[str, tuple[str, list[tuple[str, str]]]]:
+    """creator_id -> (bio, [(post_id, caption text incl. hashtags)]) for recent posts."""
+    flt = ""
+    params: list[object] = [workspace]
+    if creator_ids is not None:
+        flt = " AND creator_id IN (SELECT unnest(?::VARCHAR[]))"
+        params.append(list(creator_ids))
+    bios = store.query(
+        "SELECT creator_id, coalesce(bio, '') AS bio, coalesce(name, '') AS name "
+        f"FROM creators WHERE workspace_id = ?{flt}",
+        params,
+    )
+    out: dict[str, tuple[str, list[tuple[str, str]]]] = {
+        r["creator_id"]: ((r["name"] + " " + r["bio"]).strip(), []) for r in bios
+    }
+    posts = store.query(
+        "SELECT creator_id, post_id, coalesce(caption, '') AS caption, hashtags FROM ("
+        " SELECT *, row_number() OVER (PARTITION BY creator_id ORDER BY posted_at DESC NULLS LAST,"
+        " post_id) AS rn FROM posts WHERE workspace_id = ?"
+        f"{flt}) WHERE rn <= ? ORDER BY creator_id, rn",
+        [*params, max_posts],
+    )
+    for r in posts:
+        text = r["caption"]
+        tags = [t for t in (r["hashtags"] or []) if f"#{t}".lower() not in text.lower()]
+        if tags:
+            text = (text + " " + " ".join(f"#{t}" for t in tags)).strip()
+        if r["creator_id"] in out and text:
+            out[r["creator_id"]][1].append((r["post_id"], text))
+    return out
+
+
+def creator_document(bio: str, captions: list[str], max_chars: int = DOC_CHARS) -> str:
+    """One text per creator: bio, then its hashtags (most used first), then captions.
+
+    Hashtags lead because they are the densest topic signal and the embedder truncates long
+    texts (MiniLM at MAX_TOKENS tokens).
+    """
+    tags: dict[str, int] = {}
+    plain: list[str] = []
+    for c in captions:
+        for t in re.findall(r"#\w+", c):
+            tags[t.lower()] = tags.get(t.lower(), 0) + 1
+        body = re.sub(r"#\w+", " ", c)
+        body = re.sub(r"\s+", " ", body).strip()
+        if body and body not in plain:
+            plain.append(body)
+    top = sorted(tags, key=lambda t: -tags[t])[:20]
+    doc = ". ".join(x for x in [bio, " ".join(top), ". ".join(plain)] if x)
+    return doc[:max_chars]
+
+
+def refresh_creator_vectors(
+    store: Store,
+    workspace: str,
+    model: str | None = None,
+    *,
+    creator_ids: Sequence[str] | None = None,
+    force: bool = False,
+) -> RefreshResult:
+    """Build or update ``creator_embeddings`` for creators whose document changed.
+
+    A cheap signature of the workspace's bios and captions skips the work when nothing changed
+    since this process last refreshed (discover calls this on every query).
+    """
+    emb = get_embedder(model)
+    key = (str(store.path), workspace, emb.name)
+    sig = _signature(store, workspace) if creator_ids is None else None
+    if sig is not None and not force and _seen.get(key) == sig:
+        return RefreshResult(emb.name, int(sig[0]), 0, 0)
+    texts = creator_texts(store, workspace, creator_ids)
+    current = {
+        r["creator_id"]: r["source_hash"]
+        for r in store.query(
+            "SELECT creator_id, source_hash FROM creator_embeddings "
+            "WHERE workspace_id = ? AND model = ?",
+            [workspace, emb.name],
+        )
+    }
+    todo: list[tuple[str, str, int]] = []
+    for cid, (bio, posts) in texts.items():
+        doc = creator_document(bio, [c for _, c in posts])
+        if doc and (force or current.get(cid) != md5(doc)):
+            todo.append((cid, doc, int(bool(bio)) + len(posts)))
+    n_before = store.scalar(
+        "SELECT count(*) FROM text_embeddings WHERE workspace_id = ? AND model = ?",
+        [workspace, emb.name],
+    )
+    for i in range(0, len(todo), 500):
+        part = todo[i : i + 500]
+        mat = embed_texts(store, workspace, [d for _, d, _ in part], emb)
+        ids = [c for c, _, _ in part]
+        with store.transaction() as tx:
+            tx.execute(
+                "DELETE FROM creator_embeddings WHERE workspace_id = ? AND model = ? "
+                "AND creator_id IN (SELECT unnest(?::VARCHAR[]))",
+                [workspace, emb.name, ids],
+            )
+            tx.insert_arrow(
+                "creator_embeddings",
+                pa.table(
+                    {
+                        "workspace_id": [workspace] * len(ids),
+                        "creator_id": ids,
+                        "model": [emb.name] * len(ids),
+                        "vector": _list_array(mat),
+                        "n_texts": pa.array([n for _, _, n in part], pa.int32()),
+                        "source_hash": [md5(d) for _, d, _ in part],
+                    }
+                ),
+            )
+    n_after = store.scalar(
+        "SELECT count(*) FROM text_embeddings WHERE workspace_id = ? AND model = ?",
+        [workspace, emb.name],
+    )
+    if sig is not None:
+        _seen[key] = sig
+    return RefreshResult(emb.name, len(texts), len(todo), int(n_after) - int(n_before))
+
+
+_seen: dict[tuple[str, str, str], tuple[int, ...]] = {}
+
+
+def _signature(store: Store, workspace: str) -> tuple[int, ...]:
+    r = store.query(
+        "SELECT (SELECT count(*) FROM creators WHERE workspace_id = $1) AS nc,"
+        " (SELECT coalesce(sum(hash(creator_id || coalesce(name, '') || coalesce(bio, ''))"
+        "  % 1000000007), 0) FROM creators WHERE workspace_id = $1) AS hc,"
+        " (SELECT count(*) FROM posts WHERE workspace_id = $1) AS np,"
+        " (SELECT coalesce(sum(hash(post_id || coalesce(caption, '')) % 1000000007), 0)"
+        "  FROM posts WHERE workspace_id = $1) AS hp",
+        [workspace],
+    )[0]
+    return (int(r["nc"]), int(r["hc"]), int(r["np"]), int(r["hp"]))
+
+
+def creator_matrix(
+    store: Store, workspace: str, model: str | None = None
+) -> tuple[list[str], np.ndarray]:
+    """(creator_ids, vectors) of every embedded creator of the workspace, ordered by id."""
+    emb = get_embedder(model)
+    t = store.arrow(
+        "SELECT creator_id, vector FROM creator_embeddings WHERE workspace_id = ? AND model = ? "
+        "ORDER BY creator_id",
+        [workspace, emb.name],
+    )
+    return t.column("creator_id").to_pylist(), _to_matrix(t.column("vector"), emb.dim)

@@ -1,0 +1,395 @@
+"""Fee estimates per creator and format, as a range (low, mid, high) with the method used.
+
+Two methods, chosen per workspace:
+
+* ``rate_card``: fee = followers/1000 × rate(platform, tier, format) × engagement factor, where the
+  engagement factor is ``clip((ER / reference ER of the tier) ** elasticity, 0.5, 2)`` and the fee
+  is never below the tier's minimum. Rates come from the packaged ``rate_card.json`` (rough public
+  rules of thumb), overridden per workspace by rows of ``fee_rate_overrides`` or by a file.
+* ``deals_regression``: once the workspace has at least ``min_deals`` agreed fees
+  (``campaign_creators`` rows at stage contracted/content_live/paid with a fee), an OLS fit of
+  ``log(fee per post-equivalent) = b0 + b1·log(followers) + b2·log(ER)`` where a deal's
+  post-equivalents are its deliverables weighted by the rate card's format multipliers. The
+  range is the 80% prediction interval ``exp(ŷ ± t·s·sqrt(1 + x'(X'X)⁻¹x))``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from closeknit.errors import ValidationError
+from closeknit.plan.data import creator_frame, finite
+from closeknit.store import Store
+
+FORMATS = ("post", "reel", "video", "story")
+DEAL_STAGES = ("contracted", "content_live", "paid")
+MIN_DEALS = 8
+INTERVAL = 0.80
+
+
+@dataclass
+class FeeRange:
+    low: float
+    mid: float
+    high: float
+    method: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "low": round(self.low, 2),
+            "mid": round(self.mid, 2),
+            "high": round(self.high, 2),
+            "method": self.method,
+        }
+
+
+@dataclass
+class CreatorFees:
+    creator_id: str
+    platform: str | None
+    tier: str | None
+    followers: int | None
+    engagement_rate: float | None
+    formats: dict[str, FeeRange] = field(default_factory=dict)
+    status: str = "ok"  # ok | insufficient_data
+    evidence: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "creator_id": self.creator_id,
+            "platform": self.platform,
+            "tier": self.tier,
+            "followers": self.followers,
+            "engagement_rate": self.engagement_rate,
+            "status": self.status,
+            "formats": {k: v.to_dict() for k, v in self.formats.items()},
+            "evidence": self.evidence,
+        }
+
+
+@lru_cache(maxsize=1)
+def default_rate_card() -> dict[str, Any]:
+    """The packaged default rate card (see ``rate_card.json``)."""
+    text = resources.files("closeknit.plan").joinpath("rate_card.json").read_text("utf-8")
+    return dict(json.loads(text))
+
+
+def load_rate_card(
+    store: Store | None = None, workspace: str | None = None, path: Path | None = None
+) -> dict[str, Any]:
+    """Default card, then a user file, then the workspace's ``fee_rate_overrides`` rows."""
+    card = json.loads(json.dumps(default_rate_card()))
+    if path is not None:
+        try:
+            user = json.loads(Path(path).read_text("utf-8"))
+        except (OSError, ValueError) as e:
+            raise ValidationError(f"cannot read rate card {path}: {e}", path=str(path)) from e
+        _merge(card, user)
+    if store is not None and workspace is not None:
+        for r in store.query(
+            "SELECT platform, tier, format, low_per_1k, mid_per_1k, high_per_1k, min_fee "
+            "FROM fee_rate_overrides WHERE workspace_id = ?",
+            [workspace],
+        ):
+            plat = card["platforms"].setdefault(
+                r["platform"], {"per_1k": {}, "formats": dict(card["platforms"]["*"]["formats"])}
+            )
+            # an override is per format: store it as an absolute per-1k triple for that format
+            plat.setdefault("overrides", {}).setdefault(r["tier"], {})[r["format"]] = [
+                r["low_per_1k"],
+                r["mid_per_1k"],
+                r["high_per_1k"],
+            ]
+            if r["min_fee"] is not None:
+                card["min_fee"][r["tier"]] = r["min_fee"]
+    return card
+
+
+def _merge(dst: dict[str, Any], src: dict[str, Any]) -> None:
+    for k, v in src.items():
+        if isinstance(v, dict) and isinstance(dst.get(k), dict):
+            _merge(dst[k], v)
+        else:
+            dst[k] = v
+
+
+def set_rate(
+    store: Store,
+    workspace: str,
+    *,
+    platform: str,
+    tier: str,
+    format: str,
+    low: float,
+    mid: float,
+    high: float,
+    min_fee: float | None = None,
+) -> None:
+    """Override one rate-card cell (per 1000 followers) for a workspace."""
+    if not 0 <= low <= mid <= high:
+        raise ValidationError("rates must satisfy 0 <= low <= mid <= high")
+    if format not in FORMATS:
+        raise ValidationError(f"format must be one of {', '.join(FORMATS)}")
+    with store.transaction() as tx:
+        tx.execute(
+            "INSERT OR REPLACE INTO fee_rate_overrides (workspace_id, platform, tier, format, "
+            "low_per_1k, mid_per_1k, high_per_1k, min_fee) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [workspace, platform, tier, format, low, mid, high, min_fee],
+        )
+        tx.execute(
+            "INSERT INTO audit_log (workspace_id, actor, action, object_type, object_id, detail) "
+            "VALUES (?, 'user', 'fee_rate.set', 'fee_rate', ?, ?)",
+            [
+                workspace,
+                f"{platform}/{tier}/{format}",
+                json.dumps({"low": low, "mid": mid, "high": high, "min_fee": min_fee}),
+            ],
+        )
+
+
+def _platform(card: dict[str, Any], platform: str | None) -> dict[str, Any]:
+    plats = card["platforms"]
+    return dict(plats.get(platform or "*") or plats["*"])
+
+
+def format_multiplier(card: dict[str, Any], platform: str | None, fmt: str) -> float:
+    p = _platform(card, platform)
+    fm = p.get("formats") or card["platforms"]["*"]["formats"]
+    return float(fm.get(fmt, 1.0))
+
+
+def engagement_factor(card: dict[str, Any], tier: str | None, er: float | None) -> float:
+    ref = card["reference_engagement_rate"].get(tier or "nano")
+    if not ref or er is None or not finite(er) or er <= 0:
+        return 1.0
+    lo, hi = card["engagement_factor_bounds"]
+    return float(min(hi, max(lo, (er / ref) ** card["engagement_elasticity"])))
+
+
+def _rates(card: dict[str, Any], platform: str | None, tier: str, fmt: str) -> list[float]:
+    """Per-1k-follower (low, mid, high) rates of one cell, format multiplier applied."""
+    p = _platform(card, platform)
+    override = p.get("overrides", {}).get(tier, {}).get(fmt)
+    if override is not None:
+        return [float(x) for x in override]
+    per = p.get("per_1k", {}).get(tier) or card["platforms"]["*"]["per_1k"][tier]
+    m = format_multiplier(card, platform, fmt)
+    return [float(x) * m for x in per]
+
+
+def rate_card_fee(
+    card: dict[str, Any],
+    platform: str | None,
+    tier: str | None,
+    followers: float,
+    er: float | None,
+    fmt: str,
+) -> tuple[float, float, float]:
+    """(low, mid, high) rate-card fee for one deliverable."""
+    t = tier or "nano"
+    rates = _rates(card, platform, t, fmt)
+    ef = engagement_factor(card, tier, er)
+    floor = float(card["min_fee"].get(t, 0)) * format_multiplier(card, platform, fmt)
+    k = max(float(followers), 0.0) / 1000.0 * ef
+    lo, mid, hi = (max(floor * f, r * k) for f, r in zip((0.5, 1.0, 2.0), rates, strict=True))
+    return lo, mid, hi
+
+
+@dataclass
+class DealModel:
+    """OLS of log fee per post-equivalent on log followers and log ER (see module docstring)."""
+
+    coef: np.ndarray
+    xtx_inv: np.ndarray
+    s: float
+    t: float
+    n: int
+    er_fill: float
+
+    def predict(self, followers: float, er: float | None) -> tuple[float, float, float]:
+        e = er if er is not None and finite(er) and er > 0 else self.er_fill
+        x = np.array([1.0, math.log(max(followers, 1.0)), math.log(e)])
+        yhat = float(x @ self.coef)
+        se = self.s * math.sqrt(1.0 + float(x @ self.xtx_inv @ x))
+        return math.exp(yhat - self.t * se), math.exp(yhat), math.exp(yhat + self.t * se)
+
+
+def _deal_units(card: dict[str, Any], platform: str | None, deliverables: Any) -> float:
+    """Post-equivalents of a deal: deliverable counts weighted by the format multipliers."""
+    d = deliverables
+    if isinstance(d, str):
+        try:
+            d = json.loads(d)
+        except ValueError:
+            d = None
+    if isinstance(d, dict):
+        units = sum(
+            float(v) * format_multiplier(card, platform, str(k))
+            for k, v in d.items()
+            if isinstance(v, int | float) and v > 0
+        )
+        return units if units > 0 else 1.0
+    if isinstance(d, list):
+        units = 0.0
+        for item in d:
+            if isinstance(item, str):
+                units += format_multiplier(card, platform, item)
+            elif isinstance(item, dict):
+                fmt = str(item.get("format") or item.get("kind") or "post")
+                units += float(item.get("count", 1)) * format_multiplier(card, platform, fmt)
+        return units if units > 0 else 1.0
+    return 1.0
+
+
+def fit_deal_model(
+    store: Store, workspace: str, card: dict[str, Any], min_deals: int = MIN_DEALS
+) -> tuple[DealModel | None, int]:
+    """Fit the deal regression; (None, n) when there are fewer than ``min_deals`` usable deals."""
+    deals = store.query(
+        "SELECT cc.creator_id, cc.fee, cc.deliverables FROM campaign_creators cc "
+        "WHERE cc.workspace_id = ? AND cc.fee > 0 AND cc.stage IN "
+        "('contracted', 'content_live', 'paid')",
+        [workspace],
+    )
+    if not deals:
+        return None, 0
+    fr = creator_frame(store, workspace, [d["creator_id"] for d in deals]).set_index("creator_id")
+    rows = []
+    for d in deals:
+        if d["creator_id"] not in fr.index:
+            continue
+        c = fr.loc[d["creator_id"]]
+        f = c["followers"]
+        if not finite(f) or f <= 0:
+            continue
+        units = _deal_units(card, c["platform"], d["deliverables"])
+        rows.append((float(f), c["engagement_rate"], float(d["fee"]) / units))
+    n = len(rows)
+    if n < max(min_deals, 5):
+        return None, n
+    ers = np.array([r[1] if finite(r[1]) and r[1] > 0 else np.nan for r in rows], dtype=float)
+    er_fill = float(np.nanmedian(ers)) if np.isfinite(ers).any() else 0.01
+    ers = np.where(np.isfinite(ers), ers, er_fill)
+    X = np.column_stack([np.ones(n), np.log([r[0] for r in rows]), np.log(ers)])
+    y = np.log([r[2] for r in rows])
+    # ridge-free OLS; pinv keeps a degenerate design (all ER equal) from blowing up
+    xtx_inv = np.linalg.pinv(X.T @ X)
+    coef = xtx_inv @ X.T @ y
+    resid = y - X @ coef
+    dof = max(n - X.shape[1], 1)
+    s = float(math.sqrt(float(resid @ resid) / dof))
+    from scipy.stats import t as student_t
+
+    tq = float(student_t.ppf(0.5 + INTERVAL / 2, dof))
+    return DealModel(coef, xtx_inv, s, tq, n, er_fill), n
+
+
+def estimate_fees(
+    store: Store,
+    workspace: str,
+    creator_ids: list[str] | None,
+    *,
+    formats: tuple[str, ...] = ("post", "reel", "story"),
+    min_deals: int = MIN_DEALS,
+    rate_card: Path | None = None,
+    frame: pd.DataFrame | None = None,
+) -> dict[str, CreatorFees]:
+    """Fee range per creator and format; keys are creator ids (unknown ids are left out)."""
+    for f in formats:
+        if f not in FORMATS:
+            raise ValidationError(f"unknown format {f!r}; use one of {', '.join(FORMATS)}")
+    card = load_rate_card(store, workspace, rate_card)
+    model, n_deals = fit_deal_model(store, workspace, card, min_deals)
+    fr = frame if frame is not None else creator_frame(store, workspace, creator_ids)
+    out: dict[str, CreatorFees] = {}
+    cids = fr["creator_id"].tolist()
+    plats = fr["platform"].tolist()
+    tiers = fr["tier"].tolist()
+    fols = fr["followers"].tolist()
+    ers = fr["engagement_rate"].tolist()
+    for cid, plat, tier, fol, er in zip(cids, plats, tiers, fols, ers, strict=True):
+        er_v = float(er) if finite(er) else None
+        cf = CreatorFees(
+            cid,
+            plat,
+            tier,
+            int(fol) if finite(fol) else None,
+            er_v,
+            evidence={"n_deals": n_deals, "min_deals": min_deals},
+        )
+        if not finite(fol) or fol <= 0:
+            cf.status = "insufficient_data"
+            cf.evidence["reason"] = "follower count unknown"
+            out[cid] = cf
+            continue
+        for fmt in formats:
+            if model is not None:
+                lo, mid, hi = model.predict(float(fol), er_v)
+                m = format_multiplier(card, plat, fmt)
+                cf.formats[fmt] = FeeRange(
+                    lo * m, mid * m, hi * m, f"deals_regression(n={model.n})"
+                )
+            else:
+                lo, mid, hi = rate_card_fee(card, plat, tier, float(fol), er_v, fmt)
+                cf.formats[fmt] = FeeRange(lo, mid, hi, "rate_card")
+        if model is not None:
+            cf.evidence["coef"] = [round(float(c), 4) for c in model.coef]
+            cf.evidence["residual_sd_log"] = round(model.s, 4)
+        out[cid] = cf
+    return out
+
+
+def fee_arrays(
+    store: Store,
+    workspace: str,
+    frame: pd.DataFrame,
+    fmt: str = "post",
+    min_deals: int = MIN_DEALS,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, str]:
+    """Vectorised (low, mid, high, method) fee arrays for a creator frame (the planner's path)."""
+    card = load_rate_card(store, workspace)
+    model, _ = fit_deal_model(store, workspace, card, min_deals)
+    n = len(frame)
+    lo, mid, hi = np.zeros(n), np.zeros(n), np.zeros(n)
+    fol = frame["followers"].to_numpy(dtype=float)
+    er = frame["engagement_rate"].to_numpy(dtype=float)
+    plats = np.array([p or "*" for p in frame["platform"].tolist()], dtype=object)
+    tiers = np.array([t or "nano" for t in frame["tier"].tolist()], dtype=object)
+    # vectorised per (platform, tier) group: same formulas as rate_card_fee / DealModel.predict
+    for plat in set(plats.tolist()):
+        for tier in set(tiers[plats == plat].tolist()):
+            idx = np.flatnonzero((plats == plat) & (tiers == tier))
+            f, e = fol[idx], er[idx]
+            if model is not None:
+                ef = np.where(np.isfinite(e) & (e > 0), e, model.er_fill)
+                X = np.column_stack([np.ones(len(idx)), np.log(np.maximum(f, 1.0)), np.log(ef)])
+                yhat = X @ model.coef
+                se = model.s * np.sqrt(1.0 + np.einsum("ij,jk,ik->i", X, model.xtx_inv, X))
+                m = format_multiplier(card, plat, fmt)
+                lo[idx] = np.exp(yhat - model.t * se) * m
+                mid[idx] = np.exp(yhat) * m
+                hi[idx] = np.exp(yhat + model.t * se) * m
+                continue
+            floor = rate_card_fee(card, plat, tier, 0.0, None, fmt)
+            ref = card["reference_engagement_rate"].get(tier)
+            b_lo, b_hi = card["engagement_factor_bounds"]
+            good = np.isfinite(e) & (e > 0)
+            efac = np.ones(len(idx))
+            if ref:
+                efac[good] = np.clip((e[good] / ref) ** card["engagement_elasticity"], b_lo, b_hi)
+            k = np.maximum(f, 0.0) / 1000.0 * efac
+            rates = _rates(card, plat, tier, fmt)
+            lo[idx] = np.maximum(floor[0], rates[0] * k)
+            mid[idx] = np.maximum(floor[1], rates[1] * k)
+            hi[idx] = np.maximum(floor[2], rates[2] * k)
+    method = f"deals_regression(n={model.n})" if model is not None else "rate_card"
+    return lo, mid, hi, method

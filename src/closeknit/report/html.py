@@ -1,0 +1,191 @@
+"""Self-contained HTML campaign report: tables, inline SVG charts, the specs as JSON; no CDN."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+from typing import Any
+
+from jinja2 import Environment, select_autoescape
+
+from closeknit.plan.util import jsonable
+from closeknit.report.charts import roas_by_creator, spend_vs_revenue, tier_comparison
+
+PALETTE = ["#4c78a8", "#f58518", "#54a24b", "#e45756", "#72b7b2", "#b279a2", "#9d755d"]
+
+
+def render_svg(spec: dict[str, Any], width: int = 720, height: int = 260) -> str:
+    """Draw the bar-chart subset of Vega-Lite used in :mod:`closeknit.report.charts` as SVG."""
+    enc = spec["encoding"]
+    xf, yf = enc["x"]["field"], enc["y"]["field"]
+    cf = enc.get("color", {}).get("field")
+    vals = [v for v in spec["data"]["values"] if v.get(yf) is not None]
+    title = html.escape(str(spec.get("title", "")))
+    if not vals:
+        return (
+            f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="40" role="img">'
+            f'<text x="4" y="24" font-size="13">{title}: no data</text></svg>'
+        )
+    cats: list[str] = []
+    for v in vals:
+        if str(v[xf]) not in cats:
+            cats.append(str(v[xf]))
+    if enc["x"].get("sort") == "-y" and not enc.get("xOffset"):
+        cats.sort(key=lambda c: -max(float(v[yf]) for v in vals if str(v[xf]) == c))
+    groups = sorted({str(v[cf]) for v in vals}) if cf else [""]
+    colors = {g: PALETTE[i % len(PALETTE)] for i, g in enumerate(groups)}
+    top = max(max(float(v[yf]) for v in vals), 0.0) or 1.0
+    bottom = min(min(float(v[yf]) for v in vals), 0.0)
+    left, pad_top, pad_bottom = 56, 28, 70
+    plot_h = height - pad_top - pad_bottom
+    plot_w = width - left - 10
+    band = plot_w / len(cats)
+    offset = bool(enc.get("xOffset"))
+    sub = band * 0.8 / (len(groups) if offset else 1)
+
+    def ypos(y: float) -> float:
+        return pad_top + plot_h * (top - y) / (top - bottom)
+
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'role="img" aria-label="{title}" font-family="sans-serif">',
+        f'<text x="{left}" y="16" font-size="13" font-weight="bold">{title}</text>',
+    ]
+    for k in range(5):
+        y = bottom + (top - bottom) * k / 4
+        out.append(
+            f'<line x1="{left}" x2="{width - 10}" y1="{ypos(y):.1f}" y2="{ypos(y):.1f}" '
+            f'stroke="#ddd"/><text x="{left - 4}" y="{ypos(y) + 4:.1f}" font-size="10" '
+            f'text-anchor="end">{y:,.2f}</text>'
+        )
+    for i, c in enumerate(cats):
+        x0 = left + i * band + band * 0.1
+        for v in (v for v in vals if str(v[xf]) == c):
+            g = str(v[cf]) if cf else ""
+            gi = groups.index(g) if offset else 0
+            y = float(v[yf])
+            y1, y2 = sorted((ypos(y), ypos(0.0)))
+            out.append(
+                f'<rect x="{x0 + gi * sub:.1f}" y="{y1:.1f}" width="{sub:.1f}" '
+                f'height="{max(y2 - y1, 0.5):.1f}" fill="{colors[g]}"><title>'
+                f"{html.escape(c)} {html.escape(g)}: {y:,.2f}</title></rect>"
+            )
+        label = html.escape(c[:14])
+        out.append(
+            f'<text transform="translate({left + i * band + band / 2:.1f},'
+            f'{height - pad_bottom + 12}) rotate(35)" font-size="10">{label}</text>'
+        )
+    if cf:
+        for k, g in enumerate(groups):
+            out.append(
+                f'<rect x="{width - 150}" y="{22 + 14 * k}" width="10" height="10" '
+                f'fill="{colors[g]}"/><text x="{width - 136}" y="{31 + 14 * k}" '
+                f'font-size="10">{html.escape(g)}</text>'
+            )
+    out.append("</svg>")
+    return "".join(out)
+
+
+_TEMPLATE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<title>Campaign report: {{ c.name }}</title>
+<style>
+body{font-family:system-ui,sans-serif;margin:2rem;color:#222;max-width:1100px}
+table{border-collapse:collapse;margin:1rem 0;font-size:13px}
+th,td{border-bottom:1px solid #ddd;padding:4px 8px;text-align:right}
+th:first-child,td:first-child{text-align:left}
+.kpi{display:inline-block;margin:0 1.5rem 1rem 0}.kpi b{display:block;font-size:1.4rem}
+.note{color:#555;font-size:13px}
+</style></head><body>
+<h1>{{ c.name }}</h1>
+<p class="note">Campaign {{ c.campaign_id }} · {{ c.start_date or "?" }} to {{ c.end_date or "?" }}
+· generated {{ generated }}</p>
+<div>
+{% for label, key, f in kpis %}<div class="kpi">{{ label }}<b>{{ fmt(t[key], f) }}</b></div>
+{% endfor %}
+</div>
+{% for svg in svgs %}<figure>{{ svg | safe }}</figure>{% endfor %}
+<h2>Creators</h2>
+<table><tr>{% for h in cols %}<th>{{ h[0] }}</th>{% endfor %}</tr>
+{% for r in rows %}<tr>{% for h in cols %}<td>{{ fmt(r[h[1]], h[2]) }}</td>{% endfor %}</tr>
+{% endfor %}
+</table>
+<h2>Micro vs macro</h2>
+<table><tr>{% for h in tcols %}<th>{{ h[0] }}</th>{% endfor %}</tr>
+{% for r in tiers %}<tr>{% for h in tcols %}<td>{{ fmt(r[h[1]], h[2]) }}</td>{% endfor %}</tr>
+{% endfor %}
+</table>
+<h2>Notes</h2><ul>{% for n in notes %}<li class="note">{{ n }}</li>{% endfor %}</ul>
+{% for s in specs %}<script type="application/vnd.vegalite+json">{{ s | safe }}</script>
+{% endfor %}</body></html>
+"""
+
+
+def _fmt(v: Any, f: str) -> str:
+    if v is None:
+        return "–"
+    if f == "money":
+        return f"{float(v):,.2f}"
+    if f == "ratio":
+        return f"{float(v):.2f}×"
+    if f == "pct":
+        return f"{float(v):.0%}"
+    if f == "int":
+        return f"{int(v):,}"
+    return str(v)
+
+
+def campaign_report_html(report: dict[str, Any]) -> str:
+    """The ROAS report (``RoasReport.to_dict()``) as one self-contained HTML page."""
+    rep = jsonable(report)
+    specs = [roas_by_creator(rep), spend_vs_revenue(rep), tier_comparison(rep)]
+    env = Environment(autoescape=select_autoescape(default=True))
+    env.globals["fmt"] = _fmt
+    cols = [
+        ("creator", "handle", "s"),
+        ("tier", "tier", "s"),
+        ("stage", "stage", "s"),
+        ("spend", "spend", "money"),
+        ("revenue", "revenue", "money"),
+        ("orders", "orders", "int"),
+        ("ROAS", "roas", "ratio"),
+        ("margin ROAS", "margin_roas", "ratio"),
+        ("CPA", "cpa", "money"),
+        ("CPE", "cpe", "money"),
+        ("CPM", "cpm", "money"),
+        ("new cust.", "new_customer_share", "pct"),
+    ]
+    tcols = [
+        ("group", "group", "s"),
+        ("creators", "n_creators", "int"),
+        ("spend", "spend", "money"),
+        ("revenue", "revenue", "money"),
+        ("ROAS", "roas", "ratio"),
+        ("CPA", "cpa", "money"),
+        ("CPE", "cpe", "money"),
+    ]
+    kpis = [
+        ("Spend", "spend", "money"),
+        ("Attributed revenue", "revenue", "money"),
+        ("ROAS", "roas", "ratio"),
+        ("Margin ROAS", "margin_roas", "ratio"),
+        ("Orders", "orders", "int"),
+        ("CPA", "cpa", "money"),
+        ("New customers", "new_customer_share", "pct"),
+    ]
+    # "</" inside inline JSON would end the script element early
+    spec_json = [json.dumps(s).replace("</", "<\\/") for s in specs]
+    return env.from_string(_TEMPLATE).render(
+        c=rep["campaign"],
+        t=rep["totals"],
+        rows=rep["creators"],
+        tiers=rep["tiers"],
+        notes=rep["notes"],
+        kpis=kpis,
+        cols=cols,
+        tcols=tcols,
+        svgs=[render_svg(s) for s in specs],
+        specs=spec_json,
+        generated=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+    )

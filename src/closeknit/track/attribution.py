@@ -1,0 +1,191 @@
+"""Attribute orders to a campaign's creators; results stored with the rule used.
+
+Rule (in this order):
+
+1. **code**: an order whose discount codes include a creator's code belongs to that creator,
+   whenever it was placed (a code is explicit). Codes are unique in a workspace, so a code
+   claims the order for its campaign, and *code wins over click* when both match, even when the
+   click points at another creator or campaign.
+2. **last_click**: otherwise an order whose landing URL carries a creator's ``utm_content``
+   (and the campaign's ``utm_campaign``, when the order has one) belongs to that creator if it
+   was placed within ``window_days`` after the creator's content went live (less a grace of
+   ``grace_hours`` for links shared in stories just before the post). Shopify records the
+   landing page of the session that converted, i.e. the last click.
+
+Content-live time: the ``content_live`` stage change, else the creator's earliest campaign
+post, else the campaign's start date; with none of these there is no lower bound.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from closeknit.errors import ValidationError
+from closeknit.store import Store
+from closeknit.track.campaigns import get_campaign
+
+REVENUE_FIELDS = ("total", "subtotal")
+
+
+@dataclass
+class AttributionResult:
+    campaign_id: str
+    window_days: int
+    grace_hours: float
+    n_orders: int
+    revenue: float
+    by_rule: dict[str, dict[str, float]]
+    by_creator: list[dict[str, Any]]
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def live_times(store: Store, workspace: str, campaign_id: str) -> dict[str, dt.datetime | None]:
+    rows = store.query(
+        """
+        SELECT cc.creator_id,
+          coalesce(
+            (SELECT min(h.changed_at) FROM campaign_stage_history h WHERE h.workspace_id =
+             cc.workspace_id AND h.campaign_id = cc.campaign_id AND h.creator_id = cc.creator_id
+             AND h.to_stage = 'content_live'),
+            (SELECT min(p.posted_at) FROM campaign_posts cp JOIN posts p ON p.workspace_id =
+             cp.workspace_id AND p.post_id = cp.post_id WHERE cp.workspace_id = cc.workspace_id
+             AND cp.campaign_id = cc.campaign_id AND cp.creator_id = cc.creator_id),
+            (SELECT c.start_date::TIMESTAMP FROM campaigns c WHERE c.workspace_id =
+             cc.workspace_id AND c.campaign_id = cc.campaign_id)) AS live_at
+        FROM campaign_creators cc WHERE cc.workspace_id = ? AND cc.campaign_id = ?
+        """,
+        [workspace, campaign_id],
+    )
+    return {r["creator_id"]: r["live_at"] for r in rows}
+
+
+def attribute(
+    store: Store,
+    workspace: str,
+    campaign_id: str,
+    *,
+    window_days: int | None = None,
+    grace_hours: float = 24.0,
+    revenue_field: str = "total",
+) -> AttributionResult:
+    """Attribute orders to ``campaign_id``'s creators and store them in ``attributions``."""
+    if revenue_field not in REVENUE_FIELDS:
+        raise ValidationError(f"revenue_field must be one of {REVENUE_FIELDS}")
+    camp = get_campaign(store, workspace, campaign_id)
+    window = int(window_days if window_days is not None else camp.attribution_window_days)
+    if window <= 0:
+        raise ValidationError("window_days must be positive")
+    # every code in the workspace: a code of another campaign beats this campaign's click
+    code_owner = {
+        str(r["code"]).upper(): (r["campaign_id"], r["creator_id"])
+        for r in store.query(
+            "SELECT upper(discount_code) AS code, campaign_id, creator_id FROM campaign_creators "
+            "WHERE workspace_id = ? AND discount_code IS NOT NULL",
+            [workspace],
+        )
+    }
+    mine_codes = {c: v[1] for c, v in code_owner.items() if v[0] == campaign_id}
+    content = {
+        str(c["utm_content"]).lower(): c["creator_id"]
+        for c in camp.creators
+        if c.get("utm_content") and c["stage"] != "declined"
+    }
+    live = live_times(store, workspace, campaign_id)
+    utm_campaign = (camp.utm_campaign or campaign_id).lower()
+    orders = store.query(
+        f"""
+        SELECT order_id, created_at, {revenue_field} AS revenue,
+          list_transform(coalesce(discount_codes, []), lambda x: upper(x)) AS codes,
+          lower(utm_content) AS utm_content, lower(utm_campaign) AS utm_campaign
+        FROM orders WHERE workspace_id = $ws AND (
+          len(list_intersect(list_transform(coalesce(discount_codes, []), lambda x: upper(x)),
+                             $codes::VARCHAR[])) > 0
+          OR lower(utm_content) IN (SELECT unnest($contents::VARCHAR[])))
+        """,
+        {"ws": workspace, "codes": list(mine_codes) or [""], "contents": list(content) or [""]},
+    )
+    rows: list[dict[str, Any]] = []
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    for o in orders:
+        creator, rule, matched = None, None, None
+        other_code = False
+        for code in o["codes"] or []:
+            if code in mine_codes:
+                creator, rule, matched = mine_codes[code], "code", code
+                break
+            if code in code_owner:
+                other_code = True
+        if creator is None and not other_code and o["utm_content"] in content:
+            if o["utm_campaign"] in (None, "", utm_campaign):
+                cand = content[o["utm_content"]]
+                t0 = live.get(cand)
+                ts = o["created_at"]
+                ok = ts is not None
+                if ok and t0 is not None:
+                    start = t0 - dt.timedelta(hours=grace_hours)
+                    ok = start <= ts <= t0 + dt.timedelta(days=window)
+                if ok:
+                    creator, rule, matched = cand, "last_click", o["utm_content"]
+        if creator is not None:
+            rows.append(
+                {
+                    "workspace_id": workspace,
+                    "campaign_id": campaign_id,
+                    "order_id": o["order_id"],
+                    "creator_id": creator,
+                    "rule": rule,
+                    "matched": matched,
+                    "revenue": float(o["revenue"] or 0.0),
+                    "computed_at": now,
+                }
+            )
+    with store.transaction() as tx:
+        tx.execute(
+            "DELETE FROM attributions WHERE workspace_id = ? AND campaign_id = ?",
+            [workspace, campaign_id],
+        )
+        # an order belongs to one campaign: a code elsewhere wins over this campaign's click
+        tx.insert_rows("attributions", rows)
+        tx.execute(
+            "DELETE FROM attributions a WHERE a.workspace_id = ? AND a.rule = 'last_click' "
+            "AND a.campaign_id <> ? AND a.order_id IN (SELECT order_id FROM attributions "
+            "WHERE workspace_id = ? AND campaign_id = ? AND rule = 'code')",
+            [workspace, campaign_id, workspace, campaign_id],
+        )
+    by_rule: dict[str, dict[str, float]] = {}
+    by_creator: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        br = by_rule.setdefault(r["rule"], {"orders": 0, "revenue": 0.0})
+        br["orders"] += 1
+        br["revenue"] += r["revenue"]
+        bc = by_creator.setdefault(
+            r["creator_id"],
+            {
+                "creator_id": r["creator_id"],
+                "orders": 0,
+                "revenue": 0.0,
+                "code_orders": 0,
+                "click_orders": 0,
+            },
+        )
+        bc["orders"] += 1
+        bc["revenue"] += r["revenue"]
+        bc["code_orders" if r["rule"] == "code" else "click_orders"] += 1
+    notes = []
+    if not mine_codes and not content:
+        notes.append("no codes or links assigned: run `closeknit campaign codes` first")
+    return AttributionResult(
+        campaign_id,
+        window,
+        grace_hours,
+        len(rows),
+        round(sum(r["revenue"] for r in rows), 2),
+        by_rule,
+        sorted(by_creator.values(), key=lambda x: -x["revenue"]),
+        notes,
+    )

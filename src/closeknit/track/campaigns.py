@@ -1,0 +1,742 @@
+"""Campaigns and creator relationships: stages, deals, spend, with every change audited.
+
+A creator moves ``shortlisted → contacted → negotiating → contracted → content_live → paid``;
+any stage before ``paid`` may go to ``declined``, and a declined creator may be shortlisted
+again. Other moves raise :class:`~closeknit.errors.Conflict`. Each stage or deal change writes
+``audit_log`` (and ``campaign_stage_history``); reaching ``paid`` books the agreed fee as a
+``spend`` row, and a seeding cost is booked as its own ``spend`` row.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from closeknit.errors import Conflict, NotFound, ValidationError
+from closeknit.store import Store
+from closeknit.store.db import Tx
+
+STAGES = (
+    "shortlisted",
+    "contacted",
+    "negotiating",
+    "contracted",
+    "content_live",
+    "paid",
+    "declined",
+)
+NEXT: dict[str, tuple[str, ...]] = {
+    "shortlisted": ("contacted", "declined"),
+    "contacted": ("negotiating", "declined"),
+    "negotiating": ("contracted", "declined"),
+    "contracted": ("content_live", "declined"),
+    "content_live": ("paid", "declined"),
+    "paid": (),
+    "declined": ("shortlisted",),
+}
+COMMITTED = ("contracted", "content_live", "paid")
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def slugify(text: str) -> str:
+    s = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return s[:60] or "campaign"
+
+
+@dataclass
+class Campaign:
+    campaign_id: str
+    name: str
+    brief: str | None = None
+    budget: float | None = None
+    currency: str = "USD"
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+    status: str = "draft"
+    landing_url: str | None = None
+    utm_campaign: str | None = None
+    discount_percent: float | None = None
+    attribution_window_days: int = 30
+    creators: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = dict(self.__dict__)
+        for k in ("start_date", "end_date"):
+            d[k] = d[k].isoformat() if d[k] else None
+        d["creators"] = [
+            {
+                k: (v.isoformat() if isinstance(v, dt.date | dt.datetime) else v)
+                for k, v in c.items()
+            }
+            for c in self.creators
+        ]
+        return d
+
+
+def audit(
+    tx: Tx,
+    workspace: str,
+    action: str,
+    object_type: str,
+    object_id: str,
+    detail: dict[str, Any],
+    actor: str = "user",
+) -> None:
+    tx.execute(
+        "INSERT INTO audit_log (workspace_id, actor, action, object_type, object_id, detail) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        [workspace, actor, action, object_type, object_id, json.dumps(detail, default=str)],
+    )
+
+
+def _date(x: Any, name: str) -> dt.date | None:
+    if x is None or x == "":
+        return None
+    if isinstance(x, dt.datetime):
+        return x.date()
+    if isinstance(x, dt.date):
+        return x
+    try:
+        return dt.date.fromisoformat(str(x)[:10])
+    except ValueError as e:
+        raise ValidationError(f"{name} is not a date (YYYY-MM-DD): {x!r}", field=name) from e
+
+
+def create_campaign(
+    store: Store,
+    workspace: str,
+    name: str,
+    *,
+    brief: str | None = None,
+    budget: float | None = None,
+    start_date: dt.date | str | None = None,
+    end_date: dt.date | str | None = None,
+    currency: str = "USD",
+    landing_url: str | None = None,
+    utm_campaign: str | None = None,
+    discount_percent: float | None = None,
+    attribution_window_days: int = 30,
+    campaign_id: str | None = None,
+    brand_id: str | None = None,
+    actor: str = "user",
+) -> Campaign:
+    """Create a campaign; its id is ``campaign_id`` or a slug of the name."""
+    if not name or not name.strip():
+        raise ValidationError("campaign name is empty", field="name")
+    if budget is not None and budget < 0:
+        raise ValidationError("budget must be >= 0", field="budget")
+    if attribution_window_days <= 0:
+        raise ValidationError("attribution window must be positive", field="window")
+    sd, ed = _date(start_date, "start_date"), _date(end_date, "end_date")
+    if sd and ed and ed < sd:
+        raise ValidationError("end_date is before start_date", field="end_date")
+    cid = campaign_id or slugify(name)
+    with store.transaction() as tx:
+        if tx.scalar(
+            "SELECT count(*) FROM campaigns WHERE workspace_id = ? AND campaign_id = ?",
+            [workspace, cid],
+        ):
+            raise Conflict(f"campaign {cid!r} already exists", campaign_id=cid)
+        brief_id = None
+        if brief:
+            brief_id = f"campaign:{cid}"
+            tx.execute(
+                "INSERT OR REPLACE INTO briefs (workspace_id, brief_id, brand_id, text) "
+                "VALUES (?, ?, ?, ?)",
+                [workspace, brief_id, brand_id, brief],
+            )
+        tx.execute(
+            "INSERT INTO campaigns (workspace_id, campaign_id, brand_id, brief_id, name, budget, "
+            "currency, start_date, end_date, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'draft')",
+            [workspace, cid, brand_id, brief_id, name.strip(), budget, currency, sd, ed],
+        )
+        tx.execute(
+            "INSERT OR REPLACE INTO campaign_settings (workspace_id, campaign_id, brief_text, "
+            "landing_url, utm_campaign, discount_percent, attribution_window_days) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                workspace,
+                cid,
+                brief,
+                landing_url,
+                utm_campaign or cid,
+                discount_percent,
+                attribution_window_days,
+            ],
+        )
+        audit(
+            tx,
+            workspace,
+            "campaign.create",
+            "campaign",
+            cid,
+            {"name": name, "budget": budget, "start": sd, "end": ed},
+            actor,
+        )
+    return get_campaign(store, workspace, cid)
+
+
+_CAMPAIGN_SQL = (
+    "SELECT c.campaign_id, c.name, c.budget, c.currency, c.start_date, c.end_date, c.status, "
+    "s.brief_text AS brief, s.landing_url, s.utm_campaign, s.discount_percent, "
+    "coalesce(s.attribution_window_days, 30) AS attribution_window_days "
+    "FROM campaigns c LEFT JOIN campaign_settings s ON s.workspace_id = c.workspace_id "
+    "AND s.campaign_id = c.campaign_id WHERE c.workspace_id = ?"
+)
+
+
+def _campaign(row: dict[str, Any]) -> Campaign:
+    return Campaign(
+        campaign_id=row["campaign_id"],
+        name=row["name"],
+        brief=row["brief"],
+        budget=row["budget"],
+        currency=row["currency"] or "USD",
+        start_date=row["start_date"],
+        end_date=row["end_date"],
+        status=row["status"] or "draft",
+        landing_url=row["landing_url"],
+        utm_campaign=row["utm_campaign"] or row["campaign_id"],
+        discount_percent=row["discount_percent"],
+        attribution_window_days=int(row["attribution_window_days"]),
+    )
+
+
+def list_campaigns(store: Store, workspace: str) -> list[Campaign]:
+    rows = store.query(_CAMPAIGN_SQL + " ORDER BY c.created_at, c.campaign_id", [workspace])
+    out = [_campaign(r) for r in rows]
+    counts = {
+        (r["campaign_id"], r["stage"]): r["n"]
+        for r in store.query(
+            "SELECT campaign_id, stage, count(*) AS n FROM campaign_creators "
+            "WHERE workspace_id = ? GROUP BY ALL",
+            [workspace],
+        )
+    }
+    for c in out:
+        c.creators = [
+            {"stage": s, "n": counts[(c.campaign_id, s)]}
+            for s in STAGES
+            if (c.campaign_id, s) in counts
+        ]
+    return out
+
+
+def get_campaign(store: Store, workspace: str, campaign_id: str) -> Campaign:
+    rows = store.query(_CAMPAIGN_SQL + " AND c.campaign_id = ?", [workspace, campaign_id])
+    if not rows:
+        raise NotFound(f"no campaign {campaign_id!r} in workspace {workspace!r}")
+    c = _campaign(rows[0])
+    c.creators = store.query(
+        "SELECT cc.creator_id, cr.handle, cr.platform, cr.followers, cc.stage, cc.fee, "
+        "cc.deliverables, cc.seeding_cost, cc.discount_code, cc.tracking_link, cc.utm_content, "
+        "cc.notes, cc.updated_at FROM campaign_creators cc LEFT JOIN creators cr ON "
+        "cr.workspace_id = cc.workspace_id AND cr.creator_id = cc.creator_id "
+        "WHERE cc.workspace_id = ? AND cc.campaign_id = ? ORDER BY cc.creator_id",
+        [workspace, campaign_id],
+    )
+    for r in c.creators:
+        if isinstance(r.get("deliverables"), str):
+            try:
+                r["deliverables"] = json.loads(r["deliverables"])
+            except ValueError:
+                pass
+    return c
+
+
+def resolve_creator(store: Store, workspace: str, creator: str) -> str:
+    """``platform:handle`` or ``@handle`` (unique across platforms) → creator_id."""
+    c = creator.strip()
+    if not c:
+        raise ValidationError("creator is empty", field="creator")
+    if ":" in c and not c.startswith("@"):
+        cid = c.split(":", 1)[0].lower() + ":" + c.split(":", 1)[1].lower()
+        if store.scalar(
+            "SELECT count(*) FROM creators WHERE workspace_id = ? AND creator_id = ?",
+            [workspace, cid],
+        ):
+            return cid
+        raise NotFound(f"no creator {c!r} in workspace {workspace!r}")
+    handle = c.lstrip("@").lower()
+    rows = store.query(
+        "SELECT creator_id FROM creators WHERE workspace_id = ? AND lower(handle) = ?",
+        [workspace, handle],
+    )
+    if not rows:
+        raise NotFound(f"no creator @{handle} in workspace {workspace!r}")
+    if len(rows) > 1:
+        raise ValidationError(
+            f"@{handle} exists on several platforms; use one of "
+            + ", ".join(r["creator_id"] for r in rows)
+        )
+    return str(rows[0]["creator_id"])
+
+
+def _cc(tx: Tx, workspace: str, campaign_id: str, creator_id: str) -> dict[str, Any]:
+    rows = tx.query(
+        "SELECT * FROM campaign_creators WHERE workspace_id = ? AND campaign_id = ? "
+        "AND creator_id = ?",
+        [workspace, campaign_id, creator_id],
+    )
+    if not rows:
+        raise NotFound(f"{creator_id} is not in campaign {campaign_id!r}")
+    return rows[0]
+
+
+def _check_campaign(tx: Tx, workspace: str, campaign_id: str) -> None:
+    if not tx.scalar(
+        "SELECT count(*) FROM campaigns WHERE workspace_id = ? AND campaign_id = ?",
+        [workspace, campaign_id],
+    ):
+        raise NotFound(f"no campaign {campaign_id!r} in workspace {workspace!r}")
+
+
+def _deliverables(d: Any) -> str | None:
+    if d is None:
+        return None
+    if isinstance(d, str):
+        # "2 reel, 3 story" or JSON
+        try:
+            return json.dumps(json.loads(d))
+        except ValueError:
+            out: dict[str, int] = {}
+            for part in d.split(","):
+                m = re.fullmatch(r"\s*(\d+)\s*x?\s*([a-z_]+)\s*", part.lower())
+                if not m:
+                    raise ValidationError(
+                        f"deliverables must look like '1 post, 3 story': {d!r}",
+                        field="deliverables",
+                    ) from None
+                out[m.group(2)] = out.get(m.group(2), 0) + int(m.group(1))
+            return json.dumps(out)
+    return json.dumps(d)
+
+
+def _book_spend(
+    tx: Tx,
+    workspace: str,
+    campaign_id: str,
+    creator_id: str,
+    kind: str,
+    amount: float | None,
+    date: dt.date | None,
+    note: str,
+) -> None:
+    sid = f"{campaign_id}:{creator_id}:{kind}"
+    tx.execute("DELETE FROM spend WHERE workspace_id = ? AND spend_id = ?", [workspace, sid])
+    if amount:
+        tx.execute(
+            "INSERT INTO spend (workspace_id, spend_id, campaign_id, creator_id, date, amount, "
+            "kind, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                workspace,
+                sid,
+                campaign_id,
+                creator_id,
+                date or _now().date(),
+                float(amount),
+                kind,
+                note,
+            ],
+        )
+
+
+def add_creator(
+    store: Store,
+    workspace: str,
+    campaign_id: str,
+    creator: str,
+    *,
+    fee: float | None = None,
+    deliverables: Any = None,
+    seeding_cost: float = 0.0,
+    notes: str | None = None,
+    actor: str = "user",
+) -> dict[str, Any]:
+    """Shortlist a creator for a campaign."""
+    cid = resolve_creator(store, workspace, creator)
+    if fee is not None and fee < 0 or seeding_cost < 0:
+        raise ValidationError("fee and seeding cost must be >= 0")
+    dv = _deliverables(deliverables)
+    with store.transaction() as tx:
+        _check_campaign(tx, workspace, campaign_id)
+        if tx.scalar(
+            "SELECT count(*) FROM campaign_creators WHERE workspace_id = ? AND campaign_id = ? "
+            "AND creator_id = ?",
+            [workspace, campaign_id, cid],
+        ):
+            raise Conflict(f"{cid} is already in campaign {campaign_id!r}")
+        tx.execute(
+            "INSERT INTO campaign_creators (workspace_id, campaign_id, creator_id, stage, fee, "
+            "deliverables, seeding_cost, notes, updated_at) VALUES (?, ?, ?, 'shortlisted', ?, ?, "
+            "?, ?, ?)",
+            [workspace, campaign_id, cid, fee, dv, seeding_cost, notes, _now()],
+        )
+        tx.execute(
+            "INSERT INTO campaign_stage_history (workspace_id, campaign_id, creator_id, "
+            "from_stage, to_stage, changed_at, actor, note) VALUES (?, ?, ?, NULL, 'shortlisted', "
+            "?, ?, ?)",
+            [workspace, campaign_id, cid, _now(), actor, notes],
+        )
+        _book_spend(
+            tx, workspace, campaign_id, cid, "seeding", seeding_cost, None, "product seeding"
+        )
+        audit(
+            tx,
+            workspace,
+            "campaign.add_creator",
+            "campaign_creator",
+            f"{campaign_id}/{cid}",
+            {"fee": fee, "deliverables": dv, "seeding_cost": seeding_cost},
+            actor,
+        )
+    return {"campaign_id": campaign_id, "creator_id": cid, "stage": "shortlisted"}
+
+
+def set_stage(
+    store: Store,
+    workspace: str,
+    campaign_id: str,
+    creator: str,
+    stage: str,
+    *,
+    note: str | None = None,
+    fee: float | None = None,
+    deliverables: Any = None,
+    at: dt.datetime | None = None,
+    actor: str = "user",
+) -> dict[str, Any]:
+    """Move a creator to ``stage`` (validated), optionally agreeing the fee/deliverables."""
+    if stage not in STAGES:
+        raise ValidationError(f"unknown stage {stage!r}; stages: {', '.join(STAGES)}")
+    cid = resolve_creator(store, workspace, creator)
+    when = at or _now()
+    with store.transaction() as tx:
+        row = _cc(tx, workspace, campaign_id, cid)
+        cur = row["stage"]
+        if stage not in NEXT.get(cur, ()):
+            allowed = ", ".join(NEXT.get(cur, ())) or "none"
+            raise Conflict(
+                f"cannot move {cid} from {cur} to {stage} (allowed: {allowed})",
+                current=cur,
+                requested=stage,
+            )
+        new_fee = fee if fee is not None else row["fee"]
+        if fee is not None and fee < 0:
+            raise ValidationError("fee must be >= 0")
+        if stage in COMMITTED and new_fee is None:
+            raise ValidationError(f"agree a fee before moving to {stage} (use --fee)")
+        dv = _deliverables(deliverables) if deliverables is not None else row["deliverables"]
+        tx.execute(
+            "UPDATE campaign_creators SET stage = ?, fee = ?, deliverables = ?, "
+            "notes = coalesce(?, notes), updated_at = ? WHERE workspace_id = ? AND "
+            "campaign_id = ? AND creator_id = ?",
+            [stage, new_fee, dv, note, when, workspace, campaign_id, cid],
+        )
+        tx.execute(
+            "INSERT INTO campaign_stage_history (workspace_id, campaign_id, creator_id, "
+            "from_stage, to_stage, changed_at, actor, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [workspace, campaign_id, cid, cur, stage, when, actor, note],
+        )
+        if stage == "paid":
+            _book_spend(tx, workspace, campaign_id, cid, "fee", new_fee, when.date(), "creator fee")
+        if stage == "declined":
+            _book_spend(tx, workspace, campaign_id, cid, "fee", None, None, "")
+        audit(
+            tx,
+            workspace,
+            "campaign.stage",
+            "campaign_creator",
+            f"{campaign_id}/{cid}",
+            {"from": cur, "to": stage, "fee": new_fee, "note": note},
+            actor,
+        )
+        if fee is not None and fee != row["fee"]:
+            audit(
+                tx,
+                workspace,
+                "campaign.fee",
+                "campaign_creator",
+                f"{campaign_id}/{cid}",
+                {"from": row["fee"], "to": fee},
+                actor,
+            )
+        if stage == "content_live":
+            tx.execute(
+                "UPDATE campaigns SET status = 'live' WHERE workspace_id = ? AND campaign_id = ? "
+                "AND status = 'draft'",
+                [workspace, campaign_id],
+            )
+    return {
+        "campaign_id": campaign_id,
+        "creator_id": cid,
+        "from": cur,
+        "stage": stage,
+        "fee": new_fee,
+    }
+
+
+def update_deal(
+    store: Store,
+    workspace: str,
+    campaign_id: str,
+    creator: str,
+    *,
+    fee: float | None = None,
+    deliverables: Any = None,
+    seeding_cost: float | None = None,
+    notes: str | None = None,
+    actor: str = "user",
+) -> dict[str, Any]:
+    """Change a deal's fee, deliverables, seeding cost or notes (audited; seeding booked)."""
+    cid = resolve_creator(store, workspace, creator)
+    if (fee is not None and fee < 0) or (seeding_cost is not None and seeding_cost < 0):
+        raise ValidationError("fee and seeding cost must be >= 0")
+    with store.transaction() as tx:
+        row = _cc(tx, workspace, campaign_id, cid)
+        dv = _deliverables(deliverables) if deliverables is not None else row["deliverables"]
+        new = {
+            "fee": fee if fee is not None else row["fee"],
+            "deliverables": dv,
+            "seeding_cost": seeding_cost if seeding_cost is not None else row["seeding_cost"],
+            "notes": notes if notes is not None else row["notes"],
+        }
+        tx.execute(
+            "UPDATE campaign_creators SET fee = ?, deliverables = ?, seeding_cost = ?, notes = ?, "
+            "updated_at = ? WHERE workspace_id = ? AND campaign_id = ? AND creator_id = ?",
+            [
+                new["fee"],
+                new["deliverables"],
+                new["seeding_cost"],
+                new["notes"],
+                _now(),
+                workspace,
+                campaign_id,
+                cid,
+            ],
+        )
+        if seeding_cost is not None:
+            _book_spend(
+                tx, workspace, campaign_id, cid, "seeding", seeding_cost, None, "product seeding"
+            )
+        if fee is not None and row["stage"] == "paid":
+            _book_spend(tx, workspace, campaign_id, cid, "fee", fee, None, "creator fee")
+        changed = {k: {"from": row[k], "to": v} for k, v in new.items() if row[k] != v}
+        if changed:
+            audit(
+                tx,
+                workspace,
+                "campaign.deal",
+                "campaign_creator",
+                f"{campaign_id}/{cid}",
+                changed,
+                actor,
+            )
+    return {"campaign_id": campaign_id, "creator_id": cid, **new}
+
+
+def record_spend(
+    store: Store,
+    workspace: str,
+    campaign_id: str,
+    amount: float,
+    *,
+    kind: str = "other",
+    creator: str | None = None,
+    date: dt.date | None = None,
+    note: str | None = None,
+    actor: str = "user",
+) -> str:
+    """Book other spend (shipping, ads, tools) against a campaign or one of its creators."""
+    if amount <= 0:
+        raise ValidationError("amount must be positive")
+    if kind not in ("fee", "seeding", "shipping", "other"):
+        raise ValidationError("kind must be fee, seeding, shipping or other")
+    cid = resolve_creator(store, workspace, creator) if creator else None
+    import uuid
+
+    sid = uuid.uuid4().hex
+    with store.transaction() as tx:
+        _check_campaign(tx, workspace, campaign_id)
+        tx.execute(
+            "INSERT INTO spend (workspace_id, spend_id, campaign_id, creator_id, date, amount, "
+            "kind, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [workspace, sid, campaign_id, cid, date or _now().date(), amount, kind, note],
+        )
+        audit(
+            tx,
+            workspace,
+            "spend.add",
+            "spend",
+            sid,
+            {"campaign_id": campaign_id, "creator_id": cid, "amount": amount, "kind": kind},
+            actor,
+        )
+    return sid
+
+
+def link_post(store: Store, workspace: str, campaign_id: str, creator: str, post_id: str) -> None:
+    """Mark a post as campaign content (for CPE/CPM and the content-live time)."""
+    cid = resolve_creator(store, workspace, creator)
+    with store.transaction() as tx:
+        _cc(tx, workspace, campaign_id, cid)
+        tx.execute(
+            "INSERT OR REPLACE INTO campaign_posts VALUES (?, ?, ?, ?)",
+            [workspace, campaign_id, cid, post_id],
+        )
+
+
+def history(store: Store, workspace: str, campaign_id: str) -> list[dict[str, Any]]:
+    return store.query(
+        "SELECT creator_id, from_stage, to_stage, changed_at, actor, note "
+        "FROM campaign_stage_history WHERE workspace_id = ? AND campaign_id = ? "
+        "ORDER BY changed_at, creator_id",
+        [workspace, campaign_id],
+    )
+
+
+ROSTER_COLUMNS = (
+    "campaign_id",
+    "creator_id",
+    "code",
+    "link",
+    "start_date",
+    "end_date",
+    "post_at",
+    "fee",
+)
+
+
+def import_roster(
+    store: Store, workspace: str, path: Path, *, window_days: int = 30, actor: str = "import"
+) -> dict[str, int]:
+    """Load existing deals from a CSV (columns ``campaign_id, creator_id | handle, code, link,
+    start_date, end_date, post_at, fee`` [``brand, name``]) in one transaction: campaigns are
+    created, creators entered at ``content_live`` (live at ``post_at``) with their code and
+    tracking link; codes must stay unique in the workspace."""
+    from urllib.parse import parse_qs, urlsplit
+
+    try:
+        with open(path, encoding="utf-8", newline="") as f:
+            rows = list(csv.DictReader(f))
+    except OSError as e:
+        raise ValidationError(f"cannot read {path}: {e}") from e
+    known = {
+        r["creator_id"]: r["creator_id"]
+        for r in store.query("SELECT creator_id FROM creators WHERE workspace_id = ?", [workspace])
+    }
+    by_handle = {cid.split(":", 1)[1]: cid for cid in known}
+    existing = {c.campaign_id for c in list_campaigns(store, workspace)}
+    codes = {
+        str(r["c"]).upper()
+        for r in store.query(
+            "SELECT discount_code AS c FROM campaign_creators WHERE workspace_id = ? AND "
+            "discount_code IS NOT NULL",
+            [workspace],
+        )
+    }
+    camps: dict[str, dict[str, Any]] = {}
+    deals: list[dict[str, Any]] = []
+    hist: list[dict[str, Any]] = []
+    now = _now()
+    for i, r in enumerate(rows, start=2):
+        camp = (r.get("campaign_id") or "").strip()
+        who = (r.get("creator_id") or "").strip().lower()
+        cid = known.get(who) or by_handle.get((r.get("handle") or "").strip().lstrip("@").lower())
+        if not camp or not (who or r.get("handle")):
+            raise ValidationError(f"{path}:{i}: campaign_id and creator_id/handle are required")
+        if cid is None:
+            raise NotFound(f"{path}:{i}: creator {who or r.get('handle')} is not in the store")
+        if camp in existing:
+            raise Conflict(f"{path}:{i}: campaign {camp!r} already exists")
+        link = (r.get("link") or "").strip() or None
+        q = parse_qs(urlsplit(link).query) if link else {}
+        utm_c = q["utm_campaign"][0] if q.get("utm_campaign") else None
+        content = q["utm_content"][0] if q.get("utm_content") else None
+        c = camps.setdefault(
+            camp,
+            {
+                "start": _date(r.get("start_date"), "start_date"),
+                "end": _date(r.get("end_date"), "end_date"),
+                "name": r.get("name") or camp,
+                "brand": r.get("brand"),
+                "utm": utm_c,
+            },
+        )
+        code = (r.get("code") or "").strip().upper() or None
+        if code:
+            if code in codes:
+                raise Conflict(f"{path}:{i}: code {code} is already used")
+            codes.add(code)
+        fee = float(r["fee"]) if r.get("fee") else None
+        post_at = (r.get("post_at") or "").strip()
+        at = _ts(post_at) if post_at else None
+        deals.append(
+            {
+                "workspace_id": workspace,
+                "campaign_id": camp,
+                "creator_id": cid,
+                "stage": "content_live",
+                "fee": fee,
+                "seeding_cost": 0.0,
+                "discount_code": code,
+                "tracking_link": link,
+                "utm_content": content,
+                "notes": "imported",
+                "updated_at": now,
+            }
+        )
+        hist.append(
+            {
+                "workspace_id": workspace,
+                "campaign_id": camp,
+                "creator_id": cid,
+                "from_stage": None,
+                "to_stage": "content_live",
+                "changed_at": at
+                or (c["start"] and dt.datetime.combine(c["start"], dt.time()))
+                or now,
+                "actor": actor,
+                "note": "imported from roster",
+            }
+        )
+    with store.transaction() as tx:
+        for camp, c in camps.items():
+            tx.execute(
+                "INSERT INTO campaigns (workspace_id, campaign_id, brand_id, name, start_date, "
+                "end_date, status) VALUES (?, ?, ?, ?, ?, ?, 'live')",
+                [workspace, camp, c["brand"], c["name"], c["start"], c["end"]],
+            )
+            tx.execute(
+                "INSERT OR REPLACE INTO campaign_settings (workspace_id, campaign_id, "
+                "utm_campaign, attribution_window_days) VALUES (?, ?, ?, ?)",
+                [workspace, camp, c["utm"] or camp, window_days],
+            )
+            audit(
+                tx,
+                workspace,
+                "campaign.import",
+                "campaign",
+                camp,
+                {"path": str(path), "creators": sum(d["campaign_id"] == camp for d in deals)},
+                actor,
+            )
+        tx.insert_rows("campaign_creators", deals)
+        tx.insert_rows("campaign_stage_history", hist)
+    return {"campaigns": len(camps), "creators": len(deals)}
+
+
+def _ts(text: str) -> dt.datetime:
+    try:
+        t = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError as e:
+        raise ValidationError(f"not a timestamp: {text!r}") from e
+    return t.astimezone(dt.UTC).replace(tzinfo=None) if t.tzinfo else t

@@ -1,0 +1,201 @@
+"""Unique discount codes and UTM tracking links per campaign creator.
+
+A code is readable and derived from the handle: its first letters, upper-cased (``anna.runs`` →
+``ANNA``), plus the discount percentage (``ANNA15``); a collision with any code already used in
+the workspace adds a counter (``ANNA15B``, ``ANNA15C``...), so codes never collide. A link is the
+campaign's landing URL with ``utm_source`` (the creator's platform), ``utm_medium=influencer``,
+``utm_campaign`` (the campaign's UTM name) and ``utm_content`` (the creator's handle).
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
+
+from closeknit.errors import Conflict, ValidationError
+from closeknit.store import Store
+from closeknit.track.campaigns import audit, get_campaign, resolve_creator
+
+_CODE_RE = re.compile(r"^[A-Z0-9_-]{3,32}$")
+
+
+def _first(q: dict[str, list[str]], key: str) -> str | None:
+    v = q.get(key)
+    return v[0] if v else None
+
+
+def code_stem(handle: str, max_letters: int = 8) -> str:
+    first = re.split(r"[._\-]", handle.lower().lstrip("@"))[0]
+    letters = "".join(ch for ch in first if ch.isalnum())
+    if not letters:
+        letters = "".join(ch for ch in handle if ch.isalnum())
+    return (letters[:max_letters] or "CK").upper()
+
+
+def make_code(handle: str, taken: set[str], discount_percent: float | None = None) -> str:
+    """A readable code not in ``taken`` (compared upper-case)."""
+    pct = str(int(round(discount_percent))) if discount_percent else ""
+    base = code_stem(handle) + pct
+    up = {t.upper() for t in taken}
+    if base not in up:
+        return base
+    for suffix in string.ascii_uppercase[1:]:
+        if base + suffix not in up:
+            return base + suffix
+    k = 2
+    while f"{base}{k}" in up:
+        k += 1
+    return f"{base}{k}"
+
+
+def tracking_link(
+    base_url: str, *, source: str, campaign: str, content: str, medium: str = "influencer"
+) -> str:
+    """``base_url`` with utm_source/medium/campaign/content set (other parameters kept)."""
+    parts = urlsplit(base_url)
+    if not parts.scheme or not parts.netloc:
+        raise ValidationError(f"landing URL must be absolute (https://...): {base_url!r}")
+    q = {k: v[0] for k, v in parse_qs(parts.query).items() if not k.startswith("utm_")}
+    q.update(
+        {
+            "utm_source": source,
+            "utm_medium": medium,
+            "utm_campaign": campaign,
+            "utm_content": content,
+        }
+    )
+    return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", urlencode(q), ""))
+
+
+def _taken(store: Store, workspace: str) -> set[str]:
+    return {
+        str(r["discount_code"]).upper()
+        for r in store.query(
+            "SELECT discount_code FROM campaign_creators WHERE workspace_id = ? "
+            "AND discount_code IS NOT NULL",
+            [workspace],
+        )
+    }
+
+
+def assign(
+    store: Store,
+    workspace: str,
+    campaign_id: str,
+    creators: list[str] | None = None,
+    *,
+    discount_percent: float | None = None,
+    landing_url: str | None = None,
+    overwrite: bool = False,
+    actor: str = "user",
+) -> list[dict[str, Any]]:
+    """Give each campaign creator (all by default) a unique code and, with a landing URL, a
+    tracking link. Existing codes are kept unless ``overwrite``."""
+    camp = get_campaign(store, workspace, campaign_id)
+    pct = discount_percent if discount_percent is not None else camp.discount_percent
+    base = landing_url or camp.landing_url
+    wanted = {resolve_creator(store, workspace, c) for c in creators} if creators else None
+    taken = _taken(store, workspace)
+    out: list[dict[str, Any]] = []
+    with store.transaction() as tx:
+        for c in camp.creators:
+            cid = c["creator_id"]
+            if wanted is not None and cid not in wanted:
+                continue
+            handle = c.get("handle") or cid.split(":", 1)[-1]
+            code = c.get("discount_code")
+            if code is None or overwrite:
+                if code:
+                    taken.discard(str(code).upper())
+                code = make_code(handle, taken, pct)
+            taken.add(code.upper())
+            link = c.get("tracking_link")
+            content = c.get("utm_content") or handle.lower()
+            if base and (link is None or overwrite):
+                link = tracking_link(
+                    base,
+                    source=c.get("platform") or cid.split(":", 1)[0],
+                    campaign=camp.utm_campaign or campaign_id,
+                    content=content,
+                )
+            tx.execute(
+                "UPDATE campaign_creators SET discount_code = ?, tracking_link = ?, "
+                "utm_content = ? WHERE workspace_id = ? AND campaign_id = ? AND creator_id = ?",
+                [code, link, content, workspace, campaign_id, cid],
+            )
+            audit(
+                tx,
+                workspace,
+                "campaign.codes",
+                "campaign_creator",
+                f"{campaign_id}/{cid}",
+                {"code": code, "link": link},
+                actor,
+            )
+            out.append({"creator_id": cid, "code": code, "link": link, "utm_content": content})
+    return out
+
+
+def set_code(
+    store: Store,
+    workspace: str,
+    campaign_id: str,
+    creator: str,
+    *,
+    code: str | None = None,
+    link: str | None = None,
+    actor: str = "user",
+) -> dict[str, Any]:
+    """Set a creator's code and/or link explicitly (e.g. codes already live in the shop)."""
+    cid = resolve_creator(store, workspace, creator)
+    if code is not None:
+        code = code.strip().upper()
+        if not _CODE_RE.match(code):
+            raise ValidationError(f"code must be 3-32 letters/digits/-/_: {code!r}")
+        rows = store.query(
+            "SELECT campaign_id, creator_id FROM campaign_creators WHERE workspace_id = ? "
+            "AND upper(discount_code) = ?",
+            [workspace, code],
+        )
+        if any((r["campaign_id"], r["creator_id"]) != (campaign_id, cid) for r in rows):
+            raise Conflict(f"code {code} is already used by another creator or campaign")
+    content = None
+    if link is not None:
+        q = parse_qs(urlsplit(link).query)
+        content = _first(q, "utm_content")
+    with store.transaction() as tx:
+        n = tx.scalar(
+            "SELECT count(*) FROM campaign_creators WHERE workspace_id = ? AND campaign_id = ? "
+            "AND creator_id = ?",
+            [workspace, campaign_id, cid],
+        )
+        if not n:
+            from closeknit.errors import NotFound
+
+            raise NotFound(f"{cid} is not in campaign {campaign_id!r}")
+        tx.execute(
+            "UPDATE campaign_creators SET discount_code = coalesce(?, discount_code), "
+            "tracking_link = coalesce(?, tracking_link), utm_content = coalesce(?, utm_content) "
+            "WHERE workspace_id = ? AND campaign_id = ? AND creator_id = ?",
+            [code, link, content, workspace, campaign_id, cid],
+        )
+        if link is not None:
+            utm_c = _first(parse_qs(urlsplit(link).query), "utm_campaign")
+            if utm_c:
+                tx.execute(
+                    "UPDATE campaign_settings SET utm_campaign = ? WHERE workspace_id = ? "
+                    "AND campaign_id = ?",
+                    [utm_c, workspace, campaign_id],
+                )
+        audit(
+            tx,
+            workspace,
+            "campaign.codes",
+            "campaign_creator",
+            f"{campaign_id}/{cid}",
+            {"code": code, "link": link},
+            actor,
+        )
+    return {"creator_id": cid, "code": code, "link": link, "utm_content": content}

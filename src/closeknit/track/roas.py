@@ -1,0 +1,261 @@
+"""Return on ad spend per creator and campaign, from attributed orders and booked spend.
+
+* spend = booked ``spend`` rows (fees when paid, seeding, shipping, other); an agreed fee of a
+  contracted/live creator that is not paid yet counts as *committed* spend;
+* revenue = attributed order revenue (``attributions``, rule code or last click);
+* ROAS = revenue / spend; margin ROAS = (revenue − cost of goods − refunds) / spend;
+* CPA = spend / attributed orders; CPE = spend / engagements (likes + comments + shares + saves)
+  on the creator's campaign posts; CPM = spend / views × 1000 on those posts;
+* new-customer share = share of attributed orders from first-time customers.
+
+This is *attributed* ROAS (tracked codes and clicks), not incremental: see ``closeknit lift``.
+Earned media value (EMV) is not a return and is never reported as ROI here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from closeknit.settings import tier_of
+from closeknit.store import Store
+from closeknit.track.attribution import attribute, live_times
+from closeknit.track.campaigns import COMMITTED, get_campaign
+
+
+def _div(a: float | None, b: float | None) -> float | None:
+    if a is None or b is None or b == 0:
+        return None
+    return a / b
+
+
+@dataclass
+class RoasReport:
+    campaign: dict[str, Any]
+    totals: dict[str, Any]
+    creators: list[dict[str, Any]]
+    tiers: list[dict[str, Any]]
+    attribution: dict[str, Any]
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def _metrics(row: dict[str, Any], cogs_share: float | None) -> dict[str, Any]:
+    spend = row["spend"]
+    rev = row["revenue"]
+    cogs = row["cogs"]
+    if row["orders_without_cogs"] and cogs_share is not None:
+        cogs = cogs + cogs_share * row["revenue_without_cogs"]
+        row["cogs_basis"] = f"order cogs + {cogs_share:.0%} of revenue where missing"
+    elif row["orders_without_cogs"]:
+        cogs = None
+    margin = rev - cogs - row["refunds"] if cogs is not None else None
+    row.update(
+        {
+            "cogs": cogs,
+            "margin": margin,
+            "roas": _div(rev, spend),
+            "margin_roas": _div(margin, spend),
+            "cpa": _div(spend, row["orders"]),
+            "cpe": _div(spend, row["engagements"]),
+            "cpm": _div(spend * 1000 if spend is not None else None, row["views"]),
+            "new_customer_share": _div(row["new_customers"], row["orders_known_new"]),
+        }
+    )
+    return row
+
+
+def _empty(**kw: Any) -> dict[str, Any]:
+    base = {
+        "spend": 0.0,
+        "spend_fee": 0.0,
+        "spend_seeding": 0.0,
+        "spend_other": 0.0,
+        "spend_committed": 0.0,
+        "revenue": 0.0,
+        "orders": 0,
+        "code_orders": 0,
+        "click_orders": 0,
+        "refunds": 0.0,
+        "cogs": 0.0,
+        "orders_without_cogs": 0,
+        "revenue_without_cogs": 0.0,
+        "new_customers": 0,
+        "orders_known_new": 0,
+        "engagements": 0,
+        "views": 0,
+    }
+    base.update(kw)
+    return base
+
+
+_ADD = (
+    "spend",
+    "spend_fee",
+    "spend_seeding",
+    "spend_other",
+    "spend_committed",
+    "revenue",
+    "orders",
+    "code_orders",
+    "click_orders",
+    "refunds",
+    "cogs",
+    "orders_without_cogs",
+    "revenue_without_cogs",
+    "new_customers",
+    "orders_known_new",
+    "engagements",
+    "views",
+)
+
+
+def report(
+    store: Store,
+    workspace: str,
+    campaign_id: str,
+    *,
+    refresh: bool = True,
+    window_days: int | None = None,
+    cogs_share: float | None = None,
+) -> RoasReport:
+    """ROAS report of a campaign (re-runs attribution first unless ``refresh=False``)."""
+    camp = get_campaign(store, workspace, campaign_id)
+    attr = attribute(store, workspace, campaign_id, window_days=window_days) if refresh else None
+    ws_ = {"ws": workspace, "c": campaign_id}
+    per: dict[str, dict[str, Any]] = {}
+    for c in camp.creators:
+        per[c["creator_id"]] = _empty(
+            creator_id=c["creator_id"],
+            handle=c.get("handle"),
+            stage=c["stage"],
+            followers=c.get("followers"),
+            tier=tier_of(c.get("followers")),
+            fee=c.get("fee"),
+            code=c.get("discount_code"),
+        )
+    campaign_other = 0.0
+    fee_booked: set[str] = set()
+    for s in store.query(
+        "SELECT creator_id, kind, sum(amount) AS amount FROM spend WHERE workspace_id = $ws "
+        "AND campaign_id = $c GROUP BY ALL",
+        ws_,
+    ):
+        amt = float(s["amount"] or 0)
+        row = per.get(s["creator_id"]) if s["creator_id"] else None
+        if row is None:
+            campaign_other += amt
+            continue
+        key = {"fee": "spend_fee", "seeding": "spend_seeding"}.get(s["kind"], "spend_other")
+        row[key] += amt
+        row["spend"] += amt
+        if s["kind"] == "fee":
+            fee_booked.add(s["creator_id"])
+    for cid, row in per.items():
+        if cid not in fee_booked and row["stage"] in COMMITTED and row["fee"]:
+            row["spend_committed"] += float(row["fee"])
+            row["spend_fee"] += float(row["fee"])
+            row["spend"] += float(row["fee"])
+    for o in store.query(
+        "SELECT a.creator_id, a.rule, a.revenue, o.cogs, coalesce(o.refunded, 0) AS refunded, "
+        "o.is_new_customer FROM attributions a JOIN orders o ON o.workspace_id = a.workspace_id "
+        "AND o.order_id = a.order_id WHERE a.workspace_id = $ws AND a.campaign_id = $c",
+        ws_,
+    ):
+        row = per.get(o["creator_id"])
+        if row is None:
+            continue
+        row["orders"] += 1
+        row["code_orders" if o["rule"] == "code" else "click_orders"] += 1
+        row["revenue"] += float(o["revenue"] or 0)
+        row["refunds"] += float(o["refunded"] or 0)
+        if o["cogs"] is None:
+            row["orders_without_cogs"] += 1
+            row["revenue_without_cogs"] += float(o["revenue"] or 0)
+        else:
+            row["cogs"] += float(o["cogs"])
+        if o["is_new_customer"] is not None:
+            row["orders_known_new"] += 1
+            row["new_customers"] += int(bool(o["is_new_customer"]))
+    _engagement(store, workspace, campaign_id, camp, per)
+    creators = [_metrics(r, cogs_share) for r in per.values()]
+    creators.sort(key=lambda r: -(r["revenue"] or 0))
+    tot = _empty(spend=campaign_other, spend_other=campaign_other)
+    for r in per.values():
+        for k in _ADD:
+            tot[k] += r[k] if r[k] is not None else 0
+    # cogs may have become None per creator; recompute the total from the raw sums
+    tot["orders_without_cogs"] = sum(r["orders_without_cogs"] for r in per.values())
+    tot["cogs"] = sum((r["cogs"] or 0.0) for r in per.values() if r["orders_without_cogs"] == 0)
+    tot["revenue_without_cogs"] = sum(r["revenue_without_cogs"] for r in per.values())
+    totals = _metrics(tot, cogs_share)
+    totals["budget"] = camp.budget
+    totals["n_creators"] = len(per)
+    groups: dict[str, dict[str, Any]] = {}
+    for r in per.values():
+        g = "micro_and_below" if r["tier"] in ("nano", "micro", None) else "macro_and_above"
+        acc = groups.setdefault(g, _empty(group=g, n_creators=0))
+        acc["n_creators"] += 1
+        for k in _ADD:
+            acc[k] += r[k] if r[k] is not None else 0
+    tiers = [_metrics(g, cogs_share) for g in groups.values()]
+    notes = [
+        "ROAS here is attributed (codes and last clicks), not incremental: use `closeknit lift` "
+        "for the causal effect.",
+        "Earned media value (EMV) is not a return and is not reported as ROI.",
+    ]
+    if totals["orders_without_cogs"] and cogs_share is None:
+        notes.append(
+            f"{totals['orders_without_cogs']} attributed orders have no cost of goods: margin "
+            "ROAS is not computed (pass cogs_share to assume a share of revenue)."
+        )
+    if totals["spend"] == 0:
+        notes.append("no spend booked or committed yet: ROAS is undefined")
+    return RoasReport(
+        campaign={k: v for k, v in camp.to_dict().items() if k != "creators"},
+        totals=totals,
+        creators=creators,
+        tiers=tiers,
+        attribution=attr.to_dict() if attr else {},
+        notes=notes,
+    )
+
+
+def _engagement(
+    store: Store, workspace: str, campaign_id: str, camp: Any, per: dict[str, dict[str, Any]]
+) -> None:
+    """Engagements and views on campaign posts: linked posts, else the creator's sponsored or
+    code-carrying posts from a day before going live to the end of the attribution window."""
+    linked = store.query(
+        "SELECT cp.creator_id, sum(coalesce(p.likes,0) + coalesce(p.comments,0) + "
+        "coalesce(p.shares,0) + coalesce(p.saves,0)) AS eng, sum(coalesce(p.views,0)) AS views "
+        "FROM campaign_posts cp JOIN posts p ON p.workspace_id = cp.workspace_id AND "
+        "p.post_id = cp.post_id WHERE cp.workspace_id = ? AND cp.campaign_id = ? GROUP BY ALL",
+        [workspace, campaign_id],
+    )
+    done = set()
+    for r in linked:
+        if r["creator_id"] in per:
+            per[r["creator_id"]]["engagements"] = int(r["eng"] or 0)
+            per[r["creator_id"]]["views"] = int(r["views"] or 0)
+            done.add(r["creator_id"])
+    live = live_times(store, workspace, campaign_id)
+    for cid, row in per.items():
+        t0 = live.get(cid)
+        if cid in done or t0 is None:
+            continue
+        t1 = t0 + dt.timedelta(days=camp.attribution_window_days)
+        r = store.query(
+            "SELECT sum(coalesce(likes,0) + coalesce(comments,0) + coalesce(shares,0) + "
+            "coalesce(saves,0)) AS eng, sum(coalesce(views,0)) AS views, count(*) AS n "
+            "FROM posts WHERE workspace_id = ? AND creator_id = ? AND posted_at BETWEEN ? AND ? "
+            "AND (coalesce(is_sponsored, false) OR len(coalesce(sponsor_brands, [])) > 0 "
+            "OR (? IS NOT NULL AND upper(caption) LIKE '%' || upper(?) || '%'))",
+            [workspace, cid, t0 - dt.timedelta(days=1), t1, row["code"], row["code"]],
+        )[0]
+        row["engagements"] = int(r["eng"] or 0)
+        row["views"] = int(r["views"] or 0)
+        row["campaign_posts"] = int(r["n"] or 0)

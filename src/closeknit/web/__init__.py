@@ -1,0 +1,1 @@
+"""Server-rendered web dashboard (Jinja2 + htmx, assets vendored under ``static/``)."""

@@ -1,0 +1,506 @@
+"""Orchestrate a world: global creator table, campaigns, shards (optionally in parallel),
+concatenated CSVs, vendor exports, shop orders and the truth folder."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import shutil
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from closeknit.errors import ConfigError
+from closeknit.world import vocab
+from closeknit.world.audience import audience_sets
+from closeknit.world.briefs import write_briefs
+from closeknit.world.config import TIERS, WorldConfig, default_config
+from closeknit.world.creators import AGE_BUCKETS, followers_at, make_creators
+from closeknit.world.shard import (
+    N_WEEKS,
+    ShardResult,
+    bot_accounts,
+    n_bots_for,
+    write_shard,
+)
+from closeknit.world.shop import campaign_posts, plan_campaigns, write_shop
+from closeknit.world.vendor import month_ends, write_vendor
+
+OUTPUT_DIRS = ("instagram", "youtube", "vendor", "snapshots", "audience", "shop", "truth", "_parts")
+
+
+@dataclass
+class WorldSummary:
+    out_dir: str
+    creators: int
+    seed: int
+    shards: int
+    instagram_creators: int
+    youtube_creators: int
+    posts: int
+    comments: int
+    orders: int
+    campaigns: int
+    briefs: int
+    files: int
+    bytes: int
+    tiers: dict[str, int] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def generate(
+    out_dir: Path | str,
+    creators: int,
+    seed: int,
+    *,
+    workers: int = 1,
+    progress: Callable[[int, int], None] | None = None,
+    **opts: Any,
+) -> WorldSummary:
+    """Write a deterministic synthetic world of ``creators`` creators into ``out_dir``.
+
+    Output is byte-identical for the same (creators, seed, opts) whatever ``workers`` is.
+    Known ``opts``: the fields of :class:`WorldConfig` (shard_size, comment_fraction, ...).
+    """
+    if creators < 1:
+        raise ConfigError("creators must be at least 1", creators=creators)
+    if workers < 1:
+        raise ConfigError("workers must be at least 1", workers=workers)
+    unknown = set(opts) - set(WorldConfig.__dataclass_fields__)
+    if unknown:
+        raise ConfigError(f"unknown world option(s): {', '.join(sorted(unknown))}")
+    cfg = default_config(creators, seed, **opts)
+    if not 0 <= cfg.max_comment_edges <= 100:
+        raise ConfigError("max_comment_edges must be between 0 and 100")
+    if cfg.shard_size < 1:
+        raise ConfigError("shard_size must be at least 1")
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    for d in OUTPUT_DIRS:
+        if (out / d).exists():
+            shutil.rmtree(out / d)
+    (out / "truth").mkdir()
+
+    table = _global_table(cfg)
+    camps = plan_campaigns(cfg, table)
+    cposts = campaign_posts(camps)
+    results: list[ShardResult] = []
+    shards = list(range(cfg.n_shards))
+    if workers == 1 or len(shards) == 1:
+        for s in shards:
+            results.append(
+                write_shard(
+                    cfg,
+                    s,
+                    out,
+                    {
+                        g: v
+                        for g, v in cposts.items()
+                        if cfg.shard_bounds(s)[0] <= g < cfg.shard_bounds(s)[1]
+                    },
+                )
+            )
+            if progress:
+                progress(len(results), len(shards))
+    else:
+        with ProcessPoolExecutor(max_workers=workers) as ex:
+            futs = [
+                ex.submit(
+                    write_shard,
+                    cfg,
+                    s,
+                    out,
+                    {
+                        g: v
+                        for g, v in cposts.items()
+                        if cfg.shard_bounds(s)[0] <= g < cfg.shard_bounds(s)[1]
+                    },
+                )
+                for s in shards
+            ]
+            for fu in futs:
+                results.append(fu.result())
+                if progress:
+                    progress(len(results), len(shards))
+    _concat(
+        out / "_parts",
+        "snapshots-",
+        out / "snapshots" / "followers.csv",
+        "platform,handle,date,followers,following\n",
+    )
+    _concat(
+        out / "_parts",
+        "demographics-",
+        out / "audience" / "demographics.csv",
+        "platform,handle,dimension,bucket,share\n",
+    )
+    _concat(
+        out / "truth" / "_accounts",
+        "accounts-",
+        out / "truth" / "accounts.csv",
+        "handle,id,kind\n",
+        skip_header=True,
+    )
+    shutil.rmtree(out / "_parts")
+    shutil.rmtree(out / "truth" / "_accounts")
+    if cfg.vendor_files:
+        _vendor(cfg, out, table)
+    shop = write_shop(cfg, camps, out)
+    _truth_creators(cfg, out, table, results)
+    _truth_growth(cfg, out)
+    _truth_bots(cfg, out)
+    _truth_pods(out, results)
+    _truth_campaigns(out, camps)
+    _truth_overlap(cfg, out, table)
+    n_briefs = write_briefs(out, cfg.seed, cfg.n_briefs, table)
+    files = [p for p in out.rglob("*") if p.is_file() and p.name != "world.json"]
+    summary = WorldSummary(
+        out_dir=str(out),
+        creators=creators,
+        seed=seed,
+        shards=cfg.n_shards,
+        instagram_creators=int((table["platform"] == 0).sum()),
+        youtube_creators=int((table["platform"] == 1).sum()),
+        posts=sum(r.posts for r in results),
+        comments=sum(r.comments for r in results),
+        orders=shop["orders"],
+        campaigns=len({c.campaign_id for c in camps}),
+        briefs=n_briefs,
+        files=len(files) + 1,
+        bytes=sum(p.stat().st_size for p in files),
+        tiers={t: int((table["tier"] == k).sum()) for k, t in enumerate(TIERS)},
+    )
+    meta = {
+        "config": cfg.to_dict(),
+        "summary": {
+            k: v for k, v in summary.to_dict().items() if k not in ("out_dir", "bytes", "files")
+        },
+        "reference_date": "2026-10-31",
+        "format_version": 1,
+    }
+    (out / "truth" / "world.json").write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n")
+    return summary
+
+
+def _global_table(cfg: WorldConfig) -> dict[str, Any]:
+    """Compact per-creator columns over all shards (for campaigns, vendor files, truth, briefs)."""
+    keep = (
+        "gidx",
+        "platform",
+        "niche",
+        "niche2",
+        "country",
+        "lang",
+        "followers",
+        "following",
+        "tier",
+        "er",
+        "n_posts",
+        "reply_rate",
+        "reply_minutes",
+        "sponsored_rate",
+        "fake_share",
+        "inactive_share",
+        "spike_week",
+        "spike_added",
+        "viral_week",
+        "viral_added",
+        "growth",
+        "bot_target",
+        "bot_rate",
+        "verified",
+        "age_center",
+        "female_share",
+        "home_share",
+        "fee_post",
+        "fee_reel",
+        "fee_story",
+    )
+    cols: dict[str, list[Any]] = {k: [] for k in keep}
+    handles: list[str] = []
+    names: list[str] = []
+    month_idx = _month_weeks()
+    months: list[list[np.ndarray]] = [[] for _ in month_idx]
+    for s in range(cfg.n_shards):
+        c = make_creators(cfg, s)
+        for k in keep:
+            cols[k].append(getattr(c, k))
+        handles += c.handles
+        names += c.names
+        for m, w in enumerate(month_idx):
+            months[m].append(followers_at(c, w))
+    t: dict[str, Any] = {k: np.concatenate(v) for k, v in cols.items()}
+    t["handles"] = handles
+    t["names"] = names
+    t["creator_ids"] = [
+        ("instagram:" if p == 0 else "youtube:") + h
+        for p, h in zip(t["platform"].tolist(), handles, strict=True)
+    ]
+    t["month_followers"] = [np.concatenate(m) for m in months]
+    return t
+
+
+def _month_weeks() -> list[float]:
+    ref = dt.date(2026, 10, 31)
+    return [N_WEEKS - (ref - d).days / 7.0 for d in month_ends(ref)]
+
+
+def _concat(src: Path, prefix: str, dest: Path, header: str, skip_header: bool = False) -> None:
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    with open(dest, "wb") as out:
+        out.write(header.encode())
+        for p in sorted(src.glob(prefix + "*")):
+            with open(p, "rb") as f:
+                if skip_header:
+                    f.readline()
+                shutil.copyfileobj(f, out, 1 << 20)
+
+
+def _vendor(cfg: WorldConfig, out: Path, t: dict[str, Any]) -> None:
+    ig = np.where(t["platform"] == 0)[0]
+    cols = {k: t[k][ig] for k in ("niche", "niche2", "country", "er", "fake_share")}
+    cols["handles"] = [t["handles"][i] for i in ig.tolist()]
+    cols["names"] = [t["names"][i] for i in ig.tolist()]
+    mf = [m[ig] for m in t["month_followers"]]
+    write_vendor(
+        out, cols, mf, month_ends(dt.date(2026, 10, 31)), cfg.seed + 99, cfg.vendor_max_rows
+    )
+
+
+def _opt_int(values: np.ndarray, mask: np.ndarray) -> pd.Series:
+    """Integers with NA (written as an empty cell) where ``mask`` is false."""
+    return pd.Series(np.where(mask, values, 0), dtype="Int64").where(mask)
+
+
+def _truth_creators(
+    cfg: WorldConfig, out: Path, t: dict[str, Any], results: list[ShardResult]
+) -> None:
+    stats: dict[str, list[Any]] = {}
+    for r in sorted(results, key=lambda x: x.shard):
+        for k, v in r.stats.items():
+            stats.setdefault(k, []).extend(v)
+    fk = t["fake_share"]
+    ina = t["inactive_share"]
+    niche_ids = np.array(vocab.NICHE_IDS)
+    spike = t["spike_week"] >= 0
+    df = pd.DataFrame(
+        {
+            "creator_id": t["creator_ids"],
+            "platform": np.where(t["platform"] == 0, "instagram", "youtube"),
+            "handle": t["handles"],
+            "niche": niche_ids[t["niche"]],
+            "second_niche": niche_ids[t["niche2"]],
+            "country": np.array(vocab.COUNTRY_IDS)[t["country"]],
+            "language": np.array(vocab.LANGUAGES)[t["lang"]],
+            "tier": np.array(TIERS)[t["tier"]],
+            "followers": t["followers"],
+            "following": t["following"],
+            "engagement_rate_true": np.round(t["er"] * (1 - fk), 5),
+            "fake_follower_share": np.round(fk, 4),
+            "inactive_share": np.round(ina, 4),
+            # fakes are on top of the real audience; inactive accounts are a share of the real part
+            "real_share": np.round((1 - fk) * (1 - ina), 4),
+            "bought_spike_week": _opt_int(t["spike_week"], spike),
+            "bought_spike_followers": _opt_int(t["spike_added"], spike),
+            "viral_week": _opt_int(t["viral_week"], t["viral_week"] >= 0),
+            "is_bot_target": t["bot_target"].astype(int),
+            "bot_comments_per_post": np.round(t["bot_rate"], 2),
+            "pod_id": pd.array(stats["pod_id"], dtype="Int64"),
+            "reply_rate_true": np.round(t["reply_rate"], 4),
+            "reply_minutes_true": np.round(t["reply_minutes"], 1),
+            "sponsored_rate_true": np.round(t["sponsored_rate"], 4),
+            "fee_post": t["fee_post"].astype(np.int64),
+            "fee_reel": t["fee_reel"].astype(np.int64),
+            "fee_story": t["fee_story"].astype(np.int64),
+            "audience_age_center": np.round(t["age_center"], 3),
+            "audience_female_share": np.round(t["female_share"], 3),
+            "audience_home_share": np.round(t["home_share"], 3),
+        }
+    )
+    for k in (
+        "posts_written",
+        "sponsored_posts",
+        "undisclosed_posts",
+        "comment_edges",
+        "fan_edges",
+        "bot_edges",
+        "pod_edges",
+        "replies",
+    ):
+        df[k] = np.asarray(stats[k], dtype=np.int64)
+    df["median_reply_minutes"] = pd.array(stats["median_reply_minutes"], dtype="Float64")
+    df["audience_set_size"] = np.asarray(stats["audience_set_size"], dtype=np.int64)
+    df["audience_fake_share"] = np.asarray(stats["audience_fake_share"])
+    df["audience_inactive_share"] = np.asarray(stats["audience_inactive_share"])
+    df["audience_real_share"] = np.round(
+        1 - df["audience_fake_share"] - df["audience_inactive_share"], 4
+    )
+    df.to_csv(out / "truth" / "creators.csv", index=False, lineterminator="\n")
+
+
+def _truth_growth(cfg: WorldConfig, out: Path) -> None:
+    ref = dt.date(2026, 10, 31)
+    with open(out / "truth" / "growth_events.csv", "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["creator_id", "kind", "week", "date", "followers_added", "is_fraud"])
+        for s in range(cfg.n_shards):
+            c = make_creators(cfg, s)
+            for i in np.where((c.spike_week >= 0) | (c.viral_week >= 0))[0].tolist():
+                for kind, wk, add, fraud in (
+                    ("bought_spike", c.spike_week[i], c.spike_added[i], 1),
+                    ("viral", c.viral_week[i], c.viral_added[i], 0),
+                ):
+                    if wk < 0:
+                        continue
+                    d = ref - dt.timedelta(days=7 * (N_WEEKS - int(wk)))
+                    w.writerow([c.creator_id(i), kind, int(wk), d.isoformat(), int(add), fraud])
+
+
+def _truth_bots(cfg: WorldConfig, out: Path) -> None:
+    mids, handles, texts = bot_accounts(cfg.seed, n_bots_for(cfg))
+    with open(out / "truth" / "bots.csv", "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["handle", "id", "texts"])
+        for m, h, ts in zip(mids.tolist(), handles, texts, strict=True):
+            w.writerow(
+                [
+                    h,
+                    5_000_000_000 + m,
+                    json.dumps([vocab.BOT_COMMENTS[x] for x in ts], ensure_ascii=False),
+                ]
+            )
+
+
+def _truth_pods(out: Path, results: list[ShardResult]) -> None:
+    with open(out / "truth" / "pods.csv", "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["pod_id", "creator_id"])
+        for r in sorted(results, key=lambda x: x.shard):
+            for pid, cid in r.pods:
+                w.writerow([pid, cid])
+
+
+def _truth_campaigns(out: Path, camps: list[Any]) -> None:
+    keys = [
+        "true_incremental_orders",
+        "true_incremental_revenue",
+        "true_incremental_net_revenue",
+        "code_orders",
+        "code_revenue",
+        "link_orders",
+        "baseline_code_orders",
+        "baseline_link_orders",
+        "incremental_untracked_orders",
+    ]
+    with open(out / "truth" / "campaigns.csv", "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(
+            [
+                "campaign_id",
+                "brand",
+                "niche",
+                "creator_id",
+                "handle",
+                "code",
+                "link",
+                "start_date",
+                "end_date",
+                "post_at",
+                "fee",
+                "expected_incremental_orders",
+                *keys,
+            ]
+        )
+        for c in camps:
+            w.writerow(
+                [
+                    c.campaign_id,
+                    c.brand,
+                    c.niche,
+                    c.creator_id,
+                    c.handle,
+                    c.code,
+                    c.link,
+                    c.start.isoformat(),
+                    c.end.isoformat(),
+                    dt.datetime.fromtimestamp(c.post_ts, dt.UTC).isoformat(),
+                    f"{c.fee:.2f}",
+                    f"{c.effect_orders:.2f}",
+                    *[
+                        (f"{c.stats.get(k, 0):.2f}" if "revenue" in k else int(c.stats.get(k, 0)))
+                        for k in keys
+                    ],
+                ]
+            )
+
+
+def _truth_overlap(cfg: WorldConfig, out: Path, t: dict[str, Any]) -> None:
+    """Exact audience overlap for pairs sharing a niche among the first N creators."""
+    from scipy import sparse
+
+    limit = min(cfg.creators, cfg.overlap_max_creators)
+    sets: list[np.ndarray] = []
+    for s in range(cfg.n_shards):
+        lo, _hi = cfg.shard_bounds(s)
+        if lo >= limit:
+            break
+        c = make_creators(cfg, s)
+        sets += audience_sets(cfg.seed, s, c)
+    sets = sets[:limit]
+    niche = t["niche"][:limit]
+    with open(out / "truth" / "overlap.csv", "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(
+            [
+                "creator_a",
+                "creator_b",
+                "niche",
+                "shared",
+                "size_a",
+                "size_b",
+                "share_of_a",
+                "share_of_b",
+                "jaccard",
+            ]
+        )
+        for nid in range(len(vocab.NICHE_IDS)):
+            idx = np.where(niche == nid)[0]
+            if len(idx) < 2:
+                continue
+            rows = np.repeat(np.arange(len(idx)), [len(sets[i]) for i in idx])
+            colv = np.concatenate([sets[i] for i in idx])
+            uniq, inv = np.unique(colv, return_inverse=True)
+            m = sparse.csr_matrix(
+                (np.ones(len(rows), dtype=np.int32), (rows, inv)), shape=(len(idx), len(uniq))
+            )
+            co = sparse.triu(m @ m.T, k=1).tocoo()
+            order = np.lexsort((co.col, co.row))
+            for a, b, v in zip(
+                co.row[order].tolist(), co.col[order].tolist(), co.data[order].tolist(), strict=True
+            ):
+                ia, ib = int(idx[a]), int(idx[b])
+                na, nb = len(sets[ia]), len(sets[ib])
+                w.writerow(
+                    [
+                        t["creator_ids"][ia],
+                        t["creator_ids"][ib],
+                        vocab.NICHE_IDS[nid],
+                        v,
+                        na,
+                        nb,
+                        f"{v / na:.4f}",
+                        f"{v / nb:.4f}",
+                        f"{v / (na + nb - v):.4f}",
+                    ]
+                )
+
+
+__all__ = ["generate", "WorldSummary", "AGE_BUCKETS"]

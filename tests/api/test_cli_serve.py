@@ -1,0 +1,88 @@
+"""CLI: users add, keys create, export-creator, erase; first-run owner creation."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from closeknit.api import accounts
+from closeknit.cli import app
+from closeknit.cli.serve import ensure_owner
+from closeknit.store import open_store
+from tests.api.seeding import Seeded
+
+
+def test_cli_accounts_and_privacy(tmp_path: Path, template_db: tuple[Path, Seeded, Seeded]) -> None:
+    db = tmp_path / "cli.duckdb"
+    shutil.copy(template_db[0], db)
+    a = template_db[1]
+    run = CliRunner()
+    env = {"CLOSEKNIT_USER_PASSWORD": "a long enough password"}
+    r = run.invoke(
+        app,
+        [
+            "users",
+            "add",
+            "new@alpha.test",
+            "--role",
+            "viewer",
+            "--db",
+            str(db),
+            "-w",
+            "alpha",
+            "--json",
+        ],
+        env=env,
+    )
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.output)["role"] == "viewer"
+    r = run.invoke(
+        app, ["keys", "create", "--name", "ci", "--db", str(db), "-w", "alpha", "--json"]
+    )
+    assert r.exit_code == 0, r.output
+    key = json.loads(r.output)["key"]
+    st = open_store(db)
+    try:
+        assert accounts.key_principal(st, key) is not None
+        assert key.encode() not in db.read_bytes()
+    finally:
+        st.close()
+    out = tmp_path / "export.json"
+    r = run.invoke(
+        app,
+        [
+            "export-creator",
+            f"@{a.handles[0]}",
+            "--out",
+            str(out),
+            "--db",
+            str(db),
+            "-w",
+            "alpha",
+            "--json",
+        ],
+    )
+    assert r.exit_code == 0, r.output
+    assert json.loads(out.read_text())["tables"]["posts"]
+    r = run.invoke(
+        app, ["erase", f"@{a.handles[0]}", "--yes", "--db", str(db), "-w", "alpha", "--json"]
+    )
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.output)["rows_deleted"] > 0
+    r = run.invoke(app, ["erase", "@nobody", "--yes", "--db", str(db), "-w", "alpha"])
+    assert r.exit_code != 0
+
+
+def test_first_run_creates_one_owner(tmp_path: Path) -> None:
+    st = open_store(tmp_path / "fresh.duckdb")
+    try:
+        created = ensure_owner(st, "default", "boss@shop.test", None)
+        assert created is not None and created[1]  # a generated one-time password
+        user = accounts.authenticate(st, "boss@shop.test", created[1])
+        assert accounts.role_of(st, "default", user["user_id"]) == "owner"
+        assert ensure_owner(st, "default", "other@shop.test", None) is None  # not twice
+    finally:
+        st.close()

@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+from closeknit.connectors.audience import import_audience, import_demographics, import_samples
+from closeknit.connectors.snapshots import import_snapshots
+from closeknit.store import Store
+from tests.connectors._util import counts, profile, write_jsonl
+
+
+def test_snapshots_with_synonym_headers_and_bad_rows(store: Store, tmp_path: Path) -> None:
+    f = tmp_path / "followers.csv"
+    f.write_text(
+        "Network,Username,Day,Subscribers,Following\n"
+        "instagram,Alice,2024-01-01,1200,300\n"
+        'instagram,@alice,08/01/2024,"1,250",301\n'
+        "youtube,bob,2024-01-08,26.1K,\n"
+        "instagram,bob,notadate,5,5\n"
+        "instagram,carl,2024-01-08,abc,5\n"
+        "instagram,dan,2024-01-08\n"
+    )
+    res = import_snapshots(store, "default", f)
+    assert (res.n_input, res.n_loaded, res.n_quarantined) == (6, 3, 3)
+    rows = store.query("SELECT * FROM follower_snapshots ORDER BY creator_id, date")
+    assert [(r["creator_id"], r["date"], r["followers"]) for r in rows] == [
+        ("instagram:alice", dt.date(2024, 1, 1), 1200),
+        ("instagram:alice", dt.date(2024, 1, 8), 1250),
+        ("youtube:bob", dt.date(2024, 1, 8), 26100),
+    ]
+    q = {r["line"]: r["field"] for r in store.query("SELECT * FROM quarantine")}
+    assert q == {5: "date", 6: "followers", 7: None}
+    before = counts(store)
+    import_snapshots(store, "default", f)
+    assert counts(store) == before
+
+
+def test_audience_samples(store: Store, tmp_path: Path) -> None:
+    fake = profile("bot123", 3)
+    fake["profile_pic_url"] = (
+        "https://scontent.cdninstagram.com/v/t51.2885-19/"
+        "44884218_345707102882519_2446069589734326272_n.jpg"
+    )
+    fake["external_url"] = ""
+    real = profile("jo", 800)
+    real["external_url"] = "https://linktr.ee/jo"
+    objs = [
+        {"creator": "instagram:Alice", "relation": "follower", "profile": real},
+        {"creator": "alice", "relation": "commenter", "profile": fake},
+        {"creator": "instagram:alice", "relation": "friend", "profile": real},
+        {
+            "creator": "instagram:alice",
+            "relation": "follower",
+            "profile": {"username": "x", "edge_follow": {"count": "many"}},
+        },
+    ]
+    res = import_samples(store, "default", write_jsonl(tmp_path / "samples-0.jsonl", objs))
+    assert (res.n_loaded, res.n_quarantined) == (2, 2)
+    s = {r["handle"]: r for r in store.query("SELECT * FROM audience_samples")}
+    assert s["jo"]["creator_id"] == "instagram:alice" and s["jo"]["has_profile_pic"] is True
+    assert s["jo"]["has_external_url"] is True and s["jo"]["followers"] == 800
+    assert s["bot123"]["has_profile_pic"] is False and s["bot123"]["relation"] == "commenter"
+    assert s["bot123"]["has_external_url"] is False
+    fields = {r["field"] for r in store.query("SELECT field FROM quarantine")}
+    assert fields == {"relation", "profile.edge_follow.count"}
+
+
+def test_demographics_fractions_and_percentages(store: Store, tmp_path: Path) -> None:
+    f = tmp_path / "demographics.csv"
+    f.write_text(
+        "platform,handle,dimension,bucket,share\n"
+        "instagram,alice,age,18-24,0.35\n"
+        "instagram,alice,gender,female,62.5%\n"
+        "instagram,alice,country,gb,40\n"
+        "instagram,alice,country,fr,lots\n"
+    )
+    res = import_demographics(store, "default", f)
+    assert (res.n_loaded, res.n_quarantined) == (3, 1)
+    d = {
+        (r["dimension"], r["bucket"]): r["share"]
+        for r in store.query("SELECT * FROM audience_demographics")
+    }
+    assert d == {("age", "18-24"): 0.35, ("gender", "F"): 0.625, ("country", "GB"): 0.4}
+
+
+def test_audience_folder(store: Store, tmp_path: Path) -> None:
+    (tmp_path / "demographics.csv").write_text(
+        "platform,handle,dimension,bucket,share\ninstagram,a,age,25-34,0.5\n"
+    )
+    write_jsonl(
+        tmp_path / "samples-1.jsonl",
+        [{"creator": "instagram:a", "relation": "follower", "profile": profile("z")}],
+    )
+    results = import_audience(store, "default", tmp_path)
+    assert sorted(r.source for r in results) == ["audience", "demographics"]
+    assert json.dumps([r.n_loaded for r in results]) == "[1, 1]"

@@ -1,0 +1,190 @@
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from closeknit.connectors.vendor_csv import detect, import_vendor_csv, inspect, match_header
+from closeknit.errors import ValidationError
+from closeknit.store import Store
+from tests.connectors._util import counts
+
+
+def _rows(path: Path) -> list[list[str]]:
+    with open(path, encoding="utf-8", newline="") as f:
+        return list(csv.reader(f))
+
+
+def _write(path: Path, rows: list[list[str]]) -> Path:
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows(rows)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("platform", "n_rows", "handle", "followers"),
+    [
+        ("instagram", 1000, "leomessi", 409_800_000),
+        ("tiktok", 1000, "mrbeast", 60_300_000),
+        ("youtube", 1003, "tseries", 229_500_000),
+    ],
+)
+def test_top1000_files_import_as_shipped(
+    store: Store, datasets: Path, platform: str, n_rows: int, handle: str, followers: int
+) -> None:
+    path = datasets / "creator-lists" / f"top1000-{platform}-2022-12.csv"
+    res = import_vendor_csv(store, "default", path)
+    assert res.n_input == n_rows and res.n_quarantined == 0
+    assert res.n_loaded + res.n_duplicate == n_rows
+    c = store.query("SELECT * FROM creators WHERE creator_id = ?", [f"{platform}:{handle}"])[0]
+    assert c["platform"] == platform and c["followers"] == followers
+    assert c["name"] and c["name"] != handle or platform == "youtube"
+    snap = store.query("SELECT * FROM follower_snapshots WHERE creator_id = ?", [c["creator_id"]])
+    assert snap[0]["date"] == dt.date(2022, 12, 31) and snap[0]["followers"] == followers
+    before = counts(store)
+    again = import_vendor_csv(store, "default", path)
+    assert again.n_loaded == 0 and counts(store) == before
+
+
+def test_instagram_quirks(store: Store, datasets: Path) -> None:
+    import_vendor_csv(
+        store, "default", datasets / "creator-lists" / "top1000-instagram-2022-12.csv"
+    )
+    messi = store.query("SELECT * FROM creators WHERE handle = 'leomessi'")[0]
+    assert messi["name"] == "Leo Messi" and messi["country"] == "AR"
+    assert messi["categories"] == ["Sports with a ball", "Family"]
+    assert json.loads(messi["extra"])["eng_avg"] == 23_400_000
+    # "#NOMBRE?" is a spreadsheet error, not a name; "Nusr_et#Saltbae" is a real name
+    assert store.scalar("SELECT name FROM creators WHERE handle = 'maisa'") is None
+    assert store.scalar("SELECT name FROM creators WHERE handle = 'nusr_et'") == "Nusr_et#Saltbae"
+
+
+def test_other_months_headers_detected_without_per_file_code(
+    store: Store, datasets: Path, tmp_path: Path
+) -> None:
+    rows = _rows(datasets / "creator-lists" / "top1000-instagram-2022-12.csv")[:51]
+    # another vendor month: renamed, reordered, typo'd and re-cased headers
+    mutated_header = [
+        "Position",
+        "Instagram Handle",
+        "Full Name",
+        "Niche",
+        "Categoria",
+        "Total Followers",
+        "Folowers (exact)",
+        "Audience Country",
+        "Authentic Engagement",
+        "auth engagement",
+        "Avg. Engagement",
+        "engagement avg",
+    ]
+    order = [1, 0, 5, 6, 2, 7, 3, 4, 8, 9, 10, 11]
+    out = [[mutated_header[i] for i in order]] + [[r[i] for i in order] for r in rows[1:]]
+    f = _write(tmp_path / "export_2023-01.csv", out)
+    info = inspect(f)
+    assert info["columns"]["handle"]["columns"] == ["instagram handle"]
+    assert info["columns"]["name"]["columns"] == ["full name"]
+    assert set(info["columns"]["followers"]["columns"]) == {"total followers", "folowers (exact)"}
+    assert info["columns"]["country"]["columns"] == ["audience country"]
+    assert info["date"] == "2023-01-31"
+    res = import_vendor_csv(store, "default", f)
+    assert res.n_loaded == 50 and res.n_quarantined == 0
+    messi = store.query("SELECT * FROM creators WHERE creator_id = 'instagram:leomessi'")[0]
+    assert messi["followers"] == 409_800_000 and messi["name"] == "Leo Messi"
+    assert messi["country"] == "AR"
+
+
+def test_headerless_meaning_from_values(tmp_path: Path) -> None:
+    sample = [
+        ["x_user", "12.5K", "Brazil", "Some Name"],
+        ["y.user", "900", "Spain", "Y Name"],
+        ["zed", "3M", "France", "Zed Z"],
+    ]
+    cm = detect(["col a", "col b", "col c", "col d"], sample)
+    assert cm.columns["handle"] == [0] and cm.how["handle"] == "values"
+    assert cm.columns["country"] == [2] and cm.columns["followers"] == [1]
+
+
+def test_duplicated_followers_columns_merge_and_bad_cells_quarantine(
+    store: Store, tmp_path: Path
+) -> None:
+    rows = [
+        ["Rank", "name", "instagram name", "followers", "followers", "country", "price"],
+        ["1", "ana", "Ana", "26.1K", "26123", "Spain", "€900"],
+        ["2", "ben", "Ben", "1.2M", "#VALOR!", "United Kingdom", "£50"],
+        ["3", "cy", "Cy", "N/A", "", "", "1.200,50 €"],
+        ["4", "dee", "Dee", "abc", "5", "", ""],
+        ["5", "eve", "Eve", "10K", "10000", "", "$1,200"],
+        ["6", "fay", "Fay"],
+    ]
+    f = _write(tmp_path / "creators-2024-03.csv", rows)
+    res = import_vendor_csv(store, "default", f)
+    assert (res.n_input, res.n_loaded, res.n_quarantined) == (6, 4, 2)
+    fol = {r["handle"]: r["followers"] for r in store.query("SELECT * FROM creators")}
+    assert fol == {"ana": 26123, "ben": 1_200_000, "cy": None, "eve": 10_000}
+    q = {r["line"]: r for r in store.query("SELECT * FROM quarantine")}
+    assert q[5]["field"] == "followers" and "not a count" in q[5]["reason"]
+    assert q[7]["field"] is None and "truncated" in q[7]["reason"]
+    extra = {
+        r["handle"]: json.loads(r["extra"] or "{}") for r in store.query("SELECT * FROM creators")
+    }
+    assert (extra["ana"]["price"], extra["ana"]["price_currency"]) == (900, "EUR")
+    assert (extra["ben"]["price"], extra["ben"]["price_currency"]) == (50, "GBP")
+    assert (extra["cy"]["price"], extra["cy"]["price_currency"]) == (1200.5, "EUR")
+    assert (extra["eve"]["price"], extra["eve"]["price_currency"]) == (1200, "USD")
+    assert store.scalar("SELECT count(*) FROM follower_snapshots WHERE date = '2024-03-31'") == 3
+
+
+def test_map_override_and_date_option(store: Store, tmp_path: Path) -> None:
+    rows = [["who", "fans", "misc"], ["Ana B", "1000", "ana_b"], ["Cy D", "2000", "cy_d"]]
+    f = _write(tmp_path / "list.csv", rows)
+    res = import_vendor_csv(
+        store,
+        "default",
+        f,
+        mapping={"handle": "misc", "name": "who", "followers": "fans"},
+        date="2024-02-10",
+        platform="tiktok",
+    )
+    assert res.n_loaded == 2
+    c = store.query("SELECT * FROM creators ORDER BY handle")[0]
+    assert (c["creator_id"], c["name"], c["followers"]) == ("tiktok:ana_b", "Ana B", 1000)
+    assert store.scalar("SELECT min(date) FROM follower_snapshots") == dt.date(2024, 2, 10)
+    with pytest.raises(ValidationError, match="no such column"):
+        import_vendor_csv(store, "default", f, mapping={"handle": "nope"})
+
+
+def test_kim2020_tsv_with_blank_second_line(store: Store, datasets: Path, tmp_path: Path) -> None:
+    src = datasets / "creator-lists" / "kim2020-influencers.tsv"
+    head = src.read_text(encoding="utf-8").splitlines(keepends=True)[:402]
+    assert head[1].strip() == ""
+    f = tmp_path / "kim2020-influencers.tsv"
+    f.write_text("".join(head), encoding="utf-8")
+    res = import_vendor_csv(store, "default", f)
+    assert res.n_input == 400 and res.n_loaded == 400
+    c = store.query("SELECT * FROM creators WHERE handle = 'makeupbynvs'")[0]
+    assert (c["followers"], c["following"], c["posts_count"]) == (1432, 1089, 363)
+    assert c["categories"] == ["beauty"]
+
+
+def test_header_matching() -> None:
+    assert match_header("\nViews (Avg.)")[0] == "avg_views"
+    assert match_header("Subscribers")[0] == "followers"
+    assert match_header("Seguidores")[0] == "followers"
+    assert match_header("#Followees")[0] == "following"
+    assert match_header("Engagement Rate (%)")[0] == "engagement_rate"
+    assert match_header("zzz")[0] is None
+
+
+def test_excel_cp1252_semicolon_export_with_nul_bytes(store: Store, tmp_path: Path) -> None:
+    text = "Usuario;Seguidores;País\r\njosé_1;12,5K;España\r\nana\x00b;900;Brasil\r\n"
+    f = tmp_path / "export.csv"
+    f.write_bytes(text.encode("cp1252").replace(b"\\x00", b"\x00"))
+    res = import_vendor_csv(store, "default", f, platform="instagram")
+    assert (res.n_loaded, res.n_quarantined) == (2, 0)
+    rows = {r["handle"]: r for r in store.query("SELECT * FROM creators")}
+    assert rows["josé_1"]["followers"] == 12_500 and rows["josé_1"]["country"] == "ES"
+    assert rows["anab"]["country"] == "BR"

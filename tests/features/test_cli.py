@@ -1,0 +1,66 @@
+"""`closeknit features build` and `closeknit vet` from the command line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from closeknit.cli import app
+from closeknit.store import open_store
+from tests.features import factory as F
+
+
+def _db(tmp_path: Path) -> Path:
+    path = tmp_path / "cli.duckdb"
+    st = open_store(path)
+    cid = F.creator(st, "Vettee", 12_000, categories=["cooking"])
+    pids = F.daily_posts(
+        st, cid, 16, likes=300, comments=12, caption="New pan from @panco #ad", mentions=["panco"]
+    )
+    F.comments(
+        st,
+        [
+            {
+                "comment_id": f"instagram:k{i}",
+                "post_id": pids[5],
+                "author_handle": f"f{i}",
+                "text": "delicious!",
+            }
+            for i in range(12)
+        ],
+    )
+    st.close()
+    return path
+
+
+def test_features_build_and_vet_json(tmp_path: Path) -> None:
+    db = _db(tmp_path)
+    runner = CliRunner()
+    res = runner.invoke(app, ["features", "build", "--db", str(db), "--json"])
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)["n_recomputed"] == 1
+    res = runner.invoke(
+        app, ["vet", "@vettee", "--db", str(db), "--json", "--competitors", "PanCo,other"]
+    )
+    assert res.exit_code == 0, res.output
+    d = json.loads(res.stdout)
+    e = d["engagement"]
+    assert e["status"] == "ok" and len(e["posts_used"]) == 12
+    assert e["engagement_rate"] == e["posts_used"][0]["er"] == (300 + 12) / 12_000
+    assert d["sponsorship"]["competitor_conflicts"][0]["brand"] == "panco"
+    assert d["sponsorship"]["disclosed_posts"][0]["markers"] == ["#ad"]
+    assert {p["name"] for p in d["scores"]["authenticity"]["parts"]} >= {"audience_real_share"}
+    assert d["two_way"]["comment_sentiment"] == 1.0
+    res = runner.invoke(app, ["vet", "@vettee", "--db", str(db)])
+    assert res.exit_code == 0 and "Engagement" in res.stdout
+
+
+def test_vet_unknown_creator_fails_one_line(tmp_path: Path) -> None:
+    db = _db(tmp_path)
+    res = CliRunner().invoke(app, ["vet", "@nobody", "--db", str(db)])
+    assert res.exit_code != 0
+    res = CliRunner().invoke(app, ["vet", "@nobody", "--db", str(db), "--json"])
+    assert res.exit_code != 0
+    assert json.loads(res.stdout)["error"]["type"] == "NotFound"

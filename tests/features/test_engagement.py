@@ -1,0 +1,117 @@
+"""Engagement formulas on hand-built posts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+
+import pytest
+
+from closeknit.features import build
+from closeknit.store import Store
+from tests.features import factory as F
+
+
+def _row(store: Store, cid: str) -> dict:
+    return store.query("SELECT * FROM creator_features WHERE creator_id = ?", [cid])[0]
+
+
+def test_median_over_last_12_posts_older_than_3_days(store: Store) -> None:
+    cid = F.creator(store, "ann", 10_000)
+    young = [
+        {"posted_at": F.T0 - dt.timedelta(days=d), "likes": 9_000, "comments": 0} for d in (0, 1, 2)
+    ]
+    # 20 older posts, newest first, each with a distinct like count
+    old = [
+        {"posted_at": F.T0 - dt.timedelta(days=4 + i), "likes": 100 + 37 * i, "comments": 5}
+        for i in range(20)
+    ]
+    F.posts(store, cid, young + old)
+    build(store, "default")
+    r = _row(store, cid)
+    expected = statistics.median((100 + 37 * i + 5) / 10_000 for i in range(12))
+    assert r["engagement_status"] == "ok"
+    assert r["n_posts"] == 23
+    assert r["n_posts_qualifying"] == 12
+    assert r["engagement_rate"] == pytest.approx(expected)
+    # the trend compares with the 12 before (8 available here: ≥ 6, so it is computed)
+    prev = statistics.median((100 + 37 * i + 5) / 10_000 for i in range(12, 20))
+    assert r["engagement_trend"] == pytest.approx(expected / prev - 1)
+
+
+def test_five_qualifying_posts_is_insufficient_six_is_ok(store: Store) -> None:
+    five = F.creator(store, "five", 5_000)
+    six = F.creator(store, "six", 5_000)
+    F.daily_posts(store, five, 5, end=F.T0 - dt.timedelta(days=4))
+    F.daily_posts(store, five, 3, end=F.T0)  # young posts never qualify
+    F.daily_posts(store, six, 6, end=F.T0 - dt.timedelta(days=4))
+    build(store, "default")
+    r5, r6 = _row(store, five), _row(store, six)
+    assert r5["engagement_status"] == "insufficient_data"
+    assert r5["engagement_rate"] is None
+    assert r5["n_posts_qualifying"] == 5
+    assert r6["engagement_status"] == "ok"
+    assert r6["engagement_rate"] == pytest.approx(110 / 5_000)
+
+
+def test_shares_and_saves_count_only_when_reported(store: Store) -> None:
+    cid = F.creator(store, "sh", 1_000)
+    rows = []
+    for i in range(7):
+        rows.append(
+            {
+                "posted_at": F.T0 - dt.timedelta(days=5 + i),
+                "likes": 10,
+                "comments": 0,
+                "shares": 30 if i < 4 else None,
+                "saves": None,
+            }
+        )
+    F.posts(store, cid, rows)
+    F.daily_posts(store, F.creator(store, "anchor", 1_000), 1)  # as_of = T0
+    build(store, "default")
+    # 4 posts at (10 + 30) / 1000, 3 at 10 / 1000: the median is 0.04 (NULL shares add nothing)
+    assert _row(store, cid)["engagement_rate"] == pytest.approx(0.04)
+
+
+def test_views_rate_and_cadence(store: Store) -> None:
+    cid = F.creator(store, "vid", 50_000, platform="youtube")
+    rows = [
+        {
+            "posted_at": F.T0 - dt.timedelta(days=4 + 7 * i),
+            "likes": 100,
+            "comments": 20,
+            "views": 4_000 if i % 2 else 2_000,
+            "kind": "video",
+        }
+        for i in range(12)
+    ]
+    F.posts(store, cid, rows)
+    build(store, "default", as_of=F.T0)
+    r = _row(store, cid)
+    assert r["engagement_rate_views"] == pytest.approx(
+        statistics.median([120 / 4_000 if i % 2 else 120 / 2_000 for i in range(12)])
+    )
+    assert r["posts_per_week"] == pytest.approx(1.0)
+    assert r["tier"] == "micro"
+
+
+def test_percentile_within_cohort_and_fallback(store: Store) -> None:
+    ids = []
+    for i in range(25):
+        cid = F.creator(store, f"fit{i}", 5_000, categories=["fitness"])
+        F.daily_posts(store, cid, 8, likes=50 + 10 * i, end=F.T0 - dt.timedelta(days=4))
+        ids.append(cid)
+    lone = F.creator(store, "lone", 5_000, categories=["books"])
+    F.daily_posts(store, lone, 8, likes=5, end=F.T0 - dt.timedelta(days=4))
+    build(store, "default", as_of=F.T0)
+    top = _row(store, ids[-1])
+    assert top["engagement_cohort"] == "platform×tier×niche: instagram / nano / fitness"
+    assert top["engagement_cohort_size"] == 25
+    assert top["engagement_percentile"] == pytest.approx(1.0)
+    assert _row(store, ids[0])["engagement_percentile"] == pytest.approx(1 / 25)
+    # a niche with one creator falls back to platform × tier (26 members), and says so
+    r = _row(store, lone)
+    assert r["engagement_cohort"] == "platform×tier: instagram / nano"
+    assert r["engagement_cohort_size"] == 26
+    assert r["engagement_percentile"] == pytest.approx(1 / 26)

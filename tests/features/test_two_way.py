@@ -1,0 +1,67 @@
+"""Reply rate, reply delay and comment sentiment."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from closeknit.features import build, sentiment
+from closeknit.store import Store
+from tests.features import factory as F
+
+
+def test_reply_rate_and_median_delay(store: Store) -> None:
+    cid = F.creator(store, "talker", 3_000)
+    pid = F.daily_posts(store, cid, 1)[0]
+    t = F.T0
+    rows = []
+    for i in range(10):
+        rows.append(
+            {
+                "comment_id": f"instagram:top{i}",
+                "post_id": pid,
+                "author_handle": f"fan{i}",
+                "text": "love it",
+                "posted_at": t + dt.timedelta(minutes=i),
+            }
+        )
+    for i, delay in enumerate((10, 20, 30, 40)):  # the creator answers 4 of 10
+        rows.append(
+            {
+                "comment_id": f"instagram:rep{i}",
+                "post_id": pid,
+                "parent_comment_id": f"instagram:top{i}",
+                "author_handle": "talker",
+                "text": "thank you!",
+                "posted_at": t + dt.timedelta(minutes=i + delay),
+            }
+        )
+    # a fan answering a fan is not a creator reply
+    rows.append(
+        {
+            "comment_id": "instagram:x",
+            "post_id": pid,
+            "parent_comment_id": "instagram:top9",
+            "author_handle": "fan3",
+            "text": "same",
+            "posted_at": t,
+        }
+    )
+    F.comments(store, rows)
+    build(store, "default")
+    r = store.query("SELECT * FROM creator_features WHERE creator_id = ?", [cid])[0]
+    assert r["n_top_comments"] == 10
+    assert r["n_replied"] == 4
+    assert r["reply_rate"] == pytest.approx(0.4)
+    assert r["median_reply_minutes"] == pytest.approx(25.0)
+    assert r["comment_sentiment"] == pytest.approx(1.0)
+
+
+def test_lexicon_is_multilingual_and_handles_negation() -> None:
+    assert sentiment.score("Wunderschön, danke!") == 1.0
+    assert sentiment.score("c'est nul") == -1.0
+    assert sentiment.score("qué feo") == -1.0
+    assert sentiment.score("not good") == -1.0
+    assert sentiment.score("ok") is None
+    assert sentiment.score("😍😍 but boring") == pytest.approx(1 / 3)

@@ -1,0 +1,52 @@
+"""vet() on thin data: honest 'insufficient' states, strict JSON, handle resolution."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from closeknit.errors import NotFound
+from closeknit.features import vet
+from closeknit.store import Store
+from tests.features import factory as F
+
+
+def test_thin_creator_gets_insufficient_states_not_numbers(store: Store) -> None:
+    cid = F.creator(store, "Thin", 900)
+    F.daily_posts(store, cid, 2)
+    d = vet(store, "default", "@THIN").to_dict()
+    json.dumps(d, allow_nan=False)  # strict JSON: no NaN sneaks through
+    assert d["creator"]["creator_id"] == cid
+    assert d["engagement"]["status"] == "insufficient_data"
+    assert d["engagement"]["engagement_rate"] is None
+    assert d["engagement"]["tier"] is None  # below the smallest tier
+    assert d["authenticity"]["audience"]["status"] == "insufficient"
+    assert d["authenticity"]["audience"]["real_share"] is None
+    assert d["authenticity"]["growth"]["spikes"] is None
+    assert d["two_way"]["reply_rate"] is None and d["two_way"]["note"]
+    assert d["scores"]["authenticity"]["score"] is None
+    assert d["scores"]["engagement_quality"]["score"] is None
+    assert {p["name"] for p in d["scores"]["engagement_quality"]["parts"]} == {
+        "engagement_percentile",
+        "reply_rate",
+        "comment_sentiment",
+        "engagement_trend",
+        "genuine_engagement",
+    }
+
+
+def test_vet_builds_missing_rows_and_resolves_ids(store: Store) -> None:
+    a = F.creator(store, "twin", 5_000)
+    F.creator(store, "twin", 50_000, platform="youtube")
+    F.daily_posts(store, a, 8)
+    rep = vet(store, "default", "instagram:twin")
+    assert rep.creator["platform"] == "instagram"
+    assert store.scalar("SELECT count(*) FROM creator_features") == 1  # only the one vetted
+    # '@twin' picks the larger account and names the other one
+    rep = vet(store, "default", "@twin")
+    assert rep.creator["platform"] == "youtube"
+    assert store.scalar("SELECT count(*) FROM creator_features") == 2
+    assert any("instagram:twin" in n for n in rep.notes)
+    with pytest.raises(NotFound):
+        vet(store, "default", "@ghost")

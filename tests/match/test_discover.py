@@ -1,0 +1,147 @@
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import numpy as np
+from typer.testing import CliRunner
+
+from closeknit.cli import app
+from closeknit.match import Brief, discover, lookalikes, parse_brief, trends
+from closeknit.match import index as mindex
+from closeknit.match.niche import assign_niches
+from closeknit.match.vectors import refresh_creator_vectors
+from closeknit.store import Store
+
+
+def test_discover_ranks_content_and_audience(small: Store) -> None:
+    r = discover(small, "default", parse_brief("home workout hiit gear, UK, 18-24"), 5)
+    assert r.matches[0].handle == "homefit_gb"
+    top = r.matches[0]
+    assert top.factors["audience"] is not None and top.factors["content"] == 1.0
+    # the US home-workout creator is filtered out by country (audience mostly US)
+    assert "instagram:homefit_us" not in [m.creator_id for m in r.matches]
+    assert r.excluded.get("country", 0) >= 2
+    # evidence: the posts that made it fit, with scores, best first
+    ev = top.evidence
+    assert ev and ev[0]["score"] >= ev[-1]["score"] and "#" in ev[0]["caption"]
+    # no creator_features in this store: explicit marker, no fake numbers
+    d = top.to_dict()
+    assert d["status"] == "not vetted" and d["factors"]["authenticity"] is None
+    assert "authenticity" in d["missing"]
+    assert top.fee_source == "rate_card_v1" and top.fee_estimate == 80.0
+
+
+def test_filters_competitor_budget_exclude(small: Store) -> None:
+    base = discover(small, "default", Brief(text="marathon running", countries=["GB"]), 10)
+    assert base.matches[0].handle == "runner_gb"
+    r = discover(
+        small,
+        "default",
+        Brief(text="marathon running", countries=["GB"], competitors=["stridelab"]),
+        10,
+    )
+    assert "runner_gb" not in [m.handle for m in r.matches] and r.excluded["competitor"] == 1
+    r = discover(small, "default", Brief(text="marathon running", budget=60), 10)
+    assert all((m.fee_estimate or 0) <= 60 for m in r.matches) and r.excluded["budget"] >= 1
+    r = discover(small, "default", Brief(text="marathon running", exclude=["@runner_gb"]), 10)
+    assert "runner_gb" not in [m.handle for m in r.matches]
+
+
+def test_weights_change_the_order(small: Store) -> None:
+    b = Brief(text="home workout", countries=["GB", "US"])
+    content_only = discover(small, "default", b, 6, weights={"audience": 0, "cost": 0})
+    assert {m.handle for m in content_only.matches[:2]} == {"homefit_gb", "homefit_us"}
+    assert all(set(m.missing) <= {"engagement", "authenticity"} for m in content_only.matches)
+
+
+def test_lookalikes_use_content_and_audience(small: Store) -> None:
+    r = lookalikes(small, "default", "@homefit_gb", 3)
+    assert r.matches[0].handle == "homefit_us"
+    assert r.matches[0].evidence[0]["audience_overlap_jaccard"] == 1.0
+    assert "homefit_gb" not in [m.handle for m in r.matches]
+
+
+def test_niche_assignment(small: Store) -> None:
+    assert assign_niches(small, "default") == 6
+    got = {r["creator_id"]: r for r in small.query("SELECT * FROM creator_niche")}
+    assert got["instagram:bakes_gb"]["niche"] == "baking"
+    assert got["instagram:gamer_us"]["niche"] == "gaming"
+    assert 0 < got["instagram:bakes_gb"]["confidence"] <= 1
+
+
+def test_index_tracks_store_changes(small: Store) -> None:
+    refresh_creator_vectors(small, "default")
+    assert mindex.is_stale(small, "default")
+    st1 = mindex.refresh(small, "default")
+    assert st1["rebuilt"] and st1["n_vectors"] == 6 and not mindex.is_stale(small, "default")
+    assert not mindex.refresh(small, "default")["rebuilt"]
+    small.execute("UPDATE creators SET bio = 'now all about coffee' WHERE handle = 'bakes_gb'")
+    refresh_creator_vectors(small, "default")
+    assert mindex.is_stale(small, "default")
+    idx = mindex.get_index(small, "default")
+    assert not mindex.is_stale(small, "default")
+    ids, sims = idx.search(np.ones(idx.dim, np.float32) / np.sqrt(idx.dim), 3)
+    assert len(ids) == 3 and sims[0] >= sims[-1]
+
+
+def test_usearch_index_recall() -> None:
+    rng = np.random.default_rng(0)
+    mat = rng.standard_normal((3000, 32)).astype(np.float32)
+    mat /= np.linalg.norm(mat, axis=1, keepdims=True)
+    ids = [str(i) for i in range(len(mat))]
+    exact, approx = mindex.VectorIndex(ids, mat, "exact"), mindex.VectorIndex(ids, mat, "usearch")
+    hits = 0
+    for q in mat[:50]:
+        hits += len(set(exact.search(q, 10)[0]) & set(approx.search(q, 10)[0]))
+    assert hits / 500 > 0.9
+
+
+def test_trends_rising_hashtag_and_early_riders(small: Store) -> None:
+    day = dt.datetime(2025, 6, 1)
+    rows = []
+    for k, h in enumerate(["homefit_gb", "bakes_gb", "runner_gb", "lipstick_gb"]):
+        for j in range(3):
+            rows.append(
+                dict(workspace_id="default", post_id=f"instagram:t{k}{j}", platform="instagram",
+                     external_id=f"t{k}{j}", creator_id=f"instagram:{h}",
+                     posted_at=day + dt.timedelta(days=k * 3 + j), caption="#anklets",
+                     hashtags=["anklets"])
+            )  # fmt: skip
+        # the same creators posted as much the month before, without the tag
+        for j in range(3):
+            rows.append(
+                dict(workspace_id="default", post_id=f"instagram:b{k}{j}", platform="instagram",
+                     external_id=f"b{k}{j}", creator_id=f"instagram:{h}",
+                     posted_at=day - dt.timedelta(days=20 + k + j), caption="#weekend",
+                     hashtags=["weekend"])
+            )  # fmt: skip
+    with small.transaction() as tx:
+        tx.insert_rows("posts", rows)
+    r = trends(small, "default", dt.date(2025, 6, 1), dt.date(2025, 7, 1), min_z=1.0)
+    tags = {t.hashtag: t for t in r.trends}
+    assert (
+        "anklets" in tags and tags["anklets"].posts_now == 12 and tags["anklets"].creators_now == 4
+    )
+    assert tags["anklets"].early_riders[0]["handle"] == "homefit_gb"
+    # the small-count guard: with a 5-creator minimum the tag is not reported
+    r5 = trends(small, "default", dt.date(2025, 6, 1), dt.date(2025, 7, 1), min_creators=5)
+    assert "anklets" not in {t.hashtag for t in r5.trends}
+
+
+def test_cli_discover_json_and_errors(small: Store) -> None:
+    path = str(small.path)
+    small.close()
+    run = CliRunner().invoke
+    res = run(app, ["discover", "home workout hiit", "--country", "GB", "--db", path, "--json"])
+    assert res.exit_code == 0, res.output
+    d = json.loads(res.output)
+    assert d["results"][0]["handle"] == "homefit_gb" and d["results"][0]["evidence"]
+    res = run(app, ["discover", "--like", "@homefit_gb", "--db", path, "--csv"])
+    assert res.exit_code == 0 and res.output.startswith("handle,")
+    res = run(app, ["discover", "x", "--tier", "giga", "--db", path])
+    assert res.exit_code != 0
+    res = run(app, ["trends", "--since", "not-a-date", "--db", path, "--json"])
+    assert res.exit_code != 0 and "ValidationError" in res.output
+    res = run(app, ["niches", "assign", "--db", path, "--json"])
+    assert res.exit_code == 0 and json.loads(res.output)["assigned"] == 6

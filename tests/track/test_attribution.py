@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from closeknit.errors import ValidationError
+from closeknit.store import Store
+from closeknit.track import campaigns as cp
+from closeknit.track.attribution import attribute
+from closeknit.track.codes import assign, make_code, set_code, tracking_link
+from tests.track.helpers import T0, order, seed
+
+LIVE = dt.datetime(2026, 9, 2, 17, 0)
+
+
+@pytest.fixture
+def camp(store: Store) -> Store:
+    seed(store)
+    cp.create_campaign(
+        store,
+        "default",
+        "Spring Run",
+        start_date="2026-09-01",
+        landing_url="https://shop.example/run?ref=x",
+        discount_percent=15,
+    )
+    for h in ("anna.runs", "anna_bakes", "zoe"):
+        cp.add_creator(store, "default", "spring-run", f"@{h}")
+        for st in ("contacted", "negotiating"):
+            cp.set_stage(store, "default", "spring-run", f"@{h}", st)
+        cp.set_stage(store, "default", "spring-run", f"@{h}", "contracted", fee=300)
+        cp.set_stage(store, "default", "spring-run", f"@{h}", "content_live", at=LIVE)
+    return store
+
+
+def test_codes_are_readable_unique_and_links_carry_utms(camp: Store) -> None:
+    out = {r["creator_id"]: r for r in assign(camp, "default", "spring-run")}
+    codes = [r["code"] for r in out.values()]
+    assert len(set(codes)) == 3
+    # anna.runs and anna_bakes share the stem ANNA: the second gets a suffix
+    assert sorted(codes)[:2] == ["ANNA15", "ANNA15B"] and "ZOE15" in codes
+    link = out["instagram:zoe"]["link"]
+    assert link == (
+        "https://shop.example/run?ref=x&utm_source=instagram&utm_medium=influencer"
+        "&utm_campaign=spring-run&utm_content=zoe"
+    )
+    again = assign(camp, "default", "spring-run")  # idempotent: existing codes are kept
+    assert sorted(r["code"] for r in again) == sorted(codes)
+    assert make_code("anna", {"ANNA15", "ANNA15B"}, 15) == "ANNA15C"
+    with pytest.raises(ValidationError):
+        tracking_link("/relative", source="x", campaign="c", content="y")
+
+
+def test_code_wins_then_last_click_within_window(camp: Store) -> None:
+    assign(camp, "default", "spring-run")
+    set_code(camp, "default", "spring-run", "@zoe", code="ZOEFAST")
+    link = "/?utm_source=instagram&utm_campaign=spring-run&utm_content="
+    orders = [
+        order(1, LIVE + dt.timedelta(hours=3), 50.0, code="zoefast"),  # code, lower case
+        # code of zoe + click of anna: the code wins
+        order(2, LIVE + dt.timedelta(days=1), 70.0, code="ZOEFAST", landing=link + "anna.runs"),
+        order(3, LIVE + dt.timedelta(days=2), 30.0, landing=link + "anna.runs"),  # click
+        order(4, LIVE + dt.timedelta(days=31), 99.0, landing=link + "anna.runs"),  # too late
+        order(5, LIVE - dt.timedelta(days=3), 99.0, landing=link + "anna.runs"),  # too early
+        order(
+            6,
+            LIVE + dt.timedelta(days=1),
+            11.0,
+            landing="/?utm_campaign=other&utm_content=anna.runs",
+        ),  # other campaign's link
+        order(7, LIVE + dt.timedelta(days=1), 20.0),  # untracked
+        order(8, T0 + dt.timedelta(days=200), 25.0, code="ZOEFAST"),  # codes have no window
+    ]
+    with camp.transaction() as tx:
+        tx.insert_rows("orders", orders)
+    res = attribute(camp, "default", "spring-run")
+    got = {
+        r["order_id"]: (r["creator_id"], r["rule"])
+        for r in camp.query("SELECT * FROM attributions WHERE campaign_id = 'spring-run'")
+    }
+    assert got == {
+        "1": ("instagram:zoe", "code"),
+        "2": ("instagram:zoe", "code"),
+        "3": ("instagram:anna.runs", "last_click"),
+        "8": ("instagram:zoe", "code"),
+    }
+    assert res.revenue == pytest.approx(50 + 70 + 30 + 25)
+    assert res.by_rule["code"]["orders"] == 3 and res.by_rule["last_click"]["orders"] == 1
+    wide = attribute(camp, "default", "spring-run", window_days=40)
+    assert wide.n_orders == 5  # order 4 now inside the window
+    assert camp.scalar("SELECT count(*) FROM attributions") == 5  # re-run replaces, no doubles
