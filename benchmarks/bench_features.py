@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -147,6 +148,7 @@ def one(n: int, posts: int, comments: int, unique_text: float) -> dict[str, Any]
     inc = build(st, "default")
     t_inc = time.perf_counter() - t
     st.close()
+    shutil.rmtree(tmp, ignore_errors=True)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {
         "creators": n,

@@ -235,6 +235,7 @@ def seed_workspace(store: Store, ws: str, *, n: int = 12, seed: int = 1) -> Seed
         "job_id": s.job_id,
         "key_id": s.key_id,
         "user_id": s.user_id,
+        "workspace_id": s.workspace,
     }
     return s
 

@@ -16,6 +16,10 @@ NOT_OBJECT_ROUTES = {
     "POST /api/v1/workspaces": "creates a new workspace (names are global, like user names)",
     "POST /api/v1/members": "adds a user by e-mail to the caller's own workspace",
     "POST /api/v1/auth/login": "signs in",
+    "POST /api/v1/webhooks/shopify/{workspace_id}": (
+        "authenticated by the shop's HMAC signature, not by a user; an API key gets 401 and "
+        "workspace B stays unchanged (checked below)"
+    ),
 }
 
 

@@ -14,7 +14,7 @@ from closeknit import __version__
 from closeknit.api import errors
 from closeknit.api.config import ApiSettings
 from closeknit.api.deps import LoginLimiter
-from closeknit.api.routers import auth, campaigns, creators, data, discover, plans
+from closeknit.api.routers import auth, campaigns, creators, data, discover, plans, webhooks
 from closeknit.store import Store, open_store
 
 API_PREFIX = "/api/v1"
@@ -73,7 +73,7 @@ def create_app(
         """Liveness; needs no authentication."""
         return {"status": "ok", "version": __version__}
 
-    for mod in (auth, creators, discover, plans, campaigns, data):
+    for mod in (auth, creators, discover, plans, campaigns, data, webhooks):
         app.include_router(mod.router, prefix=API_PREFIX)
 
     from closeknit.web import pages

@@ -16,3 +16,8 @@ class ApiSettings(BaseSettings):
     login_attempts_per_minute: int = Field(default=5, ge=1)
     max_upload_mb: int = Field(default=200, ge=1)
     page_size_max: int = Field(default=500, ge=1)
+    shopify_webhook_secret: str = Field(
+        default="",
+        repr=False,  # a secret: never in reprs or logs
+        description="app secret that signs Shopify webhooks (X-Shopify-Hmac-Sha256)",
+    )

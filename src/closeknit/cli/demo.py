@@ -85,29 +85,58 @@ def register(app: typer.Typer) -> None:
         _render(res.to_dict())
 
 
+def _mid(v: Any) -> Any:
+    return v.get("mid") if isinstance(v, dict) else v
+
+
 def _render(d: dict[str, Any]) -> None:
     console.print(f"[bold]closeknit demo[/bold] → {d['db']}  (world: {d['world_dir']})")
     print_table(d["steps"], title="steps")
     print_table([{"table": k, "rows": v} for k, v in d["counts"].items()], title="store")
     rows = []
-    for r in d["shortlist"]:
+    for i, r in enumerate(d["shortlist"], start=1):
+        f = r.get("factors") or {}
         rows.append(
             {
-                k: r.get(k)
-                for k in ("rank", "handle", "platform", "tier", "followers", "niche", "score")
-                if k in r
+                "#": i,
+                "handle": r.get("handle"),
+                "platform": r.get("platform"),
+                "followers": r.get("followers"),
+                "niche": r.get("niche"),
+                "score": r.get("score"),
+                "content": f.get("content"),
+                "engagement": f.get("engagement"),
+                "authenticity": f.get("authenticity"),
+                "cost": f.get("cost"),
             }
         )
     print_table(rows, title=f"shortlist for: {d['brief']}")
     plan = d.get("plan") or {}
-    chosen = plan.get("creators") or plan.get("chosen") or []
+    picks = [
+        {
+            "handle": c.get("handle"),
+            "tier": c.get("tier"),
+            "niche": c.get("niche"),
+            "followers": c.get("followers"),
+            "fee (mid)": _mid(c.get("fee")),
+            "marginal gain": c.get("marginal_gain"),
+        }
+        for c in plan.get("picks", [])
+    ]
+    print_table(picks, title=f"plan under budget {d['budget']:,.0f}")
+    exp = plan.get("expected") or {}
     print_table(
         [
-            {k: c.get(k) for k in ("handle", "tier", "fee", "expected_reach") if k in c}
-            for c in chosen
+            {
+                "creators": exp.get("n"),
+                "cost (mid)": _mid(plan.get("cost")),
+                "unique audience": exp.get("unique_audience"),
+                "engagements": _mid(exp.get("engagements")),
+                "conversions": _mid(exp.get("conversions")),
+                "ROAS": _mid(exp.get("roas")),
+                "method": plan.get("method"),
+                "gap to bound": plan.get("gap"),
+            }
         ],
-        title=f"plan under budget {d['budget']:.0f}",
+        title="expected results (mid; intervals in --json)",
     )
-    summ = {k: v for k, v in plan.items() if not isinstance(v, list | dict)}
-    if summ:
-        print_table([summ], title="plan summary")

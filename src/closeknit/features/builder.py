@@ -407,12 +407,13 @@ def comments_frame(
         "FROM comments m "
         "JOIN posts p ON p.workspace_id = m.workspace_id AND p.post_id = m.post_id "
         f"{scope}"
-        "JOIN creators c ON c.workspace_id = p.workspace_id AND c.creator_id = p.creator_id "
         "LEFT JOIN feature_comment_dups d ON d.workspace_id = m.workspace_id "
         "AND d.author = lower(m.author_handle) AND d.norm_text = lower(trim(m.text)) "
         "WHERE m.workspace_id = ? AND p.posted_at <= ? "
         "AND NOT coalesce(m.is_creator_reply, FALSE) "
-        "AND lower(coalesce(m.author_handle, '')) <> lower(c.handle) "
+        # creator_id is '<platform>:<lower(handle)>': comparing with it, not with a join to
+        # creators, keeps DuckDB from planning comments × creators on the inequality
+        "AND lower(coalesce(m.author_handle, '')) <> substr(p.creator_id, length(p.platform) + 2) "
         "AND m.text IS NOT NULL AND length(trim(m.text)) > 0",
         [*args, workspace, as_of],
     )

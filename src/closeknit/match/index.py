@@ -133,8 +133,23 @@ def refresh(
     return {"model": name, "kind": idx.kind, "n_vectors": n, "rebuilt": True, "path": path}
 
 
-def get_index(store: Store, workspace: str, model: str | None = None) -> VectorIndex:
-    """The current index for the workspace, rebuilt first if the store moved on."""
-    refresh(store, workspace, model)
+_checked: dict[tuple[str, str, str], float] = {}
+
+
+def get_index(
+    store: Store, workspace: str, model: str | None = None, max_age_s: float = 2.0
+) -> VectorIndex:
+    """The current index for the workspace, rebuilt first if the store moved on.
+
+    The fingerprint (a scan of every creator vector's id and hash) is re-checked at most every
+    ``max_age_s`` seconds, so a burst of queries pays for it once.
+    """
+    import time
+
     name = get_embedder(model).name
-    return _mem[(str(store.path), workspace, name)][1]
+    key = (str(store.path), workspace, name)
+    if key in _mem and time.monotonic() - _checked.get(key, 0.0) < max_age_s:
+        return _mem[key][1]
+    refresh(store, workspace, model)
+    _checked[key] = time.monotonic()
+    return _mem[key][1]

@@ -108,6 +108,12 @@ def lookalikes(
             m.evidence = [{"audience_overlap_jaccard": round(overlap, 4)}]
         matches.append(m)
     matches.sort(key=lambda m: (-m.score, m.creator_id))
+    from closeknit.match.niche import niche_of
+
+    niches = niche_of(store, workspace, [m.creator_id for m in matches[:limit]])
+    for m in matches[:limit]:
+        n = niches.get(m.creator_id)
+        m.niche = str(n["niche"]) if n else None
     return DiscoverResult(
         brief={"like": f"@{seed['handle']}", "creator_id": sid},
         model=get_embedder(model).name,

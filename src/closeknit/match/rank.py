@@ -97,10 +97,10 @@ class Match:
             "score": round(self.score, 3),
         }
         for k, v in self.factors.items():
-            d[k] = None if v is None else round(v, 3)
+            d[k] = None if v is None else round(v, 2)
         d["vetted"] = self.vetted
         caps = [e["caption"] for e in self.evidence if "caption" in e]
-        d["top_post"] = caps[0][:60] if caps else None
+        d["top_post"] = " ".join(caps[0].split())[:48] if caps else None
         return d
 
 
@@ -318,7 +318,9 @@ def content_scores(
     retrieval). Above EXACT_LIMIT creators the vector index gives the top 5,000 by cosine and
     BM25 is left out.
     """
-    refresh_creator_vectors(store, workspace, model)
+    from closeknit.match.vectors import CHECK_EVERY_S
+
+    refresh_creator_vectors(store, workspace, model, max_age_s=CHECK_EVERY_S)
     emb = get_embedder(model)
     q = emb.encode([query or ""])[0]
     n = int(
@@ -530,7 +532,15 @@ def discover(
     matches.sort(key=lambda m: (-m.score, m.creator_id))
     top = matches[:limit]
     if top:
-        from closeknit.match.niche import niche_of
+        from closeknit.match.niche import assign_niches, niche_of
+
+        if (
+            not store.scalar(
+                "SELECT count(*) FROM creator_niche WHERE workspace_id = ?", [workspace]
+            )
+            and not store.read_only
+        ):
+            assign_niches(store, workspace, model)  # cheap once vectors exist
 
         niches = niche_of(store, workspace, [m.creator_id for m in top])
         ev = (

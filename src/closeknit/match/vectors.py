@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -170,16 +171,25 @@ def refresh_creator_vectors(
     *,
     creator_ids: Sequence[str] | None = None,
     force: bool = False,
+    max_age_s: float = 0.0,
 ) -> RefreshResult:
     """Build or update ``creator_embeddings`` for creators whose document changed.
+
+    With ``max_age_s`` > 0, a check done by this process less than that many seconds ago is
+    trusted (discover passes CHECK_EVERY_S so a burst of queries does not rescan the store).
 
     A cheap signature of the workspace's bios and captions skips the work when nothing changed
     since this process last refreshed (discover calls this on every query).
     """
     emb = get_embedder(model)
     key = (str(store.path), workspace, emb.name)
+    if creator_ids is None and not force and max_age_s > 0 and key in _seen:
+        last_sig, at = _seen[key]
+        if time.monotonic() - at < max_age_s:  # checked moments ago: trust it
+            return RefreshResult(emb.name, int(last_sig[0]), 0, 0)
     sig = _signature(store, workspace) if creator_ids is None else None
-    if sig is not None and not force and _seen.get(key) == sig:
+    if sig is not None and not force and key in _seen and _seen[key][0] == sig:
+        _seen[key] = (sig, time.monotonic())
         return RefreshResult(emb.name, int(sig[0]), 0, 0)
     texts = creator_texts(store, workspace, creator_ids)
     current = {
@@ -227,11 +237,20 @@ def refresh_creator_vectors(
         [workspace, emb.name],
     )
     if sig is not None:
-        _seen[key] = sig
+        _seen[key] = (sig, time.monotonic())
     return RefreshResult(emb.name, len(texts), len(todo), int(n_after) - int(n_before))
 
 
-_seen: dict[tuple[str, str, str], tuple[int, ...]] = {}
+# (store, workspace, model) -> (signature, when checked); CHECK_EVERY_S bounds how stale a burst
+# of queries may be (the signature scans every bio and caption, which costs at 1M creators)
+_seen: dict[tuple[str, str, str], tuple[tuple[int, ...], float]] = {}
+CHECK_EVERY_S = 2.0
+
+
+def forget(store: Store) -> None:
+    """Drop this process's freshness memory for a store (next call re-checks)."""
+    for k in [k for k in _seen if k[0] == str(store.path)]:
+        del _seen[k]
 
 
 def _signature(store: Store, workspace: str) -> tuple[int, ...]:

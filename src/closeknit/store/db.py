@@ -41,8 +41,7 @@ class Tx:
         return _rows(self._cur.execute(sql, params))
 
     def scalar(self, sql: str, params: Params = None) -> Any:
-        row = self._cur.execute(sql, params).fetchone()
-        return None if row is None else row[0]
+        return _first(self._cur.execute(sql, params))
 
     def insert_arrow(self, table: str, data: pa.Table, columns: Sequence[str] | None = None) -> int:
         """Append an Arrow table (columns matched by name) into ``table``."""
@@ -79,6 +78,13 @@ class Tx:
 
     def unregister(self, name: str) -> None:
         self._cur.unregister(name)
+
+
+def _first(cur: duckdb.DuckDBPyConnection) -> Any:
+    # Fetch everything: DuckDB 2.0 refuses new work on a connection whose last result was only
+    # partly read ("unfinished result"), which a fetchone() would leave behind.
+    rows = cur.fetchall()
+    return rows[0][0] if rows else None
 
 
 def _rows(rel: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
@@ -141,12 +147,12 @@ class Store:
             raise StoreError(f"query failed: {e}") from e
 
     def scalar(self, sql: str, params: Params = None) -> Any:
-        row = self._cursor().execute(sql, params).fetchone()
-        return None if row is None else row[0]
+        return _first(self._cursor().execute(sql, params))
 
     def arrow(self, sql: str, params: Params = None) -> pa.Table:
         """Run a read query; result as an Arrow table."""
-        return self._cursor().execute(sql, params).to_arrow_table()
+        # The relation API streams straight to Arrow (the DB-API result path copies the rows).
+        return self._cursor().sql(sql, params=params).to_arrow_table()
 
     def df(self, sql: str, params: Params = None) -> pd.DataFrame:
         """Run a read query; result as a pandas DataFrame."""
