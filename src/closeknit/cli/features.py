@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -16,7 +17,7 @@ from closeknit.cli.common import (
     store_for,
     workspace_of,
 )
-from closeknit.errors import CloseknitError
+from closeknit.errors import CloseknitError, ConfigError
 
 
 def register(app: typer.Typer) -> None:
@@ -29,12 +30,49 @@ def register(app: typer.Typer) -> None:
         full: Annotated[
             bool, typer.Option("--full", help="recompute every creator, not only changed ones")
         ] = False,
+        engine: Annotated[
+            str,
+            typer.Option(
+                help="store: build creator_features in the DuckDB file; duckdb or spark: run "
+                "the portable SQL build over Parquet --input into --output"
+            ),
+        ] = "store",
+        master: Annotated[
+            str, typer.Option(help="Spark master URL (local[N], spark://host:7077, ...)")
+        ] = "local[2]",
+        input_dir: Annotated[
+            Path | None, typer.Option("--input", help="Parquet folders of the canonical tables")
+        ] = None,
+        output_dir: Annotated[
+            Path | None, typer.Option("--output", help="where the portable build writes Parquet")
+        ] = None,
         db: DbOpt = None,
         workspace: WorkspaceOpt = None,
         as_json: JsonOpt = False,
     ) -> None:
         """Build creator_features; by default only creators with new data are recomputed."""
         from closeknit.features import build
+
+        if engine != "store":
+            from closeknit.features.distributed import build_portable
+
+            try:
+                if engine not in ("duckdb", "spark"):
+                    raise ConfigError(f"--engine must be store, duckdb or spark (got {engine})")
+                if input_dir is None or output_dir is None:
+                    raise ConfigError("--engine duckdb/spark needs --input and --output folders")
+                out = build_portable(
+                    input_dir,
+                    output_dir,
+                    engine=engine,
+                    master=master,
+                    workspace=workspace_of(workspace),
+                )
+            except CloseknitError as e:
+                fail(e, as_json)
+                return
+            emit(out.to_dict(), as_json=as_json)
+            return
 
         try:
             with store_for(db) as st:
@@ -53,3 +91,48 @@ def register(app: typer.Typer) -> None:
             )
 
         emit(d, as_json=as_json, render=render)
+
+    @features_app.command("export")
+    def export_cmd(
+        out: Annotated[Path, typer.Option("--output", help="folder for the Parquet inputs")],
+        embeddings: Annotated[
+            bool, typer.Option(help="also export creator embeddings and niche prototypes")
+        ] = True,
+        db: DbOpt = None,
+        workspace: WorkspaceOpt = None,
+        as_json: JsonOpt = False,
+    ) -> None:
+        """Write the canonical tables (and embeddings) as Parquet for a portable/Spark build."""
+        from closeknit.features.distributed import export_inputs
+
+        try:
+            ws = workspace_of(workspace)
+            with store_for(db) as st:
+                counts: dict[str, object] = dict(export_inputs(st, ws, out))
+                if embeddings:
+                    from closeknit.match.portable import export_embeddings
+
+                    counts["embeddings"] = export_embeddings(st, ws, out)
+        except CloseknitError as e:
+            fail(e, as_json)
+            return
+        emit({"output": str(out), "rows": counts}, as_json=as_json)
+
+    @features_app.command("attach")
+    def attach_cmd(
+        output_dir: Annotated[Path, typer.Argument(help="a portable build's output folder")],
+        db: DbOpt = None,
+        as_json: JsonOpt = False,
+    ) -> None:
+        """Serve a portable (e.g. Spark) build's Parquet output as features_* views."""
+        from closeknit.features.distributed import attach
+
+        try:
+            if not output_dir.is_dir():
+                raise ConfigError(f"{output_dir}: not a folder")
+            with store_for(db) as st:
+                views = attach(st, output_dir)
+        except CloseknitError as e:
+            fail(e, as_json)
+            return
+        emit({"views": views}, as_json=as_json)
