@@ -156,3 +156,14 @@ def test_series_import_rejects_bad_rows(store: Store) -> None:
             store, "default", [{"series": "a", "date": "2026-01-01", "value": 1}, {"series": "a"}]
         )
     assert store.count("lift_series") == 0
+
+
+def test_counterfactual_chart_draws_both_series_and_launch(store: Store) -> None:
+    from closeknit.report.lift_chart import counterfactual_chart
+
+    cid, _ = _campaign_with_sales(store, 9, 0.1)
+    res = estimate(store, "default", cid).to_dict()
+    cf = res["counterfactual"]
+    svg = counterfactual_chart(cf["series"], cf["post_start"])
+    assert svg.count("<polyline") == 2 and "launch" in svg and "<polygon" in svg
+    assert "not enough data" in counterfactual_chart([], "2026-01-01")

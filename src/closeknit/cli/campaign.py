@@ -405,7 +405,14 @@ def register(app: typer.Typer) -> None:
             return
         d = rep.to_dict()
         if html_out is not None:
-            html_out.write_text(campaign_report_html(d), encoding="utf-8")
+            page = campaign_report_html(d)
+            section = _lift_section(db, workspace_of(workspace), campaign_id)
+            page = (
+                page.replace("</body>", section + "</body>")
+                if "</body>" in page
+                else page + section
+            )
+            html_out.write_text(page, encoding="utf-8")
             d["html"] = str(html_out)
 
         def render() -> None:
@@ -443,3 +450,29 @@ def register(app: typer.Typer) -> None:
                 console.print(f"wrote {html_out}")
 
         emit(d, as_json=as_json, render=render)
+
+
+def _lift_section(db: Path | None, workspace: str, campaign_id: str) -> str:
+    """The report's lift part: actual vs counterfactual, or why it cannot be estimated."""
+    from html import escape
+
+    from closeknit.report.lift_chart import counterfactual_chart
+    from closeknit.track.lift import estimate
+
+    head = "<section><h2>Lift: incremental revenue beyond last click</h2>"
+    try:
+        with store_for(db) as st:
+            res = estimate(st, workspace, campaign_id).to_dict()
+    except CloseknitError as exc:
+        return f"{head}<p>Not estimated: {escape(exc.message)}</p></section>"
+    inc, iroas = res["incremental_revenue"], res.get("iroas")
+    line = (
+        f"Incremental revenue {inc['estimate']:,.0f} (90% interval {inc['lo']:,.0f} to "
+        f"{inc['hi']:,.0f})"
+    )
+    if iroas:
+        line += f"; iROAS {iroas['estimate']:.2f} ({iroas['lo']:.2f} to {iroas['hi']:.2f})"
+    cf = res.get("counterfactual") or {}
+    svg = counterfactual_chart(cf.get("series", []), str(cf.get("post_start", "")))
+    notes = "".join(f"<p><em>{escape(n)}</em></p>" for n in res.get("notes", []))
+    return f"{head}<p>{escape(line)}</p>{svg}{notes}</section>"

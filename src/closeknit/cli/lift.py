@@ -24,11 +24,9 @@ from closeknit.errors import CloseknitError, ValidationError
 
 
 def register(app: typer.Typer) -> None:
-    """Add the ``lift`` command group to ``app``."""
-    lift_app = typer.Typer(help="Incremental effect (lift) of campaigns, short and long term.")
-    app.add_typer(lift_app, name="lift")
+    """Add ``lift CAMPAIGN`` and its helpers ``lift-design``, ``lift-series``, ``lift-validate``."""
 
-    @lift_app.command("estimate")
+    @app.command("lift")
     def estimate_cmd(
         campaign: Annotated[str, typer.Argument(help="campaign id")],
         db: DbOpt = None,
@@ -82,7 +80,7 @@ def register(app: typer.Typer) -> None:
         for n in out.get("notes", []):
             console.print(f"[yellow]note[/yellow]: {n}")
 
-    @lift_app.command("design")
+    @app.command("lift-design")
     def design_cmd(
         units: Annotated[str, typer.Argument(help="comma-separated units, e.g. regions")],
         campaign: Annotated[
@@ -133,7 +131,7 @@ def register(app: typer.Typer) -> None:
             return
         emit(d.to_dict(), as_json=as_json)
 
-    @lift_app.command("series")
+    @app.command("lift-series")
     def series_cmd(
         path: Annotated[Path, typer.Argument(help="CSV with series,date,value[,role]")],
         db: DbOpt = None,
@@ -155,7 +153,7 @@ def register(app: typer.Typer) -> None:
             return
         emit({"imported": n, "file": str(path)}, as_json=as_json)
 
-    @lift_app.command("validate")
+    @app.command("lift-validate")
     def validate_cmd(
         campaigns: Annotated[int, typer.Option(help="simulated campaigns")] = 200,
         simulations: Annotated[int, typer.Option(help="forecast paths per campaign")] = 1000,

@@ -121,7 +121,7 @@ def load_json(
         with store.transaction() as tx:
             _stage_input(tx, lines, spec, on_progress)
             _run(tx, spec, workspace, batch_id, res)
-            if res.n_loaded + res.n_duplicate + res.n_quarantined != res.n_input:
+            if res.n_loaded + res.n_duplicate + res.n_quarantined + res.n_suppressed != res.n_input:
                 raise ImportError_(
                     f"import of {path or spec.source} lost rows: input {res.n_input} != loaded "
                     f"{res.n_loaded} + duplicate {res.n_duplicate} + quarantined "
@@ -345,6 +345,7 @@ def _run(tx: Tx, spec: JsonSpec, workspace: str, batch_id: str, res: ImportResul
     tx.execute("INSERT INTO raw_keys SELECT ?, h64 FROM _bk_ok", [workspace])
     # -- canonical rows -----------------------------------------------------------------------
     n_tomb = int(tx.scalar("SELECT count(*) FROM tombstones WHERE workspace_id = ?", [workspace]))
+    tx.execute("CREATE OR REPLACE TEMP TABLE _bk_erased (_seq BIGINT)")
     for table, select in spec.tables:
         tx.execute(
             f"CREATE OR REPLACE TEMP TABLE _bk_s AS SELECT ?::VARCHAR AS workspace_id, * "
@@ -353,14 +354,36 @@ def _run(tx: Tx, spec: JsonSpec, workspace: str, batch_id: str, res: ImportResul
         )
         cols = [r["column_name"] for r in tx.query("SELECT column_name FROM (DESCRIBE _bk_s)")]
         if n_tomb and "creator_id" in cols:
-            tx.execute(
-                "DELETE FROM _bk_s WHERE lower(creator_id) IN (SELECT platform || ':' || "
-                "lower(handle) FROM tombstones WHERE workspace_id = ?)",
-                [workspace],
+            erased = (
+                "lower(creator_id) IN (SELECT platform || ':' || "
+                "lower(handle) FROM tombstones WHERE workspace_id = ?)"
             )
+            if "_seq" in cols:
+                tx.execute(
+                    f"INSERT INTO _bk_erased SELECT DISTINCT _seq FROM _bk_s WHERE {erased}",
+                    [workspace],
+                )
+            tx.execute(f"DELETE FROM _bk_s WHERE {erased}", [workspace])
         n = upsert_relation(tx, table, "_bk_s", cols)
         res.rows[table] = res.rows.get(table, 0) + n
         tx.execute("DROP TABLE _bk_s")
+    if n_tomb:
+        # An erased creator's records are not kept, not even raw (privacy erasure).
+        gone = "SELECT h FROM _bk_ok WHERE _seq IN (SELECT _seq FROM _bk_erased)"
+        n_gone = int(tx.scalar(f"SELECT count(*) FROM ({gone})"))
+        if n_gone:
+            tx.execute(
+                f"DELETE FROM raw_records WHERE workspace_id = ? AND batch_id = ? "
+                f"AND record_hash IN ({gone})",
+                [workspace, batch_id],
+            )
+            tx.execute(
+                "DELETE FROM raw_keys WHERE workspace_id = ? AND h64 IN (SELECT h64 FROM _bk_ok "
+                "WHERE _seq IN (SELECT _seq FROM _bk_erased))",
+                [workspace],
+            )
+            res.n_loaded -= n_gone
+            res.n_suppressed += n_gone
 
 
 def _q(text: str) -> str:

@@ -73,6 +73,8 @@ class ImportResult:
     path: str | None
     n_input: int = 0
     n_loaded: int = 0
+    # records of erased (tombstoned) creators: neither stored raw nor normalized
+    n_suppressed: int = 0
     n_duplicate: int = 0
     n_quarantined: int = 0
     rows: dict[str, int] = field(default_factory=dict)
@@ -86,6 +88,7 @@ class ImportResult:
             "path": self.path,
             "input": self.n_input,
             "loaded": self.n_loaded,
+            "suppressed": self.n_suppressed,
             "duplicate": self.n_duplicate,
             "quarantined": self.n_quarantined,
             "rows": self.rows,
@@ -167,7 +170,7 @@ def load(
             _load_chunk(tx, chunk, res, source, workspace, batch_id, tomb)
             if on_progress is not None:
                 on_progress(len(chunk))
-        if res.n_loaded + res.n_duplicate + res.n_quarantined != res.n_input:
+        if res.n_loaded + res.n_duplicate + res.n_quarantined + res.n_suppressed != res.n_input:
             raise ImportError_(
                 f"import of {path or source} lost rows: input {res.n_input} != loaded "
                 f"{res.n_loaded} + duplicate {res.n_duplicate} + quarantined {res.n_quarantined}"
@@ -219,6 +222,10 @@ def _load_chunk(
                 res.n_duplicate += 1
                 continue
             seen.add(h)
+            if tomb and _erased(rec, tomb):
+                # an erased creator's record is not kept, not even raw (privacy erasure)
+                res.n_suppressed += 1
+                continue
             new.append((h, rec))
 
     if new:
@@ -275,6 +282,11 @@ def _load_chunk(
             )
             res.n_new_quarantine += 1
         res.n_quarantined += 1
+
+
+def _erased(rec: Record, tomb: set[str]) -> bool:
+    """A record is an erased creator's when any of its canonical rows belongs to them."""
+    return any(_tombstoned(r, tomb) for rows in rec.rows.values() for r in rows)
 
 
 def _tombstoned(row: dict[str, Any], tomb: set[str]) -> bool:

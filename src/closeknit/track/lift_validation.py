@@ -1,6 +1,6 @@
 """Reproducible validation of the lift estimators (numbers quoted in docs/lift.md).
 
-``closeknit lift validate [--campaigns 200] [--datasets DIR] [--json]`` runs:
+``closeknit lift-validate [--campaigns 200] [--datasets DIR] [--json]`` runs:
 
 * simulated campaigns with a known effect (:mod:`closeknit.world.lift_sim`): coverage of the
   90% interval of incremental revenue, and the median absolute error of iROAS;

@@ -131,3 +131,8 @@ def numeric_items(d: dict[str, Any] | None) -> list[tuple[str, float]]:
         for k, v in d.items()
         if isinstance(v, int | float) and not isinstance(v, bool)
     ]
+
+
+from closeknit.report.lift_chart import counterfactual_chart  # noqa: E402  (shared with file reports)
+
+__all__ = ["counterfactual_chart", "line_chart", "bar_chart", "numeric_items"]

@@ -536,6 +536,11 @@ def _report_view(store: Store, workspace: str, campaign_id: str) -> dict[str, An
         ctx["lift_scalars"] = {
             k: v for k, v in lift.items() if isinstance(v, int | float | str | bool | None)
         }
+        cf = lift.get("counterfactual")
+        if isinstance(cf, dict) and cf.get("series"):
+            ctx.setdefault("lift_svgs", []).append(
+                charts.counterfactual_chart(cf["series"], str(cf.get("post_start") or ""))
+            )
         bars, ivs = [], []
         for key in ("incremental_revenue", "iroas"):
             v = lift.get(key)
