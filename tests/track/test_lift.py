@@ -117,7 +117,14 @@ def test_holdout_design_and_analysis(store: Store) -> None:
             v = 100 + 10 * i + rng.normal(0, 8) + (15 if (k >= 0 and u in d.treated) else 0)
             rows.append({"series": f"region:{u}", "date": start + dt.timedelta(days=k), "value": v})
     import_series(store, "default", rows, role="target")
+    with store.transaction() as tx:
+        tx.execute(
+            "INSERT INTO spend VALUES ('default', 's2', 'c2', NULL, ?, 20000, 'fee', NULL)", [start]
+        )
     res = analyze(store, "default", "c2")
+    assert res.iroas is not None and res.iroas.estimate == pytest.approx(
+        res.incremental.estimate / 20000
+    )
     se = (res.per_unit.diff.hi - res.per_unit.diff.lo) / (2 * 1.645)
     assert abs(res.per_unit.diff.estimate - 15) < 3 * se
     assert res.per_unit.diff.lo > 0

@@ -17,7 +17,7 @@ import numpy as np
 
 from closeknit.errors import InsufficientData, NotFound, ValidationError
 from closeknit.store import Store
-from closeknit.track.lift import DiffInMeans, Interval, diff_in_means
+from closeknit.track.lift import DiffInMeans, Interval, campaign_spend, diff_in_means
 
 MIN_HOLDOUT_DAYS = 28
 
@@ -179,6 +179,8 @@ class HoldoutResult:
     per_unit: DiffInMeans
     incremental: Interval
     post_days: int
+    spend: float = 0.0
+    iroas: Interval | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -186,6 +188,8 @@ class HoldoutResult:
             "per_unit_daily": self.per_unit.to_dict(),
             "incremental": self.incremental.to_dict(),
             "post_days": self.post_days,
+            "spend": self.spend,
+            "iroas": None if self.iroas is None else self.iroas.to_dict(),
         }
 
 
@@ -236,4 +240,15 @@ def analyze(
     inc = Interval(
         dim.diff.estimate * days * n_t, dim.diff.lo * days * n_t, dim.diff.hi * days * n_t, level
     )
-    return HoldoutResult(campaign_id=campaign_id, per_unit=dim, incremental=inc, post_days=days)
+    spend = campaign_spend(store, workspace, campaign_id)
+    iroas = (
+        Interval(inc.estimate / spend, inc.lo / spend, inc.hi / spend, level) if spend > 0 else None
+    )
+    return HoldoutResult(
+        campaign_id=campaign_id,
+        per_unit=dim,
+        incremental=inc,
+        post_days=days,
+        spend=spend,
+        iroas=iroas,
+    )
