@@ -21,9 +21,7 @@ from pathlib import Path
 from closeknit.connectors.bulk import (
     Check,
     JsonSpec,
-    iter_csv_as_json,
-    iter_jsonl,
-    load_json,
+    load_file,
     missing_sql,
 )
 from closeknit.connectors.instagram import bool_check, count_check
@@ -169,12 +167,7 @@ def import_samples(
     *,
     on_progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
-    path = Path(path)
-    if not path.is_file():
-        raise ValidationError(f"no such file: {path}", path=str(path))
-    return load_json(
-        store, workspace, iter_jsonl(path), SAMPLE_SPEC, path=str(path), on_progress=on_progress
-    )
+    return load_file(store, workspace, path, SAMPLE_SPEC, jsonl=True, on_progress=on_progress)
 
 
 def import_demographics(
@@ -184,16 +177,8 @@ def import_demographics(
     *,
     on_progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
-    path = Path(path)
-    if not path.is_file():
-        raise ValidationError(f"no such file: {path}", path=str(path))
-    return load_json(
-        store,
-        workspace,
-        iter_csv_as_json(path, rename=_demo_rename),
-        DEMO_SPEC,
-        path=str(path),
-        on_progress=on_progress,
+    return load_file(
+        store, workspace, path, DEMO_SPEC, csv_rename=_demo_rename, on_progress=on_progress
     )
 
 

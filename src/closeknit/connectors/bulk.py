@@ -30,7 +30,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from closeknit.connectors.landing import ImportResult, content_hash, h64, upsert_relation
-from closeknit.errors import CloseknitError, ImportError_
+from closeknit.errors import CloseknitError, ImportError_, ValidationError
 from closeknit.store import Store
 from closeknit.store.db import Tx
 
@@ -102,6 +102,24 @@ def iter_json_files(paths: Iterable[Path]) -> Iterator[Line]:
             yield str(p), 1, None, "empty file"
             continue
         yield str(p), 1, text.strip(), None
+
+
+def load_file(
+    store: Store,
+    workspace: str,
+    path: Path,
+    spec: JsonSpec,
+    *,
+    csv_rename: Callable[[str], str] | None = None,
+    jsonl: bool = False,
+    on_progress: Callable[[int], None] | None = None,
+) -> ImportResult:
+    """Import one CSV (rows as JSON objects, headers mapped by ``csv_rename``) or JSONL file."""
+    path = Path(path)
+    if not path.is_file():
+        raise ValidationError(f"no such file: {path}", path=str(path))
+    lines = iter_jsonl(path) if jsonl else iter_csv_as_json(path, rename=csv_rename)
+    return load_json(store, workspace, lines, spec, path=str(path), on_progress=on_progress)
 
 
 def load_json(

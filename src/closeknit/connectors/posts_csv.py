@@ -17,13 +17,11 @@ from closeknit.connectors.bulk import (
     Check,
     JsonSpec,
     count_sql,
-    iter_csv_as_json,
-    load_json,
+    load_file,
     missing_sql,
 )
 from closeknit.connectors.instagram import DISCLOSURE_TAGS, _sql_list
 from closeknit.connectors.landing import ImportResult
-from closeknit.errors import ValidationError
 from closeknit.store import Store
 
 SYNONYMS = {
@@ -147,14 +145,4 @@ def import_posts_csv(
     *,
     on_progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
-    path = Path(path)
-    if not path.is_file():
-        raise ValidationError(f"no such file: {path}", path=str(path))
-    return load_json(
-        store,
-        workspace,
-        iter_csv_as_json(path, rename=rename),
-        SPEC,
-        path=str(path),
-        on_progress=on_progress,
-    )
+    return load_file(store, workspace, path, SPEC, csv_rename=rename, on_progress=on_progress)

@@ -17,12 +17,10 @@ from closeknit.connectors.bulk import (
     JsonSpec,
     count_sql,
     date_sql,
-    iter_csv_as_json,
-    load_json,
+    load_file,
     missing_sql,
 )
 from closeknit.connectors.landing import ImportResult
-from closeknit.errors import ValidationError
 from closeknit.store import Store
 
 SYNONYMS = {
@@ -96,14 +94,4 @@ def import_snapshots(
     *,
     on_progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
-    path = Path(path)
-    if not path.is_file():
-        raise ValidationError(f"no such file: {path}", path=str(path))
-    return load_json(
-        store,
-        workspace,
-        iter_csv_as_json(path, rename=rename),
-        SPEC,
-        path=str(path),
-        on_progress=on_progress,
-    )
+    return load_file(store, workspace, path, SPEC, csv_rename=rename, on_progress=on_progress)
