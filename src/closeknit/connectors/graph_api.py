@@ -18,17 +18,18 @@ from __future__ import annotations
 import datetime as _dt
 import json
 from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
 from closeknit.connectors.http import ApiClient, ApiError
-from closeknit.connectors.landing import Record, Rejected, canonical_json
+from closeknit.connectors.landing import Record, Rejected
 from closeknit.connectors.state import (
-    BadField,
     FetchResult,
     HighWater,
     discloses,
     get_mark,
     hashtags,
+    item_record,
     mentions,
     merge_results,
     parse_ts,
@@ -145,25 +146,6 @@ def media_rows(
     }
 
 
-def _record(
-    kind: str, obj: Any, build: Any, *, file: str, line: int, prefix: str
-) -> Record | Rejected:
-    raw = canonical_json(obj)
-    if not isinstance(obj, dict):
-        return Rejected(
-            reason=f"expected an object, got {type(obj).__name__}",
-            file=file,
-            line=line,
-            field=prefix.rstrip("."),
-            raw=raw,
-        )
-    try:
-        rows = build(obj)
-    except BadField as bf:
-        return Rejected(reason=bf.reason, file=file, line=line, field=prefix + bf.field, raw=raw)
-    return Record(kind=kind, payload=raw, rows=rows, file=file, line=line)
-
-
 def fetch_business_discovery(
     store: Store,
     workspace: str,
@@ -208,7 +190,7 @@ def fetch_business_discovery(
         items: list[Record | Rejected] = []
         if pages_this_run == 0:
             profile = {k: v for k, v in bd.items() if k != "media"}
-            rec = _record(
+            rec = item_record(
                 "ig_graph_profile",
                 profile,
                 lambda o: profile_rows(o, snapshot_date=snap_date),
@@ -234,10 +216,10 @@ def fetch_business_discovery(
             raise ApiError(f"{r.url}: media.data is not a list")
         for i, m in enumerate(data_list):
             items.append(
-                _record(
+                item_record(
                     "ig_graph_media",
                     m,
-                    lambda o, cid=creator_id: media_rows(o, cid),
+                    partial(media_rows, creator_id=creator_id),
                     file=r.url,
                     line=i,
                     prefix=f"business_discovery.media.data[{i}].",

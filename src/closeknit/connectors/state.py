@@ -14,12 +14,18 @@ import datetime as _dt
 import json
 import re
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from closeknit.connectors.http import strip_secrets
-from closeknit.connectors.landing import ImportResult, Record, Rejected, _load_chunk
+from closeknit.connectors.landing import (
+    ImportResult,
+    Record,
+    Rejected,
+    _load_chunk,
+    canonical_json,
+)
 from closeknit.errors import ImportError_
 from closeknit.store import Store
 from closeknit.store.db import Tx
@@ -194,6 +200,32 @@ class BadField(ValueError):
         super().__init__(f"{field}: {reason}")
         self.field = field
         self.reason = reason
+
+
+def item_record(
+    kind: str,
+    obj: Any,
+    build: Callable[[dict[str, Any]], dict[str, list[dict[str, Any]]]],
+    file: str | None,
+    line: int | None,
+    prefix: str,
+) -> Record | Rejected:
+    """One platform API item as a Record (its canonical rows from ``build``), or a Rejected
+    naming the file, line and the field (``prefix`` + the field ``build`` complained about)."""
+    raw = canonical_json(obj)
+    if not isinstance(obj, dict):
+        return Rejected(
+            reason=f"expected an object, got {type(obj).__name__}",
+            file=file,
+            line=line,
+            field=prefix.rstrip("."),
+            raw=raw,
+        )
+    try:
+        rows = build(obj)
+    except BadField as bf:
+        return Rejected(reason=bf.reason, file=file, line=line, field=prefix + bf.field, raw=raw)
+    return Record(kind=kind, payload=raw, rows=rows, file=file, line=line)
 
 
 def to_int(value: Any, fld: str, *, required: bool = False) -> int | None:

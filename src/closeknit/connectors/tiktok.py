@@ -26,7 +26,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from closeknit.connectors.http import ApiClient, ApiError
-from closeknit.connectors.landing import Record, Rejected, canonical_json
+from closeknit.connectors.landing import Rejected
 from closeknit.connectors.state import (
     BadField,
     FetchResult,
@@ -34,6 +34,7 @@ from closeknit.connectors.state import (
     discloses,
     get_mark,
     hashtags,
+    item_record,
     mentions,
     merge_results,
     parse_ts,
@@ -160,25 +161,6 @@ def video_rows(v: Mapping[str, Any], creator_id: str) -> dict[str, list[dict[str
     }
 
 
-def _record(
-    kind: str, obj: Any, build: Callable[[dict[str, Any]], Any], file: str, line: int, prefix: str
-) -> Record | Rejected:
-    raw = canonical_json(obj)
-    if not isinstance(obj, dict):
-        return Rejected(
-            reason=f"expected an object, got {type(obj).__name__}",
-            file=file,
-            line=line,
-            field=prefix.rstrip("."),
-            raw=raw,
-        )
-    try:
-        rows = build(obj)
-    except BadField as bf:
-        return Rejected(reason=bf.reason, file=file, line=line, field=prefix + bf.field, raw=raw)
-    return Record(kind=kind, payload=raw, rows=rows, file=file, line=line)
-
-
 def _data(r: Any, url: str) -> dict[str, Any]:
     data = r.get("data") if isinstance(r, dict) else None
     if not isinstance(data, dict):
@@ -207,7 +189,7 @@ def _run(
     res.result.source = SOURCE
     snap = now.astimezone(_dt.UTC).date()
     kind, user_obj, user_url = user_item
-    rec = _record(
+    rec = item_record(
         kind,
         user_obj,
         lambda o: user_rows(o, username=username, snapshot_date=snap),
@@ -229,7 +211,7 @@ def _run(
         if not isinstance(videos, list):
             raise ApiError(f"{url}: data.videos is not a list")
         items = [
-            _record(
+            item_record(
                 "tiktok_video",
                 v,
                 lambda o: video_rows(o, creator_id),

@@ -46,6 +46,9 @@ from closeknit.connectors.state import (
     to_int,
     to_str,
 )
+from closeknit.connectors.state import (
+    item_record as state_item_record,
+)
 from closeknit.errors import ConfigError, ValidationError
 from closeknit.store import Store
 
@@ -290,25 +293,15 @@ def item_record(
     source: str = SOURCE,
 ) -> Record | Rejected:
     """Normalize one API item of ``kind`` (channel / video / commentThread)."""
-    raw = canonical_json(item)
-    if not isinstance(item, dict):
-        return Rejected(
-            reason=f"expected an object, got {type(item).__name__}",
-            file=file,
-            line=line,
-            field=prefix.rstrip("."),
-            raw=raw,
-        )
-    try:
+
+    def build(obj: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
         if kind == "channel":
-            rows = channel_rows(item, snapshot_date=snapshot_date, source=source)
-        elif kind == "video":
-            rows = video_rows(item, handles, source=source)
-        else:
-            rows = thread_rows(item, source=source)
-    except BadField as bf:
-        return Rejected(reason=bf.reason, file=file, line=line, field=prefix + bf.field, raw=raw)
-    return Record(kind=f"youtube_{kind}", payload=raw, rows=rows, file=file, line=line)
+            return channel_rows(obj, snapshot_date=snapshot_date, source=source)
+        if kind == "video":
+            return video_rows(obj, handles, source=source)
+        return thread_rows(obj, source=source)
+
+    return state_item_record(f"youtube_{kind}", item, build, file=file, line=line, prefix=prefix)
 
 
 # --------------------------------------------------------------------------------------------
