@@ -174,3 +174,47 @@ def test_counterfactual_chart_draws_both_series_and_launch(store: Store) -> None
     svg = counterfactual_chart(cf["series"], cf["post_start"])
     assert svg.count("<polyline") == 2 and "launch" in svg and "<polygon" in svg
     assert "not enough data" in counterfactual_chart([], "2026-01-01")
+
+
+def test_halo_follows_campaign_customers_against_baseline(store: Store) -> None:
+    from closeknit.track.halo import halo
+
+    start = dt.date(2026, 4, 1)
+    with store.transaction() as tx:
+        tx.execute(
+            "INSERT INTO campaigns (workspace_id, campaign_id, name, start_date, end_date) "
+            "VALUES ('default', 'c3', 'Halo', ?, ?)",
+            [start, start + dt.timedelta(days=13)],
+        )
+        tx.execute(
+            "INSERT INTO campaign_creators (workspace_id, campaign_id, creator_id, stage, "
+            "discount_code) VALUES ('default', 'c3', 'instagram:jane', 'content_live', 'JANE15')"
+        )
+        orders = [
+            # (order, customer, day offset, total, codes)
+            ("o1", "a", 2, 50.0, ["JANE15"]),  # acquired through the creator...
+            ("o2", "a", 30, 70.0, []),  # ...and came back
+            ("o3", "b", 3, 40.0, ["JANE15"]),  # acquired, no repeat
+            ("o4", "c", 4, 60.0, []),  # baseline customer, no repeat
+            ("o5", "d", 5, 30.0, []),  # baseline customer...
+            ("o6", "d", 40, 20.0, []),  # ...who came back
+            ("o7", "e", 6, 25.0, []),  # baseline, no repeat
+        ]
+        for oid, cust, off, total, codes in orders:
+            tx.execute(
+                "INSERT INTO orders (workspace_id, order_id, created_at, customer_id, total, "
+                "refunded, discount_codes) VALUES ('default', ?, ?, ?, ?, 0, ?)",
+                [
+                    oid,
+                    dt.datetime.combine(start, dt.time(12)) + dt.timedelta(days=off),
+                    cust,
+                    total,
+                    codes,
+                ],
+            )
+    h = halo(store, "default", "c3", weeks=8).to_dict()
+    rep = h["repeat_purchases"]
+    assert rep["campaign"] == {"customers": 2, "repeat_rate": 0.5, "repeat_revenue": 70.0}
+    assert rep["baseline"]["customers"] == 3
+    assert rep["baseline"]["repeat_rate"] == pytest.approx(1 / 3)
+    assert rep["difference"] == pytest.approx(0.5 - 1 / 3)

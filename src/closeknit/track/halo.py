@@ -51,6 +51,15 @@ def halo(store: Store, workspace: str, campaign_id: str, *, weeks: int = 8) -> H
     end: dt.date = camp["end_date"] or start
     horizon = end + dt.timedelta(weeks=weeks)
     notes: list[str] = []
+    # Customers "acquired through creators" are those whose first order the product's
+    # attribution rule credited to this campaign; attribute only if that has not run yet.
+    if not store.scalar(
+        "SELECT count(*) FROM attributions WHERE workspace_id = ? AND campaign_id = ?",
+        [workspace, campaign_id],
+    ):
+        from closeknit.track.attribution import attribute
+
+        attribute(store, workspace, campaign_id)
     repeat = store.query(
         """
         WITH firsts AS (
@@ -60,12 +69,8 @@ def halo(store: Store, workspace: str, campaign_id: str, *, weeks: int = 8) -> H
         ),
         tagged AS (
           SELECT f.*, EXISTS (
-            SELECT 1 FROM orders o JOIN campaign_creators cc
-              ON cc.workspace_id = o.workspace_id AND cc.campaign_id = ?
-            WHERE o.workspace_id = ? AND o.order_id = f.first_order
-              AND ((cc.discount_code IS NOT NULL AND list_contains(
-                     list_transform(o.discount_codes, lambda x: upper(x)), upper(cc.discount_code)))
-                   OR (o.utm_campaign = cc.campaign_id AND o.utm_content = cc.utm_content))
+            SELECT 1 FROM attributions a
+            WHERE a.workspace_id = ? AND a.campaign_id = ? AND a.order_id = f.first_order
           ) AS via_campaign
           FROM firsts f
           WHERE CAST(f.first_at AS DATE) BETWEEN ? AND ?
@@ -84,7 +89,7 @@ def halo(store: Store, workspace: str, campaign_id: str, *, weeks: int = 8) -> H
           GROUP BY 1, 2
         ) GROUP BY 1
         """,
-        [workspace, campaign_id, workspace, start, end, workspace, horizon],
+        [workspace, workspace, campaign_id, start, end, workspace, horizon],
     )
     rep: dict[str, Any] = {"campaign": None, "baseline": None}
     for r in repeat:

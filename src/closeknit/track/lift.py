@@ -373,21 +373,11 @@ def campaign_spend(store: Store, workspace: str, campaign_id: str) -> float:
 
 
 def attributed_revenue(store: Store, workspace: str, campaign_id: str) -> float:
-    """Last-click/code revenue (code or utm match), for comparison with the incremental effect."""
-    v = store.scalar(
-        """
-        SELECT sum(o.total - coalesce(o.refunded, 0)) FROM orders o
-        WHERE o.workspace_id = ? AND EXISTS (
-          SELECT 1 FROM campaign_creators cc
-          WHERE cc.workspace_id = o.workspace_id AND cc.campaign_id = ?
-            AND ((cc.discount_code IS NOT NULL AND list_contains(
-                    list_transform(o.discount_codes, lambda x: upper(x)), upper(cc.discount_code)))
-                 OR (o.utm_campaign = cc.campaign_id AND o.utm_content = cc.utm_content))
-        )
-        """,
-        [workspace, campaign_id],
-    )
-    return float(v or 0.0)
+    """Code/last-click revenue by the product's attribution rule (the same figure as the ROAS
+    report), for comparison with the incremental effect."""
+    from closeknit.track.attribution import attribute
+
+    return float(attribute(store, workspace, campaign_id).revenue)
 
 
 def daily_revenue(
