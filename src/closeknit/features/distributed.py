@@ -11,6 +11,7 @@ rather than Ibis or Narwhals: docs/scale.md.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import shutil
 import time
 from dataclasses import dataclass, field
@@ -197,8 +198,6 @@ def compare_outputs(a: Path, b: Path, *, rel_tol: float = 1e-9) -> dict[str, lis
     Rows are matched on creator_id; doubles may differ in the last bits because the engines
     sum in different orders, so they are compared with a relative tolerance.
     """
-    import math
-
     diffs: dict[str, list[str]] = {}
     st = Store(":memory:", migrate=False)
     try:
@@ -221,7 +220,7 @@ def compare_outputs(a: Path, b: Path, *, rel_tol: float = 1e-9) -> dict[str, lis
                 right = right[list(left.columns)]
                 for col in left.columns:
                     for i, (x, y) in enumerate(zip(left[col], right[col], strict=True)):
-                        if _same(x, y, rel_tol, math):
+                        if _same(x, y, rel_tol):
                             continue
                         problems.append(
                             f"{col} row {i} ({left['creator_id'].iloc[i]}): {x!r} vs {y!r}"
@@ -233,7 +232,7 @@ def compare_outputs(a: Path, b: Path, *, rel_tol: float = 1e-9) -> dict[str, lis
     return diffs
 
 
-def _same(x: Any, y: Any, rel_tol: float, math: Any) -> bool:
+def _same(x: Any, y: Any, rel_tol: float) -> bool:
     xn = x is None or (isinstance(x, float) and math.isnan(x))
     yn = y is None or (isinstance(y, float) and math.isnan(y))
     if xn or yn:

@@ -7,13 +7,16 @@ from html import escape
 from typing import Any
 
 
-def _fmt(v: float) -> str:
+def fmt_number(v: float) -> str:
+    """A compact axis label: 1.2M, 3.4k, 0.0123, 12.5."""
     a = abs(v)
     if a >= 1e6:
         return f"{v / 1e6:.1f}M"
     if a >= 1e3:
         return f"{v / 1e3:.1f}k"
-    return f"{v:.3g}"
+    if a and a < 0.1:
+        return f"{v:.3g}"
+    return f"{v:.2f}".rstrip("0").rstrip(".")
 
 
 def counterfactual_chart(
@@ -64,8 +67,8 @@ def counterfactual_chart(
         f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
         f'aria-label="{escape(title)}"><text x="{pad_l}" y="14" class="title">'
         f"{escape(title)}</text>"
-        f'<text x="4" y="{pad_t + 8}" class="axis">{_fmt(hi)}</text>'
-        f'<text x="4" y="{pad_t + h}" class="axis">{_fmt(lo)}</text>'
+        f'<text x="4" y="{pad_t + 8}" class="axis">{fmt_number(hi)}</text>'
+        f'<text x="4" y="{pad_t + h}" class="axis">{fmt_number(lo)}</text>'
         f'<text x="{pad_l}" y="{height - 6}" class="axis">{escape(str(pts[0]["date"]))}</text>'
         f'<text x="{width - pad_r}" y="{height - 6}" class="axis" text-anchor="end">'
         f"{escape(str(pts[-1]['date']))}</text>"

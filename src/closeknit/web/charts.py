@@ -6,16 +6,9 @@ from collections.abc import Sequence
 from html import escape
 from typing import Any
 
-
-def _fmt(v: float) -> str:
-    a = abs(v)
-    if a >= 1e6:
-        return f"{v / 1e6:.1f}M"
-    if a >= 1e3:
-        return f"{v / 1e3:.1f}k"
-    if a and a < 0.1:
-        return f"{v:.3g}"
-    return f"{v:.2f}".rstrip("0").rstrip(".")
+# The lift chart and the number format are shared with file reports (closeknit.report).
+from closeknit.report.lift_chart import counterfactual_chart
+from closeknit.report.lift_chart import fmt_number as _fmt
 
 
 def line_chart(
@@ -132,7 +125,5 @@ def numeric_items(d: dict[str, Any] | None) -> list[tuple[str, float]]:
         if isinstance(v, int | float) and not isinstance(v, bool)
     ]
 
-
-from closeknit.report.lift_chart import counterfactual_chart  # noqa: E402  (shared with file reports)
 
 __all__ = ["counterfactual_chart", "line_chart", "bar_chart", "numeric_items"]
