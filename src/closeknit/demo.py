@@ -66,8 +66,14 @@ def run_demo(
     from closeknit.plan import make_plan
     from closeknit.world import generate
 
-    res = DemoResult(db=str(store.path), world_dir=str(world_dir), creators=creators, seed=seed)
-    res.brief, res.budget = brief, budget
+    res = DemoResult(
+        db=str(store.path),
+        world_dir=str(world_dir),
+        creators=creators,
+        seed=seed,
+        brief=brief,
+        budget=budget,
+    )
 
     def step(name: str, fn: Callable[[], Any]) -> Any:
         if on_step is not None:
