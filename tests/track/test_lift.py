@@ -158,10 +158,15 @@ def test_mmm_recovers_channel_roas(datasets: Path) -> None:
 def test_series_import_rejects_bad_rows(store: Store) -> None:
     from closeknit.errors import ValidationError
 
-    with pytest.raises(ValidationError, match="row 2"):
+    with pytest.raises(ValidationError, match="row 2") as ei:
         import_series(
-            store, "default", [{"series": "a", "date": "2026-01-01", "value": 1}, {"series": "a"}]
+            store,
+            "default",
+            [{"series": "a", "date": "2026-01-01", "value": 1}, {"series": "a"}],
+            file="controls.csv",
         )
+    assert ei.value.details == {"file": "controls.csv", "line": 2, "field": "date"}
+    assert "controls.csv" in ei.value.message
     assert store.count("lift_series") == 0
 
 

@@ -147,7 +147,7 @@ def register(app: typer.Typer) -> None:
             with path.open(newline="") as f:
                 rows = list(csv.DictReader(f))
             with store_for(db) as st:
-                n = import_series(st, workspace_of(workspace), rows)
+                n = import_series(st, workspace_of(workspace), rows, file=str(path))
         except CloseknitError as e:
             fail(e, as_json)
             return

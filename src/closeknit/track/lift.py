@@ -466,19 +466,38 @@ def estimate(
 
 
 def import_series(
-    store: Store, workspace: str, rows: list[dict[str, Any]], *, role: str = "control"
+    store: Store,
+    workspace: str,
+    rows: list[dict[str, Any]],
+    *,
+    role: str = "control",
+    file: str | None = None,
 ) -> int:
-    """Upsert daily series (``series, date, value``) used as lift targets or controls."""
+    """Upsert daily series (``series, date, value``) used as lift targets or controls.
+
+    All or nothing: a bad row raises a ValidationError naming the file, the row and the field,
+    and nothing is written (a control series with a hole would bias the counterfactual)."""
+    where = f"{file}: " if file else ""
     clean: list[list[Any]] = []
     for i, r in enumerate(rows, start=1):
-        try:
-            d = pd.Timestamp(r["date"]).date()
-            v = float(r["value"])
-            name = str(r["series"]).strip()
-        except (KeyError, ValueError, TypeError) as e:
-            raise ValidationError(f"series row {i}: {e}", line=i) from e
+        parsed: dict[str, Any] = {}
+        for fld, parse in (
+            ("date", lambda x: pd.Timestamp(x).date()),
+            ("value", float),
+            ("series", lambda x: str(x).strip()),
+        ):
+            try:
+                parsed[fld] = parse(r[fld])
+            except (KeyError, ValueError, TypeError) as e:
+                why = "missing" if isinstance(e, KeyError) else f"bad value {r[fld]!r}"
+                raise ValidationError(
+                    f"{where}series row {i}, field {fld}: {why}", file=file, line=i, field=fld
+                ) from e
+        d, v, name = parsed["date"], parsed["value"], parsed["series"]
         if not name:
-            raise ValidationError(f"series row {i}: empty series name", line=i, field="series")
+            raise ValidationError(
+                f"{where}series row {i}: empty series name", file=file, line=i, field="series"
+            )
         clean.append([workspace, name, d, v, r.get("role", role)])
     with store.transaction() as tx:
         for row in clean:
