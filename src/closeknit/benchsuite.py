@@ -1,9 +1,11 @@
 """``closeknit bench``: the scale benchmark suite (not unit tests).
 
 Each phase runs in its own child process so its peak memory is its own; the table reports wall
-time, peak RSS (the Python process and, for Spark, its JVM children) and rows/s, with the
-machine's details. Phases: generate a world, import it, build features in the store, the
-portable build on DuckDB over Parquet, and on Spark at local[1..N] (the scaling curve).
+time, CPU seconds and peak RSS of the phase's whole process tree (sampled from /proc, so the
+Spark JVM that PySpark starts is counted too), rows/s and the load average the phase ran
+under, with the machine's details. Phases: generate a world, import it, build features in the
+store, the portable build on DuckDB over Parquet, and on Spark at local[1..N] (the scaling
+curve).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import resource
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +37,9 @@ class BenchRow:
     rows: int
     ok: bool = True
     error: str | None = None
+    cpu_s: float = 0.0
+    peak_tree_rss_mb: float = 0.0
+    load: float = 0.0
 
     @property
     def rows_per_s(self) -> float:
@@ -48,6 +54,9 @@ class BenchRow:
             "peak_children_rss_mb": round(self.peak_children_rss_mb, 1),
             "rows": self.rows,
             "rows_per_s": round(self.rows_per_s, 1),
+            "cpu_s": round(self.cpu_s, 2),
+            "peak_tree_rss_mb": round(self.peak_tree_rss_mb, 1),
+            "load": round(self.load, 2),
             "ok": self.ok,
             "error": self.error,
         }
@@ -68,14 +77,16 @@ class BenchReport:
             f"Python {m['python']}, DuckDB {m['duckdb']}, PySpark {m['pyspark']}; "
             f"run {m['date']}.",
             "",
-            "| creators | phase | seconds | peak RSS MB (py / children) | rows | rows/s |",
-            "|---|---|---|---|---|---|",
+            "| creators | phase | seconds | CPU s | peak RSS MB (tree / python) | rows | rows/s "
+            "| load |",
+            "|---|---|---|---|---|---|---|---|",
         ]
         for r in self.rows:
             status = "" if r.ok else f" FAILED: {r.error}"
             out.append(
-                f"| {r.size:,} | {r.phase} | {r.seconds:.1f} | {r.peak_rss_mb:.0f} / "
-                f"{r.peak_children_rss_mb:.0f} | {r.rows:,} | {r.rows_per_s:,.0f} |{status}"
+                f"| {r.size:,} | {r.phase} | {r.seconds:.1f} | {r.cpu_s:.1f} | "
+                f"{r.peak_tree_rss_mb:.0f} / {r.peak_rss_mb:.0f} | {r.rows:,} | "
+                f"{r.rows_per_s:,.0f} | {r.load:.1f} |{status}"
             )
         return "\n".join(out) + "\n"
 
@@ -108,18 +119,117 @@ def machine() -> dict[str, Any]:
     }
 
 
+def _proc_table() -> dict[int, tuple[int, float, float]]:
+    """pid -> (parent pid, RSS in MB, CPU seconds) for every process, read from /proc."""
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    page = resource.getpagesize() / 1024 / 1024
+    out: dict[int, tuple[int, float, float]] = {}
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            with open(f"/proc/{d}/stat") as f:
+                st = f.read()
+        except OSError:  # the process ended while we looked
+            continue
+        # the command name may contain spaces: fields start after its closing parenthesis
+        f2 = st[st.rindex(")") + 2 :].split()
+        ppid, utime, stime, rss = int(f2[1]), int(f2[11]), int(f2[12]), int(f2[21])
+        out[int(d)] = (ppid, rss * page, (utime + stime) / tick)
+    return out
+
+
+def tree_usage(root: int) -> tuple[float, dict[int, float]]:
+    """(RSS MB summed over ``root`` and its descendants, CPU seconds of each of them)."""
+    procs = _proc_table()
+    kids: dict[int, list[int]] = {}
+    for pid, (ppid, _, _) in procs.items():
+        kids.setdefault(ppid, []).append(pid)
+    rss, cpu, todo = 0.0, {}, [root]
+    while todo:
+        pid = todo.pop()
+        if pid not in procs:
+            continue
+        rss += procs[pid][1]
+        cpu[pid] = procs[pid][2]
+        todo.extend(kids.get(pid, []))
+    return rss, cpu
+
+
+class TreeSampler:
+    """Samples a process tree's RSS and CPU time until stopped (Linux /proc; else zeros).
+
+    ``resource`` only sees children that were waited for, which misses the Spark JVM (it
+    outlives the measurement); sampling the tree catches it.
+    """
+
+    def __init__(self, root: int, every_s: float = 0.2) -> None:
+        self.root, self.every_s = root, every_s
+        self.peak_rss_mb = 0.0
+        self._cpu: dict[int, float] = {}
+        self._stop = threading.Event()
+        self._t = threading.Thread(target=self._loop, daemon=True)
+        self.enabled = os.path.isdir("/proc")
+
+    def _sample(self) -> None:
+        rss, cpu = tree_usage(self.root)
+        self.peak_rss_mb = max(self.peak_rss_mb, rss)
+        self._cpu.update(cpu)  # a process's last reading before it ended is kept
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            self._sample()
+            self._stop.wait(self.every_s)
+
+    def start(self) -> TreeSampler:
+        if self.enabled:
+            self._t.start()
+        return self
+
+    def stop(self) -> None:
+        if self.enabled:
+            self._stop.set()
+            self._t.join()
+
+    @property
+    def cpu_s(self) -> float:
+        return sum(self._cpu.values())
+
+
 def _child(args: list[str], timeout: float) -> dict[str, Any]:
     t0 = time.perf_counter()
-    p = subprocess.run(
+    load0 = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
+    p = subprocess.Popen(
         [sys.executable, "-m", "closeknit.benchsuite", *args],
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
-        timeout=timeout,
     )
+    sampler = TreeSampler(p.pid).start()
+    try:
+        stdout, stderr = p.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        stdout, stderr = p.communicate()
+        stderr += f"\ntimed out after {timeout:.0f} s"
+    finally:
+        sampler.stop()
     wall = time.perf_counter() - t0
+    load1 = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
+    tree = {
+        "cpu_s": sampler.cpu_s,
+        "peak_tree_rss_mb": sampler.peak_rss_mb,
+        "load": (load0 + load1) / 2,
+    }
     if p.returncode != 0:
-        return {"ok": False, "seconds": wall, "error": (p.stderr.strip().splitlines() or ["?"])[-1]}
-    out = json.loads(p.stdout.strip().splitlines()[-1])
+        return {
+            "ok": False,
+            "seconds": wall,
+            "error": (stderr.strip().splitlines() or ["?"])[-1],
+            **tree,
+        }
+    out = json.loads(stdout.strip().splitlines()[-1])
+    out.update(tree)
     out["ok"] = True
     out["seconds"] = out.get("seconds", wall)
     return out
@@ -166,6 +276,9 @@ def run_suite(
                     rows=int(r.get("rows", 0)),
                     ok=bool(r["ok"]),
                     error=r.get("error"),
+                    cpu_s=float(r.get("cpu_s", 0.0)),
+                    peak_tree_rss_mb=float(r.get("peak_tree_rss_mb", 0.0)),
+                    load=float(r.get("load", 0.0)),
                 )
             )
         shutil.rmtree(base / "world", ignore_errors=True)  # disk: worlds are big

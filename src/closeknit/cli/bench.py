@@ -8,8 +8,8 @@ from typing import Annotated
 
 import typer
 
-from closeknit.cli.common import JsonOpt, console, fail, print_json
-from closeknit.errors import CloseknitError, ConfigError
+from closeknit.cli.common import JsonOpt, cli_errors, console, print_json
+from closeknit.errors import ConfigError
 
 
 def register(app: typer.Typer) -> None:
@@ -37,7 +37,7 @@ def register(app: typer.Typer) -> None:
         """Benchmark generate/import/feature builds at several sizes (time, peak memory, rows/s)."""
         from closeknit.benchsuite import PHASES, run_suite
 
-        try:
+        with cli_errors(as_json):
             try:
                 ns = [int(x) for x in sizes.split(",") if x.strip()]
                 cores = [int(x) for x in spark_cores.split(",") if x.strip()]
@@ -49,9 +49,6 @@ def register(app: typer.Typer) -> None:
                 raise ConfigError(f"unknown phases {bad}" if bad else "--sizes is empty")
             wdir = work or Path(tempfile.mkdtemp(prefix="closeknit-bench-"))
             rep = run_suite(ns, wdir, phases=ph, spark_cores=cores)
-        except CloseknitError as e:
-            fail(e, as_json)
-            return
         if out is not None:
             out.write_text(rep.markdown())
         if as_json:

@@ -12,9 +12,9 @@ from closeknit.cli.common import (
     DbOpt,
     JsonOpt,
     WorkspaceOpt,
+    cli_errors,
     console,
     emit,
-    fail,
     print_table,
     store_for,
     workspace_of,
@@ -47,7 +47,7 @@ def register(app: typer.Typer) -> None:
         """Create a campaign."""
         from closeknit.track.campaigns import create_campaign
 
-        try:
+        with cli_errors(as_json):
             with store_for(db) as st:
                 c = create_campaign(
                     st,
@@ -63,9 +63,6 @@ def register(app: typer.Typer) -> None:
                     attribution_window_days=window,
                     campaign_id=campaign_id,
                 )
-        except CloseknitError as exc:
-            fail(exc, as_json)
-            return
         d = c.to_dict()
         emit(d, as_json=as_json, rows=[{k: v for k, v in d.items() if k != "creators"}])
 
@@ -76,12 +73,9 @@ def register(app: typer.Typer) -> None:
         """List campaigns with creator counts per stage."""
         from closeknit.track.campaigns import list_campaigns
 
-        try:
+        with cli_errors(as_json):
             with store_for(db, read_only=False) as st:
                 cs = [c.to_dict() for c in list_campaigns(st, workspace_of(workspace))]
-        except CloseknitError as exc:
-            fail(exc, as_json)
-            return
         rows = [
             {
                 "id": c["campaign_id"],
@@ -106,13 +100,10 @@ def register(app: typer.Typer) -> None:
         from closeknit.track.campaigns import get_campaign, history
 
         ws = workspace_of(workspace)
-        try:
+        with cli_errors(as_json):
             with store_for(db) as st:
                 d = get_campaign(st, ws, campaign_id).to_dict()
                 d["history"] = history(st, ws, campaign_id)
-        except CloseknitError as exc:
-            fail(exc, as_json)
-            return
 
         def render() -> None:
             console.print(f"[bold]{d['name']}[/bold] ({d['campaign_id']}) budget {d['budget']}")
@@ -153,7 +144,7 @@ def register(app: typer.Typer) -> None:
         """Shortlist creators for a campaign."""
         from closeknit.track.campaigns import add_creator
 
-        try:
+        with cli_errors(as_json):
             with store_for(db) as st:
                 out = [
                     add_creator(
@@ -168,9 +159,6 @@ def register(app: typer.Typer) -> None:
                     )
                     for c in creators
                 ]
-        except CloseknitError as exc:
-            fail(exc, as_json)
-            return
         emit(out, as_json=as_json)
 
     @camp.command("stage")
@@ -194,7 +182,7 @@ def register(app: typer.Typer) -> None:
         """Move a creator to the next stage (validated; audited)."""
         from closeknit.track.campaigns import set_stage
 
-        try:
+        with cli_errors(as_json):
             with store_for(db) as st:
                 out = set_stage(
                     st,
@@ -206,9 +194,6 @@ def register(app: typer.Typer) -> None:
                     deliverables=deliverables,
                     note=note,
                 )
-        except CloseknitError as exc:
-            fail(exc, as_json)
-            return
         emit(out, as_json=as_json)
 
     @camp.command("deal")
@@ -226,7 +211,7 @@ def register(app: typer.Typer) -> None:
         """Change a deal's fee, deliverables, seeding cost or notes."""
         from closeknit.track.campaigns import update_deal
 
-        try:
+        with cli_errors(as_json):
             with store_for(db) as st:
                 out = update_deal(
                     st,
@@ -238,9 +223,6 @@ def register(app: typer.Typer) -> None:
                     seeding_cost=seeding,
                     notes=notes,
                 )
-        except CloseknitError as exc:
-            fail(exc, as_json)
-            return
         emit(out, as_json=as_json)
 
     @camp.command("codes")
@@ -257,7 +239,7 @@ def register(app: typer.Typer) -> None:
         """Give creators unique discount codes and UTM tracking links."""
         from closeknit.track.codes import assign
 
-        try:
+        with cli_errors(as_json):
             with store_for(db) as st:
                 out = assign(
                     st,
@@ -268,9 +250,6 @@ def register(app: typer.Typer) -> None:
                     landing_url=landing_url,
                     overwrite=overwrite,
                 )
-        except CloseknitError as exc:
-            fail(exc, as_json)
-            return
         emit(out, as_json=as_json, title="codes and links")
 
     @camp.command("outreach")
@@ -294,7 +273,7 @@ def register(app: typer.Typer) -> None:
         from closeknit.track.outreach import render, send
 
         ws = workspace_of(workspace)
-        try:
+        with cli_errors(as_json):
             with store_for(db) as st:
                 msg = render(
                     st,
@@ -310,9 +289,6 @@ def register(app: typer.Typer) -> None:
                 d = msg.to_dict()
                 if send_from:
                     d["sent"] = send(st, ws, msg, sender_address=send_from)
-        except CloseknitError as exc:
-            fail(exc, as_json)
-            return
 
         def render_txt() -> None:
             console.print(f"To: {d['to'] or '(no address)'}\nSubject: {d['subject']}\n")
@@ -336,7 +312,7 @@ def register(app: typer.Typer) -> None:
         """Book other spend against a campaign (or one of its creators)."""
         from closeknit.track.campaigns import record_spend
 
-        try:
+        with cli_errors(as_json):
             with store_for(db) as st:
                 sid = record_spend(
                     st,
@@ -347,9 +323,6 @@ def register(app: typer.Typer) -> None:
                     creator=creator,
                     note=note,
                 )
-        except CloseknitError as exc:
-            fail(exc, as_json)
-            return
         emit({"spend_id": sid}, as_json=as_json)
 
     @camp.command("import")
@@ -363,12 +336,9 @@ def register(app: typer.Typer) -> None:
         """Load existing deals (campaign_id, creator_id|handle, code, link, dates, fee)."""
         from closeknit.track.campaigns import import_roster
 
-        try:
+        with cli_errors(as_json):
             with store_for(db) as st:
                 out = import_roster(st, workspace_of(workspace), path, window_days=window)
-        except CloseknitError as exc:
-            fail(exc, as_json)
-            return
         emit(out, as_json=as_json)
 
     app.add_typer(camp, name="campaign")
@@ -391,7 +361,7 @@ def register(app: typer.Typer) -> None:
         from closeknit.report import campaign_report_html
         from closeknit.track.roas import report
 
-        try:
+        with cli_errors(as_json):
             with store_for(db) as st:
                 rep = report(
                     st,
@@ -400,9 +370,6 @@ def register(app: typer.Typer) -> None:
                     window_days=window,
                     cogs_share=cogs_share,
                 )
-        except CloseknitError as exc:
-            fail(exc, as_json)
-            return
         d = rep.to_dict()
         if html_out is not None:
             page = campaign_report_html(d)

@@ -153,3 +153,12 @@ def fail(exc: CloseknitError, as_json: bool = False) -> None:
             f"[red]error[/red] ({exc.type}): {exc.message}", highlight=False, soft_wrap=True
         )
     raise typer.Exit(exc.exit_code if exc.exit_code else 1)
+
+
+@contextmanager
+def cli_errors(as_json: bool = False) -> Iterator[None]:
+    """Turn a CloseknitError raised inside the block into fail()'s one-line error and exit."""
+    try:
+        yield
+    except CloseknitError as exc:
+        fail(exc, as_json)

@@ -12,15 +12,15 @@ from closeknit.cli.common import (
     DbOpt,
     JsonOpt,
     WorkspaceOpt,
+    cli_errors,
     console,
     err_console,
-    fail,
     print_json,
     print_table,
     store_for,
     workspace_of,
 )
-from closeknit.errors import CloseknitError, ConfigError
+from closeknit.errors import ConfigError
 
 
 def register(app: typer.Typer) -> None:
@@ -43,7 +43,7 @@ def register(app: typer.Typer) -> None:
         from closeknit.demo import DEMO_BRIEF, run_demo
         from closeknit.settings import get_settings
 
-        try:
+        with cli_errors(as_json):
             if creators < 100:
                 raise ConfigError(f"--creators must be at least 100 (got {creators})")
             if budget <= 0:
@@ -76,9 +76,6 @@ def register(app: typer.Typer) -> None:
                         on_step=on_step,
                     )
                     progress.update(task, description="done")
-        except CloseknitError as e:
-            fail(e, as_json)
-            return
         if as_json:
             print_json(res.to_dict())
             return

@@ -12,13 +12,13 @@ from closeknit.cli.common import (
     DbOpt,
     JsonOpt,
     WorkspaceOpt,
+    cli_errors,
     console,
     emit,
-    fail,
     store_for,
     workspace_of,
 )
-from closeknit.errors import CloseknitError, ValidationError
+from closeknit.errors import ValidationError
 
 ModelOpt = Annotated[
     str | None,
@@ -83,7 +83,7 @@ def register(app: typer.Typer) -> None:
         """Rank creators for a brief (or --like @handle), each with factors and evidence."""
         from closeknit.match import discover, lookalikes, parse_brief
 
-        try:
+        with cli_errors(as_json):
             ws = workspace_of(workspace)
             with store_for(db) as st:
                 if like:
@@ -114,9 +114,6 @@ def register(app: typer.Typer) -> None:
                         weights=_weights(weights),
                         evidence=not no_evidence,
                     )
-        except CloseknitError as e:
-            fail(e, as_json)
-            return
 
         def render() -> None:
             from closeknit.cli.common import print_table
@@ -144,7 +141,7 @@ def register(app: typer.Typer) -> None:
         """Hashtags rising since DATE, with counts and their early riders."""
         from closeknit.match import trends
 
-        try:
+        with cli_errors(as_json):
             try:
                 s = dt.date.fromisoformat(since)
                 u = dt.date.fromisoformat(until) if until else None
@@ -160,9 +157,6 @@ def register(app: typer.Typer) -> None:
                     min_creators=min_creators,
                     limit=limit,
                 )
-        except CloseknitError as e:
-            fail(e, as_json)
-            return
         emit(
             res.to_dict(), as_json=as_json, as_csv=as_csv, rows=res.rows(), title="rising hashtags"
         )
@@ -180,7 +174,7 @@ def register(app: typer.Typer) -> None:
         """Embed creators and write their niche with confidence to creator_niche."""
         from closeknit.match.niche import assign_niches
 
-        try:
+        with cli_errors(as_json):
             ws = workspace_of(workspace)
             with store_for(db) as st:
                 n = assign_niches(st, ws, model)
@@ -190,9 +184,6 @@ def register(app: typer.Typer) -> None:
                     " WHERE workspace_id = ? GROUP BY 1 ORDER BY 2 DESC",
                     [ws],
                 )
-        except CloseknitError as e:
-            fail(e, as_json)
-            return
         emit({"assigned": n, "niches": rows}, as_json=as_json, rows=rows, title=f"{n} assigned")
 
     @niches.command("list")
@@ -214,12 +205,9 @@ def register(app: typer.Typer) -> None:
         from closeknit.match.index import refresh
         from closeknit.match.vectors import refresh_creator_vectors
 
-        try:
+        with cli_errors(as_json):
             ws = workspace_of(workspace)
             with store_for(db) as st:
                 r = refresh_creator_vectors(st, ws, model).to_dict()
                 r["index"] = refresh(st, ws, model)
-        except CloseknitError as e:
-            fail(e, as_json)
-            return
         emit(r, as_json=as_json)

@@ -11,13 +11,13 @@ from closeknit.cli.common import (
     DbOpt,
     JsonOpt,
     WorkspaceOpt,
+    cli_errors,
     console,
     emit,
-    fail,
     store_for,
     workspace_of,
 )
-from closeknit.errors import CloseknitError, ConfigError
+from closeknit.errors import ConfigError
 
 
 def register(app: typer.Typer) -> None:
@@ -56,7 +56,7 @@ def register(app: typer.Typer) -> None:
         if engine != "store":
             from closeknit.features.distributed import build_portable
 
-            try:
+            with cli_errors(as_json):
                 if engine not in ("duckdb", "spark"):
                     raise ConfigError(f"--engine must be store, duckdb or spark (got {engine})")
                 if input_dir is None or output_dir is None:
@@ -68,18 +68,12 @@ def register(app: typer.Typer) -> None:
                     master=master,
                     workspace=workspace_of(workspace),
                 )
-            except CloseknitError as e:
-                fail(e, as_json)
-                return
             emit(out.to_dict(), as_json=as_json)
             return
 
-        try:
+        with cli_errors(as_json):
             with store_for(db) as st:
                 res = build(st, workspace_of(workspace), incremental=not full)
-        except CloseknitError as e:
-            fail(e, as_json)
-            return
         d = res.to_dict()
 
         def render() -> None:
@@ -105,7 +99,7 @@ def register(app: typer.Typer) -> None:
         """Write the canonical tables (and embeddings) as Parquet for a portable/Spark build."""
         from closeknit.features.distributed import export_inputs
 
-        try:
+        with cli_errors(as_json):
             ws = workspace_of(workspace)
             with store_for(db) as st:
                 counts: dict[str, object] = dict(export_inputs(st, ws, out))
@@ -113,9 +107,6 @@ def register(app: typer.Typer) -> None:
                     from closeknit.match.portable import export_embeddings
 
                     counts["embeddings"] = export_embeddings(st, ws, out)
-        except CloseknitError as e:
-            fail(e, as_json)
-            return
         emit({"output": str(out), "rows": counts}, as_json=as_json)
 
     @features_app.command("attach")
@@ -127,12 +118,9 @@ def register(app: typer.Typer) -> None:
         """Serve a portable (e.g. Spark) build's Parquet output as features_* views."""
         from closeknit.features.distributed import attach
 
-        try:
+        with cli_errors(as_json):
             if not output_dir.is_dir():
                 raise ConfigError(f"{output_dir}: not a folder")
             with store_for(db) as st:
                 views = attach(st, output_dir)
-        except CloseknitError as e:
-            fail(e, as_json)
-            return
         emit({"views": views}, as_json=as_json)

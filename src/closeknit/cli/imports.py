@@ -21,6 +21,7 @@ from closeknit.cli.common import (
     DbOpt,
     JsonOpt,
     WorkspaceOpt,
+    cli_errors,
     console,
     emit,
     fail,
@@ -192,7 +193,7 @@ def vendor_csv_cmd(
     """Vendor/CSV creator exports with an auto-detected column map (overridable with --map)."""
     from closeknit.connectors.vendor_csv import inspect, parse_map
 
-    try:
+    with cli_errors(as_json):
         m = parse_map(mapping)
         if show_map:
             _check_path(path)
@@ -207,8 +208,6 @@ def vendor_csv_cmd(
                 title=f"{path.name}: {info['platform']}, date {info['date']}",
             )
             return
-    except CloseknitError as e:
-        fail(e, as_json)
     _run("vendor_csv", path, db, workspace, as_json, platform=platform, mapping=m, date=date)
 
 
@@ -275,14 +274,11 @@ def errors_cmd(
     """List quarantined rows: file, line, field and reason."""
     from closeknit.connectors.quarantine import list_errors
 
-    try:
+    with cli_errors(as_json):
         if limit < 0:
             raise ValidationError("--limit must be >= 0")
         with store_for(db) as st:
             rows = list_errors(st, workspace_of(workspace), limit, source=source, with_raw=raw)
-    except CloseknitError as e:
-        fail(e, as_json)
-        return
     if not rows and not as_json and not as_csv:
         console.print("no quarantined rows")
         return

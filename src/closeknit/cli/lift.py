@@ -13,14 +13,14 @@ from closeknit.cli.common import (
     DbOpt,
     JsonOpt,
     WorkspaceOpt,
+    cli_errors,
     console,
     emit,
-    fail,
     print_json,
     store_for,
     workspace_of,
 )
-from closeknit.errors import CloseknitError, ValidationError
+from closeknit.errors import ValidationError
 
 
 def register(app: typer.Typer) -> None:
@@ -47,7 +47,7 @@ def register(app: typer.Typer) -> None:
         from closeknit.track.holdout import analyze
         from closeknit.track.lift import estimate
 
-        try:
+        with cli_errors(as_json):
             ws = workspace_of(workspace)
             with store_for(db) as st:
                 if method == "holdout":
@@ -60,9 +60,6 @@ def register(app: typer.Typer) -> None:
                 else:
                     raise ValidationError(f"unknown method {method!r}", field="method")
                 out["halo"] = halo(st, ws, campaign, weeks=halo_weeks).to_dict()
-        except CloseknitError as e:
-            fail(e, as_json)
-            return
         if as_json:
             print_json(out)
             return
@@ -100,7 +97,7 @@ def register(app: typer.Typer) -> None:
         """Randomize a holdout before launch and estimate its power."""
         from closeknit.track.holdout import design, save
 
-        try:
+        with cli_errors(as_json):
             hist: dict[str, list[float]] | None = None
             if history is not None:
                 if not history.exists():
@@ -126,9 +123,6 @@ def register(app: typer.Typer) -> None:
             if campaign:
                 with store_for(db) as st:
                     save(st, workspace_of(workspace), d)
-        except CloseknitError as e:
-            fail(e, as_json)
-            return
         emit(d.to_dict(), as_json=as_json)
 
     @app.command("lift-series")
@@ -141,16 +135,13 @@ def register(app: typer.Typer) -> None:
         """Import daily control (or target) series for lift estimates."""
         from closeknit.track.lift import import_series
 
-        try:
+        with cli_errors(as_json):
             if not path.exists():
                 raise ValidationError(f"{path}: file not found", file=str(path))
             with path.open(newline="") as f:
                 rows = list(csv.DictReader(f))
             with store_for(db) as st:
                 n = import_series(st, workspace_of(workspace), rows, file=str(path))
-        except CloseknitError as e:
-            fail(e, as_json)
-            return
         emit({"imported": n, "file": str(path)}, as_json=as_json)
 
     @app.command("lift-validate")
@@ -166,12 +157,9 @@ def register(app: typer.Typer) -> None:
         from closeknit.settings import get_settings
         from closeknit.track.lift_validation import run_all
 
-        try:
+        with cli_errors(as_json):
             ds = datasets or get_settings().datasets_dir
             out = run_all(ds if ds.exists() else None, campaigns=campaigns, simulations=simulations)
-        except CloseknitError as e:
-            fail(e, as_json)
-            return
         if as_json:
             print_json(out)
         else:

@@ -12,9 +12,17 @@ from typing import Annotated, Any, Literal
 
 import typer
 
-from closeknit.cli.common import DbOpt, JsonOpt, WorkspaceOpt, emit, fail, store_for, workspace_of
+from closeknit.cli.common import (
+    DbOpt,
+    JsonOpt,
+    WorkspaceOpt,
+    cli_errors,
+    emit,
+    store_for,
+    workspace_of,
+)
 from closeknit.connectors.http import RetryPolicy
-from closeknit.errors import AuthError, CloseknitError, ConfigError
+from closeknit.errors import AuthError, ConfigError
 
 fetch_app = typer.Typer(
     name="fetch",
@@ -77,7 +85,7 @@ def instagram_graph(
     """
     from closeknit.connectors import graph_api
 
-    try:
+    with cli_errors(as_json):
         tok = _token(token_env, "IG_ACCESS_TOKEN")
         uid = ig_user_id or os.environ.get("IG_USER_ID", "")
         with (
@@ -97,8 +105,6 @@ def instagram_graph(
                 incremental=new_only,
             )
         _emit(res, as_json)
-    except CloseknitError as exc:
-        fail(exc, as_json)
 
 
 @fetch_app.command("youtube")
@@ -131,7 +137,7 @@ def youtube(
     """
     from closeknit.connectors import youtube as yt
 
-    try:
+    with cli_errors(as_json):
         if via not in ("uploads", "search"):
             raise ConfigError("--via must be uploads or search")
         mode: Literal["uploads", "search"] = "search" if via == "search" else "uploads"
@@ -173,8 +179,6 @@ def youtube(
                 incremental=new_only,
             )
         _emit(res, as_json)
-    except CloseknitError as exc:
-        fail(exc, as_json)
 
 
 @fetch_app.command("tiktok")
@@ -201,7 +205,7 @@ def tiktok(
     """
     from closeknit.connectors import tiktok as tt
 
-    try:
+    with cli_errors(as_json):
         if api not in ("display", "research"):
             raise ConfigError("--api must be display or research")
         tok = _token(token_env, "TIKTOK_TOKEN" if api == "display" else "TIKTOK_RESEARCH_TOKEN")
@@ -239,8 +243,6 @@ def tiktok(
                     max_pages=max_pages,
                 )
         _emit(res, as_json)
-    except CloseknitError as exc:
-        fail(exc, as_json)
 
 
 @fetch_app.command("state")
@@ -255,12 +257,10 @@ def state(
     """Saved resume marks (cursors, page tokens, quota used today)."""
     from closeknit.connectors.state import list_marks
 
-    try:
+    with cli_errors(as_json):
         with store_for(db, read_only=True) as st:
             rows = list_marks(st, workspace_of(workspace), connector)
         emit(rows, as_json=as_json, rows=rows, title="connector state")
-    except CloseknitError as exc:
-        fail(exc, as_json)
 
 
 def register(app: typer.Typer) -> None:

@@ -7,8 +7,8 @@ from typing import Annotated, Any
 
 import typer
 
-from closeknit.cli.common import JsonOpt, console, emit, fail
-from closeknit.errors import CloseknitError, ConfigError
+from closeknit.cli.common import JsonOpt, cli_errors, console, emit
+from closeknit.errors import ConfigError
 
 DatasetsOpt = Annotated[
     Path | None,
@@ -40,11 +40,8 @@ def register(app: typer.Typer) -> None:
         """Retrain both models from the public datasets (fixed seeds) and rewrite the artifacts."""
         from closeknit.features.models.train import train
 
-        try:
+        with cli_errors(as_json):
             res = train(datasets, out)
-        except CloseknitError as exc:
-            fail(exc, as_json)
-            return
         d = res.to_dict()
         emit(
             d,
@@ -75,13 +72,10 @@ def register(app: typer.Typer) -> None:
         from closeknit.features.models.evaluate import PARTS, evaluate
 
         names = tuple(p.strip() for p in parts.split(",") if p.strip())
-        try:
+        with cli_errors(as_json):
             if not names or set(names) - set(PARTS):
                 raise ConfigError(f"--parts must be a comma list of {', '.join(PARTS)}")
             rep = evaluate(datasets, folds=folds, purba_sample=purba_sample or None, parts=names)
-        except CloseknitError as exc:
-            fail(exc, as_json)
-            return
         d = rep.to_dict()
         slim = [
             {
@@ -100,11 +94,8 @@ def register(app: typer.Typer) -> None:
         """Describe the shipped artifacts (training data, size, estimator)."""
         from closeknit.features.models.info import info
 
-        try:
+        with cli_errors(as_json):
             d = info()
-        except CloseknitError as exc:
-            fail(exc, as_json)
-            return
         if as_json:
             emit(d, as_json=True)
             return

@@ -11,6 +11,7 @@ from closeknit.cli.common import (
     DbOpt,
     JsonOpt,
     WorkspaceOpt,
+    cli_errors,
     console,
     emit,
     fail,
@@ -56,7 +57,7 @@ def register(app: typer.Typer) -> None:
         """Pick creators for BRIEF under --budget (overlap-aware, diverse), with intervals."""
         from closeknit.plan import PlanConstraints, make_plan
 
-        try:
+        with cli_errors(as_json):
             c = PlanConstraints(
                 min_creators=min_creators,
                 max_creators=max_creators,
@@ -71,9 +72,6 @@ def register(app: typer.Typer) -> None:
             )
             with store_for(db) as st:
                 plan = make_plan(st, workspace_of(workspace), brief, budget, c)
-        except CloseknitError as exc:
-            fail(exc, as_json)
-            return
         d = plan.to_dict()
 
         def render() -> None:

@@ -13,7 +13,16 @@ from typing import Annotated
 
 import typer
 
-from closeknit.cli.common import DbOpt, JsonOpt, WorkspaceOpt, emit, fail, store_for, workspace_of
+from closeknit.cli.common import (
+    DbOpt,
+    JsonOpt,
+    WorkspaceOpt,
+    cli_errors,
+    emit,
+    fail,
+    store_for,
+    workspace_of,
+)
 from closeknit.errors import CloseknitError, ValidationError
 
 ROLE_HELP = "owner | editor | viewer"
@@ -112,15 +121,12 @@ def register(app: typer.Typer) -> None:
         ws = workspace_of(workspace)
         password = os.environ.get("CLOSEKNIT_USER_PASSWORD")
         generated = None if password else secrets.token_urlsafe(15)
-        try:
+        with cli_errors(as_json):
             with store_for(db) as st:
                 out = accounts.create_user(
                     st, email, password or str(generated), workspace=ws, role=role
                 )
                 accounts.audit(st, ws, "cli", "role_change", "user", out["user_id"], {"role": role})
-        except CloseknitError as e:
-            fail(e, as_json)
-            return
         if generated:
             out["one_time_password"] = generated
         emit(out, as_json=as_json)
@@ -137,15 +143,12 @@ def register(app: typer.Typer) -> None:
         from closeknit.api import accounts
 
         ws = workspace_of(workspace)
-        try:
+        with cli_errors(as_json):
             with store_for(db) as st:
                 meta, key = accounts.create_key(st, ws, name=name, role=role)
                 accounts.audit(
                     st, ws, "cli", "key_create", "api_key", meta["key_id"], {"role": role}
                 )
-        except CloseknitError as e:
-            fail(e, as_json)
-            return
         emit(dict(meta, key=key), as_json=as_json)
 
     @app.command("erase")
@@ -164,7 +167,7 @@ def register(app: typer.Typer) -> None:
         if not yes and not typer.confirm(f"erase {creator} from workspace {ws} for good?"):
             fail(ValidationError("not confirmed"), as_json)
             return
-        try:
+        with cli_errors(as_json):
             with store_for(db) as st:
                 res = privacy.erase_creator(st, ws, creator)
                 accounts.audit(
@@ -176,9 +179,6 @@ def register(app: typer.Typer) -> None:
                     res.creator_id,
                     {"rows_deleted": sum(res.deleted.values())},
                 )
-        except CloseknitError as e:
-            fail(e, as_json)
-            return
         out = res.to_dict()
         emit(
             out,
@@ -199,7 +199,7 @@ def register(app: typer.Typer) -> None:
         from closeknit.api import accounts
 
         ws = workspace_of(workspace)
-        try:
+        with cli_errors(as_json):
             with store_for(db) as st:
                 data = privacy.export_creator(st, ws, creator)
                 accounts.audit(
@@ -211,9 +211,6 @@ def register(app: typer.Typer) -> None:
                     data["creator_id"],
                     {"kind": "subject_access"},
                 )
-        except CloseknitError as e:
-            fail(e, as_json)
-            return
         text = json.dumps(data, indent=2, ensure_ascii=False)
         if out:
             out.write_text(text)

@@ -10,13 +10,12 @@ from closeknit.cli.common import (
     DbOpt,
     JsonOpt,
     WorkspaceOpt,
+    cli_errors,
     console,
     emit,
-    fail,
     store_for,
     workspace_of,
 )
-from closeknit.errors import CloseknitError
 
 
 def _pct(v: Any) -> str:
@@ -45,12 +44,9 @@ def register(app: typer.Typer) -> None:
         from closeknit.features import vet
 
         comps = [c.strip() for c in (competitors or "").split(",") if c.strip()]
-        try:
+        with cli_errors(as_json):
             with store_for(db) as st:
                 rep = vet(st, workspace_of(workspace), creator, competitors=comps)
-        except CloseknitError as e:
-            fail(e, as_json)
-            return
         d = rep.to_dict()
         emit(d, as_json=as_json, render=lambda: _render(d))
 

@@ -8,8 +8,7 @@ from typing import Annotated
 import typer
 from rich.progress import Progress
 
-from closeknit.cli.common import JsonOpt, console, emit, fail
-from closeknit.errors import CloseknitError
+from closeknit.cli.common import JsonOpt, cli_errors, console, emit
 
 
 def register(app: typer.Typer) -> None:
@@ -37,7 +36,7 @@ def register(app: typer.Typer) -> None:
         """Write a deterministic world (same files as the real connectors read) plus truth/."""
         from closeknit.world import generate
 
-        try:
+        with cli_errors(as_json):
             if as_json:
                 summary = generate(
                     out,
@@ -65,9 +64,6 @@ def register(app: typer.Typer) -> None:
                         comment_fraction=comment_fraction,
                         audience_fraction=audience_fraction,
                     )
-        except CloseknitError as exc:
-            fail(exc, as_json)
-            return
         d = summary.to_dict()
         emit(
             d, as_json=as_json, rows=[{"field": k, "value": v} for k, v in d.items()], title="world"
