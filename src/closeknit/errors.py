@@ -105,3 +105,33 @@ class SolverError(CloseknitError):
     """An optimizer or estimator failed."""
 
     http_status = 500
+
+
+class RateLimited(CloseknitError):
+    """Too many attempts; retry later."""
+
+    http_status = 429
+
+
+class ServiceUnavailable(CloseknitError):
+    """A part of closeknit this call needs is not installed or not built yet."""
+
+    http_status = 503
+
+
+class MethodNotAllowed(CloseknitError):
+    """The route exists but not with this HTTP method."""
+
+    http_status = 405
+
+
+class InternalError(CloseknitError):
+    """An unexpected failure (details are logged, not returned)."""
+
+    http_status = 500
+
+
+class LoginRequired(CloseknitError):
+    """A web page was asked for without a session: the browser is sent to the login page."""
+
+    http_status = 401

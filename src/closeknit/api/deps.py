@@ -13,8 +13,7 @@ from fastapi import Depends, Request
 from closeknit.api import accounts
 from closeknit.api.accounts import Principal
 from closeknit.api.config import ApiSettings
-from closeknit.api.errors import LoginRequired, RateLimited
-from closeknit.errors import AuthError, PermissionDenied
+from closeknit.errors import AuthError, LoginRequired, PermissionDenied, RateLimited
 from closeknit.store import Store
 
 SESSION_COOKIE = "ck_session"

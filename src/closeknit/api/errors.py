@@ -11,35 +11,15 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import ValidationError as PydanticValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from closeknit.errors import CloseknitError, redact
+from closeknit.errors import (
+    CloseknitError,
+    LoginRequired,
+    MethodNotAllowed,
+    RateLimited,
+    redact,
+)
 
 log = logging.getLogger("closeknit.api")
-
-
-class RateLimited(CloseknitError):
-    """Too many attempts; retry later."""
-
-    http_status = 429
-
-
-class ServiceUnavailable(CloseknitError):
-    """A part of closeknit this call needs is not installed or not built yet."""
-
-    http_status = 503
-
-
-class MethodNotAllowed(CloseknitError):
-    http_status = 405
-
-
-class InternalError(CloseknitError):
-    http_status = 500
-
-
-class LoginRequired(CloseknitError):
-    """A web page was asked for without a session: the browser is sent to the login page."""
-
-    http_status = 401
 
 
 _BY_STATUS: dict[int, type[CloseknitError]] = {}

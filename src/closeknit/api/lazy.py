@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from closeknit.api.errors import ServiceUnavailable
+from closeknit.errors import ServiceUnavailable
 
 
 def need(module: str, attr: str | None = None) -> Any:

@@ -12,8 +12,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 
 from closeknit.api.deps import SettingsDep, StoreDep
-from closeknit.api.errors import ServiceUnavailable
-from closeknit.errors import AuthError, NotFound
+from closeknit.errors import AuthError, NotFound, ServiceUnavailable
 
 router = APIRouter(tags=["webhooks"])
 
