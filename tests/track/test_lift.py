@@ -155,19 +155,53 @@ def test_mmm_recovers_channel_roas(datasets: Path) -> None:
     assert abs(by["x2"]["relative_error"]) < 0.15
 
 
-def test_series_import_rejects_bad_rows(store: Store) -> None:
-    from closeknit.errors import ValidationError
+def test_series_import_quarantines_bad_rows_and_keeps_good_ones(store: Store) -> None:
+    rows = [
+        {"series": "a", "date": "2026-01-01", "value": 1},
+        {"series": "a"},
+        {"series": "a", "date": "2026-01-02", "value": "n/a"},
+        {"series": "", "date": "2026-01-03", "value": 2},
+        {"series": "a", "date": "2026-01-04", "value": 3},
+    ]
+    res = import_series(store, "default", rows, file="controls.csv", first_line=2)
+    assert (res.imported, res.quarantined) == (2, 3)
+    assert [(e["line"], e["field"]) for e in res.errors] == [
+        (3, "date"),
+        (4, "value"),
+        (5, "series"),
+    ]
+    q = store.query(
+        "SELECT file, line, field, reason FROM quarantine WHERE source = 'lift_series' "
+        "ORDER BY line"
+    )
+    assert [(r["file"], r["line"], r["field"]) for r in q] == [
+        ("controls.csv", 3, "date"),
+        ("controls.csv", 4, "value"),
+        ("controls.csv", 5, "series"),
+    ]
+    assert "n/a" in q[1]["reason"]
+    # idempotent: the same file again changes no table
+    again = import_series(store, "default", rows, file="controls.csv", first_line=2)
+    assert again.imported == 2
+    assert store.count("lift_series") == 2 and store.count("quarantine") == 3
 
-    with pytest.raises(ValidationError, match="row 2") as ei:
-        import_series(
-            store,
-            "default",
-            [{"series": "a", "date": "2026-01-01", "value": 1}, {"series": "a"}],
-            file="controls.csv",
-        )
-    assert ei.value.details == {"file": "controls.csv", "line": 2, "field": "date"}
-    assert "controls.csv" in ei.value.message
-    assert store.count("lift_series") == 0
+
+def test_control_with_holes_is_left_out_not_zero_filled(store: Store) -> None:
+    cid, truth = _campaign_with_sales(store, 7, 0.12)
+    full = estimate(store, "default", cid)
+    names = [r["series"] for r in store.query("SELECT DISTINCT series FROM lift_series")]
+    holed = names[0]
+    store.execute(
+        "DELETE FROM lift_series WHERE series = ? AND date = "
+        "(SELECT min(date) + 10 FROM lift_series WHERE series = ?)",
+        [holed, holed],
+    )
+    res = estimate(store, "default", cid)
+    assert any("left out" in n and holed in n for n in res.counterfactual.notes)  # type: ignore[union-attr]
+    assert not any("left out" in n for n in full.counterfactual.notes)  # type: ignore[union-attr]
+    assert res.incremental_revenue.lo <= truth <= res.incremental_revenue.hi
+    with pytest.raises(InsufficientData, match="missing days"):
+        estimate(store, "default", cid, target=holed)
 
 
 def test_counterfactual_chart_draws_both_series_and_launch(store: Store) -> None:

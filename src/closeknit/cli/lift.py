@@ -16,6 +16,7 @@ from closeknit.cli.common import (
     cli_errors,
     console,
     emit,
+    err_console,
     print_json,
     store_for,
     workspace_of,
@@ -132,7 +133,7 @@ def register(app: typer.Typer) -> None:
         workspace: WorkspaceOpt = None,
         as_json: JsonOpt = False,
     ) -> None:
-        """Import daily control (or target) series for lift estimates."""
+        """Import daily control (or target) series; bad rows go to the quarantine."""
         from closeknit.track.lift import import_series
 
         with cli_errors(as_json):
@@ -141,8 +142,15 @@ def register(app: typer.Typer) -> None:
             with path.open(newline="") as f:
                 rows = list(csv.DictReader(f))
             with store_for(db) as st:
-                n = import_series(st, workspace_of(workspace), rows, file=str(path))
-        emit({"imported": n, "file": str(path)}, as_json=as_json)
+                res = import_series(
+                    st, workspace_of(workspace), rows, file=str(path), first_line=2
+                ).to_dict()
+        emit(res, as_json=as_json, rows=[{k: v for k, v in res.items() if k != "errors"}])
+        for e in res["errors"][:20] if not as_json else []:
+            err_console.print(
+                f"[yellow]quarantined[/yellow] {e['file']}:{e['line']} {e['field']}: {e['reason']}",
+                highlight=False,
+            )
 
     @app.command("lift-validate")
     def validate_cmd(

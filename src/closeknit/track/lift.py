@@ -18,6 +18,9 @@ incremental revenue, incremental ROAS (iROAS) and their intervals.
 from __future__ import annotations
 
 import datetime as dt
+import json
+import math
+import uuid
 import warnings
 from dataclasses import dataclass, field
 from typing import Any
@@ -402,6 +405,17 @@ def daily_revenue(
     return pd.Series([got.get(d, 0.0) for d in idx], index=idx, dtype=float)
 
 
+def series_days(store: Store, workspace: str, series: str, start: dt.date, end: dt.date) -> int:
+    """Days between start and end (inclusive) on which ``series`` has a value."""
+    return int(
+        store.scalar(
+            "SELECT count(DISTINCT date) FROM lift_series WHERE workspace_id = ? AND series = ? "
+            "AND date BETWEEN ? AND ?",
+            [workspace, series, start, end],
+        )
+    )
+
+
 def estimate(
     store: Store,
     workspace: str,
@@ -439,12 +453,31 @@ def estimate(
                 [workspace],
             )
         ]
+    n_days = (end - pre0).days + 1
+    if target is not None:
+        have = series_days(store, workspace, target, pre0, end)
+        if have < n_days:
+            raise InsufficientData(
+                f"target series {target!r} has {n_days - have} missing days between {pre0} "
+                f"and {end} (see `closeknit import errors`)",
+                field="target",
+            )
+    gaps: list[str] = []
+    kept: list[str] = []
+    for n in names:
+        have = series_days(store, workspace, n, pre0, end)
+        (kept if have == n_days else gaps).append(n)
     ctrl = (
-        pd.DataFrame({n: daily_revenue(store, workspace, pre0, end, series=n) for n in names})
-        if names
+        pd.DataFrame({n: daily_revenue(store, workspace, pre0, end, series=n) for n in kept})
+        if kept
         else None
     )
     cf = sts_counterfactual(y, start, ctrl, level=level, seed=seed)
+    if gaps:
+        cf.notes.append(
+            "control series left out for missing days in the window (a zero-filled hole would "
+            "bias the counterfactual): " + ", ".join(gaps)
+        )
     spend = campaign_spend(store, workspace, campaign_id)
     inc = cf.cumulative
     iroas = (
@@ -465,6 +498,24 @@ def estimate(
     )
 
 
+@dataclass
+class SeriesImport:
+    """What :func:`import_series` did: rows imported, rows quarantined (with why)."""
+
+    imported: int
+    quarantined: int
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    file: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "imported": self.imported,
+            "quarantined": self.quarantined,
+            "errors": self.errors,
+        }
+
+
 def import_series(
     store: Store,
     workspace: str,
@@ -472,38 +523,78 @@ def import_series(
     *,
     role: str = "control",
     file: str | None = None,
-) -> int:
-    """Upsert daily series (``series, date, value``) used as lift targets or controls.
+    first_line: int = 1,
+) -> SeriesImport:
+    """Upsert daily series (``series, date, value[, role]``) used as lift targets or controls.
 
-    All or nothing: a bad row raises a ValidationError naming the file, the row and the field,
-    and nothing is written (a control series with a hole would bias the counterfactual)."""
-    where = f"{file}: " if file else ""
-    clean: list[list[Any]] = []
-    for i, r in enumerate(rows, start=1):
+    Good rows are imported; a bad row goes to the quarantine (``closeknit import errors``)
+    naming the file, its line (``first_line`` is the line of ``rows[0]``; 2 for a CSV with a
+    header) and the field. Both happen in one transaction, and a re-import changes nothing.
+    A series left with a hole is not zero-filled by the estimator: it is left out of the
+    controls with a note (a hole would bias the counterfactual).
+    """
+    clean: dict[tuple[str, dt.date], list[Any]] = {}
+    bad: list[dict[str, Any]] = []
+    for i, r in enumerate(rows):
+        line = first_line + i
         parsed: dict[str, Any] = {}
         for fld, parse in (
+            ("series", _series_name),
             ("date", lambda x: pd.Timestamp(x).date()),
-            ("value", float),
-            ("series", lambda x: str(x).strip()),
+            ("value", _finite),
         ):
             try:
                 parsed[fld] = parse(r[fld])
             except (KeyError, ValueError, TypeError) as e:
-                why = "missing" if isinstance(e, KeyError) else f"bad value {r[fld]!r}"
-                raise ValidationError(
-                    f"{where}series row {i}, field {fld}: {why}", file=file, line=i, field=fld
-                ) from e
-        d, v, name = parsed["date"], parsed["value"], parsed["series"]
-        if not name:
-            raise ValidationError(
-                f"{where}series row {i}: empty series name", file=file, line=i, field="series"
-            )
-        clean.append([workspace, name, d, v, r.get("role", role)])
+                why = "missing" if isinstance(e, KeyError) else f"bad value {r.get(fld)!r}"
+                bad.append({"file": file, "line": line, "field": fld, "reason": why, "raw": r})
+                break
+        else:
+            name, d = parsed["series"], parsed["date"]
+            clean[(name, d)] = [workspace, name, d, parsed["value"], r.get("role") or role]
+    batch_id = uuid.uuid4().hex
     with store.transaction() as tx:
-        for row in clean:
+        for row in clean.values():
             tx.execute(
                 "DELETE FROM lift_series WHERE workspace_id = ? AND series = ? AND date = ?",
                 row[:3],
             )
-        tx.executemany("INSERT INTO lift_series VALUES (?, ?, ?, ?, ?)", clean)
-    return len(clean)
+        if clean:
+            tx.executemany("INSERT INTO lift_series VALUES (?, ?, ?, ?, ?)", list(clean.values()))
+        for b in bad:
+            seen = tx.scalar(
+                "SELECT count(*) FROM quarantine WHERE workspace_id = ? AND source = "
+                "'lift_series' AND file IS NOT DISTINCT FROM ? AND line = ? AND field = ? "
+                "AND reason = ?",
+                [workspace, b["file"], b["line"], b["field"], b["reason"]],
+            )
+            if not seen:
+                tx.execute(
+                    "INSERT INTO quarantine (workspace_id, batch_id, source, file, line, field, "
+                    "reason, raw) VALUES (?, ?, 'lift_series', ?, ?, ?, ?, ?)",
+                    [
+                        workspace,
+                        batch_id,
+                        b["file"],
+                        b["line"],
+                        b["field"],
+                        b["reason"],
+                        json.dumps(b["raw"], default=str),
+                    ],
+                )
+    errors = [{k: v for k, v in b.items() if k != "raw"} for b in bad]
+    return SeriesImport(len(clean), len(bad), errors, file)
+
+
+def _series_name(x: Any) -> str:
+    name = str(x).strip() if x is not None else ""
+    if not name:
+        raise ValueError("empty series name")
+    return name
+
+
+def _finite(x: Any) -> float:
+    v = float(x)
+    if not math.isfinite(v):
+        raise ValueError("not a finite number")
+    return v
