@@ -2,6 +2,9 @@
 
     nice -n 15 python benchmarks/bench_world_import.py --creators 100000 --out /tmp/ck-bench-world
 
+``--world DIR`` imports an already generated world instead (no ``generate`` phase; DIR is
+never deleted), so two versions of the importer can be compared on the same files.
+
 Phases: ``generate`` (closeknit.world.generate), then one phase per source of
 ``closeknit.connectors.importer.world_plan`` (instagram profiles, instagram posts, vendor
 exports, snapshots, audience samples, demographics, youtube, shop orders), then ``reimport``
@@ -49,26 +52,31 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=Path("/tmp/ck-bench-world"))
     ap.add_argument("--keep", action="store_true")
     ap.add_argument("--skip-reimport", action="store_true")
+    ap.add_argument("--world", type=Path, default=None, help="import this existing world")
     a = ap.parse_args()
-    from closeknit.connectors.importer import import_many, world_plan
+    from closeknit.connectors.importer import deferred_checkpoints, import_many, world_plan
     from closeknit.store import open_store
     from closeknit.world import generate
 
     shutil.rmtree(a.out, ignore_errors=True)
-    world = a.out / "world"
     phases: dict[str, dict[str, Any]] = {}
-    _reset_hwm()
-    t0, c0 = time.perf_counter(), _cpu()
-    s = generate(world, a.creators, a.seed, workers=a.workers)
-    phases["generate"] = {
-        "wall_s": round(time.perf_counter() - t0, 1),
-        "cpu_s_main": round(_cpu() - c0, 1),
-        "peak_rss_mib_main": _hwm_mib(),
-        "posts": s.posts,
-        "comments": s.comments,
-        "gib": round(s.bytes / 2**30, 2),
-    }
-    print(json.dumps({"generate": phases["generate"]}), flush=True)
+    if a.world is not None:
+        world = a.world
+        a.out.mkdir(parents=True, exist_ok=True)
+    else:
+        world = a.out / "world"
+        _reset_hwm()
+        t0, c0 = time.perf_counter(), _cpu()
+        s = generate(world, a.creators, a.seed, workers=a.workers)
+        phases["generate"] = {
+            "wall_s": round(time.perf_counter() - t0, 1),
+            "cpu_s_main": round(_cpu() - c0, 1),
+            "peak_rss_mib_main": _hwm_mib(),
+            "posts": s.posts,
+            "comments": s.comments,
+            "gib": round(s.bytes / 2**30, 2),
+        }
+        print(json.dumps({"generate": phases["generate"]}), flush=True)
     st = open_store(a.out / "world.duckdb")
     by_phase: dict[str, list[tuple[str, Path]]] = defaultdict(list)
     for source, f in world_plan(world):
@@ -76,7 +84,10 @@ def main() -> None:
         if source == "instagram":
             name = "instagram_" + f.name.split("-")[0]
         by_phase[name].append((source, f))
-    total_t, total_in = 0.0, 0
+    total_t, total_c, total_in = 0.0, 0.0, 0
+    # as import_world does: one checkpoint at the end, timed as its own phase
+    deferred = deferred_checkpoints(st)
+    deferred.__enter__()
     for name, files in by_phase.items():
         _reset_hwm()
         t0, c0 = time.perf_counter(), _cpu()
@@ -87,7 +98,9 @@ def main() -> None:
                 n_loaded += r.n_loaded
                 n_q += r.n_quarantined
         wall = time.perf_counter() - t0
+        cpu = _cpu() - c0
         total_t += wall
+        total_c += cpu
         total_in += n_in
         phases[name] = {
             "files": len(files),
@@ -95,11 +108,19 @@ def main() -> None:
             "loaded": n_loaded,
             "quarantined": n_q,
             "wall_s": round(wall, 1),
-            "cpu_s": round(_cpu() - c0, 1),
+            "cpu_s": round(cpu, 1),
             "records_per_s": round(n_in / wall) if wall else None,
+            "records_per_cpu_s": round(n_in / cpu) if cpu else None,
             "peak_rss_mib": _hwm_mib(),
         }
         print(json.dumps({name: phases[name]}), flush=True)
+    t0, c0 = time.perf_counter(), _cpu()
+    deferred.__exit__(None, None, None)
+    wall, cpu = time.perf_counter() - t0, _cpu() - c0
+    total_t += wall
+    total_c += cpu
+    phases["final_checkpoint"] = {"wall_s": round(wall, 1), "cpu_s": round(cpu, 1)}
+    print(json.dumps({"final_checkpoint": phases["final_checkpoint"]}), flush=True)
     counts = {
         t: st.count(t)
         for t in (
@@ -117,11 +138,12 @@ def main() -> None:
     if not a.skip_reimport:
         _reset_hwm()
         t0, c0 = time.perf_counter(), _cpu()
-        loaded = sum(
-            r.n_loaded
-            for source, f in world_plan(world)
-            for r in import_many(st, "default", source, f)
-        )
+        with deferred_checkpoints(st):
+            loaded = sum(
+                r.n_loaded
+                for source, f in world_plan(world)
+                for r in import_many(st, "default", source, f)
+            )
         phases["reimport"] = {
             "loaded": loaded,
             "unchanged": counts == {t: st.count(t) for t in counts},
@@ -131,15 +153,18 @@ def main() -> None:
         }
         print(json.dumps({"reimport": phases["reimport"]}), flush=True)
     st.close()
+    load = round(os.getloadavg()[0], 1)
     report = {
-        "creators": a.creators,
+        "creators": None if a.world is not None else a.creators,
+        "world": str(world),
         "import_wall_s": round(total_t, 1),
+        "import_cpu_s": round(total_c, 1),
         "import_records": total_in,
         "db_mib": round((a.out / "world.duckdb").stat().st_size / 2**20, 1),
         "rows": counts,
         "phases": phases,
         "cpus": os.cpu_count(),
-        "load_avg_1m_after": round(os.getloadavg()[0], 1),
+        "load_avg_1m_after": load,
     }
     print(json.dumps(report, indent=2))
     if not a.keep:

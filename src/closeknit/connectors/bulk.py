@@ -1,12 +1,14 @@
 """Set-based import of JSON-lines files: DuckDB parses, checks and normalizes in SQL.
 
 The per-record Python path (:func:`closeknit.connectors.landing.load`) builds a dict per
-canonical row, which is too slow for a 30M-post world. Here Python only splits lines, decodes
-them and hashes them (the same :func:`~closeknit.connectors.landing.content_hash` as the slow
-path, so both paths agree on duplicates); everything else runs as SQL through the Store:
+canonical row, which is too slow for a 30M-post world. Here Python only splits lines and
+hashes their bytes (the same digest as :func:`~closeknit.connectors.landing.content_hash`, so
+both paths agree on duplicates); JSON-lines text is never decoded into Python strings (UTF-8
+is checked per batch by Arrow), and CSV rows become JSON text without ``json.dumps`` per row
+(:func:`row_json_writer`). Everything else runs as SQL through the Store:
 
 1. lines land in a temp table ``_bk_in(file, line, h, payload, err)`` in Arrow batches;
-2. ``json_valid`` / ``json_type`` route undecodable, invalid and non-object lines to the
+2. ``json_valid`` routes undecodable, invalid and non-object lines to the
    quarantine, ``from_json`` parses the rest once into a STRUCT whose leaves are VARCHAR, and
    each :class:`Check` (``try_cast`` of a field) routes rows of a changed type to the quarantine
    naming the field;
@@ -22,14 +24,16 @@ input``. Memory is bounded by DuckDB's buffer manager (temp tables spill), not b
 from __future__ import annotations
 
 import datetime as _dt
+import hashlib
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from json.encoder import encode_basestring as _enc_str  # C version when available
 from pathlib import Path
 
 import pyarrow as pa
 
-from closeknit.connectors.landing import ImportResult, content_hash, h64, upsert_relation
+from closeknit.connectors.landing import ImportResult, upsert_relation
 from closeknit.errors import CloseknitError, ImportError_, ValidationError
 from closeknit.store import Store
 from closeknit.store.db import Tx
@@ -69,22 +73,27 @@ class JsonSpec:
     derive: tuple[tuple[str, str], ...] = ()
 
 
-# (file, line, text or None, error or None): one input record
-Line = tuple[str | None, int | None, str | None, str | None]
+# (file, line, text or None, error or None): one input record; the text may be the line's
+# bytes (UTF-8 is then checked in bulk while staging)
+Line = tuple[str | None, int | None, str | bytes | None, str | None]
 
 
 def iter_jsonl(path: Path, *, label: str | None = None) -> Iterator[Line]:
-    """Lines of a JSON-lines file; blank lines are skipped, undecodable ones carry an error."""
+    """Lines of a JSON-lines file as bytes; blank lines are skipped.
+
+    Lines stay undecoded: :func:`load_json` checks UTF-8 for a whole batch at once in Arrow
+    (a Python ``str`` per line of multilingual text cost more than the rest of the import).
+    """
     name = label or str(path)
     with open(path, "rb") as fh:
         for i, raw in enumerate(fh, start=1):
             b = raw.rstrip(b"\r\n")
-            if not b.strip():
+            if not b or (b[0] in _WS and not b.strip()):
                 continue
-            try:
-                yield name, i, b.decode("utf-8"), None
-            except UnicodeDecodeError as e:
-                yield name, i, None, f"not UTF-8 text (byte {e.start})"
+            yield name, i, b, None
+
+
+_WS = frozenset(b" \t\r\n\x0b\x0c")
 
 
 def iter_json_files(paths: Iterable[Path]) -> Iterator[Line]:
@@ -183,12 +192,16 @@ def _stage_input(
         "CREATE OR REPLACE TEMP TABLE _bk_in (seq BIGINT, file VARCHAR, line BIGINT, "
         "h VARCHAR, h64 UBIGINT, payload VARCHAR, err VARCHAR)"
     )
+    # content_hash(source, kind, text) is sha256 of the prefix then the text's UTF-8 bytes:
+    # hashing bytes after a copy of the prefixed state gives the same digest without
+    # building a str per line (same hashes as the per-record path of landing.load).
+    prefix = hashlib.sha256(f"{spec.source}\x1f{spec.kind}\x1f".encode())
     seq = [0]
     files: list[str | None] = []
     nums: list[int | None] = []
     hashes: list[str | None] = []
     keys: list[int | None] = []
-    texts: list[str | None] = []
+    texts: list[str | bytes | None] = []
     errs: list[str | None] = []
 
     def flush() -> None:
@@ -203,7 +216,7 @@ def _stage_input(
                     "line": pa.array(nums, type=pa.int64()),
                     "h": pa.array(hashes, type=pa.string()),
                     "h64": pa.array(keys, type=pa.uint64()),
-                    "payload": pa.array(texts, type=pa.string()),
+                    "payload": _text_array(texts, hashes, keys, errs),
                     "err": pa.array(errs, type=pa.string()),
                 }
             ),
@@ -221,14 +234,46 @@ def _stage_input(
             hashes.append(None)
             keys.append(None)
         else:
-            h = content_hash(spec.source, spec.kind, text)
+            hs = prefix.copy()
+            hs.update(text if isinstance(text, bytes) else text.encode())
+            h = hs.hexdigest()
             hashes.append(h)
-            keys.append(h64(h))
+            keys.append(int(h[:16], 16))
         texts.append(text)
         errs.append(err)
         if len(files) >= BATCH:
             flush()
     flush()
+
+
+def _text_array(
+    texts: list[str | bytes | None],
+    hashes: list[str | None],
+    keys: list[int | None],
+    errs: list[str | None],
+) -> pa.Array:
+    """The payload column: bytes are checked for UTF-8 per batch in Arrow; a batch that fails
+    is checked line by line, and each bad line gets its error (and no hash) in place."""
+    if not any(isinstance(t, bytes) for t in texts):
+        return pa.array(texts, type=pa.string())
+    raw = [t.encode() if isinstance(t, str) else t for t in texts]
+    try:
+        return pa.array(raw, type=pa.binary()).cast(pa.string())
+    except (pa.ArrowInvalid, UnicodeDecodeError):
+        pass
+    out: list[str | None] = []
+    for i, b in enumerate(raw):
+        if b is None:
+            out.append(None)
+            continue
+        try:
+            out.append(b.decode("utf-8"))
+        except UnicodeDecodeError as e:
+            out.append(None)
+            hashes[i] = None
+            keys[i] = None
+            errs[i] = errs[i] or f"not UTF-8 text (byte {e.start})"
+    return pa.array(out, type=pa.string())
 
 
 def _run(tx: Tx, spec: JsonSpec, workspace: str, batch_id: str, res: ImportResult) -> None:
@@ -263,21 +308,25 @@ def _run(tx: Tx, spec: JsonSpec, workspace: str, batch_id: str, res: ImportResul
     else:
         tx.execute("CREATE OR REPLACE TEMP TABLE _bk_stored (seq BIGINT)")
     n_stored = int(tx.query("SELECT count(*) AS n FROM _bk_stored")[0]["n"])
-    # Parse once: try(from_json) is NULL for invalid JSON (json_valid then only runs on those
-    # rows to tell "invalid" from "not an object"); a check runs only where the earlier ones
-    # passed, so each bad row names the first field that fails.
+    # Parse once. from_json only fails on text that is not JSON, so json_valid guards it
+    # (cheaper than try(), which re-runs a failing vector row by row); json_valid then runs
+    # again only where r is NULL, to tell "invalid" from "not an object". A check runs only
+    # where the earlier ones passed, so each bad row names the first field that fails.
+    # _bk_r holds no payload: copying the text cost as much as parsing it; _bk_ok and the
+    # quarantine join it back from _bk_in by seq.
     tx.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE _bk_r AS
         WITH d AS (
-          SELECT seq, file, line, h, h64, payload, err, {spec.unwrap} AS doc FROM _bk_in
+          SELECT seq, file, line, h, h64, err, {spec.unwrap} AS doc FROM _bk_in
           WHERE seq NOT IN (SELECT seq FROM _bk_stored)
         ), p AS (
-          SELECT seq, file, line, h, h64, payload, err, doc,
-                 CASE WHEN err IS NULL THEN try(from_json(doc, '{_q(spec.structure)}')) END AS r
+          SELECT seq, file, line, h, h64, err, doc,
+                 CASE WHEN err IS NULL AND json_valid(doc)
+                      THEN from_json(doc, '{_q(spec.structure)}') END AS r
           FROM d
         ), o AS (
-          SELECT seq, file, line, h, h64, payload, r,
+          SELECT seq, file, line, h, h64, r,
                  CASE WHEN err IS NOT NULL THEN err
                       WHEN r IS NULL AND json_valid(doc) THEN 'not a JSON object'
                       WHEN r IS NULL THEN 'invalid JSON'
@@ -285,16 +334,16 @@ def _run(tx: Tx, spec: JsonSpec, workspace: str, batch_id: str, res: ImportResul
                  END AS reason
           FROM p
         ), q AS (
-          SELECT seq, file, line, h, h64, payload, r, {derive} AS d FROM o WHERE reason IS NULL
+          SELECT seq, file, line, h, h64, r, {derive} AS d FROM o WHERE reason IS NULL
         ), c AS (
           SELECT *, {f"CASE {bad_case} END" if bad_case else "NULL::INTEGER"} AS bad FROM q
         )
-        SELECT seq, file, line, h, h64, payload, r, d,
+        SELECT seq, file, line, h, h64, r, d,
                CASE WHEN bad IS NOT NULL THEN {fields}[bad] END AS field,
                CASE WHEN bad IS NOT NULL THEN {reasons}[bad] END AS reason
         FROM c
         UNION ALL BY NAME
-        SELECT seq, file, line, h, h64, payload, NULL AS r, NULL AS field, reason FROM o
+        SELECT seq, file, line, h, h64, NULL AS r, NULL AS field, reason FROM o
         WHERE reason IS NOT NULL
         """
     )
@@ -302,8 +351,9 @@ def _run(tx: Tx, spec: JsonSpec, workspace: str, batch_id: str, res: ImportResul
     tx.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE _bk_q AS
-        SELECT file, line, NULLIF(field, '') AS field, reason, left(payload, {RAW_LIMIT}) AS raw
-        FROM _bk_r WHERE reason IS NOT NULL
+        SELECT b.file, b.line, NULLIF(b.field, '') AS field, b.reason,
+               left(i.payload, {RAW_LIMIT}) AS raw
+        FROM _bk_r b JOIN _bk_in i USING (seq) WHERE b.reason IS NOT NULL
         """
     )
     res.n_quarantined = int(tx.scalar("SELECT count(*) FROM _bk_q"))
@@ -347,8 +397,9 @@ def _run(tx: Tx, spec: JsonSpec, workspace: str, batch_id: str, res: ImportResul
     tx.execute(
         """
         CREATE OR REPLACE TEMP VIEW _bk_ok AS
-        SELECT file, line, seq AS _seq, h, h64, payload, r, d FROM _bk_r
-        WHERE reason IS NULL AND seq NOT IN (SELECT seq FROM _bk_skip)
+        SELECT b.file, b.line, b.seq AS _seq, b.h, b.h64, i.payload, b.r, b.d
+        FROM _bk_r b JOIN _bk_in i USING (seq)
+        WHERE b.reason IS NULL AND b.seq NOT IN (SELECT seq FROM _bk_skip)
         """
     )
     res.n_loaded = int(tx.scalar("SELECT count(*) FROM _bk_ok"))
@@ -421,14 +472,42 @@ def iter_csv_as_json(
     the wrong number of cells is passed on with its error so it lands in the quarantine.
     """
     from closeknit.connectors.csvio import iter_csv
-    from closeknit.connectors.landing import canonical_json
 
     headers, rows = iter_csv(path)
     names = [rename(h) if rename else h for h in headers]
+    write = row_json_writer(names)
     name = label or str(path)
     for row in rows:
-        obj = dict(zip(names, row.cells, strict=False))
-        yield name, row.line, canonical_json(obj), row.error
+        yield name, row.line, write(row.cells), row.error
+
+
+def row_json_writer(
+    names: list[str], head: dict[str, str | None] | None = None
+) -> Callable[[list[str]], str]:
+    """A function of a CSV row's cells giving ``canonical_json({**head, **dict(zip(names,
+    cells))})`` byte for byte (so hashes do not change), without json.dumps per row.
+
+    The key order is fixed per file; each cell is escaped by the json module's own C string
+    encoder. A row whose cell count differs from ``names`` goes through canonical_json.
+    """
+    from closeknit.connectors.landing import canonical_json
+
+    entries: dict[str, tuple[int, str]] = {}
+    for k, v in (head or {}).items():
+        entries[k] = (-1, canonical_json(v))
+    for i, n in enumerate(names):
+        entries[n] = (i, "")
+    plan = [(_enc_str(k) + ":", i, const) for k, (i, const) in sorted(entries.items())]
+    width = len(names)
+
+    def write(cells: list[str]) -> str:
+        if len(cells) != width:
+            obj: dict[str, str | None] = dict(head or {})
+            obj.update(zip(names, cells, strict=False))
+            return canonical_json(obj)
+        return "{" + ",".join([k + (_enc_str(cells[i]) if i >= 0 else c) for k, i, c in plan]) + "}"
+
+    return write
 
 
 def count_sql(expr: str) -> str:

@@ -36,11 +36,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from closeknit.connectors.bulk import Check, JsonSpec, Line, count_sql, load_json, missing_sql
+from closeknit.connectors.bulk import (
+    Check,
+    JsonSpec,
+    Line,
+    count_sql,
+    load_json,
+    missing_sql,
+    row_json_writer,
+)
 from closeknit.connectors.countries import _FOLDED as COUNTRY_NAMES
 from closeknit.connectors.countries import country_code
 from closeknit.connectors.csvio import iter_csv
-from closeknit.connectors.landing import ImportResult, canonical_json
+from closeknit.connectors.landing import ImportResult
 from closeknit.connectors.values import (
     BadValue,
     is_missing,
@@ -663,11 +671,12 @@ def iter_vendor(
     spec = build_spec(cm, sample, platform=plat, date=d)
     name = str(path)
     head = {"platform": plat, "date": d.isoformat() if d else None}
+    # same text as canonical_json({**head, **dict(zip(headers, cells))}), built faster
+    write = row_json_writer(headers, head)
 
     def gen() -> Iterator[Line]:
         for r in _chain(buffered, rows):
-            obj = dict(zip(headers, r.cells, strict=False))
-            yield name, r.line, canonical_json({**head, **obj}), r.error
+            yield name, r.line, write(r.cells), r.error
 
     return cm, spec, gen()
 
