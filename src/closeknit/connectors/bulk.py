@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import hashlib
+import itertools
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -39,6 +40,7 @@ from closeknit.store import Store
 from closeknit.store.db import Tx
 
 BATCH = 50_000
+CHUNK = 500_000  # lines worked through per pass inside a file's one transaction
 RAW_LIMIT = 20_000  # characters of a bad line kept in the quarantine
 
 
@@ -139,6 +141,7 @@ def load_json(
     *,
     path: str | None = None,
     on_progress: Callable[[int], None] | None = None,
+    chunk: int | None = None,
 ) -> ImportResult:
     """Import ``lines`` per ``spec`` in one transaction; see the module docstring."""
     batch_id = uuid.uuid4().hex
@@ -146,8 +149,25 @@ def load_json(
     started = _dt.datetime.now(_dt.UTC).replace(tzinfo=None)
     try:
         with store.transaction() as tx:
-            _stage_input(tx, lines, spec, on_progress)
-            _run(tx, spec, workspace, batch_id, res)
+            # One transaction, worked through in chunks: every statement's operators are
+            # bounded by the chunk (a 10M-line file in one pass ran past 14 GB and was killed),
+            # while rows appended by the transaction go to the database file as row groups
+            # fill. A later chunk sees the earlier ones' rows, so repeats across chunks are
+            # duplicates and the newest record of a key still wins.
+            it = iter(lines)
+            seq0 = 0
+            chunk = chunk or CHUNK
+            while True:
+                n_staged = _stage_input(tx, itertools.islice(it, chunk), spec, on_progress, seq0)
+                if n_staged == 0 and seq0 > 0:
+                    break
+                part = ImportResult(batch_id=batch_id, source=spec.source, path=path)
+                _run(tx, spec, workspace, batch_id, part)
+                _add(res, part)
+                _drop_temps(tx)
+                seq0 += n_staged
+                if n_staged < chunk:
+                    break
             if res.n_loaded + res.n_duplicate + res.n_quarantined + res.n_suppressed != res.n_input:
                 raise ImportError_(
                     f"import of {path or spec.source} lost rows: input {res.n_input} != loaded "
@@ -171,9 +191,6 @@ def load_json(
                         "ok",
                     ],
                 )
-            tx.execute("DROP VIEW IF EXISTS _bk_ok")
-            for t in ("_bk_in", "_bk_r", "_bk_skip", "_bk_stored", "_bk_q"):
-                tx.execute(f"DROP TABLE IF EXISTS {t}")
     except CloseknitError:
         raise
     except (OSError, MemoryError):
@@ -185,9 +202,32 @@ def load_json(
     return res
 
 
+def _add(res: ImportResult, part: ImportResult) -> None:
+    res.n_input += part.n_input
+    res.n_loaded += part.n_loaded
+    res.n_suppressed += part.n_suppressed
+    res.n_duplicate += part.n_duplicate
+    res.n_quarantined += part.n_quarantined
+    res.n_new_quarantine += part.n_new_quarantine
+    for t, n in part.rows.items():
+        res.rows[t] = res.rows.get(t, 0) + n
+    res.errors = (res.errors + part.errors)[:100]
+
+
+def _drop_temps(tx: Tx) -> None:
+    tx.execute("DROP VIEW IF EXISTS _bk_ok")
+    for t in ("_bk_in", "_bk_r", "_bk_skip", "_bk_stored", "_bk_q", "_bk_erased", "_staged"):
+        tx.execute(f"DROP TABLE IF EXISTS {t}")
+
+
 def _stage_input(
-    tx: Tx, lines: Iterable[Line], spec: JsonSpec, on_progress: Callable[[int], None] | None
-) -> None:
+    tx: Tx,
+    lines: Iterable[Line],
+    spec: JsonSpec,
+    on_progress: Callable[[int], None] | None,
+    seq0: int = 0,
+) -> int:
+    """Stage ``lines`` into ``_bk_in`` with sequence numbers from ``seq0``; returns how many."""
     tx.execute(
         "CREATE OR REPLACE TEMP TABLE _bk_in (seq BIGINT, file VARCHAR, line BIGINT, "
         "h VARCHAR, h64 UBIGINT, payload VARCHAR, err VARCHAR)"
@@ -196,7 +236,7 @@ def _stage_input(
     # hashing bytes after a copy of the prefixed state gives the same digest without
     # building a str per line (same hashes as the per-record path of landing.load).
     prefix = hashlib.sha256(f"{spec.source}\x1f{spec.kind}\x1f".encode())
-    seq = [0]
+    seq = [seq0]
     files: list[str | None] = []
     nums: list[int | None] = []
     hashes: list[str | None] = []
@@ -244,6 +284,7 @@ def _stage_input(
         if len(files) >= BATCH:
             flush()
     flush()
+    return seq[0] - seq0
 
 
 def _text_array(
