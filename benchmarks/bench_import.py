@@ -22,6 +22,7 @@ import json
 import multiprocessing as mp
 import os
 import platform
+import queue
 import resource
 import shutil
 import time
@@ -124,10 +125,19 @@ def run_phase(kind: str, fmt: str, path: Path, db: Path) -> dict[str, Any]:
     q = ctx.Queue()
     p = ctx.Process(target=_phase, args=(kind, fmt, str(path), str(db), q))
     p.start()
-    out = q.get()
+    load0 = os.getloadavg()[0]
+    while True:  # a child killed by the OOM killer never answers: report that, don't hang
+        try:
+            out = q.get(timeout=5)
+            break
+        except queue.Empty:
+            if not p.is_alive():
+                p.join()
+                return {"failed": f"{kind} process died (exit code {p.exitcode})", "rows": 0}
     p.join()
-    out["rows_per_s"] = round(out["rows"] / out["wall_s"]) if out["wall_s"] else None
-    out["rows_per_cpu_s"] = round(out["rows"] / out["cpu_s"]) if out["cpu_s"] else None
+    out["load_avg"] = round((load0 + os.getloadavg()[0]) / 2, 1)
+    out["rows_per_s"] = round(out["rows"] / out["wall_s"]) if out.get("wall_s") else None
+    out["rows_per_cpu_s"] = round(out["rows"] / out["cpu_s"]) if out.get("cpu_s") else None
     return out
 
 
@@ -158,12 +168,13 @@ def main() -> None:
         r["duckdb_read"] = run_phase("duckdb_read", fmt, path, a.out / "read.duckdb")
         r["import"] = run_phase("import", fmt, path, db)
         r["reimport"] = run_phase("reimport", fmt, path, db)
-        r["import_vs_duckdb_read"] = round(
-            r["import"]["rows_per_s"] / r["duckdb_read"]["rows_per_s"], 4
-        )
-        r["import_vs_duckdb_read_cpu"] = round(
-            r["import"]["rows_per_cpu_s"] / r["duckdb_read"]["rows_per_cpu_s"], 4
-        )
+        if all(r[k].get("rows_per_s") for k in ("import", "duckdb_read")):
+            r["import_vs_duckdb_read"] = round(
+                r["import"]["rows_per_s"] / r["duckdb_read"]["rows_per_s"], 4
+            )
+            r["import_vs_duckdb_read_cpu"] = round(
+                r["import"]["rows_per_cpu_s"] / r["duckdb_read"]["rows_per_cpu_s"], 4
+            )
         report["results"][fmt] = r
         print(json.dumps({fmt: r}), flush=True)
         if not a.keep:
