@@ -10,6 +10,19 @@ ratio and the index's recall@10 against exact search.
     nice -n 15 .venv/bin/python benchmarks/bench_discover.py --n 1000000 --queries 200
 
 Optionally ``--store DB --brief TEXT`` also times the whole ``discover()`` (warm) on a real store.
+
+Scale mode (the product's own index and ``discover()`` on a 1M-creator store; LATENCY, not
+quality — the store repeats a real store's creators, see :func:`build_scale_store`):
+
+    nice -n 15 .venv/bin/python benchmarks/bench_discover.py --store DEMO.duckdb \
+        --make-store /tmp/m1.duckdb --replicas 2000                      # 500 creators x 2000
+    nice -n 15 .venv/bin/python benchmarks/bench_discover.py --build-index /tmp/m1.duckdb \
+        --expansion-add 64                   # closeknit.match.index.refresh, saved beside it
+    nice -n 15 .venv/bin/python benchmarks/bench_discover.py --scale /tmp/m1.duckdb \
+        --queries 100 --rounds 10 --json out.json
+
+``--scale`` restores the saved index, times exact numpy search over the same vectors and the
+index (recall@10 against exact), then the whole ``discover()`` warm over 10 briefs.
 """
 
 from __future__ import annotations
@@ -41,6 +54,260 @@ def synthetic(n: int, dim: int, seed: int = 0, centres: int = 30) -> np.ndarray:
     return out
 
 
+def build_scale_store(src: str, out: str, replicas: int, ws: str = "default") -> dict[str, Any]:
+    """A large store for LATENCY (not quality): ``src``'s creators repeated ``replicas`` times.
+
+    Copy k (k >= 1) of creator C gets id ``C~rk`` and handle ``<handle>_rk``; its creators,
+    creator_features, audience_demographics and creator_niche rows are C's. Posts are NOT
+    repeated (they stay with the originals). Every creator_embeddings row (originals included)
+    gets a synthetic 384-dim vector from :func:`synthetic` and the md5 of the creator's own
+    document as source_hash, so the product sees the vectors as current and embeds nothing.
+    """
+    import shutil
+
+    import pyarrow as pa
+
+    from closeknit.match.vectors import creator_document, creator_texts, md5
+    from closeknit.store import open_store
+
+    t0 = time.perf_counter()
+    shutil.copyfile(src, out)
+    st = open_store(out)
+    model = str(st.scalar("SELECT any_value(model) FROM creator_embeddings WHERE workspace_id = ?",
+                          [ws]))  # fmt: skip
+    texts = creator_texts(st, ws)
+    own = {c: md5(creator_document(b, [t for _, t in ps])) for c, (b, ps) in texts.items()}
+    bare = {c: md5(creator_document(b, [])) for c, (b, _) in texts.items()}  # copies: no posts
+    rng = "range(1, ?) t(k)"
+    with st.transaction() as tx:
+        tx.execute(
+            "INSERT INTO creators SELECT c.* REPLACE (creator_id || '~r' || k AS creator_id,"
+            f" handle || '_r' || k AS handle) FROM creators c, {rng} "
+            "WHERE workspace_id = ?",
+            [replicas, ws],
+        )
+        tx.execute(
+            "INSERT INTO creator_features SELECT c.* REPLACE (creator_id || '~r' || k AS"
+            " creator_id,"
+            f" handle || '_r' || k AS handle) FROM creator_features c, {rng} "
+            "WHERE workspace_id = ?",
+            [replicas, ws],
+        )
+        tx.execute(
+            "INSERT INTO audience_demographics SELECT c.* REPLACE (creator_id || '~r' || k AS"
+            f" creator_id) FROM audience_demographics c, {rng} WHERE workspace_id = ?",
+            [replicas, ws],
+        )
+        tx.execute(
+            "INSERT INTO creator_niche SELECT c.* REPLACE (creator_id || '~r' || k AS"
+            f" creator_id) FROM creator_niche c, {rng} WHERE workspace_id = ?",
+            [replicas, ws],
+        )
+        tx.execute("DELETE FROM creator_embeddings WHERE workspace_id = ?", [ws])
+        tx.execute("DELETE FROM match_index_state WHERE workspace_id = ?", [ws])
+    q = "SELECT creator_id FROM creators WHERE workspace_id = ? ORDER BY creator_id"
+    ids = [r["creator_id"] for r in st.query(q, [ws])]
+    vecs = synthetic(len(ids), 384, seed=7)
+    step = 100_000
+    for s in range(0, len(ids), step):
+        part = ids[s : s + step]
+        hashes = [own[c] if c in own else bare[c.split("~r")[0]] for c in part]
+        m = vecs[s : s + step]
+        offs = pa.array(np.arange(0, (len(part) + 1) * 384, 384, dtype=np.int32))
+        with st.transaction() as tx:
+            tx.insert_arrow(
+                "creator_embeddings",
+                pa.table({
+                    "workspace_id": [ws] * len(part), "creator_id": part,
+                    "model": [model] * len(part),
+                    "vector": pa.ListArray.from_arrays(offs, pa.array(m.ravel())),
+                    "n_texts": pa.array([1] * len(part), pa.int32()), "source_hash": hashes,
+                }),
+            )  # fmt: skip
+    st.checkpoint()
+    n = st.count("creators", ws)
+    st.close()
+    return {"creators": n, "model": model, "build_store_s": round(time.perf_counter() - t0, 1)}
+
+
+def _index_options(a: argparse.Namespace) -> dict[str, int]:
+    from closeknit.match import index
+
+    if a.connectivity:
+        index.CONNECTIVITY = a.connectivity
+    if a.expansion_add:
+        index.EXPANSION_ADD = a.expansion_add
+    return {"connectivity": index.CONNECTIVITY, "expansion_add": index.EXPANSION_ADD,
+            "expansion_search": index.EXPANSION_SEARCH}  # fmt: skip
+
+
+def build_product_index(a: argparse.Namespace) -> dict[str, Any]:
+    """Build (and save beside the store) the product's index: ``closeknit.match.index.refresh``."""
+    import resource
+
+    from closeknit.match import index
+    from closeknit.store import open_store
+
+    opts = _index_options(a)
+    st = open_store(a.build_index)
+    t0 = time.perf_counter()
+    state = index.refresh(st, "default")
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    out = {**state, **opts, "build_s": round(time.perf_counter() - t0, 1),
+           "load_avg": os.getloadavg(), "peak_rss_mb": round(rss, 1)}  # fmt: skip
+    st.close()
+    return out
+
+
+BRIEFS = [
+    "sports clothing for home-workout fans, UK, 18-25, budget 5,000",
+    "vegan recipes and meal prep",
+    "skincare for women aged 25 to 34 in the US",
+    "gaming headsets for streamers",
+    "travel backpacks, budget 800",
+    "protein snacks for gym-goers in the US",
+    "sustainable fashion for students in Spain",
+    "baby products for new moms",
+    "budget travel tips, micro creators",
+    "home coffee gear for remote workers, UK",
+]
+
+
+def _rss_mb() -> float:
+    import resource
+
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def _stats(ts: list[float]) -> dict[str, float]:
+    return {"p50_ms": round(pct(ts, 50), 2), "p95_ms": round(pct(ts, 95), 2),
+            "max_ms": round(max(ts) * 1000, 2), "n": len(ts)}  # fmt: skip
+
+
+def scale_run(a: argparse.Namespace) -> dict[str, Any]:
+    """On a scale store: exact vs the product index (restored from its file), then discover()."""
+    from closeknit.match import discover, parse_brief
+    from closeknit.match import index as mindex
+    from closeknit.match.candidates import get_table
+    from closeknit.match.rank import encode_query
+    from closeknit.match.vectors import creator_matrix
+    from closeknit.store import open_store
+
+    res: dict[str, Any] = {
+        "store": a.scale,
+        "machine": f"{platform.machine()}, {os.cpu_count()} vCPU (shared with other work)",
+        "load_avg_start": [round(x, 2) for x in os.getloadavg()],
+    }
+    st = open_store(a.scale)
+    res["creators"] = st.count("creators", "default")
+    t0 = time.perf_counter()
+    ids, mat = creator_matrix(st, "default")
+    res["read_vectors_s"] = round(time.perf_counter() - t0, 1)
+    t0 = time.perf_counter()
+    idx = mindex.get_index(st, "default")
+    took = round(time.perf_counter() - t0, 1)
+    res["index"] = {"kind": idx.kind, "n": len(idx.ids), "restored_s": took,
+                    "expansion_search": mindex.EXPANSION_SEARCH}  # fmt: skip
+    assert idx.ids == ids, "index and vectors disagree on the creator order"
+    qs = synthetic(a.queries, mat.shape[1], seed=1)  # same mixture as the stored vectors
+    k = a.k
+    exact_t: list[float] = []
+    truth: list[set[int]] = []
+    mat @ qs[0]
+    for q in qs:
+        t = time.perf_counter()
+        s = mat @ q
+        top = np.argpartition(-s, k - 1)[:k]
+        top = top[np.argsort(-s[top])]
+        exact_t.append(time.perf_counter() - t)
+        truth.append(set(top.tolist()))
+    res["exact"] = _stats(exact_t)
+    print("exact", res["exact"], flush=True)
+    pos = {c: i for i, c in enumerate(ids)}
+    res["index_search"] = {}
+    for kk in (k, 5000):
+        idx.search(qs[0], kk)
+        ts: list[float] = []
+        hits = 0
+        for q, tr in zip(qs, truth, strict=True):
+            t = time.perf_counter()
+            got, _ = idx.search(q, kk)
+            ts.append(time.perf_counter() - t)
+            hits += len({pos[c] for c in got[:k]} & tr)
+        r = {**_stats(ts), f"recall@{k}": round(hits / (k * len(qs)), 4),
+             "speedup_p50_vs_exact": round(pct(exact_t, 50) / pct(ts, 50), 1)}  # fmt: skip
+        res["index_search"][f"k={kk}"] = r
+        print("index k", kk, r, flush=True)
+    if a.recall_only:
+        # recall of a plain k-NN search at other ef_search values (the product uses 64)
+        for ef in a.expansion:
+            idx._u.expansion_search = ef
+            ts, hits = [], 0
+            for q, tr in zip(qs, truth, strict=True):
+                t = time.perf_counter()
+                got, _ = idx.search(q, k)
+                ts.append(time.perf_counter() - t)
+                hits += len({pos[c] for c in got} & tr)
+            res["index_search"][f"k={k}, ef_search={ef}"] = {
+                **_stats(ts), f"recall@{k}": round(hits / (k * len(qs)), 4)}  # fmt: skip
+            print("ef", ef, res["index_search"][f"k={k}, ef_search={ef}"], flush=True)
+        idx._u.expansion_search = mindex.EXPANSION_SEARCH
+        return res
+    del mat
+    res["rss_after_search_mb"] = _rss_mb()
+    # the whole discover(): first calls pay the one-off loads (vector freshness scan, candidate
+    # table); then warm rounds over BRIEFS
+    t0 = time.perf_counter()
+    b0 = parse_brief(BRIEFS[0])
+    discover(st, "default", b0, 20)
+    res["discover_first_call_s"] = round(time.perf_counter() - t0, 1)
+    res["candidate_table_build_s"] = round(get_table(st, "default").built_s, 1)
+    briefs = [parse_brief(t) for t in BRIEFS]
+    for b in briefs:
+        discover(st, "default", b, 20)
+    from closeknit.match import rank
+
+    tops: dict[int, list[list[str]]] = {}
+    for cands in (rank.INDEX_CANDIDATES, 1000):
+        rank.INDEX_CANDIDATES = cands
+        ts, cpu = [], []
+        tops[cands] = []
+        for i in range(a.rounds):
+            for b in briefs:
+                t, c = time.perf_counter(), time.process_time()
+                r = discover(st, "default", b, 20)
+                ts.append(time.perf_counter() - t)
+                cpu.append(time.process_time() - c)
+                if i == 0:
+                    tops[cands].append([m.creator_id for m in r.matches])
+        res[f"discover_warm_candidates={cands}"] = {
+            **_stats(ts), "cpu_p50_ms": round(pct(cpu, 50), 2),
+            "cpu_p95_ms": round(pct(cpu, 95), 2), "briefs": len(briefs), "limit": 20,
+        }  # fmt: skip
+        print("discover", cands, res[f"discover_warm_candidates={cands}"], flush=True)
+    a5, a1 = tops[5000], tops[1000]
+    res["top20_overlap_1000_vs_5000"] = round(
+        float(
+            np.mean([len(set(x) & set(y)) / max(1, len(x)) for x, y in zip(a5, a1, strict=True)])
+        ),
+        3,
+    )
+    rank.INDEX_CANDIDATES = 5000
+    from closeknit.match.embed import get_embedder
+
+    emb = get_embedder(None)
+    ts = []
+    for i in range(20):
+        t = time.perf_counter()
+        encode_query(emb, f"fresh brief text number {i} about running shoes")
+        ts.append(time.perf_counter() - t)
+    res["brief_encode_uncached"] = _stats(ts)
+    res["peak_rss_mb"] = _rss_mb()
+    res["load_avg_end"] = [round(x, 2) for x in os.getloadavg()]
+    st.close()
+    return res
+
+
 def pct(xs: list[float], p: float) -> float:
     return float(np.percentile(np.array(xs) * 1000, p))
 
@@ -56,7 +323,29 @@ def main() -> None:
     ap.add_argument("--store", default=None)
     ap.add_argument("--brief", default="sports clothing for home-workout fans, UK, 18-25")
     ap.add_argument("--json", default=None)
+    ap.add_argument("--make-store", default=None, help="write a scale store here (from --store)")
+    ap.add_argument("--replicas", type=int, default=2000)
+    ap.add_argument("--build-index", default=None, help="build the product index of this store")
+    ap.add_argument("--connectivity", type=int, default=None)
+    ap.add_argument("--expansion-add", type=int, default=None)
+    ap.add_argument("--scale", default=None, help="time a scale store (see --make-store)")
+    ap.add_argument("--rounds", type=int, default=10, help="--scale: discover rounds over BRIEFS")
+    ap.add_argument("--recall-only", action="store_true", help="--scale: stop after the searches")
     a = ap.parse_args()
+
+    if a.make_store:
+        print(json.dumps(build_scale_store(a.store, a.make_store, a.replicas)), flush=True)
+        return
+    if a.build_index:
+        print(json.dumps(build_product_index(a)), flush=True)
+        return
+    if a.scale:
+        res = scale_run(a)
+        print(json.dumps(res, indent=2))
+        if a.json:
+            with open(a.json, "w") as f:
+                json.dump(res, f, indent=2)
+        return
 
     from closeknit.match.index import build_usearch
 

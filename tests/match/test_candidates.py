@@ -1,0 +1,161 @@
+"""discover's columnar candidate table: same results as the per-row definitions, never stale."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from closeknit.match import Brief, discover, fees
+from closeknit.match import candidates as cand
+from closeknit.match import index as mindex
+from closeknit.match.rank import (
+    DEFAULT_WEIGHTS,
+    audience_fit,
+    geo_mean,
+    load_demographics,
+    load_features,
+)
+from closeknit.store import Store, open_store
+
+
+def _add_features(st: Store) -> None:
+    st.execute("DELETE FROM creator_features WHERE workspace_id = 'default'")
+    rows = [
+        ("instagram:homefit_gb", 0.04, 70.0, 80.0, 0.1, ["GymCo"]),
+        ("instagram:runner_gb", 0.02, 55.0, 40.0, 0.6, []),
+        ("instagram:bakes_gb", 0.03, None, 90.0, None, ["FlourCo"]),
+    ]
+    with st.transaction() as tx:
+        tx.insert_rows(
+            "creator_features",
+            [
+                dict(workspace_id="default", creator_id=c, feature_set_version="t",
+                     computed_at=dt.datetime(2026, 1, 1), engagement_rate=er,
+                     engagement_quality_score=eq, authenticity_score=au, sponsored_rate=sr,
+                     sponsor_brands=sb)
+                for c, er, eq, au, sr, sb in rows
+            ],
+        )  # fmt: skip
+
+
+BRIEFS = [
+    Brief(text="home workout hiit gear", countries=["GB"], audience_age="18-24"),
+    Brief(text="marathon running", countries=["GB", "US"], audience_gender="F", budget=90),
+    Brief(text="baking cakes", min_authenticity=50, max_sponsored_rate=0.5, competitors=["gymco"]),
+    Brief(text="gaming", tiers=["nano", "micro"], exclude=["@lipstick_gb"], languages=["en"]),
+    Brief(text="anything at all"),
+]
+
+
+def test_results_equal_the_per_row_definitions(small: Store) -> None:
+    """Every returned factor and score equals the per-row functions on the store's rows."""
+    _add_features(small)
+    for b in BRIEFS:
+        r = discover(small, "default", b.validated(), 10)
+        ids = [m.creator_id for m in r.matches]
+        feats = load_features(small, "default", ids)
+        demo = load_demographics(small, "default", ids)
+        rows = {
+            x["creator_id"]: x
+            for x in small.query("SELECT creator_id, platform, followers, country FROM creators")
+        }
+        assert r.candidates >= len(ids)
+        for m in r.matches:
+            f = feats.get(m.creator_id)
+            c = rows[m.creator_id]
+            aud, _ = audience_fit(b.validated(), demo.get(m.creator_id), c["country"])
+            assert m.factors["audience"] == aud
+            assert m.vetted == (f is not None)
+            want_eng = (f or {}).get("engagement_quality_score")
+            assert m.factors["engagement"] == (None if want_eng is None else want_eng / 100.0)
+            assert m.fee_estimate == fees.rate_card_fee(c["platform"], c["followers"])
+            er = (f or {}).get("engagement_rate")
+            if er is not None:
+                assert m.expected_engagements == er * c["followers"]
+            assert math.isclose(m.score, geo_mean(m.factors, DEFAULT_WEIGHTS), rel_tol=0, abs_tol=0)
+        # scores sorted, ties by id
+        assert [(-m.score, m.creator_id) for m in r.matches] == sorted(
+            (-m.score, m.creator_id) for m in r.matches
+        )
+    # feature filters and competitor tags on posts and in features
+    r = discover(small, "default", BRIEFS[2], 10)
+    handles = {m.handle for m in r.matches}
+    assert "homefit_gb" not in handles  # GymCo in its features' sponsor brands
+    assert "runner_gb" not in handles and r.excluded["authenticity"] == 1
+    assert r.excluded["competitor"] == 1
+
+
+def test_a_data_change_is_picked_up(small: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    b = Brief(text="marathon running", countries=["GB"])
+    first = discover(small, "default", b, 10)
+    t1 = cand.get_table(small, "default")
+    assert first.matches[0].handle == "runner_gb" and first.matches[0].followers == 5000
+    # a follower count changes: the next query sees it (new table, new fee)
+    small.execute("UPDATE creators SET followers = 123456 WHERE handle = 'runner_gb'")
+    again = discover(small, "default", b, 10)
+    t2 = cand.get_table(small, "default")
+    assert t2 is not t1 and t2.version != t1.version
+    top = next(m for m in again.matches if m.handle == "runner_gb")
+    assert top.followers == 123456 and top.fee_estimate == 1234.56
+    # an audience change moves the audience factor and the country filter
+    small.execute(
+        "UPDATE audience_demographics SET share = 0.01 WHERE creator_id = 'instagram:bakes_gb' "
+        "AND dimension = 'country' AND bucket = 'GB'"
+    )
+    r = discover(small, "default", Brief(text="baking", countries=["GB"]), 10)
+    bake = next(m for m in r.matches if m.handle == "bakes_gb")
+    assert bake.factors["audience"] == pytest.approx(0.02)
+    # new features vet a creator from the next query on
+    _add_features(small)
+    r = discover(small, "default", b, 10)
+    assert next(m for m in r.matches if m.handle == "runner_gb").vetted
+    # with no change the table is reused
+    assert cand.get_table(small, "default") is cand.get_table(small, "default")
+
+
+def test_slow_checks_are_throttled_and_forget_rechecks(
+    small: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cand, "THROTTLE_ABOVE", 0)  # as if the workspace were large
+    t1 = cand.get_table(small, "default")
+    small.execute("UPDATE creators SET followers = 7 WHERE handle = 'runner_gb'")
+    assert cand.get_table(small, "default") is t1  # trusted for CHECK_EVERY_S
+    cand.forget(small)
+    t2 = cand.get_table(small, "default")
+    assert t2 is not t1 and 7 in t2.followers
+    monkeypatch.setattr(cand, "CHECK_EVERY_S", 0.0)
+    monkeypatch.setattr(cand, "CHECK_BUDGET", 0.0)
+    small.execute("UPDATE creators SET followers = 8 WHERE handle = 'runner_gb'")
+    assert 8 in cand.get_table(small, "default").followers
+
+
+def test_saved_usearch_index_is_restored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A new process loads the saved HNSW file instead of rebuilding it, unless data moved."""
+    monkeypatch.setattr(mindex, "USEARCH_MIN", 10)
+    monkeypatch.setenv("CLOSEKNIT_EMBED_MODEL", "hash")
+    st = open_store(tmp_path / "u.duckdb")
+    rng = np.random.default_rng(0)
+    mat = rng.standard_normal((300, 256)).astype(np.float32)
+    mat /= np.linalg.norm(mat, axis=1, keepdims=True)
+    name = mindex.get_embedder(None).name
+    with st.transaction() as tx:
+        tx.insert_rows(
+            "creator_embeddings",
+            [dict(workspace_id="default", creator_id=f"c{i:03d}", model=name,
+                  vector=mat[i].tolist(), source_hash=str(i)) for i in range(300)],
+        )  # fmt: skip
+    built = mindex.refresh(st, "default")
+    assert built["rebuilt"] and built["kind"] == "usearch"
+    want = mindex.get_index(st, "default").search(mat[5], 5)[0]
+    mindex._mem.clear()  # as in a new process
+    again = mindex.refresh(st, "default")
+    assert again.get("restored") and not again["rebuilt"]
+    assert mindex.get_index(st, "default").search(mat[5], 5)[0] == want
+    mindex._mem.clear()
+    st.execute("UPDATE creator_embeddings SET source_hash = 'x' WHERE creator_id = 'c001'")
+    assert mindex.refresh(st, "default")["rebuilt"]  # stale file: rebuilt, not restored
+    st.close()
