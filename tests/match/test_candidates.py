@@ -9,7 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from closeknit.match import Brief, discover, fees
+from closeknit.features.fees import estimate_fees, set_rate
+from closeknit.match import Brief, discover
 from closeknit.match import candidates as cand
 from closeknit.match import index as mindex
 from closeknit.match.rank import (
@@ -64,6 +65,7 @@ def test_results_equal_the_per_row_definitions(small: Store) -> None:
             for x in small.query("SELECT creator_id, platform, followers, country FROM creators")
         }
         assert r.candidates >= len(ids)
+        planned = estimate_fees(small, "default", [m.creator_id for m in r.matches])
         for m in r.matches:
             f = feats.get(m.creator_id)
             c = rows[m.creator_id]
@@ -72,7 +74,10 @@ def test_results_equal_the_per_row_definitions(small: Store) -> None:
             assert m.vetted == (f is not None)
             want_eng = (f or {}).get("engagement_quality_score")
             assert m.factors["engagement"] == (None if want_eng is None else want_eng / 100.0)
-            assert m.fee_estimate == fees.rate_card_fee(c["platform"], c["followers"])
+            # the planner's fee model: the same number the plan will pay
+            want_fee = planned[m.creator_id].formats["post"].mid
+            assert m.fee_estimate is not None and math.isclose(m.fee_estimate, want_fee)
+            assert m.fee_source == planned[m.creator_id].formats["post"].method
             er = (f or {}).get("engagement_rate")
             if er is not None:
                 assert m.expected_engagements == er * c["followers"]
@@ -100,7 +105,21 @@ def test_a_data_change_is_picked_up(small: Store, monkeypatch: pytest.MonkeyPatc
     t2 = cand.get_table(small, "default")
     assert t2 is not t1 and t2.version != t1.version
     top = next(m for m in again.matches if m.handle == "runner_gb")
-    assert top.followers == 123456 and top.fee_estimate == 1234.56
+    fee_then = estimate_fees(small, "default", ["instagram:runner_gb"])
+    assert top.followers == 123456
+    assert top.fee_estimate == pytest.approx(fee_then["instagram:runner_gb"].formats["post"].mid)
+    # a rate-card override moves discover's fee too (the planner's model is discover's)
+    set_rate(
+        small, "default", platform="instagram", tier="macro", format="post",
+        low=40.0, mid=50.0, high=60.0,
+    )  # fmt: skip
+    top2 = next(m for m in discover(small, "default", b, 10).matches if m.handle == "runner_gb")
+    assert top2.fee_estimate == pytest.approx(
+        estimate_fees(small, "default", ["instagram:runner_gb"])["instagram:runner_gb"]
+        .formats["post"]
+        .mid
+    )
+    assert top2.fee_estimate != pytest.approx(top.fee_estimate)
     # an audience change moves the audience factor and the country filter
     small.execute(
         "UPDATE audience_demographics SET share = 0.01 WHERE creator_id = 'instagram:bakes_gb' "

@@ -4,6 +4,7 @@ import datetime as dt
 import json
 
 import numpy as np
+import pytest
 from typer.testing import CliRunner
 
 from closeknit.cli import app
@@ -29,7 +30,11 @@ def test_discover_ranks_content_and_audience(small: Store) -> None:
     d = top.to_dict()
     assert d["status"] == "not vetted" and d["factors"]["authenticity"] is None
     assert "authenticity" in d["missing"]
-    assert top.fee_source == "rate_card_v1" and top.fee_estimate == 80.0
+    from closeknit.features.fees import estimate_fees
+
+    plan_fee = estimate_fees(small, "default", [top.creator_id])[top.creator_id].formats["post"]
+    assert top.fee_source == plan_fee.method == "rate_card"
+    assert top.fee_estimate == pytest.approx(plan_fee.mid)
 
 
 def test_filters_competitor_budget_exclude(small: Store) -> None:

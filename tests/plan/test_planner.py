@@ -118,7 +118,7 @@ def test_fees_rate_card_and_override(ws: Store) -> None:
 
 
 def _ef(f: object) -> float:
-    from closeknit.plan.fees import default_rate_card, engagement_factor
+    from closeknit.features.fees import default_rate_card, engagement_factor
 
     return engagement_factor(default_rate_card(), f.tier, f.engagement_rate)  # type: ignore[attr-defined]
 
@@ -144,8 +144,8 @@ def test_fees_switch_to_deal_regression(ws: Store) -> None:
     res = estimate_fees(ws, "default", ["instagram:creator_30"], min_deals=8)
     fr = res["instagram:creator_30"].formats["post"]
     assert fr.method == "deals_regression(n=12)"
-    from closeknit.plan.data import creator_frame
-    from closeknit.plan.fees import fee_arrays
+    from closeknit.features.fees import fee_arrays
+    from closeknit.features.frame import creator_frame
 
     frame = creator_frame(ws, "default", ["instagram:creator_30"])
     lo, mid, hi, _ = fee_arrays(ws, "default", frame, "post", min_deals=8)
@@ -154,8 +154,8 @@ def test_fees_switch_to_deal_regression(ws: Store) -> None:
 
 
 def test_vectorised_fees_match_per_creator_fees(ws: Store) -> None:
-    from closeknit.plan.data import creator_frame
-    from closeknit.plan.fees import fee_arrays
+    from closeknit.features.fees import fee_arrays
+    from closeknit.features.frame import creator_frame
 
     fr = creator_frame(ws, "default", None)
     lo, mid, hi, method = fee_arrays(ws, "default", fr, "reel")

@@ -7,7 +7,7 @@ creators (ordered by creator_id), and discover filters and scores with array ope
 
 Data version: :func:`data_version` is one SQL pass of row counts and sums of 64-bit row hashes
 over every column discover reads (creators, creator_features, audience_demographics, posts,
-creator_niche).
+creator_niche, and the fee model's rate overrides and agreed deals).
 Any insert, delete or changed value moves it. It runs on every call for workspaces of up to
 ``THROTTLE_ABOVE`` creators; above, a check made less than max(``CHECK_EVERY_S``,
 ``CHECK_BUDGET`` x its duration) seconds ago is trusted (the creator vectors and the index are
@@ -25,7 +25,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from closeknit.match import fees
+from closeknit.features import fees
+from closeknit.features.frame import creator_frame
 from closeknit.settings import get_settings
 from closeknit.store import Store
 
@@ -72,7 +73,8 @@ class CandidateTable:
     language: np.ndarray
     followers: np.ndarray  # float64, NaN where unknown
     tier: np.ndarray  # object, tier_of(followers)
-    fee: np.ndarray  # float64 rate-card fee, NaN where followers unknown/0
+    fee: np.ndarray  # float64 mid "post" fee of the workspace's fee model, NaN where unknown
+    fee_source: str  # "rate_card" or "deals_regression(n=...)": features.fees.fee_arrays
     has_feat: np.ndarray  # bool
     engagement_rate: np.ndarray
     eq_score: np.ndarray
@@ -152,11 +154,17 @@ def data_version(store: Store, workspace: str) -> str:
         "  posted_at, sponsor_brands, mentions, caption, hashtags)), 0) FROM posts"
         "  WHERE workspace_id = $ws) AS p,"
         " (SELECT count(*) || ':' || coalesce(sum(hash(creator_id, niche)), 0) FROM creator_niche"
-        "  WHERE workspace_id = $ws) AS n",
+        "  WHERE workspace_id = $ws) AS n,"
+        # the fee model's inputs: rate overrides and agreed deals
+        " (SELECT count(*) || ':' || coalesce(sum(hash(platform, tier, format, low_per_1k,"
+        "  mid_per_1k, high_per_1k, min_fee)), 0) FROM fee_rate_overrides"
+        "  WHERE workspace_id = $ws) AS r,"
+        " (SELECT count(*) || ':' || coalesce(sum(hash(creator_id, fee, stage, deliverables)), 0)"
+        "  FROM campaign_creators WHERE workspace_id = $ws) AS k",
         {"ws": workspace},
     )[0]
     tiers = tuple(sorted(get_settings().tiers, key=lambda t: t[1]))
-    return f"{r['c']}|{r['f']}|{r['d']}|{r['p']}|{r['n']}|{hash(tiers)}"
+    return f"{r['c']}|{r['f']}|{r['d']}|{r['p']}|{r['n']}|{r['r']}|{r['k']}|{hash(tiers)}"
 
 
 def _tiers(followers: np.ndarray) -> np.ndarray:
@@ -171,11 +179,16 @@ def _tiers(followers: np.ndarray) -> np.ndarray:
     return np.asarray(out, dtype=object)
 
 
-def _rate_card(platform: np.ndarray, followers: np.ndarray) -> np.ndarray:
-    """Vectorised ``fees.rate_card_fee`` (NaN where it gives None: followers unknown or 0)."""
-    per = np.array([fees.PER_THOUSAND.get(p or "", 10.0) for p in platform], dtype=np.float64)
-    fee = np.maximum(fees.FLOOR, per * followers / 1000.0)
-    return np.where(np.isnan(followers) | (followers == 0), np.nan, fee)
+def _fees(store: Store, workspace: str, t: CandidateTable) -> None:
+    """The planner's fee for one post (mid of its range), from the planner's own creator frame:
+    discover ranks and filters the budget by the number the plan will later pay."""
+    frame = creator_frame(store, workspace, None)
+    _, mid, _, method = fees.fee_arrays(store, workspace, frame, "post")
+    rows = t.rows_of(frame["creator_id"].tolist())
+    known = (rows >= 0) & np.isfinite(mid) & (frame["followers"].to_numpy(dtype=float) > 0)
+    t.fee = np.full(len(t), np.nan)
+    t.fee[rows[known]] = mid[known]
+    t.fee_source = method
 
 
 def _obj(col: Any) -> np.ndarray:
@@ -214,7 +227,8 @@ def build(store: Store, workspace: str, version: str) -> CandidateTable:
         language=_obj(c.column("language")),
         followers=followers,
         tier=_tiers(followers),
-        fee=_rate_card(platform, followers),
+        fee=nan.copy(),
+        fee_source="",
         has_feat=np.zeros(n, bool),
         engagement_rate=nan.copy(),
         eq_score=nan.copy(),
@@ -309,6 +323,7 @@ def build(store: Store, workspace: str, version: str) -> CandidateTable:
     )
     for term, g in terms.groupby("term", sort=False):
         t.post_terms[str(term)] = np.sort(g["pos"].to_numpy(np.int64))
+    _fees(store, workspace, t)
     t.built_s = time.perf_counter() - t0
     return t
 

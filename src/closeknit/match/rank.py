@@ -18,7 +18,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from closeknit.match import fees
 from closeknit.match.brief import Brief, age_range, bucket_overlap, content_text
 from closeknit.match.embed import get_embedder
 from closeknit.match.vectors import (
@@ -536,7 +535,15 @@ def discover(
                 f"{unvetted} candidates not vetted: authenticity/sponsorship filters unchecked"
             )
     if len(r):
-        notes.append("fees are a rate-card estimate ($10/1k IG followers, $20/1k YT), not quotes")
+        notes.append(
+            "fees: one post's mid estimate from the workspace's "
+            + (
+                "rate card (no fitted deals yet)"
+                if tab.fee_source == "rate_card"
+                else f"fee model, {tab.fee_source}"
+            )
+            + "; the planner uses the same model; not quotes"
+        )
     fee = tab.fee[r]
     if brief.budget is not None:
         drop("budget", ~np.isnan(fee) & (fee > brief.budget))
@@ -602,7 +609,7 @@ def discover(
                 factors=factors,
                 vetted=bool(tab.has_feat[row]),
                 fee_estimate=None if np.isnan(fee[i]) else float(fee[i]),
-                fee_source=fees.RATE_CARD,
+                fee_source=tab.fee_source,
                 expected_engagements=None if np.isnan(exp_e[i]) else float(exp_e[i]),
                 missing=missing,
             )

@@ -1,6 +1,6 @@
 """Budgeted creator plans and fee estimates (see docs/plan.md)."""
 
-from closeknit.plan.fees import CreatorFees, FeeRange, estimate_fees, load_rate_card, set_rate
+from closeknit.features.fees import CreatorFees, FeeRange, estimate_fees, load_rate_card, set_rate
 from closeknit.plan.planner import Plan, PlanConstraints, make_plan, store_candidates
 
 __all__ = [

@@ -22,8 +22,8 @@ import numpy as np
 import pandas as pd
 
 from closeknit.errors import ValidationError
-from closeknit.plan.data import creator_frame
-from closeknit.plan.fees import default_rate_card, fee_arrays
+from closeknit.features.fees import default_rate_card, fee_arrays
+from closeknit.features.frame import creator_frame
 from closeknit.plan.optimize import Problem, Solution, solve_greedy, solve_milp
 from closeknit.plan.overlap import estimate_overlaps
 from closeknit.store import Store
@@ -75,7 +75,7 @@ class PlanConstraints:
             raise ValidationError("objective must be reach or conversions")
         if self.method not in ("auto", "milp", "greedy"):
             raise ValidationError("method must be auto, milp or greedy")
-        from closeknit.plan.fees import FORMATS
+        from closeknit.features.fees import FORMATS
 
         if self.format not in FORMATS:
             raise ValidationError(f"format must be one of {', '.join(FORMATS)}")

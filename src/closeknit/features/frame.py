@@ -92,9 +92,12 @@ def creator_frame(store: Store, workspace: str, creator_ids: Sequence[str] | Non
     if df.empty:
         return pd.DataFrame(columns=COLUMNS)
     df["followers"] = pd.to_numeric(df["followers"], errors="coerce")
-    df["tier"] = [
-        tier_of(int(f)) if f == f and f is not None else None for f in df["followers"].to_numpy()
-    ]
+    # an object Series keeps None (a plain list would turn it into NaN beside strings)
+    df["tier"] = pd.Series(
+        [tier_of(int(f)) if f == f and f is not None else None for f in df["followers"]],
+        index=df.index,
+        dtype=object,
+    )
     df["engagement_rate"] = pd.to_numeric(df["engagement_rate"], errors="coerce").astype(float)
     df["n_posts"] = pd.to_numeric(df["n_posts"], errors="coerce").fillna(0).astype(int)
     df["real_share"] = pd.to_numeric(df["real_share"], errors="coerce").astype(float)

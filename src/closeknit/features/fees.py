@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from closeknit.errors import ValidationError
-from closeknit.plan.data import creator_frame, finite
+from closeknit.features.frame import creator_frame, finite
 from closeknit.store import Store
 
 FORMATS = ("post", "reel", "video", "story")
@@ -79,7 +79,7 @@ class CreatorFees:
 @lru_cache(maxsize=1)
 def default_rate_card() -> dict[str, Any]:
     """The packaged default rate card (see ``rate_card.json``)."""
-    text = resources.files("closeknit.plan").joinpath("rate_card.json").read_text("utf-8")
+    text = resources.files("closeknit.features").joinpath("rate_card.json").read_text("utf-8")
     return dict(json.loads(text))
 
 
@@ -363,7 +363,9 @@ def fee_arrays(
     fol = frame["followers"].to_numpy(dtype=float)
     er = frame["engagement_rate"].to_numpy(dtype=float)
     plats = np.array([p or "*" for p in frame["platform"].tolist()], dtype=object)
-    tiers = np.array([t or "nano" for t in frame["tier"].tolist()], dtype=object)
+    tiers = np.array(
+        [t if isinstance(t, str) and t else "nano" for t in frame["tier"].tolist()], dtype=object
+    )
     # vectorised per (platform, tier) group: same formulas as rate_card_fee / DealModel.predict
     for plat in set(plats.tolist()):
         for tier in set(tiers[plats == plat].tolist()):
