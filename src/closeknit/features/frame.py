@@ -94,7 +94,7 @@ def creator_frame(store: Store, workspace: str, creator_ids: Sequence[str] | Non
     df["followers"] = pd.to_numeric(df["followers"], errors="coerce")
     # an object Series keeps None (a plain list would turn it into NaN beside strings)
     df["tier"] = pd.Series(
-        [tier_of(int(f)) if f == f and f is not None else None for f in df["followers"]],
+        [tier_of(int(f)) if pd.notna(f) else None for f in df["followers"]],
         index=df.index,
         dtype=object,
     )

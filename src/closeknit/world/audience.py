@@ -120,6 +120,34 @@ def member_handles(seed: int, mids: np.ndarray) -> list[str]:
     return out
 
 
+_CACHE_MAX = 400_000  # above every pool's size (~250k members): a bounded per-process cache
+_HANDLES: dict[tuple[int, int], str] = {}
+_PROFILES: dict[tuple[int, int], str] = {}
+
+
+def _cached(
+    cache: dict[tuple[int, int], str], fn: object, seed: int, mids: np.ndarray
+) -> list[str]:
+    ml = np.asarray(mids, dtype=np.int64).tolist()
+    miss = sorted({m for m in ml if (seed, m) not in cache})
+    if miss:
+        if len(cache) + len(miss) > _CACHE_MAX:
+            cache.clear()
+        made = fn(seed, np.array(miss, dtype=np.int64))  # type: ignore[operator]
+        cache.update(zip([(seed, m) for m in miss], made, strict=True))
+    return [cache[(seed, m)] for m in ml]
+
+
+def member_handles_cached(seed: int, mids: np.ndarray) -> list[str]:
+    """:func:`member_handles` through a per-process cache (pool members recur across shards)."""
+    return _cached(_HANDLES, member_handles, seed, mids)
+
+
+def member_profiles_cached(seed: int, mids: np.ndarray) -> list[str]:
+    """:func:`member_profiles` through a per-process cache."""
+    return _cached(_PROFILES, member_profiles, seed, mids)
+
+
 def _b36(n: int) -> str:
     s = ""
     while True:

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from closeknit.errors import ConfigError
 from closeknit.world import vocab
@@ -23,6 +22,7 @@ from closeknit.world.briefs import write_briefs
 from closeknit.world.config import TIERS, WorldConfig, default_config
 from closeknit.world.creators import AGE_BUCKETS, followers_at, make_creators
 from closeknit.world.shard import (
+    CREATORS_HEADER,
     N_WEEKS,
     ShardResult,
     bot_accounts,
@@ -94,42 +94,41 @@ def generate(
     cposts = campaign_posts(camps)
     results: list[ShardResult] = []
     shards = list(range(cfg.n_shards))
+
+    def shard_posts(s: int) -> dict[int, list[Any]]:
+        lo, hi = cfg.shard_bounds(s)
+        return {g: v for g, v in cposts.items() if lo <= g < hi}
+
+    def main_side() -> dict[str, int]:
+        # work that needs no shard result: done by the main process while workers write shards
+        if cfg.vendor_files:
+            _vendor(cfg, out, table)
+        shop = write_shop(cfg, camps, out)
+        _truth_growth(out, table)
+        _truth_bots(cfg, out)
+        _truth_campaigns(out, camps)
+        return shop
+
+    n_ov = min(creators, cfg.overlap_max_creators)
+    ov_args = (table["niche"][:n_ov], table["creator_ids"][:n_ov])
     if workers == 1 or len(shards) == 1:
         for s in shards:
-            results.append(
-                write_shard(
-                    cfg,
-                    s,
-                    out,
-                    {
-                        g: v
-                        for g, v in cposts.items()
-                        if cfg.shard_bounds(s)[0] <= g < cfg.shard_bounds(s)[1]
-                    },
-                )
-            )
+            results.append(write_shard(cfg, s, out, shard_posts(s)))
             if progress:
                 progress(len(results), len(shards))
+        shop = main_side()
+        _truth_overlap(cfg, out, *ov_args)
     else:
         with ProcessPoolExecutor(max_workers=workers) as ex:
-            futs = [
-                ex.submit(
-                    write_shard,
-                    cfg,
-                    s,
-                    out,
-                    {
-                        g: v
-                        for g, v in cposts.items()
-                        if cfg.shard_bounds(s)[0] <= g < cfg.shard_bounds(s)[1]
-                    },
-                )
-                for s in shards
-            ]
+            # the overlap truth is one long task: start it first so it runs beside the shards
+            ov = ex.submit(_truth_overlap, cfg, out, *ov_args)
+            futs = [ex.submit(write_shard, cfg, s, out, shard_posts(s)) for s in shards]
+            shop = main_side()
             for fu in futs:
                 results.append(fu.result())
                 if progress:
                     progress(len(results), len(shards))
+            ov.result()
     _concat(
         out / "_parts",
         "snapshots-",
@@ -143,6 +142,13 @@ def generate(
         "platform,handle,dimension,bucket,share\n",
     )
     _concat(
+        out / "_parts",
+        "creators-",
+        out / "truth" / "creators.csv",
+        CREATORS_HEADER,
+        skip_header=True,
+    )
+    _concat(
         out / "truth" / "_accounts",
         "accounts-",
         out / "truth" / "accounts.csv",
@@ -151,15 +157,7 @@ def generate(
     )
     shutil.rmtree(out / "_parts")
     shutil.rmtree(out / "truth" / "_accounts")
-    if cfg.vendor_files:
-        _vendor(cfg, out, table)
-    shop = write_shop(cfg, camps, out)
-    _truth_creators(cfg, out, table, results)
-    _truth_growth(cfg, out)
-    _truth_bots(cfg, out)
     _truth_pods(out, results)
-    _truth_campaigns(out, camps)
-    _truth_overlap(cfg, out, table)
     n_briefs = write_briefs(out, cfg.seed, cfg.n_briefs, table)
     files = [p for p in out.rglob("*") if p.is_file() and p.name != "world.json"]
     summary = WorldSummary(
@@ -275,93 +273,23 @@ def _vendor(cfg: WorldConfig, out: Path, t: dict[str, Any]) -> None:
     )
 
 
-def _opt_int(values: np.ndarray, mask: np.ndarray) -> pd.Series:
-    """Integers with NA (written as an empty cell) where ``mask`` is false."""
-    return pd.Series(np.where(mask, values, 0), dtype="Int64").where(mask)
-
-
-def _truth_creators(
-    cfg: WorldConfig, out: Path, t: dict[str, Any], results: list[ShardResult]
-) -> None:
-    stats: dict[str, list[Any]] = {}
-    for r in sorted(results, key=lambda x: x.shard):
-        for k, v in r.stats.items():
-            stats.setdefault(k, []).extend(v)
-    fk = t["fake_share"]
-    ina = t["inactive_share"]
-    niche_ids = np.array(vocab.NICHE_IDS)
-    spike = t["spike_week"] >= 0
-    df = pd.DataFrame(
-        {
-            "creator_id": t["creator_ids"],
-            "platform": np.where(t["platform"] == 0, "instagram", "youtube"),
-            "handle": t["handles"],
-            "niche": niche_ids[t["niche"]],
-            "second_niche": niche_ids[t["niche2"]],
-            "country": np.array(vocab.COUNTRY_IDS)[t["country"]],
-            "language": np.array(vocab.LANGUAGES)[t["lang"]],
-            "tier": np.array(TIERS)[t["tier"]],
-            "followers": t["followers"],
-            "following": t["following"],
-            "engagement_rate_true": np.round(t["er"] * (1 - fk), 5),
-            "fake_follower_share": np.round(fk, 4),
-            "inactive_share": np.round(ina, 4),
-            # fakes are on top of the real audience; inactive accounts are a share of the real part
-            "real_share": np.round((1 - fk) * (1 - ina), 4),
-            "bought_spike_week": _opt_int(t["spike_week"], spike),
-            "bought_spike_followers": _opt_int(t["spike_added"], spike),
-            "viral_week": _opt_int(t["viral_week"], t["viral_week"] >= 0),
-            "is_bot_target": t["bot_target"].astype(int),
-            "bot_comments_per_post": np.round(t["bot_rate"], 2),
-            "pod_id": pd.array(stats["pod_id"], dtype="Int64"),
-            "reply_rate_true": np.round(t["reply_rate"], 4),
-            "reply_minutes_true": np.round(t["reply_minutes"], 1),
-            "sponsored_rate_true": np.round(t["sponsored_rate"], 4),
-            "fee_post": t["fee_post"].astype(np.int64),
-            "fee_reel": t["fee_reel"].astype(np.int64),
-            "fee_story": t["fee_story"].astype(np.int64),
-            "audience_age_center": np.round(t["age_center"], 3),
-            "audience_female_share": np.round(t["female_share"], 3),
-            "audience_home_share": np.round(t["home_share"], 3),
-        }
-    )
-    for k in (
-        "posts_written",
-        "sponsored_posts",
-        "undisclosed_posts",
-        "comment_edges",
-        "fan_edges",
-        "bot_edges",
-        "pod_edges",
-        "replies",
-    ):
-        df[k] = np.asarray(stats[k], dtype=np.int64)
-    df["median_reply_minutes"] = pd.array(stats["median_reply_minutes"], dtype="Float64")
-    df["audience_set_size"] = np.asarray(stats["audience_set_size"], dtype=np.int64)
-    df["audience_fake_share"] = np.asarray(stats["audience_fake_share"])
-    df["audience_inactive_share"] = np.asarray(stats["audience_inactive_share"])
-    df["audience_real_share"] = np.round(
-        1 - df["audience_fake_share"] - df["audience_inactive_share"], 4
-    )
-    df.to_csv(out / "truth" / "creators.csv", index=False, lineterminator="\n")
-
-
-def _truth_growth(cfg: WorldConfig, out: Path) -> None:
+def _truth_growth(out: Path, t: dict[str, Any]) -> None:
+    """Bought spikes and viral jumps, from the global table (creator order, spike first)."""
     ref = dt.date(2026, 10, 31)
-    with open(out / "truth" / "growth_events.csv", "w", encoding="utf-8", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(["creator_id", "kind", "week", "date", "followers_added", "is_fraud"])
-        for s in range(cfg.n_shards):
-            c = make_creators(cfg, s)
-            for i in np.where((c.spike_week >= 0) | (c.viral_week >= 0))[0].tolist():
-                for kind, wk, add, fraud in (
-                    ("bought_spike", c.spike_week[i], c.spike_added[i], 1),
-                    ("viral", c.viral_week[i], c.viral_added[i], 0),
-                ):
-                    if wk < 0:
-                        continue
-                    d = ref - dt.timedelta(days=7 * (N_WEEKS - int(wk)))
-                    w.writerow([c.creator_id(i), kind, int(wk), d.isoformat(), int(add), fraud])
+    lines = ["creator_id,kind,week,date,followers_added,is_fraud\n"]
+    ids = t["creator_ids"]
+    sw, sa, vw, va = (t[k] for k in ("spike_week", "spike_added", "viral_week", "viral_added"))
+    for i in np.flatnonzero((sw >= 0) | (vw >= 0)).tolist():
+        for kind, wk, add, fraud in (
+            ("bought_spike", int(sw[i]), int(sa[i]), 1),
+            ("viral", int(vw[i]), int(va[i]), 0),
+        ):
+            if wk < 0:
+                continue
+            d = ref - dt.timedelta(days=7 * (N_WEEKS - wk))
+            lines.append(f"{ids[i]},{kind},{wk},{d.isoformat()},{add},{fraud}\n")
+    with open(out / "truth" / "growth_events.csv", "w", encoding="utf-8") as f:
+        f.write("".join(lines))
 
 
 def _truth_bots(cfg: WorldConfig, out: Path) -> None:
@@ -442,7 +370,7 @@ def _truth_campaigns(out: Path, camps: list[Any]) -> None:
             )
 
 
-def _truth_overlap(cfg: WorldConfig, out: Path, t: dict[str, Any]) -> None:
+def _truth_overlap(cfg: WorldConfig, out: Path, niche_all: np.ndarray, ids: list[str]) -> None:
     """Exact audience overlap for pairs sharing a niche among the first N creators."""
     from scipy import sparse
 
@@ -455,52 +383,79 @@ def _truth_overlap(cfg: WorldConfig, out: Path, t: dict[str, Any]) -> None:
         c = make_creators(cfg, s)
         sets += audience_sets(cfg.seed, s, c)
     sets = sets[:limit]
-    niche = t["niche"][:limit]
-    with open(out / "truth" / "overlap.csv", "w", encoding="utf-8", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(
-            [
-                "creator_a",
-                "creator_b",
-                "niche",
-                "shared",
-                "size_a",
-                "size_b",
-                "share_of_a",
-                "share_of_b",
-                "jaccard",
-            ]
-        )
+    niche = np.asarray(niche_all[:limit])
+    id_arr = np.array(ids[:limit], dtype=object)
+    sizes = np.array([len(x) for x in sets], dtype=np.int64)
+    with open(out / "truth" / "overlap.csv", "w", encoding="utf-8") as f:
+        f.write("creator_a,creator_b,niche,shared,size_a,size_b,share_of_a,share_of_b,jaccard\n")
         for nid in range(len(vocab.NICHE_IDS)):
             idx = np.where(niche == nid)[0]
             if len(idx) < 2:
                 continue
-            rows = np.repeat(np.arange(len(idx)), [len(sets[i]) for i in idx])
+            rows = np.repeat(np.arange(len(idx)), sizes[idx])
             colv = np.concatenate([sets[i] for i in idx])
             uniq, inv = np.unique(colv, return_inverse=True)
             m = sparse.csr_matrix(
                 (np.ones(len(rows), dtype=np.int32), (rows, inv)), shape=(len(idx), len(uniq))
             )
             co = sparse.triu(m @ m.T, k=1).tocoo()
+            if co.nnz == 0:
+                continue
             order = np.lexsort((co.col, co.row))
-            for a, b, v in zip(
-                co.row[order].tolist(), co.col[order].tolist(), co.data[order].tolist(), strict=True
-            ):
-                ia, ib = int(idx[a]), int(idx[b])
-                na, nb = len(sets[ia]), len(sets[ib])
-                w.writerow(
-                    [
-                        t["creator_ids"][ia],
-                        t["creator_ids"][ib],
-                        vocab.NICHE_IDS[nid],
-                        v,
-                        na,
-                        nb,
-                        f"{v / na:.4f}",
-                        f"{v / nb:.4f}",
-                        f"{v / (na + nb - v):.4f}",
-                    ]
-                )
+            for k in range(0, len(order), 100_000):  # blocks bound the memory of big niches
+                o = order[k : k + 100_000]
+                f.write(_overlap_lines(co.row[o], co.col[o], co.data[o], idx, sizes, id_arr, nid))
+
+
+def _overlap_lines(
+    row: np.ndarray,
+    col: np.ndarray,
+    data: np.ndarray,
+    idx: np.ndarray,
+    sizes: np.ndarray,
+    id_arr: np.ndarray,
+    nid: int,
+) -> str:
+    """CSV lines of overlap pairs, formatted column-wise (object-array concatenation)."""
+    ia = idx[row]
+    ib = idx[col]
+    v = data.astype(np.int64)
+    na, nb = sizes[ia], sizes[ib]
+    ints = _int_strs(int(max(na.max(), nb.max())))
+    tmpl = "%s,%s," + vocab.NICHE_IDS[nid] + ",%s,%s,%s,%s,%s,%s\n"
+    return "".join(
+        map(
+            tmpl.__mod__,
+            zip(
+                id_arr[ia].tolist(),
+                id_arr[ib].tolist(),
+                ints[v].tolist(),
+                ints[na].tolist(),
+                ints[nb].tolist(),
+                _ratio4(v, na).tolist(),
+                _ratio4(v, nb).tolist(),
+                _ratio4(v, na + nb - v).tolist(),
+                strict=True,
+            ),
+        )
+    )
+
+
+_INTS: list[np.ndarray] = []
+_FIX4 = np.array([f"{q // 10_000}.{q % 10_000:04d}" for q in range(10_001)], dtype=object)
+
+
+def _int_strs(hi: int) -> np.ndarray:
+    """str(i) for 0..hi as an object array (lookup instead of a conversion per value)."""
+    if not _INTS or len(_INTS[0]) <= hi:
+        _INTS[:] = [np.array([str(i) for i in range(max(1024, hi + 1))], dtype=object)]
+    return _INTS[0]
+
+
+def _ratio4(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+    """num/den (0..1) with 4 decimals, rounded half up on the exact ratio (integer arithmetic)."""
+    out: np.ndarray = _FIX4[(num * 20_000 + den) // (2 * den)]
+    return out
 
 
 __all__ = ["generate", "WorldSummary", "AGE_BUCKETS"]

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import json
 import time as _time
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -14,11 +13,12 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from closeknit.world import audience as aud
 from closeknit.world import text as tx
 from closeknit.world import vocab
-from closeknit.world.config import WorldConfig
+from closeknit.world.config import TIERS, WorldConfig
 from closeknit.world.creators import Creators, followers_at, make_creators, rng_for
 
 POST_ID_BASE = 1_900_000_000_000_000_000
@@ -26,6 +26,7 @@ COMMENT_ID_BASE = 17_800_000_000_000_000
 OWNER_ID_BASE = 100_000_000
 _SC = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 N_WEEKS = 52
+_BUF = 1 << 20  # file buffer for the big per-shard files
 CHUNK = 1000  # creators whose posts are drawn together
 
 
@@ -45,7 +46,6 @@ class ShardResult:
     bytes: int = 0
     posts: int = 0
     comments: int = 0
-    stats: dict[str, list[Any]] = field(default_factory=dict)  # per-creator columns for truth
     pods: list[tuple[int, str]] = field(default_factory=list)  # (pod_id, creator_id)
 
 
@@ -86,10 +86,30 @@ _KINDS = [
     '"__typename": "GraphImage", "is_video": false, "product_type": "feed"',
 ]
 
+_KINDS_ARR = np.array(_KINDS, dtype=object)
+
 
 def shortcode(n: int) -> str:
     """Instagram shortcode: the media id in base64url (A-Z a-z 0-9 - _), no leading zeros."""
     return base64.urlsafe_b64encode(n.to_bytes(9, "big")).decode().lstrip("A")
+
+
+_SC_BYTES = np.frombuffer(_SC.encode(), dtype=np.uint8)
+
+
+def shortcodes(ids: np.ndarray) -> list[str]:
+    """Vectorized :func:`shortcode` for ids in [2**60, 2**66) (11 base64url digits, the case of
+    every post id here); other ids fall back to the scalar function."""
+    ids = np.asarray(ids, dtype=np.uint64)
+    if len(ids) == 0:
+        return []
+    if int(ids.min()) < 1 << 60:
+        return [shortcode(int(x)) for x in ids.tolist()]
+    shifts = np.arange(60, -1, -6, dtype=np.uint64)
+    digits = (ids[:, None] >> shifts[None, :]) & np.uint64(63)
+    chars = _SC_BYTES[digits.astype(np.intp)]
+    out: list[str] = np.ascontiguousarray(chars).view("S11").ravel().astype("U11").tolist()
+    return out
 
 
 def yt_id(n: int, length: int) -> str:
@@ -107,7 +127,7 @@ def bot_accounts(seed: int, n_bots: int) -> tuple[np.ndarray, list[str], list[li
     """The global bot-commenter accounts: member ids, handles and their fixed texts."""
     r = rng_for(seed, 3)
     mids = aud.member_id(aud.BOT_POOL_ID, np.arange(n_bots))
-    handles = aud.member_handles(seed, mids)
+    handles = aud.member_handles_cached(seed, mids)
     texts = [list(r.choice(len(vocab.BOT_COMMENTS), 2, replace=False)) for _ in range(n_bots)]
     return mids, handles, [[int(t) for t in x] for x in texts]
 
@@ -186,7 +206,7 @@ def write_shard(
         d.mkdir(parents=True, exist_ok=True)
 
     prof_lines: list[str] = []
-    post_f = open(ig_dir / f"posts-{name}.jsonl", "w", encoding="utf-8")  # noqa: SIM115
+    post_f = open(ig_dir / f"posts-{name}.jsonl", "w", encoding="utf-8", buffering=_BUF)  # noqa: SIM115
     yt_channels: list[str] = []
     yt_videos: list[str] = []
     yt_threads: list[str] = []
@@ -232,17 +252,15 @@ def write_shard(
                 np.round(c.followers[own] * er_eff * np.exp(r.normal(-0.02, 0.35, P))), 0
             )
             n_com_all = np.round(eng * r.uniform(0.02, 0.07, chi - clo)[own - clo]).astype(np.int64)
-            likes_all = (eng.astype(np.int64) - n_com_all).tolist()
-            video_all = (r.random(P) < c.video_share[own]).tolist()
-            views_all = (
-                np.round(c.followers[own] * r.uniform(0.15, 0.6, P)).astype(np.int64).tolist()
-            )
-            spons_all = (r.random(P) < c.sponsored_rate[own]).tolist()
+            likes_np = eng.astype(np.int64) - n_com_all
+            video_np = r.random(P) < c.video_share[own]
+            views_np = np.round(c.followers[own] * r.uniform(0.15, 0.6, P)).astype(np.int64)
+            spons_np = r.random(P) < c.sponsored_rate[own]
             disc_all = np.searchsorted(disc_cdf, r.random(P) * disc_cdf[-1]).tolist()
             brand_all = r.integers(0, 5, P).tolist()
-            off_all = (r.random(P) < 0.1).tolist()
-            noise_all = (r.random(P) < 0.1).tolist()
-            rnd_all = r.integers(0, 1 << 30, (P, 12)).tolist()
+            off_np = r.random(P) < 0.1
+            noise_np = r.random(P) < 0.1
+            rnd_np = r.integers(0, 1 << 30, (P, 12))
             with_c_all = r.random(P) < cfg.comment_fraction
             nbot_all = np.minimum(r.poisson(c.bot_rate[own] + 0.03), 40).tolist()
             camp_at_all: dict[int, CampaignPost] = {}
@@ -257,6 +275,23 @@ def write_shard(
                     camp_at_all[j] = cpost
                     with_c_all[j] = True
             ts_l = ts_all.tolist()
+            # fast path, vectorized over the chunk: an unsponsored Instagram post without written
+            # comments (most posts at scale) is one template fill with a pooled caption
+            fast = ~(spons_np | with_c_all | (c.platform[own] == 1))
+            fast[list(camp_at_all)] = False
+            chunk_lines = _fast_lines(
+                c, clo, chi, own, offs, np.flatnonzero(fast), ts_all, likes_np, n_com_all,
+                video_np, views_np, off_np, noise_np, rnd_np,
+            )  # fmt: skip
+            slow = np.flatnonzero(~fast)
+            slow_b = np.searchsorted(slow, offs).tolist()
+            slow_l = slow.tolist()
+            likes_all = likes_np.tolist()
+            video_all = video_np.tolist()
+            views_all = views_np.tolist()
+            spons_all = spons_np.tolist()
+            off_all = off_np.tolist()
+            noise_all = noise_np.tolist()
             # fan comments: authors are members of the creator's real audience
             k_fan_all = np.where(with_c_all & (n_real[own] > 0), np.minimum(n_com_all, max_e), 0)
             k_per = np.bincount(own - clo, weights=k_fan_all, minlength=chi - clo).astype(np.int64)
@@ -268,7 +303,7 @@ def write_shard(
             real_cat = np.concatenate(real_sets[clo:chi]) if chi > clo else np.zeros(0, np.int64)
             roffs = np.concatenate([[0], np.cumsum(n_real[clo:chi])])
             amid = real_cat[roffs[cown - clo] + apick] if K else np.zeros(0, np.int64)
-            ahandles_all = aud.member_handles(cfg.seed, amid)
+            ahandles_all = aud.member_handles_cached(cfg.seed, amid)
             aid_all = (amid + 5_000_000_000).tolist()
             delays_all = (np.exp(r.normal(np.log(150), 1.2, K)) * 60).astype(np.int64).tolist()
             rr_all = (r.random(K) < c.reply_rate[cown]).tolist()
@@ -295,37 +330,11 @@ def write_shard(
                 platform_yt = L["platform"][i] == 1
                 pid_base = gid * 1000
                 mates = pods[pod_of[i]].tolist() if pod_of[i] >= 0 else []
-                lines: list[str] = []
-                # fast path: an unsponsored Instagram post without written comments (most posts
-                # at scale) is one template fill with a pre-escaped pooled caption
-                head = _POST_HEAD % (owner_id, handle, name_j, verified)
-                for j in range(np_):
-                    g = o0 + j
-                    post_num = pid_base + j
-                    if not (spons_all[g] or with_cl[g] or platform_yt) and g not in camp_at_all:
-                        rj = rnd_all[g]
-                        pid = POST_ID_BASE + post_num
-                        kind = _KIND_VIDEO if video_all[g] else _KINDS[rj[4] % 3]
-                        lines.append(
-                            _POST_FAST
-                            % (
-                                head,
-                                pid,
-                                shortcode(pid),
-                                kind,
-                                views_all[g] if video_all[g] else "null",
-                                ts_l[g],
-                                tx.caption_plain_json(
-                                    niche2 if off_all[g] else niche, lang, rj, noise_all[g]
-                                ),
-                                likes_all[g],
-                                n_com_l[g],
-                            )
-                        )
-                        continue
+                for g in slow_l[slow_b[i - clo] : slow_b[i - clo + 1]]:
+                    post_num = pid_base + g - o0
                     cp = camp_at_all.get(g)
                     sp = spons_all[g] or cp is not None
-                    rj = rnd_all[g]
+                    rj = rnd_np[g].tolist()
                     dk = disc_all[g] if sp else -1
                     if cp is not None and dk == tx.DISC_NONE:
                         dk = tx.DISC_HASHTAG
@@ -350,7 +359,10 @@ def write_shard(
                     else:
                         cap = tx.caption_plain(pn, lang, rj, noise_all[g])
                     t0 = ts_l[g]
-                    edges: list[str] = []
+                    # comments as tuples (id, text JSON, time, author id, author, likes, reply),
+                    # formatted below as Instagram edges or YouTube comment threads
+                    cms: list[tuple[int, str, int, int, str, int, tuple[int, str, int, int] | None]]
+                    cms = []
                     total_c = n_com_l[g]
                     if with_cl[g]:
                         k_fan = k_fan_l[g]
@@ -359,32 +371,25 @@ def write_shard(
                             aid = aid_all[pos]
                             cid = COMMENT_ID_BASE + post_num * 256 + q
                             ct = t0 + delays_all[pos]
-                            thread = ""
-                            nthr = 0
+                            reply = None
                             if rr_all[pos]:
-                                thread = _REPLY % (
+                                reply = (
                                     cid + 100,
-                                    tx.jstr(tx.reply_text(lang, rj[q % 12], ah)),
+                                    tx.reply_json(lang, rj[q % 12], ah),
                                     ct + int(rdel_all[pos] * 60),
-                                    owner_id,
-                                    handle,
                                     q % 3,
                                 )
-                                nthr = 1
                                 n_rep += 1
                                 rep_minutes.append(rdel_all[pos])
-                            txt = tx.fan_comment(pn, lang, rj[q % 12] + q, rj[(q + 3) % 12])
-                            edges.append(
-                                _COMMENT
-                                % (
+                            cms.append(
+                                (
                                     cid,
-                                    tx.jstr(txt),
+                                    tx.fan_comment_json(pn, lang, rj[q % 12] + q, rj[(q + 3) % 12]),
                                     ct,
                                     aid,
                                     ah,
                                     (rj[q % 12] >> 3) % 4,
-                                    nthr,
-                                    thread,
+                                    reply,
                                 )
                             )
                             if q < 3:
@@ -394,17 +399,15 @@ def write_shard(
                         nb = nbot_all[g]
                         for q in range(nb):
                             b = (rj[(q + 5) % 12] + q * 7919) % n_bot_acc
-                            edges.append(
-                                _COMMENT
-                                % (
+                            cms.append(
+                                (
                                     COMMENT_ID_BASE + post_num * 256 + 200 + q,
                                     bot_json[b][q % 2],
                                     t0 + 30 + rj[q % 12] % 600,
                                     bot_ids[b],
                                     bot_handles[b],
                                     0,
-                                    0,
-                                    "",
+                                    None,
                                 )
                             )
                             if q == 0:
@@ -416,24 +419,22 @@ def write_shard(
                             if m == i or (rj[q % 12] >> (q % 8)) % 8 == 0:
                                 q += 1
                                 continue
-                            edges.append(
-                                _COMMENT
-                                % (
+                            cms.append(
+                                (
                                     COMMENT_ID_BASE + post_num * 256 + 240 + q,
                                     pod_json[(rj[1] + q) % len(pod_json)],
                                     t0 + 60 + 37 * q + rj[q % 12] % 540,
                                     OWNER_ID_BASE + L["gidx"][m],
                                     c.handles[m],
                                     1 + q % 5,
-                                    0,
-                                    "",
+                                    None,
                                 )
                             )
                             n_pod_e += 1
                             total_c += 1
                             q += 1
-                        n_edges += len(edges)
-                    res.comments += len(edges)
+                        n_edges += len(cms)
+                    res.comments += len(cms)
                     if platform_yt:
                         vid = yt_id(post_num, 11)
                         yt_videos.append(
@@ -449,9 +450,25 @@ def write_shard(
                                 sp and dk != tx.DISC_NONE,
                             )
                         )
-                        if edges:
-                            yt_threads.extend(_yt_threads(vid, c, i, edges))
+                        if cms:
+                            yt_threads.extend(_yt_threads(vid, channel_id(gid), handle, cms))
                         continue
+                    edges = [
+                        _COMMENT
+                        % (
+                            cid,
+                            tj,
+                            ct,
+                            aid,
+                            ah,
+                            lk,
+                            0 if rp is None else 1,
+                            ""
+                            if rp is None
+                            else _REPLY % (rp[0], rp[1], rp[2], owner_id, handle, rp[3]),
+                        )
+                        for cid, tj, ct, aid, ah, lk, rp in cms
+                    ]
                     vid_ = video_all[g]
                     typename = (
                         "GraphVideo"
@@ -463,31 +480,27 @@ def write_shard(
                         bid = 7_000_000_000 + hash_brand(brand)
                         sponsor_edges = _SPONSOR % (bid, brand, bid, brand)
                     pid = POST_ID_BASE + post_num
-                    lines.append(
-                        _POST
-                        % (
-                            owner_id,
-                            handle,
-                            name_j,
-                            verified,
-                            pid,
-                            shortcode(pid),
-                            typename,
-                            "true" if vid_ else "false",
-                            "clips"
-                            if vid_
-                            else ("carousel_container" if typename == "GraphSidecar" else "feed"),
-                            views_all[g] if vid_ else "null",
-                            t0,
-                            tx.jstr(cap),
-                            likes_all[g],
-                            total_c,
-                            ", ".join(edges),
-                            sponsor_edges,
-                            "true" if dk == tx.DISC_IS_AD else "false",
-                        )
+                    chunk_lines[g] = _POST % (
+                        owner_id,
+                        handle,
+                        name_j,
+                        verified,
+                        pid,
+                        shortcode(pid),
+                        typename,
+                        "true" if vid_ else "false",
+                        "clips"
+                        if vid_
+                        else ("carousel_container" if typename == "GraphSidecar" else "feed"),
+                        views_all[g] if vid_ else "null",
+                        t0,
+                        tx.jstr(cap),
+                        likes_all[g],
+                        total_c,
+                        ", ".join(edges),
+                        sponsor_edges,
+                        "true" if dk == tx.DISC_IS_AD else "false",
                     )
-                post_f.write("".join(lines))
                 res.posts += np_
                 if platform_yt:
                     yt_channels.append(_yt_channel(c, i, r))
@@ -510,12 +523,13 @@ def write_shard(
                 st["fan_edges"].append(n_fan_e)
                 st["replies"].append(n_rep)
                 st["median_reply_minutes"].append(
-                    round(float(np.median(rep_minutes)), 1) if rep_minutes else None
+                    round(_median(rep_minutes), 1) if rep_minutes else None
                 )
                 st["pod_id"].append(int(shard * 1000 + pod_of[i]) if pod_of[i] >= 0 else None)
+            # line by line into a 1 MiB buffer: no chunk-sized string (fewer page faults)
+            post_f.writelines(chunk_lines)
     finally:
         post_f.close()
-    res.stats = st
     _write_text(ig_dir / f"profiles-{name}.jsonl", prof_lines)
     if yt_channels:
         _write_list(yt_dir / f"channels-{name}.json", "youtube#channelListResponse", yt_channels)
@@ -533,8 +547,74 @@ def write_shard(
         out / "truth" / "_accounts" / f"accounts-{name}.csv",
     )
     _write_snapshots(c, part / f"snapshots-{name}.csv", r)
+    _write_truth_creators(c, st, part / f"creators-{name}.csv")
     _write_demographics(cfg, shard, c, part / f"demographics-{name}.csv")
     return res
+
+
+def _fast_lines(
+    c: Creators,
+    clo: int,
+    chi: int,
+    own: np.ndarray,
+    offs: np.ndarray,
+    idx: np.ndarray,
+    ts: np.ndarray,
+    likes: np.ndarray,
+    n_com: np.ndarray,
+    video: np.ndarray,
+    views: np.ndarray,
+    off: np.ndarray,
+    noise: np.ndarray,
+    rnd: np.ndarray,
+) -> list[str]:
+    """Post lines of a chunk ("" where a post is not on the fast path): the fast posts ``idx``
+    are formatted column-wise (ids, shortcodes, kinds, captions) and filled into one template."""
+    out: list[str] = [""] * len(own)
+    if not len(idx):
+        return out
+    heads = np.empty(chi - clo, dtype=object)
+    heads[:] = [
+        _POST_HEAD
+        % (OWNER_ID_BASE + g, c.handles[i], tx.jdump(c.names[i]), "true" if v else "false")
+        for i, g, v in zip(
+            range(clo, chi), c.gidx[clo:chi].tolist(), c.verified[clo:chi].tolist(), strict=True
+        )
+    ]
+    o = own[idx]
+    pid = POST_ID_BASE + c.gidx[o].astype(np.int64) * 1000 + (idx - offs[o - clo])
+    rj = rnd[idx]
+    vid = video[idx]
+    kind = np.where(vid, _KIND_VIDEO, _KINDS_ARR[rj[:, 4] % 3])
+    vw = np.full(len(idx), "null", dtype=object)
+    vw[vid] = views[idx][vid].astype(str)
+    niche = np.where(off[idx], c.niche2[o], c.niche[o])
+    cap = tx.caption_plain_json_many(niche, c.lang[o], rj, noise[idx])
+    lines = map(
+        _POST_FAST.__mod__,
+        zip(
+            heads[o - clo].tolist(),
+            pid.tolist(),
+            shortcodes(pid),
+            kind.tolist(),
+            vw.tolist(),
+            ts[idx].tolist(),
+            cap.tolist(),
+            likes[idx].tolist(),
+            n_com[idx].tolist(),
+            strict=True,
+        ),
+    )
+    for g, line in zip(idx.tolist(), lines, strict=True):
+        out[g] = line
+    return out
+
+
+def _median(x: list[float]) -> float:
+    """np.median of a short list without numpy's per-call overhead (same value)."""
+    s = sorted(x)
+    n = len(s)
+    return s[n // 2] if n % 2 else (s[n // 2 - 1] + s[n // 2]) / 2
 
 
 def hash_brand(brand: str) -> int:
@@ -545,14 +625,14 @@ def hash_brand(brand: str) -> int:
 
 
 def _write_text(path: Path, lines: list[str]) -> None:
-    with open(path, "w", encoding="utf-8") as f:
+    with open(path, "w", encoding="utf-8", buffering=_BUF) as f:
         for line in lines:
             f.write(line)
             f.write("\n")
 
 
 def _write_list(path: Path, kind: str, items: list[str]) -> None:
-    with open(path, "w", encoding="utf-8") as f:
+    with open(path, "w", encoding="utf-8", buffering=_BUF) as f:
         f.write(
             '{"kind": "%s", "etag": "closeknit-%s", "pageInfo": {"totalResults": %d, '
             '"resultsPerPage": %d}, "items": [\n' % (kind, path.stem, len(items), len(items))
@@ -639,12 +719,18 @@ def _yt_channel(c: Creators, i: int, r: np.random.Generator) -> str:
     )
 
 
+@lru_cache(maxsize=16384)
+def _yt_tags(desc: str) -> str:
+    """JSON list of a caption's hashtags (descriptions come from small pools: cached)."""
+    tags = [t.lstrip("#") for t in desc.split()] if desc else []
+    return "[" + ", ".join(tx.jstr(t) for t in tags) + "]"
+
+
 def _yt_video(
     vid: str, c: Creators, i: int, t0: int, cap: str, views: int, likes: int, n_com: int, paid: bool
 ) -> str:
     gid = int(c.gidx[i])
     title, _, desc = cap.partition("\n\n")
-    tags = [t.lstrip("#") for t in desc.split()] if desc else []
     # views on YouTube: engagement is measured on views; likes ~ engagement
     return (
         '{"kind": "youtube#video", "etag": "v%s", "id": "%s", "snippet": {"publishedAt": "%s", '
@@ -657,9 +743,9 @@ def _yt_video(
             vid,
             _iso(t0),
             channel_id(gid),
-            tx.jdump(title[:100]),
+            tx.jstr(title[:100]),
             tx.jstr(cap),
-            "[" + ", ".join(tx.jstr(t) for t in tags) + "]",
+            _yt_tags(desc),
             tx.jdump(c.names[i]),
             vocab.LANGUAGES[int(c.lang[i])],
             3 + t0 % 20,
@@ -672,62 +758,63 @@ def _yt_video(
     )
 
 
-def _yt_threads(vid: str, c: Creators, i: int, edges: list[str]) -> list[str]:
-    """Turn Instagram-shaped comment nodes into commentThread resources (same texts/authors)."""
+@lru_cache(maxsize=65536)
+def _author_channel(author_id: int) -> str:
+    return "UC" + yt_id(author_id, 22)
+
+
+def _yt_threads(vid: str, ch: str, handle: str, cms: list[Any]) -> list[str]:
+    """Comment tuples as commentThread resources (the creator's replies come from the channel)."""
     out = []
-    ch = channel_id(int(c.gidx[i]))
-    for e in edges:
-        node = json.loads(e)["node"]
-        replies = [x["node"] for x in node["edge_threaded_comments"]["edges"]]
-        top = _yt_comment(node, vid, ch, None)
+    for cid, tj, ct, aid, ah, lk, rp in cms:
+        top = _YT_COMMENT % (
+            cid,
+            cid,
+            ch,
+            vid,
+            tj,
+            tj,
+            ah,
+            _author_channel(aid),
+            lk,
+            _iso(ct),
+            _iso(ct),
+            "",
+        )
         rep = ""
-        if replies:
-            rep = ', "replies": {"comments": [%s]}' % ", ".join(
-                _yt_comment(x, vid, ch, node["id"], owner_is_channel=True, handle=c.handles[i])
-                for x in replies
+        if rp is not None:
+            rep = ', "replies": {"comments": [%s]}' % (
+                _YT_COMMENT
+                % (
+                    rp[0],
+                    rp[0],
+                    ch,
+                    vid,
+                    rp[1],
+                    rp[1],
+                    handle,
+                    ch,
+                    rp[3],
+                    _iso(rp[2]),
+                    _iso(rp[2]),
+                    ', "parentId": "Ug%d"' % cid,
+                )
             )
         out.append(
-            '{"kind": "youtube#commentThread", "etag": "t%s", "id": "Ug%s", "snippet": '
+            '{"kind": "youtube#commentThread", "etag": "t%d", "id": "Ug%d", "snippet": '
             '{"channelId": "%s", "videoId": "%s", "topLevelComment": %s, "canReply": true, '
             '"totalReplyCount": %d, "isPublic": true}%s}'
-            % (node["id"], node["id"], ch, vid, top, len(replies), rep)
+            % (cid, cid, ch, vid, top, 0 if rp is None else 1, rep)
         )
     return out
 
 
-def _yt_comment(
-    node: dict[str, Any],
-    vid: str,
-    ch: str,
-    parent: str | None,
-    owner_is_channel: bool = False,
-    handle: str = "",
-) -> str:
-    author = node["owner"]["username"]
-    author_ch = ch if owner_is_channel else "UC" + yt_id(int(node["owner"]["id"]), 22)
-    if owner_is_channel:
-        author = handle
-    par = ', "parentId": "Ug%s"' % parent if parent else ""
-    return (
-        '{"kind": "youtube#comment", "etag": "c%s", "id": "Ug%s", "snippet": {"channelId": "%s", '
-        '"videoId": "%s", "textDisplay": %s, "textOriginal": %s, "authorDisplayName": "@%s", '
-        '"authorChannelId": {"value": "%s"}, "likeCount": %d, "publishedAt": "%s", '
-        '"updatedAt": "%s"%s}}'
-        % (
-            node["id"],
-            node["id"],
-            ch,
-            vid,
-            tx.jdump(node["text"]),
-            tx.jdump(node["text"]),
-            author,
-            author_ch,
-            node["edge_liked_by"]["count"],
-            _iso(node["created_at"]),
-            _iso(node["created_at"]),
-            par,
-        )
-    )
+_YT_COMMENT = (
+    '{"kind": "youtube#comment", "etag": "c%d", "id": "Ug%d", "snippet": {"channelId": "%s", '
+    '"videoId": "%s", "textDisplay": %s, "textOriginal": %s, "authorDisplayName": "@%s", '
+    '"authorChannelId": {"value": "%s"}, "likeCount": %d, "publishedAt": "%s", '
+    '"updatedAt": "%s"%s}}'
+)
 
 
 def _selected(seed: int, gid: np.ndarray, frac: float, salt: int) -> np.ndarray:
@@ -749,39 +836,116 @@ def _write_audience(
     r = rng_for(cfg.seed, 8, shard)
     sel = _selected(cfg.seed, c.gidx, cfg.audience_fraction, 1) & (c.platform == 0)
     seen: dict[int, None] = {}
-    cache: dict[int, str] = {}  # pool members recur across creators: format each profile once
-    with open(path, "w", encoding="utf-8") as f:
-        for i in np.where(sel)[0]:
-            s = sets[i]
-            m = min(cfg.audience_sample, len(s))
-            pick = np.sort(r.choice(s, m, replace=False))
-            com = np.array(sorted(commenters.get(int(i), set()))[:10], dtype=np.int64)
-            cid = c.creator_id(int(i))
-            for rel, mids in (("follower", pick), ("commenter", com)):
-                if not len(mids):
-                    continue
-                miss = np.array([m for m in mids.tolist() if m not in cache], dtype=np.int64)
-                if len(miss):
-                    cache.update(
-                        zip(miss.tolist(), aud.member_profiles(cfg.seed, miss), strict=True)
-                    )
-                for prof in (cache[m] for m in mids.tolist()):
-                    f.write(
-                        '{"creator": "%s", "relation": "%s", "profile": %s}\n' % (cid, rel, prof)
-                    )
-                for mm in mids.tolist():
-                    seen[mm] = None
+    out: list[str] = []
+    for i in np.where(sel)[0].tolist():
+        s = sets[i]
+        m = min(cfg.audience_sample, len(s))
+        pick = np.sort(r.choice(s, m, replace=False))
+        com = np.array(sorted(commenters.get(i, set()))[:10], dtype=np.int64)
+        cid = c.creator_id(i)
+        for rel, mids in (("follower", pick), ("commenter", com)):
+            if not len(mids):
+                continue
+            pre = '{"creator": "%s", "relation": "%s", "profile": ' % (cid, rel)
+            out += [pre + prof + "}\n" for prof in aud.member_profiles_cached(cfg.seed, mids)]
+            seen.update(dict.fromkeys(mids.tolist()))
+    with open(path, "w", encoding="utf-8", buffering=_BUF) as f:
+        f.writelines(out)
     truth_path.parent.mkdir(parents=True, exist_ok=True)
     mids_all = np.array(sorted(seen), dtype=np.int64)
     kinds = aud.member_kind(mids_all) if len(mids_all) else np.array([], dtype=int)
     pools = mids_all // 100_000
-    hs = aud.member_handles(cfg.seed, mids_all) if len(mids_all) else []
+    hs = aud.member_handles_cached(cfg.seed, mids_all) if len(mids_all) else []
     names = {aud.KIND_REAL: "real", aud.KIND_FAKE: "fake", aud.KIND_INACTIVE: "inactive"}
     with open(truth_path, "w", encoding="utf-8") as f:
         f.write("handle,id,kind\n")
-        for h, m, k, p in zip(hs, mids_all.tolist(), kinds.tolist(), pools.tolist(), strict=True):
-            kind = "bot" if p == aud.BOT_POOL_ID else names[k]
-            f.write(f"{h},{5_000_000_000 + m},{kind}\n")
+        f.write(
+            "".join(
+                f"{h},{5_000_000_000 + m},{'bot' if p == aud.BOT_POOL_ID else names[k]}\n"
+                for h, m, k, p in zip(
+                    hs, mids_all.tolist(), kinds.tolist(), pools.tolist(), strict=True
+                )
+            )
+        )
+
+
+def _opt_int(values: np.ndarray, mask: np.ndarray) -> pd.Series:
+    """Integers with NA (written as an empty cell) where ``mask`` is false."""
+    return pd.Series(np.where(mask, values, 0), dtype="Int64").where(mask)
+
+
+CREATORS_HEADER = (
+    "creator_id,platform,handle,niche,second_niche,country,language,tier,followers,following,"
+    "engagement_rate_true,fake_follower_share,inactive_share,real_share,bought_spike_week,"
+    "bought_spike_followers,viral_week,is_bot_target,bot_comments_per_post,pod_id,"
+    "reply_rate_true,reply_minutes_true,sponsored_rate_true,fee_post,fee_reel,fee_story,"
+    "audience_age_center,audience_female_share,audience_home_share,posts_written,"
+    "sponsored_posts,undisclosed_posts,comment_edges,fan_edges,bot_edges,pod_edges,replies,"
+    "median_reply_minutes,audience_set_size,audience_fake_share,audience_inactive_share,"
+    "audience_real_share\n"
+)
+
+
+def _write_truth_creators(c: Creators, stats: dict[str, list[Any]], path: Path) -> None:
+    """This shard's rows of truth/creators.csv (written here, in parallel; concatenated later)."""
+    fk = c.fake_share
+    ina = c.inactive_share
+    niche_ids = np.array(vocab.NICHE_IDS)
+    spike = c.spike_week >= 0
+    df = pd.DataFrame(
+        {
+            "creator_id": [c.creator_id(i) for i in range(len(c))],
+            "platform": np.where(c.platform == 0, "instagram", "youtube"),
+            "handle": c.handles,
+            "niche": niche_ids[c.niche],
+            "second_niche": niche_ids[c.niche2],
+            "country": np.array(vocab.COUNTRY_IDS)[c.country],
+            "language": np.array(vocab.LANGUAGES)[c.lang],
+            "tier": np.array(TIERS)[c.tier],
+            "followers": c.followers,
+            "following": c.following,
+            "engagement_rate_true": np.round(c.er * (1 - fk), 5),
+            "fake_follower_share": np.round(fk, 4),
+            "inactive_share": np.round(ina, 4),
+            # fakes are on top of the real audience; inactive accounts are a share of the real part
+            "real_share": np.round((1 - fk) * (1 - ina), 4),
+            "bought_spike_week": _opt_int(c.spike_week, spike),
+            "bought_spike_followers": _opt_int(c.spike_added, spike),
+            "viral_week": _opt_int(c.viral_week, c.viral_week >= 0),
+            "is_bot_target": c.bot_target.astype(int),
+            "bot_comments_per_post": np.round(c.bot_rate, 2),
+            "pod_id": pd.array(stats["pod_id"], dtype="Int64"),
+            "reply_rate_true": np.round(c.reply_rate, 4),
+            "reply_minutes_true": np.round(c.reply_minutes, 1),
+            "sponsored_rate_true": np.round(c.sponsored_rate, 4),
+            "fee_post": c.fee_post.astype(np.int64),
+            "fee_reel": c.fee_reel.astype(np.int64),
+            "fee_story": c.fee_story.astype(np.int64),
+            "audience_age_center": np.round(c.age_center, 3),
+            "audience_female_share": np.round(c.female_share, 3),
+            "audience_home_share": np.round(c.home_share, 3),
+        }
+    )
+    for k in (
+        "posts_written",
+        "sponsored_posts",
+        "undisclosed_posts",
+        "comment_edges",
+        "fan_edges",
+        "bot_edges",
+        "pod_edges",
+        "replies",
+    ):
+        df[k] = np.asarray(stats[k], dtype=np.int64)
+    df["median_reply_minutes"] = pd.array(stats["median_reply_minutes"], dtype="Float64")
+    df["audience_set_size"] = np.asarray(stats["audience_set_size"], dtype=np.int64)
+    df["audience_fake_share"] = np.asarray(stats["audience_fake_share"])
+    df["audience_inactive_share"] = np.asarray(stats["audience_inactive_share"])
+    df["audience_real_share"] = np.round(
+        1 - df["audience_fake_share"] - df["audience_inactive_share"], 4
+    )
+    assert ",".join(df.columns) + "\n" == CREATORS_HEADER
+    df.to_csv(path, index=False, lineterminator="\n")
 
 
 def _write_snapshots(c: Creators, path: Path, r: np.random.Generator) -> None:
@@ -791,13 +955,23 @@ def _write_snapshots(c: Creators, path: Path, r: np.random.Generator) -> None:
     noise = np.exp(r.normal(0, 0.002, (len(c), N_WEEKS + 1)))
     vals = (cols * noise).astype(np.int64)
     vals[:, N_WEEKS] = c.followers  # the last snapshot is the profile's count
-    vl = vals.tolist()
-    with open(path, "w", encoding="utf-8") as f:
-        for i in range(len(c)):
-            yt = c.platform[i] == 1
-            pre = ("youtube," if yt else "instagram,") + c.handles[i] + ","
-            suf = ",\n" if yt else f",{int(c.following[i])}\n"
-            f.write("".join([f"{pre}{d},{v}{suf}" for d, v in zip(dates, vl[i], strict=True)]))
+    # one broadcast of object arrays: prefix x date x value x suffix, joined once
+    yt = c.platform == 1
+    pre = np.array(
+        [
+            ("youtube," if y else "instagram,") + h + ","
+            for y, h in zip(yt.tolist(), c.handles, strict=True)
+        ],
+        dtype=object,
+    )
+    suf = np.array(
+        [",\n" if y else f",{f}\n" for y, f in zip(yt.tolist(), c.following.tolist(), strict=True)],
+        dtype=object,
+    )
+    dcol = np.array([d + "," for d in dates], dtype=object)
+    lines = pre[:, None] + dcol[None, :] + vals.astype(str).astype(object) + suf[:, None]
+    with open(path, "w", encoding="utf-8", buffering=_BUF) as f:
+        f.writelines(lines.ravel().tolist())
 
 
 def _write_demographics(cfg: WorldConfig, shard: int, c: Creators, path: Path) -> None:
@@ -808,7 +982,7 @@ def _write_demographics(cfg: WorldConfig, shard: int, c: Creators, path: Path) -
     age_noise = r.normal(0, 0.15, (n, len(aud.AGE_BUCKETS)))
     unknown = r.uniform(0.01, 0.04, n)
     country_noise = r.normal(0, 0.5, (n, len(vocab.COUNTRY_IDS) - 1))
-    with open(path, "w", encoding="utf-8") as f:
+    with open(path, "w", encoding="utf-8", buffering=_BUF) as f:
         for i in np.where(sel)[0].tolist():
             rows = aud.demographics(c, i, age_noise[i], float(unknown[i]), country_noise[i])
             plat = "instagram" if c.platform[i] == 0 else "youtube"

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 
+import numpy as np
+
 from closeknit.world import vocab
 
 _EMOJI = ["✨", "🔥", "💪", "😍", "🙌", "❤️", "☀️", "🌿", "📸", "🎉", "😊", "💯"]
@@ -198,6 +200,94 @@ def fan_comment(niche: int, lang: int, a: int, b: int) -> str:
     return t
 
 
+_FAN_J: dict[tuple[int, int, int, int], str] = {}
+_REPLIES_J = [[_esc(t) + '"' for t in pool] for pool in LANG_REPLIES]
+
+
+def fan_comment_json(niche: int, lang: int, a: int, b: int) -> str:
+    """``jstr(fan_comment(...))``, cached (the texts come from small pools)."""
+    pool = LANG_COMMENTS[lang]
+    ia = a % len(pool)
+    ib = b % len(_NICHE_WORDS[niche]) if "{w}" in pool[ia] else -1
+    key = (niche, lang, ia, ib)
+    t = _FAN_J.get(key)
+    if t is None:
+        t = _FAN_J[key] = jstr(fan_comment(niche, lang, a, b))
+    return t
+
+
+def reply_json(lang: int, a: int, to: str) -> str:
+    """``jstr(reply_text(...))``; handles hold no characters that JSON escapes."""
+    pool = _REPLIES_J[lang]
+    return '"@' + to + " " + pool[a % len(pool)]
+
+
 def reply_text(lang: int, a: int, to: str) -> str:
     pool = LANG_REPLIES[lang]
     return f"@{to} {pool[a % len(pool)]}"
+
+
+_VEC: dict[str, np.ndarray] = {}
+
+
+def _obj(items: list[str]) -> np.ndarray:
+    a = np.empty(len(items), dtype=object)
+    a[:] = items
+    return a
+
+
+def _vec_pools() -> dict[str, np.ndarray]:
+    """Flat object arrays of the pre-escaped pieces of :func:`caption_plain_json` (built once)."""
+    if not _VEC:
+        n_lang = len(vocab.LANGUAGES)
+        gen: list[str] = []
+        gen_off, gen_len = [], []
+        for g in _GENERIC_J:
+            gen_off.append(len(gen))
+            gen_len.append(len(g))
+            gen += ['"' + x for x in g]
+        bodies: list[str] = []
+        for niche in range(len(_NICHE_WORDS)):
+            for lang in range(n_lang):
+                bodies += [_esc(b) for b in _bodies(niche, lang)]
+        tags: list[str] = []
+        for niche in range(len(_NICHE_WORDS)):
+            tags += [_esc(t) + '"' for t in _tagsets(niche)]
+        _VEC.update(
+            gen=_obj(gen),
+            gen_off=np.array(gen_off, dtype=np.int64),
+            gen_len=np.array(gen_len, dtype=np.int64),
+            bodies=_obj(bodies),
+            tags=_obj(tags),
+            emoji=_obj(_EMOJI_J),
+            emoji_sp=_obj([" " + e for e in _EMOJI_J]),
+            gtag_end=_obj(["\\n\\n" + t + '"' for t in _GENERIC_TAGS]),
+        )
+    return _VEC
+
+
+def caption_plain_json_many(
+    niche: np.ndarray, lang: np.ndarray, rnd: np.ndarray, noise: np.ndarray
+) -> np.ndarray:
+    """Vectorized :func:`caption_plain_json` (object array of JSON string literals, same text).
+
+    ``rnd`` is the (n, 12) integer draw matrix of the posts; ``niche``/``lang`` per post.
+    """
+    v = _vec_pools()
+    n = len(niche)
+    if n == 0:
+        return np.empty(0, dtype=object)
+    r0 = rnd[:, 0]
+    gl = v["gen_len"][lang]
+    head = np.where(r0 % 10 < 7, v["gen"][v["gen_off"][lang] + rnd[:, 1] % gl], '"')
+    emoji = v["emoji"][rnd[:, 8] % len(_EMOJI)]
+    body = v["bodies"][(niche * len(vocab.LANGUAGES) + lang) * _POOL + rnd[:, 2] % _POOL]
+    mid = np.where(noise, emoji, body)
+    noise_end = np.where(rnd[:, 11] % 10 < 3, v["gtag_end"][r0 % len(_GENERIC_TAGS)], '"')
+    body_end = (
+        np.where(rnd[:, 7] & 1 == 1, v["emoji_sp"][rnd[:, 8] % len(_EMOJI)], "")
+        + v["tags"][niche * _POOL + rnd[:, 9] % _POOL]
+    )
+    end = np.where(noise, noise_end, body_end)
+    out: np.ndarray = head + mid + end
+    return out
