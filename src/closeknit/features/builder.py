@@ -17,10 +17,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
+import shutil
+import tempfile
 import threading
 import time
 import uuid
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -47,6 +51,7 @@ MIN_COHORT = 20
 BATCH = 20_000
 # feature_scope is one staging table per workspace: builds in one process take turns
 _BUILD_LOCK = threading.RLock()
+log = logging.getLogger(__name__)
 
 COLUMNS: list[str] = [
     "workspace_id", "creator_id", "platform", "handle", "feature_set_version", "computed_at",
@@ -130,18 +135,6 @@ def tiers_of(followers: pd.Series) -> list[str | None]:
     return [None if (np.isnan(v) or i < 0) else tiers[i][0] for v, i in zip(f, idx, strict=True)]
 
 
-def _clean(v: Any) -> Any:
-    if v is None:
-        return None
-    if isinstance(v, float) and np.isnan(v):
-        return None
-    if isinstance(v, np.generic):
-        return _clean(v.item())
-    if v is pd.NaT:
-        return None
-    return v
-
-
 def build(
     store: Store,
     workspace: str,
@@ -204,18 +197,19 @@ def _build(
         todo = fp[["creator_id", "fingerprint"]]
     todo = todo.sort_values("creator_id").reset_index(drop=True)
     steps["fingerprint"] = time.perf_counter() - t
+    log.info("feature build: %s %.1f s", "fingerprint", steps["fingerprint"])
 
     methods: dict[str, str] = {"sentiment": sentiment.METHOD}
     if len(todo):
-        rows = _compute(store, workspace, todo, p, as_of_v, batch_size, steps, methods)
-        t = time.perf_counter()
-        _write(store, workspace, rows)
-        steps["write"] = time.perf_counter() - t
+        _compute(store, workspace, todo, p, as_of_v, batch_size, steps, methods)
     t = time.perf_counter()
     n_pods = 0
     if len(todo) or n_removed:  # otherwise the last build's workspace-wide pass still holds
         n_pods = _global_pass(store, workspace, p)
     steps["pods_percentiles_scores"] = time.perf_counter() - t
+    log.info(
+        "feature build: %s %.1f s", "pods_percentiles_scores", steps["pods_percentiles_scores"]
+    )
     seconds = time.perf_counter() - t0
     n_total = int(
         store.scalar("SELECT count(*) FROM creator_features WHERE workspace_id = ?", [workspace])
@@ -251,7 +245,9 @@ def _compute(
     batch_size: int,
     steps: dict[str, float],
     methods: dict[str, str],
-) -> pd.DataFrame:
+) -> None:
+    """Compute the rows of the creators in ``todo`` and write them, one batch at a time (so
+    memory holds one batch's evidence, not the workspace's)."""
     t = time.perf_counter()
     scope = pa.table(
         {
@@ -270,11 +266,13 @@ def _compute(
         [workspace],
     )
     df = todo.merge(base, on="creator_id", how="left")
+    df["_batch"] = scope.column("batch").to_numpy()  # todo's order: merges keep left order
     for name in (*sqlfiles.AGGREGATES, "brands"):
         t1 = time.perf_counter()
         part = sqlfiles.run(store, name, p)
         df = df.merge(part, on="creator_id", how="left")
         steps[f"sql:{name}"] = time.perf_counter() - t1
+        log.info("feature build: %s %.1f s", f"sql:{name}", steps[f"sql:{name}"])
     steps["sql"] = time.perf_counter() - t
 
     # -- derived per-creator values (the SQL gives raw aggregates) ------------------------
@@ -312,12 +310,40 @@ def _compute(
     judge = comments.TextJudge(judge_model)
     sentiments: dict[str, float | None] = {}
     steps["comment_dups"] = time.perf_counter() - t
-    extra: dict[str, dict[str, Any]] = {}
-    evid: dict[str, dict[str, Any]] = {}
+    log.info("feature build: %s %.1f s", "comment_dups", steps["comment_dups"])
+    computed_at = dt.datetime.now()
     n_batches = int(scope.column("batch").to_numpy().max()) + 1 if len(todo) else 0
+    t = time.perf_counter()
+    spill = _CommentSpill(store, workspace, as_of, n_batches)
+    steps["comments"] = time.perf_counter() - t
+    log.info("feature build: comments of %d batches staged %.1f s", n_batches, steps["comments"])
+    try:
+        _batches(store, workspace, df, n_batches, spill, judge, sentiments, acct_model, as_of,
+                 computed_at, steps, methods)  # fmt: skip
+    finally:
+        spill.close()
+
+
+def _batches(
+    store: Store,
+    workspace: str,
+    df: pd.DataFrame,
+    n_batches: int,
+    spill: _CommentSpill,
+    judge: comments.TextJudge,
+    sentiments: dict[str, float | None],
+    acct_model: audience.AccountScorer | None,
+    as_of: dt.datetime,
+    computed_at: dt.datetime,
+    steps: dict[str, float],
+    methods: dict[str, str],
+) -> None:
+    """The Python parts and the write, batch by batch."""
     for b in range(n_batches):
+        extra: dict[str, dict[str, Any]] = {}
+        evid: dict[str, dict[str, Any]] = {}
         t = time.perf_counter()
-        _comment_part(store, workspace, b, as_of, judge, sentiments, extra, evid)
+        _comment_part(spill, b, judge, sentiments, extra, evid)
         steps["comments"] = steps.get("comments", 0.0) + time.perf_counter() - t
         t = time.perf_counter()
         snaps = store.df(
@@ -352,7 +378,27 @@ def _compute(
             extra.setdefault(cid, {}).update(q)
             evid.setdefault(cid, {})["audience"] = ev
         steps["audience"] = steps.get("audience", 0.0) + time.perf_counter() - t
+        t = time.perf_counter()
+        rows = _rows(df[df["_batch"] == b], extra, evid, workspace, as_of, computed_at)
+        _write(store, workspace, rows, b)
+        steps["write"] = steps.get("write", 0.0) + time.perf_counter() - t
+        log.info(
+            "feature build: batch %d/%d done (%s)",
+            b + 1,
+            n_batches,
+            ", ".join(f"{k} {steps[k]:.1f} s" for k in ("comments", "growth", "audience", "write")),
+        )
 
+
+def _rows(
+    df: pd.DataFrame,
+    extra: dict[str, dict[str, Any]],
+    evid: dict[str, dict[str, Any]],
+    workspace: str,
+    as_of: dt.datetime,
+    computed_at: dt.datetime,
+) -> pd.DataFrame:
+    """One batch's creator_features rows: its SQL aggregates joined with its Python parts."""
     ex = pd.DataFrame.from_dict(extra, orient="index")
     ex.index.name = "creator_id"
     want = [
@@ -369,7 +415,7 @@ def _compute(
     df["evidence"] = [json.dumps(evid.get(c, {}), ensure_ascii=False) for c in df["creator_id"]]
     df["workspace_id"] = workspace
     df["feature_set_version"] = FEATURE_SET_VERSION
-    df["computed_at"] = dt.datetime.now()
+    df["computed_at"] = computed_at
     df["as_of"] = as_of
     df["sponsor_brands"] = [
         sorted(v) if isinstance(v, list | np.ndarray) else [] for v in df["sponsor_brands"]
@@ -389,6 +435,25 @@ def refresh_comment_dups(store: Store, workspace: str, p: dict[str, Any]) -> Non
         )
 
 
+def _comments_sql(scope: str, batch_column: str = "") -> str:
+    """The comments other accounts left on creators' posts; ``?`` = workspace, as_of."""
+    return (
+        f"SELECT p.creator_id, m.comment_id, m.post_id, m.author_handle, m.text, "
+        f"d.author IS NOT NULL AS dup{batch_column} "
+        "FROM comments m "
+        "JOIN posts p ON p.workspace_id = m.workspace_id AND p.post_id = m.post_id "
+        f"{scope}"
+        "LEFT JOIN feature_comment_dups d ON d.workspace_id = m.workspace_id "
+        "AND d.author = lower(m.author_handle) AND d.norm_text = lower(trim(m.text)) "
+        "WHERE m.workspace_id = ? AND p.posted_at <= ? "
+        "AND NOT coalesce(m.is_creator_reply, FALSE) "
+        # creator_id is '<platform>:<lower(handle)>': comparing with it, not with a join to
+        # creators, keeps DuckDB from planning comments × creators on the inequality
+        "AND lower(coalesce(m.author_handle, '')) <> substr(p.creator_id, length(p.platform) + 2) "
+        "AND m.text IS NOT NULL AND length(trim(m.text)) > 0"
+    )
+
+
 def comments_frame(
     store: Store, workspace: str, as_of: dt.datetime, batch: int | None = None
 ) -> pd.DataFrame:
@@ -401,36 +466,58 @@ def comments_frame(
         else ""
     )
     args: list[Any] = [batch] if batch is not None else []
-    return store.df(
-        "SELECT p.creator_id, m.comment_id, m.post_id, m.author_handle, m.text, "
-        "d.author IS NOT NULL AS dup "
-        "FROM comments m "
-        "JOIN posts p ON p.workspace_id = m.workspace_id AND p.post_id = m.post_id "
-        f"{scope}"
-        "LEFT JOIN feature_comment_dups d ON d.workspace_id = m.workspace_id "
-        "AND d.author = lower(m.author_handle) AND d.norm_text = lower(trim(m.text)) "
-        "WHERE m.workspace_id = ? AND p.posted_at <= ? "
-        "AND NOT coalesce(m.is_creator_reply, FALSE) "
-        # creator_id is '<platform>:<lower(handle)>': comparing with it, not with a join to
-        # creators, keeps DuckDB from planning comments × creators on the inequality
-        "AND lower(coalesce(m.author_handle, '')) <> substr(p.creator_id, length(p.platform) + 2) "
-        "AND m.text IS NOT NULL AND length(trim(m.text)) > 0",
-        [*args, workspace, as_of],
-    )
+    return store.df(_comments_sql(scope), [*args, workspace, as_of])
+
+
+class _CommentSpill:
+    """All batches' comments written once, partitioned by batch, to Parquet in a temporary
+    folder: reading one batch then reads its own files instead of scanning (and joining) the
+    whole comments table again, which made the comment step grow with batches × comments."""
+
+    def __init__(self, store: Store, workspace: str, as_of: dt.datetime, n_batches: int) -> None:
+        self.store, self.workspace, self.as_of = store, workspace, as_of
+        self.dir: Path | None = None
+        if n_batches <= 1:
+            return
+        parent = None if str(store.path) == ":memory:" else store.path.parent
+        self.dir = Path(tempfile.mkdtemp(prefix=".feature-comments-", dir=parent))
+        scope = (
+            "JOIN feature_scope s ON s.workspace_id = p.workspace_id "
+            "AND s.creator_id = p.creator_id "
+        )
+        head, mid, tail = _comments_sql(scope, ", s.batch AS batch").split("?")
+        sql = head + sqlfiles.literal(workspace) + mid + sqlfiles.literal(as_of) + tail
+        target = sqlfiles.literal(str(self.dir))
+        store.execute(f"COPY ({sql}) TO {target} (FORMAT parquet, PARTITION_BY (batch))")
+
+    def frame(self, batch: int) -> pd.DataFrame:
+        if self.dir is None:
+            return comments_frame(self.store, self.workspace, self.as_of, batch)
+        part = self.dir / f"batch={batch}"
+        if not part.exists():  # no comment in this batch
+            return comments_frame(self.store, self.workspace, self.as_of, batch)
+        files = sqlfiles.literal(str(part / "*.parquet"))
+        return self.store.df(
+            "SELECT creator_id, comment_id, post_id, author_handle, text, dup "
+            f"FROM read_parquet({files}, hive_partitioning = false)"
+        )
+
+    def close(self) -> None:
+        if self.dir is not None:
+            shutil.rmtree(self.dir, ignore_errors=True)
+            self.dir = None
 
 
 def _comment_part(
-    store: Store,
-    workspace: str,
+    spill: _CommentSpill,
     batch: int,
-    as_of: dt.datetime,
     judge: comments.TextJudge,
     sentiments: dict[str, float | None],
     extra: dict[str, dict[str, Any]],
     evid: dict[str, dict[str, Any]],
 ) -> None:
     """Bot-comment share and sentiment of the comments other accounts left on each creator."""
-    cm = comments_frame(store, workspace, as_of, batch)
+    cm = spill.frame(batch)
     if cm.empty:
         return
     jd = comments.judge_frame(cm["text"], cm["dup"].to_numpy(dtype=bool), judge, sentiments)
@@ -491,13 +578,13 @@ def _comment_part(
         }
 
 
-def _write(store: Store, workspace: str, rows: pd.DataFrame) -> None:
+def _write(store: Store, workspace: str, rows: pd.DataFrame, batch: int) -> None:
     table = pa.Table.from_pandas(rows, preserve_index=False)
     with store.transaction() as tx:
         tx.execute(
             "DELETE FROM creator_features WHERE workspace_id = ? AND creator_id IN "
-            "(SELECT creator_id FROM feature_scope WHERE workspace_id = ?)",
-            [workspace, workspace],
+            "(SELECT creator_id FROM feature_scope WHERE workspace_id = ? AND batch = ?)",
+            [workspace, workspace, batch],
         )
         tx.insert_arrow("creator_features", table, COLUMNS)
 
@@ -581,21 +668,28 @@ def _global_pass(store: Store, workspace: str, p: dict[str, Any]) -> int:
         f.at[i, "pod_members"] = info["pod_members"]
         f.at[i, "pod_evidence"] = json.dumps(info["evidence"])
     f = pd.concat([f, _cohorts(f)], axis=1)
-    recs: list[dict[str, Any]] = f.to_dict("records")  # type: ignore[assignment]
-    f["authenticity_score"] = [scores.authenticity(_rec(r)).score for r in recs]
-    f["engagement_quality_score"] = [scores.engagement_quality(_rec(r)).score for r in recs]
+    # scores read these columns; scores._num already maps None / NaN / numpy values to floats
+    used = [
+        "audience_real_share", "growth_anomaly", "bot_comment_share", "pod_score",
+        "engagement_percentile", "reply_rate", "comment_sentiment", "engagement_trend",
+        "engagement_status",
+    ]  # fmt: skip
+    recs: list[dict[str, Any]] = f[used].to_dict("records")  # type: ignore[assignment]
+    f["authenticity_score"] = [scores.authenticity(r).score for r in recs]
+    f["engagement_quality_score"] = [scores.engagement_quality(r).score for r in recs]
+    del recs
     upd = pa.table(
         {
             "creator_id": f["creator_id"].tolist(),
-            "pod_score": [_clean(v) for v in f["pod_score"]],
+            "pod_score": _floats(f["pod_score"]),
             "pod_id": f["pod_id"].tolist(),
             "pod_members": f["pod_members"].tolist(),
             "pod_evidence": f["pod_evidence"].tolist(),
-            "engagement_percentile": [_clean(v) for v in f["engagement_percentile"]],
+            "engagement_percentile": _floats(f["engagement_percentile"]),
             "engagement_cohort": f["engagement_cohort"].tolist(),
-            "engagement_cohort_size": [_clean(v) for v in f["engagement_cohort_size"]],
-            "authenticity_score": [_clean(v) for v in f["authenticity_score"]],
-            "engagement_quality_score": [_clean(v) for v in f["engagement_quality_score"]],
+            "engagement_cohort_size": _floats(f["engagement_cohort_size"]),
+            "authenticity_score": _floats(f["authenticity_score"]),
+            "engagement_quality_score": _floats(f["engagement_quality_score"]),
         },
         schema=pa.schema(
             [
@@ -629,8 +723,10 @@ def _global_pass(store: Store, workspace: str, p: dict[str, Any]) -> int:
     return len({v["pod_id"] for v in found.values()})
 
 
-def _rec(r: dict[str, Any]) -> dict[str, Any]:
-    return {k: _clean(v) for k, v in r.items()}
+def _floats(col: pd.Series) -> pa.Array:
+    """A float column for Arrow with NaN / None as null."""
+    v = pd.to_numeric(col, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+    return pa.array(v, type=pa.float64(), mask=np.isnan(v))
 
 
 def comment_verdicts(

@@ -26,6 +26,9 @@ DUP_MIN_CREATORS = 3
 DUP_MAX_TEXT_RATIO = 0.34  # a repetitive account: ≤ max(2, 0.34 × its comments) distinct texts
 MODEL_STRONG = 0.8
 MODEL_WEAK = 0.5
+#: distinct texts remembered between batches; beyond it the memory starts afresh (verdicts are
+#: deterministic, so forgetting costs time on repeated texts, never a different answer)
+CACHE_MAX = 500_000
 
 GENERIC: frozenset[str] = frozenset(
     [
@@ -126,6 +129,8 @@ class TextJudge:
 
     def judge_unique(self, texts: Sequence[str]) -> list[TextVerdict]:
         """One verdict per text (text rules and the model; the per-author rule is separate)."""
+        if len(self._cache) > CACHE_MAX:
+            self._cache.clear()
         new = [t for t in dict.fromkeys(texts) if t not in self._cache]
         if new:
             probs: Any = None if self.model is None else self.model.predict_proba(list(new))
@@ -168,6 +173,8 @@ def judge_frame(
     codes, uniq = pd.factorize(texts)
     ulist = [str(u) for u in uniq]
     verdicts = judge.judge_unique(ulist)
+    if len(sentiments) > CACHE_MAX:
+        sentiments.clear()
     new = [u for u in ulist if u not in sentiments]
     for u, s in zip(new, sent.score_many(new), strict=True):
         sentiments[u] = s
