@@ -48,7 +48,7 @@ def test_suite_small_world_end_to_end(tmp_path: Path) -> None:
     for r in rep.rows:
         assert r.ok, r.error
         assert r.rows > 0 and r.seconds > 0
-        assert r.peak_tree_rss_mb >= r.peak_rss_mb * 0.5 > 0
+        assert r.peak_tree_rss_mb >= r.peak_rss_mb > 0
         assert r.cpu_s > 0
     # posts generated = posts the store build read
     assert by["generate"].rows == by["features"].rows

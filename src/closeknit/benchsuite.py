@@ -229,6 +229,8 @@ def _child(args: list[str], timeout: float) -> dict[str, Any]:
             **tree,
         }
     out = json.loads(stdout.strip().splitlines()[-1])
+    # sampling can miss a short spike; the tree's peak is at least the phase process's own
+    tree["peak_tree_rss_mb"] = max(tree["peak_tree_rss_mb"], float(out.get("peak_rss_mb", 0.0)))
     out.update(tree)
     out["ok"] = True
     out["seconds"] = out.get("seconds", wall)
