@@ -36,7 +36,7 @@ CHECK_EVERY_S = 2.0
 THROTTLE_ABOVE = 50_000
 CHECK_BUDGET = 20.0  # ... and for CHECK_BUDGET x the last check's duration, if longer
 
-_FEATURE_COLS = (
+FEATURE_COLS = (  # the creator_features columns discover reads
     "engagement_rate",
     "engagement_quality_score",
     "authenticity_score",
@@ -127,7 +127,7 @@ def _feature_schema(store: Store) -> tuple[bool, tuple[str, ...], bool]:
     if hit is None:
         if _has_table(store, "creator_features"):
             have = set(store.columns("creator_features"))
-            hit = (True, tuple(c for c in _FEATURE_COLS if c in have), "computed_at" in have)
+            hit = (True, tuple(c for c in FEATURE_COLS if c in have), "computed_at" in have)
         else:
             hit = (False, (), False)
         _schema[key] = hit

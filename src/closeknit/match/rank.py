@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from closeknit.match.brief import Brief, age_range, bucket_overlap, content_text
+from closeknit.match.candidates import FEATURE_COLS
 from closeknit.match.embed import get_embedder
 from closeknit.match.vectors import (
     creator_matrix,
@@ -37,14 +38,6 @@ DEFAULT_WEIGHTS: dict[str, float] = {
 }
 EVIDENCE_POSTS = 3
 EXACT_LIMIT = 50_000  # below this many creators every one is scored exactly
-FEATURE_COLS = (
-    "engagement_rate",
-    "engagement_quality_score",
-    "authenticity_score",
-    "sponsored_rate",
-    "sponsor_brands",
-    "tier",
-)
 
 
 @dataclass
