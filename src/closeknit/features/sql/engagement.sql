@@ -30,15 +30,39 @@ WITH q AS (
     AND p.posted_at <= {as_of} - INTERVAL {min_age_days} DAY
     AND p.likes IS NOT NULL
 )
+-- The medians are taken by ranking each creator's values and averaging the middle one or two
+-- (what median() returns), not with median(): at 1M creators / 30M posts the holistic median()
+-- GROUP BY kept every group's values in memory and spilled past 23 GB, while a window sort
+-- spills cheaply and the final GROUP BY holds only sums.
+, w AS (
+  SELECT creator_id, 'cur' AS k, er AS v FROM q WHERE rn <= {window_posts} AND er IS NOT NULL
+  UNION ALL
+  SELECT creator_id, 'prev' AS k, er AS v FROM q
+  WHERE rn > {window_posts} AND rn <= 2 * {window_posts} AND er IS NOT NULL
+  UNION ALL
+  SELECT creator_id, 'views' AS k, er_views AS v FROM q
+  WHERE rn_views <= {window_posts} AND er_views IS NOT NULL
+), r AS (
+  SELECT
+    creator_id, k, v,
+    row_number() OVER (PARTITION BY creator_id, k ORDER BY v) AS i,
+    count(*) OVER (PARTITION BY creator_id, k) AS n
+  FROM w
+), m AS (
+  -- the middle value (n odd: 2i = n + 1) or the two middle values (n even: 2i = n or n + 2)
+  SELECT creator_id, k, avg(v) AS med, max(n) AS n
+  FROM r
+  WHERE 2 * i IN (n, n + 1, n + 2)
+  GROUP BY creator_id, k
+)
 SELECT
-  creator_id,
-  count(CASE WHEN rn <= {window_posts} AND er IS NOT NULL THEN 1 END) AS n_posts_qualifying,
-  median(CASE WHEN rn <= {window_posts} THEN er END) AS engagement_rate,
-  count(CASE WHEN rn > {window_posts} AND rn <= 2 * {window_posts} AND er IS NOT NULL THEN 1 END)
-    AS n_posts_previous,
-  median(CASE WHEN rn > {window_posts} AND rn <= 2 * {window_posts} THEN er END)
-    AS engagement_rate_previous,
-  count(CASE WHEN rn_views <= {window_posts} AND er_views IS NOT NULL THEN 1 END) AS n_posts_views,
-  median(CASE WHEN rn_views <= {window_posts} THEN er_views END) AS engagement_rate_views
-FROM q
-GROUP BY creator_id
+  a.creator_id,
+  coalesce(max(CASE WHEN m.k = 'cur' THEN m.n END), 0) AS n_posts_qualifying,
+  max(CASE WHEN m.k = 'cur' THEN m.med END) AS engagement_rate,
+  coalesce(max(CASE WHEN m.k = 'prev' THEN m.n END), 0) AS n_posts_previous,
+  max(CASE WHEN m.k = 'prev' THEN m.med END) AS engagement_rate_previous,
+  coalesce(max(CASE WHEN m.k = 'views' THEN m.n END), 0) AS n_posts_views,
+  max(CASE WHEN m.k = 'views' THEN m.med END) AS engagement_rate_views
+FROM (SELECT DISTINCT creator_id FROM q) a
+LEFT JOIN m ON m.creator_id = a.creator_id
+GROUP BY a.creator_id
