@@ -47,22 +47,21 @@ def register(app: typer.Typer) -> None:
         """Create a campaign."""
         from closeknit.track.campaigns import create_campaign
 
-        with cli_errors(as_json):
-            with store_for(db) as st:
-                c = create_campaign(
-                    st,
-                    workspace_of(workspace),
-                    name,
-                    brief=brief,
-                    budget=budget,
-                    start_date=start,
-                    end_date=end,
-                    currency=currency,
-                    landing_url=landing_url,
-                    discount_percent=discount,
-                    attribution_window_days=window,
-                    campaign_id=campaign_id,
-                )
+        with cli_errors(as_json), store_for(db) as st:
+            c = create_campaign(
+                st,
+                workspace_of(workspace),
+                name,
+                brief=brief,
+                budget=budget,
+                start_date=start,
+                end_date=end,
+                currency=currency,
+                landing_url=landing_url,
+                discount_percent=discount,
+                attribution_window_days=window,
+                campaign_id=campaign_id,
+            )
         d = c.to_dict()
         emit(d, as_json=as_json, rows=[{k: v for k, v in d.items() if k != "creators"}])
 
@@ -73,9 +72,8 @@ def register(app: typer.Typer) -> None:
         """List campaigns with creator counts per stage."""
         from closeknit.track.campaigns import list_campaigns
 
-        with cli_errors(as_json):
-            with store_for(db, read_only=False) as st:
-                cs = [c.to_dict() for c in list_campaigns(st, workspace_of(workspace))]
+        with cli_errors(as_json), store_for(db, read_only=False) as st:
+            cs = [c.to_dict() for c in list_campaigns(st, workspace_of(workspace))]
         rows = [
             {
                 "id": c["campaign_id"],
@@ -100,10 +98,9 @@ def register(app: typer.Typer) -> None:
         from closeknit.track.campaigns import get_campaign, history
 
         ws = workspace_of(workspace)
-        with cli_errors(as_json):
-            with store_for(db) as st:
-                d = get_campaign(st, ws, campaign_id).to_dict()
-                d["history"] = history(st, ws, campaign_id)
+        with cli_errors(as_json), store_for(db) as st:
+            d = get_campaign(st, ws, campaign_id).to_dict()
+            d["history"] = history(st, ws, campaign_id)
 
         def render() -> None:
             console.print(f"[bold]{d['name']}[/bold] ({d['campaign_id']}) budget {d['budget']}")
@@ -144,21 +141,20 @@ def register(app: typer.Typer) -> None:
         """Shortlist creators for a campaign."""
         from closeknit.track.campaigns import add_creator
 
-        with cli_errors(as_json):
-            with store_for(db) as st:
-                out = [
-                    add_creator(
-                        st,
-                        workspace_of(workspace),
-                        campaign_id,
-                        c,
-                        fee=fee,
-                        deliverables=deliverables,
-                        seeding_cost=seeding,
-                        notes=notes,
-                    )
-                    for c in creators
-                ]
+        with cli_errors(as_json), store_for(db) as st:
+            out = [
+                add_creator(
+                    st,
+                    workspace_of(workspace),
+                    campaign_id,
+                    c,
+                    fee=fee,
+                    deliverables=deliverables,
+                    seeding_cost=seeding,
+                    notes=notes,
+                )
+                for c in creators
+            ]
         emit(out, as_json=as_json)
 
     @camp.command("stage")
@@ -182,18 +178,17 @@ def register(app: typer.Typer) -> None:
         """Move a creator to the next stage (validated; audited)."""
         from closeknit.track.campaigns import set_stage
 
-        with cli_errors(as_json):
-            with store_for(db) as st:
-                out = set_stage(
-                    st,
-                    workspace_of(workspace),
-                    campaign_id,
-                    creator,
-                    stage,
-                    fee=fee,
-                    deliverables=deliverables,
-                    note=note,
-                )
+        with cli_errors(as_json), store_for(db) as st:
+            out = set_stage(
+                st,
+                workspace_of(workspace),
+                campaign_id,
+                creator,
+                stage,
+                fee=fee,
+                deliverables=deliverables,
+                note=note,
+            )
         emit(out, as_json=as_json)
 
     @camp.command("deal")
@@ -211,18 +206,17 @@ def register(app: typer.Typer) -> None:
         """Change a deal's fee, deliverables, seeding cost or notes."""
         from closeknit.track.campaigns import update_deal
 
-        with cli_errors(as_json):
-            with store_for(db) as st:
-                out = update_deal(
-                    st,
-                    workspace_of(workspace),
-                    campaign_id,
-                    creator,
-                    fee=fee,
-                    deliverables=deliverables,
-                    seeding_cost=seeding,
-                    notes=notes,
-                )
+        with cli_errors(as_json), store_for(db) as st:
+            out = update_deal(
+                st,
+                workspace_of(workspace),
+                campaign_id,
+                creator,
+                fee=fee,
+                deliverables=deliverables,
+                seeding_cost=seeding,
+                notes=notes,
+            )
         emit(out, as_json=as_json)
 
     @camp.command("codes")
@@ -239,17 +233,16 @@ def register(app: typer.Typer) -> None:
         """Give creators unique discount codes and UTM tracking links."""
         from closeknit.track.codes import assign
 
-        with cli_errors(as_json):
-            with store_for(db) as st:
-                out = assign(
-                    st,
-                    workspace_of(workspace),
-                    campaign_id,
-                    creators or None,
-                    discount_percent=discount,
-                    landing_url=landing_url,
-                    overwrite=overwrite,
-                )
+        with cli_errors(as_json), store_for(db) as st:
+            out = assign(
+                st,
+                workspace_of(workspace),
+                campaign_id,
+                creators or None,
+                discount_percent=discount,
+                landing_url=landing_url,
+                overwrite=overwrite,
+            )
         emit(out, as_json=as_json, title="codes and links")
 
     @camp.command("outreach")
@@ -273,22 +266,21 @@ def register(app: typer.Typer) -> None:
         from closeknit.track.outreach import render, send
 
         ws = workspace_of(workspace)
-        with cli_errors(as_json):
-            with store_for(db) as st:
-                msg = render(
-                    st,
-                    ws,
-                    campaign_id,
-                    creator,
-                    template=template,
-                    template_dir=template_dir,
-                    sender=sender,
-                    brand=brand,
-                    to=to,
-                )
-                d = msg.to_dict()
-                if send_from:
-                    d["sent"] = send(st, ws, msg, sender_address=send_from)
+        with cli_errors(as_json), store_for(db) as st:
+            msg = render(
+                st,
+                ws,
+                campaign_id,
+                creator,
+                template=template,
+                template_dir=template_dir,
+                sender=sender,
+                brand=brand,
+                to=to,
+            )
+            d = msg.to_dict()
+            if send_from:
+                d["sent"] = send(st, ws, msg, sender_address=send_from)
 
         def render_txt() -> None:
             console.print(f"To: {d['to'] or '(no address)'}\nSubject: {d['subject']}\n")
@@ -312,17 +304,16 @@ def register(app: typer.Typer) -> None:
         """Book other spend against a campaign (or one of its creators)."""
         from closeknit.track.campaigns import record_spend
 
-        with cli_errors(as_json):
-            with store_for(db) as st:
-                sid = record_spend(
-                    st,
-                    workspace_of(workspace),
-                    campaign_id,
-                    amount,
-                    kind=kind,
-                    creator=creator,
-                    note=note,
-                )
+        with cli_errors(as_json), store_for(db) as st:
+            sid = record_spend(
+                st,
+                workspace_of(workspace),
+                campaign_id,
+                amount,
+                kind=kind,
+                creator=creator,
+                note=note,
+            )
         emit({"spend_id": sid}, as_json=as_json)
 
     @camp.command("import")
@@ -336,9 +327,8 @@ def register(app: typer.Typer) -> None:
         """Load existing deals (campaign_id, creator_id|handle, code, link, dates, fee)."""
         from closeknit.track.campaigns import import_roster
 
-        with cli_errors(as_json):
-            with store_for(db) as st:
-                out = import_roster(st, workspace_of(workspace), path, window_days=window)
+        with cli_errors(as_json), store_for(db) as st:
+            out = import_roster(st, workspace_of(workspace), path, window_days=window)
         emit(out, as_json=as_json)
 
     app.add_typer(camp, name="campaign")
@@ -361,15 +351,14 @@ def register(app: typer.Typer) -> None:
         from closeknit.report import campaign_report_html
         from closeknit.track.roas import report
 
-        with cli_errors(as_json):
-            with store_for(db) as st:
-                rep = report(
-                    st,
-                    workspace_of(workspace),
-                    campaign_id,
-                    window_days=window,
-                    cogs_share=cogs_share,
-                )
+        with cli_errors(as_json), store_for(db) as st:
+            rep = report(
+                st,
+                workspace_of(workspace),
+                campaign_id,
+                window_days=window,
+                cogs_share=cogs_share,
+            )
         d = rep.to_dict()
         if html_out is not None:
             page = campaign_report_html(d)

@@ -71,9 +71,8 @@ def register(app: typer.Typer) -> None:
             emit(out.to_dict(), as_json=as_json)
             return
 
-        with cli_errors(as_json):
-            with store_for(db) as st:
-                res = build(st, workspace_of(workspace), incremental=not full)
+        with cli_errors(as_json), store_for(db) as st:
+            res = build(st, workspace_of(workspace), incremental=not full)
         d = res.to_dict()
 
         def render() -> None:

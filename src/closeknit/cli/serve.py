@@ -121,12 +121,11 @@ def register(app: typer.Typer) -> None:
         ws = workspace_of(workspace)
         password = os.environ.get("CLOSEKNIT_USER_PASSWORD")
         generated = None if password else secrets.token_urlsafe(15)
-        with cli_errors(as_json):
-            with store_for(db) as st:
-                out = accounts.create_user(
-                    st, email, password or str(generated), workspace=ws, role=role
-                )
-                accounts.audit(st, ws, "cli", "role_change", "user", out["user_id"], {"role": role})
+        with cli_errors(as_json), store_for(db) as st:
+            out = accounts.create_user(
+                st, email, password or str(generated), workspace=ws, role=role
+            )
+            accounts.audit(st, ws, "cli", "role_change", "user", out["user_id"], {"role": role})
         if generated:
             out["one_time_password"] = generated
         emit(out, as_json=as_json)
@@ -143,12 +142,9 @@ def register(app: typer.Typer) -> None:
         from closeknit.api import accounts
 
         ws = workspace_of(workspace)
-        with cli_errors(as_json):
-            with store_for(db) as st:
-                meta, key = accounts.create_key(st, ws, name=name, role=role)
-                accounts.audit(
-                    st, ws, "cli", "key_create", "api_key", meta["key_id"], {"role": role}
-                )
+        with cli_errors(as_json), store_for(db) as st:
+            meta, key = accounts.create_key(st, ws, name=name, role=role)
+            accounts.audit(st, ws, "cli", "key_create", "api_key", meta["key_id"], {"role": role})
         emit(dict(meta, key=key), as_json=as_json)
 
     @app.command("erase")
@@ -167,18 +163,17 @@ def register(app: typer.Typer) -> None:
         if not yes and not typer.confirm(f"erase {creator} from workspace {ws} for good?"):
             fail(ValidationError("not confirmed"), as_json)
             return
-        with cli_errors(as_json):
-            with store_for(db) as st:
-                res = privacy.erase_creator(st, ws, creator)
-                accounts.audit(
-                    st,
-                    ws,
-                    "cli",
-                    "erase",
-                    "creator",
-                    res.creator_id,
-                    {"rows_deleted": sum(res.deleted.values())},
-                )
+        with cli_errors(as_json), store_for(db) as st:
+            res = privacy.erase_creator(st, ws, creator)
+            accounts.audit(
+                st,
+                ws,
+                "cli",
+                "erase",
+                "creator",
+                res.creator_id,
+                {"rows_deleted": sum(res.deleted.values())},
+            )
         out = res.to_dict()
         emit(
             out,
@@ -199,18 +194,17 @@ def register(app: typer.Typer) -> None:
         from closeknit.api import accounts
 
         ws = workspace_of(workspace)
-        with cli_errors(as_json):
-            with store_for(db) as st:
-                data = privacy.export_creator(st, ws, creator)
-                accounts.audit(
-                    st,
-                    ws,
-                    "cli",
-                    "export",
-                    "creator",
-                    data["creator_id"],
-                    {"kind": "subject_access"},
-                )
+        with cli_errors(as_json), store_for(db) as st:
+            data = privacy.export_creator(st, ws, creator)
+            accounts.audit(
+                st,
+                ws,
+                "cli",
+                "export",
+                "creator",
+                data["creator_id"],
+                {"kind": "subject_access"},
+            )
         text = json.dumps(data, indent=2, ensure_ascii=False)
         if out:
             out.write_text(text)

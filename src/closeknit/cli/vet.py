@@ -44,9 +44,8 @@ def register(app: typer.Typer) -> None:
         from closeknit.features import vet
 
         comps = [c.strip() for c in (competitors or "").split(",") if c.strip()]
-        with cli_errors(as_json):
-            with store_for(db) as st:
-                rep = vet(st, workspace_of(workspace), creator, competitors=comps)
+        with cli_errors(as_json), store_for(db) as st:
+            rep = vet(st, workspace_of(workspace), creator, competitors=comps)
         d = rep.to_dict()
         emit(d, as_json=as_json, render=lambda: _render(d))
 
