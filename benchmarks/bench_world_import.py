@@ -53,7 +53,14 @@ def main() -> None:
     ap.add_argument("--keep", action="store_true")
     ap.add_argument("--skip-reimport", action="store_true")
     ap.add_argument("--world", type=Path, default=None, help="import this existing world")
+    ap.add_argument(
+        "--consume",
+        action="store_true",
+        help="delete each world file once imported (a 1M world and its store need ~70 GB "
+        "together); implies --skip-reimport",
+    )
     a = ap.parse_args()
+    from closeknit.benchsuite import TreeSampler
     from closeknit.connectors.importer import deferred_checkpoints, import_many, world_plan
     from closeknit.store import open_store
     from closeknit.world import generate
@@ -66,12 +73,17 @@ def main() -> None:
     else:
         world = a.out / "world"
         _reset_hwm()
+        # the workers are separate processes: sample the whole tree for their CPU and memory
+        tree = TreeSampler(os.getpid()).start()
         t0, c0 = time.perf_counter(), _cpu()
         s = generate(world, a.creators, a.seed, workers=a.workers)
+        tree.stop()
         phases["generate"] = {
             "wall_s": round(time.perf_counter() - t0, 1),
             "cpu_s_main": round(_cpu() - c0, 1),
+            "cpu_s_all_processes": round(tree.cpu_s - c0, 1),  # tree CPU is since process start
             "peak_rss_mib_main": _hwm_mib(),
+            "peak_rss_mib_tree": round(tree.peak_rss_mb, 1),
             "posts": s.posts,
             "comments": s.comments,
             "gib": round(s.bytes / 2**30, 2),
@@ -97,6 +109,8 @@ def main() -> None:
                 n_in += r.n_input
                 n_loaded += r.n_loaded
                 n_q += r.n_quarantined
+            if a.consume:
+                f.unlink()
         wall = time.perf_counter() - t0
         cpu = _cpu() - c0
         total_t += wall
@@ -135,7 +149,7 @@ def main() -> None:
             "quarantine",
         )
     }
-    if not a.skip_reimport:
+    if not (a.skip_reimport or a.consume):
         _reset_hwm()
         t0, c0 = time.perf_counter(), _cpu()
         with deferred_checkpoints(st):

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from closeknit.benchsuite import TreeSampler, run_suite
+from closeknit.errors import ConfigError
 
 pytestmark = pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs Linux /proc")
 
@@ -54,3 +55,14 @@ def test_suite_small_world_end_to_end(tmp_path: Path) -> None:
     assert by["generate"].rows == by["features"].rows
     md = rep.markdown()
     assert md.count("\n| 150 |") == 4 and "peak RSS MB (tree / python)" in md
+    # later phases alone reuse the store the first run left in the work directory
+    again = run_suite([150], tmp_path, phases=("portable_duckdb",), timeout=600)
+    (row,) = again.rows
+    assert row.ok and row.rows == by["portable_duckdb"].rows
+
+
+def test_suite_without_import_needs_an_existing_store(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="w.duckdb does not exist"):
+        run_suite([150], tmp_path, phases=("features",))
+    with pytest.raises(ConfigError, match="world does not exist"):
+        run_suite([150], tmp_path, phases=("import",))

@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from closeknit.errors import ConfigError
+
 PHASES = ("generate", "import", "features", "portable_duckdb", "portable_spark")
 
 
@@ -246,11 +248,26 @@ def run_suite(
     seed: int = 1,
     timeout: float = 3600,
 ) -> BenchReport:
+    """Run ``phases`` at each size under ``work/n{size}``.
+
+    Without ``generate`` the size's world must already be in ``work/n{size}/world``, and without
+    ``import`` its store in ``work/n{size}/w.duckdb``: later phases can then be run (or re-run)
+    on what an earlier suite run, or a separate import, left there.
+    """
     rep = BenchReport(machine=machine())
     for n in sizes:
         base = work / f"n{n}"
-        shutil.rmtree(base, ignore_errors=True)
-        base.mkdir(parents=True)
+        if "generate" in phases:
+            shutil.rmtree(base, ignore_errors=True)
+        else:
+            need = base / ("world" if "import" in phases else "w.duckdb")
+            if not need.exists():
+                raise ConfigError(
+                    f"{need} does not exist: without the generate/import phases the suite "
+                    "reuses what an earlier run left in its work directory",
+                    path=str(need),
+                )
+        base.mkdir(parents=True, exist_ok=True)
         steps: list[tuple[str, list[str]]] = [
             ("generate", ["generate", str(base / "world"), str(n), str(seed)]),
             ("import", ["import", str(base / "w.duckdb"), str(base / "world")]),
@@ -283,7 +300,8 @@ def run_suite(
                     load=float(r.get("load", 0.0)),
                 )
             )
-        shutil.rmtree(base / "world", ignore_errors=True)  # disk: worlds are big
+        if "generate" in phases:
+            shutil.rmtree(base / "world", ignore_errors=True)  # disk: worlds are big
     return rep
 
 

@@ -32,9 +32,16 @@ def register(app: typer.Typer) -> None:
         ] = "1,2",
         work: Annotated[Path | None, typer.Option(help="scratch directory")] = None,
         out: Annotated[Path | None, typer.Option(help="write the markdown table here")] = None,
+        timeout: Annotated[
+            float, typer.Option(help="seconds a phase may run before it is stopped")
+        ] = 3600.0,
         as_json: JsonOpt = False,
     ) -> None:
-        """Benchmark generate/import/feature builds at several sizes (time, peak memory, rows/s)."""
+        """Benchmark generate/import/feature builds at several sizes (time, peak memory, rows/s).
+
+        Leaving out generate (and import) runs the later phases on the world (store) an
+        earlier run left in ``--work``.
+        """
         from closeknit.benchsuite import PHASES, run_suite
 
         with cli_errors(as_json):
@@ -48,7 +55,7 @@ def register(app: typer.Typer) -> None:
             if bad or not ns:
                 raise ConfigError(f"unknown phases {bad}" if bad else "--sizes is empty")
             wdir = work or Path(tempfile.mkdtemp(prefix="closeknit-bench-"))
-            rep = run_suite(ns, wdir, phases=ph, spark_cores=cores)
+            rep = run_suite(ns, wdir, phases=ph, spark_cores=cores, timeout=timeout)
         if out is not None:
             out.write_text(rep.markdown())
         if as_json:
