@@ -54,6 +54,12 @@ def main() -> None:
     ap.add_argument("--skip-reimport", action="store_true")
     ap.add_argument("--world", type=Path, default=None, help="import this existing world")
     ap.add_argument(
+        "--resume",
+        action="store_true",
+        help="keep the store in --out and import into it the files of --world still present "
+        "(with --consume: continue an interrupted run)",
+    )
+    ap.add_argument(
         "--consume",
         action="store_true",
         help="delete each world file once imported (a 1M world and its store need ~70 GB "
@@ -65,7 +71,10 @@ def main() -> None:
     from closeknit.store import open_store
     from closeknit.world import generate
 
-    shutil.rmtree(a.out, ignore_errors=True)
+    if a.resume and a.world is None:
+        raise SystemExit("--resume needs --world (the world whose files are still to import)")
+    if not a.resume:
+        shutil.rmtree(a.out, ignore_errors=True)
     phases: dict[str, dict[str, Any]] = {}
     if a.world is not None:
         world = a.world

@@ -157,16 +157,28 @@ def test_vendor_csv_has_duplicated_headers_and_abbreviations(
 
 def test_snapshots_demographics_audience(small_world: tuple[Path, WorldSummary]) -> None:
     out, summary = small_world
-    with open(out / "snapshots/followers.csv", encoding="utf-8", newline="") as f:
-        snaps = list(csv.DictReader(f))
-    assert set(snaps[0]) == {"platform", "handle", "date", "followers", "following"}
+    # one snapshots file and one demographics file per shard, each with its header
+    snap_files = sorted((out / "snapshots").glob("followers-*.csv"))
+    assert [p.name for p in snap_files] == [f"followers-{s:05d}.csv" for s in range(summary.shards)]
+    snaps, file_of = [], {}
+    for p in snap_files:
+        with open(p, encoding="utf-8", newline="") as f:
+            rows = list(csv.DictReader(f))
+        assert set(rows[0]) == {"platform", "handle", "date", "followers", "following"}
+        for r in rows:
+            assert file_of.setdefault(r["handle"], p.name) == p.name  # a creator in one file
+        snaps += rows
     per = defaultdict(list)
     for r in snaps:
         per[r["handle"]].append(r["date"])
     assert len(per) == summary.creators
     assert all(len(v) == 53 for v in per.values())
-    with open(out / "audience/demographics.csv", encoding="utf-8", newline="") as f:
-        demo = list(csv.DictReader(f))
+    demo = []
+    demo_files = sorted((out / "audience").glob("demographics-*.csv"))
+    assert len(demo_files) == summary.shards
+    for p in demo_files:
+        with open(p, encoding="utf-8", newline="") as f:
+            demo += list(csv.DictReader(f))
     sums: dict[tuple[str, str], float] = defaultdict(float)
     for r in demo:
         sums[(r["handle"], r["dimension"])] += float(r["share"])

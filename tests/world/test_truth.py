@@ -83,7 +83,7 @@ def test_bought_spikes_show_in_snapshots(small_world: tuple[Path, WorldSummary])
     t = load_truth(out)
     spikes = t.growth_events[t.growth_events.kind == "bought_spike"]
     assert len(spikes) > 0
-    snaps = pd.read_csv(out / "snapshots/followers.csv")
+    snaps = pd.concat(pd.read_csv(p) for p in sorted((out / "snapshots").glob("followers-*.csv")))
     for ev in spikes.itertuples():
         h = ev.creator_id.split(":", 1)[1]
         s = snaps[snaps.handle == h].sort_values("date").reset_index(drop=True)

@@ -129,16 +129,18 @@ def generate(
                 if progress:
                     progress(len(results), len(shards))
             ov.result()
-    _concat(
+    # one file per shard, as for posts: an import is one transaction per file, and one 53M-row
+    # snapshots file (1M creators) needs more memory than a 2-core, 24 GB machine has
+    _per_shard(
         out / "_parts",
         "snapshots-",
-        out / "snapshots" / "followers.csv",
+        out / "snapshots" / "followers-",
         "platform,handle,date,followers,following\n",
     )
-    _concat(
+    _per_shard(
         out / "_parts",
         "demographics-",
-        out / "audience" / "demographics.csv",
+        out / "audience" / "demographics-",
         "platform,handle,dimension,bucket,share\n",
     )
     _concat(
@@ -249,6 +251,15 @@ def _global_table(cfg: WorldConfig) -> dict[str, Any]:
 def _month_weeks() -> list[float]:
     ref = dt.date(2026, 10, 31)
     return [N_WEEKS - (ref - d).days / 7.0 for d in month_ends(ref)]
+
+
+def _per_shard(src: Path, prefix: str, dest_prefix: Path, header: str) -> None:
+    """``src/{prefix}NNNNN.csv`` → ``{dest_prefix}NNNNN.csv`` with ``header`` first."""
+    dest_prefix.parent.mkdir(parents=True, exist_ok=True)
+    for p in sorted(src.glob(prefix + "*")):
+        with open(p, "rb") as f, open(f"{dest_prefix}{p.name[len(prefix) :]}", "wb") as out:
+            out.write(header.encode())
+            shutil.copyfileobj(f, out, 1 << 20)
 
 
 def _concat(src: Path, prefix: str, dest: Path, header: str, skip_header: bool = False) -> None:
