@@ -103,39 +103,84 @@ def member_kind(mids: np.ndarray) -> np.ndarray:
     return np.where((pool == FAKE_POOL_ID) | (pool == BOT_POOL_ID), KIND_FAKE, kind)
 
 
+def _obj(items: list[str]) -> np.ndarray:
+    a = np.empty(len(items), dtype=object)
+    a[:] = items
+    return a
+
+
+_NAMES: dict[str, np.ndarray] = {}
+
+
+def _name_pools() -> dict[str, np.ndarray]:
+    """First/last names as object arrays, cut and capitalised as the handles and profiles use
+    them (names hold no character that JSON escapes: checked here)."""
+    if not _NAMES:
+        fn, ln = vocab.FIRST_NAMES, vocab.LAST_NAMES
+        assert all(jstr(x) == '"' + x + '"' for x in fn + ln)
+        _NAMES.update(
+            first=_obj(list(fn)),
+            last=_obj(list(ln)),
+            first3=_obj([x[:3] for x in fn]),
+            last2=_obj([x[:2] for x in ln]),
+            first_cap=_obj([x.capitalize() for x in fn]),
+            last_cap=_obj([x.capitalize() for x in ln]),
+        )
+    return _NAMES
+
+
 def member_handles(seed: int, mids: np.ndarray) -> list[str]:
-    h = _mix(mids.astype(np.int64) * 7919 + seed)
-    kinds = member_kind(mids)
-    fn, ln = len(vocab.FIRST_NAMES), len(vocab.LAST_NAMES)
-    out = []
-    for m, hv, k in zip(mids.tolist(), h.tolist(), kinds.tolist(), strict=True):
-        f = vocab.FIRST_NAMES[hv % fn]
-        la = vocab.LAST_NAMES[(hv >> 8) % ln]
-        tag = format(m, "x")
-        if k == KIND_FAKE:  # digit-heavy, name-less handles
-            out.append(f"{f[:3]}{la[:2]}{(hv >> 16) % 100000:05d}{tag[-3:]}")
-        else:
-            sep = "._"[(hv >> 20) & 1]
-            out.append(f"{f}{sep}{la}{sep}{tag}" if (hv >> 21) & 1 else f"{la}{sep}{f}{sep}{tag}")
-    return out
+    """Handles of pool members (column-wise: the same text as one f-string per member)."""
+    mids = np.asarray(mids, dtype=np.int64)
+    if not len(mids):
+        return []
+    v = _name_pools()
+    h = _mix(mids * 7919 + seed)
+    fn, ln = np.uint64(len(vocab.FIRST_NAMES)), np.uint64(len(vocab.LAST_NAMES))
+    tag = _obj([format(m, "x") for m in mids.tolist()])
+    out = np.empty(len(mids), dtype=object)
+    fake = member_kind(mids) == KIND_FAKE
+    if fake.any():  # digit-heavy, name-less handles
+        hf = h[fake]
+        num = _obj([f"{x:05d}" for x in ((hf >> np.uint64(16)) % np.uint64(100000)).tolist()])
+        out[fake] = (
+            v["first3"][hf % fn]
+            + v["last2"][(hf >> np.uint64(8)) % ln]
+            + num
+            + _obj([t[-3:] for t in tag[fake].tolist()])
+        )
+    real = ~fake
+    if real.any():
+        hr = h[real]
+        f, la, t = v["first"][hr % fn], v["last"][(hr >> np.uint64(8)) % ln], tag[real]
+        sep = np.where((hr >> np.uint64(20)) & np.uint64(1) == 1, "_", ".")
+        out[real] = np.where(
+            (hr >> np.uint64(21)) & np.uint64(1) == 1,
+            f + sep + la + sep + t,
+            la + sep + f + sep + t,
+        )
+    res: list[str] = out.tolist()
+    return res
 
 
 _CACHE_MAX = 400_000  # above every pool's size (~250k members): a bounded per-process cache
-_HANDLES: dict[tuple[int, int], str] = {}
-_PROFILES: dict[tuple[int, int], str] = {}
+_HANDLES: dict[int, dict[int, str]] = {}  # seed -> member id -> text
+_PROFILES: dict[int, dict[int, str]] = {}
 
 
-def _cached(
-    cache: dict[tuple[int, int], str], fn: object, seed: int, mids: np.ndarray
-) -> list[str]:
+def _cached(cache: dict[int, dict[int, str]], fn: object, seed: int, mids: np.ndarray) -> list[str]:
     ml = np.asarray(mids, dtype=np.int64).tolist()
-    miss = sorted({m for m in ml if (seed, m) not in cache})
+    d = cache.get(seed)
+    if d is None:
+        d = cache[seed] = {}
+    miss = sorted(set(ml).difference(d))
     if miss:
-        if len(cache) + len(miss) > _CACHE_MAX:
+        if sum(len(x) for x in cache.values()) + len(miss) > _CACHE_MAX:
             cache.clear()
+            d = cache[seed] = {}
         made = fn(seed, np.array(miss, dtype=np.int64))  # type: ignore[operator]
-        cache.update(zip([(seed, m) for m in miss], made, strict=True))
-    return [cache[(seed, m)] for m in ml]
+        d.update(zip(miss, made, strict=True))
+    return list(map(d.__getitem__, ml))
 
 
 def member_handles_cached(seed: int, mids: np.ndarray) -> list[str]:
@@ -157,78 +202,134 @@ def _b36(n: int) -> str:
             return s
 
 
+_BIOS = [
+    "📍 home",
+    "coffee & sunsets",
+    "☀️",
+    "living my best life",
+    "dog mom",
+    "student",
+    "🎶📚",
+    "travel addict",
+]
+_PROFILE = (
+    '{"id": "%d", "username": "%s", "full_name": %s, "biography": %s, '
+    '"edge_followed_by": {"count": %d}, "edge_follow": {"count": %d}, '
+    '"edge_owner_to_timeline_media": {"count": %d}, "is_verified": false, '
+    '"is_private": %s, "external_url": %s, "profile_pic_url": "%s", '
+    '"business_category_name": null}'
+)
+
+
 def member_profiles(seed: int, mids: np.ndarray) -> list[str]:
-    """Instagram web profile objects (JSON text) of pool members; fakes look fake."""
+    """Instagram web profile objects (JSON text) of pool members; fakes look fake.
+
+    Column-wise over the members: each value is the same arithmetic on the same 16-bit draws as
+    one member at a time (tests hold that per-member reference)."""
     mids = np.asarray(mids, dtype=np.int64)
-    handles = member_handles(seed, mids)
+    if not len(mids):
+        return []
+    v = _name_pools()
+    handles = _obj(member_handles(seed, mids))
     h = _mix(mids * 31 + seed + 17)
-    hname = _mix(mids * 7919 + seed).tolist()  # the same hash as the handle: names match it
+    hn = _mix(mids * 7919 + seed)  # the same hash as the handle: names match it
     kinds = member_kind(mids)
-    lines = []
-    hl = h.tolist()
-    for m, handle, hv, hn, k in zip(mids.tolist(), handles, hl, hname, kinds.tolist(), strict=True):
-        u1 = (hv & 0xFFFF) / 65535.0
-        u2 = ((hv >> 16) & 0xFFFF) / 65535.0
-        u3 = ((hv >> 32) & 0xFFFF) / 65535.0
-        f = vocab.FIRST_NAMES[hn % len(vocab.FIRST_NAMES)]
-        la = vocab.LAST_NAMES[(hn >> 8) % len(vocab.LAST_NAMES)]
-        if k == KIND_FAKE:
-            followers = int(u1 * 40)
-            following = int(1000 + u2 * 6500)
-            posts = int(u3 * 4)
-            name, bio, pic, private, url = "", "", DEFAULT_PIC if u1 < 0.8 else None, u2 < 0.3, None
-        elif k == KIND_INACTIVE:
-            followers = int(5 + u1 * 120)
-            following = int(50 + u2 * 400)
-            posts = int(u3 * 3)
-            name = f.capitalize() if u1 < 0.5 else ""
-            bio, pic, private, url = "", DEFAULT_PIC if u2 < 0.6 else None, u3 < 0.5, None
-        else:
-            followers = int(np.exp(3.5 + 3.5 * u1))
-            following = int(80 + u2 * 1400)
-            posts = int(8 + np.exp(1 + 5 * u3))
-            name = f"{f.capitalize()} {la.capitalize()}"
-            bio = (
-                ""
-                if u2 < 0.5
-                else [
-                    "📍 home",
-                    "coffee & sunsets",
-                    "☀️",
-                    "living my best life",
-                    "dog mom",
-                    "student",
-                    "🎶📚",
-                    "travel addict",
-                ][hv % 8]
-            )
-            pic, private, url = (
-                None,
-                u3 < 0.35,
-                ("https://linktr.ee/" + handle) if u1 > 0.93 else None,
-            )
-        if pic is None:
-            pic = f"https://scontent.cdninstagram.com/v/t51.2885-19/s150x150/{hv % 10**12}_n.jpg"
-        lines.append(
-            '{"id": "%d", "username": "%s", "full_name": %s, "biography": %s, '
-            '"edge_followed_by": {"count": %d}, "edge_follow": {"count": %d}, '
-            '"edge_owner_to_timeline_media": {"count": %d}, "is_verified": false, '
-            '"is_private": %s, "external_url": %s, "profile_pic_url": "%s", '
-            '"business_category_name": null}'
-            % (
-                5_000_000_000 + m,
-                handle,
-                jstr(name),
-                jstr(bio),
-                followers,
-                following,
-                posts,
-                "true" if private else "false",
-                "null" if url is None else jstr(url),
-                pic,
-            )
+    m16 = np.uint64(0xFFFF)
+    u1 = (h & m16).astype(np.float64) / 65535.0
+    u2 = ((h >> np.uint64(16)) & m16).astype(np.float64) / 65535.0
+    u3 = ((h >> np.uint64(32)) & m16).astype(np.float64) / 65535.0
+    fi = hn % np.uint64(len(vocab.FIRST_NAMES))
+    li = (hn >> np.uint64(8)) % np.uint64(len(vocab.LAST_NAMES))
+    fake, inactive = kinds == KIND_FAKE, kinds == KIND_INACTIVE
+    real = ~(fake | inactive)
+    followers = np.where(
+        fake, u1 * 40, np.where(inactive, 5 + u1 * 120, np.exp(3.5 + 3.5 * u1))
+    ).astype(np.int64)
+    following = np.where(
+        fake, 1000 + u2 * 6500, np.where(inactive, 50 + u2 * 400, 80 + u2 * 1400)
+    ).astype(np.int64)
+    posts = np.where(fake, u3 * 4, np.where(inactive, u3 * 3, 8 + np.exp(1 + 5 * u3))).astype(
+        np.int64
+    )
+    name = np.full(len(mids), '""', dtype=object)
+    m = inactive & (u1 < 0.5)
+    name[m] = '"' + v["first_cap"][fi[m]] + '"'
+    name[real] = '"' + v["first_cap"][fi[real]] + " " + v["last_cap"][li[real]] + '"'
+    bio = np.full(len(mids), '""', dtype=object)
+    m = real & (u2 >= 0.5)
+    bio[m] = [jstr(_BIOS[x]) for x in (h[m] % np.uint64(8)).tolist()]
+    own_pic = np.where(fake, u1 >= 0.8, np.where(inactive, u2 >= 0.6, True))
+    pic = np.full(len(mids), DEFAULT_PIC, dtype=object)
+    pic[own_pic] = [
+        f"https://scontent.cdninstagram.com/v/t51.2885-19/s150x150/{x}_n.jpg"
+        for x in (h[own_pic] % np.uint64(10**12)).tolist()
+    ]
+    private = np.where(fake, u2 < 0.3, np.where(inactive, u3 < 0.5, u3 < 0.35))
+    url = np.full(len(mids), "null", dtype=object)
+    m = real & (u1 > 0.93)
+    url[m] = [jstr("https://linktr.ee/" + x) for x in handles[m].tolist()]
+    out: list[str] = list(
+        map(
+            _PROFILE.__mod__,
+            zip(
+                (mids + 5_000_000_000).tolist(),
+                handles.tolist(),
+                name.tolist(),
+                bio.tolist(),
+                followers.tolist(),
+                following.tolist(),
+                posts.tolist(),
+                np.where(private, "true", "false").tolist(),
+                url.tolist(),
+                pic.tolist(),
+                strict=True,
+            ),
         )
-    return lines
+    )
+    return out
+
+
+_COUNTRY_BASE: list[np.ndarray] = []
+
+
+def _country_base() -> np.ndarray:
+    """(home country, other country) base weights: 4x for a shared language (built once)."""
+    if not _COUNTRY_BASE:
+        rows = []
+        for home in vocab.COUNTRY_IDS:
+            lang = vocab.COUNTRIES[home][0]
+            others = [k for k in vocab.COUNTRY_IDS if k != home]
+            rows.append(
+                [
+                    (4.0 if vocab.COUNTRIES[k][0] == lang else 1.0) * vocab.COUNTRIES[k][1]
+                    for k in others
+                ]
+            )
+        _COUNTRY_BASE.append(np.array(rows))
+    return _COUNTRY_BASE[0]
+
+
+def demographics_many(
+    c: Creators,
+    idx: np.ndarray,
+    age_noise: np.ndarray,
+    unknown: np.ndarray,
+    country_noise: np.ndarray,
+) -> np.ndarray:
+    """The shares of :func:`demographics` for creators ``idx`` (noise rows aligned with idx), as
+    one row each: ages, gender F/M/U, home country, the other countries in COUNTRY_IDS order."""
+    centre = c.age_center[idx]
+    k = np.arange(len(AGE_BUCKETS))
+    w = np.exp(-0.5 * ((k[None, :] - centre[:, None]) / 0.9) ** 2) * np.exp(age_noise)
+    w /= w.sum(axis=1, keepdims=True)
+    f = c.female_share[idx].astype(np.float64)
+    u = unknown
+    home = c.home_share[idx].astype(np.float64)
+    ow = _country_base()[c.country[idx]] * np.exp(country_noise)
+    ow = ow / ow.sum(axis=1, keepdims=True) * (1.0 - home)[:, None]
+    cols = [w, (f * (1 - u))[:, None], ((1 - f) * (1 - u))[:, None], u[:, None], home[:, None], ow]
+    out: np.ndarray = np.concatenate(cols, axis=1)
+    return out
 
 
 def demographics(

@@ -222,6 +222,36 @@ def reply_json(lang: int, a: int, to: str) -> str:
     return '"@' + to + " " + pool[a % len(pool)]
 
 
+def fan_comment_json_many(
+    niche: np.ndarray, lang: np.ndarray, a: np.ndarray, b: np.ndarray
+) -> np.ndarray:
+    """Vectorized :func:`fan_comment_json`: one scalar call per distinct text."""
+    if not len(niche):
+        return np.empty(0, dtype=object)
+    pools, off, ln = _flat(LANG_COMMENTS)
+    has_w = np.array(["{w}" in t for t in pools.tolist()])
+    n_words = np.array([len(w) for w in _NICHE_WORDS], dtype=np.int64)
+    ia = a % ln[lang]
+    ib = np.where(has_w[off[lang] + ia], b % n_words[niche], 0)
+    key = ((niche * len(LANG_COMMENTS) + lang) * (ln.max() + 1) + ia) * (n_words.max() + 1) + ib
+    _, first, inv = np.unique(key, return_index=True, return_inverse=True)
+    texts = _obj(
+        [
+            fan_comment_json(int(niche[j]), int(lang[j]), int(a[j]), int(b[j]))
+            for j in first.tolist()
+        ]
+    )
+    out: np.ndarray = texts[inv]
+    return out
+
+
+def reply_json_many(lang: np.ndarray, a: np.ndarray, to: np.ndarray) -> np.ndarray:
+    """Vectorized :func:`reply_json` (``to``: object array of handles)."""
+    v = _raw_pools()
+    out: np.ndarray = '"@' + to + " " + v["replies"][v["rep_off"][lang] + a % v["rep_len"][lang]]
+    return out
+
+
 def reply_text(lang: int, a: int, to: str) -> str:
     pool = LANG_REPLIES[lang]
     return f"@{to} {pool[a % len(pool)]}"
@@ -266,28 +296,249 @@ def _vec_pools() -> dict[str, np.ndarray]:
     return _VEC
 
 
+_VEC_B: dict[str, np.ndarray] = {}
+
+
+def _vec_pools_bytes() -> dict[str, np.ndarray]:
+    """:func:`_vec_pools` encoded to UTF-8 (for lines written as bytes)."""
+    if not _VEC_B:
+        for key, a in _vec_pools().items():
+            _VEC_B[key] = _obj([x.encode() for x in a.tolist()]) if a.dtype == object else a
+    return _VEC_B
+
+
 def caption_plain_json_many(
-    niche: np.ndarray, lang: np.ndarray, rnd: np.ndarray, noise: np.ndarray
+    niche: np.ndarray, lang: np.ndarray, rnd: np.ndarray, noise: np.ndarray, as_bytes: bool = False
 ) -> np.ndarray:
-    """Vectorized :func:`caption_plain_json` (object array of JSON string literals, same text).
+    """Vectorized :func:`caption_plain_json` (object array of JSON string literals, same text;
+    UTF-8 ``bytes`` if ``as_bytes``).
 
     ``rnd`` is the (n, 12) integer draw matrix of the posts; ``niche``/``lang`` per post.
     """
-    v = _vec_pools()
+    v = _vec_pools_bytes() if as_bytes else _vec_pools()
+    quote: str | bytes = b'"' if as_bytes else '"'
+    empty: str | bytes = b"" if as_bytes else ""
     n = len(niche)
     if n == 0:
         return np.empty(0, dtype=object)
     r0 = rnd[:, 0]
     gl = v["gen_len"][lang]
-    head = np.where(r0 % 10 < 7, v["gen"][v["gen_off"][lang] + rnd[:, 1] % gl], '"')
+    head = np.where(r0 % 10 < 7, v["gen"][v["gen_off"][lang] + rnd[:, 1] % gl], quote)
     emoji = v["emoji"][rnd[:, 8] % len(_EMOJI)]
     body = v["bodies"][(niche * len(vocab.LANGUAGES) + lang) * _POOL + rnd[:, 2] % _POOL]
     mid = np.where(noise, emoji, body)
-    noise_end = np.where(rnd[:, 11] % 10 < 3, v["gtag_end"][r0 % len(_GENERIC_TAGS)], '"')
+    noise_end = np.where(rnd[:, 11] % 10 < 3, v["gtag_end"][r0 % len(_GENERIC_TAGS)], quote)
     body_end = (
-        np.where(rnd[:, 7] & 1 == 1, v["emoji_sp"][rnd[:, 8] % len(_EMOJI)], "")
+        np.where(rnd[:, 7] & 1 == 1, v["emoji_sp"][rnd[:, 8] % len(_EMOJI)], empty)
         + v["tags"][niche * _POOL + rnd[:, 9] % _POOL]
     )
     end = np.where(noise, noise_end, body_end)
     out: np.ndarray = head + mid + end
+    return out
+
+
+_RAW: dict[str, np.ndarray] = {}
+
+
+def _flat(groups: list[list[str]], prefix: str = "") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Groups of strings as one object array plus each group's offset and length."""
+    flat: list[str] = []
+    off, ln = [], []
+    for g in groups:
+        off.append(len(flat))
+        ln.append(len(g))
+        flat += [prefix + x for x in g]
+    return _obj(flat), np.array(off, dtype=np.int64), np.array(ln, dtype=np.int64)
+
+
+def _raw_pools() -> dict[str, np.ndarray]:
+    """Flat object arrays of the raw caption pieces of :func:`caption` / :func:`caption_plain`,
+    each with a leading space where the scalar code joins with one (built once)."""
+    if _RAW:
+        return _RAW
+    pieces: list[str] = []
+    # frames "..{w}..{a}.." split around their fields ({a} optional, always after {w})
+    f0, f1, f2, has_a = [], [], [], []
+    for frames in LANG_FRAMES:
+        for f in frames:
+            p0, rest = f.split("{w}")
+            p1, p2 = rest.split("{a}") if "{a}" in rest else (rest, "")
+            assert "{" not in p0 + p1 + p2, f
+            f0.append(" " + p0)
+            f1.append(p1)
+            f2.append(p2)
+            has_a.append("{a}" in rest)
+            pieces += [p0, p1, p2]
+    pre, post = [], []
+    for p in LANG_PAID:
+        a, b = p.split("{b}")
+        pre.append(a)
+        post.append(b)
+    pieces += pre + post
+    gen, gen_off, gen_len = _flat(LANG_GENERIC, " ")
+    words, w_off, w_len = _flat(_NICHE_WORDS)
+    words_sp = _obj([" " + w for w in words.tolist()])
+    fr_off = np.array([0] + [len(f) for f in LANG_FRAMES[:-1]], dtype=np.int64).cumsum()
+    fr_len = np.array([len(f) for f in LANG_FRAMES], dtype=np.int64)
+    dtag, dtag_off, dtag_len = _flat(LANG_TAGS)
+    rep_pool, rep_off, rep_len = _flat(_REPLIES_J)  # pre-escaped, closing quote included
+    # runs of 1..5 consecutive niche hashtags: run k (1-based) from ``start`` at (k-1)*len+start
+    runs, run_off, _ = _flat(
+        [
+            [
+                " ".join(t[(s + j) % len(t)] for j in range(k))
+                for k in range(1, 6)
+                for s in range(len(t))
+            ]
+            for t in _NICHE_TAGS
+        ]
+    )
+    tagsets = _obj([t[2:] for n in range(len(_NICHE_TAGS)) for t in _tagsets(n)])
+    bodies = _obj(
+        [
+            b
+            for n in range(len(_NICHE_WORDS))
+            for lang in range(len(vocab.LANGUAGES))
+            for b in _bodies(n, lang)
+        ]
+    )
+    pieces += gen.tolist() + words.tolist() + dtag.tolist() + runs.tolist() + tagsets.tolist()
+    pieces += bodies.tolist() + _EMOJI + _GENERIC_TAGS + [b for bs in BRANDS for b in bs]
+    _RAW.update(
+        f0=_obj(f0),
+        f1=_obj(f1),
+        f2=_obj(f2),
+        has_a=np.array(has_a),
+        fr_off=fr_off,
+        fr_len=fr_len,
+        paid_pre=_obj([" " + p for p in pre]),
+        paid_post=_obj(post),
+        gen=gen,
+        gen_off=gen_off,
+        gen_len=gen_len,
+        words=words,
+        words_sp=words_sp,
+        w_off=w_off,
+        w_len=w_len,
+        emoji=_obj(_EMOJI),
+        emoji_sp=_obj([" " + e for e in _EMOJI]),
+        dtag=dtag,
+        dtag_off=dtag_off,
+        dtag_len=dtag_len,
+        runs=runs,
+        run_off=run_off,
+        run_len=np.array([len(t) for t in _NICHE_TAGS], dtype=np.int64),
+        gtag=_obj(_GENERIC_TAGS),
+        gtag_sp=_obj([" " + t for t in _GENERIC_TAGS]),
+        tagsets=tagsets,
+        bodies=bodies,
+        gen_nosp=_obj([g + " " for gl in LANG_GENERIC for g in gl]),
+        replies=rep_pool,
+        rep_off=rep_off,
+        rep_len=rep_len,
+        # every piece is free of characters JSON escapes: a text's literal is '"' + text + '"'
+        clean=np.array(all(_esc(p) == p for p in pieces)),
+    )
+    return _RAW
+
+
+def _sel(mask: np.ndarray, a: np.ndarray, b: np.ndarray | str = "") -> np.ndarray:
+    out: np.ndarray = np.where(mask, a, b)
+    return out
+
+
+def caption_parts_many(
+    niche: np.ndarray,
+    lang: np.ndarray,
+    rnd: np.ndarray,
+    noise: np.ndarray,
+    sponsor: np.ndarray,
+    disclosure: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Vectorized :func:`caption` of sponsored posts without code or link, as (text, hashtags)
+    object arrays: ``caption(...) == text + ("\\n\\n" + hashtags if hashtags else "")``.
+
+    ``sponsor`` holds each post's brand handle, ``disclosure`` its disclosure kind.
+    """
+    v = _raw_pools()
+    n = len(niche)
+    if n == 0:
+        return np.empty(0, dtype=object), np.empty(0, dtype=object)
+    r = [rnd[:, k] for k in range(12)]
+    quiet = ~noise
+    paid = disclosure == DISC_PAID_TEXT
+    wo, wl = v["w_off"][niche], v["w_len"][niche]
+    fr = v["fr_off"][lang] + r[2] % v["fr_len"][lang]
+    frame = (
+        v["f0"][fr]
+        + v["words"][wo + r[3] % wl]
+        + v["f1"][fr]
+        + _sel(v["has_a"][fr], v["words"][wo + r[4] % wl])
+        + v["f2"][fr]
+    )
+    # every part with a leading space, the first space dropped at the end
+    s = (
+        _sel(paid, v["paid_pre"][lang] + sponsor + v["paid_post"][lang])
+        + _sel(r[0] % 10 < 7, v["gen"][v["gen_off"][lang] + r[1] % v["gen_len"][lang]])
+        + _sel(quiet, frame)
+        + _sel(quiet & (r[5] % 2 == 1), v["words_sp"][wo + r[6] % wl])
+        + _sel(r[7] % 2 == 1, v["emoji_sp"][r[8] % len(_EMOJI)])
+        + _sel(~paid, " @" + sponsor)
+    )
+    text = _obj([x[1:] for x in s.tolist()])
+    rl = v["run_len"][niche]
+    h = (
+        _sel(
+            (disclosure == DISC_HASHTAG) | (disclosure == DISC_IS_AD),
+            " " + v["dtag"][v["dtag_off"][lang] + r[3] % v["dtag_len"][lang]],
+        )
+        + _sel(quiet, " " + v["runs"][v["run_off"][niche] + (r[9] % 5) * rl + r[10] % rl])
+        + _sel(r[11] % 10 < 3, v["gtag_sp"][r[0] % len(_GENERIC_TAGS)])
+    )
+    tags = _obj([x[1:] for x in h.tolist()])
+    return text, tags
+
+
+def caption_plain_parts_many(
+    niche: np.ndarray, lang: np.ndarray, rnd: np.ndarray, noise: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Vectorized :func:`caption_plain` as (text, hashtags) object arrays, split as in
+    :func:`caption_parts_many`."""
+    v = _raw_pools()
+    n = len(niche)
+    if n == 0:
+        return np.empty(0, dtype=object), np.empty(0, dtype=object)
+    r0 = rnd[:, 0]
+    head = _sel(r0 % 10 < 7, v["gen_nosp"][v["gen_off"][lang] + rnd[:, 1] % v["gen_len"][lang]])
+    emoji = v["emoji"][rnd[:, 8] % len(_EMOJI)]
+    body = v["bodies"][(niche * len(vocab.LANGUAGES) + lang) * _POOL + rnd[:, 2] % _POOL]
+    body = body + _sel(rnd[:, 7] & 1 == 1, v["emoji_sp"][rnd[:, 8] % len(_EMOJI)])
+    text = head + _sel(noise, emoji, body)
+    tags = _sel(
+        noise,
+        _sel(rnd[:, 11] % 10 < 3, v["gtag"][r0 % len(_GENERIC_TAGS)]),
+        v["tagsets"][niche * _POOL + rnd[:, 9] % _POOL],
+    )
+    return text, tags
+
+
+def caption_json_many(text: np.ndarray, tags: np.ndarray) -> np.ndarray:
+    """JSON literals (as :func:`jstr`) of the captions ``text`` + "\\n\\n" + ``tags``."""
+    if not bool(_raw_pools()["clean"]):
+        return _obj(
+            [
+                jstr(t + ("\n\n" + h if h else ""))
+                for t, h in zip(text.tolist(), tags.tolist(), strict=True)
+            ]
+        )
+    has = np.array([bool(h) for h in tags.tolist()], dtype=bool)
+    out: np.ndarray = '"' + text + _sel(has, "\\n\\n" + tags) + '"'
+    return out
+
+
+def text_json_many(text: np.ndarray) -> np.ndarray:
+    """JSON literals (as :func:`jstr`) of texts cut from the caption pools."""
+    if not bool(_raw_pools()["clean"]):
+        return _obj([jstr(t) for t in text.tolist()])
+    out: np.ndarray = '"' + text + '"'
     return out
