@@ -72,6 +72,61 @@ def b26(n: int) -> str:
     return s
 
 
+def b26_many(n: np.ndarray) -> np.ndarray:
+    """:func:`b26` of every value, as an object array of str (column-wise: 1M tags in ~0.1 s)."""
+    v = np.asarray(n, dtype=np.int64) + 26 * 26
+    width = 1
+    while (v >= 26**width).any():
+        width += 1
+    # most significant digit first, left-aligned; the NUL padding of shorter tags is dropped
+    # by the fixed-width bytes dtype
+    digits = np.zeros((len(v), width), dtype=np.uint8)
+    length = np.ones(len(v), dtype=np.int64)
+    for k in range(1, width):
+        length += v >= 26**k
+    for k in range(width):
+        place = length - 1 - k
+        ok = place >= 0
+        digits[ok, k] = 97 + (v[ok] // 26 ** place[ok]) % 26
+    return np.char.decode(digits.view(f"S{width}").ravel(), "ascii").astype(object)
+
+
+_FIRST = np.array(vocab.FIRST_NAMES, dtype=object)
+_LAST = np.array(vocab.LAST_NAMES, dtype=object)
+_FIRST_CAP = np.array([x.capitalize() + " " for x in vocab.FIRST_NAMES], dtype=object)
+_LAST_CAP = np.array([x.capitalize() for x in vocab.LAST_NAMES], dtype=object)
+_WORDS = np.array(
+    [vocab.NICHE_HANDLE_WORDS[vocab.NICHE_IDS[k]][:3] for k in range(len(vocab.NICHE_IDS))],
+    dtype=object,
+)
+
+
+def _handles_names(
+    gidx: np.ndarray,
+    niche: np.ndarray,
+    first: np.ndarray,
+    last: np.ndarray,
+    word: np.ndarray,
+    style: np.ndarray,
+) -> tuple[list[str], list[str]]:
+    """Handles (four styles around a base-26 tag of the creator number) and display names,
+    built with object-array string concatenation instead of a per-creator loop."""
+    f, la, w, tag = _FIRST[first], _LAST[last], _WORDS[niche, word], b26_many(gidx)
+    h = np.empty(len(gidx), dtype=object)
+    for s, build in enumerate(
+        (
+            lambda m: f[m] + "." + w[m] + "." + tag[m],
+            lambda m: f[m] + "_" + la[m] + "_" + tag[m],
+            lambda m: w[m] + "with" + f[m] + "." + tag[m],
+            lambda m: "the" + f[m] + w[m] + "_" + tag[m],
+        )
+    ):
+        m = style == s
+        if m.any():
+            h[m] = build(m)
+    return h.tolist(), (_FIRST_CAP[first] + _LAST_CAP[last]).tolist()
+
+
 @dataclass
 class Creators:
     """Columns of one shard's creators (index i is global creator number lo + i)."""
@@ -279,24 +334,7 @@ def make_creators(cfg: WorldConfig, shard: int) -> Creators:
     last = r.integers(0, len(vocab.LAST_NAMES), n)
     word = r.integers(0, 3, n)
     style = r.integers(0, 4, n)
-    handles: list[str] = []
-    names: list[str] = []
-    for i in range(n):
-        f = vocab.FIRST_NAMES[first[i]]
-        la = vocab.LAST_NAMES[last[i]]
-        w = vocab.NICHE_HANDLE_WORDS[vocab.NICHE_IDS[niche[i]]][word[i]]
-        tag = b26(int(gidx[i]))
-        s = style[i]
-        if s == 0:
-            h = f"{f}.{w}.{tag}"
-        elif s == 1:
-            h = f"{f}_{la}_{tag}"
-        elif s == 2:
-            h = f"{w}with{f}.{tag}"
-        else:
-            h = f"the{f}{w}_{tag}"
-        handles.append(h)
-        names.append(f"{f.capitalize()} {la.capitalize()}")
+    handles, names = _handles_names(gidx, niche, first, last, word, style)
     return Creators(
         lo=lo,
         gidx=gidx,
