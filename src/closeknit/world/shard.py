@@ -697,6 +697,7 @@ def _vector_posts(
     o = k.own
     oc = o - clo
     rnd = k.rnd
+    handles = tx._obj(c.handles)  # the shard's handles as an array, indexed below
     pn = np.where(k.off, c.niche2[o], c.niche[o])
     lang = c.lang[o]
     post_num = c.gidx[o].astype(np.int64) * 1000 + (np.arange(P) - k.offs[oc])
@@ -777,9 +778,7 @@ def _vector_posts(
     aid = np.concatenate([k.amid + 5_000_000_000, bots.ids[bsel], OWNER_ID_BASE + c.gidx[mate]])[
         order
     ]
-    ahandle = np.concatenate([tx._obj(k.ahandles), bots.handles[bsel], tx._obj(c.handles)[mate]])[
-        order
-    ]
+    ahandle = np.concatenate([tx._obj(k.ahandles), bots.handles[bsel], handles[mate]])[order]
     clike = np.concatenate([(frj >> 3) % 4, np.zeros(len(bp), np.int64), 1 + pq % 5])[order]
     # the creator's replies to fan comments
     rr = k.rr
@@ -811,7 +810,7 @@ def _vector_posts(
                         r_text[rj_].tolist(),
                         r_time[rj_].tolist(),
                         (OWNER_ID_BASE + c.gidx[po[has]]).tolist(),
-                        tx._obj(c.handles)[po[has]].tolist(),
+                        handles[po[has]].tolist(),
                         r_like[rj_].tolist(),
                         strict=True,
                     ),
@@ -866,7 +865,7 @@ def _vector_posts(
                         vid_c[has].tolist(),
                         r_text[rj_].tolist(),
                         r_text[rj_].tolist(),
-                        tx._obj(c.handles)[yo[has]].tolist(),
+                        handles[yo[has]].tolist(),
                         ch_c[has].tolist(),
                         r_like[rj_].tolist(),
                         rt.tolist(),
