@@ -67,6 +67,10 @@ class ValidationError(CloseknitError):
     http_status = 422
 
 
+class Ambiguous(ValidationError):
+    """A name matches several objects; ``details["matches"]`` lists them, so the caller can pick."""
+
+
 class ImportError_(CloseknitError):
     """An import could not run at all (good rows of a run are never half-written)."""
 

@@ -14,8 +14,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from closeknit.errors import NotFound, ValidationError
-from closeknit.store import Store
+from closeknit.jsonable import to_jsonable
+from closeknit.store import Store, resolve_creator
 
 
 @dataclass
@@ -37,27 +37,6 @@ class ErasureResult:
             "rows_deleted": sum(self.deleted.values()),
             "tombstoned": self.tombstoned,
         }
-
-
-def resolve_creator(store: Store, workspace: str, creator: str) -> dict[str, Any]:
-    """The ``creators`` row for '@handle', 'handle' or '<platform>:<handle>' (404 if absent)."""
-    c = creator.strip()
-    if not c:
-        raise ValidationError("empty creator", field="creator")
-    if ":" in c:
-        rows = store.query(
-            "SELECT * FROM creators WHERE workspace_id = ? AND creator_id = ?",
-            [workspace, c.lower()],
-        )
-    else:
-        rows = store.query(
-            "SELECT * FROM creators WHERE workspace_id = ? AND lower(handle) = ? "
-            "ORDER BY platform = 'instagram' DESC, followers DESC NULLS LAST LIMIT 1",
-            [workspace, c.lstrip("@").lower()],
-        )
-    if not rows:
-        raise NotFound(f"no creator {creator} in this workspace", creator=creator)
-    return rows[0]
 
 
 def _base_tables(store: Store) -> dict[str, list[str]]:
@@ -206,21 +185,5 @@ def export_creator(store: Store, workspace: str, creator: str) -> dict[str, Any]
             [workspace, *params],
         )
         if rows:
-            out["tables"][table] = _jsonable(rows)
+            out["tables"][table] = to_jsonable(rows)
     return out
-
-
-def _jsonable(obj: Any) -> Any:
-    if isinstance(obj, dict):
-        return {str(k): _jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [_jsonable(v) for v in obj]
-    if isinstance(obj, float):
-        return obj if obj == obj and abs(obj) != float("inf") else None
-    if obj is None or isinstance(obj, str | int | bool):
-        return obj
-    if isinstance(obj, _dt.datetime | _dt.date):
-        return obj.isoformat()
-    if hasattr(obj, "item"):
-        return _jsonable(obj.item())
-    return str(obj)

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from closeknit.errors import NotFound
+from closeknit.errors import Ambiguous, NotFound
 from closeknit.features import vet
 from closeknit.store import Store
 from tests.features import factory as F
@@ -43,10 +43,13 @@ def test_vet_builds_missing_rows_and_resolves_ids(store: Store) -> None:
     rep = vet(store, "default", "instagram:twin")
     assert rep.creator["platform"] == "instagram"
     assert store.scalar("SELECT count(*) FROM creator_features") == 1  # only the one vetted
-    # '@twin' picks the larger account and names the other one
-    rep = vet(store, "default", "@twin")
+    assert any("youtube:twin" in n for n in rep.notes)  # names the other account
+    # '@twin' is on two platforms: an error that lists both, never a silent pick
+    with pytest.raises(Ambiguous) as err:
+        vet(store, "default", "@twin")
+    assert err.value.details["matches"] == ["instagram:twin", "youtube:twin"]
+    rep = vet(store, "default", "youtube:twin")
     assert rep.creator["platform"] == "youtube"
     assert store.scalar("SELECT count(*) FROM creator_features") == 2
-    assert any("instagram:twin" in n for n in rep.notes)
     with pytest.raises(NotFound):
         vet(store, "default", "@ghost")

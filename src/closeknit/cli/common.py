@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import csv
-import datetime as _dt
-import decimal
 import io
 import json
 import sys
@@ -18,6 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from closeknit.errors import CloseknitError
+from closeknit.jsonable import to_jsonable
 from closeknit.settings import get_settings
 from closeknit.store import Store, open_store
 
@@ -46,35 +45,6 @@ def store_for(db: Path | None, *, read_only: bool = False) -> Iterator[Store]:
         yield st
     finally:
         st.close()
-
-
-def to_jsonable(obj: Any) -> Any:
-    """Convert dataclasses, pydantic models, dates, numpy scalars... into JSON-safe values."""
-    if obj is None or isinstance(obj, str | bool | int):
-        return obj
-    if isinstance(obj, float):
-        return obj if obj == obj and obj not in (float("inf"), float("-inf")) else None
-    if isinstance(obj, dict):
-        return {str(k): to_jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple | set | frozenset):
-        return [to_jsonable(v) for v in obj]
-    if isinstance(obj, _dt.datetime | _dt.date | _dt.time):
-        return obj.isoformat()
-    if isinstance(obj, decimal.Decimal):
-        return float(obj)
-    if isinstance(obj, Path):
-        return str(obj)
-    if hasattr(obj, "model_dump"):
-        return to_jsonable(obj.model_dump())
-    if hasattr(obj, "__dataclass_fields__"):
-        import dataclasses
-
-        return to_jsonable(dataclasses.asdict(obj))
-    if hasattr(obj, "tolist"):  # numpy scalars and arrays
-        return to_jsonable(obj.tolist())
-    if hasattr(obj, "item"):
-        return to_jsonable(obj.item())
-    return str(obj)
 
 
 def print_json(obj: Any) -> None:

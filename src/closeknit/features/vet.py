@@ -12,9 +12,11 @@ import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from closeknit.errors import NotFound, ValidationError
+from closeknit.errors import NotFound
 from closeknit.features import builder as fb
 from closeknit.features import disclosure, scores, sentiment
+from closeknit.jsonable import to_jsonable
+from closeknit.store.creators import resolve_creator
 
 if TYPE_CHECKING:
     from closeknit.store import Store
@@ -34,7 +36,7 @@ class VetReport:
     notes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return _jsonable(
+        return to_jsonable(
             {
                 "creator": self.creator,
                 "engagement": self.engagement,
@@ -48,40 +50,6 @@ class VetReport:
         )
 
 
-def _jsonable(v: Any) -> Any:
-    if isinstance(v, dict):
-        return {str(k): _jsonable(x) for k, x in v.items()}
-    if isinstance(v, list | tuple):
-        return [_jsonable(x) for x in v]
-    if isinstance(v, dt.datetime | dt.date):
-        return v.isoformat()
-    if isinstance(v, float):
-        return None if v != v else v
-    if hasattr(v, "tolist"):
-        return _jsonable(v.tolist())
-    return v
-
-
-def resolve(store: Store, workspace: str, creator: str) -> dict[str, Any]:
-    """The creators row for '@handle', 'handle', 'platform:handle' or a creator_id."""
-    key = creator.strip()
-    if not key:
-        raise ValidationError("empty creator")
-    rows = store.query(
-        "SELECT * FROM creators WHERE workspace_id = ? AND creator_id = ?", [workspace, key.lower()]
-    )
-    if not rows:
-        handle = key.lstrip("@").lower()
-        rows = store.query(
-            "SELECT * FROM creators WHERE workspace_id = ? AND lower(handle) = ? "
-            "ORDER BY followers DESC NULLS LAST",
-            [workspace, handle],
-        )
-    if not rows:
-        raise NotFound(f"no creator {creator!r} in workspace {workspace!r}", creator=creator)
-    return rows[0]
-
-
 def vet(
     store: Store,
     workspace: str,
@@ -92,7 +60,7 @@ def vet(
 ) -> VetReport:
     """Vet one creator ('@handle' or creator_id). Builds its features first when missing or
     stale (``refresh``); ``competitors`` are brand names checked against its paid posts."""
-    c = resolve(store, workspace, creator)
+    c = resolve_creator(store, workspace, creator)
     cid = c["creator_id"]
     notes: list[str] = []
     if refresh:

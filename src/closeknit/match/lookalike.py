@@ -9,36 +9,15 @@ demographics dimension (country, age, gender).
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
 from closeknit.errors import NotFound
 from closeknit.match.embed import get_embedder
 from closeknit.match.rank import DiscoverResult, Match, geo_mean, load_demographics, load_features
 from closeknit.match.vectors import creator_matrix, refresh_creator_vectors
-from closeknit.store import Store
+from closeknit.store import Store, resolve_creator
 
 CANDIDATES = 200
-
-
-def resolve(store: Store, workspace: str, creator: str) -> dict[str, Any]:
-    """A creator row from '@handle', 'handle' or a creator_id."""
-    c = creator.strip()
-    if ":" in c:
-        rows = store.query(
-            "SELECT * FROM creators WHERE workspace_id = ? AND creator_id = ?",
-            [workspace, c.lower()],
-        )
-    else:
-        rows = store.query(
-            "SELECT * FROM creators WHERE workspace_id = ? AND lower(handle) = ? "
-            "ORDER BY followers DESC NULLS LAST",
-            [workspace, c.lstrip("@").lower()],
-        )
-    if not rows:
-        raise NotFound(f"no creator {creator!r} in workspace {workspace!r}")
-    return rows[0]
 
 
 def _tvd_sim(a: dict[str, float], b: dict[str, float]) -> float:
@@ -50,7 +29,7 @@ def lookalikes(
     store: Store, workspace: str, creator: str, limit: int = 20, *, model: str | None = None
 ) -> DiscoverResult:
     """Creators most like ``creator`` in content and audience (itself excluded)."""
-    seed = resolve(store, workspace, creator)
+    seed = resolve_creator(store, workspace, creator)
     sid = seed["creator_id"]
     refresh_creator_vectors(store, workspace, model)
     ids, mat = creator_matrix(store, workspace, model)

@@ -676,7 +676,7 @@ def make_plan(
 def save_plan(store: Store, workspace: str, plan: Plan) -> None:
     import json
 
-    from closeknit.plan.util import jsonable
+    from closeknit.jsonable import to_jsonable
 
     with store.transaction() as tx:
         tx.execute(
@@ -688,6 +688,6 @@ def save_plan(store: Store, workspace: str, plan: Plan) -> None:
                 plan.brief,
                 plan.budget,
                 plan.method,
-                json.dumps(jsonable(plan.to_dict())),
+                json.dumps(to_jsonable(plan.to_dict())),
             ],
         )

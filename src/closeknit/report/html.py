@@ -9,7 +9,7 @@ from typing import Any
 
 from jinja2 import Environment, select_autoescape
 
-from closeknit.plan.util import jsonable
+from closeknit.jsonable import to_jsonable
 from closeknit.report.charts import roas_by_creator, spend_vs_revenue, tier_comparison
 
 PALETTE = ["#4c78a8", "#f58518", "#54a24b", "#e45756", "#72b7b2", "#b279a2", "#9d755d"]
@@ -138,7 +138,7 @@ def _fmt(v: Any, f: str) -> str:
 
 def campaign_report_html(report: dict[str, Any]) -> str:
     """The ROAS report (``RoasReport.to_dict()``) as one self-contained HTML page."""
-    rep = jsonable(report)
+    rep = to_jsonable(report)
     specs = [roas_by_creator(rep), spend_vs_revenue(rep), tier_comparison(rep)]
     env = Environment(autoescape=select_autoescape(default=True))
     env.globals["fmt"] = _fmt

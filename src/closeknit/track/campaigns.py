@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from closeknit.errors import Conflict, NotFound, ValidationError
-from closeknit.store import Store
+from closeknit.store import Store, audit, resolve_creator_id
 from closeknit.store.db import Tx
 
 STAGES = (
@@ -79,22 +79,6 @@ class Campaign:
             for c in self.creators
         ]
         return d
-
-
-def audit(
-    tx: Tx,
-    workspace: str,
-    action: str,
-    object_type: str,
-    object_id: str,
-    detail: dict[str, Any],
-    actor: str = "user",
-) -> None:
-    tx.execute(
-        "INSERT INTO audit_log (workspace_id, actor, action, object_type, object_id, detail) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
-        [workspace, actor, action, object_type, object_id, json.dumps(detail, default=str)],
-    )
 
 
 def _date(x: Any, name: str) -> dt.date | None:
@@ -175,11 +159,11 @@ def create_campaign(
         audit(
             tx,
             workspace,
+            actor,
             "campaign.create",
             "campaign",
             cid,
             {"name": name, "budget": budget, "start": sd, "end": ed},
-            actor,
         )
     return get_campaign(store, workspace, cid)
 
@@ -250,34 +234,6 @@ def get_campaign(store: Store, workspace: str, campaign_id: str) -> Campaign:
             except ValueError:
                 pass
     return c
-
-
-def resolve_creator(store: Store, workspace: str, creator: str) -> str:
-    """``platform:handle`` or ``@handle`` (unique across platforms) → creator_id."""
-    c = creator.strip()
-    if not c:
-        raise ValidationError("creator is empty", field="creator")
-    if ":" in c and not c.startswith("@"):
-        cid = c.split(":", 1)[0].lower() + ":" + c.split(":", 1)[1].lower()
-        if store.scalar(
-            "SELECT count(*) FROM creators WHERE workspace_id = ? AND creator_id = ?",
-            [workspace, cid],
-        ):
-            return cid
-        raise NotFound(f"no creator {c!r} in workspace {workspace!r}")
-    handle = c.lstrip("@").lower()
-    rows = store.query(
-        "SELECT creator_id FROM creators WHERE workspace_id = ? AND lower(handle) = ?",
-        [workspace, handle],
-    )
-    if not rows:
-        raise NotFound(f"no creator @{handle} in workspace {workspace!r}")
-    if len(rows) > 1:
-        raise ValidationError(
-            f"@{handle} exists on several platforms; use one of "
-            + ", ".join(r["creator_id"] for r in rows)
-        )
-    return str(rows[0]["creator_id"])
 
 
 def _cc(tx: Tx, workspace: str, campaign_id: str, creator_id: str) -> dict[str, Any]:
@@ -362,7 +318,7 @@ def add_creator(
     actor: str = "user",
 ) -> dict[str, Any]:
     """Shortlist a creator for a campaign."""
-    cid = resolve_creator(store, workspace, creator)
+    cid = resolve_creator_id(store, workspace, creator)
     if fee is not None and fee < 0 or seeding_cost < 0:
         raise ValidationError("fee and seeding cost must be >= 0")
     dv = _deliverables(deliverables)
@@ -392,11 +348,11 @@ def add_creator(
         audit(
             tx,
             workspace,
+            actor,
             "campaign.add_creator",
             "campaign_creator",
             f"{campaign_id}/{cid}",
             {"fee": fee, "deliverables": dv, "seeding_cost": seeding_cost},
-            actor,
         )
     return {"campaign_id": campaign_id, "creator_id": cid, "stage": "shortlisted"}
 
@@ -417,7 +373,7 @@ def set_stage(
     """Move a creator to ``stage`` (validated), optionally agreeing the fee/deliverables."""
     if stage not in STAGES:
         raise ValidationError(f"unknown stage {stage!r}; stages: {', '.join(STAGES)}")
-    cid = resolve_creator(store, workspace, creator)
+    cid = resolve_creator_id(store, workspace, creator)
     when = at or _now()
     with store.transaction() as tx:
         row = _cc(tx, workspace, campaign_id, cid)
@@ -453,21 +409,21 @@ def set_stage(
         audit(
             tx,
             workspace,
+            actor,
             "campaign.stage",
             "campaign_creator",
             f"{campaign_id}/{cid}",
             {"from": cur, "to": stage, "fee": new_fee, "note": note},
-            actor,
         )
         if fee is not None and fee != row["fee"]:
             audit(
                 tx,
                 workspace,
+                actor,
                 "campaign.fee",
                 "campaign_creator",
                 f"{campaign_id}/{cid}",
                 {"from": row["fee"], "to": fee},
-                actor,
             )
         if stage == "content_live":
             tx.execute(
@@ -497,7 +453,7 @@ def update_deal(
     actor: str = "user",
 ) -> dict[str, Any]:
     """Change a deal's fee, deliverables, seeding cost or notes (audited; seeding booked)."""
-    cid = resolve_creator(store, workspace, creator)
+    cid = resolve_creator_id(store, workspace, creator)
     if (fee is not None and fee < 0) or (seeding_cost is not None and seeding_cost < 0):
         raise ValidationError("fee and seeding cost must be >= 0")
     with store.transaction() as tx:
@@ -534,11 +490,11 @@ def update_deal(
             audit(
                 tx,
                 workspace,
+                actor,
                 "campaign.deal",
                 "campaign_creator",
                 f"{campaign_id}/{cid}",
                 changed,
-                actor,
             )
     return {"campaign_id": campaign_id, "creator_id": cid, **new}
 
@@ -560,7 +516,7 @@ def record_spend(
         raise ValidationError("amount must be positive")
     if kind not in ("fee", "seeding", "shipping", "other"):
         raise ValidationError("kind must be fee, seeding, shipping or other")
-    cid = resolve_creator(store, workspace, creator) if creator else None
+    cid = resolve_creator_id(store, workspace, creator) if creator else None
     import uuid
 
     sid = uuid.uuid4().hex
@@ -574,18 +530,18 @@ def record_spend(
         audit(
             tx,
             workspace,
+            actor,
             "spend.add",
             "spend",
             sid,
             {"campaign_id": campaign_id, "creator_id": cid, "amount": amount, "kind": kind},
-            actor,
         )
     return sid
 
 
 def link_post(store: Store, workspace: str, campaign_id: str, creator: str, post_id: str) -> None:
     """Mark a post as campaign content (for CPE/CPM and the content-live time)."""
-    cid = resolve_creator(store, workspace, creator)
+    cid = resolve_creator_id(store, workspace, creator)
     with store.transaction() as tx:
         _cc(tx, workspace, campaign_id, cid)
         tx.execute(
@@ -723,11 +679,11 @@ def import_roster(
             audit(
                 tx,
                 workspace,
+                actor,
                 "campaign.import",
                 "campaign",
                 camp,
                 {"path": str(path), "creators": sum(d["campaign_id"] == camp for d in deals)},
-                actor,
             )
         tx.insert_rows("campaign_creators", deals)
         tx.insert_rows("campaign_stage_history", hist)

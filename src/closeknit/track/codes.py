@@ -15,8 +15,8 @@ from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
 from closeknit.errors import Conflict, ValidationError
-from closeknit.store import Store
-from closeknit.track.campaigns import audit, get_campaign, resolve_creator
+from closeknit.store import Store, audit, resolve_creator_id
+from closeknit.track.campaigns import get_campaign
 
 _CODE_RE = re.compile(r"^[A-Z0-9_-]{3,32}$")
 
@@ -96,7 +96,7 @@ def assign(
     camp = get_campaign(store, workspace, campaign_id)
     pct = discount_percent if discount_percent is not None else camp.discount_percent
     base = landing_url or camp.landing_url
-    wanted = {resolve_creator(store, workspace, c) for c in creators} if creators else None
+    wanted = {resolve_creator_id(store, workspace, c) for c in creators} if creators else None
     taken = _taken(store, workspace)
     out: list[dict[str, Any]] = []
     with store.transaction() as tx:
@@ -128,11 +128,11 @@ def assign(
             audit(
                 tx,
                 workspace,
+                actor,
                 "campaign.codes",
                 "campaign_creator",
                 f"{campaign_id}/{cid}",
                 {"code": code, "link": link},
-                actor,
             )
             out.append({"creator_id": cid, "code": code, "link": link, "utm_content": content})
     return out
@@ -149,7 +149,7 @@ def set_code(
     actor: str = "user",
 ) -> dict[str, Any]:
     """Set a creator's code and/or link explicitly (e.g. codes already live in the shop)."""
-    cid = resolve_creator(store, workspace, creator)
+    cid = resolve_creator_id(store, workspace, creator)
     if code is not None:
         code = code.strip().upper()
         if not _CODE_RE.match(code):
@@ -192,10 +192,10 @@ def set_code(
         audit(
             tx,
             workspace,
+            actor,
             "campaign.codes",
             "campaign_creator",
             f"{campaign_id}/{cid}",
             {"code": code, "link": link},
-            actor,
         )
     return {"creator_id": cid, "code": code, "link": link, "utm_content": content}

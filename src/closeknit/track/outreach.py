@@ -22,8 +22,8 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from closeknit.errors import ConfigError, ConnectorError, ValidationError
 from closeknit.settings import get_settings
-from closeknit.store import Store
-from closeknit.track.campaigns import audit, get_campaign, resolve_creator, set_stage
+from closeknit.store import Store, audit, resolve_creator_id
+from closeknit.track.campaigns import get_campaign, set_stage
 
 TEMPLATES: dict[str, tuple[str, str]] = {
     "intro": (
@@ -96,7 +96,7 @@ def render(
     to: str | None = None,
 ) -> OutreachMessage:
     """Fill an outreach template for one campaign creator."""
-    cid = resolve_creator(store, workspace, creator)
+    cid = resolve_creator_id(store, workspace, creator)
     camp = get_campaign(store, workspace, campaign_id)
     deal = next((c for c in camp.creators if c["creator_id"] == cid), None)
     if deal is None:
@@ -201,11 +201,11 @@ def send(
         audit(
             tx,
             workspace,
+            actor,
             "outreach.sent",
             "campaign_creator",
             f"{msg.campaign_id}/{msg.creator_id}",
             {"template": msg.template, "subject": msg.subject, "smtp": f"{host}:{port}"},
-            actor,
         )
     moved = None
     if advance_stage:
