@@ -133,7 +133,7 @@ def register(app: typer.Typer) -> None:
         """Fee ranges (low/mid/high) per creator and format, with the method used."""
         from closeknit.plan import estimate_fees, load_rate_card
         from closeknit.plan import set_rate as _set_rate
-        from closeknit.track.campaigns import resolve_creator
+        from closeknit.store import resolve_creator_id as resolve_creator
 
         ws = workspace_of(workspace)
         try:
