@@ -32,7 +32,7 @@ import pyarrow as pa
 
 
 def _seed(db: Path, n: int, posts_per: int) -> tuple[str, list[str], str]:
-    from closeknit.api import accounts
+    from closeknit.service import accounts
     from closeknit.store import open_store
 
     rng = random.Random(7)
