@@ -624,7 +624,7 @@ def _cohorts(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def _niches(store: Store, workspace: str) -> pd.DataFrame:
-    """creator_niche (helper M) when it exists, else each creator's first category."""
+    """creator_niche when it exists, else each creator's first category."""
     if "creator_niche" in store.tables():
         cols = set(store.columns("creator_niche"))
         if {"creator_id", "niche", "workspace_id"} <= cols:

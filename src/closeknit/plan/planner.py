@@ -190,7 +190,7 @@ def store_candidates(
 def discover_candidates(
     store: Store, workspace: str, brief: str, limit: int
 ) -> list[tuple[str, float]]:
-    """Helper M's ``closeknit.match.discover`` when installed, else :func:`store_candidates`."""
+    """``closeknit.match.discover`` when installed, else :func:`store_candidates`."""
     try:
         from closeknit.match import discover, parse_brief
     except ImportError:
