@@ -135,7 +135,8 @@ def youtube(
 
     Token: $YOUTUBE_API_KEY, or an OAuth token with --oauth (default $YOUTUBE_TOKEN).
     """
-    from closeknit.connectors import youtube as yt
+    from closeknit.connectors import youtube_api as yt
+    from closeknit.connectors import youtube_quota as ytq
 
     with cli_errors(as_json):
         if via not in ("uploads", "search"):
@@ -143,14 +144,14 @@ def youtube(
         mode: Literal["uploads", "search"] = "search" if via == "search" else "uploads"
         if plan_only:
             with store_for(db) as st:
-                day = yt.quota_day()
-                plan = yt.plan_cost(
+                day = ytq.quota_day()
+                plan = ytq.plan_cost(
                     1,
                     max_videos=max_videos,
                     comment_pages=comment_pages,
                     via=mode,
                     budget=budget,
-                    used_today=yt.used_units(st, workspace_of(workspace), day),
+                    used_today=ytq.used_units(st, workspace_of(workspace), day),
                     day=day,
                 )
             d = plan.to_dict()
