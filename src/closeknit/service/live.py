@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from closeknit.connectors import graph_api, tiktok, youtube
+from closeknit.connectors import graph_api, tiktok, youtube_api, youtube_quota
 from closeknit.connectors.http import RetryPolicy
 from closeknit.connectors.state import list_marks
 from closeknit.errors import ConfigError
@@ -77,14 +77,14 @@ class YoutubeIn(FetchBase):
 
 def youtube_plan(store: Store, workspace: str, req: YoutubeIn) -> dict[str, Any]:
     """The quota a fetch would spend, checked against what is left today (nothing fetched)."""
-    day = youtube.quota_day()
-    plan = youtube.plan_cost(
+    day = youtube_quota.quota_day()
+    plan = youtube_quota.plan_cost(
         1,
         max_videos=req.max_videos,
         comment_pages=req.comment_pages,
         via=req.via,
         budget=req.budget,
-        used_today=youtube.used_units(store, workspace, day),
+        used_today=youtube_quota.used_units(store, workspace, day),
         day=day,
     )
     out: dict[str, Any] = plan.to_dict()
@@ -93,13 +93,13 @@ def youtube_plan(store: Store, workspace: str, req: YoutubeIn) -> dict[str, Any]
 
 def fetch_youtube(store: Store, workspace: str, req: YoutubeIn, *, token: str) -> FetchOut:
     """Channel, videos and comment threads (quota checked before any call)."""
-    with youtube.client(
+    with youtube_api.client(
         token,
-        base_url=req.base_url or youtube.BASE_URL,
+        base_url=req.base_url or youtube_api.BASE_URL,
         token_kind="oauth" if req.oauth else "api_key",
         policy=RetryPolicy(max_retries=req.max_retries),
     ) as cl:
-        res = youtube.fetch_channel(
+        res = youtube_api.fetch_channel(
             store,
             workspace,
             req.channel,
