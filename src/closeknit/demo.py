@@ -11,7 +11,8 @@ from typing import Any
 
 from closeknit.store import Store
 
-DEMO_BRIEF = "sports clothing for home-workout fans, UK, 18-25"
+# the seed story: an anklets trend leads a jewellery brand to fitting micro creators
+DEMO_BRIEF = "minimalist jewellery and anklets for women 18-30 in the UK and US"
 
 
 @dataclass
@@ -85,6 +86,7 @@ def run_demo(
 
     step("generate world", lambda: generate(world_dir, creators=creators, seed=seed))
     step("import", lambda: import_world(store, workspace, world_dir))
+    step("campaign history", lambda: import_history(store, workspace, world_dir))
     step("features", lambda: build_features(store, workspace))
     step("niches", lambda: assign_niches(store, workspace))
     step("index", lambda: refresh_index(store, workspace))
@@ -100,3 +102,22 @@ def run_demo(
         res.counts[t] = store.count(t, workspace)
     res.counts["quarantined"] = store.count("quarantine", workspace)
     return res
+
+
+def import_history(store: Store, workspace: str, world_dir: Path) -> dict[str, int]:
+    """The brand's past campaigns (``campaigns/roster.csv``, a roster of deals with their brief,
+    codes and links) imported and attributed to the shop's orders: the history the plan's
+    conversion model learns from. Nothing when the world has no roster."""
+    from closeknit.track.attribution import attribute
+    from closeknit.track.campaigns import import_roster, list_campaigns
+
+    roster = Path(world_dir) / "campaigns" / "roster.csv"
+    if not roster.exists():
+        return {"campaigns": 0, "creators": 0}
+    known = {c.campaign_id for c in list_campaigns(store, workspace)}
+    out = {"campaigns": 0, "creators": 0}
+    if not known:
+        out = import_roster(store, workspace, roster, window_days=45, actor="demo")
+    for c in list_campaigns(store, workspace):
+        attribute(store, workspace, c.campaign_id)
+    return out

@@ -24,10 +24,19 @@ class PlanIn(BriefIn):
     min_creators: int = Field(default=1, ge=0, le=500)
     max_creators: int = Field(default=12, ge=1, le=500)
     max_share: float = Field(default=1.0, gt=0, le=1, description="max budget share per creator")
-    objective: Literal["reach", "conversions"] = "reach"
+    objective: Literal["revenue", "profit", "conversions", "reach"] = "revenue"
+    margin: float | None = Field(
+        default=None, gt=0, le=1, description="gross margin (0-1), for the profit objective"
+    )
+    aov: float | None = Field(
+        default=None, gt=0, le=1e7, description="revenue of one order (default: the shop's)"
+    )
+    min_relevance: float | None = Field(
+        default=None, ge=0, le=1, description="relevance floor (default: the learned one)"
+    )
     method: Literal["auto", "milp", "greedy"] = "auto"
     format: Format = "post"
-    diversity: float = Field(default=0.1, ge=0, le=10)
+    diversity: float = Field(default=0.0, ge=0, le=10)
     creators: list[str] | None = Field(
         default=None, max_length=2000, description="plan over these creators only"
     )
@@ -58,6 +67,10 @@ class Pick(Out):
     followers: int
     engagement_rate: float
     relevance: float
+    content_fit: float | None
+    audience_share: float | None
+    expected_orders: float
+    expected_revenue: float
     fee: Fee
     value_alone: float
     overlap_discount: float
@@ -98,7 +111,8 @@ def plan(store: Store, workspace: str, req: PlanIn) -> PlanOut:
         brief_in = saved_brief_in(store, workspace, req.brief_id)
     elif not req.text.strip() and not req.creators:
         raise ValidationError(
-            "the brief is empty: describe the product and audience, or give brief_id",
+            "the brief is empty: describe the product and audience (e.g. 'minimalist jewellery "
+            "for women 18-30 in the UK'), or give brief_id",
             field="text",
         )
     ids = [resolve_creator_id(store, workspace, c) for c in req.creators or []]
@@ -108,6 +122,9 @@ def plan(store: Store, workspace: str, req: PlanIn) -> PlanOut:
         max_creators=req.max_creators,
         max_share=req.max_share,
         objective=req.objective,
+        margin=req.margin,
+        aov=req.aov,
+        min_relevance=req.min_relevance,
         exclude=excl,
         candidates=ids or None,
         method=req.method,

@@ -29,7 +29,17 @@ from closeknit.world.topics import plan_trends, write_trends
 from closeknit.world.vendor import month_ends, write_vendor
 from closeknit.world.write_truth import CREATORS_HEADER
 
-OUTPUT_DIRS = ("instagram", "youtube", "vendor", "snapshots", "audience", "shop", "truth", "_parts")
+OUTPUT_DIRS = (
+    "instagram",
+    "youtube",
+    "vendor",
+    "snapshots",
+    "audience",
+    "shop",
+    "campaigns",
+    "truth",
+    "_parts",
+)
 
 
 @dataclass

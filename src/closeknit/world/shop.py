@@ -39,21 +39,19 @@ BRANDS: list[tuple[str, str, float, float]] = [
     ("DermaDew", "skincare", 42.0, 0.9),
 ]
 # brand -> (sub-topic, countries, audience age buckets, gender, the brief the brand wrote)
-BRAND_TARGETS: dict[str, tuple[str, list[str], list[str], str | None, str]] = {
+BRAND_TARGETS: dict[str, tuple[str | None, list[str], list[str], str | None, str]] = {
     "FlexFuel": ("functional", ["US", "CA"], ["18-24", "25-34"], None,
-                 "recovery shakes for functional training and crossfit fans in the US and "
+                 "recovery shakes for crossfit and functional training fans in the US and "
                  "Canada, 18-34"),
-    "GlowLab": ("lashes", ["US", "GB", "CA", "AU"], ["18-24", "25-34"], "F",
-                "lash lift serum and brow lamination kit for women 18-34 in the US, UK, "
-                "Canada and Australia"),
-    "BeanBrothers": ("homebarista", ["GB"], [], None,
-                     "espresso beans for home baristas in the UK"),
-    "PawPal": ("dogtraining", ["US"], ["25-34", "35-44"], None,
-               "dog training treats for puppy owners in the US, 25-44"),
-    "BandBox": ("bands", ["DE", "AT"], [], None,
+    "GlowLab": (None, ["US", "GB", "CA", "AU"], ["18-24", "25-34"], "F",
+                "lash serum and brow kit for women 18-34 in the US, UK, Canada and Australia"),
+    "BeanBrothers": (None, ["GB"], [], None, "espresso beans for coffee lovers in the UK"),
+    "PawPal": (None, ["US"], ["25-34", "35-44"], None,
+               "dog treats for dog owners in the US, 25-44"),
+    "BandBox": (None, ["DE", "AT"], [], None,
                 "resistance bands for home workouts in Germany and Austria"),
     "DermaDew": ("acne", ["FR"], ["18-24"], "F",
-                 "acne spot treatment for women aged 18-24 in France"),
+                 "salicylic acid spot treatment for breakouts, for women aged 18-24 in France"),
 }  # fmt: skip
 IN_MARKET = 0.65  # share of a campaign's creators picked from the brand's own countries
 
@@ -190,11 +188,11 @@ def _effects(cfg: WorldConfig, camps: list[CampaignCreator], plan: TrendPlan) ->
 
 
 def write_roster(out: Path, camps: list[CampaignCreator]) -> None:
-    """``shop/campaigns.csv``: the brand's own record of its past deals (campaign, brief, creator,
+    """``campaigns/roster.csv``: the brand's own record of its past deals (campaign, brief, creator,
     code, link, dates, fee), the roster ``closeknit campaign import`` reads. Not truth: a brand
     keeps this; the orders they caused are in ``truth/campaigns.csv``."""
-    (out / "shop").mkdir(parents=True, exist_ok=True)
-    with open(out / "shop" / "campaigns.csv", "w", encoding="utf-8", newline="") as f:
+    (out / "campaigns").mkdir(parents=True, exist_ok=True)
+    with open(out / "campaigns" / "roster.csv", "w", encoding="utf-8", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(["campaign_id", "brand", "brief", "handle", "code", "link", "start_date",
                     "end_date", "post_at", "fee"])  # fmt: skip

@@ -17,6 +17,11 @@ from closeknit.web.render import error_page, render
 router = APIRouter()
 
 
+def _csv_list(v: str | None) -> list[str] | None:
+    items = [x.strip() for x in (v or "").split(",") if x.strip()]
+    return items or None
+
+
 @router.get("/plan", response_class=HTMLResponse)
 def plan_page(
     request: Request,
@@ -34,9 +39,21 @@ def plan_run(
     store: StoreDep,
     text: Annotated[str, Form(max_length=5000)],
     budget: Annotated[float, Form(gt=0, le=1e9)],
+    countries: Annotated[str, Form(max_length=500)] = "",
+    tiers: Annotated[str, Form(max_length=200)] = "",
+    audience_age: Annotated[str, Form(max_length=20)] = "",
+    audience_gender: Annotated[str, Form(max_length=8)] = "",
 ) -> HTMLResponse:
     try:
-        plan = svc.plan(store, p.workspace_id, svc.PlanIn(text=text, budget=budget))
+        req = svc.PlanIn(
+            text=text,
+            budget=budget,
+            countries=_csv_list(countries),
+            tiers=_csv_list(tiers),
+            audience_age=audience_age.strip() or None,
+            audience_gender=audience_gender.strip() or None,
+        )
+        plan = svc.plan(store, p.workspace_id, req)
     except CloseknitError as e:
         return error_page(request, p, e)
     except PydanticValidationError as e:
