@@ -6,7 +6,8 @@ brands' past campaigns attributed, features, niches, vectors), for every brief o
 
 * **plan vs oracle**: the true expected incremental revenue (``closeknit.world.response``) of
   ``closeknit plan``'s picks (the brief's filters, its budget, the brand's order value, at most
-  12 creators) against the **oracle** (the best set under the same budget and tiers by truth,
+  12 creators) against the **oracle** (the best set under the same budget by truth, within the
+  brief's tiers, languages and sponsored-share limit,
   true fees, solved exactly with HiGHS) and four baselines that spend the same budget by the
   product's fee estimates over discover's candidates: top by followers, top by engagement rate,
   top by discover score, and one macro creator (the plan's own comparison pick);
@@ -120,6 +121,7 @@ def run_briefs(
     from closeknit.errors import CloseknitError
     from closeknit.match import Brief, discover
     from closeknit.service import plans as psvc
+    from closeknit.world import vocab
     from closeknit.world.response import load_response, target_of
 
     resp = load_response(world)
@@ -139,7 +141,13 @@ def run_briefs(
         true_fee = inp.fee_post.astype(float)
         row: dict[str, Any] = {"brief_id": r.brief_id, "text": r.text, "budget": budget,
                                "n_relevant": len(rel)}  # fmt: skip
+        # the oracle keeps the brief's own hard filters: tiers, languages, sponsored share
         allowed = np.isin(tiers, f["tiers"])
+        if f.get("languages"):
+            langs = np.array(vocab.LANGUAGES, dtype=object)[inp.lang]
+            allowed &= np.isin(langs, f["languages"])
+        if f.get("max_sponsored_rate") is not None:
+            allowed &= inp.sponsored_rate <= float(f["max_sponsored_rate"])
         best = oracle(np.where(allowed, truth_rev, 0.0), true_fee, budget, MAX_CREATORS)
         row["oracle"] = float(truth_rev[best].sum())
         row["oracle_n"] = len(best)

@@ -7,7 +7,7 @@ sub-topic, or it rides that sub-topic's trend); each *audience* dimension fits w
 share reaches the brief's bar (country >= 0.5, age >= 0.2, gender >= 0.55); *relevant* is the
 world's own relevant list. Logistic fits give the content coefficients (kw + cos, cos only, kw
 only) and one (a, b) per audience dimension on log(share); the floor is the smallest relevance at
-which >= 80% of the candidates above it are relevant. ``--write`` stores them in
+which >= 90% of the candidates above it are relevant. ``--write`` stores them in
 ``src/closeknit/match/relevance.json`` under the embedder's name.
 
     python benchmarks/learn_relevance.py --store W.duckdb --world W [--model minilm] [--write]
@@ -27,14 +27,14 @@ from sklearn.linear_model import LogisticRegression
 
 from closeknit.match import Brief, discover
 from closeknit.match.embed import get_embedder
-from closeknit.match.relevance import RelevanceModel, model_for, save_model
+from closeknit.match.relevance import CONTENT_FITS, RelevanceModel, model_for, save_model
 from closeknit.store import Store, open_store
 from closeknit.world import vocab
 from closeknit.world.briefs import MIN_AGE_SHARE, MIN_COUNTRY_SHARE, MIN_GENDER_SHARE
 from closeknit.world.creators import AGE_BUCKETS
 from closeknit.world.response import load_response, target_of
 
-PRECISION = 0.8
+PRECISION = 0.9
 
 
 def brief_rows(world: Path) -> list[dict[str, Any]]:
@@ -91,6 +91,7 @@ def labelled_pairs(store: Store, ws: str, world: Path, model: str | None) -> pd.
                     "kw_rel": sg.get("keyword_relative"),
                     "cos": sg.get("cosine"),
                     "cos_rel": sg.get("cosine_relative"),
+                    "niche": sg.get("niche_support"),
                     "country_share": sg.get("country_share"),
                     "age_share": sg.get("age_share"),
                     "gender_share": sg.get("gender_share"),
@@ -115,12 +116,10 @@ def _logit(x: np.ndarray, y: np.ndarray) -> list[float]:
 def learn(df: pd.DataFrame, name: str) -> RelevanceModel:
     d = df.dropna(subset=["cos"])
     y = d["y_content"].to_numpy()
-    has_kw = d["kw"].notna().all()
     m = RelevanceModel(model=name, source="")
-    m.cos_only = tuple(_logit(d[["cos", "cos_rel"]].to_numpy(float), y))
-    if has_kw:
-        m.kw_only = tuple(_logit(d[["kw", "kw_rel"]].to_numpy(float), y))
-        m.both = tuple(_logit(d[["kw", "kw_rel", "cos", "cos_rel"]].to_numpy(float), y))
+    for names in CONTENT_FITS:
+        if d[list(names)].notna().all().all():
+            m.content["+".join(names)] = _logit(d[list(names)].to_numpy(float), y)
     aud: dict[str, tuple[float, float]] = {}
     for dim in ("country", "age", "gender"):
         dd = df.dropna(subset=[f"{dim}_share"])
@@ -152,6 +151,9 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--workspace", default="default")
     ap.add_argument("--model", default=None)
     ap.add_argument("--write", action="store_true")
+    ap.add_argument(
+        "--precision", type=float, default=PRECISION, help="precision the floor must reach"
+    )
     a = ap.parse_args(argv)
     st = open_store(a.store)
     try:
@@ -161,12 +163,11 @@ def main(argv: list[str] | None = None) -> None:
         # relevance under the learned coefficients, for the floor
         from closeknit.match.relevance import audience_probability, content_probability
 
-        full = df["kw"].notna().all()
-        kw = df["kw"].to_numpy(float) if full else None
-        kwr = df["kw_rel"].to_numpy(float) if full else None
-        pc = content_probability(
-            m, kw, df["cos"].to_numpy(float), kwr, df["cos_rel"].to_numpy(float)
-        )
+        sig = {
+            k: (df[k].to_numpy(float) if df[k].notna().all() else None)
+            for k in ("kw", "kw_rel", "cos", "cos_rel", "niche")
+        }
+        pc = content_probability(m, sig)
         shares = {
             d: df[f"{d}_share"].to_numpy(float)
             for d in ("country", "age", "gender")
@@ -174,7 +175,7 @@ def main(argv: list[str] | None = None) -> None:
         }
         pa_, _ = audience_probability(m, shares)
         rel = pc * (np.nan_to_num(pa_, nan=1.0) if pa_ is not None else 1.0)
-        m.floor = round(floor_for(rel, df["y_relevant"].to_numpy()), 4)
+        m.floor = round(floor_for(rel, df["y_relevant"].to_numpy(), a.precision), 4)
         m.source = (
             f"learned on {Path(a.world).name}: {df['brief_id'].nunique()} briefs, "
             f"{len(df)} candidate pairs"
@@ -189,6 +190,13 @@ def main(argv: list[str] | None = None) -> None:
             "precision_above_floor": round(float(y[above].mean()), 4) if above.any() else None,
             "recall_above_floor": round(float(above[y].mean()), 4) if y.any() else None,
             "content_auc": _auc(pc, df["y_content"].to_numpy()),
+            "precision_recall": {
+                f"{t:.2f}": [
+                    round(float(y[rel >= t].mean()), 3) if (rel >= t).any() else None,
+                    round(float((rel >= t)[y].mean()), 3),
+                ]
+                for t in (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
+            },
             "previous_model": model_for(name).to_dict(),
         }
         print(json.dumps(report, indent=2))

@@ -471,9 +471,12 @@ def discover(
     kw = None if kws is None else np.asarray(kws, dtype=np.float64)[known]
     kwr = None if kwr_all is None else np.asarray(kwr_all, dtype=np.float64)[known]
     cosr = None if cosr_all is None else np.asarray(cosr_all, dtype=np.float64)[known]
+    nsup = None
+    if query_override is None and cosr is not None:
+        nsup = _niche_support(tab, r, kwr, cosr)
 
     def drop(reason: str, bad: np.ndarray) -> None:
-        nonlocal r, sim, kw, kwr, cosr
+        nonlocal r, sim, kw, kwr, cosr, nsup
         k = int(bad.sum())
         if k:
             excluded[reason] = excluded.get(reason, 0) + k
@@ -481,6 +484,7 @@ def discover(
             kw = None if kw is None else kw[~bad]
             kwr = None if kwr is None else kwr[~bad]
             cosr = None if cosr is None else cosr[~bad]
+            nsup = None if nsup is None else nsup[~bad]
 
     if brief.exclude:
         excl = {e.lower().lstrip("@") for e in brief.exclude}
@@ -567,7 +571,9 @@ def discover(
         top_sim = top_sim if top_sim > 0 else 1.0
         content = np.maximum(0.0, sim / top_sim)
     else:
-        content = relevance.content_probability(rel_model, kw, sim, kwr, cosr)
+        content = relevance.content_probability(
+            rel_model, {"kw": kw, "kw_rel": kwr, "cos": sim, "cos_rel": cosr, "niche": nsup}
+        )
     shares = audience_shares(tab, brief, r)
     aud_p, _parts = relevance.audience_probability(rel_model, shares)
     aud = np.full(len(r), np.nan) if aud_p is None else aud_p
@@ -618,6 +624,7 @@ def discover(
                     "keyword_relative": None if kwr is None else float(kwr[i]),
                     "cosine": float(sim[i]),
                     "cosine_relative": None if cosr is None else float(cosr[i]),
+                    "niche_support": None if nsup is None else float(nsup[i]),
                     **{
                         f"{d}_share": (None if np.isnan(v[i]) else float(v[i]))
                         for d, v in shares.items()
@@ -666,6 +673,15 @@ def discover(
         weights=w,
         notes=notes,
     )
+
+
+def _niche_support(
+    tab: Any, r: np.ndarray, kw_rel: np.ndarray | None, cos_rel: np.ndarray
+) -> np.ndarray | None:
+    """:func:`relevance.niche_support` of rows ``r`` (all the query's creators, before any
+    filter: the neighbourhood is the brief's, not the filtered list's)."""
+    score = cos_rel + (kw_rel if kw_rel is not None else 0.0)
+    return relevance.niche_support(tab.niche[r], score, tab.has_niche[r])
 
 
 def _share(tab: Any, dim: str, r: np.ndarray, buckets: list[str]) -> np.ndarray:
@@ -758,7 +774,27 @@ def fit_of(
         if kw is not None and kwr is not None and sig.kw is not None and sig.kw_rel is not None:
             kw[hit] = sig.kw[at[hit]]
             kwr[hit] = sig.kw_rel[at[hit]]
-    content = relevance.content_probability(rel_model, kw, np.nan_to_num(cos, nan=0.0), kwr, cosr)
+    nsup_all = None
+    if sig.idx is not None and sig.cos_rel is not None:
+        all_rows = tab.rows_of_index(sig.idx)[sig.keys]
+        ok = all_rows >= 0
+        sup = _niche_support(
+            tab,
+            all_rows[ok],
+            None if sig.kw_rel is None else sig.kw_rel[ok],
+            sig.cos_rel[ok],
+        )
+        if sup is not None:
+            by_row = dict(zip(all_rows[ok].tolist(), sup.tolist(), strict=True))
+            nsup_all = np.array([by_row.get(int(x), 0.0) for x in rows], dtype=float)
+    signals: dict[str, np.ndarray | None] = {
+        "kw": kw,
+        "kw_rel": kwr,
+        "cos": np.nan_to_num(cos, nan=0.0),
+        "cos_rel": cosr,
+        "niche": nsup_all,
+    }
+    content = relevance.content_probability(rel_model, signals)
     content = np.where(np.isnan(cos), np.nan, content)
     if not relevance.content_query(brief).strip():
         content = np.ones(n)  # a brief without content words asks nothing of the content

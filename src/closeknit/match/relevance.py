@@ -5,15 +5,20 @@ nobody posts about still got a "perfect" creator, and the planner kept "40% of t
 Here both parts are probabilities on an absolute scale, learned on a world's briefs
 (``benchmarks/learn_relevance.py``; coefficients in ``relevance.json``):
 
-* **content** ``P(topic fits) = σ(a + b·kw + c·kw_rel + d·cos + e·cos_rel)``: ``kw`` is the
-  brief's keyword coverage of the creator's document (BM25 summed over the brief's content words
-  present in the corpus, divided by its maximum ``Σ idf·(k1+1)``, so 1 means every word
+* **content** ``P(topic fits) = σ(a + b·kw + c·kw_rel + d·cos + e·cos_rel + f·niche)``:
+  ``kw`` is the brief's keyword coverage of the creator's document (BM25 summed over the
+  brief's content words present in the corpus, divided by its maximum ``Σ idf·(k1+1)``, so 1
+  means every word
   saturated), ``cos`` the raw cosine of the brief and creator vectors; ``kw_rel`` and
   ``cos_rel`` place the creator among all creators for this brief (coverage / the best
   coverage; cosine stretched so the 90th percentile is 0 and the best 1). The absolute terms
   keep a brief nobody posts about from getting a "perfect" creator; the relative terms carry
-  the brief-specific ranking. Coefficients per embedding model (cosines differ in scale between
-  models); without BM25 (very large workspaces) the cosine-only fit is used.
+  the brief-specific ranking. ``niche`` is the share of the brief's 30 best content matches
+  (by kw_rel + cos_rel) that are in the creator's niche (``creator_niche``): a pets creator whose
+  "cat lovers" posts resemble "houseplant lovers" gets no support from a neighbourhood of
+  gardeners. Coefficients per embedding model (cosines differ in scale between models); without
+  BM25 (very large workspaces) or without assigned niches the fits without those signals are
+  used.
 * **audience** ``Π_d σ(a_d + b_d·log share_d)`` over the dimensions the brief asks for: the
   share of the creator's audience in the brief's countries, in its age range (buckets weighted by
   their overlap with the range) and of its gender (F + half the unknown), from
@@ -64,6 +69,26 @@ STOP = (
     | set(TIERS)
 )
 NO_DEMO_IN, NO_DEMO_OUT = 0.65, 0.05  # country share assumed without demographics
+NICHE_TOP = 30  # the brief's best content matches whose niches support a creator's niche
+
+
+# the content fits, richest first: the signals each uses (see the module docstring)
+CONTENT_FITS: tuple[tuple[str, ...], ...] = (
+    ("kw", "kw_rel", "cos", "cos_rel", "niche"),
+    ("kw", "kw_rel", "cos", "cos_rel"),
+    ("cos", "cos_rel", "niche"),
+    ("cos", "cos_rel"),
+    ("kw", "kw_rel", "niche"),
+    ("kw", "kw_rel"),
+)
+_DEFAULT_CONTENT = {
+    "kw+kw_rel+cos+cos_rel+niche": [-6.0, 4.0, 3.0, 2.0, 2.0, 2.0],
+    "kw+kw_rel+cos+cos_rel": [-6.0, 4.0, 3.0, 2.0, 2.0],
+    "cos+cos_rel+niche": [-6.0, 4.0, 4.0, 2.0],
+    "cos+cos_rel": [-6.0, 4.0, 4.0],
+    "kw+kw_rel+niche": [-6.0, 5.0, 4.0, 2.0],
+    "kw+kw_rel": [-6.0, 5.0, 4.0],
+}
 
 
 @dataclass
@@ -71,10 +96,8 @@ class RelevanceModel:
     """Learned coefficients (see the module docstring); ``source`` says where they came from."""
 
     model: str
-    # intercept then the coefficients of (kw, kw_rel, cos, cos_rel) / (cos, cos_rel) / (kw, kw_rel)
-    both: tuple[float, ...] = (-6.0, 4.0, 3.0, 2.0, 2.0)
-    cos_only: tuple[float, ...] = (-6.0, 4.0, 4.0)
-    kw_only: tuple[float, ...] = (-6.0, 5.0, 4.0)
+    # per content fit ("+"-joined signal names): intercept, then one coefficient per signal
+    content: dict[str, list[float]] = field(default_factory=lambda: dict(_DEFAULT_CONTENT))
     audience: dict[str, tuple[float, float]] = field(
         default_factory=lambda: {"country": (5.0, 7.0), "age": (6.0, 4.0), "gender": (8.0, 14.0)}
     )
@@ -84,9 +107,7 @@ class RelevanceModel:
     def to_dict(self) -> dict[str, Any]:
         return {
             "model": self.model,
-            "both": list(self.both),
-            "cos_only": list(self.cos_only),
-            "kw_only": list(self.kw_only),
+            "content": {k: list(v) for k, v in self.content.items()},
             "audience": {k: list(v) for k, v in self.audience.items()},
             "floor": self.floor,
             "source": self.source,
@@ -102,9 +123,7 @@ def load_models(path: Path = MODEL_FILE) -> dict[str, RelevanceModel]:
     for name, d in raw.items():
         out[name] = RelevanceModel(
             model=name,
-            both=tuple(d["both"]),  # type: ignore[arg-type]
-            cos_only=tuple(d["cos_only"]),  # type: ignore[arg-type]
-            kw_only=tuple(d["kw_only"]),  # type: ignore[arg-type]
+            content={k: [float(x) for x in v] for k, v in d["content"].items()},
             audience={k: (float(v[0]), float(v[1])) for k, v in d["audience"].items()},
             floor=float(d["floor"]),
             source=str(d.get("source", "")),
@@ -161,28 +180,40 @@ def relative(kw: np.ndarray | None, cos: np.ndarray | None) -> tuple[Any, Any]:
     return kw_rel, cos_rel
 
 
-def content_probability(
-    m: RelevanceModel,
-    kw: np.ndarray | None,
-    cos: np.ndarray | None,
-    kw_rel: np.ndarray | None = None,
-    cos_rel: np.ndarray | None = None,
-) -> np.ndarray:
-    """P(the creator's content fits the brief) from whichever signals are there."""
-    if kw is not None and cos is not None:
-        a, b, b2, c, c2 = m.both
-        return sigmoid(a + b * kw + b2 * _z(kw_rel, kw) + c * cos + c2 * _z(cos_rel, cos))
-    if cos is not None:
-        a, c, c2 = m.cos_only
-        return sigmoid(a + c * cos + c2 * _z(cos_rel, cos))
-    if kw is not None:
-        a, b, b2 = m.kw_only
-        return sigmoid(a + b * kw + b2 * _z(kw_rel, kw))
+def content_probability(m: RelevanceModel, signals: dict[str, np.ndarray | None]) -> np.ndarray:
+    """P(the creator's content fits the brief) from the richest fit whose signals are all there
+    (``signals``: kw, kw_rel, cos, cos_rel, niche; None when absent)."""
+    for names in CONTENT_FITS:
+        if all(signals.get(x) is not None for x in names):
+            coef = m.content.get("+".join(names)) or _DEFAULT_CONTENT["+".join(names)]
+            z = coef[0] + sum(
+                c * np.asarray(signals[x], dtype=float)
+                for c, x in zip(coef[1:], names, strict=True)
+            )
+            return sigmoid(np.asarray(z, dtype=float))
     raise ValueError("need keyword coverage or cosines")
 
 
-def _z(rel: np.ndarray | None, like: np.ndarray) -> np.ndarray:
-    return np.zeros_like(like) if rel is None else rel
+def niche_support(
+    niche: np.ndarray, score: np.ndarray, known: np.ndarray, top: int = NICHE_TOP
+) -> np.ndarray | None:
+    """Per creator: the share of the ``top`` creators by ``score`` (the brief's best content
+    matches) that are in its niche — does the brief's neighbourhood post in this creator's niche?
+    None when too few creators have a niche."""
+    if known.sum() < top:
+        return None
+    cand = np.flatnonzero(known)
+    best = cand[np.argsort(-score[cand], kind="stable")[:top]]
+    counts: dict[Any, int] = {}
+    for n in niche[best].tolist():
+        counts[n] = counts.get(n, 0) + 1
+    out = np.array(
+        [
+            counts.get(n, 0) / top if k else 0.0
+            for n, k in zip(niche.tolist(), known.tolist(), strict=True)
+        ]
+    )
+    return out
 
 
 def audience_probability(

@@ -31,7 +31,9 @@ term       mean   sd      meaning
 b0         ln 10  1.2     100 engaged people of a fully fitting audience bring ~10 orders
                           (a factor 3 either way)
 g          0.8    0.2     concave in audience size (engagement and persuasion per follower fall)
-c          1.0    0.5     proportional to content fit
+c          1.0    0.15    proportional to P(content fits): a creator whose content may not fit
+                          brings that probability of the orders (tight: a brand's history of
+                          in-niche creators barely varies content, so it cannot teach this)
 a          1.0    0.2     proportional to the share of the audience that can buy
 r          0.4    0.5     replying creators are trusted more
 s          -2.0   1.5     a feed full of ads persuades less
@@ -50,7 +52,8 @@ import numpy as np
 
 TERMS = ("b0", "g", "c", "a", "r", "s")
 PRIOR_MEAN = np.array([math.log(10.0), 0.8, 1.0, 1.0, 0.4, -2.0])
-PRIOR_SD = np.array([1.2, 0.2, 0.5, 0.2, 0.5, 1.5])
+PRIOR_SD = np.array([1.2, 0.2, 0.15, 0.2, 0.5, 1.5])
+OFF_TOPIC = 0.1  # a creator whose content turns out not to fit still brings this share
 PRIOR_SIGMA = 0.5  # one creator vs the model (lognormal σ)
 PRIOR_TAU = 0.3  # one campaign (brand) vs the model (lognormal σ)
 PRIOR_WEIGHT = 20.0  # pseudo-observations behind the σ and τ priors
@@ -98,11 +101,17 @@ class ConversionModel:
 
     def draws(self, x: np.ndarray, rng: np.random.Generator, n: int) -> np.ndarray:
         """(n, creators) draws of the orders' expectation: coefficient uncertainty, the
-        campaign's spread (shared by its creators) and each creator's spread."""
+        campaign's spread (shared by its creators), each creator's spread, and whether its
+        content fits at all (yes with probability P(content fits); if not, OFF_TOPIC of the
+        orders), which keeps the mean and widens the range for creators of doubtful fit."""
         beta = rng.multivariate_normal(self.coef, self.cov, size=n, method="cholesky")
         camp = rng.normal(0.0, self.tau, size=(n, 1))
         own = rng.normal(0.0, self.sigma, size=(n, len(x)))
-        out: np.ndarray = np.exp(beta @ x.T + camp + own)
+        p = np.exp(x[:, 2])
+        fits = rng.random((n, len(x))) < p
+        mean_fit = p + (1 - p) * OFF_TOPIC
+        fit = np.where(fits, 1.0, OFF_TOPIC) / mean_fit
+        out: np.ndarray = np.exp(beta @ x.T + camp + own) * fit
         return out
 
     def to_dict(self) -> dict[str, Any]:

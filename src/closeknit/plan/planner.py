@@ -420,6 +420,7 @@ def _build(
     conv: conversion.ConversionModel,
     aov: float,
     explicit: bool = False,
+    overlaps: bool = True,
 ) -> _Model:
     fr = _frame(store, workspace, [cid for cid, _ in cands])
     x, engaged, content, share, rel_fit = _inputs(store, workspace, brief, fr)
@@ -443,7 +444,11 @@ def _build(
     else:
         value = engaged * relevance
     floor = c.min_relevance if c.min_relevance is not None else model_for(get_embedder().name).floor
-    ov = estimate_overlaps(store, workspace, fr["creator_id"].tolist(), followers)
+    ov = estimate_overlaps(
+        store, workspace, fr["creator_id"].tolist() if overlaps else [], followers
+    )
+    if not overlaps:  # one creator at a time (the comparison): no pairs to discount
+        ov.sampled = np.zeros(len(fr), dtype=bool)
     per_f = np.maximum(value, 0.0) / followers
     pw = ov.shared * np.minimum(per_f[ov.pair_i], per_f[ov.pair_j]) if len(ov.shared) else ov.shared
     niche_codes = _codes(fr["niche"].fillna("").tolist())
@@ -676,6 +681,7 @@ def _best_single_big(
         m.conv,
         m.aov,
         explicit=True,
+        overlaps=False,
     )
     tiers = big.frame["tier"].tolist()
     ok = [i for i, t in enumerate(tiers) if t in ("macro", "mega") and big.fee_mid[i] <= budget]

@@ -41,6 +41,7 @@ class Signals(Out):
     keyword_relative: float | None = None
     cosine: float | None = None
     cosine_relative: float | None = None
+    niche_support: float | None = None
     country_share: float | None = None
     age_share: float | None = None
     gender_share: float | None = None

@@ -120,6 +120,7 @@ class CreatorInputs:
     sub: np.ndarray
     sub_focus: np.ndarray
     country: np.ndarray
+    lang: np.ndarray
     tier: np.ndarray
     followers: np.ndarray
     fake_share: np.ndarray
@@ -143,7 +144,7 @@ def shard_inputs(cfg: WorldConfig, shard: int, plan: TrendPlan) -> CreatorInputs
     """The response inputs of one shard's creators (deterministic from the config)."""
     n_age = len(aud.AGE_BUCKETS)
     n_c = len(vocab.COUNTRY_IDS)
-    keep = "gidx platform niche niche2 sub sub_focus country tier followers fake_share er"
+    keep = "gidx platform niche niche2 sub sub_focus country lang tier followers fake_share er"
     keep += " reply_rate sponsored_rate fee_post"
     c = make_creators(cfg, shard)
     d: dict[str, Any] = {k: np.asarray(getattr(c, k)) for k in keep.split()}

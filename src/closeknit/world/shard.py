@@ -60,7 +60,7 @@ def write_shard(
     ``trends``: the world's trend plan (drawn here from the whole world when not given)."""
     c = make_creators(cfg, shard)
     if trends is None:
-        trends = topics.plan_trends(cfg, topics.world_table(cfg))
+        trends = topics.plan_for(cfg)
     lo, hi = cfg.shard_bounds(shard)
     st_topics = trends.for_shard(lo, hi, hi - lo)
     res = ShardResult(shard=shard)

@@ -120,6 +120,19 @@ def plan_trends(cfg: WorldConfig, t: dict[str, Any]) -> TrendPlan:
     )
 
 
+_PLANS: dict[tuple[Any, ...], TrendPlan] = {}
+
+
+def plan_for(cfg: WorldConfig) -> TrendPlan:
+    """The world's trend plan drawn from the whole world, memoised per process (a shard written
+    on its own, as benchmarks do, needs it too)."""
+    key = (cfg.seed, cfg.creators, cfg.shard_size, cfg.youtube_share, cfg.fraud_share)
+    hit = _PLANS.get(key)
+    if hit is None:
+        hit = _PLANS[key] = plan_trends(cfg, world_table(cfg))
+    return hit
+
+
 def world_table(cfg: WorldConfig) -> dict[str, Any]:
     """The columns :func:`plan_trends` reads, over all shards (when no global table is at hand)."""
     keep = ("niche", "sub", "platform", "fake_share", "n_posts", "followers", "country")
