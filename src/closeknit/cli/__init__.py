@@ -12,6 +12,7 @@ import typer
 
 from closeknit import __version__
 from closeknit.cli import (
+    audience,
     bench,
     campaign,
     demo,
@@ -57,6 +58,7 @@ for _mod in (
     live,
     demo,
     vet,
+    audience,
     models,
     features,
     discover,

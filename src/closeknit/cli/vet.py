@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from typing import Annotated, Any
 
 import typer
@@ -24,6 +25,17 @@ def _pct(v: Any) -> str:
 
 def _num(v: Any, fmt: str = ".3g") -> str:
     return "—" if v is None else format(v, fmt)
+
+
+def _share(au: dict[str, Any], k: str) -> str:
+    v = au.get(f"{k}_share")
+    if v is None:
+        return "—"
+    lo, hi = au.get(f"{k}_interval_90") or [None, None]
+    return (
+        f"{100 * v:.0f}% [{_num(None if lo is None else 100 * lo, '.0f')}–"
+        f"{_num(None if hi is None else 100 * hi, '.0f')}]"
+    )
 
 
 def register(app: typer.Typer) -> None:
@@ -60,12 +72,14 @@ def _render(d: dict[str, Any]) -> None:
     for key in ("authenticity", "engagement_quality"):
         s_ = sc[key]
         console.print(f"\n[bold]{key.replace('_', ' ')} score: {_num(s_['score'], '.1f')}[/bold]"
-                      f" (coverage {s_['coverage']:.0%})")  # fmt: skip
+                      f" (coverage {s_['coverage']:.0%}): the sum of the parts")  # fmt: skip
         for p in s_["parts"]:
             console.print(
-                f"  {p['name']:<22} weight {p['weight']:.2f}  raw {_num(p['raw'])}  "
-                f"points {_num(p['points'], '.1f')}  ({p['rule']})"
+                f"  {p['name']:<22} {_num(p['contribution'], '5.1f'):>5} "
+                f"(weight {p['weight']:.2f} × {_num(p['points'], '.0f'):>3} points)"
             )
+            for line in textwrap.wrap(p["rule"], 72):
+                console.print(f"      {line}", style="dim")
     console.print("\n[bold]Engagement[/bold]")
     if e["status"] == "ok":
         console.print(
@@ -95,11 +109,16 @@ def _render(d: dict[str, Any]) -> None:
     )
     console.print("\n[bold]Authenticity[/bold]")
     au = a["audience"]
-    lo, hi = au["interval_95"]
-    console.print(
-        f"  audience real {_pct(au['real_share'])} [{_pct(lo)}, {_pct(hi)}] of "
-        f"{au['sample_size']} sampled ({au['status']})"
-    )
+    if au["status"] == "ok":
+        console.print(
+            f"  audience ({au['sample_size']} sampled, 90% intervals): real {_share(au, 'real')},"
+        )
+        console.print(
+            f"    inactive {_share(au, 'inactive')}, fake {_share(au, 'fake')}; "
+            f"against authenticity: {au['counts_against_authenticity']}"
+        )
+    else:
+        console.print(f"  audience: {au['status']} ({au['sample_size']} sampled)")
     g = a["growth"]
     console.print(f"  growth spikes {g['spikes']}, anomaly {_num(g['anomaly'], '.2f')}")
     for sp in (g["evidence"] or {}).get("spikes", [])[:5]:
