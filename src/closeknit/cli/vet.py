@@ -72,7 +72,9 @@ def _render(d: dict[str, Any]) -> None:
     for key in ("authenticity", "engagement_quality"):
         s_ = sc[key]
         console.print(f"\n[bold]{key.replace('_', ' ')} score: {_num(s_['score'], '.1f')}[/bold]"
-                      f" (coverage {s_['coverage']:.0%}): the sum of the parts")  # fmt: skip
+                      f" (coverage {s_['coverage']:.0%}): "
+                      + ("the sum of the parts" if s_["score"] is not None
+                         else "too little data, half the weight is needed"))  # fmt: skip
         for p in s_["parts"]:
             console.print(
                 f"  {p['name']:<22} {_num(p['contribution'], '5.1f'):>5} "
@@ -120,15 +122,18 @@ def _render(d: dict[str, Any]) -> None:
     else:
         console.print(f"  audience: {au['status']} ({au['sample_size']} sampled)")
     g = a["growth"]
-    console.print(f"  growth spikes {g['spikes']}, anomaly {_num(g['anomaly'], '.2f')}")
+    console.print(f"  growth spikes {_num(g['spikes'], 'd')}, anomaly {_num(g['anomaly'], '.2f')}")
     for sp in (g["evidence"] or {}).get("spikes", [])[:5]:
         console.print(f"    {sp['date']}: +{sp['gain']} (+{sp['pct']}%, z={sp['robust_z']})")
     b = a["bot_comments"]
-    console.print(f"  bot comments {_pct(b['share'])} ({b['n_bot']} of {b['n_scored']})")
+    console.print(
+        f"  bot comments {_pct(b['share'])} ({_num(b['n_bot'], 'd')} of {_num(b['n_scored'], 'd')})"
+    )
     for ex in (b["evidence"] or {}).get("examples", [])[:3]:
         console.print(f"    {ex['author']}: {ex['text'][:60]!r} {ex['flags']}")
     pd_ = a["pods"]
-    console.print(f"  pod score {_num(pd_['pod_score'], '.2f')} members {pd_['members']}")
+    members = ", ".join(pd_["members"]) or "none"
+    console.print(f"  pod score {_num(pd_['pod_score'], '.2f')}; members: {members}")
     console.print("\n[bold]Sponsorship[/bold]")
     console.print(
         f"  {_pct(s['sponsored_rate'])} of the {s['window']} disclosed "

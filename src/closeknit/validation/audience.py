@@ -347,7 +347,7 @@ def markdown(result: dict[str, Any]) -> str:
     shares = sorted({r["fake_share"] for r in rows})
     head = "| dataset | n | " + " | ".join(f"{s:.0%}" for s in shares) + " |"
     lines = [head, "|" + "---|" * (2 + len(shares))]
-    for d in DATASETS:
+    for d in sorted({r["dataset"] for r in rows}, key=lambda x: (x not in DATASETS, x)):
         for n in sorted({r["n"] for r in rows if r["dataset"] == d}):
             cells = []
             for s in shares:
@@ -369,6 +369,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--reps", type=int, default=None)
     ap.add_argument("--repeats", type=int, default=5)
     ap.add_argument("--folds", type=int, default=2)
+    ap.add_argument("--sizes", default=",".join(map(str, SIZES)))
+    ap.add_argument("--shares", default=",".join(map(str, SHARES)))
+    ap.add_argument("--only", default=",".join(DATASETS), help="datasets to resample")
     ap.add_argument("--json", type=Path, default=None, help="write the full result here")
     a = ap.parse_args(argv)
     if a.what == "world":
@@ -378,7 +381,15 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout.write(json.dumps(res, indent=1) + "\n")
         return 0
     if a.what == "grid":
-        res = grid(a.datasets_dir, reps=a.reps or 400, folds=a.folds, repeats=a.repeats)
+        res = grid(
+            a.datasets_dir,
+            reps=a.reps or 400,
+            folds=a.folds,
+            repeats=a.repeats,
+            sizes=tuple(int(x) for x in a.sizes.split(",")),
+            shares=tuple(float(x) for x in a.shares.split(",")),
+            datasets=tuple(a.only.split(",")),
+        )
     else:
         res = lodo(a.datasets_dir, reps=a.reps or 200)
     if a.json:
