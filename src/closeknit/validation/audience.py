@@ -263,6 +263,7 @@ def world(
     features, and compare each creator's estimated shares with ``truth/creators.csv``
     (``audience_real_share`` / ``audience_fake_share`` / ``audience_inactive_share``: the
     creator's whole audience set, of which the sample is a part)."""
+    import shutil
     import tempfile
 
     import pandas as pd
@@ -277,6 +278,7 @@ def world(
     t0 = time.perf_counter()
     tmp = Path(tempfile.mkdtemp(prefix="closeknit-audience-world-"))
     timings: dict[str, float] = {}
+    generated = world_dir is None
     if world_dir is None:
         world_dir = tmp / "world"
         t = time.perf_counter()
@@ -308,16 +310,25 @@ def world(
     ok = j[j["audience_status"] == "ok"]
     out: dict[str, Any] = {"creators_with_estimate": len(ok), "creators_in_truth": len(truth),
                            "median_sample": float(ok["audience_sample_size"].median())}  # fmt: skip
-    for k in ("real", "fake", "inactive"):
-        est, tr = ok[f"audience_{k}_share"].astype(float), ok[f"audience_{k}_share_t"]
-        inside = (ok[f"audience_{k}_lo"] <= tr) & (tr <= ok[f"audience_{k}_hi"])
-        out[k] = {
+
+    def stats(rows: pd.DataFrame, k: str) -> dict[str, Any]:
+        est, tr = rows[f"audience_{k}_share"].astype(float), rows[f"audience_{k}_share_t"]
+        inside = (rows[f"audience_{k}_lo"] <= tr) & (tr <= rows[f"audience_{k}_hi"])
+        return {
+            "creators": len(rows),
             "median_abs_error": round(float((est - tr).abs().median()), 4),
             "mean_abs_error": round(float((est - tr).abs().mean()), 4),
             "bias": round(float((est - tr).mean()), 4),
             "coverage_90": round(float(inside.mean()), 4),
             "p90_abs_error": round(float((est - tr).abs().quantile(0.9)), 4),
         }
+
+    for k in ("real", "fake", "inactive"):
+        out[k] = stats(ok, k)
+    # creators with bought followers are the minority that matters most
+    fraud = ok["audience_fake_share_t"] > 0
+    out["real_with_fakes"] = stats(ok[fraud], "real")
+    out["real_without_fakes"] = stats(ok[~fraud], "real")
     # the old estimate, on the same samples: 1 - mean calibrated P(fake) per creator
     model, _ = fa.load_model()
     if model is not None and len(samples):
@@ -335,9 +346,10 @@ def world(
         out["real"]["median_abs_error"] <= MAE_MAX
         and COVERAGE[0] <= out["real"]["coverage_90"] <= COVERAGE[1]
     )
-    out["world"] = {"creators": creators, "seed": seed, "dir": str(world_dir)}
+    out["world"] = {"creators": creators, "seed": seed} if generated else {"dir": str(world_dir)}
     out["timings_s"] = {k: round(v, 1) for k, v in timings.items()}
     out["seconds"] = round(time.perf_counter() - t0, 1)
+    shutil.rmtree(tmp, ignore_errors=True)  # the generated world and store (a given world stays)
     return out
 
 
