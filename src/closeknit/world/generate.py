@@ -32,7 +32,9 @@ from closeknit.world.shard import (
 from closeknit.world.shop import campaign_posts, plan_campaigns, write_shop
 from closeknit.world.vendor import month_ends, write_vendor
 
-OUTPUT_DIRS = ("instagram", "youtube", "vendor", "snapshots", "audience", "shop", "truth", "_parts")
+OUTPUT_DIRS = (
+    "instagram", "youtube", "vendor", "snapshots", "audience", "shop", "lift", "truth", "_parts"
+)  # fmt: skip
 
 
 @dataclass
