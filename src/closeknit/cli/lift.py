@@ -315,8 +315,11 @@ def register(app: typer.Typer) -> None:
         def render() -> None:
             arms = ", ".join(f"{k} {v:,}" for k, v in sorted(res.arms.items()))
             console.print(
-                f"{res.imported:,} units imported ({arms}), {res.quarantined:,} rows quarantined"
+                f"{res.imported:,} units imported ({arms}), {res.quarantined:,} rows quarantined",
+                highlight=False,
             )
+            if res.other_campaign_rows:
+                console.print(f"{res.other_campaign_rows:,} rows of other campaigns skipped")
             for e in res.errors[:MAX_LINES]:
                 err_console.print(
                     f"[yellow]quarantined[/yellow] {e['file']}:{e['line']} {e['field']}: "
@@ -333,6 +336,7 @@ def register(app: typer.Typer) -> None:
     @app.command("lift-validate")
     def validate_cmd(
         campaigns: Annotated[int, typer.Option(help="simulated campaigns")] = 200,
+        nulls: Annotated[int, typer.Option(help="extra campaigns with no effect (placebos)")] = 0,
         placebos: Annotated[int, typer.Option(help="placebos per campaign (at most)")] = 20,
         workers: Annotated[int, typer.Option(help="processes")] = 1,
         seed: Annotated[int, typer.Option(help="simulation seed")] = 0,
@@ -353,6 +357,7 @@ def register(app: typer.Typer) -> None:
             out = run_all(
                 ds if ds.exists() else None,
                 campaigns=campaigns,
+                nulls=nulls,
                 max_placebos=placebos,
                 workers=workers,
                 seed=seed,
@@ -528,6 +533,16 @@ def _render_validation(out: dict[str, Any]) -> None:
             }
         )
     print_table(rows, title="simulated campaigns (iROAS error: effects >= 5%)")
+    if "nulls" in out:
+        nl = out["nulls"]
+        pv = nl["placebo_p_below_0_1"]
+        console.print(
+            f"{nl['campaigns']} campaigns without an effect: {nl['false_positive_rate']:.1%} "
+            "intervals exclude zero; placebo p < 0.1 in "
+            + ("—" if pv is None else f"{pv:.1%}")
+            + f" of {nl['with_placebo_p']}",
+            highlight=False,
+        )
     print_table(
         [
             {

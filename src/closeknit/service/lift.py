@@ -553,6 +553,7 @@ class HoldoutImportReport(BaseModel):
     with_outcome: int
     with_pre_outcome: int
     errors: list[dict[str, Any]]
+    other_campaign_rows: int = 0
     analysis: HoldoutReport | None
     analysis_error: str | None = None
 

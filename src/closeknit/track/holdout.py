@@ -225,6 +225,7 @@ class AssignmentImport:
     with_outcome: int
     with_pre_outcome: int
     errors: list[dict[str, Any]] = field(default_factory=list)
+    other_campaign_rows: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -244,19 +245,30 @@ def import_assignment(
     pre_col: str | None = "pre_outcome",
     treated: tuple[str, ...] = ("treated", "treatment", "exposed", "test"),
     control: tuple[str, ...] = ("control", "holdout", "held_out"),
+    campaign_col: str = "campaign_id",
 ) -> AssignmentImport:
     """Store an existing assignment for ``campaign_id`` (replacing an earlier one).
 
     ``unit_col`` may be ``@line`` to number units by their line (files without an id). Arm
     values in ``treated`` / ``control`` (case-insensitive) become those arms; any other value
     is kept as given and left out of the analysis with a line saying so. A row whose unit is
-    empty, or whose outcome is not a number, goes to the quarantine (file, line, field).
+    empty, or whose outcome is not a number, goes to the quarantine (file, line, field). A
+    file holding several campaigns' assignments has a ``campaign_col`` column: only this
+    campaign's rows are read (the others are counted).
     """
     if not store.query(
         "SELECT 1 FROM campaigns WHERE workspace_id = ? AND campaign_id = ?",
         [workspace, campaign_id],
     ):
         raise NotFound(f"campaign {campaign_id} not found", campaign_id=campaign_id)
+    if (
+        rows
+        and campaign_col in rows[0]
+        and not any(str(r.get(campaign_col) or "").strip() == campaign_id for r in rows)
+    ):
+        raise NotFound(
+            f"{file or 'assignment'}: no row has {campaign_col} = {campaign_id}", field=campaign_col
+        )
     if rows:
         cols = set(rows[0])
         need = [c for c in (unit_col, arm_col) if c != "@line" and c not in cols]
@@ -275,8 +287,12 @@ def import_assignment(
     c_set = {v.strip().lower() for v in control}
     good: list[dict[str, Any]] = []
     bad: list[dict[str, Any]] = []
+    others = 0
     for i, r in enumerate(rows):
         line = first_line + i
+        if campaign_col in r and str(r[campaign_col] or "").strip() != campaign_id:
+            others += 1
+            continue
         unit = str(line) if unit_col == "@line" else str(r.get(unit_col) or "").strip()
         if not unit:
             bad.append({"line": line, "field": unit_col, "reason": "empty unit", "raw": r})
@@ -362,6 +378,7 @@ def import_assignment(
         with_outcome=sum(g["outcome"] is not None for g in good),
         with_pre_outcome=sum(g["pre_outcome"] is not None for g in good),
         errors=[{"file": file, **{k: v for k, v in b.items() if k != "raw"}} for b in bad],
+        other_campaign_rows=others,
     )
 
 

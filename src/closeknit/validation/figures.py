@@ -123,7 +123,7 @@ def write_figures(out: dict[str, Any], folder: Path) -> list[Path]:
 
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
-    rows = out["simulated"]["rows"]
+    rows = out["simulated"]["rows"] + out.get("nulls", {}).get("rows", [])
     p = folder / "lift-placebo-nulls.svg"
     p.write_text(nulls_svg(null_z_scores(rows)), encoding="utf-8")
     paths.append(p)

@@ -135,6 +135,14 @@ def by_effect_size(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
+def _run(ids: list[int], workers: int, **kw: Any) -> list[dict[str, Any]]:
+    if workers > 1:
+        with ProcessPoolExecutor(max_workers=workers) as ex:
+            futs = [ex.submit(run_campaign, i, **kw) for i in ids]
+            return [f.result() for f in futs]
+    return [run_campaign(i, **kw) for i in ids]
+
+
 def validate_simulated(
     campaigns: int = 200,
     *,
@@ -145,17 +153,46 @@ def validate_simulated(
 ) -> dict[str, Any]:
     """A mixed run over every scenario; overall, per-scenario and per-effect-size figures."""
     t0 = time.perf_counter()
-    kw = {"seed": seed, "level": level, "max_placebos": max_placebos}
-    if workers > 1:
-        with ProcessPoolExecutor(max_workers=workers) as ex:
-            futs = [ex.submit(run_campaign, i, **kw) for i in range(campaigns)]  # type: ignore[arg-type]
-            rows = [f.result() for f in futs]
-    else:
-        rows = [run_campaign(i, **kw) for i in range(campaigns)]  # type: ignore[arg-type]
+    rows = _run(list(range(campaigns)), workers, seed=seed, level=level, max_placebos=max_placebos)
     return {
         "overall": summarize(rows),
         "by_scenario": {s: summarize([r for r in rows if r["scenario"] == s]) for s in SCENARIOS},
         "by_effect_size": by_effect_size(rows),
+        "rows": rows,
+        "seconds": round(time.perf_counter() - t0, 1),
+    }
+
+
+def validate_nulls(
+    campaigns: int = 100,
+    *,
+    seed: int = 0,
+    level: float = 0.90,
+    max_placebos: int = 20,
+    workers: int = 1,
+) -> dict[str, Any]:
+    """Placebo campaigns: the same scenario mix with no effect at all (other seeds than the
+    mixed run). A false positive is an interval that excludes zero, or a placebo p < 0.1."""
+    t0 = time.perf_counter()
+    ids = list(range(1_000_000, 1_000_000 + campaigns))
+    rows = _run(ids, workers, seed=seed, level=level, max_placebos=max_placebos, effect_share=0.0)
+    d = pd.DataFrame(rows)
+    sig = (d["lo"] > 0) | (d["hi"] < 0)
+    p = d["p_value"].dropna()
+    by = {}
+    for s in SCENARIOS:
+        sub = d[d["scenario"] == s]
+        if len(sub):
+            by[s] = {
+                "campaigns": len(sub),
+                "false_positive_rate": float(((sub["lo"] > 0) | (sub["hi"] < 0)).mean()),
+            }
+    return {
+        "campaigns": len(d),
+        "false_positive_rate": float(sig.mean()),
+        "placebo_p_below_0_1": float((p < 0.1).mean()) if len(p) else None,
+        "with_placebo_p": len(p),
+        "by_scenario": by,
         "rows": rows,
         "seconds": round(time.perf_counter() - t0, 1),
     }
@@ -257,6 +294,7 @@ def run_all(
     datasets: Path | None,
     *,
     campaigns: int = 200,
+    nulls: int = 0,
     max_placebos: int = 20,
     workers: int = 1,
     seed: int = 0,
@@ -266,6 +304,8 @@ def run_all(
             campaigns, max_placebos=max_placebos, workers=workers, seed=seed
         )
     }
+    if nulls:
+        out["nulls"] = validate_nulls(nulls, max_placebos=max_placebos, workers=workers, seed=seed)
     if datasets is not None:
         lift = datasets / "lift"
         if not lift.exists():

@@ -44,12 +44,11 @@ def load_world(store: Store, world: Path, workspace: str = "default") -> list[st
     import_roster(store, workspace, world / "truth" / "campaigns.csv", window_days=60)
     with open(world / "lift" / "regional_sales.csv", encoding="utf-8", newline="") as f:
         import_series(store, workspace, list(csv.DictReader(f)), file="regional_sales.csv")
-    ids = []
-    for p in sorted((world / "lift").glob("design-*.csv")):
-        cid = p.stem.removeprefix("design-")
-        with open(p, encoding="utf-8", newline="") as f:
-            import_holdout(store, workspace, cid, list(csv.DictReader(f)), file=p.name)
-        ids.append(cid)
+    with open(world / "lift" / "designs.csv", encoding="utf-8", newline="") as f:
+        designs = list(csv.DictReader(f))
+    ids = sorted({r["campaign_id"] for r in designs})
+    for cid in ids:
+        import_holdout(store, workspace, cid, designs, file="designs.csv")
     return ids
 
 

@@ -8,7 +8,7 @@ assignment are written where a marketer's own files would be:
 
 * ``lift/regional_sales.csv``: ``series,date,value,role`` with series ``<brand>:<region>`` and
   role ``unit`` (``closeknit lift-series``);
-* ``lift/design-<campaign_id>.csv``: ``unit,arm`` (``closeknit lift-holdout --campaign``);
+* ``lift/designs.csv``: ``campaign_id,unit,arm`` (``closeknit lift-holdout --campaign``);
 * ``truth/order_regions.csv``: every order's region (truth only).
 
 Regions are drawn after the orders exist, from streams of their own: no other file changes.
@@ -106,12 +106,12 @@ def write_lift_design(cfg: WorldConfig, camps: list[Any], out: Path) -> dict[str
                 for d in all_days:
                     w.writerow([f"{b.lower()}:{n}", d, f"{sales.get((b, n, d), 0.0):.2f}", "unit"])
     by_brand = {c.campaign_id: c.brand for c in camps}
-    for cid, arms in plan.items():
-        with open(lift / f"design-{cid}.csv", "w", encoding="utf-8", newline="") as f:
-            w = csv.writer(f)
-            w.writerow(["unit", "arm"])
+    with open(lift / "designs.csv", "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["campaign_id", "unit", "arm"])
+        for cid, arms in plan.items():
             for n in names:
-                w.writerow([f"{by_brand[cid].lower()}:{n}", arms[n]])
+                w.writerow([cid, f"{by_brand[cid].lower()}:{n}", arms[n]])
     return {"regions": len(names), "designs": len(plan), "days": len(all_days)}
 
 
