@@ -220,6 +220,11 @@ def test_brand_orders_exclude_other_brands_and_flag_overlaps(store: Store) -> No
     assert [o["campaign_id"] for o in res.overlaps] == ["acme-may"]
     assert res.overlaps[0]["in"] == ["pre-period", "post-period"]
     assert any("overlap" in n for n in res.notes)
+    # a campaign still running: days without data yet are not read as zero sales
+    running = estimate(store, "default", "acme-june", target="orders:brand", controls=[],
+                       end=start + dt.timedelta(days=90))  # fmt: skip
+    assert running.window["post_periods"] == 28
+    assert any("data ends on" in n for n in running.notes)
     everything = estimate(store, "default", "acme-june", target="orders:all", controls=[])
     assert everything.incremental_revenue.estimate > 40000
     assert any("whole workspace" in n for n in everything.notes)

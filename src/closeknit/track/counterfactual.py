@@ -428,7 +428,12 @@ def _fit(
     effect = actual_sum - float(cf_sum)
     samples = actual_sum - ((mix * sd_y + mu_y * n_post) * y_scale + y_loc * n_post)
     samples = effect + infl * (samples - effect)
-    pred = np.concatenate([unz(smoothed), unz(path0)])
+    # before launch: one-step-ahead predictions (what the model expected each period, as the
+    # pre-period gap should show), smoothed values only for the first, diffuse, periods
+    fitted = unz(smoothed)
+    if len(one_step):
+        fitted[burn:] = y[pre][burn:] - one_step * k
+    pred = np.concatenate([fitted, unz(path0)])
     # fit quality before launch from one-step-ahead errors (the smoother would flatter it)
     pre_rmspe = float(np.sqrt(np.mean(one_step**2))) * k if len(one_step) else 0.0
     band = np.concatenate([np.full(n_pre, pre_rmspe), infl * np.sqrt(np.maximum(pvar0, 0)) * k])

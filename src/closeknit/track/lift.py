@@ -622,16 +622,35 @@ def estimate(
     post1 = period_start(t1, per)
     n_pre = pre_periods or DEFAULT_PRE[per]
     pre0 = shift_periods(post0, -n_pre, per)
+    last: pd.Timestamp | None = None
     if kind == "series":
         first = pd.Timestamp(have_series[target].first)
         last = pd.Timestamp(have_series[target].last)
         if pre_periods is None and first > pre0:
             pre0 = period_start(first, per)
-        if last < post1:
-            notes.append(
-                f"the target ends on {last.date()}: the post-period stops there, not at {t1}"
+    elif kind == "design":
+        ends = [have_series[n].last for n in design_map.values()]
+        last = pd.Timestamp(max(ends)) if ends else None
+    else:
+        v = store.scalar("SELECT max(created_at) FROM orders WHERE workspace_id = ?", [workspace])
+        last = None if v is None else pd.Timestamp(v).normalize()
+    if last is not None:
+        last = shift_periods(last, 1, own) - pd.Timedelta(days=1)  # its last period's last day
+    if last is not None and last < shift_periods(post1, 1, per) - pd.Timedelta(days=1):
+        # data not there yet (a campaign still running): stop the post-period at the last
+        # complete period rather than read the missing days as zero sales
+        new_end = shift_periods(last + pd.Timedelta(days=1), -1, per)
+        if new_end < post0:
+            raise InsufficientData(
+                f"the target's data ends on {last.date()}, before the post-period starts "
+                f"({post0.date()})",
+                field="end_date",
             )
-            post1 = period_start(last, per)
+        notes.append(
+            f"the target's data ends on {last.date()}: the post-period stops at the last "
+            f"complete {per} ({new_end.date()}), not at {t1}"
+        )
+        post1 = new_end
     # -- target
     ctrl_names: list[str]
     if kind == "series":

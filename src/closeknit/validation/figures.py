@@ -31,7 +31,7 @@ def _frame(title: str, body: str) -> str:
 def prop99_svg(pr: dict[str, Any], *, max_rmspe_ratio: float = 5.0) -> str:
     """California's gap (actual − synthetic) against every placebo state's, 1970-2000."""
     years = pr["dates"]
-    target = [pr["gap_by_year"][y] for y in years]
+    target = [pr["gap_by_year"][str(y)] for y in years]
     pre_ca = pr["pre_rmspe"]
     kept = {
         s: g
@@ -112,8 +112,8 @@ def nulls_svg(z: np.ndarray, level: float = 0.90) -> str:
             f'<text x="{x(v):.1f}" y="{PAD_T + h + 14}" text-anchor="middle">{v}</text>'
             for v in range(-4, 5)
         ],
-        f'<text x="{PAD_L}" y="{H - 6}">{len(z)} simulated campaigns without an effect: estimate /'
-        f" standard error; curve N(0,1); outside the dashed lines (+-{zq:.2f}): {fp:.1%}</text>",
+        f'<text x="{PAD_L}" y="{H - 6}">{len(z)} campaigns without an effect: estimate / s.e.;'
+        f" curve N(0,1); outside the dashed lines (+-{zq:.2f}): {fp:.1%}</text>",
     ]
     return _frame("Placebo check: campaigns with no effect", "".join(body))
 

@@ -44,10 +44,11 @@ def run_campaign(
     level: float = 0.90,
     max_placebos: int = 20,
     scenario: str | None = None,
+    effect_share: float | None = None,
 ) -> dict[str, Any]:
     """Simulate campaign ``i`` of a mixed run and estimate it; one row of the validation."""
     scen = scenario or scenario_for(i, seed)
-    c = simulate_campaign(seed * 100_003 + i, scenario=scen)
+    c = simulate_campaign(seed * 100_003 + i, scenario=scen, effect_share=effect_share)
     t0 = time.perf_counter()
     cf = estimate_effect(
         c.y,
@@ -216,10 +217,10 @@ def validate_prop99(path: Path, *, level: float = 0.90) -> dict[str, Any]:
         level=level,
         max_placebos=len(df.columns) - 1,
     )
-    gap = {d.year: a - p for d, a, p in zip(cf.dates, cf.actual, cf.predicted, strict=True)}
+    gap = {str(d.year): a - p for d, a, p in zip(cf.dates, cf.actual, cf.predicted, strict=True)}
     assert cf.placebo is not None
     return {
-        "gap_2000": gap[2000],
+        "gap_2000": gap["2000"],
         "gap_by_year": gap,
         "published_gap_2000": -26.0,
         "cumulative_1989_2000": cf.cumulative.to_dict(),
