@@ -12,7 +12,7 @@ call, so a notebook gets the same answer as every other interface::
     ck.assign_niches(st, "default")
     ck.vet(st, "default", ck.VetIn(creator="@handle")).to_json()
     ck.discover(st, "default", ck.DiscoverIn(text="home workout, UK, 18-25", limit=20))
-    ck.plan(st, "default", ck.PlanIn(text="home workout, UK, 18-25", budget=5000))
+    ck.make_plan(st, "default", ck.PlanIn(text="home workout, UK, 18-25", budget=5000))
     ck.roas_report(st, "default", "campaign-id")
     ck.lift(st, "default", "campaign-id")
 
@@ -52,7 +52,7 @@ _API: dict[str, tuple[str, str]] = {
     "TrendsIn": ("closeknit.service.discover", "TrendsIn"),
     "trends": ("closeknit.service.discover", "trends"),
     "PlanIn": ("closeknit.service.plans", "PlanIn"),
-    "plan": ("closeknit.service.plans", "plan"),
+    "make_plan": ("closeknit.service.plans", "plan"),
     "FeesIn": ("closeknit.service.plans", "FeesIn"),
     "fees": ("closeknit.service.plans", "fees"),
     "CampaignIn": ("closeknit.service.campaigns", "CampaignIn"),

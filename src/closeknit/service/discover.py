@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from closeknit import match
 from closeknit.errors import ValidationError
@@ -116,6 +116,16 @@ def lookalikes(store: Store, workspace: str, req: LookalikesIn) -> LookalikesOut
     return out
 
 
+_EARLIEST = dt.date(2000, 1, 1)
+_LATEST = dt.date(2100, 1, 1)
+
+
+def _in_range(v: dt.date | None) -> dt.date | None:
+    if v is not None and not _EARLIEST <= v <= _LATEST:
+        raise ValueError(f"a date between {_EARLIEST} and {_LATEST}")
+    return v
+
+
 class TrendsIn(In):
     since: dt.date | None = Field(default=None, description="window start (default: days ago)")
     until: dt.date | None = Field(default=None, description="window end (default: today)")
@@ -123,6 +133,8 @@ class TrendsIn(In):
     compare: Literal["previous", "last_year"] = "previous"
     min_creators: int = Field(default=3, ge=1, le=10_000)
     limit: int = Field(default=20, ge=1, le=500)
+
+    _dates = field_validator("since", "until")(_in_range)
 
 
 class Rider(Out):
