@@ -490,7 +490,6 @@ def _run(tx: Tx, spec: JsonSpec, workspace: str, batch_id: str, res: ImportResul
     res.n_duplicate = n_stored + n_good - res.n_loaded
     if not res.n_loaded:
         return
-    _field_warnings(tx, spec, workspace, batch_id, res)
     tx.execute(
         "INSERT INTO raw_records (workspace_id, record_hash, source, kind, file, line, batch_id, "
         "payload) SELECT ?, h, ?, ?, file, line, ?, payload FROM _bk_ok",
@@ -523,6 +522,8 @@ def _run(tx: Tx, spec: JsonSpec, workspace: str, batch_id: str, res: ImportResul
         n = upsert_relation(tx, table, "_bk_s", cols)
         res.rows[table] = res.rows.get(table, 0) + n
         tx.execute("DROP TABLE _bk_s")
+    # after the canonical rows: an erased creator's row gets no warning (it quotes a value)
+    _field_warnings(tx, spec, workspace, batch_id, res)
     if n_tomb:
         # An erased creator's records are not kept, not even raw (privacy erasure).
         gone = "SELECT h FROM _bk_ok WHERE _seq IN (SELECT _seq FROM _bk_erased)"
@@ -598,7 +599,8 @@ def _field_warnings(
         batch_id,
         spec.source,
         f"""SELECT file, line, w.field AS field, w.reason AS reason FROM (
-              SELECT file, line, unnest([{items}]) AS w FROM _bk_ok) WHERE w IS NOT NULL""",
+              SELECT file, line, unnest([{items}]) AS w FROM _bk_ok
+              WHERE _seq NOT IN (SELECT _seq FROM _bk_erased)) WHERE w IS NOT NULL""",
         res,
     )
 
@@ -630,8 +632,8 @@ def _repeat_warnings(
         spec.source,
         f"""SELECT file, line, {_lit(label)} AS field,
                    'same ' || {_lit(key.replace("_", " "))} || ' ' || k || ' as line ' ||
-                   first_line || ': the rows were merged field by field (the later line wins)'
-                   AS reason
+                   first_line || ': merged into one (field by field; the latest date, '
+                   || 'then the later line, wins)' AS reason
             FROM _bk_rep WHERE n > 1 OR seen_before""",
         res,
     )

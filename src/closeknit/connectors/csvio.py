@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import json
 import re
 import sys
 import threading
@@ -70,7 +69,7 @@ class CsvRow:
         """The error with the offending value, for the quarantine."""
         if self.error is None or self.value is None:
             return self.error
-        return f"{self.error}: {json.dumps(self.value, ensure_ascii=False)}"
+        return f'{self.error}: "{self.value}"'
 
 
 def check_encoding(name: str) -> str:

@@ -348,10 +348,18 @@ def upsert_relation(tx: Tx, table: str, relation: str, cols: list[str]) -> int:
     real = [c for c in cols if c != "_seq"]
     key_sql = ", ".join(keys)
     if mode == "merge":
-        # within a batch, the newest non-empty value of each field wins
+        # within a batch, the newest non-empty value of each field wins: the latest
+        # observation date first (when rows carry one), then the later row
         others = [c for c in real if c not in ("workspace_id", *keys)]
+        order = "_seq"
+        if "observed_at" in others:
+            relation = (
+                f"(SELECT *, row_number() OVER (ORDER BY observed_at NULLS FIRST, _seq) AS _ord "
+                f"FROM {relation})"
+            )
+            order = "_ord"
         aggs = ", ".join(
-            f"arg_max({c}, _seq) FILTER (WHERE {c} IS NOT NULL) AS {c}" for c in others
+            f"arg_max({c}, {order}) FILTER (WHERE {c} IS NOT NULL) AS {c}" for c in others
         )
         dedup = (
             f"SELECT workspace_id, {key_sql}{', ' + aggs if aggs else ''} FROM {relation} "
