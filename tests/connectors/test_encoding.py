@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from closeknit.cli import app
 from closeknit.connectors.csvio import detect_encoding, iter_csv
 from closeknit.connectors.importer import import_path
-from closeknit.connectors.vendor_csv import import_vendor_csv
+from closeknit.connectors.vendor_csv import import_vendor_csv, inspect
 from closeknit.errors import ValidationError
 from closeknit.store import Store, open_store
 
@@ -85,6 +85,7 @@ def test_a_whole_cp1252_file_is_read_as_cp1252(store: Store, tmp_path: Path) -> 
         "Usuario;Nombre;Seguidores;País\r\njose;José Müller;1200;España\r\n".encode("cp1252")
     )
     assert detect_encoding(f) == "cp1252"
+    assert inspect(f, platform="instagram")["encoding"] == "cp1252"
     res = import_vendor_csv(store, "default", f, platform="instagram")
     assert (res.n_loaded, res.n_quarantined) == (1, 0)
     row = store.query("SELECT * FROM creators")[0]

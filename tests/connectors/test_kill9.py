@@ -27,7 +27,7 @@ def test_kill9_at_random_points_then_resume_equals_a_clean_import(
 ) -> None:
     plan = kill9.make_inputs(tmp_path / "in", scale=1)
     res = kill9.trials(plan, 3, tmp_path, seed=11)
-    assert res["trials"] == 3
+    assert res["trials"] == 3 and res["clean_imports_equal"]
     assert res["equal_to_clean"] == 3, res["results"]
     assert res["clean_rows"]["posts"] > 1000 and res["clean_rows"]["quarantine"] > 0
 

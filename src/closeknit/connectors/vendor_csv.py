@@ -56,7 +56,7 @@ from closeknit.connectors.bulk import (
 )
 from closeknit.connectors.countries import _FOLDED as COUNTRY_NAMES
 from closeknit.connectors.countries import country_code
-from closeknit.connectors.csvio import iter_csv
+from closeknit.connectors.csvio import detect_encoding, iter_csv
 from closeknit.connectors.landing import ImportResult
 from closeknit.connectors.values import (
     BadValue,
@@ -799,5 +799,6 @@ def inspect(
     return {
         "platform": platform_of(path, headers, platform),
         "date": d.isoformat() if d else None,
+        "encoding": detect_encoding(path, encoding).removesuffix("-sig"),
         "columns": cm.to_dict(),
     }
