@@ -39,7 +39,7 @@ import pyarrow as pa
 
 
 def _seed(db: Path, n: int, posts_per: int) -> tuple[str, list[str], str, str]:
-    from closeknit.api import accounts
+    from closeknit.service import accounts
     from closeknit.store import open_store
 
     rng = random.Random(7)
@@ -305,7 +305,7 @@ async def _writes(
             "transfer_s": round(upload_s, 2),
             "import_s": round(import_s, 2),
             "status": job["status"],
-            "loaded": (job.get("result") or {}).get("n_loaded"),
+            "loaded": (job.get("result") or {}).get("loaded"),
             "error": job.get("error"),
         }
     return out

@@ -4,14 +4,12 @@
 ``import_world(store, workspace, world_dir)`` imports every file of a world in dependency
 order: profiles before posts (so posts merge into complete creators), vendor exports in date
 order (so the newest month's follower count wins), snapshots, audience, YouTube files (through
-:func:`closeknit.connectors.youtube.iter_records`, skipped with a warning when that module is
-not available), then shop orders (the JSON orders first, then the admin CSV export of the
-same orders merges into them).
+:func:`closeknit.connectors.youtube.iter_records`), then shop orders (the JSON orders first,
+then the admin CSV export of the same orders merges into them).
 """
 
 from __future__ import annotations
 
-import importlib
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -187,32 +185,13 @@ def import_many(
             for f in files
         ]
     if source == "youtube":
-        mod = _youtube()
-        if mod is None:
-            raise ValidationError(
-                "the YouTube file reader (closeknit.connectors.youtube.iter_records) is not "
-                "available in this build"
-            )
+        from closeknit.connectors.youtube import iter_records
+
         return [
-            _load_items(store, workspace, "youtube", f, mod.iter_records(f), on_progress)
+            _load_items(store, workspace, "youtube", f, iter_records(f), on_progress)
             for f in _files(path, (".json", ".jsonl"))
         ]
     raise ValidationError(f"unknown source {source!r}")  # pragma: no cover
-
-
-def _youtube() -> Any:
-    """closeknit.connectors.youtube if it provides iter_records, else None (with a warning)."""
-    try:
-        mod = importlib.import_module("closeknit.connectors.youtube")
-    except ImportError as e:
-        log.warning(
-            "YouTube files skipped: closeknit.connectors.youtube cannot be imported (%s)", e
-        )
-        return None
-    if not hasattr(mod, "iter_records"):
-        log.warning("YouTube files skipped: closeknit.connectors.youtube has no iter_records yet")
-        return None
-    return mod
 
 
 def _load_items(
@@ -313,13 +292,8 @@ def import_world(
     if not plan:
         raise ValidationError(f"no importable files in {w} (is it a world directory?)")
     results: list[ImportResult] = []
-    yt_missing = False
     with deferred_checkpoints(store):
         for source, f in plan:
-            if source == "youtube":
-                if yt_missing or _youtube() is None:
-                    yt_missing = True
-                    continue
             if on_file is not None:
                 on_file(source, f)
             if source == "instagram":
@@ -328,6 +302,4 @@ def import_world(
                 results.extend(import_instagram(store, workspace, f, on_progress=on_progress))
             else:
                 results.extend(import_many(store, workspace, source, f, on_progress=on_progress))
-    if yt_missing:
-        log.warning("YouTube files of %s were skipped (no YouTube file reader)", w)
     return results

@@ -591,6 +591,86 @@ def record_spend(
     return sid
 
 
+def update_campaign(
+    store: Store,
+    workspace: str,
+    campaign_id: str,
+    *,
+    actor: str = "user",
+    **fields: Any,
+) -> None:
+    """Change a campaign's name, budget, status or dates (a budget change is audited as
+    spend_change)."""
+    allowed = {"name", "budget", "status", "start_date", "end_date"}
+    bad = set(fields) - allowed
+    if bad:
+        raise ValidationError(f"cannot change {', '.join(sorted(bad))}", field=sorted(bad)[0])
+    if not fields:
+        return
+    with store.transaction() as tx:
+        _check_campaign(tx, workspace, campaign_id)
+        old = tx.query(
+            "SELECT name, budget, status, start_date, end_date FROM campaigns "
+            "WHERE workspace_id = ? AND campaign_id = ?",
+            [workspace, campaign_id],
+        )[0]
+        new = {**old, **fields}
+        sd, ed = _date(new["start_date"], "start_date"), _date(new["end_date"], "end_date")
+        if sd and ed and ed < sd:
+            raise ValidationError("end_date is before start_date", field="end_date")
+        sets = ", ".join(f"{k} = ?" for k in fields)
+        tx.execute(
+            f"UPDATE campaigns SET {sets} WHERE workspace_id = ? AND campaign_id = ?",
+            [*fields.values(), workspace, campaign_id],
+        )
+        changed = {k: {"from": old[k], "to": v} for k, v in fields.items() if old[k] != v}
+        if changed:
+            audit(tx, workspace, actor, "campaign.update", "campaign", campaign_id, changed)
+        if "budget" in changed:
+            audit(
+                tx,
+                workspace,
+                actor,
+                "spend_change",
+                "campaign",
+                campaign_id,
+                {"budget_from": old["budget"], "budget_to": fields["budget"]},
+            )
+
+
+def remove_creator(
+    store: Store, workspace: str, campaign_id: str, creator: str, *, actor: str = "user"
+) -> str:
+    """Take a creator out of a campaign (its stage history stays); returns the creator id."""
+    cid = resolve_creator_id(store, workspace, creator)
+    with store.transaction() as tx:
+        _cc(tx, workspace, campaign_id, cid)
+        tx.execute(
+            "DELETE FROM campaign_creators WHERE workspace_id = ? AND campaign_id = ? "
+            "AND creator_id = ?",
+            [workspace, campaign_id, cid],
+        )
+        audit(
+            tx,
+            workspace,
+            actor,
+            "campaign.remove_creator",
+            "campaign_creator",
+            f"{campaign_id}/{cid}",
+            {},
+        )
+    return cid
+
+
+def spend_rows(store: Store, workspace: str, campaign_id: str) -> list[dict[str, Any]]:
+    """Every spend booked against the campaign, oldest first."""
+    return store.query(
+        "SELECT spend_id, campaign_id, creator_id, date, amount, kind, note FROM spend "
+        "WHERE workspace_id = ? AND campaign_id = ? ORDER BY date, spend_id",
+        [workspace, campaign_id],
+    )
+
+
 def link_post(store: Store, workspace: str, campaign_id: str, creator: str, post_id: str) -> None:
     """Mark a post as campaign content (for CPE/CPM and the content-live time)."""
     cid = resolve_creator_id(store, workspace, creator)

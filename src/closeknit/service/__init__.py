@@ -1,0 +1,1 @@
+"""The one door the interfaces use: typed service functions per resource."""
