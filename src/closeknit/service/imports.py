@@ -226,7 +226,7 @@ def batch(store: Store, workspace: str, batch_id: str) -> BatchDetail:
     if not rows:
         raise NotFound(f"no import batch {batch_id}", batch_id=batch_id)
     q = store.query(
-        "SELECT source, file, line, field, reason, created_at, batch_id FROM quarantine "
+        "SELECT source, file, line, field, reason, level, created_at, batch_id FROM quarantine "
         "WHERE workspace_id = ? AND batch_id = ? ORDER BY file, line LIMIT 100",
         [workspace, batch_id],
     )
