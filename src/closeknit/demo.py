@@ -59,6 +59,7 @@ def run_demo(
 ) -> DemoResult:
     """Run the whole pipeline into ``store``; returns what happened, with timings."""
     from closeknit.connectors.importer import import_world
+    from closeknit.connectors.quarantine import count_errors
     from closeknit.features import build as build_features
     from closeknit.match.index import refresh as refresh_index
     from closeknit.match.niche import assign_niches
@@ -98,5 +99,5 @@ def run_demo(
     res.plan = plan.to_json()
     for t in ("creators", "posts", "comments", "follower_snapshots", "audience_samples", "orders"):
         res.counts[t] = store.count(t, workspace)
-    res.counts["quarantined"] = store.count("quarantine", workspace)
+    res.counts["quarantined"] = count_errors(store, workspace)  # not the warnings
     return res
