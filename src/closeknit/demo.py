@@ -59,11 +59,12 @@ def run_demo(
 ) -> DemoResult:
     """Run the whole pipeline into ``store``; returns what happened, with timings."""
     from closeknit.connectors.importer import import_world
+    from closeknit.connectors.quarantine import count_errors
     from closeknit.features import build as build_features
-    from closeknit.match import Brief, discover
     from closeknit.match.index import refresh as refresh_index
     from closeknit.match.niche import assign_niches
-    from closeknit.plan import make_plan
+    from closeknit.service import discover as dsvc
+    from closeknit.service import plans as psvc
     from closeknit.world import generate
 
     res = DemoResult(
@@ -88,11 +89,15 @@ def run_demo(
     step("features", lambda: build_features(store, workspace))
     step("niches", lambda: assign_niches(store, workspace))
     step("index", lambda: refresh_index(store, workspace))
-    found = step("discover", lambda: discover(store, workspace, Brief(text=brief), shortlist_size))
-    res.shortlist = list(found.to_dict().get("results", []))[:shortlist_size]
-    plan = step("plan", lambda: make_plan(store, workspace, brief, budget))
-    res.plan = plan.to_dict()
+    # the same service calls as `closeknit discover` and `closeknit plan`: the same answer
+    found = step(
+        "discover",
+        lambda: dsvc.discover(store, workspace, dsvc.DiscoverIn(text=brief, limit=shortlist_size)),
+    )
+    res.shortlist = found.to_json()["results"]
+    plan = step("plan", lambda: psvc.plan(store, workspace, psvc.PlanIn(text=brief, budget=budget)))
+    res.plan = plan.to_json()
     for t in ("creators", "posts", "comments", "follower_snapshots", "audience_samples", "orders"):
         res.counts[t] = store.count(t, workspace)
-    res.counts["quarantined"] = store.count("quarantine", workspace)
+    res.counts["quarantined"] = count_errors(store, workspace)  # not the warnings
     return res

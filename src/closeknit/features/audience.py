@@ -1,6 +1,6 @@
 """Audience quality: share of real accounts among sampled followers and commenters.
 
-Each sampled profile gets P(fake or inactive or spam) from helper F2's calibrated account model
+Each sampled profile gets P(fake or inactive or spam) from the calibrated account model
 (``closeknit.features.models.account_model``); when it is not installed a transparent heuristic
 (no picture, no posts, following ≫ followers, digit-heavy handle) stands in and the output says
 so. The estimate is the mean of P(real) — with calibrated probabilities this is an unbiased
@@ -54,7 +54,7 @@ _DIGITS = re.compile(r"\d")
 
 
 def heuristic_proba(df: pd.DataFrame) -> np.ndarray:
-    """Fallback P(fake/inactive/spam) from four plain signals (used only without F2's model)."""
+    """Fallback P(fake/inactive/spam) from four plain signals (used only without the model)."""
     n = len(df)
 
     def col(name: str, default: float) -> np.ndarray:
@@ -82,11 +82,11 @@ def heuristic_proba(df: pd.DataFrame) -> np.ndarray:
 
 
 def load_model() -> tuple[AccountScorer | None, str]:
-    """Helper F2's account model when installed, else None (heuristic fallback)."""
+    """The calibrated account model when installed, else None (heuristic fallback)."""
     try:
         from closeknit.features.models import account_model  # type: ignore[attr-defined]
 
-        return account_model(), "account_model (F2, calibrated)"
+        return account_model(), "account_model (calibrated)"
     except Exception as e:  # noqa: BLE001 - any failure means: use the heuristic, and say so
         return None, f"heuristic fallback (account model unavailable: {type(e).__name__})"
 

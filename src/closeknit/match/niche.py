@@ -100,6 +100,15 @@ def assign_niches(store: Store, workspace: str, model: str | None = None) -> int
     return len(tops)
 
 
+def niche_counts(store: Store, workspace: str) -> list[dict[str, object]]:
+    """Creators per niche with their mean confidence, largest niche first."""
+    return store.query(
+        "SELECT niche, count(*) AS creators, round(avg(confidence), 3) AS mean_confidence "
+        "FROM creator_niche WHERE workspace_id = ? GROUP BY 1 ORDER BY 2 DESC, 1",
+        [workspace],
+    )
+
+
 def niche_of(store: Store, workspace: str, creator_ids: list[str]) -> dict[str, dict[str, object]]:
     rows = store.query(
         "SELECT creator_id, niche, confidence, second_niche FROM creator_niche "

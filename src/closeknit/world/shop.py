@@ -19,7 +19,7 @@ import numpy as np
 from closeknit.world import vocab
 from closeknit.world.config import WorldConfig
 from closeknit.world.creators import rng_for
-from closeknit.world.shard import CampaignPost
+from closeknit.world.draw_posts import CampaignPost
 
 # (brand, niche, average order value USD, baseline size factor)
 BRANDS: list[tuple[str, str, float, float]] = [
