@@ -43,8 +43,13 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     run = CliRunner()
     r = run.invoke(cli_app, ["demo", "--db", str(db), "--creators", "200", "--seed", "5", "--json"])
     assert r.exit_code == 0, r.output[-3000:]
-    roster = Path(json.loads(r.stdout)["world_dir"]) / "truth" / "campaigns.csv"
+    world_dir = Path(json.loads(r.stdout)["world_dir"])
+    roster = world_dir / "truth" / "campaigns.csv"
     r = run.invoke(cli_app, ["campaign", "import", str(roster), "--db", str(db), "--json"])
+    assert r.exit_code == 0, r.output[-3000:]
+    # the world's campaigns carry geo designs: its regional sales and the first one's arms
+    sales, designs = world_dir / "lift" / "regional_sales.csv", world_dir / "lift" / "designs.csv"
+    r = run.invoke(cli_app, ["lift-series", str(sales), "--db", str(db), "--json"])
     assert r.exit_code == 0, r.output[-3000:]
     st = open_store(db)
     key = accounts.issue_key(st, WS, accounts.KeyIn(name="parity", role="owner"), actor="test")
@@ -59,6 +64,19 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     )
     assert login.status_code == 200, login.text
     camp = st.query("SELECT campaign_id FROM campaigns ORDER BY campaign_id LIMIT 1")[0]
+    r = run.invoke(
+        cli_app,
+        [
+            "lift-holdout",
+            str(designs),
+            "--campaign",
+            camp["campaign_id"],
+            "--db",
+            str(db),
+            "--json",
+        ],
+    )
+    assert r.exit_code == 0, r.output[-3000:]
     handle = st.query(
         "SELECT c.handle FROM creators c JOIN creator_features f USING (workspace_id, creator_id) "
         "WHERE c.platform = 'instagram' ORDER BY c.followers DESC, c.handle LIMIT 1"

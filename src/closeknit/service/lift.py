@@ -1,6 +1,7 @@
 """Lift as a resource: typed requests in, typed reports out (CLI, REST API, web, Python).
 
-Functions (each takes a store, a workspace and typed inputs, and returns a pydantic model):
+Functions (each takes a store, a workspace and typed inputs, and returns a pydantic model;
+requests are :class:`~closeknit.service.base.In`, results :class:`~closeknit.service.base.Out`):
 
 * :func:`estimate_lift` (``LiftRequest`` → ``LiftReport``): the incremental effect of a
   campaign on a named target with controls (or its geo design), or its holdout analysis; with
@@ -16,23 +17,24 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from closeknit.errors import CloseknitError, ValidationError
+from closeknit.service.base import In, Out
 from closeknit.store import Store
 
 Period = Literal["day", "week", "month", "year"]
 Method = Literal["auto", "sts", "holdout", "attributed"]
 
 
-class IntervalOut(BaseModel):
+class IntervalOut(Out):
     estimate: float
     lo: float
     hi: float
     level: float = 0.90
 
 
-class SeriesPoint(BaseModel):
+class SeriesPoint(Out):
     date: dt.date
     actual: float
     counterfactual: float
@@ -40,14 +42,14 @@ class SeriesPoint(BaseModel):
     counterfactual_hi: float
 
 
-class PlaceboOut(BaseModel):
+class PlaceboOut(Out):
     series: str
     effect: float
     z: float
     pre_rmspe: float
 
 
-class PlaceboSummary(BaseModel):
+class PlaceboSummary(Out):
     """In-space placebos: each control run as a fake target."""
 
     n: int
@@ -58,7 +60,7 @@ class PlaceboSummary(BaseModel):
     note: str
 
 
-class CounterfactualOut(BaseModel):
+class CounterfactualOut(Out):
     model: str
     period: Period
     pre_periods: int
@@ -71,7 +73,7 @@ class CounterfactualOut(BaseModel):
     series: list[SeriesPoint]
 
 
-class WindowOut(BaseModel):
+class WindowOut(Out):
     period: Period
     pre_start: dt.date
     post_start: dt.date
@@ -80,19 +82,19 @@ class WindowOut(BaseModel):
     post_periods: int
 
 
-class LeftOutSeries(BaseModel):
+class LeftOutSeries(Out):
     series: str
     role: str
     reason: str
 
 
-class LeftOutUnit(BaseModel):
+class LeftOutUnit(Out):
     unit: str
     reason: str
     line: int | None = None
 
 
-class OverlapOut(BaseModel):
+class OverlapOut(Out):
     campaign_id: str
     name: str | None
     start_date: dt.date
@@ -100,7 +102,7 @@ class OverlapOut(BaseModel):
     periods: list[str] = Field(description="pre-period and/or post-period")
 
 
-class DiffOut(BaseModel):
+class DiffOut(Out):
     treated_mean: float
     control_mean: float
     diff: IntervalOut
@@ -110,7 +112,7 @@ class DiffOut(BaseModel):
     p_value: float
 
 
-class HoldoutReport(BaseModel):
+class HoldoutReport(Out):
     """Treated vs held-out units: Welch difference in means, CUPED when a pre-period exists."""
 
     campaign_id: str
@@ -131,7 +133,7 @@ class HoldoutReport(BaseModel):
     notes: list[str]
 
 
-class HaloOut(BaseModel):
+class HaloOut(Out):
     weeks: int
     repeat_purchases: dict[str, Any]
     brand_followers: dict[str, Any] | None
@@ -139,7 +141,7 @@ class HaloOut(BaseModel):
     notes: list[str]
 
 
-class OwnRevenueOut(BaseModel):
+class OwnRevenueOut(Out):
     """Orders with the campaign's codes/links plus the halo estimate: NOT incremental."""
 
     attributed_revenue: float
@@ -149,7 +151,7 @@ class OwnRevenueOut(BaseModel):
     roas: IntervalOut | None
 
 
-class LiftRequest(BaseModel):
+class LiftRequest(In):
     campaign_id: str | None = None
     target: str | None = Field(
         default=None, description="series name, or orders:brand | orders:all | design"
@@ -169,7 +171,7 @@ class LiftRequest(BaseModel):
     seed: int = 0
 
 
-class LiftReport(BaseModel):
+class LiftReport(Out):
     """What a campaign added (``kind='incremental'``), or what it can claim directly
     (``kind='own_revenue'``), with every part that went into it."""
 
@@ -445,7 +447,7 @@ def chart_spec(report: LiftReport) -> dict[str, Any]:
 # -- series -----------------------------------------------------------------------------------
 
 
-class SeriesImportReport(BaseModel):
+class SeriesImportReport(Out):
     file: str | None
     imported: int
     quarantined: int
@@ -454,7 +456,7 @@ class SeriesImportReport(BaseModel):
     errors: list[dict[str, Any]]
 
 
-class SeriesOut(BaseModel):
+class SeriesOut(Out):
     series: str
     role: str
     period: Period
@@ -490,7 +492,7 @@ def list_series(store: Store, workspace: str) -> list[SeriesOut]:
 # -- holdouts ---------------------------------------------------------------------------------
 
 
-class DesignRequest(BaseModel):
+class DesignRequest(In):
     units: list[str]
     campaign_id: str | None = None
     history: dict[str, list[float]] | None = None
@@ -500,7 +502,7 @@ class DesignRequest(BaseModel):
     seed: int = 0
 
 
-class DesignReport(BaseModel):
+class DesignReport(Out):
     campaign_id: str | None
     kind: str
     treated: list[str]
@@ -535,7 +537,7 @@ def design_holdout(store: Store | None, workspace: str, req: DesignRequest) -> D
     return DesignReport(**d.to_dict(), saved=saved)
 
 
-class AssignmentColumns(BaseModel):
+class AssignmentColumns(In):
     unit: str = "unit"
     arm: str = "arm"
     outcome: str | None = "outcome"
@@ -544,7 +546,7 @@ class AssignmentColumns(BaseModel):
     control: list[str] = ["control", "holdout", "held_out"]
 
 
-class HoldoutImportReport(BaseModel):
+class HoldoutImportReport(Out):
     campaign_id: str
     file: str | None
     imported: int

@@ -7,11 +7,11 @@ from typing import Any
 
 from pydantic import Field
 
-from closeknit.errors import CloseknitError
+from closeknit.errors import CloseknitError, InsufficientData
 from closeknit.report.html import campaign_report_html
+from closeknit.service import lift as lift_svc
 from closeknit.service.base import In, Out
 from closeknit.store import Store, audit
-from closeknit.track import lift as tlift
 from closeknit.track import roas
 
 
@@ -70,21 +70,49 @@ def report_rows(
 
 
 class LiftOut(Out):
-    campaign_id: str
+    """The JSON of :class:`closeknit.service.lift.LiftReport` (an incremental estimate), its
+    nested parts as plain dicts for the pages and the printable report."""
+
+    campaign_id: str | None
+    kind: str
     method: str
+    target: str | None
+    target_description: str
+    window: dict[str, Any] | None
     spend: float
     incremental_revenue: dict[str, Any]
     iroas: dict[str, Any] | None
     attributed_revenue: float
-    last_click_vs_incremental: float | None
+    beyond_attribution: dict[str, Any] | None
+    own_revenue: dict[str, Any] | None
+    controls: list[str]
+    left_out: list[dict[str, Any]]
+    overlapping_campaigns: list[dict[str, Any]]
     counterfactual: dict[str, Any] | None
+    placebo: dict[str, Any] | None
     holdout: dict[str, Any] | None
+    halo: dict[str, Any] | None
     notes: list[str]
 
 
 def lift(store: Store, workspace: str, campaign_id: str) -> LiftOut:
-    """Incremental revenue and iROAS with an interval."""
-    out: LiftOut = LiftOut.of(tlift.estimate(store, workspace, campaign_id))
+    """Incremental revenue and iROAS with an interval (``closeknit.service.lift.estimate_lift``
+    with its defaults: the campaign's holdout or geo design). A campaign with neither has no
+    incremental estimate: InsufficientData says so, with its own revenue (codes/links + halo)."""
+    rep = lift_svc.estimate_lift(store, workspace, lift_svc.LiftRequest(campaign_id=campaign_id))
+    if rep.incremental_revenue is None:
+        own = rep.own_revenue
+        total = (
+            ""
+            if own is None
+            else f" Its own revenue (codes/links + halo): {own.total.estimate:,.0f}."
+        )
+        raise InsufficientData(
+            f"no incremental estimate for campaign {campaign_id}: it has no holdout or geo "
+            "design, and no target was named (`closeknit lift CAMPAIGN --target SERIES`)." + total,
+            campaign_id=campaign_id,
+        )
+    out: LiftOut = LiftOut.model_validate(rep.model_dump(mode="json"))
     return out
 
 
