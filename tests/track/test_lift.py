@@ -322,3 +322,13 @@ def test_prop99_through_the_store(store: Store, datasets: Path) -> None:
     assert cf is not None and cf.period == "year" and cf.pre_periods == 19
     assert -31 <= cf.actual[-1] - cf.predicted[-1] <= -21  # Abadie et al.: about -26 by 2000
     assert cf.placebo is not None and cf.placebo.p_value is not None and cf.placebo.p_value < 0.1
+
+
+def test_own_revenue_of_a_campaign_without_dates(store: Store) -> None:
+    with store.transaction() as tx:
+        tx.execute(
+            "INSERT INTO campaigns (workspace_id, campaign_id, name) VALUES ('default', 'd', 'd')"
+        )
+    own = own_revenue(store, "default", "d")
+    assert own.halo is None and own.total.estimate == 0.0
+    assert any(n.startswith("no halo:") and "start_date" in n for n in own.notes)

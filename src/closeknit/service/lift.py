@@ -231,10 +231,18 @@ def _holdout_report(h: Any) -> HoldoutReport:
     )
 
 
-def _halo(store: Store, workspace: str, campaign_id: str, weeks: int, level: float) -> HaloOut:
+def _halo(
+    store: Store, workspace: str, campaign_id: str | None, weeks: int, level: float
+) -> HaloOut | None:
+    """The halo beside an estimate; None (not an error) when it cannot be followed."""
     from closeknit.track.halo import halo
 
-    h = halo(store, workspace, campaign_id, weeks=weeks, level=level)
+    if campaign_id is None:
+        return None
+    try:
+        h = halo(store, workspace, campaign_id, weeks=weeks, level=level)
+    except CloseknitError:
+        return None
     return HaloOut(
         weeks=h.weeks,
         repeat_purchases=h.repeat,
@@ -272,11 +280,11 @@ def estimate_lift(store: Store, workspace: str, req: LiftRequest) -> LiftReport:
             method = "attributed"
         else:
             method = "sts"
-    halo = _halo(store, workspace, cid, req.halo_weeks, req.level) if cid else None
     if method == "holdout":
         assert cid is not None
         h = ho.analyze(store, workspace, cid, level=req.level)
         rep = _holdout_report(h)
+        halo = _halo(store, workspace, cid, req.halo_weeks, req.level)
         attributed = lf.attributed_revenue(store, workspace, cid)
         return LiftReport(
             campaign_id=cid,
@@ -303,6 +311,7 @@ def estimate_lift(store: Store, workspace: str, req: LiftRequest) -> LiftReport:
     if method == "attributed":
         assert cid is not None
         own = lf.own_revenue(store, workspace, cid, halo_weeks=req.halo_weeks, level=req.level)
+        halo = _halo(store, workspace, cid, req.halo_weeks, req.level)
         targets = [s.series for s in lf.list_series(store, workspace) if s.role == "target"]
         notes = list(own.notes)
         if targets:
@@ -355,6 +364,7 @@ def estimate_lift(store: Store, workspace: str, req: LiftRequest) -> LiftReport:
     )
     cf = res.counterfactual
     assert cf is not None
+    halo = _halo(store, workspace, cid, req.halo_weeks, req.level)
     holdout = None
     notes = list(res.notes)
     if res.target == "design" and cid is not None and cf.period == "day":

@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from closeknit.errors import NotFound
+from closeknit.errors import NotFound, ValidationError
 from closeknit.store import Store
 from closeknit.track.counterfactual import Interval
 
@@ -59,6 +59,8 @@ def halo(
     if not c:
         raise NotFound(f"campaign {campaign_id} not found")
     camp = c[0]
+    if camp["start_date"] is None:
+        raise ValidationError(f"campaign {campaign_id} has no start_date", field="start_date")
     start: dt.date = camp["start_date"]
     end: dt.date = camp["end_date"] or start
     horizon = end + dt.timedelta(weeks=weeks)

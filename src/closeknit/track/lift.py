@@ -887,8 +887,12 @@ def own_revenue(
 
     _campaign(store, workspace, campaign_id)
     a = attribute(store, workspace, campaign_id)
-    h = halo(store, workspace, campaign_id, weeks=halo_weeks, level=level)
-    up = h.uplift
+    halo_notes: list[str] = []
+    try:
+        h = halo(store, workspace, campaign_id, weeks=halo_weeks, level=level)
+        up, halo_notes = h.uplift, h.notes
+    except ValidationError as e:  # no start date: nothing to follow the customers from
+        up, halo_notes = None, [f"no halo: {e.message}"]
     total = (up or Interval(0.0, 0.0, 0.0, level)).shifted(a.revenue)
     spend = campaign_spend(store, workspace, campaign_id)
     notes = [
@@ -897,7 +901,7 @@ def own_revenue(
         "would have bought anyway are in it, untracked buyers are not. For incremental "
         "revenue name a target (--target SERIES or orders:brand) with controls, or a holdout",
         *a.notes,
-        *h.notes,
+        *halo_notes,
     ]
     if up is None:
         notes.append(
