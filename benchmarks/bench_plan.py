@@ -134,6 +134,7 @@ def bench_medium() -> list[dict[str, object]]:
 def bench_store(runs: int) -> dict[str, object]:
     import tempfile
 
+    from closeknit.match import parse_brief
     from closeknit.plan import PlanConstraints, make_plan
     from closeknit.store import open_store
     from tests.plan.synth import seed_creators
@@ -150,7 +151,7 @@ def bench_store(runs: int) -> dict[str, object]:
             plan = make_plan(
                 st,
                 "default",
-                "running",
+                parse_brief("running"),
                 5000.0,
                 PlanConstraints(candidates=ids, min_creators=3, max_creators=12, method="greedy"),
             )

@@ -1,20 +1,22 @@
 """closeknit: discover, vet, plan, track and measure micro-influencer campaigns.
 
-The public Python API (the CLI, REST API and web pages are thin layers over it)::
+The public Python API: the same typed service functions the CLI, the REST API and the web pages
+call, so a notebook gets the same answer as every other interface::
 
     import closeknit as ck
 
     st = ck.open_store("closeknit.duckdb")
     ck.generate_world("world/", creators=2000, seed=1)      # synthetic data with ground truth
-    ck.import_world(st, "default", "world/")                # or ck.import_path(...) for real files
-    ck.build_features(st, "default")                        # engagement, authenticity, ...
+    ck.import_world(st, "default", "world/")                # or ck.import_files(...) for real files
+    ck.build_features(st, "default", ck.BuildIn())          # engagement, authenticity, ...
     ck.assign_niches(st, "default")
-    ck.vet(st, "default", "@handle").to_dict()
-    ck.discover(st, "default", ck.Brief(text="home workout, UK, 18-25"), limit=20).to_dict()
-    ck.make_plan(st, "default", "home workout, UK", budget=5000).to_dict()
-    ck.roas_report(st, "default", "campaign-id").to_dict()
-    ck.estimate_lift(st, "default", "campaign-id").to_dict()
+    ck.vet(st, "default", ck.VetIn(creator="@handle")).to_json()
+    ck.discover(st, "default", ck.DiscoverIn(text="home workout, UK, 18-25", limit=20))
+    ck.make_plan(st, "default", ck.PlanIn(text="home workout, UK, 18-25", budget=5000))
+    ck.roas_report(st, "default", "campaign-id")
+    ck.lift(st, "default", "campaign-id")
 
+Every result is a pydantic model (``.to_json()`` gives what ``--json`` and the REST API print).
 Names are imported lazily so that ``import closeknit`` stays cheap.
 """
 
@@ -30,22 +32,35 @@ _API: dict[str, tuple[str, str]] = {
     "Store": ("closeknit.store", "Store"),
     "generate_world": ("closeknit.world", "generate"),
     "load_truth": ("closeknit.world.truth", "load_truth"),
-    "import_path": ("closeknit.connectors.importer", "import_path"),
     "import_world": ("closeknit.connectors.importer", "import_world"),
-    "build_features": ("closeknit.features", "build"),
-    "vet": ("closeknit.features", "vet"),
-    "assign_niches": ("closeknit.match.niche", "assign_niches"),
-    "Brief": ("closeknit.match", "Brief"),
-    "discover": ("closeknit.match", "discover"),
-    "lookalikes": ("closeknit.match", "lookalikes"),
-    "trends": ("closeknit.match", "trends"),
-    "estimate_fees": ("closeknit.plan", "estimate_fees"),
-    "make_plan": ("closeknit.plan", "make_plan"),
-    "PlanConstraints": ("closeknit.plan", "PlanConstraints"),
-    "roas_report": ("closeknit.track.roas", "report"),
-    "estimate_lift": ("closeknit.track.lift", "estimate"),
-    "design_holdout": ("closeknit.track.holdout", "design"),
-    "create_app": ("closeknit.api", "create_app"),
+    "ImportIn": ("closeknit.service.imports", "ImportIn"),
+    "import_files": ("closeknit.service.imports", "import_files"),
+    "BuildIn": ("closeknit.service.features", "BuildIn"),
+    "build_features": ("closeknit.service.features", "build"),
+    "assign_niches": ("closeknit.service.features", "assign_niches"),
+    "CreatorsQuery": ("closeknit.service.creators", "CreatorsQuery"),
+    "list_creators": ("closeknit.service.creators", "list_creators"),
+    "profile": ("closeknit.service.creators", "profile"),
+    "VetIn": ("closeknit.service.creators", "VetIn"),
+    "vet": ("closeknit.service.creators", "vet"),
+    "BriefIn": ("closeknit.service.briefs", "BriefIn"),
+    "parse_brief": ("closeknit.service.briefs", "parse"),
+    "DiscoverIn": ("closeknit.service.discover", "DiscoverIn"),
+    "discover": ("closeknit.service.discover", "discover"),
+    "LookalikesIn": ("closeknit.service.discover", "LookalikesIn"),
+    "lookalikes": ("closeknit.service.discover", "lookalikes"),
+    "TrendsIn": ("closeknit.service.discover", "TrendsIn"),
+    "trends": ("closeknit.service.discover", "trends"),
+    "PlanIn": ("closeknit.service.plans", "PlanIn"),
+    "make_plan": ("closeknit.service.plans", "plan"),
+    "FeesIn": ("closeknit.service.plans", "FeesIn"),
+    "fees": ("closeknit.service.plans", "fees"),
+    "CampaignIn": ("closeknit.service.campaigns", "CampaignIn"),
+    "create_campaign": ("closeknit.service.campaigns", "create_campaign"),
+    "get_campaign": ("closeknit.service.campaigns", "get_campaign"),
+    "roas_report": ("closeknit.service.reports", "roas_report"),
+    "lift": ("closeknit.service.reports", "lift"),
+    "create_app": ("closeknit.server", "create_app"),
 }
 
 __all__ = ["__version__", *_API]

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from closeknit.api import create_app
+from closeknit.server import create_app
 from closeknit.store import Store, open_store
 from tests.api.seeding import Seeded, build_template, fast_hashing
 

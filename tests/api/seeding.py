@@ -13,7 +13,7 @@ from typing import Any
 import pyarrow as pa
 from argon2 import PasswordHasher
 
-from closeknit.api import accounts
+from closeknit.service import accounts
 from closeknit.store import Store, open_store
 
 PASSWORD = "correct horse battery staple"

@@ -8,9 +8,8 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from closeknit.api import accounts
 from closeknit.cli import app
-from closeknit.cli.serve import ensure_owner
+from closeknit.service import accounts
 from closeknit.store import open_store
 from tests.api.seeding import Seeded
 
@@ -79,10 +78,10 @@ def test_cli_accounts_and_privacy(tmp_path: Path, template_db: tuple[Path, Seede
 def test_first_run_creates_one_owner(tmp_path: Path) -> None:
     st = open_store(tmp_path / "fresh.duckdb")
     try:
-        created = ensure_owner(st, "default", "boss@shop.test", None)
-        assert created is not None and created[1]  # a generated one-time password
-        user = accounts.authenticate(st, "boss@shop.test", created[1])
+        created = accounts.first_owner(st, "default", "boss@shop.test", None)
+        assert created is not None and created.one_time_password  # generated, shown once
+        user = accounts.authenticate(st, "boss@shop.test", created.one_time_password)
         assert accounts.role_of(st, "default", user["user_id"]) == "owner"
-        assert ensure_owner(st, "default", "other@shop.test", None) is None  # not twice
+        assert accounts.first_owner(st, "default", "other@shop.test", None) is None  # not twice
     finally:
         st.close()

@@ -34,8 +34,8 @@ def test_upload_snapshots_csv_runs_as_a_job(
             break
         time.sleep(0.2)
     assert job["status"] == "done", job
-    assert job["result"]["n_input"] == 11
-    assert job["result"]["n_quarantined"] >= 1
+    assert job["result"]["input"] == 11
+    assert job["result"]["quarantined"] >= 1
     assert api_store.count("follower_snapshots", "alpha") > before
     # the web page polls the same job
     r = client.post("/api/v1/imports", data={"source": "nope"}, files=files, headers=h)

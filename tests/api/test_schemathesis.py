@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, Phase, settings
 
-from closeknit.api import create_app
+from closeknit.server import create_app
 from closeknit.store import open_store
 from tests.api.seeding import Seeded
 

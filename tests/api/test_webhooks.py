@@ -6,8 +6,8 @@ import json
 
 from fastapi.testclient import TestClient
 
-from closeknit.api import create_app
 from closeknit.api.config import ApiSettings
+from closeknit.server import create_app
 from closeknit.store import Store
 from closeknit.track.webhook import sign
 

@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 from closeknit.cli import app
 from closeknit.connectors import graph_api as ga
 from closeknit.connectors import tiktok as tt
-from closeknit.connectors import youtube as yt
+from closeknit.connectors import youtube_api as yt
 from closeknit.connectors.http import MalformedResponse, QuotaExceeded
 from closeknit.connectors.state import get_mark
 from closeknit.store import open_store

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from closeknit.connectors import youtube as yt
+from closeknit.connectors import youtube_api as yt
+from closeknit.connectors import youtube_quota as ytq
 from closeknit.connectors.http import ApiClient, QuotaExceeded
 from closeknit.connectors.state import get_mark
 from closeknit.store import Store
@@ -63,7 +64,7 @@ def test_full_fetch_pages_until_no_next_page_token(store: Store, srv: RecordedSe
     assert mark is not None and mark["done"] is True
     # 1 channels + 4 playlistItems + 3 videos + 8 commentThreads, all 1 unit
     assert res.quota_units == 16
-    assert yt.used_units(store, "default", "2024-06-01") == 16
+    assert ytq.used_units(store, "default", "2024-06-01") == 16
 
 
 def test_video_ids_are_fetched_in_one_videos_list_call_per_page(
@@ -87,22 +88,22 @@ def test_quota_is_checked_before_any_call(store: Store, srv: RecordedServer) -> 
 
 def test_quota_used_today_counts_against_the_budget(store: Store, srv: RecordedServer) -> None:
     kw = {"client": cl(srv), "max_videos": 10, "comment_pages": 1, "budget": 40, "now": NOW}
-    plan = yt.plan_cost(1, max_videos=10, comment_pages=1)
+    plan = ytq.plan_cost(1, max_videos=10, comment_pages=1)
     assert plan.units == 1 + 1 + 1 + 10  # estimate with full pages
     yt.fetch_channel(store, "default", "@trailkitchen", **kw)  # type: ignore[arg-type]
     # the recorded pages are short (3, 0, 1, 3): 1 + 4 + 3 + 7 units really spent
-    used = yt.used_units(store, "default", "2024-06-01")
+    used = ytq.used_units(store, "default", "2024-06-01")
     assert used == 15
     n = len(srv.requests)
     yt.fetch_channel(store, "default", "@trailkitchen", **kw)  # type: ignore[arg-type]
-    assert yt.used_units(store, "default", "2024-06-01") == 30
+    assert ytq.used_units(store, "default", "2024-06-01") == 30
     with pytest.raises(QuotaExceeded):  # 40 - 30 < 13
         yt.fetch_channel(store, "default", "@trailkitchen", **kw)  # type: ignore[arg-type]
     assert len(srv.requests) == 2 * n
     # a new Pacific day has a fresh budget
     tomorrow = NOW + _dt.timedelta(days=1)
     yt.fetch_channel(store, "default", "@trailkitchen", **{**kw, "now": tomorrow})  # type: ignore[arg-type]
-    assert yt.used_units(store, "default", "2024-06-02") == 15
+    assert ytq.used_units(store, "default", "2024-06-02") == 15
 
 
 def test_budget_is_a_hard_limit_even_when_pages_are_short(
@@ -113,7 +114,7 @@ def test_budget_is_a_hard_limit_even_when_pages_are_short(
     with pytest.raises(QuotaExceeded) as ei:
         yt.fetch_channel(store, "default", "@trailkitchen", now=NOW, **kw)  # type: ignore[arg-type]
     assert "resumes" in str(ei.value)
-    assert yt.used_units(store, "default", "2024-06-01") == 5
+    assert ytq.used_units(store, "default", "2024-06-01") == 5
     assert len(srv.requests) == 5
     assert store.count("posts", "default") == 3
     mark = get_mark(store, "default", "youtube", "channel:@trailkitchen")
@@ -130,7 +131,7 @@ def test_budget_is_a_hard_limit_even_when_pages_are_short(
 
 
 def test_search_costs_100_units_a_page(store: Store, srv: RecordedServer) -> None:
-    plan = yt.plan_cost(1, max_videos=100, comment_pages=0, via="search")
+    plan = ytq.plan_cost(1, max_videos=100, comment_pages=0, via="search")
     assert plan.calls["search.list"] == 2 and plan.units == 1 + 200 + 2
     res = yt.fetch_channel(
         store,

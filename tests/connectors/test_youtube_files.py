@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 
 from closeknit.connectors.landing import Record, Rejected, load
-from closeknit.connectors.youtube import SHORT_MAX_S, duration_seconds, iter_records
+from closeknit.connectors.youtube import iter_records
+from closeknit.connectors.youtube_rows import SHORT_MAX_S, duration_seconds
 from closeknit.errors import ValidationError
 from closeknit.store import Store
 from tests.connectors.recorded.server import recorded, template_store

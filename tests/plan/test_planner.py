@@ -5,6 +5,7 @@ import json
 import pytest
 
 from closeknit.errors import ValidationError
+from closeknit.match import parse_brief
 from closeknit.plan import PlanConstraints, estimate_fees, make_plan, set_rate
 from closeknit.plan.overlap import estimate_overlaps
 from closeknit.store import Store
@@ -21,7 +22,7 @@ def test_plan_respects_constraints_and_explains_picks(ws: Store) -> None:
     c = PlanConstraints(
         min_creators=3, max_creators=6, max_share=0.4, exclude=["@creator_6"], method="milp"
     )
-    plan = make_plan(ws, "default", "running and fitness", 5000, c)
+    plan = make_plan(ws, "default", parse_brief("running and fitness"), 5000, c)
     d = plan.to_dict()
     assert plan.status == "optimal" and plan.gap is not None and plan.gap <= 1e-6
     assert 3 <= len(plan.picks) <= 6
@@ -42,10 +43,18 @@ def test_plan_respects_constraints_and_explains_picks(ws: Store) -> None:
 def test_greedy_matches_milp_on_the_store_instance(ws: Store) -> None:
     base = dict(min_creators=2, max_creators=8, candidates=None)
     exact = make_plan(
-        ws, "default", "yoga and vegan cooking", 3000, PlanConstraints(method="milp", **base)
+        ws,
+        "default",
+        parse_brief("yoga and vegan cooking"),
+        3000,
+        PlanConstraints(method="milp", **base),
     )  # type: ignore[arg-type]
     heur = make_plan(
-        ws, "default", "yoga and vegan cooking", 3000, PlanConstraints(method="greedy", **base)
+        ws,
+        "default",
+        parse_brief("yoga and vegan cooking"),
+        3000,
+        PlanConstraints(method="greedy", **base),
     )  # type: ignore[arg-type]
     assert heur.value >= 0.99 * exact.value
     assert heur.bound is not None and heur.bound >= exact.value - 1e-6
@@ -53,12 +62,16 @@ def test_greedy_matches_milp_on_the_store_instance(ws: Store) -> None:
 
 def test_explicit_candidates_and_bad_input(ws: Store) -> None:
     ids = [f"instagram:creator_{i}" for i in range(5)]
-    plan = make_plan(ws, "default", "anything", 10_000, PlanConstraints(candidates=ids))
+    plan = make_plan(
+        ws, "default", parse_brief("anything"), 10_000, PlanConstraints(candidates=ids)
+    )
     assert {p.creator_id for p in plan.picks} <= set(ids)
     with pytest.raises(ValidationError):
-        make_plan(ws, "default", "x", -1)
+        make_plan(ws, "default", parse_brief("x"), -1)
     with pytest.raises(ValidationError):
-        make_plan(ws, "default", "x", 100, PlanConstraints(min_creators=5, max_creators=2))
+        make_plan(
+            ws, "default", parse_brief("x"), 100, PlanConstraints(min_creators=5, max_creators=2)
+        )
 
 
 def test_overlap_estimator_scales_shared_samples(store: Store) -> None:
@@ -170,7 +183,7 @@ def test_conversions_objective_and_saved_plan(ws: Store) -> None:
     c = PlanConstraints(
         objective="conversions", min_creators=2, save=True, conversion_rate=0.02, aov=40.0
     )
-    plan = make_plan(ws, "default", "cooking", 2000, c)
+    plan = make_plan(ws, "default", parse_brief("cooking"), 2000, c)
     assert plan.objective == "conversions" and plan.assumptions["conversion_rate"] == 0.02
     e = plan.expected
     # revenue is conversions × AOV draw by draw, so the medians keep the ratio

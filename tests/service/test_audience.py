@@ -16,7 +16,7 @@ from closeknit.connectors.audience import import_samples, instagram_profile
 from closeknit.errors import ValidationError
 from closeknit.features import audience, build
 from closeknit.features.models import account_model
-from closeknit.service.audience import score_file
+from closeknit.service.audience import ScoreIn, score_file
 from closeknit.store import Store
 from closeknit.world import audience as waud
 from tests.features import factory as F
@@ -51,8 +51,8 @@ def test_the_same_estimate_on_every_path(store: Store, tmp_path: Path) -> None:
         ),
         encoding="utf-8",
     )
-    a = score_file(store, "default", jl)
-    b = score_file(store, "default", _csv(profs, tmp_path / "followers.csv"))
+    a = score_file(store, "default", ScoreIn(path=jl))
+    b = score_file(store, "default", ScoreIn(path=_csv(profs, tmp_path / "followers.csv")))
     c = audience.estimate(pd.DataFrame([instagram_profile(p) for p in profs]), account_model())
     F.creator(store, "host", 5_000)
     import_samples(store, "default", jl)
@@ -80,7 +80,7 @@ def test_synonyms_unknown_columns_and_quarantined_rows(store: Store, tmp_path: P
     df.loc[7, "is_private"] = "maybe"
     path = tmp_path / "export.csv"
     df.to_csv(path, index=False)
-    res = score_file(store, "default", path)
+    res = score_file(store, "default", ScoreIn(path=path))
     assert (res.n_rows, res.n_used, res.n_rejected, res.n) == (30, 28, 2, 28)
     assert res.columns_used["follower count"] == "followers"
     assert "score from vendor" in res.columns_ignored
@@ -90,7 +90,7 @@ def test_synonyms_unknown_columns_and_quarantined_rows(store: Store, tmp_path: P
     q = store.query("SELECT file, line, field, reason FROM quarantine ORDER BY line")
     assert [(r["line"], r["field"]) for r in q] == [(5, "follower count"), (9, "is_private")]
     assert all(r["file"] == str(path) for r in q)
-    again = score_file(store, "default", path)  # quarantined once, not twice
+    again = score_file(store, "default", ScoreIn(path=path))  # quarantined once, not twice
     assert again.n_rejected == 2 and again.quarantine_batch is None
     assert store.scalar("SELECT count(*) FROM quarantine") == 2
 
@@ -99,9 +99,10 @@ def test_no_usable_column_names_the_columns_found(store: Store, tmp_path: Path) 
     path = tmp_path / "x.csv"
     path.write_text("id,score,country\n1,0.3,GB\n", encoding="utf-8")
     with pytest.raises(ValidationError, match="Columns found: id, score, country"):
-        score_file(store, "default", path)
-    mapped = score_file(store, "default", _csv(_profiles(2, 0, 8), tmp_path / "y.csv"),
-                        mapping={"followers": "following", "following": "followers"})  # fmt: skip
+        score_file(store, "default", ScoreIn(path=path))
+    req = ScoreIn(path=_csv(_profiles(2, 0, 8), tmp_path / "y.csv"),
+                  map={"followers": "following", "following": "followers"})  # fmt: skip
+    mapped = score_file(store, "default", req)
     assert mapped.columns_used["followers"] == "following"
 
 

@@ -1,4 +1,4 @@
-"""Attribution against the synthetic world's ground truth (helper W's generator).
+"""Attribution against the synthetic world's ground truth (``closeknit.world``).
 
 The world writes Shopify orders (imported through the real Shopify connector) and, in truth/,
 the campaign roster (codes, links, post times, fees) and every order's code / link. Attributed

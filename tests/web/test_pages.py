@@ -6,7 +6,7 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from closeknit.api import create_app
+from closeknit.server import create_app
 from closeknit.store import open_store
 from tests.api.seeding import PASSWORD, build_template
 

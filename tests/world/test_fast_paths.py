@@ -9,7 +9,8 @@ from fractions import Fraction
 import numpy as np
 
 from closeknit.world import text as tx
-from closeknit.world.shard import POST_ID_BASE, _median, shortcode, shortcodes
+from closeknit.world.ids import POST_ID_BASE, shortcode, shortcodes
+from closeknit.world.post_columns import median
 
 gen = importlib.import_module("closeknit.world.generate")
 
@@ -68,4 +69,4 @@ def test_median_matches_numpy() -> None:
     r = np.random.default_rng(2)
     for n in (1, 2, 3, 10, 11):
         x = np.exp(r.normal(3, 1, n)).tolist()
-        assert _median(x) == float(np.median(x))
+        assert median(x) == float(np.median(x))

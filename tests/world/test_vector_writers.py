@@ -14,11 +14,14 @@ import pandas as pd
 import pytest
 
 from closeknit.world import audience as aud
+from closeknit.world import ids, vocab
 from closeknit.world import shard as sh
 from closeknit.world import text as tx
-from closeknit.world import vocab
 from closeknit.world.config import WorldConfig
 from closeknit.world.creators import make_creators
+from closeknit.world.draw_posts import CampaignPost
+from closeknit.world.write_truth import csv_cells
+from closeknit.world.write_youtube import iso, iso_many
 
 
 def _digests(root: Path) -> dict[str, str]:
@@ -29,16 +32,16 @@ def _digests(root: Path) -> dict[str, str]:
     }
 
 
-def _campaigns(cfg: WorldConfig) -> dict[int, list[sh.CampaignPost]]:
+def _campaigns(cfg: WorldConfig) -> dict[int, list[CampaignPost]]:
     """Campaign posts on a few Instagram and YouTube creators (two on one creator)."""
     c = make_creators(cfg, 0)
     ig = np.flatnonzero(c.platform == 0)[:4].tolist()
     yt = np.flatnonzero(c.platform == 1)[:2].tolist()
-    out: dict[int, list[sh.CampaignPost]] = {}
+    out: dict[int, list[CampaignPost]] = {}
     for k, i in enumerate(ig + yt):
         days = [5 + 20 * k] + ([200] if k == 0 else [])
         out[int(c.gidx[i])] = [
-            sh.CampaignPost(f"c{k}", "GlowLab", f"CODE{k}", f"https://glowlab.example/?r={k}", ts)
+            CampaignPost(f"c{k}", "GlowLab", f"CODE{k}", f"https://glowlab.example/?r={k}", ts)
             for ts in (cfg.reference_ts - 86400 * d for d in days)
         ]
     return out
@@ -129,11 +132,11 @@ def test_vector_ids_and_times_equal_scalar() -> None:
     n = np.array([0, 1, 77, 2**40 + 5, 1_900_000_000_123_456], dtype=np.int64)
     n = np.concatenate([n, np.random.default_rng(3).integers(0, 2**62, 500)])
     for length in (11, 22):
-        assert sh.yt_ids(n, length) == [sh.yt_id(int(x), length) for x in n.tolist()]
+        assert ids.yt_ids(n, length) == [ids.yt_id(int(x), length) for x in n.tolist()]
     ts = np.array([0, 1_700_000_000, 1_761_955_200, 2_000_000_001], dtype=np.int64)
-    assert sh.iso_many(ts) == [sh._iso(int(t)) for t in ts.tolist()]
-    pid = sh.POST_ID_BASE + np.arange(0, 10**9, 99_991, dtype=np.int64)
-    assert sh.shortcodes(pid, as_bytes=True) == [sh.shortcode(int(x)).encode() for x in pid]
+    assert iso_many(ts) == [iso(int(t)) for t in ts.tolist()]
+    pid = ids.POST_ID_BASE + np.arange(0, 10**9, 99_991, dtype=np.int64)
+    assert ids.shortcodes(pid, as_bytes=True) == [ids.shortcode(int(x)).encode() for x in pid]
 
 
 # Per-member references for member_handles / member_profiles: the same draws (the copula's latent
@@ -264,7 +267,7 @@ def test_csv_cells_equal_pandas_to_csv() -> None:
             ),
         }
     )
-    rows = zip(*[sh._csv_cells(df[k]) for k in df.columns], strict=True)
+    rows = zip(*[csv_cells(df[k]) for k in df.columns], strict=True)
     got = ",".join(df.columns) + "\n" + "".join(",".join(row) + "\n" for row in rows)
     assert got == df.to_csv(index=False, lineterminator="\n")
-    assert sh._csv_cells(pd.Series(["a", "b,c"])) is None  # would be quoted: pandas writes it
+    assert csv_cells(pd.Series(["a", "b,c"])) is None  # would be quoted: pandas writes it

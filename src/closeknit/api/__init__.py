@@ -1,16 +1,11 @@
-"""REST API and web app: ``create_app(db_path)`` returns the FastAPI application."""
+"""The REST API: one router per resource under /api/v1 (mounted by :mod:`closeknit.server`)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from fastapi import APIRouter
 
-if TYPE_CHECKING:
-    from closeknit.api.app import create_app as create_app
+from closeknit.api.routers import auth, campaigns, creators, data, discover, plans, webhooks
 
-
-def __getattr__(name: str) -> Any:
-    if name == "create_app":
-        from closeknit.api.app import create_app
-
-        return create_app
-    raise AttributeError(name)
+router = APIRouter()
+for _mod in (auth, creators, discover, plans, campaigns, data, webhooks):
+    router.include_router(_mod.router)

@@ -10,16 +10,20 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from closeknit.api import accounts
-from closeknit.api.accounts import Principal
 from closeknit.api.config import ApiSettings
 from closeknit.errors import AuthError, LoginRequired, PermissionDenied, RateLimited
+from closeknit.service import accounts
+from closeknit.service.accounts import Principal
 from closeknit.store import Store
 
 SESSION_COOKIE = "ck_session"
 CSRF_HEADER = "x-csrf-token"
 CSRF_FIELD = "csrf_token"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+def client_ip(request: Request) -> str:
+    return request.client.host if request.client else "?"
 
 
 def get_store(request: Request) -> Store:

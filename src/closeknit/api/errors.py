@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -20,6 +21,42 @@ from closeknit.errors import (
 )
 
 log = logging.getLogger("closeknit.api")
+
+
+class ErrorBody(BaseModel):
+    type: str
+    message: str
+    details: dict[str, Any]
+
+
+class ErrorOut(BaseModel):
+    """Every error the API answers with has this one shape."""
+
+    error: ErrorBody
+
+
+_WHY = {
+    400: "bad request",
+    401: "not signed in, or a wrong API key",
+    403: "the role does not allow it, or a missing CSRF token",
+    404: "not found in the caller's workspace",
+    409: "conflicts with the current state",
+    413: "the body is too large",
+    422: "the input does not fit",
+    429: "too many attempts; retry later",
+    500: "internal error",
+    502: "a live source failed",
+    503: "not configured on this server",
+}
+
+
+def responses(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI entries for the error statuses a route can answer with (one shape for all)."""
+    return {c: {"model": ErrorOut, "description": _WHY.get(c, "error")} for c in codes}
+
+
+# Statuses any authenticated route can answer with.
+AUTHED = (401, 403, 422, 500)
 
 
 _BY_STATUS: dict[int, type[CloseknitError]] = {}

@@ -51,7 +51,7 @@ def score_cmd(
 ) -> None:
     """Estimate the shares of fake, inactive and real accounts in a follower export (90%
     intervals); rows with unreadable numbers go to the quarantine (`closeknit import errors`)."""
-    from closeknit.service.audience import score_file
+    from closeknit.service.audience import ScoreIn, score_file
 
     with cli_errors(as_json):
         kind: Literal["csv", "jsonl"] | None = None
@@ -61,8 +61,9 @@ def score_cmd(
             kind = "csv" if fmt.lower() == "csv" else "jsonl"
         mapping = _maps(maps)
         with store_for(db) as st:
-            res = score_file(st, workspace_of(workspace), file, fmt=kind, mapping=mapping)
-    d = res.model_dump()
+            req = ScoreIn(path=file, format=kind, map=mapping)
+            res = score_file(st, workspace_of(workspace), req)
+    d = res.to_json()
     d = {**{k: d[k] for k in _KEYS}, **{k: v for k, v in d.items() if k not in _KEYS}}
     emit(d, as_json=as_json, render=lambda: _render(d))
 

@@ -1,8 +1,7 @@
-"""`closeknit campaign ...` and `closeknit report`: thin layer over closeknit.track."""
+"""`closeknit campaign ...` and `closeknit report`: thin layer over the campaign services."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
@@ -19,7 +18,23 @@ from closeknit.cli.common import (
     store_for,
     workspace_of,
 )
-from closeknit.errors import CloseknitError
+from closeknit.service import campaigns as svc
+from closeknit.service import reports as rsvc
+
+ACTOR = "cli"
+
+
+def _member_rows(members: list[svc.Member]) -> list[dict[str, object]]:
+    return [
+        {
+            "creator": f"@{m.handle}" if m.handle else m.creator_id,
+            "stage": m.stage,
+            "fee": m.fee,
+            "code": m.discount_code,
+            "link": m.tracking_link,
+        }
+        for m in members
+    ]
 
 
 def register(app: typer.Typer) -> None:
@@ -45,43 +60,41 @@ def register(app: typer.Typer) -> None:
         as_json: JsonOpt = False,
     ) -> None:
         """Create a campaign."""
-        from closeknit.track.campaigns import create_campaign
-
-        with cli_errors(as_json), store_for(db) as st:
-            c = create_campaign(
-                st,
-                workspace_of(workspace),
-                name,
-                brief=brief,
-                budget=budget,
-                start_date=start,
-                end_date=end,
-                currency=currency,
-                landing_url=landing_url,
-                discount_percent=discount,
-                attribution_window_days=window,
-                campaign_id=campaign_id,
+        with cli_errors(as_json):
+            req = svc.CampaignIn.model_validate(
+                {
+                    "name": name,
+                    "brief": brief,
+                    "budget": budget,
+                    "start_date": start,
+                    "end_date": end,
+                    "currency": currency.upper(),
+                    "landing_url": landing_url,
+                    "discount_percent": discount,
+                    "attribution_window_days": window,
+                }
             )
-        d = c.to_dict()
-        emit(d, as_json=as_json, rows=[{k: v for k, v in d.items() if k != "creators"}])
+            with store_for(db) as st:
+                c = svc.create_campaign(
+                    st, workspace_of(workspace), req, actor=ACTOR, campaign_id=campaign_id
+                )
+        emit(c, as_json=as_json, rows=[c.model_dump(mode="json", exclude={"creators"})])
 
     @camp.command("list")
     def list_cmd(
         db: DbOpt = None, workspace: WorkspaceOpt = None, as_json: JsonOpt = False
     ) -> None:
         """List campaigns with creator counts per stage."""
-        from closeknit.track.campaigns import list_campaigns
-
-        with cli_errors(as_json), store_for(db, read_only=False) as st:
-            cs = [c.to_dict() for c in list_campaigns(st, workspace_of(workspace))]
+        with cli_errors(as_json), store_for(db) as st:
+            cs = svc.list_campaigns(st, workspace_of(workspace))
         rows = [
             {
-                "id": c["campaign_id"],
-                "name": c["name"],
-                "budget": c["budget"],
-                "start": c["start_date"],
-                "status": c["status"],
-                "creators": ", ".join(f"{s['stage']}:{s['n']}" for s in c["creators"]),
+                "id": c.campaign_id,
+                "name": c.name,
+                "budget": c.budget,
+                "start": c.start_date,
+                "status": c.status,
+                "creators": ", ".join(f"{s.stage}:{s.n}" for s in c.creators),
             }
             for c in cs
         ]
@@ -95,34 +108,16 @@ def register(app: typer.Typer) -> None:
         as_json: JsonOpt = False,
     ) -> None:
         """A campaign with its creators, stages, deals, codes and stage history."""
-        from closeknit.track.campaigns import get_campaign, history
-
         ws = workspace_of(workspace)
         with cli_errors(as_json), store_for(db) as st:
-            d = get_campaign(st, ws, campaign_id).to_dict()
-            d["history"] = history(st, ws, campaign_id)
+            c = svc.get_campaign(st, ws, campaign_id)
+            hist = svc.history(st, ws, campaign_id)
 
         def render() -> None:
-            console.print(f"[bold]{d['name']}[/bold] ({d['campaign_id']}) budget {d['budget']}")
-            print_table(
-                [
-                    {
-                        k: r.get(k)
-                        for k in (
-                            "creator_id",
-                            "stage",
-                            "fee",
-                            "seeding_cost",
-                            "discount_code",
-                            "tracking_link",
-                        )
-                    }
-                    for r in d["creators"]
-                ],
-                title="creators",
-            )
+            console.print(f"[bold]{c.name}[/bold] ({c.campaign_id}) budget {c.budget}")
+            print_table(_member_rows(c.creators), title="creators")
 
-        emit(d, as_json=as_json, render=render)
+        emit({**c.to_json(), "history": hist}, as_json=as_json, render=render)
 
     @camp.command("add")
     def add_cmd(
@@ -139,23 +134,17 @@ def register(app: typer.Typer) -> None:
         as_json: JsonOpt = False,
     ) -> None:
         """Shortlist creators for a campaign."""
-        from closeknit.track.campaigns import add_creator
-
-        with cli_errors(as_json), store_for(db) as st:
-            out = [
-                add_creator(
-                    st,
-                    workspace_of(workspace),
-                    campaign_id,
-                    c,
-                    fee=fee,
-                    deliverables=deliverables,
-                    seeding_cost=seeding,
-                    notes=notes,
-                )
-                for c in creators
-            ]
-        emit(out, as_json=as_json)
+        with cli_errors(as_json):
+            req = svc.AddCreatorsIn(
+                creators=creators,
+                fee=fee,
+                deliverables=deliverables,
+                seeding_cost=seeding,
+                notes=notes,
+            )
+            with store_for(db) as st:
+                out = svc.add_creators(st, workspace_of(workspace), campaign_id, req, actor=ACTOR)
+        emit(out, as_json=as_json, rows=_member_rows(out))
 
     @camp.command("stage")
     def stage_cmd(
@@ -176,20 +165,15 @@ def register(app: typer.Typer) -> None:
         as_json: JsonOpt = False,
     ) -> None:
         """Move a creator to the next stage (validated; audited)."""
-        from closeknit.track.campaigns import set_stage
-
-        with cli_errors(as_json), store_for(db) as st:
-            out = set_stage(
-                st,
-                workspace_of(workspace),
-                campaign_id,
-                creator,
-                stage,
-                fee=fee,
-                deliverables=deliverables,
-                note=note,
+        with cli_errors(as_json):
+            req = svc.StageIn.model_validate(
+                {"stage": stage, "fee": fee, "deliverables": deliverables, "note": note}
             )
-        emit(out, as_json=as_json)
+            with store_for(db) as st:
+                out = svc.set_stage(
+                    st, workspace_of(workspace), campaign_id, creator, req, actor=ACTOR
+                )
+        emit(out, as_json=as_json, rows=_member_rows([out]))
 
     @camp.command("deal")
     def deal_cmd(
@@ -204,20 +188,13 @@ def register(app: typer.Typer) -> None:
         as_json: JsonOpt = False,
     ) -> None:
         """Change a deal's fee, deliverables, seeding cost or notes."""
-        from closeknit.track.campaigns import update_deal
-
-        with cli_errors(as_json), store_for(db) as st:
-            out = update_deal(
-                st,
-                workspace_of(workspace),
-                campaign_id,
-                creator,
-                fee=fee,
-                deliverables=deliverables,
-                seeding_cost=seeding,
-                notes=notes,
-            )
-        emit(out, as_json=as_json)
+        with cli_errors(as_json):
+            req = svc.DealIn(fee=fee, deliverables=deliverables, seeding_cost=seeding, notes=notes)
+            with store_for(db) as st:
+                out = svc.update_deal(
+                    st, workspace_of(workspace), campaign_id, creator, req, actor=ACTOR
+                )
+        emit(out, as_json=as_json, rows=_member_rows([out]))
 
     @camp.command("codes")
     def codes_cmd(
@@ -231,18 +208,15 @@ def register(app: typer.Typer) -> None:
         as_json: JsonOpt = False,
     ) -> None:
         """Give creators unique discount codes and UTM tracking links."""
-        from closeknit.track.codes import assign
-
-        with cli_errors(as_json), store_for(db) as st:
-            out = assign(
-                st,
-                workspace_of(workspace),
-                campaign_id,
-                creators or None,
+        with cli_errors(as_json):
+            req = svc.CodesIn(
+                creators=creators or None,
                 discount_percent=discount,
                 landing_url=landing_url,
                 overwrite=overwrite,
             )
+            with store_for(db) as st:
+                out = svc.assign_codes(st, workspace_of(workspace), campaign_id, req, actor=ACTOR)
         emit(out, as_json=as_json, title="codes and links")
 
     @camp.command("outreach")
@@ -263,30 +237,25 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Draft an outreach e-mail from the creator's recent posts; --send-from sends it
         through the configured SMTP server (CLOSEKNIT_SMTP_HOST/PORT)."""
-        from closeknit.track.outreach import render, send
-
-        ws = workspace_of(workspace)
-        with cli_errors(as_json), store_for(db) as st:
-            msg = render(
-                st,
-                ws,
-                campaign_id,
-                creator,
+        with cli_errors(as_json):
+            req = svc.OutreachIn(
                 template=template,
-                template_dir=template_dir,
+                template_dir=str(template_dir) if template_dir else None,
                 sender=sender,
                 brand=brand,
                 to=to,
+                send_from=send_from,
             )
-            d = msg.to_dict()
-            if send_from:
-                d["sent"] = send(st, ws, msg, sender_address=send_from)
+            with store_for(db) as st:
+                d = svc.outreach(
+                    st, workspace_of(workspace), campaign_id, creator, req, actor=ACTOR
+                )
 
         def render_txt() -> None:
-            console.print(f"To: {d['to'] or '(no address)'}\nSubject: {d['subject']}\n")
-            console.print(d["body"], highlight=False, markup=False)
-            if d.get("sent"):
-                console.print(f"sent via {d['sent']['smtp']}")
+            console.print(f"To: {d.to or '(no address)'}\nSubject: {d.subject}\n")
+            console.print(d.body, highlight=False, markup=False)
+            if d.sent:
+                console.print(f"sent via {d.sent['smtp']}")
 
         emit(d, as_json=as_json, render=render_txt)
 
@@ -294,7 +263,9 @@ def register(app: typer.Typer) -> None:
     def spend_cmd(
         campaign_id: Annotated[str, typer.Argument()],
         amount: Annotated[float, typer.Argument()],
-        kind: Annotated[str, typer.Option("--kind", help="shipping | other | ...")] = "other",
+        kind: Annotated[str, typer.Option("--kind", help="fee | seeding | shipping | other")] = (
+            "other"
+        ),
         creator: Annotated[str | None, typer.Option("--creator")] = None,
         note: Annotated[str | None, typer.Option("--note")] = None,
         db: DbOpt = None,
@@ -302,19 +273,13 @@ def register(app: typer.Typer) -> None:
         as_json: JsonOpt = False,
     ) -> None:
         """Book other spend against a campaign (or one of its creators)."""
-        from closeknit.track.campaigns import record_spend
-
-        with cli_errors(as_json), store_for(db) as st:
-            sid = record_spend(
-                st,
-                workspace_of(workspace),
-                campaign_id,
-                amount,
-                kind=kind,
-                creator=creator,
-                note=note,
+        with cli_errors(as_json):
+            req = svc.SpendIn.model_validate(
+                {"amount": amount, "kind": kind, "creator": creator, "note": note}
             )
-        emit({"spend_id": sid}, as_json=as_json)
+            with store_for(db) as st:
+                out = svc.add_spend(st, workspace_of(workspace), campaign_id, req, actor=ACTOR)
+        emit(out, as_json=as_json)
 
     @camp.command("import")
     def import_cmd(
@@ -325,10 +290,10 @@ def register(app: typer.Typer) -> None:
         as_json: JsonOpt = False,
     ) -> None:
         """Load existing deals (campaign_id, creator_id|handle, code, link, dates, fee)."""
-        from closeknit.track.campaigns import import_roster
-
-        with cli_errors(as_json), store_for(db) as st:
-            out = import_roster(st, workspace_of(workspace), path, window_days=window)
+        with cli_errors(as_json):
+            req = svc.RosterIn(path=str(path), window_days=window)
+            with store_for(db) as st:
+                out = svc.import_roster(st, workspace_of(workspace), req, actor=ACTOR)
         emit(out, as_json=as_json)
 
     app.add_typer(camp, name="campaign")
@@ -348,87 +313,34 @@ def register(app: typer.Typer) -> None:
         as_json: JsonOpt = False,
     ) -> None:
         """ROAS, margin ROAS, CPA, CPE, CPM and new-customer share per creator and campaign."""
-        from closeknit.report import campaign_report_html
-        from closeknit.track.roas import report
-
-        with cli_errors(as_json), store_for(db) as st:
-            rep = report(
-                st,
-                workspace_of(workspace),
-                campaign_id,
-                window_days=window,
-                cogs_share=cogs_share,
-            )
-        d = rep.to_dict()
-        if html_out is not None:
-            page = campaign_report_html(d)
-            section = _lift_section(db, workspace_of(workspace), campaign_id)
-            page = (
-                page.replace("</body>", section + "</body>")
-                if "</body>" in page
-                else page + section
-            )
-            html_out.write_text(page, encoding="utf-8")
-            d["html"] = str(html_out)
+        ws = workspace_of(workspace)
+        with cli_errors(as_json):
+            req = rsvc.ReportIn(window_days=window, cogs_share=cogs_share)
+            with store_for(db) as st:
+                rep = rsvc.roas_report(st, ws, campaign_id, req)
+                if html_out is not None:
+                    html_out.write_text(
+                        rsvc.report_html(st, ws, campaign_id, req, actor=ACTOR), encoding="utf-8"
+                    )
 
         def render() -> None:
-            cols = (
-                "handle",
-                "tier",
-                "stage",
-                "spend",
-                "revenue",
-                "orders",
-                "roas",
-                "margin_roas",
-                "cpa",
-                "cpe",
-                "cpm",
-                "new_customer_share",
-            )
+            cols = ("handle", "tier", "spend", "revenue", "orders", "roas", "margin_roas", "cpa")
             print_table(
-                [{k: r.get(k) for k in cols} for r in d["creators"]],
-                title=f"{d['campaign']['name']}: ROAS by creator",
+                [{k: r.get(k) for k in cols} for r in rep.creators],
+                title=f"{rep.campaign['name']}: ROAS by creator",
             )
-            t = d["totals"]
+            t = rep.totals
             console.print(
-                json.dumps(
-                    {
-                        k: t.get(k)
-                        for k in ("spend", "revenue", "orders", "roas", "margin_roas", "cpa")
-                    },
-                    default=str,
+                "total: "
+                + "; ".join(
+                    f"{k.replace('_', ' ')} {t[k]:,.2f}"
+                    for k in ("spend", "revenue", "orders", "roas", "margin_roas", "cpa")
+                    if t.get(k) is not None
                 )
             )
-            for n in d["notes"]:
+            for n in rep.notes:
                 console.print(f"note: {n}")
             if html_out is not None:
                 console.print(f"wrote {html_out}")
 
-        emit(d, as_json=as_json, render=render)
-
-
-def _lift_section(db: Path | None, workspace: str, campaign_id: str) -> str:
-    """The report's lift part: actual vs counterfactual, or why it cannot be estimated."""
-    from html import escape
-
-    from closeknit.report.lift_chart import counterfactual_chart
-    from closeknit.track.lift import estimate
-
-    head = "<section><h2>Lift: incremental revenue beyond last click</h2>"
-    try:
-        with store_for(db) as st:
-            res = estimate(st, workspace, campaign_id).to_dict()
-    except CloseknitError as exc:
-        return f"{head}<p>Not estimated: {escape(exc.message)}</p></section>"
-    inc, iroas = res["incremental_revenue"], res.get("iroas")
-    line = (
-        f"Incremental revenue {inc['estimate']:,.0f} (90% interval {inc['lo']:,.0f} to "
-        f"{inc['hi']:,.0f})"
-    )
-    if iroas:
-        line += f"; iROAS {iroas['estimate']:.2f} ({iroas['lo']:.2f} to {iroas['hi']:.2f})"
-    cf = res.get("counterfactual") or {}
-    svg = counterfactual_chart(cf.get("series", []), str(cf.get("post_start", "")))
-    notes = "".join(f"<p><em>{escape(n)}</em></p>" for n in res.get("notes", []))
-    return f"{head}<p>{escape(line)}</p>{svg}{notes}</section>"
+        emit(rep, as_json=as_json, render=render)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -12,11 +10,13 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from pydantic import ValidationError as PydanticValidationError
 from rich.console import Console
 from rich.table import Table
 
-from closeknit.errors import CloseknitError
+from closeknit.errors import CloseknitError, ValidationError
 from closeknit.jsonable import to_jsonable
+from closeknit.report.tables import csv_text
 from closeknit.settings import get_settings
 from closeknit.store import Store, open_store
 
@@ -52,22 +52,7 @@ def print_json(obj: Any) -> None:
 
 
 def print_csv(rows: Sequence[dict[str, Any]]) -> None:
-    buf = io.StringIO()
-    cols: list[str] = []
-    for r in rows:
-        for k in r:
-            if k not in cols:
-                cols.append(k)
-    w = csv.DictWriter(buf, fieldnames=cols, extrasaction="ignore")
-    w.writeheader()
-    for r in rows:
-        w.writerow({k: _cell(v) for k, v in r.items()})
-    sys.stdout.write(buf.getvalue())
-
-
-def _cell(v: Any) -> Any:
-    j = to_jsonable(v)
-    return json.dumps(j, ensure_ascii=False) if isinstance(j, dict | list) else j
+    sys.stdout.write(csv_text(rows))
 
 
 def print_table(rows: Sequence[dict[str, Any]], title: str | None = None) -> None:
@@ -102,16 +87,23 @@ def emit(
     render: Callable[[], None] | None = None,
     title: str | None = None,
 ) -> None:
-    """Print ``data`` as JSON, ``rows`` as CSV, or a human rendering (``render`` or a table)."""
+    """Print ``data`` as JSON, ``rows`` as CSV, or a human rendering (``render`` or a table).
+
+    ``data`` is a service result (or a list of them): ``--json`` prints exactly what the REST
+    API returns for the same request."""
     if as_json:
         print_json(data)
-    elif as_csv:
-        print_csv(rows if rows is not None else (data if isinstance(data, list) else [data]))
-    elif render is not None:
+        return
+    if render is not None and not as_csv:
         render()
+        return
+    if rows is None:
+        plain = to_jsonable(data)
+        rows = plain if isinstance(plain, list) else [plain]
+    if as_csv:
+        print_csv(rows)
     else:
-        r = rows if rows is not None else (data if isinstance(data, list) else [data])
-        print_table(list(r), title=title)
+        print_table(list(rows), title=title)
 
 
 def fail(exc: CloseknitError, as_json: bool = False) -> None:
@@ -127,8 +119,18 @@ def fail(exc: CloseknitError, as_json: bool = False) -> None:
 
 @contextmanager
 def cli_errors(as_json: bool = False) -> Iterator[None]:
-    """Turn a CloseknitError raised inside the block into fail()'s one-line error and exit."""
+    """Turn a CloseknitError (or input refused by a service model) raised inside the block into
+    fail()'s one-line error and exit."""
     try:
         yield
     except CloseknitError as exc:
         fail(exc, as_json)
+    except PydanticValidationError as exc:
+        fail(input_error(exc), as_json)
+
+
+def input_error(exc: PydanticValidationError) -> ValidationError:
+    """A service model's refusal as one clear error naming the option."""
+    err = exc.errors()[0]
+    field = str(err["loc"][-1]) if err.get("loc") else None
+    return ValidationError(f"{field}: {err['msg']}" if field else str(err["msg"]), field=field)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -15,19 +15,26 @@ from closeknit.cli.common import (
     cli_errors,
     console,
     emit,
+    print_table,
     store_for,
     workspace_of,
 )
 from closeknit.errors import ValidationError
+from closeknit.service import discover as svc
+from closeknit.service import features as fsvc
 
 ModelOpt = Annotated[
-    str | None,
-    typer.Option("--model", help="embedding model: minilm | static | hash (default: minilm)"),
+    svc.Model | None,
+    typer.Option(
+        "--model",
+        help="embedding model: minilm (int8 ONNX) | minilm-fp32 | minilm-numpy | static | hash",
+    ),
 ]
 
 
-def _split(values: list[str] | None) -> list[str]:
-    return [v.strip() for x in values or [] for v in x.split(",") if v.strip()]
+def _split(values: list[str] | None) -> list[str] | None:
+    out = [v.strip() for x in values or [] for v in x.split(",") if v.strip()]
+    return out or None
 
 
 def _weights(spec: str | None) -> dict[str, float] | None:
@@ -45,6 +52,30 @@ def _weights(spec: str | None) -> dict[str, float] | None:
     return out
 
 
+def match_rows(results: list[svc.MatchOut]) -> list[dict[str, Any]]:
+    """One short row per creator for an 80-column table or CSV."""
+    rows = []
+    for m in results:
+        f = m.factors
+        rows.append(
+            {
+                "handle": f"@{m.handle}",
+                "platform": m.platform,
+                "followers": m.followers,
+                "country": m.country,
+                "niche": m.niche,
+                "score": round(m.score, 3),
+                "content": f.content,
+                "audience": f.audience,
+                "engagement": f.engagement,
+                "authenticity": f.authenticity,
+                "cost": f.cost,
+                "fee": m.fee_estimate,
+            }
+        )
+    return rows
+
+
 def register(app: typer.Typer) -> None:
     """Add this module's commands to app."""
 
@@ -54,7 +85,7 @@ def register(app: typer.Typer) -> None:
         platform: Annotated[list[str] | None, typer.Option("--platform")] = None,
         tier: Annotated[list[str] | None, typer.Option("--tier")] = None,
         country: Annotated[
-            list[str] | None, typer.Option("--country", help="ISO-2, e.g. GB")
+            list[str] | None, typer.Option("--country", help="ISO-2 or name, e.g. GB or UK")
         ] = None,
         language: Annotated[list[str] | None, typer.Option("--language")] = None,
         age: Annotated[str | None, typer.Option("--age", help="audience age, e.g. 18-24")] = None,
@@ -81,48 +112,42 @@ def register(app: typer.Typer) -> None:
         as_csv: CsvOpt = False,
     ) -> None:
         """Rank creators for a brief (or --like @handle), each with factors and evidence."""
-        from closeknit.match import discover, lookalikes, parse_brief
-
         with cli_errors(as_json):
             ws = workspace_of(workspace)
-            with store_for(db) as st:
-                if like:
-                    res = lookalikes(st, ws, like, limit, model=model)
-                else:
-                    if not brief.strip():
-                        raise ValidationError("give a brief text or --like @handle", field="brief")
-                    b = parse_brief(
-                        brief,
-                        platforms=_split(platform),
-                        tiers=_split(tier),
-                        countries=[c.upper() for c in _split(country)],
-                        languages=_split(language),
-                        audience_age=age,
-                        audience_gender=gender.upper() if gender else None,
-                        min_authenticity=min_authenticity,
-                        max_sponsored_rate=max_sponsored,
-                        competitors=_split(avoid),
-                        exclude=_split(exclude),
-                        budget=budget,
-                    )
-                    res = discover(
-                        st,
-                        ws,
-                        b,
-                        limit,
-                        model=model,
-                        weights=_weights(weights),
-                        evidence=not no_evidence,
-                    )
+            res: svc.DiscoverOut | svc.LookalikesOut
+            if like:
+                req_like = svc.LookalikesIn(creator=like, limit=limit, model=model)
+                with store_for(db) as st:
+                    res = svc.lookalikes(st, ws, req_like)
+            else:
+                req = svc.DiscoverIn(
+                    text=brief,
+                    platforms=_split(platform),
+                    tiers=_split(tier),
+                    countries=_split(country),
+                    languages=_split(language),
+                    audience_age=age,
+                    audience_gender=gender,
+                    min_authenticity=min_authenticity,
+                    max_sponsored_rate=max_sponsored,
+                    competitors=_split(avoid),
+                    exclude=_split(exclude),
+                    budget=budget,
+                    limit=limit,
+                    weights=_weights(weights),
+                    evidence=not no_evidence,
+                    model=model,
+                )
+                with store_for(db) as st:
+                    res = svc.discover(st, ws, req)
+        rows = match_rows(res.results)
 
         def render() -> None:
-            from closeknit.cli.common import print_table
-
             for n in res.notes:
                 console.print(f"[dim]{n}[/dim]")
-            print_table(res.rows(), title=f"{len(res.matches)} of {res.candidates} candidates")
+            print_table(rows, title=f"{len(res.results)} of {res.candidates} candidates")
 
-        emit(res.to_dict(), as_json=as_json, as_csv=as_csv, rows=res.rows(), render=render)
+        emit(res, as_json=as_json, as_csv=as_csv, rows=rows, render=render)
 
     @app.command("trends")
     def trends_cmd(
@@ -139,27 +164,36 @@ def register(app: typer.Typer) -> None:
         as_csv: CsvOpt = False,
     ) -> None:
         """Hashtags rising since DATE, with counts and their early riders."""
-        from closeknit.match import trends
-
         with cli_errors(as_json):
             try:
                 s = dt.date.fromisoformat(since)
                 u = dt.date.fromisoformat(until) if until else None
             except ValueError as e:
                 raise ValidationError(f"bad date: {e}", field="since") from e
+            req = svc.TrendsIn.model_validate(
+                {
+                    "since": s,
+                    "until": u,
+                    "compare": compare,
+                    "min_creators": min_creators,
+                    "limit": limit,
+                }
+            )
             with store_for(db) as st:
-                res = trends(
-                    st,
-                    workspace_of(workspace),
-                    s,
-                    u,
-                    compare=compare,
-                    min_creators=min_creators,
-                    limit=limit,
-                )
-        emit(
-            res.to_dict(), as_json=as_json, as_csv=as_csv, rows=res.rows(), title="rising hashtags"
-        )
+                res = svc.trends(st, workspace_of(workspace), req)
+        rows = [
+            {
+                "hashtag": f"#{t.hashtag}",
+                "posts": t.posts_now,
+                "before": t.posts_before,
+                "creators": t.creators_now,
+                "lift": t.lift,
+                "z": t.z,
+                "first riders": ", ".join(f"@{r.handle}" for r in t.early_riders[:3]),
+            }
+            for t in res.trends
+        ]
+        emit(res, as_json=as_json, as_csv=as_csv, rows=rows, title="rising hashtags")
 
     niches = typer.Typer(help="Niche taxonomy and assignment.", no_args_is_help=True)
     app.add_typer(niches, name="niches")
@@ -172,27 +206,21 @@ def register(app: typer.Typer) -> None:
         as_json: JsonOpt = False,
     ) -> None:
         """Embed creators and write their niche with confidence to creator_niche."""
-        from closeknit.match.niche import assign_niches
-
-        with cli_errors(as_json):
-            ws = workspace_of(workspace)
-            with store_for(db) as st:
-                n = assign_niches(st, ws, model)
-                rows = st.query(
-                    "SELECT niche, count(*) AS creators,"
-                    " round(avg(confidence), 3) AS mean_confidence FROM creator_niche"
-                    " WHERE workspace_id = ? GROUP BY 1 ORDER BY 2 DESC",
-                    [ws],
-                )
-        emit({"assigned": n, "niches": rows}, as_json=as_json, rows=rows, title=f"{n} assigned")
+        with cli_errors(as_json), store_for(db) as st:
+            res = fsvc.assign_niches(st, workspace_of(workspace), model)
+        emit(
+            res,
+            as_json=as_json,
+            rows=[n.to_json() for n in res.niches],
+            title=f"{res.assigned} assigned",
+        )
 
     @niches.command("list")
     def niches_list(as_json: JsonOpt = False) -> None:
-        """The 30 niches and their seed terms."""
-        from closeknit.match.taxonomy import NICHES
-
-        rows = [{"id": n.id, "label": n.label, "terms": ", ".join(n.terms[:6])} for n in NICHES]
-        emit(rows, as_json=as_json, rows=rows)
+        """The niches and their seed terms."""
+        res = fsvc.niche_list()
+        rows = [{"id": n.id, "label": n.label, "terms": ", ".join(n.terms[:6])} for n in res]
+        emit(res, as_json=as_json, rows=rows)
 
     @app.command("index")
     def index_cmd(
@@ -202,12 +230,6 @@ def register(app: typer.Typer) -> None:
         as_json: JsonOpt = False,
     ) -> None:
         """Embed new/changed creators and rebuild the vector index if the store moved on."""
-        from closeknit.match.index import refresh
-        from closeknit.match.vectors import refresh_creator_vectors
-
-        with cli_errors(as_json):
-            ws = workspace_of(workspace)
-            with store_for(db) as st:
-                r = refresh_creator_vectors(st, ws, model).to_dict()
-                r["index"] = refresh(st, ws, model)
+        with cli_errors(as_json), store_for(db) as st:
+            r = fsvc.refresh_index(st, workspace_of(workspace), model)
         emit(r, as_json=as_json)

@@ -18,6 +18,7 @@ from closeknit.cli.common import (
     workspace_of,
 )
 from closeknit.errors import ConfigError
+from closeknit.service import features as svc
 
 
 def register(app: typer.Typer) -> None:
@@ -51,29 +52,27 @@ def register(app: typer.Typer) -> None:
         as_json: JsonOpt = False,
     ) -> None:
         """Build creator_features; by default only creators with new data are recomputed."""
-        from closeknit.features import build
-
         if engine != "store":
-            from closeknit.features.distributed import build_portable
-
             with cli_errors(as_json):
                 if engine not in ("duckdb", "spark"):
                     raise ConfigError(f"--engine must be store, duckdb or spark (got {engine})")
                 if input_dir is None or output_dir is None:
                     raise ConfigError("--engine duckdb/spark needs --input and --output folders")
-                out = build_portable(
-                    input_dir,
-                    output_dir,
-                    engine=engine,
-                    master=master,
-                    workspace=workspace_of(workspace),
+                req = svc.PortableIn.model_validate(
+                    {
+                        "engine": engine,
+                        "input_dir": str(input_dir),
+                        "output_dir": str(output_dir),
+                        "master": master,
+                    }
                 )
-            emit(out.to_dict(), as_json=as_json)
+                out = svc.build_portable(workspace_of(workspace), req)
+            emit(out, as_json=as_json)
             return
 
         with cli_errors(as_json), store_for(db) as st:
-            res = build(st, workspace_of(workspace), incremental=not full)
-        d = res.to_dict()
+            res = svc.build(st, workspace_of(workspace), svc.BuildIn(full=full))
+        d = res.to_json()
 
         def render() -> None:
             console.print(
@@ -96,17 +95,9 @@ def register(app: typer.Typer) -> None:
         as_json: JsonOpt = False,
     ) -> None:
         """Write the canonical tables (and embeddings) as Parquet for a portable/Spark build."""
-        from closeknit.features.distributed import export_inputs
-
-        with cli_errors(as_json):
-            ws = workspace_of(workspace)
-            with store_for(db) as st:
-                counts: dict[str, object] = dict(export_inputs(st, ws, out))
-                if embeddings:
-                    from closeknit.match.portable import export_embeddings
-
-                    counts["embeddings"] = export_embeddings(st, ws, out)
-        emit({"output": str(out), "rows": counts}, as_json=as_json)
+        with cli_errors(as_json), store_for(db) as st:
+            res = svc.export_inputs(st, workspace_of(workspace), str(out), embeddings=embeddings)
+        emit(res, as_json=as_json)
 
     @features_app.command("attach")
     def attach_cmd(
@@ -115,11 +106,6 @@ def register(app: typer.Typer) -> None:
         as_json: JsonOpt = False,
     ) -> None:
         """Serve a portable (e.g. Spark) build's Parquet output as features_* views."""
-        from closeknit.features.distributed import attach
-
-        with cli_errors(as_json):
-            if not output_dir.is_dir():
-                raise ConfigError(f"{output_dir}: not a folder")
-            with store_for(db) as st:
-                views = attach(st, output_dir)
+        with cli_errors(as_json), store_for(db) as st:
+            views = svc.attach(st, str(output_dir))
         emit({"views": views}, as_json=as_json)

@@ -7,7 +7,6 @@ duplicate / quarantined, shows a progress bar on long files, and takes ``--json`
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -28,8 +27,8 @@ from closeknit.cli.common import (
     store_for,
     workspace_of,
 )
-from closeknit.connectors.landing import ImportResult
-from closeknit.errors import CloseknitError, ValidationError
+from closeknit.errors import ValidationError
+from closeknit.service import imports as isvc
 
 import_app = typer.Typer(
     name="import",
@@ -38,17 +37,20 @@ import_app = typer.Typer(
 )
 
 PathArg = Annotated[Path, typer.Argument(help="file or folder to import")]
+EncodingOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--encoding",
+        help="text encoding of CSV files, e.g. cp1252 (default: UTF-8, or cp1252 when the "
+        "whole file is)",
+    ),
+]
 BIG_FILE = 20 * 1024 * 1024  # show a progress bar from this size on
 
 
-def _check_path(path: Path) -> None:
-    if not path.exists():
-        raise ValidationError(f"no such file or folder: {path}", path=str(path))
-    if not os.access(path, os.R_OK) or (path.is_dir() and not os.access(path, os.X_OK)):
-        raise ValidationError(f"cannot read {path}", path=str(path))
-
-
 def _size(path: Path) -> int:
+    if not path.exists():
+        return 0
     if path.is_file():
         return path.stat().st_size
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
@@ -72,60 +74,38 @@ def _progress(path: Path, as_json: bool) -> Iterator[Callable[[int], None] | Non
         yield lambda n: prog.advance(task, n)
 
 
-def summary(res: ImportResult) -> dict[str, Any]:
-    d = res.as_dict()
-    d["errors"] = res.errors[:20]
-    return d
-
-
-def _print(results: list[ImportResult], as_json: bool) -> None:
-    from closeknit.connectors.importer import combine
-
-    total = combine(results, source=results[0].source if results else "", path=None)
+def _print(res: isvc.ImportOut, as_json: bool) -> None:
     if as_json:
-        emit(
-            {
-                "input": total.n_input,
-                "loaded": total.n_loaded,
-                "duplicate": total.n_duplicate,
-                "quarantined": total.n_quarantined,
-                "rows": total.rows,
-                "files": [summary(r) for r in results],
-            },
-            as_json=True,
-        )
+        emit(res, as_json=True)
         return
     rows = [
         {
-            "file": Path(r.path).name if r.path else r.source,
-            "source": r.source,
-            "input": r.n_input,
-            "loaded": r.n_loaded,
-            "duplicate": r.n_duplicate,
-            "quarantined": r.n_quarantined,
+            "file": f.file or f.source,
+            "source": f.source,
+            "input": f.input,
+            "loaded": f.loaded,
+            "duplicate": f.duplicate,
+            "quarantined": f.quarantined,
         }
-        for r in results
+        for f in res.files
     ]
     if len(rows) > 1:
         rows.append(
             {
                 "file": "total",
                 "source": "",
-                "input": total.n_input,
-                "loaded": total.n_loaded,
-                "duplicate": total.n_duplicate,
-                "quarantined": total.n_quarantined,
+                "input": res.input,
+                "loaded": res.loaded,
+                "duplicate": res.duplicate,
+                "quarantined": res.quarantined,
             }
         )
     emit(rows, title="import")
-    if total.rows:
+    if res.rows:
+        console.print("rows upserted: " + ", ".join(f"{t} {n:,}" for t, n in res.rows.items()))
+    if res.quarantined:
         console.print(
-            "rows upserted: " + ", ".join(f"{t} {n:,}" for t, n in sorted(total.rows.items()))
-        )
-    if total.n_quarantined:
-        console.print(
-            f"[yellow]{total.n_quarantined} row(s) quarantined[/yellow]; "
-            "see `closeknit import errors`",
+            f"[yellow]{res.quarantined} row(s) quarantined[/yellow]; see `closeknit import errors`",
             highlight=False,
         )
 
@@ -138,19 +118,11 @@ def _run(
     as_json: bool,
     **opts: Any,
 ) -> None:
-    from closeknit.connectors.importer import import_many
-
-    try:
-        _check_path(path)
+    with cli_errors(as_json):
+        req = isvc.ImportIn.model_validate({"source": source, "path": str(path), **opts})
         with store_for(db) as st, _progress(path, as_json) as prog:
-            results = import_many(
-                st, workspace_of(workspace), source, path, on_progress=prog, **opts
-            )
-        _print(results, as_json)
-    except CloseknitError as e:
-        fail(e, as_json)
-    except OSError as e:
-        fail(ValidationError(f"cannot read {path}: {e.strerror or e}"), as_json)
+            res = isvc.import_files(st, workspace_of(workspace), req, on_progress=prog)
+    _print(res, as_json)
 
 
 @import_app.command("instagram")
@@ -186,18 +158,18 @@ def vendor_csv_cmd(
     show_map: Annotated[
         bool, typer.Option("--show-map", help="print the detected column map and exit")
     ] = False,
+    encoding: EncodingOpt = None,
     db: DbOpt = None,
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Vendor/CSV creator exports with an auto-detected column map (overridable with --map)."""
-    from closeknit.connectors.vendor_csv import inspect, parse_map
-
     with cli_errors(as_json):
-        m = parse_map(mapping)
+        m = isvc.parse_map(mapping)
         if show_map:
-            _check_path(path)
-            info = inspect(path, platform=platform, mapping=m, date=date)
+            info = isvc.vendor_map(
+                str(path), platform=platform, mapping=m, date=date, encoding=encoding
+            )
             emit(
                 info,
                 as_json=as_json,
@@ -208,31 +180,53 @@ def vendor_csv_cmd(
                 title=f"{path.name}: {info['platform']}, date {info['date']}",
             )
             return
-    _run("vendor_csv", path, db, workspace, as_json, platform=platform, mapping=m, date=date)
+    _run(
+        "vendor_csv",
+        path,
+        db,
+        workspace,
+        as_json,
+        platform=platform,
+        mapping=m,
+        date=date,
+        encoding=encoding,
+    )
 
 
 @import_app.command("snapshots")
 def snapshots_cmd(
-    path: PathArg, db: DbOpt = None, workspace: WorkspaceOpt = None, as_json: JsonOpt = False
+    path: PathArg,
+    encoding: EncodingOpt = None,
+    db: DbOpt = None,
+    workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
 ) -> None:
     """Follower snapshots CSV: platform,handle,date,followers,following."""
-    _run("snapshots", path, db, workspace, as_json)
+    _run("snapshots", path, db, workspace, as_json, encoding=encoding)
 
 
 @import_app.command("posts-csv")
 def posts_csv_cmd(
-    path: PathArg, db: DbOpt = None, workspace: WorkspaceOpt = None, as_json: JsonOpt = False
+    path: PathArg,
+    encoding: EncodingOpt = None,
+    db: DbOpt = None,
+    workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
 ) -> None:
     """Posts CSV: platform,handle,post_id,posted_at,caption,likes,comments,views,..."""
-    _run("posts_csv", path, db, workspace, as_json)
+    _run("posts_csv", path, db, workspace, as_json, encoding=encoding)
 
 
 @import_app.command("audience")
 def audience_cmd(
-    path: PathArg, db: DbOpt = None, workspace: WorkspaceOpt = None, as_json: JsonOpt = False
+    path: PathArg,
+    encoding: EncodingOpt = None,
+    db: DbOpt = None,
+    workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
 ) -> None:
     """Audience samples JSONL and/or demographics CSV (a file or a folder)."""
-    _run("audience", path, db, workspace, as_json)
+    _run("audience", path, db, workspace, as_json, encoding=encoding)
 
 
 @import_app.command("shopify")
@@ -242,12 +236,13 @@ def shopify_cmd(
         float | None,
         typer.Option("--cogs-rate", help="cost of goods as a share of subtotal (0-1)"),
     ] = None,
+    encoding: EncodingOpt = None,
     db: DbOpt = None,
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Shopify orders: the admin CSV export or JSON lines of Order / webhook payloads."""
-    _run("shopify", path, db, workspace, as_json, cogs_rate=cogs_rate)
+    _run("shopify", path, db, workspace, as_json, cogs_rate=cogs_rate, encoding=encoding)
 
 
 @import_app.command("world")
@@ -272,24 +267,17 @@ def errors_cmd(
     as_csv: CsvOpt = False,
 ) -> None:
     """List quarantined rows: file, line, field and reason."""
-    from closeknit.connectors.quarantine import list_errors
-
     with cli_errors(as_json):
         if limit < 0:
             raise ValidationError("--limit must be >= 0")
+        req = isvc.QuarantineQuery(limit=limit, source=source, raw=raw)
         with store_for(db) as st:
-            rows = list_errors(st, workspace_of(workspace), limit, source=source, with_raw=raw)
+            rows = isvc.quarantine(st, workspace_of(workspace), req)
     if not rows and not as_json and not as_csv:
         console.print("no quarantined rows")
         return
     table = [
-        {
-            "source": r["source"],
-            "file": Path(r["file"]).name if r["file"] else "",
-            "line": r["line"],
-            "field": r["field"],
-            "reason": r["reason"],
-        }
+        {"source": r.source, "file": r.file, "line": r.line, "field": r.field, "reason": r.reason}
         for r in rows
     ]
     emit(rows, as_json=as_json, as_csv=as_csv, rows=None if as_csv else table, title="quarantine")

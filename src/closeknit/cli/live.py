@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
-from typing import Annotated, Any, Literal
+from typing import Annotated
 
 import typer
 
@@ -21,8 +21,8 @@ from closeknit.cli.common import (
     store_for,
     workspace_of,
 )
-from closeknit.connectors.http import RetryPolicy
 from closeknit.errors import AuthError, ConfigError
+from closeknit.service import live as svc
 
 fetch_app = typer.Typer(
     name="fetch",
@@ -50,16 +50,10 @@ def _token(env_name: str | None, default_env: str) -> str:
     return value
 
 
-def _policy(max_retries: int) -> RetryPolicy:
-    if max_retries < 0:
-        raise ConfigError("--max-retries must be >= 0")
-    return RetryPolicy(max_retries=max_retries)
-
-
-def _emit(res: Any, as_json: bool) -> None:
-    d = res.to_dict()
+def _emit(res: svc.FetchOut, as_json: bool) -> None:
+    d = res.result
     rows = [{k: v for k, v in d.items() if k not in ("errors",)}]
-    emit(d, as_json=as_json, rows=rows, title=f"fetch {d['connector']} {d['key']}")
+    emit(d, as_json=as_json, rows=rows, title=f"fetch {res.connector} {res.key}")
 
 
 @fetch_app.command("instagram-graph")
@@ -83,28 +77,20 @@ def instagram_graph(
 
     Token: $IG_ACCESS_TOKEN (or --token-env NAME).
     """
-    from closeknit.connectors import graph_api
-
     with cli_errors(as_json):
+        req = svc.InstagramGraphIn(
+            username=username,
+            ig_user_id=ig_user_id or os.environ.get("IG_USER_ID", ""),
+            page_size=page_size,
+            max_pages=max_pages,
+            base_url=base_url,
+            max_retries=max_retries,
+            new_only=new_only,
+        )
         tok = _token(token_env, "IG_ACCESS_TOKEN")
-        uid = ig_user_id or os.environ.get("IG_USER_ID", "")
-        with (
-            graph_api.client(
-                tok, base_url=base_url or graph_api.BASE_URL, policy=_policy(max_retries)
-            ) as cl,
-            store_for(db) as st,
-        ):
-            res = graph_api.fetch_business_discovery(
-                st,
-                workspace_of(workspace),
-                username,
-                client=cl,
-                ig_user_id=uid,
-                page_size=page_size,
-                max_pages=max_pages,
-                incremental=new_only,
-            )
-        _emit(res, as_json)
+        with store_for(db) as st:
+            res = svc.fetch_instagram_graph(st, workspace_of(workspace), req, token=tok)
+    _emit(res, as_json)
 
 
 @fetch_app.command("youtube")
@@ -135,50 +121,30 @@ def youtube(
 
     Token: $YOUTUBE_API_KEY, or an OAuth token with --oauth (default $YOUTUBE_TOKEN).
     """
-    from closeknit.connectors import youtube as yt
-
     with cli_errors(as_json):
-        if via not in ("uploads", "search"):
-            raise ConfigError("--via must be uploads or search")
-        mode: Literal["uploads", "search"] = "search" if via == "search" else "uploads"
+        req = svc.YoutubeIn.model_validate(
+            {
+                "channel": channel,
+                "max_videos": max_videos,
+                "comment_pages": comment_pages,
+                "via": via,
+                "budget": budget,
+                "oauth": oauth,
+                "all_replies": all_replies,
+                "base_url": base_url,
+                "max_retries": max_retries,
+                "new_only": new_only,
+            }
+        )
         if plan_only:
             with store_for(db) as st:
-                day = yt.quota_day()
-                plan = yt.plan_cost(
-                    1,
-                    max_videos=max_videos,
-                    comment_pages=comment_pages,
-                    via=mode,
-                    budget=budget,
-                    used_today=yt.used_units(st, workspace_of(workspace), day),
-                    day=day,
-                )
-            d = plan.to_dict()
+                d = svc.youtube_plan(st, workspace_of(workspace), req)
             emit(d, as_json=as_json, rows=[{k: v for k, v in d.items() if k != "calls"}])
             return
         tok = _token(token_env, "YOUTUBE_TOKEN" if oauth else "YOUTUBE_API_KEY")
-        with (
-            yt.client(
-                tok,
-                base_url=base_url or yt.BASE_URL,
-                token_kind="oauth" if oauth else "api_key",
-                policy=_policy(max_retries),
-            ) as cl,
-            store_for(db) as st,
-        ):
-            res = yt.fetch_channel(
-                st,
-                workspace_of(workspace),
-                channel,
-                client=cl,
-                max_videos=max_videos,
-                comment_pages=comment_pages,
-                via=mode,
-                budget=budget,
-                all_replies=all_replies,
-                incremental=new_only,
-            )
-        _emit(res, as_json)
+        with store_for(db) as st:
+            res = svc.fetch_youtube(st, workspace_of(workspace), req, token=tok)
+    _emit(res, as_json)
 
 
 @fetch_app.command("tiktok")
@@ -203,46 +169,29 @@ def tiktok(
 
     Research: $TIKTOK_RESEARCH_TOKEN, a username and --start/--end (at most 30 days).
     """
-    from closeknit.connectors import tiktok as tt
-
     with cli_errors(as_json):
-        if api not in ("display", "research"):
-            raise ConfigError("--api must be display or research")
+        try:
+            d0 = _dt.date.fromisoformat(start) if start else None
+            d1 = _dt.date.fromisoformat(end) if end else None
+        except ValueError:
+            raise ConfigError("--start/--end must be YYYY-MM-DD") from None
+        req = svc.TiktokIn.model_validate(
+            {
+                "api": api,
+                "username": username,
+                "start": d0,
+                "end": d1,
+                "page_size": page_size,
+                "max_pages": max_pages,
+                "base_url": base_url,
+                "max_retries": max_retries,
+                "new_only": new_only,
+            }
+        )
         tok = _token(token_env, "TIKTOK_TOKEN" if api == "display" else "TIKTOK_RESEARCH_TOKEN")
-        with (
-            tt.client(tok, base_url=base_url or tt.BASE_URL, policy=_policy(max_retries)) as cl,
-            store_for(db) as st,
-        ):
-            ws = workspace_of(workspace)
-            if api == "display":
-                res = tt.fetch_display(
-                    st,
-                    ws,
-                    client=cl,
-                    page_size=page_size or 20,
-                    max_pages=max_pages,
-                    incremental=new_only,
-                )
-            else:
-                if new_only:
-                    raise ConfigError("--new-only is for feeds listed newest first, not research")
-                if not username or not start or not end:
-                    raise ConfigError("research needs a username, --start and --end")
-                try:
-                    d0, d1 = _dt.date.fromisoformat(start), _dt.date.fromisoformat(end)
-                except ValueError:
-                    raise ConfigError("--start/--end must be YYYY-MM-DD") from None
-                res = tt.fetch_research(
-                    st,
-                    ws,
-                    username,
-                    client=cl,
-                    start_date=d0,
-                    end_date=d1,
-                    page_size=page_size or 100,
-                    max_pages=max_pages,
-                )
-        _emit(res, as_json)
+        with store_for(db) as st:
+            res = svc.fetch_tiktok(st, workspace_of(workspace), req, token=tok)
+    _emit(res, as_json)
 
 
 @fetch_app.command("state")
@@ -255,11 +204,9 @@ def state(
     as_json: JsonOpt = False,
 ) -> None:
     """Saved resume marks (cursors, page tokens, quota used today)."""
-    from closeknit.connectors.state import list_marks
-
     with cli_errors(as_json):
         with store_for(db, read_only=True) as st:
-            rows = list_marks(st, workspace_of(workspace), connector)
+            rows = svc.resume_marks(st, workspace_of(workspace), connector)
         emit(rows, as_json=as_json, rows=rows, title="connector state")
 
 

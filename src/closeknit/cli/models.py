@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from closeknit.cli.common import JsonOpt, cli_errors, console, emit
-from closeknit.errors import ConfigError
+from closeknit.service import models as svc
 
 DatasetsOpt = Annotated[
     Path | None,
@@ -38,11 +38,8 @@ def register(app: typer.Typer) -> None:
         as_json: JsonOpt = False,
     ) -> None:
         """Retrain both models from the public datasets (fixed seeds) and rewrite the artifacts."""
-        from closeknit.features.models.train import train
-
         with cli_errors(as_json):
-            res = train(datasets, out)
-        d = res.to_dict()
+            d = svc.train(datasets, out)
         emit(
             d,
             as_json=as_json,
@@ -69,14 +66,9 @@ def register(app: typer.Typer) -> None:
         as_json: JsonOpt = False,
     ) -> None:
         """Stratified k-fold CV on InstaFake, Purba, Kaggle and YouTube spam vs published."""
-        from closeknit.features.models.evaluate import PARTS, evaluate
-
         names = tuple(p.strip() for p in parts.split(",") if p.strip())
         with cli_errors(as_json):
-            if not names or set(names) - set(PARTS):
-                raise ConfigError(f"--parts must be a comma list of {', '.join(PARTS)}")
-            rep = evaluate(datasets, folds=folds, purba_sample=purba_sample or None, parts=names)
-        d = rep.to_dict()
+            d = svc.evaluate(datasets, folds=folds, purba_sample=purba_sample or None, parts=names)
         slim = [
             {
                 "dataset": r["dataset"],
@@ -92,10 +84,8 @@ def register(app: typer.Typer) -> None:
     @sub.command("info")
     def info_cmd(as_json: JsonOpt = False) -> None:
         """Describe the shipped artifacts (training data, size, estimator)."""
-        from closeknit.features.models.info import info
-
         with cli_errors(as_json):
-            d = info()
+            d = svc.info()
         if as_json:
             emit(d, as_json=True)
             return

@@ -1,4 +1,4 @@
-"""`closeknit plan` and `closeknit fees`: thin layer over closeknit.plan."""
+"""`closeknit plan` and `closeknit fees`: thin layer over the plans service."""
 
 from __future__ import annotations
 
@@ -14,12 +14,12 @@ from closeknit.cli.common import (
     cli_errors,
     console,
     emit,
-    fail,
     print_table,
     store_for,
     workspace_of,
 )
-from closeknit.errors import CloseknitError, ValidationError
+from closeknit.errors import ValidationError
+from closeknit.service import plans as svc
 
 
 def register(app: typer.Typer) -> None:
@@ -42,7 +42,7 @@ def register(app: typer.Typer) -> None:
         ] = None,
         candidates: Annotated[
             list[str] | None,
-            typer.Option("--candidate", help="plan over these creator ids only (repeat)"),
+            typer.Option("--candidate", help="plan over these creators only (repeat)"),
         ] = None,
         method: Annotated[str, typer.Option("--method", help="auto | milp | greedy")] = "auto",
         fmt: Annotated[str, typer.Option("--format", help="post | reel | video | story")] = (
@@ -55,62 +55,62 @@ def register(app: typer.Typer) -> None:
         as_json: JsonOpt = False,
     ) -> None:
         """Pick creators for BRIEF under --budget (overlap-aware, diverse), with intervals."""
-        from closeknit.plan import PlanConstraints, make_plan
-
         with cli_errors(as_json):
-            c = PlanConstraints(
-                min_creators=min_creators,
-                max_creators=max_creators,
-                max_share=max_share,
-                objective=objective,  # type: ignore[arg-type]
-                exclude=list(exclude or []),
-                candidates=list(candidates) if candidates else None,
-                method=method,  # type: ignore[arg-type]
-                format=fmt,
-                diversity=diversity,
-                save=save,
+            req = svc.PlanIn.model_validate(
+                {
+                    "text": brief,
+                    "budget": budget,
+                    "min_creators": min_creators,
+                    "max_creators": max_creators,
+                    "max_share": max_share,
+                    "objective": objective,
+                    "exclude": exclude or None,
+                    "creators": candidates or None,
+                    "method": method,
+                    "format": fmt,
+                    "diversity": diversity,
+                    "save": save,
+                }
             )
             with store_for(db) as st:
-                plan = make_plan(st, workspace_of(workspace), brief, budget, c)
-        d = plan.to_dict()
+                plan = svc.plan(st, workspace_of(workspace), req)
 
         def render() -> None:
             rows = [
                 {
-                    "creator": f"@{p['handle']}",
-                    "tier": p["tier"],
-                    "niche": p["niche"],
-                    "followers": p["followers"],
-                    "fee": p["fee"]["mid"],
-                    "gain": round(p["marginal_gain"], 1),
-                    "overlap -": round(p["overlap_discount"], 1),
-                    "diversity +": round(p["diversity_bonus"], 1),
+                    "creator": f"@{p.handle}",
+                    "tier": p.tier,
+                    "niche": p.niche,
+                    "followers": p.followers,
+                    "fee": p.fee.mid,
+                    "gain": round(p.marginal_gain, 1),
+                    "overlap -": round(p.overlap_discount, 1),
+                    "diversity +": round(p.diversity_bonus, 1),
                 }
-                for p in d["picks"]
+                for p in plan.picks
             ]
-            print_table(rows, title=f"plan ({d['method']}, {d['status']})")
-            e = d["expected"]
+            print_table(rows, title=f"plan ({plan.method}, {plan.status})")
+            e = plan.expected
             if e.get("n"):
+                eu, roas = e["engaged_unique_relevant"], e["roas"]
                 console.print(
-                    f"cost {d['cost']['mid']:,.0f} (range {d['cost']['low']:,.0f}–"
-                    f"{d['cost']['high']:,.0f}) of {d['budget']:,.0f}; engaged unique "
-                    f"{e['engaged_unique_relevant']['mid']:,.0f} "
-                    f"[{e['engaged_unique_relevant']['p10']:,.0f}–"
-                    f"{e['engaged_unique_relevant']['p90']:,.0f}]; ROAS "
-                    f"{e['roas']['mid']:.2f} [{e['roas']['p10']:.2f}–{e['roas']['p90']:.2f}]; "
-                    f"gap to bound {d['gap'] or 0:.1%} ({d['gap_kind']})"
+                    f"cost {plan.cost.mid:,.0f} (range {plan.cost.low:,.0f}–"
+                    f"{plan.cost.high:,.0f}) of {plan.budget:,.0f}; engaged unique "
+                    f"{eu['mid']:,.0f} [{eu['p10']:,.0f}–{eu['p90']:,.0f}]; ROAS "
+                    f"{roas['mid']:.2f} [{roas['p10']:.2f}–{roas['p90']:.2f}]; "
+                    f"gap to bound {plan.gap or 0:.1%}"
                 )
-            big = d["comparison"]["best_single_macro_or_mega"]
+            big = plan.comparison["best_single_macro_or_mega"]
             if big.get("status") == "ok":
                 be = big["expected"]
                 console.print(
                     f"vs best single {big['tier']} {big['creator_id']}: engaged unique "
                     f"{be['engaged_unique_relevant']['mid']:,.0f}, ROAS {be['roas']['mid']:.2f}"
                 )
-            for n in d["notes"]:
+            for n in plan.notes:
                 console.print(f"note: {n}")
 
-        emit(d, as_json=as_json, render=render)
+        emit(plan, as_json=as_json, render=render)
 
     @app.command("fees")
     def fees_cmd(
@@ -131,52 +131,50 @@ def register(app: typer.Typer) -> None:
         as_json: JsonOpt = False,
     ) -> None:
         """Fee ranges (low/mid/high) per creator and format, with the method used."""
-        from closeknit.plan import estimate_fees, load_rate_card
-        from closeknit.plan import set_rate as _set_rate
-        from closeknit.store import resolve_creator_id as resolve_creator
-
         ws = workspace_of(workspace)
-        try:
-            with store_for(db) as st:
-                if set_rate:
-                    key, _, vals = set_rate.partition("=")
-                    parts = key.split("/")
+        with cli_errors(as_json):
+            if set_rate:
+                key, _, vals = set_rate.partition("=")
+                parts = key.split("/")
+                try:
                     nums = [float(x) for x in vals.split(",")] if vals else []
-                    if len(parts) != 3 or len(nums) != 3:
-                        raise ValidationError("--set wants PLATFORM/TIER/FORMAT=LOW,MID,HIGH")
-                    _set_rate(
-                        st,
-                        ws,
-                        platform=parts[0],
-                        tier=parts[1],
-                        format=parts[2],
-                        low=nums[0],
-                        mid=nums[1],
-                        high=nums[2],
-                    )
-                if show_card or (set_rate and not creators):
-                    emit(load_rate_card(st, ws, rate_card), as_json=True)
-                    return
-                if not creators:
-                    raise ValidationError("name at least one creator (or use --card / --set)")
-                ids = [resolve_creator(st, ws, c) for c in creators]
-                res = estimate_fees(
-                    st,
-                    ws,
-                    ids,
-                    formats=tuple(formats or ("post", "reel", "story")),
-                    rate_card=rate_card,
+                except ValueError:
+                    nums = []
+                if len(parts) != 3 or len(nums) != 3:
+                    raise ValidationError("--set wants PLATFORM/TIER/FORMAT=LOW,MID,HIGH")
+                rate = svc.RateIn.model_validate(
+                    {
+                        "platform": parts[0],
+                        "tier": parts[1],
+                        "format": parts[2],
+                        "low": nums[0],
+                        "mid": nums[1],
+                        "high": nums[2],
+                    }
                 )
-        except CloseknitError as exc:
-            fail(exc, as_json)
-            return
-        except ValueError as exc:
-            fail(ValidationError(str(exc)), as_json)
-            return
-        data = [v.to_dict() for v in res.values()]
+                with store_for(db) as st:
+                    card = svc.set_rate_cell(st, ws, rate)
+                if not creators:
+                    emit(card, as_json=True)
+                    return
+            if show_card:
+                with store_for(db) as st:
+                    emit(svc.rate_card(st, ws, str(rate_card) if rate_card else None), as_json=True)
+                return
+            if not creators:
+                raise ValidationError("name at least one creator (or use --card / --set)")
+            req = svc.FeesIn.model_validate(
+                {
+                    "creators": creators,
+                    "formats": formats or ["post", "reel", "story"],
+                    "rate_card": str(rate_card) if rate_card else None,
+                }
+            )
+            with store_for(db) as st:
+                res = svc.fees(st, ws, req)
         rows = [
-            {"creator": d["creator_id"], "tier": d["tier"], "format": f, **r}
-            for d in data
-            for f, r in d["formats"].items()
+            {"creator": d.creator_id, "tier": d.tier, "format": f, **r.to_json()}
+            for d in res
+            for f, r in d.formats.items()
         ]
-        emit(data, as_json=as_json, rows=rows, title="fee estimates")
+        emit(res, as_json=as_json, rows=rows, title="fee estimates")

@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 
@@ -24,33 +23,11 @@ from closeknit.cli.common import (
     workspace_of,
 )
 from closeknit.errors import CloseknitError, ValidationError
+from closeknit.service import accounts
+from closeknit.service import creators as csvc
 
+Role = Literal["owner", "editor", "viewer"]
 ROLE_HELP = "owner | editor | viewer"
-
-
-def ensure_owner(
-    store: object, workspace: str, email: str | None, password: str | None
-) -> tuple[str, str | None] | None:
-    """On first run (no users yet) create the workspace's owner.
-
-    Returns (email, generated password or None) when an owner was created, else None.
-    """
-    from closeknit.api import accounts
-    from closeknit.store import Store
-
-    assert isinstance(store, Store)
-    if int(store.scalar("SELECT count(*) FROM users")):
-        return None
-    email = email or os.environ.get("CLOSEKNIT_OWNER_EMAIL") or "owner@localhost.localdomain"
-    password = password or os.environ.get("CLOSEKNIT_OWNER_PASSWORD")
-    generated = None
-    if not password:
-        generated = password = secrets.token_urlsafe(15)
-    accounts.create_user(store, email, password, workspace=workspace, role="owner")
-    accounts.audit(
-        store, workspace, "cli", "role_change", "user", email, {"role": "owner", "first_run": True}
-    )
-    return email, generated
 
 
 def register(app: typer.Typer) -> None:
@@ -74,21 +51,27 @@ def register(app: typer.Typer) -> None:
         """
         import uvicorn
 
-        from closeknit.api import create_app
+        from closeknit.server import create_app
         from closeknit.store import open_store
 
         ws = workspace_of(workspace)
+        email = (
+            owner_email or os.environ.get("CLOSEKNIT_OWNER_EMAIL") or "owner@localhost.localdomain"
+        )
         try:
             store = open_store(db)
-            created = ensure_owner(store, ws, owner_email, None)
+            created = accounts.first_owner(
+                store, ws, email, os.environ.get("CLOSEKNIT_OWNER_PASSWORD")
+            )
         except CloseknitError as e:
             fail(e)
             return
         if created:
-            email, pw = created
-            typer.echo(f"created owner {email} of workspace '{ws}'")
-            if pw:
-                typer.echo(f"one-time password (shown once, change it): {pw}")
+            typer.echo(f"created owner {created.email} of workspace '{ws}'")
+            if created.one_time_password:
+                typer.echo(
+                    f"one-time password (shown once, change it): {created.one_time_password}"
+                )
         if host not in ("127.0.0.1", "localhost", "::1"):
             typer.echo(
                 f"warning: listening on {host}; put HTTPS in front and set "
@@ -110,42 +93,37 @@ def register(app: typer.Typer) -> None:
     @users.command("add")
     def users_add(
         email: str,
-        role: Annotated[str, typer.Option(help=ROLE_HELP)] = "editor",
+        role: Annotated[Role, typer.Option(help=ROLE_HELP)] = "editor",
         db: DbOpt = None,
         workspace: WorkspaceOpt = None,
         as_json: JsonOpt = False,
     ) -> None:
         """Add a user to a workspace (password from $CLOSEKNIT_USER_PASSWORD, else generated)."""
-        from closeknit.api import accounts
-
-        ws = workspace_of(workspace)
-        password = os.environ.get("CLOSEKNIT_USER_PASSWORD")
-        generated = None if password else secrets.token_urlsafe(15)
         with cli_errors(as_json), store_for(db) as st:
-            out = accounts.create_user(
-                st, email, password or str(generated), workspace=ws, role=role
+            out = accounts.add_user(
+                st,
+                workspace_of(workspace),
+                email,
+                role=role,
+                password=os.environ.get("CLOSEKNIT_USER_PASSWORD"),
+                actor="cli",
             )
-            accounts.audit(st, ws, "cli", "role_change", "user", out["user_id"], {"role": role})
-        if generated:
-            out["one_time_password"] = generated
         emit(out, as_json=as_json)
 
     @keys.command("create")
     def keys_create(
         name: Annotated[str, typer.Option(help="what the key is for")] = "script",
-        role: Annotated[str, typer.Option(help=ROLE_HELP)] = "editor",
+        role: Annotated[Role, typer.Option(help=ROLE_HELP)] = "editor",
         db: DbOpt = None,
         workspace: WorkspaceOpt = None,
         as_json: JsonOpt = False,
     ) -> None:
         """Create an API key; it is printed once and stored only as a hash."""
-        from closeknit.api import accounts
-
-        ws = workspace_of(workspace)
         with cli_errors(as_json), store_for(db) as st:
-            meta, key = accounts.create_key(st, ws, name=name, role=role)
-            accounts.audit(st, ws, "cli", "key_create", "api_key", meta["key_id"], {"role": role})
-        emit(dict(meta, key=key), as_json=as_json)
+            out = accounts.issue_key(
+                st, workspace_of(workspace), accounts.KeyIn(name=name, role=role), actor="cli"
+            )
+        emit(out, as_json=as_json)
 
     @app.command("erase")
     def erase(
@@ -156,29 +134,16 @@ def register(app: typer.Typer) -> None:
         as_json: JsonOpt = False,
     ) -> None:
         """Erase a creator everywhere in the workspace and tombstone the account."""
-        from closeknit import privacy
-        from closeknit.api import accounts
-
         ws = workspace_of(workspace)
         if not yes and not typer.confirm(f"erase {creator} from workspace {ws} for good?"):
             fail(ValidationError("not confirmed"), as_json)
             return
         with cli_errors(as_json), store_for(db) as st:
-            res = privacy.erase_creator(st, ws, creator)
-            accounts.audit(
-                st,
-                ws,
-                "cli",
-                "erase",
-                "creator",
-                res.creator_id,
-                {"rows_deleted": sum(res.deleted.values())},
-            )
-        out = res.to_dict()
+            res = csvc.erase(st, ws, creator, actor="cli")
         emit(
-            out,
+            res,
             as_json=as_json,
-            rows=[{"table": k, "rows_deleted": v} for k, v in out["deleted"].items()],
+            rows=[{"table": k, "rows_deleted": v} for k, v in res.deleted.items()],
         )
 
     @app.command("export-creator")
@@ -190,28 +155,15 @@ def register(app: typer.Typer) -> None:
         as_json: JsonOpt = False,
     ) -> None:
         """Export everything held about a creator (JSON), e.g. for a subject access request."""
-        from closeknit import privacy
-        from closeknit.api import accounts
-
-        ws = workspace_of(workspace)
         with cli_errors(as_json), store_for(db) as st:
-            data = privacy.export_creator(st, ws, creator)
-            accounts.audit(
-                st,
-                ws,
-                "cli",
-                "export",
-                "creator",
-                data["creator_id"],
-                {"kind": "subject_access"},
-            )
-        text = json.dumps(data, indent=2, ensure_ascii=False)
+            data = csvc.export_subject(st, workspace_of(workspace), creator, actor="cli")
+        text = json.dumps(data.to_json(), indent=2, ensure_ascii=False)
         if out:
             out.write_text(text)
             summary = {
-                "creator_id": data["creator_id"],
+                "creator_id": data.creator_id,
                 "file": str(out),
-                "tables": {k: len(v) for k, v in data["tables"].items()},
+                "tables": {k: len(v) for k, v in data.tables.items()},
             }
             emit(summary, as_json=as_json)
         else:

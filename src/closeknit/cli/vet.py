@@ -17,6 +17,7 @@ from closeknit.cli.common import (
     store_for,
     workspace_of,
 )
+from closeknit.service import creators as svc
 
 
 def _pct(v: Any) -> str:
@@ -53,12 +54,12 @@ def register(app: typer.Typer) -> None:
         as_json: JsonOpt = False,
     ) -> None:
         """Vet a creator: every number with the posts, comments and samples behind it."""
-        from closeknit.features import vet
-
         comps = [c.strip() for c in (competitors or "").split(",") if c.strip()]
         with cli_errors(as_json), store_for(db) as st:
-            rep = vet(st, workspace_of(workspace), creator, competitors=comps)
-        d = rep.to_dict()
+            rep = svc.vet(
+                st, workspace_of(workspace), svc.VetIn(creator=creator, competitors=comps)
+            )
+        d = rep.to_json()
         emit(d, as_json=as_json, render=lambda: _render(d))
 
 

@@ -2,7 +2,7 @@
 
 ``build(store, workspace)`` writes the versioned ``creator_features`` table (see docs/vetting.md
 for every formula); ``vet(store, workspace, creator)`` explains one creator with its evidence.
-The classifiers live in ``closeknit.features.models`` (helper F2) and are loaded lazily.
+The classifiers live in ``closeknit.features.models`` and are loaded lazily.
 """
 
 from __future__ import annotations

@@ -18,13 +18,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-import shutil
-import tempfile
 import threading
 import time
 import uuid
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -32,6 +29,7 @@ import pandas as pd
 import pyarrow as pa
 
 from closeknit.features import audience, comments, growth, pods, scores, sentiment, sqlfiles
+from closeknit.features.comment_staging import CommentStage, comments_frame, refresh_comment_dups
 from closeknit.features.disclosure import DISCLOSURE_RE
 from closeknit.features.models import AccountModel
 from closeknit.settings import get_settings
@@ -317,14 +315,14 @@ def _compute(
     computed_at = dt.datetime.now()
     n_batches = int(scope.column("batch").to_numpy().max()) + 1 if len(todo) else 0
     t = time.perf_counter()
-    spill = _CommentSpill(store, workspace, as_of, n_batches)
+    stage = CommentStage(store, workspace, as_of, n_batches)
     steps["comments"] = time.perf_counter() - t
     log.info("feature build: comments of %d batches staged %.1f s", n_batches, steps["comments"])
     try:
-        _batches(store, workspace, df, n_batches, spill, judge, sentiments, acct_model, as_of,
+        _batches(store, workspace, df, n_batches, stage, judge, sentiments, acct_model, as_of,
                  computed_at, steps, methods)  # fmt: skip
     finally:
-        spill.close()
+        stage.close()
 
 
 def _batches(
@@ -332,7 +330,7 @@ def _batches(
     workspace: str,
     df: pd.DataFrame,
     n_batches: int,
-    spill: _CommentSpill,
+    stage: CommentStage,
     judge: comments.TextJudge,
     sentiments: dict[str, float | None],
     acct_model: AccountModel | None,
@@ -346,7 +344,7 @@ def _batches(
         extra: dict[str, dict[str, Any]] = {}
         evid: dict[str, dict[str, Any]] = {}
         t = time.perf_counter()
-        _comment_part(spill, b, judge, sentiments, extra, evid)
+        _comment_part(stage, b, judge, sentiments, extra, evid)
         steps["comments"] = steps.get("comments", 0.0) + time.perf_counter() - t
         t = time.perf_counter()
         snaps = store.df(
@@ -427,93 +425,8 @@ def _rows(
     return df[COLUMNS]
 
 
-def refresh_comment_dups(store: Store, workspace: str, p: dict[str, Any]) -> None:
-    """Rewrite ``feature_comment_dups`` from ``sql/inputs/comment_dups.sql``."""
-    sql = sqlfiles.render("inputs/comment_dups", p)
-    with store.transaction() as tx:
-        tx.execute("DELETE FROM feature_comment_dups WHERE workspace_id = ?", [workspace])
-        tx.execute(
-            "INSERT INTO feature_comment_dups (workspace_id, author, norm_text, n_creators) "
-            f"SELECT ?, author, norm_text, n_creators FROM ({sql}) d",
-            [workspace],
-        )
-
-
-def _comments_sql(scope: str, batch_column: str = "") -> str:
-    """The comments other accounts left on creators' posts; ``?`` = workspace, as_of."""
-    return (
-        f"SELECT p.creator_id, m.comment_id, m.post_id, m.author_handle, m.text, "
-        f"d.author IS NOT NULL AS dup{batch_column} "
-        "FROM comments m "
-        "JOIN posts p ON p.workspace_id = m.workspace_id AND p.post_id = m.post_id "
-        f"{scope}"
-        "LEFT JOIN feature_comment_dups d ON d.workspace_id = m.workspace_id "
-        "AND d.author = lower(m.author_handle) AND d.norm_text = lower(trim(m.text)) "
-        "WHERE m.workspace_id = ? AND p.posted_at <= ? "
-        "AND NOT coalesce(m.is_creator_reply, FALSE) "
-        # creator_id is '<platform>:<lower(handle)>': comparing with it, not with a join to
-        # creators, keeps DuckDB from planning comments × creators on the inequality
-        "AND lower(coalesce(m.author_handle, '')) <> substr(p.creator_id, length(p.platform) + 2) "
-        "AND m.text IS NOT NULL AND length(trim(m.text)) > 0"
-    )
-
-
-def comments_frame(
-    store: Store, workspace: str, as_of: dt.datetime, batch: int | None = None
-) -> pd.DataFrame:
-    """Comments other accounts left on creators' posts (of one scope batch, or all), with
-    ``dup`` = its author wrote the same text under several creators (feature_comment_dups)."""
-    scope = (
-        "JOIN feature_scope s ON s.workspace_id = p.workspace_id AND s.creator_id = p.creator_id "
-        "AND s.batch = ? "
-        if batch is not None
-        else ""
-    )
-    args: list[Any] = [batch] if batch is not None else []
-    return store.df(_comments_sql(scope), [*args, workspace, as_of])
-
-
-class _CommentSpill:
-    """All batches' comments written once, partitioned by batch, to Parquet in a temporary
-    folder: reading one batch then reads its own files instead of scanning (and joining) the
-    whole comments table again, which made the comment step grow with batches × comments."""
-
-    def __init__(self, store: Store, workspace: str, as_of: dt.datetime, n_batches: int) -> None:
-        self.store, self.workspace, self.as_of = store, workspace, as_of
-        self.dir: Path | None = None
-        if n_batches <= 1:
-            return
-        parent = None if str(store.path) == ":memory:" else store.path.parent
-        self.dir = Path(tempfile.mkdtemp(prefix=".feature-comments-", dir=parent))
-        scope = (
-            "JOIN feature_scope s ON s.workspace_id = p.workspace_id "
-            "AND s.creator_id = p.creator_id "
-        )
-        head, mid, tail = _comments_sql(scope, ", s.batch AS batch").split("?")
-        sql = head + sqlfiles.literal(workspace) + mid + sqlfiles.literal(as_of) + tail
-        target = sqlfiles.literal(str(self.dir))
-        store.execute(f"COPY ({sql}) TO {target} (FORMAT parquet, PARTITION_BY (batch))")
-
-    def frame(self, batch: int) -> pd.DataFrame:
-        if self.dir is None:
-            return comments_frame(self.store, self.workspace, self.as_of, batch)
-        part = self.dir / f"batch={batch}"
-        if not part.exists():  # no comment in this batch
-            return comments_frame(self.store, self.workspace, self.as_of, batch)
-        files = sqlfiles.literal(str(part / "*.parquet"))
-        return self.store.df(
-            "SELECT creator_id, comment_id, post_id, author_handle, text, dup "
-            f"FROM read_parquet({files}, hive_partitioning = false)"
-        )
-
-    def close(self) -> None:
-        if self.dir is not None:
-            shutil.rmtree(self.dir, ignore_errors=True)
-            self.dir = None
-
-
 def _comment_part(
-    spill: _CommentSpill,
+    stage: CommentStage,
     batch: int,
     judge: comments.TextJudge,
     sentiments: dict[str, float | None],
@@ -521,7 +434,7 @@ def _comment_part(
     evid: dict[str, dict[str, Any]],
 ) -> None:
     """Bot-comment share and sentiment of the comments other accounts left on each creator."""
-    cm = spill.frame(batch)
+    cm = stage.frame(batch)
     if cm.empty:
         return
     jd = comments.judge_frame(cm["text"], cm["dup"].to_numpy(dtype=bool), judge, sentiments)
@@ -628,7 +541,7 @@ def _cohorts(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def _niches(store: Store, workspace: str) -> pd.DataFrame:
-    """creator_niche (helper M) when it exists, else each creator's first category."""
+    """creator_niche when it exists, else each creator's first category."""
     if "creator_niche" in store.tables():
         cols = set(store.columns("creator_niche"))
         if {"creator_id", "niche", "workspace_id"} <= cols:

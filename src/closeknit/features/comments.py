@@ -1,6 +1,6 @@
 """Bot comments: generic praise, emoji-only, link spam, the same text across many creators.
 
-Rules (each one explainable) are combined with helper F2's calibrated comment classifier
+Rules (each one explainable) are combined with the calibrated comment classifier
 (``closeknit.features.models.comment_model``, P(spam/bot) per text) when it is installed:
 
 * ``link_spam`` (URL, "check my page", "follow me", "dm me", promo offers) → bot;
@@ -108,11 +108,11 @@ class TextVerdict:
 
 
 def load_model() -> tuple[CommentScorer | None, str]:
-    """Helper F2's comment model when installed, else None (rules only)."""
+    """The calibrated comment model when installed, else None (rules only)."""
     try:
         from closeknit.features.models import comment_model  # type: ignore[attr-defined]
 
-        return comment_model(), "comment_model (F2, calibrated) + rules"
+        return comment_model(), "comment_model (calibrated) + rules"
     except Exception as e:  # noqa: BLE001 - any failure means: fall back to the rules, say so
         return None, f"rules only (comment model unavailable: {type(e).__name__})"
 

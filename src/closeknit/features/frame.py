@@ -1,6 +1,6 @@
 """Creator attributes the fee model and the planner need, read from the store.
 
-``creator_features`` (helper F1) and ``creator_niche`` (helper M) are used when present; without
+``creator_features`` and ``creator_niche`` are used when present; without
 them the engagement rate is computed here from posts (median of (likes + comments [+ shares +
 saves]) / followers over the last 12 posts older than 3 days, the DESIGN formula) and the niche
 falls back to the creator's first category.

@@ -215,42 +215,6 @@ def audience_fit(
     return max(0.0, min(1.0, val)), parts
 
 
-def raw_engagement(store: Store, workspace: str, ids: list[str]) -> dict[str, float]:
-    """Median (likes + comments) per post over the 12 latest posts (used without features)."""
-    rows = store.query(
-        "SELECT creator_id, median(coalesce(likes, 0) + coalesce(comments, 0)) AS e FROM ("
-        " SELECT creator_id, likes, comments, row_number() OVER (PARTITION BY creator_id"
-        " ORDER BY posted_at DESC NULLS LAST) AS rn FROM posts WHERE workspace_id = ?"
-        " AND creator_id IN (SELECT unnest(?::VARCHAR[]))) WHERE rn <= 12 GROUP BY creator_id",
-        [workspace, ids],
-    )
-    return {r["creator_id"]: float(r["e"]) for r in rows if r["e"] is not None}
-
-
-def competitor_hits(store: Store, workspace: str, ids: list[str], brands: list[str]) -> set[str]:
-    if not brands or not ids:
-        return set()
-    low = [b.lower().lstrip("@") for b in brands]
-    rows = store.query(
-        "SELECT DISTINCT creator_id FROM posts WHERE workspace_id = ? "
-        "AND creator_id IN (SELECT unnest(?::VARCHAR[])) AND ("
-        " len(list_intersect(list_transform(coalesce(sponsor_brands, []), lambda x: lower(x)), ?))"
-        " > 0 OR list_has_any(list_transform(coalesce(mentions, []), lambda x: lower(x)), ?))",
-        [workspace, ids, low, low],
-    )
-    return {r["creator_id"] for r in rows}
-
-
-def _percentile(values: dict[str, float]) -> dict[str, float]:
-    if not values:
-        return {}
-    keys = list(values)
-    arr = np.array([values[k] for k in keys])
-    ranks = arr.argsort().argsort()
-    n = len(arr)
-    return {k: float((r + 1) / n) for k, r in zip(keys, ranks, strict=True)}
-
-
 def geo_mean(factors: dict[str, float | None], weights: dict[str, float]) -> float:
     num = den = 0.0
     for k, v in factors.items():

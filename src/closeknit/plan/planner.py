@@ -24,13 +24,14 @@ import pandas as pd
 from closeknit.errors import ValidationError
 from closeknit.features.fees import default_rate_card, fee_arrays
 from closeknit.features.frame import creator_frame
+from closeknit.match import Brief, discover
 from closeknit.plan.optimize import Problem, Solution, solve_greedy, solve_milp
 from closeknit.plan.overlap import estimate_overlaps
 from closeknit.store import Store
 
 Objective = Literal["reach", "conversions"]
-# (store, workspace, brief text, limit) -> [(creator_id, relevance in (0, 1])]
-CandidateSource = Callable[[Store, str, str, int], list[tuple[str, float]]]
+# (store, workspace, brief, limit) -> [(creator_id, relevance in (0, 1])]
+CandidateSource = Callable[[Store, str, Brief, int], list[tuple[str, float]]]
 
 DEFAULT_REAL_SHARE = 0.9  # when the audience sample is missing
 DEFAULT_REACH_RATE = 0.25  # share of followers a feed post reaches (assumption, editable)
@@ -152,10 +153,10 @@ def _tokens(text: str) -> list[str]:
 
 
 def store_candidates(
-    store: Store, workspace: str, brief: str, limit: int
+    store: Store, workspace: str, brief: Brief, limit: int
 ) -> list[tuple[str, float]]:
     """Fallback source: creators whose bio/name/categories/niche mention the brief's words."""
-    toks = _tokens(brief)
+    toks = _tokens(brief.text)
     has_niche = bool(
         store.scalar(
             "SELECT count(*) FROM information_schema.tables WHERE table_name = 'creator_niche'"
@@ -188,37 +189,15 @@ def store_candidates(
 
 
 def discover_candidates(
-    store: Store, workspace: str, brief: str, limit: int
+    store: Store, workspace: str, brief: Brief, limit: int
 ) -> list[tuple[str, float]]:
-    """Helper M's ``closeknit.match.discover`` when installed, else :func:`store_candidates`."""
-    try:
-        from closeknit.match import discover, parse_brief
-    except ImportError:
+    """Discover's ranking (the brief's filters applied), scores scaled so the best is 1; the
+    keyword match of :func:`store_candidates` when discover finds nothing."""
+    res = discover(store, workspace, brief, limit=limit, evidence=False)
+    out = [(m.creator_id, float(m.score)) for m in res.matches]
+    if not out:
         return store_candidates(store, workspace, brief, limit)
-    # the brief's own filters (platform, tier, country...) are read from the free text
-    res = discover(store, workspace, parse_brief(brief), limit=limit, evidence=False)
-    data = res.to_dict() if hasattr(res, "to_dict") else res
-    items: Any = None
-    if isinstance(data, dict):
-        for key in ("results", "items", "creators", "shortlist"):
-            if isinstance(data.get(key), list):
-                items = data[key]
-                break
-    elif isinstance(data, list):
-        items = data
-    if not items:
-        return store_candidates(store, workspace, brief, limit)
-    out: list[tuple[str, float]] = []
-    for it in items:
-        cid = it.get("creator_id") if isinstance(it, dict) else getattr(it, "creator_id", None)
-        score = None
-        for k in ("score", "relevance", "match_score"):
-            score = it.get(k) if isinstance(it, dict) else getattr(it, k, None)
-            if score is not None:
-                break
-        if cid:
-            out.append((str(cid), float(score) if score is not None else 1.0))
-    top = max((s for _, s in out), default=1.0) or 1.0
+    top = max(s for _, s in out) or 1.0
     return [(c, max(0.05, min(1.0, s / top))) for c, s in out]
 
 
@@ -526,7 +505,7 @@ def _gain(p: Problem, prev: Sequence[int], j: int) -> float:
 
 
 def _best_single_big(
-    store: Store, workspace: str, brief: str, m: _Model, budget: float, c: PlanConstraints
+    store: Store, workspace: str, brief: Brief, m: _Model, budget: float, c: PlanConstraints
 ) -> dict[str, Any]:
     """The best single macro/mega creator affordable with the whole budget, for comparison."""
     tiers = m.frame["tier"].tolist()
@@ -591,7 +570,7 @@ def _tier_floor(name: str) -> int:
 def make_plan(
     store: Store,
     workspace: str,
-    brief: str,
+    brief: Brief,
     budget: float,
     constraints: PlanConstraints | None = None,
 ) -> Plan:
@@ -633,7 +612,7 @@ def make_plan(
     }
     plan = Plan(
         plan_id=uuid.uuid4().hex[:12],
-        brief=brief,
+        brief=brief.text,
         budget=float(budget),
         objective=c.objective,
         method=sol.method,

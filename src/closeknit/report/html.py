@@ -11,6 +11,7 @@ from jinja2 import Environment, select_autoescape
 
 from closeknit.jsonable import to_jsonable
 from closeknit.report.charts import roas_by_creator, spend_vs_revenue, tier_comparison
+from closeknit.report.lift_chart import counterfactual_chart
 
 PALETTE = ["#4c78a8", "#f58518", "#54a24b", "#e45756", "#72b7b2", "#b279a2", "#9d755d"]
 
@@ -98,7 +99,7 @@ th:first-child,td:first-child{text-align:left}
 .kpi{display:inline-block;margin:0 1.5rem 1rem 0}.kpi b{display:block;font-size:1.4rem}
 .note{color:#555;font-size:13px}
 </style></head><body>
-<h1>{{ c.name }}</h1>
+<h1>{{ c.name }} — campaign report</h1>
 <p class="note">Campaign {{ c.campaign_id }} · {{ c.start_date or "?" }} to {{ c.end_date or "?" }}
 · generated {{ generated }}</p>
 <div>
@@ -117,6 +118,11 @@ th:first-child,td:first-child{text-align:left}
 {% endfor %}
 </table>
 <h2>Notes</h2><ul>{% for n in notes %}<li class="note">{{ n }}</li>{% endfor %}</ul>
+<section><h2>Lift: incremental revenue beyond last click</h2>
+{% if lift %}<p>{{ lift_line }}</p>{{ lift_svg | safe }}
+{% for n in lift.notes %}<p class="note"><em>{{ n }}</em></p>{% endfor %}
+{% else %}<p>Not estimated: {{ lift_error or "no lift estimate was asked for" }}</p>{% endif %}
+</section>
 {% for s in specs %}<script type="application/vnd.vegalite+json">{{ s | safe }}</script>
 {% endfor %}</body></html>
 """
@@ -136,9 +142,23 @@ def _fmt(v: Any, f: str) -> str:
     return str(v)
 
 
-def campaign_report_html(report: dict[str, Any]) -> str:
-    """The ROAS report (``RoasReport.to_dict()``) as one self-contained HTML page."""
+def _lift_line(lift: dict[str, Any]) -> str:
+    inc, iroas = lift["incremental_revenue"], lift.get("iroas")
+    line = (
+        f"Incremental revenue {inc['estimate']:,.0f} (90% interval {inc['lo']:,.0f} to "
+        f"{inc['hi']:,.0f})"
+    )
+    if iroas:
+        line += f"; iROAS {iroas['estimate']:.2f} ({iroas['lo']:.2f} to {iroas['hi']:.2f})"
+    return line
+
+
+def campaign_report_html(report: Any, lift: Any = None, lift_error: str | None = None) -> str:
+    """The ROAS report and, when given, the lift estimate (or why there is none) as one
+    self-contained HTML page: the one campaign report every interface writes."""
     rep = to_jsonable(report)
+    lf = to_jsonable(lift) if lift is not None else None
+    cf = (lf or {}).get("counterfactual") or {}
     specs = [roas_by_creator(rep), spend_vs_revenue(rep), tier_comparison(rep)]
     env = Environment(autoescape=select_autoescape(default=True))
     env.globals["fmt"] = _fmt
@@ -187,5 +207,11 @@ def campaign_report_html(report: dict[str, Any]) -> str:
         tcols=tcols,
         svgs=[render_svg(s) for s in specs],
         specs=spec_json,
+        lift=lf,
+        lift_line=_lift_line(lf) if lf else "",
+        lift_svg=counterfactual_chart(cf.get("series", []), str(cf.get("post_start", "")))
+        if lf
+        else "",
+        lift_error=lift_error,
         generated=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
     )

@@ -12,13 +12,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 import pandas as pd
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from closeknit.connectors import landing
 from closeknit.connectors.audience import read_profiles
 from closeknit.errors import InsufficientData
 from closeknit.features import audience
 from closeknit.features.models import ModelMissing
+from closeknit.service.base import In, Out
 
 if TYPE_CHECKING:
     from closeknit.store import Store
@@ -26,14 +27,22 @@ if TYPE_CHECKING:
 QUARANTINE_SOURCE = "audience-score"
 
 
-class RejectedRow(BaseModel):
+class ScoreIn(In):
+    """A follower export to score: its path, format (default: from the suffix) and column map."""
+
+    path: Path
+    format: Literal["csv", "jsonl"] | None = None
+    map: dict[str, str] = Field(default_factory=dict, description="export column -> field")
+
+
+class RejectedRow(Out):
     file: str | None
     line: int | None
     field: str | None
     reason: str
 
 
-class SourceWeight(BaseModel):
+class SourceWeight(Out):
     """One labelled population's estimate and its weight in the combined one."""
 
     source: str
@@ -41,7 +50,7 @@ class SourceWeight(BaseModel):
     fake_share: float
 
 
-class AudienceScore(BaseModel):
+class AudienceScore(Out):
     """Shares of fake, inactive and real-active accounts in an export, with 90% intervals."""
 
     n: int = Field(description="rows the estimate used")
@@ -71,16 +80,9 @@ class AudienceScore(BaseModel):
     sources: list[SourceWeight]
 
 
-def score_file(
-    store: Store,
-    workspace: str,
-    path: Path,
-    *,
-    fmt: Literal["csv", "jsonl"] | None = None,
-    mapping: dict[str, str] | None = None,
-) -> AudienceScore:
+def score_file(store: Store, workspace: str, req: ScoreIn) -> AudienceScore:
     """Estimate the audience shares of one follower export; rejected rows are quarantined."""
-    pf = read_profiles(path, fmt=fmt, mapping=mapping)
+    pf = read_profiles(req.path, fmt=req.format, mapping=req.map)
     batch = None
     if pf.rejected:
         res = landing.load(

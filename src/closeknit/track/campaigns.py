@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import json
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -47,8 +49,56 @@ def _now() -> dt.datetime:
 
 
 def slugify(text: str) -> str:
-    s = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-    return s[:60] or "campaign"
+    """A readable id from a name: letters and digits of any script are kept, case-folded
+    (``日本語キャンペーン``, ``été-2026``); runs of anything else become one '-'. Empty when
+    nothing is left (``!!!``, ``..``): :func:`new_campaign_id` then uses a digest."""
+    s = unicodedata.normalize("NFKC", text).casefold()
+    s = re.sub(r"[\W_]+", "-", s).strip("-")
+    return s[:60].strip("-")
+
+
+def _digest(name: str) -> str:
+    return hashlib.sha256(name.strip().encode()).hexdigest()[:8]
+
+
+_ID = re.compile(r"[^\W_][\w.\-]{0,99}")
+
+
+def new_campaign_id(tx: Tx, workspace: str, name: str) -> str:
+    """A unique id for a new campaign called ``name``, stable once given (it is stored).
+
+    The slug of the name when free (``Summer Launch`` -> ``summer-launch``); when the slug
+    belongs to another campaign of a different name (``SUMMER launch!!``), the slug plus a
+    digest of the exact name; a name with no letters or digits gets ``campaign-<digest>``. The
+    same name twice is the same campaign: :class:`Conflict`.
+    """
+    base = slugify(name)
+    if not base:
+        base = f"campaign-{_digest(name)}"
+    candidates = [base, f"{base}-{_digest(name)}"]
+    for cid in candidates + [f"{candidates[1]}-{k}" for k in range(2, 100)]:
+        row = tx.query(
+            "SELECT name FROM campaigns WHERE workspace_id = ? AND campaign_id = ?",
+            [workspace, cid],
+        )
+        if not row:
+            return cid
+        if row[0]["name"] == name.strip():
+            raise Conflict(f"campaign {name.strip()!r} already exists as {cid!r}", campaign_id=cid)
+    raise Conflict(f"no free id for campaign {name.strip()!r}")  # pragma: no cover
+
+
+def check_campaign_id(cid: str) -> str:
+    """An id given by the caller: letters, digits, '.', '-', '_' (any script), at most 100,
+    starting with a letter or digit (so never '', '.', '..' or a path)."""
+    c = unicodedata.normalize("NFKC", cid.strip())
+    if not _ID.fullmatch(c) or ".." in c:
+        raise ValidationError(
+            f"campaign id {cid!r}: use letters, digits, '.', '-' or '_' (at most 100, starting "
+            "with a letter or digit)",
+            field="campaign_id",
+        )
+    return c
 
 
 @dataclass
@@ -112,7 +162,8 @@ def create_campaign(
     brand_id: str | None = None,
     actor: str = "user",
 ) -> Campaign:
-    """Create a campaign; its id is ``campaign_id`` or a slug of the name."""
+    """Create a campaign; its id is ``campaign_id`` or one made from the name
+    (:func:`new_campaign_id`: unique in the workspace, never changed afterwards)."""
     if not name or not name.strip():
         raise ValidationError("campaign name is empty", field="name")
     if budget is not None and budget < 0:
@@ -122,9 +173,10 @@ def create_campaign(
     sd, ed = _date(start_date, "start_date"), _date(end_date, "end_date")
     if sd and ed and ed < sd:
         raise ValidationError("end_date is before start_date", field="end_date")
-    cid = campaign_id or slugify(name)
+    given = check_campaign_id(campaign_id) if campaign_id else None
     with store.transaction() as tx:
-        if tx.scalar(
+        cid = given or new_campaign_id(tx, workspace, name)
+        if given and tx.scalar(
             "SELECT count(*) FROM campaigns WHERE workspace_id = ? AND campaign_id = ?",
             [workspace, cid],
         ):
@@ -537,6 +589,86 @@ def record_spend(
             {"campaign_id": campaign_id, "creator_id": cid, "amount": amount, "kind": kind},
         )
     return sid
+
+
+def update_campaign(
+    store: Store,
+    workspace: str,
+    campaign_id: str,
+    *,
+    actor: str = "user",
+    **fields: Any,
+) -> None:
+    """Change a campaign's name, budget, status or dates (a budget change is audited as
+    spend_change)."""
+    allowed = {"name", "budget", "status", "start_date", "end_date"}
+    bad = set(fields) - allowed
+    if bad:
+        raise ValidationError(f"cannot change {', '.join(sorted(bad))}", field=sorted(bad)[0])
+    if not fields:
+        return
+    with store.transaction() as tx:
+        _check_campaign(tx, workspace, campaign_id)
+        old = tx.query(
+            "SELECT name, budget, status, start_date, end_date FROM campaigns "
+            "WHERE workspace_id = ? AND campaign_id = ?",
+            [workspace, campaign_id],
+        )[0]
+        new = {**old, **fields}
+        sd, ed = _date(new["start_date"], "start_date"), _date(new["end_date"], "end_date")
+        if sd and ed and ed < sd:
+            raise ValidationError("end_date is before start_date", field="end_date")
+        sets = ", ".join(f"{k} = ?" for k in fields)
+        tx.execute(
+            f"UPDATE campaigns SET {sets} WHERE workspace_id = ? AND campaign_id = ?",
+            [*fields.values(), workspace, campaign_id],
+        )
+        changed = {k: {"from": old[k], "to": v} for k, v in fields.items() if old[k] != v}
+        if changed:
+            audit(tx, workspace, actor, "campaign.update", "campaign", campaign_id, changed)
+        if "budget" in changed:
+            audit(
+                tx,
+                workspace,
+                actor,
+                "spend_change",
+                "campaign",
+                campaign_id,
+                {"budget_from": old["budget"], "budget_to": fields["budget"]},
+            )
+
+
+def remove_creator(
+    store: Store, workspace: str, campaign_id: str, creator: str, *, actor: str = "user"
+) -> str:
+    """Take a creator out of a campaign (its stage history stays); returns the creator id."""
+    cid = resolve_creator_id(store, workspace, creator)
+    with store.transaction() as tx:
+        _cc(tx, workspace, campaign_id, cid)
+        tx.execute(
+            "DELETE FROM campaign_creators WHERE workspace_id = ? AND campaign_id = ? "
+            "AND creator_id = ?",
+            [workspace, campaign_id, cid],
+        )
+        audit(
+            tx,
+            workspace,
+            actor,
+            "campaign.remove_creator",
+            "campaign_creator",
+            f"{campaign_id}/{cid}",
+            {},
+        )
+    return cid
+
+
+def spend_rows(store: Store, workspace: str, campaign_id: str) -> list[dict[str, Any]]:
+    """Every spend booked against the campaign, oldest first."""
+    return store.query(
+        "SELECT spend_id, campaign_id, creator_id, date, amount, kind, note FROM spend "
+        "WHERE workspace_id = ? AND campaign_id = ? ORDER BY date, spend_id",
+        [workspace, campaign_id],
+    )
 
 
 def link_post(store: Store, workspace: str, campaign_id: str, creator: str, post_id: str) -> None:

@@ -21,6 +21,8 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from closeknit.connectors.landing import Rejected, load
+from closeknit.connectors.shopify import order_record
 from closeknit.errors import AuthError, ValidationError
 from closeknit.store import Store
 
@@ -46,42 +48,6 @@ def _parse_ts(s: str) -> dt.datetime | None:
     except ValueError:
         return None
     return t if t.tzinfo else t.replace(tzinfo=dt.UTC)
-
-
-def _fallback_record(payload: dict[str, Any]) -> Any:
-    """Minimal normalizer used only when the Shopify connector is not installed."""
-    from urllib.parse import parse_qs, urlsplit
-
-    from closeknit.connectors.landing import Record, Rejected, canonical_json
-
-    oid = payload.get("id")
-    if oid in (None, ""):
-        return Rejected("order id is missing", field="id")
-    landing = payload.get("landing_site") or ""
-    q = parse_qs(urlsplit(landing).query) if "?" in landing else {}
-    cust = payload.get("customer") or {}
-    row = {
-        "order_id": str(oid),
-        "source": "shopify_webhook",
-        "created_at": dt.datetime.fromisoformat(str(payload.get("created_at")))
-        .astimezone(dt.UTC)
-        .replace(tzinfo=None)
-        if payload.get("created_at")
-        else None,
-        "customer_id": str(cust.get("id")) if cust.get("id") else None,
-        "is_new_customer": cust.get("orders_count") == 1 if "orders_count" in cust else None,
-        "currency": payload.get("currency"),
-        "subtotal": float(payload.get("subtotal_price") or 0),
-        "total": float(payload.get("total_price") or 0),
-        "discount_amount": float(payload.get("total_discounts") or 0),
-        "discount_codes": [c.get("code") for c in payload.get("discount_codes") or []],
-        "landing_site": landing or None,
-        **{
-            k: (q[k][0] if q.get(k) else None)
-            for k in ("utm_source", "utm_medium", "utm_campaign", "utm_content")
-        },
-    }
-    return Record("order", canonical_json({"id": oid}), {"orders": [row]})
 
 
 def handle_shopify_webhook(
@@ -126,13 +92,7 @@ def handle_shopify_webhook(
     if not claimed:
         return {"status": "duplicate", "webhook_id": wid, "order_id": str(payload.get("id"))}
     try:
-        try:
-            from closeknit.connectors.shopify import order_record
-        except ImportError:  # connector not installed: minimal built-in normalizer
-            rec = _fallback_record(payload)
-        else:
-            rec = order_record(payload, source="shopify_webhook")
-        from closeknit.connectors.landing import Rejected, load
+        rec = order_record(payload, source="shopify_webhook")
 
         if isinstance(rec, Rejected):
             raise ValidationError(f"order rejected: {rec.reason}", field=rec.field)

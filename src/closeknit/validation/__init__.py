@@ -1,4 +1,5 @@
-"""Validation harnesses: accuracy figures measured on the public datasets and the synthetic world.
+"""Validation harnesses: score the product against a synthetic world's truth and public data.
 
-Nothing in the product imports this package; it may read ``closeknit.world`` and its truth files.
+The only package besides benchmarks and the world itself that may read ``closeknit.world`` and
+its ``truth/`` files; no product module imports it.
 """

@@ -1,1 +1,11 @@
-"""Server-rendered web dashboard (Jinja2 + htmx, assets vendored under ``static/``)."""
+"""The web dashboard: server-rendered pages (htmx swaps partials) over the service layer."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from closeknit.web.pages import auth, campaigns, creators, discover, imports, plans
+
+router = APIRouter(include_in_schema=False)
+for _mod in (auth, discover, creators, plans, campaigns, imports):
+    router.include_router(_mod.router)

@@ -12,6 +12,7 @@ TIER_EDGES = (1_000, 10_000, 100_000, 1_000_000)
 # Published Instagram per-post (likes+comments)/followers medians (HypeAuditor 2026, DESIGN.md);
 # macro interpolated between micro and mega.
 TIER_ER = (0.0178, 0.0054, 0.0042, 0.0033)
+FILE_BUFFER = 1 << 20  # write buffer of the big per-shard files
 
 
 @dataclass(frozen=True)

@@ -21,18 +21,15 @@ from closeknit.world.audience import audience_sets
 from closeknit.world.briefs import write_briefs
 from closeknit.world.config import TIERS, WorldConfig, default_config
 from closeknit.world.creators import AGE_BUCKETS, followers_at, make_creators
-from closeknit.world.shard import (
-    CREATORS_HEADER,
-    N_WEEKS,
-    ShardResult,
-    bot_accounts,
-    n_bots_for,
-    write_shard,
-)
+from closeknit.world.draw_shard import N_WEEKS, bot_accounts, n_bots_for
+from closeknit.world.shard import ShardResult, write_shard
 from closeknit.world.shop import campaign_posts, plan_campaigns, write_shop
 from closeknit.world.vendor import month_ends, write_vendor
+from closeknit.world.write_truth import CREATORS_HEADER
 
-OUTPUT_DIRS = ("instagram", "youtube", "vendor", "snapshots", "audience", "shop", "truth", "_parts")
+OUTPUT_DIRS = (
+    "instagram", "youtube", "vendor", "snapshots", "audience", "shop", "lift", "truth", "_parts"
+)  # fmt: skip
 
 
 @dataclass

@@ -19,7 +19,7 @@ import numpy as np
 from closeknit.world import vocab
 from closeknit.world.config import WorldConfig
 from closeknit.world.creators import rng_for
-from closeknit.world.shard import CampaignPost
+from closeknit.world.draw_posts import CampaignPost
 
 # (brand, niche, average order value USD, baseline size factor)
 BRANDS: list[tuple[str, str, float, float]] = [
@@ -420,6 +420,10 @@ def write_shop(cfg: WorldConfig, camps: list[CampaignCreator], out: Path) -> dic
         )
         for (brand, cid, dstr), v in sorted(daily.items()):
             w.writerow([brand, cid, dstr, int(v[0]), _money(v[1]), int(v[2]), _money(v[3])])
+    # geo holdout designs and regional sales, from the orders just written (own RNG streams)
+    from closeknit.world.lift_design import write_lift_design
+
+    write_lift_design(cfg, camps, out)
     return {"orders": len(orders)}
 
 

@@ -7,29 +7,21 @@ acknowledged without counting the order twice (see :mod:`closeknit.track.webhook
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Request
 
 from closeknit.api.deps import SettingsDep, StoreDep
-from closeknit.errors import AuthError, NotFound, ServiceUnavailable
+from closeknit.api.errors import responses
+from closeknit.service import imports as svc
 
 router = APIRouter(tags=["webhooks"])
 
 
-@router.post("/webhooks/shopify/{workspace_id}")
+@router.post("/webhooks/shopify/{workspace_id}", responses=responses(401, 404, 422, 503))
 async def shopify_order_webhook(
     workspace_id: str, request: Request, store: StoreDep, settings: SettingsDep
-) -> dict[str, Any]:
+) -> svc.WebhookOut:
     """Receive one Shopify order webhook (verified with X-Shopify-Hmac-Sha256)."""
-    from closeknit.track.webhook import handle_shopify_webhook
-
-    if "x-shopify-hmac-sha256" not in request.headers:
-        raise AuthError("webhook is not signed (X-Shopify-Hmac-Sha256 missing)")
-    secret = settings.shopify_webhook_secret
-    if not secret:
-        raise ServiceUnavailable("Shopify webhooks are not configured on this server")
-    if not store.scalar("SELECT count(*) FROM workspaces WHERE workspace_id = ?", [workspace_id]):
-        raise NotFound("no such workspace")
     body = await request.body()
-    return handle_shopify_webhook(store, workspace_id, body, dict(request.headers), secret)
+    return svc.shopify_webhook(
+        store, workspace_id, body, dict(request.headers), settings.shopify_webhook_secret
+    )

@@ -1,4 +1,5 @@
-"""The FastAPI application: REST API under /api/v1, web pages, static assets, /health."""
+"""The composition root: one FastAPI application serving the REST API under /api/v1, the web
+pages and their static assets, and /health. Only this module knows both interfaces."""
 
 from __future__ import annotations
 
@@ -10,11 +11,10 @@ from fastapi import FastAPI, Request
 from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 
-from closeknit import __version__
+from closeknit import __version__, api, web
 from closeknit.api import errors
 from closeknit.api.config import ApiSettings
 from closeknit.api.deps import LoginLimiter
-from closeknit.api.routers import auth, campaigns, creators, data, discover, plans, webhooks
 from closeknit.store import Store, open_store
 
 API_PREFIX = "/api/v1"
@@ -31,7 +31,7 @@ def create_app(
     store: Store | None = None,
     settings: ApiSettings | None = None,
 ) -> FastAPI:
-    """Build the app on the DuckDB file ``db_path`` (or an already open ``store``)."""
+    """The app on the DuckDB file ``db_path`` (or an already open ``store``)."""
     api_settings = settings or ApiSettings()
 
     @asynccontextmanager
@@ -41,8 +41,13 @@ def create_app(
         try:
             yield
         finally:
+            # uvicorn re-raises SIGTERM after this shutdown, so a caller's `finally` never runs:
+            # checkpoint here and close every cursor, or the writes stay only in the WAL
             if own:
                 app.state.store.close()
+            else:
+                app.state.store.release_cursors()
+                app.state.store.checkpoint()
 
     app = FastAPI(
         title="closeknit",
@@ -73,12 +78,8 @@ def create_app(
         """Liveness; needs no authentication."""
         return {"status": "ok", "version": __version__}
 
-    for mod in (auth, creators, discover, plans, campaigns, data, webhooks):
-        app.include_router(mod.router, prefix=API_PREFIX)
-
-    from closeknit.web import pages
-
-    app.include_router(pages.router)
-    static = Path(__file__).resolve().parents[1] / "web" / "static"
+    app.include_router(api.router, prefix=API_PREFIX)
+    app.include_router(web.router)
+    static = Path(__file__).resolve().parent / "web" / "static"
     app.mount("/static", StaticFiles(directory=static), name="static")
     return app

@@ -12,13 +12,15 @@ import re
 import secrets
 import uuid
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from pydantic import Field
 
 from closeknit.errors import AuthError, Conflict, NotFound, PermissionDenied, ValidationError
-from closeknit.store import Store
+from closeknit.service.base import In, Out, Page
+from closeknit.store import Store, audit
 
 ROLES = ("viewer", "editor", "owner")
 RANK = {r: i for i, r in enumerate(ROLES)}
@@ -307,21 +309,285 @@ def key_principal(store: Store, key: str) -> Principal | None:
     )
 
 
-# -- audit -------------------------------------------------------------------------------------
-def audit(
+# -- what the interfaces call -----------------------------------------------------------------
+class LoginIn(In):
+    email: str = Field(max_length=320)
+    password: str = Field(max_length=1024)
+    workspace: str | None = Field(default=None, max_length=63)
+
+
+class LoginOut(Out):
+    user_id: str
+    email: str
+    workspace_id: str
+    role: str
+    csrf_token: str
+
+
+def login(store: Store, req: LoginIn, *, hours: int, ip: str | None) -> tuple[LoginOut, str]:
+    """Verify the password and start a session in the asked (or first) workspace; returns the
+    result and the session token (the interface sets it as a cookie; only its hash is stored)."""
+    try:
+        user = authenticate(store, req.email, req.password)
+    except AuthError:
+        audit(store, None, f"user:{req.email.strip().lower()[:320]}", "login_failed")
+        raise
+    spaces = workspaces_of(store, user["user_id"])
+    if req.workspace:
+        spaces = [w for w in spaces if w["workspace_id"] == req.workspace]
+    if not spaces:
+        raise AuthError("wrong e-mail or password")
+    ws = spaces[0]
+    token = new_session(store, user["user_id"], ws["workspace_id"], hours=hours, ip=ip)
+    audit(store, ws["workspace_id"], f"user:{user['email']}", "login")
+    out = LoginOut(
+        user_id=user["user_id"],
+        email=user["email"],
+        workspace_id=ws["workspace_id"],
+        role=ws["role"],
+        csrf_token=csrf_token(token),
+    )
+    return out, token
+
+
+def logout(store: Store, p: Principal) -> None:
+    if p.session_hash:
+        end_session(store, p.session_hash)
+
+
+class WorkspaceOut(Out):
+    workspace_id: str
+    name: str | None = None
+    role: str | None = None
+
+
+class MeOut(Out):
+    workspace_id: str
+    role: str
+    user_id: str | None
+    email: str | None
+    via: str
+    workspaces: list[WorkspaceOut]
+
+
+def me(store: Store, p: Principal) -> MeOut:
+    spaces = workspaces_of(store, p.user_id) if p.user_id else []
+    return MeOut(**p.to_dict(), workspaces=[WorkspaceOut(**w) for w in spaces])
+
+
+def my_workspaces(store: Store, p: Principal) -> list[WorkspaceOut]:
+    if p.user_id is None:
+        return [WorkspaceOut(workspace_id=p.workspace_id, role=p.role)]
+    return [WorkspaceOut(**w) for w in workspaces_of(store, p.user_id)]
+
+
+class WorkspaceSwitchIn(In):
+    workspace: str = Field(max_length=63)
+
+
+def switch(store: Store, p: Principal, req: WorkspaceSwitchIn) -> WorkspaceOut:
+    switch_workspace(store, p, req.workspace)
+    return WorkspaceOut(
+        workspace_id=req.workspace, role=role_of(store, req.workspace, p.user_id or "")
+    )
+
+
+class WorkspaceIn(In):
+    workspace: str = Field(max_length=63, pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$")
+    name: str | None = Field(default=None, max_length=200)
+
+
+def new_workspace(store: Store, p: Principal, req: WorkspaceIn) -> WorkspaceOut:
+    """A signed-in user creates a workspace (one per brand) and becomes its owner."""
+    if p.via != "session" or p.user_id is None:
+        raise PermissionDenied("API keys cannot create workspaces")
+    ws = create_workspace(store, req.workspace, req.name)
+    set_membership(store, req.workspace, p.user_id, "owner")
+    audit(store, req.workspace, p.actor, "workspace_create", "workspace", req.workspace)
+    return WorkspaceOut(**ws, role="owner")
+
+
+class MemberOut(Out):
+    user_id: str
+    email: str
+    role: str
+    created_at: str | None = None
+    disabled: bool | None = None
+
+
+def list_members(store: Store, workspace: str) -> list[MemberOut]:
+    return [MemberOut.of(m) for m in members(store, workspace)]
+
+
+class MemberIn(In):
+    email: str = Field(max_length=320)
+    role: Literal["viewer", "editor", "owner"]
+    password: str | None = Field(default=None, min_length=10, max_length=1024)
+
+
+def add_member(store: Store, p: Principal, req: MemberIn) -> MemberOut:
+    known = store.scalar("SELECT user_id FROM users WHERE email = ?", [req.email.strip().lower()])
+    if known is None and not req.password:
+        raise ValidationError("a new user needs a password", field="password")
+    if known is not None and role_of(store, p.workspace_id, str(known)):
+        raise Conflict(f"{req.email} is already a member")
+    out = create_user(store, req.email, req.password or "", workspace=p.workspace_id, role=req.role)
+    audit(
+        store,
+        p.workspace_id,
+        p.actor,
+        "role_change",
+        "user",
+        out["user_id"],
+        {"role": req.role, "added": True},
+    )
+    return MemberOut(user_id=out["user_id"], email=out["email"], role=out["role"])
+
+
+class RoleIn(In):
+    role: Literal["viewer", "editor", "owner"]
+
+
+def change_role(store: Store, p: Principal, user_id: str, req: RoleIn) -> MemberOut:
+    old = role_of(store, p.workspace_id, user_id)
+    if old is None:
+        raise NotFound(f"no member {user_id}")
+    if user_id == p.user_id:
+        raise PermissionDenied("you cannot change your own role")
+    set_membership(store, p.workspace_id, user_id, req.role)
+    audit(
+        store,
+        p.workspace_id,
+        p.actor,
+        "role_change",
+        "user",
+        user_id,
+        {"from": old, "to": req.role},
+    )
+    row = [m for m in members(store, p.workspace_id) if m["user_id"] == user_id][0]
+    return MemberOut.of(row)
+
+
+class KeyIn(In):
+    name: str = Field(min_length=1, max_length=200)
+    role: Literal["viewer", "editor", "owner"] = "editor"
+
+
+class KeyOut(Out):
+    key_id: str
+    name: str
+    role: str
+    user_id: str | None = None
+    created_at: str | None = None
+    revoked_at: str | None = None
+
+
+class NewKeyOut(Out):
+    key_id: str
+    workspace_id: str
+    name: str
+    role: str
+    key: str = Field(description="the key itself: shown in this response only")
+
+
+def keys(store: Store, workspace: str) -> list[KeyOut]:
+    return [KeyOut.of(k) for k in list_keys(store, workspace)]
+
+
+def issue_key(
+    store: Store, workspace: str, req: KeyIn, *, actor: str, user_id: str | None = None
+) -> NewKeyOut:
+    """Create an API key for the workspace; the key is returned once and stored as a hash."""
+    meta, key = create_key(store, workspace, name=req.name, role=req.role, user_id=user_id)
+    audit(store, workspace, actor, "key_create", "api_key", meta["key_id"], {"role": req.role})
+    return NewKeyOut(**meta, key=key)
+
+
+def new_key(store: Store, p: Principal, req: KeyIn) -> NewKeyOut:
+    """An API key made by a signed-in caller, on the caller's behalf."""
+    return issue_key(store, p.workspace_id, req, actor=p.actor, user_id=p.user_id)
+
+
+class NewUserOut(Out):
+    user_id: str
+    email: str
+    workspace_id: str
+    role: str
+    one_time_password: str | None = None
+
+
+def add_user(
     store: Store,
-    workspace: str | None,
-    actor: str | None,
-    action: str,
-    object_type: str | None = None,
-    object_id: str | None = None,
-    detail: dict[str, Any] | None = None,
-) -> None:
-    """Append to the audit log. Nothing in closeknit updates or deletes audit rows."""
+    workspace: str,
+    email: str,
+    *,
+    role: Literal["viewer", "editor", "owner"],
+    password: str | None,
+    actor: str,
+) -> NewUserOut:
+    """Add a user to a workspace (a generated one-time password when none is given)."""
+    generated = None if password else secrets.token_urlsafe(15)
+    out = create_user(store, email, password or str(generated), workspace=workspace, role=role)
+    audit(store, workspace, actor, "role_change", "user", out["user_id"], {"role": role})
+    return NewUserOut(**out, one_time_password=generated)
+
+
+def first_owner(
+    store: Store, workspace: str, email: str, password: str | None
+) -> NewUserOut | None:
+    """On first run (no users yet) create the workspace's owner; None when users exist."""
+    if int(store.scalar("SELECT count(*) FROM users")):
+        return None
+    return add_user(store, workspace, email, role="owner", password=password, actor="cli")
+
+
+class RevokedOut(Out):
+    key_id: str
+    revoked: bool = True
+
+
+def revoke(store: Store, p: Principal, key_id: str) -> RevokedOut:
+    revoke_key(store, p.workspace_id, key_id)
+    audit(store, p.workspace_id, p.actor, "key_revoke", "api_key", key_id)
+    return RevokedOut(key_id=key_id)
+
+
+class AuditQuery(In):
+    action: str | None = Field(default=None, max_length=40)
+    limit: int = Field(default=100, ge=1, le=1000)
+    offset: int = Field(default=0, ge=0, le=10**9)
+
+
+class AuditRow(Out):
+    id: int
+    created_at: str | None
+    actor: str | None
+    action: str
+    object_type: str | None
+    object_id: str | None
+    detail: dict[str, Any]
+
+
+AuditPage = Page[AuditRow]
+
+
+def audit_log(store: Store, workspace: str, req: AuditQuery) -> AuditPage:
+    """The workspace's append-only audit log, newest first."""
     import json
 
-    store.execute(
-        "INSERT INTO audit_log (workspace_id, actor, action, object_type, object_id, detail) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
-        [workspace, actor, action, object_type, object_id, json.dumps(detail or {}, default=str)],
+    where, params = "workspace_id = ?", [workspace]
+    if req.action:
+        where += " AND action = ?"
+        params.append(req.action)
+    rows = store.query(
+        f"SELECT id, created_at, actor, action, object_type, object_id, detail FROM audit_log "
+        f"WHERE {where} ORDER BY id DESC LIMIT ? OFFSET ?",
+        [*params, req.limit, req.offset],
     )
+    for r in rows:
+        r["detail"] = json.loads(r["detail"]) if r.get("detail") else {}
+    total = int(store.scalar(f"SELECT count(*) FROM audit_log WHERE {where}", params))
+    page: AuditPage = AuditPage.of(
+        {"items": rows, "total": total, "limit": req.limit, "offset": req.offset}
+    )
+    return page

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from closeknit.features import build
-from closeknit.features.validate import score_world
 from closeknit.store import Store
+from closeknit.validation.features import score_world
 from tests.features import factory as F
 
 
@@ -36,7 +36,7 @@ def _truth(tmp: Path, spike_date: dt.date) -> Path:
 
 
 def test_score_world_counts_spikes_and_bots(store: Store, tmp_path: Path) -> None:
-    pytest.importorskip("closeknit.world.truth", reason="closeknit.world (helper W) not present")
+    pytest.importorskip("closeknit.world.truth", reason="closeknit.world not present")
     start = dt.date(2024, 1, 1)
     ids = [F.creator(store, f"s{i}", 8_000) for i in range(3)]
     for i, cid in enumerate(ids):

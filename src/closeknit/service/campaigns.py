@@ -1,0 +1,362 @@
+"""Campaigns: creation, the creators in them and their pipeline stages, deals, codes and
+tracking links, spend, outreach, and rosters of existing deals."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field
+
+from closeknit.service.base import In, Out
+from closeknit.store import Store
+from closeknit.track import campaigns as tc
+from closeknit.track import codes as tcodes
+
+Stage = Literal[
+    "shortlisted", "contacted", "negotiating", "contracted", "content_live", "paid", "declined"
+]
+
+
+class StageInfo(Out):
+    stage: str
+    next: list[str]
+
+
+def stages() -> list[StageInfo]:
+    """The pipeline stages in order, each with the stages a creator may move to from it."""
+    return [StageInfo(stage=s, next=list(tc.NEXT[s])) for s in tc.STAGES]
+
+
+class CampaignIn(In):
+    name: str = Field(min_length=1, max_length=200)
+    brief: str | None = Field(default=None, max_length=5000, description="what it is about")
+    budget: float | None = Field(default=None, ge=0, le=1e9)
+    currency: str = Field(default="USD", pattern="^[A-Z]{3}$")
+    start_date: _dt.date | None = None
+    end_date: _dt.date | None = None
+    landing_url: str | None = Field(default=None, max_length=2000)
+    discount_percent: float | None = Field(default=None, ge=0, le=100)
+    attribution_window_days: int = Field(default=30, ge=1, le=365)
+
+
+class Member(Out):
+    creator_id: str
+    handle: str | None
+    platform: str | None
+    followers: int | None
+    stage: str
+    fee: float | None
+    deliverables: Any = None
+    seeding_cost: float | None
+    discount_code: str | None
+    tracking_link: str | None
+    utm_content: str | None
+    notes: str | None
+    updated_at: str | None
+
+
+class CampaignOut(Out):
+    campaign_id: str
+    name: str
+    brief: str | None
+    budget: float | None
+    currency: str
+    start_date: str | None
+    end_date: str | None
+    status: str
+    landing_url: str | None
+    utm_campaign: str | None
+    discount_percent: float | None
+    attribution_window_days: int
+    creators: list[Member]
+
+
+class StageCount(Out):
+    stage: str
+    n: int
+
+
+class CampaignSummary(Out):
+    campaign_id: str
+    name: str
+    brief: str | None
+    budget: float | None
+    currency: str
+    start_date: str | None
+    end_date: str | None
+    status: str
+    landing_url: str | None
+    utm_campaign: str | None
+    discount_percent: float | None
+    attribution_window_days: int
+    creators: list[StageCount]
+
+
+def list_campaigns(store: Store, workspace: str) -> list[CampaignSummary]:
+    """Every campaign with its creator count per stage."""
+    return [CampaignSummary.of(c) for c in tc.list_campaigns(store, workspace)]
+
+
+def get_campaign(store: Store, workspace: str, campaign_id: str) -> CampaignOut:
+    out: CampaignOut = CampaignOut.of(tc.get_campaign(store, workspace, campaign_id))
+    return out
+
+
+def create_campaign(
+    store: Store, workspace: str, req: CampaignIn, *, actor: str, campaign_id: str | None = None
+) -> CampaignOut:
+    """Create a campaign (``campaign_id``: an id of one's own choosing, CLI only)."""
+    c = tc.create_campaign(
+        store, workspace, actor=actor, campaign_id=campaign_id, **req.model_dump()
+    )
+    out: CampaignOut = CampaignOut.of(c)
+    return out
+
+
+class CampaignPatch(In):
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    budget: float | None = Field(default=None, ge=0, le=1e9)
+    status: Literal["draft", "active", "done", "archived"] | None = None
+    start_date: _dt.date | None = None
+    end_date: _dt.date | None = None
+
+
+def update_campaign(
+    store: Store, workspace: str, campaign_id: str, req: CampaignPatch, *, actor: str
+) -> CampaignOut:
+    tc.update_campaign(
+        store, workspace, campaign_id, actor=actor, **req.model_dump(exclude_none=True)
+    )
+    return get_campaign(store, workspace, campaign_id)
+
+
+class HistoryRow(Out):
+    creator_id: str
+    from_stage: str | None
+    to_stage: str
+    changed_at: str | None
+    actor: str | None
+    note: str | None
+
+
+def history(store: Store, workspace: str, campaign_id: str) -> list[HistoryRow]:
+    tc.get_campaign(store, workspace, campaign_id)
+    return [HistoryRow.of(r) for r in tc.history(store, workspace, campaign_id)]
+
+
+class AddCreatorsIn(In):
+    creators: list[str] = Field(min_length=1, max_length=500, description="@handle or id")
+    fee: float | None = Field(default=None, ge=0, le=1e8)
+    deliverables: str | None = Field(default=None, max_length=500, description="'1 reel, 3 story'")
+    seeding_cost: float = Field(default=0.0, ge=0, le=1e8)
+    notes: str | None = Field(default=None, max_length=2000)
+
+
+def add_creators(
+    store: Store, workspace: str, campaign_id: str, req: AddCreatorsIn, *, actor: str
+) -> list[Member]:
+    """Shortlist creators for a campaign (each at ``shortlisted``)."""
+    added = [
+        tc.add_creator(
+            store,
+            workspace,
+            campaign_id,
+            c,
+            fee=req.fee,
+            deliverables=req.deliverables,
+            seeding_cost=req.seeding_cost,
+            notes=req.notes,
+            actor=actor,
+        )["creator_id"]
+        for c in req.creators
+    ]
+    return [
+        m for m in get_campaign(store, workspace, campaign_id).creators if m.creator_id in added
+    ]
+
+
+def member(store: Store, workspace: str, campaign_id: str, creator_id: str) -> Member:
+    from closeknit.errors import NotFound
+
+    for m in get_campaign(store, workspace, campaign_id).creators:
+        if m.creator_id == creator_id:
+            return m
+    raise NotFound(f"{creator_id} is not in campaign {campaign_id}")
+
+
+class StageIn(In):
+    stage: Stage
+    fee: float | None = Field(default=None, ge=0, le=1e8, description="the agreed fee")
+    deliverables: str | None = Field(default=None, max_length=500)
+    note: str | None = Field(default=None, max_length=2000)
+
+
+def set_stage(
+    store: Store, workspace: str, campaign_id: str, creator: str, req: StageIn, *, actor: str
+) -> Member:
+    """Move a creator to another stage (only the moves the pipeline allows; audited)."""
+    r = tc.set_stage(
+        store,
+        workspace,
+        campaign_id,
+        creator,
+        req.stage,
+        fee=req.fee,
+        deliverables=req.deliverables,
+        note=req.note,
+        actor=actor,
+    )
+    return member(store, workspace, campaign_id, r["creator_id"])
+
+
+class DealIn(In):
+    fee: float | None = Field(default=None, ge=0, le=1e8)
+    deliverables: str | None = Field(default=None, max_length=500)
+    seeding_cost: float | None = Field(default=None, ge=0, le=1e8)
+    notes: str | None = Field(default=None, max_length=2000)
+
+
+def update_deal(
+    store: Store, workspace: str, campaign_id: str, creator: str, req: DealIn, *, actor: str
+) -> Member:
+    r = tc.update_deal(store, workspace, campaign_id, creator, actor=actor, **req.model_dump())
+    return member(store, workspace, campaign_id, r["creator_id"])
+
+
+class Removed(Out):
+    campaign_id: str
+    creator_id: str
+    removed: bool = True
+
+
+def remove_creator(
+    store: Store, workspace: str, campaign_id: str, creator: str, *, actor: str
+) -> Removed:
+    cid = tc.remove_creator(store, workspace, campaign_id, creator, actor=actor)
+    return Removed(campaign_id=campaign_id, creator_id=cid)
+
+
+class CodesIn(In):
+    creators: list[str] | None = Field(default=None, max_length=500, description="default: all")
+    discount_percent: float | None = Field(default=None, ge=0, le=100)
+    landing_url: str | None = Field(default=None, max_length=2000)
+    overwrite: bool = False
+
+
+class CodeOut(Out):
+    creator_id: str
+    code: str
+    link: str | None
+    utm_content: str | None
+
+
+def assign_codes(
+    store: Store, workspace: str, campaign_id: str, req: CodesIn, *, actor: str
+) -> list[CodeOut]:
+    """Give each campaign creator a unique discount code and, with a landing URL, a link."""
+    rows = tcodes.assign(store, workspace, campaign_id, actor=actor, **req.model_dump())
+    return [CodeOut.of(r) for r in rows]
+
+
+class SetCodeIn(In):
+    code: str | None = Field(default=None, max_length=32)
+    link: str | None = Field(default=None, max_length=2000)
+
+
+def set_code(
+    store: Store, workspace: str, campaign_id: str, creator: str, req: SetCodeIn, *, actor: str
+) -> Member:
+    """Set one creator's code and/or link explicitly (codes already live in the shop)."""
+    r = tcodes.set_code(store, workspace, campaign_id, creator, actor=actor, **req.model_dump())
+    return member(store, workspace, campaign_id, r["creator_id"])
+
+
+class SpendIn(In):
+    amount: float = Field(gt=0, le=1e8)
+    kind: Literal["fee", "seeding", "shipping", "other"] = "other"
+    creator: str | None = Field(default=None, max_length=200)
+    date: _dt.date | None = None
+    note: str | None = Field(default=None, max_length=500)
+
+
+class SpendRow(Out):
+    spend_id: str
+    campaign_id: str
+    creator_id: str | None
+    date: str | None
+    amount: float
+    kind: str
+    note: str | None
+
+
+def add_spend(
+    store: Store, workspace: str, campaign_id: str, req: SpendIn, *, actor: str
+) -> SpendRow:
+    sid = tc.record_spend(store, workspace, campaign_id, actor=actor, **req.model_dump())
+    return [s for s in spend(store, workspace, campaign_id) if s.spend_id == sid][0]
+
+
+def spend(store: Store, workspace: str, campaign_id: str) -> list[SpendRow]:
+    tc.get_campaign(store, workspace, campaign_id)
+    return [SpendRow.of(r) for r in tc.spend_rows(store, workspace, campaign_id)]
+
+
+class RosterIn(In):
+    path: str
+    window_days: int = Field(default=30, ge=1, le=365)
+
+
+def import_roster(store: Store, workspace: str, req: RosterIn, *, actor: str) -> dict[str, int]:
+    """Existing deals from a CSV: campaigns, creators live with their codes and links."""
+    return tc.import_roster(
+        store, workspace, Path(req.path), window_days=req.window_days, actor=actor
+    )
+
+
+class OutreachIn(In):
+    template: str = Field(default="intro", max_length=100)
+    template_dir: str | None = None
+    sender: str = Field(default="the team", max_length=200, description="your name")
+    brand: str | None = Field(default=None, max_length=200)
+    to: str | None = Field(default=None, max_length=320, description="recipient address")
+    send_from: str | None = Field(
+        default=None, max_length=320, description="send via the configured SMTP server"
+    )
+
+
+class OutreachOut(Out):
+    campaign_id: str
+    creator_id: str
+    template: str
+    to: str | None
+    subject: str
+    body: str
+    evidence: list[dict[str, Any]]
+    sent: dict[str, Any] | None = None
+
+
+def outreach(
+    store: Store, workspace: str, campaign_id: str, creator: str, req: OutreachIn, *, actor: str
+) -> OutreachOut:
+    """Draft an outreach e-mail from the creator's recent posts; with ``send_from`` send it
+    through the configured SMTP server."""
+    from closeknit.track import outreach as to
+
+    msg = to.render(
+        store,
+        workspace,
+        campaign_id,
+        creator,
+        template=req.template,
+        template_dir=Path(req.template_dir) if req.template_dir else None,
+        sender=req.sender,
+        brand=req.brand,
+        to=req.to,
+    )
+    d = msg.to_dict()
+    if req.send_from:
+        d["sent"] = to.send(store, workspace, msg, sender_address=req.send_from, actor=actor)
+    out: OutreachOut = OutreachOut.of(d)
+    return out

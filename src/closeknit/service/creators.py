@@ -1,0 +1,379 @@
+"""Creators: the filtered list, a profile with its evidence, vetting, subject-access export
+and erasure."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from typing import Any, Literal
+
+from pydantic import Field
+
+from closeknit import features, privacy
+from closeknit.service.base import In, Out, Page
+from closeknit.settings import get_settings
+from closeknit.store import Store, audit, resolve_creator
+
+Sort = Literal["followers", "handle", "engagement", "authenticity"]
+_SORTS = {
+    "followers": "c.followers DESC NULLS LAST, c.creator_id",
+    "handle": "c.handle, c.creator_id",
+    "engagement": "f.engagement_rate DESC NULLS LAST, c.creator_id",
+    "authenticity": "f.authenticity_score DESC NULLS LAST, c.creator_id",
+}
+FEATURE_COLS = (
+    "engagement_rate",
+    "engagement_percentile",
+    "engagement_status",
+    "authenticity_score",
+    "engagement_quality_score",
+    "sponsored_rate",
+    "audience_real_share",
+    "audience_real_lo",
+    "audience_real_hi",
+    "audience_sample_size",
+)
+
+_SCHEMA_TTL_S = 10.0
+_schema_cache: dict[tuple[int, str], tuple[float, Any]] = {}
+
+
+def _cached(store: Store, key: str, fn: Any) -> Any:
+    # information_schema lookups cost more than the page queries themselves; tables only
+    # appear through migrations or feature builds, so a few seconds of staleness is harmless.
+    now = time.monotonic()
+    hit = _schema_cache.get((id(store), key))
+    if hit is not None and now - hit[0] < _SCHEMA_TTL_S:
+        return hit[1]
+    val = fn()
+    _schema_cache[(id(store), key)] = (now, val)
+    return val
+
+
+def _has_table(store: Store, name: str) -> bool:
+    return bool(_cached(store, "t:" + name, lambda: name in store.tables()))
+
+
+def _columns(store: Store, table: str) -> list[str]:
+    cols: list[str] = _cached(store, "c:" + table, lambda: store.columns(table))
+    return cols
+
+
+def _tier_sql() -> str:
+    tiers = sorted(get_settings().tiers, key=lambda t: t[1], reverse=True)
+    whens = " ".join(f"WHEN c.followers >= {int(lo)} THEN '{name}'" for name, lo in tiers)
+    return f"CASE {whens} ELSE NULL END"
+
+
+def _features_join(store: Store) -> tuple[str, str]:
+    if not _has_table(store, "creator_features"):
+        return "", ", ".join(f"NULL AS {c}" for c in FEATURE_COLS)
+    have = set(_columns(store, "creator_features"))
+    sel = ", ".join((f"f.{c}" if c in have else f"NULL AS {c}") for c in FEATURE_COLS)
+    order = "f2.computed_at DESC" if "computed_at" in have else "1"
+    join = (
+        "LEFT JOIN (SELECT * FROM creator_features f2 WHERE f2.workspace_id = $ws "
+        f"QUALIFY row_number() OVER (PARTITION BY f2.creator_id ORDER BY {order}) = 1) f "
+        "ON f.creator_id = c.creator_id"
+    )
+    return join, sel
+
+
+def _like(text: str) -> str:
+    """A LIKE pattern matching ``text`` literally (``%`` and ``_`` are not wildcards)."""
+    esc = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{esc}%"
+
+
+class CreatorsQuery(In):
+    q: str | None = Field(default=None, max_length=200, description="handle, name or bio words")
+    platform: str | None = Field(default=None, max_length=40)
+    tier: str | None = Field(default=None, max_length=40)
+    country: str | None = Field(default=None, max_length=60)
+    language: str | None = Field(default=None, max_length=40)
+    niche: str | None = Field(default=None, max_length=80)
+    min_followers: int | None = Field(default=None, ge=0, le=10**12)
+    max_followers: int | None = Field(default=None, ge=0, le=10**12)
+    sort: Sort = "followers"
+    limit: int = Field(default=50, ge=1, le=100_000)
+    offset: int = Field(default=0, ge=0, le=10**9)
+
+
+class CreatorRow(Out):
+    creator_id: str
+    platform: str
+    handle: str
+    name: str | None
+    followers: int | None
+    following: int | None
+    posts_count: int | None
+    country: str | None
+    language: str | None
+    verified: bool | None
+    tier: str | None
+    niche: str | None
+    engagement_rate: float | None
+    engagement_percentile: float | None
+    engagement_status: str | None
+    authenticity_score: float | None
+    engagement_quality_score: float | None
+    sponsored_rate: float | None
+    audience_real_share: float | None
+    audience_real_lo: float | None
+    audience_real_hi: float | None
+    audience_sample_size: int | None
+
+
+CreatorPage = Page[CreatorRow]
+
+
+def list_creators(store: Store, workspace: str, req: CreatorsQuery) -> CreatorPage:
+    """The workspace's creators, filtered, sorted and paginated (``total`` is the full count)."""
+    from closeknit.service.briefs import country_code
+
+    join, fsel = _features_join(store)
+    sort = req.sort if ("f." in join or req.sort in ("followers", "handle")) else "followers"
+    where = ["c.workspace_id = $ws"]
+    params: dict[str, Any] = {"ws": workspace}
+    if req.q:
+        where.append(
+            "(c.handle ILIKE $q ESCAPE '\\' OR c.name ILIKE $q ESCAPE '\\' "
+            "OR c.bio ILIKE $q ESCAPE '\\' OR c.creator_id ILIKE $q ESCAPE '\\')"
+        )
+        params["q"] = _like(req.q.lstrip("@"))
+    country = country_code(req.country) if req.country else None
+    for col, val in (("platform", req.platform), ("country", country), ("language", req.language)):
+        if val:
+            where.append(f"lower(c.{col}) = lower(${col})")
+            params[col] = val
+    if req.tier:
+        where.append(f"({_tier_sql()}) = $tier")
+        params["tier"] = req.tier.lower()
+    if req.min_followers is not None:
+        where.append("c.followers >= $minf")
+        params["minf"] = req.min_followers
+    if req.max_followers is not None:
+        where.append("c.followers <= $maxf")
+        params["maxf"] = req.max_followers
+    njoin, nsel = "", "NULL AS niche"
+    if _has_table(store, "creator_niche"):
+        njoin = (
+            "LEFT JOIN (SELECT creator_id, any_value(niche) AS niche FROM creator_niche "
+            "WHERE workspace_id = $ws GROUP BY creator_id) n ON n.creator_id = c.creator_id"
+        )
+        nsel = "n.niche"
+        if req.niche:
+            where.append("n.niche = $niche")
+            params["niche"] = req.niche
+    elif req.niche:
+        where.append("false")
+    base = f"FROM creators c {join} {njoin} WHERE {' AND '.join(where)}"
+    total = int(store.scalar(f"SELECT count(*) {base}", params))
+    items = store.query(
+        "SELECT c.creator_id, c.platform, c.handle, c.name, c.followers, c.following, "
+        f"c.posts_count, c.country, c.language, c.verified, {_tier_sql()} AS tier, {nsel}, "
+        f"{fsel} {base} ORDER BY {_SORTS[sort]} LIMIT $lim OFFSET $off",
+        dict(params, lim=req.limit, off=req.offset),
+    )
+    page: CreatorPage = CreatorPage.of(
+        {"items": items, "total": total, "limit": req.limit, "offset": req.offset}
+    )
+    return page
+
+
+def export_creators(
+    store: Store, workspace: str, req: CreatorsQuery, *, actor: str
+) -> list[CreatorRow]:
+    """The filtered list for a file export (recorded in the audit log)."""
+    rows = list_creators(store, workspace, req.model_copy(update={"offset": 0})).items
+    audit(store, workspace, actor, "export", "creators", None, {"rows": len(rows)})
+    return rows
+
+
+class GrowthPoint(Out):
+    date: str
+    followers: int | None
+    following: int | None
+    spike: bool
+    gain: float | None
+
+
+class ProfileOut(Out):
+    creator: dict[str, Any]
+    features: dict[str, Any] | None
+    niche: dict[str, Any] | None
+    follower_growth: list[GrowthPoint]
+    posts: list[dict[str, Any]]
+    sponsored: list[dict[str, Any]]
+    sample_comments: list[dict[str, Any]]
+    demographics: list[dict[str, Any]]
+    audience_sample_size: int
+
+
+def _growth_spikes(snaps: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Mark snapshot days whose relative follower gain is far above the account's usual day."""
+    gains: list[float] = []
+    for a, b in zip(snaps, snaps[1:], strict=False):
+        fa, fb = a.get("followers"), b.get("followers")
+        gains.append((fb - fa) / fa if fa and fb is not None else 0.0)
+    if len(gains) < 3:
+        return [dict(s, spike=False, gain=None) for s in snaps]
+    med = statistics.median(abs(g) for g in gains)
+    threshold = max(5 * med, 0.02)
+    out = [dict(snaps[0], spike=False, gain=None)]
+    for s, g in zip(snaps[1:], gains, strict=True):
+        out.append(dict(s, spike=g > threshold, gain=g))
+    return out
+
+
+def profile(store: Store, workspace: str, creator: str) -> ProfileOut:
+    """A creator's row, features, niche, follower growth (spikes flagged), posts, comments."""
+    row = resolve_creator(store, workspace, creator)
+    cid = row["creator_id"]
+    row.pop("extra", None)
+    prof: dict[str, Any] = {"creator": row, "features": None, "niche": None}
+    if _has_table(store, "creator_features"):
+        order = "computed_at DESC" if "computed_at" in _columns(store, "creator_features") else "1"
+        f = store.query(
+            "SELECT * FROM creator_features WHERE workspace_id = ? AND creator_id = ? "
+            f"ORDER BY {order} LIMIT 1",
+            [workspace, cid],
+        )
+        prof["features"] = f[0] if f else None
+    if _has_table(store, "creator_niche"):
+        n = store.query(
+            "SELECT niche, confidence, second_niche FROM creator_niche "
+            "WHERE workspace_id = ? AND creator_id = ? LIMIT 1",
+            [workspace, cid],
+        )
+        prof["niche"] = n[0] if n else None
+    snaps = store.query(
+        "SELECT date, followers, following FROM follower_snapshots "
+        "WHERE workspace_id = ? AND creator_id = ? ORDER BY date",
+        [workspace, cid],
+    )
+    prof["follower_growth"] = _growth_spikes(snaps)
+    prof["posts"] = store.query(
+        "SELECT post_id, posted_at, kind, left(caption, 200) AS caption, likes, comments, views, "
+        "is_sponsored, sponsor_brands, url, "
+        "CASE WHEN ? > 0 THEN (coalesce(likes,0) + coalesce(comments,0)) / ? END AS engagement "
+        "FROM posts WHERE workspace_id = ? AND creator_id = ? "
+        "ORDER BY posted_at DESC NULLS LAST, post_id LIMIT 60",
+        [row.get("followers") or 0, row.get("followers") or 0, workspace, cid],
+    )
+    prof["sponsored"] = [p for p in prof["posts"] if p.get("is_sponsored")]
+    prof["sample_comments"] = store.query(
+        "SELECT cm.author_handle, left(cm.text, 300) AS text, cm.posted_at, cm.likes "
+        "FROM comments cm JOIN posts p ON p.workspace_id = cm.workspace_id "
+        "AND p.post_id = cm.post_id WHERE cm.workspace_id = ? AND p.creator_id = ? "
+        "ORDER BY cm.posted_at DESC NULLS LAST, cm.comment_id LIMIT 12",
+        [workspace, cid],
+    )
+    prof["demographics"] = store.query(
+        "SELECT dimension, bucket, share FROM audience_demographics "
+        "WHERE workspace_id = ? AND creator_id = ? ORDER BY dimension, share DESC, bucket",
+        [workspace, cid],
+    )
+    prof["audience_sample_size"] = int(
+        store.scalar(
+            "SELECT count(*) FROM audience_samples WHERE workspace_id = ? AND creator_id = ?",
+            [workspace, cid],
+        )
+    )
+    out: ProfileOut = ProfileOut.of(prof)
+    return out
+
+
+class VetIn(In):
+    creator: str = Field(min_length=1, max_length=200, description="@handle or platform:handle")
+    competitors: list[str] = Field(default_factory=list, max_length=200)
+
+
+class ScorePart(Out):
+    name: str
+    weight: float
+    raw: float | None
+    value: float | None
+    rule: str
+    points: float | None
+    contribution: float | None = Field(
+        default=None, description="points of the score from this part; the parts add up to it"
+    )
+    detail: dict[str, Any] | None = Field(
+        default=None, description="the audience part's three shares and the setting applied"
+    )
+
+
+class Score(Out):
+    name: str
+    score: float | None
+    coverage: float
+    parts: list[ScorePart]
+
+
+class VetOut(Out):
+    creator: dict[str, Any]
+    engagement: dict[str, Any]
+    two_way: dict[str, Any]
+    authenticity: dict[str, Any]
+    sponsorship: dict[str, Any]
+    scores: dict[str, Score]
+    features: dict[str, Any]
+    notes: list[str]
+
+
+def vet(store: Store, workspace: str, req: VetIn) -> VetOut:
+    """Every vetting number of one creator with the posts, comments and samples behind it."""
+    rep = features.vet(store, workspace, req.creator, competitors=req.competitors)
+    out: VetOut = VetOut.of(rep)
+    return out
+
+
+class SubjectExport(Out):
+    workspace_id: str
+    creator_id: str
+    platform: str
+    handle: str
+    exported_at: str
+    tables: dict[str, list[dict[str, Any]]]
+
+
+def export_subject(store: Store, workspace: str, creator: str, *, actor: str) -> SubjectExport:
+    """Everything held about one creator (a subject access export); audited."""
+    out: SubjectExport = SubjectExport.of(privacy.export_creator(store, workspace, creator))
+    audit(
+        store,
+        workspace,
+        actor,
+        "export",
+        "creator",
+        out.creator_id,
+        {"kind": "subject_access", "tables": sorted(out.tables)},
+    )
+    return out
+
+
+class ErasureOut(Out):
+    workspace_id: str
+    creator_id: str
+    platform: str
+    handle: str
+    deleted: dict[str, int]
+    rows_deleted: int
+    tombstoned: bool
+
+
+def erase(store: Store, workspace: str, creator: str, *, actor: str) -> ErasureOut:
+    """Erase a creator everywhere in the workspace and tombstone the account; audited."""
+    res = privacy.erase_creator(store, workspace, creator)
+    audit(
+        store,
+        workspace,
+        actor,
+        "erase",
+        "creator",
+        res.creator_id,
+        {"rows_deleted": sum(res.deleted.values())},
+    )
+    out: ErasureOut = ErasureOut.of(res)
+    return out

@@ -1,0 +1,422 @@
+"""Imports: files into the import path (from the CLI, or uploaded as a pollable job), the
+batches they made, the quarantine of rejected rows, and the orders that came in."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import logging
+import os
+import shutil
+import tempfile
+import threading
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, BinaryIO, Literal
+
+from pydantic import Field
+
+from closeknit.connectors import importer, vendor_csv
+from closeknit.connectors.landing import ImportResult
+from closeknit.connectors.quarantine import list_errors
+from closeknit.errors import CloseknitError, NotFound, ValidationError, redact
+from closeknit.service.base import In, Out, Page
+from closeknit.store import Store, audit
+
+log = logging.getLogger("closeknit.imports")
+
+Source = Literal[
+    "instagram",
+    "vendor_csv",
+    "snapshots",
+    "posts_csv",
+    "audience",
+    "demographics",
+    "shopify",
+    "shopify_csv",
+    "shopify_orders",
+    "youtube",
+    "world",
+]
+# What a browser or API client may upload (a whole world is a folder: CLI only).
+UPLOAD_SOURCES: tuple[str, ...] = tuple(s for s in Source.__args__ if s != "world")  # type: ignore[attr-defined]
+
+
+class ImportIn(In):
+    """One file or folder of one source, with the source's options."""
+
+    source: Source
+    path: str
+    kind: Literal["post", "profile"] | None = None  # instagram
+    platform: Literal["instagram", "youtube", "tiktok"] | None = None  # vendor_csv
+    mapping: dict[str, str] | None = None  # vendor_csv: field -> column
+    date: str | None = Field(default=None, max_length=40)  # vendor_csv: "2022-12", "sep 2022"
+    cogs_rate: float | None = Field(default=None, ge=0, le=1)  # shopify
+    encoding: str | None = Field(default=None, max_length=40)  # CSV sources: e.g. cp1252
+
+    def options(self) -> dict[str, Any]:
+        return self.model_dump(exclude={"source", "path"}, exclude_none=True)
+
+
+class FileResult(Out):
+    batch_id: str
+    source: str
+    file: str | None
+    input: int
+    loaded: int
+    suppressed: int
+    duplicate: int
+    quarantined: int
+    # loaded rows with a warning (an unreadable optional field left empty; a repeated handle)
+    warnings: int = 0
+    merged: int = 0  # rows merged into an earlier row of the same file
+    rows: dict[str, int]
+    errors: list[dict[str, Any]]
+    warning_list: list[dict[str, Any]] = []
+
+
+class ImportOut(Out):
+    input: int
+    loaded: int
+    suppressed: int
+    duplicate: int
+    quarantined: int
+    warnings: int = 0
+    merged: int = 0
+    rows: dict[str, int]
+    files: list[FileResult]
+
+
+def _file_result(r: ImportResult) -> FileResult:
+    d = r.as_dict()
+    d["file"] = Path(d.pop("path")).name if d.get("path") else None
+    out: FileResult = FileResult.of(d)
+    return out
+
+
+def _check_path(path: Path) -> None:
+    if not path.exists():
+        raise ValidationError(f"no such file or folder: {path}", path=str(path))
+    if not os.access(path, os.R_OK) or (path.is_dir() and not os.access(path, os.X_OK)):
+        raise ValidationError(f"cannot read {path}", path=str(path))
+
+
+def import_files(
+    store: Store,
+    workspace: str,
+    req: ImportIn,
+    *,
+    on_progress: Callable[[int], None] | None = None,
+) -> ImportOut:
+    """Import a file or folder; each file is its own atomic, idempotent batch."""
+    path = Path(req.path)
+    _check_path(path)
+    try:
+        results = importer.import_many(
+            store, workspace, req.source, path, on_progress=on_progress, **req.options()
+        )
+    except OSError as e:
+        raise ValidationError(f"cannot read {path}: {e.strerror or e}", path=str(path)) from e
+    files = [_file_result(r) for r in results]
+    rows: dict[str, int] = {}
+    for f in files:
+        for t, n in f.rows.items():
+            rows[t] = rows.get(t, 0) + n
+    return ImportOut(
+        input=sum(f.input for f in files),
+        loaded=sum(f.loaded for f in files),
+        suppressed=sum(f.suppressed for f in files),
+        duplicate=sum(f.duplicate for f in files),
+        quarantined=sum(f.quarantined for f in files),
+        warnings=sum(f.warnings for f in files),
+        merged=sum(f.merged for f in files),
+        rows=dict(sorted(rows.items())),
+        files=files,
+    )
+
+
+def parse_map(items: list[str] | None) -> dict[str, str]:
+    """``["followers=IG Followers", ...]`` -> ``{"followers": "IG Followers"}``."""
+    return vendor_csv.parse_map(items)
+
+
+def vendor_map(
+    path: str,
+    *,
+    platform: str | None = None,
+    mapping: dict[str, str] | None = None,
+    date: str | None = None,
+    encoding: str | None = None,
+) -> dict[str, Any]:
+    """The column map a vendor export would be read with (nothing imported)."""
+    p = Path(path)
+    _check_path(p)
+    return vendor_csv.inspect(p, platform=platform, mapping=mapping, date=date, encoding=encoding)
+
+
+class QuarantineQuery(In):
+    limit: int = Field(default=100, ge=0, le=100_000)
+    source: str | None = Field(default=None, max_length=40)
+    raw: bool = False
+
+
+class QuarantineRow(Out):
+    source: str
+    file: str | None
+    line: int | None
+    field: str | None
+    reason: str | None
+    level: str | None = None  # 'rejected', or 'warning' about a row that did load
+    created_at: str | None
+    batch_id: str | None
+    raw: str | None = None
+
+
+def quarantine(store: Store, workspace: str, req: QuarantineQuery) -> list[QuarantineRow]:
+    """Rejected rows, newest first: file, line, field and reason (e-mails masked)."""
+    rows = list_errors(store, workspace, req.limit, source=req.source, with_raw=req.raw)
+    for r in rows:
+        r["file"] = Path(r["file"]).name if r.get("file") else None
+    return [QuarantineRow.of(r) for r in rows]
+
+
+class Batch(Out):
+    batch_id: str
+    source: str
+    file: str | None
+    started_at: str | None
+    finished_at: str | None
+    n_input: int | None
+    n_loaded: int | None
+    n_duplicate: int | None
+    n_quarantined: int | None
+    status: str | None
+
+
+def _batch(row: dict[str, Any]) -> Batch:
+    # the server's own paths (upload temp folders) are not the user's business: the name only
+    path = row.pop("path", None)
+    row["file"] = Path(path).name if path else None
+    out: Batch = Batch.of(row)
+    return out
+
+
+def batches(store: Store, workspace: str, limit: int = 50) -> list[Batch]:
+    rows = store.query(
+        "SELECT batch_id, source, path, started_at, finished_at, n_input, n_loaded, "
+        "n_duplicate, n_quarantined, status FROM import_batches WHERE workspace_id = ? "
+        "ORDER BY started_at DESC NULLS LAST, batch_id LIMIT ?",
+        [workspace, limit],
+    )
+    return [_batch(r) for r in rows]
+
+
+class BatchDetail(Batch):
+    quarantine: list[QuarantineRow]
+
+
+def batch(store: Store, workspace: str, batch_id: str) -> BatchDetail:
+    rows = store.query(
+        "SELECT batch_id, source, path, started_at, finished_at, n_input, n_loaded, "
+        "n_duplicate, n_quarantined, status FROM import_batches WHERE workspace_id = ? "
+        "AND batch_id = ?",
+        [workspace, batch_id],
+    )
+    if not rows:
+        raise NotFound(f"no import batch {batch_id}", batch_id=batch_id)
+    q = store.query(
+        "SELECT source, file, line, field, reason, level, created_at, batch_id FROM quarantine "
+        "WHERE workspace_id = ? AND batch_id = ? ORDER BY file, line LIMIT 100",
+        [workspace, batch_id],
+    )
+    for r in q:
+        r["file"] = Path(r["file"]).name if r.get("file") else None
+    return BatchDetail(**_batch(rows[0]).model_dump(), quarantine=[QuarantineRow.of(r) for r in q])
+
+
+# -- uploads as jobs ---------------------------------------------------------------------------
+class Job(Out):
+    job_id: str
+    source: str
+    filename: str | None
+    status: Literal["queued", "running", "done", "failed"]
+    progress: int
+    result: ImportOut | None
+    error: str | None
+    created_at: str | None
+    finished_at: str | None
+
+
+def job(store: Store, workspace: str, job_id: str) -> Job:
+    rows = store.query(
+        "SELECT job_id, source, filename, status, progress, result, error, created_at, "
+        "finished_at FROM import_jobs WHERE workspace_id = ? AND job_id = ?",
+        [workspace, job_id],
+    )
+    if not rows:
+        raise NotFound(f"no import job {job_id}", job_id=job_id)
+    r = rows[0]
+    r["progress"] = int(r.get("progress") or 0)
+    r["result"] = json.loads(r["result"]) if r.get("result") else None
+    out: Job = Job.of(r)
+    return out
+
+
+def _finish(
+    store: Store, job_id: str, status: str, result: ImportOut | None, error: str | None
+) -> None:
+    store.execute(
+        "UPDATE import_jobs SET status = ?, result = ?, error = ?, "
+        "finished_at = current_timestamp WHERE job_id = ?",
+        [status, json.dumps(result.to_json()) if result else None, error, job_id],
+    )
+
+
+def _run_job(store: Store, workspace: str, job_id: str, source: Source, path: Path) -> None:
+    done = [0]
+
+    def progress(n: int) -> None:
+        done[0] += n
+        store.execute("UPDATE import_jobs SET progress = ? WHERE job_id = ?", [done[0], job_id])
+
+    try:
+        store.execute("UPDATE import_jobs SET status = 'running' WHERE job_id = ?", [job_id])
+        res = import_files(
+            store, workspace, ImportIn(source=source, path=str(path)), on_progress=progress
+        )
+        _finish(store, job_id, "done", res, None)
+    except CloseknitError as e:
+        _finish(store, job_id, "failed", None, e.message)
+    except Exception as e:  # a job thread must always leave a final state behind
+        log.error("import job %s failed: %s", job_id, redact(str(e)))
+        _finish(store, job_id, "failed", None, f"{type(e).__name__}: {redact(str(e))}")
+    finally:
+        shutil.rmtree(path.parent, ignore_errors=True)
+
+
+def start_upload(
+    store: Store,
+    workspace: str,
+    *,
+    actor: str,
+    source: str,
+    filename: str | None,
+    data: BinaryIO,
+    max_mb: int,
+) -> Job:
+    """Save an uploaded file and import it in the background; poll :func:`job`."""
+    if source not in UPLOAD_SOURCES:
+        raise ValidationError(f"source must be one of {', '.join(UPLOAD_SOURCES)}", field="source")
+    src: Source = source  # type: ignore[assignment]
+    name = Path(filename or "upload").name.strip(". ")[:120] or "upload"
+    tmp = Path(tempfile.mkdtemp(prefix="closeknit-upload-"))
+    size = 0
+    try:
+        with (tmp / name).open("wb") as f:
+            while chunk := data.read(1 << 20):
+                size += len(chunk)
+                if size > max_mb << 20:
+                    raise ValidationError(f"file larger than {max_mb} MB", field="file")
+                f.write(chunk)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    job_id = "j_" + uuid.uuid4().hex[:12]
+    with store.transaction() as tx:
+        tx.execute(
+            "INSERT INTO import_jobs (job_id, workspace_id, source, filename, status) "
+            "VALUES (?, ?, ?, ?, 'queued')",
+            [job_id, workspace, source, name],
+        )
+        audit(
+            tx,
+            workspace,
+            actor,
+            "import",
+            "import_job",
+            job_id,
+            {"source": source, "file": name, "bytes": size},
+        )
+    threading.Thread(
+        target=_run_job, args=(store, workspace, job_id, src, tmp / name), daemon=True
+    ).start()
+    return job(store, workspace, job_id)
+
+
+# -- orders ------------------------------------------------------------------------------------
+class OrdersQuery(In):
+    code: str | None = Field(default=None, max_length=100)
+    since: _dt.date | None = None
+    limit: int = Field(default=100, ge=1, le=1000)
+    offset: int = Field(default=0, ge=0, le=10**9)
+
+
+class OrderRow(Out):
+    order_id: str
+    source: str | None
+    created_at: str | None
+    customer_id: str | None
+    is_new_customer: bool | None
+    currency: str | None
+    subtotal: float | None
+    total: float | None
+    discount_amount: float | None
+    refunded: float | None
+    discount_codes: list[str] | None
+    utm_source: str | None
+    utm_campaign: str | None
+    utm_content: str | None
+
+
+OrderPage = Page[OrderRow]
+
+
+def orders(store: Store, workspace: str, req: OrdersQuery) -> OrderPage:
+    """The workspace's orders (customer e-mails are only ever stored hashed)."""
+    where: list[str] = ["workspace_id = ?"]
+    params: list[Any] = [workspace]
+    if req.code:
+        where.append("list_contains(list_transform(discount_codes, lambda x: upper(x)), upper(?))")
+        params.append(req.code)
+    if req.since:
+        where.append("created_at >= ?")
+        params.append(req.since)
+    w = " AND ".join(where)
+    total = int(store.scalar(f"SELECT count(*) FROM orders WHERE {w}", params))
+    rows = store.query(
+        "SELECT order_id, source, created_at, customer_id, is_new_customer, currency, subtotal, "
+        "total, discount_amount, refunded, discount_codes, utm_source, utm_campaign, "
+        f"utm_content FROM orders WHERE {w} ORDER BY created_at DESC NULLS LAST, order_id "
+        "LIMIT ? OFFSET ?",
+        [*params, req.limit, req.offset],
+    )
+    page: OrderPage = OrderPage.of(
+        {"items": rows, "total": total, "limit": req.limit, "offset": req.offset}
+    )
+    return page
+
+
+# -- Shopify webhooks --------------------------------------------------------------------------
+class WebhookOut(Out):
+    status: Literal["stored", "duplicate"]
+    webhook_id: str
+    order_id: str
+    topic: str | None = None
+
+
+def shopify_webhook(
+    store: Store, workspace: str, body: bytes, headers: dict[str, str], secret: str
+) -> WebhookOut:
+    """Verify and store one Shopify order webhook delivery (a repeat is acknowledged once)."""
+    from closeknit.errors import AuthError, ServiceUnavailable
+    from closeknit.track.webhook import handle_shopify_webhook
+
+    if "x-shopify-hmac-sha256" not in {k.lower() for k in headers}:
+        raise AuthError("webhook is not signed (X-Shopify-Hmac-Sha256 missing)")
+    if not secret:
+        raise ServiceUnavailable("Shopify webhooks are not configured on this server")
+    if not store.scalar("SELECT count(*) FROM workspaces WHERE workspace_id = ?", [workspace]):
+        raise NotFound("no such workspace")
+    out: WebhookOut = WebhookOut.of(handle_shopify_webhook(store, workspace, body, headers, secret))
+    return out

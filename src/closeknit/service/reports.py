@@ -1,0 +1,130 @@
+"""Campaign results: ROAS, margin ROAS, CPA, CPE, CPM, new-customer share per creator and in
+total, the incremental lift beyond last click, and the one printable report."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import Field
+
+from closeknit.errors import CloseknitError, InsufficientData
+from closeknit.report.html import campaign_report_html
+from closeknit.service import lift as lift_svc
+from closeknit.service.base import In, Out
+from closeknit.store import Store, audit
+from closeknit.track import roas
+
+
+class ReportIn(In):
+    window_days: int | None = Field(default=None, ge=1, le=365, description="attribution days")
+    cogs_share: float | None = Field(default=None, ge=0, le=1, description="COGS share if unknown")
+
+
+class RoasOut(Out):
+    campaign: dict[str, Any]
+    totals: dict[str, Any]
+    creators: list[dict[str, Any]]
+    tiers: list[dict[str, Any]]
+    attribution: dict[str, Any]
+    notes: list[str]
+
+
+def roas_report(
+    store: Store, workspace: str, campaign_id: str, req: ReportIn | None = None
+) -> RoasOut:
+    """Attribute the campaign's orders (codes, then links) and report its ROAS per creator."""
+    r = req or ReportIn()
+    rep = roas.report(
+        store, workspace, campaign_id, window_days=r.window_days, cogs_share=r.cogs_share
+    )
+    out: RoasOut = RoasOut.of(rep)
+    return out
+
+
+REPORT_COLUMNS = (
+    "creator_id",
+    "handle",
+    "tier",
+    "stage",
+    "fee",
+    "spend",
+    "revenue",
+    "orders",
+    "roas",
+    "margin_roas",
+    "cpa",
+    "cpe",
+    "cpm",
+    "new_customer_share",
+    "code",
+)
+
+
+def report_rows(
+    store: Store, workspace: str, campaign_id: str, *, actor: str
+) -> list[dict[str, Any]]:
+    """The per-creator ROAS table for a file export (audited)."""
+    rep = roas_report(store, workspace, campaign_id)
+    audit(store, workspace, actor, "export", "campaign", campaign_id, {"format": "csv"})
+    return [{k: r.get(k) for k in REPORT_COLUMNS} for r in rep.creators]
+
+
+class LiftOut(Out):
+    """The JSON of :class:`closeknit.service.lift.LiftReport` (an incremental estimate), its
+    nested parts as plain dicts for the pages and the printable report."""
+
+    campaign_id: str | None
+    kind: str
+    method: str
+    target: str | None
+    target_description: str
+    window: dict[str, Any] | None
+    spend: float
+    incremental_revenue: dict[str, Any]
+    iroas: dict[str, Any] | None
+    attributed_revenue: float
+    beyond_attribution: dict[str, Any] | None
+    own_revenue: dict[str, Any] | None
+    controls: list[str]
+    left_out: list[dict[str, Any]]
+    overlapping_campaigns: list[dict[str, Any]]
+    counterfactual: dict[str, Any] | None
+    placebo: dict[str, Any] | None
+    holdout: dict[str, Any] | None
+    halo: dict[str, Any] | None
+    notes: list[str]
+
+
+def lift(store: Store, workspace: str, campaign_id: str) -> LiftOut:
+    """Incremental revenue and iROAS with an interval (``closeknit.service.lift.estimate_lift``
+    with its defaults: the campaign's holdout or geo design). A campaign with neither has no
+    incremental estimate: InsufficientData says so, with its own revenue (codes/links + halo)."""
+    rep = lift_svc.estimate_lift(store, workspace, lift_svc.LiftRequest(campaign_id=campaign_id))
+    if rep.incremental_revenue is None:
+        own = rep.own_revenue
+        total = (
+            ""
+            if own is None
+            else f" Its own revenue (codes/links + halo): {own.total.estimate:,.0f}."
+        )
+        raise InsufficientData(
+            f"no incremental estimate for campaign {campaign_id}: it has no holdout or geo "
+            "design, and no target was named (`closeknit lift CAMPAIGN --target SERIES`)." + total,
+            campaign_id=campaign_id,
+        )
+    out: LiftOut = LiftOut.model_validate(rep.model_dump(mode="json"))
+    return out
+
+
+def report_html(
+    store: Store, workspace: str, campaign_id: str, req: ReportIn | None = None, *, actor: str
+) -> str:
+    """The printable campaign report: ROAS and the lift (or why it could not be estimated)."""
+    rep = roas_report(store, workspace, campaign_id, req)
+    lf, why = None, None
+    try:
+        lf = lift(store, workspace, campaign_id)
+    except CloseknitError as e:
+        why = e.message
+    audit(store, workspace, actor, "export", "campaign", campaign_id, {"format": "html"})
+    return campaign_report_html(rep, lf, why)
