@@ -182,7 +182,8 @@ class _Relaxation:
         x = self.c * (grid / self.p.budget)
         if up:
             return np.ceil(x * (1 + 1e-9)).astype(np.int64)
-        return np.floor(x * (1 - 1e-9)).astype(np.int64)
+        # + 1e-9 keeps exact multiples of the grid whole; k picks gain < k·1e-9 < 1 unit
+        return np.floor(x + 1e-9).astype(np.int64)
 
     def item_values(self, lam: np.ndarray) -> np.ndarray:
         a = self.v.copy()
