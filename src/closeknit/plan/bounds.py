@@ -375,6 +375,7 @@ class Lagrangian:
         val, _, ub, _ = rel.evaluate(self.best_lam, grid)
         act = rel.active
         self.item_ub[act] = np.minimum(self.item_ub[act], ub)
+        self._fix(self.lower)
         item[rel.ok] = self.item_ub
         bound = val if not np.isfinite(self.lower) else max(val, self.lower)
         plans = [rel.plan(self.best_lam, self.grid)]

@@ -15,13 +15,13 @@ Solvers:
 * :func:`solve`: the planner's entry point. :func:`solve_greedy`, then, when its certified
   gap is above a tolerance and the pool is at most ``exact_max`` creators, HiGHS on the
   creators the Lagrangian bound cannot rule out (every other one is in no plan better than the
-  one in hand), warm-started, within a time limit. Optimal, with a certificate, in 0.4–5 s on
-  the 2,000-candidate benchmark instances, where HiGHS on the whole pool takes 2 minutes
-  (docs/plan.md).
+  one in hand), warm-started, within a time limit; the bound it reports is certified for the
+  whole pool. Figures against HiGHS on the whole pool: docs/plan.md.
 * :func:`solve_greedy`: CELF lazy greedy, then the Lagrangian relaxation of
   :mod:`closeknit.plan.bounds` (knapsack DP; it yields a certified upper bound, a bound per
-  creator and feasible plans), then HiGHS for a fraction of a second over the ~60 creators
-  with the highest bound. Its gap is against the Lagrangian bound.
+  creator and feasible plans), HiGHS for a fraction of a second over the ~60 creators with the
+  highest bound, and an iterated exchange search over the creators the bound leaves. Its gap
+  is against the Lagrangian bound.
 * :func:`solve_milp`: exact MILP with HiGHS (``highspy``): binaries ``x_i``, continuous
   ``y_ij ≥ x_i + x_j − 1`` for every pair with ``w_ij > 0`` (exact because the objective pushes
   ``y_ij`` down to ``max(0, x_i + x_j − 1)``), and ``z_g ≤ Σ_{i∈g} x_i``, ``z_g ≤ 1`` per group;
@@ -312,6 +312,62 @@ class _Pool:
         self.c = p.cost[self.ids]
         self.G = [np.asarray(g)[self.ids] for g in p.groups]
 
+    def value(self, s: Sequence[int]) -> float:
+        idx = np.asarray(list(s), dtype=np.int64)
+        if len(idx) == 0:
+            return 0.0
+        tot = float(self.v[idx].sum() - self.W[np.ix_(idx, idx)].sum() / 2)
+        for g in self.G:
+            gs = g[idx]
+            tot += self.p.beta * len(np.unique(gs[gs >= 0]))
+        return tot
+
+    def fill(self, start: Sequence[int], banned: Sequence[int]) -> list[int]:
+        """Add creators by marginal gain per cost while one fits and gains (not ``banned``)."""
+        p, W, v, c = self.p, self.W, self.v, self.c
+        inside = np.zeros(len(v), dtype=bool)
+        inside[list(start)] = True
+        free = ~inside
+        free[list(banned)] = False
+        max_k = p.max_k if p.max_k is not None else len(v)
+        while inside.sum() < max_k:
+            s = np.flatnonzero(inside)
+            gain = v - W[:, s].sum(1)
+            for g in self.G:
+                covered = np.zeros(max(int(g.max()) + 1, 1), dtype=bool)
+                gs = g[s]
+                covered[gs[gs >= 0]] = True
+                gain = gain + p.beta * ((g >= 0) & ~covered[np.clip(g, 0, None)])
+            ok = free & (c <= p.budget - float(c[s].sum()) + 1e-9) & (gain > 0)
+            if not ok.any():
+                break
+            j = int(np.argmax(np.where(ok, gain / c, -np.inf)))
+            inside[j], free[j] = True, False
+        return np.flatnonzero(inside).tolist()
+
+    def iterated(self, start: Sequence[int], rounds: int, seed: int = 0) -> list[int]:
+        """Iterated local search: drop 2–4 random picks, refill by gain per cost without
+        them, descend; keep the result when it is no worse. Seeded, so repeatable."""
+        rng = np.random.default_rng(seed)
+        p = self.p
+        cur = self.search(start)
+        cur_v = self.value(cur)
+        best, best_v = list(cur), cur_v
+        for _ in range(rounds):
+            if len(cur) < 2:
+                break
+            drop = rng.choice(len(cur), size=min(len(cur), int(rng.integers(2, 5))), replace=False)
+            out = [cur[q] for q in drop.tolist()]
+            cand = self.search(self.fill([x for x in cur if x not in out], out))
+            if len(cand) < p.min_k:
+                continue
+            val = self.value(cand)
+            if val >= cur_v - 1e-12 * max(1.0, abs(cur_v)):
+                cur, cur_v = cand, val
+                if val > best_v:
+                    best, best_v = list(cand), val
+        return best
+
     def search(self, start: Sequence[int], max_moves: int = 200) -> list[int]:
         """Best-improvement add / drop / swap moves from ``start`` (pool positions) until none
         improves f (or ``max_moves``); every set visited is feasible."""
@@ -350,20 +406,20 @@ class _Pool:
                 i = int(s[np.argmax(-rem[s])])
                 if -rem[i] > best_delta:
                     best_delta, move = float(-rem[i]), (i, None)
-            for i in s.tolist():
-                # adding j after dropping i: j loses i's overlap, and i's groups may reopen
-                gain = add + W[:, i]
+            if len(s):
+                # swap i ∈ S for j ∉ S, all pairs at once: j loses i's overlap, and the
+                # groups only i covered reopen for j
+                gain = add[None, :] + W[s, :]
                 for g, cnt in zip(self.G, counts, strict=True):
-                    gi = g[i]
-                    if gi >= 0 and cnt[gi] == 1:
-                        gain = gain + beta * (g == gi)
-                ok = out & (c <= room + c[i] + 1e-9)
-                if not ok.any():
-                    continue
-                delta = np.where(ok, gain - rem[i], -np.inf)
-                j = int(np.argmax(delta))
-                if delta[j] > best_delta:
-                    best_delta, move = float(delta[j]), (i, j)
+                    gi = g[s]
+                    alone = (gi >= 0) & (cnt[np.clip(gi, 0, None)] == 1)
+                    gain = gain + beta * ((g[None, :] == gi[:, None]) & alone[:, None])
+                ok = out[None, :] & (c[None, :] <= room + c[s][:, None] + 1e-9)
+                delta = np.where(ok, gain - rem[s][:, None], -np.inf)
+                flat = int(np.argmax(delta))
+                a, b = divmod(flat, delta.shape[1])
+                if delta[a, b] > best_delta:
+                    best_delta, move = float(delta[a, b]), (int(s[a]), b)
             if move is None:
                 break
             if move[0] is not None:
@@ -401,6 +457,7 @@ def _heuristic(
     time_budget: float,
     bound_iterations: int,
     swap_pool: int,
+    search_rounds: int,
 ) -> _Run:
     t0 = time.perf_counter()
     assert p.allowed is not None
@@ -438,16 +495,13 @@ def _heuristic(
     for plan in relax.plans:
         offer(plan, "Lagrangian plan")
     if local_search and swap_pool > 0 and best:
-        # exchange moves see the overlaps the bound ignores; the pool mixes the creators with
-        # the highest bound, value per cost and value
-        ratio = ok[np.argsort(-p.value[ok] / p.cost[ok], kind="stable")[: swap_pool // 4]]
-        top = ok[np.argsort(-p.value[ok], kind="stable")[: swap_pool // 4]]
-        pool = list(
-            dict.fromkeys([*best, *lag.promising(swap_pool // 2), *ratio.tolist(), *top.tolist()])
-        )
+        # exchange moves see the overlaps the bound ignores; only creators the bound has not
+        # ruled out can be in a better plan, the highest bounds first
+        pool = list(dict.fromkeys([*best, *lag.promising(swap_pool)]))
         sp = _Pool(p, pool)
         at = {c: q for q, c in enumerate(pool)}
-        offer([pool[q] for q in sp.search([at[c] for c in best])], "exchange search")
+        found = sp.iterated([at[c] for c in best], rounds=search_rounds)
+        offer([pool[q] for q in found], "exchange search")
     status = "ok"
     if not _feasible(p, best):
         status = "infeasible"
@@ -519,12 +573,15 @@ def solve_greedy(
     pool_size: int = 60,
     time_budget: float = 0.3,
     bound_iterations: int = 30,
-    swap_pool: int = 200,
+    swap_pool: int = 400,
+    search_rounds: int = 120,
 ) -> Solution:
     """The fast planner: CELF greedy, the Lagrangian relaxation's plans
     (:mod:`closeknit.plan.bounds`) and, with ``local_search``, HiGHS for at most
     ``time_budget`` seconds over the ``pool_size`` creators with the highest bound, started
-    from the best plan so far. Its bound is the Lagrangian knapsack-DP bound (certified)."""
+    from the best plan so far, then ``search_rounds`` of an iterated add/drop/swap search over
+    the ``swap_pool`` creators the bound has not ruled out (it sees the overlaps the bound
+    ignores). Its bound is the Lagrangian knapsack-DP bound, certified for the whole pool."""
     return _heuristic(
         p,
         local_search=local_search,
@@ -532,6 +589,7 @@ def solve_greedy(
         time_budget=time_budget,
         bound_iterations=bound_iterations,
         swap_pool=swap_pool,
+        search_rounds=search_rounds,
     ).solution
 
 
@@ -723,7 +781,8 @@ def solve(
     pool_size: int = 60,
     time_budget: float = 0.3,
     bound_iterations: int = 30,
-    swap_pool: int = 200,
+    swap_pool: int = 400,
+    search_rounds: int = 120,
 ) -> Solution:
     """The planner's solver: :func:`solve_greedy`, then, when its certified gap is above
     ``rel_gap`` and at most ``exact_max`` candidates are allowed, HiGHS on the creators the
@@ -740,6 +799,7 @@ def solve(
         time_budget=time_budget,
         bound_iterations=bound_iterations,
         swap_pool=swap_pool,
+        search_rounds=search_rounds,
     )
     sol, relax = run.solution, run.relaxation
     n_ok = int(p.allowed.sum())
