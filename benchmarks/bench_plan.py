@@ -246,12 +246,13 @@ def table(out: dict[str, Any]) -> str:
                 )
                 ratios = (
                     f"{r['product_over_highs']:.4f} | {r['heuristic_over_highs']:.4f} "
-                    f"| {r['celf_over_highs']:.4f}"
+                    f"(gap {_pct(r['heuristic_gap'])}) | {r['celf_over_highs']:.4f}"
                 )
             else:
-                highs, ratios = f"{r['highs_status']}, {r['highs_s']:.0f} s", "— | — | —"
+                highs = f"{r['highs_status']}, {r['highs_s']:.0f} s"
+                ratios = f"— | — (gap {_pct(r['heuristic_gap'])}) | —"
             rows.append(
-                f"| {r['candidates']:,} cand., budget {r['budget']:.0f}, seed {r['seed']} "
+                f"| {part}: {r['candidates']:,} cand., budget {r['budget']:.0f}, seed {r['seed']} "
                 f"| {highs} "
                 f"| {r['product_status']}, certified gap {_pct(r['product_gap'])}, "
                 f"{r['product_s']:.1f} s (CPU {r['product_cpu_s']:.1f} s) "

@@ -481,8 +481,9 @@ def _heuristic(
     # A few rounds rank the creators by their bound; an exact search over the top ones then
     # gives a strong plan, which sharpens the remaining rounds and fixes out most creators.
     first = min(bound_iterations, 6)
-    lag.run(best_v, first)
-    offer(lag.plan(), "Lagrangian plan")
+    for rounds in (2, first - 2):  # an early plan sharpens the steps and starts the fixing
+        lag.run(best_v, rounds)
+        offer(lag.plan(), "Lagrangian plan")
     if local_search and pool_size > 0:
         pool = sorted({*best, *lag.promising(pool_size)})
         try:
