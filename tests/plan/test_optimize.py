@@ -242,9 +242,18 @@ def test_constraints_respected() -> None:
 
 
 def test_infeasible_min_creators() -> None:
-    p = Problem(np.array([5.0, 4.0, 3.0]), np.array([3.0, 3.0, 3.0]), 5.0, min_k=2)
-    for sol in (solve_greedy(p), solve(p)):
-        assert sol.status == "infeasible"
+    for beta in (0.0, 1.0):
+        p = Problem(
+            np.array([5.0, 4.0, 3.0]),
+            np.array([3.0, 3.0, 3.0]),
+            5.0,
+            groups=[np.array([0, 1, 1])],
+            beta=beta,
+            min_k=2,
+        )
+        assert lagrangian_bound(p).bound == -np.inf  # no plan at all
+        for sol in (solve_greedy(p), solve(p)):
+            assert sol.status == "infeasible"
 
 
 def test_overlap_discount_changes_choice() -> None:

@@ -323,6 +323,9 @@ class Lagrangian:
             val, chosen, ub, _ = rel.evaluate(self.lam, self.grid)
             act = rel.active
             self.item_ub[act] = np.minimum(self.item_ub[act], ub)
+            if not np.isfinite(val):  # no count in [min_k, max_k] fits the budget
+                self.best, self.best_lam, self.done = val, self.lam.copy(), True
+                return
             if val < self.best - 1e-9:
                 self.best, self.best_lam, self.stall = val, self.lam.copy(), 0
             else:
