@@ -483,18 +483,19 @@ def _heuristic(
     first = min(bound_iterations, 6)
     for rounds in (2, first - 2):  # an early plan sharpens the steps and starts the fixing
         lag.run(best_v, rounds)
-        offer(lag.plan(), "Lagrangian plan")
+        offer(lag.plan(), "improved by the Lagrangian relaxation's plan")
     if local_search and pool_size > 0:
         pool = sorted({*best, *lag.promising(pool_size)})
         try:
             sub = solve_milp(p, candidates=pool, warm_start=best, time_limit=time_budget)
-            offer(sub.selected, f"exact search over the {len(pool)} most promising creators")
+            note = f"improved by an exact search over the {len(pool)} most promising creators"
+            offer(sub.selected, note)
         except SolverError:
             pass  # no solution within the time: keep what we have
     lag.run(best_v, bound_iterations - first)
     relax = lag.result()
     for plan in relax.plans:
-        offer(plan, "Lagrangian plan")
+        offer(plan, "improved by the Lagrangian relaxation's plan")
     if local_search and swap_pool > 0 and best:
         # exchange moves see the overlaps the bound ignores; only creators the bound has not
         # ruled out can be in a better plan, the highest bounds first
@@ -502,7 +503,7 @@ def _heuristic(
         sp = _Pool(p, pool)
         at = {c: q for q, c in enumerate(pool)}
         found = sp.iterated([at[c] for c in best], rounds=search_rounds)
-        offer([pool[q] for q in found], "exchange search")
+        offer([pool[q] for q in found], "improved by exchanging creators")
     status = "ok"
     if not _feasible(p, best):
         status = "infeasible"
