@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 
 from tests.api.seeding import PASSWORD, Seeded, auth
 
-PUBLIC = {"/health", "/api/v1/auth/login"}
+PUBLIC = {"/health", "/api/v1/auth/login", "/api/v1/auth/invitation/accept"}
 
 
 def _login(client: TestClient, email: str, password: str = PASSWORD) -> str:
@@ -18,8 +18,10 @@ def _login(client: TestClient, email: str, password: str = PASSWORD) -> str:
     return str(r.json()["csrf_token"])
 
 
-def test_every_route_but_health_and_login_needs_auth(client: TestClient) -> None:
-    schema = client.get("/openapi.json").json()
+def test_every_route_but_health_and_login_needs_auth(
+    client: TestClient, two: tuple[Seeded, Seeded]
+) -> None:
+    schema = client.get("/openapi.json", headers=auth(two[0].key)).json()
     checked = 0
     for path, ops in schema["paths"].items():
         for method in ops:

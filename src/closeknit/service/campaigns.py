@@ -3,13 +3,12 @@ tracking links, spend, outreach, and rosters of existing deals."""
 
 from __future__ import annotations
 
-import datetime as _dt
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import Field
 
-from closeknit.service.base import In, Out
+from closeknit.service.base import CreatorRef, Day, In, Out
 from closeknit.store import Store
 from closeknit.track import campaigns as tc
 from closeknit.track import codes as tcodes
@@ -34,8 +33,8 @@ class CampaignIn(In):
     brief: str | None = Field(default=None, max_length=5000, description="what it is about")
     budget: float | None = Field(default=None, ge=0, le=1e9)
     currency: str = Field(default="USD", pattern="^[A-Z]{3}$")
-    start_date: _dt.date | None = None
-    end_date: _dt.date | None = None
+    start_date: Day | None = None
+    end_date: Day | None = None
     landing_url: str | None = Field(default=None, max_length=2000)
     discount_percent: float | None = Field(default=None, ge=0, le=100)
     attribution_window_days: int = Field(default=30, ge=1, le=365)
@@ -119,8 +118,8 @@ class CampaignPatch(In):
     name: str | None = Field(default=None, min_length=1, max_length=200)
     budget: float | None = Field(default=None, ge=0, le=1e9)
     status: Literal["draft", "active", "done", "archived"] | None = None
-    start_date: _dt.date | None = None
-    end_date: _dt.date | None = None
+    start_date: Day | None = None
+    end_date: Day | None = None
 
 
 def update_campaign(
@@ -147,7 +146,7 @@ def history(store: Store, workspace: str, campaign_id: str) -> list[HistoryRow]:
 
 
 class AddCreatorsIn(In):
-    creators: list[str] = Field(min_length=1, max_length=500, description="@handle or id")
+    creators: list[CreatorRef] = Field(min_length=1, max_length=500, description="@handle or id")
     fee: float | None = Field(default=None, ge=0, le=1e8)
     deliverables: str | None = Field(default=None, max_length=500, description="'1 reel, 3 story'")
     seeding_cost: float = Field(default=0.0, ge=0, le=1e8)
@@ -239,7 +238,9 @@ def remove_creator(
 
 
 class CodesIn(In):
-    creators: list[str] | None = Field(default=None, max_length=500, description="default: all")
+    creators: list[CreatorRef] | None = Field(
+        default=None, max_length=500, description="default: all"
+    )
     discount_percent: float | None = Field(default=None, ge=0, le=100)
     landing_url: str | None = Field(default=None, max_length=2000)
     overwrite: bool = False
@@ -277,7 +278,7 @@ class SpendIn(In):
     amount: float = Field(gt=0, le=1e8)
     kind: Literal["fee", "seeding", "shipping", "other"] = "other"
     creator: str | None = Field(default=None, max_length=200)
-    date: _dt.date | None = None
+    date: Day | None = None
     note: str | None = Field(default=None, max_length=500)
 
 

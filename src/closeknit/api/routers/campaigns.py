@@ -8,12 +8,12 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import HTMLResponse, Response
 
 from closeknit.api.deps import Editor, StoreDep, Viewer
-from closeknit.api.errors import AUTHED, responses
+from closeknit.api.errors import AUTHED, DocumentedRoute, responses
 from closeknit.api.exports import csv_response
 from closeknit.service import campaigns as svc
 from closeknit.service import reports as rsvc
 
-router = APIRouter(tags=["campaigns"], responses=responses(*AUTHED))
+router = APIRouter(tags=["campaigns"], responses=responses(*AUTHED), route_class=DocumentedRoute)
 NOT_FOUND = responses(404)
 
 
