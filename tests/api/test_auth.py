@@ -209,3 +209,25 @@ def test_secure_cookie_is_configurable(api_store: object, two: tuple[Seeded, See
     with TestClient(app, base_url="https://testserver") as c:
         r = c.post("/api/v1/auth/login", json={"email": a.owner_email, "password": PASSWORD})
         assert r.status_code == 200 and "Secure" in r.headers["set-cookie"]
+
+
+def test_405_names_every_method_of_the_path(client: TestClient, two: tuple[Seeded, Seeded]) -> None:
+    """The probe: Starlette's 405 listed only the first route of a path (`Allow: GET` on
+    /briefs, which also takes POST)."""
+    a, _ = two
+    h = auth(a.key)
+    for method, path, allowed in (
+        ("OPTIONS", "/api/v1/briefs", {"GET", "POST"}),
+        ("PUT", "/api/v1/campaigns/x/creators/y", {"PATCH", "DELETE"}),
+        ("POST", "/api/v1/campaigns/x/spend", None),
+        ("TRACE", "/api/v1/members/u1", {"PATCH", "DELETE"}),
+        ("DELETE", "/api/v1/webhooks/shopify/alpha", {"POST"}),
+    ):
+        r = client.request(method, path, headers=h)
+        if allowed is None:
+            assert r.status_code != 405
+            continue
+        assert r.status_code == 405, (method, path, r.status_code)
+        got = {m.strip() for m in r.headers["allow"].split(",")} - {"HEAD"}
+        assert got == allowed, (path, r.headers["allow"])
+        assert r.json()["error"]["type"] == "MethodNotAllowed"

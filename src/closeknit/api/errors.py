@@ -83,15 +83,18 @@ class DocumentedRoute(APIRoute):
             self.responses.setdefault(code, {"model": ErrorOut, "description": _WHY[code]})
 
 
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
 def allowed_methods(request: Request) -> list[str]:
     """Every method some route serves at this path (Starlette's own 405 names only the first
-    route that matched the path)."""
-    methods: set[str] = set()
-    for route in request.app.router.routes:
-        match, _ = route.matches(request.scope)
-        if match != Match.NONE:
-            methods |= set(getattr(route, "methods", None) or ())
-    return sorted(methods)
+    route that matched the path): the router is asked again with each method."""
+    routes = request.app.router.routes
+    return [
+        m
+        for m in _METHODS
+        if any(r.matches({**request.scope, "method": m})[0] == Match.FULL for r in routes)
+    ]
 
 
 _BY_STATUS: dict[int, type[CloseknitError]] = {}
