@@ -231,3 +231,20 @@ def test_405_names_every_method_of_the_path(client: TestClient, two: tuple[Seede
         got = {m.strip() for m in r.headers["allow"].split(",")} - {"HEAD"}
         assert got == allowed, (path, r.headers["allow"])
         assert r.json()["error"]["type"] == "MethodNotAllowed"
+
+
+def test_allow_matches_the_schema_on_every_path(
+    client: TestClient, two: tuple[Seeded, Seeded]
+) -> None:
+    """OPTIONS (served by no route) on every path of the schema: the 405's Allow lists exactly
+    the methods the schema gives that path, so no two paths overlap (e.g. `/briefs/parse` was
+    also `/briefs/{brief_id}`)."""
+    a, _ = two
+    h = auth(a.key)
+    schema = client.get("/openapi.json", headers=h).json()
+    for path, ops in schema["paths"].items():
+        url = re.sub(r"\{[^}]+\}", "x1", path)
+        r = client.options(url, headers=h)
+        assert r.status_code == 405, (path, r.status_code)
+        got = {m.strip().lower() for m in r.headers["allow"].split(",")} - {"head"}
+        assert got == set(ops), (path, r.headers["allow"], sorted(ops))

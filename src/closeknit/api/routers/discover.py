@@ -22,7 +22,7 @@ def discover(p: Viewer, store: StoreDep, body: svc.DiscoverIn) -> svc.DiscoverOu
     return svc.discover(store, p.workspace_id, body)
 
 
-@router.post("/briefs/parse")
+@router.post("/parse-brief")
 def parse_brief(p: Viewer, body: bsvc.BriefIn) -> bsvc.BriefOut:
     """What a brief means (the filters read from its text), without running it."""
     return bsvc.parse(body)
