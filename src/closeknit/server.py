@@ -14,13 +14,13 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel
 from starlette.datastructures import Headers
+from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from closeknit import __version__, api, web
 from closeknit.api import errors
 from closeknit.api.config import ApiSettings
-from closeknit.api.deps import SESSION_COOKIE, LoginLimiter, Viewer
-from closeknit.service import accounts
+from closeknit.api.deps import SESSION_COOKIE, LoginLimiter, Viewer, credentials_valid
 from closeknit.store import Store, open_store
 
 API_PREFIX = "/api/v1"
@@ -149,17 +149,8 @@ def _authenticated(scope: Scope) -> bool:
     if store is None:
         return False
     h = Headers(scope=scope)
-    auth = h.get("authorization")
-    if auth:
-        scheme, _, cred = auth.partition(" ")
-        return (
-            scheme.lower() == "bearer" and accounts.key_principal(store, cred.strip()) is not None
-        )
-    for part in h.get("cookie", "").split(";"):
-        name, _, value = part.strip().partition("=")
-        if name == SESSION_COOKIE and value:
-            return accounts.session_principal(store, value) is not None
-    return False
+    session = cookie_parser(h.get("cookie", "")).get(SESSION_COOKIE)
+    return credentials_valid(store, h.get("authorization"), session)
 
 
 class BodyLimit:

@@ -47,7 +47,7 @@ class LoginLimiter:
     account attacked from many addresses. ``request.client.host`` is the address: uvicorn only
     rewrites it from X-Forwarded-For for the proxies named in ``--forwarded-allow-ips``."""
 
-    def __init__(self, per_minute: int, per_address: int = 20, per_account: int = 10) -> None:
+    def __init__(self, per_minute: int, per_address: int = 10, per_account: int = 10) -> None:
         self.per_minute = per_minute
         self.per_address = per_address
         self.per_account = per_account
@@ -88,6 +88,17 @@ async def _csrf_ok(request: Request, token: str) -> bool:
             v = form.get(CSRF_FIELD)
             sent = v if isinstance(v, str) else None
     return sent is not None and hmac.compare_digest(sent, expected)
+
+
+def credentials_valid(store: Store, authorization: str | None, session: str | None) -> bool:
+    """Whether an ``Authorization`` header or a session cookie names a live API key or session
+    (what :func:`_principal` would accept, without the CSRF part)."""
+    if authorization:
+        scheme, _, cred = authorization.partition(" ")
+        return (
+            scheme.lower() == "bearer" and accounts.key_principal(store, cred.strip()) is not None
+        )
+    return bool(session) and accounts.session_principal(store, str(session)) is not None
 
 
 async def _principal(request: Request, *, web: bool) -> Principal:

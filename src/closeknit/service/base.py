@@ -66,6 +66,18 @@ CreatorRef = Annotated[
 ]
 
 
+# An absolute URL (scheme://host...): what the tracking links are built on. No brackets in the
+# host part (an unclosed IPv6 bracket is a crash in urlsplit, not a URL).
+AbsoluteUrl = Annotated[
+    str,
+    Field(
+        max_length=2000,
+        pattern=r"^[A-Za-z][A-Za-z0-9+.\-]*://[A-Za-z0-9._~%!$&'()*+,;=:@\-]+(?:[/?#]\S*)?$",
+        description="an absolute URL, e.g. https://shop.example/landing",
+    ),
+]
+
+
 class In(BaseModel):
     """A request: what a caller may ask for, validated where it is built."""
 

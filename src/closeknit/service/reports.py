@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import Field
 
-from closeknit.errors import CloseknitError
+from closeknit.errors import CloseknitError, InsufficientData
 from closeknit.report.html import campaign_report_html
 from closeknit.service.base import In, Out
 from closeknit.store import Store, audit
@@ -83,7 +83,17 @@ class LiftOut(Out):
 
 
 def lift(store: Store, workspace: str, campaign_id: str) -> LiftOut:
-    """Incremental revenue and iROAS with an interval."""
+    """Incremental revenue and iROAS with an interval (InsufficientData, 409, while the campaign
+    has no start date or too few days of data)."""
+    rows = store.query(
+        "SELECT start_date FROM campaigns WHERE workspace_id = ? AND campaign_id = ?",
+        [workspace, campaign_id],
+    )
+    if rows and rows[0]["start_date"] is None:
+        raise InsufficientData(
+            f"campaign {campaign_id} has no start_date: set one to estimate its lift",
+            field="start_date",
+        )
     out: LiftOut = LiftOut.of(tlift.estimate(store, workspace, campaign_id))
     return out
 

@@ -114,7 +114,7 @@ def report(
     return rsvc.roas_report(store, p.workspace_id, campaign_id, q)
 
 
-@router.get("/campaigns/{campaign_id}/lift", responses=NOT_FOUND)
+@router.get("/campaigns/{campaign_id}/lift", responses=responses(404, 409))
 def lift(p: Viewer, store: StoreDep, campaign_id: str) -> rsvc.LiftOut:
     """Incremental revenue with an interval."""
     return rsvc.lift(store, p.workspace_id, campaign_id)
