@@ -127,6 +127,7 @@ def _config(examples: int, seed: int, phases: tuple[str, ...]) -> SchemathesisCo
             "phases": {ph: {"enabled": ph in phases} for ph in PHASES},
             "generation": {"max-examples": examples, "deterministic": True},
             "suppress-health-check": ["all"],
+            "cache": {"enabled": False},
             "operations": DISABLED,
             "output": {"sanitization": {"enabled": False}},
         }
