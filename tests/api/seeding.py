@@ -227,6 +227,9 @@ def seed_workspace(store: Store, ws: str, *, n: int = 12, seed: int = 1) -> Seed
             "INSERT INTO import_jobs (job_id, workspace_id, source, status) VALUES (?,?,?,?)",
             [s.job_id, ws, "test", "done"],
         )
+    inv = accounts.invite_as_operator(
+        store, ws, accounts.InviteIn(email=f"invited@{ws}.test", role="viewer")
+    )
     s.ids = {
         "creator": s.creators[0],
         "campaign_id": s.campaign_id,
@@ -236,6 +239,7 @@ def seed_workspace(store: Store, ws: str, *, n: int = 12, seed: int = 1) -> Seed
         "key_id": s.key_id,
         "user_id": s.user_id,
         "workspace_id": s.workspace,
+        "invite_id": inv.invite_id,
     }
     return s
 

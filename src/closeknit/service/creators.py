@@ -11,6 +11,7 @@ from pydantic import Field
 
 from closeknit import features, privacy
 from closeknit.service.base import In, Out, Page
+from closeknit.service.briefs import Country
 from closeknit.settings import get_settings
 from closeknit.store import Store, audit, resolve_creator
 
@@ -89,7 +90,7 @@ class CreatorsQuery(In):
     q: str | None = Field(default=None, max_length=200, description="handle, name or bio words")
     platform: str | None = Field(default=None, max_length=40)
     tier: str | None = Field(default=None, max_length=40)
-    country: str | None = Field(default=None, max_length=60)
+    country: Country | None = None
     language: str | None = Field(default=None, max_length=40)
     niche: str | None = Field(default=None, max_length=80)
     min_followers: int | None = Field(default=None, ge=0, le=10**12)

@@ -9,20 +9,36 @@ from pydantic import Field, field_validator
 
 from closeknit import match
 from closeknit.errors import ValidationError
-from closeknit.service.base import In, Out
+from closeknit.service.base import Day, In, Out
 from closeknit.service.briefs import BriefIn, BriefOut, saved_brief_in
 from closeknit.store import Store
 
 Model = Literal["minilm", "minilm-fp32", "minilm-numpy", "static", "hash"]
+EMPTY_BRIEF = (
+    "the brief is empty: describe the product and audience, e.g. 'home workout gear, UK, 18-25'"
+)
 
 
 class DiscoverIn(BriefIn):
+    text: str = Field(
+        min_length=1,
+        max_length=5000,
+        pattern=r"\S",
+        description="what you are looking for, e.g. 'home workout gear, UK, 18-25'",
+    )
     limit: int = Field(default=20, ge=1, le=1000)
     weights: dict[str, float] | None = Field(
         default=None, description="factor weights, e.g. {'content': 2, 'cost': 0}"
     )
     evidence: bool = True
     model: Model | None = None
+
+    @field_validator("text", mode="before")
+    @classmethod
+    def _not_blank(cls, v: Any) -> Any:
+        if isinstance(v, str) and not v.strip():
+            raise ValueError(EMPTY_BRIEF)
+        return v
 
 
 class Factors(Out):
@@ -64,11 +80,7 @@ class DiscoverOut(Out):
 def discover(store: Store, workspace: str, req: DiscoverIn) -> DiscoverOut:
     """Rank the workspace's creators for the brief, each with its factors and evidence."""
     if not req.text.strip():
-        raise ValidationError(
-            "the brief is empty: describe the product and audience, e.g. "
-            "'home workout gear, UK, 18-25'",
-            field="text",
-        )
+        raise ValidationError(EMPTY_BRIEF, field="text")
     res = match.discover(
         store,
         workspace,
@@ -116,25 +128,13 @@ def lookalikes(store: Store, workspace: str, req: LookalikesIn) -> LookalikesOut
     return out
 
 
-_EARLIEST = dt.date(2000, 1, 1)
-_LATEST = dt.date(2100, 1, 1)
-
-
-def _in_range(v: dt.date | None) -> dt.date | None:
-    if v is not None and not _EARLIEST <= v <= _LATEST:
-        raise ValueError(f"a date between {_EARLIEST} and {_LATEST}")
-    return v
-
-
 class TrendsIn(In):
-    since: dt.date | None = Field(default=None, description="window start (default: days ago)")
-    until: dt.date | None = Field(default=None, description="window end (default: today)")
+    since: Day | None = Field(default=None, description="window start (default: days ago)")
+    until: Day | None = Field(default=None, description="window end (default: today)")
     days: int = Field(default=90, ge=1, le=3650, description="window length without since")
     compare: Literal["previous", "last_year"] = "previous"
     min_creators: int = Field(default=3, ge=1, le=10_000)
     limit: int = Field(default=20, ge=1, le=500)
-
-    _dates = field_validator("since", "until")(_in_range)
 
 
 class Rider(Out):

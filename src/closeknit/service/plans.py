@@ -9,7 +9,7 @@ from pydantic import Field
 
 from closeknit.errors import ValidationError
 from closeknit.plan import PlanConstraints, estimate_fees, load_rate_card, make_plan, set_rate
-from closeknit.service.base import In, Out
+from closeknit.service.base import CreatorRef, In, Out
 from closeknit.service.briefs import BriefIn, saved_brief_in
 from closeknit.store import Store, resolve_creator_id
 
@@ -20,7 +20,9 @@ class PlanIn(BriefIn):
     """A brief (text and filters, or a saved ``brief_id``) and a budget, with constraints."""
 
     budget: float = Field(gt=0, le=1e9, description="total fee budget")
-    brief_id: str | None = Field(default=None, max_length=100, description="a saved brief")
+    brief_id: str | None = Field(
+        default=None, min_length=1, max_length=100, description="a saved brief"
+    )
     min_creators: int = Field(default=1, ge=0, le=500)
     max_creators: int = Field(default=12, ge=1, le=500)
     max_share: float = Field(default=1.0, gt=0, le=1, description="max budget share per creator")
@@ -28,7 +30,7 @@ class PlanIn(BriefIn):
     method: Literal["auto", "milp", "greedy"] = "auto"
     format: Format = "post"
     diversity: float = Field(default=0.1, ge=0, le=10)
-    creators: list[str] | None = Field(
+    creators: list[CreatorRef] | None = Field(
         default=None, max_length=2000, description="plan over these creators only"
     )
     save: bool = False
@@ -120,7 +122,7 @@ def plan(store: Store, workspace: str, req: PlanIn) -> PlanOut:
 
 
 class FeesIn(In):
-    creators: list[str] = Field(min_length=1, max_length=500, description="@handle or id")
+    creators: list[CreatorRef] = Field(min_length=1, max_length=500, description="@handle or id")
     formats: list[Format] = Field(default=["post", "reel", "story"], min_length=1)
     rate_card: str | None = Field(default=None, description="a JSON rate card file (CLI only)")
 

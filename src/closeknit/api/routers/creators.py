@@ -8,12 +8,12 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
 from closeknit.api.deps import Editor, Owner, SettingsDep, StoreDep, Viewer
-from closeknit.api.errors import AUTHED, responses
+from closeknit.api.errors import AUTHED, DocumentedRoute, responses
 from closeknit.api.exports import csv_response
 from closeknit.service import creators as svc
 from closeknit.service import discover as dsvc
 
-router = APIRouter(tags=["creators"], responses=responses(*AUTHED))
+router = APIRouter(tags=["creators"], responses=responses(*AUTHED), route_class=DocumentedRoute)
 Creator = Annotated[str, "@handle, handle or platform:handle"]
 
 
