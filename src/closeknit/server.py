@@ -52,7 +52,7 @@ def create_app(
             # checkpoint here and close every cursor, or the writes stay only in the WAL
             if own:
                 app.state.store.close()
-            else:
+            elif not app.state.store.closed:  # its owner may have closed it already
                 app.state.store.release_cursors()
                 app.state.store.checkpoint()
 

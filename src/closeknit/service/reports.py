@@ -99,6 +99,15 @@ def lift(store: Store, workspace: str, campaign_id: str) -> LiftOut:
     """Incremental revenue and iROAS with an interval (``closeknit.service.lift.estimate_lift``
     with its defaults: the campaign's holdout or geo design). A campaign with neither has no
     incremental estimate: InsufficientData says so, with its own revenue (codes/links + halo)."""
+    rows = store.query(
+        "SELECT start_date FROM campaigns WHERE workspace_id = ? AND campaign_id = ?",
+        [workspace, campaign_id],
+    )
+    if rows and rows[0]["start_date"] is None:
+        raise InsufficientData(
+            f"campaign {campaign_id} has no start_date: set one to estimate its lift",
+            field="start_date",
+        )
     rep = lift_svc.estimate_lift(store, workspace, lift_svc.LiftRequest(campaign_id=campaign_id))
     if rep.incremental_revenue is None:
         own = rep.own_revenue

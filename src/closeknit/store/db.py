@@ -283,6 +283,10 @@ class Store:
         with self._write_lock:
             self._con.execute(f"CREATE OR REPLACE VIEW {view} AS SELECT * FROM read_parquet('{p}')")
 
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
     def checkpoint(self) -> None:
         """Write the WAL into the database file (waits for both writer lanes)."""
         with self._import_lock, self._write_lock:
