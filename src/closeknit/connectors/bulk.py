@@ -638,9 +638,11 @@ def _field_warnings(
         workspace,
         batch_id,
         spec.source,
+        # the checks run once on every row to find the few that warn, then again on those
         f"""SELECT file, line, w.field AS field, w.reason AS reason FROM (
               SELECT file, line, unnest([{items}]) AS w FROM _bk_ok
-              WHERE _seq NOT IN (SELECT _seq FROM _bk_erased)) WHERE w IS NOT NULL""",
+              WHERE ({" OR ".join(f"coalesce({c.bad}, false)" for c in kept)})
+                AND _seq NOT IN (SELECT _seq FROM _bk_erased)) WHERE w IS NOT NULL""",
         res,
     )
 
@@ -745,8 +747,10 @@ def row_json_writer(
 def count_sql(expr: str) -> str:
     """SQL: a count cell ('1,234', '26.1K', '409.8M', '') -> BIGINT or NULL."""
     t = f"upper(replace(trim({expr}), ' ', ''))"
+    # the cheap suffix test first: the regular expression only runs on abbreviated counts
     return (
-        f"CASE WHEN regexp_full_match({t}, '[0-9]+([.,][0-9]+)?[KMB]') THEN "
+        f"CASE WHEN right({t}, 1) IN ('K', 'M', 'B') "
+        f"AND regexp_full_match({t}, '[0-9]+([.,][0-9]+)?[KMB]') THEN "
         f"(try_cast(replace(left({t}, -1), ',', '.') AS DOUBLE) * "
         f"CASE right({t}, 1) WHEN 'K' THEN 1e3 WHEN 'M' THEN 1e6 ELSE 1e9 END)::BIGINT "
         f"ELSE try_cast(try_cast(replace({t}, ',', '') AS DOUBLE) AS BIGINT) END"
@@ -764,7 +768,7 @@ def missing_sql(expr: str) -> str:
     return (
         f"({expr} IS NULL OR trim({expr}) = '' OR upper(trim({expr})) IN "
         f"('N/A', 'NA', '-', '--', 'NULL', 'NONE', 'NAN') "
-        f"OR regexp_full_match(trim({expr}), '#[A-Z/0-9]+[!?]|#N/?A'))"
+        f"OR (contains({expr}, '#') AND regexp_full_match(trim({expr}), '#[A-Z/0-9]+[!?]|#N/?A')))"
     )
 
 

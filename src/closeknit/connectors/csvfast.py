@@ -69,6 +69,8 @@ def flat_fields(structure: str) -> list[str] | None:
         return None
     if not isinstance(obj, dict) or any(v != "VARCHAR" for v in obj.values()):
         return None
+    if len({k.lower() for k in obj}) != len(obj):  # DuckDB's struct fields ignore case
+        return None
     return list(obj)
 
 
@@ -86,7 +88,7 @@ def _lit(text: str) -> str:
 
 def _json_str(x: str, controls: bool) -> str:
     """SQL: cell ``x`` as a JSON string exactly as json.dumps(ensure_ascii=False) writes it."""
-    simple = f"""'"' || replace(replace({x}, '\\', '\\\\'), '"', '\\"') || '"'"""
+    simple = f"""concat('"', replace(replace({x}, '\\', '\\\\'), '"', '\\"'), '"')"""
     if not controls:
         return simple
     full = f"replace(replace({x}, '\\', '\\\\'), '\"', '\\\"')"
@@ -94,7 +96,7 @@ def _json_str(x: str, controls: bool) -> str:
         esc = _SHORT.get(b, f"\\u{b:04x}")
         full = f"replace({full}, chr({b}), {_lit(esc)})"
     return (
-        f"CASE WHEN regexp_matches({x}, '[\\x00-\\x1f]') THEN '\"' || {full} || '\"' "
+        f"CASE WHEN regexp_matches({x}, '[\\x00-\\x1f]') THEN concat('\"', {full}, '\"') "
         f"ELSE {simple} END"
     )
 
@@ -107,11 +109,25 @@ def insert_sql(plan: RowPlan, *, source: str, kind: str, file: str, controls: bo
         entries[k] = (-1, json.dumps(v, ensure_ascii=False))
     for i, n in enumerate(plan.names):
         entries[n] = (i, "")
-    parts = []
-    for k, (i, const) in sorted(entries.items()):
-        key = _lit(_enc_str(k) + ":")
-        parts.append(f"{key} || {_json_str(f'c[{i + 1}]', controls) if i >= 0 else _lit(const)}")
-    payload = "'{' || " + " || ',' || ".join(parts) + " || '}'" if parts else "'{}'"
+    keys = sorted(entries)
+    if not controls and len({k.lower() for k in keys}) == len(keys):
+        # DuckDB's JSON writer escapes like json.dumps except the hex case of \u001b-style
+        # escapes, which only control characters need (those blocks take the path below)
+        vals = []
+        for k in keys:
+            i = entries[k][0]
+            h = plan.head.get(k)
+            v = f"c[{i + 1}]" if i >= 0 else "NULL::VARCHAR" if h is None else _lit(h)
+            vals.append(f"{_ident(k)} := {v}")
+        payload = f"to_json(struct_pack({', '.join(vals)}))::VARCHAR" if vals else "'{}'"
+    else:
+        parts: list[str] = []
+        for j, k in enumerate(keys):
+            i, const = entries[k]
+            sep = "{" if j == 0 else ","
+            parts.append(_lit(sep + _enc_str(k) + ":"))
+            parts.append(_json_str(f"c[{i + 1}]", controls) if i >= 0 else _lit(const))
+        payload = f"concat({', '.join(parts)}, '}}')" if parts else "'{}'"
     last: dict[str, int] = {n: i for i, n in enumerate(plan.names)}
     r0 = []
     for f in plan.fields:
