@@ -17,12 +17,14 @@ from __future__ import annotations
 
 import codecs
 import csv
+import io
 import re
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from closeknit.errors import ValidationError
 
@@ -183,15 +185,18 @@ def _label(encoding: str) -> str:
     return {"utf-8-sig": "UTF-8", "utf-8": "UTF-8", "utf-16": "UTF-16"}.get(encoding, encoding)
 
 
-def iter_csv(
-    path: Path, *, delimiter: str | None = None, encoding: str | None = None
-) -> tuple[list[str], Iterator[CsvRow]]:
-    """``(headers, rows)``: headers normalized and de-duplicated; rows with their first line.
+@dataclass
+class CsvHead:
+    """What reading a file's header found: the rows after it start on line ``start``."""
 
-    ``encoding`` overrides the detection (see the module docstring). A row holding bytes that
-    are not text in the file's encoding comes with an error naming the column and the byte,
-    and its cells show those bytes as ``\\xNN``.
-    """
+    headers: list[str]
+    delimiter: str
+    encoding: str
+    start: int
+
+
+def read_head(path: Path, *, delimiter: str | None = None, encoding: str | None = None) -> CsvHead:
+    """The header of a CSV file (normalized, de-duplicated), its delimiter and encoding."""
     path = Path(path)
     enc = detect_encoding(path, encoding)
     before = getattr(_pending, "n", 0)
@@ -203,7 +208,20 @@ def iter_csv(
     finally:
         _pending.n = before  # the sample's marks are not rows'
     delim = delimiter or sniff_delimiter(sample, path)
-    reader = csv.reader(_lines(path, enc), delimiter=delim)
+    with open(path, encoding=enc, errors=_MARK, newline="") as fh:
+        reader = csv.reader(_strip_nul(fh), delimiter=delim)
+        headers, start = _header(reader, path, enc)
+    _pending.n = before
+    return CsvHead(headers, delim, enc, start)
+
+
+def _strip_nul(lines: Iterable[str]) -> Iterator[str]:
+    for line in lines:
+        yield line.replace("\x00", "") if "\x00" in line else line
+
+
+def _header(reader: Any, path: Path, enc: str) -> tuple[list[str], int]:
+    """(headers, first line after them) from a csv reader at the top of the file."""
     headers: list[str] = []
     start = 1
     while not headers:
@@ -223,38 +241,74 @@ def iter_csv(
                     line=start - 1,
                 )
             headers = dedupe_headers([norm_header(c) for c in row])
+    return headers, start
 
-    def rows() -> Iterator[CsvRow]:
-        line = start
-        while True:
-            try:
-                cells = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as e:
-                yield CsvRow(line, [], f"malformed CSV: {e}")
-                line = reader.line_num + 1
-                continue
-            first, line = line, reader.line_num + 1
-            if not any(c.strip() for c in cells):
-                continue
-            err = field = value = None
-            if getattr(_pending, "n", 0) > 0:
-                bad = _undecodable(cells, headers, enc)
-                if bad:
-                    field, err, value, n = bad
-                    _pending.n = max(0, _pending.n - n)
-                    cells = [shown(c) for c in cells]
-            if err is None and len(cells) > len(headers):
-                extra = cells[len(headers) :]
-                if any(c.strip() for c in extra):
-                    err = f"{len(cells)} cells for {len(headers)} columns"
-            elif err is None and len(cells) < len(headers):
-                err = f"truncated row: {len(cells)} cells for {len(headers)} columns"
-            if len(cells) > len(headers):
-                cells = cells[: len(headers)]
-            elif len(cells) < len(headers):
-                cells = cells + [""] * (len(headers) - len(cells))
-            yield CsvRow(first, cells, err, field, value)
 
-    return headers, rows()
+def iter_csv(
+    path: Path, *, delimiter: str | None = None, encoding: str | None = None
+) -> tuple[list[str], Iterator[CsvRow]]:
+    """``(headers, rows)``: headers normalized and de-duplicated; rows with their first line.
+
+    ``encoding`` overrides the detection (see the module docstring). A row holding bytes that
+    are not text in the file's encoding comes with an error naming the column and the byte,
+    and its cells show those bytes as ``\\xNN``.
+    """
+    path = Path(path)
+    head = read_head(path, delimiter=delimiter, encoding=encoding)
+    enc = head.encoding
+    reader = csv.reader(_lines(path, enc), delimiter=head.delimiter)
+    headers, start = _header(reader, path, enc)
+
+    return headers, _rows(reader, headers, enc, start, 0)
+
+
+def rows_from(path: Path, head: CsvHead, offset: int, line: int) -> Iterator[CsvRow]:
+    """The rows of ``path`` from byte ``offset`` (the start of a row, on line ``line``), read
+    by the same rules as :func:`iter_csv` (used where a faster reader gives up mid-file)."""
+    fh = open(path, "rb")  # noqa: SIM115 - closed by the generator below
+    fh.seek(offset)
+    # past the start there is no byte-order mark to skip
+    enc = "utf-8" if offset and head.encoding == "utf-8-sig" else head.encoding
+    text = io.TextIOWrapper(fh, encoding=enc, errors=_MARK, newline="")
+    reader = csv.reader(_strip_nul(text), delimiter=head.delimiter)
+
+    def gen() -> Iterator[CsvRow]:
+        with text:
+            yield from _rows(reader, head.headers, head.encoding, line, line - 1)
+
+    return gen()
+
+
+def _rows(reader: Any, headers: list[str], enc: str, start: int, base: int) -> Iterator[CsvRow]:
+    """CsvRows of ``reader`` from line ``start``; ``base`` lines precede the reader's first."""
+    line = start
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as e:
+            yield CsvRow(line, [], f"malformed CSV: {e}")
+            line = base + reader.line_num + 1
+            continue
+        first, line = line, base + reader.line_num + 1
+        if not any(c.strip() for c in cells):
+            continue
+        err = field = value = None
+        if getattr(_pending, "n", 0) > 0:
+            bad = _undecodable(cells, headers, enc)
+            if bad:
+                field, err, value, n = bad
+                _pending.n = max(0, _pending.n - n)
+                cells = [shown(c) for c in cells]
+        if err is None and len(cells) > len(headers):
+            extra = cells[len(headers) :]
+            if any(c.strip() for c in extra):
+                err = f"{len(cells)} cells for {len(headers)} columns"
+        elif err is None and len(cells) < len(headers):
+            err = f"truncated row: {len(cells)} cells for {len(headers)} columns"
+        if len(cells) > len(headers):
+            cells = cells[: len(headers)]
+        elif len(cells) < len(headers):
+            cells = cells + [""] * (len(headers) - len(cells))
+        yield CsvRow(first, cells, err, field, value)

@@ -35,11 +35,12 @@ from __future__ import annotations
 
 import datetime as _dt
 import difflib
+import itertools
 import json
 import re
 import statistics
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -47,12 +48,11 @@ from typing import Any
 from closeknit.connectors.bulk import (
     Check,
     JsonSpec,
-    Line,
     count_sql,
+    csv_input,
     date_sql,
     load_json,
     missing_sql,
-    row_json_writer,
 )
 from closeknit.connectors.countries import _FOLDED as COUNTRY_NAMES
 from closeknit.connectors.countries import country_code
@@ -708,42 +708,27 @@ def country_sql(expr: str) -> str:
 SAMPLE_ROWS = 200
 
 
-def iter_vendor(
+def vendor_plan(
     path: Path,
     *,
     platform: str | None = None,
     mapping: dict[str, str] | None = None,
     date: str | _dt.date | None = None,
     encoding: str | None = None,
-) -> tuple[ColumnMap, JsonSpec, Iterator[Line]]:
-    """(column map, spec, lines) for one vendor export; rows become JSON ``{header: cell}``."""
+) -> tuple[ColumnMap, JsonSpec, dict[str, str | None]]:
+    """(column map, spec, constant fields) for one vendor export, from its first rows.
+
+    Each row lands as the JSON object ``{**constants, header: cell}`` (constants: the
+    platform and the export date)."""
     path = Path(path)
     headers, rows = iter_csv(path, encoding=encoding)
-    buffered = []
-    for r in rows:
-        buffered.append(r)
-        if len(buffered) >= SAMPLE_ROWS:
-            break
-    sample = [r.cells for r in buffered if not r.error]
+    first = list(itertools.islice(rows, SAMPLE_ROWS))
+    sample = [r.cells for r in first if not r.error]
     cm = detect(headers, sample, mapping)
     plat = platform_of(path, headers, platform)
     d = date_of(path, date)
     spec = build_spec(cm, sample, platform=plat, date=d)
-    name = str(path)
-    head = {"platform": plat, "date": d.isoformat() if d else None}
-    # same text as canonical_json({**head, **dict(zip(headers, cells))}), built faster
-    write = row_json_writer(headers, head)
-
-    def gen() -> Iterator[Line]:
-        for r in _chain(buffered, rows):
-            yield name, r.line, write(r.cells), r.reason(), r.field
-
-    return cm, spec, gen()
-
-
-def _chain(first: list[Any], rest: Iterator[Any]) -> Iterator[Any]:
-    yield from first
-    yield from rest
+    return cm, spec, {"platform": plat, "date": d.isoformat() if d else None}
 
 
 def parse_map(items: list[str] | None) -> dict[str, str]:
@@ -771,9 +756,10 @@ def import_vendor_csv(
     path = Path(path)
     if not path.is_file():
         raise ValidationError(f"no such file: {path}", path=str(path))
-    _cm, spec, lines = iter_vendor(
+    _cm, spec, head = vendor_plan(
         path, platform=platform, mapping=mapping, date=date, encoding=encoding
     )
+    lines = csv_input(path, spec, encoding=encoding, head=head)
     return load_json(store, workspace, lines, spec, path=str(path), on_progress=on_progress)
 
 
