@@ -177,7 +177,7 @@ def run_demo(
         return out
 
     step("import", do_import)
-    step("campaigns", lambda: _load_campaigns(store, workspace, Path(world_dir), res))
+    step("campaigns", lambda: load_campaigns(store, workspace, Path(world_dir), res))
     step("features", lambda: build_features(store, workspace))
     step(
         "niches",
@@ -206,16 +206,19 @@ def _read_csv(path: Path) -> list[dict[str, Any]]:
         return list(csv.DictReader(f))
 
 
-def _load_campaigns(store: Store, workspace: str, world_dir: Path, res: DemoResult) -> None:
+def load_campaigns(
+    store: Store, workspace: str, world_dir: Path, res: DemoResult | None = None
+) -> list[str]:
     """The brands' own files, through the calls `campaign import`, `lift-series` and
-    `lift-holdout` make; then each campaign's attributed ROAS (`closeknit report`)."""
+    `lift-holdout` make; then each campaign's attributed ROAS (`closeknit report`) into
+    ``res``. Returns the campaign ids (none when the world has no roster)."""
     from closeknit.service import campaigns as csvc
     from closeknit.service import lift as lsvc
     from closeknit.service import reports as rsvc
 
     roster = world_dir / "campaigns" / "roster.csv"
     if not roster.exists():
-        return
+        return []
     ids = sorted({r["campaign_id"] for r in _read_csv(roster)})
     have = {c.campaign_id for c in csvc.list_campaigns(store, workspace)}
     if not set(ids) <= have:  # a second demo into the same file keeps the first import
@@ -233,6 +236,8 @@ def _load_campaigns(store: Store, workspace: str, world_dir: Path, res: DemoResu
         rows = _read_csv(designs)
         for cid in sorted({r["campaign_id"] for r in rows} & set(ids)):
             lsvc.import_holdout(store, workspace, cid, rows, file=str(designs), first_line=2)
+    if res is None:
+        return ids
     for cid in ids:
         rep = rsvc.roas_report(store, workspace, cid)
         t = rep.totals
@@ -247,3 +252,4 @@ def _load_campaigns(store: Store, workspace: str, world_dir: Path, res: DemoResu
                 "roas": t.get("roas"),
             }
         )
+    return ids

@@ -72,7 +72,7 @@ def test_demo_loads_the_brands_files_not_the_truth(tmp_path: Path, store: Store)
     import csv
     import shutil
 
-    from closeknit.demo import DemoResult, _load_campaigns
+    from closeknit.demo import DemoResult, load_campaigns
     from closeknit.service.lift import LiftRequest, estimate_lift
     from closeknit.world import generate
 
@@ -90,7 +90,7 @@ def test_demo_loads_the_brands_files_not_the_truth(tmp_path: Path, store: Store)
         )  # fmt: skip
     for _ in range(2):
         res = DemoResult(db="", world_dir=str(w), creators=150, seed=4)
-        _load_campaigns(store, "default", w, res)
+        load_campaigns(store, "default", w, res)
     ids = sorted({r["campaign_id"] for r in roster})
     assert [c["campaign_id"] for c in res.campaigns] == ids
     assert store.count("campaign_creators", "default") == len(roster)
