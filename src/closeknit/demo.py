@@ -1,5 +1,12 @@
-"""The main job end to end on a synthetic world: generate → import → features → niches →
-discover → plan. ``closeknit demo`` is a thin CLI over :func:`run_demo`."""
+"""The main job end to end on a synthetic world: generate → import → campaigns → features →
+niches → discover → plan. ``closeknit demo`` is a thin CLI over :func:`run_demo`.
+
+The campaigns step loads what the world's brands know of their own deals the way a user
+would: the roster (``campaigns/roster.csv``, as ``closeknit campaign import``), the regional
+sales (``lift/regional_sales.csv``, as ``closeknit lift-series``) and each campaign's geo
+holdout (``lift/designs.csv``, as ``closeknit lift-holdout``) through the same service calls,
+so ``closeknit report ID`` and ``closeknit lift ID`` work on the demo. Nothing is read from
+the world's ``truth/`` folder."""
 
 from __future__ import annotations
 
@@ -12,6 +19,8 @@ from typing import Any
 from closeknit.store import Store
 
 DEMO_BRIEF = "sports clothing for home-workout fans, UK, 18-25"
+# the world's link orders arrive up to 45 days after the post (docs/track.md): a 60-day window
+ROSTER_WINDOW_DAYS = 60
 
 
 @dataclass
@@ -26,6 +35,7 @@ class DemoResult:
     budget: float = 5000.0
     shortlist: list[dict[str, Any]] = field(default_factory=list)
     plan: dict[str, Any] | None = None
+    campaigns: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -39,6 +49,7 @@ class DemoResult:
             "budget": self.budget,
             "shortlist": self.shortlist,
             "plan": self.plan,
+            "campaigns": self.campaigns,
         }
 
 
@@ -166,6 +177,7 @@ def run_demo(
         return out
 
     step("import", do_import)
+    step("campaigns", lambda: load_campaigns(store, workspace, Path(world_dir), res))
     step("features", lambda: build_features(store, workspace))
     step(
         "niches",
@@ -183,4 +195,61 @@ def run_demo(
     for t in ("creators", "posts", "comments", "follower_snapshots", "audience_samples", "orders"):
         res.counts[t] = store.count(t, workspace)
     res.counts["quarantined"] = count_errors(store, workspace)  # not the warnings
+    res.counts["campaigns"] = len(res.campaigns)
     return res
+
+
+def _read_csv(path: Path) -> list[dict[str, Any]]:
+    import csv
+
+    with open(path, encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def load_campaigns(
+    store: Store, workspace: str, world_dir: Path, res: DemoResult | None = None
+) -> list[str]:
+    """The brands' own files, through the calls `campaign import`, `lift-series` and
+    `lift-holdout` make; then each campaign's attributed ROAS (`closeknit report`) into
+    ``res``. Returns the campaign ids (none when the world has no roster)."""
+    from closeknit.service import campaigns as csvc
+    from closeknit.service import lift as lsvc
+    from closeknit.service import reports as rsvc
+
+    roster = world_dir / "campaigns" / "roster.csv"
+    if not roster.exists():
+        return []
+    ids = sorted({r["campaign_id"] for r in _read_csv(roster)})
+    have = {c.campaign_id for c in csvc.list_campaigns(store, workspace)}
+    if not set(ids) <= have:  # a second demo into the same file keeps the first import
+        csvc.import_roster(
+            store,
+            workspace,
+            csvc.RosterIn(path=str(roster), window_days=ROSTER_WINDOW_DAYS),
+            actor="demo",
+        )
+    sales = world_dir / "lift" / "regional_sales.csv"
+    if sales.exists():
+        lsvc.import_series(store, workspace, _read_csv(sales), file=str(sales), first_line=2)
+    designs = world_dir / "lift" / "designs.csv"
+    if designs.exists():
+        rows = _read_csv(designs)
+        for cid in sorted({r["campaign_id"] for r in rows} & set(ids)):
+            lsvc.import_holdout(store, workspace, cid, rows, file=str(designs), first_line=2)
+    if res is None:
+        return ids
+    for cid in ids:
+        rep = rsvc.roas_report(store, workspace, cid)
+        t = rep.totals
+        res.campaigns.append(
+            {
+                "campaign_id": cid,
+                "name": rep.campaign.get("name"),
+                "creators": t.get("n_creators"),
+                "spend": t.get("spend"),
+                "orders": t.get("orders"),
+                "revenue": t.get("revenue"),
+                "roas": t.get("roas"),
+            }
+        )
+    return ids

@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -43,14 +42,8 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     run = CliRunner()
     r = run.invoke(cli_app, ["demo", "--db", str(db), "--creators", "200", "--seed", "5", "--json"])
     assert r.exit_code == 0, r.output[-3000:]
-    world_dir = Path(json.loads(r.stdout)["world_dir"])
-    roster = world_dir / "truth" / "campaigns.csv"
-    r = run.invoke(cli_app, ["campaign", "import", str(roster), "--db", str(db), "--json"])
-    assert r.exit_code == 0, r.output[-3000:]
-    # the world's campaigns carry geo designs: its regional sales and the first one's arms
-    sales, designs = world_dir / "lift" / "regional_sales.csv", world_dir / "lift" / "designs.csv"
-    r = run.invoke(cli_app, ["lift-series", str(sales), "--db", str(db), "--json"])
-    assert r.exit_code == 0, r.output[-3000:]
+    # the demo imported the brands' roster, regional sales and geo designs (the user's path)
+    assert json.loads(r.stdout)["campaigns"], "the demo world should have campaigns"
     st = open_store(db)
     key = accounts.issue_key(st, WS, accounts.KeyIn(name="parity", role="owner"), actor="test")
     accounts.create_user(
@@ -64,18 +57,16 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     )
     assert login.status_code == 200, login.text
     camp = st.query("SELECT campaign_id FROM campaigns ORDER BY campaign_id LIMIT 1")[0]
-    r = run.invoke(
-        cli_app,
-        [
-            "lift-holdout",
-            str(designs),
-            "--campaign",
-            camp["campaign_id"],
-            "--db",
-            str(db),
-            "--json",
-        ],
-    )
+    # a campaign of the user's own, with a creator and a code but no holdout, design or target
+    plain = ck.create_campaign(
+        st,
+        WS,
+        ck.CampaignIn(name="No design", start_date="2026-06-01", end_date="2026-06-28", budget=500),
+        actor="test",
+    ).campaign_id
+    r = run.invoke(cli_app, ["campaign", "add", plain, "@" + str(st.query(
+        "SELECT handle FROM creators WHERE platform = 'instagram' ORDER BY handle LIMIT 1"
+    )[0]["handle"]), "--fee", "250", "--db", str(db), "--json"])  # fmt: skip
     assert r.exit_code == 0, r.output[-3000:]
     handle = st.query(
         "SELECT c.handle FROM creators c JOIN creator_features f USING (workspace_id, creator_id) "
@@ -88,6 +79,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         "key": {"Authorization": f"Bearer {key.key}"},
         "csrf": login.json()["csrf_token"],
         "campaign": camp["campaign_id"],
+        "plain": plain,
         "handle": handle,
     }
     client.__exit__(None, None, None)
@@ -204,3 +196,38 @@ def test_lift(world: dict[str, Any]) -> None:
     html = _web(world, "GET", f"/campaigns/{c}/report")
     inc = facade["incremental_revenue"]
     assert _attr(html, "data-incremental") == [repr(float(inc["estimate"]))]
+
+
+def test_lift_at_another_level_and_fewer_placebos_on_the_page(world: dict[str, Any]) -> None:
+    from closeknit.service.reports import LiftIn
+
+    c = world["campaign"]
+    facade = ck.lift(world["store"], WS, c, LiftIn(level=0.8)).to_json()
+    assert facade["incremental_revenue"]["level"] == 0.8
+    cli = _cli(world, "lift", c, "--level", "0.8")
+    _same(facade, {k: v for k, v in cli.items() if k in facade})
+    wide = ck.lift(world["store"], WS, c).to_json()["incremental_revenue"]
+    narrow = facade["incremental_revenue"]
+    assert wide["lo"] < narrow["lo"] and narrow["hi"] < wide["hi"]
+    # the page runs every control of this 12-region design by default, fewer when asked
+    n = len(facade["controls"])
+    html = _web(world, "GET", f"/campaigns/{c}/report")
+    assert _attr(html, "data-placebos") == [str(n)]
+    html = _web(world, "GET", f"/campaigns/{c}/report", params={"placebos": 2})
+    assert _attr(html, "data-placebos") == ["2"] and f"run all {n}" in html
+
+
+def test_own_revenue_without_a_design_everywhere(world: dict[str, Any]) -> None:
+    c = world["plain"]
+    facade = ck.lift(world["store"], WS, c).to_json()
+    assert facade["kind"] == "own_revenue" and facade["incremental_revenue"] is None
+    assert "no incremental estimate" in facade["no_estimate_reason"]
+    cli = _cli(world, "lift", c)
+    api = _api(world, "GET", f"/campaigns/{c}/lift")  # 200, not 422
+    _same(facade, {k: v for k, v in cli.items() if k in facade}, api)
+    html = _web(world, "GET", f"/campaigns/{c}/report")
+    total = facade["own_revenue"]["total"]["estimate"]
+    assert [float(x) for x in _attr(html, "data-own-revenue")] == [total]
+    assert "Not incremental." in html and "data-incremental" not in html
+    r = world["api"].get(f"/api/v1/campaigns/{c}/report.html", headers=world["key"])
+    assert r.status_code == 200 and "Not incremental." in r.text and "Own revenue" in r.text

@@ -131,6 +131,10 @@ def _progress_display(enabled: bool) -> Iterator[Callable[[DemoProgress], None]]
         yield log
 
 
+def _whole(v: Any) -> str | None:
+    return None if v is None else f"{float(v):,.0f}"
+
+
 def _mid(v: Any) -> Any:
     return v.get("mid") if isinstance(v, dict) else v
 
@@ -186,3 +190,25 @@ def _render(d: dict[str, Any]) -> None:
         ],
         title="expected results (mid; intervals in --json)",
     )
+    camps = d.get("campaigns") or []
+    if camps:
+        print_table(
+            [
+                {
+                    "campaign": c["campaign_id"],
+                    "creators": c.get("creators"),
+                    "spend": _whole(c.get("spend")),
+                    "orders": c.get("orders"),
+                    "revenue": _whole(c.get("revenue")),
+                    "ROAS": None if c.get("roas") is None else f"{c['roas']:.2f}",
+                }
+                for c in camps
+            ],
+            title="campaigns from the brands' roster (attributed ROAS, not incremental)",
+        )
+        first = camps[0]["campaign_id"]
+        console.print(
+            f"next: closeknit report {first} · closeknit lift {first} (incremental, with its "
+            "geo holdout) · closeknit serve",
+            highlight=False,
+        )

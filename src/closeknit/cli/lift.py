@@ -86,6 +86,9 @@ def register(app: typer.Typer) -> None:
         ] = None,
         method: Annotated[str, typer.Option(help="auto | sts | holdout | attributed")] = "auto",
         placebos: Annotated[int, typer.Option(help="controls run as fake targets")] = 20,
+        level: Annotated[
+            float, typer.Option(help="interval level, e.g. 0.8 or 0.95 (between 0.5 and 1)")
+        ] = 0.90,
         halo_weeks: Annotated[int, typer.Option(help="weeks to follow after the end")] = 8,
         chart: Annotated[
             Path | None, typer.Option(help="write the Vega-Lite chart spec (JSON) here")
@@ -111,6 +114,7 @@ def register(app: typer.Typer) -> None:
                     "end": _date(end, "--end"),
                     "method": method,
                     "placebos": placebos,
+                    "level": level,
                     "halo_weeks": halo_weeks,
                 },
             )

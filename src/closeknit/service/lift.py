@@ -195,6 +195,17 @@ class LiftReport(Out):
     holdout: HoldoutReport | None
     halo: HaloOut | None
     notes: list[str]
+    no_estimate_reason: str | None = Field(
+        default=None, description="why there is no incremental estimate (own_revenue only)"
+    )
+
+
+NO_ESTIMATE = (
+    "no incremental estimate: the campaign has no holdout or geo design, and no target series "
+    "was named (closeknit lift CAMPAIGN --target SERIES, or orders:brand with controls); the "
+    "figure shown is its own revenue - orders with its codes or links plus the halo - which "
+    "is not incremental"
+)
 
 
 def _iv(x: Any) -> IntervalOut | None:
@@ -347,6 +358,7 @@ def estimate_lift(store: Store, workspace: str, req: LiftRequest) -> LiftReport:
             holdout=None,
             halo=halo,
             notes=notes,
+            no_estimate_reason=NO_ESTIMATE,
         )
     res = lf.estimate(
         store,

@@ -70,8 +70,10 @@ def report_rows(
 
 
 class LiftOut(Out):
-    """The JSON of :class:`closeknit.service.lift.LiftReport` (an incremental estimate), its
-    nested parts as plain dicts for the pages and the printable report."""
+    """The JSON of :class:`closeknit.service.lift.LiftReport`, its nested parts as plain dicts
+    for the pages and the printable report: an incremental estimate (``kind='incremental'``)
+    or, for a campaign without a holdout, design or target, its own revenue (``kind=
+    'own_revenue'``: codes/links plus the halo, not incremental) with ``no_estimate_reason``."""
 
     campaign_id: str | None
     kind: str
@@ -80,7 +82,7 @@ class LiftOut(Out):
     target_description: str
     window: dict[str, Any] | None
     spend: float
-    incremental_revenue: dict[str, Any]
+    incremental_revenue: dict[str, Any] | None
     iroas: dict[str, Any] | None
     attributed_revenue: float
     beyond_attribution: dict[str, Any] | None
@@ -93,12 +95,24 @@ class LiftOut(Out):
     holdout: dict[str, Any] | None
     halo: dict[str, Any] | None
     notes: list[str]
+    no_estimate_reason: str | None = None
 
 
-def lift(store: Store, workspace: str, campaign_id: str) -> LiftOut:
+class LiftIn(In):
+    """What the pages and the API may ask of :func:`lift` (the rest are the defaults of
+    ``closeknit lift CAMPAIGN``)."""
+
+    level: float = Field(default=0.90, gt=0.5, lt=1.0, description="interval level")
+    placebos: int = Field(
+        default=20, ge=0, le=500, description="controls run as fake targets (fewer is faster)"
+    )
+
+
+def lift(store: Store, workspace: str, campaign_id: str, req: LiftIn | None = None) -> LiftOut:
     """Incremental revenue and iROAS with an interval (``closeknit.service.lift.estimate_lift``
-    with its defaults: the campaign's holdout or geo design). A campaign with neither has no
-    incremental estimate: InsufficientData says so, with its own revenue (codes/links + halo)."""
+    with its defaults: the campaign's holdout or geo design). A campaign with neither gets its
+    own revenue (codes/links + halo) labelled as not incremental, and the reason. A campaign
+    without a start date has no pre- or post-period: InsufficientData names the field."""
     rows = store.query(
         "SELECT start_date FROM campaigns WHERE workspace_id = ? AND campaign_id = ?",
         [workspace, campaign_id],
@@ -108,19 +122,12 @@ def lift(store: Store, workspace: str, campaign_id: str) -> LiftOut:
             f"campaign {campaign_id} has no start_date: set one to estimate its lift",
             field="start_date",
         )
-    rep = lift_svc.estimate_lift(store, workspace, lift_svc.LiftRequest(campaign_id=campaign_id))
-    if rep.incremental_revenue is None:
-        own = rep.own_revenue
-        total = (
-            ""
-            if own is None
-            else f" Its own revenue (codes/links + halo): {own.total.estimate:,.0f}."
-        )
-        raise InsufficientData(
-            f"no incremental estimate for campaign {campaign_id}: it has no holdout or geo "
-            "design, and no target was named (`closeknit lift CAMPAIGN --target SERIES`)." + total,
-            campaign_id=campaign_id,
-        )
+    r = req or LiftIn()
+    rep = lift_svc.estimate_lift(
+        store,
+        workspace,
+        lift_svc.LiftRequest(campaign_id=campaign_id, level=r.level, placebos=r.placebos),
+    )
     out: LiftOut = LiftOut.model_validate(rep.model_dump(mode="json"))
     return out
 
@@ -133,6 +140,7 @@ def report_html(
     lf, why = None, None
     try:
         lf = lift(store, workspace, campaign_id)
+        why = lf.no_estimate_reason
     except CloseknitError as e:
         why = e.message
     audit(store, workspace, actor, "export", "campaign", campaign_id, {"format": "html"})

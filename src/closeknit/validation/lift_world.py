@@ -20,11 +20,11 @@ from closeknit.store import Store, open_store
 
 
 def load_world(store: Store, world: Path, workspace: str = "default") -> list[str]:
-    """Creators (from the truth roster, to save the full import), orders, campaigns, regional
-    sales and designs; returns the campaign ids."""
+    """Creators (from the truth, to save the full import), orders, then the brands' campaign
+    roster, regional sales and designs exactly as ``closeknit demo`` loads them; returns the
+    campaign ids."""
     from closeknit.connectors.importer import import_path
-    from closeknit.service.lift import import_holdout, import_series
-    from closeknit.track.campaigns import import_roster
+    from closeknit.demo import load_campaigns
 
     with open(world / "truth" / "creators.csv", encoding="utf-8") as f:
         creators = [
@@ -40,16 +40,7 @@ def load_world(store: Store, world: Path, workspace: str = "default") -> list[st
     with store.transaction() as tx:
         tx.insert_rows("creators", creators)
     import_path(store, workspace, "shopify_orders", world / "shop" / "orders.jsonl")
-    # the world's link orders arrive up to 45 days after the post: a 60-day window
-    import_roster(store, workspace, world / "truth" / "campaigns.csv", window_days=60)
-    with open(world / "lift" / "regional_sales.csv", encoding="utf-8", newline="") as f:
-        import_series(store, workspace, list(csv.DictReader(f)), file="regional_sales.csv")
-    with open(world / "lift" / "designs.csv", encoding="utf-8", newline="") as f:
-        designs = list(csv.DictReader(f))
-    ids = sorted({r["campaign_id"] for r in designs})
-    for cid in ids:
-        import_holdout(store, workspace, cid, designs, file="designs.csv")
-    return ids
+    return load_campaigns(store, workspace, world)
 
 
 def truth_in_window(world: Path) -> dict[str, dict[str, float]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError as PydanticValidationError
 
@@ -131,9 +131,19 @@ def codes(request: Request, p: WebEditor, store: StoreDep, campaign_id: str) -> 
     return _to(request, f"/campaigns/{campaign_id}")
 
 
+# In-space placebos the page runs by default: every control of a geo design of up to 10 regions
+# (the CLI's answer there), at most 10 fits more than the estimate itself beyond that.
+WEB_PLACEBOS = 10
+
+
 @router.get("/campaigns/{campaign_id}/report", response_class=HTMLResponse)
 def report_partial(
-    request: Request, p: WebViewer, store: StoreDep, campaign_id: str
+    request: Request,
+    p: WebViewer,
+    store: StoreDep,
+    campaign_id: str,
+    placebos: Annotated[int, Query(ge=0, le=500)] = WEB_PLACEBOS,
+    level: Annotated[float, Query(gt=0.5, lt=1.0)] = 0.90,
 ) -> HTMLResponse:
     ctx: dict[str, Any] = {"roas": None, "lift": None, "roas_error": None, "lift_error": None}
     try:
@@ -148,7 +158,9 @@ def report_partial(
     except CloseknitError as e:
         ctx["roas_error"] = e.to_dict()["error"]
     try:
-        lift = rsvc.lift(store, p.workspace_id, campaign_id)
+        lift = rsvc.lift(
+            store, p.workspace_id, campaign_id, rsvc.LiftIn(placebos=placebos, level=level)
+        )
         ctx["lift"] = lift
         cf = lift.counterfactual or {}
         ctx["lift_svg"] = (
@@ -156,6 +168,8 @@ def report_partial(
             if cf.get("series")
             else ""
         )
+        offered = int(cf.get("controls_offered") or 0)
+        ctx["more_placebos"] = min(offered, 500) if offered > placebos else None
     except CloseknitError as e:
         ctx["lift_error"] = e.to_dict()["error"]
     return render(request, "partials/report.html", p, campaign_id=campaign_id, **ctx)
