@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, field_validator
 
@@ -46,6 +46,11 @@ def country_code(value: str) -> str:
     )
 
 
+TextFilter = Literal[
+    "countries", "languages", "audience_age", "audience_gender", "platforms", "tiers", "budget"
+]
+
+
 class BriefIn(In):
     """Free text plus optional filters; an explicit filter wins over what the text says."""
 
@@ -61,6 +66,9 @@ class BriefIn(In):
     competitors: list[str] | None = Field(default=None, max_length=200)
     exclude: list[str] | None = Field(default=None, max_length=2000)
     budget: float | None = Field(default=None, ge=0, le=1e9)
+    ignore: list[TextFilter] | None = Field(
+        default=None, description="what the text says to leave out, e.g. ['countries']"
+    )
 
     @field_validator("platforms", "tiers", "languages", "competitors", "exclude")
     @classmethod
@@ -89,8 +97,19 @@ class BriefIn(In):
         return self.model_dump(include=set(_FILTERS), exclude_none=True)
 
     def brief(self) -> Brief:
-        """The parsed, validated domain brief."""
-        return parse_brief(self.text, **self.filters())
+        """The parsed, validated domain brief (minus what ``ignore`` leaves out)."""
+        b = parse_brief(self.text, **self.filters())
+        if not self.ignore:
+            return b
+        drop = set(self.ignore)
+        words = {"countries": "country", "languages": "language", "audience_age": "audience age",
+                 "audience_gender": "audience gender", "platforms": "platforms", "tiers": "tiers",
+                 "budget": "budget"}  # fmt: skip
+        cleared: dict[str, Any] = {
+            k: ([] if isinstance(getattr(b, k), list) else None) for k in drop
+        }
+        parsed = [p for p in b.parsed if not any(p.startswith(words[k]) for k in drop)]
+        return b.model_copy(update={**cleared, "parsed": parsed})
 
 
 class BriefOut(Out):

@@ -7,7 +7,7 @@ import datetime as _dt
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from closeknit.service.base import In, Out
 from closeknit.store import Store
@@ -17,6 +17,15 @@ from closeknit.track import codes as tcodes
 Stage = Literal[
     "shortlisted", "contacted", "negotiating", "contracted", "content_live", "paid", "declined"
 ]
+
+
+def _absolute_url(v: str | None) -> str | None:
+    if v is None or not v.strip():
+        return None
+    v = v.strip()
+    if not v.lower().startswith(("http://", "https://")) or "." not in v.split("/")[2:3][0]:
+        raise ValueError("the landing URL must be a full address such as https://shop.example/")
+    return v
 
 
 class StageInfo(Out):
@@ -39,6 +48,13 @@ class CampaignIn(In):
     landing_url: str | None = Field(default=None, max_length=2000)
     discount_percent: float | None = Field(default=None, ge=0, le=100)
     attribution_window_days: int = Field(default=30, ge=1, le=365)
+    code_pattern: str | None = Field(
+        default=None,
+        max_length=60,
+        description="discount codes from {HANDLE} and {DISCOUNT}, e.g. SUMMER-{HANDLE}",
+    )
+
+    _url = field_validator("landing_url")(_absolute_url)
 
 
 class Member(Out):
@@ -70,6 +86,7 @@ class CampaignOut(Out):
     utm_campaign: str | None
     discount_percent: float | None
     attribution_window_days: int
+    code_pattern: str | None = None
     creators: list[Member]
 
 
@@ -91,6 +108,7 @@ class CampaignSummary(Out):
     utm_campaign: str | None
     discount_percent: float | None
     attribution_window_days: int
+    code_pattern: str | None = None
     creators: list[StageCount]
 
 
@@ -121,6 +139,12 @@ class CampaignPatch(In):
     status: Literal["draft", "active", "done", "archived"] | None = None
     start_date: _dt.date | None = None
     end_date: _dt.date | None = None
+    landing_url: str | None = Field(default=None, max_length=2000)
+    discount_percent: float | None = Field(default=None, ge=0, le=100)
+    code_pattern: str | None = Field(default=None, max_length=60)
+    attribution_window_days: int | None = Field(default=None, ge=1, le=365)
+
+    _url = field_validator("landing_url")(_absolute_url)
 
 
 def update_campaign(
@@ -243,6 +267,11 @@ class CodesIn(In):
     discount_percent: float | None = Field(default=None, ge=0, le=100)
     landing_url: str | None = Field(default=None, max_length=2000)
     overwrite: bool = False
+    pattern: str | None = Field(
+        default=None, max_length=60, description="default: the campaign's code pattern"
+    )
+
+    _url = field_validator("landing_url")(_absolute_url)
 
 
 class CodeOut(Out):
