@@ -13,6 +13,7 @@ from closeknit.cli.common import (
     cli_errors,
     console,
     emit,
+    print_table,
     store_for,
     workspace_of,
 )
@@ -58,15 +59,21 @@ def _render(d: dict[str, Any]) -> None:
         f"[bold]{c['handle']}[/bold] ({c['platform']}) · {c['followers']} followers · "
         f"tier {e['tier']} · as of {e['as_of']}"
     )
-    for key in ("authenticity", "engagement_quality"):
-        s_ = sc[key]
+    for key, s_ in sc.items():
         console.print(f"\n[bold]{key.replace('_', ' ')} score: {_num(s_['score'], '.1f')}[/bold]"
-                      f" (coverage {s_['coverage']:.0%})")  # fmt: skip
-        for p in s_["parts"]:
-            console.print(
-                f"  {p['name']:<22} weight {p['weight']:.2f}  raw {_num(p['raw'])}  "
-                f"points {_num(p['points'], '.1f')}  ({p['rule']})"
-            )
+                      f" / 100 (data for {s_['coverage']:.0%} of it)")  # fmt: skip
+        print_table(
+            [
+                {
+                    "part": p["name"].replace("_", " "),
+                    "measured": p["raw"],
+                    "points": p["points"],
+                    "weight": f"{p['weight']:.0%}",
+                    "rule": p["rule"],
+                }
+                for p in s_["parts"]
+            ]
+        )
     console.print("\n[bold]Engagement[/bold]")
     if e["status"] == "ok":
         console.print(

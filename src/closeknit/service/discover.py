@@ -544,7 +544,7 @@ def trends(store: Store, workspace: str, req: TrendsIn) -> TrendsOut:
 def _curves(
     store: Store, workspace: str, tags: list[str], start: dt.date, end: dt.date
 ) -> dict[str, list[dict[str, Any]]]:
-    """Weekly posts per hashtag from ``start`` to ``end`` (weeks without a post count 0)."""
+    """Weekly posts per hashtag in [``start``, ``end``) (weeks without a post count 0)."""
     want = [t.lstrip("#").lower() for t in tags]
     if not want:
         return {}
@@ -553,11 +553,11 @@ def _curves(
         " SELECT posted_at, lower(unnest(hashtags)) AS tag FROM posts WHERE workspace_id = ?"
         " AND hashtags IS NOT NULL AND posted_at >= ? AND posted_at < ?)"
         " WHERE tag IN (SELECT unnest(?::VARCHAR[])) GROUP BY ALL ORDER BY week",
-        [workspace, start, end + dt.timedelta(days=1), want],
+        [workspace, start, end, want],
     )
     weeks: list[dt.date] = []
     w = start - dt.timedelta(days=start.weekday())
-    while w <= end:
+    while w < end:
         weeks.append(w)
         w += dt.timedelta(days=7)
     got = {(r["tag"], r["week"]): int(r["n"]) for r in rows}
