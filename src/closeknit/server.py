@@ -74,8 +74,13 @@ def create_app(
         try:
             yield
         finally:
+            # uvicorn re-raises SIGTERM after this shutdown, so a caller's `finally` never runs:
+            # checkpoint here and close every cursor, or the writes stay only in the WAL
             if own:
                 app.state.store.close()
+            else:
+                app.state.store.release_cursors()
+                app.state.store.checkpoint()
 
     app = FastAPI(
         title="closeknit",

@@ -25,7 +25,10 @@ from closeknit.service import features as fsvc
 
 ModelOpt = Annotated[
     svc.Model | None,
-    typer.Option("--model", help="embedding model: minilm | static | hash (default: minilm)"),
+    typer.Option(
+        "--model",
+        help="embedding model: minilm (int8 ONNX) | minilm-fp32 | minilm-numpy | static | hash",
+    ),
 ]
 
 

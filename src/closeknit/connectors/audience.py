@@ -136,6 +136,7 @@ DEMO_SPEC = JsonSpec(
             "share",
             f"{_SHARE} IS NULL OR {_SHARE} < 0 OR {_SHARE} > 100",
             "share is not a fraction or percentage",
+            value="r.share",
         ),
     ),
     tables=(
@@ -176,9 +177,16 @@ def import_demographics(
     path: Path,
     *,
     on_progress: Callable[[int], None] | None = None,
+    encoding: str | None = None,
 ) -> ImportResult:
     return load_file(
-        store, workspace, path, DEMO_SPEC, csv_rename=_demo_rename, on_progress=on_progress
+        store,
+        workspace,
+        path,
+        DEMO_SPEC,
+        csv_rename=_demo_rename,
+        on_progress=on_progress,
+        encoding=encoding,
     )
 
 
@@ -188,6 +196,7 @@ def import_audience(
     path: Path,
     *,
     on_progress: Callable[[int], None] | None = None,
+    encoding: str | None = None,
 ) -> list[ImportResult]:
     """A samples ``.jsonl``, a demographics ``.csv``, or a folder holding either."""
     path = Path(path)
@@ -199,7 +208,9 @@ def import_audience(
         if f.suffix.lower() in (".jsonl", ".ndjson", ".json"):
             out.append(import_samples(store, workspace, f, on_progress=on_progress))
         elif f.suffix.lower() in (".csv", ".tsv"):
-            out.append(import_demographics(store, workspace, f, on_progress=on_progress))
+            out.append(
+                import_demographics(store, workspace, f, on_progress=on_progress, encoding=encoding)
+            )
     if not out:
         raise ValidationError(f"no audience files (.jsonl or .csv) in {path}", path=str(path))
     return out

@@ -35,6 +35,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from closeknit.connectors.landing import ImportResult, upsert_relation
+from closeknit.connectors.values import MONTHS
 from closeknit.errors import CloseknitError, ImportError_, ValidationError
 from closeknit.store import Store
 from closeknit.store.db import Tx
@@ -46,11 +47,19 @@ RAW_LIMIT = 20_000  # characters of a bad line kept in the quarantine
 
 @dataclass(frozen=True)
 class Check:
-    """A row is bad when ``bad`` (SQL over the parsed struct ``r``) is true."""
+    """A row is bad when ``bad`` (SQL over the parsed struct ``r``) is true.
+
+    ``value`` (SQL) is the offending value, quoted at the end of the reason. ``keep_row``
+    marks an optional field: the row still loads, the field is NULL (the spec's SELECTs must
+    give NULL for such a value) and a warning naming the field and value goes to the quarantine
+    list; only identity fields (a handle, an id, a key's date) reject the row.
+    """
 
     field: str
     bad: str
     reason: str
+    value: str | None = None
+    keep_row: bool = False
 
 
 @dataclass(frozen=True)
@@ -73,11 +82,19 @@ class JsonSpec:
     # (name, SQL over r) computed once per row into the struct ``d`` that checks and tables
     # may use: keeps a parse repeated by several checks from bloating the statement
     derive: tuple[tuple[str, str], ...] = ()
+    # (table, key column, field named in the warning): rows of one input that share the key
+    # are merged field by field (the later line wins); each repeat is reported as a warning
+    repeats: tuple[str, str, str] | None = None
+    # (field, reason): warnings about the whole input (no line), written when it loads rows
+    file_warnings: tuple[tuple[str, str], ...] = ()
 
 
-# (file, line, text or None, error or None): one input record; the text may be the line's
-# bytes (UTF-8 is then checked in bulk while staging)
-Line = tuple[str | None, int | None, str | bytes | None, str | None]
+# (file, line, text or None, error or None[, field of the error]): one input record; the text
+# may be the line's bytes (UTF-8 is then checked in bulk while staging)
+Line = (
+    tuple[str | None, int | None, str | bytes | None, str | None]
+    | tuple[str | None, int | None, str | bytes | None, str | None, str | None]
+)
 
 
 def iter_jsonl(path: Path, *, label: str | None = None) -> Iterator[Line]:
@@ -124,12 +141,15 @@ def load_file(
     csv_rename: Callable[[str], str] | None = None,
     jsonl: bool = False,
     on_progress: Callable[[int], None] | None = None,
+    encoding: str | None = None,
 ) -> ImportResult:
     """Import one CSV (rows as JSON objects, headers mapped by ``csv_rename``) or JSONL file."""
     path = Path(path)
     if not path.is_file():
         raise ValidationError(f"no such file: {path}", path=str(path))
-    lines = iter_jsonl(path) if jsonl else iter_csv_as_json(path, rename=csv_rename)
+    lines = (
+        iter_jsonl(path) if jsonl else iter_csv_as_json(path, rename=csv_rename, encoding=encoding)
+    )
     return load_json(store, workspace, lines, spec, path=str(path), on_progress=on_progress)
 
 
@@ -148,7 +168,10 @@ def load_json(
     res = ImportResult(batch_id=batch_id, source=spec.source, path=path)
     started = _dt.datetime.now(_dt.UTC).replace(tzinfo=None)
     try:
-        with store.transaction() as tx:
+        # the import lane: interactive writes do not wait for this transaction (store.db)
+        with store.transaction(bulk=True) as tx:
+            if spec.repeats:
+                tx.execute("CREATE OR REPLACE TEMP TABLE _bk_seen (k VARCHAR, line BIGINT)")
             # One transaction, worked through in chunks: every statement's operators are
             # bounded by the chunk (a 10M-line file in one pass ran past 14 GB and was killed),
             # while rows appended by the transaction go to the database file as row groups
@@ -173,6 +196,19 @@ def load_json(
                     f"import of {path or spec.source} lost rows: input {res.n_input} != loaded "
                     f"{res.n_loaded} + duplicate {res.n_duplicate} + quarantined "
                     f"{res.n_quarantined}"
+                )
+            if res.n_loaded and spec.file_warnings:
+                rows = ", ".join(
+                    f"({_lit(path or spec.source)}, NULL::BIGINT, {_lit(f)}, {_lit(r)})"
+                    for f, r in spec.file_warnings
+                )
+                _warn(
+                    tx,
+                    workspace,
+                    batch_id,
+                    spec.source,
+                    f"SELECT * FROM (VALUES {rows}) v(file, line, field, reason)",
+                    res,
                 )
             if res.n_loaded or res.n_new_quarantine:
                 tx.execute(
@@ -209,9 +245,12 @@ def _add(res: ImportResult, part: ImportResult) -> None:
     res.n_duplicate += part.n_duplicate
     res.n_quarantined += part.n_quarantined
     res.n_new_quarantine += part.n_new_quarantine
+    res.n_warnings += part.n_warnings
+    res.n_merged += part.n_merged
     for t, n in part.rows.items():
         res.rows[t] = res.rows.get(t, 0) + n
     res.errors = (res.errors + part.errors)[:100]
+    res.warnings = (res.warnings + part.warnings)[:100]
 
 
 def _drop_temps(tx: Tx) -> None:
@@ -230,7 +269,7 @@ def _stage_input(
     """Stage ``lines`` into ``_bk_in`` with sequence numbers from ``seq0``; returns how many."""
     tx.execute(
         "CREATE OR REPLACE TEMP TABLE _bk_in (seq BIGINT, file VARCHAR, line BIGINT, "
-        "h VARCHAR, h64 UBIGINT, payload VARCHAR, err VARCHAR)"
+        "h VARCHAR, h64 UBIGINT, payload VARCHAR, err VARCHAR, errf VARCHAR)"
     )
     # content_hash(source, kind, text) is sha256 of the prefix then the text's UTF-8 bytes:
     # hashing bytes after a copy of the prefixed state gives the same digest without
@@ -243,6 +282,7 @@ def _stage_input(
     keys: list[int | None] = []
     texts: list[str | bytes | None] = []
     errs: list[str | None] = []
+    errfs: list[str | None] = []
 
     def flush() -> None:
         if not files:
@@ -258,16 +298,19 @@ def _stage_input(
                     "h64": pa.array(keys, type=pa.uint64()),
                     "payload": _text_array(texts, hashes, keys, errs),
                     "err": pa.array(errs, type=pa.string()),
+                    "errf": pa.array(errfs, type=pa.string()),
                 }
             ),
         )
         seq[0] += len(files)
         if on_progress is not None:
             on_progress(len(files))
-        for lst in (files, nums, hashes, keys, texts, errs):
+        for lst in (files, nums, hashes, keys, texts, errs, errfs):
             lst.clear()
 
-    for file, line, text, err in lines:
+    for item in lines:
+        file, line, text, err = item[:4]
+        errfs.append(item[4] if len(item) > 4 else None)  # type: ignore[misc]
         files.append(file)
         nums.append(line)
         if text is None:
@@ -321,11 +364,11 @@ def _run(tx: Tx, spec: JsonSpec, workspace: str, batch_id: str, res: ImportResul
     res.n_input = int(tx.scalar("SELECT count(*) FROM _bk_in"))
     if res.n_input == 0:
         return
-    checks = (Check("", "false", "unused"), *spec.checks)
-    # one CASE finds the first failing check; its field and reason come from lists by index
-    bad_case = " ".join(f"WHEN {c.bad} THEN {k}" for k, c in enumerate(checks[1:], start=1))
-    fields = "[" + ", ".join(_lit(c.field) for c in checks[1:]) + "]"
-    reasons = "[" + ", ".join(_lit(c.reason) for c in checks[1:]) + "]"
+    row_checks = [c for c in spec.checks if not c.keep_row]
+    # one CASE finds the first failing check; its field and reason come by its index
+    bad_case = " ".join(f"WHEN {c.bad} THEN {k}" for k, c in enumerate(row_checks, start=1))
+    fields = "[" + ", ".join(_lit(c.field) for c in row_checks) + "]"
+    reasons = " ".join(f"WHEN {k} THEN {_reason_sql(c)}" for k, c in enumerate(row_checks, 1))
     derive = (
         "struct_pack(" + ", ".join(f'"{n}" := {e}' for n, e in spec.derive) + ")"
         if spec.derive
@@ -359,15 +402,15 @@ def _run(tx: Tx, spec: JsonSpec, workspace: str, batch_id: str, res: ImportResul
         f"""
         CREATE OR REPLACE TEMP TABLE _bk_r AS
         WITH d AS (
-          SELECT seq, file, line, h, h64, err, {spec.unwrap} AS doc FROM _bk_in
+          SELECT seq, file, line, h, h64, err, errf, {spec.unwrap} AS doc FROM _bk_in
           WHERE seq NOT IN (SELECT seq FROM _bk_stored)
         ), p AS (
-          SELECT seq, file, line, h, h64, err, doc,
+          SELECT seq, file, line, h, h64, err, errf, doc,
                  CASE WHEN err IS NULL AND json_valid(doc)
                       THEN from_json(doc, '{_q(spec.structure)}') END AS r
           FROM d
         ), o AS (
-          SELECT seq, file, line, h, h64, r,
+          SELECT seq, file, line, h, h64, r, errf,
                  CASE WHEN err IS NOT NULL THEN err
                       WHEN r IS NULL AND json_valid(doc) THEN 'not a JSON object'
                       WHEN r IS NULL THEN 'invalid JSON'
@@ -381,10 +424,10 @@ def _run(tx: Tx, spec: JsonSpec, workspace: str, batch_id: str, res: ImportResul
         )
         SELECT seq, file, line, h, h64, r, d,
                CASE WHEN bad IS NOT NULL THEN {fields}[bad] END AS field,
-               CASE WHEN bad IS NOT NULL THEN {reasons}[bad] END AS reason
+               {f"CASE bad {reasons} END" if reasons else "NULL::VARCHAR"} AS reason
         FROM c
         UNION ALL BY NAME
-        SELECT seq, file, line, h, h64, NULL AS r, NULL AS field, reason FROM o
+        SELECT seq, file, line, h, h64, NULL AS r, errf AS field, reason FROM o
         WHERE reason IS NOT NULL
         """
     )
@@ -474,9 +517,13 @@ def _run(tx: Tx, spec: JsonSpec, workspace: str, batch_id: str, res: ImportResul
                     [workspace],
                 )
             tx.execute(f"DELETE FROM _bk_s WHERE {erased}", [workspace])
+        if spec.repeats and spec.repeats[0] == table:
+            _repeat_warnings(tx, spec, workspace, batch_id, res)
         n = upsert_relation(tx, table, "_bk_s", cols)
         res.rows[table] = res.rows.get(table, 0) + n
         tx.execute("DROP TABLE _bk_s")
+    # after the canonical rows: an erased creator's row gets no warning (it quotes a value)
+    _field_warnings(tx, spec, workspace, batch_id, res)
     if n_tomb:
         # An erased creator's records are not kept, not even raw (privacy erasure).
         gone = "SELECT h FROM _bk_ok WHERE _seq IN (SELECT _seq FROM _bk_erased)"
@@ -496,6 +543,105 @@ def _run(tx: Tx, spec: JsonSpec, workspace: str, batch_id: str, res: ImportResul
             res.n_suppressed += n_gone
 
 
+def _reason_sql(c: Check) -> str:
+    """SQL: the check's reason, with the offending value quoted (JSON) when it has one."""
+    if c.value is None:
+        return _lit(c.reason)
+    return f"{_lit(c.reason + ': ')} || coalesce(to_json(left(({c.value})::VARCHAR, 80)), 'null')"
+
+
+def _warn(
+    tx: Tx, workspace: str, batch_id: str, source: str, select: str, res: ImportResult
+) -> None:
+    """Insert the warnings ``select`` gives (file, line, field, reason) into the quarantine list
+    as ``level = 'warning'`` (the row was loaded), once per file/line/field/reason."""
+    tx.execute(f"CREATE OR REPLACE TEMP TABLE _bk_w AS {select}")
+    n = int(tx.scalar("SELECT count(*) FROM _bk_w"))
+    if not n:
+        tx.execute("DROP TABLE _bk_w")
+        return
+    res.n_warnings += n
+    res.warnings = (
+        res.warnings
+        + tx.query("SELECT file, line, field, reason FROM _bk_w ORDER BY file, line LIMIT 100")
+    )[:100]
+    tx.execute(
+        """
+        INSERT INTO quarantine (workspace_id, batch_id, source, file, line, field, reason, level)
+        SELECT DISTINCT ON (file, line, field, reason) ?, ?, ?, file, line, field, reason,
+               'warning'
+        FROM _bk_w w
+        WHERE NOT EXISTS (
+          SELECT 1 FROM quarantine t WHERE t.workspace_id = ? AND t.source = ?
+            AND t.file IS NOT DISTINCT FROM w.file AND t.line IS NOT DISTINCT FROM w.line
+            AND t.field IS NOT DISTINCT FROM w.field AND t.reason = w.reason)
+        """,
+        [workspace, batch_id, source, workspace, source],
+    )
+    tx.execute("DROP TABLE _bk_w")
+
+
+def _field_warnings(
+    tx: Tx, spec: JsonSpec, workspace: str, batch_id: str, res: ImportResult
+) -> None:
+    """One warning per optional field that could not be read in a loaded row."""
+    kept = [c for c in spec.checks if c.keep_row]
+    if not kept:
+        return
+    items = ", ".join(
+        f"CASE WHEN {c.bad} THEN struct_pack(field := {_lit(c.field)}, "
+        f"reason := {_reason_sql(c)} || ' (row kept, value left empty)') END"
+        for c in kept
+    )
+    _warn(
+        tx,
+        workspace,
+        batch_id,
+        spec.source,
+        f"""SELECT file, line, w.field AS field, w.reason AS reason FROM (
+              SELECT file, line, unnest([{items}]) AS w FROM _bk_ok
+              WHERE _seq NOT IN (SELECT _seq FROM _bk_erased)) WHERE w IS NOT NULL""",
+        res,
+    )
+
+
+def _repeat_warnings(
+    tx: Tx, spec: JsonSpec, workspace: str, batch_id: str, res: ImportResult
+) -> None:
+    """Rows of one input sharing ``spec.repeats``' key (in this chunk or an earlier one): each
+    repeat is counted and reported; the upsert merges them field by field, the later wins."""
+    assert spec.repeats is not None
+    _table, key, label = spec.repeats
+    tx.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE _bk_rep AS
+        SELECT s.k, o.file, o.line,
+               row_number() OVER (PARTITION BY s.k ORDER BY s._seq) AS n,
+               coalesce(seen.line, first_value(o.line) OVER (PARTITION BY s.k ORDER BY s._seq))
+                 AS first_line,
+               seen.k IS NOT NULL AS seen_before
+        FROM (SELECT _seq, {key}::VARCHAR AS k FROM _bk_s WHERE {key} IS NOT NULL) s
+        JOIN _bk_ok o USING (_seq) LEFT JOIN _bk_seen seen ON seen.k = s.k
+        """
+    )
+    before = res.n_warnings
+    _warn(
+        tx,
+        workspace,
+        batch_id,
+        spec.source,
+        f"""SELECT file, line, {_lit(label)} AS field,
+                   'same ' || {_lit(key.replace("_", " "))} || ' ' || k || ' as line ' ||
+                   first_line || ': merged into one (field by field; the latest date, '
+                   || 'then the later line, wins)' AS reason
+            FROM _bk_rep WHERE n > 1 OR seen_before""",
+        res,
+    )
+    res.n_merged += res.n_warnings - before
+    tx.execute("INSERT INTO _bk_seen SELECT k, line FROM _bk_rep WHERE n = 1 AND NOT seen_before")
+    tx.execute("DROP TABLE _bk_rep")
+
+
 def _q(text: str) -> str:
     return text.replace("'", "''")
 
@@ -505,7 +651,11 @@ def _lit(text: str) -> str:
 
 
 def iter_csv_as_json(
-    path: Path, *, rename: Callable[[str], str] | None = None, label: str | None = None
+    path: Path,
+    *,
+    rename: Callable[[str], str] | None = None,
+    label: str | None = None,
+    encoding: str | None = None,
 ) -> Iterator[Line]:
     """CSV rows as JSON objects ``{header: cell}`` (the raw payload of a CSV record).
 
@@ -514,12 +664,12 @@ def iter_csv_as_json(
     """
     from closeknit.connectors.csvio import iter_csv
 
-    headers, rows = iter_csv(path)
+    headers, rows = iter_csv(path, encoding=encoding)
     names = [rename(h) if rename else h for h in headers]
     write = row_json_writer(names)
     name = label or str(path)
     for row in rows:
-        yield name, row.line, write(row.cells), row.error
+        yield name, row.line, write(row.cells), row.reason(), row.field
 
 
 def row_json_writer(
@@ -562,6 +712,12 @@ def count_sql(expr: str) -> str:
     )
 
 
+def count_value_sql(expr: str) -> str:
+    """SQL: a count cell -> BIGINT, NULL when blank or unreadable (negative included)."""
+    c = count_sql(expr)
+    return f"CASE WHEN NOT {missing_sql(expr)} AND {c} >= 0 THEN {c} END"
+
+
 def missing_sql(expr: str) -> str:
     """SQL: true when a cell means "no value" (blank, N/A, spreadsheet errors)."""
     return (
@@ -571,9 +727,41 @@ def missing_sql(expr: str) -> str:
     )
 
 
+def month_sql(expr: str) -> str:
+    """SQL: a month written as ``sep 2022``, ``June 2022``, ``DEC-2022``, ``2022 sep``,
+    ``2022-12`` or ``12/2022`` -> the month's last day (DATE), else NULL."""
+    t = f"lower(strip_accents(trim({expr})))"
+    names = ", ".join(f"{_lit(k)}: {v}" for k, v in sorted(MONTHS.items()))
+    name_year = r"'^([a-z]+)\.?[\s_./-]*(\d{4})$'"
+    year_name = r"'^(\d{4})[\s_./-]*([a-z]+)\.?$'"
+    num = r"'^(\d{4})[-/.](\d{1,2})$'"
+    num_rev = r"'^(\d{1,2})[-/.](\d{4})$'"
+
+    def make(y: str, m: str) -> str:
+        return f"last_day(try_cast(make_date(try_cast({y} AS INTEGER), {m}, 1) AS DATE))"
+
+    def rx(pattern: str, group: int) -> str:
+        return f"regexp_extract({t}, {pattern}, {group})"
+
+    return (
+        f"CASE WHEN regexp_full_match({t}, {name_year}) THEN "
+        f"{make(rx(name_year, 2), f'MAP {{{names}}}[{rx(name_year, 1)}]')} "
+        f"WHEN regexp_full_match({t}, {year_name}) THEN "
+        f"{make(rx(year_name, 1), f'MAP {{{names}}}[{rx(year_name, 2)}]')} "
+        f"WHEN regexp_full_match({t}, {num}) "
+        f"AND try_cast({rx(num, 2)} AS INTEGER) BETWEEN 1 AND 12 "
+        f"THEN {make(rx(num, 1), f'try_cast({rx(num, 2)} AS INTEGER)')} "
+        f"WHEN regexp_full_match({t}, {num_rev}) AND try_cast({rx(num_rev, 1)} AS INTEGER) "
+        f"BETWEEN 1 AND 12 THEN {make(rx(num_rev, 2), f'try_cast({rx(num_rev, 1)} AS INTEGER)')} "
+        "END"
+    )
+
+
 def date_sql(expr: str) -> str:
-    """SQL: a date cell in the usual formats -> DATE or NULL."""
+    """SQL: a date cell in the usual formats -> DATE or NULL; a month alone (``sep 2022``,
+    ``DEC 2022``, ``2022-12``) means its last day."""
     return (
         f"coalesce(try_strptime(trim({expr}), ['%Y-%m-%d', '%Y/%m/%d', '%d.%m.%Y', '%d/%m/%Y', "
-        f"'%m/%d/%Y', '%Y%m%d'])::DATE, try_cast(trim({expr}) AS TIMESTAMP)::DATE)"
+        f"'%m/%d/%Y', '%Y%m%d', '%b %d, %Y', '%B %d, %Y', '%d %b %Y', '%d %B %Y'])::DATE, "
+        f"try_cast(trim({expr}) AS TIMESTAMP)::DATE, {month_sql(expr)})"
     )

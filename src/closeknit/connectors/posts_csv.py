@@ -4,8 +4,9 @@ Columns are matched by synonyms: ``platform``, ``handle`` (username, account, au
 ``post_id`` (id, media id, video id), ``posted_at`` (date, timestamp, created at), ``caption``
 (text, description, title), ``likes``, ``comments``, ``views``, ``shares``, ``saves``, ``url``,
 ``kind`` (type, media type), ``is_sponsored`` (sponsored, paid, ad). Counts may be abbreviated
-("26.1K"); a count, date or flag that cannot be read sends the row to the quarantine naming the
-column. Hashtags and mentions are extracted from the caption as for Instagram JSON.
+("26.1K"). Only the handle and the post id reject a row; a count, date or flag that cannot be
+read is left empty with a warning naming the column and the value. Hashtags and mentions are
+extracted from the caption as for Instagram JSON.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from closeknit.connectors.bulk import (
     Check,
     JsonSpec,
     count_sql,
+    count_value_sql,
     load_file,
     missing_sql,
 )
@@ -64,6 +66,8 @@ def _count(field: str) -> Check:
         field,
         f"(NOT {missing_sql(x)} AND coalesce({count_sql(x)} < 0, true))",
         f"{field} is not a count",
+        value=x,
+        keep_row=True,
     )
 
 
@@ -90,6 +94,8 @@ SPEC = JsonSpec(
             "posted_at",
             f"NOT {missing_sql('r.posted_at')} AND {_TS} IS NULL",
             "posted_at is not a date/time",
+            value="r.posted_at",
+            keep_row=True,
         ),
         _count("likes"),
         _count("comments"),
@@ -100,6 +106,8 @@ SPEC = JsonSpec(
             "is_sponsored",
             f"NOT {missing_sql('r.is_sponsored')} AND {_FLAG} IS NULL",
             "is_sponsored is not true/false",
+            value="r.is_sponsored",
+            keep_row=True,
         ),
     ),
     tables=(
@@ -128,9 +136,11 @@ SPEC = JsonSpec(
                          lower(NULLIF(trim(r.kind), '')) AS kind, r.caption AS caption,
                          regexp_extract_all(lower(coalesce(r.caption, '')),
                                             '#([\\p{{L}}\\p{{N}}_]+)', 1) AS tags,
-                         {count_sql("r.likes")} AS likes, {count_sql("r.comments")} AS comments,
-                         {count_sql("r.views")} AS views, {count_sql("r.shares")} AS shares,
-                         {count_sql("r.saves")} AS saves, {_FLAG} AS flag,
+                         {count_value_sql("r.likes")} AS likes,
+                         {count_value_sql("r.comments")} AS comments,
+                         {count_value_sql("r.views")} AS views,
+                         {count_value_sql("r.shares")} AS shares,
+                         {count_value_sql("r.saves")} AS saves, {_FLAG} AS flag,
                          NULLIF(trim(r.url), '') AS url
                   FROM _bk_ok)""",
         ),
@@ -144,5 +154,14 @@ def import_posts_csv(
     path: Path,
     *,
     on_progress: Callable[[int], None] | None = None,
+    encoding: str | None = None,
 ) -> ImportResult:
-    return load_file(store, workspace, path, SPEC, csv_rename=rename, on_progress=on_progress)
+    return load_file(
+        store,
+        workspace,
+        path,
+        SPEC,
+        csv_rename=rename,
+        on_progress=on_progress,
+        encoding=encoding,
+    )

@@ -16,6 +16,7 @@ from closeknit.connectors.bulk import (
     Check,
     JsonSpec,
     count_sql,
+    count_value_sql,
     date_sql,
     load_file,
     missing_sql,
@@ -41,11 +42,14 @@ def rename(header: str) -> str:
 
 
 def _num_check(field: str) -> Check:
+    # a count is optional: unreadable, it is left empty with a warning (the row loads)
     x = f"r.{field}"
     return Check(
         field,
         f"(NOT {missing_sql(x)} AND ({count_sql(x)} IS NULL OR {count_sql(x)} < 0))",
         f"{field} is not a count",
+        value=x,
+        keep_row=True,
     )
 
 
@@ -68,7 +72,7 @@ SPEC = JsonSpec(
             f"{missing_sql('r.handle')} AND {missing_sql('r.creator_id')}",
             "no handle or creator_id",
         ),
-        Check("date", f"{date_sql('r.date')} IS NULL", "date is missing or not a date"),
+        Check("date", f"{date_sql('r.date')} IS NULL", "date is missing or not a date", "r.date"),
         _num_check("followers"),
         _num_check("following"),
     ),
@@ -76,10 +80,8 @@ SPEC = JsonSpec(
         (
             "follower_snapshots",
             f"""SELECT _seq, {_CID} AS creator_id, {date_sql("r.date")} AS date,
-                CASE WHEN NOT {missing_sql("r.followers")} THEN {count_sql("r.followers")} END
-                  AS followers,
-                CASE WHEN NOT {missing_sql("r.following")} THEN {count_sql("r.following")} END
-                  AS following,
+                {count_value_sql("r.followers")} AS followers,
+                {count_value_sql("r.following")} AS following,
                 'snapshots' AS source
               FROM _bk_ok""",
         ),
@@ -93,5 +95,14 @@ def import_snapshots(
     path: Path,
     *,
     on_progress: Callable[[int], None] | None = None,
+    encoding: str | None = None,
 ) -> ImportResult:
-    return load_file(store, workspace, path, SPEC, csv_rename=rename, on_progress=on_progress)
+    return load_file(
+        store,
+        workspace,
+        path,
+        SPEC,
+        csv_rename=rename,
+        on_progress=on_progress,
+        encoding=encoding,
+    )

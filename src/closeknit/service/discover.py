@@ -24,7 +24,7 @@ from closeknit.service.base import In, Out
 from closeknit.service.briefs import BriefIn, BriefOut, saved_brief_in
 from closeknit.store import Store
 
-Model = Literal["minilm", "static", "hash"]
+Model = Literal["minilm", "minilm-fp32", "minilm-numpy", "static", "hash"]
 Sort = Literal["score", "followers", "engagement", "authenticity", "fee"]
 
 

@@ -51,8 +51,9 @@ class ImportIn(In):
     kind: Literal["post", "profile"] | None = None  # instagram
     platform: Literal["instagram", "youtube", "tiktok"] | None = None  # vendor_csv
     mapping: dict[str, str] | None = None  # vendor_csv: field -> column
-    date: str | None = Field(default=None, max_length=10)  # vendor_csv export date
+    date: str | None = Field(default=None, max_length=40)  # vendor_csv: "2022-12", "sep 2022"
     cogs_rate: float | None = Field(default=None, ge=0, le=1)  # shopify
+    encoding: str | None = Field(default=None, max_length=40)  # CSV sources: e.g. cp1252
 
     def options(self) -> dict[str, Any]:
         return self.model_dump(exclude={"source", "path"}, exclude_none=True)
@@ -67,8 +68,12 @@ class FileResult(Out):
     suppressed: int
     duplicate: int
     quarantined: int
+    # loaded rows with a warning (an unreadable optional field left empty; a repeated handle)
+    warnings: int = 0
+    merged: int = 0  # rows merged into an earlier row of the same file
     rows: dict[str, int]
     errors: list[dict[str, Any]]
+    warning_list: list[dict[str, Any]] = []
 
 
 class ImportOut(Out):
@@ -77,6 +82,8 @@ class ImportOut(Out):
     suppressed: int
     duplicate: int
     quarantined: int
+    warnings: int = 0
+    merged: int = 0
     rows: dict[str, int]
     files: list[FileResult]
 
@@ -122,6 +129,8 @@ def import_files(
         suppressed=sum(f.suppressed for f in files),
         duplicate=sum(f.duplicate for f in files),
         quarantined=sum(f.quarantined for f in files),
+        warnings=sum(f.warnings for f in files),
+        merged=sum(f.merged for f in files),
         rows=dict(sorted(rows.items())),
         files=files,
     )
@@ -138,11 +147,12 @@ def vendor_map(
     platform: str | None = None,
     mapping: dict[str, str] | None = None,
     date: str | None = None,
+    encoding: str | None = None,
 ) -> dict[str, Any]:
     """The column map a vendor export would be read with (nothing imported)."""
     p = Path(path)
     _check_path(p)
-    return vendor_csv.inspect(p, platform=platform, mapping=mapping, date=date)
+    return vendor_csv.inspect(p, platform=platform, mapping=mapping, date=date, encoding=encoding)
 
 
 class QuarantineQuery(In):
@@ -157,6 +167,7 @@ class QuarantineRow(Out):
     line: int | None
     field: str | None
     reason: str | None
+    level: str | None = None  # 'rejected', or 'warning' about a row that did load
     created_at: str | None
     batch_id: str | None
     raw: str | None = None
@@ -215,7 +226,7 @@ def batch(store: Store, workspace: str, batch_id: str) -> BatchDetail:
     if not rows:
         raise NotFound(f"no import batch {batch_id}", batch_id=batch_id)
     q = store.query(
-        "SELECT source, file, line, field, reason, created_at, batch_id FROM quarantine "
+        "SELECT source, file, line, field, reason, level, created_at, batch_id FROM quarantine "
         "WHERE workspace_id = ? AND batch_id = ? ORDER BY file, line LIMIT 100",
         [workspace, batch_id],
     )

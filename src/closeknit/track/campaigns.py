@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import json
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -47,8 +49,56 @@ def _now() -> dt.datetime:
 
 
 def slugify(text: str) -> str:
-    s = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-    return s[:60] or "campaign"
+    """A readable id from a name: letters and digits of any script are kept, case-folded
+    (``日本語キャンペーン``, ``été-2026``); runs of anything else become one '-'. Empty when
+    nothing is left (``!!!``, ``..``): :func:`new_campaign_id` then uses a digest."""
+    s = unicodedata.normalize("NFKC", text).casefold()
+    s = re.sub(r"[\W_]+", "-", s).strip("-")
+    return s[:60].strip("-")
+
+
+def _digest(name: str) -> str:
+    return hashlib.sha256(name.strip().encode()).hexdigest()[:8]
+
+
+_ID = re.compile(r"[^\W_][\w.\-]{0,99}")
+
+
+def new_campaign_id(tx: Tx, workspace: str, name: str) -> str:
+    """A unique id for a new campaign called ``name``, stable once given (it is stored).
+
+    The slug of the name when free (``Summer Launch`` -> ``summer-launch``); when the slug
+    belongs to another campaign of a different name (``SUMMER launch!!``), the slug plus a
+    digest of the exact name; a name with no letters or digits gets ``campaign-<digest>``. The
+    same name twice is the same campaign: :class:`Conflict`.
+    """
+    base = slugify(name)
+    if not base:
+        base = f"campaign-{_digest(name)}"
+    candidates = [base, f"{base}-{_digest(name)}"]
+    for cid in candidates + [f"{candidates[1]}-{k}" for k in range(2, 100)]:
+        row = tx.query(
+            "SELECT name FROM campaigns WHERE workspace_id = ? AND campaign_id = ?",
+            [workspace, cid],
+        )
+        if not row:
+            return cid
+        if row[0]["name"] == name.strip():
+            raise Conflict(f"campaign {name.strip()!r} already exists as {cid!r}", campaign_id=cid)
+    raise Conflict(f"no free id for campaign {name.strip()!r}")  # pragma: no cover
+
+
+def check_campaign_id(cid: str) -> str:
+    """An id given by the caller: letters, digits, '.', '-', '_' (any script), at most 100,
+    starting with a letter or digit (so never '', '.', '..' or a path)."""
+    c = unicodedata.normalize("NFKC", cid.strip())
+    if not _ID.fullmatch(c) or ".." in c:
+        raise ValidationError(
+            f"campaign id {cid!r}: use letters, digits, '.', '-' or '_' (at most 100, starting "
+            "with a letter or digit)",
+            field="campaign_id",
+        )
+    return c
 
 
 @dataclass
@@ -114,7 +164,8 @@ def create_campaign(
     brand_id: str | None = None,
     actor: str = "user",
 ) -> Campaign:
-    """Create a campaign; its id is ``campaign_id`` or a slug of the name."""
+    """Create a campaign; its id is ``campaign_id`` or one made from the name
+    (:func:`new_campaign_id`: unique in the workspace, never changed afterwards)."""
     from closeknit.track.codes import check_pattern
 
     if not name or not name.strip():
@@ -128,9 +179,10 @@ def create_campaign(
     sd, ed = _date(start_date, "start_date"), _date(end_date, "end_date")
     if sd and ed and ed < sd:
         raise ValidationError("end_date is before start_date", field="end_date")
-    cid = campaign_id or slugify(name)
+    given = check_campaign_id(campaign_id) if campaign_id else None
     with store.transaction() as tx:
-        if tx.scalar(
+        cid = given or new_campaign_id(tx, workspace, name)
+        if given and tx.scalar(
             "SELECT count(*) FROM campaigns WHERE workspace_id = ? AND campaign_id = ?",
             [workspace, cid],
         ):

@@ -11,4 +11,20 @@ CREATE TABLE IF NOT EXISTS raw_keys (
 INSERT INTO raw_keys SELECT workspace_id, ('0x' || left(record_hash, 16))::UBIGINT FROM raw_records
 """
 
-MIGRATIONS: list[tuple[str, str]] = [("0101_raw_keys", RAW_KEYS)]
+# quarantine.level: 'rejected' (the row was not loaded) or 'warning' (the row was loaded; an
+# optional field was left empty, or the row was merged into an earlier one of the same file)
+QUARANTINE_LEVEL = """
+ALTER TABLE quarantine ADD COLUMN IF NOT EXISTS level VARCHAR DEFAULT 'rejected'
+"""
+
+# creators.observed_at: the date of the observation the current state comes from (a vendor
+# export's date); an older export adds history (follower_snapshots) but never overwrites it
+CREATORS_OBSERVED_AT = """
+ALTER TABLE creators ADD COLUMN IF NOT EXISTS observed_at DATE
+"""
+
+MIGRATIONS: list[tuple[str, str]] = [
+    ("0101_raw_keys", RAW_KEYS),
+    ("0102_quarantine_level", QUARANTINE_LEVEL),
+    ("0103_creators_observed_at", CREATORS_OBSERVED_AT),
+]
