@@ -23,6 +23,7 @@ from typer.testing import CliRunner
 
 from tests.api.seeding import fast_hashing
 from tests.api.server import running_server
+from tests.web.test_words import problems
 
 pytestmark = pytest.mark.browser
 
@@ -93,7 +94,12 @@ class Checks:
         t = req.timing
         # responseEnd is in milliseconds after the request started (-1 when unknown)
         took = t["responseEnd"] / 1000 if t["responseEnd"] > 0 else 0.0
-        self.took.append((took, f"{req.method} {req.url.split('?')[0]}"))
+        what = f"{req.method} {req.url.split('?')[0]}"
+        body = req.post_data or "" if req.method == "POST" else ""
+        for part in ("lock_add", "exclude_add", "unlock", "include"):
+            if f"{part}=" in body:
+                what += f" ({part.replace('_add', '')})"
+        self.took.append((took, what))
         if took > MAX_REQUEST_S:
             self.slow_reqs.append((req.method, req.url, req.post_data, took))
 
@@ -157,9 +163,8 @@ class Checks:
         self.settle()
         self.styled()
         self.axe(name)
-        text = self.page.inner_text("main")
-        for bad in ("Traceback", "{'", '{"', "greedy_online_bound", "milp_dual_bound", "None"):
-            assert bad not in text, f"{bad!r} shown on {name}: {self.page.url}"
+        found = problems(self.page.content(), [])
+        assert not found, f"{name} ({self.page.url}) shows {found}"
         self.page.screenshot(path=str(self.shots / f"{name}.png"), full_page=True)
 
 

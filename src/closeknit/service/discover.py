@@ -313,12 +313,22 @@ def _enrich(
             d["audience_shares"] = {
                 k: round(float(v[row]), 4) for k, v in shares.items() if np.isfinite(v[row])
             }
+            if d.get("fee_estimate") is None and np.isfinite(t.fee[row]):
+                # lookalikes carry no fee: the same one-post estimate discover ranks by
+                d["fee_estimate"] = round(float(t.fee[row]), 2)
+                d["fee_source"] = t.fee_source
         lo_hi = fees.get(d["creator_id"])
         if lo_hi and d.get("fee_estimate") is not None:
             d["fee_low"], d["fee_high"] = lo_hi
         d["why"] = why(d, brief)
         out.append(d)
     return out
+
+
+def _niche_label(niche: str) -> str:
+    from closeknit.match.taxonomy import NICHES
+
+    return next((n.label for n in NICHES if n.id == niche), niche.replace("_", " "))
 
 
 def _level(v: float | None) -> str:
@@ -336,7 +346,7 @@ def why(m: dict[str, Any], brief: Brief | None) -> str:
         "topic match" if brief is not None else "content likeness"
     )
     if m.get("niche"):
-        topic += f" ({m['niche']} creator)"
+        topic += f" ({_niche_label(str(m['niche'])).lower()} creator)"
     if ev:
         cap = " ".join(str(ev[0]["caption"]).split())
         topic += f', e.g. "{cap[:60]}{"…" if len(cap) > 60 else ""}"'
@@ -351,16 +361,19 @@ def why(m: dict[str, Any], brief: Brief | None) -> str:
         if "gender" in sh:
             word = {"F": "women", "M": "men"}.get(brief.audience_gender or "", "")
             aud.append(f"{sh['gender']:.0%} {word}")
-    for e in m.get("evidence") or []:
-        if "audience_overlap_jaccard" in e:
-            j = float(e["audience_overlap_jaccard"])
-            aud.append(
-                f"{j:.0%} of sampled followers shared"
-                if j >= 0.005
-                else "no sampled followers shared"
-            )
+    shared = [
+        float(e["audience_overlap_jaccard"])
+        for e in m.get("evidence") or []
+        if "audience_overlap_jaccard" in e
+    ]
     if aud:
         parts.append("audience " + ", ".join(aud))
+    elif shared:
+        parts.append(
+            f"{shared[0]:.0%} of sampled followers in common"
+            if shared[0] >= 0.005
+            else "no sampled follower in common"
+        )
     elif brief is not None and (brief.countries or brief.audience_age or brief.audience_gender):
         parts.append("no audience data")
     elif f.get("audience") is not None:
