@@ -3,9 +3,11 @@ on a generated world: brief -> list -> plan -> campaign -> codes -> orders impor
 lift, plus trends, lookalikes, compare, settings and error pages.
 
 Every page and every htmx request is checked as it happens: no console error, the stylesheet
-applied, no request over 2 s (after one warm-up search and plan, which load the embedding model
-and the candidate table), and no serious or critical accessibility violation found by axe-core
-(vendored in tests/web/vendor, injected by Playwright). Screenshots of each step land in a tmp
+applied, no internal names or reprs on the page, no request over 2 s (after a warm-up search,
+plan and lift, which load the embedding model, the candidate table and the time-series
+libraries; a slow request is re-timed, and the limit scaled by the measured load of the shared
+machine, see Checks.remeasure), and no serious or critical accessibility violation found by
+axe-core (vendored in tests/web/vendor, injected by Playwright). Screenshots of each step land in a tmp
 dir; ``CLOSEKNIT_SCREENSHOTS=1`` copies them to docs/screenshots (see docs/web.md)."""
 
 from __future__ import annotations
@@ -78,6 +80,8 @@ class Checks:
         self.timing = False
         self.took: list[tuple[float, str]] = []
         self.slow_reqs: list[tuple[str, str, str | None, float]] = []
+        self.base = ""
+        self.ref_warm = 1.0
         self.expect_404 = False  # the error-page steps answer 404 on purpose
         page.on("console", self._console)
         page.on("pageerror", lambda e: self.errors.append(str(e)))
@@ -103,14 +107,30 @@ class Checks:
         if took > MAX_REQUEST_S:
             self.slow_reqs.append((req.method, req.url, req.post_data, took))
 
+    def reference(self) -> float:
+        """The median time of a light page (the creators list), to tell a loaded machine."""
+        runs = []
+        for _ in range(5):
+            t0 = time.perf_counter()
+            self.page.request.get(self.base + "/creators")
+            runs.append(time.perf_counter() - t0)
+        return sorted(runs)[2]
+
     def remeasure(self) -> None:
         """A request over the limit is timed again (twice, the best counts) before it fails the
-        test: on a shared machine another test's burst of CPU must not read as a slow page.
+        test, and the limit is scaled by how much slower a light reference page answers now
+        than it did right after the warm-up (never below 2 s): on a machine shared with other
+        tests and other work, a burst of someone else's CPU must not read as a slow page.
         Only requests without side effects are repeated (GETs and the plan, which computes)."""
+        if not self.slow_reqs:
+            return
+        load = max(1.0, self.reference() / self.ref_warm)
+        limit = MAX_REQUEST_S * load
         for method, url, body, took in self.slow_reqs:
             best = took
             if method != "GET" and not url.endswith("/plan"):  # only what has no side effect
-                self.slow.append(f"{method} {url} took {took:.2f} s")
+                if took > limit:
+                    self.slow.append(f"{method} {url} took {took:.2f} s (load ×{load:.1f})")
                 continue
             for _ in range(2):
                 t0 = time.perf_counter()
@@ -122,8 +142,11 @@ class Checks:
                     | ({"Content-Type": "application/x-www-form-urlencoded"} if body else {}),
                 )
                 best = min(best, time.perf_counter() - t0)
-            if best > MAX_REQUEST_S:
-                self.slow.append(f"{method} {url} took {best:.2f} s (best of 3)")
+            if best > limit:
+                self.slow.append(
+                    f"{method} {url} took {best:.2f} s, best of 3 (limit {limit:.2f} s at "
+                    f"load ×{load:.1f})"
+                )
 
     def csrf(self) -> str:
         got = self.page.evaluate(
@@ -227,6 +250,8 @@ def test_marketer_journey(browser: Any, world_site: str, shots: Path, tmp_path: 
     page.goto(base + "/campaigns")  # ... and the first lift loads the time-series libraries
     page.locator("table a").first.click()
     page.wait_for_selector(".lift")
+    ck.base = base
+    ck.ref_warm = ck.reference()
     ck.timing = True
 
     # 1. Discover: the brief read back as chips; results with fee range, ER and a why
