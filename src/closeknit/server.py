@@ -32,6 +32,38 @@ _CSP = (
 )
 
 
+def _web_errors(app: FastAPI) -> None:
+    """Failures on the dashboard's paths render as styled pages; the API keeps its JSON."""
+    from fastapi.exceptions import RequestValidationError
+    from pydantic import ValidationError as PydanticValidationError
+    from starlette.exceptions import HTTPException as StarletteHTTPException
+
+    from closeknit.errors import CloseknitError
+    from closeknit.web.errors import page_for
+
+    def web_path(request: Request) -> bool:
+        path = request.url.path
+        return not (path.startswith((API_PREFIX, "/static/")) or path in ("/health", "/docs"))
+
+    for exc_type in (
+        CloseknitError,
+        StarletteHTTPException,
+        RequestValidationError,
+        PydanticValidationError,
+        Exception,
+    ):
+        api_handler = app.exception_handlers[exc_type]
+
+        async def handler(request: Request, exc: Exception, _api: Any = api_handler) -> Response:
+            resp = await _api(request, exc)  # the API handler also logs what went wrong
+            if web_path(request) and resp.status_code >= 400:
+                out: Response = page_for(request, exc)
+                return out
+            return resp
+
+        app.add_exception_handler(exc_type, handler)
+
+
 def create_app(
     db_path: Path | None = None,
     *,
@@ -82,6 +114,7 @@ def create_app(
         max_bytes=api_settings.max_upload_mb << 20,
         anonymous_bytes=api_settings.max_anonymous_body_kb << 10,
     )
+    _web_errors(app)
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]

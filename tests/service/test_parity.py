@@ -193,7 +193,7 @@ def test_lift(world: dict[str, Any]) -> None:
     cli = _cli(world, "lift", c)
     api = _api(world, "GET", f"/campaigns/{c}/lift")
     _same(facade, {k: v for k, v in cli.items() if k in facade}, api)
-    html = _web(world, "GET", f"/campaigns/{c}/report")
+    html = _web(world, "GET", f"/campaigns/{c}/lift")
     inc = facade["incremental_revenue"]
     assert _attr(html, "data-incremental") == [repr(float(inc["estimate"]))]
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import textwrap
 from typing import Annotated, Any
 
 import typer
@@ -14,6 +13,7 @@ from closeknit.cli.common import (
     cli_errors,
     console,
     emit,
+    print_table,
     store_for,
     workspace_of,
 )
@@ -70,19 +70,25 @@ def _render(d: dict[str, Any]) -> None:
         f"[bold]{c['handle']}[/bold] ({c['platform']}) · {c['followers']} followers · "
         f"tier {e['tier']} · as of {e['as_of']}"
     )
-    for key in ("authenticity", "engagement_quality"):
-        s_ = sc[key]
+    for key, s_ in sc.items():
         console.print(f"\n[bold]{key.replace('_', ' ')} score: {_num(s_['score'], '.1f')}[/bold]"
-                      f" (coverage {s_['coverage']:.0%}): "
+                      f" / 100 (data for {s_['coverage']:.0%} of it): "
                       + ("the sum of the parts" if s_["score"] is not None
                          else "too little data, half the weight is needed"))  # fmt: skip
-        for p in s_["parts"]:
-            console.print(
-                f"  {p['name']:<22} {_num(p['contribution'], '5.1f'):>5} "
-                f"(weight {p['weight']:.2f} × {_num(p['points'], '.0f'):>3} points)"
-            )
-            for line in textwrap.wrap(p["rule"], 72):
-                console.print(f"      {line}", style="dim")
+        print_table(
+            [
+                {
+                    "part": p["name"].replace("_", " "),
+                    "adds": p["contribution"],
+                    "points": p["points"],
+                    "weight": f"{p['weight']:.0%}",
+                    "measured": p["raw"],
+                    "rule": p["rule"],
+                }
+                for p in s_["parts"]
+            ],
+            priority=["part", "adds", "points", "weight", "measured", "rule"],
+        )
     console.print("\n[bold]Engagement[/bold]")
     if e["status"] == "ok":
         console.print(

@@ -599,8 +599,8 @@ _BANNER_DONE = False
 
 
 def _new_highs() -> Any:
-    """A Highs object; the first one per process prints a banner on fd 1, moved to stderr so
-    that ``--json`` output stays clean."""
+    """A Highs object; the first one per process prints a third-party banner on fd 1, which is
+    discarded so that neither ``--json`` nor a terminal table is interrupted by it."""
     global _BANNER_DONE
     import highspy
 
@@ -608,12 +608,14 @@ def _new_highs() -> Any:
         return highspy.Highs()
     sys.stdout.flush()
     saved = os.dup(1)
+    devnull = os.open(os.devnull, os.O_WRONLY)
     try:
-        os.dup2(2, 1)
+        os.dup2(devnull, 1)
         h = highspy.Highs()
     finally:
         os.dup2(saved, 1)
         os.close(saved)
+        os.close(devnull)
         _BANNER_DONE = True
     return h
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 import uuid
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator
 
@@ -61,6 +61,9 @@ Country = Annotated[
 ]
 _AGE = re.compile(r"^\s*(\d{1,2})\s*(?:-|–|—| to )\s*(\d{1,2})\s*$|^\s*(\d{1,2})\s*\+\s*$")
 AGE_PATTERN = r"^\s*(?:\d{1,2}\s*(?:-|–|—| to )\s*\d{1,2}|\d{1,2}\s*\+)?\s*$"
+TextFilter = Literal[
+    "countries", "languages", "audience_age", "audience_gender", "platforms", "tiers", "budget"
+]
 
 
 class BriefIn(In):
@@ -89,6 +92,9 @@ class BriefIn(In):
     )
     exclude: list[CreatorRef] | None = Field(default=None, max_length=2000)
     budget: float | None = Field(default=None, ge=0, le=1e9)
+    ignore: list[TextFilter] | None = Field(
+        default=None, description="what the text says to leave out, e.g. ['countries']"
+    )
 
     @field_validator("audience_age")
     @classmethod
@@ -129,8 +135,19 @@ class BriefIn(In):
         return self.model_dump(include=set(_FILTERS), exclude_none=True)
 
     def brief(self) -> Brief:
-        """The parsed, validated domain brief."""
-        return parse_brief(self.text, **self.filters())
+        """The parsed, validated domain brief (minus what ``ignore`` leaves out)."""
+        b = parse_brief(self.text, **self.filters())
+        if not self.ignore:
+            return b
+        drop = set(self.ignore)
+        words = {"countries": "country", "languages": "language", "audience_age": "audience age",
+                 "audience_gender": "audience gender", "platforms": "platforms", "tiers": "tiers",
+                 "budget": "budget"}  # fmt: skip
+        cleared: dict[str, Any] = {
+            k: ([] if isinstance(getattr(b, k), list) else None) for k in drop
+        }
+        parsed = [p for p in b.parsed if not any(p.startswith(words[k]) for k in drop)]
+        return b.model_copy(update={**cleared, "parsed": parsed})
 
 
 class NewBriefIn(BriefIn):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from closeknit.service.base import AbsoluteUrl, CreatorRef, Day, In, Out
 from closeknit.store import Store
@@ -16,6 +16,15 @@ from closeknit.track import codes as tcodes
 Stage = Literal[
     "shortlisted", "contacted", "negotiating", "contracted", "content_live", "paid", "declined"
 ]
+
+
+def _absolute_url(v: str | None) -> str | None:
+    if v is None or not v.strip():
+        return None
+    v = v.strip()
+    if not v.lower().startswith(("http://", "https://")) or "." not in v.split("/")[2:3][0]:
+        raise ValueError("the landing URL must be a full address such as https://shop.example/")
+    return v
 
 
 class StageInfo(Out):
@@ -50,6 +59,13 @@ class CampaignIn(In):
     landing_url: AbsoluteUrl | None = None
     discount_percent: float | None = Field(default=None, ge=0, le=100)
     attribution_window_days: int = Field(default=30, ge=1, le=365)
+    code_pattern: str | None = Field(
+        default=None,
+        max_length=60,
+        description="discount codes from {HANDLE} and {DISCOUNT}, e.g. SUMMER-{HANDLE}",
+    )
+
+    _url = field_validator("landing_url")(_absolute_url)
 
 
 class Member(Out):
@@ -81,6 +97,7 @@ class CampaignOut(Out):
     utm_campaign: str | None
     discount_percent: float | None
     attribution_window_days: int
+    code_pattern: str | None = None
     creators: list[Member]
 
 
@@ -102,6 +119,7 @@ class CampaignSummary(Out):
     utm_campaign: str | None
     discount_percent: float | None
     attribution_window_days: int
+    code_pattern: str | None = None
     creators: list[StageCount]
 
 
@@ -132,6 +150,12 @@ class CampaignPatch(In):
     status: Literal["draft", "active", "done", "archived"] | None = None
     start_date: Day | None = None
     end_date: Day | None = None
+    landing_url: str | None = Field(default=None, max_length=2000)
+    discount_percent: float | None = Field(default=None, ge=0, le=100)
+    code_pattern: str | None = Field(default=None, max_length=60)
+    attribution_window_days: int | None = Field(default=None, ge=1, le=365)
+
+    _url = field_validator("landing_url")(_absolute_url)
 
 
 def update_campaign(
@@ -256,6 +280,11 @@ class CodesIn(In):
     discount_percent: float | None = Field(default=None, ge=0, le=100)
     landing_url: AbsoluteUrl | None = None
     overwrite: bool = False
+    pattern: str | None = Field(
+        default=None, max_length=60, description="default: the campaign's code pattern"
+    )
+
+    _url = field_validator("landing_url")(_absolute_url)
 
 
 class CodeOut(Out):

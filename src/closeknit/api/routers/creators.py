@@ -42,6 +42,14 @@ def creators_csv(
     )
 
 
+@router.get("/compare", responses=responses(404))
+def compare(
+    p: Viewer, store: StoreDep, creators: Annotated[list[str], Query(max_length=12)]
+) -> list[svc.CompareRow]:
+    """Up to 12 creators side by side: reach, engagement, authenticity, audience, fee range."""
+    return svc.compare(store, p.workspace_id, svc.CompareIn(creators=creators))
+
+
 @router.get("/creators/{creator}", responses=responses(404))
 def creator(p: Viewer, store: StoreDep, creator: Creator) -> svc.ProfileOut:
     """A creator's profile: features, follower growth (spikes flagged), posts, comments."""
