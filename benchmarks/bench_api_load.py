@@ -8,6 +8,13 @@ until ``--seconds`` have passed or ``--requests`` were sent, whichever comes fir
 Reports, per endpoint and overall: requests, errors (any non-2xx or transport error), p50/p95/
 max latency in ms, throughput; ``/health`` (no auth, no query) is the baseline measured in the
 same run, so ``p50_vs_health`` is a machine-independent ratio. Exit status 1 if any error.
+
+Then the write phase (issue 20, item 14; ``--upload-posts 0`` skips it): an editor creates a
+campaign every 100 ms, first alone (the baseline) and then while ``--upload-posts`` Instagram
+posts (one comment each, JSONL) are uploaded to ``POST /api/v1/imports`` and imported by the
+server, until the import job is done. Reported: the campaign POST latencies (p50/p95/max) of
+both, and the upload's import time. Interactive writes must not wait for the import: the
+target is a max under 1 s.
 """
 
 from __future__ import annotations
@@ -31,7 +38,7 @@ import httpx
 import pyarrow as pa
 
 
-def _seed(db: Path, n: int, posts_per: int) -> tuple[str, list[str], str]:
+def _seed(db: Path, n: int, posts_per: int) -> tuple[str, list[str], str, str]:
     from closeknit.service import accounts
     from closeknit.store import open_store
 
@@ -43,6 +50,7 @@ def _seed(db: Path, n: int, posts_per: int) -> tuple[str, list[str], str]:
             st, "owner@bench.test", "bench-password-123", workspace=ws, role="owner"
         )
         _, key = accounts.create_key(st, ws, name="bench", role="viewer")
+        _, editor_key = accounts.create_key(st, ws, name="bench-editor", role="editor")
         niches = ["vegan", "fitness", "coffee", "travel", "baking", "gaming", "yoga", "pets"]
         creators, posts = [], []
         ids = []
@@ -110,7 +118,7 @@ def _seed(db: Path, n: int, posts_per: int) -> tuple[str, list[str], str]:
                 ),
             )
         st.checkpoint()
-        return key, ids, ws
+        return key, ids, ws, editor_key
     finally:
         st.close()
 
@@ -193,6 +201,116 @@ async def _load(
     return out
 
 
+def _posts_file(path: Path, n: int) -> Path:
+    """``n`` Instagram web post objects (one comment each) as JSON lines."""
+    with path.open("w") as fh:
+        for i in range(n):
+            owner = f"upload_{i % 2000}"
+            obj = {
+                "__typename": "GraphImage",
+                "id": str(70_000_000 + i),
+                "shortcode": f"U{i}",
+                "is_video": False,
+                "taken_at_timestamp": 1_700_000_000 + i * 60,
+                "owner": {"id": str(i % 2000), "username": owner},
+                "edge_media_to_caption": {"edges": [{"node": {"text": f"post {i} #run"}}]},
+                "edge_media_preview_like": {"count": i % 700},
+                "edge_media_to_parent_comment": {
+                    "count": 1,
+                    "edges": [
+                        {
+                            "node": {
+                                "id": str(90_000_000 + i),
+                                "text": "nice",
+                                "created_at": 1_700_000_100 + i * 60,
+                                "owner": {"id": "1", "username": "fan"},
+                            }
+                        }
+                    ],
+                },
+            }
+            fh.write(json.dumps(obj) + "\n")
+    return path
+
+
+def _stats(xs: list[float]) -> dict[str, float]:
+    return {
+        "n": len(xs),
+        "p50_ms": round(_pct(xs, 0.5), 1),
+        "p95_ms": round(_pct(xs, 0.95), 1),
+        "max_ms": round(max(xs), 1) if xs else float("nan"),
+    }
+
+
+async def _writes(
+    base: str, key: str, posts: Path | None, baseline_s: float, tag: str
+) -> dict[str, Any]:
+    """Campaign POSTs every 100 ms: alone for ``baseline_s``, then during an upload's import."""
+    h = {"Authorization": f"Bearer {key}"}
+    out: dict[str, Any] = {}
+    async with httpx.AsyncClient(base_url=base, timeout=120) as client:
+        seq = [0]
+
+        async def post_campaigns(until: asyncio.Event, lat: list[float], errs: list[int]) -> None:
+            while not until.is_set():
+                seq[0] += 1
+                t0 = time.perf_counter()
+                r = await client.post(
+                    "/api/v1/campaigns", json={"name": f"{tag} write {seq[0]}"}, headers=h
+                )
+                lat.append((time.perf_counter() - t0) * 1000)
+                if r.status_code != 201:
+                    errs.append(r.status_code)
+                await asyncio.sleep(0.1)
+
+        stop, lat0, err0 = asyncio.Event(), [], []
+        task = asyncio.create_task(post_campaigns(stop, lat0, err0))
+        await asyncio.sleep(baseline_s)
+        stop.set()
+        await task
+        out["campaign_post_alone"] = {**_stats(lat0), "errors": len(err0)}
+        if posts is None:
+            return out
+        stop, lat1, err1 = asyncio.Event(), [], []
+        t_up = time.perf_counter()
+        with posts.open("rb") as fh:
+            r = await client.post(
+                "/api/v1/imports",
+                data={"source": "instagram"},
+                files={"file": (posts.name, fh, "application/x-ndjson")},
+                headers=h,
+            )
+        if r.status_code != 202:
+            raise RuntimeError(f"upload refused: {r.status_code} {r.text[:300]}")
+        job_id = r.json()["job_id"]
+        upload_s = time.perf_counter() - t_up
+        task = asyncio.create_task(post_campaigns(stop, lat1, err1))
+        t_imp = time.perf_counter()
+        while True:
+            await asyncio.sleep(0.25)
+            job = (await client.get(f"/api/v1/imports/jobs/{job_id}", headers=h)).json()
+            if job["status"] in ("done", "failed"):
+                break
+        import_s = time.perf_counter() - t_imp
+        stop.set()
+        await task
+        out["campaign_post_during_import"] = {
+            **_stats(lat1),
+            "errors": len(err1),
+            "all_ms": [round(x) for x in lat1],
+        }
+        out["upload"] = {
+            "posts": sum(1 for _ in posts.open()),
+            "mb": round(posts.stat().st_size / 2**20, 1),
+            "transfer_s": round(upload_s, 2),
+            "import_s": round(import_s, 2),
+            "status": job["status"],
+            "loaded": (job.get("result") or {}).get("loaded"),
+            "error": job.get("error"),
+        }
+    return out
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--creators", type=int, default=2000)
@@ -200,11 +318,20 @@ def main() -> int:
     ap.add_argument("--seconds", type=float, default=20.0)
     ap.add_argument("--requests", type=int, default=5000, help="stop after this many")
     ap.add_argument("--concurrency", type=int, default=8)
+    ap.add_argument(
+        "--upload-posts", type=int, default=58_000, help="posts uploaded in the write phase (0: no)"
+    )
+    ap.add_argument("--write-baseline", type=float, default=5.0, help="seconds of writes alone")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="closeknit-load-") as tmp:
         db = Path(tmp) / "load.duckdb"
         t0 = time.monotonic()
-        key, ids, ws = _seed(db, args.creators, args.posts)
+        key, ids, ws, editor_key = _seed(db, args.creators, args.posts)
+        posts = (
+            _posts_file(Path(tmp) / "upload.jsonl", args.upload_posts)
+            if args.upload_posts
+            else None
+        )
         seed_s = time.monotonic() - t0
         port = _free_port()
         log = Path(tmp) / "server.log"
@@ -242,6 +369,7 @@ def main() -> int:
                     return 2
                 time.sleep(0.2)
             res = asyncio.run(_load(base, key, ids, args.seconds, args.requests, args.concurrency))
+            res["writes"] = asyncio.run(_writes(base, editor_key, posts, args.write_baseline, "w"))
         finally:
             proc.terminate()
             proc.wait(timeout=20)
@@ -255,7 +383,11 @@ def main() -> int:
             }
         )
         print(json.dumps(res, indent=2))
-        return 1 if res["errors"] else 0
+        w = res["writes"]
+        bad = w["campaign_post_alone"]["errors"] + w.get("campaign_post_during_import", {}).get(
+            "errors", 0
+        )
+        return 1 if res["errors"] or bad or w.get("upload", {}).get("status") == "failed" else 0
 
 
 if __name__ == "__main__":

@@ -22,7 +22,14 @@ quality — the store repeats a real store's creators, see :func:`build_scale_st
         --queries 100 --rounds 10 --json out.json
 
 ``--scale`` restores the saved index, times exact numpy search over the same vectors and the
-index (recall@10 against exact), then the whole ``discover()`` warm over 10 briefs.
+index (recall@10 against exact), then the whole ``discover()`` warm over 10 briefs; with
+``--http`` it then serves the store (``closeknit serve``) and times ``POST /api/v1/discover``.
+
+Crossover mode (which kind the product should use at each size): for each N, exact float search
+(the baseline) and the product's HNSW index with float re-ranking, both at k = 10 and k = 5,000,
+recall@10 against exact, and the kind the product picks (``index.USEARCH_MIN``):
+
+    nice -n 10 .venv/bin/python benchmarks/bench_discover.py --sizes 100000,200000 --queries 100
 """
 
 from __future__ import annotations
@@ -308,6 +315,186 @@ def scale_run(a: argparse.Namespace) -> dict[str, Any]:
     return res
 
 
+def crossover(a: argparse.Namespace) -> dict[str, Any]:
+    """Exact float search vs the product's HNSW + float re-ranking, per size, same run."""
+    from closeknit.match import index as mindex
+
+    res: dict[str, Any] = {
+        "vectors": "synthetic (30-centre mixture, unit norm, 384 dims)",
+        "machine": f"{platform.machine()}, {os.cpu_count()} vCPU (shared with other work)",
+        "usearch_min": mindex.USEARCH_MIN, "rerank_min": mindex.RERANK_MIN,
+        "connectivity": mindex.CONNECTIVITY, "expansion_add": mindex.EXPANSION_ADD,
+        "expansion_search": mindex.EXPANSION_SEARCH, "sizes": {},
+    }  # fmt: skip
+    qs = synthetic(a.queries, 384, seed=1)
+    for n in [int(x) for x in a.sizes.split(",")]:
+        mat = synthetic(n, 384)
+        ids = [str(i) for i in range(n)]
+        r: dict[str, Any] = {"product_kind": "usearch" if n >= mindex.USEARCH_MIN else "exact"}
+        exact = mindex.VectorIndex(ids, mat, "exact")
+        truth = [set(exact.search_keys(q, 10)[0].tolist()) for q in qs]
+        t0 = time.perf_counter()
+        hnsw = mindex.VectorIndex(ids, mat, "usearch")
+        r["usearch_build_s"] = round(time.perf_counter() - t0, 1)
+        r["load_avg"] = [round(x, 2) for x in os.getloadavg()]
+        for k in (10, 5000):
+            for name, idx in (("exact", exact), ("usearch+rerank", hnsw)):
+                idx.search_keys(qs[0], k)
+                ts, hits = [], 0
+                for q, tr in zip(qs, truth, strict=True):
+                    t = time.perf_counter()
+                    keys, _ = idx.search_keys(q, k)
+                    ts.append(time.perf_counter() - t)
+                    hits += len(set(keys[:10].tolist()) & tr)
+                r[f"{name} k={k}"] = {**_stats(ts), "recall@10": round(hits / (10 * len(qs)), 4)}
+            r[f"exact vs usearch p50 ratio k={k}"] = round(
+                r[f"usearch+rerank k={k}"]["p50_ms"] / r[f"exact k={k}"]["p50_ms"], 2
+            )
+        res["sizes"][str(n)] = r
+        print(n, json.dumps(r), flush=True)
+        del exact, hnsw, mat
+    return res
+
+
+def http_run(a: argparse.Namespace) -> dict[str, Any]:
+    """``POST /api/v1/discover`` against ``closeknit serve`` on the scale store, one at a time.
+
+    With ``--http-usearch-min N`` a second server runs beside it on a copy of the store, its
+    index forced to HNSW from N vectors on (the previous product setting was 50,000); the two
+    are sent the same briefs alternately, so both are timed under the same machine load.
+    """
+    import shutil
+
+    from closeknit.api import accounts
+    from closeknit.match import index as mindex
+    from closeknit.store import open_store
+
+    st = open_store(a.scale)
+    _, key = accounts.create_key(st, "default", name="bench-discover", role="viewer")
+    n = st.count("creators", "default")
+    st.close()
+    res: dict[str, Any] = {"creators": n, "load_avg_start": [round(x, 2) for x in os.getloadavg()]}
+    runs = [("product", a.scale, mindex.USEARCH_MIN)]
+    if a.http_usearch_min:
+        copy = a.scale + ".hnsw.duckdb"
+        for ext in ("", ".wal"):  # the store is closed: copy it with its log, drop a stale one
+            if os.path.exists(a.scale + ext):
+                shutil.copyfile(a.scale + ext, copy + ext)
+            elif os.path.exists(copy + ext):
+                os.remove(copy + ext)
+        runs.append((f"usearch from {a.http_usearch_min}", copy, a.http_usearch_min))
+    servers: list[_Server] = []
+    try:
+        for _, db, umin in runs:
+            servers.append(_Server(db, umin, key))
+        for (label, _, umin), srv in zip(runs, servers, strict=True):
+            t0 = time.perf_counter()
+            srv.post(BRIEFS[0])
+            res[label] = {
+                "usearch_min": umin,
+                "first_request_s": round(time.perf_counter() - t0, 1),
+            }
+            for b in BRIEFS:  # each brief once: its vector is memoised as for a repeated query
+                srv.post(b)
+        times: dict[str, list[float]] = {label: [] for label, _, _ in runs}
+        tops: dict[str, list[list[str]]] = {label: [] for label, _, _ in runs}
+        cpu0 = [srv.cpu_s() for srv in servers]
+        for i in range(a.rounds):
+            for b in BRIEFS:
+                for (label, _, _), srv in zip(runs, servers, strict=True):
+                    t = time.perf_counter()
+                    body = srv.post(b)
+                    times[label].append(time.perf_counter() - t)
+                    if i == 0:
+                        tops[label].append([x["creator_id"] for x in body.get("results", [])])
+        for (label, _, _), srv, c0 in zip(runs, servers, cpu0, strict=True):
+            res[label]["post_discover_warm"] = _stats(times[label])
+            # the server process's own CPU per request (all threads), whatever the machine load
+            res[label]["server_cpu_ms_per_request"] = round(
+                1000 * (srv.cpu_s() - c0) / len(times[label]), 1
+            )
+        if len(runs) == 2:
+            x, y = tops[runs[0][0]], tops[runs[1][0]]
+            res["top20_overlap"] = round(
+                float(
+                    np.mean(
+                        [len(set(p) & set(q)) / max(1, len(p)) for p, q in zip(x, y, strict=True)]
+                    )
+                ),
+                3,
+            )
+        ts: list[float] = []
+        for _ in range(a.rounds * len(BRIEFS)):
+            t = time.perf_counter()
+            servers[0].health()
+            ts.append(time.perf_counter() - t)
+        res["health_baseline"] = _stats(ts)
+    finally:
+        for srv in servers:
+            srv.stop()
+    res["load_avg_end"] = [round(x, 2) for x in os.getloadavg()]
+    return res
+
+
+class _Server:
+    """``closeknit serve`` on ``db`` in a subprocess, its index kind set by ``usearch_min``."""
+
+    def __init__(self, db: str, usearch_min: int, key: str) -> None:
+        import socket
+        import subprocess
+        import sys
+        import tempfile
+        from pathlib import Path
+
+        import httpx
+
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = int(s.getsockname()[1])
+        self.log = Path(tempfile.mkdtemp(prefix="bench-discover-")) / "server.log"
+        boot = (
+            "import sys; import closeknit.match.index as i; i.USEARCH_MIN = int(sys.argv.pop(1));"
+            " from closeknit.cli import main; main()"
+        )
+        cmd = [sys.executable, "-c", boot, str(usearch_min), "serve", "--db", db,
+               "--port", str(port), "--log-level", "warning"]  # fmt: skip
+        with self.log.open("wb") as fh:
+            self.proc = subprocess.Popen(cmd, stdout=fh, stderr=subprocess.STDOUT)
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                if httpx.get(base + "/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                self.proc.terminate()
+                raise SystemExit(self.log.read_text()[-2000:])
+            time.sleep(0.3)
+        headers = {"Authorization": f"Bearer {key}"}
+        self.client = httpx.Client(base_url=base, timeout=3600, headers=headers)
+
+    def post(self, text: str) -> dict[str, Any]:
+        r = self.client.post("/api/v1/discover", json={"text": text, "limit": 20})
+        r.raise_for_status()
+        body: dict[str, Any] = r.json()
+        return body
+
+    def cpu_s(self) -> float:
+        """CPU seconds (user + system) the server process has used so far (Linux /proc)."""
+        fields = open(f"/proc/{self.proc.pid}/stat").read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def health(self) -> None:
+        self.client.get("/health").raise_for_status()
+
+    def stop(self) -> None:
+        self.client.close()
+        self.proc.terminate()
+        self.proc.wait(timeout=30)
+
+
 def pct(xs: list[float], p: float) -> float:
     return float(np.percentile(np.array(xs) * 1000, p))
 
@@ -331,7 +518,23 @@ def main() -> None:
     ap.add_argument("--scale", default=None, help="time a scale store (see --make-store)")
     ap.add_argument("--rounds", type=int, default=10, help="--scale: discover rounds over BRIEFS")
     ap.add_argument("--recall-only", action="store_true", help="--scale: stop after the searches")
+    ap.add_argument("--http", action="store_true", help="--scale: only time POST /api/v1/discover")
+    ap.add_argument(
+        "--http-usearch-min",
+        type=int,
+        default=None,
+        help="--http: also time a server whose index is HNSW from this size",
+    )
+    ap.add_argument("--sizes", default=None, help="crossover mode: comma-separated sizes")
     a = ap.parse_args()
+
+    if a.sizes:
+        res = crossover(a)
+        print(json.dumps(res, indent=2))
+        if a.json:
+            with open(a.json, "w") as f:
+                json.dump(res, f, indent=2)
+        return
 
     if a.make_store:
         print(json.dumps(build_scale_store(a.store, a.make_store, a.replicas)), flush=True)
@@ -340,7 +543,7 @@ def main() -> None:
         print(json.dumps(build_product_index(a)), flush=True)
         return
     if a.scale:
-        res = scale_run(a)
+        res = http_run(a) if a.http else scale_run(a)
         print(json.dumps(res, indent=2))
         if a.json:
             with open(a.json, "w") as f:

@@ -59,7 +59,7 @@ def make_world(out: Path, creators: int, seed: int, response: dict[str, float] |
 def prepare(store: Store, ws: str, world: Path, model: str | None) -> dict[str, float]:
     """Import a world like the demo does; seconds per step."""
     from closeknit.connectors.importer import import_world
-    from closeknit.demo import import_history
+    from closeknit.demo import load_campaigns
     from closeknit.features import build as build_features
     from closeknit.match.index import refresh as refresh_index
     from closeknit.match.niche import assign_niches
@@ -67,7 +67,7 @@ def prepare(store: Store, ws: str, world: Path, model: str | None) -> dict[str, 
     t: dict[str, float] = {}
     for name, fn in (
         ("import", lambda: import_world(store, ws, world)),
-        ("history", lambda: import_history(store, ws, world)),
+        ("history", lambda: load_campaigns(store, ws, Path(world))),
         ("features", lambda: build_features(store, ws)),
         ("index", lambda: refresh_index(store, ws, model)),
         ("niches", lambda: assign_niches(store, ws, model)),

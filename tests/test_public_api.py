@@ -15,3 +15,12 @@ def test_unknown_name_is_an_attribute_error() -> None:
 
     with pytest.raises(AttributeError):
         closeknit.no_such_thing  # noqa: B018
+
+
+def test_facade_names_are_not_shadowed_by_subpackages() -> None:
+    """``closeknit.plan`` is a package: a facade name must never be a subpackage's name, or
+    importing the subpackage would silently replace the function."""
+    import pkgutil
+
+    subpackages = {m.name for m in pkgutil.iter_modules(closeknit.__path__)}
+    assert not subpackages & set(closeknit.__all__)

@@ -12,7 +12,8 @@ call, so a notebook gets the same answer as every other interface::
     ck.assign_niches(st, "default")
     ck.vet(st, "default", ck.VetIn(creator="@handle")).to_json()
     ck.discover(st, "default", ck.DiscoverIn(text="home workout, UK, 18-25", limit=20))
-    ck.plan(st, "default", ck.PlanIn(text="home workout, UK, 18-25", budget=5000))
+    ck.make_plan(st, "default", ck.PlanIn(text="home workout, UK, 18-25", budget=5000))
+    ck.create_list(st, "default", ck.ListIn(name="Shortlist"), actor="me", creators=["@a"])
     ck.roas_report(st, "default", "campaign-id")
     ck.lift(st, "default", "campaign-id")
 
@@ -52,12 +53,23 @@ _API: dict[str, tuple[str, str]] = {
     "TrendsIn": ("closeknit.service.discover", "TrendsIn"),
     "trends": ("closeknit.service.discover", "trends"),
     "PlanIn": ("closeknit.service.plans", "PlanIn"),
-    "plan": ("closeknit.service.plans", "plan"),
+    "make_plan": ("closeknit.service.plans", "plan"),
     "FeesIn": ("closeknit.service.plans", "FeesIn"),
     "fees": ("closeknit.service.plans", "fees"),
     "CampaignIn": ("closeknit.service.campaigns", "CampaignIn"),
     "create_campaign": ("closeknit.service.campaigns", "create_campaign"),
     "get_campaign": ("closeknit.service.campaigns", "get_campaign"),
+    "CompareIn": ("closeknit.service.creators", "CompareIn"),
+    "compare": ("closeknit.service.creators", "compare"),
+    "ListIn": ("closeknit.service.lists", "ListIn"),
+    "AddToListIn": ("closeknit.service.lists", "AddToListIn"),
+    "create_list": ("closeknit.service.lists", "create_list"),
+    "add_to_list": ("closeknit.service.lists", "add_to_list"),
+    "get_list": ("closeknit.service.lists", "get_list"),
+    "list_lists": ("closeknit.service.lists", "list_lists"),
+    "workspace_settings": ("closeknit.service.settings", "workspace_settings"),
+    "CurrencyIn": ("closeknit.service.settings", "CurrencyIn"),
+    "set_currency": ("closeknit.service.settings", "set_currency"),
     "roas_report": ("closeknit.service.reports", "roas_report"),
     "lift": ("closeknit.service.reports", "lift"),
     "create_app": ("closeknit.server", "create_app"),

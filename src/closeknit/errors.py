@@ -100,9 +100,10 @@ class Conflict(CloseknitError):
 
 
 class InsufficientData(CloseknitError):
-    """Too little data to give an honest number."""
+    """Too little data to give an honest number. A state of the stored data, not a fault of the
+    request (which may be perfectly valid): 409, like any conflict with the current state."""
 
-    http_status = 422
+    http_status = 409
 
 
 class SolverError(CloseknitError):

@@ -31,6 +31,12 @@ class Settings(BaseSettings):
     port: int = 8765
     datasets_dir: Path = Field(default=Path("../shared/datasets"))
     models_dir: Path | None = None
+    # Which audience accounts count against the authenticity score: False (default) = only
+    # fake/bot accounts; True = inactive accounts too (docs/vetting.md, "Authenticity").
+    audience_inactive_counts_against: bool = Field(
+        default=False,
+        description="count inactive followers against authenticity, not just fake/bot ones",
+    )
     smtp_host: str | None = None
     smtp_port: int = 25
 

@@ -32,6 +32,7 @@ class Seeded:
     brief_id: str = ""
     batch_id: str = ""
     job_id: str = ""
+    list_id: str = ""
     key_id: str = ""
     user_id: str = ""
     ids: dict[str, str] = field(default_factory=dict)
@@ -222,20 +223,35 @@ def seed_workspace(store: Store, ws: str, *, n: int = 12, seed: int = 1) -> Seed
             "INSERT INTO import_batches (batch_id, workspace_id, source, status) VALUES (?,?,?,?)",
             [s.batch_id, ws, "test", "done"],
         )
+        s.list_id = f"l_{ws}"
+        tx.execute(
+            "INSERT INTO creator_lists (workspace_id, list_id, name) VALUES (?, ?, ?)",
+            [ws, s.list_id, f"Shortlist {ws}"],
+        )
+        tx.execute(
+            "INSERT INTO creator_list_items (workspace_id, list_id, creator_id, note) "
+            "VALUES (?, ?, ?, ?)",
+            [ws, s.list_id, s.creators[0], "first pick"],
+        )
         s.job_id = f"j_{ws}"
         tx.execute(
             "INSERT INTO import_jobs (job_id, workspace_id, source, status) VALUES (?,?,?,?)",
             [s.job_id, ws, "test", "done"],
         )
+    inv = accounts.invite_as_operator(
+        store, ws, accounts.InviteIn(email=f"invited@{ws}.test", role="viewer")
+    )
     s.ids = {
         "creator": s.creators[0],
         "campaign_id": s.campaign_id,
         "brief_id": s.brief_id,
         "batch_id": s.batch_id,
         "job_id": s.job_id,
+        "list_id": s.list_id,
         "key_id": s.key_id,
         "user_id": s.user_id,
         "workspace_id": s.workspace,
+        "invite_id": inv.invite_id,
     }
     return s
 

@@ -28,6 +28,7 @@ def running_server(
     workspace: str = "alpha",
     env: dict[str, str] | None = None,
     log_level: str = "info",
+    args: tuple[str, ...] = (),
 ) -> Iterator[str]:
     port = free_port()
     cmd = [
@@ -43,6 +44,7 @@ def running_server(
         workspace,
         "--log-level",
         log_level,
+        *args,
     ]
     full_env = dict(os.environ, **(env or {}))
     with log.open("wb") as out:

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 
 from tests.api.seeding import PASSWORD, Seeded, auth
 
-PUBLIC = {"/health", "/api/v1/auth/login"}
+PUBLIC = {"/health", "/api/v1/auth/login", "/api/v1/auth/invitation/accept"}
 
 
 def _login(client: TestClient, email: str, password: str = PASSWORD) -> str:
@@ -18,8 +18,10 @@ def _login(client: TestClient, email: str, password: str = PASSWORD) -> str:
     return str(r.json()["csrf_token"])
 
 
-def test_every_route_but_health_and_login_needs_auth(client: TestClient) -> None:
-    schema = client.get("/openapi.json").json()
+def test_every_route_but_health_and_login_needs_auth(
+    client: TestClient, two: tuple[Seeded, Seeded]
+) -> None:
+    schema = client.get("/openapi.json", headers=auth(two[0].key)).json()
     checked = 0
     for path, ops in schema["paths"].items():
         for method in ops:
@@ -207,3 +209,42 @@ def test_secure_cookie_is_configurable(api_store: object, two: tuple[Seeded, See
     with TestClient(app, base_url="https://testserver") as c:
         r = c.post("/api/v1/auth/login", json={"email": a.owner_email, "password": PASSWORD})
         assert r.status_code == 200 and "Secure" in r.headers["set-cookie"]
+
+
+def test_405_names_every_method_of_the_path(client: TestClient, two: tuple[Seeded, Seeded]) -> None:
+    """The probe: Starlette's 405 listed only the first route of a path (`Allow: GET` on
+    /briefs, which also takes POST)."""
+    a, _ = two
+    h = auth(a.key)
+    for method, path, allowed in (
+        ("OPTIONS", "/api/v1/briefs", {"GET", "POST"}),
+        ("PUT", "/api/v1/campaigns/x/creators/y", {"PATCH", "DELETE"}),
+        ("POST", "/api/v1/campaigns/x/spend", None),
+        ("TRACE", "/api/v1/members/u1", {"PATCH", "DELETE"}),
+        ("DELETE", "/api/v1/webhooks/shopify/alpha", {"POST"}),
+    ):
+        r = client.request(method, path, headers=h)
+        if allowed is None:
+            assert r.status_code != 405
+            continue
+        assert r.status_code == 405, (method, path, r.status_code)
+        got = {m.strip() for m in r.headers["allow"].split(",")} - {"HEAD"}
+        assert got == allowed, (path, r.headers["allow"])
+        assert r.json()["error"]["type"] == "MethodNotAllowed"
+
+
+def test_allow_matches_the_schema_on_every_path(
+    client: TestClient, two: tuple[Seeded, Seeded]
+) -> None:
+    """OPTIONS (served by no route) on every path of the schema: the 405's Allow lists exactly
+    the methods the schema gives that path, so no two paths overlap (e.g. `/briefs/parse` was
+    also `/briefs/{brief_id}`)."""
+    a, _ = two
+    h = auth(a.key)
+    schema = client.get("/openapi.json", headers=h).json()
+    for path, ops in schema["paths"].items():
+        url = re.sub(r"\{[^}]+\}", "x1", path)
+        r = client.options(url, headers=h)
+        assert r.status_code == 405, (path, r.status_code)
+        got = {m.strip().lower() for m in r.headers["allow"].split(",")} - {"head"}
+        assert got == set(ops), (path, r.headers["allow"], sorted(ops))

@@ -29,7 +29,7 @@ def test_canaries_stay_secret(tmp_path: Path) -> None:
             keep(r, skip_cookie=True)  # the cookie is the session token, set once
             session = c.cookies["ck_session"]
             h = {"X-CSRF-Token": r.json()["csrf_token"]}
-            r = c.post("/api/v1/keys", json={"name": "canary"}, headers=h)
+            r = c.post("/api/v1/keys", json={"name": "canary", "role": "owner"}, headers=h)
             assert r.status_code == 201
             keep(r, skip_body=True)  # the one response that shows the key
             key = r.json()["key"]
@@ -42,12 +42,31 @@ def test_canaries_stay_secret(tmp_path: Path) -> None:
             keep(k.post("/api/v1/auth/login", json={"email": email, "password": pw + "x"}))
             keep(k.post("/api/v1/auth/login", json={"email": email, "password": [pw]}))
             keep(k.get("/api/v1/creators", headers={"Authorization": f"Bearer {key}x"}))
+            r = k.post(
+                "/api/v1/invitations",
+                json={"email": "invitee@canary.test", "role": "viewer"},
+                headers=bearer,
+            )
+            assert r.status_code == 201
+            keep(r, skip_body=True)  # the one response that shows the invitation token
+            invite = r.json()["token"]
+            page = k.get(r.json()["accept_path"])  # the link the invitee opens
+            assert page.status_code == 200
+            keep(page, skip_body=True)  # the form carries the token back to its holder
+            keep(k.get("/api/v1/invitations", headers=bearer))
+            r = k.post(
+                "/api/v1/auth/invitation/accept",
+                json={"token": invite, "password": "invitee password 1"},
+            )
+            assert r.status_code == 200
+            keep(r, skip_cookie=True)
         with httpx.Client(base_url=base, cookies={"ck_session": session}) as s:
             keep(s.get("/api/v1/auth/me"))
             keep(s.post("/api/v1/briefs", json={"text": "y"}))  # no CSRF token: refused
     # the server's own stdout may print the password only when it generated one; ours was given
     log_text = log.read_text(errors="replace")
     assert "GET /api/v1/creators" in log_text  # the log really is the request log
+    assert "GET /invite?token=***" in log_text  # the link was logged, its secret was not
     raw = db.read_bytes()
     wal = Path(str(db) + ".wal")
     if wal.exists():
@@ -57,6 +76,7 @@ def test_canaries_stay_secret(tmp_path: Path) -> None:
         ("api key", key),
         ("session", session),
         ("key secret part", key.split("_")[-1]),
+        ("invitation token", invite),
     ):
         for text in seen:
             assert secret not in text, f"{name} leaked in a response"

@@ -85,3 +85,38 @@ def test_first_run_creates_one_owner(tmp_path: Path) -> None:
         assert accounts.first_owner(st, "default", "other@shop.test", None) is None  # not twice
     finally:
         st.close()
+
+
+def test_cli_invite_and_webhook_secret(
+    tmp_path: Path, template_db: tuple[Path, Seeded, Seeded]
+) -> None:
+    db = tmp_path / "cli.duckdb"
+    shutil.copy(template_db[0], db)
+    run = CliRunner()
+    r = run.invoke(
+        app, ["users", "invite", "later@alpha.test", "--db", str(db), "-w", "alpha", "--json"]
+    )
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.output)
+    assert out["status"] == "pending" and out["accept_path"].startswith("/invite?token=inv_")
+    secret = "shpss_cli_secret_0123456789"
+    r = run.invoke(
+        app,
+        ["webhooks", "set-secret", "--db", str(db), "-w", "alpha", "--json"],
+        env={"CLOSEKNIT_SHOPIFY_SECRET": secret},
+    )
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.output)["configured"] is True and secret not in r.output
+    st = open_store(db)
+    try:
+        assert accounts.role_of(st, "alpha", "nobody") is None
+        assert st.scalar("SELECT secret FROM webhook_secrets WHERE workspace_id = 'alpha'") == (
+            secret
+        )
+        assert not st.scalar(
+            "SELECT count(*) FROM users WHERE email = 'later@alpha.test'"
+        )  # invited, not added
+    finally:
+        st.close()
+    r = run.invoke(app, ["webhooks", "clear-secret", "--db", str(db), "-w", "alpha", "--json"])
+    assert r.exit_code == 0 and json.loads(r.output)["configured"] is False

@@ -14,8 +14,9 @@ from tests.api.seeding import Seeded, auth
 # Routes whose body names no workspace object; they are still checked for leaks of B's data.
 NOT_OBJECT_ROUTES = {
     "POST /api/v1/workspaces": "creates a new workspace (names are global, like user names)",
-    "POST /api/v1/members": "adds a user by e-mail to the caller's own workspace",
+    "POST /api/v1/invitations": "invites an e-mail address into the caller's own workspace",
     "POST /api/v1/auth/login": "signs in",
+    "POST /api/v1/auth/invitation/accept": "accepts an invitation by its secret token",
     "POST /api/v1/webhooks/shopify/{workspace_id}": (
         "authenticated by the shop's HMAC signature, not by a user; an API key gets 401 and "
         "workspace B stays unchanged (checked below)"
@@ -83,6 +84,8 @@ def _snapshot(store: Store, ws: str) -> dict[str, Any]:
         "api_keys",
         "tombstones",
         "import_jobs",
+        "invitations",
+        "webhook_secrets",
     ]
     out = {}
     for t in tables:
@@ -97,7 +100,7 @@ def test_every_route_keeps_workspaces_apart(
     client: TestClient, api_store: Store, two: tuple[Seeded, Seeded]
 ) -> None:
     a, b = two
-    schema = client.get("/openapi.json").json()
+    schema = client.get("/openapi.json", headers=auth(a.key)).json()
     before = _snapshot(api_store, b.workspace)
     leaks_b = [b.workspace + "_", b.campaign_id, b.brief_id, b.batch_id, b.job_id, b.key_id]
     h = auth(a.key)

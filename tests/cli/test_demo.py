@@ -9,6 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from closeknit.cli import app
+from closeknit.store import Store
 
 
 @pytest.mark.slow
@@ -22,14 +23,79 @@ def test_demo_json_end_to_end(tmp_path: Path) -> None:
     assert [s["step"] for s in d["steps"]] == [
         "generate world",
         "import",
+        "campaigns",
         "features",
         "niches",
         "index",
         "discover",
         "plan",
     ]
+    assert all(s["seconds"] >= 0 and s["cpu_seconds"] >= 0 for s in d["steps"])
     assert d["counts"]["creators"] == 150 and d["counts"]["posts"] > 1000
     assert d["shortlist"] and all("factors" in x for x in d["shortlist"])
     assert d["plan"]["picks"] and d["plan"]["cost"]["mid"] <= d["budget"]
+    # the brands' roster went in as a user's would: campaigns with codes, orders attributed
+    assert d["campaigns"] and d["counts"]["campaigns"] == len(d["campaigns"])
+    assert all(c["creators"] >= 1 and c["orders"] > 0 for c in d["campaigns"])
     # the world went through the real import path into the same file
     assert Path(d["world_dir"]).is_dir() and db.exists()
+
+
+@pytest.mark.slow
+def test_demo_logs_progress_with_counts_when_not_a_terminal(tmp_path: Path) -> None:
+    db = tmp_path / "demo.duckdb"
+    r = CliRunner().invoke(app, ["demo", "--db", str(db), "--creators", "120", "--seed", "5"])
+    assert r.exit_code == 0, r.output[-2000:]
+    lines = [x for x in r.stderr.splitlines() if x.startswith("closeknit demo: ")]
+    text = "\n".join(lines)
+    # a line when each step starts and ends, and counts where the step has them
+    for name in (
+        "generate world",
+        "import",
+        "campaigns",
+        "features",
+        "niches",
+        "index",
+        "discover",
+        "plan",
+    ):
+        assert f"closeknit demo: {name}: done in " in text, text
+    assert "closeknit demo: niches: 120/120 creators embedded" in text, text
+    assert any(x.startswith("closeknit demo: import: ") and " files" in x for x in lines), text
+    assert "\x1b[" not in r.stderr  # plain lines, no terminal control codes
+    assert "shortlist for:" in r.stdout
+
+
+def test_demo_loads_the_brands_files_not_the_truth(tmp_path: Path, store: Store) -> None:
+    """The campaigns step reads the roster and lift files a brand has (the truth folder is
+    gone), through the service calls a user's commands make, and a second run changes nothing."""
+    import csv
+    import shutil
+
+    from closeknit.demo import DemoResult, load_campaigns
+    from closeknit.service.lift import LiftRequest, estimate_lift
+    from closeknit.world import generate
+
+    w = tmp_path / "w"
+    generate(w, 150, 4, shop_orders_per_day=1.0, comment_fraction=0.0, vendor_files=False)
+    shutil.rmtree(w / "truth")
+    with open(w / "campaigns" / "roster.csv", encoding="utf-8", newline="") as f:
+        roster = list(csv.DictReader(f))
+    assert roster and "effect" not in ",".join(roster[0])  # what a brand knows, no truth
+    with store.transaction() as tx:  # the creators the roster names (the import step's job)
+        tx.insert_rows(
+            "creators",
+            [{"workspace_id": "default", "creator_id": r["creator_id"], "platform": "instagram",
+              "handle": r["handle"]} for r in {r["creator_id"]: r for r in roster}.values()],
+        )  # fmt: skip
+    for _ in range(2):
+        res = DemoResult(db="", world_dir=str(w), creators=150, seed=4)
+        load_campaigns(store, "default", w, res)
+    ids = sorted({r["campaign_id"] for r in roster})
+    assert [c["campaign_id"] for c in res.campaigns] == ids
+    assert store.count("campaign_creators", "default") == len(roster)
+    codes = {r["code"] for r in roster}
+    got = store.query("SELECT discount_code AS c FROM campaign_creators")
+    assert {r["c"] for r in got} == codes
+    rep = estimate_lift(store, "default", LiftRequest(campaign_id=ids[0], placebos=0))
+    assert rep.kind == "incremental" and rep.target == "design"

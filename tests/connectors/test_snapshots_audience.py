@@ -22,15 +22,19 @@ def test_snapshots_with_synonym_headers_and_bad_rows(store: Store, tmp_path: Pat
         "instagram,dan,2024-01-08\n"
     )
     res = import_snapshots(store, "default", f)
-    assert (res.n_input, res.n_loaded, res.n_quarantined) == (6, 3, 3)
+    # the date is part of the key: unreadable, the row is rejected; a count is left empty
+    assert (res.n_input, res.n_loaded, res.n_quarantined, res.n_warnings) == (6, 4, 2, 1)
     rows = store.query("SELECT * FROM follower_snapshots ORDER BY creator_id, date")
     assert [(r["creator_id"], r["date"], r["followers"]) for r in rows] == [
         ("instagram:alice", dt.date(2024, 1, 1), 1200),
         ("instagram:alice", dt.date(2024, 1, 8), 1250),
+        ("instagram:carl", dt.date(2024, 1, 8), None),
         ("youtube:bob", dt.date(2024, 1, 8), 26100),
     ]
-    q = {r["line"]: r["field"] for r in store.query("SELECT * FROM quarantine")}
-    assert q == {5: "date", 6: "followers", 7: None}
+    q = {r["line"]: (r["field"], r["level"]) for r in store.query("SELECT * FROM quarantine")}
+    assert q == {5: ("date", "rejected"), 6: ("followers", "warning"), 7: (None, "rejected")}
+    reason = store.scalar("SELECT reason FROM quarantine WHERE line = 5")
+    assert reason == 'date is missing or not a date: "notadate"'
     before = counts(store)
     import_snapshots(store, "default", f)
     assert counts(store) == before
@@ -95,3 +99,28 @@ def test_audience_folder(store: Store, tmp_path: Path) -> None:
     results = import_audience(store, "default", tmp_path)
     assert sorted(r.source for r in results) == ["audience", "demographics"]
     assert json.dumps([r.n_loaded for r in results]) == "[1, 1]"
+
+
+def test_audience_sample_fields_the_profile_did_not_give_are_null(
+    store: Store, tmp_path: Path
+) -> None:
+    """Missing is unknown: absent keys land as NULL, never '' or false (issue 16)."""
+    bare = {"username": "bare", "edge_followed_by": {"count": 10}}
+    empty = profile("empty", 40)
+    empty.update(biography="", full_name="", external_url=None)
+    objs = [
+        {"creator": "instagram:alice", "relation": "follower", "profile": bare},
+        {"creator": "instagram:alice", "relation": "follower", "profile": empty},
+    ]
+    res = import_samples(store, "default", write_jsonl(tmp_path / "samples-2.jsonl", objs))
+    assert res.n_loaded == 2
+    s = {r["handle"]: r for r in store.query("SELECT * FROM audience_samples")}
+    b = s["bare"]
+    assert b["followers"] == 10
+    for col in ("full_name", "bio", "following", "posts_count", "has_profile_pic", "is_private",
+                "is_verified", "has_external_url"):  # fmt: skip
+        assert b[col] is None, col
+    e = s["empty"]
+    assert e["bio"] == "" and e["full_name"] == ""  # given empty: a known value
+    assert e["has_external_url"] is False  # external_url: null is Instagram's "no link"
+    assert e["is_verified"] is False and e["has_profile_pic"] is True

@@ -108,7 +108,7 @@ def test_headerless_meaning_from_values(tmp_path: Path) -> None:
     assert cm.columns["country"] == [2] and cm.columns["followers"] == [1]
 
 
-def test_duplicated_followers_columns_merge_and_bad_cells_quarantine(
+def test_duplicated_followers_columns_merge_and_bad_cells_warn(
     store: Store, tmp_path: Path
 ) -> None:
     rows = [
@@ -122,12 +122,16 @@ def test_duplicated_followers_columns_merge_and_bad_cells_quarantine(
     ]
     f = _write(tmp_path / "creators-2024-03.csv", rows)
     res = import_vendor_csv(store, "default", f)
-    assert (res.n_input, res.n_loaded, res.n_quarantined) == (6, 4, 2)
+    # "abc" in one followers column: the other column's 5 is used, with a warning on "abc";
+    # only the truncated row (its cells may be shifted) is rejected
+    assert (res.n_input, res.n_loaded, res.n_quarantined, res.n_warnings) == (6, 5, 1, 1)
     fol = {r["handle"]: r["followers"] for r in store.query("SELECT * FROM creators")}
-    assert fol == {"ana": 26123, "ben": 1_200_000, "cy": None, "eve": 10_000}
+    assert fol == {"ana": 26123, "ben": 1_200_000, "cy": None, "dee": 5, "eve": 10_000}
     q = {r["line"]: r for r in store.query("SELECT * FROM quarantine")}
-    assert q[5]["field"] == "followers" and "not a count" in q[5]["reason"]
+    assert q[5]["field"] == "followers" and q[5]["level"] == "warning"
+    assert q[5]["reason"].startswith('followers is not a count: "abc"')
     assert q[7]["field"] is None and "truncated" in q[7]["reason"]
+    assert q[7]["level"] == "rejected"
     extra = {
         r["handle"]: json.loads(r["extra"] or "{}") for r in store.query("SELECT * FROM creators")
     }
@@ -135,7 +139,7 @@ def test_duplicated_followers_columns_merge_and_bad_cells_quarantine(
     assert (extra["ben"]["price"], extra["ben"]["price_currency"]) == (50, "GBP")
     assert (extra["cy"]["price"], extra["cy"]["price_currency"]) == (1200.5, "EUR")
     assert (extra["eve"]["price"], extra["eve"]["price_currency"]) == (1200, "USD")
-    assert store.scalar("SELECT count(*) FROM follower_snapshots WHERE date = '2024-03-31'") == 3
+    assert store.scalar("SELECT count(*) FROM follower_snapshots WHERE date = '2024-03-31'") == 4
 
 
 def test_map_override_and_date_option(store: Store, tmp_path: Path) -> None:

@@ -129,7 +129,8 @@ def _reference_text_features(df: pd.DataFrame) -> np.ndarray:
                 same = float(
                     bool(nm) and _NON_ALNUM.sub("", nm.lower()) == _NON_ALNUM.sub("", h.lower())
                 )
-        rows.append([len(b) if b is not None else 0.0, ulen, udig, fwords, fdig, same])
+        # a bio the sample did not give is unknown (NaN), not an empty one (issue 16)
+        rows.append([len(b) if b is not None else np.nan, ulen, udig, fwords, fdig, same])
     return np.asarray(rows, dtype=np.float64)
 
 

@@ -51,7 +51,7 @@ def test_features_build_and_vet_json(tmp_path: Path) -> None:
     assert e["engagement_rate"] == e["posts_used"][0]["er"] == (300 + 12) / 12_000
     assert d["sponsorship"]["competitor_conflicts"][0]["brand"] == "panco"
     assert d["sponsorship"]["disclosed_posts"][0]["markers"] == ["#ad"]
-    assert {p["name"] for p in d["scores"]["authenticity"]["parts"]} >= {"audience_real_share"}
+    assert {p["name"] for p in d["scores"]["authenticity"]["parts"]} >= {"audience_not_fake"}
     assert d["two_way"]["comment_sentiment"] == 1.0
     res = runner.invoke(app, ["vet", "@vettee", "--db", str(db)])
     assert res.exit_code == 0 and "Engagement" in res.stdout

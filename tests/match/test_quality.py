@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from closeknit.match.embed import minilm_dir
+from closeknit.match.embed import get_embedder, minilm_dir
 from closeknit.store import open_store
 
 
@@ -25,7 +25,7 @@ def test_ranking_beats_bm25_on_small_world(tmp_path: Path) -> None:
     finally:
         st.close()
     s = res["systems"]
-    name = {"minilm": "minilm-l6-v2", "hash": "hash-v1"}[model]
+    name = get_embedder(model).name
     ours = s[f"{name} hybrid (default)"]
     assert res["briefs"] >= 5
     assert ours["ndcg@20"] > s["bm25"]["ndcg@20"]

@@ -1,6 +1,9 @@
+"""Store-backed lift: named targets, required roles, controls, periods, overlaps, attribution."""
+
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import numpy as np
@@ -8,8 +11,7 @@ import pytest
 
 from closeknit.errors import InsufficientData, NotFound
 from closeknit.store import Store
-from closeknit.track.holdout import analyze, design, save
-from closeknit.track.lift import diff_in_means, estimate, import_series, sts_counterfactual
+from closeknit.track.lift import diff_in_means, estimate, import_series, list_series, own_revenue
 from closeknit.world.lift_sim import simulate_campaign
 
 
@@ -28,131 +30,92 @@ def test_diff_in_means_needs_units() -> None:
         diff_in_means([1.0], [1.0, 2.0])
 
 
-def test_sts_detects_injected_effect_and_not_a_null_one() -> None:
-    big = simulate_campaign(3, effect_share=0.15)
-    cf = sts_counterfactual(big.y, big.post_start, big.controls, simulations=300, seed=0)
-    assert cf.cumulative.lo > 0, "a 15% effect must be detected"
-    assert cf.cumulative.lo <= big.true_incremental <= cf.cumulative.hi
-    null = simulate_campaign(4, effect_share=0.0)
-    cf0 = sts_counterfactual(null.y, null.post_start, null.controls, simulations=300, seed=0)
-    assert cf0.cumulative.lo < 0 < cf0.cumulative.hi
-
-
-def test_sts_interval_coverage_on_simulated_campaigns() -> None:
-    # The full 200-campaign validation lives in `closeknit lift validate`; a smaller run here
-    # still fails if the intervals collapse (coverage was ~0.72 before parameter draws).
-    n, covered = 24, 0
-    for i in range(n):
-        c = simulate_campaign(1000 + i)
-        cf = sts_counterfactual(c.y, c.post_start, c.controls, simulations=300, seed=i)
-        covered += cf.cumulative.lo <= c.true_incremental <= cf.cumulative.hi
-    assert covered / n >= 0.75
-
-
-def test_sts_refuses_short_pre_period() -> None:
-    c = simulate_campaign(5, pre_days=20)
-    with pytest.raises(InsufficientData, match="pre-period"):
-        sts_counterfactual(c.y, c.post_start, c.controls)
-
-
-def _campaign_with_sales(store: Store, seed: int, effect: float) -> tuple[str, float]:
-    sim = simulate_campaign(seed, effect_share=effect)
+def _campaign(
+    store: Store, cid: str, start: dt.date, days: int = 28, brand: str | None = None
+) -> None:
     with store.transaction() as tx:
         tx.execute(
-            "INSERT INTO campaigns (workspace_id, campaign_id, name, start_date, end_date) "
-            "VALUES ('default', 'c1', 'Spring', ?, ?)",
-            [sim.post_start, sim.post_start + dt.timedelta(days=27)],
+            "INSERT INTO campaigns (workspace_id, campaign_id, brand_id, name, start_date, "
+            "end_date) VALUES ('default', ?, ?, ?, ?, ?)",
+            [cid, brand, cid, start, start + dt.timedelta(days=days - 1)],
         )
+
+
+def _series_rows(sim: object, target: str = "sales") -> list[dict[str, object]]:
+    rows: list[dict[str, object]] = [
+        {"series": target, "date": d.date().isoformat(), "value": float(v), "role": "target"}
+        for d, v in sim.y.items()  # type: ignore[attr-defined]
+    ]
+    for name in sim.controls.columns:  # type: ignore[attr-defined]
+        rows += [
+            {"series": name, "date": d.date().isoformat(), "value": float(v), "role": "control"}
+            for d, v in sim.controls[name].items()  # type: ignore[attr-defined]
+        ]
+    return rows
+
+
+def _with_series(store: Store, seed: int = 7, effect: float = 0.12) -> tuple[str, float]:
+    sim = simulate_campaign(seed, effect_share=effect)
+    _campaign(store, "c1", sim.post_start)
+    with store.transaction() as tx:
         tx.execute(
             "INSERT INTO spend VALUES ('default', 's1', 'c1', NULL, ?, ?, 'fee', NULL)",
             [sim.post_start, sim.spend],
         )
-        for i, (d, v) in enumerate(sim.y.items()):
-            tx.execute(
-                "INSERT INTO orders (workspace_id, order_id, created_at, total, refunded) "
-                "VALUES ('default', ?, ?, ?, 0)",
-                [f"o{i}", d.to_pydatetime() + dt.timedelta(hours=12), float(v)],
-            )
-    rows = [
-        {"series": name, "date": d.date().isoformat(), "value": float(v)}
-        for name in sim.controls.columns
-        for d, v in sim.controls[name].items()
-    ]
-    import_series(store, "default", rows)
+    import_series(store, "default", _series_rows(sim))
     return "c1", sim.true_incremental
 
 
-def test_estimate_from_store(store: Store) -> None:
-    cid, truth = _campaign_with_sales(store, 7, 0.12)
-    res = estimate(store, "default", cid)
+def test_estimate_on_a_named_target_with_controls(store: Store) -> None:
+    cid, truth = _with_series(store)
+    res = estimate(store, "default", cid, target="sales", max_placebos=3)
+    assert res.target == "sales" and res.method == "sts"
+    assert res.controls == ["control_0", "control_1", "control_2"]  # the target is never one
     assert res.spend > 0 and res.iroas is not None
     assert res.incremental_revenue.lo <= truth <= res.incremental_revenue.hi
-    assert "control series" in res.counterfactual.model  # type: ignore[union-attr]
+    assert res.window["period"] == "day" and res.window["pre_periods"] == 56
+    assert res.counterfactual is not None and res.counterfactual.placebo is not None
     spec = res.chart_spec()
     assert spec["layer"] and len(spec["data"]["values"]) == 56 + 28
-    # other workspaces see nothing
-    with pytest.raises(NotFound):
-        estimate(store, "other", cid)
-
-
-def test_holdout_design_and_analysis(store: Store) -> None:
-    rng = np.random.default_rng(0)
-    units = [f"R{i}" for i in range(20)]
-    hist = {u: list(rng.normal(100 + 10 * i, 8, 28)) for i, u in enumerate(units)}
-    d = design(units, history=hist, target_lift=0.1, days=28, seed=1, campaign_id="c2")
-    assert sorted(d.treated + d.control) == sorted(units)
-    assert d.power is not None and 0 < d.power <= 1
-    assert d.min_detectable_lift is not None and d.min_detectable_lift > 0
-    start = dt.date(2026, 5, 1)
-    with store.transaction() as tx:
-        tx.execute(
-            "INSERT INTO campaigns (workspace_id, campaign_id, name, start_date, end_date) "
-            "VALUES ('default', 'c2', 'Holdout', ?, ?)",
-            [start, start + dt.timedelta(days=27)],
-        )
-    save(store, "default", d)
-    rows = []
-    for i, u in enumerate(units):
-        for k in range(-28, 28):
-            v = 100 + 10 * i + rng.normal(0, 8) + (15 if (k >= 0 and u in d.treated) else 0)
-            rows.append({"series": f"region:{u}", "date": start + dt.timedelta(days=k), "value": v})
-    import_series(store, "default", rows, role="target")
-    with store.transaction() as tx:
-        tx.execute(
-            "INSERT INTO spend VALUES ('default', 's2', 'c2', NULL, ?, 20000, 'fee', NULL)", [start]
-        )
-    res = analyze(store, "default", "c2")
-    assert res.iroas is not None and res.iroas.estimate == pytest.approx(
-        res.incremental.estimate / 20000
+    d = res.to_dict()
+    assert d["beyond_attribution"]["estimate"] == pytest.approx(
+        d["incremental_revenue"]["estimate"] - d["attributed_revenue"]
     )
-    se = (res.per_unit.diff.hi - res.per_unit.diff.lo) / (2 * 1.645)
-    assert abs(res.per_unit.diff.estimate - 15) < 3 * se
-    assert res.per_unit.diff.lo > 0
-    assert res.incremental.estimate == pytest.approx(
-        res.per_unit.diff.estimate * 28 * len(d.treated)
-    )
+    with pytest.raises(NotFound):  # other workspaces see nothing
+        estimate(store, "other", cid, target="sales")
 
 
-def test_hillstrom_recovers_randomized_effect(datasets: Path) -> None:
-    from closeknit.track.lift_validation import validate_hillstrom
-
-    out = validate_hillstrom(datasets / "lift" / "hillstrom.csv")
-    # designed arms (dataset README): spend/customer 1.42 / 1.08 / 0.65, visit 18.28/15.14/10.62%
-    mens = out["arms"]["Mens E-Mail"]
-    assert mens["spend"]["treated_mean"] == pytest.approx(1.42, abs=0.01)
-    assert out["control_means"]["spend"] == pytest.approx(0.65, abs=0.01)
-    assert mens["visit"]["diff"]["estimate"] == pytest.approx(0.1828 - 0.1062, abs=0.001)
-    womens = out["arms"]["Womens E-Mail"]["spend"]["diff"]
-    assert womens["lo"] < 1.08 - 0.65 < womens["hi"] and womens["lo"] > 0
+def test_no_target_is_never_the_whole_workspace(store: Store) -> None:
+    cid, _ = _with_series(store)
+    with pytest.raises(InsufficientData, match="no target named") as e:
+        estimate(store, "default", cid)
+    assert "sales" in e.value.message  # the imported target series is named in the message
+    with pytest.raises(NotFound, match="no series named 'nope'"):
+        estimate(store, "default", cid, target="nope")
 
 
-def test_mmm_recovers_channel_roas(datasets: Path) -> None:
-    from closeknit.track.lift_validation import validate_mmm
+def test_orders_target_with_no_orders_is_refused_not_estimated(store: Store) -> None:
+    _campaign(store, "c0", dt.date(2026, 5, 1), brand="Acme")
+    with pytest.raises(InsufficientData, match="no orders of Acme"):
+        estimate(store, "default", "c0", target="orders:brand", controls=[])
 
-    rows = validate_mmm(datasets / "lift" / "pymc-marketing" / "mmm_roas_data.csv")
-    by = {r["channel"]: r for r in rows["with_confounder_z"]}
-    assert abs(by["x1"]["relative_error"]) < 0.05
-    assert abs(by["x2"]["relative_error"]) < 0.15
+
+def test_a_series_needs_a_role(store: Store) -> None:
+    rows = [
+        {"series": "a", "date": "2026-01-01", "value": 1},
+        {"series": "a", "date": "2026-01-02", "value": 2, "role": "control"},
+        {"series": "a", "date": "2026-01-03", "value": 2, "role": "target"},
+        {"series": "b", "date": "2026-01-01", "value": 2, "role": "boss"},
+    ]
+    res = import_series(store, "default", rows, file="s.csv", first_line=2)
+    assert res.imported == 1 and res.quarantined == 3
+    assert [(e["line"], e["field"]) for e in res.errors] == [(2, "role"), (4, "role"), (5, "role")]
+    assert "missing role" in res.errors[0]["reason"]
+    assert "control on earlier rows, target here" in res.errors[1]["reason"]
+    # a whole-file role, and a re-import with another role relabels the series
+    again = import_series(store, "default", rows[:1], role="target")
+    assert again.relabelled == ["a: control -> target"]
+    assert {s.series: s.role for s in list_series(store, "default")} == {"a": "target"}
 
 
 def test_series_import_quarantines_bad_rows_and_keeps_good_ones(store: Store) -> None:
@@ -163,7 +126,7 @@ def test_series_import_quarantines_bad_rows_and_keeps_good_ones(store: Store) ->
         {"series": "", "date": "2026-01-03", "value": 2},
         {"series": "a", "date": "2026-01-04", "value": 3},
     ]
-    res = import_series(store, "default", rows, file="controls.csv", first_line=2)
+    res = import_series(store, "default", rows, role="control", file="controls.csv", first_line=2)
     assert (res.imported, res.quarantined) == (2, 3)
     assert [(e["line"], e["field"]) for e in res.errors] == [
         (3, "date"),
@@ -180,57 +143,130 @@ def test_series_import_quarantines_bad_rows_and_keeps_good_ones(store: Store) ->
         ("controls.csv", 5, "series"),
     ]
     assert "n/a" in q[1]["reason"]
-    # idempotent: the same file again changes no table
-    again = import_series(store, "default", rows, file="controls.csv", first_line=2)
-    assert again.imported == 2
+    again = import_series(store, "default", rows, role="control", file="controls.csv", first_line=2)
+    assert again.imported == 2  # idempotent: the same file again changes no table
     assert store.count("lift_series") == 2 and store.count("quarantine") == 3
 
 
+def test_wide_table_is_melted_with_roles_per_series(store: Store) -> None:
+    rows = [{"Year": str(y), "CA": 100 - y % 7, "NV": 90 + y % 5} for y in range(1970, 1975)]
+    res = import_series(store, "default", rows, role="control", roles={"CA": "target"})
+    assert res.imported == 10 and res.series == {"CA": "target", "NV": "control"}
+    info = {s.series: s for s in list_series(store, "default")}
+    assert info["CA"].period == "year" and info["CA"].first == dt.date(1970, 1, 1)
+
+
 def test_control_with_holes_is_left_out_not_zero_filled(store: Store) -> None:
-    cid, truth = _campaign_with_sales(store, 7, 0.12)
-    full = estimate(store, "default", cid)
-    names = [r["series"] for r in store.query("SELECT DISTINCT series FROM lift_series")]
-    holed = names[0]
+    cid, truth = _with_series(store)
     store.execute(
-        "DELETE FROM lift_series WHERE series = ? AND date = "
-        "(SELECT min(date) + 10 FROM lift_series WHERE series = ?)",
-        [holed, holed],
+        "DELETE FROM lift_series WHERE series = 'control_0' AND date = "
+        "(SELECT min(date) + 10 FROM lift_series WHERE series = 'control_0')"
     )
-    res = estimate(store, "default", cid)
-    assert any("left out" in n and holed in n for n in res.counterfactual.notes)  # type: ignore[union-attr]
-    assert not any("left out" in n for n in full.counterfactual.notes)  # type: ignore[union-attr]
+    res = estimate(store, "default", cid, target="sales", max_placebos=0)
+    assert res.controls == ["control_1", "control_2"]
+    assert [x["series"] for x in res.left_out] == ["control_0"]
+    assert "hole read as zero" in res.left_out[0]["reason"]
     assert res.incremental_revenue.lo <= truth <= res.incremental_revenue.hi
-    with pytest.raises(InsufficientData, match="missing days"):
-        estimate(store, "default", cid, target=holed)
+    store.execute("DELETE FROM lift_series WHERE series = 'sales' AND date = '2026-02-01'")
+    with pytest.raises(InsufficientData, match="missing days/periods"):
+        estimate(store, "default", cid, target="sales")
 
 
-def test_counterfactual_chart_draws_both_series_and_launch(store: Store) -> None:
-    from closeknit.report.lift_chart import counterfactual_chart
+def test_weekly_series_and_a_coarser_period(store: Store) -> None:
+    sim = simulate_campaign(21, scenario="weekly", pre_days=30, post_days=8, n_controls=3)
+    _campaign(store, "w1", sim.post_start, days=56)
+    import_series(store, "default", _series_rows(sim))
+    res = estimate(store, "default", "w1", target="sales", max_placebos=0)
+    assert res.window["period"] == "week"
+    assert res.window["pre_periods"] == 26  # the default for weeks (the data holds 30)
+    assert res.window["post_periods"] == 8
+    # daily series can be measured in weeks; weekly ones cannot be split into days
+    with pytest.raises(Exception, match="cannot be split"):
+        estimate(store, "default", "w1", target="sales", period="day")
 
-    cid, _ = _campaign_with_sales(store, 9, 0.1)
-    res = estimate(store, "default", cid).to_dict()
-    cf = res["counterfactual"]
-    svg = counterfactual_chart(cf["series"], cf["post_start"])
-    assert svg.count("<polyline") == 2 and "launch" in svg and "<polygon" in svg
-    assert "not enough data" in counterfactual_chart([], "2026-01-01")
+
+def test_brand_orders_exclude_other_brands_and_flag_overlaps(store: Store) -> None:
+    rng = np.random.default_rng(3)
+    start = dt.date(2026, 6, 1)
+    _campaign(store, "acme-june", start, brand="Acme")
+    _campaign(store, "acme-may", start - dt.timedelta(days=20), brand="Acme")
+    _campaign(store, "other", start, brand="Zed")
+    orders = []
+    k = 0
+    for day in range(-56, 28):
+        d = dt.datetime.combine(start + dt.timedelta(days=day), dt.time(12))
+        for brand, n in (
+            ("Acme", 10 + (5 if day >= 0 else 0)),
+            ("Zed", 10 + (40 if day >= 0 else 0)),
+        ):
+            for _ in range(int(rng.poisson(n))):
+                k += 1
+                orders.append(
+                    {
+                        "workspace_id": "default",
+                        "order_id": f"o{k}",
+                        "created_at": d,
+                        "total": 50.0,
+                        "refunded": 0.0,
+                        "extra": json.dumps({"line_items": [{"vendor": brand}]}),
+                    }
+                )
+    with store.transaction() as tx:
+        tx.insert_rows("orders", orders)
+    res = estimate(store, "default", "acme-june", target="orders:brand", controls=[])
+    assert "orders of Acme" in res.target_description
+    # Acme gained ~5 orders x $50 x 28 days = 7,000; Zed's surge (56,000) is not counted
+    assert 3000 < res.incremental_revenue.estimate < 12000
+    assert [o["campaign_id"] for o in res.overlaps] == ["acme-may"]
+    assert res.overlaps[0]["in"] == ["pre-period", "post-period"]
+    assert any("overlap" in n for n in res.notes)
+    # a campaign still running: days without data yet are not read as zero sales
+    running = estimate(store, "default", "acme-june", target="orders:brand", controls=[],
+                       end=start + dt.timedelta(days=90))  # fmt: skip
+    assert running.window["post_periods"] == 28
+    assert any("data ends on" in n for n in running.notes)
+    everything = estimate(store, "default", "acme-june", target="orders:all", controls=[])
+    assert everything.incremental_revenue.estimate > 40000
+    assert any("whole workspace" in n for n in everything.notes)
+
+
+def test_own_revenue_is_codes_links_and_halo_not_incremental(store: Store) -> None:
+    start = dt.date(2026, 4, 1)
+    _campaign(store, "c3", start, days=14)
+    with store.transaction() as tx:
+        tx.execute(
+            "INSERT INTO campaign_creators (workspace_id, campaign_id, creator_id, stage, "
+            "discount_code, fee) VALUES ('default', 'c3', 'instagram:jane', 'content_live', "
+            "'JANE15', 100)"
+        )
+        for i, (cust, off, total, codes) in enumerate(
+            [("a", 2, 50.0, ["JANE15"]), ("a", 30, 70.0, []), ("b", 3, 40.0, ["JANE15"]),
+             ("c", 4, 60.0, []), ("d", 5, 30.0, []), ("d", 40, 20.0, []), ("e", 6, 25.0, [])]
+        ):  # fmt: skip
+            tx.execute(
+                "INSERT INTO orders (workspace_id, order_id, created_at, customer_id, total, "
+                "refunded, discount_codes) VALUES ('default', ?, ?, ?, ?, 0, ?)",
+                [f"o{i}", dt.datetime.combine(start, dt.time(12)) + dt.timedelta(days=off),
+                 cust, total, codes],
+            )  # fmt: skip
+    own = own_revenue(store, "default", "c3")
+    assert own.attributed_revenue == 90.0 and own.attributed_orders == 2
+    assert own.halo is not None  # 2 campaign customers vs 3 others: repeat revenue per customer
+    assert own.total.estimate == pytest.approx(90.0 + own.halo.estimate)
+    assert "not an incremental estimate" in own.notes[0]
 
 
 def test_halo_follows_campaign_customers_against_baseline(store: Store) -> None:
     from closeknit.track.halo import halo
 
     start = dt.date(2026, 4, 1)
+    _campaign(store, "c3", start, days=14)
     with store.transaction() as tx:
-        tx.execute(
-            "INSERT INTO campaigns (workspace_id, campaign_id, name, start_date, end_date) "
-            "VALUES ('default', 'c3', 'Halo', ?, ?)",
-            [start, start + dt.timedelta(days=13)],
-        )
         tx.execute(
             "INSERT INTO campaign_creators (workspace_id, campaign_id, creator_id, stage, "
             "discount_code) VALUES ('default', 'c3', 'instagram:jane', 'content_live', 'JANE15')"
         )
         orders = [
-            # (order, customer, day offset, total, codes)
             ("o1", "a", 2, 50.0, ["JANE15"]),  # acquired through the creator...
             ("o2", "a", 30, 70.0, []),  # ...and came back
             ("o3", "b", 3, 40.0, ["JANE15"]),  # acquired, no repeat
@@ -243,17 +279,56 @@ def test_halo_follows_campaign_customers_against_baseline(store: Store) -> None:
             tx.execute(
                 "INSERT INTO orders (workspace_id, order_id, created_at, customer_id, total, "
                 "refunded, discount_codes) VALUES ('default', ?, ?, ?, ?, 0, ?)",
-                [
-                    oid,
-                    dt.datetime.combine(start, dt.time(12)) + dt.timedelta(days=off),
-                    cust,
-                    total,
-                    codes,
-                ],
-            )
+                [oid, dt.datetime.combine(start, dt.time(12)) + dt.timedelta(days=off), cust,
+                 total, codes],
+            )  # fmt: skip
     h = halo(store, "default", "c3", weeks=8).to_dict()
     rep = h["repeat_purchases"]
     assert rep["campaign"] == {"customers": 2, "repeat_rate": 0.5, "repeat_revenue": 70.0}
     assert rep["baseline"]["customers"] == 3
     assert rep["baseline"]["repeat_rate"] == pytest.approx(1 / 3)
     assert rep["difference"] == pytest.approx(0.5 - 1 / 3)
+    # uplift: 2 customers x (35 - 20/3) repeat revenue per customer
+    assert rep["uplift"]["estimate"] == pytest.approx(2 * (35 - 20 / 3))
+
+
+def test_counterfactual_chart_draws_both_series_and_launch(store: Store) -> None:
+    from closeknit.report.lift_chart import counterfactual_chart
+
+    cid, _ = _with_series(store, 9, 0.1)
+    res = estimate(store, "default", cid, target="sales", max_placebos=0).to_dict()
+    cf = res["counterfactual"]
+    svg = counterfactual_chart(cf["series"], cf["post_start"])
+    assert svg.count("<polyline") == 2 and "launch" in svg and "<polygon" in svg
+    assert "not enough data" in counterfactual_chart([], "2026-01-01")
+
+
+def test_prop99_through_the_store(store: Store, datasets: Path) -> None:
+    import csv
+
+    with open(datasets / "lift" / "california_prop99.csv", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    import_series(store, "default", rows, role="control", roles={"California": "target"})
+    res = estimate(
+        store,
+        "default",
+        None,
+        target="California",
+        start=dt.date(1989, 1, 1),
+        end=dt.date(2000, 12, 31),
+        max_placebos=38,
+    )
+    cf = res.counterfactual
+    assert cf is not None and cf.period == "year" and cf.pre_periods == 19
+    assert -31 <= cf.actual[-1] - cf.predicted[-1] <= -21  # Abadie et al.: about -26 by 2000
+    assert cf.placebo is not None and cf.placebo.p_value is not None and cf.placebo.p_value < 0.1
+
+
+def test_own_revenue_of_a_campaign_without_dates(store: Store) -> None:
+    with store.transaction() as tx:
+        tx.execute(
+            "INSERT INTO campaigns (workspace_id, campaign_id, name) VALUES ('default', 'd', 'd')"
+        )
+    own = own_revenue(store, "default", "d")
+    assert own.halo is None and own.total.estimate == 0.0
+    assert any(n.startswith("no halo:") and "start_date" in n for n in own.notes)

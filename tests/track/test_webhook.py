@@ -17,6 +17,7 @@ def _headers(body: bytes, wid: str, secret: str = SECRET, **extra: str) -> dict[
         "X-Shopify-Hmac-Sha256": sign(body, secret),
         "X-Shopify-Webhook-Id": wid,
         "X-Shopify-Topic": "orders/create",
+        "X-Shopify-Triggered-At": dt.datetime.now(dt.UTC).isoformat(),
         **extra,
     }
 
@@ -56,6 +57,20 @@ def test_stale_timestamp_is_rejected(store: Store) -> None:
     assert handle_shopify_webhook(store, "default", body, fresh, SECRET, now=now)["status"] == (
         "stored"
     )
+    # the timestamp is required: without it an old capture could be replayed
+    missing = _headers(body, "w6")
+    del missing["X-Shopify-Triggered-At"]
+    with pytest.raises(AuthError):
+        handle_shopify_webhook(store, "default", body, missing, SECRET, now=now)
+
+
+def test_no_secret_verifies_nothing(store: Store) -> None:
+    body = shopify_payload(1004, 10.0)
+    for secret in ("", "wrong"):
+        with pytest.raises(AuthError) as e:
+            handle_shopify_webhook(store, "default", body, _headers(body, "w7", secret), "")
+        assert "does not verify" in e.value.message
+    assert store.count("webhook_events", "default") == 0
 
 
 def test_rejected_order_releases_the_delivery_id(store: Store) -> None:

@@ -139,54 +139,67 @@ def test_vector_ids_and_times_equal_scalar() -> None:
     assert ids.shortcodes(pid, as_bytes=True) == [ids.shortcode(int(x)).encode() for x in pid]
 
 
-# The per-member originals of member_handles / member_profiles (one f-string per member).
+# Per-member references for member_handles / member_profiles: the same draws (the copula's latent
+# normals come from the shared member_latent), assembled one member at a time.
 def _ref_handles(seed: int, mids: np.ndarray) -> list[str]:
-    h = aud._mix(mids.astype(np.int64) * 7919 + seed)
+    h = aud._mix(mids.astype(np.int64) * 7919 + seed).tolist()
+    kinds = aud.member_kind(mids).tolist()
+    counts = aud._counts(aud.member_kind(mids), aud.member_latent(seed, mids))
     out = []
-    for m, hv, k in zip(mids.tolist(), h.tolist(), aud.member_kind(mids).tolist(), strict=True):
+    for i, (m, hv, k) in enumerate(zip(mids.tolist(), h, kinds, strict=True)):
         f = vocab.FIRST_NAMES[hv % len(vocab.FIRST_NAMES)]
         la = vocab.LAST_NAMES[(hv >> 8) % len(vocab.LAST_NAMES)]
-        tag = format(m, "x")
-        if k == aud.KIND_FAKE:
-            out.append(f"{f[:3]}{la[:2]}{(hv >> 16) % 100000:05d}{tag[-3:]}")
-        else:
-            sep = "._"[(hv >> 20) & 1]
-            out.append(f"{f}{sep}{la}{sep}{tag}" if (hv >> 21) & 1 else f"{la}{sep}{f}{sep}{tag}")
+        sep = "._"[(hv >> 20) & 1]
+        name = f[:3] + la[:2] if k == aud.KIND_FAKE else f"{f}{sep}{la}{sep}{f}"
+        d = min(max(int(counts["username_digits"][i]), 0), 12)
+        room = max(int(counts["username_length"][i]) - 6 - d, 0)
+        tag, x = "", m
+        for _ in range(6):
+            x, r = divmod(x, 26)
+            tag = chr(97 + r) + tag
+        num = f"{(hv >> 24) % 10**12:012d}"[-d:] if d else ""
+        out.append((name * 4)[:room] + tag + num)
     return out
 
 
-def _ref_profile(m: int, handle: str, hv: int, hn: int, k: int) -> dict[str, object]:
-    u1, u2, u3 = (((hv >> s) & 0xFFFF) / 65535.0 for s in (0, 16, 32))
-    f = vocab.FIRST_NAMES[hn % len(vocab.FIRST_NAMES)]
-    la = vocab.LAST_NAMES[(hn >> 8) % len(vocab.LAST_NAMES)]
-    url = None
-    if k == aud.KIND_FAKE:
-        counts = (int(u1 * 40), int(1000 + u2 * 6500), int(u3 * 4))
-        name, bio, pic, private = "", "", aud.DEFAULT_PIC if u1 < 0.8 else None, u2 < 0.3
-    elif k == aud.KIND_INACTIVE:
-        counts = (int(5 + u1 * 120), int(50 + u2 * 400), int(u3 * 3))
-        name = f.capitalize() if u1 < 0.5 else ""
-        bio, pic, private = "", aud.DEFAULT_PIC if u2 < 0.6 else None, u3 < 0.5
-    else:
-        counts = (int(np.exp(3.5 + 3.5 * u1)), int(80 + u2 * 1400), int(8 + np.exp(1 + 5 * u3)))
-        name = f"{f.capitalize()} {la.capitalize()}"
-        bio = "" if u2 < 0.5 else aud._BIOS[hv % 8]
-        pic, private = None, u3 < 0.35
-        url = ("https://linktr.ee/" + handle) if u1 > 0.93 else None
-    if pic is None:
-        pic = f"https://scontent.cdninstagram.com/v/t51.2885-19/s150x150/{hv % 10**12}_n.jpg"
+def _ref_profile(i: int, m: int, handle: str, seed: int, mids: np.ndarray) -> dict[str, object]:
+    k = int(aud.member_kind(mids)[i])
+    key = {aud.KIND_REAL: "real", aud.KIND_INACTIVE: "inactive", aud.KIND_FAKE: "fake"}[k]
+    t = aud.PROFILE_TABLES[key]
+    z = aud.member_latent(seed, mids)[i]
+    counts = aud._counts(aud.member_kind(mids), aud.member_latent(seed, mids))
+    hn = int(aud._mix(np.array([m * 7919 + seed]))[0])
+    h3 = int(aud._mix(np.array([m * 977 + seed + 41]))[0])
+    hv = int(aud._mix(np.array([m * 31 + seed + 17]))[0])
+    u = [(((h3 >> (16 * j)) & 0xFFFF) + 0.5) / 65536.0 for j in range(4)]
+    cum = np.cumsum(t["name_words"])
+    n_words = int(np.searchsorted(cum, u[0] * sum(t["name_words"])))
+    f1 = vocab.FIRST_NAMES[hn % len(vocab.FIRST_NAMES)].capitalize()
+    la = vocab.LAST_NAMES[(hn >> 8) % len(vocab.LAST_NAMES)].capitalize()
+    f2 = vocab.FIRST_NAMES[(hn >> 16) % len(vocab.FIRST_NAMES)].capitalize()
+    name = ["", f1, f"{f1} {la}", f"{f1} {f2} {la}"][min(n_words, 3)]
+    if u[1] < t["name_digits"] and name:
+        name += str((h3 >> 40) % 90 + 10)
+    if u[2] < t["name_is_handle"]:
+        name = handle
+    start = (h3 >> 48) % (len(aud._BIO_TEXT) // 2)
+    pic = z[6] > t["flags"]["has_profile_pic"]["cut"]
     return {
         "id": str(5_000_000_000 + m),
         "username": handle,
         "full_name": name,
-        "biography": bio,
-        "edge_followed_by": {"count": counts[0]},
-        "edge_follow": {"count": counts[1]},
-        "edge_owner_to_timeline_media": {"count": counts[2]},
+        "biography": aud._bio(int(counts["bio_length"][i]), start),
+        "edge_followed_by": {"count": int(counts["followers"][i])},
+        "edge_follow": {"count": int(counts["following"][i])},
+        "edge_owner_to_timeline_media": {"count": int(counts["posts"][i])},
         "is_verified": False,
-        "is_private": private,
-        "external_url": url,
-        "profile_pic_url": pic,
+        "is_private": bool(z[7] > t["flags"]["is_private"]["cut"]),
+        "external_url": ("https://linktr.ee/" + handle) if u[3] < t["external_url"] else None,
+        "profile_pic_url": (
+            f"https://scontent.cdninstagram.com/v/t51.2885-19/s150x150/{hv % 10**12}_n.jpg"
+            if pic
+            else aud.DEFAULT_PIC
+        ),
         "business_category_name": None,
     }
 
@@ -195,24 +208,30 @@ def test_vector_member_handles_and_profiles_equal_per_member() -> None:
     r = np.random.default_rng(4)
     pools = np.concatenate(
         [
-            r.integers(0, aud.BOT_POOL_ID + 1, 6000),
-            np.repeat([aud.FAKE_POOL_ID, aud.INACTIVE_POOL_ID, aud.BOT_POOL_ID], 1000),
+            r.integers(0, aud.BOT_POOL_ID + 1, 600),
+            np.repeat([aud.FAKE_POOL_ID, aud.INACTIVE_POOL_ID, aud.BOT_POOL_ID], 100),
         ]
     )
     mids = aud.member_id(pools, r.integers(0, 20_000, len(pools)))
     for seed in (1, 9):
         handles = aud.member_handles(seed, mids)
         assert handles == _ref_handles(seed, mids)
-        h = aud._mix(mids * 31 + seed + 17).tolist()
-        hn = aud._mix(mids * 7919 + seed).tolist()
-        kinds = aud.member_kind(mids).tolist()
+        assert len(set(handles)) == len(set(mids.tolist()))  # the letter tag keeps them unique
         got = aud.member_profiles(seed, mids)
-        for line, m, hd, hv, n_, k in zip(got, mids.tolist(), handles, h, hn, kinds, strict=True):
-            assert line == json.dumps(_ref_profile(m, hd, hv, n_, k), ensure_ascii=False)
-    # the counts of real members rest on exp over an array equalling exp one value at a time
-    u = np.arange(1 << 16) / 65535.0
-    for a, b in ((3.5, 3.5), (1.0, 5.0)):
-        assert np.array_equal(np.exp(a + b * u), [np.exp(a + b * x) for x in u.tolist()])
+        for i, (line, m, hd) in enumerate(zip(got, mids.tolist(), handles, strict=True)):
+            assert json.loads(line) == _ref_profile(i, m, hd, seed, mids)
+
+
+def test_sample_followers_is_a_draw_with_replacement_of_distinct_accounts() -> None:
+    r = np.random.default_rng(5)
+    members = aud.member_id(7, np.arange(80))
+    pick = aud.sample_followers(r, members, 100)
+    assert len(pick) == 100 and np.all(np.diff(pick) >= 0)
+    assert len(np.unique(pick)) >= 98  # repeats become siblings (rare sibling collisions)
+    assert np.all(pick // 100_000 == 7)  # siblings stay in the pool: same kind
+    sib = pick % 100_000 >= aud.SIBLING_BASE
+    assert 0 < sib.sum() < 60
+    assert set(pick[~sib].tolist()) <= set(members.tolist())
 
 
 def test_vector_demographics_equal_per_creator() -> None:

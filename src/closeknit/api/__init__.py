@@ -4,8 +4,18 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from closeknit.api.routers import auth, campaigns, creators, data, discover, plans, webhooks
+from closeknit.api.routers import (
+    auth,
+    campaigns,
+    creators,
+    data,
+    discover,
+    lists,
+    plans,
+    settings,
+    webhooks,
+)
 
 router = APIRouter()
-for _mod in (auth, creators, discover, plans, campaigns, data, webhooks):
+for _mod in (auth, creators, discover, plans, campaigns, lists, settings, data, webhooks):
     router.include_router(_mod.router)

@@ -13,11 +13,25 @@ class ApiSettings(BaseSettings):
         default=False, description="mark the session cookie Secure (set true behind HTTPS)"
     )
     session_hours: int = Field(default=12, ge=1)
-    login_attempts_per_minute: int = Field(default=5, ge=1)
+    login_attempts_per_minute: int = Field(
+        default=5, ge=1, description="sign-in attempts a minute per (address, account)"
+    )
+    login_attempts_per_address: int = Field(
+        default=10, ge=1, description="sign-in attempts a minute per client address, any account"
+    )
+    login_attempts_per_account: int = Field(
+        default=10, ge=1, description="sign-in attempts a minute per account, any address"
+    )
     max_upload_mb: int = Field(default=200, ge=1)
+    max_anonymous_body_kb: int = Field(
+        default=256,
+        ge=1,
+        description="largest body read from a request without valid credentials (sign-in, "
+        "invitation, webhook); larger ones are refused with 413 before being read",
+    )
     page_size_max: int = Field(default=500, ge=1)
-    shopify_webhook_secret: str = Field(
+    forwarded_allow_ips: str = Field(
         default="",
-        repr=False,  # a secret: never in reprs or logs
-        description="app secret that signs Shopify webhooks (X-Shopify-Hmac-Sha256)",
+        description="comma-separated addresses of reverse proxies whose X-Forwarded-For / "
+        "X-Forwarded-Proto are trusted ('*' trusts any); empty: the headers are ignored",
     )

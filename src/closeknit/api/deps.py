@@ -41,24 +41,39 @@ SettingsDep = Annotated[ApiSettings, Depends(get_api_settings)]
 
 
 class LoginLimiter:
-    """Sliding one-minute window of failed-or-not login attempts per (client IP, e-mail)."""
+    """Sliding one-minute windows of sign-in attempts (every password check counts, right or
+    wrong) per (address, account), per address and per account. The first stops guessing one
+    password, the second a password sprayed over many accounts from one address, the third one
+    account attacked from many addresses. ``request.client.host`` is the address: uvicorn only
+    rewrites it from X-Forwarded-For for the proxies named in ``--forwarded-allow-ips``."""
 
-    def __init__(self, per_minute: int) -> None:
+    def __init__(self, per_minute: int, per_address: int = 10, per_account: int = 10) -> None:
         self.per_minute = per_minute
+        self.per_address = per_address
+        self.per_account = per_account
         self._hits: dict[tuple[str, str], deque[float]] = {}
         self._lock = threading.Lock()
 
+    def _full(self, key: tuple[str, str], limit: int, now: float) -> bool:
+        q = self._hits.setdefault(key, deque())
+        while q and now - q[0] > 60:
+            q.popleft()
+        return len(q) >= limit
+
     def hit(self, ip: str, email: str) -> None:
         now = time.monotonic()
-        key = (ip, email.strip().lower())
+        account = email.strip().lower()
+        keys = (
+            (("pair", f"{ip}\x00{account}"), self.per_minute),
+            (("address", ip), self.per_address),
+            (("account", account), self.per_account),
+        )
         with self._lock:
-            q = self._hits.setdefault(key, deque())
-            while q and now - q[0] > 60:
-                q.popleft()
-            if len(q) >= self.per_minute:
-                raise RateLimited("too many login attempts; wait a minute", retry_after_s=60)
-            q.append(now)
-            if len(self._hits) > 10_000:  # drop idle keys so memory stays bounded
+            if any(self._full(k, limit, now) for k, limit in keys):
+                raise RateLimited("too many sign-in attempts; wait a minute", retry_after_s=60)
+            for k, _ in keys:
+                self._hits[k].append(now)
+            if len(self._hits) > 30_000:  # drop idle keys so memory stays bounded
                 for k in [k for k, v in self._hits.items() if not v or now - v[-1] > 60]:
                     del self._hits[k]
 
@@ -73,6 +88,17 @@ async def _csrf_ok(request: Request, token: str) -> bool:
             v = form.get(CSRF_FIELD)
             sent = v if isinstance(v, str) else None
     return sent is not None and hmac.compare_digest(sent, expected)
+
+
+def credentials_valid(store: Store, authorization: str | None, session: str | None) -> bool:
+    """Whether an ``Authorization`` header or a session cookie names a live API key or session
+    (what :func:`_principal` would accept, without the CSRF part)."""
+    if authorization:
+        scheme, _, cred = authorization.partition(" ")
+        return (
+            scheme.lower() == "bearer" and accounts.key_principal(store, cred.strip()) is not None
+        )
+    return bool(session) and accounts.session_principal(store, str(session)) is not None
 
 
 async def _principal(request: Request, *, web: bool) -> Principal:

@@ -8,9 +8,11 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.routing import APIRoute
 from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from closeknit.errors import (
     CloseknitError,
@@ -57,6 +59,42 @@ def responses(*codes: int) -> dict[int | str, dict[str, Any]]:
 
 # Statuses any authenticated route can answer with.
 AUTHED = (401, 403, 422, 500)
+
+_UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+class DocumentedRoute(APIRoute):
+    """An API route whose documented errors include those the framework answers on its own:
+    400 when a body cannot be parsed (not UTF-8 JSON, broken multipart), 413 when a body is
+    larger than allowed (``server.BodyLimit`` judges every unsafe method), 422 when input does
+    not fit the schema. Every API router uses it, so no route can forget them."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        codes: list[int] = []
+        if self.body_field is not None:
+            codes += [400, 422]
+        if (self.methods or set()) & _UNSAFE:
+            codes.append(413)
+        d = self.dependant
+        if d.path_params or d.query_params or d.header_params or d.cookie_params:
+            codes.append(422)
+        for code in codes:
+            self.responses.setdefault(code, {"model": ErrorOut, "description": _WHY[code]})
+
+
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route serves at this path (Starlette's own 405 names only the first
+    route that matched the path): the router is asked again with each method."""
+    routes = request.app.router.routes
+    return [
+        m
+        for m in _METHODS
+        if any(r.matches({**request.scope, "method": m})[0] == Match.FULL for r in routes)
+    ]
 
 
 _BY_STATUS: dict[int, type[CloseknitError]] = {}
@@ -114,10 +152,13 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         msg = exc.detail if isinstance(exc.detail, str) else "request failed"
+        headers = dict(getattr(exc, "headers", None) or {})
+        if exc.status_code == 405:
+            headers["Allow"] = ", ".join(allowed_methods(request))
         return JSONResponse(
             error_body(_status_type(exc.status_code), msg),
             status_code=exc.status_code,
-            headers=getattr(exc, "headers", None),
+            headers=headers or None,
         )
 
     @app.exception_handler(RequestValidationError)

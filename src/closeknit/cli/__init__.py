@@ -12,6 +12,7 @@ import typer
 
 from closeknit import __version__
 from closeknit.cli import (
+    audience,
     bench,
     campaign,
     demo,
@@ -19,6 +20,7 @@ from closeknit.cli import (
     features,
     imports,
     lift,
+    lists,
     live,
     models,
     plan,
@@ -57,9 +59,11 @@ for _mod in (
     live,
     demo,
     vet,
+    audience,
     models,
     features,
     discover,
+    lists,
     plan,
     campaign,
     lift,

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 
 import typer
 from pydantic import ValidationError as PydanticValidationError
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
@@ -55,27 +56,103 @@ def print_csv(rows: Sequence[dict[str, Any]]) -> None:
     sys.stdout.write(csv_text(rows))
 
 
-def print_table(rows: Sequence[dict[str, Any]], title: str | None = None) -> None:
-    table = Table(title=title)
+TEXT_MAX = 28  # a text cell longer than this is cut with "…" (the full value is in --json/--csv)
+
+
+def cell(v: Any) -> str:
+    """A value for a terminal table: rounded numbers (never scientific notation), lists joined
+    with commas, records as 'key value' pairs, nothing for unknown."""
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, float):
+        if v != v:
+            return ""
+        a = abs(v)
+        if a >= 1000:
+            return f"{v:,.0f}"
+        if a >= 100:
+            return f"{v:.0f}"
+        if a >= 10:
+            return f"{v:.1f}".rstrip("0").rstrip(".")
+        if a >= 0.01 or a == 0:
+            return f"{v:.2f}".rstrip("0").rstrip(".")
+        return f"{v:.4f}".rstrip("0").rstrip(".") or "0"
+    j = to_jsonable(v)
+    if isinstance(j, list):
+        return ", ".join(cell(x) for x in j)
+    if isinstance(j, dict):
+        return ", ".join(f"{k.replace('_', ' ')} {cell(x)}" for k, x in j.items())
+    return str(j)
+
+
+def _fit(cols: list[str], widths: dict[str, int], width: int, keep: int) -> list[str]:
+    """The columns that fit ``width`` (Rich's simple box: 3 characters around each), dropping
+    from the end; the first ``keep`` columns always stay."""
+    shown = list(cols)
+    while len(shown) > keep and sum(widths[c] + 3 for c in shown) + 1 > width:
+        shown.pop()
+    return shown
+
+
+def print_table(
+    rows: Sequence[dict[str, Any]],
+    title: str | None = None,
+    *,
+    priority: Sequence[str] | None = None,
+) -> None:
+    """Rows as a table that fits the terminal (80 columns when it is not one): numbers rounded,
+    long text cut, and the columns that do not fit left out (in reverse ``priority``, else from
+    the right) with a note naming them."""
     cols: list[str] = []
     for r in rows:
         for k in r:
             if k not in cols:
                 cols.append(k)
-    for c in cols:
-        table.add_column(c)
-    for r in rows:
-        table.add_row(*[_fmt(r.get(c)) for c in cols])
+    if priority:
+        cols = [c for c in priority if c in cols] + [c for c in cols if c not in priority]
+    text = [{c: cell(r.get(c)) for c in cols} for r in rows]
+    for r in text:
+        for c in cols:
+            if len(r[c]) > TEXT_MAX:
+                r[c] = r[c][: TEXT_MAX - 1] + "…"
+    widths = {c: max([len(c), *(len(r[c]) for r in text)]) for c in cols}
+    width = max(40, console.width)
+    shown = _fit(cols, widths, width, keep=1)
+    table = Table(title=title, box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    for c in shown:
+        numeric = all(_numeric(r.get(c)) for r in rows if r.get(c) is not None)
+        table.add_column(c, justify="right" if numeric else "left", no_wrap=True)
+    for r in text:
+        table.add_row(*[r[c] for c in shown])
     console.print(table)
+    left = [c for c in cols if c not in shown]
+    if left:
+        console.print(
+            f"[dim]not shown at this width: {', '.join(left)} (--json or --csv has every "
+            "column)[/dim]",
+            soft_wrap=False,
+        )
 
 
-def _fmt(v: Any) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, float):
-        return f"{v:.4g}"
-    j = to_jsonable(v)
-    return json.dumps(j, ensure_ascii=False) if isinstance(j, dict | list) else str(j)
+def _numeric(v: Any) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool)
+
+
+def print_record(d: dict[str, Any], title: str | None = None) -> None:
+    """One result as 'field  value' lines (what fits 80 columns for a wide record)."""
+    rows = []
+    for k, v in to_jsonable(d).items():
+        if isinstance(v, dict) and v and all(not isinstance(x, dict | list) for x in v.values()):
+            rows += [{"field": f"{k} {kk}".replace("_", " "), "value": x} for kk, x in v.items()]
+        elif isinstance(v, list) and v and isinstance(v[0], dict):
+            rows.append({"field": k.replace("_", " "), "value": f"{len(v)} rows (see --json)"})
+        else:
+            rows.append({"field": k.replace("_", " "), "value": v})
+    print_table(rows, title=title)
 
 
 def emit(
@@ -86,6 +163,7 @@ def emit(
     rows: Sequence[dict[str, Any]] | None = None,
     render: Callable[[], None] | None = None,
     title: str | None = None,
+    priority: Sequence[str] | None = None,
 ) -> None:
     """Print ``data`` as JSON, ``rows`` as CSV, or a human rendering (``render`` or a table).
 
@@ -99,11 +177,14 @@ def emit(
         return
     if rows is None:
         plain = to_jsonable(data)
+        if isinstance(plain, dict) and not as_csv:
+            print_record(plain, title=title)
+            return
         rows = plain if isinstance(plain, list) else [plain]
     if as_csv:
         print_csv(rows)
     else:
-        print_table(list(rows), title=title)
+        print_table(list(rows), title=title, priority=priority)
 
 
 def fail(exc: CloseknitError, as_json: bool = False) -> None:

@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 from closeknit.cli.common import (
     DbOpt,
@@ -21,6 +32,9 @@ from closeknit.cli.common import (
     workspace_of,
 )
 from closeknit.errors import ConfigError
+
+if TYPE_CHECKING:
+    from closeknit.demo import DemoProgress
 
 
 def register(app: typer.Typer) -> None:
@@ -51,20 +65,7 @@ def register(app: typer.Typer) -> None:
             db_path = db or get_settings().db
             wdir = world_dir or Path(str(db_path) + ".world")
             with store_for(db_path) as st:
-                progress = Progress(
-                    SpinnerColumn(),
-                    TextColumn("{task.description}"),
-                    TimeElapsedColumn(),
-                    console=err_console,
-                    disable=as_json,
-                    transient=False,
-                )
-                with progress:
-                    task = progress.add_task("starting", total=None)
-
-                    def on_step(name: str) -> None:
-                        progress.update(task, description=name)
-
+                with _progress_display(enabled=not as_json) as on_progress:
                     res = run_demo(
                         st,
                         workspace=workspace_of(workspace),
@@ -73,13 +74,65 @@ def register(app: typer.Typer) -> None:
                         world_dir=wdir,
                         brief=brief or DEMO_BRIEF,
                         budget=budget,
-                        on_step=on_step,
+                        on_progress=on_progress,
                     )
-                    progress.update(task, description="done")
         if as_json:
             print_json(res.to_dict())
             return
         _render(res.to_dict())
+
+
+@contextmanager
+def _progress_display(enabled: bool) -> Iterator[Callable[[DemoProgress], None]]:
+    """Per-step progress on stderr: bars with counts on a terminal, else plain log lines."""
+    if not enabled:
+        yield lambda ev: None
+    elif sys.stdout.isatty() and err_console.is_terminal:
+        with Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description:<15}"),
+            BarColumn(bar_width=20),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[unit]}"),
+            TimeElapsedColumn(),
+            console=err_console,
+        ) as bar:
+            tasks: dict[str, Any] = {}
+
+            def show(ev: DemoProgress) -> None:
+                if ev.step not in tasks:
+                    tasks[ev.step] = bar.add_task(ev.step, total=None, unit="")
+                t = tasks[ev.step]
+                unit = f"{ev.unit} {ev.detail}".strip()
+                if ev.finished:
+                    total = bar.tasks[t].total or 1
+                    bar.update(t, total=total, completed=total)
+                    bar.stop_task(t)
+                elif ev.total is not None:
+                    bar.update(t, total=ev.total, completed=ev.done or 0, unit=unit)
+
+            yield show
+    else:
+        last = [0.0]
+
+        def log(ev: DemoProgress) -> None:
+            now = time.monotonic()
+            if ev.finished:
+                line = f"{ev.step}: done in {ev.seconds:.1f} s"
+            elif ev.total is None:
+                line = f"{ev.step} ..."
+            elif now - last[0] >= 5.0 or ev.done == ev.total:
+                line = f"{ev.step}: {ev.done:,}/{ev.total:,} {ev.unit} {ev.detail}".rstrip()
+            else:
+                return
+            last[0] = now
+            print(f"closeknit demo: {line}", file=sys.stderr, flush=True)
+
+        yield log
+
+
+def _whole(v: Any) -> str | None:
+    return None if v is None else f"{float(v):,.0f}"
 
 
 def _mid(v: Any) -> Any:
@@ -139,6 +192,28 @@ def _render(d: dict[str, Any]) -> None:
         )
     for n in plan.get("notes") or []:
         console.print(f"note: {n}")
+    camps = d.get("campaigns") or []
+    if camps:
+        print_table(
+            [
+                {
+                    "campaign": c["campaign_id"],
+                    "creators": c.get("creators"),
+                    "spend": _whole(c.get("spend")),
+                    "orders": c.get("orders"),
+                    "revenue": _whole(c.get("revenue")),
+                    "ROAS": None if c.get("roas") is None else f"{c['roas']:.2f}",
+                }
+                for c in camps
+            ],
+            title="campaigns from the brands' roster (attributed ROAS, not incremental)",
+        )
+        first = camps[0]["campaign_id"]
+        console.print(
+            f"next: closeknit report {first} · closeknit lift {first} (incremental, with its "
+            "geo holdout) · closeknit serve",
+            highlight=False,
+        )
 
 
 def _r2(v: Any) -> Any:

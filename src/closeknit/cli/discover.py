@@ -25,7 +25,10 @@ from closeknit.service import features as fsvc
 
 ModelOpt = Annotated[
     svc.Model | None,
-    typer.Option("--model", help="embedding model: minilm | static | hash (default: minilm)"),
+    typer.Option(
+        "--model",
+        help="embedding model: minilm (int8 ONNX) | minilm-fp32 | minilm-numpy | static | hash",
+    ),
 ]
 
 
@@ -50,7 +53,7 @@ def _weights(spec: str | None) -> dict[str, float] | None:
 
 
 def match_rows(results: list[svc.MatchOut]) -> list[dict[str, Any]]:
-    """One short row per creator for an 80-column table or CSV."""
+    """Every number per creator (the CSV rows)."""
     rows = []
     for m in results:
         f = m.factors
@@ -62,15 +65,47 @@ def match_rows(results: list[svc.MatchOut]) -> list[dict[str, Any]]:
                 "country": m.country,
                 "niche": m.niche,
                 "score": round(m.score, 3),
+                "engagement_rate": m.engagement_rate,
+                "authenticity": m.authenticity_score,
+                "fee": m.fee_estimate,
+                "fee_low": m.fee_low,
+                "fee_high": m.fee_high,
                 "content": f.content,
                 "audience": f.audience,
                 "engagement": f.engagement,
-                "authenticity": f.authenticity,
+                "authenticity_factor": f.authenticity,
                 "cost": f.cost,
-                "fee": m.fee_estimate,
+                "why": m.why,
             }
         )
     return rows
+
+
+def _pct(v: float | None) -> str:
+    return "" if v is None else f"{v * 100:.1f}%"
+
+
+def _money(v: float | None) -> str:
+    return "" if v is None else f"{v:,.0f}"
+
+
+def display_rows(results: list[svc.MatchOut]) -> list[dict[str, Any]]:
+    """The columns a terminal shows first: who, reach, engagement, trust, fee, score."""
+    return [
+        {
+            "creator": f"@{m.handle}",
+            "followers": m.followers,
+            "ER": _pct(m.engagement_rate),
+            "auth": "" if m.authenticity_score is None else f"{m.authenticity_score:.0f}",
+            "fee": _money(m.fee_estimate),
+            "fee range": f"{_money(m.fee_low)}-{_money(m.fee_high)}" if m.fee_low else "",
+            "score": round(m.score * 100),
+            "niche": m.niche,
+            "country": m.country,
+            "platform": m.platform,
+        }
+        for m in results
+    ]
 
 
 def register(app: typer.Typer) -> None:
@@ -96,6 +131,30 @@ def register(app: typer.Typer) -> None:
         budget: Annotated[
             float | None, typer.Option("--budget", help="max fee per creator")
         ] = None,
+        min_followers: Annotated[int | None, typer.Option("--min-followers")] = None,
+        max_followers: Annotated[int | None, typer.Option("--max-followers")] = None,
+        min_er: Annotated[
+            float | None, typer.Option("--min-er", help="engagement rate, percent (2 = 2%)")
+        ] = None,
+        max_er: Annotated[float | None, typer.Option("--max-er", help="percent")] = None,
+        niche: Annotated[
+            list[str] | None, typer.Option("--niche", help="niche id (repeat)")
+        ] = None,
+        keyword: Annotated[
+            list[str] | None, typer.Option("--keyword", help="caption word or #hashtag (repeat)")
+        ] = None,
+        min_fee: Annotated[float | None, typer.Option("--min-fee", help="one post")] = None,
+        max_fee: Annotated[float | None, typer.Option("--max-fee", help="one post")] = None,
+        min_audience_share: Annotated[
+            float | None,
+            typer.Option(
+                "--min-audience-share",
+                help="percent of the audience in the brief's country, age and gender, each",
+            ),
+        ] = None,
+        sort: Annotated[
+            svc.Sort, typer.Option("--sort", help="score | followers | engagement | fee ...")
+        ] = "score",
         like: Annotated[str | None, typer.Option("--like", help="lookalikes of @handle")] = None,
         broad: Annotated[
             bool, typer.Option("--broad", help="lookalikes outside the niche and market too")
@@ -133,6 +192,18 @@ def register(app: typer.Typer) -> None:
                     competitors=_split(avoid),
                     exclude=_split(exclude),
                     budget=budget,
+                    min_followers=min_followers,
+                    max_followers=max_followers,
+                    min_engagement_rate=None if min_er is None else min_er / 100,
+                    max_engagement_rate=None if max_er is None else max_er / 100,
+                    niches=_split(niche),
+                    keywords=_split(keyword),
+                    min_fee=min_fee,
+                    max_fee=max_fee,
+                    min_audience_share=None
+                    if min_audience_share is None
+                    else min_audience_share / 100,
+                    sort=sort,
                     limit=limit,
                     weights=_weights(weights),
                     evidence=not no_evidence,
@@ -145,7 +216,11 @@ def register(app: typer.Typer) -> None:
         def render() -> None:
             for n in res.notes:
                 console.print(f"[dim]{n}[/dim]")
-            print_table(rows, title=f"{len(res.results)} of {res.candidates} candidates")
+            print_table(
+                display_rows(res.results), title=f"{len(res.results)} of {res.candidates} fit"
+            )
+            for m in res.results[:5]:
+                console.print(f"[dim]@{m.handle}: {m.why}[/dim]")
 
         emit(res, as_json=as_json, as_csv=as_csv, rows=rows, render=render)
 
@@ -187,8 +262,8 @@ def register(app: typer.Typer) -> None:
                 "posts": t.posts_now,
                 "before": t.posts_before,
                 "creators": t.creators_now,
-                "lift": t.lift,
-                "z": t.z,
+                "growth": f"{t.lift:.1f}x",
+                "z": round(t.z, 1),
                 "first riders": ", ".join(f"@{r.handle}" for r in t.early_riders[:3]),
             }
             for t in res.trends
@@ -197,7 +272,11 @@ def register(app: typer.Typer) -> None:
         def render() -> None:
             for n in res.notes:
                 console.print(f"[dim]{n}[/dim]")
-            print_table(rows, title="rising topics (early riders first)")
+            print_table(
+                rows,
+                title="rising topics (early riders first)",
+                priority=["hashtag", "growth", "posts", "creators", "first riders"],
+            )
 
         emit(res, as_json=as_json, as_csv=as_csv, rows=rows, render=render)
 

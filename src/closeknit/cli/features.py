@@ -52,29 +52,27 @@ def register(app: typer.Typer) -> None:
         as_json: JsonOpt = False,
     ) -> None:
         """Build creator_features; by default only creators with new data are recomputed."""
-        from closeknit.features import build
-
         if engine != "store":
-            from closeknit.features.distributed import build_portable
-
             with cli_errors(as_json):
                 if engine not in ("duckdb", "spark"):
                     raise ConfigError(f"--engine must be store, duckdb or spark (got {engine})")
                 if input_dir is None or output_dir is None:
                     raise ConfigError("--engine duckdb/spark needs --input and --output folders")
-                out = build_portable(
-                    input_dir,
-                    output_dir,
-                    engine=engine,
-                    master=master,
-                    workspace=workspace_of(workspace),
+                req = svc.PortableIn.model_validate(
+                    {
+                        "engine": engine,
+                        "input_dir": str(input_dir),
+                        "output_dir": str(output_dir),
+                        "master": master,
+                    }
                 )
-            emit(out.to_dict(), as_json=as_json)
+                out = svc.build_portable(workspace_of(workspace), req)
+            emit(out, as_json=as_json)
             return
 
         with cli_errors(as_json), store_for(db) as st:
-            res = build(st, workspace_of(workspace), incremental=not full)
-        d = res.to_dict()
+            res = svc.build(st, workspace_of(workspace), svc.BuildIn(full=full))
+        d = res.to_json()
 
         def render() -> None:
             console.print(

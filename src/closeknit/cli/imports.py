@@ -37,6 +37,14 @@ import_app = typer.Typer(
 )
 
 PathArg = Annotated[Path, typer.Argument(help="file or folder to import")]
+EncodingOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--encoding",
+        help="text encoding of CSV files, e.g. cp1252 (default: UTF-8, or cp1252 when the "
+        "whole file is)",
+    ),
+]
 BIG_FILE = 20 * 1024 * 1024  # show a progress bar from this size on
 
 
@@ -150,6 +158,7 @@ def vendor_csv_cmd(
     show_map: Annotated[
         bool, typer.Option("--show-map", help="print the detected column map and exit")
     ] = False,
+    encoding: EncodingOpt = None,
     db: DbOpt = None,
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
@@ -158,7 +167,9 @@ def vendor_csv_cmd(
     with cli_errors(as_json):
         m = isvc.parse_map(mapping)
         if show_map:
-            info = isvc.vendor_map(str(path), platform=platform, mapping=m, date=date)
+            info = isvc.vendor_map(
+                str(path), platform=platform, mapping=m, date=date, encoding=encoding
+            )
             emit(
                 info,
                 as_json=as_json,
@@ -169,31 +180,53 @@ def vendor_csv_cmd(
                 title=f"{path.name}: {info['platform']}, date {info['date']}",
             )
             return
-    _run("vendor_csv", path, db, workspace, as_json, platform=platform, mapping=m, date=date)
+    _run(
+        "vendor_csv",
+        path,
+        db,
+        workspace,
+        as_json,
+        platform=platform,
+        mapping=m,
+        date=date,
+        encoding=encoding,
+    )
 
 
 @import_app.command("snapshots")
 def snapshots_cmd(
-    path: PathArg, db: DbOpt = None, workspace: WorkspaceOpt = None, as_json: JsonOpt = False
+    path: PathArg,
+    encoding: EncodingOpt = None,
+    db: DbOpt = None,
+    workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
 ) -> None:
     """Follower snapshots CSV: platform,handle,date,followers,following."""
-    _run("snapshots", path, db, workspace, as_json)
+    _run("snapshots", path, db, workspace, as_json, encoding=encoding)
 
 
 @import_app.command("posts-csv")
 def posts_csv_cmd(
-    path: PathArg, db: DbOpt = None, workspace: WorkspaceOpt = None, as_json: JsonOpt = False
+    path: PathArg,
+    encoding: EncodingOpt = None,
+    db: DbOpt = None,
+    workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
 ) -> None:
     """Posts CSV: platform,handle,post_id,posted_at,caption,likes,comments,views,..."""
-    _run("posts_csv", path, db, workspace, as_json)
+    _run("posts_csv", path, db, workspace, as_json, encoding=encoding)
 
 
 @import_app.command("audience")
 def audience_cmd(
-    path: PathArg, db: DbOpt = None, workspace: WorkspaceOpt = None, as_json: JsonOpt = False
+    path: PathArg,
+    encoding: EncodingOpt = None,
+    db: DbOpt = None,
+    workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
 ) -> None:
     """Audience samples JSONL and/or demographics CSV (a file or a folder)."""
-    _run("audience", path, db, workspace, as_json)
+    _run("audience", path, db, workspace, as_json, encoding=encoding)
 
 
 @import_app.command("shopify")
@@ -203,12 +236,13 @@ def shopify_cmd(
         float | None,
         typer.Option("--cogs-rate", help="cost of goods as a share of subtotal (0-1)"),
     ] = None,
+    encoding: EncodingOpt = None,
     db: DbOpt = None,
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Shopify orders: the admin CSV export or JSON lines of Order / webhook payloads."""
-    _run("shopify", path, db, workspace, as_json, cogs_rate=cogs_rate)
+    _run("shopify", path, db, workspace, as_json, cogs_rate=cogs_rate, encoding=encoding)
 
 
 @import_app.command("world")

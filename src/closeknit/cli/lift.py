@@ -1,13 +1,16 @@
-"""``closeknit lift``: incremental effect of a campaign, holdout design, validation."""
+"""``closeknit lift``: incremental effect of a campaign; series, holdouts, validation."""
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
+from collections import Counter
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
 import typer
+from pydantic import BaseModel
 
 from closeknit.cli.common import (
     DbOpt,
@@ -23,60 +26,183 @@ from closeknit.cli.common import (
 )
 from closeknit.errors import ValidationError
 
+M = TypeVar("M", bound=BaseModel)
+MAX_LINES = 20  # left-out lines printed before summarizing (all of them go to --left-out-csv)
+
+
+def _read_csv(path: Path) -> list[dict[str, Any]]:
+    if not path.exists():
+        raise ValidationError(f"{path}: file not found", file=str(path))
+    with path.open(newline="", encoding="utf-8-sig") as f:
+        return list(csv.DictReader(f))
+
+
+def _names(values: list[str] | None) -> list[str]:
+    return [n.strip() for v in values or [] for n in v.split(",") if n.strip()]
+
+
+def _money(v: float) -> str:
+    return f"{v:,.0f}" if abs(v) >= 100 else f"{v:,.2f}"
+
+
+def _iv(d: Any, fmt: Any = _money) -> str:
+    return f"{fmt(d.estimate)} ({fmt(d.lo)} to {fmt(d.hi)})"
+
 
 def register(app: typer.Typer) -> None:
-    """Add ``lift CAMPAIGN`` and its helpers ``lift-design``, ``lift-series``, ``lift-validate``."""
+    """Add ``lift`` and its helpers ``lift-series``, ``lift-design``, ``lift-holdout`` and
+    ``lift-validate``."""
 
     @app.command("lift")
     def estimate_cmd(
-        campaign: Annotated[str, typer.Argument(help="campaign id")],
-        db: DbOpt = None,
-        workspace: WorkspaceOpt = None,
-        pre_days: Annotated[int, typer.Option(help="days before launch used to fit")] = 56,
-        control: Annotated[
-            list[str] | None, typer.Option(help="control series name (repeatable)")
+        campaign: Annotated[
+            str | None, typer.Argument(help="campaign id (optional with --start)")
         ] = None,
-        method: Annotated[str, typer.Option(help="sts | holdout")] = "sts",
+        target: Annotated[
+            str | None,
+            typer.Option(
+                help="series to measure, or orders:brand | orders:all | design "
+                "(default: the campaign's geo design, else its own revenue)"
+            ),
+        ] = None,
+        controls: Annotated[
+            list[str] | None,
+            typer.Option(
+                help="control series, comma-separated or repeated; 'none' for none "
+                "(default: every series imported as control)"
+            ),
+        ] = None,
+        period: Annotated[
+            str | None, typer.Option(help="day | week | month | year (default: the target's)")
+        ] = None,
+        pre: Annotated[
+            int | None, typer.Option(help="pre-period length in periods (default 56 days, ...)")
+        ] = None,
+        start: Annotated[
+            str | None, typer.Option(help="post-period start, YYYY-MM-DD (default: campaign's)")
+        ] = None,
+        end: Annotated[
+            str | None, typer.Option(help="post-period end, YYYY-MM-DD (default: campaign's)")
+        ] = None,
+        method: Annotated[str, typer.Option(help="auto | sts | holdout | attributed")] = "auto",
+        placebos: Annotated[int, typer.Option(help="controls run as fake targets")] = 20,
+        level: Annotated[
+            float, typer.Option(help="interval level, e.g. 0.8 or 0.95 (between 0.5 and 1)")
+        ] = 0.90,
         halo_weeks: Annotated[int, typer.Option(help="weeks to follow after the end")] = 8,
         chart: Annotated[
             Path | None, typer.Option(help="write the Vega-Lite chart spec (JSON) here")
         ] = None,
+        db: DbOpt = None,
+        workspace: WorkspaceOpt = None,
         as_json: JsonOpt = False,
     ) -> None:
-        """Incremental revenue and iROAS with an interval, plus the long-term halo."""
-        from closeknit.track.halo import halo
-        from closeknit.track.holdout import analyze
-        from closeknit.track.lift import estimate
+        """Incremental revenue and iROAS with an interval, on a named target, with placebos."""
+        from closeknit.service.lift import LiftRequest, chart_spec, estimate_lift
 
         with cli_errors(as_json):
-            ws = workspace_of(workspace)
-            with store_for(db) as st:
-                if method == "holdout":
-                    out = {"holdout": analyze(st, ws, campaign).to_dict()}
-                elif method == "sts":
-                    res = estimate(st, ws, campaign, pre_days=pre_days, controls=control)
-                    out = res.to_dict()
-                    if chart is not None:
-                        chart.write_text(json.dumps(res.chart_spec(), indent=2))
-                else:
-                    raise ValidationError(f"unknown method {method!r}", field="method")
-                out["halo"] = halo(st, ws, campaign, weeks=halo_weeks).to_dict()
-        if as_json:
-            print_json(out)
-            return
-        inc = out.get("incremental_revenue") or out.get("holdout", {}).get("incremental", {})
-        console.print(
-            f"[bold]campaign {campaign}[/bold]: incremental revenue {inc.get('estimate', 0):,.0f} "
-            f"(90% interval {inc.get('lo', 0):,.0f} to {inc.get('hi', 0):,.0f})"
-        )
-        if out.get("iroas"):
-            i = out["iroas"]
-            console.print(
-                f"iROAS {i['estimate']:.2f} ({i['lo']:.2f} to {i['hi']:.2f}); last-click "
-                f"revenue {out['attributed_revenue']:,.0f}"
+            ctrl = _names(controls)
+            req = _request(
+                LiftRequest,
+                {
+                    "campaign_id": campaign,
+                    "target": target,
+                    "controls": None if controls is None else ([] if ctrl == ["none"] else ctrl),
+                    "period": period,
+                    "pre_periods": pre,
+                    "start": _date(start, "--start"),
+                    "end": _date(end, "--end"),
+                    "method": method,
+                    "placebos": placebos,
+                    "level": level,
+                    "halo_weeks": halo_weeks,
+                },
             )
-        for n in out.get("notes", []):
-            console.print(f"[yellow]note[/yellow]: {n}")
+            with store_for(db) as st:
+                rep = estimate_lift(st, workspace_of(workspace), req)
+            if chart is not None:
+                chart.write_text(json.dumps(chart_spec(rep), indent=2))
+        emit(rep, as_json=as_json, render=lambda: _render_lift(rep))
+
+    @app.command("lift-series")
+    def series_cmd(
+        path: Annotated[
+            Path,
+            typer.Argument(
+                help="CSV: series,date,value,role - or a date column and one column per series"
+            ),  # fmt: skip
+        ],
+        role: Annotated[
+            list[str] | None,
+            typer.Option(
+                help="ROLE for every series, or SERIES=ROLE (repeatable); roles: target, "
+                "control, unit"
+            ),
+        ] = None,
+        db: DbOpt = None,
+        workspace: WorkspaceOpt = None,
+        as_json: JsonOpt = False,
+    ) -> None:
+        """Import target, control or design-unit series; bad rows go to the quarantine."""
+        from closeknit.service.lift import import_series
+
+        with cli_errors(as_json):
+            rows = _read_csv(path)
+            every = None
+            per: dict[str, str] = {}
+            for r in role or []:
+                if "=" in r:
+                    k, v = r.rsplit("=", 1)
+                    per[k.strip()] = v.strip().lower()
+                else:
+                    every = r.strip().lower()
+            if rows and "role" not in rows[0] and every is None:
+                missing = {str(r.get("series")) for r in rows if "series" in r} - set(per)
+                if missing or "series" not in rows[0]:
+                    raise ValidationError(
+                        f"{path}: no role column and no --role: every series needs a role "
+                        "(target, control or unit); e.g. --role control --role SALES=target",
+                        file=str(path),
+                        field="role",
+                    )
+            with store_for(db) as st:
+                res = import_series(
+                    st,
+                    workspace_of(workspace),
+                    rows,
+                    file=str(path),
+                    first_line=2,
+                    role=every,
+                    roles=per or None,
+                )
+
+        def render() -> None:
+            console.print(
+                f"{res.imported:,} rows imported, {res.quarantined:,} quarantined, "
+                f"{len(res.series)} series"
+            )
+            by_role = Counter(res.series.values())
+            for r, n in sorted(by_role.items()):
+                names = [s for s, v in res.series.items() if v == r]
+                shown = ", ".join(names[:6]) + (
+                    f" and {len(names) - 6} more" if len(names) > 6 else ""
+                )
+                console.print(f"  {r}: {n} ({shown})", highlight=False)
+            for x in res.relabelled:
+                console.print(f"  relabelled {x}", highlight=False)
+            for e in res.errors[:MAX_LINES]:
+                err_console.print(
+                    f"[yellow]quarantined[/yellow] {e['file']}:{e['line']} {e['field']}: "
+                    f"{e['reason']}",
+                    highlight=False,
+                )
+            if len(res.errors) > MAX_LINES:
+                err_console.print(
+                    f"... and {len(res.errors) - MAX_LINES} more: `closeknit import errors "
+                    "--source lift_series`"
+                )
+
+        emit(res, as_json=as_json, render=render)
 
     @app.command("lift-design")
     def design_cmd(
@@ -96,79 +222,360 @@ def register(app: typer.Typer) -> None:
         as_json: JsonOpt = False,
     ) -> None:
         """Randomize a holdout before launch and estimate its power."""
-        from closeknit.track.holdout import design, save
+        from closeknit.service.lift import DesignRequest, design_holdout
 
         with cli_errors(as_json):
             hist: dict[str, list[float]] | None = None
             if history is not None:
-                if not history.exists():
-                    raise ValidationError(f"{history}: file not found", file=str(history))
                 hist = {}
-                with history.open(newline="") as f:
-                    for i, row in enumerate(csv.DictReader(f), start=2):
-                        try:
-                            hist.setdefault(row["unit"], []).append(float(row["value"]))
-                        except (KeyError, ValueError) as e:
-                            raise ValidationError(
-                                f"{history}:{i}: bad row ({e})", file=str(history), line=i
-                            ) from e
-            d = design(
-                [u.strip() for u in units.split(",") if u.strip()],
-                history=hist,
-                holdout_share=holdout_share,
-                target_lift=target_lift,
-                days=days,
-                seed=seed,
-                campaign_id=campaign,
+                for i, row in enumerate(_read_csv(history), start=2):
+                    try:
+                        hist.setdefault(row["unit"], []).append(float(row["value"]))
+                    except (KeyError, TypeError, ValueError) as e:
+                        raise ValidationError(
+                            f"{history}:{i}: bad row ({e})", file=str(history), line=i
+                        ) from e
+            req = _request(
+                DesignRequest,
+                {
+                    "units": [u.strip() for u in units.split(",") if u.strip()],
+                    "campaign_id": campaign,
+                    "history": hist,
+                    "holdout_share": holdout_share,
+                    "target_lift": target_lift,
+                    "days": days,
+                    "seed": seed,
+                },
             )
             if campaign:
                 with store_for(db) as st:
-                    save(st, workspace_of(workspace), d)
-        emit(d.to_dict(), as_json=as_json)
+                    rep = design_holdout(st, workspace_of(workspace), req)
+            else:
+                rep = design_holdout(None, workspace_of(workspace), req)
 
-    @app.command("lift-series")
-    def series_cmd(
-        path: Annotated[Path, typer.Argument(help="CSV with series,date,value[,role]")],
+        def render() -> None:
+            console.print(f"treated ({len(rep.treated)}): {', '.join(rep.treated)}")
+            console.print(f"held out ({len(rep.control)}): {', '.join(rep.control)}")
+            if rep.power is not None:
+                console.print(
+                    f"power {rep.power:.2f} to detect a {rep.target_lift:.0%} lift in "
+                    f"{rep.days} days (alpha {rep.alpha}); detectable at 80%: "
+                    + ("—" if rep.min_detectable_lift is None else f"{rep.min_detectable_lift:.1%}")
+                )
+            if rep.saved:
+                console.print(f"saved for campaign {rep.campaign_id}")
+            for n in rep.notes:
+                console.print(f"[yellow]note[/yellow]: {n}", highlight=False)
+
+        emit(rep, as_json=as_json, render=render)
+
+    @app.command("lift-holdout")
+    def holdout_cmd(
+        path: Annotated[Path, typer.Argument(help="CSV with unit, arm[, outcome[, pre_outcome]]")],
+        campaign: Annotated[str, typer.Option(help="the campaign this assignment belongs to")],
+        unit_col: Annotated[
+            str, typer.Option(help="unit id column ('@line': number rows by line)")
+        ] = "unit",
+        arm_col: Annotated[str, typer.Option(help="arm column")] = "arm",
+        outcome_col: Annotated[str, typer.Option(help="outcome column")] = "outcome",
+        pre_col: Annotated[str, typer.Option(help="pre-period outcome column")] = "pre_outcome",
+        treated: Annotated[
+            str | None, typer.Option(help="arm values meaning treated, comma-separated")
+        ] = None,
+        control: Annotated[
+            str | None, typer.Option(help="arm values meaning held out, comma-separated")
+        ] = None,
+        left_out_csv: Annotated[
+            Path | None, typer.Option(help="write every unit left out, with why, here")
+        ] = None,
         db: DbOpt = None,
         workspace: WorkspaceOpt = None,
         as_json: JsonOpt = False,
     ) -> None:
-        """Import daily control (or target) series; bad rows go to the quarantine."""
-        from closeknit.track.lift import import_series
+        """Import an existing holdout assignment and compare its arms (Welch, CUPED)."""
+        from closeknit.service.lift import AssignmentColumns, import_holdout
 
         with cli_errors(as_json):
-            if not path.exists():
-                raise ValidationError(f"{path}: file not found", file=str(path))
-            with path.open(newline="") as f:
-                rows = list(csv.DictReader(f))
+            rows = _read_csv(path)
+            cols = AssignmentColumns(unit=unit_col, arm=arm_col, outcome=outcome_col,
+                                     pre_outcome=pre_col)  # fmt: skip
+            if treated:
+                cols.treated = _names([treated])
+            if control:
+                cols.control = _names([control])
             with store_for(db) as st:
-                res = import_series(
-                    st, workspace_of(workspace), rows, file=str(path), first_line=2
-                ).to_dict()
-        emit(res, as_json=as_json, rows=[{k: v for k, v in res.items() if k != "errors"}])
-        for e in res["errors"][:20] if not as_json else []:
-            err_console.print(
-                f"[yellow]quarantined[/yellow] {e['file']}:{e['line']} {e['field']}: {e['reason']}",
+                res = import_holdout(
+                    st, workspace_of(workspace), campaign, rows, file=str(path), columns=cols
+                )
+            if left_out_csv is not None and res.analysis is not None:
+                with left_out_csv.open("w", newline="", encoding="utf-8") as f:
+                    w = csv.writer(f)
+                    w.writerow(["unit", "line", "reason"])
+                    for u in res.analysis.left_out:
+                        w.writerow([u.unit, u.line, u.reason])
+                    for e in res.errors:
+                        w.writerow(["", e["line"], f"quarantined: {e['field']}: {e['reason']}"])
+
+        def render() -> None:
+            arms = ", ".join(f"{k} {v:,}" for k, v in sorted(res.arms.items()))
+            console.print(
+                f"{res.imported:,} units imported ({arms}), {res.quarantined:,} rows quarantined",
                 highlight=False,
             )
+            if res.other_campaign_rows:
+                console.print(f"{res.other_campaign_rows:,} rows of other campaigns skipped")
+            for e in res.errors[:MAX_LINES]:
+                err_console.print(
+                    f"[yellow]quarantined[/yellow] {e['file']}:{e['line']} {e['field']}: "
+                    f"{e['reason']}",
+                    highlight=False,
+                )
+            if res.analysis is None:
+                console.print(f"not analysed: {res.analysis_error}", highlight=False)
+                return
+            _render_holdout(res.analysis, left_out_csv)
+
+        emit(res, as_json=as_json, render=render)
 
     @app.command("lift-validate")
     def validate_cmd(
         campaigns: Annotated[int, typer.Option(help="simulated campaigns")] = 200,
-        simulations: Annotated[int, typer.Option(help="forecast paths per campaign")] = 1000,
+        nulls: Annotated[int, typer.Option(help="extra campaigns with no effect (placebos)")] = 0,
+        placebos: Annotated[int, typer.Option(help="placebos per campaign (at most)")] = 20,
+        workers: Annotated[int, typer.Option(help="processes")] = 1,
+        seed: Annotated[int, typer.Option(help="simulation seed")] = 0,
         datasets: Annotated[
             Path | None, typer.Option(help="public datasets dir (default ../shared/datasets)")
+        ] = None,
+        figures: Annotated[
+            Path | None, typer.Option(help="write the placebo figures (SVG) into this folder")
         ] = None,
         as_json: JsonOpt = False,
     ) -> None:
         """Reproduce the validation figures in docs/lift.md."""
         from closeknit.settings import get_settings
-        from closeknit.track.lift_validation import run_all
+        from closeknit.validation.lift import run_all, write_figures
 
         with cli_errors(as_json):
             ds = datasets or get_settings().datasets_dir
-            out = run_all(ds if ds.exists() else None, campaigns=campaigns, simulations=simulations)
+            out = run_all(
+                ds if ds.exists() else None,
+                campaigns=campaigns,
+                nulls=nulls,
+                max_placebos=placebos,
+                workers=workers,
+                seed=seed,
+            )
+            if figures is not None:
+                out["figures"] = [str(p) for p in write_figures(out, figures)]
         if as_json:
             print_json(out)
         else:
-            console.print_json(json.dumps(out, default=str))
+            _render_validation(out)
+
+
+def _request(model: type[M], data: dict[str, Any]) -> M:
+    """Validate options into a service request; a bad one is a one-line ValidationError."""
+    import pydantic
+
+    try:
+        return model.model_validate(data)
+    except pydantic.ValidationError as e:
+        err = e.errors()[0]
+        name = "--" + str(err["loc"][0]).replace("_", "-") if err["loc"] else "input"
+        raise ValidationError(f"{name}: {err['msg']}", field=name) from e
+
+
+def _date(v: str | None, name: str) -> dt.date | None:
+    if v is None:
+        return None
+    try:
+        return dt.date.fromisoformat(v)
+    except ValueError as e:
+        raise ValidationError(f"{name}: not a date (YYYY-MM-DD): {v!r}", field=name) from e
+
+
+def _out(label: str, text: str) -> None:
+    """One labelled line, wrapped to 80 columns under its own column (no Rich re-wrapping)."""
+    import textwrap
+
+    lines = textwrap.wrap(
+        text, width=80, initial_indent=f"  {label:<11} ", subsequent_indent=" " * 14
+    )
+    console.print("\n".join(lines), highlight=False, markup=False, soft_wrap=True)
+
+
+def _note(text: str) -> None:
+    import textwrap
+
+    console.print(
+        "\n".join(
+            textwrap.wrap(text, width=80, initial_indent="note: ", subsequent_indent="      ")
+        ),
+        highlight=False,
+        markup=False,
+        soft_wrap=True,
+    )
+
+
+def _render_lift(rep: Any) -> None:
+    head = f"campaign {rep.campaign_id}" if rep.campaign_id else f"series {rep.target}"
+    if rep.kind == "own_revenue":
+        o = rep.own_revenue
+        console.print(f"[bold]{head}: its own revenue (not incremental)[/bold]", highlight=False)
+        _out("attributed", f"{_money(o.attributed_revenue)} from {o.attributed_orders:,} orders "
+             "with its codes or links")  # fmt: skip
+        if o.halo is not None:
+            _out("halo", f"{_iv(o.halo)} (repeat purchases beyond other new customers)")
+        _out("total", _iv(o.total))
+        if o.roas is not None:
+            _out("ROAS", f"{_iv(o.roas, lambda v: f'{v:.2f}')} incl. halo, on spend "
+                 f"{_money(rep.spend)}")  # fmt: skip
+        for n in rep.notes:
+            _note(n)
+        return
+    inc = rep.incremental_revenue
+    what = "incremental revenue" if rep.campaign_id else "cumulative effect"
+    console.print(f"[bold]{head}: {what}[/bold]", highlight=False)
+    _out("estimate", f"{_iv(inc)}, {int(round(100 * inc.level))}% interval")
+    _out("target", rep.target_description)
+    if rep.window is not None:
+        w = rep.window
+        _out("window", f"{w.pre_periods} {w.period}s before {w.post_start}, {w.post_periods} "
+             f"from it to {w.post_end}")  # fmt: skip
+    cf = rep.counterfactual
+    if cf is not None:
+        _out("model", cf.model)
+        last = cf.series[-1]
+        _out("last period", f"{last.date}: {last.actual - last.counterfactual:+,.1f} (actual "
+             f"{last.actual:,.1f}, counterfactual {last.counterfactual:,.1f})")  # fmt: skip
+    if rep.iroas is not None:
+        _out("iROAS", f"{_iv(rep.iroas, lambda v: f'{v:.2f}')} on spend {_money(rep.spend)}")
+    if rep.campaign_id is not None:
+        _out("attributed", f"{_money(rep.attributed_revenue)} (codes and links in the window)")
+        if rep.beyond_attribution is not None:
+            _out("beyond it", f"{_iv(rep.beyond_attribution)} (estimated, not tracked)")
+    if rep.placebo is not None:
+        pl = rep.placebo
+        pv = "—" if pl.p_value is None else f"{pl.p_value:.3f}"
+        text = f"{pl.n} controls as fake targets: p = {pv}" if pl.n else "no in-space placebo"
+        if pl.interval_widened_by > 1:
+            text += f"; interval widened {pl.interval_widened_by:.2f}x by placebos"
+        _out("placebos", text)
+    if cf is not None and cf.weights:
+        ws = sorted(cf.weights.items(), key=lambda kv: -kv[1])
+        shown = ", ".join(f"{k} {v:.2f}" for k, v in ws[:6])
+        more = f" and {len(ws) - 6} more" if len(ws) > 6 else ""
+        _out("weights", f"{shown}{more} (of {cf.controls_offered} offered, cap {cf.weight_cap})")
+    elif rep.controls:
+        _out("controls", ", ".join(rep.controls[:8]) + (" ..." if len(rep.controls) > 8 else ""))
+    for o in rep.overlapping_campaigns:
+        _out("overlap", f"{o.campaign_id} (same brand, {' and '.join(o.periods)})")
+    for x in rep.left_out:
+        _out("left out", f"{x.series} ({x.role}): {x.reason}")
+    if rep.holdout is not None:
+        _out("holdout", f"{_iv(rep.holdout.incremental)} ({rep.holdout.method})")
+    if rep.halo is not None and rep.halo.repeat_purchases.get("uplift"):
+        u = rep.halo.repeat_purchases["uplift"]
+        _out("halo", f"repeat revenue {_money(u['estimate'])} ({_money(u['lo'])} to "
+             f"{_money(u['hi'])}) in {rep.halo.weeks} weeks vs other new customers")  # fmt: skip
+    for n in rep.notes:
+        if not n.startswith("left out:"):
+            _note(n)
+
+
+def _render_holdout(h: Any, csv_path: Path | None) -> None:
+    p = console.print
+    raw = h.difference_in_means
+    p(f"[bold]{h.method}[/bold]", highlight=False)
+    p(f"  treated {raw.n_treated:,} mean {raw.treated_mean:,.4g}; control {raw.n_control:,} "
+      f"mean {raw.control_mean:,.4g}", highlight=False)  # fmt: skip
+    p(f"  difference per unit     {_iv(raw.diff, lambda v: f'{v:,.4g}')}, p = "
+      f"{raw.p_value:.3g}", highlight=False)  # fmt: skip
+    if h.cuped is not None:
+        vr = "" if h.variance_reduction is None else f", variance -{h.variance_reduction:.0%}"
+        p(f"  CUPED (theta {h.theta:.3g})  {_iv(h.cuped.diff, lambda v: f'{v:,.4g}')}{vr}",
+          highlight=False)  # fmt: skip
+    p(f"  incremental total       {_iv(h.incremental)}", highlight=False)
+    if h.iroas is not None:
+        p(f"  iROAS                   {_iv(h.iroas, lambda v: f'{v:.2f}')}", highlight=False)
+    lo = h.left_out
+    for u in lo[:MAX_LINES]:
+        where = f" (line {u.line})" if u.line else ""
+        p(f"  left out {u.unit}{where}: {u.reason}", highlight=False)
+    if len(lo) > MAX_LINES:
+        why = Counter(u.reason for u in lo[MAX_LINES:])
+        for reason, n in why.most_common(5):
+            p(f"  ... {n:,} more: {reason}", highlight=False)
+        if csv_path is None:
+            p("  (every unit left out: --json or --left-out-csv FILE)")
+    if csv_path is not None:
+        p(f"  every unit left out written to {csv_path}", highlight=False)
+    for n in h.notes:
+        p(f"[yellow]note[/yellow]: {n}", highlight=False)
+
+
+def _render_validation(out: dict[str, Any]) -> None:
+    from closeknit.cli.common import print_table
+
+    sim = out["simulated"]
+    rows = []
+    for name, s in [("all", sim["overall"]), *sim["by_scenario"].items()]:
+        if not s.get("campaigns"):
+            continue
+        rows.append(
+            {
+                "scenario": name,
+                "n": s["campaigns"],
+                "coverage": f"{s['coverage']:.1%}",
+                "false pos.": "—"
+                if s["false_positive_rate"] is None
+                else f"{s['false_positive_rate']:.1%}",
+                "iROAS err": "—"
+                if s["iroas_median_rel_error_effect_ge_5pct"] is None
+                else f"{s['iroas_median_rel_error_effect_ge_5pct']:.1%}",
+            }
+        )
+    print_table(rows, title="simulated campaigns (iROAS error: effects >= 5%)")
+    if "nulls" in out:
+        nl = out["nulls"]
+        pv = nl["placebo_p_below_0_1"]
+        console.print(
+            f"{nl['campaigns']} campaigns without an effect: {nl['false_positive_rate']:.1%} "
+            "intervals exclude zero; placebo p < 0.1 in "
+            + ("—" if pv is None else f"{pv:.1%}")
+            + f" of {nl['with_placebo_p']}",
+            highlight=False,
+        )
+    print_table(
+        [
+            {
+                "effect": r["effect"],
+                "n": r["campaigns"],
+                "coverage": f"{r['coverage']:.1%}",
+                "significant": f"{r['significant']:.1%}",
+                "iROAS err": f"{r['iroas_median_rel_error']:.1%}"
+                if "iroas_median_rel_error" in r
+                else "—",
+            }
+            for r in sim["by_effect_size"]
+        ],
+        title="by effect size (share of the target's post-period revenue)",
+    )
+    if "prop99" in out:
+        pr = out["prop99"]
+        console.print(
+            f"Prop 99: gap in 2000 {pr['gap_2000']:+.1f} packs per capita (published about "
+            f"-26); placebo p = {pr['placebo_p_value']:.3f} over {pr['placebos']} states",
+            highlight=False,
+        )
+    if "hillstrom" in out:
+        for arm, r in out["hillstrom"]["arms"].items():
+            d = r["spend"]["diff"]
+            line = f"Hillstrom {arm}: spend +{d['estimate']:.3f} ({d['lo']:.3f} to {d['hi']:.3f})"
+            if "spend_cuped" in r:
+                c = r["spend_cuped"]["diff"]
+                line += f"; CUPED +{c['estimate']:.3f} ({c['lo']:.3f} to {c['hi']:.3f})"
+            console.print(line, highlight=False)
+    for p in out.get("figures", []):
+        console.print(f"wrote {p}", highlight=False)

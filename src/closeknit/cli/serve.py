@@ -1,6 +1,7 @@
 """``closeknit serve`` (web dashboard + REST API) and account/privacy commands.
 
-Commands: serve, users add, keys create, erase, export-creator.
+Commands: serve, users add|invite, keys create, webhooks set-secret|clear-secret, erase,
+export-creator.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from closeknit.cli.common import (
 from closeknit.errors import CloseknitError, ValidationError
 from closeknit.service import accounts
 from closeknit.service import creators as csvc
+from closeknit.service import imports as isvc
 
 Role = Literal["owner", "editor", "viewer"]
 ROLE_HELP = "owner | editor | viewer"
@@ -43,6 +45,14 @@ def register(app: typer.Typer) -> None:
             str | None, typer.Option("--owner-email", help="first owner (first run only)")
         ] = None,
         log_level: Annotated[str, typer.Option(help="uvicorn log level")] = "info",
+        forwarded_allow_ips: Annotated[
+            str | None,
+            typer.Option(
+                "--forwarded-allow-ips",
+                help="reverse proxies (comma-separated IPs, '*' for any) whose "
+                "X-Forwarded-For/-Proto are trusted; default: none, the headers are ignored",
+            ),
+        ] = None,
     ) -> None:
         """Serve the web dashboard and REST API on one DuckDB file.
 
@@ -51,6 +61,7 @@ def register(app: typer.Typer) -> None:
         """
         import uvicorn
 
+        from closeknit.api.config import ApiSettings
         from closeknit.server import create_app
         from closeknit.store import open_store
 
@@ -78,10 +89,30 @@ def register(app: typer.Typer) -> None:
                 "CLOSEKNIT_COOKIE_SECURE=true",
                 err=True,
             )
-        app = create_app(store=store)
+        settings = ApiSettings()
+        if forwarded_allow_ips is not None:
+            settings.forwarded_allow_ips = forwarded_allow_ips
+        proxies = settings.forwarded_allow_ips.strip()
+        if os.environ.get("CLOSEKNIT_SHOPIFY_WEBHOOK_SECRET"):
+            typer.echo(
+                "warning: CLOSEKNIT_SHOPIFY_WEBHOOK_SECRET is no longer read; each workspace "
+                "has its own secret: closeknit webhooks set-secret --workspace <id>",
+                err=True,
+            )
+        app = create_app(store=store, settings=settings)
         typer.echo(f"closeknit on http://{host}:{port}/ (Ctrl-C stops)")
         try:
-            uvicorn.run(app, host=host, port=port, log_level=log_level)
+            # Without configured proxies the client address is the socket's peer: a client
+            # cannot choose its own address (and so its login rate-limit bucket) with a header.
+            uvicorn.run(
+                app,
+                host=host,
+                port=port,
+                log_level=log_level,
+                proxy_headers=bool(proxies),
+                forwarded_allow_ips=proxies or None,
+                log_config=_log_config(),
+            )
         finally:
             store.close()
 
@@ -110,6 +141,21 @@ def register(app: typer.Typer) -> None:
             )
         emit(out, as_json=as_json)
 
+    @users.command("invite")
+    def users_invite(
+        email: str,
+        role: Annotated[Role, typer.Option(help=ROLE_HELP)] = "editor",
+        db: DbOpt = None,
+        workspace: WorkspaceOpt = None,
+        as_json: JsonOpt = False,
+    ) -> None:
+        """Invite an address: they join once they open the printed /invite link and accept."""
+        with cli_errors(as_json), store_for(db) as st:
+            out = accounts.invite_as_operator(
+                st, workspace_of(workspace), accounts.InviteIn(email=email, role=role)
+            )
+        emit(out, as_json=as_json)
+
     @keys.command("create")
     def keys_create(
         name: Annotated[str, typer.Option(help="what the key is for")] = "script",
@@ -123,6 +169,36 @@ def register(app: typer.Typer) -> None:
             out = accounts.issue_key(
                 st, workspace_of(workspace), accounts.KeyIn(name=name, role=role), actor="cli"
             )
+        emit(out, as_json=as_json)
+
+    hooks = typer.Typer(help="Webhook signing secrets (one per workspace).", no_args_is_help=True)
+    app.add_typer(hooks, name="webhooks")
+
+    @hooks.command("set-secret")
+    def hooks_set_secret(
+        db: DbOpt = None,
+        workspace: WorkspaceOpt = None,
+        as_json: JsonOpt = False,
+    ) -> None:
+        """Set the workspace's Shopify webhook secret ($CLOSEKNIT_SHOPIFY_SECRET, else asked)."""
+        secret = os.environ.get("CLOSEKNIT_SHOPIFY_SECRET") or typer.prompt(
+            "Shopify app secret", hide_input=True
+        )
+        with cli_errors(as_json), store_for(db) as st:
+            out = isvc.set_webhook_secret(
+                st, workspace_of(workspace), isvc.WebhookSecretIn(secret=secret), actor="cli"
+            )
+        emit(out, as_json=as_json)
+
+    @hooks.command("clear-secret")
+    def hooks_clear_secret(
+        db: DbOpt = None,
+        workspace: WorkspaceOpt = None,
+        as_json: JsonOpt = False,
+    ) -> None:
+        """Remove the workspace's Shopify webhook secret (deliveries are refused from then on)."""
+        with cli_errors(as_json), store_for(db) as st:
+            out = isvc.clear_webhook_secret(st, workspace_of(workspace), actor="cli")
         emit(out, as_json=as_json)
 
     @app.command("erase")
@@ -168,3 +244,31 @@ def register(app: typer.Typer) -> None:
             emit(summary, as_json=as_json)
         else:
             typer.echo(text)
+
+
+def _log_config() -> dict[str, object]:
+    """uvicorn's logging, with secrets in request lines (``token=``, ``key=`` query values, an
+    ``/invite?token=`` link) replaced by ``***`` before the access log sees them."""
+    import copy
+
+    from uvicorn.config import LOGGING_CONFIG
+
+    cfg: dict[str, object] = copy.deepcopy(LOGGING_CONFIG)
+    cfg["filters"] = {"redact": {"()": "closeknit.cli.serve.RedactFilter"}}
+    handlers = cfg["handlers"]
+    assert isinstance(handlers, dict)
+    for h in handlers.values():
+        h["filters"] = ["redact"]
+    return cfg
+
+
+class RedactFilter:
+    """A logging filter that runs every record's arguments through ``errors.redact``."""
+
+    def filter(self, record: object) -> bool:
+        from closeknit.errors import redact
+
+        args = getattr(record, "args", None)
+        if isinstance(args, tuple):
+            record.args = tuple(redact(a) if isinstance(a, str) else a for a in args)  # type: ignore[attr-defined]
+        return True

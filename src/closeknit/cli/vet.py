@@ -13,6 +13,7 @@ from closeknit.cli.common import (
     cli_errors,
     console,
     emit,
+    print_table,
     store_for,
     workspace_of,
 )
@@ -25,6 +26,17 @@ def _pct(v: Any) -> str:
 
 def _num(v: Any, fmt: str = ".3g") -> str:
     return "—" if v is None else format(v, fmt)
+
+
+def _share(au: dict[str, Any], k: str) -> str:
+    v = au.get(f"{k}_share")
+    if v is None:
+        return "—"
+    lo, hi = au.get(f"{k}_interval_90") or [None, None]
+    return (
+        f"{100 * v:.0f}% [{_num(None if lo is None else 100 * lo, '.0f')}–"
+        f"{_num(None if hi is None else 100 * hi, '.0f')}]"
+    )
 
 
 def register(app: typer.Typer) -> None:
@@ -58,15 +70,25 @@ def _render(d: dict[str, Any]) -> None:
         f"[bold]{c['handle']}[/bold] ({c['platform']}) · {c['followers']} followers · "
         f"tier {e['tier']} · as of {e['as_of']}"
     )
-    for key in ("authenticity", "engagement_quality"):
-        s_ = sc[key]
+    for key, s_ in sc.items():
         console.print(f"\n[bold]{key.replace('_', ' ')} score: {_num(s_['score'], '.1f')}[/bold]"
-                      f" (coverage {s_['coverage']:.0%})")  # fmt: skip
-        for p in s_["parts"]:
-            console.print(
-                f"  {p['name']:<22} weight {p['weight']:.2f}  raw {_num(p['raw'])}  "
-                f"points {_num(p['points'], '.1f')}  ({p['rule']})"
-            )
+                      f" / 100 (data for {s_['coverage']:.0%} of it): "
+                      + ("the sum of the parts" if s_["score"] is not None
+                         else "too little data, half the weight is needed"))  # fmt: skip
+        print_table(
+            [
+                {
+                    "part": p["name"].replace("_", " "),
+                    "adds": p["contribution"],
+                    "points": p["points"],
+                    "weight": f"{p['weight']:.0%}",
+                    "measured": p["raw"],
+                    "rule": p["rule"],
+                }
+                for p in s_["parts"]
+            ],
+            priority=["part", "adds", "points", "weight", "measured", "rule"],
+        )
     console.print("\n[bold]Engagement[/bold]")
     if e["status"] == "ok":
         console.print(
@@ -96,21 +118,29 @@ def _render(d: dict[str, Any]) -> None:
     )
     console.print("\n[bold]Authenticity[/bold]")
     au = a["audience"]
-    lo, hi = au["interval_95"]
-    console.print(
-        f"  audience real {_pct(au['real_share'])} [{_pct(lo)}, {_pct(hi)}] of "
-        f"{au['sample_size']} sampled ({au['status']})"
-    )
+    if au["status"] == "ok":
+        console.print(
+            f"  audience ({au['sample_size']} sampled, 90% intervals): real {_share(au, 'real')},"
+        )
+        console.print(
+            f"    inactive {_share(au, 'inactive')}, fake {_share(au, 'fake')}; "
+            f"against authenticity: {au['counts_against_authenticity']}"
+        )
+    else:
+        console.print(f"  audience: {au['status']} ({au['sample_size']} sampled)")
     g = a["growth"]
-    console.print(f"  growth spikes {g['spikes']}, anomaly {_num(g['anomaly'], '.2f')}")
+    console.print(f"  growth spikes {_num(g['spikes'], 'd')}, anomaly {_num(g['anomaly'], '.2f')}")
     for sp in (g["evidence"] or {}).get("spikes", [])[:5]:
         console.print(f"    {sp['date']}: +{sp['gain']} (+{sp['pct']}%, z={sp['robust_z']})")
     b = a["bot_comments"]
-    console.print(f"  bot comments {_pct(b['share'])} ({b['n_bot']} of {b['n_scored']})")
+    console.print(
+        f"  bot comments {_pct(b['share'])} ({_num(b['n_bot'], 'd')} of {_num(b['n_scored'], 'd')})"
+    )
     for ex in (b["evidence"] or {}).get("examples", [])[:3]:
         console.print(f"    {ex['author']}: {ex['text'][:60]!r} {ex['flags']}")
     pd_ = a["pods"]
-    console.print(f"  pod score {_num(pd_['pod_score'], '.2f')} members {pd_['members']}")
+    members = ", ".join(pd_["members"]) or "none"
+    console.print(f"  pod score {_num(pd_['pod_score'], '.2f')}; members: {members}")
     console.print("\n[bold]Sponsorship[/bold]")
     console.print(
         f"  {_pct(s['sponsored_rate'])} of the {s['window']} disclosed "

@@ -5,7 +5,11 @@
   "profile": <Instagram web profile object>, "sampled_at": optional}``. The fields the account
   classifier needs (followers, following, posts, has_profile_pic, is_private, is_verified,
   has_external_url, name, bio) are read from the profile; a profile picture at Instagram's
-  default-avatar URL counts as no picture.
+  default-avatar URL counts as no picture. **Missing is unknown:** a key the profile does not
+  carry (or carries as ``null``) lands as NULL, never as an empty string or false; an empty
+  ``biography`` or ``full_name`` is a known empty value and stays ``''``; ``external_url: null``
+  is Instagram's "no link" (false) but an absent ``external_url`` is NULL, and so is the picture
+  when neither ``has_profile_pic`` nor a ``profile_pic_url`` is given.
 * demographics CSV -> ``audience_demographics``: ``platform,handle,dimension,bucket,share``
   (Graph API insights buckets: age ``18-24``, gender ``F/M/U``, country ISO-2). Shares may be
   fractions or percentages ("23.5%" or 23.5 on a 0-100 scale); each lands as a fraction.
@@ -15,7 +19,10 @@ Both run set-based through :mod:`closeknit.connectors.bulk`.
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from closeknit.connectors.bulk import (
@@ -24,8 +31,10 @@ from closeknit.connectors.bulk import (
     load_file,
     missing_sql,
 )
+from closeknit.connectors.csvio import iter_csv
 from closeknit.connectors.instagram import bool_check, count_check
-from closeknit.connectors.landing import ImportResult
+from closeknit.connectors.landing import ImportResult, Rejected
+from closeknit.connectors.values import BadValue, parse_bool, parse_count
 from closeknit.errors import ValidationError
 from closeknit.store import Store
 
@@ -73,18 +82,20 @@ SAMPLE_SPEC = JsonSpec(
             "audience_samples",
             f"""
             SELECT _seq, {_CREATOR} AS creator_id, lower(trim(r.relation)) AS relation,
-                   trim({_P}.username) AS handle, NULLIF({_P}.full_name, '') AS full_name,
-                   NULLIF({_P}.biography, '') AS bio,
+                   trim({_P}.username) AS handle, {_P}.full_name AS full_name,
+                   {_P}.biography AS bio,
                    try_cast({_P}.edge_followed_by.count AS BIGINT) AS followers,
                    try_cast({_P}.edge_follow.count AS BIGINT) AS following,
                    try_cast({_P}.edge_owner_to_timeline_media.count AS BIGINT) AS posts_count,
                    coalesce(try_cast({_P}.has_profile_pic AS BOOLEAN),
-                            coalesce({_P}.profile_pic_url, '') <> ''
-                            AND NOT contains({_P}.profile_pic_url, '{DEFAULT_AVATAR}'))
-                     AS has_profile_pic,
+                            CASE WHEN {_P}.profile_pic_url IS NOT NULL
+                                 THEN trim({_P}.profile_pic_url) <> ''
+                                      AND NOT contains({_P}.profile_pic_url, '{DEFAULT_AVATAR}')
+                            END) AS has_profile_pic,
                    try_cast({_P}.is_private AS BOOLEAN) AS is_private,
-                   coalesce(try_cast({_P}.is_verified AS BOOLEAN), false) AS is_verified,
-                   coalesce(trim({_P}.external_url), '') <> '' AS has_external_url,
+                   try_cast({_P}.is_verified AS BOOLEAN) AS is_verified,
+                   CASE WHEN json_exists(payload, '$.profile.external_url')
+                        THEN coalesce(trim({_P}.external_url), '') <> '' END AS has_external_url,
                    try_cast(r.sampled_at AS TIMESTAMP) AS sampled_at,
                    'audience' AS source
             FROM _bk_ok
@@ -136,6 +147,7 @@ DEMO_SPEC = JsonSpec(
             "share",
             f"{_SHARE} IS NULL OR {_SHARE} < 0 OR {_SHARE} > 100",
             "share is not a fraction or percentage",
+            value="r.share",
         ),
     ),
     tables=(
@@ -176,9 +188,16 @@ def import_demographics(
     path: Path,
     *,
     on_progress: Callable[[int], None] | None = None,
+    encoding: str | None = None,
 ) -> ImportResult:
     return load_file(
-        store, workspace, path, DEMO_SPEC, csv_rename=_demo_rename, on_progress=on_progress
+        store,
+        workspace,
+        path,
+        DEMO_SPEC,
+        csv_rename=_demo_rename,
+        on_progress=on_progress,
+        encoding=encoding,
     )
 
 
@@ -188,6 +207,7 @@ def import_audience(
     path: Path,
     *,
     on_progress: Callable[[int], None] | None = None,
+    encoding: str | None = None,
 ) -> list[ImportResult]:
     """A samples ``.jsonl``, a demographics ``.csv``, or a folder holding either."""
     path = Path(path)
@@ -199,7 +219,312 @@ def import_audience(
         if f.suffix.lower() in (".jsonl", ".ndjson", ".json"):
             out.append(import_samples(store, workspace, f, on_progress=on_progress))
         elif f.suffix.lower() in (".csv", ".tsv"):
-            out.append(import_demographics(store, workspace, f, on_progress=on_progress))
+            out.append(
+                import_demographics(store, workspace, f, on_progress=on_progress, encoding=encoding)
+            )
     if not out:
         raise ValidationError(f"no audience files (.jsonl or .csv) in {path}", path=str(path))
     return out
+
+
+# --- follower exports read directly (``closeknit audience score``) ------------------------------
+
+#: the sample columns an export can give (``profile_pic_url`` / ``external_url`` are read as the
+#: flags ``has_profile_pic`` / ``has_external_url``)
+PROFILE_FIELDS = (
+    "handle",
+    "full_name",
+    "bio",
+    "followers",
+    "following",
+    "posts_count",
+    "has_profile_pic",
+    "is_private",
+    "is_verified",
+    "has_external_url",
+)
+_URL_FIELDS = {"profile_pic_url": "has_profile_pic", "external_url": "has_external_url"}
+MAP_TARGETS = (*PROFILE_FIELDS, *_URL_FIELDS)
+
+PROFILE_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "handle": ("handle", "username", "user_name", "user", "account", "screen_name", "login"),
+    "full_name": ("full_name", "fullname", "full name", "name", "display_name"),
+    "bio": ("bio", "biography", "description"),
+    "followers": (
+        "followers",
+        "followers_count",
+        "follower_count",
+        "#followers",
+        "edge_followed_by",
+    ),
+    "following": (
+        "following",
+        "following_count",
+        "follows",
+        "follows_count",
+        "friends_count",
+        "#follows",
+        "#following",
+        "edge_follow",
+    ),  # fmt: skip
+    "posts_count": (
+        "posts_count",
+        "posts",
+        "post_count",
+        "media_count",
+        "#posts",
+        "statuses_count",
+        "edge_owner_to_timeline_media",
+    ),  # fmt: skip
+    "has_profile_pic": ("has_profile_pic", "profile_pic", "has_pic", "has_avatar"),
+    "profile_pic_url": ("profile_pic_url", "profile_picture_url", "avatar_url"),
+    "is_private": ("is_private", "private"),
+    "is_verified": ("is_verified", "verified"),
+    "has_external_url": ("has_external_url", "has_url", "has_link"),
+    "external_url": ("external_url", "website", "url", "link"),
+}
+_COUNTS = ("followers", "following", "posts_count")
+_FLAGS = ("has_profile_pic", "is_private", "is_verified", "has_external_url")
+
+
+@dataclass
+class ProfileFile:
+    """Profiles read from one export: rows (audience_samples columns), and what was not used."""
+
+    path: str
+    format: str
+    rows: list[dict[str, object]]
+    rejected: list[Rejected]
+    n_rows: int
+    columns_found: list[str]
+    columns_used: dict[str, str]  # export column -> field
+    fields_missing: list[str]
+
+
+def _url_flag(v: object, *, null_is_false: bool) -> bool | None:
+    """An URL cell as a flag: a link is True, an empty one False (a JSON null: ``null_is_false``),
+    Instagram's default avatar False."""
+    if v is None:
+        return False if null_is_false else None
+    s = str(v).strip()
+    return bool(s) and DEFAULT_AVATAR not in s
+
+
+def _count_of(v: object) -> object:
+    return v.get("count") if isinstance(v, dict) else v
+
+
+def _text(v: object) -> str | None:
+    if v is None:
+        return None
+    return v if isinstance(v, str) else str(v)
+
+
+def instagram_profile(p: dict[str, object]) -> dict[str, object]:
+    """An Instagram web profile object as audience_samples columns, with the SQL import's
+    rules (a missing key is NULL; ``external_url: null`` is "no link"). Raises BadValue naming
+    the field."""
+    out: dict[str, object] = {
+        "handle": (_text(p.get("username")) or "").strip() or None,
+        "full_name": _text(p.get("full_name")),
+        "bio": _text(p.get("biography")),
+    }
+    for f, key in (("followers", "edge_followed_by"), ("following", "edge_follow"),
+                   ("posts_count", "edge_owner_to_timeline_media")):  # fmt: skip
+        try:
+            out[f] = parse_count(_count_of(p.get(key)))
+        except BadValue as e:
+            raise BadValue(str(e), field=f"{key}.count") from e
+    for f in ("is_private", "is_verified"):
+        try:
+            out[f] = parse_bool(p.get(f)) if p.get(f) is not None else None
+        except BadValue as e:
+            raise BadValue(str(e), field=f) from e
+    pic = p.get("has_profile_pic")
+    try:
+        flag = parse_bool(pic) if pic is not None else None
+    except BadValue:
+        flag = None  # the SQL import ignores an unreadable flag and reads the URL
+    out["has_profile_pic"] = (
+        flag if flag is not None else _url_flag(p.get("profile_pic_url"), null_is_false=False)
+    )
+    out["has_external_url"] = (
+        _url_flag(p.get("external_url"), null_is_false=True) if "external_url" in p else None
+    )
+    return out
+
+
+def _key(name: str) -> str:
+    """A column name for matching: lower case, runs of spaces / dashes / underscores as one _."""
+    return re.sub(r"[\s_\-]+", "_", name.strip().lower())
+
+
+def _resolve_columns(
+    columns: list[str], mapping: dict[str, str] | None
+) -> tuple[dict[str, str], list[str]]:
+    """Export column -> field: ``--map`` first, then the synonyms; returns it and bad targets."""
+    out: dict[str, str] = {}
+    bad: list[str] = []
+    taken: set[str] = set()
+    for col, fld in (mapping or {}).items():
+        f = fld.strip().lower()
+        if f not in MAP_TARGETS:
+            bad.append(fld)
+            continue
+        hit = next((c for c in columns if _key(c) == _key(col)), None)
+        if hit is None:
+            raise ValidationError(
+                f"--map {col}={fld}: no column {col!r}; columns found: {', '.join(columns)}",
+                field=col,
+            )
+        out[hit] = f
+        taken.add(_URL_FIELDS.get(f, f))
+    for fld, names in PROFILE_SYNONYMS.items():
+        if _URL_FIELDS.get(fld, fld) in taken:
+            continue
+        keys = {_key(x) for x in names}
+        hit = next((c for c in columns if c not in out and _key(c) in keys), None)
+        if hit is not None:
+            out[hit] = fld
+            taken.add(_URL_FIELDS.get(fld, fld))
+    return out, bad
+
+
+def _flat_row(raw: dict[str, object], cols: dict[str, str], *, from_csv: bool) -> dict[str, object]:
+    row: dict[str, object] = {}
+    for col, fld in cols.items():
+        v = raw.get(col)
+        try:
+            if fld in _COUNTS:
+                row[fld] = parse_count(_count_of(v))
+            elif fld in _FLAGS:
+                row[fld] = parse_bool(v) if v is not None else None
+            elif fld in _URL_FIELDS:
+                # a CSV cell can only be empty for "no link"; JSON null is Instagram's "no link"
+                # for external_url, unknown for a picture
+                row[_URL_FIELDS[fld]] = _url_flag(
+                    v, null_is_false=from_csv or fld == "external_url"
+                )
+            elif fld == "handle":
+                row[fld] = (_text(v) or "").strip().lstrip("@") or None
+            else:
+                row[fld] = _text(v)
+        except BadValue as e:
+            raise BadValue(str(e), field=col) from e
+    return row
+
+
+def read_profiles(
+    path: Path, *, fmt: str | None = None, mapping: dict[str, str] | None = None
+) -> ProfileFile:
+    """Profiles from a follower export: CSV (header row) or JSON lines (flat objects with the
+    sample columns, or ``{"profile": <Instagram web profile>}`` lines as the audience import
+    takes). Unknown columns are ignored; missing ones are unknown. A row whose number or flag
+    cannot be read is rejected naming file, line and field. Raises ValidationError when no column
+    is usable, naming the columns found."""
+    path = Path(path)
+    if not path.is_file():
+        raise ValidationError(f"no such file: {path}", path=str(path))
+    kind = (fmt or "").lower() or (
+        "jsonl" if path.suffix.lower() in (".jsonl", ".ndjson", ".json") else "csv"
+    )
+    if kind not in ("csv", "jsonl"):
+        raise ValidationError(f"--format must be csv or jsonl, not {fmt!r}", field="format")
+    rows: list[dict[str, object]] = []
+    rejected: list[Rejected] = []
+    n = 0
+    name = str(path)
+    if kind == "csv":
+        headers, it = iter_csv(path)
+        cols, bad = _resolve_columns(headers, mapping)
+        found = headers
+        _check_usable(name, found, cols, bad)
+        for r in it:
+            n += 1
+            if r.error:
+                rejected.append(Rejected(r.error, name, r.line, None, ",".join(r.cells)[:2000]))
+                continue
+            try:
+                rows.append(_flat_row(dict(zip(headers, r.cells, strict=True)), cols,
+                                      from_csv=True))  # fmt: skip
+            except BadValue as e:
+                rejected.append(Rejected(str(e), name, r.line, _field(e), ",".join(r.cells)[:2000]))
+        used = cols
+    else:
+        found_set: dict[str, None] = {}
+        objs: list[tuple[int, dict[str, object] | None, str]] = []
+        with path.open("rb") as fh:
+            for i, raw in enumerate(fh, start=1):
+                text = raw.decode("utf-8", errors="replace").strip()
+                if not text:
+                    continue
+                n += 1
+                try:
+                    obj = json.loads(text)
+                except ValueError:
+                    obj = None
+                if not isinstance(obj, dict):
+                    objs.append((i, None, text))
+                    continue
+                if isinstance(obj.get("profile"), dict):
+                    obj = obj["profile"]
+                found_set.update(dict.fromkeys(str(k) for k in obj))
+                objs.append((i, obj, text))
+        found = list(found_set)
+        instagram = "username" in found_set and any(
+            k in found_set for k in ("edge_followed_by", "edge_follow", "biography")
+        )
+        cols, bad = ({}, []) if instagram and not mapping else _resolve_columns(found, mapping)
+        if not instagram or mapping:
+            _check_usable(name, found, cols, bad)
+        for i, obj, text in objs:
+            if obj is None:
+                rejected.append(Rejected("not a JSON object", name, i, None, text[:2000]))
+                continue
+            try:
+                rows.append(instagram_profile(obj) if instagram and not mapping
+                            else _flat_row(obj, cols, from_csv=False))  # fmt: skip
+            except BadValue as e:
+                rejected.append(Rejected(str(e), name, i, _field(e), text[:2000]))
+        if instagram and not mapping:
+            used = {k: k for k in found if k in _INSTAGRAM_KEYS}
+        else:
+            used = cols
+    ig = kind == "jsonl" and not cols
+    given = set(PROFILE_FIELDS) if ig else {_URL_FIELDS.get(f, f) for f in used.values()}
+    return ProfileFile(
+        path=name,
+        format=kind,
+        rows=rows,
+        rejected=rejected,
+        n_rows=n,
+        columns_found=found,
+        columns_used=used,
+        fields_missing=[f for f in PROFILE_FIELDS if f not in given],
+    )
+
+
+_INSTAGRAM_KEYS = (
+    "username", "full_name", "biography", "edge_followed_by", "edge_follow",
+    "edge_owner_to_timeline_media", "has_profile_pic", "profile_pic_url", "is_private",
+    "is_verified", "external_url",
+)  # fmt: skip
+
+
+def _field(e: BadValue) -> str | None:
+    f = e.details.get("field")
+    return str(f) if f else None
+
+
+def _check_usable(name: str, found: list[str], cols: dict[str, str], bad: list[str]) -> None:
+    if bad:
+        raise ValidationError(
+            f"--map target(s) {', '.join(bad)} unknown; use one of {', '.join(MAP_TARGETS)}",
+            field="map",
+        )
+    if not cols:
+        raise ValidationError(
+            f"{name}: no usable column. Columns found: {', '.join(found) or '(none)'}; "
+            f"expected any of {', '.join(PROFILE_FIELDS)} (or map one with --map COLUMN=FIELD)",
+            path=name,
+        )

@@ -24,33 +24,42 @@ input``. Memory is bounded by DuckDB's buffer manager (temp tables spill), not b
 from __future__ import annotations
 
 import datetime as _dt
-import hashlib
-import itertools
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from json.encoder import encode_basestring as _enc_str  # C version when available
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 
+from closeknit.connectors.csvio import CsvRow
 from closeknit.connectors.landing import ImportResult, upsert_relation
+from closeknit.connectors.staging import Line, hash_prefix, jsonl_batches, line_batches
+from closeknit.connectors.values import MONTHS
 from closeknit.errors import CloseknitError, ImportError_, ValidationError
 from closeknit.store import Store
 from closeknit.store.db import Tx
 
-BATCH = 50_000
 CHUNK = 500_000  # lines worked through per pass inside a file's one transaction
 RAW_LIMIT = 20_000  # characters of a bad line kept in the quarantine
 
 
 @dataclass(frozen=True)
 class Check:
-    """A row is bad when ``bad`` (SQL over the parsed struct ``r``) is true."""
+    """A row is bad when ``bad`` (SQL over the parsed struct ``r``) is true.
+
+    ``value`` (SQL) is the offending value, quoted at the end of the reason. ``keep_row``
+    marks an optional field: the row still loads, the field is NULL (the spec's SELECTs must
+    give NULL for such a value) and a warning naming the field and value goes to the quarantine
+    list; only identity fields (a handle, an id, a key's date) reject the row.
+    """
 
     field: str
     bad: str
     reason: str
+    value: str | None = None
+    keep_row: bool = False
 
 
 @dataclass(frozen=True)
@@ -73,11 +82,11 @@ class JsonSpec:
     # (name, SQL over r) computed once per row into the struct ``d`` that checks and tables
     # may use: keeps a parse repeated by several checks from bloating the statement
     derive: tuple[tuple[str, str], ...] = ()
-
-
-# (file, line, text or None, error or None): one input record; the text may be the line's
-# bytes (UTF-8 is then checked in bulk while staging)
-Line = tuple[str | None, int | None, str | bytes | None, str | None]
+    # (table, key column, field named in the warning): rows of one input that share the key
+    # are merged field by field (the later line wins); each repeat is reported as a warning
+    repeats: tuple[str, str, str] | None = None
+    # (field, reason): warnings about the whole input (no line), written when it loads rows
+    file_warnings: tuple[tuple[str, str], ...] = ()
 
 
 def iter_jsonl(path: Path, *, label: str | None = None) -> Iterator[Line]:
@@ -124,19 +133,121 @@ def load_file(
     csv_rename: Callable[[str], str] | None = None,
     jsonl: bool = False,
     on_progress: Callable[[int], None] | None = None,
+    encoding: str | None = None,
 ) -> ImportResult:
     """Import one CSV (rows as JSON objects, headers mapped by ``csv_rename``) or JSONL file."""
     path = Path(path)
     if not path.is_file():
         raise ValidationError(f"no such file: {path}", path=str(path))
-    lines = iter_jsonl(path) if jsonl else iter_csv_as_json(path, rename=csv_rename)
+    lines: Iterable[Line] | Batches = (
+        jsonl_input(path, spec)
+        if jsonl
+        else csv_input(path, spec, rename=csv_rename, encoding=encoding)
+    )
     return load_json(store, workspace, lines, spec, path=str(path), on_progress=on_progress)
+
+
+# stages a batch of staging.SCHEMA (registered as _bk_arrow, with seq) into _bk_in
+JSON_INSERT = (
+    "INSERT INTO _bk_in (seq, file, line, h, h64, payload, err, errf) "
+    "SELECT seq, file, line, lower(hex(hb)), h64, payload, err, errf FROM _bk_arrow"
+)
+
+
+class Batches:
+    """Input already in Arrow batches: tables of :data:`closeknit.connectors.staging.SCHEMA`,
+    or (table, SQL) pairs whose SQL stages the table (registered as ``_bk_arrow`` with a
+    ``seq`` column) into ``_bk_in``. ``r0`` is the type of a parsed row staged with the
+    input (``_bk_in.r0``), for inputs whose rows need no JSON parse (CSV)."""
+
+    def __init__(
+        self, items: Iterable[pa.Table | tuple[pa.Table, str]], *, r0: str | None = None
+    ) -> None:
+        self._it = iter(items)
+        self._head: tuple[pa.Table, str] | None = None
+        self.r0 = r0
+
+    def _next(self) -> tuple[pa.Table, str] | None:
+        item = next(self._it, None)
+        if item is None or isinstance(item, tuple):
+            return item
+        return item, JSON_INSERT
+
+    def take(self, n: int) -> list[tuple[pa.Table, str]]:
+        """The next ``n`` records (fewer at the end), slicing a batch where needed."""
+        out: list[tuple[pa.Table, str]] = []
+        while n > 0:
+            if self._head is None:
+                self._head = self._next()
+                if self._head is None:
+                    break
+            t, sql = self._head
+            if t.num_rows <= n:
+                out.append((t, sql))
+                n -= t.num_rows
+                self._head = None
+            else:
+                out.append((t.slice(0, n), sql))
+                self._head = (t.slice(n), sql)
+                n = 0
+        return out
+
+
+def csv_input(
+    path: Path,
+    spec: JsonSpec,
+    *,
+    rename: Callable[[str], str] | None = None,
+    encoding: str | None = None,
+    head: dict[str, str | None] | None = None,
+    label: str | None = None,
+) -> Iterable[Line] | Batches:
+    """A CSV file's rows as JSON objects ``{**head, header: cell}`` (headers mapped by
+    ``rename``): in blocks (:mod:`closeknit.connectors.csvfast`) where the file is UTF-8 and
+    the spec's structure is flat, else row by row (:func:`iter_csv_as_json`)."""
+    from closeknit.connectors.csvfast import (
+        RowPlan,
+        csv_batches,
+        data_offset,
+        flat_fields,
+        insert_sql,
+        struct_type,
+    )
+    from closeknit.connectors.csvio import read_head
+
+    fields = flat_fields(spec.structure)
+    info = read_head(path, encoding=encoding)
+    offset = (
+        data_offset(path, info) if fields is not None and info.encoding == "utf-8-sig" else None
+    )
+    if offset is None or fields is None:
+        return iter_csv_as_json(path, rename=rename, encoding=encoding, head=head, label=label)
+    names = [rename(h) if rename else h for h in info.headers]
+    name = label or str(path)
+    write = row_json_writer(names, head)
+    prefix = hash_prefix(spec.source, spec.kind)
+    plan = RowPlan(names, dict(head or {}), fields)
+
+    def sql(controls: bool) -> str:
+        return insert_sql(plan, source=spec.source, kind=spec.kind, file=name, controls=controls)
+
+    def slow(rows: Iterator[CsvRow]) -> Iterator[tuple[pa.Table, str]]:
+        lines = ((name, r.line, write(r.cells), r.reason(), r.field) for r in rows)
+        return ((t, JSON_INSERT) for t in line_batches(lines, prefix))
+
+    return Batches(csv_batches(path, info, offset, sql=sql, slow=slow), r0=struct_type(fields))
+
+
+def jsonl_input(path: Path, spec: JsonSpec, *, label: str | None = None) -> Batches:
+    """A JSON-lines file read in blocks (:func:`closeknit.connectors.staging.jsonl_batches`)."""
+    prefix = hash_prefix(spec.source, spec.kind)
+    return Batches(jsonl_batches(path, prefix, label=label or str(path)))
 
 
 def load_json(
     store: Store,
     workspace: str,
-    lines: Iterable[Line],
+    lines: Iterable[Line] | Batches,
     spec: JsonSpec,
     *,
     path: str | None = None,
@@ -148,21 +259,28 @@ def load_json(
     res = ImportResult(batch_id=batch_id, source=spec.source, path=path)
     started = _dt.datetime.now(_dt.UTC).replace(tzinfo=None)
     try:
-        with store.transaction() as tx:
+        # the import lane: interactive writes do not wait for this transaction (store.db)
+        with store.transaction(bulk=True) as tx:
+            if spec.repeats:
+                tx.execute("CREATE OR REPLACE TEMP TABLE _bk_seen (k VARCHAR, line BIGINT)")
             # One transaction, worked through in chunks: every statement's operators are
             # bounded by the chunk (a 10M-line file in one pass ran past 14 GB and was killed),
             # while rows appended by the transaction go to the database file as row groups
             # fill. A later chunk sees the earlier ones' rows, so repeats across chunks are
             # duplicates and the newest record of a key still wins.
-            it = iter(lines)
+            todo = (
+                lines
+                if isinstance(lines, Batches)
+                else Batches(line_batches(lines, hash_prefix(spec.source, spec.kind)))
+            )
             seq0 = 0
             chunk = chunk or CHUNK
             while True:
-                n_staged = _stage_input(tx, itertools.islice(it, chunk), spec, on_progress, seq0)
+                n_staged = _stage_input(tx, todo.take(chunk), on_progress, seq0, todo.r0)
                 if n_staged == 0 and seq0 > 0:
                     break
                 part = ImportResult(batch_id=batch_id, source=spec.source, path=path)
-                _run(tx, spec, workspace, batch_id, part)
+                _run(tx, spec, workspace, batch_id, part, pre=todo.r0 is not None)
                 _add(res, part)
                 _drop_temps(tx)
                 seq0 += n_staged
@@ -173,6 +291,19 @@ def load_json(
                     f"import of {path or spec.source} lost rows: input {res.n_input} != loaded "
                     f"{res.n_loaded} + duplicate {res.n_duplicate} + quarantined "
                     f"{res.n_quarantined}"
+                )
+            if res.n_loaded and spec.file_warnings:
+                rows = ", ".join(
+                    f"({_lit(path or spec.source)}, NULL::BIGINT, {_lit(f)}, {_lit(r)})"
+                    for f, r in spec.file_warnings
+                )
+                _warn(
+                    tx,
+                    workspace,
+                    batch_id,
+                    spec.source,
+                    f"SELECT * FROM (VALUES {rows}) v(file, line, field, reason)",
+                    res,
                 )
             if res.n_loaded or res.n_new_quarantine:
                 tx.execute(
@@ -209,9 +340,12 @@ def _add(res: ImportResult, part: ImportResult) -> None:
     res.n_duplicate += part.n_duplicate
     res.n_quarantined += part.n_quarantined
     res.n_new_quarantine += part.n_new_quarantine
+    res.n_warnings += part.n_warnings
+    res.n_merged += part.n_merged
     for t, n in part.rows.items():
         res.rows[t] = res.rows.get(t, 0) + n
     res.errors = (res.errors + part.errors)[:100]
+    res.warnings = (res.warnings + part.warnings)[:100]
 
 
 def _drop_temps(tx: Tx) -> None:
@@ -222,110 +356,45 @@ def _drop_temps(tx: Tx) -> None:
 
 def _stage_input(
     tx: Tx,
-    lines: Iterable[Line],
-    spec: JsonSpec,
+    items: list[tuple[pa.Table, str]],
     on_progress: Callable[[int], None] | None,
     seq0: int = 0,
+    r0: str | None = None,
 ) -> int:
-    """Stage ``lines`` into ``_bk_in`` with sequence numbers from ``seq0``; returns how many."""
+    """Stage ``items`` into a new ``_bk_in`` with sequence numbers from ``seq0``; returns how
+    many rows the batches held (a CSV batch's blank rows are not staged)."""
     tx.execute(
         "CREATE OR REPLACE TEMP TABLE _bk_in (seq BIGINT, file VARCHAR, line BIGINT, "
-        "h VARCHAR, h64 UBIGINT, payload VARCHAR, err VARCHAR)"
+        "h VARCHAR, h64 UBIGINT, payload VARCHAR, err VARCHAR, errf VARCHAR"
+        + (f", r0 {r0})" if r0 else ")")
     )
-    # content_hash(source, kind, text) is sha256 of the prefix then the text's UTF-8 bytes:
-    # hashing bytes after a copy of the prefixed state gives the same digest without
-    # building a str per line (same hashes as the per-record path of landing.load).
-    prefix = hashlib.sha256(f"{spec.source}\x1f{spec.kind}\x1f".encode())
-    seq = [seq0]
-    files: list[str | None] = []
-    nums: list[int | None] = []
-    hashes: list[str | None] = []
-    keys: list[int | None] = []
-    texts: list[str | bytes | None] = []
-    errs: list[str | None] = []
-
-    def flush() -> None:
-        if not files:
-            return
-        tx.insert_arrow(
-            "_bk_in",
-            pa.table(
-                {
-                    "seq": pa.array(range(seq[0], seq[0] + len(files)), type=pa.int64()),
-                    "file": pa.array(files, type=pa.string()),
-                    "line": pa.array(nums, type=pa.int64()),
-                    "h": pa.array(hashes, type=pa.string()),
-                    "h64": pa.array(keys, type=pa.uint64()),
-                    "payload": _text_array(texts, hashes, keys, errs),
-                    "err": pa.array(errs, type=pa.string()),
-                }
-            ),
-        )
-        seq[0] += len(files)
-        if on_progress is not None:
-            on_progress(len(files))
-        for lst in (files, nums, hashes, keys, texts, errs):
-            lst.clear()
-
-    for file, line, text, err in lines:
-        files.append(file)
-        nums.append(line)
-        if text is None:
-            hashes.append(None)
-            keys.append(None)
-        else:
-            hs = prefix.copy()
-            hs.update(text if isinstance(text, bytes) else text.encode())
-            h = hs.hexdigest()
-            hashes.append(h)
-            keys.append(int(h[:16], 16))
-        texts.append(text)
-        errs.append(err)
-        if len(files) >= BATCH:
-            flush()
-    flush()
-    return seq[0] - seq0
-
-
-def _text_array(
-    texts: list[str | bytes | None],
-    hashes: list[str | None],
-    keys: list[int | None],
-    errs: list[str | None],
-) -> pa.Array:
-    """The payload column: bytes are checked for UTF-8 per batch in Arrow; a batch that fails
-    is checked line by line, and each bad line gets its error (and no hash) in place."""
-    if not any(isinstance(t, bytes) for t in texts):
-        return pa.array(texts, type=pa.string())
-    raw = [t.encode() if isinstance(t, str) else t for t in texts]
-    try:
-        return pa.array(raw, type=pa.binary()).cast(pa.string())
-    except (pa.ArrowInvalid, UnicodeDecodeError):
-        pass
-    out: list[str | None] = []
-    for i, b in enumerate(raw):
-        if b is None:
-            out.append(None)
+    seq = seq0
+    for t, sql in items:
+        n = t.num_rows
+        if not n:
             continue
+        tx.register("_bk_arrow", t.append_column("seq", pa.array(np.arange(seq, seq + n))))
         try:
-            out.append(b.decode("utf-8"))
-        except UnicodeDecodeError as e:
-            out.append(None)
-            hashes[i] = None
-            keys[i] = None
-            errs[i] = errs[i] or f"not UTF-8 text (byte {e.start})"
-    return pa.array(out, type=pa.string())
+            tx.execute(sql)
+        finally:
+            tx.unregister("_bk_arrow")
+        seq += n
+        if on_progress is not None:
+            on_progress(n)
+    return seq - seq0
 
 
-def _run(tx: Tx, spec: JsonSpec, workspace: str, batch_id: str, res: ImportResult) -> None:
+def _run(
+    tx: Tx, spec: JsonSpec, workspace: str, batch_id: str, res: ImportResult, *, pre: bool = False
+) -> None:
     res.n_input = int(tx.scalar("SELECT count(*) FROM _bk_in"))
     if res.n_input == 0:
         return
-    checks = (Check("", "false", "unused"), *spec.checks)
-    # one CASE finds the first failing check; its field and reason come from lists by index
-    bad_case = " ".join(f"WHEN {c.bad} THEN {k}" for k, c in enumerate(checks[1:], start=1))
-    fields = "[" + ", ".join(_lit(c.field) for c in checks[1:]) + "]"
-    reasons = "[" + ", ".join(_lit(c.reason) for c in checks[1:]) + "]"
+    row_checks = [c for c in spec.checks if not c.keep_row]
+    # one CASE finds the first failing check; its field and reason come by its index
+    bad_case = " ".join(f"WHEN {c.bad} THEN {k}" for k, c in enumerate(row_checks, start=1))
+    fields = "[" + ", ".join(_lit(c.field) for c in row_checks) + "]"
+    reasons = " ".join(f"WHEN {k} THEN {_reason_sql(c)}" for k, c in enumerate(row_checks, 1))
     derive = (
         "struct_pack(" + ", ".join(f'"{n}" := {e}' for n, e in spec.derive) + ")"
         if spec.derive
@@ -354,45 +423,49 @@ def _run(tx: Tx, spec: JsonSpec, workspace: str, batch_id: str, res: ImportResul
     # again only where r is NULL, to tell "invalid" from "not an object". A check runs only
     # where the earlier ones passed, so each bad row names the first field that fails.
     # _bk_r holds no payload: copying the text cost as much as parsing it; _bk_ok and the
-    # quarantine join it back from _bk_in by seq.
+    # quarantine join it back from _bk_in by seq. Nested SELECTs, not CTEs: DuckDB
+    # materializes a CTE used twice, which copied every parsed row once more.
+    bad = f"CASE {bad_case} END" if bad_case else "NULL::INTEGER"
+    staged = "WHEN r0 IS NOT NULL THEN r0" if pre else ""  # CSV rows come parsed
     tx.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE _bk_r AS
-        WITH d AS (
-          SELECT seq, file, line, h, h64, err, {spec.unwrap} AS doc FROM _bk_in
-          WHERE seq NOT IN (SELECT seq FROM _bk_stored)
-        ), p AS (
-          SELECT seq, file, line, h, h64, err, doc,
-                 CASE WHEN err IS NULL AND json_valid(doc)
-                      THEN from_json(doc, '{_q(spec.structure)}') END AS r
-          FROM d
-        ), o AS (
-          SELECT seq, file, line, h, h64, r,
-                 CASE WHEN err IS NOT NULL THEN err
-                      WHEN r IS NULL AND json_valid(doc) THEN 'not a JSON object'
-                      WHEN r IS NULL THEN 'invalid JSON'
-                      WHEN left(ltrim(doc, E' \t\r\n'), 1) <> '{{' THEN 'not a JSON object'
-                 END AS reason
-          FROM p
-        ), q AS (
-          SELECT seq, file, line, h, h64, r, {derive} AS d FROM o WHERE reason IS NULL
-        ), c AS (
-          SELECT *, {f"CASE {bad_case} END" if bad_case else "NULL::INTEGER"} AS bad FROM q
+        SELECT seq, r, d,
+               CASE WHEN reason0 IS NOT NULL THEN errf
+                    WHEN bad IS NOT NULL THEN {fields}[bad] END AS field,
+               CASE WHEN reason0 IS NOT NULL THEN reason0
+                    {f"ELSE CASE bad {reasons} END" if reasons else ""} END AS reason
+        FROM (
+          SELECT *, CASE WHEN reason0 IS NULL THEN {bad} END AS bad FROM (
+          SELECT seq, errf, r, reason0, CASE WHEN reason0 IS NULL THEN {derive} END AS d
+          FROM (
+            SELECT seq, errf, r,
+                   CASE WHEN err IS NOT NULL THEN err
+                        WHEN r IS NULL AND json_valid(doc) THEN 'not a JSON object'
+                        WHEN r IS NULL THEN 'invalid JSON'
+                        WHEN NOT starts_with(doc, '{{')
+                             AND left(ltrim(doc, E' \t\r\n'), 1) <> '{{'
+                        THEN 'not a JSON object'
+                   END AS reason0
+            FROM (
+              SELECT seq, err, errf, doc,
+                     CASE WHEN err IS NOT NULL THEN NULL {staged}
+                          WHEN json_valid(doc) THEN from_json(doc, '{_q(spec.structure)}') END AS r
+              FROM (
+                SELECT seq, err, errf, {"r0, " if pre else ""}{spec.unwrap} AS doc FROM _bk_in
+                WHERE seq NOT IN (SELECT seq FROM _bk_stored)
+              )
+            )
+          )
+          )
         )
-        SELECT seq, file, line, h, h64, r, d,
-               CASE WHEN bad IS NOT NULL THEN {fields}[bad] END AS field,
-               CASE WHEN bad IS NOT NULL THEN {reasons}[bad] END AS reason
-        FROM c
-        UNION ALL BY NAME
-        SELECT seq, file, line, h, h64, NULL AS r, NULL AS field, reason FROM o
-        WHERE reason IS NOT NULL
         """
     )
     # -- quarantine -------------------------------------------------------------------------
     tx.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE _bk_q AS
-        SELECT b.file, b.line, NULLIF(b.field, '') AS field, b.reason,
+        SELECT i.file, i.line, NULLIF(b.field, '') AS field, b.reason,
                left(i.payload, {RAW_LIMIT}) AS raw
         FROM _bk_r b JOIN _bk_in i USING (seq) WHERE b.reason IS NOT NULL
         """
@@ -423,27 +496,37 @@ def _run(tx: Tx, spec: JsonSpec, workspace: str, batch_id: str, res: ImportResul
         res.n_new_quarantine = after - before
     # -- duplicates -------------------------------------------------------------------------
     n_good = int(tx.scalar("SELECT count(*) FROM _bk_r WHERE reason IS NULL"))
-    # Rows to skip: repeats of an earlier line of this input. Usually none, so _bk_ok is a
-    # view over _bk_r (copying parsed rows is what a table would cost).
+    # Rows to skip: repeats of an earlier line of this input. Usually there are none (no
+    # 64-bit key repeats), and _bk_ok is then a plain view over _bk_r and _bk_in.
+    repeats = tx.query(
+        "SELECT count(*) AS n FROM (SELECT h64 FROM _bk_in WHERE h64 IS NOT NULL "
+        "GROUP BY h64 HAVING count(*) > 1)"
+    )[0]["n"]
+    skip = ""
+    n_skip = 0
+    if repeats:
+        tx.execute(
+            """
+            CREATE OR REPLACE TEMP TABLE _bk_skip AS
+            SELECT seq FROM (
+              SELECT seq, row_number() OVER (PARTITION BY h ORDER BY seq) AS k
+              FROM _bk_in JOIN _bk_r USING (seq)
+              WHERE reason IS NULL AND h64 IN (
+                SELECT h64 FROM _bk_in WHERE h64 IS NOT NULL GROUP BY h64 HAVING count(*) > 1)
+            ) WHERE k > 1
+            """
+        )
+        n_skip = int(tx.query("SELECT count(*) AS n FROM _bk_skip")[0]["n"])
+        skip = " AND b.seq NOT IN (SELECT seq FROM _bk_skip)" if n_skip else ""
     tx.execute(
-        """
-        CREATE OR REPLACE TEMP TABLE _bk_skip AS
-        SELECT seq FROM (
-          SELECT seq, row_number() OVER (PARTITION BY h ORDER BY seq) AS k FROM _bk_r
-          WHERE reason IS NULL AND h64 IN (
-            SELECT h64 FROM _bk_r WHERE reason IS NULL GROUP BY h64 HAVING count(*) > 1)
-        ) WHERE k > 1
-        """
-    )
-    tx.execute(
-        """
+        f"""
         CREATE OR REPLACE TEMP VIEW _bk_ok AS
-        SELECT b.file, b.line, b.seq AS _seq, b.h, b.h64, i.payload, b.r, b.d
+        SELECT i.file, i.line, b.seq AS _seq, i.h, i.h64, i.payload, b.r, b.d
         FROM _bk_r b JOIN _bk_in i USING (seq)
-        WHERE b.reason IS NULL AND b.seq NOT IN (SELECT seq FROM _bk_skip)
+        WHERE b.reason IS NULL{skip}
         """
     )
-    res.n_loaded = int(tx.scalar("SELECT count(*) FROM _bk_ok"))
+    res.n_loaded = n_good - n_skip
     res.n_duplicate = n_stored + n_good - res.n_loaded
     if not res.n_loaded:
         return
@@ -474,9 +557,13 @@ def _run(tx: Tx, spec: JsonSpec, workspace: str, batch_id: str, res: ImportResul
                     [workspace],
                 )
             tx.execute(f"DELETE FROM _bk_s WHERE {erased}", [workspace])
+        if spec.repeats and spec.repeats[0] == table:
+            _repeat_warnings(tx, spec, workspace, batch_id, res)
         n = upsert_relation(tx, table, "_bk_s", cols)
         res.rows[table] = res.rows.get(table, 0) + n
         tx.execute("DROP TABLE _bk_s")
+    # after the canonical rows: an erased creator's row gets no warning (it quotes a value)
+    _field_warnings(tx, spec, workspace, batch_id, res)
     if n_tomb:
         # An erased creator's records are not kept, not even raw (privacy erasure).
         gone = "SELECT h FROM _bk_ok WHERE _seq IN (SELECT _seq FROM _bk_erased)"
@@ -496,6 +583,107 @@ def _run(tx: Tx, spec: JsonSpec, workspace: str, batch_id: str, res: ImportResul
             res.n_suppressed += n_gone
 
 
+def _reason_sql(c: Check) -> str:
+    """SQL: the check's reason, with the offending value quoted (JSON) when it has one."""
+    if c.value is None:
+        return _lit(c.reason)
+    return f"{_lit(c.reason + ': ')} || coalesce(to_json(left(({c.value})::VARCHAR, 80)), 'null')"
+
+
+def _warn(
+    tx: Tx, workspace: str, batch_id: str, source: str, select: str, res: ImportResult
+) -> None:
+    """Insert the warnings ``select`` gives (file, line, field, reason) into the quarantine list
+    as ``level = 'warning'`` (the row was loaded), once per file/line/field/reason."""
+    tx.execute(f"CREATE OR REPLACE TEMP TABLE _bk_w AS {select}")
+    n = int(tx.scalar("SELECT count(*) FROM _bk_w"))
+    if not n:
+        tx.execute("DROP TABLE _bk_w")
+        return
+    res.n_warnings += n
+    res.warnings = (
+        res.warnings
+        + tx.query("SELECT file, line, field, reason FROM _bk_w ORDER BY file, line LIMIT 100")
+    )[:100]
+    tx.execute(
+        """
+        INSERT INTO quarantine (workspace_id, batch_id, source, file, line, field, reason, level)
+        SELECT DISTINCT ON (file, line, field, reason) ?, ?, ?, file, line, field, reason,
+               'warning'
+        FROM _bk_w w
+        WHERE NOT EXISTS (
+          SELECT 1 FROM quarantine t WHERE t.workspace_id = ? AND t.source = ?
+            AND t.file IS NOT DISTINCT FROM w.file AND t.line IS NOT DISTINCT FROM w.line
+            AND t.field IS NOT DISTINCT FROM w.field AND t.reason = w.reason)
+        """,
+        [workspace, batch_id, source, workspace, source],
+    )
+    tx.execute("DROP TABLE _bk_w")
+
+
+def _field_warnings(
+    tx: Tx, spec: JsonSpec, workspace: str, batch_id: str, res: ImportResult
+) -> None:
+    """One warning per optional field that could not be read in a loaded row."""
+    kept = [c for c in spec.checks if c.keep_row]
+    if not kept:
+        return
+    items = ", ".join(
+        f"CASE WHEN {c.bad} THEN struct_pack(field := {_lit(c.field)}, "
+        f"reason := {_reason_sql(c)} || ' (row kept, value left empty)') END"
+        for c in kept
+    )
+    _warn(
+        tx,
+        workspace,
+        batch_id,
+        spec.source,
+        # the checks run once on every row to find the few that warn, then again on those
+        f"""SELECT file, line, w.field AS field, w.reason AS reason FROM (
+              SELECT file, line, unnest([{items}]) AS w FROM _bk_ok
+              WHERE ({" OR ".join(f"coalesce({c.bad}, false)" for c in kept)})
+                AND _seq NOT IN (SELECT _seq FROM _bk_erased)) WHERE w IS NOT NULL""",
+        res,
+    )
+
+
+def _repeat_warnings(
+    tx: Tx, spec: JsonSpec, workspace: str, batch_id: str, res: ImportResult
+) -> None:
+    """Rows of one input sharing ``spec.repeats``' key (in this chunk or an earlier one): each
+    repeat is counted and reported; the upsert merges them field by field, the later wins."""
+    assert spec.repeats is not None
+    _table, key, label = spec.repeats
+    tx.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE _bk_rep AS
+        SELECT s.k, o.file, o.line,
+               row_number() OVER (PARTITION BY s.k ORDER BY s._seq) AS n,
+               coalesce(seen.line, first_value(o.line) OVER (PARTITION BY s.k ORDER BY s._seq))
+                 AS first_line,
+               seen.k IS NOT NULL AS seen_before
+        FROM (SELECT _seq, {key}::VARCHAR AS k FROM _bk_s WHERE {key} IS NOT NULL) s
+        JOIN _bk_ok o USING (_seq) LEFT JOIN _bk_seen seen ON seen.k = s.k
+        """
+    )
+    before = res.n_warnings
+    _warn(
+        tx,
+        workspace,
+        batch_id,
+        spec.source,
+        f"""SELECT file, line, {_lit(label)} AS field,
+                   'same ' || {_lit(key.replace("_", " "))} || ' ' || k || ' as line ' ||
+                   first_line || ': merged into one (field by field; the latest date, '
+                   || 'then the later line, wins)' AS reason
+            FROM _bk_rep WHERE n > 1 OR seen_before""",
+        res,
+    )
+    res.n_merged += res.n_warnings - before
+    tx.execute("INSERT INTO _bk_seen SELECT k, line FROM _bk_rep WHERE n = 1 AND NOT seen_before")
+    tx.execute("DROP TABLE _bk_rep")
+
+
 def _q(text: str) -> str:
     return text.replace("'", "''")
 
@@ -505,7 +693,12 @@ def _lit(text: str) -> str:
 
 
 def iter_csv_as_json(
-    path: Path, *, rename: Callable[[str], str] | None = None, label: str | None = None
+    path: Path,
+    *,
+    rename: Callable[[str], str] | None = None,
+    label: str | None = None,
+    encoding: str | None = None,
+    head: dict[str, str | None] | None = None,
 ) -> Iterator[Line]:
     """CSV rows as JSON objects ``{header: cell}`` (the raw payload of a CSV record).
 
@@ -514,12 +707,12 @@ def iter_csv_as_json(
     """
     from closeknit.connectors.csvio import iter_csv
 
-    headers, rows = iter_csv(path)
+    headers, rows = iter_csv(path, encoding=encoding)
     names = [rename(h) if rename else h for h in headers]
-    write = row_json_writer(names)
+    write = row_json_writer(names, head)
     name = label or str(path)
     for row in rows:
-        yield name, row.line, write(row.cells), row.error
+        yield name, row.line, write(row.cells), row.reason(), row.field
 
 
 def row_json_writer(
@@ -554,12 +747,20 @@ def row_json_writer(
 def count_sql(expr: str) -> str:
     """SQL: a count cell ('1,234', '26.1K', '409.8M', '') -> BIGINT or NULL."""
     t = f"upper(replace(trim({expr}), ' ', ''))"
+    # the cheap suffix test first: the regular expression only runs on abbreviated counts
     return (
-        f"CASE WHEN regexp_full_match({t}, '[0-9]+([.,][0-9]+)?[KMB]') THEN "
+        f"CASE WHEN right({t}, 1) IN ('K', 'M', 'B') "
+        f"AND regexp_full_match({t}, '[0-9]+([.,][0-9]+)?[KMB]') THEN "
         f"(try_cast(replace(left({t}, -1), ',', '.') AS DOUBLE) * "
         f"CASE right({t}, 1) WHEN 'K' THEN 1e3 WHEN 'M' THEN 1e6 ELSE 1e9 END)::BIGINT "
         f"ELSE try_cast(try_cast(replace({t}, ',', '') AS DOUBLE) AS BIGINT) END"
     )
+
+
+def count_value_sql(expr: str) -> str:
+    """SQL: a count cell -> BIGINT, NULL when blank or unreadable (negative included)."""
+    c = count_sql(expr)
+    return f"CASE WHEN NOT {missing_sql(expr)} AND {c} >= 0 THEN {c} END"
 
 
 def missing_sql(expr: str) -> str:
@@ -567,13 +768,45 @@ def missing_sql(expr: str) -> str:
     return (
         f"({expr} IS NULL OR trim({expr}) = '' OR upper(trim({expr})) IN "
         f"('N/A', 'NA', '-', '--', 'NULL', 'NONE', 'NAN') "
-        f"OR regexp_full_match(trim({expr}), '#[A-Z/0-9]+[!?]|#N/?A'))"
+        f"OR (contains({expr}, '#') AND regexp_full_match(trim({expr}), '#[A-Z/0-9]+[!?]|#N/?A')))"
+    )
+
+
+def month_sql(expr: str) -> str:
+    """SQL: a month written as ``sep 2022``, ``June 2022``, ``DEC-2022``, ``2022 sep``,
+    ``2022-12`` or ``12/2022`` -> the month's last day (DATE), else NULL."""
+    t = f"lower(strip_accents(trim({expr})))"
+    names = ", ".join(f"{_lit(k)}: {v}" for k, v in sorted(MONTHS.items()))
+    name_year = r"'^([a-z]+)\.?[\s_./-]*(\d{4})$'"
+    year_name = r"'^(\d{4})[\s_./-]*([a-z]+)\.?$'"
+    num = r"'^(\d{4})[-/.](\d{1,2})$'"
+    num_rev = r"'^(\d{1,2})[-/.](\d{4})$'"
+
+    def make(y: str, m: str) -> str:
+        return f"last_day(try_cast(make_date(try_cast({y} AS INTEGER), {m}, 1) AS DATE))"
+
+    def rx(pattern: str, group: int) -> str:
+        return f"regexp_extract({t}, {pattern}, {group})"
+
+    return (
+        f"CASE WHEN regexp_full_match({t}, {name_year}) THEN "
+        f"{make(rx(name_year, 2), f'MAP {{{names}}}[{rx(name_year, 1)}]')} "
+        f"WHEN regexp_full_match({t}, {year_name}) THEN "
+        f"{make(rx(year_name, 1), f'MAP {{{names}}}[{rx(year_name, 2)}]')} "
+        f"WHEN regexp_full_match({t}, {num}) "
+        f"AND try_cast({rx(num, 2)} AS INTEGER) BETWEEN 1 AND 12 "
+        f"THEN {make(rx(num, 1), f'try_cast({rx(num, 2)} AS INTEGER)')} "
+        f"WHEN regexp_full_match({t}, {num_rev}) AND try_cast({rx(num_rev, 1)} AS INTEGER) "
+        f"BETWEEN 1 AND 12 THEN {make(rx(num_rev, 2), f'try_cast({rx(num_rev, 1)} AS INTEGER)')} "
+        "END"
     )
 
 
 def date_sql(expr: str) -> str:
-    """SQL: a date cell in the usual formats -> DATE or NULL."""
+    """SQL: a date cell in the usual formats -> DATE or NULL; a month alone (``sep 2022``,
+    ``DEC 2022``, ``2022-12``) means its last day."""
     return (
         f"coalesce(try_strptime(trim({expr}), ['%Y-%m-%d', '%Y/%m/%d', '%d.%m.%Y', '%d/%m/%Y', "
-        f"'%m/%d/%Y', '%Y%m%d'])::DATE, try_cast(trim({expr}) AS TIMESTAMP)::DATE)"
+        f"'%m/%d/%Y', '%Y%m%d', '%b %d, %Y', '%B %d, %Y', '%d %b %Y', '%d %B %Y'])::DATE, "
+        f"try_cast(trim({expr}) AS TIMESTAMP)::DATE, {month_sql(expr)})"
     )

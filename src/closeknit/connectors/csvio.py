@@ -1,23 +1,62 @@
 """Reading CSV/TSV exports row by row, with line numbers, whatever the export did to them.
 
-Handles: UTF-8 with or without BOM (falls back to cp1252 for Excel exports), delimiter
-sniffing (comma, semicolon, tab, pipe), blank lines (kim2020's blank second line), NUL bytes,
-header cells with line breaks, duplicated headers (kept apart as ``name``, ``name#2``), and rows
-with too many or too few cells (reported, so the caller can quarantine them).
+Handles: text encodings (below), delimiter sniffing (comma, semicolon, tab, pipe), blank lines
+(kim2020's blank second line), NUL bytes, header cells with line breaks, duplicated headers (kept
+apart as ``name``, ``name#2``), and rows with too many or too few cells (reported, so the caller
+can quarantine them).
+
+Encoding: UTF-8 (with or without BOM) unless the caller names another (``--encoding``), the
+file starts with a UTF-16 BOM, or the whole file is provably cp1252 (an old Excel export): it
+is not UTF-8, not one of its non-ASCII byte runs is a valid UTF-8 sequence, and every byte is
+defined in cp1252. A UTF-8 file with a stray invalid byte stays UTF-8: the rows holding such
+bytes are reported (``CsvRow.error`` names the column and the byte) and the rest reads as
+written — one bad byte never turns ``José Müller`` into ``JosÃ© MÃ¼ller`` for the whole file.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
+import io
 import re
 import sys
-from collections.abc import Iterator
+import threading
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from closeknit.errors import ValidationError
 
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+
+_BLOCK = 1 << 20
+
+# A valid multi-byte UTF-8 sequence (RFC 3629); cp1252 text almost never contains one.
+_UTF8_SEQ = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}"
+    rb"|\xed[\x80-\x9f][\x80-\xbf]|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}"
+    rb"|\xf4[\x80-\x8f][\x80-\xbf]{2}"
+)
+_CP1252_UNDEFINED = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
+
+# Undecodable bytes become U+DC00 + byte (like Python's surrogateescape, for any codec and any
+# byte), so a bad row is found and shown instead of silently replaced. The handler counts the
+# bytes it marked, so rows are only searched for marks while some are pending.
+_MARK = "closeknit-mark"
+_MARKED = re.compile("[\udc00-\udcff]")
+_pending = threading.local()
+
+
+def _mark(err: UnicodeError) -> tuple[str, int]:
+    if not isinstance(err, UnicodeDecodeError):
+        raise err
+    bad = err.object[err.start : err.end]
+    _pending.n = getattr(_pending, "n", 0) + len(bad)
+    return "".join(chr(0xDC00 + b) for b in bad), err.end
+
+
+codecs.register_error(_MARK, _mark)
 
 
 @dataclass
@@ -25,35 +64,72 @@ class CsvRow:
     line: int
     cells: list[str]
     error: str | None = None
+    field: str | None = None  # the column the error is about, when it is about one
+    value: str | None = None  # the offending cell (undecodable bytes shown as \\xNN)
+
+    def reason(self) -> str | None:
+        """The error with the offending value, for the quarantine."""
+        if self.error is None or self.value is None:
+            return self.error
+        return f'{self.error}: "{self.value}"'
 
 
-def read_text(path: Path) -> str:
-    """Whole file text: UTF-8 (BOM stripped) or, failing that, cp1252; NUL bytes removed."""
+def check_encoding(name: str) -> str:
+    """A codec name as Python knows it; ValidationError for an unknown one."""
     try:
-        b = Path(path).read_bytes()
+        return codecs.lookup(name.strip()).name
+    except (LookupError, AttributeError):
+        raise ValidationError(
+            f"--encoding: unknown text encoding {name!r} (e.g. utf-8, cp1252, latin-1, utf-16)"
+        ) from None
+
+
+def detect_encoding(path: Path, explicit: str | None = None) -> str:
+    """The encoding to read ``path`` with (see the module docstring)."""
+    if explicit:
+        enc = check_encoding(explicit)
+        return "utf-8-sig" if enc == "utf-8" else enc
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(4)
+            if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+                return "utf-16"
+            fh.seek(0)
+            tail = b""
+            non_ascii = False
+            while block := fh.read(_BLOCK):
+                if not block.isascii():
+                    # one valid UTF-8 sequence and it is UTF-8 (bad bytes are their rows'
+                    # problem); a byte cp1252 does not define and it is not cp1252 either
+                    if _UTF8_SEQ.search(tail + block) or _CP1252_UNDEFINED.search(block):
+                        return "utf-8-sig"
+                    non_ascii = True
+                tail = block[-3:]
     except OSError as e:
         raise ValidationError(f"cannot read {path}: {e.strerror or e}", path=str(path)) from e
-    b = b.replace(b"\x00", b"")
+    return "cp1252" if non_ascii else "utf-8-sig"
+
+
+def shown(text: str) -> str:
+    """A cell with its undecodable bytes written as ``\\xNN`` (storable, readable)."""
+    if not _MARKED.search(text):
+        return text
+    return _MARKED.sub(lambda m: f"\\x{ord(m.group(0)) - 0xDC00:02x}", text)
+
+
+def read_text(path: Path, encoding: str | None = None) -> str:
+    """Whole file text in its detected encoding (undecodable bytes as ``\\xNN``), NULs removed."""
+    enc = detect_encoding(Path(path), encoding)
     try:
-        return b.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return b.decode("cp1252", errors="replace")
-
-
-def sniff_encoding(head: bytes) -> str:
-    """'utf-8-sig' when the first bytes are UTF-8 (a cut character at the end is fine)."""
-    for cut in range(4):
-        try:
-            head[: len(head) - cut].decode("utf-8")
-            return "utf-8-sig"
-        except UnicodeDecodeError:
-            continue
-    return "cp1252"
+        with open(path, encoding=enc, errors=_MARK, newline="") as fh:
+            return shown(fh.read().replace("\x00", ""))
+    except OSError as e:
+        raise ValidationError(f"cannot read {path}: {e.strerror or e}", path=str(path)) from e
 
 
 def _lines(path: Path, encoding: str) -> Iterator[str]:
-    """Stream the file's lines (bounded memory); undecodable bytes become U+FFFD, NULs go."""
-    with open(path, encoding=encoding, errors="replace", newline="") as fh:
+    """Stream the file's lines (bounded memory); undecodable bytes are marked, NULs go."""
+    with open(path, encoding=encoding, errors=_MARK, newline="") as fh:
         for line in fh:
             yield line.replace("\x00", "") if "\x00" in line else line
 
@@ -83,17 +159,69 @@ def dedupe_headers(headers: list[str]) -> list[str]:
     return out
 
 
-def iter_csv(path: Path, *, delimiter: str | None = None) -> tuple[list[str], Iterator[CsvRow]]:
-    """``(headers, rows)``: headers normalized and de-duplicated; rows with their first line."""
+def _undecodable(
+    cells: list[str], headers: list[str], encoding: str
+) -> tuple[str, str, str, int] | None:
+    """(column, error, shown value, marks in the row) when cells hold undecodable bytes."""
+    first: tuple[str, str, str] | None = None
+    n = 0
+    for i, c in enumerate(cells):
+        found = _MARKED.findall(c)
+        if not found:
+            continue
+        n += len(found)
+        if first is None:
+            byte = ord(found[0]) - 0xDC00
+            col = headers[i] if i < len(headers) else f"column {i + 1}"
+            err = (
+                f"{col} is not {_label(encoding)} text (byte 0x{byte:02X}); "
+                "use --encoding if the whole file is in another encoding"
+            )
+            first = (col, err, shown(c))
+    return None if first is None else (*first, n)
+
+
+def _label(encoding: str) -> str:
+    return {"utf-8-sig": "UTF-8", "utf-8": "UTF-8", "utf-16": "UTF-16"}.get(encoding, encoding)
+
+
+@dataclass
+class CsvHead:
+    """What reading a file's header found: the rows after it start on line ``start``."""
+
+    headers: list[str]
+    delimiter: str
+    encoding: str
+    start: int
+
+
+def read_head(path: Path, *, delimiter: str | None = None, encoding: str | None = None) -> CsvHead:
+    """The header of a CSV file (normalized, de-duplicated), its delimiter and encoding."""
+    path = Path(path)
+    enc = detect_encoding(path, encoding)
+    before = getattr(_pending, "n", 0)
     try:
-        with open(path, "rb") as fh:
-            head = fh.read(65536)
+        with open(path, encoding=enc, errors=_MARK, newline="") as fh:
+            sample = fh.read(65536).replace("\x00", "")
     except OSError as e:
         raise ValidationError(f"cannot read {path}: {e.strerror or e}", path=str(path)) from e
-    enc = sniff_encoding(head)
-    sample = head.replace(b"\x00", b"").decode(enc, errors="replace")
-    delim = delimiter or sniff_delimiter(sample, Path(path))
-    reader = csv.reader(_lines(Path(path), enc), delimiter=delim)
+    finally:
+        _pending.n = before  # the sample's marks are not rows'
+    delim = delimiter or sniff_delimiter(sample, path)
+    with open(path, encoding=enc, errors=_MARK, newline="") as fh:
+        reader = csv.reader(_strip_nul(fh), delimiter=delim)
+        headers, start = _header(reader, path, enc)
+    _pending.n = before
+    return CsvHead(headers, delim, enc, start)
+
+
+def _strip_nul(lines: Iterable[str]) -> Iterator[str]:
+    for line in lines:
+        yield line.replace("\x00", "") if "\x00" in line else line
+
+
+def _header(reader: Any, path: Path, enc: str) -> tuple[list[str], int]:
+    """(headers, first line after them) from a csv reader at the top of the file."""
     headers: list[str] = []
     start = 1
     while not headers:
@@ -105,31 +233,82 @@ def iter_csv(path: Path, *, delimiter: str | None = None) -> tuple[list[str], It
             raise ValidationError(f"{path}: unreadable header: {e}", path=str(path)) from e
         start = reader.line_num + 1
         if any(c.strip() for c in row):
+            bad = _undecodable(row, [f"header cell {i + 1}" for i in range(len(row))], enc)
+            if bad:
+                raise ValidationError(
+                    f"{path}, line {start - 1}: {bad[1]}: {bad[2]!r}",
+                    path=str(path),
+                    line=start - 1,
+                )
             headers = dedupe_headers([norm_header(c) for c in row])
+    return headers, start
 
-    def rows() -> Iterator[CsvRow]:
-        line = start
-        while True:
-            try:
-                cells = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as e:
-                yield CsvRow(line, [], f"malformed CSV: {e}")
-                line = reader.line_num + 1
-                continue
-            first, line = line, reader.line_num + 1
-            if not any(c.strip() for c in cells):
-                continue
-            err = None
-            if len(cells) > len(headers):
-                extra = cells[len(headers) :]
-                if any(c.strip() for c in extra):
-                    err = f"{len(cells)} cells for {len(headers)} columns"
-                cells = cells[: len(headers)]
-            elif len(cells) < len(headers):
-                err = f"truncated row: {len(cells)} cells for {len(headers)} columns"
-                cells = cells + [""] * (len(headers) - len(cells))
-            yield CsvRow(first, cells, err)
 
-    return headers, rows()
+def iter_csv(
+    path: Path, *, delimiter: str | None = None, encoding: str | None = None
+) -> tuple[list[str], Iterator[CsvRow]]:
+    """``(headers, rows)``: headers normalized and de-duplicated; rows with their first line.
+
+    ``encoding`` overrides the detection (see the module docstring). A row holding bytes that
+    are not text in the file's encoding comes with an error naming the column and the byte,
+    and its cells show those bytes as ``\\xNN``.
+    """
+    path = Path(path)
+    head = read_head(path, delimiter=delimiter, encoding=encoding)
+    enc = head.encoding
+    reader = csv.reader(_lines(path, enc), delimiter=head.delimiter)
+    headers, start = _header(reader, path, enc)
+
+    return headers, _rows(reader, headers, enc, start, 0)
+
+
+def rows_from(path: Path, head: CsvHead, offset: int, line: int) -> Iterator[CsvRow]:
+    """The rows of ``path`` from byte ``offset`` (the start of a row, on line ``line``), read
+    by the same rules as :func:`iter_csv` (used where a faster reader gives up mid-file)."""
+    fh = open(path, "rb")  # noqa: SIM115 - closed by the generator below
+    fh.seek(offset)
+    # past the start there is no byte-order mark to skip
+    enc = "utf-8" if offset and head.encoding == "utf-8-sig" else head.encoding
+    text = io.TextIOWrapper(fh, encoding=enc, errors=_MARK, newline="")
+    reader = csv.reader(_strip_nul(text), delimiter=head.delimiter)
+
+    def gen() -> Iterator[CsvRow]:
+        with text:
+            yield from _rows(reader, head.headers, head.encoding, line, line - 1)
+
+    return gen()
+
+
+def _rows(reader: Any, headers: list[str], enc: str, start: int, base: int) -> Iterator[CsvRow]:
+    """CsvRows of ``reader`` from line ``start``; ``base`` lines precede the reader's first."""
+    line = start
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as e:
+            yield CsvRow(line, [], f"malformed CSV: {e}")
+            line = base + reader.line_num + 1
+            continue
+        first, line = line, base + reader.line_num + 1
+        if not any(c.strip() for c in cells):
+            continue
+        err = field = value = None
+        if getattr(_pending, "n", 0) > 0:
+            bad = _undecodable(cells, headers, enc)
+            if bad:
+                field, err, value, n = bad
+                _pending.n = max(0, _pending.n - n)
+                cells = [shown(c) for c in cells]
+        if err is None and len(cells) > len(headers):
+            extra = cells[len(headers) :]
+            if any(c.strip() for c in extra):
+                err = f"{len(cells)} cells for {len(headers)} columns"
+        elif err is None and len(cells) < len(headers):
+            err = f"truncated row: {len(cells)} cells for {len(headers)} columns"
+        if len(cells) > len(headers):
+            cells = cells[: len(headers)]
+        elif len(cells) < len(headers):
+            cells = cells + [""] * (len(headers) - len(cells))
+        yield CsvRow(first, cells, err, field, value)

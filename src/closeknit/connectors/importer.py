@@ -11,13 +11,14 @@ then the admin CSV export of the same orders merges into them).
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from closeknit.connectors.csvio import check_encoding
 from closeknit.connectors.landing import ImportResult, Record, Rejected, load
+from closeknit.connectors.values import date_in_text
 from closeknit.errors import ValidationError
 from closeknit.store import Store
 
@@ -103,6 +104,8 @@ def import_many(
         raise ValidationError(f"unknown source {source!r} (one of: {', '.join(SOURCES)})")
     if not path.exists():
         raise ValidationError(f"no such file or folder: {path}", path=str(path))
+    if opts.get("encoding"):
+        check_encoding(opts["encoding"])  # an unknown name fails before any file is read
     if source == "world":
         return import_world(store, workspace, path, on_progress=on_progress)
     if source == "instagram":
@@ -124,6 +127,7 @@ def import_many(
                 mapping=opts.get("mapping"),
                 date=opts.get("date"),
                 on_progress=on_progress,
+                encoding=opts.get("encoding"),
             )
             for f in sorted(files, key=_date_key)
         ]
@@ -131,25 +135,33 @@ def import_many(
         from closeknit.connectors.snapshots import import_snapshots
 
         return [
-            import_snapshots(store, workspace, f, on_progress=on_progress)
+            import_snapshots(
+                store, workspace, f, on_progress=on_progress, encoding=opts.get("encoding")
+            )
             for f in _files(path, (".csv", ".tsv"))
         ]
     if source == "posts_csv":
         from closeknit.connectors.posts_csv import import_posts_csv
 
         return [
-            import_posts_csv(store, workspace, f, on_progress=on_progress)
+            import_posts_csv(
+                store, workspace, f, on_progress=on_progress, encoding=opts.get("encoding")
+            )
             for f in _files(path, (".csv", ".tsv"))
         ]
     if source == "audience":
         from closeknit.connectors.audience import import_audience
 
-        return import_audience(store, workspace, path, on_progress=on_progress)
+        return import_audience(
+            store, workspace, path, on_progress=on_progress, encoding=opts.get("encoding")
+        )
     if source == "demographics":
         from closeknit.connectors.audience import import_demographics
 
         return [
-            import_demographics(store, workspace, f, on_progress=on_progress)
+            import_demographics(
+                store, workspace, f, on_progress=on_progress, encoding=opts.get("encoding")
+            )
             for f in _files(path, (".csv", ".tsv"))
         ]
     if source in ("shopify", "shopify_csv", "shopify_orders"):
@@ -163,7 +175,12 @@ def import_many(
         files = sorted(_files(path, exts), key=lambda f: (f.suffix.lower() == ".csv", f.name))
         return [
             import_shopify(
-                store, workspace, f, cogs_rate=opts.get("cogs_rate"), on_progress=on_progress
+                store,
+                workspace,
+                f,
+                cogs_rate=opts.get("cogs_rate"),
+                on_progress=on_progress,
+                encoding=opts.get("encoding"),
             )
             for f in files
         ]
@@ -186,7 +203,13 @@ def _load_items(
     on_progress: Progress,
 ) -> ImportResult:
     return load(
-        store, items, source=source, workspace=workspace, path=str(path), on_progress=on_progress
+        store,
+        items,
+        source=source,
+        workspace=workspace,
+        path=str(path),
+        on_progress=on_progress,
+        bulk=True,
     )
 
 
@@ -200,8 +223,8 @@ def _files(path: Path, exts: tuple[str, ...]) -> list[Path]:
 
 
 def _date_key(p: Path) -> tuple[str, str]:
-    m = re.search(r"(20\d{2})[-_.]?(\d{2})(?:[-_.]?(\d{2}))?", p.name)
-    return (m.group(0) if m else "", p.name)
+    d = date_in_text(p.name)  # "2022-12", "sep 2022", "DEC2022"... (vendor_csv.date_of)
+    return (d.isoformat() if d else "", p.name)
 
 
 def combine(results: list[ImportResult], *, source: str, path: str | None) -> ImportResult:
@@ -219,9 +242,13 @@ def combine(results: list[ImportResult], *, source: str, path: str | None) -> Im
         out.n_duplicate += r.n_duplicate
         out.n_quarantined += r.n_quarantined
         out.n_new_quarantine += r.n_new_quarantine
+        out.n_suppressed += r.n_suppressed
+        out.n_warnings += r.n_warnings
+        out.n_merged += r.n_merged
         for t, n in r.rows.items():
             out.rows[t] = out.rows.get(t, 0) + n
         out.errors.extend(r.errors[: max(0, 100 - len(out.errors))])
+        out.warnings.extend(r.warnings[: max(0, 100 - len(out.warnings))])
     return out
 
 

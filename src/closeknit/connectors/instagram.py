@@ -30,7 +30,7 @@ from closeknit.connectors.bulk import (
     JsonSpec,
     Line,
     iter_json_files,
-    iter_jsonl,
+    jsonl_input,
     load_json,
 )
 from closeknit.connectors.landing import ImportResult
@@ -143,9 +143,14 @@ def _sql_list(items: tuple[str, ...]) -> str:
     return "[" + ", ".join("'" + i.replace("'", "''") + "'" for i in items) + "]"
 
 
-def extra_sql(doc: str, known: tuple[str, ...]) -> str:
-    """SQL: the top-level fields of JSON text ``doc`` not in ``known``, as a JSON object."""
-    keys = f"list_filter(json_keys({doc}), lambda k: NOT list_contains({_sql_list(known)}, k))"
+def unknown_keys_sql(doc: str, known: tuple[str, ...]) -> str:
+    """SQL: the top-level keys of JSON text ``doc`` not in ``known`` (compute it once, in an
+    inner SELECT, and pass its column to :func:`extra_sql`: each use is a parse)."""
+    return f"list_filter(json_keys({doc}), lambda k: NOT list_contains({_sql_list(known)}, k))"
+
+
+def extra_sql(doc: str, keys: str) -> str:
+    """SQL: the fields ``keys`` (from :func:`unknown_keys_sql`) of ``doc`` as a JSON object."""
     return (
         f"CASE WHEN len({keys}) > 0 THEN to_json(map_from_entries(list_transform({keys}, "
         f"lambda k: struct_pack(k := k, v := json_extract({doc}, '/' || "
@@ -230,8 +235,9 @@ SELECT _seq, 'instagram:' || trim(r.id) AS post_id, 'instagram' AS platform,
        CASE WHEN r.shortcode IS NOT NULL
             THEN 'https://www.instagram.com/p/' || r.shortcode || '/' END AS url,
        'instagram' AS source,
-       {extra_sql("doc", POST_KNOWN)} AS extra
+       {extra_sql("doc", "ks")} AS extra
 FROM (
+  SELECT *, {unknown_keys_sql("doc", POST_KNOWN)} AS ks FROM (
   SELECT _seq, r, {UNWRAP} AS doc, r.edge_media_to_caption.edges[1].node.text AS caption,
          regexp_extract_all(lower(coalesce(r.edge_media_to_caption.edges[1].node.text, '')),
                             '#([\\p{{L}}\\p{{N}}_]+)', 1) AS tags,
@@ -239,7 +245,7 @@ FROM (
              lambda e: lower(coalesce(e.node.sponsor.username, e.node.user.username))),
              lambda x: x IS NOT NULL AND x <> '')) AS sponsors
   FROM _bk_ok
-)
+))
 """
 
 _POST_CREATORS = """
@@ -319,8 +325,8 @@ SELECT _seq, 'instagram:' || lower(trim(r.username)) AS creator_id, 'instagram' 
        NULLIF(r.business_email, '') AS contact,
        'https://www.instagram.com/' || trim(r.username) || '/' AS url,
        'instagram' AS source,
-       {extra_sql("payload", PROFILE_KNOWN)} AS extra
-FROM _bk_ok
+       {extra_sql("payload", "ks")} AS extra
+FROM (SELECT *, {unknown_keys_sql("payload", PROFILE_KNOWN)} AS ks FROM _bk_ok)
 """
 
 PROFILE_SPEC = JsonSpec(
@@ -421,5 +427,5 @@ def _import_jsonl(
     k = kind or sniff_kind(path)
     spec = PROFILE_SPEC if k == "profile" else POST_SPEC
     return load_json(
-        store, workspace, iter_jsonl(path), spec, path=str(path), on_progress=on_progress
+        store, workspace, jsonl_input(path, spec), spec, path=str(path), on_progress=on_progress
     )

@@ -80,6 +80,11 @@ class ImportResult:
     rows: dict[str, int] = field(default_factory=dict)
     n_new_quarantine: int = 0
     errors: list[dict[str, Any]] = field(default_factory=list)
+    # loaded rows with something to say: an optional field left empty because its value could
+    # not be read, or a row merged into an earlier one of the same input (n_merged of them)
+    n_warnings: int = 0
+    n_merged: int = 0
+    warnings: list[dict[str, Any]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -91,8 +96,11 @@ class ImportResult:
             "suppressed": self.n_suppressed,
             "duplicate": self.n_duplicate,
             "quarantined": self.n_quarantined,
+            "warnings": self.n_warnings,
+            "merged": self.n_merged,
             "rows": self.rows,
             "errors": self.errors[:20],
+            "warning_list": self.warnings[:20],
         }
 
 
@@ -142,6 +150,9 @@ def canonical_json(obj: Any) -> str:
     return json.dumps(obj, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
 
 
+SMALL = 1000  # a load of at most this many items (a webhook's order) is an interactive write
+
+
 def load(
     store: Store,
     items: Iterable[Record | Rejected],
@@ -150,12 +161,20 @@ def load(
     workspace: str = "default",
     path: str | None = None,
     on_progress: Any = None,
+    bulk: bool | None = None,
 ) -> ImportResult:
-    """Load a stream of records atomically; see the module docstring."""
+    """Load a stream of records atomically; see the module docstring.
+
+    ``bulk`` picks the store's writer lane: a file import takes the import lane, so that
+    interactive writes never wait for it; by default a list of at most :data:`SMALL` items (a
+    webhook's order) is interactive and anything else an import.
+    """
     batch_id = uuid.uuid4().hex
     res = ImportResult(batch_id=batch_id, source=source, path=path)
     started = _dt.datetime.now(_dt.UTC).replace(tzinfo=None)
-    with store.transaction() as tx:
+    if bulk is None:
+        bulk = not (isinstance(items, list | tuple) and len(items) <= SMALL)
+    with store.transaction(bulk=bulk) as tx:
         tomb = {
             f"{r['platform']}:{str(r['handle']).lower()}"
             for r in tx.query(
@@ -329,10 +348,18 @@ def upsert_relation(tx: Tx, table: str, relation: str, cols: list[str]) -> int:
     real = [c for c in cols if c != "_seq"]
     key_sql = ", ".join(keys)
     if mode == "merge":
-        # within a batch, the newest non-empty value of each field wins
+        # within a batch, the newest non-empty value of each field wins: the latest
+        # observation date first (when rows carry one), then the later row
         others = [c for c in real if c not in ("workspace_id", *keys)]
+        order = "_seq"
+        if "observed_at" in others:
+            relation = (
+                f"(SELECT *, row_number() OVER (ORDER BY observed_at NULLS FIRST, _seq) AS _ord "
+                f"FROM {relation})"
+            )
+            order = "_ord"
         aggs = ", ".join(
-            f"arg_max({c}, _seq) FILTER (WHERE {c} IS NOT NULL) AS {c}" for c in others
+            f"arg_max({c}, {order}) FILTER (WHERE {c} IS NOT NULL) AS {c}" for c in others
         )
         dedup = (
             f"SELECT workspace_id, {key_sql}{', ' + aggs if aggs else ''} FROM {relation} "
@@ -344,11 +371,34 @@ def upsert_relation(tx: Tx, table: str, relation: str, cols: list[str]) -> int:
             f"SELECT {', '.join(real)} FROM {relation} "
             f"QUALIFY row_number() OVER (PARTITION BY {key_sql} ORDER BY _seq DESC) = 1"
         )
+        # Usually every key is new to the batch: then the rows go in as staged, without the
+        # window's sort and a copy of every row (a third of the posts upsert's time).
+        counts = tx.query(
+            f"SELECT count(*) AS n, (SELECT count(*) FROM (SELECT DISTINCT {key_sql} "
+            f"FROM {relation})) AS k FROM {relation}"
+        )[0]
+        if counts["n"] == counts["k"]:
+            return _replace(tx, table, relation, real, keys, int(counts["n"]))
     tx.execute(f"CREATE OR REPLACE TEMP TABLE _staged AS {dedup}")
     on = " AND ".join(f"t.{k} IS NOT DISTINCT FROM s.{k}" for k in ("workspace_id", *keys))
     if mode == "merge":
         upd_cols = [c for c in real if c not in ("workspace_id", *keys)]
-        if upd_cols:
+        if upd_cols and "observed_at" in upd_cols:
+            # Dated observations (a vendor export's date): the current state follows the latest
+            # one. An older one only fills fields the current state lacks; an undated record
+            # (a profile fetched now) overwrites as before and keeps the stored date.
+            newer = (
+                "(s.observed_at IS NULL OR t.observed_at IS NULL OR s.observed_at >= t.observed_at)"
+            )
+            sets = ", ".join(
+                f"{c} = CASE WHEN {newer} THEN COALESCE(s.{c}, t.{c}) "
+                f"ELSE COALESCE(t.{c}, s.{c}) END"
+                for c in upd_cols
+                if c != "observed_at"
+            )
+            sets += ", observed_at = greatest(s.observed_at, t.observed_at)"
+            tx.execute(f"UPDATE {table} AS t SET {sets} FROM _staged AS s WHERE {on}")
+        elif upd_cols:
             sets = ", ".join(f"{c} = COALESCE(s.{c}, t.{c})" for c in upd_cols)
             tx.execute(f"UPDATE {table} AS t SET {sets} FROM _staged AS s WHERE {on}")
         col_sql = ", ".join(real)
@@ -362,4 +412,17 @@ def upsert_relation(tx: Tx, table: str, relation: str, cols: list[str]) -> int:
         tx.execute(f"INSERT INTO {table} ({col_sql}) SELECT {col_sql} FROM _staged")
     n = int(tx.scalar("SELECT count(*) FROM _staged"))
     tx.execute("DROP TABLE _staged")
+    return n
+
+
+def _replace(
+    tx: Tx, table: str, relation: str, real: list[str], keys: tuple[str, ...], n: int
+) -> int:
+    """Replace-by-key of ``relation``'s rows (keys unique within it) into ``table``."""
+    if not n:
+        return 0
+    on = " AND ".join(f"t.{k} IS NOT DISTINCT FROM s.{k}" for k in ("workspace_id", *keys))
+    tx.execute(f"DELETE FROM {table} AS t WHERE EXISTS (SELECT 1 FROM {relation} AS s WHERE {on})")
+    col_sql = ", ".join(real)
+    tx.execute(f"INSERT INTO {table} ({col_sql}) SELECT {col_sql} FROM {relation}")
     return n

@@ -4,8 +4,9 @@ Columns are matched by synonyms: ``platform``, ``handle`` (username, account, au
 ``post_id`` (id, media id, video id), ``posted_at`` (date, timestamp, created at), ``caption``
 (text, description, title), ``likes``, ``comments``, ``views``, ``shares``, ``saves``, ``url``,
 ``kind`` (type, media type), ``is_sponsored`` (sponsored, paid, ad). Counts may be abbreviated
-("26.1K"); a count, date or flag that cannot be read sends the row to the quarantine naming the
-column. Hashtags and mentions are extracted from the caption as for Instagram JSON.
+("26.1K"). Only the handle and the post id reject a row; a count, date or flag that cannot be
+read is left empty with a warning naming the column and the value. Hashtags and mentions are
+extracted from the caption as for Instagram JSON.
 """
 
 from __future__ import annotations
@@ -58,12 +59,16 @@ def rename(header: str) -> str:
     return header
 
 
+_COUNTS = ("likes", "comments", "views", "shares", "saves")
+
+
 def _count(field: str) -> Check:
-    x = f"r.{field}"
     return Check(
         field,
-        f"(NOT {missing_sql(x)} AND coalesce({count_sql(x)} < 0, true))",
+        f"(NOT d.{field}_missing AND coalesce(d.{field} < 0, true))",
         f"{field} is not a count",
+        value=f"r.{field}",
+        keep_row=True,
     )
 
 
@@ -79,27 +84,44 @@ _FLAG = (
 )
 _PLATFORM = "coalesce(NULLIF(lower(trim(r.platform)), ''), 'instagram')"
 
+# each cell is read once per row (into the struct d), for the checks and the posts alike
+_DERIVE = (
+    ("posted_at", _TS),
+    ("posted_at_missing", missing_sql("r.posted_at")),
+    *((f, count_sql(f"r.{f}")) for f in _COUNTS),
+    *((f"{f}_missing", missing_sql(f"r.{f}")) for f in _COUNTS),
+    ("flag", _FLAG),
+    ("flag_missing", missing_sql("r.is_sponsored")),
+)
+
+
+def _value(field: str) -> str:
+    """SQL: the count, NULL when blank or unreadable (negative included): count_value_sql."""
+    return f"CASE WHEN NOT d.{field}_missing AND d.{field} >= 0 THEN d.{field} END"
+
+
 SPEC = JsonSpec(
     source="posts_csv",
     kind="post_row",
     structure=("{" + ", ".join(f'"{k}":"VARCHAR"' for k in SYNONYMS) + "}"),
+    derive=_DERIVE,
     checks=(
         Check("handle", missing_sql("r.handle"), "no handle"),
         Check("post_id", missing_sql("r.post_id"), "no post id"),
         Check(
             "posted_at",
-            f"NOT {missing_sql('r.posted_at')} AND {_TS} IS NULL",
+            "NOT d.posted_at_missing AND d.posted_at IS NULL",
             "posted_at is not a date/time",
+            value="r.posted_at",
+            keep_row=True,
         ),
-        _count("likes"),
-        _count("comments"),
-        _count("views"),
-        _count("shares"),
-        _count("saves"),
+        *(_count(f) for f in _COUNTS),
         Check(
             "is_sponsored",
-            f"NOT {missing_sql('r.is_sponsored')} AND {_FLAG} IS NULL",
+            "NOT d.flag_missing AND d.flag IS NULL",
             "is_sponsored is not true/false",
+            value="r.is_sponsored",
+            keep_row=True,
         ),
     ),
     tables=(
@@ -124,13 +146,13 @@ SPEC = JsonSpec(
                        url, 'posts_csv' AS source
                 FROM (
                   SELECT _seq, {_PLATFORM} AS platform, trim(r.post_id) AS external_id,
-                         ltrim(trim(r.handle), '@') AS handle, {_TS} AS posted_at,
+                         ltrim(trim(r.handle), '@') AS handle, d.posted_at AS posted_at,
                          lower(NULLIF(trim(r.kind), '')) AS kind, r.caption AS caption,
                          regexp_extract_all(lower(coalesce(r.caption, '')),
                                             '#([\\p{{L}}\\p{{N}}_]+)', 1) AS tags,
-                         {count_sql("r.likes")} AS likes, {count_sql("r.comments")} AS comments,
-                         {count_sql("r.views")} AS views, {count_sql("r.shares")} AS shares,
-                         {count_sql("r.saves")} AS saves, {_FLAG} AS flag,
+                         {_value("likes")} AS likes, {_value("comments")} AS comments,
+                         {_value("views")} AS views, {_value("shares")} AS shares,
+                         {_value("saves")} AS saves, d.flag AS flag,
                          NULLIF(trim(r.url), '') AS url
                   FROM _bk_ok)""",
         ),
@@ -144,5 +166,14 @@ def import_posts_csv(
     path: Path,
     *,
     on_progress: Callable[[int], None] | None = None,
+    encoding: str | None = None,
 ) -> ImportResult:
-    return load_file(store, workspace, path, SPEC, csv_rename=rename, on_progress=on_progress)
+    return load_file(
+        store,
+        workspace,
+        path,
+        SPEC,
+        csv_rename=rename,
+        on_progress=on_progress,
+        encoding=encoding,
+    )

@@ -1,4 +1,9 @@
-"""The quarantine: rows an import could not use, with file, line, field and reason."""
+"""The quarantine: rows an import could not use, with file, line, field and reason.
+
+The same list holds warnings about rows that did load (``level = 'warning'``): an optional
+field left empty because its value could not be read, a row merged into an earlier one of the
+same file, a file without an export date. Rejected rows have ``level = 'rejected'``.
+"""
 
 from __future__ import annotations
 
@@ -18,7 +23,7 @@ def list_errors(
 ) -> list[dict[str, Any]]:
     """Quarantined rows, newest first: source, file, line, field, reason (and raw, capped)."""
     sql = (
-        "SELECT source, file, line, field, reason, created_at, batch_id"
+        "SELECT source, file, line, field, reason, level, created_at, batch_id"
         + (", left(raw, 500) AS raw" if with_raw else "")
         + " FROM quarantine WHERE workspace_id = ?"
         + (" AND source = ?" if source else "")
@@ -35,4 +40,10 @@ def list_errors(
 
 
 def count_errors(store: Store, workspace: str) -> int:
-    return store.count("quarantine", workspace)
+    """Rejected rows (not the warnings about loaded ones)."""
+    return int(
+        store.scalar(
+            "SELECT count(*) FROM quarantine WHERE workspace_id = ? AND level = 'rejected'",
+            [workspace],
+        )
+    )

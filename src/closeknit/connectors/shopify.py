@@ -330,9 +330,13 @@ CSV_FIELDS = {
 }
 
 
-def iter_order_csv(path: Path, *, cogs_rate: float | None = None) -> Iterator[Record | Rejected]:
-    """Records of a Shopify admin orders export: lines grouped by ``Name`` into orders."""
-    headers, rows = iter_csv(path)
+def iter_order_csv(
+    path: Path, *, cogs_rate: float | None = None, encoding: str | None = None
+) -> Iterator[Record | Rejected]:
+    """Records of a Shopify admin orders export: lines grouped by ``Name`` into orders.
+
+    A rejected row's reason names the column but never quotes a cell (names, addresses)."""
+    headers, rows = iter_csv(path, encoding=encoding)
     name = str(path)
     if "name" not in headers:
         raise ValidationError(f"{path}: not a Shopify orders export (no Name column)")
@@ -352,6 +356,7 @@ def iter_order_csv(path: Path, *, cogs_rate: float | None = None) -> Iterator[Re
                 row.error,
                 file=name,
                 line=row.line,
+                field=row.field,
                 raw=mask_emails(",".join(row.cells))[:2000],
             )
             continue
@@ -466,6 +471,7 @@ def import_shopify(
     *,
     cogs_rate: float | None = None,
     on_progress: Callable[[int], None] | None = None,
+    encoding: str | None = None,
 ) -> ImportResult:
     """Import a Shopify orders CSV export, or a JSON-lines / JSON file of Order objects."""
     path = Path(path)
@@ -474,11 +480,19 @@ def import_shopify(
     if cogs_rate is not None and not (0 <= cogs_rate <= 1):
         raise ValidationError("--cogs-rate must be a share between 0 and 1")
     if path.suffix.lower() in (".csv", ".tsv"):
-        items: Iterable[Record | Rejected] = iter_order_csv(path, cogs_rate=cogs_rate)
+        items: Iterable[Record | Rejected] = iter_order_csv(
+            path, cogs_rate=cogs_rate, encoding=encoding
+        )
         source = "shopify_csv"
     else:
         items = iter_order_jsonl(path, cogs_rate=cogs_rate)
         source = "shopify_orders"
     return load(
-        store, items, source=source, workspace=workspace, path=str(path), on_progress=on_progress
+        store,
+        items,
+        source=source,
+        workspace=workspace,
+        path=str(path),
+        on_progress=on_progress,
+        bulk=True,
     )

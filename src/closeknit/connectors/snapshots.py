@@ -41,12 +41,19 @@ def rename(header: str) -> str:
 
 
 def _num_check(field: str) -> Check:
-    x = f"r.{field}"
+    # a count is optional: unreadable, it is left empty with a warning (the row loads)
     return Check(
         field,
-        f"(NOT {missing_sql(x)} AND ({count_sql(x)} IS NULL OR {count_sql(x)} < 0))",
+        f"(NOT d.{field}_missing AND (d.{field} IS NULL OR d.{field} < 0))",
         f"{field} is not a count",
+        value=f"r.{field}",
+        keep_row=True,
     )
+
+
+def _value(field: str) -> str:
+    """SQL: the count, NULL when blank or unreadable (negative included): count_value_sql."""
+    return f"CASE WHEN NOT d.{field}_missing AND d.{field} >= 0 THEN d.{field} END"
 
 
 _CID = (
@@ -62,24 +69,27 @@ SPEC = JsonSpec(
         '{"platform":"VARCHAR","handle":"VARCHAR","creator_id":"VARCHAR","date":"VARCHAR",'
         '"followers":"VARCHAR","following":"VARCHAR"}'
     ),
+    # each cell is read once per row (into the struct d), for the checks and the rows alike
+    derive=(
+        ("date", date_sql("r.date")),
+        *((f, count_sql(f"r.{f}")) for f in ("followers", "following")),
+        *((f"{f}_missing", missing_sql(f"r.{f}")) for f in ("followers", "following")),
+    ),
     checks=(
         Check(
             "handle",
             f"{missing_sql('r.handle')} AND {missing_sql('r.creator_id')}",
             "no handle or creator_id",
         ),
-        Check("date", f"{date_sql('r.date')} IS NULL", "date is missing or not a date"),
+        Check("date", "d.date IS NULL", "date is missing or not a date", "r.date"),
         _num_check("followers"),
         _num_check("following"),
     ),
     tables=(
         (
             "follower_snapshots",
-            f"""SELECT _seq, {_CID} AS creator_id, {date_sql("r.date")} AS date,
-                CASE WHEN NOT {missing_sql("r.followers")} THEN {count_sql("r.followers")} END
-                  AS followers,
-                CASE WHEN NOT {missing_sql("r.following")} THEN {count_sql("r.following")} END
-                  AS following,
+            f"""SELECT _seq, {_CID} AS creator_id, d.date AS date,
+                {_value("followers")} AS followers, {_value("following")} AS following,
                 'snapshots' AS source
               FROM _bk_ok""",
         ),
@@ -93,5 +103,14 @@ def import_snapshots(
     path: Path,
     *,
     on_progress: Callable[[int], None] | None = None,
+    encoding: str | None = None,
 ) -> ImportResult:
-    return load_file(store, workspace, path, SPEC, csv_rename=rename, on_progress=on_progress)
+    return load_file(
+        store,
+        workspace,
+        path,
+        SPEC,
+        csv_rename=rename,
+        on_progress=on_progress,
+        encoding=encoding,
+    )

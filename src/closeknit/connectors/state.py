@@ -91,7 +91,7 @@ def save_page(
     batch_id = uuid.uuid4().hex
     res = ImportResult(batch_id=batch_id, source=source, path=path)
     started = _dt.datetime.now(_dt.UTC).replace(tzinfo=None)
-    with store.transaction() as tx:
+    with store.transaction(bulk=True) as tx:  # the import lane (store.db)
         tomb = {
             f"{r['platform']}:{str(r['handle']).lower()}"
             for r in tx.query(

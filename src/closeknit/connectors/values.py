@@ -7,9 +7,11 @@ holds something else that cannot be read, so the caller can quarantine the row n
 
 from __future__ import annotations
 
+import calendar
 import datetime as _dt
 import math
 import re
+import unicodedata
 
 from closeknit.errors import ValidationError
 
@@ -154,6 +156,74 @@ _DATE_FORMATS = (
     "%b %Y",
     "%B %Y",
 )
+
+
+# Month names and abbreviations (accents stripped, lower-case): English, Spanish, French,
+# German, Portuguese and Italian
+MONTHS: dict[str, int] = {
+    **dict.fromkeys(("jan", "january", "ene", "enero", "janvier", "januar", "janeiro"), 1),
+    **dict.fromkeys(("gennaio", "janner"), 1),
+    **dict.fromkeys(("feb", "february", "febrero", "fevrier", "februar", "fev", "fevereiro"), 2),
+    **dict.fromkeys(("febbraio",), 2),
+    **dict.fromkeys(("mar", "march", "marzo", "mars", "marz", "maerz", "marco"), 3),
+    **dict.fromkeys(("apr", "april", "abr", "abril", "avr", "avril", "aprile"), 4),
+    **dict.fromkeys(("may", "mayo", "mai", "maio", "mag", "maggio"), 5),
+    **dict.fromkeys(("jun", "june", "junio", "juin", "juni", "junho", "giu", "giugno"), 6),
+    **dict.fromkeys(("jul", "july", "julio", "juil", "juillet", "juli", "julho", "lug"), 7),
+    **dict.fromkeys(("luglio",), 7),
+    **dict.fromkeys(("aug", "august", "ago", "agosto", "aout", "aou"), 8),
+    **dict.fromkeys(("sep", "sept", "september", "septiembre", "setiembre"), 9),
+    **dict.fromkeys(("septembre", "setembro", "settembre"), 9),
+    **dict.fromkeys(("oct", "october", "octubre", "octobre", "okt", "oktober"), 10),
+    **dict.fromkeys(("outubro", "ott", "ottobre"), 10),
+    **dict.fromkeys(("nov", "november", "noviembre", "novembre", "novembro"), 11),
+    **dict.fromkeys(("dec", "december", "dic", "diciembre", "decembre", "dez", "dezember"), 12),
+    **dict.fromkeys(("dezembro", "dicembre"), 12),
+}
+
+_MONTH_WORD = "|".join(sorted(MONTHS, key=len, reverse=True))
+# a month name and a 4-digit year, in either order, as whole words ("sep 2022", "DEC-2022",
+# "2022_june", "dec2022"), or numeric "2022-12" / "12-2022"
+_MONTH_NAME_YEAR = re.compile(
+    rf"(?<![a-z])({_MONTH_WORD})\.?[\s_.\-]*((?:19|20)\d{{2}})(?!\d)"
+    rf"|(?<!\d)((?:19|20)\d{{2}})[\s_.\-]*({_MONTH_WORD})(?![a-z])"
+)
+_YEAR_MONTH = re.compile(
+    r"(?<!\d)((?:19|20)\d{2})[-_.]?(0[1-9]|1[0-2])(?:[-_.]?(0[1-9]|[12]\d|3[01]))?(?!\d)"
+)
+_MONTH_YEAR = re.compile(r"(?<!\d)(0?[1-9]|1[0-2])[-_.]((?:19|20)\d{2})(?!\d)")
+
+
+def _fold(text: str) -> str:
+    t = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in t if not unicodedata.combining(c)).lower()
+
+
+def _last_day(year: int, month: int) -> _dt.date:
+    return _dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def date_in_text(text: str) -> _dt.date | None:
+    """The date a file name (or a --date value) names: ``2022-12-05``; a month alone
+    (``2022-12``, ``12-2022``, ``sep 2022``, ``June_2022``, ``DEC2022``) means its last day."""
+    t = _fold(text)
+    m = _YEAR_MONTH.search(t)
+    if m:
+        y, mo = int(m.group(1)), int(m.group(2))
+        if m.group(3):
+            try:
+                return _dt.date(y, mo, int(m.group(3)))
+            except ValueError:
+                return None
+        return _last_day(y, mo)
+    m = _MONTH_NAME_YEAR.search(t)
+    if m:
+        name, year = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
+        return _last_day(int(year), MONTHS[name])
+    m = _MONTH_YEAR.search(t)
+    if m:
+        return _last_day(int(m.group(2)), int(m.group(1)))
+    return None
 
 
 def parse_datetime(text: object) -> _dt.datetime | None:

@@ -17,21 +17,30 @@ numeric ``409800000`` one) map to the same field; the more precise valid value w
 where any of them holds a non-empty value that is not a number goes to the quarantine naming
 that column. Cells "N/A", "-", blank and spreadsheet errors ("#VALOR!", "#N/A") mean no value.
 
+Only the handle can reject a row. Any other cell that holds something unreadable ("N/A'" in an
+average-likes column) leaves that field empty and adds a warning naming the column and the
+value; the row still loads. Rows of one file with the same handle are merged field by field
+(the later line wins) and each repeat is reported as a warning.
+
 Each row gives a ``creators`` row (vendor metrics not in the canonical table go to ``extra``)
-and, when the export date is known (``--date`` or ``YYYY-MM[-DD]`` in the file name; a month
-means its last day), a ``follower_snapshots`` row for that date.
+and, when the export date is known (``--date``; a date column; or a date in the file name:
+``YYYY-MM[-DD]``, ``12-2022``, ``sep 2022``, ``DEC2022``; a month means its last day), a
+``follower_snapshots`` row for that date. The date is also the observation date of the
+creator's current state: importing an older export after a newer one adds its snapshots but
+leaves the newer followers, name, country... in place (``landing.upsert_relation``). A file
+without any date gets a warning: no snapshots, and its rows count as undated.
 """
 
 from __future__ import annotations
 
-import calendar
 import datetime as _dt
 import difflib
+import itertools
 import json
 import re
 import statistics
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,18 +48,19 @@ from typing import Any
 from closeknit.connectors.bulk import (
     Check,
     JsonSpec,
-    Line,
     count_sql,
+    csv_input,
+    date_sql,
     load_json,
     missing_sql,
-    row_json_writer,
 )
 from closeknit.connectors.countries import _FOLDED as COUNTRY_NAMES
 from closeknit.connectors.countries import country_code
-from closeknit.connectors.csvio import iter_csv
+from closeknit.connectors.csvio import detect_encoding, iter_csv
 from closeknit.connectors.landing import ImportResult
 from closeknit.connectors.values import (
     BadValue,
+    date_in_text,
     is_missing,
     parse_count,
     parse_date,
@@ -97,6 +107,10 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "tiktok name",
         "youtuber name",
         "youtube name",
+        "youtuber",
+        "tiktoker",
+        "instagrammer",
+        "streamer",
         "channel name",
         "channel title",
         "influencer name",
@@ -160,6 +174,19 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "verified": ("verified", "is verified"),
     "platform": ("platform", "network", "social network"),
     "bio": ("bio", "biography", "description", "about"),
+    "date": (
+        "date",
+        "month",
+        "export date",
+        "snapshot date",
+        "as of",
+        "as of date",
+        "period",
+        "report date",
+        "fecha",
+        "mes",
+        "datum",
+    ),
 }
 COUNT_FIELDS = (
     "followers",
@@ -271,7 +298,7 @@ def detect(
     cm = ColumnMap(headers=headers)
     used: set[int] = set()
     for fld, col in (overrides or {}).items():
-        if fld not in SYNONYMS and fld not in ("date",):
+        if fld not in SYNONYMS:
             raise ValidationError(
                 f"--map: unknown field {fld!r} (known: {', '.join(sorted(SYNONYMS))})"
             )
@@ -349,6 +376,11 @@ def detect(
             cm.columns["followers"] = [best_i]
             cm.how["followers"] = "values"
             used.add(best_i)
+    if "handle" not in cm.columns and "name" in cm.columns and cm.how["name"] != "override":
+        # A "Youtuber" / "channel name" column of display names and no handle column: the
+        # names are the only identity the file gives (YouTube channels are known by them).
+        cm.columns["handle"] = list(cm.columns["name"])
+        cm.how["handle"] = "header (names: the file has no handle column)"
     if "handle" not in cm.columns:
         raise ValidationError(
             f"cannot tell which column holds the handle (headers: {headers}); "
@@ -377,30 +409,21 @@ def platform_of(path: Path, headers: list[str], explicit: str | None) -> str:
 
 
 def date_of(path: Path, explicit: str | _dt.date | None) -> _dt.date | None:
-    """The export date: ``--date`` or ``YYYY-MM[-DD]`` in the file name (a month: its last day)."""
+    """The export date: ``--date``, else a date in the file name (``2022-12``, ``12-2022``,
+    ``sep 2022``, ``June_2022``, ``DEC2022``, ``2022-12-05``; a month means its last day)."""
     if explicit:
         if isinstance(explicit, _dt.date):
             return explicit
-        m = re.fullmatch(r"(\d{4})-(\d{2})", explicit.strip())
-        if m:
-            y, mo = int(m.group(1)), int(m.group(2))
-            return _dt.date(y, mo, calendar.monthrange(y, mo)[1])
+        text = explicit.strip()
+        d = date_in_text(text)
+        if d is not None:
+            return d
         try:
-            d = parse_date(explicit)
+            d = parse_date(text)
         except BadValue as e:
             raise ValidationError(f"--date: {e}") from e
         return d
-    m = re.search(
-        r"(?<!\d)(20\d{2})[-_.]?(0[1-9]|1[0-2])(?:[-_.]?(0[1-9]|[12]\d|3[01]))?(?!\d)", path.name
-    )
-    if not m:
-        return None
-    y, mo = int(m.group(1)), int(m.group(2))
-    day = int(m.group(3)) if m.group(3) else calendar.monthrange(y, mo)[1]
-    try:
-        return _dt.date(y, mo, day)
-    except ValueError:
-        return None
+    return date_in_text(path.name)
 
 
 def _ident(header: str) -> str:
@@ -476,9 +499,14 @@ def build_spec(
                     headers[i],
                     f"(NOT {miss(i)} AND coalesce({parsed('c', i)} < 0, true))",
                     f"{headers[i]} is not a count",
+                    value=x[i],
+                    keep_row=True,
                 )
             )
-        parts = [f"CASE WHEN NOT {miss(i)} THEN {parsed('c', i)} END" for i in idx]
+        parts = [
+            f"CASE WHEN NOT {miss(i)} AND {parsed('c', i)} >= 0 THEN {parsed('c', i)} END"
+            for i in idx
+        ]
         values[f] = coalesce(parts, "NULL::BIGINT")
     for f, kind, null, what in (
         ("engagement_rate", "n", "NULL::DOUBLE", "a number"),
@@ -492,6 +520,8 @@ def build_spec(
                     headers[i],
                     f"(NOT {miss(i)} AND {parsed(kind, i)} IS NULL)",
                     f"{headers[i]} is not {what}",
+                    value=x[i],
+                    keep_row=True,
                 )
             )
         values[f] = coalesce(
@@ -515,6 +545,33 @@ def build_spec(
         [f"CASE WHEN NOT ({missing_sql(x[i])}) THEN trim({x[i]}) END" for i in ordered("country")],
         "NULL::VARCHAR",
     )
+    # the observation date of each row: its date cell, else the export date (--date / file name)
+    file_date = f"DATE '{date.isoformat()}'" if date is not None else "NULL::DATE"
+    date_cols = ordered("date")[:1]
+    for i in date_cols:
+        derive["date"] = (
+            f"coalesce(CASE WHEN NOT ({missing_sql(x[i])}) THEN {date_sql(x[i])} END, {file_date})"
+        )
+        checks.append(
+            Check(
+                headers[i],
+                f"(NOT {miss(i)} AND {date_sql(x[i])} IS NULL)",
+                f"{headers[i]} is not a date"
+                + (f" (the export date {date.isoformat()} is used)" if date else ""),
+                value=x[i],
+                keep_row=True,
+            )
+        )
+    row_date = "d.date" if date_cols else file_date
+    file_warnings: tuple[tuple[str, str], ...] = ()
+    if date is None and not date_cols:
+        file_warnings = (
+            (
+                "date",
+                "no export date in the file name or a column: no follower snapshots were made "
+                "and the rows count as undated (give one with --date YYYY-MM[-DD])",
+            ),
+        )
     mapped = {i for idx in cm.columns.values() for i in idx}
     extra_items = [
         f"struct_pack(k := {_lit(k)}, v := to_json({values[k]}))"
@@ -543,7 +600,7 @@ def build_spec(
                 f"THEN {x[i]} END))"
             )
     inner = f"""
-      SELECT _seq, {plat} AS platform, d.handle AS handle,
+      SELECT _seq, {plat} AS platform, d.handle AS handle, {row_date} AS row_date,
              {country_sql("d.country_txt")} AS country,
              {", ".join(f"{v} AS v_{k}" for k, v in values.items())}, r, d
       FROM _bk_ok
@@ -554,7 +611,7 @@ def build_spec(
              v_followers AS followers, v_following AS following, v_posts_count AS posts_count,
              v_verified AS verified, country, lower({text("language")}) AS language,
              {categories} AS categories, {text("contact")} AS contact, {text("url")} AS url,
-             'vendor_csv' AS source,
+             'vendor_csv' AS source, row_date AS observed_at,
              CASE WHEN len(ex) > 0 THEN to_json(map_from_entries(ex)) END AS extra
       FROM (
         SELECT *, list_filter([{", ".join(extra_items)}],
@@ -563,15 +620,15 @@ def build_spec(
       )
     """
     tables: list[tuple[str, str]] = [("creators", creators)]
-    if date is not None:
+    if date is not None or date_cols:
         tables.append(
             (
                 "follower_snapshots",
                 f"""
                 SELECT _seq, {plat} || ':' || lower(d.handle) AS creator_id,
-                       DATE '{date.isoformat()}' AS date, {values["followers"]} AS followers,
+                       {row_date} AS date, {values["followers"]} AS followers,
                        {values["following"]} AS following, 'vendor_csv' AS source
-                FROM _bk_ok WHERE {values["followers"]} IS NOT NULL
+                FROM _bk_ok WHERE {values["followers"]} IS NOT NULL AND {row_date} IS NOT NULL
                 """,
             )
         )
@@ -583,6 +640,8 @@ def build_spec(
         checks=tuple(checks),
         tables=tuple(tables),
         derive=tuple(derive.items()),
+        repeats=("creators", "creator_id", headers[handle_cols[0]]),
+        file_warnings=file_warnings,
     )
 
 
@@ -649,41 +708,27 @@ def country_sql(expr: str) -> str:
 SAMPLE_ROWS = 200
 
 
-def iter_vendor(
+def vendor_plan(
     path: Path,
     *,
     platform: str | None = None,
     mapping: dict[str, str] | None = None,
     date: str | _dt.date | None = None,
-) -> tuple[ColumnMap, JsonSpec, Iterator[Line]]:
-    """(column map, spec, lines) for one vendor export; rows become JSON ``{header: cell}``."""
+    encoding: str | None = None,
+) -> tuple[ColumnMap, JsonSpec, dict[str, str | None]]:
+    """(column map, spec, constant fields) for one vendor export, from its first rows.
+
+    Each row lands as the JSON object ``{**constants, header: cell}`` (constants: the
+    platform and the export date)."""
     path = Path(path)
-    headers, rows = iter_csv(path)
-    buffered = []
-    for r in rows:
-        buffered.append(r)
-        if len(buffered) >= SAMPLE_ROWS:
-            break
-    sample = [r.cells for r in buffered if not r.error]
+    headers, rows = iter_csv(path, encoding=encoding)
+    first = list(itertools.islice(rows, SAMPLE_ROWS))
+    sample = [r.cells for r in first if not r.error]
     cm = detect(headers, sample, mapping)
     plat = platform_of(path, headers, platform)
     d = date_of(path, date)
     spec = build_spec(cm, sample, platform=plat, date=d)
-    name = str(path)
-    head = {"platform": plat, "date": d.isoformat() if d else None}
-    # same text as canonical_json({**head, **dict(zip(headers, cells))}), built faster
-    write = row_json_writer(headers, head)
-
-    def gen() -> Iterator[Line]:
-        for r in _chain(buffered, rows):
-            yield name, r.line, write(r.cells), r.error
-
-    return cm, spec, gen()
-
-
-def _chain(first: list[Any], rest: Iterator[Any]) -> Iterator[Any]:
-    yield from first
-    yield from rest
+    return cm, spec, {"platform": plat, "date": d.isoformat() if d else None}
 
 
 def parse_map(items: list[str] | None) -> dict[str, str]:
@@ -706,11 +751,15 @@ def import_vendor_csv(
     mapping: dict[str, str] | None = None,
     date: str | _dt.date | None = None,
     on_progress: Callable[[int], None] | None = None,
+    encoding: str | None = None,
 ) -> ImportResult:
     path = Path(path)
     if not path.is_file():
         raise ValidationError(f"no such file: {path}", path=str(path))
-    _cm, spec, lines = iter_vendor(path, platform=platform, mapping=mapping, date=date)
+    _cm, spec, head = vendor_plan(
+        path, platform=platform, mapping=mapping, date=date, encoding=encoding
+    )
+    lines = csv_input(path, spec, encoding=encoding, head=head)
     return load_json(store, workspace, lines, spec, path=str(path), on_progress=on_progress)
 
 
@@ -720,10 +769,11 @@ def inspect(
     platform: str | None = None,
     mapping: dict[str, str] | None = None,
     date: str | _dt.date | None = None,
+    encoding: str | None = None,
 ) -> dict[str, Any]:
     """How a file would be read: platform, export date and the column map (for the CLI)."""
     path = Path(path)
-    headers, rows = iter_csv(path)
+    headers, rows = iter_csv(path, encoding=encoding)
     sample = []
     for r in rows:
         if not r.error:
@@ -735,5 +785,6 @@ def inspect(
     return {
         "platform": platform_of(path, headers, platform),
         "date": d.isoformat() if d else None,
+        "encoding": detect_encoding(path, encoding).removesuffix("-sig"),
         "columns": cm.to_dict(),
     }

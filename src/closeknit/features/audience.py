@@ -1,25 +1,29 @@
-"""Audience quality: share of real accounts among sampled followers and commenters.
+"""Audience quality: the shares of real, inactive and fake accounts among sampled followers.
 
-Each sampled profile gets P(fake or inactive or spam) from the calibrated account model
-(``closeknit.features.models.account_model``); when it is not installed a transparent heuristic
-(no picture, no posts, following ≫ followers, digit-heavy handle) stands in and the output says
-so. The estimate is the mean of P(real) — with calibrated probabilities this is an unbiased
-estimate of the real share, better than counting thresholded calls — and its 95% Wilson score
-interval (Wilson 1927; Brown, Cai & DasGupta 2001) for n samples, which widens as n shrinks.
-Below ``MIN_SAMPLE`` profiles the state is ``insufficient`` and the share is NULL.
+The shares are *estimated as prevalences* (:mod:`closeknit.features.models.prevalence`), never as
+the mean of per-account probabilities: that mean is biased toward the classifier's training mix
+(about half fake) at any other base rate. Each share has a 90% interval that includes the
+sample's own sampling error and the uncertainty of the classifier's error rates, so it widens as
+the sample shrinks. Below ``MIN_SAMPLE`` profiles the state is ``insufficient`` and the shares are
+NULL.
+
+The estimate uses the creator's sampled *followers*; a creator with no follower sample is
+estimated from its sampled commenters instead (the evidence says which). A field a sample did not
+give is unknown (NULL): it is neither an empty bio nor "no link".
 """
 
 from __future__ import annotations
 
-import math
 import re
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from closeknit.features.models import AccountModel, profile_features, shift_prior
+from closeknit.features.models.prevalence import METHOD, Prevalence, estimate_groups
+
 MIN_SAMPLE = 20
-Z95 = 1.959963984540054
 
 PROFILE_COLUMNS = [
     "handle",
@@ -35,26 +39,12 @@ PROFILE_COLUMNS = [
 ]
 
 
-class AccountScorer(Protocol):
-    def predict_proba(self, df: pd.DataFrame) -> np.ndarray: ...
-
-
-def wilson(k: float, n: int, z: float = Z95) -> tuple[float, float]:
-    """Wilson score interval for ``k`` successes (may be fractional) out of ``n``."""
-    if n <= 0:
-        return 0.0, 1.0
-    p = min(max(k / n, 0.0), 1.0)
-    den = 1.0 + z * z / n
-    centre = (p + z * z / (2 * n)) / den
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / den
-    return max(0.0, centre - half), min(1.0, centre + half)
-
-
 _DIGITS = re.compile(r"\d")
 
 
 def heuristic_proba(df: pd.DataFrame) -> np.ndarray:
-    """Fallback P(fake/inactive/spam) from four plain signals (used only without the model)."""
+    """Four plain signals as a P(fake)-like score (for comparisons in validation reports only;
+    closeknit never turns it into a share)."""
     n = len(df)
 
     def col(name: str, default: float) -> np.ndarray:
@@ -81,67 +71,124 @@ def heuristic_proba(df: pd.DataFrame) -> np.ndarray:
     return np.clip(0.05 + score, 0.0, 0.99)
 
 
-def load_model() -> tuple[AccountScorer | None, str]:
-    """The calibrated account model when installed, else None (heuristic fallback)."""
+def load_model() -> tuple[AccountModel | None, str]:
+    """The shipped account model, or None with the reason (the shares are then NULL)."""
     try:
-        from closeknit.features.models import account_model  # type: ignore[attr-defined]
+        from closeknit.features.models import account_model
 
-        return account_model(), "account_model (calibrated)"
-    except Exception as e:  # noqa: BLE001 - any failure means: use the heuristic, and say so
-        return None, f"heuristic fallback (account model unavailable: {type(e).__name__})"
+        m = account_model()
+        if m.tables is None or not m.folds:
+            return None, "account model artifact without fold models (run `closeknit models train`)"
+        return m, METHOD
+    except Exception as e:  # noqa: BLE001 - any failure means: no estimate, and say why
+        return None, f"account model unavailable ({type(e).__name__})"
 
 
-def quality(samples: pd.DataFrame, model: AccountScorer | None) -> dict[str, dict[str, Any]]:
-    """Per creator: sample size, state, real share and its interval, and a breakdown."""
+def _plain(frame: pd.DataFrame) -> pd.DataFrame:
+    # plain Python values: nullable pandas dtypes (pd.NA) trip the feature code
+    return frame.astype(object).where(frame.notna(), None)
+
+
+def estimate(profiles: pd.DataFrame, model: AccountModel) -> Prevalence | None:
+    """The shares for one sample of profiles (audience_samples columns; missing ones unknown).
+    None when no row has a field the model can use."""
+    if profiles.empty:
+        return None
+    plain = _plain(profiles.reset_index(drop=True))
+    X = profile_features(plain)
+    return estimate_groups(model, X, np.zeros(len(plain), dtype=np.int64), 1)[0]
+
+
+def share_columns(p: Prevalence | None) -> dict[str, Any]:
+    """A prevalence as creator_features columns (NULL when there is none)."""
+    if p is None:
+        keys = ("real", "fake", "inactive")
+        return {f"audience_{k}_{s}": None for k in keys for s in ("share", "lo", "hi")}
+    return {
+        "audience_real_share": p.real_share,
+        "audience_real_lo": p.real_lo,
+        "audience_real_hi": p.real_hi,
+        "audience_fake_share": p.fake_share,
+        "audience_fake_lo": p.fake_lo,
+        "audience_fake_hi": p.fake_hi,
+        "audience_inactive_share": p.inactive_share,
+        "audience_inactive_lo": p.inactive_lo,
+        "audience_inactive_hi": p.inactive_hi,
+    }
+
+
+def quality(
+    samples: pd.DataFrame, model: AccountModel | None, method: str = METHOD
+) -> dict[str, dict[str, Any]]:
+    """Per creator: sample size, state, the three shares with intervals, and the evidence."""
     out: dict[str, dict[str, Any]] = {}
     if samples.empty:
         return out
     frame = samples.reset_index(drop=True)
-    # plain Python values: nullable pandas dtypes (pd.NA) trip some scorers
-    plain = frame.astype(object).where(frame.notna(), None)
-    p_fake = model.predict_proba(plain) if model is not None else heuristic_proba(plain)
-    frame = pd.DataFrame(
-        {
-            "creator_id": frame["creator_id"].astype(str).to_numpy(),
-            "relation": frame["relation"].astype(str).to_numpy(),
-            "handle": frame["handle"].astype(str).to_numpy(),
-            "p_real": 1.0 - np.asarray(p_fake, dtype=float),
+    cid = frame["creator_id"].astype(str).to_numpy()
+    rel = frame["relation"].astype(str).to_numpy()
+    has_f = pd.Series(rel == "follower").groupby(cid).transform("any").to_numpy()
+    # followers when the creator has any, else its commenters
+    use = np.where(has_f, rel == "follower", True)
+    creators = sorted(set(cid.tolist()))
+    counts = pd.crosstab(cid, rel)
+    used_n = pd.Series(use).groupby(cid).sum()
+    base: dict[str, dict[str, Any]] = {
+        c: {
+            "n": int(used_n.get(c, 0)),
+            "estimated_from": "follower" if bool(has_f[cid == c][0]) else "commenter",
+            "by_relation": {str(r): int(v) for r, v in counts.loc[c].items() if v},
+            "min_sample": MIN_SAMPLE,
+            "method": method,
         }
-    )
-    g = frame.groupby("creator_id", sort=False)["p_real"]
-    agg = pd.DataFrame({"n": g.size(), "real": g.sum()})
-    rel = frame.groupby(["creator_id", "relation"], sort=False)["p_real"].agg(["size", "mean"])
-    by_rel: dict[str, dict[str, Any]] = {}
-    for (cid, relation), r in zip(rel.index, rel.itertuples(index=False), strict=True):
-        by_rel.setdefault(str(cid), {})[str(relation)] = {
-            "n": int(r[0]),
-            "real_share": round(float(r[1]), 4),
-        }
-    suspects = frame[frame["p_real"] < 0.5].sort_values("p_real", kind="stable")
-    suspect: dict[str, list[dict[str, Any]]] = {}
-    top = suspects.groupby("creator_id", sort=False).head(5)
-    for cid, h, pr in zip(top["creator_id"], top["handle"], top["p_real"], strict=True):
-        suspect.setdefault(cid, []).append({"handle": h, "p_fake": round(1.0 - float(pr), 3)})
-    for cid, n_, real in zip(agg.index, agg["n"], agg["real"], strict=True):
-        key, n = str(cid), int(n_)
-        ev: dict[str, Any] = {
-            "n": n,
-            "expected_real": round(float(real), 2),
-            "by_relation": by_rel.get(key, {}),
-            "most_suspect": suspect.get(key, []),
-        }
-        if n < MIN_SAMPLE:
-            out[key] = {"audience_sample_size": n, "audience_status": "insufficient",
-                        "audience_real_share": None, "audience_real_lo": None,
-                        "audience_real_hi": None, "evidence": ev}  # fmt: skip
+        for c in creators
+    }
+    if model is None:
+        for c in creators:
+            out[c] = {"audience_sample_size": base[c]["n"], "audience_status": "no_model",
+                      **share_columns(None), "evidence": base[c]}  # fmt: skip
+        return out
+    sub = frame[use].reset_index(drop=True)
+    plain = _plain(sub)
+    X = profile_features(plain)
+    index = {c: i for i, c in enumerate(creators)}
+    groups = np.array([index[c] for c in sub["creator_id"].astype(str)], dtype=np.int64)
+    big = np.array([base[c]["n"] >= MIN_SAMPLE for c in creators])
+    keep = big[groups]
+    res: list[Prevalence | None] = [None] * len(creators)
+    if keep.any():
+        # only creators with enough samples are estimated (the rest stay NULL)
+        ids = np.flatnonzero(big)
+        remap = np.full(len(creators), -1)
+        remap[ids] = np.arange(len(ids))
+        est = estimate_groups(model, X[keep], remap[groups[keep]], len(ids))
+        for i, e in zip(ids.tolist(), est, strict=True):
+            res[i] = e
+        p_cal = model.predict_proba_features(X[keep])
+        sus = pd.DataFrame({"c": groups[keep], "h": plain["handle"][keep].to_numpy(), "p": p_cal})
+    else:
+        sus = pd.DataFrame({"c": [], "h": [], "p": []})
+    tops = sus.sort_values("p", ascending=False, kind="stable").groupby("c").head(5)
+    for i, c in enumerate(creators):
+        ev = dict(base[c])
+        e = res[i]
+        if e is None:
+            status = "insufficient" if base[c]["n"] < MIN_SAMPLE else "unusable"
+            out[c] = {"audience_sample_size": base[c]["n"], "audience_status": status,
+                      **share_columns(None), "evidence": ev}  # fmt: skip
             continue
-        lo, hi = wilson(float(real), n)
-        out[key] = {
-            "audience_sample_size": n,
-            "audience_status": "ok",
-            "audience_real_share": float(real) / n,
-            "audience_real_lo": lo,
-            "audience_real_hi": hi,
-            "evidence": ev,
-        }
+        t = tops[tops["c"] == i]
+        prior = model.train_prior or 0.5
+        # P(fake) per account given this creator's estimated share (Bayes on the odds)
+        post = shift_prior(t["p"].to_numpy(), prior, min(max(e.fake_share, 0.005), 0.995))
+        ev["most_suspect"] = [
+            {"handle": h, "p_fake": round(float(p), 3)}
+            for h, p in zip(t["h"].tolist(), post.tolist(), strict=True)
+            if p >= 0.5
+        ]
+        ev["sources"] = e.sources
+        ev["n_posts_known"] = e.n_posts_known
+        ev["level"] = e.level
+        out[c] = {"audience_sample_size": e.n, "audience_status": "ok", **share_columns(e),
+                  "evidence": ev}  # fmt: skip
     return out

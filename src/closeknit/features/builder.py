@@ -31,13 +31,14 @@ import pyarrow as pa
 from closeknit.features import audience, comments, growth, pods, scores, sentiment, sqlfiles
 from closeknit.features.comment_staging import CommentStage, comments_frame, refresh_comment_dups
 from closeknit.features.disclosure import DISCLOSURE_RE
+from closeknit.features.models import AccountModel
 from closeknit.settings import get_settings
 
 if TYPE_CHECKING:
     from closeknit.store import Store
 
 #: bump when any formula or threshold changes: every row is then recomputed
-FEATURE_SET_VERSION = "1.0.0"
+FEATURE_SET_VERSION = "1.1.0"
 
 MIN_AGE_DAYS = 3
 WINDOW_POSTS = 12
@@ -60,7 +61,9 @@ COLUMNS: list[str] = [
     "n_sentiment_comments", "n_recent_posts", "n_sponsored_posts", "sponsored_rate",
     "sponsor_brands", "n_snapshots", "follower_growth", "growth_spikes", "growth_anomaly",
     "n_scored_comments", "n_bot_comments", "bot_comment_share", "audience_sample_size",
-    "audience_status", "audience_real_share", "audience_real_lo", "audience_real_hi", "evidence",
+    "audience_status", "audience_real_share", "audience_real_lo", "audience_real_hi",
+    "audience_fake_share", "audience_fake_lo", "audience_fake_hi", "audience_inactive_share",
+    "audience_inactive_lo", "audience_inactive_hi", "evidence",
 ]  # fmt: skip
 
 
@@ -330,7 +333,7 @@ def _batches(
     stage: CommentStage,
     judge: comments.TextJudge,
     sentiments: dict[str, float | None],
-    acct_model: audience.AccountScorer | None,
+    acct_model: AccountModel | None,
     as_of: dt.datetime,
     computed_at: dt.datetime,
     steps: dict[str, float],
@@ -370,9 +373,8 @@ def _batches(
             "WHERE a.workspace_id = ? AND s.batch = ?",
             [workspace, b],
         )
-        for cid, q in audience.quality(samples, acct_model).items():
+        for cid, q in audience.quality(samples, acct_model, methods["audience"]).items():
             ev = q.pop("evidence")
-            ev["method"] = methods["audience"]
             extra.setdefault(cid, {}).update(q)
             evid.setdefault(cid, {})["audience"] = ev
         steps["audience"] = steps.get("audience", 0.0) + time.perf_counter() - t
@@ -403,6 +405,8 @@ def _rows(
         "n_scored_comments", "n_bot_comments", "bot_comment_share", "comment_sentiment",
         "n_sentiment_comments", "growth_spikes", "growth_anomaly", "audience_sample_size",
         "audience_status", "audience_real_share", "audience_real_lo", "audience_real_hi",
+        "audience_fake_share", "audience_fake_lo", "audience_fake_hi", "audience_inactive_share",
+        "audience_inactive_lo", "audience_inactive_hi",
     ]  # fmt: skip
     for c in want:
         if c not in ex.columns:
@@ -559,7 +563,8 @@ def _global_pass(store: Store, workspace: str, p: dict[str, Any]) -> int:
     f = store.df(
         "SELECT creator_id, platform, tier, engagement_rate, engagement_status, n_posts, "
         "n_comments, reply_rate, comment_sentiment, engagement_trend, bot_comment_share, "
-        "audience_real_share, growth_anomaly FROM creator_features WHERE workspace_id = ?",
+        "audience_real_share, audience_fake_share, audience_inactive_share, growth_anomaly "
+        "FROM creator_features WHERE workspace_id = ?",
         [workspace],
     )
     if f.empty:
@@ -583,7 +588,8 @@ def _global_pass(store: Store, workspace: str, p: dict[str, Any]) -> int:
     f = pd.concat([f, _cohorts(f)], axis=1)
     # scores read these columns; scores._num already maps None / NaN / numpy values to floats
     used = [
-        "audience_real_share", "growth_anomaly", "bot_comment_share", "pod_score",
+        "audience_real_share", "audience_fake_share", "audience_inactive_share", "growth_anomaly",
+        "bot_comment_share", "pod_score",
         "engagement_percentile", "reply_rate", "comment_sentiment", "engagement_trend",
         "engagement_status",
     ]  # fmt: skip

@@ -3,7 +3,15 @@
 A part maps one feature onto 0..1 ("how reassuring"); parts whose feature is NULL (too little
 data) drop out and the remaining weights are renormalized; ``coverage`` says how much of the
 total weight was available. A score needs ``MIN_COVERAGE`` of its weight, else it is NULL.
-Weights are judgement calls, documented in docs/vetting.md; the parts are what to read.
+Each part's ``contribution`` is its share of the score in points (renormalized weight × points),
+so the contributions add up to the score: "authenticity 83" next to "58% real" reads as
+0.40 × 58 from the audience plus the other parts. Weights are judgement calls, documented in
+docs/vetting.md; the parts are what to read.
+
+Which audience accounts count against authenticity is a setting
+(``CLOSEKNIT_AUDIENCE_INACTIVE_COUNTS_AGAINST``): by default only fake/bot accounts do, so the
+audience part is the share that is not fake (real-active + inactive: real people who do not
+engage are still people); set it true to count only real-active accounts.
 """
 
 from __future__ import annotations
@@ -25,10 +33,15 @@ class Part:
     raw: float | None
     value: float | None  # 0..1, None when the feature is missing
     rule: str
+    contribution: float | None = None  # points of the score from this part (set by _combine)
+    detail: dict[str, Any] | None = None  # evidence shown with the part (e.g. an interval)
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["points"] = None if self.value is None else round(100 * self.value, 1)
+        d["contribution"] = None if self.contribution is None else round(self.contribution, 1)
+        if self.detail is None:
+            d.pop("detail")
         return d
 
 
@@ -68,18 +81,42 @@ def _combine(name: str, parts: list[Part], gate: bool = True) -> Score:
     cov = sum(p.weight for p in have) / total if total else 0.0
     if not gate or not have or cov < MIN_COVERAGE:
         return Score(name, None, cov, parts)
-    s = sum(p.weight * (p.value or 0.0) for p in have) / sum(p.weight for p in have)
+    w = sum(p.weight for p in have)
+    for p in have:
+        p.contribution = 100.0 * p.weight * (p.value or 0.0) / w
+    s = sum(p.weight * (p.value or 0.0) for p in have) / w
     return Score(name, 100.0 * s, cov, parts)
 
 
-def authenticity(f: Mapping[str, Any]) -> Score:
-    """Audience realness, organic growth, human comments, no pod boosting."""
+def audience_part(f: Mapping[str, Any], inactive_counts_against: bool | None = None) -> Part:
+    """The audience part: the not-fake share (default) or the real-active share (setting)."""
+    if inactive_counts_against is None:
+        from closeknit.settings import get_settings
+
+        inactive_counts_against = get_settings().audience_inactive_counts_against
     real = _num(f.get("audience_real_share"))
+    fake = _num(f.get("audience_fake_share"))
+    inactive = _num(f.get("audience_inactive_share"))
+    detail = {"real_active": real, "inactive": inactive, "fake": fake,
+              "inactive_counts_against": inactive_counts_against}  # fmt: skip
+    if inactive_counts_against:
+        return Part("audience_real_active", 0.40, real, real,
+                    "share of sampled followers that are real and active "
+                    "(fake and inactive count against)", detail=detail)  # fmt: skip
+    ok = None if fake is None else _clip(1.0 - fake)
+    return Part("audience_not_fake", 0.40, ok, ok,
+                "1 - estimated fake/bot share of sampled followers "
+                "(inactive accounts are real people: shown, not counted against)",
+                detail=detail)  # fmt: skip
+
+
+def authenticity(f: Mapping[str, Any], inactive_counts_against: bool | None = None) -> Score:
+    """Audience realness, organic growth, human comments, no pod boosting."""
     anomaly = _num(f.get("growth_anomaly"))
     bots = _num(f.get("bot_comment_share"))
     pod = _num(f.get("pod_score"))
     parts = [
-        Part("audience_real_share", 0.40, real, real, "share of sampled accounts that are real"),
+        audience_part(f, inactive_counts_against),
         Part("organic_growth", 0.20, anomaly, None if anomaly is None else 1 - anomaly,
              "1 - share of follower growth that came in spikes"),
         Part("human_comments", 0.20, bots,

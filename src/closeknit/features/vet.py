@@ -16,6 +16,7 @@ from closeknit.errors import NotFound
 from closeknit.features import builder as fb
 from closeknit.features import disclosure, scores, sentiment
 from closeknit.jsonable import to_jsonable
+from closeknit.settings import get_settings
 from closeknit.store.creators import resolve_creator
 
 if TYPE_CHECKING:
@@ -131,8 +132,16 @@ def vet(
     }  # fmt: skip
     authenticity = {
         "audience": {
+            # three estimated shares (prevalences, not mean probabilities) with 90% intervals
             "real_share": f["audience_real_share"],
-            "interval_95": [f["audience_real_lo"], f["audience_real_hi"]],
+            "real_interval_90": [f["audience_real_lo"], f["audience_real_hi"]],
+            "inactive_share": f.get("audience_inactive_share"),
+            "inactive_interval_90": [f.get("audience_inactive_lo"), f.get("audience_inactive_hi")],
+            "fake_share": f.get("audience_fake_share"),
+            "fake_interval_90": [f.get("audience_fake_lo"), f.get("audience_fake_hi")],
+            "counts_against_authenticity": "fake and inactive"
+            if get_settings().audience_inactive_counts_against
+            else "fake only",
             "sample_size": f["audience_sample_size"],
             "status": f["audience_status"],
             "evidence": ev.get("audience"),

@@ -1,10 +1,13 @@
 """Vector index over creator vectors, kept in step with the store.
 
-Two kinds behind one ``search(q, k)``: ``exact`` (numpy float32 dot products, the baseline) and
-``usearch`` (HNSW over int8-quantised vectors, cosine metric). The index is saved beside the
-database file and its state (row count and a fingerprint over creator ids and their source
-hashes) is recorded in ``match_index_state``; :func:`get_index` rebuilds when the store has
-moved on (a creator added, removed, or re-embedded), so search never serves a stale index.
+Two kinds behind one ``search(q, k)``: ``exact`` (numpy float32 dot products) up to
+``USEARCH_MIN`` vectors, where it is the faster of the two (measured: docs/discover.md), and
+``usearch`` beyond: HNSW over int8-quantised vectors (cosine) proposes at least ``RERANK_MIN``
+candidates, which are re-ranked by their exact float32 cosine, so the order returned is the
+float order. The graph and the float vectors are saved beside the database file and the state
+(row count and a fingerprint over creator ids and their source hashes) is recorded in
+``match_index_state``; :func:`get_index` rebuilds when the store has moved on (a creator added,
+removed, or re-embedded), so search never serves a stale index.
 """
 
 from __future__ import annotations
@@ -19,7 +22,11 @@ from closeknit.match.embed import get_embedder
 from closeknit.match.vectors import creator_matrix
 from closeknit.store import Store
 
-USEARCH_MIN = 50_000  # below this, exact search is fast enough (a few ms) and exact
+# below this many vectors exact float search is faster than the HNSW graph's top 5,000 plus
+# re-ranking (measured same run: 2.5x at 100k, 1.8x at 200k, 1.6x at 400k; the graph wins at
+# 1M): docs/discover.md
+USEARCH_MIN = 500_000
+RERANK_MIN = 1000  # candidates the graph proposes for float re-ranking, at least
 CONNECTIVITY = 16
 EXPANSION_ADD = 128
 EXPANSION_SEARCH = 64
@@ -30,12 +37,12 @@ class VectorIndex:
         self.ids = ids
         self.kind = kind if kind != "auto" else ("usearch" if len(ids) >= USEARCH_MIN else "exact")
         self.dim = mat.shape[1] if mat.ndim == 2 else 0
+        # float32 rows in ``ids`` order: the exact search, or the re-ranking of HNSW candidates
         self._mat = np.ascontiguousarray(mat, dtype=np.float32)
         self._u: Any = None
         self.fp: str | None = None  # fingerprint of the vectors it was built from
         if self.kind == "usearch":
             self._u = build_usearch(self._mat)
-            self._mat = np.zeros((0, self.dim), np.float32)  # the HNSW graph holds the vectors
 
     def search(self, q: np.ndarray, k: int) -> tuple[list[str], np.ndarray]:
         """Top ``k`` (creator_ids, cosine similarity), best first."""
@@ -47,15 +54,39 @@ class VectorIndex:
         k = min(k, len(self.ids))
         if k <= 0:
             return np.zeros(0, np.int64), np.zeros(0, np.float32)
+        q = q.astype(np.float32)
         if self._u is not None:
-            m = self._u.search(q.astype(np.float32), k)
-            keys = np.asarray(m.keys, dtype=np.int64)
-            sims = 1.0 - np.asarray(m.distances, dtype=np.float32)
-            return keys, sims
-        sims = self._mat @ q.astype(np.float32)
+            # int8 distances order near-ties wrongly (recall@10 0.94 at 1M): take more
+            # candidates than asked and keep the best k by float cosine
+            m = self._u.search(q, min(len(self.ids), max(k, RERANK_MIN)))
+            cand = np.sort(np.asarray(m.keys, dtype=np.int64))  # sorted: sequential row reads
+            with _one_blas_thread():
+                sims = np.asarray(self._mat[cand] @ q, dtype=np.float32)
+            top = np.argsort(-sims, kind="stable")[:k]
+            return cand[top], sims[top]
+        with _one_blas_thread():
+            sims = self._mat @ q
         top = np.argpartition(-sims, k - 1)[:k]
         top = top[np.argsort(-sims[top])]
         return top, sims[top]
+
+
+_blas: Any = None
+
+
+def _one_blas_thread() -> Any:
+    """One BLAS thread for a query's matrix-vector product.
+
+    The product is memory-bound: a second OpenBLAS thread saved no wall time and cost CPU
+    (100k x 384, same run under load: 14.4 ms CPU p50 and 20.9 p95 with 2 threads, 10.8 and
+    12.0 with 1). The controller is built once; entering a limit then costs ~0.05 ms.
+    """
+    global _blas
+    if _blas is None:
+        from threadpoolctl import ThreadpoolController
+
+        _blas = ThreadpoolController()
+    return _blas.limit(limits=1, user_api="blas")
 
 
 def build_usearch(mat: np.ndarray, threads: int = 0) -> Any:
@@ -135,6 +166,7 @@ def refresh(
         p = Path(str(store.path) + ".index") / f"{workspace}-{name}.usearch"
         p.parent.mkdir(parents=True, exist_ok=True)
         idx._u.save(str(p))
+        _save_floats(p, idx._mat)
         path = str(p)
     if not store.read_only:
         with store.transaction() as tx:
@@ -174,6 +206,9 @@ def _restore(
     u = Index.restore(path)
     if u is None or len(u) != n:
         return None
+    floats = _load_floats(Path(path), n, int(u.ndim))
+    if floats is None:
+        return None
     u.expansion_search = EXPANSION_SEARCH  # type: ignore[misc]  # usearch has a setter
     ids = [
         r["creator_id"]
@@ -185,10 +220,30 @@ def _restore(
     ]
     idx = VectorIndex.__new__(VectorIndex)
     idx.ids, idx.kind, idx.dim = ids, "usearch", int(u.ndim)
-    idx._mat = np.zeros((0, idx.dim), np.float32)
+    idx._mat = floats
     idx._u = u
     idx.fp = fp
     return idx
+
+
+def _floats_path(usearch_path: Path) -> Path:
+    return usearch_path.with_suffix(".f32.npy")
+
+
+def _save_floats(usearch_path: Path, mat: np.ndarray) -> None:
+    """The float32 rows beside the graph: a restored index re-ranks without reading the store."""
+    dst = _floats_path(usearch_path)
+    tmp = dst.with_suffix(".tmp.npy")
+    np.save(tmp, mat)
+    tmp.replace(dst)
+
+
+def _load_floats(usearch_path: Path, n: int, dim: int) -> np.ndarray | None:
+    p = _floats_path(usearch_path)
+    if not p.exists():
+        return None
+    mat = np.load(p, mmap_mode="r")  # re-ranking touches only the candidates' rows
+    return mat if mat.shape == (n, dim) and mat.dtype == np.float32 else None
 
 
 _checked: dict[tuple[str, str, str], float] = {}

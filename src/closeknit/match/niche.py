@@ -8,6 +8,7 @@ Confidence is the softmax probability over the 30 similarities (temperature ``TE
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -69,17 +70,31 @@ class NicheScores:
         return NICHE_IDS[a], float(self.probs[i, a]), NICHE_IDS[b], float(self.probs[i, b])
 
 
-def score_niches(store: Store, workspace: str, model: str | None = None) -> NicheScores:
+def score_niches(
+    store: Store,
+    workspace: str,
+    model: str | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> NicheScores:
+    """Niche probabilities of every embedded creator (vectors refreshed first).
+
+    ``on_progress(done, total)`` hears how many of the creators to (re-)embed are done.
+    """
     emb = get_embedder(model)
-    refresh_creator_vectors(store, workspace, model)
+    refresh_creator_vectors(store, workspace, model, on_progress=on_progress)
     ids, mat = creator_matrix(store, workspace, model)
     protos = refine(prototypes(emb), mat)
     return NicheScores(ids, softmax(mat @ protos.T) if len(ids) else np.zeros((0, 30)), emb.name)
 
 
-def assign_niches(store: Store, workspace: str, model: str | None = None) -> int:
+def assign_niches(
+    store: Store,
+    workspace: str,
+    model: str | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> int:
     """Write ``creator_niche`` for every creator with content; returns the rows written."""
-    sc = score_niches(store, workspace, model)
+    sc = score_niches(store, workspace, model, on_progress)
     if not sc.creator_ids:
         return 0
     tops = [sc.top(i) for i in range(len(sc.creator_ids))]

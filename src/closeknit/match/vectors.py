@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,6 +22,7 @@ from closeknit.store import Store
 
 MAX_POSTS = 12  # recent posts per creator that shape its vector
 DOC_CHARS = 2000  # the document is cut here (MiniLM reads its first MAX_TOKENS tokens)
+CHUNK = 500  # creators embedded and written per transaction (and per progress report)
 
 
 def md5(text: str) -> str:
@@ -172,6 +173,7 @@ def refresh_creator_vectors(
     creator_ids: Sequence[str] | None = None,
     force: bool = False,
     max_age_s: float = 0.0,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> RefreshResult:
     """Build or update ``creator_embeddings`` for creators whose document changed.
 
@@ -180,6 +182,8 @@ def refresh_creator_vectors(
 
     A cheap signature of the workspace's bios and captions skips the work when nothing changed
     since this process last refreshed (discover calls this on every query).
+
+    ``on_progress(done, total)`` is called after each chunk of creators embedded.
     """
     emb = get_embedder(model)
     key = (str(store.path), workspace, emb.name)
@@ -213,8 +217,10 @@ def refresh_creator_vectors(
         "SELECT count(*) FROM text_embeddings WHERE workspace_id = ? AND model = ?",
         [workspace, emb.name],
     )
-    for i in range(0, len(todo), 500):
-        part = todo[i : i + 500]
+    if on_progress is not None:
+        on_progress(0, len(todo))
+    for i in range(0, len(todo), CHUNK):
+        part = todo[i : i + CHUNK]
         mat = embed_texts(store, workspace, [d for _, d, _ in part], emb)
         ids = [c for c, _, _ in part]
         with store.transaction() as tx:
@@ -236,6 +242,8 @@ def refresh_creator_vectors(
                     }
                 ),
             )
+        if on_progress is not None:
+            on_progress(i + len(part), len(todo))
     n_after = store.scalar(
         "SELECT count(*) FROM text_embeddings WHERE workspace_id = ? AND model = ?",
         [workspace, emb.name],

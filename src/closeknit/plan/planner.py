@@ -13,9 +13,10 @@ the workspace's past campaigns (attributed orders) or its documented prior. A pa
 overlap ``|F_i ∩ F_j|`` (:mod:`closeknit.plan.overlap`, else a same-niche prior share of the
 smaller audience) is counted once, at the better of the two per-follower rates:
 ``w_ij = |F_i ∩ F_j|·min(v_i/F_i, v_j/F_j)``. An optional bonus ``β = diversity · median(v)``
-per distinct niche and country. The exact MILP solves small candidate sets; CELF greedy with
-local search the rest (module optimize). Outcomes carry 10–90% intervals from draws of the
-conversion model (coefficients, campaign and creator spread) and of the fees.
+per distinct niche and country. ``optimize.solve`` picks the set: a Lagrangian heuristic, then
+HiGHS on the creators its bound cannot rule out, within ``time_limit``; the plan's ``gap`` is to
+a bound certified for the whole pool and ``gap_kind`` names it. Outcomes carry 10–90% intervals
+from draws of the conversion model (coefficients, campaign and creator spread) and of the fees.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from closeknit.match.embed import get_embedder
 from closeknit.match.rank import fit_of
 from closeknit.match.relevance import model_for
 from closeknit.plan import conversion
-from closeknit.plan.optimize import Problem, Solution, solve_greedy, solve_milp
+from closeknit.plan.optimize import Problem, Solution, solve, solve_greedy, solve_milp
 from closeknit.plan.overlap import estimate_overlaps
 from closeknit.store import Store
 
@@ -64,7 +65,6 @@ class PlanConstraints:
     margin: float | None = None  # gross margin for the profit objective (0-1)
     format: str = "post"
     method: Literal["auto", "milp", "greedy"] = "auto"
-    milp_max_candidates: int = 60
     candidate_limit: int = 500
     candidates: list[str] | None = None  # explicit creator ids (skips discovery)
     candidate_source: CandidateSource | None = None
@@ -768,8 +768,13 @@ def make_plan(
         )
     method = c.method
     if method == "auto":
-        method = "milp" if n_ok <= c.milp_max_candidates else "greedy"
-    sol = solve_milp(p, time_limit=c.time_limit) if method == "milp" else solve_greedy(p)
+        # the heuristic, then HiGHS on the creators its Lagrangian bound cannot rule out: a
+        # bound certified for the whole pool (docs/plan.md: gap <= 2% at 2,000 candidates)
+        sol = solve(p, time_limit=c.time_limit)
+    elif method == "milp":
+        sol = solve_milp(p, time_limit=c.time_limit)
+    else:
+        sol = solve_greedy(p)
     if method == "milp" and sol.status == "time_limit":
         g = solve_greedy(p)
         if g.value > sol.value:
@@ -821,7 +826,8 @@ def make_plan(
         expected=expected,
         bound=sol.bound,
         gap=sol.gap,
-        gap_kind="milp_dual_bound" if sol.method == "milp" else "greedy_online_bound",
+        gap_kind=sol.bound_kind
+        or ("milp_dual_bound" if sol.method == "milp" else "greedy_online_bound"),
         value=sol.value,
         comparison=comparison,
         n_candidates=n_ok,

@@ -119,7 +119,11 @@ th:first-child,td:first-child{text-align:left}
 </table>
 <h2>Notes</h2><ul>{% for n in notes %}<li class="note">{{ n }}</li>{% endfor %}</ul>
 <section><h2>Lift: incremental revenue beyond last click</h2>
-{% if lift %}<p>{{ lift_line }}</p>{{ lift_svg | safe }}
+{% if lift and lift.kind == "own_revenue" %}
+<p><strong>Not incremental.</strong> {{ lift_error }}</p>
+<p>{{ lift_line }}</p>
+{% for n in lift.notes %}<p class="note"><em>{{ n }}</em></p>{% endfor %}
+{% elif lift %}<p>{{ lift_line }}</p>{{ lift_svg | safe }}
 {% for n in lift.notes %}<p class="note"><em>{{ n }}</em></p>{% endfor %}
 {% else %}<p>Not estimated: {{ lift_error or "no lift estimate was asked for" }}</p>{% endif %}
 </section>
@@ -143,14 +147,33 @@ def _fmt(v: Any, f: str) -> str:
 
 
 def _lift_line(lift: dict[str, Any]) -> str:
+    own = lift.get("own_revenue")
+    if lift.get("kind") == "own_revenue" and own:
+        t, halo, roas = own["total"], own.get("halo"), own.get("roas")
+        line = (
+            f"Own revenue {t['estimate']:,.0f} ({_pct(t)} interval {t['lo']:,.0f} to "
+            f"{t['hi']:,.0f}): {own['attributed_revenue']:,.0f} from "
+            f"{own['attributed_orders']:,} orders with its codes or links"
+        )
+        if halo:
+            line += f", halo {halo['estimate']:,.0f} ({halo['lo']:,.0f} to {halo['hi']:,.0f})"
+        if roas:
+            line += (
+                f"; ROAS incl. halo {roas['estimate']:.2f} ({roas['lo']:.2f} to {roas['hi']:.2f})"
+            )
+        return line
     inc, iroas = lift["incremental_revenue"], lift.get("iroas")
     line = (
-        f"Incremental revenue {inc['estimate']:,.0f} (90% interval {inc['lo']:,.0f} to "
+        f"Incremental revenue {inc['estimate']:,.0f} ({_pct(inc)} interval {inc['lo']:,.0f} to "
         f"{inc['hi']:,.0f})"
     )
     if iroas:
         line += f"; iROAS {iroas['estimate']:.2f} ({iroas['lo']:.2f} to {iroas['hi']:.2f})"
     return line
+
+
+def _pct(iv: dict[str, Any]) -> str:
+    return f"{round(100 * float(iv.get('level', 0.9)))}%"
 
 
 def campaign_report_html(report: Any, lift: Any = None, lift_error: str | None = None) -> str:
@@ -210,7 +233,7 @@ def campaign_report_html(report: Any, lift: Any = None, lift_error: str | None =
         lift=lf,
         lift_line=_lift_line(lf) if lf else "",
         lift_svg=counterfactual_chart(cf.get("series", []), str(cf.get("post_start", "")))
-        if lf
+        if cf
         else "",
         lift_error=lift_error,
         generated=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),

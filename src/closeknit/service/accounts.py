@@ -289,19 +289,31 @@ def revoke_key(store: Store, workspace: str, key_id: str) -> None:
 
 
 def key_principal(store: Store, key: str) -> Principal | None:
+    """The caller behind an API key. A key made by a user acts with at most that user's current
+    role in the key's workspace, and stops working when the user leaves it or is disabled (keys
+    made on the command line, with no user, keep the role they were made with)."""
     if not key.startswith(KEY_PREFIX):
         return None
     rows = store.query(
-        "SELECT k.key_id, k.workspace_id, k.role, k.user_id, u.email FROM api_keys k "
-        "LEFT JOIN users u USING (user_id) WHERE k.key_hash = ? AND k.revoked_at IS NULL",
+        "SELECT k.key_id, k.workspace_id, k.role, k.user_id, u.email, u.disabled, "
+        "m.role AS member_role FROM api_keys k LEFT JOIN users u USING (user_id) "
+        "LEFT JOIN memberships m ON m.user_id = k.user_id AND m.workspace_id = k.workspace_id "
+        "WHERE k.key_hash = ? AND k.revoked_at IS NULL",
         [sha256(key)],
     )
     if not rows:
         return None
     r = rows[0]
+    role = str(r["role"])
+    if r["user_id"] is not None:
+        if r["member_role"] is None or r["disabled"]:
+            return None
+        role = min(role, str(r["member_role"]), key=lambda x: RANK.get(x, -1))
+    if role not in RANK:
+        return None
     return Principal(
         workspace_id=r["workspace_id"],
-        role=r["role"],
+        role=role,
         user_id=r["user_id"],
         email=r["email"],
         via="key",
@@ -419,31 +431,6 @@ def list_members(store: Store, workspace: str) -> list[MemberOut]:
     return [MemberOut.of(m) for m in members(store, workspace)]
 
 
-class MemberIn(In):
-    email: str = Field(max_length=320)
-    role: Literal["viewer", "editor", "owner"]
-    password: str | None = Field(default=None, min_length=10, max_length=1024)
-
-
-def add_member(store: Store, p: Principal, req: MemberIn) -> MemberOut:
-    known = store.scalar("SELECT user_id FROM users WHERE email = ?", [req.email.strip().lower()])
-    if known is None and not req.password:
-        raise ValidationError("a new user needs a password", field="password")
-    if known is not None and role_of(store, p.workspace_id, str(known)):
-        raise Conflict(f"{req.email} is already a member")
-    out = create_user(store, req.email, req.password or "", workspace=p.workspace_id, role=req.role)
-    audit(
-        store,
-        p.workspace_id,
-        p.actor,
-        "role_change",
-        "user",
-        out["user_id"],
-        {"role": req.role, "added": True},
-    )
-    return MemberOut(user_id=out["user_id"], email=out["email"], role=out["role"])
-
-
 class RoleIn(In):
     role: Literal["viewer", "editor", "owner"]
 
@@ -466,6 +453,275 @@ def change_role(store: Store, p: Principal, user_id: str, req: RoleIn) -> Member
     )
     row = [m for m in members(store, p.workspace_id) if m["user_id"] == user_id][0]
     return MemberOut.of(row)
+
+
+class RemovedMemberOut(Out):
+    user_id: str
+    removed: bool = True
+    keys_revoked: int = Field(description="API keys the member had made here, now revoked")
+
+
+def remove_member(store: Store, p: Principal, user_id: str) -> RemovedMemberOut:
+    """Take a member out of the workspace: their sessions there end and every API key they made
+    there is revoked (a key never outlives its creator's membership)."""
+    old = role_of(store, p.workspace_id, user_id)
+    if old is None:
+        raise NotFound(f"no member {user_id}")
+    if user_id == p.user_id:
+        raise PermissionDenied("you cannot remove yourself")
+    with store.transaction() as tx:
+        owners = int(
+            tx.scalar(
+                "SELECT count(*) FROM memberships WHERE workspace_id = ? AND role = 'owner'",
+                [p.workspace_id],
+            )
+        )
+        if old == "owner" and owners <= 1:
+            raise Conflict("the last owner cannot be removed")
+        tx.execute(
+            "DELETE FROM memberships WHERE workspace_id = ? AND user_id = ?",
+            [p.workspace_id, user_id],
+        )
+        revoked = tx.query(
+            "UPDATE api_keys SET revoked_at = current_timestamp WHERE workspace_id = ? "
+            "AND user_id = ? AND revoked_at IS NULL RETURNING key_id",
+            [p.workspace_id, user_id],
+        )
+        tx.execute(
+            "DELETE FROM sessions WHERE workspace_id = ? AND user_id = ?", [p.workspace_id, user_id]
+        )
+        audit(
+            tx,
+            p.workspace_id,
+            p.actor,
+            "member_remove",
+            "user",
+            user_id,
+            {"role": old, "keys_revoked": [r["key_id"] for r in revoked]},
+        )
+    return RemovedMemberOut(user_id=user_id, keys_revoked=len(revoked))
+
+
+# -- invitations -------------------------------------------------------------------------------
+# Nobody is added to a workspace without accepting: an owner invites an address, the invitee
+# opens the link and enters their password (or chooses one). The owner's answer is the same
+# whether or not the address already has an account, so inviting cannot probe for accounts.
+INVITE_DAYS = 7
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+
+
+class InviteIn(In):
+    email: str = Field(min_length=5, max_length=320, pattern=EMAIL_PATTERN)
+    role: Literal["viewer", "editor", "owner"]
+
+
+class InvitationOut(Out):
+    invite_id: str
+    workspace_id: str
+    email: str
+    role: str
+    created_at: str | None
+    expires_at: str
+    status: Literal["pending", "accepted", "revoked", "expired"]
+
+
+class NewInvitationOut(InvitationOut):
+    token: str = Field(description="the invitation secret: in this response only")
+    accept_path: str = Field(description="the page the invitee opens: /invite?token=...")
+
+
+def _invitation(row: dict[str, Any]) -> InvitationOut:
+    if row.get("accepted_at"):
+        status = "accepted"
+    elif row.get("revoked_at"):
+        status = "revoked"
+    elif row["expires_at"] < _now():
+        status = "expired"
+    else:
+        status = "pending"
+    out: InvitationOut = InvitationOut.of(
+        {k: row[k] for k in ("invite_id", "workspace_id", "email", "role", "created_at")}
+        | {"expires_at": row["expires_at"], "status": status}
+    )
+    return out
+
+
+_INVITE_COLS = (
+    "invite_id, workspace_id, email, role, created_at, expires_at, accepted_at, revoked_at"
+)
+
+
+def invite(store: Store, p: Principal, req: InviteIn) -> NewInvitationOut:
+    """Invite an address into the caller's workspace with a role (at most the caller's own);
+    an earlier pending invitation of the same address is replaced."""
+    if RANK[req.role] > RANK[p.role]:
+        raise PermissionDenied(f"you cannot invite above your own role ({p.role})", needs=req.role)
+    return _invite(store, p.workspace_id, req, actor=p.actor)
+
+
+def invite_as_operator(store: Store, workspace: str, req: InviteIn) -> NewInvitationOut:
+    """An invitation made on the command line (by whoever runs the server)."""
+    ensure_workspace(store, workspace)
+    return _invite(store, workspace, req, actor="cli")
+
+
+def _invite(store: Store, workspace: str, req: InviteIn, *, actor: str) -> NewInvitationOut:
+    email = req.email.strip().lower()
+    known = store.scalar(
+        "SELECT 1 FROM memberships m JOIN users u USING (user_id) "
+        "WHERE m.workspace_id = ? AND u.email = ?",
+        [workspace, email],
+    )
+    if known:
+        # Only the caller's own workspace is consulted: members are listed to them anyway.
+        raise Conflict(f"{email} is already a member")
+    token = "inv_" + secrets.token_urlsafe(32)
+    invite_id = "i_" + uuid.uuid4().hex[:12]
+    with store.transaction() as tx:
+        tx.execute(
+            "UPDATE invitations SET revoked_at = current_timestamp WHERE workspace_id = ? "
+            "AND email = ? AND accepted_at IS NULL AND revoked_at IS NULL",
+            [workspace, email],
+        )
+        tx.execute(
+            "INSERT INTO invitations (invite_id, workspace_id, email, role, token_hash, "
+            "invited_by, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                invite_id,
+                workspace,
+                email,
+                req.role,
+                sha256(token),
+                actor,
+                _now() + _dt.timedelta(days=INVITE_DAYS),
+            ],
+        )
+        audit(tx, workspace, actor, "invite", "invitation", invite_id, {"role": req.role})
+    row = store.query(f"SELECT {_INVITE_COLS} FROM invitations WHERE invite_id = ?", [invite_id])
+    base = _invitation(row[0])
+    return NewInvitationOut(**base.model_dump(), token=token, accept_path=f"/invite?token={token}")
+
+
+def invitations(store: Store, workspace: str) -> list[InvitationOut]:
+    """The workspace's invitations, newest first."""
+    rows = store.query(
+        f"SELECT {_INVITE_COLS} FROM invitations WHERE workspace_id = ? "
+        "ORDER BY created_at DESC, invite_id",
+        [workspace],
+    )
+    return [_invitation(r) for r in rows]
+
+
+def revoke_invitation(store: Store, p: Principal, invite_id: str) -> InvitationOut:
+    with store.transaction() as tx:
+        n = tx.query(
+            "UPDATE invitations SET revoked_at = coalesce(revoked_at, current_timestamp) "
+            "WHERE workspace_id = ? AND invite_id = ? AND accepted_at IS NULL "
+            "RETURNING invite_id",
+            [p.workspace_id, invite_id],
+        )
+        if not n and not tx.scalar(
+            "SELECT 1 FROM invitations WHERE workspace_id = ? AND invite_id = ?",
+            [p.workspace_id, invite_id],
+        ):
+            raise NotFound(f"no invitation {invite_id}")
+        if not n:
+            raise Conflict("the invitation was already accepted")
+        audit(tx, p.workspace_id, p.actor, "invite_revoke", "invitation", invite_id)
+    row = store.query(f"SELECT {_INVITE_COLS} FROM invitations WHERE invite_id = ?", [invite_id])
+    return _invitation(row[0])
+
+
+class InvitationInfo(Out):
+    """What the invitee sees before accepting."""
+
+    workspace_id: str
+    workspace_name: str
+    email: str
+    role: str
+    expires_at: str
+
+
+_BAD_INVITE = "this invitation link is not valid (used, revoked or expired)"
+
+
+def _pending(store: Store, token: str) -> dict[str, Any]:
+    rows = store.query(
+        "SELECT i.invite_id, i.workspace_id, w.name AS workspace_name, i.email, i.role, "
+        "i.expires_at FROM invitations i JOIN workspaces w USING (workspace_id) "
+        "WHERE i.token_hash = ? AND i.accepted_at IS NULL AND i.revoked_at IS NULL "
+        "AND i.expires_at > ?",
+        [sha256(token), _now()],
+    )
+    if not rows:
+        raise NotFound(_BAD_INVITE)
+    return rows[0]
+
+
+def invitation_info(store: Store, token: str) -> InvitationInfo:
+    r = _pending(store, token)
+    out: InvitationInfo = InvitationInfo.of({k: v for k, v in r.items() if k != "invite_id"})
+    return out
+
+
+class AcceptIn(In):
+    token: str = Field(min_length=1, max_length=200)
+    password: str = Field(
+        min_length=1,
+        max_length=1024,
+        description="the password of your account with this address, or a new one (10+ "
+        "characters) when you have none",
+    )
+
+
+def accept_invitation(
+    store: Store, req: AcceptIn, *, hours: int, ip: str | None
+) -> tuple[LoginOut, str]:
+    """The invitee accepts: with the password of their existing account, or by choosing one
+    (which creates the account). Returns the session in the invited workspace and its token."""
+    inv = _pending(store, req.token)
+    email = str(inv["email"])
+    existing = store.scalar("SELECT user_id FROM users WHERE email = ?", [email])
+    if existing is not None:
+        user = authenticate(store, email, req.password)
+        user_id = str(user["user_id"])
+    else:
+        check_password(req.password)
+        user_id = "u_" + uuid.uuid4().hex[:16]
+        with store.transaction() as tx:
+            tx.execute(
+                "INSERT INTO users (user_id, email, password_hash) VALUES (?, ?, ?)",
+                [user_id, email, _hasher.hash(req.password)],
+            )
+    ws, role = str(inv["workspace_id"]), str(inv["role"])
+    with store.transaction() as tx:
+        claimed = tx.query(
+            "UPDATE invitations SET accepted_at = current_timestamp, accepted_by = ? "
+            "WHERE invite_id = ? AND accepted_at IS NULL AND revoked_at IS NULL "
+            "RETURNING invite_id",
+            [user_id, inv["invite_id"]],
+        )
+        if not claimed:  # accepted or revoked meanwhile
+            raise NotFound(_BAD_INVITE)
+        tx.execute(
+            "INSERT INTO memberships (workspace_id, user_id, role) VALUES (?, ?, ?) "
+            "ON CONFLICT (workspace_id, user_id) DO UPDATE SET role = excluded.role",
+            [ws, user_id, role],
+        )
+        audit(
+            tx,
+            ws,
+            f"user:{email}",
+            "invite_accept",
+            "invitation",
+            str(inv["invite_id"]),
+            {"role": role},
+        )
+    token = new_session(store, user_id, ws, hours=hours, ip=ip)
+    out = LoginOut(
+        user_id=user_id, email=email, workspace_id=ws, role=role, csrf_token=csrf_token(token)
+    )
+    return out, token
 
 
 class KeyIn(In):
@@ -504,7 +760,12 @@ def issue_key(
 
 
 def new_key(store: Store, p: Principal, req: KeyIn) -> NewKeyOut:
-    """An API key made by a signed-in caller, on the caller's behalf."""
+    """An API key made by a signed-in caller, on the caller's behalf (never above the caller's
+    own role; it follows the caller's role from then on, see :func:`key_principal`)."""
+    if RANK[req.role] > RANK[p.role]:
+        raise PermissionDenied(
+            f"a key cannot have a higher role than yours ({p.role})", needs=req.role
+        )
     return issue_key(store, p.workspace_id, req, actor=p.actor, user_id=p.user_id)
 
 

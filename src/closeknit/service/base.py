@@ -1,22 +1,89 @@
 """Input and result base models every service module builds on.
 
-Inputs refuse unknown fields (a typo is an error, not a silently ignored filter); results refuse
-unknown fields too, so a domain result that grows a key fails the tests until its model says so.
+Inputs refuse unknown fields (a typo is an error, not a silently ignored filter) and values of
+the wrong JSON type (``false`` or ``"12"`` is not a number, ``0`` is not a date): what the
+schema calls invalid is refused, never coerced. Query strings are still read as their types
+(``limit=20``), because the API validates each query parameter before it builds the model.
+Results refuse unknown fields too, so a domain result that grows a key fails the tests until its
+model says so.
 """
 
 from __future__ import annotations
 
-from typing import Any, Generic, TypeVar
+import datetime as _dt
+import re
+from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, WithJsonSchema
 
 from closeknit.jsonable import to_jsonable
+
+DAY_PATTERN = r"^(?:19|2[0-9])[0-9]{2}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])$"
+_ISO_DAY = re.compile(DAY_PATTERN)
+
+
+def _iso_day(v: Any) -> Any:
+    if isinstance(v, _dt.date) and not isinstance(v, _dt.datetime):
+        if 1900 <= v.year <= 2999:
+            return v
+    elif isinstance(v, str) and _ISO_DAY.fullmatch(v):
+        return v
+    raise ValueError("a date as YYYY-MM-DD, years 1900-2999")
+
+
+# A calendar day given as ``YYYY-MM-DD`` (or a ``datetime.date``) between 1900 and 2999: never a
+# number (pydantic would otherwise read ``0`` as 1970-01-01), a time, or year 1 (where date
+# arithmetic overflows).
+Day = Annotated[
+    _dt.date,
+    Strict(False),
+    BeforeValidator(_iso_day),
+    WithJsonSchema({"type": "string", "format": "date", "pattern": DAY_PATTERN}),
+]
+
+
+def any_case(words: Any, *, extra: tuple[str, ...] = (), blank: bool = False) -> str:
+    """A JSON-Schema ``pattern`` matching any of ``words`` in any letter case, with spaces
+    around (what the validators that strip and lower-case accept); ``extra`` adds raw regex
+    alternatives and ``blank`` also allows ''."""
+
+    def lit(c: str) -> str:
+        if c.isalpha() and c.lower() != c.upper():
+            return f"[{c.lower()}{c.upper()}]"
+        return c if c.isalnum() or c == " " else "\\" + c
+
+    alts = ["".join(lit(c) for c in w) for w in sorted(words, key=lambda x: (-len(x), x))]
+    body = "|".join([*alts, *extra])
+    return rf"^\s*(?:{body}){'?' if blank else ''}\s*$"
+
+
+# A creator as people type one: '@handle', 'handle', 'platform:handle' or a creator id.
+CreatorRef = Annotated[
+    str,
+    Field(
+        min_length=1, max_length=200, pattern=r"[^\s@]", description="@handle or platform:handle"
+    ),
+]
+
+
+# An absolute URL (scheme://host...): what the tracking links are built on. No brackets in the
+# host part (an unclosed IPv6 bracket is a crash in urlsplit, not a URL).
+AbsoluteUrl = Annotated[
+    str,
+    Field(
+        max_length=2000,
+        pattern=r"^[A-Za-z][A-Za-z0-9+.\-]*://[A-Za-z0-9._~%!$&'()*+,;=:@\-]+(?:[/?#]\S*)?$",
+        description="an absolute URL, e.g. https://shop.example/landing",
+    ),
+]
 
 
 class In(BaseModel):
     """A request: what a caller may ask for, validated where it is built."""
 
-    model_config = ConfigDict(extra="forbid")
+    # Python's regex engine: patterns then mean what ``str.strip()`` and the validators mean
+    # (and what the schema-driven tests generate from).
+    model_config = ConfigDict(extra="forbid", strict=True, regex_engine="python-re")
 
 
 class Out(BaseModel):

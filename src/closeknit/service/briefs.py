@@ -8,15 +8,16 @@ Every interface builds a :class:`BriefIn`; :meth:`BriefIn.brief` reads the text 
 from __future__ import annotations
 
 import json
+import re
 import uuid
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator
 
 from closeknit.errors import ValidationError
 from closeknit.match import Brief, parse_brief
-from closeknit.match.brief import COUNTRY_WORDS
-from closeknit.service.base import Deleted, In, Out
+from closeknit.match.brief import COUNTRY_WORDS, PLATFORMS, TIERS
+from closeknit.service.base import CreatorRef, Deleted, In, Out, any_case
 from closeknit.store import Store, audit
 
 _FILTERS = (
@@ -46,21 +47,66 @@ def country_code(value: str) -> str:
     )
 
 
+# What the filters accept, as schema patterns (any letter case, spaces around), so that the
+# REST schema refuses exactly what the brief would refuse.
+Platform = Annotated[str, Field(pattern=any_case(PLATFORMS), description=" | ".join(PLATFORMS))]
+Tier = Annotated[str, Field(pattern=any_case(TIERS), description=" | ".join(TIERS))]
+Country = Annotated[
+    str,
+    Field(
+        max_length=60,
+        pattern=any_case(COUNTRY_WORDS, extra=("[A-Za-z]{2}",)),
+        description="ISO 3166 alpha-2 code (GB) or a country name closeknit knows (UK, Germany)",
+    ),
+]
+_AGE = re.compile(r"^\s*(\d{1,2})\s*(?:-|–|—| to )\s*(\d{1,2})\s*$|^\s*(\d{1,2})\s*\+\s*$")
+AGE_PATTERN = r"^\s*(?:\d{1,2}\s*(?:-|–|—| to )\s*\d{1,2}|\d{1,2}\s*\+)?\s*$"
+TextFilter = Literal[
+    "countries", "languages", "audience_age", "audience_gender", "platforms", "tiers", "budget"
+]
+
+
 class BriefIn(In):
     """Free text plus optional filters; an explicit filter wins over what the text says."""
 
     text: str = Field(default="", max_length=5000)
-    platforms: list[str] | None = Field(default=None, max_length=10)
-    tiers: list[str] | None = Field(default=None, max_length=10)
-    countries: list[str] | None = Field(default=None, max_length=300)
-    languages: list[str] | None = Field(default=None, max_length=100)
-    audience_age: str | None = Field(default=None, max_length=20)
-    audience_gender: str | None = Field(default=None, max_length=8)
+    platforms: list[Platform] | None = Field(default=None, max_length=10)
+    tiers: list[Tier] | None = Field(default=None, max_length=10)
+    countries: list[Country] | None = Field(default=None, max_length=300)
+    languages: list[Annotated[str, Field(max_length=40)]] | None = Field(
+        default=None, max_length=100
+    )
+    audience_age: str | None = Field(
+        default=None,
+        max_length=20,
+        pattern=AGE_PATTERN,
+        description="an age range: '18-24', '18 to 25' or '65+' (either order; blank: any)",
+    )
+    audience_gender: str | None = Field(
+        default=None, max_length=8, pattern=any_case(["F", "M"], blank=True), description="F | M"
+    )
     min_authenticity: float | None = Field(default=None, ge=0, le=100)
     max_sponsored_rate: float | None = Field(default=None, ge=0, le=1)
-    competitors: list[str] | None = Field(default=None, max_length=200)
-    exclude: list[str] | None = Field(default=None, max_length=2000)
+    competitors: list[Annotated[str, Field(max_length=200)]] | None = Field(
+        default=None, max_length=200
+    )
+    exclude: list[CreatorRef] | None = Field(default=None, max_length=2000)
     budget: float | None = Field(default=None, ge=0, le=1e9)
+    ignore: list[TextFilter] | None = Field(
+        default=None, description="what the text says to leave out, e.g. ['countries']"
+    )
+
+    @field_validator("audience_age")
+    @classmethod
+    def _age(cls, v: str | None) -> str | None:
+        # blank is no filter; a range given high-low means low-high
+        m = _AGE.match(v or "")
+        if not v or not v.strip() or m is None:
+            return None if not v or not v.strip() else v
+        if m.group(3) is not None:
+            return f"{int(m.group(3))}+"
+        lo, hi = sorted((int(m.group(1)), int(m.group(2))))
+        return f"{lo}-{hi}"
 
     @field_validator("platforms", "tiers", "languages", "competitors", "exclude")
     @classmethod
@@ -89,8 +135,32 @@ class BriefIn(In):
         return self.model_dump(include=set(_FILTERS), exclude_none=True)
 
     def brief(self) -> Brief:
-        """The parsed, validated domain brief."""
-        return parse_brief(self.text, **self.filters())
+        """The parsed, validated domain brief (minus what ``ignore`` leaves out)."""
+        b = parse_brief(self.text, **self.filters())
+        if not self.ignore:
+            return b
+        drop = set(self.ignore)
+        words = {"countries": "country", "languages": "language", "audience_age": "audience age",
+                 "audience_gender": "audience gender", "platforms": "platforms", "tiers": "tiers",
+                 "budget": "budget"}  # fmt: skip
+        cleared: dict[str, Any] = {
+            k: ([] if isinstance(getattr(b, k), list) else None) for k in drop
+        }
+        parsed = [p for p in b.parsed if not any(p.startswith(words[k]) for k in drop)]
+        return b.model_copy(update={**cleared, "parsed": parsed})
+
+
+class NewBriefIn(BriefIn):
+    """A brief to save: it needs text."""
+
+    text: str = Field(min_length=1, max_length=5000, pattern=r"\S")
+
+    @field_validator("text", mode="before")
+    @classmethod
+    def _not_blank(cls, v: Any) -> Any:
+        if isinstance(v, str) and not v.strip():
+            raise ValueError("a brief needs text")
+        return v
 
 
 class BriefOut(Out):
@@ -163,7 +233,7 @@ def saved_brief_in(store: Store, workspace: str, brief_id: str) -> BriefIn:
     return BriefIn(text=b.text, **b.filters)
 
 
-def create_brief(store: Store, workspace: str, req: BriefIn, *, actor: str) -> SavedBrief:
+def create_brief(store: Store, workspace: str, req: NewBriefIn, *, actor: str) -> SavedBrief:
     """Save a brief (validated first: a brief that cannot run is not saved)."""
     if not req.text.strip():
         raise ValidationError("a brief needs text", field="text")

@@ -3,13 +3,12 @@ tracking links, spend, outreach, and rosters of existing deals."""
 
 from __future__ import annotations
 
-import datetime as _dt
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
-from closeknit.service.base import In, Out
+from closeknit.service.base import AbsoluteUrl, CreatorRef, Day, In, Out
 from closeknit.store import Store
 from closeknit.track import campaigns as tc
 from closeknit.track import codes as tcodes
@@ -17,6 +16,15 @@ from closeknit.track import codes as tcodes
 Stage = Literal[
     "shortlisted", "contacted", "negotiating", "contracted", "content_live", "paid", "declined"
 ]
+
+
+def _absolute_url(v: str | None) -> str | None:
+    if v is None or not v.strip():
+        return None
+    v = v.strip()
+    if not v.lower().startswith(("http://", "https://")) or "." not in v.split("/")[2:3][0]:
+        raise ValueError("the landing URL must be a full address such as https://shop.example/")
+    return v
 
 
 class StageInfo(Out):
@@ -29,16 +37,35 @@ def stages() -> list[StageInfo]:
     return [StageInfo(stage=s, next=list(tc.NEXT[s])) for s in tc.STAGES]
 
 
+# '1 reel, 3 story' (any case; a number, an optional x, a kind); what the campaign pipeline reads.
+Deliverables = Annotated[
+    str,
+    Field(
+        max_length=500,
+        pattern=r"^\s*\d+\s*[xX]?\s*[A-Za-z_]+\s*(?:,\s*\d+\s*[xX]?\s*[A-Za-z_]+\s*)*$",
+        description="'1 reel, 3 story'",
+    ),
+]
+Name = Annotated[str, Field(min_length=1, max_length=200, pattern=r"\S")]
+
+
 class CampaignIn(In):
-    name: str = Field(min_length=1, max_length=200)
+    name: Name
     brief: str | None = Field(default=None, max_length=5000, description="what it is about")
     budget: float | None = Field(default=None, ge=0, le=1e9)
     currency: str = Field(default="USD", pattern="^[A-Z]{3}$")
-    start_date: _dt.date | None = None
-    end_date: _dt.date | None = None
-    landing_url: str | None = Field(default=None, max_length=2000)
+    start_date: Day | None = None
+    end_date: Day | None = None
+    landing_url: AbsoluteUrl | None = None
     discount_percent: float | None = Field(default=None, ge=0, le=100)
     attribution_window_days: int = Field(default=30, ge=1, le=365)
+    code_pattern: str | None = Field(
+        default=None,
+        max_length=60,
+        description="discount codes from {HANDLE} and {DISCOUNT}, e.g. SUMMER-{HANDLE}",
+    )
+
+    _url = field_validator("landing_url")(_absolute_url)
 
 
 class Member(Out):
@@ -70,6 +97,7 @@ class CampaignOut(Out):
     utm_campaign: str | None
     discount_percent: float | None
     attribution_window_days: int
+    code_pattern: str | None = None
     creators: list[Member]
 
 
@@ -91,6 +119,7 @@ class CampaignSummary(Out):
     utm_campaign: str | None
     discount_percent: float | None
     attribution_window_days: int
+    code_pattern: str | None = None
     creators: list[StageCount]
 
 
@@ -116,11 +145,17 @@ def create_campaign(
 
 
 class CampaignPatch(In):
-    name: str | None = Field(default=None, min_length=1, max_length=200)
+    name: Name | None = None
     budget: float | None = Field(default=None, ge=0, le=1e9)
     status: Literal["draft", "active", "done", "archived"] | None = None
-    start_date: _dt.date | None = None
-    end_date: _dt.date | None = None
+    start_date: Day | None = None
+    end_date: Day | None = None
+    landing_url: str | None = Field(default=None, max_length=2000)
+    discount_percent: float | None = Field(default=None, ge=0, le=100)
+    code_pattern: str | None = Field(default=None, max_length=60)
+    attribution_window_days: int | None = Field(default=None, ge=1, le=365)
+
+    _url = field_validator("landing_url")(_absolute_url)
 
 
 def update_campaign(
@@ -147,9 +182,9 @@ def history(store: Store, workspace: str, campaign_id: str) -> list[HistoryRow]:
 
 
 class AddCreatorsIn(In):
-    creators: list[str] = Field(min_length=1, max_length=500, description="@handle or id")
+    creators: list[CreatorRef] = Field(min_length=1, max_length=500, description="@handle or id")
     fee: float | None = Field(default=None, ge=0, le=1e8)
-    deliverables: str | None = Field(default=None, max_length=500, description="'1 reel, 3 story'")
+    deliverables: Deliverables | None = None
     seeding_cost: float = Field(default=0.0, ge=0, le=1e8)
     notes: str | None = Field(default=None, max_length=2000)
 
@@ -189,7 +224,7 @@ def member(store: Store, workspace: str, campaign_id: str, creator_id: str) -> M
 class StageIn(In):
     stage: Stage
     fee: float | None = Field(default=None, ge=0, le=1e8, description="the agreed fee")
-    deliverables: str | None = Field(default=None, max_length=500)
+    deliverables: Deliverables | None = None
     note: str | None = Field(default=None, max_length=2000)
 
 
@@ -213,7 +248,7 @@ def set_stage(
 
 class DealIn(In):
     fee: float | None = Field(default=None, ge=0, le=1e8)
-    deliverables: str | None = Field(default=None, max_length=500)
+    deliverables: Deliverables | None = None
     seeding_cost: float | None = Field(default=None, ge=0, le=1e8)
     notes: str | None = Field(default=None, max_length=2000)
 
@@ -239,10 +274,17 @@ def remove_creator(
 
 
 class CodesIn(In):
-    creators: list[str] | None = Field(default=None, max_length=500, description="default: all")
+    creators: list[CreatorRef] | None = Field(
+        default=None, max_length=500, description="default: all"
+    )
     discount_percent: float | None = Field(default=None, ge=0, le=100)
-    landing_url: str | None = Field(default=None, max_length=2000)
+    landing_url: AbsoluteUrl | None = None
     overwrite: bool = False
+    pattern: str | None = Field(
+        default=None, max_length=60, description="default: the campaign's code pattern"
+    )
+
+    _url = field_validator("landing_url")(_absolute_url)
 
 
 class CodeOut(Out):
@@ -261,8 +303,13 @@ def assign_codes(
 
 
 class SetCodeIn(In):
-    code: str | None = Field(default=None, max_length=32)
-    link: str | None = Field(default=None, max_length=2000)
+    code: str | None = Field(
+        default=None,
+        max_length=40,
+        pattern=r"^\s*[A-Za-z0-9_-]{3,32}\s*$",
+        description="3-32 letters, digits, - or _ (upper-cased)",
+    )
+    link: AbsoluteUrl | None = None
 
 
 def set_code(
@@ -277,7 +324,7 @@ class SpendIn(In):
     amount: float = Field(gt=0, le=1e8)
     kind: Literal["fee", "seeding", "shipping", "other"] = "other"
     creator: str | None = Field(default=None, max_length=200)
-    date: _dt.date | None = None
+    date: Day | None = None
     note: str | None = Field(default=None, max_length=500)
 
 

@@ -3,6 +3,7 @@ and erasure."""
 
 from __future__ import annotations
 
+import re
 import statistics
 import time
 from typing import Any, Literal
@@ -11,6 +12,7 @@ from pydantic import Field
 
 from closeknit import features, privacy
 from closeknit.service.base import In, Out, Page
+from closeknit.service.briefs import Country
 from closeknit.settings import get_settings
 from closeknit.store import Store, audit, resolve_creator
 
@@ -89,7 +91,7 @@ class CreatorsQuery(In):
     q: str | None = Field(default=None, max_length=200, description="handle, name or bio words")
     platform: str | None = Field(default=None, max_length=40)
     tier: str | None = Field(default=None, max_length=40)
-    country: str | None = Field(default=None, max_length=60)
+    country: Country | None = None
     language: str | None = Field(default=None, max_length=40)
     niche: str | None = Field(default=None, max_length=80)
     min_followers: int | None = Field(default=None, ge=0, le=10**12)
@@ -190,6 +192,134 @@ def export_creators(
     return rows
 
 
+class FeeRange(Out):
+    low: float
+    mid: float
+    high: float
+
+
+class CompareRow(Out):
+    """What a marketer compares creators by, with the fee range of one post."""
+
+    creator_id: str
+    handle: str
+    platform: str
+    name: str | None
+    followers: int | None
+    tier: str | None
+    niche: str | None
+    country: str | None
+    engagement_rate: float | None
+    engagement_percentile: float | None
+    authenticity_score: float | None
+    engagement_quality_score: float | None
+    sponsored_rate: float | None
+    audience_real_share: float | None
+    audience: dict[str, dict[str, float]]
+    fee_low: float | None
+    fee_mid: float | None
+    fee_high: float | None
+    fee_method: str | None
+
+
+def _fee_ranges(
+    store: Store, workspace: str, ids: list[str], formats: tuple[str, ...] = ("post",)
+) -> tuple[dict[str, dict[str, FeeRange]], str | None]:
+    """creator_id -> format -> fee range from the workspace's fee model (the planner's)."""
+    from closeknit.features.fees import estimate_fees
+
+    got = estimate_fees(store, workspace, ids, formats=formats)
+    out: dict[str, dict[str, FeeRange]] = {}
+    method = None
+    for cid, cf in got.items():
+        for fmt, r in cf.formats.items():
+            out.setdefault(cid, {})[fmt] = FeeRange(
+                low=round(r.low, 2), mid=round(r.mid, 2), high=round(r.high, 2)
+            )
+            method = r.method
+    return out, method
+
+
+def _audiences(
+    store: Store, workspace: str, ids: list[str]
+) -> dict[str, dict[str, dict[str, float]]]:
+    out: dict[str, dict[str, dict[str, float]]] = {}
+    for r in store.query(
+        "SELECT creator_id, dimension, bucket, share FROM audience_demographics "
+        "WHERE workspace_id = ? AND creator_id IN (SELECT unnest(?::VARCHAR[])) "
+        "ORDER BY creator_id, dimension, share DESC, bucket",
+        [workspace, ids],
+    ):
+        if r["share"] is not None:
+            out.setdefault(r["creator_id"], {}).setdefault(r["dimension"], {})[r["bucket"]] = float(
+                r["share"]
+            )
+    return out
+
+
+def compare_rows(store: Store, workspace: str, ids: list[str]) -> list[CompareRow]:
+    """Side-by-side numbers for creator ids (already resolved), in the given order."""
+    if not ids:
+        return []
+    join, fsel = _features_join(store)
+    njoin, nsel = "", "NULL AS niche"
+    if _has_table(store, "creator_niche"):
+        njoin = (
+            "LEFT JOIN (SELECT creator_id, any_value(niche) AS niche FROM creator_niche "
+            "WHERE workspace_id = $ws GROUP BY creator_id) n ON n.creator_id = c.creator_id"
+        )
+        nsel = "n.niche"
+    rows = store.query(
+        f"SELECT c.creator_id, c.handle, c.platform, c.name, c.followers, c.country, "
+        f"{_tier_sql()} AS tier, {nsel}, {fsel} FROM creators c {join} {njoin} "
+        "WHERE c.workspace_id = $ws AND c.creator_id IN (SELECT unnest($ids::VARCHAR[]))",
+        {"ws": workspace, "ids": ids},
+    )
+    fees, method = _fee_ranges(store, workspace, ids)
+    aud = _audiences(store, workspace, ids)
+    by_id = {r["creator_id"]: r for r in rows}
+    out = []
+    for cid in ids:
+        r = by_id.get(cid)
+        if r is None:
+            continue
+        fee = fees.get(cid, {}).get("post")
+        out.append(
+            CompareRow.of(
+                {
+                    **{k: r.get(k) for k in CompareRow.model_fields if k in r},
+                    "audience": aud.get(cid, {}),
+                    "fee_low": fee.low if fee else None,
+                    "fee_mid": fee.mid if fee else None,
+                    "fee_high": fee.high if fee else None,
+                    "fee_method": method if fee else None,
+                }
+            )
+        )
+    return out
+
+
+class CompareIn(In):
+    creators: list[str] = Field(min_length=1, max_length=12, description="@handle or id")
+
+
+def compare(store: Store, workspace: str, req: CompareIn) -> list[CompareRow]:
+    """Up to 12 creators side by side: reach, engagement, authenticity, audience, fee range."""
+    ids = list(
+        dict.fromkeys(resolve_creator(store, workspace, c)["creator_id"] for c in req.creators)
+    )
+    return compare_rows(store, workspace, ids)
+
+
+_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+
+
+def contact_email(bio: str | None) -> str | None:
+    """The first e-mail address written in a public bio, if any."""
+    m = _EMAIL.search(bio or "")
+    return m.group(0).rstrip(".") if m else None
+
+
 class GrowthPoint(Out):
     date: str
     followers: int | None
@@ -208,6 +338,9 @@ class ProfileOut(Out):
     sample_comments: list[dict[str, Any]]
     demographics: list[dict[str, Any]]
     audience_sample_size: int
+    contact_email: str | None = None
+    fees: dict[str, FeeRange] = Field(default_factory=dict)
+    fee_method: str | None = None
 
 
 def _growth_spikes(snaps: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -280,6 +413,10 @@ def profile(store: Store, workspace: str, creator: str) -> ProfileOut:
             [workspace, cid],
         )
     )
+    prof["contact_email"] = contact_email(row.get("bio"))
+    got, method = _fee_ranges(store, workspace, [cid], ("post", "reel", "story"))
+    prof["fees"] = got.get(cid, {})
+    prof["fee_method"] = method if got.get(cid) else None
     out: ProfileOut = ProfileOut.of(prof)
     return out
 
@@ -296,6 +433,12 @@ class ScorePart(Out):
     value: float | None
     rule: str
     points: float | None
+    contribution: float | None = Field(
+        default=None, description="points of the score from this part; the parts add up to it"
+    )
+    detail: dict[str, Any] | None = Field(
+        default=None, description="the audience part's three shares and the setting applied"
+    )
 
 
 class Score(Out):

@@ -1,28 +1,242 @@
-"""Discover: a brief -> ranked, explained creators; lookalikes of a creator; rising topics."""
+"""Discover: a brief -> ranked, explained creators; lookalikes of a creator; rising topics.
+
+Besides the brief's own filters (platforms, tiers, countries, audience age and gender, minimum
+authenticity, maximum sponsored rate, competitors, budget), :class:`Filters` narrows the
+candidates by follower range, engagement-rate range, niche, caption keywords or hashtags, fee
+range and the audience shares the brief asks for. Shares and rates are fractions (0.02 = 2%),
+scores 0-100, money in the workspace currency. Each result says in one line why it fits.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any, Literal
 
-from pydantic import Field
+import numpy as np
+from pydantic import Field, field_validator
 
 from closeknit import match
 from closeknit.errors import ValidationError
-from closeknit.service.base import In, Out
+from closeknit.match import Brief
+from closeknit.match.brief import age_range, bucket_overlap
+from closeknit.match.candidates import CandidateTable, get_table
+from closeknit.service.base import Day, In, Out
 from closeknit.service.briefs import BriefIn, BriefOut, saved_brief_in
 from closeknit.store import Store
 
-Model = Literal["minilm", "static", "hash"]
+Model = Literal["minilm", "minilm-fp32", "minilm-numpy", "static", "hash"]
+EMPTY_BRIEF = (
+    "the brief is empty: describe the product and audience, e.g. 'home workout gear, UK, 18-25'"
+)
 
 
-class DiscoverIn(BriefIn):
+Sort = Literal["score", "followers", "engagement", "authenticity", "fee"]
+
+
+class Filters(In):
+    """Narrowing filters on top of a brief; rates and shares are fractions (0.02 = 2%)."""
+
+    min_followers: int | None = Field(default=None, ge=0, le=10**10)
+    max_followers: int | None = Field(default=None, ge=0, le=10**10)
+    min_engagement_rate: float | None = Field(
+        default=None, ge=0, le=1, description="fraction, e.g. 0.02 for 2%"
+    )
+    max_engagement_rate: float | None = Field(default=None, ge=0, le=1)
+    niches: list[str] | None = Field(default=None, max_length=50)
+    keywords: list[str] | None = Field(
+        default=None, max_length=20, description="words or #hashtags in captions (any of them)"
+    )
+    min_fee: float | None = Field(default=None, ge=0, le=1e8, description="one post, mid estimate")
+    max_fee: float | None = Field(default=None, ge=0, le=1e8)
+    min_country_share: float | None = Field(
+        default=None, ge=0, le=1, description="share of the audience in the brief's countries"
+    )
+    min_age_share: float | None = Field(
+        default=None, ge=0, le=1, description="share of the audience in the brief's age range"
+    )
+    min_gender_share: float | None = Field(
+        default=None, ge=0, le=1, description="share of the audience of the brief's gender"
+    )
+
+    min_audience_share: float | None = Field(
+        default=None,
+        ge=0,
+        le=1,
+        description="the share each audience part the brief names (country, age, gender) needs",
+    )
+
+    @field_validator("niches", "keywords")
+    @classmethod
+    def _clean(cls, v: list[str] | None) -> list[str] | None:
+        items = [x.strip() for x in v or [] if x and x.strip()]
+        return list(dict.fromkeys(items)) or None
+
+    def narrowing(self) -> dict[str, Any]:
+        """The narrowing filters that are set."""
+        return self.model_dump(include=set(Filters.model_fields), exclude_none=True)
+
+
+def _pair(lo: float | None, hi: float | None, name: str) -> None:
+    if lo is not None and hi is not None and lo > hi:
+        raise ValidationError(f"the smallest {name} is above the largest", field=f"min_{name}")
+
+
+def restrict(
+    store: Store, workspace: str, brief: Brief, f: Filters
+) -> tuple[Brief, dict[str, int]]:
+    """The brief with every creator a narrowing filter rules out added to ``exclude``, and how
+    many each filter ruled out (a creator counts under the first filter it fails)."""
+    _pair(f.min_followers, f.max_followers, "followers")
+    _pair(f.min_engagement_rate, f.max_engagement_rate, "engagement_rate")
+    _pair(f.min_fee, f.max_fee, "fee")
+    if f.min_audience_share is not None:
+        asked = {
+            "min_country_share": bool(brief.countries),
+            "min_age_share": bool(brief.audience_age),
+            "min_gender_share": bool(brief.audience_gender),
+        }
+        if not any(asked.values()):
+            raise ValidationError(
+                "name a country, an age range or a gender to filter by audience share",
+                field="min_audience_share",
+            )
+        f = f.model_copy(
+            update={
+                k: getattr(f, k) if getattr(f, k) is not None else f.min_audience_share
+                for k, on in asked.items()
+                if on
+            }  # fmt: skip
+        )
+    need = {
+        "min_country_share": (brief.countries, "a country"),
+        "min_age_share": (brief.audience_age, "an age range"),
+        "min_gender_share": (brief.audience_gender, "a gender"),
+    }
+    for key, (have, what) in need.items():
+        if getattr(f, key) is not None and not have:
+            raise ValidationError(f"set {what} to filter by its share of the audience", field=key)
+    t = get_table(store, workspace)
+    n = len(t)
+    out = np.zeros(n, bool)
+    counts: dict[str, int] = {}
+
+    def rule(reason: str, bad: np.ndarray) -> None:
+        new = bad & ~out
+        k = int(new.sum())
+        if k:
+            counts[reason] = counts.get(reason, 0) + k
+            out[:] |= new
+
+    fol = t.followers
+    if f.min_followers is not None:
+        rule("followers", ~(fol >= f.min_followers))
+    if f.max_followers is not None:
+        rule("followers", ~(fol <= f.max_followers))
+    er = t.engagement_rate
+    if f.min_engagement_rate is not None:
+        rule("engagement_rate", ~(er >= f.min_engagement_rate))
+    if f.max_engagement_rate is not None:
+        rule("engagement_rate", ~(er <= f.max_engagement_rate))
+    if f.niches:
+        want = {x.lower() for x in f.niches}
+        ok = np.fromiter(
+            (bool(h) and str(v).lower() in want for v, h in zip(t.niche, t.has_niche, strict=True)),
+            bool,
+            n,
+        )
+        rule("niche", ~ok)
+    if f.min_fee is not None:
+        rule("fee", ~(t.fee >= f.min_fee))
+    if f.max_fee is not None:
+        rule("fee", ~(t.fee <= f.max_fee))
+    if f.min_country_share is not None:
+        share, has = _dim_share(t, "country", brief)
+        rule("audience", ~(has & (share >= f.min_country_share)))
+    if f.min_age_share is not None:
+        share, has = _dim_share(t, "age", brief)
+        rule("audience", ~(has & (share >= f.min_age_share)))
+    if f.min_gender_share is not None:
+        share, has = _dim_share(t, "gender", brief)
+        rule("audience", ~(has & (share >= f.min_gender_share)))
+    if f.keywords:
+        hit = set(_keyword_creators(store, workspace, f.keywords))
+        ok = np.fromiter((str(c) in hit for c in t.ids), bool, n)
+        rule("keywords", ~ok)
+    if not out.any():
+        return brief, counts
+    ruled_out = [str(c) for c in t.ids[out]]
+    return brief.model_copy(update={"exclude": [*brief.exclude, *ruled_out]}), counts
+
+
+def _dim_share(t: CandidateTable, dim: str, brief: Brief) -> tuple[np.ndarray, np.ndarray]:
+    """(share of every creator's audience matching the brief in ``dim``, has that dimension)."""
+    rows = np.arange(len(t))
+    has = t.has_dim.get(dim)
+    has = has.copy() if has is not None else np.zeros(len(t), bool)
+    share = np.zeros(len(t))
+    buckets = t.demo.get(dim, {})
+    if dim == "country":
+        weights = {b: 1.0 for b in brief.countries}
+    elif dim == "gender":
+        weights = {brief.audience_gender or "": 1.0}
+    else:
+        rng = age_range(brief.audience_age or "")
+        weights = {b: bucket_overlap(b, rng) for b in buckets} if rng else {}
+    for b, w in weights.items():
+        sp = buckets.get(b)
+        if sp is not None and w:
+            share = share + w * sp.take(rows)
+    return share, has
+
+
+def _keyword_creators(store: Store, workspace: str, keywords: list[str]) -> list[str]:
+    """Creators with a caption holding any keyword (a word, or a #hashtag also matched in the
+    post's hashtags); case-insensitive."""
+    conds, params = [], []
+    for k in keywords:
+        word = k.lstrip("#").strip().lower()
+        if not word:
+            continue
+        esc = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        if k.startswith("#"):
+            conds.append(
+                "(lower(caption) LIKE ? ESCAPE '\\' OR "
+                "list_contains(list_transform(coalesce(hashtags, []), lambda x: lower(x)), ?))"
+            )
+            params += [f"%#{esc}%", word]
+        else:
+            conds.append("lower(caption) LIKE ? ESCAPE '\\'")
+            params.append(f"%{esc}%")
+    if not conds:
+        return []
+    rows = store.query(
+        f"SELECT DISTINCT creator_id FROM posts WHERE workspace_id = ? AND ({' OR '.join(conds)})",
+        [workspace, *params],
+    )
+    return [r["creator_id"] for r in rows]
+
+
+class DiscoverIn(BriefIn, Filters):
+    text: str = Field(
+        min_length=1,
+        max_length=5000,
+        pattern=r"\S",
+        description="what you are looking for, e.g. 'home workout gear, UK, 18-25'",
+    )
     limit: int = Field(default=20, ge=1, le=1000)
     weights: dict[str, float] | None = Field(
         default=None, description="factor weights, e.g. {'content': 2, 'cost': 0}"
     )
     evidence: bool = True
     model: Model | None = None
+    sort: Sort = Field(default="score", description="order of the returned results")
+
+    @field_validator("text", mode="before")
+    @classmethod
+    def _not_blank(cls, v: Any) -> Any:
+        if isinstance(v, str) and not v.strip():
+            raise ValueError(EMPTY_BRIEF)
+        return v
 
 
 class Factors(Out):
@@ -67,6 +281,15 @@ class MatchOut(Out):
     fee_source: str | None
     expected_engagements: float | None
     evidence: list[dict[str, Any]]
+    tier: str | None = None
+    engagement_rate: float | None = None
+    authenticity_score: float | None = None
+    fee_low: float | None = None
+    fee_high: float | None = None
+    audience_shares: dict[str, float] = Field(
+        default_factory=dict, description="share of the audience in the brief's country/age/gender"
+    )
+    why: str = Field(default="", description="one line: why this creator fits")
 
 
 class DiscoverOut(Out):
@@ -79,24 +302,172 @@ class DiscoverOut(Out):
     results: list[MatchOut]
 
 
-def discover(store: Store, workspace: str, req: DiscoverIn) -> DiscoverOut:
-    """Rank the workspace's creators for the brief, each with its factors and evidence."""
-    if not req.text.strip():
-        raise ValidationError(
-            "the brief is empty: describe the product and audience, e.g. "
-            "'home workout gear, UK, 18-25'",
-            field="text",
+def _finite(x: Any) -> float | None:
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        return None
+    return v if np.isfinite(v) else None
+
+
+def _enrich(
+    store: Store, workspace: str, results: list[dict[str, Any]], brief: Brief | None
+) -> list[dict[str, Any]]:
+    """Add tier, engagement rate, authenticity, the fee range, audience shares and the why."""
+    if not results:
+        return results
+    from closeknit.features.fees import fee_arrays
+    from closeknit.features.frame import creator_frame
+
+    ids = [r["creator_id"] for r in results]
+    t = get_table(store, workspace)
+    rows = t.rows_of(ids)
+    fr = creator_frame(store, workspace, ids)
+    fees: dict[str, tuple[float, float]] = {}
+    if len(fr):
+        lo, _, hi, _ = fee_arrays(store, workspace, fr, "post")
+        for i, cid in enumerate(fr["creator_id"].tolist()):
+            if _finite(fr["followers"].iat[i]):
+                fees[cid] = (round(float(lo[i]), 2), round(float(hi[i]), 2))
+    shares: dict[str, np.ndarray] = {}
+    if brief is not None:
+        for dim, asked in (
+            ("country", brief.countries),
+            ("age", brief.audience_age),
+            ("gender", brief.audience_gender),
+        ):
+            if asked:
+                sh, has = _dim_share(t, dim, brief)
+                shares[dim] = np.where(has, sh, np.nan)
+    out = []
+    for r, row in zip(results, rows, strict=True):
+        d = dict(r)
+        if row >= 0:
+            d["tier"] = t.tier[row]
+            d["engagement_rate"] = _finite(t.engagement_rate[row])
+            d["authenticity_score"] = _finite(t.auth_score[row])
+            d["audience_shares"] = {
+                k: round(float(v[row]), 4) for k, v in shares.items() if np.isfinite(v[row])
+            }
+            if d.get("fee_estimate") is None and np.isfinite(t.fee[row]):
+                # lookalikes carry no fee: the same one-post estimate discover ranks by
+                d["fee_estimate"] = round(float(t.fee[row]), 2)
+                d["fee_source"] = t.fee_source
+        lo_hi = fees.get(d["creator_id"])
+        if lo_hi and d.get("fee_estimate") is not None:
+            d["fee_low"], d["fee_high"] = lo_hi
+        d["why"] = why(d, brief)
+        out.append(d)
+    return out
+
+
+def _niche_label(niche: str) -> str:
+    from closeknit.match.taxonomy import NICHES
+
+    return next((n.label for n in NICHES if n.id == niche), niche.replace("_", " "))
+
+
+def _level(v: float | None) -> str:
+    if v is None:
+        return "unknown"
+    return "strong" if v >= 0.8 else "good" if v >= 0.5 else "partial" if v >= 0.2 else "weak"
+
+
+def why(m: dict[str, Any], brief: Brief | None) -> str:
+    """One plain line: topic fit (with the closest post), audience shares, engagement, trust."""
+    f = m.get("factors") or {}
+    parts = []
+    ev = [e for e in m.get("evidence") or [] if e.get("caption")]
+    topic = f"{_level(f.get('content'))} " + (
+        "topic match" if brief is not None else "content likeness"
+    )
+    if m.get("niche"):
+        topic += f" ({_niche_label(str(m['niche'])).lower()} creator)"
+    if ev:
+        cap = " ".join(str(ev[0]["caption"]).split())
+        topic += f', e.g. "{cap[:60]}{"…" if len(cap) > 60 else ""}"'
+    parts.append(topic[0].upper() + topic[1:])
+    sh = m.get("audience_shares") or {}
+    aud = []
+    if brief is not None:
+        if "country" in sh:
+            aud.append(f"{sh['country']:.0%} in {'/'.join(brief.countries)}")
+        if "age" in sh:
+            aud.append(f"{sh['age']:.0%} aged {brief.audience_age}")
+        if "gender" in sh:
+            word = {"F": "women", "M": "men"}.get(brief.audience_gender or "", "")
+            aud.append(f"{sh['gender']:.0%} {word}")
+    shared = [
+        float(e["audience_overlap_jaccard"])
+        for e in m.get("evidence") or []
+        if "audience_overlap_jaccard" in e
+    ]
+    if aud:
+        parts.append("audience " + ", ".join(aud))
+    elif shared:
+        parts.append(
+            f"{shared[0]:.0%} of sampled followers in common"
+            if shared[0] >= 0.005
+            else "no sampled follower in common"
         )
+    elif brief is not None and (brief.countries or brief.audience_age or brief.audience_gender):
+        parts.append("no audience data")
+    elif f.get("audience") is not None:
+        parts.append(f"{_level(f.get('audience'))} audience match")
+    if m.get("engagement_rate") is not None:
+        parts.append(f"engagement {m['engagement_rate']:.1%}")
+    if m.get("authenticity_score") is not None:
+        parts.append(f"authenticity {m['authenticity_score']:.0f}/100")
+    elif not m.get("vetted", True):
+        parts.append("not vetted yet")
+    return "; ".join(parts)
+
+
+_SORT_KEYS = {
+    "followers": "followers",
+    "engagement": "engagement_rate",
+    "authenticity": "authenticity_score",
+    "fee": "fee_estimate",
+}
+
+
+def _sorted(results: list[dict[str, Any]], sort: str) -> list[dict[str, Any]]:
+    if sort == "score":
+        return results
+    key = _SORT_KEYS[sort]
+    known = [r for r in results if r.get(key) is not None]
+    unknown = [r for r in results if r.get(key) is None]
+    # the cheapest fee first; the largest of everything else first; unknown values last
+    known.sort(key=lambda r: (r[key] if sort == "fee" else -r[key], r["creator_id"]))
+    return known + unknown
+
+
+def discover(store: Store, workspace: str, req: DiscoverIn) -> DiscoverOut:
+    """Rank the workspace's creators for the brief, each with its factors, evidence and why."""
+    if not req.text.strip():
+        raise ValidationError(EMPTY_BRIEF, field="text")
+    brief = req.brief()
+    narrowed, counts = restrict(store, workspace, brief, req)
     res = match.discover(
         store,
         workspace,
-        req.brief(),
+        narrowed,
         req.limit,
         model=req.model,
         weights=req.weights,
         evidence=req.evidence,
     )
-    out: DiscoverOut = DiscoverOut.of(res)
+    d = res.to_dict()
+    d["brief"] = brief.to_dict()
+    if counts:
+        ours = sum(counts.values())
+        left = d["excluded"].get("excluded", 0) - ours
+        d["excluded"] = {k: v for k, v in d["excluded"].items() if k != "excluded"}
+        if left > 0:
+            d["excluded"]["excluded"] = left
+        d["excluded"].update(counts)
+    d["results"] = _sorted(_enrich(store, workspace, d["results"], brief), req.sort)
+    out: DiscoverOut = DiscoverOut.of(d)
     return out
 
 
@@ -135,13 +506,15 @@ def lookalikes(store: Store, workspace: str, req: LookalikesIn) -> LookalikesOut
     res = match.lookalikes(
         store, workspace, req.creator, req.limit, model=req.model, broad=req.broad
     )
-    out: LookalikesOut = LookalikesOut.of(res)
+    d = res.to_dict()
+    d["results"] = _enrich(store, workspace, d["results"], None)
+    out: LookalikesOut = LookalikesOut.of(d)
     return out
 
 
 class TrendsIn(In):
-    since: dt.date | None = Field(default=None, description="window start (default: days ago)")
-    until: dt.date | None = Field(default=None, description="window end (default: today)")
+    since: Day | None = Field(default=None, description="window start (default: days ago)")
+    until: Day | None = Field(default=None, description="window end (default: today)")
     days: int = Field(default=90, ge=1, le=3650, description="window length without since")
     compare: Literal["previous", "last_year"] = "previous"
     min_creators: int = Field(default=3, ge=1, le=10_000)
@@ -156,6 +529,11 @@ class Rider(Out):
     first_used: str | None
 
 
+class CurvePoint(Out):
+    week: str
+    posts: int
+
+
 class TrendOut(Out):
     hashtag: str
     posts_now: int
@@ -165,6 +543,9 @@ class TrendOut(Out):
     lift: float
     z: float
     early_riders: list[Rider]
+    curve: list[CurvePoint] = Field(
+        default_factory=list, description="posts a week using the hashtag, baseline to window end"
+    )
 
 
 class TrendsOut(Out):
@@ -192,5 +573,36 @@ def trends(store: Store, workspace: str, req: TrendsIn) -> TrendsOut:
         limit=req.limit,
         riders=req.riders,
     )
-    out: TrendsOut = TrendsOut.of(res)
+    d = res.to_dict()
+    start = min([since, *(dt.date.fromisoformat(x[:10]) for x in d.get("compared_with") or [])])
+    end = dt.date.fromisoformat(str(d["window"][1])[:10]) if d.get("window") else dt.date.today()
+    curves = _curves(store, workspace, [t["hashtag"] for t in d["trends"]], start, end)
+    for t in d["trends"]:
+        t["curve"] = curves.get(t["hashtag"].lstrip("#").lower(), [])
+    out: TrendsOut = TrendsOut.of(d)
     return out
+
+
+def _curves(
+    store: Store, workspace: str, tags: list[str], start: dt.date, end: dt.date
+) -> dict[str, list[dict[str, Any]]]:
+    """Weekly posts per hashtag in [``start``, ``end``) (weeks without a post count 0)."""
+    want = [t.lstrip("#").lower() for t in tags]
+    if not want:
+        return {}
+    rows = store.query(
+        "SELECT tag, date_trunc('week', posted_at)::DATE AS week, count(*) AS n FROM ("
+        " SELECT posted_at, lower(unnest(hashtags)) AS tag FROM posts WHERE workspace_id = ?"
+        " AND hashtags IS NOT NULL AND posted_at >= ? AND posted_at < ?)"
+        " WHERE tag IN (SELECT unnest(?::VARCHAR[])) GROUP BY ALL ORDER BY week",
+        [workspace, start, end, want],
+    )
+    weeks: list[dt.date] = []
+    w = start - dt.timedelta(days=start.weekday())
+    while w < end:
+        weeks.append(w)
+        w += dt.timedelta(days=7)
+    got = {(r["tag"], r["week"]): int(r["n"]) for r in rows}
+    return {
+        t: [{"week": wk.isoformat(), "posts": got.get((t, wk), 0)} for wk in weeks] for t in want
+    }

@@ -13,6 +13,7 @@ from closeknit.errors import ConfigError
 from closeknit.features import distributed
 from closeknit.match import index, niche, portable, taxonomy, vectors
 from closeknit.service.base import In, Out
+from closeknit.service.discover import Model
 from closeknit.store import Store
 
 
@@ -74,9 +75,6 @@ def attach(store: Store, output_dir: str) -> list[str]:
     if not Path(output_dir).is_dir():
         raise ConfigError(f"{output_dir}: not a folder")
     return list(distributed.attach(store, Path(output_dir)))
-
-
-Model = Literal["minilm", "static", "hash"]
 
 
 class NicheCount(Out):

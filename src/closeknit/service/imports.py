@@ -3,10 +3,10 @@ batches they made, the quarantine of rejected rows, and the orders that came in.
 
 from __future__ import annotations
 
-import datetime as _dt
 import json
 import logging
 import os
+import re
 import shutil
 import tempfile
 import threading
@@ -21,7 +21,7 @@ from closeknit.connectors import importer, vendor_csv
 from closeknit.connectors.landing import ImportResult
 from closeknit.connectors.quarantine import list_errors
 from closeknit.errors import CloseknitError, NotFound, ValidationError, redact
-from closeknit.service.base import In, Out, Page
+from closeknit.service.base import Day, In, Out, Page
 from closeknit.store import Store, audit
 
 log = logging.getLogger("closeknit.imports")
@@ -40,7 +40,19 @@ Source = Literal[
     "world",
 ]
 # What a browser or API client may upload (a whole world is a folder: CLI only).
-UPLOAD_SOURCES: tuple[str, ...] = tuple(s for s in Source.__args__ if s != "world")  # type: ignore[attr-defined]
+UploadSource = Literal[
+    "instagram",
+    "vendor_csv",
+    "snapshots",
+    "posts_csv",
+    "audience",
+    "demographics",
+    "shopify",
+    "shopify_csv",
+    "shopify_orders",
+    "youtube",
+]
+UPLOAD_SOURCES: tuple[str, ...] = UploadSource.__args__  # type: ignore[attr-defined]
 
 
 class ImportIn(In):
@@ -51,8 +63,9 @@ class ImportIn(In):
     kind: Literal["post", "profile"] | None = None  # instagram
     platform: Literal["instagram", "youtube", "tiktok"] | None = None  # vendor_csv
     mapping: dict[str, str] | None = None  # vendor_csv: field -> column
-    date: str | None = Field(default=None, max_length=10)  # vendor_csv export date
+    date: str | None = Field(default=None, max_length=40)  # vendor_csv: "2022-12", "sep 2022"
     cogs_rate: float | None = Field(default=None, ge=0, le=1)  # shopify
+    encoding: str | None = Field(default=None, max_length=40)  # CSV sources: e.g. cp1252
 
     def options(self) -> dict[str, Any]:
         return self.model_dump(exclude={"source", "path"}, exclude_none=True)
@@ -67,8 +80,12 @@ class FileResult(Out):
     suppressed: int
     duplicate: int
     quarantined: int
+    # loaded rows with a warning (an unreadable optional field left empty; a repeated handle)
+    warnings: int = 0
+    merged: int = 0  # rows merged into an earlier row of the same file
     rows: dict[str, int]
     errors: list[dict[str, Any]]
+    warning_list: list[dict[str, Any]] = []
 
 
 class ImportOut(Out):
@@ -77,6 +94,8 @@ class ImportOut(Out):
     suppressed: int
     duplicate: int
     quarantined: int
+    warnings: int = 0
+    merged: int = 0
     rows: dict[str, int]
     files: list[FileResult]
 
@@ -122,6 +141,8 @@ def import_files(
         suppressed=sum(f.suppressed for f in files),
         duplicate=sum(f.duplicate for f in files),
         quarantined=sum(f.quarantined for f in files),
+        warnings=sum(f.warnings for f in files),
+        merged=sum(f.merged for f in files),
         rows=dict(sorted(rows.items())),
         files=files,
     )
@@ -138,11 +159,12 @@ def vendor_map(
     platform: str | None = None,
     mapping: dict[str, str] | None = None,
     date: str | None = None,
+    encoding: str | None = None,
 ) -> dict[str, Any]:
     """The column map a vendor export would be read with (nothing imported)."""
     p = Path(path)
     _check_path(p)
-    return vendor_csv.inspect(p, platform=platform, mapping=mapping, date=date)
+    return vendor_csv.inspect(p, platform=platform, mapping=mapping, date=date, encoding=encoding)
 
 
 class QuarantineQuery(In):
@@ -157,6 +179,7 @@ class QuarantineRow(Out):
     line: int | None
     field: str | None
     reason: str | None
+    level: str | None = None  # 'rejected', or 'warning' about a row that did load
     created_at: str | None
     batch_id: str | None
     raw: str | None = None
@@ -215,7 +238,7 @@ def batch(store: Store, workspace: str, batch_id: str) -> BatchDetail:
     if not rows:
         raise NotFound(f"no import batch {batch_id}", batch_id=batch_id)
     q = store.query(
-        "SELECT source, file, line, field, reason, created_at, batch_id FROM quarantine "
+        "SELECT source, file, line, field, reason, level, created_at, batch_id FROM quarantine "
         "WHERE workspace_id = ? AND batch_id = ? ORDER BY file, line LIMIT 100",
         [workspace, batch_id],
     )
@@ -262,6 +285,11 @@ def _finish(
     )
 
 
+def _hide_folder(message: str, folder: Path) -> str:
+    """The message without the server's upload folder (viewers see job errors)."""
+    return message.replace(f"{folder}{os.sep}", "").replace(str(folder), "upload")
+
+
 def _run_job(store: Store, workspace: str, job_id: str, source: Source, path: Path) -> None:
     done = [0]
 
@@ -276,10 +304,11 @@ def _run_job(store: Store, workspace: str, job_id: str, source: Source, path: Pa
         )
         _finish(store, job_id, "done", res, None)
     except CloseknitError as e:
-        _finish(store, job_id, "failed", None, e.message)
+        _finish(store, job_id, "failed", None, _hide_folder(e.message, path.parent))
     except Exception as e:  # a job thread must always leave a final state behind
         log.error("import job %s failed: %s", job_id, redact(str(e)))
-        _finish(store, job_id, "failed", None, f"{type(e).__name__}: {redact(str(e))}")
+        msg = _hide_folder(f"{type(e).__name__}: {redact(str(e))}", path.parent)
+        _finish(store, job_id, "failed", None, msg)
     finally:
         shutil.rmtree(path.parent, ignore_errors=True)
 
@@ -298,9 +327,10 @@ def start_upload(
     if source not in UPLOAD_SOURCES:
         raise ValidationError(f"source must be one of {', '.join(UPLOAD_SOURCES)}", field="source")
     src: Source = source  # type: ignore[assignment]
-    name = Path(filename or "upload").name.strip(". ")[:120] or "upload"
+    name = upload_name(filename)
     tmp = Path(tempfile.mkdtemp(prefix="closeknit-upload-"))
     size = 0
+    job_id = "j_" + uuid.uuid4().hex[:12]
     try:
         with (tmp / name).open("wb") as f:
             while chunk := data.read(1 << 20):
@@ -308,35 +338,53 @@ def start_upload(
                 if size > max_mb << 20:
                     raise ValidationError(f"file larger than {max_mb} MB", field="file")
                 f.write(chunk)
+        with store.transaction() as tx:
+            tx.execute(
+                "INSERT INTO import_jobs (job_id, workspace_id, source, filename, status) "
+                "VALUES (?, ?, ?, ?, 'queued')",
+                [job_id, workspace, source, name],
+            )
+            audit(
+                tx,
+                workspace,
+                actor,
+                "import",
+                "import_job",
+                job_id,
+                {"source": source, "file": name, "bytes": size},
+            )
+        threading.Thread(
+            target=_run_job, args=(store, workspace, job_id, src, tmp / name), daemon=True
+        ).start()
     except BaseException:
+        # Until the job thread owns the folder, every way out removes it.
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    job_id = "j_" + uuid.uuid4().hex[:12]
-    with store.transaction() as tx:
-        tx.execute(
-            "INSERT INTO import_jobs (job_id, workspace_id, source, filename, status) "
-            "VALUES (?, ?, ?, ?, 'queued')",
-            [job_id, workspace, source, name],
-        )
-        audit(
-            tx,
-            workspace,
-            actor,
-            "import",
-            "import_job",
-            job_id,
-            {"source": source, "file": name, "bytes": size},
-        )
-    threading.Thread(
-        target=_run_job, args=(store, workspace, job_id, src, tmp / name), daemon=True
-    ).start()
     return job(store, workspace, job_id)
+
+
+_UNSAFE_NAME = re.compile(r"[^\w.()+ -]+")
+_NAME_BYTES = 100  # well under every file system's 255-byte limit, with room for a suffix
+
+
+def upload_name(filename: str | None) -> str:
+    """A safe local file name for an upload: the base name only (no folders, ``..``, control
+    characters or NUL), at most 100 UTF-8 bytes, keeping the extension (the importer reads the
+    format, and a date, from the name)."""
+    base = re.split(r"[/\\]", filename or "")[-1]
+    base = _UNSAFE_NAME.sub("_", base).strip(". _") or "upload"
+    stem, dot, ext = base.rpartition(".")
+    if not dot or not stem or len(ext) > 10:
+        stem, ext = base, ""
+    suffix = f".{ext}" if ext else ""
+    stem = stem.encode()[: _NAME_BYTES - len(suffix.encode())].decode("utf-8", "ignore")
+    return (stem.strip(". _") or "upload") + suffix
 
 
 # -- orders ------------------------------------------------------------------------------------
 class OrdersQuery(In):
     code: str | None = Field(default=None, max_length=100)
-    since: _dt.date | None = None
+    since: Day | None = None
     limit: int = Field(default=100, ge=1, le=1000)
     offset: int = Field(default=0, ge=0, le=10**9)
 
@@ -394,18 +442,82 @@ class WebhookOut(Out):
     topic: str | None = None
 
 
+def _webhook_secret(store: Store, workspace: str, provider: str) -> str:
+    rows = store.query(
+        "SELECT secret FROM webhook_secrets WHERE workspace_id = ? AND provider = ?",
+        [workspace, provider],
+    )
+    return str(rows[0]["secret"]) if rows else ""
+
+
 def shopify_webhook(
-    store: Store, workspace: str, body: bytes, headers: dict[str, str], secret: str
+    store: Store, workspace: str, body: bytes, headers: dict[str, str]
 ) -> WebhookOut:
-    """Verify and store one Shopify order webhook delivery (a repeat is acknowledged once)."""
-    from closeknit.errors import AuthError, ServiceUnavailable
+    """Verify one Shopify order webhook with the workspace's own secret and store it (a repeat
+    is acknowledged once). An unknown workspace, one without a secret and a wrong signature all
+    answer the same AuthError."""
     from closeknit.track.webhook import handle_shopify_webhook
 
-    if "x-shopify-hmac-sha256" not in {k.lower() for k in headers}:
-        raise AuthError("webhook is not signed (X-Shopify-Hmac-Sha256 missing)")
-    if not secret:
-        raise ServiceUnavailable("Shopify webhooks are not configured on this server")
-    if not store.scalar("SELECT count(*) FROM workspaces WHERE workspace_id = ?", [workspace]):
-        raise NotFound("no such workspace")
+    secret = _webhook_secret(store, workspace, "shopify")
     out: WebhookOut = WebhookOut.of(handle_shopify_webhook(store, workspace, body, headers, secret))
     return out
+
+
+class WebhookSecretIn(In):
+    secret: str = Field(
+        min_length=16,
+        max_length=200,
+        pattern=r"^[\x21-\x7e]+$",
+        description="the signing secret of the Shopify app that sends this workspace's webhooks",
+    )
+
+
+class WebhookConfigOut(Out):
+    provider: Literal["shopify"] = "shopify"
+    workspace_id: str
+    configured: bool
+    delivery_path: str = Field(description="where Shopify delivers: POST here")
+    updated_at: str | None = None
+
+
+def webhook_config(store: Store, workspace: str) -> WebhookConfigOut:
+    """Whether the workspace verifies Shopify webhooks (the secret itself is never shown)."""
+    rows = store.query(
+        "SELECT updated_at FROM webhook_secrets WHERE workspace_id = ? AND provider = 'shopify'",
+        [workspace],
+    )
+    out: WebhookConfigOut = WebhookConfigOut.of(
+        {
+            "workspace_id": workspace,
+            "configured": bool(rows),
+            "delivery_path": f"/api/v1/webhooks/shopify/{workspace}",
+            "updated_at": rows[0]["updated_at"] if rows else None,
+        }
+    )
+    return out
+
+
+def set_webhook_secret(
+    store: Store, workspace: str, req: WebhookSecretIn, *, actor: str
+) -> WebhookConfigOut:
+    """Set (or replace) the secret the workspace's Shopify webhooks are signed with."""
+    with store.transaction() as tx:
+        tx.execute(
+            "INSERT INTO webhook_secrets (workspace_id, provider, secret) VALUES (?, 'shopify', ?) "
+            "ON CONFLICT (workspace_id, provider) DO UPDATE SET secret = excluded.secret, "
+            "updated_at = now()",
+            [workspace, req.secret],
+        )
+        audit(tx, workspace, actor, "webhook_secret_set", "webhook", "shopify")
+    return webhook_config(store, workspace)
+
+
+def clear_webhook_secret(store: Store, workspace: str, *, actor: str) -> WebhookConfigOut:
+    """Remove the secret: every delivery to the workspace is refused from then on."""
+    with store.transaction() as tx:
+        tx.execute(
+            "DELETE FROM webhook_secrets WHERE workspace_id = ? AND provider = 'shopify'",
+            [workspace],
+        )
+        audit(tx, workspace, actor, "webhook_secret_clear", "webhook", "shopify")
+    return webhook_config(store, workspace)

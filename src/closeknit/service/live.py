@@ -4,7 +4,6 @@ never stored, logged or returned."""
 
 from __future__ import annotations
 
-import datetime as _dt
 from typing import Any, Literal
 
 from pydantic import Field
@@ -13,7 +12,7 @@ from closeknit.connectors import graph_api, tiktok, youtube_api, youtube_quota
 from closeknit.connectors.http import RetryPolicy
 from closeknit.connectors.state import list_marks
 from closeknit.errors import ConfigError
-from closeknit.service.base import In, Out
+from closeknit.service.base import Day, In, Out
 from closeknit.store import Store
 
 
@@ -117,8 +116,8 @@ def fetch_youtube(store: Store, workspace: str, req: YoutubeIn, *, token: str) -
 class TiktokIn(FetchBase):
     api: Literal["display", "research"] = "display"
     username: str | None = Field(default=None, max_length=100)
-    start: _dt.date | None = None
-    end: _dt.date | None = None
+    start: Day | None = None
+    end: Day | None = None
     page_size: int | None = Field(default=None, ge=1, le=1000)
     max_pages: int | None = Field(default=None, ge=1)
 

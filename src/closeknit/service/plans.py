@@ -1,26 +1,41 @@
-"""Plans: a budgeted, overlap-aware set of creators for a brief; fee estimates."""
+"""Plans: a budgeted, overlap-aware set of creators for a brief (with creators left out or kept
+in), fee estimates."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Literal
 
+import numpy as np
 from pydantic import Field
 
-from closeknit.errors import ValidationError
+from closeknit.errors import SolverError, ValidationError
+from closeknit.features.fees import fee_arrays
+from closeknit.features.frame import creator_frame
+from closeknit.match import Brief
+from closeknit.match.candidates import get_table
 from closeknit.plan import PlanConstraints, estimate_fees, load_rate_card, make_plan, set_rate
-from closeknit.service.base import In, Out
+from closeknit.plan.planner import discover_candidates, save_plan
+from closeknit.service.base import CreatorRef, In, Out
 from closeknit.service.briefs import BriefIn, saved_brief_in
+from closeknit.service.discover import Filters, restrict
 from closeknit.store import Store, resolve_creator_id
 
 Format = Literal["post", "reel", "video", "story"]
 
 
-class PlanIn(BriefIn):
-    """A brief (text and filters, or a saved ``brief_id``) and a budget, with constraints."""
+class PlanIn(BriefIn, Filters):
+    """A brief (text and filters, or a saved ``brief_id``) and a budget, with constraints.
+
+    ``exclude`` leaves creators out and ``lock`` keeps creators in; the rest of the budget is
+    planned around the locked ones. ``creators`` or ``list_id`` plan over those creators only.
+    """
 
     budget: float = Field(gt=0, le=1e9, description="total fee budget")
-    brief_id: str | None = Field(default=None, max_length=100, description="a saved brief")
+    brief_id: str | None = Field(
+        default=None, min_length=1, max_length=100, description="a saved brief"
+    )
     min_creators: int = Field(default=1, ge=0, le=500)
     max_creators: int = Field(default=12, ge=1, le=500)
     max_share: float = Field(default=1.0, gt=0, le=1, description="max budget share per creator")
@@ -37,8 +52,14 @@ class PlanIn(BriefIn):
     method: Literal["auto", "milp", "greedy"] = "auto"
     format: Format = "post"
     diversity: float = Field(default=0.0, ge=0, le=10)
-    creators: list[str] | None = Field(
+    creators: list[CreatorRef] | None = Field(
         default=None, max_length=2000, description="plan over these creators only"
+    )
+    list_id: str | None = Field(
+        default=None, max_length=100, description="plan over a saved list's creators only"
+    )
+    lock: list[str] | None = Field(
+        default=None, max_length=100, description="creators the plan must keep (@handle or id)"
     )
     save: bool = False
 
@@ -55,6 +76,10 @@ class Overlap(Out):
     shared_followers_est: float
     shared_handles_seen: int | None
     source: str
+    handle: str | None = None
+    share: float | None = Field(
+        default=None, description="shared followers as a share of this pick's followers"
+    )
 
 
 class Pick(Out):
@@ -78,6 +103,7 @@ class Pick(Out):
     marginal_gain: float
     gain_per_1k: float
     overlap_with: list[Overlap]
+    locked: bool = False
 
 
 class PlanOut(Out):
@@ -100,23 +126,177 @@ class PlanOut(Out):
     assumptions: dict[str, Any]
     notes: list[str]
     seconds: float
+    locked: list[str] = Field(default_factory=list, description="creator ids kept in by lock")
+    excluded: list[str] = Field(default_factory=list, description="creator ids left out")
+
+
+def _money(store: Store, workspace: str, v: float) -> str:
+    from closeknit.service.settings import currency, symbol
+
+    return f"{symbol(currency(store, workspace))}{v:,.2f}".replace(".00", "")
+
+
+def _cheapest(store: Store, workspace: str, excl: set[str]) -> float | None:
+    t = get_table(store, workspace)
+    ok = np.isfinite(t.fee) & (t.followers > 0)
+    ok &= ~np.isin(t.ids.astype(str), list(excl)) if excl else ok
+    return float(t.fee[ok].min()) if ok.any() else None
+
+
+def _nothing_fits(store: Store, workspace: str, budget: float, excl: set[str]) -> ValidationError:
+    low = _cheapest(store, workspace, excl)
+    if low is not None and budget < low:
+        return ValidationError(
+            f"no creator fits a budget of {_money(store, workspace, budget)}: the cheapest "
+            f"creator's fee is about {_money(store, workspace, low)} a post; raise the budget",
+            field="budget",
+        )
+    return ValidationError(
+        f"no creator who fits this brief fits a budget of {_money(store, workspace, budget)}; "
+        "raise the budget or widen the brief",
+        field="budget",
+    )
+
+
+def _run(store: Store, workspace: str, brief: Brief, budget: float, c: PlanConstraints) -> Any:
+    """make_plan, with 'nothing fits' (no pick, or no solution at all) as one clear error."""
+    try:
+        res = make_plan(store, workspace, brief, budget, c)
+    except SolverError:
+        raise _nothing_fits(store, workspace, budget, set(c.exclude)) from None
+    if not res.picks:
+        raise _nothing_fits(store, workspace, budget, set(c.exclude))
+    return res
+
+
+def _with_lock(
+    store: Store,
+    workspace: str,
+    brief: Brief,
+    budget: float,
+    c: PlanConstraints,
+    locked: list[str],
+) -> Any:
+    """Keep ``locked`` in: plan the rest of the budget around them (without them), then score
+    the whole set as one plan (its expected results, overlaps and the one-macro comparison)."""
+    fr = creator_frame(store, workspace, locked)
+    _, mid, _, _ = fee_arrays(store, workspace, fr, c.format)
+    fee = dict(zip(fr["creator_id"].tolist(), (float(x) for x in mid), strict=True))
+    locked_cost = sum(fee.get(x, 0.0) for x in locked)
+    if locked_cost > budget:
+        raise ValidationError(
+            f"the locked creators cost about {_money(store, workspace, locked_cost)}, above the "
+            f"budget of {_money(store, workspace, budget)}; unlock one or raise the budget",
+            field="lock",
+        )
+    seen: dict[str, float] = {}
+    base_src = c.candidate_source or discover_candidates
+
+    def remember(st: Store, ws: str, b: Brief, limit: int) -> list[tuple[str, float]]:
+        got = base_src(st, ws, b, limit)
+        seen.update(got)
+        return got
+
+    rest_plan = None
+    rest_budget = budget - locked_cost
+    if rest_budget > 0 and c.max_creators > len(locked):
+        c2 = replace(
+            c,
+            exclude=[*c.exclude, *locked],
+            min_creators=max(0, c.min_creators - len(locked)),
+            max_creators=c.max_creators - len(locked),
+            candidate_source=None if c.candidates is not None else remember,
+            save=False,
+        )
+        try:
+            rest_plan = make_plan(store, workspace, brief, rest_budget, c2)
+        except (SolverError, ValidationError):
+            rest_plan = None
+    rest = [p for p in rest_plan.picks] if rest_plan is not None else []
+    rel = {p.creator_id: p.relevance for p in rest}
+    notes = []
+    for x in locked:
+        if c.candidates is not None:
+            rel[x] = 1.0
+        elif x in seen:
+            rel[x] = seen[x]
+        else:
+            rel[x] = 0.5
+            notes.append(
+                f"@{x.split(':', 1)[-1]} does not match this brief's filters; it is counted as a "
+                "half-relevant creator"
+            )
+    chosen = [*locked, *(p.creator_id for p in rest)]
+    c3 = replace(
+        c,
+        candidates=None,
+        candidate_source=lambda st, ws, b, limit: [(x, rel[x]) for x in chosen],
+        exclude=[],
+        min_creators=len(chosen),
+        max_creators=len(chosen),
+        max_share=1.0,
+        min_relevance=0.0,
+        method="milp",
+    )
+    whole = _run(store, workspace, brief, budget, c3)
+    if rest_plan is not None:
+        whole.status, whole.gap, whole.bound = rest_plan.status, rest_plan.gap, rest_plan.bound
+        whole.gap_kind, whole.n_candidates = rest_plan.gap_kind, rest_plan.n_candidates
+        whole.candidate_source = rest_plan.candidate_source
+        whole.notes = [*rest_plan.notes, *whole.notes]
+    names = ", ".join(f"@{x.split(':', 1)[-1]}" for x in locked)
+    whole.notes = [
+        f"kept in as you asked: {names} (about {_money(store, workspace, locked_cost)}); the "
+        f"rest of the budget ({_money(store, workspace, rest_budget)}) was planned around them",
+        *notes,
+        *whole.notes,
+    ]
+    return whole
+
+
+def _overlap_names(out: PlanOut) -> PlanOut:
+    handles = {p.creator_id: p.handle for p in out.picks}
+    for p in out.picks:
+        for o in p.overlap_with:
+            o.handle = handles.get(o.creator_id) or o.creator_id.split(":", 1)[-1]
+            o.share = round(o.shared_followers_est / p.followers, 4) if p.followers else None
+    return out
 
 
 def plan(store: Store, workspace: str, req: PlanIn) -> PlanOut:
-    """Pick creators for the brief under the budget; the same brief parsing as discover."""
+    """Pick creators for the brief under the budget; the same brief parsing and filters as
+    discover. Nothing affordable is a clear error naming the cheapest fee."""
     brief_in: BriefIn = req
     if req.brief_id:
         if req.text.strip():
             raise ValidationError("give brief_id or text, not both", field="brief_id")
         brief_in = saved_brief_in(store, workspace, req.brief_id)
-    elif not req.text.strip() and not req.creators:
+    elif not req.text.strip() and not req.creators and not req.list_id:
         raise ValidationError(
             "the brief is empty: describe the product and audience (e.g. 'minimalist jewellery "
             "for women 18-30 in the UK'), or give brief_id",
             field="text",
         )
-    ids = [resolve_creator_id(store, workspace, c) for c in req.creators or []]
+    pool = list(req.creators or [])
+    if req.list_id:
+        from closeknit.service.lists import get_list
+
+        pool += [c.creator_id for c in get_list(store, workspace, req.list_id).creators]
+        if not pool:
+            raise ValidationError("the list is empty: add creators to it first", field="list_id")
+    ids = list(dict.fromkeys(resolve_creator_id(store, workspace, c) for c in pool))
     excl = [resolve_creator_id(store, workspace, c) for c in brief_in.exclude or []]
+    locked = list(dict.fromkeys(resolve_creator_id(store, workspace, c) for c in req.lock or []))
+    both = set(excl) & set(locked)
+    if both:
+        raise ValidationError(
+            f"{', '.join(sorted(both))} is both left out and kept in; choose one", field="lock"
+        )
+    if len(locked) > req.max_creators:
+        raise ValidationError("more creators are locked than the plan may hold", field="lock")
+    brief = brief_in.brief()
+    if not ids:
+        brief, _ = restrict(store, workspace, brief, req)
     c = PlanConstraints(
         min_creators=req.min_creators,
         max_creators=req.max_creators,
@@ -130,14 +310,25 @@ def plan(store: Store, workspace: str, req: PlanIn) -> PlanOut:
         method=req.method,
         format=req.format,
         diversity=req.diversity,
-        save=req.save,
+        save=req.save and not locked,
     )
-    out: PlanOut = PlanOut.of(make_plan(store, workspace, brief_in.brief(), req.budget, c))
+    res = _with_lock(store, workspace, brief, req.budget, c, locked) if locked else None
+    if res is None:
+        res = _run(store, workspace, brief, req.budget, c)
+    elif req.save:
+        save_plan(store, workspace, res)
+    d = res.to_dict()
+    d["brief"] = brief_in.text
+    locked_set = set(locked)
+    for p in d["picks"]:
+        p["locked"] = p["creator_id"] in locked_set
+    d["locked"], d["excluded"] = locked, excl
+    out: PlanOut = _overlap_names(PlanOut.of(d))
     return out
 
 
 class FeesIn(In):
-    creators: list[str] = Field(min_length=1, max_length=500, description="@handle or id")
+    creators: list[CreatorRef] = Field(min_length=1, max_length=500, description="@handle or id")
     formats: list[Format] = Field(default=["post", "reel", "story"], min_length=1)
     rate_card: str | None = Field(default=None, description="a JSON rate card file (CLI only)")
 

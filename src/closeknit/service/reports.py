@@ -7,11 +7,11 @@ from typing import Any
 
 from pydantic import Field
 
-from closeknit.errors import CloseknitError
+from closeknit.errors import CloseknitError, InsufficientData
 from closeknit.report.html import campaign_report_html
+from closeknit.service import lift as lift_svc
 from closeknit.service.base import In, Out
 from closeknit.store import Store, audit
-from closeknit.track import lift as tlift
 from closeknit.track import roas
 
 
@@ -70,21 +70,65 @@ def report_rows(
 
 
 class LiftOut(Out):
-    campaign_id: str
+    """The JSON of :class:`closeknit.service.lift.LiftReport`, its nested parts as plain dicts
+    for the pages and the printable report: an incremental estimate (``kind='incremental'``)
+    or, for a campaign without a holdout, design or target, its own revenue (``kind=
+    'own_revenue'``: codes/links plus the halo, not incremental) with ``no_estimate_reason``."""
+
+    campaign_id: str | None
+    kind: str
     method: str
+    target: str | None
+    target_description: str
+    window: dict[str, Any] | None
     spend: float
-    incremental_revenue: dict[str, Any]
+    incremental_revenue: dict[str, Any] | None
     iroas: dict[str, Any] | None
     attributed_revenue: float
-    last_click_vs_incremental: float | None
+    beyond_attribution: dict[str, Any] | None
+    own_revenue: dict[str, Any] | None
+    controls: list[str]
+    left_out: list[dict[str, Any]]
+    overlapping_campaigns: list[dict[str, Any]]
     counterfactual: dict[str, Any] | None
+    placebo: dict[str, Any] | None
     holdout: dict[str, Any] | None
+    halo: dict[str, Any] | None
     notes: list[str]
+    no_estimate_reason: str | None = None
 
 
-def lift(store: Store, workspace: str, campaign_id: str) -> LiftOut:
-    """Incremental revenue and iROAS with an interval."""
-    out: LiftOut = LiftOut.of(tlift.estimate(store, workspace, campaign_id))
+class LiftIn(In):
+    """What the pages and the API may ask of :func:`lift` (the rest are the defaults of
+    ``closeknit lift CAMPAIGN``)."""
+
+    level: float = Field(default=0.90, gt=0.5, lt=1.0, description="interval level")
+    placebos: int = Field(
+        default=20, ge=0, le=500, description="controls run as fake targets (fewer is faster)"
+    )
+
+
+def lift(store: Store, workspace: str, campaign_id: str, req: LiftIn | None = None) -> LiftOut:
+    """Incremental revenue and iROAS with an interval (``closeknit.service.lift.estimate_lift``
+    with its defaults: the campaign's holdout or geo design). A campaign with neither gets its
+    own revenue (codes/links + halo) labelled as not incremental, and the reason. A campaign
+    without a start date has no pre- or post-period: InsufficientData names the field."""
+    rows = store.query(
+        "SELECT start_date FROM campaigns WHERE workspace_id = ? AND campaign_id = ?",
+        [workspace, campaign_id],
+    )
+    if rows and rows[0]["start_date"] is None:
+        raise InsufficientData(
+            f"campaign {campaign_id} has no start_date: set one to estimate its lift",
+            field="start_date",
+        )
+    r = req or LiftIn()
+    rep = lift_svc.estimate_lift(
+        store,
+        workspace,
+        lift_svc.LiftRequest(campaign_id=campaign_id, level=r.level, placebos=r.placebos),
+    )
+    out: LiftOut = LiftOut.model_validate(rep.model_dump(mode="json"))
     return out
 
 
@@ -96,6 +140,7 @@ def report_html(
     lf, why = None, None
     try:
         lf = lift(store, workspace, campaign_id)
+        why = lf.no_estimate_reason
     except CloseknitError as e:
         why = e.message
     audit(store, workspace, actor, "export", "campaign", campaign_id, {"format": "html"})

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import json
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -47,8 +49,56 @@ def _now() -> dt.datetime:
 
 
 def slugify(text: str) -> str:
-    s = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-    return s[:60] or "campaign"
+    """A readable id from a name: letters and digits of any script are kept, case-folded
+    (``日本語キャンペーン``, ``été-2026``); runs of anything else become one '-'. Empty when
+    nothing is left (``!!!``, ``..``): :func:`new_campaign_id` then uses a digest."""
+    s = unicodedata.normalize("NFKC", text).casefold()
+    s = re.sub(r"[\W_]+", "-", s).strip("-")
+    return s[:60].strip("-")
+
+
+def _digest(name: str) -> str:
+    return hashlib.sha256(name.strip().encode()).hexdigest()[:8]
+
+
+_ID = re.compile(r"[^\W_][\w.\-]{0,99}")
+
+
+def new_campaign_id(tx: Tx, workspace: str, name: str) -> str:
+    """A unique id for a new campaign called ``name``, stable once given (it is stored).
+
+    The slug of the name when free (``Summer Launch`` -> ``summer-launch``); when the slug
+    belongs to another campaign of a different name (``SUMMER launch!!``), the slug plus a
+    digest of the exact name; a name with no letters or digits gets ``campaign-<digest>``. The
+    same name twice is the same campaign: :class:`Conflict`.
+    """
+    base = slugify(name)
+    if not base:
+        base = f"campaign-{_digest(name)}"
+    candidates = [base, f"{base}-{_digest(name)}"]
+    for cid in candidates + [f"{candidates[1]}-{k}" for k in range(2, 100)]:
+        row = tx.query(
+            "SELECT name FROM campaigns WHERE workspace_id = ? AND campaign_id = ?",
+            [workspace, cid],
+        )
+        if not row:
+            return cid
+        if row[0]["name"] == name.strip():
+            raise Conflict(f"campaign {name.strip()!r} already exists as {cid!r}", campaign_id=cid)
+    raise Conflict(f"no free id for campaign {name.strip()!r}")  # pragma: no cover
+
+
+def check_campaign_id(cid: str) -> str:
+    """An id given by the caller: letters, digits, '.', '-', '_' (any script), at most 100,
+    starting with a letter or digit (so never '', '.', '..' or a path)."""
+    c = unicodedata.normalize("NFKC", cid.strip())
+    if not _ID.fullmatch(c) or ".." in c:
+        raise ValidationError(
+            f"campaign id {cid!r}: use letters, digits, '.', '-' or '_' (at most 100, starting "
+            "with a letter or digit)",
+            field="campaign_id",
+        )
+    return c
 
 
 @dataclass
@@ -65,6 +115,7 @@ class Campaign:
     utm_campaign: str | None = None
     discount_percent: float | None = None
     attribution_window_days: int = 30
+    code_pattern: str | None = None
     creators: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
@@ -108,13 +159,19 @@ def create_campaign(
     utm_campaign: str | None = None,
     discount_percent: float | None = None,
     attribution_window_days: int = 30,
+    code_pattern: str | None = None,
     campaign_id: str | None = None,
     brand_id: str | None = None,
     actor: str = "user",
 ) -> Campaign:
-    """Create a campaign; its id is ``campaign_id`` or a slug of the name."""
+    """Create a campaign; its id is ``campaign_id`` or one made from the name
+    (:func:`new_campaign_id`: unique in the workspace, never changed afterwards)."""
+    from closeknit.track.codes import check_pattern
+
     if not name or not name.strip():
         raise ValidationError("campaign name is empty", field="name")
+    if code_pattern:
+        code_pattern = check_pattern(code_pattern)
     if budget is not None and budget < 0:
         raise ValidationError("budget must be >= 0", field="budget")
     if attribution_window_days <= 0:
@@ -122,9 +179,10 @@ def create_campaign(
     sd, ed = _date(start_date, "start_date"), _date(end_date, "end_date")
     if sd and ed and ed < sd:
         raise ValidationError("end_date is before start_date", field="end_date")
-    cid = campaign_id or slugify(name)
+    given = check_campaign_id(campaign_id) if campaign_id else None
     with store.transaction() as tx:
-        if tx.scalar(
+        cid = given or new_campaign_id(tx, workspace, name)
+        if given and tx.scalar(
             "SELECT count(*) FROM campaigns WHERE workspace_id = ? AND campaign_id = ?",
             [workspace, cid],
         ):
@@ -144,8 +202,8 @@ def create_campaign(
         )
         tx.execute(
             "INSERT OR REPLACE INTO campaign_settings (workspace_id, campaign_id, brief_text, "
-            "landing_url, utm_campaign, discount_percent, attribution_window_days) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "landing_url, utm_campaign, discount_percent, attribution_window_days, "
+            "code_pattern) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 workspace,
                 cid,
@@ -154,6 +212,7 @@ def create_campaign(
                 utm_campaign or cid,
                 discount_percent,
                 attribution_window_days,
+                code_pattern or None,
             ],
         )
         audit(
@@ -171,7 +230,7 @@ def create_campaign(
 _CAMPAIGN_SQL = (
     "SELECT c.campaign_id, c.name, c.budget, c.currency, c.start_date, c.end_date, c.status, "
     "s.brief_text AS brief, s.landing_url, s.utm_campaign, s.discount_percent, "
-    "coalesce(s.attribution_window_days, 30) AS attribution_window_days "
+    "coalesce(s.attribution_window_days, 30) AS attribution_window_days, s.code_pattern "
     "FROM campaigns c LEFT JOIN campaign_settings s ON s.workspace_id = c.workspace_id "
     "AND s.campaign_id = c.campaign_id WHERE c.workspace_id = ?"
 )
@@ -191,6 +250,7 @@ def _campaign(row: dict[str, Any]) -> Campaign:
         utm_campaign=row["utm_campaign"] or row["campaign_id"],
         discount_percent=row["discount_percent"],
         attribution_window_days=int(row["attribution_window_days"]),
+        code_pattern=row.get("code_pattern"),
     )
 
 
@@ -539,6 +599,35 @@ def record_spend(
     return sid
 
 
+def _update_settings(
+    store: Store, workspace: str, campaign_id: str, settings: dict[str, Any], actor: str
+) -> None:
+    with store.transaction() as tx:
+        _check_campaign(tx, workspace, campaign_id)
+        old_s = tx.query(
+            "SELECT landing_url, discount_percent, code_pattern, attribution_window_days "
+            "FROM campaign_settings WHERE workspace_id = ? AND campaign_id = ?",
+            [workspace, campaign_id],
+        )
+        if not old_s:
+            tx.execute(
+                "INSERT INTO campaign_settings (workspace_id, campaign_id, utm_campaign) "
+                "VALUES (?, ?, ?)",
+                [workspace, campaign_id, campaign_id],
+            )
+        prev: dict[str, Any] = old_s[0] if old_s else {}
+        sets = ", ".join(f"{k} = ?" for k in settings)
+        tx.execute(
+            f"UPDATE campaign_settings SET {sets} WHERE workspace_id = ? AND campaign_id = ?",
+            [*settings.values(), workspace, campaign_id],
+        )
+        changed_s = {
+            k: {"from": prev.get(k), "to": v} for k, v in settings.items() if prev.get(k) != v
+        }
+        if changed_s:
+            audit(tx, workspace, actor, "campaign.update", "campaign", campaign_id, changed_s)
+
+
 def update_campaign(
     store: Store,
     workspace: str,
@@ -547,13 +636,21 @@ def update_campaign(
     actor: str = "user",
     **fields: Any,
 ) -> None:
-    """Change a campaign's name, budget, status or dates (a budget change is audited as
-    spend_change)."""
+    """Change a campaign's name, budget, status, dates, landing URL, discount, code pattern or
+    attribution window (a budget change is audited as spend_change)."""
+    from closeknit.track.codes import check_pattern
+
     allowed = {"name", "budget", "status", "start_date", "end_date"}
-    bad = set(fields) - allowed
+    setting_keys = {"landing_url", "discount_percent", "code_pattern", "attribution_window_days"}
+    bad = set(fields) - allowed - setting_keys
     if bad:
         raise ValidationError(f"cannot change {', '.join(sorted(bad))}", field=sorted(bad)[0])
+    settings = {k: fields.pop(k) for k in list(fields) if k in setting_keys}
+    if settings.get("code_pattern"):
+        settings["code_pattern"] = check_pattern(settings["code_pattern"])
     if not fields:
+        if settings:
+            _update_settings(store, workspace, campaign_id, settings, actor)
         return
     with store.transaction() as tx:
         _check_campaign(tx, workspace, campaign_id)
@@ -584,6 +681,8 @@ def update_campaign(
                 campaign_id,
                 {"budget_from": old["budget"], "budget_to": fields["budget"]},
             )
+    if settings:
+        _update_settings(store, workspace, campaign_id, settings, actor)
 
 
 def remove_creator(

@@ -34,10 +34,45 @@ def code_stem(handle: str, max_letters: int = 8) -> str:
     return (letters[:max_letters] or "CK").upper()
 
 
-def make_code(handle: str, taken: set[str], discount_percent: float | None = None) -> str:
-    """A readable code not in ``taken`` (compared upper-case)."""
+DEFAULT_PATTERN = "{HANDLE}{DISCOUNT}"
+_TOKEN_RE = re.compile(r"\{([A-Za-z]+)\}")
+
+
+def check_pattern(pattern: str) -> str:
+    """A code pattern: letters, digits, '-', '_' and the tokens {HANDLE} (the creator's handle,
+    up to 8 letters) and {DISCOUNT} (the discount percent); it must name {HANDLE}."""
+    p = pattern.strip().upper()
+    for tok in _TOKEN_RE.findall(p):
+        if tok not in ("HANDLE", "DISCOUNT"):
+            raise ValidationError(
+                f"unknown token {{{tok}}} in the code pattern; use {{HANDLE}} and {{DISCOUNT}}",
+                field="code_pattern",
+            )
+    if "{HANDLE}" not in p:
+        raise ValidationError(
+            "the code pattern must contain {HANDLE}, e.g. SUMMER-{HANDLE}{DISCOUNT}",
+            field="code_pattern",
+        )
+    literal = _TOKEN_RE.sub("", p)
+    if not re.fullmatch(r"[A-Z0-9_-]*", literal) or len(literal) > 16:
+        raise ValidationError(
+            "the code pattern may hold letters, digits, '-' and '_' (16 at most) besides "
+            "{HANDLE} and {DISCOUNT}",
+            field="code_pattern",
+        )
+    return p
+
+
+def make_code(
+    handle: str,
+    taken: set[str],
+    discount_percent: float | None = None,
+    pattern: str | None = None,
+) -> str:
+    """A readable code not in ``taken`` (compared upper-case), made from ``pattern``."""
     pct = str(int(round(discount_percent))) if discount_percent else ""
-    base = code_stem(handle) + pct
+    pat = check_pattern(pattern or DEFAULT_PATTERN)
+    base = pat.replace("{HANDLE}", code_stem(handle)).replace("{DISCOUNT}", pct)[:30]
     up = {t.upper() for t in taken}
     if base not in up:
         return base
@@ -89,12 +124,15 @@ def assign(
     discount_percent: float | None = None,
     landing_url: str | None = None,
     overwrite: bool = False,
+    pattern: str | None = None,
     actor: str = "user",
 ) -> list[dict[str, Any]]:
-    """Give each campaign creator (all by default) a unique code and, with a landing URL, a
-    tracking link. Existing codes are kept unless ``overwrite``."""
+    """Give each campaign creator (all by default) a unique code made from ``pattern`` (or the
+    campaign's) and, with a landing URL, a tracking link. Existing codes are kept unless
+    ``overwrite``."""
     camp = get_campaign(store, workspace, campaign_id)
     pct = discount_percent if discount_percent is not None else camp.discount_percent
+    pat = check_pattern(pattern or camp.code_pattern or DEFAULT_PATTERN)
     base = landing_url or camp.landing_url
     wanted = {resolve_creator_id(store, workspace, c) for c in creators} if creators else None
     taken = _taken(store, workspace)
@@ -109,7 +147,7 @@ def assign(
             if code is None or overwrite:
                 if code:
                     taken.discard(str(code).upper())
-                code = make_code(handle, taken, pct)
+                code = make_code(handle, taken, pct, pat)
             taken.add(code.upper())
             link = c.get("tracking_link")
             content = c.get("utm_content") or handle.lower()

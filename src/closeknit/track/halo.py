@@ -12,8 +12,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from closeknit.errors import NotFound
+from closeknit.errors import NotFound, ValidationError
 from closeknit.store import Store
+from closeknit.track.counterfactual import Interval
 
 
 @dataclass
@@ -24,6 +25,11 @@ class Halo:
     followers: dict[str, Any] | None
     mentions: dict[str, Any] | None
     notes: list[str] = field(default_factory=list)
+
+    @property
+    def uplift(self) -> Interval | None:
+        u = self.repeat.get("uplift")
+        return None if u is None else Interval(u["estimate"], u["lo"], u["hi"], u["level"])
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -36,8 +42,14 @@ class Halo:
         }
 
 
-def halo(store: Store, workspace: str, campaign_id: str, *, weeks: int = 8) -> Halo:
-    """Follow the campaign's customers, the brand's followers and mentions for ``weeks``."""
+def halo(
+    store: Store, workspace: str, campaign_id: str, *, weeks: int = 8, level: float = 0.90
+) -> Halo:
+    """Follow the campaign's customers, the brand's followers and mentions for ``weeks``.
+
+    ``repeat_purchases.uplift`` is the halo estimate: the campaign's customers' repeat revenue
+    beyond what as many customers acquired otherwise in the same window spent again
+    (Welch difference in means per customer, times the campaign's customers)."""
     c = store.query(
         "SELECT c.*, b.name AS brand_name FROM campaigns c LEFT JOIN brands b "
         "ON b.workspace_id = c.workspace_id AND b.brand_id = c.brand_id "
@@ -47,6 +59,8 @@ def halo(store: Store, workspace: str, campaign_id: str, *, weeks: int = 8) -> H
     if not c:
         raise NotFound(f"campaign {campaign_id} not found")
     camp = c[0]
+    if camp["start_date"] is None:
+        raise ValidationError(f"campaign {campaign_id} has no start_date", field="start_date")
     start: dt.date = camp["start_date"]
     end: dt.date = camp["end_date"] or start
     horizon = end + dt.timedelta(weeks=weeks)
@@ -60,7 +74,7 @@ def halo(store: Store, workspace: str, campaign_id: str, *, weeks: int = 8) -> H
         from closeknit.track.attribution import attribute
 
         attribute(store, workspace, campaign_id)
-    repeat = store.query(
+    per_customer = store.query(
         """
         WITH firsts AS (
           SELECT customer_id, arg_min(order_id, created_at) AS first_order,
@@ -75,34 +89,45 @@ def halo(store: Store, workspace: str, campaign_id: str, *, weeks: int = 8) -> H
           FROM firsts f
           WHERE CAST(f.first_at AS DATE) BETWEEN ? AND ?
         )
-        SELECT via_campaign,
-               count(*) AS customers,
-               count(*) FILTER (WHERE n_repeat > 0) AS repeaters,
-               sum(repeat_revenue) AS repeat_revenue
-        FROM (
-          SELECT t.via_campaign, t.customer_id,
-                 count(o.order_id) AS n_repeat,
-                 coalesce(sum(o.total - coalesce(o.refunded, 0)), 0) AS repeat_revenue
-          FROM tagged t LEFT JOIN orders o
-            ON o.workspace_id = ? AND o.customer_id = t.customer_id
-           AND o.order_id <> t.first_order AND CAST(o.created_at AS DATE) <= ?
-          GROUP BY 1, 2
-        ) GROUP BY 1
+        SELECT t.via_campaign, t.customer_id,
+               count(o.order_id) AS n_repeat,
+               coalesce(sum(o.total - coalesce(o.refunded, 0)), 0) AS repeat_revenue
+        FROM tagged t LEFT JOIN orders o
+          ON o.workspace_id = ? AND o.customer_id = t.customer_id
+         AND o.order_id <> t.first_order AND CAST(o.created_at AS DATE) <= ?
+        GROUP BY 1, 2
         """,
         [workspace, workspace, campaign_id, start, end, workspace, horizon],
     )
     rep: dict[str, Any] = {"campaign": None, "baseline": None}
-    for r in repeat:
+    groups: dict[str, list[float]] = {"campaign": [], "baseline": []}
+    for r in per_customer:
         key = "campaign" if r["via_campaign"] else "baseline"
-        n = int(r["customers"])
-        rep[key] = {
-            "customers": n,
-            "repeat_rate": (int(r["repeaters"]) / n) if n else None,
-            "repeat_revenue": float(r["repeat_revenue"] or 0),
-        }
+        groups[key].append(float(r["repeat_revenue"] or 0))
+        g = rep[key] or {"customers": 0, "repeaters": 0, "repeat_revenue": 0.0}
+        g["customers"] += 1
+        g["repeaters"] += int(r["n_repeat"] or 0) > 0
+        g["repeat_revenue"] += float(r["repeat_revenue"] or 0)
+        rep[key] = g
+    for key in ("campaign", "baseline"):
+        g = rep[key]
+        if g:
+            n = g.pop("customers")
+            rep[key] = {
+                "customers": n,
+                "repeat_rate": g.pop("repeaters") / n if n else None,
+                "repeat_revenue": round(g["repeat_revenue"], 2),
+            }
+    uplift = None
     if rep["campaign"] and rep["baseline"]:
         a, b = rep["campaign"]["repeat_rate"], rep["baseline"]["repeat_rate"]
         rep["difference"] = None if a is None or b is None else a - b
+        if len(groups["campaign"]) >= 2 and len(groups["baseline"]) >= 2:
+            from closeknit.track.lift import diff_in_means
+
+            d = diff_in_means(groups["campaign"], groups["baseline"], level=level)
+            uplift = d.diff.scaled(len(groups["campaign"]))
+            rep["uplift"] = uplift.to_dict()
     else:
         notes.append("too few customers in one of the groups to compare repeat purchases")
     followers = None

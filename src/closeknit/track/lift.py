@@ -1,18 +1,23 @@
 """Incremental effect of a campaign: what it really added, with an interval.
 
-Two estimators, both built on maintained statistics libraries (statsmodels):
+:func:`estimate` reads the campaign's window, a **target** series and **control** series
+from the store and runs :func:`closeknit.track.counterfactual.estimate_effect` (synthetic
+control of the controls inside a structural time series, with in-space placebos). The target
+is named, never guessed from the whole workspace:
 
-* :func:`diff_in_means` — randomized holdouts (regions, customers or time blocks): Welch's
-  difference in means with a t interval (``statsmodels.stats.weightstats.CompareMeans``).
-* :func:`sts_counterfactual` — campaigns without a holdout: a CausalImpact-style structural
-  time-series model (``statsmodels.tsa.UnobservedComponents``: local level + weekly seasonality,
-  with control series as regressors) fitted on the pre-period; the post-period counterfactual is
-  forecast, and the interval of the cumulative effect comes from simulated forecast paths
-  (observation and state noise; the fitted parameters are taken as known — see docs/lift.md).
+* a series imported with ``closeknit lift-series`` (role ``target``), or
+* ``orders:brand``: the campaign brand's own orders (line items sold by the brand),
+* ``orders:all``: every order of the workspace (only when asked for by name),
+* ``design``: the sum of the treated units of the campaign's geo design, with its held-out
+  units as the controls (the default when the campaign has a design with unit series).
 
-:func:`estimate` reads a campaign's daily revenue from the store (and control series from
-``lift_series`` when the user has imported any) and returns a :class:`LiftResult` with
-incremental revenue, incremental ROAS (iROAS) and their intervals.
+Without a target or a design there is no incremental estimate: :func:`own_revenue` gives the
+campaign's own revenue instead (orders with its codes or links plus the halo estimate), and
+says that it is not incremental.
+
+The result splits the effect into the part **attributed** to codes/links in the window and the
+part **estimated beyond** it, and flags other campaigns of the same brand whose effect overlaps
+the window. :func:`diff_in_means` is the Welch comparison shared with holdouts.
 """
 
 from __future__ import annotations
@@ -21,7 +26,6 @@ import datetime as dt
 import json
 import math
 import uuid
-import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,19 +34,36 @@ import pandas as pd
 
 from closeknit.errors import InsufficientData, NotFound, ValidationError
 from closeknit.store import Store
+from closeknit.track.counterfactual import (
+    MIN_PRE,
+    PERIODS,
+    Counterfactual,
+    Interval,
+    aggregate,
+    estimate_effect,
+    infer_period,
+    period_range,
+    period_start,
+    shift_periods,
+)
 
-MIN_PRE_DAYS = 28  # industry practice: a holdout/pre-period of at least four weeks
+__all__ = [
+    "Counterfactual",
+    "DiffInMeans",
+    "Interval",
+    "LiftResult",
+    "diff_in_means",
+    "estimate",
+    "import_series",
+    "own_revenue",
+    "sts_counterfactual",
+]
 
-
-@dataclass
-class Interval:
-    estimate: float
-    lo: float
-    hi: float
-    level: float = 0.90
-
-    def to_dict(self) -> dict[str, float]:
-        return {"estimate": self.estimate, "lo": self.lo, "hi": self.hi, "level": self.level}
+ROLES = ("target", "control", "unit")
+TARGET_KEYWORDS = ("orders:brand", "orders:all", "design")
+# default pre-period, in periods, when the data allows it
+DEFAULT_PRE: dict[str, int] = {"day": 56, "week": 26, "month": 24, "year": 20}
+MIN_PRE_DAYS = MIN_PRE["day"]
 
 
 @dataclass
@@ -91,52 +112,8 @@ def diff_in_means(
         relative_lift=rel,
         n_treated=len(t),
         n_control=len(c),
-        p_value=float(p),
+        p_value=float(p) if math.isfinite(float(p)) else 1.0,
     )
-
-
-@dataclass
-class Counterfactual:
-    """Actual vs counterfactual series and the cumulative incremental effect."""
-
-    dates: list[dt.date]
-    actual: list[float]
-    predicted: list[float]
-    predicted_lo: list[float]
-    predicted_hi: list[float]
-    post_start: dt.date
-    cumulative: Interval
-    model: str
-    pre_days: int
-    post_days: int
-    notes: list[str] = field(default_factory=list)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "model": self.model,
-            "pre_days": self.pre_days,
-            "post_days": self.post_days,
-            "post_start": self.post_start.isoformat(),
-            "incremental": self.cumulative.to_dict(),
-            "series": [
-                {
-                    "date": d.isoformat(),
-                    "actual": a,
-                    "counterfactual": p,
-                    "counterfactual_lo": lo,
-                    "counterfactual_hi": hi,
-                }
-                for d, a, p, lo, hi in zip(
-                    self.dates,
-                    self.actual,
-                    self.predicted,
-                    self.predicted_lo,
-                    self.predicted_hi,
-                    strict=True,
-                )
-            ],
-            "notes": self.notes,
-        }
 
 
 def sts_counterfactual(
@@ -145,154 +122,309 @@ def sts_counterfactual(
     controls: pd.DataFrame | None = None,
     *,
     level: float = 0.90,
-    simulations: int = 1000,
     seed: int = 0,
-    weekly: bool = True,
+    period: str | None = None,
+    max_placebos: int = 20,
+    **_: Any,
 ) -> Counterfactual:
-    """Fit a structural time series on the pre-period and forecast the post-period.
-
-    ``y`` is a daily series indexed by date; ``controls`` (same index) are series the campaign
-    did not affect (other regions, other product lines, search interest...).
-    """
-    from statsmodels.tsa.statespace.structural import UnobservedComponents
-
-    y = y.astype(float).sort_index()
-    idx = pd.DatetimeIndex(y.index)
-    post_ts = pd.Timestamp(post_start)
-    pre_mask = idx < post_ts
-    n_pre, n_post = int(pre_mask.sum()), int((~pre_mask).sum())
-    if n_pre < MIN_PRE_DAYS:
-        raise InsufficientData(
-            f"the pre-period has {n_pre} days; at least {MIN_PRE_DAYS} are needed for a "
-            "credible counterfactual"
-        )
-    if n_post < 1:
-        raise InsufficientData("no days after the campaign start")
-    exog = None
-    notes: list[str] = []
-    if controls is not None and len(controls.columns):
-        exog = controls.reindex(y.index).astype(float).ffill().bfill().to_numpy()
-        # Standardize so the optimizer sees well-scaled regressors.
-        mu, sd = exog[pre_mask].mean(0), exog[pre_mask].std(0)
-        sd[sd == 0] = 1.0
-        exog = (exog - mu) / sd
-        model_name = f"local level + weekly seasonality + {exog.shape[1]} control series"
-    else:
-        model_name = "local level + weekly seasonality (no control series)"
-        notes.append(
-            "no control series: the counterfactual extrapolates the pre-period only, so any "
-            "market-wide change during the campaign is counted as effect"
-        )
-    scale = float(np.nanstd(y[pre_mask])) or 1.0
-    loc = float(np.nanmean(y[pre_mask]))
-    yz = ((y - loc) / scale).to_numpy()
-    kwargs: dict[str, Any] = {"level": "llevel"}
-    if weekly:
-        kwargs["freq_seasonal"] = [{"period": 7, "harmonics": 2}]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        mod = UnobservedComponents(
-            yz[pre_mask], exog=None if exog is None else exog[pre_mask], **kwargs
-        )
-        res = mod.fit(disp=False, maxiter=200)
-        fc = res.get_forecast(n_post, exog=None if exog is None else exog[~pre_mask])
-        sims = _simulate_with_parameter_uncertainty(
-            mod, res, n_post, None if exog is None else exog[~pre_mask], simulations, seed
-        )
-    sims = np.asarray(sims).reshape(n_post, -1) * scale + loc  # (n_post, reps)
-    actual_post = y.to_numpy()[~pre_mask]
-    effects = actual_post.sum() - sims.sum(axis=0)
-    a = (1 - level) / 2
-    cum = Interval(
-        float(actual_post.sum() - (np.asarray(fc.predicted_mean) * scale + loc).sum()),
-        float(np.quantile(effects, a)),
-        float(np.quantile(effects, 1 - a)),
-        level,
-    )
-    pred_pre = np.asarray(res.fittedvalues) * scale + loc
-    pred_post = np.asarray(fc.predicted_mean) * scale + loc
-    ci = np.asarray(fc.conf_int(alpha=1 - level)) * scale + loc
-    pre_sd = float(np.std(y.to_numpy()[pre_mask] - pred_pre))
-    lo = np.concatenate([pred_pre - 1.645 * pre_sd, ci[:, 0]])
-    hi = np.concatenate([pred_pre + 1.645 * pre_sd, ci[:, 1]])
-    return Counterfactual(
-        dates=[d.date() for d in idx],
-        actual=[float(v) for v in y.to_numpy()],
-        predicted=[float(v) for v in np.concatenate([pred_pre, pred_post])],
-        predicted_lo=[float(v) for v in lo],
-        predicted_hi=[float(v) for v in hi],
-        post_start=post_ts.date(),
-        cumulative=cum,
-        model=model_name,
-        pre_days=n_pre,
-        post_days=n_post,
-        notes=notes,
+    """The counterfactual estimator (kept under its old name; see
+    :func:`closeknit.track.counterfactual.estimate_effect`)."""
+    return estimate_effect(
+        y, post_start, controls, period=period, level=level, seed=seed, max_placebos=max_placebos
     )
 
 
-def _simulate_with_parameter_uncertainty(
-    mod: Any, res: Any, n_post: int, exog_post: np.ndarray | None, simulations: int, seed: int
-) -> np.ndarray:
-    """Forecast paths that carry noise AND parameter uncertainty.
+# -- campaign facts -------------------------------------------------------------------------
 
-    Paths drawn at the fitted parameters alone gave intervals ~1.4x too narrow on simulated
-    campaigns (docs/lift.md); drawing the parameters from their asymptotic normal
-    distribution first, then paths under each draw, restores the coverage.
-    """
-    rng = np.random.default_rng(seed)
-    params = np.asarray(res.params, dtype=float)
-    names = list(mod.param_names)
-    try:
-        cov = np.asarray(res.cov_params(), dtype=float)
-        if not np.all(np.isfinite(cov)):
-            raise ValueError("non-finite covariance")
-    except (ValueError, np.linalg.LinAlgError):
-        cov = np.zeros((len(params), len(params)))
-    n_draws = max(1, min(100, simulations // 10))
-    reps = max(1, simulations // n_draws)
-    draws = rng.multivariate_normal(params, cov, size=n_draws, method="eigh")
-    is_var = np.array([n.startswith("sigma2") for n in names])
+
+def _campaign(store: Store, workspace: str, campaign_id: str) -> dict[str, Any]:
+    rows = store.query(
+        "SELECT c.*, b.name AS brand_name, coalesce(s.attribution_window_days, 30) AS window "
+        "FROM campaigns c LEFT JOIN brands b ON b.workspace_id = c.workspace_id "
+        "AND b.brand_id = c.brand_id LEFT JOIN campaign_settings s ON s.workspace_id = "
+        "c.workspace_id AND s.campaign_id = c.campaign_id "
+        "WHERE c.workspace_id = ? AND c.campaign_id = ?",
+        [workspace, campaign_id],
+    )
+    if not rows:
+        raise NotFound(f"campaign {campaign_id} not found", campaign_id=campaign_id)
+    return rows[0]
+
+
+def campaign_spend(store: Store, workspace: str, campaign_id: str) -> float:
+    """Spend rows if any were recorded, else agreed fees plus seeding costs."""
+    s = store.scalar(
+        "SELECT sum(amount) FROM spend WHERE workspace_id = ? AND campaign_id = ?",
+        [workspace, campaign_id],
+    )
+    if s:
+        return float(s)
+    f = store.scalar(
+        "SELECT sum(coalesce(fee, 0) + coalesce(seeding_cost, 0)) FROM campaign_creators "
+        "WHERE workspace_id = ? AND campaign_id = ? AND stage <> 'declined'",
+        [workspace, campaign_id],
+    )
+    return float(f or 0.0)
+
+
+def attributed_revenue(
+    store: Store,
+    workspace: str,
+    campaign_id: str,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> float:
+    """Code/last-click revenue by the product's attribution rule (the ROAS report's figure);
+    with ``start``/``end``, only orders placed in that window."""
+    from closeknit.track.attribution import attribute
+
+    res = attribute(store, workspace, campaign_id)
+    if start is None or end is None:
+        return float(res.revenue)
+    v = store.scalar(
+        "SELECT sum(a.revenue) FROM attributions a JOIN orders o ON o.workspace_id = "
+        "a.workspace_id AND o.order_id = a.order_id WHERE a.workspace_id = ? AND "
+        "a.campaign_id = ? AND CAST(o.created_at AS DATE) BETWEEN ? AND ?",
+        [workspace, campaign_id, start, end],
+    )
+    return float(v or 0.0)
+
+
+def brand_name(c: dict[str, Any]) -> str | None:
+    b = c.get("brand_name") or c.get("brand_id")
+    return str(b) if b else None
+
+
+def overlapping_campaigns(
+    store: Store, workspace: str, c: dict[str, Any], pre_start: dt.date, post_end: dt.date
+) -> list[dict[str, Any]]:
+    """Other campaigns of the same brand whose run plus attribution window touches
+    [pre_start, post_end]: their effect is in the baseline (pre) or in the estimate (post)."""
+    if not c.get("brand_id"):
+        return []
+    rows = store.query(
+        "SELECT c.campaign_id, c.name, c.start_date, c.end_date, "
+        "coalesce(s.attribution_window_days, 30) AS window FROM campaigns c "
+        "LEFT JOIN campaign_settings s ON s.workspace_id = c.workspace_id AND s.campaign_id = "
+        "c.campaign_id WHERE c.workspace_id = ? AND c.brand_id = ? AND c.campaign_id <> ? "
+        "AND c.start_date IS NOT NULL ORDER BY c.start_date",
+        [workspace, c["brand_id"], c["campaign_id"]],
+    )
+    start: dt.date = c["start_date"]
     out = []
-    for d in draws:
-        d = d.copy()
-        d[is_var] = np.maximum(d[is_var], params[is_var] * 0.05 + 1e-12)
-        r = mod.filter(d)
-        sims = r.simulate(
-            n_post,
-            repetitions=reps,
-            anchor="end",
-            exog=exog_post,
-            rng=np.random.default_rng(rng.integers(2**32)),
+    for r in rows:
+        s0: dt.date = r["start_date"]
+        s1: dt.date = (r["end_date"] or s0) + dt.timedelta(days=int(r["window"]))
+        if s1 < pre_start or s0 > post_end:
+            continue
+        parts = []
+        if s0 < start:
+            parts.append("pre-period")
+        if s1 >= start:
+            parts.append("post-period")
+        out.append(
+            {
+                "campaign_id": r["campaign_id"],
+                "name": r["name"],
+                "start_date": s0,
+                "effect_until": s1,
+                "in": parts,
+            }
         )
-        out.append(np.asarray(sims).reshape(n_post, -1))
-    return np.concatenate(out, axis=1)
+    return out
+
+
+# -- series from the store --------------------------------------------------------------------
+
+
+@dataclass
+class SeriesInfo:
+    series: str
+    role: str
+    period: str
+    first: dt.date
+    last: dt.date
+    points: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def list_series(store: Store, workspace: str) -> list[SeriesInfo]:
+    """Every imported series with its role, period and span."""
+    rows = store.query(
+        "SELECT series, any_value(role) AS role, min(date) AS first, max(date) AS last, "
+        "count(*) AS n, list(date ORDER BY date) AS dates FROM lift_series "
+        "WHERE workspace_id = ? GROUP BY series ORDER BY series",
+        [workspace],
+    )
+    out = []
+    for r in rows:
+        per = infer_period(r["dates"]) if r["n"] >= 2 else "day"
+        out.append(SeriesInfo(r["series"], r["role"], per, r["first"], r["last"], int(r["n"])))
+    return out
+
+
+def load_series(
+    store: Store,
+    workspace: str,
+    names: list[str],
+    start: pd.Timestamp,
+    end: pd.Timestamp,
+    period: str,
+) -> tuple[pd.DataFrame, dict[str, list[str]]]:
+    """Series summed into ``period`` buckets from ``start`` to ``end`` (period starts), and for
+    each series the periods it lacks (never zero-filled: a hole is not a zero)."""
+    idx = period_range(start, end, period)
+    last_day = shift_periods(end, 1, period) - pd.Timedelta(days=1)
+    frame: dict[str, pd.Series] = {}
+    holes: dict[str, list[str]] = {}
+    if not names:
+        return pd.DataFrame(index=idx), holes
+    rows = store.query(
+        "SELECT series, date, value FROM lift_series WHERE workspace_id = ? AND series IN "
+        "(SELECT unnest(?::VARCHAR[])) AND date BETWEEN ? AND ? ORDER BY series, date",
+        [workspace, names, start.date(), last_day.date()],
+    )
+    got: dict[str, list[tuple[Any, float]]] = {n: [] for n in names}
+    for r in rows:
+        got[r["series"]].append((r["date"], float(r["value"])))
+    for n in names:
+        pts = got[n]
+        if not pts:
+            frame[n] = pd.Series(np.nan, index=idx)
+            holes[n] = ["all"]
+            continue
+        s = pd.Series([v for _, v in pts], index=pd.DatetimeIndex([d for d, _ in pts]))
+        own = infer_period(pd.DatetimeIndex(s.index)) if len(s) > 1 else period
+        if PERIODS.index(own) > PERIODS.index(period):
+            raise ValidationError(
+                f"series {n} is {own}ly: it cannot be split into {period}s (use --period {own})",
+                field="period",
+            )
+        agg = aggregate(s, period)
+        # a coarse bucket is complete only if every finer point in it is present
+        counts = (
+            pd.Series(1, index=s.index).groupby([period_start(d, period) for d in s.index]).sum()
+        )
+        full = _expected_points(idx, own, period)
+        ok = counts.reindex(idx).fillna(0) >= full
+        frame[n] = agg.reindex(idx).where(ok)
+        missing = [d.date().isoformat() for d in idx[~ok.to_numpy()]]
+        if missing:
+            holes[n] = missing
+    return pd.DataFrame(frame, index=idx), holes
+
+
+def _expected_points(idx: pd.DatetimeIndex, own: str, period: str) -> pd.Series:
+    """How many ``own``-period points make up each ``period`` bucket starting at ``idx``."""
+    if own == period:
+        return pd.Series(1, index=idx)
+    vals = []
+    for d in idx:
+        nxt = shift_periods(d, 1, period)
+        vals.append(len(period_range(d, nxt - pd.Timedelta(days=1), own)))
+    return pd.Series(vals, index=idx)
+
+
+def orders_revenue(
+    store: Store,
+    workspace: str,
+    start: pd.Timestamp,
+    end: pd.Timestamp,
+    period: str,
+    *,
+    brand: str | None = None,
+) -> pd.Series:
+    """Net order revenue (total − refunds) per period; ``brand`` keeps orders with a line item
+    sold by that brand (Shopify's ``vendor``)."""
+    last_day = shift_periods(end, 1, period) - pd.Timedelta(days=1)
+    cond = ""
+    params: list[Any] = [workspace, start.date(), last_day.date()]
+    if brand is not None:
+        cond = (
+            " AND list_contains(list_transform(json_extract_string(extra, "
+            "'$.line_items[*].vendor'), lambda x: lower(x)), ?)"
+        )
+        params.append(brand.lower())
+    rows = store.query(
+        "SELECT CAST(created_at AS DATE) AS d, sum(total - coalesce(refunded, 0)) AS v "
+        "FROM orders WHERE workspace_id = ? AND CAST(created_at AS DATE) BETWEEN ? AND ?"
+        + cond
+        + " GROUP BY 1",
+        params,
+    )
+    idx = period_range(start, end, period)
+    if not rows:
+        return pd.Series(0.0, index=idx)
+    daily = pd.Series(
+        [float(r["v"] or 0) for r in rows], index=pd.DatetimeIndex([r["d"] for r in rows])
+    )
+    return aggregate(daily, period).reindex(idx).fillna(0.0)
+
+
+def daily_revenue(
+    store: Store, workspace: str, start: dt.date, end: dt.date, *, series: str | None = None
+) -> pd.Series:
+    """Daily net revenue from ``orders`` (or a named ``lift_series``); order days without
+    orders are zero, a series' missing day is NaN."""
+    s0, s1 = pd.Timestamp(start), pd.Timestamp(end)
+    if series is None:
+        return orders_revenue(store, workspace, s0, s1, "day")
+    frame, _ = load_series(store, workspace, [series], s0, s1, "day")
+    return frame[series]
+
+
+# -- the estimate ---------------------------------------------------------------------------
 
 
 @dataclass
 class LiftResult:
-    campaign_id: str
-    method: str
+    campaign_id: str | None
+    method: str  # sts | holdout
+    target: str
+    target_description: str
     spend: float
     incremental_revenue: Interval
     iroas: Interval | None
     attributed_revenue: float
+    window: dict[str, Any] = field(default_factory=dict)
+    controls: list[str] = field(default_factory=list)
+    left_out: list[dict[str, Any]] = field(default_factory=list)
+    overlaps: list[dict[str, Any]] = field(default_factory=list)
     counterfactual: Counterfactual | None = None
-    holdout: DiffInMeans | None = None
+    holdout: Any | None = None  # holdout.HoldoutResult
     notes: list[str] = field(default_factory=list)
 
+    @property
+    def beyond_attribution(self) -> Interval:
+        """Incremental revenue beyond what codes and links claimed in the window."""
+        return self.incremental_revenue.shifted(-self.attributed_revenue)
+
     def to_dict(self) -> dict[str, Any]:
+        inc = self.incremental_revenue
         return {
             "campaign_id": self.campaign_id,
             "method": self.method,
+            "target": self.target,
+            "target_description": self.target_description,
+            "window": {
+                k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in self.window.items()
+            },
             "spend": self.spend,
-            "incremental_revenue": self.incremental_revenue.to_dict(),
+            "incremental_revenue": inc.to_dict(),
             "iroas": None if self.iroas is None else self.iroas.to_dict(),
             "attributed_revenue": self.attributed_revenue,
+            "beyond_attribution": self.beyond_attribution.to_dict(),
             "last_click_vs_incremental": (
-                None
-                if self.incremental_revenue.estimate == 0
-                else self.attributed_revenue / self.incremental_revenue.estimate
+                None if inc.estimate == 0 else self.attributed_revenue / inc.estimate
             ),
+            "controls": self.controls,
+            "left_out": self.left_out,
+            "overlapping_campaigns": [
+                {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in o.items()}
+                for o in self.overlaps
+            ],
             "counterfactual": None
             if self.counterfactual is None
             else self.counterfactual.to_dict(),
@@ -308,7 +440,13 @@ class LiftResult:
 
 
 def chart_spec(cf: Counterfactual, title: str = "actual vs counterfactual") -> dict[str, Any]:
-    values = cf.to_dict()["series"]
+    return chart_spec_values(cf.to_dict()["series"], cf.post_start, title)
+
+
+def chart_spec_values(
+    values: list[dict[str, Any]], post_start: dt.date, title: str = "actual vs counterfactual"
+) -> dict[str, Any]:
+    """The spec from points ``date, actual, counterfactual, counterfactual_lo/hi``."""
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
         "title": title,
@@ -340,162 +478,448 @@ def chart_spec(cf: Counterfactual, title: str = "actual vs counterfactual") -> d
             },
             {
                 "mark": {"type": "rule", "color": "gray"},
-                "encoding": {"x": {"datum": cf.post_start.isoformat(), "type": "temporal"}},
+                "encoding": {"x": {"datum": post_start.isoformat(), "type": "temporal"}},
             },
         ],
     }
 
 
-# -- store-backed estimate -------------------------------------------------------------------
-
-
-def _campaign(store: Store, workspace: str, campaign_id: str) -> dict[str, Any]:
+def design_units(store: Store, workspace: str, campaign_id: str) -> dict[str, list[str]]:
+    """The campaign's saved or imported arms: {"treated": [...], "control": [...]}."""
     rows = store.query(
-        "SELECT * FROM campaigns WHERE workspace_id = ? AND campaign_id = ?",
-        [workspace, campaign_id],
+        "SELECT unit, arm FROM holdout_assignments WHERE workspace_id = ? AND campaign_id = ? "
+        "UNION SELECT unit, arm FROM holdout_units WHERE workspace_id = ? AND campaign_id = ? "
+        "ORDER BY unit",
+        [workspace, campaign_id, workspace, campaign_id],
     )
-    if not rows:
-        raise NotFound(f"campaign {campaign_id} not found", campaign_id=campaign_id)
-    return rows[0]
+    out: dict[str, list[str]] = {"treated": [], "control": []}
+    for r in rows:
+        if r["arm"] in out:
+            out[r["arm"]].append(r["unit"])
+    return out
 
 
-def campaign_spend(store: Store, workspace: str, campaign_id: str) -> float:
-    """Spend rows if any were recorded, else agreed fees plus seeding costs."""
-    s = store.scalar(
-        "SELECT sum(amount) FROM spend WHERE workspace_id = ? AND campaign_id = ?",
-        [workspace, campaign_id],
-    )
-    if s:
-        return float(s)
-    f = store.scalar(
-        "SELECT sum(coalesce(fee, 0) + coalesce(seeding_cost, 0)) FROM campaign_creators "
-        "WHERE workspace_id = ? AND campaign_id = ? AND stage <> 'declined'",
-        [workspace, campaign_id],
-    )
-    return float(f or 0.0)
-
-
-def attributed_revenue(store: Store, workspace: str, campaign_id: str) -> float:
-    """Code/last-click revenue by the product's attribution rule (the same figure as the ROAS
-    report), for comparison with the incremental effect."""
-    from closeknit.track.attribution import attribute
-
-    return float(attribute(store, workspace, campaign_id).revenue)
-
-
-def daily_revenue(
-    store: Store, workspace: str, start: dt.date, end: dt.date, *, series: str | None = None
-) -> pd.Series:
-    """Daily net revenue from ``orders`` (or a named ``lift_series``), zero-filled."""
-    if series is None:
-        rows = store.query(
-            "SELECT CAST(created_at AS DATE) AS d, sum(total - coalesce(refunded, 0)) AS v "
-            "FROM orders WHERE workspace_id = ? AND CAST(created_at AS DATE) BETWEEN ? AND ? "
-            "GROUP BY 1",
-            [workspace, start, end],
-        )
-    else:
-        rows = store.query(
-            "SELECT date AS d, sum(value) AS v FROM lift_series WHERE workspace_id = ? "
-            "AND series = ? AND date BETWEEN ? AND ? GROUP BY 1",
-            [workspace, series, start, end],
-        )
-    idx = pd.date_range(start, end, freq="D")
-    got = {pd.Timestamp(r["d"]): float(r["v"] or 0.0) for r in rows}
-    return pd.Series([got.get(d, 0.0) for d in idx], index=idx, dtype=float)
-
-
-def series_days(store: Store, workspace: str, series: str, start: dt.date, end: dt.date) -> int:
-    """Days between start and end (inclusive) on which ``series`` has a value."""
-    return int(
+def has_unit_outcomes(store: Store, workspace: str, campaign_id: str) -> bool:
+    return bool(
         store.scalar(
-            "SELECT count(DISTINCT date) FROM lift_series WHERE workspace_id = ? AND series = ? "
-            "AND date BETWEEN ? AND ?",
-            [workspace, series, start, end],
+            "SELECT count(*) FROM holdout_units WHERE workspace_id = ? AND campaign_id = ? "
+            "AND outcome IS NOT NULL",
+            [workspace, campaign_id],
         )
     )
+
+
+def unit_series(store: Store, workspace: str, units: list[str]) -> dict[str, str]:
+    """unit → series name (the unit itself, else ``region:<unit>``) for units with a series."""
+    have = {
+        r["series"]
+        for r in store.query(
+            "SELECT DISTINCT series FROM lift_series WHERE workspace_id = ?", [workspace]
+        )
+    }
+    out = {}
+    for u in units:
+        for name in (u, f"region:{u}"):
+            if name in have:
+                out[u] = name
+                break
+    return out
 
 
 def estimate(
     store: Store,
     workspace: str,
-    campaign_id: str,
+    campaign_id: str | None,
     *,
-    pre_days: int = 56,
-    post_days: int | None = None,
-    controls: list[str] | None = None,
     target: str | None = None,
+    controls: list[str] | None = None,
+    period: str | None = None,
+    pre_periods: int | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
     level: float = 0.90,
     seed: int = 0,
+    max_placebos: int = 20,
+    pre_days: int | None = None,
+    post_days: int | None = None,
 ) -> LiftResult:
-    """Incremental revenue and iROAS of a campaign.
+    """Incremental revenue (and iROAS) of a campaign on a named target, with an interval.
 
-    The target series is the shop's daily net revenue (or ``target``, a named ``lift_series``);
-    control series are ``lift_series`` rows named in ``controls`` (all the workspace's control
-    series when None). Campaign dates come from the ``campaigns`` row.
+    ``target``: a ``lift_series`` name or one of :data:`TARGET_KEYWORDS`; None means the
+    campaign's geo design when it has one, else :class:`InsufficientData` explaining how to
+    name a target. ``controls``: series names; None means every series imported with role
+    ``control`` (or the design's held-out units); ``[]`` means none. ``start``/``end``
+    override the campaign's dates (and allow ``campaign_id=None`` for a bare series, e.g.
+    Prop 99). ``pre_periods`` defaults to :data:`DEFAULT_PRE` of the period, clipped to the
+    target's data. ``pre_days``/``post_days`` are the old day-only spellings.
     """
-    c = _campaign(store, workspace, campaign_id)
-    start = c.get("start_date")
-    if start is None:
-        raise ValidationError(f"campaign {campaign_id} has no start_date", field="start_date")
-    end = c.get("end_date") or start
+    c: dict[str, Any] = {}
+    if campaign_id is not None:
+        c = _campaign(store, workspace, campaign_id)
+    t0 = start or c.get("start_date")
+    if t0 is None:
+        raise ValidationError(
+            "no start date: the campaign has none and --start was not given", field="start_date"
+        )
+    t1 = end or c.get("end_date") or t0
     if post_days is not None:
-        end = start + dt.timedelta(days=post_days - 1)
-    pre0 = start - dt.timedelta(days=pre_days)
-    y = daily_revenue(store, workspace, pre0, end, series=target)
-    names = controls
-    if names is None:
-        names = [
-            r["series"]
-            for r in store.query(
-                "SELECT DISTINCT series FROM lift_series "
-                "WHERE workspace_id = ? AND role = 'control' ORDER BY 1",
-                [workspace],
-            )
-        ]
-    n_days = (end - pre0).days + 1
-    if target is not None:
-        have = series_days(store, workspace, target, pre0, end)
-        if have < n_days:
+        t1 = t0 + dt.timedelta(days=post_days - 1)
+    if pre_periods is None and pre_days is not None:
+        pre_periods = pre_days
+    if t1 < t0:
+        raise ValidationError(f"end {t1} is before start {t0}", field="end_date")
+    notes: list[str] = []
+    left_out: list[dict[str, Any]] = []
+    brand = brand_name(c) if c else None
+    units = design_units(store, workspace, campaign_id) if campaign_id else {}
+    design_map = (
+        unit_series(store, workspace, units.get("treated", []) + units.get("control", []))
+        if units
+        else {}
+    )
+    have_series = {s.series: s for s in list_series(store, workspace)}
+    if target is None:
+        if units and units.get("treated") and design_map:
+            target = "design"
+        else:
+            targets = [s.series for s in have_series.values() if s.role == "target"]
+            hint = f"; imported target series: {', '.join(targets[:10])}" if targets else ""
             raise InsufficientData(
-                f"target series {target!r} has {n_days - have} missing days between {pre0} "
-                f"and {end} (see `closeknit import errors`)",
+                "no target named: give --target SERIES (a series imported with role target), "
+                "--target orders:brand (the brand's own orders) or save a geo design; the "
+                "whole workspace's revenue is never used unless named (--target orders:all)" + hint,
                 field="target",
             )
-    gaps: list[str] = []
-    kept: list[str] = []
-    for n in names:
-        have = series_days(store, workspace, n, pre0, end)
-        (kept if have == n_days else gaps).append(n)
-    ctrl = (
-        pd.DataFrame({n: daily_revenue(store, workspace, pre0, end, series=n) for n in kept})
-        if kept
-        else None
-    )
-    cf = sts_counterfactual(y, start, ctrl, level=level, seed=seed)
-    if gaps:
-        cf.notes.append(
-            "control series left out for missing days in the window (a zero-filled hole would "
-            "bias the counterfactual): " + ", ".join(gaps)
+    kind = "series"
+    if target in have_series:
+        if have_series[target].role != "target":
+            notes.append(f"target {target} was imported with role {have_series[target].role}")
+        if target in TARGET_KEYWORDS:
+            notes.append(f"{target} is read as the series of that name, not the keyword")
+    elif target in TARGET_KEYWORDS:
+        kind = target
+    else:
+        known = ", ".join(sorted(have_series)[:10]) or "none imported"
+        raise NotFound(
+            f"no series named {target!r} (series: {known}; keywords: {', '.join(TARGET_KEYWORDS)})",
+            field="target",
         )
-    spend = campaign_spend(store, workspace, campaign_id)
-    inc = cf.cumulative
-    iroas = (
-        Interval(inc.estimate / spend, inc.lo / spend, inc.hi / spend, level) if spend > 0 else None
+    # period: the target's own, unless asked for a coarser one
+    own = "day"
+    if kind == "series":
+        own = have_series[target].period
+    elif kind == "design":
+        first_unit = next(iter(design_map.values()))
+        own = have_series[first_unit].period
+    per = period or own
+    if per not in PERIODS:
+        raise ValidationError(f"unknown period {per!r} (day, week, month, year)", field="period")
+    if PERIODS.index(per) < PERIODS.index(own):
+        raise ValidationError(
+            f"the target is {own}ly and cannot be split into {per}s", field="period"
+        )
+    post0 = period_start(t0, per)
+    post1 = period_start(t1, per)
+    n_pre = pre_periods or DEFAULT_PRE[per]
+    pre0 = shift_periods(post0, -n_pre, per)
+    last: pd.Timestamp | None = None
+    if kind == "series":
+        first = pd.Timestamp(have_series[target].first)
+        last = pd.Timestamp(have_series[target].last)
+        if pre_periods is None and first > pre0:
+            pre0 = period_start(first, per)
+    elif kind == "design":
+        ends = [have_series[n].last for n in design_map.values()]
+        last = pd.Timestamp(max(ends)) if ends else None
+    else:
+        v = store.scalar("SELECT max(created_at) FROM orders WHERE workspace_id = ?", [workspace])
+        last = None if v is None else pd.Timestamp(v).normalize()
+    if last is not None:
+        last = shift_periods(last, 1, own) - pd.Timedelta(days=1)  # its last period's last day
+    if last is not None and last < shift_periods(post1, 1, per) - pd.Timedelta(days=1):
+        # data not there yet (a campaign still running): stop the post-period at the last
+        # complete period rather than read the missing days as zero sales
+        new_end = shift_periods(last + pd.Timedelta(days=1), -1, per)
+        if new_end < post0:
+            raise InsufficientData(
+                f"the target's data ends on {last.date()}, before the post-period starts "
+                f"({post0.date()})",
+                field="end_date",
+            )
+        notes.append(
+            f"the target's data ends on {last.date()}: the post-period stops at the last "
+            f"complete {per} ({new_end.date()}), not at {t1}"
+        )
+        post1 = new_end
+    # -- target
+    ctrl_names: list[str]
+    if kind == "series":
+        frame, holes = load_series(store, workspace, [target], pre0, post1, per)
+        y = frame[target]
+        if target in holes:
+            raise InsufficientData(
+                f"target series {target!r} has missing days/periods between {pre0.date()} and "
+                f"{post1.date()}: {', '.join(holes[target][:10])} (see `closeknit import "
+                "errors`)",
+                field="target",
+            )
+        description = f"series {target}"
+    elif kind in ("orders:brand", "orders:all"):
+        if kind == "orders:brand" and not brand:
+            raise ValidationError(
+                "the campaign has no brand: orders:brand needs one", field="target"
+            )
+        y = orders_revenue(
+            store, workspace, pre0, post1, per, brand=brand if kind == "orders:brand" else None
+        )
+        n_orders = _count_orders(
+            store, workspace, pre0, post1, per, brand if kind == "orders:brand" else None
+        )
+        if n_orders == 0:
+            raise InsufficientData(
+                f"no {'orders of ' + str(brand) if kind == 'orders:brand' else 'orders'} "
+                f"between {pre0.date()} and {post1.date()}: nothing to measure",
+                field="target",
+            )
+        description = (
+            f"orders of {brand} (line items sold by the brand), {n_orders:,} orders"
+            if kind == "orders:brand"
+            else f"every order of the workspace ({n_orders:,}), as asked"
+        )
+        if kind == "orders:all":
+            notes.append(
+                "the target is the whole workspace's revenue: other brands and campaigns in "
+                "the window are counted as this campaign's effect"
+            )
+    else:  # design
+        treated = [u for u in units["treated"] if u in design_map]
+        missing_t = [u for u in units["treated"] if u not in design_map]
+        for u in missing_t:
+            left_out.append(
+                {"series": u, "role": "treated unit", "reason": "no series for this unit"}
+            )
+        names = [design_map[u] for u in treated]
+        frame, holes = load_series(store, workspace, names, pre0, post1, per)
+        ok = [n for n in names if n not in holes]
+        for n in names:
+            if n in holes:
+                left_out.append(
+                    {
+                        "series": n,
+                        "role": "treated unit",
+                        "reason": f"missing periods: {', '.join(holes[n][:5])}",
+                    }
+                )
+        if not ok:
+            raise InsufficientData("no treated unit of the design has a complete series")
+        y = frame[ok].sum(axis=1)
+        description = f"sum of {len(ok)} treated units of the design"
+    # -- controls
+    if kind == "design" and controls is None:
+        ctrl_units = units["control"]
+        for u in ctrl_units:
+            if u not in design_map:
+                left_out.append(
+                    {"series": u, "role": "control unit", "reason": "no series for this unit"}
+                )
+        ctrl_names = [design_map[u] for u in ctrl_units if u in design_map]
+    elif controls is None:
+        ctrl_names = [s.series for s in have_series.values() if s.role == "control"]
+    else:
+        ctrl_names = list(dict.fromkeys(controls))
+        unknown = [n for n in ctrl_names if n not in have_series]
+        if unknown:
+            raise NotFound(f"no series named {', '.join(unknown)}", field="controls")
+    if kind == "series":
+        ctrl_names = [n for n in ctrl_names if n != target]
+    usable: list[str] = []
+    for n in ctrl_names:
+        own_c = have_series[n].period
+        if PERIODS.index(own_c) > PERIODS.index(per):
+            left_out.append(
+                {"series": n, "role": "control", "reason": f"{own_c}ly, coarser than {per}s"}
+            )
+        else:
+            usable.append(n)
+    cframe, choles = load_series(store, workspace, usable, pre0, post1, per)
+    kept = []
+    for n in usable:
+        if n in choles:
+            miss = choles[n]
+            why = (
+                "no values in the window"
+                if miss == ["all"]
+                else f"{len(miss)} missing periods ({', '.join(miss[:3])}...): a hole read "
+                "as zero sales would bias the counterfactual"
+            )
+            left_out.append({"series": n, "role": "control", "reason": why})
+        else:
+            kept.append(n)
+    if left_out:
+        notes.append(
+            "left out: "
+            + "; ".join(f"{x['series']} ({x['reason']})" for x in left_out[:8])
+            + (f" and {len(left_out) - 8} more" if len(left_out) > 8 else "")
+        )
+    cf = estimate_effect(
+        y,
+        post0,
+        cframe[kept] if kept else None,
+        period=per,
+        level=level,
+        seed=seed,
+        max_placebos=max_placebos,
     )
-    notes = list(cf.notes)
-    if spend <= 0:
+    window = {
+        "period": per,
+        "pre_start": cf.dates[0],
+        "post_start": cf.post_start,
+        "post_end": cf.dates[-1],
+        "pre_periods": cf.pre_periods,
+        "post_periods": cf.post_periods,
+    }
+    spend = campaign_spend(store, workspace, campaign_id) if campaign_id else 0.0
+    inc = cf.cumulative
+    iroas = inc.scaled(1 / spend) if spend > 0 else None
+    if campaign_id is not None and spend <= 0:
         notes.append("no spend recorded: iROAS cannot be computed")
+    last_day = (shift_periods(cf.dates[-1], 1, per) - pd.Timedelta(days=1)).date()
+    attributed = 0.0
+    overlaps: list[dict[str, Any]] = []
+    if campaign_id is not None:
+        attributed = attributed_revenue(store, workspace, campaign_id, cf.post_start, last_day)
+        overlaps = overlapping_campaigns(store, workspace, c, cf.dates[0], last_day)
+        if overlaps:
+            notes.append(
+                "other campaigns of the same brand overlap the window: "
+                + "; ".join(f"{o['campaign_id']} ({' and '.join(o['in'])})" for o in overlaps)
+                + " - their effect is in the baseline (pre) or counted here (post)"
+            )
+        if kind == "series":
+            notes.append(
+                "attributed revenue counts the campaign's code/link orders in the window; it "
+                "is part of the target only if the target series includes those orders"
+            )
+    notes.extend(cf.notes)
+    if cf.placebo is not None and cf.placebo.note:
+        notes.append(cf.placebo.note)
     return LiftResult(
         campaign_id=campaign_id,
         method="sts",
+        target=target,
+        target_description=description,
         spend=spend,
         incremental_revenue=inc,
         iroas=iroas,
-        attributed_revenue=attributed_revenue(store, workspace, campaign_id),
+        attributed_revenue=attributed,
+        window=window,
+        controls=kept,
+        left_out=left_out,
+        overlaps=overlaps,
         counterfactual=cf,
         notes=notes,
     )
+
+
+def _count_orders(
+    store: Store,
+    workspace: str,
+    start: pd.Timestamp,
+    end: pd.Timestamp,
+    period: str,
+    brand: str | None,
+) -> int:
+    last_day = shift_periods(end, 1, period) - pd.Timedelta(days=1)
+    cond, params = "", [workspace, start.date(), last_day.date()]
+    if brand is not None:
+        cond = (
+            " AND list_contains(list_transform(json_extract_string(extra, "
+            "'$.line_items[*].vendor'), lambda x: lower(x)), ?)"
+        )
+        params.append(brand.lower())
+    return int(
+        store.scalar(
+            "SELECT count(*) FROM orders WHERE workspace_id = ? AND CAST(created_at AS DATE) "
+            "BETWEEN ? AND ?" + cond,
+            params,
+        )
+        or 0
+    )
+
+
+# -- the campaign's own revenue (no counterfactual) -------------------------------------------
+
+
+@dataclass
+class OwnRevenue:
+    """Orders carrying the campaign's codes or links, plus the halo estimate: what the campaign
+    can claim directly. Not an incremental estimate (codes leak; untracked buyers are missed)."""
+
+    campaign_id: str
+    attributed_revenue: float
+    attributed_orders: int
+    halo: Interval | None
+    total: Interval
+    spend: float
+    roas: Interval | None
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "campaign_id": self.campaign_id,
+            "attributed_revenue": self.attributed_revenue,
+            "attributed_orders": self.attributed_orders,
+            "halo": None if self.halo is None else self.halo.to_dict(),
+            "total": self.total.to_dict(),
+            "spend": self.spend,
+            "roas": None if self.roas is None else self.roas.to_dict(),
+            "notes": self.notes,
+        }
+
+
+def own_revenue(
+    store: Store, workspace: str, campaign_id: str, *, halo_weeks: int = 8, level: float = 0.90
+) -> OwnRevenue:
+    """Attributed (code/link) revenue plus the repeat-purchase halo of the customers acquired
+    through them, against customers acquired otherwise in the same window."""
+    from closeknit.track.attribution import attribute
+    from closeknit.track.halo import halo
+
+    _campaign(store, workspace, campaign_id)
+    a = attribute(store, workspace, campaign_id)
+    halo_notes: list[str] = []
+    try:
+        h = halo(store, workspace, campaign_id, weeks=halo_weeks, level=level)
+        up, halo_notes = h.uplift, h.notes
+    except ValidationError as e:  # no start date: nothing to follow the customers from
+        up, halo_notes = None, [f"no halo: {e.message}"]
+    total = (up or Interval(0.0, 0.0, 0.0, level)).shifted(a.revenue)
+    spend = campaign_spend(store, workspace, campaign_id)
+    notes = [
+        "this is the campaign's own revenue (orders with its codes or links, plus the halo of "
+        "the customers they brought), not an incremental estimate: leaked codes and buyers who "
+        "would have bought anyway are in it, untracked buyers are not. For incremental "
+        "revenue name a target (--target SERIES or orders:brand) with controls, or a holdout",
+        *a.notes,
+        *halo_notes,
+    ]
+    if up is None:
+        notes.append(
+            "no halo estimate (too few customers to compare): the total is attributed only"
+        )
+    return OwnRevenue(
+        campaign_id=campaign_id,
+        attributed_revenue=float(a.revenue),
+        attributed_orders=int(a.n_orders),
+        halo=up,
+        total=total,
+        spend=spend,
+        roas=total.scaled(1 / spend) if spend > 0 else None,
+        notes=notes,
+    )
+
+
+# -- series import --------------------------------------------------------------------------
 
 
 @dataclass
@@ -506,12 +930,16 @@ class SeriesImport:
     quarantined: int
     errors: list[dict[str, Any]] = field(default_factory=list)
     file: str | None = None
+    series: dict[str, str] = field(default_factory=dict)  # name -> role
+    relabelled: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "file": self.file,
             "imported": self.imported,
             "quarantined": self.quarantined,
+            "series": self.series,
+            "relabelled": self.relabelled,
             "errors": self.errors,
         }
 
@@ -521,26 +949,39 @@ def import_series(
     workspace: str,
     rows: list[dict[str, Any]],
     *,
-    role: str = "control",
+    role: str | None = None,
+    roles: dict[str, str] | None = None,
     file: str | None = None,
     first_line: int = 1,
 ) -> SeriesImport:
-    """Upsert daily series (``series, date, value[, role]``) used as lift targets or controls.
+    """Upsert series rows (``series, date, value, role``, or a wide table with a date column and
+    one column per series) used as lift targets, controls or design units.
+
+    Every series needs a role (``target``, ``control`` or ``unit``): from the row's ``role``,
+    else ``roles[series]``, else ``role`` for all; there is no default, and a row with none is
+    quarantined. One series has one role: rows that disagree within the file
+    are quarantined, and a re-import with a new role relabels the whole series.
 
     Good rows are imported; a bad row goes to the quarantine (``closeknit import errors``)
     naming the file, its line (``first_line`` is the line of ``rows[0]``; 2 for a CSV with a
     header) and the field. Both happen in one transaction, and a re-import changes nothing.
-    A series left with a hole is not zero-filled by the estimator: it is left out of the
-    controls with a note (a hole would bias the counterfactual).
     """
+    for r_ in [role, *(roles or {}).values()]:
+        if r_ is not None and r_ not in ROLES:
+            raise ValidationError(
+                f"role must be one of {', '.join(ROLES)}, not {r_!r}", field="role"
+            )
+    rows, _layout = long_rows(rows, first_line)
     clean: dict[tuple[str, dt.date], list[Any]] = {}
     bad: list[dict[str, Any]] = []
+    series_role: dict[str, str] = {}
     for i, r in enumerate(rows):
-        line = first_line + i
+        line = int(r.get("_line") or first_line + i)
+        r = {k: v for k, v in r.items() if k != "_line"}
         parsed: dict[str, Any] = {}
         for fld, parse in (
             ("series", _series_name),
-            ("date", lambda x: pd.Timestamp(x).date()),
+            ("date", _date),
             ("value", _finite),
         ):
             try:
@@ -551,16 +992,78 @@ def import_series(
                 break
         else:
             name, d = parsed["series"], parsed["date"]
-            clean[(name, d)] = [workspace, name, d, parsed["value"], r.get("role") or role]
+            rl = str(r.get("role") or "").strip().lower() or (roles or {}).get(name) or role
+            if not rl:
+                bad.append(
+                    {
+                        "file": file,
+                        "line": line,
+                        "field": "role",
+                        "reason": "missing role (target, control or unit): add a role column "
+                        "or give --role",
+                        "raw": r,
+                    }
+                )
+                continue
+            if rl not in ROLES:
+                bad.append(
+                    {
+                        "file": file,
+                        "line": line,
+                        "field": "role",
+                        "reason": f"bad value {rl!r} (target, control or unit)",
+                        "raw": r,
+                    }
+                )
+                continue
+            if series_role.setdefault(name, rl) != rl:
+                bad.append(
+                    {
+                        "file": file,
+                        "line": line,
+                        "field": "role",
+                        "reason": f"series {name} is {series_role[name]} on earlier rows, "
+                        f"{rl} here",
+                        "raw": r,
+                    }
+                )
+                continue
+            clean[(name, d)] = [workspace, name, d, parsed["value"], rl]
     batch_id = uuid.uuid4().hex
+    relabelled: list[str] = []
     with store.transaction() as tx:
-        for row in clean.values():
-            tx.execute(
-                "DELETE FROM lift_series WHERE workspace_id = ? AND series = ? AND date = ?",
-                row[:3],
+        for name, rl in series_role.items():
+            old = tx.scalar(
+                "SELECT any_value(role) FROM lift_series WHERE workspace_id = ? AND series = ? "
+                "AND role <> ?",
+                [workspace, name, rl],
             )
+            if old:
+                relabelled.append(f"{name}: {old} -> {rl}")
+                tx.execute(
+                    "UPDATE lift_series SET role = ? WHERE workspace_id = ? AND series = ?",
+                    [rl, workspace, name],
+                )
         if clean:
-            tx.executemany("INSERT INTO lift_series VALUES (?, ?, ?, ?, ?)", list(clean.values()))
+            import pyarrow as pa
+
+            vals = list(clean.values())
+            tbl = pa.table(
+                {
+                    "workspace_id": [v[0] for v in vals],
+                    "series": [v[1] for v in vals],
+                    "date": pa.array([v[2] for v in vals], pa.date32()),
+                    "value": [v[3] for v in vals],
+                    "role": [v[4] for v in vals],
+                }
+            )
+            tx.register("_new_series", tbl)
+            tx.execute(
+                "DELETE FROM lift_series l USING _new_series n WHERE l.workspace_id = "
+                "n.workspace_id AND l.series = n.series AND l.date = n.date"
+            )
+            tx.execute("INSERT INTO lift_series SELECT * FROM _new_series")
+            tx.unregister("_new_series")
         for b in bad:
             seen = tx.scalar(
                 "SELECT count(*) FROM quarantine WHERE workspace_id = ? AND source = "
@@ -583,7 +1086,29 @@ def import_series(
                     ],
                 )
     errors = [{k: v for k, v in b.items() if k != "raw"} for b in bad]
-    return SeriesImport(len(clean), len(bad), errors, file)
+    return SeriesImport(len(clean), len(bad), errors, file, series_role, relabelled)
+
+
+DATE_COLUMNS = ("date", "year", "month", "week", "day", "period")
+
+
+def long_rows(rows: list[dict[str, Any]], first_line: int = 1) -> tuple[list[dict[str, Any]], str]:
+    """Rows as ``series, date, value[, role]``. A wide table (a date column - ``date``,
+    ``year``... or else the first - and one column per series, as panels such as Prop 99 are
+    published) is melted, each cell keeping its file line in ``_line``."""
+    if not rows or "series" in rows[0] or "value" in rows[0]:
+        return rows, "long"
+    cols = list(rows[0])
+    date_col = next((c for c in cols if c.strip().lower() in DATE_COLUMNS), cols[0])
+    out = []
+    for i, r in enumerate(rows):
+        for c in cols:
+            if c == date_col:
+                continue
+            out.append(
+                {"series": c, "date": r.get(date_col), "value": r.get(c), "_line": first_line + i}
+            )
+    return out, "wide"
 
 
 def _series_name(x: Any) -> str:
@@ -591,6 +1116,13 @@ def _series_name(x: Any) -> str:
     if not name:
         raise ValueError("empty series name")
     return name
+
+
+def _date(x: Any) -> dt.date:
+    s = str(x).strip()
+    if len(s) == 4 and s.isdigit():  # a bare year (yearly panels such as Prop 99)
+        return dt.date(int(s), 1, 1)
+    return pd.Timestamp(s).date()
 
 
 def _finite(x: Any) -> float:

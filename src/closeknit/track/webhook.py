@@ -1,12 +1,16 @@
 """Shopify ``orders/create`` (and ``orders/updated``) webhook: verify, de-duplicate, store.
 
-* **Authenticity**: ``X-Shopify-Hmac-Sha256`` must equal base64(HMAC-SHA256(app secret, raw
-  body)), compared in constant time (:func:`hmac.compare_digest`); anything else is rejected
-  with :class:`~closeknit.errors.AuthError` and changes nothing.
+* **Authenticity and binding**: ``X-Shopify-Hmac-Sha256`` must equal base64(HMAC-SHA256(the
+  workspace's own secret, raw body)), compared in constant time (:func:`hmac.compare_digest`).
+  Each workspace has its own secret, so a delivery signed for one workspace does not verify at
+  another. A workspace without a secret (or one that does not exist) verifies nothing: the same
+  :class:`~closeknit.errors.AuthError`, after the same HMAC work, as a wrong signature.
+* **Freshness**: ``X-Shopify-Triggered-At`` is required and must lie within ``max_age`` of now
+  (Shopify retries for 48 hours, so the default window is 72 hours). Shopify signs the body
+  only, so this bounds replays of old captures by honest relays; a replay with forged headers can
+  only re-deliver the same order, which is upserted (below), never counted twice.
 * **Replays**: ``X-Shopify-Webhook-Id`` is recorded in ``webhook_events``; a delivery whose id
-  was seen before is acknowledged as a duplicate and not counted again. When
-  ``X-Shopify-Triggered-At`` is present it must lie within ``max_age`` of now (Shopify retries
-  for 48 hours, so the default window is 72 hours), which bounds replays of old captures.
+  was seen before is acknowledged as a duplicate and not counted again.
 * **Idempotence**: the order row is upserted by order id, so the same order delivered under a
   new webhook id (e.g. ``orders/updated``) updates it instead of adding a second order.
 """
@@ -27,6 +31,7 @@ from closeknit.errors import AuthError, ValidationError
 from closeknit.store import Store
 
 MAX_AGE = dt.timedelta(hours=72)
+BAD_SIGNATURE = "webhook signature does not verify for this workspace (X-Shopify-Hmac-Sha256)"
 
 
 def sign(body: bytes, secret: str) -> str:
@@ -34,15 +39,21 @@ def sign(body: bytes, secret: str) -> str:
     return base64.b64encode(hmac.new(secret.encode(), body, hashlib.sha256).digest()).decode()
 
 
+# Stands in for a missing secret so that an unknown or unconfigured workspace costs the same
+# HMAC work as a known one (and can never verify: the result is discarded).
+_NO_SECRET = "closeknit-no-webhook-secret-configured"
+
+
 def verify(body: bytes, headers: Mapping[str, str], secret: str) -> bool:
     h = {k.lower(): v for k, v in headers.items()}
-    got = h.get("x-shopify-hmac-sha256")
-    if not secret or not got:
-        return False
-    return hmac.compare_digest(sign(body, secret).encode(), got.strip().encode())
+    got = (h.get("x-shopify-hmac-sha256") or "").strip()
+    ok = hmac.compare_digest(sign(body, secret or _NO_SECRET).encode(), got.encode())
+    return ok and bool(secret) and bool(got)
 
 
 def _parse_ts(s: str) -> dt.datetime | None:
+    if not s.strip():
+        return None
     try:
         t = dt.datetime.fromisoformat(s.strip().replace("Z", "+00:00"))
     except ValueError:
@@ -63,20 +74,20 @@ def handle_shopify_webhook(
     """Verify and store one webhook delivery. Returns ``{"status": "stored" | "duplicate",
     "order_id": ..., "webhook_id": ...}``; raises AuthError (forged, stale) or ValidationError."""
     if not verify(body, headers, secret):
-        raise AuthError("webhook signature does not match (X-Shopify-Hmac-Sha256)")
+        raise AuthError(BAD_SIGNATURE)
     h = {k.lower(): v for k, v in headers.items()}
     wid = (h.get("x-shopify-webhook-id") or "").strip()
     topic = h.get("x-shopify-topic") or "orders/create"
+    t = _parse_ts(h.get("x-shopify-triggered-at") or "")
+    cur = now or dt.datetime.now(dt.UTC)
+    if cur.tzinfo is None:
+        cur = cur.replace(tzinfo=dt.UTC)
+    if t is None or abs(cur - t) > max_age:
+        raise AuthError(
+            "X-Shopify-Triggered-At is missing or outside the accepted window (a replay?)"
+        )
     if not wid:
         raise ValidationError("X-Shopify-Webhook-Id header is missing")
-    trig = h.get("x-shopify-triggered-at")
-    if trig:
-        t = _parse_ts(trig)
-        cur = now or dt.datetime.now(dt.UTC)
-        if cur.tzinfo is None:
-            cur = cur.replace(tzinfo=dt.UTC)
-        if t is None or abs(cur - t) > max_age:
-            raise AuthError("webhook timestamp is outside the accepted window (replay?)")
     try:
         payload = json.loads(body)
     except ValueError as e:

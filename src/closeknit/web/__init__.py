@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from closeknit.web.pages import auth, campaigns, creators, discover, imports, plans
+from closeknit.web.pages import auth, campaigns, creators, discover, imports, lists, plans, settings
 
 router = APIRouter(include_in_schema=False)
-for _mod in (auth, discover, creators, plans, campaigns, imports):
+for _mod in (auth, discover, creators, lists, plans, campaigns, imports, settings):
     router.include_router(_mod.router)

@@ -1,14 +1,22 @@
-"""Small server-side SVG charts (no JavaScript, no CDN): lines with flagged points, and bars."""
+"""Small server-side SVG charts (no JavaScript, no CDN): lines with flagged points, bars with
+units, share bars for audiences and sparklines for trends."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from html import escape
 from typing import Any
 
 # The lift chart and the number format are shared with file reports (closeknit.report).
 from closeknit.report.lift_chart import counterfactual_chart
 from closeknit.report.lift_chart import fmt_number as _fmt
+
+Fmt = Callable[[float], str]
+
+
+def as_pct(v: float) -> str:
+    """A 0-1 share as a percentage label."""
+    return f"{v * 100:.1f}%" if abs(v) < 0.1 else f"{v * 100:.0f}%"
 
 
 def line_chart(
@@ -19,11 +27,13 @@ def line_chart(
     width: int = 640,
     height: int = 200,
     y_label: str = "",
+    value_fmt: Fmt | None = None,
 ) -> str:
     """An SVG polyline over ``points`` (label, value); flagged points drawn as red dots."""
+    vf = value_fmt or _fmt
     pts = [(lab, float(v)) for lab, v in points if v is not None]
     if len(pts) < 2:
-        return f'<p class="muted">{escape(title)}: not enough data to draw</p>'
+        return f'<p class="muted">{escape(title)}: not enough data to draw yet</p>'
     fl = list(flags) if flags is not None else [False] * len(points)
     fl = [f for (lab, v), f in zip(points, fl, strict=False) if v is not None]
     pad_l, pad_r, pad_t, pad_b = 56, 12, 24, 28
@@ -38,7 +48,7 @@ def line_chart(
     line = " ".join(f"{x:.1f},{y:.1f}" for x, y in xy)
     dots = "".join(
         f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" class="flag"><title>'
-        f"{escape(pts[i][0])}: {_fmt(pts[i][1])} (flagged)</title></circle>"
+        f"{escape(pts[i][0])}: {vf(pts[i][1])} (flagged)</title></circle>"
         for i, (x, y) in enumerate(xy)
         if i < len(fl) and fl[i]
     )
@@ -46,8 +56,8 @@ def line_chart(
         f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
         f'aria-label="{escape(title)}"><text x="{pad_l}" y="14" class="title">'
         f"{escape(title)}</text>"
-        f'<text x="4" y="{pad_t + 8}" class="axis">{_fmt(hi)}</text>'
-        f'<text x="4" y="{pad_t + h}" class="axis">{_fmt(lo)}</text>'
+        f'<text x="4" y="{pad_t + 8}" class="axis">{escape(vf(hi))}</text>'
+        f'<text x="4" y="{pad_t + h}" class="axis">{escape(vf(lo))}</text>'
         f'<text x="{pad_l}" y="{height - 6}" class="axis">{escape(pts[0][0])}</text>'
         f'<text x="{width - pad_r}" y="{height - 6}" class="axis" text-anchor="end">'
         f"{escape(pts[-1][0])}</text>"
@@ -66,13 +76,16 @@ def bar_chart(
     ref: float | None = None,
     ref_label: str = "",
     intervals: Sequence[tuple[float, float] | None] | None = None,
+    value_fmt: Fmt | None = None,
+    label_width: int = 150,
 ) -> str:
     """Horizontal bars (label, value), optional interval whiskers and a reference line."""
+    vf = value_fmt or _fmt
     rows = [(lab, float(v)) for lab, v in bars if v is not None]
     if not rows:
-        return f'<p class="muted">{escape(title)}: no data</p>'
+        return f'<p class="muted">{escape(title)}: no data yet</p>'
     ivs = list(intervals) if intervals is not None else [None] * len(rows)
-    bar_h, pad_l, pad_r, top = 22, 150, 70, 24
+    bar_h, pad_l, pad_r, top = 22, label_width, 90, 24
     height = top + bar_h * len(rows) + 10
     vals = [v for _, v in rows] + [x for iv in ivs if iv for x in iv]
     if ref is not None:
@@ -89,22 +102,26 @@ def bar_chart(
         f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
         f'aria-label="{escape(title)}"><text x="4" y="14" class="title">{escape(title)}</text>'
     ]
+    chars = max(6, label_width // 7)
     for i, (lab, v) in enumerate(rows):
         y = top + i * bar_h
         x0, x1 = sorted((sx(0), sx(v)))
+        short = lab if len(lab) <= chars else lab[: chars - 1] + "…"
         parts.append(
             f'<text x="{pad_l - 6}" y="{y + 15}" class="axis" text-anchor="end">'
-            f"{escape(lab[:22])}</text>"
+            f"{escape(short)}</text>"
             f'<rect x="{x0:.1f}" y="{y + 3}" width="{max(x1 - x0, 1):.1f}" height="{bar_h - 6}" '
             f'class="{"bar" if v >= 0 else "bar neg"}">'
-            f"<title>{escape(lab)}: {_fmt(v)}</title></rect>"
-            f'<text x="{max(x1, sx(0)) + 4:.1f}" y="{y + 15}" class="axis">{_fmt(v)}</text>'
+            f"<title>{escape(lab)}: {escape(vf(v))}</title></rect>"
         )
         iv = ivs[i] if i < len(ivs) else None
+        end = max(x1, sx(0), sx(max(iv)) if iv else 0.0)
+        parts.append(f'<text x="{end + 4:.1f}" y="{y + 15}" class="axis">{escape(vf(v))}</text>')
         if iv:
             parts.append(
                 f'<line x1="{sx(iv[0]):.1f}" y1="{y + bar_h / 2}" x2="{sx(iv[1]):.1f}" '
-                f'y2="{y + bar_h / 2}" class="whisker"/>'
+                f'y2="{y + bar_h / 2}" class="whisker"><title>interval {escape(vf(iv[0]))} to '
+                f"{escape(vf(iv[1]))}</title></line>"
             )
     if ref is not None:
         parts.append(
@@ -114,6 +131,44 @@ def bar_chart(
         )
     parts.append("</svg>")
     return "".join(parts)
+
+
+def share_bars(shares: dict[str, float], *, title: str, labels: dict[str, str] | None = None,
+               limit: int = 8, width: int = 420) -> str:  # fmt: skip
+    """An audience dimension as percentage bars (largest first, the rest summed as 'other')."""
+    items = sorted(((k, v) for k, v in shares.items() if v is not None), key=lambda kv: -kv[1])
+    if not items:
+        return f'<p class="muted">{escape(title)}: no data yet</p>'
+    top = items[:limit]
+    rest = sum(v for _, v in items[limit:])
+    if rest > 0.0005:
+        top.append(("other", rest))
+    lab = labels or {}
+    return bar_chart(
+        [(lab.get(k, k), v) for k, v in top],
+        title=title,
+        width=width,
+        value_fmt=as_pct,
+        label_width=110,
+    )
+
+
+def sparkline(
+    values: Sequence[float], *, width: int = 160, height: int = 36, title: str = ""
+) -> str:
+    """A tiny line of counts over time (weekly posts of a topic)."""
+    vals = [float(v) for v in values]
+    if len(vals) < 2:
+        return '<span class="muted">–</span>'
+    hi = max(vals) or 1.0
+    step = (width - 4) / (len(vals) - 1)
+    pts = " ".join(
+        f"{2 + i * step:.1f},{height - 3 - v / hi * (height - 6):.1f}" for i, v in enumerate(vals)
+    )
+    return (
+        f'<svg class="spark" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'role="img" aria-label="{escape(title)}"><polyline points="{pts}" class="line"/></svg>'
+    )
 
 
 def numeric_items(d: dict[str, Any] | None) -> list[tuple[str, float]]:
@@ -126,4 +181,12 @@ def numeric_items(d: dict[str, Any] | None) -> list[tuple[str, float]]:
     ]
 
 
-__all__ = ["counterfactual_chart", "line_chart", "bar_chart", "numeric_items"]
+__all__ = [
+    "as_pct",
+    "bar_chart",
+    "counterfactual_chart",
+    "line_chart",
+    "numeric_items",
+    "share_bars",
+    "sparkline",
+]

@@ -1,15 +1,24 @@
-"""Page rendering shared by every web page: templates, number formats, styled error pages."""
+"""Page rendering shared by every web page: templates, number and money formats, words for
+internal names, and styled error pages (with the navigation) for every failure."""
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
+from jinja2.runtime import Context
+from pydantic import ValidationError as PydanticValidationError
 
-from closeknit.errors import CloseknitError
+from closeknit.errors import CloseknitError, ValidationError
+from closeknit.service import features as fsvc
+from closeknit.service import settings as ssvc
 from closeknit.service.accounts import Principal
 from closeknit.web import charts
 
@@ -24,41 +33,344 @@ def num(v: Any, digits: int = 2) -> str:
     if isinstance(v, bool):
         return "yes" if v else "no"
     if isinstance(v, int | float):
-        if isinstance(v, float) and abs(v) < 1 and v != 0:
-            return f"{v:.{digits + 1}g}"
+        if v != v:  # NaN
+            return "–"
+        if isinstance(v, int) or float(v).is_integer() and abs(v) >= 1:
+            return f"{v:,.0f}"
         if abs(v) >= 1000:
             return f"{v:,.0f}"
-        return f"{v:.{digits}f}".rstrip("0").rstrip(".") if isinstance(v, float) else str(v)
+        if abs(v) >= 1:
+            return f"{v:,.{digits}f}".rstrip("0").rstrip(".")
+        return f"{v:.{digits + 1}f}".rstrip("0").rstrip(".") or "0"
     return str(v)
 
 
-def pct(v: Any) -> str:
-    """A 0-1 share as a percentage."""
+def count(v: Any) -> str:
+    """A count of people or orders: a whole number with separators."""
     try:
-        return f"{float(v) * 100:.1f}%"
+        f = float(v)
     except (TypeError, ValueError):
         return "–"
+    return "–" if f != f else f"{round(f):,}"
 
 
+def pct(v: Any, digits: int = 1) -> str:
+    """A 0-1 share as a percentage ('–' when unknown)."""
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return "–"
+    if f != f:
+        return "–"
+    return f"{f * 100:.{digits}f}%"
+
+
+def _money(v: Any, sym: str, digits: int | None = None) -> str:
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return "–"
+    if f != f:
+        return "–"
+    d = digits if digits is not None else (0 if abs(f) >= 100 else 2)
+    sign = "-" if f < 0 else ""
+    return f"{sign}{sym}{abs(f):,.{d}f}"
+
+
+@pass_context
+def money(ctx: Context, v: Any, currency: str | None = None, digits: int | None = None) -> str:
+    """An amount with the currency symbol: the given currency's, else the workspace's."""
+    sym = ssvc.symbol(currency) if currency else ctx.get("cur_symbol") or "$"
+    return _money(v, sym, digits)
+
+
+@pass_context
+def money_range(ctx: Context, lo: Any, hi: Any, currency: str | None = None) -> str:
+    if lo is None or hi is None:
+        return "–"
+    return f"{money(ctx, lo, currency)} – {money(ctx, hi, currency)}"
+
+
+# Words for the names the domain uses internally (fields, methods, stages, statuses).
+LABELS = {
+    "audience_real_share": "Real followers (sampled)",
+    "organic_growth": "Organic follower growth",
+    "human_comments": "Comments by people (not bots)",
+    "no_pod": "No engagement-pod activity",
+    "engagement_percentile": "Engagement rank among peers",
+    "reply_rate": "Replies to followers",
+    "comment_sentiment": "Tone of comments",
+    "engagement_trend": "Engagement trend",
+    "genuine_engagement": "Genuine engagement",
+    "authenticity": "Authenticity",
+    "authenticity_score": "Authenticity",
+    "engagement_quality": "Engagement quality",
+    "engagement_quality_score": "Engagement quality",
+    "engagement_rate": "Engagement rate",
+    "content": "Topic fit",
+    "audience": "Audience fit",
+    "engagement": "Engagement quality",
+    "cost": "Value for money",
+    "shortlisted": "Shortlisted",
+    "contacted": "Contacted",
+    "negotiating": "Negotiating",
+    "contracted": "Contracted",
+    "content_live": "Content live",
+    "paid": "Paid",
+    "declined": "Declined",
+    "rate_card": "the workspace rate card",
+    "milp": "exact optimisation",
+    "greedy": "fast greedy search",
+    "sts": "time-series model of the shop's daily revenue",
+    "holdout": "holdout comparison",
+    "insufficient_data": "not enough data",
+    "none_affordable": "none affordable",
+    "ok": "ok",
+    "not vetted": "not vetted yet",
+    "draft": "Draft",
+    "active": "Active",
+    "live": "Live",
+    "done": "Done",
+    "archived": "Archived",
+    "reach": "reach (engaged people who fit)",
+    "conversions": "conversions",
+    "followers_source": "shared followers",
+    "F": "women",
+    "M": "men",
+    "U": "unknown",
+}
+_METHOD = re.compile(r"deals_regression\(n=(\d+)\)")
+
+
+def label(v: Any) -> str:
+    """Words for an internal name ('content_live' -> 'Content live')."""
+    if v is None:
+        return "–"
+    s = str(v)
+    if s in LABELS:
+        return LABELS[s]
+    m = _METHOD.fullmatch(s)
+    if m:
+        return f"a model fitted on {m.group(1)} past deals"
+    words = s.replace("_", " ").strip()
+    return words[:1].upper() + words[1:]
+
+
+# snake_case words (not part of a @handle, an id or a URL) in domain notes become words.
+_SNAKE = re.compile(r"(?<![@\w:/.#-])([a-z]+(?:_[a-z]+)+)(?![\w/.:-])")
+_NOTE_WORDS = {
+    "creator_features": "vetting data",
+    "audience_demographics": "audience demographics",
+    "authenticity_score": "authenticity",
+    "sponsored_rate": "sponsored share",
+}
+
+
+_PHRASES = (
+    (re.compile(r"\buse closeknit lift\b"), "see the lift estimate"),
+    (
+        re.compile(r"\(?run closeknit features build\)?"),
+        "(build the vetting data: closeknit features build)",
+    ),
+    (re.compile(r"\[((?:'[^']*'(?:, )?)+)\]"), lambda m: m.group(1).replace("'", "")),
+)
+
+
+def clean(text: Any) -> str:
+    """A domain note for people: internal snake_case names and method ids as words, list
+    brackets and code marks dropped."""
+    s = str(text or "").replace("`", "")
+    s = _METHOD.sub(lambda m: f"a model fitted on {m.group(1)} past deals", s)
+    for pat, rep in _PHRASES:
+        s = pat.sub(rep, s)  # type: ignore[arg-type]
+
+    def sub(m: re.Match[str]) -> str:
+        w = m.group(1)
+        return _NOTE_WORDS.get(w, w.replace("_", " "))
+
+    return _SNAKE.sub(sub, s)
+
+
+def sentence(text: Any) -> str:
+    """Capitalised first letter and a full stop."""
+    s = str(text or "").strip()
+    if not s:
+        return s
+    s = s[0].upper() + s[1:]
+    return s if s[-1] in ".!?" else s + "."
+
+
+def handle_of(creator_id: Any) -> str:
+    s = str(creator_id or "")
+    return "@" + s.split(":", 1)[-1] if s else "–"
+
+
+@lru_cache(maxsize=1)
+def _niches() -> dict[str, str]:
+    return {n.id: n.label for n in fsvc.niche_list()}
+
+
+def niche_label(niche_id: Any) -> str:
+    """A niche's name ('home_workout' -> 'Home workout')."""
+    return _niches().get(str(niche_id), label(niche_id)) if niche_id else "–"
+
+
+def niche_options() -> list[Any]:
+    return sorted(fsvc.niche_list(), key=lambda n: n.label)
+
+
+_BRIEF_KEYS = (
+    "text", "parsed_for", "countries", "audience_age", "audience_gender", "tiers", "platforms",
+    "niches", "min_followers", "max_followers", "min_er", "max_er", "keywords", "min_fee",
+    "max_fee", "min_authenticity", "max_sponsored", "min_country_share", "min_age_share",
+    "min_gender_share", "avoid",
+)  # fmt: skip
+
+
+def brief_pairs(q: dict[str, Any]) -> list[tuple[str, str]]:
+    out = []
+    for k in _BRIEF_KEYS:
+        v = q.get(k)
+        for x in v if isinstance(v, list) else [v]:
+            if x not in (None, ""):
+                out.append((k, str(x)))
+    return out
+
+
+def plan_query(q: dict[str, Any]) -> str:
+    """The brief and its filters as a query string for another page (Discover -> Plan)."""
+    return urlencode(brief_pairs(q))
+
+
+def sort_query(pairs: list[tuple[str, str]], key: str) -> str:
+    return urlencode([*pairs, ("sort", key), ("go", "1")])
+
+
+templates.env.globals.update(
+    niche_label=niche_label,
+    niche_options=niche_options,
+    plan_query=plan_query,
+    sort_query=sort_query,
+    brief_pairs=brief_pairs,
+)
 templates.env.filters["num"] = num
 templates.env.filters["pct"] = pct
+templates.env.filters["count"] = count
+templates.env.filters["money"] = money
+templates.env.filters["money_range"] = money_range
+templates.env.filters["label"] = label
+templates.env.filters["clean"] = clean
+templates.env.filters["handle"] = handle_of
+templates.env.filters["sentence"] = sentence
+
+
+def currency_of(request: Request, p: Principal | None) -> str:
+    if p is None:
+        return ssvc.DEFAULT_CURRENCY
+    store = getattr(request.app.state, "store", None)
+    if store is None:
+        return ssvc.DEFAULT_CURRENCY
+    try:
+        return ssvc.currency(store, p.workspace_id)
+    except CloseknitError:
+        return ssvc.DEFAULT_CURRENCY
 
 
 def render(request: Request, name: str, p: Principal | None, **ctx: Any) -> HTMLResponse:
+    cur = currency_of(request, p)
     ctx.update(
         request=request,
         me=p,
         csrf=getattr(request.state, "csrf", ""),
         partial=bool(request.headers.get("hx-request")),
+        currency=cur,
+        cur_symbol=ssvc.symbol(cur),
+        nav=ctx.get("nav") or _section(request.url.path),
     )
     return templates.TemplateResponse(request, name, ctx)
+
+
+def _section(path: str) -> str:
+    return path.strip("/").split("/", 1)[0] or "discover"
+
+
+# What a person reads as the heading of an error (never a class name).
+TITLES = {
+    "NotFound": "Not found",
+    "ValidationError": "Please check what you entered",
+    "PermissionDenied": "Not allowed",
+    "AuthError": "Please sign in",
+    "Conflict": "That clashes with what is there",
+    "Ambiguous": "More than one creator matches",
+    "RateLimited": "Too many attempts",
+    "MethodNotAllowed": "Not available",
+    "PayloadTooLarge": "The file is too large",
+    "SolverError": "The plan could not be made",
+    "InternalError": "Something went wrong on our side",
+}
+
+
+def error_view(type_: str, message: str) -> dict[str, str]:
+    return {"type": type_, "title": TITLES.get(type_, "Something went wrong"), "message": message}
 
 
 def error_page(
     request: Request, p: Principal | None, e: CloseknitError, status: int | None = None
 ) -> HTMLResponse:
     """The error as a styled message (inside the page for htmx swaps, else a full page)."""
-    name = "partials/error.html" if request.headers.get("hx-request") else "error.html"
-    resp = render(request, name, p, error=e.to_dict()["error"])
-    resp.status_code = 200 if request.headers.get("hx-request") else (status or e.http_status)
+    return error_response(request, p, e.type, e.message, status or e.http_status)
+
+
+def error_response(
+    request: Request, p: Principal | None, type_: str, message: str, status: int
+) -> HTMLResponse:
+    hx = bool(request.headers.get("hx-request"))
+    name = "partials/error.html" if hx else "error.html"
+    resp = render(request, name, p, error=error_view(type_, message), status=status)
+    resp.status_code = 200 if hx else status
     return resp
+
+
+# Form fields by the words the forms use.
+FIELDS = {
+    "min_followers": "Followers at least",
+    "max_followers": "Followers at most",
+    "min_engagement_rate": "Engagement rate at least",
+    "max_engagement_rate": "Engagement rate at most",
+    "min_fee": "Fee per post at least",
+    "max_fee": "Fee per post at most",
+    "min_authenticity": "Authenticity at least",
+    "max_sponsored_rate": "Sponsored posts at most",
+    "min_country_share": "Audience in the brief's countries",
+    "min_age_share": "Audience in the age range",
+    "min_gender_share": "Audience of the gender",
+    "countries": "Country",
+    "audience_age": "Audience age",
+    "audience_gender": "Audience gender",
+    "text": "Brief",
+    "budget": "Budget",
+    "landing_url": "Landing page",
+    "discount_percent": "Discount",
+    "code_pattern": "Code pattern",
+    "start_date": "Start date",
+    "end_date": "End date",
+    "currency": "Currency",
+    "new": "New password",
+    "current": "Current password",
+    "name": "Name",
+    "creators": "Creators",
+    "lock": "Kept-in creators",
+}
+
+
+def field_label(field: str) -> str:
+    return FIELDS.get(field) or label(field)
+
+
+def input_error(e: PydanticValidationError) -> ValidationError:
+    """A form the service models refused, as one sentence naming the field in words."""
+    err = e.errors()[0]
+    field = str(err["loc"][-1]) if err.get("loc") else ""
+    msg = str(err.get("msg", "")).removeprefix("Value error, ")
+    msg = msg[:1].lower() + msg[1:]
+    return ValidationError(f"{field_label(field)}: {msg}" if field else msg, field=field or None)

@@ -18,6 +18,7 @@ from closeknit.world.creators import (
     Creators,
     rng_for,
 )
+from closeknit.world.profile_tables import PROFILE_TABLES, Z_GRID
 from closeknit.world.text import jstr
 
 NICHE_POOL = 400  # members in each niche x country pool
@@ -89,6 +90,35 @@ def audience_sets(seed: int, shard: int, c: Creators) -> list[np.ndarray]:
     return [members[bounds[i] : bounds[i + 1]] for i in range(n)]
 
 
+SIBLING_BASE = 50_000  # member index from which a pool's "sibling" accounts are numbered
+
+
+def sample_followers(r: np.random.Generator, members: np.ndarray, n: int) -> np.ndarray:
+    """A uniform sample of ``n`` followers from a creator's audience, sorted.
+
+    The materialized audience set stands for the creator's whole following (each member for
+    many followers of the same kind), so followers are drawn independently (with replacement)
+    from it: the sample is then a sample from a large population, as a real follower sample is,
+    and the set's shares are the population's. A member drawn again is a different account of the
+    same pool (a "sibling": same kind, own handle and profile), numbered from SIBLING_BASE.
+    """
+    members = np.asarray(members, dtype=np.int64)
+    if not len(members) or n <= 0:
+        return np.zeros(0, dtype=np.int64)
+    pick = members[r.integers(0, len(members), n)]
+    order = np.argsort(pick, kind="stable")
+    srt = pick[order]
+    # occurrence number of each draw among equal draws (0 for the first)
+    starts = np.r_[0, np.flatnonzero(srt[1:] != srt[:-1]) + 1]
+    occ = np.arange(n) - np.repeat(starts, np.diff(np.r_[starts, n]))
+    pool = srt // 100_000
+    sib = SIBLING_BASE + (_mix(srt * 1_000_003 + occ) % np.uint64(100_000 - SIBLING_BASE)).astype(
+        np.int64
+    )
+    out = np.where(occ == 0, srt, member_id(pool, sib))
+    return np.sort(out)
+
+
 def _mix(x: np.ndarray) -> np.ndarray:
     """splitmix64 finaliser: a stateless hash so any shard derives the same member profile."""
     z = (x.astype(np.uint64) + np.uint64(0x9E3779B97F4A7C15)) & np.uint64(0xFFFFFFFFFFFFFFFF)
@@ -129,38 +159,92 @@ def _name_pools() -> dict[str, np.ndarray]:
     return _NAMES
 
 
+# -- follower profiles: a Gaussian copula per kind fitted to the public labelled data ------------
+
+_KIND_KEY = {KIND_REAL: "real", KIND_INACTIVE: "inactive", KIND_FAKE: "fake"}
+_COUNT_DIMS = ("followers", "following", "posts", "bio_length", "username_length",
+               "username_digits")  # fmt: skip
+_CHOL = {k: np.linalg.cholesky(np.asarray(t["corr"])) for k, t in PROFILE_TABLES.items()}
+_Z = np.asarray(Z_GRID)
+_TAG_LETTERS = 6  # 26**6 > every member id: the letter tag keeps handles unique
+_M16 = np.uint64(0xFFFF)
+
+
+def _u16(h: np.ndarray, k: int) -> np.ndarray:
+    """The k-th 16-bit slice of a hash as a uniform in (0, 1) (never 0 or 1)."""
+    return (((h >> np.uint64(16 * k)) & _M16).astype(np.float64) + 0.5) / 65536.0
+
+
+def member_latent(seed: int, mids: np.ndarray) -> np.ndarray:
+    """Per member, the copula's 8 correlated normals (see world_profiles.DIMS), shape (n, 8):
+    Box-Muller on hash bits, then the member kind's Cholesky factor. Stateless per member."""
+    mids = np.asarray(mids, dtype=np.int64)
+    h1 = _mix(mids * 31 + seed + 17)
+    h2 = _mix(mids * 131 + seed + 29)
+    u = [_u16(h, k) for h in (h1, h2) for k in range(4)]
+    n = np.empty((len(mids), 8))
+    for j in range(4):
+        r = np.sqrt(-2.0 * np.log(u[2 * j]))
+        n[:, 2 * j] = r * np.cos(2 * np.pi * u[2 * j + 1])
+        n[:, 2 * j + 1] = r * np.sin(2 * np.pi * u[2 * j + 1])
+    kinds = member_kind(mids)
+    z = np.empty_like(n)
+    for k, key in _KIND_KEY.items():
+        m = kinds == k
+        z[m] = n[m] @ _CHOL[key].T
+    return z
+
+
+def _counts(kinds: np.ndarray, z: np.ndarray) -> dict[str, np.ndarray]:
+    """The count-like dimensions (ints) from the latent normals, by the kind's quantile table."""
+    out = {d: np.zeros(len(kinds), dtype=np.int64) for d in _COUNT_DIMS}
+    for k, key in _KIND_KEY.items():
+        m = kinds == k
+        q = PROFILE_TABLES[key]["quantiles"]
+        for j, d in enumerate(_COUNT_DIMS):
+            out[d][m] = np.rint(np.interp(z[m, j], _Z, q[d])).astype(np.int64)
+    return out
+
+
+def _tags(mids: np.ndarray) -> list[str]:
+    """A member id as 6 base-26 letters (unique, no digits)."""
+    out = []
+    for m in mids.tolist():
+        t = ""
+        for _ in range(_TAG_LETTERS):
+            m, r = divmod(m, 26)
+            t = chr(97 + r) + t
+        out.append(t)
+    return out
+
+
 def member_handles(seed: int, mids: np.ndarray) -> list[str]:
-    """Handles of pool members (column-wise: the same text as one f-string per member)."""
+    """Handles of pool members: a name part, a unique letter tag and trailing digits, with the
+    length and the digit count the kind's table draws (InstaFake's username length and digits;
+    a handle is never shorter than the tag plus its digits)."""
     mids = np.asarray(mids, dtype=np.int64)
     if not len(mids):
         return []
     v = _name_pools()
     h = _mix(mids * 7919 + seed)
+    kinds = member_kind(mids)
+    c = _counts(kinds, member_latent(seed, mids))
+    digits = np.clip(c["username_digits"], 0, 12)
+    room = np.maximum(c["username_length"] - _TAG_LETTERS - digits, 0)
     fn, ln = np.uint64(len(vocab.FIRST_NAMES)), np.uint64(len(vocab.LAST_NAMES))
-    tag = _obj([format(m, "x") for m in mids.tolist()])
-    out = np.empty(len(mids), dtype=object)
-    fake = member_kind(mids) == KIND_FAKE
-    if fake.any():  # digit-heavy, name-less handles
-        hf = h[fake]
-        num = _obj([f"{x:05d}" for x in ((hf >> np.uint64(16)) % np.uint64(100000)).tolist()])
-        out[fake] = (
-            v["first3"][hf % fn]
-            + v["last2"][(hf >> np.uint64(8)) % ln]
-            + num
-            + _obj([t[-3:] for t in tag[fake].tolist()])
+    first, last = v["first"][h % fn], v["last"][(h >> np.uint64(8)) % ln]
+    sep = np.where((h >> np.uint64(20)) & np.uint64(1) == 1, "_", ".")
+    fake = kinds == KIND_FAKE
+    name = np.where(fake, v["first3"][h % fn] + v["last2"][(h >> np.uint64(8)) % ln],
+                    first + sep + last + sep + first)  # fmt: skip
+    num = ((h >> np.uint64(24)) % np.uint64(10**12)).tolist()
+    out = [
+        (nm * 4)[:r] + t + (f"{x:012d}"[-d:] if d else "")
+        for nm, r, t, x, d in zip(
+            name.tolist(), room.tolist(), _tags(mids), num, digits.tolist(), strict=True
         )
-    real = ~fake
-    if real.any():
-        hr = h[real]
-        f, la, t = v["first"][hr % fn], v["last"][(hr >> np.uint64(8)) % ln], tag[real]
-        sep = np.where((hr >> np.uint64(20)) & np.uint64(1) == 1, "_", ".")
-        out[real] = np.where(
-            (hr >> np.uint64(21)) & np.uint64(1) == 1,
-            f + sep + la + sep + t,
-            la + sep + f + sep + t,
-        )
-    res: list[str] = out.tolist()
-    return res
+    ]
+    return out
 
 
 _CACHE_MAX = 400_000  # above every pool's size (~250k members): a bounded per-process cache
@@ -212,6 +296,7 @@ _BIOS = [
     "🎶📚",
     "travel addict",
 ]
+_BIO_TEXT = " · ".join(_BIOS * 12)  # long enough to cut any bio length from
 _PROFILE = (
     '{"id": "%d", "username": "%s", "full_name": %s, "biography": %s, '
     '"edge_followed_by": {"count": %d}, "edge_follow": {"count": %d}, '
@@ -221,67 +306,83 @@ _PROFILE = (
 )
 
 
-def member_profiles(seed: int, mids: np.ndarray) -> list[str]:
-    """Instagram web profile objects (JSON text) of pool members; fakes look fake.
+def _bio(length: int, start: int) -> str:
+    """A bio of ``length`` characters cut from the phrase text (no space at either end)."""
+    if length <= 0:
+        return ""
+    t = _BIO_TEXT[start : start + length]
+    return t.strip().ljust(length, "x") if t[:1] == " " or t[-1:] == " " else t
 
-    Column-wise over the members: each value is the same arithmetic on the same 16-bit draws as
-    one member at a time (tests hold that per-member reference)."""
+
+def member_profiles(seed: int, mids: np.ndarray) -> list[str]:
+    """Instagram web profile objects (JSON text) of pool members, drawn per kind from the copula
+    fitted to the public data (closeknit.validation.world_profiles): followers, following,
+    posts, bio length, picture and privacy jointly; name words, digits in the name and a link
+    from Kaggle's rates. Stateless per member (a member looks the same in every shard)."""
     mids = np.asarray(mids, dtype=np.int64)
     if not len(mids):
         return []
     v = _name_pools()
-    handles = _obj(member_handles(seed, mids))
-    h = _mix(mids * 31 + seed + 17)
-    hn = _mix(mids * 7919 + seed)  # the same hash as the handle: names match it
+    handles = member_handles(seed, mids)
     kinds = member_kind(mids)
-    m16 = np.uint64(0xFFFF)
-    u1 = (h & m16).astype(np.float64) / 65535.0
-    u2 = ((h >> np.uint64(16)) & m16).astype(np.float64) / 65535.0
-    u3 = ((h >> np.uint64(32)) & m16).astype(np.float64) / 65535.0
-    fi = hn % np.uint64(len(vocab.FIRST_NAMES))
-    li = (hn >> np.uint64(8)) % np.uint64(len(vocab.LAST_NAMES))
-    fake, inactive = kinds == KIND_FAKE, kinds == KIND_INACTIVE
-    real = ~(fake | inactive)
-    followers = np.where(
-        fake, u1 * 40, np.where(inactive, 5 + u1 * 120, np.exp(3.5 + 3.5 * u1))
-    ).astype(np.int64)
-    following = np.where(
-        fake, 1000 + u2 * 6500, np.where(inactive, 50 + u2 * 400, 80 + u2 * 1400)
-    ).astype(np.int64)
-    posts = np.where(fake, u3 * 4, np.where(inactive, u3 * 3, 8 + np.exp(1 + 5 * u3))).astype(
-        np.int64
-    )
-    name = np.full(len(mids), '""', dtype=object)
-    m = inactive & (u1 < 0.5)
-    name[m] = '"' + v["first_cap"][fi[m]] + '"'
-    name[real] = '"' + v["first_cap"][fi[real]] + " " + v["last_cap"][li[real]] + '"'
-    bio = np.full(len(mids), '""', dtype=object)
-    m = real & (u2 >= 0.5)
-    bio[m] = [jstr(_BIOS[x]) for x in (h[m] % np.uint64(8)).tolist()]
-    own_pic = np.where(fake, u1 >= 0.8, np.where(inactive, u2 >= 0.6, True))
-    pic = np.full(len(mids), DEFAULT_PIC, dtype=object)
-    pic[own_pic] = [
-        f"https://scontent.cdninstagram.com/v/t51.2885-19/s150x150/{x}_n.jpg"
-        for x in (h[own_pic] % np.uint64(10**12)).tolist()
+    z = member_latent(seed, mids)
+    c = _counts(kinds, z)
+    hn = _mix(mids * 7919 + seed)
+    h3 = _mix(mids * 977 + seed + 41)
+    u_words, u_digits, u_same, u_url = (_u16(h3, k) for k in range(4))
+    n = len(mids)
+    pic = np.zeros(n, dtype=bool)
+    private = np.zeros(n, dtype=bool)
+    n_words = np.zeros(n, dtype=np.int64)
+    name_dig = np.zeros(n, dtype=bool)
+    same = np.zeros(n, dtype=bool)
+    url = np.zeros(n, dtype=bool)
+    for k, key in _KIND_KEY.items():
+        m = kinds == k
+        t = PROFILE_TABLES[key]
+        pic[m] = z[m, 6] > t["flags"]["has_profile_pic"]["cut"]
+        private[m] = z[m, 7] > t["flags"]["is_private"]["cut"]
+        n_words[m] = np.searchsorted(np.cumsum(t["name_words"]), u_words[m] * sum(t["name_words"]))
+        name_dig[m] = u_digits[m] < t["name_digits"]
+        same[m] = u_same[m] < t["name_is_handle"]
+        url[m] = u_url[m] < t["external_url"]
+    fn, ln = np.uint64(len(vocab.FIRST_NAMES)), np.uint64(len(vocab.LAST_NAMES))
+    f1 = v["first_cap"][hn % fn]
+    la = v["last_cap"][(hn >> np.uint64(8)) % ln]
+    f2 = v["first_cap"][(hn >> np.uint64(16)) % fn]
+    words = np.where(n_words == 2, f1 + " " + la, np.where(n_words == 1, f1, ""))
+    words = np.where(n_words >= 3, f1 + " " + f2 + " " + la, words)
+    two = ((h3 >> np.uint64(40)) % np.uint64(90) + np.uint64(10)).tolist()
+    names = [
+        hd if sm else (w + str(d) if nd and w else w)
+        for hd, sm, w, nd, d in zip(
+            handles, same.tolist(), words.tolist(), name_dig.tolist(), two, strict=True
+        )
     ]
-    private = np.where(fake, u2 < 0.3, np.where(inactive, u3 < 0.5, u3 < 0.35))
-    url = np.full(len(mids), "null", dtype=object)
-    m = real & (u1 > 0.93)
-    url[m] = [jstr("https://linktr.ee/" + x) for x in handles[m].tolist()]
+    bio_start = ((h3 >> np.uint64(48)) % np.uint64(len(_BIO_TEXT) // 2)).tolist()
+    bios = [jstr(_bio(L, s0)) for L, s0 in zip(c["bio_length"].tolist(), bio_start, strict=True)]
+    h = _mix(mids * 31 + seed + 17)
+    pics = np.full(n, DEFAULT_PIC, dtype=object)
+    pics[pic] = [
+        f"https://scontent.cdninstagram.com/v/t51.2885-19/s150x150/{x}_n.jpg"
+        for x in (h[pic] % np.uint64(10**12)).tolist()
+    ]
+    links = np.full(n, "null", dtype=object)
+    links[url] = [jstr("https://linktr.ee/" + handles[i]) for i in np.flatnonzero(url).tolist()]
     out: list[str] = list(
         map(
             _PROFILE.__mod__,
             zip(
                 (mids + 5_000_000_000).tolist(),
-                handles.tolist(),
-                name.tolist(),
-                bio.tolist(),
-                followers.tolist(),
-                following.tolist(),
-                posts.tolist(),
+                handles,
+                [jstr(x) for x in names],
+                bios,
+                c["followers"].tolist(),
+                c["following"].tolist(),
+                c["posts"].tolist(),
                 np.where(private, "true", "false").tolist(),
-                url.tolist(),
-                pic.tolist(),
+                links.tolist(),
+                pics.tolist(),
                 strict=True,
             ),
         )

@@ -134,8 +134,7 @@ def audience_samples(
     out: list[tuple[str, str, np.ndarray]] = []
     for i in np.where(sel)[0].tolist():
         s = sets[i]
-        m = min(cfg.audience_sample, len(s))
-        pick = np.sort(r.choice(s, m, replace=False))
+        pick = aud.sample_followers(r, s, cfg.audience_sample)
         com = np.array(sorted(commenters.get(i, set()))[:10], dtype=np.int64)
         cid = c.creator_id(i)
         for rel, mids in (("follower", pick), ("commenter", com)):

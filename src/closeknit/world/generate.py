@@ -24,22 +24,15 @@ from closeknit.world.creators import AGE_BUCKETS, followers_at, make_creators
 from closeknit.world.draw_shard import N_WEEKS, bot_accounts, n_bots_for
 from closeknit.world.response import params_of
 from closeknit.world.shard import ShardResult, write_shard
-from closeknit.world.shop import campaign_posts, plan_campaigns, write_roster, write_shop
+from closeknit.world.shop import campaign_posts, plan_campaigns, write_shop
 from closeknit.world.topics import plan_trends, write_trends
 from closeknit.world.vendor import month_ends, write_vendor
 from closeknit.world.write_truth import CREATORS_HEADER
 
 OUTPUT_DIRS = (
-    "instagram",
-    "youtube",
-    "vendor",
-    "snapshots",
-    "audience",
-    "shop",
-    "campaigns",
-    "truth",
-    "_parts",
-)
+    "instagram", "youtube", "vendor", "snapshots", "audience", "shop", "campaigns", "lift", "truth",
+    "_parts"
+)  # fmt: skip
 
 
 @dataclass
@@ -116,7 +109,6 @@ def generate(
         if cfg.vendor_files:
             _vendor(cfg, out, table)
         shop = write_shop(cfg, camps, out)
-        write_roster(out, camps)
         write_trends(out, trends, table["creator_ids"])
         _truth_growth(out, table)
         _truth_bots(cfg, out)

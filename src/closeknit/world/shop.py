@@ -187,32 +187,6 @@ def _effects(cfg: WorldConfig, camps: list[CampaignCreator], plan: TrendPlan) ->
             c.effect_orders = float(v[0])
 
 
-def write_roster(out: Path, camps: list[CampaignCreator]) -> None:
-    """``campaigns/roster.csv``: the brand's own record of its past deals (campaign, brief, creator,
-    code, link, dates, fee), the roster ``closeknit campaign import`` reads. Not truth: a brand
-    keeps this; the orders they caused are in ``truth/campaigns.csv``."""
-    (out / "campaigns").mkdir(parents=True, exist_ok=True)
-    with open(out / "campaigns" / "roster.csv", "w", encoding="utf-8", newline="") as f:
-        w = csv.writer(f, lineterminator="\n")
-        w.writerow(["campaign_id", "brand", "brief", "handle", "code", "link", "start_date",
-                    "end_date", "post_at", "fee"])  # fmt: skip
-        for c in camps:
-            w.writerow(
-                [
-                    c.campaign_id,
-                    c.brand,
-                    f"{c.brand}: {BRAND_TARGETS[c.brand][4]}",
-                    c.handle,
-                    c.code,
-                    c.link,
-                    c.start.isoformat(),
-                    c.end.isoformat(),
-                    dt.datetime.fromtimestamp(c.post_ts, dt.UTC).isoformat(),
-                    f"{c.fee:.2f}",
-                ]
-            )
-
-
 @dataclass
 class _Order:
     brand: int
@@ -511,6 +485,10 @@ def write_shop(cfg: WorldConfig, camps: list[CampaignCreator], out: Path) -> dic
         )
         for (brand, cid, dstr), v in sorted(daily.items()):
             w.writerow([brand, cid, dstr, int(v[0]), _money(v[1]), int(v[2]), _money(v[3])])
+    # geo holdout designs and regional sales, from the orders just written (own RNG streams)
+    from closeknit.world.lift_design import write_lift_design
+
+    write_lift_design(cfg, camps, out)
     return {"orders": len(orders)}
 
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 
 from closeknit.api.deps import Owner, StoreDep, Viewer
-from closeknit.api.errors import AUTHED, responses
-from closeknit.api.sessions import end_session, start_session
+from closeknit.api.errors import AUTHED, DocumentedRoute, responses
+from closeknit.api.sessions import accept_invitation, end_session, start_session
 from closeknit.service import accounts as svc
 
-router = APIRouter(tags=["auth"], responses=responses(*AUTHED))
+router = APIRouter(tags=["auth"], responses=responses(*AUTHED), route_class=DocumentedRoute)
 
 
-@router.post("/auth/login", responses=responses(429))
+@router.post("/auth/login", openapi_extra={"security": []}, responses=responses(429))
 def login(request: Request, response: Response, store: StoreDep, body: svc.LoginIn) -> svc.LoginOut:
     """Start a web session (HttpOnly cookie). Send the returned csrf_token as X-CSRF-Token."""
     return start_session(request, response, store, body)
@@ -51,14 +51,47 @@ def members(p: Viewer, store: StoreDep) -> list[svc.MemberOut]:
     return svc.list_members(store, p.workspace_id)
 
 
-@router.post("/members", status_code=201, responses=responses(409))
-def add_member(p: Owner, store: StoreDep, body: svc.MemberIn) -> svc.MemberOut:
-    return svc.add_member(store, p, body)
-
-
 @router.patch("/members/{user_id}", responses=responses(404))
 def change_role(p: Owner, store: StoreDep, user_id: str, body: svc.RoleIn) -> svc.MemberOut:
+    """Change a member's role (not your own). Their API keys follow: a key never acts above
+    its creator's current role."""
     return svc.change_role(store, p, user_id, body)
+
+
+@router.delete("/members/{user_id}", responses=responses(404, 409))
+def remove_member(p: Owner, store: StoreDep, user_id: str) -> svc.RemovedMemberOut:
+    """Take a member out of the workspace; their sessions here end and their keys are revoked."""
+    return svc.remove_member(store, p, user_id)
+
+
+@router.get("/invitations")
+def invitations(p: Owner, store: StoreDep) -> list[svc.InvitationOut]:
+    return svc.invitations(store, p.workspace_id)
+
+
+@router.post("/invitations", status_code=201, responses=responses(409))
+def invite(p: Owner, store: StoreDep, body: svc.InviteIn) -> svc.NewInvitationOut:
+    """Invite an address: nobody joins until the invitee opens ``accept_path`` and accepts.
+    The answer is the same whether or not the address has an account."""
+    return svc.invite(store, p, body)
+
+
+@router.delete("/invitations/{invite_id}", responses=responses(404, 409))
+def revoke_invitation(p: Owner, store: StoreDep, invite_id: str) -> svc.InvitationOut:
+    return svc.revoke_invitation(store, p, invite_id)
+
+
+@router.post(
+    "/auth/invitation/accept",
+    openapi_extra={"security": []},
+    responses=responses(401, 404, 422, 429),
+)
+def accept(
+    request: Request, response: Response, store: StoreDep, body: svc.AcceptIn
+) -> svc.LoginOut:
+    """Accept an invitation with the password of your account with the invited address, or a
+    new password (10+ characters) that creates the account; starts a session in the workspace."""
+    return accept_invitation(request, response, store, body)
 
 
 @router.get("/keys")

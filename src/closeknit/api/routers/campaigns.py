@@ -8,12 +8,12 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import HTMLResponse, Response
 
 from closeknit.api.deps import Editor, StoreDep, Viewer
-from closeknit.api.errors import AUTHED, responses
+from closeknit.api.errors import AUTHED, DocumentedRoute, responses
 from closeknit.api.exports import csv_response
 from closeknit.service import campaigns as svc
 from closeknit.service import reports as rsvc
 
-router = APIRouter(tags=["campaigns"], responses=responses(*AUTHED))
+router = APIRouter(tags=["campaigns"], responses=responses(*AUTHED), route_class=DocumentedRoute)
 NOT_FOUND = responses(404)
 
 
@@ -114,7 +114,7 @@ def report(
     return rsvc.roas_report(store, p.workspace_id, campaign_id, q)
 
 
-@router.get("/campaigns/{campaign_id}/lift", responses=NOT_FOUND)
+@router.get("/campaigns/{campaign_id}/lift", responses=responses(404, 409))
 def lift(p: Viewer, store: StoreDep, campaign_id: str) -> rsvc.LiftOut:
     """Incremental revenue with an interval."""
     return rsvc.lift(store, p.workspace_id, campaign_id)

@@ -8,12 +8,12 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
 from closeknit.api.deps import Editor, Owner, SettingsDep, StoreDep, Viewer
-from closeknit.api.errors import AUTHED, responses
+from closeknit.api.errors import AUTHED, DocumentedRoute, responses
 from closeknit.api.exports import csv_response
 from closeknit.service import creators as svc
 from closeknit.service import discover as dsvc
 
-router = APIRouter(tags=["creators"], responses=responses(*AUTHED))
+router = APIRouter(tags=["creators"], responses=responses(*AUTHED), route_class=DocumentedRoute)
 Creator = Annotated[str, "@handle, handle or platform:handle"]
 
 
@@ -40,6 +40,14 @@ def creators_csv(
     return csv_response(
         [r.to_json() for r in rows], "creators.csv", list(svc.CreatorRow.model_fields)
     )
+
+
+@router.get("/compare", responses=responses(404))
+def compare(
+    p: Viewer, store: StoreDep, creators: Annotated[list[str], Query(max_length=12)]
+) -> list[svc.CompareRow]:
+    """Up to 12 creators side by side: reach, engagement, authenticity, audience, fee range."""
+    return svc.compare(store, p.workspace_id, svc.CompareIn(creators=creators))
 
 
 @router.get("/creators/{creator}", responses=responses(404))

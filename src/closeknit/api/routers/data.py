@@ -7,11 +7,11 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, File, Form, Query, UploadFile
 
 from closeknit.api.deps import Editor, Owner, SettingsDep, StoreDep, Viewer
-from closeknit.api.errors import AUTHED, responses
+from closeknit.api.errors import AUTHED, DocumentedRoute, responses
 from closeknit.service import accounts as asvc
 from closeknit.service import imports as svc
 
-router = APIRouter(tags=["data"], responses=responses(*AUTHED))
+router = APIRouter(tags=["data"], responses=responses(*AUTHED), route_class=DocumentedRoute)
 
 
 @router.get("/orders")
@@ -25,7 +25,7 @@ def upload(
     p: Editor,
     store: StoreDep,
     settings: SettingsDep,
-    source: Annotated[str, Form(max_length=40)],
+    source: Annotated[svc.UploadSource, Form()],
     file: Annotated[UploadFile, File()],
 ) -> svc.Job:
     """Upload one file into the import path; poll ``/imports/jobs/{job_id}`` for progress."""

@@ -7,12 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from closeknit.api.deps import Editor, StoreDep, Viewer
-from closeknit.api.errors import AUTHED, responses
+from closeknit.api.errors import AUTHED, DocumentedRoute, responses
 from closeknit.service import briefs as bsvc
 from closeknit.service import discover as svc
 from closeknit.service.base import Deleted
 
-router = APIRouter(tags=["discover"], responses=responses(*AUTHED))
+router = APIRouter(tags=["discover"], responses=responses(*AUTHED), route_class=DocumentedRoute)
 
 
 @router.post("/discover")
@@ -22,7 +22,7 @@ def discover(p: Viewer, store: StoreDep, body: svc.DiscoverIn) -> svc.DiscoverOu
     return svc.discover(store, p.workspace_id, body)
 
 
-@router.post("/briefs/parse")
+@router.post("/parse-brief")
 def parse_brief(p: Viewer, body: bsvc.BriefIn) -> bsvc.BriefOut:
     """What a brief means (the filters read from its text), without running it."""
     return bsvc.parse(body)
@@ -40,7 +40,7 @@ def list_briefs(p: Viewer, store: StoreDep) -> list[bsvc.SavedBrief]:
 
 
 @router.post("/briefs", status_code=201)
-def create_brief(p: Editor, store: StoreDep, body: bsvc.BriefIn) -> bsvc.SavedBrief:
+def create_brief(p: Editor, store: StoreDep, body: bsvc.NewBriefIn) -> bsvc.SavedBrief:
     return bsvc.create_brief(store, p.workspace_id, body, actor=p.actor)
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from closeknit.api.deps import StoreDep, Viewer
-from closeknit.api.errors import AUTHED, responses
+from closeknit.api.errors import AUTHED, DocumentedRoute, responses
 from closeknit.service import plans as svc
 
-router = APIRouter(tags=["plans"], responses=responses(*AUTHED))
+router = APIRouter(tags=["plans"], responses=responses(*AUTHED), route_class=DocumentedRoute)
 
 
 @router.post("/plans", responses=responses(404))

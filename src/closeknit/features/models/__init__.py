@@ -1,6 +1,7 @@
 """Shipped classifiers: fake/inactive/spam accounts and spam/bot comments.
 
-``account_model().predict_proba(df)`` → P(not a real, active person) per audience_samples row;
+``account_model().predict_proba(df)`` → P(fake) per audience_samples row (a ranking; the share of
+fakes in a sample comes from :mod:`closeknit.features.models.prevalence`);
 ``comment_model().predict_proba(texts)`` → P(spam/bot) per comment. Both load small JSON artifacts
 from the package (no pickles, no downloads); ``closeknit models train`` rebuilds them from the
 public datasets and ``closeknit models evaluate`` measures them.

@@ -1,12 +1,15 @@
-"""Fake / inactive / spam account model over the profile fields closeknit samples.
+"""Fake-account model over the profile fields closeknit samples.
 
 Features come only from ``audience_samples`` columns (handle, full_name, bio, followers, following,
 posts_count, has_profile_pic, is_private, is_verified, has_external_url), so the same code maps the
-public datasets and the product's own samples. A field a dataset lacks is NaN: the gradient-boosted
-trees learn it from the datasets that have it and route missing values on their own.
+public datasets and the product's own samples. A field a dataset lacks, or a sample did not give,
+is NaN (unknown, never "empty"): the gradient-boosted trees learn each split from the datasets that
+have the field and route missing values on their own.
 
 The shipped model is plain JSON (tree arrays + Platt sigmoid), evaluated here in numpy; it gives
-the same probabilities as the sklearn model it was exported from (tested to 1e-9).
+the same probabilities as the sklearn model it was exported from (tested to 1e-9). The artifact
+also carries the five cross-validation fold models and the out-of-fold score tables that
+:mod:`closeknit.features.models.prevalence` needs to estimate the share of fakes in a sample.
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from closeknit.features.models.oof import ScoreTables
 
 FEATURES: list[str] = [
     "followers",
@@ -36,6 +41,63 @@ FEATURES: list[str] = [
     "fullname_digit_ratio",
     "name_equals_username",
 ]
+
+#: the sample columns the features are computed from (``is_verified`` is in no public dataset)
+RAW_FIELDS: list[str] = [
+    "handle",
+    "full_name",
+    "bio",
+    "followers",
+    "following",
+    "posts_count",
+    "has_profile_pic",
+    "is_private",
+    "has_external_url",
+]
+
+#: which sample columns each feature needs (a feature is unknown when any of them is)
+FEATURE_FIELDS: dict[str, tuple[str, ...]] = {
+    "followers": ("followers",),
+    "following": ("following",),
+    "posts": ("posts_count",),
+    "follower_following_ratio": ("followers", "following"),
+    "bio_length": ("bio",),
+    "has_profile_pic": ("has_profile_pic",),
+    "is_private": ("is_private",),
+    "has_external_url": ("has_external_url",),
+    "username_length": ("handle",),
+    "username_digits": ("handle",),
+    "username_digit_ratio": ("handle",),
+    "fullname_words": ("full_name",),
+    "fullname_digit_ratio": ("full_name",),
+    "name_equals_username": ("handle", "full_name"),
+}
+
+
+def feature_mask(features: list[str] | set[str]) -> int:
+    """Bit mask over :data:`FEATURES` (bit i set = FEATURES[i] in ``features``)."""
+    return sum(1 << i for i, f in enumerate(FEATURES) if f in features)
+
+
+def mask_features(mask: int) -> list[str]:
+    return [f for i, f in enumerate(FEATURES) if mask >> i & 1]
+
+
+def row_masks(X: np.ndarray) -> np.ndarray:
+    """Per row, the bit mask of the features that are known (not NaN)."""
+    known = ~np.isnan(np.asarray(X, dtype=np.float64))
+    weights = np.left_shift(1, np.arange(len(FEATURES), dtype=np.int64))
+    return np.asarray(known.astype(np.int64) @ weights, dtype=np.int64)
+
+
+def apply_mask(X: np.ndarray, mask: int) -> np.ndarray:
+    """``X`` with every feature outside ``mask`` set to NaN (unknown)."""
+    out = np.array(X, dtype=np.float64, copy=True)
+    drop = [i for i in range(len(FEATURES)) if not mask >> i & 1]
+    if drop:
+        out[:, drop] = np.nan
+    return out
+
 
 _NON_ALNUM = re.compile(r"[\W_]+", re.UNICODE)
 
@@ -134,9 +196,8 @@ def profile_features(df: pd.DataFrame) -> np.ndarray:
         np.float64,
         n,
     )
-    # A missing bio in a sample means "empty", the way Instagram reports it.
-    no_bio = 0.0 if "bio" in df.columns else nan
-    blen = np.fromiter((no_bio if b is None else len(b) for b in bios), np.float64, n)
+    # A bio the sample did not give is unknown (NaN); an empty one is a known length 0.
+    blen = np.fromiter((nan if b is None else len(b) for b in bios), np.float64, n)
     with np.errstate(invalid="ignore", divide="ignore"):
         udr = np.where(
             ulen > 0, udig / np.where(ulen > 0, ulen, 1.0), np.where(ulen == 0, 0, np.nan)
@@ -340,13 +401,16 @@ def shift_prior(p: np.ndarray, train_prior: float, target_prior: float) -> np.nd
 
 @dataclass
 class AccountModel:
-    """Calibrated P(not a real, active person) for profile rows. Load with ``account_model()``."""
+    """Calibrated P(fake) for profile rows, the fold models and their out-of-fold score tables.
+    Load with ``account_model()``."""
 
     trees: Trees
     a: float
     b: float
     features: list[str] = field(default_factory=lambda: list(FEATURES))
     meta: dict[str, Any] = field(default_factory=dict)
+    folds: list[Trees] = field(default_factory=list)
+    tables: ScoreTables | None = None
 
     @property
     def train_prior(self) -> float | None:
@@ -361,20 +425,29 @@ class AccountModel:
         return platt(self.decision(X), self.a, self.b)
 
     def predict_proba(self, df: pd.DataFrame) -> np.ndarray:
-        """P(fake or inactive or spam) per row of an audience_samples-shaped frame."""
+        """P(fake) per row of an audience_samples-shaped frame, calibrated to the training mix
+        (about half fake): a ranking per account, not a share (see ``prevalence``)."""
         if len(df) == 0:
             return np.zeros(0, dtype=np.float64)
         return self.predict_proba_features(profile_features(df))
 
+    def fold_decisions(self, X: np.ndarray) -> np.ndarray:
+        """Raw decisions of each cross-validation fold model, shape (folds, rows)."""
+        return np.stack([t.raw(X) for t in self.folds]) if self.folds else np.zeros((0, len(X)))
+
     def to_json(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "kind": "closeknit.account_model",
-            "version": 1,
+            "version": 2,
             "features": self.features,
             "calibration": {"method": "sigmoid", "a": self.a, "b": self.b},
             "model": self.trees.to_json(),
             "meta": self.meta,
+            "folds": [t.to_json() for t in self.folds],
         }
+        if self.tables is not None:
+            out["tables"] = self.tables.to_json()
+        return out
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> AccountModel:
@@ -389,4 +462,6 @@ class AccountModel:
             b=float(cal["b"]),
             features=list(d["features"]),
             meta=dict(d.get("meta", {})),
+            folds=[Trees.from_json(t) for t in d.get("folds", [])],
+            tables=ScoreTables.from_json(d["tables"]) if "tables" in d else None,
         )

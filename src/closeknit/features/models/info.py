@@ -24,8 +24,13 @@ def info() -> dict[str, Any]:
             "account": {
                 "file": str(d / ACCOUNT_FILE),
                 "bytes": (d / ACCOUNT_FILE).stat().st_size,
-                "output": "P(fake or inactive or spam account)",
+                "output": "P(fake account), calibrated to the training mix; audience shares "
+                "come from the fold models' out-of-fold tables (prevalence, not mean P)",
                 "trees": len(acc.trees.value),
+                "fold_models": len(acc.folds),
+                "score_tables": {
+                    s: len(t.views) for s, t in (acc.tables.sources.items() if acc.tables else [])
+                },
                 "calibration": {"method": "sigmoid", "a": acc.a, "b": acc.b},
                 **{k: v for k, v in acc.meta.items() if k != "params"},
             },

@@ -6,6 +6,7 @@ Fixed seeds and deterministic estimators: the same datasets give byte-identical 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import time
 from dataclasses import dataclass, field
@@ -18,14 +19,18 @@ import pandas as pd
 from closeknit.features.models import ACCOUNT_FILE, ARTIFACTS_DIR, COMMENT_FILE
 from closeknit.features.models import datasets as ds
 from closeknit.features.models.account import (
+    FEATURE_FIELDS,
     FEATURES,
     AccountModel,
     Trees,
+    apply_mask,
+    feature_mask,
     features_instafake,
     features_kaggle,
     features_purba,
 )
 from closeknit.features.models.comment import CHAR_NGRAMS, WORD_NGRAMS, CommentModel, TfidfBlock
+from closeknit.features.models.oof import ScoreTables, SourceTable, ViewTable
 
 SEED = 20190101
 
@@ -91,9 +96,14 @@ def _calibrated(base: Any, seed: int) -> Any:
     )
 
 
-# Purba rows added to the production training set: this many real accounts plus a third as many
-# of each of active fake / inactive / spammer (50% positives), so 43k rows do not drown the others.
+# Purba rows added to the production training set: this many real accounts and as many fakes
+# (50% positives), so 43k rows do not drown the others. The fakes keep Purba's own mix of active
+# fake / inactive fake / spammer: a sample with another mix shifts the fake class's score
+# distribution (an equal-thirds sample biased Purba fake-share estimates by -2 points at 40%).
 PURBA_REAL = 2000
+FOLDS = 5  # cross-validation fold models shipped for the prevalence estimate
+BINS = 12  # score bins of the out-of-fold tables
+INACTIVE_MAX_POSTS = 2  # a real account with at most this many posts ever counts as inactive
 
 
 def purba_sample_index(
@@ -102,10 +112,12 @@ def purba_sample_index(
     """Row positions of the deterministic Purba sample used in production training."""
     rng = np.random.default_rng(seed)
     cls = purba["class"].astype(str).to_numpy()
-    parts = []
-    for c, n in (("r", n_real), ("a", n_real // 3), ("i", n_real // 3), ("s", n_real // 3)):
-        idx = np.flatnonzero(cls == c)
-        parts.append(rng.choice(idx, min(n, len(idx)), replace=False))
+    real = np.flatnonzero(cls == "r")
+    fake = np.flatnonzero(cls != "r")
+    parts = [
+        rng.choice(real, min(n_real, len(real)), replace=False),
+        rng.choice(fake, min(n_real, len(fake)), replace=False),
+    ]
     return np.sort(np.concatenate(parts))
 
 
@@ -138,6 +150,108 @@ def fit_account(X: np.ndarray, y: np.ndarray, seed: int = SEED) -> tuple[Any, Ac
     sig = cc.calibrators[0]
     model = AccountModel(trees=Trees.from_sklearn(cc.estimator), a=float(sig.a_), b=float(sig.b_))
     return cal, model
+
+
+def fit_folds(
+    X: np.ndarray, y: np.ndarray, src: np.ndarray, seed: int = SEED, folds: int = FOLDS
+) -> tuple[list[Trees], np.ndarray]:
+    """The cross-validation fold models (stratified by source × label) and, per row, the fold
+    whose model did not see it."""
+    from sklearn.model_selection import StratifiedKFold
+
+    strata = np.char.add(src.astype(str), y.astype(str))
+    fold = np.empty(len(y), dtype=np.int64)
+    models: list[Trees] = []
+    for j, (tr, te) in enumerate(
+        StratifiedKFold(folds, shuffle=True, random_state=seed).split(X, strata)
+    ):
+        models.append(fit_trees(X[tr], y[tr], seed))
+        fold[te] = j
+    return models, fold
+
+
+def fit_trees(X: np.ndarray, y: np.ndarray, seed: int = SEED) -> Trees:
+    """The account estimator fitted and exported; a feature no row has is left out of the fit
+    (sklearn cannot bin an all-NaN column) and the exported trees index FEATURES as usual."""
+    cols = np.flatnonzero(~np.isnan(X).all(axis=0))
+    with single_thread():
+        t = Trees.from_sklearn(account_estimator(seed).fit(X[:, cols], y))
+    t.feature = [cols[f] for f in t.feature]
+    return t
+
+
+def _source_masks(X: np.ndarray, only: list[int] | None = None) -> list[int]:
+    """Every feature mask a sample can present to this source: its features, cut to each subset
+    of the sample columns they come from (deduplicated, non-empty). ``only``: just the masks
+    that samples with these feature masks present (validation runs, to save time)."""
+    have = {f for f, known in zip(FEATURES, ~np.isnan(X).all(axis=0), strict=True) if known}
+    mine = feature_mask(have)
+    if only is not None:
+        return sorted({m & mine for m in only} - {0})
+    raw = sorted({r for f in have for r in FEATURE_FIELDS[f]})
+    out: set[int] = set()
+    for k in range(1, len(raw) + 1):
+        for fields in itertools.combinations(raw, k):
+            feats = {f for f in have if set(FEATURE_FIELDS[f]) <= set(fields)}
+            if feats:
+                out.add(feature_mask(feats))
+    return sorted(out)
+
+
+def score_tables(
+    folds: list[Trees],
+    fold: np.ndarray,
+    X: np.ndarray,
+    y: np.ndarray,
+    src: np.ndarray,
+    posts: np.ndarray,
+    bins: int = BINS,
+    only: list[int] | None = None,
+) -> ScoreTables:
+    """Per source and feature mask: out-of-fold decisions of the source's rows with the other
+    features hidden, cut into ``bins`` quantile bins, counted per class."""
+    qs = np.linspace(0, 1, bins + 1)[1:-1]
+    sources: dict[str, SourceTable] = {}
+    for s in sorted(set(src.tolist())):
+        rows = np.flatnonzero(src == s)
+        Xs, ys, fs = X[rows], y[rows], fold[rows]
+        low = posts[rows] <= INACTIVE_MAX_POSTS
+        views: dict[int, ViewTable] = {}
+        for m in _source_masks(Xs, only):
+            Xm = apply_mask(Xs, m)
+            dec = np.empty(len(rows))
+            for j, t in enumerate(folds):
+                sel = fs == j
+                dec[sel] = t.raw(Xm[sel])
+            edges = np.quantile(dec, qs)
+            b = np.searchsorted(edges, dec, side="right")
+            counts = np.zeros((2, bins))
+            np.add.at(counts, (ys, b), 1.0)
+            views[m] = ViewTable(edges=edges, counts=counts)
+        sources[s] = SourceTable(
+            name=s,
+            mask=feature_mask(
+                {f for f, k in zip(FEATURES, ~np.isnan(Xs).all(0), strict=True) if k}
+            ),
+            fake_low=(int((low & (ys == 1)).sum()), int((~low & (ys == 1)).sum())),
+            real_low=(int((low & (ys == 0)).sum()), int((~low & (ys == 0)).sum())),
+            views=views,
+        )
+    return ScoreTables(bins=bins, inactive_max_posts=INACTIVE_MAX_POSTS, sources=sources)
+
+
+def quantifier_model(
+    X: np.ndarray,
+    y: np.ndarray,
+    src: np.ndarray,
+    seed: int = SEED,
+    only: list[int] | None = None,
+) -> AccountModel:
+    """An account model for the prevalence estimate only: an uncalibrated full fit (a = -1,
+    b = 0), the fold models and their score tables (validation harnesses train many of these)."""
+    folds, fold = fit_folds(X, y, src, seed)
+    tables = score_tables(folds, fold, X, y, src, X[:, FEATURES.index("posts")], only=only)
+    return AccountModel(trees=fit_trees(X, y, seed), a=-1.0, b=0.0, folds=folds, tables=tables)
 
 
 def fit_comment(texts: list[str], y: np.ndarray, seed: int = SEED) -> tuple[Any, CommentModel]:
@@ -210,13 +324,18 @@ def train_account(root: Path | None = None, seed: int = SEED) -> AccountModel:
     base = ds.datasets_dir(root) / "fake-accounts"
     X, y, src = account_training_data(root)
     _, model = fit_account(X, y, seed)
+    model.folds, fold = fit_folds(X, y, src, seed)
+    model.tables = score_tables(model.folds, fold, X, y, src, X[:, FEATURES.index("posts")])
     model.meta = {
         "trained_on": {s: int((src == s).sum()) for s in sorted(set(src.tolist()))},
         "positives": int(y.sum()),
         "rows": int(len(y)),
         "label": "1 = fake (InstaFake isFake, Kaggle fake) or Purba a/i/s (active fake, "
-        "inactive, spammer)",
-        "purba_sample": f"{PURBA_REAL} real + {PURBA_REAL // 3} each of a/i/s, seed {seed}",
+        "inactive fake, spammer)",
+        "purba_sample": f"{PURBA_REAL} real + {PURBA_REAL} fake in Purba's own a/i/s mix, "
+        f"seed {seed}",
+        "folds": f"{FOLDS} fold models (StratifiedKFold by source x label, seed {seed}) with "
+        f"out-of-fold score tables, {BINS} bins, for the prevalence estimate",
         "estimator": "HistGradientBoostingClassifier + Platt sigmoid (CalibratedClassifierCV, "
         "5-fold, ensemble=False)",
         "params": {

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from closeknit import __version__
 from closeknit.errors import SchemaTooNewError
-from closeknit.store.migrations import api, connectors, core, features, lift, match, track
+from closeknit.store.migrations import api, connectors, core, features, lift, match, track, web
 
 if TYPE_CHECKING:
     from closeknit.store.db import Store
@@ -26,6 +26,7 @@ ALL: list[tuple[str, str]] = sorted(
     + track.MIGRATIONS
     + lift.MIGRATIONS
     + api.MIGRATIONS
+    + web.MIGRATIONS
 )
 SCHEMA_IDS: list[str] = [m[0] for m in ALL]
 assert len(set(SCHEMA_IDS)) == len(SCHEMA_IDS), "duplicate migration id"

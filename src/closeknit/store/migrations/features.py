@@ -90,7 +90,19 @@ CREATE TABLE IF NOT EXISTS feature_comment_dups (
 )
 """
 
+# Audience quality as three estimated shares (real-active, inactive, fake) with 90% intervals;
+# audience_real_share/lo/hi now hold the real-active share (issue 16).
+AUDIENCE_SHARES = """
+ALTER TABLE creator_features ADD COLUMN IF NOT EXISTS audience_fake_share DOUBLE;
+ALTER TABLE creator_features ADD COLUMN IF NOT EXISTS audience_fake_lo DOUBLE;
+ALTER TABLE creator_features ADD COLUMN IF NOT EXISTS audience_fake_hi DOUBLE;
+ALTER TABLE creator_features ADD COLUMN IF NOT EXISTS audience_inactive_share DOUBLE;
+ALTER TABLE creator_features ADD COLUMN IF NOT EXISTS audience_inactive_lo DOUBLE;
+ALTER TABLE creator_features ADD COLUMN IF NOT EXISTS audience_inactive_hi DOUBLE;
+"""
+
 MIGRATIONS: list[tuple[str, str]] = [
     ("0201_creator_features", FEATURES),
     ("0202_feature_comment_dups", COMMENT_DUPS),
+    ("0203_audience_shares", AUDIENCE_SHARES),
 ]

@@ -76,4 +76,10 @@ CREATE TABLE IF NOT EXISTS plans (
 )
 """
 
-MIGRATIONS: list[tuple[str, str]] = [("0401_track", TRACK)]
+# The code pattern a campaign's discount codes are made from ("{HANDLE}{DISCOUNT}", ...).
+CODE_PATTERN = "ALTER TABLE campaign_settings ADD COLUMN IF NOT EXISTS code_pattern VARCHAR"
+
+MIGRATIONS: list[tuple[str, str]] = [
+    ("0401_track", TRACK),
+    ("0450_campaign_code_pattern", CODE_PATTERN),
+]

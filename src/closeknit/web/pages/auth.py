@@ -8,7 +8,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from closeknit.api.deps import StoreDep, WebViewer
-from closeknit.api.sessions import end_session, start_session
+from closeknit.api.sessions import accept_invitation, end_session, start_session
 from closeknit.errors import CloseknitError
 from closeknit.service import accounts as svc
 from closeknit.web.render import render
@@ -39,6 +39,39 @@ def login_submit(
         start_session(request, redirect, store, svc.LoginIn(email=email, password=password))
     except CloseknitError as e:
         resp = render(request, "login.html", None, next=_safe_next(next), error=e.message)
+        resp.status_code = e.http_status
+        return resp
+    return redirect
+
+
+@router.get("/invite", response_class=HTMLResponse)
+def invite_page(request: Request, store: StoreDep, token: str = "") -> HTMLResponse:
+    """The invitee's page: which workspace and role, and a password field to accept."""
+    try:
+        info = svc.invitation_info(store, token[:200])
+    except CloseknitError as e:
+        resp = render(request, "invite.html", None, info=None, token="", error=e.message)
+        resp.status_code = e.http_status
+        return resp
+    return render(request, "invite.html", None, info=info, token=token, error=None)
+
+
+@router.post("/invite", response_class=HTMLResponse)
+def invite_accept(
+    request: Request,
+    store: StoreDep,
+    token: Annotated[str, Form(max_length=200)],
+    password: Annotated[str, Form(max_length=1024)],
+) -> Response:
+    redirect = RedirectResponse("/discover", status_code=303)
+    try:
+        accept_invitation(request, redirect, store, svc.AcceptIn(token=token, password=password))
+    except CloseknitError as e:
+        try:
+            info: svc.InvitationInfo | None = svc.invitation_info(store, token)
+        except CloseknitError:
+            info, token = None, ""
+        resp = render(request, "invite.html", None, info=info, token=token, error=e.message)
         resp.status_code = e.http_status
         return resp
     return redirect

@@ -1,10 +1,12 @@
-"""Campaign pages: the list, the deal board, codes, and results (ROAS and lift)."""
+"""Campaign pages: set-up (dates, landing page, discount, code pattern), the deal board, codes
+and tracking links, results with charts, and the lift with its caveats."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError as PydanticValidationError
 
@@ -12,10 +14,13 @@ from closeknit.api.deps import StoreDep, WebEditor, WebViewer
 from closeknit.errors import CloseknitError, ValidationError
 from closeknit.service import campaigns as svc
 from closeknit.service import reports as rsvc
+from closeknit.service import settings as ssvc
 from closeknit.web import charts
-from closeknit.web.render import error_page, render
+from closeknit.web.forms import opt_float
+from closeknit.web.render import currency_of, error_page, error_view, input_error, render
 
 router = APIRouter()
+FStr = Annotated[str, Form(max_length=2000)]
 
 
 def _to(request: Request, url: str) -> Response:
@@ -24,9 +29,24 @@ def _to(request: Request, url: str) -> Response:
     return RedirectResponse(url, status_code=303)
 
 
+def _date(v: str, field: str) -> dt.date | None:
+    if not v.strip():
+        return None
+    try:
+        return dt.date.fromisoformat(v.strip())
+    except ValueError:
+        raise ValidationError(f"{field.replace('_', ' ')}: use a date like 2026-06-01") from None
+
+
 @router.get("/campaigns", response_class=HTMLResponse)
 def campaigns_page(request: Request, p: WebViewer, store: StoreDep) -> HTMLResponse:
-    return render(request, "campaigns.html", p, campaigns=svc.list_campaigns(store, p.workspace_id))
+    return render(
+        request,
+        "campaigns.html",
+        p,
+        campaigns=svc.list_campaigns(store, p.workspace_id),
+        currencies=list(ssvc.CURRENCIES),
+    )
 
 
 @router.post("/campaigns")
@@ -34,15 +54,36 @@ def campaign_create(
     request: Request,
     p: WebEditor,
     store: StoreDep,
-    name: Annotated[str, Form(min_length=1, max_length=200)],
-    budget: Annotated[float | None, Form(ge=0, le=1e9)] = None,
+    name: Annotated[str, Form(max_length=200)] = "",
+    budget: FStr = "",
+    currency: FStr = "",
+    start_date: FStr = "",
+    end_date: FStr = "",
+    landing_url: FStr = "",
+    discount_percent: FStr = "",
+    code_pattern: FStr = "",
+    attribution_window_days: FStr = "",
+    brief: Annotated[str, Form(max_length=5000)] = "",
     creators: Annotated[list[str] | None, Form()] = None,
     fees: Annotated[list[float] | None, Form()] = None,
 ) -> Response:
     try:
-        c = svc.create_campaign(
-            store, p.workspace_id, svc.CampaignIn(name=name, budget=budget), actor=p.actor
+        window = opt_float(attribution_window_days, "attribution_window_days")
+        req = svc.CampaignIn.model_validate(
+            {
+                "name": name.strip(),
+                "brief": brief.strip() or None,
+                "budget": opt_float(budget, "budget"),
+                "currency": (currency or currency_of(request, p)).upper(),
+                "start_date": _date(start_date, "start_date"),
+                "end_date": _date(end_date, "end_date"),
+                "landing_url": landing_url.strip() or None,
+                "discount_percent": opt_float(discount_percent, "discount_percent"),
+                "code_pattern": code_pattern.strip() or None,
+                "attribution_window_days": int(window) if window else 30,
+            }
         )
+        c = svc.create_campaign(store, p.workspace_id, req, actor=p.actor)
         for i, cr in enumerate(creators or []):
             fee = fees[i] if fees and i < len(fees) else None
             svc.add_creators(
@@ -55,9 +96,25 @@ def campaign_create(
     except CloseknitError as e:
         return error_page(request, p, e)
     except PydanticValidationError as e:
-        err = e.errors()[0]
-        return error_page(request, p, ValidationError(f"{err['loc'][-1]}: {err['msg']}"))
+        return error_page(request, p, input_error(e))
     return _to(request, f"/campaigns/{c.campaign_id}")
+
+
+@router.post("/campaigns/add")
+def campaign_add_from_profile(
+    request: Request,
+    p: WebEditor,
+    store: StoreDep,
+    campaign_id: Annotated[str, Form(max_length=200)],
+    creator: Annotated[str, Form(max_length=200)],
+) -> Response:
+    try:
+        svc.add_creators(
+            store, p.workspace_id, campaign_id, svc.AddCreatorsIn(creators=[creator]), actor=p.actor
+        )
+    except CloseknitError as e:
+        return error_page(request, p, e)
+    return _to(request, f"/campaigns/{campaign_id}")
 
 
 @router.post("/campaigns/{campaign_id}/add")
@@ -67,18 +124,55 @@ def campaign_add(
     store: StoreDep,
     campaign_id: str,
     creator: Annotated[str, Form(max_length=200)],
-    fee: Annotated[float | None, Form(ge=0, le=1e8)] = None,
+    fee: FStr = "",
 ) -> Response:
     try:
         svc.add_creators(
             store,
             p.workspace_id,
             campaign_id,
-            svc.AddCreatorsIn(creators=[creator], fee=fee),
+            svc.AddCreatorsIn(creators=[creator], fee=opt_float(fee, "fee")),
             actor=p.actor,
         )
     except CloseknitError as e:
         return error_page(request, p, e)
+    except PydanticValidationError as e:
+        return error_page(request, p, input_error(e))
+    return _to(request, f"/campaigns/{campaign_id}")
+
+
+@router.post("/campaigns/{campaign_id}/settings")
+def campaign_settings(
+    request: Request,
+    p: WebEditor,
+    store: StoreDep,
+    campaign_id: str,
+    name: Annotated[str, Form(max_length=200)] = "",
+    budget: FStr = "",
+    status: FStr = "",
+    start_date: FStr = "",
+    end_date: FStr = "",
+    landing_url: FStr = "",
+    discount_percent: FStr = "",
+    code_pattern: FStr = "",
+) -> Response:
+    try:
+        patch = {
+            "name": name.strip() or None,
+            "budget": opt_float(budget, "budget"),
+            "status": status or None,
+            "start_date": _date(start_date, "start_date"),
+            "end_date": _date(end_date, "end_date"),
+            "landing_url": landing_url.strip() or None,
+            "discount_percent": opt_float(discount_percent, "discount_percent"),
+            "code_pattern": code_pattern.strip() or None,
+        }
+        req = svc.CampaignPatch.model_validate({k: v for k, v in patch.items() if v is not None})
+        svc.update_campaign(store, p.workspace_id, campaign_id, req, actor=p.actor)
+    except CloseknitError as e:
+        return error_page(request, p, e)
+    except PydanticValidationError as e:
+        return error_page(request, p, input_error(e))
     return _to(request, f"/campaigns/{campaign_id}")
 
 
@@ -88,7 +182,7 @@ def _columns(c: svc.CampaignOut) -> list[tuple[str, list[svc.Member]]]:
 
 def _board(request: Request, p: Any, c: svc.CampaignOut, name: str) -> HTMLResponse:
     nxt = {s.stage: s.next for s in svc.stages()}
-    return render(request, name, p, c=c, columns=_columns(c), next_stages=nxt)
+    return render(request, name, p, c=c, columns=_columns(c), next_stages=nxt, nav="campaigns")
 
 
 @router.get("/campaigns/{campaign_id}", response_class=HTMLResponse)
@@ -115,7 +209,30 @@ def move(
     except CloseknitError as e:
         return error_page(request, p, e)
     except PydanticValidationError:
-        return error_page(request, p, ValidationError(f"unknown stage {stage!r}", field="stage"))
+        return error_page(request, p, ValidationError("that is not a stage", field="stage"))
+    c = svc.get_campaign(store, p.workspace_id, campaign_id)
+    if request.headers.get("hx-request"):
+        return _board(request, p, c, "partials/board_columns.html")
+    return RedirectResponse(f"/campaigns/{campaign_id}", status_code=303)
+
+
+@router.post("/campaigns/{campaign_id}/deal", response_class=HTMLResponse)
+def deal(
+    request: Request,
+    p: WebEditor,
+    store: StoreDep,
+    campaign_id: str,
+    creator: Annotated[str, Form(max_length=200)],
+    fee: FStr = "",
+    deliverables: Annotated[str, Form(max_length=500)] = "",
+) -> Response:
+    try:
+        req = svc.DealIn(fee=opt_float(fee, "fee"), deliverables=deliverables.strip() or None)
+        svc.update_deal(store, p.workspace_id, campaign_id, creator, req, actor=p.actor)
+    except CloseknitError as e:
+        return error_page(request, p, e)
+    except PydanticValidationError as e:
+        return error_page(request, p, input_error(e))
     c = svc.get_campaign(store, p.workspace_id, campaign_id)
     if request.headers.get("hx-request"):
         return _board(request, p, c, "partials/board_columns.html")
@@ -123,39 +240,94 @@ def move(
 
 
 @router.post("/campaigns/{campaign_id}/codes", response_class=HTMLResponse)
-def codes(request: Request, p: WebEditor, store: StoreDep, campaign_id: str) -> Response:
+def codes(
+    request: Request,
+    p: WebEditor,
+    store: StoreDep,
+    campaign_id: str,
+    pattern: FStr = "",
+    discount_percent: FStr = "",
+    landing_url: FStr = "",
+    overwrite: FStr = "",
+) -> Response:
     try:
-        svc.assign_codes(store, p.workspace_id, campaign_id, svc.CodesIn(), actor=p.actor)
+        req = svc.CodesIn.model_validate(
+            {
+                "pattern": pattern.strip() or None,
+                "discount_percent": opt_float(discount_percent, "discount_percent"),
+                "landing_url": landing_url.strip() or None,
+                "overwrite": bool(overwrite),
+            }
+        )
+        svc.assign_codes(store, p.workspace_id, campaign_id, req, actor=p.actor)
     except CloseknitError as e:
         return error_page(request, p, e)
-    return _to(request, f"/campaigns/{campaign_id}")
+    except PydanticValidationError as e:
+        return error_page(request, p, input_error(e))
+    return _to(request, f"/campaigns/{campaign_id}#codes")
+
+
+# In-space placebos the page runs by default: every control of a geo design of up to 10 regions
+# (the CLI's answer there), at most 10 fits more than the estimate itself beyond that.
+WEB_PLACEBOS = 10
 
 
 @router.get("/campaigns/{campaign_id}/report", response_class=HTMLResponse)
 def report_partial(
-    request: Request, p: WebViewer, store: StoreDep, campaign_id: str
+    request: Request,
+    p: WebViewer,
+    store: StoreDep,
+    campaign_id: str,
 ) -> HTMLResponse:
-    ctx: dict[str, Any] = {"roas": None, "lift": None, "roas_error": None, "lift_error": None}
+    ctx: dict[str, Any] = {"roas": None, "roas_error": None}
     try:
         rep = rsvc.roas_report(store, p.workspace_id, campaign_id)
+        cur = str(rep.campaign.get("currency") or currency_of(request, p))
+        sym = ssvc.symbol(cur)
         ctx["roas"] = rep
+        ctx["cur"] = cur
+        rows = [r for r in rep.creators if r.get("spend") or r.get("revenue")]
         ctx["roas_svg"] = charts.bar_chart(
-            [(f"@{r.get('handle') or r['creator_id']}", r.get("roas")) for r in rep.creators],
-            title="ROAS by creator (revenue / spend)",
+            [(f"@{r.get('handle') or r['creator_id']}", r.get("roas")) for r in rows],
+            title="Return on spend by creator (revenue ÷ spend; line: break-even)",
             ref=1.0,
             ref_label="break-even",
+            value_fmt=lambda v: f"{v:.1f}×",
+        )
+        ctx["revenue_svg"] = charts.bar_chart(
+            [(f"@{r.get('handle') or r['creator_id']}", r.get("revenue")) for r in rows],
+            title="Attributed revenue by creator",
+            value_fmt=lambda v: f"{sym}{v:,.0f}",
         )
     except CloseknitError as e:
-        ctx["roas_error"] = e.to_dict()["error"]
+        ctx["roas_error"] = error_view(e.type, e.message)
+    return render(request, "partials/report.html", p, campaign_id=campaign_id, **ctx)
+
+
+@router.get("/campaigns/{campaign_id}/lift", response_class=HTMLResponse)
+def lift_partial(
+    request: Request,
+    p: WebViewer,
+    store: StoreDep,
+    campaign_id: str,
+    placebos: Annotated[int, Query(ge=0, le=500)] = WEB_PLACEBOS,
+    level: Annotated[float, Query(gt=0.5, lt=1.0)] = 0.90,
+) -> HTMLResponse:
+    ctx: dict[str, Any] = {"lift": None, "lift_error": None, "lift_svg": ""}
     try:
-        lift = rsvc.lift(store, p.workspace_id, campaign_id)
+        lift = rsvc.lift(
+            store, p.workspace_id, campaign_id, rsvc.LiftIn(placebos=placebos, level=level)
+        )
         ctx["lift"] = lift
         cf = lift.counterfactual or {}
-        ctx["lift_svg"] = (
-            charts.counterfactual_chart(cf["series"], str(cf.get("post_start") or ""))
-            if cf.get("series")
-            else ""
-        )
+        if cf.get("series"):
+            ctx["lift_svg"] = charts.counterfactual_chart(
+                cf["series"],
+                str(cf.get("post_start") or ""),
+                title="Daily shop revenue: actual vs expected without the campaign (dashed)",
+            )
+        offered = int(cf.get("controls_offered") or 0)
+        ctx["more_placebos"] = min(offered, 500) if offered > placebos else None
     except CloseknitError as e:
-        ctx["lift_error"] = e.to_dict()["error"]
-    return render(request, "partials/report.html", p, campaign_id=campaign_id, **ctx)
+        ctx["lift_error"] = error_view(e.type, e.message)
+    return render(request, "partials/lift.html", p, campaign_id=campaign_id, **ctx)

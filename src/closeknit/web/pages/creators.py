@@ -1,18 +1,25 @@
-"""The creator list and a creator's profile (vetting numbers with their evidence)."""
+"""The creator list, a creator's page (every vetting number in words, with its unit, interval
+and evidence; audience, growth and engagement charts; sponsors and competitor conflicts; contact
+and fee range), lookalikes of a creator, and creators side by side."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
+from pydantic import ValidationError as PydanticValidationError
 
 from closeknit.api.deps import StoreDep, WebViewer
 from closeknit.errors import CloseknitError
 from closeknit.service import campaigns as csvc
 from closeknit.service import creators as svc
-from closeknit.web import charts
-from closeknit.web.render import error_page, render
+from closeknit.service import discover as dsvc
+from closeknit.service import lists as lsvc
+from closeknit.service import settings as ssvc
+from closeknit.web import charts, vetting
+from closeknit.web.forms import csv_list
+from closeknit.web.render import currency_of, error_page, input_error, render
 
 router = APIRouter()
 PAGE = 50
@@ -22,6 +29,7 @@ _FEATURES = (
     "engagement_percentile",
     "engagement_status",
     "authenticity_score",
+    "engagement_quality_score",
     "bot_comment_share",
     "pod_score",
     "growth_anomaly",
@@ -32,6 +40,9 @@ _FEATURES = (
     "audience_real_hi",
     "audience_sample_size",
 )
+_KNOWN_AUTH = {"audience", "growth", "bot_comments", "pods"}
+_KNOWN_AUDIENCE = {"real_share", "interval_95", "sample_size", "status", "evidence"}
+AGE_ORDER = ("13-17", "18-24", "25-34", "35-44", "45-54", "55-64", "65+")
 
 
 @router.get("/creators", response_class=HTMLResponse)
@@ -43,9 +54,10 @@ def creators_page(
     tier: Annotated[str, Query(max_length=40)] = "",
     platform: Annotated[str, Query(max_length=40)] = "",
     country: Annotated[str, Query(max_length=60)] = "",
+    sort: Annotated[svc.Sort, Query()] = "followers",
     offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
 ) -> HTMLResponse:
-    f = {"q": q, "tier": tier, "platform": platform, "country": country}
+    f = {"q": q, "tier": tier, "platform": platform, "country": country, "sort": sort}
     try:
         page = svc.list_creators(
             store,
@@ -55,17 +67,57 @@ def creators_page(
                 tier=tier or None,
                 platform=platform or None,
                 country=country or None,
+                sort=sort,
                 limit=PAGE,
                 offset=offset,
             ),
         )
     except CloseknitError as e:
         return error_page(request, p, e)
-    return render(request, "creators.html", p, page=page, f=f)
+    return render(request, "creators.html", p, page=page, f=f, page_size=PAGE)
+
+
+def _demographics(prof: svc.ProfileOut) -> dict[str, dict[str, float]]:
+    out: dict[str, dict[str, float]] = {}
+    for d in prof.demographics:
+        if d.get("share") is not None:
+            out.setdefault(str(d["dimension"]), {})[str(d["bucket"])] = float(d["share"])
+    return out
+
+
+def audience_charts(demo: dict[str, dict[str, float]]) -> dict[str, str]:
+    """One share-bar chart per audience dimension (age in age order)."""
+    out = {}
+    if "age" in demo:
+        ages = demo["age"]
+        ordered = {b: ages[b] for b in AGE_ORDER if b in ages}
+        ordered |= {b: v for b, v in ages.items() if b not in ordered}
+        out["age"] = charts.bar_chart(
+            [(f"{b} years", v) for b, v in ordered.items()],
+            title="Audience by age",
+            width=420,
+            value_fmt=charts.as_pct,
+            label_width=90,
+        )
+    if "gender" in demo:
+        out["gender"] = charts.share_bars(
+            demo["gender"],
+            title="Audience by gender",
+            labels={"F": "women", "M": "men", "U": "unknown"},
+        )
+    if "country" in demo:
+        out["country"] = charts.share_bars(demo["country"], title="Audience by country")
+    return out
 
 
 @router.get("/creators/{creator}", response_class=HTMLResponse)
-def profile_page(request: Request, p: WebViewer, store: StoreDep, creator: str) -> HTMLResponse:
+def profile_page(
+    request: Request,
+    p: WebViewer,
+    store: StoreDep,
+    creator: str,
+    competitors: Annotated[str, Query(max_length=500)] = "",
+) -> HTMLResponse:
     try:
         prof = svc.profile(store, p.workspace_id, creator)
     except CloseknitError as e:
@@ -74,11 +126,16 @@ def profile_page(request: Request, p: WebViewer, store: StoreDep, creator: str) 
     vet: svc.VetOut | None = None
     vet_error = None
     try:
-        vet = svc.vet(store, p.workspace_id, svc.VetIn(creator=cid))
+        vet = svc.vet(
+            store, p.workspace_id, svc.VetIn(creator=cid, competitors=csv_list(competitors) or [])
+        )
     except CloseknitError as e:
         vet_error = e.message
     growth = prof.follower_growth
     posts = list(reversed(prof.posts))
+    demo = _demographics(prof)
+    vj = vet.to_json() if vet is not None else {}
+    auth = vj.get("authenticity") or {}
     return render(
         request,
         "profile.html",
@@ -86,17 +143,101 @@ def profile_page(request: Request, p: WebViewer, store: StoreDep, creator: str) 
         prof=prof,
         vet=vet,
         vet_error=vet_error,
+        scores=vetting.score_views(vj),
+        pctl=vetting.percentile_text(vj.get("engagement") or {}),
+        extra_auth=vetting.details({k: v for k, v in auth.items() if k not in _KNOWN_AUTH}),
+        extra_audience=vetting.details(
+            {k: v for k, v in (auth.get("audience") or {}).items() if k not in _KNOWN_AUDIENCE}
+        ),
         f=dict.fromkeys(_FEATURES) | (prof.features or {}),
+        demo=demo,
+        audience_svg=audience_charts(demo),
         growth_svg=charts.line_chart(
             [(g.date, g.followers) for g in growth],
             flags=[g.spike for g in growth],
-            title="Followers (red: flagged spike)",
+            title="Followers over time (red dot: a suspicious jump)",
+            value_fmt=lambda v: f"{v:,.0f}",
         ),
         engagement_svg=charts.line_chart(
             [(str(x["posted_at"])[:10], x.get("engagement")) for x in posts],
-            title="Engagement rate per post",
-            y_label="(likes+comments)/followers",
+            title="Engagement rate of each post",
+            y_label="(likes + comments) / followers",
+            value_fmt=charts.as_pct,
         ),
         n_spikes=sum(1 for g in growth if g.spike),
+        competitors=competitors,
         campaigns=csvc.list_campaigns(store, p.workspace_id),
+        lists=lsvc.list_lists(store, p.workspace_id),
+    )
+
+
+@router.get("/creators/{creator}/lookalikes", response_class=HTMLResponse)
+def lookalikes_page(
+    request: Request,
+    p: WebViewer,
+    store: StoreDep,
+    creator: str,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> HTMLResponse:
+    try:
+        res = dsvc.lookalikes(
+            store, p.workspace_id, dsvc.LookalikesIn(creator=creator, limit=limit)
+        )
+    except CloseknitError as e:
+        return error_page(request, p, e)
+    return render(
+        request,
+        "lookalikes.html",
+        p,
+        res=res,
+        rows=res.results,
+        lists=lsvc.list_lists(store, p.workspace_id),
+        q={"text": f"creators like {res.brief.like}", "sort": "score"},
+        nav="discover",
+    )
+
+
+@router.get("/compare", response_class=HTMLResponse)
+def compare_page(
+    request: Request,
+    p: WebViewer,
+    store: StoreDep,
+    creators: Annotated[list[str], Query(max_length=12)] = [],  # noqa: B006 - read, never mutated
+    c: Annotated[list[str], Query(max_length=12)] = [],  # noqa: B006
+) -> HTMLResponse:
+    picked = [*creators, *c]
+    try:
+        rows = svc.compare(store, p.workspace_id, svc.CompareIn(creators=picked))
+    except CloseknitError as e:
+        return error_page(request, p, e)
+    except PydanticValidationError as e:
+        err = e.errors()[0]
+        msg = "tick between one and twelve creators to compare" if err["type"] in (
+            "too_short", "too_long") else input_error(e).message  # fmt: skip
+        return error_page(request, p, input_error(e).__class__(msg, field="creators"))
+    priced = [r for r in rows if r.fee_mid is not None]
+    sym = ssvc.symbol(currency_of(request, p))
+    bars: dict[str, Any] = {
+        "er": charts.bar_chart(
+            [(f"@{r.handle}", r.engagement_rate) for r in rows],
+            title="Engagement rate",
+            value_fmt=charts.as_pct,
+            width=520,
+        ),
+        "fee": charts.bar_chart(
+            [(f"@{r.handle}", r.fee_mid) for r in priced],
+            title="Fee per post (mid estimate; whiskers: low to high)",
+            intervals=[(r.fee_low or 0.0, r.fee_high or 0.0) for r in priced],
+            width=520,
+            value_fmt=lambda v: f"{sym}{v:,.0f}",
+        ),
+    }
+    return render(
+        request,
+        "compare.html",
+        p,
+        rows=rows,
+        bars=bars,
+        lists=lsvc.list_lists(store, p.workspace_id),
+        nav="discover",
     )

@@ -14,6 +14,18 @@ from closeknit.service import imports as svc
 from closeknit.web.render import error_page, render
 
 router = APIRouter()
+SOURCE_LABELS = {
+    "instagram": "Instagram profiles or posts (JSON)",
+    "vendor_csv": "Creator list from a vendor (CSV)",
+    "snapshots": "Follower counts over time (CSV)",
+    "posts_csv": "Posts (CSV)",
+    "audience": "Audience samples (JSON lines)",
+    "demographics": "Audience demographics (CSV)",
+    "shopify": "Shop orders: Shopify CSV export or JSON",
+    "shopify_csv": "Shop orders: Shopify CSV export",
+    "shopify_orders": "Shop orders: Shopify JSON lines",
+    "youtube": "YouTube channel or video files (JSON)",
+}
 
 
 @router.get("/imports", response_class=HTMLResponse)
@@ -23,6 +35,7 @@ def imports_page(request: Request, p: WebViewer, store: StoreDep) -> HTMLRespons
         "imports.html",
         p,
         sources=svc.UPLOAD_SOURCES,
+        source_labels=SOURCE_LABELS,
         batches=svc.batches(store, p.workspace_id, 20),
     )
 

@@ -121,17 +121,19 @@ def score_world(store: Store, workspace: str, world_dir: Path) -> dict[str, Any]
     out["pods"] = {"true_pods": len(jac), "found_pods": len(groups),
                    "median_best_jaccard": _r(float(np.median(jac))) if jac else None}  # fmt: skip
 
-    # audience quality
+    # audience quality: the estimated real-active share vs the true share of the creator's
+    # audience set (truth audience_real_share = 1 - fake - inactive), 90% intervals
     ok = j["audience_status"] == "ok"
-    out["audience_real_share"] = _corr(j.loc[ok, "audience_real_share"], j.loc[ok, "real_share"])
+    truth_col = "audience_real_share_t" if "audience_real_share_t" in j else "real_share"
+    out["audience_real_share"] = _corr(j.loc[ok, "audience_real_share"], j.loc[ok, truth_col])
     out["audience_real_share"]["vs_1_minus_fake_follower_share"] = _corr(
         j.loc[ok, "audience_real_share"], 1 - j.loc[ok, "fake_follower_share"]
     )["pearson"]
-    inside = (j["real_share"] >= j["audience_real_lo"]) & (j["real_share"] <= j["audience_real_hi"])
+    inside = (j[truth_col] >= j["audience_real_lo"]) & (j[truth_col] <= j["audience_real_hi"])
     out["audience_real_share"]["interval_coverage"] = _r(float(inside[ok].mean()))
-    out["audience_real_share"]["mean_abs_error"] = _r(
-        float((j.loc[ok, "audience_real_share"] - j.loc[ok, "real_share"]).abs().mean())
-    )
+    err = (j.loc[ok, "audience_real_share"] - j.loc[ok, truth_col]).abs()
+    out["audience_real_share"]["mean_abs_error"] = _r(float(err.mean()))
+    out["audience_real_share"]["median_abs_error"] = _r(float(err.median()))
     out["audience_real_share"]["median_sample"] = _r(
         float(j.loc[ok, "audience_sample_size"].median())
     )

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from closeknit.features import build
-from closeknit.features.validate import score_world
 from closeknit.store import Store
+from closeknit.validation.features import score_world
 from tests.features import factory as F
 
 

@@ -1,0 +1,100 @@
+"""``closeknit audience score FILE``: the fake / inactive / real shares of any follower export."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import typer
+
+from closeknit.cli.common import (
+    DbOpt,
+    JsonOpt,
+    WorkspaceOpt,
+    cli_errors,
+    console,
+    emit,
+    store_for,
+    workspace_of,
+)
+from closeknit.errors import ValidationError
+
+audience_app = typer.Typer(help="Audience quality of follower exports.", no_args_is_help=True)
+
+# the fields of the issue's contract first, then the rest
+_KEYS = ("n", "fake_share", "fake_lo", "fake_hi", "inactive_share", "real_share", "method")
+
+
+def _maps(items: list[str] | None) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for it in items or []:
+        col, sep, fld = it.partition("=")
+        if not sep or not col.strip() or not fld.strip():
+            raise ValidationError(f"--map takes COLUMN=FIELD, not {it!r}", field="map")
+        out[col.strip()] = fld.strip()
+    return out
+
+
+@audience_app.command("score")
+def score_cmd(
+    file: Annotated[Path, typer.Argument(help="follower export: CSV or JSON lines")],
+    fmt: Annotated[
+        str | None, typer.Option("--format", help="csv or jsonl (default: from the suffix)")
+    ] = None,
+    maps: Annotated[
+        list[str] | None,
+        typer.Option("--map", help="COLUMN=FIELD, e.g. --map user=handle (repeatable)"),
+    ] = None,
+    db: DbOpt = None,
+    workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Estimate the shares of fake, inactive and real accounts in a follower export (90%
+    intervals); rows with unreadable numbers go to the quarantine (`closeknit import errors`)."""
+    from closeknit.service.audience import ScoreIn, score_file
+
+    with cli_errors(as_json):
+        kind: Literal["csv", "jsonl"] | None = None
+        if fmt is not None:
+            if fmt.lower() not in ("csv", "jsonl"):
+                raise ValidationError(f"--format must be csv or jsonl, not {fmt!r}", field="format")
+            kind = "csv" if fmt.lower() == "csv" else "jsonl"
+        mapping = _maps(maps)
+        with store_for(db) as st:
+            req = ScoreIn(path=file, format=kind, map=mapping)
+            res = score_file(st, workspace_of(workspace), req)
+    d = res.to_json()
+    d = {**{k: d[k] for k in _KEYS}, **{k: v for k, v in d.items() if k not in _KEYS}}
+    emit(d, as_json=as_json, render=lambda: _render(d))
+
+
+def _pct(v: Any) -> str:
+    return "—" if v is None else f"{100 * v:.1f}%"
+
+
+def _render(d: dict[str, Any]) -> None:
+    see = ", see `closeknit import errors`" if d["n_rejected"] else ""
+    console.print(
+        f"[bold]{d['file']}[/bold]: {d['n_used']} of {d['n_rows']} rows used"
+        f" ({d['n_rejected']} rejected{see})"
+    )
+    for k, label in (("fake", "fake/bot"), ("inactive", "inactive"), ("real", "real, active")):
+        lo, hi = d.get(f"{k}_lo"), d.get(f"{k}_hi")
+        console.print(f"  {label:<13} {_pct(d[f'{k}_share']):>7}   90% [{_pct(lo)}, {_pct(hi)}]")
+    if d["status"] == "thin":
+        console.print("  [yellow]thin sample[/yellow]: read the intervals, not the point values")
+    if d["inactive_share"] is None:
+        console.print("  inactive unknown: no posts_count; 'real' means not fake")
+    if d["fields_missing"]:
+        console.print("  unknown fields: " + ", ".join(d["fields_missing"]))
+    if d["columns_ignored"]:
+        console.print("  ignored columns: " + ", ".join(d["columns_ignored"][:12]))
+    for r in d["rejected"][:5]:
+        console.print(f"  rejected line {r['line']} ({r['field'] or '-'}): {r['reason'][:50]}")
+    srcs = ", ".join(f"{s['source']} {s['weight']:.0%}" for s in d["sources"])
+    console.print(f"  closest labelled populations: {srcs}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``audience`` to app."""
+    app.add_typer(audience_app, name="audience")

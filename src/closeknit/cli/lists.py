@@ -1,0 +1,135 @@
+"""``closeknit lists``: saved shortlists of creators (outside campaigns), and ``closeknit
+currency``: the workspace's currency. Thin layers over the lists and settings services."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from closeknit.cli.common import (
+    CsvOpt,
+    DbOpt,
+    JsonOpt,
+    WorkspaceOpt,
+    cli_errors,
+    console,
+    emit,
+    print_csv,
+    print_table,
+    store_for,
+    workspace_of,
+)
+from closeknit.service import lists as svc
+from closeknit.service import settings as ssvc
+
+ACTOR = "cli"
+
+
+def _items(lst: svc.ListOut) -> list[dict[str, object]]:
+    return [
+        {
+            "creator": f"@{c.handle}",
+            "followers": c.followers,
+            "ER": "" if c.engagement_rate is None else f"{c.engagement_rate * 100:.1f}%",
+            "fee": c.fee_mid,
+            "note": c.note,
+            "niche": c.niche,
+            "country": c.country,
+        }
+        for c in lst.creators
+    ]
+
+
+def _show(lst: svc.ListOut, as_json: bool) -> None:
+    def render() -> None:
+        if lst.notes:
+            console.print(lst.notes)
+        print_table(_items(lst), title=f"{lst.name} ({lst.list_id})")
+
+    emit(lst, as_json=as_json, render=render)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``lists`` and ``currency`` to app."""
+    lists = typer.Typer(help="Saved lists of creators (shortlists).", no_args_is_help=True)
+    app.add_typer(lists, name="lists")
+
+    @lists.command("all")
+    def lists_all(
+        db: DbOpt = None, workspace: WorkspaceOpt = None, as_json: JsonOpt = False
+    ) -> None:
+        """Every saved list, most recently changed first."""
+        with cli_errors(as_json), store_for(db) as st:
+            res = svc.list_lists(st, workspace_of(workspace))
+        rows = [{"id": r.list_id, "name": r.name, "creators": r.n_creators} for r in res]
+        emit(res, as_json=as_json, rows=rows, title="lists")
+
+    @lists.command("create")
+    def lists_create(
+        name: Annotated[str, typer.Argument(help="the list's name")],
+        creators: Annotated[list[str] | None, typer.Argument(help="@handle or id")] = None,
+        notes: Annotated[str | None, typer.Option("--notes")] = None,
+        db: DbOpt = None,
+        workspace: WorkspaceOpt = None,
+        as_json: JsonOpt = False,
+    ) -> None:
+        """Create a list, optionally with creators."""
+        with cli_errors(as_json), store_for(db) as st:
+            req = svc.ListIn(name=name, notes=notes)
+            lst = svc.create_list(
+                st, workspace_of(workspace), req, actor=ACTOR, creators=creators or []
+            )
+        _show(lst, as_json)
+
+    @lists.command("add")
+    def lists_add(
+        list_id: Annotated[str, typer.Argument(help="the list's id")],
+        creators: Annotated[list[str], typer.Argument(help="@handle or id")],
+        note: Annotated[str | None, typer.Option("--note")] = None,
+        db: DbOpt = None,
+        workspace: WorkspaceOpt = None,
+        as_json: JsonOpt = False,
+    ) -> None:
+        """Add creators to a list."""
+        with cli_errors(as_json), store_for(db) as st:
+            req = svc.AddToListIn(creators=creators, note=note)
+            lst = svc.add_to_list(st, workspace_of(workspace), list_id, req, actor=ACTOR)
+        _show(lst, as_json)
+
+    @lists.command("show")
+    def lists_show(
+        list_id: Annotated[str, typer.Argument(help="the list's id")],
+        db: DbOpt = None,
+        workspace: WorkspaceOpt = None,
+        as_json: JsonOpt = False,
+        as_csv: CsvOpt = False,
+    ) -> None:
+        """A list with its creators' current numbers (--csv: the export)."""
+        with cli_errors(as_json), store_for(db) as st:
+            if as_csv:
+                print_csv(svc.export_rows(st, workspace_of(workspace), list_id, actor=ACTOR))
+                return
+            lst = svc.get_list(st, workspace_of(workspace), list_id)
+        _show(lst, as_json)
+
+    @app.command("currency")
+    def currency_cmd(
+        code: Annotated[str | None, typer.Argument(help="ISO code to set, e.g. GBP")] = None,
+        db: DbOpt = None,
+        workspace: WorkspaceOpt = None,
+        as_json: JsonOpt = False,
+    ) -> None:
+        """Show or set the workspace currency (money is shown in it; nothing is converted)."""
+        with cli_errors(as_json), store_for(db) as st:
+            ws = workspace_of(workspace)
+            res = (
+                ssvc.set_currency(st, ws, ssvc.CurrencyIn(currency=code), actor=ACTOR)
+                if code
+                else ssvc.workspace_settings(st, ws)
+            )
+        emit(
+            res,
+            as_json=as_json,
+            render=lambda: console.print(f"{res.workspace_id}: {res.currency} ({res.symbol})"),
+        )

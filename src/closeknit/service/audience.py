@@ -1,0 +1,138 @@
+"""Audience quality of a follower export: ``closeknit audience score FILE``.
+
+One call reads the export (:func:`closeknit.connectors.audience.read_profiles`), puts rows with
+unreadable numbers or flags in the workspace's quarantine (file, line, field), and estimates the
+shares with the same estimator the creator vetting uses
+(:func:`closeknit.features.audience.estimate`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+import pandas as pd
+from pydantic import Field
+
+from closeknit.connectors import landing
+from closeknit.connectors.audience import read_profiles
+from closeknit.errors import InsufficientData
+from closeknit.features import audience
+from closeknit.features.models import ModelMissing
+from closeknit.service.base import In, Out
+
+if TYPE_CHECKING:
+    from closeknit.store import Store
+
+QUARANTINE_SOURCE = "audience-score"
+
+
+class ScoreIn(In):
+    """A follower export to score: its path, format (default: from the suffix) and column map."""
+
+    path: Path
+    format: Literal["csv", "jsonl"] | None = None
+    map: dict[str, str] = Field(default_factory=dict, description="export column -> field")
+
+
+class RejectedRow(Out):
+    file: str | None
+    line: int | None
+    field: str | None
+    reason: str
+
+
+class SourceWeight(Out):
+    """One labelled population's estimate and its weight in the combined one."""
+
+    source: str
+    weight: float
+    fake_share: float
+
+
+class AudienceScore(Out):
+    """Shares of fake, inactive and real-active accounts in an export, with 90% intervals."""
+
+    n: int = Field(description="rows the estimate used")
+    fake_share: float
+    fake_lo: float
+    fake_hi: float
+    inactive_share: float | None = Field(description="None when no row has posts_count")
+    inactive_lo: float | None
+    inactive_hi: float | None
+    real_share: float = Field(description="real and active (1 - fake - inactive)")
+    real_lo: float
+    real_hi: float
+    level: float = 0.9
+    method: str
+    status: Literal["ok", "thin"] = Field(description=f"thin below {audience.MIN_SAMPLE} rows")
+    file: str
+    format: str
+    n_rows: int = Field(description="data rows in the file")
+    n_used: int
+    n_rejected: int
+    n_posts_known: int
+    columns_used: dict[str, str]
+    columns_ignored: list[str]
+    fields_missing: list[str]
+    rejected: list[RejectedRow] = Field(description="the first 20 rejected rows")
+    quarantine_batch: str | None
+    sources: list[SourceWeight]
+
+
+def score_file(store: Store, workspace: str, req: ScoreIn) -> AudienceScore:
+    """Estimate the audience shares of one follower export; rejected rows are quarantined."""
+    pf = read_profiles(req.path, fmt=req.format, mapping=req.map)
+    batch = None
+    if pf.rejected:
+        res = landing.load(
+            store, pf.rejected, source=QUARANTINE_SOURCE, workspace=workspace, path=pf.path
+        )
+        batch = res.batch_id if res.n_new_quarantine else None
+    if not pf.rows:
+        raise InsufficientData(
+            f"{pf.path}: no row could be read ({pf.n_rows} rows, {len(pf.rejected)} rejected; "
+            "see `closeknit import errors`)",
+            path=pf.path,
+        )
+    model, method = audience.load_model()
+    if model is None:
+        raise ModelMissing(method)
+    frame = pd.DataFrame(pf.rows)
+    p = audience.estimate(frame, model)
+    if p is None:
+        raise InsufficientData(
+            f"{pf.path}: the rows give no field the account model can use "
+            f"(columns used: {', '.join(pf.columns_used) or 'none'})",
+            path=pf.path,
+        )
+    return AudienceScore(
+        n=p.n,
+        fake_share=p.fake_share,
+        fake_lo=p.fake_lo,
+        fake_hi=p.fake_hi,
+        inactive_share=p.inactive_share,
+        inactive_lo=p.inactive_lo,
+        inactive_hi=p.inactive_hi,
+        real_share=p.real_share,
+        real_lo=p.real_lo,
+        real_hi=p.real_hi,
+        level=p.level,
+        method=p.method,
+        status="ok" if p.n >= audience.MIN_SAMPLE else "thin",
+        file=pf.path,
+        format=pf.format,
+        n_rows=pf.n_rows,
+        n_used=len(pf.rows),
+        n_rejected=len(pf.rejected),
+        n_posts_known=p.n_posts_known,
+        columns_used=pf.columns_used,
+        columns_ignored=[c for c in pf.columns_found if c not in pf.columns_used],
+        fields_missing=pf.fields_missing,
+        rejected=[
+            RejectedRow(file=r.file, line=r.line, field=r.field, reason=r.reason)
+            for r in pf.rejected[:20]
+        ],
+        quarantine_batch=batch,
+        sources=[SourceWeight(**s) for s in p.sources],
+    )

@@ -1,0 +1,108 @@
+"""Settings: the workspace currency, API keys (list, create, revoke) and a password change.
+Members (with invitations) get their section here once that work lands."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError as PydanticValidationError
+
+from closeknit.api.deps import StoreDep, WebOwner, WebViewer
+from closeknit.errors import CloseknitError, ValidationError
+from closeknit.service import accounts as asvc
+from closeknit.service import settings as svc
+from closeknit.service.accounts import Principal
+from closeknit.store import Store
+from closeknit.web.render import error_page, input_error, render
+
+router = APIRouter()
+
+
+def _page(
+    request: Request, p: Principal, store: Store, *, new_key: asvc.NewKeyOut | None = None,
+    done: str | None = None, status: int = 200,
+) -> HTMLResponse:  # fmt: skip
+    resp = render(
+        request,
+        "settings.html",
+        p,
+        ws=svc.workspace_settings(store, p.workspace_id),
+        keys=asvc.keys(store, p.workspace_id) if p.can("owner") else [],
+        members=asvc.list_members(store, p.workspace_id) if p.can("owner") else [],
+        new_key=new_key,
+        done=done,
+    )
+    resp.status_code = status
+    return resp
+
+
+@router.get("/settings", response_class=HTMLResponse)
+def settings_page(
+    request: Request, p: WebViewer, store: StoreDep, done: str | None = None
+) -> HTMLResponse:
+    return _page(request, p, store, done=done)
+
+
+@router.post("/settings/currency")
+def set_currency(
+    request: Request,
+    p: WebOwner,
+    store: StoreDep,
+    currency: Annotated[str, Form(max_length=3)],
+) -> Response:
+    try:
+        svc.set_currency(store, p.workspace_id, svc.CurrencyIn(currency=currency), actor=p.actor)
+    except CloseknitError as e:
+        return error_page(request, p, e)
+    except PydanticValidationError as e:
+        return error_page(request, p, input_error(e))
+    return RedirectResponse("/settings?done=currency", status_code=303)
+
+
+@router.post("/settings/password")
+def change_password(
+    request: Request,
+    p: WebViewer,
+    store: StoreDep,
+    current: Annotated[str, Form(max_length=1024)],
+    new: Annotated[str, Form(max_length=1024)],
+    confirm: Annotated[str, Form(max_length=1024)],
+) -> Response:
+    try:
+        if new != confirm:
+            raise ValidationError("the new password and its repeat differ", field="confirm")
+        svc.change_password(store, p, svc.PasswordIn(current=current, new=new))
+    except CloseknitError as e:
+        return error_page(request, p, e)
+    except PydanticValidationError as e:
+        return error_page(request, p, input_error(e))
+    return RedirectResponse("/settings?done=password", status_code=303)
+
+
+@router.post("/settings/keys", response_class=HTMLResponse)
+def create_key(
+    request: Request,
+    p: WebOwner,
+    store: StoreDep,
+    name: Annotated[str, Form(max_length=200)],
+    role: Annotated[str, Form(max_length=20)] = "viewer",
+) -> HTMLResponse:
+    try:
+        key = asvc.new_key(store, p, asvc.KeyIn.model_validate({"name": name, "role": role}))
+    except CloseknitError as e:
+        return error_page(request, p, e)
+    except PydanticValidationError as e:
+        return error_page(request, p, input_error(e))
+    # the key is shown once, in this response only
+    return _page(request, p, store, new_key=key, status=201)
+
+
+@router.post("/settings/keys/{key_id}/revoke")
+def revoke_key(request: Request, p: WebOwner, store: StoreDep, key_id: str) -> Response:
+    try:
+        asvc.revoke(store, p, key_id)
+    except CloseknitError as e:
+        return error_page(request, p, e)
+    return RedirectResponse("/settings?done=revoked", status_code=303)

@@ -1,0 +1,135 @@
+"""Uploads: hostile file names and oversized bodies (issue 20 item 5).
+
+The probe: upload names ``..`` or 300 characters gave 500 and left a ``closeknit-upload-*``
+folder behind; an unauthenticated 60 MB body was read in full before the 401.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from closeknit.api.config import ApiSettings
+from closeknit.server import create_app
+from closeknit.service.imports import upload_name
+from closeknit.store import Store
+from tests.api.seeding import Seeded, auth
+
+NAMES = [
+    "..",
+    "../../etc/passwd",
+    "a" * 300,
+    "é" * 300 + ".csv",
+    "x\x00y.csv",
+    ".",
+    " ",
+    "日本.csv",
+]
+
+
+def test_hostile_upload_names_are_accepted_safely_and_leave_no_folder(
+    client: TestClient,
+    two: tuple[Seeded, Seeded],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    a, _ = two
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    jobs = []
+    for name in NAMES:
+        files = {"file": (name, "platform,handle,date,followers\n", "text/csv")}
+        r = client.post(
+            "/api/v1/imports", data={"source": "snapshots"}, files=files, headers=auth(a.key)
+        )
+        assert r.status_code == 202, (name, r.status_code, r.text)
+        stored = r.json()["filename"]
+        assert "/" not in stored and "\\" not in stored and "\x00" not in stored
+        assert not stored.startswith(".") and len(stored.encode()) <= 100
+        jobs.append(r.json()["job_id"])
+    deadline = time.monotonic() + 60
+    for job_id in jobs:
+        while True:
+            j = client.get(f"/api/v1/imports/jobs/{job_id}", headers=auth(a.key)).json()
+            if j["status"] in ("done", "failed") or time.monotonic() > deadline:
+                break
+            time.sleep(0.1)
+        assert j["status"] in ("done", "failed"), j
+    assert not list(tmp_path.glob("closeknit-upload-*"))
+
+
+def test_upload_name_keeps_a_safe_base_name_and_extension() -> None:
+    assert upload_name("../../x/2022-06 export.csv") == "2022-06 export.csv"
+    assert upload_name("..") == upload_name("") == upload_name(None) == "upload"
+    long = upload_name("é" * 300 + ".jsonl")
+    assert long.endswith(".jsonl") and len(long.encode()) <= 100
+
+
+_PART = b'--zz\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\n\r\n'
+
+
+def _call(app: Any, headers: dict[str, str], chunks: int, chunk: bytes) -> tuple[int, int]:
+    """POST /api/v1/imports straight through ASGI (a multipart body of ``chunks`` chunks);
+    returns (status, body chunks the app read)."""
+    read = 0
+    status = 0
+
+    async def receive() -> dict[str, Any]:
+        nonlocal read
+        read += 1
+        body = _PART + chunk if read == 1 else chunk
+        return {"type": "http.request", "body": body, "more_body": read < chunks}
+
+    async def send(msg: dict[str, Any]) -> None:
+        nonlocal status
+        if msg["type"] == "http.response.start":
+            status = msg["status"]
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/api/v1/imports",
+        "raw_path": b"/api/v1/imports",
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()],
+        "client": ("203.0.113.9", 1234),
+        "server": ("testserver", 80),
+    }
+    asyncio.run(app(scope, receive, send))
+    return status, read
+
+
+def test_large_bodies_are_refused_before_they_are_read(
+    api_store: Store, two: tuple[Seeded, Seeded]
+) -> None:
+    a, _ = two
+    app = create_app(store=api_store, settings=ApiSettings(max_upload_mb=2))
+    mb = b"x" * (1 << 20)
+    ctype = {"content-type": "multipart/form-data; boundary=zz"}
+    # 60 MB declared, no credentials: refused without reading a byte
+    status, read = _call(app, {**ctype, "content-length": str(60 << 20)}, 60, mb)
+    assert (status, read) == (413, 0)
+    # the same with a wrong key
+    bad = {**ctype, "content-length": str(60 << 20), "authorization": "Bearer ck_nope_nope"}
+    assert _call(app, bad, 60, mb) == (413, 0)
+    # no length declared (chunked): cut off once past the anonymous limit (256 KB)
+    status, read = _call(app, ctype, 60, b"x" * (64 << 10))
+    assert status == 413 and read <= 5
+    # a valid key may send up to max_upload_mb; more is refused up front too
+    ok_key = {**ctype, "content-length": str(3 << 20), "authorization": f"Bearer {a.key}"}
+    assert _call(app, ok_key, 3, mb) == (413, 0)
+    # sign-in stays usable
+    with TestClient(app) as c:
+        r = c.post("/api/v1/auth/login", json={"email": "x@y.test", "password": "p" * 12})
+        assert r.status_code == 401
+        big = c.post("/api/v1/auth/login", content=b"{" + b" " * (300 << 10) + b"}")
+        assert big.status_code == 413 and big.json()["error"]["type"] == "PayloadTooLarge"

@@ -1,0 +1,85 @@
+"""The CLI reads well at 80 columns: every line fits, numbers are rounded (never scientific
+notation), headers are not cut, third-party banners stay out, and a refusal is one clear line
+with a non-zero exit. Run as real processes so that what C libraries print is caught too."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from closeknit.cli.common import cell
+
+SCI = re.compile(r"\d\.?\d*e[+-]\d", re.I)
+
+
+def run(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, COLUMNS="80", CLOSEKNIT_EMBED_MODEL="hash", NO_COLOR="1")
+    return subprocess.run(
+        [sys.executable, "-c", "from closeknit.cli import main; main()", *args, "--db", str(db)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+
+
+def readable(out: str) -> None:
+    for line in out.splitlines():
+        assert len(line) <= 80, f"wider than 80 columns: {line!r}"
+        assert not SCI.search(line), f"scientific notation: {line!r}"
+    assert "HiGHS" not in out and "THIRD_PARTY" not in out
+    assert "{'" not in out and '{"' not in out
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("discover", "sustainable fashion for women 18-30 in the UK", "--limit", "8"),
+        ("plan", "sustainable fashion for women 18-30 in the UK", "--budget", "3000"),
+        ("trends", "--since", "2026-06-01"),
+        ("campaign", "list"),
+        ("vet", "@__first__"),
+        ("fees", "@__first__"),
+        ("currency",),
+    ],
+)
+def test_commands_fit_80_columns(small_world: Path, args: tuple[str, ...]) -> None:
+    if "@__first__" in args:
+        from closeknit.store import open_store
+
+        st = open_store(small_world, read_only=True)
+        h = st.query("SELECT handle FROM creators ORDER BY followers DESC LIMIT 1")[0]["handle"]
+        st.close()
+        args = tuple(a.replace("__first__", h) for a in args)
+    r = run(small_world, *args)
+    assert r.returncode == 0, r.stderr[-2000:]
+    readable(r.stdout + r.stderr)
+    lines = r.stdout.splitlines()
+    headers = [lines[i - 1] for i, ln in enumerate(lines) if i and set(ln.strip()) == {"─"}]
+    assert all("…" not in h for h in headers), headers
+
+
+def test_a_budget_nothing_fits_is_one_clear_error(small_world: Path) -> None:
+    r = run(small_world, "plan", "sustainable fashion", "--budget", "10")
+    assert r.returncode != 0
+    assert r.stdout.strip() == ""
+    msg = r.stderr.strip()
+    assert "error" in msg and "budget" in msg and "cheapest" in msg, msg
+    assert "HiGHS" not in msg and "Traceback" not in msg
+
+
+def test_cells_round_and_never_use_scientific_notation() -> None:
+    assert cell(1.61423e-05) == "0"
+    assert cell(0.0123456) == "0.01"
+    assert cell(0.004567) == "0.0046"
+    assert cell(3.14159) == "3.14"
+    assert cell(123.456) == "123"
+    assert cell(1234567.8) == "1,234,568"
+    assert cell(["a", "b"]) == "a, b"
+    assert cell({"low": 1.0, "high": 2.5}) == "low 1, high 2.5"
+    assert cell(None) == "" and cell(True) == "yes"

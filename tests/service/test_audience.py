@@ -1,0 +1,130 @@
+"""``closeknit audience score``: any follower export, bad input, and the same estimate on every
+path (audience score on JSONL or CSV, the audience import + feature build, the Python API)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from closeknit.cli import app
+from closeknit.connectors.audience import import_samples, instagram_profile
+from closeknit.errors import ValidationError
+from closeknit.features import audience, build
+from closeknit.features.models import account_model
+from closeknit.service.audience import ScoreIn, score_file
+from closeknit.store import Store
+from closeknit.world import audience as waud
+from tests.features import factory as F
+
+runner = CliRunner()
+
+
+def _profiles(n_fake: int, n_inactive: int, n_real: int) -> list[dict[str, object]]:
+    mids = np.concatenate(
+        [
+            waud.member_id(waud.FAKE_POOL_ID, np.arange(n_fake)),
+            waud.member_id(waud.INACTIVE_POOL_ID, np.arange(n_inactive)),
+            waud.member_id(7, np.arange(n_real)),
+        ]
+    )
+    return [json.loads(t) for t in waud.member_profiles(3, mids)]
+
+
+def _csv(rows: list[dict[str, object]], path: Path) -> Path:
+    flat = pd.DataFrame([instagram_profile(p) for p in rows])
+    flat.to_csv(path, index=False)
+    return path
+
+
+def test_the_same_estimate_on_every_path(store: Store, tmp_path: Path) -> None:
+    profs = _profiles(12, 6, 62)
+    jl = tmp_path / "followers.jsonl"
+    jl.write_text(
+        "".join(
+            json.dumps({"creator": "instagram:host", "relation": "follower", "profile": p}) + "\n"
+            for p in profs
+        ),
+        encoding="utf-8",
+    )
+    a = score_file(store, "default", ScoreIn(path=jl))
+    b = score_file(store, "default", ScoreIn(path=_csv(profs, tmp_path / "followers.csv")))
+    c = audience.estimate(pd.DataFrame([instagram_profile(p) for p in profs]), account_model())
+    F.creator(store, "host", 5_000)
+    import_samples(store, "default", jl)
+    build(store, "default")
+    f = store.query("SELECT * FROM creator_features WHERE creator_id = 'instagram:host'")[0]
+    assert c is not None and a.n == b.n == c.n == f["audience_sample_size"] == 80
+    for k in ("fake", "inactive", "real"):
+        vals = [getattr(a, f"{k}_share"), getattr(b, f"{k}_share"), getattr(c, f"{k}_share"),
+                f[f"audience_{k}_share"]]  # fmt: skip
+        assert max(vals) - min(vals) < 1e-12, (k, vals)
+        assert getattr(a, f"{k}_lo") == pytest.approx(f[f"audience_{k}_lo"], abs=1e-12)
+        assert getattr(a, f"{k}_hi") == pytest.approx(f[f"audience_{k}_hi"], abs=1e-12)
+    assert abs(a.fake_share - 12 / 80) < 0.1
+
+
+def test_synonyms_unknown_columns_and_quarantined_rows(store: Store, tmp_path: Path) -> None:
+    rows = [instagram_profile(p) for p in _profiles(5, 0, 25)]
+    df = pd.DataFrame(rows).rename(
+        columns={"handle": "Username", "followers": "Follower Count", "posts_count": "posts"}
+    )
+    df["Score From Vendor"] = 7
+    df = df.drop(columns=["is_verified"])
+    df = df.astype(object)
+    df.loc[3, "Follower Count"] = "lots"
+    df.loc[7, "is_private"] = "maybe"
+    path = tmp_path / "export.csv"
+    df.to_csv(path, index=False)
+    res = score_file(store, "default", ScoreIn(path=path))
+    assert (res.n_rows, res.n_used, res.n_rejected, res.n) == (30, 28, 2, 28)
+    assert res.columns_used["follower count"] == "followers"
+    assert "score from vendor" in res.columns_ignored
+    assert res.fields_missing == ["is_verified"]
+    bad = {(r.line, r.field) for r in res.rejected}
+    assert bad == {(5, "follower count"), (9, "is_private")}  # header is line 1
+    q = store.query("SELECT file, line, field, reason FROM quarantine ORDER BY line")
+    assert [(r["line"], r["field"]) for r in q] == [(5, "follower count"), (9, "is_private")]
+    assert all(r["file"] == str(path) for r in q)
+    again = score_file(store, "default", ScoreIn(path=path))  # quarantined once, not twice
+    assert again.n_rejected == 2 and again.quarantine_batch is None
+    assert store.scalar("SELECT count(*) FROM quarantine") == 2
+
+
+def test_no_usable_column_names_the_columns_found(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "x.csv"
+    path.write_text("id,score,country\n1,0.3,GB\n", encoding="utf-8")
+    with pytest.raises(ValidationError, match="Columns found: id, score, country"):
+        score_file(store, "default", ScoreIn(path=path))
+    req = ScoreIn(path=_csv(_profiles(2, 0, 8), tmp_path / "y.csv"),
+                  map={"followers": "following", "following": "followers"})  # fmt: skip
+    mapped = score_file(store, "default", req)
+    assert mapped.columns_used["followers"] == "following"
+
+
+def test_cli_json_shape_and_errors(tmp_path: Path) -> None:
+    db = str(tmp_path / "c.duckdb")
+    path = _csv(_profiles(4, 2, 30), tmp_path / "f.csv")
+    r = runner.invoke(app, ["audience", "score", str(path), "--db", db, "--json"])
+    assert r.exit_code == 0, r.output
+    d = json.loads(r.stdout)
+    assert list(d)[:7] == ["n", "fake_share", "fake_lo", "fake_hi", "inactive_share",
+                           "real_share", "method"]  # fmt: skip
+    assert d["n"] == 36 and d["fake_lo"] <= d["fake_share"] <= d["fake_hi"]
+    r = runner.invoke(app, ["audience", "score", str(path), "--db", db])
+    assert r.exit_code == 0 and "fake/bot" in r.stdout
+    assert max(len(line) for line in r.stdout.splitlines()) <= 80
+    other = tmp_path / "o.csv"
+    other.write_text("a,b\n1,2\n", encoding="utf-8")
+    r = runner.invoke(app, ["audience", "score", str(other), "--db", db, "--json"])
+    assert r.exit_code != 0
+    err = json.loads(r.stdout)["error"]
+    assert err["type"] == "ValidationError" and "a, b" in err["message"]
+    r = runner.invoke(app, ["audience", "score", str(path), "--db", db, "--map", "nope"])
+    assert r.exit_code != 0 and "COLUMN=FIELD" in r.output
+    r = runner.invoke(app, ["audience", "score", str(path), "--db", db, "--format", "xml"])
+    assert r.exit_code != 0 and "csv or jsonl" in r.output

@@ -1,0 +1,122 @@
+"""Discover's narrowing filters, sort, fee range and one-line why; the brief's text filters a
+caller cleared; trend curves."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from closeknit.errors import ValidationError
+from closeknit.service import discover as svc
+from closeknit.store import Store, open_store
+
+BRIEF = "sustainable fashion and beauty for women 18-30 in the UK"
+WS = "default"
+
+
+@pytest.fixture(scope="module")
+def st(small_world: Path) -> Iterator[Store]:
+    s = open_store(small_world)
+    yield s
+    s.close()
+
+
+def run(st: Store, **kw: object) -> svc.DiscoverOut:
+    return svc.discover(st, WS, svc.DiscoverIn.model_validate({"text": BRIEF, "limit": 50, **kw}))
+
+
+def test_results_carry_fee_range_er_and_why(st: Store) -> None:
+    res = run(st)
+    assert res.results
+    for m in res.results:
+        assert m.why and m.why[0].isupper()
+        if m.fee_estimate is not None:
+            assert m.fee_low is not None and m.fee_high is not None
+            assert m.fee_low <= m.fee_estimate <= m.fee_high
+        if m.engagement_rate is not None:
+            assert f"engagement {m.engagement_rate:.1%}" in m.why
+        # the brief asks for GB, 18-30 and women: the shares the why quotes are the data's
+        for part in ("country", "age", "gender"):
+            if part in m.audience_shares:
+                assert f"{m.audience_shares[part]:.0%}" in m.why
+
+
+def test_each_filter_holds_for_every_result(st: Store) -> None:
+    base = run(st)
+    ers = sorted(m.engagement_rate for m in base.results if m.engagement_rate is not None)
+    mid_er = ers[len(ers) // 2]
+    res = run(st, min_engagement_rate=mid_er)
+    assert res.results and all((m.engagement_rate or 0) >= mid_er for m in res.results)
+    assert res.excluded.get("engagement_rate", 0) > 0
+    res = run(st, min_followers=5000, max_followers=50000)
+    assert all(5000 <= (m.followers or 0) <= 50000 for m in res.results)
+    assert res.excluded.get("followers", 0) > 0
+    res = run(st, max_fee=100)
+    assert res.results and all((m.fee_estimate or 1e9) <= 100 for m in res.results)
+    niche = next(m.niche for m in base.results if m.niche)
+    res = run(st, niches=[niche])
+    assert res.results and {m.niche for m in res.results} == {niche}
+    res = run(st, min_gender_share=0.6, min_country_share=0.4)
+    assert res.results
+    assert all(m.audience_shares["gender"] >= 0.6 for m in res.results)
+    assert all(m.audience_shares["country"] >= 0.4 for m in res.results)
+    res = run(st, min_audience_share=0.3)
+    assert all(min(m.audience_shares.values()) >= 0.3 for m in res.results)
+
+
+def test_keyword_filter_reads_captions_and_hashtags(st: Store) -> None:
+    res = run(st, keywords=["#fashion"])
+    assert res.results
+    ids = [m.creator_id for m in res.results]
+    hits = st.query(
+        "SELECT DISTINCT creator_id FROM posts WHERE workspace_id = ? AND (lower(caption) LIKE "
+        "'%#fashion%' OR list_contains(list_transform(hashtags, lambda x: lower(x)), 'fashion'))",
+        [WS],
+    )
+    assert set(ids) <= {h["creator_id"] for h in hits}
+
+
+def test_filters_refuse_what_cannot_work(st: Store) -> None:
+    with pytest.raises(ValidationError, match="smallest"):
+        run(st, min_followers=10, max_followers=5)
+    with pytest.raises(ValidationError, match="a gender"):
+        svc.discover(st, WS, svc.DiscoverIn(text="coffee", min_gender_share=0.5))
+    with pytest.raises(ValidationError, match="audience share"):
+        svc.discover(st, WS, svc.DiscoverIn(text="coffee", min_audience_share=0.5))
+    with pytest.raises(ValidationError, match="brief is empty"):
+        svc.discover(st, WS, svc.DiscoverIn(text="  "))
+
+
+def test_sort_orders_the_returned_results(st: Store) -> None:
+    by_f = run(st, sort="followers").results
+    known = [m.followers for m in by_f if m.followers is not None]
+    assert known == sorted(known, reverse=True)
+    by_fee = run(st, sort="fee").results
+    fees = [m.fee_estimate for m in by_fee if m.fee_estimate is not None]
+    assert fees == sorted(fees)
+    flags = [m.fee_estimate is None for m in by_fee]
+    assert flags == sorted(flags), "creators without a fee estimate come last"
+    # the same creators whatever the order
+    assert {m.creator_id for m in by_f} == {m.creator_id for m in run(st).results}
+
+
+def test_a_text_filter_the_caller_cleared_is_left_out(st: Store) -> None:
+    with_uk = run(st)
+    assert with_uk.brief.countries == ["GB"] and with_uk.excluded.get("country", 0) > 0
+    cleared = run(st, ignore=["countries"])
+    assert cleared.brief.countries == [] and "country" not in cleared.excluded
+    assert not any(p.startswith("country") for p in cleared.brief.parsed)
+
+
+def test_trend_curves_count_the_windows_posts(st: Store) -> None:
+    last = st.scalar("SELECT max(posted_at) FROM posts WHERE workspace_id = ?", [WS]).date()
+    since = last - dt.timedelta(days=120)
+    res = svc.trends(st, WS, svc.TrendsIn(since=since, min_creators=2))
+    assert res.trends, "the demo world should have a rising hashtag"
+    for t in res.trends:
+        assert sum(p.posts for p in t.curve) == t.posts_now + t.posts_before
+        weeks = [p.week for p in t.curve]
+        assert weeks == sorted(weeks) and len(set(weeks)) == len(weeks)

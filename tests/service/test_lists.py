@@ -1,0 +1,68 @@
+"""Saved lists: create, add, note, remove, export, delete; each workspace sees only its own."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from closeknit.errors import NotFound, ValidationError
+from closeknit.service import lists as svc
+from closeknit.store import open_store
+from tests.api.seeding import build_template
+
+
+def test_list_lifecycle_and_isolation(tmp_path: Path) -> None:
+    a, b = build_template(tmp_path / "t.duckdb")
+    st = open_store(tmp_path / "t.duckdb")
+    try:
+        lst = svc.create_list(
+            st, a.workspace, svc.ListIn(name=" Launch shortlist ", notes="for May"),
+            actor="user:x", creators=[f"@{a.handles[2]}", a.creators[3], a.creators[3]],
+        )  # fmt: skip
+        assert lst.name == "Launch shortlist" and lst.notes == "for May"
+        assert [c.creator_id for c in lst.creators] == [a.creators[2], a.creators[3]]
+        c = lst.creators[0]
+        assert c.fee_low is not None and c.fee_low <= (c.fee_mid or 0) <= (c.fee_high or 0)
+        lst = svc.add_to_list(
+            st, a.workspace, lst.list_id,
+            svc.AddToListIn(creators=[a.creators[4]], note="great reels"), actor="user:x",
+        )  # fmt: skip
+        assert [c.note for c in lst.creators] == [None, None, "great reels"]
+        lst = svc.set_item_note(
+            st, a.workspace, lst.list_id, a.creators[2], svc.ItemNoteIn(note="media kit asked"),
+            actor="user:x",
+        )  # fmt: skip
+        rows = svc.export_rows(st, a.workspace, lst.list_id, actor="user:x")
+        assert rows[0]["handle"] == f"@{a.handles[2]}" and rows[0]["note"] == "media kit asked"
+        assert list(rows[0]) == list(svc.EXPORT_COLUMNS)
+        lst = svc.remove_from_list(st, a.workspace, lst.list_id, a.creators[3], actor="user:x")
+        assert len(lst.creators) == 2
+        summary = svc.list_lists(st, a.workspace)
+        assert any(s.list_id == lst.list_id and s.n_creators == 2 for s in summary)
+        # the other workspace sees none of it, and cannot add its creators to it
+        assert lst.list_id not in {s.list_id for s in svc.list_lists(st, b.workspace)}
+        with pytest.raises(NotFound):
+            svc.get_list(st, b.workspace, lst.list_id)
+        with pytest.raises(NotFound):
+            svc.add_to_list(
+                st, a.workspace, lst.list_id, svc.AddToListIn(creators=[b.creators[0]]),
+                actor="user:x",
+            )  # fmt: skip
+        actions = {
+            r["action"]
+            for r in st.query(
+                "SELECT action FROM audit_log WHERE workspace_id = ? AND object_id = ?",
+                [a.workspace, lst.list_id],
+            )
+        }
+        assert {"list_create", "list_add", "list_note", "list_remove", "export"} <= actions
+        svc.delete_list(st, a.workspace, lst.list_id, actor="user:x")
+        with pytest.raises(NotFound):
+            svc.get_list(st, a.workspace, lst.list_id)
+        with pytest.raises(ValueError, match="needs a name"):
+            svc.ListIn(name="   ")
+        with pytest.raises(ValidationError):
+            svc.update_list(st, a.workspace, a.list_id, svc.ListPatch(name=" "), actor="x")
+    finally:
+        st.close()

@@ -1,0 +1,93 @@
+"""Plans keep what the user keeps in, leave out what they leave out, plan over a saved list,
+name overlaps, and say plainly when nothing fits the budget."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from closeknit.errors import ValidationError
+from closeknit.service import lists as lsvc
+from closeknit.service import plans as svc
+from closeknit.store import Store, open_store
+
+BRIEF = "sustainable fashion and beauty for women 18-30 in the UK"
+WS = "default"
+
+
+@pytest.fixture(scope="module")
+def st(small_world: Path) -> Iterator[Store]:
+    s = open_store(small_world)
+    yield s
+    s.close()
+
+
+def test_keep_one_leave_one_out(st: Store) -> None:
+    base = svc.plan(st, WS, svc.PlanIn(text=BRIEF, budget=3000))
+    assert len(base.picks) >= 3 and base.cost.mid <= 3000
+    gone, kept = base.picks[0].creator_id, base.picks[-1].creator_id
+    # a creator outside the first plan, kept in by the user
+    outside = st.query(
+        "SELECT creator_id FROM creators WHERE workspace_id = ? AND followers BETWEEN 2000 "
+        "AND 20000 AND creator_id NOT IN (SELECT unnest(?::VARCHAR[])) ORDER BY creator_id "
+        "LIMIT 1",
+        [WS, [p.creator_id for p in base.picks]],
+    )[0]["creator_id"]
+    again = svc.plan(
+        st, WS, svc.PlanIn(text=BRIEF, budget=3000, exclude=[gone], lock=[kept, outside])
+    )
+    ids = [p.creator_id for p in again.picks]
+    assert gone not in ids and kept in ids and outside in ids
+    assert {p.creator_id for p in again.picks if p.locked} == {kept, outside}
+    assert again.locked == [kept, outside] and again.excluded == [gone]
+    assert again.cost.mid <= 3000 + 1e-6
+    assert any("kept in as you asked" in n for n in again.notes)
+    assert again.expected["n"] == len(again.picks)
+
+
+def test_overlaps_have_names_and_shares(st: Store) -> None:
+    plan = svc.plan(st, WS, svc.PlanIn(text=BRIEF, budget=6000))
+    handles = {p.creator_id: p.handle for p in plan.picks}
+    for p in plan.picks:
+        for o in p.overlap_with:
+            assert o.handle == handles[o.creator_id]
+            assert o.share == pytest.approx(o.shared_followers_est / p.followers, abs=1e-4)
+
+
+def test_nothing_fits_is_one_clear_error(st: Store) -> None:
+    with pytest.raises(ValidationError, match=r"cheapest creator's fee is about \$[\d.,]+"):
+        svc.plan(st, WS, svc.PlanIn(text=BRIEF, budget=1))
+    base = svc.plan(st, WS, svc.PlanIn(text=BRIEF, budget=3000))
+    big = max(base.picks, key=lambda p: p.fee.mid)
+    with pytest.raises(ValidationError, match="locked creators cost"):
+        svc.plan(st, WS, svc.PlanIn(text=BRIEF, budget=big.fee.mid / 2, lock=[big.creator_id]))
+    with pytest.raises(ValidationError, match="both left out and kept in"):
+        svc.plan(
+            st,
+            WS,
+            svc.PlanIn(text=BRIEF, budget=3000, lock=[big.creator_id], exclude=[big.creator_id]),
+        )
+
+
+def test_plan_over_a_saved_list(st: Store) -> None:
+    pool = [
+        r["creator_id"]
+        for r in st.query(
+            "SELECT creator_id FROM creators WHERE workspace_id = ? AND followers > 1000 "
+            "ORDER BY creator_id LIMIT 6",
+            [WS],
+        )
+    ]
+    lst = lsvc.create_list(st, WS, lsvc.ListIn(name="pool"), actor="test", creators=pool)
+    plan = svc.plan(st, WS, svc.PlanIn(text="pool", budget=50_000, list_id=lst.list_id))
+    assert plan.picks and {p.creator_id for p in plan.picks} <= set(pool)
+    empty = lsvc.create_list(st, WS, lsvc.ListIn(name="empty"), actor="test")
+    with pytest.raises(ValidationError, match="list is empty"):
+        svc.plan(st, WS, svc.PlanIn(text="x", budget=100, list_id=empty.list_id))
+
+
+def test_discover_filters_carry_into_the_plan(st: Store) -> None:
+    plan = svc.plan(st, WS, svc.PlanIn(text=BRIEF, budget=3000, max_followers=8000))
+    assert plan.picks and all(p.followers <= 8000 for p in plan.picks)

@@ -1,0 +1,159 @@
+"""Every page speaks to a marketer: no raw JSON, Python reprs, internal names (snake_case keys,
+solver labels) or unformatted numbers on any page, and failures are styled pages with the
+navigation while the REST API keeps its JSON errors."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from closeknit.server import create_app
+from closeknit.store import open_store
+from tests.api.seeding import PASSWORD, Seeded, build_template
+
+FORBIDDEN = (
+    "greedy_online_bound",
+    "milp_dual_bound",
+    "Traceback",
+    "{'",
+    '{"',
+    "None",
+    "e+0",
+    "e-0",
+    "NotFound",
+    "ValidationError",
+    "creator_features",
+    "deals_regression",
+)
+# a snake_case word that is not part of a @handle, an id (platform:handle), a URL or a code
+SNAKE = re.compile(r"(?<![@\w:/.#-])[a-z]+_[a-z_]+\b(?![\w/:.-])")
+
+
+class _Text(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: Any) -> None:
+        if tag in ("script", "style", "svg", "textarea"):
+            self._skip += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style", "svg", "textarea"):
+            self._skip -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.parts.append(data)
+
+
+def visible(html: str) -> str:
+    p = _Text()
+    p.feed(html)
+    return " ".join(" ".join(p.parts).split())
+
+
+def problems(html: str, handles: list[str]) -> list[str]:
+    text = visible(html)
+    for h in handles:
+        text = text.replace(h, "")
+    found = [w for w in FORBIDDEN if w in text]
+    found += [f"snake_case: {m}" for m in SNAKE.findall(text)]
+    return found
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient, Seeded]]:
+    d = tmp_path_factory.mktemp("words")
+    a, _ = build_template(d / "t.duckdb")
+    st = open_store(d / "t.duckdb")
+    c = TestClient(create_app(store=st))
+    r = c.post(
+        "/login", data={"email": a.owner_email, "password": PASSWORD}, follow_redirects=False
+    )
+    assert r.status_code == 303
+    yield c, a
+    st.close()
+
+
+def test_pages_have_no_internal_names(client: tuple[TestClient, Seeded]) -> None:
+    c, a = client
+    urls = [
+        "/discover",
+        "/discover?text=vegan+snacks+UK+women+18-30&go=1",
+        "/discover?go=1",
+        "/trends",
+        "/creators",
+        f"/creators/{a.creators[1]}",
+        f"/compare?c={a.creators[0]}&c={a.creators[1]}",
+        "/lists",
+        "/plan?text=vegan",
+        "/campaigns",
+        f"/campaigns/{a.campaign_id}",
+        f"/campaigns/{a.campaign_id}/report",
+        f"/campaigns/{a.campaign_id}/lift",
+        "/imports",
+        "/audit",
+        "/settings",
+        "/no/such/page",
+    ]
+    bad = {}
+    for url in urls:
+        r = c.get(url)
+        assert r.status_code in (200, 404), (url, r.status_code)
+        assert r.headers["content-type"].startswith("text/html"), url
+        found = problems(r.text, [f"@{h}" for h in a.handles] + a.creators)
+        if found:
+            bad[url] = found
+    assert not bad, bad
+
+
+def test_empty_brief_says_what_to_do(client: tuple[TestClient, Seeded]) -> None:
+    c, _ = client
+    text = visible(c.get("/discover?text=&go=1").text)
+    assert "the brief is empty" in text.lower() and "describe" in text.lower()
+
+
+def test_uk_is_a_country_and_filters_use_one_scale(client: tuple[TestClient, Seeded]) -> None:
+    c, _ = client
+    r = c.get("/discover", params={"text": "vegan tips", "countries": "UK", "go": "1"})
+    assert r.status_code == 200 and 'value="GB"' in r.text and "features build" not in r.text
+    # engagement typed in percent: 1.5 means 1.5%, never 150%
+    r = c.get("/discover", params={"text": "vegan tips", "min_er": "150", "go": "1"})
+    assert "Engagement rate" in visible(r.text) and "less than or equal to" in visible(r.text)
+
+
+def test_errors_are_styled_pages_and_the_api_keeps_json(
+    client: tuple[TestClient, Seeded],
+) -> None:
+    c, a = client
+    r = c.get("/trends/nothing")
+    assert r.status_code == 404 and "<nav" in r.text and 'href="/static/app.css"' in r.text
+    assert "There is no page at /trends/nothing" in visible(r.text)
+    r = c.get("/api/v1/nothing")
+    assert r.status_code == 404 and r.json()["error"]["type"] == "NotFound"
+    page = c.get(f"/campaigns/{a.campaign_id}").text
+    token = page.split('name="csrf_token" value="')[1].split('"')[0]
+    r = c.post(
+        f"/campaigns/{a.campaign_id}/add",
+        data={"creator": "@no_such_creator", "csrf_token": token},
+        follow_redirects=False,
+    )
+    assert r.status_code == 404 and "<nav" in r.text
+    assert "Not found" in visible(r.text) and "NotFound" not in visible(r.text)
+    # a form the route cannot read is a page naming the field in words
+    r = c.post("/plan", data={"text": "vegan", "budget": "lots", "csrf_token": token})
+    assert r.status_code == 422 and "Budget: enter a number" in visible(r.text)
+
+
+def test_static_assets_and_templates_are_offline() -> None:
+    static = Path(__file__).resolve().parents[2] / "src" / "closeknit" / "web" / "static"
+    css = (static / "app.css").read_text()
+    assert "url(" not in css and "@import" not in css
