@@ -760,11 +760,13 @@ def make_plan(
     if n_ok == 0 or float(p.cost[p.allowed].min()) > budget:
         on = np.flatnonzero(fits if not explicit else np.ones(len(fits), bool))
         cheapest = int(on[np.argmin(m.fee_mid[on])])
+        handle, fee = _at(m.frame, "handle", cheapest), float(m.fee_mid[cheapest])
         raise ValidationError(
-            f"the budget {budget:,.0f} is below what the creators who fit cost: the cheapest "
-            f"creator that fits, @{_at(m.frame, 'handle', cheapest)}, costs "
-            f"{m.fee_mid[cheapest]:,.0f} (mid estimate)",
+            f"no creator who fits this brief fits a budget of {budget:,.0f}: the cheapest "
+            f"creator that fits, @{handle}, costs about {fee:,.0f} a post; raise the budget",
             field="budget",
+            cheapest_handle=handle,
+            cheapest_fee=round(fee, 2),
         )
     method = c.method
     if method == "auto":

@@ -164,6 +164,17 @@ def _run(store: Store, workspace: str, brief: Brief, budget: float, c: PlanConst
         res = make_plan(store, workspace, brief, budget, c)
     except SolverError:
         raise _nothing_fits(store, workspace, budget, set(c.exclude)) from None
+    except ValidationError as e:
+        fee = e.details.get("cheapest_fee")
+        if fee is None:
+            raise
+        # the same words in the workspace's currency
+        raise ValidationError(
+            f"no creator who fits this brief fits a budget of {_money(store, workspace, budget)}"
+            f": the cheapest creator that fits, @{e.details['cheapest_handle']}, costs about "
+            f"{_money(store, workspace, fee)} a post; raise the budget",
+            **e.details,
+        ) from None
     if not res.picks:
         raise _nothing_fits(store, workspace, budget, set(c.exclude))
     return res
