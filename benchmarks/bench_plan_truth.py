@@ -117,6 +117,7 @@ def run_briefs(
     model: str | None,
     min_relevant: int,
     floor: float | None = None,
+    max_briefs: int | None = None,
 ) -> list[dict[str, Any]]:
     from closeknit.errors import CloseknitError
     from closeknit.match import Brief, discover
@@ -134,6 +135,8 @@ def run_briefs(
         rel = {x for x in str(r.relevant_creator_ids).split(";") if x}
         if len(rel) < min_relevant:
             continue
+        if max_briefs is not None and len(out) >= max_briefs:
+            break
         f = json.loads(r.filters)
         t = target_of(json.loads(r.target), r.brief_id)
         budget = float(f["budget"])
@@ -200,6 +203,13 @@ def run_briefs(
                 abs(math.log(rv["mid"] / row["plan"])) if row["plan"] > 0 and rv["mid"] > 0
                 else None
             )  # fmt: skip
+        # the same forecast without the overlap discount: the world's truth is additive over
+        # creators (docs/world.md), so this isolates the conversion model's own error
+        add = sum(p.expected_revenue for p in plan.picks)
+        row["forecast_additive"] = add
+        if add > 0 and row["plan"] > 0:
+            row["log_err_additive"] = abs(math.log(add / row["plan"]))
+        row["overlap_discount"] = e.get("overlap_discount")
         big = plan.comparison.get("best_single_macro_or_mega", {})
         if big.get("status") == "ok":
             row["one_macro"] = float(truth_rev[pos[big["creator_id"]]])
@@ -304,6 +314,16 @@ def summarize(rows: list[dict[str, Any]]) -> dict[str, Any]:
     s["interval_coverage"] = round(sum(cov) / len(cov), 4) if cov else None
     le = [r["log_err"] for r in rows if r.get("log_err") is not None]
     s["median_abs_log_error"] = round(statistics.median(le), 4) if le else None
+    la = [r["log_err_additive"] for r in rows if r.get("log_err_additive") is not None]
+    s["median_abs_log_error_additive"] = round(statistics.median(la), 4) if la else None
+    sg = [
+        r["forecast_additive"] / r["plan"]
+        for r in rows
+        if r.get("plan") and "forecast_additive" in r
+    ]
+    s["additive_forecast_over_truth_median"] = round(statistics.median(sg), 4) if sg else None
+    ov = [r["overlap_discount"] for r in rows if r.get("overlap_discount") is not None]
+    s["overlap_discount_median"] = round(statistics.median(ov), 4) if ov else None
     s["plan_errors"] = [r["brief_id"] + ": " + r["plan_error"] for r in rows if "plan_error" in r]
     return s
 

@@ -15,6 +15,7 @@ import pytest
 from closeknit.store import open_store
 
 REPO = Path(__file__).resolve().parents[2]
+CREATORS, MAX_BRIEFS = 1000, 10  # CI-sized: the full run is 5,000 creators and every brief
 
 
 def _bench() -> ModuleType:
@@ -35,11 +36,11 @@ def truth_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         bench = _bench()
         out = tmp_path_factory.mktemp("plan_truth")
         world = out / "world"
-        bench.make_world(world, 1500, 3, None)
+        bench.make_world(world, CREATORS, 3, None)
         st = open_store(out / "store.duckdb")
         try:
             bench.prepare(st, "default", world, "hash")
-            rows = bench.run_briefs(st, "default", world, "hash", 3)
+            rows = bench.run_briefs(st, "default", world, "hash", 3, max_briefs=MAX_BRIEFS)
             trends = bench.trend_quality(st, "default", world)
         finally:
             st.close()

@@ -755,6 +755,7 @@ def make_plan(
                 else ""
             ),
             field="text",
+            nothing_fits=True,
         )
     n_ok = int(p.allowed.sum())
     if n_ok == 0 or float(p.cost[p.allowed].min()) > budget:
@@ -784,7 +785,9 @@ def make_plan(
             g.bound = sol.bound
             g.gap = max(0.0, (sol.bound - g.value) / sol.bound) if sol.bound else g.gap
             sol = g
-    notes += sol.notes
+    # the solver's own notes (which engine, how many creators it kept) are for the record,
+    # not for the reader of the plan: they go with the assumptions
+    solver_notes = list(sol.notes)
     status = sol.status if sol.selected else "infeasible"
     spent = float(m.fee_mid[sol.selected].sum()) if sol.selected else 0.0
     if sol.selected and len(sol.selected) == n_ok and budget - spent > 0.05 * budget:
@@ -853,6 +856,7 @@ def make_plan(
             "fee_method": m.fee_method,
             "format": c.format,
             "interval": "10-90% of 1000 draws",
+            "solver_notes": solver_notes,
         },
         notes=notes,
         seconds=time.perf_counter() - t0,

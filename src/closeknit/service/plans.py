@@ -165,6 +165,11 @@ def _run(store: Store, workspace: str, brief: Brief, budget: float, c: PlanConst
     except SolverError:
         raise _nothing_fits(store, workspace, budget, set(c.exclude)) from None
     except ValidationError as e:
+        if e.details.get("nothing_fits"):
+            low = _cheapest(store, workspace, set(c.exclude))
+            if low is not None and budget < low:  # the budget, not the brief, is what to change
+                raise _nothing_fits(store, workspace, budget, set(c.exclude)) from None
+            raise
         fee = e.details.get("cheapest_fee")
         if fee is None:
             raise
