@@ -328,6 +328,18 @@ def summarize(rows: list[dict[str, Any]]) -> dict[str, Any]:
     return s
 
 
+def _without_overlap() -> None:
+    """Make the planner see no shared followers (every creator 'sampled', no pair shared)."""
+    import closeknit.plan.planner as planner
+    from closeknit.plan.overlap import Overlaps
+
+    def none(store: Store, ws: str, ids: Any, followers: np.ndarray) -> Overlaps:
+        z = np.zeros(0, np.int64)
+        return Overlaps(z, z, np.zeros(0), z, [], np.ones(len(followers), dtype=bool))
+
+    planner.estimate_overlaps = none  # type: ignore[assignment]
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--out", type=Path, required=True, help="folder for the world and store")
@@ -342,10 +354,18 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument(
         "--floors", nargs="*", type=float, default=[], help="also run the plans at these floors"
     )
+    ap.add_argument(
+        "--no-overlap",
+        action="store_true",
+        help="diagnostic: plan as if no two creators shared followers (the world's truth is "
+        "additive over creators; this measures what the overlap discount costs against it)",
+    )
     ap.add_argument("--json", type=Path, default=None)
     a = ap.parse_args(argv)
     if a.model:
         os.environ["CLOSEKNIT_EMBED_MODEL"] = a.model
+    if a.no_overlap:
+        _without_overlap()
     world, db = a.out / "world", a.out / "store.duckdb"
     report: dict[str, Any] = {"creators": a.creators, "seed": a.seed, "response": a.response}
     if a.make:
