@@ -43,7 +43,10 @@ def _web_errors(app: FastAPI) -> None:
 
     def web_path(request: Request) -> bool:
         path = request.url.path
-        return not (path.startswith((API_PREFIX, "/static/")) or path in ("/health", "/docs"))
+        return not (
+            path.startswith((API_PREFIX, "/static/"))
+            or path in ("/health", "/docs", "/openapi.json")
+        )
 
     for exc_type in (
         CloseknitError,

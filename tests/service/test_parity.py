@@ -218,10 +218,10 @@ def test_lift_at_another_level_and_fewer_placebos_on_the_page(world: dict[str, A
     assert wide["lo"] < narrow["lo"] and narrow["hi"] < wide["hi"]
     # the page runs every control of this 12-region design by default, fewer when asked
     n = len(facade["controls"])
-    html = _web(world, "GET", f"/campaigns/{c}/report")
+    html = _web(world, "GET", f"/campaigns/{c}/lift")
     assert _attr(html, "data-placebos") == [str(n)]
-    html = _web(world, "GET", f"/campaigns/{c}/report", params={"placebos": 2})
-    assert _attr(html, "data-placebos") == ["2"] and f"run all {n}" in html
+    html = _web(world, "GET", f"/campaigns/{c}/lift", params={"placebos": 2})
+    assert _attr(html, "data-placebos") == ["2"] and f"Check all {n}" in html
 
 
 def test_own_revenue_without_a_design_everywhere(world: dict[str, Any]) -> None:
@@ -232,7 +232,7 @@ def test_own_revenue_without_a_design_everywhere(world: dict[str, Any]) -> None:
     cli = _cli(world, "lift", c)
     api = _api(world, "GET", f"/campaigns/{c}/lift")  # 200, not 422
     _same(facade, {k: v for k, v in cli.items() if k in facade}, api)
-    html = _web(world, "GET", f"/campaigns/{c}/report")
+    html = _web(world, "GET", f"/campaigns/{c}/lift")
     total = facade["own_revenue"]["total"]["estimate"]
     assert [float(x) for x in _attr(html, "data-own-revenue")] == [total]
     assert "Not incremental." in html and "data-incremental" not in html

@@ -73,3 +73,65 @@ def test_static_assets_are_vendored() -> None:
     for f in templates.rglob("*.html"):
         text = f.read_text()
         assert "http://" not in text and "https://" not in text, f"external URL in {f.name}"
+
+
+def test_settings_members_invite_revoke_accept_and_remove(tmp_path: Path) -> None:
+    """An owner invites from the settings page (the link is shown once), revokes, invites
+    again; the invitee accepts on /invite; the owner changes their role and removes them."""
+    a, b = build_template(tmp_path / "t.duckdb")
+    st = open_store(tmp_path / "t.duckdb")
+    try:
+        c = TestClient(create_app(store=st), raise_server_exceptions=True)
+        c.post("/login", data={"email": a.owner_email, "password": PASSWORD})
+
+        def csrf() -> str:
+            return c.get("/settings").text.split('name="csrf_token" value="')[1].split('"')[0]
+
+        page = c.get("/settings").text
+        assert 'id="invite-form"' in page and a.owner_email in page
+        invitee = b.owner_email  # has an account, in workspace beta
+        r = c.post("/settings/invitations", data={"email": invitee, "role": "viewer",
+                                                   "csrf_token": csrf()})  # fmt: skip
+        assert r.status_code == 201, r.text[:500]
+        link = r.text.split('id="invite-link" readonly value="')[1].split('"')[0]
+        assert "/invite?token=" in link
+        assert link not in c.get("/settings").text  # shown once
+        invite_id = st.scalar("SELECT invite_id FROM invitations WHERE email = ?", [invitee])
+        assert f'data-invite="{invitee}"' in c.get("/settings").text
+        r = c.post(f"/settings/invitations/{invite_id}/revoke", data={"csrf_token": csrf()},
+                   follow_redirects=False)  # fmt: skip
+        assert r.status_code == 303
+        assert f'data-invite="{invitee}"' not in c.get("/settings").text
+        r = c.post("/settings/invitations", data={"email": invitee, "role": "editor",
+                                                   "csrf_token": csrf()})  # fmt: skip
+        link = r.text.split('id="invite-link" readonly value="')[1].split('"')[0]
+        # the invitee accepts with their own password in a separate browser
+        other = TestClient(create_app(store=st), raise_server_exceptions=True)
+        token = link.split("token=")[1]
+        form = other.get(f"/invite?token={token}").text
+        ocsrf = (
+            form.split('name="csrf_token" value="')[1].split('"')[0] if "csrf_token" in form else ""
+        )
+        r = other.post("/invite", data={"token": token, "password": PASSWORD, "csrf_token": ocsrf},
+                       follow_redirects=False)  # fmt: skip
+        assert r.status_code in (200, 303), r.text[:500]
+        page = c.get("/settings").text
+        assert f'data-member="{invitee}"' in page
+        uid = st.scalar("SELECT user_id FROM users WHERE email = ?", [invitee])
+        r = c.post(f"/settings/members/{uid}/role", data={"role": "viewer", "csrf_token": csrf()},
+                   follow_redirects=False)  # fmt: skip
+        assert r.status_code == 303
+        role = st.scalar(
+            "SELECT role FROM memberships WHERE workspace_id = 'alpha' AND user_id = ?", [uid]
+        )
+        assert role == "viewer"
+        r = c.post(f"/settings/members/{uid}/remove", data={"csrf_token": csrf()},
+                   follow_redirects=False)  # fmt: skip
+        assert r.status_code == 303
+        assert f'data-member="{invitee}"' not in c.get("/settings").text
+        # a bad address is a styled error, not a 500
+        r = c.post("/settings/invitations", data={"email": "not an address", "role": "viewer",
+                                                   "csrf_token": csrf()})  # fmt: skip
+        assert r.status_code == 422 and "<nav" in r.text
+    finally:
+        st.close()

@@ -124,7 +124,10 @@ def test_empty_brief_says_what_to_do(client: tuple[TestClient, Seeded]) -> None:
 def test_uk_is_a_country_and_filters_use_one_scale(client: tuple[TestClient, Seeded]) -> None:
     c, _ = client
     r = c.get("/discover", params={"text": "vegan tips", "countries": "UK", "go": "1"})
-    assert r.status_code == 200 and 'value="GB"' in r.text and "features build" not in r.text
+    # "UK" is read as GB, and it is not an error (it once asked the user to build features);
+    # the seeded store has no features, so a note about vetting may stand, but no error
+    assert r.status_code == 200 and 'value="GB"' in r.text and "data-error-type" not in r.text
+    assert "data-creator-id" in r.text or "data-match" in r.text or "<tbody>" in r.text
     # engagement typed in percent: 1.5 means 1.5%, never 150%
     r = c.get("/discover", params={"text": "vegan tips", "min_er": "150", "go": "1"})
     assert "Engagement rate" in visible(r.text) and "less than or equal to" in visible(r.text)

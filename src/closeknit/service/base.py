@@ -72,8 +72,9 @@ AbsoluteUrl = Annotated[
     str,
     Field(
         max_length=2000,
-        pattern=r"^[A-Za-z][A-Za-z0-9+.\-]*://[A-Za-z0-9._~%!$&'()*+,;=:@\-]+(?:[/?#]\S*)?$",
-        description="an absolute URL, e.g. https://shop.example/landing",
+        # blank is allowed and means none (what an empty form field sends)
+        pattern=r"^\s*$|^[A-Za-z][A-Za-z0-9+.\-]*://[A-Za-z0-9._~%!$&'()*+,;=:@\-]+(?:[/?#]\S*)?$",
+        description="an absolute URL, e.g. https://shop.example/landing; blank for none",
     ),
 ]
 

@@ -18,8 +18,11 @@ Stage = Literal[
 ]
 
 
-def _absolute_url(v: str | None) -> str | None:
-    if v is None or not v.strip():
+def _absolute_url(v: Any) -> Any:
+    # runs before the schema pattern, so a user reads this sentence rather than a regex
+    if not isinstance(v, str):
+        return v
+    if not v.strip():
         return None
     v = v.strip()
     if not v.lower().startswith(("http://", "https://")) or "." not in v.split("/")[2:3][0]:
@@ -65,7 +68,7 @@ class CampaignIn(In):
         description="discount codes from {HANDLE} and {DISCOUNT}, e.g. SUMMER-{HANDLE}",
     )
 
-    _url = field_validator("landing_url")(_absolute_url)
+    _url = field_validator("landing_url", mode="before")(_absolute_url)
 
 
 class Member(Out):
@@ -150,12 +153,12 @@ class CampaignPatch(In):
     status: Literal["draft", "active", "done", "archived"] | None = None
     start_date: Day | None = None
     end_date: Day | None = None
-    landing_url: str | None = Field(default=None, max_length=2000)
+    landing_url: AbsoluteUrl | None = None
     discount_percent: float | None = Field(default=None, ge=0, le=100)
     code_pattern: str | None = Field(default=None, max_length=60)
     attribution_window_days: int | None = Field(default=None, ge=1, le=365)
 
-    _url = field_validator("landing_url")(_absolute_url)
+    _url = field_validator("landing_url", mode="before")(_absolute_url)
 
 
 def update_campaign(
@@ -284,7 +287,7 @@ class CodesIn(In):
         default=None, max_length=60, description="default: the campaign's code pattern"
     )
 
-    _url = field_validator("landing_url")(_absolute_url)
+    _url = field_validator("landing_url", mode="before")(_absolute_url)
 
 
 class CodeOut(Out):
@@ -310,6 +313,8 @@ class SetCodeIn(In):
         description="3-32 letters, digits, - or _ (upper-cased)",
     )
     link: AbsoluteUrl | None = None
+
+    _url = field_validator("link", mode="before")(_absolute_url)
 
 
 def set_code(

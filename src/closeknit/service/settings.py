@@ -12,7 +12,7 @@ from pydantic import Field, field_validator
 from closeknit.errors import AuthError, PermissionDenied, ValidationError
 from closeknit.service import accounts
 from closeknit.service.accounts import Principal
-from closeknit.service.base import In, Out
+from closeknit.service.base import In, Out, any_case
 from closeknit.store import Store, audit
 
 DEFAULT_CURRENCY = "USD"
@@ -75,7 +75,9 @@ def workspace_settings(store: Store, workspace: str) -> WorkspaceSettingsOut:
 
 
 class CurrencyIn(In):
-    currency: str = Field(min_length=3, max_length=3, description="ISO 4217 code, e.g. GBP")
+    currency: str = Field(
+        max_length=10, pattern=any_case(CURRENCIES), description="ISO 4217 code, e.g. GBP"
+    )
 
     @field_validator("currency")
     @classmethod

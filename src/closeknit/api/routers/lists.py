@@ -6,12 +6,12 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from closeknit.api.deps import Editor, StoreDep, Viewer
-from closeknit.api.errors import AUTHED, responses
+from closeknit.api.errors import AUTHED, DocumentedRoute, responses
 from closeknit.api.exports import csv_response
 from closeknit.service import lists as svc
 from closeknit.service.base import Deleted
 
-router = APIRouter(tags=["lists"], responses=responses(*AUTHED))
+router = APIRouter(tags=["lists"], responses=responses(*AUTHED), route_class=DocumentedRoute)
 NOT_FOUND = responses(404)
 
 
@@ -27,7 +27,7 @@ def create_list(p: Editor, store: StoreDep, body: svc.ListIn) -> svc.ListOut:
 
 
 @router.get(
-    "/lists/{list_id}.csv",
+    "/lists/{list_id}/export.csv",
     response_class=Response,
     responses={200: {"content": {"text/csv": {}}, "description": "the list as CSV"}, **NOT_FOUND},
 )

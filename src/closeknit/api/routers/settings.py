@@ -5,10 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from closeknit.api.deps import Owner, StoreDep, Viewer
-from closeknit.api.errors import AUTHED, responses
+from closeknit.api.errors import AUTHED, DocumentedRoute, responses
 from closeknit.service import settings as svc
 
-router = APIRouter(tags=["settings"], responses=responses(*AUTHED))
+router = APIRouter(tags=["settings"], responses=responses(*AUTHED), route_class=DocumentedRoute)
 
 
 @router.get("/settings")

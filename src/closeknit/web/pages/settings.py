@@ -1,5 +1,5 @@
-"""Settings: the workspace currency, API keys (list, create, revoke) and a password change.
-Members (with invitations) get their section here once that work lands."""
+"""Settings: the workspace currency, members and invitations, API keys (list, create, revoke)
+and a password change."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ router = APIRouter()
 
 def _page(
     request: Request, p: Principal, store: Store, *, new_key: asvc.NewKeyOut | None = None,
-    done: str | None = None, status: int = 200,
+    new_invite: asvc.NewInvitationOut | None = None, done: str | None = None, status: int = 200,
 ) -> HTMLResponse:  # fmt: skip
     resp = render(
         request,
@@ -31,7 +31,14 @@ def _page(
         ws=svc.workspace_settings(store, p.workspace_id),
         keys=asvc.keys(store, p.workspace_id) if p.can("owner") else [],
         members=asvc.list_members(store, p.workspace_id) if p.can("owner") else [],
+        invitations=[i for i in asvc.invitations(store, p.workspace_id) if i.status == "pending"]
+        if p.can("owner")
+        else [],
         new_key=new_key,
+        new_invite=new_invite,
+        invite_url=str(request.base_url).rstrip("/") + new_invite.accept_path
+        if new_invite
+        else None,
         done=done,
     )
     resp.status_code = status
@@ -106,3 +113,56 @@ def revoke_key(request: Request, p: WebOwner, store: StoreDep, key_id: str) -> R
     except CloseknitError as e:
         return error_page(request, p, e)
     return RedirectResponse("/settings?done=revoked", status_code=303)
+
+
+@router.post("/settings/invitations", response_class=HTMLResponse)
+def invite(
+    request: Request,
+    p: WebOwner,
+    store: StoreDep,
+    email: Annotated[str, Form(max_length=320)],
+    role: Annotated[str, Form(max_length=20)] = "viewer",
+) -> HTMLResponse:
+    try:
+        inv = asvc.invite(store, p, asvc.InviteIn.model_validate({"email": email, "role": role}))
+    except CloseknitError as e:
+        return error_page(request, p, e)
+    except PydanticValidationError as e:
+        return error_page(request, p, input_error(e))
+    # the link carries the secret: shown once, in this response only
+    return _page(request, p, store, new_invite=inv, status=201)
+
+
+@router.post("/settings/invitations/{invite_id}/revoke")
+def revoke_invitation(request: Request, p: WebOwner, store: StoreDep, invite_id: str) -> Response:
+    try:
+        asvc.revoke_invitation(store, p, invite_id)
+    except CloseknitError as e:
+        return error_page(request, p, e)
+    return RedirectResponse("/settings?done=invite-revoked", status_code=303)
+
+
+@router.post("/settings/members/{user_id}/role")
+def change_role(
+    request: Request,
+    p: WebOwner,
+    store: StoreDep,
+    user_id: str,
+    role: Annotated[str, Form(max_length=20)],
+) -> Response:
+    try:
+        asvc.change_role(store, p, user_id, asvc.RoleIn.model_validate({"role": role}))
+    except CloseknitError as e:
+        return error_page(request, p, e)
+    except PydanticValidationError as e:
+        return error_page(request, p, input_error(e))
+    return RedirectResponse("/settings?done=role", status_code=303)
+
+
+@router.post("/settings/members/{user_id}/remove")
+def remove_member(request: Request, p: WebOwner, store: StoreDep, user_id: str) -> Response:
+    try:
+        asvc.remove_member(store, p, user_id)
+    except CloseknitError as e:
+        return error_page(request, p, e)
+    return RedirectResponse("/settings?done=removed", status_code=303)
