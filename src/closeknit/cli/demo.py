@@ -143,6 +143,22 @@ def _render(d: dict[str, Any]) -> None:
     console.print(f"[bold]closeknit demo[/bold] → {d['db']}  (world: {d['world_dir']})")
     print_table(d["steps"], title="steps")
     print_table([{"table": k, "rows": v} for k, v in d["counts"].items()], title="store")
+    camps = d.get("campaigns") or []
+    if camps:
+        print_table(
+            [
+                {
+                    "campaign": c["campaign_id"],
+                    "creators": c.get("creators"),
+                    "spend": _whole(c.get("spend")),
+                    "orders": c.get("orders"),
+                    "revenue": _whole(c.get("revenue")),
+                    "ROAS": None if c.get("roas") is None else f"{c['roas']:.2f}",
+                }
+                for c in camps
+            ],
+            title="campaigns from the brands' roster (attributed ROAS, not incremental)",
+        )
     rows = []
     for i, r in enumerate(d["shortlist"], start=1):
         f = r.get("factors") or {}
@@ -192,22 +208,7 @@ def _render(d: dict[str, Any]) -> None:
         )
     for n in plan.get("notes") or []:
         console.print(f"note: {n}")
-    camps = d.get("campaigns") or []
     if camps:
-        print_table(
-            [
-                {
-                    "campaign": c["campaign_id"],
-                    "creators": c.get("creators"),
-                    "spend": _whole(c.get("spend")),
-                    "orders": c.get("orders"),
-                    "revenue": _whole(c.get("revenue")),
-                    "ROAS": None if c.get("roas") is None else f"{c['roas']:.2f}",
-                }
-                for c in camps
-            ],
-            title="campaigns from the brands' roster (attributed ROAS, not incremental)",
-        )
         first = camps[0]["campaign_id"]
         console.print(
             f"next: closeknit report {first} · closeknit lift {first} (incremental, with its "
