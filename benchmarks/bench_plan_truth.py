@@ -233,6 +233,8 @@ def run_briefs(
         for name, order in orders.items():
             sel = fill(order, fee, budget, MAX_CREATORS)
             row[name] = float(truth_rev[sel].sum())
+            row[f"{name}_n"] = len(sel)
+            row[f"{name}_relevant"] = sum(inp.creator_ids[i] in rel for i in sel)
         out.append(row)
     return out
 
@@ -305,6 +307,10 @@ def summarize(rows: list[dict[str, Any]]) -> dict[str, Any]:
             if wins
             else None
         )
+    for b in ("top_followers", "top_engagement_rate", "top_discover"):
+        n = sum(r.get(f"{b}_n", 0) for r in rows)
+        hit = sum(r.get(f"{b}_relevant", 0) for r in rows)
+        s[f"{b}_relevant_share_pooled"] = round(hit / n, 4) if n else None
     shares = [r["relevant_share"] for r in rows if r.get("relevant_share") is not None]
     picks = sum(r.get("plan_n", 0) for r in rows)
     hits = sum(r["relevant_share"] * r["plan_n"] for r in rows if r.get("relevant_share"))

@@ -73,7 +73,7 @@ class PlanConstraints:
     prior_overlap: float = 0.05
     aov: float | None = None
     reach_rate: float = DEFAULT_REACH_RATE
-    time_limit: float = 10.0
+    time_limit: float = 30.0  # wall clock: HiGHS needs ~5 s of CPU on a dense 60-creator pool
     draws: int = 1000
     seed: int = 0
     save: bool = False
