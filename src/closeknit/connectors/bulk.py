@@ -43,6 +43,7 @@ from closeknit.store.db import Tx
 
 CHUNK = 500_000  # lines worked through per pass inside a file's one transaction
 RAW_LIMIT = 20_000  # characters of a bad line kept in the quarantine
+STAGE_BATCH = 8192  # rows of an Arrow record batch staged (DuckDB's unit of parallel scan)
 
 
 @dataclass(frozen=True)
@@ -373,7 +374,10 @@ def _stage_input(
         n = t.num_rows
         if not n:
             continue
-        tx.register("_bk_arrow", t.append_column("seq", pa.array(np.arange(seq, seq + n))))
+        t = t.append_column("seq", pa.array(np.arange(seq, seq + n)))
+        # several record batches (slices, no copy): DuckDB scans an Arrow table one thread a
+        # batch, and a block of a file is one batch
+        tx.register("_bk_arrow", pa.Table.from_batches(t.to_batches(max_chunksize=STAGE_BATCH)))
         try:
             tx.execute(sql)
         finally:
@@ -418,10 +422,11 @@ def _run(
     else:
         tx.execute("CREATE OR REPLACE TEMP TABLE _bk_stored (seq BIGINT)")
     n_stored = int(tx.query("SELECT count(*) AS n FROM _bk_stored")[0]["n"])
-    # Parse once. from_json only fails on text that is not JSON, so json_valid guards it
-    # (cheaper than try(), which re-runs a failing vector row by row); json_valid then runs
-    # again only where r is NULL, to tell "invalid" from "not an object". A check runs only
-    # where the earlier ones passed, so each bad row names the first field that fails.
+    # Parse once. from_json only fails on text that is not JSON: try() turns that into NULL
+    # (it re-runs only a vector holding such a line row by row; a json_valid guard on every
+    # line cost as much as the parse itself); json_valid then runs only where r is NULL, to
+    # tell "invalid" from "not an object". A check runs only where the earlier ones passed,
+    # so each bad row names the first field that fails.
     # _bk_r holds no payload: copying the text cost as much as parsing it; _bk_ok and the
     # quarantine join it back from _bk_in by seq. Nested SELECTs, not CTEs: DuckDB
     # materializes a CTE used twice, which copied every parsed row once more.
@@ -450,7 +455,7 @@ def _run(
             FROM (
               SELECT seq, err, errf, doc,
                      CASE WHEN err IS NOT NULL THEN NULL {staged}
-                          WHEN json_valid(doc) THEN from_json(doc, '{_q(spec.structure)}') END AS r
+                          ELSE try(from_json(doc, '{_q(spec.structure)}')) END AS r
               FROM (
                 SELECT seq, err, errf, {"r0, " if pre else ""}{spec.unwrap} AS doc FROM _bk_in
                 WHERE seq NOT IN (SELECT seq FROM _bk_stored)
