@@ -129,7 +129,7 @@ def test_deferred_checkpoints_restore_the_setting(store, tmp_path: Path) -> None
 def test_malformed_lines_among_many_are_quarantined_and_the_rest_load(
     store, tmp_path: Path
 ) -> None:
-    # The parse runs try(from_json) over vectors of 2,048 rows and Arrow batches of 8,192:
+    # The parse runs try(from_json) over vectors of 2,048 rows (a failing vector row by row):
     # a malformed line must fail alone, wherever it falls, and every other line load as parsed.
     n = 9000
     bad = {1: "{not json", 2049: '{"id": "x", ', 8193: "null", 8999: "[1, 2]"}

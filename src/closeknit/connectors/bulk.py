@@ -43,7 +43,6 @@ from closeknit.store.db import Tx
 
 CHUNK = 500_000  # lines worked through per pass inside a file's one transaction
 RAW_LIMIT = 20_000  # characters of a bad line kept in the quarantine
-STAGE_BATCH = 8192  # rows of an Arrow record batch staged (DuckDB's unit of parallel scan)
 
 
 @dataclass(frozen=True)
@@ -374,10 +373,7 @@ def _stage_input(
         n = t.num_rows
         if not n:
             continue
-        t = t.append_column("seq", pa.array(np.arange(seq, seq + n)))
-        # several record batches (slices, no copy): DuckDB scans an Arrow table one thread a
-        # batch, and a block of a file is one batch
-        tx.register("_bk_arrow", pa.Table.from_batches(t.to_batches(max_chunksize=STAGE_BATCH)))
+        tx.register("_bk_arrow", t.append_column("seq", pa.array(np.arange(seq, seq + n))))
         try:
             tx.execute(sql)
         finally:
