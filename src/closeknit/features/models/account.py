@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from closeknit.features.models.forest import Forest
 from closeknit.features.models.oof import ScoreTables
 
 FEATURES: list[str] = [
@@ -310,25 +311,7 @@ class Trees:
 
     def raw(self, X: np.ndarray) -> np.ndarray:
         """Decision function: baseline + the leaf values of every tree, in tree order."""
-        X = np.asarray(X, dtype=np.float64)
-        n = X.shape[0]
-        out = np.zeros(n, dtype=np.float64) + self.baseline
-        rows = np.arange(n)
-        for t in range(len(self.value)):
-            node = np.zeros(n, dtype=np.int64)
-            leaf = self.is_leaf[t]
-            while True:
-                active = ~leaf[node]
-                if not active.any():
-                    break
-                nd = node[active]
-                x = X[rows[active], self.feature[t][nd]]
-                go_left = np.where(
-                    np.isnan(x), self.missing_left[t][nd], x <= self.threshold[t][nd]
-                )
-                node[active] = np.where(go_left, self.left[t][nd], self.right[t][nd])
-            out += self.value[t][node]
-        return out
+        return decisions([self], X)[0]
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -378,6 +361,48 @@ class Trees:
             is_leaf=[nd["is_leaf"].astype(bool) for nd in nodes],
             value=[nd["value"].astype(np.float64) for nd in nodes],
         )
+
+
+# compiled forests by (feature count, ensemble ids): the shipped model's folds compile once
+_COMPILED: dict[tuple[int, ...], tuple[list[Trees], Forest | None]] = {}
+
+
+def decisions(ensembles: list[Trees], X: np.ndarray) -> np.ndarray:
+    """Raw decisions of several tree ensembles, shape (ensembles, rows), evaluated together
+    (:mod:`closeknit.features.models.forest`); bit-for-bit the per-tree walk's."""
+    X = np.asarray(X, dtype=np.float64)
+    key = (X.shape[1], *(id(e) for e in ensembles))
+    hit = _COMPILED.get(key)
+    # the entry keeps the ensembles alive, so their ids are not reused while it exists
+    if hit is None:
+        if len(_COMPILED) >= 16:
+            _COMPILED.clear()
+        hit = (list(ensembles), Forest.compile(ensembles, X.shape[1]))
+        _COMPILED[key] = hit
+    forest = hit[1]
+    if forest is None:
+        return np.stack([_walk(e, X) for e in ensembles])
+    return forest.decisions(X)
+
+
+def _walk(trees: Trees, X: np.ndarray) -> np.ndarray:
+    """Each row from the root to its leaf, tree by tree (for trees the forest cannot take)."""
+    n = X.shape[0]
+    out = np.zeros(n, dtype=np.float64) + trees.baseline
+    rows = np.arange(n)
+    for t in range(len(trees.value)):
+        node = np.zeros(n, dtype=np.int64)
+        leaf = trees.is_leaf[t]
+        while True:
+            active = ~leaf[node]
+            if not active.any():
+                break
+            nd = node[active]
+            x = X[rows[active], trees.feature[t][nd]]
+            go_left = np.where(np.isnan(x), trees.missing_left[t][nd], x <= trees.threshold[t][nd])
+            node[active] = np.where(go_left, trees.left[t][nd], trees.right[t][nd])
+        out += trees.value[t][node]
+    return out
 
 
 def platt(raw: np.ndarray, a: float, b: float) -> np.ndarray:
@@ -433,7 +458,7 @@ class AccountModel:
 
     def fold_decisions(self, X: np.ndarray) -> np.ndarray:
         """Raw decisions of each cross-validation fold model, shape (folds, rows)."""
-        return np.stack([t.raw(X) for t in self.folds]) if self.folds else np.zeros((0, len(X)))
+        return decisions(self.folds, X) if self.folds else np.zeros((0, len(X)))
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
