@@ -110,33 +110,55 @@ class Forest:
     def decisions(self, X: np.ndarray) -> np.ndarray:
         """Raw decision of each ensemble for each row, shape (ensembles, rows)."""
         X = np.asarray(X, dtype=np.float64)
-        n = X.shape[0]
-        out = np.zeros((len(self.baselines), n), dtype=np.float64)
+        codes = self._codes(X)
+        # rows with the same codes take the same path through every tree: evaluate each once
+        rep, inv = self._distinct(codes)
+        if rep is not None:
+            codes = [None if c is None else c[rep] for c in codes]
+        m = X.shape[0] if rep is None else len(rep)
+        out = np.zeros((len(self.baselines), m), dtype=np.float64)
         out += np.asarray(self.baselines, dtype=np.float64)[:, None]
-        for lo in range(0, n, _ROWS_CHUNK):
-            self._chunk(X[lo : lo + _ROWS_CHUNK], out[:, lo : lo + _ROWS_CHUNK])
-        return out
+        for lo in range(0, m, _ROWS_CHUNK):
+            part = [None if c is None else c[lo : lo + _ROWS_CHUNK] for c in codes]
+            self._chunk(part, out[:, lo : lo + _ROWS_CHUNK])
+        return out if inv is None else out[:, inv]
 
-    def _chunk(self, X: np.ndarray, out: np.ndarray) -> None:
-        n = X.shape[0]
-        # per feature: codes with missing values lowest (they go left) and highest (right)
-        low: list[np.ndarray | None] = []
-        high: list[np.ndarray | None] = []
+    def _codes(self, X: np.ndarray) -> list[np.ndarray | None]:
+        """Per feature with splits: the threshold code of each row, missing values on top."""
+        codes: list[np.ndarray | None] = []
         for f, th in enumerate(self.thresholds):
             if len(th) == 0:
-                low.append(None)
-                high.append(None)
+                codes.append(None)
                 continue
-            dtype = np.uint8 if len(th) < 255 else np.uint16
-            top = len(th) + 1
             x = X[:, f]
-            code = np.searchsorted(th, x, side="left").astype(dtype)
-            nan = np.isnan(x)
-            lo_c = code.copy()
-            lo_c[nan] = 0
-            code[nan] = top
-            low.append(lo_c)
-            high.append(code)
+            code = np.searchsorted(th, x, side="left").astype(_code_type(th))
+            code[np.isnan(x)] = len(th) + 1
+            codes.append(code)
+        return codes
+
+    def _distinct(
+        self, codes: list[np.ndarray | None]
+    ) -> tuple[np.ndarray | None, np.ndarray | None]:
+        """One row of each distinct code combination and every row's combination, when the
+        codes pack into one int64 (else None, None: every row is evaluated)."""
+        used = [(c, (len(th) + 1).bit_length()) for c, th in zip(codes, self.thresholds,
+                                                                  strict=True) if c is not None]  # fmt: skip
+        if not used or sum(b for _, b in used) > 63:
+            return None, None
+        key = np.zeros(len(used[0][0]), dtype=np.int64)
+        for c, bits in used:
+            key <<= bits
+            key |= c
+        _, rep, inv = np.unique(key, return_index=True, return_inverse=True)
+        return rep, inv.reshape(-1)
+
+    def _chunk(self, high: list[np.ndarray | None], out: np.ndarray) -> None:
+        n = out.shape[1]
+        # missing values on top go right at every split; at 0, left (where the split says so)
+        low = [
+            None if c is None else np.where(c == len(th) + 1, 0, c).astype(c.dtype)
+            for c, th in zip(high, self.thresholds, strict=True)
+        ]
         width = max(self.n_leaves, default=1)
         mtype = np.uint8 if width <= 8 else np.uint16
         first = _first_kept_table(width)
@@ -155,6 +177,11 @@ class Forest:
             # value by cleared bits (bits above this tree's leaves are never the first kept)
             by_mask = self.leaf_values[k][np.minimum(first, self.n_leaves[k] - 1)]
             out[self.owner[k]] += by_mask[cleared]
+
+
+def _code_type(th: np.ndarray) -> type[np.unsignedinteger]:
+    # codes run 0..len(th) for values, len(th) + 1 for missing
+    return np.uint8 if len(th) + 1 <= 255 else np.uint16 if len(th) + 1 <= 65535 else np.uint32
 
 
 def _leaf_order(

@@ -119,12 +119,18 @@ def solve(q: np.ndarray, p1: np.ndarray, p0: np.ndarray, iters: int = 34) -> np.
     d = p1 - p0
 
     tiny = np.finfo(q.dtype).tiny
+    qd = q * d  # the numerator of every step (``q * d / mix`` multiplies first as well)
+    shape = np.broadcast_shapes(q.shape[:-1], p1.shape[:-1], p0.shape[:-1])
+    buf = np.empty((*shape, q.shape[-1]), dtype=np.result_type(q, d, p0))
 
     def grad(pi: np.ndarray) -> np.ndarray:
-        mix = np.maximum(pi[..., None] * d + p0, tiny)
-        return np.asarray((q * d / mix).sum(-1))
+        # Σ q·d / max(π·d + p0, tiny), the same operations in place (the arrays are large)
+        np.multiply(pi[..., None], d, out=buf)
+        np.add(buf, p0, out=buf)
+        np.maximum(buf, tiny, out=buf)
+        np.divide(qd, buf, out=buf)
+        return np.asarray(buf.sum(-1))
 
-    shape = np.broadcast_shapes(q.shape[:-1], p1.shape[:-1], p0.shape[:-1])
     lo = np.zeros(shape, dtype=q.dtype)
     hi = np.ones(shape, dtype=q.dtype)
     g0 = grad(lo)
@@ -182,10 +188,10 @@ def _view(model: AccountModel, src: SourceTable, X: np.ndarray, masks: np.ndarra
             blocks.append(key)
             n0.append(table.counts[0])
             n1.append(table.counts[1])
-        # accounts recur (one follower of many creators): score each distinct row once
-        uniq, inv = np.unique(apply_mask(X[rows], key), axis=0, return_inverse=True)
-        dec = model.fold_decisions(uniq)  # (folds, distinct rows)
-        jbin[:, rows] = b * bins + table.bins_of(dec)[:, inv.reshape(-1)]
+        # accounts recur (one follower of many creators): fold_decisions scores each distinct
+        # row once (a float np.unique never merged rows, their hidden fields being NaN)
+        dec = model.fold_decisions(apply_mask(X[rows], key))  # (folds, rows)
+        jbin[:, rows] = b * bins + table.bins_of(dec)
     z = np.zeros(0)
     return _View(
         src, jbin, blocks, np.concatenate(n1) if n1 else z, np.concatenate(n0) if n0 else z
