@@ -141,8 +141,11 @@ class Forest:
     ) -> tuple[np.ndarray | None, np.ndarray | None]:
         """One row of each distinct code combination and every row's combination, when the
         codes pack into one int64 (else None, None: every row is evaluated)."""
-        used = [(c, (len(th) + 1).bit_length()) for c, th in zip(codes, self.thresholds,
-                                                                  strict=True) if c is not None]  # fmt: skip
+        used = [
+            (c, (len(th) + 1).bit_length())
+            for c, th in zip(codes, self.thresholds, strict=True)
+            if c is not None
+        ]
         if not used or sum(b for _, b in used) > 63:
             return None, None
         key = np.zeros(len(used[0][0]), dtype=np.int64)
