@@ -172,10 +172,15 @@ def profile_features(df: pd.DataFrame) -> np.ndarray:
     """Feature matrix (rows × :data:`FEATURES`) from audience_samples-shaped rows; NaN = unknown."""
     followers = _num(df, "followers")
     following = _num(df, "following")
-    handles = _texts(df, "handle")
-    names = _texts(df, "full_name")
-    bios = _texts(df, "bio")
-    n = len(df)
+    # accounts recur (one follower of many creators): the text features are computed once per
+    # distinct (handle, name, bio) and copied to every row that has it
+    index: dict[tuple[str | None, str | None, str | None], int] = {}
+    rows = zip(_texts(df, "handle"), _texts(df, "full_name"), _texts(df, "bio"), strict=True)
+    inv = np.fromiter((index.setdefault(k, len(index)) for k in rows), np.int64, len(df))
+    handles = [k[0] for k in index]
+    names = [k[1] for k in index]
+    bios = [k[2] for k in index]
+    n = len(index)
     nan = np.nan
     hs = [None if h is None else h.strip().lstrip("@") for h in handles]
     ulen = np.fromiter((nan if h is None else len(h) for h in hs), np.float64, n)
@@ -208,16 +213,16 @@ def profile_features(df: pd.DataFrame) -> np.ndarray:
         "following": following,
         "posts": _num(df, "posts_count"),
         "follower_following_ratio": ratio(followers, following),
-        "bio_length": blen,
+        "bio_length": blen[inv],
         "has_profile_pic": _flag(df, "has_profile_pic"),
         "is_private": _flag(df, "is_private"),
         "has_external_url": _flag(df, "has_external_url"),
-        "username_length": ulen,
-        "username_digits": udig,
-        "username_digit_ratio": udr,
-        "fullname_words": fwords,
-        "fullname_digit_ratio": fdig,
-        "name_equals_username": same,
+        "username_length": ulen[inv],
+        "username_digits": udig[inv],
+        "username_digit_ratio": udr[inv],
+        "fullname_words": fwords[inv],
+        "fullname_digit_ratio": fdig[inv],
+        "name_equals_username": same[inv],
     }
     return np.column_stack([cols[f] for f in FEATURES]).astype(np.float64)
 
