@@ -155,7 +155,8 @@ def _texts(df: pd.DataFrame, col: str) -> list[str | None]:
 @lru_cache(maxsize=1)
 def _digit_table() -> dict[int, None]:
     # every code point str.isdigit() accepts, for str.translate (deletes them in C)
-    return {c: None for c in range(sys.maxunicode + 1) if chr(c).isdigit()}
+    # (map/filter run in C: a third of the time of a comprehension over 1.1M code points)
+    return dict.fromkeys(map(ord, filter(str.isdigit, map(chr, range(sys.maxunicode + 1)))))
 
 
 def _n_digits(s: str) -> int:
