@@ -19,7 +19,10 @@ def test_discover_ranks_content_and_audience(small: Store) -> None:
     r = discover(small, "default", parse_brief("home workout hiit gear, UK, 18-24"), 5)
     assert r.matches[0].handle == "homefit_gb"
     top = r.matches[0]
-    assert top.factors["audience"] is not None and top.factors["content"] == 1.0
+    # content and audience are absolute probabilities (not "the best candidate is 1")
+    assert top.factors["audience"] is not None and 0.5 < top.factors["content"] <= 1.0
+    assert top.relevance is not None and top.signals["country_share"] == pytest.approx(0.7)
+    assert top.signals["keyword_coverage"] is not None and top.signals["cosine"] is not None
     # the US home-workout creator is filtered out by country (audience mostly US)
     assert "instagram:homefit_us" not in [m.creator_id for m in r.matches]
     assert r.excluded.get("country", 0) >= 2
@@ -61,10 +64,32 @@ def test_weights_change_the_order(small: Store) -> None:
 
 
 def test_lookalikes_use_content_and_audience(small: Store) -> None:
-    r = lookalikes(small, "default", "@homefit_gb", 3)
+    # broad: the US twin with the same content and sampled followers comes first
+    r = lookalikes(small, "default", "@homefit_gb", 3, broad=True)
     assert r.matches[0].handle == "homefit_us"
     assert r.matches[0].evidence[0]["audience_overlap_jaccard"] == 1.0
     assert "homefit_gb" not in [m.handle for m in r.matches]
+    # by default lookalikes stay in the creator's market: its audience is 70% GB, the twin's
+    # 5% (country mix 35% alike): left out, and counted
+    near = lookalikes(small, "default", "@homefit_gb", 5)
+    assert "homefit_us" not in [m.handle for m in near.matches]
+    assert near.excluded.get("other_market") == 2  # homefit_us and gamer_us
+    assert {m.country for m in near.matches} == {"GB"}
+
+
+def test_lookalikes_stay_in_the_niche(small: Store) -> None:
+    from closeknit.match.niche import assign_niches
+
+    assign_niches(small, "default")
+    niche = {
+        r["creator_id"]: r["niche"]
+        for r in small.query("SELECT creator_id, niche FROM creator_niche")
+    }
+    seed = niche["instagram:homefit_gb"]
+    near = lookalikes(small, "default", "@homefit_gb", 5)
+    assert all(niche[m.creator_id] == seed for m in near.matches)
+    wide = lookalikes(small, "default", "@homefit_gb", 5, broad=True)
+    assert {niche[m.creator_id] for m in wide.matches} - {seed}
 
 
 def test_niche_assignment(small: Store) -> None:
@@ -142,7 +167,7 @@ def test_cli_discover_json_and_errors(small: Store) -> None:
     assert res.exit_code == 0, res.output
     d = json.loads(res.output)
     assert d["results"][0]["handle"] == "homefit_gb" and d["results"][0]["evidence"]
-    res = run(app, ["discover", "--like", "@homefit_gb", "--db", path, "--csv"])
+    res = run(app, ["discover", "--like", "@homefit_gb", "--broad", "--db", path, "--csv"])
     assert res.exit_code == 0 and res.output.startswith("handle,")
     res = run(app, ["discover", "x", "--tier", "giga", "--db", path])
     assert res.exit_code != 0

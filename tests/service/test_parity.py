@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 
 import closeknit as ck
 from closeknit.cli import app as cli_app
+from closeknit.demo import DEMO_BRIEF
 from closeknit.service import accounts
 from closeknit.store import Store, open_store
 
@@ -148,10 +149,12 @@ def test_vet(world: dict[str, Any]) -> None:
 
 def test_lookalikes(world: dict[str, Any]) -> None:
     h = "@" + world["handle"]
-    facade = ck.lookalikes(world["store"], WS, ck.LookalikesIn(creator=h, limit=8)).to_json()
+    # broad: a 200-creator world has few creators in one niche and market
+    req = ck.LookalikesIn(creator=h, limit=8, broad=True)
+    facade = ck.lookalikes(world["store"], WS, req).to_json()
     assert facade["results"]
-    cli = _cli(world, "discover", "--like", h, "--limit", "8")
-    api = _api(world, "GET", f"/creators/{h}/lookalikes", params={"limit": 8})
+    cli = _cli(world, "discover", "--like", h, "--limit", "8", "--broad")
+    api = _api(world, "GET", f"/creators/{h}/lookalikes", params={"limit": 8, "broad": True})
     _same(facade, cli, api)
 
 
@@ -164,11 +167,15 @@ def test_trends(world: dict[str, Any]) -> None:
 
 
 def test_plan(world: dict[str, Any]) -> None:
-    facade = ck.make_plan(world["store"], WS, ck.PlanIn(text=BRIEF, budget=3000)).to_json()
-    cli = _cli(world, "plan", BRIEF, "--budget", "3000")
-    api = _api(world, "POST", "/plans", json={"text": BRIEF, "budget": 3000})
+    # the demo's seed brief: the creators of this small world who fit it (few; the rest of the
+    # budget is left unspent)
+    brief = DEMO_BRIEF
+    facade = ck.make_plan(world["store"], WS, ck.PlanIn(text=brief, budget=3000)).to_json()
+    assert facade["picks"]
+    cli = _cli(world, "plan", brief, "--budget", "3000")
+    api = _api(world, "POST", "/plans", json={"text": brief, "budget": 3000})
     _same(facade, cli, api)
-    html = _web(world, "POST", "/plan", data={"text": BRIEF, "budget": "3000"})
+    html = _web(world, "POST", "/plan", data={"text": brief, "budget": "3000"})
     assert _attr(html, "data-creator-id") == [p["creator_id"] for p in facade["picks"]]
     assert [float(x) for x in _attr(html, "data-fee")] == [p["fee"]["mid"] for p in facade["picks"]]
 

@@ -346,7 +346,9 @@ def test_marketer_journey(browser: Any, world_site: str, shots: Path, tmp_path: 
     ck.swap("/plan", page.locator(f"tr[data-creator-id='{gone}'] button:has-text('Remove')").click)
     page.wait_for_selector("text=Left out by you")
     assert page.locator(f"table.chosen tr[data-creator-id='{gone}']").count() == 0
-    kept = page.locator("table.chosen tbody tr").nth(1).get_attribute("data-creator-id")
+    # the plan holds only creators who fit the brief: few in a 200-creator world, so the one
+    # kept in is the last of those left
+    kept = page.locator("table.chosen tbody tr").last.get_attribute("data-creator-id")
     ck.swap("/plan", page.locator(f"tr[data-creator-id='{kept}'] button:has-text('Keep')").click)
     page.wait_for_selector(f"tr[data-creator-id='{kept}'][data-locked]")
     text = page.inner_text("#plan")

@@ -165,7 +165,7 @@ def test_orders_truth_sums(small_world: tuple[Path, WorldSummary]) -> None:
 def test_briefs(small_world: tuple[Path, WorldSummary]) -> None:
     out, _ = small_world
     t = load_truth(out)
-    assert len(t.briefs) == 20
+    assert len(t.briefs) == 24
     niche = t.creators.set_index("creator_id").niche
     country = t.creators.set_index("creator_id").country
     for b in t.briefs.itertuples():

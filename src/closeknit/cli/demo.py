@@ -143,53 +143,6 @@ def _render(d: dict[str, Any]) -> None:
     console.print(f"[bold]closeknit demo[/bold] → {d['db']}  (world: {d['world_dir']})")
     print_table(d["steps"], title="steps")
     print_table([{"table": k, "rows": v} for k, v in d["counts"].items()], title="store")
-    rows = []
-    for i, r in enumerate(d["shortlist"], start=1):
-        f = r.get("factors") or {}
-        rows.append(
-            {
-                "#": i,
-                "handle": r.get("handle"),
-                "platform": r.get("platform"),
-                "followers": r.get("followers"),
-                "niche": r.get("niche"),
-                "score": r.get("score"),
-                "content": f.get("content"),
-                "engagement": f.get("engagement"),
-                "authenticity": f.get("authenticity"),
-                "cost": f.get("cost"),
-            }
-        )
-    print_table(rows, title=f"shortlist for: {d['brief']}")
-    plan = d.get("plan") or {}
-    picks = [
-        {
-            "handle": c.get("handle"),
-            "tier": c.get("tier"),
-            "niche": c.get("niche"),
-            "followers": c.get("followers"),
-            "fee (mid)": _mid(c.get("fee")),
-            "marginal gain": c.get("marginal_gain"),
-        }
-        for c in plan.get("picks", [])
-    ]
-    print_table(picks, title=f"plan under budget {d['budget']:,.0f}")
-    exp = plan.get("expected") or {}
-    print_table(
-        [
-            {
-                "creators": exp.get("n"),
-                "cost (mid)": _mid(plan.get("cost")),
-                "unique audience": exp.get("unique_audience"),
-                "engagements": _mid(exp.get("engagements")),
-                "conversions": _mid(exp.get("conversions")),
-                "ROAS": _mid(exp.get("roas")),
-                "method": plan.get("method"),
-                "gap to bound": plan.get("gap"),
-            }
-        ],
-        title="expected results (mid; intervals in --json)",
-    )
     camps = d.get("campaigns") or []
     if camps:
         print_table(
@@ -206,9 +159,63 @@ def _render(d: dict[str, Any]) -> None:
             ],
             title="campaigns from the brands' roster (attributed ROAS, not incremental)",
         )
+    rows = []
+    for i, r in enumerate(d["shortlist"], start=1):
+        f = r.get("factors") or {}
+        rows.append(
+            {
+                "#": i,
+                "handle": r.get("handle"),
+                "followers": r.get("followers"),
+                "niche": r.get("niche"),
+                "score": _r2(r.get("score")),
+                "fit": _r2(r.get("relevance")),
+                "content": _r2(f.get("content")),
+                "audience": _r2(f.get("audience")),
+            }
+        )
+    print_table(rows, title=f"shortlist for: {d['brief']}")
+    plan = d.get("plan") or {}
+    picks = [
+        {
+            "handle": c.get("handle"),
+            "tier": c.get("tier"),
+            "followers": c.get("followers"),
+            "fit": _r2(c.get("relevance")),
+            "fee": round(_mid(c.get("fee")) or 0),
+            "exp. revenue": round(c.get("expected_revenue") or 0),
+        }
+        for c in plan.get("picks", [])
+    ]
+    print_table(picks, title=f"plan under budget {d['budget']:,.0f} ({plan.get('status')})")
+    exp = plan.get("expected") or {}
+    if exp.get("n"):
+        rev, roas = exp["revenue"], exp["roas"]
+        cost = _mid(plan.get("cost")) or 0.0
+        console.print(
+            f"cost {cost:,.0f}; expected incremental revenue {rev['mid']:,.0f} "
+            f"[{rev['p10']:,.0f}–{rev['p90']:,.0f}]; ROAS {roas['mid']:.2f} "
+            f"[{roas['p10']:.2f}–{roas['p90']:.2f}] (80% intervals; "
+            f"{plan.get('method')}, gap to bound {plan.get('gap') or 0:.1%})"
+        )
+    big = (plan.get("comparison") or {}).get("best_single_macro_or_mega") or {}
+    if big.get("status") == "ok":
+        be = big["expected"]
+        console.print(
+            f"the best single {big['tier']} creator for the same budget, @{big['handle']} "
+            f"(fee {big['fee']['mid']:,.0f}): revenue {be['revenue']['mid']:,.0f}, "
+            f"ROAS {be['roas']['mid']:.2f}"
+        )
+    for n in plan.get("notes") or []:
+        console.print(f"note: {n}")
+    if camps:
         first = camps[0]["campaign_id"]
         console.print(
             f"next: closeknit report {first} · closeknit lift {first} (incremental, with its "
             "geo holdout) · closeknit serve",
             highlight=False,
         )
+
+
+def _r2(v: Any) -> Any:
+    return round(v, 2) if isinstance(v, float) else v

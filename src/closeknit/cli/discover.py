@@ -156,6 +156,9 @@ def register(app: typer.Typer) -> None:
             svc.Sort, typer.Option("--sort", help="score | followers | engagement | fee ...")
         ] = "score",
         like: Annotated[str | None, typer.Option("--like", help="lookalikes of @handle")] = None,
+        broad: Annotated[
+            bool, typer.Option("--broad", help="lookalikes outside the niche and market too")
+        ] = False,
         limit: Annotated[int, typer.Option("--limit", min=1, max=1000)] = 20,
         weights: Annotated[
             str | None, typer.Option("--weights", help="e.g. content=2,audience=1,cost=0")
@@ -172,7 +175,7 @@ def register(app: typer.Typer) -> None:
             ws = workspace_of(workspace)
             res: svc.DiscoverOut | svc.LookalikesOut
             if like:
-                req_like = svc.LookalikesIn(creator=like, limit=limit, model=model)
+                req_like = svc.LookalikesIn(creator=like, limit=limit, model=model, broad=broad)
                 with store_for(db) as st:
                     res = svc.lookalikes(st, ws, req_like)
             else:
@@ -265,14 +268,17 @@ def register(app: typer.Typer) -> None:
             }
             for t in res.trends
         ]
-        emit(
-            res,
-            as_json=as_json,
-            as_csv=as_csv,
-            rows=rows,
-            title="rising hashtags",
-            priority=["hashtag", "growth", "posts", "creators", "first riders"],
-        )
+
+        def render() -> None:
+            for n in res.notes:
+                console.print(f"[dim]{n}[/dim]")
+            print_table(
+                rows,
+                title="rising topics (early riders first)",
+                priority=["hashtag", "growth", "posts", "creators", "first riders"],
+            )
+
+        emit(res, as_json=as_json, as_csv=as_csv, rows=rows, render=render)
 
     niches = typer.Typer(help="Niche taxonomy and assignment.", no_args_is_help=True)
     app.add_typer(niches, name="niches")

@@ -22,6 +22,11 @@ from closeknit.errors import ValidationError
 from closeknit.service import plans as svc
 
 
+def _split(values: list[str] | None) -> list[str] | None:
+    out = [v.strip() for x in values or [] for v in x.split(",") if v.strip()]
+    return out or None
+
+
 def register(app: typer.Typer) -> None:
     """Add this module's commands to app."""
 
@@ -29,14 +34,37 @@ def register(app: typer.Typer) -> None:
     def plan_cmd(
         brief: Annotated[str, typer.Argument(help="what the campaign is about")],
         budget: Annotated[float, typer.Option("--budget", help="total fee budget")],
+        platform: Annotated[list[str] | None, typer.Option("--platform")] = None,
+        tier: Annotated[list[str] | None, typer.Option("--tier")] = None,
+        country: Annotated[
+            list[str] | None, typer.Option("--country", help="ISO-2 or name, e.g. GB or UK")
+        ] = None,
+        language: Annotated[list[str] | None, typer.Option("--language")] = None,
+        age: Annotated[str | None, typer.Option("--age", help="audience age, e.g. 18-24")] = None,
+        gender: Annotated[str | None, typer.Option("--gender", help="audience gender F|M")] = None,
+        min_authenticity: Annotated[float | None, typer.Option("--min-authenticity")] = None,
+        max_sponsored: Annotated[float | None, typer.Option("--max-sponsored")] = None,
+        avoid: Annotated[
+            list[str] | None, typer.Option("--avoid", help="competitor brands")
+        ] = None,
+        aov: Annotated[
+            float | None, typer.Option("--aov", help="revenue of one order (default: the shop's)")
+        ] = None,
+        margin: Annotated[
+            float | None, typer.Option("--margin", help="gross margin 0-1 (objective profit)")
+        ] = None,
+        min_relevance: Annotated[
+            float | None,
+            typer.Option("--min-relevance", help="relevance floor 0-1 (default: learned)"),
+        ] = None,
         min_creators: Annotated[int, typer.Option("--min-creators")] = 1,
         max_creators: Annotated[int, typer.Option("--max-creators")] = 12,
         max_share: Annotated[
             float, typer.Option("--max-share", help="max share of budget per creator")
         ] = 1.0,
-        objective: Annotated[str, typer.Option("--objective", help="reach | conversions")] = (
-            "reach"
-        ),
+        objective: Annotated[
+            str, typer.Option("--objective", help="revenue | profit | conversions | reach")
+        ] = "revenue",
         exclude: Annotated[
             list[str] | None, typer.Option("--exclude", help="creator to leave out (repeat)")
         ] = None,
@@ -48,7 +76,9 @@ def register(app: typer.Typer) -> None:
         fmt: Annotated[str, typer.Option("--format", help="post | reel | video | story")] = (
             "post"
         ),
-        diversity: Annotated[float, typer.Option("--diversity")] = 0.1,
+        diversity: Annotated[
+            float, typer.Option("--diversity", help="bonus per distinct niche/country")
+        ] = 0.0,
         save: Annotated[bool, typer.Option("--save", help="store the plan")] = False,
         db: DbOpt = None,
         workspace: WorkspaceOpt = None,
@@ -60,6 +90,18 @@ def register(app: typer.Typer) -> None:
                 {
                     "text": brief,
                     "budget": budget,
+                    "platforms": _split(platform),
+                    "tiers": _split(tier),
+                    "countries": _split(country),
+                    "languages": _split(language),
+                    "audience_age": age,
+                    "audience_gender": gender,
+                    "min_authenticity": min_authenticity,
+                    "max_sponsored_rate": max_sponsored,
+                    "competitors": _split(avoid),
+                    "aov": aov,
+                    "margin": margin,
+                    "min_relevance": min_relevance,
                     "min_creators": min_creators,
                     "max_creators": max_creators,
                     "max_share": max_share,
@@ -82,30 +124,31 @@ def register(app: typer.Typer) -> None:
                     "tier": p.tier,
                     "niche": p.niche,
                     "followers": p.followers,
+                    "fit": round(p.relevance, 2),
                     "fee": p.fee.mid,
-                    "gain": round(p.marginal_gain, 1),
-                    "overlap -": round(p.overlap_discount, 1),
-                    "diversity +": round(p.diversity_bonus, 1),
+                    "revenue": round(p.expected_revenue),
+                    "orders": round(p.expected_orders, 1),
                 }
                 for p in plan.picks
             ]
             print_table(rows, title=f"plan ({plan.method}, {plan.status})")
             e = plan.expected
             if e.get("n"):
-                eu, roas = e["engaged_unique_relevant"], e["roas"]
+                rev, roas = e["revenue"], e["roas"]
                 console.print(
                     f"cost {plan.cost.mid:,.0f} (range {plan.cost.low:,.0f}–"
-                    f"{plan.cost.high:,.0f}) of {plan.budget:,.0f}; engaged unique "
-                    f"{eu['mid']:,.0f} [{eu['p10']:,.0f}–{eu['p90']:,.0f}]; ROAS "
-                    f"{roas['mid']:.2f} [{roas['p10']:.2f}–{roas['p90']:.2f}]; "
+                    f"{plan.cost.high:,.0f}) of {plan.budget:,.0f}; expected incremental "
+                    f"revenue {rev['mid']:,.0f} [{rev['p10']:,.0f}–{rev['p90']:,.0f}]; ROAS "
+                    f"{roas['mid']:.2f} [{roas['p10']:.2f}–{roas['p90']:.2f}] (80% intervals); "
                     f"gap to bound {plan.gap or 0:.1%}"
                 )
             big = plan.comparison["best_single_macro_or_mega"]
             if big.get("status") == "ok":
                 be = big["expected"]
                 console.print(
-                    f"vs best single {big['tier']} {big['creator_id']}: engaged unique "
-                    f"{be['engaged_unique_relevant']['mid']:,.0f}, ROAS {be['roas']['mid']:.2f}"
+                    f"vs the best single {big['tier']} creator for the same budget, "
+                    f"@{big['handle']} (fee {big['fee']['mid']:,.0f}): revenue "
+                    f"{be['revenue']['mid']:,.0f}, ROAS {be['roas']['mid']:.2f}"
                 )
             for n in plan.notes:
                 console.print(f"note: {n}")

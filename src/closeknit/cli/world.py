@@ -9,6 +9,21 @@ import typer
 from rich.progress import Progress
 
 from closeknit.cli.common import JsonOpt, cli_errors, console, emit
+from closeknit.errors import ConfigError
+
+
+def _response(spec: str | None) -> dict[str, float] | None:
+    """``base=40,gamma=0.7`` -> {"base": 40.0, "gamma": 0.7}."""
+    if not spec:
+        return None
+    out: dict[str, float] = {}
+    for part in spec.split(","):
+        k, _, v = part.partition("=")
+        try:
+            out[k.strip()] = float(v)
+        except ValueError as e:
+            raise ConfigError(f"bad --response item {part!r}; use name=number,...") from e
+    return out
 
 
 def register(app: typer.Typer) -> None:
@@ -31,12 +46,17 @@ def register(app: typer.Typer) -> None:
             float | None,
             typer.Option("--audience-fraction", help="share of creators with audience samples"),
         ] = None,
+        response: Annotated[
+            str | None,
+            typer.Option("--response", help="true response parameters, e.g. gamma=0.7,sigma=0.5"),
+        ] = None,
         as_json: JsonOpt = False,
     ) -> None:
         """Write a deterministic world (same files as the real connectors read) plus truth/."""
         from closeknit.world import generate
 
         with cli_errors(as_json):
+            resp = _response(response)
             if as_json:
                 summary = generate(
                     out,
@@ -46,6 +66,7 @@ def register(app: typer.Typer) -> None:
                     shard_size=shard_size,
                     comment_fraction=comment_fraction,
                     audience_fraction=audience_fraction,
+                    response=resp,
                 )
             else:
                 with Progress(console=console, transient=True) as bar:
@@ -63,6 +84,7 @@ def register(app: typer.Typer) -> None:
                         shard_size=shard_size,
                         comment_fraction=comment_fraction,
                         audience_fraction=audience_fraction,
+                        response=resp,
                     )
         d = summary.to_dict()
         emit(

@@ -5,6 +5,12 @@ of the creator vectors; audience is the mean of the audience components availabl
 overlap of sampled followers/commenters (audience_samples handles; small samples share little,
 so it is scaled by 1/0.2 and capped at 1) and 1 - total variation distance of each
 demographics dimension (country, age, gender).
+
+Lookalikes stay within the creator's niche and audience unless ``broad`` is asked for: a
+candidate must have the seed's niche (``creator_niche``; kept when either niche is unknown)
+and a similar audience market: country distributions at least ``MIN_COUNTRY_SIMILARITY``
+alike (1 − total variation distance) when both have demographics, else the same creator
+country. The result counts what each rule left out.
 """
 
 from __future__ import annotations
@@ -18,6 +24,8 @@ from closeknit.match.vectors import creator_matrix, refresh_creator_vectors
 from closeknit.store import Store, resolve_creator
 
 CANDIDATES = 200
+SEARCH = 2000  # nearest vectors searched before the niche and audience rules
+MIN_COUNTRY_SIMILARITY = 0.5
 
 
 def _tvd_sim(a: dict[str, float], b: dict[str, float]) -> float:
@@ -26,9 +34,16 @@ def _tvd_sim(a: dict[str, float], b: dict[str, float]) -> float:
 
 
 def lookalikes(
-    store: Store, workspace: str, creator: str, limit: int = 20, *, model: str | None = None
+    store: Store,
+    workspace: str,
+    creator: str,
+    limit: int = 20,
+    *,
+    model: str | None = None,
+    broad: bool = False,
 ) -> DiscoverResult:
-    """Creators most like ``creator`` in content and audience (itself excluded)."""
+    """Creators most like ``creator`` in content and audience (itself excluded); within its
+    niche and audience market unless ``broad``."""
     seed = resolve_creator(store, workspace, creator)
     sid = seed["creator_id"]
     refresh_creator_vectors(store, workspace, model)
@@ -37,7 +52,12 @@ def lookalikes(
         raise NotFound(f"{creator} has no bio or posts to compare with")
     q = mat[ids.index(sid)]
     sims = mat @ q
-    order = [i for i in np.argsort(-sims)[: CANDIDATES + 1] if ids[i] != sid]
+    excluded: dict[str, int] = {}
+    order = [i for i in np.argsort(-sims)[: (CANDIDATES if broad else SEARCH) + 1]
+             if ids[i] != sid]  # fmt: skip
+    if not broad:
+        order = _same_market(store, workspace, sid, [ids[i] for i in order], order, excluded)
+    order = order[:CANDIDATES]
     cids = [ids[i] for i in order]
     sim_of = {ids[i]: float(sims[i]) for i in order}
     samples: dict[str, set[str]] = {}
@@ -98,6 +118,54 @@ def lookalikes(
         model=get_embedder(model).name,
         matches=matches[:limit],
         candidates=len(cids),
-        excluded={},
+        excluded=excluded,
         weights={"content": 2.0, "audience": 1.0},
+        notes=[]
+        if broad
+        else [
+            "within the creator's niche and audience market (same niche; country mix at "
+            f"least {MIN_COUNTRY_SIMILARITY:.0%} alike, else the same country); ask for broad "
+            "lookalikes to look further"
+        ],
     )
+
+
+def _same_market(
+    store: Store,
+    workspace: str,
+    sid: str,
+    cids: list[str],
+    order: list[int],
+    excluded: dict[str, int],
+) -> list[int]:
+    """The candidates (positions ``order``, ids ``cids``) in the seed's niche and market."""
+    from closeknit.match.niche import niche_of
+
+    niches = niche_of(store, workspace, [sid, *cids])
+    seed_n = (niches.get(sid) or {}).get("niche")
+    demo = load_demographics(store, workspace, [sid, *cids])
+    country = {
+        r["creator_id"]: r["country"]
+        for r in store.query(
+            "SELECT creator_id, country FROM creators WHERE workspace_id = ? "
+            "AND creator_id IN (SELECT unnest(?::VARCHAR[]))",
+            [workspace, [sid, *cids]],
+        )
+    }
+    seed_c = demo.get(sid, {}).get("country")
+    keep = []
+    for i, cid in zip(order, cids, strict=True):
+        n = (niches.get(cid) or {}).get("niche")
+        if seed_n and n and n != seed_n:
+            excluded["other_niche"] = excluded.get("other_niche", 0) + 1
+            continue
+        cc = demo.get(cid, {}).get("country")
+        if seed_c and cc:
+            ok = _tvd_sim(seed_c, cc) >= MIN_COUNTRY_SIMILARITY
+        else:
+            ok = not country.get(sid) or not country.get(cid) or country[sid] == country[cid]
+        if not ok:
+            excluded["other_market"] = excluded.get("other_market", 0) + 1
+            continue
+        keep.append(i)
+    return keep

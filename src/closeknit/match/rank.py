@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from closeknit.match import relevance
 from closeknit.match.brief import Brief, age_range, bucket_overlap, content_text
 from closeknit.match.candidates import FEATURE_COLS
 from closeknit.match.embed import get_embedder
@@ -50,6 +51,8 @@ class Match:
     score: float
     factors: dict[str, float | None]
     vetted: bool
+    relevance: float | None = None
+    signals: dict[str, float | None] = field(default_factory=dict)
     niche: str | None = None
     fee_estimate: float | None = None
     fee_source: str | None = None
@@ -66,6 +69,8 @@ class Match:
             "country": self.country,
             "niche": self.niche,
             "score": round(self.score, 4),
+            "relevance": None if self.relevance is None else round(self.relevance, 4),
+            "signals": {k: (None if v is None else round(v, 4)) for k, v in self.signals.items()},
             "factors": {k: (None if v is None else round(v, 4)) for k, v in self.factors.items()},
             "missing": self.missing,
             "vetted": self.vetted,
@@ -160,59 +165,44 @@ def load_demographics(
 
 
 def audience_fit(
-    brief: Brief, demo: dict[str, dict[str, float]] | None, country: str | None
+    brief: Brief,
+    demo: dict[str, dict[str, float]] | None,
+    country: str | None,
+    model: relevance.RelevanceModel | None = None,
 ) -> tuple[float | None, dict[str, Any]]:
-    """Product of the audience components the brief asks for (None when it asks for none).
+    """One creator's audience factor: P(audience fits) of :mod:`closeknit.match.relevance` over
+    the dimensions the brief asks for (None when it asks for none or nothing is known), and the
+    measured shares behind it. The per-row definition :func:`audience_shares` vectorises."""
+    from closeknit.match.relevance import NO_DEMO_IN, NO_DEMO_OUT
 
-    country: share of the audience in the brief's countries / 0.5 (capped at 1);
-    age: share in the requested range (buckets weighted by overlap) / 0.3;
-    gender: share of the requested gender / 0.6. Without demographics the creator's own country
-    stands in for the audience country (1 or 0.1), and age/gender stay unknown.
-    """
-    parts: dict[str, Any] = {}
-    val = 1.0
-    asked = False
+    model = model or relevance.model_for(get_embedder().name)
     demo = demo or {}
+    shares: dict[str, np.ndarray] = {}
     if brief.countries:
-        asked = True
         cs = demo.get("country")
         if cs:
-            share = sum(cs.get(c, 0.0) for c in brief.countries)
-            parts["country_share"] = round(share, 3)
-            val *= min(1.0, share / 0.5)
+            v = sum(cs.get(c, 0.0) for c in brief.countries)
         elif country:
-            parts["country_share"] = None
-            parts["creator_country"] = country
-            val *= 1.0 if country in brief.countries else 0.1
+            v = NO_DEMO_IN if country in brief.countries else NO_DEMO_OUT
         else:
-            parts["country_share"] = None
+            v = float("nan")
+        shares["country"] = np.array([v])
     if brief.audience_age:
-        asked = True
         rng = age_range(brief.audience_age)
         ages = demo.get("age")
-        if ages and rng:
-            share = sum(s * bucket_overlap(b, rng) for b, s in ages.items())
-            parts["age_share"] = round(share, 3)
-            val *= min(1.0, share / 0.3)
-        else:
-            parts["age_share"] = None
+        if rng:
+            v = sum(s * bucket_overlap(b, rng) for b, s in ages.items()) if ages else float("nan")
+            shares["age"] = np.array([v])
     if brief.audience_gender:
-        asked = True
         gs = demo.get("gender")
-        if gs:
-            share = gs.get(brief.audience_gender, 0.0)
-            parts["gender_share"] = round(share, 3)
-            val *= min(1.0, share / 0.6)
-        else:
-            parts["gender_share"] = None
-    if not asked:
+        v = gs.get(brief.audience_gender, 0.0) + 0.5 * gs.get("U", 0.0) if gs else float("nan")
+        shares["gender"] = np.array([v])
+    parts = {f"{k}_share": (None if np.isnan(v[0]) else round(float(v[0]), 3))
+             for k, v in shares.items()}  # fmt: skip
+    p, _ = relevance.audience_probability(model, shares)
+    if p is None or np.isnan(p[0]):
         return None, parts
-    if (
-        all(v is None for k, v in parts.items() if k.endswith("_share"))
-        and "creator_country" not in parts
-    ):
-        return None, parts
-    return max(0.0, min(1.0, val)), parts
+    return float(p[0]), parts
 
 
 def geo_mean(factors: dict[str, float | None], weights: dict[str, float]) -> float:
@@ -293,27 +283,62 @@ INDEX_CANDIDATES = 5000  # above EXACT_LIMIT: how many nearest creators the inde
 def content_scores(
     store: Store, workspace: str, query: str, model: str | None = None, *, hybrid: bool = True
 ) -> tuple[list[str], np.ndarray, np.ndarray]:
-    """(creator_ids, content score, query vector) over every embedded creator.
+    """(creator_ids, content score, query vector) over every embedded creator: the relative
+    search score (a baseline the evaluation compares with; discover ranks by the absolute
+    relevance of :mod:`closeknit.match.relevance`).
 
     content = (1 - HYBRID_BM25) * stretched cosine + HYBRID_BM25 * BM25 / max BM25 (hybrid
     retrieval). Above EXACT_LIMIT creators the vector index gives the top INDEX_CANDIDATES by
     cosine and BM25 is left out.
     """
-    idx, keys, sc, q = _content(store, workspace, query, model, hybrid=hybrid)
-    if idx is None:
-        return [], sc, q
-    return (idx.ids if _is_all(keys, idx) else [idx.ids[i] for i in keys]), sc, q
+    sig = _signals(store, workspace, query, None, model, bm25=hybrid)
+    if sig.idx is None:
+        return [], np.zeros(0, np.float32), sig.q
+    if sig.exact:
+        sc = stretch(sig.cos)
+        if hybrid and query.strip():
+            b = sig.bm.scores(query) if sig.bm is not None else np.zeros(0)
+            if len(b) and b.max() > 0:
+                sc = ((1 - HYBRID_BM25) * sc + HYBRID_BM25 * b / b.max()).astype(np.float32)
+    else:
+        sc = stretch(sig.cos, 0.0)
+    ids = sig.idx.ids if _is_all(sig.keys, sig.idx) else [sig.idx.ids[i] for i in sig.keys]
+    return ids, sc, sig.q
 
 
 def _is_all(keys: np.ndarray, idx: Any) -> bool:
     return len(keys) == len(idx.ids) and bool((keys == np.arange(len(keys))).all())
 
 
-def _content(
-    store: Store, workspace: str, query: str, model: str | None = None, *, hybrid: bool = True
-) -> tuple[Any, np.ndarray, np.ndarray, np.ndarray]:
-    """(index, positions in index.ids, content score, query vector); see content_scores."""
+@dataclass
+class _Signals:
+    """Raw content signals of a query: the index, positions in ``index.ids``, raw cosines,
+    keyword coverage (None without BM25: very large workspaces), the query vector, the BM25."""
+
+    idx: Any
+    keys: np.ndarray
+    cos: np.ndarray
+    kw: np.ndarray | None
+    q: np.ndarray
+    exact: bool
+    bm: Any = None
+    kw_rel: np.ndarray | None = None  # relative to all creators (relevance.relative)
+    cos_rel: np.ndarray | None = None
+
+
+def _signals(
+    store: Store,
+    workspace: str,
+    query: str,
+    kw_query: str | None,
+    model: str | None = None,
+    *,
+    bm25: bool = True,
+) -> _Signals:
+    """Cosine of ``query`` with every creator vector (or the index's top candidates above
+    EXACT_LIMIT) and the keyword coverage of ``kw_query``."""
     from closeknit.match import index as _index
+    from closeknit.match.relevance import keyword_coverage, relative
     from closeknit.match.vectors import CHECK_EVERY_S
 
     upd = refresh_creator_vectors(store, workspace, model, max_age_s=CHECK_EVERY_S)
@@ -328,18 +353,22 @@ def _content(
     n = len(idx.ids)
     if n > EXACT_LIMIT:
         keys, sims = idx.search_keys(q, INDEX_CANDIDATES)
-        return idx, keys, stretch(sims, 0.0), q
+        cos = np.asarray(sims, np.float32)
+        # the index returns the nearest: the stretch's 90th percentile comes from their bottom
+        return _Signals(idx, keys, cos, None, q, False, None, None, relative(None, cos)[1])
     if idx.kind != "exact":  # exactly USEARCH_MIN vectors: read them for exact scores
         ids, mat = creator_matrix(store, workspace, model)
         idx = _index.VectorIndex(ids, mat, "exact")
     if not idx.ids:
-        return None, np.zeros(0, np.int64), np.zeros(0, np.float32), q
-    sc = stretch(idx._mat @ q)
-    if hybrid and query.strip():
-        b = bm25_for(store, workspace, emb.name, idx.ids, getattr(idx, "fp", None)).scores(query)
-        if b.max() > 0:
-            sc = ((1 - HYBRID_BM25) * sc + HYBRID_BM25 * b / b.max()).astype(np.float32)
-    return idx, np.arange(n, dtype=np.int64), sc, q
+        return _Signals(None, np.zeros(0, np.int64), np.zeros(0, np.float32), None, q, True)
+    cos = np.asarray(idx._mat @ q, dtype=np.float32)
+    bm = kw = None
+    if bm25:
+        bm = bm25_for(store, workspace, emb.name, idx.ids, getattr(idx, "fp", None))
+        if kw_query is not None:
+            kw = keyword_coverage(bm, kw_query)
+    kw_rel, cos_rel = relative(kw, cos)
+    return _Signals(idx, np.arange(n, dtype=np.int64), cos, kw, q, True, bm, kw_rel, cos_rel)
 
 
 EVIDENCE_FROM = 6  # latest posts per result that are scored for evidence
@@ -416,14 +445,21 @@ def discover(
     brief = brief.validated()
     w = {**DEFAULT_WEIGHTS, **(weights or {})}
     emb = get_embedder(model)
+    rel_model = relevance.model_for(emb.name)
+    kws: np.ndarray | None = None
+    kwr_all: np.ndarray | None = None
+    cosr_all: np.ndarray | None = None
     if query_override is not None:
         ids, sims, q = query_override
         tab = get_table(store, workspace)
         rows = tab.rows_of(list(ids))
     else:
-        idx, keys, sims, q = _content(store, workspace, content_text(brief), model)
+        sig = _signals(store, workspace, content_text(brief), relevance.content_query(brief), model)
+        q, sims, kws, kwr_all, cosr_all = sig.q, sig.cos, sig.kw, sig.kw_rel, sig.cos_rel
         tab = get_table(store, workspace)
-        rows = tab.rows_of_index(idx)[keys] if idx is not None else np.zeros(0, np.int64)
+        rows = (
+            tab.rows_of_index(sig.idx)[sig.keys] if sig.idx is not None else np.zeros(0, np.int64)
+        )
     notes: list[str] = []
     if brief.parsed:
         notes.append("read from the brief text: " + "; ".join(brief.parsed))
@@ -432,13 +468,23 @@ def discover(
     known = rows >= 0
     r = rows[known]
     sim = np.asarray(sims, dtype=np.float32)[known].astype(np.float64)
+    kw = None if kws is None else np.asarray(kws, dtype=np.float64)[known]
+    kwr = None if kwr_all is None else np.asarray(kwr_all, dtype=np.float64)[known]
+    cosr = None if cosr_all is None else np.asarray(cosr_all, dtype=np.float64)[known]
+    nsup = None
+    if query_override is None and cosr is not None:
+        nsup = _niche_support(tab, r, kwr, cosr)
 
     def drop(reason: str, bad: np.ndarray) -> None:
-        nonlocal r, sim
+        nonlocal r, sim, kw, kwr, cosr, nsup
         k = int(bad.sum())
         if k:
             excluded[reason] = excluded.get(reason, 0) + k
             r, sim = r[~bad], sim[~bad]
+            kw = None if kw is None else kw[~bad]
+            kwr = None if kwr is None else kwr[~bad]
+            cosr = None if cosr is None else cosr[~bad]
+            nsup = None if nsup is None else nsup[~bad]
 
     if brief.exclude:
         excl = {e.lower().lstrip("@") for e in brief.exclude}
@@ -519,10 +565,19 @@ def discover(
         hv = hv[np.argsort(tab.scan[r[hv]], kind="stable")]
         vals = exp_e[hv] / fee[hv]
         cost[hv] = (vals.argsort().argsort() + 1) / len(vals)
-    top_sim = float(sim.max()) if len(sim) else 1.0
-    top_sim = top_sim if top_sim > 0 else 1.0
-    content = np.maximum(0.0, sim / top_sim)
-    aud = _audience(tab, brief, r)
+    if query_override is not None:
+        # a caller's own content scores (the evaluation's baselines): relative to the best
+        top_sim = float(sim.max()) if len(sim) else 1.0
+        top_sim = top_sim if top_sim > 0 else 1.0
+        content = np.maximum(0.0, sim / top_sim)
+    else:
+        content = relevance.content_probability(
+            rel_model, {"kw": kw, "kw_rel": kwr, "cos": sim, "cos_rel": cosr, "niche": nsup}
+        )
+    shares = audience_shares(tab, brief, r)
+    aud_p, _parts = relevance.audience_probability(rel_model, shares)
+    aud = np.full(len(r), np.nan) if aud_p is None else aud_p
+    rel = content * np.nan_to_num(aud, nan=1.0)
     eng = tab.eq_score[r] / 100.0
     auth_f = tab.auth_score[r] / 100.0
     cols = {"content": content, "audience": aud, "engagement": eng, "authenticity": auth_f,
@@ -563,6 +618,18 @@ def discover(
                 followers=None if np.isnan(f) else int(f),
                 country=tab.country[row],
                 score=geo_mean(factors, w),
+                relevance=float(rel[i]),
+                signals={
+                    "keyword_coverage": None if kw is None else float(kw[i]),
+                    "keyword_relative": None if kwr is None else float(kwr[i]),
+                    "cosine": float(sim[i]),
+                    "cosine_relative": None if cosr is None else float(cosr[i]),
+                    "niche_support": None if nsup is None else float(nsup[i]),
+                    **{
+                        f"{d}_share": (None if np.isnan(v[i]) else float(v[i]))
+                        for d, v in shares.items()
+                    },
+                },
                 factors=factors,
                 vetted=bool(tab.has_feat[row]),
                 fee_estimate=None if np.isnan(fee[i]) else float(fee[i]),
@@ -608,6 +675,15 @@ def discover(
     )
 
 
+def _niche_support(
+    tab: Any, r: np.ndarray, kw_rel: np.ndarray | None, cos_rel: np.ndarray
+) -> np.ndarray | None:
+    """:func:`relevance.niche_support` of rows ``r`` (all the query's creators, before any
+    filter: the neighbourhood is the brief's, not the filtered list's)."""
+    score = cos_rel + (kw_rel if kw_rel is not None else 0.0)
+    return relevance.niche_support(tab.niche[r], score, tab.has_niche[r])
+
+
 def _share(tab: Any, dim: str, r: np.ndarray, buckets: list[str]) -> np.ndarray:
     """Summed share of ``buckets`` in dimension ``dim`` for rows ``r`` (0 where absent)."""
     out = np.zeros(len(r))
@@ -618,29 +694,30 @@ def _share(tab: Any, dim: str, r: np.ndarray, buckets: list[str]) -> np.ndarray:
     return out
 
 
-def _audience(tab: Any, brief: Brief, r: np.ndarray) -> np.ndarray:
-    """Vectorised :func:`audience_fit` value (NaN where it gives None)."""
+def audience_shares(tab: Any, brief: Brief, r: np.ndarray) -> dict[str, np.ndarray]:
+    """Per asked dimension, each candidate's measured audience share (NaN where unknown):
+    country (the brief's countries; without demographics the creator's own country stands in,
+    see :mod:`closeknit.match.relevance`), age (buckets weighted by their overlap with the
+    range), gender (the gender plus half the unknown)."""
+    from closeknit.match.relevance import NO_DEMO_IN, NO_DEMO_OUT
+
     n = len(r)
-    val = np.ones(n)
-    known = np.zeros(n, bool)
-    asked = False
+    out: dict[str, np.ndarray] = {}
 
     def has_dim(dim: str) -> np.ndarray:
         m = tab.has_dim.get(dim)
         return m[r] if m is not None else np.zeros(n, bool)
 
     if brief.countries:
-        asked = True
         has = has_dim("country")
         share = _share(tab, "country", r, brief.countries)
         ctry = tab.country[r]
         own = np.array([bool(c) for c in ctry], bool) & ~has
         home = pd.Series(ctry).isin(brief.countries).to_numpy()
-        val = np.where(has, val * np.minimum(1.0, share / 0.5), val)
-        val = np.where(own, val * np.where(home, 1.0, 0.1), val)
-        known |= has | own
+        out["country"] = np.where(
+            has, share, np.where(own, np.where(home, NO_DEMO_IN, NO_DEMO_OUT), np.nan)
+        )
     if brief.audience_age:
-        asked = True
         rng = age_range(brief.audience_age)
         if rng:
             has = has_dim("age")
@@ -649,14 +726,92 @@ def _audience(tab: Any, brief: Brief, r: np.ndarray) -> np.ndarray:
                 ov = bucket_overlap(b, rng)
                 if ov:
                     share = share + sp.take(r) * ov
-            val = np.where(has, val * np.minimum(1.0, share / 0.3), val)
-            known |= has
+            out["age"] = np.where(has, share, np.nan)
     if brief.audience_gender:
-        asked = True
         has = has_dim("gender")
-        share = _share(tab, "gender", r, [brief.audience_gender])
-        val = np.where(has, val * np.minimum(1.0, share / 0.6), val)
-        known |= has
-    if not asked:
-        return np.full(n, np.nan)
-    return np.where(known, np.clip(val, 0.0, 1.0), np.nan)
+        share = _share(tab, "gender", r, [brief.audience_gender]) + 0.5 * _share(
+            tab, "gender", r, ["U"]
+        )
+        out["gender"] = np.where(has, share, np.nan)
+    return out
+
+
+@dataclass
+class Fit:
+    """How given creators fit a brief (arrays aligned with ``creator_ids``; NaN: unknown)."""
+
+    creator_ids: list[str]
+    content: np.ndarray  # P(content fits)
+    audience: np.ndarray  # P(audience fits), NaN when the brief asks for none or nothing known
+    relevance: np.ndarray  # content × audience
+    share: np.ndarray  # measured share of the audience the brief targets (countries × age × gender)
+    shares: dict[str, np.ndarray]
+
+
+def fit_of(
+    store: Store, workspace: str, brief: Brief, creator_ids: list[str], *, model: str | None = None
+) -> Fit:
+    """Content and audience fit of ``creator_ids`` to ``brief`` (no filters): what discover
+    computes for its candidates, for any creators (past campaign creators, a comparison)."""
+    from closeknit.match.candidates import get_table
+
+    emb = get_embedder(model)
+    rel_model = relevance.model_for(emb.name)
+    sig = _signals(store, workspace, content_text(brief), relevance.content_query(brief), model)
+    tab = get_table(store, workspace)
+    n = len(creator_ids)
+    rows = tab.rows_of(list(creator_ids))
+    cos, cosr = np.full(n, np.nan), np.zeros(n)
+    kw = np.zeros(n) if sig.kw is not None else None
+    kwr = np.zeros(n) if sig.kw is not None else None
+    if sig.idx is not None:
+        pos = {c: k for k, c in enumerate(sig.idx.ids[i] for i in sig.keys)}
+        at = np.array([pos.get(c, -1) for c in creator_ids], dtype=np.int64)
+        hit = at >= 0
+        cos[hit] = sig.cos[at[hit]]
+        if sig.cos_rel is not None:
+            cosr[hit] = sig.cos_rel[at[hit]]
+        if kw is not None and kwr is not None and sig.kw is not None and sig.kw_rel is not None:
+            kw[hit] = sig.kw[at[hit]]
+            kwr[hit] = sig.kw_rel[at[hit]]
+    nsup_all = None
+    if sig.idx is not None and sig.cos_rel is not None:
+        all_rows = tab.rows_of_index(sig.idx)[sig.keys]
+        ok = all_rows >= 0
+        sup = _niche_support(
+            tab,
+            all_rows[ok],
+            None if sig.kw_rel is None else sig.kw_rel[ok],
+            sig.cos_rel[ok],
+        )
+        if sup is not None:
+            by_row = dict(zip(all_rows[ok].tolist(), sup.tolist(), strict=True))
+            nsup_all = np.array([by_row.get(int(x), 0.0) for x in rows], dtype=float)
+    signals: dict[str, np.ndarray | None] = {
+        "kw": kw,
+        "kw_rel": kwr,
+        "cos": np.nan_to_num(cos, nan=0.0),
+        "cos_rel": cosr,
+        "niche": nsup_all,
+    }
+    content = relevance.content_probability(rel_model, signals)
+    content = np.where(np.isnan(cos), np.nan, content)
+    if not relevance.content_query(brief).strip():
+        content = np.ones(n)  # a brief without content words asks nothing of the content
+    r = np.where(rows >= 0, rows, 0)
+    shares = audience_shares(tab, brief, r)
+    for v in shares.values():
+        v[rows < 0] = np.nan
+    aud_p, _ = relevance.audience_probability(rel_model, shares)
+    aud = np.full(n, np.nan) if aud_p is None else aud_p
+    share = np.ones(n)
+    for v in shares.values():
+        share = share * np.nan_to_num(v, nan=1.0)
+    return Fit(
+        creator_ids=list(creator_ids),
+        content=content,
+        audience=aud,
+        relevance=content * np.nan_to_num(aud, nan=1.0),
+        share=share,
+        shares=shares,
+    )

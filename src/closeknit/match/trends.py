@@ -7,6 +7,18 @@ compared with a two-proportion z-test; a tag is "rising" when lift = share_now /
 (add-one smoothed) >= ``min_lift``, z >= ``min_z`` and at least ``min_creators`` creators used it
 in the window (the guard against tiny counts). Early riders are the creators who used the tag
 first (earliest post with it, over the whole history), with their first-use date.
+
+Not topics, and never listed (the rule, not a hand list of tags):
+
+* **disclosure markers**: the paid-content tags of :mod:`closeknit.features.disclosure`
+  (#ad, #pub, #werbung, #collaborazione, ...): they rise whenever campaigns run;
+* **generic tags**: tags used by creators of at least ``GENERIC_NICHE_SHARE`` (half) of the
+  workspace's niches (``creator_niche``, at least ``MIN_NICHES`` of them) over the whole
+  history, i.e. spread across niches rather than about one (#instagood, #love, #reels). Without
+  assigned niches this rule cannot tell a generic tag from a popular trend and is not applied
+  (a note says so).
+
+The result says how many tags each rule left out, with examples.
 """
 
 from __future__ import annotations
@@ -17,7 +29,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from closeknit.errors import ValidationError
+from closeknit.features.disclosure import DISCLOSURE_TAGS
 from closeknit.store import Store
+
+GENERIC_NICHE_SHARE = 0.5  # used in this share of the niches or more: not about a topic
+MIN_NICHES = 4  # fewer assigned niches than this: spread cannot be measured
+_DISCLOSURE = frozenset(t.lower() for t in DISCLOSURE_TAGS)
 
 
 @dataclass
@@ -47,6 +64,8 @@ class TrendsResult:
     total_now: int
     total_before: int
     trends: list[Trend]
+    excluded: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -54,6 +73,8 @@ class TrendsResult:
             "compared_with": [self.before_start.isoformat(), self.before_end.isoformat()],
             "posts_now": self.total_now,
             "posts_before": self.total_before,
+            "excluded": self.excluded,
+            "notes": self.notes,
             "trends": [t.to_dict() for t in self.trends],
         }
 
@@ -92,7 +113,7 @@ def trends(
     min_lift: float = 1.5,
     min_z: float = 2.0,
     limit: int = 20,
-    riders: int = 5,
+    riders: int = 10,
 ) -> TrendsResult:
     """Hashtags rising in [since, until) against the comparison window (see module docstring)."""
     if until is None:
@@ -125,8 +146,17 @@ def trends(
         " FROM t GROUP BY tag",
         params,
     )
+    generic, rule = _generic_tags(store, workspace)
+    left: dict[str, list[str]] = {"disclosure": [], "generic": []}
     out: list[Trend] = []
     for r in rows:
+        tag = str(r["tag"]).lstrip("#")
+        if tag in _DISCLOSURE:
+            left["disclosure"].append(tag)
+            continue
+        if tag in generic:
+            left["generic"].append(tag)
+            continue
         a, b = int(r["p_now"]), int(r["p_before"])
         if int(r["c_now"]) < min_creators or n1 == 0:
             continue
@@ -155,4 +185,43 @@ def trends(
                 [workspace, t.hashtag, riders],
             )
         ]
-    return TrendsResult(since, until, b_start, b_end, n1, n0, out)
+    notes = [
+        f"left out {len(v)} {k} tag(s) ({rule if k == 'generic' else 'paid-content markers'})"
+        + (": " + ", ".join("#" + x for x in sorted(v)[:8]) if v else "")
+        for k, v in left.items()
+    ]
+    return TrendsResult(
+        since, until, b_start, b_end, n1, n0, out, {k: len(v) for k, v in left.items()}, notes
+    )
+
+
+def _generic_tags(store: Store, workspace: str) -> tuple[set[str], str]:
+    """Tags spread across niches (see the module docstring) and the rule that applied."""
+    n_niches = int(
+        store.scalar(
+            "SELECT count(DISTINCT niche) FROM creator_niche WHERE workspace_id = ?", [workspace]
+        )
+        or 0
+    ) if _has(store, "creator_niche") else 0  # fmt: skip
+    if n_niches >= MIN_NICHES:
+        rows = store.query(
+            "WITH t AS (SELECT DISTINCT p.creator_id, lower(unnest(p.hashtags)) AS tag FROM posts p"
+            " WHERE p.workspace_id = ? AND p.hashtags IS NOT NULL)"
+            " SELECT t.tag FROM t JOIN creator_niche n ON n.workspace_id = ?"
+            " AND n.creator_id = t.creator_id GROUP BY t.tag"
+            " HAVING count(DISTINCT n.niche) >= ?",
+            [workspace, workspace, GENERIC_NICHE_SHARE * n_niches],
+        )
+        return {str(r["tag"]).lstrip("#") for r in rows}, (
+            f"used in >= {GENERIC_NICHE_SHARE:.0%} of the {n_niches} niches"
+        )
+    return set(), (
+        "not checked: assign niches (closeknit niches assign) to leave out tags spread across "
+        "niches"
+    )
+
+
+def _has(store: Store, table: str) -> bool:
+    return bool(
+        store.scalar("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [table])
+    )

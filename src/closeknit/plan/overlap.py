@@ -6,12 +6,19 @@ Two sources, per pair of candidates:
   has ``n_i`` handles drawn from ``F_i`` followers, a shared follower appears in both samples with
   probability ``(n_i/F_i)·(n_j/F_j)``, so the ``k_ij`` handles seen in both samples estimate
   ``|F_i ∩ F_j| ≈ k_ij · F_i·F_j / (n_i·n_j)`` (a capture–recapture style scaling; unbiased for
-  uniform samples), capped at ``min(F_i, F_j)``.
+  uniform samples), capped at ``MAX_SHARE`` of the smaller audience (see below).
 * **Commenters** (``audience_samples`` relation ``commenter`` and authors in ``comments``): not a
   uniform follower sample, so only the share is used: ``k_ij / min(m_i, m_j)`` of the smaller
   audience, i.e. ``|F_i ∩ F_j| ≈ k_ij / min(m_i, m_j) · min(F_i, F_j)``.
 
 The follower estimate is used when both creators have a follower sample, else the commenter one.
+
+**Cap.** No pair is estimated to share more than ``MAX_SHARE`` (30%) of the smaller audience.
+Capture–recapture scaling multiplies every shared handle by ``F_i·F_j/(n_i·n_j)``: with samples
+of 60 from tens of thousands of followers, one or two coincidences (or samples that are not
+uniform, like the synthetic world's, drawn from small representative audience sets) already
+claim the whole audience and would make every second creator of a niche worthless. The cap is
+an assumption, not a measurement.
 A pair where both creators are sampled but share no handle gets no overlap; pairs without
 samples get the planner's same-niche prior (see ``closeknit.plan.optimize.Problem``).
 """
@@ -24,6 +31,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from closeknit.store import Store
+
+MAX_SHARE = 0.3  # the largest share of the smaller audience a pair is estimated to share
 
 
 @dataclass
@@ -108,7 +117,7 @@ def estimate_overlaps(
     f = np.asarray(followers, dtype=float)
     fi, fj = f[pi], f[pj]
     est = np.where(src == 0, k * fi * fj / (ni * nj), k / np.minimum(ni, nj) * np.minimum(fi, fj))
-    est = np.minimum(est, np.minimum(fi, fj))
+    est = np.minimum(est, MAX_SHARE * np.minimum(fi, fj))
     # commenter estimates only for pairs the follower samples cannot answer
     keep = (fi > 0) & (fj > 0) & ((src == 0) | ~(has_f[pi] & has_f[pj]))
     pi, pj, src, k, est = pi[keep], pj[keep], src[keep], k[keep], est[keep]

@@ -1,12 +1,22 @@
 """``make_plan``: pick several creators under a budget (see docs/plan.md for the model).
 
-Per candidate i (followers F, real-audience share a, engagement rate e, brief relevance r):
-engaged audience ``E_i = F·a·e``; value ``v_i = E_i·r`` (objective ``reach``) or
-``v_i = E_i·r·cvr`` (objective ``conversions``). A pair's overlap ``|F_i ∩ F_j|`` (from
-:mod:`closeknit.plan.overlap`, else a same-niche prior share of the smaller audience) is counted
-once, at the better of the two per-follower rates: ``w_ij = |F_i ∩ F_j|·min(v_i/F_i, v_j/F_j)``.
-Distinct niches and countries earn a bonus ``β = diversity · median(v)`` each. The exact MILP
-solves small candidate sets; CELF greedy with local search solves the rest (module optimize).
+Candidates come from discover (the brief's filters applied) and are kept only when their
+absolute relevance (:mod:`closeknit.match.relevance`: P(content fits) × P(audience fits)) reaches
+the floor learned on the world's briefs: a plan never fills its budget with off-brief creators;
+when too few fit, it says so and leaves budget unspent.
+
+Per candidate i the value is its expected incremental revenue ``v_i = E[orders_i] · AOV``
+(objective ``revenue``, the default), ``v_i = E[orders_i] · AOV · margin − fee_i`` (``profit``),
+``E[orders_i]`` (``conversions``) or the engaged audience × relevance (``reach``).
+``E[orders_i]`` comes from the conversion model of :mod:`closeknit.plan.conversion`, fitted on
+the workspace's past campaigns (attributed orders) or its documented prior. A pair's audience
+overlap ``|F_i ∩ F_j|`` (:mod:`closeknit.plan.overlap`, else a same-niche prior share of the
+smaller audience) is counted once, at the better of the two per-follower rates:
+``w_ij = |F_i ∩ F_j|·min(v_i/F_i, v_j/F_j)``. An optional bonus ``β = diversity · median(v)``
+per distinct niche and country. ``optimize.solve`` picks the set: a Lagrangian heuristic, then
+HiGHS on the creators its bound cannot rule out, within ``time_limit``; the plan's ``gap`` is to
+a bound certified for the whole pool and ``gap_kind`` names it. Outcomes carry 10–90% intervals
+from draws of the conversion model (coefficients, campaign and creator spread) and of the fees.
 """
 
 from __future__ import annotations
@@ -25,20 +35,24 @@ from closeknit.errors import ValidationError
 from closeknit.features.fees import default_rate_card, fee_arrays
 from closeknit.features.frame import creator_frame
 from closeknit.match import Brief, discover
-from closeknit.plan.optimize import Problem, Solution, solve_greedy, solve_milp
+from closeknit.match.embed import get_embedder
+from closeknit.match.rank import fit_of
+from closeknit.match.relevance import model_for
+from closeknit.plan import conversion
+from closeknit.plan.optimize import Problem, Solution, solve, solve_greedy, solve_milp
 from closeknit.plan.overlap import estimate_overlaps
 from closeknit.store import Store
 
-Objective = Literal["reach", "conversions"]
-# (store, workspace, brief, limit) -> [(creator_id, relevance in (0, 1])]
+Objective = Literal["revenue", "profit", "conversions", "reach"]
+# (store, workspace, brief, limit) -> [(creator_id, relevance in [0, 1])]
 CandidateSource = Callable[[Store, str, Brief, int], list[tuple[str, float]]]
 
 DEFAULT_REAL_SHARE = 0.9  # when the audience sample is missing
 DEFAULT_REACH_RATE = 0.25  # share of followers a feed post reaches (assumption, editable)
-DEFAULT_CVR = 0.01  # purchases per engaged person when the workspace has no history
 DEFAULT_AOV = 50.0
 MIN_HISTORY_ORDERS = 20
 DIVERSITY_MIN_RELEVANCE = 0.6
+UNKNOWN_AGE_SHARE, UNKNOWN_GENDER_SHARE = 0.3, 0.5  # a brief's age/gender share, no demographics
 
 
 @dataclass
@@ -47,21 +61,20 @@ class PlanConstraints:
     max_creators: int = 12
     max_share: float = 1.0  # max share of the budget one creator may take
     exclude: list[str] = field(default_factory=list)
-    objective: Objective = "reach"
+    objective: Objective = "revenue"
+    margin: float | None = None  # gross margin for the profit objective (0-1)
     format: str = "post"
     method: Literal["auto", "milp", "greedy"] = "auto"
-    milp_max_candidates: int = 60
     candidate_limit: int = 500
     candidates: list[str] | None = None  # explicit creator ids (skips discovery)
     candidate_source: CandidateSource | None = None
-    diversity: float = 0.1
-    min_relevance: float = 0.4  # candidates scored below this share of the best are left out
+    diversity: float = 0.0
+    min_relevance: float | None = None  # None: the floor learned on the world's briefs
     prior_overlap: float = 0.05
-    conversion_rate: float | None = None
     aov: float | None = None
     reach_rate: float = DEFAULT_REACH_RATE
-    time_limit: float = 10.0
-    draws: int = 400
+    time_limit: float = 30.0  # wall clock: HiGHS needs ~5 s of CPU on a dense 60-creator pool
+    draws: int = 1000
     seed: int = 0
     save: bool = False
 
@@ -72,10 +85,14 @@ class PlanConstraints:
             raise ValidationError("need 0 <= min_creators <= max_creators and max_creators >= 1")
         if not 0 < self.max_share <= 1:
             raise ValidationError("max_share must be in (0, 1]")
-        if self.objective not in ("reach", "conversions"):
-            raise ValidationError("objective must be reach or conversions")
+        if self.objective not in ("revenue", "profit", "conversions", "reach"):
+            raise ValidationError("objective must be revenue, profit, conversions or reach")
+        if self.objective == "profit" and not (self.margin and 0 < self.margin <= 1):
+            raise ValidationError("the profit objective needs a margin in (0, 1]", field="margin")
         if self.method not in ("auto", "milp", "greedy"):
             raise ValidationError("method must be auto, milp or greedy")
+        if self.aov is not None and not self.aov > 0:
+            raise ValidationError("aov must be positive", field="aov")
         from closeknit.features.fees import FORMATS
 
         if self.format not in FORMATS:
@@ -85,6 +102,7 @@ class PlanConstraints:
 def _interval(x: np.ndarray) -> dict[str, float]:
     return {
         "mid": float(np.median(x)),
+        "mean": float(np.mean(x)),
         "p10": float(np.quantile(x, 0.1)),
         "p90": float(np.quantile(x, 0.9)),
     }
@@ -101,6 +119,10 @@ class Pick:
     followers: int
     engagement_rate: float
     relevance: float
+    content_fit: float | None
+    audience_share: float | None
+    expected_orders: float
+    expected_revenue: float
     fee: dict[str, Any]
     value_alone: float
     overlap_discount: float
@@ -123,7 +145,7 @@ class Plan:
     status: str
     picks: list[Pick]
     cost: dict[str, float]
-    expected: dict[str, dict[str, float]]
+    expected: dict[str, Any]
     bound: float | None
     gap: float | None
     gap_kind: str
@@ -191,14 +213,14 @@ def store_candidates(
 def discover_candidates(
     store: Store, workspace: str, brief: Brief, limit: int
 ) -> list[tuple[str, float]]:
-    """Discover's ranking (the brief's filters applied), scores scaled so the best is 1; the
-    keyword match of :func:`store_candidates` when discover finds nothing."""
+    """Discover's ranking (the brief's filters applied) with each creator's absolute relevance;
+    the keyword match of :func:`store_candidates` when discover finds nothing."""
     res = discover(store, workspace, brief, limit=limit, evidence=False)
-    out = [(m.creator_id, float(m.score)) for m in res.matches]
+    out = [(m.creator_id, float(m.relevance if m.relevance is not None else 0.0))
+           for m in res.matches]  # fmt: skip
     if not out:
         return store_candidates(store, workspace, brief, limit)
-    top = max(s for _, s in out) or 1.0
-    return [(c, max(0.05, min(1.0, s / top))) for c, s in out]
+    return out
 
 
 # -- model ------------------------------------------------------------------------------------
@@ -229,6 +251,10 @@ class _PairIndex:
 class _Model:
     frame: pd.DataFrame
     relevance: np.ndarray
+    content: np.ndarray
+    share: np.ndarray
+    x: np.ndarray  # the conversion model's design rows
+    orders: np.ndarray  # expected incremental orders
     engaged: np.ndarray
     value: np.ndarray
     real_followers: np.ndarray
@@ -236,92 +262,198 @@ class _Model:
     fee_mid: np.ndarray
     fee_hi: np.ndarray
     fee_method: str
-    sigma: np.ndarray
-    cvr: float
-    cvr_sigma: float
+    conv: conversion.ConversionModel
     aov: float
     problem: Problem
     shared: _PairIndex
     niche_codes: np.ndarray
+    floor: float
 
 
-def _history(store: Store, workspace: str) -> tuple[float | None, float | None, int]:
-    """(conversion rate per engagement, AOV, n orders) from the workspace's past campaigns."""
-    aov_row = store.query(
+def _feature_cols(store: Store, workspace: str, ids: list[str]) -> pd.DataFrame:
+    """reply_rate and sponsored_rate of the creators (NaN where not vetted)."""
+    have = bool(
+        store.scalar(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'creator_features'"
+        )
+    )
+    if not have or not ids:
+        return pd.DataFrame({"creator_id": ids, "reply_rate": np.nan, "sponsored_rate": np.nan})
+    df = store.df(
+        "SELECT creator_id, any_value(reply_rate) AS reply_rate, "
+        "any_value(sponsored_rate) AS sponsored_rate FROM creator_features "
+        "WHERE workspace_id = $ws AND creator_id IN (SELECT unnest($ids::VARCHAR[])) "
+        "GROUP BY creator_id",
+        {"ws": workspace, "ids": ids},
+    )
+    base = pd.DataFrame({"creator_id": ids})
+    return base.merge(df, on="creator_id", how="left")
+
+
+def _inputs(
+    store: Store, workspace: str, brief: Brief, fr: pd.DataFrame
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(design rows, engaged, content P, audience share, relevance) of the frame's creators."""
+    ids = fr["creator_id"].tolist()
+    fit = fit_of(store, workspace, brief, ids)
+    share = np.ones(len(ids))
+    defaults = {"country": np.nan, "age": UNKNOWN_AGE_SHARE, "gender": UNKNOWN_GENDER_SHARE}
+    for dim, v in fit.shares.items():
+        share = share * np.where(np.isnan(v), defaults.get(dim, 1.0), v)
+    share = np.nan_to_num(share, nan=0.05)
+    feats = _feature_cols(store, workspace, ids)
+    engaged = fr["followers"].to_numpy(dtype=float) * fr["engagement_rate"].to_numpy(dtype=float)
+    content = np.nan_to_num(fit.content, nan=0.05)
+    x = conversion.design(
+        engaged,
+        content,
+        share,
+        feats["reply_rate"].to_numpy(dtype=float),
+        feats["sponsored_rate"].to_numpy(dtype=float),
+    )
+    return x, engaged, content, share, np.nan_to_num(fit.relevance, nan=0.0)
+
+
+_history_cache: dict[tuple[str, str, str], conversion.ConversionModel] = {}
+
+
+def history_model(store: Store, workspace: str) -> conversion.ConversionModel:
+    """The conversion model fitted on the workspace's past campaigns: each live creator of a
+    campaign with a brief and attributed orders is one observation (its orders attributed by
+    code or link, its fit to that campaign's brief). Cached until the data or the campaigns'
+    attributions, briefs or deals change."""
+    from closeknit.match.candidates import get_table
+
+    sig = store.query(
+        "SELECT (SELECT count(*) || ':' || coalesce(sum(hash(campaign_id, order_id, creator_id)),"
+        " 0) FROM attributions WHERE workspace_id = $ws) AS a, (SELECT count(*) || ':' || "
+        "coalesce(sum(hash(campaign_id, brief_text)), 0) FROM campaign_settings "
+        "WHERE workspace_id = $ws) AS b, (SELECT count(*) || ':' || coalesce(sum(hash("
+        "campaign_id, creator_id, stage)), 0) FROM campaign_creators WHERE workspace_id = $ws) "
+        "AS c",
+        {"ws": workspace},
+    )[0]
+    key = (
+        str(store.path),
+        workspace,
+        f"{get_table(store, workspace).version}|{get_embedder().name}|{sig['a']}|{sig['b']}|"
+        f"{sig['c']}",
+    )
+    hit = _history_cache.get(key)
+    if hit is None:
+        hit = _fit_history(store, workspace)
+        if len(_history_cache) > 8:
+            _history_cache.clear()
+        _history_cache[key] = hit
+    return hit
+
+
+def _fit_history(store: Store, workspace: str) -> conversion.ConversionModel:
+    camps = store.query(
+        "SELECT c.campaign_id, s.brief_text FROM campaigns c JOIN campaign_settings s "
+        "ON s.workspace_id = c.workspace_id AND s.campaign_id = c.campaign_id "
+        "WHERE c.workspace_id = ? AND coalesce(s.brief_text, '') <> '' "
+        "AND c.campaign_id IN (SELECT DISTINCT campaign_id FROM attributions "
+        "WHERE workspace_id = ?) ORDER BY c.campaign_id",
+        [workspace, workspace],
+    )
+    if not camps:
+        return conversion.prior_model()
+    from closeknit.match import parse_brief
+
+    xs, ys, cs = [], [], []
+    for k, c in enumerate(camps):
+        rows = store.query(
+            "SELECT cc.creator_id, count(a.order_id) AS n FROM campaign_creators cc "
+            "LEFT JOIN attributions a ON a.workspace_id = cc.workspace_id AND "
+            "a.campaign_id = cc.campaign_id AND a.creator_id = cc.creator_id "
+            "WHERE cc.workspace_id = ? AND cc.campaign_id = ? "
+            "AND cc.stage IN ('content_live', 'paid') GROUP BY cc.creator_id ORDER BY 1",
+            [workspace, c["campaign_id"]],
+        )
+        ids = [r["creator_id"] for r in rows]
+        fr = _frame(store, workspace, ids)
+        if fr.empty:
+            continue
+        n_of = {r["creator_id"]: int(r["n"]) for r in rows}
+        x, *_ = _inputs(store, workspace, parse_brief(c["brief_text"]), fr)
+        xs.append(x)
+        ys.append(np.array([n_of[i] for i in fr["creator_id"]], dtype=float))
+        cs.append(np.full(len(fr), k))
+    if not xs:
+        return conversion.prior_model()
+    return conversion.fit(np.vstack(xs), np.concatenate(ys), np.concatenate(cs))
+
+
+def _frame(store: Store, workspace: str, ids: list[str]) -> pd.DataFrame:
+    """The creator frame with a known follower count and an engagement rate (measured, else
+    the tier's reference rate)."""
+    fr = creator_frame(store, workspace, ids)
+    fr = fr[fr["followers"].fillna(0) > 0].reset_index(drop=True)
+    ref = default_rate_card()["reference_engagement_rate"]
+    er = fr["engagement_rate"].to_numpy(dtype=float)
+    fill = np.array([ref.get(t, 0.01) for t in fr["tier"].fillna("nano").tolist()])
+    fr["er_known"] = np.isfinite(er) & (er > 0)
+    fr["engagement_rate"] = np.where(fr["er_known"], er, fill)
+    return fr
+
+
+def _aov(store: Store, workspace: str, c: PlanConstraints) -> tuple[float, str]:
+    if c.aov:
+        return float(c.aov), "given"
+    row = store.query(
         "SELECT avg(total) AS aov, count(*) AS n FROM orders WHERE workspace_id = ? AND total > 0",
         [workspace],
     )[0]
-    aov = float(aov_row["aov"]) if aov_row["n"] and aov_row["n"] >= MIN_HISTORY_ORDERS else None
-    # conversions per engaged person: attributed orders of past campaign creators over their
-    # expected engaged audience per post (E = followers × real share × ER, as in the plan)
-    rows = store.query(
-        "SELECT cc.creator_id, count(a.order_id) AS n FROM campaign_creators cc "
-        "LEFT JOIN attributions a ON a.workspace_id = cc.workspace_id AND "
-        "a.campaign_id = cc.campaign_id AND a.creator_id = cc.creator_id "
-        "WHERE cc.workspace_id = ? AND cc.stage IN ('content_live', 'paid') "
-        "AND cc.campaign_id IN (SELECT DISTINCT campaign_id FROM attributions "
-        "WHERE workspace_id = ?) GROUP BY cc.creator_id",
-        [workspace, workspace],
-    )
-    n = int(sum(r["n"] for r in rows))
-    cvr = None
-    if n >= MIN_HISTORY_ORDERS:
-        fr = creator_frame(store, workspace, [r["creator_id"] for r in rows])
-        if len(fr):
-            er = fr["engagement_rate"].to_numpy(dtype=float)
-            real = fr["real_share"].to_numpy(dtype=float)
-            eng = (
-                fr["followers"].to_numpy(dtype=float)
-                * np.where(np.isfinite(real), real, DEFAULT_REAL_SHARE)
-                * np.where(np.isfinite(er), er, 0.0)
-            )
-            total = float(np.nansum(eng))
-            cvr = n / total if total > 0 else None
-    return cvr, aov, n
+    if row["n"] and row["n"] >= MIN_HISTORY_ORDERS:
+        return float(row["aov"]), f"workspace orders (n={int(row['n'])})"
+    return DEFAULT_AOV, "default (fewer than 20 orders)"
 
 
 def _build(
     store: Store,
     workspace: str,
+    brief: Brief,
     cands: list[tuple[str, float]],
     budget: float,
     c: PlanConstraints,
+    conv: conversion.ConversionModel,
+    aov: float,
+    explicit: bool = False,
+    overlaps: bool = True,
 ) -> _Model:
-    ids = [cid for cid, _ in cands]
-    rel = dict(cands)
-    fr = creator_frame(store, workspace, ids)
-    fr = fr[fr["followers"].fillna(0) > 0].reset_index(drop=True)
-    card = default_rate_card()
-    ref = card["reference_engagement_rate"]
-    er = fr["engagement_rate"].to_numpy(dtype=float)
-    tiers = fr["tier"].fillna("nano").tolist()
-    er_fill = np.array([ref.get(t, 0.01) for t in tiers])
-    known = np.isfinite(er) & (er > 0)
-    er = np.where(known, er, er_fill)
-    fr["engagement_rate"] = er
+    fr = _frame(store, workspace, [cid for cid, _ in cands])
+    x, engaged, content, share, rel_fit = _inputs(store, workspace, brief, fr)
+    given = dict(cands)
+    # discover's own relevance for its candidates; the same computation for anything else
+    relevance = np.array(
+        [given.get(cid) if not explicit else None for cid in fr["creator_id"]], dtype=float
+    )
+    relevance = np.where(np.isnan(relevance), rel_fit, relevance)
     real = fr["real_share"].to_numpy(dtype=float)
     real = np.where(np.isfinite(real), np.clip(real, 0, 1), DEFAULT_REAL_SHARE)
     followers = fr["followers"].to_numpy(dtype=float)
-    relevance = np.array([rel.get(x, 1.0) for x in fr["creator_id"]])
-    engaged = followers * real * er
-    hist_cvr, hist_aov, _ = _history(store, workspace)
-    cvr = c.conversion_rate or hist_cvr or DEFAULT_CVR
-    cvr_sigma = 0.2 if (c.conversion_rate or hist_cvr) else 0.6
-    aov = c.aov or hist_aov or DEFAULT_AOV
-    value = engaged * relevance * (cvr if c.objective == "conversions" else 1.0)
+    orders = conv.mean(x)
     lo, mid, hi, method = fee_arrays(store, workspace, fr, c.format)
-    n_posts = fr["n_posts"].to_numpy(dtype=float)
-    # relative uncertainty of a median engagement rate: ~0.75/sqrt(n posts); unknown ER: 0.75
-    sigma = np.where(known, 0.75 / np.sqrt(np.maximum(n_posts, 1.0)), 0.75)
-    ov = estimate_overlaps(store, workspace, fr["creator_id"].tolist(), followers)
-    per_f = value / followers
+    if c.objective == "revenue":
+        value = orders * aov
+    elif c.objective == "profit":
+        value = orders * aov * float(c.margin or 0.0) - mid
+    elif c.objective == "conversions":
+        value = orders.copy()
+    else:
+        value = engaged * relevance
+    floor = c.min_relevance if c.min_relevance is not None else model_for(get_embedder().name).floor
+    ov = estimate_overlaps(
+        store, workspace, fr["creator_id"].tolist() if overlaps else [], followers
+    )
+    if not overlaps:  # one creator at a time (the comparison): no pairs to discount
+        ov.sampled = np.zeros(len(fr), dtype=bool)
+    per_f = np.maximum(value, 0.0) / followers
     pw = ov.shared * np.minimum(per_f[ov.pair_i], per_f[ov.pair_j]) if len(ov.shared) else ov.shared
-    niches = fr["niche"].fillna("").tolist()
-    countries = fr["country"].fillna("").tolist()
-    niche_codes = _codes(niches)
-    country_codes = _codes(countries)
-    # only creators who fit the brief earn the diversity bonus: a music creator is not a
-    # "diverse voice" for a running brief
+    niche_codes = _codes(fr["niche"].fillna("").tolist())
+    country_codes = _codes(fr["country"].fillna("").tolist())
+    # only creators who fit the brief earn the diversity bonus
     div_niche = np.where(relevance >= DIVERSITY_MIN_RELEVANCE, niche_codes, -1)
     div_country = np.where(relevance >= DIVERSITY_MIN_RELEVANCE, country_codes, -1)
     allowed = np.ones(len(fr), dtype=bool)
@@ -331,10 +463,12 @@ def _build(
         if cid.lower() in excl or handles[k] in excl or f"@{handles[k]}" in excl:
             allowed[k] = False
     allowed &= mid <= c.max_share * budget + 1e-9
-    allowed &= relevance >= c.min_relevance
-    beta = c.diversity * float(np.median(value)) if len(value) else 0.0
+    if not explicit:
+        allowed &= relevance >= floor
+    allowed &= value > 0
+    beta = c.diversity * float(np.median(value[allowed])) if allowed.any() else 0.0
     prob = Problem(
-        value=value,
+        value=np.maximum(value, 0.0),
         cost=mid,
         budget=budget,
         pair_i=ov.pair_i,
@@ -342,9 +476,9 @@ def _build(
         pair_w=pw,
         prior_rate=c.prior_overlap,
         prior_group=niche_codes,
-        prior_scale=value,
+        prior_scale=np.maximum(value, 0.0),
         sampled=ov.sampled,
-        groups=[div_niche, div_country],
+        groups=[div_niche, div_country] if beta > 0 else [],
         beta=beta,
         min_k=c.min_creators,
         max_k=c.max_creators,
@@ -352,22 +486,25 @@ def _build(
     )
     shared = _PairIndex(ov.pair_i, ov.pair_j, ov.shared, ov.shared_handles, ov.source)
     return _Model(
-        fr,
-        relevance,
-        engaged,
-        value,
-        followers * real,
-        lo,
-        mid,
-        hi,
-        method,
-        sigma,
-        cvr,
-        cvr_sigma,
-        aov,
-        prob,
-        shared,
-        niche_codes,
+        frame=fr,
+        relevance=relevance,
+        content=content,
+        share=share,
+        x=x,
+        orders=orders,
+        engaged=engaged,
+        value=value,
+        real_followers=followers * real,
+        fee_lo=lo,
+        fee_mid=mid,
+        fee_hi=hi,
+        fee_method=method,
+        conv=conv,
+        aov=aov,
+        problem=prob,
+        shared=shared,
+        niche_codes=niche_codes,
+        floor=float(floor),
     )
 
 
@@ -389,8 +526,26 @@ def _shared_followers(m: _Model, a: int, b: int, prior: float) -> float:
     return 0.0
 
 
+def _overlap_share(m: _Model, sel: list[int], c: PlanConstraints) -> tuple[float, float]:
+    """(unique real audience, share of the set's value counted twice) of a set."""
+    s = np.array(sel)
+    real = m.real_followers[s]
+    v = np.maximum(m.problem.value[s], 0.0)
+    shared_total = 0.0
+    dup = 0.0
+    for a_pos in range(len(s)):
+        for b_pos in range(a_pos + 1, len(s)):
+            sh = _shared_followers(m, int(s[a_pos]), int(s[b_pos]), c.prior_overlap)
+            if sh > 0:
+                shared_total += sh
+                dup += m.problem.w(int(s[a_pos]), int(s[b_pos]))
+    total = float(v.sum())
+    return float(real.sum() - shared_total), (min(dup / total, 1.0) if total > 0 else 0.0)
+
+
 def _metrics(m: _Model, sel: list[int], c: PlanConstraints, budget: float) -> dict[str, Any]:
-    """Expected outcomes of a set with 10–90% intervals (Monte Carlo over fees, ER, cvr)."""
+    """Expected outcomes of a set with 10–90% intervals: draws of the conversion model
+    (coefficients, the campaign's spread, each creator's spread) and of the fees."""
     if not sel:
         return {"n": 0}
     rng = np.random.default_rng(c.seed)
@@ -398,42 +553,26 @@ def _metrics(m: _Model, sel: list[int], c: PlanConstraints, budget: float) -> di
     s = np.array(sel)
     lo, mid, hi = m.fee_lo[s], m.fee_mid[s], m.fee_hi[s]
     fees = rng.triangular(np.minimum(lo, mid), mid, np.maximum(hi, mid + 1e-9), size=(D, len(s)))
-    sig = m.sigma[s]
-    mult = rng.lognormal(-(sig**2) / 2, sig, size=(D, len(s)))
-    eng_rel = m.engaged[s] * m.relevance[s]
-    real = m.real_followers[s]
-    er_rate = eng_rel / np.maximum(real, 1.0)
-    shared_pairs = []
-    for a_pos in range(len(s)):
-        for b_pos in range(a_pos + 1, len(s)):
-            sh = _shared_followers(m, int(s[a_pos]), int(s[b_pos]), c.prior_overlap)
-            if sh > 0:
-                shared_pairs.append((a_pos, b_pos, sh))
-    unique = float(real.sum() - sum(x[2] for x in shared_pairs))
-    eng_draw = (eng_rel * mult).sum(1)
-    for a_pos, b_pos, sh in shared_pairs:
-        eng_draw = eng_draw - sh * np.minimum(
-            er_rate[a_pos] * mult[:, a_pos], er_rate[b_pos] * mult[:, b_pos]
-        )
-    eng_draw = np.maximum(eng_draw, 0)
-    cvr = m.cvr * rng.lognormal(-(m.cvr_sigma**2) / 2, m.cvr_sigma, size=D)
-    conv = eng_draw * cvr
-    revenue = conv * m.aov
+    unique, dup = _overlap_share(m, sel, c)
+    orders = m.conv.draws(m.x[s], rng, D).sum(axis=1) * (1.0 - dup)
+    revenue = orders * m.aov
     cost = fees.sum(1)
-    total_eng = (m.engaged[s] * mult).sum(1)
-    return {
+    out: dict[str, Any] = {
         "n": len(sel),
         "unique_audience": unique,
         "reach": unique * c.reach_rate,
-        "engagements": _interval(total_eng),
-        "engaged_unique_relevant": _interval(eng_draw),
-        "conversions": _interval(conv),
+        "engagements": float(m.engaged[s].sum()),
+        "conversions": _interval(orders),
         "revenue": _interval(revenue),
         "roas": _interval(revenue / cost),
         "cost": _interval(cost),
         "cost_mid_total": float(mid.sum()),
         "budget_used": float(mid.sum() / budget),
+        "overlap_discount": round(dup, 4),
     }
+    if c.margin:
+        out["profit"] = _interval(revenue * c.margin - cost)
+    return out
 
 
 def _explain(m: _Model, sol: Solution) -> list[Pick]:
@@ -478,6 +617,10 @@ def _explain(m: _Model, sol: Solution) -> list[Pick]:
                 followers=int(_at(fr, "followers", j)),
                 engagement_rate=float(_at(fr, "engagement_rate", j)),
                 relevance=float(m.relevance[j]),
+                content_fit=float(m.content[j]),
+                audience_share=float(m.share[j]),
+                expected_orders=float(m.orders[j]),
+                expected_revenue=float(m.orders[j] * m.aov),
                 fee={
                     "low": round(float(m.fee_lo[j]), 2),
                     "mid": round(float(m.fee_mid[j]), 2),
@@ -505,59 +648,60 @@ def _gain(p: Problem, prev: Sequence[int], j: int) -> float:
 
 
 def _best_single_big(
-    store: Store, workspace: str, brief: Brief, m: _Model, budget: float, c: PlanConstraints
+    store: Store,
+    workspace: str,
+    brief: Brief,
+    m: _Model,
+    budget: float,
+    c: PlanConstraints,
 ) -> dict[str, Any]:
-    """The best single macro/mega creator affordable with the whole budget, for comparison."""
-    tiers = m.frame["tier"].tolist()
-    cids = m.frame["creator_id"].tolist()
+    """The best single macro/mega creator affordable with the whole budget, by the same
+    forecast (conversion model, fees, AOV), for comparison: the plan's candidates and the
+    store's macro/mega creators of the brief's platforms."""
+    floor = _tier_floor("macro")
+    rows = store.query(
+        "SELECT creator_id FROM creators WHERE workspace_id = ? AND followers >= ? "
+        + ("AND platform IN (SELECT unnest(?::VARCHAR[])) " if brief.platforms else "")
+        + "ORDER BY followers ASC LIMIT 2000",
+        [workspace, floor, *([brief.platforms] if brief.platforms else [])],
+    )
     excl = {x.lower() for x in c.exclude}
-    big = [
-        i
-        for i, t in enumerate(tiers)
-        if t in ("macro", "mega") and m.fee_mid[i] <= budget and cids[i].lower() not in excl
-    ]
-    source = "candidates"
-    model = m
-    if not big:
-        # the shortlist held no affordable macro/mega creator: look wider in the store
-        rows = store.query(
-            "SELECT creator_id FROM creators WHERE workspace_id = ? AND followers >= ? "
-            "ORDER BY followers ASC LIMIT 400",
-            [workspace, _tier_floor("macro")],
-        )
-        if rows:
-            rel = dict(store_candidates(store, workspace, brief, 2000))
-            cands = [(r["creator_id"], rel.get(r["creator_id"], 0.5)) for r in rows]
-            model = _build(
-                store,
-                workspace,
-                cands,
-                budget,
-                PlanConstraints(**{**c.__dict__, "max_share": 1.0, "candidates": None}),
-            )
-            tiers = model.frame["tier"].tolist()
-            big = [
-                i
-                for i, t in enumerate(tiers)
-                if t in ("macro", "mega") and model.fee_mid[i] <= budget
-            ]
-            source = "store"
-    if not big:
+    ids = [r["creator_id"] for r in rows if r["creator_id"].lower() not in excl]
+    if not ids:
+        return {"status": "none_affordable", "note": "no macro/mega creator in the workspace"}
+    big = _build(
+        store,
+        workspace,
+        brief,
+        [(x, float("nan")) for x in ids],
+        budget,
+        PlanConstraints(
+            **{**c.__dict__, "max_share": 1.0, "candidates": None, "min_relevance": 0.0}
+        ),  # fmt: skip
+        m.conv,
+        m.aov,
+        explicit=True,
+        overlaps=False,
+    )
+    tiers = big.frame["tier"].tolist()
+    ok = [i for i, t in enumerate(tiers) if t in ("macro", "mega") and big.fee_mid[i] <= budget]
+    if not ok:
         return {"status": "none_affordable", "note": "no macro/mega creator's fee fits the budget"}
-    best = max(big, key=lambda i: model.value[i])
-    fr = model.frame
+    best = max(ok, key=lambda i: big.orders[i])
+    fr = big.frame
     return {
         "status": "ok",
-        "source": source,
         "creator_id": _at(fr, "creator_id", best),
+        "handle": _at(fr, "handle", best),
         "tier": _at(fr, "tier", best),
         "followers": int(_at(fr, "followers", best)),
+        "relevance": round(float(big.relevance[best]), 4),
         "fee": {
-            "low": float(model.fee_lo[best]),
-            "mid": float(model.fee_mid[best]),
-            "high": float(model.fee_hi[best]),
+            "low": float(big.fee_lo[best]),
+            "mid": float(big.fee_mid[best]),
+            "high": float(big.fee_hi[best]),
         },
-        "expected": _metrics(model, [best], c, budget),
+        "expected": _metrics(big, [best], c, budget),
     }
 
 
@@ -578,24 +722,62 @@ def make_plan(
     t0 = time.perf_counter()
     c = constraints or PlanConstraints()
     c.validate(budget)
+    explicit = c.candidates is not None
     if c.candidates is not None:
-        cands = [(x, 1.0) for x in c.candidates]
+        cands = [(x, float("nan")) for x in c.candidates]
         src_name = "explicit"
     else:
+        if not brief.text.strip():
+            raise ValidationError(
+                "the brief is empty: describe the product and audience", field="text"
+            )
         src = c.candidate_source or discover_candidates
         cands = src(store, workspace, brief, c.candidate_limit)
         src_name = getattr(src, "__name__", "custom")
     if not cands:
         raise ValidationError("no candidate creators: import creators first or widen the brief")
-    m = _build(store, workspace, cands, budget, c)
+    conv = history_model(store, workspace)
+    aov, aov_source = _aov(store, workspace, c)
+    m = _build(store, workspace, brief, cands, budget, c, conv, aov, explicit)
     p = m.problem
     assert p.allowed is not None
-    n_ok = int(p.allowed.sum())
     notes: list[str] = []
+    fits = m.relevance >= m.floor
+    if not explicit and not fits.any():
+        best = int(np.argmax(m.relevance)) if len(m.relevance) else -1
+        raise ValidationError(
+            f"no creator fits this brief: none of {len(m.relevance)} candidates reaches the "
+            f"relevance floor {m.floor:.2f}"
+            + (
+                f" (the closest, @{_at(m.frame, 'handle', best)}, has "
+                f"{m.relevance[best]:.2f}); widen the brief or its filters"
+                if best >= 0
+                else ""
+            ),
+            field="text",
+            nothing_fits=True,
+        )
+    n_ok = int(p.allowed.sum())
+    if n_ok == 0 or float(p.cost[p.allowed].min()) > budget:
+        on = np.flatnonzero(fits if not explicit else np.ones(len(fits), bool))
+        cheapest = int(on[np.argmin(m.fee_mid[on])])
+        handle, fee = _at(m.frame, "handle", cheapest), float(m.fee_mid[cheapest])
+        raise ValidationError(
+            f"no creator who fits this brief fits a budget of {budget:,.0f}: the cheapest "
+            f"creator that fits, @{handle}, costs about {fee:,.0f} a post; raise the budget",
+            field="budget",
+            cheapest_handle=handle,
+            cheapest_fee=round(fee, 2),
+        )
     method = c.method
     if method == "auto":
-        method = "milp" if n_ok <= c.milp_max_candidates else "greedy"
-    sol = solve_milp(p, time_limit=c.time_limit) if method == "milp" else solve_greedy(p)
+        # the heuristic, then HiGHS on the creators its Lagrangian bound cannot rule out: a
+        # bound certified for the whole pool (docs/plan.md: gap <= 2% at 2,000 candidates)
+        sol = solve(p, time_limit=c.time_limit)
+    elif method == "milp":
+        sol = solve_milp(p, time_limit=c.time_limit)
+    else:
+        sol = solve_greedy(p)
     if method == "milp" and sol.status == "time_limit":
         g = solve_greedy(p)
         if g.value > sol.value:
@@ -603,46 +785,78 @@ def make_plan(
             g.bound = sol.bound
             g.gap = max(0.0, (sol.bound - g.value) / sol.bound) if sol.bound else g.gap
             sol = g
-    notes += sol.notes
+    # the solver's own notes (which engine, how many creators it kept) are for the record,
+    # not for the reader of the plan: they go with the assumptions
+    solver_notes = list(sol.notes)
+    status = sol.status if sol.selected else "infeasible"
+    spent = float(m.fee_mid[sol.selected].sum()) if sol.selected else 0.0
+    if sol.selected and len(sol.selected) == n_ok and budget - spent > 0.05 * budget:
+        status = "too_few_fit"
+        notes.append(
+            f"only {n_ok} creator(s) fit the brief (relevance >= {m.floor:.2f}) and the "
+            f"constraints; {budget - spent:,.0f} of the budget is left unspent rather than "
+            "spent on creators who do not fit"
+        )
+    if explicit:
+        below = int((m.relevance < m.floor).sum())
+        if below:
+            notes.append(
+                f"{below} of the given creators are below the relevance floor {m.floor:.2f} "
+                "(kept: you named them)"
+            )
     picks = _explain(m, sol)
     expected = _metrics(m, sol.selected, c, budget)
-    comparison = {
+    big = _best_single_big(store, workspace, brief, m, budget, c)
+    comparison: dict[str, Any] = {
         "plan": {"n": len(sol.selected), "expected": expected},
-        "best_single_macro_or_mega": _best_single_big(store, workspace, brief, m, budget, c),
+        "best_single_macro_or_mega": big,
     }
+    if big.get("status") == "ok" and expected.get("n"):
+        be = big["expected"]
+        comparison["revenue_ratio"] = _ratio(expected["revenue"]["mid"], be["revenue"]["mid"])
+        comparison["roas_ratio"] = _ratio(expected["roas"]["mid"], be["roas"]["mid"])
     plan = Plan(
         plan_id=uuid.uuid4().hex[:12],
         brief=brief.text,
         budget=float(budget),
         objective=c.objective,
         method=sol.method,
-        status=sol.status if sol.selected else "infeasible",
+        status=status,
         picks=picks,
         cost={
             "low": float(m.fee_lo[sol.selected].sum()) if sol.selected else 0.0,
-            "mid": float(m.fee_mid[sol.selected].sum()) if sol.selected else 0.0,
+            "mid": spent,
             "high": float(m.fee_hi[sol.selected].sum()) if sol.selected else 0.0,
         },
         expected=expected,
         bound=sol.bound,
         gap=sol.gap,
-        gap_kind="milp_dual_bound" if sol.method == "milp" else "greedy_online_bound",
+        gap_kind=sol.bound_kind
+        or ("milp_dual_bound" if sol.method == "milp" else "greedy_online_bound"),
         value=sol.value,
         comparison=comparison,
         n_candidates=n_ok,
         candidate_source=src_name,
         assumptions={
-            "objective_value": "engaged unique audience"
-            if c.objective == "reach"
-            else "expected conversions",
-            "conversion_rate": m.cvr,
-            "aov": m.aov,
+            "objective_value": {
+                "revenue": "expected incremental revenue",
+                "profit": "expected incremental revenue x margin - fee",
+                "conversions": "expected incremental orders",
+                "reach": "engaged audience x relevance",
+            }[c.objective],
+            "conversion_model": conv.to_dict(),
+            "aov": aov,
+            "aov_source": aov_source,
+            "margin": c.margin,
+            "relevance_floor": m.floor,
             "reach_rate": c.reach_rate,
             "default_real_share": DEFAULT_REAL_SHARE,
             "prior_overlap_same_niche": c.prior_overlap,
             "diversity_weight": c.diversity,
             "fee_method": m.fee_method,
             "format": c.format,
+            "interval": "10-90% of 1000 draws",
+            "solver_notes": solver_notes,
         },
         notes=notes,
         seconds=time.perf_counter() - t0,
@@ -650,6 +864,10 @@ def make_plan(
     if c.save:
         save_plan(store, workspace, plan)
     return plan
+
+
+def _ratio(a: float, b: float) -> float | None:
+    return round(a / b, 3) if b > 0 else None
 
 
 def save_plan(store: Store, workspace: str, plan: Plan) -> None:

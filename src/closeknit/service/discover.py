@@ -247,6 +247,20 @@ class Factors(Out):
     cost: float | None = None
 
 
+class Signals(Out):
+    """The measured inputs of relevance: the brief's keyword coverage of the creator's posts
+    (0-1), the cosine of brief and creator vectors, and the audience shares the brief asks for."""
+
+    keyword_coverage: float | None = None
+    keyword_relative: float | None = None
+    cosine: float | None = None
+    cosine_relative: float | None = None
+    niche_support: float | None = None
+    country_share: float | None = None
+    age_share: float | None = None
+    gender_share: float | None = None
+
+
 class MatchOut(Out):
     creator_id: str
     handle: str
@@ -255,6 +269,10 @@ class MatchOut(Out):
     country: str | None
     niche: str | None
     score: float
+    relevance: float | None = Field(
+        default=None, description="P(content fits) × P(audience fits), absolute (0-1)"
+    )
+    signals: Signals = Field(default_factory=Signals)
     factors: Factors
     missing: list[str]
     vetted: bool
@@ -463,6 +481,9 @@ class LookalikesIn(In):
     creator: str = Field(min_length=1, max_length=200, description="@handle or platform:handle")
     limit: int = Field(default=20, ge=1, le=1000)
     model: Model | None = None
+    broad: bool = Field(
+        default=False, description="also outside the creator's niche and audience market"
+    )
 
 
 class Seed(Out):
@@ -482,7 +503,9 @@ class LookalikesOut(Out):
 
 def lookalikes(store: Store, workspace: str, req: LookalikesIn) -> LookalikesOut:
     """Creators most like one creator in content and audience (itself excluded)."""
-    res = match.lookalikes(store, workspace, req.creator, req.limit, model=req.model)
+    res = match.lookalikes(
+        store, workspace, req.creator, req.limit, model=req.model, broad=req.broad
+    )
     d = res.to_dict()
     d["results"] = _enrich(store, workspace, d["results"], None)
     out: LookalikesOut = LookalikesOut.of(d)
@@ -496,6 +519,7 @@ class TrendsIn(In):
     compare: Literal["previous", "last_year"] = "previous"
     min_creators: int = Field(default=3, ge=1, le=10_000)
     limit: int = Field(default=20, ge=1, le=500)
+    riders: int = Field(default=10, ge=1, le=100, description="early riders listed per topic")
 
 
 class Rider(Out):
@@ -529,6 +553,8 @@ class TrendsOut(Out):
     compared_with: list[str]
     posts_now: int
     posts_before: int
+    excluded: dict[str, int]
+    notes: list[str]
     trends: list[TrendOut]
 
 
@@ -545,6 +571,7 @@ def trends(store: Store, workspace: str, req: TrendsIn) -> TrendsOut:
         compare=req.compare,
         min_creators=req.min_creators,
         limit=req.limit,
+        riders=req.riders,
     )
     d = res.to_dict()
     start = min([since, *(dt.date.fromisoformat(x[:10]) for x in d.get("compared_with") or [])])

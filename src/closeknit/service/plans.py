@@ -39,10 +39,19 @@ class PlanIn(BriefIn, Filters):
     min_creators: int = Field(default=1, ge=0, le=500)
     max_creators: int = Field(default=12, ge=1, le=500)
     max_share: float = Field(default=1.0, gt=0, le=1, description="max budget share per creator")
-    objective: Literal["reach", "conversions"] = "reach"
+    objective: Literal["revenue", "profit", "conversions", "reach"] = "revenue"
+    margin: float | None = Field(
+        default=None, gt=0, le=1, description="gross margin (0-1), for the profit objective"
+    )
+    aov: float | None = Field(
+        default=None, gt=0, le=1e7, description="revenue of one order (default: the shop's)"
+    )
+    min_relevance: float | None = Field(
+        default=None, ge=0, le=1, description="relevance floor (default: the learned one)"
+    )
     method: Literal["auto", "milp", "greedy"] = "auto"
     format: Format = "post"
-    diversity: float = Field(default=0.1, ge=0, le=10)
+    diversity: float = Field(default=0.0, ge=0, le=10)
     creators: list[CreatorRef] | None = Field(
         default=None, max_length=2000, description="plan over these creators only"
     )
@@ -83,6 +92,10 @@ class Pick(Out):
     followers: int
     engagement_rate: float
     relevance: float
+    content_fit: float | None
+    audience_share: float | None
+    expected_orders: float
+    expected_revenue: float
     fee: Fee
     value_alone: float
     overlap_discount: float
@@ -151,6 +164,22 @@ def _run(store: Store, workspace: str, brief: Brief, budget: float, c: PlanConst
         res = make_plan(store, workspace, brief, budget, c)
     except SolverError:
         raise _nothing_fits(store, workspace, budget, set(c.exclude)) from None
+    except ValidationError as e:
+        if e.details.get("nothing_fits"):
+            low = _cheapest(store, workspace, set(c.exclude))
+            if low is not None and budget < low:  # the budget, not the brief, is what to change
+                raise _nothing_fits(store, workspace, budget, set(c.exclude)) from None
+            raise
+        fee = e.details.get("cheapest_fee")
+        if fee is None:
+            raise
+        # the same words in the workspace's currency
+        raise ValidationError(
+            f"no creator who fits this brief fits a budget of {_money(store, workspace, budget)}"
+            f": the cheapest creator that fits, @{e.details['cheapest_handle']}, costs about "
+            f"{_money(store, workspace, fee)} a post; raise the budget",
+            **e.details,
+        ) from None
     if not res.picks:
         raise _nothing_fits(store, workspace, budget, set(c.exclude))
     return res
@@ -260,7 +289,8 @@ def plan(store: Store, workspace: str, req: PlanIn) -> PlanOut:
         brief_in = saved_brief_in(store, workspace, req.brief_id)
     elif not req.text.strip() and not req.creators and not req.list_id:
         raise ValidationError(
-            "the brief is empty: describe the product and audience, or give brief_id",
+            "the brief is empty: describe the product and audience (e.g. 'minimalist jewellery "
+            "for women 18-30 in the UK'), or give brief_id",
             field="text",
         )
     pool = list(req.creators or [])
@@ -288,6 +318,9 @@ def plan(store: Store, workspace: str, req: PlanIn) -> PlanOut:
         max_creators=req.max_creators,
         max_share=req.max_share,
         objective=req.objective,
+        margin=req.margin,
+        aov=req.aov,
+        min_relevance=req.min_relevance,
         exclude=excl,
         candidates=ids or None,
         method=req.method,

@@ -754,7 +754,7 @@ def import_roster(
     store: Store, workspace: str, path: Path, *, window_days: int = 30, actor: str = "import"
 ) -> dict[str, int]:
     """Load existing deals from a CSV (columns ``campaign_id, creator_id | handle, code, link,
-    start_date, end_date, post_at, fee`` [``brand, name``]) in one transaction: campaigns are
+    start_date, end_date, post_at, fee`` [``brand, name, brief``]) in one transaction: campaigns are
     created, creators entered at ``content_live`` (live at ``post_at``) with their code and
     tracking link; codes must stay unique in the workspace."""
     from urllib.parse import parse_qs, urlsplit
@@ -804,6 +804,7 @@ def import_roster(
                 "name": r.get("name") or camp,
                 "brand": r.get("brand"),
                 "utm": utm_c,
+                "brief": (r.get("brief") or "").strip() or None,
             },
         )
         code = (r.get("code") or "").strip().upper() or None
@@ -845,15 +846,22 @@ def import_roster(
         )
     with store.transaction() as tx:
         for camp, c in camps.items():
+            brief_id = f"campaign:{camp}" if c["brief"] else None
+            if brief_id:
+                tx.execute(
+                    "INSERT OR REPLACE INTO briefs (workspace_id, brief_id, brand_id, text) "
+                    "VALUES (?, ?, ?, ?)",
+                    [workspace, brief_id, c["brand"], c["brief"]],
+                )
             tx.execute(
-                "INSERT INTO campaigns (workspace_id, campaign_id, brand_id, name, start_date, "
-                "end_date, status) VALUES (?, ?, ?, ?, ?, ?, 'live')",
-                [workspace, camp, c["brand"], c["name"], c["start"], c["end"]],
+                "INSERT INTO campaigns (workspace_id, campaign_id, brand_id, brief_id, name, "
+                "start_date, end_date, status) VALUES (?, ?, ?, ?, ?, ?, ?, 'live')",
+                [workspace, camp, c["brand"], brief_id, c["name"], c["start"], c["end"]],
             )
             tx.execute(
-                "INSERT OR REPLACE INTO campaign_settings (workspace_id, campaign_id, "
-                "utm_campaign, attribution_window_days) VALUES (?, ?, ?, ?)",
-                [workspace, camp, c["utm"] or camp, window_days],
+                "INSERT OR REPLACE INTO campaign_settings (workspace_id, campaign_id, brief_text, "
+                "utm_campaign, attribution_window_days) VALUES (?, ?, ?, ?, ?)",
+                [workspace, camp, c["brief"], c["utm"] or camp, window_days],
             )
             audit(
                 tx,

@@ -36,7 +36,9 @@ class WorldConfig:
     vendor_files: bool = True
     vendor_max_rows: int | None = None  # top-N creators a month in the vendor export
     shop_orders_per_day: float = 8.0  # baseline orders a day for a mid-size brand
-    n_briefs: int = 20
+    n_briefs: int = 24
+    # response parameters over closeknit.world.response.ResponseParams' defaults
+    response: dict[str, float] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property

@@ -11,6 +11,7 @@ from closeknit.world.config import TIER_EDGES, TIER_ER, WorldConfig
 
 N_NICHES = len(vocab.NICHE_IDS)
 N_COUNTRIES = len(vocab.COUNTRY_IDS)
+N_SUBTOPICS = len(vocab.SUBTOPICS[vocab.NICHE_IDS[0]])  # per niche (the same for every niche)
 _COUNTRY_W = np.array([vocab.COUNTRIES[c][1] for c in vocab.COUNTRY_IDS])
 _COUNTRY_W = _COUNTRY_W / _COUNTRY_W.sum()
 _COUNTRY_LANG = np.array([vocab.LANGUAGES.index(vocab.COUNTRIES[c][0]) for c in vocab.COUNTRY_IDS])
@@ -163,6 +164,8 @@ class Creators:
     fee_post: np.ndarray
     fee_reel: np.ndarray
     fee_story: np.ndarray
+    sub: np.ndarray  # sub-topic (index within the niche's vocab.SUBTOPICS)
+    sub_focus: np.ndarray  # share of its plain niche posts that mention the sub-topic
     handles: list[str]
     names: list[str]
 
@@ -316,7 +319,8 @@ def make_creators(cfg: WorldConfig, shard: int) -> Creators:
     verified = r.random(n) < np.array([0.002, 0.02, 0.2, 0.7])[tier]
     age_center = np.clip(NICHE_AGE[niche] + r.normal(0, 0.35, n), 0.6, 4.5)
     female_share = np.clip(NICHE_FEMALE[niche] + r.normal(0, 0.08, n), 0.05, 0.95)
-    home_share = r.uniform(0.45, 0.85, n)
+    # bigger creators reach beyond their home market and niche: broader, less focused audiences
+    home_share = r.uniform(0.45, 0.85, n) * np.array([1.0, 0.95, 0.75, 0.6])[tier]
     # rate card: ~$10 per 1k followers at 10k, sub-linear, x niche x country x noise
     real_f = followers * (1.0 - fake_share)
     fee_post = (
@@ -335,6 +339,9 @@ def make_creators(cfg: WorldConfig, shard: int) -> Creators:
     word = r.integers(0, 3, n)
     style = r.integers(0, 4, n)
     handles, names = _handles_names(gidx, niche, first, last, word, style)
+    # drawn last, so every attribute above keeps its draw
+    sub = r.integers(0, N_SUBTOPICS, n)
+    sub_focus = np.clip(r.beta(2.0, 2.5, n), 0.1, 0.9) * np.array([1.0, 1.0, 0.7, 0.5])[tier]
     return Creators(
         lo=lo,
         gidx=gidx,
@@ -368,6 +375,8 @@ def make_creators(cfg: WorldConfig, shard: int) -> Creators:
         fee_post=fee_post,
         fee_reel=fee_reel,
         fee_story=fee_story,
+        sub=sub,
+        sub_focus=sub_focus,
         handles=handles,
         names=names,
     )

@@ -5,7 +5,7 @@ time (bounded memory); the output files depend on that order, so it must not cha
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -60,6 +60,10 @@ class Chunk:
     n_sponsored: np.ndarray  # per creator of the chunk
     n_undisclosed: np.ndarray  # per creator of the chunk
     hidden: list[bool]  # hidden subscriber count, per YouTube creator of the chunk in order
+    # each post's topic (-1 none, else a sub-topic or trend: closeknit.world.topics) and the
+    # integer that picks its phrase; set by the shard after the draws
+    topic: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    tpick: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
 
 def draw_chunk(

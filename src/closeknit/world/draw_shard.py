@@ -156,13 +156,20 @@ def snapshot_values(c: Creators, r: np.random.Generator) -> np.ndarray:
 def demographic_shares(cfg: WorldConfig, shard: int, c: Creators) -> tuple[np.ndarray, np.ndarray]:
     """The creators with demographics (indices) and their bucket shares (age, gender, country
     with the home country first), each row as :func:`audience.demographics_many` gives it."""
+    idx = np.flatnonzero(selected(cfg.seed, c.gidx, cfg.demographics_fraction, 2))
+    return idx, all_demographic_shares(cfg, shard, c, idx)
+
+
+def all_demographic_shares(
+    cfg: WorldConfig, shard: int, c: Creators, idx: np.ndarray | None = None
+) -> np.ndarray:
+    """The realized audience shares of creators ``idx`` (all by default), whether or not the
+    world writes their demographics: the true audience the response model reads."""
     r = rng_for(cfg.seed, 9, shard)
-    sel = selected(cfg.seed, c.gidx, cfg.demographics_fraction, 2)
     n = len(c)
     # noise for every creator is drawn (selected or not): the stream stays the same
     age_noise = r.normal(0, 0.15, (n, len(aud.AGE_BUCKETS)))
     unknown = r.uniform(0.01, 0.04, n)
     country_noise = r.normal(0, 0.5, (n, len(vocab.COUNTRY_IDS) - 1))
-    idx = np.flatnonzero(sel)
-    vals = aud.demographics_many(c, idx, age_noise[idx], unknown[idx], country_noise[idx])
-    return idx, vals
+    idx = np.arange(n) if idx is None else idx
+    return aud.demographics_many(c, idx, age_noise[idx], unknown[idx], country_noise[idx])

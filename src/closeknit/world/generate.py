@@ -18,17 +18,20 @@ import numpy as np
 from closeknit.errors import ConfigError
 from closeknit.world import vocab
 from closeknit.world.audience import audience_sets
-from closeknit.world.briefs import write_briefs
+from closeknit.world.briefs import BRIEF_SPECS, write_briefs
 from closeknit.world.config import TIERS, WorldConfig, default_config
 from closeknit.world.creators import AGE_BUCKETS, followers_at, make_creators
 from closeknit.world.draw_shard import N_WEEKS, bot_accounts, n_bots_for
+from closeknit.world.response import params_of
 from closeknit.world.shard import ShardResult, write_shard
 from closeknit.world.shop import campaign_posts, plan_campaigns, write_shop
+from closeknit.world.topics import plan_trends, write_trends
 from closeknit.world.vendor import month_ends, write_vendor
 from closeknit.world.write_truth import CREATORS_HEADER
 
 OUTPUT_DIRS = (
-    "instagram", "youtube", "vendor", "snapshots", "audience", "shop", "lift", "truth", "_parts"
+    "instagram", "youtube", "vendor", "snapshots", "audience", "shop", "campaigns", "lift", "truth",
+    "_parts"
 )  # fmt: skip
 
 
@@ -45,6 +48,7 @@ class WorldSummary:
     orders: int
     campaigns: int
     briefs: int
+    trends: int
     files: int
     bytes: int
     tiers: dict[str, int] = field(default_factory=dict)
@@ -79,6 +83,9 @@ def generate(
         raise ConfigError("max_comment_edges must be between 0 and 100")
     if cfg.shard_size < 1:
         raise ConfigError("shard_size must be at least 1")
+    if not 0 <= cfg.n_briefs <= len(BRIEF_SPECS):
+        raise ConfigError(f"n_briefs must be between 0 and {len(BRIEF_SPECS)}")
+    params = params_of(cfg)  # an unknown response parameter fails before anything is written
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     for d in OUTPUT_DIRS:
@@ -87,7 +94,8 @@ def generate(
     (out / "truth").mkdir()
 
     table = _global_table(cfg)
-    camps = plan_campaigns(cfg, table)
+    trends = plan_trends(cfg, table)
+    camps = plan_campaigns(cfg, table, trends)
     cposts = campaign_posts(camps)
     results: list[ShardResult] = []
     shards = list(range(cfg.n_shards))
@@ -101,6 +109,7 @@ def generate(
         if cfg.vendor_files:
             _vendor(cfg, out, table)
         shop = write_shop(cfg, camps, out)
+        write_trends(out, trends, table["creator_ids"])
         _truth_growth(out, table)
         _truth_bots(cfg, out)
         _truth_campaigns(out, camps)
@@ -110,7 +119,7 @@ def generate(
     ov_args = (table["niche"][:n_ov], table["creator_ids"][:n_ov])
     if workers == 1 or len(shards) == 1:
         for s in shards:
-            results.append(write_shard(cfg, s, out, shard_posts(s)))
+            results.append(write_shard(cfg, s, out, shard_posts(s), trends))
             if progress:
                 progress(len(results), len(shards))
         shop = main_side()
@@ -119,7 +128,7 @@ def generate(
         with ProcessPoolExecutor(max_workers=workers) as ex:
             # the overlap truth is one long task: start it first so it runs beside the shards
             ov = ex.submit(_truth_overlap, cfg, out, *ov_args)
-            futs = [ex.submit(write_shard, cfg, s, out, shard_posts(s)) for s in shards]
+            futs = [ex.submit(write_shard, cfg, s, out, shard_posts(s), trends) for s in shards]
             shop = main_side()
             for fu in futs:
                 results.append(fu.result())
@@ -157,7 +166,7 @@ def generate(
     shutil.rmtree(out / "_parts")
     shutil.rmtree(out / "truth" / "_accounts")
     _truth_pods(out, results)
-    n_briefs = write_briefs(out, cfg.seed, cfg.n_briefs, table)
+    n_briefs = write_briefs(out, cfg, cfg.n_briefs, trends)
     files = [p for p in out.rglob("*") if p.is_file() and p.name != "world.json"]
     summary = WorldSummary(
         out_dir=str(out),
@@ -171,6 +180,7 @@ def generate(
         orders=shop["orders"],
         campaigns=len({c.campaign_id for c in camps}),
         briefs=n_briefs,
+        trends=len(vocab.TRENDS),
         files=len(files) + 1,
         bytes=sum(p.stat().st_size for p in files),
         tiers={t: int((table["tier"] == k).sum()) for k, t in enumerate(TIERS)},
@@ -181,6 +191,7 @@ def generate(
             k: v for k, v in summary.to_dict().items() if k not in ("out_dir", "bytes", "files")
         },
         "reference_date": "2026-10-31",
+        "response": params.to_dict(),
         "format_version": 1,
     }
     (out / "truth" / "world.json").write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n")
@@ -217,6 +228,8 @@ def _global_table(cfg: WorldConfig) -> dict[str, Any]:
         "age_center",
         "female_share",
         "home_share",
+        "sub",
+        "sub_focus",
         "fee_post",
         "fee_reel",
         "fee_story",

@@ -9,7 +9,7 @@ assignment are written where a marketer's own files would be:
 * ``lift/regional_sales.csv``: ``series,date,value,role`` with series ``<brand>:<region>`` and
   role ``unit`` (``closeknit lift-series``);
 * ``lift/designs.csv``: ``campaign_id,unit,arm`` (``closeknit lift-holdout --campaign``);
-* ``campaigns/roster.csv``: the brands' own record of their deals (campaign, creator, code,
+* ``campaigns/roster.csv``: the brands' own record of their deals (campaign, brief, creator, code,
   tracking link, dates, post time, fee), the shape ``closeknit campaign import`` reads, so the
   demo can load the campaigns as a user would (no truth: no effects, no true orders);
 * ``truth/order_regions.csv``: every order's region (truth only).
@@ -120,12 +120,16 @@ def write_lift_design(cfg: WorldConfig, camps: list[Any], out: Path) -> dict[str
     return {"regions": len(names), "designs": len(plan), "days": len(all_days)}
 
 
-ROSTER_COLUMNS = ["campaign_id", "name", "brand", "creator_id", "handle", "code", "link",
+ROSTER_COLUMNS = ["campaign_id", "name", "brand", "brief", "creator_id", "handle", "code", "link",
                   "start_date", "end_date", "post_at", "fee"]  # fmt: skip
 
 
 def write_roster(camps: list[Any], out: Path) -> int:
-    """``campaigns/roster.csv``: what each brand knows of its deals (one row per creator)."""
+    """``campaigns/roster.csv``: what each brand knows of its deals (one row per creator),
+    with the brief the brand wrote for the campaign (what the planner's conversion model learns
+    against). Not truth: the orders the deals caused are in ``truth/campaigns.csv``."""
+    from closeknit.world.shop import BRAND_TARGETS
+
     folder = out / "campaigns"
     folder.mkdir(parents=True, exist_ok=True)
     with open(folder / "roster.csv", "w", encoding="utf-8", newline="") as f:
@@ -135,8 +139,9 @@ def write_roster(camps: list[Any], out: Path) -> int:
             post_at = dt.datetime.fromtimestamp(c.post_ts, dt.UTC).isoformat()
             name = f"{c.brand} {c.start.day} {c.start.strftime('%B %Y')}"
             dates = [c.start.isoformat(), c.end.isoformat(), post_at]
-            w.writerow([c.campaign_id, name, c.brand, c.creator_id, c.handle, c.code, c.link,
-                        *dates, f"{c.fee:.2f}"])  # fmt: skip
+            brief = f"{c.brand}: {BRAND_TARGETS[c.brand][4]}"
+            w.writerow([c.campaign_id, name, c.brand, brief, c.creator_id, c.handle, c.code,
+                        c.link, *dates, f"{c.fee:.2f}"])  # fmt: skip
     return len(camps)
 
 

@@ -53,7 +53,8 @@ class PostColumns:
     lang: np.ndarray
     post_num: np.ndarray  # the post's number (ids derive from it)
     ytp: np.ndarray  # on YouTube
-    cap: np.ndarray  # caption JSON literal (UTF-8 bytes for unsponsored Instagram posts)
+    cap: np.ndarray  # caption JSON literal (UTF-8 bytes where cap_text is false)
+    cap_text: np.ndarray  # the caption literal is a str (built from text and hashtags)
     title: np.ndarray  # YouTube title JSON literal
     tags: np.ndarray  # the caption's hashtag line
     brand_h: np.ndarray  # sponsor brand handle of sponsored posts
@@ -127,12 +128,15 @@ def post_columns(
 
     # captions: pooled for unsponsored posts, with brand and disclosure for sponsored ones;
     # campaign posts (code and link) one at a time
-    cap = np.empty(P, dtype=object)  # JSON literals (UTF-8 bytes for unsponsored Instagram posts)
+    # (UTF-8 bytes for unsponsored Instagram posts without a topic: the fast path)
+    cap = np.empty(P, dtype=object)  # JSON literals
     text = np.empty(P, dtype=object)
     tags = np.empty(P, dtype=object)
-    m = ~k.sp & ~ytp
+    has_t = k.topic >= 0
+    as_text = k.sp | ytp | has_t
+    m = ~as_text
     cap[m] = tx.caption_plain_json_many(pn[m], lang[m], rnd[m], k.noise[m], as_bytes=True)
-    m = ~k.sp & ytp
+    m = ~k.sp & as_text
     text[m], tags[m] = tx.caption_plain_parts_many(pn[m], lang[m], rnd[m], k.noise[m])
     brand_h = np.empty(P, dtype=object)
     brand_h[k.sp] = brand_handles()[pn[k.sp] * N_BRANDS + k.brand[k.sp]]
@@ -140,7 +144,9 @@ def post_columns(
     text[m], tags[m] = tx.caption_parts_many(
         pn[m], lang[m], rnd[m], k.noise[m], brand_h[m], k.dk[m]
     )
-    m = (k.sp | ytp) & ~camp
+    m = has_t & ~camp
+    text[m], tags[m] = tx.with_topic_many(text[m], tags[m], k.topic[m], k.tpick[m])
+    m = as_text & ~camp
     cap[m] = tx.caption_json_many(text[m], tags[m])
     title = np.empty(P, dtype=object)
     m = ytp & ~camp
@@ -158,6 +164,7 @@ def post_columns(
             cp.code,
             cp.link,
         )
+        full = tx.with_topic(full, int(k.topic[g]), int(k.tpick[g]))
         text[g], _, tags[g] = full.partition("\n\n")
         cap[g] = tx.jstr(full)
         title[g] = tx.jstr(text[g][:100])
@@ -258,6 +265,7 @@ def post_columns(
         post_num=post_num,
         ytp=ytp,
         cap=cap,
+        cap_text=as_text,
         title=title,
         tags=tags,
         brand_h=brand_h,

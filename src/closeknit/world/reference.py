@@ -69,6 +69,7 @@ def loop_posts(
     ahandles_all = k.ahandles
     delays_all, rr_all, rdel_all = k.delays.tolist(), k.rr.tolist(), k.rdel.tolist()
     offs_l = k.offs.tolist()
+    topic_l, tpick_l = k.topic.tolist(), k.tpick.tolist()
     pos = 0
     for i in range(clo, chi):
         com_i = commenters.setdefault(i, set())
@@ -107,6 +108,7 @@ def loop_posts(
                 )
             else:
                 cap = tx.caption_plain(pn, lang, rj, noise_all[g])
+            cap = tx.with_topic(cap, topic_l[g], tpick_l[g])
             t0 = ts_l[g]
             # comments as tuples (id, text JSON, time, author id, author, likes, reply),
             # formatted below as Instagram edges or YouTube comment threads

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from closeknit.world import audience as aud
-from closeknit.world import reference
+from closeknit.world import reference, topics
 from closeknit.world import write_instagram as wi
 from closeknit.world import write_youtube as wy
 from closeknit.world.config import FILE_BUFFER, WorldConfig
@@ -49,11 +49,20 @@ class ShardResult:
 
 
 def write_shard(
-    cfg: WorldConfig, shard: int, out: Path, campaign_posts: dict[int, list[CampaignPost]]
+    cfg: WorldConfig,
+    shard: int,
+    out: Path,
+    campaign_posts: dict[int, list[CampaignPost]],
+    trends: topics.TrendPlan | None = None,
 ) -> ShardResult:
     """Write shard ``shard``'s files under ``out``. Posts are drawn a chunk of creators at a
-    time (numpy, in a fixed draw order) and written column-wise by :func:`_vector_posts`."""
+    time (numpy, in a fixed draw order) and written column-wise by :func:`_vector_posts`.
+    ``trends``: the world's trend plan (drawn here from the whole world when not given)."""
     c = make_creators(cfg, shard)
+    if trends is None:
+        trends = topics.plan_for(cfg)
+    lo, hi = cfg.shard_bounds(shard)
+    st_topics = trends.for_shard(lo, hi, hi - lo)
     res = ShardResult(shard=shard)
     n = len(c)
     r = rng_for(cfg.seed, 2, shard)
@@ -96,6 +105,9 @@ def write_shard(
         for clo in range(0, n, CHUNK):
             chi = min(n, clo + CHUNK)
             ch = draw_chunk(cfg, c, r, clo, chi, campaign_posts, members)
+            ch.topic, ch.tpick = topics.post_topics(
+                cfg, shard, c, st_topics, clo, ch.own, ch.ts, ch.off, ch.noise
+            )
             write_posts = _vector_posts if VECTOR_POSTS else reference.loop_posts
             co = write_posts(c, ch, pods, pod_of, bots, commenters)
             res.comments += co.comments

@@ -20,8 +20,16 @@ from closeknit.world import vocab
 from closeknit.world.config import WorldConfig
 from closeknit.world.creators import rng_for
 from closeknit.world.draw_posts import CampaignPost
+from closeknit.world.response import (
+    ORDER_VALUE_FACTOR,
+    Target,
+    expected_orders,
+    params_of,
+    shard_inputs,
+)
+from closeknit.world.topics import TrendPlan
 
-# (brand, niche, average order value USD, baseline size factor)
+# (brand, niche, base price USD, baseline size factor); each brand's target audience below
 BRANDS: list[tuple[str, str, float, float]] = [
     ("FlexFuel", "fitness", 48.0, 1.2),
     ("GlowLab", "beauty", 38.0, 1.0),
@@ -30,6 +38,39 @@ BRANDS: list[tuple[str, str, float, float]] = [
     ("BandBox", "home_workout", 55.0, 0.6),
     ("DermaDew", "skincare", 42.0, 0.9),
 ]
+# brand -> (sub-topic, countries, audience age buckets, gender, the brief the brand wrote)
+BRAND_TARGETS: dict[str, tuple[str | None, list[str], list[str], str | None, str]] = {
+    "FlexFuel": ("functional", ["US", "CA"], ["18-24", "25-34"], None,
+                 "recovery shakes for crossfit and functional training fans in the US and "
+                 "Canada, 18-34"),
+    "GlowLab": (None, ["US", "GB", "CA", "AU"], ["18-24", "25-34"], "F",
+                "lash serum and brow kit for women 18-34 in the US, UK, Canada and Australia"),
+    "BeanBrothers": (None, ["GB"], [], None, "espresso beans for coffee lovers in the UK"),
+    "PawPal": (None, ["US"], ["25-34", "35-44"], None,
+               "dog treats for dog owners in the US, 25-44"),
+    "BandBox": (None, ["DE", "AT"], [], None,
+                "resistance bands for home workouts in Germany and Austria"),
+    "DermaDew": ("acne", ["FR"], ["18-24"], "F",
+                 "salicylic acid spot treatment for breakouts, for women aged 18-24 in France"),
+}  # fmt: skip
+IN_MARKET = 0.65  # share of a campaign's creators picked from the brand's own countries
+
+
+def brand_target(brand: str) -> Target:
+    """The brand's target audience, as the response model reads it."""
+    b = next(x for x in BRANDS if x[0] == brand)
+    sub, countries, ages, gender, _text = BRAND_TARGETS[brand]
+    return Target(
+        key=f"brand:{brand}",
+        niches=[b[1]],
+        sub=sub,
+        countries=countries,
+        ages=ages,
+        gender=gender,
+        order_value=b[2] * ORDER_VALUE_FACTOR,
+    )
+
+
 PRODUCTS = ["Starter Kit", "Refill Pack", "Bundle", "Mini", "Gift Box"]
 PRICE_MULT = [1.0, 0.45, 1.8, 0.3, 1.3]
 DISCOUNT = 0.15
@@ -55,17 +96,23 @@ class CampaignCreator:
     stats: dict[str, float] = field(default_factory=dict)
 
 
-def plan_campaigns(cfg: WorldConfig, table: dict[str, Any]) -> list[CampaignCreator]:
-    """Pick creators for ~8 campaigns of the brands above (nano/micro/macro Instagram creators)."""
+def plan_campaigns(
+    cfg: WorldConfig, table: dict[str, Any], plan: TrendPlan
+) -> list[CampaignCreator]:
+    """Pick creators for ~10 campaigns of the brands above (nano/micro/macro Instagram creators
+    of the brand's niche, most in the brand's countries); each creator's expected incremental
+    orders come from the true response (:mod:`closeknit.world.response`)."""
     r = rng_for(cfg.seed, 20)
     ref = dt.date(2026, 10, 31)
     out: list[CampaignCreator] = []
     codes: set[str] = set()
     niche_arr = table["niche"]
+    country_ids = np.array(vocab.COUNTRY_IDS, dtype=object)[table["country"]]
     for b, (brand, niche, _aov, _size) in enumerate(BRANDS):
         nid = vocab.NICHE_IDS.index(niche)
         cand = np.where((niche_arr == nid) & (table["platform"] == 0) & (table["tier"] <= 2))[0]
-        n_camp = 2 if b < 2 else 1
+        home = np.isin(country_ids[cand], BRAND_TARGETS[brand][1])
+        n_camp = 2 if b < 4 else 1
         for k in range(n_camp):
             start = ref - dt.timedelta(days=int(r.integers(60, 200)))
             end = start + dt.timedelta(days=28)
@@ -75,7 +122,10 @@ def plan_campaigns(cfg: WorldConfig, table: dict[str, Any]) -> list[CampaignCrea
             size = min(len(cand), int(r.integers(8, 21)))
             if size == 0:
                 continue
-            pick = r.choice(cand, size, replace=False)
+            w = np.where(
+                home, IN_MARKET / max(home.sum(), 1), (1 - IN_MARKET) / max((~home).sum(), 1)
+            )
+            pick = r.choice(cand, size, replace=False, p=w / w.sum())
             for g in sorted(pick.tolist()):
                 handle = table["handles"][g]
                 first = "".join(ch for ch in handle.split(".")[0].split("_")[0] if ch.isalpha())
@@ -101,8 +151,6 @@ def plan_campaigns(cfg: WorldConfig, table: dict[str, Any]) -> list[CampaignCrea
                         tzinfo=dt.UTC,
                     ).timestamp()
                 )
-                real = table["followers"][g] * (1 - table["fake_share"][g])
-                effect = 0.05 * real**0.6 * float(np.exp(r.normal(0, 0.6))) * (1 + 0.1 * k)
                 fee = float(table["fee_post"][g]) * float(np.exp(r.normal(0.05, 0.2)))
                 out.append(
                     CampaignCreator(
@@ -118,10 +166,25 @@ def plan_campaigns(cfg: WorldConfig, table: dict[str, Any]) -> list[CampaignCrea
                         end=end,
                         post_ts=post_ts,
                         fee=round(fee, 2),
-                        effect_orders=effect,
+                        effect_orders=0.0,
                     )
                 )
+    _effects(cfg, out, plan)
     return out
+
+
+def _effects(cfg: WorldConfig, camps: list[CampaignCreator], plan: TrendPlan) -> None:
+    """Each campaign creator's expected incremental orders: the true response for its brand."""
+    p = params_of(cfg)
+    by_shard: dict[int, list[CampaignCreator]] = {}
+    for c in camps:
+        by_shard.setdefault(c.gidx // cfg.shard_size, []).append(c)
+    for s, cs in sorted(by_shard.items()):
+        inp = shard_inputs(cfg, s, plan)
+        lo = cfg.shard_bounds(s)[0]
+        for c in cs:
+            v = expected_orders(inp, brand_target(c.brand), p, cfg.seed, np.array([c.gidx - lo]))
+            c.effect_orders = float(v[0])
 
 
 @dataclass
@@ -158,6 +221,7 @@ def write_shop(cfg: WorldConfig, camps: list[CampaignCreator], out: Path) -> dic
     ref = dt.date(2026, 10, 31)
     start = ref - dt.timedelta(days=cfg.days)
     n_days = cfg.days
+    tracked = 1.0 - params_of(cfg).untracked
     orders: list[_Order] = []  # (ts, attrs) collected then sorted by time
     daily: dict[tuple[str, str, str], list[float]] = {}
     for b, (brand, _niche, _aov, size) in enumerate(BRANDS):
@@ -196,12 +260,13 @@ def write_shop(cfg: WorldConfig, camps: list[CampaignCreator], out: Path) -> dic
                     if lo >= hi:
                         continue
                     o = _Order(b, int(r.integers(lo, hi)), True, cc)
-                    u = r.random()
-                    if u < 0.55:
+                    # tracked orders split 55:20:10 as code+link, code only, link only
+                    u = r.random() / tracked
+                    if u < 0.55 / 0.85:
                         o.code, o.link = cc, cc
-                    elif u < 0.75:
+                    elif u < 0.75 / 0.85:
                         o.code = cc
-                    elif u < 0.85:
+                    elif u < 1.0:
                         o.link = cc
                     orders.append(o)
     orders.sort(key=lambda o: (o.ts, o.brand, o.inc))

@@ -542,3 +542,73 @@ def text_json_many(text: np.ndarray) -> np.ndarray:
         return _obj([jstr(t) for t in text.tolist()])
     out: np.ndarray = '"' + text + '"'
     return out
+
+
+# -- topics: sub-topics (niche * 3 + sub) then trends (N_SUB + k), see closeknit.world.topics --
+N_SUB = sum(len(vocab.SUBTOPICS[n]) for n in vocab.NICHE_IDS)
+TOPIC_WORDS: list[list[str]] = [s[1] for n in vocab.NICHE_IDS for s in vocab.SUBTOPICS[n]] + [
+    t[1] for t in vocab.TRENDS
+]
+TOPIC_TAGS: list[list[str]] = [s[2] for n in vocab.NICHE_IDS for s in vocab.SUBTOPICS[n]] + [
+    [t[0]] for t in vocab.TRENDS
+]
+_TOPIC_V: dict[str, np.ndarray] = {}
+
+
+def topic_phrase(topic: int, r: int) -> tuple[str, str]:
+    """(phrase, hashtag) a post about ``topic`` carries, picked by the random integer ``r``."""
+    words, tags = TOPIC_WORDS[topic], TOPIC_TAGS[topic]
+    frames = vocab.SUBTOPIC_FRAMES
+    phrase = frames[(r >> 5) % len(frames)].format(w=words[r % len(words)])
+    return phrase, tags[(r >> 9) % len(tags)]
+
+
+def with_topic(caption: str, topic: int, r: int) -> str:
+    """The caption with its topic phrase after the text and the topic's hashtag last."""
+    if topic < 0:
+        return caption
+    phrase, tag = topic_phrase(topic, r)
+    text, sep, tags = caption.partition("\n\n")
+    return text + " " + phrase + "\n\n" + (tags + " " + tag if sep and tags else tag)
+
+
+def _topic_pools() -> dict[str, np.ndarray]:
+    """Every (topic, word, frame) phrase and (topic, tag) as flat object arrays (built once)."""
+    if not _TOPIC_V:
+        frames = vocab.SUBTOPIC_FRAMES
+        phrases: list[str] = []
+        p_off, n_words = [], []
+        tags: list[str] = []
+        t_off, n_tags = [], []
+        for words, ts in zip(TOPIC_WORDS, TOPIC_TAGS, strict=True):
+            p_off.append(len(phrases))
+            n_words.append(len(words))
+            phrases += [" " + f.format(w=w) for w in words for f in frames]
+            t_off.append(len(tags))
+            n_tags.append(len(ts))
+            tags += ts
+        _TOPIC_V.update(
+            phrases=_obj(phrases),
+            p_off=np.array(p_off, dtype=np.int64),
+            n_words=np.array(n_words, dtype=np.int64),
+            tags=_obj(tags),
+            t_off=np.array(t_off, dtype=np.int64),
+            n_tags=np.array(n_tags, dtype=np.int64),
+        )
+    return _TOPIC_V
+
+
+def with_topic_many(
+    text: np.ndarray, tags: np.ndarray, topic: np.ndarray, r: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Vectorized :func:`with_topic` on captions split as (text, hashtags); topics >= 0."""
+    if not len(text):
+        return text, tags
+    v = _topic_pools()
+    nf = len(vocab.SUBTOPIC_FRAMES)
+    phrase = v["phrases"][v["p_off"][topic] + (r % v["n_words"][topic]) * nf + (r >> 5) % nf]
+    tag = v["tags"][v["t_off"][topic] + (r >> 9) % v["n_tags"][topic]]
+    has = np.array([bool(h) for h in tags.tolist()], dtype=bool)
+    new_tags: np.ndarray = np.where(has, tags + " " + tag, tag)
+    new_text: np.ndarray = text + phrase
+    return new_text, new_tags

@@ -22,6 +22,7 @@ TRUTH_TABLES = (
     "orders",
     "briefs",
     "accounts",
+    "trends",
 )
 
 
@@ -40,6 +41,7 @@ class Truth:
     orders: pd.DataFrame
     briefs: pd.DataFrame
     accounts: pd.DataFrame
+    trends: pd.DataFrame
 
     def relevant(self, brief_id: str) -> list[str]:
         """Creator ids truly relevant to a brief (niche match + audience fit)."""

@@ -752,3 +752,545 @@ BIO_LINES: Final[dict[str, str]] = {
     "pt": "{w1} e {w2} | de {c} | parcerias via DM",
     "it": "{w1} & {w2} | da {c} | collaborazioni in DM",
 }
+
+# Sub-topics inside each niche: (name, words, hashtags). A creator focuses on one sub-topic of its
+# niche and mentions it in a share of its niche posts (its "focus"), so a brief can ask for
+# "minimalist jewellery" or "anklets" and find the fashion creators who post about them.
+SUBTOPICS: Final[dict[str, list[tuple[str, list[str], list[str]]]]] = {
+    "fitness": [
+        (
+            "powerlifting",
+            ["powerlifting", "deadlift pr", "squat rack", "meet prep"],
+            ["#powerlifting", "#powerlifter"],
+        ),
+        (
+            "functional",
+            ["functional training", "kettlebell complex", "sled push", "crossfit wod"],
+            ["#functionalfitness", "#crossfit"],
+        ),
+        (
+            "bodybuilding",
+            ["bodybuilding", "posing practice", "cutting phase", "pump session"],
+            ["#bodybuilding", "#physiquecoach"],
+        ),
+    ],
+    "home_workout": [
+        (
+            "pilates",
+            ["pilates", "reformer pilates", "mat pilates", "core burn"],
+            ["#pilates", "#pilatesathome"],
+        ),
+        (
+            "hiit",
+            ["hiit circuit", "tabata", "sweat session", "jump squats"],
+            ["#hiitworkout", "#tabata"],
+        ),
+        (
+            "bands",
+            ["resistance band", "booty bands", "band workout", "mini band"],
+            ["#bandworkout", "#glutebands"],
+        ),
+    ],
+    "running": [
+        (
+            "marathon",
+            ["marathon training", "long run", "race day", "taper week"],
+            ["#marathontraining", "#marathoner"],
+        ),
+        (
+            "trail",
+            ["trail running", "ultra", "vertical gain", "muddy trails"],
+            ["#trailrunner", "#ultrarunning"],
+        ),
+        (
+            "parkrun",
+            ["parkrun", "5k pb", "couch to 5k", "beginner runner"],
+            ["#parkrun", "#couchto5k"],
+        ),
+    ],
+    "yoga": [
+        (
+            "yin",
+            ["yin yoga", "restorative", "long holds", "slow stretch"],
+            ["#yinyoga", "#restorativeyoga"],
+        ),
+        (
+            "power",
+            ["power yoga", "ashtanga", "arm balance", "handstand"],
+            ["#poweryoga", "#ashtanga"],
+        ),
+        (
+            "prenatal",
+            ["prenatal yoga", "pregnancy yoga", "bump stretch", "birth prep"],
+            ["#prenatalyoga", "#pregnancyyoga"],
+        ),
+    ],
+    "cycling": [
+        (
+            "gravel",
+            ["gravel ride", "bikepacking", "gravel tyres", "dirt roads"],
+            ["#gravelride", "#bikepacking"],
+        ),
+        ("road", ["road racing", "crit", "power meter", "aero"], ["#roadcycling", "#crit"]),
+        (
+            "commute",
+            ["bike commute", "city bike", "ebike", "cargo bike"],
+            ["#bikecommute", "#ebike"],
+        ),
+    ],
+    "football": [
+        (
+            "freestyle",
+            ["freestyle tricks", "keepy uppy", "panna", "skills video"],
+            ["#footballfreestyle", "#panna"],
+        ),
+        (
+            "goalkeeping",
+            ["goalkeeper", "gloves", "diving save", "clean sheet"],
+            ["#goalkeeper", "#gkunion"],
+        ),
+        ("fandom", ["matchday", "away day", "terrace", "ultras"], ["#awaydays", "#matchdayvibes"]),
+    ],
+    "basketball": [
+        (
+            "training",
+            ["shooting drills", "handles", "vertical jump", "workout reps"],
+            ["#hoopsworkout", "#handles"],
+        ),
+        (
+            "sneakers",
+            ["basketball shoes", "signature shoe", "on court review", "traction"],
+            ["#kicksoncourt", "#hoopshoes"],
+        ),
+        (
+            "streetball",
+            ["pickup game", "outdoor court", "1v1", "blacktop"],
+            ["#pickupgame", "#blacktop"],
+        ),
+    ],
+    "outdoor": [
+        (
+            "wildcamping",
+            ["wild camping", "bivvy", "leave no trace", "tarp setup"],
+            ["#wildcamping", "#bivvy"],
+        ),
+        ("climbing", ["bouldering", "crag", "chalk bag", "send"], ["#bouldering", "#climbing"]),
+        ("vanlife", ["vanlife", "van build", "campervan", "road camp"], ["#vanlife", "#vanbuild"]),
+    ],
+    "fashion": [
+        (
+            "jewellery",
+            [
+                "jewellery",
+                "minimalist jewellery",
+                "gold necklace",
+                "layered necklaces",
+                "stacking rings",
+                "hoop earrings",
+                "dainty bracelet",
+            ],
+            ["#jewellery", "#minimalistjewellery"],
+        ),
+        (
+            "footwear",
+            ["shoes", "loafers", "ankle boots", "strappy sandals", "mules"],
+            ["#shoesoftheday", "#shoeaddict"],
+        ),
+        (
+            "vintage",
+            ["vintage finds", "thrift haul", "secondhand", "retro denim"],
+            ["#vintagefashion", "#thrifted"],
+        ),
+    ],
+    "streetwear": [
+        (
+            "sneakers",
+            ["sneaker rotation", "jordans", "dunk low", "on feet"],
+            ["#sneakerrotation", "#onfeet"],
+        ),
+        (
+            "techwear",
+            ["techwear", "utility vest", "shell jacket", "gorpcore"],
+            ["#techwear", "#gorpcore"],
+        ),
+        (
+            "vintage_tees",
+            ["vintage tee", "band tee", "single stitch", "graphic print"],
+            ["#vintagetee", "#bandtee"],
+        ),
+    ],
+    "beauty": [
+        ("nails", ["nail art", "gel nails", "manicure", "nail polish"], ["#nailart", "#gelnails"]),
+        (
+            "lashes",
+            ["lash lift", "false lashes", "lash extensions", "brow lamination"],
+            ["#lashlift", "#browlamination"],
+        ),
+        (
+            "sfx",
+            ["sfx makeup", "halloween look", "body paint", "creative makeup"],
+            ["#sfxmakeup", "#creativemakeup"],
+        ),
+    ],
+    "skincare": [
+        (
+            "acne",
+            ["acne journey", "breakouts", "salicylic acid", "spot treatment"],
+            ["#acnejourney", "#acneskin"],
+        ),
+        (
+            "antiaging",
+            ["anti aging", "fine lines", "retinoid", "collagen"],
+            ["#antiaging", "#retinoids"],
+        ),
+        (
+            "kbeauty",
+            ["korean skincare", "essence", "sheet mask", "glass skin"],
+            ["#kbeauty", "#glassskin"],
+        ),
+    ],
+    "haircare": [
+        (
+            "curly",
+            ["curly girl method", "curl cream", "diffuser", "defined curls"],
+            ["#curlygirlmethod", "#curlcream"],
+        ),
+        (
+            "color",
+            ["hair color", "blonde toner", "copper hair", "root touch up"],
+            ["#haircolor", "#blondehair"],
+        ),
+        ("barber", ["barber", "skin fade", "beard trim", "clipper"], ["#barberlife", "#skinfade"]),
+    ],
+    "cooking": [
+        (
+            "mealprep",
+            ["meal prep", "batch cooking", "lunch boxes", "high protein meals"],
+            ["#mealprep", "#batchcooking"],
+        ),
+        ("bbq", ["bbq", "smoker", "brisket", "charcoal grill"], ["#bbqlife", "#brisket"]),
+        (
+            "pasta",
+            ["fresh pasta", "handmade pasta", "ravioli", "carbonara"],
+            ["#freshpasta", "#pastamaking"],
+        ),
+    ],
+    "baking": [
+        (
+            "bread",
+            ["sourdough loaf", "crumb shot", "levain", "bread scoring"],
+            ["#sourdoughbread", "#crumbshot"],
+        ),
+        (
+            "cakes",
+            ["layer cake", "buttercream", "cake decorating", "piping"],
+            ["#cakedecorating", "#buttercream"],
+        ),
+        (
+            "glutenfree",
+            ["gluten free", "almond flour", "coeliac", "gf bakes"],
+            ["#glutenfreebaking", "#coeliac"],
+        ),
+    ],
+    "vegan": [
+        (
+            "veganprotein",
+            ["vegan protein", "seitan", "plant gains", "high protein vegan"],
+            ["#veganprotein", "#plantgains"],
+        ),
+        (
+            "vegandesserts",
+            ["vegan dessert", "dairy free cake", "raw cake", "vegan brownies"],
+            ["#vegandessert", "#vegancake"],
+        ),
+        (
+            "budgetvegan",
+            ["budget vegan", "cheap eats", "pantry meals", "one pot"],
+            ["#budgetvegan", "#cheapeats"],
+        ),
+    ],
+    "coffee": [
+        (
+            "homebarista",
+            ["home barista", "espresso machine", "dialing in", "puck prep"],
+            ["#homebarista", "#espressoathome"],
+        ),
+        ("filter", ["v60", "filter coffee", "chemex", "light roast"], ["#v60", "#filtercoffee"]),
+        (
+            "cafes",
+            ["cafe hopping", "coffee shop", "flat white", "brunch spot"],
+            ["#cafehopping", "#coffeeshopvibes"],
+        ),
+    ],
+    "travel": [
+        (
+            "luxury",
+            ["luxury hotel", "infinity pool", "suite", "villa"],
+            ["#luxurytravel", "#luxuryhotel"],
+        ),
+        (
+            "budget",
+            ["budget travel", "hostel", "cheap flights", "interrail"],
+            ["#budgettravel", "#interrail"],
+        ),
+        (
+            "cityguides",
+            ["city guide", "hidden gems", "where to eat", "weekend in"],
+            ["#cityguide", "#hiddengems"],
+        ),
+    ],
+    "parenting": [
+        (
+            "baby",
+            ["baby led weaning", "nap schedule", "nursery ideas", "babywearing"],
+            ["#babyledweaning", "#babywearing"],
+        ),
+        (
+            "toddler",
+            ["toddler activities", "sensory play", "tantrums", "play ideas"],
+            ["#toddleractivities", "#sensoryplay"],
+        ),
+        (
+            "schoolage",
+            ["homework", "school run", "lunchbox ideas", "after school"],
+            ["#schoolrun", "#lunchboxideas"],
+        ),
+    ],
+    "pets": [
+        (
+            "dogtraining",
+            ["dog training", "recall", "loose lead", "puppy class"],
+            ["#dogtraining", "#puppytraining"],
+        ),
+        ("cats", ["cat tree", "indoor cat", "cat toys", "purring"], ["#catlife", "#indoorcat"]),
+        (
+            "petfood",
+            ["raw feeding", "dog food", "kibble", "grain free"],
+            ["#rawfeeding", "#dogfood"],
+        ),
+    ],
+    "interior": [
+        (
+            "smallspace",
+            ["small space", "studio flat", "storage hack", "rental friendly"],
+            ["#smallspaceliving", "#rentalfriendly"],
+        ),
+        (
+            "maximalist",
+            ["maximalist", "gallery wall", "bold colour", "pattern clash"],
+            ["#maximalism", "#gallerywall"],
+        ),
+        (
+            "renovation",
+            ["renovation", "before and after", "tiling", "kitchen reno"],
+            ["#renovationjourney", "#beforeandafter"],
+        ),
+    ],
+    "gardening": [
+        (
+            "houseplants",
+            ["houseplants", "monstera", "repotting", "plant shelf"],
+            ["#houseplants", "#plantshelf"],
+        ),
+        (
+            "veg",
+            ["veg patch", "grow your own", "allotment harvest", "seedlings"],
+            ["#vegpatch", "#allotmentlife"],
+        ),
+        (
+            "flowers",
+            ["cut flowers", "dahlias", "cottage garden", "sweet peas"],
+            ["#dahlias", "#cottagegarden"],
+        ),
+    ],
+    "diy_crafts": [
+        (
+            "knit",
+            ["knitting pattern", "chunky knit", "cast on", "sweater knit"],
+            ["#knittersofinstagram", "#knitpattern"],
+        ),
+        ("pottery", ["pottery", "wheel throwing", "glaze", "ceramics"], ["#pottery", "#ceramics"]),
+        (
+            "woodwork",
+            ["woodworking", "dovetail", "chisel", "live edge"],
+            ["#woodworking", "#woodworker"],
+        ),
+    ],
+    "tech": [
+        (
+            "phones",
+            ["phone review", "camera test", "flagship", "battery life"],
+            ["#phonereview", "#flagshipphone"],
+        ),
+        (
+            "desk",
+            ["desk setup", "mechanical keyboard", "monitor arm", "cable management"],
+            ["#desksetup", "#mechanicalkeyboard"],
+        ),
+        (
+            "smarthome",
+            ["smart home", "home automation", "smart speaker", "robot vacuum"],
+            ["#smarthome", "#homeautomation"],
+        ),
+    ],
+    "gaming": [
+        (
+            "fps",
+            ["fps", "aim training", "headshot", "ranked clips"],
+            ["#fpsgaming", "#aimtraining"],
+        ),
+        (
+            "cozy",
+            ["cozy games", "stardew", "farming sim", "switch lite"],
+            ["#cozygames", "#cozygamer"],
+        ),
+        ("retro", ["retro gaming", "crt", "cartridge", "snes"], ["#retrogaming", "#retrogamer"]),
+    ],
+    "photography": [
+        (
+            "film",
+            ["film photography", "35mm film", "portra", "darkroom"],
+            ["#shootfilm", "#believeinfilm"],
+        ),
+        (
+            "street",
+            ["street photography", "candid", "city light", "decisive moment"],
+            ["#streetphotography", "#streetshot"],
+        ),
+        (
+            "wildlife",
+            ["wildlife", "birding", "telephoto", "hide"],
+            ["#wildlifephotography", "#birdphotography"],
+        ),
+    ],
+    "music": [
+        (
+            "guitar",
+            ["guitar cover", "riff", "pedalboard", "fingerstyle"],
+            ["#guitarcover", "#pedalboard"],
+        ),
+        (
+            "production",
+            ["beat making", "daw", "synth", "mixing"],
+            ["#beatmaker", "#musicproduction"],
+        ),
+        (
+            "vocals",
+            ["vocal cover", "singing lesson", "harmonies", "acapella"],
+            ["#vocalcover", "#singingcover"],
+        ),
+    ],
+    "books": [
+        (
+            "romance",
+            ["romance books", "enemies to lovers", "romantasy", "spicy read"],
+            ["#romancebooks", "#romantasy"],
+        ),
+        (
+            "thriller",
+            ["thriller", "crime fiction", "plot twist", "whodunnit"],
+            ["#thrillerbooks", "#crimefiction"],
+        ),
+        (
+            "classics",
+            ["classics", "literary fiction", "annotating", "penguin classics"],
+            ["#classicbooks", "#annotatingbooks"],
+        ),
+    ],
+    "personal_finance": [
+        (
+            "investing",
+            ["index investing", "dividends", "portfolio", "isa"],
+            ["#indexinvesting", "#dividends"],
+        ),
+        (
+            "debtfree",
+            ["debt free", "payoff", "snowball", "no spend"],
+            ["#debtfreejourney", "#nospend"],
+        ),
+        (
+            "fire",
+            ["financial independence", "early retirement", "savings rate", "lean fire"],
+            ["#financialindependence", "#earlyretirement"],
+        ),
+    ],
+    "sustainability": [
+        (
+            "zerowastehome",
+            ["zero waste home", "refill shop", "beeswax wraps", "compost bin"],
+            ["#zerowastehome", "#refillshop"],
+        ),
+        (
+            "ethicalfashion",
+            ["ethical fashion", "capsule wardrobe", "mending", "secondhand first"],
+            ["#ethicalfashion", "#visiblemending"],
+        ),
+        (
+            "ecotravel",
+            ["eco travel", "train travel", "flight free", "slow travel"],
+            ["#flightfree", "#slowtravel"],
+        ),
+    ],
+}
+SUBTOPIC_FRAMES: Final[list[str]] = [
+    "{w}",
+    "all about {w}",
+    "{w} of the day",
+    "obsessed with {w}",
+    "my {w} edit",
+    "{w} update",
+]
+
+# Trends: a topic whose share of posts rises over a season, started by a few early creators of
+# one sub-topic and then taken up by others of the niche. (tag, words, niche, sub-topic, start,
+# end); dates are ISO and lie inside the world's year before 2026-10-31.
+TRENDS: Final[list[tuple[str, list[str], str, str, str, str]]] = [
+    (
+        "#anklets",
+        ["anklets", "anklet stack", "gold anklet", "beaded anklet", "layered anklets"],
+        "fashion",
+        "jewellery",
+        "2026-04-01",
+        "2026-08-01",
+    ),
+    (
+        "#wallpilates",
+        ["wall pilates", "wall pilates routine", "28 day wall pilates"],
+        "home_workout",
+        "pilates",
+        "2026-01-05",
+        "2026-04-05",
+    ),
+    (
+        "#matchalatte",
+        ["matcha latte", "ceremonial matcha", "iced matcha", "matcha whisk"],
+        "coffee",
+        "cafes",
+        "2026-05-01",
+        "2026-08-30",
+    ),
+    (
+        "#slugging",
+        ["slugging", "overnight slugging", "occlusive layer"],
+        "skincare",
+        "kbeauty",
+        "2025-12-01",
+        "2026-03-01",
+    ),
+    (
+        "#hyrox",
+        ["hyrox", "hyrox training", "sled push race", "hyrox doubles"],
+        "fitness",
+        "functional",
+        "2026-02-01",
+        "2026-05-15",
+    ),
+    (
+        "#cozygamingsetup",
+        ["cozy setup", "pastel desk", "cozy gaming corner"],
+        "gaming",
+        "cozy",
+        "2026-07-01",
+        "2026-10-15",
+    ),
+]

@@ -154,7 +154,7 @@ def post_lines(c: Creators, k: Chunk, pc: PostColumns, edges: list[bytes]) -> li
     sponsor[tag] = [sponsor_edge(h).encode() for h in pc.brand_h[ig[tag]].tolist()]
     is_ad = np.where(dki == tx.DISC_IS_AD, b"true", b"false")
     capb = pc.cap[ig]
-    enc = np.flatnonzero(k.sp[ig])  # sponsored captions were built as text
+    enc = np.flatnonzero(pc.cap_text[ig])  # these captions were built as text
     capb[enc] = [x.encode() for x in capb[enc].tolist()]
     ig_lines = map(
         _POST_B.__mod__,

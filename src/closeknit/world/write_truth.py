@@ -29,7 +29,7 @@ CREATORS_HEADER = (
     "audience_age_center,audience_female_share,audience_home_share,posts_written,"
     "sponsored_posts,undisclosed_posts,comment_edges,fan_edges,bot_edges,pod_edges,replies,"
     "median_reply_minutes,audience_set_size,audience_fake_share,audience_inactive_share,"
-    "audience_real_share\n"
+    "audience_real_share,sub_topic,sub_focus\n"
 )
 
 
@@ -91,6 +91,10 @@ def write_creators(c: Creators, stats: dict[str, list[Any]], path: Path) -> None
     df["audience_real_share"] = np.round(
         1 - df["audience_fake_share"] - df["audience_inactive_share"], 4
     )
+    n_sub = len(vocab.SUBTOPICS[vocab.NICHE_IDS[0]])
+    sub_names = np.array([s[0] for n in vocab.NICHE_IDS for s in vocab.SUBTOPICS[n]])
+    df["sub_topic"] = sub_names[c.niche * n_sub + c.sub]
+    df["sub_focus"] = np.round(c.sub_focus, 3)
     assert ",".join(df.columns) + "\n" == CREATORS_HEADER
     cols = [x for x in (csv_cells(df[k]) for k in df.columns) if x is not None]
     if len(cols) < len(df.columns):  # a cell to quote: let pandas write it

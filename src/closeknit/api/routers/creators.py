@@ -73,9 +73,13 @@ def lookalikes(
     store: StoreDep,
     creator: Creator,
     limit: Annotated[int, Query(ge=1, le=1000)] = 20,
+    broad: Annotated[bool, Query(description="also outside its niche and market")] = False,
 ) -> dsvc.LookalikesOut:
-    """Creators most like this one in content and audience."""
-    return dsvc.lookalikes(store, p.workspace_id, dsvc.LookalikesIn(creator=creator, limit=limit))
+    """Creators most like this one in content and audience, within its niche and audience
+    market unless ``broad``."""
+    return dsvc.lookalikes(
+        store, p.workspace_id, dsvc.LookalikesIn(creator=creator, limit=limit, broad=broad)
+    )
 
 
 @router.get("/creators/{creator}/export", responses=responses(404))

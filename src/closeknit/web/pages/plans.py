@@ -83,7 +83,7 @@ def plan_run(
     budget: FStr = "",
     list_id: FStr = "",
     max_creators: Annotated[int, Form(ge=1, le=100)] = 12,
-    objective: Annotated[str, Form(max_length=20)] = "reach",
+    objective: Annotated[str, Form(max_length=20)] = "revenue",
     exclude: FMany = [],  # noqa: B006
     lock: FMany = [],  # noqa: B006
     exclude_add: FStr = "",
@@ -138,8 +138,8 @@ def plan_run(
         return error_page(request, p, input_error(e))
     sym = ssvc.symbol(currency_of(request, p))
     big = plan.comparison.get("best_single_macro_or_mega") or {}
-    mine = (plan.expected or {}).get("engaged_unique_relevant") or {}
-    theirs = ((big.get("expected") or {}).get("engaged_unique_relevant") or {}) if big else {}
+    mine = (plan.expected or {}).get("revenue") or {}
+    theirs = ((big.get("expected") or {}).get("revenue") or {}) if big else {}
     compare_svg = ""
     if big.get("status") == "ok" and mine:
         compare_svg = charts.bar_chart(
@@ -151,8 +151,8 @@ def plan_run(
                 (mine.get("p10", 0.0), mine.get("p90", 0.0)),
                 (theirs.get("p10", 0.0), theirs.get("p90", 0.0)),
             ],
-            title="Engaged people who fit the brief (whiskers: 80% interval)",
-            value_fmt=lambda v: f"{v:,.0f}",
+            title="Expected incremental revenue, same forecast (whiskers: 80% interval)",
+            value_fmt=lambda v: f"{sym}{v:,.0f}",
         )
     fee_svg = charts.bar_chart(
         [(f"@{k.handle}", k.fee.mid) for k in plan.picks],

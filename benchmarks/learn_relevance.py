@@ -1,0 +1,217 @@
+"""Learn discover's absolute relevance (closeknit.match.relevance) on a world's briefs.
+
+For every brief of ``truth/briefs.csv`` discover lists its candidates (the brief's filters
+applied) with their signals: keyword coverage, cosine, measured audience shares. Labels come
+from the world's truth: *content* fits when the creator's true niche is the brief's (and its
+sub-topic, or it rides that sub-topic's trend); each *audience* dimension fits when the true
+share reaches the brief's bar (country >= 0.5, age >= 0.2, gender >= 0.55); *relevant* is the
+world's own relevant list. Logistic fits give the content coefficients (kw + cos, cos only, kw
+only) and one (a, b) per audience dimension on log(share); the floor is the smallest relevance at
+which >= 90% of the candidates above it are relevant. ``--write`` stores them in
+``src/closeknit/match/relevance.json`` under the embedder's name.
+
+    python benchmarks/learn_relevance.py --store W.duckdb --world W [--model minilm] [--write]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.linear_model import LogisticRegression
+
+from closeknit.match import Brief, discover
+from closeknit.match.embed import get_embedder
+from closeknit.match.relevance import CONTENT_FITS, RelevanceModel, model_for, save_model
+from closeknit.store import Store, open_store
+from closeknit.world import vocab
+from closeknit.world.briefs import MIN_AGE_SHARE, MIN_COUNTRY_SHARE, MIN_GENDER_SHARE
+from closeknit.world.creators import AGE_BUCKETS
+from closeknit.world.response import load_response, target_of
+
+PRECISION = 0.9
+
+
+def brief_rows(world: Path) -> list[dict[str, Any]]:
+    df = pd.read_csv(world / "truth" / "briefs.csv", keep_default_na=False)
+    out = []
+    for r in df.itertuples():
+        f = json.loads(r.filters)
+        out.append(
+            {
+                "brief_id": r.brief_id,
+                "brief": Brief(**{k: v for k, v in f.items() if k in Brief.model_fields}),
+                "target": target_of(json.loads(r.target), r.brief_id),
+                "relevant": {x for x in str(r.relevant_creator_ids).split(";") if x},
+                "budget": float(f.get("budget") or 0),
+            }
+        )
+    return out
+
+
+def labelled_pairs(store: Store, ws: str, world: Path, model: str | None) -> pd.DataFrame:
+    """One row per (brief, candidate): signals and truth labels."""
+    resp = load_response(world)
+    inp = resp.inputs
+    pos = {c: i for i, c in enumerate(inp.creator_ids)}
+    rows: list[dict[str, Any]] = []
+    for b in brief_rows(world):
+        t = b["target"]
+        res = discover(store, ws, b["brief"], 100_000, model=model, evidence=False)
+        nids = [vocab.NICHE_IDS.index(x) for x in t.niches]
+        sid = [s[0] for s in vocab.SUBTOPICS[t.niches[0]]].index(t.sub) if t.sub is not None else -1
+        trend_ids = [
+            k for k, tr in enumerate(vocab.TRENDS) if tr[2] == t.niches[0] and tr[3] == t.sub
+        ]
+        for m in res.matches:
+            i = pos.get(m.creator_id)
+            if i is None:
+                continue
+            if t.sub is None:
+                content = inp.niche[i] in nids
+            else:
+                content = inp.niche[i] == nids[0] and (
+                    inp.sub[i] == sid or int(inp.trend[i]) in trend_ids
+                )
+            ctry = float(inp.countries[i, [vocab.COUNTRY_IDS.index(c) for c in t.countries]].sum())
+            age = float(inp.age[i, [AGE_BUCKETS.index(a) for a in t.ages]].sum()) if t.ages else 1.0
+            g = float(inp.female[i] + inp.unknown_gender[i] / 2)
+            gender = g if t.gender == "F" else (1 - g if t.gender == "M" else 1.0)
+            sg = m.signals
+            rows.append(
+                {
+                    "brief_id": b["brief_id"],
+                    "creator_id": m.creator_id,
+                    "kw": sg.get("keyword_coverage"),
+                    "kw_rel": sg.get("keyword_relative"),
+                    "cos": sg.get("cosine"),
+                    "cos_rel": sg.get("cosine_relative"),
+                    "niche": sg.get("niche_support"),
+                    "country_share": sg.get("country_share"),
+                    "age_share": sg.get("age_share"),
+                    "gender_share": sg.get("gender_share"),
+                    "y_content": bool(content),
+                    "y_country": ctry >= MIN_COUNTRY_SHARE,
+                    "y_age": age >= MIN_AGE_SHARE,
+                    "y_gender": gender >= MIN_GENDER_SHARE,
+                    "y_relevant": m.creator_id in b["relevant"],
+                    "relevance": m.relevance,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def _logit(x: np.ndarray, y: np.ndarray) -> list[float]:
+    if len(set(y.tolist())) < 2:
+        raise SystemExit("a label has one class only: use a bigger world")
+    lr = LogisticRegression(C=100.0, max_iter=2000).fit(x, y)
+    return [float(lr.intercept_[0]), *(float(c) for c in lr.coef_[0])]
+
+
+def learn(df: pd.DataFrame, name: str) -> RelevanceModel:
+    d = df.dropna(subset=["cos"])
+    y = d["y_content"].to_numpy()
+    m = RelevanceModel(model=name, source="")
+    for names in CONTENT_FITS:
+        if d[list(names)].notna().all().all():
+            m.content["+".join(names)] = _logit(d[list(names)].to_numpy(float), y)
+    aud: dict[str, tuple[float, float]] = {}
+    for dim in ("country", "age", "gender"):
+        dd = df.dropna(subset=[f"{dim}_share"])
+        if len(dd) < 50 or dd[f"y_{dim}"].nunique() < 2:
+            aud[dim] = RelevanceModel(model=name).audience[dim]
+            continue
+        xs = np.log(np.clip(dd[[f"{dim}_share"]].to_numpy(float), 1e-4, 1.0))
+        a, b = _logit(xs, dd[f"y_{dim}"].to_numpy())
+        aud[dim] = (a, b)
+    m.audience = aud
+    return m
+
+
+def floor_for(rel: np.ndarray, y: np.ndarray, precision: float = PRECISION) -> float:
+    """The smallest threshold with precision >= ``precision`` among the pairs at or above it."""
+    order = np.argsort(-rel)
+    hits = np.cumsum(y[order])
+    prec = hits / np.arange(1, len(y) + 1)
+    ok = np.flatnonzero(prec >= precision)
+    if not len(ok):
+        return 0.99
+    return float(rel[order][ok[-1]])
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--store", required=True)
+    ap.add_argument("--world", required=True)
+    ap.add_argument("--workspace", default="default")
+    ap.add_argument("--model", default=None)
+    ap.add_argument("--write", action="store_true")
+    ap.add_argument(
+        "--precision", type=float, default=PRECISION, help="precision the floor must reach"
+    )
+    a = ap.parse_args(argv)
+    st = open_store(a.store)
+    try:
+        name = get_embedder(a.model).name
+        df = labelled_pairs(st, a.workspace, Path(a.world), a.model)
+        m = learn(df, name)
+        # relevance under the learned coefficients, for the floor
+        from closeknit.match.relevance import audience_probability, content_probability
+
+        sig = {
+            k: (df[k].to_numpy(float) if df[k].notna().all() else None)
+            for k in ("kw", "kw_rel", "cos", "cos_rel", "niche")
+        }
+        pc = content_probability(m, sig)
+        shares = {
+            d: df[f"{d}_share"].to_numpy(float)
+            for d in ("country", "age", "gender")
+            if df[f"{d}_share"].notna().any()
+        }
+        pa_, _ = audience_probability(m, shares)
+        rel = pc * (np.nan_to_num(pa_, nan=1.0) if pa_ is not None else 1.0)
+        m.floor = round(floor_for(rel, df["y_relevant"].to_numpy(), a.precision), 4)
+        m.source = (
+            f"learned on {Path(a.world).name}: {df['brief_id'].nunique()} briefs, "
+            f"{len(df)} candidate pairs"
+        )
+        y = df["y_relevant"].to_numpy()
+        above = rel >= m.floor
+        report = {
+            "model": m.to_dict(),
+            "pairs": len(df),
+            "relevant_pairs": int(y.sum()),
+            "above_floor": int(above.sum()),
+            "precision_above_floor": round(float(y[above].mean()), 4) if above.any() else None,
+            "recall_above_floor": round(float(above[y].mean()), 4) if y.any() else None,
+            "content_auc": _auc(pc, df["y_content"].to_numpy()),
+            "precision_recall": {
+                f"{t:.2f}": [
+                    round(float(y[rel >= t].mean()), 3) if (rel >= t).any() else None,
+                    round(float((rel >= t)[y].mean()), 3),
+                ]
+                for t in (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
+            },
+            "previous_model": model_for(name).to_dict(),
+        }
+        print(json.dumps(report, indent=2))
+        if a.write:
+            save_model(m)
+            print(f"wrote {name} to relevance.json", file=sys.stderr)
+    finally:
+        st.close()
+
+
+def _auc(score: np.ndarray, y: np.ndarray) -> float | None:
+    from sklearn.metrics import roc_auc_score
+
+    return round(float(roc_auc_score(y, score)), 4) if len(set(y.tolist())) == 2 else None
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,243 @@
+"""Absolute relevance of a creator to a brief: does the content fit, does the audience fit.
+
+Discover used to scale content fit so that the best candidate scored 1, whatever it was: a brief
+nobody posts about still got a "perfect" creator, and the planner kept "40% of the best score".
+Here both parts are probabilities on an absolute scale, learned on a world's briefs
+(``benchmarks/learn_relevance.py``; coefficients in ``relevance.json``):
+
+* **content** ``P(topic fits) = σ(a + b·kw + c·kw_rel + d·cos + e·cos_rel + f·niche)``:
+  ``kw`` is the brief's keyword coverage of the creator's document (BM25 summed over the
+  brief's content words present in the corpus, divided by its maximum ``Σ idf·(k1+1)``, so 1
+  means every word
+  saturated), ``cos`` the raw cosine of the brief and creator vectors; ``kw_rel`` and
+  ``cos_rel`` place the creator among all creators for this brief (coverage / the best
+  coverage; cosine stretched so the 90th percentile is 0 and the best 1). The absolute terms
+  keep a brief nobody posts about from getting a "perfect" creator; the relative terms carry
+  the brief-specific ranking. ``niche`` is the share of the brief's 30 best content matches
+  (by kw_rel + cos_rel) that are in the creator's niche (``creator_niche``): a pets creator whose
+  "cat lovers" posts resemble "houseplant lovers" gets no support from a neighbourhood of
+  gardeners. Coefficients per embedding model (cosines differ in scale between models); without
+  BM25 (very large workspaces) or without assigned niches the fits without those signals are
+  used.
+* **audience** ``Π_d σ(a_d + b_d·log share_d)`` over the dimensions the brief asks for: the
+  share of the creator's audience in the brief's countries, in its age range (buckets weighted by
+  their overlap with the range) and of its gender (F + half the unknown), from
+  ``audience_demographics``. Without demographics the creator's own country stands in for the
+  country share (0.65 in the brief's countries, 0.05 outside; age and gender stay unknown: their
+  factor is left out).
+
+``relevance = content × audience``. The planner keeps creators with relevance ≥ ``floor`` (the
+smallest threshold at which ≥ 90% of the learning world's candidates above it were truly
+relevant), and so never fills a budget with creators who do not fit.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from closeknit.match.bm25 import BM25, tokens
+from closeknit.match.brief import (
+    COUNTRY_WORDS,
+    LANGUAGE_WORDS,
+    PLATFORMS,
+    TIERS,
+    Brief,
+    content_text,
+)
+
+MODEL_FILE = Path(__file__).with_name("relevance.json")
+# words of a brief that say who buys or how, not what the content is about
+STOP = (
+    set(
+        """a an and are as at be brand brands buy by campaign creator creators fan fans for from get
+    in influencer influencers into is it launch lovers looking new of on or our people product
+    products sell selling shop the their them they this to want who with women woman men man
+    female male girls guys moms mums dads young old aged age audience audiences year years olds
+    speaking based living working""".split()
+    )
+    | {w for k in COUNTRY_WORDS for w in k.split()}
+    | set(LANGUAGE_WORDS)
+    | set(PLATFORMS)
+    | set(TIERS)
+)
+NO_DEMO_IN, NO_DEMO_OUT = 0.65, 0.05  # country share assumed without demographics
+NICHE_TOP = 30  # the brief's best content matches whose niches support a creator's niche
+
+
+# the content fits, richest first: the signals each uses (see the module docstring)
+CONTENT_FITS: tuple[tuple[str, ...], ...] = (
+    ("kw", "kw_rel", "cos", "cos_rel", "niche"),
+    ("kw", "kw_rel", "cos", "cos_rel"),
+    ("cos", "cos_rel", "niche"),
+    ("cos", "cos_rel"),
+    ("kw", "kw_rel", "niche"),
+    ("kw", "kw_rel"),
+)
+_DEFAULT_CONTENT = {
+    "kw+kw_rel+cos+cos_rel+niche": [-6.0, 4.0, 3.0, 2.0, 2.0, 2.0],
+    "kw+kw_rel+cos+cos_rel": [-6.0, 4.0, 3.0, 2.0, 2.0],
+    "cos+cos_rel+niche": [-6.0, 4.0, 4.0, 2.0],
+    "cos+cos_rel": [-6.0, 4.0, 4.0],
+    "kw+kw_rel+niche": [-6.0, 5.0, 4.0, 2.0],
+    "kw+kw_rel": [-6.0, 5.0, 4.0],
+}
+
+
+@dataclass
+class RelevanceModel:
+    """Learned coefficients (see the module docstring); ``source`` says where they came from."""
+
+    model: str
+    # per content fit ("+"-joined signal names): intercept, then one coefficient per signal
+    content: dict[str, list[float]] = field(default_factory=lambda: dict(_DEFAULT_CONTENT))
+    audience: dict[str, tuple[float, float]] = field(
+        default_factory=lambda: {"country": (5.0, 7.0), "age": (6.0, 4.0), "gender": (8.0, 14.0)}
+    )
+    floor: float = 0.5
+    source: str = "default"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "model": self.model,
+            "content": {k: list(v) for k, v in self.content.items()},
+            "audience": {k: list(v) for k, v in self.audience.items()},
+            "floor": self.floor,
+            "source": self.source,
+        }
+
+
+def load_models(path: Path = MODEL_FILE) -> dict[str, RelevanceModel]:
+    """Every learned model in ``path`` by embedder name."""
+    if not path.exists():
+        return {}
+    raw = json.loads(path.read_text())
+    out: dict[str, RelevanceModel] = {}
+    for name, d in raw.items():
+        out[name] = RelevanceModel(
+            model=name,
+            content={k: [float(x) for x in v] for k, v in d["content"].items()},
+            audience={k: (float(v[0]), float(v[1])) for k, v in d["audience"].items()},
+            floor=float(d["floor"]),
+            source=str(d.get("source", "")),
+        )
+    return out
+
+
+@lru_cache(maxsize=8)
+def model_for(embedder: str) -> RelevanceModel:
+    """The learned model of an embedder (the defaults above when none was learned)."""
+    return load_models().get(embedder) or RelevanceModel(model=embedder)
+
+
+def save_model(m: RelevanceModel, path: Path = MODEL_FILE) -> None:
+    raw = json.loads(path.read_text()) if path.exists() else {}
+    raw[m.model] = m.to_dict()
+    path.write_text(json.dumps(raw, indent=2, sort_keys=True) + "\n")
+    model_for.cache_clear()
+
+
+def content_query(brief: Brief) -> str:
+    """The brief's content words: its text without budget/age hints, market, gender and
+    platform words, and generic words (they say who buys, not what the content is about)."""
+    t = content_text(brief).lower()
+    t = re.sub(r"\b[a-z]+[- ]speaking\b", " ", t)
+    return " ".join(w for w in re.findall(r"[#\w'-]+", t) if w.strip("#'-") not in STOP)
+
+
+def keyword_coverage(bm: BM25, query: str) -> np.ndarray:
+    """Per document: BM25 of the query's words present in the corpus / its maximum
+    ``Σ idf·(k1 + 1)`` (0 when no word of the query is in the corpus)."""
+    present = [t for t in set(tokens(query)) if t in bm.idf]
+    if not present:
+        return np.zeros(len(bm.tf))
+    top = sum(bm.idf[t] for t in present) * (bm.k1 + 1)
+    return np.clip(bm.scores(" ".join(present)) / top, 0.0, 1.0)
+
+
+def sigmoid(x: np.ndarray) -> np.ndarray:
+    out: np.ndarray = 1.0 / (1.0 + np.exp(-np.clip(x, -40, 40)))
+    return out
+
+
+def relative(kw: np.ndarray | None, cos: np.ndarray | None) -> tuple[Any, Any]:
+    """(kw / best kw, stretched cosine) over all creators of a brief (see the docstring)."""
+    kw_rel = None
+    if kw is not None:
+        top = float(np.max(kw)) if len(kw) else 0.0
+        kw_rel = kw / top if top > 0 else np.zeros_like(kw)
+    cos_rel = None
+    if cos is not None and len(cos):
+        lo, top = float(np.percentile(cos, 90)), float(np.max(cos))
+        cos_rel = np.clip((cos - lo) / max(top - lo, 1e-9), 0.0, 1.0)
+    return kw_rel, cos_rel
+
+
+def content_probability(m: RelevanceModel, signals: dict[str, np.ndarray | None]) -> np.ndarray:
+    """P(the creator's content fits the brief) from the richest fit whose signals are all there
+    (``signals``: kw, kw_rel, cos, cos_rel, niche; None when absent)."""
+    for names in CONTENT_FITS:
+        if all(signals.get(x) is not None for x in names):
+            coef = m.content.get("+".join(names)) or _DEFAULT_CONTENT["+".join(names)]
+            z = coef[0] + sum(
+                c * np.asarray(signals[x], dtype=float)
+                for c, x in zip(coef[1:], names, strict=True)
+            )
+            return sigmoid(np.asarray(z, dtype=float))
+    raise ValueError("need keyword coverage or cosines")
+
+
+def niche_support(
+    niche: np.ndarray, score: np.ndarray, known: np.ndarray, top: int = NICHE_TOP
+) -> np.ndarray | None:
+    """Per creator: the share of the ``top`` creators by ``score`` (the brief's best content
+    matches) that are in its niche — does the brief's neighbourhood post in this creator's niche?
+    None when too few creators have a niche."""
+    if known.sum() < top:
+        return None
+    cand = np.flatnonzero(known)
+    best = cand[np.argsort(-score[cand], kind="stable")[:top]]
+    counts: dict[Any, int] = {}
+    for n in niche[best].tolist():
+        counts[n] = counts.get(n, 0) + 1
+    out = np.array(
+        [
+            counts.get(n, 0) / top if k else 0.0
+            for n, k in zip(niche.tolist(), known.tolist(), strict=True)
+        ]
+    )
+    return out
+
+
+def audience_probability(
+    m: RelevanceModel, shares: dict[str, np.ndarray]
+) -> tuple[np.ndarray | None, dict[str, np.ndarray]]:
+    """Product over the asked dimensions of σ(a + b·log share); NaN shares (unknown) are left
+    out. Returns (probability or None when nothing was asked, per-dimension probabilities)."""
+    if not shares:
+        return None, {}
+    n = len(next(iter(shares.values())))
+    out = np.ones(n)
+    known = np.zeros(n, dtype=bool)
+    parts: dict[str, np.ndarray] = {}
+    for dim, s in shares.items():
+        a, b = m.audience.get(dim, (5.0, 7.0))
+        ok = ~np.isnan(s)
+        p = np.where(ok, sigmoid(a + b * np.log(np.clip(np.nan_to_num(s, nan=1.0), 1e-4, 1.0))),
+                     np.nan)  # fmt: skip
+        parts[dim] = p
+        out = np.where(ok, out * np.nan_to_num(p, nan=1.0), out)
+        known |= ok
+    return np.where(known, out, np.nan), parts
+
+
+def log_odds(p: float) -> float:
+    p = min(max(p, 1e-9), 1 - 1e-9)
+    return math.log(p / (1 - p))
