@@ -138,15 +138,34 @@ def solve(q: np.ndarray, p1: np.ndarray, p0: np.ndarray, iters: int = 34) -> np.
     return np.asarray(np.where(g0 <= 0, 0.0, np.where(g1 >= 0, 1.0, pi)))
 
 
-def _rate_draws(counts: np.ndarray, draws: int, seed: list[int]) -> np.ndarray:
-    """(draws, bins) class-conditional bin distributions: Dirichlet(counts) (the posterior),
-    then Dirichlet(total × that) - a new population of the training size."""
+def _rate_draws(counts: np.ndarray, draws: int, seed: list[int], phi: float = 1.0) -> np.ndarray:
+    """(draws, bins) class-conditional bin distributions: Dirichlet(counts / φ) (the posterior
+    of the table's rates), then Dirichlet(total × that) - a new population of the training size.
+
+    φ ≥ 1 is the table's over-dispersion (:func:`closeknit.features.models.train.dispersion`):
+    its folds' histograms, each scored by its own fold model, vary φ times as much as
+    multinomial samples would, so the table's counts are worth 1/φ as many independent accounts.
+    """
     rng = np.random.default_rng(seed)
-    g = rng.gamma(np.broadcast_to(counts, (draws, len(counts))))
+    g = rng.gamma(np.broadcast_to(counts / phi, (draws, len(counts))))
     p = g / g.sum(-1, keepdims=True)
     g2 = rng.gamma(np.maximum(p * counts.sum(), 1e-12))
     out: np.ndarray = g2 / g2.sum(-1, keepdims=True)
     return np.maximum(out, 1e-300)
+
+
+def _interval(draws: np.ndarray, point: float, lo: float, hi: float) -> tuple[float, float]:
+    """The ``lo``..``hi`` quantiles of the draws, moved so that their median is ``point``.
+
+    With few labelled accounts in a score bin the error-rate draws are skewed (a Gamma with a
+    small shape has its median far below its mean), so the draws' median is not the estimate
+    (made from the mean rates); at a low fake share it sat a point above it and the interval
+    missed low. The draws give the spread; the estimate gives the place (a median-unbiased
+    shift of the percentile interval). Clipped to 0..1.
+    """
+    q_lo, q_mid, q_hi = (float(x) for x in np.quantile(draws, [lo, 0.5, hi]))
+    shift = point - q_mid
+    return max(0.0, q_lo + shift), min(1.0, q_hi + shift)
 
 
 @dataclass
@@ -159,6 +178,7 @@ class _View:
     blocks: list[int]  # feature masks, one block of `bins` per mask
     n1: np.ndarray  # (J,) fake counts
     n0: np.ndarray  # (J,) real counts
+    phi: list[tuple[float, float]]  # per block: the over-dispersion of (real, fake)
 
 
 def _view(model: AccountModel, src: SourceTable, X: np.ndarray, masks: np.ndarray,
@@ -166,6 +186,7 @@ def _view(model: AccountModel, src: SourceTable, X: np.ndarray, masks: np.ndarra
     k = len(model.folds)
     jbin = np.full((k, len(X)), -1, dtype=np.int64)
     blocks: list[int] = []
+    phi: list[tuple[float, float]] = []
     n1: list[np.ndarray] = []
     n0: list[np.ndarray] = []
     cut = masks & src.mask
@@ -180,6 +201,7 @@ def _view(model: AccountModel, src: SourceTable, X: np.ndarray, masks: np.ndarra
         else:
             b = len(blocks)
             blocks.append(key)
+            phi.append(src.dispersion)
             n0.append(table.counts[0])
             n1.append(table.counts[1])
         # accounts recur (one follower of many creators): score each distinct row once
@@ -188,7 +210,7 @@ def _view(model: AccountModel, src: SourceTable, X: np.ndarray, masks: np.ndarra
         jbin[:, rows] = b * bins + table.bins_of(dec)[:, inv.reshape(-1)]
     z = np.zeros(0)
     return _View(
-        src, jbin, blocks, np.concatenate(n1) if n1 else z, np.concatenate(n0) if n0 else z
+        src, jbin, blocks, np.concatenate(n1) if n1 else z, np.concatenate(n0) if n0 else z, phi
     )
 
 
@@ -284,9 +306,11 @@ def estimate_groups(
             continue
         h, present, n1, n0, J = fit["h"], fit["present"], fit["n1"], fit["n0"], fit["J"]
         # error-rate draws, per block from a generator of its own (mask-keyed)
-        p1d = np.concatenate([_rate_draws(n1[b * B:(b + 1) * B], draws, [seed, k, key, 1])
+        p1d = np.concatenate([_rate_draws(n1[b * B:(b + 1) * B], draws, [seed, k, key, 1],
+                                          v.phi[b][1])
                               for b, key in enumerate(v.blocks)], axis=1)  # fmt: skip
-        p0d = np.concatenate([_rate_draws(n0[b * B:(b + 1) * B], draws, [seed, k, key, 0])
+        p0d = np.concatenate([_rate_draws(n0[b * B:(b + 1) * B], draws, [seed, k, key, 0],
+                                          v.phi[b][0])
                               for b, key in enumerate(v.blocks)], axis=1)  # fmt: skip
         prior = 0.5 * (p1d + p0d)  # (D, J): half a pseudo-account from each class
         idx_all = np.flatnonzero(w[:, k] > 0)
@@ -331,15 +355,15 @@ def estimate_groups(
             inact = float(np.clip(wl - fake * float(wg @ rho_pt), 0.0, min(wl, 1.0 - fake)))
             wd = grng.beta(n_low[gi] + 0.5, nk - n_low[gi] + 0.5, draws)
             idd = np.clip(wd - fd * rd, 0.0, np.minimum(wd, 1.0 - fd))
-            i_lo, i_hi = (float(x) for x in np.quantile(idd, [alpha_lo, alpha_hi]))
+            i_lo, i_hi = _interval(idd, inact, alpha_lo, alpha_hi)
             real = 1.0 - fake - inact
             rdraw = 1.0 - fd - idd
             inact_v: tuple[float | None, float | None, float | None] = (inact, i_lo, i_hi)
         else:
             real, rdraw = 1.0 - fake, 1.0 - fd
             inact_v = (None, None, None)
-        f_lo, f_hi = (float(x) for x in np.quantile(fd, [alpha_lo, alpha_hi]))
-        r_lo, r_hi = (float(x) for x in np.quantile(rdraw, [alpha_lo, alpha_hi]))
+        f_lo, f_hi = _interval(fd, fake, alpha_lo, alpha_hi)
+        r_lo, r_hi = _interval(rdraw, real, alpha_lo, alpha_hi)
         out.append(
             Prevalence(
                 n=int(n_rows[gi]),
