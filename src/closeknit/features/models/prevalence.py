@@ -24,10 +24,12 @@ quantification does it:
 4. **Interval (90%).** A Bayesian bootstrap (Rubin 1981) of both inputs: per draw, the sample's
    bin distribution is drawn from Dirichlet(counts + ½ pseudo-account spread over the two
    classes' bins) - sampling error, well-behaved when a bin is empty - and each class's bin
-   distribution from Dirichlet(training counts + ½), then once more from a population of the
-   training size (a creator's audience is a new population, not the training rows: error rates
-   vary between populations as much as between two samples of that size). The source is drawn by
-   its weight. The 5th and 95th percentiles of the π re-estimated per draw are the interval.
+   distribution from Dirichlet((training counts + prior) / φ), then once more from a population
+   of the training size (a creator's audience is a new population, not the training rows: error
+   rates vary between populations as much as between two samples of that size). φ ≥ 1 is the
+   source's measured over-dispersion (its folds' histograms vary more than multinomial samples).
+   The source is drawn by its weight. The 5th-95th percentile range of the π re-estimated per
+   draw, moved so that its median is the estimate, is the interval (:func:`_interval`).
 5. **Three shares.** *Inactive* = an account that is not fake but has posted at most
    ``inactive_max_posts`` (2) times ever. With w the sample's share of such low-post accounts and
    ρ the share of the source's fakes that are low-post, inactive = w − π·ρ (clipped), real =
