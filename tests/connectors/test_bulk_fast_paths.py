@@ -124,3 +124,40 @@ def test_deferred_checkpoints_restore_the_setting(store, tmp_path: Path) -> None
     except RuntimeError:
         pass
     assert store.scalar("SELECT current_setting('checkpoint_threshold')") == before
+
+
+def test_malformed_lines_among_many_are_quarantined_and_the_rest_load(
+    store, tmp_path: Path
+) -> None:
+    # The parse runs try(from_json) over vectors of 2,048 rows (a failing vector row by row):
+    # a malformed line must fail alone, wherever it falls, and every other line load as parsed.
+    n = 9000
+    bad = {1: "{not json", 2049: '{"id": "x", ', 8193: "null", 8999: "[1, 2]"}
+    lines = []
+    for i in range(1, n + 1):
+        if i in bad:
+            lines.append(bad[i])
+        elif i == 5000:  # an Instaloader-wrapped post in the middle
+            lines.append(json.dumps({"node": _post(i, "wrapped #ad")}))
+        else:
+            lines.append(json.dumps(_post(i, f"post {i}")))
+    f = tmp_path / "posts-many.jsonl"
+    f.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    res = import_instagram(store, "default", f, kind="post")[0]
+    assert (res.n_input, res.n_loaded, res.n_quarantined) == (n, n - 4, 4)
+    q = {r["line"]: r["reason"] for r in store.query("SELECT line, reason FROM quarantine")}
+    assert q == {
+        1: "invalid JSON",
+        2049: "invalid JSON",
+        8193: "not a JSON object",
+        8999: "not a JSON object",
+    }
+    rows = store.query(
+        "SELECT external_id, caption, likes, is_sponsored FROM posts "
+        "WHERE external_id IN ('1002', '6000', '1000') ORDER BY external_id"
+    )
+    assert rows == [
+        {"external_id": "1002", "caption": "post 2", "likes": 3, "is_sponsored": False},
+        {"external_id": "6000", "caption": "wrapped #ad", "likes": 3, "is_sponsored": True},
+    ]
+    assert store.count("posts") == n - 4

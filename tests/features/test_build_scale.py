@@ -162,3 +162,26 @@ def test_vectorized_profile_features_equal_row_by_row() -> None:
     pic = X[:, FEATURES.index("has_profile_pic")]
     want = [1.0, 0.0, np.nan, 1.0, 0.0, 1.0, 0.0, np.nan, np.nan, 1.0, 1.0]
     np.testing.assert_array_equal(pic[: len(want)], want)
+
+
+def test_rollup_baselines_cover_every_creator(store: Store) -> None:
+    """The benchmark's baselines (benchmarks/bench_features_vs_rollup.py) run on the store's
+    schema and roll up the same posts as the build, one row per creator (no timing here)."""
+    spec = importlib.util.spec_from_file_location(
+        "bench_features_vs_rollup", ROOT / "benchmarks" / "bench_features_vs_rollup.py"
+    )
+    assert spec is not None and spec.loader is not None
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    _bench().fill(store, 12, 5, 3, 0.2)
+    store.execute(mod.ROLLUP, ["default"])
+    store.execute(mod.ROLLUP_ALL, {"ws": "default"})
+    build(store, "default", incremental=False)
+    got = store.df(
+        "SELECT r.creator_id, r.n_posts, a.n_comments, a.n_samples, f.n_posts AS built "
+        "FROM _bench_rollup r JOIN _bench_rollup_all a USING (creator_id) "
+        "JOIN creator_features f USING (creator_id) ORDER BY 1"
+    )
+    assert len(got) == 12
+    assert (got["n_posts"] == got["built"]).all() and (got["n_posts"] == 5).all()
+    assert (got["n_comments"] > 0).all() and (got["n_samples"] == 20).all()

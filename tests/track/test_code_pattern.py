@@ -56,7 +56,7 @@ def test_campaign_setup_and_codes_from_its_pattern(tmp_path: Path) -> None:
         )  # fmt: skip
         assert (out.landing_url, out.discount_percent, out.code_pattern, out.end_date) == (
             "https://shop.example/new", 20.0, "NEW-{HANDLE}", "2026-10-15")  # fmt: skip
-        with pytest.raises(ValueError, match="full address"):
+        with pytest.raises(ValueError, match="full web address"):
             svc.CampaignIn(name="x", landing_url="shop.example")
         with pytest.raises(ValidationError, match="must contain"):
             svc.update_campaign(st, ws, c.campaign_id, svc.CampaignPatch(code_pattern="X"),

@@ -418,10 +418,11 @@ def _run(
     else:
         tx.execute("CREATE OR REPLACE TEMP TABLE _bk_stored (seq BIGINT)")
     n_stored = int(tx.query("SELECT count(*) AS n FROM _bk_stored")[0]["n"])
-    # Parse once. from_json only fails on text that is not JSON, so json_valid guards it
-    # (cheaper than try(), which re-runs a failing vector row by row); json_valid then runs
-    # again only where r is NULL, to tell "invalid" from "not an object". A check runs only
-    # where the earlier ones passed, so each bad row names the first field that fails.
+    # Parse once. from_json only fails on text that is not JSON: try() turns that into NULL
+    # (it re-runs only a vector holding such a line row by row; a json_valid guard on every
+    # line cost as much as the parse itself); json_valid then runs only where r is NULL, to
+    # tell "invalid" from "not an object". A check runs only where the earlier ones passed,
+    # so each bad row names the first field that fails.
     # _bk_r holds no payload: copying the text cost as much as parsing it; _bk_ok and the
     # quarantine join it back from _bk_in by seq. Nested SELECTs, not CTEs: DuckDB
     # materializes a CTE used twice, which copied every parsed row once more.
@@ -450,7 +451,7 @@ def _run(
             FROM (
               SELECT seq, err, errf, doc,
                      CASE WHEN err IS NOT NULL THEN NULL {staged}
-                          WHEN json_valid(doc) THEN from_json(doc, '{_q(spec.structure)}') END AS r
+                          ELSE try(from_json(doc, '{_q(spec.structure)}')) END AS r
               FROM (
                 SELECT seq, err, errf, {"r0, " if pre else ""}{spec.unwrap} AS doc FROM _bk_in
                 WHERE seq NOT IN (SELECT seq FROM _bk_stored)

@@ -132,9 +132,11 @@ PROFILE_KNOWN = (
     "closeknit_language",
 )
 
-# Instaloader's newer JSON wraps the post as {"node": {...}, "instaloader": {...}}.
+# Instaloader's newer JSON wraps the post as {"node": {...}, "instaloader": {...}} (the
+# cheap contains() first: the regular expression on every line cost a tenth of the parse).
 UNWRAP = (
-    "CASE WHEN regexp_matches(left(payload, 40), '^\\s*\\{\\s*\"node\"\\s*:') "
+    "CASE WHEN contains(left(payload, 40), '\"node\"') "
+    "AND regexp_matches(left(payload, 40), '^\\s*\\{\\s*\"node\"\\s*:') "
     "AND json_valid(payload) THEN json_extract(payload, '$.node')::VARCHAR ELSE payload END"
 )
 

@@ -15,7 +15,7 @@ give is unknown (NULL): it is neither an empty bio nor "no link".
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -131,17 +131,22 @@ def quality(
     # followers when the creator has any, else its commenters
     use = np.where(has_f, rel == "follower", True)
     creators = sorted(set(cid.tolist()))
-    counts = pd.crosstab(cid, rel)
-    used_n = pd.Series(use).groupby(cid).sum()
+    # per creator, whole-column operations (a per-creator scan of the rows was quadratic)
+    counts = pd.crosstab(cid, rel).reindex(creators)
+    used_n = pd.Series(use).groupby(cid).sum().reindex(creators, fill_value=0)
+    any_f = pd.Series(has_f).groupby(cid).first().reindex(creators)
+    rels = [str(r) for r in counts.columns]
     base: dict[str, dict[str, Any]] = {
         c: {
-            "n": int(used_n.get(c, 0)),
-            "estimated_from": "follower" if bool(has_f[cid == c][0]) else "commenter",
-            "by_relation": {str(r): int(v) for r, v in counts.loc[c].items() if v},
+            "n": int(n_used),
+            "estimated_from": "follower" if bool(f) else "commenter",
+            "by_relation": {r: int(v) for r, v in zip(rels, row, strict=True) if v},
             "min_sample": MIN_SAMPLE,
             "method": method,
         }
-        for c in creators
+        for c, n_used, f, row in zip(
+            creators, used_n.tolist(), any_f.tolist(), counts.to_numpy().tolist(), strict=True
+        )
     }
     if model is None:
         for c in creators:
@@ -169,6 +174,8 @@ def quality(
     else:
         sus = pd.DataFrame({"c": [], "h": [], "p": []})
     tops = sus.sort_values("p", ascending=False, kind="stable").groupby("c").head(5)
+    top_of = {int(cast(Any, k)): g for k, g in tops.groupby("c", sort=False)}
+    empty = tops.iloc[:0]
     for i, c in enumerate(creators):
         ev = dict(base[c])
         e = res[i]
@@ -177,7 +184,7 @@ def quality(
             out[c] = {"audience_sample_size": base[c]["n"], "audience_status": status,
                       **share_columns(None), "evidence": ev}  # fmt: skip
             continue
-        t = tops[tops["c"] == i]
+        t = top_of.get(i, empty)
         prior = model.train_prior or 0.5
         # P(fake) per account given this creator's estimated share (Bayes on the odds)
         post = shift_prior(t["p"].to_numpy(), prior, min(max(e.fake_share, 0.005), 0.995))

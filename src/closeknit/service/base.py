@@ -66,17 +66,32 @@ CreatorRef = Annotated[
 ]
 
 
-# An absolute URL (scheme://host...): what the tracking links are built on. No brackets in the
-# host part (an unclosed IPv6 bracket is a crash in urlsplit, not a URL).
+# An absolute web address: http(s)://, a host with a dot, then any path. No brackets in the host
+# (an unclosed IPv6 bracket is a crash in urlsplit, not a URL). The one definition: the schema
+# pattern below and the validators that read form fields (``web_url``) both use it.
+URL_RE = r"[hH][tT][tT][pP][sS]?://[A-Za-z0-9_~%!$&'()*+,;=:@\-]+(?:\.[A-Za-z0-9_~%!$&'()*+,;=:@\-]*)+(?:[/?#]\S*)?"
 AbsoluteUrl = Annotated[
     str,
     Field(
         max_length=2000,
         # blank is allowed and means none (what an empty form field sends)
-        pattern=r"^\s*$|^[A-Za-z][A-Za-z0-9+.\-]*://[A-Za-z0-9._~%!$&'()*+,;=:@\-]+(?:[/?#]\S*)?$",
-        description="an absolute URL, e.g. https://shop.example/landing; blank for none",
+        pattern=rf"^\s*$|^\s*{URL_RE}\s*$",
+        description="an absolute web address, e.g. https://shop.example/landing; blank for none",
     ),
 ]
+
+
+def web_url(v: Any) -> Any:
+    """A form's URL field: blank is none, anything else must be a full web address (the same
+    rule as :data:`AbsoluteUrl`'s pattern, with a sentence a person can act on)."""
+    if not isinstance(v, str):
+        return v
+    if not v.strip():
+        return None
+    v = v.strip()
+    if not re.fullmatch(URL_RE, v):
+        raise ValueError("the address must be a full web address such as https://shop.example/")
+    return v
 
 
 class In(BaseModel):

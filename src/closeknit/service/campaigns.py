@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator
 
-from closeknit.service.base import AbsoluteUrl, CreatorRef, Day, In, Out
+from closeknit.service.base import AbsoluteUrl, CreatorRef, Day, In, Out, web_url
 from closeknit.store import Store
 from closeknit.track import campaigns as tc
 from closeknit.track import codes as tcodes
@@ -16,18 +16,6 @@ from closeknit.track import codes as tcodes
 Stage = Literal[
     "shortlisted", "contacted", "negotiating", "contracted", "content_live", "paid", "declined"
 ]
-
-
-def _absolute_url(v: Any) -> Any:
-    # runs before the schema pattern, so a user reads this sentence rather than a regex
-    if not isinstance(v, str):
-        return v
-    if not v.strip():
-        return None
-    v = v.strip()
-    if not v.lower().startswith(("http://", "https://")) or "." not in v.split("/")[2:3][0]:
-        raise ValueError("the landing URL must be a full address such as https://shop.example/")
-    return v
 
 
 class StageInfo(Out):
@@ -68,7 +56,7 @@ class CampaignIn(In):
         description="discount codes from {HANDLE} and {DISCOUNT}, e.g. SUMMER-{HANDLE}",
     )
 
-    _url = field_validator("landing_url", mode="before")(_absolute_url)
+    _url = field_validator("landing_url", mode="before")(web_url)
 
 
 class Member(Out):
@@ -158,7 +146,7 @@ class CampaignPatch(In):
     code_pattern: str | None = Field(default=None, max_length=60)
     attribution_window_days: int | None = Field(default=None, ge=1, le=365)
 
-    _url = field_validator("landing_url", mode="before")(_absolute_url)
+    _url = field_validator("landing_url", mode="before")(web_url)
 
 
 def update_campaign(
@@ -287,7 +275,7 @@ class CodesIn(In):
         default=None, max_length=60, description="default: the campaign's code pattern"
     )
 
-    _url = field_validator("landing_url", mode="before")(_absolute_url)
+    _url = field_validator("landing_url", mode="before")(web_url)
 
 
 class CodeOut(Out):
@@ -314,7 +302,7 @@ class SetCodeIn(In):
     )
     link: AbsoluteUrl | None = None
 
-    _url = field_validator("link", mode="before")(_absolute_url)
+    _url = field_validator("link", mode="before")(web_url)
 
 
 def set_code(

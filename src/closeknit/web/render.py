@@ -94,6 +94,8 @@ def money_range(ctx: Context, lo: Any, hi: Any, currency: str | None = None) -> 
 # Words for the names the domain uses internally (fields, methods, stages, statuses).
 LABELS = {
     "audience_real_share": "Real followers (sampled)",
+    "audience_not_fake": "Followers not fake (sampled)",
+    "audience_real_active": "Real, active followers (sampled)",
     "organic_growth": "Organic follower growth",
     "human_comments": "Comments by people (not bots)",
     "no_pod": "No engagement-pod activity",

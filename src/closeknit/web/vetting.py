@@ -54,14 +54,25 @@ def part_view(part: dict[str, Any], vet: dict[str, Any]) -> dict[str, str]:
     measured = "no data" if raw is None else _share_or_num(raw)
     how = clean(part.get("rule") or "")
     evidence = ""
-    if name == "audience_real_share":
+    if name in ("audience_not_fake", "audience_real_active"):
         aud = a.get("audience") or {}
-        iv = aud.get("interval_95") or aud.get("interval")
-        if raw is not None:
-            measured = f"{pct(raw, 0)} of sampled followers look real"
-        how = "a trained model scores a sample of followers and commenters as real or fake"
-        if iv and len(iv) == 2:
-            evidence = f"95% interval {pct(iv[0], 0)}–{pct(iv[1], 0)}; "
+        active = name == "audience_real_active"
+        key = "real" if active else "fake"
+        share = aud.get(f"{key}_share")
+        lo, hi = (aud.get(f"{key}_interval_90") or [None, None])[:2]
+        if share is not None:
+            measured = (
+                f"{pct(share, 0)} of sampled followers are real and active"
+                if active
+                else f"{pct(share, 0)} of sampled followers are fake or bots"
+            )
+        how = (
+            "a trained model scores a sample of followers and commenters; the shares are "
+            "estimated from its known error rates"
+            + ("; inactive accounts count against" if active else "; inactive accounts do not")
+        )
+        if lo is not None and hi is not None:
+            evidence = f"90% interval {pct(lo, 0)}–{pct(hi, 0)}; "
         if aud.get("sample_size") is not None:
             evidence += f"{num(aud.get('sample_size'))} accounts sampled"
     elif name == "organic_growth":

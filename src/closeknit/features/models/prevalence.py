@@ -121,12 +121,19 @@ def solve(q: np.ndarray, p1: np.ndarray, p0: np.ndarray, iters: int = 34) -> np.
     d = p1 - p0
 
     tiny = np.finfo(q.dtype).tiny
+    qd = q * d  # the numerator of every step (``q * d / mix`` multiplies first as well)
+    shape = np.broadcast_shapes(q.shape[:-1], p1.shape[:-1], p0.shape[:-1])
+    buf = np.empty((*shape, q.shape[-1]), dtype=np.result_type(q, d, p0))
 
     def grad(pi: np.ndarray) -> np.ndarray:
-        mix = np.maximum(pi[..., None] * d + p0, tiny)
-        return np.asarray((q * d / mix).sum(-1))
+        # Σ q·d / max(π·d + p0, tiny), the same operations in place (the arrays are large)
+        np.copyto(buf, pi[..., None])  # then multiply: faster than broadcasting in the product
+        np.multiply(buf, d, out=buf)
+        np.add(buf, p0, out=buf)
+        np.maximum(buf, tiny, out=buf)
+        np.divide(qd, buf, out=buf)
+        return np.asarray(buf.sum(-1))
 
-    shape = np.broadcast_shapes(q.shape[:-1], p1.shape[:-1], p0.shape[:-1])
     lo = np.zeros(shape, dtype=q.dtype)
     hi = np.ones(shape, dtype=q.dtype)
     g0 = grad(lo)
@@ -156,18 +163,27 @@ def _rate_draws(counts: np.ndarray, draws: int, seed: list[int], phi: float = 1.
     return np.maximum(out, 1e-300)
 
 
-def _interval(draws: np.ndarray, point: float, lo: float, hi: float) -> tuple[float, float]:
-    """The ``lo``..``hi`` quantiles of the draws, moved so that their median is ``point``.
+def _intervals(draws: np.ndarray, point: np.ndarray, lo: float, hi: float) -> np.ndarray:
+    """Per row, the ``lo``..``hi`` quantiles of the draws moved so that their median is
+    ``point``: (rows, 2), clipped to 0..1 (NaN rows stay NaN).
 
     With few labelled accounts in a score bin the error-rate draws are skewed (a Gamma with a
     small shape has its median far below its mean), so the draws' median is not the estimate
     (made from the mean rates); at a low fake share it sat a point above it and the interval
     missed low. The draws give the spread; the estimate gives the place (a median-unbiased
-    shift of the percentile interval). Clipped to 0..1.
+    shift of the percentile interval).
     """
-    q_lo, q_mid, q_hi = (float(x) for x in np.quantile(draws, [lo, 0.5, hi]))
-    shift = point - q_mid
-    return max(0.0, q_lo + shift), min(1.0, q_hi + shift)
+    if len(draws) == 0:
+        return np.zeros((0, 2))
+    q = np.quantile(draws, [lo, 0.5, hi], axis=1)  # (3, rows)
+    shift = point - q[1]
+    return np.stack([np.maximum(q[0] + shift, 0.0), np.minimum(q[2] + shift, 1.0)], axis=1)
+
+
+def _interval(draws: np.ndarray, point: float, lo: float, hi: float) -> tuple[float, float]:
+    """:func:`_intervals` for one sample's draws."""
+    a, b = _intervals(draws[None, :], np.array([point]), lo, hi)[0]
+    return float(a), float(b)
 
 
 @dataclass
@@ -206,10 +222,10 @@ def _view(model: AccountModel, src: SourceTable, X: np.ndarray, masks: np.ndarra
             phi.append(src.dispersion)
             n0.append(table.counts[0])
             n1.append(table.counts[1])
-        # accounts recur (one follower of many creators): score each distinct row once
-        uniq, inv = np.unique(apply_mask(X[rows], key), axis=0, return_inverse=True)
-        dec = model.fold_decisions(uniq)  # (folds, distinct rows)
-        jbin[:, rows] = b * bins + table.bins_of(dec)[:, inv.reshape(-1)]
+        # accounts recur (one follower of many creators): fold_decisions scores each distinct
+        # row once (a float np.unique never merged rows, their hidden fields being NaN)
+        dec = model.fold_decisions(apply_mask(X[rows], key))  # (folds, rows)
+        jbin[:, rows] = b * bins + table.bins_of(dec)
     z = np.zeros(0)
     return _View(
         src, jbin, blocks, np.concatenate(n1) if n1 else z, np.concatenate(n0) if n0 else z, phi
@@ -319,15 +335,20 @@ def estimate_groups(
         step = max(1, _CHUNK_CELLS // max(1, draws * J))
         for start in range(0, len(idx_all), step):
             idx = idx_all[start : start + step]
-            qd = np.empty((len(idx), draws, J), dtype=np.float32)
+            # the sample's Dirichlet parameters for the whole chunk at once (same operations);
+            # only the draws go group by group, each from its own generator
+            pres = np.repeat(present[idx], B, axis=1)  # (g, J)
+            n_present = present[idx].sum(1)[:, None, None]
+            alpha = h[idx][:, None, :] + prior[None] * pres[:, None, :] / n_present
+            alpha = np.maximum(alpha, 1e-12)
+            rounded = np.rint(h[idx] * 1000).astype(np.int64)
+            qg = np.empty((len(idx), draws, J))
             for r, gi in enumerate(idx.tolist()):
-                pres = np.repeat(present[gi], B)
-                alpha = h[gi] + prior * pres / present[gi].sum()
                 sig = [key for b, key in enumerate(v.blocks) if present[gi, b]]
-                sig += np.rint(h[gi][pres > 0] * 1000).astype(np.int64).tolist()
-                grng = np.random.default_rng([seed, k, *sig])
-                qg = grng.gamma(np.maximum(alpha, 1e-12)) * pres
-                qd[r] = qg / qg.sum(-1, keepdims=True)
+                sig += rounded[r][pres[r] > 0].tolist()
+                qg[r] = np.random.default_rng([seed, k, *sig]).gamma(alpha[r])
+            qg *= pres[:, None, :]
+            qd = (qg / qg.sum(-1, keepdims=True)).astype(np.float32)
             # float32 halves the memory traffic of the dominant step; π to ~1e-7
             pid[idx, k] = solve(
                 qd, p1d[None].astype(np.float32), p0d[None].astype(np.float32), iters=24
@@ -335,50 +356,65 @@ def estimate_groups(
 
     out: list[Prevalence | None] = []
     names = [v.source.name for v in views]
-    for gi in range(n_groups):
-        ok = usable[gi]
-        if not ok.any():
-            out.append(None)
-            continue
+    ok_groups = [gi for gi in range(n_groups) if usable[gi].any()]
+    fds = np.empty((len(ok_groups), draws))
+    idds = np.empty((len(ok_groups), draws))
+    rdraws = np.empty((len(ok_groups), draws))
+    point: list[tuple[float, float | None, float]] = []  # fake, inactive, real
+    # the draws group by group (each from its own generator), the quantiles all at once
+    for r, gi in enumerate(ok_groups):
         wg = w[gi]
         fake = float(wg @ fake_pt[gi])
         grng = np.random.default_rng([seed, S, int(n_rows[gi]), int(n_low[gi]), int(n_known[gi])])
         pick = np.minimum(np.searchsorted(np.cumsum(wg), grng.random(draws) * wg.sum()), S - 1)
         fd = pid[gi, pick, np.arange(draws)]
         rd = rho_d[pick, np.arange(draws)]
-        src_info = [
-            {"source": names[k], "weight": round(float(wg[k]), 4),
-             "fake_share": round(float(fake_pt[gi, k]), 4)}
-            for k in range(S) if ok[k]
-        ]  # fmt: skip
         nk = n_known[gi]
+        fds[r] = fd
         if nk > 0:
             wl = n_low[gi] / nk
             inact = float(np.clip(wl - fake * float(wg @ rho_pt), 0.0, min(wl, 1.0 - fake)))
             wd = grng.beta(n_low[gi] + 0.5, nk - n_low[gi] + 0.5, draws)
             idd = np.clip(wd - fd * rd, 0.0, np.minimum(wd, 1.0 - fd))
-            i_lo, i_hi = _interval(idd, inact, alpha_lo, alpha_hi)
-            real = 1.0 - fake - inact
-            rdraw = 1.0 - fd - idd
-            inact_v: tuple[float | None, float | None, float | None] = (inact, i_lo, i_hi)
+            idds[r] = idd
+            rdraws[r] = 1.0 - fd - idd
+            point.append((fake, inact, 1.0 - fake - inact))
         else:
-            real, rdraw = 1.0 - fake, 1.0 - fd
-            inact_v = (None, None, None)
-        f_lo, f_hi = _interval(fd, fake, alpha_lo, alpha_hi)
-        r_lo, r_hi = _interval(rdraw, real, alpha_lo, alpha_hi)
+            idds[r] = np.nan
+            rdraws[r] = 1.0 - fd
+            point.append((fake, None, 1.0 - fake))
+    pts = np.array([[np.nan if v is None else v for v in p] for p in point]).reshape(-1, 3)
+    f_q = _intervals(fds, pts[:, 0], alpha_lo, alpha_hi).tolist()
+    i_q = _intervals(idds, pts[:, 1], alpha_lo, alpha_hi).tolist()
+    r_q = _intervals(rdraws, pts[:, 2], alpha_lo, alpha_hi).tolist()
+    by_group = dict(zip(ok_groups, range(len(ok_groups)), strict=True))
+    for gi in range(n_groups):
+        r_ = by_group.get(gi)
+        if r_ is None:
+            out.append(None)
+            continue
+        ok = usable[gi]
+        wg = w[gi]
+        f_pt, i_pt, r_pt = point[r_]
+        (f_lo, f_hi), (i_lo, i_hi), (r_lo, r_hi) = f_q[r_], i_q[r_], r_q[r_]
+        src_info = [
+            {"source": names[k], "weight": round(float(wg[k]), 4),
+             "fake_share": round(float(fake_pt[gi, k]), 4)}
+            for k in range(S) if ok[k]
+        ]  # fmt: skip
         out.append(
             Prevalence(
                 n=int(n_rows[gi]),
-                fake_share=fake,
-                fake_lo=min(f_lo, fake),
-                fake_hi=max(f_hi, fake),
-                inactive_share=inact_v[0],
-                inactive_lo=None if inact_v[1] is None else min(inact_v[1], inact_v[0] or 0.0),
-                inactive_hi=None if inact_v[2] is None else max(inact_v[2], inact_v[0] or 0.0),
-                real_share=real,
-                real_lo=min(r_lo, real),
-                real_hi=max(r_hi, real),
-                n_posts_known=int(nk),
+                fake_share=f_pt,
+                fake_lo=min(f_lo, f_pt),
+                fake_hi=max(f_hi, f_pt),
+                inactive_share=i_pt,
+                inactive_lo=None if i_pt is None else min(i_lo, i_pt or 0.0),
+                inactive_hi=None if i_pt is None else max(i_hi, i_pt or 0.0),
+                real_share=r_pt,
+                real_lo=min(r_lo, r_pt),
+                real_hi=max(r_hi, r_pt),
+                n_posts_known=int(n_known[gi]),
                 level=level,
                 sources=src_info,
             )

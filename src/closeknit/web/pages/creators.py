@@ -41,7 +41,28 @@ _FEATURES = (
     "audience_sample_size",
 )
 _KNOWN_AUTH = {"audience", "growth", "bot_comments", "pods"}
-_KNOWN_AUDIENCE = {"real_share", "interval_95", "sample_size", "status", "evidence"}
+_KNOWN_AUDIENCE = {
+    "real_share", "real_interval_90", "inactive_share", "inactive_interval_90", "fake_share",
+    "fake_interval_90", "counts_against_authenticity", "sample_size", "status", "evidence",
+}  # fmt: skip
+
+
+def _audience_bars(
+    au: dict[str, Any],
+) -> tuple[list[tuple[str, float | None]], list[tuple[float, float] | None]]:
+    """The three estimated shares of a creator's audience as bars with their 90% intervals."""
+    bars: list[tuple[str, float | None]] = []
+    ivs: list[tuple[float, float] | None] = []
+    for label, key in (("real, active", "real"), ("inactive", "inactive"), ("fake or bot", "fake")):
+        v = au.get(f"{key}_share")
+        if v is None:
+            continue
+        lo, hi = (au.get(f"{key}_interval_90") or [None, None])[:2]
+        bars.append((label, v))
+        ivs.append((lo, hi) if lo is not None and hi is not None else None)
+    return bars, ivs
+
+
 AGE_ORDER = ("13-17", "18-24", "25-34", "35-44", "45-54", "55-64", "65+")
 
 
@@ -136,6 +157,7 @@ def profile_page(
     demo = _demographics(prof)
     vj = vet.to_json() if vet is not None else {}
     auth = vj.get("authenticity") or {}
+    audience_bars, audience_intervals = _audience_bars(auth.get("audience") or {})
     return render(
         request,
         "profile.html",
@@ -152,6 +174,8 @@ def profile_page(
         f=dict.fromkeys(_FEATURES) | (prof.features or {}),
         demo=demo,
         audience_svg=audience_charts(demo),
+        audience_bars=audience_bars,
+        audience_intervals=audience_intervals,
         growth_svg=charts.line_chart(
             [(g.date, g.followers) for g in growth],
             flags=[g.spike for g in growth],
