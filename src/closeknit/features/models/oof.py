@@ -46,6 +46,10 @@ class SourceTable:
     fake_low: tuple[int, int]  # fakes with posts <= inactive_max_posts, fakes with more
     real_low: tuple[int, int]
     views: dict[int, ViewTable] = field(default_factory=dict)
+    # per class (real, fake): how much more the folds' out-of-fold histograms differ than
+    # multinomial samples (:func:`closeknit.features.models.train.dispersion`, measured on all
+    # of the source's features); 1 = multinomial, the default of artifacts without it
+    dispersion: tuple[float, float] = (1.0, 1.0)
 
     def view(self, mask: int) -> tuple[int, ViewTable] | None:
         """The table for ``mask`` (already cut to this source's features), else the largest
@@ -64,6 +68,7 @@ class SourceTable:
             "mask": self.mask,
             "fake_low": list(self.fake_low),
             "real_low": list(self.real_low),
+            "dispersion": list(self.dispersion),
             "views": {str(m): v.to_json() for m, v in sorted(self.views.items())},
         }
 
@@ -75,6 +80,9 @@ class SourceTable:
             fake_low=(int(d["fake_low"][0]), int(d["fake_low"][1])),
             real_low=(int(d["real_low"][0]), int(d["real_low"][1])),
             views={int(m): ViewTable.from_json(v) for m, v in d["views"].items()},
+            dispersion=(float(disp[0]), float(disp[1]))
+            if (disp := d.get("dispersion"))
+            else (1.0, 1.0),
         )
 
 

@@ -24,10 +24,12 @@ quantification does it:
 4. **Interval (90%).** A Bayesian bootstrap (Rubin 1981) of both inputs: per draw, the sample's
    bin distribution is drawn from Dirichlet(counts + ½ pseudo-account spread over the two
    classes' bins) - sampling error, well-behaved when a bin is empty - and each class's bin
-   distribution from Dirichlet(training counts + ½), then once more from a population of the
-   training size (a creator's audience is a new population, not the training rows: error rates
-   vary between populations as much as between two samples of that size). The source is drawn by
-   its weight. The 5th and 95th percentiles of the π re-estimated per draw are the interval.
+   distribution from Dirichlet((training counts + prior) / φ), then once more from a population
+   of the training size (a creator's audience is a new population, not the training rows: error
+   rates vary between populations as much as between two samples of that size). φ ≥ 1 is the
+   source's measured over-dispersion (its folds' histograms vary more than multinomial samples).
+   The source is drawn by its weight. The 5th-95th percentile range of the π re-estimated per
+   draw, moved so that its median is the estimate, is the interval (:func:`_interval`).
 5. **Three shares.** *Inactive* = an account that is not fake but has posted at most
    ``inactive_max_posts`` (2) times ever. With w the sample's share of such low-post accounts and
    ρ the share of the source's fakes that are low-post, inactive = w − π·ρ (clipped), real =
@@ -145,15 +147,43 @@ def solve(q: np.ndarray, p1: np.ndarray, p0: np.ndarray, iters: int = 34) -> np.
     return np.asarray(np.where(g0 <= 0, 0.0, np.where(g1 >= 0, 1.0, pi)))
 
 
-def _rate_draws(counts: np.ndarray, draws: int, seed: list[int]) -> np.ndarray:
-    """(draws, bins) class-conditional bin distributions: Dirichlet(counts) (the posterior),
-    then Dirichlet(total × that) - a new population of the training size."""
+def _rate_draws(counts: np.ndarray, draws: int, seed: list[int], phi: float = 1.0) -> np.ndarray:
+    """(draws, bins) class-conditional bin distributions: Dirichlet(counts / φ) (the posterior
+    of the table's rates), then Dirichlet(total × that) - a new population of the training size.
+
+    φ ≥ 1 is the table's over-dispersion (:func:`closeknit.features.models.train.dispersion`):
+    its folds' histograms, each scored by its own fold model, vary φ times as much as
+    multinomial samples would, so the table's counts are worth 1/φ as many independent accounts.
+    """
     rng = np.random.default_rng(seed)
-    g = rng.gamma(np.broadcast_to(counts, (draws, len(counts))))
+    g = rng.gamma(np.broadcast_to(counts / phi, (draws, len(counts))))
     p = g / g.sum(-1, keepdims=True)
     g2 = rng.gamma(np.maximum(p * counts.sum(), 1e-12))
     out: np.ndarray = g2 / g2.sum(-1, keepdims=True)
     return np.maximum(out, 1e-300)
+
+
+def _intervals(draws: np.ndarray, point: np.ndarray, lo: float, hi: float) -> np.ndarray:
+    """Per row, the ``lo``..``hi`` quantiles of the draws moved so that their median is
+    ``point``: (rows, 2), clipped to 0..1 (NaN rows stay NaN).
+
+    With few labelled accounts in a score bin the error-rate draws are skewed (a Gamma with a
+    small shape has its median far below its mean), so the draws' median is not the estimate
+    (made from the mean rates); at a low fake share it sat a point above it and the interval
+    missed low. The draws give the spread; the estimate gives the place (a median-unbiased
+    shift of the percentile interval).
+    """
+    if len(draws) == 0:
+        return np.zeros((0, 2))
+    q = np.quantile(draws, [lo, 0.5, hi], axis=1)  # (3, rows)
+    shift = point - q[1]
+    return np.stack([np.maximum(q[0] + shift, 0.0), np.minimum(q[2] + shift, 1.0)], axis=1)
+
+
+def _interval(draws: np.ndarray, point: float, lo: float, hi: float) -> tuple[float, float]:
+    """:func:`_intervals` for one sample's draws."""
+    a, b = _intervals(draws[None, :], np.array([point]), lo, hi)[0]
+    return float(a), float(b)
 
 
 @dataclass
@@ -166,6 +196,7 @@ class _View:
     blocks: list[int]  # feature masks, one block of `bins` per mask
     n1: np.ndarray  # (J,) fake counts
     n0: np.ndarray  # (J,) real counts
+    phi: list[tuple[float, float]]  # per block: the over-dispersion of (real, fake)
 
 
 def _view(model: AccountModel, src: SourceTable, X: np.ndarray, masks: np.ndarray,
@@ -173,6 +204,7 @@ def _view(model: AccountModel, src: SourceTable, X: np.ndarray, masks: np.ndarra
     k = len(model.folds)
     jbin = np.full((k, len(X)), -1, dtype=np.int64)
     blocks: list[int] = []
+    phi: list[tuple[float, float]] = []
     n1: list[np.ndarray] = []
     n0: list[np.ndarray] = []
     cut = masks & src.mask
@@ -187,6 +219,7 @@ def _view(model: AccountModel, src: SourceTable, X: np.ndarray, masks: np.ndarra
         else:
             b = len(blocks)
             blocks.append(key)
+            phi.append(src.dispersion)
             n0.append(table.counts[0])
             n1.append(table.counts[1])
         # accounts recur (one follower of many creators): fold_decisions scores each distinct
@@ -195,7 +228,7 @@ def _view(model: AccountModel, src: SourceTable, X: np.ndarray, masks: np.ndarra
         jbin[:, rows] = b * bins + table.bins_of(dec)
     z = np.zeros(0)
     return _View(
-        src, jbin, blocks, np.concatenate(n1) if n1 else z, np.concatenate(n0) if n0 else z
+        src, jbin, blocks, np.concatenate(n1) if n1 else z, np.concatenate(n0) if n0 else z, phi
     )
 
 
@@ -291,9 +324,11 @@ def estimate_groups(
             continue
         h, present, n1, n0, J = fit["h"], fit["present"], fit["n1"], fit["n0"], fit["J"]
         # error-rate draws, per block from a generator of its own (mask-keyed)
-        p1d = np.concatenate([_rate_draws(n1[b * B:(b + 1) * B], draws, [seed, k, key, 1])
+        p1d = np.concatenate([_rate_draws(n1[b * B:(b + 1) * B], draws, [seed, k, key, 1],
+                                          v.phi[b][1])
                               for b, key in enumerate(v.blocks)], axis=1)  # fmt: skip
-        p0d = np.concatenate([_rate_draws(n0[b * B:(b + 1) * B], draws, [seed, k, key, 0])
+        p0d = np.concatenate([_rate_draws(n0[b * B:(b + 1) * B], draws, [seed, k, key, 0],
+                                          v.phi[b][0])
                               for b, key in enumerate(v.blocks)], axis=1)  # fmt: skip
         prior = 0.5 * (p1d + p0d)  # (D, J): half a pseudo-account from each class
         idx_all = np.flatnonzero(w[:, k] > 0)
@@ -348,10 +383,10 @@ def estimate_groups(
             idds[r] = np.nan
             rdraws[r] = 1.0 - fd
             point.append((fake, None, 1.0 - fake))
-    qs = [alpha_lo, alpha_hi]
-    f_q = np.quantile(fds, qs, axis=1).T.tolist()
-    i_q = np.quantile(idds, qs, axis=1).T.tolist()
-    r_q = np.quantile(rdraws, qs, axis=1).T.tolist()
+    pts = np.array([[np.nan if v is None else v for v in p] for p in point]).reshape(-1, 3)
+    f_q = _intervals(fds, pts[:, 0], alpha_lo, alpha_hi).tolist()
+    i_q = _intervals(idds, pts[:, 1], alpha_lo, alpha_hi).tolist()
+    r_q = _intervals(rdraws, pts[:, 2], alpha_lo, alpha_hi).tolist()
     by_group = dict(zip(ok_groups, range(len(ok_groups)), strict=True))
     for gi in range(n_groups):
         r_ = by_group.get(gi)

@@ -198,6 +198,32 @@ def _source_masks(X: np.ndarray, only: list[int] | None = None) -> list[int]:
     return sorted(out)
 
 
+def dispersion(fold: np.ndarray, b: np.ndarray, folds: int, bins: int) -> float:
+    """How much more the folds' bin histograms of one class differ than multinomial samples of
+    their sizes would: Pearson's X² of the fold × bin table over its degrees of freedom (the
+    quasi-likelihood dispersion φ; McCullagh & Nelder 1989), floored at 1. Each fold is scored
+    by its own fold model, so φ also carries how much the error rates move with the model.
+    Adjacent bins are merged until each has an expected count ≥ 5 per fold (Cochran's rule)."""
+    counts = np.zeros((folds, bins))
+    np.add.at(counts, (fold, b), 1.0)
+    cols: list[np.ndarray] = []
+    acc = np.zeros(folds)
+    for j in range(bins):
+        acc = acc + counts[:, j]
+        if acc.sum() >= 5 * folds:
+            cols.append(acc)
+            acc = np.zeros(folds)
+    if acc.sum() > 0 and cols:
+        cols[-1] = cols[-1] + acc
+    size = counts.sum(1)
+    if len(cols) < 2 or (size == 0).any():
+        return 1.0
+    c = np.stack(cols, axis=1)
+    e = size[:, None] * c.sum(0)[None, :] / c.sum()
+    x2 = float(((c - e) ** 2 / e).sum())
+    return max(1.0, x2 / ((folds - 1) * (c.shape[1] - 1)))
+
+
 def score_tables(
     folds: list[Trees],
     fold: np.ndarray,
@@ -228,14 +254,22 @@ def score_tables(
             counts = np.zeros((2, bins))
             np.add.at(counts, (ys, b), 1.0)
             views[m] = ViewTable(edges=edges, counts=counts)
+        # the over-dispersion, on all the source's features (views with few fields score in
+        # ties, and their bins split the same accounts differently per fold model)
+        mine = feature_mask({f for f, k in zip(FEATURES, ~np.isnan(Xs).all(0), strict=True) if k})
+        dec = np.empty(len(rows))
+        Xm = apply_mask(Xs, mine)
+        for j, t in enumerate(folds):
+            dec[fs == j] = t.raw(Xm[fs == j])
+        b = np.searchsorted(np.quantile(dec, qs), dec, side="right")
+        phi = tuple(round(dispersion(fs[ys == c], b[ys == c], len(folds), bins), 3) for c in (0, 1))
         sources[s] = SourceTable(
             name=s,
-            mask=feature_mask(
-                {f for f, k in zip(FEATURES, ~np.isnan(Xs).all(0), strict=True) if k}
-            ),
+            mask=mine,
             fake_low=(int((low & (ys == 1)).sum()), int((~low & (ys == 1)).sum())),
             real_low=(int((low & (ys == 0)).sum()), int((~low & (ys == 0)).sum())),
             views=views,
+            dispersion=(phi[0], phi[1]),
         )
     return ScoreTables(bins=bins, inactive_max_posts=INACTIVE_MAX_POSTS, sources=sources)
 
