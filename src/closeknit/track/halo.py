@@ -91,11 +91,13 @@ def halo(
         )
         SELECT t.via_campaign, t.customer_id,
                count(o.order_id) AS n_repeat,
-               coalesce(sum(o.total - coalesce(o.refunded, 0)), 0) AS repeat_revenue
+               coalesce(sum(o.total - coalesce(o.refunded, 0) ORDER BY o.order_id), 0)
+                 AS repeat_revenue
         FROM tagged t LEFT JOIN orders o
           ON o.workspace_id = ? AND o.customer_id = t.customer_id
          AND o.order_id <> t.first_order AND CAST(o.created_at AS DATE) <= ?
         GROUP BY 1, 2
+        ORDER BY 2  -- a fixed order: float sums and the interval then agree across processes
         """,
         [workspace, workspace, campaign_id, start, end, workspace, horizon],
     )
