@@ -34,6 +34,50 @@ WorkspaceOpt = Annotated[
 JsonOpt = Annotated[bool, typer.Option("--json", help="machine-readable JSON on stdout")]
 CsvOpt = Annotated[bool, typer.Option("--csv", help="CSV on stdout (tabular commands)")]
 
+# The brief's filters: the same options on `discover` and `plan` (issue 15: one brief, one set).
+PlatformOpt = Annotated[list[str] | None, typer.Option("--platform")]
+TierOpt = Annotated[list[str] | None, typer.Option("--tier")]
+CountryOpt = Annotated[
+    list[str] | None, typer.Option("--country", help="ISO-2 or name, e.g. GB or UK")
+]
+LanguageOpt = Annotated[list[str] | None, typer.Option("--language")]
+AgeOpt = Annotated[str | None, typer.Option("--age", help="audience age, e.g. 18-24")]
+GenderOpt = Annotated[str | None, typer.Option("--gender", help="audience gender F|M")]
+MinAuthenticityOpt = Annotated[float | None, typer.Option("--min-authenticity")]
+MaxSponsoredOpt = Annotated[float | None, typer.Option("--max-sponsored")]
+AvoidOpt = Annotated[list[str] | None, typer.Option("--avoid", help="competitor brands")]
+
+
+def split_values(values: list[str] | None) -> list[str] | None:
+    """Repeated and comma-separated option values as one list (None when empty)."""
+    out = [v.strip() for x in values or [] for v in x.split(",") if v.strip()]
+    return out or None
+
+
+def brief_filters(
+    platform: list[str] | None,
+    tier: list[str] | None,
+    country: list[str] | None,
+    language: list[str] | None,
+    age: str | None,
+    gender: str | None,
+    min_authenticity: float | None,
+    max_sponsored: float | None,
+    avoid: list[str] | None,
+) -> dict[str, Any]:
+    """The brief filter options as the fields of ``service.briefs.BriefIn``."""
+    return {
+        "platforms": split_values(platform),
+        "tiers": split_values(tier),
+        "countries": split_values(country),
+        "languages": split_values(language),
+        "audience_age": age,
+        "audience_gender": gender,
+        "min_authenticity": min_authenticity,
+        "max_sponsored_rate": max_sponsored,
+        "competitors": split_values(avoid),
+    }
+
 
 def workspace_of(ws: str | None) -> str:
     return ws or get_settings().workspace

@@ -8,14 +8,25 @@ from typing import Annotated, Any
 import typer
 
 from closeknit.cli.common import (
+    AgeOpt,
+    AvoidOpt,
+    CountryOpt,
     CsvOpt,
     DbOpt,
+    GenderOpt,
     JsonOpt,
+    LanguageOpt,
+    MaxSponsoredOpt,
+    MinAuthenticityOpt,
+    PlatformOpt,
+    TierOpt,
     WorkspaceOpt,
+    brief_filters,
     cli_errors,
     console,
     emit,
     print_table,
+    split_values,
     store_for,
     workspace_of,
 )
@@ -30,11 +41,6 @@ ModelOpt = Annotated[
         help="embedding model: minilm (int8 ONNX) | minilm-fp32 | minilm-numpy | static | hash",
     ),
 ]
-
-
-def _split(values: list[str] | None) -> list[str] | None:
-    out = [v.strip() for x in values or [] for v in x.split(",") if v.strip()]
-    return out or None
 
 
 def _weights(spec: str | None) -> dict[str, float] | None:
@@ -114,19 +120,15 @@ def register(app: typer.Typer) -> None:
     @app.command("discover")
     def discover_cmd(
         brief: Annotated[str, typer.Argument(help="free-text brief")] = "",
-        platform: Annotated[list[str] | None, typer.Option("--platform")] = None,
-        tier: Annotated[list[str] | None, typer.Option("--tier")] = None,
-        country: Annotated[
-            list[str] | None, typer.Option("--country", help="ISO-2 or name, e.g. GB or UK")
-        ] = None,
-        language: Annotated[list[str] | None, typer.Option("--language")] = None,
-        age: Annotated[str | None, typer.Option("--age", help="audience age, e.g. 18-24")] = None,
-        gender: Annotated[str | None, typer.Option("--gender", help="audience gender F|M")] = None,
-        min_authenticity: Annotated[float | None, typer.Option("--min-authenticity")] = None,
-        max_sponsored: Annotated[float | None, typer.Option("--max-sponsored")] = None,
-        avoid: Annotated[
-            list[str] | None, typer.Option("--avoid", help="competitor brands")
-        ] = None,
+        platform: PlatformOpt = None,
+        tier: TierOpt = None,
+        country: CountryOpt = None,
+        language: LanguageOpt = None,
+        age: AgeOpt = None,
+        gender: GenderOpt = None,
+        min_authenticity: MinAuthenticityOpt = None,
+        max_sponsored: MaxSponsoredOpt = None,
+        avoid: AvoidOpt = None,
         exclude: Annotated[list[str] | None, typer.Option("--exclude")] = None,
         budget: Annotated[
             float | None, typer.Option("--budget", help="max fee per creator")
@@ -181,23 +183,25 @@ def register(app: typer.Typer) -> None:
             else:
                 req = svc.DiscoverIn(
                     text=brief,
-                    platforms=_split(platform),
-                    tiers=_split(tier),
-                    countries=_split(country),
-                    languages=_split(language),
-                    audience_age=age,
-                    audience_gender=gender,
-                    min_authenticity=min_authenticity,
-                    max_sponsored_rate=max_sponsored,
-                    competitors=_split(avoid),
-                    exclude=_split(exclude),
+                    **brief_filters(
+                        platform,
+                        tier,
+                        country,
+                        language,
+                        age,
+                        gender,
+                        min_authenticity,
+                        max_sponsored,
+                        avoid,
+                    ),
+                    exclude=split_values(exclude),
                     budget=budget,
                     min_followers=min_followers,
                     max_followers=max_followers,
                     min_engagement_rate=None if min_er is None else min_er / 100,
                     max_engagement_rate=None if max_er is None else max_er / 100,
-                    niches=_split(niche),
-                    keywords=_split(keyword),
+                    niches=split_values(niche),
+                    keywords=split_values(keyword),
                     min_fee=min_fee,
                     max_fee=max_fee,
                     min_audience_share=None

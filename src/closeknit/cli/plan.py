@@ -8,9 +8,19 @@ from typing import Annotated
 import typer
 
 from closeknit.cli.common import (
+    AgeOpt,
+    AvoidOpt,
+    CountryOpt,
     DbOpt,
+    GenderOpt,
     JsonOpt,
+    LanguageOpt,
+    MaxSponsoredOpt,
+    MinAuthenticityOpt,
+    PlatformOpt,
+    TierOpt,
     WorkspaceOpt,
+    brief_filters,
     cli_errors,
     console,
     emit,
@@ -22,11 +32,6 @@ from closeknit.errors import ValidationError
 from closeknit.service import plans as svc
 
 
-def _split(values: list[str] | None) -> list[str] | None:
-    out = [v.strip() for x in values or [] for v in x.split(",") if v.strip()]
-    return out or None
-
-
 def register(app: typer.Typer) -> None:
     """Add this module's commands to app."""
 
@@ -34,19 +39,15 @@ def register(app: typer.Typer) -> None:
     def plan_cmd(
         brief: Annotated[str, typer.Argument(help="what the campaign is about")],
         budget: Annotated[float, typer.Option("--budget", help="total fee budget")],
-        platform: Annotated[list[str] | None, typer.Option("--platform")] = None,
-        tier: Annotated[list[str] | None, typer.Option("--tier")] = None,
-        country: Annotated[
-            list[str] | None, typer.Option("--country", help="ISO-2 or name, e.g. GB or UK")
-        ] = None,
-        language: Annotated[list[str] | None, typer.Option("--language")] = None,
-        age: Annotated[str | None, typer.Option("--age", help="audience age, e.g. 18-24")] = None,
-        gender: Annotated[str | None, typer.Option("--gender", help="audience gender F|M")] = None,
-        min_authenticity: Annotated[float | None, typer.Option("--min-authenticity")] = None,
-        max_sponsored: Annotated[float | None, typer.Option("--max-sponsored")] = None,
-        avoid: Annotated[
-            list[str] | None, typer.Option("--avoid", help="competitor brands")
-        ] = None,
+        platform: PlatformOpt = None,
+        tier: TierOpt = None,
+        country: CountryOpt = None,
+        language: LanguageOpt = None,
+        age: AgeOpt = None,
+        gender: GenderOpt = None,
+        min_authenticity: MinAuthenticityOpt = None,
+        max_sponsored: MaxSponsoredOpt = None,
+        avoid: AvoidOpt = None,
         aov: Annotated[
             float | None, typer.Option("--aov", help="revenue of one order (default: the shop's)")
         ] = None,
@@ -90,15 +91,17 @@ def register(app: typer.Typer) -> None:
                 {
                     "text": brief,
                     "budget": budget,
-                    "platforms": _split(platform),
-                    "tiers": _split(tier),
-                    "countries": _split(country),
-                    "languages": _split(language),
-                    "audience_age": age,
-                    "audience_gender": gender,
-                    "min_authenticity": min_authenticity,
-                    "max_sponsored_rate": max_sponsored,
-                    "competitors": _split(avoid),
+                    **brief_filters(
+                        platform,
+                        tier,
+                        country,
+                        language,
+                        age,
+                        gender,
+                        min_authenticity,
+                        max_sponsored,
+                        avoid,
+                    ),
                     "aov": aov,
                     "margin": margin,
                     "min_relevance": min_relevance,
