@@ -135,3 +135,27 @@ def test_settings_members_invite_revoke_accept_and_remove(tmp_path: Path) -> Non
         assert r.status_code == 422 and "<nav" in r.text
     finally:
         st.close()
+
+
+def test_a_refused_service_input_on_a_web_path_is_a_422_page_not_an_internal_error(
+    tmp_path: Path,
+) -> None:
+    """The app-level handler words a pydantic refusal like the pages do (input_error): 422
+    naming the field, as the API answers; it was a 500 'InternalError' page."""
+    from closeknit.service.accounts import InviteIn
+
+    build_template(tmp_path / "t.duckdb")
+    st = open_store(tmp_path / "t.duckdb")
+    try:
+        app = create_app(store=st)
+
+        @app.get("/refused-input")
+        def refused() -> None:
+            InviteIn.model_validate({"email": "not an address", "role": "viewer"})
+
+        r = TestClient(app, raise_server_exceptions=False).get("/refused-input")
+        assert r.status_code == 422, r.text[:300]
+        assert 'data-error-type="ValidationError"' in r.text and "email" in r.text.lower()
+        assert "InternalError" not in r.text
+    finally:
+        st.close()

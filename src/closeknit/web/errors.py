@@ -7,13 +7,14 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
+from pydantic import ValidationError as PydanticValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from closeknit.api.deps import SESSION_COOKIE
 from closeknit.errors import CloseknitError
 from closeknit.service import accounts
 from closeknit.service.accounts import Principal
-from closeknit.web.render import error_response, field_label
+from closeknit.web.render import error_response, field_label, input_error
 
 
 def _principal(request: Request) -> Principal | None:
@@ -58,6 +59,11 @@ def page_for(request: Request, exc: Exception) -> Any:
         return error_response(request, p, t, msg.format(path=request.url.path), exc.status_code)
     if isinstance(exc, RequestValidationError):
         return error_response(request, p, "ValidationError", _fields(list(exc.errors())), 422)
+    if isinstance(exc, PydanticValidationError):
+        # a service input a page built and the model refused: the same 422 the API answers,
+        # worded as the pages word it (``input_error``), never an internal error
+        e = input_error(exc)
+        return error_response(request, p, e.type, e.message, e.http_status)
     return error_response(
         request, p, "InternalError", "the error was logged; please try again", 500
     )
