@@ -7,15 +7,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from pydantic import ValidationError as PydanticValidationError
 
 from closeknit.api.deps import StoreDep, WebOwner, WebViewer
-from closeknit.errors import CloseknitError, ValidationError
+from closeknit.errors import ValidationError
 from closeknit.service import accounts as asvc
 from closeknit.service import settings as svc
 from closeknit.service.accounts import Principal
 from closeknit.store import Store
-from closeknit.web.render import error_page, input_error, render
+from closeknit.web.render import render
 
 router = APIRouter()
 
@@ -54,37 +53,25 @@ def settings_page(
 
 @router.post("/settings/currency")
 def set_currency(
-    request: Request,
     p: WebOwner,
     store: StoreDep,
     currency: Annotated[str, Form(max_length=3)],
 ) -> Response:
-    try:
-        svc.set_currency(store, p.workspace_id, svc.CurrencyIn(currency=currency), actor=p.actor)
-    except CloseknitError as e:
-        return error_page(request, p, e)
-    except PydanticValidationError as e:
-        return error_page(request, p, input_error(e))
+    svc.set_currency(store, p.workspace_id, svc.CurrencyIn(currency=currency), actor=p.actor)
     return RedirectResponse("/settings?done=currency", status_code=303)
 
 
 @router.post("/settings/password")
 def change_password(
-    request: Request,
     p: WebViewer,
     store: StoreDep,
     current: Annotated[str, Form(max_length=1024)],
     new: Annotated[str, Form(max_length=1024)],
     confirm: Annotated[str, Form(max_length=1024)],
 ) -> Response:
-    try:
-        if new != confirm:
-            raise ValidationError("the new password and its repeat differ", field="confirm")
-        svc.change_password(store, p, svc.PasswordIn(current=current, new=new))
-    except CloseknitError as e:
-        return error_page(request, p, e)
-    except PydanticValidationError as e:
-        return error_page(request, p, input_error(e))
+    if new != confirm:
+        raise ValidationError("the new password and its repeat differ", field="confirm")
+    svc.change_password(store, p, svc.PasswordIn(current=current, new=new))
     return RedirectResponse("/settings?done=password", status_code=303)
 
 
@@ -96,22 +83,14 @@ def create_key(
     name: Annotated[str, Form(max_length=200)],
     role: Annotated[str, Form(max_length=20)] = "viewer",
 ) -> HTMLResponse:
-    try:
-        key = asvc.new_key(store, p, asvc.KeyIn.model_validate({"name": name, "role": role}))
-    except CloseknitError as e:
-        return error_page(request, p, e)
-    except PydanticValidationError as e:
-        return error_page(request, p, input_error(e))
+    key = asvc.new_key(store, p, asvc.KeyIn.model_validate({"name": name, "role": role}))
     # the key is shown once, in this response only
     return _page(request, p, store, new_key=key, status=201)
 
 
 @router.post("/settings/keys/{key_id}/revoke")
-def revoke_key(request: Request, p: WebOwner, store: StoreDep, key_id: str) -> Response:
-    try:
-        asvc.revoke(store, p, key_id)
-    except CloseknitError as e:
-        return error_page(request, p, e)
+def revoke_key(p: WebOwner, store: StoreDep, key_id: str) -> Response:
+    asvc.revoke(store, p, key_id)
     return RedirectResponse("/settings?done=revoked", status_code=303)
 
 
@@ -123,46 +102,29 @@ def invite(
     email: Annotated[str, Form(max_length=320)],
     role: Annotated[str, Form(max_length=20)] = "viewer",
 ) -> HTMLResponse:
-    try:
-        inv = asvc.invite(store, p, asvc.InviteIn.model_validate({"email": email, "role": role}))
-    except CloseknitError as e:
-        return error_page(request, p, e)
-    except PydanticValidationError as e:
-        return error_page(request, p, input_error(e))
+    inv = asvc.invite(store, p, asvc.InviteIn.model_validate({"email": email, "role": role}))
     # the link carries the secret: shown once, in this response only
     return _page(request, p, store, new_invite=inv, status=201)
 
 
 @router.post("/settings/invitations/{invite_id}/revoke")
-def revoke_invitation(request: Request, p: WebOwner, store: StoreDep, invite_id: str) -> Response:
-    try:
-        asvc.revoke_invitation(store, p, invite_id)
-    except CloseknitError as e:
-        return error_page(request, p, e)
+def revoke_invitation(p: WebOwner, store: StoreDep, invite_id: str) -> Response:
+    asvc.revoke_invitation(store, p, invite_id)
     return RedirectResponse("/settings?done=invite-revoked", status_code=303)
 
 
 @router.post("/settings/members/{user_id}/role")
 def change_role(
-    request: Request,
     p: WebOwner,
     store: StoreDep,
     user_id: str,
     role: Annotated[str, Form(max_length=20)],
 ) -> Response:
-    try:
-        asvc.change_role(store, p, user_id, asvc.RoleIn.model_validate({"role": role}))
-    except CloseknitError as e:
-        return error_page(request, p, e)
-    except PydanticValidationError as e:
-        return error_page(request, p, input_error(e))
+    asvc.change_role(store, p, user_id, asvc.RoleIn.model_validate({"role": role}))
     return RedirectResponse("/settings?done=role", status_code=303)
 
 
 @router.post("/settings/members/{user_id}/remove")
-def remove_member(request: Request, p: WebOwner, store: StoreDep, user_id: str) -> Response:
-    try:
-        asvc.remove_member(store, p, user_id)
-    except CloseknitError as e:
-        return error_page(request, p, e)
+def remove_member(p: WebOwner, store: StoreDep, user_id: str) -> Response:
+    asvc.remove_member(store, p, user_id)
     return RedirectResponse("/settings?done=removed", status_code=303)
