@@ -159,3 +159,35 @@ def test_a_refused_service_input_on_a_web_path_is_a_422_page_not_an_internal_err
         assert "InternalError" not in r.text
     finally:
         st.close()
+
+
+def test_page_errors_are_styled_pages_and_htmx_partials(tmp_path: Path) -> None:
+    """Lists, campaigns, creators, plans and imports leave their errors to the app's web
+    handler: a full page with the navigation and the right status, or for an htmx swap a 200
+    partial the page shows in place."""
+    a, _ = build_template(tmp_path / "t.duckdb")
+    st = open_store(tmp_path / "t.duckdb")
+    try:
+        c = TestClient(create_app(store=st), raise_server_exceptions=False)
+        c.post("/login", data={"email": a.owner_email, "password": PASSWORD})
+        r = c.get("/lists/no-such-list")
+        assert r.status_code == 404 and "<nav" in r.text, r.text[:300]
+        assert 'data-error-type="NotFound"' in r.text
+        page = c.get("/lists").text
+        token = page.split('name="csrf_token" value="')[1].split('"')[0]
+        # an empty list name: the service model refuses it, worded as a form error
+        r = c.post("/lists", data={"name": "", "csrf_token": token})
+        assert r.status_code == 422 and "<nav" in r.text, r.text[:300]
+        assert 'data-error-type="ValidationError"' in r.text and "InternalError" not in r.text
+        r = c.post(
+            "/lists/add", data={"csrf_token": token}, headers={"HX-Request": "true"}
+        )  # nothing ticked, from an htmx form: the message swaps in, no full page
+        assert r.status_code == 200 and "<nav" not in r.text, r.text[:300]
+        assert 'data-error-type="ValidationError"' in r.text and "Tick" in r.text
+        r = c.post(
+            f"/campaigns/{a.campaign_id}/add",
+            data={"creator": "instagram:nobody", "csrf_token": token},
+        )
+        assert r.status_code == 404 and "<nav" in r.text, r.text[:300]
+    finally:
+        st.close()

@@ -17,7 +17,7 @@ from closeknit.service import reports as rsvc
 from closeknit.service import settings as ssvc
 from closeknit.web import charts
 from closeknit.web.forms import opt_float
-from closeknit.web.render import currency_of, error_page, error_view, input_error, render
+from closeknit.web.render import currency_of, error_page, error_view, render
 
 router = APIRouter()
 FStr = Annotated[str, Form(max_length=2000)]
@@ -67,36 +67,31 @@ def campaign_create(
     creators: Annotated[list[str] | None, Form()] = None,
     fees: Annotated[list[float] | None, Form()] = None,
 ) -> Response:
-    try:
-        window = opt_float(attribution_window_days, "attribution_window_days")
-        req = svc.CampaignIn.model_validate(
-            {
-                "name": name.strip(),
-                "brief": brief.strip() or None,
-                "budget": opt_float(budget, "budget"),
-                "currency": (currency or currency_of(request, p)).upper(),
-                "start_date": _date(start_date, "start_date"),
-                "end_date": _date(end_date, "end_date"),
-                "landing_url": landing_url.strip() or None,
-                "discount_percent": opt_float(discount_percent, "discount_percent"),
-                "code_pattern": code_pattern.strip() or None,
-                "attribution_window_days": int(window) if window else 30,
-            }
+    window = opt_float(attribution_window_days, "attribution_window_days")
+    req = svc.CampaignIn.model_validate(
+        {
+            "name": name.strip(),
+            "brief": brief.strip() or None,
+            "budget": opt_float(budget, "budget"),
+            "currency": (currency or currency_of(request, p)).upper(),
+            "start_date": _date(start_date, "start_date"),
+            "end_date": _date(end_date, "end_date"),
+            "landing_url": landing_url.strip() or None,
+            "discount_percent": opt_float(discount_percent, "discount_percent"),
+            "code_pattern": code_pattern.strip() or None,
+            "attribution_window_days": int(window) if window else 30,
+        }
+    )
+    c = svc.create_campaign(store, p.workspace_id, req, actor=p.actor)
+    for i, cr in enumerate(creators or []):
+        fee = fees[i] if fees and i < len(fees) else None
+        svc.add_creators(
+            store,
+            p.workspace_id,
+            c.campaign_id,
+            svc.AddCreatorsIn(creators=[cr], fee=fee or None),
+            actor=p.actor,
         )
-        c = svc.create_campaign(store, p.workspace_id, req, actor=p.actor)
-        for i, cr in enumerate(creators or []):
-            fee = fees[i] if fees and i < len(fees) else None
-            svc.add_creators(
-                store,
-                p.workspace_id,
-                c.campaign_id,
-                svc.AddCreatorsIn(creators=[cr], fee=fee or None),
-                actor=p.actor,
-            )
-    except CloseknitError as e:
-        return error_page(request, p, e)
-    except PydanticValidationError as e:
-        return error_page(request, p, input_error(e))
     return _to(request, f"/campaigns/{c.campaign_id}")
 
 
@@ -108,12 +103,9 @@ def campaign_add_from_profile(
     campaign_id: Annotated[str, Form(max_length=200)],
     creator: Annotated[str, Form(max_length=200)],
 ) -> Response:
-    try:
-        svc.add_creators(
-            store, p.workspace_id, campaign_id, svc.AddCreatorsIn(creators=[creator]), actor=p.actor
-        )
-    except CloseknitError as e:
-        return error_page(request, p, e)
+    svc.add_creators(
+        store, p.workspace_id, campaign_id, svc.AddCreatorsIn(creators=[creator]), actor=p.actor
+    )
     return _to(request, f"/campaigns/{campaign_id}")
 
 
@@ -126,18 +118,13 @@ def campaign_add(
     creator: Annotated[str, Form(max_length=200)],
     fee: FStr = "",
 ) -> Response:
-    try:
-        svc.add_creators(
-            store,
-            p.workspace_id,
-            campaign_id,
-            svc.AddCreatorsIn(creators=[creator], fee=opt_float(fee, "fee")),
-            actor=p.actor,
-        )
-    except CloseknitError as e:
-        return error_page(request, p, e)
-    except PydanticValidationError as e:
-        return error_page(request, p, input_error(e))
+    svc.add_creators(
+        store,
+        p.workspace_id,
+        campaign_id,
+        svc.AddCreatorsIn(creators=[creator], fee=opt_float(fee, "fee")),
+        actor=p.actor,
+    )
     return _to(request, f"/campaigns/{campaign_id}")
 
 
@@ -156,23 +143,18 @@ def campaign_settings(
     discount_percent: FStr = "",
     code_pattern: FStr = "",
 ) -> Response:
-    try:
-        patch = {
-            "name": name.strip() or None,
-            "budget": opt_float(budget, "budget"),
-            "status": status or None,
-            "start_date": _date(start_date, "start_date"),
-            "end_date": _date(end_date, "end_date"),
-            "landing_url": landing_url.strip() or None,
-            "discount_percent": opt_float(discount_percent, "discount_percent"),
-            "code_pattern": code_pattern.strip() or None,
-        }
-        req = svc.CampaignPatch.model_validate({k: v for k, v in patch.items() if v is not None})
-        svc.update_campaign(store, p.workspace_id, campaign_id, req, actor=p.actor)
-    except CloseknitError as e:
-        return error_page(request, p, e)
-    except PydanticValidationError as e:
-        return error_page(request, p, input_error(e))
+    patch = {
+        "name": name.strip() or None,
+        "budget": opt_float(budget, "budget"),
+        "status": status or None,
+        "start_date": _date(start_date, "start_date"),
+        "end_date": _date(end_date, "end_date"),
+        "landing_url": landing_url.strip() or None,
+        "discount_percent": opt_float(discount_percent, "discount_percent"),
+        "code_pattern": code_pattern.strip() or None,
+    }
+    req = svc.CampaignPatch.model_validate({k: v for k, v in patch.items() if v is not None})
+    svc.update_campaign(store, p.workspace_id, campaign_id, req, actor=p.actor)
     return _to(request, f"/campaigns/{campaign_id}")
 
 
@@ -187,10 +169,7 @@ def _board(request: Request, p: Any, c: svc.CampaignOut, name: str) -> HTMLRespo
 
 @router.get("/campaigns/{campaign_id}", response_class=HTMLResponse)
 def board(request: Request, p: WebViewer, store: StoreDep, campaign_id: str) -> HTMLResponse:
-    try:
-        c = svc.get_campaign(store, p.workspace_id, campaign_id)
-    except CloseknitError as e:
-        return error_page(request, p, e)
+    c = svc.get_campaign(store, p.workspace_id, campaign_id)
     return _board(request, p, c, "board.html")
 
 
@@ -226,13 +205,8 @@ def deal(
     fee: FStr = "",
     deliverables: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
-    try:
-        req = svc.DealIn(fee=opt_float(fee, "fee"), deliverables=deliverables.strip() or None)
-        svc.update_deal(store, p.workspace_id, campaign_id, creator, req, actor=p.actor)
-    except CloseknitError as e:
-        return error_page(request, p, e)
-    except PydanticValidationError as e:
-        return error_page(request, p, input_error(e))
+    req = svc.DealIn(fee=opt_float(fee, "fee"), deliverables=deliverables.strip() or None)
+    svc.update_deal(store, p.workspace_id, campaign_id, creator, req, actor=p.actor)
     c = svc.get_campaign(store, p.workspace_id, campaign_id)
     if request.headers.get("hx-request"):
         return _board(request, p, c, "partials/board_columns.html")
@@ -250,20 +224,15 @@ def codes(
     landing_url: FStr = "",
     overwrite: FStr = "",
 ) -> Response:
-    try:
-        req = svc.CodesIn.model_validate(
-            {
-                "pattern": pattern.strip() or None,
-                "discount_percent": opt_float(discount_percent, "discount_percent"),
-                "landing_url": landing_url.strip() or None,
-                "overwrite": bool(overwrite),
-            }
-        )
-        svc.assign_codes(store, p.workspace_id, campaign_id, req, actor=p.actor)
-    except CloseknitError as e:
-        return error_page(request, p, e)
-    except PydanticValidationError as e:
-        return error_page(request, p, input_error(e))
+    req = svc.CodesIn.model_validate(
+        {
+            "pattern": pattern.strip() or None,
+            "discount_percent": opt_float(discount_percent, "discount_percent"),
+            "landing_url": landing_url.strip() or None,
+            "overwrite": bool(overwrite),
+        }
+    )
+    svc.assign_codes(store, p.workspace_id, campaign_id, req, actor=p.actor)
     return _to(request, f"/campaigns/{campaign_id}#codes")
 
 

@@ -79,22 +79,19 @@ def creators_page(
     offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
 ) -> HTMLResponse:
     f = {"q": q, "tier": tier, "platform": platform, "country": country, "sort": sort}
-    try:
-        page = svc.list_creators(
-            store,
-            p.workspace_id,
-            svc.CreatorsQuery(
-                q=q or None,
-                tier=tier or None,
-                platform=platform or None,
-                country=country or None,
-                sort=sort,
-                limit=PAGE,
-                offset=offset,
-            ),
-        )
-    except CloseknitError as e:
-        return error_page(request, p, e)
+    page = svc.list_creators(
+        store,
+        p.workspace_id,
+        svc.CreatorsQuery(
+            q=q or None,
+            tier=tier or None,
+            platform=platform or None,
+            country=country or None,
+            sort=sort,
+            limit=PAGE,
+            offset=offset,
+        ),
+    )
     return render(request, "creators.html", p, page=page, f=f, page_size=PAGE)
 
 
@@ -139,10 +136,7 @@ def profile_page(
     creator: str,
     competitors: Annotated[str, Query(max_length=500)] = "",
 ) -> HTMLResponse:
-    try:
-        prof = svc.profile(store, p.workspace_id, creator)
-    except CloseknitError as e:
-        return error_page(request, p, e)
+    prof = svc.profile(store, p.workspace_id, creator)
     cid = prof.creator["creator_id"]
     vet: svc.VetOut | None = None
     vet_error = None
@@ -203,12 +197,7 @@ def lookalikes_page(
     creator: str,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> HTMLResponse:
-    try:
-        res = dsvc.lookalikes(
-            store, p.workspace_id, dsvc.LookalikesIn(creator=creator, limit=limit)
-        )
-    except CloseknitError as e:
-        return error_page(request, p, e)
+    res = dsvc.lookalikes(store, p.workspace_id, dsvc.LookalikesIn(creator=creator, limit=limit))
     return render(
         request,
         "lookalikes.html",

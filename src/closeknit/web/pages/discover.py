@@ -18,7 +18,7 @@ from closeknit.service import briefs as bsvc
 from closeknit.service import discover as svc
 from closeknit.service import lists as lsvc
 from closeknit.web.forms import csv_list, keep, opt_float, opt_int
-from closeknit.web.render import error_page, error_view, input_error, render
+from closeknit.web.render import error_view, input_error, render
 
 router = APIRouter()
 
@@ -183,19 +183,14 @@ def trends_page(
     compare: Annotated[str, Query(max_length=20)] = "previous",
 ) -> HTMLResponse:
     q = {"since": since, "until": until, "days": days, "compare": compare}
-    try:
-        req = svc.TrendsIn.model_validate(
-            {
-                "since": since or None,
-                "until": until or None,
-                "days": days,
-                "compare": compare,
-                "limit": 25,
-            }
-        )
-        res = svc.trends(store, p.workspace_id, req)
-    except CloseknitError as e:
-        return error_page(request, p, e)
-    except PydanticValidationError as e:
-        return error_page(request, p, input_error(e))
+    req = svc.TrendsIn.model_validate(
+        {
+            "since": since or None,
+            "until": until or None,
+            "days": days,
+            "compare": compare,
+            "limit": 25,
+        }
+    )
+    res = svc.trends(store, p.workspace_id, req)
     return render(request, "trends.html", p, res=res, q=q, today=dt.date.today().isoformat())

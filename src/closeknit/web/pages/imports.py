@@ -8,10 +8,10 @@ from fastapi import APIRouter, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse
 
 from closeknit.api.deps import StoreDep, WebEditor, WebViewer
-from closeknit.errors import CloseknitError, PermissionDenied
+from closeknit.errors import PermissionDenied
 from closeknit.service import accounts as asvc
 from closeknit.service import imports as svc
-from closeknit.web.render import error_page, render
+from closeknit.web.render import render
 
 router = APIRouter()
 SOURCE_LABELS = {
@@ -48,33 +48,27 @@ def imports_upload(
     source: Annotated[str, Form(max_length=40)],
     file: UploadFile,
 ) -> HTMLResponse:
-    try:
-        job = svc.start_upload(
-            store,
-            p.workspace_id,
-            actor=p.actor,
-            source=source,
-            filename=file.filename,
-            data=file.file,
-            max_mb=request.app.state.api_settings.max_upload_mb,
-        )
-    except CloseknitError as e:
-        return error_page(request, p, e)
+    job = svc.start_upload(
+        store,
+        p.workspace_id,
+        actor=p.actor,
+        source=source,
+        filename=file.filename,
+        data=file.file,
+        max_mb=request.app.state.api_settings.max_upload_mb,
+    )
     return render(request, "partials/job.html", p, job=job)
 
 
 @router.get("/imports/jobs/{job_id}", response_class=HTMLResponse)
 def job_partial(request: Request, p: WebViewer, store: StoreDep, job_id: str) -> HTMLResponse:
-    try:
-        job = svc.job(store, p.workspace_id, job_id)
-    except CloseknitError as e:
-        return error_page(request, p, e)
+    job = svc.job(store, p.workspace_id, job_id)
     return render(request, "partials/job.html", p, job=job)
 
 
 @router.get("/audit", response_class=HTMLResponse)
 def audit_page(request: Request, p: WebViewer, store: StoreDep) -> HTMLResponse:
     if not p.can("owner"):
-        return error_page(request, p, PermissionDenied("the audit log is for owners"))
+        raise PermissionDenied("the audit log is for owners")
     page = asvc.audit_log(store, p.workspace_id, asvc.AuditQuery(limit=200))
     return render(request, "audit.html", p, rows=page.items)

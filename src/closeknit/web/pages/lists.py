@@ -7,12 +7,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from pydantic import ValidationError as PydanticValidationError
 
 from closeknit.api.deps import StoreDep, WebEditor, WebViewer
-from closeknit.errors import CloseknitError, ValidationError
+from closeknit.errors import ValidationError
 from closeknit.service import lists as svc
-from closeknit.web.render import error_page, input_error, render
+from closeknit.web.render import render
 
 router = APIRouter()
 
@@ -36,14 +35,9 @@ def list_create(
     name: Annotated[str, Form(max_length=200)] = "",
     notes: Annotated[str, Form(max_length=5000)] = "",
 ) -> Response:
-    try:
-        lst = svc.create_list(
-            store, p.workspace_id, svc.ListIn(name=name, notes=notes or None), actor=p.actor
-        )
-    except CloseknitError as e:
-        return error_page(request, p, e)
-    except PydanticValidationError as e:
-        return error_page(request, p, input_error(e))
+    lst = svc.create_list(
+        store, p.workspace_id, svc.ListIn(name=name, notes=notes or None), actor=p.actor
+    )
     return _to(request, f"/lists/{lst.list_id}")
 
 
@@ -57,34 +51,26 @@ def list_add(
     name: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     """Tick creators anywhere, save them to a list (a new one when no list is chosen)."""
-    try:
-        if not creators:
-            raise ValidationError("tick at least one creator to save", field="creators")
-        if list_id:
-            lst = svc.add_to_list(
-                store, p.workspace_id, list_id, svc.AddToListIn(creators=creators), actor=p.actor
-            )
-        else:
-            lst = svc.create_list(
-                store,
-                p.workspace_id,
-                svc.ListIn(name=name or "Shortlist"),
-                actor=p.actor,
-                creators=creators,
-            )
-    except CloseknitError as e:
-        return error_page(request, p, e)
-    except PydanticValidationError as e:
-        return error_page(request, p, input_error(e))
+    if not creators:
+        raise ValidationError("tick at least one creator to save", field="creators")
+    if list_id:
+        lst = svc.add_to_list(
+            store, p.workspace_id, list_id, svc.AddToListIn(creators=creators), actor=p.actor
+        )
+    else:
+        lst = svc.create_list(
+            store,
+            p.workspace_id,
+            svc.ListIn(name=name or "Shortlist"),
+            actor=p.actor,
+            creators=creators,
+        )
     return _to(request, f"/lists/{lst.list_id}")
 
 
 @router.get("/lists/{list_id}", response_class=HTMLResponse)
 def list_page(request: Request, p: WebViewer, store: StoreDep, list_id: str) -> HTMLResponse:
-    try:
-        lst = svc.get_list(store, p.workspace_id, list_id)
-    except CloseknitError as e:
-        return error_page(request, p, e)
+    lst = svc.get_list(store, p.workspace_id, list_id)
     return render(request, "list.html", p, lst=lst, nav="lists")
 
 
@@ -97,18 +83,13 @@ def list_update(
     name: Annotated[str, Form(max_length=200)] = "",
     notes: Annotated[str, Form(max_length=5000)] = "",
 ) -> Response:
-    try:
-        svc.update_list(
-            store,
-            p.workspace_id,
-            list_id,
-            svc.ListPatch(name=name or None, notes=notes.strip() or None),
-            actor=p.actor,
-        )
-    except CloseknitError as e:
-        return error_page(request, p, e)
-    except PydanticValidationError as e:
-        return error_page(request, p, input_error(e))
+    svc.update_list(
+        store,
+        p.workspace_id,
+        list_id,
+        svc.ListPatch(name=name or None, notes=notes.strip() or None),
+        actor=p.actor,
+    )
     return _to(request, f"/lists/{list_id}")
 
 
@@ -121,12 +102,9 @@ def list_note(
     creator: Annotated[str, Form(max_length=200)],
     note: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
-    try:
-        svc.set_item_note(
-            store, p.workspace_id, list_id, creator, svc.ItemNoteIn(note=note), actor=p.actor
-        )
-    except CloseknitError as e:
-        return error_page(request, p, e)
+    svc.set_item_note(
+        store, p.workspace_id, list_id, creator, svc.ItemNoteIn(note=note), actor=p.actor
+    )
     return _to(request, f"/lists/{list_id}")
 
 
@@ -138,17 +116,11 @@ def list_remove(
     list_id: str,
     creator: Annotated[str, Form(max_length=200)],
 ) -> Response:
-    try:
-        svc.remove_from_list(store, p.workspace_id, list_id, creator, actor=p.actor)
-    except CloseknitError as e:
-        return error_page(request, p, e)
+    svc.remove_from_list(store, p.workspace_id, list_id, creator, actor=p.actor)
     return _to(request, f"/lists/{list_id}")
 
 
 @router.post("/lists/{list_id}/delete")
 def list_delete(request: Request, p: WebEditor, store: StoreDep, list_id: str) -> Response:
-    try:
-        svc.delete_list(store, p.workspace_id, list_id, actor=p.actor)
-    except CloseknitError as e:
-        return error_page(request, p, e)
+    svc.delete_list(store, p.workspace_id, list_id, actor=p.actor)
     return _to(request, "/lists")

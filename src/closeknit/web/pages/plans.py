@@ -9,17 +9,15 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse
-from pydantic import ValidationError as PydanticValidationError
 
 from closeknit.api.deps import StoreDep, WebViewer
-from closeknit.errors import CloseknitError
 from closeknit.service import lists as lsvc
 from closeknit.service import plans as svc
 from closeknit.service import settings as ssvc
 from closeknit.web import charts
 from closeknit.web.forms import opt_float
 from closeknit.web.pages.discover import FILTER_KEYS, brief_request, parse_chips
-from closeknit.web.render import currency_of, error_page, input_error, render
+from closeknit.web.render import currency_of, render
 
 router = APIRouter()
 Str = Annotated[str, Query(max_length=200)]
@@ -117,25 +115,20 @@ def plan_run(
     excl = [x for x in dict.fromkeys([*exclude, exclude_add]) if x and x != include]
     locked = [x for x in dict.fromkeys([*lock, lock_add]) if x and x != unlock]
     excl = [x for x in excl if x not in locked]
-    try:
-        amount = opt_float(budget, "budget")
-        body = {
-            **brief_request(q),
-            "budget": amount,
-            "list_id": list_id or None,
-            "max_creators": max_creators,
-            "objective": objective,
-            "exclude": excl or None,
-            "lock": locked or None,
-        }
-        if list_id:
-            # a list is the pool: the brief's text still names the plan, its filters do not apply
-            body = {k: v for k, v in body.items() if k not in ("ignore",)}
-        plan = svc.plan(store, p.workspace_id, svc.PlanIn.model_validate(body))
-    except CloseknitError as e:
-        return error_page(request, p, e)
-    except PydanticValidationError as e:
-        return error_page(request, p, input_error(e))
+    amount = opt_float(budget, "budget")
+    body = {
+        **brief_request(q),
+        "budget": amount,
+        "list_id": list_id or None,
+        "max_creators": max_creators,
+        "objective": objective,
+        "exclude": excl or None,
+        "lock": locked or None,
+    }
+    if list_id:
+        # a list is the pool: the brief's text still names the plan, its filters do not apply
+        body = {k: v for k, v in body.items() if k not in ("ignore",)}
+    plan = svc.plan(store, p.workspace_id, svc.PlanIn.model_validate(body))
     sym = ssvc.symbol(currency_of(request, p))
     big = plan.comparison.get("best_single_macro_or_mega") or {}
     mine = (plan.expected or {}).get("revenue") or {}
