@@ -14,17 +14,15 @@ from pydantic import ValidationError as PydanticValidationError
 
 from closeknit.api.deps import StoreDep, WebViewer
 from closeknit.errors import CloseknitError
-from closeknit.service import briefs as bsvc
 from closeknit.service import discover as svc
 from closeknit.service import lists as lsvc
-from closeknit.web.forms import csv_list, keep, opt_float, opt_int
+from closeknit.web.brief_fields import BriefFields
+from closeknit.web.forms import keep
 from closeknit.web.render import error_view, input_error, render
 
 router = APIRouter()
 
 Str = Annotated[str, Query(max_length=200)]
-Many = Annotated[list[str], Query(max_length=20)]
-CHIPS = ("countries", "audience_age", "audience_gender", "tiers", "platforms")
 EXAMPLES = (
     "minimalist jewellery and anklets for women 18-30 in the UK",
     "vegan protein snacks for home workouts, UK, 18-25",
@@ -32,107 +30,30 @@ EXAMPLES = (
 )
 
 
-def chip_filters(
-    text: str, parsed_for: str | None, chips: dict[str, Any]
-) -> tuple[dict[str, Any], list[str]]:
-    """Explicit filters from the chips, and what the text says that the user cleared.
-
-    The chips show what the text was read as (``parsed_for`` is that text). When the text has
-    changed since, the chips are stale and the text alone counts; otherwise each chip is an
-    explicit filter, and a chip the user emptied leaves that part of the text out."""
-    if parsed_for is not None and parsed_for.strip() != text.strip():
-        return {}, []
-    explicit = {k: v for k, v in chips.items() if v}
-    ignore = [k for k, v in chips.items() if not v] if parsed_for is not None else []
-    return explicit, ignore
-
-
-def narrowing(q: dict[str, Any]) -> dict[str, Any]:
-    """The narrowing filters from the form (percent fields arrive as percent)."""
-    return {
-        "min_followers": opt_int(q.get("min_followers"), "min_followers"),
-        "max_followers": opt_int(q.get("max_followers"), "max_followers"),
-        "min_engagement_rate": opt_float(q.get("min_er"), "min_engagement_rate", scale=0.01),
-        "max_engagement_rate": opt_float(q.get("max_er"), "max_engagement_rate", scale=0.01),
-        "niches": csv_list(q.get("niches")),
-        "keywords": csv_list(q.get("keywords")),
-        "min_fee": opt_float(q.get("min_fee"), "min_fee"),
-        "max_fee": opt_float(q.get("max_fee"), "max_fee"),
-        "min_country_share": opt_float(q.get("min_country_share"), "min_country_share", scale=0.01),
-        "min_age_share": opt_float(q.get("min_age_share"), "min_age_share", scale=0.01),
-        "min_gender_share": opt_float(q.get("min_gender_share"), "min_gender_share", scale=0.01),
-        "min_authenticity": opt_float(q.get("min_authenticity"), "min_authenticity"),
-        "max_sponsored_rate": opt_float(q.get("max_sponsored"), "max_sponsored_rate", scale=0.01),
-        "competitors": csv_list(q.get("avoid")),
-    }
-
-
-FILTER_KEYS = (
-    "min_followers", "max_followers", "min_er", "max_er", "niches", "keywords", "min_fee",
-    "max_fee", "min_country_share", "min_age_share", "min_gender_share", "min_authenticity",
-    "max_sponsored", "avoid",
-)  # fmt: skip
-
-
-def brief_request(q: dict[str, Any]) -> dict[str, Any]:
-    """The brief and filter fields of a DiscoverIn / PlanIn from the form state ``q``."""
-    chips = {
-        "countries": csv_list(q.get("countries")),
-        "audience_age": (q.get("audience_age") or "").strip() or None,
-        "audience_gender": (q.get("audience_gender") or "").strip() or None,
-        "tiers": csv_list(q.get("tiers")),
-        "platforms": csv_list(q.get("platforms")),
-    }
-    explicit, ignore = chip_filters(q.get("text", ""), q.get("parsed_for"), chips)
-    return {"text": q.get("text", ""), **explicit, "ignore": ignore or None, **narrowing(q)}
-
-
 @router.get("/discover", response_class=HTMLResponse)
 def discover_page(
     request: Request,
     p: WebViewer,
     store: StoreDep,
-    text: Annotated[str, Query(max_length=5000)] = "",
-    parsed_for: Annotated[str | None, Query(max_length=5000)] = None,
-    countries: Str = "",
-    audience_age: Str = "",
-    audience_gender: Str = "",
-    tiers: Many = [],  # noqa: B006 - FastAPI reads the default, it is never mutated
-    platforms: Many = [],  # noqa: B006
-    niches: Many = [],  # noqa: B006
-    min_followers: Str = "",
-    max_followers: Str = "",
-    min_er: Str = "",
-    max_er: Str = "",
-    keywords: Str = "",
-    min_fee: Str = "",
-    max_fee: Str = "",
-    min_authenticity: Str = "",
-    max_sponsored: Str = "",
-    min_country_share: Str = "",
-    min_age_share: Str = "",
-    min_gender_share: Str = "",
-    avoid: Str = "",
+    f: Annotated[BriefFields, Query()],
     sort: Annotated[svc.Sort, Query()] = "score",
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     go: Str = "",
 ) -> HTMLResponse:
-    q: dict[str, Any] = dict(locals())
-    for k in ("request", "p", "store"):
-        q.pop(k)
+    q: dict[str, Any] = {**f.model_dump(), "sort": sort, "limit": limit, "go": go}
     res: svc.DiscoverOut | None = None
     error = None
-    asked = bool(text.strip() or go)
+    asked = bool(f.text.strip() or go)
     if asked:
         try:
-            req = svc.DiscoverIn.model_validate({**brief_request(q), "sort": sort, "limit": limit})
+            req = svc.DiscoverIn.model_validate({**f.brief_request(), "sort": sort, "limit": limit})
             res = svc.discover(store, p.workspace_id, req)
         except CloseknitError as e:
             error = error_view(e.type, e.message)
         except PydanticValidationError as e:
             ie = input_error(e)
             error = error_view(ie.type, ie.message)
-    brief = res.brief if res is not None else parse_chips(q)
+    brief = res.brief if res is not None else f.parsed()
     name = "partials/results.html" if request.headers.get("hx-request") else "discover.html"
     return render(
         request,
@@ -144,21 +65,9 @@ def discover_page(
         error=error,
         lists=lsvc.list_lists(store, p.workspace_id) if res is not None else [],
         sort_link=keep(q, "sort", "go"),
-        filters_open=any(q.get(k) for k in FILTER_KEYS),
+        filters_open=f.filters_open(),
         examples=EXAMPLES,
     )
-
-
-def parse_chips(q: dict[str, Any]) -> bsvc.BriefOut | None:
-    if not q.get("text", "").strip():
-        return None
-    try:
-        req = bsvc.BriefIn.model_validate(
-            {k: v for k, v in brief_request(q).items() if k in bsvc.BriefIn.model_fields}
-        )
-        return bsvc.parse(req)
-    except (CloseknitError, PydanticValidationError):
-        return None
 
 
 @router.get("/discover/chips", response_class=HTMLResponse)
@@ -168,7 +77,7 @@ def chips_partial(
     text: Annotated[str, Query(max_length=5000)] = "",
 ) -> HTMLResponse:
     """The chips for a brief as typed (refreshed while the user types)."""
-    brief = parse_chips({"text": text})
+    brief = BriefFields(text=text).parsed()
     return render(request, "partials/chips.html", p, brief=brief, q={"text": text})
 
 

@@ -5,25 +5,42 @@ spending it all on one big creator."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse
+from pydantic import Field
 
 from closeknit.api.deps import StoreDep, WebViewer
 from closeknit.service import lists as lsvc
 from closeknit.service import plans as svc
 from closeknit.service import settings as ssvc
 from closeknit.web import charts
+from closeknit.web.brief_fields import BriefFields, Short
 from closeknit.web.forms import opt_float
-from closeknit.web.pages.discover import FILTER_KEYS, brief_request, parse_chips
 from closeknit.web.render import currency_of, render
 
 router = APIRouter()
-Str = Annotated[str, Query(max_length=200)]
-Many = Annotated[list[str], Query(max_length=20)]
-FStr = Annotated[str, Form(max_length=200)]
-FMany = Annotated[list[str], Form(max_length=500)]
+
+
+class PlanPageFields(BriefFields):
+    """The plan page as linked from Discover or a list: the brief plus a budget or a list."""
+
+    budget: Short = ""
+    list_id: Short = ""
+
+
+class PlanRunFields(PlanPageFields):
+    """The plan form, with the result's buttons (leave a creator out, keep one in)."""
+
+    max_creators: Annotated[int, Field(ge=1, le=100)] = 12
+    objective: Annotated[str, Field(max_length=20)] = "revenue"
+    exclude: Annotated[list[str], Field(max_length=500)] = []
+    lock: Annotated[list[str], Field(max_length=500)] = []
+    exclude_add: Short = ""
+    lock_add: Short = ""
+    unlock: Short = ""
+    include: Short = ""
 
 
 @router.get("/plan", response_class=HTMLResponse)
@@ -31,43 +48,18 @@ def plan_page(
     request: Request,
     p: WebViewer,
     store: StoreDep,
-    text: Annotated[str, Query(max_length=5000)] = "",
-    parsed_for: Annotated[str | None, Query(max_length=5000)] = None,
-    budget: Str = "",
-    list_id: Str = "",
-    countries: Str = "",
-    audience_age: Str = "",
-    audience_gender: Str = "",
-    tiers: Many = [],  # noqa: B006 - FastAPI reads the default, it is never mutated
-    platforms: Many = [],  # noqa: B006
-    niches: Many = [],  # noqa: B006
-    min_followers: Str = "",
-    max_followers: Str = "",
-    min_er: Str = "",
-    max_er: Str = "",
-    keywords: Str = "",
-    min_fee: Str = "",
-    max_fee: Str = "",
-    min_authenticity: Str = "",
-    max_sponsored: Str = "",
-    min_country_share: Str = "",
-    min_age_share: Str = "",
-    min_gender_share: Str = "",
-    avoid: Str = "",
+    f: Annotated[PlanPageFields, Query()],
 ) -> HTMLResponse:
-    q: dict[str, Any] = dict(locals())
-    for k in ("request", "p", "store"):
-        q.pop(k)
     return render(
         request,
         "plan.html",
         p,
-        q=q,
-        brief=parse_chips(q),
-        budget=budget or "5000",
-        auto=bool(text.strip() or list_id),
+        q=f.model_dump(),
+        brief=f.parsed(),
+        budget=f.budget or "5000",
+        auto=bool(f.text.strip() or f.list_id),
         lists=lsvc.list_lists(store, p.workspace_id),
-        filters_open=any(q.get(k) for k in FILTER_KEYS),
+        filters_open=f.filters_open(),
     )
 
 
@@ -76,56 +68,23 @@ def plan_run(
     request: Request,
     p: WebViewer,
     store: StoreDep,
-    text: Annotated[str, Form(max_length=5000)] = "",
-    parsed_for: Annotated[str | None, Form(max_length=5000)] = None,
-    budget: FStr = "",
-    list_id: FStr = "",
-    max_creators: Annotated[int, Form(ge=1, le=100)] = 12,
-    objective: Annotated[str, Form(max_length=20)] = "revenue",
-    exclude: FMany = [],  # noqa: B006
-    lock: FMany = [],  # noqa: B006
-    exclude_add: FStr = "",
-    lock_add: FStr = "",
-    unlock: FStr = "",
-    include: FStr = "",
-    countries: FStr = "",
-    audience_age: FStr = "",
-    audience_gender: FStr = "",
-    tiers: FMany = [],  # noqa: B006
-    platforms: FMany = [],  # noqa: B006
-    niches: FMany = [],  # noqa: B006
-    min_followers: FStr = "",
-    max_followers: FStr = "",
-    min_er: FStr = "",
-    max_er: FStr = "",
-    keywords: FStr = "",
-    min_fee: FStr = "",
-    max_fee: FStr = "",
-    min_authenticity: FStr = "",
-    max_sponsored: FStr = "",
-    min_country_share: FStr = "",
-    min_age_share: FStr = "",
-    min_gender_share: FStr = "",
-    avoid: FStr = "",
+    f: Annotated[PlanRunFields, Form()],
 ) -> HTMLResponse:
-    q: dict[str, Any] = dict(locals())
-    for k in ("request", "p", "store"):
-        q.pop(k)
+    q = f.model_dump()
     # the result's buttons change who is left out or kept in, then the plan is made again
-    excl = [x for x in dict.fromkeys([*exclude, exclude_add]) if x and x != include]
-    locked = [x for x in dict.fromkeys([*lock, lock_add]) if x and x != unlock]
+    excl = [x for x in dict.fromkeys([*f.exclude, f.exclude_add]) if x and x != f.include]
+    locked = [x for x in dict.fromkeys([*f.lock, f.lock_add]) if x and x != f.unlock]
     excl = [x for x in excl if x not in locked]
-    amount = opt_float(budget, "budget")
     body = {
-        **brief_request(q),
-        "budget": amount,
-        "list_id": list_id or None,
-        "max_creators": max_creators,
-        "objective": objective,
+        **f.brief_request(),
+        "budget": opt_float(f.budget, "budget"),
+        "list_id": f.list_id or None,
+        "max_creators": f.max_creators,
+        "objective": f.objective,
         "exclude": excl or None,
         "lock": locked or None,
     }
-    if list_id:
+    if f.list_id:
         # a list is the pool: the brief's text still names the plan, its filters do not apply
         body = {k: v for k, v in body.items() if k not in ("ignore",)}
     plan = svc.plan(store, p.workspace_id, svc.PlanIn.model_validate(body))
@@ -158,11 +117,11 @@ def plan_run(
         request,
         "partials/plan_result.html" if hx else "plan.html",
         p,
-        brief=None if hx else parse_chips(q),
-        budget=budget,
+        brief=None if hx else f.parsed(),
+        budget=f.budget,
         auto=False,
         lists=[] if hx else lsvc.list_lists(store, p.workspace_id),
-        filters_open=any(q.get(k) for k in FILTER_KEYS),
+        filters_open=f.filters_open(),
         plan=plan,
         big=big,
         fee_svg=fee_svg,
