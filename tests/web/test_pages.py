@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 
 from closeknit.server import create_app
@@ -191,3 +192,21 @@ def test_page_errors_are_styled_pages_and_htmx_partials(tmp_path: Path) -> None:
         assert r.status_code == 404 and "<nav" in r.text, r.text[:300]
     finally:
         st.close()
+
+
+def test_a_template_asking_a_result_for_a_missing_field_fails_loudly() -> None:
+    """A renamed or removed field of a service result must not render as a blank; the page's
+    own optional variables stay optional."""
+    import jinja2
+    from pydantic import BaseModel
+
+    from closeknit.web.render import templates
+
+    class Result(BaseModel):
+        roas: float
+
+    env = templates.env
+    assert env.from_string("{{ r.roas }}").render(r=Result(roas=2.5)) == "2.5"
+    assert env.from_string("{% if nothing %}x{% endif %}ok").render() == "ok"
+    with pytest.raises(jinja2.UndefinedError, match="Result has no field 'return_on_spend'"):
+        env.from_string("{{ r.return_on_spend }}").render(r=Result(roas=2.5))

@@ -12,6 +12,9 @@ from urllib.parse import urlencode
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from jinja2 import Undefined, UndefinedError
+from jinja2.utils import missing
+from pydantic import BaseModel
 from jinja2 import pass_context
 from jinja2.runtime import Context
 from pydantic import ValidationError as PydanticValidationError
@@ -22,7 +25,23 @@ from closeknit.service import settings as ssvc
 from closeknit.service.accounts import Principal
 from closeknit.web import charts
 
+
+class FieldCheckedUndefined(Undefined):
+    """Lenient for the page's own optional variables, strict for a service result: a template
+    asking a result model for a field it does not have (renamed, removed) fails loudly instead
+    of rendering a blank."""
+
+    __slots__ = ()
+
+    def __init__(self, hint: str | None = None, obj: Any = missing, name: str | None = None,
+                 exc: type[Exception] = UndefinedError) -> None:  # fmt: skip
+        if isinstance(obj, BaseModel) and name is not None:
+            raise UndefinedError(f"{type(obj).__name__} has no field {name!r}")
+        super().__init__(hint, obj, name, exc)  # type: ignore[arg-type]
+
+
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+templates.env.undefined = FieldCheckedUndefined
 templates.env.globals["charts"] = charts
 
 
