@@ -261,12 +261,12 @@ def load_campaigns(
         res.campaigns.append(
             {
                 "campaign_id": cid,
-                "name": rep.campaign.get("name"),
-                "creators": t.get("n_creators"),
-                "spend": t.get("spend"),
-                "orders": t.get("orders"),
-                "revenue": t.get("revenue"),
-                "roas": t.get("roas"),
+                "name": rep.campaign.name,
+                "creators": t.n_creators,
+                "spend": t.spend,
+                "orders": t.orders,
+                "revenue": t.revenue,
+                "roas": t.roas,
             }
         )
     return ids

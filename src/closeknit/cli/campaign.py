@@ -326,16 +326,16 @@ def register(app: typer.Typer) -> None:
         def render() -> None:
             cols = ("handle", "tier", "spend", "revenue", "orders", "roas", "margin_roas", "cpa")
             print_table(
-                [{k: r.get(k) for k in cols} for r in rep.creators],
-                title=f"{rep.campaign['name']}: ROAS by creator",
+                [{k: getattr(r, k) for k in cols} for r in rep.creators],
+                title=f"{rep.campaign.name}: ROAS by creator",
             )
-            t = rep.totals
+            t = rep.totals.model_dump()
             console.print(
                 "total: "
                 + "; ".join(
                     f"{k.replace('_', ' ')} {t[k]:,.2f}"
                     for k in ("spend", "revenue", "orders", "roas", "margin_roas", "cpa")
-                    if t.get(k) is not None
+                    if t[k] is not None
                 )
             )
             for n in rep.notes:

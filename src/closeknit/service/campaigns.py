@@ -75,7 +75,9 @@ class Member(Out):
     updated_at: str | None
 
 
-class CampaignOut(Out):
+class CampaignFields(Out):
+    """A campaign's own settings (without its creators)."""
+
     campaign_id: str
     name: str
     brief: str | None
@@ -89,6 +91,9 @@ class CampaignOut(Out):
     discount_percent: float | None
     attribution_window_days: int
     code_pattern: str | None = None
+
+
+class CampaignOut(CampaignFields):
     creators: list[Member]
 
 
@@ -97,20 +102,7 @@ class StageCount(Out):
     n: int
 
 
-class CampaignSummary(Out):
-    campaign_id: str
-    name: str
-    brief: str | None
-    budget: float | None
-    currency: str
-    start_date: str | None
-    end_date: str | None
-    status: str
-    landing_url: str | None
-    utm_campaign: str | None
-    discount_percent: float | None
-    attribution_window_days: int
-    code_pattern: str | None = None
+class CampaignSummary(CampaignFields):
     creators: list[StageCount]
 
 

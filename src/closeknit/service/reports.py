@@ -3,7 +3,7 @@ total, the incremental lift beyond last click, and the one printable report."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field
 
@@ -11,6 +11,7 @@ from closeknit.errors import CloseknitError, InsufficientData
 from closeknit.report.html import campaign_report_html
 from closeknit.service import lift as lift_svc
 from closeknit.service.base import In, Out
+from closeknit.service.campaigns import CampaignFields
 from closeknit.store import Store, audit
 from closeknit.track import roas
 
@@ -20,12 +21,93 @@ class ReportIn(In):
     cogs_share: float | None = Field(default=None, ge=0, le=1, description="COGS share if unknown")
 
 
+class Metrics(Out):
+    """Spend, attributed results and the ratios of one creator, tier group or the campaign
+    (money in the campaign's currency; a ratio is None where its denominator is 0 or unknown)."""
+
+    spend: float = Field(description="booked spend plus committed fees not yet paid")
+    spend_fee: float
+    spend_seeding: float
+    spend_other: float
+    spend_committed: float = Field(description="agreed fees of contracted creators not yet paid")
+    revenue: float = Field(description="attributed order revenue (codes, then last clicks)")
+    orders: int
+    code_orders: int
+    click_orders: int
+    refunds: float
+    cogs: float | None = Field(description="cost of goods; None when some orders lack it")
+    cogs_basis: str | None = None
+    orders_without_cogs: int
+    revenue_without_cogs: float
+    new_customers: int
+    orders_known_new: int = Field(description="orders whose new/returning status is known")
+    engagements: int = Field(description="likes + comments + shares + saves on campaign posts")
+    views: int
+    margin: float | None = Field(description="revenue - cost of goods - refunds")
+    roas: float | None = Field(description="revenue / spend")
+    margin_roas: float | None = Field(description="margin / spend")
+    cpa: float | None = Field(description="spend / attributed orders")
+    cpe: float | None = Field(description="spend / engagements")
+    cpm: float | None = Field(description="spend / views x 1000")
+    new_customer_share: float | None = Field(description="first-time customers / known orders")
+
+
+class CreatorResult(Metrics):
+    creator_id: str
+    handle: str | None
+    stage: str
+    followers: int | None
+    tier: str | None
+    fee: float | None = Field(description="the agreed fee")
+    code: str | None = Field(description="the creator's discount code")
+    campaign_posts: int | None = Field(
+        default=None,
+        description="sponsored or code-carrying posts counted when none were linked",
+    )
+
+
+class TierResult(Metrics):
+    group: Literal["micro_and_below", "macro_and_above"]
+    n_creators: int
+
+
+class Totals(Metrics):
+    budget: float | None
+    n_creators: int
+
+
+class RuleTotal(Out):
+    orders: int
+    revenue: float
+
+
+class CreatorAttribution(Out):
+    creator_id: str
+    orders: int
+    revenue: float
+    code_orders: int
+    click_orders: int
+
+
+class AttributionOut(Out):
+    """How the campaign's orders were credited: by code, else by last click in the window."""
+
+    campaign_id: str
+    window_days: int
+    grace_hours: float
+    n_orders: int
+    revenue: float
+    by_rule: dict[str, RuleTotal]
+    by_creator: list[CreatorAttribution]
+    notes: list[str]
+
+
 class RoasOut(Out):
-    campaign: dict[str, Any]
-    totals: dict[str, Any]
-    creators: list[dict[str, Any]]
-    tiers: list[dict[str, Any]]
-    attribution: dict[str, Any]
+    campaign: CampaignFields
+    totals: Totals
+    creators: list[CreatorResult]
+    tiers: list[TierResult]
+    attribution: AttributionOut | None = Field(description="None when not re-attributed")
     notes: list[str]
 
 
@@ -66,7 +148,7 @@ def report_rows(
     """The per-creator ROAS table for a file export (audited)."""
     rep = roas_report(store, workspace, campaign_id)
     audit(store, workspace, actor, "export", "campaign", campaign_id, {"format": "csv"})
-    return [{k: r.get(k) for k in REPORT_COLUMNS} for r in rep.creators]
+    return [{k: getattr(r, k) for k in REPORT_COLUMNS} for r in rep.creators]
 
 
 class LiftOut(Out):

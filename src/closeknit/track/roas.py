@@ -36,7 +36,7 @@ class RoasReport:
     totals: dict[str, Any]
     creators: list[dict[str, Any]]
     tiers: list[dict[str, Any]]
-    attribution: dict[str, Any]
+    attribution: dict[str, Any] | None
     notes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
@@ -219,7 +219,7 @@ def report(
         totals=totals,
         creators=creators,
         tiers=tiers,
-        attribution=attr.to_dict() if attr else {},
+        attribution=attr.to_dict() if attr else None,
         notes=notes,
     )
 

@@ -12,11 +12,10 @@ from urllib.parse import urlencode
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
-from jinja2 import Undefined, UndefinedError
+from jinja2 import Undefined, UndefinedError, pass_context
+from jinja2.runtime import Context
 from jinja2.utils import missing
 from pydantic import BaseModel
-from jinja2 import pass_context
-from jinja2.runtime import Context
 from pydantic import ValidationError as PydanticValidationError
 
 from closeknit.errors import CloseknitError, ValidationError

@@ -251,20 +251,20 @@ def report_partial(
     ctx: dict[str, Any] = {"roas": None, "roas_error": None}
     try:
         rep = rsvc.roas_report(store, p.workspace_id, campaign_id)
-        cur = str(rep.campaign.get("currency") or currency_of(request, p))
+        cur = rep.campaign.currency or currency_of(request, p)
         sym = ssvc.symbol(cur)
         ctx["roas"] = rep
         ctx["cur"] = cur
-        rows = [r for r in rep.creators if r.get("spend") or r.get("revenue")]
+        rows = [r for r in rep.creators if r.spend or r.revenue]
         ctx["roas_svg"] = charts.bar_chart(
-            [(f"@{r.get('handle') or r['creator_id']}", r.get("roas")) for r in rows],
+            [(f"@{r.handle or r.creator_id}", r.roas) for r in rows],
             title="Return on spend by creator (revenue ÷ spend; line: break-even)",
             ref=1.0,
             ref_label="break-even",
             value_fmt=lambda v: f"{v:.1f}×",
         )
         ctx["revenue_svg"] = charts.bar_chart(
-            [(f"@{r.get('handle') or r['creator_id']}", r.get("revenue")) for r in rows],
+            [(f"@{r.handle or r.creator_id}", r.revenue) for r in rows],
             title="Attributed revenue by creator",
             value_fmt=lambda v: f"{sym}{v:,.0f}",
         )
