@@ -82,8 +82,10 @@ def test_graph_profile_without_bio_name_site_or_count_is_null_and_matches_the_fi
     live = _creator(store)
     assert live["bio"] is None and live["name"] is None and live["followers"] is None
     assert live["posts_count"] == 6
-    url = store.query("SELECT url FROM creators")[0]["url"]
-    assert url is None  # no website given: unknown, not ''
+    row = store.query("SELECT url, extra FROM creators")[0]
+    # url is the profile's address on every path; no website given: none kept, not ''
+    assert row["url"] == "https://www.instagram.com/ana.runs/"
+    assert "website" not in json.loads(row["extra"])
     assert store.count("follower_snapshots", "default") == 0  # no count, no snapshot of 0
 
     # the same profile as an Instagram web profile object in a JSON-lines file
@@ -93,6 +95,7 @@ def test_graph_profile_without_bio_name_site_or_count_is_null_and_matches_the_fi
     )
     import_instagram(store2, "default", f)
     assert _creator(store2) == live
+    assert store2.query("SELECT url FROM creators")[0]["url"] == row["url"]
     live_f, file_f = _features(store), _features(store2)
     assert live_f == file_f
 

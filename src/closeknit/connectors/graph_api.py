@@ -71,6 +71,8 @@ def profile_rows(
     extra = {
         "ig_id": to_str(bd.get("id"), "id"),
         "profile_picture_url": to_str(bd.get("profile_picture_url"), "profile_picture_url"),
+        # the account's own link; ``url`` is the profile's address, as every import writes it
+        "website": to_str(bd.get("website"), "website"),
     }
     rows: dict[str, list[dict[str, Any]]] = {
         "creators": [
@@ -83,7 +85,7 @@ def profile_rows(
                 "bio": to_str(bd.get("biography"), "biography"),
                 "followers": followers,
                 "posts_count": to_int(bd.get("media_count"), "media_count"),
-                "url": to_str(bd.get("website"), "website"),
+                "url": f"https://www.instagram.com/{username.lower()}/",
                 "source": source,
                 "extra": json.dumps({k: v for k, v in extra.items() if v is not None}),
             }
