@@ -2,14 +2,16 @@
 held-out units' sum.
 
 When units (regions) were randomized into exposed and held-out arms, the held-out sum is a
-valid control by design, and one coefficient is all the counterfactual needs (Kerman, Wang &
-Vaver 2017, "Estimating ad effectiveness using geo experiments in a time-based regression
-framework", Google). On the pre-period, ``y_t = alpha + beta * x_t + e_t``; the counterfactual of
-the post-period is ``alpha + beta * x_t``, and the cumulative effect's interval is the exact
-predictive variance of the post-period *sum*: the post-period noise (``n_post * s^2``) plus the
-uncertainty of ``alpha`` and ``beta`` carried over the horizon, with a t quantile on
-``n_pre - 2`` degrees of freedom. Day-to-day dependence left in the residuals (lag-1
-autocorrelation ``rho > 0``) inflates the variance by ``(1 + rho) / (1 - rho)``.
+valid control by design, and one coefficient is all the counterfactual needs (after Kerman,
+Wang & Vaver 2017, "Estimating ad effectiveness using geo experiments in a time-based regression
+framework", Google). On the pre-period, ``y_t = beta * x_t + e_t`` with ``beta`` the ratio of
+the pre-period sums (a few regions' daily sum is too noisy for least squares, which would
+shrink ``beta`` toward zero and drop the market's level); the counterfactual of the post-period
+is ``beta * x_t``, and the cumulative effect's interval is the exact variance of the error of
+the post-period *sum*: its own noise (``n_post * s^2``) plus ``beta``'s error carried over the
+post-period (``n_pre * s^2 * (X_post / X_pre)^2``), with a t quantile on ``n_pre - 1`` degrees
+of freedom. Day-to-day dependence left in the residuals (lag-1 autocorrelation ``rho > 0``)
+inflates the variance by ``(1 + rho) / (1 - rho)``.
 
 Beside it, as for every counterfactual (:mod:`closeknit.track.counterfactual`): each held-out
 unit run as a fake target against the others (in-space placebos, a permutation p-value) and
@@ -17,7 +19,7 @@ fake launches inside the pre-period (placebos in time); when their standardized 
 wider than the model claims, the interval is widened (never narrowed).
 
 Compared with the synthetic control + structural time series, TBR spends no parameters on
-weights or a wandering level, which on the demo's geo designs gives intervals about half as
+weights or a wandering level: on the demo's geo designs its intervals are a third to half as
 wide at the same coverage (docs/lift.md).
 """
 
@@ -45,7 +47,7 @@ from closeknit.track.counterfactual import (
     period_start,
 )
 
-MODEL = "time-based regression on the held-out units' sum"
+MODEL = "time-based regression on the held-out units' sum (ratio)"
 
 
 @dataclass
@@ -62,29 +64,34 @@ class TbrFit:
 
 
 def fit_tbr(y: np.ndarray, x: np.ndarray, pre: np.ndarray) -> TbrFit:
-    """Least squares of ``y`` on ``x`` over ``pre``; effect and its s.d. over the rest."""
+    """``y = beta * x`` with ``beta`` the ratio of the pre-period sums; effect and its s.d.
+    over the rest. The ratio of sums, not least squares: a held-out sum of a few regions is
+    noisy from day to day, and least squares on it shrinks ``beta`` toward zero (errors in
+    the regressor), which throws away the market-wide level the held-out units carry."""
     n_pre = int(pre.sum())
     if n_pre < 4:
         raise InsufficientData("a time-based regression needs at least 4 pre-period points")
-    a = np.column_stack([np.ones(len(y)), x.astype(float)])
-    ap, yp = a[pre], y[pre].astype(float)
-    xtx_inv = np.linalg.pinv(ap.T @ ap)
-    coef = xtx_inv @ ap.T @ yp
-    resid = yp - ap @ coef
-    df = max(1, n_pre - 2)
+    y = y.astype(float)
+    x = x.astype(float)
+    x_pre = float(x[pre].sum())
+    if x_pre <= 0:
+        raise InsufficientData("the held-out units sold nothing before the campaign")
+    beta = float(y[pre].sum()) / x_pre
+    resid = y[pre] - beta * x[pre]
+    df = max(1, n_pre - 1)
     s2 = float(resid @ resid) / df
     rho = 0.0
     if n_pre > 8 and float(resid @ resid) > 0:
         rho = float(np.clip(resid[1:] @ resid[:-1] / (resid @ resid), 0.0, 0.9))
     # residuals that move together from one day to the next make a sum vary more than n * s^2
     s2 *= (1 + rho) / (1 - rho)
-    pred = a @ coef
+    pred = beta * x
     post = ~pre
     n_post = int(post.sum())
-    total = a[post].sum(axis=0)
-    var = s2 * (n_post + float(total @ xtx_inv @ total))
-    lev = np.einsum("ij,jk,ik->i", a, xtx_inv, a)
-    band = np.sqrt(s2 * (1 + lev))
+    # error of the post-period sum: its own noise, plus beta's (sum of pre residuals / x_pre)
+    # carried over the post-period's held-out total
+    var = s2 * (n_post + n_pre * (float(x[post].sum()) / x_pre) ** 2)
+    band = np.sqrt(s2 * (1 + n_pre * (x / x_pre) ** 2))
     effect = float((y[post] - pred[post]).sum())
     return TbrFit(
         effect=effect,
@@ -92,7 +99,7 @@ def fit_tbr(y: np.ndarray, x: np.ndarray, pre: np.ndarray) -> TbrFit:
         df=df,
         pred=pred,
         band_sd=band,
-        beta=float(coef[1]),
+        beta=beta,
         pre_rmspe=float(np.sqrt(np.mean(resid**2))),
         noise_sd_sum=math.sqrt(s2 * n_post),
         rho=rho,
