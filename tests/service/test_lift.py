@@ -73,6 +73,18 @@ def test_geo_design_is_the_default_target(store: Store) -> None:
     )
     assert rep.holdout is not None and rep.holdout.cuped is not None  # the design-based check
     assert rep.placebo is not None and rep.placebo.n == 6
+    # randomized units: the treated sum against the held-out sum (time-based regression)
+    assert rep.counterfactual is not None
+    assert rep.counterfactual.model.startswith("time-based regression")
+    assert "held-out units" in rep.target_description
+    # controls named by hand are not the design's randomization: the synthetic control runs
+    named = estimate_lift(
+        store,
+        "default",
+        LiftRequest(campaign_id="geo", target="design", controls=rep.controls[:3], placebos=0),
+    )
+    assert named.counterfactual is not None
+    assert not named.counterfactual.model.startswith("time-based regression")
     again = LiftReport.model_validate(rep.model_dump(mode="json"))
     assert again == rep
     assert {s.role for s in list_series(store, "default")} == {"unit"}
