@@ -803,11 +803,29 @@ def estimate(
     if campaign_id is not None:
         attributed = attributed_revenue(store, workspace, campaign_id, cf.post_start, last_day)
         overlaps = overlapping_campaigns(store, workspace, c, cf.dates[0], last_day)
-        if overlaps:
+        # a campaign exposed in units outside this design (a multi-cell test with a shared
+        # holdout) leaves this estimate alone; only the others can leak into it
+        ours = (
+            set(units.get("treated", []) + units.get("control", [])) if kind == "design" else set()
+        )
+        apart = [
+            o
+            for o in overlaps
+            if ours and not ours & set(design_units(store, workspace, o["campaign_id"])["treated"])
+        ]
+        mixed = [o for o in overlaps if o not in apart]
+        if mixed:
             notes.append(
                 "other campaigns of the same brand overlap the window: "
-                + "; ".join(f"{o['campaign_id']} ({' and '.join(o['in'])})" for o in overlaps)
+                + "; ".join(f"{o['campaign_id']} ({' and '.join(o['in'])})" for o in mixed)
                 + " - their effect is in the baseline (pre) or counted here (post)"
+            )
+        if apart:
+            notes.append(
+                "other campaigns of the same brand overlap the window but ran in units outside "
+                "this design (their own exposed cell): "
+                + ", ".join(o["campaign_id"] for o in apart)
+                + " - their effect is not in this estimate"
             )
         if kind == "series":
             notes.append(

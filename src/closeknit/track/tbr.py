@@ -47,7 +47,7 @@ from closeknit.track.counterfactual import (
     period_start,
 )
 
-MODEL = "time-based regression on the held-out units' sum (ratio)"
+MODEL = "time-based regression (ratio) on the held-out units' sum"
 
 
 @dataclass
