@@ -30,7 +30,8 @@ def _campaign(store: Store, cid: str = "geo") -> None:
             [cid, cid, START, START + dt.timedelta(days=27)],
         )
         tx.execute(
-            "INSERT INTO spend VALUES ('default', 's', ?, NULL, ?, 5000, 'fee', NULL)", [cid, START]
+            "INSERT INTO spend VALUES ('default', ?, ?, NULL, ?, 5000, 'fee', NULL)",
+            [f"s-{cid}", cid, START],
         )
 
 
@@ -73,6 +74,18 @@ def test_geo_design_is_the_default_target(store: Store) -> None:
     )
     assert rep.holdout is not None and rep.holdout.cuped is not None  # the design-based check
     assert rep.placebo is not None and rep.placebo.n == 6
+    # randomized units: the treated sum against the held-out sum (time-based regression)
+    assert rep.counterfactual is not None
+    assert rep.counterfactual.model.startswith("time-based regression")
+    assert "held-out units" in rep.target_description
+    # controls named by hand are not the design's randomization: the synthetic control runs
+    named = estimate_lift(
+        store,
+        "default",
+        LiftRequest(campaign_id="geo", target="design", controls=rep.controls[:3], placebos=0),
+    )
+    assert named.counterfactual is not None
+    assert not named.counterfactual.model.startswith("time-based regression")
     again = LiftReport.model_validate(rep.model_dump(mode="json"))
     assert again == rep
     assert {s.role for s in list_series(store, "default")} == {"unit"}
@@ -96,3 +109,25 @@ def test_nothing_to_measure_gives_own_revenue(store: Store) -> None:
     assert rep.own_revenue is not None and rep.own_revenue.attributed_revenue == 0
     with pytest.raises(ValidationError):
         estimate_lift(store, "default", LiftRequest(method="holdout"))
+
+
+def test_a_campaign_in_its_own_cell_is_not_counted_as_overlap(store: Store) -> None:
+    # a multi-cell test: one shared holdout, each campaign exposed in units of its own
+    _geo(store)
+    for cid in ("geo", "geo2"):
+        _campaign(store, cid)
+    with store.transaction() as tx:
+        tx.execute("UPDATE campaigns SET brand_id = 'b' WHERE workspace_id = 'default'")
+    cells = {"geo": ["r00", "r02", "r04"], "geo2": ["r06", "r08", "r10"], "hold": ["r01", "r03"]}
+    for cid in ("geo", "geo2"):
+        rows = [{"unit": u, "arm": "treated"} for u in cells[cid]]
+        rows += [{"unit": u, "arm": "control"} for u in cells["hold"] + ["r05"]]
+        import_holdout(store, "default", cid, rows, file=f"{cid}.csv")
+    rep = estimate_lift(store, "default", LiftRequest(campaign_id="geo", placebos=0))
+    assert [o.campaign_id for o in rep.overlapping_campaigns] == ["geo2"]  # still listed
+    assert any("outside this design" in n and "geo2" in n for n in rep.notes)
+    assert not any("counted here" in n for n in rep.notes)
+    # a second campaign exposed in this design's own held-out units does leak into it
+    import_holdout(store, "default", "geo2", [{"unit": "r01", "arm": "treated"}], file="x.csv")
+    rep = estimate_lift(store, "default", LiftRequest(campaign_id="geo", placebos=0))
+    assert any("counted here" in n and "geo2" in n for n in rep.notes)

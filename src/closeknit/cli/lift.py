@@ -76,7 +76,10 @@ def register(app: typer.Typer) -> None:
             str | None, typer.Option(help="day | week | month | year (default: the target's)")
         ] = None,
         pre: Annotated[
-            int | None, typer.Option(help="pre-period length in periods (default 56 days, ...)")
+            int | None,
+            typer.Option(
+                help="pre-period length in periods (default 56 days; 112 on a geo design)"
+            ),
         ] = None,
         start: Annotated[
             str | None, typer.Option(help="post-period start, YYYY-MM-DD (default: campaign's)")

@@ -46,6 +46,7 @@ from closeknit.track.counterfactual import (
     period_start,
     shift_periods,
 )
+from closeknit.track.tbr import estimate_tbr
 
 __all__ = [
     "Counterfactual",
@@ -63,6 +64,9 @@ ROLES = ("target", "control", "unit")
 TARGET_KEYWORDS = ("orders:brand", "orders:all", "design")
 # default pre-period, in periods, when the data allows it
 DEFAULT_PRE: dict[str, int] = {"day": 56, "week": 26, "month": 24, "year": 20}
+# a geo design's default: four times a four-week test, so the regression's coefficients add
+# little to the interval (n_post^2 / n_pre); clipped to the units' data
+DESIGN_PRE: dict[str, int] = {"day": 112, "week": 26, "month": 24, "year": 20}
 MIN_PRE_DAYS = MIN_PRE["day"]
 
 
@@ -620,7 +624,7 @@ def estimate(
         )
     post0 = period_start(t0, per)
     post1 = period_start(t1, per)
-    n_pre = pre_periods or DEFAULT_PRE[per]
+    n_pre = pre_periods or (DESIGN_PRE if kind == "design" else DEFAULT_PRE)[per]
     pre0 = shift_periods(post0, -n_pre, per)
     last: pd.Timestamp | None = None
     if kind == "series":
@@ -631,6 +635,9 @@ def estimate(
     elif kind == "design":
         ends = [have_series[n].last for n in design_map.values()]
         last = pd.Timestamp(max(ends)) if ends else None
+        starts = [have_series[n].first for n in design_map.values()]
+        if pre_periods is None and starts and pd.Timestamp(max(starts)) > pre0:
+            pre0 = period_start(pd.Timestamp(max(starts)), per)
     else:
         v = store.scalar("SELECT max(created_at) FROM orders WHERE workspace_id = ?", [workspace])
         last = None if v is None else pd.Timestamp(v).normalize()
@@ -761,15 +768,22 @@ def estimate(
             + "; ".join(f"{x['series']} ({x['reason']})" for x in left_out[:8])
             + (f" and {len(left_out) - 8} more" if len(left_out) > 8 else "")
         )
-    cf = estimate_effect(
-        y,
-        post0,
-        cframe[kept] if kept else None,
-        period=per,
-        level=level,
-        seed=seed,
-        max_placebos=max_placebos,
-    )
+    if kind == "design" and controls is None and kept:
+        # randomized units: the held-out sum is a valid control by design (track/tbr.py)
+        cf = estimate_tbr(
+            y, post0, cframe[kept], period=per, level=level, max_placebos=max_placebos
+        )
+        description += f" against the sum of {len(kept)} held-out units"
+    else:
+        cf = estimate_effect(
+            y,
+            post0,
+            cframe[kept] if kept else None,
+            period=per,
+            level=level,
+            seed=seed,
+            max_placebos=max_placebos,
+        )
     window = {
         "period": per,
         "pre_start": cf.dates[0],
@@ -789,11 +803,29 @@ def estimate(
     if campaign_id is not None:
         attributed = attributed_revenue(store, workspace, campaign_id, cf.post_start, last_day)
         overlaps = overlapping_campaigns(store, workspace, c, cf.dates[0], last_day)
-        if overlaps:
+        # a campaign exposed in units outside this design (a multi-cell test with a shared
+        # holdout) leaves this estimate alone; only the others can leak into it
+        ours = (
+            set(units.get("treated", []) + units.get("control", [])) if kind == "design" else set()
+        )
+        apart = [
+            o
+            for o in overlaps
+            if ours and not ours & set(design_units(store, workspace, o["campaign_id"])["treated"])
+        ]
+        mixed = [o for o in overlaps if o not in apart]
+        if mixed:
             notes.append(
                 "other campaigns of the same brand overlap the window: "
-                + "; ".join(f"{o['campaign_id']} ({' and '.join(o['in'])})" for o in overlaps)
+                + "; ".join(f"{o['campaign_id']} ({' and '.join(o['in'])})" for o in mixed)
                 + " - their effect is in the baseline (pre) or counted here (post)"
+            )
+        if apart:
+            notes.append(
+                "other campaigns of the same brand overlap the window but ran in units outside "
+                "this design (their own exposed cell): "
+                + ", ".join(o["campaign_id"] for o in apart)
+                + " - their effect is not in this estimate"
             )
         if kind == "series":
             notes.append(

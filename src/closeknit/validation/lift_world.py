@@ -1,10 +1,12 @@
 """Lift on the synthetic world's campaigns, against its truth (docs/lift.md, item "demo").
 
-The world gives every campaign a geo holdout design (:mod:`closeknit.world.lift_design`): the
-shop's regional sales and each campaign's assignment are imported through the product's own
-paths (``closeknit lift-series``, ``closeknit lift-holdout``), and ``closeknit lift CAMPAIGN``
-runs with its defaults. The truth is the campaign's incremental revenue in the estimate's
-window (``truth/campaign_daily.csv``).
+The world gives every campaign a geo holdout design (:mod:`closeknit.world.lift_design`: one
+held-out cell of regions per brand, one exposed cell per campaign). The shop's regional sales
+and each campaign's assignment are imported through the product's own paths (``closeknit
+lift-series``, ``closeknit lift-holdout``), and ``closeknit lift CAMPAIGN`` runs with its
+defaults: time-based regression of the exposed regions' sum on the held-out regions' sum
+(:mod:`closeknit.track.tbr`). The truth is the campaign's incremental revenue in the
+estimate's window (``truth/campaign_daily.csv``).
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ import time
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from closeknit.store import Store, open_store
 
@@ -82,6 +86,7 @@ def validate_world(
                     "covered": inc.lo <= true <= inc.hi,
                     "halfwidth_over_truth": (inc.hi - inc.lo) / 2 / true if true > 0 else None,
                     "attributed": round(rep.attributed_revenue, 2),
+                    "model": None if rep.counterfactual is None else rep.counterfactual.model,
                     "holdout": None
                     if rep.holdout is None
                     else {
@@ -101,6 +106,11 @@ def validate_world(
         "covered": sum(r["covered"] for r in rows),
         "narrower_than_half_the_effect": sum(
             1 for r in informative if r["halfwidth_over_truth"] < 0.5
+        ),
+        "median_halfwidth_over_truth": (
+            float(np.median([r["halfwidth_over_truth"] for r in informative]))
+            if informative
+            else None
         ),
         "rows": rows,
         "seconds": round(time.perf_counter() - t0, 1),

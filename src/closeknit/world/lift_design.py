@@ -1,8 +1,10 @@
 """Geo holdout designs for the world's campaigns, so their lift can be measured.
 
-Each campaign randomizes the brand's sales regions (stratified by size) into exposed and
-held-out halves; the campaign's incremental orders land in its exposed regions only, baseline
-orders in every region by population. The shop's regional sales report (gross order totals by
+Each brand splits its sales regions (stratified by size) into one held-out cell and one exposed
+cell per campaign (a multi-cell geo test: halves for a brand with one campaign, thirds for two),
+so concurrent campaigns of a brand do not contaminate each other's controls; the campaign's
+incremental orders land in its exposed regions only, baseline orders in every region by
+population. The shop's regional sales report (gross order totals by
 order day, brand and region, as a sales-by-region export gives them) and each campaign's
 assignment are written where a marketer's own files would be:
 
@@ -48,20 +50,32 @@ REGIONS: list[tuple[str, float]] = [
 ]
 
 
-def designs(cfg: WorldConfig, campaign_ids: list[str]) -> dict[str, dict[str, str]]:
-    """campaign → region → treated | control, stratified: regions sorted by size, then each
-    consecutive pair split at random."""
+def designs(cfg: WorldConfig, camps: list[Any]) -> dict[str, dict[str, str]]:
+    """campaign → region → treated | control. Each brand keeps one held-out cell of regions for
+    all its campaigns and gives each campaign an exposed cell of its own (a multi-cell geo
+    test), so two campaigns of one brand never land in each other's controls or pre-periods.
+    Stratified: regions sorted by size, then each run of (campaigns + 1) consecutive regions
+    dealt at random, one to each cell. A campaign's design lists its own cell (treated) and the
+    held-out cell (control); the other campaigns' regions are not part of it."""
     r = rng_for(cfg.seed, 25)
     order = sorted(range(len(REGIONS)), key=lambda i: -REGIONS[i][1])
+    by_brand: dict[str, list[str]] = defaultdict(list)
+    for c in camps:
+        if c.campaign_id not in by_brand[c.brand]:
+            by_brand[c.brand].append(c.campaign_id)
     out: dict[str, dict[str, str]] = {}
-    for cid in sorted(set(campaign_ids)):
-        arms: dict[str, str] = {}
-        for k in range(0, len(order), 2):
-            pair = order[k : k + 2]
-            flip = bool(r.random() < 0.5)
-            for j, i in enumerate(pair):
-                arms[REGIONS[i][0]] = "treated" if (j == 0) != flip else "control"
-        out[cid] = arms
+    for brand in sorted(by_brand):
+        cids = sorted(by_brand[brand])
+        k = len(cids) + 1  # cell 0 is the brand's holdout
+        cell: dict[str, int] = {}
+        for s in range(0, len(order), k):
+            run = order[s : s + k]
+            for j, i in zip(r.permutation(k)[: len(run)], run, strict=True):
+                cell[REGIONS[i][0]] = int(j)
+        for n, cid in enumerate(cids, start=1):
+            out[cid] = {
+                name: "treated" if j == n else "control" for name, j in cell.items() if j in (0, n)
+            }
     return out
 
 
@@ -69,7 +83,7 @@ def write_lift_design(cfg: WorldConfig, camps: list[Any], out: Path) -> dict[str
     """Read truth/orders.csv, give every order a region, write the regional sales, the
     designs and the regions' truth. Returns counts."""
     brands = sorted({c.brand for c in camps}) or []
-    plan = designs(cfg, [c.campaign_id for c in camps])
+    plan = designs(cfg, camps)
     names = [n for n, _ in REGIONS]
     pop = np.array([w for _, w in REGIONS])
     pop = pop / pop.sum()
@@ -90,7 +104,7 @@ def write_lift_design(cfg: WorldConfig, camps: list[Any], out: Path) -> dict[str
         cum_all = np.cumsum(pop)
         cum_treated = {}
         for cid, arms in plan.items():
-            p = np.array([pop[i] if arms[n] == "treated" else 0.0 for i, n in enumerate(names)])
+            p = np.array([pop[i] if arms.get(n) == "treated" else 0.0 for i, n in enumerate(names)])
             cum_treated[cid] = np.cumsum(p / p.sum())
         for k, o in enumerate(rows):
             cid = o["campaign_id"]
@@ -115,7 +129,8 @@ def write_lift_design(cfg: WorldConfig, camps: list[Any], out: Path) -> dict[str
         w.writerow(["campaign_id", "unit", "arm"])
         for cid, arms in plan.items():
             for n in names:
-                w.writerow([cid, f"{by_brand[cid].lower()}:{n}", arms[n]])
+                if n in arms:
+                    w.writerow([cid, f"{by_brand[cid].lower()}:{n}", arms[n]])
     write_roster(camps, out)
     return {"regions": len(names), "designs": len(plan), "days": len(all_days)}
 
