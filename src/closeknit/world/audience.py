@@ -260,8 +260,10 @@ def _cached(cache: dict[int, dict[int, str]], fn: object, seed: int, mids: np.nd
     miss = sorted(set(ml).difference(d))
     if miss:
         if sum(len(x) for x in cache.values()) + len(miss) > _CACHE_MAX:
+            # start over: every id asked for is a miss again, not only the ones missing before
             cache.clear()
             d = cache[seed] = {}
+            miss = sorted(set(ml))
         made = fn(seed, np.array(miss, dtype=np.int64))  # type: ignore[operator]
         d.update(zip(miss, made, strict=True))
     return list(map(d.__getitem__, ml))
