@@ -193,14 +193,13 @@ def run_briefs(
         row["relevant_share"] = (
             sum(p.creator_id in rel for p in plan.picks) / len(picks) if picks else None
         )
-        e = plan.expected
-        if e.get("n"):
-            rv = e["revenue"]
+        rv = plan.expected.revenue
+        if rv is not None:
             row["forecast_mid"], row["forecast_p10"], row["forecast_p90"] = (
-                rv["mid"], rv["p10"], rv["p90"])  # fmt: skip
-            row["covered"] = rv["p10"] <= row["plan"] <= rv["p90"]
+                rv.mid, rv.p10, rv.p90)  # fmt: skip
+            row["covered"] = rv.p10 <= row["plan"] <= rv.p90
             row["log_err"] = (
-                abs(math.log(rv["mid"] / row["plan"])) if row["plan"] > 0 and rv["mid"] > 0
+                abs(math.log(rv.mid / row["plan"])) if row["plan"] > 0 and rv.mid > 0
                 else None
             )  # fmt: skip
         # the same forecast without the overlap discount: the world's truth is additive over
@@ -209,10 +208,10 @@ def run_briefs(
         row["forecast_additive"] = add
         if add > 0 and row["plan"] > 0:
             row["log_err_additive"] = abs(math.log(add / row["plan"]))
-        row["overlap_discount"] = e.get("overlap_discount")
-        big = plan.comparison.get("best_single_macro_or_mega", {})
-        if big.get("status") == "ok":
-            row["one_macro"] = float(truth_rev[pos[big["creator_id"]]])
+        row["overlap_discount"] = plan.expected.overlap_discount
+        big = plan.comparison.best_single_macro_or_mega
+        if big.creator_id is not None:
+            row["one_macro"] = float(truth_rev[pos[big.creator_id]])
         # baselines over discover's candidates, spending by the product's fee estimates
         brief = Brief(**{k: v for k, v in f.items() if k in Brief.model_fields})
         brief.budget = budget

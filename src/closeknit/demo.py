@@ -10,14 +10,19 @@ the world's ``truth/`` folder."""
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from closeknit.errors import ValidationError
 from closeknit.store import Store
+
+if TYPE_CHECKING:
+    from closeknit.service.discover import MatchOut
+    from closeknit.service.plans import PlanOut
 
 # the seed story: an anklets trend leads a jewellery brand to fitting micro creators
 DEMO_BRIEF = "minimalist jewellery and anklets for women 18-30 in the UK and US"
@@ -25,34 +30,53 @@ DEMO_BRIEF = "minimalist jewellery and anklets for women 18-30 in the UK and US"
 ROSTER_WINDOW_DAYS = 60
 
 
+@dataclass(frozen=True)
+class DemoStep:
+    step: str
+    seconds: float
+    # CPU seconds (all threads and finished child processes) beside the wall time: on a
+    # shared machine the wall time says more about the other jobs than about this step
+    cpu_seconds: float
+
+
+@dataclass(frozen=True)
+class DemoCampaign:
+    """A brand's past campaign as `closeknit report` sums it (attributed, not incremental)."""
+
+    campaign_id: str
+    name: str
+    creators: int
+    spend: float
+    orders: int
+    revenue: float
+    roas: float | None
+
+
 @dataclass
 class DemoResult:
+    """What the demo did. ``plan`` is None when no creator fits (``plan_note`` says why)."""
+
     db: str
     world_dir: str
     creators: int
     seed: int
-    steps: list[dict[str, Any]] = field(default_factory=list)
+    steps: list[DemoStep] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
     brief: str = DEMO_BRIEF
     budget: float = 5000.0
-    shortlist: list[dict[str, Any]] = field(default_factory=list)
-    plan: dict[str, Any] | None = None
-    campaigns: list[dict[str, Any]] = field(default_factory=list)
+    shortlist: list[MatchOut] = field(default_factory=list)
+    plan: PlanOut | None = None
+    plan_note: str | None = None
+    campaigns: list[DemoCampaign] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "db": self.db,
-            "world_dir": self.world_dir,
-            "creators": self.creators,
-            "seed": self.seed,
-            "steps": self.steps,
-            "counts": self.counts,
-            "brief": self.brief,
-            "budget": self.budget,
-            "shortlist": self.shortlist,
-            "plan": self.plan,
-            "campaigns": self.campaigns,
-        }
+        from closeknit.jsonable import to_jsonable
+
+        # field by field: to_jsonable would call this method again on the dataclass itself
+        out: dict[str, Any] = to_jsonable(
+            {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        )
+        return out
 
 
 Step = Callable[[str], None]
@@ -137,9 +161,7 @@ def run_demo(
         t0, c0 = time.perf_counter(), _cpu_s()
         out = fn()
         secs = round(time.perf_counter() - t0, 3)
-        # CPU seconds (all threads and finished child processes) beside the wall time: on a
-        # shared machine the wall time says more about the other jobs than about this step
-        res.steps.append({"step": name, "seconds": secs, "cpu_seconds": round(_cpu_s() - c0, 3)})
+        res.steps.append(DemoStep(name, secs, round(_cpu_s() - c0, 3)))
         tell(DemoProgress(name, finished=True, seconds=secs))
         return out
 
@@ -191,22 +213,17 @@ def run_demo(
         "discover",
         lambda: dsvc.discover(store, workspace, dsvc.DiscoverIn(text=brief, limit=shortlist_size)),
     )
-    res.shortlist = found.to_json()["results"]
+    res.shortlist = list(found.results)
 
-    def make_plan() -> dict[str, Any]:
+    def make_plan() -> None:
         try:
-            return psvc.plan(store, workspace, psvc.PlanIn(text=brief, budget=budget)).to_json()
+            res.plan = psvc.plan(store, workspace, psvc.PlanIn(text=brief, budget=budget))
         except ValidationError as e:
             # a small world may hold no creator who fits the brief: the plan says so and
             # spends nothing, as `closeknit plan` does, instead of ending the demo
-            return {
-                "status": "nothing_fits",
-                "picks": [],
-                "expected": {"n": 0},
-                "notes": [e.message],
-            }
+            res.plan_note = e.message
 
-    res.plan = step("plan", make_plan)
+    step("plan", make_plan)
     for t in ("creators", "posts", "comments", "follower_snapshots", "audience_samples", "orders"):
         res.counts[t] = store.count(t, workspace)
     res.counts["quarantined"] = count_errors(store, workspace)  # not the warnings
@@ -259,14 +276,14 @@ def load_campaigns(
             continue
         t = rep.totals
         res.campaigns.append(
-            {
-                "campaign_id": cid,
-                "name": rep.campaign.name,
-                "creators": t.n_creators,
-                "spend": t.spend,
-                "orders": t.orders,
-                "revenue": t.revenue,
-                "roas": t.roas,
-            }
+            DemoCampaign(
+                campaign_id=cid,
+                name=rep.campaign.name,
+                creators=t.n_creators,
+                spend=t.spend,
+                orders=t.orders,
+                revenue=t.revenue,
+                roas=t.roas,
+            )
         )
     return ids

@@ -92,7 +92,7 @@ def test_demo_loads_the_brands_files_not_the_truth(tmp_path: Path, store: Store)
         res = DemoResult(db="", world_dir=str(w), creators=150, seed=4)
         load_campaigns(store, "default", w, res)
     ids = sorted({r["campaign_id"] for r in roster})
-    assert [c["campaign_id"] for c in res.campaigns] == ids
+    assert [c.campaign_id for c in res.campaigns] == ids
     assert store.count("campaign_creators", "default") == len(roster)
     codes = {r["code"] for r in roster}
     got = store.query("SELECT discount_code AS c FROM campaign_creators")

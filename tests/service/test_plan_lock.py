@@ -50,7 +50,7 @@ def test_keep_one_leave_one_out(st: Store) -> None:
     assert again.locked == [kept, outside] and again.excluded == [gone]
     assert again.cost.mid <= 3000 + 1e-6
     assert any("kept in as you asked" in n for n in again.notes)
-    assert again.expected["n"] == len(again.picks)
+    assert again.expected.n == len(again.picks)
 
 
 def test_overlaps_have_names_and_shares(st: Store) -> None:
@@ -113,3 +113,26 @@ def test_discover_filters_carry_into_the_plan(st: Store) -> None:
         st, WS, svc.PlanIn(text=BRIEF, min_relevance=0.0, budget=3000, max_followers=8000)
     )
     assert plan.picks and all(p.followers <= 8000 for p in plan.picks)
+
+
+def test_plan_result_is_typed_through_and_through(st: Store) -> None:
+    """Expected results, the one-macro comparison and the assumptions are models: every
+    forecast field the planner fills is present (a key renamed in the planner fails here, not
+    as a blank on a page), and the JSON schema documents them instead of a free-form object."""
+    plan = svc.plan(st, WS, svc.PlanIn(text=BRIEF, min_relevance=0.0, budget=3000, margin=0.4))
+    e = plan.expected
+    missing = [k for k in svc.Expected.model_fields if getattr(e, k) is None]
+    assert e.n == len(plan.picks) and missing == []  # profit too: a margin was given
+    assert e.revenue is not None and e.revenue.p10 <= e.revenue.mid <= e.revenue.p90
+    assert plan.comparison.plan.expected == e
+    big = plan.comparison.best_single_macro_or_mega
+    assert big.status in ("ok", "none_affordable")
+    if big.status == "ok":
+        assert big.fee is not None and big.expected is not None and big.expected.n == 1
+    else:
+        assert big.note
+    a = plan.assumptions
+    assert a.conversion_model.source and a.aov > 0 and a.margin == 0.4
+    schema = svc.PlanOut.model_json_schema()
+    for name in ("expected", "comparison", "assumptions"):
+        assert "$ref" in schema["properties"][name], name

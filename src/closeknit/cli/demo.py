@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -34,7 +35,8 @@ from closeknit.cli.common import (
 from closeknit.errors import ConfigError
 
 if TYPE_CHECKING:
-    from closeknit.demo import DemoProgress
+    from closeknit.demo import DemoProgress, DemoResult
+    from closeknit.service.plans import PlanOut
 
 
 def register(app: typer.Typer) -> None:
@@ -79,7 +81,7 @@ def register(app: typer.Typer) -> None:
         if as_json:
             print_json(res.to_dict())
             return
-        _render(res.to_dict())
+        _render(res)
 
 
 @contextmanager
@@ -131,90 +133,88 @@ def _progress_display(enabled: bool) -> Iterator[Callable[[DemoProgress], None]]
         yield log
 
 
-def _whole(v: Any) -> str | None:
-    return None if v is None else f"{float(v):,.0f}"
-
-
-def _mid(v: Any) -> Any:
-    return v.get("mid") if isinstance(v, dict) else v
-
-
-def _render(d: dict[str, Any]) -> None:
-    console.print(f"[bold]closeknit demo[/bold] → {d['db']}  (world: {d['world_dir']})")
-    print_table(d["steps"], title="steps")
-    print_table([{"table": k, "rows": v} for k, v in d["counts"].items()], title="store")
-    camps = d.get("campaigns") or []
-    if camps:
+def _render(d: DemoResult) -> None:
+    console.print(f"[bold]closeknit demo[/bold] → {d.db}  (world: {d.world_dir})")
+    print_table([dataclasses.asdict(x) for x in d.steps], title="steps")
+    print_table([{"table": k, "rows": v} for k, v in d.counts.items()], title="store")
+    if d.campaigns:
         print_table(
             [
                 {
-                    "campaign": c["campaign_id"],
-                    "creators": c.get("creators"),
-                    "spend": _whole(c.get("spend")),
-                    "orders": c.get("orders"),
-                    "revenue": _whole(c.get("revenue")),
-                    "ROAS": None if c.get("roas") is None else f"{c['roas']:.2f}",
+                    "campaign": c.campaign_id,
+                    "creators": c.creators,
+                    "spend": f"{c.spend:,.0f}",
+                    "orders": c.orders,
+                    "revenue": f"{c.revenue:,.0f}",
+                    "ROAS": None if c.roas is None else f"{c.roas:.2f}",
                 }
-                for c in camps
+                for c in d.campaigns
             ],
             title="campaigns from the brands' roster (attributed ROAS, not incremental)",
         )
-    rows = []
-    for i, r in enumerate(d["shortlist"], start=1):
-        f = r.get("factors") or {}
-        rows.append(
+    print_table(
+        [
             {
                 "#": i,
-                "handle": r.get("handle"),
-                "followers": r.get("followers"),
-                "niche": r.get("niche"),
-                "score": _r2(r.get("score")),
-                "fit": _r2(r.get("relevance")),
-                "content": _r2(f.get("content")),
-                "audience": _r2(f.get("audience")),
+                "handle": r.handle,
+                "followers": r.followers,
+                "niche": r.niche,
+                "score": _r2(r.score),
+                "fit": _r2(r.relevance),
+                "content": _r2(r.factors.content),
+                "audience": _r2(r.factors.audience),
             }
-        )
-    print_table(rows, title=f"shortlist for: {d['brief']}")
-    plan = d.get("plan") or {}
-    picks = [
-        {
-            "handle": c.get("handle"),
-            "tier": c.get("tier"),
-            "followers": c.get("followers"),
-            "fit": _r2(c.get("relevance")),
-            "fee": round(_mid(c.get("fee")) or 0),
-            "exp. revenue": round(c.get("expected_revenue") or 0),
-        }
-        for c in plan.get("picks", [])
-    ]
-    print_table(picks, title=f"plan under budget {d['budget']:,.0f} ({plan.get('status')})")
-    exp = plan.get("expected") or {}
-    if exp.get("n"):
-        rev, roas = exp["revenue"], exp["roas"]
-        cost = _mid(plan.get("cost")) or 0.0
-        console.print(
-            f"cost {cost:,.0f}; expected incremental revenue {rev['mid']:,.0f} "
-            f"[{rev['p10']:,.0f}–{rev['p90']:,.0f}]; ROAS {roas['mid']:.2f} "
-            f"[{roas['p10']:.2f}–{roas['p90']:.2f}] (80% intervals; "
-            f"{plan.get('method')}, gap to bound {plan.get('gap') or 0:.1%})"
-        )
-    big = (plan.get("comparison") or {}).get("best_single_macro_or_mega") or {}
-    if big.get("status") == "ok":
-        be = big["expected"]
-        console.print(
-            f"the best single {big['tier']} creator for the same budget, @{big['handle']} "
-            f"(fee {big['fee']['mid']:,.0f}): revenue {be['revenue']['mid']:,.0f}, "
-            f"ROAS {be['roas']['mid']:.2f}"
-        )
-    for n in plan.get("notes") or []:
-        console.print(f"note: {n}")
-    if camps:
-        first = camps[0]["campaign_id"]
+            for i, r in enumerate(d.shortlist, start=1)
+        ],
+        title=f"shortlist for: {d.brief}",
+    )
+    plan = d.plan
+    if plan is None:
+        console.print(f"plan under budget {d.budget:,.0f}: nothing fits")
+        if d.plan_note:
+            console.print(f"note: {d.plan_note}")
+    else:
+        _render_plan(plan, d.budget)
+    if d.campaigns:
+        first = d.campaigns[0].campaign_id
         console.print(
             f"next: closeknit report {first} · closeknit lift {first} (incremental, with its "
             "geo holdout) · closeknit serve",
             highlight=False,
         )
+
+
+def _render_plan(plan: PlanOut, budget: float) -> None:
+    picks = [
+        {
+            "handle": c.handle,
+            "tier": c.tier,
+            "followers": c.followers,
+            "fit": _r2(c.relevance),
+            "fee": round(c.fee.mid),
+            "exp. revenue": round(c.expected_revenue),
+        }
+        for c in plan.picks
+    ]
+    print_table(picks, title=f"plan under budget {budget:,.0f} ({plan.status})")
+    rev, roas = plan.expected.revenue, plan.expected.roas
+    if rev is not None and roas is not None:
+        console.print(
+            f"cost {plan.cost.mid:,.0f}; expected incremental revenue {rev.mid:,.0f} "
+            f"[{rev.p10:,.0f}–{rev.p90:,.0f}]; ROAS {roas.mid:.2f} "
+            f"[{roas.p10:.2f}–{roas.p90:.2f}] (80% intervals; "
+            f"{plan.method}, gap to bound {plan.gap or 0:.1%})"
+        )
+    big = plan.comparison.best_single_macro_or_mega
+    be = big.expected
+    if big.fee is not None and be is not None and be.revenue and be.roas:
+        console.print(
+            f"the best single {big.tier} creator for the same budget, @{big.handle} "
+            f"(fee {big.fee.mid:,.0f}): revenue {be.revenue.mid:,.0f}, "
+            f"ROAS {be.roas.mid:.2f}"
+        )
+    for n in plan.notes:
+        console.print(f"note: {n}")
 
 
 def _r2(v: Any) -> Any:

@@ -136,22 +136,22 @@ def register(app: typer.Typer) -> None:
             ]
             print_table(rows, title=f"plan ({plan.method}, {plan.status})")
             e = plan.expected
-            if e.get("n"):
-                rev, roas = e["revenue"], e["roas"]
+            if e.revenue is not None and e.roas is not None:
+                rev, roas = e.revenue, e.roas
                 console.print(
                     f"cost {plan.cost.mid:,.0f} (range {plan.cost.low:,.0f}–"
                     f"{plan.cost.high:,.0f}) of {plan.budget:,.0f}; expected incremental "
-                    f"revenue {rev['mid']:,.0f} [{rev['p10']:,.0f}–{rev['p90']:,.0f}]; ROAS "
-                    f"{roas['mid']:.2f} [{roas['p10']:.2f}–{roas['p90']:.2f}] (80% intervals); "
+                    f"revenue {rev.mid:,.0f} [{rev.p10:,.0f}–{rev.p90:,.0f}]; ROAS "
+                    f"{roas.mid:.2f} [{roas.p10:.2f}–{roas.p90:.2f}] (80% intervals); "
                     f"gap to bound {plan.gap or 0:.1%}"
                 )
-            big = plan.comparison["best_single_macro_or_mega"]
-            if big.get("status") == "ok":
-                be = big["expected"]
+            big = plan.comparison.best_single_macro_or_mega
+            be = big.expected
+            if big.fee is not None and be is not None and be.revenue and be.roas:
                 console.print(
-                    f"vs the best single {big['tier']} creator for the same budget, "
-                    f"@{big['handle']} (fee {big['fee']['mid']:,.0f}): revenue "
-                    f"{be['revenue']['mid']:,.0f}, ROAS {be['roas']['mid']:.2f}"
+                    f"vs the best single {big.tier} creator for the same budget, "
+                    f"@{big.handle} (fee {big.fee.mid:,.0f}): revenue "
+                    f"{be.revenue.mid:,.0f}, ROAS {be.roas.mid:.2f}"
                 )
             for n in plan.notes:
                 console.print(f"note: {n}")

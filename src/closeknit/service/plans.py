@@ -106,6 +106,92 @@ class Pick(Out):
     locked: bool = False
 
 
+class Interval(Out):
+    """A forecast's median, mean and 80% interval (10th–90th percentile of the draws)."""
+
+    mid: float
+    mean: float
+    p10: float
+    p90: float
+
+
+class Expected(Out):
+    """Expected outcomes of a set of creators. An empty set has only ``n = 0``."""
+
+    n: int
+    unique_audience: float | None = None
+    reach: float | None = None
+    engagements: float | None = None
+    conversions: Interval | None = None
+    revenue: Interval | None = None
+    roas: Interval | None = None
+    cost: Interval | None = None
+    cost_mid_total: float | None = None
+    budget_used: float | None = None
+    overlap_discount: float | None = None
+    profit: Interval | None = Field(default=None, description="only with a margin")
+
+
+class PlanSide(Out):
+    n: int
+    expected: Expected
+
+
+class BigCreator(Out):
+    """The best single macro/mega creator the whole budget buys, by the same forecast;
+    ``status`` is ``ok`` or says why there is none (``note``)."""
+
+    status: Literal["ok", "none_affordable"]
+    note: str | None = None
+    creator_id: str | None = None
+    handle: str | None = None
+    tier: str | None = None
+    followers: int | None = None
+    relevance: float | None = None
+    fee: Fee | None = None
+    expected: Expected | None = None
+
+
+class Comparison(Out):
+    plan: PlanSide
+    best_single_macro_or_mega: BigCreator
+    revenue_ratio: float | None = None
+    roas_ratio: float | None = None
+
+
+class ConversionModelOut(Out):
+    """The conversion model the forecast used: fitted on the workspace's campaigns, or the
+    documented prior (``source``)."""
+
+    source: str
+    coefficients: dict[str, float]
+    sd: dict[str, float]
+    creator_spread: float
+    campaign_spread: float
+    observations: int
+    campaigns: int
+    attributed_orders: int
+    tracked_share: float
+    notes: list[str]
+
+
+class Assumptions(Out):
+    objective_value: str
+    conversion_model: ConversionModelOut
+    aov: float
+    aov_source: str
+    margin: float | None
+    relevance_floor: float
+    reach_rate: float
+    default_real_share: float
+    prior_overlap_same_niche: float
+    diversity_weight: float
+    fee_method: str
+    format: str
+    interval: str
+    solver_notes: list[str]
+
+
 class PlanOut(Out):
     plan_id: str
     brief: str
@@ -115,15 +201,15 @@ class PlanOut(Out):
     status: str
     picks: list[Pick]
     cost: Fee
-    expected: dict[str, Any]
+    expected: Expected
     bound: float | None
     gap: float | None
     gap_kind: str
     value: float
-    comparison: dict[str, Any]
+    comparison: Comparison
     n_candidates: int
     candidate_source: str
-    assumptions: dict[str, Any]
+    assumptions: Assumptions
     notes: list[str]
     seconds: float
     locked: list[str] = Field(default_factory=list, description="creator ids kept in by lock")

@@ -89,20 +89,17 @@ def plan_run(
         body = {k: v for k, v in body.items() if k not in ("ignore",)}
     plan = svc.plan(store, p.workspace_id, svc.PlanIn.model_validate(body))
     sym = ssvc.symbol(currency_of(request, p))
-    big = plan.comparison.get("best_single_macro_or_mega") or {}
-    mine = (plan.expected or {}).get("revenue") or {}
-    theirs = ((big.get("expected") or {}).get("revenue") or {}) if big else {}
+    big = plan.comparison.best_single_macro_or_mega
+    mine = plan.expected.revenue
+    theirs = big.expected.revenue if big.expected is not None else None
     compare_svg = ""
-    if big.get("status") == "ok" and mine:
+    if mine is not None and theirs is not None:
         compare_svg = charts.bar_chart(
             [
-                (f"this plan ({len(plan.picks)})", mine.get("mid")),
-                ("@" + str(big.get("creator_id", "")).split(":", 1)[-1], theirs.get("mid")),
+                (f"this plan ({len(plan.picks)})", mine.mid),
+                (f"@{big.handle}", theirs.mid),
             ],
-            intervals=[
-                (mine.get("p10", 0.0), mine.get("p90", 0.0)),
-                (theirs.get("p10", 0.0), theirs.get("p90", 0.0)),
-            ],
+            intervals=[(mine.p10, mine.p90), (theirs.p10, theirs.p90)],
             title="Expected incremental revenue, same forecast (whiskers: 80% interval)",
             value_fmt=lambda v: f"{sym}{v:,.0f}",
         )
