@@ -53,3 +53,20 @@ def test_vet_builds_missing_rows_and_resolves_ids(store: Store) -> None:
     assert store.scalar("SELECT count(*) FROM creator_features") == 2
     with pytest.raises(NotFound):
         vet(store, "default", "@ghost")
+
+
+def test_vet_sections_are_typed_models() -> None:
+    """Every interface reads the vet result's sections as fields (no dict key guessing): the
+    schema the REST API documents names each section's fields, and evidence lists are typed
+    where pages read them."""
+    from closeknit.service.creators import VetOut
+
+    schema = VetOut.model_json_schema()
+    for name in ("creator", "engagement", "two_way", "authenticity", "sponsorship"):
+        assert "$ref" in schema["properties"][name], name
+    defs = schema["$defs"]
+    assert {"real_share", "fake_interval_90", "evidence"} <= set(
+        defs["AudienceShares"]["properties"]
+    )
+    assert "most_suspect" in defs["AudienceEvidence"]["properties"]
+    assert "robust_z" in defs["Spike"]["properties"]

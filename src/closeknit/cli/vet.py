@@ -28,11 +28,10 @@ def _num(v: Any, fmt: str = ".3g") -> str:
     return "—" if v is None else format(v, fmt)
 
 
-def _share(au: dict[str, Any], k: str) -> str:
-    v = au.get(f"{k}_share")
+def _share(v: float | None, iv: list[float | None]) -> str:
     if v is None:
         return "—"
-    lo, hi = au.get(f"{k}_interval_90") or [None, None]
+    lo, hi = (iv + [None, None])[:2]
     return (
         f"{100 * v:.0f}% [{_num(None if lo is None else 100 * lo, '.0f')}–"
         f"{_num(None if hi is None else 100 * hi, '.0f')}]"
@@ -59,95 +58,92 @@ def register(app: typer.Typer) -> None:
             rep = svc.vet(
                 st, workspace_of(workspace), svc.VetIn(creator=creator, competitors=comps)
             )
-        d = rep.to_json()
-        emit(d, as_json=as_json, render=lambda: _render(d))
+        emit(rep, as_json=as_json, render=lambda: _render(rep))
 
 
-def _render(d: dict[str, Any]) -> None:
-    c, e, t, a, s, sc = (d["creator"], d["engagement"], d["two_way"], d["authenticity"],
-                         d["sponsorship"], d["scores"])  # fmt: skip
+def _render(d: svc.VetOut) -> None:
+    c, e, t, a, s = d.creator, d.engagement, d.two_way, d.authenticity, d.sponsorship
     console.print(
-        f"[bold]{c['handle']}[/bold] ({c['platform']}) · {c['followers']} followers · "
-        f"tier {e['tier']} · as of {e['as_of']}"
+        f"[bold]{c.handle}[/bold] ({c.platform}) · {c.followers} followers · "
+        f"tier {e.tier} · as of {e.as_of}"
     )
-    for key, s_ in sc.items():
-        console.print(f"\n[bold]{key.replace('_', ' ')} score: {_num(s_['score'], '.1f')}[/bold]"
-                      f" / 100 (data for {s_['coverage']:.0%} of it): "
-                      + ("the sum of the parts" if s_["score"] is not None
+    for key, sc in d.scores.items():
+        console.print(f"\n[bold]{key.replace('_', ' ')} score: {_num(sc.score, '.1f')}[/bold]"
+                      f" / 100 (data for {sc.coverage:.0%} of it): "
+                      + ("the sum of the parts" if sc.score is not None
                          else "too little data, half the weight is needed"))  # fmt: skip
         print_table(
             [
                 {
-                    "part": p["name"].replace("_", " "),
-                    "adds": p["contribution"],
-                    "points": p["points"],
-                    "weight": f"{p['weight']:.0%}",
-                    "measured": p["raw"],
-                    "rule": p["rule"],
+                    "part": p.name.replace("_", " "),
+                    "adds": p.contribution,
+                    "points": p.points,
+                    "weight": f"{p.weight:.0%}",
+                    "measured": p.raw,
+                    "rule": p.rule,
                 }
-                for p in s_["parts"]
+                for p in sc.parts
             ],
             priority=["part", "adds", "points", "weight", "measured", "rule"],
         )
     console.print("\n[bold]Engagement[/bold]")
-    if e["status"] == "ok":
+    if e.status == "ok":
         console.print(
-            f"  rate {_pct(e['engagement_rate'])} (median of {e['n_posts_qualifying']} posts); "
-            f"percentile {_num(e['percentile'], '.2f')} in {e['cohort']} (n={e['cohort_size']})"
+            f"  rate {_pct(e.engagement_rate)} (median of {e.n_posts_qualifying} posts); "
+            f"percentile {_num(e.percentile, '.2f')} in {e.cohort} (n={e.cohort_size})"
         )
     else:
         console.print(
-            f"  insufficient data: {e['n_posts_qualifying']} qualifying posts "
-            f"(need {e['min_qualifying']})"
+            f"  insufficient data: {e.n_posts_qualifying} qualifying posts "
+            f"(need {e.min_qualifying})"
         )
-    if e["published_median"]:
-        console.print(f"  published median for the tier: {_pct(e['published_median'])}")
+    if e.published_median:
+        console.print(f"  published median for the tier: {_pct(e.published_median)}")
     console.print(
-        f"  views-based {_pct(e['engagement_rate_views'])}; trend {_num(e['trend'], '+.0%')}; "
-        f"{_num(e['posts_per_week'], '.1f')} posts/week"
+        f"  views-based {_pct(e.engagement_rate_views)}; trend {_num(e.trend, '+.0%')}; "
+        f"{_num(e.posts_per_week, '.1f')} posts/week"
     )
-    for p in e["posts_used"]:
-        console.print(
-            f"    {p['posted_at'][:10]} {p['post_id']}  {p['interactions']} → {_pct(p['er'])}"
-        )
+    for p in e.posts_used:
+        console.print(f"    {p.posted_at[:10]} {p.post_id}  {p.interactions} → {_pct(p.er)}")
     console.print("\n[bold]Two-way stream[/bold]")
     console.print(
-        f"  replies to {_pct(t['reply_rate'])} of {t['n_top_comments']} comments, median "
-        f"{_num(t['median_reply_minutes'], '.0f')} min; "
-        f"sentiment {_num(t['comment_sentiment'], '+.2f')}"
+        f"  replies to {_pct(t.reply_rate)} of {t.n_top_comments} comments, median "
+        f"{_num(t.median_reply_minutes, '.0f')} min; "
+        f"sentiment {_num(t.comment_sentiment, '+.2f')}"
     )
     console.print("\n[bold]Authenticity[/bold]")
-    au = a["audience"]
-    if au["status"] == "ok":
+    au = a.audience
+    if au.status == "ok":
         console.print(
-            f"  audience ({au['sample_size']} sampled, 90% intervals): real {_share(au, 'real')},"
+            f"  audience ({au.sample_size} sampled, 90% intervals): real "
+            f"{_share(au.real_share, au.real_interval_90)},"
         )
         console.print(
-            f"    inactive {_share(au, 'inactive')}, fake {_share(au, 'fake')}; "
-            f"against authenticity: {au['counts_against_authenticity']}"
+            f"    inactive {_share(au.inactive_share, au.inactive_interval_90)}, fake "
+            f"{_share(au.fake_share, au.fake_interval_90)}; "
+            f"against authenticity: {au.counts_against_authenticity}"
         )
     else:
-        console.print(f"  audience: {au['status']} ({au['sample_size']} sampled)")
-    g = a["growth"]
-    console.print(f"  growth spikes {_num(g['spikes'], 'd')}, anomaly {_num(g['anomaly'], '.2f')}")
-    for sp in (g["evidence"] or {}).get("spikes", [])[:5]:
-        console.print(f"    {sp['date']}: +{sp['gain']} (+{sp['pct']}%, z={sp['robust_z']})")
-    b = a["bot_comments"]
+        console.print(f"  audience: {au.status} ({au.sample_size} sampled)")
+    g = a.growth
+    console.print(f"  growth spikes {_num(g.spikes, 'd')}, anomaly {_num(g.anomaly, '.2f')}")
+    for sp in (g.evidence.spikes if g.evidence else [])[:5]:
+        console.print(f"    {sp.date}: +{sp.gain} (+{sp.pct}%, z={sp.robust_z})")
+    b = a.bot_comments
     console.print(
-        f"  bot comments {_pct(b['share'])} ({_num(b['n_bot'], 'd')} of {_num(b['n_scored'], 'd')})"
+        f"  bot comments {_pct(b.share)} ({_num(b.n_bot, 'd')} of {_num(b.n_scored, 'd')})"
     )
-    for ex in (b["evidence"] or {}).get("examples", [])[:3]:
-        console.print(f"    {ex['author']}: {ex['text'][:60]!r} {ex['flags']}")
-    pd_ = a["pods"]
-    members = ", ".join(pd_["members"]) or "none"
-    console.print(f"  pod score {_num(pd_['pod_score'], '.2f')}; members: {members}")
+    for ex in (b.evidence.examples if b.evidence else [])[:3]:
+        console.print(f"    {ex.author}: {ex.text[:60]!r} {ex.flags}")
+    members = ", ".join(a.pods.members) or "none"
+    console.print(f"  pod score {_num(a.pods.pod_score, '.2f')}; members: {members}")
     console.print("\n[bold]Sponsorship[/bold]")
     console.print(
-        f"  {_pct(s['sponsored_rate'])} of the {s['window']} disclosed "
-        f"({s['n_sponsored_posts']}/{s['n_recent_posts']}); brands: "
-        + ", ".join(b_["brand"] for b_ in s["brands"][:15])
+        f"  {_pct(s.sponsored_rate)} of the {s.window} disclosed "
+        f"({s.n_sponsored_posts}/{s.n_recent_posts}); brands: "
+        + ", ".join(b_.brand for b_ in s.brands[:15])
     )
-    for cf in s["competitor_conflicts"]:
-        console.print(f"  [red]conflict[/red]: {cf['competitor']} ↔ {cf['brand']} {cf['post_ids']}")
-    for n in d["notes"]:
+    for cf in s.competitor_conflicts:
+        console.print(f"  [red]conflict[/red]: {cf.competitor} ↔ {cf.brand} {cf.post_ids}")
+    for n in d.notes:
         console.print(f"  note: {n}")

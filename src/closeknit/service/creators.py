@@ -8,7 +8,7 @@ import statistics
 import time
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from closeknit import features, privacy
 from closeknit.service.base import In, Out, Page
@@ -448,14 +448,185 @@ class Score(Out):
     parts: list[ScorePart]
 
 
+class VetCreator(Out):
+    creator_id: str
+    platform: str
+    handle: str
+    name: str | None
+    followers: int | None
+    country: str | None
+    categories: list[str] | None
+    feature_set_version: str
+    computed_at: str
+
+
+class PostUsed(Out):
+    """A post behind the engagement median, with its interactions and rate."""
+
+    post_id: str
+    posted_at: str
+    likes: int | None
+    comments: int | None
+    shares: int | None
+    saves: int | None
+    views: int | None
+    url: str | None
+    interactions: int
+    er: float | None
+    er_views: float | None
+
+
+class Engagement(Out):
+    """The engagement rate (one documented median formula) with the posts behind it and its
+    place among the creator's platform × tier × niche peers."""
+
+    engagement_rate: float | None
+    status: str | None
+    formula: str
+    as_of: str
+    followers: int | None
+    tier: str | None
+    n_posts: int | None
+    n_posts_qualifying: int | None
+    min_qualifying: int
+    posts_used: list[PostUsed] = Field(description="the qualifying posts, newest first")
+    engagement_rate_views: float | None
+    n_posts_views: int | None
+    views_formula: str
+    trend: float | None
+    trend_formula: str
+    posts_per_week: float | None
+    last_post_at: str | None
+    percentile: float | None
+    cohort: str | None
+    cohort_size: int | None
+    published_median: float | None
+    published_median_source: str | None
+
+
+class TwoWay(Out):
+    """Whether the creator talks back: replies to top comments, and the comments' tone."""
+
+    reply_rate: float | None
+    n_top_comments: int | None
+    n_replied: int | None
+    median_reply_minutes: float | None
+    n_comments: int | None
+    comment_sentiment: float | None
+    n_sentiment_comments: int | None
+    sentiment_method: str
+    note: str | None
+
+
+class Evidence(Out):
+    """An evidence record as the feature build wrote it: the fields pages read are typed, the
+    rest (method notes, counts by reason) pass through as recorded."""
+
+    model_config = ConfigDict(extra="allow")
+
+
+class SuspectAccount(Out):
+    handle: str
+    p_fake: float
+
+
+class AudienceEvidence(Evidence):
+    most_suspect: list[SuspectAccount] = Field(default_factory=list)
+
+
+class Spike(Evidence):
+    date: str
+    gain: int
+    pct: float
+    robust_z: float
+
+
+class GrowthEvidence(Evidence):
+    spikes: list[Spike] = Field(default_factory=list)
+
+
+class CommentExample(Evidence):
+    author: str | None
+    text: str
+    flags: list[str] = Field(default_factory=list)
+
+
+class BotEvidence(Evidence):
+    examples: list[CommentExample] = Field(default_factory=list)
+
+
+class AudienceShares(Out):
+    """Three estimated shares of the sampled audience (prevalences) with 90% intervals."""
+
+    real_share: float | None
+    real_interval_90: list[float | None]
+    inactive_share: float | None
+    inactive_interval_90: list[float | None]
+    fake_share: float | None
+    fake_interval_90: list[float | None]
+    counts_against_authenticity: str
+    sample_size: int | None
+    status: str | None
+    evidence: AudienceEvidence | None
+
+
+class Growth(Out):
+    spikes: int | None
+    anomaly: float | None
+    n_snapshots: int | None
+    follower_growth: float | None
+    evidence: GrowthEvidence | None
+
+
+class BotComments(Out):
+    share: float | None
+    n_bot: int | None
+    n_scored: int | None
+    evidence: BotEvidence | None
+
+
+class Pods(Out):
+    pod_score: float | None
+    pod_id: str | None
+    members: list[str]
+    evidence: dict[str, Any] | None
+
+
+class Authenticity(Out):
+    audience: AudienceShares
+    growth: Growth
+    bot_comments: BotComments
+    pods: Pods
+
+
+class BrandPosts(Out):
+    brand: str
+    post_ids: list[str]
+
+
+class CompetitorConflict(BrandPosts):
+    competitor: str
+
+
+class Sponsorship(Out):
+    sponsored_rate: float | None
+    n_recent_posts: int | None
+    n_sponsored_posts: int | None
+    window: str
+    disclosed_posts: list[dict[str, Any]]
+    brands: list[BrandPosts]
+    competitors_checked: list[str]
+    competitor_conflicts: list[CompetitorConflict]
+
+
 class VetOut(Out):
-    creator: dict[str, Any]
-    engagement: dict[str, Any]
-    two_way: dict[str, Any]
-    authenticity: dict[str, Any]
-    sponsorship: dict[str, Any]
+    creator: VetCreator
+    engagement: Engagement
+    two_way: TwoWay
+    authenticity: Authenticity
+    sponsorship: Sponsorship
     scores: dict[str, Score]
-    features: dict[str, Any]
+    features: dict[str, Any] = Field(description="the creator's feature row as built")
     notes: list[str]
 
 

@@ -40,24 +40,22 @@ _FEATURES = (
     "audience_real_hi",
     "audience_sample_size",
 )
-_KNOWN_AUTH = {"audience", "growth", "bot_comments", "pods"}
-_KNOWN_AUDIENCE = {
-    "real_share", "real_interval_90", "inactive_share", "inactive_interval_90", "fake_share",
-    "fake_interval_90", "counts_against_authenticity", "sample_size", "status", "evidence",
-}  # fmt: skip
 
 
 def _audience_bars(
-    au: dict[str, Any],
+    au: svc.AudienceShares,
 ) -> tuple[list[tuple[str, float | None]], list[tuple[float, float] | None]]:
     """The three estimated shares of a creator's audience as bars with their 90% intervals."""
     bars: list[tuple[str, float | None]] = []
     ivs: list[tuple[float, float] | None] = []
-    for label, key in (("real, active", "real"), ("inactive", "inactive"), ("fake or bot", "fake")):
-        v = au.get(f"{key}_share")
+    for label, v, iv in (
+        ("real, active", au.real_share, au.real_interval_90),
+        ("inactive", au.inactive_share, au.inactive_interval_90),
+        ("fake or bot", au.fake_share, au.fake_interval_90),
+    ):
         if v is None:
             continue
-        lo, hi = (au.get(f"{key}_interval_90") or [None, None])[:2]
+        lo, hi = (iv + [None, None])[:2]
         bars.append((label, v))
         ivs.append((lo, hi) if lo is not None and hi is not None else None)
     return bars, ivs
@@ -149,9 +147,9 @@ def profile_page(
     growth = prof.follower_growth
     posts = list(reversed(prof.posts))
     demo = _demographics(prof)
-    vj = vet.to_json() if vet is not None else {}
-    auth = vj.get("authenticity") or {}
-    audience_bars, audience_intervals = _audience_bars(auth.get("audience") or {})
+    audience_bars, audience_intervals = (
+        _audience_bars(vet.authenticity.audience) if vet is not None else ([], [])
+    )
     return render(
         request,
         "profile.html",
@@ -159,12 +157,8 @@ def profile_page(
         prof=prof,
         vet=vet,
         vet_error=vet_error,
-        scores=vetting.score_views(vj),
-        pctl=vetting.percentile_text(vj.get("engagement") or {}),
-        extra_auth=vetting.details({k: v for k, v in auth.items() if k not in _KNOWN_AUTH}),
-        extra_audience=vetting.details(
-            {k: v for k, v in (auth.get("audience") or {}).items() if k not in _KNOWN_AUDIENCE}
-        ),
+        scores=vetting.score_views(vet) if vet is not None else [],
+        pctl=vetting.percentile_text(vet.engagement) if vet is not None else None,
         f=dict.fromkeys(_FEATURES) | (prof.features or {}),
         demo=demo,
         audience_svg=audience_charts(demo),
