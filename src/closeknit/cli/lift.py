@@ -478,10 +478,10 @@ def _render_lift(rep: Any) -> None:
         _out("left out", f"{x.series} ({x.role}): {x.reason}")
     if rep.holdout is not None:
         _out("holdout", f"{_iv(rep.holdout.incremental)} ({rep.holdout.method})")
-    if rep.halo is not None and rep.halo.repeat_purchases.get("uplift"):
-        u = rep.halo.repeat_purchases["uplift"]
-        _out("halo", f"repeat revenue {_money(u['estimate'])} ({_money(u['lo'])} to "
-             f"{_money(u['hi'])}) in {rep.halo.weeks} weeks vs other new customers")  # fmt: skip
+    u = rep.halo.repeat_purchases.uplift if rep.halo is not None else None
+    if u is not None and rep.halo is not None:
+        _out("halo", f"repeat revenue {_money(u.estimate)} ({_money(u.lo)} to "
+             f"{_money(u.hi)}) in {rep.halo.weeks} weeks vs other new customers")  # fmt: skip
     for n in rep.notes:
         if not n.startswith("left out:"):
             _note(n)

@@ -20,6 +20,7 @@ from typing import Any, Literal
 from pydantic import Field
 
 from closeknit.errors import CloseknitError, ValidationError
+from closeknit.jsonable import to_jsonable
 from closeknit.service.base import In, Out
 from closeknit.store import Store
 
@@ -133,11 +134,39 @@ class HoldoutReport(Out):
     notes: list[str]
 
 
+class CustomerGroup(Out):
+    customers: int
+    repeat_rate: float | None
+    repeat_revenue: float
+
+
+class RepeatPurchases(Out):
+    """The campaign's new customers against other new customers of the same weeks;
+    ``uplift`` (the halo estimate) is their extra repeat revenue, with an interval."""
+
+    campaign: CustomerGroup | None
+    baseline: CustomerGroup | None
+    difference: float | None = Field(default=None, description="repeat rate, campaign - other")
+    uplift: IntervalOut | None = None
+
+
+class FollowerGrowth(Out):
+    weekly_growth_before: float | None
+    weekly_growth_after: float | None
+
+
+class Mentions(Out):
+    weekly_before: float
+    weekly_after: float
+    weeks_before: int
+    weeks_after: int
+
+
 class HaloOut(Out):
     weeks: int
-    repeat_purchases: dict[str, Any]
-    brand_followers: dict[str, Any] | None
-    branded_mentions: dict[str, Any] | None
+    repeat_purchases: RepeatPurchases
+    brand_followers: FollowerGrowth | None
+    branded_mentions: Mentions | None
     notes: list[str]
 
 
@@ -254,13 +283,10 @@ def _halo(
         h = halo(store, workspace, campaign_id, weeks=weeks, level=level)
     except CloseknitError:
         return None
-    return HaloOut(
-        weeks=h.weeks,
-        repeat_purchases=h.repeat,
-        brand_followers=h.followers,
-        branded_mentions=h.mentions,
-        notes=h.notes,
-    )
+    d = to_jsonable(h)
+    del d["campaign_id"]  # the report names the campaign once
+    out: HaloOut = HaloOut.model_validate(d)
+    return out
 
 
 def estimate_lift(store: Store, workspace: str, req: LiftRequest) -> LiftReport:

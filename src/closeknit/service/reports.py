@@ -151,35 +151,6 @@ def report_rows(
     return [{k: getattr(r, k) for k in REPORT_COLUMNS} for r in rep.creators]
 
 
-class LiftOut(Out):
-    """The JSON of :class:`closeknit.service.lift.LiftReport`, its nested parts as plain dicts
-    for the pages and the printable report: an incremental estimate (``kind='incremental'``)
-    or, for a campaign without a holdout, design or target, its own revenue (``kind=
-    'own_revenue'``: codes/links plus the halo, not incremental) with ``no_estimate_reason``."""
-
-    campaign_id: str | None
-    kind: str
-    method: str
-    target: str | None
-    target_description: str
-    window: dict[str, Any] | None
-    spend: float
-    incremental_revenue: dict[str, Any] | None
-    iroas: dict[str, Any] | None
-    attributed_revenue: float
-    beyond_attribution: dict[str, Any] | None
-    own_revenue: dict[str, Any] | None
-    controls: list[str]
-    left_out: list[dict[str, Any]]
-    overlapping_campaigns: list[dict[str, Any]]
-    counterfactual: dict[str, Any] | None
-    placebo: dict[str, Any] | None
-    holdout: dict[str, Any] | None
-    halo: dict[str, Any] | None
-    notes: list[str]
-    no_estimate_reason: str | None = None
-
-
 class LiftIn(In):
     """What the pages and the API may ask of :func:`lift` (the rest are the defaults of
     ``closeknit lift CAMPAIGN``)."""
@@ -190,7 +161,9 @@ class LiftIn(In):
     )
 
 
-def lift(store: Store, workspace: str, campaign_id: str, req: LiftIn | None = None) -> LiftOut:
+def lift(
+    store: Store, workspace: str, campaign_id: str, req: LiftIn | None = None
+) -> lift_svc.LiftReport:
     """Incremental revenue and iROAS with an interval (``closeknit.service.lift.estimate_lift``
     with its defaults: the campaign's holdout or geo design). A campaign with neither gets its
     own revenue (codes/links + halo) labelled as not incremental, and the reason. A campaign
@@ -205,13 +178,11 @@ def lift(store: Store, workspace: str, campaign_id: str, req: LiftIn | None = No
             field="start_date",
         )
     r = req or LiftIn()
-    rep = lift_svc.estimate_lift(
+    return lift_svc.estimate_lift(
         store,
         workspace,
         lift_svc.LiftRequest(campaign_id=campaign_id, level=r.level, placebos=r.placebos),
     )
-    out: LiftOut = LiftOut.model_validate(rep.model_dump(mode="json"))
-    return out
 
 
 def report_html(

@@ -12,6 +12,7 @@ from closeknit.api.errors import AUTHED, DocumentedRoute, responses
 from closeknit.api.exports import csv_response
 from closeknit.service import campaigns as svc
 from closeknit.service import reports as rsvc
+from closeknit.service.lift import LiftReport
 
 router = APIRouter(tags=["campaigns"], responses=responses(*AUTHED), route_class=DocumentedRoute)
 NOT_FOUND = responses(404)
@@ -115,7 +116,7 @@ def report(
 
 
 @router.get("/campaigns/{campaign_id}/lift", responses=responses(404, 409))
-def lift(p: Viewer, store: StoreDep, campaign_id: str) -> rsvc.LiftOut:
+def lift(p: Viewer, store: StoreDep, campaign_id: str) -> LiftReport:
     """Incremental revenue with an interval."""
     return rsvc.lift(store, p.workspace_id, campaign_id)
 

@@ -288,14 +288,14 @@ def lift_partial(
             store, p.workspace_id, campaign_id, rsvc.LiftIn(placebos=placebos, level=level)
         )
         ctx["lift"] = lift
-        cf = lift.counterfactual or {}
-        if cf.get("series"):
+        cf = lift.counterfactual
+        if cf is not None and cf.series:
             ctx["lift_svg"] = charts.counterfactual_chart(
-                cf["series"],
-                str(cf.get("post_start") or ""),
+                [pt.model_dump(mode="json") for pt in cf.series],
+                cf.post_start.isoformat(),
                 title="Daily shop revenue: actual vs expected without the campaign (dashed)",
             )
-        offered = int(cf.get("controls_offered") or 0)
+        offered = cf.controls_offered if cf is not None else 0
         ctx["more_placebos"] = min(offered, 500) if offered > placebos else None
     except CloseknitError as e:
         ctx["lift_error"] = error_view(e.type, e.message)
