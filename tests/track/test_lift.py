@@ -290,6 +290,14 @@ def test_halo_follows_campaign_customers_against_baseline(store: Store) -> None:
     assert rep["difference"] == pytest.approx(0.5 - 1 / 3)
     # uplift: 2 customers x (35 - 20/3) repeat revenue per customer
     assert rep["uplift"]["estimate"] == pytest.approx(2 * (35 - 20 / 3))
+    # the service's report carries the same halo as typed fields (what CLI and web read)
+    from closeknit.service.lift import _halo
+
+    typed = _halo(store, "default", "c3", 8, 0.9)
+    assert typed is not None and typed.repeat_purchases.campaign is not None
+    assert typed.repeat_purchases.campaign.customers == 2
+    assert typed.repeat_purchases.uplift is not None
+    assert typed.repeat_purchases.uplift.estimate == pytest.approx(2 * (35 - 20 / 3))
 
 
 def test_counterfactual_chart_draws_both_series_and_launch(store: Store) -> None:
