@@ -210,3 +210,15 @@ def test_a_template_asking_a_result_for_a_missing_field_fails_loudly() -> None:
     assert env.from_string("{% if nothing %}x{% endif %}ok").render() == "ok"
     with pytest.raises(jinja2.UndefinedError, match="Result has no field 'return_on_spend'"):
         env.from_string("{{ r.return_on_spend }}").render(r=Result(roas=2.5))
+
+
+def test_profile_result_is_typed() -> None:
+    """The creator page reads the profile's creator row, niche, posts, comments and audience
+    shares as fields: the schema names them (a free-form object would let a renamed column
+    render as a blank)."""
+    from closeknit.service.creators import ProfileOut
+
+    props = ProfileOut.model_json_schema()["properties"]
+    assert "$ref" in props["creator"]
+    for name in ("posts", "sponsored", "sample_comments", "demographics"):
+        assert "$ref" in props[name]["items"], name

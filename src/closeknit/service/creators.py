@@ -328,15 +328,75 @@ class GrowthPoint(Out):
     gain: float | None
 
 
+class CreatorRecord(Out):
+    """A creator's row as imported (the ``creators`` table, without the raw ``extra``)."""
+
+    workspace_id: str
+    creator_id: str
+    platform: str
+    handle: str
+    external_id: str | None
+    person_id: str | None
+    name: str | None
+    bio: str | None
+    followers: int | None
+    following: int | None
+    posts_count: int | None
+    verified: bool | None
+    is_private: bool | None
+    country: str | None
+    language: str | None
+    categories: list[str] | None
+    contact: str | None
+    url: str | None
+    first_seen: str | None
+    last_seen: str | None
+    source: str | None
+    observed_at: str | None = None
+
+
+class NicheOut(Out):
+    niche: str
+    confidence: float | None
+    second_niche: str | None
+
+
+class ProfilePost(Out):
+    post_id: str
+    posted_at: str | None
+    kind: str | None
+    caption: str | None
+    likes: int | None
+    comments: int | None
+    views: int | None
+    is_sponsored: bool | None
+    sponsor_brands: list[str] | None
+    url: str | None
+    engagement: float | None = Field(description="(likes + comments) / followers")
+
+
+class SampleComment(Out):
+    author_handle: str | None
+    text: str | None
+    posted_at: str | None
+    likes: int | None
+
+
+class DemographicShare(Out):
+    dimension: str
+    bucket: str
+    share: float | None
+
+
 class ProfileOut(Out):
-    creator: dict[str, Any]
-    features: dict[str, Any] | None
-    niche: dict[str, Any] | None
+    creator: CreatorRecord
+    features: dict[str, Any] | None = Field(description="the creator's feature row as built")
+    niche: NicheOut | None
     follower_growth: list[GrowthPoint]
-    posts: list[dict[str, Any]]
-    sponsored: list[dict[str, Any]]
-    sample_comments: list[dict[str, Any]]
-    demographics: list[dict[str, Any]]
+    posts: list[ProfilePost]
+    sponsored: list[ProfilePost]
+    sample_comments: list[SampleComment]
+    demographics: list[DemographicShare]
     audience_sample_size: int
     contact_email: str | None = None
     fees: dict[str, FeeRange] = Field(default_factory=dict)

@@ -96,8 +96,8 @@ def creators_page(
 def _demographics(prof: svc.ProfileOut) -> dict[str, dict[str, float]]:
     out: dict[str, dict[str, float]] = {}
     for d in prof.demographics:
-        if d.get("share") is not None:
-            out.setdefault(str(d["dimension"]), {})[str(d["bucket"])] = float(d["share"])
+        if d.share is not None:
+            out.setdefault(d.dimension, {})[d.bucket] = d.share
     return out
 
 
@@ -135,7 +135,7 @@ def profile_page(
     competitors: Annotated[str, Query(max_length=500)] = "",
 ) -> HTMLResponse:
     prof = svc.profile(store, p.workspace_id, creator)
-    cid = prof.creator["creator_id"]
+    cid = prof.creator.creator_id
     vet: svc.VetOut | None = None
     vet_error = None
     try:
@@ -171,7 +171,7 @@ def profile_page(
             value_fmt=lambda v: f"{v:,.0f}",
         ),
         engagement_svg=charts.line_chart(
-            [(str(x["posted_at"])[:10], x.get("engagement")) for x in posts],
+            [((x.posted_at or "")[:10], x.engagement) for x in posts],
             title="Engagement rate of each post",
             y_label="(likes + comments) / followers",
             value_fmt=charts.as_pct,
