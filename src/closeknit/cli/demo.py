@@ -197,24 +197,9 @@ def _render_plan(plan: PlanOut, budget: float) -> None:
         for c in plan.picks
     ]
     print_table(picks, title=f"plan under budget {budget:,.0f} ({plan.status})")
-    rev, roas = plan.expected.revenue, plan.expected.roas
-    if rev is not None and roas is not None:
-        console.print(
-            f"cost {plan.cost.mid:,.0f}; expected incremental revenue {rev.mid:,.0f} "
-            f"[{rev.p10:,.0f}–{rev.p90:,.0f}]; ROAS {roas.mid:.2f} "
-            f"[{roas.p10:.2f}–{roas.p90:.2f}] (80% intervals; "
-            f"{plan.method}, gap to bound {plan.gap or 0:.1%})"
-        )
-    big = plan.comparison.best_single_macro_or_mega
-    be = big.expected
-    if big.fee is not None and be is not None and be.revenue and be.roas:
-        console.print(
-            f"the best single {big.tier} creator for the same budget, @{big.handle} "
-            f"(fee {big.fee.mid:,.0f}): revenue {be.revenue.mid:,.0f}, "
-            f"ROAS {be.roas.mid:.2f}"
-        )
-    for n in plan.notes:
-        console.print(f"note: {n}")
+    from closeknit.cli.plan import print_forecast
+
+    print_forecast(plan)
 
 
 def _r2(v: Any) -> Any:

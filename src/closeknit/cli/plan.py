@@ -135,26 +135,7 @@ def register(app: typer.Typer) -> None:
                 for p in plan.picks
             ]
             print_table(rows, title=f"plan ({plan.method}, {plan.status})")
-            e = plan.expected
-            if e.revenue is not None and e.roas is not None:
-                rev, roas = e.revenue, e.roas
-                console.print(
-                    f"cost {plan.cost.mid:,.0f} (range {plan.cost.low:,.0f}–"
-                    f"{plan.cost.high:,.0f}) of {plan.budget:,.0f}; expected incremental "
-                    f"revenue {rev.mid:,.0f} [{rev.p10:,.0f}–{rev.p90:,.0f}]; ROAS "
-                    f"{roas.mid:.2f} [{roas.p10:.2f}–{roas.p90:.2f}] (80% intervals); "
-                    f"gap to bound {plan.gap or 0:.1%}"
-                )
-            big = plan.comparison.best_single_macro_or_mega
-            be = big.expected
-            if big.fee is not None and be is not None and be.revenue and be.roas:
-                console.print(
-                    f"vs the best single {big.tier} creator for the same budget, "
-                    f"@{big.handle} (fee {big.fee.mid:,.0f}): revenue "
-                    f"{be.revenue.mid:,.0f}, ROAS {be.roas.mid:.2f}"
-                )
-            for n in plan.notes:
-                console.print(f"note: {n}")
+            print_forecast(plan)
 
         emit(plan, as_json=as_json, render=render)
 
@@ -224,3 +205,26 @@ def register(app: typer.Typer) -> None:
             for f, r in d.formats.items()
         ]
         emit(res, as_json=as_json, rows=rows, title="fee estimates")
+
+
+def print_forecast(plan: svc.PlanOut) -> None:
+    """The plan's cost, forecast with 80% intervals, the one-macro comparison and its notes
+    (under its picks table, here and in ``closeknit demo``)."""
+    rev, roas = plan.expected.revenue, plan.expected.roas
+    if rev is not None and roas is not None:
+        console.print(
+            f"cost {plan.cost.mid:,.0f} (range {plan.cost.low:,.0f}–{plan.cost.high:,.0f}) "
+            f"of {plan.budget:,.0f}; expected incremental revenue {rev.mid:,.0f} "
+            f"[{rev.p10:,.0f}–{rev.p90:,.0f}]; ROAS {roas.mid:.2f} "
+            f"[{roas.p10:.2f}–{roas.p90:.2f}] (80% intervals; {plan.method}, gap to bound "
+            f"{plan.gap or 0:.1%})"
+        )
+    big = plan.comparison.best_single_macro_or_mega
+    be = big.expected
+    if big.fee is not None and be is not None and be.revenue and be.roas:
+        console.print(
+            f"vs the best single {big.tier} creator for the same budget, @{big.handle} "
+            f"(fee {big.fee.mid:,.0f}): revenue {be.revenue.mid:,.0f}, ROAS {be.roas.mid:.2f}"
+        )
+    for n in plan.notes:
+        console.print(f"note: {n}")
