@@ -486,6 +486,15 @@ class VetIn(In):
     competitors: list[str] = Field(default_factory=list, max_length=200)
 
 
+class AudienceDetail(Out):
+    """The audience part's three estimated shares and which of them count against the score."""
+
+    real_active: float | None
+    inactive: float | None
+    fake: float | None
+    inactive_counts_against: bool
+
+
 class ScorePart(Out):
     name: str
     weight: float
@@ -496,7 +505,7 @@ class ScorePart(Out):
     contribution: float | None = Field(
         default=None, description="points of the score from this part; the parts add up to it"
     )
-    detail: dict[str, Any] | None = Field(
+    detail: AudienceDetail | None = Field(
         default=None, description="the audience part's three shares and the setting applied"
     )
 
