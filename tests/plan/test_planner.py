@@ -272,3 +272,24 @@ def test_not_bought_probability() -> None:
     assert p[3] == DEFAULT_NOT_BOUGHT
     # the same estimate from a smaller sample (a wider interval) is less sure
     assert p[4] > p[5] > 0.5
+
+
+def test_plan_held_back_by_the_on_brief_mean_says_so(ws: Store) -> None:
+    ids = [r["creator_id"] for r in ws.query("SELECT creator_id FROM creators ORDER BY 1")]
+    rel = {x: (0.97 if k == 0 else 0.6) for k, x in enumerate(ids)}
+
+    def src(st: Store, w: str, b: object, limit: int) -> list[tuple[str, float]]:
+        return [(x, rel[x]) for x in ids]
+
+    plan = make_plan(
+        ws, "default", parse_brief("running"), 50_000, PlanConstraints(candidate_source=src)
+    )
+    # one sure creator; any other would take the mean to (0.97 + 0.6) / 2 < 0.9
+    assert [p.creator_id for p in plan.picks] == [ids[0]]
+    assert plan.status == "too_few_fit"
+    assert any("mean P(on brief)" in n for n in plan.notes), plan.notes
+    with pytest.raises(ValidationError, match="no creator fits"):
+        rel[ids[0]] = 0.8
+        make_plan(
+            ws, "default", parse_brief("running"), 50_000, PlanConstraints(candidate_source=src)
+        )

@@ -852,13 +852,27 @@ def make_plan(
     solver_notes = list(sol.notes)
     status = sol.status if sol.selected else "infeasible"
     spent = float(m.fee_mid[sol.selected].sum()) if sol.selected else 0.0
-    if sol.selected and len(sol.selected) == n_ok and budget - spent > 0.05 * budget:
+    left = budget - spent
+    if sol.selected and len(sol.selected) == n_ok and left > 0.05 * budget:
         status = "too_few_fit"
         notes.append(
             f"only {n_ok} creator(s) fit the brief ({rule}) and the "
-            f"constraints; {budget - spent:,.0f} of the budget is left unspent rather than "
+            f"constraints; {left:,.0f} of the budget is left unspent rather than "
             "spent on creators who do not fit"
         )
+    elif sol.selected and left > 0.05 * budget and len(sol.selected) < c.max_creators:
+        # room for more, and creators who would fit the budget, yet none added: each of them
+        # would pull the plan's mean P(on brief) under the share
+        rest = p.allowed.copy()
+        rest[sol.selected] = False
+        if m.brief_share > 0 and (rest & (m.fee_mid <= left)).any():
+            status = "too_few_fit"
+            notes.append(
+                f"only {len(sol.selected)} creator(s) fit the brief together (each other "
+                f"candidate would take the plan's mean P(on brief) under {m.brief_share:.2f}); "
+                f"{left:,.0f} of the budget is left unspent rather than spent on creators who "
+                "may not fit (a lower on_brief_share takes more of them)"
+            )
     if explicit:
         floor = m.floor if m.floor is not None else PICK_MIN_ON_BRIEF
         below = int((m.relevance < floor).sum())
