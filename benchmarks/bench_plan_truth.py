@@ -21,7 +21,7 @@ brands' past campaigns attributed, features, niches, vectors), for every brief o
 
     python benchmarks/bench_plan_truth.py --make --creators 5000 --seed 1 --out /tmp/pt \
         [--model minilm] [--response gamma=0.7,...] [--previous-src /work/main/src] \
-        [--json out.json]
+        [--floors 0.3] [--shares 0.8 0.7] [--json out.json]
 
 Prints a JSON report and a Markdown table.
 """
@@ -118,6 +118,7 @@ def run_briefs(
     min_relevant: int,
     floor: float | None = None,
     max_briefs: int | None = None,
+    share: float | None = None,
 ) -> list[dict[str, Any]]:
     from closeknit.errors import CloseknitError
     from closeknit.match import Brief, discover
@@ -159,6 +160,7 @@ def run_briefs(
             budget=budget,
             aov=t.order_value,
             min_relevance=floor,
+            **({"on_brief_share": share} if share is not None else {}),
             **{
                 k: v
                 for k, v in f.items()
@@ -361,6 +363,13 @@ def main(argv: list[str] | None = None) -> None:
         "--floors", nargs="*", type=float, default=[], help="also run the plans at these floors"
     )
     ap.add_argument(
+        "--shares",
+        nargs="*",
+        type=float,
+        default=[],
+        help="also run the plans at these on-brief shares (the plan's least mean P(on brief))",
+    )
+    ap.add_argument(
         "--no-overlap",
         action="store_true",
         help="diagnostic: plan as if no two creators shared followers (the world's truth is "
@@ -402,6 +411,10 @@ def main(argv: list[str] | None = None) -> None:
             for fl in a.floors:
                 rows_f = run_briefs(st, "default", world, a.model, a.min_relevant, fl)
                 report["floors"][str(fl)] = summarize(rows_f)
+            report["shares"] = {}
+            for sh in a.shares:
+                rows_s = run_briefs(st, "default", world, a.model, a.min_relevant, share=sh)
+                report["shares"][str(sh)] = summarize(rows_s)
         if "trends" not in a.skip:
             report["trends"] = trend_quality(st, "default", world)
         if "discover" not in a.skip:
