@@ -11,6 +11,9 @@ brands' past campaigns attributed, features, niches, vectors), for every brief o
   true fees, solved exactly with HiGHS) and four baselines that spend the same budget by the
   product's fee estimates over discover's candidates: top by followers, top by engagement rate,
   top by discover score, and one macro creator (the plan's own comparison pick);
+* **ceilings**: the best set among the truly relevant creators only, and the best set by the
+  world's expected response without its creator × brand noise (both scored by the truth): what
+  a plan that keeps to the brief, or a perfect forecast, could reach;
 * **relevance**: the share of picked creators in the brief's true relevant list;
 * **calibration**: whether the plan's 80% interval of incremental revenue covers the truth, and
   |log(forecast median / truth)|;
@@ -37,6 +40,7 @@ import statistics
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -124,9 +128,12 @@ def run_briefs(
     from closeknit.match import Brief, discover
     from closeknit.service import plans as psvc
     from closeknit.world import vocab
-    from closeknit.world.response import load_response, target_of
+    from closeknit.world.response import WorldResponse, load_response, target_of
 
     resp = load_response(world)
+    # the same world without the creator × brand idiosyncrasy (sigma 0): what a forecaster that
+    # knew the response's form and inputs exactly could expect
+    calm = WorldResponse(resp.cfg, replace(resp.params, sigma=0.0), resp.inputs)
     inp = resp.inputs
     pos = {c: i for i, c in enumerate(inp.creator_ids)}
     tiers = np.array(["nano", "micro", "macro", "mega"], dtype=object)[inp.tier]
@@ -155,6 +162,17 @@ def run_briefs(
         best = oracle(np.where(allowed, truth_rev, 0.0), true_fee, budget, MAX_CREATORS)
         row["oracle"] = float(truth_rev[best].sum())
         row["oracle_n"] = len(best)
+        row["oracle_relevant_share"] = (
+            sum(inp.creator_ids[i] in rel for i in best) / len(best) if best else None
+        )
+        # two ceilings, scored by the same truth: the best set among truly relevant creators,
+        # and the best set by the expected response (no creator × brand noise)
+        on = np.array([c in rel for c in inp.creator_ids])
+        best_rel = oracle(np.where(allowed & on, truth_rev, 0.0), true_fee, budget, MAX_CREATORS)
+        row["oracle_relevant_only"] = float(truth_rev[best_rel].sum())
+        known = calm.revenue(t)
+        best_known = oracle(np.where(allowed, known, 0.0), true_fee, budget, MAX_CREATORS)
+        row["oracle_known_mean"] = float(truth_rev[best_known].sum())
         req = psvc.PlanIn(
             text=r.text,
             budget=budget,
@@ -309,6 +327,11 @@ def summarize(rows: list[dict[str, Any]]) -> dict[str, Any]:
             if wins
             else None
         )
+    for b in ("oracle_relevant_only", "oracle_known_mean"):
+        vals = [r[b] / r["oracle"] for r in ok if b in r]
+        s[f"{b}_over_oracle_median"] = round(statistics.median(vals), 4) if vals else None
+    osh = [r["oracle_relevant_share"] for r in ok if r.get("oracle_relevant_share") is not None]
+    s["oracle_relevant_share_median"] = round(statistics.median(osh), 4) if osh else None
     for b in ("top_followers", "top_engagement_rate", "top_discover"):
         n = sum(r.get(f"{b}_n", 0) for r in rows)
         hit = sum(r.get(f"{b}_relevant", 0) for r in rows)
