@@ -11,6 +11,9 @@ brands' past campaigns attributed, features, niches, vectors), for every brief o
   true fees, solved exactly with HiGHS) and four baselines that spend the same budget by the
   product's fee estimates over discover's candidates: top by followers, top by engagement rate,
   top by discover score, and one macro creator (the plan's own comparison pick);
+* **ceilings**: the best set among the truly relevant creators only, and the best set by the
+  world's expected response without its creator × brand noise (both scored by the truth): what
+  a plan that keeps to the brief, or a perfect forecast, could reach;
 * **relevance**: the share of picked creators in the brief's true relevant list;
 * **calibration**: whether the plan's 80% interval of incremental revenue covers the truth, and
   |log(forecast median / truth)|;
@@ -21,7 +24,7 @@ brands' past campaigns attributed, features, niches, vectors), for every brief o
 
     python benchmarks/bench_plan_truth.py --make --creators 5000 --seed 1 --out /tmp/pt \
         [--model minilm] [--response gamma=0.7,...] [--previous-src /work/main/src] \
-        [--json out.json]
+        [--floors 0.3] [--shares 0.8 0.7] [--json out.json]
 
 Prints a JSON report and a Markdown table.
 """
@@ -37,6 +40,7 @@ import statistics
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -118,14 +122,18 @@ def run_briefs(
     min_relevant: int,
     floor: float | None = None,
     max_briefs: int | None = None,
+    share: float | None = None,
 ) -> list[dict[str, Any]]:
     from closeknit.errors import CloseknitError
     from closeknit.match import Brief, discover
     from closeknit.service import plans as psvc
     from closeknit.world import vocab
-    from closeknit.world.response import load_response, target_of
+    from closeknit.world.response import WorldResponse, load_response, target_of
 
     resp = load_response(world)
+    # the same world without the creator × brand idiosyncrasy (sigma 0): what a forecaster that
+    # knew the response's form and inputs exactly could expect
+    calm = WorldResponse(resp.cfg, replace(resp.params, sigma=0.0), resp.inputs)
     inp = resp.inputs
     pos = {c: i for i, c in enumerate(inp.creator_ids)}
     tiers = np.array(["nano", "micro", "macro", "mega"], dtype=object)[inp.tier]
@@ -154,11 +162,23 @@ def run_briefs(
         best = oracle(np.where(allowed, truth_rev, 0.0), true_fee, budget, MAX_CREATORS)
         row["oracle"] = float(truth_rev[best].sum())
         row["oracle_n"] = len(best)
+        row["oracle_relevant_share"] = (
+            sum(inp.creator_ids[i] in rel for i in best) / len(best) if best else None
+        )
+        # two ceilings, scored by the same truth: the best set among truly relevant creators,
+        # and the best set by the expected response (no creator × brand noise)
+        on = np.array([c in rel for c in inp.creator_ids])
+        best_rel = oracle(np.where(allowed & on, truth_rev, 0.0), true_fee, budget, MAX_CREATORS)
+        row["oracle_relevant_only"] = float(truth_rev[best_rel].sum())
+        known = calm.revenue(t)
+        best_known = oracle(np.where(allowed, known, 0.0), true_fee, budget, MAX_CREATORS)
+        row["oracle_known_mean"] = float(truth_rev[best_known].sum())
         req = psvc.PlanIn(
             text=r.text,
             budget=budget,
             aov=t.order_value,
             min_relevance=floor,
+            **({"on_brief_share": share} if share is not None else {}),
             **{
                 k: v
                 for k, v in f.items()
@@ -306,6 +326,11 @@ def summarize(rows: list[dict[str, Any]]) -> dict[str, Any]:
             if wins
             else None
         )
+    for b in ("oracle_relevant_only", "oracle_known_mean"):
+        vals = [r[b] / r["oracle"] for r in ok if b in r]
+        s[f"{b}_over_oracle_median"] = round(statistics.median(vals), 4) if vals else None
+    osh = [r["oracle_relevant_share"] for r in ok if r.get("oracle_relevant_share") is not None]
+    s["oracle_relevant_share_median"] = round(statistics.median(osh), 4) if osh else None
     for b in ("top_followers", "top_engagement_rate", "top_discover"):
         n = sum(r.get(f"{b}_n", 0) for r in rows)
         hit = sum(r.get(f"{b}_relevant", 0) for r in rows)
@@ -360,6 +385,13 @@ def main(argv: list[str] | None = None) -> None:
         "--floors", nargs="*", type=float, default=[], help="also run the plans at these floors"
     )
     ap.add_argument(
+        "--shares",
+        nargs="*",
+        type=float,
+        default=[],
+        help="also run the plans at these on-brief shares (the plan's least mean P(on brief))",
+    )
+    ap.add_argument(
         "--no-overlap",
         action="store_true",
         help="diagnostic: plan as if no two creators shared followers (the world's truth is "
@@ -401,6 +433,10 @@ def main(argv: list[str] | None = None) -> None:
             for fl in a.floors:
                 rows_f = run_briefs(st, "default", world, a.model, a.min_relevant, fl)
                 report["floors"][str(fl)] = summarize(rows_f)
+            report["shares"] = {}
+            for sh in a.shares:
+                rows_s = run_briefs(st, "default", world, a.model, a.min_relevant, share=sh)
+                report["shares"][str(sh)] = summarize(rows_s)
         if "trends" not in a.skip:
             report["trends"] = trend_quality(st, "default", world)
         if "discover" not in a.skip:

@@ -48,6 +48,8 @@ def readable(out: str) -> None:
             "3000",
             "--min-relevance",
             "0",
+            "--on-brief-share",
+            "0",
         ),  # fmt: skip
         ("trends", "--since", "2026-06-01"),
         ("campaign", "list"),
@@ -73,7 +75,8 @@ def test_commands_fit_80_columns(small_world: Path, args: tuple[str, ...]) -> No
 
 
 def test_a_budget_nothing_fits_is_one_clear_error(small_world: Path) -> None:
-    r = run(small_world, "plan", "sustainable fashion", "--budget", "10", "--min-relevance", "0")
+    r = run(small_world, "plan", "sustainable fashion", "--budget", "10", "--min-relevance", "0",
+            "--on-brief-share", "0")  # fmt: skip
     assert r.returncode != 0
     assert r.stdout.strip() == ""
     msg = r.stderr.strip()

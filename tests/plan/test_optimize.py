@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import math
 
 import numpy as np
 import pytest
@@ -276,3 +277,62 @@ def test_online_bound_is_an_upper_bound() -> None:
     assert online_bound(p, exact.selected) == pytest.approx(exact.value, rel=0.5)
     celf = solve_celf(p)
     assert celf.bound is not None and celf.bound >= exact.value - 1e-6
+
+
+def _on_brief_problem(seed: int, share: float | None) -> Problem:
+    """The most valuable creators are the least surely on brief: a mean P(on brief) constraint
+    of ``share`` binds (None: no such constraint)."""
+    rng = np.random.default_rng(seed)
+    n = 14
+    v = rng.uniform(1, 10, n)
+    c = rng.uniform(1, 5, n)
+    pb = rng.uniform(0.92, 1.0, n)
+    top = np.argsort(-v)[:5]
+    v[top] *= 2
+    pb[top] = rng.uniform(0.5, 0.7, 5)
+    pi, pj = np.triu_indices(n, 1)
+    keep = rng.random(len(pi)) < 0.2
+    return Problem(
+        value=v,
+        cost=c,
+        budget=12,
+        pair_i=pi[keep],
+        pair_j=pj[keep],
+        pair_w=rng.uniform(0, 2, int(keep.sum())),
+        min_k=1,
+        max_k=5,
+        onbrief=pb if share is not None else None,
+        onbrief_share=share or 0.0,
+    )
+
+
+def _brute_on_brief(p: Problem, pb: np.ndarray, share: float) -> float:
+    best = -math.inf
+    for k in range(1, 6):
+        for s in itertools.combinations(range(p.n), k):
+            sel = list(s)
+            if p.cost[sel].sum() <= p.budget and pb[sel].mean() >= share - 1e-12:
+                best = max(best, p.value_of(sel))
+    return best
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_mean_on_brief_share_holds_in_every_solver(seed: int) -> None:
+    share = 0.9
+    p = _on_brief_problem(seed, share)
+    assert p.onbrief is not None
+    pb = np.asarray(p.onbrief)
+    # without the constraint the best set is mostly off brief: the constraint binds
+    free = solve_milp(_on_brief_problem(seed, None))
+    assert pb[free.selected].mean() < share
+    exact = _brute_on_brief(p, pb, share)
+    for solver in (solve, solve_greedy, solve_milp, solve_celf):
+        got = solver(p)
+        assert got.selected, solver.__name__
+        assert pb[got.selected].mean() >= share - 1e-9, (solver.__name__, got.selected)
+        assert got.value <= exact + 1e-6
+        # the relaxations leave the constraint out: their bounds stay upper bounds
+        assert got.bound is None or got.bound >= exact - 1e-6, solver.__name__
+    assert solve_milp(p).value == pytest.approx(exact)
+    assert solve(p).value == pytest.approx(exact)
+    assert solve_greedy(p).value >= 0.97 * exact

@@ -54,21 +54,23 @@ def test_plan_beats_baselines_and_stays_on_brief(truth_run: dict[str, Any]) -> N
     s = truth_run["summary"]
     rows = [r for r in truth_run["rows"] if r.get("oracle", 0) > 0 and "plan_error" not in r]
     assert len(rows) >= 5, s
-    # on-brief picks only (the hash embedder is weaker than MiniLM: a lower bar than the
-    # benchmark's 0.9)
-    assert s["relevant_share_pooled"] >= 0.8, s
+    # on-brief picks only: the plan's mean P(on brief) is held at 0.9 (measured 0.975 on this
+    # world with the hash embedder)
+    assert s["relevant_share_pooled"] >= 0.9, s
     # the plan beats naive strategies at the median brief
     for b in ("top_followers", "top_engagement_rate", "one_macro"):
         ratio = statistics.median(r["plan"] / max(r.get(b, 0.0), 1e-9) for r in rows)
         assert ratio > 1.0, (b, s)
-    assert s["plan_over_oracle_median"] >= 0.3, s
+    # measured 0.62 (docs/plan.md has the full-size figures and why not 0.9)
+    assert s["plan_over_oracle_median"] >= 0.5, s
 
 
 @pytest.mark.slow
 def test_forecast_is_calibrated(truth_run: dict[str, Any]) -> None:
     s = truth_run["summary"]
-    assert s["median_abs_log_error"] <= 0.6, s
-    assert 0.4 <= s["interval_coverage"] <= 1.0, s
+    # measured 0.13 and 100% on this world (7 plans); the full-size run: docs/plan.md
+    assert s["median_abs_log_error"] <= 0.4, s
+    assert 0.6 <= s["interval_coverage"] <= 1.0, s
 
 
 @pytest.mark.slow

@@ -19,7 +19,7 @@ def ws(store: Store) -> Store:
 
 
 def test_plan_respects_constraints_and_explains_picks(ws: Store) -> None:
-    # these synthetic creators have bios and no captions: no relevance floor here
+    # these synthetic creators have bios and no captions: no on-brief rule here
     c = PlanConstraints(
         min_creators=3,
         max_creators=6,
@@ -27,6 +27,7 @@ def test_plan_respects_constraints_and_explains_picks(ws: Store) -> None:
         exclude=["@creator_6"],
         method="milp",
         min_relevance=0.0,
+        on_brief_share=0.0,
     )
     plan = make_plan(ws, "default", parse_brief("running and fitness"), 5000, c)
     d = plan.to_dict()
@@ -47,7 +48,9 @@ def test_plan_respects_constraints_and_explains_picks(ws: Store) -> None:
 
 
 def test_greedy_matches_milp_on_the_store_instance(ws: Store) -> None:
-    base = dict(min_creators=2, max_creators=8, candidates=None, min_relevance=0.0)
+    base = dict(
+        min_creators=2, max_creators=8, candidates=None, min_relevance=0.0, on_brief_share=0.0
+    )
     exact = make_plan(
         ws,
         "default",
@@ -199,3 +202,94 @@ def test_conversions_objective_and_saved_plan(ws: Store) -> None:
     saved = ws.query("SELECT plan_id, budget, result FROM plans WHERE workspace_id = 'default'")
     assert saved[0]["plan_id"] == plan.plan_id and saved[0]["budget"] == 2000
     assert json.loads(saved[0]["result"])["picks"][0]["creator_id"] == plan.picks[0].creator_id
+
+
+def test_mean_on_brief_share_holds_in_every_method(ws: Store) -> None:
+    import numpy as np
+
+    ids = [r["creator_id"] for r in ws.query("SELECT creator_id FROM creators ORDER BY 1")]
+    brief = parse_brief("running and fitness")
+    rel = dict.fromkeys(ids, 0.97)
+
+    def src(st: Store, w: str, b: object, limit: int) -> list[tuple[str, float]]:
+        return [(x, rel[x]) for x in ids]
+
+    def run(share: float, method: str = "auto") -> object:
+        c = PlanConstraints(
+            candidate_source=src,
+            on_brief_share=share,
+            method=method,
+            max_creators=8,  # type: ignore[arg-type]
+        )
+        return make_plan(ws, "default", brief, 4000, c)
+
+    # the best plan's creators made doubtful (value does not depend on this relevance): with
+    # the rule off the plan keeps them, so the rule binds below
+    free = run(0.0)
+    for p in free.picks:  # type: ignore[attr-defined]
+        rel[p.creator_id] = 0.55
+    rel[ids[-1]] = 0.3  # never on brief enough to pick
+    off = run(0.0)
+    assert np.mean([p.on_brief for p in off.picks]) < 0.9  # type: ignore[attr-defined]
+    for method in ("auto", "milp", "greedy"):
+        plan = run(0.9, method)
+        ob = [p.on_brief for p in plan.picks]  # type: ignore[attr-defined]
+        assert ob and min(ob) >= 0.5, method
+        assert np.mean(ob) >= 0.9 - 1e-9, (method, ob)
+        assert plan.expected["on_brief_mean"] == pytest.approx(np.mean(ob), abs=1e-4)  # type: ignore[attr-defined]
+        assert plan.assumptions["on_brief_share"] == 0.9  # type: ignore[attr-defined]
+        assert ids[-1] not in {p.creator_id for p in plan.picks}  # type: ignore[attr-defined]
+
+
+def test_overlap_is_discounted_as_independent_exposure(ws: Store) -> None:
+
+    from closeknit.plan.planner import _build, history_model
+
+    ids = [r["creator_id"] for r in ws.query("SELECT creator_id FROM creators ORDER BY 1")]
+    conv = history_model(ws, "default")
+    c = PlanConstraints(aov=50.0, on_brief_share=0.0)
+    m = _build(ws, "default", parse_brief("running"), [(x, 0.9) for x in ids], 5000, c, conv, 50.0)
+    sh = m.shared
+    assert len(sh.shared) > 0  # the synthetic niches share fans
+    rate = m.orders / m.frame["followers"].to_numpy(dtype=float)
+    for a, b, s in zip(sh.pi.tolist(), sh.pj.tolist(), sh.shared.tolist(), strict=True):
+        # a shared follower buys with 1 − (1 − q_a)(1 − q_b): the pair double-counts q_a·q_b
+        want = min(50.0 * s * rate[a] * rate[b], m.problem.value[a], m.problem.value[b])
+        assert m.problem.w(a, b) == pytest.approx(want, rel=1e-9)
+
+
+def test_not_bought_probability() -> None:
+    import numpy as np
+
+    from closeknit.plan.planner import BOUGHT_SHARE, DEFAULT_NOT_BOUGHT, not_bought
+
+    f = np.array([0.02, BOUGHT_SHARE, 0.6, np.nan, 0.25, 0.25])
+    lo = np.array([0.0, 0.25, 0.5, np.nan, 0.24, 0.05])
+    hi = np.array([0.05, 0.35, 0.7, np.nan, 0.26, 0.45])
+    p = not_bought(f, lo, hi)
+    assert p[0] > 0.99 and p[2] < 0.01
+    assert p[1] == pytest.approx(0.5)
+    assert p[3] == DEFAULT_NOT_BOUGHT
+    # the same estimate from a smaller sample (a wider interval) is less sure
+    assert p[4] > p[5] > 0.5
+
+
+def test_plan_held_back_by_the_on_brief_mean_says_so(ws: Store) -> None:
+    ids = [r["creator_id"] for r in ws.query("SELECT creator_id FROM creators ORDER BY 1")]
+    rel = {x: (0.97 if k == 0 else 0.6) for k, x in enumerate(ids)}
+
+    def src(st: Store, w: str, b: object, limit: int) -> list[tuple[str, float]]:
+        return [(x, rel[x]) for x in ids]
+
+    plan = make_plan(
+        ws, "default", parse_brief("running"), 50_000, PlanConstraints(candidate_source=src)
+    )
+    # one sure creator; any other would take the mean to (0.97 + 0.6) / 2 < 0.9
+    assert [p.creator_id for p in plan.picks] == [ids[0]]
+    assert plan.status == "too_few_fit"
+    assert any("mean P(on brief)" in n for n in plan.notes), plan.notes
+    with pytest.raises(ValidationError, match="no creator fits"):
+        rel[ids[0]] = 0.8
+        make_plan(
+            ws, "default", parse_brief("running"), 50_000, PlanConstraints(candidate_source=src)
+        )

@@ -14,8 +14,8 @@ from closeknit.service import plans as svc
 from closeknit.store import Store, open_store
 
 BRIEF = "sustainable fashion and beauty for women 18-30 in the UK"
-# the 100-creator world holds no creator above the learned relevance floor for this brief: the
-# mechanics here run with the floor off (min_relevance=0); tests/plan holds the floor itself
+# the 100-creator world holds few creators on this brief: the mechanics here run with the floor
+# and the on-brief rule off (min_relevance=0, on_brief_share=0); tests/plan holds the rule itself
 WS = "default"
 
 
@@ -27,7 +27,9 @@ def st(small_world: Path) -> Iterator[Store]:
 
 
 def test_keep_one_leave_one_out(st: Store) -> None:
-    base = svc.plan(st, WS, svc.PlanIn(text=BRIEF, min_relevance=0.0, budget=3000))
+    base = svc.plan(
+        st, WS, svc.PlanIn(text=BRIEF, min_relevance=0.0, on_brief_share=0.0, budget=3000)
+    )
     assert len(base.picks) >= 3 and base.cost.mid <= 3000
     gone, kept = base.picks[0].creator_id, base.picks[-1].creator_id
     # a creator outside the first plan, kept in by the user
@@ -41,7 +43,12 @@ def test_keep_one_leave_one_out(st: Store) -> None:
         st,
         WS,
         svc.PlanIn(
-            text=BRIEF, min_relevance=0.0, budget=3000, exclude=[gone], lock=[kept, outside]
+            text=BRIEF,
+            min_relevance=0.0,
+            on_brief_share=0.0,
+            budget=3000,
+            exclude=[gone],
+            lock=[kept, outside],
         ),
     )
     ids = [p.creator_id for p in again.picks]
@@ -54,7 +61,9 @@ def test_keep_one_leave_one_out(st: Store) -> None:
 
 
 def test_overlaps_have_names_and_shares(st: Store) -> None:
-    plan = svc.plan(st, WS, svc.PlanIn(text=BRIEF, min_relevance=0.0, budget=6000))
+    plan = svc.plan(
+        st, WS, svc.PlanIn(text=BRIEF, min_relevance=0.0, on_brief_share=0.0, budget=6000)
+    )
     handles = {p.creator_id: p.handle for p in plan.picks}
     for p in plan.picks:
         for o in p.overlap_with:
@@ -66,15 +75,21 @@ def test_nothing_fits_is_one_clear_error(st: Store) -> None:
     with pytest.raises(
         ValidationError, match=r"the cheapest creator that fits, @\S+, costs about \$[\d.,]+"
     ):
-        svc.plan(st, WS, svc.PlanIn(text=BRIEF, min_relevance=0.0, budget=1))
-    base = svc.plan(st, WS, svc.PlanIn(text=BRIEF, min_relevance=0.0, budget=3000))
+        svc.plan(st, WS, svc.PlanIn(text=BRIEF, min_relevance=0.0, on_brief_share=0.0, budget=1))
+    base = svc.plan(
+        st, WS, svc.PlanIn(text=BRIEF, min_relevance=0.0, on_brief_share=0.0, budget=3000)
+    )
     big = max(base.picks, key=lambda p: p.fee.mid)
     with pytest.raises(ValidationError, match="locked creators cost"):
         svc.plan(
             st,
             WS,
             svc.PlanIn(
-                text=BRIEF, min_relevance=0.0, budget=big.fee.mid / 2, lock=[big.creator_id]
+                text=BRIEF,
+                min_relevance=0.0,
+                on_brief_share=0.0,
+                budget=big.fee.mid / 2,
+                lock=[big.creator_id],
             ),
         )
     with pytest.raises(ValidationError, match="both left out and kept in"):
@@ -84,6 +99,7 @@ def test_nothing_fits_is_one_clear_error(st: Store) -> None:
             svc.PlanIn(
                 text=BRIEF,
                 min_relevance=0.0,
+                on_brief_share=0.0,
                 budget=3000,
                 lock=[big.creator_id],
                 exclude=[big.creator_id],
@@ -110,7 +126,11 @@ def test_plan_over_a_saved_list(st: Store) -> None:
 
 def test_discover_filters_carry_into_the_plan(st: Store) -> None:
     plan = svc.plan(
-        st, WS, svc.PlanIn(text=BRIEF, min_relevance=0.0, budget=3000, max_followers=8000)
+        st,
+        WS,
+        svc.PlanIn(
+            text=BRIEF, min_relevance=0.0, on_brief_share=0.0, budget=3000, max_followers=8000
+        ),
     )
     assert plan.picks and all(p.followers <= 8000 for p in plan.picks)
 

@@ -47,6 +47,18 @@ def test_pages_render_and_forms_need_csrf(tmp_path: Path) -> None:
         token = page.split('name="csrf_token" value="')[1].split('"')[0]
         r = c.post("/plan", data={"text": "vegan fitness", "budget": "4000", "csrf_token": token})
         assert r.status_code == 200 and ("plan-result" in r.text or "error" in r.text), r.text
+        # the on-brief share is a field of the form, passed to the service as it is
+        assert 'name="on_brief_share"' in page
+        r = c.post(
+            "/plan",
+            data={
+                "text": "vegan fitness",
+                "budget": "4000",
+                "on_brief_share": "2",
+                "csrf_token": token,
+            },
+        )
+        assert r.status_code in (400, 422), r.status_code
         # a form post without the CSRF token is refused; with it, it works
         r = c.post("/campaigns", data={"name": "No token"}, follow_redirects=False)
         assert r.status_code == 403

@@ -56,8 +56,15 @@ def register(app: typer.Typer) -> None:
         ] = None,
         min_relevance: Annotated[
             float | None,
-            typer.Option("--min-relevance", help="relevance floor 0-1 (default: learned)"),
+            typer.Option("--min-relevance", help="optional hard relevance floor 0-1"),
         ] = None,
+        on_brief_share: Annotated[
+            float,
+            typer.Option(
+                "--on-brief-share",
+                help="least mean P(on brief) of the picks 0-1 (0: off)",
+            ),
+        ] = 0.9,
         min_creators: Annotated[int, typer.Option("--min-creators")] = 1,
         max_creators: Annotated[int, typer.Option("--max-creators")] = 12,
         max_share: Annotated[
@@ -105,6 +112,7 @@ def register(app: typer.Typer) -> None:
                     "aov": aov,
                     "margin": margin,
                     "min_relevance": min_relevance,
+                    "on_brief_share": on_brief_share,
                     "min_creators": min_creators,
                     "max_creators": max_creators,
                     "max_share": max_share,

@@ -26,9 +26,12 @@ Here both parts are probabilities on an absolute scale, learned on a world's bri
   country share (0.65 in the brief's countries, 0.05 outside; age and gender stay unknown: their
   factor is left out).
 
-``relevance = content × audience``. The planner keeps creators with relevance ≥ ``floor`` (the
-smallest threshold at which ≥ 90% of the learning world's candidates above it were truly
-relevant), and so never fills a budget with creators who do not fit.
+``relevance = content × audience``. The planner reads it as a probability: a pick's P(on brief)
+is relevance × P(its audience is not heavily bought), and a plan's mean P(on brief) is held at
+its ``on_brief_share`` (:mod:`closeknit.plan.planner`). ``floor`` (the smallest threshold at
+which ≥ 90% of the learning world's candidates above it were truly relevant) is kept with the
+coefficients as a reference; the planner no longer applies it (``min_relevance`` sets a hard
+floor when wanted).
 """
 
 from __future__ import annotations

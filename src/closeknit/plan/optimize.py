@@ -8,7 +8,11 @@ The objective over a set S of creators is
 the value the pair double-counts (overlap), and the last term rewards distinct voices (one bonus
 ``β`` per niche, and per country, that the set covers). f is submodular: the pairwise term and
 the group coverage both have decreasing marginal gains. Constraints: Σ cost ≤ budget,
-min_k ≤ |S| ≤ max_k, and an ``allowed`` mask (exclusions, max share of budget per creator).
+min_k ≤ |S| ≤ max_k, an ``allowed`` mask (exclusions, max share of budget per creator) and,
+optionally, an average constraint Σ_{i∈S} (p_i − s) ≥ 0: the set's mean P(on brief) ``p`` is at
+least ``s`` (``onbrief`` and ``onbrief_share``; linear, so exact in the MILP, and kept by every
+move of the heuristic; the Lagrangian relaxation leaves it out, so its bound stays an upper
+bound).
 
 Solvers:
 
@@ -68,11 +72,20 @@ class Problem:
     min_k: int = 0
     max_k: int | None = None
     allowed: np.ndarray | None = None
+    # P(on brief) per item and the least mean a set may have (None: no such constraint)
+    onbrief: np.ndarray | None = None
+    onbrief_share: float = 0.0
 
     def __post_init__(self) -> None:
         n = len(self.value)
         self.value = np.asarray(self.value, dtype=float)
         self.cost = np.asarray(self.cost, dtype=float)
+        # each item's contribution to Σ (p_i − s) ≥ 0; None when there is no such constraint
+        self.slack: np.ndarray | None = (
+            np.asarray(self.onbrief, dtype=float) - float(self.onbrief_share)
+            if self.onbrief is not None and self.onbrief_share > 0
+            else None
+        )
         if self.allowed is None:
             self.allowed = np.ones(n, dtype=bool)
         self.allowed = self.allowed & (self.cost <= self.budget + 1e-9) & np.isfinite(self.value)
@@ -101,6 +114,13 @@ class Problem:
     @property
     def n(self) -> int:
         return len(self.value)
+
+    def slack_of(self, sel: Sequence[int]) -> float:
+        """Σ_{i∈S} (p_i − s): ≥ 0 when the set keeps the mean P(on brief); 0 without it."""
+        if self.slack is None:
+            return 0.0
+        s = list(sel)
+        return float(self.slack[s].sum()) if s else 0.0
 
     def w(self, i: int, j: int) -> float:
         """Overlap weight of the pair (observed, else the same-group prior, else 0)."""
@@ -171,6 +191,7 @@ class _State:
         self.covered: list[set[int]] = [set() for _ in p._groups]
         self.cost = 0.0
         self.value = 0.0
+        self.slack = 0.0
 
     def overlap(self, j: int) -> float:
         return sum(self.p.w(i, j) for i in self.sel)
@@ -190,6 +211,8 @@ class _State:
         self.sel.append(j)
         self.in_sel.add(j)
         self.cost += float(self.p.cost[j])
+        if self.p.slack is not None:
+            self.slack += float(self.p.slack[j])
         for d, g in enumerate(self.p._groups):
             if g[j] >= 0:
                 self.covered[d].add(g[j])
@@ -232,6 +255,8 @@ def _celf(p: Problem, by_ratio: bool, cheapest: np.ndarray) -> _State:
         negk, j, stamp = heapq.heappop(heap)
         if st.cost + p.cost[j] > p.budget - _reserve(p, len(st.sel), cheapest) + 1e-9:
             continue  # does not fit now and never will (budget only shrinks)
+        if p.slack is not None and st.slack + p.slack[j] < -_SLACK_TOL:
+            continue  # it would pull the set's mean P(on brief) below the share
         if stamp == len(st.sel):
             if -negk <= 0:
                 break
@@ -311,6 +336,7 @@ class _Pool:
         self.v = p.value[self.ids]
         self.c = p.cost[self.ids]
         self.G = [np.asarray(g)[self.ids] for g in p.groups]
+        self.sl = p.slack[self.ids] if p.slack is not None else np.zeros(k)
 
     def value(self, s: Sequence[int]) -> float:
         idx = np.asarray(list(s), dtype=np.int64)
@@ -339,6 +365,7 @@ class _Pool:
                 covered[gs[gs >= 0]] = True
                 gain = gain + p.beta * ((g >= 0) & ~covered[np.clip(g, 0, None)])
             ok = free & (c <= p.budget - float(c[s].sum()) + 1e-9) & (gain > 0)
+            ok &= float(self.sl[s].sum()) + self.sl >= -_SLACK_TOL
             if not ok.any():
                 break
             j = int(np.argmax(np.where(ok, gain / c, -np.inf)))
@@ -359,7 +386,7 @@ class _Pool:
             drop = rng.choice(len(cur), size=min(len(cur), int(rng.integers(2, 5))), replace=False)
             out = [cur[q] for q in drop.tolist()]
             cand = self.search(self.fill([x for x in cur if x not in out], out))
-            if len(cand) < p.min_k:
+            if len(cand) < p.min_k or float(self.sl[cand].sum()) < -_SLACK_TOL:
                 continue
             val = self.value(cand)
             if val >= cur_v - 1e-12 * max(1.0, abs(cur_v)):
@@ -396,15 +423,18 @@ class _Pool:
             move: tuple[int | None, int | None] | None = None
             room = p.budget - cost
             out = ~inside
+            # moves keep Σ (p_i − s) ≥ 0 (the mean P(on brief)); all zero without it
+            sl, sl_now = self.sl, float(self.sl[s].sum())
             if len(s) < max_k:
-                ok = out & (c <= room + 1e-9)
+                ok = out & (c <= room + 1e-9) & (sl_now + sl >= -_SLACK_TOL)
                 if ok.any():
                     j = int(np.argmax(np.where(ok, add, -np.inf)))
                     if add[j] > best_delta:
                         best_delta, move = float(add[j]), (None, j)
             if len(s) > p.min_k:
-                i = int(s[np.argmax(-rem[s])])
-                if -rem[i] > best_delta:
+                keep_ok = sl_now - sl[s] >= -_SLACK_TOL
+                i = int(s[np.argmax(np.where(keep_ok, -rem[s], -np.inf))])
+                if keep_ok.any() and -rem[i] > best_delta:
                     best_delta, move = float(-rem[i]), (i, None)
             if len(s):
                 # swap i ∈ S for j ∉ S, all pairs at once: j loses i's overlap, and the
@@ -415,6 +445,7 @@ class _Pool:
                     alone = (gi >= 0) & (cnt[np.clip(gi, 0, None)] == 1)
                     gain = gain + beta * ((g[None, :] == gi[:, None]) & alone[:, None])
                 ok = out[None, :] & (c[None, :] <= room + c[s][:, None] + 1e-9)
+                ok &= sl_now - sl[s][:, None] + sl[None, :] >= -_SLACK_TOL
                 delta = np.where(ok, gain - rem[s][:, None], -np.inf)
                 flat = int(np.argmax(delta))
                 a, b = divmod(flat, delta.shape[1])
@@ -429,6 +460,9 @@ class _Pool:
         return np.flatnonzero(inside).tolist()
 
 
+_SLACK_TOL = 1e-9
+
+
 def _feasible(p: Problem, sel: Sequence[int]) -> bool:
     assert p.allowed is not None
     s = list(sel)
@@ -438,7 +472,19 @@ def _feasible(p: Problem, sel: Sequence[int]) -> bool:
         and len(set(s)) == len(s)
         and bool(p.allowed[s].all() if s else True)
         and float(p.cost[s].sum() if s else 0.0) <= p.budget * (1 + 1e-12) + 1e-9
+        and p.slack_of(s) >= -_SLACK_TOL
     )
+
+
+def _repair(p: Problem, sel: Sequence[int]) -> list[int]:
+    """Drop the least on-brief picks until the set keeps the mean P(on brief) (the
+    relaxation's plans ignore that constraint); the local search refills the budget."""
+    s = sorted(int(i) for i in sel)
+    if p.slack is None:
+        return s
+    while s and p.slack_of(s) < -_SLACK_TOL:
+        s.remove(min(s, key=lambda i: float(p.slack[i])))  # type: ignore[index]
+    return s
 
 
 @dataclass
@@ -470,7 +516,7 @@ def _heuristic(
 
     def offer(sel: Sequence[int], note: str) -> None:
         nonlocal best, best_v
-        s = sorted(int(i) for i in sel)
+        s = _repair(p, sel)
         v = p.value_of(s) if _feasible(p, s) else -math.inf
         if v > best_v + 1e-9 * max(1.0, abs(best_v) if math.isfinite(best_v) else 0.0):
             best, best_v = s, v
@@ -531,8 +577,9 @@ def _celf_best(p: Problem, ok: np.ndarray) -> tuple[list[int], float]:
     cheapest = np.sort(p.cost[ok])
     cands: list[list[int]] = [list(_celf(p, r, cheapest).sel) for r in (True, False)]
     # best single creator: guards the budgeted greedy's worst case
-    if p.min_k <= 1:
-        single = ok[np.argmax(p.value[ok] + p.beta * len(p._groups))]
+    alone = ok if p.slack is None else ok[p.slack[ok] >= -_SLACK_TOL]
+    if p.min_k <= 1 and len(alone):
+        single = alone[np.argmax(p.value[alone] + p.beta * len(p._groups))]
         cands.append([int(single)])
     feas = [sorted(c) for c in cands if _feasible(p, c)]
     if not feas:
@@ -703,6 +750,11 @@ def solve_milp(
     c_idx.append(n + m + np.arange(n_g))
     vals.append(np.ones(n_g))
     n_row = 2 + m + n_g
+    if p.slack is not None:  # Σ (p_i − s) x_i ≥ 0: the set's mean P(on brief) is at least s
+        r_idx.append(np.full(n, n_row, dtype=np.int64))
+        c_idx.append(ar)
+        vals.append(p.slack[idx])
+        n_row += 1
     rr, cc, vv = np.concatenate(r_idx), np.concatenate(c_idx), np.concatenate(vals)
     order = np.lexsort((rr, cc))  # column-major, as HiGHS's colwise format wants
     rr, cc, vv = rr[order], cc[order], vv[order]
@@ -713,6 +765,8 @@ def solve_milp(
     rlo[1] = float(p.min_k)
     rhi[1] = float(p.max_k if p.max_k is not None else n)
     rhi[2 : 2 + m] = 1.0
+    if p.slack is not None:
+        rlo[-1], rhi[-1] = 0.0, math.inf
     lp = highspy.HighsLp()
     lp.num_col_ = ncol
     lp.num_row_ = n_row

@@ -1,9 +1,14 @@
 """``make_plan``: pick several creators under a budget (see docs/plan.md for the model).
 
-Candidates come from discover (the brief's filters applied) and are kept only when their
-absolute relevance (:mod:`closeknit.match.relevance`: P(content fits) × P(audience fits)) reaches
-the floor learned on the world's briefs: a plan never fills its budget with off-brief creators;
-when too few fit, it says so and leaves budget unspent.
+Candidates come from discover (the brief's filters applied). Each has a probability of being
+**on brief**: its absolute relevance (:mod:`closeknit.match.relevance`: P(content fits) ×
+P(audience fits)) × P(its audience is not heavily bought: a fake share under
+``BOUGHT_SHARE``, from the audience sample's estimate and interval). Every pick needs
+P(on brief) ≥ ``PICK_MIN_ON_BRIEF`` and the plan's *mean* P(on brief) must reach
+``on_brief_share`` (default 0.9): a linear constraint of the optimisation, so a plan may take a
+likely-but-not-certain creator when surer ones pay for it, but never fills its budget with
+off-brief creators; when too few fit, it says so and leaves budget unspent. ``min_relevance``
+is an optional hard floor on relevance on top.
 
 Per candidate i the value is its expected incremental revenue ``v_i = E[orders_i] · AOV``
 (objective ``revenue``, the default), ``v_i = E[orders_i] · AOV · margin − fee_i`` (``profit``),
@@ -11,11 +16,15 @@ Per candidate i the value is its expected incremental revenue ``v_i = E[orders_i
 ``E[orders_i]`` comes from the conversion model of :mod:`closeknit.plan.conversion`, fitted on
 the workspace's past campaigns (attributed orders) or its documented prior. A pair's audience
 overlap ``|F_i ∩ F_j|`` (:mod:`closeknit.plan.overlap`, else a same-niche prior share of the
-smaller audience) is counted once, at the better of the two per-follower rates:
-``w_ij = |F_i ∩ F_j|·min(v_i/F_i, v_j/F_j)``. An optional bonus ``β = diversity · median(v)``
-per distinct niche and country. ``optimize.solve`` picks the set: a Lagrangian heuristic, then
-HiGHS on the creators its bound cannot rule out, within ``time_limit``; the plan's ``gap`` is to
-a bound certified for the whole pool and ``gap_kind`` names it. Outcomes carry 10–90% intervals
+smaller audience) is discounted as independent exposure: a follower reached by both buys with
+probability ``1 − (1 − q_i)(1 − q_j)``, ``q`` the per-follower rate of the counted event
+(orders / followers), so ``w_ij = u·|F_i ∩ F_j|·q_i·q_j`` (``u`` the value of one event:
+AOV, AOV × margin, 1). Counting a shared follower once at full value would treat two
+exposures as worth one, which biased the forecast low (docs/plan.md). An optional bonus
+``β = diversity · median(v)`` per distinct niche and country. ``optimize.solve`` picks the
+set: a Lagrangian heuristic, then HiGHS on the creators its bound cannot rule out, within
+``time_limit``; the plan's ``gap`` is to a bound certified for the whole pool and ``gap_kind``
+names it. Outcomes carry 10–90% intervals
 from draws of the conversion model (coefficients, campaign and creator spread) and of the fees.
 """
 
@@ -37,7 +46,6 @@ from closeknit.features.frame import creator_frame
 from closeknit.match import Brief, discover
 from closeknit.match.embed import get_embedder
 from closeknit.match.rank import fit_of
-from closeknit.match.relevance import model_for
 from closeknit.plan import conversion
 from closeknit.plan.optimize import Problem, Solution, solve, solve_greedy, solve_milp
 from closeknit.plan.overlap import estimate_overlaps
@@ -52,6 +60,10 @@ DEFAULT_REACH_RATE = 0.25  # share of followers a feed post reaches (assumption,
 DEFAULT_AOV = 50.0
 MIN_HISTORY_ORDERS = 20
 DIVERSITY_MIN_RELEVANCE = 0.6
+DEFAULT_ON_BRIEF_SHARE = 0.9  # the plan's mean P(on brief) (editable per plan)
+PICK_MIN_ON_BRIEF = 0.5  # no pick less likely on brief than not
+BOUGHT_SHARE = 0.3  # an audience with this share of fake accounts or more is "heavily bought"
+DEFAULT_NOT_BOUGHT = 1.0  # unsampled: no evidence of bought followers (not held against)
 UNKNOWN_AGE_SHARE, UNKNOWN_GENDER_SHARE = 0.3, 0.5  # a brief's age/gender share, no demographics
 
 
@@ -69,7 +81,8 @@ class PlanConstraints:
     candidates: list[str] | None = None  # explicit creator ids (skips discovery)
     candidate_source: CandidateSource | None = None
     diversity: float = 0.0
-    min_relevance: float | None = None  # None: the floor learned on the world's briefs
+    min_relevance: float | None = None  # an optional hard floor on relevance
+    on_brief_share: float = DEFAULT_ON_BRIEF_SHARE  # least mean P(on brief); 0 turns it off
     prior_overlap: float = 0.05
     aov: float | None = None
     reach_rate: float = DEFAULT_REACH_RATE
@@ -91,6 +104,8 @@ class PlanConstraints:
             raise ValidationError("the profit objective needs a margin in (0, 1]", field="margin")
         if self.method not in ("auto", "milp", "greedy"):
             raise ValidationError("method must be auto, milp or greedy")
+        if not 0 <= self.on_brief_share <= 1:
+            raise ValidationError("on_brief_share must be in [0, 1]", field="on_brief_share")
         if self.aov is not None and not self.aov > 0:
             raise ValidationError("aov must be positive", field="aov")
         from closeknit.features.fees import FORMATS
@@ -119,6 +134,7 @@ class Pick:
     followers: int
     engagement_rate: float
     relevance: float
+    on_brief: float
     content_fit: float | None
     audience_share: float | None
     expected_orders: float
@@ -251,6 +267,7 @@ class _PairIndex:
 class _Model:
     frame: pd.DataFrame
     relevance: np.ndarray
+    on_brief: np.ndarray  # relevance × P(audience not heavily bought)
     content: np.ndarray
     share: np.ndarray
     x: np.ndarray  # the conversion model's design rows
@@ -267,21 +284,27 @@ class _Model:
     problem: Problem
     shared: _PairIndex
     niche_codes: np.ndarray
-    floor: float
+    floor: float | None
+    brief_share: float  # the least mean P(on brief) (0: none)
 
 
 def _feature_cols(store: Store, workspace: str, ids: list[str]) -> pd.DataFrame:
-    """reply_rate and sponsored_rate of the creators (NaN where not vetted)."""
+    """reply_rate, sponsored_rate and the audience's fake share with its 90% interval
+    (NaN where not vetted or not sampled)."""
     have = bool(
         store.scalar(
             "SELECT count(*) FROM information_schema.tables WHERE table_name = 'creator_features'"
         )
     )
     if not have or not ids:
-        return pd.DataFrame({"creator_id": ids, "reply_rate": np.nan, "sponsored_rate": np.nan})
+        return pd.DataFrame(
+            {"creator_id": ids, **{k: np.nan for k in ("reply_rate", "sponsored_rate", *_FAKE)}}
+        )
     df = store.df(
         "SELECT creator_id, any_value(reply_rate) AS reply_rate, "
-        "any_value(sponsored_rate) AS sponsored_rate FROM creator_features "
+        "any_value(sponsored_rate) AS sponsored_rate, "
+        + ", ".join(f"any_value({k}) AS {k}" for k in _FAKE)
+        + " FROM creator_features "
         "WHERE workspace_id = $ws AND creator_id IN (SELECT unnest($ids::VARCHAR[])) "
         "GROUP BY creator_id",
         {"ws": workspace, "ids": ids},
@@ -290,10 +313,25 @@ def _feature_cols(store: Store, workspace: str, ids: list[str]) -> pd.DataFrame:
     return base.merge(df, on="creator_id", how="left")
 
 
+_FAKE = ("audience_fake_share", "audience_fake_lo", "audience_fake_hi")
+
+
+def not_bought(fake: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """P(the audience's fake share is under ``BOUGHT_SHARE``) from the sample's estimate and its
+    90% interval (normal: sd = width / 3.29, at least 0.02); ``DEFAULT_NOT_BOUGHT`` unsampled."""
+    from scipy.stats import norm
+
+    f = np.asarray(fake, dtype=float)
+    sd = np.maximum(np.nan_to_num((np.asarray(hi, float) - np.asarray(lo, float)) / 3.29), 0.02)
+    p = norm.cdf((BOUGHT_SHARE - f) / sd)
+    return np.where(np.isfinite(f), p, DEFAULT_NOT_BOUGHT)
+
+
 def _inputs(
     store: Store, workspace: str, brief: Brief, fr: pd.DataFrame
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """(design rows, engaged, content P, audience share, relevance) of the frame's creators."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(design rows, engaged, content P, audience share, relevance, P(audience not heavily
+    bought)) of the frame's creators."""
     ids = fr["creator_id"].tolist()
     fit = fit_of(store, workspace, brief, ids)
     share = np.ones(len(ids))
@@ -311,7 +349,8 @@ def _inputs(
         feats["reply_rate"].to_numpy(dtype=float),
         feats["sponsored_rate"].to_numpy(dtype=float),
     )
-    return x, engaged, content, share, np.nan_to_num(fit.relevance, nan=0.0)
+    clean = not_bought(*(feats[k].to_numpy(dtype=float) for k in _FAKE))
+    return x, engaged, content, share, np.nan_to_num(fit.relevance, nan=0.0), clean
 
 
 _history_cache: dict[tuple[str, str, str], conversion.ConversionModel] = {}
@@ -423,7 +462,7 @@ def _build(
     overlaps: bool = True,
 ) -> _Model:
     fr = _frame(store, workspace, [cid for cid, _ in cands])
-    x, engaged, content, share, rel_fit = _inputs(store, workspace, brief, fr)
+    x, engaged, content, share, rel_fit, clean = _inputs(store, workspace, brief, fr)
     given = dict(cands)
     # discover's own relevance for its candidates; the same computation for anything else
     relevance = np.array(
@@ -435,22 +474,28 @@ def _build(
     followers = fr["followers"].to_numpy(dtype=float)
     orders = conv.mean(x)
     lo, mid, hi, method = fee_arrays(store, workspace, fr, c.format)
+    # value_i = unit · rate_i · followers_i (+ a constant for profit): ``rate`` is the chance
+    # that one follower does the counted thing, which the overlap discount needs
     if c.objective == "revenue":
-        value = orders * aov
+        value, unit, event = orders * aov, aov, orders
     elif c.objective == "profit":
-        value = orders * aov * float(c.margin or 0.0) - mid
+        m_ = float(c.margin or 0.0)
+        value, unit, event = orders * aov * m_ - mid, aov * m_, orders
     elif c.objective == "conversions":
-        value = orders.copy()
+        value, unit, event = orders.copy(), 1.0, orders
     else:
-        value = engaged * relevance
-    floor = c.min_relevance if c.min_relevance is not None else model_for(get_embedder().name).floor
+        value, unit, event = engaged * relevance, 1.0, engaged * relevance
+    floor = c.min_relevance
+    on_brief = relevance * clean
     ov = estimate_overlaps(
         store, workspace, fr["creator_id"].tolist() if overlaps else [], followers
     )
     if not overlaps:  # one creator at a time (the comparison): no pairs to discount
         ov.sampled = np.zeros(len(fr), dtype=bool)
-    per_f = np.maximum(value, 0.0) / followers
-    pw = ov.shared * np.minimum(per_f[ov.pair_i], per_f[ov.pair_j]) if len(ov.shared) else ov.shared
+    # independent exposure: a shared follower is worth 1 − (1 − q_i)(1 − q_j), so the pair
+    # double-counts u·shared·q_i·q_j (see the module docstring)
+    rate = np.clip(np.maximum(event, 0.0) / followers, 0.0, 1.0)
+    pw = unit * ov.shared * rate[ov.pair_i] * rate[ov.pair_j] if len(ov.shared) else ov.shared
     niche_codes = _codes(fr["niche"].fillna("").tolist())
     country_codes = _codes(fr["country"].fillna("").tolist())
     # only creators who fit the brief earn the diversity bonus
@@ -463,8 +508,11 @@ def _build(
         if cid.lower() in excl or handles[k] in excl or f"@{handles[k]}" in excl:
             allowed[k] = False
     allowed &= mid <= c.max_share * budget + 1e-9
+    brief_share = 0.0 if explicit else float(c.on_brief_share)
     if not explicit:
-        allowed &= relevance >= floor
+        if floor is not None:
+            allowed &= relevance >= floor
+        allowed &= on_brief >= min(PICK_MIN_ON_BRIEF, brief_share)
     allowed &= value > 0
     beta = c.diversity * float(np.median(value[allowed])) if allowed.any() else 0.0
     prob = Problem(
@@ -476,18 +524,23 @@ def _build(
         pair_w=pw,
         prior_rate=c.prior_overlap,
         prior_group=niche_codes,
-        prior_scale=np.maximum(value, 0.0),
+        # same-niche pairs with no sample: prior share of the smaller audience, independent
+        # exposure (≈ u·prior·min(F)·q_i·q_j when the two rates are alike)
+        prior_scale=np.maximum(value, 0.0) * rate,
         sampled=ov.sampled,
         groups=[div_niche, div_country] if beta > 0 else [],
         beta=beta,
         min_k=c.min_creators,
         max_k=c.max_creators,
         allowed=allowed,
+        onbrief=on_brief,
+        onbrief_share=brief_share,
     )
     shared = _PairIndex(ov.pair_i, ov.pair_j, ov.shared, ov.shared_handles, ov.source)
     return _Model(
         frame=fr,
         relevance=relevance,
+        on_brief=on_brief,
         content=content,
         share=share,
         x=x,
@@ -504,7 +557,8 @@ def _build(
         problem=prob,
         shared=shared,
         niche_codes=niche_codes,
-        floor=float(floor),
+        floor=None if floor is None else float(floor),
+        brief_share=brief_share,
     )
 
 
@@ -617,6 +671,7 @@ def _explain(m: _Model, sol: Solution) -> list[Pick]:
                 followers=int(_at(fr, "followers", j)),
                 engagement_rate=float(_at(fr, "engagement_rate", j)),
                 relevance=float(m.relevance[j]),
+                on_brief=float(m.on_brief[j]),
                 content_fit=float(m.content[j]),
                 audience_share=float(m.share[j]),
                 expected_orders=float(m.orders[j]),
@@ -742,15 +797,20 @@ def make_plan(
     p = m.problem
     assert p.allowed is not None
     notes: list[str] = []
-    fits = m.relevance >= m.floor
-    if not explicit and not fits.any():
-        best = int(np.argmax(m.relevance)) if len(m.relevance) else -1
+    # a creator "fits" when some plan may hold it: on brief enough to pick, above the hard floor
+    # if one is set, and (as any plan needs one) a plan can reach the mean with it
+    fits = m.on_brief >= min(PICK_MIN_ON_BRIEF, m.brief_share)
+    if m.floor is not None:
+        fits &= m.relevance >= m.floor
+    rule = _rule(m)
+    if not explicit and not (fits & (m.on_brief >= m.brief_share)).any():
+        best = int(np.argmax(m.on_brief)) if len(m.on_brief) else -1
         raise ValidationError(
-            f"no creator fits this brief: none of {len(m.relevance)} candidates reaches the "
-            f"relevance floor {m.floor:.2f}"
+            f"no creator fits this brief: none of {len(m.relevance)} candidates is {rule}"
             + (
-                f" (the closest, @{_at(m.frame, 'handle', best)}, has "
-                f"{m.relevance[best]:.2f}); widen the brief or its filters"
+                f" (the closest, @{_at(m.frame, 'handle', best)}, is on brief with P "
+                f"{m.on_brief[best]:.2f}, relevance {m.relevance[best]:.2f}); widen the brief "
+                "or its filters, or lower on_brief_share"
                 if best >= 0
                 else ""
             ),
@@ -758,8 +818,10 @@ def make_plan(
             nothing_fits=True,
         )
     n_ok = int(p.allowed.sum())
-    if n_ok == 0 or float(p.cost[p.allowed].min()) > budget:
-        on = np.flatnonzero(fits if not explicit else np.ones(len(fits), bool))
+    # any plan needs one creator at least as on brief as the mean it must keep
+    anchor = p.allowed & (m.on_brief >= m.brief_share)
+    if not anchor.any() or float(p.cost[anchor].min()) > budget:
+        on = np.flatnonzero(fits & (m.on_brief >= m.brief_share) if not explicit else fits | True)
         cheapest = int(on[np.argmin(m.fee_mid[on])])
         handle, fee = _at(m.frame, "handle", cheapest), float(m.fee_mid[cheapest])
         raise ValidationError(
@@ -790,22 +852,39 @@ def make_plan(
     solver_notes = list(sol.notes)
     status = sol.status if sol.selected else "infeasible"
     spent = float(m.fee_mid[sol.selected].sum()) if sol.selected else 0.0
-    if sol.selected and len(sol.selected) == n_ok and budget - spent > 0.05 * budget:
+    left = budget - spent
+    if sol.selected and len(sol.selected) == n_ok and left > 0.05 * budget:
         status = "too_few_fit"
         notes.append(
-            f"only {n_ok} creator(s) fit the brief (relevance >= {m.floor:.2f}) and the "
-            f"constraints; {budget - spent:,.0f} of the budget is left unspent rather than "
+            f"only {n_ok} creator(s) fit the brief ({rule}) and the "
+            f"constraints; {left:,.0f} of the budget is left unspent rather than "
             "spent on creators who do not fit"
         )
+    elif sol.selected and left > 0.05 * budget and len(sol.selected) < c.max_creators:
+        # room for more, and creators who would fit the budget, yet none added: each of them
+        # would pull the plan's mean P(on brief) under the share
+        rest = p.allowed.copy()
+        rest[sol.selected] = False
+        if m.brief_share > 0 and (rest & (m.fee_mid <= left)).any():
+            status = "too_few_fit"
+            notes.append(
+                f"only {len(sol.selected)} creator(s) fit the brief together (each other "
+                f"candidate would take the plan's mean P(on brief) under {m.brief_share:.2f}); "
+                f"{left:,.0f} of the budget is left unspent rather than spent on creators who "
+                "may not fit (a lower on_brief_share takes more of them)"
+            )
     if explicit:
-        below = int((m.relevance < m.floor).sum())
+        floor = m.floor if m.floor is not None else PICK_MIN_ON_BRIEF
+        below = int((m.relevance < floor).sum())
         if below:
             notes.append(
-                f"{below} of the given creators are below the relevance floor {m.floor:.2f} "
+                f"{below} of the given creators are below relevance {floor:.2f} "
                 "(kept: you named them)"
             )
     picks = _explain(m, sol)
     expected = _metrics(m, sol.selected, c, budget)
+    if sol.selected:
+        expected["on_brief_mean"] = round(float(m.on_brief[sol.selected].mean()), 4)
     big = _best_single_big(store, workspace, brief, m, budget, c)
     comparison: dict[str, Any] = {
         "plan": {"n": len(sol.selected), "expected": expected},
@@ -849,6 +928,11 @@ def make_plan(
             "aov_source": aov_source,
             "margin": c.margin,
             "relevance_floor": m.floor,
+            "on_brief_share": m.brief_share,
+            "pick_min_on_brief": min(PICK_MIN_ON_BRIEF, m.brief_share),
+            "bought_share": BOUGHT_SHARE,
+            "default_not_bought": DEFAULT_NOT_BOUGHT,
+            "overlap_model": "independent exposure: a shared follower is worth 1-(1-q_i)(1-q_j)",
             "reach_rate": c.reach_rate,
             "default_real_share": DEFAULT_REAL_SHARE,
             "prior_overlap_same_niche": c.prior_overlap,
@@ -864,6 +948,19 @@ def make_plan(
     if c.save:
         save_plan(store, workspace, plan)
     return plan
+
+
+def _rule(m: _Model) -> str:
+    """The on-brief rule in words, for notes and errors."""
+    parts = []
+    if m.brief_share > 0:
+        parts.append(
+            f"on brief with P >= {min(PICK_MIN_ON_BRIEF, m.brief_share):.2f}, the plan's mean >= "
+            f"{m.brief_share:.2f}"
+        )
+    if m.floor is not None:
+        parts.append(f"relevance >= {m.floor:.2f}")
+    return "; ".join(parts) or "any relevance"
 
 
 def _ratio(a: float, b: float) -> float | None:

@@ -47,7 +47,14 @@ class PlanIn(BriefIn, Filters):
         default=None, gt=0, le=1e7, description="revenue of one order (default: the shop's)"
     )
     min_relevance: float | None = Field(
-        default=None, ge=0, le=1, description="relevance floor (default: the learned one)"
+        default=None, ge=0, le=1, description="an optional hard floor on relevance (0-1)"
+    )
+    on_brief_share: float = Field(
+        default=0.9,
+        ge=0,
+        le=1,
+        description="least mean P(on brief) of the picks (relevance x P(audience not bought)); "
+        "each pick needs at least 0.5; 0 turns the rule off",
     )
     method: Literal["auto", "milp", "greedy"] = "auto"
     format: Format = "post"
@@ -92,6 +99,7 @@ class Pick(Out):
     followers: int
     engagement_rate: float
     relevance: float
+    on_brief: float
     content_fit: float | None
     audience_share: float | None
     expected_orders: float
@@ -338,6 +346,7 @@ def _with_lock(
         max_creators=len(chosen),
         max_share=1.0,
         min_relevance=0.0,
+        on_brief_share=0.0,
         method="milp",
     )
     whole = _run(store, workspace, brief, budget, c3)
@@ -407,6 +416,7 @@ def plan(store: Store, workspace: str, req: PlanIn) -> PlanOut:
         margin=req.margin,
         aov=req.aov,
         min_relevance=req.min_relevance,
+        on_brief_share=req.on_brief_share,
         exclude=excl,
         candidates=ids or None,
         method=req.method,

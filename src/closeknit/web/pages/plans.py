@@ -35,6 +35,7 @@ class PlanRunFields(PlanPageFields):
 
     max_creators: Annotated[int, Field(ge=1, le=100)] = 12
     objective: Annotated[str, Field(max_length=20)] = "revenue"
+    on_brief_share: Annotated[float, Field(ge=0, le=1)] = 0.9
     exclude: Annotated[list[str], Field(max_length=500)] = []
     lock: Annotated[list[str], Field(max_length=500)] = []
     exclude_add: Short = ""
@@ -81,6 +82,7 @@ def plan_run(
         "list_id": f.list_id or None,
         "max_creators": f.max_creators,
         "objective": f.objective,
+        "on_brief_share": f.on_brief_share,
         "exclude": excl or None,
         "lock": locked or None,
     }

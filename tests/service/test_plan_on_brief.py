@@ -1,0 +1,50 @@
+"""The plan's on-brief rule through the service: each pick's P(on brief), the plan's mean kept
+at ``on_brief_share``, the field validated and reported."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pydantic
+import pytest
+
+from closeknit.errors import ValidationError
+from closeknit.service import plans as svc
+from closeknit.store import Store, open_store
+
+WS = "default"
+BRIEF = "fashion and streetwear"
+
+
+@pytest.fixture(scope="module")
+def st(small_world: Path) -> Iterator[Store]:
+    s = open_store(small_world)
+    yield s
+    s.close()
+
+
+def test_on_brief_share_is_a_validated_field() -> None:
+    assert svc.PlanIn(text=BRIEF, budget=100).on_brief_share == 0.9
+    for bad in (-0.1, 1.5):
+        with pytest.raises(pydantic.ValidationError):
+            svc.PlanIn(text=BRIEF, budget=100, on_brief_share=bad)
+
+
+@pytest.mark.parametrize("share", [0.6, 0.8])
+def test_the_plans_mean_on_brief_reaches_the_share(st: Store, share: float) -> None:
+    plan = svc.plan(st, WS, svc.PlanIn(text=BRIEF, budget=5000, on_brief_share=share))
+    ob = [p.on_brief for p in plan.picks]
+    assert ob and min(ob) >= min(0.5, share)
+    assert np.mean(ob) >= share - 1e-9
+    assert plan.assumptions["on_brief_share"] == share
+    assert plan.expected["on_brief_mean"] == pytest.approx(np.mean(ob), abs=1e-4)
+    # the rule off, the same brief may take creators less surely on brief, never fewer value
+    free = svc.plan(st, WS, svc.PlanIn(text=BRIEF, budget=5000, on_brief_share=0.0))
+    assert free.value >= plan.value - 1e-6
+
+
+def test_nothing_on_brief_enough_is_a_clear_error(st: Store) -> None:
+    with pytest.raises(ValidationError, match="no creator fits this brief"):
+        svc.plan(st, WS, svc.PlanIn(text=BRIEF, budget=5000, on_brief_share=1.0))
