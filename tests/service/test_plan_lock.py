@@ -139,7 +139,8 @@ def test_plan_result_is_typed_through_and_through(st: Store) -> None:
     """Expected results, the one-macro comparison and the assumptions are models: every
     forecast field the planner fills is present (a key renamed in the planner fails here, not
     as a blank on a page), and the JSON schema documents them instead of a free-form object."""
-    plan = svc.plan(st, WS, svc.PlanIn(text=BRIEF, min_relevance=0.0, budget=3000, margin=0.4))
+    req = svc.PlanIn(text=BRIEF, min_relevance=0.0, on_brief_share=0.0, budget=3000, margin=0.4)
+    plan = svc.plan(st, WS, req)
     e = plan.expected
     missing = [k for k in svc.Expected.model_fields if getattr(e, k) is None]
     assert e.n == len(plan.picks) and missing == []  # profit too: a margin was given

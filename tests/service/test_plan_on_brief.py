@@ -38,8 +38,8 @@ def test_the_plans_mean_on_brief_reaches_the_share(st: Store, share: float) -> N
     ob = [p.on_brief for p in plan.picks]
     assert ob and min(ob) >= min(0.5, share)
     assert np.mean(ob) >= share - 1e-9
-    assert plan.assumptions["on_brief_share"] == share
-    assert plan.expected["on_brief_mean"] == pytest.approx(np.mean(ob), abs=1e-4)
+    assert plan.assumptions.on_brief_share == share
+    assert plan.expected.on_brief_mean == pytest.approx(np.mean(ob), abs=1e-4)
     # the rule off, the same brief may take creators less surely on brief, never fewer value
     free = svc.plan(st, WS, svc.PlanIn(text=BRIEF, budget=5000, on_brief_share=0.0))
     assert free.value >= plan.value - 1e-6

@@ -137,6 +137,9 @@ class Expected(Out):
     cost_mid_total: float | None = None
     budget_used: float | None = None
     overlap_discount: float | None = None
+    on_brief_mean: float | None = Field(
+        default=None, description="mean P(on brief) of the picks (a plan from the brief)"
+    )
     profit: Interval | None = Field(default=None, description="only with a margin")
 
 
@@ -189,7 +192,12 @@ class Assumptions(Out):
     aov: float
     aov_source: str
     margin: float | None
-    relevance_floor: float
+    relevance_floor: float | None = Field(description="the optional hard floor, if set")
+    on_brief_share: float = Field(description="least mean P(on brief) of the picks")
+    pick_min_on_brief: float = Field(description="least P(on brief) of any pick")
+    bought_share: float = Field(description="fake share from which an audience is bought")
+    default_not_bought: float
+    overlap_model: str
     reach_rate: float
     default_real_share: float
     prior_overlap_same_niche: float
