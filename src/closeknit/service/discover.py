@@ -261,6 +261,20 @@ class Signals(Out):
     gender_share: float | None = None
 
 
+class PostEvidence(Out):
+    """A brief search's evidence: one of the creator's recent posts closest to the brief."""
+
+    post_id: str
+    caption: str
+    score: float = Field(description="cosine of the post's caption with the brief")
+
+
+class AudienceOverlap(Out):
+    """A lookalike's evidence: the share of sampled followers it has in common with the seed."""
+
+    audience_overlap_jaccard: float
+
+
 class MatchOut(Out):
     creator_id: str
     handle: str
@@ -280,7 +294,7 @@ class MatchOut(Out):
     fee_estimate: float | None
     fee_source: str | None
     expected_engagements: float | None
-    evidence: list[dict[str, Any]]
+    evidence: list[PostEvidence | AudienceOverlap]
     tier: str | None = None
     engagement_rate: float | None = None
     authenticity_score: float | None = None

@@ -1,0 +1,28 @@
+"""Discover's evidence is one of two typed records, never a free-form object: a brief search
+shows posts, a lookalike search the followers in common."""
+
+from __future__ import annotations
+
+import pydantic
+import pytest
+
+from closeknit.service.discover import AudienceOverlap, MatchOut, PostEvidence
+
+
+def _match(evidence: list[dict[str, object]]) -> MatchOut:
+    base = {
+        "creator_id": "instagram:a", "handle": "a", "platform": "instagram", "followers": 1,
+        "country": None, "niche": None, "score": 0.5, "factors": {}, "missing": [],
+        "vetted": False, "status": "ok", "fee_estimate": None, "fee_source": None,
+        "expected_engagements": None, "evidence": evidence,
+    }  # fmt: skip
+    return MatchOut.model_validate(base)
+
+
+def test_evidence_is_a_post_or_an_audience_overlap() -> None:
+    m = _match([{"post_id": "instagram:1", "caption": "anklet", "score": 0.7}])
+    assert isinstance(m.evidence[0], PostEvidence) and m.evidence[0].caption == "anklet"
+    m = _match([{"audience_overlap_jaccard": 0.12}])
+    assert isinstance(m.evidence[0], AudienceOverlap)
+    with pytest.raises(pydantic.ValidationError):
+        _match([{"post_id": "instagram:1", "note": "a renamed field"}])
