@@ -328,6 +328,84 @@ def build(store: Store, workspace: str, version: str) -> CandidateTable:
     return t
 
 
+_ARRAYS = (
+    "ids",
+    "handle",
+    "platform",
+    "country",
+    "language",
+    "followers",
+    "tier",
+    "fee",
+    "has_feat",
+    "engagement_rate",
+    "eq_score",
+    "auth_score",
+    "sponsored_rate",
+    "raw_eng",
+    "scan",
+    "niche",
+    "has_niche",
+)
+
+
+def _flat(prefix: str, d: dict[str, np.ndarray], out: dict[str, np.ndarray]) -> None:
+    """A dict of variable-length arrays as keys, offsets and one concatenation."""
+    keys = list(d)
+    out[prefix + ".keys"] = np.array(keys, dtype=object)
+    lens = [len(d[k]) for k in keys]
+    out[prefix + ".offsets"] = np.concatenate([[0], np.cumsum(lens, dtype=np.int64)])
+    vals = [np.asarray(d[k]) for k in keys]
+    out[prefix + ".values"] = np.concatenate(vals) if vals else np.zeros(0)
+
+
+def _unflat(prefix: str, z: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    keys, off, vals = z[prefix + ".keys"], z[prefix + ".offsets"], z[prefix + ".values"]
+    return {str(k): vals[off[i] : off[i + 1]] for i, k in enumerate(keys)}
+
+
+def to_arrays(t: CandidateTable) -> dict[str, np.ndarray]:
+    """The table as plain arrays (closeknit.match.persist saves them without pickle)."""
+    out: dict[str, np.ndarray] = {a: getattr(t, a) for a in _ARRAYS}
+    out["meta"] = np.array([t.version, t.fee_source], dtype=object)
+    out["built_s"] = np.array([t.built_s])
+    rows: dict[str, np.ndarray] = {}
+    share: dict[str, np.ndarray] = {}
+    for dim, buckets in t.demo.items():
+        for b, sp in buckets.items():
+            rows[f"{dim}\x1f{b}"], share[f"{dim}\x1f{b}"] = sp.rows, sp.share
+    _flat("demo.rows", rows, out)
+    _flat("demo.share", share, out)
+    _flat("post_terms", t.post_terms, out)
+    _flat("feat_brands", t.feat_brands, out)
+    return out
+
+
+def from_arrays(z: dict[str, np.ndarray]) -> CandidateTable:
+    """Inverse of :func:`to_arrays`."""
+    cols: dict[str, Any] = {a: z[a] for a in _ARRAYS}
+    t = CandidateTable(
+        version=str(z["meta"][0]),
+        index=pd.Index(cols["ids"]),
+        fee_source=str(z["meta"][1] or ""),
+        built_s=float(z["built_s"][0]),
+        **cols,
+    )
+    rows, share = _unflat("demo.rows", z), _unflat("demo.share", z)
+    for k, r in rows.items():
+        dim, _, bucket = k.partition("\x1f")
+        t.demo.setdefault(dim, {})[bucket] = Sparse(r.astype(np.int64), share[k].astype(float))
+    n = len(t)
+    for dim in t.demo:
+        mask = np.zeros(n, bool)
+        for sp in t.demo[dim].values():
+            mask[sp.rows] = True
+        t.has_dim[dim] = mask
+    t.post_terms = {k: v.astype(np.int64) for k, v in _unflat("post_terms", z).items()}
+    t.feat_brands = {k: v.astype(np.int64) for k, v in _unflat("feat_brands", z).items()}
+    return t
+
+
 _lock = threading.Lock()
 _tables: dict[tuple[str, str], CandidateTable] = {}
 _checked: dict[tuple[str, str], tuple[float, float]] = {}  # key -> (when, how long it took)
@@ -335,22 +413,38 @@ _checked: dict[tuple[str, str], tuple[float, float]] = {}  # key -> (when, how l
 
 def get_table(store: Store, workspace: str) -> CandidateTable:
     """The workspace's candidate table, rebuilt first when its data version moved on."""
+    from closeknit.match import persist
+
     key = (str(store.path), workspace)
     now = time.monotonic()
     cur = _tables.get(key)
-    seen = _checked.get(key)
-    if cur is not None and seen is not None and len(cur) > THROTTLE_ABOVE:
-        if now - seen[0] < max(CHECK_EVERY_S, CHECK_BUDGET * seen[1]):
-            return cur
-    t0 = time.perf_counter()
-    version = data_version(store, workspace)
-    _checked[key] = (now, time.perf_counter() - t0)
+    # the store's write signature is one tiny read: checked on every call
+    ck = persist.cache_key(store)
+    if ck is not None:
+        version = "w:" + ck
+    else:  # no signature (an old store opened read-only): scan the data, throttled
+        seen = _checked.get(key)
+        if cur is not None and seen is not None and len(cur) > THROTTLE_ABOVE:
+            if now - seen[0] < max(CHECK_EVERY_S, CHECK_BUDGET * seen[1]):
+                return cur
+        t0 = time.perf_counter()
+        version = data_version(store, workspace)
+        _checked[key] = (now, time.perf_counter() - t0)
     if cur is not None and cur.version == version:
         return cur
     with _lock:
         cur = _tables.get(key)
         if cur is None or cur.version != version:
-            cur = build(store, workspace, version)
+            saved = persist.load(store, workspace, "candidates", ck)
+            cur = None
+            if saved is not None:
+                try:
+                    cur = from_arrays(saved)
+                except (KeyError, ValueError, IndexError) as e:  # a damaged file: rebuild
+                    persist.log.warning("ignoring damaged candidate cache: %s", e)
+            if cur is None or cur.version != version:
+                cur = build(store, workspace, version)
+                persist.save(store, workspace, "candidates", ck, to_arrays(cur))
             _tables[key] = cur
     return cur
 

@@ -77,7 +77,7 @@ def embed_texts(
     if missing:
         keys = list(missing)
         vecs = emb.encode([missing[k] for k in keys])
-        with store.transaction() as tx:
+        with store.transaction(derived=True) as tx:
             tx.insert_arrow(
                 "text_embeddings",
                 pa.table(
@@ -185,8 +185,16 @@ def refresh_creator_vectors(
 
     ``on_progress(done, total)`` is called after each chunk of creators embedded.
     """
+    from closeknit.match import persist
+
     emb = get_embedder(model)
     key = (str(store.path), workspace, emb.name)
+    # read before refreshing: the refresh's own writes are derived and leave it where it is
+    ck = persist.cache_key(store) if creator_ids is None else None
+    if ck is not None and not force:
+        n_fresh = persist.vectors_fresh(store, workspace, emb.name, ck)
+        if n_fresh is not None:  # a process refreshed at this data version already
+            return RefreshResult(emb.name, n_fresh, 0, 0)
     if creator_ids is None and not force and max_age_s > 0 and key in _seen:
         last_sig, at = _seen[key]
         window = max(max_age_s, CHECK_BUDGET * _cost.get(key, 0.0))
@@ -198,6 +206,7 @@ def refresh_creator_vectors(
         _cost[key] = time.monotonic() - t0
     if sig is not None and not force and key in _seen and _seen[key][0] == sig:
         _seen[key] = (sig, time.monotonic())
+        persist.mark_vectors_fresh(store, workspace, emb.name, ck, int(sig[0]))
         return RefreshResult(emb.name, int(sig[0]), 0, 0)
     texts = creator_texts(store, workspace, creator_ids)
     current = {
@@ -223,7 +232,7 @@ def refresh_creator_vectors(
         part = todo[i : i + CHUNK]
         mat = embed_texts(store, workspace, [d for _, d, _ in part], emb)
         ids = [c for c, _, _ in part]
-        with store.transaction() as tx:
+        with store.transaction(derived=True) as tx:
             tx.execute(
                 "DELETE FROM creator_embeddings WHERE workspace_id = ? AND model = ? "
                 "AND creator_id IN (SELECT unnest(?::VARCHAR[]))",
@@ -250,6 +259,7 @@ def refresh_creator_vectors(
     )
     if sig is not None:
         _seen[key] = (sig, time.monotonic())
+    persist.mark_vectors_fresh(store, workspace, emb.name, ck, len(texts))
     return RefreshResult(emb.name, len(texts), len(todo), int(n_after) - int(n_before))
 
 
