@@ -195,7 +195,9 @@ def refresh_creator_vectors(
         n_fresh = persist.vectors_fresh(store, workspace, emb.name, ck)
         if n_fresh is not None:  # a process refreshed at this data version already
             return RefreshResult(emb.name, n_fresh, 0, 0)
-    if creator_ids is None and not force and max_age_s > 0 and key in _seen:
+    # the trusted window is for stores without a write signature: with one, the marker above
+    # answers a repeated call and any counted write sends it to the scan below
+    if ck is None and creator_ids is None and not force and max_age_s > 0 and key in _seen:
         last_sig, at = _seen[key]
         window = max(max_age_s, CHECK_BUDGET * _cost.get(key, 0.0))
         if time.monotonic() - at < window:  # checked moments ago: trust it
