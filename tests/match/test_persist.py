@@ -8,10 +8,9 @@ from typing import Any
 import numpy as np
 import pytest
 
-from closeknit.match import Brief, discover, persist
+from closeknit.match import Brief, discover, persist, rank, vectors
 from closeknit.match import candidates as cand
 from closeknit.match import index as mindex
-from closeknit.match import rank, vectors
 from closeknit.match.niche import assign_niches
 from closeknit.store import Store, open_store
 
