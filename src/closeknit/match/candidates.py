@@ -74,6 +74,8 @@ class CandidateTable:
     followers: np.ndarray  # float64, NaN where unknown
     tier: np.ndarray  # object, tier_of(followers)
     fee: np.ndarray  # float64 mid "post" fee of the workspace's fee model, NaN where unknown
+    fee_lo: np.ndarray  # ... and the low and high ends of its range (NaN where fee is)
+    fee_hi: np.ndarray
     fee_source: str  # "rate_card" or "deals_regression(n=...)": features.fees.fee_arrays
     has_feat: np.ndarray  # bool
     engagement_rate: np.ndarray
@@ -183,11 +185,14 @@ def _fees(store: Store, workspace: str, t: CandidateTable) -> None:
     """The planner's fee for one post (mid of its range), from the planner's own creator frame:
     discover ranks and filters the budget by the number the plan will later pay."""
     frame = creator_frame(store, workspace, None)
-    _, mid, _, method = fees.fee_arrays(store, workspace, frame, "post")
+    lo, mid, hi, method = fees.fee_arrays(store, workspace, frame, "post")
     rows = t.rows_of(frame["creator_id"].tolist())
     known = (rows >= 0) & np.isfinite(mid) & (frame["followers"].to_numpy(dtype=float) > 0)
     t.fee = np.full(len(t), np.nan)
     t.fee[rows[known]] = mid[known]
+    t.fee_lo, t.fee_hi = np.full(len(t), np.nan), np.full(len(t), np.nan)
+    t.fee_lo[rows[known]] = lo[known]
+    t.fee_hi[rows[known]] = hi[known]
     t.fee_source = method
 
 
@@ -228,6 +233,8 @@ def build(store: Store, workspace: str, version: str) -> CandidateTable:
         followers=followers,
         tier=_tiers(followers),
         fee=nan.copy(),
+        fee_lo=nan.copy(),
+        fee_hi=nan.copy(),
         fee_source="",
         has_feat=np.zeros(n, bool),
         engagement_rate=nan.copy(),
@@ -337,6 +344,8 @@ _ARRAYS = (
     "followers",
     "tier",
     "fee",
+    "fee_lo",
+    "fee_hi",
     "has_feat",
     "engagement_rate",
     "eq_score",
