@@ -40,6 +40,7 @@ FORMAT = 1  # bump when the file layout below changes
 # the modules whose code derives what is cached here (relative to the closeknit package)
 CODE_FILES = (
     "match/persist.py",
+    "match/bm25.py",
     "match/candidates.py",
     "match/vectors.py",
     "match/index.py",
@@ -47,6 +48,12 @@ CODE_FILES = (
     "features/fees.py",
     "features/frame.py",
     "features/rate_card.json",
+    "match/rank.py",
+    "match/relevance.py",
+    "match/relevance.json",
+    "match/brief.py",
+    "plan/planner.py",
+    "plan/conversion.py",
 )
 
 _code_md5: str | None = None

@@ -265,12 +265,24 @@ def bm25_for(
     hit = _bm25_cache.get(key)
     if hit is not None and hit[0] == ids:
         return hit[1]
+    from closeknit.match import persist
+
+    # the documents depend only on the store's data: persisted per data version
+    ck = persist.cache_key(store)
+    saved = persist.load(store, workspace, f"bm25-{model_name}", ck)
+    if saved is not None and saved["ids"].tolist() == ids:
+        bm = BM25.from_arrays(saved)
+        _bm25_cache[key] = (ids, bm)
+        return bm
     texts = creator_texts(store, workspace)
     docs = [
         creator_document(texts[c][0], [t for _, t in texts[c][1]]) if c in texts else ""
         for c in ids
     ]
     bm = BM25(docs)
+    persist.save(
+        store, workspace, f"bm25-{model_name}", ck, {"ids": np.array(ids, object), **bm.to_arrays()}
+    )
     if len(_bm25_cache) > 8:
         _bm25_cache.clear()
     _bm25_cache[key] = (ids, bm)
