@@ -253,7 +253,29 @@ def _deal_units(card: dict[str, Any], platform: str | None, deliverables: Any) -
 def fit_deal_model(
     store: Store, workspace: str, card: dict[str, Any], min_deals: int = MIN_DEALS
 ) -> tuple[DealModel | None, int]:
-    """Fit the deal regression; (None, n) when there are fewer than ``min_deals`` usable deals."""
+    """Fit the deal regression; (None, n) when there are fewer than ``min_deals`` usable deals.
+
+    Memoised per store write signature (any committed write moves it): a plan fits it for the
+    candidate table and again for its own frame.
+    """
+    sig = store.write_signature()
+    key = (str(store.path), workspace, sig, json.dumps(card, sort_keys=True), min_deals)
+    if sig is not None and key in _deal_models:
+        return _deal_models[key]
+    got = _fit_deal_model(store, workspace, card, min_deals)
+    if sig is not None:
+        if len(_deal_models) > 8:
+            _deal_models.clear()
+        _deal_models[key] = got
+    return got
+
+
+_deal_models: dict[tuple[str, str, str | None, str, int], tuple[DealModel | None, int]] = {}
+
+
+def _fit_deal_model(
+    store: Store, workspace: str, card: dict[str, Any], min_deals: int
+) -> tuple[DealModel | None, int]:
     deals = store.query(
         "SELECT cc.creator_id, cc.fee, cc.deliverables FROM campaign_creators cc "
         "WHERE cc.workspace_id = ? AND cc.fee > 0 AND cc.stage IN "
