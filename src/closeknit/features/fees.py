@@ -21,14 +21,16 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from closeknit.errors import ValidationError
 from closeknit.features.frame import creator_frame, finite
 from closeknit.store import Store
+
+if TYPE_CHECKING:  # pandas loads with the frame, not with every importer of the fee model
+    import pandas as pd
 
 FORMATS = ("post", "reel", "video", "story")
 DEAL_STAGES = ("contracted", "content_live", "paid")

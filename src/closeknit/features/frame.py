@@ -9,12 +9,15 @@ falls back to the creator's first category.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from closeknit.settings import tier_of
 from closeknit.store import Store
+
+if TYPE_CHECKING:  # imported when a frame is built: a cached discover never builds one
+    import pandas as pd
 
 COLUMNS = [
     "creator_id",
@@ -38,6 +41,8 @@ def _has(store: Store, table: str) -> bool:
 
 def creator_frame(store: Store, workspace: str, creator_ids: Sequence[str] | None) -> pd.DataFrame:
     """One row per creator (``COLUMNS``); ``creator_ids=None`` means every creator."""
+    import pandas as pd
+
     ids = list(dict.fromkeys(creator_ids)) if creator_ids is not None else None
     feat = _has(store, "creator_features") and {
         "engagement_rate",

@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from closeknit.features import fees
 from closeknit.features.frame import creator_frame
@@ -66,7 +65,7 @@ class Sparse:
 class CandidateTable:
     version: str
     ids: np.ndarray  # object (str), sorted by creator_id
-    index: pd.Index
+    index: dict[str, int]  # creator_id -> row (a dict: pandas is not imported on a cache hit)
     handle: np.ndarray
     platform: np.ndarray
     country: np.ndarray  # object, None where unknown
@@ -98,7 +97,8 @@ class CandidateTable:
 
     def rows_of(self, ids: list[str]) -> np.ndarray:
         """Row of each id (-1 where the id is not a creator of the workspace)."""
-        return np.asarray(self.index.get_indexer(pd.Index(ids)), dtype=np.int64)
+        get = self.index.get
+        return np.fromiter((get(i, -1) for i in ids), np.int64, len(ids))
 
     def rows_of_index(self, idx: Any) -> np.ndarray:
         """Row of each of a vector index's ids, computed once per (index, table)."""
@@ -111,6 +111,10 @@ class CandidateTable:
     def terms_rows(self, table: dict[str, np.ndarray], terms: set[str]) -> np.ndarray:
         hits = [table[t] for t in terms if t in table]
         return np.unique(np.concatenate(hits)) if hits else np.zeros(0, np.int64)
+
+
+def _positions(ids: np.ndarray) -> dict[str, int]:
+    return {str(c): k for k, c in enumerate(ids.tolist())}
 
 
 def _has_table(store: Store, name: str) -> bool:
@@ -225,7 +229,7 @@ def build(store: Store, workspace: str, version: str) -> CandidateTable:
     t = CandidateTable(
         version=version,
         ids=ids,
-        index=pd.Index(ids),
+        index=_positions(ids),
         handle=_obj(c.column("handle")),
         platform=platform,
         country=_obj(c.column("country")),
@@ -395,7 +399,7 @@ def from_arrays(z: dict[str, np.ndarray]) -> CandidateTable:
     cols: dict[str, Any] = {a: z[a] for a in _ARRAYS}
     t = CandidateTable(
         version=str(z["meta"][0]),
-        index=pd.Index(cols["ids"]),
+        index=_positions(cols["ids"]),
         fee_source=str(z["meta"][1] or ""),
         built_s=float(z["built_s"][0]),
         **cols,

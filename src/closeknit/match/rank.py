@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from closeknit.match import relevance
 from closeknit.match.brief import Brief, age_range, bucket_overlap, content_text
@@ -318,6 +317,18 @@ def content_scores(
     return ids, sc, sig.q
 
 
+def _isin(a: np.ndarray, values: Any) -> np.ndarray:
+    """pandas' Series.isin for an object array of strings (pandas is not imported on a
+    cached call)."""
+    s = set(values)
+    return np.fromiter((x in s for x in a), bool, len(a))
+
+
+def _known(a: np.ndarray) -> np.ndarray:
+    """Not None, not NaN, not empty (pandas' notna() & != "")."""
+    return np.fromiter((x is not None and x == x and x != "" for x in a), bool, len(a))
+
+
 def _is_all(keys: np.ndarray, idx: Any) -> bool:
     return len(keys) == len(idx.ids) and bool((keys == np.arange(len(keys))).all())
 
@@ -509,15 +520,15 @@ def discover(
             ),
         )
     if brief.platforms:
-        drop("platform", ~pd.Series(tab.platform[r]).isin(brief.platforms).to_numpy())
+        drop("platform", ~_isin(tab.platform[r], brief.platforms))
     if brief.tiers:
-        drop("tier", ~pd.Series(tab.tier[r]).isin(brief.tiers).to_numpy())
+        drop("tier", ~_isin(tab.tier[r], brief.tiers))
     if brief.languages:
-        lang = pd.Series(tab.language[r])
-        drop("language", (lang.notna() & (lang != "") & ~lang.isin(brief.languages)).to_numpy())
+        lang = tab.language[r]
+        drop("language", _known(lang) & ~_isin(lang, brief.languages))
     if brief.countries:
-        ctry = pd.Series(tab.country[r])
-        away = (ctry.notna() & (ctry != "") & ~ctry.isin(brief.countries)).to_numpy()
+        ctry = tab.country[r]
+        away = _known(ctry) & ~_isin(ctry, brief.countries)
         if away.any():
             share = _share(tab, "country", r, brief.countries)
             drop("country", away & (share < 0.3))
@@ -725,7 +736,7 @@ def audience_shares(tab: Any, brief: Brief, r: np.ndarray) -> dict[str, np.ndarr
         share = _share(tab, "country", r, brief.countries)
         ctry = tab.country[r]
         own = np.array([bool(c) for c in ctry], bool) & ~has
-        home = pd.Series(ctry).isin(brief.countries).to_numpy()
+        home = _isin(ctry, brief.countries)
         out["country"] = np.where(
             has, share, np.where(own, np.where(home, NO_DEMO_IN, NO_DEMO_OUT), np.nan)
         )

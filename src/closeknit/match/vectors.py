@@ -13,12 +13,15 @@ import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pyarrow as pa
 
 from closeknit.match.embed import Embedder, get_embedder
 from closeknit.store import Store
+
+if TYPE_CHECKING:  # loaded where vectors are read or written, not by every importer
+    import pyarrow as pa
 
 MAX_POSTS = 12  # recent posts per creator that shape its vector
 DOC_CHARS = 2000  # the document is cut here (MiniLM reads its first MAX_TOKENS tokens)
@@ -30,6 +33,8 @@ def md5(text: str) -> str:
 
 
 def _to_matrix(col: pa.ChunkedArray | pa.Array, dim: int) -> np.ndarray:
+    import pyarrow as pa
+
     arr = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
     if len(arr) == 0:
         return np.zeros((0, dim), np.float32)
@@ -38,6 +43,8 @@ def _to_matrix(col: pa.ChunkedArray | pa.Array, dim: int) -> np.ndarray:
 
 
 def _list_array(mat: np.ndarray) -> pa.Array:
+    import pyarrow as pa
+
     n, d = mat.shape
     offsets = pa.array(np.arange(0, (n + 1) * d, d, dtype=np.int32))
     return pa.ListArray.from_arrays(offsets, pa.array(mat.astype(np.float32).ravel()))
@@ -52,14 +59,15 @@ def cached_vectors(
     uniq = list(dict.fromkeys(hashes))
     for i in range(0, len(uniq), 5000):
         chunk = uniq[i : i + 5000]
-        t = store.arrow(
+        # plain rows, not Arrow: a discover's evidence reads a few dozen vectors, and the Arrow
+        # path imports pyarrow and pandas (~0.3 s of a CLI process)
+        rows = store.query(
             "SELECT text_hash, vector FROM text_embeddings WHERE workspace_id = ? AND model = ? "
             "AND text_hash IN (SELECT unnest(?::VARCHAR[]))",
             [workspace, model, chunk],
         )
-        mat = _to_matrix(t.column("vector"), dim)
-        for h, v in zip(t.column("text_hash").to_pylist(), mat, strict=True):
-            out[h] = v
+        for r in rows:
+            out[r["text_hash"]] = np.asarray(r["vector"], dtype=np.float32).reshape(dim)
     return out
 
 
@@ -75,6 +83,8 @@ def embed_texts(
         if h not in have and h not in missing:
             missing[h] = t
     if missing:
+        import pyarrow as pa
+
         keys = list(missing)
         vecs = emb.encode([missing[k] for k in keys])
         with store.transaction(derived=True) as tx:
@@ -230,6 +240,8 @@ def refresh_creator_vectors(
     )
     if on_progress is not None:
         on_progress(0, len(todo))
+    import pyarrow as pa
+
     for i in range(0, len(todo), CHUNK):
         part = todo[i : i + CHUNK]
         mat = embed_texts(store, workspace, [d for _, d, _ in part], emb)
