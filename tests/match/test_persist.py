@@ -13,6 +13,7 @@ from closeknit.match import candidates as cand
 from closeknit.match import index as mindex
 from closeknit.match.niche import assign_niches
 from closeknit.store import Store, open_store
+from tests.match.conftest import CREATORS
 
 BRIEFS = [
     Brief(text="home workout hiit gear", countries=["GB"], audience_age="18-24"),
@@ -183,3 +184,34 @@ def test_old_store_gets_the_migration(tmp_path: Path) -> None:
     st.execute("CREATE TABLE t (x INT)")
     assert st.write_signature() != s0
     st.close()
+
+
+def test_fee_model_fit_is_saved_with_the_table(
+    small: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A new process takes the deal fit from the saved table: the plan's fees fit nothing."""
+    from closeknit.features import fees
+    from closeknit.features.frame import creator_frame
+
+    with small.transaction() as tx:  # enough agreed deals for the regression
+        for i, (h, *_rest) in enumerate(CREATORS * 2):
+            tx.execute(
+                "INSERT INTO campaign_creators (workspace_id, campaign_id, creator_id, stage, fee) "
+                "VALUES ('default', ?, ?, 'paid', ?)",
+                [f"c{i}", f"instagram:{h}", 100.0 + 37 * i],
+            )
+    _new_process()
+    fees._deal_models.clear()
+    t = cand.get_table(small, "default")
+    assert t.fee_source.startswith("deals_regression")
+    fr = creator_frame(small, "default", None)
+    want = fees.fee_arrays(small, "default", fr, "reel")
+    _new_process()
+    fees._deal_models.clear()
+    with monkeypatch.context() as mp:
+        _no_derivation(mp)
+        mp.setattr(fees, "_fit_deal_model", lambda *a: pytest.fail("fitted again"))
+        assert cand.get_table(small, "default").fee_source == t.fee_source
+        got = fees.fee_arrays(small, "default", fr, "reel")
+    for a, b in zip(want[:3], got[:3], strict=True):
+        np.testing.assert_array_equal(a, b)

@@ -275,6 +275,46 @@ def fit_deal_model(
 _deal_models: dict[tuple[str, str, str | None, str, int], tuple[DealModel | None, int]] = {}
 
 
+def deal_model_arrays(got: tuple[DealModel | None, int]) -> dict[str, np.ndarray]:
+    """A fitted (model, n) as plain arrays, for a cache of derived data to save."""
+    m, n = got
+    if m is None:
+        return {"deal.n": np.array([n, 0], np.int64)}
+    return {
+        "deal.n": np.array([n, 1], np.int64),
+        "deal.coef": np.asarray(m.coef, np.float64),
+        "deal.xtx_inv": np.asarray(m.xtx_inv, np.float64),
+        "deal.params": np.array([m.s, m.t, m.er_fill], np.float64),
+        "deal.model_n": np.array([m.n], np.int64),
+    }
+
+
+def remember_deal_model(
+    store: Store, workspace: str, z: dict[str, np.ndarray], min_deals: int = MIN_DEALS
+) -> None:
+    """Seed the memo of :func:`fit_deal_model` with a fit saved for the store's current write
+    signature (closeknit.match.persist saves it with the candidate table), so a new process
+    does not fit it again."""
+    sig = store.write_signature()
+    if sig is None or "deal.n" not in z:
+        return
+    n, fitted = (int(x) for x in z["deal.n"])
+    model = None
+    if fitted:
+        p = z["deal.params"]
+        model = DealModel(
+            z["deal.coef"].astype(np.float64),
+            z["deal.xtx_inv"].astype(np.float64),
+            float(p[0]),
+            float(p[1]),
+            int(z["deal.model_n"][0]),
+            float(p[2]),
+        )
+    card = load_rate_card(store, workspace)
+    key = (str(store.path), workspace, sig, json.dumps(card, sort_keys=True), min_deals)
+    _deal_models[key] = (model, n)
+
+
 def _fit_deal_model(
     store: Store, workspace: str, card: dict[str, Any], min_deals: int
 ) -> tuple[DealModel | None, int]:

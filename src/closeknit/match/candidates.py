@@ -90,6 +90,7 @@ class CandidateTable:
     post_terms: dict[str, np.ndarray] = field(default_factory=dict)  # lower brand/mention -> rows
     feat_brands: dict[str, np.ndarray] = field(default_factory=dict)  # lower feature brand -> rows
     built_s: float = 0.0
+    deal: dict[str, np.ndarray] = field(default_factory=dict)  # the fee model's deal fit
     _index_rows: tuple[Any, np.ndarray] | None = None
 
     def __len__(self) -> int:
@@ -198,6 +199,10 @@ def _fees(store: Store, workspace: str, t: CandidateTable) -> None:
     t.fee_lo[rows[known]] = lo[known]
     t.fee_hi[rows[known]] = hi[known]
     t.fee_source = method
+    # memoised by the call above: saved with the table, seeded into a new process's memo
+    t.deal = fees.deal_model_arrays(
+        fees.fit_deal_model(store, workspace, fees.load_rate_card(store, workspace))
+    )
 
 
 def _obj(col: Any) -> np.ndarray:
@@ -389,6 +394,7 @@ def to_arrays(t: CandidateTable) -> dict[str, np.ndarray]:
             rows[f"{dim}\x1f{b}"], share[f"{dim}\x1f{b}"] = sp.rows, sp.share
     _flat("demo.rows", rows, out)
     _flat("demo.share", share, out)
+    out.update(t.deal)
     _flat("post_terms", t.post_terms, out)
     _flat("feat_brands", t.feat_brands, out)
     return out
@@ -414,6 +420,7 @@ def from_arrays(z: dict[str, np.ndarray]) -> CandidateTable:
         for sp in t.demo[dim].values():
             mask[sp.rows] = True
         t.has_dim[dim] = mask
+    t.deal = {k: v for k, v in z.items() if k.startswith("deal.")}
     t.post_terms = {k: v.astype(np.int64) for k, v in _unflat("post_terms", z).items()}
     t.feat_brands = {k: v.astype(np.int64) for k, v in _unflat("feat_brands", z).items()}
     return t
@@ -458,6 +465,8 @@ def get_table(store: Store, workspace: str) -> CandidateTable:
             if cur is None or cur.version != version:
                 cur = build(store, workspace, version)
                 persist.save(store, workspace, "candidates", ck, to_arrays(cur))
+            elif ck is not None:  # loaded: the planner's fee model needs no fit either
+                fees.remember_deal_model(store, workspace, cur.deal)
             _tables[key] = cur
     return cur
 
