@@ -110,13 +110,20 @@ def build_store(n: int, work: Path, env: dict[str, str]) -> Path:
 
 def prepare(db: Path, model: str, tmp: Path, env: dict[str, str]) -> tuple[Path, Path, Path]:
     """Vectors and niches in the store (untimed), the query vector and the .npy baseline files."""
-    run([str(BIN), "niches", "assign", "--db", str(db)], env)
     from closeknit.match.embed import get_embedder
     from closeknit.match.rank import encode_query
     from closeknit.match.vectors import creator_matrix
     from closeknit.store import open_store
 
     emb = get_embedder(model)
+    st = open_store(db, read_only=True)
+    try:
+        have = st.scalar("SELECT count(*) FROM creator_embeddings WHERE model = ?", [emb.name])
+        have = have and st.scalar("SELECT count(*) FROM creator_niche")
+    finally:
+        st.close()
+    if not have:
+        run([str(BIN), "niches", "assign", "--db", str(db)], env)
     q = tmp / "q.npy"
     np.save(q, encode_query(emb, BRIEF))
     st = open_store(db, read_only=True)
