@@ -31,16 +31,20 @@ def _new_process() -> None:
     vectors._seen.clear()
     rank._evidence_texts.clear()
     rank._bm25_cache.clear()
+    rank._evidence_saved.clear()
 
 
 def _results(st: Store) -> list[Any]:
     if not st.scalar("SELECT count(*) FROM creator_niche"):
         # discover assigns niches once when there are none (a counted write): do it first
         assign_niches(st, "default")
+        _new_process()  # as the CLI: the niches were assigned by an earlier process
     out = []
     for b in BRIEFS:
         r = discover(st, "default", b.validated(), 10)
-        out.append([(m.creator_id, m.score, m.fee_estimate, m.factors) for m in r.matches])
+        out.append(
+            [(m.creator_id, m.score, m.fee_estimate, m.factors, m.evidence) for m in r.matches]
+        )
     return out
 
 
@@ -51,6 +55,7 @@ def _no_derivation(monkeypatch: pytest.MonkeyPatch) -> None:
         raise AssertionError("re-derived although the cache was current")
 
     monkeypatch.setattr(cand, "build", boom)
+    monkeypatch.setattr(rank, "creator_texts", boom)
     monkeypatch.setattr(vectors, "creator_texts", boom)
     monkeypatch.setattr(mindex, "creator_matrix", boom)
     monkeypatch.setattr(mindex, "fingerprint", boom)

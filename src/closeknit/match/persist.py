@@ -100,11 +100,21 @@ def _encode(d: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
         if a.dtype == object:
             mask = np.fromiter((x is None for x in a), bool, len(a))
             vals = ["" if x is None else str(x) for x in a]
-            out["s:" + k] = np.array(vals, dtype=str) if vals else np.zeros(0, "U1")
+            joined = SEP.join(vals)
+            if joined.count(SEP) == max(len(vals) - 1, 0):
+                # one UTF-8 buffer split on load: a unicode array is as wide as its longest
+                # string (4 bytes a character), this is the text itself
+                out["j:" + k] = np.frombuffer(joined.encode("utf-8"), np.uint8)
+                out["n:" + k] = np.array([len(vals)], np.int64)
+            else:
+                out["s:" + k] = np.array(vals, dtype=str) if vals else np.zeros(0, "U1")
             out["m:" + k] = mask
         else:
             out["a:" + k] = a
     return out
+
+
+SEP = "\x00"
 
 
 def _decode(z: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -115,6 +125,16 @@ def _decode(z: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
             out[name] = np.asarray(z[k])
         elif kind == "s:":
             a = np.asarray(z[k]).astype(object)
+            a[np.asarray(z["m:" + name], bool)] = None
+            out[name] = a
+        elif kind == "j:":
+            n = int(z["n:" + name][0])
+            text = np.asarray(z[k]).tobytes().decode("utf-8")
+            parts = text.split(SEP) if n else []
+            if len(parts) != n:
+                raise ValueError(f"{name}: {len(parts)} strings, expected {n}")
+            a = np.empty(n, dtype=object)
+            a[:] = parts
             a[np.asarray(z["m:" + name], bool)] = None
             out[name] = a
     return out

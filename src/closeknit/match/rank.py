@@ -394,9 +394,11 @@ def _signals(
     return _Signals(idx, np.arange(n, dtype=np.int64), cos, kw, q, True, bm, kw_rel, cos_rel)
 
 
-EVIDENCE_FROM = 6  # latest posts per result that are scored for evidence
+from closeknit.match.vectors import EVIDENCE_FROM  # noqa: E402  latest posts scored for evidence
+
 _evidence_texts: dict[tuple[str, str, str], dict[str, list[tuple[str, str]]]] = {}
 _post_vectors: dict[str, dict[str, np.ndarray]] = {}
+_evidence_saved: dict[tuple[str, str], tuple[str | None, Any]] = {}  # the saved texts, loaded
 
 
 def evidence_for(
@@ -417,6 +419,21 @@ def evidence_for(
         for old in list(_evidence_texts)[:-1]:
             del _evidence_texts[old]
     todo = [c for c in creator_ids if c not in memo]
+    if todo:
+        from closeknit.match import persist
+        from closeknit.match.vectors import load_evidence_texts
+
+        ck = persist.cache_key(store)
+        skey = (str(store.path), workspace)
+        hit = _evidence_saved.get(skey)
+        if hit is None or hit[0] != ck:
+            hit = (ck, load_evidence_texts(store, workspace, ck))
+            _evidence_saved[skey] = hit
+        saved = hit[1]
+        if saved is not None:  # saved by the vector refresh at this data version
+            for c in todo:
+                memo[c] = saved.get(c)
+            todo = []
     if todo:
         got = creator_texts(store, workspace, todo, max_posts=EVIDENCE_FROM)
         for c in todo:
