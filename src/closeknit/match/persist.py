@@ -7,8 +7,9 @@ the code that derives them, so they are saved once under ``<db>.cache/`` and reu
 are unchanged:
 
 * the key is the store's :meth:`~closeknit.store.Store.write_signature` (moves with every
-  committed write), the settings the derivation reads, and an md5 of the source files that
-  derive the data (:data:`CODE_FILES`): a write or a code change makes every entry stale;
+  committed write), the settings the derivation reads, the UTC day (one input is "posts older
+  than three days") and an md5 of the source files that derive the data (:data:`CODE_FILES`):
+  a write, a code change or a new day makes every entry stale;
 * one entry per (workspace, name): a stale one is ignored and replaced, so the folder never
   holds more than the current version;
 * plain ``.npz`` / ``.npy`` files read without pickle (strings as unicode arrays plus a None
@@ -20,6 +21,7 @@ no cache: callers compute as before.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
 import os
@@ -80,7 +82,10 @@ def cache_key(store: Store) -> str | None:
     if sig is None:
         return None
     tiers = sorted(get_settings().tiers, key=lambda t: t[1])
-    return hashlib.md5(f"{sig}|{tiers}|{code_md5()}".encode()).hexdigest()
+    # the UTC day too: the posts fallback of the engagement rate counts posts older than three
+    # days (closeknit.features.frame), so a cached fee may age by at most a day
+    day = dt.datetime.now(dt.UTC).date().isoformat()
+    return hashlib.md5(f"{sig}|{tiers}|{day}|{code_md5()}".encode()).hexdigest()
 
 
 def _dir(store: Store, workspace: str) -> Path:
