@@ -220,3 +220,34 @@ def test_fee_model_fit_is_saved_with_the_table(
         got = fees.fee_arrays(small, "default", fr, "reel")
     for a, b in zip(want[:3], got[:3], strict=True):
         np.testing.assert_array_equal(a, b)
+
+
+def test_served_frames_equal_the_query(small: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After a saved table is loaded, creator frames are row selections equal to the query's."""
+    import pandas as pd
+
+    from closeknit.features import frame
+
+    _new_process()
+    _results(small)
+    small.execute("UPDATE creators SET followers = NULL WHERE handle = 'gamer_us'")
+    _new_process()
+    frame._full.clear()
+    ids = [f"instagram:{h}" for h, *_ in CREATORS]
+    subsets = [ids, ids[::-1], ids[:3], [ids[5], "instagram:nobody", ids[5], ids[1]], []]
+    want = [frame.creator_frame(small, "default", s) for s in subsets]  # the query
+    cand.get_table(small, "default")  # builds and saves
+    _new_process()
+    frame._full.clear()
+    cand.get_table(small, "default")  # loads: frames are served
+    assert frame._full
+    with monkeypatch.context() as mp:
+        mp.setattr(small, "df", lambda *a, **k: pytest.fail("queried"))
+        got = [frame.creator_frame(small, "default", s) for s in subsets]
+    for w, g in zip(want, got, strict=True):
+        if w.empty:
+            assert g.empty and list(g.columns) == list(w.columns)
+            continue
+        pd.testing.assert_frame_equal(w.reset_index(drop=True), g.reset_index(drop=True))
+    small.execute("UPDATE creators SET followers = 5 WHERE handle = 'gamer_us'")
+    assert 5 in frame.creator_frame(small, "default", ids)["followers"].tolist()

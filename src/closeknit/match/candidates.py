@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from closeknit.features import fees
-from closeknit.features.frame import creator_frame
+from closeknit.features.frame import creator_frame, frame_arrays, remember_frame
 from closeknit.settings import get_settings
 from closeknit.store import Store
 
@@ -91,6 +91,7 @@ class CandidateTable:
     feat_brands: dict[str, np.ndarray] = field(default_factory=dict)  # lower feature brand -> rows
     built_s: float = 0.0
     deal: dict[str, np.ndarray] = field(default_factory=dict)  # the fee model's deal fit
+    frame: dict[str, np.ndarray] = field(default_factory=dict)  # every creator's fee frame
     _index_rows: tuple[Any, np.ndarray] | None = None
 
     def __len__(self) -> int:
@@ -190,6 +191,7 @@ def _fees(store: Store, workspace: str, t: CandidateTable) -> None:
     """The planner's fee for one post (mid of its range), from the planner's own creator frame:
     discover ranks and filters the budget by the number the plan will later pay."""
     frame = creator_frame(store, workspace, None)
+    t.frame = frame_arrays(frame)
     lo, mid, hi, method = fees.fee_arrays(store, workspace, frame, "post")
     rows = t.rows_of(frame["creator_id"].tolist())
     known = (rows >= 0) & np.isfinite(mid) & (frame["followers"].to_numpy(dtype=float) > 0)
@@ -395,6 +397,7 @@ def to_arrays(t: CandidateTable) -> dict[str, np.ndarray]:
     _flat("demo.rows", rows, out)
     _flat("demo.share", share, out)
     out.update(t.deal)
+    out.update({"frame." + k: v for k, v in t.frame.items()})
     _flat("post_terms", t.post_terms, out)
     _flat("feat_brands", t.feat_brands, out)
     return out
@@ -421,6 +424,7 @@ def from_arrays(z: dict[str, np.ndarray]) -> CandidateTable:
             mask[sp.rows] = True
         t.has_dim[dim] = mask
     t.deal = {k: v for k, v in z.items() if k.startswith("deal.")}
+    t.frame = {k[6:]: v for k, v in z.items() if k.startswith("frame.")}
     t.post_terms = {k: v.astype(np.int64) for k, v in _unflat("post_terms", z).items()}
     t.feat_brands = {k: v.astype(np.int64) for k, v in _unflat("feat_brands", z).items()}
     return t
@@ -467,6 +471,8 @@ def get_table(store: Store, workspace: str) -> CandidateTable:
                 persist.save(store, workspace, "candidates", ck, to_arrays(cur))
             elif ck is not None:  # loaded: the planner's fee model needs no fit either
                 fees.remember_deal_model(store, workspace, cur.deal)
+            if ck is not None:  # the planner's frames become row selections of this one
+                remember_frame(store, workspace, cur.frame)
             _tables[key] = cur
     return cur
 
