@@ -8,6 +8,8 @@ The classifiers live in ``closeknit.features.models`` and are loaded lazily.
 from __future__ import annotations
 
 import importlib
+import sys
+import types
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -25,6 +27,18 @@ _LAZY = {
     "VetReport": "vet",
     "vet": "vet",
 }
+
+
+class _Package(types.ModuleType):
+    def __setattr__(self, name: str, value: Any) -> None:
+        # importing the submodule closeknit.features.vet binds the module to the package's
+        # ``vet``; the eager import used to rebind the function after it: keep the function
+        if name == "vet" and isinstance(value, types.ModuleType):
+            value = value.vet
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 
 def __getattr__(name: str) -> Any:
