@@ -142,6 +142,15 @@ def test_slow_checks_are_throttled_and_forget_rechecks(
     small: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(cand, "THROTTLE_ABOVE", 0)  # as if the workspace were large
+    # with the store's write signature every call checks (one tiny read): a change shows at once
+    t0 = cand.get_table(small, "default")
+    small.execute("UPDATE creators SET followers = 6 WHERE handle = 'runner_gb'")
+    assert 6 in cand.get_table(small, "default").followers and 6 not in t0.followers
+    # without one (an old store opened read-only) the data scan is throttled
+    from closeknit.match import persist
+
+    monkeypatch.setattr(persist, "cache_key", lambda store: None)
+    cand.forget(small)
     t1 = cand.get_table(small, "default")
     small.execute("UPDATE creators SET followers = 7 WHERE handle = 'runner_gb'")
     assert cand.get_table(small, "default") is t1  # trusted for CHECK_EVERY_S

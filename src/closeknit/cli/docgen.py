@@ -51,6 +51,8 @@ def render() -> str:
     from closeknit.cli import app
 
     root = typer.main.get_command(app)
+    if hasattr(root, "load_all"):  # commands are loaded lazily: render them all
+        root.load_all()
     out = [
         "# CLI reference",
         "",

@@ -21,14 +21,16 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from closeknit.errors import ValidationError
 from closeknit.features.frame import creator_frame, finite
 from closeknit.store import Store
+
+if TYPE_CHECKING:  # pandas loads with the frame, not with every importer of the fee model
+    import pandas as pd
 
 FORMATS = ("post", "reel", "video", "story")
 DEAL_STAGES = ("contracted", "content_live", "paid")
@@ -253,7 +255,69 @@ def _deal_units(card: dict[str, Any], platform: str | None, deliverables: Any) -
 def fit_deal_model(
     store: Store, workspace: str, card: dict[str, Any], min_deals: int = MIN_DEALS
 ) -> tuple[DealModel | None, int]:
-    """Fit the deal regression; (None, n) when there are fewer than ``min_deals`` usable deals."""
+    """Fit the deal regression; (None, n) when there are fewer than ``min_deals`` usable deals.
+
+    Memoised per store write signature (any committed write moves it): a plan fits it for the
+    candidate table and again for its own frame.
+    """
+    sig = store.write_signature()
+    key = (str(store.path), workspace, sig, json.dumps(card, sort_keys=True), min_deals)
+    if sig is not None and key in _deal_models:
+        return _deal_models[key]
+    got = _fit_deal_model(store, workspace, card, min_deals)
+    if sig is not None:
+        if len(_deal_models) > 8:
+            _deal_models.clear()
+        _deal_models[key] = got
+    return got
+
+
+_deal_models: dict[tuple[str, str, str | None, str, int], tuple[DealModel | None, int]] = {}
+
+
+def deal_model_arrays(got: tuple[DealModel | None, int]) -> dict[str, np.ndarray]:
+    """A fitted (model, n) as plain arrays, for a cache of derived data to save."""
+    m, n = got
+    if m is None:
+        return {"deal.n": np.array([n, 0], np.int64)}
+    return {
+        "deal.n": np.array([n, 1], np.int64),
+        "deal.coef": np.asarray(m.coef, np.float64),
+        "deal.xtx_inv": np.asarray(m.xtx_inv, np.float64),
+        "deal.params": np.array([m.s, m.t, m.er_fill], np.float64),
+        "deal.model_n": np.array([m.n], np.int64),
+    }
+
+
+def remember_deal_model(
+    store: Store, workspace: str, z: dict[str, np.ndarray], min_deals: int = MIN_DEALS
+) -> None:
+    """Seed the memo of :func:`fit_deal_model` with a fit saved for the store's current write
+    signature (closeknit.match.persist saves it with the candidate table), so a new process
+    does not fit it again."""
+    sig = store.write_signature()
+    if sig is None or "deal.n" not in z:
+        return
+    n, fitted = (int(x) for x in z["deal.n"])
+    model = None
+    if fitted:
+        p = z["deal.params"]
+        model = DealModel(
+            z["deal.coef"].astype(np.float64),
+            z["deal.xtx_inv"].astype(np.float64),
+            float(p[0]),
+            float(p[1]),
+            int(z["deal.model_n"][0]),
+            float(p[2]),
+        )
+    card = load_rate_card(store, workspace)
+    key = (str(store.path), workspace, sig, json.dumps(card, sort_keys=True), min_deals)
+    _deal_models[key] = (model, n)
+
+
+def _fit_deal_model(
+    store: Store, workspace: str, card: dict[str, Any], min_deals: int
+) -> tuple[DealModel | None, int]:
     deals = store.query(
         "SELECT cc.creator_id, cc.fee, cc.deliverables FROM campaign_creators cc "
         "WHERE cc.workspace_id = ? AND cc.fee > 0 AND cc.stage IN "
@@ -287,9 +351,11 @@ def fit_deal_model(
     resid = y - X @ coef
     dof = max(n - X.shape[1], 1)
     s = float(math.sqrt(float(resid @ resid) / dof))
-    from scipy.stats import t as student_t
+    # scipy.special's inverse Student t CDF is what stats.t.ppf computes, without importing
+    # scipy.stats (~2 s of every discover/plan process on a loaded 2-core machine)
+    from scipy.special import stdtrit
 
-    tq = float(student_t.ppf(0.5 + INTERVAL / 2, dof))
+    tq = float(stdtrit(dof, 0.5 + INTERVAL / 2))
     return DealModel(coef, xtx_inv, s, tq, n, er_fill), n
 
 

@@ -9,12 +9,15 @@ falls back to the creator's first category.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from closeknit.settings import tier_of
 from closeknit.store import Store
+
+if TYPE_CHECKING:  # imported when a frame is built: a cached discover never builds one
+    import pandas as pd
 
 COLUMNS = [
     "creator_id",
@@ -36,8 +39,72 @@ def _has(store: Store, table: str) -> bool:
     )
 
 
+# (store path, workspace, write signature) -> every creator's frame as plain arrays, seeded by
+# closeknit.match.candidates from its saved table: a plan's frames are then row selections
+_full: dict[tuple[str, str, str], tuple[dict[str, np.ndarray], dict[str, int]]] = {}
+
+
+def frame_arrays(frame: pd.DataFrame) -> dict[str, np.ndarray]:
+    """A full creator frame as arrays (followers as float with NaN for unknown)."""
+    out = {
+        c: np.asarray(frame[c].to_numpy(dtype=object), dtype=object)
+        for c in ("creator_id", "platform", "handle", "country", "tier", "niche")
+    }
+    out["followers"] = frame["followers"].to_numpy(dtype=float)
+    out["engagement_rate"] = frame["engagement_rate"].to_numpy(dtype=float)
+    out["n_posts"] = frame["n_posts"].to_numpy(dtype=np.int64)
+    out["real_share"] = frame["real_share"].to_numpy(dtype=float)
+    return out
+
+
+def remember_frame(store: Store, workspace: str, arrays: dict[str, np.ndarray]) -> None:
+    """Serve :func:`creator_frame` from ``arrays`` (every creator's frame, computed at the
+    store's current write signature) until the next committed write."""
+    sig = store.write_signature()
+    if sig is not None and arrays:
+        _full.clear()
+        pos = {str(c): k for k, c in enumerate(arrays["creator_id"].tolist())}
+        _full[(str(store.path), workspace, sig)] = (arrays, pos)
+
+
+def _from_arrays(z: dict[str, np.ndarray], pos: dict[str, int], ids: list[str]) -> pd.DataFrame:
+    import pandas as pd
+
+    rows = np.array([pos[c] for c in ids if c in pos], dtype=np.int64)
+    if len(rows) == 0:
+        return pd.DataFrame(columns=COLUMNS)
+    fol = z["followers"][rows]
+    df = pd.DataFrame(
+        {
+            "creator_id": z["creator_id"][rows],
+            "platform": z["platform"][rows],
+            "handle": z["handle"][rows],
+            # as the query returns it: BIGINT, nullable Int64 when a value is missing
+            "followers": (
+                pd.array([None if np.isnan(f) else int(f) for f in fol], dtype="Int64")
+                if np.isnan(fol).any()
+                else fol.astype(np.int64)
+            ),
+            "country": z["country"][rows],
+            "tier": pd.Series(z["tier"][rows], dtype=object),
+            "engagement_rate": z["engagement_rate"][rows],
+            "n_posts": z["n_posts"][rows],
+            "real_share": z["real_share"][rows],
+            "niche": z["niche"][rows],
+        }
+    )
+    return df[COLUMNS]
+
+
 def creator_frame(store: Store, workspace: str, creator_ids: Sequence[str] | None) -> pd.DataFrame:
     """One row per creator (``COLUMNS``); ``creator_ids=None`` means every creator."""
+    import pandas as pd
+
+    if creator_ids is not None and _full:
+        sig = store.write_signature()
+        hit = _full.get((str(store.path), workspace, sig or ""))
+        if hit is not None:
+            return _from_arrays(hit[0], hit[1], list(dict.fromkeys(creator_ids)))
     ids = list(dict.fromkeys(creator_ids)) if creator_ids is not None else None
     feat = _has(store, "creator_features") and {
         "engagement_rate",

@@ -27,28 +27,90 @@ def tokens(text: str) -> list[str]:
 
 
 class BM25:
+    """Postings as flat arrays (term -> docs and term counts), so the index can be saved as
+    plain arrays per data version (closeknit.match.persist) and scored without Python loops
+    over documents."""
+
     def __init__(self, docs: list[str], k1: float = K1, b: float = B) -> None:
-        self.k1, self.b = k1, b
-        self.tf = [Counter(tokens(d)) for d in docs]
-        self.len = np.array([sum(c.values()) for c in self.tf], dtype=np.float64)
-        self.avgdl = float(self.len.mean()) if len(docs) else 0.0
+        tf = [Counter(tokens(d)) for d in docs]
+        length = np.array([sum(c.values()) for c in tf], dtype=np.float64)
         df: Counter[str] = Counter()
-        for c in self.tf:
+        for c in tf:
             df.update(c.keys())
         n = len(docs)
-        self.idf = {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()}
-        self.postings: dict[str, list[tuple[int, int]]] = {}
-        for i, c in enumerate(self.tf):
+        postings: dict[str, list[tuple[int, int]]] = {t: [] for t in df}
+        for i, c in enumerate(tf):
             for t, f in c.items():
-                self.postings.setdefault(t, []).append((i, f))
+                postings[t].append((i, f))
+        terms = list(postings)
+        flat = [p for t in terms for p in postings[t]]
+        self._set(
+            k1,
+            b,
+            n,
+            terms,
+            np.array([math.log(1 + (n - df[t] + 0.5) / (df[t] + 0.5)) for t in terms]),
+            np.concatenate([[0], np.cumsum([len(postings[t]) for t in terms], dtype=np.int64)]),
+            np.array([i for i, _ in flat], dtype=np.int64),
+            np.array([f for _, f in flat], dtype=np.float64),
+            length,
+        )
+
+    def _set(
+        self,
+        k1: float,
+        b: float,
+        n: int,
+        terms: list[str],
+        idf: np.ndarray,
+        offsets: np.ndarray,
+        doc: np.ndarray,
+        freq: np.ndarray,
+        length: np.ndarray,
+    ) -> None:
+        self.k1, self.b, self.n = k1, b, n
+        self.len = length
+        self.avgdl = float(length.mean()) if n else 0.0
+        self.idf = {t: float(v) for t, v in zip(terms, idf, strict=True)}
+        self._pos = {t: j for j, t in enumerate(terms)}
+        self._off, self._doc, self._freq = offsets, doc, freq
+
+    def to_arrays(self) -> dict[str, np.ndarray]:
+        return {
+            "params": np.array([self.k1, self.b, self.n], np.float64),
+            "terms": np.array(list(self._pos), dtype=object),
+            "idf": np.array([self.idf[t] for t in self._pos], np.float64),
+            "offsets": self._off,
+            "doc": self._doc,
+            "freq": self._freq,
+            "len": self.len,
+        }
+
+    @classmethod
+    def from_arrays(cls, z: dict[str, np.ndarray]) -> BM25:
+        bm = cls.__new__(cls)
+        k1, b, n = (float(x) for x in z["params"])
+        bm._set(
+            k1,
+            b,
+            int(n),
+            [str(t) for t in z["terms"]],
+            z["idf"],
+            z["offsets"].astype(np.int64),
+            z["doc"].astype(np.int64),
+            z["freq"].astype(np.float64),
+            z["len"].astype(np.float64),
+        )
+        return bm
 
     def scores(self, query: str) -> np.ndarray:
-        s = np.zeros(len(self.tf))
+        s = np.zeros(self.n)
         for t in set(tokens(query)):
-            idf = self.idf.get(t)
-            if idf is None:
+            j = self._pos.get(t)
+            if j is None:
                 continue
-            for i, f in self.postings[t]:
-                norm = self.k1 * (1 - self.b + self.b * self.len[i] / (self.avgdl or 1.0))
-                s[i] += idf * f * (self.k1 + 1) / (f + norm)
+            i = self._doc[self._off[j] : self._off[j + 1]]
+            f = self._freq[self._off[j] : self._off[j + 1]]
+            norm = self.k1 * (1 - self.b + self.b * self.len[i] / (self.avgdl or 1.0))
+            s[i] += self.idf[t] * f * (self.k1 + 1) / (f + norm)
         return s

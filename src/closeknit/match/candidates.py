@@ -23,10 +23,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from closeknit.features import fees
-from closeknit.features.frame import creator_frame
+from closeknit.features.frame import creator_frame, frame_arrays, remember_frame
 from closeknit.settings import get_settings
 from closeknit.store import Store
 
@@ -66,7 +65,7 @@ class Sparse:
 class CandidateTable:
     version: str
     ids: np.ndarray  # object (str), sorted by creator_id
-    index: pd.Index
+    index: dict[str, int]  # creator_id -> row (a dict: pandas is not imported on a cache hit)
     handle: np.ndarray
     platform: np.ndarray
     country: np.ndarray  # object, None where unknown
@@ -74,6 +73,8 @@ class CandidateTable:
     followers: np.ndarray  # float64, NaN where unknown
     tier: np.ndarray  # object, tier_of(followers)
     fee: np.ndarray  # float64 mid "post" fee of the workspace's fee model, NaN where unknown
+    fee_lo: np.ndarray  # ... and the low and high ends of its range (NaN where fee is)
+    fee_hi: np.ndarray
     fee_source: str  # "rate_card" or "deals_regression(n=...)": features.fees.fee_arrays
     has_feat: np.ndarray  # bool
     engagement_rate: np.ndarray
@@ -89,6 +90,8 @@ class CandidateTable:
     post_terms: dict[str, np.ndarray] = field(default_factory=dict)  # lower brand/mention -> rows
     feat_brands: dict[str, np.ndarray] = field(default_factory=dict)  # lower feature brand -> rows
     built_s: float = 0.0
+    deal: dict[str, np.ndarray] = field(default_factory=dict)  # the fee model's deal fit
+    frame: dict[str, np.ndarray] = field(default_factory=dict)  # every creator's fee frame
     _index_rows: tuple[Any, np.ndarray] | None = None
 
     def __len__(self) -> int:
@@ -96,7 +99,8 @@ class CandidateTable:
 
     def rows_of(self, ids: list[str]) -> np.ndarray:
         """Row of each id (-1 where the id is not a creator of the workspace)."""
-        return np.asarray(self.index.get_indexer(pd.Index(ids)), dtype=np.int64)
+        get = self.index.get
+        return np.fromiter((get(i, -1) for i in ids), np.int64, len(ids))
 
     def rows_of_index(self, idx: Any) -> np.ndarray:
         """Row of each of a vector index's ids, computed once per (index, table)."""
@@ -109,6 +113,10 @@ class CandidateTable:
     def terms_rows(self, table: dict[str, np.ndarray], terms: set[str]) -> np.ndarray:
         hits = [table[t] for t in terms if t in table]
         return np.unique(np.concatenate(hits)) if hits else np.zeros(0, np.int64)
+
+
+def _positions(ids: np.ndarray) -> dict[str, int]:
+    return {str(c): k for k, c in enumerate(ids.tolist())}
 
 
 def _has_table(store: Store, name: str) -> bool:
@@ -183,12 +191,20 @@ def _fees(store: Store, workspace: str, t: CandidateTable) -> None:
     """The planner's fee for one post (mid of its range), from the planner's own creator frame:
     discover ranks and filters the budget by the number the plan will later pay."""
     frame = creator_frame(store, workspace, None)
-    _, mid, _, method = fees.fee_arrays(store, workspace, frame, "post")
+    t.frame = frame_arrays(frame)
+    lo, mid, hi, method = fees.fee_arrays(store, workspace, frame, "post")
     rows = t.rows_of(frame["creator_id"].tolist())
     known = (rows >= 0) & np.isfinite(mid) & (frame["followers"].to_numpy(dtype=float) > 0)
     t.fee = np.full(len(t), np.nan)
     t.fee[rows[known]] = mid[known]
+    t.fee_lo, t.fee_hi = np.full(len(t), np.nan), np.full(len(t), np.nan)
+    t.fee_lo[rows[known]] = lo[known]
+    t.fee_hi[rows[known]] = hi[known]
     t.fee_source = method
+    # memoised by the call above: saved with the table, seeded into a new process's memo
+    t.deal = fees.deal_model_arrays(
+        fees.fit_deal_model(store, workspace, fees.load_rate_card(store, workspace))
+    )
 
 
 def _obj(col: Any) -> np.ndarray:
@@ -220,7 +236,7 @@ def build(store: Store, workspace: str, version: str) -> CandidateTable:
     t = CandidateTable(
         version=version,
         ids=ids,
-        index=pd.Index(ids),
+        index=_positions(ids),
         handle=_obj(c.column("handle")),
         platform=platform,
         country=_obj(c.column("country")),
@@ -228,6 +244,8 @@ def build(store: Store, workspace: str, version: str) -> CandidateTable:
         followers=followers,
         tier=_tiers(followers),
         fee=nan.copy(),
+        fee_lo=nan.copy(),
+        fee_hi=nan.copy(),
         fee_source="",
         has_feat=np.zeros(n, bool),
         engagement_rate=nan.copy(),
@@ -328,6 +346,90 @@ def build(store: Store, workspace: str, version: str) -> CandidateTable:
     return t
 
 
+_ARRAYS = (
+    "ids",
+    "handle",
+    "platform",
+    "country",
+    "language",
+    "followers",
+    "tier",
+    "fee",
+    "fee_lo",
+    "fee_hi",
+    "has_feat",
+    "engagement_rate",
+    "eq_score",
+    "auth_score",
+    "sponsored_rate",
+    "raw_eng",
+    "scan",
+    "niche",
+    "has_niche",
+)
+
+
+def _flat(prefix: str, d: dict[str, np.ndarray], out: dict[str, np.ndarray]) -> None:
+    """A dict of variable-length arrays as keys, offsets and one concatenation."""
+    keys = list(d)
+    out[prefix + ".keys"] = np.array(keys, dtype=object)
+    lens = [len(d[k]) for k in keys]
+    out[prefix + ".offsets"] = np.concatenate([[0], np.cumsum(lens, dtype=np.int64)])
+    vals = [np.asarray(d[k]) for k in keys]
+    out[prefix + ".values"] = np.concatenate(vals) if vals else np.zeros(0)
+
+
+def _unflat(prefix: str, z: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    keys, off, vals = z[prefix + ".keys"], z[prefix + ".offsets"], z[prefix + ".values"]
+    return {str(k): vals[off[i] : off[i + 1]] for i, k in enumerate(keys)}
+
+
+def to_arrays(t: CandidateTable) -> dict[str, np.ndarray]:
+    """The table as plain arrays (closeknit.match.persist saves them without pickle)."""
+    out: dict[str, np.ndarray] = {a: getattr(t, a) for a in _ARRAYS}
+    out["meta"] = np.array([t.version, t.fee_source], dtype=object)
+    out["built_s"] = np.array([t.built_s])
+    rows: dict[str, np.ndarray] = {}
+    share: dict[str, np.ndarray] = {}
+    for dim, buckets in t.demo.items():
+        for b, sp in buckets.items():
+            rows[f"{dim}\x1f{b}"], share[f"{dim}\x1f{b}"] = sp.rows, sp.share
+    _flat("demo.rows", rows, out)
+    _flat("demo.share", share, out)
+    out.update(t.deal)
+    out.update({"frame." + k: v for k, v in t.frame.items()})
+    _flat("post_terms", t.post_terms, out)
+    _flat("feat_brands", t.feat_brands, out)
+    return out
+
+
+def from_arrays(z: dict[str, np.ndarray]) -> CandidateTable:
+    """Inverse of :func:`to_arrays`."""
+    cols: dict[str, Any] = {a: z[a] for a in _ARRAYS}
+    t = CandidateTable(
+        version=str(z["meta"][0]),
+        index=_positions(cols["ids"]),
+        fee_source=str(z["meta"][1] or ""),
+        built_s=float(z["built_s"][0]),
+        **cols,
+    )
+    rows, share = _unflat("demo.rows", z), _unflat("demo.share", z)
+    for k, r in rows.items():
+        dim, _, bucket = k.partition("\x1f")
+        t.demo.setdefault(dim, {})[bucket] = Sparse(r.astype(np.int64), share[k].astype(float))
+    n = len(t)
+    for dim in t.demo:
+        mask = np.zeros(n, bool)
+        for sp in t.demo[dim].values():
+            mask[sp.rows] = True
+        t.has_dim[dim] = mask
+    t.deal = {k: v for k, v in z.items() if k.startswith("deal.")}
+    t.frame = {k[6:]: v for k, v in z.items() if k.startswith("frame.")}
+    t.post_terms = {k: v.astype(np.int64) for k, v in _unflat("post_terms", z).items()}
+    t.feat_brands = {k: v.astype(np.int64) for k, v in _unflat("feat_brands", z).items()}
+    return t
+
+
 _lock = threading.Lock()
 _tables: dict[tuple[str, str], CandidateTable] = {}
 _checked: dict[tuple[str, str], tuple[float, float]] = {}  # key -> (when, how long it took)
@@ -335,22 +437,42 @@ _checked: dict[tuple[str, str], tuple[float, float]] = {}  # key -> (when, how l
 
 def get_table(store: Store, workspace: str) -> CandidateTable:
     """The workspace's candidate table, rebuilt first when its data version moved on."""
+    from closeknit.match import persist
+
     key = (str(store.path), workspace)
     now = time.monotonic()
     cur = _tables.get(key)
-    seen = _checked.get(key)
-    if cur is not None and seen is not None and len(cur) > THROTTLE_ABOVE:
-        if now - seen[0] < max(CHECK_EVERY_S, CHECK_BUDGET * seen[1]):
-            return cur
-    t0 = time.perf_counter()
-    version = data_version(store, workspace)
-    _checked[key] = (now, time.perf_counter() - t0)
+    # the store's write signature is one tiny read: checked on every call
+    ck = persist.cache_key(store)
+    if ck is not None:
+        version = "w:" + ck
+    else:  # no signature (an old store opened read-only): scan the data, throttled
+        seen = _checked.get(key)
+        if cur is not None and seen is not None and len(cur) > THROTTLE_ABOVE:
+            if now - seen[0] < max(CHECK_EVERY_S, CHECK_BUDGET * seen[1]):
+                return cur
+        t0 = time.perf_counter()
+        version = data_version(store, workspace)
+        _checked[key] = (now, time.perf_counter() - t0)
     if cur is not None and cur.version == version:
         return cur
     with _lock:
         cur = _tables.get(key)
         if cur is None or cur.version != version:
-            cur = build(store, workspace, version)
+            saved = persist.load(store, workspace, "candidates", ck)
+            cur = None
+            if saved is not None:
+                try:
+                    cur = from_arrays(saved)
+                except (KeyError, ValueError, IndexError) as e:  # a damaged file: rebuild
+                    persist.log.warning("ignoring damaged candidate cache: %s", e)
+            if cur is None or cur.version != version:
+                cur = build(store, workspace, version)
+                persist.save(store, workspace, "candidates", ck, to_arrays(cur))
+            elif ck is not None:  # loaded: the planner's fee model needs no fit either
+                fees.remember_deal_model(store, workspace, cur.deal)
+            if ck is not None:  # the planner's frames become row selections of this one
+                remember_frame(store, workspace, cur.frame)
             _tables[key] = cur
     return cur
 

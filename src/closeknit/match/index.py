@@ -41,6 +41,7 @@ class VectorIndex:
         self._mat = np.ascontiguousarray(mat, dtype=np.float32)
         self._u: Any = None
         self.fp: str | None = None  # fingerprint of the vectors it was built from
+        self.ck: str | None = None  # the persisted data version it is saved under, if any
         if self.kind == "usearch":
             self._u = build_usearch(self._mat)
 
@@ -144,13 +145,34 @@ def refresh(
     store: Store, workspace: str, model: str | None = None, kind: str = "auto"
 ) -> dict[str, Any]:
     """(Re)build the workspace's index if the store changed; returns its state."""
+    from closeknit.match import persist
+
     name = get_embedder(model).name
-    n, fp = fingerprint(store, workspace, name)
     key = (str(store.path), workspace, name)
+    # After a full vector refresh at this data version the vectors cannot change until the
+    # next counted write, so the exact index saved for it is current without the fingerprint
+    # scan and the read of every vector (closeknit.match.persist).
+    ck = persist.cache_key(store) if kind in ("auto", "exact") else None
+    if ck is not None and persist.vectors_fresh(store, workspace, name, ck) is None:
+        ck = None
+    if ck is not None:
+        cur = _mem.get(key)
+        if cur is not None and cur[1].ck == ck:
+            idx = cur[1]
+            return {"model": name, "kind": idx.kind, "n_vectors": len(idx.ids), "rebuilt": False}
+        got = _load_persisted(store, workspace, name, ck)
+        if got is not None:
+            with _lock:
+                _mem[key] = (got.fp or "", got)
+            return {"model": name, "kind": got.kind, "n_vectors": len(got.ids), "rebuilt": False,
+                    "restored": True}  # fmt: skip
+    n, fp = fingerprint(store, workspace, name)
     with _lock:
         cur = _mem.get(key)
         if cur is not None and cur[0] == fp:
             idx = cur[1]
+            if ck is not None and idx.kind == "exact" and idx.ck != ck:
+                _persist(store, workspace, name, ck, idx)
             return {"model": name, "kind": idx.kind, "n_vectors": len(idx.ids), "rebuilt": False}
         idx_saved = _restore(store, workspace, name, fp, n, kind)
         if idx_saved is not None:
@@ -161,6 +183,8 @@ def refresh(
         idx = VectorIndex(ids, mat, kind)
         idx.fp = fp
         _mem[key] = (fp, idx)
+        if ck is not None and idx.kind == "exact":
+            _persist(store, workspace, name, ck, idx)
     path = None
     if idx.kind == "usearch" and str(store.path) != ":memory:":
         p = Path(str(store.path) + ".index") / f"{workspace}-{name}.usearch"
@@ -169,7 +193,7 @@ def refresh(
         _save_floats(p, idx._mat)
         path = str(p)
     if not store.read_only:
-        with store.transaction() as tx:
+        with store.transaction(derived=True) as tx:
             tx.execute(
                 "DELETE FROM match_index_state WHERE workspace_id = ? AND model = ?",
                 [workspace, name],
@@ -180,6 +204,28 @@ def refresh(
                 [workspace, name, idx.kind, n, fp, path],
             )
     return {"model": name, "kind": idx.kind, "n_vectors": n, "rebuilt": True, "path": path}
+
+
+def _persist(store: Store, workspace: str, name: str, ck: str, idx: VectorIndex) -> None:
+    from closeknit.match import persist
+
+    meta = {"ids": np.array(idx.ids, dtype=object), "fp": np.array([idx.fp or ""], dtype=object)}
+    persist.save_matrix(store, workspace, f"vectors-{name}", ck, idx._mat)
+    persist.save(store, workspace, f"index-{name}", ck, meta)
+    idx.ck = ck
+
+
+def _load_persisted(store: Store, workspace: str, name: str, ck: str) -> VectorIndex | None:
+    from closeknit.match import persist
+
+    meta = persist.load(store, workspace, f"index-{name}", ck)
+    mat = persist.load_matrix(store, workspace, f"vectors-{name}", ck)
+    if meta is None or mat is None or len(meta["ids"]) != len(mat) or len(mat) >= USEARCH_MIN:
+        return None
+    idx = VectorIndex(meta["ids"].tolist(), mat, "exact")
+    idx.fp = str(meta["fp"][0]) or None
+    idx.ck = ck
+    return idx
 
 
 def _restore(
@@ -220,6 +266,7 @@ def _restore(
     ]
     idx = VectorIndex.__new__(VectorIndex)
     idx.ids, idx.kind, idx.dim = ids, "usearch", int(u.ndim)
+    idx.ck = None
     idx._mat = floats
     idx._u = u
     idx.fp = fp

@@ -12,7 +12,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-import pyarrow as pa
 
 from closeknit.match.embed import Embedder, get_embedder
 from closeknit.match.taxonomy import NICHE_IDS, NICHES
@@ -98,6 +97,8 @@ def assign_niches(
     if not sc.creator_ids:
         return 0
     tops = [sc.top(i) for i in range(len(sc.creator_ids))]
+    import pyarrow as pa
+
     table = pa.table(
         {
             "workspace_id": [workspace] * len(tops),

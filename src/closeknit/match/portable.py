@@ -9,10 +9,9 @@ that joins and aggregates can run it. The prototypes are the refined ones
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pyarrow as pa
-import pyarrow.parquet as pq
 
 from closeknit.match.embed import get_embedder
 from closeknit.match.niche import prototypes, refine
@@ -20,8 +19,13 @@ from closeknit.match.taxonomy import NICHE_IDS
 from closeknit.match.vectors import creator_matrix, refresh_creator_vectors
 from closeknit.store import Store
 
+if TYPE_CHECKING:  # loaded by the export itself, not by every importer of closeknit.match
+    import pyarrow as pa
+
 
 def long_table(keys: list[str], mat: np.ndarray, key_name: str) -> pa.Table:
+    import pyarrow as pa
+
     n, dim = mat.shape
     return pa.table(
         {
@@ -48,5 +52,7 @@ def export_embeddings(
         d.mkdir(parents=True, exist_ok=True)
         for old in d.glob("*.parquet"):
             old.unlink()
+        import pyarrow.parquet as pq
+
         pq.write_table(table, d / "part-0.parquet")
     return {"creators": len(ids), "dim": int(mat.shape[1]) if len(ids) else 0}

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from closeknit.match import relevance
 from closeknit.match.brief import Brief, age_range, bucket_overlap, content_text
@@ -265,12 +264,24 @@ def bm25_for(
     hit = _bm25_cache.get(key)
     if hit is not None and hit[0] == ids:
         return hit[1]
+    from closeknit.match import persist
+
+    # the documents depend only on the store's data: persisted per data version
+    ck = persist.cache_key(store)
+    saved = persist.load(store, workspace, f"bm25-{model_name}", ck)
+    if saved is not None and saved["ids"].tolist() == ids:
+        bm = BM25.from_arrays(saved)
+        _bm25_cache[key] = (ids, bm)
+        return bm
     texts = creator_texts(store, workspace)
     docs = [
         creator_document(texts[c][0], [t for _, t in texts[c][1]]) if c in texts else ""
         for c in ids
     ]
     bm = BM25(docs)
+    persist.save(
+        store, workspace, f"bm25-{model_name}", ck, {"ids": np.array(ids, object), **bm.to_arrays()}
+    )
     if len(_bm25_cache) > 8:
         _bm25_cache.clear()
     _bm25_cache[key] = (ids, bm)
@@ -304,6 +315,18 @@ def content_scores(
         sc = stretch(sig.cos, 0.0)
     ids = sig.idx.ids if _is_all(sig.keys, sig.idx) else [sig.idx.ids[i] for i in sig.keys]
     return ids, sc, sig.q
+
+
+def _isin(a: np.ndarray, values: Any) -> np.ndarray:
+    """pandas' Series.isin for an object array of strings (pandas is not imported on a
+    cached call)."""
+    s = set(values)
+    return np.fromiter((x in s for x in a), bool, len(a))
+
+
+def _known(a: np.ndarray) -> np.ndarray:
+    """Not None, not NaN, not empty (pandas' notna() & != "")."""
+    return np.fromiter((x is not None and x == x and x != "" for x in a), bool, len(a))
 
 
 def _is_all(keys: np.ndarray, idx: Any) -> bool:
@@ -371,9 +394,11 @@ def _signals(
     return _Signals(idx, np.arange(n, dtype=np.int64), cos, kw, q, True, bm, kw_rel, cos_rel)
 
 
-EVIDENCE_FROM = 6  # latest posts per result that are scored for evidence
+from closeknit.match.vectors import EVIDENCE_FROM  # noqa: E402  latest posts scored for evidence
+
 _evidence_texts: dict[tuple[str, str, str], dict[str, list[tuple[str, str]]]] = {}
 _post_vectors: dict[str, dict[str, np.ndarray]] = {}
+_evidence_saved: dict[tuple[str, str], tuple[str | None, Any]] = {}  # the saved texts, loaded
 
 
 def evidence_for(
@@ -394,6 +419,21 @@ def evidence_for(
         for old in list(_evidence_texts)[:-1]:
             del _evidence_texts[old]
     todo = [c for c in creator_ids if c not in memo]
+    if todo:
+        from closeknit.match import persist
+        from closeknit.match.vectors import load_evidence_texts
+
+        ck = persist.cache_key(store)
+        skey = (str(store.path), workspace)
+        hit = _evidence_saved.get(skey)
+        if hit is None or hit[0] != ck:
+            hit = (ck, load_evidence_texts(store, workspace, ck))
+            _evidence_saved[skey] = hit
+        saved = hit[1]
+        if saved is not None:  # saved by the vector refresh at this data version
+            for c in todo:
+                memo[c] = saved.get(c)
+            todo = []
     if todo:
         got = creator_texts(store, workspace, todo, max_posts=EVIDENCE_FROM)
         for c in todo:
@@ -497,15 +537,15 @@ def discover(
             ),
         )
     if brief.platforms:
-        drop("platform", ~pd.Series(tab.platform[r]).isin(brief.platforms).to_numpy())
+        drop("platform", ~_isin(tab.platform[r], brief.platforms))
     if brief.tiers:
-        drop("tier", ~pd.Series(tab.tier[r]).isin(brief.tiers).to_numpy())
+        drop("tier", ~_isin(tab.tier[r], brief.tiers))
     if brief.languages:
-        lang = pd.Series(tab.language[r])
-        drop("language", (lang.notna() & (lang != "") & ~lang.isin(brief.languages)).to_numpy())
+        lang = tab.language[r]
+        drop("language", _known(lang) & ~_isin(lang, brief.languages))
     if brief.countries:
-        ctry = pd.Series(tab.country[r])
-        away = (ctry.notna() & (ctry != "") & ~ctry.isin(brief.countries)).to_numpy()
+        ctry = tab.country[r]
+        away = _known(ctry) & ~_isin(ctry, brief.countries)
         if away.any():
             share = _share(tab, "country", r, brief.countries)
             drop("country", away & (share < 0.3))
@@ -713,7 +753,7 @@ def audience_shares(tab: Any, brief: Brief, r: np.ndarray) -> dict[str, np.ndarr
         share = _share(tab, "country", r, brief.countries)
         ctry = tab.country[r]
         own = np.array([bool(c) for c in ctry], bool) & ~has
-        home = pd.Series(ctry).isin(brief.countries).to_numpy()
+        home = _isin(ctry, brief.countries)
         out["country"] = np.where(
             has, share, np.where(own, np.where(home, NO_DEMO_IN, NO_DEMO_OUT), np.nan)
         )

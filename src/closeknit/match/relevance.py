@@ -160,7 +160,7 @@ def keyword_coverage(bm: BM25, query: str) -> np.ndarray:
     ``Σ idf·(k1 + 1)`` (0 when no word of the query is in the corpus)."""
     present = [t for t in set(tokens(query)) if t in bm.idf]
     if not present:
-        return np.zeros(len(bm.tf))
+        return np.zeros(bm.n)
     top = sum(bm.idf[t] for t in present) * (bm.k1 + 1)
     return np.clip(bm.scores(" ".join(present)) / top, 0.0, 1.0)
 

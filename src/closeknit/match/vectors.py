@@ -13,15 +13,19 @@ import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pyarrow as pa
 
 from closeknit.match.embed import Embedder, get_embedder
 from closeknit.store import Store
 
+if TYPE_CHECKING:  # loaded where vectors are read or written, not by every importer
+    import pyarrow as pa
+
 MAX_POSTS = 12  # recent posts per creator that shape its vector
 DOC_CHARS = 2000  # the document is cut here (MiniLM reads its first MAX_TOKENS tokens)
+EVIDENCE_FROM = 6  # latest posts per creator scored for evidence (closeknit.match.rank)
 CHUNK = 500  # creators embedded and written per transaction (and per progress report)
 
 
@@ -30,6 +34,8 @@ def md5(text: str) -> str:
 
 
 def _to_matrix(col: pa.ChunkedArray | pa.Array, dim: int) -> np.ndarray:
+    import pyarrow as pa
+
     arr = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
     if len(arr) == 0:
         return np.zeros((0, dim), np.float32)
@@ -38,6 +44,8 @@ def _to_matrix(col: pa.ChunkedArray | pa.Array, dim: int) -> np.ndarray:
 
 
 def _list_array(mat: np.ndarray) -> pa.Array:
+    import pyarrow as pa
+
     n, d = mat.shape
     offsets = pa.array(np.arange(0, (n + 1) * d, d, dtype=np.int32))
     return pa.ListArray.from_arrays(offsets, pa.array(mat.astype(np.float32).ravel()))
@@ -52,14 +60,15 @@ def cached_vectors(
     uniq = list(dict.fromkeys(hashes))
     for i in range(0, len(uniq), 5000):
         chunk = uniq[i : i + 5000]
-        t = store.arrow(
+        # plain rows, not Arrow: a discover's evidence reads a few dozen vectors, and the Arrow
+        # path imports pyarrow and pandas (~0.3 s of a CLI process)
+        rows = store.query(
             "SELECT text_hash, vector FROM text_embeddings WHERE workspace_id = ? AND model = ? "
             "AND text_hash IN (SELECT unnest(?::VARCHAR[]))",
             [workspace, model, chunk],
         )
-        mat = _to_matrix(t.column("vector"), dim)
-        for h, v in zip(t.column("text_hash").to_pylist(), mat, strict=True):
-            out[h] = v
+        for r in rows:
+            out[r["text_hash"]] = np.asarray(r["vector"], dtype=np.float32).reshape(dim)
     return out
 
 
@@ -75,9 +84,11 @@ def embed_texts(
         if h not in have and h not in missing:
             missing[h] = t
     if missing:
+        import pyarrow as pa
+
         keys = list(missing)
         vecs = emb.encode([missing[k] for k in keys])
-        with store.transaction() as tx:
+        with store.transaction(derived=True) as tx:
             tx.insert_arrow(
                 "text_embeddings",
                 pa.table(
@@ -113,8 +124,14 @@ def creator_texts(
     workspace: str,
     creator_ids: Sequence[str] | None = None,
     max_posts: int = MAX_POSTS,
+    first: dict[str, list[tuple[str, str]]] | None = None,
+    first_n: int = 0,
 ) -> dict[str, tuple[str, list[tuple[str, str]]]]:
-    """creator_id -> (bio, [(post_id, caption text incl. hashtags)]) for recent posts."""
+    """creator_id -> (bio, [(post_id, caption text incl. hashtags)]) for recent posts.
+
+    ``first`` (optional) receives, per creator, what ``max_posts=first_n`` would have returned
+    (the same query's first ``first_n`` posts): the evidence texts, from one scan.
+    """
     flt = ""
     params: list[object] = [workspace]
     if creator_ids is not None:
@@ -135,14 +152,80 @@ def creator_texts(
         f"{flt}) WHERE rn <= ? ORDER BY creator_id, rn",
         [*params, max_posts],
     )
+    seen: dict[str, int] = {}  # rows so far per creator: the row's rank (rows come in rank order)
     for r in posts:
         text = r["caption"]
         tags = [t for t in (r["hashtags"] or []) if f"#{t}".lower() not in text.lower()]
         if tags:
             text = (text + " " + " ".join(f"#{t}" for t in tags)).strip()
-        if r["creator_id"] in out and text:
-            out[r["creator_id"]][1].append((r["post_id"], text))
+        cid = r["creator_id"]
+        if cid in out and text:
+            out[cid][1].append((r["post_id"], text))
+            if first is not None and seen.get(cid, 0) < first_n:
+                first.setdefault(cid, []).append((r["post_id"], text))
+        seen[cid] = seen.get(cid, 0) + 1
     return out
+
+
+def save_evidence_texts(
+    store: Store, workspace: str, key: str | None, first: dict[str, list[tuple[str, str]]]
+) -> None:
+    """Each creator's recent evidence posts (closeknit.match.rank.EVIDENCE_FROM), saved per
+    data version: reading them from the store costs ~0.5 s a query at 100k creators (the
+    caption column of every row group holding one of the creators)."""
+    from closeknit.match import persist
+
+    ids = sorted(first)
+    posts = [p for c in ids for p in first[c]]
+    pid = [p.encode("utf-8") for p, _ in posts]
+    cap = [c.encode("utf-8") for _, c in posts]
+    persist.save(
+        store,
+        workspace,
+        "evidence",
+        key,
+        {
+            "ids": np.array(ids, dtype=object),
+            "creator_off": np.cumsum([0] + [len(first[c]) for c in ids], dtype=np.int64),
+            "post_id": np.frombuffer(b"".join(pid), np.uint8),
+            "post_off": np.cumsum([0] + [len(x) for x in pid], dtype=np.int64),
+            "caption": np.frombuffer(b"".join(cap), np.uint8),
+            "caption_off": np.cumsum([0] + [len(x) for x in cap], dtype=np.int64),
+        },
+    )
+
+
+class EvidenceTexts:
+    """The saved evidence posts; a creator's are decoded only when asked for."""
+
+    def __init__(self, z: dict[str, np.ndarray]) -> None:
+        self.pos = {str(c): k for k, c in enumerate(z["ids"].tolist())}
+        self.z = z
+
+    def get(self, cid: str) -> list[tuple[str, str]]:
+        k = self.pos.get(cid)
+        if k is None:
+            return []
+        z = self.z
+        out = []
+        for p in range(int(z["creator_off"][k]), int(z["creator_off"][k + 1])):
+            a, b = z["post_off"][p], z["post_off"][p + 1]
+            c, d = z["caption_off"][p], z["caption_off"][p + 1]
+            out.append(
+                (z["post_id"][a:b].tobytes().decode("utf-8"),
+                 z["caption"][c:d].tobytes().decode("utf-8"))
+            )  # fmt: skip
+        return out
+
+
+def load_evidence_texts(store: Store, workspace: str, key: str | None) -> EvidenceTexts | None:
+    from closeknit.match import persist
+
+    z = persist.load(store, workspace, "evidence", key)
+    try:
+        return EvidenceTexts(z) if z is not None else None
+    except KeyError:
+        return None
 
 
 def creator_document(bio: str, captions: list[str], max_chars: int = DOC_CHARS) -> str:
@@ -185,9 +268,19 @@ def refresh_creator_vectors(
 
     ``on_progress(done, total)`` is called after each chunk of creators embedded.
     """
+    from closeknit.match import persist
+
     emb = get_embedder(model)
     key = (str(store.path), workspace, emb.name)
-    if creator_ids is None and not force and max_age_s > 0 and key in _seen:
+    # read before refreshing: the refresh's own writes are derived and leave it where it is
+    ck = persist.cache_key(store) if creator_ids is None else None
+    if ck is not None and not force:
+        n_fresh = persist.vectors_fresh(store, workspace, emb.name, ck)
+        if n_fresh is not None:  # a process refreshed at this data version already
+            return RefreshResult(emb.name, n_fresh, 0, 0)
+    # the trusted window is for stores without a write signature: with one, the marker above
+    # answers a repeated call and any counted write sends it to the scan below
+    if ck is None and creator_ids is None and not force and max_age_s > 0 and key in _seen:
         last_sig, at = _seen[key]
         window = max(max_age_s, CHECK_BUDGET * _cost.get(key, 0.0))
         if time.monotonic() - at < window:  # checked moments ago: trust it
@@ -198,8 +291,12 @@ def refresh_creator_vectors(
         _cost[key] = time.monotonic() - t0
     if sig is not None and not force and key in _seen and _seen[key][0] == sig:
         _seen[key] = (sig, time.monotonic())
+        persist.mark_vectors_fresh(store, workspace, emb.name, ck, int(sig[0]))
         return RefreshResult(emb.name, int(sig[0]), 0, 0)
-    texts = creator_texts(store, workspace, creator_ids)
+    first: dict[str, list[tuple[str, str]]] | None = {} if ck is not None else None
+    texts = creator_texts(store, workspace, creator_ids, first=first, first_n=EVIDENCE_FROM)
+    if first is not None:
+        save_evidence_texts(store, workspace, ck, first)
     current = {
         r["creator_id"]: r["source_hash"]
         for r in store.query(
@@ -219,11 +316,13 @@ def refresh_creator_vectors(
     )
     if on_progress is not None:
         on_progress(0, len(todo))
+    import pyarrow as pa
+
     for i in range(0, len(todo), CHUNK):
         part = todo[i : i + CHUNK]
         mat = embed_texts(store, workspace, [d for _, d, _ in part], emb)
         ids = [c for c, _, _ in part]
-        with store.transaction() as tx:
+        with store.transaction(derived=True) as tx:
             tx.execute(
                 "DELETE FROM creator_embeddings WHERE workspace_id = ? AND model = ? "
                 "AND creator_id IN (SELECT unnest(?::VARCHAR[]))",
@@ -250,6 +349,7 @@ def refresh_creator_vectors(
     )
     if sig is not None:
         _seen[key] = (sig, time.monotonic())
+    persist.mark_vectors_fresh(store, workspace, emb.name, ck, len(texts))
     return RefreshResult(emb.name, len(texts), len(todo), int(n_after) - int(n_before))
 
 

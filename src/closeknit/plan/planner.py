@@ -361,8 +361,26 @@ def history_model(store: Store, workspace: str) -> conversion.ConversionModel:
     campaign with a brief and attributed orders is one observation (its orders attributed by
     code or link, its fit to that campaign's brief). Cached until the data or the campaigns'
     attributions, briefs or deals change."""
+    from closeknit.match import persist
     from closeknit.match.candidates import get_table
 
+    # persisted per data version: the fit runs discover for every past campaign and an
+    # optimiser (seconds), and depends only on the store's data and the code
+    ck = persist.cache_key(store)
+    name = f"history-{get_embedder().name}"
+    if ck is not None:
+        pkey = (str(store.path), workspace, f"w:{ck}|{name}")
+        hit = _history_cache.get(pkey)
+        if hit is None:
+            saved = persist.load(store, workspace, name, ck)
+            hit = _model_of(saved) if saved is not None else None
+        if hit is None:
+            hit = _fit_history(store, workspace)
+            persist.save(store, workspace, name, ck, _arrays_of(hit))
+        if len(_history_cache) > 8:
+            _history_cache.clear()
+        _history_cache[pkey] = hit
+        return hit
     sig = store.query(
         "SELECT (SELECT count(*) || ':' || coalesce(sum(hash(campaign_id, order_id, creator_id)),"
         " 0) FROM attributions WHERE workspace_id = $ws) AS a, (SELECT count(*) || ':' || "
@@ -385,6 +403,35 @@ def history_model(store: Store, workspace: str) -> conversion.ConversionModel:
             _history_cache.clear()
         _history_cache[key] = hit
     return hit
+
+
+def _arrays_of(m: conversion.ConversionModel) -> dict[str, np.ndarray]:
+    return {
+        "coef": np.asarray(m.coef, np.float64),
+        "cov": np.asarray(m.cov, np.float64),
+        "spread": np.array([m.sigma, m.tau], np.float64),
+        "counts": np.array([m.n_obs, m.n_campaigns, m.n_orders], np.int64),
+        "source": np.array([m.source], dtype=object),
+        "notes": np.array(list(m.notes), dtype=object),
+    }
+
+
+def _model_of(z: dict[str, np.ndarray]) -> conversion.ConversionModel | None:
+    """Inverse of :func:`_arrays_of`; None for a file of another layout."""
+    try:
+        return conversion.ConversionModel(
+            coef=z["coef"].astype(np.float64),
+            cov=z["cov"].astype(np.float64),
+            sigma=float(z["spread"][0]),
+            tau=float(z["spread"][1]),
+            n_obs=int(z["counts"][0]),
+            n_campaigns=int(z["counts"][1]),
+            n_orders=int(z["counts"][2]),
+            source=str(z["source"][0]),
+            notes=[str(x) for x in z["notes"]],
+        )
+    except (KeyError, IndexError, ValueError):
+        return None
 
 
 def _fit_history(store: Store, workspace: str) -> conversion.ConversionModel:

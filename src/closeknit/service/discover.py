@@ -330,19 +330,11 @@ def _enrich(
     """Add tier, engagement rate, authenticity, the fee range, audience shares and the why."""
     if not results:
         return results
-    from closeknit.features.fees import fee_arrays
-    from closeknit.features.frame import creator_frame
-
     ids = [r["creator_id"] for r in results]
+    # the fee range is the candidate table's (the planner's fee model over every creator,
+    # persisted per data version): no fee model is fitted again for the results
     t = get_table(store, workspace)
     rows = t.rows_of(ids)
-    fr = creator_frame(store, workspace, ids)
-    fees: dict[str, tuple[float, float]] = {}
-    if len(fr):
-        lo, _, hi, _ = fee_arrays(store, workspace, fr, "post")
-        for i, cid in enumerate(fr["creator_id"].tolist()):
-            if _finite(fr["followers"].iat[i]):
-                fees[cid] = (round(float(lo[i]), 2), round(float(hi[i]), 2))
     shares: dict[str, np.ndarray] = {}
     if brief is not None:
         for dim, asked in (
@@ -367,9 +359,9 @@ def _enrich(
                 # lookalikes carry no fee: the same one-post estimate discover ranks by
                 d["fee_estimate"] = round(float(t.fee[row]), 2)
                 d["fee_source"] = t.fee_source
-        lo_hi = fees.get(d["creator_id"])
-        if lo_hi and d.get("fee_estimate") is not None:
-            d["fee_low"], d["fee_high"] = lo_hi
+        if row >= 0 and d.get("fee_estimate") is not None and np.isfinite(t.fee_lo[row]):
+            d["fee_low"] = round(float(t.fee_lo[row]), 2)
+            d["fee_high"] = round(float(t.fee_hi[row]), 2)
         d["why"] = why(d, brief)
         out.append(d)
     return out

@@ -169,10 +169,43 @@ class Store:
                 self._con.execute(f"LOAD {ext}")
             except duckdb.Error:
                 pass
+        self._counts_writes = False  # set once store_writes exists (after migration 0002)
         if migrate:
             from closeknit.store.migrations import migrate as _migrate
 
-            _migrate(self)
+            applied = _migrate(self)
+            self._counts_writes = not read_only and self._has_writes_table()
+            if applied and self._counts_writes:
+                # a schema change may change what derived data reads: move the signature
+                with self.transaction():
+                    pass
+        elif not read_only:
+            self._counts_writes = self._has_writes_table()
+
+    def _has_writes_table(self) -> bool:
+        return bool(
+            self._con.execute(
+                "SELECT count(*) FROM information_schema.tables WHERE table_name = 'store_writes'"
+            ).fetchall()[0][0]
+        )
+
+    def write_signature(self) -> str | None:
+        """A value that changes with every committed write through this class.
+
+        Every :meth:`transaction` (except ``derived=True`` ones), :meth:`execute` and
+        :meth:`attach_parquet` appends one row to ``store_writes`` inside its own commit, so the
+        signature moves exactly when data moved. None where the store predates migration 0002
+        (opened read-only): callers then fall back to scanning the data.
+        """
+        try:
+            r = (
+                self._cursor()
+                .execute("SELECT count(*), coalesce(sum(hash(token)), 0) FROM store_writes")
+                .fetchall()
+            )
+        except duckdb.Error:
+            return None
+        return f"{r[0][0]}-{r[0][1]}"
 
     # -- reads -------------------------------------------------------------------------------
     def _cursor(self) -> duckdb.DuckDBPyConnection:
@@ -231,11 +264,14 @@ class Store:
 
     # -- writes ------------------------------------------------------------------------------
     @contextmanager
-    def transaction(self, *, bulk: bool = False) -> Iterator[Tx]:
+    def transaction(self, *, bulk: bool = False, derived: bool = False) -> Iterator[Tx]:
         """Serialized, atomic write: commits on success, rolls back on any exception.
 
         ``bulk=True`` takes the import lane (file imports): it waits only for other imports,
         and interactive writes never wait for it (see the module docstring).
+        ``derived=True``: the transaction writes only data computed deterministically from the
+        store's other data and the code (embedding caches, index state), so it leaves
+        :meth:`write_signature` where it was; every other transaction moves it.
         """
         if self.read_only:
             raise StoreError("the store was opened read-only")
@@ -252,6 +288,9 @@ class Store:
                 cur.execute("BEGIN TRANSACTION")
                 try:
                     yield Tx(cur)
+                    if self._counts_writes and not derived:
+                        # in the same commit: the signature moves if and only if the data did
+                        cur.execute("INSERT INTO store_writes (token) VALUES (uuid()::VARCHAR)")
                 except BaseException:
                     try:
                         cur.execute("ROLLBACK")
@@ -280,8 +319,8 @@ class Store:
     def attach_parquet(self, view: str, pattern: str | Path) -> None:
         """Create (or replace) a view over Parquet files, e.g. a Spark feature build's output."""
         p = str(pattern).replace("'", "''")
-        with self._write_lock:
-            self._con.execute(f"CREATE OR REPLACE VIEW {view} AS SELECT * FROM read_parquet('{p}')")
+        with self.transaction() as tx:
+            tx.execute(f"CREATE OR REPLACE VIEW {view} AS SELECT * FROM read_parquet('{p}')")
 
     @property
     def closed(self) -> bool:

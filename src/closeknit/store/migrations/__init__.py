@@ -34,7 +34,8 @@ assert len(set(SCHEMA_IDS)) == len(SCHEMA_IDS), "duplicate migration id"
 
 def migrate(store: Store) -> list[str]:
     """Apply missing migrations in order; return the ids applied now."""
-    with store.transaction() as tx:
+    # derived=True: run on every open, it changes nothing once the table exists
+    with store.transaction(derived=True) as tx:
         tx.execute(
             "CREATE TABLE IF NOT EXISTS schema_migrations ("
             " id VARCHAR PRIMARY KEY, applied_at TIMESTAMP DEFAULT current_timestamp,"

@@ -270,4 +270,15 @@ CREATE TABLE IF NOT EXISTS tombstones (
 )
 """
 
-MIGRATIONS: list[tuple[str, str]] = [("0001_core", CORE)]
+# One row per committed write transaction (append-only, so the two writer lanes never conflict
+# on it): Store.write_signature() reads its count and hash sum, and caches of derived data
+# (closeknit.match.persist) are keyed by it instead of re-scanning every table they read.
+STORE_WRITES = """
+CREATE TABLE IF NOT EXISTS store_writes (
+  token VARCHAR NOT NULL,
+  written_at TIMESTAMP DEFAULT current_timestamp
+);
+INSERT INTO store_writes (token) VALUES (uuid()::VARCHAR)
+"""
+
+MIGRATIONS: list[tuple[str, str]] = [("0001_core", CORE), ("0002_store_writes", STORE_WRITES)]

@@ -1,0 +1,247 @@
+"""Derived match data persisted per data version, so a new process does not re-derive it.
+
+Every CLI call used to re-read all creator documents (to check the vectors are current), the
+whole vector matrix and every column of the candidate table, and to recompute every fee: about
+5-30 CPU-s at 100k creators before the first result. Those depend only on the store's data and
+the code that derives them, so they are saved once under ``<db>.cache/`` and reused while both
+are unchanged:
+
+* the key is the store's :meth:`~closeknit.store.Store.write_signature` (moves with every
+  committed write), the settings the derivation reads, the UTC day (one input is "posts older
+  than three days") and an md5 of the source files that derive the data (:data:`CODE_FILES`):
+  a write, a code change or a new day makes every entry stale;
+* one entry per (workspace, name): a stale one is ignored and replaced, so the folder never
+  holds more than the current version;
+* plain ``.npz`` / ``.npy`` files read without pickle (strings as unicode arrays plus a None
+  mask); an unreadable or corrupted file is treated as missing (and removed), never as an error.
+
+A store without a write signature (opened read-only before migration 0002) or in memory gets
+no cache: callers compute as before.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import os
+import zipfile
+from collections.abc import Mapping
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from closeknit.settings import get_settings
+from closeknit.store import Store
+
+log = logging.getLogger(__name__)
+
+FORMAT = 1  # bump when the file layout below changes
+# the modules whose code derives what is cached here (relative to the closeknit package)
+CODE_FILES = (
+    "match/persist.py",
+    "match/bm25.py",
+    "match/candidates.py",
+    "match/vectors.py",
+    "match/index.py",
+    "match/embed.py",
+    "features/fees.py",
+    "features/frame.py",
+    "features/rate_card.json",
+    "match/rank.py",
+    "match/relevance.py",
+    "match/relevance.json",
+    "match/brief.py",
+    "plan/planner.py",
+    "plan/conversion.py",
+)
+
+_code_md5: str | None = None
+
+
+def code_md5() -> str:
+    """md5 over :data:`CODE_FILES` (computed once per process)."""
+    global _code_md5
+    if _code_md5 is None:
+        h = hashlib.md5(str(FORMAT).encode())
+        root = resources.files("closeknit")
+        for rel in CODE_FILES:
+            h.update(rel.encode())
+            h.update(root.joinpath(rel).read_bytes())
+        _code_md5 = h.hexdigest()
+    return _code_md5
+
+
+def cache_key(store: Store) -> str | None:
+    """The current data version of ``store`` for cached derived data; None: do not cache."""
+    if str(store.path) == ":memory:":
+        return None
+    sig = store.write_signature()
+    if sig is None:
+        return None
+    tiers = sorted(get_settings().tiers, key=lambda t: t[1])
+    # the UTC day too: the posts fallback of the engagement rate counts posts older than three
+    # days (closeknit.features.frame), so a cached fee may age by at most a day
+    day = dt.datetime.now(dt.UTC).date().isoformat()
+    return hashlib.md5(f"{sig}|{tiers}|{day}|{code_md5()}".encode()).hexdigest()
+
+
+def _dir(store: Store, workspace: str) -> Path:
+    ws = hashlib.md5(workspace.encode()).hexdigest()[:16]
+    return Path(str(store.path) + ".cache") / ws
+
+
+def _path(store: Store, workspace: str, name: str, suffix: str) -> Path:
+    return _dir(store, workspace) / f"{name}{suffix}"
+
+
+def _encode(d: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Object arrays of str/None become a unicode array and a None mask (no pickle)."""
+    out: dict[str, np.ndarray] = {}
+    for k, v in d.items():
+        a = np.asarray(v)
+        if a.dtype == object:
+            mask = np.fromiter((x is None for x in a), bool, len(a))
+            vals = ["" if x is None else str(x) for x in a]
+            joined = SEP.join(vals)
+            if joined.count(SEP) == max(len(vals) - 1, 0):
+                # one UTF-8 buffer split on load: a unicode array is as wide as its longest
+                # string (4 bytes a character), this is the text itself
+                out["j:" + k] = np.frombuffer(joined.encode("utf-8"), np.uint8)
+                out["n:" + k] = np.array([len(vals)], np.int64)
+            else:
+                out["s:" + k] = np.array(vals, dtype=str) if vals else np.zeros(0, "U1")
+            out["m:" + k] = mask
+        else:
+            out["a:" + k] = a
+    return out
+
+
+SEP = "\x00"
+
+
+def _decode(z: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    out: dict[str, np.ndarray] = {}
+    for k in z:
+        kind, name = k[:2], k[2:]
+        if kind == "a:":
+            out[name] = np.asarray(z[k])
+        elif kind == "s:":
+            a = np.asarray(z[k]).astype(object)
+            a[np.asarray(z["m:" + name], bool)] = None
+            out[name] = a
+        elif kind == "j:":
+            n = int(z["n:" + name][0])
+            text = np.asarray(z[k]).tobytes().decode("utf-8")
+            parts = text.split(SEP) if n else []
+            if len(parts) != n:
+                raise ValueError(f"{name}: {len(parts)} strings, expected {n}")
+            a = np.empty(n, dtype=object)
+            a[:] = parts
+            a[np.asarray(z["m:" + name], bool)] = None
+            out[name] = a
+    return out
+
+
+def load(store: Store, workspace: str, name: str, key: str | None) -> dict[str, np.ndarray] | None:
+    """The arrays saved under ``name`` for ``key``; None when missing, stale or unreadable."""
+    if key is None:
+        return None
+    p = _path(store, workspace, name, ".npz")
+    if not p.exists():
+        return None
+    try:
+        with np.load(p, allow_pickle=False) as z:
+            if str(z["__key__"]) != key:
+                return None  # stale: the next save replaces it
+            return _decode({k: z[k] for k in z.files if k != "__key__"})
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as e:
+        log.warning("ignoring unreadable cache file %s: %s", p, e)
+        p.unlink(missing_ok=True)
+        return None
+
+
+def save(
+    store: Store, workspace: str, name: str, key: str | None, arrays: Mapping[str, np.ndarray]
+) -> None:
+    """Save ``arrays`` under ``name`` for ``key`` (atomically; failures only log)."""
+    if key is None:
+        return
+    p = _path(store, workspace, name, ".npz")
+    tmp = p.with_name(f"{p.stem}.{os.getpid()}.tmp.npz")
+    try:
+        p.parent.mkdir(parents=True, exist_ok=True)
+        members: dict[str, Any] = {"__key__": np.array(key), **_encode(arrays)}
+        np.savez(tmp, **members)
+        tmp.replace(p)
+    except OSError as e:  # a read-only or full disk: the next process computes again
+        log.warning("cannot write cache file %s: %s", p, e)
+        tmp.unlink(missing_ok=True)
+
+
+def load_matrix(store: Store, workspace: str, name: str, key: str | None) -> np.ndarray | None:
+    """A float32 matrix saved by :func:`save_matrix` for ``key``, memory-mapped."""
+    if key is None:
+        return None
+    meta = load(store, workspace, name + ".meta", key)
+    p = _path(store, workspace, name, ".npy")
+    if meta is None or not p.exists():
+        return None
+    try:
+        m = np.load(p, mmap_mode="r", allow_pickle=False)
+    except (OSError, ValueError) as e:
+        log.warning("ignoring unreadable cache file %s: %s", p, e)
+        p.unlink(missing_ok=True)
+        return None
+    want = tuple(int(x) for x in meta["shape"])
+    if m.shape != want or m.dtype != np.float32 or str(meta["md5"][0]) != _sample_md5(m):
+        return None
+    return np.asarray(m)
+
+
+def _sample_md5(m: np.ndarray) -> str:
+    """md5 of the first and last rows: catches a matrix file left from another version."""
+    if m.size == 0:
+        return ""
+    return hashlib.md5(np.ascontiguousarray(m[[0, -1]]).tobytes()).hexdigest()
+
+
+def save_matrix(store: Store, workspace: str, name: str, key: str | None, mat: np.ndarray) -> None:
+    if key is None:
+        return
+    p = _path(store, workspace, name, ".npy")
+    tmp = p.with_name(f"{p.stem}.{os.getpid()}.tmp.npy")
+    mat = np.ascontiguousarray(mat, dtype=np.float32)
+    try:
+        p.parent.mkdir(parents=True, exist_ok=True)
+        np.save(tmp, mat)
+        tmp.replace(p)
+    except OSError as e:
+        log.warning("cannot write cache file %s: %s", p, e)
+        tmp.unlink(missing_ok=True)
+        return
+    save(
+        store,
+        workspace,
+        name + ".meta",
+        key,
+        {"shape": np.array(mat.shape, np.int64), "md5": np.array([_sample_md5(mat)])},
+    )
+
+
+def vectors_fresh(store: Store, workspace: str, model: str, key: str | None) -> int | None:
+    """Creators embedded, when a full vector refresh for ``model`` ran at this data version.
+
+    Vector refreshes write only derived rows (they leave the write signature alone), so after
+    one the creator vectors stay current until the next counted write.
+    """
+    got = load(store, workspace, f"vectors-fresh-{model}", key)
+    return None if got is None else int(got["creators"][0])
+
+
+def mark_vectors_fresh(
+    store: Store, workspace: str, model: str, key: str | None, creators: int
+) -> None:
+    save(store, workspace, f"vectors-fresh-{model}", key, {"creators": np.array([creators])})

@@ -1,0 +1,253 @@
+"""Derived match data persisted per data version (closeknit.match.persist)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from closeknit.match import Brief, discover, persist, rank, vectors
+from closeknit.match import candidates as cand
+from closeknit.match import index as mindex
+from closeknit.match.niche import assign_niches
+from closeknit.store import Store, open_store
+from tests.match.conftest import CREATORS
+
+BRIEFS = [
+    Brief(text="home workout hiit gear", countries=["GB"], audience_age="18-24"),
+    Brief(text="marathon running", countries=["GB", "US"], audience_gender="F", budget=90),
+    Brief(text="baking cakes", competitors=["stridelab"]),
+]
+
+
+def _new_process() -> None:
+    """Drop every in-process memo, as a new CLI process starts without them."""
+    cand.forget()
+    cand._schema.clear()
+    mindex._mem.clear()
+    mindex._checked.clear()
+    vectors._seen.clear()
+    rank._evidence_texts.clear()
+    rank._bm25_cache.clear()
+    rank._evidence_saved.clear()
+
+
+def _results(st: Store) -> list[Any]:
+    if not st.scalar("SELECT count(*) FROM creator_niche"):
+        # discover assigns niches once when there are none (a counted write): do it first
+        assign_niches(st, "default")
+        _new_process()  # as the CLI: the niches were assigned by an earlier process
+    out = []
+    for b in BRIEFS:
+        r = discover(st, "default", b.validated(), 10)
+        out.append(
+            [(m.creator_id, m.score, m.fee_estimate, m.factors, m.evidence) for m in r.matches]
+        )
+    return out
+
+
+def _no_derivation(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail if anything is re-derived: the candidate build, the documents, the vector read."""
+
+    def boom(*a: Any, **k: Any) -> Any:
+        raise AssertionError("re-derived although the cache was current")
+
+    monkeypatch.setattr(cand, "build", boom)
+    monkeypatch.setattr(rank, "creator_texts", boom)
+    monkeypatch.setattr(vectors, "creator_texts", boom)
+    monkeypatch.setattr(mindex, "creator_matrix", boom)
+    monkeypatch.setattr(mindex, "fingerprint", boom)
+
+
+def test_cache_hit_equals_fresh_computation(small: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    _new_process()
+    first = _results(small)  # computes and saves
+    cache = Path(str(small.path) + ".cache")
+    assert any(cache.rglob("candidates.npz")) and any(cache.rglob("vectors-*.npy"))
+    _new_process()
+    with monkeypatch.context() as mp:
+        _no_derivation(mp)
+        hit = _results(small)
+    assert hit == first
+    t_hit = cand.get_table(small, "default")
+    _new_process()
+    with monkeypatch.context() as mp:
+        mp.setattr(persist, "cache_key", lambda store: None)  # no cache: fresh computation
+        fresh = _results(small)
+        t_fresh = cand.get_table(small, "default")
+    assert hit == fresh
+    for a in cand._ARRAYS:
+        x, y = getattr(t_hit, a), getattr(t_fresh, a)
+        assert x.dtype == y.dtype, a
+        if x.dtype == object:
+            assert x.tolist() == y.tolist(), a
+        else:
+            np.testing.assert_array_equal(x, y, err_msg=a)
+    assert t_hit.fee_source == t_fresh.fee_source
+    assert {k: sorted(v) for k, v in t_hit.demo.items()} == {
+        k: sorted(v) for k, v in t_fresh.demo.items()
+    }
+    for dim, buckets in t_fresh.demo.items():
+        for b, sp in buckets.items():
+            np.testing.assert_array_equal(t_hit.demo[dim][b].rows, sp.rows)
+            np.testing.assert_array_equal(t_hit.demo[dim][b].share, sp.share)
+    assert {k: v.tolist() for k, v in t_hit.post_terms.items()} == {
+        k: v.tolist() for k, v in t_fresh.post_terms.items()
+    }
+
+
+def test_any_write_invalidates(small: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    _new_process()
+    _results(small)
+    k0 = persist.cache_key(small)
+    assert persist.load(small, "default", "candidates", k0) is not None
+    small.execute("UPDATE creators SET followers = 12345 WHERE handle = 'runner_gb'")
+    k1 = persist.cache_key(small)
+    assert k1 != k0
+    assert persist.load(small, "default", "candidates", k1) is None  # stale: ignored
+    _new_process()
+    assert 12345 in cand.get_table(small, "default").followers
+    # a caption change reaches the vectors: the refresh runs again at the new version
+    with small.transaction() as tx:
+        tx.execute("UPDATE posts SET caption = 'sourdough bread baking' WHERE post_id = ?",
+                   ["instagram:40"])  # fmt: skip
+    _new_process()
+    assert persist.vectors_fresh(small, "default", "hash-v1", persist.cache_key(small)) is None
+    upd = vectors.refresh_creator_vectors(small, "default")
+    assert upd.updated == 1
+
+
+def test_derived_writes_leave_the_signature(small: Store) -> None:
+    s0 = small.write_signature()
+    assert s0 is not None
+    with small.transaction(derived=True) as tx:
+        tx.execute("DELETE FROM match_index_state")
+    assert small.write_signature() == s0
+    with small.transaction() as tx:
+        tx.execute("DELETE FROM match_index_state")
+    assert small.write_signature() != s0
+    s1 = small.write_signature()
+    with pytest.raises(RuntimeError), small.transaction() as tx:
+        tx.execute("DELETE FROM match_index_state")
+        raise RuntimeError("rolled back")
+    assert small.write_signature() == s1  # nothing committed, nothing moved
+
+
+def test_code_change_invalidates(small: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    _new_process()
+    _results(small)
+    k0 = persist.cache_key(small)
+    monkeypatch.setattr(persist, "_code_md5", "another version of the code")
+    k1 = persist.cache_key(small)
+    assert k1 != k0
+    assert persist.load(small, "default", "candidates", k1) is None
+    assert persist.vectors_fresh(small, "default", "hash-v1", k1) is None
+    _new_process()
+    built: list[int] = []
+    real = cand.build
+    monkeypatch.setattr(cand, "build", lambda *a: built.append(1) or real(*a))
+    cand.get_table(small, "default")
+    assert built == [1]
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncate", "wrong-arrays"])
+def test_corrupted_cache_is_ignored(
+    small: Store, monkeypatch: pytest.MonkeyPatch, damage: str
+) -> None:
+    _new_process()
+    first = _results(small)
+    cache = Path(str(small.path) + ".cache")
+    for p in [*cache.rglob("*.npz"), *cache.rglob("*.npy")]:
+        if damage == "garbage":
+            p.write_bytes(b"not a numpy file")
+        elif damage == "truncate":
+            p.write_bytes(p.read_bytes()[: p.stat().st_size // 2])
+        elif p.name == "candidates.npz":  # readable, right key, wrong contents
+            np.savez(p, __key__=np.array(persist.cache_key(small)), **{"a:ids": np.arange(3)})
+    _new_process()
+    assert _results(small) == first
+    _new_process()
+    with monkeypatch.context() as mp:  # rewritten: the next process hits again
+        _no_derivation(mp)
+        assert _results(small) == first
+
+
+def test_old_store_gets_the_migration(tmp_path: Path) -> None:
+    st = open_store(tmp_path / "o.duckdb")
+    with st.transaction(derived=True) as tx:  # as a store written before migration 0002
+        tx.execute("DROP TABLE store_writes")
+        tx.execute("DELETE FROM schema_migrations WHERE id = '0002_store_writes'")
+    st.close()
+    ro = open_store(tmp_path / "o.duckdb", read_only=True)
+    assert ro.write_signature() is None and persist.cache_key(ro) is None
+    ro.close()
+    st = open_store(tmp_path / "o.duckdb")
+    s0 = st.write_signature()
+    assert s0 is not None
+    st.execute("CREATE TABLE t (x INT)")
+    assert st.write_signature() != s0
+    st.close()
+
+
+def test_fee_model_fit_is_saved_with_the_table(
+    small: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A new process takes the deal fit from the saved table: the plan's fees fit nothing."""
+    from closeknit.features import fees
+    from closeknit.features.frame import creator_frame
+
+    with small.transaction() as tx:  # enough agreed deals for the regression
+        for i, (h, *_rest) in enumerate(CREATORS * 2):
+            tx.execute(
+                "INSERT INTO campaign_creators (workspace_id, campaign_id, creator_id, stage, fee) "
+                "VALUES ('default', ?, ?, 'paid', ?)",
+                [f"c{i}", f"instagram:{h}", 100.0 + 37 * i],
+            )
+    _new_process()
+    fees._deal_models.clear()
+    t = cand.get_table(small, "default")
+    assert t.fee_source.startswith("deals_regression")
+    fr = creator_frame(small, "default", None)
+    want = fees.fee_arrays(small, "default", fr, "reel")
+    _new_process()
+    fees._deal_models.clear()
+    with monkeypatch.context() as mp:
+        _no_derivation(mp)
+        mp.setattr(fees, "_fit_deal_model", lambda *a: pytest.fail("fitted again"))
+        assert cand.get_table(small, "default").fee_source == t.fee_source
+        got = fees.fee_arrays(small, "default", fr, "reel")
+    for a, b in zip(want[:3], got[:3], strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_served_frames_equal_the_query(small: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After a saved table is loaded, creator frames are row selections equal to the query's."""
+    import pandas as pd
+
+    from closeknit.features import frame
+
+    _new_process()
+    _results(small)
+    small.execute("UPDATE creators SET followers = NULL WHERE handle = 'gamer_us'")
+    _new_process()
+    frame._full.clear()
+    ids = [f"instagram:{h}" for h, *_ in CREATORS]
+    subsets = [ids, ids[::-1], ids[:3], [ids[5], "instagram:nobody", ids[5], ids[1]], []]
+    want = [frame.creator_frame(small, "default", s) for s in subsets]  # the query
+    cand.get_table(small, "default")  # builds and saves
+    _new_process()
+    frame._full.clear()
+    cand.get_table(small, "default")  # loads: frames are served
+    assert frame._full
+    with monkeypatch.context() as mp:
+        mp.setattr(small, "df", lambda *a, **k: pytest.fail("queried"))
+        got = [frame.creator_frame(small, "default", s) for s in subsets]
+    for w, g in zip(want, got, strict=True):
+        if w.empty:
+            assert g.empty and list(g.columns) == list(w.columns)
+            continue
+        pd.testing.assert_frame_equal(w.reset_index(drop=True), g.reset_index(drop=True))
+    small.execute("UPDATE creators SET followers = 5 WHERE handle = 'gamer_us'")
+    assert 5 in frame.creator_frame(small, "default", ids)["followers"].tolist()
