@@ -185,11 +185,12 @@ def import_many(
             for f in files
         ]
     if source == "youtube":
-        from closeknit.connectors.youtube import iter_records
+        from closeknit.connectors.youtube import import_youtube
 
         return [
-            _load_items(store, workspace, "youtube", f, iter_records(f), on_progress)
+            r
             for f in _files(path, (".json", ".jsonl"))
+            for r in import_youtube(store, workspace, f, on_progress=on_progress)
         ]
     raise ValidationError(f"unknown source {source!r}")  # pragma: no cover
 
