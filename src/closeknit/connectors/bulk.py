@@ -303,7 +303,7 @@ def load_json(
 def load_staged(
     store: Store,
     workspace: str,
-    stage: Callable[[Tx], list[tuple[Iterable[Line] | Batches | StagedSql, JsonSpec]]],
+    stage: Callable[[Tx], Sequence[tuple[Iterable[Line] | Batches | StagedSql, JsonSpec]]],
     *,
     source: str,
     path: str | None = None,
@@ -1049,7 +1049,8 @@ def json_int_checks(field: str, v: str) -> list[Check]:
     """``to_int``: a boolean, the wrong kind of value, then a count beyond BIGINT."""
     number = (
         f"(json_type({v}) IN ('BIGINT', 'UBIGINT') OR (json_type({v}) = 'DOUBLE' AND "
-        f"isfinite({json_double_sql(v)}) AND {json_double_sql(v)} = floor({json_double_sql(v)})) OR (json_type({v}) = 'VARCHAR' "
+        f"isfinite({json_double_sql(v)}) AND {json_double_sql(v)} = floor({json_double_sql(v)})) "
+        f"OR (json_type({v}) = 'VARCHAR' "
         f"AND regexp_full_match({_int_text(v)}, '[0-9]+')))"
     )
     return [

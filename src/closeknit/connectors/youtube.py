@@ -34,12 +34,12 @@ from closeknit.connectors.bulk import (
     Check,
     JsonSpec,
     StagedSql,
-    json_double_sql,
     first_failure_sql,
     json_absent_sql,
     json_bool_check,
     json_bool_sql,
     json_dict_check,
+    json_double_sql,
     json_int_checks,
     json_int_sql,
     json_pytype_sql,
@@ -368,7 +368,11 @@ FROM (SELECT *, {json_str_sql(_SV("id"))} AS cid,
 
 _VV = _at(_VID, "d.v")
 _DUR = "contentDetails.duration"
-_DUR_RE = "'^P(?:([0-9]+)W)?(?:([0-9]+)D)?(?:T(?:([0-9]+)H)?(?:([0-9]+)M)?(?:([0-9]+(?:[.][0-9]+)?)S)?)?$'"
+# youtube_rows.duration_seconds' pattern, groups by number (weeks, days, hours, minutes, s)
+_DUR_RE = (
+    "'^P(?:([0-9]+)W)?(?:([0-9]+)D)?"
+    "(?:T(?:([0-9]+)H)?(?:([0-9]+)M)?(?:([0-9]+(?:[.][0-9]+)?)S)?)?$'"
+)
 _DUR_T = f"trim(json_extract_string({_VV(_DUR)}, '$'), {_WS})"
 _TAGS = _VV("snippet.tags")
 VIDEO_CHECKS = [
@@ -534,7 +538,8 @@ _REPLIES_TRUTHY = (
     f"<> '{{}}') OR (json_type({_TV('replies.comments')}) = 'VARCHAR' AND "
     f"json_extract_string({_TV('replies.comments')}, '$') <> '') OR "
     f"(json_type({_TV('replies.comments')}) IN ('BIGINT', 'UBIGINT', 'DOUBLE') AND "
-    f"{json_double_sql(_TV('replies.comments'))} <> 0) OR {_TV('replies.comments')}::VARCHAR = 'true'"
+    f"{json_double_sql(_TV('replies.comments'))} <> 0) "
+    f"OR {_TV('replies.comments')}::VARCHAR = 'true'"
 )
 _TOP_FAIL = first_failure_sql(
     _comment_checks(lambda f: f"d.top[{_CMT.index(f) + 1}]"), f"'{_TOP}.'"
@@ -666,25 +671,34 @@ def _documents(path: Path, o0: int = 0) -> pa.Table:
             "file": pa.array([str(path)] * n, type=pa.string()),
             "line": pa.array([r[0] for r in rows], type=pa.int64()),
             "doc": pa.array([r[1] for r in rows], type=pa.string()),
+            # a whole file may be a JSON array of responses; a JSONL line is one response
+            "whole": pa.array([r[0] is None for r in rows], type=pa.bool_()),
         }
     )
 
 
-# Responses (o, o2, file, line, resp) of the documents in _yt_docs: a top-level JSON array is
-# one response per element (its index the line); ok = a supported kind with an items list.
+# Responses of the documents in _yt_docs (a top-level JSON array is one response per element,
+# its index the line): the type of each (t, NULL when it is not JSON), its kind and its items
+# taken out by one parse; ok = a supported kind with an items list (or none).
 _RESPONSES = f"""
 CREATE OR REPLACE TEMP TABLE _yt_resp AS
-SELECT *, json_valid(resp) AND json_type(resp) = 'OBJECT'
-          AND MAP {{{_KIND_SQL}}}[json_extract_string(resp, '$.kind')] IS NOT NULL
-          AND coalesce(json_type(resp, '$.items') IN ('ARRAY', 'NULL'), true) AS ok
+SELECT *, coalesce(t = 'OBJECT' AND kind IS NOT NULL
+                   AND (items IS NULL OR items_t IN ('ARRAY', 'NULL')), false) AS ok
 FROM (
-  SELECT o, 0 AS o2, file, line, doc AS resp FROM _yt_docs
-  WHERE NOT (json_valid(doc) AND json_type(doc) = 'ARRAY')
-  UNION ALL
-  SELECT o, o2, file, o2 AS line, resp FROM (
-    SELECT o, file, unnest(els)::VARCHAR AS resp, unnest(range(len(els))) AS o2 FROM (
-      SELECT o, file, CAST(doc::JSON AS JSON[]) AS els FROM _yt_docs
-      WHERE json_valid(doc) AND json_type(doc) = 'ARRAY'))
+  SELECT *, MAP {{{_KIND_SQL}}}[json_extract_string(kx[1], '$')] AS kind, kx[2] AS items,
+         json_type(kx[2]) AS items_t
+  FROM (
+    SELECT *, CASE WHEN t = 'OBJECT' THEN json_extract(resp, ['$.kind', '$.items']) END AS kx
+    FROM (
+      SELECT o, 0 AS o2, file, line, doc AS resp, t FROM _yt_docs
+      WHERE NOT (whole AND t IS NOT DISTINCT FROM 'ARRAY')
+      UNION ALL
+      SELECT o, o2, file, o2 AS line, resp::VARCHAR AS resp, json_type(resp) AS t FROM (
+        SELECT o, file, unnest(els) AS resp, unnest(range(len(els))) AS o2 FROM (
+          SELECT o, file, CAST(doc::JSON AS JSON[]) AS els FROM _yt_docs
+          WHERE whole AND t = 'ARRAY'))
+    )
+  )
 )
 """
 
@@ -703,9 +717,8 @@ SELECT o, o2, idx, kind, file, coalesce(line, idx) AS line,
 FROM (
   SELECT o, o2, file, line, kind, unnest(items) AS item, unnest(range(len(items))) AS idx
   FROM (
-    SELECT o, o2, file, line, MAP {{{_KIND_SQL}}}[json_extract_string(resp, '$.kind')] AS kind,
-           CAST(json_extract(resp, '$.items') AS JSON[]) AS items
-    FROM _yt_resp WHERE ok AND json_type(resp, '$.items') = 'ARRAY'
+    SELECT o, o2, file, line, kind, CAST(items AS JSON[]) AS items
+    FROM _yt_resp WHERE ok AND items_t = 'ARRAY'
   )
 )
 """
@@ -729,10 +742,13 @@ def _reject(resp_text: str) -> tuple[str, str | None, str | None]:
     return "malformed JSON: not valid JSON text", None, None
 
 
-def _stage_file(tx: Tx, path: Path) -> list[tuple[StagedSql, JsonSpec]]:
+def _stage_file(tx: Tx, *, path: Path) -> list[tuple[StagedSql, JsonSpec]]:
     tx.register("_yt_docs_arrow", _documents(path))
     try:
-        tx.execute("CREATE OR REPLACE TEMP TABLE _yt_docs AS SELECT * FROM _yt_docs_arrow")
+        tx.execute(
+            "CREATE OR REPLACE TEMP TABLE _yt_docs AS SELECT *, CASE WHEN json_valid(doc) "
+            "THEN json_type(doc) END AS t FROM _yt_docs_arrow"
+        )
     finally:
         tx.unregister("_yt_docs_arrow")
     tx.execute(_RESPONSES)
@@ -768,6 +784,10 @@ def _stage_file(tx: Tx, path: Path) -> list[tuple[StagedSql, JsonSpec]]:
     return parts
 
 
+def _handle_of_sql(doc: str) -> str:
+    return handle_sql(f"json_extract({doc}, '$.id')", f"json_extract({doc}, '$.snippet.customUrl')")
+
+
 def _stage_handles(tx: Tx, path: Path) -> None:
     """``_yt_handles(channel_id, handle)``: channels of the sibling ``channels*`` files (the
     later file wins), then those of this file that they lack (as :func:`iter_records`)."""
@@ -784,7 +804,7 @@ def _stage_handles(tx: Tx, path: Path) -> None:
             UNION ALL
             SELECT channel_id, arg_min(handle, o) FROM (
               SELECT o, json_extract_string(payload, '$.id') AS channel_id,
-                     {handle_sql("json_extract(payload, '$.id')", "json_extract(payload, '$.snippet.customUrl')")} AS handle
+                     {_handle_of_sql("payload")} AS handle
               FROM _yt_all WHERE kind = 'channel' AND err IS NULL
                 AND json_type(payload, '$.id') = 'VARCHAR')
             WHERE channel_id NOT IN (SELECT channel_id FROM _yt_sib)
@@ -811,13 +831,13 @@ def _sibling_table(tx: Tx, sig: tuple[tuple[str, int, int], ...]) -> pa.Table:
             f"""
             SELECT channel_id, arg_max(handle, (o, k)) AS handle FROM (
               SELECT o, k, json_extract_string(it, '$.id') AS channel_id,
-                     {handle_sql("json_extract(it, '$.id')", "json_extract(it, '$.snippet.customUrl')")} AS handle
+                     {_handle_of_sql("it")} AS handle
               FROM (
                 SELECT o, unnest(items) AS it, unnest(range(len(items))) AS k FROM (
                   SELECT o, CAST(json_extract(doc, '$.items') AS JSON[]) AS items
-                  FROM _yt_sib_docs
-                  WHERE json_valid(doc) AND json_type(doc) = 'OBJECT'
-                    AND json_type(doc, '$.items') = 'ARRAY'))
+                  FROM (SELECT o, doc, CASE WHEN json_valid(doc) THEN json_type(doc) END AS t
+                        FROM _yt_sib_docs)
+                  WHERE t = 'OBJECT' AND json_type(doc, '$.items') = 'ARRAY'))
               WHERE json_type(it) = 'OBJECT' AND json_type(it, '$.id') = 'VARCHAR')
             GROUP BY channel_id
             """
@@ -843,6 +863,7 @@ def _documents_empty() -> pa.Table:
             "file": pa.array([], type=pa.string()),
             "line": pa.array([], type=pa.int64()),
             "doc": pa.array([], type=pa.string()),
+            "whole": pa.array([], type=pa.bool_()),
         }
     )
 
@@ -868,7 +889,7 @@ def import_youtube(
         load_staged(
             store,
             workspace,
-            lambda tx, f=f: _stage_file(tx, f),
+            functools.partial(_stage_file, path=f),
             source=SOURCE,
             path=str(f),
             on_progress=on_progress,
