@@ -198,10 +198,11 @@ class Batches:
 
 
 class StagedSql:
-    """Input already staged by SQL in the import's transaction: a temp table ``table`` with
-    ``seq`` numbered 0..n-1 and the columns of ``_bk_in`` (file, line, h, h64, payload, err,
-    errf, pfx). :func:`load_json` copies it into ``_bk_in`` a chunk at a time, so the same
-    checks, quarantine, duplicate detection and upserts run on it as on a file's lines.
+    """Input already staged by SQL in the import's transaction: a SELECT (``table``) of its
+    ``n`` rows with ``seq`` numbered 0..n-1 and the columns of ``_bk_in`` (file, line, h, h64,
+    payload, err, errf, pfx). :func:`load_staged` copies it into ``_bk_in`` a chunk at a time,
+    so the same checks, quarantine, duplicate detection and upserts run on it as on a file's
+    lines.
     ``pfx`` prefixes the field named by a failed check (``items[3].``: one object of a list).
     """
 
@@ -221,7 +222,7 @@ class StagedSql:
             (
                 hi - lo,
                 "INSERT INTO _bk_in (seq, file, line, h, h64, payload, err, errf, pfx) "
-                f"SELECT seq, file, line, h, h64, payload, err, errf, pfx FROM {self.table} "
+                f"SELECT seq, file, line, h, h64, payload, err, errf, pfx FROM ({self.table}) "
                 f"WHERE seq >= {lo} AND seq < {hi}",
             )
         ]
@@ -925,15 +926,25 @@ _WS_CHARS = "E' \\t\\n\\r\\x0b\\x0c'"
 _DQ = '"'
 
 
+def json_type_sql(v: str) -> str:
+    """SQL: ``json_type`` of a JSON value that DuckDB wrote (minified: its first character
+    tells the type but for numbers), without parsing it."""
+    return (
+        f"CASE left({v}::VARCHAR, 1) WHEN '{_DQ}' THEN 'VARCHAR' WHEN '{{' THEN 'OBJECT' "
+        f"WHEN '[' THEN 'ARRAY' WHEN 't' THEN 'BOOLEAN' WHEN 'f' THEN 'BOOLEAN' "
+        f"WHEN 'n' THEN 'NULL' ELSE json_type({v}) END"
+    )
+
+
 def json_absent_sql(v: str) -> str:
     """SQL: the field is absent or JSON null (Python's None)."""
-    return f"({v} IS NULL OR json_type({v}) = 'NULL')"
+    return f"({v} IS NULL OR {v}::VARCHAR = 'null')"
 
 
 def json_pytype_sql(v: str) -> str:
     """SQL: the Python type name of the JSON value (``str``, ``int``, ``dict`` ...)."""
     return (
-        f"CASE json_type({v}) WHEN 'OBJECT' THEN 'dict' WHEN 'ARRAY' THEN 'list' "
+        f"CASE {json_type_sql(v)} WHEN 'OBJECT' THEN 'dict' WHEN 'ARRAY' THEN 'list' "
         f"WHEN 'VARCHAR' THEN 'str' WHEN 'BIGINT' THEN 'int' WHEN 'UBIGINT' THEN 'int' "
         f"WHEN 'DOUBLE' THEN 'float' WHEN 'BOOLEAN' THEN 'bool' ELSE 'NoneType' END"
     )
@@ -946,7 +957,7 @@ def json_text_sql(v: str) -> str:
         f"replace(replace(replace({v}::VARCHAR, '{_DQ}:', '{_DQ}: '), ',', ', '), '{_DQ}', '''')"
     )
     return (
-        f"CASE json_type({v}) WHEN 'VARCHAR' THEN json_extract_string({v}, '$') "
+        f"CASE {json_type_sql(v)} WHEN 'VARCHAR' THEN json_extract_string({v}, '$') "
         f"WHEN 'BOOLEAN' THEN CASE WHEN {v}::VARCHAR = 'true' THEN 'True' ELSE 'False' END "
         f"WHEN 'NULL' THEN 'None' WHEN 'ARRAY' THEN {pyish} WHEN 'OBJECT' THEN {pyish} "
         f"ELSE {v}::VARCHAR END"
@@ -969,7 +980,7 @@ def py_repr_sql(text: str) -> str:
 def json_str_sql(v: str) -> str:
     """SQL: ``to_str``: a string or an integer id as text; NULL when absent or empty."""
     return (
-        f"CASE WHEN json_type({v}) IN ('VARCHAR', 'BIGINT', 'UBIGINT') "
+        f"CASE WHEN {json_type_sql(v)} IN ('VARCHAR', 'BIGINT', 'UBIGINT') "
         f"AND json_extract_string({v}, '$') <> '' THEN json_extract_string({v}, '$') END"
     )
 
@@ -981,16 +992,15 @@ def json_str_checks(field: str, v: str, *, required: bool = False) -> list[Check
         out.append(
             Check(
                 field,
-                f"({json_absent_sql(v)} OR (json_type({v}) = 'VARCHAR' "
-                f"AND json_extract_string({v}, '$') = ''))",
+                f"({v} IS NULL OR {v}::VARCHAR IN ('null', '{_DQ}{_DQ}'))",
                 "missing",
             )
         )
     out.append(
         Check(
             field,
-            f"(NOT {json_absent_sql(v)} AND json_type({v}) NOT IN ('VARCHAR', 'BIGINT', "
-            f"'UBIGINT'))",
+            f"CASE WHEN {v} IS NULL THEN false ELSE {json_type_sql(v)} NOT IN ('VARCHAR', "
+            f"'BIGINT', 'UBIGINT', 'NULL') END",
             "",
             reason_sql=f"'expected a string, got ' || {json_pytype_sql(v)}",
         )
@@ -1002,21 +1012,22 @@ def json_dict_check(field: str, v: str) -> Check:
     """``to_dict_``: an object, or absent."""
     return Check(
         field,
-        f"(NOT {json_absent_sql(v)} AND json_type({v}) <> 'OBJECT')",
+        f"CASE WHEN {v} IS NULL THEN false ELSE NOT starts_with({v}::VARCHAR, '{{') "
+        f"AND {v}::VARCHAR <> 'null' END",
         "",
         reason_sql=f"'expected an object, got ' || {json_pytype_sql(v)}",
     )
 
 
 def json_bool_sql(v: str) -> str:
-    return f"CASE WHEN json_type({v}) = 'BOOLEAN' THEN {v}::VARCHAR = 'true' END"
+    return f"CASE WHEN {json_type_sql(v)} = 'BOOLEAN' THEN {v}::VARCHAR = 'true' END"
 
 
 def json_bool_check(field: str, v: str) -> Check:
     """``to_bool``: true/false, or absent."""
     return Check(
         field,
-        f"(NOT {json_absent_sql(v)} AND json_type({v}) <> 'BOOLEAN')",
+        f"CASE WHEN {v} IS NULL THEN false ELSE {v}::VARCHAR NOT IN ('true', 'false', 'null') END",
         "",
         reason_sql=(
             f"'expected true/false, got ' || {json_pytype_sql(v)} || ' ' || "
@@ -1036,7 +1047,7 @@ def json_double_sql(v: str) -> str:
 def json_int_sql(v: str) -> str:
     """SQL: ``to_int``: an integer, an integral float or a digit string -> BIGINT."""
     return (
-        f"CASE json_type({v}) WHEN 'BIGINT' THEN try_cast({v}::VARCHAR AS BIGINT) "
+        f"CASE {json_type_sql(v)} WHEN 'BIGINT' THEN try_cast({v}::VARCHAR AS BIGINT) "
         f"WHEN 'UBIGINT' THEN try_cast({v}::VARCHAR AS BIGINT) "
         f"WHEN 'DOUBLE' THEN CASE WHEN {json_double_sql(v)} = floor({json_double_sql(v)}) "
         f"THEN try_cast({json_double_sql(v)} AS BIGINT) END "
@@ -1046,23 +1057,25 @@ def json_int_sql(v: str) -> str:
 
 
 def json_int_checks(field: str, v: str) -> list[Check]:
-    """``to_int``: a boolean, the wrong kind of value, then a count beyond BIGINT."""
+    """``to_int``: a boolean, the wrong kind of value, then a count beyond BIGINT. (CASE, not
+    AND: only CASE stops evaluating a row once its answer is known.)"""
+    jt = json_type_sql(v)
     number = (
-        f"(json_type({v}) IN ('BIGINT', 'UBIGINT') OR (json_type({v}) = 'DOUBLE' AND "
-        f"isfinite({json_double_sql(v)}) AND {json_double_sql(v)} = floor({json_double_sql(v)})) "
-        f"OR (json_type({v}) = 'VARCHAR' "
-        f"AND regexp_full_match({_int_text(v)}, '[0-9]+')))"
+        f"CASE {jt} WHEN 'BIGINT' THEN true WHEN 'UBIGINT' THEN true "
+        f"WHEN 'VARCHAR' THEN regexp_full_match({_int_text(v)}, '[0-9]+') "
+        f"WHEN 'DOUBLE' THEN coalesce(isfinite({json_double_sql(v)}) AND "
+        f"{json_double_sql(v)} = floor({json_double_sql(v)}), false) ELSE false END"
     )
     return [
         Check(
             field,
-            f"(json_type({v}) = 'BOOLEAN')",
+            f"coalesce({v}::VARCHAR IN ('true', 'false'), false)",
             "",
             reason_sql=f"'expected a count, got boolean ' || {json_text_sql(v)}",
         ),
         Check(
             field,
-            f"(NOT {json_absent_sql(v)} AND NOT {number})",
+            f"CASE WHEN {json_absent_sql(v)} THEN false ELSE NOT ({number}) END",
             "",
             reason_sql=(
                 f"'expected a count, got ' || {json_pytype_sql(v)} || ' ' || "
@@ -1071,7 +1084,8 @@ def json_int_checks(field: str, v: str) -> list[Check]:
         ),
         Check(
             field,
-            f"(NOT {json_absent_sql(v)} AND {json_int_sql(v)} IS NULL)",
+            f"CASE WHEN {json_absent_sql(v)} THEN false WHEN {jt} = 'BIGINT' THEN false "
+            f"ELSE {json_int_sql(v)} IS NULL END",
             "",
             reason_sql=f"'count out of range: ' || left({json_text_sql(v)}, 40)",
         ),
@@ -1082,37 +1096,48 @@ def _ts_text(v: str) -> str:
     return f"trim(json_extract_string({v}, '$'), {_WS_CHARS})"
 
 
+def _ts_of_text(v: str) -> str:
+    t = _ts_text(v)
+    return (
+        f"CASE WHEN regexp_matches({t}, '(Z|[+-][0-9]{{2}}(:?[0-9]{{2}})?)$') "
+        f"THEN timezone('UTC', try_cast({t} AS TIMESTAMPTZ)) ELSE try_cast({t} AS TIMESTAMP) END"
+    )
+
+
+def _ts_of_number(v: str) -> str:
+    return (
+        f"CASE WHEN {json_double_sql(v)} >= -62135596800 AND {json_double_sql(v)} < 253402300800 "
+        f"THEN make_timestamp(round({json_double_sql(v)} * 1e6)::BIGINT) END"
+    )
+
+
 def json_ts_sql(v: str) -> str:
     """SQL: ``parse_ts``: ISO 8601 text (an offset converted to UTC) or epoch seconds ->
     naive UTC TIMESTAMP."""
-    t = _ts_text(v)
+    jt = json_type_sql(v)
     return (
-        f"CASE WHEN json_type({v}) IN ('BIGINT', 'UBIGINT', 'DOUBLE') THEN "
-        f"CASE WHEN {json_double_sql(v)} >= -62135596800 AND {json_double_sql(v)} < 253402300800 "
-        f"THEN make_timestamp(round({json_double_sql(v)} * 1e6)::BIGINT) END "
-        f"WHEN json_type({v}) = 'VARCHAR' AND {t} <> '' THEN "
-        f"CASE WHEN regexp_matches({t}, '(Z|[+-][0-9]{{2}}(:?[0-9]{{2}})?)$') "
-        f"THEN timezone('UTC', try_cast({t} AS TIMESTAMPTZ)) ELSE try_cast({t} AS TIMESTAMP) END "
-        f"END"
+        f"CASE WHEN {v} IS NULL THEN NULL WHEN {jt} IN ('BIGINT', 'UBIGINT', 'DOUBLE') THEN "
+        f"{_ts_of_number(v)} WHEN {jt} = 'VARCHAR' AND {_ts_text(v)} <> '' THEN "
+        f"{_ts_of_text(v)} END"
     )
 
 
 def json_ts_checks(field: str, v: str) -> list[Check]:
     """``parse_ts``: epoch seconds in range, ISO text that parses, nothing else."""
-    absent = (
-        f"({json_absent_sql(v)} OR (json_type({v}) = 'VARCHAR' "
-        f"AND json_extract_string({v}, '$') = ''))"
-    )
+    jt = json_type_sql(v)
     return [
         Check(
             field,
-            f"(json_type({v}) IN ('BIGINT', 'UBIGINT', 'DOUBLE') AND {json_ts_sql(v)} IS NULL)",
+            f"CASE WHEN {v} IS NULL THEN false WHEN {jt} IN ('BIGINT', 'UBIGINT', 'DOUBLE') "
+            f"THEN ({_ts_of_number(v)}) IS NULL ELSE false END",
             "",
             reason_sql=f"'epoch seconds out of range: ' || {v}::VARCHAR",
         ),
         Check(
             field,
-            f"(json_type({v}) = 'VARCHAR' AND NOT {absent} AND {json_ts_sql(v)} IS NULL)",
+            f"CASE WHEN {v} IS NULL THEN false "
+            f"WHEN {jt} = 'VARCHAR' AND {v}::VARCHAR <> '{_DQ}{_DQ}' "
+            f"THEN ({_ts_of_text(v)}) IS NULL ELSE false END",
             "",
             reason_sql=(
                 f"'not a timestamp: ' || "
@@ -1121,7 +1146,8 @@ def json_ts_checks(field: str, v: str) -> list[Check]:
         ),
         Check(
             field,
-            f"(NOT {absent} AND json_type({v}) NOT IN ('BIGINT', 'UBIGINT', 'DOUBLE', 'VARCHAR'))",
+            f"CASE WHEN {v} IS NULL THEN false ELSE {jt} NOT IN ('BIGINT', 'UBIGINT', 'DOUBLE', "
+            f"'VARCHAR', 'NULL') END",
             "",
             reason_sql=f"'expected a timestamp, got ' || {json_pytype_sql(v)}",
         ),

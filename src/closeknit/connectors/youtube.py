@@ -47,6 +47,7 @@ from closeknit.connectors.bulk import (
     json_str_sql,
     json_ts_checks,
     json_ts_sql,
+    json_type_sql,
     load_staged,
     py_repr_sql,
 )
@@ -313,7 +314,7 @@ def handle_sql(cid: str, custom: str) -> str:
     """SQL: :func:`~closeknit.connectors.youtube_rows.handle_of` (JSON values in)."""
     c = f"json_extract_string({custom}, '$')"
     return (
-        f"CASE WHEN json_type({custom}) = 'VARCHAR' AND trim({c}, '@ ') <> '' "
+        f"CASE WHEN {json_type_sql(custom)} = 'VARCHAR' AND trim({c}, '@ ') <> '' "
         f"THEN lower(ltrim(trim({c}, {_WS}), '@')) ELSE json_extract_string({cid}, '$') END"
     )
 
@@ -326,7 +327,7 @@ def _obj_sql(entries: list[tuple[str, str]]) -> str:
     items = ", ".join(f"struct_pack(k := '{k}', v := ({e})::JSON)" for k, e in entries)
     return (
         f"to_json(map_from_entries(list_filter([{items}], "
-        f"lambda e: e.v IS NOT NULL AND json_type(e.v) <> 'NULL')))"
+        f"lambda e: e.v IS NOT NULL AND e.v::VARCHAR <> 'null')))"
     )
 
 
@@ -392,20 +393,20 @@ VIDEO_CHECKS = [
     ),
     Check(
         "snippet.tags",
-        f"(NOT {json_absent_sql(_TAGS)} AND (json_type({_TAGS}) <> 'ARRAY' OR "
+        f"(NOT {json_absent_sql(_TAGS)} AND ({json_type_sql(_TAGS)} <> 'ARRAY' OR "
         f"list_bool_or(list_transform(CAST({_TAGS} AS JSON[]), "
-        f"lambda t: json_type(t) <> 'VARCHAR'))))",
+        "lambda t: NOT starts_with(t::VARCHAR, '\"')))))",
         "expected a list of strings",
     ),
     Check(
         _DUR,
-        f"(NOT {json_absent_sql(_VV(_DUR))} AND json_type({_VV(_DUR)}) <> 'VARCHAR')",
+        f"(NOT {json_absent_sql(_VV(_DUR))} AND {json_type_sql(_VV(_DUR))} <> 'VARCHAR')",
         "",
         reason_sql=f"'expected an ISO 8601 duration, got ' || {json_pytype_sql(_VV(_DUR))}",
     ),
     Check(
         _DUR,
-        f"(json_type({_VV(_DUR)}) = 'VARCHAR' AND json_extract_string({_VV(_DUR)}, '$') <> '' "
+        f"({json_type_sql(_VV(_DUR))} = 'VARCHAR' AND json_extract_string({_VV(_DUR)}, '$') <> '' "
         f"AND NOT regexp_full_match({_DUR_T}, {_DUR_RE}))",
         "",
         reason_sql=(
@@ -437,7 +438,7 @@ def _dur_secs_sql() -> str:
         for i in range(1, 6)
     ]
     return (
-        f"CASE WHEN json_type({_VV(_DUR)}) = 'VARCHAR' AND {_DUR_T} <> '' THEN "
+        f"CASE WHEN {json_type_sql(_VV(_DUR))} = 'VARCHAR' AND {_DUR_T} <> '' THEN "
         f"{g[0]} * 604800 + {g[1]} * 86400 + {g[2]} * 3600 + {g[3]} * 60 + {g[4]} END"
     )
 
@@ -517,32 +518,50 @@ def _comment_checks(cv: Callable[[str], str]) -> list[Check]:
     ]
 
 
-_REPLIES = (
-    f"CASE WHEN json_type({_TV('replies.comments')}) = 'ARRAY' "
-    f"THEN CAST({_TV('replies.comments')} AS JSON[]) ELSE []::JSON[] END"
-)
 _VIDEO_ID = (
     f"coalesce({json_str_sql(_TV('snippet.videoId'))}, "
     f"{json_str_sql(_TV(f'{_TOP}.snippet.videoId'))})"
 )
-_REPLY_FAIL = (
-    f"list_filter(list_transform(list_transform({_REPLIES}, lambda c, i: struct_pack("
-    f"i := i - 1, c := c, v := json_extract(c, {_paths(_CMT)}))), lambda x: "
-    "CASE WHEN json_type(x.c) <> 'OBJECT' THEN struct_pack(f := 'replies.comments[' || x.i "
-    f"|| ']', r := 'expected an object, got ' || {json_pytype_sql('x.c')}) ELSE "
-    + first_failure_sql(_comment_checks(_at(_CMT, "x.v")), "'replies.comments[' || x.i || '].'")
-    + " END), lambda e: e IS NOT NULL)[1]"
+# Replies are checked at staging, set-wise (one row a reply; a lambda over each thread's list
+# cost more than all the other checks): _yt_rep holds every reply of a thread item with its
+# fields' JSON values, _yt_repfail the first failing reply of each thread (its seq: rseq).
+_REP_CODES = " ".join(
+    f"WHEN {c.bad} THEN {k}" for k, c in enumerate(_comment_checks(_at(_CMT, "v")), start=1)
 )
+_REP_FAIL_STRUCT = (
+    "CASE WHEN NOT starts_with(c::VARCHAR, '{') THEN "
+    "struct_pack(f := 'replies.comments[' || i || ']', "
+    f"r := 'expected an object, got ' || {json_pytype_sql('c')}) ELSE "
+    + first_failure_sql(_comment_checks(_at(_CMT, "v")), "'replies.comments[' || i || '].'")
+    + " END"
+)
+_STAGE_REPLIES = f"""
+CREATE OR REPLACE TEMP TABLE _yt_rep AS
+SELECT rseq, i, c, json_extract(c, {_paths(_CMT)}) AS v FROM (
+  SELECT rseq, unnest(reps) AS c, unnest(range(len(reps))) AS i FROM (
+    SELECT rseq, CAST(rc AS JSON[]) AS reps FROM (
+      SELECT b.base + a.idx AS rseq, json_extract(a.payload, '$.replies.comments') AS rc
+      FROM _yt_all a JOIN _yt_base b USING (o, o2)
+      WHERE a.kind = 'commentThread' AND a.err IS NULL AND contains(a.payload, '"replies"'))
+    WHERE starts_with(rc::VARCHAR, '[')))
+"""
+_STAGE_REPFAIL = f"""
+CREATE OR REPLACE TEMP TABLE _yt_repfail AS
+SELECT rseq, arg_min(fail, i) AS fail FROM (
+  SELECT rseq, i, {_REP_FAIL_STRUCT} AS fail FROM (
+    SELECT *, CASE WHEN NOT starts_with(c::VARCHAR, '{{') THEN 0 {_REP_CODES} END AS code
+    FROM _yt_rep)
+  WHERE code IS NOT NULL)
+GROUP BY rseq
+"""
+_REPLY_FAIL = "(SELECT fail FROM _yt_repfail WHERE rseq = seq)"
 _REPLIES_TRUTHY = (
-    f"(json_type({_TV('replies.comments')}) = 'OBJECT' AND {_TV('replies.comments')}::VARCHAR "
-    f"<> '{{}}') OR (json_type({_TV('replies.comments')}) = 'VARCHAR' AND "
+    f"({json_type_sql(_TV('replies.comments'))} = 'OBJECT' AND {_TV('replies.comments')}::VARCHAR "
+    f"<> '{{}}') OR ({json_type_sql(_TV('replies.comments'))} = 'VARCHAR' AND "
     f"json_extract_string({_TV('replies.comments')}, '$') <> '') OR "
-    f"(json_type({_TV('replies.comments')}) IN ('BIGINT', 'UBIGINT', 'DOUBLE') AND "
+    f"({json_type_sql(_TV('replies.comments'))} IN ('BIGINT', 'UBIGINT', 'DOUBLE') AND "
     f"{json_double_sql(_TV('replies.comments'))} <> 0) "
     f"OR {_TV('replies.comments')}::VARCHAR = 'true'"
-)
-_TOP_FAIL = first_failure_sql(
-    _comment_checks(lambda f: f"d.top[{_CMT.index(f) + 1}]"), f"'{_TOP}.'"
 )
 THREAD_CHECKS = [
     *_checks(
@@ -567,25 +586,23 @@ THREAD_CHECKS = [
     ],
     Check("snippet.videoId", f"({_VIDEO_ID}) IS NULL", "missing"),
     *_checks(_THR, _TV, [("str", "snippet.channelId")]),
-    Check(
-        "",
-        f"({_TOP_FAIL}) IS NOT NULL",
-        "",
-        field_sql=f"({_TOP_FAIL}).f",
-        reason_sql=f"({_TOP_FAIL}).r",
-    ),
+    # the top-level comment (comment_row's checks, its fields after the thread's in d.v)
+    *[
+        Check(f"{_TOP}.{c.field}", c.bad, c.reason, reason_sql=c.reason_sql)
+        for c in _comment_checks(lambda f: f"d.v[{len(_THR) + _CMT.index(f) + 1}]")
+    ],
     *_checks(_THR, _TV, [("dict", "replies")]),
     Check(
         "replies.comments",
-        f"(json_type({_TV('replies.comments')}) <> 'ARRAY' AND ({_REPLIES_TRUTHY}))",
+        f"({json_type_sql(_TV('replies.comments'))} <> 'ARRAY' AND ({_REPLIES_TRUTHY}))",
         "expected a list",
     ),
     Check(
         "",
-        f"({_REPLY_FAIL}) IS NOT NULL",
+        "seq IN (SELECT rseq FROM _yt_repfail)",
         "",
-        field_sql=f"({_REPLY_FAIL}).f",
-        reason_sql=f"({_REPLY_FAIL}).r",
+        field_sql=f"{_REPLY_FAIL}.f",
+        reason_sql=f"{_REPLY_FAIL}.r",
     ),
 ]
 
@@ -608,20 +625,18 @@ def _comment_cols(cv: Callable[[str], str]) -> str:
 
 _COMMENTS = f"""
 SELECT _seq, {_comment_cols(lambda f: f"c[{_CMT.index(f) + 1}]")} FROM (
-  SELECT _seq, video_id, channel_id, NULL::VARCHAR AS parent, 0 AS k, d.top AS c FROM t
+  SELECT _seq, video_id, channel_id, NULL::VARCHAR AS parent, 0 AS k,
+         d.v[{len(_THR) + 1}:{len(_THR) + len(_CMT)}] AS c FROM t
   UNION ALL
-  SELECT _seq, video_id, channel_id, parent, k, json_extract(rc, {_paths(_CMT)}) AS c FROM (
-    SELECT _seq, video_id, channel_id, parent, unnest(reps) AS rc,
-           unnest(range(1, len(reps) + 1)) AS k
-    FROM t
-  )
+  SELECT _seq, video_id, channel_id, parent, i + 1 AS k, v AS c
+  FROM t JOIN _yt_rep ON rseq = _seq
 )
 """
 _COMMENTS = (
     "WITH t AS MATERIALIZED (SELECT _seq, d, "
     f"{_VIDEO_ID} AS video_id, "
     f"{json_str_sql(_TV('snippet.channelId'))} AS channel_id, "
-    f"json_extract_string(d.top[1], '$') AS parent, {_REPLIES} AS reps FROM _bk_ok)" + _COMMENTS
+    f"json_extract_string(d.v[{len(_THR) + 1}], '$') AS parent FROM _bk_ok)" + _COMMENTS
 )
 
 CHANNEL_SPEC = JsonSpec(
@@ -646,10 +661,8 @@ THREAD_SPEC = JsonSpec(
     structure="",
     checks=tuple(THREAD_CHECKS),
     tables=(("comments", _COMMENTS),),
-    derive=(
-        ("v", f"json_extract(doc, {_paths(_THR)})"),
-        ("top", f"json_extract(doc, {_paths(tuple(f'{_TOP}.{f}' for f in _CMT))})"),
-    ),
+    # the thread's fields, then its top-level comment's, in one parse
+    derive=(("v", f"json_extract(doc, {_paths(_THR + tuple(f'{_TOP}.{f}' for f in _CMT))})"),),
 )
 SPECS = {"channel": CHANNEL_SPEC, "video": VIDEO_SPEC, "commentThread": THREAD_SPEC}
 _KIND_SQL = ", ".join(f"'{k}': '{v}'" for k, v in _KINDS.items())
@@ -679,14 +692,16 @@ def _documents(path: Path, o0: int = 0) -> pa.Table:
 
 # Responses of the documents in _yt_docs (a top-level JSON array is one response per element,
 # its index the line): the type of each (t, NULL when it is not JSON), its kind and its items
-# taken out by one parse; ok = a supported kind with an items list (or none).
+# taken out by one parse; ok = a supported kind with an items list (or none). DuckDB writes
+# JSON minified, so an array's text starts with '[' (no second parse to ask its type).
 _RESPONSES = f"""
 CREATE OR REPLACE TEMP TABLE _yt_resp AS
 SELECT *, coalesce(t = 'OBJECT' AND kind IS NOT NULL
                    AND (items IS NULL OR items_t IN ('ARRAY', 'NULL')), false) AS ok
 FROM (
   SELECT *, MAP {{{_KIND_SQL}}}[json_extract_string(kx[1], '$')] AS kind, kx[2] AS items,
-         json_type(kx[2]) AS items_t
+         CASE WHEN kx[2] IS NULL THEN NULL WHEN starts_with(kx[2]::VARCHAR, '[') THEN 'ARRAY'
+              ELSE json_type(kx[2]) END AS items_t
   FROM (
     SELECT *, CASE WHEN t = 'OBJECT' THEN json_extract(resp, ['$.kind', '$.items']) END AS kx
     FROM (
@@ -705,20 +720,24 @@ FROM (
 # Items of the good responses, hashed over DuckDB's JSON text of the item
 _ITEMS = f"""
 CREATE OR REPLACE TEMP TABLE _yt_all AS
-SELECT o, o2, idx, kind, file, coalesce(line, idx) AS line,
-       CASE WHEN json_type(item) = 'OBJECT'
-            THEN sha256('{SOURCE}' || chr(31) || 'youtube_' || kind || chr(31) || item::VARCHAR)
-       END AS h,
-       item::VARCHAR AS payload,
-       CASE WHEN json_type(item) <> 'OBJECT'
-            THEN 'expected an object, got ' || {json_pytype_sql("item")} END AS err,
-       CASE WHEN json_type(item) <> 'OBJECT' THEN 'items[' || idx || ']' END AS errf,
-       'items[' || idx || '].' AS pfx
+SELECT o, o2, idx, kind, file, coalesce(line, idx) AS line, h,
+       ('0x' || left(h, 16))::UBIGINT AS h64, payload, err, errf, 'items[' || idx || '].' AS pfx
 FROM (
-  SELECT o, o2, file, line, kind, unnest(items) AS item, unnest(range(len(items))) AS idx
+  SELECT *, CASE WHEN err IS NULL THEN sha256('{SOURCE}' || chr(31) || 'youtube_' || kind
+                                              || chr(31) || payload) END AS h
   FROM (
-    SELECT o, o2, file, line, kind, CAST(items AS JSON[]) AS items
-    FROM _yt_resp WHERE ok AND items_t = 'ARRAY'
+    SELECT *, CASE WHEN NOT starts_with(payload, '{{')
+                   THEN 'expected an object, got ' || {json_pytype_sql("item")} END AS err,
+              CASE WHEN NOT starts_with(payload, '{{') THEN 'items[' || idx || ']' END AS errf
+    FROM (
+      SELECT o, o2, file, line, kind, item, item::VARCHAR AS payload, idx FROM (
+        SELECT o, o2, file, line, kind, unnest(items) AS item, unnest(range(len(items))) AS idx
+        FROM (
+          SELECT o, o2, file, line, kind, CAST(items AS JSON[]) AS items
+          FROM _yt_resp WHERE ok AND items_t = 'ARRAY'
+        )
+      )
+    )
   )
 )
 """
@@ -746,8 +765,8 @@ def _stage_file(tx: Tx, *, path: Path) -> list[tuple[StagedSql, JsonSpec]]:
     tx.register("_yt_docs_arrow", _documents(path))
     try:
         tx.execute(
-            "CREATE OR REPLACE TEMP TABLE _yt_docs AS SELECT *, CASE WHEN json_valid(doc) "
-            "THEN json_type(doc) END AS t FROM _yt_docs_arrow"
+            "CREATE OR REPLACE TEMP TABLE _yt_docs AS SELECT *, try(json_type(doc)) AS t "
+            "FROM _yt_docs_arrow"
         )
     finally:
         tx.unregister("_yt_docs_arrow")
@@ -761,7 +780,7 @@ def _stage_file(tx: Tx, *, path: Path) -> list[tuple[StagedSql, JsonSpec]]:
             rows.append((b["o"], b["o2"], b["file"], b["line"], raw, reason, fld))
         tx.executemany(
             "INSERT INTO _yt_all (o, o2, idx, kind, file, line, payload, err, errf) "
-            "VALUES (?, ?, -1, NULL, ?, ?, ?, ?, ?)",
+            "VALUES (?, ?, 0, NULL, ?, ?, ?, ?, ?)",
             rows,
         )
     _stage_handles(tx, path)
@@ -770,17 +789,31 @@ def _stage_file(tx: Tx, *, path: Path) -> list[tuple[StagedSql, JsonSpec]]:
     ]
     # response-level rejects go with the first kind imported (they only need counting once)
     order = [k for k in SPECS if k in kinds] or ["channel"]
+    grp = f"coalesce(kind, '{order[0]}')"
+    # each response's first seq within its kind: items are numbered in file order (response,
+    # then index) without sorting the items themselves
+    tx.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE _yt_base AS
+        SELECT o, o2, grp, sum(n) OVER (PARTITION BY grp ORDER BY o, o2) - n AS base FROM (
+          SELECT o, o2, {grp} AS grp, count(*) AS n FROM _yt_all GROUP BY ALL)
+        """
+    )
     parts: list[tuple[StagedSql, JsonSpec]] = []
     for k in order:
-        grp = f"coalesce(kind, '{order[0]}') = '{k}'"
-        t = f"_yt_k_{k.lower()}"
-        tx.execute(
-            f"CREATE OR REPLACE TEMP TABLE {t} AS SELECT row_number() OVER (ORDER BY o, o2, idx) "
-            f"- 1 AS seq, file, line, h, ('0x' || left(h, 16))::UBIGINT AS h64, payload, err, "
-            f"errf, pfx FROM _yt_all WHERE {grp}"
+        n = int(
+            tx.scalar(
+                "SELECT coalesce(sum(n), 0) FROM (SELECT count(*) AS n FROM _yt_all "
+                f"WHERE {grp} = '{k}')"
+            )
         )
-        n = int(tx.scalar(f"SELECT count(*) FROM {t}"))
-        parts.append((StagedSql(t, n), SPECS[k]))
+        select = (
+            "SELECT b.base + a.idx AS seq, a.* FROM _yt_all a JOIN _yt_base b USING (o, o2) "
+            f"WHERE b.grp = '{k}'"
+        )
+        parts.append((StagedSql(select, n), SPECS[k]))
+    tx.execute(_STAGE_REPLIES)
+    tx.execute(_STAGE_REPFAIL)
     return parts
 
 
@@ -868,7 +901,7 @@ def _documents_empty() -> pa.Table:
     )
 
 
-_TEMPS = ("_yt_docs", "_yt_resp", "_yt_all", "_yt_handles", *(f"_yt_k_{k.lower()}" for k in SPECS))
+_TEMPS = ("_yt_docs", "_yt_resp", "_yt_all", "_yt_handles", "_yt_base", "_yt_rep", "_yt_repfail")
 
 
 def import_youtube(
