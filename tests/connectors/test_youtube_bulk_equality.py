@@ -124,6 +124,10 @@ def _break(ydir: Path) -> None:
     del items[10]["id"]
     items[11]["statistics"]["commentCount"] = 12.5
     items[12]["statistics"]["likeCount"] = "99999999999999999999999"
+    # tags and mentions at their length limits, Unicode tags, tags glued to words
+    items[17]["snippet"]["description"] = (
+        "#" + "a" * 120 + " x#no #café #Ünï_2 ##dup @" + "b" * 40 + ".@yo e@mail #ok."
+    )
     vf.write_text(json.dumps(vids))
     cf = sorted(ydir.glob("channels-*.json"))[0]
     chans = json.loads(cf.read_text())

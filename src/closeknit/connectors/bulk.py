@@ -1044,6 +1044,11 @@ def json_double_sql(v: str) -> str:
     return f"try_cast({v}::VARCHAR AS DOUBLE)"
 
 
+def _digits(v: str) -> str:
+    """SQL: the (stripped) text is ASCII digits only (str.isdigit on ASCII), without a regex."""
+    return f"({_int_text(v)} <> '' AND ltrim({_int_text(v)}, '0123456789') = '')"
+
+
 def json_int_sql(v: str) -> str:
     """SQL: ``to_int``: an integer, an integral float or a digit string -> BIGINT."""
     return (
@@ -1051,7 +1056,7 @@ def json_int_sql(v: str) -> str:
         f"WHEN 'UBIGINT' THEN try_cast({v}::VARCHAR AS BIGINT) "
         f"WHEN 'DOUBLE' THEN CASE WHEN {json_double_sql(v)} = floor({json_double_sql(v)}) "
         f"THEN try_cast({json_double_sql(v)} AS BIGINT) END "
-        f"WHEN 'VARCHAR' THEN CASE WHEN regexp_full_match({_int_text(v)}, '[0-9]+') "
+        f"WHEN 'VARCHAR' THEN CASE WHEN {_digits(v)} "
         f"THEN try_cast({_int_text(v)} AS BIGINT) END END"
     )
 
@@ -1062,7 +1067,7 @@ def json_int_checks(field: str, v: str) -> list[Check]:
     jt = json_type_sql(v)
     number = (
         f"CASE {jt} WHEN 'BIGINT' THEN true WHEN 'UBIGINT' THEN true "
-        f"WHEN 'VARCHAR' THEN regexp_full_match({_int_text(v)}, '[0-9]+') "
+        f"WHEN 'VARCHAR' THEN {_digits(v)} "
         f"WHEN 'DOUBLE' THEN coalesce(isfinite({json_double_sql(v)}) AND "
         f"{json_double_sql(v)} = floor({json_double_sql(v)}), false) ELSE false END"
     )

@@ -394,8 +394,8 @@ VIDEO_CHECKS = [
     Check(
         "snippet.tags",
         f"(NOT {json_absent_sql(_TAGS)} AND ({json_type_sql(_TAGS)} <> 'ARRAY' OR "
-        f"list_bool_or(list_transform(CAST({_TAGS} AS JSON[]), "
-        "lambda t: NOT starts_with(t::VARCHAR, '\"')))))",
+        f"coalesce(list_aggregate(json_type({_TAGS}, '$[*]'), 'min') <> 'VARCHAR' OR "
+        f"list_aggregate(json_type({_TAGS}, '$[*]'), 'max') <> 'VARCHAR', false)))",
         "expected a list of strings",
     ),
     Check(
@@ -433,10 +433,8 @@ VIDEO_CHECKS = [
 
 
 def _dur_secs_sql() -> str:
-    g = [
-        f"coalesce(try_cast(regexp_extract({_DUR_T}, {_DUR_RE}, {i}) AS DOUBLE), 0)"
-        for i in range(1, 6)
-    ]
+    """SQL over ``dur`` (the pattern's groups as a struct, one regex run)."""
+    g = [f"coalesce(try_cast(dur.{n} AS DOUBLE), 0)" for n in "wdhms"]
     return (
         f"CASE WHEN {json_type_sql(_VV(_DUR))} = 'VARCHAR' AND {_DUR_T} <> '' THEN "
         f"{g[0]} * 604800 + {g[1]} * 86400 + {g[2]} * 3600 + {g[3]} * 60 + {g[4]} END"
@@ -445,7 +443,9 @@ def _dur_secs_sql() -> str:
 
 # hashtags / mentions as youtube_rows finds them (state.hashtags, state.mentions): RE2 has no
 # look-behind, so the character before the tag is matched (and is never part of a tag)
-_TAG_RE = "'(?:^|[^\\p{L}\\p{N}_#])#([\\p{L}\\p{N}_]{1,100})'"
+# (a run of word characters taken whole, cut to 100 after: a counted repetition of a Unicode
+# class made RE2's program 100 times larger and the tag search the slowest part of the import)
+_TAG_RE = "'(?:^|[^\\p{L}\\p{N}_#])#([\\p{L}\\p{N}_]+)'"
 _MENTION_RE = "'(?:^|[^\\p{L}\\p{N}_@])@([A-Za-z0-9_.]{1,30})'"
 
 _VIDEOS = f"""
@@ -455,10 +455,12 @@ SELECT _seq, 'youtube:' || vid AS post_id, 'youtube' AS platform, vid AS externa
        CASE WHEN secs IS NULL THEN NULL WHEN secs <= {SHORT_MAX_S} THEN 'short' ELSE 'video' END
          AS kind,
        txt AS caption,
-       list_sort(list_distinct(list_transform(regexp_extract_all(txt, {_TAG_RE}, 1),
-                 lambda t: lower(t)))) AS hashtags,
-       list_sort(list_distinct(list_transform(regexp_extract_all(txt, {_MENTION_RE}, 1),
-                 lambda m: rtrim(lower(m), '.')))) AS mentions,
+       CASE WHEN contains(txt, '#')
+            THEN list_sort(list_distinct(list_transform(regexp_extract_all(txt, {_TAG_RE}, 1),
+                 lambda t: lower(left(t, 100))))) ELSE []::VARCHAR[] END AS hashtags,
+       CASE WHEN contains(txt, '@')
+            THEN list_sort(list_distinct(list_transform(regexp_extract_all(txt, {_MENTION_RE}, 1),
+                 lambda m: rtrim(lower(m), '.')))) ELSE []::VARCHAR[] END AS mentions,
        {json_int_sql(_VV("statistics.likeCount"))} AS likes,
        {json_int_sql(_VV("statistics.commentCount"))} AS comments,
        {json_int_sql(_VV("statistics.viewCount"))} AS views,
@@ -492,7 +494,8 @@ FROM (
                  coalesce({json_str_sql(_VV("snippet.description"))}, ''), {_WS}) AS txt,
          {json_str_sql(_VV("id"))} AS vid, {json_str_sql(_VV("snippet.channelId"))} AS chan,
          {_dur_secs_sql()} AS secs
-  FROM _bk_ok
+  FROM (SELECT *, regexp_extract({_DUR_T}, {_DUR_RE}, ['w', 'd', 'h', 'm', 's']) AS dur
+        FROM _bk_ok)
 ) LEFT JOIN _yt_handles h ON h.channel_id = chan
 """
 
