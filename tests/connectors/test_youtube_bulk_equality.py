@@ -128,6 +128,7 @@ def _break(ydir: Path) -> None:
     items[17]["snippet"]["description"] = (
         "#" + "a" * 120 + " x#no #café #Ünï_2 ##dup @" + "b" * 40 + ".@yo e@mail #ok."
     )
+    items[18] = None  # JSON null where an object belongs (DuckDB unnests it as SQL NULL)
     vf.write_text(json.dumps(vids))
     cf = sorted(ydir.glob("channels-*.json"))[0]
     chans = json.loads(cf.read_text())
@@ -145,6 +146,7 @@ def _break(ydir: Path) -> None:
     ti[3]["replies"] = {"comments": [{"id": "r1", "snippet": {"likeCount": 1}}, 7]}
     ti[4]["replies"] = {"comments": [{"id": "r2", "snippet": {"publishedAt": 10**15}}]}
     ti[5]["replies"] = {"comments": "nope"}
+    ti[7]["replies"] = {"comments": [None]}
     ti[6]["snippet"]["topLevelComment"]["snippet"]["authorChannelId"] = {"value": ["x"]}
     tf.write_text(json.dumps(threads))
     page = {"kind": "youtube#videoListResponse", "items": items[13:15]}
@@ -157,7 +159,7 @@ def _break(ydir: Path) -> None:
         + "\n[1, 2]\n"
     )
     (ydir / "videos-array.json").write_text(
-        json.dumps([{"kind": "youtube#videoListResponse", "items": items[15:17]}, "odd"])
+        json.dumps([{"kind": "youtube#videoListResponse", "items": items[15:17]}, "odd", None])
     )
 
 
@@ -179,6 +181,8 @@ def test_world_files_with_malformed_rows_give_identical_tables_and_quarantine(
         "items[3].replies.comments[1]",
         "items[4].replies.comments[0].snippet.publishedAt",
         "items[5].replies.comments",
+        "items[7].replies.comments[0]",
+        "items[18]",
         "kind",
         "items",
     ):

@@ -531,11 +531,10 @@ def _run(
     tx.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE _bk_r AS
-        SELECT seq, r, d,
-               CASE WHEN reason0 IS NOT NULL THEN errf
-                    WHEN bad IS NOT NULL THEN coalesce(pfx, '') || {fields} END AS field,
+        SELECT seq, r, d, pfx, bad,
+               CASE WHEN reason0 IS NOT NULL THEN errf END AS field,
                CASE WHEN reason0 IS NOT NULL THEN reason0
-                    {f"ELSE CASE bad {reasons} END" if reasons else ""} END AS reason
+                    WHEN bad IS NOT NULL THEN '' END AS reason
         FROM (
           SELECT *, CASE WHEN reason0 IS NULL THEN {bad} END AS bad FROM (
           SELECT seq, errf, pfx, r, reason0, CASE WHEN reason0 IS NULL THEN {derive} END AS d
@@ -563,6 +562,20 @@ def _run(
         )
         """
     )
+    # The failed check's field and message only for the rows that failed one (usually none):
+    # planning every check's message into the statement above cost more than running it.
+    if reasons and tx.scalar("SELECT count(*) FROM _bk_r WHERE bad IS NOT NULL"):
+        tx.execute(
+            f"""
+            CREATE OR REPLACE TEMP TABLE _bk_r AS
+            SELECT seq, r, d, pfx, bad,
+                   CASE WHEN bad IS NOT NULL THEN coalesce(pfx, '') || {fields}
+                        ELSE field END AS field,
+                   CASE WHEN bad IS NOT NULL THEN coalesce(CASE bad {reasons} END, 'invalid')
+                        ELSE reason END AS reason
+            FROM _bk_r
+            """
+        )
     # -- quarantine -------------------------------------------------------------------------
     tx.execute(
         f"""

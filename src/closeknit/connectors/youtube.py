@@ -541,7 +541,8 @@ _REP_FAIL_STRUCT = (
 _STAGE_REPLIES = f"""
 CREATE OR REPLACE TEMP TABLE _yt_rep AS
 SELECT rseq, i, c, json_extract(c, {_paths(_CMT)}) AS v FROM (
-  SELECT rseq, unnest(reps) AS c, unnest(range(len(reps))) AS i FROM (
+  -- a JSON null element unnests as SQL NULL: keep it JSON null (not an object)
+  SELECT rseq, coalesce(unnest(reps), 'null'::JSON) AS c, unnest(range(len(reps))) AS i FROM (
     SELECT rseq, CAST(rc AS JSON[]) AS reps FROM (
       SELECT b.base + a.idx AS rseq, json_extract(a.payload, '$.replies.comments') AS rc
       FROM _yt_all a JOIN _yt_base b USING (o, o2)
@@ -711,7 +712,8 @@ FROM (
       SELECT o, 0 AS o2, file, line, doc AS resp, t FROM _yt_docs
       WHERE NOT (whole AND t IS NOT DISTINCT FROM 'ARRAY')
       UNION ALL
-      SELECT o, o2, file, o2 AS line, resp::VARCHAR AS resp, json_type(resp) AS t FROM (
+      SELECT o, o2, file, o2 AS line, coalesce(resp::VARCHAR, 'null') AS resp,
+             coalesce(json_type(resp), 'NULL') AS t FROM (
         SELECT o, file, unnest(els) AS resp, unnest(range(len(els))) AS o2 FROM (
           SELECT o, file, CAST(doc::JSON AS JSON[]) AS els FROM _yt_docs
           WHERE whole AND t = 'ARRAY'))
@@ -730,10 +732,10 @@ FROM (
                                               || chr(31) || payload) END AS h
   FROM (
     SELECT *, CASE WHEN NOT starts_with(payload, '{{')
-                   THEN 'expected an object, got ' || {json_pytype_sql("item")} END AS err,
+                   THEN 'expected an object, got ' || {json_pytype_sql("payload")} END AS err,
               CASE WHEN NOT starts_with(payload, '{{') THEN 'items[' || idx || ']' END AS errf
     FROM (
-      SELECT o, o2, file, line, kind, item, item::VARCHAR AS payload, idx FROM (
+      SELECT o, o2, file, line, kind, item, coalesce(item::VARCHAR, 'null') AS payload, idx FROM (
         SELECT o, o2, file, line, kind, unnest(items) AS item, unnest(range(len(items))) AS idx
         FROM (
           SELECT o, o2, file, line, kind, CAST(items AS JSON[]) AS items
