@@ -7,7 +7,10 @@ both paths agree on duplicates); JSON-lines text is never decoded into Python st
 is checked per batch by Arrow), and CSV rows become JSON text without ``json.dumps`` per row
 (:func:`row_json_writer`). Everything else runs as SQL through the Store:
 
-1. lines land in a temp table ``_bk_in(file, line, h, payload, err)`` in Arrow batches;
+1. lines land in a temp table ``_bk_in(file, line, h, payload, err)`` in Arrow batches, or
+   from a SELECT when the input was staged by SQL in the same transaction
+   (:class:`StagedSql`, :func:`load_staged`: the YouTube list responses, split into items by
+   DuckDB, checked with the ``json_*`` helpers at the end of this module);
 2. ``json_valid`` routes undecodable, invalid and non-object lines to the
    quarantine, ``from_json`` parses the rest once into a STRUCT whose leaves are VARCHAR, and
    each :class:`Check` (``try_cast`` of a field) routes rows of a changed type to the quarantine
@@ -16,7 +19,7 @@ is checked per batch by Arrow), and CSV rows become JSON text without ``json.dum
 4. new rows land raw in ``raw_records`` and their canonical rows are built by each spec's
    SELECT and upserted with :func:`~closeknit.connectors.landing.upsert_relation`.
 
-All of it runs in one transaction per call, so a failure leaves nothing of the input behind,
+All of it runs in one transaction per call (per file, whatever kinds of object it holds), so a failure leaves nothing of the input behind,
 with the same accounting identity as the slow path: ``loaded + duplicate + quarantined ==
 input``. Memory is bounded by DuckDB's buffer manager (temp tables spill), not by Python.
 """
