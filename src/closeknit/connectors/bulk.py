@@ -21,7 +21,8 @@ is checked per batch by Arrow), and CSV rows become JSON text without ``json.dum
 
 All of it runs in one transaction per call (per file, whatever kinds of object it holds), so
 a failure leaves nothing of the input behind, with the same accounting identity as the slow
-path: ``loaded + duplicate + quarantined == input``. Memory is bounded by DuckDB's buffer manager (temp tables spill), not by Python.
+path: ``loaded + duplicate + quarantined == input``. Memory is bounded by DuckDB's buffer
+manager (temp tables spill), not by Python.
 """
 
 from __future__ import annotations
