@@ -16,7 +16,8 @@ Known differences from the reference: a response that Python's json reads but Du
 does not (``NaN``, ``Infinity``) is quarantined as malformed; channel handles come from the
 folder's ``channels*`` files and every channel item of the file itself (the reference only knew
 the channels that came before a video in the same non-``channels`` file); ``str(value)`` of a
-float in a message is DuckDB's rendering (``1e300``, not ``1e+300``).
+float in a message is DuckDB's rendering (``1e300``, not ``1e+300``); a non-printable character
+quoted in a message is not escaped as Python's repr escapes it.
 """
 
 from __future__ import annotations
