@@ -7,7 +7,10 @@ both paths agree on duplicates); JSON-lines text is never decoded into Python st
 is checked per batch by Arrow), and CSV rows become JSON text without ``json.dumps`` per row
 (:func:`row_json_writer`). Everything else runs as SQL through the Store:
 
-1. lines land in a temp table ``_bk_in(file, line, h, payload, err)`` in Arrow batches;
+1. lines land in a temp table ``_bk_in(file, line, h, payload, err)`` in Arrow batches, or
+   from a SELECT when the input was staged by SQL in the same transaction
+   (:class:`StagedSql`, :func:`load_staged`: the YouTube list responses, split into items by
+   DuckDB, checked with the ``json_*`` helpers at the end of this module);
 2. ``json_valid`` routes undecodable, invalid and non-object lines to the
    quarantine, ``from_json`` parses the rest once into a STRUCT whose leaves are VARCHAR, and
    each :class:`Check` (``try_cast`` of a field) routes rows of a changed type to the quarantine
@@ -16,16 +19,17 @@ is checked per batch by Arrow), and CSV rows become JSON text without ``json.dum
 4. new rows land raw in ``raw_records`` and their canonical rows are built by each spec's
    SELECT and upserted with :func:`~closeknit.connectors.landing.upsert_relation`.
 
-All of it runs in one transaction per call, so a failure leaves nothing of the input behind,
-with the same accounting identity as the slow path: ``loaded + duplicate + quarantined ==
-input``. Memory is bounded by DuckDB's buffer manager (temp tables spill), not by Python.
+All of it runs in one transaction per call (per file, whatever kinds of object it holds), so
+a failure leaves nothing of the input behind, with the same accounting identity as the slow
+path: ``loaded + duplicate + quarantined == input``. Memory is bounded by DuckDB's buffer
+manager (temp tables spill), not by Python.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from json.encoder import encode_basestring as _enc_str  # C version when available
 from pathlib import Path
@@ -60,6 +64,10 @@ class Check:
     reason: str
     value: str | None = None
     keep_row: bool = False
+    # SQL giving the field name / the whole reason, for a field or message that depends on
+    # the row (``replies.comments[3].id``; a message quoting the value's JSON type)
+    field_sql: str | None = None
+    reason_sql: str | None = None
 
 
 @dataclass(frozen=True)
@@ -193,6 +201,37 @@ class Batches:
         return out
 
 
+class StagedSql:
+    """Input already staged by SQL in the import's transaction: a SELECT (``table``) of its
+    ``n`` rows with ``seq`` numbered 0..n-1 and the columns of ``_bk_in`` (file, line, h, h64,
+    payload, err, errf, pfx). :func:`load_staged` copies it into ``_bk_in`` a chunk at a time,
+    so the same checks, quarantine, duplicate detection and upserts run on it as on a file's
+    lines.
+    ``pfx`` prefixes the field named by a failed check (``items[3].``: one object of a list).
+    """
+
+    r0: str | None = None
+
+    def __init__(self, table: str, n: int) -> None:
+        self.table = table
+        self.n = n
+        self._at = 0
+
+    def take(self, n: int) -> list[tuple[pa.Table | int, str]]:
+        lo, hi = self._at, min(self._at + n, self.n)
+        self._at = hi
+        if hi <= lo:
+            return []
+        return [
+            (
+                hi - lo,
+                "INSERT INTO _bk_in (seq, file, line, h, h64, payload, err, errf, pfx) "
+                f"SELECT seq, file, line, h, h64, payload, err, errf, pfx FROM ({self.table}) "
+                f"WHERE seq >= {lo} AND seq < {hi}",
+            )
+        ]
+
+
 def csv_input(
     path: Path,
     spec: JsonSpec,
@@ -255,44 +294,53 @@ def load_json(
     chunk: int | None = None,
 ) -> ImportResult:
     """Import ``lines`` per ``spec`` in one transaction; see the module docstring."""
+    return load_staged(
+        store,
+        workspace,
+        lambda tx: [(lines, spec)],
+        source=spec.source,
+        path=path,
+        on_progress=on_progress,
+        chunk=chunk,
+    )
+
+
+def load_staged(
+    store: Store,
+    workspace: str,
+    stage: Callable[[Tx], Sequence[tuple[Iterable[Line] | Batches | StagedSql, JsonSpec]]],
+    *,
+    source: str,
+    path: str | None = None,
+    on_progress: Callable[[int], None] | None = None,
+    chunk: int | None = None,
+    drop: tuple[str, ...] = (),
+) -> ImportResult:
+    """Import, in ONE transaction, the inputs ``stage`` gives (called inside it, so it may
+    stage them by SQL: :class:`StagedSql`), each with its spec; one result and one batch row
+    for the whole (a file holding several kinds of object stays all-or-nothing)."""
     batch_id = uuid.uuid4().hex
-    res = ImportResult(batch_id=batch_id, source=spec.source, path=path)
+    res = ImportResult(batch_id=batch_id, source=source, path=path)
     started = _dt.datetime.now(_dt.UTC).replace(tzinfo=None)
     try:
         # the import lane: interactive writes do not wait for this transaction (store.db)
         with store.transaction(bulk=True) as tx:
-            if spec.repeats:
-                tx.execute("CREATE OR REPLACE TEMP TABLE _bk_seen (k VARCHAR, line BIGINT)")
-            # One transaction, worked through in chunks: every statement's operators are
-            # bounded by the chunk (a 10M-line file in one pass ran past 14 GB and was killed),
-            # while rows appended by the transaction go to the database file as row groups
-            # fill. A later chunk sees the earlier ones' rows, so repeats across chunks are
-            # duplicates and the newest record of a key still wins.
-            todo = (
-                lines
-                if isinstance(lines, Batches)
-                else Batches(line_batches(lines, hash_prefix(spec.source, spec.kind)))
-            )
-            seq0 = 0
-            chunk = chunk or CHUNK
-            while True:
-                n_staged = _stage_input(tx, todo.take(chunk), on_progress, seq0, todo.r0)
-                if n_staged == 0 and seq0 > 0:
-                    break
-                part = ImportResult(batch_id=batch_id, source=spec.source, path=path)
-                _run(tx, spec, workspace, batch_id, part, pre=todo.r0 is not None)
+            warned: list[JsonSpec] = []
+            for lines, spec in stage(tx):
+                part = ImportResult(batch_id=batch_id, source=source, path=path)
+                _load_part(tx, workspace, lines, spec, batch_id, part, path, on_progress, chunk)
                 _add(res, part)
-                _drop_temps(tx)
-                seq0 += n_staged
-                if n_staged < chunk:
-                    break
+                if part.n_loaded and spec.file_warnings:
+                    warned.append(spec)
             if res.n_loaded + res.n_duplicate + res.n_quarantined + res.n_suppressed != res.n_input:
                 raise ImportError_(
-                    f"import of {path or spec.source} lost rows: input {res.n_input} != loaded "
+                    f"import of {path or source} lost rows: input {res.n_input} != loaded "
                     f"{res.n_loaded} + duplicate {res.n_duplicate} + quarantined "
                     f"{res.n_quarantined}"
                 )
-            if res.n_loaded and spec.file_warnings:
+            for t in drop:  # the stage's own temp tables
+                tx.execute(f"DROP TABLE IF EXISTS {t}")
+            for spec in warned:
                 rows = ", ".join(
                     f"({_lit(path or spec.source)}, NULL::BIGINT, {_lit(f)}, {_lit(r)})"
                     for f, r in spec.file_warnings
@@ -312,7 +360,7 @@ def load_json(
                     [
                         batch_id,
                         workspace,
-                        spec.source,
+                        source,
                         path,
                         started,
                         res.n_input,
@@ -328,9 +376,47 @@ def load_json(
         raise
     except Exception as e:  # an engine error: the transaction rolled back, nothing was written
         raise ImportError_(
-            f"import of {path or spec.source} failed, nothing was written: {str(e)[:300]}"
+            f"import of {path or source} failed, nothing was written: {str(e)[:300]}"
         ) from e
     return res
+
+
+def _load_part(
+    tx: Tx,
+    workspace: str,
+    lines: Iterable[Line] | Batches | StagedSql,
+    spec: JsonSpec,
+    batch_id: str,
+    res: ImportResult,
+    path: str | None,
+    on_progress: Callable[[int], None] | None,
+    chunk: int | None,
+) -> None:
+    if spec.repeats:
+        tx.execute("CREATE OR REPLACE TEMP TABLE _bk_seen (k VARCHAR, line BIGINT)")
+    # One transaction, worked through in chunks: every statement's operators are
+    # bounded by the chunk (a 10M-line file in one pass ran past 14 GB and was killed),
+    # while rows appended by the transaction go to the database file as row groups
+    # fill. A later chunk sees the earlier ones' rows, so repeats across chunks are
+    # duplicates and the newest record of a key still wins.
+    todo = (
+        lines
+        if isinstance(lines, Batches | StagedSql)
+        else Batches(line_batches(lines, hash_prefix(spec.source, spec.kind)))
+    )
+    seq0 = 0
+    chunk = chunk or CHUNK
+    while True:
+        n_staged = _stage_input(tx, todo.take(chunk), on_progress, seq0, todo.r0)
+        if n_staged == 0 and seq0 > 0:
+            break
+        part = ImportResult(batch_id=batch_id, source=spec.source, path=path)
+        _run(tx, spec, workspace, batch_id, part, pre=todo.r0 is not None)
+        _add(res, part)
+        _drop_temps(tx)
+        seq0 += n_staged
+        if n_staged < chunk:
+            break
 
 
 def _add(res: ImportResult, part: ImportResult) -> None:
@@ -356,7 +442,7 @@ def _drop_temps(tx: Tx) -> None:
 
 def _stage_input(
     tx: Tx,
-    items: list[tuple[pa.Table, str]],
+    items: Sequence[tuple[pa.Table | int, str]],
     on_progress: Callable[[int], None] | None,
     seq0: int = 0,
     r0: str | None = None,
@@ -365,11 +451,17 @@ def _stage_input(
     many rows the batches held (a CSV batch's blank rows are not staged)."""
     tx.execute(
         "CREATE OR REPLACE TEMP TABLE _bk_in (seq BIGINT, file VARCHAR, line BIGINT, "
-        "h VARCHAR, h64 UBIGINT, payload VARCHAR, err VARCHAR, errf VARCHAR"
+        "h VARCHAR, h64 UBIGINT, payload VARCHAR, err VARCHAR, errf VARCHAR, pfx VARCHAR"
         + (f", r0 {r0})" if r0 else ")")
     )
     seq = seq0
     for t, sql in items:
+        if isinstance(t, int):  # staged by SQL, seq numbered already (StagedSql)
+            tx.execute(sql)
+            seq += t
+            if on_progress is not None:
+                on_progress(t)
+            continue
         n = t.num_rows
         if not n:
             continue
@@ -393,7 +485,17 @@ def _run(
     row_checks = [c for c in spec.checks if not c.keep_row]
     # one CASE finds the first failing check; its field and reason come by its index
     bad_case = " ".join(f"WHEN {c.bad} THEN {k}" for k, c in enumerate(row_checks, start=1))
-    fields = "[" + ", ".join(_lit(c.field) for c in row_checks) + "]"
+    if any(c.field_sql for c in row_checks):
+        fields = (
+            "CASE bad "
+            + " ".join(
+                f"WHEN {k} THEN {c.field_sql or _lit(c.field)}"
+                for k, c in enumerate(row_checks, start=1)
+            )
+            + " END"
+        )
+    else:
+        fields = "[" + ", ".join(_lit(c.field) for c in row_checks) + "][bad]"
     reasons = " ".join(f"WHEN {k} THEN {_reason_sql(c)}" for k, c in enumerate(row_checks, 1))
     derive = (
         "struct_pack(" + ", ".join(f'"{n}" := {e}' for n, e in spec.derive) + ")"
@@ -428,19 +530,20 @@ def _run(
     # materializes a CTE used twice, which copied every parsed row once more.
     bad = f"CASE {bad_case} END" if bad_case else "NULL::INTEGER"
     staged = "WHEN r0 IS NOT NULL THEN r0" if pre else ""  # CSV rows come parsed
+    # no structure: the rows were staged as JSON objects already (StagedSql), nothing to parse
+    parse = f"try(from_json(doc, '{_q(spec.structure)}'))" if spec.structure else "true"
     tx.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE _bk_r AS
-        SELECT seq, r, d,
-               CASE WHEN reason0 IS NOT NULL THEN errf
-                    WHEN bad IS NOT NULL THEN {fields}[bad] END AS field,
+        SELECT seq, r, d, pfx, bad,
+               CASE WHEN reason0 IS NOT NULL THEN errf END AS field,
                CASE WHEN reason0 IS NOT NULL THEN reason0
-                    {f"ELSE CASE bad {reasons} END" if reasons else ""} END AS reason
+                    WHEN bad IS NOT NULL THEN '' END AS reason
         FROM (
           SELECT *, CASE WHEN reason0 IS NULL THEN {bad} END AS bad FROM (
-          SELECT seq, errf, r, reason0, CASE WHEN reason0 IS NULL THEN {derive} END AS d
+          SELECT seq, errf, pfx, r, reason0, CASE WHEN reason0 IS NULL THEN {derive} END AS d
           FROM (
-            SELECT seq, errf, r,
+            SELECT seq, errf, pfx, doc, r,
                    CASE WHEN err IS NOT NULL THEN err
                         WHEN r IS NULL AND json_valid(doc) THEN 'not a JSON object'
                         WHEN r IS NULL THEN 'invalid JSON'
@@ -449,11 +552,12 @@ def _run(
                         THEN 'not a JSON object'
                    END AS reason0
             FROM (
-              SELECT seq, err, errf, doc,
+              SELECT seq, err, errf, pfx, doc,
                      CASE WHEN err IS NOT NULL THEN NULL {staged}
-                          ELSE try(from_json(doc, '{_q(spec.structure)}')) END AS r
+                          ELSE {parse} END AS r
               FROM (
-                SELECT seq, err, errf, {"r0, " if pre else ""}{spec.unwrap} AS doc FROM _bk_in
+                SELECT seq, err, errf, pfx, {"r0, " if pre else ""}{spec.unwrap} AS doc
+                FROM _bk_in
                 WHERE seq NOT IN (SELECT seq FROM _bk_stored)
               )
             )
@@ -462,6 +566,20 @@ def _run(
         )
         """
     )
+    # The failed check's field and message only for the rows that failed one (usually none):
+    # planning every check's message into the statement above cost more than running it.
+    if reasons and tx.scalar("SELECT count(*) FROM _bk_r WHERE bad IS NOT NULL"):
+        tx.execute(
+            f"""
+            CREATE OR REPLACE TEMP TABLE _bk_r AS
+            SELECT seq, r, d, pfx, bad,
+                   CASE WHEN bad IS NOT NULL THEN coalesce(pfx, '') || {fields}
+                        ELSE field END AS field,
+                   CASE WHEN bad IS NOT NULL THEN coalesce(CASE bad {reasons} END, 'invalid')
+                        ELSE reason END AS reason
+            FROM _bk_r
+            """
+        )
     # -- quarantine -------------------------------------------------------------------------
     tx.execute(
         f"""
@@ -586,6 +704,8 @@ def _run(
 
 def _reason_sql(c: Check) -> str:
     """SQL: the check's reason, with the offending value quoted (JSON) when it has one."""
+    if c.reason_sql is not None:
+        return c.reason_sql
     if c.value is None:
         return _lit(c.reason)
     return f"{_lit(c.reason + ': ')} || coalesce(to_json(left(({c.value})::VARCHAR, 80)), 'null')"
@@ -811,3 +931,258 @@ def date_sql(expr: str) -> str:
         f"'%m/%d/%Y', '%Y%m%d', '%b %d, %Y', '%B %d, %Y', '%d %b %Y', '%d %B %Y'])::DATE, "
         f"try_cast(trim({expr}) AS TIMESTAMP)::DATE, {month_sql(expr)})"
     )
+
+
+# -- JSON-typed values ---------------------------------------------------------------------------
+# Helpers over a JSON value ``v`` (SQL NULL when the key is absent), for objects staged by SQL
+# whose fields keep their JSON type: they check and convert a field as the per-record
+# normalizers of closeknit.connectors.state (to_str, to_int, to_bool, to_dict_, parse_ts) do,
+# with the same messages (Python type names and reprs), so both paths quarantine alike.
+
+_WS_CHARS = "E' \\t\\n\\r\\x0b\\x0c'"
+_DQ = '"'
+
+
+def json_type_sql(v: str) -> str:
+    """SQL: ``json_type`` of a JSON value that DuckDB wrote (minified: its first character
+    tells the type but for numbers), without parsing it."""
+    return (
+        f"CASE left({v}::VARCHAR, 1) WHEN '{_DQ}' THEN 'VARCHAR' WHEN '{{' THEN 'OBJECT' "
+        f"WHEN '[' THEN 'ARRAY' WHEN 't' THEN 'BOOLEAN' WHEN 'f' THEN 'BOOLEAN' "
+        f"WHEN 'n' THEN 'NULL' ELSE json_type({v}) END"
+    )
+
+
+def json_absent_sql(v: str) -> str:
+    """SQL: the field is absent or JSON null (Python's None)."""
+    return f"({v} IS NULL OR {v}::VARCHAR = 'null')"
+
+
+def json_pytype_sql(v: str) -> str:
+    """SQL: the Python type name of the JSON value (``str``, ``int``, ``dict`` ...)."""
+    return (
+        f"CASE {json_type_sql(v)} WHEN 'OBJECT' THEN 'dict' WHEN 'ARRAY' THEN 'list' "
+        f"WHEN 'VARCHAR' THEN 'str' WHEN 'BIGINT' THEN 'int' WHEN 'UBIGINT' THEN 'int' "
+        f"WHEN 'DOUBLE' THEN 'float' WHEN 'BOOLEAN' THEN 'bool' ELSE 'NoneType' END"
+    )
+
+
+def json_text_sql(v: str) -> str:
+    """SQL: ``str(value)`` of the JSON value as Python prints it (lists and objects in
+    Python's repr with single quotes, booleans as True/False)."""
+    pyish = (
+        f"replace(replace(replace({v}::VARCHAR, '{_DQ}:', '{_DQ}: '), ',', ', '), '{_DQ}', '''')"
+    )
+    return (
+        f"CASE {json_type_sql(v)} WHEN 'VARCHAR' THEN json_extract_string({v}, '$') "
+        f"WHEN 'BOOLEAN' THEN CASE WHEN {v}::VARCHAR = 'true' THEN 'True' ELSE 'False' END "
+        f"WHEN 'NULL' THEN 'None' WHEN 'ARRAY' THEN {pyish} WHEN 'OBJECT' THEN {pyish} "
+        f"ELSE {v}::VARCHAR END"
+    )
+
+
+def py_repr_sql(text: str) -> str:
+    """SQL: Python's ``repr`` of a string (its choice of quotes and the common escapes)."""
+    esc = (
+        f"replace(replace(replace(replace({text}, '\\', '\\\\'), chr(10), '\\n'), "
+        f"chr(13), '\\r'), chr(9), '\\t')"
+    )
+    return (
+        f"CASE WHEN contains({text}, '''') AND NOT contains({text}, '{_DQ}') "
+        f"THEN '{_DQ}' || {esc} || '{_DQ}' "
+        f"ELSE '''' || replace({esc}, '''', '\\''') || '''' END"
+    )
+
+
+def json_str_sql(v: str) -> str:
+    """SQL: ``to_str``: a string or an integer id as text; NULL when absent or empty."""
+    return (
+        f"CASE WHEN {json_type_sql(v)} IN ('VARCHAR', 'BIGINT', 'UBIGINT') "
+        f"AND json_extract_string({v}, '$') <> '' THEN json_extract_string({v}, '$') END"
+    )
+
+
+def json_str_checks(field: str, v: str, *, required: bool = False) -> list[Check]:
+    """``to_str``: a string or an integer; ``required``: present and not empty."""
+    out = []
+    if required:
+        out.append(
+            Check(
+                field,
+                f"({v} IS NULL OR {v}::VARCHAR IN ('null', '{_DQ}{_DQ}'))",
+                "missing",
+            )
+        )
+    out.append(
+        Check(
+            field,
+            f"CASE WHEN {v} IS NULL THEN false ELSE {json_type_sql(v)} NOT IN ('VARCHAR', "
+            f"'BIGINT', 'UBIGINT', 'NULL') END",
+            "",
+            reason_sql=f"'expected a string, got ' || {json_pytype_sql(v)}",
+        )
+    )
+    return out
+
+
+def json_dict_check(field: str, v: str) -> Check:
+    """``to_dict_``: an object, or absent."""
+    return Check(
+        field,
+        f"CASE WHEN {v} IS NULL THEN false ELSE NOT starts_with({v}::VARCHAR, '{{') "
+        f"AND {v}::VARCHAR <> 'null' END",
+        "",
+        reason_sql=f"'expected an object, got ' || {json_pytype_sql(v)}",
+    )
+
+
+def json_bool_sql(v: str) -> str:
+    return f"CASE WHEN {json_type_sql(v)} = 'BOOLEAN' THEN {v}::VARCHAR = 'true' END"
+
+
+def json_bool_check(field: str, v: str) -> Check:
+    """``to_bool``: true/false, or absent."""
+    return Check(
+        field,
+        f"CASE WHEN {v} IS NULL THEN false ELSE {v}::VARCHAR NOT IN ('true', 'false', 'null') END",
+        "",
+        reason_sql=(
+            f"'expected true/false, got ' || {json_pytype_sql(v)} || ' ' || "
+            f"{py_repr_sql(f'left({json_text_sql(v)}, 40)')}"
+        ),
+    )
+
+
+def _int_text(v: str) -> str:
+    return f"trim(json_extract_string({v}, '$'), {_WS_CHARS})"
+
+
+def json_double_sql(v: str) -> str:
+    return f"try_cast({v}::VARCHAR AS DOUBLE)"
+
+
+def _digits(v: str) -> str:
+    """SQL: the (stripped) text is ASCII digits only (str.isdigit on ASCII), without a regex."""
+    return f"({_int_text(v)} <> '' AND ltrim({_int_text(v)}, '0123456789') = '')"
+
+
+def json_int_sql(v: str) -> str:
+    """SQL: ``to_int``: an integer, an integral float or a digit string -> BIGINT."""
+    return (
+        f"CASE {json_type_sql(v)} WHEN 'BIGINT' THEN try_cast({v}::VARCHAR AS BIGINT) "
+        f"WHEN 'UBIGINT' THEN try_cast({v}::VARCHAR AS BIGINT) "
+        f"WHEN 'DOUBLE' THEN CASE WHEN {json_double_sql(v)} = floor({json_double_sql(v)}) "
+        f"THEN try_cast({json_double_sql(v)} AS BIGINT) END "
+        f"WHEN 'VARCHAR' THEN CASE WHEN {_digits(v)} "
+        f"THEN try_cast({_int_text(v)} AS BIGINT) END END"
+    )
+
+
+def json_int_checks(field: str, v: str) -> list[Check]:
+    """``to_int``: a boolean, the wrong kind of value, then a count beyond BIGINT. (CASE, not
+    AND: only CASE stops evaluating a row once its answer is known.)"""
+    jt = json_type_sql(v)
+    number = (
+        f"CASE {jt} WHEN 'BIGINT' THEN true WHEN 'UBIGINT' THEN true "
+        f"WHEN 'VARCHAR' THEN {_digits(v)} "
+        f"WHEN 'DOUBLE' THEN coalesce(isfinite({json_double_sql(v)}) AND "
+        f"{json_double_sql(v)} = floor({json_double_sql(v)}), false) ELSE false END"
+    )
+    return [
+        Check(
+            field,
+            f"coalesce({v}::VARCHAR IN ('true', 'false'), false)",
+            "",
+            reason_sql=f"'expected a count, got boolean ' || {json_text_sql(v)}",
+        ),
+        Check(
+            field,
+            f"CASE WHEN {json_absent_sql(v)} THEN false ELSE NOT ({number}) END",
+            "",
+            reason_sql=(
+                f"'expected a count, got ' || {json_pytype_sql(v)} || ' ' || "
+                f"{py_repr_sql(f'left({json_text_sql(v)}, 40)')}"
+            ),
+        ),
+        Check(
+            field,
+            f"CASE WHEN {json_absent_sql(v)} THEN false WHEN {jt} = 'BIGINT' THEN false "
+            f"ELSE {json_int_sql(v)} IS NULL END",
+            "",
+            reason_sql=f"'count out of range: ' || left({json_text_sql(v)}, 40)",
+        ),
+    ]
+
+
+def _ts_text(v: str) -> str:
+    return f"trim(json_extract_string({v}, '$'), {_WS_CHARS})"
+
+
+def _ts_of_text(v: str) -> str:
+    t = _ts_text(v)
+    return (
+        f"CASE WHEN regexp_matches({t}, '(Z|[+-][0-9]{{2}}(:?[0-9]{{2}})?)$') "
+        f"THEN timezone('UTC', try_cast({t} AS TIMESTAMPTZ)) ELSE try_cast({t} AS TIMESTAMP) END"
+    )
+
+
+def _ts_of_number(v: str) -> str:
+    return (
+        f"CASE WHEN {json_double_sql(v)} >= -62135596800 AND {json_double_sql(v)} < 253402300800 "
+        f"THEN make_timestamp(round({json_double_sql(v)} * 1e6)::BIGINT) END"
+    )
+
+
+def json_ts_sql(v: str) -> str:
+    """SQL: ``parse_ts``: ISO 8601 text (an offset converted to UTC) or epoch seconds ->
+    naive UTC TIMESTAMP."""
+    jt = json_type_sql(v)
+    return (
+        f"CASE WHEN {v} IS NULL THEN NULL WHEN {jt} IN ('BIGINT', 'UBIGINT', 'DOUBLE') THEN "
+        f"{_ts_of_number(v)} WHEN {jt} = 'VARCHAR' AND {_ts_text(v)} <> '' THEN "
+        f"{_ts_of_text(v)} END"
+    )
+
+
+def json_ts_checks(field: str, v: str) -> list[Check]:
+    """``parse_ts``: epoch seconds in range, ISO text that parses, nothing else."""
+    jt = json_type_sql(v)
+    return [
+        Check(
+            field,
+            f"CASE WHEN {v} IS NULL THEN false WHEN {jt} IN ('BIGINT', 'UBIGINT', 'DOUBLE') "
+            f"THEN ({_ts_of_number(v)}) IS NULL ELSE false END",
+            "",
+            reason_sql=f"'epoch seconds out of range: ' || {v}::VARCHAR",
+        ),
+        Check(
+            field,
+            f"CASE WHEN {v} IS NULL THEN false "
+            f"WHEN {jt} = 'VARCHAR' AND {v}::VARCHAR <> '{_DQ}{_DQ}' "
+            f"THEN ({_ts_of_text(v)}) IS NULL ELSE false END",
+            "",
+            reason_sql=(
+                f"'not a timestamp: ' || "
+                f"{py_repr_sql(f'left(json_extract_string({v}, chr(36)), 40)')}"
+            ),
+        ),
+        Check(
+            field,
+            f"CASE WHEN {v} IS NULL THEN false ELSE {jt} NOT IN ('BIGINT', 'UBIGINT', 'DOUBLE', "
+            f"'VARCHAR', 'NULL') END",
+            "",
+            reason_sql=f"'expected a timestamp, got ' || {json_pytype_sql(v)}",
+        ),
+    ]
+
+
+def first_failure_sql(checks: list[Check], prefix: str) -> str:
+    """SQL: the first failing check of ``checks`` as ``{f: field, r: reason}`` (the field
+    after the SQL text ``prefix``), NULL when all pass: for objects inside a list, whose
+    fields carry the element's index (``replies.comments[2].id``)."""
+    whens = " ".join(
+        f"WHEN {c.bad} THEN struct_pack(f := {prefix} || {c.field_sql or _lit(c.field)}, "
+        f"r := {_reason_sql(c)})"
+        for c in checks
+    )
+    return f"CASE {whens} END"

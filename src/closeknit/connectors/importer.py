@@ -4,20 +4,20 @@
 ``import_world(store, workspace, world_dir)`` imports every file of a world in dependency
 order: profiles before posts (so posts merge into complete creators), vendor exports in date
 order (so the newest month's follower count wins), snapshots, audience, YouTube files (through
-:func:`closeknit.connectors.youtube.iter_records`), then shop orders (the JSON orders first,
+:func:`closeknit.connectors.youtube.import_youtube`), then shop orders (the JSON orders first,
 then the admin CSV export of the same orders merges into them).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from closeknit.connectors.csvio import check_encoding
-from closeknit.connectors.landing import ImportResult, Record, Rejected, load
+from closeknit.connectors.landing import ImportResult
 from closeknit.connectors.values import date_in_text
 from closeknit.errors import ValidationError
 from closeknit.store import Store
@@ -185,32 +185,14 @@ def import_many(
             for f in files
         ]
     if source == "youtube":
-        from closeknit.connectors.youtube import iter_records
+        from closeknit.connectors.youtube import import_youtube
 
         return [
-            _load_items(store, workspace, "youtube", f, iter_records(f), on_progress)
+            r
             for f in _files(path, (".json", ".jsonl"))
+            for r in import_youtube(store, workspace, f, on_progress=on_progress)
         ]
     raise ValidationError(f"unknown source {source!r}")  # pragma: no cover
-
-
-def _load_items(
-    store: Store,
-    workspace: str,
-    source: str,
-    path: Path,
-    items: Iterable[Record | Rejected],
-    on_progress: Progress,
-) -> ImportResult:
-    return load(
-        store,
-        items,
-        source=source,
-        workspace=workspace,
-        path=str(path),
-        on_progress=on_progress,
-        bulk=True,
-    )
 
 
 def _files(path: Path, exts: tuple[str, ...]) -> list[Path]:
