@@ -34,6 +34,7 @@ import resource
 import shutil
 import statistics
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -139,15 +140,17 @@ def _phase(kind: str, fmt: str, path: str, db: str, q: Any) -> None:
     q.put(out)
 
 
-def run_phase(kind: str, fmt: str, path: Path, db: Path) -> dict[str, Any]:
+def run_in_child(target: Callable[..., None], kind: str, *args: str) -> dict[str, Any]:
+    """``target(kind, *args, queue)`` in a fresh process (no cache or import shared with the
+    parent); its result with the load average and rates beside it."""
     ctx = mp.get_context("spawn")
     q = ctx.Queue()
-    p = ctx.Process(target=_phase, args=(kind, fmt, str(path), str(db), q))
+    p = ctx.Process(target=target, args=(kind, *args, q))
     p.start()
     load0 = os.getloadavg()[0]
     while True:  # a child killed by the OOM killer never answers: report that, don't hang
         try:
-            out = q.get(timeout=5)
+            out: dict[str, Any] = q.get(timeout=5)
             break
         except queue.Empty:
             if not p.is_alive():
@@ -158,6 +161,10 @@ def run_phase(kind: str, fmt: str, path: Path, db: Path) -> dict[str, Any]:
     out["rows_per_s"] = round(out["rows"] / out["wall_s"]) if out.get("wall_s") else None
     out["rows_per_cpu_s"] = round(out["rows"] / out["cpu_s"]) if out.get("cpu_s") else None
     return out
+
+
+def run_phase(kind: str, fmt: str, path: Path, db: Path) -> dict[str, Any]:
+    return run_in_child(_phase, kind, fmt, str(path), str(db))
 
 
 PHASES = ("duckdb_table", "duckdb_read", "import", "reimport")

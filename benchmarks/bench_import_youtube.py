@@ -24,16 +24,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import multiprocessing as mp
 import os
 import platform
-import queue
 import resource
 import shutil
-import statistics
 import time
 from pathlib import Path
 from typing import Any
+
+# the import benchmark's child-process runner and medians (this folder is on sys.path when a
+# benchmark runs as a script)
+from bench_import import median_run, run_in_child
 
 KINDS = ("channels", "videos", "comments")
 
@@ -96,44 +97,10 @@ def _phase(kind: str, ydir: str, db: str, q: Any) -> None:
 
 
 def run_phase(kind: str, ydir: Path, db: Path) -> dict[str, Any]:
-    ctx = mp.get_context("spawn")
-    q = ctx.Queue()
-    p = ctx.Process(target=_phase, args=(kind, str(ydir), str(db), q))
-    p.start()
-    load0 = os.getloadavg()[0]
-    while True:  # a child killed by the OOM killer never answers: report that, don't hang
-        try:
-            out = q.get(timeout=5)
-            break
-        except queue.Empty:
-            if not p.is_alive():
-                p.join()
-                return {"failed": f"{kind} process died (exit code {p.exitcode})", "rows": 0}
-    p.join()
-    out["load_avg"] = round((load0 + os.getloadavg()[0]) / 2, 1)
-    out["rows_per_s"] = round(out["rows"] / out["wall_s"]) if out.get("wall_s") else None
-    out["rows_per_cpu_s"] = round(out["rows"] / out["cpu_s"]) if out.get("cpu_s") else None
-    return out
+    return run_in_child(_phase, kind, str(ydir), str(db))
 
 
 PHASES = ("duckdb_table", "old", "import", "reimport")
-
-
-def median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
-    if len(runs) == 1 or any("failed" in x for x in runs):
-        return runs[0] if len(runs) == 1 else {"failed": [x.get("failed") for x in runs]}
-    out: dict[str, Any] = {}
-    for k, v in runs[0].items():
-        vals = [x[k] for x in runs if isinstance(x.get(k), int | float)]
-        if len(vals) != len(runs):
-            out[k] = v
-        elif all(isinstance(x, int) for x in vals):
-            out[k] = statistics.median_low(vals)
-        else:
-            out[k] = round(statistics.median(vals), 3)
-    out["walls_s"] = [x["wall_s"] for x in runs]
-    out["runs"] = len(runs)
-    return out
 
 
 def main() -> None:
