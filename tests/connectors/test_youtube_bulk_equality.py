@@ -22,6 +22,7 @@ from closeknit.connectors.importer import import_world
 from closeknit.connectors.landing import load
 from closeknit.connectors.youtube import _files, import_youtube, iter_records
 from closeknit.store import Store
+from tests.connectors.mutate import json_paths, set_path
 from tests.connectors.recorded.server import recorded, template_store
 
 WS = "default"
@@ -275,23 +276,6 @@ _JUNK = st.one_of(
 )
 
 
-def _paths(obj: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    out = [prefix] if prefix else []
-    if isinstance(obj, dict):
-        for k, v in obj.items():
-            out.extend(_paths(v, (*prefix, k)))
-    elif isinstance(obj, list):
-        for i, v in enumerate(obj):
-            out.extend(_paths(v, (*prefix, i)))
-    return out
-
-
-def _set(obj: Any, path: tuple[Any, ...], value: Any) -> None:
-    for k in path[:-1]:
-        obj = obj[k]
-    obj[path[-1]] = value
-
-
 def _comment_pages() -> list[dict[str, Any]]:
     return [
         p
@@ -314,14 +298,14 @@ def test_mutated_responses_give_identical_results(
     tmp = tmp_path_factory.mktemp("mut")
     name = data.draw(st.sampled_from(["youtube/videos.json", "youtube/channels.json", "comments"]))
     resp = copy.deepcopy(_comment_pages()[0] if name == "comments" else recorded(name))
-    paths = _paths(resp)
+    paths = json_paths(resp)
     for _ in range(data.draw(st.integers(1, 4))):
         p = data.draw(st.sampled_from(paths))
         try:
-            _set(resp, p, data.draw(_JUNK))
+            set_path(resp, p, data.draw(_JUNK))
         except (KeyError, IndexError, TypeError):
             pass  # an earlier mutation replaced a parent
-        paths = _paths(resp) or [("kind",)]
+        paths = json_paths(resp) or [("kind",)]
     d = tmp / "youtube"
     d.mkdir()
     (d / "channels-0.json").write_text(json.dumps(recorded("youtube/channels.json")))

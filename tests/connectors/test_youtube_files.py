@@ -16,6 +16,7 @@ from closeknit.connectors.youtube import iter_records
 from closeknit.connectors.youtube_rows import SHORT_MAX_S, duration_seconds
 from closeknit.errors import ValidationError
 from closeknit.store import Store
+from tests.connectors.mutate import json_paths, set_path
 from tests.connectors.recorded.server import recorded, template_store
 
 
@@ -187,23 +188,6 @@ _JUNK = st.one_of(
 )
 
 
-def _paths(obj: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    out = [prefix] if prefix else []
-    if isinstance(obj, dict):
-        for k, v in obj.items():
-            out.extend(_paths(v, (*prefix, k)))
-    elif isinstance(obj, list):
-        for i, v in enumerate(obj):
-            out.extend(_paths(v, (*prefix, i)))
-    return out
-
-
-def _set(obj: Any, path: tuple[Any, ...], value: Any) -> None:
-    for k in path[:-1]:
-        obj = obj[k]
-    obj[path[-1]] = value
-
-
 @settings(
     max_examples=40,
     deadline=None,
@@ -213,14 +197,14 @@ def _set(obj: Any, path: tuple[Any, ...], value: Any) -> None:
 def test_mutated_responses_never_crash(tmp_path: Path, store: Store, data: st.DataObject) -> None:
     name = data.draw(st.sampled_from(["youtube/videos.json", "youtube/channels.json", "comments"]))
     resp = comment_pages()[0] if name == "comments" else recorded(name)
-    paths = _paths(resp)
+    paths = json_paths(resp)
     for _ in range(data.draw(st.integers(1, 4))):
         p = data.draw(st.sampled_from(paths))
         try:
-            _set(resp, p, data.draw(_JUNK))
+            set_path(resp, p, data.draw(_JUNK))
         except (KeyError, IndexError, TypeError):
             pass  # an earlier mutation replaced a parent
-        paths = _paths(resp) or [("kind",)]
+        paths = json_paths(resp) or [("kind",)]
     f = tmp_path / "videos-x.json"
     f.write_text(json.dumps(resp))
     items = list(iter_records(f))
