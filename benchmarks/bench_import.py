@@ -132,9 +132,14 @@ def _phase(kind: str, fmt: str, path: str, db: str, q: Any) -> None:
             posts_table=st.count("posts"),
         )
     st.close()  # checkpoints: the data is in the database file, as for the baseline
+    send_timed(q, out, t0, ru0)
+
+
+def send_timed(q: Any, out: dict[str, Any], t0: float, ru0: Any) -> None:
+    """A child phase's result with its wall time, CPU time (all threads: steadier than wall on
+    a busy machine) and peak RSS since ``t0``/``ru0``, sent to the parent."""
     out["wall_s"] = round(time.perf_counter() - t0, 2)
     ru = resource.getrusage(resource.RUSAGE_SELF)
-    # all threads: steadier than wall on a busy machine
     out["cpu_s"] = round(ru.ru_utime + ru.ru_stime - ru0.ru_utime - ru0.ru_stime, 2)
     out["peak_rss_mib"] = round(ru.ru_maxrss / 1024, 1)
     q.put(out)

@@ -34,7 +34,7 @@ from typing import Any
 
 # the import benchmark's child-process runner and medians (this folder is on sys.path when a
 # benchmark runs as a script)
-from bench_import import median_run, run_in_child
+from bench_import import median_run, run_in_child, send_timed
 
 KINDS = ("channels", "videos", "comments")
 
@@ -89,11 +89,7 @@ def _phase(kind: str, ydir: str, db: str, q: Any) -> None:
     if kind != "duckdb_table":
         out["tables"] = {t: st.count(t) for t in ("creators", "posts", "comments")}
     st.close()  # checkpoints: the data is in the database file, as for the baseline
-    out["wall_s"] = round(time.perf_counter() - t0, 2)
-    ru = resource.getrusage(resource.RUSAGE_SELF)
-    out["cpu_s"] = round(ru.ru_utime + ru.ru_stime - ru0.ru_utime - ru0.ru_stime, 2)
-    out["peak_rss_mib"] = round(ru.ru_maxrss / 1024, 1)
-    q.put(out)
+    send_timed(q, out, t0, ru0)
 
 
 def run_phase(kind: str, ydir: Path, db: Path) -> dict[str, Any]:
