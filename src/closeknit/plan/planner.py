@@ -1005,7 +1005,7 @@ def _rule(m: _Model) -> str:
             f"on brief with P >= {min(PICK_MIN_ON_BRIEF, m.brief_share):.2f}, the plan's mean >= "
             f"{m.brief_share:.2f}"
         )
-    if m.floor is not None:
+    if m.floor:  # a floor of 0 (the kept-in path re-pricing the user's set) rules nothing out
         parts.append(f"relevance >= {m.floor:.2f}")
     return "; ".join(parts) or "any relevance"
 
