@@ -157,3 +157,36 @@ def test_plan_result_is_typed_through_and_through(st: Store) -> None:
     schema = svc.PlanOut.model_json_schema()
     for name in ("expected", "comparison", "assumptions"):
         assert "$ref" in schema["properties"][name], name
+
+
+def test_keeping_a_creator_does_not_report_the_repriced_set_as_too_few(st: Store) -> None:
+    """The whole set (kept + planned around them) is re-priced as it stands: its size is the
+    user's choice, so the plan must not add 'only N creator(s) fit the brief' for it (shown on
+    the web plan page after 'keep'). Where nothing could be added, the plan says why."""
+    base = svc.plan(
+        st, WS, svc.PlanIn(text=BRIEF, min_relevance=0.0, on_brief_share=0.0, budget=3000)
+    )
+    kept = base.picks[0].creator_id
+    again = svc.plan(
+        st,
+        WS,
+        svc.PlanIn(text=BRIEF, min_relevance=0.0, on_brief_share=0.0, budget=3000, lock=[kept]),
+    )
+    # at most the rest-of-budget plan's own reason, never a second one from the re-pricing
+    assert sum("fit the brief" in n for n in again.notes) <= 1, again.notes
+    alone = svc.plan(
+        st,
+        WS,
+        svc.PlanIn(
+            text=BRIEF,
+            min_relevance=0.0,
+            on_brief_share=0.0,
+            budget=3000,
+            lock=[kept],
+            max_creators=1,
+        ),
+    )
+    assert [p.creator_id for p in alone.picks] == [kept]
+    assert alone.status != "too_few_fit"
+    assert any("nothing was added around them" in n and "limited to 1" in n for n in alone.notes)
+    assert not any("fit the brief" in n for n in alone.notes), alone.notes

@@ -90,6 +90,9 @@ class PlanConstraints:
     draws: int = 1000
     seed: int = 0
     save: bool = False
+    # price the candidate set as it stands (a plan the user has already chosen): no
+    # "too few fit" status, the set's size is the user's choice, not the brief's
+    price_only: bool = False
 
     def validate(self, budget: float) -> None:
         if not budget > 0:
@@ -900,7 +903,9 @@ def make_plan(
     status = sol.status if sol.selected else "infeasible"
     spent = float(m.fee_mid[sol.selected].sum()) if sol.selected else 0.0
     left = budget - spent
-    if sol.selected and len(sol.selected) == n_ok and left > 0.05 * budget:
+    if c.price_only:
+        pass
+    elif sol.selected and len(sol.selected) == n_ok and left > 0.05 * budget:
         status = "too_few_fit"
         notes.append(
             f"only {n_ok} creator(s) fit the brief ({rule}) and the "

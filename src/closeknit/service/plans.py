@@ -317,7 +317,12 @@ def _with_lock(
 
     rest_plan = None
     rest_budget = budget - locked_cost
-    if rest_budget > 0 and c.max_creators > len(locked):
+    why_none = ""
+    if rest_budget <= 0:
+        why_none = "the kept creators take the whole budget"
+    elif c.max_creators <= len(locked):
+        why_none = f"the plan is limited to {c.max_creators} creator(s)"
+    else:
         c2 = replace(
             c,
             exclude=[*c.exclude, *locked],
@@ -328,8 +333,8 @@ def _with_lock(
         )
         try:
             rest_plan = make_plan(store, workspace, brief, rest_budget, c2)
-        except (SolverError, ValidationError):
-            rest_plan = None
+        except (SolverError, ValidationError) as e:
+            why_none = str(e)
     rest = [p for p in rest_plan.picks] if rest_plan is not None else []
     rel = {p.creator_id: p.relevance for p in rest}
     notes = []
@@ -356,6 +361,7 @@ def _with_lock(
         min_relevance=0.0,
         on_brief_share=0.0,
         method="milp",
+        price_only=True,
     )
     whole = _run(store, workspace, brief, budget, c3)
     if rest_plan is not None:
@@ -363,6 +369,8 @@ def _with_lock(
         whole.gap_kind, whole.n_candidates = rest_plan.gap_kind, rest_plan.n_candidates
         whole.candidate_source = rest_plan.candidate_source
         whole.notes = [*rest_plan.notes, *whole.notes]
+    elif why_none:
+        whole.notes = [f"nothing was added around them: {why_none}", *whole.notes]
     names = ", ".join(f"@{x.split(':', 1)[-1]}" for x in locked)
     whole.notes = [
         f"kept in as you asked: {names} (about {_money(store, workspace, locked_cost)}); the "
