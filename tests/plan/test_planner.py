@@ -173,6 +173,9 @@ def test_fees_switch_to_deal_regression(ws: Store) -> None:
     lo, mid, hi, _ = fee_arrays(ws, "default", frame, "post", min_deals=8)
     assert (lo[0], mid[0], hi[0]) == pytest.approx((fr.low, fr.mid, fr.high))
     assert fr.low < 0.02 * res["instagram:creator_30"].followers < fr.high  # type: ignore[operator]
+    # the creator's market and niche as priced by the deals (None where no deal had them)
+    ev = res["instagram:creator_30"].evidence
+    assert {"coef", "residual_sd_log", "country_multiplier", "niche_multiplier"} <= set(ev)
 
 
 def test_vectorised_fees_match_per_creator_fees(ws: Store) -> None:

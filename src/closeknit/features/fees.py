@@ -7,16 +7,16 @@ Two methods, chosen per workspace:
   is never below the tier's minimum. Rates come from the packaged ``rate_card.json`` (rough public
   rules of thumb), overridden per workspace by rows of ``fee_rate_overrides`` or by a file.
 * ``deals_regression``: once the workspace has at least ``min_deals`` agreed fees
-  (``campaign_creators`` rows at stage contracted/content_live/paid with a fee), an OLS fit of
-  ``log(fee per post-equivalent) = b0 + b1·log(followers) + b2·log(ER)`` where a deal's
-  post-equivalents are its deliverables weighted by the rate card's format multipliers. The
-  range is the 80% prediction interval ``exp(ŷ ± t·s·sqrt(1 + x'(X'X)⁻¹x))``.
+  (``campaign_creators`` rows at stage contracted/content_live/paid with a fee), a regression of
+  ``log(fee per post-equivalent)`` on log followers, log ER, log real share and partially pooled
+  country and niche effects (``closeknit.features.deal_model``), where a deal's post-equivalents
+  are its deliverables weighted by the rate card's format multipliers; the range is its 80%
+  prediction interval.
 """
 
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from closeknit.errors import ValidationError
+from closeknit.features.deal_model import N_CONT, Deal, DealModel, fit_deals
 from closeknit.features.frame import creator_frame, finite
 from closeknit.store import Store
 
@@ -206,25 +207,6 @@ def rate_card_fee(
     return lo, mid, hi
 
 
-@dataclass
-class DealModel:
-    """OLS of log fee per post-equivalent on log followers and log ER (see module docstring)."""
-
-    coef: np.ndarray
-    xtx_inv: np.ndarray
-    s: float
-    t: float
-    n: int
-    er_fill: float
-
-    def predict(self, followers: float, er: float | None) -> tuple[float, float, float]:
-        e = er if er is not None and finite(er) and er > 0 else self.er_fill
-        x = np.array([1.0, math.log(max(followers, 1.0)), math.log(e)])
-        yhat = float(x @ self.coef)
-        se = self.s * math.sqrt(1.0 + float(x @ self.xtx_inv @ x))
-        return math.exp(yhat - self.t * se), math.exp(yhat), math.exp(yhat + self.t * se)
-
-
 def _deal_units(card: dict[str, Any], platform: str | None, deliverables: Any) -> float:
     """Post-equivalents of a deal: deliverable counts weighted by the format multipliers."""
     d = deliverables
@@ -280,13 +262,7 @@ def deal_model_arrays(got: tuple[DealModel | None, int]) -> dict[str, np.ndarray
     m, n = got
     if m is None:
         return {"deal.n": np.array([n, 0], np.int64)}
-    return {
-        "deal.n": np.array([n, 1], np.int64),
-        "deal.coef": np.asarray(m.coef, np.float64),
-        "deal.xtx_inv": np.asarray(m.xtx_inv, np.float64),
-        "deal.params": np.array([m.s, m.t, m.er_fill], np.float64),
-        "deal.model_n": np.array([m.n], np.int64),
-    }
+    return {"deal.n": np.array([n, 1], np.int64), **m.to_arrays()}
 
 
 def remember_deal_model(
@@ -299,17 +275,7 @@ def remember_deal_model(
     if sig is None or "deal.n" not in z:
         return
     n, fitted = (int(x) for x in z["deal.n"])
-    model = None
-    if fitted:
-        p = z["deal.params"]
-        model = DealModel(
-            z["deal.coef"].astype(np.float64),
-            z["deal.xtx_inv"].astype(np.float64),
-            float(p[0]),
-            float(p[1]),
-            int(z["deal.model_n"][0]),
-            float(p[2]),
-        )
+    model = DealModel.from_arrays(z) if fitted else None
     card = load_rate_card(store, workspace)
     key = (str(store.path), workspace, sig, json.dumps(card, sort_keys=True), min_deals)
     _deal_models[key] = (model, n)
@@ -336,27 +302,24 @@ def _fit_deal_model(
         if not finite(f) or f <= 0:
             continue
         units = _deal_units(card, c["platform"], d["deliverables"])
-        rows.append((float(f), c["engagement_rate"], float(d["fee"]) / units))
+        rows.append(
+            Deal(
+                float(f),
+                float(c["engagement_rate"]) if finite(c["engagement_rate"]) else None,
+                float(c["real_share"]) if finite(c["real_share"]) else None,
+                c["country"] if isinstance(c["country"], str) else None,
+                c["niche"] if isinstance(c["niche"], str) else None,
+                float(d["fee"]) / units,
+            )
+        )
     n = len(rows)
     if n < max(min_deals, 5):
         return None, n
-    ers = np.array([r[1] if finite(r[1]) and r[1] > 0 else np.nan for r in rows], dtype=float)
-    er_fill = float(np.nanmedian(ers)) if np.isfinite(ers).any() else 0.01
-    ers = np.where(np.isfinite(ers), ers, er_fill)
-    X = np.column_stack([np.ones(n), np.log([r[0] for r in rows]), np.log(ers)])
-    y = np.log([r[2] for r in rows])
-    # ridge-free OLS; pinv keeps a degenerate design (all ER equal) from blowing up
-    xtx_inv = np.linalg.pinv(X.T @ X)
-    coef = xtx_inv @ X.T @ y
-    resid = y - X @ coef
-    dof = max(n - X.shape[1], 1)
-    s = float(math.sqrt(float(resid @ resid) / dof))
     # scipy.special's inverse Student t CDF is what stats.t.ppf computes, without importing
     # scipy.stats (~2 s of every discover/plan process on a loaded 2-core machine)
     from scipy.special import stdtrit
 
-    tq = float(stdtrit(dof, 0.5 + INTERVAL / 2))
-    return DealModel(coef, xtx_inv, s, tq, n, er_fill), n
+    return fit_deals(rows, lambda dof: float(stdtrit(dof, 0.5 + INTERVAL / 2))), n
 
 
 def estimate_fees(
@@ -376,42 +339,51 @@ def estimate_fees(
     card = load_rate_card(store, workspace, rate_card)
     model, n_deals = fit_deal_model(store, workspace, card, min_deals)
     fr = frame if frame is not None else creator_frame(store, workspace, creator_ids)
+    by_fmt = {fmt: _fee_arrays(card, model, fr, fmt) for fmt in formats}
+    method = f"deals_regression(n={model.n})" if model is not None else "rate_card"
     out: dict[str, CreatorFees] = {}
-    cids = fr["creator_id"].tolist()
-    plats = fr["platform"].tolist()
-    tiers = fr["tier"].tolist()
-    fols = fr["followers"].tolist()
-    ers = fr["engagement_rate"].tolist()
-    for cid, plat, tier, fol, er in zip(cids, plats, tiers, fols, ers, strict=True):
-        er_v = float(er) if finite(er) else None
+    cols = zip(
+        fr["creator_id"].tolist(),
+        fr["platform"].tolist(),
+        fr["tier"].tolist(),
+        fr["followers"].tolist(),
+        fr["engagement_rate"].tolist(),
+        fr["country"].tolist(),
+        fr["niche"].tolist(),
+        strict=True,
+    )
+    for k, (cid, plat, tier, fol, er, country, niche) in enumerate(cols):
         cf = CreatorFees(
             cid,
             plat,
             tier,
             int(fol) if finite(fol) else None,
-            er_v,
+            float(er) if finite(er) else None,
             evidence={"n_deals": n_deals, "min_deals": min_deals},
         )
+        out[cid] = cf
         if not finite(fol) or fol <= 0:
             cf.status = "insufficient_data"
             cf.evidence["reason"] = "follower count unknown"
-            out[cid] = cf
             continue
-        for fmt in formats:
-            if model is not None:
-                lo, mid, hi = model.predict(float(fol), er_v)
-                m = format_multiplier(card, plat, fmt)
-                cf.formats[fmt] = FeeRange(
-                    lo * m, mid * m, hi * m, f"deals_regression(n={model.n})"
-                )
-            else:
-                lo, mid, hi = rate_card_fee(card, plat, tier, float(fol), er_v, fmt)
-                cf.formats[fmt] = FeeRange(lo, mid, hi, "rate_card")
+        for fmt, (lo, mid, hi) in by_fmt.items():
+            cf.formats[fmt] = FeeRange(float(lo[k]), float(mid[k]), float(hi[k]), method)
         if model is not None:
-            cf.evidence["coef"] = [round(float(c), 4) for c in model.coef]
+            slopes = model.coef[:N_CONT]
+            cf.evidence["coef"] = [round(float(c), 4) for c in slopes]
             cf.evidence["residual_sd_log"] = round(model.s, 4)
-        out[cid] = cf
+            # how this creator's market and niche price against the deals' average
+            eff = model.effects(
+                country if isinstance(country, str) else None,
+                niche if isinstance(niche, str) else None,
+            )
+            cf.evidence["country_multiplier"] = _r(eff["country"])
+            cf.evidence["niche_multiplier"] = _r(eff["niche"])
     return out
+
+
+def _r(x: float | None) -> float | None:
+    return None if x is None else round(x, 3)
 
 
 def fee_arrays(
@@ -424,29 +396,38 @@ def fee_arrays(
     """Vectorised (low, mid, high, method) fee arrays for a creator frame (the planner's path)."""
     card = load_rate_card(store, workspace)
     model, _ = fit_deal_model(store, workspace, card, min_deals)
+    lo, mid, hi = _fee_arrays(card, model, frame, fmt)
+    method = f"deals_regression(n={model.n})" if model is not None else "rate_card"
+    return lo, mid, hi, method
+
+
+def _fee_arrays(
+    card: dict[str, Any], model: DealModel | None, frame: pd.DataFrame, fmt: str
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The one fee computation: the deal regression where fitted, else the rate card."""
     n = len(frame)
     lo, mid, hi = np.zeros(n), np.zeros(n), np.zeros(n)
     fol = frame["followers"].to_numpy(dtype=float)
     er = frame["engagement_rate"].to_numpy(dtype=float)
     plats = np.array([p or "*" for p in frame["platform"].tolist()], dtype=object)
+    if model is not None:
+        real = frame["real_share"].to_numpy(dtype=float)
+        country = [c if isinstance(c, str) else None for c in frame["country"].tolist()]
+        niche = [c if isinstance(c, str) else None for c in frame["niche"].tolist()]
+        lo, mid, hi = model.predict_arrays(fol, er, real, country, niche)
+        for plat in set(plats.tolist()):
+            m = format_multiplier(card, plat, fmt)
+            idx = plats == plat
+            lo[idx], mid[idx], hi[idx] = lo[idx] * m, mid[idx] * m, hi[idx] * m
+        return lo, mid, hi
     tiers = np.array(
         [t if isinstance(t, str) and t else "nano" for t in frame["tier"].tolist()], dtype=object
     )
-    # vectorised per (platform, tier) group: same formulas as rate_card_fee / DealModel.predict
+    # vectorised per (platform, tier) group: the same formula as rate_card_fee
     for plat in set(plats.tolist()):
         for tier in set(tiers[plats == plat].tolist()):
             idx = np.flatnonzero((plats == plat) & (tiers == tier))
             f, e = fol[idx], er[idx]
-            if model is not None:
-                ef = np.where(np.isfinite(e) & (e > 0), e, model.er_fill)
-                X = np.column_stack([np.ones(len(idx)), np.log(np.maximum(f, 1.0)), np.log(ef)])
-                yhat = X @ model.coef
-                se = model.s * np.sqrt(1.0 + np.einsum("ij,jk,ik->i", X, model.xtx_inv, X))
-                m = format_multiplier(card, plat, fmt)
-                lo[idx] = np.exp(yhat - model.t * se) * m
-                mid[idx] = np.exp(yhat) * m
-                hi[idx] = np.exp(yhat + model.t * se) * m
-                continue
             floor = rate_card_fee(card, plat, tier, 0.0, None, fmt)
             ref = card["reference_engagement_rate"].get(tier)
             b_lo, b_hi = card["engagement_factor_bounds"]
@@ -459,5 +440,4 @@ def fee_arrays(
             lo[idx] = np.maximum(floor[0], rates[0] * k)
             mid[idx] = np.maximum(floor[1], rates[1] * k)
             hi[idx] = np.maximum(floor[2], rates[2] * k)
-    method = f"deals_regression(n={model.n})" if model is not None else "rate_card"
-    return lo, mid, hi, method
+    return lo, mid, hi

@@ -48,6 +48,7 @@ CODE_FILES = (
     "match/index.py",
     "match/embed.py",
     "features/fees.py",
+    "features/deal_model.py",
     "features/frame.py",
     "features/rate_card.json",
     "match/rank.py",
