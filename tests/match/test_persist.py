@@ -251,3 +251,31 @@ def test_served_frames_equal_the_query(small: Store, monkeypatch: pytest.MonkeyP
         pd.testing.assert_frame_equal(w.reset_index(drop=True), g.reset_index(drop=True))
     small.execute("UPDATE creators SET followers = 5 WHERE handle = 'gamer_us'")
     assert 5 in frame.creator_frame(small, "default", ids)["followers"].tolist()
+
+
+def test_served_frames_age_with_the_utc_day(small: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A frame served from memory ages with the clock like the cache on disk: the engagement
+    fallback counts posts older than three days, so a new UTC day queries again."""
+    from closeknit.features import frame
+
+    _new_process()
+    frame._full.clear()
+    cand.get_table(small, "default")
+    _new_process()
+    frame._full.clear()
+    cand.get_table(small, "default")  # loads: frames are served
+    assert frame._full
+    ids = [f"instagram:{h}" for h, *_ in CREATORS]
+    queried: list[int] = []
+    real_df = small.df
+
+    def counting(*a: object, **k: object) -> object:
+        queried.append(1)
+        return real_df(*a, **k)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(small, "df", counting)
+    frame.creator_frame(small, "default", ids)
+    assert not queried
+    monkeypatch.setattr(frame, "_utc_day", lambda: "2999-01-01")
+    frame.creator_frame(small, "default", ids)
+    assert queried

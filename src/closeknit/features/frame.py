@@ -8,6 +8,7 @@ falls back to the creator's first category.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -59,12 +60,17 @@ def frame_arrays(frame: pd.DataFrame) -> dict[str, np.ndarray]:
 
 def remember_frame(store: Store, workspace: str, arrays: dict[str, np.ndarray]) -> None:
     """Serve :func:`creator_frame` from ``arrays`` (every creator's frame, computed at the
-    store's current write signature) until the next committed write."""
+    store's current write signature) until the next committed write or the next UTC day (the
+    engagement fallback counts posts older than three days, so a frame ages with the clock)."""
     sig = store.write_signature()
     if sig is not None and arrays:
         _full.clear()
         pos = {str(c): k for k, c in enumerate(arrays["creator_id"].tolist())}
-        _full[(str(store.path), workspace, sig)] = (arrays, pos)
+        _full[(str(store.path), workspace, f"{sig}|{_utc_day()}")] = (arrays, pos)
+
+
+def _utc_day() -> str:
+    return dt.datetime.now(dt.UTC).date().isoformat()
 
 
 def _from_arrays(z: dict[str, np.ndarray], pos: dict[str, int], ids: list[str]) -> pd.DataFrame:
@@ -102,7 +108,7 @@ def creator_frame(store: Store, workspace: str, creator_ids: Sequence[str] | Non
 
     if creator_ids is not None and _full:
         sig = store.write_signature()
-        hit = _full.get((str(store.path), workspace, sig or ""))
+        hit = _full.get((str(store.path), workspace, f"{sig or ''}|{_utc_day()}"))
         if hit is not None:
             return _from_arrays(hit[0], hit[1], list(dict.fromkeys(creator_ids)))
     ids = list(dict.fromkeys(creator_ids)) if creator_ids is not None else None
