@@ -75,7 +75,7 @@ def test_commands_fit_80_columns(small_world: Path, args: tuple[str, ...]) -> No
 
 
 def test_a_budget_nothing_fits_is_one_clear_error(small_world: Path) -> None:
-    r = run(small_world, "plan", "sustainable fashion", "--budget", "10", "--min-relevance", "0",
+    r = run(small_world, "plan", "sustainable fashion", "--budget", "1", "--min-relevance", "0",
             "--on-brief-share", "0")  # fmt: skip
     assert r.returncode != 0
     assert r.stdout.strip() == ""

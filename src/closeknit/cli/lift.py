@@ -195,8 +195,7 @@ def register(app: typer.Typer) -> None:
                 console.print(f"  relabelled {x}", highlight=False)
             for e in res.errors[:MAX_LINES]:
                 err_console.print(
-                    f"[yellow]quarantined[/yellow] {e['file']}:{e['line']} {e['field']}: "
-                    f"{e['reason']}",
+                    f"[yellow]quarantined[/yellow] {e.file}:{e.line} {e.field}: {e.reason}",
                     highlight=False,
                 )
             if len(res.errors) > MAX_LINES:
@@ -317,7 +316,7 @@ def register(app: typer.Typer) -> None:
                     for u in res.analysis.left_out:
                         w.writerow([u.unit, u.line, u.reason])
                     for e in res.errors:
-                        w.writerow(["", e["line"], f"quarantined: {e['field']}: {e['reason']}"])
+                        w.writerow(["", e.line, f"quarantined: {e.field}: {e.reason}"])
 
         def render() -> None:
             arms = ", ".join(f"{k} {v:,}" for k, v in sorted(res.arms.items()))
@@ -329,8 +328,7 @@ def register(app: typer.Typer) -> None:
                 console.print(f"{res.other_campaign_rows:,} rows of other campaigns skipped")
             for e in res.errors[:MAX_LINES]:
                 err_console.print(
-                    f"[yellow]quarantined[/yellow] {e['file']}:{e['line']} {e['field']}: "
-                    f"{e['reason']}",
+                    f"[yellow]quarantined[/yellow] {e.file}:{e.line} {e.field}: {e.reason}",
                     highlight=False,
                 )
             if res.analysis is None:

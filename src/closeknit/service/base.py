@@ -118,6 +118,15 @@ class Out(BaseModel):
         return out
 
 
+class RowIssue(Out):
+    """A row an import refused (quarantined) or loaded with a warning: where, and why."""
+
+    file: str | None = Field(default=None, description="the file's name, where known")
+    line: int | None = Field(default=None, description="the line in the file (1 = header)")
+    field: str | None = Field(default=None, description="the column or field at fault")
+    reason: str
+
+
 T = TypeVar("T")
 
 

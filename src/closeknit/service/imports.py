@@ -21,7 +21,7 @@ from closeknit.connectors import importer, vendor_csv
 from closeknit.connectors.landing import ImportResult
 from closeknit.connectors.quarantine import list_errors
 from closeknit.errors import CloseknitError, NotFound, ValidationError, redact
-from closeknit.service.base import Day, In, Out, Page
+from closeknit.service.base import Day, In, Out, Page, RowIssue
 from closeknit.store import Store, audit
 
 log = logging.getLogger("closeknit.imports")
@@ -84,8 +84,8 @@ class FileResult(Out):
     warnings: int = 0
     merged: int = 0  # rows merged into an earlier row of the same file
     rows: dict[str, int]
-    errors: list[dict[str, Any]]
-    warning_list: list[dict[str, Any]] = []
+    errors: list[RowIssue]
+    warning_list: list[RowIssue] = []
 
 
 class ImportOut(Out):

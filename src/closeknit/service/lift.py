@@ -21,7 +21,7 @@ from pydantic import Field
 
 from closeknit.errors import CloseknitError, ValidationError
 from closeknit.jsonable import to_jsonable
-from closeknit.service.base import In, Out
+from closeknit.service.base import In, Out, RowIssue
 from closeknit.store import Store
 
 Period = Literal["day", "week", "month", "year"]
@@ -501,7 +501,7 @@ class SeriesImportReport(Out):
     quarantined: int
     series: dict[str, str] = Field(description="series name -> role")
     relabelled: list[str]
-    errors: list[dict[str, Any]]
+    errors: list[RowIssue]
 
 
 class SeriesOut(Out):
@@ -602,7 +602,7 @@ class HoldoutImportReport(Out):
     arms: dict[str, int]
     with_outcome: int
     with_pre_outcome: int
-    errors: list[dict[str, Any]]
+    errors: list[RowIssue]
     other_campaign_rows: int = 0
     analysis: HoldoutReport | None
     analysis_error: str | None = None
