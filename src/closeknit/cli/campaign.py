@@ -255,7 +255,7 @@ def register(app: typer.Typer) -> None:
             console.print(f"To: {d.to or '(no address)'}\nSubject: {d.subject}\n")
             console.print(d.body, highlight=False, markup=False)
             if d.sent:
-                console.print(f"sent via {d.sent['smtp']}")
+                console.print(f"sent via {d.sent.smtp}")
 
         emit(d, as_json=as_json, render=render_txt)
 

@@ -186,10 +186,26 @@ def parse(req: BriefIn) -> BriefOut:
     return BriefOut.of(req.brief())
 
 
+class SavedFilters(Out):
+    """The filters a brief was saved with (None: not set; the text decides)."""
+
+    platforms: list[str] | None = None
+    tiers: list[str] | None = None
+    countries: list[str] | None = None
+    languages: list[str] | None = None
+    audience_age: str | None = None
+    audience_gender: str | None = None
+    min_authenticity: float | None = None
+    max_sponsored_rate: float | None = None
+    competitors: list[str] | None = None
+    exclude: list[str] | None = None
+    budget: float | None = None
+
+
 class SavedBrief(Out):
     brief_id: str
     text: str
-    filters: dict[str, Any]
+    filters: SavedFilters
     created_at: str | None
 
 
@@ -230,7 +246,7 @@ def get_brief(store: Store, workspace: str, brief_id: str) -> SavedBrief:
 def saved_brief_in(store: Store, workspace: str, brief_id: str) -> BriefIn:
     """A saved brief as the request it was saved from."""
     b = get_brief(store, workspace, brief_id)
-    return BriefIn(text=b.text, **b.filters)
+    return BriefIn(text=b.text, **b.filters.model_dump(exclude_none=True))
 
 
 def create_brief(store: Store, workspace: str, req: NewBriefIn, *, actor: str) -> SavedBrief:

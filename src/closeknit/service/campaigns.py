@@ -358,6 +358,25 @@ class OutreachIn(In):
     )
 
 
+class OutreachPost(Out):
+    """A recent post the message draws on (the evidence for what it says)."""
+
+    post_id: str
+    excerpt: str
+    date: str | None
+    likes: int | None
+    url: str | None
+
+
+class OutreachSent(Out):
+    """Where a sent message went, and the stage it moved the creator to (None: unchanged)."""
+
+    sent: bool
+    to: str | None
+    smtp: str
+    stage: str | None
+
+
 class OutreachOut(Out):
     campaign_id: str
     creator_id: str
@@ -365,8 +384,8 @@ class OutreachOut(Out):
     to: str | None
     subject: str
     body: str
-    evidence: list[dict[str, Any]]
-    sent: dict[str, Any] | None = None
+    evidence: list[OutreachPost]
+    sent: OutreachSent | None = None
 
 
 def outreach(
