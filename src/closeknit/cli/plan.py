@@ -30,6 +30,7 @@ from closeknit.cli.common import (
 )
 from closeknit.errors import ValidationError
 from closeknit.service import plans as svc
+from closeknit.service.fee_basis import FeeBasis
 
 
 def register(app: typer.Typer) -> None:
@@ -212,7 +213,41 @@ def register(app: typer.Typer) -> None:
             for d in res
             for f, r in d.formats.items()
         ]
-        emit(res, as_json=as_json, rows=rows, title="fee estimates")
+
+        def render() -> None:
+            print_table(rows, title="fee estimates")
+            for d in res:
+                console.print(f"@{d.creator_id.split(':', 1)[-1]}: {fee_basis_line(d.evidence)}",
+                              highlight=False)  # fmt: skip
+
+        emit(res, as_json=as_json, rows=rows, render=render)
+
+
+def fee_basis_line(b: FeeBasis) -> str:
+    """What a fee estimate rests on, in one sentence."""
+    if b.reason:
+        return f"no estimate: {b.reason}"
+    if b.followers_elasticity is None:
+        return (
+            f"rate card (followers and engagement); {b.n_deals} agreed fee(s) in this "
+            f"workspace, {b.min_deals} needed to learn from them"
+        )
+    parts = [
+        f"learned from {b.n_deals} agreed fees: fee ~ followers^{b.followers_elasticity:.2f}"
+        f" x ER^{b.engagement_elasticity or 0:.2f} x real share^{b.real_share_elasticity or 0:.2f}"
+    ]
+    for what, level, mult in (
+        ("market", b.country, b.country_multiplier),
+        ("niche", b.niche, b.niche_multiplier),
+    ):
+        if level is None:
+            continue
+        parts.append(
+            f"{what} {level} x{mult:.2f} of the deals' average"
+            if mult is not None
+            else f"no deal yet in {what} {level} (wider range)"
+        )
+    return "; ".join(parts)
 
 
 def print_forecast(plan: svc.PlanOut) -> None:

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from closeknit.errors import ValidationError
-from closeknit.features.deal_model import N_CONT, Deal, DealModel, fit_deals
+from closeknit.features.deal_model import Deal, DealModel, fit_deals
 from closeknit.features.frame import creator_frame, finite
 from closeknit.store import Store
 
@@ -369,14 +369,16 @@ def estimate_fees(
         for fmt, (lo, mid, hi) in by_fmt.items():
             cf.formats[fmt] = FeeRange(float(lo[k]), float(mid[k]), float(hi[k]), method)
         if model is not None:
-            slopes = model.coef[:N_CONT]
-            cf.evidence["coef"] = [round(float(c), 4) for c in slopes]
+            b = model.coef
+            cf.evidence["followers_elasticity"] = round(float(b[1]), 4)
+            cf.evidence["engagement_elasticity"] = round(float(b[2]), 4)
+            cf.evidence["real_share_elasticity"] = round(float(b[3]), 4)
             cf.evidence["residual_sd_log"] = round(model.s, 4)
             # how this creator's market and niche price against the deals' average
-            eff = model.effects(
-                country if isinstance(country, str) else None,
-                niche if isinstance(niche, str) else None,
-            )
+            c = country if isinstance(country, str) else None
+            m = niche if isinstance(niche, str) else None
+            eff = model.effects(c, m)
+            cf.evidence["country"], cf.evidence["niche"] = c, m
             cf.evidence["country_multiplier"] = _r(eff["country"])
             cf.evidence["niche_multiplier"] = _r(eff["niche"])
     return out

@@ -13,6 +13,7 @@ from pydantic import ConfigDict, Field
 from closeknit import features, privacy
 from closeknit.service.base import In, Out, Page
 from closeknit.service.briefs import Country
+from closeknit.service.fee_basis import FeeBasis
 from closeknit.settings import get_settings
 from closeknit.store import Store, audit, resolve_creator
 
@@ -224,8 +225,9 @@ class CompareRow(Out):
 
 def _fee_ranges(
     store: Store, workspace: str, ids: list[str], formats: tuple[str, ...] = ("post",)
-) -> tuple[dict[str, dict[str, FeeRange]], str | None]:
-    """creator_id -> format -> fee range from the workspace's fee model (the planner's)."""
+) -> tuple[dict[str, dict[str, FeeRange]], str | None, dict[str, FeeBasis]]:
+    """creator_id -> format -> fee range from the workspace's fee model (the planner's), the
+    method, and what each creator's estimate rests on."""
     from closeknit.features.fees import estimate_fees
 
     got = estimate_fees(store, workspace, ids, formats=formats)
@@ -237,7 +239,8 @@ def _fee_ranges(
                 low=round(r.low, 2), mid=round(r.mid, 2), high=round(r.high, 2)
             )
             method = r.method
-    return out, method
+    basis = {cid: FeeBasis.of(cf.evidence) for cid, cf in got.items()}
+    return out, method, basis
 
 
 def _audiences(
@@ -275,7 +278,7 @@ def compare_rows(store: Store, workspace: str, ids: list[str]) -> list[CompareRo
         "WHERE c.workspace_id = $ws AND c.creator_id IN (SELECT unnest($ids::VARCHAR[]))",
         {"ws": workspace, "ids": ids},
     )
-    fees, method = _fee_ranges(store, workspace, ids)
+    fees, method, _ = _fee_ranges(store, workspace, ids)
     aud = _audiences(store, workspace, ids)
     by_id = {r["creator_id"]: r for r in rows}
     out = []
@@ -401,6 +404,7 @@ class ProfileOut(Out):
     contact_email: str | None = None
     fees: dict[str, FeeRange] = Field(default_factory=dict)
     fee_method: str | None = None
+    fee_basis: FeeBasis | None = None
 
 
 def _growth_spikes(snaps: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -474,9 +478,10 @@ def profile(store: Store, workspace: str, creator: str) -> ProfileOut:
         )
     )
     prof["contact_email"] = contact_email(row.get("bio"))
-    got, method = _fee_ranges(store, workspace, [cid], ("post", "reel", "story"))
+    got, method, basis = _fee_ranges(store, workspace, [cid], ("post", "reel", "story"))
     prof["fees"] = got.get(cid, {})
     prof["fee_method"] = method if got.get(cid) else None
+    prof["fee_basis"] = basis.get(cid) if got.get(cid) else None
     out: ProfileOut = ProfileOut.of(prof)
     return out
 

@@ -20,6 +20,7 @@ from closeknit.plan.planner import discover_candidates, save_plan
 from closeknit.service.base import CreatorRef, In, Out
 from closeknit.service.briefs import BriefIn, saved_brief_in
 from closeknit.service.discover import Filters, restrict
+from closeknit.service.fee_basis import FeeBasis
 from closeknit.store import Store, resolve_creator_id
 
 Format = Literal["post", "reel", "video", "story"]
@@ -469,7 +470,7 @@ class CreatorFeesOut(Out):
     engagement_rate: float | None
     status: str
     formats: dict[str, Fee]
-    evidence: dict[str, Any]
+    evidence: FeeBasis
 
 
 def fees(store: Store, workspace: str, req: FeesIn) -> list[CreatorFeesOut]:
