@@ -131,3 +131,32 @@ def test_a_campaign_in_its_own_cell_is_not_counted_as_overlap(store: Store) -> N
     import_holdout(store, "default", "geo2", [{"unit": "r01", "arm": "treated"}], file="x.csv")
     rep = estimate_lift(store, "default", LiftRequest(campaign_id="geo", placebos=0))
     assert any("counted here" in n and "geo2" in n for n in rep.notes)
+
+
+def test_reports_lift_is_fitted_once_per_data_version(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The campaign page, the report and the API share one fit until the data change: a view
+    again costs no fit, a write refits, and the shared result cannot be altered by a caller."""
+    from closeknit.service import lift as lift_svc
+    from closeknit.service import reports
+
+    _campaign(store, "memo")
+    calls: list[str] = []
+    real = lift_svc.estimate_lift
+
+    def counting(*a: object, **k: object) -> LiftReport:
+        calls.append("fit")
+        return real(*a, **k)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(lift_svc, "estimate_lift", counting)
+    first = reports.lift(store, "default", "memo")
+    first.notes.append("changed by a caller")
+    again = reports.lift(store, "default", "memo")
+    assert len(calls) == 1 and "changed by a caller" not in again.notes
+    assert again.model_dump() == reports.lift(store, "default", "memo").model_dump()
+    other = reports.lift(store, "default", "memo", reports.LiftIn(placebos=0))
+    assert len(calls) == 2 and other.campaign_id == "memo"
+    store.execute("UPDATE campaigns SET name = 'renamed' WHERE campaign_id = 'memo'")
+    reports.lift(store, "default", "memo")
+    assert len(calls) == 3

@@ -90,3 +90,22 @@ def test_code_wins_then_last_click_within_window(camp: Store) -> None:
     wide = attribute(camp, "default", "spring-run", window_days=40)
     assert wide.n_orders == 5  # order 4 now inside the window
     assert camp.scalar("SELECT count(*) FROM attributions") == 5  # re-run replaces, no doubles
+
+
+def test_attributing_the_same_data_again_writes_nothing(camp: Store) -> None:
+    """A report, a page or a lift estimate re-attributes: on unchanged data that must not be a
+    write (it would move the store's signature and drop every derived cache), while a changed
+    order is picked up and stored."""
+    assign(camp, "default", "spring-run")
+    set_code(camp, "default", "spring-run", "@zoe", code="ZOEFAST")
+    with camp.transaction() as tx:
+        tx.insert_rows("orders", [order(1, LIVE + dt.timedelta(hours=3), 50.0, code="ZOEFAST")])
+    first = attribute(camp, "default", "spring-run")
+    sig = camp.write_signature()
+    again = attribute(camp, "default", "spring-run")
+    assert camp.write_signature() == sig and again.revenue == first.revenue == 50.0
+    camp.execute("UPDATE orders SET total = 80 WHERE order_id = '1'")
+    moved = camp.write_signature()
+    assert attribute(camp, "default", "spring-run").revenue == 80.0
+    assert camp.write_signature() != moved
+    assert camp.scalar("SELECT revenue FROM attributions WHERE order_id = '1'") == 80.0

@@ -3,6 +3,7 @@ total, the incremental lift beyond last click, and the one printable report."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, Literal
 
 from pydantic import Field
@@ -178,11 +179,27 @@ def lift(
             field="start_date",
         )
     r = req or LiftIn()
-    return lift_svc.estimate_lift(
+    # the estimate (a time-series fit with placebos: seconds) depends only on the store's data
+    # and the day, so a page viewed again, the report and the API share one fit until a write
+    sig = store.write_signature()
+    day = dt.datetime.now(dt.UTC).date().isoformat()
+    key = (str(store.path), workspace, campaign_id, r.level, r.placebos, sig or "", day)
+    hit = _lift_memo.get(key) if sig is not None else None
+    if hit is not None:
+        return hit.model_copy(deep=True)
+    out = lift_svc.estimate_lift(
         store,
         workspace,
         lift_svc.LiftRequest(campaign_id=campaign_id, level=r.level, placebos=r.placebos),
     )
+    if sig is not None:
+        if len(_lift_memo) >= 32:
+            _lift_memo.pop(next(iter(_lift_memo)))
+        _lift_memo[key] = out.model_copy(deep=True)
+    return out
+
+
+_lift_memo: dict[tuple[str, str, str, float, int, str, str], lift_svc.LiftReport] = {}
 
 
 def report_html(

@@ -144,19 +144,10 @@ def attribute(
                     "computed_at": now,
                 }
             )
-    with store.transaction() as tx:
-        tx.execute(
-            "DELETE FROM attributions WHERE workspace_id = ? AND campaign_id = ?",
-            [workspace, campaign_id],
-        )
-        # an order belongs to one campaign: a code elsewhere wins over this campaign's click
-        tx.insert_rows("attributions", rows)
-        tx.execute(
-            "DELETE FROM attributions a WHERE a.workspace_id = ? AND a.rule = 'last_click' "
-            "AND a.campaign_id <> ? AND a.order_id IN (SELECT order_id FROM attributions "
-            "WHERE workspace_id = ? AND campaign_id = ? AND rule = 'code')",
-            [workspace, campaign_id, workspace, campaign_id],
-        )
+    # the same data again (a report, a page, a lift estimate) writes nothing: a write would
+    # move the store's signature and discard every cache derived from it
+    if _changes(store, workspace, campaign_id, rows):
+        _store(store, workspace, campaign_id, rows)
     by_rule: dict[str, dict[str, float]] = {}
     by_creator: dict[str, dict[str, Any]] = {}
     for r in rows:
@@ -189,3 +180,51 @@ def attribute(
         sorted(by_creator.values(), key=lambda x: -x["revenue"]),
         notes,
     )
+
+
+def _key(r: dict[str, Any]) -> tuple[str, str, str, str, float]:
+    return (
+        str(r["order_id"]),
+        str(r["creator_id"]),
+        str(r["rule"]),
+        str(r["matched"]),
+        round(float(r["revenue"] or 0.0), 6),
+    )
+
+
+def _changes(store: Store, workspace: str, campaign_id: str, rows: list[dict[str, Any]]) -> bool:
+    """Whether storing ``rows`` would change ``attributions`` (this campaign's rows, or another
+    campaign's click on an order this campaign holds by code)."""
+    have = store.query(
+        "SELECT order_id, creator_id, rule, matched, revenue FROM attributions "
+        "WHERE workspace_id = ? AND campaign_id = ?",
+        [workspace, campaign_id],
+    )
+    if sorted(map(_key, have)) != sorted(map(_key, rows)):
+        return True
+    coded = [r["order_id"] for r in rows if r["rule"] == "code"]
+    if not coded:
+        return False
+    clash = store.scalar(
+        "SELECT count(*) FROM attributions WHERE workspace_id = ? AND rule = 'last_click' "
+        "AND campaign_id <> ? AND order_id IN (SELECT unnest(?::VARCHAR[]))",
+        [workspace, campaign_id, coded],
+    )
+    return bool(clash)
+
+
+def _store(store: Store, workspace: str, campaign_id: str, rows: list[dict[str, Any]]) -> None:
+    """Replace the campaign's attributions with ``rows`` (one transaction)."""
+    with store.transaction() as tx:
+        tx.execute(
+            "DELETE FROM attributions WHERE workspace_id = ? AND campaign_id = ?",
+            [workspace, campaign_id],
+        )
+        # an order belongs to one campaign: a code elsewhere wins over this campaign's click
+        tx.insert_rows("attributions", rows)
+        tx.execute(
+            "DELETE FROM attributions a WHERE a.workspace_id = ? AND a.rule = 'last_click' "
+            "AND a.campaign_id <> ? AND a.order_id IN (SELECT order_id FROM attributions "
+            "WHERE workspace_id = ? AND campaign_id = ? AND rule = 'code')",
+            [workspace, campaign_id, workspace, campaign_id],
+        )
