@@ -71,7 +71,7 @@ def main(argv: list[str] | None = None) -> None:
     if model is not None:
         lo, mid, hi, _ = fees.fee_arrays(st, ws, fr, "post")
         rows.append(_score("pooled regression (product)", (lo, mid, hi), true, fr))
-        flat = _flat(model, st, ws, card)
+        flat = _flat(st, ws, card)
         m = fees.format_multiplier(card, "instagram", "post")
         est = flat.predict_arrays(
             fr["followers"].to_numpy(float),
@@ -93,25 +93,13 @@ def main(argv: list[str] | None = None) -> None:
     st.close()
 
 
-def _flat(model: DealModel, st: Any, ws: str, card: dict[str, Any]) -> DealModel:
+def _flat(st: Any, ws: str, card: dict[str, Any]) -> DealModel:
     """The same deals fitted on log followers and log ER only (the model before)."""
-    deals = st.query(
-        "SELECT creator_id, fee, deliverables FROM campaign_creators WHERE workspace_id = ? "
-        "AND fee > 0 AND stage IN ('contracted', 'content_live', 'paid')",
-        [ws],
-    )
-    fr = creator_frame(st, ws, [d["creator_id"] for d in deals]).set_index("creator_id")
-    rows = []
-    for d in deals:
-        if d["creator_id"] not in fr.index:
-            continue
-        c = fr.loc[d["creator_id"]]
-        units = fees._deal_units(card, c["platform"], d["deliverables"])
-        er = float(c["engagement_rate"]) if np.isfinite(c["engagement_rate"]) else None
-        rows.append(Deal(float(c["followers"]), er, None, None, None, float(d["fee"]) / units))
-    from scipy.stats import t
-
-    return fit_deals(rows, lambda dof: float(t.ppf(0.9, dof)))
+    rows = [
+        Deal(d.followers, d.engagement_rate, None, None, None, d.fee_per_unit)
+        for d in fees.agreed_deals(st, ws, card)
+    ]
+    return fit_deals(rows, fees.t_quantile)
 
 
 if __name__ == "__main__":

@@ -159,33 +159,23 @@ def test_plan_result_is_typed_through_and_through(st: Store) -> None:
         assert "$ref" in schema["properties"][name], name
 
 
+def _open_plan(st: Store, **kw: object) -> svc.PlanOut:
+    """A plan of BRIEF with the floor and the on-brief rule off (this world's few fits)."""
+    req = svc.PlanIn.model_validate(
+        {"text": BRIEF, "min_relevance": 0.0, "on_brief_share": 0.0, "budget": 3000, **kw}
+    )
+    return svc.plan(st, WS, req)
+
+
 def test_keeping_a_creator_does_not_report_the_repriced_set_as_too_few(st: Store) -> None:
     """The whole set (kept + planned around them) is re-priced as it stands: its size is the
     user's choice, so the plan must not add 'only N creator(s) fit the brief' for it (shown on
     the web plan page after 'keep'). Where nothing could be added, the plan says why."""
-    base = svc.plan(
-        st, WS, svc.PlanIn(text=BRIEF, min_relevance=0.0, on_brief_share=0.0, budget=3000)
-    )
-    kept = base.picks[0].creator_id
-    again = svc.plan(
-        st,
-        WS,
-        svc.PlanIn(text=BRIEF, min_relevance=0.0, on_brief_share=0.0, budget=3000, lock=[kept]),
-    )
+    kept = _open_plan(st).picks[0].creator_id
+    again = _open_plan(st, lock=[kept])
     # at most the rest-of-budget plan's own reason, never a second one from the re-pricing
     assert sum("fit the brief" in n for n in again.notes) <= 1, again.notes
-    alone = svc.plan(
-        st,
-        WS,
-        svc.PlanIn(
-            text=BRIEF,
-            min_relevance=0.0,
-            on_brief_share=0.0,
-            budget=3000,
-            lock=[kept],
-            max_creators=1,
-        ),
-    )
+    alone = _open_plan(st, lock=[kept], max_creators=1)
     assert [p.creator_id for p in alone.picks] == [kept]
     assert alone.status != "too_few_fit"
     assert any("nothing was added around them" in n and "limited to 1" in n for n in alone.notes)

@@ -281,9 +281,10 @@ def remember_deal_model(
     _deal_models[key] = (model, n)
 
 
-def _fit_deal_model(
-    store: Store, workspace: str, card: dict[str, Any], min_deals: int
-) -> tuple[DealModel | None, int]:
+def agreed_deals(store: Store, workspace: str, card: dict[str, Any]) -> list[Deal]:
+    """The workspace's agreed fees as regression rows (fee per post-equivalent, with the
+    creator's followers, ER, real share, country and niche); creators without a known follower
+    count are left out."""
     deals = store.query(
         "SELECT cc.creator_id, cc.fee, cc.deliverables FROM campaign_creators cc "
         "WHERE cc.workspace_id = ? AND cc.fee > 0 AND cc.stage IN "
@@ -291,7 +292,7 @@ def _fit_deal_model(
         [workspace],
     )
     if not deals:
-        return None, 0
+        return []
     fr = creator_frame(store, workspace, [d["creator_id"] for d in deals]).set_index("creator_id")
     rows = []
     for d in deals:
@@ -312,14 +313,26 @@ def _fit_deal_model(
                 float(d["fee"]) / units,
             )
         )
-    n = len(rows)
-    if n < max(min_deals, 5):
-        return None, n
+    return rows
+
+
+def t_quantile(dof: float) -> float:
+    """The interval's Student t quantile on ``dof`` degrees of freedom."""
     # scipy.special's inverse Student t CDF is what stats.t.ppf computes, without importing
     # scipy.stats (~2 s of every discover/plan process on a loaded 2-core machine)
     from scipy.special import stdtrit
 
-    return fit_deals(rows, lambda dof: float(stdtrit(dof, 0.5 + INTERVAL / 2))), n
+    return float(stdtrit(dof, 0.5 + INTERVAL / 2))
+
+
+def _fit_deal_model(
+    store: Store, workspace: str, card: dict[str, Any], min_deals: int
+) -> tuple[DealModel | None, int]:
+    rows = agreed_deals(store, workspace, card)
+    n = len(rows)
+    if n < max(min_deals, 5):
+        return None, n
+    return fit_deals(rows, t_quantile), n
 
 
 def estimate_fees(
