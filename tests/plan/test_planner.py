@@ -175,7 +175,12 @@ def test_fees_switch_to_deal_regression(ws: Store) -> None:
     assert fr.low < 0.02 * res["instagram:creator_30"].followers < fr.high  # type: ignore[operator]
     # the creator's market and niche as priced by the deals (None where no deal had them)
     ev = res["instagram:creator_30"].evidence
-    assert {"coef", "residual_sd_log", "country_multiplier", "niche_multiplier"} <= set(ev)
+    assert {
+        "followers_elasticity",
+        "residual_sd_log",
+        "country_multiplier",
+        "niche_multiplier",
+    } <= set(ev)
 
 
 def test_vectorised_fees_match_per_creator_fees(ws: Store) -> None:
