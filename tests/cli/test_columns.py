@@ -94,3 +94,21 @@ def test_cells_round_and_never_use_scientific_notation() -> None:
     assert cell(["a", "b"]) == "a, b"
     assert cell({"low": 1.0, "high": 2.5}) == "low 1, high 2.5"
     assert cell(None) == "" and cell(True) == "yes"
+
+
+def test_a_column_of_fractions_keeps_one_number_of_decimals(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from closeknit.cli.common import print_table
+
+    print_table(
+        [
+            {"creator": "@a", "fit": 1.0, "fee": 34.1, "n": 3},
+            {"creator": "@b", "fit": 0.97, "fee": 28.0, "n": 12},
+            {"creator": "@c", "fit": None, "fee": 150.5, "n": 1},
+        ]
+    )
+    out = capsys.readouterr().out
+    assert "1.00" in out and "0.97" in out  # not '1' beside '0.97'
+    # fee holds a value >= 100: its cells keep their own rounding ('28', not '28.0')
+    assert "34.1" in out and "28.0" not in out

@@ -159,6 +159,8 @@ def print_table(
     if priority:
         cols = [c for c in priority if c in cols] + [c for c in cols if c not in priority]
     text = [{c: cell(r.get(c)) for c in cols} for r in rows]
+    for c in cols:
+        _align_decimals(c, rows, text)
     for r in text:
         for c in cols:
             if len(r[c]) > TEXT_MAX:
@@ -180,6 +182,21 @@ def print_table(
             "column)[/dim]",
             soft_wrap=False,
         )
+
+
+def _align_decimals(col: str, rows: Sequence[dict[str, Any]], text: list[dict[str, str]]) -> None:
+    """A column of small fractional numbers shows one number of decimals ('1.00' beside
+    '0.97', not '1'), so it reads as one scale."""
+    vals = [r.get(col) for r in rows]
+    nums = [v for v in vals if v is not None]
+    if not nums or not all(isinstance(v, float) and v == v and abs(v) < 100 for v in nums):
+        return
+    places = max(len(t[col].partition(".")[2]) for t in text if t[col])
+    if not places:
+        return
+    for v, t in zip(vals, text, strict=True):
+        if v is not None and t[col]:
+            t[col] = f"{v:.{places}f}"
 
 
 def _numeric(v: Any) -> bool:
