@@ -319,11 +319,13 @@ _FAKE = ("audience_fake_share", "audience_fake_lo", "audience_fake_hi")
 def not_bought(fake: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
     """P(the audience's fake share is under ``BOUGHT_SHARE``) from the sample's estimate and its
     90% interval (normal: sd = width / 3.29, at least 0.02); ``DEFAULT_NOT_BOUGHT`` unsampled."""
-    from scipy.stats import norm
+    # scipy.special.ndtr is what scipy.stats.norm.cdf computes (bit for bit), without importing
+    # scipy.stats: ~0.5-2 s of every plan process
+    from scipy.special import ndtr
 
     f = np.asarray(fake, dtype=float)
     sd = np.maximum(np.nan_to_num((np.asarray(hi, float) - np.asarray(lo, float)) / 3.29), 0.02)
-    p = norm.cdf((BOUGHT_SHARE - f) / sd)
+    p = ndtr((BOUGHT_SHARE - f) / sd)
     return np.where(np.isfinite(f), p, DEFAULT_NOT_BOUGHT)
 
 
