@@ -49,3 +49,38 @@ def test_plan_and_fees_commands(tmp_path: Path) -> None:
     assert card["platforms"]["instagram"]["overrides"]["micro"]["post"] == [1.0, 2.0, 3.0]
     res = runner.invoke(app, ["fees", "--set", "bad", "--db", str(db)])
     assert res.exit_code != 0
+
+
+def test_cached_plan_process_imports_neither_pandas_nor_scipy_stats(
+    small_world: Path, tmp_path: Path
+) -> None:
+    """A plan process on an unchanged store reads the saved data: no pandas, pyarrow or
+    scipy.stats import (a second of every call on a 2-core machine), the same plan."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    db = tmp_path / "w.duckdb"
+    shutil.copy(small_world, db)
+    code = (
+        "import sys\n"
+        "from closeknit.cli import main\n"
+        "sys.argv = ['closeknit', 'plan', 'vegan recipes', '--budget', '3000', '--json',"
+        f" '--db', {str(db)!r}]\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "heavy = ('pandas', 'pyarrow', 'scipy.stats')\n"
+        "print(sorted(m for m in heavy if m in sys.modules), file=sys.stderr)\n"
+    )
+    env = {**os.environ, "CLOSEKNIT_EMBED_MODEL": "hash"}
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+        )
+        for _ in range(2)
+    ]
+    plans = [json.loads(r.stdout) for r in runs]
+    for p in plans:
+        p.pop("plan_id"), p.pop("seconds")
+    assert plans[0] == plans[1] and plans[1]["picks"]
+    assert runs[1].stderr.strip().splitlines()[-1] == "[]"

@@ -328,7 +328,7 @@ def test_overlap_is_discounted_as_independent_exposure(ws: Store) -> None:
     m = _build(ws, "default", parse_brief("running"), [(x, 0.9) for x in ids], 5000, c, conv, 50.0)
     sh = m.shared
     assert len(sh.shared) > 0  # the synthetic niches share fans
-    rate = m.orders / m.frame["followers"].to_numpy(dtype=float)
+    rate = m.orders / m.frame["followers"].astype(float)
     for a, b, s in zip(sh.pi.tolist(), sh.pj.tolist(), sh.shared.tolist(), strict=True):
         # a shared follower buys with 1 − (1 − q_a)(1 − q_b): the pair double-counts q_a·q_b
         want = min(50.0 * s * rate[a] * rate[b], m.problem.value[a], m.problem.value[b])

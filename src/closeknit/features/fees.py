@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -414,20 +415,27 @@ def estimate_fees(
     return out
 
 
+def _floats(col: Any) -> np.ndarray:
+    # a pandas column (nullable Int64 too: missing -> NaN) or a plain array
+    if hasattr(col, "to_numpy"):
+        return np.asarray(col.to_numpy(dtype=float))
+    return np.asarray(col, dtype=float)
+
+
 def fee_arrays(
     store: Store,
     workspace: str,
-    frame: pd.DataFrame,
+    frame: pd.DataFrame | Mapping[str, np.ndarray],
     fmt: str = "post",
     min_deals: int = MIN_DEALS,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, str]:
-    """Vectorised (low, mid, high, method) fee arrays for a creator frame (the planner's path)."""
+    """Vectorised (low, mid, high, method) fee arrays for a creator frame or its columns as
+    arrays (``frame.creator_columns``: the planner's path)."""
     card = load_rate_card(store, workspace)
     model, _ = fit_deal_model(store, workspace, card, min_deals)
-    n = len(frame)
+    fol, er = (_floats(frame[c]) for c in ("followers", "engagement_rate"))
+    n = len(fol)
     lo, mid, hi = np.zeros(n), np.zeros(n), np.zeros(n)
-    fol = frame["followers"].to_numpy(dtype=float)
-    er = frame["engagement_rate"].to_numpy(dtype=float)
     plats = np.array([p or "*" for p in frame["platform"].tolist()], dtype=object)
     tiers = np.array(
         [t if isinstance(t, str) and t else "nano" for t in frame["tier"].tolist()], dtype=object

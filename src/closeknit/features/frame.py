@@ -9,7 +9,7 @@ falls back to the creator's first category.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -94,6 +94,29 @@ def _from_arrays(z: dict[str, np.ndarray], pos: dict[str, int], ids: list[str]) 
         }
     )
     return df[COLUMNS]
+
+
+def creator_columns(
+    store: Store, workspace: str, creator_ids: Sequence[str]
+) -> dict[str, np.ndarray]:
+    """:func:`creator_frame`'s rows as :func:`frame_arrays` gives them (the planner's path):
+    a row selection of the served arrays when the store is unchanged, so a cached plan process
+    never imports pandas."""
+    if _full:
+        sig = store.write_signature()
+        hit = _full.get((str(store.path), workspace, sig or ""))
+        if hit is not None:
+            z, pos = hit
+            rows = np.array(
+                [pos[c] for c in dict.fromkeys(creator_ids) if c in pos], dtype=np.int64
+            )
+            return {k: v[rows] for k, v in z.items()}
+    return frame_arrays(creator_frame(store, workspace, creator_ids))
+
+
+def filled(values: np.ndarray, fill: Any) -> list[Any]:
+    """``values`` as a list with None and NaN replaced by ``fill`` (pandas' ``fillna``)."""
+    return [fill if v is None or (isinstance(v, float) and v != v) else v for v in values.tolist()]
 
 
 def creator_frame(store: Store, workspace: str, creator_ids: Sequence[str] | None) -> pd.DataFrame:
