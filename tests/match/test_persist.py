@@ -244,6 +244,15 @@ def test_served_frames_equal_the_query(small: Store, monkeypatch: pytest.MonkeyP
     with monkeypatch.context() as mp:
         mp.setattr(small, "df", lambda *a, **k: pytest.fail("queried"))
         got = [frame.creator_frame(small, "default", s) for s in subsets]
+        cols = [frame.creator_columns(small, "default", s) for s in subsets]  # the planner's
+    for w, c in zip(want, cols, strict=True):
+        ref = frame.frame_arrays(w)
+        assert sorted(c) == sorted(ref)
+        for k, v in ref.items():
+            if v.dtype == object:
+                assert frame.filled(c[k], None) == frame.filled(v, None), k
+            else:
+                assert c[k].dtype == v.dtype and np.array_equal(c[k], v, equal_nan=True), k
     for w, g in zip(want, got, strict=True):
         if w.empty:
             assert g.empty and list(g.columns) == list(w.columns)

@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from closeknit.cli import app
@@ -49,3 +50,87 @@ def test_plan_and_fees_commands(tmp_path: Path) -> None:
     assert card["platforms"]["instagram"]["overrides"]["micro"]["post"] == [1.0, 2.0, 3.0]
     res = runner.invoke(app, ["fees", "--set", "bad", "--db", str(db)])
     assert res.exit_code != 0
+
+
+def test_cached_plan_process_imports_neither_pandas_nor_scipy(
+    small_world: Path, tmp_path: Path
+) -> None:
+    """A plan process on an unchanged store reads the saved data: no pandas, pyarrow,
+    scipy.stats or scipy.special import (a second of every call on a 2-core machine), the same
+    plan."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    db = tmp_path / "w.duckdb"
+    shutil.copy(small_world, db)
+    code = (
+        "import sys\n"
+        "from closeknit.cli import main\n"
+        "sys.argv = ['closeknit', 'plan', 'vegan recipes', '--budget', '3000', '--json',"
+        f" '--db', {str(db)!r}]\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "heavy = ('pandas', 'pyarrow', 'scipy.stats', 'scipy.special')\n"
+        "print(sorted(m for m in heavy if m in sys.modules), file=sys.stderr)\n"
+    )
+    env = {**os.environ, "CLOSEKNIT_EMBED_MODEL": "hash"}
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+        )
+        for _ in range(2)
+    ]
+    plans = [json.loads(r.stdout) for r in runs]
+    for p in plans:
+        p.pop("plan_id"), p.pop("seconds")
+    assert plans[0] == plans[1] and plans[1]["picks"]
+    assert runs[1].stderr.strip().splitlines()[-1] == "[]"
+
+
+def test_saved_plan_features_equal_the_query_and_follow_writes(
+    small_world: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The per-creator feature values and P(audience not bought) a plan reads come from every
+    creator's values saved per data version: equal to querying the candidates, read back by a
+    new process, re-derived after a write."""
+    import shutil
+
+    import numpy as np
+
+    from closeknit.plan import planner
+
+    db = tmp_path / "w.duckdb"
+    shutil.copy(small_world, db)
+    st = open_store(db)
+    try:
+        ids = [r["creator_id"] for r in st.query("SELECT creator_id FROM creators ORDER BY 1")]
+        ids = [*ids[::-1], "instagram:nobody"]
+
+        def fresh() -> dict[str, np.ndarray]:
+            return planner._aligned(planner._feature_rows(st, "default", ids), ids)
+
+        def same(a: dict[str, np.ndarray], b: dict[str, np.ndarray]) -> None:
+            assert sorted(a) == sorted(b) == ["clean", "reply_rate", "sponsored_rate"]
+            for k in a:
+                assert np.array_equal(a[k], b[k], equal_nan=True), k
+
+        planner._feat_memo.clear()
+        got = planner._feature_cols(st, "default", ids)
+        same(got, fresh())
+        assert got["clean"][-1] == planner.DEFAULT_NOT_BOUGHT and np.isnan(got["reply_rate"][-1])
+        assert (got["clean"][:-1] != planner.DEFAULT_NOT_BOUGHT).sum() > 10
+        planner._feat_memo.clear()  # a new process reads the saved file
+        with monkeypatch.context() as m:
+            m.setattr(planner, "_feature_rows", lambda *a: pytest.fail("re-derived"))
+            same(planner._feature_cols(st, "default", ids), got)
+        st.execute(
+            "UPDATE creator_features SET audience_fake_share = 0.9, audience_fake_lo = 0.85, "
+            "audience_fake_hi = 0.95 WHERE creator_id = ?",
+            [ids[0]],
+        )
+        after = planner._feature_cols(st, "default", ids)
+        same(after, fresh())
+        assert after["clean"][0] < 0.01 < got["clean"][0]
+    finally:
+        st.close()

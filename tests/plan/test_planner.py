@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
@@ -110,6 +111,82 @@ def test_overlap_estimator_scales_shared_samples(store: Store) -> None:
         store, "default", ["instagram:a", "instagram:b"], np.array([100.0, 200.0])
     )
     assert ov2.shared.tolist() == [pytest.approx(0.3 * 100)]  # 10 · 100 · 200 / 2500 = 80
+
+
+def _overlaps_equal(a: Any, b: Any) -> None:
+    import numpy as np
+
+    assert np.array_equal(a.pair_i, b.pair_i) and np.array_equal(a.pair_j, b.pair_j)
+    assert np.array_equal(a.shared, b.shared)
+    assert np.array_equal(a.shared_handles, b.shared_handles)
+    assert a.source == b.source and np.array_equal(a.sampled, b.sampled)
+
+
+def test_saved_audience_overlaps_equal_the_query_and_follow_writes(
+    ws: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The overlap estimate from the handle table saved per data version equals the per
+    candidate set queries, in a new process too; a committed write makes it re-read."""
+    import numpy as np
+
+    from closeknit.plan import overlap
+
+    ids = [r["creator_id"] for r in ws.query("SELECT creator_id FROM creators ORDER BY 1")]
+    rng = np.random.default_rng(5)
+    # commenter samples (mixed case: the estimate lower-cases), comments with creator replies
+    # and no author, and a creator sampled under another relation only
+    extra = [f"instagram:commented_{k}" for k in range(6)]  # commenter samples only
+    rows = [
+        {"workspace_id": "default", "creator_id": c, "relation": "commenter", "handle": h}
+        for c in [*ids[:25], *extra]
+        for h in {f"Fan{int(x)}" if x % 2 else f"fan{int(x)}" for x in rng.integers(0, 300, 30)}
+    ]
+    rows.append(
+        {"workspace_id": "default", "creator_id": ids[0], "relation": "lurker", "handle": "z"}
+    )
+    posts = ws.query("SELECT post_id FROM posts ORDER BY 1")
+    comments = [
+        {
+            "workspace_id": "default",
+            "comment_id": f"instagram:c{k}",
+            "post_id": posts[int(rng.integers(len(posts)))]["post_id"],
+            "author_handle": None if k % 17 == 0 else f"FAN{int(rng.integers(0, 300))}",
+            "is_creator_reply": k % 11 == 0,
+        }
+        for k in range(600)
+    ]
+    with ws.transaction() as tx:
+        tx.insert_rows("audience_samples", rows)
+        tx.insert_rows("comments", comments)
+    # and a creator without samples (the planner's candidates are distinct)
+    cand = [*ids[::-1], *extra, "instagram:nobody"]
+    fol = np.exp(rng.uniform(5, 12, len(cand)))
+
+    def fresh() -> Any:
+        with monkeypatch.context() as m:
+            m.setattr(overlap, "_audience", lambda *a: None)
+            return overlap.estimate_overlaps(ws, "default", cand, fol)
+
+    saved = overlap.estimate_overlaps(ws, "default", cand, fol)
+    assert len(saved.pair_i) > 60 and set(saved.source) == {"followers", "commenters"}
+    _overlaps_equal(saved, fresh())
+    overlap._aud_memo.clear()  # a new process reads the saved file
+    monkeypatch.setattr(overlap, "_audience_arrays", lambda *a: pytest.fail("re-derived"))
+    _overlaps_equal(overlap.estimate_overlaps(ws, "default", cand, fol), saved)
+    monkeypatch.undo()
+    # a write: more shared commenters between two creators sampled only through commenters
+    with ws.transaction() as tx:
+        tx.insert_rows(
+            "audience_samples",
+            [
+                {"workspace_id": "default", "creator_id": c, "relation": "commenter", "handle": h}
+                for c in extra[:2]
+                for h in ("shared_a", "shared_b", "shared_c")
+            ],
+        )
+    after = overlap.estimate_overlaps(ws, "default", cand, fol)
+    _overlaps_equal(after, fresh())
+    assert not np.array_equal(after.shared_handles, saved.shared_handles)
 
 
 def test_fees_rate_card_and_override(ws: Store) -> None:
@@ -259,7 +336,7 @@ def test_overlap_is_discounted_as_independent_exposure(ws: Store) -> None:
     m = _build(ws, "default", parse_brief("running"), [(x, 0.9) for x in ids], 5000, c, conv, 50.0)
     sh = m.shared
     assert len(sh.shared) > 0  # the synthetic niches share fans
-    rate = m.orders / m.frame["followers"].to_numpy(dtype=float)
+    rate = m.orders / m.frame["followers"].astype(float)
     for a, b, s in zip(sh.pi.tolist(), sh.pj.tolist(), sh.shared.tolist(), strict=True):
         # a shared follower buys with 1 − (1 − q_a)(1 − q_b): the pair double-counts q_a·q_b
         want = min(50.0 * s * rate[a] * rate[b], m.problem.value[a], m.problem.value[b])
@@ -280,6 +357,12 @@ def test_not_bought_probability() -> None:
     assert p[3] == DEFAULT_NOT_BOUGHT
     # the same estimate from a smaller sample (a wider interval) is less sure
     assert p[4] > p[5] > 0.5
+    # the normal CDF of scipy.stats, without importing it on the plan path
+    from scipy.stats import norm
+
+    sd = np.maximum((hi - lo) / 3.29, 0.02)
+    want = norm.cdf((BOUGHT_SHARE - f) / sd)
+    assert np.array_equal(p[:3], want[:3]) and np.array_equal(p[4:], want[4:])
 
 
 def test_plan_held_back_by_the_on_brief_mean_says_so(ws: Store) -> None:

@@ -17,6 +17,7 @@ Two methods, chosen per workspace:
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -401,14 +402,22 @@ def _r(x: float | None) -> float | None:
     return None if x is None else round(x, 3)
 
 
+def _floats(col: Any) -> np.ndarray:
+    # a pandas column (nullable Int64 too: missing -> NaN) or a plain array
+    if hasattr(col, "to_numpy"):
+        return np.asarray(col.to_numpy(dtype=float))
+    return np.asarray(col, dtype=float)
+
+
 def fee_arrays(
     store: Store,
     workspace: str,
-    frame: pd.DataFrame,
+    frame: pd.DataFrame | Mapping[str, np.ndarray],
     fmt: str = "post",
     min_deals: int = MIN_DEALS,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, str]:
-    """Vectorised (low, mid, high, method) fee arrays for a creator frame (the planner's path)."""
+    """Vectorised (low, mid, high, method) fee arrays for a creator frame or its columns as
+    arrays (``frame.creator_columns``: the planner's path)."""
     card = load_rate_card(store, workspace)
     model, _ = fit_deal_model(store, workspace, card, min_deals)
     lo, mid, hi = _fee_arrays(card, model, frame, fmt)
@@ -417,16 +426,18 @@ def fee_arrays(
 
 
 def _fee_arrays(
-    card: dict[str, Any], model: DealModel | None, frame: pd.DataFrame, fmt: str
+    card: dict[str, Any],
+    model: DealModel | None,
+    frame: pd.DataFrame | Mapping[str, np.ndarray],
+    fmt: str,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The one fee computation: the deal regression where fitted, else the rate card."""
-    n = len(frame)
+    fol, er = (_floats(frame[c]) for c in ("followers", "engagement_rate"))
+    n = len(fol)
     lo, mid, hi = np.zeros(n), np.zeros(n), np.zeros(n)
-    fol = frame["followers"].to_numpy(dtype=float)
-    er = frame["engagement_rate"].to_numpy(dtype=float)
     plats = np.array([p or "*" for p in frame["platform"].tolist()], dtype=object)
     if model is not None:
-        real = frame["real_share"].to_numpy(dtype=float)
+        real = _floats(frame["real_share"])
         country = [c if isinstance(c, str) else None for c in frame["country"].tolist()]
         niche = [c if isinstance(c, str) else None for c in frame["niche"].tolist()]
         lo, mid, hi = model.predict_arrays(fol, er, real, country, niche)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -66,11 +66,15 @@ def remember_frame(store: Store, workspace: str, arrays: dict[str, np.ndarray]) 
     if sig is not None and arrays:
         _full.clear()
         pos = {str(c): k for k, c in enumerate(arrays["creator_id"].tolist())}
-        _full[(str(store.path), workspace, f"{sig}|{_utc_day()}")] = (arrays, pos)
+        _full[_memo_key(store, workspace, sig)] = (arrays, pos)
 
 
 def _utc_day() -> str:
     return dt.datetime.now(dt.UTC).date().isoformat()
+
+
+def _memo_key(store: Store, workspace: str, sig: str | None) -> tuple[str, str, str]:
+    return (str(store.path), workspace, f"{sig or ''}|{_utc_day()}")
 
 
 def _from_arrays(z: dict[str, np.ndarray], pos: dict[str, int], ids: list[str]) -> pd.DataFrame:
@@ -102,13 +106,36 @@ def _from_arrays(z: dict[str, np.ndarray], pos: dict[str, int], ids: list[str]) 
     return df[COLUMNS]
 
 
+def creator_columns(
+    store: Store, workspace: str, creator_ids: Sequence[str]
+) -> dict[str, np.ndarray]:
+    """:func:`creator_frame`'s rows as :func:`frame_arrays` gives them (the planner's path):
+    a row selection of the served arrays when the store is unchanged, so a cached plan process
+    never imports pandas."""
+    if _full:
+        sig = store.write_signature()
+        hit = _full.get(_memo_key(store, workspace, sig))
+        if hit is not None:
+            z, pos = hit
+            rows = np.array(
+                [pos[c] for c in dict.fromkeys(creator_ids) if c in pos], dtype=np.int64
+            )
+            return {k: v[rows] for k, v in z.items()}
+    return frame_arrays(creator_frame(store, workspace, creator_ids))
+
+
+def filled(values: np.ndarray, fill: Any) -> list[Any]:
+    """``values`` as a list with None and NaN replaced by ``fill`` (pandas' ``fillna``)."""
+    return [fill if v is None or (isinstance(v, float) and v != v) else v for v in values.tolist()]
+
+
 def creator_frame(store: Store, workspace: str, creator_ids: Sequence[str] | None) -> pd.DataFrame:
     """One row per creator (``COLUMNS``); ``creator_ids=None`` means every creator."""
     import pandas as pd
 
     if creator_ids is not None and _full:
         sig = store.write_signature()
-        hit = _full.get((str(store.path), workspace, f"{sig or ''}|{_utc_day()}"))
+        hit = _full.get(_memo_key(store, workspace, sig))
         if hit is not None:
             return _from_arrays(hit[0], hit[1], list(dict.fromkeys(creator_ids)))
     ids = list(dict.fromkeys(creator_ids)) if creator_ids is not None else None

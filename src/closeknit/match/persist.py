@@ -57,6 +57,7 @@ CODE_FILES = (
     "match/brief.py",
     "plan/planner.py",
     "plan/conversion.py",
+    "plan/overlap.py",
 )
 
 _code_md5: str | None = None

@@ -45,11 +45,158 @@ class Overlaps:
     sampled: np.ndarray  # bool per creator: has any sample
 
 
+_AUD = """
+    aud AS (
+      SELECT DISTINCT {who}, 0 AS src, lower(a.handle) AS h FROM audience_samples a {join_s}
+      WHERE a.workspace_id = $ws AND a.relation = 'follower'
+      UNION
+      SELECT DISTINCT {who}, 1, lower(a.handle) FROM audience_samples a {join_s}
+      WHERE a.workspace_id = $ws AND a.relation = 'commenter'
+      UNION
+      SELECT DISTINCT {who_p}, 1, lower(c.author_handle) FROM comments c
+      JOIN posts p ON p.workspace_id = c.workspace_id AND p.post_id = c.post_id {join_p}
+      WHERE c.workspace_id = $ws AND c.author_handle IS NOT NULL
+        AND NOT coalesce(c.is_creator_reply, false)
+    )
+"""
+
+
+@dataclass
+class _Audience:
+    """Every creator's distinct sampled handles (the overlap estimate's input), saved per data
+    version: rows ``start[c]:start[c + 1]`` are creator ``c``'s ``(src, code)`` pairs (src 0:
+    follower sample, 1: commenters; code: the lower-cased handle's rank among all handles)."""
+
+    index: dict[str, int]
+    start: np.ndarray
+    src: np.ndarray
+    code: np.ndarray
+    sampled: np.ndarray  # has any audience sample
+    has_f: np.ndarray  # has a follower sample
+
+
+_aud_memo: dict[tuple[str, str, str], _Audience] = {}
+
+
+def _audience(store: Store, workspace: str) -> _Audience | None:
+    """The saved handle table at the store's data version (computed and saved on a miss); None
+    where the store has no data version (the candidate set is then queried directly)."""
+    from closeknit.match import persist
+
+    key = persist.cache_key(store)
+    if key is None:
+        return None
+    mk = (str(store.path), workspace, key)
+    hit = _aud_memo.get(mk)
+    if hit is not None:
+        return hit
+    z = persist.load(store, workspace, "overlap-audience", key)
+    if z is None:
+        z = _audience_arrays(store, workspace)
+        persist.save(store, workspace, "overlap-audience", key, z)
+    ids = z["creator_id"].tolist()
+    hit = _Audience(
+        {str(c): k for k, c in enumerate(ids)},
+        z["start"].astype(np.int64),
+        z["src"].astype(np.int64),
+        z["code"].astype(np.int64),
+        z["sampled"].astype(bool),
+        z["has_f"].astype(bool),
+    )
+    _aud_memo.clear()  # one data version per process is enough
+    _aud_memo[mk] = hit
+    return hit
+
+
+def _audience_arrays(store: Store, workspace: str) -> dict[str, np.ndarray]:
+    aud = _AUD.format(who="a.creator_id", who_p="p.creator_id", join_s="", join_p="")
+    t = store.arrow(
+        "WITH "
+        + aud
+        + ", coded AS (SELECT creator_id, src, (dense_rank() OVER (ORDER BY h) - 1)::INTEGER "
+        "AS code FROM aud) "
+        "SELECT creator_id, src::TINYINT AS src, code FROM coded ORDER BY creator_id, src, code",
+        {"ws": workspace},
+    )
+    who = np.asarray(t.column("creator_id").to_numpy(zero_copy_only=False), dtype=object)
+    src = t.column("src").to_numpy().astype(np.int8)
+    code = t.column("code").to_numpy().astype(np.int32)
+    new = np.ones(len(who), dtype=bool)
+    if len(who):
+        new[1:] = who[1:] != who[:-1]
+    firsts = np.flatnonzero(new)
+    rows: dict[str, int] = {str(c): k for k, c in enumerate(who[firsts].tolist())}
+    start = np.append(firsts, len(who)).astype(np.int64)
+    flags = store.query(
+        "SELECT creator_id, bool_or(relation = 'follower') AS f FROM audience_samples "
+        "WHERE workspace_id = $ws GROUP BY creator_id ORDER BY creator_id",
+        {"ws": workspace},
+    )
+    # creators sampled with no handle row of their own (another relation) get an empty range
+    extra = [r["creator_id"] for r in flags if r["creator_id"] not in rows]
+    ids = [*who[firsts].tolist(), *extra]
+    start = np.append(start, np.full(len(extra), len(who), np.int64))
+    pos = {c: k for k, c in enumerate(ids)}
+    sampled = np.zeros(len(ids), dtype=bool)
+    has_f = np.zeros(len(ids), dtype=bool)
+    for r in flags:
+        sampled[pos[r["creator_id"]]] = True
+        has_f[pos[r["creator_id"]]] = bool(r["f"])
+    return {
+        "creator_id": np.array(ids, dtype=object),
+        "start": start,
+        "src": src,
+        "code": code,
+        "sampled": sampled,
+        "has_f": has_f,
+    }
+
+
+def _from_saved(
+    a: _Audience, ids: list[str]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """What the two candidate-set queries return, from the saved table: the pairs' (pi, pj,
+    src, k), the sample sizes ``(n, 2)``, and per creator: sampled, has a follower sample."""
+    n = len(ids)
+    ci = np.array([a.index.get(c, -1) for c in ids], dtype=np.int64)
+    known = ci >= 0
+    sampled = np.zeros(n, dtype=bool)
+    has_f = np.zeros(n, dtype=bool)
+    sampled[known] = a.sampled[ci[known]]
+    has_f[known] = a.has_f[ci[known]]
+    lo = np.where(known, a.start[np.maximum(ci, 0)], 0)
+    ln = np.where(known, a.start[np.maximum(ci, 0) + 1] - lo, 0)
+    total = int(ln.sum())
+    pos = np.repeat(np.arange(n, dtype=np.int64), ln)
+    ends = np.cumsum(ln)
+    rows = np.repeat(lo - (ends - ln), ln) + np.arange(total, dtype=np.int64)
+    src, code = a.src[rows], a.code[rows]
+    n_size = np.zeros((n, 2))
+    np.add.at(n_size, (pos, src), 1.0)
+    # self-join on (src, handle) with pos_a < pos_b: sort by (handle key, pos), then pair
+    # each row with the rows after it in its group
+    g = code * 2 + src
+    order = np.lexsort((pos, g))
+    g, pos_s, src_s = g[order], pos[order], src[order]
+    brk = np.ones(total + 1, dtype=bool)
+    if total:
+        brk[1:-1] = g[1:] != g[:-1]
+    bounds = np.flatnonzero(brk)
+    gend = np.repeat(bounds[1:], np.diff(bounds))  # each row's group end
+    cnt = gend - np.arange(total, dtype=np.int64) - 1
+    m = int(cnt.sum())
+    first = np.repeat(np.arange(total, dtype=np.int64), cnt)
+    off = np.arange(m, dtype=np.int64) - np.repeat(np.cumsum(cnt) - cnt, cnt)
+    second = first + 1 + off
+    pk = (pos_s[first] * n + pos_s[second]) * 2 + src_s[first]
+    keys, k = np.unique(pk, return_counts=True)
+    return keys // 2 // n, keys // 2 % n, keys % 2, k.astype(float), n_size, sampled, has_f
+
+
 def estimate_overlaps(
     store: Store, workspace: str, creator_ids: Sequence[str], followers: np.ndarray
 ) -> Overlaps:
     ids = list(creator_ids)
-    pos = {c: k for k, c in enumerate(ids)}
     n = len(ids)
     empty = Overlaps(
         np.zeros(0, np.int64),
@@ -61,57 +208,14 @@ def estimate_overlaps(
     )
     if n == 0:
         return empty
-    aud = """
-    WITH ids AS (SELECT unnest($ids::VARCHAR[]) AS creator_id,
-                        unnest(range(len($ids::VARCHAR[]))) AS pos),
-    aud AS (
-      SELECT DISTINCT i.pos, 0 AS src, lower(a.handle) AS h FROM audience_samples a
-      JOIN ids i ON i.creator_id = a.creator_id
-      WHERE a.workspace_id = $ws AND a.relation = 'follower'
-      UNION
-      SELECT DISTINCT i.pos, 1, lower(a.handle) FROM audience_samples a
-      JOIN ids i ON i.creator_id = a.creator_id
-      WHERE a.workspace_id = $ws AND a.relation = 'commenter'
-      UNION
-      SELECT DISTINCT i.pos, 1, lower(c.author_handle) FROM comments c
-      JOIN posts p ON p.workspace_id = c.workspace_id AND p.post_id = c.post_id
-      JOIN ids i ON i.creator_id = p.creator_id
-      WHERE c.workspace_id = $ws AND c.author_handle IS NOT NULL
-        AND NOT coalesce(c.is_creator_reply, false)
-    )
-    """
-    params = {"ws": workspace, "ids": ids}
-    # two plain queries: joining the pair counts to the sample sizes inside one statement
-    # made DuckDB's plan ~30x slower, so the sizes are joined in numpy
-    t = store.df(
-        aud + "SELECT a.pos AS pi, b.pos AS pj, a.src, count(*) AS k FROM aud a JOIN aud b "
-        "ON a.h = b.h AND a.src = b.src AND a.pos < b.pos GROUP BY ALL",
-        params,
-    )
-    size_df = store.df(aud + "SELECT pos, src, count(*) AS n FROM aud GROUP BY ALL", params)
-    n_size = np.zeros((n, 2))
-    if len(size_df):
-        n_size[size_df["pos"].to_numpy(dtype=np.int64), size_df["src"].to_numpy(dtype=np.int64)] = (
-            size_df["n"].to_numpy(dtype=float)
-        )
-    sizes = store.query(
-        "SELECT DISTINCT creator_id, relation FROM audience_samples WHERE workspace_id = $ws "
-        "AND creator_id IN (SELECT unnest($ids::VARCHAR[]))",
-        {"ws": workspace, "ids": ids},
-    )
-    has_f = np.zeros(n, dtype=bool)
-    sampled = np.zeros(n, dtype=bool)
-    for r in sizes:
-        sampled[pos[r["creator_id"]]] = True
-        if r["relation"] == "follower":
-            has_f[pos[r["creator_id"]]] = True
-    if len(t) == 0:
+    saved = _audience(store, workspace)
+    if saved is not None:
+        pi, pj, src, k, n_size, sampled, has_f = _from_saved(saved, ids)
+    else:
+        pi, pj, src, k, n_size, sampled, has_f = _query(store, workspace, ids)
+    if len(pi) == 0:
         empty.sampled = sampled
         return empty
-    pi = t["pi"].to_numpy(dtype=np.int64)
-    pj = t["pj"].to_numpy(dtype=np.int64)
-    src = t["src"].to_numpy(dtype=np.int64)
-    k = t["k"].to_numpy(dtype=float)
     ni = n_size[pi, src]
     nj = n_size[pj, src]
     f = np.asarray(followers, dtype=float)
@@ -133,4 +237,62 @@ def estimate_overlaps(
         k[first].astype(np.int64),
         ["followers" if x == 0 else "commenters" for x in src[first].tolist()],
         sampled,
+    )
+
+
+def _query(
+    store: Store, workspace: str, ids: list[str]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`_from_saved`'s result queried for the candidate set alone (a store without a data
+    version)."""
+    n = len(ids)
+    pos = {c: k for k, c in enumerate(ids)}
+    aud = (
+        "WITH ids AS (SELECT unnest($ids::VARCHAR[]) AS creator_id, "
+        "unnest(range(len($ids::VARCHAR[]))) AS pos), "
+        + _AUD.format(
+            who="i.pos",
+            who_p="i.pos",
+            join_s="JOIN ids i ON i.creator_id = a.creator_id",
+            join_p="JOIN ids i ON i.creator_id = p.creator_id",
+        )
+    )
+    params = {"ws": workspace, "ids": ids}
+    # two plain queries: joining the pair counts to the sample sizes inside one statement
+    # made DuckDB's plan ~30x slower, so the sizes are joined in numpy
+    t = store.arrow(
+        aud + "SELECT a.pos AS pi, b.pos AS pj, a.src, count(*) AS k FROM aud a JOIN aud b "
+        "ON a.h = b.h AND a.src = b.src AND a.pos < b.pos GROUP BY ALL",
+        params,
+    )
+    size_t = store.arrow(aud + "SELECT pos, src, count(*) AS n FROM aud GROUP BY ALL", params)
+    n_size = np.zeros((n, 2))
+    if size_t.num_rows:
+        n_size[
+            size_t.column("pos").to_numpy().astype(np.int64),
+            size_t.column("src").to_numpy().astype(np.int64),
+        ] = size_t.column("n").to_numpy().astype(float)
+    sizes = store.query(
+        "SELECT DISTINCT creator_id, relation FROM audience_samples WHERE workspace_id = $ws "
+        "AND creator_id IN (SELECT unnest($ids::VARCHAR[]))",
+        {"ws": workspace, "ids": ids},
+    )
+    has_f = np.zeros(n, dtype=bool)
+    sampled = np.zeros(n, dtype=bool)
+    for r in sizes:
+        sampled[pos[r["creator_id"]]] = True
+        if r["relation"] == "follower":
+            has_f[pos[r["creator_id"]]] = True
+
+    def col(name: str, dtype: type) -> np.ndarray:
+        return t.column(name).to_numpy().astype(dtype)
+
+    return (
+        col("pi", np.int64),
+        col("pj", np.int64),
+        col("src", np.int64),
+        col("k", float),
+        n_size,
+        sampled,
+        has_f,
     )

@@ -38,11 +38,10 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import numpy as np
-import pandas as pd
 
 from closeknit.errors import ValidationError
 from closeknit.features.fees import default_rate_card, fee_arrays
-from closeknit.features.frame import creator_frame
+from closeknit.features.frame import creator_columns, filled
 from closeknit.match import Brief, discover
 from closeknit.match.embed import get_embedder
 from closeknit.match.rank import fit_of
@@ -266,9 +265,12 @@ class _PairIndex:
         return float(self.shared[r]), int(self.k[r]), self.src[r]
 
 
+Cols = dict[str, np.ndarray]  # a creator frame as columns (features.frame.creator_columns)
+
+
 @dataclass
 class _Model:
-    frame: pd.DataFrame
+    frame: Cols
     relevance: np.ndarray
     on_brief: np.ndarray  # relevance × P(audience not heavily bought)
     content: np.ndarray
@@ -291,29 +293,72 @@ class _Model:
     brief_share: float  # the least mean P(on brief) (0: none)
 
 
-def _feature_cols(store: Store, workspace: str, ids: list[str]) -> pd.DataFrame:
-    """reply_rate, sponsored_rate and the audience's fake share with its 90% interval
-    (NaN where not vetted or not sampled)."""
+def _feature_cols(store: Store, workspace: str, ids: list[str]) -> Cols:
+    """reply_rate, sponsored_rate (NaN where not vetted) and ``clean``, P(the audience is not
+    heavily bought) (:func:`not_bought`), per id. Read from every creator's values saved per
+    data version where the store has one: a plan process then neither queries them nor imports
+    scipy.special (~0.15-0.6 s) for the normal CDF."""
+    from closeknit.match import persist
+
+    key = persist.cache_key(store)
+    if key is None:
+        return _aligned(_feature_rows(store, workspace, ids), ids)
+    mk = (str(store.path), workspace, key)
+    hit = _feat_memo.get(mk)
+    if hit is None:
+        z = persist.load(store, workspace, "plan-features", key)
+        if z is None:
+            z = _feature_rows(store, workspace, None)
+            persist.save(store, workspace, "plan-features", key, z)
+        _feat_memo.clear()  # one data version per process is enough
+        _feat_memo[mk] = hit = z
+    return _aligned(hit, ids)
+
+
+_feat_memo: dict[tuple[str, str, str], dict[str, Any]] = {}
+_FEAT_DEFAULT = {"reply_rate": np.nan, "sponsored_rate": np.nan}
+
+
+def _aligned(z: dict[str, Any], ids: list[str]) -> Cols:
+    """``z``'s values at ``ids`` (defaults where an id has none)."""
+    if "_pos" not in z:  # creator_id -> row, once per table
+        z["_pos"] = {str(c): k for k, c in enumerate(z["creator_id"].tolist())}
+    pos = z["_pos"]
+    rows = np.array([pos.get(c, -1) for c in ids], dtype=np.int64)
+    out: Cols = {}
+    for k, default in (*_FEAT_DEFAULT.items(), ("clean", DEFAULT_NOT_BOUGHT)):
+        col = np.asarray(z[k], dtype=float)
+        got = col[np.maximum(rows, 0)] if len(col) else np.zeros(len(rows))
+        out[k] = np.where(rows >= 0, got, default)
+    return out
+
+
+def _feature_rows(store: Store, workspace: str, ids: list[str] | None) -> dict[str, np.ndarray]:
+    """The creators' feature values (``ids`` or every creator with features) and ``clean``."""
     have = bool(
         store.scalar(
             "SELECT count(*) FROM information_schema.tables WHERE table_name = 'creator_features'"
         )
     )
-    if not have or not ids:
-        return pd.DataFrame(
-            {"creator_id": ids, **{k: np.nan for k in ("reply_rate", "sponsored_rate", *_FAKE)}}
+    rows: list[dict[str, Any]] = []
+    if have and (ids is None or ids):
+        filt = "AND creator_id IN (SELECT unnest($ids::VARCHAR[])) " if ids is not None else ""
+        params: dict[str, object] = {"ws": workspace}
+        if ids is not None:
+            params["ids"] = ids
+        # rows, not Arrow: a nullable Arrow column's to_numpy imports pandas
+        rows = store.query(
+            "SELECT creator_id, any_value(reply_rate) AS reply_rate, "
+            "any_value(sponsored_rate) AS sponsored_rate, "
+            + ", ".join(f"any_value({k}) AS {k}" for k in _FAKE)
+            + f" FROM creator_features WHERE workspace_id = $ws {filt}GROUP BY creator_id",
+            params,
         )
-    df = store.df(
-        "SELECT creator_id, any_value(reply_rate) AS reply_rate, "
-        "any_value(sponsored_rate) AS sponsored_rate, "
-        + ", ".join(f"any_value({k}) AS {k}" for k in _FAKE)
-        + " FROM creator_features "
-        "WHERE workspace_id = $ws AND creator_id IN (SELECT unnest($ids::VARCHAR[])) "
-        "GROUP BY creator_id",
-        {"ws": workspace, "ids": ids},
-    )
-    base = pd.DataFrame({"creator_id": ids})
-    return base.merge(df, on="creator_id", how="left")
+    col = {k: np.array([r[k] for r in rows], dtype=float) for k in (*_FEAT_DEFAULT, *_FAKE)}
+    out = {k: col[k] for k in _FEAT_DEFAULT}
+    out["clean"] = not_bought(*(col[k] for k in _FAKE))
+    out["creator_id"] = np.array([r["creator_id"] for r in rows], dtype=object)
+    return out
 
 
 _FAKE = ("audience_fake_share", "audience_fake_lo", "audience_fake_hi")
@@ -322,7 +367,8 @@ _FAKE = ("audience_fake_share", "audience_fake_lo", "audience_fake_hi")
 def not_bought(fake: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
     """P(the audience's fake share is under ``BOUGHT_SHARE``) from the sample's estimate and its
     90% interval (normal: sd = width / 3.29, at least 0.02); ``DEFAULT_NOT_BOUGHT`` unsampled."""
-    # the normal CDF (scipy.stats.norm.cdf is ndtr) without importing scipy.stats in a plan
+    # scipy.special.ndtr is what scipy.stats.norm.cdf computes (bit for bit), without importing
+    # scipy.stats: ~0.5-2 s of every plan process
     from scipy.special import ndtr
 
     f = np.asarray(fake, dtype=float)
@@ -332,7 +378,7 @@ def not_bought(fake: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
 
 
 def _inputs(
-    store: Store, workspace: str, brief: Brief, fr: pd.DataFrame
+    store: Store, workspace: str, brief: Brief, fr: Cols
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(design rows, engaged, content P, audience share, relevance, P(audience not heavily
     bought)) of the frame's creators."""
@@ -344,17 +390,16 @@ def _inputs(
         share = share * np.where(np.isnan(v), defaults.get(dim, 1.0), v)
     share = np.nan_to_num(share, nan=0.05)
     feats = _feature_cols(store, workspace, ids)
-    engaged = fr["followers"].to_numpy(dtype=float) * fr["engagement_rate"].to_numpy(dtype=float)
+    engaged = fr["followers"].astype(float) * fr["engagement_rate"].astype(float)
     content = np.nan_to_num(fit.content, nan=0.05)
     x = conversion.design(
         engaged,
         content,
         share,
-        feats["reply_rate"].to_numpy(dtype=float),
-        feats["sponsored_rate"].to_numpy(dtype=float),
+        feats["reply_rate"],
+        feats["sponsored_rate"],
     )
-    clean = not_bought(*(feats[k].to_numpy(dtype=float) for k in _FAKE))
-    return x, engaged, content, share, np.nan_to_num(fit.relevance, nan=0.0), clean
+    return x, engaged, content, share, np.nan_to_num(fit.relevance, nan=0.0), feats["clean"]
 
 
 _history_cache: dict[tuple[str, str, str], conversion.ConversionModel] = {}
@@ -463,26 +508,27 @@ def _fit_history(store: Store, workspace: str) -> conversion.ConversionModel:
         )
         ids = [r["creator_id"] for r in rows]
         fr = _frame(store, workspace, ids)
-        if fr.empty:
+        if not len(fr["creator_id"]):
             continue
         n_of = {r["creator_id"]: int(r["n"]) for r in rows}
         x, *_ = _inputs(store, workspace, parse_brief(c["brief_text"]), fr)
         xs.append(x)
         ys.append(np.array([n_of[i] for i in fr["creator_id"]], dtype=float))
-        cs.append(np.full(len(fr), k))
+        cs.append(np.full(len(fr["creator_id"]), k))
     if not xs:
         return conversion.prior_model()
     return conversion.fit(np.vstack(xs), np.concatenate(ys), np.concatenate(cs))
 
 
-def _frame(store: Store, workspace: str, ids: list[str]) -> pd.DataFrame:
+def _frame(store: Store, workspace: str, ids: list[str]) -> Cols:
     """The creator frame with a known follower count and an engagement rate (measured, else
     the tier's reference rate)."""
-    fr = creator_frame(store, workspace, ids)
-    fr = fr[fr["followers"].fillna(0) > 0].reset_index(drop=True)
+    fr = creator_columns(store, workspace, ids)
+    keep = np.nan_to_num(fr["followers"].astype(float), nan=0.0) > 0
+    fr = {k: v[keep] for k, v in fr.items()}
     ref = default_rate_card()["reference_engagement_rate"]
-    er = fr["engagement_rate"].to_numpy(dtype=float)
-    fill = np.array([ref.get(t, 0.01) for t in fr["tier"].fillna("nano").tolist()])
+    er = fr["engagement_rate"].astype(float)
+    fill = np.array([ref.get(t, 0.01) for t in filled(fr["tier"], "nano")], dtype=float)
     fr["er_known"] = np.isfinite(er) & (er > 0)
     fr["engagement_rate"] = np.where(fr["er_known"], er, fill)
     return fr
@@ -520,9 +566,9 @@ def _build(
         [given.get(cid) if not explicit else None for cid in fr["creator_id"]], dtype=float
     )
     relevance = np.where(np.isnan(relevance), rel_fit, relevance)
-    real = fr["real_share"].to_numpy(dtype=float)
+    real = fr["real_share"].astype(float)
     real = np.where(np.isfinite(real), np.clip(real, 0, 1), DEFAULT_REAL_SHARE)
-    followers = fr["followers"].to_numpy(dtype=float)
+    followers = fr["followers"].astype(float)
     orders = conv.mean(x)
     lo, mid, hi, method = fee_arrays(store, workspace, fr, c.format)
     # value_i = unit · rate_i · followers_i (+ a constant for profit): ``rate`` is the chance
@@ -542,19 +588,19 @@ def _build(
         store, workspace, fr["creator_id"].tolist() if overlaps else [], followers
     )
     if not overlaps:  # one creator at a time (the comparison): no pairs to discount
-        ov.sampled = np.zeros(len(fr), dtype=bool)
+        ov.sampled = np.zeros(len(followers), dtype=bool)
     # independent exposure: a shared follower is worth 1 − (1 − q_i)(1 − q_j), so the pair
     # double-counts u·shared·q_i·q_j (see the module docstring)
     rate = np.clip(np.maximum(event, 0.0) / followers, 0.0, 1.0)
     pw = unit * ov.shared * rate[ov.pair_i] * rate[ov.pair_j] if len(ov.shared) else ov.shared
-    niche_codes = _codes(fr["niche"].fillna("").tolist())
-    country_codes = _codes(fr["country"].fillna("").tolist())
+    niche_codes = _codes(filled(fr["niche"], ""))
+    country_codes = _codes(filled(fr["country"], ""))
     # only creators who fit the brief earn the diversity bonus
     div_niche = np.where(relevance >= DIVERSITY_MIN_RELEVANCE, niche_codes, -1)
     div_country = np.where(relevance >= DIVERSITY_MIN_RELEVANCE, country_codes, -1)
-    allowed = np.ones(len(fr), dtype=bool)
+    allowed = np.ones(len(followers), dtype=bool)
     excl = {x.lower() for x in c.exclude}
-    handles = fr["handle"].fillna("").str.lower().tolist()
+    handles = [h.lower() for h in filled(fr["handle"], "")]
     for k, cid in enumerate(fr["creator_id"].tolist()):
         if cid.lower() in excl or handles[k] in excl or f"@{handles[k]}" in excl:
             allowed[k] = False
@@ -744,8 +790,8 @@ def _explain(m: _Model, sol: Solution) -> list[Pick]:
     return picks
 
 
-def _at(fr: pd.DataFrame, col: str, i: int) -> Any:
-    v: Any = fr[col].iat[i]
+def _at(fr: Cols, col: str, i: int) -> Any:
+    v: Any = fr[col][i]
     return v
 
 

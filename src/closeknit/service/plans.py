@@ -12,7 +12,7 @@ from pydantic import Field
 
 from closeknit.errors import SolverError, ValidationError
 from closeknit.features.fees import fee_arrays
-from closeknit.features.frame import creator_frame
+from closeknit.features.frame import creator_columns
 from closeknit.match import Brief
 from closeknit.match.candidates import get_table
 from closeknit.plan import PlanConstraints, estimate_fees, load_rate_card, make_plan, set_rate
@@ -298,7 +298,7 @@ def _with_lock(
 ) -> Any:
     """Keep ``locked`` in: plan the rest of the budget around them (without them), then score
     the whole set as one plan (its expected results, overlaps and the one-macro comparison)."""
-    fr = creator_frame(store, workspace, locked)
+    fr = creator_columns(store, workspace, locked)
     _, mid, _, _ = fee_arrays(store, workspace, fr, c.format)
     fee = dict(zip(fr["creator_id"].tolist(), (float(x) for x in mid), strict=True))
     locked_cost = sum(fee.get(x, 0.0) for x in locked)
