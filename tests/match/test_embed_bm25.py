@@ -32,3 +32,33 @@ def test_minilm_real_model_semantics() -> None:
     assert np.allclose(np.linalg.norm(v, axis=1), 1, atol=1e-5)
     assert v[0] @ v[1] > 0.8  # the langchain4j reference test of this model uses the same bound
     assert v[2] @ v[3] > v[2] @ v[4] + 0.2
+
+
+def test_scores_do_not_depend_on_the_hash_seed() -> None:
+    """The same query scores bit for bit the same in every process (a float sum over a set of
+    words in hash order moved plans' forecasts in their last digits between runs)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import random\n"
+        "from closeknit.match.bm25 import BM25\n"
+        "from closeknit.match.relevance import keyword_coverage\n"
+        "r = random.Random(7)\n"
+        "vocab = [f'word{i}x' for i in range(40)]\n"
+        "docs = [' '.join(r.choice(vocab) for _ in range(r.randint(5, 30))) for _ in range(200)]\n"
+        "bm = BM25(docs)\n"
+        "q = ' '.join(vocab)\n"
+        "print(repr(bm.scores(q).tolist()), repr(keyword_coverage(bm, q).tolist()))\n"
+    )
+    outs = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**__import__("os").environ, "PYTHONHASHSEED": str(seed)},
+        ).stdout
+        for seed in (1, 2, 3, 4)
+    }
+    assert len(outs) == 1, outs

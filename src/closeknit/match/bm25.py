@@ -105,7 +105,8 @@ class BM25:
 
     def scores(self, query: str) -> np.ndarray:
         s = np.zeros(self.n)
-        for t in set(tokens(query)):
+        # sorted: a float sum in hash order differs between processes in the last digits
+        for t in sorted(set(tokens(query))):
             j = self._pos.get(t)
             if j is None:
                 continue

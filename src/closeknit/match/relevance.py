@@ -158,7 +158,7 @@ def content_query(brief: Brief) -> str:
 def keyword_coverage(bm: BM25, query: str) -> np.ndarray:
     """Per document: BM25 of the query's words present in the corpus / its maximum
     ``Σ idf·(k1 + 1)`` (0 when no word of the query is in the corpus)."""
-    present = [t for t in set(tokens(query)) if t in bm.idf]
+    present = [t for t in sorted(set(tokens(query))) if t in bm.idf]
     if not present:
         return np.zeros(bm.n)
     top = sum(bm.idf[t] for t in present) * (bm.k1 + 1)
