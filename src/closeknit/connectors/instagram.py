@@ -300,6 +300,7 @@ POST_SPEC = JsonSpec(
     checks=POST_CHECKS,
     tables=(("creators", _POST_CREATORS), ("posts", _POSTS), ("comments", _COMMENTS)),
     unwrap=UNWRAP,
+    direct=("posts",),
 )
 
 PROFILE_CHECKS = (

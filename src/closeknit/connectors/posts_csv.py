@@ -157,6 +157,7 @@ SPEC = JsonSpec(
                   FROM _bk_ok)""",
         ),
     ),
+    direct=("posts",),
 )
 
 
