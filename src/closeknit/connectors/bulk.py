@@ -38,7 +38,6 @@ import numpy as np
 import pyarrow as pa
 
 from closeknit.connectors.csvio import CsvRow
-from closeknit.connectors.landing import KEYS as LANDING_KEYS
 from closeknit.connectors.landing import ImportResult, upsert_relation
 from closeknit.connectors.staging import Line, hash_prefix, jsonl_batches, line_batches
 from closeknit.connectors.values import MONTHS
@@ -96,11 +95,6 @@ class JsonSpec:
     repeats: tuple[str, str, str] | None = None
     # (field, reason): warnings about the whole input (no line), written when it loads rows
     file_warnings: tuple[tuple[str, str], ...] = ()
-    # tables of ``tables`` upserted straight from their SELECT (through a view, not a temp
-    # table): for a SELECT of one row per record whose key is cheap to compute, as its upsert
-    # evaluates the key alone twice (uniqueness, old rows) and the whole SELECT once. A SELECT
-    # that unnests lists (comments) is cheaper materialized once.
-    direct: tuple[str, ...] = ()
 
 
 def iter_jsonl(path: Path, *, label: str | None = None) -> Iterator[Line]:
@@ -650,9 +644,10 @@ def _run(
     # pairs them by position: a hash join on seq, run by every statement that reads _bk_ok
     # (the raw landing and each table's SELECT), cost more than some of those statements.
     # Checked, not assumed: should DuckDB ever reorder the copy, the join on seq is used.
-    pair = (
-        "_bk_r b POSITIONAL JOIN _bk_in i" if _aligned(tx) else "_bk_r b JOIN _bk_in i USING (seq)"
+    aligned = not tx.scalar(
+        "SELECT count(*) FROM _bk_r b POSITIONAL JOIN _bk_in i WHERE b.seq IS DISTINCT FROM i.seq"
     )
+    pair = "_bk_r b POSITIONAL JOIN _bk_in i" if aligned else "_bk_r b JOIN _bk_in i USING (seq)"
     tx.execute(
         f"""
         CREATE OR REPLACE TEMP VIEW _bk_ok AS
@@ -675,27 +670,12 @@ def _run(
     n_tomb = int(tx.scalar("SELECT count(*) FROM tombstones WHERE workspace_id = ?", [workspace]))
     tx.execute("CREATE OR REPLACE TEMP TABLE _bk_erased (_seq BIGINT)")
     for table, select in spec.tables:
-        # A direct table (JsonSpec.direct) replaced by key, with nothing to filter or merge,
-        # is upserted from the view: the whole SELECT runs once, in the INSERT, instead of
-        # materializing every row first and copying it again.
         tx.execute(
-            f"CREATE OR REPLACE TEMP VIEW _bk_sv AS SELECT {_lit(workspace)}::VARCHAR "
-            f"AS workspace_id, * FROM ({select})"
+            f"CREATE OR REPLACE TEMP TABLE _bk_s AS SELECT ?::VARCHAR AS workspace_id, * "
+            f"FROM ({select})",
+            [workspace],
         )
-        cols = [r["column_name"] for r in tx.query("SELECT column_name FROM (DESCRIBE _bk_sv)")]
-        as_view = (
-            table in spec.direct
-            and LANDING_KEYS[table][1] == "replace"
-            and not (n_tomb and "creator_id" in cols)
-            and not (spec.repeats and spec.repeats[0] == table)
-        )
-        if as_view:
-            n = upsert_relation(tx, table, "_bk_sv", cols)
-            res.rows[table] = res.rows.get(table, 0) + n
-            tx.execute("DROP VIEW _bk_sv")
-            continue
-        tx.execute("CREATE OR REPLACE TEMP TABLE _bk_s AS SELECT * FROM _bk_sv")
-        tx.execute("DROP VIEW _bk_sv")
+        cols = [r["column_name"] for r in tx.query("SELECT column_name FROM (DESCRIBE _bk_s)")]
         if n_tomb and "creator_id" in cols:
             erased = (
                 "lower(creator_id) IN (SELECT platform || ':' || "
@@ -731,13 +711,6 @@ def _run(
             )
             res.n_loaded -= n_gone
             res.n_suppressed += n_gone
-
-
-def _aligned(tx: Tx) -> bool:
-    """Whether row k of ``_bk_r`` is row k of ``_bk_in`` for every k (same seq)."""
-    return not tx.scalar(
-        "SELECT count(*) FROM _bk_r b POSITIONAL JOIN _bk_in i WHERE b.seq IS DISTINCT FROM i.seq"
-    )
 
 
 def _reason_sql(c: Check) -> str:

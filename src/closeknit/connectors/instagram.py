@@ -300,7 +300,6 @@ POST_SPEC = JsonSpec(
     checks=POST_CHECKS,
     tables=(("creators", _POST_CREATORS), ("posts", _POSTS), ("comments", _COMMENTS)),
     unwrap=UNWRAP,
-    direct=("posts",),
 )
 
 PROFILE_CHECKS = (

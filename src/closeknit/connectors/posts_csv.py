@@ -157,7 +157,6 @@ SPEC = JsonSpec(
                   FROM _bk_ok)""",
         ),
     ),
-    direct=("posts",),
 )
 
 
