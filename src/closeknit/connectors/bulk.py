@@ -520,7 +520,6 @@ def _run(
     else:
         tx.execute("CREATE OR REPLACE TEMP TABLE _bk_stored (seq BIGINT)")
     n_stored = int(tx.query("SELECT count(*) AS n FROM _bk_stored")[0]["n"])
-    stored_sql = "seq IN (SELECT seq FROM _bk_stored)" if n_stored else "false"
     # Parse once. from_json only fails on text that is not JSON: try() turns that into NULL
     # (it re-runs only a vector holding such a line row by row; a json_valid guard on every
     # line cost as much as the parse itself); json_valid then runs only where r is NULL, to
@@ -536,18 +535,16 @@ def _run(
     tx.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE _bk_r AS
-        SELECT seq, stored, r, d, pfx, bad,
+        SELECT seq, r, d, pfx, bad,
                CASE WHEN reason0 IS NOT NULL THEN errf END AS field,
                CASE WHEN reason0 IS NOT NULL THEN reason0
                     WHEN bad IS NOT NULL THEN '' END AS reason
         FROM (
-          SELECT *, CASE WHEN reason0 IS NULL AND NOT stored THEN {bad} END AS bad FROM (
-          SELECT seq, stored, errf, pfx, r, reason0,
-                 CASE WHEN reason0 IS NULL AND NOT stored THEN {derive} END AS d
+          SELECT *, CASE WHEN reason0 IS NULL THEN {bad} END AS bad FROM (
+          SELECT seq, errf, pfx, r, reason0, CASE WHEN reason0 IS NULL THEN {derive} END AS d
           FROM (
-            SELECT seq, stored, errf, pfx, doc, r,
-                   CASE WHEN stored THEN NULL
-                        WHEN err IS NOT NULL THEN err
+            SELECT seq, errf, pfx, doc, r,
+                   CASE WHEN err IS NOT NULL THEN err
                         WHEN r IS NULL AND json_valid(doc) THEN 'not a JSON object'
                         WHEN r IS NULL THEN 'invalid JSON'
                         WHEN NOT starts_with(doc, '{{')
@@ -555,13 +552,13 @@ def _run(
                         THEN 'not a JSON object'
                    END AS reason0
             FROM (
-              SELECT seq, stored, err, errf, pfx, doc,
-                     CASE WHEN stored OR err IS NOT NULL THEN NULL {staged}
+              SELECT seq, err, errf, pfx, doc,
+                     CASE WHEN err IS NOT NULL THEN NULL {staged}
                           ELSE {parse} END AS r
               FROM (
-                SELECT seq, stored, err, errf, pfx,
-                       {"r0, " if pre else ""}{spec.unwrap} AS doc
-                FROM (SELECT *, {stored_sql} AS stored FROM _bk_in)
+                SELECT seq, err, errf, pfx, {"r0, " if pre else ""}{spec.unwrap} AS doc
+                FROM _bk_in
+                WHERE seq NOT IN (SELECT seq FROM _bk_stored)
               )
             )
           )
@@ -575,7 +572,7 @@ def _run(
         tx.execute(
             f"""
             CREATE OR REPLACE TEMP TABLE _bk_r AS
-            SELECT seq, stored, r, d, pfx, bad,
+            SELECT seq, r, d, pfx, bad,
                    CASE WHEN bad IS NOT NULL THEN coalesce(pfx, '') || {fields}
                         ELSE field END AS field,
                    CASE WHEN bad IS NOT NULL THEN coalesce(CASE bad {reasons} END, 'invalid')
@@ -617,7 +614,7 @@ def _run(
         )
         res.n_new_quarantine = after - before
     # -- duplicates -------------------------------------------------------------------------
-    n_good = int(tx.scalar("SELECT count(*) FROM _bk_r WHERE reason IS NULL AND NOT stored"))
+    n_good = int(tx.scalar("SELECT count(*) FROM _bk_r WHERE reason IS NULL"))
     # Rows to skip: repeats of an earlier line of this input. Usually there are none (no
     # 64-bit key repeats), and _bk_ok is then a plain view over _bk_r and _bk_in.
     repeats = tx.query(
@@ -633,27 +630,19 @@ def _run(
             SELECT seq FROM (
               SELECT seq, row_number() OVER (PARTITION BY h ORDER BY seq) AS k
               FROM _bk_in JOIN _bk_r USING (seq)
-              WHERE reason IS NULL AND NOT stored AND h64 IN (
+              WHERE reason IS NULL AND h64 IN (
                 SELECT h64 FROM _bk_in WHERE h64 IS NOT NULL GROUP BY h64 HAVING count(*) > 1)
             ) WHERE k > 1
             """
         )
         n_skip = int(tx.query("SELECT count(*) AS n FROM _bk_skip")[0]["n"])
         skip = " AND b.seq NOT IN (SELECT seq FROM _bk_skip)" if n_skip else ""
-    # _bk_r holds every row of _bk_in in the same order (one projection of it), so the view
-    # pairs them by position: a hash join on seq, run by every statement that reads _bk_ok
-    # (the raw landing and each table's SELECT), cost more than some of those statements.
-    # Checked, not assumed: should DuckDB ever reorder the copy, the join on seq is used.
-    aligned = not tx.scalar(
-        "SELECT count(*) FROM _bk_r b POSITIONAL JOIN _bk_in i WHERE b.seq IS DISTINCT FROM i.seq"
-    )
-    pair = "_bk_r b POSITIONAL JOIN _bk_in i" if aligned else "_bk_r b JOIN _bk_in i USING (seq)"
     tx.execute(
         f"""
         CREATE OR REPLACE TEMP VIEW _bk_ok AS
         SELECT i.file, i.line, b.seq AS _seq, i.h, i.h64, i.payload, b.r, b.d
-        FROM {pair}
-        WHERE b.reason IS NULL AND NOT b.stored{skip}
+        FROM _bk_r b JOIN _bk_in i USING (seq)
+        WHERE b.reason IS NULL{skip}
         """
     )
     res.n_loaded = n_good - n_skip
