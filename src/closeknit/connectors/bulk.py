@@ -886,10 +886,14 @@ def count_value_sql(expr: str) -> str:
 
 def missing_sql(expr: str) -> str:
     """SQL: true when a cell means "no value" (blank, N/A, spreadsheet errors)."""
+    # CASE, not OR: only CASE stops at the first answer, and most cells are values (a date, a
+    # count) longer than any of the words, so the upper-casing runs on the short ones only
+    t = f"trim({expr})"
     return (
-        f"({expr} IS NULL OR trim({expr}) = '' OR upper(trim({expr})) IN "
-        f"('N/A', 'NA', '-', '--', 'NULL', 'NONE', 'NAN') "
-        f"OR (contains({expr}, '#') AND regexp_full_match(trim({expr}), '#[A-Z/0-9]+[!?]|#N/?A')))"
+        f"(CASE WHEN {expr} IS NULL THEN true WHEN {t} = '' THEN true "
+        f"WHEN length({t}) <= 4 AND upper({t}) IN ('N/A', 'NA', '-', '--', 'NULL', 'NONE', 'NAN') "
+        f"THEN true WHEN contains({expr}, '#') "
+        f"THEN regexp_full_match({t}, '#[A-Z/0-9]+[!?]|#N/?A') ELSE false END)"
     )
 
 
