@@ -137,3 +137,27 @@ def test_build_writes_the_three_shares(store: Store, pops: dict[str, pd.DataFram
     ev = json.loads(r["evidence"])["audience"]
     assert ev["method"].startswith("prior re-estimation")
     assert {s["source"] for s in ev["sources"]} == {"instafake", "kaggle", "purba"}
+
+
+def test_a_sample_unlike_every_labelled_population_says_so(pops: dict[str, pd.DataFrame]) -> None:
+    """The world's followers are drawn like the public data's: a mix of them fits a labelled
+    source and is not flagged. A population none of the sources resembles (every account a
+    busy poster following thousands, the kind Purba's real accounts look like to tables that
+    never saw Purba) fits badly: its estimate says its shares may be off by more than their
+    intervals, and a sample too small to judge the fit is never flagged."""
+    m = account_model()
+    usual = audience.estimate(_mix(pops, 1000, 0.10, 0.06, seed=3), m)
+    assert usual is not None and usual.lack_of_fit is not None
+    assert not usual.unlike_sources and usual.to_dict()["unlike_sources"] is False
+    rng = np.random.default_rng(4)
+    odd = _mix(pops, 1000, 0.10, 0.06, seed=4)
+    odd["following"] = rng.integers(4000, 7500, len(odd))
+    odd["followers"] = rng.integers(20, 60, len(odd))
+    odd["posts_count"] = rng.integers(300, 900, len(odd))
+    odd["has_profile_pic"] = False
+    p = audience.estimate(odd, m)
+    assert p is not None and p.lack_of_fit is not None
+    assert p.lack_of_fit > usual.lack_of_fit
+    assert p.unlike_sources and p.to_dict()["unlike_sources"] is True
+    small = audience.estimate(odd.head(120), m)
+    assert small is not None and not small.unlike_sources

@@ -66,6 +66,10 @@ def test_the_same_estimate_on_every_path(store: Store, tmp_path: Path) -> None:
         assert getattr(a, f"{k}_lo") == pytest.approx(f[f"audience_{k}_lo"], abs=1e-12)
         assert getattr(a, f"{k}_hi") == pytest.approx(f[f"audience_{k}_hi"], abs=1e-12)
     assert abs(a.fake_share - 12 / 80) < 0.1
+    # how well the sample fits the labelled populations: the same on every path too
+    ev = json.loads(f["evidence"])["audience"]
+    assert a.lack_of_fit == b.lack_of_fit == ev["lack_of_fit"] == round(c.lack_of_fit or 0, 4)
+    assert a.unlike_sources is b.unlike_sources is ev["unlike_sources"] is False
 
 
 def test_synonyms_unknown_columns_and_quarantined_rows(store: Store, tmp_path: Path) -> None:

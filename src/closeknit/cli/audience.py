@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
@@ -18,6 +18,9 @@ from closeknit.cli.common import (
     workspace_of,
 )
 from closeknit.errors import ValidationError
+
+if TYPE_CHECKING:  # the service loads with the command, not with `closeknit --help`
+    from closeknit.service.audience import AudienceScore
 
 audience_app = typer.Typer(help="Audience quality of follower exports.", no_args_is_help=True)
 
@@ -65,33 +68,41 @@ def score_cmd(
             res = score_file(st, workspace_of(workspace), req)
     d = res.to_json()
     d = {**{k: d[k] for k in _KEYS}, **{k: v for k, v in d.items() if k not in _KEYS}}
-    emit(d, as_json=as_json, render=lambda: _render(d))
+    emit(d, as_json=as_json, render=lambda: _render(res))
 
 
-def _pct(v: Any) -> str:
+def _pct(v: float | None) -> str:
     return "—" if v is None else f"{100 * v:.1f}%"
 
 
-def _render(d: dict[str, Any]) -> None:
-    see = ", see `closeknit import errors`" if d["n_rejected"] else ""
+def _render(r: AudienceScore) -> None:
+    see = ", see `closeknit import errors`" if r.n_rejected else ""
     console.print(
-        f"[bold]{d['file']}[/bold]: {d['n_used']} of {d['n_rows']} rows used"
-        f" ({d['n_rejected']} rejected{see})"
+        f"[bold]{r.file}[/bold]: {r.n_used} of {r.n_rows} rows used ({r.n_rejected} rejected{see})"
     )
-    for k, label in (("fake", "fake/bot"), ("inactive", "inactive"), ("real", "real, active")):
-        lo, hi = d.get(f"{k}_lo"), d.get(f"{k}_hi")
-        console.print(f"  {label:<13} {_pct(d[f'{k}_share']):>7}   90% [{_pct(lo)}, {_pct(hi)}]")
-    if d["status"] == "thin":
+    for label, share, lo, hi in (
+        ("fake/bot", r.fake_share, r.fake_lo, r.fake_hi),
+        ("inactive", r.inactive_share, r.inactive_lo, r.inactive_hi),
+        ("real, active", r.real_share, r.real_lo, r.real_hi),
+    ):
+        console.print(f"  {label:<13} {_pct(share):>7}   90% [{_pct(lo)}, {_pct(hi)}]")
+    if r.status == "thin":
         console.print("  [yellow]thin sample[/yellow]: read the intervals, not the point values")
-    if d["inactive_share"] is None:
+    if r.unlike_sources:
+        console.print(
+            "  [yellow]unlike the labelled populations[/yellow] (lack of fit "
+            f"{r.lack_of_fit:.2f} per account): the shares may be off by more than their "
+            "intervals"
+        )
+    if r.inactive_share is None:
         console.print("  inactive unknown: no posts_count; 'real' means not fake")
-    if d["fields_missing"]:
-        console.print("  unknown fields: " + ", ".join(d["fields_missing"]))
-    if d["columns_ignored"]:
-        console.print("  ignored columns: " + ", ".join(d["columns_ignored"][:12]))
-    for r in d["rejected"][:5]:
-        console.print(f"  rejected line {r['line']} ({r['field'] or '-'}): {r['reason'][:50]}")
-    srcs = ", ".join(f"{s['source']} {s['weight']:.0%}" for s in d["sources"])
+    if r.fields_missing:
+        console.print("  unknown fields: " + ", ".join(r.fields_missing))
+    if r.columns_ignored:
+        console.print("  ignored columns: " + ", ".join(r.columns_ignored[:12]))
+    for x in r.rejected[:5]:
+        console.print(f"  rejected line {x.line} ({x.field or '-'}): {x.reason[:50]}")
+    srcs = ", ".join(f"{s.source} {s.weight:.0%}" for s in r.sources)
     console.print(f"  closest labelled populations: {srcs}")
 
 

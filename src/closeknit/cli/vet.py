@@ -123,6 +123,11 @@ def _render(d: svc.VetOut) -> None:
             f"{_share(au.fake_share, au.fake_interval_90)}; "
             f"against authenticity: {au.counts_against_authenticity}"
         )
+        if au.evidence and au.evidence.unlike_sources:
+            console.print(
+                "    [yellow]unlike the labelled follower populations[/yellow]: these shares "
+                "may be off by more than their intervals"
+            )
     else:
         console.print(f"  audience: {au.status} ({au.sample_size} sampled)")
     g = a.growth

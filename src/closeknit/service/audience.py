@@ -78,6 +78,14 @@ class AudienceScore(Out):
     rejected: list[RejectedRow] = Field(description="the first 20 rejected rows")
     quarantine_batch: str | None
     sources: list[SourceWeight]
+    lack_of_fit: float | None = Field(
+        default=None, description="the best labelled source's (G² - df) per account"
+    )
+    unlike_sources: bool = Field(
+        default=False,
+        description="the export resembles none of the labelled populations: its share may be "
+        "off by more than the interval says",
+    )
 
 
 def score_file(store: Store, workspace: str, req: ScoreIn) -> AudienceScore:
@@ -135,4 +143,6 @@ def score_file(store: Store, workspace: str, req: ScoreIn) -> AudienceScore:
         ],
         quarantine_batch=batch,
         sources=[SourceWeight(**s) for s in p.sources],
+        lack_of_fit=None if p.lack_of_fit is None else round(p.lack_of_fit, 4),
+        unlike_sources=p.unlike_sources,
     )

@@ -606,6 +606,14 @@ class SuspectAccount(Out):
 
 class AudienceEvidence(Evidence):
     most_suspect: list[SuspectAccount] = Field(default_factory=list)
+    lack_of_fit: float | None = Field(
+        default=None, description="the best labelled source's (G² - df) per account"
+    )
+    unlike_sources: bool = Field(
+        default=False,
+        description="the sample resembles none of the labelled populations: its shares may be "
+        "off by more than their intervals",
+    )
 
 
 class Spike(Evidence):

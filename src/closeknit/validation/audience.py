@@ -41,7 +41,11 @@ import numpy as np
 
 from closeknit.features.models import datasets as ds
 from closeknit.features.models.account import AccountModel, features_purba, row_masks
-from closeknit.features.models.prevalence import estimate_groups
+from closeknit.features.models.prevalence import (
+    MISFIT_MIN_ROWS,
+    MISFIT_PER_ACCOUNT,
+    estimate_groups,
+)
 from closeknit.features.models.train import (
     PURBA_REAL,
     SEED,
@@ -253,6 +257,83 @@ def lodo(
     }
 
 
+def misfit(
+    root: Path | None = None,
+    *,
+    reps: int = 100,
+    sizes: tuple[int, ...] = (200, 1000),
+    shares: tuple[float, ...] = (0.02, 0.1, 0.4),
+    seed: int = SEED,
+) -> dict[str, Any]:
+    """Lack of fit (``Prevalence.lack_of_fit``) of samples from a dataset the model was trained
+    on (half of every dataset; samples from the other half) against samples from a held-out
+    dataset (trained on the other two): how often each is flagged as unlike every labelled
+    population, and how far off the held-out estimates are."""
+    t0 = time.perf_counter()
+    X, y, src = account_training_data(root)
+    Xr, yr = _purba_rest(root)
+    need = sorted({int(m) for m in np.unique(row_masks(np.vstack([X, Xr])))})
+    rng = np.random.default_rng(seed)
+
+    def run(
+        model: AccountModel, px: np.ndarray, py: np.ndarray, n: int, pi: float
+    ) -> dict[str, float]:
+        fi, ri = np.flatnonzero(py == 1), np.flatnonzero(py == 0)
+        nf = rng.binomial(n, pi, reps)
+        idx = np.concatenate([np.r_[rng.choice(fi, k), rng.choice(ri, n - k)] for k in nf])
+        out = [o for o in estimate_groups(model, px[idx], np.repeat(np.arange(reps), n), reps)]
+        lof = np.array([np.nan if o is None else o.lack_of_fit for o in out], dtype=float)
+        ok = [(o, k) for o, k in zip(out, nf, strict=True) if o is not None]
+        return {
+            "lack_of_fit_median": round(float(np.nanmedian(lof)), 4),
+            "lack_of_fit_p90": round(float(np.nanpercentile(lof, 90)), 4),
+            "flagged": round(float(np.mean([o.unlike_sources for o, _ in ok])), 4),
+            "mae": round(float(np.median([abs(o.fake_share - k / n) for o, k in ok])), 4),
+            "coverage": round(float(np.mean([o.fake_lo <= pi <= o.fake_hi for o, _ in ok])), 4),
+        }
+
+    table = []
+    half = rng.random(len(y)) < 0.5
+    inside = quantifier_model(X[half], y[half], src[half], seed, only=need)
+    for d in DATASETS:
+        tr = src != d
+        held = quantifier_model(X[tr], y[tr], src[tr], seed, only=need)
+        px, py = X[~tr], y[~tr]
+        qx, qy = X[~half & (src == d)], y[~half & (src == d)]
+        if d == "purba":
+            px, py = np.vstack([px, Xr]), np.r_[py, yr]
+            qx, qy = np.vstack([qx, Xr]), np.r_[qy, yr]
+        for n in sizes:
+            for pi in shares:
+                table.append({"dataset": d, "n": n, "fake_share": pi,
+                              "trained_on": run(inside, qx, qy, n, pi),
+                              "held_out": run(held, px, py, n, pi)})  # fmt: skip
+    return {
+        "protocol": {"reps_per_cell": reps, "seed": seed},
+        "threshold": MISFIT_PER_ACCOUNT,
+        "min_rows": MISFIT_MIN_ROWS,
+        "table": table,
+        "seconds": round(time.perf_counter() - t0, 1),
+    }
+
+
+def misfit_markdown(result: dict[str, Any]) -> str:
+    lines = [
+        "| dataset | n | fake | trained on: lack of fit median / p90 | flagged | held out: "
+        "median / p90 | flagged | held-out error (points) | held-out coverage |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in result["table"]:
+        a, b = r["trained_on"], r["held_out"]
+        lines.append(
+            f"| {r['dataset']} | {r['n']:,} | {r['fake_share']:.0%} | "
+            f"{a['lack_of_fit_median']:.3f} / {a['lack_of_fit_p90']:.3f} | {a['flagged']:.0%} | "
+            f"{b['lack_of_fit_median']:.3f} / {b['lack_of_fit_p90']:.3f} | {b['flagged']:.0%} | "
+            f"{100 * b['mae']:.1f} | {b['coverage']:.0%} |"
+        )
+    return "\n".join(lines)
+
+
 def world(
     creators: int = 2000,
     seed: int = 7,
@@ -296,7 +377,9 @@ def world(
             "SELECT creator_id, audience_status, audience_sample_size, audience_real_share, "
             "audience_real_lo, audience_real_hi, audience_fake_share, audience_fake_lo, "
             "audience_fake_hi, audience_inactive_share, audience_inactive_lo, "
-            "audience_inactive_hi FROM creator_features WHERE workspace_id = 'default'"
+            "audience_inactive_hi, coalesce(TRY_CAST(json_extract(evidence, "
+            "'$.audience.unlike_sources') AS BOOLEAN), false) AS unlike_sources "
+            "FROM creator_features WHERE workspace_id = 'default'"
         )
         cols = ", ".join(f"a.{c}" for c in fa.PROFILE_COLUMNS)
         samples = st.df(
@@ -325,6 +408,9 @@ def world(
 
     for k in ("real", "fake", "inactive"):
         out[k] = stats(ok, k)
+    # the world's followers are drawn like the public data's: few samples should look unlike
+    # every labelled population (prevalence.MISFIT_PER_ACCOUNT)
+    out["flagged_unlike_sources"] = round(float(ok["unlike_sources"].astype(bool).mean()), 4)
     # creators with bought followers are the minority that matters most
     fraud = ok["audience_fake_share_t"] > 0
     out["real_with_fakes"] = stats(ok[fraud], "real")
@@ -373,7 +459,7 @@ def markdown(result: dict[str, Any]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m closeknit.validation.audience")
-    ap.add_argument("what", choices=["grid", "lodo", "world"])
+    ap.add_argument("what", choices=["grid", "lodo", "world", "misfit"])
     ap.add_argument("--creators", type=int, default=2000, help="world: creators to generate")
     ap.add_argument("--seed", type=int, default=7, help="world: seed")
     ap.add_argument("--world", type=Path, default=None, help="world: reuse a generated world")
@@ -391,6 +477,12 @@ def main(argv: list[str] | None = None) -> int:
         if a.json:
             a.json.write_text(json.dumps(res, indent=1) + "\n", encoding="utf-8")
         sys.stdout.write(json.dumps(res, indent=1) + "\n")
+        return 0
+    if a.what == "misfit":
+        res = misfit(a.datasets_dir, reps=a.reps or 100)
+        if a.json:
+            a.json.write_text(json.dumps(res, indent=1) + "\n", encoding="utf-8")
+        sys.stdout.write(misfit_markdown(res) + "\n")
         return 0
     if a.what == "grid":
         res = grid(
