@@ -384,3 +384,18 @@ def test_plan_held_back_by_the_on_brief_mean_says_so(ws: Store) -> None:
         make_plan(
             ws, "default", parse_brief("running"), 50_000, PlanConstraints(candidate_source=src)
         )
+
+
+def test_every_fitting_creator_left_out_is_said_so_not_a_budget_error(ws: Store) -> None:
+    """When the creators who fit are all left out (or kept in and planned around), the plan
+    says that, not 'the cheapest creator that fits costs 26; raise the budget' of a budget
+    far above 26 (the web plan page after 'keep')."""
+    three = ["instagram:creator_1", "instagram:creator_2", "instagram:creator_3"]
+    c = PlanConstraints(
+        min_relevance=0.0,
+        on_brief_share=0.0,
+        candidate_source=lambda st, w, b, limit: [(x, 0.9) for x in three],
+        exclude=three,
+    )
+    with pytest.raises(ValidationError, match="no other creator fits this brief: the 3 that do"):
+        make_plan(ws, "default", parse_brief("running and fitness"), 5000, c)

@@ -291,6 +291,7 @@ class _Model:
     niche_codes: np.ndarray
     floor: float | None
     brief_share: float  # the least mean P(on brief) (0: none)
+    excluded: np.ndarray  # left out by the caller (constraints' exclude)
 
 
 def _feature_cols(store: Store, workspace: str, ids: list[str]) -> Cols:
@@ -598,12 +599,16 @@ def _build(
     # only creators who fit the brief earn the diversity bonus
     div_niche = np.where(relevance >= DIVERSITY_MIN_RELEVANCE, niche_codes, -1)
     div_country = np.where(relevance >= DIVERSITY_MIN_RELEVANCE, country_codes, -1)
-    allowed = np.ones(len(followers), dtype=bool)
     excl = {x.lower() for x in c.exclude}
     handles = [h.lower() for h in filled(fr["handle"], "")]
-    for k, cid in enumerate(fr["creator_id"].tolist()):
-        if cid.lower() in excl or handles[k] in excl or f"@{handles[k]}" in excl:
-            allowed[k] = False
+    excluded = np.array(
+        [
+            cid.lower() in excl or h in excl or f"@{h}" in excl
+            for cid, h in zip(fr["creator_id"].tolist(), handles, strict=True)
+        ],
+        dtype=bool,
+    )
+    allowed = ~excluded
     allowed &= mid <= c.max_share * budget + 1e-9
     brief_share = 0.0 if explicit else float(c.on_brief_share)
     if not explicit:
@@ -656,6 +661,7 @@ def _build(
         niche_codes=niche_codes,
         floor=None if floor is None else float(floor),
         brief_share=brief_share,
+        excluded=excluded,
     )
 
 
@@ -918,7 +924,22 @@ def make_plan(
     # any plan needs one creator at least as on brief as the mean it must keep
     anchor = p.allowed & (m.on_brief >= m.brief_share)
     if not anchor.any() or float(p.cost[anchor].min()) > budget:
-        on = np.flatnonzero(fits & (m.on_brief >= m.brief_share) if not explicit else fits | True)
+        could = (fits & (m.on_brief >= m.brief_share)) if not explicit else np.ones_like(fits)
+        if not (could & ~m.excluded).any():
+            # every creator who fits was left out (or kept in and planned around)
+            k = int((could & m.excluded).sum())
+            who = (
+                "the only one that does was left out or is already in the plan"
+                if k == 1
+                else f"the {k} that do were left out or are already in the plan"
+            )
+            raise ValidationError(
+                f"no other creator fits this brief: {who}; widen the brief or its filters, or "
+                "lower on_brief_share",
+                field="text",
+                nothing_fits=True,
+            )
+        on = np.flatnonzero(could & ~m.excluded)
         cheapest = int(on[np.argmin(m.fee_mid[on])])
         handle, fee = _at(m.frame, "handle", cheapest), float(m.fee_mid[cheapest])
         raise ValidationError(
