@@ -19,6 +19,7 @@ from closeknit.connectors.audience import read_profiles
 from closeknit.errors import InsufficientData
 from closeknit.features import audience
 from closeknit.features.models import ModelMissing
+from closeknit.service.audience_fit import PopulationFit
 from closeknit.service.base import In, Out
 
 if TYPE_CHECKING:
@@ -50,7 +51,7 @@ class SourceWeight(Out):
     fake_share: float
 
 
-class AudienceScore(Out):
+class AudienceScore(PopulationFit, Out):
     """Shares of fake, inactive and real-active accounts in an export, with 90% intervals."""
 
     n: int = Field(description="rows the estimate used")
@@ -78,14 +79,6 @@ class AudienceScore(Out):
     rejected: list[RejectedRow] = Field(description="the first 20 rejected rows")
     quarantine_batch: str | None
     sources: list[SourceWeight]
-    lack_of_fit: float | None = Field(
-        default=None, description="the best labelled source's (G² - df) per account"
-    )
-    unlike_sources: bool = Field(
-        default=False,
-        description="the export resembles none of the labelled populations: its share may be "
-        "off by more than the interval says",
-    )
 
 
 def score_file(store: Store, workspace: str, req: ScoreIn) -> AudienceScore:

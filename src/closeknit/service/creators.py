@@ -11,6 +11,7 @@ from typing import Any, Literal
 from pydantic import ConfigDict, Field
 
 from closeknit import features, privacy
+from closeknit.service.audience_fit import PopulationFit
 from closeknit.service.base import In, Out, Page
 from closeknit.service.briefs import Country
 from closeknit.service.fee_basis import FeeBasis
@@ -604,16 +605,8 @@ class SuspectAccount(Out):
     p_fake: float
 
 
-class AudienceEvidence(Evidence):
+class AudienceEvidence(PopulationFit, Evidence):
     most_suspect: list[SuspectAccount] = Field(default_factory=list)
-    lack_of_fit: float | None = Field(
-        default=None, description="the best labelled source's (G² - df) per account"
-    )
-    unlike_sources: bool = Field(
-        default=False,
-        description="the sample resembles none of the labelled populations: its shares may be "
-        "off by more than their intervals",
-    )
 
 
 class Spike(Evidence):
