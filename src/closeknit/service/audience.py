@@ -20,7 +20,7 @@ from closeknit.errors import InsufficientData
 from closeknit.features import audience
 from closeknit.features.models import ModelMissing
 from closeknit.service.audience_fit import PopulationFit
-from closeknit.service.base import In, Out
+from closeknit.service.base import In, Out, RowIssue
 
 if TYPE_CHECKING:
     from closeknit.store import Store
@@ -34,13 +34,6 @@ class ScoreIn(In):
     path: Path
     format: Literal["csv", "jsonl"] | None = None
     map: dict[str, str] = Field(default_factory=dict, description="export column -> field")
-
-
-class RejectedRow(Out):
-    file: str | None
-    line: int | None
-    field: str | None
-    reason: str
 
 
 class SourceWeight(Out):
@@ -76,7 +69,7 @@ class AudienceScore(PopulationFit, Out):
     columns_used: dict[str, str]
     columns_ignored: list[str]
     fields_missing: list[str]
-    rejected: list[RejectedRow] = Field(description="the first 20 rejected rows")
+    rejected: list[RowIssue] = Field(description="the first 20 rejected rows")
     quarantine_batch: str | None
     sources: list[SourceWeight]
 
@@ -131,7 +124,7 @@ def score_file(store: Store, workspace: str, req: ScoreIn) -> AudienceScore:
         columns_ignored=[c for c in pf.columns_found if c not in pf.columns_used],
         fields_missing=pf.fields_missing,
         rejected=[
-            RejectedRow(file=r.file, line=r.line, field=r.field, reason=r.reason)
+            RowIssue(file=r.file, line=r.line, field=r.field, reason=r.reason)
             for r in pf.rejected[:20]
         ],
         quarantine_batch=batch,
