@@ -114,6 +114,35 @@ def _auc(y: np.ndarray, s: np.ndarray) -> float | None:
     return float(roc_auc_score(y, s)) if 0 < y.sum() < len(y) else None
 
 
+def _draw(
+    rng: np.random.Generator,
+    fake_idx: np.ndarray,
+    real_idx: np.ndarray,
+    n: int,
+    pi: float,
+    reps: int,
+) -> tuple[np.ndarray, list[np.ndarray]]:
+    """``reps`` samples of ``n`` accounts, each fake with probability ``pi`` (drawn with
+    replacement within class): the fake counts and each sample's row indices."""
+    nf = rng.binomial(n, pi, reps)
+    return nf, [np.r_[rng.choice(fake_idx, k), rng.choice(real_idx, n - k)] for k in nf]
+
+
+def _masks_needed(X: np.ndarray, Xr: np.ndarray) -> list[int]:
+    """The field masks the samples can show (the quantifier's tables for exactly these)."""
+    return sorted({int(m) for m in np.unique(row_masks(np.vstack([X, Xr])))})
+
+
+def _held_out(
+    d: str, X: np.ndarray, y: np.ndarray, src: np.ndarray, Xr: np.ndarray, yr: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """All rows of dataset ``d`` (Purba: with the rows never used in training)."""
+    px, py = X[src == d], y[src == d]
+    if d == "purba":
+        px, py = np.vstack([px, Xr]), np.r_[py, yr]
+    return px, py
+
+
 def _run_cells(
     model: AccountModel,
     pools: dict[str, Pool],
@@ -129,8 +158,7 @@ def _run_cells(
         p_cal = model.predict_proba_features(pool.X)  # the full fit's P(fake): the baseline
         for n in sizes:
             for pi in shares:
-                nf = rng.binomial(n, pi, reps)
-                rows = [np.r_[rng.choice(fake_idx, k), rng.choice(real_idx, n - k)] for k in nf]
+                nf, rows = _draw(rng, fake_idx, real_idx, n, pi, reps)
                 idx = np.concatenate(rows)
                 groups = np.repeat(np.arange(reps), n)
                 out = estimate_groups(model, pool.X[idx], groups, reps)
@@ -178,7 +206,7 @@ def grid(
     strata = np.char.add(src.astype(str), y.astype(str))
     keys = np.array([f"{s}:{i}" for i, s in enumerate(src.tolist())])
     rkeys = np.array([f"purba-rest:{i}" for i in range(len(yr))])
-    need = sorted({int(m) for m in np.unique(row_masks(np.vstack([X, Xr])))})
+    need = _masks_needed(X, Xr)
     cells: dict[tuple[str, int, float], CellStats] = {}
     aucs: dict[str, list[float]] = {d: [] for d in datasets}
     splits = folds * repeats
@@ -233,16 +261,16 @@ def lodo(
     X, y, src = account_training_data(root)
     Xr, yr = _purba_rest(root)
     keys = np.array([f"{s}:{i}" for i, s in enumerate(src.tolist())])
-    need = sorted({int(m) for m in np.unique(row_masks(np.vstack([X, Xr])))})
+    need = _masks_needed(X, Xr)
     cells: dict[tuple[str, int, float], CellStats] = {}
     aucs: dict[str, float | None] = {}
     rng = np.random.default_rng(seed)
     for d in DATASETS:
         tr = src != d
         model = quantifier_model(X[tr], y[tr], src[tr], seed, only=need)
-        px, py, pk = X[~tr], y[~tr], keys[~tr]
+        px, py = _held_out(d, X, y, src, Xr, yr)
+        pk = keys[~tr]
         if d == "purba":
-            px, py = np.vstack([px, Xr]), np.r_[py, yr]
             pk = np.r_[pk, np.array([f"purba-rest:{i}" for i in range(len(yr))])]
         aucs[d] = _auc(py, np.mean(model.fold_decisions(px), axis=0))
         _run_cells(model, {d: Pool(px, py, pk)}, cells, reps, rng, sizes, shares)
@@ -272,16 +300,15 @@ def misfit(
     t0 = time.perf_counter()
     X, y, src = account_training_data(root)
     Xr, yr = _purba_rest(root)
-    need = sorted({int(m) for m in np.unique(row_masks(np.vstack([X, Xr])))})
+    need = _masks_needed(X, Xr)
     rng = np.random.default_rng(seed)
 
     def run(
         model: AccountModel, px: np.ndarray, py: np.ndarray, n: int, pi: float
     ) -> dict[str, float]:
-        fi, ri = np.flatnonzero(py == 1), np.flatnonzero(py == 0)
-        nf = rng.binomial(n, pi, reps)
-        idx = np.concatenate([np.r_[rng.choice(fi, k), rng.choice(ri, n - k)] for k in nf])
-        out = [o for o in estimate_groups(model, px[idx], np.repeat(np.arange(reps), n), reps)]
+        nf, rows = _draw(rng, np.flatnonzero(py == 1), np.flatnonzero(py == 0), n, pi, reps)
+        idx = np.concatenate(rows)
+        out = estimate_groups(model, px[idx], np.repeat(np.arange(reps), n), reps)
         lof = np.array([np.nan if o is None else o.lack_of_fit for o in out], dtype=float)
         ok = [(o, k) for o, k in zip(out, nf, strict=True) if o is not None]
         return {
@@ -298,11 +325,8 @@ def misfit(
     for d in DATASETS:
         tr = src != d
         held = quantifier_model(X[tr], y[tr], src[tr], seed, only=need)
-        px, py = X[~tr], y[~tr]
-        qx, qy = X[~half & (src == d)], y[~half & (src == d)]
-        if d == "purba":
-            px, py = np.vstack([px, Xr]), np.r_[py, yr]
-            qx, qy = np.vstack([qx, Xr]), np.r_[qy, yr]
+        px, py = _held_out(d, X, y, src, Xr, yr)
+        qx, qy = _held_out(d, X[~half], y[~half], src[~half], Xr, yr)
         for n in sizes:
             for pi in shares:
                 table.append({"dataset": d, "n": n, "fake_share": pi,
