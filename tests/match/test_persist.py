@@ -285,6 +285,8 @@ def test_served_frames_age_with_the_utc_day(small: Store, monkeypatch: pytest.Mo
     monkeypatch.setattr(small, "df", counting)
     frame.creator_frame(small, "default", ids)
     assert not queried
-    monkeypatch.setattr(frame, "_utc_day", lambda: "2999-01-01")
+    from closeknit.store import memo
+
+    monkeypatch.setattr(memo, "utc_day", lambda: "2999-01-01")
     frame.creator_frame(small, "default", ids)
     assert queried

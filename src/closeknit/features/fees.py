@@ -30,6 +30,7 @@ from closeknit.errors import ValidationError
 from closeknit.features.deal_model import Deal, DealModel, fit_deals
 from closeknit.features.frame import creator_frame, finite
 from closeknit.store import Store
+from closeknit.store.memo import DataMemo
 
 if TYPE_CHECKING:  # pandas loads with the frame, not with every importer of the fee model
     import pandas as pd
@@ -243,19 +244,16 @@ def fit_deal_model(
     Memoised per store write signature (any committed write moves it): a plan fits it for the
     candidate table and again for its own frame.
     """
-    sig = store.write_signature()
-    key = (str(store.path), workspace, sig, json.dumps(card, sort_keys=True), min_deals)
-    if sig is not None and key in _deal_models:
-        return _deal_models[key]
+    key = _deal_models.key(store, workspace, json.dumps(card, sort_keys=True), min_deals)
+    hit = _deal_models.get(key)
+    if hit is not None:
+        return hit
     got = _fit_deal_model(store, workspace, card, min_deals)
-    if sig is not None:
-        if len(_deal_models) > 8:
-            _deal_models.clear()
-        _deal_models[key] = got
+    _deal_models.put(key, got)
     return got
 
 
-_deal_models: dict[tuple[str, str, str | None, str, int], tuple[DealModel | None, int]] = {}
+_deal_models: DataMemo[tuple[DealModel | None, int]] = DataMemo(size=8)
 
 
 def deal_model_arrays(got: tuple[DealModel | None, int]) -> dict[str, np.ndarray]:
@@ -272,14 +270,15 @@ def remember_deal_model(
     """Seed the memo of :func:`fit_deal_model` with a fit saved for the store's current write
     signature (closeknit.match.persist saves it with the candidate table), so a new process
     does not fit it again."""
-    sig = store.write_signature()
-    if sig is None or "deal.n" not in z:
+    if "deal.n" not in z:
+        return
+    card = load_rate_card(store, workspace)
+    key = _deal_models.key(store, workspace, json.dumps(card, sort_keys=True), min_deals)
+    if key is None:
         return
     n, fitted = (int(x) for x in z["deal.n"])
     model = DealModel.from_arrays(z) if fitted else None
-    card = load_rate_card(store, workspace)
-    key = (str(store.path), workspace, sig, json.dumps(card, sort_keys=True), min_deals)
-    _deal_models[key] = (model, n)
+    _deal_models.put(key, (model, n))
 
 
 def agreed_deals(store: Store, workspace: str, card: dict[str, Any]) -> list[Deal]:

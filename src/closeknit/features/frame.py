@@ -8,7 +8,6 @@ falls back to the creator's first category.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +15,7 @@ import numpy as np
 
 from closeknit.settings import tier_of
 from closeknit.store import Store
+from closeknit.store.memo import DataMemo
 
 if TYPE_CHECKING:  # imported when a frame is built: a cached discover never builds one
     import pandas as pd
@@ -40,9 +40,10 @@ def _has(store: Store, table: str) -> bool:
     )
 
 
-# (store path, workspace, write signature) -> every creator's frame as plain arrays, seeded by
-# closeknit.match.candidates from its saved table: a plan's frames are then row selections
-_full: dict[tuple[str, str, str], tuple[dict[str, np.ndarray], dict[str, int]]] = {}
+# every creator's frame as plain arrays (and each creator's row), seeded by
+# closeknit.match.candidates from its saved table: a plan's frames are then row selections. Daily:
+# the engagement fallback counts posts older than three days, so a frame ages with the clock
+_full: DataMemo[tuple[dict[str, np.ndarray], dict[str, int]]] = DataMemo(size=1, daily=True)
 
 
 def frame_arrays(frame: pd.DataFrame) -> dict[str, np.ndarray]:
@@ -62,19 +63,9 @@ def remember_frame(store: Store, workspace: str, arrays: dict[str, np.ndarray]) 
     """Serve :func:`creator_frame` from ``arrays`` (every creator's frame, computed at the
     store's current write signature) until the next committed write or the next UTC day (the
     engagement fallback counts posts older than three days, so a frame ages with the clock)."""
-    sig = store.write_signature()
-    if sig is not None and arrays:
-        _full.clear()
+    if arrays:
         pos = {str(c): k for k, c in enumerate(arrays["creator_id"].tolist())}
-        _full[_memo_key(store, workspace, sig)] = (arrays, pos)
-
-
-def _utc_day() -> str:
-    return dt.datetime.now(dt.UTC).date().isoformat()
-
-
-def _memo_key(store: Store, workspace: str, sig: str | None) -> tuple[str, str, str]:
-    return (str(store.path), workspace, f"{sig or ''}|{_utc_day()}")
+        _full.put(_full.key(store, workspace), (arrays, pos))
 
 
 def _from_arrays(z: dict[str, np.ndarray], pos: dict[str, int], ids: list[str]) -> pd.DataFrame:
@@ -113,8 +104,7 @@ def creator_columns(
     a row selection of the served arrays when the store is unchanged, so a cached plan process
     never imports pandas."""
     if _full:
-        sig = store.write_signature()
-        hit = _full.get(_memo_key(store, workspace, sig))
+        hit = _full.get(_full.key(store, workspace))
         if hit is not None:
             z, pos = hit
             rows = np.array(
@@ -134,8 +124,7 @@ def creator_frame(store: Store, workspace: str, creator_ids: Sequence[str] | Non
     import pandas as pd
 
     if creator_ids is not None and _full:
-        sig = store.write_signature()
-        hit = _full.get(_memo_key(store, workspace, sig))
+        hit = _full.get(_full.key(store, workspace))
         if hit is not None:
             return _from_arrays(hit[0], hit[1], list(dict.fromkeys(creator_ids)))
     ids = list(dict.fromkeys(creator_ids)) if creator_ids is not None else None

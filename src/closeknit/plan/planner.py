@@ -49,6 +49,7 @@ from closeknit.plan import conversion
 from closeknit.plan.optimize import Problem, Solution, solve, solve_greedy, solve_milp
 from closeknit.plan.overlap import estimate_overlaps
 from closeknit.store import Store
+from closeknit.store.memo import DataMemo
 
 Objective = Literal["revenue", "profit", "conversions", "reach"]
 # (store, workspace, brief, limit) -> [(creator_id, relevance in [0, 1])]
@@ -403,7 +404,7 @@ def _inputs(
     return x, engaged, content, share, np.nan_to_num(fit.relevance, nan=0.0), feats["clean"]
 
 
-_history_cache: dict[tuple[str, str, str], conversion.ConversionModel] = {}
+_history_cache: DataMemo[conversion.ConversionModel] = DataMemo(size=8)
 
 
 def history_model(store: Store, workspace: str) -> conversion.ConversionModel:
@@ -419,7 +420,7 @@ def history_model(store: Store, workspace: str) -> conversion.ConversionModel:
     ck = persist.cache_key(store)
     name = f"history-{get_embedder().name}"
     if ck is not None:
-        pkey = (str(store.path), workspace, f"w:{ck}|{name}")
+        pkey = _history_cache.key(store, workspace, version=f"w:{ck}|{name}")
         hit = _history_cache.get(pkey)
         if hit is None:
             saved = persist.load(store, workspace, name, ck)
@@ -427,9 +428,7 @@ def history_model(store: Store, workspace: str) -> conversion.ConversionModel:
         if hit is None:
             hit = _fit_history(store, workspace)
             persist.save(store, workspace, name, ck, _arrays_of(hit))
-        if len(_history_cache) > 8:
-            _history_cache.clear()
-        _history_cache[pkey] = hit
+        _history_cache.put(pkey, hit)
         return hit
     sig = store.query(
         "SELECT (SELECT count(*) || ':' || coalesce(sum(hash(campaign_id, order_id, creator_id)),"
@@ -440,18 +439,16 @@ def history_model(store: Store, workspace: str) -> conversion.ConversionModel:
         "AS c",
         {"ws": workspace},
     )[0]
-    key = (
-        str(store.path),
+    key = _history_cache.key(
+        store,
         workspace,
-        f"{get_table(store, workspace).version}|{get_embedder().name}|{sig['a']}|{sig['b']}|"
-        f"{sig['c']}",
+        version=f"{get_table(store, workspace).version}|{get_embedder().name}|{sig['a']}|"
+        f"{sig['b']}|{sig['c']}",
     )
     hit = _history_cache.get(key)
     if hit is None:
         hit = _fit_history(store, workspace)
-        if len(_history_cache) > 8:
-            _history_cache.clear()
-        _history_cache[key] = hit
+        _history_cache.put(key, hit)
     return hit
 
 

@@ -3,7 +3,6 @@ total, the incremental lift beyond last click, and the one printable report."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any, Literal
 
 from pydantic import Field
@@ -14,6 +13,7 @@ from closeknit.service import lift as lift_svc
 from closeknit.service.base import In, Out
 from closeknit.service.campaigns import CampaignFields
 from closeknit.store import Store, audit
+from closeknit.store.memo import DataMemo
 from closeknit.track import roas
 
 
@@ -181,25 +181,22 @@ def lift(
     r = req or LiftIn()
     # the estimate (a time-series fit with placebos: seconds) depends only on the store's data
     # and the day, so a page viewed again, the report and the API share one fit until a write
-    sig = store.write_signature()
-    day = dt.datetime.now(dt.UTC).date().isoformat()
-    key = (str(store.path), workspace, campaign_id, r.level, r.placebos, sig or "", day)
-    hit = _lift_memo.get(key) if sig is not None else None
+    key = _lift_memo.key(store, workspace, campaign_id, r.level, r.placebos)
+    hit = _lift_memo.get(key)
     if hit is not None:
-        return hit.model_copy(deep=True)
+        return hit
     out = lift_svc.estimate_lift(
         store,
         workspace,
         lift_svc.LiftRequest(campaign_id=campaign_id, level=r.level, placebos=r.placebos),
     )
-    if sig is not None:
-        if len(_lift_memo) >= 32:
-            _lift_memo.pop(next(iter(_lift_memo)))
-        _lift_memo[key] = out.model_copy(deep=True)
+    _lift_memo.put(key, out)
     return out
 
 
-_lift_memo: dict[tuple[str, str, str, float, int, str, str], lift_svc.LiftReport] = {}
+_lift_memo: DataMemo[lift_svc.LiftReport] = DataMemo(
+    size=32, daily=True, copy=lambda r: r.model_copy(deep=True)
+)
 
 
 def report_html(
