@@ -99,6 +99,65 @@ def test_synonyms_unknown_columns_and_quarantined_rows(store: Store, tmp_path: P
     assert store.scalar("SELECT count(*) FROM quarantine") == 2
 
 
+def test_the_usual_export_shapes_give_the_same_estimate(store: Store, tmp_path: Path) -> None:
+    """Instaloader's CSV (followees, mediacount), a camelCase export, flat Graph-API-style
+    objects (a username and a biography but counts as plain numbers, not Instagram's web edges)
+    as JSON lines and as one JSON array: every field read, the same estimate as the canonical
+    columns."""
+    rows = [instagram_profile(p) for p in _profiles(6, 3, 31)]
+    base = score_file(store, "default", ScoreIn(path=_csv(_profiles(6, 3, 31), tmp_path / "a.csv")))
+    names = {"handle": "username", "bio": "biography", "following": "followees",
+             "posts_count": "mediacount"}  # fmt: skip
+    loader = pd.DataFrame(rows).rename(columns=names)
+    loader.to_csv(tmp_path / "loader.csv", index=False)
+    camel = pd.DataFrame(rows).rename(
+        columns={
+            "followers": "followersCount",
+            "following": "followingCount",
+            "posts_count": "mediaCount",
+            "full_name": "fullName",
+        }  # fmt: skip
+    )
+    camel.to_csv(tmp_path / "camel.csv", index=False)
+    graph = [
+        {
+            "username": r["handle"],
+            "name": r["full_name"],
+            "biography": r["bio"],
+            "followers_count": r["followers"],
+            "follows_count": r["following"],
+            "media_count": r["posts_count"],
+            "has_profile_pic": r["has_profile_pic"],
+            "is_private": r["is_private"],
+            "is_verified": r["is_verified"],
+            "has_external_url": r["has_external_url"],
+        }  # fmt: skip
+        for r in rows
+    ]
+    (tmp_path / "graph.jsonl").write_text(
+        "".join(json.dumps(g) + "\n" for g in graph), encoding="utf-8"
+    )
+    (tmp_path / "graph.json").write_text(json.dumps(graph, indent=2), encoding="utf-8")
+    for name in ("loader.csv", "camel.csv", "graph.jsonl", "graph.json"):
+        got = score_file(store, "default", ScoreIn(path=tmp_path / name))
+        assert got.n == base.n == 40, name
+        assert got.fields_missing == [], (name, got.fields_missing)
+        assert got.fake_share == pytest.approx(base.fake_share, abs=1e-12), name
+        assert (got.fake_lo, got.fake_hi) == pytest.approx((base.fake_lo, base.fake_hi)), name
+    got = score_file(store, "default", ScoreIn(path=tmp_path / "loader.csv"))
+    assert got.columns_used["followees"] == "following"
+    assert got.columns_used["mediacount"] == "posts_count"
+    # a bad element of a JSON array is quarantined by the line where it starts
+    graph[2]["followers_count"] = "lots"
+    (tmp_path / "bad.json").write_text(json.dumps(graph, indent=2), encoding="utf-8")
+    bad = score_file(store, "default", ScoreIn(path=tmp_path / "bad.json"))
+    assert bad.n_rejected == 1 and bad.n == 39
+    text = (tmp_path / "bad.json").read_text(encoding="utf-8")
+    line = text[: text.index('"lots"')].rfind("{")
+    assert bad.rejected[0].line == text.count("\n", 0, line) + 1
+    assert bad.rejected[0].field == "followers_count"
+
+
 def test_no_usable_column_names_the_columns_found(store: Store, tmp_path: Path) -> None:
     path = tmp_path / "x.csv"
     path.write_text("id,score,country\n1,0.3,GB\n", encoding="utf-8")

@@ -40,7 +40,7 @@ def _maps(items: list[str] | None) -> dict[str, str]:
 
 @audience_app.command("score")
 def score_cmd(
-    file: Annotated[Path, typer.Argument(help="follower export: CSV or JSON lines")],
+    file: Annotated[Path, typer.Argument(help="follower export: CSV, JSON lines or a JSON array")],
     fmt: Annotated[
         str | None, typer.Option("--format", help="csv or jsonl (default: from the suffix)")
     ] = None,

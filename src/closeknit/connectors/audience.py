@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -246,39 +246,64 @@ PROFILE_FIELDS = (
 _URL_FIELDS = {"profile_pic_url": "has_profile_pic", "external_url": "has_external_url"}
 MAP_TARGETS = (*PROFILE_FIELDS, *_URL_FIELDS)
 
+# Header names of the usual exports, compared by _key (so "Followers Count", "followers-count" and
+# "followersCount" are one name): Instagram's web and Graph API objects, Instaloader's CSV
+# (followees, mediacount), X/Twitter's user object (friends_count, statuses_count, protected),
+# TikTok's (follower_count, video_count, nickname, signature / bio_description).
 PROFILE_SYNONYMS: dict[str, tuple[str, ...]] = {
-    "handle": ("handle", "username", "user_name", "user", "account", "screen_name", "login"),
-    "full_name": ("full_name", "fullname", "full name", "name", "display_name"),
-    "bio": ("bio", "biography", "description"),
+    "handle": (
+        "handle",
+        "username",
+        "user_name",
+        "user",
+        "account",
+        "screen_name",
+        "login",
+        "unique_id",
+        "owner_username",
+    ),
+    "full_name": ("full_name", "fullname", "full name", "name", "display_name", "nickname"),
+    "bio": ("bio", "biography", "description", "bio_description", "signature", "about"),
     "followers": (
         "followers",
         "followers_count",
         "follower_count",
         "#followers",
         "edge_followed_by",
+        "num_followers",
+        "number_of_followers",
     ),
     "following": (
         "following",
         "following_count",
         "follows",
         "follows_count",
+        "followees",
+        "followee_count",
+        "followings",
         "friends_count",
         "#follows",
         "#following",
         "edge_follow",
+        "num_following",
+        "number_of_following",
     ),  # fmt: skip
     "posts_count": (
         "posts_count",
         "posts",
         "post_count",
         "media_count",
+        "mediacount",
         "#posts",
         "statuses_count",
+        "video_count",
         "edge_owner_to_timeline_media",
+        "num_posts",
+        "number_of_posts",
     ),  # fmt: skip
     "has_profile_pic": ("has_profile_pic", "profile_pic", "has_pic", "has_avatar"),
     "profile_pic_url": ("profile_pic_url", "profile_picture_url", "avatar_url"),
-    "is_private": ("is_private", "private"),
+    "is_private": ("is_private", "private", "protected"),
     "is_verified": ("is_verified", "verified"),
     "has_external_url": ("has_external_url", "has_url", "has_link"),
     "external_url": ("external_url", "website", "url", "link"),
@@ -355,8 +380,9 @@ def instagram_profile(p: dict[str, object]) -> dict[str, object]:
 
 
 def _key(name: str) -> str:
-    """A column name for matching: lower case, runs of spaces / dashes / underscores as one _."""
-    return re.sub(r"[\s_\-]+", "_", name.strip().lower())
+    """A column name for matching: lower case without spaces, dashes, underscores or dots
+    ("followersCount", "Followers Count", "followers_count" are one name)."""
+    return re.sub(r"[\s_\-.]+", "", name.strip().lower())
 
 
 def _resolve_columns(
@@ -453,27 +479,19 @@ def read_profiles(
     else:
         found_set: dict[str, None] = {}
         objs: list[tuple[int, dict[str, object] | None, str]] = []
-        with path.open("rb") as fh:
-            for i, raw in enumerate(fh, start=1):
-                text = raw.decode("utf-8", errors="replace").strip()
-                if not text:
-                    continue
-                n += 1
-                try:
-                    obj = json.loads(text)
-                except ValueError:
-                    obj = None
-                if not isinstance(obj, dict):
-                    objs.append((i, None, text))
-                    continue
-                if isinstance(obj.get("profile"), dict):
-                    obj = obj["profile"]
-                found_set.update(dict.fromkeys(str(k) for k in obj))
-                objs.append((i, obj, text))
+        for i, obj, text in _json_items(path):
+            n += 1
+            if isinstance(obj, dict) and isinstance(obj.get("profile"), dict):
+                obj = obj["profile"]
+            if not isinstance(obj, dict):
+                objs.append((i, None, text))
+                continue
+            found_set.update(dict.fromkeys(str(k) for k in obj))
+            objs.append((i, obj, text))
         found = list(found_set)
-        instagram = "username" in found_set and any(
-            k in found_set for k in ("edge_followed_by", "edge_follow", "biography")
-        )
+        # Instagram's web profile object: its counts are nested edges ({"count": N}); a flat
+        # object with a username and a biography (Graph API, Instaloader) is read by synonyms
+        instagram = "username" in found_set and any(k in found_set for k in _EDGES)
         cols, bad = ({}, []) if instagram and not mapping else _resolve_columns(found, mapping)
         if not instagram or mapping:
             _check_usable(name, found, cols, bad)
@@ -487,11 +505,10 @@ def read_profiles(
             except BadValue as e:
                 rejected.append(Rejected(str(e), name, i, _field(e), text[:2000]))
         if instagram and not mapping:
-            used = {k: k for k in found if k in _INSTAGRAM_KEYS}
+            used = {k: _INSTAGRAM_KEYS[k] for k in found if k in _INSTAGRAM_KEYS}
         else:
             used = cols
-    ig = kind == "jsonl" and not cols
-    given = set(PROFILE_FIELDS) if ig else {_URL_FIELDS.get(f, f) for f in used.values()}
+    given = {_URL_FIELDS.get(f, f) for f in used.values()}
     return ProfileFile(
         path=name,
         format=kind,
@@ -504,11 +521,46 @@ def read_profiles(
     )
 
 
-_INSTAGRAM_KEYS = (
-    "username", "full_name", "biography", "edge_followed_by", "edge_follow",
-    "edge_owner_to_timeline_media", "has_profile_pic", "profile_pic_url", "is_private",
-    "is_verified", "external_url",
-)  # fmt: skip
+#: the keys of Instagram's web profile object that :func:`instagram_profile` reads -> field
+_INSTAGRAM_KEYS = {
+    "username": "handle", "full_name": "full_name", "biography": "bio",
+    "edge_followed_by": "followers", "edge_follow": "following",
+    "edge_owner_to_timeline_media": "posts_count", "has_profile_pic": "has_profile_pic",
+    "profile_pic_url": "profile_pic_url", "is_private": "is_private",
+    "is_verified": "is_verified", "external_url": "external_url",
+}  # fmt: skip
+_EDGES = ("edge_followed_by", "edge_follow", "edge_owner_to_timeline_media")
+
+
+def _json_items(path: Path) -> Iterator[tuple[int, object, str]]:
+    """(line, value or None, text) per record of a JSON-lines file, or per element of a file
+    holding one JSON array (as many tools save a list of profiles); the line is where the
+    record starts. A record that is not valid JSON gives None."""
+    text = path.read_bytes().decode("utf-8", errors="replace")
+    start = len(text) - len(text.lstrip())
+    if text[start : start + 1] == "[":
+        try:
+            whole = json.loads(text)
+        except ValueError:
+            whole = None
+        if isinstance(whole, list):
+            dec = json.JSONDecoder()
+            pos = start + 1
+            for _ in whole:
+                while text[pos] in " \t\r\n,":
+                    pos += 1
+                obj, end = dec.raw_decode(text, pos)
+                yield text.count("\n", 0, pos) + 1, obj, text[pos:end]
+                pos = end
+            return
+    for i, line in enumerate(text.split("\n"), start=1):
+        s = line.strip()
+        if not s:
+            continue
+        try:
+            yield i, json.loads(s), s
+        except ValueError:
+            yield i, None, s
 
 
 def _field(e: BadValue) -> str | None:
