@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -151,6 +152,13 @@ def main() -> None:
     os.environ["CLOSEKNIT_EMBED_MODEL"] = a.model
     db = a.store or build_store(a.creators, a.work, env)
     tmp = Path(tempfile.mkdtemp(prefix="bench-cli-"))
+    try:
+        _bench(a, db, tmp, env)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)  # the baseline's vectors: ~100 MB at 100k
+
+
+def _bench(a: argparse.Namespace, db: Path, tmp: Path, env: dict[str, str]) -> None:
     q, mp, ip = prepare(db, a.model, tmp, env)
     from closeknit.match.embed import get_embedder
     from closeknit.store import open_store
