@@ -545,12 +545,14 @@ def _json_items(path: Path) -> Iterator[tuple[int, object, str]]:
             whole = None
         if isinstance(whole, list):
             dec = json.JSONDecoder()
-            pos = start + 1
+            pos, line, counted = start + 1, 1, 0
             for _ in whole:
                 while text[pos] in " \t\r\n,":
                     pos += 1
                 obj, end = dec.raw_decode(text, pos)
-                yield text.count("\n", 0, pos) + 1, obj, text[pos:end]
+                line += text.count("\n", counted, pos)  # from the last element on: linear
+                counted = pos
+                yield line, obj, text[pos:end]
                 pos = end
             return
     for i, line in enumerate(text.split("\n"), start=1):
