@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from closeknit.connectors.csvio import iter_csv
 from closeknit.connectors.vendor_csv import detect, import_vendor_csv, inspect, match_header
 from closeknit.errors import ValidationError
 from closeknit.store import Store
@@ -192,3 +193,54 @@ def test_excel_cp1252_semicolon_export_with_nul_bytes(store: Store, tmp_path: Pa
     rows = {r["handle"]: r for r in store.query("SELECT * FROM creators")}
     assert rows["josé_1"]["followers"] == 12_500 and rows["josé_1"]["country"] == "ES"
     assert rows["anab"]["country"] == "BR"
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        ["Influencer report - exported 2025-04-02"],  # one cell, no delimiter
+        ["Exported:", "2025-04-02"],  # two cells
+        ["Top creators; April", "", "", ""],  # padded to the table's width by the spreadsheet
+    ],
+)
+def test_title_lines_above_the_header_are_skipped_and_named(
+    store: Store, tmp_path: Path, title: list[str]
+) -> None:
+    path = _write(
+        tmp_path / "report.csv",
+        [
+            title,
+            [],
+            ["Rank", "Username", "Followers", "Country"],
+            ["1", "@alpha", "1,234,567", "US"],
+            ["2", "@beta", "98.1K", "GB"],
+            ["3", "@gamma", "12000", "FR"],
+        ],  # fmt: skip
+    )
+    res = import_vendor_csv(store, "default", path)
+    assert (res.n_input, res.n_loaded, res.n_quarantined) == (3, 3, 0)
+    got = {
+        r["handle"]: r["followers"] for r in store.query("SELECT handle, followers FROM creators")
+    }
+    assert got == {"alpha": 1_234_567, "beta": 98_100, "gamma": 12_000}
+    warned = [w for w in res.warnings if w["field"] == "header"]
+    assert len(warned) == 1 and title[0][:20] in warned[0]["reason"]
+    dated = "2025-04-02" in " ".join(title)
+    snaps = store.query("SELECT DISTINCT date FROM follower_snapshots")
+    assert [r["date"] for r in snaps] == ([dt.date(2025, 4, 2)] if dated else [])
+    assert inspect(path)["date"] == ("2025-04-02" if dated else None)
+
+
+def test_a_first_row_with_few_cells_is_still_the_header(store: Store, tmp_path: Path) -> None:
+    """Only rows of at most two filled cells under half the table's width are titles: a narrow
+    table's header, or a header with a few blank names, stays the header."""
+    narrow = _write(tmp_path / "narrow.csv", [["handle", "followers"], ["a1", "10"], ["b2", "20"]])
+    assert import_vendor_csv(store, "default", narrow).n_loaded == 2
+    sparse = _write(
+        tmp_path / "sparse.csv",
+        [["handle", "followers", "", ""], ["c3", "30", "x", "y"], ["d4", "40", "x", "y"]],
+    )
+    res = import_vendor_csv(store, "default", sparse)
+    assert res.n_loaded == 2 and not [w for w in res.warnings if w["field"] == "header"]
+    # the unnamed columns are named by their position (a blank name broke the import's SQL)
+    assert iter_csv(sparse)[0] == ["handle", "followers", "column 3", "column 4"]

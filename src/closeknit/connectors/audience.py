@@ -555,8 +555,8 @@ def _json_items(path: Path) -> Iterator[tuple[int, object, str]]:
                 yield line, obj, text[pos:end]
                 pos = end
             return
-    for i, line in enumerate(text.split("\n"), start=1):
-        s = line.strip()
+    for i, raw in enumerate(text.split("\n"), start=1):
+        s = raw.strip()
         if not s:
             continue
         try:

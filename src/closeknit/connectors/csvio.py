@@ -21,8 +21,9 @@ import io
 import re
 import sys
 import threading
+from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -135,12 +136,53 @@ def _lines(path: Path, encoding: str) -> Iterator[str]:
 
 
 def sniff_delimiter(sample: str, path: Path | None = None) -> str:
+    """The delimiter of the first non-empty line, or, when that line has fewer than two of any
+    (a title above the table), of the first line that has two or more."""
     if path is not None and path.suffix.lower() in (".tsv", ".tab"):
         return "\t"
-    first = next((ln for ln in sample.splitlines() if ln.strip()), "")
+    lines = [ln for ln in sample.splitlines() if ln.strip()][: _PREAMBLE_MAX + 1]
+    for ln in lines or [""]:
+        counts = {d: ln.count(d) for d in (",", ";", "\t", "|")}
+        best = max(counts, key=lambda d: counts[d])
+        if counts[best] >= 2:
+            return best
+    first = lines[0] if lines else ""
     counts = {d: first.count(d) for d in (",", ";", "\t", "|")}
     best = max(counts, key=lambda d: counts[d])
     return best if counts[best] > 0 else ","
+
+
+_PREAMBLE_MAX = 10  # title lines a spreadsheet export may carry above its header
+
+
+def _preamble(sample: str, delimiter: str) -> int:
+    """How many non-empty rows at the top are a title, not the table's header: rows of at most
+    two filled cells that are under half the table's usual width or have fewer cells than it,
+    with a row of the table's width after them ("Influencer report - exported 2025-04-02" or
+    "Exported:,2025-04-02" above a 12-column header). 0 for a file whose first row is its
+    header."""
+    rows: list[list[str]] = []
+    try:
+        for r in csv.reader(io.StringIO(sample), delimiter=delimiter):
+            if any(c.strip() for c in r):
+                rows.append(r)
+            if len(rows) >= 50:
+                break
+    except csv.Error:
+        return 0
+    if len(rows) < 3:
+        return 0
+    widths = Counter(len(r) for r in rows[1:])
+    width = max(widths, key=lambda w: (widths[w], w))
+    if width < 3:
+        return 0
+    k = 0
+    while k < min(_PREAMBLE_MAX, len(rows) - 2):
+        filled = sum(1 for c in rows[k] if c.strip())
+        if filled > 2 or (filled * 2 >= width and len(rows[k]) >= width):
+            break
+        k += 1
+    return k if k and len(rows[k]) >= width else 0
 
 
 def norm_header(h: str) -> str:
@@ -187,12 +229,14 @@ def _label(encoding: str) -> str:
 
 @dataclass
 class CsvHead:
-    """What reading a file's header found: the rows after it start on line ``start``."""
+    """What reading a file's header found: the rows after it start on line ``start``;
+    ``preamble`` holds the title lines skipped above the header (see :func:`_preamble`)."""
 
     headers: list[str]
     delimiter: str
     encoding: str
     start: int
+    preamble: list[str] = field(default_factory=list)
 
 
 def read_head(path: Path, *, delimiter: str | None = None, encoding: str | None = None) -> CsvHead:
@@ -208,11 +252,13 @@ def read_head(path: Path, *, delimiter: str | None = None, encoding: str | None 
     finally:
         _pending.n = before  # the sample's marks are not rows'
     delim = delimiter or sniff_delimiter(sample, path)
+    skip = _preamble(sample, delim)
+    preamble: list[str] = []
     with open(path, encoding=enc, errors=_MARK, newline="") as fh:
         reader = csv.reader(_strip_nul(fh), delimiter=delim)
-        headers, start = _header(reader, path, enc)
+        headers, start = _header(reader, path, enc, skip, preamble)
     _pending.n = before
-    return CsvHead(headers, delim, enc, start)
+    return CsvHead(headers, delim, enc, start, preamble)
 
 
 def _strip_nul(lines: Iterable[str]) -> Iterator[str]:
@@ -220,8 +266,11 @@ def _strip_nul(lines: Iterable[str]) -> Iterator[str]:
         yield line.replace("\x00", "") if "\x00" in line else line
 
 
-def _header(reader: Any, path: Path, enc: str) -> tuple[list[str], int]:
-    """(headers, first line after them) from a csv reader at the top of the file."""
+def _header(
+    reader: Any, path: Path, enc: str, skip: int = 0, skipped: list[str] | None = None
+) -> tuple[list[str], int]:
+    """(headers, first line after them) from a csv reader at the top of the file, passing over
+    ``skip`` non-empty title rows (their text appended to ``skipped``)."""
     headers: list[str] = []
     start = 1
     while not headers:
@@ -232,6 +281,11 @@ def _header(reader: Any, path: Path, enc: str) -> tuple[list[str], int]:
         except csv.Error as e:
             raise ValidationError(f"{path}: unreadable header: {e}", path=str(path)) from e
         start = reader.line_num + 1
+        if skip and any(c.strip() for c in row):
+            skip -= 1
+            if skipped is not None:
+                skipped.append(" ".join(c.strip() for c in row if c.strip()))
+            continue
         if any(c.strip() for c in row):
             bad = _undecodable(row, [f"header cell {i + 1}" for i in range(len(row))], enc)
             if bad:
@@ -240,7 +294,10 @@ def _header(reader: Any, path: Path, enc: str) -> tuple[list[str], int]:
                     path=str(path),
                     line=start - 1,
                 )
-            headers = dedupe_headers([norm_header(c) for c in row])
+            # an unnamed column (a blank header cell) is named by its position
+            headers = dedupe_headers(
+                [norm_header(c) or f"column {i + 1}" for i, c in enumerate(row)]
+            )
     return headers, start
 
 
@@ -257,7 +314,7 @@ def iter_csv(
     head = read_head(path, delimiter=delimiter, encoding=encoding)
     enc = head.encoding
     reader = csv.reader(_lines(path, enc), delimiter=head.delimiter)
-    headers, start = _header(reader, path, enc)
+    headers, start = _header(reader, path, enc, len(head.preamble))
 
     return headers, _rows(reader, headers, enc, start, 0)
 

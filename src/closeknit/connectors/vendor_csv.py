@@ -40,7 +40,7 @@ import json
 import re
 import statistics
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -56,7 +56,7 @@ from closeknit.connectors.bulk import (
 )
 from closeknit.connectors.countries import _FOLDED as COUNTRY_NAMES
 from closeknit.connectors.countries import country_code
-from closeknit.connectors.csvio import detect_encoding, iter_csv
+from closeknit.connectors.csvio import detect_encoding, iter_csv, read_head
 from closeknit.connectors.landing import ImportResult
 from closeknit.connectors.values import (
     BadValue,
@@ -408,9 +408,12 @@ def platform_of(path: Path, headers: list[str], explicit: str | None) -> str:
     return "instagram"
 
 
-def date_of(path: Path, explicit: str | _dt.date | None) -> _dt.date | None:
+def date_of(
+    path: Path, explicit: str | _dt.date | None, preamble: Sequence[str] = ()
+) -> _dt.date | None:
     """The export date: ``--date``, else a date in the file name (``2022-12``, ``12-2022``,
-    ``sep 2022``, ``June_2022``, ``DEC2022``, ``2022-12-05``; a month means its last day)."""
+    ``sep 2022``, ``June_2022``, ``DEC2022``, ``2022-12-05``; a month means its last day), else
+    one in a title line above the header ("Report exported 2025-04-02")."""
     if explicit:
         if isinstance(explicit, _dt.date):
             return explicit
@@ -423,7 +426,12 @@ def date_of(path: Path, explicit: str | _dt.date | None) -> _dt.date | None:
         except BadValue as e:
             raise ValidationError(f"--date: {e}") from e
         return d
-    return date_in_text(path.name)
+    found = date_in_text(path.name)
+    for line in preamble:
+        if found is not None:
+            break
+        found = date_in_text(line)
+    return found
 
 
 def _ident(header: str) -> str:
@@ -445,6 +453,7 @@ def build_spec(
     *,
     platform: str,
     date: _dt.date | None,
+    preamble: Sequence[str] = (),
 ) -> JsonSpec:
     """The SQL that reads one export under column map ``cm`` (one spec per file).
 
@@ -564,12 +573,21 @@ def build_spec(
         )
     row_date = "d.date" if date_cols else file_date
     file_warnings: tuple[tuple[str, str], ...] = ()
+    if preamble:
+        titles = "; ".join(repr(t[:80]) for t in preamble[:3])
+        file_warnings += (
+            (
+                "header",
+                f"{len(preamble)} title line(s) above the header were skipped: {titles}",
+            ),
+        )
     if date is None and not date_cols:
-        file_warnings = (
+        file_warnings += (
             (
                 "date",
-                "no export date in the file name or a column: no follower snapshots were made "
-                "and the rows count as undated (give one with --date YYYY-MM[-DD])",
+                "no export date in the file name, a title line or a column: no follower "
+                "snapshots were made and the rows count as undated (give one with --date "
+                "YYYY-MM[-DD])",
             ),
         )
     mapped = {i for idx in cm.columns.values() for i in idx}
@@ -721,13 +739,14 @@ def vendor_plan(
     Each row lands as the JSON object ``{**constants, header: cell}`` (constants: the
     platform and the export date)."""
     path = Path(path)
+    preamble = read_head(path, encoding=encoding).preamble
     headers, rows = iter_csv(path, encoding=encoding)
     first = list(itertools.islice(rows, SAMPLE_ROWS))
     sample = [r.cells for r in first if not r.error]
     cm = detect(headers, sample, mapping)
     plat = platform_of(path, headers, platform)
-    d = date_of(path, date)
-    spec = build_spec(cm, sample, platform=plat, date=d)
+    d = date_of(path, date, preamble)
+    spec = build_spec(cm, sample, platform=plat, date=d, preamble=preamble)
     return cm, spec, {"platform": plat, "date": d.isoformat() if d else None}
 
 
@@ -781,7 +800,7 @@ def inspect(
         if len(sample) >= SAMPLE_ROWS:
             break
     cm = detect(headers, sample, mapping)
-    d = date_of(path, date)
+    d = date_of(path, date, read_head(path, encoding=encoding).preamble)
     return {
         "platform": platform_of(path, headers, platform),
         "date": d.isoformat() if d else None,
