@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from closeknit.connectors.bulk import count_sql, missing_sql
@@ -33,6 +33,11 @@ from closeknit.store import Store
         ("", None),
         ("-", None),
         ("1.234.567", 1_234_567),
+        ("23\u00a0400", 23_400),  # no-break, narrow no-break and thin spaces group digits
+        ("12\u202f500", 12_500),
+        ("1\u2009234", 1_234),
+        ("1'234", 1_234),
+        ("120+", 120),
     ],
 )
 def test_parse_count(text: str, value: int | None) -> None:
@@ -79,16 +84,39 @@ def test_spreadsheet_errors_are_missing_but_hashtags_are_text() -> None:
 _cells = st.one_of(
     st.from_regex(r"\A[0-9]{1,9}\Z"),
     st.from_regex(r"\A[0-9]{1,3}(,[0-9]{3}){1,2}\Z"),
-    st.from_regex(r"\A[0-9]{1,3}(\.[0-9])?[KMB]\Z"),
-    st.sampled_from(["N/A", "", "#VALOR!", "#N/A", "-", "abc", "1x", " 12 "]),
+    st.from_regex(r"\A[0-9]{1,3}(\.[0-9]{3}){1,2}\Z"),  # European thousands
+    st.from_regex(r"\A[0-9]{1,3}([ \u00a0\u202f\u2009'][0-9]{3}){1,2}\+?\Z"),  # grouped
+    st.from_regex(r"\A[+-]?[0-9]{1,4}([.,][0-9]{1,3}){0,2}%?\Z"),  # decimal comma or point
+    st.from_regex(r"\A[0-9]{1,3}([.,][0-9])?(K|M|B|k|bn|mm|MIL|t|x)\.?\Z"),
+    st.sampled_from(
+        [
+            "N/A",
+            "",
+            "#VALOR!",
+            "#N/A",
+            "-",
+            "abc",
+            "1x",
+            " 12 ",
+            "0x10",
+            "1e3",
+            "1_000",
+            "12\t500",
+            "120+",
+            "1,23,456",
+            "+123,456",
+            "9" * 19,
+        ]
+    ),  # fmt: skip
     st.text(max_size=6),
 )
 
 
 @settings(
-    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(cells=st.lists(_cells, min_size=1, max_size=8))
+@example(cells=["1.234.567", "23\u00a0400", "12\u202f500", "1'234", "1,5", "120+", "1,2M", "12.5"])
 def test_sql_count_parser_agrees_with_python(store: Store, cells: list[str]) -> None:
     """The set-based path's SQL parser reads counts exactly like values.parse_count.
 

@@ -865,16 +865,43 @@ def row_json_writer(
     return write
 
 
+_COUNT_RE = r"([+-]?[0-9]+(?:[.,][0-9]+)*)(K|M|B|BN|MM|MIL|T)?\.?"
+_THOUSANDS = "[0-9]{1,3}(,[0-9]{3})+|[+-][0-9]{1,2}(,[0-9]{3})+"  # as values._plain_number decides
+_SUFFIX_SQL = "CASE {s} WHEN 'K' THEN 1e3 WHEN 'M' THEN 1e6 WHEN 'MM' THEN 1e6 WHEN 'B' THEN 1e9 "
+_SUFFIX_SQL += "WHEN 'BN' THEN 1e9 WHEN 'MIL' THEN 1e3 WHEN 'T' THEN 1e12 END"
+
+
 def count_sql(expr: str) -> str:
-    """SQL: a count cell ('1,234', '26.1K', '409.8M', '') -> BIGINT or NULL."""
-    t = f"upper(replace(trim({expr}), ' ', ''))"
-    # the cheap suffix test first: the regular expression only runs on abbreviated counts
+    """SQL twin of :func:`closeknit.connectors.values.parse_count`: a count cell ('1,234',
+    '1.234.567', '23 400' with any space, "1'234", '26.1K', '1,2M', '120+') -> BIGINT; NULL when
+    unreadable or beyond 9e15, negative when negative (the callers' checks flag both)."""
+    t = f"trim({expr})"
+    # spaces (also no-break and thin ones) and apostrophes group digits; a trailing '+' ('120+')
+    # and then one '%' go, as in the Python parser
+    grouping = "[ \\t\\n\\r\\f\\v\u00a0\u202f\u2009'']"  # values._GROUPING, in SQL
+    c = f"upper(regexp_replace(rtrim(regexp_replace({t}, '{grouping}', '', 'g'), '+'), '%$', ''))"
+    n = f"regexp_extract({c}, '^{_COUNT_RE}$', 1)"
+    s = f"regexp_extract({c}, '^{_COUNT_RE}$', 2)"
+    plain = (  # values._plain_number: which of ',' and '.' groups thousands
+        f"CASE WHEN contains({n}, ',') AND contains({n}, '.') THEN "
+        f"  CASE WHEN strpos(reverse({n}), ',') < strpos(reverse({n}), '.') "
+        f"       THEN replace(replace({n}, '.', ''), ',', '.') ELSE replace({n}, ',', '') END "
+        f"WHEN contains({n}, ',') THEN "
+        f"  CASE WHEN length({n}) - length(replace({n}, ',', '')) > 1 "
+        f"         OR regexp_full_match({n}, '{_THOUSANDS}') "
+        f"       THEN replace({n}, ',', '') ELSE replace({n}, ',', '.') END "
+        f"WHEN length({n}) - length(replace({n}, '.', '')) > 1 THEN replace({n}, '.', '') "
+        f"ELSE {n} END"
+    )
+    value = (
+        f"CASE WHEN NOT regexp_full_match({c}, '{_COUNT_RE}') THEN NULL "
+        f"WHEN {s} = '' THEN try_cast({plain} AS DOUBLE) "
+        f"ELSE try_cast(replace({n}, ',', '.') AS DOUBLE) * {_SUFFIX_SQL.format(s=s)} END"
+    )
+    # the cheap test first: most cells are plain digits
     return (
-        f"CASE WHEN right({t}, 1) IN ('K', 'M', 'B') "
-        f"AND regexp_full_match({t}, '[0-9]+([.,][0-9]+)?[KMB]') THEN "
-        f"(try_cast(replace(left({t}, -1), ',', '.') AS DOUBLE) * "
-        f"CASE right({t}, 1) WHEN 'K' THEN 1e3 WHEN 'M' THEN 1e6 ELSE 1e9 END)::BIGINT "
-        f"ELSE try_cast(try_cast(replace({t}, ',', '') AS DOUBLE) AS BIGINT) END"
+        f"CASE WHEN regexp_full_match({t}, '[0-9]{{1,15}}') THEN {t}::BIGINT "
+        f"WHEN {value} <= 9e15 THEN round_even({value}, 0)::BIGINT END"
     )
 
 

@@ -25,7 +25,8 @@ _SHEET_ERROR = re.compile(r"^#[A-Z\u00c0-\u00dc/0-9]+[!?]$|^#N/?A$|^#NV$|^#N/D$"
 _EMPTY = {"", "n/a", "na", "-", "--", "none", "null", "nan", "—", "–", "?", "#n/a", "n.a."}
 
 _SUFFIX = {"k": 1e3, "m": 1e6, "b": 1e9, "bn": 1e9, "mm": 1e6, "mil": 1e3, "t": 1e12}
-_COUNT = re.compile(r"^([+-]?\d+(?:[.,]\d+)*)\s*([a-z]{0,3})\.?$", re.I)
+_GROUPING = re.compile("[ \t\n\r\f\v\u00a0\u202f\u2009']")  # count_sql removes the same
+_COUNT = re.compile(r"^([+-]?[0-9]+(?:[.,][0-9]+)*)\s*([a-z]{0,3})\.?$", re.I)
 
 
 def is_missing(text: object) -> bool:
@@ -65,7 +66,8 @@ def parse_number(text: object) -> float | None:
         return None if isinstance(text, float) and math.isnan(text) else float(text)
     if is_missing(text):
         return None
-    s = str(text).strip().replace("\u00a0", "").replace(" ", "").replace("'", "")
+    # spaces of any kind a spreadsheet groups digits with, and apostrophes (1'234), go
+    s = _GROUPING.sub("", str(text).strip())
     s = s.rstrip("+")
     if s.endswith("%"):
         s = s[:-1]
