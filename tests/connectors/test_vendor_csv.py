@@ -244,3 +244,53 @@ def test_a_first_row_with_few_cells_is_still_the_header(store: Store, tmp_path: 
     assert res.n_loaded == 2 and not [w for w in res.warnings if w["field"] == "header"]
     # the unnamed columns are named by their position (a blank name broke the import's SQL)
     assert iter_csv(sparse)[0] == ["handle", "followers", "column 3", "column 4"]
+
+
+def test_profile_links_spaced_counts_and_summary_rows(store: Store, tmp_path: Path) -> None:
+    """A European export: profile links as the identity (the host names the platform), digits
+    grouped by no-break and narrow spaces, a decimal comma, and a 'Total' row under the table
+    (quarantined as a summary, not loaded as a creator called total)."""
+    path = tmp_path / "export-2025-05.csv"
+    path.write_text(
+        "Profile;Followers;ER;Country\n"
+        "https://www.instagram.com/cami.style/;23\u00a0400;4,5 %;France\n"
+        "instagram.com/dede_b?hl=en;1,2M;0,9 %;DE\n"
+        "@Eve.Green ;12\u202f500;3 %;GB\n"
+        "https://www.tiktok.com/@tt.user;45K;2%;US\n"
+        "Total;1\u00a0281\u00a0400;;\n",
+        encoding="utf-8",
+    )
+    res = import_vendor_csv(store, "default", path)
+    assert (res.n_input, res.n_loaded, res.n_quarantined) == (5, 4, 1)
+    got = {
+        r["creator_id"]: r["followers"]
+        for r in store.query("SELECT creator_id, followers FROM creators")
+    }
+    assert got == {
+        "instagram:cami.style": 23_400,
+        "instagram:dede_b": 1_200_000,
+        "instagram:eve.green": 12_500,
+        "tiktok:tt.user": 45_000,
+    }
+    q = store.query("SELECT line, reason FROM quarantine")
+    assert [r["line"] for r in q] == [6] and "summary row" in q[0]["reason"]
+    # a display-name column beside a column of profile links: the links are the identity
+    named = _write(
+        tmp_path / "named-2025-05.csv",
+        [
+            ["Name", "Profile URL", "Followers"],
+            ["Ana López", "https://instagram.com/ana.fit", "12000"],
+            ["Ben Ray", "https://www.instagram.com/ben_runs/", "15000"],
+        ],  # fmt: skip
+    )
+    assert detect(*_header_and_rows(named)).how["handle"] == "values (profile links)"
+    import_vendor_csv(store, "default", named)
+    names = {r["handle"]: r["name"] for r in store.query(
+        "SELECT handle, name FROM creators WHERE creator_id IN "
+        "('instagram:ana.fit', 'instagram:ben_runs')")}  # fmt: skip
+    assert names == {"ana.fit": "Ana López", "ben_runs": "Ben Ray"}
+
+
+def _header_and_rows(path: Path) -> tuple[list[str], list[list[str]]]:
+    headers, rows = iter_csv(path)
+    return headers, [r.cells for r in rows]

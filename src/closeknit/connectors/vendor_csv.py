@@ -204,6 +204,21 @@ NUMBER_FIELDS = ("engagement_rate",)
 MULTI_FIELDS = ("category",)  # several columns collect into a list
 
 _HANDLE = re.compile(r"^@?[\w.\-]{1,60}$")
+# a profile link in the handle column ("https://www.instagram.com/cami.style/",
+# "tiktok.com/@tt.user", "youtube.com/@chan", "youtube.com/c/name"): the host names the
+# platform, the path the handle
+_URL_HOSTS = {
+    "instagram.com": "instagram", "tiktok.com": "tiktok", "youtube.com": "youtube",
+    "twitter.com": "twitter", "x.com": "twitter", "twitch.tv": "twitch",
+    "facebook.com": "facebook", "snapchat.com": "snapchat",
+}  # fmt: skip
+_URL_HOST_RE = (
+    r"(?:https?://)?(?:www\.|m\.|mobile\.)?(" + "|".join(re.escape(h) for h in _URL_HOSTS) + r")/"
+)
+_URL_HANDLE_RE = _URL_HOST_RE + r"(?:add/|c/|user/|channel/)?@?([^/?#\s]+)"
+_PROFILE_URL = re.compile(_URL_HANDLE_RE, re.I)
+# rows a spreadsheet adds under the table: a total is not a creator
+SUMMARY_ROWS = ("total", "totals", "grand total", "sum", "summe", "gesamt", "totale", "subtotal")
 
 
 def norm(header: str) -> str:
@@ -270,9 +285,16 @@ def handle_likeness(values: list[str]) -> float:
     vals = [v.strip() for v in values if v and v.strip()]
     if not vals:
         return 0.0
+    vals = [_url_handle(v) or v for v in vals]
     ok = sum(1 for v in vals if _HANDLE.match(v))
     lower = sum(1 for v in vals if v == v.lower())
     return ok / len(vals) + 0.2 * lower / len(vals)
+
+
+def _url_handle(value: str) -> str | None:
+    """The handle of a profile link (None when the value is not one)."""
+    m = _PROFILE_URL.match(value.strip())
+    return m.group(2) if m else None
 
 
 def _count_share(values: list[str]) -> tuple[float, float]:
@@ -376,6 +398,14 @@ def detect(
             cm.columns["followers"] = [best_i]
             cm.how["followers"] = "values"
             used.add(best_i)
+    if "handle" not in cm.columns:
+        # a "Profile URL" column of profile links names the creators better than display names
+        for i in cm.columns.get("url", []):
+            vals = [v for v in col_values[i] if v.strip()]
+            if vals and sum(1 for v in vals if _url_handle(v)) / len(vals) >= 0.9:
+                cm.columns["handle"] = [i]
+                cm.how["handle"] = "values (profile links)"
+                break
     if "handle" not in cm.columns and "name" in cm.columns and cm.how["name"] != "override":
         # A "Youtuber" / "channel name" column of display names and no handle column: the
         # names are the only identity the file gives (YouTube channels are known by them).
@@ -490,15 +520,25 @@ def build_spec(
 
     checks: list[Check] = []
     handle_cols = ordered("handle")
+    cell = coalesce(
+        [f"CASE WHEN NOT ({missing_sql(x[i])}) THEN trim({x[i]}) END" for i in handle_cols],
+        "NULL",
+    )
+    # a profile link gives its handle (and, below, its platform)
+    derive["url_host"] = f"lower(NULLIF(regexp_extract({cell}, '^{_URL_HANDLE_RE}', 1, 'i'), ''))"
     derive["handle"] = (
-        "NULLIF(ltrim("
-        + coalesce(
-            [f"CASE WHEN NOT ({missing_sql(x[i])}) THEN trim({x[i]}) END" for i in handle_cols],
-            "NULL",
-        )
-        + ", '@'), '')"
+        f"NULLIF(ltrim(coalesce(NULLIF(regexp_extract({cell}, '^{_URL_HANDLE_RE}', 2, 'i'), ''), "
+        f"{cell}), '@'), '')"
     )
     checks.append(Check(headers[handle_cols[0]], "d.handle IS NULL", "no handle"))
+    checks.append(
+        Check(
+            headers[handle_cols[0]],
+            f"lower(d.handle) IN ({', '.join(_lit(s) for s in SUMMARY_ROWS)})",
+            "a summary row of the spreadsheet, not a creator",
+            value="d.handle",
+        )
+    )
     values: dict[str, str] = {}
     for f in COUNT_FIELDS:
         idx = ordered(f)
@@ -540,7 +580,8 @@ def build_spec(
         [f"CASE WHEN NOT {miss(i)} THEN {currency_sql(x[i])} END" for i in ordered("price")[:1]],
         "NULL::VARCHAR",
     )
-    plat = _lit(platform)
+    hosts = " ".join(f"WHEN {_lit(h)} THEN {_lit(p)}" for h, p in _URL_HOSTS.items())
+    plat = f"coalesce(CASE d.url_host {hosts} END, {_lit(platform)})"
     if cm.columns.get("platform"):
         plat = f"coalesce(lower(replace({text('platform')}, ' ', '')), {plat})"
     cats = [f"CASE WHEN NOT {miss(i)} THEN trim({x[i]}) END" for i in ordered("category")]
