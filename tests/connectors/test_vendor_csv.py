@@ -294,3 +294,18 @@ def test_profile_links_spaced_counts_and_summary_rows(store: Store, tmp_path: Pa
 def _header_and_rows(path: Path) -> tuple[list[str], list[list[str]]]:
     headers, rows = iter_csv(path)
     return headers, [r.cells for r in rows]
+
+
+def test_country_names_in_six_languages_sql_as_python(store: Store) -> None:
+    """Every known name reads the same through the SQL twin as through country_code, accents
+    and hyphens or not (Royaume-Uni, Royaume Uni, Vereinigtes Königreich, EE.UU. ...)."""
+    from closeknit.connectors.countries import _NAMES, country_code
+    from closeknit.connectors.vendor_csv import country_sql
+
+    names = sorted(_NAMES) + ["Royaume Uni", "ÖSTERREICH", "Países Bajos", "Francia", "XX"]
+    got = store.query(
+        f"SELECT n, {country_sql('n')} AS c FROM (SELECT unnest($names) AS n)", {"names": names}
+    )
+    assert {r["n"]: r["c"] for r in got} == {n: country_code(n) for n in names}
+    assert country_code("Royaume Uni") == "GB" and country_code("Estados Unidos") == "US"
+    assert country_code("Francia") == "FR" and country_code("XX") is None

@@ -1,4 +1,6 @@
-"""Country names (English and a few local spellings) -> ISO 3166-1 alpha-2 codes."""
+"""Country names -> ISO 3166-1 alpha-2 codes: English, and for the markets creators' exports
+name most, French, German, Spanish, Italian, Portuguese and Dutch (the languages whose month names
+the vendor import reads too)."""
 
 from __future__ import annotations
 
@@ -147,6 +149,72 @@ _NAMES: dict[str, str] = {
     "zambia": "ZM",
     "zimbabwe": "ZW",
 }
+# French, German, Spanish, Italian, Portuguese and Dutch names of the common markets (a name
+# equal to the English one is not repeated; accents are folded when looking up)
+_LOCAL: dict[str, tuple[str, ...]] = {
+    "US": ("états-unis", "vereinigte staaten", "estados unidos", "stati uniti", "verenigde staten",
+           "eeuu", "ee.uu.", "eua"),
+    "GB": ("royaume-uni", "vereinigtes königreich", "großbritannien", "grossbritannien",
+           "reino unido", "regno unito", "verenigd koninkrijk", "gran bretaña", "angleterre",
+           "inghilterra", "inglaterra", "engeland", "scotland", "wales", "northern ireland",
+           "écosse", "schottland", "escocia", "scozia"),
+    "DE": ("allemagne", "alemania", "germania", "alemanha", "duitsland"),
+    "FR": ("frankreich", "francia", "frança", "frankrijk"),
+    "ES": ("espagne", "spanien", "spagna", "espanha", "spanje"),
+    "IT": ("italie", "italien", "itália", "italië"),
+    "PT": ("portogallo",),
+    "NL": ("pays-bas", "niederlande", "países bajos", "paesi bassi", "países baixos", "nederland",
+           "holland", "holanda", "olanda", "hollande"),
+    "BE": ("belgique", "belgien", "bélgica", "belgio", "belgië"),
+    "CH": ("suisse", "schweiz", "suiza", "svizzera", "suíça", "zwitserland"),
+    "AT": ("autriche", "österreich", "oesterreich", "oostenrijk"),
+    "IE": ("irlande", "irland", "irlanda", "ierland"),
+    "SE": ("suède", "schweden", "suecia", "svezia", "suécia", "zweden", "sverige"),
+    "NO": ("norvège", "norwegen", "noruega", "norvegia", "noorwegen", "norge"),
+    "DK": ("danemark", "dänemark", "dinamarca", "danimarca", "denemarken", "danmark"),
+    "FI": ("finlande", "finnland", "finlandia", "finlândia", "suomi"),
+    "PL": ("pologne", "polen", "polonia", "polônia", "polska"),
+    "CZ": ("république tchèque", "tchéquie", "tschechien", "república checa", "chequia",
+           "repubblica ceca", "chéquia", "tsjechië"),
+    "GR": ("grèce", "griechenland", "grecia", "grécia", "griekenland"),
+    "RO": ("roumanie", "rumänien", "rumania", "roménia", "roemenië"),
+    "HU": ("hongrie", "ungarn", "hungría", "ungheria", "hungria", "hongarije"),
+    "TR": ("turquie", "türkei", "turquía", "turchia", "turquia", "turkije"),
+    "RU": ("russie", "russland", "rusia", "rússia", "rusland"),
+    "BR": ("brésil", "brasilien", "brasile", "brazilië"),
+    "MX": ("mexique", "mexiko", "messico"),
+    "AR": ("argentine", "argentinien", "argentinië"),
+    "CO": ("colombie", "kolumbien", "colômbia"),
+    "CL": ("chili",),
+    "PE": ("pérou", "perú"),
+    "CA": ("kanada", "canadá", "canadà"),
+    "AU": ("australie", "australien", "austrália", "australië"),
+    "NZ": ("nouvelle-zélande", "neuseeland", "nueva zelanda", "nuova zelanda", "nova zelândia"),
+    "JP": ("japon", "giappone", "japão"),
+    "CN": ("chine", "cina"),
+    "KR": ("corée du sud", "südkorea", "corea del sur", "corea del sud", "coreia do sul",
+           "zuid-korea"),
+    "IN": ("inde", "indien", "índia"),
+    "ID": ("indonésie", "indonesien", "indonésia"),
+    "PH": ("philippinen", "filipinas", "filippine", "filipijnen"),
+    "SG": ("singapour", "singapur", "singapura"),
+    "AE": ("émirats arabes unis", "vereinigte arabische emirate", "emiratos árabes unidos",
+           "emirati arabi uniti", "emirados árabes unidos", "verenigde arabische emiraten"),
+    "SA": ("arabie saoudite", "saudi-arabien", "arabia saudita", "arábia saudita",
+           "saoedi-arabië"),
+    "EG": ("égypte", "ägypten", "egipto", "egitto", "egito", "egypte"),
+    "MA": ("maroc", "marokko", "marruecos", "marocco", "marrocos"),
+    "ZA": ("afrique du sud", "südafrika", "sudáfrica", "sudafrica", "áfrica do sul",
+           "zuid-afrika"),
+    "NG": ("nigéria",),
+}  # fmt: skip
+for _code, _names in _LOCAL.items():
+    for _name in _names:
+        _NAMES.setdefault(_name, _code)
+# "royaume uni" as often as "royaume-uni"
+for _name, _code in list(_NAMES.items()):
+    if "-" in _name:
+        _NAMES.setdefault(_name.replace("-", " "), _code)
 _CODES = set(_NAMES.values())
 
 
