@@ -309,3 +309,39 @@ def test_country_names_in_six_languages_sql_as_python(store: Store) -> None:
     assert {r["n"]: r["c"] for r in got} == {n: country_code(n) for n in names}
     assert country_code("Royaume Uni") == "GB" and country_code("Estados Unidos") == "US"
     assert country_code("Francia") == "FR" and country_code("XX") is None
+
+
+def test_xlsx_export_imports_like_csv(store: Store, tmp_path: Path) -> None:
+    """An Excel export: read through its first sheet as CSV text, rows named by the sheet's row
+    and the workbook's path in the quarantine, numbers and dates as Excel holds them, a
+    re-import a no-op."""
+    openpyxl = pytest.importorskip("openpyxl")
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Creators export - 2025-03-31"])
+    ws.append([])
+    ws.append(["Username", "Followers", "ER", "Country", "Bio", "Joined"])
+    ws.append(["@ana.fit", 12300.0, 0.032, "Spain", "runs\nand lifts", dt.datetime(2021, 5, 1)])
+    ws.append(["ben_runs", 45100, 0.011, "United Kingdom", None, dt.datetime(2020, 1, 2, 9, 30)])
+    ws.append(["cami", "lots", 0.02, "FR", "", None])
+    path = tmp_path / "agency.xlsx"
+    wb.save(path)
+    info = inspect(path)
+    assert info["date"] == "2025-03-31" and info["encoding"] == "xlsx"
+    res = import_vendor_csv(store, "default", path)
+    assert (res.n_input, res.n_loaded, res.n_quarantined) == (3, 3, 0)
+    got = {r["handle"]: (r["followers"], r["country"], r["bio"]) for r in store.query(
+        "SELECT handle, followers, country, bio FROM creators")}  # fmt: skip
+    assert got == {
+        "ana.fit": (12_300, "ES", "runs and lifts"),
+        "ben_runs": (45_100, "GB", None),
+        "cami": (None, "FR", None),
+    }
+    warned = [w for w in res.warnings if w["field"] == "followers"]
+    assert len(warned) == 1 and warned[0]["line"] == 6 and warned[0]["file"] == str(path)
+    again = import_vendor_csv(store, "default", path)
+    assert again.n_loaded == 0 and again.n_duplicate == 3
+    with pytest.raises(ValidationError, match="not a readable Excel workbook"):
+        bad = tmp_path / "broken.xlsx"
+        bad.write_text("not a zip", encoding="utf-8")
+        import_vendor_csv(store, "default", bad)

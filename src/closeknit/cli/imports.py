@@ -163,7 +163,7 @@ def vendor_csv_cmd(
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Vendor/CSV creator exports with an auto-detected column map (overridable with --map)."""
+    """Vendor creator exports (CSV, TSV or .xlsx) with an auto-detected column map (--map)."""
     with cli_errors(as_json):
         m = isvc.parse_map(mapping)
         if show_map:

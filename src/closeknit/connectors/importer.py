@@ -117,7 +117,7 @@ def import_many(
     if source == "vendor_csv":
         from closeknit.connectors.vendor_csv import import_vendor_csv
 
-        files = _files(path, (".csv", ".tsv", ".txt"))
+        files = _files(path, (".csv", ".tsv", ".txt", ".xlsx", ".xlsm"))
         return [
             import_vendor_csv(
                 store,

@@ -58,6 +58,7 @@ from closeknit.connectors.countries import _FOLDED as COUNTRY_NAMES
 from closeknit.connectors.countries import country_code
 from closeknit.connectors.csvio import detect_encoding, iter_csv, read_head
 from closeknit.connectors.landing import ImportResult
+from closeknit.connectors.sheets import csv_of
 from closeknit.connectors.values import (
     BadValue,
     date_in_text,
@@ -816,11 +817,13 @@ def import_vendor_csv(
     path = Path(path)
     if not path.is_file():
         raise ValidationError(f"no such file: {path}", path=str(path))
-    _cm, spec, head = vendor_plan(
-        path, platform=platform, mapping=mapping, date=date, encoding=encoding
-    )
-    lines = csv_input(path, spec, encoding=encoding, head=head)
-    return load_json(store, workspace, lines, spec, path=str(path), on_progress=on_progress)
+    with csv_of(path) as src:  # an .xlsx export as CSV text; quarantine names the workbook
+        enc = None if src != path else encoding
+        _cm, spec, head = vendor_plan(
+            src, platform=platform, mapping=mapping, date=date, encoding=enc
+        )
+        lines = csv_input(src, spec, encoding=enc, head=head, label=str(path))
+        return load_json(store, workspace, lines, spec, path=str(path), on_progress=on_progress)
 
 
 def inspect(
@@ -833,18 +836,20 @@ def inspect(
 ) -> dict[str, Any]:
     """How a file would be read: platform, export date and the column map (for the CLI)."""
     path = Path(path)
-    headers, rows = iter_csv(path, encoding=encoding)
-    sample = []
-    for r in rows:
-        if not r.error:
-            sample.append(r.cells)
-        if len(sample) >= SAMPLE_ROWS:
-            break
-    cm = detect(headers, sample, mapping)
-    d = date_of(path, date, read_head(path, encoding=encoding).preamble)
-    return {
-        "platform": platform_of(path, headers, platform),
-        "date": d.isoformat() if d else None,
-        "encoding": detect_encoding(path, encoding).removesuffix("-sig"),
-        "columns": cm.to_dict(),
-    }
+    with csv_of(path) as src:
+        enc = None if src != path else encoding
+        headers, rows = iter_csv(src, encoding=enc)
+        sample = []
+        for r in rows:
+            if not r.error:
+                sample.append(r.cells)
+            if len(sample) >= SAMPLE_ROWS:
+                break
+        cm = detect(headers, sample, mapping)
+        d = date_of(src, date, read_head(src, encoding=enc).preamble)
+        return {
+            "platform": platform_of(src, headers, platform),
+            "date": d.isoformat() if d else None,
+            "encoding": "xlsx" if src != path else detect_encoding(src, enc).removesuffix("-sig"),
+            "columns": cm.to_dict(),
+        }

@@ -1,0 +1,80 @@
+"""Spreadsheet exports (.xlsx, .xlsm) read as CSV text, so every CSV rule applies to them.
+
+Vendors offer their creator lists as Excel files as often as CSV. A sheet is written out as
+UTF-8 CSV, one line per sheet row (a line break inside a cell becomes a space, so line N of the
+CSV is row N of the sheet and a quarantined row names the sheet's row), and then imported like
+any CSV: the same column map, the same checks, the same raw text kept. Cell values are written
+as Excel holds them: dates as ISO dates, whole numbers without ".0", other numbers in their
+shortest exact form, booleans as true/false (a percentage cell is the fraction Excel stores:
+0.045 for 4.5%).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from closeknit.errors import ValidationError
+
+SUFFIXES = (".xlsx", ".xlsm")
+
+
+def is_sheet(path: Path) -> bool:
+    return Path(path).suffix.lower() in SUFFIXES
+
+
+def _cell(v: object) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, dt.datetime):
+        return v.date().isoformat() if v.time() == dt.time() else v.isoformat(sep=" ")
+    if isinstance(v, dt.date | dt.time):
+        return v.isoformat()
+    if isinstance(v, float):
+        return str(int(v)) if v.is_integer() and abs(v) < 1e15 else repr(v)
+    return " ".join(str(v).splitlines())
+
+
+def sheet_as_csv(path: Path, out: Path, sheet: str | None = None) -> Path:
+    """Write ``sheet`` (default: the first) of the workbook at ``path`` to ``out`` as CSV."""
+    try:
+        import openpyxl
+    except ImportError as e:  # a dependency of the package; only a broken install lacks it
+        raise ValidationError("reading .xlsx files needs openpyxl (pip install openpyxl)") from e
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as e:  # zipfile/XML errors of a file that is not a workbook
+        raise ValidationError(
+            f"{path}: not a readable Excel workbook ({type(e).__name__}: {e})", path=str(path)
+        ) from e
+    try:
+        if sheet is not None and sheet not in wb.sheetnames:
+            raise ValidationError(
+                f"{path}: no sheet {sheet!r}; sheets: {', '.join(wb.sheetnames)}", path=str(path)
+            )
+        ws = wb[sheet] if sheet is not None else wb.worksheets[0]
+        with out.open("w", encoding="utf-8", newline="") as fh:
+            w = csv.writer(fh)
+            for row in ws.iter_rows(min_row=1, values_only=True):
+                w.writerow([_cell(v) for v in row])
+    finally:
+        wb.close()
+    return out
+
+
+@contextmanager
+def csv_of(path: Path) -> Iterator[Path]:
+    """``path`` itself, or for a workbook a temporary CSV of its first sheet with the same
+    stem (the export date and platform read from the file name still apply), removed after."""
+    path = Path(path)
+    if not is_sheet(path):
+        yield path
+        return
+    with tempfile.TemporaryDirectory(prefix="closeknit-sheet-") as tmp:
+        yield sheet_as_csv(path, Path(tmp) / f"{path.stem}.csv")
