@@ -345,3 +345,10 @@ def test_xlsx_export_imports_like_csv(store: Store, tmp_path: Path) -> None:
         bad = tmp_path / "broken.xlsx"
         bad.write_text("not a zip", encoding="utf-8")
         import_vendor_csv(store, "default", bad)
+
+
+def test_workbooks_are_parsed_without_xml_entity_expansion() -> None:
+    """Uploaded workbooks are untrusted: openpyxl must read them through defusedxml."""
+    import openpyxl.xml
+
+    assert openpyxl.xml.DEFUSEDXML

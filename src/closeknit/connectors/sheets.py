@@ -6,7 +6,8 @@ CSV is row N of the sheet and a quarantined row names the sheet's row), and then
 any CSV: the same column map, the same checks, the same raw text kept. Cell values are written
 as Excel holds them: dates as ISO dates, whole numbers without ".0", other numbers in their
 shortest exact form, booleans as true/false (a percentage cell is the fraction Excel stores:
-0.045 for 4.5%).
+0.045 for 4.5%). Uploaded workbooks are untrusted: openpyxl parses them through defusedxml (a
+dependency), which refuses entity-expansion bombs.
 """
 
 from __future__ import annotations
