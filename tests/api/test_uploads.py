@@ -133,3 +133,32 @@ def test_large_bodies_are_refused_before_they_are_read(
         assert r.status_code == 401
         big = c.post("/api/v1/auth/login", content=b"{" + b" " * (300 << 10) + b"}")
         assert big.status_code == 413 and big.json()["error"]["type"] == "PayloadTooLarge"
+
+
+def test_an_excel_vendor_export_uploads_and_imports(
+    client: TestClient, two: tuple[Seeded, Seeded], tmp_path: Path
+) -> None:
+    """The web and the API take a vendor's .xlsx like its CSV (the same importer reads it)."""
+    openpyxl = pytest.importorskip("openpyxl")
+    a, _ = two
+    wb = openpyxl.Workbook()
+    wb.active.append(["Username", "Followers", "Country"])
+    wb.active.append(["xl.creator", 23400, "France"])
+    path = tmp_path / "vendor-2025-03.xlsx"
+    wb.save(path)
+    mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    files = {"file": (path.name, path.read_bytes(), mime)}
+    r = client.post(
+        "/api/v1/imports", data={"source": "vendor_csv"}, files=files, headers=auth(a.key)
+    )
+    assert r.status_code == 202, r.text
+    deadline = time.monotonic() + 60
+    while True:
+        j = client.get(f"/api/v1/imports/jobs/{r.json()['job_id']}", headers=auth(a.key)).json()
+        if j["status"] in ("done", "failed") or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    assert j["status"] == "done", j
+    got = client.get("/api/v1/creators/instagram:xl.creator", headers=auth(a.key))
+    assert got.status_code == 200, got.text
+    assert got.json()["creator"]["followers"] == 23400, got.json().keys()

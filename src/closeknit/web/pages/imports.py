@@ -16,7 +16,7 @@ from closeknit.web.render import render
 router = APIRouter()
 SOURCE_LABELS = {
     "instagram": "Instagram profiles or posts (JSON)",
-    "vendor_csv": "Creator list from a vendor (CSV)",
+    "vendor_csv": "Creator list from a vendor (CSV or Excel)",
     "snapshots": "Follower counts over time (CSV)",
     "posts_csv": "Posts (CSV)",
     "audience": "Audience samples (JSON lines)",
