@@ -43,3 +43,38 @@ def test_posts_csv_synonyms_counts_and_field_warnings(store: Store, tmp_path: Pa
     before = counts(store)
     import_path(store, "default", "posts_csv", f)
     assert counts(store) == before
+
+
+def test_post_links_name_the_post_and_scraper_headers_map(store: Store, tmp_path: Path) -> None:
+    """Exports with a post link and no id column (a social-listening tool's "Post URL", a
+    TikTok scraper's webVideoUrl / diggCount / playCount, no author column): the link gives the
+    post id, the platform and on TikTok the author; a row with neither id nor a post link is
+    still rejected."""
+    listening = tmp_path / "listening.csv"
+    listening.write_text(
+        "Post URL,Owner Username,Date Posted,Likes Count,Number of Comments\n"
+        "https://www.instagram.com/p/CxYz12_-a/,@ana,2024-01-02,1.2K,5\n"
+        "https://www.instagram.com/reel/Reel99/?igsh=x,ana,2024-01-03,10,1\n"
+        "https://example.com/blog,ana,2024-01-04,1,1\n",
+        encoding="utf-8",
+    )
+    res = import_path(store, "default", "posts_csv", listening)
+    assert (res.n_input, res.n_loaded, res.n_quarantined) == (3, 2, 1)
+    scraper = tmp_path / "tiktok-scrape.csv"
+    scraper.write_text(
+        "webVideoUrl,diggCount,playCount,collectCount,text\n"
+        "https://www.tiktok.com/@cy.moves/video/7301234567890,10,3000,4,dance #fyp\n"
+        "https://youtu.be/dQw4w9WgXcQ,,,,not tiktok at all\n",
+        encoding="utf-8",
+    )
+    res = import_path(store, "default", "posts_csv", scraper)
+    # the YouTube link names a post but no author: rejected for its handle
+    assert (res.n_input, res.n_loaded, res.n_quarantined) == (2, 1, 1)
+    p = {r["post_id"]: r for r in store.query("SELECT * FROM posts")}
+    assert set(p) == {"instagram:CxYz12_-a", "instagram:Reel99", "tiktok:7301234567890"}
+    assert p["instagram:CxYz12_-a"]["likes"] == 1200 and p["instagram:CxYz12_-a"]["comments"] == 5
+    tt = p["tiktok:7301234567890"]
+    assert (tt["creator_id"], tt["likes"], tt["views"], tt["saves"]) == (
+        "tiktok:cy.moves", 10, 3000, 4)  # fmt: skip
+    q = {(r["line"], r["field"]) for r in store.query("SELECT line, field FROM quarantine")}
+    assert (4, "post_id") in q and (3, "handle") in q

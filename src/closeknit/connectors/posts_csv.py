@@ -3,14 +3,18 @@
 Columns are matched by synonyms: ``platform``, ``handle`` (username, account, author),
 ``post_id`` (id, media id, video id), ``posted_at`` (date, timestamp, created at), ``caption``
 (text, description, title), ``likes``, ``comments``, ``views``, ``shares``, ``saves``, ``url``,
-``kind`` (type, media type), ``is_sponsored`` (sponsored, paid, ad). Counts may be abbreviated
-("26.1K"). Only the handle and the post id reject a row; a count, date or flag that cannot be
+``kind`` (type, media type), ``is_sponsored`` (sponsored, paid, ad), and the names of
+social-listening and scraper exports ("Post URL", "Date Posted", diggCount, playCount...), compared
+without case or separators. Counts may be abbreviated ("26.1K"). Without a post id (or handle)
+cell, a post link gives it (and the platform): see ``_POST_LINK``. Only the handle and the post
+id reject a row; a count, date or flag that cannot be
 read is left empty with a warning naming the column and the value. Hashtags and mentions are
 extracted from the caption as for Instagram JSON.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -25,38 +29,40 @@ from closeknit.connectors.instagram import DISCLOSURE_TAGS, _sql_list
 from closeknit.connectors.landing import ImportResult
 from closeknit.store import Store
 
+# header names of social-listening and scraper exports (TikTok's diggCount / playCount /
+# collectCount included), compared by _norm: "Post URL", "post_url", "postUrl" are one name
 SYNONYMS = {
-    "platform": ("platform", "network", "site"),
-    "handle": ("handle", "username", "user name", "account", "author", "creator", "owner"),
-    "post_id": ("post_id", "post id", "id", "media id", "media_id", "video id", "video_id"),
-    "posted_at": (
-        "posted_at",
-        "posted at",
-        "date",
-        "timestamp",
-        "created at",
-        "created_at",
-        "published at",
-        "published_at",
-        "time",
-    ),
-    "caption": ("caption", "text", "description", "title", "message"),
-    "likes": ("likes", "like count", "likes count", "like_count"),
-    "comments": ("comments", "comment count", "comments count", "comment_count"),
-    "views": ("views", "view count", "plays", "video views", "view_count"),
-    "shares": ("shares", "share count", "share_count"),
-    "saves": ("saves", "save count", "saved"),
-    "url": ("url", "link", "permalink"),
-    "kind": ("kind", "type", "media type", "media_type", "format"),
-    "is_sponsored": ("is_sponsored", "sponsored", "paid", "ad", "is ad", "paid partnership"),
-}
+    "platform": ("platform", "network", "site", "social network"),
+    "handle": ("handle", "username", "user name", "account", "author", "creator", "owner",
+               "author username", "owner username", "creator handle", "influencer", "profile",
+               "author unique id", "unique id"),
+    "post_id": ("post id", "id", "media id", "video id", "shortcode", "content id", "item id"),
+    "posted_at": ("posted at", "date", "timestamp", "created at", "published at", "time",
+                  "date posted", "post date", "published", "publish date", "upload date",
+                  "created time", "create time", "taken at", "posted"),
+    "caption": ("caption", "text", "description", "title", "message", "post text", "content"),
+    "likes": ("likes", "like count", "likes count", "number of likes", "digg count", "hearts"),
+    "comments": ("comments", "comment count", "comments count", "number of comments"),
+    "views": ("views", "view count", "plays", "video views", "play count", "number of views"),
+    "shares": ("shares", "share count", "shares count", "number of shares"),
+    "saves": ("saves", "save count", "saved", "collect count", "bookmarks"),
+    "url": ("url", "link", "permalink", "post url", "post link", "web video url"),
+    "kind": ("kind", "type", "media type", "format", "post type", "content type"),
+    "is_sponsored": ("is sponsored", "sponsored", "paid", "ad", "is ad", "paid partnership"),
+}  # fmt: skip
+
+
+def _norm(header: str) -> str:
+    """Lower case without spaces, "_", "-" or "." (CSV headers arrive lower-cased)."""
+    return re.sub(r"[\s_\-.]+", "", header.lower())
+
+
+_BY_NAME = {_norm(name): canon for canon, names in SYNONYMS.items() for name in names}
 
 
 def rename(header: str) -> str:
-    for canon, names in SYNONYMS.items():
-        if header in names:
-            return canon
-    return header
+    """The canonical field of an export's column (the header itself when none)."""
+    return _BY_NAME.get(_norm(header), header)
 
 
 _COUNTS = ("likes", "comments", "views", "shares", "saves")
@@ -82,10 +88,38 @@ _FLAG = (
     "CASE WHEN lower(trim(r.is_sponsored)) IN ('true', 't', 'yes', 'y', '1') THEN true "
     "WHEN lower(trim(r.is_sponsored)) IN ('false', 'f', 'no', 'n', '0') THEN false END"
 )
-_PLATFORM = "coalesce(NULLIF(lower(trim(r.platform)), ''), 'instagram')"
+# A post's link names its post (and on TikTok its author): an export with a "Post URL" column and
+# no id column loads by the link (instagram.com/p/CODE/, /reel/CODE/, tiktok.com/@user/video/ID,
+# youtube.com/watch?v=ID, /shorts/ID, youtu.be/ID). The cheap host tests run per row; the
+# regular expressions only where the id or handle cell is empty.
+_POST_LINK = (
+    r"(?:instagram\.com/(?:[^/?#]+/)?(?:p|reels?|tv)/|tiktok\.com/@[^/?#]+/video/|"
+    r"youtube\.com/(?:shorts/|watch\?(?:[^#]*&)?v=)|youtu\.be/)([A-Za-z0-9_-]+)"
+)
+_URL_PLATFORM = (
+    "CASE WHEN contains(r.url, 'instagram.com/') THEN 'instagram' "
+    "WHEN contains(r.url, 'tiktok.com/') THEN 'tiktok' "
+    "WHEN contains(r.url, 'youtube.com/') OR contains(r.url, 'youtu.be/') THEN 'youtube' END"
+)
+_PLATFORM = "coalesce(NULLIF(lower(trim(r.platform)), ''), d.url_platform, 'instagram')"
+_HANDLE = "CASE WHEN d.handle_missing THEN d.url_handle ELSE ltrim(trim(r.handle), '@') END"
+_POST_ID = "CASE WHEN d.post_id_missing THEN d.url_post_id ELSE trim(r.post_id) END"
 
 # each cell is read once per row (into the struct d), for the checks and the posts alike
 _DERIVE = (
+    ("handle_missing", missing_sql("r.handle")),
+    ("post_id_missing", missing_sql("r.post_id")),
+    ("url_platform", _URL_PLATFORM),
+    (
+        "url_post_id",
+        f"CASE WHEN {missing_sql('r.post_id')} "
+        f"THEN NULLIF(regexp_extract(r.url, '{_POST_LINK}', 1), '') END",
+    ),
+    (
+        "url_handle",
+        f"CASE WHEN {missing_sql('r.handle')} "
+        "THEN NULLIF(regexp_extract(r.url, 'tiktok\\.com/@([^/?#]+)/', 1), '') END",
+    ),
     ("posted_at", _TS),
     ("posted_at_missing", missing_sql("r.posted_at")),
     *((f, count_sql(f"r.{f}")) for f in _COUNTS),
@@ -106,8 +140,8 @@ SPEC = JsonSpec(
     structure=("{" + ", ".join(f'"{k}":"VARCHAR"' for k in SYNONYMS) + "}"),
     derive=_DERIVE,
     checks=(
-        Check("handle", missing_sql("r.handle"), "no handle"),
-        Check("post_id", missing_sql("r.post_id"), "no post id"),
+        Check("handle", "d.handle_missing AND d.url_handle IS NULL", "no handle"),
+        Check("post_id", "d.post_id_missing AND d.url_post_id IS NULL", "no post id"),
         Check(
             "posted_at",
             "NOT d.posted_at_missing AND d.posted_at IS NULL",
@@ -127,8 +161,8 @@ SPEC = JsonSpec(
     tables=(
         (
             "creators",
-            f"""SELECT _seq, {_PLATFORM} || ':' || lower(ltrim(trim(r.handle), '@')) AS creator_id,
-                       {_PLATFORM} AS platform, ltrim(trim(r.handle), '@') AS handle,
+            f"""SELECT _seq, {_PLATFORM} || ':' || lower({_HANDLE}) AS creator_id,
+                       {_PLATFORM} AS platform, {_HANDLE} AS handle,
                        'posts_csv' AS source
                 FROM _bk_ok""",
         ),
@@ -145,8 +179,8 @@ SPEC = JsonSpec(
                          AS is_sponsored,
                        url, 'posts_csv' AS source
                 FROM (
-                  SELECT _seq, {_PLATFORM} AS platform, trim(r.post_id) AS external_id,
-                         ltrim(trim(r.handle), '@') AS handle, d.posted_at AS posted_at,
+                  SELECT _seq, {_PLATFORM} AS platform, {_POST_ID} AS external_id,
+                         {_HANDLE} AS handle, d.posted_at AS posted_at,
                          lower(NULLIF(trim(r.kind), '')) AS kind, r.caption AS caption,
                          regexp_extract_all(lower(coalesce(r.caption, '')),
                                             '#([\\p{{L}}\\p{{N}}_]+)', 1) AS tags,
