@@ -4,8 +4,11 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import pytest
+
 from closeknit.connectors.audience import import_audience, import_demographics, import_samples
 from closeknit.connectors.snapshots import import_snapshots
+from closeknit.errors import ValidationError
 from closeknit.store import Store
 from tests.connectors._util import counts, profile, write_jsonl
 
@@ -124,3 +127,25 @@ def test_audience_sample_fields_the_profile_did_not_give_are_null(
     assert e["bio"] == "" and e["full_name"] == ""  # given empty: a known value
     assert e["has_external_url"] is False  # external_url: null is Instagram's "no link"
     assert e["is_verified"] is False and e["has_profile_pic"] is True
+
+
+def test_snapshot_headers_match_without_case_or_separators_and_need_followers(
+    store: Store, tmp_path: Path
+) -> None:
+    """A "Follower Count" column was silently ignored (every snapshot loaded without followers);
+    now it maps, and a file with no followers column is a clear error, nothing written."""
+    f = tmp_path / "history.csv"
+    f.write_text(
+        'Account,Date,Follower Count,Following Count\n@ana,2025-01-01,"12,000",300\n'
+        "@ana,2025-02-01,12.4K,310\n",
+        encoding="utf-8",
+    )
+    res = import_snapshots(store, "default", f)
+    assert res.n_loaded == 2
+    rows = store.query("SELECT date, followers, following FROM follower_snapshots ORDER BY date")
+    assert [(r["followers"], r["following"]) for r in rows] == [(12_000, 300), (12_400, 310)]
+    g = tmp_path / "nofollowers.csv"
+    g.write_text("Account,Date,Likes\n@ana,2025-01-01,5\n", encoding="utf-8")
+    with pytest.raises(ValidationError, match="no followers column .*account, date, likes"):
+        import_snapshots(store, "default", g)
+    assert store.scalar("SELECT count(*) FROM follower_snapshots") == 2

@@ -20,7 +20,6 @@ Both run set-based through :mod:`closeknit.connectors.bulk`.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,7 +30,7 @@ from closeknit.connectors.bulk import (
     load_file,
     missing_sql,
 )
-from closeknit.connectors.csvio import iter_csv
+from closeknit.connectors.csvio import header_key, iter_csv
 from closeknit.connectors.instagram import bool_check, count_check
 from closeknit.connectors.landing import ImportResult, Rejected
 from closeknit.connectors.values import BadValue, parse_bool, parse_count
@@ -246,10 +245,11 @@ PROFILE_FIELDS = (
 _URL_FIELDS = {"profile_pic_url": "has_profile_pic", "external_url": "has_external_url"}
 MAP_TARGETS = (*PROFILE_FIELDS, *_URL_FIELDS)
 
-# Header names of the usual exports, compared by _key (so "Followers Count", "followers-count" and
-# "followersCount" are one name): Instagram's web and Graph API objects, Instaloader's CSV
-# (followees, mediacount), X/Twitter's user object (friends_count, statuses_count, protected),
-# TikTok's (follower_count, video_count, nickname, signature / bio_description).
+# Header names of the usual exports, compared by csvio.header_key (so "Followers Count",
+# "followers-count" and "followersCount" are one name): Instagram's web and Graph API objects,
+# Instaloader's CSV (followees, mediacount), X/Twitter's user object (friends_count,
+# statuses_count, protected), TikTok's (follower_count, video_count, nickname, signature /
+# bio_description).
 PROFILE_SYNONYMS: dict[str, tuple[str, ...]] = {
     "handle": (
         "handle",
@@ -379,12 +379,6 @@ def instagram_profile(p: dict[str, object]) -> dict[str, object]:
     return out
 
 
-def _key(name: str) -> str:
-    """A column name for matching: lower case without spaces, dashes, underscores or dots
-    ("followersCount", "Followers Count", "followers_count" are one name)."""
-    return re.sub(r"[\s_\-.]+", "", name.strip().lower())
-
-
 def _resolve_columns(
     columns: list[str], mapping: dict[str, str] | None
 ) -> tuple[dict[str, str], list[str]]:
@@ -397,7 +391,7 @@ def _resolve_columns(
         if f not in MAP_TARGETS:
             bad.append(fld)
             continue
-        hit = next((c for c in columns if _key(c) == _key(col)), None)
+        hit = next((c for c in columns if header_key(c) == header_key(col)), None)
         if hit is None:
             raise ValidationError(
                 f"--map {col}={fld}: no column {col!r}; columns found: {', '.join(columns)}",
@@ -408,8 +402,8 @@ def _resolve_columns(
     for fld, names in PROFILE_SYNONYMS.items():
         if _URL_FIELDS.get(fld, fld) in taken:
             continue
-        keys = {_key(x) for x in names}
-        hit = next((c for c in columns if c not in out and _key(c) in keys), None)
+        keys = {header_key(x) for x in names}
+        hit = next((c for c in columns if c not in out and header_key(c) in keys), None)
         if hit is not None:
             out[hit] = fld
             taken.add(_URL_FIELDS.get(fld, fld))

@@ -22,7 +22,7 @@ import re
 import sys
 import threading
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -188,6 +188,22 @@ def _preamble(sample: str, delimiter: str) -> int:
 def norm_header(h: str) -> str:
     """'\\nViews (Avg.)' -> 'views (avg.)': one line, trimmed, lower-case."""
     return re.sub(r"\s+", " ", h.replace("\ufeff", "")).strip().lower()
+
+
+def header_key(name: str) -> str:
+    """A column name for matching synonyms: lower case without spaces, "_", "-" or "." (so
+    "Follower Count", "follower_count" and "followerCount" are one name)."""
+    return re.sub(r"[\s_\-.]+", "", name.lower())
+
+
+def renamer(synonyms: dict[str, tuple[str, ...]]) -> Callable[[str], str]:
+    """header -> its canonical field by :func:`header_key` (the header itself when none)."""
+    by_key = {header_key(n): canon for canon, names in synonyms.items() for n in names}
+
+    def rename(header: str) -> str:
+        return by_key.get(header_key(header), header)
+
+    return rename
 
 
 def dedupe_headers(headers: list[str]) -> list[str]:

@@ -14,7 +14,6 @@ extracted from the caption as for Instagram JSON.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -25,12 +24,13 @@ from closeknit.connectors.bulk import (
     load_file,
     missing_sql,
 )
+from closeknit.connectors.csvio import renamer
 from closeknit.connectors.instagram import DISCLOSURE_TAGS, _sql_list
 from closeknit.connectors.landing import ImportResult
 from closeknit.store import Store
 
 # header names of social-listening and scraper exports (TikTok's diggCount / playCount /
-# collectCount included), compared by _norm: "Post URL", "post_url", "postUrl" are one name
+# collectCount included), compared by csvio.header_key: "Post URL", "post_url" are one name
 SYNONYMS = {
     "platform": ("platform", "network", "site", "social network"),
     "handle": ("handle", "username", "user name", "account", "author", "creator", "owner",
@@ -52,17 +52,7 @@ SYNONYMS = {
 }  # fmt: skip
 
 
-def _norm(header: str) -> str:
-    """Lower case without spaces, "_", "-" or "." (CSV headers arrive lower-cased)."""
-    return re.sub(r"[\s_\-.]+", "", header.lower())
-
-
-_BY_NAME = {_norm(name): canon for canon, names in SYNONYMS.items() for name in names}
-
-
-def rename(header: str) -> str:
-    """The canonical field of an export's column (the header itself when none)."""
-    return _BY_NAME.get(_norm(header), header)
+rename = renamer(SYNONYMS)
 
 
 _COUNTS = ("likes", "comments", "views", "shares", "saves")

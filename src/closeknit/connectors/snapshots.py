@@ -20,24 +20,26 @@ from closeknit.connectors.bulk import (
     load_file,
     missing_sql,
 )
+from closeknit.connectors.csvio import read_head, renamer
 from closeknit.connectors.landing import ImportResult
+from closeknit.errors import ValidationError
 from closeknit.store import Store
 
+# compared by csvio.header_key ("Follower Count" = "follower_count" = "followerCount")
 SYNONYMS = {
     "platform": ("platform", "network", "channel type", "site"),
-    "handle": ("handle", "username", "user name", "account", "creator", "user", "name"),
-    "creator_id": ("creator_id", "creator id"),
-    "date": ("date", "day", "snapshot_date", "snapshot date", "as of", "as_of", "week"),
-    "followers": ("followers", "follower_count", "followers count", "subscribers", "fans"),
-    "following": ("following", "followees", "following_count", "follows"),
-}
-
-
-def rename(header: str) -> str:
-    for canon, names in SYNONYMS.items():
-        if header in names:
-            return canon
-    return header
+    "handle": ("handle", "username", "user name", "account", "creator", "user", "name",
+               "profile", "owner username"),
+    "creator_id": ("creator id",),
+    "date": ("date", "day", "snapshot date", "as of", "week", "month", "timestamp",
+             "recorded at", "captured at", "date time"),
+    "followers": ("followers", "follower count", "followers count", "subscribers",
+                  "subscriber count", "subscribers count", "fans", "fans count",
+                  "total followers", "audience size"),
+    "following": ("following", "followees", "following count", "follows", "follows count",
+                  "followee count"),
+}  # fmt: skip
+rename = renamer(SYNONYMS)
 
 
 def _num_check(field: str) -> Check:
@@ -105,6 +107,16 @@ def import_snapshots(
     on_progress: Callable[[int], None] | None = None,
     encoding: str | None = None,
 ) -> ImportResult:
+    path = Path(path)
+    if path.is_file() and path.suffix.lower() in (".csv", ".tsv", ".txt"):
+        found = read_head(path, encoding=encoding).headers
+        if "followers" not in {rename(h) for h in found}:
+            # every row would load as a snapshot with no follower count
+            raise ValidationError(
+                f"{path}: no followers column (columns found: {', '.join(found)}); name one "
+                f"{' / '.join(SYNONYMS['followers'][:4])}",
+                path=str(path),
+            )
     return load_file(
         store,
         workspace,
