@@ -149,3 +149,33 @@ def test_snapshot_headers_match_without_case_or_separators_and_need_followers(
     with pytest.raises(ValidationError, match="no followers column .*account, date, likes"):
         import_snapshots(store, "default", g)
     assert store.scalar("SELECT count(*) FROM follower_snapshots") == 2
+
+
+def test_demographics_as_vendors_label_them(store: Store, tmp_path: Path) -> None:
+    """A vendor's audience breakdown: country names (in any of the known languages) become
+    ISO-2 codes the briefs match, gender words F / M / O / U (the first letter was kept before:
+    'Women' became W, 'Mujeres' M), dimensions named as vendors name them."""
+    f = tmp_path / "audience-breakdown.csv"
+    f.write_text(
+        "Username,Category,Label,Percentage\n"
+        "ana,Audience Country,United States,40%\n"
+        "ana,Location,Royaume-Uni,35%\n"
+        "ana,audience_country,DE,25%\n"
+        "ana,Gender,Women,61%\n"
+        "ana,Gender,Hombres,30%\n"
+        "ana,Gender,Non-binary,4%\n"
+        "ana,Gender,Unknown,5%\n"
+        "ana,Age group,18–24,55%\n",
+        encoding="utf-8",
+    )
+    res = import_demographics(store, "default", f)
+    assert (res.n_loaded, res.n_quarantined) == (8, 0)
+    got = {
+        (r["dimension"], r["bucket"]): round(r["share"], 2)
+        for r in store.query("SELECT dimension, bucket, share FROM audience_demographics")
+    }
+    assert got == {
+        ("country", "US"): 0.40, ("country", "GB"): 0.35, ("country", "DE"): 0.25,
+        ("gender", "F"): 0.61, ("gender", "M"): 0.30, ("gender", "O"): 0.04,
+        ("gender", "U"): 0.05, ("age", "18–24"): 0.55,
+    }  # fmt: skip

@@ -299,8 +299,7 @@ def _header_and_rows(path: Path) -> tuple[list[str], list[list[str]]]:
 def test_country_names_in_six_languages_sql_as_python(store: Store) -> None:
     """Every known name reads the same through the SQL twin as through country_code, accents
     and hyphens or not (Royaume-Uni, Royaume Uni, Vereinigtes Königreich, EE.UU. ...)."""
-    from closeknit.connectors.countries import _NAMES, country_code
-    from closeknit.connectors.vendor_csv import country_sql
+    from closeknit.connectors.countries import _NAMES, country_code, country_sql
 
     names = sorted(_NAMES) + ["Royaume Uni", "ÖSTERREICH", "Países Bajos", "Francia", "XX"]
     got = store.query(

@@ -30,7 +30,8 @@ from closeknit.connectors.bulk import (
     load_file,
     missing_sql,
 )
-from closeknit.connectors.csvio import header_key, iter_csv
+from closeknit.connectors.countries import country_sql
+from closeknit.connectors.csvio import header_key, iter_csv, renamer
 from closeknit.connectors.instagram import bool_check, count_check
 from closeknit.connectors.landing import ImportResult, Rejected
 from closeknit.connectors.values import BadValue, parse_bool, parse_count
@@ -105,26 +106,45 @@ SAMPLE_SPEC = JsonSpec(
 
 DEMO_SYNONYMS = {
     "platform": ("platform", "network"),
-    "handle": ("handle", "username", "account", "creator", "user"),
-    "creator_id": ("creator_id", "creator id"),
-    "dimension": ("dimension", "breakdown", "type", "metric"),
-    "bucket": ("bucket", "value", "segment", "key", "group"),
-    "share": ("share", "percent", "percentage", "pct", "fraction", "ratio", "%"),
+    "handle": ("handle", "username", "account", "creator", "user", "profile"),
+    "creator_id": ("creator id",),
+    "dimension": ("dimension", "breakdown", "type", "metric", "category"),
+    "bucket": ("bucket", "value", "segment", "key", "group", "label", "name"),
+    "share": ("share", "percent", "percentage", "pct", "fraction", "ratio", "%", "weight"),
 }
-
-
-def _demo_rename(h: str) -> str:
-    for canon, names in DEMO_SYNONYMS.items():
-        if h in names:
-            return canon
-    return h
-
+_demo_rename = renamer(DEMO_SYNONYMS)
 
 _SHARE = "try_cast(replace(replace(trim(r.share), '%', ''), ',', '.') AS DOUBLE)"
+# the dimension as vendors name it ("Audience Country", "age group", "Location", "Sex")
+_DIM_KEY = "regexp_replace(lower(trim(r.dimension)), '[\\s_\\-.]+', '', 'g')"
 _DIM = (
-    "CASE lower(trim(r.dimension)) WHEN 'audience_gender' THEN 'gender' "
-    "WHEN 'audience_age' THEN 'age' WHEN 'audience_country' THEN 'country' "
-    "WHEN 'sex' THEN 'gender' WHEN 'age_range' THEN 'age' ELSE lower(trim(r.dimension)) END"
+    f"CASE {_DIM_KEY} WHEN 'audiencegender' THEN 'gender' WHEN 'sex' THEN 'gender' "
+    "WHEN 'audienceage' THEN 'age' WHEN 'agerange' THEN 'age' WHEN 'agegroup' THEN 'age' "
+    "WHEN 'ages' THEN 'age' WHEN 'audiencecountry' THEN 'country' WHEN 'countries' THEN 'country' "
+    "WHEN 'location' THEN 'country' WHEN 'audiencelocation' THEN 'country' WHEN 'geo' "
+    f"THEN 'country' ELSE lower(trim(r.dimension)) END"
+)
+# a gender bucket in the languages exports come in -> F / M / O (other) / U (unknown); any
+# other label is kept upper-cased (the first letter was kept before: 'Women' became W, Spanish
+# 'Mujeres' M)
+_FEMALE = ("f", "female", "females", "woman", "women", "femme", "femmes", "frau", "frauen",
+           "weiblich", "mujer", "mujeres", "donna", "donne", "mulher", "mulheres", "vrouw",
+           "vrouwen", "girls")  # fmt: skip
+_MALE = ("m", "male", "males", "man", "men", "homme", "hommes", "mann", "männer", "maenner",
+         "männlich", "hombre", "hombres", "uomo", "uomini", "homem", "homens", "boys")  # fmt: skip
+_OTHER = ("o", "other", "others", "non-binary", "nonbinary", "non binary", "diverse", "divers",
+          "otro", "otros", "autre", "autres", "altro", "outro")  # fmt: skip
+_UNKNOWN = ("u", "unknown", "undisclosed", "not specified", "unspecified", "n/a", "na",
+            "inconnu", "unbekannt", "desconocido", "sconosciuto")  # fmt: skip
+
+
+def _in(values: tuple[str, ...]) -> str:
+    return "lower(trim(r.bucket)) IN (" + ", ".join(f"'{v}'" for v in values) + ")"
+
+
+_GENDER = (
+    f"CASE WHEN {_in(_FEMALE)} THEN 'F' WHEN {_in(_MALE)} THEN 'M' WHEN {_in(_OTHER)} THEN 'O' "
+    f"WHEN {_in(_UNKNOWN)} THEN 'U' ELSE upper(trim(r.bucket)) END"
 )
 
 DEMO_SPEC = JsonSpec(
@@ -158,8 +178,9 @@ DEMO_SPEC = JsonSpec(
                          coalesce(NULLIF(lower(trim(r.platform)), ''), 'instagram') || ':' ||
                          ltrim(trim(r.handle), '@'))) AS creator_id,
                    {_DIM} AS dimension,
-                   CASE WHEN {_DIM} = 'country' THEN upper(trim(r.bucket))
-                        WHEN {_DIM} = 'gender' THEN upper(left(trim(r.bucket), 1))
+                   CASE WHEN {_DIM} = 'country'
+                        THEN coalesce({country_sql("r.bucket")}, upper(trim(r.bucket)))
+                        WHEN {_DIM} = 'gender' THEN {_GENDER}
                         ELSE trim(r.bucket) END AS bucket,
                    CASE WHEN contains(r.share, '%') OR {_SHARE} > 1 THEN {_SHARE} / 100
                         ELSE {_SHARE} END AS share,

@@ -235,3 +235,18 @@ def country_code(text: str | None) -> str | None:
     if len(t) == 2 and t.upper() in _CODES:
         return t.upper()
     return _NAMES.get(t.lower()) or _FOLDED.get(_fold(t))
+
+
+def _lit(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def country_sql(expr: str) -> str:
+    """SQL: a country name or ISO-2 code -> ISO-2 (None when unknown)."""
+    names = ", ".join(f"{_lit(k)}: {_lit(v)}" for k, v in sorted(_FOLDED.items()))
+    codes = ", ".join(_lit(c) for c in sorted(set(_FOLDED.values())))
+    return (
+        f"CASE WHEN length(trim({expr})) = 2 AND list_contains([{codes}], upper(trim({expr}))) "
+        f"THEN upper(trim({expr})) "
+        f"ELSE MAP {{{names}}}[strip_accents(lower(trim({expr})))] END"
+    )

@@ -54,8 +54,7 @@ from closeknit.connectors.bulk import (
     load_json,
     missing_sql,
 )
-from closeknit.connectors.countries import _FOLDED as COUNTRY_NAMES
-from closeknit.connectors.countries import country_code
+from closeknit.connectors.countries import country_code, country_sql
 from closeknit.connectors.csvio import detect_encoding, iter_csv, read_head
 from closeknit.connectors.landing import ImportResult
 from closeknit.connectors.sheets import csv_of
@@ -751,17 +750,6 @@ def bool_sql(expr: str) -> str:
         f"CASE WHEN {t} IN ('true', 't', 'yes', 'y', '1', 'x', '✓', 'verified', 'si', 'sí', "
         f"'oui', 'ja') THEN true WHEN {t} IN ('false', 'f', 'no', 'n', '0', 'non', 'nein') "
         f"THEN false END"
-    )
-
-
-def country_sql(expr: str) -> str:
-    """SQL: a country name or ISO-2 code -> ISO-2 (None when unknown)."""
-    names = ", ".join(f"{_lit(k)}: {_lit(v)}" for k, v in sorted(COUNTRY_NAMES.items()))
-    codes = ", ".join(_lit(c) for c in sorted(set(COUNTRY_NAMES.values())))
-    return (
-        f"CASE WHEN length(trim({expr})) = 2 AND list_contains([{codes}], upper(trim({expr}))) "
-        f"THEN upper(trim({expr})) "
-        f"ELSE MAP {{{names}}}[strip_accents(lower(trim({expr})))] END"
     )
 
 
