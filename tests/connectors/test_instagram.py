@@ -144,3 +144,28 @@ def test_missing_path_is_a_clear_error(store: Store, tmp_path: Path) -> None:
 
     with pytest.raises(ValidationError, match="no such file"):
         import_instagram(store, "default", tmp_path / "nope")
+
+
+def test_instaloader_default_compressed_json_xz(store: Store, tmp_path: Path) -> None:
+    """Instaloader saves each post's metadata as ``*.json.xz`` unless told otherwise: a folder
+    of those imports like one of ``*.json`` (its comments files left out), a broken one is
+    quarantined by name, and a single ``.json.xz`` file imports on its own."""
+    import lzma
+
+    folder = tmp_path / "alice"
+    folder.mkdir()
+    for i in range(3):
+        wrapped = {"node": post(i), "instaloader": {"version": "4.13", "node_type": "Post"}}
+        data = lzma.compress(json.dumps(wrapped).encode())
+        (folder / f"2024-01-0{i + 1}_10-00-00_UTC.json.xz").write_bytes(data)
+    (folder / "2024-01-01_10-00-00_UTC_comments.json.xz").write_bytes(lzma.compress(b"[]"))
+    (folder / "2024-01-09_10-00-00_UTC.json.xz").write_bytes(b"not xz")
+    (res,) = import_instagram(store, "default", folder)
+    assert (res.n_input, res.n_loaded, res.n_quarantined) == (4, 3, 1)
+    assert counts(store)["posts"] == 3
+    q = store.query("SELECT file, reason FROM quarantine")
+    assert q[0]["file"].endswith("2024-01-09_10-00-00_UTC.json.xz") and ".xz" in q[0]["reason"]
+    single = tmp_path / "one.json.xz"
+    single.write_bytes(lzma.compress(json.dumps({"node": post(7)}).encode()))
+    (one,) = import_instagram(store, "default", single)
+    assert one.n_loaded == 1 and counts(store)["posts"] == 4

@@ -116,9 +116,18 @@ _WS = frozenset(b" \t\r\n\x0b\x0c")
 
 
 def iter_json_files(paths: Iterable[Path]) -> Iterator[Line]:
-    """One record per file (``*.json`` / ``*.info`` saved by Instaloader or the web)."""
+    """One record per file (``*.json`` / ``*.info`` saved by Instaloader or the web, and
+    Instaloader's default ``*.json.xz``, LZMA-compressed)."""
+    import lzma
+
     for p in paths:
         b = p.read_bytes()
+        if p.name.lower().endswith(".xz"):
+            try:
+                b = lzma.decompress(b)
+            except lzma.LZMAError as e:
+                yield str(p), 1, None, f"not a readable .xz file ({e})"
+                continue
         if b.startswith(b"\xef\xbb\xbf"):
             b = b[3:]
         try:

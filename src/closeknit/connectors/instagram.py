@@ -362,16 +362,18 @@ def sniff_kind(path: Path) -> str:
     return "post"
 
 
+def is_post_file(p: Path) -> bool:
+    """A post metadata file as Instaloader saves it: ``*.json`` (``--no-compress-json``), its
+    default ``*.json.xz``, or a web ``*.info``; not the comments files beside them."""
+    name = p.name.lower()
+    return name.endswith((".json", ".json.xz", ".info")) and not name.endswith(
+        ("_comments.json", "_comments.json.xz")
+    )
+
+
 def post_files(folder: Path) -> list[Path]:
-    """The ``*.json`` / ``*.info`` post files of an Instaloader-style folder, sorted."""
-    files = [
-        p
-        for p in folder.iterdir()
-        if p.is_file()
-        and p.suffix.lower() in (".json", ".info")
-        and not p.name.endswith(("_comments.json", "_location.txt"))
-    ]
-    return sorted(files)
+    """The post files of an Instaloader-style folder (:func:`is_post_file`), sorted."""
+    return sorted(p for p in folder.iterdir() if p.is_file() and is_post_file(p))
 
 
 def import_instagram(
@@ -404,7 +406,7 @@ def import_instagram(
                 )
             )
         return results
-    if path.suffix.lower() in (".json", ".info"):
+    if is_post_file(path) or path.suffix.lower() == ".json":
         spec = PROFILE_SPEC if kind == "profile" else POST_SPEC
         return [
             load_json(
