@@ -169,3 +169,39 @@ def test_instaloader_default_compressed_json_xz(store: Store, tmp_path: Path) ->
     single.write_bytes(lzma.compress(json.dumps({"node": post(7)}).encode()))
     (one,) = import_instagram(store, "default", single)
     assert one.n_loaded == 1 and counts(store)["posts"] == 4
+
+
+def test_instaloader_comments_files_are_folded_into_their_posts(
+    store: Store, tmp_path: Path
+) -> None:
+    """``instaloader --comments`` writes each post's comments beside it (``*_comments.json``,
+    id / created_at / text / owner / likes_count / answers); they become the post's comments
+    and replies, where the metadata alone carries none. A broken comments file is quarantined
+    by name and its post still loads."""
+    import lzma
+
+    folder = tmp_path / "alice"
+    folder.mkdir()
+    stem = "2024-01-01_10-00-00_UTC"
+    meta = {"node": post(1, comments=[])}
+    (folder / f"{stem}.json.xz").write_bytes(lzma.compress(json.dumps(meta).encode()))
+    loader_comments = [
+        {"id": 501, "created_at": 1_700_000_100, "text": "love this!",
+         "owner": {"id": "9", "username": "bob"}, "likes_count": 3,
+         "answers": [{"id": 502, "created_at": 1_700_000_200, "text": "thanks bob",
+                      "owner": {"id": "77", "username": "alice"}, "likes_count": 1}]},
+        {"id": 503, "created_at": 1_700_000_300, "text": "nice pic",
+         "owner": {"id": "10", "username": "cy"}, "likes_count": 0, "answers": []},
+    ]  # fmt: skip
+    (folder / f"{stem}_comments.json").write_text(json.dumps(loader_comments), encoding="utf-8")
+    stem2 = "2024-01-02_10-00-00_UTC"
+    (folder / f"{stem2}.json").write_text(json.dumps({"node": post(2)}), encoding="utf-8")
+    (folder / f"{stem2}_comments.json").write_text("{broken", encoding="utf-8")
+    (res,) = import_instagram(store, "default", folder)
+    assert (res.n_loaded, res.n_quarantined) == (2, 1)
+    got = sorted(r["text"] for r in store.query("SELECT text FROM comments"))
+    assert got == ["love this!", "nice pic", "nice!", "thanks bob"]
+    reply = store.query("SELECT parent_comment_id FROM comments WHERE text = 'thanks bob'")
+    assert reply[0]["parent_comment_id"] == "instagram:501"
+    q = store.query("SELECT file FROM quarantine")
+    assert q[0]["file"].endswith(f"{stem2}_comments.json")

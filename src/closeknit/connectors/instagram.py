@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 from closeknit.connectors.bulk import (
     Check,
@@ -371,6 +372,75 @@ def is_post_file(p: Path) -> bool:
     )
 
 
+def _comments_file(p: Path) -> Path | None:
+    """Instaloader's ``<post>_comments.json`` (or ``.json.xz``) beside a post file, if any."""
+    lower = p.name.lower()
+    ext = next((e for e in (".json.xz", ".json", ".info") if lower.endswith(e)), None)
+    if ext is None:
+        return None
+    base = p.name[: -len(ext)]
+    return next(
+        (c for e in (".json", ".json.xz") if (c := p.with_name(f"{base}_comments{e}")).is_file()),
+        None,
+    )
+
+
+def _loader_comment(c: dict[str, Any]) -> dict[str, Any]:
+    """An Instaloader comment (``id, created_at, text, owner, likes_count, answers``) in the
+    web object's shape the post spec reads."""
+    got = c.get("owner")
+    owner: dict[str, Any] = got if isinstance(got, dict) else {}
+    node: dict[str, Any] = {
+        "id": None if c.get("id") is None else str(c["id"]),
+        "text": c.get("text"),
+        "created_at": c.get("created_at"),
+        "owner": {"id": owner.get("id"), "username": owner.get("username")},
+        "edge_liked_by": {"count": c.get("likes_count")},
+    }
+    answers = c.get("answers")
+    if isinstance(answers, list):
+        node["edge_threaded_comments"] = {
+            "edges": [{"node": _loader_comment(a)} for a in answers if isinstance(a, dict)]
+        }
+    return node
+
+
+def with_loader_comments(files: list[Path]) -> Iterator[Line]:
+    """:func:`iter_json_files` with each post's Instaloader comments file (``--comments``)
+    folded into it as its comment edges (the metadata file alone holds a preview at most). An
+    unreadable comments file is its own quarantined record; the post loads without it."""
+    import lzma
+
+    for line in iter_json_files(files):
+        f, ln, text, err = line[:4]
+        cfile = _comments_file(Path(str(f)))
+        if text is None or cfile is None:
+            yield line
+            continue
+        try:
+            raw = cfile.read_bytes()
+            if cfile.name.lower().endswith(".xz"):
+                raw = lzma.decompress(raw)
+            comments = json.loads(raw.decode("utf-8"))
+            if not isinstance(comments, list):
+                raise ValueError("not a list of comments")
+            obj = json.loads(text)
+        except (OSError, ValueError, lzma.LZMAError) as e:
+            yield str(cfile), 1, None, f"unreadable comments file ({e})"
+            yield line
+            continue
+        node = (
+            obj.get("node") if isinstance(obj, dict) and isinstance(obj.get("node"), dict) else obj
+        )
+        if not isinstance(node, dict):
+            yield line
+            continue
+        edges = [{"node": _loader_comment(c)} for c in comments if isinstance(c, dict)]
+        node["edge_media_to_parent_comment"] = {"count": len(edges), "edges": edges}
+        node.pop("edge_media_to_comment", None)  # the complete list replaces any preview
+        yield f, ln, json.dumps(obj, ensure_ascii=False), err
+
+
 def post_files(folder: Path) -> list[Path]:
     """The post files of an Instaloader-style folder (:func:`is_post_file`), sorted."""
     return sorted(p for p in folder.iterdir() if p.is_file() and is_post_file(p))
@@ -399,7 +469,7 @@ def import_instagram(
             results.append(_import_jsonl(store, workspace, p, kind, on_progress))
         files = post_files(path)
         if files or not jsonl:
-            lines: Iterator[Line] = iter_json_files(files)
+            lines: Iterator[Line] = with_loader_comments(files)
             results.append(
                 load_json(
                     store, workspace, lines, POST_SPEC, path=str(path), on_progress=on_progress
@@ -412,7 +482,7 @@ def import_instagram(
             load_json(
                 store,
                 workspace,
-                iter_json_files([path]),
+                with_loader_comments([path]),
                 spec,
                 path=str(path),
                 on_progress=on_progress,
