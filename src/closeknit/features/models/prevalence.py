@@ -58,7 +58,9 @@ Everything is vectorized over many samples at once (one per creator in a feature
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 from statistics import NormalDist
 from typing import Any
 
@@ -228,7 +230,12 @@ def _interval(draws: np.ndarray, point: float, lo: float, hi: float) -> tuple[fl
 
 def shift_weight(lack_of_fit: float) -> float:
     """λ of step 6: how much of the sources' disagreement joins the interval (0..1)."""
-    return float(np.clip((lack_of_fit - SHIFT_FROM) / (MISFIT_PER_ACCOUNT - SHIFT_FROM), 0, 1))
+    return min(1.0, max(0.0, (lack_of_fit - SHIFT_FROM) / (MISFIT_PER_ACCOUNT - SHIFT_FROM)))
+
+
+@lru_cache(maxsize=8)
+def _z(level: float) -> float:
+    return NormalDist().inv_cdf(0.5 + level / 2)
 
 
 def widen(point: float, lo: float, hi: float, term: float, level: float) -> tuple[float, float]:
@@ -236,10 +243,9 @@ def widen(point: float, lo: float, hi: float, term: float, level: float) -> tupl
     quadrature to each side (at the interval's level), clipped to 0..1."""
     if term <= 0:
         return lo, hi
-    zs = NormalDist().inv_cdf(0.5 + level / 2) * term
-    return (
-        max(0.0, point - float(np.hypot(point - lo, zs))),
-        min(1.0, point + float(np.hypot(hi - point, zs))),
+    zs = _z(level) * term
+    return max(0.0, point - math.hypot(point - lo, zs)), min(
+        1.0, point + math.hypot(hi - point, zs)
     )
 
 
