@@ -86,7 +86,7 @@ _POSTS = FEATURES.index("posts")
 MISFIT_PER_ACCOUNT = 0.12  # lack of fit above which a sample is "unlike every labelled source"
 MISFIT_MIN_ROWS = 200  # below this many accounts the statistic is too noisy to flag anything
 # lack of fit from which the between-population term starts (0 below, in full at the flag): the
-# 95th percentile of samples of populations the model was trained on (0.01-0.06 by source and n)
+# 95th percentile of samples of populations the model was trained on (up to 0.06 by source, n)
 SHIFT_FROM = 0.06
 METHOD = (
     "prior re-estimation (Saerens EM) on out-of-fold score bins, per labelled source, weighted "
@@ -114,7 +114,6 @@ class Prevalence:
     method: str = METHOD
     sources: list[dict[str, Any]] = field(default_factory=list)
     lack_of_fit: float | None = None  # the best source's (G² - df) per account
-    fit_df: int | None = None  # the best source's degrees of freedom (df above)
     shift: float = 0.0  # the between-population term of the fake share (step 6), 0..1
 
     @property
@@ -336,7 +335,6 @@ def estimate_groups(
     n_rows = np.bincount(groups, minlength=n_groups)
     fake_pt = np.zeros((n_groups, S))
     g2 = np.full((n_groups, S), np.inf)
-    dfs = np.zeros((n_groups, S))
     pid = np.zeros((n_groups, S, draws))
     rho_pt = np.zeros(S)
     rho_d = np.zeros((S, draws))
@@ -374,7 +372,6 @@ def estimate_groups(
         df = present.sum(-1) * (B - 1) - 1
         fake_pt[:, k] = pi
         g2[:, k] = np.where(usable[:, k], g - df, np.inf)
-        dfs[:, k] = df
         fits.append({"h": h, "present": present, "n1": n1, "n0": n0, "J": J})
     # the sources' weights: exp(-(G² - df) / 2), normalized; a source below W_MIN is dropped
     with np.errstate(invalid="ignore"):
@@ -501,7 +498,6 @@ def estimate_groups(
                 level=level,
                 sources=src_info,
                 lack_of_fit=lof,
-                fit_df=int(dfs[gi, int(np.argmin(np.where(ok, g2[gi], np.inf)))]),
                 shift=f_s,
             )
         )
