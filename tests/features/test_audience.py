@@ -14,7 +14,7 @@ import pytest
 
 from closeknit.connectors.audience import instagram_profile
 from closeknit.features import audience, build
-from closeknit.features.models import account_model, profile_features
+from closeknit.features.models import account_model, prevalence, profile_features
 from closeknit.features.models.prevalence import estimate_groups
 from closeknit.store import Store
 from closeknit.world import audience as waud
@@ -161,3 +161,37 @@ def test_a_sample_unlike_every_labelled_population_says_so(pops: dict[str, pd.Da
     assert p.unlike_sources and p.to_dict()["unlike_sources"] is True
     small = audience.estimate(odd.head(120), m)
     assert small is not None and not small.unlike_sources
+
+
+def test_a_shifted_population_widens_the_interval_by_the_sources_disagreement(
+    pops: dict[str, pd.DataFrame], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Real followers of whom 40% show no profile picture: unlike every source's real accounts,
+    so the estimate of 10% fake reads 12-15% and the bootstrap interval alone mostly misses 10%.
+    The between-population term (the sources' spread, weighed by the lack of fit) widens it
+    until it holds 10% in most samples; a sample that fits a source keeps its interval."""
+    m = account_model()
+    shifted, fits = [], []
+    for seed in range(6):
+        df = _mix(pops, 1000, 0.10, 0.0, seed=seed)
+        df.loc[df.index[100:460], "has_profile_pic"] = False
+        shifted.append(df)
+        fits.append(_mix(pops, 1000, 0.10, 0.0, seed=seed))
+    with_term = [audience.estimate(df, m) for df in shifted]
+    usual = [audience.estimate(df, m) for df in fits]
+    monkeypatch.setattr(prevalence, "shift_weight", lambda lack_of_fit: 0.0)
+    without = [audience.estimate(df, m) for df in shifted]
+    usual_without = [audience.estimate(df, m) for df in fits]
+    assert all(p is not None for p in with_term + without + usual + usual_without)
+    covered = sum(p.fake_lo <= 0.10 <= p.fake_hi for p in with_term)  # type: ignore[union-attr]
+    covered_without = sum(p.fake_lo <= 0.10 <= p.fake_hi for p in without)  # type: ignore[union-attr]
+    assert covered >= 5 and covered_without <= 2, (covered, covered_without)
+    for a, b in zip(with_term, without, strict=True):
+        assert a is not None and b is not None
+        assert a.fake_share == b.fake_share  # the estimate itself does not move
+        assert a.shift > 0 and a.fake_hi - a.fake_lo > b.fake_hi - b.fake_lo
+        assert a.real_hi - a.real_lo > b.real_hi - b.real_lo
+        assert a.to_dict()["shift"] == round(a.shift, 4)
+    for a, b in zip(usual, usual_without, strict=True):
+        assert a is not None and b is not None
+        assert a.shift == 0.0 and (a.fake_lo, a.fake_hi) == (b.fake_lo, b.fake_hi)

@@ -70,6 +70,7 @@ def test_the_same_estimate_on_every_path(store: Store, tmp_path: Path) -> None:
     ev = json.loads(f["evidence"])["audience"]
     assert a.lack_of_fit == b.lack_of_fit == ev["lack_of_fit"] == round(c.lack_of_fit or 0, 4)
     assert a.unlike_sources is b.unlike_sources is ev["unlike_sources"] is False
+    assert a.shift == b.shift == ev["shift"] == round(c.shift, 4)
 
 
 def test_synonyms_unknown_columns_and_quarantined_rows(store: Store, tmp_path: Path) -> None:
@@ -191,3 +192,27 @@ def test_cli_json_shape_and_errors(tmp_path: Path) -> None:
     assert r.exit_code != 0 and "COLUMN=FIELD" in r.output
     r = runner.invoke(app, ["audience", "score", str(path), "--db", db, "--format", "xml"])
     assert r.exit_code != 0 and "csv or jsonl" in r.output
+
+
+def test_a_shifted_export_says_its_interval_carries_the_sources_disagreement(
+    tmp_path: Path,
+) -> None:
+    """100 fakes and 900 real followers of whom 360 show no picture fit no labelled source
+    well: the JSON carries the between-population term, and the text says the intervals were
+    widened by it; an ordinary export carries none."""
+    db = str(tmp_path / "c.duckdb")
+    rows = [instagram_profile(p) for p in _profiles(100, 0, 900)]
+    for r in rows[100:460]:
+        r["has_profile_pic"] = False
+    odd = tmp_path / "odd.csv"
+    pd.DataFrame(rows).to_csv(odd, index=False)
+    r = runner.invoke(app, ["audience", "score", str(odd), "--db", db, "--json"])
+    assert r.exit_code == 0, r.output
+    d = json.loads(r.stdout)
+    assert d["shift"] > 0.005 and d["lack_of_fit"] > 0.06
+    r = runner.invoke(app, ["audience", "score", str(odd), "--db", db])
+    assert r.exit_code == 0 and "intervals widened by the labelled sources'" in r.stdout
+    assert max(len(line) for line in r.stdout.splitlines()) <= 80
+    usual = _csv(_profiles(100, 0, 900), tmp_path / "usual.csv")
+    r = runner.invoke(app, ["audience", "score", str(usual), "--db", db, "--json"])
+    assert r.exit_code == 0 and json.loads(r.stdout)["shift"] == 0.0

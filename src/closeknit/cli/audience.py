@@ -94,6 +94,12 @@ def _render(r: AudienceScore) -> None:
             f"{r.lack_of_fit:.2f} per account): the shares may be off by more than their "
             "intervals"
         )
+    if r.shift > 0:
+        # the sample fits no labelled source well; the term is already in the intervals above
+        console.print(
+            f"  intervals widened by the labelled sources' disagreement (sd {100 * r.shift:.1f} "
+            "points)"
+        )
     if r.inactive_share is None:
         console.print("  inactive unknown: no posts_count; 'real' means not fake")
     if r.fields_missing:

@@ -196,6 +196,7 @@ def quality(
         ev["sources"] = e.sources
         ev["lack_of_fit"] = None if e.lack_of_fit is None else round(e.lack_of_fit, 4)
         ev["unlike_sources"] = e.unlike_sources
+        ev["shift"] = round(e.shift, 4)
         ev["n_posts_known"] = e.n_posts_known
         ev["level"] = e.level
         out[c] = {"audience_sample_size": e.n, "audience_status": "ok", **share_columns(e),

@@ -131,4 +131,5 @@ def score_file(store: Store, workspace: str, req: ScoreIn) -> AudienceScore:
         sources=[SourceWeight(**s) for s in p.sources],
         lack_of_fit=None if p.lack_of_fit is None else round(p.lack_of_fit, 4),
         unlike_sources=p.unlike_sources,
+        shift=round(p.shift, 4),
     )

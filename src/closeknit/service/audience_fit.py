@@ -18,3 +18,9 @@ class PopulationFit(BaseModel):
         description="the sample resembles none of the labelled populations: its shares may be "
         "off by more than their intervals",
     )
+    shift: float = Field(
+        default=0.0,
+        description="the between-population term in the fake share's interval (a standard "
+        "deviation, 0..1): the labelled sources' disagreement, counted once the sample fits "
+        "none of them better than samples of the trained-on populations do; 0 when it fits one",
+    )

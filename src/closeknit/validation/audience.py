@@ -18,8 +18,10 @@ within class. Per cell (dataset × π × n):
 * ``mean_p_mae`` / ``threshold_mae`` - the same error for the old estimate (mean calibrated
   P(fake), share above 0.5) on the same samples: the baseline.
 
-**lodo** trains on two datasets and estimates on the third: shift between populations that no
-interval here accounts for; reported as measured.
+**lodo** trains on two datasets and estimates on the third: shift between populations, which
+the interval meets only through its between-population term (the sources' disagreement, when the
+sample fits none of them: :mod:`closeknit.features.models.prevalence` step 6); reported as
+measured.
 
 The default 2 folds make the held-out pool as large as the training part: a held-out pool is a
 finite population whose own error rates differ from the training estimate by about as much as
@@ -315,6 +317,7 @@ def misfit(
             "lack_of_fit_median": round(float(np.nanmedian(lof)), 4),
             "lack_of_fit_p90": round(float(np.nanpercentile(lof, 90)), 4),
             "flagged": round(float(np.mean([o.unlike_sources for o, _ in ok])), 4),
+            "shift_median": round(float(np.median([o.shift for o, _ in ok])), 4),
             "mae": round(float(np.median([abs(o.fake_share - k / n) for o, k in ok])), 4),
             "coverage": round(float(np.mean([o.fake_lo <= pi <= o.fake_hi for o, _ in ok])), 4),
         }

@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from closeknit.features.models import account_model
 from closeknit.features.models.oof import SourceTable
-from closeknit.features.models.prevalence import _interval, _rate_draws
+from closeknit.features.models.prevalence import (
+    MISFIT_PER_ACCOUNT,
+    SHIFT_FROM,
+    _interval,
+    _rate_draws,
+    shift_weight,
+    widen,
+)
 from closeknit.features.models.train import dispersion
 
 
@@ -59,3 +67,17 @@ def test_shipped_tables_carry_their_dispersion() -> None:
     old = tables.sources["kaggle"].to_json()
     del old["dispersion"]  # an artifact from before: multinomial
     assert SourceTable.from_json("x", old).dispersion == (1.0, 1.0)
+
+
+def test_the_between_population_term_starts_above_the_trained_on_fit_and_adds_in_quadrature() -> (
+    None
+):
+    assert shift_weight(-0.05) == 0.0 and shift_weight(SHIFT_FROM) == 0.0
+    assert shift_weight((SHIFT_FROM + MISFIT_PER_ACCOUNT) / 2) == pytest.approx(0.5)
+    assert shift_weight(MISFIT_PER_ACCOUNT) == 1.0 and shift_weight(0.9) == 1.0
+    assert widen(0.2, 0.15, 0.27, 0.0, 0.9) == (0.15, 0.27)
+    lo, hi = widen(0.2, 0.15, 0.27, 0.03, 0.9)
+    z = 1.6448536
+    assert lo == pytest.approx(0.2 - np.hypot(0.05, z * 0.03))
+    assert hi == pytest.approx(0.2 + np.hypot(0.07, z * 0.03))
+    assert widen(0.02, 0.01, 0.05, 0.2, 0.9)[0] == 0.0  # still a share

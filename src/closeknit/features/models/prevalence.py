@@ -32,11 +32,22 @@ quantification does it:
    draw, moved so that its median is the estimate, is the interval (:func:`_interval`).
 5. **Lack of fit.** ``lack_of_fit`` is the best source's (G² − df) per account. A sample drawn
    from a population none of the labelled sources resembles fits them badly, and its share can
-   be off by more than the interval says (it carries no term for such a shift): on the public
-   sets, samples of a held-out dataset scored 0.10–0.21 per account (errors 1–19 points), samples
-   of a dataset trained on at most 0.06 (docs/validation-classifiers.md). Above
-   ``MISFIT_PER_ACCOUNT`` the estimate says so (``unlike_sources``).
-6. **Three shares.** *Inactive* = an account that is not fake but has posted at most
+   be off by more than steps 1-4 say: on the public sets, samples of a held-out dataset scored
+   0.10–0.21 per account (errors 1–19 points), samples of a dataset trained on at most 0.06
+   (docs/validation-classifiers.md). Above ``MISFIT_PER_ACCOUNT`` the estimate says so
+   (``unlike_sources``).
+6. **Between-population term.** When no source fits, which labelled population the sample
+   behaves like is unknown, and the sources' own estimates are the only evidence of how much
+   that matters. The term is the root-mean-square distance of every usable source's estimate
+   (of each share) from the reported one, times λ = clip((lack_of_fit − ``SHIFT_FROM``) /
+   (``MISFIT_PER_ACCOUNT`` − ``SHIFT_FROM``), 0, 1): zero while the sample fits a source as
+   well as samples of the trained-on populations do (their 95th percentile, 0.06), in full where
+   it is flagged. It is added in quadrature (as a normal term at the interval's level) to each
+   side of the bootstrap interval, and reported as ``shift``. Neither constant was fitted to a
+   held-out dataset. It covers a population that lies between the labelled ones (held-out
+   Purba), not one that every source misreads the same way (held-out InstaFake: both other
+   sources over-estimate it, and agree).
+7. **Three shares.** *Inactive* = an account that is not fake but has posted at most
    ``inactive_max_posts`` (2) times ever. With w the sample's share of such low-post accounts and
    ρ the share of the source's fakes that are low-post, inactive = w − π·ρ (clipped), real =
    1 − fake − inactive. Rows without ``posts_count`` count toward fake only; with none, inactive is
@@ -47,7 +58,10 @@ Everything is vectorized over many samples at once (one per creator in a feature
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
+from functools import lru_cache
+from statistics import NormalDist
 from typing import Any
 
 import numpy as np
@@ -71,9 +85,13 @@ _CHUNK_CELLS = 4_000_000  # samples × draws × bins per vectorized step (memory
 _POSTS = FEATURES.index("posts")
 MISFIT_PER_ACCOUNT = 0.12  # lack of fit above which a sample is "unlike every labelled source"
 MISFIT_MIN_ROWS = 200  # below this many accounts the statistic is too noisy to flag anything
+# lack of fit from which the between-population term starts (0 below, in full at the flag): the
+# 95th percentile of samples of populations the model was trained on (up to 0.06 by source, n)
+SHIFT_FROM = 0.06
 METHOD = (
     "prior re-estimation (Saerens EM) on out-of-fold score bins, per labelled source, weighted "
-    "by fit; 90% Bayesian-bootstrap interval over the sample and the error rates"
+    "by fit; 90% Bayesian-bootstrap interval over the sample and the error rates, widened by the "
+    "sources' disagreement when the sample fits none of them"
 )
 
 
@@ -96,6 +114,7 @@ class Prevalence:
     method: str = METHOD
     sources: list[dict[str, Any]] = field(default_factory=list)
     lack_of_fit: float | None = None  # the best source's (G² - df) per account
+    shift: float = 0.0  # the between-population term of the fake share (step 6), 0..1
 
     @property
     def unlike_sources(self) -> bool:
@@ -127,6 +146,7 @@ class Prevalence:
             "method": self.method,
             "sources": self.sources,
             "lack_of_fit": r(self.lack_of_fit),
+            "shift": r(self.shift),
             "unlike_sources": self.unlike_sources,
         }
 
@@ -205,6 +225,27 @@ def _interval(draws: np.ndarray, point: float, lo: float, hi: float) -> tuple[fl
     """:func:`_intervals` for one sample's draws."""
     a, b = _intervals(draws[None, :], np.array([point]), lo, hi)[0]
     return float(a), float(b)
+
+
+def shift_weight(lack_of_fit: float) -> float:
+    """λ of step 6: how much of the sources' disagreement joins the interval (0..1)."""
+    return min(1.0, max(0.0, (lack_of_fit - SHIFT_FROM) / (MISFIT_PER_ACCOUNT - SHIFT_FROM)))
+
+
+@lru_cache(maxsize=8)
+def _z(level: float) -> float:
+    return NormalDist().inv_cdf(0.5 + level / 2)
+
+
+def widen(point: float, lo: float, hi: float, term: float, level: float) -> tuple[float, float]:
+    """The interval ``lo``..``hi`` around ``point`` with a normal term of sd ``term`` added in
+    quadrature to each side (at the interval's level), clipped to 0..1."""
+    if term <= 0:
+        return lo, hi
+    zs = _z(level) * term
+    return max(0.0, point - math.hypot(point - lo, zs)), min(
+        1.0, point + math.hypot(hi - point, zs)
+    )
 
 
 @dataclass
@@ -418,6 +459,24 @@ def estimate_groups(
         wg = w[gi]
         f_pt, i_pt, r_pt = point[r_]
         (f_lo, f_hi), (i_lo, i_hi), (r_lo, r_hi) = f_q[r_], i_q[r_], r_q[r_]
+        lof = float(np.min(np.where(ok, g2[gi], np.inf)) / max(n_rows[gi], 1))
+        # step 6: each usable source's own shares, their spread around the reported ones
+        lam = shift_weight(lof)
+        f_s = i_s = r_s = 0.0
+        if lam > 0:
+            fk = fake_pt[gi, ok]
+            f_s = float(np.sqrt(lam * np.mean((fk - f_pt) ** 2)))
+            if i_pt is None:
+                r_s = f_s
+            else:
+                wl = n_low[gi] / n_known[gi]
+                ik = np.clip(wl - fk * rho_pt[ok], 0.0, np.minimum(wl, 1.0 - fk))
+                i_s = float(np.sqrt(lam * np.mean((ik - i_pt) ** 2)))
+                r_s = float(np.sqrt(lam * np.mean((1.0 - fk - ik - r_pt) ** 2)))
+        f_lo, f_hi = widen(f_pt, min(f_lo, f_pt), max(f_hi, f_pt), f_s, level)
+        r_lo, r_hi = widen(r_pt, min(r_lo, r_pt), max(r_hi, r_pt), r_s, level)
+        if i_pt is not None:
+            i_lo, i_hi = widen(i_pt, min(i_lo, i_pt), max(i_hi, i_pt), i_s, level)
         src_info = [
             {"source": names[k], "weight": round(float(wg[k]), 4),
              "fake_share": round(float(fake_pt[gi, k]), 4)}
@@ -438,7 +497,8 @@ def estimate_groups(
                 n_posts_known=int(n_known[gi]),
                 level=level,
                 sources=src_info,
-                lack_of_fit=float(np.min(np.where(ok, g2[gi], np.inf)) / max(n_rows[gi], 1)),
+                lack_of_fit=lof,
+                shift=f_s,
             )
         )
     return out
