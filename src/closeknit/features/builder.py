@@ -446,7 +446,11 @@ def _comment_part(
     agg = pd.DataFrame(
         {"n": g.size(), "k": g["bot"].sum(), "s": g["sent"].mean(), "ns": g["sent"].count()}
     )
+    # bot rows in (creator, comment id) order: the frame's rows come from a parallel join in no
+    # fixed order, which made the examples and the order of the reasons vary between builds
     bots = frame[frame["bot"]]
+    bots = bots.assign(_key=cm["comment_id"].astype(str).to_numpy()[bots.index.to_numpy()])
+    bots = bots.sort_values(["creator_id", "_key"], kind="stable")
     reasons: dict[str, dict[str, int]] = {}
     if len(bots):
         sizes = bots.groupby(["creator_id", "code", "dup"], sort=False).size()

@@ -144,16 +144,26 @@ def solve(q: np.ndarray, p1: np.ndarray, p0: np.ndarray, iters: int = 34) -> np.
     tiny = np.finfo(q.dtype).tiny
     qd = q * d  # the numerator of every step (``q * d / mix`` multiplies first as well)
     shape = np.broadcast_shapes(q.shape[:-1], p1.shape[:-1], p0.shape[:-1])
-    buf = np.empty((*shape, q.shape[-1]), dtype=np.result_type(q, d, p0))
+    n_bins = q.shape[-1]
+    dtype = np.result_type(q, d, p0)
+    # bin-major copies: each bin's terms are one contiguous array, so a step is a few
+    # whole-array operations per bin and the sum over bins is added column by column in
+    # numpy's own pairwise order (:func:`_pairwise_sum`): the same bits as ``.sum(-1)`` over
+    # the short last axis, whose per-row reduction loop was most of the solver's time
+    qd_t = np.ascontiguousarray(np.moveaxis(np.broadcast_to(qd, (*shape, n_bins)), -1, 0))
+    d_t = np.moveaxis(d, -1, 0)
+    p0_t = np.moveaxis(p0, -1, 0)
+    buf = np.empty((n_bins, *shape), dtype=dtype)
 
     def grad(pi: np.ndarray) -> np.ndarray:
-        # Σ q·d / max(π·d + p0, tiny), the same operations in place (the arrays are large)
-        np.copyto(buf, pi[..., None])  # then multiply: faster than broadcasting in the product
-        np.multiply(buf, d, out=buf)
-        np.add(buf, p0, out=buf)
-        np.maximum(buf, tiny, out=buf)
-        np.divide(qd, buf, out=buf)
-        return np.asarray(buf.sum(-1))
+        # Σ q·d / max(π·d + p0, tiny), the same operations as on the whole array, bin by bin
+        for j in range(n_bins):
+            b = buf[j]
+            np.multiply(pi, d_t[j], out=b)  # pi's dtype widens exactly to buf's, if at all
+            np.add(b, p0_t[j], out=b)
+            np.maximum(b, tiny, out=b)
+            np.divide(qd_t[j], b, out=b)
+        return _pairwise_sum(buf, 0, n_bins)
 
     lo = np.zeros(shape, dtype=q.dtype)
     hi = np.ones(shape, dtype=q.dtype)
@@ -166,6 +176,40 @@ def solve(q: np.ndarray, p1: np.ndarray, p0: np.ndarray, iters: int = 34) -> np.
         hi = np.where(up, hi, mid)
     pi = 0.5 * (lo + hi)
     return np.asarray(np.where(g0 <= 0, 0.0, np.where(g1 >= 0, 1.0, pi)))
+
+
+def _pairwise_sum(cols: np.ndarray, start: int, n: int) -> np.ndarray:
+    """``cols[start:start + n].sum(0)`` added in the order numpy's ``.sum(-1)`` adds a
+    contiguous last axis of length n (its pairwise summation: 8 running sums per block of up
+    to 128, halves above that), so the result is bit for bit that of the row-wise sum."""
+    if n < 8:
+        out = cols[start].copy()
+        for i in range(1, n):
+            out += cols[start + i]
+        return out
+    if n <= 128:
+        r = [cols[start + j].copy() for j in range(8)]
+        i = 8
+        while i < n - n % 8:
+            for j in range(8):
+                r[j] += cols[start + i + j]
+            i += 8
+        r[0] += r[1]
+        r[2] += r[3]
+        r[4] += r[5]
+        r[6] += r[7]
+        r[0] += r[2]
+        r[4] += r[6]
+        r[0] += r[4]
+        out = r[0]
+        for k in range(i, n):
+            out += cols[start + k]
+        return out
+    half = n // 2
+    half -= half % 8
+    left = _pairwise_sum(cols, start, half)
+    left += _pairwise_sum(cols, start + half, n - half)
+    return left
 
 
 def _rate_draws(counts: np.ndarray, draws: int, seed: list[int], phi: float = 1.0) -> np.ndarray:

@@ -1,0 +1,110 @@
+"""The feature build's faster internals give the same bits as the plain forms they replace:
+the bin-major prevalence solver, and the bot-comment evidence whatever the row order."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from closeknit.features import builder, comments
+from closeknit.features.models import comment_model
+from closeknit.features.models.prevalence import _pairwise_sum, solve
+
+
+def _solve_whole_array(q: np.ndarray, p1: np.ndarray, p0: np.ndarray, iters: int) -> np.ndarray:
+    """The solver as first written: every step over the whole array, ``.sum(-1)`` per row."""
+    d = p1 - p0
+    tiny = np.finfo(q.dtype).tiny
+    qd = q * d
+
+    def grad(pi: np.ndarray) -> np.ndarray:
+        mix = np.maximum(pi[..., None] * d + p0, tiny)
+        return np.asarray((qd / mix).sum(-1))
+
+    shape = np.broadcast_shapes(q.shape[:-1], p1.shape[:-1], p0.shape[:-1])
+    lo, hi = np.zeros(shape, dtype=q.dtype), np.ones(shape, dtype=q.dtype)
+    g0, g1 = grad(lo), grad(hi)
+    for _ in range(iters):
+        mid = 0.5 * (lo + hi)
+        up = grad(mid) > 0
+        lo, hi = np.where(up, mid, lo), np.where(up, hi, mid)
+    return np.asarray(np.where(g0 <= 0, 0.0, np.where(g1 >= 0, 1.0, 0.5 * (lo + hi))))
+
+
+@pytest.mark.parametrize("n", [1, 2, 7, 8, 9, 12, 16, 24, 36, 127, 128, 129, 300, 515])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_pairwise_sum_is_numpy_sum_bit_for_bit(n: int, dtype: type) -> None:
+    rng = np.random.default_rng(n)
+    a = rng.standard_normal((5, 40, n)) * rng.choice([1e-4, 1.0, 1e5], (5, 40, n))
+    a = a.astype(dtype)
+    got = _pairwise_sum(np.ascontiguousarray(np.moveaxis(a, -1, 0)), 0, n)
+    np.testing.assert_array_equal(got, a.sum(-1))
+    assert got.dtype == a.dtype
+
+
+@pytest.mark.parametrize("bins", [1, 5, 12, 24, 36, 140])
+def test_bin_major_solver_equals_the_whole_array_one(bins: int) -> None:
+    rng = np.random.default_rng(bins)
+    # the first pass's shape: one histogram per group, one table
+    h = rng.gamma(np.full((60, bins), 0.5)) * (rng.random((60, bins)) > 0.3)
+    p1, p0 = rng.dirichlet(np.ones(bins)), rng.dirichlet(np.ones(bins))
+    got = solve(h, p1, p0)
+    np.testing.assert_array_equal(got, _solve_whole_array(h, p1, p0, 34))
+    if bins > 1:  # interior optima, not only the clipped ends
+        assert 0 < np.mean((got > 0) & (got < 1))
+    # the bootstrap's shape: groups × draws in float32, tables per draw
+    q = rng.gamma(np.full((7, 50, bins), 0.5)) * (rng.random((7, 1, bins)) > 0.3)
+    q = (q / np.maximum(q.sum(-1, keepdims=True), 1e-300)).astype(np.float32)
+    P1 = rng.dirichlet(np.ones(bins), 50)[None].astype(np.float32)
+    P0 = rng.dirichlet(np.ones(bins), 50)[None].astype(np.float32)
+    got32 = solve(q, P1, P0, iters=24)
+    assert got32.dtype == np.float32
+    np.testing.assert_array_equal(got32, _solve_whole_array(q, P1, P0, 24))
+
+
+class _Stage:
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self._frame = frame
+
+    def frame(self, batch: int) -> pd.DataFrame:
+        return self._frame
+
+
+def _comment_frame() -> pd.DataFrame:
+    texts = ["nice pic", "🔥🔥", "check my page for free followers", "I cooked this last night",
+             "love this", "www.getfans.xyz promo code", "my kids ate it all"]  # fmt: skip
+    rows = []
+    for c in range(6):
+        for k in range(40):
+            rows.append(
+                {
+                    "creator_id": f"instagram:c{c}",
+                    "comment_id": f"instagram:{c}-{k:03d}",
+                    "post_id": f"instagram:p{c}-{k % 4}",
+                    "author_handle": f"fan{(c * 40 + k) % 97}",
+                    "text": texts[(c + k) % len(texts)],
+                    "dup": k % 11 == 0,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def _evidence(frame: pd.DataFrame) -> str:
+    extra: dict[str, dict[str, Any]] = {}
+    evid: dict[str, dict[str, Any]] = {}
+    judge = comments.TextJudge(comment_model())
+    builder._comment_part(_Stage(frame), 0, judge, {}, extra, evid)  # type: ignore[arg-type]
+    assert any(e["bot_comments"]["examples"] for e in evid.values())
+    return json.dumps([sorted(extra.items()), sorted(evid.items())])
+
+
+def test_bot_comment_evidence_does_not_follow_the_row_order() -> None:
+    cm = _comment_frame()
+    want = _evidence(cm)
+    for seed in range(3):
+        shuffled = cm.sample(frac=1.0, random_state=seed).reset_index(drop=True)
+        assert _evidence(shuffled) == want
