@@ -108,3 +108,32 @@ def test_bot_comment_evidence_does_not_follow_the_row_order() -> None:
     for seed in range(3):
         shuffled = cm.sample(frac=1.0, random_state=seed).reset_index(drop=True)
         assert _evidence(shuffled) == want
+
+
+def test_most_suspect_equals_shift_prior_creator_by_creator() -> None:
+    from closeknit.features.audience import _most_suspect
+    from closeknit.features.models import shift_prior
+    from closeknit.features.models.prevalence import Prevalence
+
+    rng = np.random.default_rng(5)
+    shares = [0.001, 0.2, 0.5, 0.93, 0.999]
+    res: list[Prevalence | None] = [
+        Prevalence(n=30, fake_share=f, fake_lo=f, fake_hi=f, inactive_share=None,
+                   inactive_lo=None, inactive_hi=None, real_share=1 - f, real_lo=1 - f,
+                   real_hi=1 - f, n_posts_known=0)
+        for f in shares
+    ] + [None]  # fmt: skip
+    c = np.repeat(np.arange(len(res)), 5)
+    tops = pd.DataFrame({"c": c, "h": [f"acct{i}" for i in range(len(c))],
+                         "p": np.r_[rng.random(len(c) - 2), 0.0, 1.0]})  # fmt: skip
+    got = _most_suspect(tops, res, 0.47)
+    for i, e in enumerate(res):
+        t = tops[tops["c"] == i]
+        if e is None:
+            assert i not in got
+            continue
+        post = shift_prior(t["p"].to_numpy(), 0.47, min(max(e.fake_share, 0.005), 0.995))
+        pairs = zip(t["h"].tolist(), post.tolist(), strict=True)
+        want = [{"handle": h, "p_fake": round(float(p), 3)} for h, p in pairs if p >= 0.5]
+        assert got.get(i, []) == want
+    assert sum(map(len, got.values())) > 3

@@ -15,12 +15,12 @@ give is unknown (NULL): it is neither an empty bio nor "no link".
 from __future__ import annotations
 
 import re
-from typing import Any, cast
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from closeknit.features.models import AccountModel, profile_features, shift_prior
+from closeknit.features.models import AccountModel, profile_features
 from closeknit.features.models.prevalence import METHOD, Prevalence, estimate_groups
 
 MIN_SAMPLE = 20
@@ -117,6 +117,35 @@ def share_columns(p: Prevalence | None) -> dict[str, Any]:
     }
 
 
+def _most_suspect(
+    tops: pd.DataFrame, res: list[Prevalence | None], train_prior: float
+) -> dict[int, list[dict[str, Any]]]:
+    """Per creator index, its top accounts (``tops``: columns c, h, p, best first) with P(fake)
+    given the creator's estimated fake share (Bayes on the odds), those at 0.5 or more."""
+    c = tops["c"].to_numpy(dtype=np.int64)
+    if len(c) == 0:
+        return {}
+    # the odds factor of each creator's share, as shift_prior computes it for one creator
+    k_of: dict[int, float] = {}
+    for i in np.unique(c).tolist():
+        e = res[i]
+        if e is not None:
+            t = min(max(e.fake_share, 0.005), 0.995)
+            k_of[i] = (t / (1 - t)) / (train_prior / (1 - train_prior))
+    has = np.array([i in k_of for i in c.tolist()], dtype=bool)
+    k = np.array([k_of.get(i, 1.0) for i in c.tolist()], dtype=np.float64)
+    # shift_prior's operations, element by element with each row's own factor
+    p = np.clip(tops["p"].to_numpy(dtype=np.float64), 1e-12, 1 - 1e-12)
+    odds = p / (1 - p) * k
+    post = odds / (1 + odds)
+    out: dict[int, list[dict[str, Any]]] = {}
+    for i, h, pf, ok in zip(c.tolist(), tops["h"].tolist(), post.tolist(), has.tolist(),
+                            strict=True):  # fmt: skip
+        if ok and pf >= 0.5:
+            out.setdefault(i, []).append({"handle": h, "p_fake": round(pf, 3)})
+    return out
+
+
 def quality(
     samples: pd.DataFrame, model: AccountModel | None, method: str = METHOD
 ) -> dict[str, dict[str, Any]]:
@@ -174,8 +203,7 @@ def quality(
     else:
         sus = pd.DataFrame({"c": [], "h": [], "p": []})
     tops = sus.sort_values("p", ascending=False, kind="stable").groupby("c").head(5)
-    top_of = {int(cast(Any, k)): g for k, g in tops.groupby("c", sort=False)}
-    empty = tops.iloc[:0]
+    suspects = _most_suspect(tops, res, model.train_prior or 0.5)
     for i, c in enumerate(creators):
         ev = dict(base[c])
         e = res[i]
@@ -184,15 +212,7 @@ def quality(
             out[c] = {"audience_sample_size": base[c]["n"], "audience_status": status,
                       **share_columns(None), "evidence": ev}  # fmt: skip
             continue
-        t = top_of.get(i, empty)
-        prior = model.train_prior or 0.5
-        # P(fake) per account given this creator's estimated share (Bayes on the odds)
-        post = shift_prior(t["p"].to_numpy(), prior, min(max(e.fake_share, 0.005), 0.995))
-        ev["most_suspect"] = [
-            {"handle": h, "p_fake": round(float(p), 3)}
-            for h, p in zip(t["h"].tolist(), post.tolist(), strict=True)
-            if p >= 0.5
-        ]
+        ev["most_suspect"] = suspects.get(i, [])
         ev["sources"] = e.sources
         ev["lack_of_fit"] = None if e.lack_of_fit is None else round(e.lack_of_fit, 4)
         ev["unlike_sources"] = e.unlike_sources

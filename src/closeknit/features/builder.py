@@ -366,13 +366,13 @@ def _batches(
         steps["growth"] = steps.get("growth", 0.0) + time.perf_counter() - t
         t = time.perf_counter()
         cols = ", ".join(f"a.{c}" for c in audience.PROFILE_COLUMNS)
-        samples = store.df(
+        samples = store.arrow(  # Arrow to pandas: store.df's frame, without Python strings
             f"SELECT a.creator_id, a.relation, {cols} FROM audience_samples a "
             "JOIN feature_scope s ON s.workspace_id = a.workspace_id "
             "AND s.creator_id = a.creator_id "
             "WHERE a.workspace_id = ? AND s.batch = ?",
             [workspace, b],
-        )
+        ).to_pandas()
         for cid, q in audience.quality(samples, acct_model, methods["audience"]).items():
             ev = q.pop("evidence")
             extra.setdefault(cid, {}).update(q)
