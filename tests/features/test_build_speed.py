@@ -137,3 +137,33 @@ def test_most_suspect_equals_shift_prior_creator_by_creator() -> None:
         want = [{"handle": h, "p_fake": round(float(p), 3)} for h, p in pairs if p >= 0.5]
         assert got.get(i, []) == want
     assert sum(map(len, got.values())) > 3
+
+
+def test_typed_columns_give_the_plain_values_features() -> None:
+    """profile_features on Arrow-typed columns (strings with NA, numpy ints, floats and bools,
+    read straight from the store) equals it on the same rows as plain Python values."""
+    from closeknit.features.audience import _plain
+    from closeknit.features.models.account import profile_features
+
+    n = 300
+    handles = [None if i % 13 == 0 else f" @user{i % 71}_{'7' * (i % 3)}" for i in range(n)]
+    names = [None if i % 5 == 0 else ["", "Anna Bell", "user3_", "ΣΑΣ 7"][i % 4] for i in range(n)]
+    typed = pd.DataFrame(
+        {
+            "handle": pd.array(handles, dtype=pd.StringDtype(na_value=np.nan)),
+            "full_name": pd.array(names, dtype=pd.StringDtype(na_value=np.nan)),
+            "bio": pd.array([None if i % 4 == 0 else "b" * (i % 6) for i in range(n)],
+                            dtype=pd.StringDtype(na_value=np.nan)),
+            "followers": np.arange(n, dtype=np.int64) * 37,
+            "following": np.where(np.arange(n) % 9 == 0, np.nan, np.arange(n) * 3.0),
+            "posts_count": np.arange(n, dtype=np.int64) % 40,
+            "has_profile_pic": np.arange(n) % 3 == 0,
+            "is_private": np.arange(n) % 2 == 0,
+            "is_verified": np.zeros(n, dtype=bool),
+            "has_external_url": np.arange(n) % 7 == 0,
+        }
+    )  # fmt: skip
+    fast = profile_features(typed)
+    plain = profile_features(_plain(typed))
+    assert fast.tobytes() == plain.tobytes()
+    assert np.isnan(fast).any() and (fast[~np.isnan(fast)] > 0).any()
