@@ -167,3 +167,18 @@ def test_typed_columns_give_the_plain_values_features() -> None:
     plain = profile_features(_plain(typed))
     assert fast.tobytes() == plain.tobytes()
     assert np.isnan(fast).any() and (fast[~np.isnan(fast)] > 0).any()
+
+
+@pytest.mark.parametrize("cells", [1, 700, 5_000, 10**9])
+def test_solver_blocks_of_rows_change_nothing(monkeypatch: pytest.MonkeyPatch, cells: int) -> None:
+    from closeknit.features.models import prevalence
+
+    monkeypatch.setattr(prevalence, "_SOLVE_CELLS", cells)
+    rng = np.random.default_rng(cells)
+    q = rng.gamma(np.full((23, 30, 12), 0.5)) * (rng.random((23, 1, 12)) > 0.3)
+    q = (q / np.maximum(q.sum(-1, keepdims=True), 1e-300)).astype(np.float32)
+    shared = rng.dirichlet(np.ones(12), 30)[None].astype(np.float32)  # broadcast over rows
+    own = rng.dirichlet(np.ones(12), (23, 30)).astype(np.float32)  # one table per row
+    got = solve(q, shared, own, iters=24)
+    assert got.shape == (23, 30) and got.dtype == np.float32
+    np.testing.assert_array_equal(got, _solve_whole_array(q, shared, own, 24))

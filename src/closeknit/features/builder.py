@@ -439,7 +439,7 @@ def _comment_part(
         return
     jd = comments.judge_frame(cm["text"], cm["dup"].to_numpy(dtype=bool), judge, sentiments)
     frame = pd.DataFrame(
-        {"creator_id": cm["creator_id"].astype(str).to_numpy(), "bot": jd.bot,
+        {"creator_id": cm["creator_id"].astype(str).array, "bot": jd.bot,
          "sent": jd.sentiment, "code": jd.codes, "dup": jd.dup}
     )  # fmt: skip
     g = frame.groupby("creator_id", sort=False)

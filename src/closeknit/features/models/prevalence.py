@@ -68,6 +68,7 @@ SEED = 20190101
 _PRIOR = 1.0
 _W_MIN = 1e-3  # a source with less weight than this is left out of a sample's estimate
 _CHUNK_CELLS = 4_000_000  # samples × draws × bins per vectorized step (memory bound)
+_SOLVE_CELLS = 500_000  # cells the solver bisects at once (its working set stays in L2)
 _POSTS = FEATURES.index("posts")
 MISFIT_PER_ACCOUNT = 0.12  # lack of fit above which a sample is "unlike every labelled source"
 MISFIT_MIN_ROWS = 200  # below this many accounts the statistic is too noisy to flag anything
@@ -139,11 +140,20 @@ def solve(q: np.ndarray, p1: np.ndarray, p0: np.ndarray, iters: int = 34) -> np.
     bootstrap draws, where 24 halvings reach its precision). ``q`` may hold zeros; ``p1``/``p0``
     must be > 0.
     """
+    shape = np.broadcast_shapes(q.shape[:-1], p1.shape[:-1], p0.shape[:-1])
+    block = max(1, _SOLVE_CELLS // max(1, int(np.prod(shape[1:], dtype=np.int64)) * q.shape[-1]))
+    if len(shape) > 1 and shape[0] > block and q.ndim == len(shape) + 1 and q.shape[0] == shape[0]:
+        # the rows are independent: a block at a time, so a step's arrays stay in the cache
+        def rows(a: np.ndarray, i: int) -> np.ndarray:
+            return a[i : i + block] if a.ndim == len(shape) + 1 and a.shape[0] > 1 else a
+
+        parts = [solve(rows(q, i), rows(p1, i), rows(p0, i), iters)
+                 for i in range(0, shape[0], block)]  # fmt: skip
+        return np.concatenate(parts)
     d = p1 - p0
 
     tiny = np.finfo(q.dtype).tiny
     qd = q * d  # the numerator of every step (``q * d / mix`` multiplies first as well)
-    shape = np.broadcast_shapes(q.shape[:-1], p1.shape[:-1], p0.shape[:-1])
     n_bins = q.shape[-1]
     dtype = np.result_type(q, d, p0)
     # bin-major copies: each bin's terms are one contiguous array, so a step is a few
