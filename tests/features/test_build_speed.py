@@ -166,6 +166,14 @@ def test_typed_columns_give_the_plain_values_features() -> None:
     fast = profile_features(typed)
     plain = profile_features(_plain(typed))
     assert fast.tobytes() == plain.tobytes()
+    # pandas' nullable columns (pd.NA) take the general path, to the same values
+    nullable = typed.assign(
+        followers=pd.array([None if i % 6 == 0 else i * 37 for i in range(n)], dtype="Int64"),
+        is_private=pd.array([None if i % 8 == 0 else i % 2 > 0 for i in range(n)], dtype="boolean"),
+    )  # fmt: skip
+    want = profile_features(_plain(nullable))
+    assert profile_features(nullable).tobytes() == want.tobytes()
+    assert not np.array_equal(want, fast, equal_nan=True)  # the missing values count
     assert np.isnan(fast).any() and (fast[~np.isnan(fast)] > 0).any()
 
 

@@ -107,7 +107,7 @@ def _num(df: pd.DataFrame, col: str) -> np.ndarray:
     if col not in df.columns:
         return np.full(len(df), np.nan)
     s = df[col]
-    if s.dtype.kind in "iufb":  # a plain numpy column (no pd.NA): the same floats, directly
+    if isinstance(s.dtype, np.dtype) and s.dtype.kind in "iufb":  # numpy, so no pd.NA: directly
         return np.asarray(s.to_numpy(), dtype=np.float64)
     num = pd.to_numeric(s.astype(object), errors="coerce")  # object: tolerate pd.NA
     return np.asarray(num.astype("float64"), dtype=np.float64)
@@ -140,7 +140,7 @@ def _flag(df: pd.DataFrame, col: str) -> np.ndarray:
     """Booleans (True/False/1/0/'true'/None) as 1.0 / 0.0 / NaN."""
     if col not in df.columns:
         return np.full(len(df), np.nan)
-    if df[col].dtype == np.bool_:  # a plain bool column: True / False only, no missing
+    if isinstance(df[col].dtype, np.dtype) and df[col].dtype.kind == "b":  # True / False only
         return df[col].to_numpy().astype(np.float64)
     return np.fromiter(map(_flag_value, df[col].tolist()), dtype=np.float64, count=len(df))
 
