@@ -190,3 +190,30 @@ def test_solver_blocks_of_rows_change_nothing(monkeypatch: pytest.MonkeyPatch, c
     got = solve(q, shared, own, iters=24)
     assert got.shape == (23, 30) and got.dtype == np.float32
     np.testing.assert_array_equal(got, _solve_whole_array(q, shared, own, 24))
+
+
+def test_audience_counts_per_creator_equal_a_creator_by_creator_count() -> None:
+    from closeknit.features.audience import quality
+
+    rng = np.random.default_rng(3)
+    n = 500
+    frame = pd.DataFrame(
+        {
+            "creator_id": [f"instagram:c{int(i)}" for i in rng.integers(0, 40, n)],
+            "relation": rng.choice(["follower", "commenter", "liker"], n, p=[0.3, 0.5, 0.2]),
+            "handle": [f"u{i}" for i in range(n)],
+        }
+    )
+    no_followers = frame["creator_id"].isin([f"instagram:c{i}" for i in range(5)])
+    frame.loc[no_followers, "relation"] = "commenter"  # these are estimated from commenters
+    got = quality(frame, None)
+    assert list(got) == sorted(frame["creator_id"].unique())
+    for cid, g in frame.groupby("creator_id"):
+        rel = g["relation"].tolist()
+        f = "follower" in rel
+        ev = got[str(cid)]["evidence"]
+        assert ev["estimated_from"] == ("follower" if f else "commenter")
+        assert ev["n"] == (rel.count("follower") if f else len(rel))
+        assert ev["by_relation"] == {r: rel.count(r) for r in sorted(set(rel))}
+        assert list(ev["by_relation"]) == sorted(set(rel))
+    assert {e["evidence"]["estimated_from"] for e in got.values()} == {"follower", "commenter"}

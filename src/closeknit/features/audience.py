@@ -154,17 +154,26 @@ def quality(
     if samples.empty:
         return out
     frame = samples.reset_index(drop=True)
-    cid = frame["creator_id"].astype(str).to_numpy()
+    # each row's creator as its index in the sorted creator ids (counts per creator are then
+    # bincounts: a per-creator scan of the rows was quadratic, crosstab and groupby slow)
+    codes, uniq = pd.factorize(frame["creator_id"].astype(str))
+    names = [str(u) for u in uniq]
+    order = sorted(range(len(names)), key=names.__getitem__)
+    creators = [names[i] for i in order]
+    rank = np.empty(len(names), dtype=np.int64)
+    rank[order] = np.arange(len(names))
+    cidx = rank[np.asarray(codes, dtype=np.int64)]
+    n_c = len(creators)
     rel = frame["relation"].astype(str).to_numpy()
-    has_f = pd.Series(rel == "follower").groupby(cid).transform("any").to_numpy()
+    is_f = rel == "follower"
+    any_f = np.bincount(cidx, weights=is_f, minlength=n_c) > 0
     # followers when the creator has any, else its commenters
-    use = np.where(has_f, rel == "follower", True)
-    creators = sorted(set(cid.tolist()))
-    # per creator, whole-column operations (a per-creator scan of the rows was quadratic)
-    counts = pd.crosstab(cid, rel).reindex(creators)
-    used_n = pd.Series(use).groupby(cid).sum().reindex(creators, fill_value=0)
-    any_f = pd.Series(has_f).groupby(cid).first().reindex(creators)
-    rels = [str(r) for r in counts.columns]
+    use = np.where(any_f[cidx], is_f, True)
+    rels = sorted(set(rel.tolist()))
+    ridx = pd.Index(rels).get_indexer(rel)
+    counts = np.bincount(cidx * len(rels) + ridx, minlength=n_c * len(rels))
+    counts = counts.reshape(n_c, len(rels))
+    used_n = np.bincount(cidx, weights=use, minlength=n_c).astype(np.int64)
     base: dict[str, dict[str, Any]] = {
         c: {
             "n": int(n_used),
@@ -174,7 +183,7 @@ def quality(
             "method": method,
         }
         for c, n_used, f, row in zip(
-            creators, used_n.tolist(), any_f.tolist(), counts.to_numpy().tolist(), strict=True
+            creators, used_n.tolist(), any_f.tolist(), counts.tolist(), strict=True
         )
     }
     if model is None:
@@ -186,8 +195,7 @@ def quality(
     # the typed columns give the same features as plain Python values, faster
     X = profile_features(sub)
     handles = _plain(sub[["handle"]])["handle"]
-    index = {c: i for i, c in enumerate(creators)}
-    groups = np.array([index[c] for c in sub["creator_id"].astype(str)], dtype=np.int64)
+    groups = cidx[use]
     big = np.array([base[c]["n"] >= MIN_SAMPLE for c in creators])
     keep = big[groups]
     res: list[Prevalence | None] = [None] * len(creators)
