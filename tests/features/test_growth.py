@@ -55,3 +55,20 @@ def test_daily_snapshots_and_short_history(store: Store) -> None:
     assert r["n_snapshots"] == 120
     s = store.query("SELECT * FROM creator_features WHERE creator_id = ?", [short])[0]
     assert s["growth_spikes"] is None  # too few weeks to judge
+
+
+def test_many_creators_each_judged_on_its_own_history() -> None:
+    # the per-creator results come from whole columns: each must be the creator's own
+    rows = []
+    for i in range(12):
+        spike = 10 + i if i % 3 else None
+        rows += [(f"c{i}", d, v) for d, v in _series(26 + i, spike_week=spike, seed=i)]
+    rows += [("short", d, v) for d, v in _series(4, spike_week=None)]
+    frame = pd.DataFrame(rows, columns=["creator_id", "date", "followers"])
+    together = growth.spikes(frame)
+    for cid in frame["creator_id"].unique():
+        alone = growth.spikes(frame[frame["creator_id"] == cid])
+        assert together[cid] == alone[cid]
+    assert together["short"]["growth_spikes"] is None and together["short"]["intervals"] == 3
+    assert {together[f"c{i}"]["growth_spikes"] for i in range(12)} >= {0, 1}
+    assert together["c1"]["intervals"] == 26

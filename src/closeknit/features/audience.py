@@ -15,12 +15,12 @@ give is unknown (NULL): it is neither an empty bio nor "no link".
 from __future__ import annotations
 
 import re
-from typing import Any, cast
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from closeknit.features.models import AccountModel, profile_features, shift_prior
+from closeknit.features.models import AccountModel, profile_features
 from closeknit.features.models.prevalence import METHOD, Prevalence, estimate_groups
 
 MIN_SAMPLE = 20
@@ -117,6 +117,35 @@ def share_columns(p: Prevalence | None) -> dict[str, Any]:
     }
 
 
+def _most_suspect(
+    tops: pd.DataFrame, res: list[Prevalence | None], train_prior: float
+) -> dict[int, list[dict[str, Any]]]:
+    """Per creator index, its top accounts (``tops``: columns c, h, p, best first) with P(fake)
+    given the creator's estimated fake share (Bayes on the odds), those at 0.5 or more."""
+    c = tops["c"].to_numpy(dtype=np.int64)
+    if len(c) == 0:
+        return {}
+    # the odds factor of each creator's share, as shift_prior computes it for one creator
+    k_of: dict[int, float] = {}
+    for i in np.unique(c).tolist():
+        e = res[i]
+        if e is not None:
+            t = min(max(e.fake_share, 0.005), 0.995)
+            k_of[i] = (t / (1 - t)) / (train_prior / (1 - train_prior))
+    has = np.array([i in k_of for i in c.tolist()], dtype=bool)
+    k = np.array([k_of.get(i, 1.0) for i in c.tolist()], dtype=np.float64)
+    # shift_prior's operations, element by element with each row's own factor
+    p = np.clip(tops["p"].to_numpy(dtype=np.float64), 1e-12, 1 - 1e-12)
+    odds = p / (1 - p) * k
+    post = odds / (1 + odds)
+    out: dict[int, list[dict[str, Any]]] = {}
+    for i, h, pf, ok in zip(c.tolist(), tops["h"].tolist(), post.tolist(), has.tolist(),
+                            strict=True):  # fmt: skip
+        if ok and pf >= 0.5:
+            out.setdefault(i, []).append({"handle": h, "p_fake": round(pf, 3)})
+    return out
+
+
 def quality(
     samples: pd.DataFrame, model: AccountModel | None, method: str = METHOD
 ) -> dict[str, dict[str, Any]]:
@@ -125,17 +154,26 @@ def quality(
     if samples.empty:
         return out
     frame = samples.reset_index(drop=True)
-    cid = frame["creator_id"].astype(str).to_numpy()
+    # each row's creator as its index in the sorted creator ids (counts per creator are then
+    # bincounts: a per-creator scan of the rows was quadratic, crosstab and groupby slow)
+    codes, uniq = pd.factorize(frame["creator_id"].astype(str))
+    names = [str(u) for u in uniq]
+    order = sorted(range(len(names)), key=names.__getitem__)
+    creators = [names[i] for i in order]
+    rank = np.empty(len(names), dtype=np.int64)
+    rank[order] = np.arange(len(names))
+    cidx = rank[np.asarray(codes, dtype=np.int64)]
+    n_c = len(creators)
     rel = frame["relation"].astype(str).to_numpy()
-    has_f = pd.Series(rel == "follower").groupby(cid).transform("any").to_numpy()
+    is_f = rel == "follower"
+    any_f = np.bincount(cidx, weights=is_f, minlength=n_c) > 0
     # followers when the creator has any, else its commenters
-    use = np.where(has_f, rel == "follower", True)
-    creators = sorted(set(cid.tolist()))
-    # per creator, whole-column operations (a per-creator scan of the rows was quadratic)
-    counts = pd.crosstab(cid, rel).reindex(creators)
-    used_n = pd.Series(use).groupby(cid).sum().reindex(creators, fill_value=0)
-    any_f = pd.Series(has_f).groupby(cid).first().reindex(creators)
-    rels = [str(r) for r in counts.columns]
+    use = np.where(any_f[cidx], is_f, True)
+    rels = sorted(set(rel.tolist()))
+    ridx = pd.Index(rels).get_indexer(rel)
+    counts = np.bincount(cidx * len(rels) + ridx, minlength=n_c * len(rels))
+    counts = counts.reshape(n_c, len(rels))
+    used_n = np.bincount(cidx, weights=use, minlength=n_c).astype(np.int64)
     base: dict[str, dict[str, Any]] = {
         c: {
             "n": int(n_used),
@@ -145,7 +183,7 @@ def quality(
             "method": method,
         }
         for c, n_used, f, row in zip(
-            creators, used_n.tolist(), any_f.tolist(), counts.to_numpy().tolist(), strict=True
+            creators, used_n.tolist(), any_f.tolist(), counts.tolist(), strict=True
         )
     }
     if model is None:
@@ -154,10 +192,10 @@ def quality(
                       **share_columns(None), "evidence": base[c]}  # fmt: skip
         return out
     sub = frame[use].reset_index(drop=True)
-    plain = _plain(sub)
-    X = profile_features(plain)
-    index = {c: i for i, c in enumerate(creators)}
-    groups = np.array([index[c] for c in sub["creator_id"].astype(str)], dtype=np.int64)
+    # the typed columns give the same features as plain Python values, faster
+    X = profile_features(sub)
+    handles = _plain(sub[["handle"]])["handle"]
+    groups = cidx[use]
     big = np.array([base[c]["n"] >= MIN_SAMPLE for c in creators])
     keep = big[groups]
     res: list[Prevalence | None] = [None] * len(creators)
@@ -170,12 +208,11 @@ def quality(
         for i, e in zip(ids.tolist(), est, strict=True):
             res[i] = e
         p_cal = model.predict_proba_features(X[keep])
-        sus = pd.DataFrame({"c": groups[keep], "h": plain["handle"][keep].to_numpy(), "p": p_cal})
+        sus = pd.DataFrame({"c": groups[keep], "h": handles[keep].to_numpy(), "p": p_cal})
     else:
         sus = pd.DataFrame({"c": [], "h": [], "p": []})
     tops = sus.sort_values("p", ascending=False, kind="stable").groupby("c").head(5)
-    top_of = {int(cast(Any, k)): g for k, g in tops.groupby("c", sort=False)}
-    empty = tops.iloc[:0]
+    suspects = _most_suspect(tops, res, model.train_prior or 0.5)
     for i, c in enumerate(creators):
         ev = dict(base[c])
         e = res[i]
@@ -184,15 +221,7 @@ def quality(
             out[c] = {"audience_sample_size": base[c]["n"], "audience_status": status,
                       **share_columns(None), "evidence": ev}  # fmt: skip
             continue
-        t = top_of.get(i, empty)
-        prior = model.train_prior or 0.5
-        # P(fake) per account given this creator's estimated share (Bayes on the odds)
-        post = shift_prior(t["p"].to_numpy(), prior, min(max(e.fake_share, 0.005), 0.995))
-        ev["most_suspect"] = [
-            {"handle": h, "p_fake": round(float(p), 3)}
-            for h, p in zip(t["h"].tolist(), post.tolist(), strict=True)
-            if p >= 0.5
-        ]
+        ev["most_suspect"] = suspects.get(i, [])
         ev["sources"] = e.sources
         ev["lack_of_fit"] = None if e.lack_of_fit is None else round(e.lack_of_fit, 4)
         ev["unlike_sources"] = e.unlike_sources

@@ -366,13 +366,13 @@ def _batches(
         steps["growth"] = steps.get("growth", 0.0) + time.perf_counter() - t
         t = time.perf_counter()
         cols = ", ".join(f"a.{c}" for c in audience.PROFILE_COLUMNS)
-        samples = store.df(
+        samples = store.arrow(  # Arrow to pandas: store.df's frame, without Python strings
             f"SELECT a.creator_id, a.relation, {cols} FROM audience_samples a "
             "JOIN feature_scope s ON s.workspace_id = a.workspace_id "
             "AND s.creator_id = a.creator_id "
             "WHERE a.workspace_id = ? AND s.batch = ?",
             [workspace, b],
-        )
+        ).to_pandas()
         for cid, q in audience.quality(samples, acct_model, methods["audience"]).items():
             ev = q.pop("evidence")
             extra.setdefault(cid, {}).update(q)
@@ -439,14 +439,18 @@ def _comment_part(
         return
     jd = comments.judge_frame(cm["text"], cm["dup"].to_numpy(dtype=bool), judge, sentiments)
     frame = pd.DataFrame(
-        {"creator_id": cm["creator_id"].astype(str).to_numpy(), "bot": jd.bot,
+        {"creator_id": cm["creator_id"].astype(str).array, "bot": jd.bot,
          "sent": jd.sentiment, "code": jd.codes, "dup": jd.dup}
     )  # fmt: skip
     g = frame.groupby("creator_id", sort=False)
     agg = pd.DataFrame(
         {"n": g.size(), "k": g["bot"].sum(), "s": g["sent"].mean(), "ns": g["sent"].count()}
     )
+    # bot rows in (creator, comment id) order: the frame's rows come from a parallel join in no
+    # fixed order, which made the examples and the order of the reasons vary between builds
     bots = frame[frame["bot"]]
+    bots = bots.assign(_key=cm["comment_id"].astype(str).to_numpy()[bots.index.to_numpy()])
+    bots = bots.sort_values(["creator_id", "_key"], kind="stable")
     reasons: dict[str, dict[str, int]] = {}
     if len(bots):
         sizes = bots.groupby(["creator_id", "code", "dup"], sort=False).size()

@@ -61,7 +61,9 @@ def comments_frame(
         else ""
     )
     args: list[Any] = [batch] if batch is not None else []
-    return store.df(comments_sql(scope), [*args, workspace, as_of])
+    # through Arrow: the same frame (dtypes and values) as ``store.df``, whose strings pass
+    # through Python objects first (4x the time for a million comments)
+    return store.arrow(comments_sql(scope), [*args, workspace, as_of]).to_pandas()
 
 
 class CommentStage:
@@ -92,10 +94,10 @@ class CommentStage:
         if not part.exists():  # no comment in this batch
             return comments_frame(self.store, self.workspace, self.as_of, batch)
         files = sqlfiles.literal(str(part / "*.parquet"))
-        return self.store.df(
+        return self.store.arrow(
             "SELECT creator_id, comment_id, post_id, author_handle, text, dup "
             f"FROM read_parquet({files}, hive_partitioning = false)"
-        )
+        ).to_pandas()
 
     def close(self) -> None:
         if self.dir is not None:

@@ -92,18 +92,26 @@ def spikes(snapshots: pd.DataFrame) -> dict[str, dict[str, Any]]:
                 "robust_z": round(float(row["z"]), 1),
             }
         )
-    for cid, r in agg.iterrows():
+    # whole columns as Python numbers (a row-by-row iterrows was most of this step's time)
+    for cid, n_, excess, pos, k in zip(
+        agg.index.tolist(),
+        agg["n"].astype("int64").tolist(),
+        agg["excess"].astype("float64").tolist(),
+        agg["pos"].astype("float64").tolist(),
+        agg["k"].astype("int64").tolist(),
+        strict=True,
+    ):
         key = str(cid)
-        if int(r["n"]) < MIN_INTERVALS:
+        if n_ < MIN_INTERVALS:
             out[key] = {"growth_spikes": None, "growth_anomaly": None, "spikes": [],
-                        "intervals": int(r["n"])}  # fmt: skip
+                        "intervals": n_}  # fmt: skip
             continue
-        anomaly = float(r["excess"]) / float(r["pos"]) if r["pos"] > 0 else 0.0
+        anomaly = excess / pos if pos > 0 else 0.0
         sp = sorted(lists.get(key, []), key=lambda s: -s["gain"])
         out[key] = {
-            "growth_spikes": int(r["k"]),
+            "growth_spikes": k,
             "growth_anomaly": min(1.0, max(0.0, anomaly)),
             "spikes": sp[:10],
-            "intervals": int(r["n"]),
+            "intervals": n_,
         }
     return out

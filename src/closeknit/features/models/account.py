@@ -106,7 +106,10 @@ _NON_ALNUM = re.compile(r"[\W_]+", re.UNICODE)
 def _num(df: pd.DataFrame, col: str) -> np.ndarray:
     if col not in df.columns:
         return np.full(len(df), np.nan)
-    num = pd.to_numeric(df[col].astype(object), errors="coerce")  # object: tolerate pd.NA
+    s = df[col]
+    if isinstance(s.dtype, np.dtype) and s.dtype.kind in "iufb":  # numpy, so no pd.NA: directly
+        return np.asarray(s.to_numpy(), dtype=np.float64)
+    num = pd.to_numeric(s.astype(object), errors="coerce")  # object: tolerate pd.NA
     return np.asarray(num.astype("float64"), dtype=np.float64)
 
 
@@ -137,6 +140,8 @@ def _flag(df: pd.DataFrame, col: str) -> np.ndarray:
     """Booleans (True/False/1/0/'true'/None) as 1.0 / 0.0 / NaN."""
     if col not in df.columns:
         return np.full(len(df), np.nan)
+    if isinstance(df[col].dtype, np.dtype) and df[col].dtype.kind == "b":  # True / False only
+        return df[col].to_numpy().astype(np.float64)
     return np.fromiter(map(_flag_value, df[col].tolist()), dtype=np.float64, count=len(df))
 
 
@@ -169,42 +174,54 @@ def ratio(followers: np.ndarray, following: np.ndarray) -> np.ndarray:
     return followers / (following + 1.0)
 
 
+def _distinct(df: pd.DataFrame, col: str) -> tuple[np.ndarray, list[str]]:
+    """A text column's distinct values (after :func:`_text`) and each row's index into them,
+    -1 where the text is missing."""
+    if col not in df.columns:
+        return np.full(len(df), -1, dtype=np.int64), []
+    s = df[col]
+    if not isinstance(s.dtype, pd.StringDtype):  # anything else as _text reads it
+        s = pd.Series(_texts(df, col), dtype=object)
+    codes, uniq = pd.factorize(s, use_na_sentinel=True)
+    return np.asarray(codes, dtype=np.int64), [str(u) for u in uniq]
+
+
+def _per_row(values: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """Per-distinct-value numbers spread to the rows (NaN where the row's text is missing)."""
+    return np.append(values.astype(np.float64), np.nan)[codes]  # code -1: the appended NaN
+
+
 def profile_features(df: pd.DataFrame) -> np.ndarray:
     """Feature matrix (rows × :data:`FEATURES`) from audience_samples-shaped rows; NaN = unknown."""
     followers = _num(df, "followers")
     following = _num(df, "following")
-    # accounts recur (one follower of many creators): the text features are computed once per
-    # distinct (handle, name, bio) and copied to every row that has it
-    index: dict[tuple[str | None, str | None, str | None], int] = {}
-    rows = zip(_texts(df, "handle"), _texts(df, "full_name"), _texts(df, "bio"), strict=True)
-    inv = np.fromiter((index.setdefault(k, len(index)) for k in rows), np.int64, len(df))
-    handles = [k[0] for k in index]
-    names = [k[1] for k in index]
-    bios = [k[2] for k in index]
-    n = len(index)
-    nan = np.nan
-    hs = [None if h is None else h.strip().lstrip("@") for h in handles]
-    ulen = np.fromiter((nan if h is None else len(h) for h in hs), np.float64, n)
-    udig = np.fromiter((nan if h is None else _n_digits(h) for h in hs), np.float64, n)
-    nms = [None if nm is None else nm.strip() for nm in names]
-    fwords = np.fromiter((nan if nm is None else len(nm.split()) for nm in nms), np.float64, n)
-    fdig = np.fromiter(
-        (nan if nm is None else (_n_digits(nm) / len(nm)) if nm else 0.0 for nm in nms),
-        np.float64,
-        n,
+    # accounts recur (one follower of many creators), and a text feature depends on one field
+    # (two for name_equals_username): each is computed once per distinct value (or pair)
+    h_code, handles = _distinct(df, "handle")
+    n_code, names = _distinct(df, "full_name")
+    b_code, bios = _distinct(df, "bio")
+    hs = [h.strip().lstrip("@") for h in handles]
+    ulen_u = np.fromiter(map(len, hs), np.float64, len(hs))
+    udig_u = np.fromiter(map(_n_digits, hs), np.float64, len(hs))
+    nms = [nm.strip() for nm in names]
+    fwords_u = np.fromiter((len(nm.split()) for nm in nms), np.float64, len(nms))
+    fdig_u = np.fromiter(
+        ((_n_digits(nm) / len(nm)) if nm else 0.0 for nm in nms), np.float64, len(nms)
     )
-    same = np.fromiter(
-        (
-            nan
-            if nm is None or h is None
-            else float(bool(nm) and _NON_ALNUM.sub("", nm.lower()) == _NON_ALNUM.sub("", h.lower()))
-            for nm, h in zip(nms, hs, strict=True)
-        ),
-        np.float64,
-        n,
+    # name == handle once both are folded: equal folded strings get equal codes
+    folded, _ = pd.factorize(
+        pd.Series([_NON_ALNUM.sub("", x.lower()) for x in (*nms, *hs)], dtype=object)
     )
+    n_fold, h_fold = folded[: len(nms)], folded[len(nms) :]
+    has_name = np.fromiter(map(bool, nms), bool, len(nms))
+    both = (n_code >= 0) & (h_code >= 0)
+    same = np.full(len(df), np.nan)
+    nc, hc = n_code[both], h_code[both]
+    same[both] = (has_name[nc] & (n_fold[nc] == h_fold[hc])).astype(np.float64)
+    ulen = _per_row(ulen_u, h_code)
+    udig = _per_row(udig_u, h_code)
     # A bio the sample did not give is unknown (NaN); an empty one is a known length 0.
-    blen = np.fromiter((nan if b is None else len(b) for b in bios), np.float64, n)
+    blen = _per_row(np.fromiter(map(len, bios), np.float64, len(bios)), b_code)
     with np.errstate(invalid="ignore", divide="ignore"):
         udr = np.where(
             ulen > 0, udig / np.where(ulen > 0, ulen, 1.0), np.where(ulen == 0, 0, np.nan)
@@ -214,16 +231,16 @@ def profile_features(df: pd.DataFrame) -> np.ndarray:
         "following": following,
         "posts": _num(df, "posts_count"),
         "follower_following_ratio": ratio(followers, following),
-        "bio_length": blen[inv],
+        "bio_length": blen,
         "has_profile_pic": _flag(df, "has_profile_pic"),
         "is_private": _flag(df, "is_private"),
         "has_external_url": _flag(df, "has_external_url"),
-        "username_length": ulen[inv],
-        "username_digits": udig[inv],
-        "username_digit_ratio": udr[inv],
-        "fullname_words": fwords[inv],
-        "fullname_digit_ratio": fdig[inv],
-        "name_equals_username": same[inv],
+        "username_length": ulen,
+        "username_digits": udig,
+        "username_digit_ratio": udr,
+        "fullname_words": _per_row(fwords_u, n_code),
+        "fullname_digit_ratio": _per_row(fdig_u, n_code),
+        "name_equals_username": same,
     }
     return np.column_stack([cols[f] for f in FEATURES]).astype(np.float64)
 

@@ -82,6 +82,7 @@ SEED = 20190101
 _PRIOR = 1.0
 _W_MIN = 1e-3  # a source with less weight than this is left out of a sample's estimate
 _CHUNK_CELLS = 4_000_000  # samples × draws × bins per vectorized step (memory bound)
+_SOLVE_CELLS = 500_000  # cells the solver bisects at once (its working set stays in L2)
 _POSTS = FEATURES.index("posts")
 MISFIT_PER_ACCOUNT = 0.12  # lack of fit above which a sample is "unlike every labelled source"
 MISFIT_MIN_ROWS = 200  # below this many accounts the statistic is too noisy to flag anything
@@ -159,21 +160,40 @@ def solve(q: np.ndarray, p1: np.ndarray, p0: np.ndarray, iters: int = 34) -> np.
     bootstrap draws, where 24 halvings reach its precision). ``q`` may hold zeros; ``p1``/``p0``
     must be > 0.
     """
+    shape = np.broadcast_shapes(q.shape[:-1], p1.shape[:-1], p0.shape[:-1])
+    block = max(1, _SOLVE_CELLS // max(1, int(np.prod(shape[1:], dtype=np.int64)) * q.shape[-1]))
+    if len(shape) > 1 and shape[0] > block and q.ndim == len(shape) + 1 and q.shape[0] == shape[0]:
+        # the rows are independent: a block at a time, so a step's arrays stay in the cache
+        def rows(a: np.ndarray, i: int) -> np.ndarray:
+            return a[i : i + block] if a.ndim == len(shape) + 1 and a.shape[0] > 1 else a
+
+        parts = [solve(rows(q, i), rows(p1, i), rows(p0, i), iters)
+                 for i in range(0, shape[0], block)]  # fmt: skip
+        return np.concatenate(parts)
     d = p1 - p0
 
     tiny = np.finfo(q.dtype).tiny
     qd = q * d  # the numerator of every step (``q * d / mix`` multiplies first as well)
-    shape = np.broadcast_shapes(q.shape[:-1], p1.shape[:-1], p0.shape[:-1])
-    buf = np.empty((*shape, q.shape[-1]), dtype=np.result_type(q, d, p0))
+    n_bins = q.shape[-1]
+    dtype = np.result_type(q, d, p0)
+    # bin-major copies: each bin's terms are one contiguous array, so a step is a few
+    # whole-array operations per bin and the sum over bins is added column by column in
+    # numpy's own pairwise order (:func:`_pairwise_sum`): the same bits as ``.sum(-1)`` over
+    # the short last axis, whose per-row reduction loop was most of the solver's time
+    qd_t = np.ascontiguousarray(np.moveaxis(np.broadcast_to(qd, (*shape, n_bins)), -1, 0))
+    d_t = np.moveaxis(d, -1, 0)
+    p0_t = np.moveaxis(p0, -1, 0)
+    buf = np.empty((n_bins, *shape), dtype=dtype)
 
     def grad(pi: np.ndarray) -> np.ndarray:
-        # Σ q·d / max(π·d + p0, tiny), the same operations in place (the arrays are large)
-        np.copyto(buf, pi[..., None])  # then multiply: faster than broadcasting in the product
-        np.multiply(buf, d, out=buf)
-        np.add(buf, p0, out=buf)
-        np.maximum(buf, tiny, out=buf)
-        np.divide(qd, buf, out=buf)
-        return np.asarray(buf.sum(-1))
+        # Σ q·d / max(π·d + p0, tiny), the same operations as on the whole array, bin by bin
+        for j in range(n_bins):
+            b = buf[j]
+            np.multiply(pi, d_t[j], out=b)  # pi's dtype widens exactly to buf's, if at all
+            np.add(b, p0_t[j], out=b)
+            np.maximum(b, tiny, out=b)
+            np.divide(qd_t[j], b, out=b)
+        return _pairwise_sum(buf, 0, n_bins)
 
     lo = np.zeros(shape, dtype=q.dtype)
     hi = np.ones(shape, dtype=q.dtype)
@@ -186,6 +206,40 @@ def solve(q: np.ndarray, p1: np.ndarray, p0: np.ndarray, iters: int = 34) -> np.
         hi = np.where(up, hi, mid)
     pi = 0.5 * (lo + hi)
     return np.asarray(np.where(g0 <= 0, 0.0, np.where(g1 >= 0, 1.0, pi)))
+
+
+def _pairwise_sum(cols: np.ndarray, start: int, n: int) -> np.ndarray:
+    """``cols[start:start + n].sum(0)`` added in the order numpy's ``.sum(-1)`` adds a
+    contiguous last axis of length n (its pairwise summation: 8 running sums per block of up
+    to 128, halves above that), so the result is bit for bit that of the row-wise sum."""
+    if n < 8:
+        out = cols[start].copy()
+        for i in range(1, n):
+            out += cols[start + i]
+        return out
+    if n <= 128:
+        r = [cols[start + j].copy() for j in range(8)]
+        i = 8
+        while i < n - n % 8:
+            for j in range(8):
+                r[j] += cols[start + i + j]
+            i += 8
+        r[0] += r[1]
+        r[2] += r[3]
+        r[4] += r[5]
+        r[6] += r[7]
+        r[0] += r[2]
+        r[4] += r[6]
+        r[0] += r[4]
+        out = r[0]
+        for k in range(i, n):
+            out += cols[start + k]
+        return out
+    half = n // 2
+    half -= half % 8
+    left = _pairwise_sum(cols, start, half)
+    left += _pairwise_sum(cols, start + half, n - half)
+    return left
 
 
 def _rate_draws(counts: np.ndarray, draws: int, seed: list[int], phi: float = 1.0) -> np.ndarray:
