@@ -143,3 +143,14 @@ def test_sql_money_parser_agrees_with_python(store: Store, text: str) -> None:
         store.scalar(f"SELECT {money_sql('c')} FROM (SELECT ?::VARCHAR AS c)", [text])
         == parse_money(text)[0]
     )
+
+
+@given(
+    st.from_regex(r"-?[0-9]{1,15}(\.[0-9]{1,15})?", fullmatch=True)
+    | st.sampled_from(["0", "-0.00", "1.234", "68.39", "1000000", "007.50", "-12"])
+)
+def test_plain_amount_fast_path_gives_what_the_rules_give(text: str) -> None:
+    from closeknit.connectors.values import _money_rules
+
+    got, want = parse_money(text), _money_rules(text)
+    assert got == want and str(got[0]) == str(want[0])  # -0.0 stays -0.0

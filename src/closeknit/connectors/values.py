@@ -108,6 +108,9 @@ _CURRENCY_SIGNS = {
 _CURRENCY = re.compile(r"^(?:([A-Z]{3})|(R\$|[$€£¥₹₩]))?\s*(.*?)\s*(?:([A-Z]{3})|(R\$|[$€£¥₹₩]))?$")
 
 
+_PLAIN_AMOUNT = re.compile(r"-?[0-9]{1,15}(?:\.[0-9]{1,15})?")
+
+
 def parse_money(text: object) -> tuple[float | None, str | None]:
     """An amount with an optional currency: '$1,200', '€900', '£50', '1.200,50 €', 'USD 12.5'.
 
@@ -115,6 +118,13 @@ def parse_money(text: object) -> tuple[float | None, str | None]:
     """
     if isinstance(text, int | float) and not isinstance(text, bool):
         return (None, None) if isinstance(text, float) and math.isnan(text) else (float(text), None)
+    if type(text) is str and _PLAIN_AMOUNT.fullmatch(text):
+        # '68.39', '-5.00': what the rules give (tested), without them (every order's amounts)
+        return float(text), None
+    return _money_rules(text)
+
+
+def _money_rules(text: object) -> tuple[float | None, str | None]:
     if is_missing(text):
         return None, None
     s = str(text).strip().replace("\u00a0", " ")
