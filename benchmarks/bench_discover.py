@@ -365,7 +365,7 @@ def http_run(a: argparse.Namespace) -> dict[str, Any]:
     """
     import shutil
 
-    from closeknit.api import accounts
+    from closeknit.service import accounts
     from closeknit.match import index as mindex
     from closeknit.store import open_store
 
