@@ -365,8 +365,8 @@ def http_run(a: argparse.Namespace) -> dict[str, Any]:
     """
     import shutil
 
-    from closeknit.service import accounts
     from closeknit.match import index as mindex
+    from closeknit.service import accounts
     from closeknit.store import open_store
 
     st = open_store(a.scale)
