@@ -351,3 +351,14 @@ def test_workbooks_are_parsed_without_xml_entity_expansion() -> None:
     import openpyxl.xml
 
     assert openpyxl.xml.DEFUSEDXML
+
+
+def test_delimiter_sniffing_with_titles_and_delimiters_in_text() -> None:
+    """A title with a comma above a semicolon table reads as ';'; a two-column comma file
+    whose second line holds ';;' in its text stays ','."""
+    from closeknit.connectors.csvio import sniff_delimiter
+
+    assert sniff_delimiter("Report: Top creators, April 2025\n\nh;f;c;d\na;1;2;3\nb;1;2;3\n") == ";"
+    assert sniff_delimiter("handle,bio\nana,likes a;b;c\nbo,runs\ncy,x\n") == ","
+    assert sniff_delimiter("Influencer report\nRank,Username,Followers\n1,a,2\n2,b,3\n") == ","
+    assert sniff_delimiter("a;b;c\n1;2;3\n") == ";"

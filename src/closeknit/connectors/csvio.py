@@ -137,15 +137,20 @@ def _lines(path: Path, encoding: str) -> Iterator[str]:
 
 def sniff_delimiter(sample: str, path: Path | None = None) -> str:
     """The delimiter of the first non-empty line, or, when that line has fewer than two of any
-    (a title above the table), of the first line that has two or more."""
+    (a title above the table), of the first line that has two or more of one which the lines
+    after it repeat as often (so a 2-column file whose second line holds ';;' in its text keeps
+    its commas)."""
     if path is not None and path.suffix.lower() in (".tsv", ".tab"):
         return "\t"
-    lines = [ln for ln in sample.splitlines() if ln.strip()][: _PREAMBLE_MAX + 1]
-    for ln in lines or [""]:
+    lines = [ln for ln in sample.splitlines() if ln.strip()][:20]
+    for k, ln in enumerate(lines[: _PREAMBLE_MAX + 1]):
         counts = {d: ln.count(d) for d in (",", ";", "\t", "|")}
         best = max(counts, key=lambda d: counts[d])
         if counts[best] >= 2:
-            return best
+            after = Counter(x.count(best) for x in lines[k + 1 :])
+            if not after or max(after, key=lambda c: (after[c], c)) == counts[best]:
+                return best
+            break
     first = lines[0] if lines else ""
     counts = {d: first.count(d) for d in (",", ";", "\t", "|")}
     best = max(counts, key=lambda d: counts[d])
