@@ -115,19 +115,28 @@ def iter_jsonl(path: Path, *, label: str | None = None) -> Iterator[Line]:
 _WS = frozenset(b" \t\r\n\x0b\x0c")
 
 
+def read_bytes(p: Path) -> bytes:
+    """A file's bytes, decompressed when it is LZMA (``*.xz``, as Instaloader saves its JSON by
+    default). Raises ``lzma.LZMAError`` for a broken ``.xz``."""
+    b = p.read_bytes()
+    if p.name.lower().endswith(".xz"):
+        import lzma
+
+        b = lzma.decompress(b)
+    return b
+
+
 def iter_json_files(paths: Iterable[Path]) -> Iterator[Line]:
     """One record per file (``*.json`` / ``*.info`` saved by Instaloader or the web, and
     Instaloader's default ``*.json.xz``, LZMA-compressed)."""
     import lzma
 
     for p in paths:
-        b = p.read_bytes()
-        if p.name.lower().endswith(".xz"):
-            try:
-                b = lzma.decompress(b)
-            except lzma.LZMAError as e:
-                yield str(p), 1, None, f"not a readable .xz file ({e})"
-                continue
+        try:
+            b = read_bytes(p)
+        except lzma.LZMAError as e:
+            yield str(p), 1, None, f"not a readable .xz file ({e})"
+            continue
         if b.startswith(b"\xef\xbb\xbf"):
             b = b[3:]
         try:

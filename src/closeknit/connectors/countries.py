@@ -237,12 +237,10 @@ def country_code(text: str | None) -> str | None:
     return _NAMES.get(t.lower()) or _FOLDED.get(_fold(t))
 
 
-def _lit(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def country_sql(expr: str) -> str:
     """SQL: a country name or ISO-2 code -> ISO-2 (None when unknown)."""
+    from closeknit.connectors.bulk import _lit  # the import's one SQL quoting
+
     names = ", ".join(f"{_lit(k)}: {_lit(v)}" for k, v in sorted(_FOLDED.items()))
     codes = ", ".join(_lit(c) for c in sorted(set(_FOLDED.values())))
     return (

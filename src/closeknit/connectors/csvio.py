@@ -144,17 +144,20 @@ def sniff_delimiter(sample: str, path: Path | None = None) -> str:
         return "\t"
     lines = [ln for ln in sample.splitlines() if ln.strip()][:20]
     for k, ln in enumerate(lines[: _PREAMBLE_MAX + 1]):
-        counts = {d: ln.count(d) for d in (",", ";", "\t", "|")}
-        best = max(counts, key=lambda d: counts[d])
-        if counts[best] >= 2:
+        best, n = _most_frequent_delimiter(ln)
+        if n >= 2:
             after = Counter(x.count(best) for x in lines[k + 1 :])
-            if not after or max(after, key=lambda c: (after[c], c)) == counts[best]:
+            if not after or max(after, key=lambda c: (after[c], c)) == n:
                 return best
             break
-    first = lines[0] if lines else ""
-    counts = {d: first.count(d) for d in (",", ";", "\t", "|")}
+    best, n = _most_frequent_delimiter(lines[0] if lines else "")
+    return best if n > 0 else ","
+
+
+def _most_frequent_delimiter(line: str) -> tuple[str, int]:
+    counts = {d: line.count(d) for d in (",", ";", "\t", "|")}
     best = max(counts, key=lambda d: counts[d])
-    return best if counts[best] > 0 else ","
+    return best, counts[best]
 
 
 _PREAMBLE_MAX = 10  # title lines a spreadsheet export may carry above its header
@@ -331,13 +334,21 @@ def iter_csv(
     are not text in the file's encoding comes with an error naming the column and the byte,
     and its cells show those bytes as ``\\xNN``.
     """
+    head, rows = open_csv(path, delimiter=delimiter, encoding=encoding)
+    return head.headers, rows
+
+
+def open_csv(
+    path: Path, *, delimiter: str | None = None, encoding: str | None = None
+) -> tuple[CsvHead, Iterator[CsvRow]]:
+    """:func:`iter_csv` with the whole :class:`CsvHead` (title lines skipped, delimiter,
+    encoding) instead of the headers alone, for a caller that needs both."""
     path = Path(path)
     head = read_head(path, delimiter=delimiter, encoding=encoding)
     enc = head.encoding
     reader = csv.reader(_lines(path, enc), delimiter=head.delimiter)
     headers, start = _header(reader, path, enc, len(head.preamble))
-
-    return headers, _rows(reader, headers, enc, start, 0)
+    return head, _rows(reader, headers, enc, start, 0)
 
 
 def rows_from(path: Path, head: CsvHead, offset: int, line: int) -> Iterator[CsvRow]:

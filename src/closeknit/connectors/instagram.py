@@ -33,6 +33,7 @@ from closeknit.connectors.bulk import (
     iter_json_files,
     jsonl_input,
     load_json,
+    read_bytes,
 )
 from closeknit.connectors.landing import ImportResult
 from closeknit.errors import ValidationError
@@ -363,11 +364,15 @@ def sniff_kind(path: Path) -> str:
     return "post"
 
 
+# a post metadata file as Instaloader saves it: ``*.json`` (``--no-compress-json``), its default
+# ``*.json.xz``, or a web ``*.info`` (longest first: the suffix to cut off a name)
+_POST_SUFFIXES = (".json.xz", ".json", ".info")
+
+
 def is_post_file(p: Path) -> bool:
-    """A post metadata file as Instaloader saves it: ``*.json`` (``--no-compress-json``), its
-    default ``*.json.xz``, or a web ``*.info``; not the comments files beside them."""
+    """A post metadata file (:data:`_POST_SUFFIXES`), not the comments file beside one."""
     name = p.name.lower()
-    return name.endswith((".json", ".json.xz", ".info")) and not name.endswith(
+    return name.endswith(_POST_SUFFIXES) and not name.endswith(
         ("_comments.json", "_comments.json.xz")
     )
 
@@ -375,7 +380,7 @@ def is_post_file(p: Path) -> bool:
 def _comments_file(p: Path) -> Path | None:
     """Instaloader's ``<post>_comments.json`` (or ``.json.xz``) beside a post file, if any."""
     lower = p.name.lower()
-    ext = next((e for e in (".json.xz", ".json", ".info") if lower.endswith(e)), None)
+    ext = next((e for e in _POST_SUFFIXES if lower.endswith(e)), None)
     if ext is None:
         return None
     base = p.name[: -len(ext)]
@@ -418,10 +423,7 @@ def with_loader_comments(files: list[Path]) -> Iterator[Line]:
             yield line
             continue
         try:
-            raw = cfile.read_bytes()
-            if cfile.name.lower().endswith(".xz"):
-                raw = lzma.decompress(raw)
-            comments = json.loads(raw.decode("utf-8"))
+            comments = json.loads(read_bytes(cfile).decode("utf-8"))
             if not isinstance(comments, list):
                 raise ValueError("not a list of comments")
             obj = json.loads(text)

@@ -48,6 +48,7 @@ from typing import Any
 from closeknit.connectors.bulk import (
     Check,
     JsonSpec,
+    _lit,
     count_sql,
     csv_input,
     date_sql,
@@ -55,7 +56,7 @@ from closeknit.connectors.bulk import (
     missing_sql,
 )
 from closeknit.connectors.countries import country_code, country_sql
-from closeknit.connectors.csvio import detect_encoding, iter_csv, read_head
+from closeknit.connectors.csvio import open_csv
 from closeknit.connectors.landing import ImportResult
 from closeknit.connectors.sheets import csv_of
 from closeknit.connectors.values import (
@@ -468,10 +469,6 @@ def _ident(header: str) -> str:
     return 'r."' + header.replace('"', '""') + '"'
 
 
-def _lit(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def _plain_share(values: list[str]) -> float:
     vals = [v for v in values if not is_missing(v)]
     return sum(1 for v in vals if v.strip().isdigit()) / len(vals) if vals else 0.0
@@ -769,8 +766,8 @@ def vendor_plan(
     Each row lands as the JSON object ``{**constants, header: cell}`` (constants: the
     platform and the export date)."""
     path = Path(path)
-    preamble = read_head(path, encoding=encoding).preamble
-    headers, rows = iter_csv(path, encoding=encoding)
+    head, rows = open_csv(path, encoding=encoding)
+    headers, preamble = head.headers, head.preamble
     first = list(itertools.islice(rows, SAMPLE_ROWS))
     sample = [r.cells for r in first if not r.error]
     cm = detect(headers, sample, mapping)
@@ -826,7 +823,8 @@ def inspect(
     path = Path(path)
     with csv_of(path) as src:
         enc = None if src != path else encoding
-        headers, rows = iter_csv(src, encoding=enc)
+        head, rows = open_csv(src, encoding=enc)
+        headers = head.headers
         sample = []
         for r in rows:
             if not r.error:
@@ -834,10 +832,10 @@ def inspect(
             if len(sample) >= SAMPLE_ROWS:
                 break
         cm = detect(headers, sample, mapping)
-        d = date_of(src, date, read_head(src, encoding=enc).preamble)
+        d = date_of(src, date, head.preamble)
         return {
             "platform": platform_of(src, headers, platform),
             "date": d.isoformat() if d else None,
-            "encoding": "xlsx" if src != path else detect_encoding(src, enc).removesuffix("-sig"),
+            "encoding": "xlsx" if src != path else head.encoding.removesuffix("-sig"),
             "columns": cm.to_dict(),
         }
