@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from closeknit.features.models import AccountModel, profile_features
+from closeknit.features.models import AccountModel, profile_features, shift_prior
 from closeknit.features.models.prevalence import METHOD, Prevalence, estimate_groups
 
 MIN_SAMPLE = 20
@@ -125,19 +125,15 @@ def _most_suspect(
     c = tops["c"].to_numpy(dtype=np.int64)
     if len(c) == 0:
         return {}
-    # the odds factor of each creator's share, as shift_prior computes it for one creator
-    k_of: dict[int, float] = {}
-    for i in np.unique(c).tolist():
-        e = res[i]
-        if e is not None:
-            t = min(max(e.fake_share, 0.005), 0.995)
-            k_of[i] = (t / (1 - t)) / (train_prior / (1 - train_prior))
-    has = np.array([i in k_of for i in c.tolist()], dtype=bool)
-    k = np.array([k_of.get(i, 1.0) for i in c.tolist()], dtype=np.float64)
-    # shift_prior's operations, element by element with each row's own factor
-    p = np.clip(tops["p"].to_numpy(dtype=np.float64), 1e-12, 1 - 1e-12)
-    odds = p / (1 - p) * k
-    post = odds / (1 + odds)
+    # each row's creator's estimated share, clipped as for one creator (NaN: no estimate)
+    share = np.array(
+        [np.nan if (e := res[i]) is None else min(max(e.fake_share, 0.005), 0.995)
+         for i in c.tolist()],
+        dtype=np.float64,
+    )  # fmt: skip
+    has = ~np.isnan(share)
+    post = shift_prior(tops["p"].to_numpy(dtype=np.float64), train_prior,
+                       np.where(has, share, train_prior))  # fmt: skip
     out: dict[int, list[dict[str, Any]]] = {}
     for i, h, pf, ok in zip(c.tolist(), tops["h"].tolist(), post.tolist(), has.tolist(),
                             strict=True):  # fmt: skip

@@ -435,11 +435,12 @@ def platt(raw: np.ndarray, a: float, b: float) -> np.ndarray:
     return np.asarray(0.5 * (1.0 + np.tanh(-0.5 * z)), dtype=np.float64)
 
 
-def shift_prior(p: np.ndarray, train_prior: float, target_prior: float) -> np.ndarray:
+def shift_prior(p: np.ndarray, train_prior: float, target_prior: float | np.ndarray) -> np.ndarray:
     """Re-base calibrated probabilities from the training mix's positive share to another one.
 
     Bayes' rule on the odds (Elkan 2001; Saerens et al. 2002): odds' = odds · (π'/(1-π')) /
     (π/(1-π)). Use it when the expected share of fake accounts differs from the training data's.
+    ``target_prior`` may be one share per probability (each row's own population).
     """
     p = np.clip(np.asarray(p, dtype=np.float64), 1e-12, 1 - 1e-12)
     k = (target_prior / (1 - target_prior)) / (train_prior / (1 - train_prior))
