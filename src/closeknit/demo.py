@@ -186,11 +186,19 @@ def run_demo(
         ),
     )
 
+    ahead: EmbedAhead | None = None
+
     def do_import() -> Any:
+        nonlocal ahead
         files = world_plan(world_dir)
         state = {"file": 0, "rows": 0}
 
         def on_file(source: str, path: Path) -> None:
+            nonlocal ahead
+            # the Instagram profiles and posts are in: their creators' documents are final
+            # unless a later file changes them (then the niches step embeds them anew)
+            if embed_ahead and ahead is None and source != "instagram" and state["file"]:
+                ahead = EmbedAhead(store, workspace)
             state["file"] += 1
             tell(DemoProgress("import", state["file"] - 1, len(files), "files", path.name))
 
@@ -206,12 +214,16 @@ def run_demo(
         tell(DemoProgress("import", len(files), len(files), "files", f"{state['rows']:,} rows"))
         return out
 
-    step("import", do_import)
-    # the creators' documents are embedded (two threads) beside the campaigns and the feature
-    # build (mostly one): on two cores the three steps take about their CPU time over two
-    # instead of its sum; the niches step takes the vectors by document md5 (EmbedAhead)
-    ahead = EmbedAhead(store, workspace) if embed_ahead else None
     try:
+        step("import", do_import)
+        # the creators' documents are embedded (two threads) beside the rest of the import,
+        # the campaigns and the feature build (mostly one thread each): on two cores these
+        # steps take about their CPU time over two instead of its sum; the niches step takes
+        # the vectors by document md5 (EmbedAhead). Now for the creators the import added.
+        if ahead is not None:
+            ahead.again()
+        elif embed_ahead:
+            ahead = EmbedAhead(store, workspace)
         step("campaigns", lambda: load_campaigns(store, workspace, Path(world_dir), res))
         step("features", lambda: build_features(store, workspace))
         step(

@@ -86,3 +86,18 @@ def test_stop_drops_what_was_not_taken(small: Store) -> None:
     assert ahead.embedded <= 4
     res = vectors.refresh_creator_vectors(small, "default", ahead=ahead)
     assert res.updated == 6 and ahead.taken == 0
+
+
+def test_again_reads_the_creators_added_since(small: Store, encoded: list[int]) -> None:
+    ahead = vectors.EmbedAhead(small, "default")
+    ahead.wait()
+    with small.transaction() as tx:
+        tx.insert_rows(
+            "creators",
+            [{"workspace_id": "default", "creator_id": "youtube:late", "platform": "youtube",
+              "handle": "late", "bio": "van life and wild camping"}],
+        )  # fmt: skip
+    ahead.again()
+    res = vectors.refresh_creator_vectors(small, "default", ahead=ahead)
+    # the second read planned only the new creator: nothing was embedded twice
+    assert res.updated == 7 and ahead.passes == 2 and ahead.taken == 7 and sum(encoded) == 7

@@ -295,69 +295,100 @@ def _current(store: Store, workspace: str, model: str) -> dict[str, str]:
 class EmbedAhead:
     """Creator documents embedded in a background thread while other work runs.
 
-    ``closeknit demo`` starts one after the import, so the embedding (two threads) runs beside
-    the campaigns and feature build (mostly one thread) instead of after them. The thread reads
-    the documents to embed as :func:`refresh_creator_vectors` would (reads are safe beside
-    writes: each thread has its own cursor) and only computes vectors; it writes nothing. The
-    refresh still derives every document itself and takes a vector from here only for a
-    document with the same md5 (:meth:`take`), so data that changed meanwhile is embedded anew
-    and the stored vectors are those the refresh alone would write (texts are embedded one at
-    a time, so a vector never depends on the others).
+    ``closeknit demo`` starts one once the Instagram posts are imported and asks it
+    (:meth:`again`) for the creators the rest of the import added, so the embedding (two
+    threads) runs beside the rest of the import, the campaigns and the feature build (mostly
+    one thread each) instead of after them. The thread reads the documents to embed as
+    :func:`refresh_creator_vectors` would (reads are safe beside writes: each thread has its
+    own cursor) and only computes vectors; it writes nothing. The refresh still derives every
+    document itself and takes a vector from here only for a document with the same md5
+    (:meth:`take`), so data that changed meanwhile is embedded anew and the stored vectors are
+    those the refresh alone would write (texts are embedded one at a time, so a vector never
+    depends on the others).
     """
 
     def __init__(
         self, store: Store, workspace: str, model: str | None = None, limit: int = AHEAD_MAX
     ) -> None:
         self._cond = threading.Condition()
-        self._planned: set[str] | None = None  # md5s the thread will embed, once it knows
+        self._args = (store, workspace, model, limit)
+        self._planned: set[str] = set()  # md5s the thread has still to hand out
+        self._seen: set[str] = set()  # md5s it embedded or will
         self._vecs: dict[str, np.ndarray] = {}
+        self._pending = True  # a read of the documents is due (take waits for it)
         self._done = False
         self._stop = False
         self.name: str | None = None  # the embedder's vector name
+        self.passes = 0  # reads of the documents done
         self.embedded = 0  # documents embedded by the thread
         self.taken = 0  # of which handed to a refresh
         self.error: BaseException | None = None
-        self._thread = threading.Thread(
-            target=self._run, args=(store, workspace, model, limit), name="closeknit-embed-ahead",
-            daemon=True,
-        )  # fmt: skip
-        self._thread.start()
+        self._thread = self._start()
 
-    def _run(self, store: Store, workspace: str, model: str | None, limit: int) -> None:
+    def _start(self) -> threading.Thread:
+        t = threading.Thread(target=self._run, name="closeknit-embed-ahead", daemon=True)
+        t.start()
+        return t
+
+    def _run(self) -> None:
+        store, workspace, model, limit = self._args
         try:
             emb = get_embedder(model)  # a cold graph cache is built here, off the main thread
-            texts = creator_texts(store, workspace)
-            todo = _todo(texts, _current(store, workspace, emb.name), force=False)[:limit]
-            keys = list(dict.fromkeys(md5(d) for _, d, _ in todo))
-            doc_of = {md5(d): d for _, d, _ in todo}
-            del texts, todo
-            with self._cond:
-                self.name = emb.name
-                self._planned = set(keys)
-                self._cond.notify_all()
-            for i in range(0, len(keys), CHUNK):
-                if self._stop:
-                    break
-                part = keys[i : i + CHUNK]
-                vecs = emb.encode([doc_of[k] for k in part])
+            self.name = emb.name
+            while True:
                 with self._cond:
-                    self._vecs.update(zip(part, vecs, strict=True))
-                    self.embedded += len(part)
+                    if self._stop or not self._pending:
+                        self._pending = False
+                        self._done = True  # under the lock: again() restarts a done thread
+                        self._cond.notify_all()
+                        return
+                todo = _todo(creator_texts(store, workspace), _current(store, workspace, emb.name),
+                             force=False)  # fmt: skip
+                with self._cond:
+                    doc_of = {md5(d): d for _, d, _ in todo if md5(d) not in self._seen}
+                    keys = list(doc_of)[: max(0, limit - len(self._seen))]
+                    self._seen.update(keys)
+                    self._planned.update(keys)
+                    self._pending = False
+                    self.passes += 1
                     self._cond.notify_all()
+                del todo
+                for i in range(0, len(keys), CHUNK):
+                    if self._stop:
+                        break
+                    part = keys[i : i + CHUNK]
+                    vecs = emb.encode([doc_of[k] for k in part])
+                    with self._cond:
+                        self._vecs.update(
+                            (k, v) for k, v in zip(part, vecs, strict=True) if k in self._planned
+                        )
+                        self.embedded += len(part)
+                        self._cond.notify_all()
+                del doc_of
         except BaseException as e:  # the refresh embeds whatever is not here itself
             log.warning("embedding ahead stopped: %s", e)
-            self.error = e
-        finally:
             with self._cond:
+                self.error = e
+                self._pending = False
                 self._done = True
                 self._cond.notify_all()
+
+    def again(self) -> None:
+        """Read the documents once more when the pass in hand ends (data was added since)."""
+        with self._cond:
+            if self._stop or self.error is not None:
+                return
+            self._pending = True
+            if self._done:
+                self._done = False
+                self._thread = self._start()
 
     def take(self, model_name: str, hashes: Sequence[str]) -> dict[str, np.ndarray]:
         """The vectors of ``hashes`` this embedded (waiting for those still to come); others
         are left out. Each vector is handed out once."""
         with self._cond:
-            self._cond.wait_for(lambda: self._done or self._planned is not None)
-            if self.name != model_name or self._planned is None:
+            self._cond.wait_for(lambda: self._done or not self._pending)
+            if self.name != model_name:
                 return {}
             want = [h for h in hashes if h in self._planned]
             self._cond.wait_for(lambda: self._done or all(h in self._vecs for h in want))
@@ -368,14 +399,22 @@ class EmbedAhead:
 
     def wait(self) -> None:
         """Wait until the thread has embedded all it planned (or stopped)."""
-        self._thread.join()
+        while True:
+            with self._cond:
+                t = self._thread
+            t.join()
+            with self._cond:
+                if self._done:
+                    return
 
     def stop(self) -> None:
         """Stop after the chunk in hand, wait for the thread and drop what was not taken."""
-        self._stop = True
-        self._thread.join()
+        with self._cond:
+            self._stop = True
+        self.wait()
         with self._cond:
             self._vecs.clear()
+            self._planned.clear()
 
 
 def refresh_creator_vectors(
