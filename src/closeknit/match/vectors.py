@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from closeknit.match.embed import Embedder, get_embedder
+from closeknit.match.embed import Embedder, OnnxMiniLMEmbedder, get_embedder
 from closeknit.store import Store
 
 if TYPE_CHECKING:  # loaded where vectors are read or written, not by every importer
@@ -29,6 +29,7 @@ MAX_POSTS = 12  # recent posts per creator that shape its vector
 DOC_CHARS = 2000  # the document is cut here (MiniLM reads its first MAX_TOKENS tokens)
 EVIDENCE_FROM = 6  # latest posts per creator scored for evidence (closeknit.match.rank)
 CHUNK = 500  # creators embedded and written per transaction (and per progress report)
+AHEAD_CHUNK = 100  # documents an EmbedAhead embeds between looks at whether a refresh waits
 # documents an EmbedAhead embeds at most: their vectors and texts wait in memory until taken
 # (~2 KB per document), so a huge workspace embeds the rest in the refresh itself
 AHEAD_MAX = 200_000
@@ -296,15 +297,17 @@ class EmbedAhead:
     """Creator documents embedded in a background thread while other work runs.
 
     ``closeknit demo`` starts one once the Instagram posts are imported and asks it
-    (:meth:`again`) for the creators the rest of the import added, so the embedding (two
-    threads) runs beside the rest of the import, the campaigns and the feature build (mostly
-    one thread each) instead of after them. The thread reads the documents to embed as
+    (:meth:`again`) for the creators the rest of the import added, so the embedding runs beside
+    the rest of the import, the campaigns and the feature build (one thread each, mostly)
+    instead of after them: on one thread while the caller works, on all of the embedder's once a
+    refresh takes vectors (it waits for them then). The thread reads the documents to embed as
     :func:`refresh_creator_vectors` would (reads are safe beside writes: each thread has its
     own cursor) and only computes vectors; it writes nothing. The refresh still derives every
     document itself and takes a vector from here only for a document with the same md5
-    (:meth:`take`), so data that changed meanwhile is embedded anew and the stored vectors are
-    those the refresh alone would write (texts are embedded one at a time, so a vector never
-    depends on the others).
+    (:meth:`take`), so data that changed meanwhile is embedded anew, and the vectors are those
+    the refresh alone computes: texts are embedded one at a time, so a vector never depends on
+    the others (bit for bit with the hash embedder; MiniLM on onnxruntime differs from run to
+    run by under 1e-6 either way).
     """
 
     def __init__(
@@ -316,6 +319,7 @@ class EmbedAhead:
         self._seen: set[str] = set()  # md5s it embedded or will
         self._vecs: dict[str, np.ndarray] = {}
         self._pending = True  # a read of the documents is due (take waits for it)
+        self._urgent = False  # a refresh takes vectors: embed on every thread from now on
         self._done = False
         self._stop = False
         self.name: str | None = None  # the embedder's vector name
@@ -353,11 +357,18 @@ class EmbedAhead:
                     self.passes += 1
                     self._cond.notify_all()
                 del todo
-                for i in range(0, len(keys), CHUNK):
+                for i in range(0, len(keys), AHEAD_CHUNK):
                     if self._stop:
                         break
-                    part = keys[i : i + CHUNK]
-                    vecs = emb.encode([doc_of[k] for k in part])
+                    part = keys[i : i + AHEAD_CHUNK]
+                    docs = [doc_of[k] for k in part]
+                    if isinstance(emb, OnnxMiniLMEmbedder) and not self._urgent:
+                        # one thread while the caller works (import, features: one thread
+                        # each), so on two cores neither waits for the other; all of them
+                        # once the caller waits for these vectors
+                        vecs = emb.encode(docs, threads=1)
+                    else:
+                        vecs = emb.encode(docs)
                     with self._cond:
                         self._vecs.update(
                             (k, v) for k, v in zip(part, vecs, strict=True) if k in self._planned
@@ -391,6 +402,7 @@ class EmbedAhead:
             if self.name != model_name:
                 return {}
             want = [h for h in hashes if h in self._planned]
+            self._urgent = True
             self._cond.wait_for(lambda: self._done or all(h in self._vecs for h in want))
             out = {h: self._vecs.pop(h) for h in want if h in self._vecs}
             self._planned.difference_update(want)
