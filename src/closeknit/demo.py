@@ -68,6 +68,8 @@ class DemoResult:
     plan: PlanOut | None = None
     plan_note: str | None = None
     campaigns: list[DemoCampaign] = field(default_factory=list)
+    # creator documents embedded in the background during the campaigns and features steps
+    embedded_ahead: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         from closeknit.jsonable import to_jsonable
@@ -122,13 +124,16 @@ def run_demo(
     on_step: Step | None = None,
     on_progress: OnProgress | None = None,
     workers: int | None = None,
+    embed_ahead: bool = True,
 ) -> DemoResult:
     """Run the whole pipeline into ``store``; returns what happened, with timings.
 
     ``on_step`` hears each step's name as it starts; ``on_progress`` hears
     :class:`DemoProgress` events with counts (world shards, files and rows imported, creators
     embedded) and each step's end. ``workers``: processes for the world generator (default:
-    up to 2; its output is the same whatever the number).
+    up to 2; its output is the same whatever the number). ``embed_ahead``: embed the
+    creators' documents in a background thread during the campaigns and features steps
+    (:class:`closeknit.match.vectors.EmbedAhead`; the stored results are the same either way).
     """
     import os
 
@@ -137,6 +142,7 @@ def run_demo(
     from closeknit.features import build as build_features
     from closeknit.match.index import refresh as refresh_index
     from closeknit.match.niche import assign_niches
+    from closeknit.match.vectors import EmbedAhead
     from closeknit.service import discover as dsvc
     from closeknit.service import plans as psvc
     from closeknit.world import generate
@@ -180,11 +186,19 @@ def run_demo(
         ),
     )
 
+    ahead: EmbedAhead | None = None
+
     def do_import() -> Any:
+        nonlocal ahead
         files = world_plan(world_dir)
         state = {"file": 0, "rows": 0}
 
         def on_file(source: str, path: Path) -> None:
+            nonlocal ahead
+            # the Instagram profiles and posts are in: their creators' documents are final
+            # unless a later file changes them (then the niches step embeds them anew)
+            if embed_ahead and ahead is None and source != "instagram" and state["file"]:
+                ahead = EmbedAhead(store, workspace)
             state["file"] += 1
             tell(DemoProgress("import", state["file"] - 1, len(files), "files", path.name))
 
@@ -200,13 +214,28 @@ def run_demo(
         tell(DemoProgress("import", len(files), len(files), "files", f"{state['rows']:,} rows"))
         return out
 
-    step("import", do_import)
-    step("campaigns", lambda: load_campaigns(store, workspace, Path(world_dir), res))
-    step("features", lambda: build_features(store, workspace))
-    step(
-        "niches",
-        lambda: assign_niches(store, workspace, on_progress=counter("niches", "creators embedded")),
-    )
+    try:
+        step("import", do_import)
+        # the creators' documents are embedded (two threads) beside the rest of the import,
+        # the campaigns and the feature build (mostly one thread each): on two cores these
+        # steps take about their CPU time over two instead of its sum; the niches step takes
+        # the vectors by document md5 (EmbedAhead). Now for the creators the import added.
+        if ahead is not None:
+            ahead.again()
+        elif embed_ahead:
+            ahead = EmbedAhead(store, workspace)
+        step("campaigns", lambda: load_campaigns(store, workspace, Path(world_dir), res))
+        step("features", lambda: build_features(store, workspace))
+        step(
+            "niches",
+            lambda: assign_niches(
+                store, workspace, on_progress=counter("niches", "creators embedded"), ahead=ahead
+            ),
+        )
+    finally:
+        if ahead is not None:
+            ahead.stop()  # what the niches step did not take is not needed (or it failed)
+            res.embedded_ahead = ahead.taken
     step("index", lambda: refresh_index(store, workspace))
     # the same service calls as `closeknit discover` and `closeknit plan`: the same answer
     found = step(

@@ -32,6 +32,9 @@ def test_demo_json_end_to_end(tmp_path: Path) -> None:
     ]
     assert all(s["seconds"] >= 0 and s["cpu_seconds"] >= 0 for s in d["steps"])
     assert d["counts"]["creators"] == 150 and d["counts"]["posts"] > 1000
+    # every creator's vector was embedded beside the campaigns and features steps, and the
+    # niches step took them all (tests/match/test_embed_ahead.py: the same vectors as alone)
+    assert d["embedded_ahead"] == 150
     assert d["shortlist"] and all("factors" in x for x in d["shortlist"])
     assert d["plan"]["picks"] and d["plan"]["cost"]["mid"] <= d["budget"]
     # the brands' roster went in as a user's would: campaigns with codes, orders attributed

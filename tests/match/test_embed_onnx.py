@@ -143,3 +143,17 @@ def test_int8_vector_of_a_text_does_not_depend_on_its_batch(
     together = m.encode(TEXTS)
     alone = np.concatenate([m.encode([t]) for t in reversed(TEXTS)])[::-1]
     assert np.abs(together - alone).max() < 1e-6
+
+
+def test_threads_per_call(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """EmbedAhead embeds on one thread while its caller works: the same vectors, one thread."""
+    import threading
+
+    m = _onnx(cache, monkeypatch, int8=True, threads=2)
+    who: set[int] = set()
+    one = m.encode(TEXTS, on_batch=lambda n: who.add(threading.get_ident()), threads=1)
+    assert who == {threading.get_ident()}
+    who.clear()
+    both = m.encode(TEXTS, on_batch=lambda n: who.add(threading.get_ident()))
+    assert threading.get_ident() not in who
+    assert np.abs(one - both).max() < 1e-6

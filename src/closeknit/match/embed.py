@@ -264,7 +264,10 @@ class OnnxMiniLMEmbedder:
         seqs: list[list[int]],
         batch_size: int = 1,
         on_batch: Callable[[int], None] | None = None,
+        threads: int | None = None,
     ) -> np.ndarray:
+        """Vectors of token id sequences, on ``threads`` threads (default: the embedder's)."""
+        n_threads = threads or self.threads
         out = np.zeros((len(seqs), self.dim), np.float32)
         if not seqs:
             return out
@@ -277,20 +280,25 @@ class OnnxMiniLMEmbedder:
             if on_batch is not None:
                 on_batch(len(idx))
 
-        if self.threads <= 1 or len(batches) == 1:
+        if n_threads <= 1 or len(batches) == 1:
             for b in batches:
                 run(b)
         else:
             from concurrent.futures import ThreadPoolExecutor
 
-            with ThreadPoolExecutor(self.threads) as pool:
+            with ThreadPoolExecutor(n_threads) as pool:
                 list(pool.map(run, batches))
         return out
 
-    def encode(self, texts: list[str], on_batch: Callable[[int], None] | None = None) -> np.ndarray:
+    def encode(
+        self,
+        texts: list[str],
+        on_batch: Callable[[int], None] | None = None,
+        threads: int | None = None,
+    ) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), np.float32)
-        return self.encode_ids(self.token_ids(texts), on_batch=on_batch)
+        return self.encode_ids(self.token_ids(texts), on_batch=on_batch, threads=threads)
 
     def token_ids(self, texts: list[str]) -> list[list[int]]:
         """Token ids, truncated at ``max_tokens``; same as tokenising the whole texts.

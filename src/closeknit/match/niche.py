@@ -15,7 +15,7 @@ import numpy as np
 
 from closeknit.match.embed import Embedder, get_embedder
 from closeknit.match.taxonomy import NICHE_IDS, NICHES
-from closeknit.match.vectors import creator_matrix, refresh_creator_vectors
+from closeknit.match.vectors import EmbedAhead, creator_matrix, refresh_creator_vectors
 from closeknit.store import Store
 
 TEMPERATURE = 0.05
@@ -74,13 +74,15 @@ def score_niches(
     workspace: str,
     model: str | None = None,
     on_progress: Callable[[int, int], None] | None = None,
+    ahead: EmbedAhead | None = None,
 ) -> NicheScores:
     """Niche probabilities of every embedded creator (vectors refreshed first).
 
-    ``on_progress(done, total)`` hears how many of the creators to (re-)embed are done.
+    ``on_progress(done, total)`` hears how many of the creators to (re-)embed are done;
+    ``ahead``: vectors embedded beforehand in the background (:class:`EmbedAhead`).
     """
     emb = get_embedder(model)
-    refresh_creator_vectors(store, workspace, model, on_progress=on_progress)
+    refresh_creator_vectors(store, workspace, model, on_progress=on_progress, ahead=ahead)
     ids, mat = creator_matrix(store, workspace, model)
     protos = refine(prototypes(emb), mat)
     return NicheScores(ids, softmax(mat @ protos.T) if len(ids) else np.zeros((0, 30)), emb.name)
@@ -91,9 +93,10 @@ def assign_niches(
     workspace: str,
     model: str | None = None,
     on_progress: Callable[[int, int], None] | None = None,
+    ahead: EmbedAhead | None = None,
 ) -> int:
     """Write ``creator_niche`` for every creator with content; returns the rows written."""
-    sc = score_niches(store, workspace, model, on_progress)
+    sc = score_niches(store, workspace, model, on_progress, ahead)
     if not sc.creator_ids:
         return 0
     tops = [sc.top(i) for i in range(len(sc.creator_ids))]

@@ -9,7 +9,9 @@ whose document changed. Post vectors (for evidence) are embedded lazily and cach
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -17,7 +19,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from closeknit.match.embed import Embedder, get_embedder
+from closeknit.match.embed import Embedder, OnnxMiniLMEmbedder, get_embedder
 from closeknit.store import Store
 
 if TYPE_CHECKING:  # loaded where vectors are read or written, not by every importer
@@ -27,6 +29,12 @@ MAX_POSTS = 12  # recent posts per creator that shape its vector
 DOC_CHARS = 2000  # the document is cut here (MiniLM reads its first MAX_TOKENS tokens)
 EVIDENCE_FROM = 6  # latest posts per creator scored for evidence (closeknit.match.rank)
 CHUNK = 500  # creators embedded and written per transaction (and per progress report)
+AHEAD_CHUNK = 100  # documents an EmbedAhead embeds between looks at whether a refresh waits
+# documents an EmbedAhead embeds at most: their vectors and texts wait in memory until taken
+# (~2 KB per document), so a huge workspace embeds the rest in the refresh itself
+AHEAD_MAX = 200_000
+
+log = logging.getLogger(__name__)
 
 
 def md5(text: str) -> str:
@@ -73,9 +81,16 @@ def cached_vectors(
 
 
 def embed_texts(
-    store: Store, workspace: str, texts: Sequence[str], embedder: Embedder | None = None
+    store: Store,
+    workspace: str,
+    texts: Sequence[str],
+    embedder: Embedder | None = None,
+    ahead: EmbedAhead | None = None,
 ) -> np.ndarray:
-    """Vectors for ``texts`` (rows in order), embedding only texts not cached yet."""
+    """Vectors for ``texts`` (rows in order), embedding only texts not cached yet.
+
+    ``ahead``: texts it embedded in the background are taken from it (by md5), not again.
+    """
     emb = embedder or get_embedder()
     hashes = [md5(t) for t in texts]
     have = cached_vectors(store, workspace, emb.name, hashes, emb.dim)
@@ -87,7 +102,11 @@ def embed_texts(
         import pyarrow as pa
 
         keys = list(missing)
-        vecs = emb.encode([missing[k] for k in keys])
+        pre = ahead.take(emb.name, keys) if ahead is not None else {}
+        rest = [k for k in keys if k not in pre]
+        if rest:
+            pre.update(zip(rest, emb.encode([missing[k] for k in rest]), strict=True))
+        vecs = np.stack([pre[k] for k in keys]).astype(np.float32)
         with store.transaction(derived=True) as tx:
             tx.insert_arrow(
                 "text_embeddings",
@@ -248,6 +267,168 @@ def creator_document(bio: str, captions: list[str], max_chars: int = DOC_CHARS) 
     return doc[:max_chars]
 
 
+def _todo(
+    texts: dict[str, tuple[str, list[tuple[str, str]]]], current: dict[str, str], force: bool
+) -> list[tuple[str, str, int]]:
+    """(creator_id, document, texts in it) of the creators to (re-)embed, by creator id: the
+    order an :class:`EmbedAhead` embeds them in, so a refresh takes its vectors as they come."""
+    todo: list[tuple[str, str, int]] = []
+    for cid in sorted(texts):
+        bio, posts = texts[cid]
+        doc = creator_document(bio, [c for _, c in posts])
+        if doc and (force or current.get(cid) != md5(doc)):
+            todo.append((cid, doc, int(bool(bio)) + len(posts)))
+    return todo
+
+
+def _current(store: Store, workspace: str, model: str) -> dict[str, str]:
+    """creator_id -> md5 of the document its stored vector was made from."""
+    return {
+        r["creator_id"]: r["source_hash"]
+        for r in store.query(
+            "SELECT creator_id, source_hash FROM creator_embeddings "
+            "WHERE workspace_id = ? AND model = ?",
+            [workspace, model],
+        )
+    }
+
+
+class EmbedAhead:
+    """Creator documents embedded in a background thread while other work runs.
+
+    ``closeknit demo`` starts one once the Instagram posts are imported and asks it
+    (:meth:`again`) for the creators the rest of the import added, so the embedding runs beside
+    the rest of the import, the campaigns and the feature build (one thread each, mostly)
+    instead of after them: on one thread while the caller works, on all of the embedder's once a
+    refresh takes vectors (it waits for them then). The thread reads the documents to embed as
+    :func:`refresh_creator_vectors` would (reads are safe beside writes: each thread has its
+    own cursor) and only computes vectors; it writes nothing. The refresh still derives every
+    document itself and takes a vector from here only for a document with the same md5
+    (:meth:`take`), so data that changed meanwhile is embedded anew, and the vectors are those
+    the refresh alone computes: texts are embedded one at a time, so a vector never depends on
+    the others (bit for bit with the hash embedder; MiniLM on onnxruntime differs from run to
+    run by under 1e-6 either way).
+    """
+
+    def __init__(
+        self, store: Store, workspace: str, model: str | None = None, limit: int = AHEAD_MAX
+    ) -> None:
+        self._cond = threading.Condition()
+        self._args = (store, workspace, model, limit)
+        self._planned: set[str] = set()  # md5s the thread has still to hand out
+        self._seen: set[str] = set()  # md5s it embedded or will
+        self._vecs: dict[str, np.ndarray] = {}
+        self._pending = True  # a read of the documents is due (take waits for it)
+        self._urgent = False  # a refresh takes vectors: embed on every thread from now on
+        self._done = False
+        self._stop = False
+        self.name: str | None = None  # the embedder's vector name
+        self.passes = 0  # reads of the documents done
+        self.embedded = 0  # documents embedded by the thread
+        self.taken = 0  # of which handed to a refresh
+        self.error: BaseException | None = None
+        self._thread = self._start()
+
+    def _start(self) -> threading.Thread:
+        t = threading.Thread(target=self._run, name="closeknit-embed-ahead", daemon=True)
+        t.start()
+        return t
+
+    def _run(self) -> None:
+        store, workspace, model, limit = self._args
+        try:
+            emb = get_embedder(model)  # a cold graph cache is built here, off the main thread
+            self.name = emb.name
+            while True:
+                with self._cond:
+                    if self._stop or not self._pending:
+                        self._pending = False
+                        self._done = True  # under the lock: again() restarts a done thread
+                        self._cond.notify_all()
+                        return
+                todo = _todo(creator_texts(store, workspace), _current(store, workspace, emb.name),
+                             force=False)  # fmt: skip
+                with self._cond:
+                    doc_of = {md5(d): d for _, d, _ in todo if md5(d) not in self._seen}
+                    keys = list(doc_of)[: max(0, limit - len(self._seen))]
+                    self._seen.update(keys)
+                    self._planned.update(keys)
+                    self._pending = False
+                    self.passes += 1
+                    self._cond.notify_all()
+                del todo
+                for i in range(0, len(keys), AHEAD_CHUNK):
+                    if self._stop:
+                        break
+                    part = keys[i : i + AHEAD_CHUNK]
+                    docs = [doc_of[k] for k in part]
+                    if isinstance(emb, OnnxMiniLMEmbedder) and not self._urgent:
+                        # one thread while the caller works (import, features: one thread
+                        # each), so on two cores neither waits for the other; all of them
+                        # once the caller waits for these vectors
+                        vecs = emb.encode(docs, threads=1)
+                    else:
+                        vecs = emb.encode(docs)
+                    with self._cond:
+                        self._vecs.update(
+                            (k, v) for k, v in zip(part, vecs, strict=True) if k in self._planned
+                        )
+                        self.embedded += len(part)
+                        self._cond.notify_all()
+                del doc_of
+        except BaseException as e:  # the refresh embeds whatever is not here itself
+            log.warning("embedding ahead stopped: %s", e)
+            with self._cond:
+                self.error = e
+                self._pending = False
+                self._done = True
+                self._cond.notify_all()
+
+    def again(self) -> None:
+        """Read the documents once more when the pass in hand ends (data was added since)."""
+        with self._cond:
+            if self._stop or self.error is not None:
+                return
+            self._pending = True
+            if self._done:
+                self._done = False
+                self._thread = self._start()
+
+    def take(self, model_name: str, hashes: Sequence[str]) -> dict[str, np.ndarray]:
+        """The vectors of ``hashes`` this embedded (waiting for those still to come); others
+        are left out. Each vector is handed out once."""
+        with self._cond:
+            self._cond.wait_for(lambda: self._done or not self._pending)
+            if self.name != model_name:
+                return {}
+            want = [h for h in hashes if h in self._planned]
+            self._urgent = True
+            self._cond.wait_for(lambda: self._done or all(h in self._vecs for h in want))
+            out = {h: self._vecs.pop(h) for h in want if h in self._vecs}
+            self._planned.difference_update(want)
+            self.taken += len(out)
+            return out
+
+    def wait(self) -> None:
+        """Wait until the thread has embedded all it planned (or stopped)."""
+        while True:
+            with self._cond:
+                t = self._thread
+            t.join()
+            with self._cond:
+                if self._done:
+                    return
+
+    def stop(self) -> None:
+        """Stop after the chunk in hand, wait for the thread and drop what was not taken."""
+        with self._cond:
+            self._stop = True
+        self.wait()
+        with self._cond:
+            self._vecs.clear()
+            self._planned.clear()
+
+
 def refresh_creator_vectors(
     store: Store,
     workspace: str,
@@ -257,6 +438,7 @@ def refresh_creator_vectors(
     force: bool = False,
     max_age_s: float = 0.0,
     on_progress: Callable[[int, int], None] | None = None,
+    ahead: EmbedAhead | None = None,
 ) -> RefreshResult:
     """Build or update ``creator_embeddings`` for creators whose document changed.
 
@@ -266,7 +448,8 @@ def refresh_creator_vectors(
     A cheap signature of the workspace's bios and captions skips the work when nothing changed
     since this process last refreshed (discover calls this on every query).
 
-    ``on_progress(done, total)`` is called after each chunk of creators embedded.
+    ``on_progress(done, total)`` is called after each chunk of creators embedded. ``ahead``:
+    vectors embedded beforehand in the background (:class:`EmbedAhead`), used by md5.
     """
     from closeknit.match import persist
 
@@ -297,19 +480,7 @@ def refresh_creator_vectors(
     texts = creator_texts(store, workspace, creator_ids, first=first, first_n=EVIDENCE_FROM)
     if first is not None:
         save_evidence_texts(store, workspace, ck, first)
-    current = {
-        r["creator_id"]: r["source_hash"]
-        for r in store.query(
-            "SELECT creator_id, source_hash FROM creator_embeddings "
-            "WHERE workspace_id = ? AND model = ?",
-            [workspace, emb.name],
-        )
-    }
-    todo: list[tuple[str, str, int]] = []
-    for cid, (bio, posts) in texts.items():
-        doc = creator_document(bio, [c for _, c in posts])
-        if doc and (force or current.get(cid) != md5(doc)):
-            todo.append((cid, doc, int(bool(bio)) + len(posts)))
+    todo = _todo(texts, _current(store, workspace, emb.name), force)
     n_before = store.scalar(
         "SELECT count(*) FROM text_embeddings WHERE workspace_id = ? AND model = ?",
         [workspace, emb.name],
@@ -320,7 +491,7 @@ def refresh_creator_vectors(
 
     for i in range(0, len(todo), CHUNK):
         part = todo[i : i + CHUNK]
-        mat = embed_texts(store, workspace, [d for _, d, _ in part], emb)
+        mat = embed_texts(store, workspace, [d for _, d, _ in part], emb, ahead)
         ids = [c for c, _, _ in part]
         with store.transaction(derived=True) as tx:
             tx.execute(

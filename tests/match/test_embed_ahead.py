@@ -1,0 +1,103 @@
+"""EmbedAhead: creator vectors embedded in a background thread, taken by the refresh by md5."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from closeknit.match import vectors
+from closeknit.match.embed import HashEmbedder
+from closeknit.store import Store, open_store
+from tests.match.conftest import load_creators
+
+
+def _vectors(st: Store) -> dict[str, tuple[list[float], str]]:
+    rows = st.query(
+        "SELECT creator_id, vector, source_hash FROM creator_embeddings WHERE model = 'hash-v1'"
+    )
+    return {r["creator_id"]: (list(r["vector"]), r["source_hash"]) for r in rows}
+
+
+@pytest.fixture
+def encoded(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Texts encoded by the hash embedder, call by call."""
+    calls: list[int] = []
+    orig = HashEmbedder.encode
+
+    def counting(self: HashEmbedder, texts: list[str]) -> np.ndarray:
+        calls.append(len(texts))
+        return orig(self, texts)
+
+    monkeypatch.setattr(HashEmbedder, "encode", counting)
+    return calls
+
+
+def test_vectors_taken_ahead_equal_a_refresh_alone(
+    small: Store, tmp_path: Path, encoded: list[int]
+) -> None:
+    ahead = vectors.EmbedAhead(small, "default")
+    ahead.wait()
+    assert ahead.error is None and ahead.embedded == 6 and sum(encoded) == 6
+    res = vectors.refresh_creator_vectors(small, "default", ahead=ahead)
+    assert res.updated == 6 and ahead.taken == 6
+    assert sum(encoded) == 6  # the refresh embedded nothing again
+    other = open_store(tmp_path / "alone.duckdb")
+    try:
+        load_creators(other, sponsor={"runner_gb": "StrideLab"})
+        vectors.refresh_creator_vectors(other, "default")
+        assert _vectors(small) == _vectors(other)
+    finally:
+        other.close()
+
+
+def test_a_document_changed_meanwhile_is_embedded_again(
+    small: Store, tmp_path: Path, encoded: list[int]
+) -> None:
+    ahead = vectors.EmbedAhead(small, "default")
+    ahead.wait()
+    with small.transaction() as tx:
+        tx.execute("UPDATE creators SET bio = 'sourdough only now' WHERE handle = 'bakes_gb'")
+    vectors.refresh_creator_vectors(small, "default", ahead=ahead)
+    assert ahead.taken == 5 and sum(encoded) == 7  # six ahead, the changed one again
+    other = open_store(tmp_path / "alone.duckdb")
+    try:
+        load_creators(other, sponsor={"runner_gb": "StrideLab"})
+        with other.transaction() as tx:
+            tx.execute("UPDATE creators SET bio = 'sourdough only now' WHERE handle = 'bakes_gb'")
+        vectors.refresh_creator_vectors(other, "default")
+        assert _vectors(small) == _vectors(other)
+    finally:
+        other.close()
+
+
+def test_a_failed_thread_leaves_the_refresh_to_embed(small: Store) -> None:
+    ahead = vectors.EmbedAhead(small, "default", model="no-such-model")
+    ahead.wait()
+    assert ahead.error is not None and ahead.embedded == 0
+    res = vectors.refresh_creator_vectors(small, "default", ahead=ahead)
+    assert res.updated == 6 and ahead.taken == 0 and len(_vectors(small)) == 6
+
+
+def test_stop_drops_what_was_not_taken(small: Store) -> None:
+    ahead = vectors.EmbedAhead(small, "default", limit=4)
+    ahead.stop()
+    assert ahead.embedded <= 4
+    res = vectors.refresh_creator_vectors(small, "default", ahead=ahead)
+    assert res.updated == 6 and ahead.taken == 0
+
+
+def test_again_reads_the_creators_added_since(small: Store, encoded: list[int]) -> None:
+    ahead = vectors.EmbedAhead(small, "default")
+    ahead.wait()
+    with small.transaction() as tx:
+        tx.insert_rows(
+            "creators",
+            [{"workspace_id": "default", "creator_id": "youtube:late", "platform": "youtube",
+              "handle": "late", "bio": "van life and wild camping"}],
+        )  # fmt: skip
+    ahead.again()
+    res = vectors.refresh_creator_vectors(small, "default", ahead=ahead)
+    # the second read planned only the new creator: nothing was embedded twice
+    assert res.updated == 7 and ahead.passes == 2 and ahead.taken == 7 and sum(encoded) == 7
