@@ -132,7 +132,8 @@ def run_demo(
     :class:`DemoProgress` events with counts (world shards, files and rows imported, creators
     embedded) and each step's end. ``workers``: processes for the world generator (default:
     up to 2; its output is the same whatever the number). ``embed_ahead``: embed the
-    creators' documents in a background thread during the campaigns and features steps
+    creators' documents in the background from the moment the Instagram posts are imported,
+    beside the rest of the import, the campaigns and the features steps
     (:class:`closeknit.match.vectors.EmbedAhead`; the stored results are the same either way).
     """
     import os
@@ -175,30 +176,20 @@ def run_demo(
         return lambda done, total: tell(DemoProgress(name, done, total, unit))
 
     n_workers = workers or max(1, min(2, os.cpu_count() or 1))
-    step(
-        "generate world",
-        lambda: generate(
-            world_dir,
-            creators=creators,
-            seed=seed,
-            workers=n_workers,
-            progress=counter("generate world", "shards"),
-        ),
-    )
-
-    ahead: EmbedAhead | None = None
+    # the embedder loads now, beside the generator (MiniLM: in its worker process, where a
+    # cold ONNX graph cache is built); the documents are read once the Instagram posts are in
+    ahead = EmbedAhead(store, workspace, start=False) if embed_ahead else None
 
     def do_import() -> Any:
-        nonlocal ahead
         files = world_plan(world_dir)
-        state = {"file": 0, "rows": 0}
+        state = {"file": 0, "rows": 0, "ahead": 0}
 
         def on_file(source: str, path: Path) -> None:
-            nonlocal ahead
             # the Instagram profiles and posts are in: their creators' documents are final
             # unless a later file changes them (then the niches step embeds them anew)
-            if embed_ahead and ahead is None and source != "instagram" and state["file"]:
-                ahead = EmbedAhead(store, workspace)
+            if ahead is not None and not state["ahead"] and source != "instagram" and state["file"]:
+                ahead.again()
+                state["ahead"] = 1
             state["file"] += 1
             tell(DemoProgress("import", state["file"] - 1, len(files), "files", path.name))
 
@@ -215,15 +206,23 @@ def run_demo(
         return out
 
     try:
+        step(
+            "generate world",
+            lambda: generate(
+                world_dir,
+                creators=creators,
+                seed=seed,
+                workers=n_workers,
+                progress=counter("generate world", "shards"),
+            ),
+        )
         step("import", do_import)
-        # the creators' documents are embedded (two threads) beside the rest of the import,
-        # the campaigns and the feature build (mostly one thread each): on two cores these
-        # steps take about their CPU time over two instead of its sum; the niches step takes
-        # the vectors by document md5 (EmbedAhead). Now for the creators the import added.
+        # the creators' documents are embedded beside the rest of the import, the campaigns
+        # and the feature build (about one core each): on two cores these steps take about
+        # their CPU time over two instead of its sum; the niches step takes the vectors by
+        # document md5 (EmbedAhead). Now for the creators the rest of the import added.
         if ahead is not None:
             ahead.again()
-        elif embed_ahead:
-            ahead = EmbedAhead(store, workspace)
         step("campaigns", lambda: load_campaigns(store, workspace, Path(world_dir), res))
         step("features", lambda: build_features(store, workspace))
         step(

@@ -140,3 +140,17 @@ def test_minilm_embeds_in_a_worker_process_with_the_refresh_alone_s_vectors(
         other.close()
     assert got.keys() == alone.keys() and len(got) == 6
     assert max(np.abs(got[k] - alone[k]).max() for k in got) < 1e-5
+
+
+def test_not_started_reads_nothing_until_again(small: Store, encoded: list[int]) -> None:
+    ahead = vectors.EmbedAhead(small, "default", start=False)
+    ahead.wait()  # returns at once: nothing to wait for
+    assert ahead.passes == 0 and ahead.embedded == 0 and encoded == []
+    # a refresh before any read takes nothing from it and embeds everything itself
+    assert ahead.take("hash-v1", ["x"]) == {}
+    ahead.again()
+    ahead.wait()
+    assert ahead.passes == 1 and ahead.embedded == 6
+    res = vectors.refresh_creator_vectors(small, "default", ahead=ahead)
+    assert res.updated == 6 and ahead.taken == 6 and sum(encoded) == 6
+    ahead.stop()

@@ -480,6 +480,11 @@ def default_model() -> str:
     return "minilm" if minilm_dir() is not None else "hash"
 
 
+def uses_onnx(model: str | None = None) -> bool:
+    """Whether ``model`` (default: the configured one) runs on onnxruntime."""
+    return (model or default_model()) in ("minilm", "minilm-fp32")
+
+
 def _make(m: str) -> Embedder:
     if m == "minilm":
         return OnnxMiniLMEmbedder(int8=True, max_tokens=DEFAULT_TOKENS)

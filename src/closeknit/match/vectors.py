@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from closeknit.match.embed import Embedder, OnnxMiniLMEmbedder, get_embedder
+from closeknit.match.embed import Embedder, get_embedder, uses_onnx
 from closeknit.store import Store
 
 if TYPE_CHECKING:  # loaded where vectors are read or written, not by every importer
@@ -315,23 +315,36 @@ class EmbedAhead:
     """
 
     def __init__(
-        self, store: Store, workspace: str, model: str | None = None, limit: int = AHEAD_MAX
+        self,
+        store: Store,
+        workspace: str,
+        model: str | None = None,
+        limit: int = AHEAD_MAX,
+        start: bool = True,
     ) -> None:
+        """``start=False``: only load the embedder (its worker process) now; documents are
+        read from the first :meth:`again` (``closeknit demo`` loads it while the world is
+        generated: a cold ONNX graph cache is built then, beside the generator)."""
         self._cond = threading.Condition()
         self._args = (store, workspace, model, limit)
         self._planned: set[str] = set()  # md5s the thread has still to hand out
         self._seen: set[str] = set()  # md5s it embedded or will
         self._vecs: dict[str, np.ndarray] = {}
-        self._pending = True  # a read of the documents is due (take waits for it)
+        self._pending = start  # a read of the documents is due (take waits for it)
         self._urgent = False  # a refresh takes vectors: embed on every thread from now on
-        self._done = False
+        self._done = not start
         self._stop = False
         self.name: str | None = None  # the embedder's vector name
         self.passes = 0  # reads of the documents done
-        self.embedded = 0  # documents embedded by the thread
+        self.embedded = 0  # documents embedded in the background
         self.taken = 0  # of which handed to a refresh
         self.error: BaseException | None = None
-        self._thread = self._start()
+        self._proc: EmbedProcess | None = None
+        if uses_onnx(model):
+            from closeknit.match.embed_proc import EmbedProcess
+
+            self._proc = EmbedProcess(model)
+        self._thread = self._start() if start else None
 
     def _start(self) -> threading.Thread:
         t = threading.Thread(target=self._run, name="closeknit-embed-ahead", daemon=True)
@@ -340,14 +353,11 @@ class EmbedAhead:
 
     def _run(self) -> None:
         store, workspace, model, limit = self._args
-        proc: EmbedProcess | None = None
+        proc = self._proc
         try:
-            emb = get_embedder(model)  # a cold graph cache is built here, off the main thread
-            self.name = emb.name
-            if isinstance(emb, OnnxMiniLMEmbedder):
-                from closeknit.match.embed_proc import EmbedProcess
-
-                proc = EmbedProcess(model)  # starts loading while the documents are read
+            # the worker's name; in this thread, a cold graph cache is built off the main one
+            name = proc.name if proc is not None else get_embedder(model).name
+            self.name = name
             while True:
                 with self._cond:
                     if self._stop or not self._pending:
@@ -355,7 +365,7 @@ class EmbedAhead:
                         self._done = True  # under the lock: again() restarts a done thread
                         self._cond.notify_all()
                         return
-                todo = _todo(creator_texts(store, workspace), _current(store, workspace, emb.name),
+                todo = _todo(creator_texts(store, workspace), _current(store, workspace, name),
                              force=False)  # fmt: skip
                 with self._cond:
                     doc_of = {md5(d): d for _, d, _ in todo if md5(d) not in self._seen}
@@ -376,7 +386,7 @@ class EmbedAhead:
                         # core each); all of the embedder's once the caller waits for these
                         vecs = proc.encode(docs, threads=0 if self._urgent else 1)
                     else:
-                        vecs = emb.encode(docs)
+                        vecs = get_embedder(model).encode(docs)
                     with self._cond:
                         self._vecs.update(
                             (k, v) for k, v in zip(part, vecs, strict=True) if k in self._planned
@@ -391,9 +401,6 @@ class EmbedAhead:
                 self._pending = False
                 self._done = True
                 self._cond.notify_all()
-        finally:
-            if proc is not None:
-                proc.close()
 
     def again(self) -> None:
         """Read the documents once more when the pass in hand ends (data was added since)."""
@@ -425,16 +432,20 @@ class EmbedAhead:
         while True:
             with self._cond:
                 t = self._thread
-            t.join()
+            if t is not None:
+                t.join()
             with self._cond:
                 if self._done:
                     return
 
     def stop(self) -> None:
-        """Stop after the chunk in hand, wait for the thread and drop what was not taken."""
+        """Stop after the chunk in hand, wait for the thread, end the worker process and drop
+        what was not taken."""
         with self._cond:
             self._stop = True
         self.wait()
+        if self._proc is not None:
+            self._proc.close()
         with self._cond:
             self._vecs.clear()
             self._planned.clear()
