@@ -225,12 +225,18 @@ def run_demo(
             ahead.again()
         step("campaigns", lambda: load_campaigns(store, workspace, Path(world_dir), res))
         step("features", lambda: build_features(store, workspace))
-        step(
-            "niches",
-            lambda: assign_niches(
+
+        def do_niches() -> int:
+            n = assign_niches(
                 store, workspace, on_progress=counter("niches", "creators embedded"), ahead=ahead
-            ),
-        )
+            )
+            if ahead is not None:
+                # inside the step: the worker process's CPU (all of the embedding) is counted
+                # in this step's CPU seconds once the worker has ended
+                ahead.stop()
+            return n
+
+        step("niches", do_niches)
     finally:
         if ahead is not None:
             ahead.stop()  # what the niches step did not take is not needed (or it failed)
