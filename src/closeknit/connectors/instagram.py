@@ -506,6 +506,7 @@ def import_instagram(
         datasets: list[tuple[Path, str, list[Line]]] = []
         for p in post_files(path):
             shape, lines = scraped.iter_json_records(p)
+            scraped.refuse_tiktok(p, shape)
             if shape == "web" and len(lines) == 1:
                 web.append(p)
             else:
@@ -527,6 +528,7 @@ def import_instagram(
         return results
     if is_post_file(path) or path.suffix.lower() == ".json":
         shape, lines = scraped.iter_json_records(path)
+        scraped.refuse_tiktok(path, shape)
         if shape == "web" and len(lines) == 1:
             spec = PROFILE_SPEC if kind == "profile" else POST_SPEC
             return [
@@ -586,6 +588,7 @@ def _import_jsonl(
     from closeknit.connectors import scraped
 
     shape = scraped.sniff_jsonl(path)
+    scraped.refuse_tiktok(path, shape)
     if shape == "flat_post":
         spec = scraped.POST_SPEC
     elif shape == "flat_profile":

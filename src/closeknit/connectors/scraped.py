@@ -45,6 +45,7 @@ from closeknit.connectors.instagram import (
     unknown_keys_sql,
 )
 from closeknit.connectors.staging import Line
+from closeknit.errors import ValidationError
 
 SOURCE = "instagram"
 
@@ -285,10 +286,17 @@ _POST_KEYS = ("ownerUsername", "likesCount", "like_count", "commentsCount", "com
               "permalink", "media_type", "shortCode", "timestamp")  # fmt: skip
 
 
+# TikTok scraper items (Apify clockworks: authorMeta, diggCount, playCount, webVideoUrl)
+_TIKTOK_KEYS = ("authorMeta", "diggCount", "playCount", "webVideoUrl", "createTimeISO")
+
+
 def sniff_shape(obj: object) -> str:
-    """'web' (Instaloader / web objects), 'flat_post' or 'flat_profile' for a record."""
+    """'web' (Instaloader / web objects), 'flat_post', 'flat_profile' or 'tiktok' (not an
+    Instagram record) for a record."""
     if not isinstance(obj, dict):
         return "web"
+    if sum(k in obj for k in _TIKTOK_KEYS) >= 2:
+        return "tiktok"
     if any(k in obj for k in _WEB_KEYS) and not any(k in obj for k in _POST_KEYS[:5]):
         return "web"
     if any(k in obj for k in _PROFILE_KEYS):
@@ -359,3 +367,14 @@ def sniff_jsonl(path: Path) -> str:
                 except ValueError:
                     break
     return "web"
+
+
+def refuse_tiktok(path: Path, shape: str) -> None:
+    """Raise ValidationError for a TikTok scraper's file given to the Instagram import: no
+    JSON import reads TikTok items; their CSV export does (``closeknit import posts-csv``)."""
+    if shape == "tiktok":
+        raise ValidationError(
+            f"{path}: TikTok scraper items (authorMeta, diggCount...), not Instagram posts; "
+            "export the dataset as CSV and use `closeknit import posts-csv`",
+            path=str(path),
+        )
