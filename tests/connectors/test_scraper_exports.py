@@ -207,6 +207,21 @@ def test_tiktok_scraper_items(store: Store) -> None:
         import_path(store, "default", "instagram", S / "tiktok_clockworks.json")
 
 
+def test_comment_items_are_not_read_as_posts(store: Store, tmp_path: Path) -> None:
+    """An Apify comments item has ``ownerUsername``, ``likesCount`` and ``timestamp`` like a
+    post; it is refused, not loaded as a post without a caption."""
+    f = tmp_path / "comments.json"
+    f.write_text(
+        '[{"postUrl": "https://www.instagram.com/p/C3abcDEFgh1/", "commentUrl": '
+        '"https://www.instagram.com/p/C3abcDEFgh1/c/17900000000000001", "id": '
+        '"17900000000000001", "text": "love it", "ownerUsername": "fan_1", '
+        '"timestamp": "2024-03-02T19:00:00.000Z", "likesCount": 2, "repliesCount": 1}]'
+    )
+    with pytest.raises(ValidationError, match="comment items"):
+        import_path(store, "default", "instagram", f)
+    assert store.count("posts") == 0
+
+
 def test_posts_csv_times_with_an_offset_are_utc(store: Store, tmp_path: Path) -> None:
     """An ISO time with an offset is converted to UTC (a TIMESTAMP cast dropped the offset:
     ``+05:30`` read as UTC); ``+0000`` as the Graph API writes it; epoch milliseconds."""

@@ -297,6 +297,10 @@ def sniff_shape(obj: object) -> str:
         return "web"
     if sum(k in obj for k in _TIKTOK_KEYS) >= 2:
         return "tiktok"
+    # a comments scraper's item (Apify resultsType "comments": postUrl, commentUrl, text,
+    # ownerUsername, likesCount) would otherwise read as a post without a caption
+    if "commentUrl" in obj or ("postUrl" in obj and "caption" not in obj and "text" in obj):
+        return "comments"
     if any(k in obj for k in _WEB_KEYS) and not any(k in obj for k in _POST_KEYS[:5]):
         return "web"
     if any(k in obj for k in _PROFILE_KEYS):
@@ -370,11 +374,18 @@ def sniff_jsonl(path: Path) -> str:
 
 
 def refuse_tiktok(path: Path, shape: str) -> None:
-    """Raise ValidationError for a TikTok scraper's file given to the Instagram import: no
-    JSON import reads TikTok items; their CSV export does (``closeknit import posts-csv``)."""
+    """Raise ValidationError for a file the Instagram import must not read as posts: a TikTok
+    scraper's items (no JSON import reads them; their CSV export goes through ``closeknit
+    import posts-csv``) or a comments scraper's items (comments are not posts)."""
     if shape == "tiktok":
         raise ValidationError(
             f"{path}: TikTok scraper items (authorMeta, diggCount...), not Instagram posts; "
             "export the dataset as CSV and use `closeknit import posts-csv`",
+            path=str(path),
+        )
+    if shape == "comments":
+        raise ValidationError(
+            f"{path}: comment items (postUrl, commentUrl...), not posts or profiles; comments "
+            "import only inside their posts (latestComments, an Instaloader comments file)",
             path=str(path),
         )
