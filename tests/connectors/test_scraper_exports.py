@@ -187,7 +187,7 @@ def test_folder_with_a_dataset_beside_instaloader_files(store: Store, tmp_path: 
     }
 
 
-def test_tiktok_scraper_items(store: Store) -> None:
+def test_tiktok_scraper_items(store: Store, tmp_path: Path) -> None:
     """Apify's TikTok Scraper: its CSV export loads through posts-csv (author from
     ``authorMeta/name``, platform from the video link, counts, isAd); its JSON is refused by
     the Instagram import with a message saying what to do instead of being quarantined."""
@@ -203,6 +203,14 @@ def test_tiktok_scraper_items(store: Store) -> None:
     )
     assert p["posted_at"] == dt.datetime(2024, 5, 19, 1, 44, 18)
     assert _posts(store)["tiktok:7370891234567890123"]["is_sponsored"] is True
+    before = counts(store)
+    import_path(store, "default", "posts_csv", S / "tiktok_clockworks.csv")
+    assert counts(store) == before
+    # without the link column, TikTok's own header names still say the platform
+    f = tmp_path / "no_link.csv"
+    f.write_text("authorMeta/name,id,text,diggCount\nfit.with.lu,7370000000000000001,hi,5\n")
+    import_path(store, "default", "posts_csv", f)
+    assert _posts(store)["tiktok:7370000000000000001"]["creator_id"] == "tiktok:fit.with.lu"
     with pytest.raises(ValidationError, match="posts-csv"):
         import_path(store, "default", "instagram", S / "tiktok_clockworks.json")
 

@@ -24,10 +24,12 @@ from closeknit.connectors.bulk import (
     Check,
     JsonSpec,
     count_sql,
+    csv_input,
     load_file,
+    load_json,
     missing_sql,
 )
-from closeknit.connectors.csvio import renamer
+from closeknit.connectors.csvio import header_key, read_head, renamer
 from closeknit.connectors.instagram import DISCLOSURE_TAGS, _sql_list, iso_ts_sql, kind_sql
 from closeknit.connectors.landing import ImportResult
 from closeknit.store import Store
@@ -190,6 +192,13 @@ SPEC = JsonSpec(
 )
 
 
+# header names only TikTok's exports use (Apify's TikTok Scraper: "digg" is TikTok's like):
+# a file with one of them and no platform column is TikTok's, also on rows without a link
+_TIKTOK_HEADERS = frozenset(
+    header_key(h) for h in ("diggCount", "authorMeta/name", "authorMeta.name", "webVideoUrl")
+)
+
+
 def import_posts_csv(
     store: Store,
     workspace: str,
@@ -198,6 +207,16 @@ def import_posts_csv(
     on_progress: Callable[[int], None] | None = None,
     encoding: str | None = None,
 ) -> ImportResult:
+    path = Path(path)
+    if path.is_file():
+        headers = read_head(path, encoding=encoding).headers
+        if "platform" not in rename.names(headers) and any(
+            header_key(h) in _TIKTOK_HEADERS for h in headers
+        ):
+            rows = csv_input(
+                path, SPEC, rename=rename, encoding=encoding, head={"platform": "tiktok"}
+            )
+            return load_json(store, workspace, rows, SPEC, path=str(path), on_progress=on_progress)
     return load_file(
         store,
         workspace,
