@@ -32,6 +32,7 @@ names and value shapes were looked up (``search`` tool, 2026-12-03), not invente
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
 from pathlib import Path
 
@@ -173,10 +174,26 @@ def test_apify_profile_scraper_items(store: Store) -> None:
     assert p["instagram:3301234567890124555"]["url"] == "https://www.instagram.com/p/C3ccc000002/"
 
 
+def test_apify_profile_csv_export_through_vendor_csv(store: Store) -> None:
+    """The Profile Scraper's CSV export (camelCase headers, which arrive lower-cased in one
+    word): before, ``followsCount`` fed followers beside ``followersCount`` (a fuzzy match) and
+    following stayed empty; ``latestPosts/0/likesCount`` must not read as average likes."""
+    res = import_path(store, "default", "vendor_csv", S / "apify_profiles.csv")
+    assert (res.n_loaded, res.n_quarantined) == (2, 0)
+    c = {r["handle"]: r for r in store.query("SELECT * FROM creators")}
+    assert (c["cami.style"]["followers"], c["cami.style"]["following"]) == (48210, 612)
+    assert (c["dede_b"]["followers"], c["dede_b"]["following"], c["dede_b"]["posts_count"]) == (
+        12040,
+        301,
+        97,
+    )
+    assert c["cami.style"]["categories"] == ["Fashion"] and c["cami.style"]["name"] == "Cami Style"
+    # one post's likes stay an unmapped column (kept in extra), not the creator's average
+    assert json.loads(c["cami.style"]["extra"])["latestposts/0/likescount"] == "1203"
+
+
 def test_folder_with_a_dataset_beside_instaloader_files(store: Store, tmp_path: Path) -> None:
     """A folder holding an Instaloader post file and a scraper's dataset file imports both."""
-    import json
-
     (tmp_path / "2024-01-01_UTC.json").write_text(json.dumps(post(1, "zoe")))
     shutil.copy(S / "apify_posts.json", tmp_path / "dataset_instagram-scraper.json")
     res = import_path(store, "default", "instagram", tmp_path)
