@@ -63,7 +63,7 @@ def test_apify_post_dataset_json(store: Store) -> None:
     res = import_path(store, "default", "instagram", S / "apify_posts.json")
     assert (res.n_input, res.n_loaded, res.n_quarantined) == (4, 2, 2)
     assert _q(store) == {
-        40: ("likesCount", "likesCount is not a non-negative integer"),
+        40: ("likesCount", 'likesCount is not a non-negative integer: "lots"'),
         50: ("ownerUsername", "post has no owner username"),
     }
     p = _posts(store)

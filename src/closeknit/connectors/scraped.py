@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from closeknit.connectors.bulk import Check, JsonSpec, read_bytes
@@ -85,18 +86,26 @@ _NCOMMENTS = "coalesce(r.commentsCount, r.comments_count)"
 _VIEWS = "coalesce(r.videoViewCount, r.videoPlayCount)"
 _SHORT = "r.shortCode"
 
+
+def _quoted(c: Check, value: str) -> Check:
+    """``c`` with the offending value quoted in its reason (``likesCount is not a
+    non-negative integer: "lots"``)."""
+    return replace(c, value=value)
+
+
 POST_CHECKS = (
     Check("id", "r.id IS NULL OR trim(r.id) = ''", "post has no id"),
     Check("ownerUsername", f"{_OWNER} IS NULL", "post has no owner username"),
-    count_check("likesCount", _LIKES),
-    count_check("commentsCount", _NCOMMENTS),
-    count_check("videoViewCount", _VIEWS),
+    _quoted(count_check("likesCount", _LIKES), _LIKES),
+    _quoted(count_check("commentsCount", _NCOMMENTS), _NCOMMENTS),
+    _quoted(count_check("videoViewCount", _VIEWS), _VIEWS),
     Check(
         "timestamp",
         f"(r.timestamp IS NOT NULL AND ({iso_ts_sql('r.timestamp')}) IS NULL)",
         "timestamp is not a date/time",
+        value="r.timestamp",
     ),
-    bool_check("isSponsored", "r.isSponsored"),
+    _quoted(bool_check("isSponsored", "r.isSponsored"), "r.isSponsored"),
 )
 
 
@@ -230,11 +239,11 @@ _PRIVATE = "coalesce(r.private, r.isPrivate, r.is_private)"
 
 PROFILE_CHECKS = (
     Check("username", "r.username IS NULL OR trim(r.username) = ''", "profile has no username"),
-    count_check("followersCount", _FOLLOWERS),
-    count_check("followsCount", _FOLLOWING),
-    count_check("postsCount", _NPOSTS),
-    bool_check("verified", _VERIFIED),
-    bool_check("private", _PRIVATE),
+    _quoted(count_check("followersCount", _FOLLOWERS), _FOLLOWERS),
+    _quoted(count_check("followsCount", _FOLLOWING), _FOLLOWING),
+    _quoted(count_check("postsCount", _NPOSTS), _NPOSTS),
+    _quoted(bool_check("verified", _VERIFIED), _VERIFIED),
+    _quoted(bool_check("private", _PRIVATE), _PRIVATE),
 )
 
 _PROFILES = f"""
