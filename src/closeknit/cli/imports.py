@@ -135,7 +135,7 @@ def instagram_cmd(
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Instagram web / Instaloader JSON: a folder of *.json/*.info posts, or JSONL."""
+    """Instagram JSON: Instaloader / web posts, Apify datasets, Graph API answers; or JSONL."""
     if kind not in (None, "post", "profile"):
         fail(ValidationError("--kind must be post or profile"), as_json)
     _run("instagram", path, db, workspace, as_json, kind=kind)

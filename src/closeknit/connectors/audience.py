@@ -283,7 +283,15 @@ PROFILE_SYNONYMS: dict[str, tuple[str, ...]] = {
         "unique_id",
         "owner_username",
     ),
-    "full_name": ("full_name", "fullname", "full name", "name", "display_name", "nickname"),
+    "full_name": (
+        "full_name",
+        "fullname",
+        "full name",
+        "name",
+        "display_name",
+        "nickname",
+        "nick_name",
+    ),
     "bio": ("bio", "biography", "description", "bio_description", "signature", "about"),
     "followers": (
         "followers",
@@ -293,6 +301,7 @@ PROFILE_SYNONYMS: dict[str, tuple[str, ...]] = {
         "edge_followed_by",
         "num_followers",
         "number_of_followers",
+        "fans",
     ),
     "following": (
         "following",
@@ -318,13 +327,28 @@ PROFILE_SYNONYMS: dict[str, tuple[str, ...]] = {
         "#posts",
         "statuses_count",
         "video_count",
+        "aweme_count",
         "edge_owner_to_timeline_media",
         "num_posts",
         "number_of_posts",
     ),  # fmt: skip
     "has_profile_pic": ("has_profile_pic", "profile_pic", "has_pic", "has_avatar"),
-    "profile_pic_url": ("profile_pic_url", "profile_picture_url", "avatar_url"),
-    "is_private": ("is_private", "private", "protected"),
+    # Phantombuster's imgUrl, TikTok's avatarThumb / avatar_medium (any size: one picture)
+    "profile_pic_url": (
+        "profile_pic_url",
+        "profile_picture_url",
+        "avatar_url",
+        "img_url",
+        "image_url",
+        "profile_image_url",
+        "profile_image",
+        "profile_pic_url_hd",
+        "avatar",
+        "avatar_thumb",
+        "avatar_medium",
+        "avatar_larger",
+    ),
+    "is_private": ("is_private", "private", "protected", "private_account"),
     "is_verified": ("is_verified", "verified"),
     "has_external_url": ("has_external_url", "has_url", "has_link"),
     "external_url": ("external_url", "website", "url", "link"),
@@ -423,8 +447,12 @@ def _resolve_columns(
     for fld, names in PROFILE_SYNONYMS.items():
         if _URL_FIELDS.get(fld, fld) in taken:
             continue
-        keys = {header_key(x) for x in names}
-        hit = next((c for c in columns if c not in out and header_key(c) in keys), None)
+        # the column of the first synonym that has one ("username" before "user"), as
+        # csvio.Renamer resolves CSV headers
+        hit = next(
+            (c for n in names for c in columns if c not in out and header_key(c) == header_key(n)),
+            None,
+        )
         if hit is not None:
             out[hit] = fld
             taken.add(_URL_FIELDS.get(fld, fld))
@@ -498,6 +526,8 @@ def read_profiles(
             n += 1
             if isinstance(obj, dict) and isinstance(obj.get("profile"), dict):
                 obj = obj["profile"]
+            if isinstance(obj, dict):
+                obj = _lift_nested(obj)
             if not isinstance(obj, dict):
                 objs.append((i, None, text))
                 continue
@@ -578,6 +608,21 @@ def _json_items(path: Path) -> Iterator[tuple[int, object, str]]:
             yield i, json.loads(s), s
         except ValueError:
             yield i, None, s
+
+
+def _lift_nested(obj: dict[str, object]) -> dict[str, object]:
+    """A record with its nested objects' fields lifted to the top where the top lacks them:
+    TikTok's web user object splits a follower into ``{"user": {uniqueId, nickname,
+    privateAccount...}, "stats": {followerCount, followingCount, videoCount}}``. A count
+    object (``{"count": N}``, Instagram's edges) stays as it is."""
+    nested = [v for v in obj.values() if isinstance(v, dict) and "count" not in v]
+    if not nested:
+        return obj
+    out = {k: v for k, v in obj.items() if not (isinstance(v, dict) and "count" not in v)}
+    for v in nested:
+        for k, x in v.items():
+            out.setdefault(str(k), x)
+    return out
 
 
 def _field(e: BadValue) -> str | None:

@@ -270,7 +270,7 @@ def csv_input(
         insert_sql,
         struct_type,
     )
-    from closeknit.connectors.csvio import read_head
+    from closeknit.connectors.csvio import read_head, rename_headers
 
     fields = flat_fields(spec.structure)
     info = read_head(path, encoding=encoding)
@@ -279,7 +279,7 @@ def csv_input(
     )
     if offset is None or fields is None:
         return iter_csv_as_json(path, rename=rename, encoding=encoding, head=head, label=label)
-    names = [rename(h) if rename else h for h in info.headers]
+    names = rename_headers(info.headers, rename)
     name = label or str(path)
     write = row_json_writer(names, head)
     prefix = hash_prefix(spec.source, spec.kind)
@@ -844,10 +844,10 @@ def iter_csv_as_json(
     ``rename`` maps a normalized header to the name the spec's structure expects. A row with
     the wrong number of cells is passed on with its error so it lands in the quarantine.
     """
-    from closeknit.connectors.csvio import iter_csv
+    from closeknit.connectors.csvio import iter_csv, rename_headers
 
     headers, rows = iter_csv(path, encoding=encoding)
-    names = [rename(h) if rename else h for h in headers]
+    names = rename_headers(headers, rename)
     write = row_json_writer(names, head)
     name = label or str(path)
     for row in rows:

@@ -204,14 +204,45 @@ def header_key(name: str) -> str:
     return re.sub(r"[\s_\-.]+", "", name.lower())
 
 
-def renamer(synonyms: dict[str, tuple[str, ...]]) -> Callable[[str], str]:
-    """header -> its canonical field by :func:`header_key` (the header itself when none)."""
-    by_key = {header_key(n): canon for canon, names in synonyms.items() for n in names}
+class Renamer:
+    """header -> its canonical field by :func:`header_key` (the header itself when none).
 
-    def rename(header: str) -> str:
-        return by_key.get(header_key(header), header)
+    :meth:`names` maps a whole header row: when several columns name one field (a scraper's
+    CSV has both ``id`` and ``shortCode``, ``videoViewCount`` and ``videoPlayCount``), the
+    column whose synonym comes first in the table feeds it and the others keep their own
+    names (so they are ignored), whatever the file's column order."""
 
-    return rename
+    def __init__(self, synonyms: dict[str, tuple[str, ...]]) -> None:
+        self._by_key: dict[str, tuple[str, int]] = {}
+        for canon, names in synonyms.items():
+            for rank, n in enumerate(names):
+                self._by_key.setdefault(header_key(n), (canon, rank))
+
+    def __call__(self, header: str) -> str:
+        hit = self._by_key.get(header_key(header))
+        return hit[0] if hit else header
+
+    def names(self, headers: list[str]) -> list[str]:
+        best: dict[str, tuple[int, int]] = {}  # field -> (synonym rank, column index)
+        for i, h in enumerate(headers):
+            hit = self._by_key.get(header_key(h))
+            if hit and (hit[0] not in best or hit[1] < best[hit[0]][0]):
+                best[hit[0]] = (hit[1], i)
+        winners = {i: f for f, (_, i) in best.items()}
+        return [winners.get(i, h) for i, h in enumerate(headers)]
+
+
+def renamer(synonyms: dict[str, tuple[str, ...]]) -> Renamer:
+    """A :class:`Renamer` for ``synonyms``."""
+    return Renamer(synonyms)
+
+
+def rename_headers(headers: list[str], rename: Callable[[str], str] | None) -> list[str]:
+    """A header row's field names: :meth:`Renamer.names` (one column per field), else
+    ``rename`` per header, else the headers."""
+    if isinstance(rename, Renamer):
+        return rename.names(headers)
+    return [rename(h) if rename else h for h in headers]
 
 
 def dedupe_headers(headers: list[str]) -> list[str]:

@@ -189,6 +189,35 @@ _VIEWS = "coalesce(r.video_view_count, r.video_play_count)"
 _TS = "r.taken_at_timestamp"
 
 
+def kind_sql(kind: str, product: str = "NULL") -> str:
+    """SQL: a post's kind from a type cell and a product type, as every export names them
+    (web ``GraphSidecar``, scrapers' ``Sidecar`` / ``Video``, Graph API ``CAROUSEL_ALBUM`` with
+    ``media_product_type`` ``REELS``, ``productType`` ``clips``) -> reel, story, carousel,
+    video, image; any other word stays as written, lower-cased."""
+    k = f"lower(trim({kind}))"
+    p = f"lower(trim({product}))"
+    return (
+        f"CASE WHEN {p} IN ('clips', 'reels', 'reel') OR {k} IN ('reel', 'reels', 'clips') "
+        f"THEN 'reel' WHEN {p} = 'story' OR {k} IN ('story', 'stories') THEN 'story' "
+        f"WHEN {k} IN ('sidecar', 'carousel', 'carousel_album', 'graphsidecar', 'album') "
+        f"THEN 'carousel' WHEN {k} IN ('video', 'graphvideo', 'igtv') THEN 'video' "
+        f"WHEN {k} IN ('image', 'photo', 'graphimage', 'picture') THEN 'image' "
+        f"ELSE NULLIF({k}, '') END"
+    )
+
+
+def iso_ts_sql(expr: str) -> str:
+    """SQL: a VARCHAR time as exports write it -> naive UTC TIMESTAMP: ISO 8601 with ``Z`` or
+    an offset (``+0000`` as the Graph API writes it) converted to UTC, without one read as
+    UTC, or epoch seconds / milliseconds."""
+    t = f"trim({expr})"
+    return (
+        f"CASE WHEN regexp_full_match({t}, '[0-9]{{9,13}}(\\.[0-9]+)?') THEN {ts_sql(t)} "
+        f"WHEN regexp_matches({t}, '(Z|[+-][0-9]{{2}}(:?[0-9]{{2}})?)$') "
+        f"THEN timezone('UTC', try_cast({t} AS TIMESTAMPTZ)) ELSE try_cast({t} AS TIMESTAMP) END"
+    )
+
+
 def ts_sql(expr: str) -> str:
     """SQL: epoch seconds (or milliseconds) in a VARCHAR -> naive UTC TIMESTAMP."""
     v = f"try_cast({expr} AS DOUBLE)"
@@ -459,38 +488,94 @@ def import_instagram(
     """Import a folder of post files, a ``.jsonl`` of posts/profiles, or one ``.json`` file.
 
     A folder with ``*.jsonl`` files imports each of them (profiles first, so posts merge
-    into complete creators); ``*.json``/``*.info`` files in it import as one batch.
+    into complete creators); its ``*.json``/``*.info`` files of one web object import as one
+    batch, and each of its other JSON files (a scraper's dataset: an array, a Graph API
+    answer, a flat object; :mod:`closeknit.connectors.scraped`) as its own.
     """
+    from closeknit.connectors import scraped
+
     path = Path(path)
     if not path.exists():
         raise ValidationError(f"no such file or folder: {path}", path=str(path))
     results: list[ImportResult] = []
     if path.is_dir():
-        jsonl = sorted(path.glob("*.jsonl"), key=lambda p: (sniff_kind(p) != "profile", p.name))
+        jsonl = sorted(path.glob("*.jsonl"), key=lambda p: (_jsonl_shape(p) != "profile", p.name))
         for p in jsonl:
             results.append(_import_jsonl(store, workspace, p, kind, on_progress))
-        files = post_files(path)
-        if files or not jsonl:
-            lines: Iterator[Line] = with_loader_comments(files)
+        web: list[Path] = []
+        datasets: list[tuple[Path, str, list[Line]]] = []
+        for p in post_files(path):
+            shape, lines = scraped.iter_json_records(p)
+            scraped.refuse_tiktok(p, shape)
+            if shape == "web" and len(lines) == 1:
+                web.append(p)
+            else:
+                datasets.append((p, shape, lines))
+        # profiles first (see above)
+        for p, shape, lines in sorted(datasets, key=lambda d: d[1] != "flat_profile"):
+            results.append(_load_records(store, workspace, p, shape, lines, kind, on_progress))
+        if web or not (jsonl or datasets):
             results.append(
                 load_json(
-                    store, workspace, lines, POST_SPEC, path=str(path), on_progress=on_progress
+                    store,
+                    workspace,
+                    with_loader_comments(web),
+                    POST_SPEC,
+                    path=str(path),
+                    on_progress=on_progress,
                 )
             )
         return results
     if is_post_file(path) or path.suffix.lower() == ".json":
-        spec = PROFILE_SPEC if kind == "profile" else POST_SPEC
-        return [
-            load_json(
-                store,
-                workspace,
-                with_loader_comments([path]),
-                spec,
-                path=str(path),
-                on_progress=on_progress,
-            )
-        ]
+        shape, lines = scraped.iter_json_records(path)
+        scraped.refuse_tiktok(path, shape)
+        if shape == "web" and len(lines) == 1:
+            spec = PROFILE_SPEC if kind == "profile" else POST_SPEC
+            return [
+                load_json(
+                    store,
+                    workspace,
+                    with_loader_comments([path]),
+                    spec,
+                    path=str(path),
+                    on_progress=on_progress,
+                )
+            ]
+        return [_load_records(store, workspace, path, shape, lines, kind, on_progress)]
     return [_import_jsonl(store, workspace, path, kind, on_progress)]
+
+
+def _load_records(
+    store: Store,
+    workspace: str,
+    path: Path,
+    shape: str,
+    lines: list[Line],
+    kind: str | None,
+    on_progress: Callable[[int], None] | None,
+) -> ImportResult:
+    """One JSON file's records (:func:`scraped.iter_json_records`) by the spec of its shape."""
+    from closeknit.connectors import scraped
+
+    if shape == "flat_post":
+        spec = scraped.POST_SPEC
+    elif shape == "flat_profile":
+        spec = scraped.PROFILE_SPEC
+    else:
+        spec = PROFILE_SPEC if kind == "profile" else POST_SPEC
+    return load_json(store, workspace, lines, spec, path=str(path), on_progress=on_progress)
+
+
+def _jsonl_shape(path: Path) -> str:
+    """'profile' or 'post' for a JSON-lines file (a scraper's flat objects included)."""
+    from closeknit.connectors import scraped
+
+    shape = scraped.sniff_jsonl(path)
+    if shape == "flat_profile":
+        return "profile"
+    if shape == "flat_post":
+        return "post"
+    return sniff_kind(path)
 
 
 def _import_jsonl(
@@ -500,8 +585,17 @@ def _import_jsonl(
     kind: str | None,
     on_progress: Callable[[int], None] | None,
 ) -> ImportResult:
-    k = kind or sniff_kind(path)
-    spec = PROFILE_SPEC if k == "profile" else POST_SPEC
+    from closeknit.connectors import scraped
+
+    shape = scraped.sniff_jsonl(path)
+    scraped.refuse_tiktok(path, shape)
+    if shape == "flat_post":
+        spec = scraped.POST_SPEC
+    elif shape == "flat_profile":
+        spec = scraped.PROFILE_SPEC
+    else:
+        k = kind or sniff_kind(path)
+        spec = PROFILE_SPEC if k == "profile" else POST_SPEC
     return load_json(
         store, workspace, jsonl_input(path, spec), spec, path=str(path), on_progress=on_progress
     )

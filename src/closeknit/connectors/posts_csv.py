@@ -4,12 +4,15 @@ Columns are matched by synonyms: ``platform``, ``handle`` (username, account, au
 ``post_id`` (id, media id, video id), ``posted_at`` (date, timestamp, created at), ``caption``
 (text, description, title), ``likes``, ``comments``, ``views``, ``shares``, ``saves``, ``url``,
 ``kind`` (type, media type), ``is_sponsored`` (sponsored, paid, ad), and the names of
-social-listening and scraper exports ("Post URL", "Date Posted", diggCount, playCount...), compared
-without case or separators. Counts may be abbreviated ("26.1K"). Without a post id (or handle)
-cell, a post link gives it (and the platform): see ``_POST_LINK``. Only the handle and the post
-id reject a row; a count, date or flag that cannot be
-read is left empty with a warning naming the column and the value. Hashtags and mentions are
-extracted from the caption as for Instagram JSON.
+social-listening and scraper exports ("Post URL", "Date Posted", diggCount, playCount, Apify's
+flattened ``ownerUsername`` / ``authorMeta/name`` / ``videoViewCount``...), compared without case or
+separators; when several columns name one field (``id`` and ``shortCode``) the first synonym's
+column feeds it (``csvio.Renamer``). The type and product type read as one kind (``Sidecar`` ->
+carousel, ``clips`` -> reel: ``instagram.kind_sql``). Counts may be abbreviated ("26.1K").
+Without a post id (or handle) cell, a post link gives it (and the platform): see
+``_POST_LINK``. Only the handle and the post id reject a row; a count, date or flag that
+cannot be read is left empty with a warning naming the column and the value.
+Hashtags and mentions are extracted from the caption as for Instagram JSON.
 """
 
 from __future__ import annotations
@@ -21,11 +24,13 @@ from closeknit.connectors.bulk import (
     Check,
     JsonSpec,
     count_sql,
+    csv_input,
     load_file,
+    load_json,
     missing_sql,
 )
-from closeknit.connectors.csvio import renamer
-from closeknit.connectors.instagram import DISCLOSURE_TAGS, _sql_list
+from closeknit.connectors.csvio import header_key, read_head, renamer
+from closeknit.connectors.instagram import DISCLOSURE_TAGS, _sql_list, iso_ts_sql, kind_sql
 from closeknit.connectors.landing import ImportResult
 from closeknit.store import Store
 
@@ -35,19 +40,22 @@ SYNONYMS = {
     "platform": ("platform", "network", "site", "social network"),
     "handle": ("handle", "username", "user name", "account", "author", "creator", "owner",
                "author username", "owner username", "creator handle", "influencer", "profile",
-               "author unique id", "unique id"),
+               "author unique id", "unique id", "authorMeta/name", "authorMeta.name",
+               "author/uniqueId", "author.uniqueId"),
     "post_id": ("post id", "id", "media id", "video id", "shortcode", "content id", "item id"),
     "posted_at": ("posted at", "date", "timestamp", "created at", "published at", "time",
                   "date posted", "post date", "published", "publish date", "upload date",
-                  "created time", "create time", "taken at", "posted"),
+                  "created time", "create time", "taken at", "posted", "create time iso"),
     "caption": ("caption", "text", "description", "title", "message", "post text", "content"),
     "likes": ("likes", "like count", "likes count", "number of likes", "digg count", "hearts"),
     "comments": ("comments", "comment count", "comments count", "number of comments"),
-    "views": ("views", "view count", "plays", "video views", "play count", "number of views"),
+    "views": ("views", "view count", "plays", "video views", "play count", "number of views",
+              "video view count", "video play count"),
     "shares": ("shares", "share count", "shares count", "number of shares"),
     "saves": ("saves", "save count", "saved", "collect count", "bookmarks"),
     "url": ("url", "link", "permalink", "post url", "post link", "web video url"),
     "kind": ("kind", "type", "media type", "format", "post type", "content type"),
+    "product_type": ("product type", "media product type"),
     "is_sponsored": ("is sponsored", "sponsored", "paid", "ad", "is ad", "paid partnership"),
 }  # fmt: skip
 
@@ -68,10 +76,10 @@ def _count(field: str) -> Check:
     )
 
 
+# ISO 8601 with its offset converted to UTC (a TIMESTAMP cast drops "+05:30"), epoch seconds
+# or milliseconds, then day-first and month-first spreadsheet dates
 _TS = (
-    "coalesce(try_cast(trim(r.posted_at) AS TIMESTAMP), "
-    "CASE WHEN regexp_full_match(trim(r.posted_at), '[0-9]{9,10}') "
-    "THEN make_timestamp(trim(r.posted_at)::BIGINT * 1000000) END, "
+    f"coalesce({iso_ts_sql('r.posted_at')}, "
     "try_strptime(trim(r.posted_at), ['%d/%m/%Y %H:%M', '%d/%m/%Y', '%m/%d/%Y']))"
 )
 _FLAG = (
@@ -171,7 +179,7 @@ SPEC = JsonSpec(
                 FROM (
                   SELECT _seq, {_PLATFORM} AS platform, {_POST_ID} AS external_id,
                          {_HANDLE} AS handle, d.posted_at AS posted_at,
-                         lower(NULLIF(trim(r.kind), '')) AS kind, r.caption AS caption,
+                         {kind_sql("r.kind", "r.product_type")} AS kind, r.caption AS caption,
                          regexp_extract_all(lower(coalesce(r.caption, '')),
                                             '#([\\p{{L}}\\p{{N}}_]+)', 1) AS tags,
                          {_value("likes")} AS likes, {_value("comments")} AS comments,
@@ -184,6 +192,13 @@ SPEC = JsonSpec(
 )
 
 
+# header names only TikTok's exports use (Apify's TikTok Scraper: "digg" is TikTok's like):
+# a file with one of them and no platform column is TikTok's, also on rows without a link
+_TIKTOK_HEADERS = frozenset(
+    header_key(h) for h in ("diggCount", "authorMeta/name", "authorMeta.name", "webVideoUrl")
+)
+
+
 def import_posts_csv(
     store: Store,
     workspace: str,
@@ -192,6 +207,16 @@ def import_posts_csv(
     on_progress: Callable[[int], None] | None = None,
     encoding: str | None = None,
 ) -> ImportResult:
+    path = Path(path)
+    if path.is_file():
+        headers = read_head(path, encoding=encoding).headers
+        if "platform" not in rename.names(headers) and any(
+            header_key(h) in _TIKTOK_HEADERS for h in headers
+        ):
+            rows = csv_input(
+                path, SPEC, rename=rename, encoding=encoding, head={"platform": "tiktok"}
+            )
+            return load_json(store, workspace, rows, SPEC, path=str(path), on_progress=on_progress)
     return load_file(
         store,
         workspace,

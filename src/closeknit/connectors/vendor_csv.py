@@ -135,7 +135,14 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "abonnes",
         "follower anzahl",
     ),
-    "following": ("following", "followees", "followings", "follows", "following count"),
+    "following": (
+        "following",
+        "followees",
+        "followings",
+        "follows",
+        "following count",
+        "follows count",
+    ),
     "posts_count": (
         "posts",
         "post count",
@@ -160,6 +167,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "vertical",
         "industry",
         "categoria",
+        "business category name",
+        "category name",
     ),
     "eng_auth": ("eng auth", "authentic engagement", "engagement authentic", "auth engagement"),
     "eng_avg": ("eng avg", "avg engagement", "average engagement", "engagement avg", "engagement"),
@@ -231,6 +240,12 @@ def norm(header: str) -> str:
     return re.sub(r"\s+", " ", h).strip()
 
 
+_COMPACT: dict[str, str] = {}
+for _f, _syns in SYNONYMS.items():
+    for _s in _syns:
+        _COMPACT.setdefault(_s.replace(" ", ""), _f)
+
+
 def match_header(header: str) -> tuple[str | None, float]:
     """(field, confidence) from a header alone; confidence 1 exact, 0.9 tokens, <0.9 fuzzy."""
     h = norm(header)
@@ -239,6 +254,11 @@ def match_header(header: str) -> tuple[str | None, float]:
     for f, syns in SYNONYMS.items():
         if h in syns:
             return f, 1.0
+    # a camelCase header arrives lower-cased in one word ("followsCount" -> "followscount"
+    # as scrapers' exports write it): a synonym's words run together are the same name
+    f_compact = _COMPACT.get(h.replace(" ", ""))
+    if f_compact:
+        return f_compact, 1.0
     tokens = set(h.split())
     best: tuple[str | None, float] = (None, 0.0)
     for f, syns in SYNONYMS.items():
