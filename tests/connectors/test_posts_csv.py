@@ -3,7 +3,11 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from closeknit.connectors.importer import import_path
+from closeknit.connectors.instagram import SHORTCODE_ALPHABET, media_id_sql
 from closeknit.store import Store
 from tests.connectors._util import counts
 
@@ -71,10 +75,70 @@ def test_post_links_name_the_post_and_scraper_headers_map(store: Store, tmp_path
     # the YouTube link names a post but no author: rejected for its handle
     assert (res.n_input, res.n_loaded, res.n_quarantined) == (2, 1, 1)
     p = {r["post_id"]: r for r in store.query("SELECT * FROM posts")}
-    assert set(p) == {"instagram:CxYz12_-a", "instagram:Reel99", "tiktok:7301234567890"}
-    assert p["instagram:CxYz12_-a"]["likes"] == 1200 and p["instagram:CxYz12_-a"]["comments"] == 5
+    # an Instagram link's shortcode is stored as the media id it encodes (as JSON imports do)
+    cx, reel = f"instagram:{_media_id('CxYz12_-a')}", f"instagram:{_media_id('Reel99')}"
+    assert set(p) == {cx, reel, "tiktok:7301234567890"}
+    assert p[cx]["likes"] == 1200 and p[cx]["comments"] == 5
+    assert p[cx]["url"] == "https://www.instagram.com/p/CxYz12_-a/"
     tt = p["tiktok:7301234567890"]
     assert (tt["creator_id"], tt["likes"], tt["views"], tt["saves"]) == (
         "tiktok:cy.moves", 10, 3000, 4)  # fmt: skip
     q = {(r["line"], r["field"]) for r in store.query("SELECT line, field FROM quarantine")}
     assert (4, "post_id") in q and (3, "handle") in q
+
+
+def _media_id(code: str) -> str:
+    """Reference: a shortcode is the media id in base 64 (URL-safe alphabet)."""
+    n = 0
+    for c in code:
+        n = n * 64 + SHORTCODE_ALPHABET.index(c)
+    return str(n)
+
+
+def _sql_media_id(store: Store, v: str) -> str:
+    return str(store.scalar(f"SELECT {media_id_sql('c')} FROM (SELECT ?::VARCHAR AS c)", [v]))
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(n=st.integers(min_value=1, max_value=2**64 - 1))
+def test_media_id_sql_decodes_shortcodes_as_the_reference(store: Store, n: int) -> None:
+    """(The store is only read here, so sharing it across examples is safe.)"""
+    code = ""
+    while n:
+        n, r = divmod(n, 64)
+        code = SHORTCODE_ALPHABET[r] + code
+    want = code if code.isdigit() else _media_id(code)  # digits are read as the id itself
+    assert _sql_media_id(store, code) == want
+
+
+def test_media_id_sql_shapes(store: Store) -> None:
+    def one(v: str) -> str:
+        return _sql_media_id(store, v)
+
+    # the published pair (a link's code and the id Instagram's answers give)
+    assert one("ChZkhT4cQH7") == "2907515653209522683"
+    assert one(" 2907515653209522683 ") == "2907515653209522683"
+    assert one("3977953643059237032_38322407954") == "3977953643059237032"  # media_owner
+    assert one("ChZkhT4cQH7" + "x" * 28) == "2907515653209522683"  # a private post's link
+    assert one("not a code!") == "not a code!"
+
+
+def test_a_post_from_a_link_and_from_json_is_one_row(store: Store, tmp_path: Path) -> None:
+    items = tmp_path / "dataset_instagram-scraper.json"
+    items.write_text(
+        '[{"id": "2907515653209522683", "shortCode": "ChZkhT4cQH7", "type": "Image",'
+        ' "caption": "linen days #slowfashion", "likesCount": 40, "commentsCount": 2,'
+        ' "timestamp": "2024-02-01T10:00:00.000Z", "ownerUsername": "ana"}]',
+        encoding="utf-8",
+    )
+    assert import_path(store, "default", "instagram", items).n_loaded == 1
+    links = tmp_path / "listening.csv"
+    links.write_text(
+        "Post URL,Owner Username,Likes\nhttps://www.instagram.com/p/ChZkhT4cQH7/,ana,41\n",
+        encoding="utf-8",
+    )
+    assert import_path(store, "default", "posts_csv", links).n_loaded == 1
+    rows = store.query("SELECT post_id, likes FROM posts")
+    assert rows == [{"post_id": "instagram:2907515653209522683", "likes": 41}]

@@ -206,6 +206,38 @@ def kind_sql(kind: str, product: str = "NULL") -> str:
     )
 
 
+SHORTCODE_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+PRIVATE_SHORTCODE_TAIL = 28  # a private post's link adds 28 characters to the public code
+
+
+def media_id_sql(expr: str) -> str:
+    """SQL: an Instagram post's id as exports write it -> its numeric media id (VARCHAR).
+
+    The web, Instaloader and scrapers' JSON give the numeric media id; a link or a
+    ``shortcode`` column gives the shortcode, the same number in base 64 (URL-safe alphabet,
+    ``ChZkhT4cQH7`` = 2907515653209522683), and Instagram's own answers sometimes write
+    ``media_owner`` (``3977953643059237032_38322407954``). All three name one post, so a post
+    loaded from a link and from JSON is one row. Digits stay as written (the Graph API's media
+    ids are its own numbers, not the media id; they cannot be matched to the others); anything
+    else stays as written too."""
+    t = f"trim({expr})"
+    code = (
+        f"CASE WHEN length({t}) > {PRIVATE_SHORTCODE_TAIL} "
+        f"THEN left({t}, length({t}) - {PRIVATE_SHORTCODE_TAIL}) ELSE {t} END"
+    )
+    digits = (
+        f"list_reduce(list_transform(string_split({code}, ''), "
+        f"lambda c: (strpos('{SHORTCODE_ALPHABET}', c) - 1)::HUGEINT), "
+        "lambda a, b: a * 64 + b)::VARCHAR"
+    )
+    return (
+        f"CASE WHEN regexp_full_match({t}, '[0-9]+') THEN {t} "
+        f"WHEN regexp_full_match({t}, '[0-9]+_[0-9]+') THEN split_part({t}, '_', 1) "
+        f"WHEN regexp_full_match({code}, '[A-Za-z0-9_-]{{1,11}}') THEN {digits} "
+        f"ELSE {t} END"
+    )
+
+
 def iso_ts_sql(expr: str) -> str:
     """SQL: a VARCHAR time as exports write it -> naive UTC TIMESTAMP: ISO 8601 with ``Z`` or
     an offset (``+0000`` as the Graph API writes it) converted to UTC, without one read as

@@ -30,7 +30,13 @@ from closeknit.connectors.bulk import (
     missing_sql,
 )
 from closeknit.connectors.csvio import header_key, read_head, renamer
-from closeknit.connectors.instagram import DISCLOSURE_TAGS, _sql_list, iso_ts_sql, kind_sql
+from closeknit.connectors.instagram import (
+    DISCLOSURE_TAGS,
+    _sql_list,
+    iso_ts_sql,
+    kind_sql,
+    media_id_sql,
+)
 from closeknit.connectors.landing import ImportResult
 from closeknit.store import Store
 
@@ -177,7 +183,10 @@ SPEC = JsonSpec(
                          AS is_sponsored,
                        url, 'posts_csv' AS source
                 FROM (
-                  SELECT _seq, {_PLATFORM} AS platform, {_POST_ID} AS external_id,
+                  SELECT _seq, {_PLATFORM} AS platform,
+                         -- a shortcode (from a link or a shortcode column) is the media id
+                         CASE WHEN {_PLATFORM} = 'instagram' THEN {media_id_sql(_POST_ID)}
+                              ELSE {_POST_ID} END AS external_id,
                          {_HANDLE} AS handle, d.posted_at AS posted_at,
                          {kind_sql("r.kind", "r.product_type")} AS kind, r.caption AS caption,
                          regexp_extract_all(lower(coalesce(r.caption, '')),

@@ -23,8 +23,9 @@ A file is a JSON array (an Apify dataset's JSON export), a Graph API list answer
 landed as written (:func:`iter_json_records`). Every rule of the web import holds: a post
 without an id or an owner username is quarantined naming the field; a count, time or flag
 that cannot be read is a field-level reject as for web objects (the field named); the post
-id is ``instagram:`` + the numeric media id, as in the web import, so the same post from an
-Instaloader folder, a scraper and the Graph API is one row.
+id is ``instagram:`` + the numeric media id, as in the web import and ``posts-csv`` (which
+decodes shortcodes), so the same post from an Instaloader folder, a scraper and a link is one
+row; the Graph API's media ids are its own numbers, so its posts do not match those.
 """
 
 from __future__ import annotations
