@@ -204,6 +204,22 @@ def test_folder_with_a_dataset_beside_instaloader_files(store: Store, tmp_path: 
     }
 
 
+def test_a_refused_file_in_a_folder_stops_it_before_anything_is_imported(
+    store: Store, tmp_path: Path
+) -> None:
+    """Imports are atomic per folder too: a TikTok dataset beside good Instagram files (JSONL
+    and JSON) is refused before any of them is imported, not after the JSONL went in."""
+    shutil.copy(S / "apify_posts.jsonl", tmp_path / "a_posts.jsonl")
+    shutil.copy(S / "apify_posts.json", tmp_path / "b_posts.json")
+    shutil.copy(S / "tiktok_clockworks.json", tmp_path / "c_tiktok.json")
+    with pytest.raises(ValidationError, match="posts-csv"):
+        import_path(store, "default", "instagram", tmp_path)
+    assert store.count("posts") == 0 and store.count("creators") == 0
+    (tmp_path / "c_tiktok.json").unlink()
+    import_path(store, "default", "instagram", tmp_path)
+    assert store.count("posts") > 0
+
+
 def test_tiktok_scraper_items(store: Store, tmp_path: Path) -> None:
     """Apify's TikTok Scraper: its CSV export loads through posts-csv (author from
     ``authorMeta/name``, platform from the video link, counts, isAd); its JSON is refused by

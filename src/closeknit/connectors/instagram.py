@@ -532,10 +532,12 @@ def import_instagram(
     results: list[ImportResult] = []
     if path.is_dir():
         jsonl = sorted(path.glob("*.jsonl"), key=lambda p: (_jsonl_shape(p) != "profile", p.name))
-        for p in jsonl:
-            results.append(_import_jsonl(store, workspace, p, kind, on_progress))
         web: list[Path] = []
         datasets: list[tuple[Path, str, list[Line]]] = []
+        # every file is read and its shape checked before any is imported, so a refused
+        # file (a TikTok or comments scraper's) stops the folder with nothing half-imported
+        for p in jsonl:
+            scraped.refuse_tiktok(p, scraped.sniff_jsonl(p))
         for p in post_files(path):
             shape, lines = scraped.iter_json_records(p)
             scraped.refuse_tiktok(p, shape)
@@ -543,6 +545,8 @@ def import_instagram(
                 web.append(p)
             else:
                 datasets.append((p, shape, lines))
+        for p in jsonl:
+            results.append(_import_jsonl(store, workspace, p, kind, on_progress))
         # profiles first (see above)
         for p, shape, lines in sorted(datasets, key=lambda d: d[1] != "flat_profile"):
             results.append(_load_records(store, workspace, p, shape, lines, kind, on_progress))
