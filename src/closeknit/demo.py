@@ -68,7 +68,8 @@ class DemoResult:
     plan: PlanOut | None = None
     plan_note: str | None = None
     campaigns: list[DemoCampaign] = field(default_factory=list)
-    # creator documents embedded in the background during the campaigns and features steps
+    # creator documents embedded in the background (from the Instagram posts' import on)
+    # and taken by the niches step
     embedded_ahead: int = 0
 
     def to_dict(self) -> dict[str, Any]:

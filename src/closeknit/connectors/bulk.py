@@ -157,18 +157,20 @@ def load_file(
     spec: JsonSpec,
     *,
     csv_rename: Callable[[str], str] | None = None,
+    csv_head: dict[str, str | None] | None = None,
     jsonl: bool = False,
     on_progress: Callable[[int], None] | None = None,
     encoding: str | None = None,
 ) -> ImportResult:
-    """Import one CSV (rows as JSON objects, headers mapped by ``csv_rename``) or JSONL file."""
+    """Import one CSV (rows as JSON objects, headers mapped by ``csv_rename``, with the fields
+    of ``csv_head`` in every row) or JSONL file."""
     path = Path(path)
     if not path.is_file():
         raise ValidationError(f"no such file: {path}", path=str(path))
     lines: Iterable[Line] | Batches = (
         jsonl_input(path, spec)
         if jsonl
-        else csv_input(path, spec, rename=csv_rename, encoding=encoding)
+        else csv_input(path, spec, rename=csv_rename, encoding=encoding, head=csv_head)
     )
     return load_json(store, workspace, lines, spec, path=str(path), on_progress=on_progress)
 

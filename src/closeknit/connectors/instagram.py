@@ -531,13 +531,14 @@ def import_instagram(
         raise ValidationError(f"no such file or folder: {path}", path=str(path))
     results: list[ImportResult] = []
     if path.is_dir():
-        jsonl = sorted(path.glob("*.jsonl"), key=lambda p: (_jsonl_shape(p) != "profile", p.name))
-        web: list[Path] = []
-        datasets: list[tuple[Path, str, list[Line]]] = []
         # every file is read and its shape checked before any is imported, so a refused
         # file (a TikTok or comments scraper's) stops the folder with nothing half-imported
-        for p in jsonl:
-            scraped.refuse_tiktok(p, scraped.sniff_jsonl(p))
+        shapes = {p: scraped.sniff_jsonl(p) for p in path.glob("*.jsonl")}
+        for p, shape in shapes.items():
+            scraped.refuse_tiktok(p, shape)
+        jsonl = sorted(shapes, key=lambda p: (_jsonl_kind(p, shapes[p]) != "profile", p.name))
+        web: list[Path] = []
+        datasets: list[tuple[Path, str, list[Line]]] = []
         for p in post_files(path):
             shape, lines = scraped.iter_json_records(p)
             scraped.refuse_tiktok(p, shape)
@@ -546,7 +547,7 @@ def import_instagram(
             else:
                 datasets.append((p, shape, lines))
         for p in jsonl:
-            results.append(_import_jsonl(store, workspace, p, kind, on_progress))
+            results.append(_import_jsonl(store, workspace, p, kind, on_progress, shapes[p]))
         # profiles first (see above)
         for p, shape, lines in sorted(datasets, key=lambda d: d[1] != "flat_profile"):
             results.append(_load_records(store, workspace, p, shape, lines, kind, on_progress))
@@ -591,22 +592,25 @@ def _load_records(
     on_progress: Callable[[int], None] | None,
 ) -> ImportResult:
     """One JSON file's records (:func:`scraped.iter_json_records`) by the spec of its shape."""
-    from closeknit.connectors import scraped
-
-    if shape == "flat_post":
-        spec = scraped.POST_SPEC
-    elif shape == "flat_profile":
-        spec = scraped.PROFILE_SPEC
-    else:
-        spec = PROFILE_SPEC if kind == "profile" else POST_SPEC
+    spec = _spec_for(shape, kind)
     return load_json(store, workspace, lines, spec, path=str(path), on_progress=on_progress)
 
 
-def _jsonl_shape(path: Path) -> str:
-    """'profile' or 'post' for a JSON-lines file (a scraper's flat objects included)."""
+def _spec_for(shape: str, kind: str | None) -> JsonSpec:
+    """The spec of a file's shape (:func:`scraped.sniff_shape`): a scraper's flat posts or
+    profiles, else web objects read as ``kind`` (posts unless "profile")."""
     from closeknit.connectors import scraped
 
-    shape = scraped.sniff_jsonl(path)
+    if shape == "flat_post":
+        return scraped.POST_SPEC
+    if shape == "flat_profile":
+        return scraped.PROFILE_SPEC
+    return PROFILE_SPEC if kind == "profile" else POST_SPEC
+
+
+def _jsonl_kind(path: Path, shape: str) -> str:
+    """'profile' or 'post' for a JSON-lines file of ``shape`` (a scraper's flat objects
+    included)."""
     if shape == "flat_profile":
         return "profile"
     if shape == "flat_post":
@@ -620,18 +624,15 @@ def _import_jsonl(
     path: Path,
     kind: str | None,
     on_progress: Callable[[int], None] | None,
+    shape: str | None = None,
 ) -> ImportResult:
+    """One JSON-lines file; ``shape``: its :func:`scraped.sniff_jsonl`, when already read."""
     from closeknit.connectors import scraped
 
-    shape = scraped.sniff_jsonl(path)
-    scraped.refuse_tiktok(path, shape)
-    if shape == "flat_post":
-        spec = scraped.POST_SPEC
-    elif shape == "flat_profile":
-        spec = scraped.PROFILE_SPEC
-    else:
-        k = kind or sniff_kind(path)
-        spec = PROFILE_SPEC if k == "profile" else POST_SPEC
+    if shape is None:
+        shape = scraped.sniff_jsonl(path)
+        scraped.refuse_tiktok(path, shape)
+    spec = _spec_for(shape, kind or _jsonl_kind(path, shape))
     return load_json(
         store, workspace, jsonl_input(path, spec), spec, path=str(path), on_progress=on_progress
     )

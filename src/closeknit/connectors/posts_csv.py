@@ -24,9 +24,7 @@ from closeknit.connectors.bulk import (
     Check,
     JsonSpec,
     count_sql,
-    csv_input,
     load_file,
-    load_json,
     missing_sql,
 )
 from closeknit.connectors.csvio import header_key, read_head, renamer
@@ -217,21 +215,20 @@ def import_posts_csv(
     encoding: str | None = None,
 ) -> ImportResult:
     path = Path(path)
+    head: dict[str, str | None] | None = None
     if path.is_file():
         headers = read_head(path, encoding=encoding).headers
         if "platform" not in rename.names(headers) and any(
             header_key(h) in _TIKTOK_HEADERS for h in headers
         ):
-            rows = csv_input(
-                path, SPEC, rename=rename, encoding=encoding, head={"platform": "tiktok"}
-            )
-            return load_json(store, workspace, rows, SPEC, path=str(path), on_progress=on_progress)
+            head = {"platform": "tiktok"}
     return load_file(
         store,
         workspace,
         path,
         SPEC,
         csv_rename=rename,
+        csv_head=head,
         on_progress=on_progress,
         encoding=encoding,
     )

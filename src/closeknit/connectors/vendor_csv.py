@@ -56,7 +56,7 @@ from closeknit.connectors.bulk import (
     missing_sql,
 )
 from closeknit.connectors.countries import country_code, country_sql
-from closeknit.connectors.csvio import open_csv
+from closeknit.connectors.csvio import header_key, open_csv
 from closeknit.connectors.landing import ImportResult
 from closeknit.connectors.sheets import csv_of
 from closeknit.connectors.values import (
@@ -240,10 +240,10 @@ def norm(header: str) -> str:
     return re.sub(r"\s+", " ", h).strip()
 
 
-_COMPACT: dict[str, str] = {}
+_COMPACT: dict[str, str] = {}  # a synonym's words run together (csvio.header_key) -> field
 for _f, _syns in SYNONYMS.items():
     for _s in _syns:
-        _COMPACT.setdefault(_s.replace(" ", ""), _f)
+        _COMPACT.setdefault(header_key(_s), _f)
 
 
 def match_header(header: str) -> tuple[str | None, float]:
@@ -256,7 +256,7 @@ def match_header(header: str) -> tuple[str | None, float]:
             return f, 1.0
     # a camelCase header arrives lower-cased in one word ("followsCount" -> "followscount"
     # as scrapers' exports write it): a synonym's words run together are the same name
-    f_compact = _COMPACT.get(h.replace(" ", ""))
+    f_compact = _COMPACT.get(header_key(h))
     if f_compact:
         return f_compact, 1.0
     tokens = set(h.split())

@@ -368,7 +368,8 @@ class EmbedAhead:
                 todo = _todo(creator_texts(store, workspace), _current(store, workspace, name),
                              force=False)  # fmt: skip
                 with self._cond:
-                    doc_of = {md5(d): d for _, d, _ in todo if md5(d) not in self._seen}
+                    doc_of = {h: d for h, d in ((md5(d), d) for _, d, _ in todo)
+                              if h not in self._seen}  # fmt: skip
                     keys = list(doc_of)[: max(0, limit - len(self._seen))]
                     self._seen.update(keys)
                     self._planned.update(keys)
