@@ -143,6 +143,26 @@ def test_duplicated_followers_columns_merge_and_bad_cells_warn(
     assert store.scalar("SELECT count(*) FROM follower_snapshots WHERE date = '2024-03-31'") == 4
 
 
+def test_negative_counts_warn_and_a_huge_one_does_not_fail_the_file(
+    store: Store, tmp_path: Path
+) -> None:
+    """'-0.1' was read as 0 followers, and a 20-digit negative count failed the whole import
+    (an engine error: out of BIGINT's range); now both are flagged and the file loads."""
+    rows = [
+        ["name", "followers", "engagement rate"],
+        ["ana", "12000", "2.5"],
+        ["ben", "-" + "9" * 20, "1.0"],
+        ["cy", "-0.1", "1.1"],
+    ]
+    res = import_vendor_csv(store, "default", _write(tmp_path / "creators-2024-03.csv", rows))
+    assert (res.n_loaded, res.n_quarantined, res.n_warnings) == (3, 0, 2)
+    fol = {r["handle"]: r["followers"] for r in store.query("SELECT * FROM creators")}
+    assert fol == {"ana": 12000, "ben": None, "cy": None}
+    warned = store.query("SELECT line, field, reason FROM quarantine ORDER BY line")
+    assert [(w["line"], w["field"]) for w in warned] == [(3, "followers"), (4, "followers")]
+    assert all(w["reason"].startswith("followers is not a count") for w in warned)
+
+
 def test_map_override_and_date_option(store: Store, tmp_path: Path) -> None:
     rows = [["who", "fans", "misc"], ["Ana B", "1000", "ana_b"], ["Cy D", "2000", "cy_d"]]
     f = _write(tmp_path / "list.csv", rows)

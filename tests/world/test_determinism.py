@@ -17,9 +17,12 @@ def _digest(root: Path) -> dict[str, str]:
     }
 
 
-def test_same_seed_is_byte_identical_whatever_the_workers(tmp_path: Path) -> None:
-    a = generate(tmp_path / "a", 120, 3, shard_size=50, shop_orders_per_day=1.0)
-    b = generate(tmp_path / "b", 120, 3, shard_size=50, workers=2, shop_orders_per_day=1.0)
+# 200: one shard, written by a worker beside the main process's files (the demo's world)
+@pytest.mark.parametrize("shard_size", [50, 200])
+def test_same_seed_is_byte_identical_whatever_the_workers(tmp_path: Path, shard_size: int) -> None:
+    kw = {"shard_size": shard_size, "shop_orders_per_day": 1.0}
+    a = generate(tmp_path / "a", 120, 3, **kw)
+    b = generate(tmp_path / "b", 120, 3, workers=2, **kw)
     da, db = _digest(tmp_path / "a"), _digest(tmp_path / "b")
     assert da == db
     assert a.posts == b.posts and a.files == len(da)

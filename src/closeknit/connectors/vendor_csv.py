@@ -52,6 +52,7 @@ from closeknit.connectors.bulk import (
     count_sql,
     csv_input,
     date_sql,
+    let_sql,
     load_json,
     missing_sql,
 )
@@ -542,10 +543,14 @@ def build_spec(
         "NULL",
     )
     # a profile link gives its handle (and, below, its platform)
-    derive["url_host"] = f"lower(NULLIF(regexp_extract({cell}, '^{_URL_HANDLE_RE}', 1, 'i'), ''))"
-    derive["handle"] = (
-        f"NULLIF(ltrim(coalesce(NULLIF(regexp_extract({cell}, '^{_URL_HANDLE_RE}', 2, 'i'), ''), "
-        f"{cell}), '@'), '')"
+    derive["url_host"] = let_sql(
+        cell, "_h", f"lower(NULLIF(regexp_extract(_h, '^{_URL_HANDLE_RE}', 1, 'i'), ''))"
+    )
+    derive["handle"] = let_sql(
+        cell,
+        "_h",
+        f"NULLIF(ltrim(coalesce(NULLIF(regexp_extract(_h, '^{_URL_HANDLE_RE}', 2, 'i'), ''), "
+        "_h), '@'), '')",
     )
     checks.append(Check(headers[handle_cols[0]], "d.handle IS NULL", "no handle"))
     checks.append(
@@ -730,7 +735,7 @@ def number_sql(expr: str) -> str:
 
 def money_sql(expr: str) -> str:
     """SQL twin of :func:`closeknit.connectors.values.parse_money` (amount only)."""
-    b = f"regexp_replace(trim({expr}), '[^0-9.,]', '', 'g')"
+    b = "_b"  # the cell's digits and separators, bound once (bulk.let_sql)
     body = (
         f"CASE WHEN contains({b}, ',') AND contains({b}, '.') THEN "
         f"  CASE WHEN strpos(reverse({b}), ',') < strpos(reverse({b}), '.') "
@@ -741,13 +746,13 @@ def money_sql(expr: str) -> str:
         f"WHEN length({b}) - length(replace({b}, '.', '')) > 1 THEN replace({b}, '.', '') "
         f"ELSE {b} END"
     )
-    sign = (
-        f"CASE WHEN starts_with(trim({expr}), '-') OR starts_with(trim({expr}), '(') "
-        f"THEN -1 ELSE 1 END"
-    )
+    body = let_sql("regexp_replace(_t, '[^0-9.,]', '', 'g')", b, body)
+    sign = "CASE WHEN starts_with(_t, '-') OR starts_with(_t, '(') THEN -1 ELSE 1 END"
     cur = r"([A-Z]{3}|R\$|[$€£¥₹₩])?"
-    ok = rf"regexp_full_match(trim({expr}), '[(-]?\s*{cur}\s*[0-9][0-9.,\s]*\s*{cur}\s*\)?')"
-    return f"CASE WHEN {ok} THEN {sign} * try_cast({body} AS DOUBLE) END"
+    ok = rf"regexp_full_match(_t, '[(-]?\s*{cur}\s*[0-9][0-9.,\s]*\s*{cur}\s*\)?')"
+    return let_sql(
+        f"trim({expr})", "_t", f"CASE WHEN {ok} THEN {sign} * try_cast({body} AS DOUBLE) END"
+    )
 
 
 def currency_sql(expr: str) -> str:

@@ -117,7 +117,9 @@ def generate(
 
     n_ov = min(creators, cfg.overlap_max_creators)
     ov_args = (table["niche"][:n_ov], table["creator_ids"][:n_ov])
-    if workers == 1 or len(shards) == 1:
+    # one shard (up to shard_size creators, the demo's world) still gains from a second
+    # process: the shard is written beside the main side's files and the overlap truth
+    if workers == 1:
         for s in shards:
             results.append(write_shard(cfg, s, out, shard_posts(s), trends))
             if progress:
