@@ -166,7 +166,7 @@ def creator_texts(
     out: dict[str, tuple[str, list[tuple[str, str]]]] = {
         r["creator_id"]: ((r["name"] + " " + r["bio"]).strip(), []) for r in bios
     }
-    posts = store.query(
+    posts = store.arrow(
         "SELECT creator_id, post_id, coalesce(caption, '') AS caption, hashtags FROM ("
         " SELECT *, row_number() OVER (PARTITION BY creator_id ORDER BY posted_at DESC NULLS LAST,"
         " post_id) AS rn FROM posts WHERE workspace_id = ?"
@@ -174,16 +174,20 @@ def creator_texts(
         [*params, max_posts],
     )
     seen: dict[str, int] = {}  # rows so far per creator: the row's rank (rows come in rank order)
-    for r in posts:
-        text = r["caption"]
-        tags = [t for t in (r["hashtags"] or []) if f"#{t}".lower() not in text.lower()]
-        if tags:
-            text = (text + " " + " ".join(f"#{t}" for t in tags)).strip()
-        cid = r["creator_id"]
+    # columns, not a dict per row: this runs over every creator's recent posts on each refresh
+    for cid, pid, text, hashtags in zip(
+        *(posts.column(k).to_pylist() for k in ("creator_id", "post_id", "caption", "hashtags")),
+        strict=True,
+    ):
+        if hashtags:
+            low = text.lower()
+            tags = [t for t in hashtags if f"#{t}".lower() not in low]
+            if tags:
+                text = (text + " " + " ".join(f"#{t}" for t in tags)).strip()
         if cid in out and text:
-            out[cid][1].append((r["post_id"], text))
+            out[cid][1].append((pid, text))
             if first is not None and seen.get(cid, 0) < first_n:
-                first.setdefault(cid, []).append((r["post_id"], text))
+                first.setdefault(cid, []).append((pid, text))
         seen[cid] = seen.get(cid, 0) + 1
     return out
 
@@ -249,6 +253,10 @@ def load_evidence_texts(store: Store, workspace: str, key: str | None) -> Eviden
         return None
 
 
+_TAG = re.compile(r"#\w+")
+_SPACES = re.compile(r"\s+")
+
+
 def creator_document(bio: str, captions: list[str], max_chars: int = DOC_CHARS) -> str:
     """One text per creator: bio, then its hashtags (most used first), then captions.
 
@@ -258,10 +266,10 @@ def creator_document(bio: str, captions: list[str], max_chars: int = DOC_CHARS) 
     tags: dict[str, int] = {}
     plain: list[str] = []
     for c in captions:
-        for t in re.findall(r"#\w+", c):
-            tags[t.lower()] = tags.get(t.lower(), 0) + 1
-        body = re.sub(r"#\w+", " ", c)
-        body = re.sub(r"\s+", " ", body).strip()
+        for t in _TAG.findall(c):
+            t = t.lower()
+            tags[t] = tags.get(t, 0) + 1
+        body = _SPACES.sub(" ", _TAG.sub(" ", c)).strip()
         if body and body not in plain:
             plain.append(body)
     top = sorted(tags, key=lambda t: -tags[t])[:20]
