@@ -32,6 +32,7 @@ from closeknit.connectors.bulk import (
     Line,
     iter_json_files,
     jsonl_input,
+    let_sql,
     load_json,
     read_bytes,
 )
@@ -162,21 +163,27 @@ def extra_sql(doc: str, keys: str) -> str:
     )
 
 
-def count_check(field: str, expr: str) -> Check:
-    """Bad when ``expr`` (a VARCHAR leaf) is present but not a non-negative integer."""
+def count_check(field: str, expr: str, *, quote: bool = False) -> Check:
+    """Bad when ``expr`` (a VARCHAR leaf) is present but not a non-negative integer.
+
+    ``quote``: the reason quotes the offending value (``likesCount is not a non-negative
+    integer: "lots"``)."""
     return Check(
         field,
         f"({expr} IS NOT NULL AND coalesce(try_cast({expr} AS DOUBLE) < 0 "
         f"OR try_cast({expr} AS DOUBLE) > 9e15 OR try_cast({expr} AS BIGINT) IS NULL, true))",
         f"{field} is not a non-negative integer",
+        value=expr if quote else None,
     )
 
 
-def bool_check(field: str, expr: str) -> Check:
+def bool_check(field: str, expr: str, *, quote: bool = False) -> Check:
+    """Bad when ``expr`` is present but not true/false (``quote``: as :func:`count_check`)."""
     return Check(
         field,
         f"({expr} IS NOT NULL AND try_cast({expr} AS BOOLEAN) IS NULL)",
         f"{field} is not true/false",
+        value=expr if quote else None,
     )
 
 
@@ -220,22 +227,27 @@ def media_id_sql(expr: str) -> str:
     loaded from a link and from JSON is one row. Digits stay as written (the Graph API's media
     ids are its own numbers, not the media id; they cannot be matched to the others); anything
     else stays as written too."""
-    t = f"trim({expr})"
+    t = "_pid"  # the trimmed id, bound once (bulk.let_sql)
     code = (
         f"CASE WHEN length({t}) > {PRIVATE_SHORTCODE_TAIL} "
         f"THEN left({t}, length({t}) - {PRIVATE_SHORTCODE_TAIL}) ELSE {t} END"
     )
     digits = (
-        f"list_reduce(list_transform(string_split({code}, ''), "
+        "list_reduce(list_transform(string_split(_code, ''), "
         f"lambda c: (strpos('{SHORTCODE_ALPHABET}', c) - 1)::HUGEINT), "
         "lambda a, b: a * 64 + b)::VARCHAR"
     )
-    return (
+    shortcode = let_sql(
+        code,
+        "_code",
+        f"CASE WHEN regexp_full_match(_code, '[A-Za-z0-9_-]{{1,11}}') THEN {digits} END",
+    )
+    body = (
         f"CASE WHEN regexp_full_match({t}, '[0-9]+') THEN {t} "
         f"WHEN regexp_full_match({t}, '[0-9]+_[0-9]+') THEN split_part({t}, '_', 1) "
-        f"WHEN regexp_full_match({code}, '[A-Za-z0-9_-]{{1,11}}') THEN {digits} "
-        f"ELSE {t} END"
+        f"ELSE coalesce({shortcode}, {t}) END"
     )
+    return let_sql(f"trim({expr})", t, body)
 
 
 def iso_ts_sql(expr: str) -> str:

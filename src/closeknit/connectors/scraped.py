@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 
 from closeknit.connectors.bulk import Check, JsonSpec, read_bytes
@@ -88,25 +87,19 @@ _VIEWS = "coalesce(r.videoViewCount, r.videoPlayCount)"
 _SHORT = "r.shortCode"
 
 
-def _quoted(c: Check, value: str) -> Check:
-    """``c`` with the offending value quoted in its reason (``likesCount is not a
-    non-negative integer: "lots"``)."""
-    return replace(c, value=value)
-
-
 POST_CHECKS = (
     Check("id", "r.id IS NULL OR trim(r.id) = ''", "post has no id"),
     Check("ownerUsername", f"{_OWNER} IS NULL", "post has no owner username"),
-    _quoted(count_check("likesCount", _LIKES), _LIKES),
-    _quoted(count_check("commentsCount", _NCOMMENTS), _NCOMMENTS),
-    _quoted(count_check("videoViewCount", _VIEWS), _VIEWS),
+    count_check("likesCount", _LIKES, quote=True),
+    count_check("commentsCount", _NCOMMENTS, quote=True),
+    count_check("videoViewCount", _VIEWS, quote=True),
     Check(
         "timestamp",
         f"(r.timestamp IS NOT NULL AND ({iso_ts_sql('r.timestamp')}) IS NULL)",
         "timestamp is not a date/time",
         value="r.timestamp",
     ),
-    _quoted(bool_check("isSponsored", "r.isSponsored"), "r.isSponsored"),
+    bool_check("isSponsored", "r.isSponsored", quote=True),
 )
 
 
@@ -240,11 +233,11 @@ _PRIVATE = "coalesce(r.private, r.isPrivate, r.is_private)"
 
 PROFILE_CHECKS = (
     Check("username", "r.username IS NULL OR trim(r.username) = ''", "profile has no username"),
-    _quoted(count_check("followersCount", _FOLLOWERS), _FOLLOWERS),
-    _quoted(count_check("followsCount", _FOLLOWING), _FOLLOWING),
-    _quoted(count_check("postsCount", _NPOSTS), _NPOSTS),
-    _quoted(bool_check("verified", _VERIFIED), _VERIFIED),
-    _quoted(bool_check("private", _PRIVATE), _PRIVATE),
+    count_check("followersCount", _FOLLOWERS, quote=True),
+    count_check("followsCount", _FOLLOWING, quote=True),
+    count_check("postsCount", _NPOSTS, quote=True),
+    bool_check("verified", _VERIFIED, quote=True),
+    bool_check("private", _PRIVATE, quote=True),
 )
 
 _PROFILES = f"""
