@@ -166,3 +166,18 @@ def test_incremental_run_stops_at_the_high_water_mark(store: Store, srv: Recorde
     srv.requests.clear()
     fetch(store, srv)
     assert len(srv.requests) == 4
+
+
+def test_an_erased_creator_is_suppressed_not_a_lost_page(store: Store, srv: RecordedServer) -> None:
+    # after a privacy erasure, a live fetch of the creator lands nothing of theirs; the page's
+    # accounting counts those records as suppressed instead of failing the run as "lost rows"
+    store.execute(
+        "INSERT INTO tombstones (workspace_id, platform, handle) "
+        "VALUES ('default', 'instagram', 'ana.runs')"
+    )
+    res = fetch(store, srv)
+    r = res.result
+    assert res.done and r.n_suppressed > 0 and r.n_loaded == 0
+    assert r.n_loaded + r.n_duplicate + r.n_quarantined + r.n_suppressed == r.n_input
+    assert store.count("posts") == 0 and store.count("creators") == 0
+    assert store.scalar("SELECT count(*) FROM raw_records") == 0

@@ -38,7 +38,7 @@ import numpy as np
 import pyarrow as pa
 
 from closeknit.connectors.csvio import CsvRow
-from closeknit.connectors.landing import ImportResult, upsert_relation
+from closeknit.connectors.landing import ImportResult, record_batch, upsert_relation
 from closeknit.connectors.staging import Line, hash_prefix, jsonl_batches, line_batches
 from closeknit.connectors.values import MONTHS
 from closeknit.errors import CloseknitError, ImportError_, ValidationError
@@ -349,15 +349,10 @@ def load_staged(
             for lines, spec in stage(tx):
                 part = ImportResult(batch_id=batch_id, source=source, path=path)
                 _load_part(tx, workspace, lines, spec, batch_id, part, path, on_progress, chunk)
-                _add(res, part)
+                res.add(part)
                 if part.n_loaded and spec.file_warnings:
                     warned.append(spec)
-            if res.n_loaded + res.n_duplicate + res.n_quarantined + res.n_suppressed != res.n_input:
-                raise ImportError_(
-                    f"import of {path or source} lost rows: input {res.n_input} != loaded "
-                    f"{res.n_loaded} + duplicate {res.n_duplicate} + quarantined "
-                    f"{res.n_quarantined}"
-                )
+            res.check_accounted(f"import of {path or source}")
             for t in drop:  # the stage's own temp tables
                 tx.execute(f"DROP TABLE IF EXISTS {t}")
             for spec in warned:
@@ -373,23 +368,7 @@ def load_staged(
                     f"SELECT * FROM (VALUES {rows}) v(file, line, field, reason)",
                     res,
                 )
-            if res.n_loaded or res.n_new_quarantine:
-                tx.execute(
-                    "INSERT INTO import_batches VALUES (?, ?, ?, ?, ?, current_timestamp, "
-                    "?, ?, ?, ?, ?)",
-                    [
-                        batch_id,
-                        workspace,
-                        source,
-                        path,
-                        started,
-                        res.n_input,
-                        res.n_loaded,
-                        res.n_duplicate,
-                        res.n_quarantined,
-                        "ok",
-                    ],
-                )
+            record_batch(tx, res, workspace, started)
     except CloseknitError:
         raise
     except (OSError, MemoryError):
@@ -432,26 +411,11 @@ def _load_part(
             break
         part = ImportResult(batch_id=batch_id, source=spec.source, path=path)
         _run(tx, spec, workspace, batch_id, part, pre=todo.r0 is not None)
-        _add(res, part)
+        res.add(part)
         _drop_temps(tx)
         seq0 += n_staged
         if n_staged < chunk:
             break
-
-
-def _add(res: ImportResult, part: ImportResult) -> None:
-    res.n_input += part.n_input
-    res.n_loaded += part.n_loaded
-    res.n_suppressed += part.n_suppressed
-    res.n_duplicate += part.n_duplicate
-    res.n_quarantined += part.n_quarantined
-    res.n_new_quarantine += part.n_new_quarantine
-    res.n_warnings += part.n_warnings
-    res.n_merged += part.n_merged
-    for t, n in part.rows.items():
-        res.rows[t] = res.rows.get(t, 0) + n
-    res.errors = (res.errors + part.errors)[:100]
-    res.warnings = (res.warnings + part.warnings)[:100]
 
 
 def _drop_temps(tx: Tx) -> None:

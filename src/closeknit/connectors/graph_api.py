@@ -31,7 +31,6 @@ from closeknit.connectors.state import (
     hashtags,
     item_record,
     mentions,
-    merge_results,
     parse_ts,
     save_page,
     to_int,
@@ -204,9 +203,7 @@ def fetch_business_discovery(
             if isinstance(rec, Record):
                 creator_id = rec.rows["creators"][0]["creator_id"]
             else:
-                merge_results(
-                    res.result, save_page(store, workspace, items, source=SOURCE, marks={})
-                )
+                res.result.add(save_page(store, workspace, items, source=SOURCE, marks={}))
                 raise ValidationError(f"{username}: {rec.field}: {rec.reason}")
         media = bd.get("media")
         if media is None:
@@ -236,8 +233,7 @@ def fetch_business_discovery(
         reached = hw.see(items)
         done = not nxt or reached
         new_mark = {"after": None if done else nxt, "done": done, **hw.mark(done)}
-        merge_results(
-            res.result,
+        res.result.add(
             save_page(
                 store,
                 workspace,
@@ -245,7 +241,7 @@ def fetch_business_discovery(
                 source=SOURCE,
                 marks={(CONNECTOR, key): new_mark},
                 path=r.url,
-            ),
+            )
         )
         res.pages += 1
         if done or capped:

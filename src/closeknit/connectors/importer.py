@@ -219,18 +219,7 @@ def combine(results: list[ImportResult], *, source: str, path: str | None) -> Im
         path=path,
     )
     for r in results:
-        out.n_input += r.n_input
-        out.n_loaded += r.n_loaded
-        out.n_duplicate += r.n_duplicate
-        out.n_quarantined += r.n_quarantined
-        out.n_new_quarantine += r.n_new_quarantine
-        out.n_suppressed += r.n_suppressed
-        out.n_warnings += r.n_warnings
-        out.n_merged += r.n_merged
-        for t, n in r.rows.items():
-            out.rows[t] = out.rows.get(t, 0) + n
-        out.errors.extend(r.errors[: max(0, 100 - len(out.errors))])
-        out.warnings.extend(r.warnings[: max(0, 100 - len(out.warnings))])
+        out.add(r)
     return out
 
 

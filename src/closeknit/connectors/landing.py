@@ -42,6 +42,7 @@ KEYS: dict[str, tuple[tuple[str, ...], str]] = {
 }
 
 CHUNK = 50_000
+LISTED = 100  # errors and warnings kept on a result (its dict shows the first 20)
 
 
 @dataclass
@@ -102,6 +103,67 @@ class ImportResult:
             "errors": self.errors[:20],
             "warning_list": self.warnings[:20],
         }
+
+    def add(self, part: ImportResult) -> None:
+        """Add ``part``'s counts and rows to this result, and its errors and warnings up to
+        :data:`LISTED` of each (the one way results of pages, parts and files are summed)."""
+        self.n_input += part.n_input
+        self.n_loaded += part.n_loaded
+        self.n_suppressed += part.n_suppressed
+        self.n_duplicate += part.n_duplicate
+        self.n_quarantined += part.n_quarantined
+        self.n_new_quarantine += part.n_new_quarantine
+        self.n_warnings += part.n_warnings
+        self.n_merged += part.n_merged
+        for t, n in part.rows.items():
+            self.rows[t] = self.rows.get(t, 0) + n
+        self.errors.extend(part.errors[: max(0, LISTED - len(self.errors))])
+        self.warnings.extend(part.warnings[: max(0, LISTED - len(self.warnings))])
+
+    def check_accounted(self, what: str) -> None:
+        """Every input record is loaded, a duplicate, quarantined or suppressed (an erased
+        creator's); anything else is a bug that must not commit."""
+        if (
+            self.n_loaded + self.n_duplicate + self.n_quarantined + self.n_suppressed
+            != self.n_input
+        ):
+            raise ImportError_(
+                f"{what} lost rows: input {self.n_input} != loaded {self.n_loaded} + "
+                f"duplicate {self.n_duplicate} + quarantined {self.n_quarantined} + "
+                f"suppressed {self.n_suppressed}"
+            )
+
+
+def tombstoned(tx: Tx, workspace: str) -> set[str]:
+    """The erased creators of ``workspace`` as ``platform:handle`` keys (handles lower-cased)."""
+    return {
+        f"{r['platform']}:{str(r['handle']).lower()}"
+        for r in tx.query(
+            "SELECT platform, handle FROM tombstones WHERE workspace_id = ?", [workspace]
+        )
+    }
+
+
+def record_batch(tx: Tx, res: ImportResult, workspace: str, started: _dt.datetime) -> None:
+    """Write the batch row of ``res`` when it loaded or newly quarantined something (a pure
+    re-import leaves no batch row)."""
+    if not (res.n_loaded or res.n_new_quarantine):
+        return
+    tx.execute(
+        "INSERT INTO import_batches VALUES (?, ?, ?, ?, ?, current_timestamp, ?, ?, ?, ?, ?)",
+        [
+            res.batch_id,
+            workspace,
+            res.source,
+            res.path,
+            started,
+            res.n_input,
+            res.n_loaded,
+            res.n_duplicate,
+            res.n_quarantined,
+            "ok",
+        ],
+    )
 
 
 def content_hash(source: str, kind: str, payload: str) -> str:
@@ -175,12 +237,7 @@ def load(
     if bulk is None:
         bulk = not (isinstance(items, list | tuple) and len(items) <= SMALL)
     with store.transaction(bulk=bulk) as tx:
-        tomb = {
-            f"{r['platform']}:{str(r['handle']).lower()}"
-            for r in tx.query(
-                "SELECT platform, handle FROM tombstones WHERE workspace_id = ?", [workspace]
-            )
-        }
+        tomb = tombstoned(tx, workspace)
         it: Iterator[Record | Rejected] = iter(items)
         while True:
             chunk = list(itertools.islice(it, CHUNK))
@@ -189,28 +246,8 @@ def load(
             _load_chunk(tx, chunk, res, source, workspace, batch_id, tomb)
             if on_progress is not None:
                 on_progress(len(chunk))
-        if res.n_loaded + res.n_duplicate + res.n_quarantined + res.n_suppressed != res.n_input:
-            raise ImportError_(
-                f"import of {path or source} lost rows: input {res.n_input} != loaded "
-                f"{res.n_loaded} + duplicate {res.n_duplicate} + quarantined {res.n_quarantined}"
-            )
-        if res.n_loaded == 0 and res.n_new_quarantine == 0:
-            return res  # a pure re-import: no-op, not even a batch row
-        tx.execute(
-            "INSERT INTO import_batches VALUES (?, ?, ?, ?, ?, current_timestamp, ?, ?, ?, ?, ?)",
-            [
-                batch_id,
-                workspace,
-                source,
-                path,
-                started,
-                res.n_input,
-                res.n_loaded,
-                res.n_duplicate,
-                res.n_quarantined,
-                "ok",
-            ],
-        )
+        res.check_accounted(f"import of {path or source}")
+        record_batch(tx, res, workspace, started)
     return res
 
 

@@ -25,8 +25,9 @@ from closeknit.connectors.landing import (
     Rejected,
     _load_chunk,
     canonical_json,
+    record_batch,
+    tombstoned,
 )
-from closeknit.errors import ImportError_
 from closeknit.store import Store
 from closeknit.store.db import Tx
 
@@ -92,38 +93,13 @@ def save_page(
     res = ImportResult(batch_id=batch_id, source=source, path=path)
     started = _dt.datetime.now(_dt.UTC).replace(tzinfo=None)
     with store.transaction(bulk=True) as tx:  # the import lane (store.db)
-        tomb = {
-            f"{r['platform']}:{str(r['handle']).lower()}"
-            for r in tx.query(
-                "SELECT platform, handle FROM tombstones WHERE workspace_id = ?", [workspace]
-            )
-        }
+        tomb = tombstoned(tx, workspace)
         if items:
             _load_chunk(tx, [_scrub(i) for i in items], res, source, workspace, batch_id, tomb)
-        if res.n_loaded + res.n_duplicate + res.n_quarantined != res.n_input:
-            raise ImportError_(
-                f"page of {source} lost rows: input {res.n_input} != loaded {res.n_loaded} + "
-                f"duplicate {res.n_duplicate} + quarantined {res.n_quarantined}"
-            )
+        res.check_accounted(f"page of {source}")
         for (connector, key), mark in marks.items():
             put_mark(tx, workspace, connector, key, mark)
-        if res.n_loaded or res.n_new_quarantine:
-            tx.execute(
-                "INSERT INTO import_batches VALUES "
-                "(?, ?, ?, ?, ?, current_timestamp, ?, ?, ?, ?, ?)",
-                [
-                    batch_id,
-                    workspace,
-                    source,
-                    path,
-                    started,
-                    res.n_input,
-                    res.n_loaded,
-                    res.n_duplicate,
-                    res.n_quarantined,
-                    "ok",
-                ],
-            )
+        record_batch(tx, res, workspace, started)
     return res
 
 
@@ -138,18 +114,6 @@ def _scrub(item: Record | Rejected) -> Record | Rejected:
         item.file = strip_secrets(item.file) if item.file else item.file
         item.reason = strip_secrets(item.reason)
     return item
-
-
-def merge_results(total: ImportResult, part: ImportResult) -> None:
-    """Add the counts of one page to a run's running total."""
-    total.n_input += part.n_input
-    total.n_loaded += part.n_loaded
-    total.n_duplicate += part.n_duplicate
-    total.n_quarantined += part.n_quarantined
-    total.n_new_quarantine += part.n_new_quarantine
-    for k, v in part.rows.items():
-        total.rows[k] = total.rows.get(k, 0) + v
-    total.errors.extend(part.errors[: max(0, 50 - len(total.errors))])
 
 
 # --------------------------------------------------------------------------------------------

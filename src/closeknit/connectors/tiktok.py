@@ -36,7 +36,6 @@ from closeknit.connectors.state import (
     hashtags,
     item_record,
     mentions,
-    merge_results,
     parse_ts,
     save_page,
     to_bool,
@@ -198,11 +197,11 @@ def _run(
         "data.user.",
     )
     if isinstance(rec, Rejected):
-        merge_results(res.result, save_page(store, workspace, [rec], source=SOURCE, marks={}))
+        res.result.add(save_page(store, workspace, [rec], source=SOURCE, marks={}))
         raise ValidationError(f"TikTok user: {rec.field}: {rec.reason}")
     creator_id = rec.rows["creators"][0]["creator_id"]
     first = {(CONNECTOR, key): resume or {"cursor": None, "done": False, **hw.mark(False)}}
-    merge_results(res.result, save_page(store, workspace, [rec], source=SOURCE, marks=first))
+    res.result.add(save_page(store, workspace, [rec], source=SOURCE, marks=first))
     state: dict[str, Any] | None = resume.get("cursor") if resume else None
     n = 0
     while True:
@@ -227,8 +226,7 @@ def _run(
         reached = hw.see(items)
         done = not has_more or reached
         state = None if done else cursor_of(data)
-        merge_results(
-            res.result,
+        res.result.add(
             save_page(
                 store,
                 workspace,
@@ -236,7 +234,7 @@ def _run(
                 source=SOURCE,
                 marks={(CONNECTOR, key): {"cursor": state, "done": done, **hw.mark(done)}},
                 path=url,
-            ),
+            )
         )
         res.pages += 1
         n += 1

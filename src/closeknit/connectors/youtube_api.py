@@ -16,7 +16,6 @@ from closeknit.connectors.state import (
     FetchResult,
     HighWater,
     get_mark,
-    merge_results,
     save_page,
 )
 from closeknit.connectors.youtube_quota import (
@@ -125,7 +124,7 @@ def fetch_channel(
             snapshot_date=snap_date,
         )
         if isinstance(rec, Rejected):
-            merge_results(res.result, save_page(store, workspace, [rec], source=SOURCE, marks={}))
+            res.result.add(save_page(store, workspace, [rec], source=SOURCE, marks={}))
             raise ValidationError(f"YouTube channel {channel}: {rec.field}: {rec.reason}")
         channel_id = str(ch["id"])
         handles = {channel_id: handle_of(ch)}
@@ -140,9 +139,8 @@ def fetch_channel(
             (CONNECTOR, key): resume
             or {"page_token": None, "videos": 0, "done": False, **hw.mark(False)}
         }
-        merge_results(
-            res.result,
-            save_page(store, workspace, [rec], source=SOURCE, marks={**first, **quota_mark()}),
+        res.result.add(
+            save_page(store, workspace, [rec], source=SOURCE, marks={**first, **quota_mark()})
         )
         res.pages += 1
 
@@ -221,8 +219,7 @@ def fetch_channel(
                 "done": done,
                 **hw.mark(done),
             }
-            merge_results(
-                res.result,
+            res.result.add(
                 save_page(
                     store,
                     workspace,
@@ -230,7 +227,7 @@ def fetch_channel(
                     source=SOURCE,
                     marks={(CONNECTOR, key): mark, **quota_mark()},
                     path=r.url,
-                ),
+                )
             )
             res.pages += 1
         if max_videos == 0:

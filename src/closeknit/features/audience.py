@@ -20,23 +20,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from closeknit.connectors.audience import PROFILE_FIELDS
 from closeknit.features.models import AccountModel, profile_features, shift_prior
 from closeknit.features.models.prevalence import METHOD, Prevalence, estimate_groups
 
 MIN_SAMPLE = 20
 
-PROFILE_COLUMNS = [
-    "handle",
-    "full_name",
-    "bio",
-    "followers",
-    "following",
-    "posts_count",
-    "has_profile_pic",
-    "is_private",
-    "is_verified",
-    "has_external_url",
-]
+# the audience_samples profile columns the estimate reads: the ones an import can fill
+PROFILE_COLUMNS = list(PROFILE_FIELDS)
 
 
 _DIGITS = re.compile(r"\d")
