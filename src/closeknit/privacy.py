@@ -66,6 +66,42 @@ def _raw_pattern(platform: str, handle: str, external_id: str | None) -> tuple[s
     return cond, [json.dumps(v) for v in vals]
 
 
+def _held_where(
+    table: str,
+    cols: list[str],
+    row: dict[str, Any],
+    posts: tuple[str, list[Any]],
+    comments: tuple[str, list[Any]],
+) -> tuple[str, list[Any]]:
+    """The condition (and its parameters) on ``table``'s rows that are about the creator ``row``
+    (creator_id, platform, handle, external_id): the one rule that erasure deletes by and the
+    export reads by. ``posts`` / ``comments``: SQL selecting the ids of the creator's posts and
+    of the comments on them or written by the handle, with their parameters. "" = none."""
+    cid, platform, handle = row["creator_id"], row["platform"], str(row["handle"]).lower()
+    conds: list[str] = []
+    params: list[Any] = []
+    if "creator_id" in cols:
+        conds.append("lower(creator_id) = ?")
+        params.append(cid)
+    if "comment_id" in cols:
+        conds.append(f"comment_id IN ({comments[0]})")
+        params.extend(comments[1])
+    if "post_id" in cols:
+        conds.append(f"post_id IN ({posts[0]})")
+        params.extend(posts[1])
+    if table == "comments":
+        conds.append("lower(author_handle) = ?")
+        params.append(handle)
+    if table == "audience_samples":  # the creator sampled as someone else's follower
+        conds.append("lower(handle) = ?")
+        params.append(handle)
+    if table == "raw_records":
+        cond, p = _raw_pattern(platform, handle, row.get("external_id"))
+        conds.append(cond)
+        params.extend(p)
+    return " OR ".join(conds), params
+
+
 def erase_creator(store: Store, workspace: str, creator: str) -> ErasureResult:
     """Delete everything held about ``creator`` in ``workspace`` and tombstone the account."""
     row = resolve_creator(store, workspace, creator)
@@ -108,27 +144,16 @@ def erase_creator(store: Store, workspace: str, creator: str) -> ErasureResult:
         for table, cols in sorted(tables.items()):
             if table in _SKIP or table.startswith("_erase") or "workspace_id" not in cols:
                 continue
-            conds: list[str] = []
-            params: list[Any] = []
-            if "creator_id" in cols:
-                conds.append("lower(creator_id) = ?")
-                params.append(cid)
-            if "comment_id" in cols:
-                conds.append("comment_id IN (SELECT comment_id FROM _erase_comments)")
-            if "post_id" in cols:
-                conds.append("post_id IN (SELECT post_id FROM _erase_posts)")
-            if table in ("comments",):
-                conds.append("lower(author_handle) = ?")
-                params.append(handle)
-            if table == "audience_samples":
-                conds.append("lower(handle) = ?")
-                params.append(handle)
-            if table == "raw_records":
-                cond, p = _raw_pattern(platform, handle, row.get("external_id"))
-                conds.append(cond)
-                params.extend(p)
-            if conds:
-                _delete(table, " OR ".join(conds), params)
+            # the ids were taken before any delete: a table read later still finds its rows
+            where, params = _held_where(
+                table,
+                cols,
+                row,
+                ("SELECT post_id FROM _erase_posts", []),
+                ("SELECT comment_id FROM _erase_comments", []),
+            )
+            if where:
+                _delete(table, where, params)
         tx.execute(
             "INSERT INTO tombstones (workspace_id, platform, handle) VALUES (?, ?, ?) "
             "ON CONFLICT DO NOTHING",
@@ -154,34 +179,21 @@ def export_creator(store: Store, workspace: str, creator: str) -> dict[str, Any]
         "tables": {},
     }
     tables = _base_tables(store)
-    post_ids = [
-        r["post_id"]
-        for r in store.query(
-            "SELECT post_id FROM posts WHERE workspace_id = ? AND creator_id = ?", [workspace, cid]
-        )
-    ]
+    posts_q = "SELECT post_id FROM posts WHERE workspace_id = ? AND creator_id = ?"
+    posts = (posts_q, [workspace, cid])
+    comments = (
+        "SELECT comment_id FROM comments WHERE workspace_id = ? "
+        f"AND (post_id IN ({posts_q}) OR lower(author_handle) = ?)",
+        [workspace, workspace, cid, handle],
+    )
     for table, cols in sorted(tables.items()):
         if table in _SKIP or "workspace_id" not in cols or table.startswith("_"):
             continue
-        conds: list[str] = []
-        params: list[Any] = []
-        if "creator_id" in cols:
-            conds.append("lower(creator_id) = ?")
-            params.append(cid)
-        if "post_id" in cols and post_ids:
-            conds.append("list_contains(?, post_id)")
-            params.append(post_ids)
-        if table == "comments":
-            conds.append("lower(author_handle) = ?")
-            params.append(handle)
-        if table == "raw_records":
-            cond, p = _raw_pattern(platform, handle, row.get("external_id"))
-            conds.append(cond)
-            params.extend(p)
-        if not conds:
+        where, params = _held_where(table, cols, row, posts, comments)
+        if not where:
             continue
         rows = store.query(
-            f'SELECT * FROM "{table}" WHERE workspace_id = ? AND ({" OR ".join(conds)})',
+            f'SELECT * FROM "{table}" WHERE workspace_id = ? AND ({where})',
             [workspace, *params],
         )
         if rows:
