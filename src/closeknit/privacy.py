@@ -155,9 +155,10 @@ def erase_creator(store: Store, workspace: str, creator: str) -> ErasureResult:
             if where:
                 _delete(table, where, params)
         tx.execute(
-            "INSERT INTO tombstones (workspace_id, platform, handle) VALUES (?, ?, ?) "
-            "ON CONFLICT DO NOTHING",
-            [workspace, platform, handle],
+            "INSERT INTO tombstones (workspace_id, platform, handle, external_id) "
+            "VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET "
+            "external_id = coalesce(excluded.external_id, tombstones.external_id)",
+            [workspace, platform, handle, row.get("external_id")],
         )
         tx.execute("DROP TABLE IF EXISTS _erase_posts")
         tx.execute("DROP TABLE IF EXISTS _erase_comments")

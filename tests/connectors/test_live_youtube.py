@@ -244,3 +244,22 @@ def test_incremental_run_reads_only_new_pages(store: Store, srv: RecordedServer)
     assert [r.query.get("pageToken") for r in srv.hits("/playlistItems")] == [None]
     mark = get_mark(store, "default", "youtube", "channel:@trailkitchen")
     assert mark is not None and mark["newest"] == "2024-05-20T12:00:00" and mark["done"]
+
+
+def test_an_erased_channel_lands_nothing_its_comment_threads_included(
+    store: Store, srv: RecordedServer
+) -> None:
+    # the tombstone names the channel by handle and id: the channel and videos are suppressed
+    # by their creator id, the comment threads (which name the channel only by id) by its id
+    store.execute(
+        "INSERT INTO tombstones (workspace_id, platform, handle, external_id) "
+        "VALUES ('default', 'youtube', 'trailkitchen', 'UCx9f2kPq3LmN8rT5vW7yZ1a')"
+    )
+    res = yt.fetch_channel(
+        store, "default", "@trailkitchen", client=cl(srv), comment_pages=2, now=NOW
+    )
+    r = res.result
+    assert res.done and r.n_suppressed > 0 and r.n_loaded == 0
+    assert r.n_loaded + r.n_duplicate + r.n_quarantined + r.n_suppressed == r.n_input
+    for table in ("creators", "posts", "comments", "raw_records"):
+        assert store.count(table, "default") == 0, table

@@ -38,7 +38,12 @@ import numpy as np
 import pyarrow as pa
 
 from closeknit.connectors.csvio import CsvRow
-from closeknit.connectors.landing import ImportResult, record_batch, upsert_relation
+from closeknit.connectors.landing import (
+    TOMBSTONED_OWNERS,
+    ImportResult,
+    record_batch,
+    upsert_relation,
+)
 from closeknit.connectors.staging import Line, hash_prefix, jsonl_batches, line_batches
 from closeknit.connectors.values import MONTHS
 from closeknit.errors import CloseknitError, ImportError_, ValidationError
@@ -649,17 +654,26 @@ def _run(
             [workspace],
         )
         cols = [r["column_name"] for r in tx.query("SELECT column_name FROM (DESCRIBE _bk_s)")]
-        if n_tomb and "creator_id" in cols:
-            erased = (
+        # a stage may name the account a row is about as ``_owner`` (platform#external_id)
+        # when the row has no creator_id: checked against the tombstones, never stored
+        conds = []
+        if "creator_id" in cols:
+            conds.append(
                 "lower(creator_id) IN (SELECT platform || ':' || "
                 "lower(handle) FROM tombstones WHERE workspace_id = ?)"
             )
+        if "_owner" in cols:
+            conds.append(f"_owner IN ({TOMBSTONED_OWNERS})")
+            cols.remove("_owner")
+        if n_tomb and conds:
+            erased = " OR ".join(conds)
+            params = [workspace] * len(conds)
             if "_seq" in cols:
                 tx.execute(
                     f"INSERT INTO _bk_erased SELECT DISTINCT _seq FROM _bk_s WHERE {erased}",
-                    [workspace],
+                    params,
                 )
-            tx.execute(f"DELETE FROM _bk_s WHERE {erased}", [workspace])
+            tx.execute(f"DELETE FROM _bk_s WHERE {erased}", params)
         if spec.repeats and spec.repeats[0] == table:
             _repeat_warnings(tx, spec, workspace, batch_id, res)
         n = upsert_relation(tx, table, "_bk_s", cols)

@@ -54,6 +54,9 @@ class Record:
     rows: dict[str, list[dict[str, Any]]]
     file: str | None = None
     line: int | None = None
+    # the account the record is about when its rows do not say (``platform#external_id``: a
+    # YouTube comment thread names its channel only by id); checked against the tombstones
+    owner: str | None = None
 
 
 @dataclass
@@ -135,13 +138,23 @@ class ImportResult:
 
 
 def tombstoned(tx: Tx, workspace: str) -> set[str]:
-    """The erased creators of ``workspace`` as ``platform:handle`` keys (handles lower-cased)."""
-    return {
-        f"{r['platform']}:{str(r['handle']).lower()}"
-        for r in tx.query(
-            "SELECT platform, handle FROM tombstones WHERE workspace_id = ?", [workspace]
-        )
-    }
+    """The erased creators of ``workspace``: ``platform:handle`` keys (handles lower-cased) and,
+    where the platform id is known, ``platform#external_id`` (ids are case-sensitive)."""
+    out: set[str] = set()
+    for r in tx.query(
+        "SELECT platform, handle, external_id FROM tombstones WHERE workspace_id = ?", [workspace]
+    ):
+        out.add(f"{r['platform']}:{str(r['handle']).lower()}")
+        if r["external_id"]:
+            out.add(f"{r['platform']}#{r['external_id']}")
+    return out
+
+
+#: SQL: the tombstoned accounts as ``platform#external_id`` (the ``_owner`` a bulk stage gives)
+TOMBSTONED_OWNERS = (
+    "SELECT platform || '#' || external_id FROM tombstones "
+    "WHERE workspace_id = ? AND external_id IS NOT NULL"
+)
 
 
 def record_batch(tx: Tx, res: ImportResult, workspace: str, started: _dt.datetime) -> None:
@@ -341,7 +354,10 @@ def _load_chunk(
 
 
 def _erased(rec: Record, tomb: set[str]) -> bool:
-    """A record is an erased creator's when any of its canonical rows belongs to them."""
+    """A record is an erased creator's when it names them as its owner or any of its canonical
+    rows belongs to them."""
+    if rec.owner is not None and rec.owner in tomb:
+        return True
     return any(_tombstoned(r, tomb) for rows in rec.rows.values() for r in rows)
 
 

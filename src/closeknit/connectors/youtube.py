@@ -629,7 +629,8 @@ def _comment_cols(cv: Callable[[str], str]) -> str:
 
 
 _COMMENTS = f"""
-SELECT _seq, {_comment_cols(lambda f: f"c[{_CMT.index(f) + 1}]")} FROM (
+SELECT _seq, {_comment_cols(lambda f: f"c[{_CMT.index(f) + 1}]")},
+       'youtube#' || channel_id AS _owner FROM (
   SELECT _seq, video_id, channel_id, NULL::VARCHAR AS parent, 0 AS k,
          d.v[{len(_THR) + 1}:{len(_THR) + len(_CMT)}] AS c FROM t
   UNION ALL

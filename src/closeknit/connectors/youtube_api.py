@@ -346,6 +346,7 @@ def _more_replies(
                     rows={"comments": [row]},
                     file=r.url,
                     line=i,
+                    owner=rec.owner,  # the thread's channel: a reply is about it too
                 )
             )
         token = r.data.get("nextPageToken") if isinstance(r.data, dict) else None

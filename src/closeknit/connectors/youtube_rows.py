@@ -266,4 +266,15 @@ def item_record(
             return video_rows(obj, handles, source=source)
         return thread_rows(obj, source=source)
 
-    return state_item_record(f"youtube_{kind}", item, build, file=file, line=line, prefix=prefix)
+    rec = state_item_record(f"youtube_{kind}", item, build, file=file, line=line, prefix=prefix)
+    if kind == "commentThread" and isinstance(rec, Record):
+        rec.owner = thread_owner(item)
+    return rec
+
+
+def thread_owner(thread: Mapping[str, Any]) -> str | None:
+    """``youtube#<channel id>`` of a comment thread's channel: the account a thread is about
+    (its rows name the video, not the creator), for the erasure check of a re-import."""
+    sn = thread.get("snippet")
+    chan = sn.get("channelId") if isinstance(sn, Mapping) else None
+    return f"youtube#{chan}" if isinstance(chan, str) and chan else None

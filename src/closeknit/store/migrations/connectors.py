@@ -45,9 +45,14 @@ DROP TABLE raw_records;
 ALTER TABLE raw_records_zstd RENAME TO raw_records
 """
 
+# the erased account's platform id (a YouTube channel id): records that name the account only by
+# it (YouTube comment threads carry the channel id, not the handle) are suppressed on re-import
+TOMBSTONES_EXTERNAL_ID = "ALTER TABLE tombstones ADD COLUMN IF NOT EXISTS external_id VARCHAR"
+
 MIGRATIONS: list[tuple[str, str]] = [
     ("0101_raw_keys", RAW_KEYS),
     ("0102_quarantine_level", QUARANTINE_LEVEL),
     ("0103_creators_observed_at", CREATORS_OBSERVED_AT),
     ("0104_raw_records_zstd", RAW_RECORDS_ZSTD),
+    ("0105_tombstones_external_id", TOMBSTONES_EXTERNAL_ID),
 ]
