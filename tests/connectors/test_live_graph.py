@@ -62,12 +62,16 @@ def test_pages_until_no_after_cursor(store: Store, srv: RecordedServer) -> None:
     assert all(r.path == f"/{ME}" for r in srv.requests)
     assert "business_discovery.username(ana.runs)" in srv.requests[0].query["fields"]
     assert srv.requests[0].headers["authorization"] == f"Bearer {TOKEN}"
+    assert "follows_count" in srv.requests[0].query["fields"]
     cr = store.query("SELECT * FROM creators")[0]
-    assert (cr["creator_id"], cr["followers"], cr["posts_count"]) == (
+    assert (cr["creator_id"], cr["followers"], cr["following"], cr["posts_count"]) == (
         "instagram:ana.runs",
         23100,
+        612,  # follows_count: the accounts the creator follows
         6,
     )
+    snap = store.query("SELECT followers, following FROM follower_snapshots")
+    assert snap == [{"followers": 23100, "following": 612}]
     posts = {
         p["external_id"]: p
         for p in store.query("SELECT * FROM posts WHERE workspace_id = 'default'")

@@ -25,7 +25,16 @@ from closeknit.store import Store
 from tests.connectors.recorded.server import RecordedServer, recorded, serve, template_store
 
 NOW = _dt.datetime(2024, 6, 21, 9, 0, tzinfo=_dt.UTC)
-PROFILE = ("creator_id", "platform", "handle", "name", "bio", "followers", "posts_count")
+PROFILE = (
+    "creator_id",
+    "platform",
+    "handle",
+    "name",
+    "bio",
+    "followers",
+    "following",
+    "posts_count",
+)
 # the only creator_features column that says when a row was built, not what it says
 VOLATILE = {"computed_at"}
 
@@ -67,7 +76,7 @@ def test_graph_profile_without_bio_name_site_or_count_is_null_and_matches_the_fi
     # Business Discovery leaves out the fields an account has not filled in
     page = recorded("graph/bd_p1.json")
     bd = page["business_discovery"]
-    for k in ("biography", "name", "website", "followers_count"):
+    for k in ("biography", "name", "website", "followers_count", "follows_count"):
         bd.pop(k)
     bd["media"] = {"data": []}  # no posts: the profile alone
     srv.fault(lambda r: True, 200, page)
@@ -81,7 +90,7 @@ def test_graph_profile_without_bio_name_site_or_count_is_null_and_matches_the_fi
     )
     live = _creator(store)
     assert live["bio"] is None and live["name"] is None and live["followers"] is None
-    assert live["posts_count"] == 6
+    assert live["following"] is None and live["posts_count"] == 6
     row = store.query("SELECT url, extra FROM creators")[0]
     # url is the profile's address on every path; no website given: none kept, not ''
     assert row["url"] == "https://www.instagram.com/ana.runs/"

@@ -43,7 +43,8 @@ BASE_URL = "https://graph.facebook.com/v21.0"
 SOURCE = "instagram_graph"
 CONNECTOR = "instagram_graph"
 PROFILE_FIELDS = (
-    "followers_count,media_count,biography,name,username,website,profile_picture_url,id"
+    "followers_count,follows_count,media_count,biography,name,username,website,"
+    "profile_picture_url,id"
 )
 MEDIA_FIELDS = (
     "caption,like_count,comments_count,timestamp,media_type,media_product_type,permalink,id"
@@ -67,6 +68,7 @@ def profile_rows(
     assert username is not None
     creator_id = f"instagram:{username.lower()}"
     followers = to_int(bd.get("followers_count"), "followers_count")
+    following = to_int(bd.get("follows_count"), "follows_count")  # absent: unknown (NULL)
     extra = {
         "ig_id": to_str(bd.get("id"), "id"),
         "profile_picture_url": to_str(bd.get("profile_picture_url"), "profile_picture_url"),
@@ -83,6 +85,7 @@ def profile_rows(
                 "name": to_str(bd.get("name"), "name"),
                 "bio": to_str(bd.get("biography"), "biography"),
                 "followers": followers,
+                "following": following,
                 "posts_count": to_int(bd.get("media_count"), "media_count"),
                 "url": f"https://www.instagram.com/{username.lower()}/",
                 "source": source,
@@ -96,7 +99,7 @@ def profile_rows(
                 "creator_id": creator_id,
                 "date": snapshot_date,
                 "followers": followers,
-                "following": None,
+                "following": following,
                 "source": source,
             }
         ]
