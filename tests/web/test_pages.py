@@ -234,3 +234,42 @@ def test_profile_result_is_typed() -> None:
     assert "$ref" in props["creator"]
     for name in ("posts", "sponsored", "sample_comments", "demographics"):
         assert "$ref" in props[name]["items"], name
+
+
+def test_an_owner_erases_a_creator_from_the_profile_page(tmp_path: Path) -> None:
+    """The erasure is on the web too: owner only, the handle typed to confirm, then gone."""
+    a, _ = build_template(tmp_path / "t.duckdb")
+    st = open_store(tmp_path / "t.duckdb")
+    try:
+        cid, handle = a.creators[0], a.handles[0]
+        viewer = TestClient(create_app(store=st), raise_server_exceptions=True)
+        viewer.post("/login", data={"email": a.viewer_email, "password": PASSWORD})
+        page = viewer.get(f"/creators/{cid}").text
+        assert 'id="erase-form"' not in page
+        token = page.split('name="csrf_token" value="')[1].split('"')[0]
+        r = viewer.post(f"/creators/{cid}/erase", data={"confirm": handle, "csrf_token": token})
+        assert r.status_code == 403
+
+        c = TestClient(create_app(store=st), raise_server_exceptions=True)
+        c.post("/login", data={"email": a.owner_email, "password": PASSWORD})
+        page = c.get(f"/creators/{cid}").text
+        assert 'id="erase-form"' in page and f"Type @{handle} to confirm" in page
+        token = page.split('name="csrf_token" value="')[1].split('"')[0]
+        # the wrong handle erases nothing and says what to type
+        r = c.post(f"/creators/{cid}/erase", data={"confirm": "someone", "csrf_token": token})
+        assert r.status_code == 422 and f"@{handle} to confirm: nothing was erased" in r.text
+        assert c.get(f"/creators/{cid}").status_code == 200
+        r = c.post(
+            f"/creators/{cid}/erase",
+            data={"confirm": f"@{handle}", "csrf_token": token},
+            follow_redirects=False,
+        )
+        assert r.status_code == 303 and r.headers["location"] == f"/creators?erased={handle}"
+        listing = c.get(r.headers["location"]).text
+        assert f"@{handle} was erased from this workspace" in listing
+        assert c.get(f"/creators/{cid}").status_code == 404
+        assert st.scalar("SELECT count(*) FROM tombstones WHERE handle = ?", [handle]) == 1
+        actions = [r["action"] for r in st.query("SELECT action FROM audit_log")]
+        assert "erase" in actions
+    finally:
+        st.close()

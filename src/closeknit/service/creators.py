@@ -11,6 +11,7 @@ from typing import Any, Literal
 from pydantic import ConfigDict, Field
 
 from closeknit import features, privacy
+from closeknit.errors import ValidationError
 from closeknit.service.audience_fit import PopulationFit
 from closeknit.service.base import In, Out, Page
 from closeknit.service.briefs import Country
@@ -746,8 +747,20 @@ class ErasureOut(Out):
     tombstoned: bool
 
 
-def erase(store: Store, workspace: str, creator: str, *, actor: str) -> ErasureOut:
-    """Erase a creator everywhere in the workspace and tombstone the account; audited."""
+def erase(
+    store: Store, workspace: str, creator: str, *, actor: str, confirm: str | None = None
+) -> ErasureOut:
+    """Erase a creator everywhere in the workspace and tombstone the account; audited.
+
+    ``confirm``: when given (a form where the user types the handle), it must name the creator
+    (handle, @handle or creator id), else nothing is erased."""
+    if confirm is not None:
+        row = resolve_creator(store, workspace, creator)
+        said = confirm.strip().lstrip("@").lower()
+        if said not in (str(row["handle"]).lower(), str(row["creator_id"]).lower()):
+            raise ValidationError(
+                f"type @{row['handle']} to confirm: nothing was erased", field="confirm"
+            )
     res = privacy.erase_creator(store, workspace, creator)
     audit(
         store,

@@ -5,12 +5,13 @@ and fee range), lookalikes of a creator, and creators side by side."""
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import quote
 
-from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError as PydanticValidationError
 
-from closeknit.api.deps import StoreDep, WebViewer
+from closeknit.api.deps import StoreDep, WebOwner, WebViewer
 from closeknit.errors import CloseknitError
 from closeknit.service import campaigns as csvc
 from closeknit.service import creators as svc
@@ -75,6 +76,7 @@ def creators_page(
     country: Annotated[str, Query(max_length=60)] = "",
     sort: Annotated[svc.Sort, Query()] = "followers",
     offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
+    erased: Annotated[str, Query(max_length=200)] = "",
 ) -> HTMLResponse:
     f = {"q": q, "tier": tier, "platform": platform, "country": country, "sort": sort}
     page = svc.list_creators(
@@ -90,7 +92,9 @@ def creators_page(
             offset=offset,
         ),
     )
-    return render(request, "creators.html", p, page=page, f=f, page_size=PAGE)
+    return render(
+        request, "creators.html", p, page=page, f=f, page_size=PAGE, erased=erased or None
+    )
 
 
 def _demographics(prof: svc.ProfileOut) -> dict[str, dict[str, float]]:
@@ -124,6 +128,17 @@ def audience_charts(demo: dict[str, dict[str, float]]) -> dict[str, str]:
     if "country" in demo:
         out["country"] = charts.share_bars(demo["country"], title="Audience by country")
     return out
+
+
+@router.post("/creators/{creator}/erase")
+def erase_creator(
+    p: WebOwner,
+    store: StoreDep,
+    creator: str,
+    confirm: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    res = svc.erase(store, p.workspace_id, creator, actor=p.actor, confirm=confirm)
+    return RedirectResponse(f"/creators?erased={quote(res.handle)}", status_code=303)
 
 
 @router.get("/creators/{creator}", response_class=HTMLResponse)
