@@ -24,3 +24,32 @@ def test_facade_names_are_not_shadowed_by_subpackages() -> None:
 
     subpackages = {m.name for m in pkgutil.iter_modules(closeknit.__path__)}
     assert not subpackages & set(closeknit.__all__)
+
+
+def test_the_facade_reaches_privacy_and_the_campaign_pipeline(tmp_path: object) -> None:
+    """A notebook does what the CLI, API and web do: a data request, an erasure, a shortlist."""
+    from pathlib import Path
+
+    from tests.api.seeding import build_template
+
+    db = Path(str(tmp_path)) / "f.duckdb"
+    a, _ = build_template(db)
+    st = closeknit.open_store(db)
+    try:
+        got = closeknit.export_creator(st, "alpha", f"@{a.handles[2]}", actor="nb")
+        assert got.creator_id == a.creators[2] and "creators" in got.tables
+        out = closeknit.erase_creator(st, "alpha", a.creators[2], actor="nb", confirm=a.handles[2])
+        assert out.tombstoned and out.rows_deleted > 0
+        camp = closeknit.create_campaign(
+            st, "alpha", closeknit.CampaignIn(name="From a notebook"), actor="nb"
+        )
+        added = closeknit.add_to_campaign(
+            st,
+            "alpha",
+            camp.campaign_id,
+            closeknit.AddCreatorsIn(creators=[f"@{a.handles[3]}"]),
+            actor="nb",
+        )
+        assert [m.creator_id for m in added] == [a.creators[3]]
+    finally:
+        st.close()

@@ -14,8 +14,12 @@ call, so a notebook gets the same answer as every other interface::
     ck.discover(st, "default", ck.DiscoverIn(text="home workout, UK, 18-25", limit=20))
     ck.make_plan(st, "default", ck.PlanIn(text="home workout, UK, 18-25", budget=5000))
     ck.create_list(st, "default", ck.ListIn(name="Shortlist"), actor="me", creators=["@a"])
+    ck.add_to_campaign(st, "default", "campaign-id", ck.AddCreatorsIn(creators=["@a"]), actor="me")
+    ck.assign_codes(st, "default", "campaign-id", ck.CodesIn(), actor="me")
     ck.roas_report(st, "default", "campaign-id")
     ck.lift(st, "default", "campaign-id")
+    ck.score_audience(st, "default", ck.ScoreIn(path="followers.csv"))  # any follower export
+    ck.export_creator(st, "default", "@a", actor="me")     # a data request; erase_creator too
 
 Every result is a pydantic model (``.to_json()`` gives what ``--json`` and the REST API print).
 Names are imported lazily so that ``import closeknit`` stays cheap.
@@ -70,6 +74,16 @@ _API: dict[str, tuple[str, str]] = {
     "workspace_settings": ("closeknit.service.settings", "workspace_settings"),
     "CurrencyIn": ("closeknit.service.settings", "CurrencyIn"),
     "set_currency": ("closeknit.service.settings", "set_currency"),
+    "AddCreatorsIn": ("closeknit.service.campaigns", "AddCreatorsIn"),
+    "add_to_campaign": ("closeknit.service.campaigns", "add_creators"),
+    "StageIn": ("closeknit.service.campaigns", "StageIn"),
+    "set_stage": ("closeknit.service.campaigns", "set_stage"),
+    "CodesIn": ("closeknit.service.campaigns", "CodesIn"),
+    "assign_codes": ("closeknit.service.campaigns", "assign_codes"),
+    "ScoreIn": ("closeknit.service.audience", "ScoreIn"),
+    "score_audience": ("closeknit.service.audience", "score_file"),
+    "export_creator": ("closeknit.service.creators", "export_subject"),
+    "erase_creator": ("closeknit.service.creators", "erase"),
     "roas_report": ("closeknit.service.reports", "roas_report"),
     "lift": ("closeknit.service.reports", "lift"),
     "create_app": ("closeknit.server", "create_app"),
