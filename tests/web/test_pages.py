@@ -273,3 +273,47 @@ def test_an_owner_erases_a_creator_from_the_profile_page(tmp_path: Path) -> None
         assert "erase" in actions
     finally:
         st.close()
+
+
+def test_a_follower_export_is_scored_from_the_imports_page(tmp_path: Path) -> None:
+    """The audience score on the web: an upload, the three shares with ranges, rows set aside."""
+    from tests.service.test_audience import _csv, _profiles
+
+    a, _ = build_template(tmp_path / "t.duckdb")
+    st = open_store(tmp_path / "t.duckdb")
+    try:
+        c = TestClient(create_app(store=st), raise_server_exceptions=True)
+        c.post("/login", data={"email": a.owner_email, "password": PASSWORD})
+        page = c.get("/imports").text
+        assert 'id="score-form"' in page
+        token = page.split('name="csrf_token" value="')[1].split('"')[0]
+        f = _csv(_profiles(8, 4, 40), tmp_path / "followers.csv")
+        body = f.read_bytes() + f.read_text().splitlines()[1].replace(",", ",lots,", 1).encode()
+        r = c.post(
+            "/imports/audience-score",
+            data={"csrf_token": token, "map": ""},
+            files={"file": ("creator followers.csv", body, "text/csv")},
+            headers={"HX-Request": "true"},
+        )
+        assert r.status_code == 200, r.text[:500]
+        html = r.text
+        assert "<nav" not in html  # the partial, into the page
+        assert "creator followers.csv: 52 of 53 rows used (1 set aside" in html
+        for words in ("Fake or bots", "Real and active", "90% range", "Closest labelled"):
+            assert words in html
+        assert "/tmp" not in html and "closeknit-upload" not in html and "_share" not in html
+        # without htmx: a whole page; a file with nothing usable: a styled error naming columns
+        r = c.post(
+            "/imports/audience-score",
+            data={"csrf_token": token},
+            files={"file": ("x.csv", b"colour,size\nred,3\n", "text/csv")},
+        )
+        assert r.status_code == 422 and "<nav" in r.text and "colour" in r.text
+        r = c.post(
+            "/imports/audience-score",
+            data={"csrf_token": token},
+            files={"file": ("followers.csv", f.read_bytes(), "text/csv")},
+        )
+        assert r.status_code == 200 and "<nav" in r.text and "Follower export scored" in r.text
+    finally:
+        st.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from closeknit.api.routers import (
+    audience,
     auth,
     campaigns,
     creators,
@@ -17,5 +18,16 @@ from closeknit.api.routers import (
 )
 
 router = APIRouter()
-for _mod in (auth, creators, discover, plans, campaigns, lists, settings, data, webhooks):
+for _mod in (
+    auth,
+    creators,
+    discover,
+    plans,
+    campaigns,
+    lists,
+    audience,
+    settings,
+    data,
+    webhooks,
+):
     router.include_router(_mod.router)

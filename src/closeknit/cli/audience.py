@@ -28,16 +28,6 @@ audience_app = typer.Typer(help="Audience quality of follower exports.", no_args
 _KEYS = ("n", "fake_share", "fake_lo", "fake_hi", "inactive_share", "real_share", "method")
 
 
-def _maps(items: list[str] | None) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for it in items or []:
-        col, sep, fld = it.partition("=")
-        if not sep or not col.strip() or not fld.strip():
-            raise ValidationError(f"--map takes COLUMN=FIELD, not {it!r}", field="map")
-        out[col.strip()] = fld.strip()
-    return out
-
-
 @audience_app.command("score")
 def score_cmd(
     file: Annotated[Path, typer.Argument(help="follower export: CSV, JSON lines or a JSON array")],
@@ -54,7 +44,7 @@ def score_cmd(
 ) -> None:
     """Estimate the shares of fake, inactive and real accounts in a follower export (90%
     intervals); rows with unreadable numbers go to the quarantine (`closeknit import errors`)."""
-    from closeknit.service.audience import ScoreIn, score_file
+    from closeknit.service.audience import ScoreIn, parse_maps, score_file
 
     with cli_errors(as_json):
         kind: Literal["csv", "jsonl"] | None = None
@@ -62,7 +52,7 @@ def score_cmd(
             if fmt.lower() not in ("csv", "jsonl"):
                 raise ValidationError(f"--format must be csv or jsonl, not {fmt!r}", field="format")
             kind = "csv" if fmt.lower() == "csv" else "jsonl"
-        mapping = _maps(maps)
+        mapping = parse_maps(maps)
         with store_for(db) as st:
             req = ScoreIn(path=file, format=kind, map=mapping)
             res = score_file(st, workspace_of(workspace), req)

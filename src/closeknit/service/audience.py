@@ -1,4 +1,5 @@
-"""Audience quality of a follower export: ``closeknit audience score FILE``.
+"""Audience quality of a follower export: ``closeknit audience score FILE``, ``POST
+/api/v1/audience/score`` and the web's *Score a follower export* (an upload).
 
 One call reads the export (:func:`closeknit.connectors.audience.read_profiles`), puts rows with
 unreadable numbers or flags in the workspace's quarantine (file, line, field), and estimates the
@@ -8,24 +9,41 @@ shares with the same estimator the creator vetting uses
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, BinaryIO, Literal
 
 import pandas as pd
 from pydantic import Field
 
 from closeknit.connectors import landing
 from closeknit.connectors.audience import read_profiles
-from closeknit.errors import InsufficientData
+from closeknit.errors import CloseknitError, InsufficientData, ValidationError
 from closeknit.features import audience
 from closeknit.features.models import ModelMissing
 from closeknit.service.audience_fit import PopulationFit
 from closeknit.service.base import In, Out, RowIssue
+from closeknit.service.imports import hide_folder, save_upload, upload_name
 
 if TYPE_CHECKING:
     from closeknit.store import Store
 
 QUARANTINE_SOURCE = "audience-score"
+
+
+def parse_maps(items: list[str] | None) -> dict[str, str]:
+    """``COLUMN=FIELD`` items (the CLI's ``--map``, the API's and the web form's ``map``) as a
+    column map; a blank item is skipped."""
+    out: dict[str, str] = {}
+    for it in items or []:
+        if not it.strip():
+            continue
+        col, sep, fld = it.partition("=")
+        if not sep or not col.strip() or not fld.strip():
+            raise ValidationError(f"map takes COLUMN=FIELD, not {it!r}", field="map")
+        out[col.strip()] = fld.strip()
+    return out
 
 
 class ScoreIn(In):
@@ -132,4 +150,40 @@ def score_file(store: Store, workspace: str, req: ScoreIn) -> AudienceScore:
         lack_of_fit=None if p.lack_of_fit is None else round(p.lack_of_fit, 4),
         unlike_sources=p.unlike_sources,
         shift=round(p.shift, 4),
+    )
+
+
+def score_upload(
+    store: Store,
+    workspace: str,
+    *,
+    filename: str | None,
+    data: BinaryIO,
+    max_mb: int,
+    format: Literal["csv", "jsonl"] | None = None,
+    map: dict[str, str] | None = None,
+) -> AudienceScore:
+    """:func:`score_file` on an uploaded export: saved under a temporary folder, scored, then
+    removed. The result and its errors name the upload, never the server's folder."""
+    tmp = Path(tempfile.mkdtemp(prefix="closeknit-upload-"))
+    try:
+        path = tmp / upload_name(filename)
+        save_upload(data, path, max_mb)
+        try:
+            out = score_file(store, workspace, ScoreIn(path=path, format=format, map=map or {}))
+        except CloseknitError as e:
+            e.message = hide_folder(e.message, tmp)
+            e.args = (e.message,)
+            e.details = {k: v for k, v in e.details.items() if k != "path"}
+            raise
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return out.model_copy(
+        update={
+            "file": path.name,
+            "rejected": [
+                r.model_copy(update={"file": Path(r.file).name if r.file else None})
+                for r in out.rejected
+            ],
+        }
     )

@@ -285,11 +285,6 @@ def _finish(
     )
 
 
-def _hide_folder(message: str, folder: Path) -> str:
-    """The message without the server's upload folder (viewers see job errors)."""
-    return message.replace(f"{folder}{os.sep}", "").replace(str(folder), "upload")
-
-
 def _run_job(store: Store, workspace: str, job_id: str, source: Source, path: Path) -> None:
     done = [0]
 
@@ -304,10 +299,10 @@ def _run_job(store: Store, workspace: str, job_id: str, source: Source, path: Pa
         )
         _finish(store, job_id, "done", res, None)
     except CloseknitError as e:
-        _finish(store, job_id, "failed", None, _hide_folder(e.message, path.parent))
+        _finish(store, job_id, "failed", None, hide_folder(e.message, path.parent))
     except Exception as e:  # a job thread must always leave a final state behind
         log.error("import job %s failed: %s", job_id, redact(str(e)))
-        msg = _hide_folder(f"{type(e).__name__}: {redact(str(e))}", path.parent)
+        msg = hide_folder(f"{type(e).__name__}: {redact(str(e))}", path.parent)
         _finish(store, job_id, "failed", None, msg)
     finally:
         shutil.rmtree(path.parent, ignore_errors=True)
@@ -329,15 +324,9 @@ def start_upload(
     src: Source = source  # type: ignore[assignment]
     name = upload_name(filename)
     tmp = Path(tempfile.mkdtemp(prefix="closeknit-upload-"))
-    size = 0
     job_id = "j_" + uuid.uuid4().hex[:12]
     try:
-        with (tmp / name).open("wb") as f:
-            while chunk := data.read(1 << 20):
-                size += len(chunk)
-                if size > max_mb << 20:
-                    raise ValidationError(f"file larger than {max_mb} MB", field="file")
-                f.write(chunk)
+        size = save_upload(data, tmp / name, max_mb)
         with store.transaction() as tx:
             tx.execute(
                 "INSERT INTO import_jobs (job_id, workspace_id, source, filename, status) "
@@ -361,6 +350,23 @@ def start_upload(
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return job(store, workspace, job_id)
+
+
+def save_upload(data: BinaryIO, dest: Path, max_mb: int) -> int:
+    """Copy an uploaded body to ``dest`` a MiB at a time; refused past ``max_mb`` (bytes)."""
+    size = 0
+    with dest.open("wb") as f:
+        while chunk := data.read(1 << 20):
+            size += len(chunk)
+            if size > max_mb << 20:
+                raise ValidationError(f"file larger than {max_mb} MB", field="file")
+            f.write(chunk)
+    return size
+
+
+def hide_folder(message: str, folder: Path) -> str:
+    """The message without the server's upload folder (viewers see job errors)."""
+    return message.replace(f"{folder}{os.sep}", "").replace(str(folder), "upload")
 
 
 _UNSAFE_NAME = re.compile(r"[^\w.()+ -]+")

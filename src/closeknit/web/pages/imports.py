@@ -1,8 +1,8 @@
-"""Imports (upload a file, follow its job) and the audit log."""
+"""Imports (upload a file, follow its job), scoring a follower export, and the audit log."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse
@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse
 from closeknit.api.deps import StoreDep, WebEditor, WebViewer
 from closeknit.errors import PermissionDenied
 from closeknit.service import accounts as asvc
+from closeknit.service import audience as ausvc
 from closeknit.service import imports as svc
 from closeknit.web.render import render
 
@@ -26,6 +27,9 @@ SOURCE_LABELS = {
     "shopify_orders": "Shop orders: Shopify JSON lines",
     "youtube": "YouTube channel or video files (JSON)",
 }
+
+# the labelled follower populations the audience estimate compares a sample with
+SOURCE_NAMES = {"instafake": "InstaFake", "kaggle": "Kaggle", "purba": "Purba et al."}
 
 
 @router.get("/imports", response_class=HTMLResponse)
@@ -58,6 +62,28 @@ def imports_upload(
         max_mb=request.app.state.api_settings.max_upload_mb,
     )
     return render(request, "partials/job.html", p, job=job)
+
+
+@router.post("/imports/audience-score", response_class=HTMLResponse)
+def audience_score(
+    request: Request,
+    p: WebEditor,
+    store: StoreDep,
+    file: UploadFile,
+    format: Annotated[Literal["", "csv", "jsonl"], Form()] = "",
+    map: Annotated[str, Form(max_length=2000)] = "",
+) -> HTMLResponse:
+    res = ausvc.score_upload(
+        store,
+        p.workspace_id,
+        filename=file.filename,
+        data=file.file,
+        max_mb=request.app.state.api_settings.max_upload_mb,
+        format=format or None,
+        map=ausvc.parse_maps(map.split(",")),
+    )
+    name = "partials/audience_score.html" if request.headers.get("hx-request") else "score.html"
+    return render(request, name, p, r=res, source_names=SOURCE_NAMES)
 
 
 @router.get("/imports/jobs/{job_id}", response_class=HTMLResponse)
