@@ -39,6 +39,7 @@ import pyarrow as pa
 
 from closeknit.connectors.csvio import CsvRow
 from closeknit.connectors.landing import (
+    TOMBSTONED_CREATORS,
     TOMBSTONED_OWNERS,
     ImportResult,
     record_batch,
@@ -658,10 +659,7 @@ def _run(
         # when the row has no creator_id: checked against the tombstones, never stored
         conds = []
         if "creator_id" in cols:
-            conds.append(
-                "lower(creator_id) IN (SELECT platform || ':' || "
-                "lower(handle) FROM tombstones WHERE workspace_id = ?)"
-            )
+            conds.append(f"lower(creator_id) IN ({TOMBSTONED_CREATORS})")
         if "_owner" in cols:
             conds.append(f"_owner IN ({TOMBSTONED_OWNERS})")
             cols.remove("_owner")

@@ -150,7 +150,12 @@ def tombstoned(tx: Tx, workspace: str) -> set[str]:
     return out
 
 
-#: SQL: the tombstoned accounts as ``platform#external_id`` (the ``_owner`` a bulk stage gives)
+#: SQL: the tombstoned accounts as :func:`tombstoned`'s two keys, for the bulk path: the
+#: ``platform:handle`` a ``lower(creator_id)`` matches, and the ``platform#external_id`` a
+#: stage's ``_owner`` matches (each takes the workspace as its one parameter)
+TOMBSTONED_CREATORS = (
+    "SELECT platform || ':' || lower(handle) FROM tombstones WHERE workspace_id = ?"
+)
 TOMBSTONED_OWNERS = (
     "SELECT platform || '#' || external_id FROM tombstones "
     "WHERE workspace_id = ? AND external_id IS NOT NULL"

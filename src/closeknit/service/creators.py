@@ -761,6 +761,7 @@ def erase(
             raise ValidationError(
                 f"type @{row['handle']} to confirm: nothing was erased", field="confirm"
             )
+        creator = row["creator_id"]  # resolved: the erasure need not look it up again
     res = privacy.erase_creator(store, workspace, creator)
     audit(
         store,

@@ -28,9 +28,6 @@ SOURCE_LABELS = {
     "youtube": "YouTube channel or video files (JSON)",
 }
 
-# the labelled follower populations the audience estimate compares a sample with
-SOURCE_NAMES = {"instafake": "InstaFake", "kaggle": "Kaggle", "purba": "Purba et al."}
-
 
 @router.get("/imports", response_class=HTMLResponse)
 def imports_page(request: Request, p: WebViewer, store: StoreDep) -> HTMLResponse:
@@ -83,7 +80,7 @@ def audience_score(
         map=ausvc.parse_maps(map.split(",")),
     )
     name = "partials/audience_score.html" if request.headers.get("hx-request") else "score.html"
-    return render(request, name, p, r=res, source_names=SOURCE_NAMES)
+    return render(request, name, p, r=res)
 
 
 @router.get("/imports/jobs/{job_id}", response_class=HTMLResponse)
