@@ -16,7 +16,7 @@ brands' past campaigns attributed, features, niches, vectors), for every brief o
   a plan that keeps to the brief, or a perfect forecast, could reach;
 * **relevance**: the share of picked creators in the brief's true relevant list;
 * **calibration**: whether the plan's 80% interval of incremental revenue covers the truth, and
-  |log(forecast median / truth)|;
+  |log(forecast / truth)| (the forecast's expected value);
 * **discover**: NDCG@20 of the shipped ranking, of BM25 alone, and of the previous ranking
   (``--previous-src``: another checkout's ``src``, run on a copy of the store);
 * **trends**: each true trend of ``truth/trends.csv`` searched in its window: its rank among

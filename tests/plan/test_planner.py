@@ -399,3 +399,58 @@ def test_every_fitting_creator_left_out_is_said_so_not_a_budget_error(ws: Store)
     )
     with pytest.raises(ValidationError, match="no other creator fits this brief: the 3 that do"):
         make_plan(ws, "default", parse_brief("running and fitness"), 5000, c)
+
+
+def test_the_plans_figures_add_up(ws: Store) -> None:
+    # one point figure per forecast: the rows add up to the plan's, ROAS is revenue / cost,
+    # and a creator reads the same in a plan and as the one-macro comparison
+    c = PlanConstraints(max_creators=6, min_relevance=0.0, on_brief_share=0.0, margin=0.4)
+    plan = make_plan(ws, "default", parse_brief("running and fitness"), 20_000, c)
+    d = plan.to_dict()
+    e = d["expected"]
+    assert len(plan.picks) >= 2
+    rows = sum(p.expected_revenue for p in plan.picks)
+    assert e["revenue"]["mid"] == pytest.approx(rows * (1 - e["overlap_discount"]), rel=1e-3)
+    orders = sum(p.expected_orders for p in plan.picks)
+    assert e["conversions"]["mid"] == pytest.approx(orders * (1 - e["overlap_discount"]), rel=1e-3)
+    assert d["cost"]["mid"] == pytest.approx(sum(p.fee["mid"] for p in plan.picks), abs=0.05)
+    assert e["cost"]["mid"] == pytest.approx(d["cost"]["mid"])
+    assert e["roas"]["mid"] == pytest.approx(e["revenue"]["mid"] / e["cost"]["mid"])
+    assert e["profit"]["mid"] == pytest.approx(0.4 * e["revenue"]["mid"] - e["cost"]["mid"])
+    # the cost range is the 80% interval of the total, inside the creators' ends summed
+    assert (d["cost"]["low"], d["cost"]["high"]) == (e["cost"]["p10"], e["cost"]["p90"])
+    assert sum(p.fee["low"] for p in plan.picks) < d["cost"]["low"] < d["cost"]["mid"]
+    assert d["cost"]["mid"] < d["cost"]["high"] < sum(p.fee["high"] for p in plan.picks)
+    big = d["comparison"]["best_single_macro_or_mega"]
+    assert big["status"] == "ok"
+    alone = make_plan(
+        ws,
+        "default",
+        parse_brief("running and fitness"),
+        20_000,
+        PlanConstraints(candidates=[big["creator_id"]], min_relevance=0.0, on_brief_share=0.0),
+    )
+    assert [p.creator_id for p in alone.picks] == [big["creator_id"]]
+    row = alone.picks[0]
+    assert big["expected"]["revenue"]["mid"] == pytest.approx(row.expected_revenue, rel=1e-9)
+    assert big["fee"]["mid"] == pytest.approx(row.fee["mid"], abs=0.01)
+    assert d["comparison"]["revenue_ratio"] == pytest.approx(
+        e["revenue"]["mid"] / big["expected"]["revenue"]["mid"], abs=1e-3
+    )
+
+
+def test_fee_draws_keep_the_estimates_median_and_range() -> None:
+    import numpy as np
+
+    from closeknit.plan.planner import fee_draws
+
+    lo, mid, hi = (
+        np.array([50.0, 900.0, 10.0]),
+        np.array([100.0, 1000.0, 10.0]),
+        np.array([300.0, 1100.0, 10.0]),
+    )
+    x = fee_draws(lo, mid, hi, np.random.default_rng(1), 200_000)
+    q = np.quantile(x, [0.1, 0.5, 0.9], axis=0)
+    np.testing.assert_allclose(q[0], lo, rtol=0.01)
+    np.testing.assert_allclose(q[1], mid, rtol=0.01)
+    np.testing.assert_allclose(q[2], hi, rtol=0.01)

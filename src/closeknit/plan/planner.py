@@ -117,13 +117,32 @@ class PlanConstraints:
             raise ValidationError(f"format must be one of {', '.join(FORMATS)}")
 
 
-def _interval(x: np.ndarray) -> dict[str, float]:
+# the 90th percentile of the standard normal: a fee range (low, mid, high) is an 80% interval
+Z90 = 1.2815515655446004
+
+
+def _interval(point: float, x: np.ndarray) -> dict[str, float]:
+    """A forecast's point (``mid``: the expected value, the one the rows add up to) and the
+    10th–90th percentile of its draws."""
     return {
-        "mid": float(np.median(x)),
-        "mean": float(np.mean(x)),
+        "mid": float(point),
         "p10": float(np.quantile(x, 0.1)),
         "p90": float(np.quantile(x, 0.9)),
     }
+
+
+def fee_draws(
+    lo: np.ndarray, mid: np.ndarray, hi: np.ndarray, rng: np.random.Generator, n: int
+) -> np.ndarray:
+    """(n, creators) draws of fees whose median is ``mid`` and whose 10th and 90th percentiles
+    are ``lo`` and ``hi`` (a lognormal split at the median: each side keeps its own width,
+    as a rate card's range need not be symmetric in log)."""
+    m = np.maximum(mid, 1e-9)
+    sd_lo = np.log(m / np.clip(lo, 1e-9, m)) / Z90
+    sd_hi = np.log(np.maximum(hi, m) / m) / Z90
+    z = rng.standard_normal((n, len(m)))
+    out: np.ndarray = m * np.exp(z * np.where(z < 0, sd_lo, sd_hi))
+    return out
 
 
 @dataclass
@@ -698,34 +717,38 @@ def _overlap_share(m: _Model, sel: list[int], c: PlanConstraints) -> tuple[float
 
 
 def _metrics(m: _Model, sel: list[int], c: PlanConstraints, budget: float) -> dict[str, Any]:
-    """Expected outcomes of a set with 10–90% intervals: draws of the conversion model
-    (coefficients, the campaign's spread, each creator's spread) and of the fees."""
+    """Expected outcomes of a set: the point forecast (the picks' expected orders after the
+    overlap, at their fee estimates' medians; ROAS = revenue / cost of those) with 10–90%
+    intervals from draws of the conversion model (coefficients, the campaign's spread, each
+    creator's spread) and of the fees."""
     if not sel:
         return {"n": 0}
     rng = np.random.default_rng(c.seed)
     D = c.draws
     s = np.array(sel)
     lo, mid, hi = m.fee_lo[s], m.fee_mid[s], m.fee_hi[s]
-    fees = rng.triangular(np.minimum(lo, mid), mid, np.maximum(hi, mid + 1e-9), size=(D, len(s)))
+    fees = fee_draws(lo, mid, hi, rng, D)
     unique, dup = _overlap_share(m, sel, c)
     orders = m.conv.draws(m.x[s], rng, D).sum(axis=1) * (1.0 - dup)
     revenue = orders * m.aov
     cost = fees.sum(1)
+    orders_pt = float(m.orders[s].sum()) * (1.0 - dup)
+    revenue_pt, cost_pt = orders_pt * m.aov, float(mid.sum())
     out: dict[str, Any] = {
         "n": len(sel),
         "unique_audience": unique,
         "reach": unique * c.reach_rate,
         "engagements": float(m.engaged[s].sum()),
-        "conversions": _interval(orders),
-        "revenue": _interval(revenue),
-        "roas": _interval(revenue / cost),
-        "cost": _interval(cost),
-        "cost_mid_total": float(mid.sum()),
-        "budget_used": float(mid.sum() / budget),
+        "conversions": _interval(orders_pt, orders),
+        "revenue": _interval(revenue_pt, revenue),
+        "roas": _interval(revenue_pt / cost_pt if cost_pt > 0 else 0.0, revenue / cost),
+        "cost": _interval(cost_pt, cost),
+        "cost_mid_total": cost_pt,
+        "budget_used": cost_pt / budget,
         "overlap_discount": round(dup, 4),
     }
     if c.margin:
-        out["profit"] = _interval(revenue * c.margin - cost)
+        out["profit"] = _interval(revenue_pt * c.margin - cost_pt, revenue * c.margin - cost)
     return out
 
 
@@ -1019,10 +1042,12 @@ def make_plan(
         method=sol.method,
         status=status,
         picks=picks,
+        # the range is the 80% interval of the total (the fees' draws), not every creator at
+        # its low or high end at once
         cost={
-            "low": float(m.fee_lo[sol.selected].sum()) if sol.selected else 0.0,
+            "low": expected["cost"]["p10"] if sol.selected else 0.0,
             "mid": spent,
-            "high": float(m.fee_hi[sol.selected].sum()) if sol.selected else 0.0,
+            "high": expected["cost"]["p90"] if sol.selected else 0.0,
         },
         expected=expected,
         bound=sol.bound,

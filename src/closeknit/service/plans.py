@@ -116,10 +116,11 @@ class Pick(Out):
 
 
 class Interval(Out):
-    """A forecast's median, mean and 80% interval (10th–90th percentile of the draws)."""
+    """A forecast's expected value (``mid``: the picks' rows add up to it; a ratio such as ROAS
+    is the ratio of the expected values) and its 80% interval (10th–90th percentile of the
+    draws)."""
 
     mid: float
-    mean: float
     p10: float
     p90: float
 
