@@ -434,6 +434,13 @@ def test_the_plans_figures_add_up(ws: Store) -> None:
     row = alone.picks[0]
     assert big["expected"]["revenue"]["mid"] == pytest.approx(row.expected_revenue, rel=1e-9)
     assert big["fee"]["mid"] == pytest.approx(row.fee["mid"], abs=0.01)
+    # one creator's cost range is its fee range, in the plan and in the comparison
+    ad = alone.to_dict()
+    assert (ad["cost"]["low"], ad["cost"]["high"]) == pytest.approx(
+        (row.fee["low"], row.fee["high"]), abs=0.01
+    )
+    be = big["expected"]["cost"]
+    assert (be["p10"], be["p90"]) == pytest.approx((big["fee"]["low"], big["fee"]["high"]))
     assert d["comparison"]["revenue_ratio"] == pytest.approx(
         e["revenue"]["mid"] / big["expected"]["revenue"]["mid"], abs=1e-3
     )

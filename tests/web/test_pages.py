@@ -224,6 +224,15 @@ def test_a_template_asking_a_result_for_a_missing_field_fails_loudly() -> None:
         env.from_string("{{ r.return_on_spend }}").render(r=Result(roas=2.5))
 
 
+def test_a_money_range_shows_both_ends_to_one_precision() -> None:
+    from closeknit.web.render import templates
+
+    env = templates.env
+    assert env.from_string("{{ 45.46|money_range(184.2) }}").render() == "$45 – $184"
+    assert env.from_string("{{ 14.742|money_range(46.6) }}").render() == "$14.74 – $46.60"
+    assert env.from_string("{{ none|money_range(3) }}").render() == "–"
+
+
 def test_profile_result_is_typed() -> None:
     """The creator page reads the profile's creator row, niche, posts, comments and audience
     shares as fields: the schema names them (a free-form object would let a renamed column

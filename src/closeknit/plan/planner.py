@@ -136,11 +136,16 @@ def fee_draws(
 ) -> np.ndarray:
     """(n, creators) draws of fees whose median is ``mid`` and whose 10th and 90th percentiles
     are ``lo`` and ``hi`` (a lognormal split at the median: each side keeps its own width,
-    as a rate card's range need not be symmetric in log)."""
+    as a rate card's range need not be symmetric in log). Each creator's draws are stratified
+    (one per n-quantile, in random order: a Latin hypercube), so a few draws already give a
+    sum's range without the sampling wobble of independent ones."""
+    from scipy.special import ndtri
+
     m = np.maximum(mid, 1e-9)
     sd_lo = np.log(m / np.clip(lo, 1e-9, m)) / Z90
     sd_hi = np.log(np.maximum(hi, m) / m) / Z90
-    z = rng.standard_normal((n, len(m)))
+    strata = rng.permuted(np.tile(np.arange(n, dtype=float), (len(m), 1)), axis=1).T
+    z = ndtri((strata + 0.5) / n)
     out: np.ndarray = m * np.exp(z * np.where(z < 0, sd_lo, sd_hi))
     return out
 
@@ -742,7 +747,12 @@ def _metrics(m: _Model, sel: list[int], c: PlanConstraints, budget: float) -> di
         "conversions": _interval(orders_pt, orders),
         "revenue": _interval(revenue_pt, revenue),
         "roas": _interval(revenue_pt / cost_pt if cost_pt > 0 else 0.0, revenue / cost),
-        "cost": _interval(cost_pt, cost),
+        # one creator's cost range is its fee's own, exactly (not a sample of it)
+        "cost": (
+            {"mid": cost_pt, "p10": float(lo[0]), "p90": float(hi[0])}
+            if len(s) == 1
+            else _interval(cost_pt, cost)
+        ),
         "cost_mid_total": cost_pt,
         "budget_used": cost_pt / budget,
         "overlap_discount": round(dup, 4),

@@ -106,7 +106,13 @@ def money(ctx: Context, v: Any, currency: str | None = None, digits: int | None 
 def money_range(ctx: Context, lo: Any, hi: Any, currency: str | None = None) -> str:
     if lo is None or hi is None:
         return "–"
-    return f"{money(ctx, lo, currency)} – {money(ctx, hi, currency)}"
+    try:
+        top = max(abs(float(lo)), abs(float(hi)))
+    except (TypeError, ValueError):
+        return "–"
+    # both ends to the same precision: "$45–$184", not "$45.46 – $184"
+    d = 0 if top >= 100 else 2
+    return f"{money(ctx, lo, currency, d)} – {money(ctx, hi, currency, d)}"
 
 
 # Words for the names the domain uses internally (fields, methods, stages, statuses).
