@@ -56,6 +56,10 @@ def test_campaign_flow_and_report(tmp_path: Path) -> None:
     assert rep["totals"]["revenue"] == 90.0  # type: ignore[call-overload]
     assert rep["totals"]["spend"] == 300 + 15 + 15  # type: ignore[call-overload]
     assert html.read_text().startswith("<!doctype html>")
+    table = runner.invoke(app, ["report", "trail-week", "--db", str(db)])
+    assert table.exit_code == 0, table.output
+    # orders are a count, money to the cent
+    assert "spend 330.00; revenue 90.00; orders 1; roas 0.27" in table.output
     shown = _run(db, "campaign", "show", "trail-week")
     assert [h["to_stage"] for h in shown["history"]][-1] == "content_live"  # type: ignore[call-overload]
     listed = _run(db, "campaign", "list")

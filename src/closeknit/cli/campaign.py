@@ -333,7 +333,7 @@ def register(app: typer.Typer) -> None:
             console.print(
                 "total: "
                 + "; ".join(
-                    f"{k.replace('_', ' ')} {t[k]:,.2f}"
+                    f"{k.replace('_', ' ')} {t[k]:,.{0 if k == 'orders' else 2}f}"
                     for k in ("spend", "revenue", "orders", "roas", "margin_roas", "cpa")
                     if t[k] is not None
                 )
