@@ -180,6 +180,32 @@ def test_plan(world: dict[str, Any]) -> None:
     assert [float(x) for x in _attr(html, "data-fee")] == [p["fee"]["mid"] for p in facade["picks"]]
 
 
+def test_a_budget_below_every_fitting_creator_names_the_cheapest_who_fits(
+    world: dict[str, Any],
+) -> None:
+    """The plan's budget also caps each creator's fee in discover; when that cap leaves out
+    everyone who fits, the error is the budget's (naming the cheapest who fits), not "no
+    creator fits this brief" - on every interface."""
+    from closeknit.errors import ValidationError
+    from closeknit.service.plans import _cheapest
+
+    st: Store = world["store"]
+    budget = round(_cheapest(st, WS, set()) or 0.0, 2) + 0.01  # buys someone, off brief
+    with pytest.raises(ValidationError) as e:
+        ck.make_plan(st, WS, ck.PlanIn(text=DEMO_BRIEF, budget=budget))
+    msg = str(e.value)
+    assert "the cheapest creator that fits, @" in msg and "raise the budget" in msg, msg
+    assert e.value.details["field"] == "budget"
+    r = CliRunner().invoke(
+        cli_app, ["plan", DEMO_BRIEF, "--budget", str(budget), "--db", str(world["db"]), "--json"]
+    )
+    assert r.exit_code != 0 and json.loads(r.stdout)["error"]["message"] == msg
+    api = world["api"].post(
+        "/api/v1/plans", headers=world["key"], json={"text": DEMO_BRIEF, "budget": budget}
+    )
+    assert api.status_code == 422 and api.json()["error"]["message"] == msg
+
+
 def test_campaign_report(world: dict[str, Any]) -> None:
     c = world["campaign"]
     facade = ck.roas_report(world["store"], WS, c).to_json()

@@ -686,6 +686,38 @@ def _build(
     )
 
 
+def _cheapest_beyond_ceiling(
+    store: Store,
+    workspace: str,
+    brief: Brief,
+    budget: float,
+    c: PlanConstraints,
+    conv: conversion.ConversionModel,
+    aov: float,
+    src: CandidateSource,
+) -> None:
+    """Raise the budget error naming the cheapest creator who fits the brief, when creators
+    fit it but every one costs more than ``brief.budget`` allows; return otherwise."""
+    open_brief = brief.model_copy(update={"budget": None})
+    cands = src(store, workspace, open_brief, c.candidate_limit)
+    if not cands:
+        return
+    m = _build(store, workspace, open_brief, cands, budget, c, conv, aov, overlaps=False)
+    ok = (m.on_brief >= m.brief_share) & ~m.excluded
+    if not ok.any():
+        return
+    on = np.flatnonzero(ok)
+    cheapest = int(on[np.argmin(m.fee_mid[on])])
+    handle, fee = _at(m.frame, "handle", cheapest), float(m.fee_mid[cheapest])
+    raise ValidationError(
+        f"no creator who fits this brief fits a budget of {budget:,.0f}: the cheapest "
+        f"creator that fits, @{handle}, costs about {fee:,.0f} a post; raise the budget",
+        field="budget",
+        cheapest_handle=handle,
+        cheapest_fee=round(fee, 2),
+    )
+
+
 def _codes(values: list[str]) -> np.ndarray:
     m: dict[str, int] = {}
     return np.array([-1 if not v else m.setdefault(v, len(m)) for v in values], dtype=np.int64)
@@ -937,6 +969,10 @@ def make_plan(
         fits &= m.relevance >= m.floor
     rule = _rule(m)
     if not explicit and not (fits & (m.on_brief >= m.brief_share)).any():
+        if brief.budget is not None:
+            # the fee ceiling may be what left every fitting creator out: then the budget,
+            # not the brief, is what to change (and the error names the cheapest who fits)
+            _cheapest_beyond_ceiling(store, workspace, brief, budget, c, conv, aov, src)
         best = int(np.argmax(m.on_brief)) if len(m.on_brief) else -1
         raise ValidationError(
             f"no creator fits this brief: none of {len(m.relevance)} candidates is {rule}"
