@@ -164,6 +164,13 @@ def test_trends(world: dict[str, Any]) -> None:
     cli = _cli(world, "trends", "--since", "2026-06-01", "--limit", "10")
     api = _api(world, "GET", "/trends", params=req)
     _same(facade, cli, api)
+    # no start date: the service's window (--days before --until) on every interface
+    req2 = {"until": "2026-10-31", "days": 120, "riders": 3}
+    facade = ck.trends(world["store"], WS, ck.TrendsIn.model_validate(req2)).to_json()
+    assert facade["trends"] and all(len(t["early_riders"]) <= 3 for t in facade["trends"])
+    cli = _cli(world, "trends", "--until", "2026-10-31", "--days", "120", "--riders", "3")
+    api = _api(world, "GET", "/trends", params=req2)
+    _same(facade, cli, api)
 
 
 def test_plan(world: dict[str, Any]) -> None:

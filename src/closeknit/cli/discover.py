@@ -230,32 +230,49 @@ def register(app: typer.Typer) -> None:
 
     @app.command("trends")
     def trends_cmd(
-        since: Annotated[str, typer.Option("--since", help="window start, YYYY-MM-DD")],
-        until: Annotated[str | None, typer.Option("--until")] = None,
+        since: Annotated[
+            str | None,
+            typer.Option(
+                "--since", help="window start, YYYY-MM-DD (default: --days before --until)"
+            ),
+        ] = None,
+        until: Annotated[
+            str | None, typer.Option("--until", help="window end, YYYY-MM-DD (default: today)")
+        ] = None,
+        days: Annotated[
+            int, typer.Option("--days", min=1, help="window length without --since")
+        ] = 90,
         compare: Annotated[
             str, typer.Option("--compare", help="previous (window before) | last_year")
         ] = "previous",
         min_creators: Annotated[int, typer.Option("--min-creators", min=1)] = 3,
         limit: Annotated[int, typer.Option("--limit", min=1)] = 20,
+        riders: Annotated[int, typer.Option("--riders", min=1, help="early riders per topic")] = 10,
         db: DbOpt = None,
         workspace: WorkspaceOpt = None,
         as_json: JsonOpt = False,
         as_csv: CsvOpt = False,
     ) -> None:
-        """Hashtags rising since DATE, with counts and their early riders."""
+        """Hashtags rising in a window (the last 90 days unless --since/--days), with counts
+        and their early riders."""
         with cli_errors(as_json):
             try:
-                s = dt.date.fromisoformat(since)
-                u = dt.date.fromisoformat(until) if until else None
+                s = dt.date.fromisoformat(since) if since else None
             except ValueError as e:
                 raise ValidationError(f"bad date: {e}", field="since") from e
+            try:
+                u = dt.date.fromisoformat(until) if until else None
+            except ValueError as e:
+                raise ValidationError(f"bad date: {e}", field="until") from e
             req = svc.TrendsIn.model_validate(
                 {
                     "since": s,
                     "until": u,
+                    "days": days,
                     "compare": compare,
                     "min_creators": min_creators,
                     "limit": limit,
+                    "riders": riders,
                 }
             )
             with store_for(db) as st:
