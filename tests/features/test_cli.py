@@ -53,8 +53,14 @@ def test_features_build_and_vet_json(tmp_path: Path) -> None:
     assert d["sponsorship"]["disclosed_posts"][0]["markers"] == ["#ad"]
     assert {p["name"] for p in d["scores"]["authenticity"]["parts"]} >= {"audience_not_fake"}
     assert d["two_way"]["comment_sentiment"] == 1.0
+    # every part names what it measured and how it reads (the CLI shows "bot comments 0.0%",
+    # not a bare 0 beside "human comments")
+    for sc in d["scores"].values():
+        for p in sc["parts"]:
+            assert p["measure"] and p["unit"] in ("share", "change", "number"), p
     res = runner.invoke(app, ["vet", "@vettee", "--db", str(db)])
     assert res.exit_code == 0 and "Engagement" in res.stdout
+    assert "comment sentiment" in res.stdout and "sentiment (-1 to +1) 1.00" in res.stdout
 
 
 def test_vet_unknown_creator_fails_one_line(tmp_path: Path) -> None:

@@ -61,6 +61,19 @@ def register(app: typer.Typer) -> None:
         emit(rep, as_json=as_json, render=lambda: _render(rep))
 
 
+def _measured(p: svc.ScorePart) -> str:
+    """What the part measured, named: 'bot comments 0.0%', not a bare 0."""
+    if p.raw is None:
+        return f"{p.measure} –"
+    if p.unit == "share":
+        v = f"{p.raw:.1%}"
+    elif p.unit == "change":
+        v = f"{p.raw:+.0%}"
+    else:
+        v = f"{p.raw:.2f}"
+    return f"{p.measure} {v}"
+
+
 def _render(d: svc.VetOut) -> None:
     c, e, t, a, s = d.creator, d.engagement, d.two_way, d.authenticity, d.sponsorship
     console.print(
@@ -79,7 +92,7 @@ def _render(d: svc.VetOut) -> None:
                     "adds": p.contribution,
                     "points": p.points,
                     "weight": f"{p.weight:.0%}",
-                    "measured": p.raw,
+                    "measured": _measured(p),
                     "rule": p.rule,
                 }
                 for p in sc.parts

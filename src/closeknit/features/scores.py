@@ -35,6 +35,8 @@ class Part:
     rule: str
     contribution: float | None = None  # points of the score from this part (set by _combine)
     detail: dict[str, Any] | None = None  # evidence shown with the part (e.g. an interval)
+    measure: str = ""  # what ``raw`` is, in a few words ("bot comment share")
+    unit: str = "number"  # how ``raw`` reads: "share" (a percentage), "change" (±%), "number"
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -102,12 +104,13 @@ def audience_part(f: Mapping[str, Any], inactive_counts_against: bool | None = N
     if inactive_counts_against:
         return Part("audience_real_active", 0.40, real, real,
                     "share of sampled followers that are real and active "
-                    "(fake and inactive count against)", detail=detail)  # fmt: skip
+                    "(fake and inactive count against)", detail=detail,
+                    measure="real, active followers", unit="share")  # fmt: skip
     ok = None if fake is None else _clip(1.0 - fake)
     return Part("audience_not_fake", 0.40, ok, ok,
                 "1 - estimated fake/bot share of sampled followers "
                 "(inactive accounts are real people: shown, not counted against)",
-                detail=detail)  # fmt: skip
+                detail=detail, measure="followers not fake", unit="share")  # fmt: skip
 
 
 def authenticity(f: Mapping[str, Any], inactive_counts_against: bool | None = None) -> Score:
@@ -118,11 +121,13 @@ def authenticity(f: Mapping[str, Any], inactive_counts_against: bool | None = No
     parts = [
         audience_part(f, inactive_counts_against),
         Part("organic_growth", 0.20, anomaly, None if anomaly is None else 1 - anomaly,
-             "1 - share of follower growth that came in spikes"),
+             "1 - share of follower growth that came in spikes",
+             measure="growth in spikes", unit="share"),
         Part("human_comments", 0.20, bots,
              None if bots is None else _clip(1 - bots / BOT_SHARE_ZERO),
-             f"1 - bot_comment_share / {BOT_SHARE_ZERO}"),
-        Part("no_pod", 0.20, pod, None if pod is None else 1 - pod, "1 - pod_score"),
+             f"1 - bot_comment_share / {BOT_SHARE_ZERO}", measure="bot comments", unit="share"),
+        Part("no_pod", 0.20, pod, None if pod is None else 1 - pod, "1 - pod_score",
+             measure="pod score (0-1)"),
     ]  # fmt: skip
     return _combine("authenticity_score", parts)
 
@@ -140,15 +145,19 @@ def engagement_quality(f: Mapping[str, Any]) -> Score:
         genuine = _clip(1 - (bots or 0.0) / BOT_SHARE_ZERO) * (1 - (pod or 0.0))
     parts = [
         Part("engagement_percentile", 0.35, pct, pct,
-             "percentile of engagement_rate in its platform × tier × niche cohort"),
+             "percentile of engagement_rate in its platform × tier × niche cohort",
+             measure="percentile in cohort", unit="share"),
         Part("reply_rate", 0.15, reply, None if reply is None else _clip(reply / REPLY_RATE_FULL),
-             f"reply_rate / {REPLY_RATE_FULL}, capped at 1"),
+             f"reply_rate / {REPLY_RATE_FULL}, capped at 1", measure="comments answered",
+             unit="share"),
         Part("comment_sentiment", 0.15, sent, None if sent is None else (sent + 1) / 2,
-             "(sentiment + 1) / 2"),
+             "(sentiment + 1) / 2", measure="sentiment (-1 to +1)"),
         Part("engagement_trend", 0.10, trend, None if trend is None else _clip(0.5 + trend / 2),
-             "0.5 + (last-12 / previous-12 median - 1) / 2"),
+             "0.5 + (last-12 / previous-12 median - 1) / 2", measure="vs previous 12 posts",
+             unit="change"),
         Part("genuine_engagement", 0.25, genuine, genuine,
-             f"(1 - bot_comment_share / {BOT_SHARE_ZERO}) × (1 - pod_score)"),
+             f"(1 - bot_comment_share / {BOT_SHARE_ZERO}) × (1 - pod_score)",
+             measure="genuine engagement", unit="share"),
     ]  # fmt: skip
     return _combine("engagement_quality_score", parts, gate=f.get("engagement_status") == "ok")
 

@@ -515,6 +515,10 @@ class ScorePart(Out):
     detail: AudienceDetail | None = Field(
         default=None, description="the audience part's three shares and the setting applied"
     )
+    measure: str = Field(description="what raw is, in a few words")
+    unit: Literal["share", "change", "number"] = Field(
+        description="how raw reads: share (a percentage), change (+/- %), number"
+    )
 
 
 class Score(Out):
