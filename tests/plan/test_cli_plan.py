@@ -42,6 +42,10 @@ def test_plan_and_fees_commands(tmp_path: Path) -> None:
     res = runner.invoke(app, ["fees", "@creator_1", "--db", str(db), "--json"])
     assert res.exit_code == 0, res.output
     assert set(json.loads(res.stdout)[0]["formats"]) == {"post", "reel", "story"}
+    assert json.loads(res.stdout)[0]["handle"] == "creator_1"
+    table = runner.invoke(app, ["fees", "@creator_1", "--db", str(db)])
+    # named as every other table names a creator
+    assert "@creator_1" in table.output and "instagram:creator_1" not in table.output
     res = runner.invoke(
         app, ["fees", "--set", "instagram/micro/post=1,2,3", "--db", str(db), "--json"]
     )

@@ -209,7 +209,7 @@ def register(app: typer.Typer) -> None:
             with store_for(db) as st:
                 res = svc.fees(st, ws, req)
         rows = [
-            {"creator": d.creator_id, "tier": d.tier, "format": f, **r.to_json()}
+            {"creator": _who(d), "tier": d.tier, "format": f, **r.to_json()}
             for d in res
             for f, r in d.formats.items()
         ]
@@ -217,10 +217,14 @@ def register(app: typer.Typer) -> None:
         def render() -> None:
             print_table(rows, title="fee estimates")
             for d in res:
-                console.print(f"@{d.creator_id.split(':', 1)[-1]}: {fee_basis_line(d.evidence)}",
-                              highlight=False)  # fmt: skip
+                console.print(f"{_who(d)}: {fee_basis_line(d.evidence)}", highlight=False)
 
         emit(res, as_json=as_json, rows=rows, render=render)
+
+
+def _who(d: svc.CreatorFeesOut) -> str:
+    """@handle, as every other table names a creator (the id when the handle is unknown)."""
+    return f"@{d.handle}" if d.handle else d.creator_id
 
 
 def fee_basis_line(b: FeeBasis) -> str:

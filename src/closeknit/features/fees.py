@@ -67,10 +67,12 @@ class CreatorFees:
     formats: dict[str, FeeRange] = field(default_factory=dict)
     status: str = "ok"  # ok | insufficient_data
     evidence: dict[str, Any] = field(default_factory=dict)
+    handle: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "creator_id": self.creator_id,
+            "handle": self.handle,
             "platform": self.platform,
             "tier": self.tier,
             "followers": self.followers,
@@ -363,9 +365,10 @@ def estimate_fees(
         fr["engagement_rate"].tolist(),
         fr["country"].tolist(),
         fr["niche"].tolist(),
+        fr["handle"].tolist(),
         strict=True,
     )
-    for k, (cid, plat, tier, fol, er, country, niche) in enumerate(cols):
+    for k, (cid, plat, tier, fol, er, country, niche, handle) in enumerate(cols):
         cf = CreatorFees(
             cid,
             plat,
@@ -373,6 +376,7 @@ def estimate_fees(
             int(fol) if finite(fol) else None,
             float(er) if finite(er) else None,
             evidence={"n_deals": n_deals, "min_deals": min_deals},
+            handle=handle if isinstance(handle, str) else None,
         )
         out[cid] = cf
         if not finite(fol) or fol <= 0:

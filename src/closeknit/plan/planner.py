@@ -35,6 +35,8 @@ import time
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
+from statistics import NormalDist
 from typing import Any, Literal
 
 import numpy as np
@@ -131,6 +133,14 @@ def _interval(point: float, x: np.ndarray) -> dict[str, float]:
     }
 
 
+@lru_cache(maxsize=4)
+def _normal_strata(n: int) -> np.ndarray:
+    """The standard normal's quantiles at the middles of n equal strata (no scipy: a cached
+    plan process stays without it)."""
+    inv = NormalDist().inv_cdf
+    return np.array([inv((i + 0.5) / n) for i in range(n)])
+
+
 def fee_draws(
     lo: np.ndarray, mid: np.ndarray, hi: np.ndarray, rng: np.random.Generator, n: int
 ) -> np.ndarray:
@@ -139,13 +149,11 @@ def fee_draws(
     as a rate card's range need not be symmetric in log). Each creator's draws are stratified
     (one per n-quantile, in random order: a Latin hypercube), so a few draws already give a
     sum's range without the sampling wobble of independent ones."""
-    from scipy.special import ndtri
-
     m = np.maximum(mid, 1e-9)
     sd_lo = np.log(m / np.clip(lo, 1e-9, m)) / Z90
     sd_hi = np.log(np.maximum(hi, m) / m) / Z90
-    strata = rng.permuted(np.tile(np.arange(n, dtype=float), (len(m), 1)), axis=1).T
-    z = ndtri((strata + 0.5) / n)
+    strata = rng.permuted(np.tile(np.arange(n), (len(m), 1)), axis=1).T
+    z = _normal_strata(n)[strata]
     out: np.ndarray = m * np.exp(z * np.where(z < 0, sd_lo, sd_hi))
     return out
 

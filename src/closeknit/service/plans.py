@@ -465,6 +465,7 @@ class FeesIn(In):
 
 class CreatorFeesOut(Out):
     creator_id: str
+    handle: str | None
     platform: str | None
     tier: str | None
     followers: int | None
