@@ -711,13 +711,26 @@ def _cheapest_beyond_ceiling(
     if not cands:
         return
     m = _build(store, workspace, open_brief, cands, budget, c, conv, aov, overlaps=False)
-    ok = (m.on_brief >= m.brief_share) & ~m.excluded
-    if not ok.any():
-        return
-    on = np.flatnonzero(ok)
-    cheapest = int(on[np.argmin(m.fee_mid[on])])
+    ok = _anchors(m) & ~m.excluded
+    if ok.any():
+        raise _too_dear(m, np.flatnonzero(ok), budget)
+
+
+def _anchors(m: _Model) -> np.ndarray:
+    """Creators a plan from the brief can hold and be built around: on brief enough to pick,
+    above the hard floor if one is set, and at least as on brief as the mean it must keep."""
+    ok = (m.on_brief >= min(PICK_MIN_ON_BRIEF, m.brief_share)) & (m.on_brief >= m.brief_share)
+    if m.floor is not None:
+        ok &= m.relevance >= m.floor
+    out: np.ndarray = ok
+    return out
+
+
+def _too_dear(m: _Model, fitting: np.ndarray, budget: float) -> ValidationError:
+    """The budget's error: the cheapest of ``fitting`` (indices) named with its fee."""
+    cheapest = int(fitting[np.argmin(m.fee_mid[fitting])])
     handle, fee = _at(m.frame, "handle", cheapest), float(m.fee_mid[cheapest])
-    raise ValidationError(
+    return ValidationError(
         f"no creator who fits this brief fits a budget of {budget:,.0f}: the cheapest "
         f"creator that fits, @{handle}, costs about {fee:,.0f} a post; raise the budget",
         field="budget",
@@ -970,13 +983,9 @@ def make_plan(
     p = m.problem
     assert p.allowed is not None
     notes: list[str] = []
-    # a creator "fits" when some plan may hold it: on brief enough to pick, above the hard floor
-    # if one is set, and (as any plan needs one) a plan can reach the mean with it
-    fits = m.on_brief >= min(PICK_MIN_ON_BRIEF, m.brief_share)
-    if m.floor is not None:
-        fits &= m.relevance >= m.floor
+    fits = _anchors(m)
     rule = _rule(m)
-    if not explicit and not (fits & (m.on_brief >= m.brief_share)).any():
+    if not explicit and not fits.any():
         if brief.budget is not None:
             # the fee ceiling may be what left every fitting creator out: then the budget,
             # not the brief, is what to change (and the error names the cheapest who fits)
@@ -998,7 +1007,7 @@ def make_plan(
     # any plan needs one creator at least as on brief as the mean it must keep
     anchor = p.allowed & (m.on_brief >= m.brief_share)
     if not anchor.any() or float(p.cost[anchor].min()) > budget:
-        could = (fits & (m.on_brief >= m.brief_share)) if not explicit else np.ones_like(fits)
+        could = fits if not explicit else np.ones_like(fits)
         if not (could & ~m.excluded).any():
             # every creator who fits was left out (or kept in and planned around)
             k = int((could & m.excluded).sum())
@@ -1013,16 +1022,7 @@ def make_plan(
                 field="text",
                 nothing_fits=True,
             )
-        on = np.flatnonzero(could & ~m.excluded)
-        cheapest = int(on[np.argmin(m.fee_mid[on])])
-        handle, fee = _at(m.frame, "handle", cheapest), float(m.fee_mid[cheapest])
-        raise ValidationError(
-            f"no creator who fits this brief fits a budget of {budget:,.0f}: the cheapest "
-            f"creator that fits, @{handle}, costs about {fee:,.0f} a post; raise the budget",
-            field="budget",
-            cheapest_handle=handle,
-            cheapest_fee=round(fee, 2),
-        )
+        raise _too_dear(m, np.flatnonzero(could & ~m.excluded), budget)
     method = c.method
     if method == "auto":
         # the heuristic, then HiGHS on the creators its Lagrangian bound cannot rule out: a
