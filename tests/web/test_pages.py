@@ -233,6 +233,17 @@ def test_a_money_range_shows_both_ends_to_one_precision() -> None:
     assert env.from_string("{{ none|money_range(3) }}").render() == "–"
 
 
+def test_platforms_are_spelled_as_their_owners_spell_them() -> None:
+    from closeknit.web.render import templates
+
+    env = templates.env
+    got = [env.from_string("{{ p|label }}").render(p=p) for p in ("instagram", "youtube", "tiktok")]
+    assert got == ["Instagram", "YouTube", "TikTok"]
+    templates_dir = Path(__file__).resolve().parents[2] / "src" / "closeknit" / "web" / "templates"
+    for f in templates_dir.rglob("*.html"):
+        assert "platform|capitalize" not in f.read_text(), f  # "Youtube"
+
+
 def test_profile_result_is_typed() -> None:
     """The creator page reads the profile's creator row, niche, posts, comments and audience
     shares as fields: the schema names them (a free-form object would let a renamed column

@@ -168,6 +168,10 @@ LABELS = {
     "F": "women",
     "M": "men",
     "U": "unknown",
+    # platforms as their owners spell them ("YouTube", not "Youtube")
+    "instagram": "Instagram",
+    "youtube": "YouTube",
+    "tiktok": "TikTok",
 }
 _METHOD = re.compile(r"deals_regression\(n=(\d+)\)")
 

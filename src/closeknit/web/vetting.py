@@ -30,7 +30,7 @@ def percentile_text(eng: Engagement) -> str | None:
     parts = [x.strip() for x in peers.split("/")]
     if len(parts) == 3:
         plat, tier, niche = parts
-        peers = f"{tier} {niche} creators on {plat.capitalize()}"
+        peers = f"{tier} {niche} creators on {label(plat)}"
     n = eng.cohort_size
     size = f"{n:,} " if n is not None else ""
     if p >= 0.995:
