@@ -717,9 +717,10 @@ def _cheapest_beyond_ceiling(
 
 
 def _anchors(m: _Model) -> np.ndarray:
-    """Creators a plan from the brief can hold and be built around: on brief enough to pick,
-    above the hard floor if one is set, and at least as on brief as the mean it must keep."""
-    ok = (m.on_brief >= min(PICK_MIN_ON_BRIEF, m.brief_share)) & (m.on_brief >= m.brief_share)
+    """Creators a plan from the brief can hold and be built around: at least as on brief as
+    the mean it must keep (which also makes them on brief enough to pick, a lower bar) and
+    above the hard floor if one is set."""
+    ok = m.on_brief >= m.brief_share
     if m.floor is not None:
         ok &= m.relevance >= m.floor
     out: np.ndarray = ok
