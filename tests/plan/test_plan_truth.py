@@ -18,14 +18,18 @@ REPO = Path(__file__).resolve().parents[2]
 CREATORS, MAX_BRIEFS = 1000, 10  # CI-sized: the full run is 5,000 creators and every brief
 
 
-def _bench() -> ModuleType:
-    path = REPO / "benchmarks" / "bench_plan_truth.py"
-    spec = importlib.util.spec_from_file_location("bench_plan_truth", path)
+def _load(name: str) -> ModuleType:
+    path = REPO / "benchmarks" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(name, path)
     assert spec and spec.loader
     mod = importlib.util.module_from_spec(spec)
-    sys.modules["bench_plan_truth"] = mod
+    sys.modules[name] = mod
     spec.loader.exec_module(mod)
     return mod
+
+
+def _bench() -> ModuleType:
+    return _load("bench_plan_truth")
 
 
 @pytest.fixture(scope="module")
@@ -42,11 +46,47 @@ def truth_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
             bench.prepare(st, "default", world, "hash")
             rows = bench.run_briefs(st, "default", world, "hash", 3, max_briefs=MAX_BRIEFS)
             trends = bench.trend_quality(st, "default", world)
+            gap = _gap_rows(st, world, rows)
         finally:
             st.close()
-        return {"rows": rows, "summary": bench.summarize(rows), "trends": trends}
+        return {"rows": rows, "summary": bench.summarize(rows), "trends": trends, "gap": gap}
     finally:
         mp.undo()
+
+
+def _gap_rows(st: Any, world: Path, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """benchmarks/diag_plan_gap.py's apportionment of the planned briefs."""
+    import pandas as pd
+
+    from closeknit.plan.planner import history_model
+    from closeknit.world.response import load_response
+
+    diag = _load("diag_plan_gap")
+    resp = load_response(world)
+    conv = history_model(st, "default")
+    df = pd.read_csv(world / "truth" / "briefs.csv", keep_default_na=False)
+    oracle = {r["brief_id"]: r["oracle"] for r in rows if "plan_n" in r and r["oracle"] > 0}
+    return [diag.brief_gap(st, resp, r, conv, oracle[r.brief_id])
+            for r in df.itertuples() if r.brief_id in oracle]  # fmt: skip
+
+
+@pytest.mark.slow
+def test_plan_gap_is_apportioned(truth_run: dict[str, Any]) -> None:
+    """The diagnostic's sets keep their order by construction (each is feasible for the next
+    wider problem, which is solved exactly), its reasons account for the whole relevant set,
+    and the plan re-solved there is the plan the bench scored."""
+    gap = truth_run["gap"]
+    assert len(gap) >= 5
+    planned = {r["brief_id"]: r for r in truth_run["rows"]}
+    for g in gap:
+        assert g["pool_any"] >= g["pool_relevant"] - 1e-9, g
+        assert g["pool_any"] >= g["truth_both"] - 1e-6, g
+        assert g["relevant_may_pick"] <= min(g["may_pick"], g["relevant_candidates"]), g
+        if g["why"]:
+            assert abs(sum(g["why"].values()) - 1.0) < 1e-3, g
+        b = planned[g["brief_id"]]
+        # the bench's plan has overlap pairs; without them it may differ a little, not wholly
+        assert g["plan"] == pytest.approx(b["plan"] / b["oracle"], abs=0.15), (g, b)
 
 
 @pytest.mark.slow
