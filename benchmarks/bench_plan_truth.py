@@ -51,6 +51,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from closeknit.store import Store, open_store  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from plan_brief import plan_request  # noqa: E402
+
 MAX_CREATORS = 12
 
 
@@ -173,29 +176,8 @@ def run_briefs(
         known = calm.revenue(t)
         best_known = oracle(np.where(allowed, known, 0.0), true_fee, budget, MAX_CREATORS)
         row["oracle_known_mean"] = float(truth_rev[best_known].sum())
-        req = psvc.PlanIn(
-            text=r.text,
-            budget=budget,
-            aov=t.order_value,
-            min_relevance=floor,
-            **({"on_brief_share": share} if share is not None else {}),
-            **{
-                k: v
-                for k, v in f.items()
-                if k
-                in (
-                    "platforms",
-                    "tiers",
-                    "countries",
-                    "languages",
-                    "audience_age",
-                    "audience_gender",
-                    "min_authenticity",
-                    "max_sponsored_rate",
-                )
-                and v not in (None, [])
-            },  # fmt: skip
-        )
+        extra = {} if share is None else {"on_brief_share": share}
+        req, _ = plan_request(r, min_relevance=floor, **extra)
         try:
             plan = psvc.plan(store, ws, req)
         except CloseknitError as e:

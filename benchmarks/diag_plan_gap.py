@@ -40,23 +40,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_plan_truth import MAX_CREATORS, oracle  # noqa: E402
+from plan_brief import planner_model  # noqa: E402
 
 from closeknit.match.rank import fit_of  # noqa: E402
 from closeknit.plan.optimize import Problem, solve  # noqa: E402
-from closeknit.plan.planner import (  # noqa: E402
-    PlanConstraints,
-    _build,
-    discover_candidates,
-    history_model,
-)
-from closeknit.service import plans as psvc  # noqa: E402
-from closeknit.service.discover import restrict  # noqa: E402
+from closeknit.plan.planner import history_model  # noqa: E402
 from closeknit.store import open_store  # noqa: E402
 from closeknit.world import vocab  # noqa: E402
-from closeknit.world.response import load_response, target_of  # noqa: E402
+from closeknit.world.response import load_response  # noqa: E402
 
-KEYS = ("platforms", "tiers", "countries", "languages", "audience_age", "audience_gender",
-        "min_authenticity", "max_sponsored_rate")  # fmt: skip
 SETS = ("plan", "true_fees", "true_values", "truth_both", "pool_relevant", "pool_any")
 WHY = ("may pick", "content: another of the brief's niches", "content: sub-topic, focus < 0.35",
        "content: sub-topic, focus >= 0.35", "content: the brief's niche", "audience",
@@ -81,19 +73,8 @@ def _solve(p: Problem, value: np.ndarray, cost: np.ndarray, allowed: np.ndarray,
 def brief_gap(st: Any, resp: Any, r: Any, conv: Any, oracle_value: float) -> dict[str, Any]:
     inp = resp.inputs
     pos = {c: i for i, c in enumerate(inp.creator_ids)}
-    f = json.loads(r.filters)
-    t = target_of(json.loads(r.target), r.brief_id)
     rel = {x for x in str(r.relevant_creator_ids).split(";") if x}
-    req = psvc.PlanIn(
-        text=r.text,
-        budget=float(f["budget"]),
-        aov=t.order_value,
-        **{k: v for k, v in f.items() if k in KEYS and v not in (None, [])},
-    )
-    brief, _ = restrict(st, "default", req.brief(), req)
-    cands = discover_candidates(st, "default", brief, 500)
-    m = _build(st, "default", brief, cands, req.budget, PlanConstraints(aov=t.order_value), conv,
-               t.order_value)  # fmt: skip
+    m, t, brief = planner_model(st, r, conv)
     ids = m.frame["creator_id"].tolist()
     g = np.array([pos[c] for c in ids])
     true_rev = resp.revenue(t)[g]

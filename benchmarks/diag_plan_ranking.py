@@ -20,20 +20,13 @@ import pandas as pd
 from scipy.stats import spearmanr
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from closeknit.plan.planner import (  # noqa: E402
-    PlanConstraints,
-    _build,
-    discover_candidates,
-    history_model,
-)
-from closeknit.service import plans as psvc  # noqa: E402
-from closeknit.service.discover import restrict  # noqa: E402
+from plan_brief import planner_model  # noqa: E402
+
+from closeknit.plan.planner import history_model  # noqa: E402
 from closeknit.store import open_store  # noqa: E402
-from closeknit.world.response import load_response, target_of  # noqa: E402
-
-KEYS = ("platforms", "tiers", "countries", "languages", "audience_age", "audience_gender",
-        "min_authenticity", "max_sponsored_rate")  # fmt: skip
+from closeknit.world.response import load_response  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -49,19 +42,8 @@ def main(argv: list[str] | None = None) -> None:
     df = pd.read_csv(world / "truth" / "briefs.csv", keep_default_na=False)
     conv = history_model(st, "default")
     for bid in a.briefs:
-        r = df[df.brief_id == bid].iloc[0]
-        f = json.loads(r.filters)
-        t = target_of(json.loads(r.target), r.brief_id)
-        req = psvc.PlanIn(
-            text=r.text,
-            budget=float(f["budget"]),
-            aov=t.order_value,
-            **{k: v for k, v in f.items() if k in KEYS and v not in (None, [])},
-        )
-        brief, _ = restrict(st, "default", req.brief(), req)
-        cands = discover_candidates(st, "default", brief, 500)
-        c = PlanConstraints(aov=t.order_value)
-        m = _build(st, "default", brief, cands, req.budget, c, conv, t.order_value)
+        r = next(df[df.brief_id == bid].itertuples())
+        m, t, _ = planner_model(st, r, conv)
         ok = np.asarray(m.problem.allowed)
         idx = np.array([pos[i] for i in m.frame["creator_id"]])
         true_rev = resp.revenue(t)[idx]
