@@ -37,6 +37,17 @@ def test_plan_and_fees_commands(tmp_path: Path) -> None:
     assert res.exit_code == 0, res.output
     d = json.loads(res.stdout)  # stdout is pure JSON (no solver banner)
     assert d["cost"]["mid"] <= 4000 and len(d["picks"]) >= 2
+    big = d["comparison"]["best_single_macro_or_mega"]
+    assert big["status"] == "ok" and big["in_plan"] is False, big
+    # a plan of that big creator alone: the comparison says it is the plan's own pick
+    res = runner.invoke(
+        app,
+        ["plan", "running shoes", "--budget", "4000", "--candidate", big["creator_id"],
+         "--on-brief-share", "0", "--db", str(db)],
+        env={"COLUMNS": "200"},
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    assert f"@{big['handle']}" in res.output and "also one of this plan's picks" in res.output
     res = runner.invoke(app, ["plan", "x", "--budget", "0", "--db", str(db), "--json"])
     assert res.exit_code != 0 and json.loads(res.stdout)["error"]["type"] == "ValidationError"
     res = runner.invoke(app, ["fees", "@creator_1", "--db", str(db), "--json"])

@@ -423,6 +423,7 @@ def test_the_plans_figures_add_up(ws: Store) -> None:
     assert d["cost"]["mid"] < d["cost"]["high"] < sum(p.fee["high"] for p in plan.picks)
     big = d["comparison"]["best_single_macro_or_mega"]
     assert big["status"] == "ok"
+    assert big["in_plan"] == (big["creator_id"] in {p.creator_id for p in plan.picks})
     alone = make_plan(
         ws,
         "default",
@@ -432,6 +433,8 @@ def test_the_plans_figures_add_up(ws: Store) -> None:
     )
     assert [p.creator_id for p in alone.picks] == [big["creator_id"]]
     row = alone.picks[0]
+    # the comparison names the plan's own pick as such
+    assert alone.to_dict()["comparison"]["best_single_macro_or_mega"]["in_plan"] is True
     assert big["expected"]["revenue"]["mid"] == pytest.approx(row.expected_revenue, rel=1e-9)
     assert big["fee"]["mid"] == pytest.approx(row.fee["mid"], abs=0.01)
     # one creator's cost range is its fee range, in the plan and in the comparison

@@ -272,6 +272,7 @@ def print_forecast(plan: svc.PlanOut) -> None:
         console.print(
             f"vs the best single {big.tier} creator for the same budget, @{big.handle} "
             f"(fee {big.fee.mid:,.0f}): revenue {be.revenue.mid:,.0f}, ROAS {be.roas.mid:.2f}"
+            + (" (also one of this plan's picks)" if big.in_plan else "")
         )
     for n in plan.notes:
         console.print(f"note: {n}")

@@ -1081,6 +1081,8 @@ def make_plan(
     if sol.selected:
         expected["on_brief_mean"] = round(float(m.on_brief[sol.selected].mean()), 4)
     big = _best_single_big(store, workspace, brief, m, budget, c)
+    if big.get("status") == "ok":
+        big["in_plan"] = big["creator_id"] in {p.creator_id for p in picks}
     comparison: dict[str, Any] = {
         "plan": {"n": len(sol.selected), "expected": expected},
         "best_single_macro_or_mega": big,

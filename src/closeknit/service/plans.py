@@ -163,6 +163,10 @@ class BigCreator(Out):
     relevance: float | None = None
     fee: Fee | None = None
     expected: Expected | None = None
+    in_plan: bool = Field(
+        default=False, description="the creator is also one of the plan's picks (its figures "
+        "are inside the plan's)"
+    )  # fmt: skip
 
 
 class Comparison(Out):

@@ -1,0 +1,33 @@
+"""The plan result card says when the one-big-creator comparison is also one of the picks."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from closeknit.service import plans as svc
+from closeknit.store import Store
+from closeknit.web.render import templates
+from tests.plan.synth import seed_creators
+
+
+def _card(plan: svc.PlanOut) -> str:
+    big = plan.comparison.best_single_macro_or_mega
+    return templates.get_template("partials/plan_result.html").render(
+        plan=plan, big=big, compare_svg="", fee_svg="", exclude=[], lock=[],
+        me=SimpleNamespace(role="owner"), csrf="t",
+    )  # fmt: skip
+
+
+def test_comparison_names_its_creator_as_a_pick_when_it_is_one(store: Store) -> None:
+    seed_creators(store, 40)
+    req = {"text": "running and fitness", "budget": 20000, "on_brief_share": 0.0}
+    plan = svc.plan(store, "default", svc.PlanIn(**req, min_relevance=0.0, max_creators=6))
+    big = plan.comparison.best_single_macro_or_mega
+    assert big.status == "ok" and big.creator_id is not None
+    picked = big.creator_id in {p.creator_id for p in plan.picks}
+    assert big.in_plan is picked
+    assert ("is also one of this plan's picks" in _card(plan)) is picked
+    # a plan of that creator alone: the card says so
+    alone = svc.plan(store, "default", svc.PlanIn(**req, creators=[big.creator_id]))
+    assert alone.comparison.best_single_macro_or_mega.in_plan is True
+    assert "is also one of this plan's picks" in _card(alone)
