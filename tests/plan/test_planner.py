@@ -437,6 +437,13 @@ def test_the_plans_figures_add_up(ws: Store) -> None:
     assert alone.to_dict()["comparison"]["best_single_macro_or_mega"]["in_plan"] is True
     assert big["expected"]["revenue"]["mid"] == pytest.approx(row.expected_revenue, rel=1e-9)
     assert big["fee"]["mid"] == pytest.approx(row.fee["mid"], abs=0.01)
+    # budgeted on the fee's median: a budget below the fee's high end says the fee may not fit
+    only = PlanConstraints(candidates=[big["creator_id"]], min_relevance=0.0, on_brief_share=0.0)
+    for budget, warned in ((row.fee["high"] * 1.1, False), (row.fee["mid"] * 1.01, True)):
+        one = make_plan(ws, "default", parse_brief("running and fitness"), budget, only)
+        assert [p.creator_id for p in one.picks] == [big["creator_id"]]
+        said = [n for n in one.notes if f"plan costs {row.fee['high']:,.0f}, above" in n]
+        assert bool(said) is warned, one.notes
     # one creator's cost range is its fee range, in the plan and in the comparison
     ad = alone.to_dict()
     assert (ad["cost"]["low"], ad["cost"]["high"]) == pytest.approx(

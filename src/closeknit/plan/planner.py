@@ -1080,6 +1080,14 @@ def make_plan(
     expected = _metrics(m, sol.selected, c, budget)
     if sol.selected:
         expected["on_brief_mean"] = round(float(m.on_brief[sol.selected].mean()), 4)
+        # the plan is budgeted on the fees' medians: say when their range reaches past it
+        high = float(expected["cost"]["p90"])
+        if high > budget * (1 + 1e-9):
+            notes.append(
+                f"the fees are estimates: at the high end of their 80% range the plan costs "
+                f"{high:,.0f}, above the budget of {budget:,.0f}; agree the fees before "
+                "committing the budget"
+            )
     big = _best_single_big(store, workspace, brief, m, budget, c)
     if big.get("status") == "ok":
         big["in_plan"] = big["creator_id"] in {p.creator_id for p in picks}
