@@ -42,6 +42,9 @@ def test_fit_recovers_a_large_history_and_its_spread() -> None:
     rng = np.random.default_rng(5)
     x, y, camp = b.history(rng, 3000, 20, sigma=0.5, tau=0.1, leak=0.3)
     m = conversion.fit(x, y, camp)
+    assert m.summary() == (
+        f"learned from 3000 creators of 20 past campaigns ({int(y.sum())} attributed orders)"
+    )
     assert abs(m.coef[1] - b.TRUE_COEF[1]) < 0.06, m.coef
     assert abs(m.coef[3] - b.TRUE_COEF[3]) < 0.1, m.coef
     assert abs(m.sigma - 0.5) < 0.12, m.sigma
@@ -56,3 +59,4 @@ def test_too_little_history_is_the_prior() -> None:
     x, y, camp = b.history(np.random.default_rng(1), conversion.MIN_OBS - 1, 2, 0.5, 0.2, 0.5)
     m = conversion.fit(x, y, camp)
     assert m.source == "prior" and np.allclose(m.coef, conversion.PRIOR_MEAN)
+    assert m.summary() == "the documented prior: only 9 past campaign creators, fewer than 10"

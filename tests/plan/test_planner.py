@@ -281,6 +281,9 @@ def test_conversions_objective_and_saved_plan(ws: Store) -> None:
     assert plan.objective == "conversions" and plan.assumptions["aov"] == 40.0
     # no campaign history in this workspace: the documented prior, said so
     assert plan.assumptions["conversion_model"]["source"] == "prior"
+    assert plan.assumptions["conversion_model"]["summary"] == (
+        "the documented prior: no campaign history in this workspace"
+    )
     e = plan.expected
     # revenue is conversions × AOV draw by draw, so the medians keep the ratio
     assert e["revenue"]["mid"] == pytest.approx(e["conversions"]["mid"] * 40.0, rel=1e-6)

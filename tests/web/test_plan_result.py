@@ -27,6 +27,8 @@ def test_comparison_names_its_creator_as_a_pick_when_it_is_one(store: Store) -> 
     picked = big.creator_id in {p.creator_id for p in plan.picks}
     assert big.in_plan is picked
     assert ("is also one of this plan's picks" in _card(plan)) is picked
+    # where the forecast comes from (no campaign history here)
+    assert "The forecast is the documented prior: no campaign history" in _card(plan)
     # the card's sentence reads the service's ratio (no arithmetic in the page)
     ratio = plan.comparison.revenue_ratio
     assert ratio is not None and ratio >= 1.05, ratio

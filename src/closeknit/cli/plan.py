@@ -266,6 +266,7 @@ def print_forecast(plan: svc.PlanOut) -> None:
             f"[{roas.p10:.2f}–{roas.p90:.2f}] (80% intervals; {plan.method}, gap to bound "
             f"{plan.gap or 0:.1%})"
         )
+        console.print(f"the forecast is {plan.assumptions.conversion_model.summary}")
     big = plan.comparison.best_single_macro_or_mega
     be = big.expected
     if big.fee is not None and be is not None and be.revenue and be.roas:

@@ -123,9 +123,19 @@ class ConversionModel:
         out: np.ndarray = np.exp(beta @ x.T + camp + own) * fit
         return out
 
+    def summary(self) -> str:
+        """Where the forecast comes from, in words (it follows "the forecast is ...")."""
+        if self.n_obs:
+            return (
+                f"learned from {self.n_obs} creators of {self.n_campaigns} past campaigns "
+                f"({self.n_orders} attributed orders)"
+            )
+        return self.notes[0] if self.notes else "the documented prior"
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "source": self.source,
+            "summary": self.summary(),
             "coefficients": {t: round(float(v), 4) for t, v in zip(TERMS, self.coef, strict=True)},
             "sd": {
                 t: round(float(v), 4)
@@ -141,7 +151,9 @@ class ConversionModel:
         }
 
 
-def prior_model(note: str = "no campaign history: the documented prior") -> ConversionModel:
+def prior_model(
+    note: str = "the documented prior: no campaign history in this workspace",
+) -> ConversionModel:
     return ConversionModel(
         coef=PRIOR_MEAN.copy(),
         cov=np.diag(PRIOR_SD**2),
@@ -169,7 +181,9 @@ def fit(
 
     n = len(orders)
     if n < MIN_OBS:
-        return prior_model(f"only {n} past campaign creators (< {MIN_OBS}): the prior")
+        return prior_model(
+            f"the documented prior: only {n} past campaign creators, fewer than {MIN_OBS}"
+        )
     y = np.asarray(orders, dtype=float)
     codes, camp = np.unique(campaign, return_inverse=True)
     k = len(codes)

@@ -181,6 +181,10 @@ class ConversionModelOut(Out):
     documented prior (``source``)."""
 
     source: str
+    summary: str = Field(
+        description="where the forecast comes from, in words: the campaigns it was learned "
+        "from, or the documented prior and why"
+    )  # fmt: skip
     coefficients: dict[str, float]
     sd: dict[str, float]
     creator_spread: float
