@@ -131,7 +131,7 @@ def run_briefs(
     from closeknit.match import Brief, discover
     from closeknit.service import plans as psvc
     from closeknit.world import vocab
-    from closeknit.world.response import WorldResponse, load_response, target_of
+    from closeknit.world.response import WorldResponse, load_response
 
     resp = load_response(world)
     # the same world without the creator × brand idiosyncrasy (sigma 0): what a forecaster that
@@ -149,8 +149,9 @@ def run_briefs(
         if max_briefs is not None and len(out) >= max_briefs:
             break
         f = json.loads(r.filters)
-        t = target_of(json.loads(r.target), r.brief_id)
-        budget = float(f["budget"])
+        extra = {} if share is None else {"on_brief_share": share}
+        req, t = plan_request(r, min_relevance=floor, **extra)
+        budget = req.budget
         truth_rev = resp.revenue(t)
         true_fee = inp.fee_post.astype(float)
         row: dict[str, Any] = {"brief_id": r.brief_id, "text": r.text, "budget": budget,
@@ -176,8 +177,6 @@ def run_briefs(
         known = calm.revenue(t)
         best_known = oracle(np.where(allowed, known, 0.0), true_fee, budget, MAX_CREATORS)
         row["oracle_known_mean"] = float(truth_rev[best_known].sum())
-        extra = {} if share is None else {"on_brief_share": share}
-        req, _ = plan_request(r, min_relevance=floor, **extra)
         try:
             plan = psvc.plan(store, ws, req)
         except CloseknitError as e:

@@ -82,16 +82,14 @@ def brief_gap(st: Any, resp: Any, r: Any, conv: Any, oracle_value: float) -> dic
     is_rel = np.array([c in rel for c in ids])
     p = m.problem
     may = np.asarray(p.allowed)
-    fits = true_fee <= p.budget
     picks = {
         "plan": _solve(p, m.value, m.fee_mid, may, True),
         "true_fees": _solve(p, m.value, true_fee, may, True),
         "true_values": _solve(p, true_rev, m.fee_mid, may, True),
         "truth_both": _solve(p, true_rev, true_fee, may, True),
-        "pool_relevant": oracle(
-            np.where(is_rel & fits, true_rev, 0.0), true_fee, p.budget, MAX_CREATORS
-        ),  # fmt: skip
-        "pool_any": oracle(np.where(fits, true_rev, 0.0), true_fee, p.budget, MAX_CREATORS),
+        # the oracle itself keeps to the creators whose true fee fits the budget
+        "pool_relevant": oracle(np.where(is_rel, true_rev, 0.0), true_fee, p.budget, MAX_CREATORS),
+        "pool_any": oracle(true_rev, true_fee, p.budget, MAX_CREATORS),
     }
     out: dict[str, Any] = {"brief_id": r.brief_id, "candidates": len(ids),
                            "may_pick": int(may.sum()), "relevant_candidates": int(is_rel.sum()),
