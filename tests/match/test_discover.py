@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -175,3 +176,34 @@ def test_cli_discover_json_and_errors(small: Store) -> None:
     assert res.exit_code != 0 and "ValidationError" in res.output
     res = run(app, ["niches", "assign", "--db", path, "--json"])
     assert res.exit_code == 0 and json.loads(res.output)["assigned"] == 6
+
+
+def test_discover_and_plan_on_a_store_with_nothing_to_rank_say_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A new store (or creators imported without any text) is a clear InsufficientData error on
+    discover and on the plan built from it, not a ValueError traceback or "nobody fits"."""
+    from closeknit.errors import InsufficientData
+    from closeknit.service.plans import PlanIn, plan
+    from closeknit.store import open_store
+
+    monkeypatch.setenv("CLOSEKNIT_EMBED_MODEL", "hash")
+    st = open_store(tmp_path / "empty.duckdb")
+    try:
+        with pytest.raises(InsufficientData, match="no creators yet"):
+            discover(st, "default", parse_brief("anklets"), 5)
+        with pytest.raises(InsufficientData, match="no creators yet"):
+            plan(st, "default", PlanIn(text="anklets", budget=500))
+        with st.transaction() as tx:
+            tx.insert_rows(
+                "creators",
+                [dict(workspace_id="default", creator_id="instagram:blank",
+                      platform="instagram", handle="blank", followers=100)],
+            )  # fmt: skip
+        with pytest.raises(InsufficientData, match="none of this workspace's 1 creators"):
+            discover(st, "default", parse_brief("anklets"), 5)
+    finally:
+        st.close()
+    r = CliRunner().invoke(app, ["discover", "anklets", "--db", str(tmp_path / "new.duckdb")])
+    assert r.exit_code != 0 and "Traceback" not in r.output
+    assert "no creators yet" in r.output and "closeknit demo" in r.output

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from closeknit.errors import InsufficientData
 from closeknit.match import relevance
 from closeknit.match.brief import Brief, age_range, bucket_overlap, content_text
 from closeknit.match.candidates import FEATURE_COLS
@@ -500,6 +501,8 @@ def discover(
         rows = (
             tab.rows_of_index(sig.idx)[sig.keys] if sig.idx is not None else np.zeros(0, np.int64)
         )
+    if query_override is None and not len(rows):
+        raise _nothing_to_rank(tab)
     notes: list[str] = []
     if brief.parsed:
         notes.append("read from the brief text: " + "; ".join(brief.parsed))
@@ -712,6 +715,21 @@ def discover(
         excluded=excluded,
         weights=w,
         notes=notes,
+    )
+
+
+def _nothing_to_rank(tab: Any) -> InsufficientData:
+    """The error for a workspace with no creator content to rank (a new store, or creators
+    imported without posts), instead of an empty ranking that reads as "nobody fits"."""
+    n = len(tab.ids)
+    if not n:
+        return InsufficientData(
+            "this workspace has no creators yet: import some (`closeknit import world DIR`, "
+            "`closeknit import instagram FILE`, ...) or run `closeknit demo`"
+        )
+    return InsufficientData(
+        f"none of this workspace's {n:,} creators has posts or a bio to match a brief "
+        "against yet: import their posts (`closeknit import instagram FILE`, ...)"
     )
 
 
