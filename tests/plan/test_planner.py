@@ -389,6 +389,25 @@ def test_plan_held_back_by_the_on_brief_mean_says_so(ws: Store) -> None:
         )
 
 
+def test_budget_left_by_the_creator_limit_is_said_so(ws: Store) -> None:
+    """A plan that holds max_creators and leaves most of the budget says why (the demo's plan
+    spent 949 of 5,000 with nothing said); a plan that spends its budget says nothing."""
+    ids = [r["creator_id"] for r in ws.query("SELECT creator_id FROM creators ORDER BY 1")]
+
+    def src(st: Store, w: str, b: object, limit: int) -> list[tuple[str, float]]:
+        return [(x, 0.97) for x in ids]
+
+    c = PlanConstraints(candidate_source=src, max_creators=2, min_creators=1)
+    plan = make_plan(ws, "default", parse_brief("running"), 1_000_000, c)
+    assert len(plan.picks) == 2
+    said = [n for n in plan.notes if "left unspent" in n]
+    assert len(said) == 1 and "most creators allowed (2, max_creators)" in said[0], plan.notes
+    fee = min(p.fee["mid"] for p in plan.picks)
+    c = PlanConstraints(candidate_source=src, max_creators=1, min_creators=1)
+    tight = make_plan(ws, "default", parse_brief("running"), fee * 1.01, c)
+    assert tight.picks and not any("left unspent" in n for n in tight.notes), tight.notes
+
+
 def test_every_fitting_creator_left_out_is_said_so_not_a_budget_error(ws: Store) -> None:
     """When the creators who fit are all left out (or kept in and planned around), the plan
     says that, not 'the cheapest creator that fits costs 26; raise the budget' of a budget

@@ -1068,6 +1068,16 @@ def make_plan(
                 f"{left:,.0f} of the budget is left unspent rather than spent on creators who "
                 "may not fit (a lower on_brief_share takes more of them)"
             )
+    elif sol.selected and left > 0.05 * budget and len(sol.selected) >= c.max_creators:
+        # a plan that leaves most of the budget unspent reads as a fault unless it says why
+        what = {"revenue": "revenue", "profit": "profit", "conversions": "orders",
+                "reach": "reach"}[c.objective]  # fmt: skip
+        notes.append(
+            f"{left:,.0f} of the budget is left unspent: the plan holds the most creators "
+            f"allowed ({c.max_creators}, max_creators), and the best set of at most "
+            f"{c.max_creators} found is this one: dearer creators are not expected to bring "
+            f"more {what}; allow more creators to spend more of it"
+        )
     if explicit:
         floor = m.floor if m.floor is not None else PICK_MIN_ON_BRIEF
         below = int((m.relevance < floor).sum())
