@@ -113,6 +113,23 @@ def test_overlap_estimator_scales_shared_samples(store: Store) -> None:
     assert ov2.shared.tolist() == [pytest.approx(0.3 * 100)]  # 10 · 100 · 200 / 2500 = 80
 
 
+def test_overlaps_with_no_audience_sample_at_all(store: Store) -> None:
+    """Creators imported without any follower or commenter sample (profiles only): no pairs,
+    nobody sampled; it was an IndexError (a 500 on POST /plans) reading the saved table."""
+    import numpy as np
+
+    with store.transaction() as tx:
+        tx.insert_rows(
+            "creators",
+            [dict(workspace_id="default", creator_id=f"instagram:{h}", platform="instagram",
+                  handle=h, followers=1000) for h in ("a", "b", "c")],
+        )  # fmt: skip
+    ov = estimate_overlaps(
+        store, "default", ["instagram:a", "instagram:b", "instagram:c"], np.full(3, 1000.0)
+    )
+    assert len(ov.pair_i) == 0 and not ov.sampled.any()
+
+
 def _overlaps_equal(a: Any, b: Any) -> None:
     import numpy as np
 

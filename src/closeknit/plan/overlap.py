@@ -164,8 +164,12 @@ def _from_saved(
     has_f = np.zeros(n, dtype=bool)
     sampled[known] = a.sampled[ci[known]]
     has_f[known] = a.has_f[ci[known]]
-    lo = np.where(known, a.start[np.maximum(ci, 0)], 0)
-    ln = np.where(known, a.start[np.maximum(ci, 0) + 1] - lo, 0)
+    # index only the known rows: with no saved audience at all, start is [0] and any
+    # position past it is out of range (np.where would evaluate it for every creator)
+    lo = np.zeros(n, dtype=np.int64)
+    ln = np.zeros(n, dtype=np.int64)
+    lo[known] = a.start[ci[known]]
+    ln[known] = a.start[ci[known] + 1] - lo[known]
     total = int(ln.sum())
     pos = np.repeat(np.arange(n, dtype=np.int64), ln)
     ends = np.cumsum(ln)
