@@ -88,8 +88,37 @@ def test_code_wins_then_last_click_within_window(camp: Store) -> None:
     assert res.revenue == pytest.approx(50 + 70 + 30 + 25)
     assert res.by_rule["code"]["orders"] == 3 and res.by_rule["last_click"]["orders"] == 1
     wide = attribute(camp, "default", "spring-run", window_days=40)
-    assert wide.n_orders == 5  # order 4 now inside the window
+    assert wide.n_orders == len(wide.rows) == 5  # order 4 now inside the window
+    # another window is a what-if: returned, not stored (what the plan learns stays put)
+    assert not wide.stored and camp.scalar("SELECT count(*) FROM attributions") == 4
+    cp.update_campaign(camp, "default", "spring-run", attribution_window_days=40)
+    own = attribute(camp, "default", "spring-run")
+    assert own.stored and own.n_orders == 5
     assert camp.scalar("SELECT count(*) FROM attributions") == 5  # re-run replaces, no doubles
+
+
+def test_a_report_read_with_another_window_writes_nothing(camp: Store) -> None:
+    """A viewer's report over another window (GET .../report?window_days=5) showed its orders
+    by storing them, which moved the conversion model every plan learns from."""
+    from closeknit.track.roas import report
+
+    assign(camp, "default", "spring-run")
+    link = "/?utm_source=instagram&utm_campaign=spring-run&utm_content="
+    with camp.transaction() as tx:
+        tx.insert_rows(
+            "orders",
+            [order(1, LIVE + dt.timedelta(days=2), 30.0, landing=link + "anna.runs"),
+             order(2, LIVE + dt.timedelta(days=35), 40.0, landing=link + "zoe")],
+        )  # fmt: skip
+    base = report(camp, "default", "spring-run")
+    sig = camp.write_signature()
+    wide = report(camp, "default", "spring-run", window_days=40)
+    assert camp.write_signature() == sig
+    assert base.totals["orders"] == 1 and wide.totals["orders"] == 2
+    assert wide.totals["revenue"] == pytest.approx(70.0)
+    by = {r["creator_id"]: r["orders"] for r in wide.creators}
+    assert by["instagram:zoe"] == 1 and by["instagram:anna.runs"] == 1
+    assert report(camp, "default", "spring-run").totals["orders"] == 1
 
 
 def test_attributing_the_same_data_again_writes_nothing(camp: Store) -> None:

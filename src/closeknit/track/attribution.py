@@ -39,9 +39,13 @@ class AttributionResult:
     by_rule: dict[str, dict[str, float]]
     by_creator: list[dict[str, Any]]
     notes: list[str] = field(default_factory=list)
+    # the attributed orders themselves; stored in ``attributions`` only under the campaign's
+    # own window (another window is a what-if: reading it must not move what the plan learns)
+    rows: list[dict[str, Any]] = field(default_factory=list, repr=False)
+    stored: bool = True
 
     def to_dict(self) -> dict[str, Any]:
-        return dict(self.__dict__)
+        return {k: v for k, v in self.__dict__.items() if k not in ("rows", "stored")}
 
 
 def live_times(store: Store, workspace: str, campaign_id: str) -> dict[str, dt.datetime | None]:
@@ -73,7 +77,9 @@ def attribute(
     grace_hours: float = 24.0,
     revenue_field: str = "total",
 ) -> AttributionResult:
-    """Attribute orders to ``campaign_id``'s creators and store them in ``attributions``."""
+    """Attribute orders to ``campaign_id``'s creators and store them in ``attributions``
+    (only under the campaign's own window: a ``window_days`` of another length is computed and
+    returned in ``rows``, not stored, so a report read with it changes nothing else)."""
     if revenue_field not in REVENUE_FIELDS:
         raise ValidationError(f"revenue_field must be one of {REVENUE_FIELDS}")
     camp = get_campaign(store, workspace, campaign_id)
@@ -146,7 +152,8 @@ def attribute(
             )
     # the same data again (a report, a page, a lift estimate) writes nothing: a write would
     # move the store's signature and discard every cache derived from it
-    if _changes(store, workspace, campaign_id, rows):
+    own = window == int(camp.attribution_window_days)
+    if own and _changes(store, workspace, campaign_id, rows):
         _store(store, workspace, campaign_id, rows)
     by_rule: dict[str, dict[str, float]] = {}
     by_creator: dict[str, dict[str, Any]] = {}
@@ -179,6 +186,8 @@ def attribute(
         by_rule,
         sorted(by_creator.values(), key=lambda x: -x["revenue"]),
         notes,
+        rows,
+        own,
     )
 
 

@@ -159,12 +159,7 @@ def report(
             row["spend_committed"] += float(row["fee"])
             row["spend_fee"] += float(row["fee"])
             row["spend"] += float(row["fee"])
-    for o in store.query(
-        "SELECT a.creator_id, a.rule, a.revenue, o.cogs, coalesce(o.refunded, 0) AS refunded, "
-        "o.is_new_customer FROM attributions a JOIN orders o ON o.workspace_id = a.workspace_id "
-        "AND o.order_id = a.order_id WHERE a.workspace_id = $ws AND a.campaign_id = $c",
-        ws_,
-    ):
+    for o in _attributed(store, workspace, campaign_id, attr):
         row = per.get(o["creator_id"])
         if row is None:
             continue
@@ -222,6 +217,36 @@ def report(
         attribution=attr.to_dict() if attr else None,
         notes=notes,
     )
+
+
+def _attributed(store: Store, workspace: str, campaign_id: str, attr: Any) -> list[dict[str, Any]]:
+    """The campaign's attributed orders with their cost, refund and new-customer fields: from
+    ``attributions``, or from ``attr``'s rows when it was not stored (another window)."""
+    ws_ = {"ws": workspace, "c": campaign_id}
+    if attr is None or attr.stored:
+        return store.query(
+            "SELECT a.creator_id, a.rule, a.revenue, o.cogs, coalesce(o.refunded, 0) AS "
+            "refunded, o.is_new_customer FROM attributions a JOIN orders o ON o.workspace_id = "
+            "a.workspace_id AND o.order_id = a.order_id WHERE a.workspace_id = $ws AND "
+            "a.campaign_id = $c",
+            ws_,
+        )
+    if not attr.rows:
+        return []
+    extra = {
+        r["order_id"]: r
+        for r in store.query(
+            "SELECT order_id, cogs, coalesce(refunded, 0) AS refunded, is_new_customer "
+            "FROM orders WHERE workspace_id = $ws AND order_id IN (SELECT unnest($ids))",
+            {"ws": workspace, "ids": [a["order_id"] for a in attr.rows]},
+        )
+    }
+    return [
+        {"creator_id": a["creator_id"], "rule": a["rule"], "revenue": a["revenue"],
+         **{k: v for k, v in extra[a["order_id"]].items() if k != "order_id"}}
+        for a in attr.rows
+        if a["order_id"] in extra
+    ]  # fmt: skip
 
 
 def _engagement(
