@@ -13,13 +13,33 @@ _SECRET_PATTERNS = [
     re.compile(r"(access_token|token|key|secret|password|signature)=([^&\s\"']+)", re.I),
     re.compile(r"(Bearer\s+)([A-Za-z0-9._\-~+/=]+)", re.I),
 ]
+# closeknit's own credentials wherever they appear (a key pasted into a path or a handle):
+# an API key ``ck_<key id>_<secret>`` keeps its id (shown in key listings), an invitation
+# token ``inv_<secret>`` keeps nothing
+_OWN_CREDENTIALS = [
+    re.compile(r"\b(ck_[0-9a-f]{6,}_)[A-Za-z0-9_\-]{16,}"),
+    re.compile(r"\b(inv_)[A-Za-z0-9_\-]{16,}"),
+]
 
 
 def redact(text: str) -> str:
     """Replace anything that looks like a credential in ``text`` with ``***``."""
     for pat in _SECRET_PATTERNS:
         text = pat.sub(lambda m: m.group(1) + ("=" if "=" in m.group(0) else "") + "***", text)
+    for pat in _OWN_CREDENTIALS:
+        text = pat.sub(lambda m: m.group(1) + "***", text)
     return text
+
+
+def redact_details(details: Any) -> Any:
+    """``redact`` over every string of an error's details (they echo what the caller sent)."""
+    if isinstance(details, str):
+        return redact(details)
+    if isinstance(details, dict):
+        return {k: redact_details(v) for k, v in details.items()}
+    if isinstance(details, list | tuple):
+        return [redact_details(v) for v in details]
+    return details
 
 
 class CloseknitError(Exception):
@@ -31,7 +51,7 @@ class CloseknitError(Exception):
     def __init__(self, message: str, **details: Any) -> None:
         super().__init__(redact(message))
         self.message = redact(message)
-        self.details = details
+        self.details = redact_details(details)
 
     @property
     def type(self) -> str:

@@ -112,6 +112,14 @@ def test_api_key_shown_once_stored_hashed_and_revocable(
     assert client.get("/api/v1/creators", headers=auth(key)).status_code == 200
     # a viewer key cannot write
     assert client.post("/api/v1/briefs", json={"text": "x"}, headers=auth(key)).status_code == 403
+    saved = client.post(
+        "/api/v1/plans", json={"text": "x", "budget": 100, "save": True}, headers=auth(key)
+    )
+    assert saved.status_code == 403 and saved.json()["error"]["type"] == "PermissionDenied"
+    # a key pasted into the wrong place is not echoed back (message, details) or logged
+    lost = client.get(f"/api/v1/creators/{key}", headers=auth(a.key))
+    assert lost.status_code == 404 and key.split("_", 2)[2] not in lost.text
+    assert "ck_" in lost.json()["error"]["message"]
     kid = r.json()["key_id"]
     assert client.delete(f"/api/v1/keys/{kid}", headers=auth(a.key)).status_code == 200
     assert client.get("/api/v1/creators", headers=auth(key)).status_code == 401
@@ -248,3 +256,24 @@ def test_allow_matches_the_schema_on_every_path(
         assert r.status_code == 405, (path, r.status_code)
         got = {m.strip().lower() for m in r.headers["allow"].split(",")} - {"head"}
         assert got == set(ops), (path, r.headers["allow"], sorted(ops))
+
+
+def test_a_key_knows_only_its_own_workspace(client: TestClient, two: tuple[Seeded, Seeded]) -> None:
+    """An API key is bound to one workspace: /auth/me and /workspaces with it do not list its
+    maker's other brands (a session does), and the key's role is its own."""
+    a, _ = two
+    csrf = _login(client, a.owner_email)
+    h = {"X-CSRF-Token": csrf}
+    made = client.post("/api/v1/workspaces", json={"workspace": "other-brand", "name": "Other"},
+                       headers=h)  # fmt: skip
+    assert made.status_code == 201, made.text
+    mine = {w["workspace_id"] for w in client.get("/api/v1/auth/me").json()["workspaces"]}
+    assert mine == {"alpha", "other-brand"}
+    key = client.post("/api/v1/keys", json={"name": "script", "role": "viewer"}, headers=h).json()[
+        "key"
+    ]
+    client.cookies.clear()
+    me = client.get("/api/v1/auth/me", headers=auth(key)).json()
+    assert [(w["workspace_id"], w["role"]) for w in me["workspaces"]] == [("alpha", "viewer")]
+    listed = client.get("/api/v1/workspaces", headers=auth(key)).json()
+    assert [w["workspace_id"] for w in listed] == ["alpha"]

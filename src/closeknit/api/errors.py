@@ -20,6 +20,7 @@ from closeknit.errors import (
     MethodNotAllowed,
     RateLimited,
     redact,
+    redact_details,
 )
 
 log = logging.getLogger("closeknit.api")
@@ -117,7 +118,13 @@ def _status_type(status: int) -> str:
 
 
 def error_body(type_: str, message: str, details: dict[str, Any] | None = None) -> dict[str, Any]:
-    return {"error": {"type": type_, "message": redact(message), "details": details or {}}}
+    return {
+        "error": {
+            "type": type_,
+            "message": redact(message),
+            "details": redact_details(details or {}),
+        }
+    }
 
 
 def _clean_validation(errors: list[Any]) -> list[dict[str, Any]]:

@@ -382,15 +382,25 @@ class MeOut(Out):
     workspaces: list[WorkspaceOut]
 
 
-def me(store: Store, p: Principal) -> MeOut:
+def _visible_workspaces(store: Store, p: Principal) -> list[dict[str, Any]]:
+    """The workspaces a caller may know of: a signed-in user's all; an API key is bound to one
+    workspace, and a script given a brand's key must not learn the key maker's other brands."""
     spaces = workspaces_of(store, p.user_id) if p.user_id else []
+    if p.via != "session":
+        # with the key's own role, not its maker's
+        spaces = [{**w, "role": p.role} for w in spaces if w["workspace_id"] == p.workspace_id]
+    return spaces
+
+
+def me(store: Store, p: Principal) -> MeOut:
+    spaces = _visible_workspaces(store, p)
     return MeOut(**p.to_dict(), workspaces=[WorkspaceOut(**w) for w in spaces])
 
 
 def my_workspaces(store: Store, p: Principal) -> list[WorkspaceOut]:
     if p.user_id is None:
         return [WorkspaceOut(workspace_id=p.workspace_id, role=p.role)]
-    return [WorkspaceOut(**w) for w in workspaces_of(store, p.user_id)]
+    return [WorkspaceOut(**w) for w in _visible_workspaces(store, p)]
 
 
 class WorkspaceSwitchIn(In):
@@ -399,6 +409,9 @@ class WorkspaceSwitchIn(In):
 
 def switch(store: Store, p: Principal, req: WorkspaceSwitchIn) -> WorkspaceOut:
     switch_workspace(store, p, req.workspace)
+    mine = [w for w in workspaces_of(store, p.user_id or "") if w["workspace_id"] == req.workspace]
+    if mine:
+        return WorkspaceOut(**mine[0])
     return WorkspaceOut(
         workspace_id=req.workspace, role=role_of(store, req.workspace, p.user_id or "")
     )

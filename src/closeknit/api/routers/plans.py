@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 from closeknit.api.deps import StoreDep, Viewer
 from closeknit.api.errors import AUTHED, DocumentedRoute, responses
+from closeknit.errors import PermissionDenied
 from closeknit.service import plans as svc
 
 router = APIRouter(tags=["plans"], responses=responses(*AUTHED), route_class=DocumentedRoute)
@@ -14,7 +15,13 @@ router = APIRouter(tags=["plans"], responses=responses(*AUTHED), route_class=Doc
 @router.post("/plans", responses=responses(404))
 def plan(p: Viewer, store: StoreDep, body: svc.PlanIn) -> svc.PlanOut:
     """Pick creators under ``budget`` for a brief (text and filters, or a saved ``brief_id``),
-    with overlap and expected results. ``creators`` restricts the candidates to a chosen set."""
+    with overlap and expected results. ``creators`` restricts the candidates to a chosen set.
+    Anyone may ask for a plan; storing it (``save``) is a write and needs the editor role."""
+    if body.save and not p.can("editor"):
+        raise PermissionDenied(
+            f"saving a plan needs the editor role (you are {p.role}); ask without save",
+            needs="editor",
+        )
     return svc.plan(store, p.workspace_id, body)
 
 
