@@ -38,6 +38,14 @@ def test_pages_render_and_forms_need_csrf(tmp_path: Path) -> None:
             r = c.get(url)
             assert r.status_code == 200, (url, r.text[:300])
         assert c.get("/creators/instagram:nobody").status_code == 404
+        # the Export CSV link works with no filter set, and with one (it sent country= empty)
+        import re
+
+        for url in ("/creators", "/creators?tier=micro"):
+            href = re.search(r'href="(/api/v1/creators\.csv[^"]*)"', c.get(url).text)
+            assert href is not None, url
+            got = c.get(href.group(1).replace("&amp;", "&"))
+            assert got.status_code == 200 and got.text.startswith("creator_id"), got.text[:200]
         # pages are scoped like the API: workspace beta's objects are not found
         assert c.get("/campaigns/c_beta").status_code == 404
         assert c.get("/creators/instagram:beta_vegan_0").status_code == 404

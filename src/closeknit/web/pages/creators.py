@@ -5,7 +5,7 @@ and fee range), lookalikes of a creator, and creators side by side."""
 from __future__ import annotations
 
 from typing import Annotated, Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -92,8 +92,18 @@ def creators_page(
             offset=offset,
         ),
     )
+    # the export link carries only the filters that are set: an empty one (country=) is not
+    # a filter, and the API refuses it as a value
+    export = urlencode({k: v for k, v in f.items() if v and k != "sort"})
     return render(
-        request, "creators.html", p, page=page, f=f, page_size=PAGE, erased=erased or None
+        request,
+        "creators.html",
+        p,
+        page=page,
+        f=f,
+        page_size=PAGE,
+        erased=erased or None,
+        export_query=export,
     )
 
 
