@@ -145,6 +145,16 @@ def test_vet(world: dict[str, Any]) -> None:
     assert {k: float(v) for k, v in shown.items()} == {
         k: v["score"] for k, v in facade["scores"].items()
     }
+    # competitors as one comma list are two brands on every interface (the API took
+    # "lenslight,filmroll" as one brand and missed the creator's conflicts)
+    two = ck.VetIn(creator=h, competitors=["lenslight, filmroll"])
+    facade = ck.vet(world["store"], WS, two).to_json()
+    assert facade["sponsorship"]["competitors_checked"] == ["lenslight", "filmroll"]
+    cli = _cli(world, "vet", h, "--competitors", "lenslight,filmroll")
+    api = _api(world, "GET", f"/creators/{h}/vet", params={"competitors": "lenslight,filmroll"})
+    _same(facade, cli, api)
+    rows = _api(world, "GET", "/compare", params={"creators": f"{h},{h}"})
+    assert [r["handle"] for r in rows] == [world["handle"]]  # one creator, named twice
 
 
 def test_lookalikes(world: dict[str, Any]) -> None:

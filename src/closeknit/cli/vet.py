@@ -53,7 +53,7 @@ def register(app: typer.Typer) -> None:
         as_json: JsonOpt = False,
     ) -> None:
         """Vet a creator: every number with the posts, comments and samples behind it."""
-        comps = [c.strip() for c in (competitors or "").split(",") if c.strip()]
+        comps = [competitors] if competitors else []  # the service splits the commas
         with cli_errors(as_json), store_for(db) as st:
             rep = svc.vet(
                 st, workspace_of(workspace), svc.VetIn(creator=creator, competitors=comps)

@@ -8,7 +8,7 @@ import statistics
 import time
 from typing import Any, Literal
 
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, field_validator
 
 from closeknit import features, privacy
 from closeknit.errors import ValidationError
@@ -304,8 +304,19 @@ def compare_rows(store: Store, workspace: str, ids: list[str]) -> list[CompareRo
     return out
 
 
+def split_commas(values: list[str]) -> list[str]:
+    """Each item split on commas, blanks dropped: ``?competitors=a,b`` and ``--competitors a,b``
+    mean two names on every interface, as repeating the parameter does."""
+    return [x.strip() for v in values for x in str(v).split(",") if x.strip()]
+
+
 class CompareIn(In):
     creators: list[str] = Field(min_length=1, max_length=12, description="@handle or id")
+
+    @field_validator("creators", mode="before")
+    @classmethod
+    def _split(cls, v: Any) -> Any:
+        return split_commas(v) if isinstance(v, list) else v
 
 
 def compare(store: Store, workspace: str, req: CompareIn) -> list[CompareRow]:
@@ -490,7 +501,14 @@ def profile(store: Store, workspace: str, creator: str) -> ProfileOut:
 
 class VetIn(In):
     creator: str = Field(min_length=1, max_length=200, description="@handle or platform:handle")
-    competitors: list[str] = Field(default_factory=list, max_length=200)
+    competitors: list[str] = Field(
+        default_factory=list, max_length=200, description="brand names (commas split them)"
+    )
+
+    @field_validator("competitors", mode="before")
+    @classmethod
+    def _split(cls, v: Any) -> Any:
+        return split_commas(v) if isinstance(v, list) else v
 
 
 class AudienceDetail(Out):
