@@ -181,6 +181,20 @@ def test_trends(world: dict[str, Any]) -> None:
     cli = _cli(world, "trends", "--until", "2026-10-31", "--days", "120", "--riders", "3")
     api = _api(world, "GET", "/trends", params=req2)
     _same(facade, cli, api)
+    # "the last 30 days" are the data's last 30 days, however old the import: the window ended
+    # at the newest post while it started 30 days before today (empty: a 422 naming since)
+    import datetime as dt
+
+    last = world["store"].scalar("SELECT max(posted_at)::DATE FROM posts")
+    for days in (30, 90):
+        got = ck.trends(world["store"], WS, ck.TrendsIn(days=days)).to_json()["window"]
+        a, b = (dt.date.fromisoformat(str(x)[:10]) for x in got)
+        assert (b - a).days == days and b == last + dt.timedelta(days=1), got
+    from closeknit.errors import ValidationError
+
+    with pytest.raises(ValidationError, match="end of the data") as e:
+        ck.trends(world["store"], WS, ck.TrendsIn(since=last + dt.timedelta(days=2)))
+    assert e.value.details["field"] == "since"
 
 
 def test_plan(world: dict[str, Any]) -> None:

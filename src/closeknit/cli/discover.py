@@ -237,7 +237,10 @@ def register(app: typer.Typer) -> None:
             ),
         ] = None,
         until: Annotated[
-            str | None, typer.Option("--until", help="window end, YYYY-MM-DD (default: today)")
+            str | None,
+            typer.Option(
+                "--until", help="window end, YYYY-MM-DD (default: the day after the newest post)"
+            ),
         ] = None,
         days: Annotated[
             int, typer.Option("--days", min=1, help="window length without --since")

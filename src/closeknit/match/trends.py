@@ -102,6 +102,13 @@ def _z(a: int, n1: int, b: int, n0: int) -> float:
     return (p1 - p0) / se
 
 
+def data_end(store: Store, workspace: str) -> dt.date:
+    """The default end of a trends window: the day after the newest post (today when there is
+    none), so "the last 90 days" are the data's last 90 days, however old the import."""
+    last = store.scalar("SELECT max(posted_at) FROM posts WHERE workspace_id = ?", [workspace])
+    return (last.date() if last else dt.date.today()) + dt.timedelta(days=1)
+
+
 def trends(
     store: Store,
     workspace: str,
@@ -117,8 +124,7 @@ def trends(
 ) -> TrendsResult:
     """Hashtags rising in [since, until) against the comparison window (see module docstring)."""
     if until is None:
-        last = store.scalar("SELECT max(posted_at) FROM posts WHERE workspace_id = ?", [workspace])
-        until = (last.date() if last else dt.date.today()) + dt.timedelta(days=1)
+        until = data_end(store, workspace)
     if until <= since:
         raise ValidationError("the window is empty: until must be after since", field="since")
     if compare == "previous":

@@ -519,8 +519,10 @@ def lookalikes(store: Store, workspace: str, req: LookalikesIn) -> LookalikesOut
 
 
 class TrendsIn(In):
-    since: Day | None = Field(default=None, description="window start (default: days ago)")
-    until: Day | None = Field(default=None, description="window end (default: today)")
+    since: Day | None = Field(default=None, description="window start (default: days before until)")
+    until: Day | None = Field(
+        default=None, description="window end, exclusive (default: the day after the newest post)"
+    )
     days: int = Field(default=90, ge=1, le=3650, description="window length without since")
     compare: Literal["previous", "last_year"] = "previous"
     min_creators: int = Field(default=3, ge=1, le=10_000)
@@ -566,14 +568,23 @@ class TrendsOut(Out):
 
 def trends(store: Store, workspace: str, req: TrendsIn) -> TrendsOut:
     """Topics rising in the window against a baseline, with the creators who rode them first."""
-    since = req.since or (req.until or dt.date.today()) - dt.timedelta(days=req.days)
-    if req.until is not None and req.until <= since:
+    from closeknit.match.trends import data_end
+
+    until = req.until or data_end(store, workspace)
+    since = req.since or until - dt.timedelta(days=req.days)
+    if until <= since:
+        if req.until is None:
+            raise ValidationError(
+                f"the window is empty: since ({since}) is not before the end of the data "
+                f"({until}, the day after the newest post)",
+                field="since",
+            )
         raise ValidationError("until must be after since", field="until")
     res = match.trends(
         store,
         workspace,
         since,
-        req.until,
+        until,
         compare=req.compare,
         min_creators=req.min_creators,
         limit=req.limit,
