@@ -425,6 +425,29 @@ def test_budget_left_by_the_creator_limit_is_said_so(ws: Store) -> None:
     assert tight.picks and not any("left unspent" in n for n in tight.notes), tight.notes
 
 
+def test_impossible_min_creators_is_named_not_blamed_on_the_budget(ws: Store) -> None:
+    """min_creators above what fits said "raise the budget" even at a budget of millions."""
+    ids = [r["creator_id"] for r in ws.query("SELECT creator_id FROM creators ORDER BY 1")]
+
+    def src(st: Store, w: str, b: object, limit: int) -> list[tuple[str, float]]:
+        return [(x, 0.97) for x in ids[:5]]
+
+    c = PlanConstraints(candidate_source=src, min_creators=8, max_creators=10)
+    with pytest.raises(ValidationError, match="only 5 creator") as e:
+        make_plan(ws, "default", parse_brief("running"), 10_000_000, c)
+    assert e.value.details["field"] == "min_creators"
+    c = PlanConstraints(candidate_source=src, min_creators=4, max_creators=10)
+    cheap = make_plan(ws, "default", parse_brief("running"), 10_000_000, c)
+    fees = sorted(p.fee["mid"] for p in cheap.picks)
+    with pytest.raises(ValidationError, match="4 cheapest creators who fit cost") as e:
+        make_plan(ws, "default", parse_brief("running"), sum(fees[:3]), c)
+    assert e.value.details["field"] == "min_creators"
+    with pytest.raises(ValidationError) as e:
+        make_plan(ws, "default", parse_brief("running"), 1000, PlanConstraints(min_creators=9,
+                  max_creators=2))  # fmt: skip
+    assert e.value.details["field"] == "min_creators"
+
+
 def test_every_fitting_creator_left_out_is_said_so_not_a_budget_error(ws: Store) -> None:
     """When the creators who fit are all left out (or kept in and planned around), the plan
     says that, not 'the cheapest creator that fits costs 26; raise the budget' of a budget

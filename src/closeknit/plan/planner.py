@@ -98,17 +98,25 @@ class PlanConstraints:
 
     def validate(self, budget: float) -> None:
         if not budget > 0:
-            raise ValidationError("budget must be positive")
-        if self.min_creators < 0 or self.max_creators < max(1, self.min_creators):
-            raise ValidationError("need 0 <= min_creators <= max_creators and max_creators >= 1")
+            raise ValidationError("budget must be positive", field="budget")
+        if self.max_creators < 1:
+            raise ValidationError("max_creators must be at least 1", field="max_creators")
+        if self.min_creators < 0 or self.min_creators > self.max_creators:
+            raise ValidationError(
+                f"min_creators ({self.min_creators}) must be between 0 and max_creators "
+                f"({self.max_creators})",
+                field="min_creators",
+            )
         if not 0 < self.max_share <= 1:
-            raise ValidationError("max_share must be in (0, 1]")
+            raise ValidationError("max_share must be in (0, 1]", field="max_share")
         if self.objective not in ("revenue", "profit", "conversions", "reach"):
-            raise ValidationError("objective must be revenue, profit, conversions or reach")
+            raise ValidationError(
+                "objective must be revenue, profit, conversions or reach", field="objective"
+            )
         if self.objective == "profit" and not (self.margin and 0 < self.margin <= 1):
             raise ValidationError("the profit objective needs a margin in (0, 1]", field="margin")
         if self.method not in ("auto", "milp", "greedy"):
-            raise ValidationError("method must be auto, milp or greedy")
+            raise ValidationError("method must be auto, milp or greedy", field="method")
         if not 0 <= self.on_brief_share <= 1:
             raise ValidationError("on_brief_share must be in [0, 1]", field="on_brief_share")
         if self.aov is not None and not self.aov > 0:
@@ -116,7 +124,7 @@ class PlanConstraints:
         from closeknit.features.fees import FORMATS
 
         if self.format not in FORMATS:
-            raise ValidationError(f"format must be one of {', '.join(FORMATS)}")
+            raise ValidationError(f"format must be one of {', '.join(FORMATS)}", field="format")
 
 
 # the 90th percentile of the standard normal: a fee range (low, mid, high) is an 80% interval
@@ -953,6 +961,28 @@ def _tier_floor(name: str) -> int:
     return dict(get_settings().tiers).get(name, 100_000)
 
 
+def _check_min_creators(m: Any, c: PlanConstraints, budget: float, n_ok: int) -> None:
+    """min_creators that no plan can meet is named as such, not left to the solver (whose
+    "infeasible" read as "raise the budget", even at a budget of millions)."""
+    k = c.min_creators
+    if k <= 1:
+        return
+    p = m.problem
+    if k > n_ok:
+        raise ValidationError(
+            f"only {n_ok} creator(s) fit this brief and its constraints, fewer than "
+            f"min_creators ({k}); lower min_creators or widen the brief",
+            field="min_creators",
+        )
+    cheapest = float(np.sort(p.cost[p.allowed])[:k].sum())
+    if cheapest > budget * (1 + 1e-9):
+        raise ValidationError(
+            f"the {k} cheapest creators who fit cost about {cheapest:,.0f} together, above the "
+            f"budget of {budget:,.0f}; lower min_creators or raise the budget",
+            field="min_creators",
+        )
+
+
 def make_plan(
     store: Store,
     workspace: str,
@@ -1024,6 +1054,7 @@ def make_plan(
                 nothing_fits=True,
             )
         raise _too_dear(m, np.flatnonzero(could & ~m.excluded), budget)
+    _check_min_creators(m, c, budget, n_ok)
     method = c.method
     if method == "auto":
         # the heuristic, then HiGHS on the creators its Lagrangian bound cannot rule out: a
