@@ -112,3 +112,35 @@ def test_a_column_of_fractions_keeps_one_number_of_decimals(
     assert "1.00" in out and "0.97" in out  # not '1' beside '0.97'
     # fee holds a value >= 100: its cells keep their own rounding ('28', not '28.0')
     assert "34.1" in out and "28.0" not in out
+
+
+def test_text_with_square_brackets_prints_as_typed(tmp_path: Path) -> None:
+    """Printed text is data, never Rich markup: a campaign named "Summer [/sale] drop" made
+    `campaign create`, and then every `campaign list` of the workspace, crash (MarkupError);
+    "[b]" vanished and quoted patterns lost their brackets."""
+    db = tmp_path / "b.duckdb"
+    name = "Sale [/x] [b]y[/b]"  # short: a table cuts text past 28 characters
+    made = run(db, "campaign", "create", name, "--budget", "100")
+    assert made.returncode == 0, made.stderr[-2000:]
+    listed = run(db, "campaign", "list")
+    assert listed.returncode == 0 and "Traceback" not in listed.stderr, listed.stderr[-2000:]
+    assert name in listed.stdout
+    cid = [ln.split()[0] for ln in listed.stdout.splitlines() if "Sale" in ln][0]
+    shown = run(db, "campaign", "show", cid)
+    assert shown.returncode == 0 and name in shown.stdout, shown.stderr[-2000:]
+    lost = run(db, "vet", "@[/red]")
+    assert lost.returncode != 0 and "@[/red]" in lost.stderr and "Traceback" not in lost.stderr
+
+
+def test_a_secret_shown_once_is_shown_whole(tmp_path: Path) -> None:
+    """`keys create` prints the key once; a record's values were cut at 28 characters, so the
+    key (59) and the invitation link were lost unless --json was given."""
+    db = tmp_path / "k.duckdb"
+    made = run(db, "keys", "create")
+    assert made.returncode == 0, made.stderr[-2000:]
+    readable(made.stdout)
+    assert re.search(r"\bck_[0-9a-f]{12}_[A-Za-z0-9_\-]{43}\b", made.stdout), made.stdout
+    inv = run(db, "users", "invite", "someone@brand.test")
+    assert inv.returncode == 0, inv.stderr[-2000:]
+    readable(inv.stdout)
+    assert re.search(r"/invite\?token=inv_[A-Za-z0-9_\-]{43}\b", inv.stdout), inv.stdout

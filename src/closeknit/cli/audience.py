@@ -14,6 +14,7 @@ from closeknit.cli.common import (
     cli_errors,
     console,
     emit,
+    esc,
     store_for,
     workspace_of,
 )
@@ -68,7 +69,9 @@ def _pct(v: float | None) -> str:
 def _render(r: AudienceScore) -> None:
     see = ", see `closeknit import errors`" if r.n_rejected else ""
     console.print(
-        f"[bold]{r.file}[/bold]: {r.n_used} of {r.n_rows} rows used ({r.n_rejected} rejected{see})"
+        f"[bold]{esc(r.file)}[/bold]: {r.n_used} of {r.n_rows} rows used ({r.n_rejected} "
+        f"rejected{esc(see)})",
+        markup=True,
     )
     for label, share, lo, hi in (
         ("fake/bot", r.fake_share, r.fake_lo, r.fake_hi),
@@ -77,12 +80,15 @@ def _render(r: AudienceScore) -> None:
     ):
         console.print(f"  {label:<13} {_pct(share):>7}   90% [{_pct(lo)}, {_pct(hi)}]")
     if r.status == "thin":
-        console.print("  [yellow]thin sample[/yellow]: read the intervals, not the point values")
+        console.print(
+            "  [yellow]thin sample[/yellow]: read the intervals, not the point values", markup=True
+        )
     if r.unlike_sources:
         console.print(
             "  [yellow]unlike the labelled populations[/yellow] (lack of fit "
             f"{r.lack_of_fit:.2f} per account): the shares may be off by more than their "
-            "intervals"
+            "intervals",
+            markup=True,
         )
     if r.shift > 0:
         # the sample fits no labelled source well; the term is already in the intervals above

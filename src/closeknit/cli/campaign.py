@@ -14,6 +14,7 @@ from closeknit.cli.common import (
     cli_errors,
     console,
     emit,
+    esc,
     print_table,
     store_for,
     workspace_of,
@@ -114,7 +115,10 @@ def register(app: typer.Typer) -> None:
             hist = svc.history(st, ws, campaign_id)
 
         def render() -> None:
-            console.print(f"[bold]{c.name}[/bold] ({c.campaign_id}) budget {c.budget}")
+            console.print(
+                f"[bold]{esc(c.name)}[/bold] ({esc(c.campaign_id)}) budget {c.budget}",
+                markup=True,
+            )
             print_table(_member_rows(c.creators), title="creators")
 
         emit({**c.to_json(), "history": hist}, as_json=as_json, render=render)

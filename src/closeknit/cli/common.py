@@ -13,7 +13,9 @@ import typer
 from pydantic import ValidationError as PydanticValidationError
 from rich import box
 from rich.console import Console
+from rich.markup import escape as esc
 from rich.table import Table
+from rich.text import Text
 
 from closeknit.errors import CloseknitError, ValidationError
 from closeknit.jsonable import to_jsonable
@@ -21,8 +23,19 @@ from closeknit.report.tables import csv_text
 from closeknit.settings import get_settings
 from closeknit.store import Store, open_store
 
-console = Console(stderr=False)
-err_console = Console(stderr=True)
+
+class _Console(Console):
+    """Rich's console with markup off unless a call asks for it (``markup=True``, with the data
+    in it passed through ``esc``): printed text is data — campaign names, list notes, brief
+    text, quoted cells — and a "[" in it must print as typed, never be read as markup (a
+    campaign named "Summer [/sale] drop" made every later `campaign list` crash)."""
+
+    def print(self, *objects: Any, markup: bool | None = False, **kw: Any) -> None:
+        super().print(*objects, markup=markup, **kw)
+
+
+console = _Console(stderr=False)
+err_console = _Console(stderr=True)
 
 DbOpt = Annotated[
     Path | None,
@@ -147,10 +160,12 @@ def print_table(
     title: str | None = None,
     *,
     priority: Sequence[str] | None = None,
+    cut: bool = True,
 ) -> None:
     """Rows as a table that fits the terminal (80 columns when it is not one): numbers rounded,
     long text cut, and the columns that do not fit left out (in reverse ``priority``, else from
-    the right) with a note naming them."""
+    the right) with a note naming them. ``cut=False`` wraps long text instead of cutting it
+    (a record's values: a key or a link shown once must be shown whole)."""
     cols: list[str] = []
     for r in rows:
         for k in r:
@@ -163,24 +178,38 @@ def print_table(
         _align_decimals(c, rows, text)
     for r in text:
         for c in cols:
-            if len(r[c]) > TEXT_MAX:
+            if cut and len(r[c]) > TEXT_MAX:
                 r[c] = r[c][: TEXT_MAX - 1] + "…"
     widths = {c: max([len(c), *(len(r[c]) for r in text)]) for c in cols}
     width = max(40, console.width)
+    if not cut:  # wrapped text takes what is left of the width, not its whole length
+        for c in cols[1:]:
+            widths[c] = min(widths[c], TEXT_MAX)
     shown = _fit(cols, widths, width, keep=1)
-    table = Table(title=title, box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    table = Table(
+        title=None if title is None else Text(title),
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        pad_edge=False,
+    )
     for c in shown:
         numeric = all(_numeric(r.get(c)) for r in rows if r.get(c) is not None)
-        table.add_column(c, justify="right" if numeric else "left", no_wrap=True)
+        table.add_column(
+            Text(c),
+            justify="right" if numeric else "left",
+            no_wrap=cut,
+            overflow="ellipsis" if cut else "fold",
+        )
     for r in text:
-        table.add_row(*[r[c] for c in shown])
+        table.add_row(*[Text(r[c]) for c in shown])  # cells are data, never markup
     console.print(table)
     left = [c for c in cols if c not in shown]
     if left:
         console.print(
-            f"[dim]not shown at this width: {', '.join(left)} (--json or --csv has every "
+            f"[dim]not shown at this width: {esc(', '.join(left))} (--json or --csv has every "
             "column)[/dim]",
             soft_wrap=False,
+            markup=True,
         )
 
 
@@ -213,7 +242,7 @@ def print_record(d: dict[str, Any], title: str | None = None) -> None:
             rows.append({"field": k.replace("_", " "), "value": f"{len(v)} rows (see --json)"})
         else:
             rows.append({"field": k.replace("_", " "), "value": v})
-    print_table(rows, title=title)
+    print_table(rows, title=title, cut=False)
 
 
 def emit(
@@ -254,7 +283,10 @@ def fail(exc: CloseknitError, as_json: bool = False) -> None:
         print_json(exc.to_dict())
     else:
         err_console.print(
-            f"[red]error[/red] ({exc.type}): {exc.message}", highlight=False, soft_wrap=True
+            f"[red]error[/red] ({exc.type}): {esc(exc.message)}",
+            highlight=False,
+            soft_wrap=True,
+            markup=True,
         )
     raise typer.Exit(exc.exit_code if exc.exit_code else 1)
 

@@ -27,6 +27,7 @@ from closeknit.cli.common import (
     cli_errors,
     console,
     err_console,
+    esc,
     print_json,
     print_table,
     store_for,
@@ -134,7 +135,10 @@ def _progress_display(enabled: bool) -> Iterator[Callable[[DemoProgress], None]]
 
 
 def _render(d: DemoResult) -> None:
-    console.print(f"[bold]closeknit demo[/bold] → {d.db}  (world: {d.world_dir})")
+    console.print(
+        f"[bold]closeknit demo[/bold] → {esc(str(d.db))}  (world: {esc(str(d.world_dir))})",
+        markup=True,
+    )
     print_table([dataclasses.asdict(x) for x in d.steps], title="steps")
     print_table([{"table": k, "rows": v} for k, v in d.counts.items()], title="store")
     if d.campaigns:

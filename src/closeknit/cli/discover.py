@@ -25,6 +25,7 @@ from closeknit.cli.common import (
     cli_errors,
     console,
     emit,
+    esc,
     print_table,
     split_values,
     store_for,
@@ -219,12 +220,12 @@ def register(app: typer.Typer) -> None:
 
         def render() -> None:
             for n in res.notes:
-                console.print(f"[dim]{n}[/dim]")
+                console.print(f"[dim]{esc(n)}[/dim]", markup=True)
             print_table(
                 display_rows(res.results), title=f"{len(res.results)} of {res.candidates} fit"
             )
             for m in res.results[:5]:
-                console.print(f"[dim]@{m.handle}: {m.why}[/dim]")
+                console.print(f"[dim]@{esc(m.handle)}: {esc(m.why)}[/dim]", markup=True)
 
         emit(res, as_json=as_json, as_csv=as_csv, rows=rows, render=render)
 
@@ -295,7 +296,7 @@ def register(app: typer.Typer) -> None:
 
         def render() -> None:
             for n in res.notes:
-                console.print(f"[dim]{n}[/dim]")
+                console.print(f"[dim]{esc(n)}[/dim]", markup=True)
             print_table(
                 rows,
                 title="rising topics (early riders first)",

@@ -107,6 +107,7 @@ def _print(res: isvc.ImportOut, as_json: bool) -> None:
         console.print(
             f"[yellow]{res.quarantined} row(s) quarantined[/yellow]; see `closeknit import errors`",
             highlight=False,
+            markup=True,
         )
 
 

@@ -20,6 +20,7 @@ from closeknit.cli.common import (
     console,
     emit,
     err_console,
+    esc,
     print_json,
     store_for,
     workspace_of,
@@ -195,8 +196,10 @@ def register(app: typer.Typer) -> None:
                 console.print(f"  relabelled {x}", highlight=False)
             for e in res.errors[:MAX_LINES]:
                 err_console.print(
-                    f"[yellow]quarantined[/yellow] {e.file}:{e.line} {e.field}: {e.reason}",
+                    "[yellow]quarantined[/yellow] "
+                    + esc(f"{e.file}:{e.line} {e.field}: {e.reason}"),
                     highlight=False,
+                    markup=True,
                 )
             if len(res.errors) > MAX_LINES:
                 err_console.print(
@@ -267,7 +270,7 @@ def register(app: typer.Typer) -> None:
             if rep.saved:
                 console.print(f"saved for campaign {rep.campaign_id}")
             for n in rep.notes:
-                console.print(f"[yellow]note[/yellow]: {n}", highlight=False)
+                console.print(f"[yellow]note[/yellow]: {esc(n)}", highlight=False, markup=True)
 
         emit(rep, as_json=as_json, render=render)
 
@@ -328,8 +331,10 @@ def register(app: typer.Typer) -> None:
                 console.print(f"{res.other_campaign_rows:,} rows of other campaigns skipped")
             for e in res.errors[:MAX_LINES]:
                 err_console.print(
-                    f"[yellow]quarantined[/yellow] {e.file}:{e.line} {e.field}: {e.reason}",
+                    "[yellow]quarantined[/yellow] "
+                    + esc(f"{e.file}:{e.line} {e.field}: {e.reason}"),
                     highlight=False,
+                    markup=True,
                 )
             if res.analysis is None:
                 console.print(f"not analysed: {res.analysis_error}", highlight=False)
@@ -423,7 +428,11 @@ def _render_lift(rep: Any) -> None:
     head = f"campaign {rep.campaign_id}" if rep.campaign_id else f"series {rep.target}"
     if rep.kind == "own_revenue":
         o = rep.own_revenue
-        console.print(f"[bold]{head}: its own revenue (not incremental)[/bold]", highlight=False)
+        console.print(
+            f"[bold]{esc(head)}: its own revenue (not incremental)[/bold]",
+            highlight=False,
+            markup=True,
+        )
         _out("attributed", f"{_money(o.attributed_revenue)} from {o.attributed_orders:,} orders "
              "with its codes or links")  # fmt: skip
         if o.halo is not None:
@@ -437,7 +446,7 @@ def _render_lift(rep: Any) -> None:
         return
     inc = rep.incremental_revenue
     what = "incremental revenue" if rep.campaign_id else "cumulative effect"
-    console.print(f"[bold]{head}: {what}[/bold]", highlight=False)
+    console.print(f"[bold]{esc(head)}: {what}[/bold]", highlight=False, markup=True)
     _out("estimate", f"{_iv(inc)}, {int(round(100 * inc.level))}% interval")
     _out("target", rep.target_description)
     if rep.window is not None:
@@ -488,7 +497,7 @@ def _render_lift(rep: Any) -> None:
 def _render_holdout(h: Any, csv_path: Path | None) -> None:
     p = console.print
     raw = h.difference_in_means
-    p(f"[bold]{h.method}[/bold]", highlight=False)
+    p(f"[bold]{esc(h.method)}[/bold]", highlight=False, markup=True)
     p(f"  treated {raw.n_treated:,} mean {raw.treated_mean:,.4g}; control {raw.n_control:,} "
       f"mean {raw.control_mean:,.4g}", highlight=False)  # fmt: skip
     p(f"  difference per unit     {_iv(raw.diff, lambda v: f'{v:,.4g}')}, p = "
@@ -513,7 +522,7 @@ def _render_holdout(h: Any, csv_path: Path | None) -> None:
     if csv_path is not None:
         p(f"  every unit left out written to {csv_path}", highlight=False)
     for n in h.notes:
-        p(f"[yellow]note[/yellow]: {n}", highlight=False)
+        p(f"[yellow]note[/yellow]: {esc(n)}", highlight=False, markup=True)
 
 
 def _render_validation(out: dict[str, Any]) -> None:

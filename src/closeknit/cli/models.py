@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from closeknit.cli.common import JsonOpt, cli_errors, console, emit
+from closeknit.cli.common import JsonOpt, cli_errors, console, emit, esc
 from closeknit.service import models as svc
 
 DatasetsOpt = Annotated[
@@ -90,7 +90,10 @@ def register(app: typer.Typer) -> None:
             emit(d, as_json=True)
             return
         for name, m in d["models"].items():
-            console.print(f"[bold]{name}[/bold]: {m['file']} ({m['bytes']:,} bytes)")
+            console.print(
+                f"[bold]{esc(name)}[/bold]: {esc(str(m['file']))} ({m['bytes']:,} bytes)",
+                markup=True,
+            )
             for k, v in m.items():
                 if k not in ("file", "bytes"):
                     console.print(f"  {k}: {v}", highlight=False)

@@ -13,6 +13,7 @@ from closeknit.cli.common import (
     cli_errors,
     console,
     emit,
+    esc,
     print_table,
     store_for,
     workspace_of,
@@ -77,14 +78,16 @@ def _measured(p: svc.ScorePart) -> str:
 def _render(d: svc.VetOut) -> None:
     c, e, t, a, s = d.creator, d.engagement, d.two_way, d.authenticity, d.sponsorship
     console.print(
-        f"[bold]{c.handle}[/bold] ({c.platform}) · {c.followers} followers · "
-        f"tier {e.tier} · as of {e.as_of}"
+        f"[bold]{esc(c.handle)}[/bold] ({c.platform}) · {c.followers} followers · "
+        f"tier {e.tier} · as of {e.as_of}",
+        markup=True,
     )
     for key, sc in d.scores.items():
         console.print(f"\n[bold]{key.replace('_', ' ')} score: {_num(sc.score, '.1f')}[/bold]"
                       f" / 100 (data for {sc.coverage:.0%} of it): "
                       + ("the sum of the parts" if sc.score is not None
-                         else "too little data, half the weight is needed"))  # fmt: skip
+                         else "too little data, half the weight is needed"),
+                      markup=True)  # fmt: skip
         print_table(
             [
                 {
@@ -99,7 +102,7 @@ def _render(d: svc.VetOut) -> None:
             ],
             priority=["part", "adds", "points", "weight", "measured", "rule"],
         )
-    console.print("\n[bold]Engagement[/bold]")
+    console.print("\n[bold]Engagement[/bold]", markup=True)
     if e.status == "ok":
         console.print(
             f"  rate {_pct(e.engagement_rate)} (median of {e.n_posts_qualifying} posts); "
@@ -118,13 +121,13 @@ def _render(d: svc.VetOut) -> None:
     )
     for p in e.posts_used:
         console.print(f"    {p.posted_at[:10]} {p.post_id}  {p.interactions} → {_pct(p.er)}")
-    console.print("\n[bold]Two-way stream[/bold]")
+    console.print("\n[bold]Two-way stream[/bold]", markup=True)
     console.print(
         f"  replies to {_pct(t.reply_rate)} of {t.n_top_comments} comments, median "
         f"{_num(t.median_reply_minutes, '.0f')} min; "
         f"sentiment {_num(t.comment_sentiment, '+.2f')}"
     )
-    console.print("\n[bold]Authenticity[/bold]")
+    console.print("\n[bold]Authenticity[/bold]", markup=True)
     au = a.audience
     if au.status == "ok":
         console.print(
@@ -139,7 +142,8 @@ def _render(d: svc.VetOut) -> None:
         if au.evidence and au.evidence.unlike_sources:
             console.print(
                 "    [yellow]unlike the labelled follower populations[/yellow]: these shares "
-                "may be off by more than their intervals"
+                "may be off by more than their intervals",
+                markup=True,
             )
     else:
         console.print(f"  audience: {au.status} ({au.sample_size} sampled)")
@@ -155,13 +159,16 @@ def _render(d: svc.VetOut) -> None:
         console.print(f"    {ex.author}: {ex.text[:60]!r} {ex.flags}")
     members = ", ".join(a.pods.members) or "none"
     console.print(f"  pod score {_num(a.pods.pod_score, '.2f')}; members: {members}")
-    console.print("\n[bold]Sponsorship[/bold]")
+    console.print("\n[bold]Sponsorship[/bold]", markup=True)
     console.print(
         f"  {_pct(s.sponsored_rate)} of the {s.window} disclosed "
         f"({s.n_sponsored_posts}/{s.n_recent_posts}); brands: "
         + ", ".join(b_.brand for b_ in s.brands[:15])
     )
     for cf in s.competitor_conflicts:
-        console.print(f"  [red]conflict[/red]: {cf.competitor} ↔ {cf.brand} {cf.post_ids}")
+        console.print(
+            f"  [red]conflict[/red]: {esc(f'{cf.competitor} ↔ {cf.brand} {cf.post_ids}')}",
+            markup=True,
+        )
     for n in d.notes:
         console.print(f"  note: {n}")
