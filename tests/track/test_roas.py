@@ -61,6 +61,11 @@ def test_roas_metrics_per_creator_and_campaign(store: Store) -> None:
     assert mike["spend_committed"] == 1000 and mike["spend"] == pytest.approx(1020)
     assert r.totals["spend"] == pytest.approx(250 + 1020 + 100)
     assert r.totals["roas"] == pytest.approx(600 / 1370)
+    # CPE and CPM over the creators whose posts were counted (only anna's have views): not
+    # the whole campaign's 1,370 of spend over anna's 1,000 views
+    assert mike["views"] == 0 and mike["cpm"] is None and r.totals["views"] == 1000
+    assert r.totals["spend_viewed"] == pytest.approx(250)
+    assert r.totals["cpm"] == pytest.approx(250.0) and r.totals["cpe"] == pytest.approx(250 / 110)
     groups = {g["group"]: g for g in r.tiers}
     assert groups["micro_and_below"]["revenue"] == 300
     assert groups["macro_and_above"]["roas"] == pytest.approx(300 / 1020)

@@ -44,12 +44,18 @@ class Metrics(Out):
     orders_known_new: int = Field(description="orders whose new/returning status is known")
     engagements: int = Field(description="likes + comments + shares + saves on campaign posts")
     views: int
+    spend_engaged: float = Field(
+        description="spend on creators whose campaign posts have engagements (CPE's numerator)"
+    )
+    spend_viewed: float = Field(
+        description="spend on creators whose campaign posts have views (CPM's numerator)"
+    )
     margin: float | None = Field(description="revenue - cost of goods - refunds")
     roas: float | None = Field(description="revenue / spend")
     margin_roas: float | None = Field(description="margin / spend")
     cpa: float | None = Field(description="spend / attributed orders")
-    cpe: float | None = Field(description="spend / engagements")
-    cpm: float | None = Field(description="spend / views x 1000")
+    cpe: float | None = Field(description="spend_engaged / engagements")
+    cpm: float | None = Field(description="spend_viewed / views x 1000")
     new_customer_share: float | None = Field(description="first-time customers / known orders")
 
 

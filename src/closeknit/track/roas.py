@@ -5,7 +5,8 @@
 * revenue = attributed order revenue (``attributions``, rule code or last click);
 * ROAS = revenue / spend; margin ROAS = (revenue − cost of goods − refunds) / spend;
 * CPA = spend / attributed orders; CPE = spend / engagements (likes + comments + shares + saves)
-  on the creator's campaign posts; CPM = spend / views × 1000 on those posts;
+  on the creator's campaign posts; CPM = spend / views × 1000 on those posts (for a tier or the
+  campaign: the spend of the creators whose posts have engagements / views);
 * new-customer share = share of attributed orders from first-time customers.
 
 This is *attributed* ROAS (tracked codes and clicks), not incremental: see ``closeknit lift``.
@@ -60,8 +61,10 @@ def _metrics(row: dict[str, Any], cogs_share: float | None) -> dict[str, Any]:
             "roas": _div(rev, spend),
             "margin_roas": _div(margin, spend),
             "cpa": _div(spend, row["orders"]),
-            "cpe": _div(spend, row["engagements"]),
-            "cpm": _div(spend * 1000 if spend is not None else None, row["views"]),
+            # over the creators whose posts were counted: a campaign where 2 of 15 creators'
+            # posts carry views divided all 15 creators' spend by those 2's views
+            "cpe": _div(row["spend_engaged"], row["engagements"]),
+            "cpm": _div(row["spend_viewed"] * 1000, row["views"]),
             "new_customer_share": _div(row["new_customers"], row["orders_known_new"]),
         }
     )
@@ -87,6 +90,8 @@ def _empty(**kw: Any) -> dict[str, Any]:
         "orders_known_new": 0,
         "engagements": 0,
         "views": 0,
+        "spend_engaged": 0.0,
+        "spend_viewed": 0.0,
     }
     base.update(kw)
     return base
@@ -110,6 +115,8 @@ _ADD = (
     "orders_known_new",
     "engagements",
     "views",
+    "spend_engaged",
+    "spend_viewed",
 )
 
 
@@ -176,6 +183,9 @@ def report(
             row["orders_known_new"] += 1
             row["new_customers"] += int(bool(o["is_new_customer"]))
     _engagement(store, workspace, campaign_id, camp, per)
+    for r in per.values():
+        r["spend_engaged"] = r["spend"] if r["engagements"] else 0.0
+        r["spend_viewed"] = r["spend"] if r["views"] else 0.0
     creators = [_metrics(r, cogs_share) for r in per.values()]
     creators.sort(key=lambda r: -(r["revenue"] or 0))
     tot = _empty(spend=campaign_other, spend_other=campaign_other)
