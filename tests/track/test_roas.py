@@ -86,3 +86,25 @@ def test_margin_roas_needs_cogs(store: Store) -> None:
     assert r.totals["roas"] is None  # shortlisted: nothing spent or committed yet
     r2 = report(store, "default", "run", cogs_share=0.4)
     assert r2.creators[0]["margin"] == pytest.approx(80 * 0.6)
+
+
+def test_revenue_of_creators_without_spend_is_said(store: Store) -> None:
+    """A shortlisted creator's code sells before any fee is agreed: the campaign's ROAS counts
+    that revenue against no cost, and a note says so (the page read 17× over one paid fee)."""
+    seed(store)
+    cp.create_campaign(store, "default", "Run", landing_url="https://s.example/")
+    cp.add_creator(store, "default", "run", "@anna.runs")
+    cp.add_creator(store, "default", "run", "@zoe")
+    cp.record_spend(store, "default", "run", 100.0, kind="fee", creator="@anna.runs")
+    codes = {r["creator_id"]: r["code"] for r in assign(store, "default", "run")}
+    with store.transaction() as tx:
+        tx.insert_rows(
+            "orders",
+            [order(1, LIVE, 80.0, code=codes["instagram:anna.runs"]),
+             order(2, LIVE, 50.0, code=codes["instagram:zoe"]),
+             order(3, LIVE, 70.0, code=codes["instagram:zoe"])],
+        )  # fmt: skip
+    r = report(store, "default", "run")
+    assert r.totals["roas"] == pytest.approx(200 / 100)
+    said = [n for n in r.notes if "no spend booked" in n and "counts them" in n]
+    assert len(said) == 1 and "2 attributed orders (120.00" in said[0], r.notes

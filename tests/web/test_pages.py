@@ -343,5 +343,19 @@ def test_a_follower_export_is_scored_from_the_imports_page(tmp_path: Path) -> No
             files={"file": ("followers.csv", f.read_bytes(), "text/csv")},
         )
         assert r.status_code == 200 and "<nav" in r.text and "Follower export scored" in r.text
+        # without post counts, inactive is unknown: the rest is "real", not "real and active"
+        lines = f.read_text().splitlines()
+        cols = lines[0].split(",")
+        keep = [i for i, x in enumerate(cols) if x != "posts_count"]
+        assert len(keep) < len(cols)
+        nopc = "\n".join(",".join(r.split(",")[i] for i in keep) for r in lines).encode()
+        r = c.post(
+            "/imports/audience-score",
+            data={"csrf_token": token, "map": ""},
+            files={"file": ("no posts.csv", nopc, "text/csv")},
+            headers={"HX-Request": "true"},
+        )
+        assert r.status_code == 200 and "no post counts" in r.text
+        assert "Real and active" not in r.text and "Real (active or not" in r.text
     finally:
         st.close()

@@ -160,3 +160,16 @@ def test_static_assets_and_templates_are_offline() -> None:
     static = Path(__file__).resolve().parents[2] / "src" / "closeknit" / "web" / "static"
     css = (static / "app.css").read_text()
     assert "url(" not in css and "@import" not in css
+
+
+def test_audit_values_read_as_recorded() -> None:
+    """The audit log showed links and handles with their underscores turned into spaces
+    ("utm source=instagram"), dropped a 0 and printed 5000.0."""
+    from closeknit.web.render import audit_value
+
+    link = "https://shop.example/a?utm_source=instagram&utm_content=hugo_weber_bga"
+    assert audit_value(link) == link
+    assert audit_value("hugo_weber_bga.x") == "hugo_weber_bga.x"
+    assert audit_value(0) == "0" and audit_value(0.0) == "0" and audit_value(5000.0) == "5,000"
+    assert audit_value("content_live") == "content live"  # a stage: the domain's word
+    assert audit_value("hugo_weber_bga") == "hugo_weber_bga"  # a handle: as it is

@@ -76,7 +76,12 @@ def _render(r: AudienceScore) -> None:
     for label, share, lo, hi in (
         ("fake/bot", r.fake_share, r.fake_lo, r.fake_hi),
         ("inactive", r.inactive_share, r.inactive_lo, r.inactive_hi),
-        ("real, active", r.real_share, r.real_lo, r.real_hi),
+        (
+            "real, active" if r.inactive_share is not None else "real",
+            r.real_share,
+            r.real_lo,
+            r.real_hi,
+        ),
     ):
         console.print(f"  {label:<13} {_pct(share):>7}   90% [{_pct(lo)}, {_pct(hi)}]")
     if r.status == "thin":

@@ -219,6 +219,16 @@ def report(
         )
     if totals["spend"] == 0:
         notes.append("no spend booked or committed yet: ROAS is undefined")
+    free = [r for r in per.values() if not r["spend"] and r["revenue"]]
+    if free and totals["spend"]:
+        # a shortlisted creator with a code sells before any fee is agreed: say so, or the
+        # campaign's ROAS reads as if the spent fees bought that revenue
+        n, rev = sum(r["orders"] for r in free), sum(r["revenue"] for r in free)
+        notes.append(
+            f"{n} attributed orders ({rev:,.2f} of revenue) came from {len(free)} creator(s) "
+            "with no spend booked or committed yet: the campaign's ROAS counts them against no "
+            "cost"
+        )
     return RoasReport(
         campaign={k: v for k, v in camp.to_dict().items() if k != "creators"},
         totals=totals,

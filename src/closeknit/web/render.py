@@ -225,6 +225,17 @@ def clean(text: Any) -> str:
     return _SNAKE.sub(sub, s)
 
 
+def audit_value(v: Any) -> str:
+    """One recorded value of the audit log, for people: numbers formatted (0 stays 0), a name
+    of the domain's (a stage, a status) as words, anything else — links, handles, codes —
+    exactly as recorded (``clean`` rewrote the underscores inside links and handles)."""
+    if isinstance(v, bool | int | float):
+        return num(v)
+    s = str(v)
+    # only the domain's own names get words: a handle is snake_case too
+    return LABELS[s].lower() if s in LABELS else s
+
+
 def sentence(text: Any) -> str:
     """Capitalised first letter and a full stop."""
     s = str(text or "").strip()
@@ -294,6 +305,7 @@ templates.env.filters["money"] = money
 templates.env.filters["money_range"] = money_range
 templates.env.filters["label"] = label
 templates.env.filters["clean"] = clean
+templates.env.filters["audit_value"] = audit_value
 templates.env.filters["handle"] = handle_of
 templates.env.filters["sentence"] = sentence
 
