@@ -6,6 +6,7 @@ enumeration through the add-member answer, and a demoted owner's key demoting th
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -190,3 +191,26 @@ def test_removed_member_loses_sessions_and_keys(
     ]
     assert "member_remove" in actions
     assert client.delete("/api/v1/members/u_nobody", headers=auth(a.key)).status_code == 404
+
+
+def test_adding_an_existing_member_changes_nothing(tmp_path: Path) -> None:
+    """`closeknit users add` of the owner (role defaults to editor) demoted them and printed a
+    one-time password that was never set; now it is a Conflict and nothing changes. A user of
+    another workspace joins with the password they have (no password printed)."""
+    from closeknit.errors import Conflict
+    from closeknit.store import open_store
+
+    st = open_store(tmp_path / "m.duckdb")
+    try:
+        first = accounts.add_user(st, "alpha", "Boss@A.test", role="owner", password=None,
+                                  actor="cli")  # fmt: skip
+        assert first.one_time_password
+        with pytest.raises(Conflict, match="already a member of this workspace \\(owner\\)"):
+            accounts.add_user(st, "alpha", "boss@a.test", role="editor", password=None, actor="cli")
+        assert accounts.role_of(st, "alpha", first.user_id) == "owner"
+        other = accounts.add_user(st, "beta", "boss@a.test", role="viewer", password=None,
+                                  actor="cli")  # fmt: skip
+        assert other.user_id == first.user_id and other.one_time_password is None
+        assert accounts.authenticate(st, "boss@a.test", first.one_time_password)["user_id"]
+    finally:
+        st.close()

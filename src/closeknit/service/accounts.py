@@ -799,8 +799,21 @@ def add_user(
     password: str | None,
     actor: str,
 ) -> NewUserOut:
-    """Add a user to a workspace (a generated one-time password when none is given)."""
-    generated = None if password else secrets.token_urlsafe(15)
+    """Add a user to a workspace (a generated one-time password when none is given). A member
+    already is a Conflict, nothing changed (``users add`` of the owner made them an editor,
+    its default role, and printed a password that was never set); an existing user of another
+    workspace joins with the password they have."""
+    email = email.strip().lower()
+    known = store.query("SELECT user_id FROM users WHERE email = ?", [email])
+    if known:
+        had = role_of(store, workspace, str(known[0]["user_id"]))
+        if had is not None:
+            raise Conflict(
+                f"{email} is already a member of this workspace ({had}): nothing changed; "
+                "a member's role is changed on the members page or PATCH /members/{user_id}",
+                field="email",
+            )
+    generated = None if password or known else secrets.token_urlsafe(15)
     out = create_user(store, email, password or str(generated), workspace=workspace, role=role)
     audit(store, workspace, actor, "role_change", "user", out["user_id"], {"role": role})
     return NewUserOut(**out, one_time_password=generated)
