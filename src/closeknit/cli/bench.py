@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from closeknit.cli.common import JsonOpt, cli_errors, console, print_json
+from closeknit.cli.common import JsonOpt, cli_errors, console, print_json, write_output
 from closeknit.errors import ConfigError
 
 
@@ -57,7 +57,8 @@ def register(app: typer.Typer) -> None:
             wdir = work or Path(tempfile.mkdtemp(prefix="closeknit-bench-"))
             rep = run_suite(ns, wdir, phases=ph, spark_cores=cores, timeout=timeout)
         if out is not None:
-            out.write_text(rep.markdown())
+            with cli_errors(as_json):
+                write_output(out, rep.markdown())
         if as_json:
             print_json(rep.to_dict())
         else:

@@ -18,6 +18,7 @@ from closeknit.cli.common import (
     print_table,
     store_for,
     workspace_of,
+    write_output,
 )
 from closeknit.service import campaigns as svc
 from closeknit.service import reports as rsvc
@@ -323,9 +324,7 @@ def register(app: typer.Typer) -> None:
             with store_for(db) as st:
                 rep = rsvc.roas_report(st, ws, campaign_id, req)
                 if html_out is not None:
-                    html_out.write_text(
-                        rsvc.report_html(st, ws, campaign_id, req, actor=ACTOR), encoding="utf-8"
-                    )
+                    write_output(html_out, rsvc.report_html(st, ws, campaign_id, req, actor=ACTOR))
 
         def render() -> None:
             cols = ("handle", "tier", "spend", "revenue", "orders", "roas", "margin_roas", "cpa")

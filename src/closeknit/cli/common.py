@@ -277,6 +277,19 @@ def emit(
         print_table(list(rows), title=title, priority=priority)
 
 
+def write_output(path: Path, text: str) -> None:
+    """Write a file the user asked for (``--html``, ``--chart``, ``--out``): its folder is made
+    when missing, and a path that cannot be written is a clear error naming it, not a
+    traceback."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as e:
+        raise ValidationError(
+            f"cannot write {path}: {e.strerror or e}", field="path", path=str(path)
+        ) from None
+
+
 def fail(exc: CloseknitError, as_json: bool = False) -> None:
     """Report ``exc`` as one line (or the JSON error shape) and exit non-zero."""
     if as_json:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import json
 from collections import Counter
 from pathlib import Path
@@ -24,6 +25,7 @@ from closeknit.cli.common import (
     print_json,
     store_for,
     workspace_of,
+    write_output,
 )
 from closeknit.errors import ValidationError
 
@@ -125,7 +127,7 @@ def register(app: typer.Typer) -> None:
             with store_for(db) as st:
                 rep = estimate_lift(st, workspace_of(workspace), req)
             if chart is not None:
-                chart.write_text(json.dumps(chart_spec(rep), indent=2))
+                write_output(chart, json.dumps(chart_spec(rep), indent=2))
         emit(rep, as_json=as_json, render=lambda: _render_lift(rep))
 
     @app.command("lift-series")
@@ -313,13 +315,14 @@ def register(app: typer.Typer) -> None:
                     st, workspace_of(workspace), campaign, rows, file=str(path), columns=cols
                 )
             if left_out_csv is not None and res.analysis is not None:
-                with left_out_csv.open("w", newline="", encoding="utf-8") as f:
-                    w = csv.writer(f)
-                    w.writerow(["unit", "line", "reason"])
-                    for u in res.analysis.left_out:
-                        w.writerow([u.unit, u.line, u.reason])
-                    for e in res.errors:
-                        w.writerow(["", e.line, f"quarantined: {e.field}: {e.reason}"])
+                buf = io.StringIO(newline="")
+                w = csv.writer(buf)
+                w.writerow(["unit", "line", "reason"])
+                for u in res.analysis.left_out:
+                    w.writerow([u.unit, u.line, u.reason])
+                for e in res.errors:
+                    w.writerow(["", e.line, f"quarantined: {e.field}: {e.reason}"])
+                write_output(left_out_csv, buf.getvalue())
 
         def render() -> None:
             arms = ", ".join(f"{k} {v:,}" for k, v in sorted(res.arms.items()))

@@ -22,6 +22,7 @@ from closeknit.cli.common import (
     fail,
     store_for,
     workspace_of,
+    write_output,
 )
 from closeknit.errors import CloseknitError, ValidationError
 from closeknit.service import accounts
@@ -235,7 +236,8 @@ def register(app: typer.Typer) -> None:
             data = csvc.export_subject(st, workspace_of(workspace), creator, actor="cli")
         text = json.dumps(data.to_json(), indent=2, ensure_ascii=False)
         if out:
-            out.write_text(text)
+            with cli_errors(as_json):
+                write_output(out, text)
             summary = {
                 "creator_id": data.creator_id,
                 "file": str(out),
