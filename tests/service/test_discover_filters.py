@@ -122,3 +122,14 @@ def test_trend_curves_count_the_windows_posts(st: Store) -> None:
         assert sum(p.posts for p in t.curve) == t.posts_now + t.posts_before
         weeks = [p.week for p in t.curve]
         assert weeks == sorted(weeks) and len(set(weeks)) == len(weeks)
+
+
+def test_filters_that_leave_nobody_say_which(st: Store) -> None:
+    """A niche or language nobody has gave no result and a false hint to build features."""
+    for kw, word in (({"niches": ["underwater-basket"]}, "niche"),
+                     ({"languages": ["tlh"]}, "language")):  # fmt: skip
+        res = run(st, **kw)
+        assert not res.results
+        assert not any("features" in n for n in res.notes), res.notes
+        said = [n for n in res.notes if n.startswith("no creator is left after the filters")]
+        assert len(said) == 1 and f"{word} left out" in said[0], res.notes

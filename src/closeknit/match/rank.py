@@ -553,7 +553,7 @@ def discover(
             share = _share(tab, "country", r, brief.countries)
             drop("country", away & (share < 0.3))
     feats_any = bool(tab.has_feat[r].any())  # discover's "feats" of the filtered candidates
-    if not feats_any:
+    if not feats_any and len(r):
         notes.append(
             "no creator_features for these creators: engagement quality and authenticity are "
             "not vetted (run `closeknit features build`)"

@@ -473,6 +473,13 @@ def discover(store: Store, workspace: str, req: DiscoverIn) -> DiscoverOut:
             d["excluded"]["excluded"] = left
         d["excluded"].update(counts)
     d["results"] = _sorted(_enrich(store, workspace, d["results"], brief), req.sort)
+    if not d["results"] and d["excluded"]:
+        # say which filters left nobody: a typo in a niche or language read as "nobody fits"
+        d["notes"].append(
+            "no creator is left after the filters: "
+            + ", ".join(f"{k.replace('_', ' ')} left out {v:,}" for k, v in d["excluded"].items())
+            + "; check their values or widen them"
+        )
     out: DiscoverOut = DiscoverOut.of(d)
     return out
 
