@@ -90,6 +90,15 @@ def test_filters_refuse_what_cannot_work(st: Store) -> None:
     # an empty brief is refused as the input is read (a 422 on the API, a page error on the web)
     with pytest.raises(PydanticValidationError, match="brief is empty"):
         svc.DiscoverIn(text="  ")
+    # factor weights: a typo, a negative weight or all zero are refused, naming the factors
+    with pytest.raises(PydanticValidationError, match="unknown factor contnet"):
+        svc.DiscoverIn(text="coffee", weights={"contnet": 3})
+    with pytest.raises(PydanticValidationError, match="0 .left out. or more"):
+        svc.DiscoverIn(text="coffee", weights={"content": -5})
+    zero = dict.fromkeys(("content", "audience", "engagement", "authenticity", "cost"), 0.0)
+    with pytest.raises(PydanticValidationError, match="at least one factor"):
+        svc.DiscoverIn(text="coffee", weights=zero)
+    assert svc.DiscoverIn(text="coffee", weights={"cost": 0}).weights == {"cost": 0}
 
 
 def test_sort_orders_the_returned_results(st: Store) -> None:

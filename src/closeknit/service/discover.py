@@ -20,6 +20,7 @@ from closeknit.errors import ValidationError
 from closeknit.match import Brief
 from closeknit.match.brief import age_range, bucket_overlap
 from closeknit.match.candidates import CandidateTable, get_table
+from closeknit.match.rank import DEFAULT_WEIGHTS
 from closeknit.service.base import Day, In, Out
 from closeknit.service.briefs import BriefIn, BriefOut, saved_brief_in
 from closeknit.store import Store
@@ -236,6 +237,24 @@ class DiscoverIn(BriefIn, Filters):
     def _not_blank(cls, v: Any) -> Any:
         if isinstance(v, str) and not v.strip():
             raise ValueError(EMPTY_BRIEF)
+        return v
+
+    @field_validator("weights")
+    @classmethod
+    def _weights(cls, v: dict[str, float] | None) -> dict[str, float] | None:
+        # a typo was echoed and ignored, a negative weight turned the ranking upside down
+        if not v:
+            return v
+        unknown = sorted(set(v) - set(DEFAULT_WEIGHTS))
+        if unknown:
+            raise ValueError(
+                f"unknown factor {', '.join(unknown)}: the factors are "
+                + ", ".join(DEFAULT_WEIGHTS)
+            )
+        if any(not (w >= 0) for w in v.values()):
+            raise ValueError("weights are 0 (left out) or more")
+        if not any(w > 0 for w in {**DEFAULT_WEIGHTS, **v}.values()):
+            raise ValueError("at least one factor needs a weight above 0")
         return v
 
 
