@@ -42,6 +42,44 @@ def redact_details(details: Any) -> Any:
     return details
 
 
+# What a value matching a field's pattern looks like, in words: pydantic's own message quotes
+# the regular expression (thousands of characters for a country)
+_PATTERN_WORDS = {
+    "countries": "a country: an ISO code (GB) or a name (United Kingdom)",
+    "country": "a country: an ISO code (GB) or a name (United Kingdom)",
+    "tiers": "a tier: nano, micro, macro or mega",
+    "tier": "a tier: nano, micro, macro or mega",
+    "platforms": "a platform: instagram, youtube or tiktok",
+    "platform": "a platform: instagram, youtube or tiktok",
+    "audience_gender": "F or M",
+    "gender": "F or M",
+    "audience_age": "an age range such as 18-24 or 35+",
+    "age": "an age range such as 18-24 or 35+",
+    "email": "an e-mail address",
+    "workspace": "lower-case letters, digits, '-' and '_', starting with a letter or digit",
+    "currency": "a currency code such as GBP",
+}
+
+
+def error_field(err: Any) -> str | None:
+    """The field an input model's refusal is about: the last name in its location (a list
+    item's index is not a field: ``countries`` not ``0``)."""
+    names = [str(x) for x in err.get("loc", ()) if isinstance(x, str)]
+    names = [n for n in names if n not in ("body", "query", "path", "form")]
+    return names[-1] if names else None
+
+
+def validation_message(err: Any) -> str:
+    """One refusal of an input model in words: the library's "Value error, " prefix dropped,
+    and a pattern mismatch said as what the value should be, never as the pattern itself."""
+    msg = str(err.get("msg", "")).removeprefix("Value error, ")
+    if err.get("type") == "string_pattern_mismatch":
+        names = [str(x) for x in err.get("loc", ()) if isinstance(x, str)]
+        what = next((_PATTERN_WORDS[n] for n in reversed(names) if n in _PATTERN_WORDS), None)
+        msg = f"should be {what}" if what else "is not in the expected form"
+    return msg
+
+
 class CloseknitError(Exception):
     """Base class of every error closeknit raises on purpose."""
 

@@ -21,6 +21,7 @@ from closeknit.errors import (
     RateLimited,
     redact,
     redact_details,
+    validation_message,
 )
 
 log = logging.getLogger("closeknit.api")
@@ -134,7 +135,7 @@ def _clean_validation(errors: list[Any]) -> list[dict[str, Any]]:
         out.append(
             {
                 "loc": [str(x) for x in err.get("loc", ())],
-                "msg": redact(str(err.get("msg", ""))),
+                "msg": redact(validation_message(err)),
                 "type": str(err.get("type", "")),
             }
         )

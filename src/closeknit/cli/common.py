@@ -17,7 +17,7 @@ from rich.markup import escape as esc
 from rich.table import Table
 from rich.text import Text
 
-from closeknit.errors import CloseknitError, ValidationError
+from closeknit.errors import CloseknitError, ValidationError, error_field, validation_message
 from closeknit.jsonable import to_jsonable
 from closeknit.report.tables import csv_text
 from closeknit.settings import get_settings
@@ -319,5 +319,6 @@ def cli_errors(as_json: bool = False) -> Iterator[None]:
 def input_error(exc: PydanticValidationError) -> ValidationError:
     """A service model's refusal as one clear error naming the option."""
     err = exc.errors()[0]
-    field = str(err["loc"][-1]) if err.get("loc") else None
-    return ValidationError(f"{field}: {err['msg']}" if field else str(err["msg"]), field=field)
+    field = error_field(err)
+    msg = validation_message(err)
+    return ValidationError(f"{field}: {msg}" if field else msg, field=field)

@@ -11,7 +11,7 @@ from pydantic import ValidationError as PydanticValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from closeknit.api.deps import SESSION_COOKIE
-from closeknit.errors import CloseknitError
+from closeknit.errors import CloseknitError, error_field, validation_message
 from closeknit.service import accounts
 from closeknit.service.accounts import Principal
 from closeknit.web.render import error_response, field_label, input_error
@@ -42,9 +42,9 @@ _HTTP = {
 def _fields(errors: list[Any]) -> str:
     parts = []
     for err in errors[:3]:
-        loc = [str(x) for x in err.get("loc", ()) if x not in ("body", "query", "path", "form")]
-        field = field_label(loc[-1]) if loc else "A value"
-        msg = str(err.get("msg", "")).removeprefix("Value error, ")
+        name = error_field(err)
+        field = field_label(name) if name else "A value"
+        msg = validation_message(err)
         parts.append(f"{field}: {msg[:1].lower() + msg[1:]}")
     return "; ".join(parts) or "the form could not be read"
 

@@ -18,7 +18,7 @@ from jinja2.utils import missing
 from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
 
-from closeknit.errors import CloseknitError, ValidationError
+from closeknit.errors import CloseknitError, ValidationError, error_field, validation_message
 from closeknit.service import features as fsvc
 from closeknit.service import settings as ssvc
 from closeknit.service.accounts import Principal
@@ -416,7 +416,7 @@ def field_label(field: str) -> str:
 def input_error(e: PydanticValidationError) -> ValidationError:
     """A form the service models refused, as one sentence naming the field in words."""
     err = e.errors()[0]
-    field = str(err["loc"][-1]) if err.get("loc") else ""
-    msg = str(err.get("msg", "")).removeprefix("Value error, ")
+    field = error_field(err) or ""
+    msg = validation_message(err)
     msg = msg[:1].lower() + msg[1:]
     return ValidationError(f"{field_label(field)}: {msg}" if field else msg, field=field or None)
