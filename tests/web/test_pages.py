@@ -46,6 +46,12 @@ def test_pages_render_and_forms_need_csrf(tmp_path: Path) -> None:
             assert href is not None, url
             got = c.get(href.group(1).replace("&amp;", "&"))
             assert got.status_code == 200 and got.text.startswith("creator_id"), got.text[:200]
+        # planning from a list asks for the brief (the list's name as the brief forecast
+        # 2.6x the revenue of the brief the list came from) and does not run until given
+        link = re.search(r'id="plan-from-list" href="([^"]+)"', c.get(f"/lists/{a.list_id}").text)
+        assert link is not None and "text=" not in link.group(1)
+        page = c.get(link.group(1).replace("&amp;", "&")).text
+        assert 'id="brief-needed"' in page and ", load" not in page
         # pages are scoped like the API: workspace beta's objects are not found
         assert c.get("/campaigns/c_beta").status_code == 404
         assert c.get("/creators/instagram:beta_vegan_0").status_code == 404

@@ -58,7 +58,10 @@ def plan_page(
         q=f.model_dump(),
         brief=f.parsed(),
         budget=f.budget or "5000",
-        auto=bool(f.text.strip() or f.list_id),
+        # from a list, the brief is still to be written: each creator's forecast depends on
+        # it (the list's name as the brief forecast 2.6x the revenue of the brief it came from)
+        auto=bool(f.text.strip()),
+        brief_needed=bool(f.list_id and not f.text.strip()),
         lists=lsvc.list_lists(store, p.workspace_id),
         filters_open=f.filters_open(),
     )
