@@ -365,3 +365,20 @@ def test_a_follower_export_is_scored_from_the_imports_page(tmp_path: Path) -> No
         assert "Real and active" not in r.text and "Real (active or not" in r.text
     finally:
         st.close()
+
+
+def test_a_campaigns_lift_is_in_the_campaigns_currency(tmp_path: Path) -> None:
+    """A EUR campaign in a USD workspace showed its results in € and its lift in $."""
+    import re
+
+    a, _ = build_template(tmp_path / "t.duckdb")
+    st = open_store(tmp_path / "t.duckdb")
+    try:
+        st.execute("UPDATE campaigns SET currency = 'EUR' WHERE campaign_id = ?", [a.campaign_id])
+        c = TestClient(create_app(store=st), raise_server_exceptions=True)
+        c.post("/login", data={"email": a.owner_email, "password": PASSWORD})
+        html = c.get(f"/campaigns/{a.campaign_id}/lift").text
+        signs = {m[0] for m in re.findall(r"([$€£])\d", html)}
+        assert signs == {"€"}, signs
+    finally:
+        st.close()

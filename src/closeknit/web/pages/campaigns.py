@@ -299,4 +299,10 @@ def lift_partial(
         ctx["more_placebos"] = min(offered, 500) if offered > placebos else None
     except CloseknitError as e:
         ctx["lift_error"] = error_view(e.type, e.message)
+    # in the campaign's currency, as its results beside it (a USD campaign in a GBP workspace
+    # showed its results in $ and its lift in £)
+    try:
+        ctx["cur"] = svc.get_campaign(store, p.workspace_id, campaign_id).currency
+    except CloseknitError:
+        ctx["cur"] = None
     return render(request, "partials/lift.html", p, campaign_id=campaign_id, **ctx)
