@@ -74,6 +74,9 @@ def test_geo_design_is_the_default_target(store: Store) -> None:
     )
     assert rep.holdout is not None and rep.holdout.cuped is not None  # the design-based check
     assert rep.placebo is not None and rep.placebo.n == 6
+    # the count of controls as large, said on the page, is the one the p-value counts
+    assert rep.placebo.n_as_large is not None and 0 <= rep.placebo.n_as_large <= 6
+    assert rep.placebo.p_value == pytest.approx((1 + rep.placebo.n_as_large) / 7)
     # randomized units: the treated sum against the held-out sum (time-based regression)
     assert rep.counterfactual is not None
     assert rep.counterfactual.model.startswith("time-based regression")

@@ -56,6 +56,9 @@ class PlaceboSummary(Out):
     n: int
     target_z: float
     p_value: float | None
+    n_as_large: int | None = Field(
+        default=None, description="controls whose effect was at least the campaign's"
+    )
     interval_widened_by: float
     placebos: list[PlaceboOut]
     note: str
@@ -420,6 +423,8 @@ def estimate_lift(store: Store, workspace: str, req: LiftRequest) -> LiftReport:
             n=p.n,
             target_z=p.target_z,
             p_value=p.p_value,
+            # p = (1 + controls at least as large) / (1 + controls): the count, for people
+            n_as_large=None if p.p_value is None else round(p.p_value * (p.n + 1)) - 1,
             interval_widened_by=p.widen,
             placebos=[
                 PlaceboOut(series=x.series, effect=x.effect, z=x.z, pre_rmspe=x.pre_rmspe)
