@@ -812,7 +812,21 @@ def import_roster(
             if code in codes:
                 raise Conflict(f"{path}:{i}: code {code} is already used")
             codes.add(code)
-        fee = float(r["fee"]) if r.get("fee") else None
+        if c["start"] and c["end"] and c["end"] < c["start"]:
+            raise ValidationError(
+                f"{path}:{i}: end_date {c['end']} is before start_date {c['start']}",
+                field="end_date",
+            )
+        raw_fee = (r.get("fee") or "").strip()
+        try:
+            fee = float(raw_fee) if raw_fee else None
+        except ValueError:
+            raise ValidationError(
+                f"{path}:{i}: fee {raw_fee!r} is not a number", field="fee"
+            ) from None
+        if fee is not None and not (0 <= fee < float("inf")):
+            # as `campaign deal --fee` refuses it: a negative fee made the report's ROAS negative
+            raise ValidationError(f"{path}:{i}: fee must be 0 or more, not {raw_fee}", field="fee")
         post_at = (r.get("post_at") or "").strip()
         at = _ts(post_at) if post_at else None
         deals.append(
