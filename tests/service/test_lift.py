@@ -163,3 +163,20 @@ def test_reports_lift_is_fitted_once_per_data_version(
     store.execute("UPDATE campaigns SET name = 'renamed' WHERE campaign_id = 'memo'")
     reports.lift(store, "default", "memo")
     assert len(calls) == 3
+
+
+def test_a_design_for_no_campaign_or_units_without_history_is_refused(store: Store) -> None:
+    """`lift-design --campaign nosuch` said "saved for campaign nosuch"; units missing from the
+    history were a KeyError traceback."""
+    from closeknit.errors import NotFound, ValidationError
+    from closeknit.service.lift import DesignRequest, design_holdout
+
+    units = ["paris", "lyon", "nice", "lille"]
+    with pytest.raises(NotFound):
+        design_holdout(store, "default", DesignRequest(units=units, campaign_id="nosuch"))
+    hist = {u: [100.0, 110.0, 95.0] for u in units}
+    with pytest.raises(ValidationError, match="units without history: a, b") as e:
+        design_holdout(store, "default", DesignRequest(units=["a", "b", *units[:2]], history=hist))
+    assert e.value.details["field"] == "units"
+    ok = design_holdout(store, "default", DesignRequest(units=units, history=hist))
+    assert not ok.saved and sorted(ok.treated + ok.control) == sorted(units)

@@ -572,8 +572,23 @@ class DesignReport(Out):
 
 def design_holdout(store: Store | None, workspace: str, req: DesignRequest) -> DesignReport:
     """Randomize units into exposed and held-out arms (saved for the campaign when given)."""
+    from closeknit.track.campaigns import get_campaign
     from closeknit.track.holdout import design, save
 
+    if req.campaign_id and store is not None:
+        get_campaign(store, workspace, req.campaign_id)  # NotFound before anything is saved
+    if req.history:
+        # every unit needs its history: a unit without one was a KeyError traceback
+        missing = [u for u in req.units if u not in req.history]
+        if missing:
+            shown = ", ".join(missing[:5]) + (
+                f" and {len(missing) - 5} more" if len(missing) > 5 else ""
+            )
+            raise ValidationError(
+                f"units without history: {shown} (the history has "
+                f"{', '.join(sorted(req.history)[:5])}{', ...' if len(req.history) > 5 else ''})",
+                field="units",
+            )
     d = design(
         req.units,
         history=req.history,
