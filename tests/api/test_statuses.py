@@ -48,3 +48,16 @@ def test_invalid_values_are_refused_and_valid_ones_accepted(
         headers={**h, "Content-Type": "application/json"},
     )
     assert r.status_code == 400 and r.json()["error"]["type"] == "BadRequest"
+    # broken JSON is 400 too, saying where (it was a 422 with a bare offset as the location)
+    r = client.post(
+        "/api/v1/discover",
+        content=b'{"text": "x",',
+        headers={**h, "Content-Type": "application/json"},
+    )
+    assert r.status_code == 400, r.text
+    assert r.json()["error"]["message"].startswith("the body is not valid JSON (at character")
+    # a refused field is named in the message and in details.field, its pattern in words
+    r = client.post("/api/v1/discover", json={"text": "x", "countries": ["Narnia"]}, headers=h)
+    err = r.json()["error"]
+    assert r.status_code == 422 and err["details"]["field"] == "countries"
+    assert err["message"].startswith("countries: should be a country") and "(?" not in r.text

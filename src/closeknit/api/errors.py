@@ -19,6 +19,7 @@ from closeknit.errors import (
     LoginRequired,
     MethodNotAllowed,
     RateLimited,
+    error_field,
     redact,
     redact_details,
     validation_message,
@@ -171,11 +172,24 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _val(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = list(exc.errors())
+        broken = next((e for e in errors if e.get("type") == "json_invalid"), None)
+        if broken is not None:
+            # a body that is not JSON cannot fit any schema: 400, as an unreadable body is
+            at = next((x for x in reversed(broken.get("loc", ())) if isinstance(x, int)), None)
+            where = f" (at character {at})" if at is not None else ""
+            return JSONResponse(
+                error_body("BadRequest", f"the body is not valid JSON{where}"), status_code=400
+            )
+        first = errors[0] if errors else {}
+        field = error_field(first)
+        # the message names the first refused field as the service errors do (details.field)
+        message = f"{field}: {validation_message(first)}" if field else "request does not fit"
         return JSONResponse(
             error_body(
                 "ValidationError",
-                "request does not fit the schema",
-                {"errors": _clean_validation(list(exc.errors()))},
+                message,
+                {"field": field, "errors": _clean_validation(errors)},
             ),
             status_code=422,
         )

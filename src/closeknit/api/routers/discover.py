@@ -15,7 +15,7 @@ from closeknit.service.base import Deleted
 router = APIRouter(tags=["discover"], responses=responses(*AUTHED), route_class=DocumentedRoute)
 
 
-@router.post("/discover")
+@router.post("/discover", responses=responses(409))
 def discover(p: Viewer, store: StoreDep, body: svc.DiscoverIn) -> svc.DiscoverOut:
     """Rank the workspace's creators for a brief; the text is read for country, age, gender,
     platform, tier and budget, and explicit filters win over what the text says."""
@@ -54,7 +54,7 @@ def delete_brief(p: Editor, store: StoreDep, brief_id: str) -> Deleted:
     return bsvc.delete_brief(store, p.workspace_id, brief_id, actor=p.actor)
 
 
-@router.post("/briefs/{brief_id}/discover", responses=responses(404))
+@router.post("/briefs/{brief_id}/discover", responses=responses(404, 409))
 def discover_brief(
     p: Viewer,
     store: StoreDep,

@@ -12,7 +12,7 @@ from closeknit.service import plans as svc
 router = APIRouter(tags=["plans"], responses=responses(*AUTHED), route_class=DocumentedRoute)
 
 
-@router.post("/plans", responses=responses(404))
+@router.post("/plans", responses=responses(404, 409))
 def plan(p: Viewer, store: StoreDep, body: svc.PlanIn) -> svc.PlanOut:
     """Pick creators under ``budget`` for a brief (text and filters, or a saved ``brief_id``),
     with overlap and expected results. ``creators`` restricts the candidates to a chosen set.
