@@ -724,12 +724,16 @@ def _nothing_to_rank(tab: Any) -> InsufficientData:
     n = len(tab.ids)
     if not n:
         return InsufficientData(
-            "this workspace has no creators yet: import some (`closeknit import world DIR`, "
-            "`closeknit import instagram FILE`, ...) or run `closeknit demo`"
+            "this workspace has no creators yet: import creators and their posts first "
+            "(`closeknit import`, the Imports page or POST /api/v1/imports), or run "
+            "`closeknit demo` for a sample world",
+            creators=0,
         )
     return InsufficientData(
         f"none of this workspace's {n:,} creators has posts or a bio to match a brief "
-        "against yet: import their posts (`closeknit import instagram FILE`, ...)"
+        "against yet: import their posts (`closeknit import`, the Imports page or "
+        "POST /api/v1/imports)",
+        creators=n,
     )
 
 
