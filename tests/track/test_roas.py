@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 
+from closeknit.errors import ValidationError
 from closeknit.store import Store
 from closeknit.track import campaigns as cp
 from closeknit.track.codes import assign
@@ -61,6 +62,11 @@ def test_roas_metrics_per_creator_and_campaign(store: Store) -> None:
     assert mike["spend_committed"] == 1000 and mike["spend"] == pytest.approx(1020)
     assert r.totals["spend"] == pytest.approx(250 + 1020 + 100)
     assert r.totals["roas"] == pytest.approx(600 / 1370)
+    # the campaign-level 100 is in the total and no row: said (the rows summed to less)
+    assert any(n.startswith("100.00 of spend is booked to the campaign") for n in r.notes)
+    with pytest.raises(ValidationError, match="not in campaign run") as e:
+        cp.record_spend(store, "default", "run", 10.0, kind="other", creator="@zoe")
+    assert e.value.details["field"] == "creator"
     # CPE and CPM over the creators whose posts were counted (only anna's have views): not
     # the whole campaign's 1,370 of spend over anna's 1,000 views
     assert mike["views"] == 0 and mike["cpm"] is None and r.totals["views"] == 1000

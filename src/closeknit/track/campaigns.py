@@ -572,16 +572,27 @@ def record_spend(
     actor: str = "user",
 ) -> str:
     """Book other spend (shipping, ads, tools) against a campaign or one of its creators."""
-    if amount <= 0:
-        raise ValidationError("amount must be positive")
+    if not amount > 0:
+        raise ValidationError("amount must be positive", field="amount")
     if kind not in ("fee", "seeding", "shipping", "other"):
-        raise ValidationError("kind must be fee, seeding, shipping or other")
+        raise ValidationError("kind must be fee, seeding, shipping or other", field="kind")
     cid = resolve_creator_id(store, workspace, creator) if creator else None
     import uuid
 
     sid = uuid.uuid4().hex
     with store.transaction() as tx:
         _check_campaign(tx, workspace, campaign_id)
+        if cid is not None and not tx.query(
+            "SELECT 1 FROM campaign_creators WHERE workspace_id = ? AND campaign_id = ? "
+            "AND creator_id = ?",
+            [workspace, campaign_id, cid],
+        ):
+            # spend on a creator outside the campaign showed in its total and in no row
+            raise ValidationError(
+                f"{creator} is not in campaign {campaign_id}: add them first, or book the "
+                "amount to the campaign (no creator)",
+                field="creator",
+            )
         tx.execute(
             "INSERT INTO spend (workspace_id, spend_id, campaign_id, creator_id, date, amount, "
             "kind, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",

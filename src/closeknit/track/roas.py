@@ -219,6 +219,11 @@ def report(
         )
     if totals["spend"] == 0:
         notes.append("no spend booked or committed yet: ROAS is undefined")
+    if campaign_other:
+        notes.append(
+            f"{campaign_other:,.2f} of spend is booked to the campaign, not to one of its "
+            "creators: it is in the total, in no creator's row"
+        )
     free = [r for r in per.values() if not r["spend"] and r["revenue"]]
     if free and totals["spend"]:
         # a shortlisted creator with a code sells before any fee is agreed: say so, or the
