@@ -161,3 +161,18 @@ def test_malformed_lines_among_many_are_quarantined_and_the_rest_load(
         {"external_id": "6000", "caption": "wrapped #ad", "likes": 3, "is_sponsored": True},
     ]
     assert store.count("posts") == n - 4
+
+
+def test_a_repeated_key_never_replaces_a_known_value_with_unknown(store, tmp_path: Path) -> None:
+    """Two rows of one file for the same creator and day: the later row's unreadable count
+    (kept as unknown, flagged) replaced the earlier valid 1,550 with nothing."""
+    f = tmp_path / "snaps.csv"
+    f.write_text(
+        "platform,handle,date,followers,following\n"
+        "instagram,ana,2026-10-08,1550,abc\n"
+        "instagram,ana,2026-10-08,-1,300\n",
+        encoding="utf-8",
+    )
+    import_snapshots(store, "default", f)
+    rows = store.query("SELECT followers, following FROM follower_snapshots")
+    assert rows == [{"followers": 1550, "following": 300}], rows

@@ -399,8 +399,9 @@ def upsert_relation(tx: Tx, table: str, relation: str, cols: list[str]) -> int:
 
     ``relation`` holds ``cols`` (which include ``workspace_id`` and the natural key) plus an
     integer ``_seq`` ordering its rows: within one batch the row with the highest ``_seq``
-    wins (whole for ``replace`` tables, field by field for ``merge`` tables). The bulk SQL
-    path (:mod:`closeknit.connectors.bulk`) stages rows this way without building Python dicts.
+    wins field by field (an unknown field keeps the batch's earlier value); the stored row is
+    then replaced whole (``replace`` tables) or merged field by field (``merge`` tables). The
+    bulk SQL path (:mod:`closeknit.connectors.bulk`) stages rows this way without Python dicts.
     """
     keys, mode = KEYS[table]
     real = [c for c in cols if c != "_seq"]
@@ -424,11 +425,6 @@ def upsert_relation(tx: Tx, table: str, relation: str, cols: list[str]) -> int:
             f"GROUP BY workspace_id, {key_sql}"
         )
     else:
-        # newest record of each key within the batch wins whole
-        dedup = (
-            f"SELECT {', '.join(real)} FROM {relation} "
-            f"QUALIFY row_number() OVER (PARTITION BY {key_sql} ORDER BY _seq DESC) = 1"
-        )
         # Usually every key is new to the batch: then the rows go in as staged, without the
         # window's sort and a copy of every row (a third of the posts upsert's time).
         counts = tx.query(
@@ -437,6 +433,18 @@ def upsert_relation(tx: Tx, table: str, relation: str, cols: list[str]) -> int:
         )[0]
         if counts["n"] == counts["k"]:
             return _replace(tx, table, relation, real, keys, int(counts["n"]))
+        # A key repeated within the batch: the later row wins, but a field it does not know
+        # (a cell left empty as unreadable) keeps the earlier row's value — a later "-1"
+        # follower count replaced a valid 1,550 with nothing. The stored row is still
+        # replaced whole by the merged one.
+        others = [c for c in real if c not in ("workspace_id", *keys)]
+        aggs = ", ".join(
+            f"arg_max({c}, _seq) FILTER (WHERE {c} IS NOT NULL) AS {c}" for c in others
+        )
+        dedup = (
+            f"SELECT workspace_id, {key_sql}{', ' + aggs if aggs else ''} FROM {relation} "
+            f"GROUP BY workspace_id, {key_sql}"
+        )
     tx.execute(f"CREATE OR REPLACE TEMP TABLE _staged AS {dedup}")
     on = " AND ".join(f"t.{k} IS NOT DISTINCT FROM s.{k}" for k in ("workspace_id", *keys))
     if mode == "merge":
