@@ -48,6 +48,17 @@ def test_plan_and_fees_commands(tmp_path: Path) -> None:
     )  # fmt: skip
     assert res.exit_code == 0, res.output
     assert f"@{big['handle']}" in res.output and "also one of this plan's picks" in res.output
+    # at 80 columns the fee and the revenue stay (niche and orders give way); profit is said
+    res = runner.invoke(
+        app,
+        ["plan", "running shoes", "--budget", "4000", "--objective", "profit", "--margin",
+         "0.5", "--on-brief-share", "0", "--db", str(db)],
+        env={"COLUMNS": "80"},
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    head = next(ln for ln in res.output.splitlines() if ln.startswith("creator"))
+    assert "fee" in head and "revenue" in head, res.output
+    assert "expected profit" in res.output
     res = runner.invoke(app, ["plan", "x", "--budget", "0", "--db", str(db), "--json"])
     assert res.exit_code != 0 and json.loads(res.stdout)["error"]["type"] == "ValidationError"
     res = runner.invoke(app, ["fees", "@creator_1", "--db", str(db), "--json"])

@@ -143,7 +143,12 @@ def register(app: typer.Typer) -> None:
                 }
                 for p in plan.picks
             ]
-            print_table(rows, title=f"plan ({plan.method}, {plan.status})")
+            # at 80 columns the niche and orders give way first, never the fee or the revenue
+            print_table(
+                rows,
+                title=f"plan ({plan.method}, {plan.status})",
+                priority=["creator", "tier", "followers", "fit", "fee", "revenue", "orders"],
+            )
             print_forecast(plan)
 
         emit(plan, as_json=as_json, render=render)
@@ -266,6 +271,12 @@ def print_forecast(plan: svc.PlanOut) -> None:
             f"[{roas.p10:.2f}–{roas.p90:.2f}] (80% intervals; {plan.method}, gap to bound "
             f"{plan.gap or 0:.1%})"
         )
+        profit = plan.expected.profit
+        if profit is not None:
+            console.print(
+                f"expected profit {profit.mid:,.0f} [{profit.p10:,.0f}–{profit.p90:,.0f}] "
+                f"(revenue × margin {plan.assumptions.margin} − cost)"
+            )
         console.print(f"the forecast is {plan.assumptions.conversion_model.summary}")
     big = plan.comparison.best_single_macro_or_mega
     be = big.expected
