@@ -222,7 +222,8 @@ def register(app: typer.Typer) -> None:
             for n in res.notes:
                 console.print(f"[dim]{esc(n)}[/dim]", markup=True)
             print_table(
-                display_rows(res.results), title=f"{len(res.results)} of {res.candidates} fit"
+                display_rows(res.results),
+                title=f"top {len(res.results)} of {res.candidates} after the filters",
             )
             for m in res.results[:5]:
                 console.print(f"[dim]@{esc(m.handle)}: {esc(m.why)}[/dim]", markup=True)
