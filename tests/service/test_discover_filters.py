@@ -142,3 +142,10 @@ def test_filters_that_leave_nobody_say_which(st: Store) -> None:
         assert not any("features" in n for n in res.notes), res.notes
         said = [n for n in res.notes if n.startswith("no creator is left after the filters")]
         assert len(said) == 1 and f"{word} left out" in said[0], res.notes
+
+
+def test_trends_with_nothing_to_compare_with_say_so(st: Store) -> None:
+    """`trends --compare last_year` on a store with no posts a year back printed nothing."""
+    res = svc.trends(st, WS, svc.TrendsIn(compare="last_year"))
+    assert res.posts_before == 0 and not res.trends
+    assert any(n.startswith("no posts from") and "to compare with" in n for n in res.notes)

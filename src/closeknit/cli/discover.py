@@ -298,11 +298,18 @@ def register(app: typer.Typer) -> None:
         def render() -> None:
             for n in res.notes:
                 console.print(f"[dim]{esc(n)}[/dim]", markup=True)
+            a, b = (str(x)[:10] for x in res.window)
+            pa, pb = (str(x)[:10] for x in res.compared_with)
             print_table(
                 rows,
-                title="rising topics (early riders first)",
+                title=f"rising topics {a} to {b} against {pa} to {pb} (early riders first)",
                 priority=["hashtag", "growth", "posts", "creators", "first riders"],
             )
+            if not rows and res.posts_before:
+                console.print(
+                    f"no topic rose enough ({res.posts_now:,} posts in the window, "
+                    f"{res.posts_before:,} before)"
+                )
 
         emit(res, as_json=as_json, as_csv=as_csv, rows=rows, render=render)
 

@@ -617,6 +617,11 @@ def trends(store: Store, workspace: str, req: TrendsIn) -> TrendsOut:
         riders=req.riders,
     )
     d = res.to_dict()
+    if not d.get("posts_before") and d.get("compared_with"):
+        pa, pb = (str(x)[:10] for x in d["compared_with"])
+        d["notes"].append(
+            f"no posts from {pa} to {pb} to compare with: nothing can be called rising"
+        )
     start = min([since, *(dt.date.fromisoformat(x[:10]) for x in d.get("compared_with") or [])])
     end = dt.date.fromisoformat(str(d["window"][1])[:10]) if d.get("window") else dt.date.today()
     curves = _curves(store, workspace, [t["hashtag"] for t in d["trends"]], start, end)
