@@ -382,3 +382,23 @@ def test_a_campaigns_lift_is_in_the_campaigns_currency(tmp_path: Path) -> None:
         assert signs == {"€"}, signs
     finally:
         st.close()
+
+
+def test_moving_a_deal_reloads_the_campaigns_results(tmp_path: Path) -> None:
+    """The board moves by htmx; the results beside it read '$0 spent' until a reload."""
+    a, _ = build_template(tmp_path / "t.duckdb")
+    st = open_store(tmp_path / "t.duckdb")
+    try:
+        c = TestClient(create_app(store=st), raise_server_exceptions=True)
+        c.post("/login", data={"email": a.owner_email, "password": PASSWORD})
+        page = c.get(f"/campaigns/{a.campaign_id}").text
+        assert 'hx-trigger="load, deals-changed from:body"' in page
+        token = page.split('name="csrf_token" value="')[1].split('"')[0]
+        r = c.post(
+            f"/campaigns/{a.campaign_id}/move",
+            data={"csrf_token": token, "creator": a.creators[0], "stage": "contacted"},
+            headers={"HX-Request": "true"},
+        )
+        assert r.status_code == 200 and r.headers.get("HX-Trigger") == "deals-changed", r.text[:300]
+    finally:
+        st.close()

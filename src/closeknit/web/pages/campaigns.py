@@ -173,6 +173,13 @@ def board(request: Request, p: WebViewer, store: StoreDep, campaign_id: str) -> 
     return _board(request, p, c, "board.html")
 
 
+def _changed(resp: Response) -> Response:
+    """A deal moved or its fee changed: the page's results (spend, ROAS) reload with it
+    (they read "$0 spent" after a creator was moved to paid, until the page was reloaded)."""
+    resp.headers["HX-Trigger"] = "deals-changed"
+    return resp
+
+
 @router.post("/campaigns/{campaign_id}/move", response_class=HTMLResponse)
 def move(
     request: Request,
@@ -191,7 +198,7 @@ def move(
         return error_page(request, p, ValidationError("that is not a stage", field="stage"))
     c = svc.get_campaign(store, p.workspace_id, campaign_id)
     if request.headers.get("hx-request"):
-        return _board(request, p, c, "partials/board_columns.html")
+        return _changed(_board(request, p, c, "partials/board_columns.html"))
     return RedirectResponse(f"/campaigns/{campaign_id}", status_code=303)
 
 
@@ -209,7 +216,7 @@ def deal(
     svc.update_deal(store, p.workspace_id, campaign_id, creator, req, actor=p.actor)
     c = svc.get_campaign(store, p.workspace_id, campaign_id)
     if request.headers.get("hx-request"):
-        return _board(request, p, c, "partials/board_columns.html")
+        return _changed(_board(request, p, c, "partials/board_columns.html"))
     return RedirectResponse(f"/campaigns/{campaign_id}", status_code=303)
 
 
