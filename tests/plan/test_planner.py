@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -206,7 +207,7 @@ def test_saved_audience_overlaps_equal_the_query_and_follow_writes(
     assert not np.array_equal(after.shared_handles, saved.shared_handles)
 
 
-def test_fees_rate_card_and_override(ws: Store) -> None:
+def test_fees_rate_card_and_override(ws: Store, tmp_path: Path) -> None:
     ids = ["instagram:creator_0", "instagram:creator_1"]
     res = estimate_fees(ws, "default", ids)
     f = res["instagram:creator_0"]
@@ -231,6 +232,17 @@ def test_fees_rate_card_and_override(ws: Store) -> None:
         set_rate(
             ws, "default", platform="instagram", tier="micro", format="post", low=3, mid=2, high=1
         )
+    # a tier that does not exist, or a rate card section nothing reads, is refused
+    with pytest.raises(ValidationError, match="tier 'giga' is not one of") as e:
+        set_rate(ws, "default", platform="instagram", tier="giga", format="post", low=1, mid=2,
+                 high=3)  # fmt: skip
+    assert e.value.details["field"] == "tier"
+    from closeknit.features.fees import load_rate_card
+
+    bad = tmp_path / "card.json"
+    bad.write_text('{"bad": 1}')
+    with pytest.raises(ValidationError, match="unknown section bad"):
+        load_rate_card(ws, "default", bad)
 
 
 def _ef(f: object) -> float:

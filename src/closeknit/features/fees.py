@@ -29,6 +29,7 @@ import numpy as np
 from closeknit.errors import ValidationError
 from closeknit.features.deal_model import Deal, DealModel, fit_deals
 from closeknit.features.frame import creator_frame, finite
+from closeknit.settings import get_settings
 from closeknit.store import Store
 from closeknit.store.memo import DataMemo
 
@@ -100,6 +101,15 @@ def load_rate_card(
             user = json.loads(Path(path).read_text("utf-8"))
         except (OSError, ValueError) as e:
             raise ValidationError(f"cannot read rate card {path}: {e}", path=str(path)) from e
+        unknown = sorted(set(user) - set(card)) if isinstance(user, dict) else ["(not an object)"]
+        if unknown:
+            # a misspelt section was merged in and silently used by nothing
+            raise ValidationError(
+                f"rate card {path}: unknown section {', '.join(unknown)}; it has "
+                + ", ".join(sorted(card)),
+                path=str(path),
+                field="rate_card",
+            )
         _merge(card, user)
     if store is not None and workspace is not None:
         for r in store.query(
@@ -145,7 +155,11 @@ def set_rate(
     if not 0 <= low <= mid <= high:
         raise ValidationError("rates must satisfy 0 <= low <= mid <= high")
     if format not in FORMATS:
-        raise ValidationError(f"format must be one of {', '.join(FORMATS)}")
+        raise ValidationError(f"format must be one of {', '.join(FORMATS)}", field="format")
+    tiers = [name for name, _ in get_settings().tiers]
+    if tier not in tiers:
+        # an override for a tier no creator is in is stored and never used
+        raise ValidationError(f"tier {tier!r} is not one of {', '.join(tiers)}", field="tier")
     with store.transaction() as tx:
         tx.execute(
             "INSERT OR REPLACE INTO fee_rate_overrides (workspace_id, platform, tier, format, "
