@@ -61,3 +61,7 @@ def test_invalid_values_are_refused_and_valid_ones_accepted(
     err = r.json()["error"]
     assert r.status_code == 422 and err["details"]["field"] == "countries"
     assert err["message"].startswith("countries: should be a country") and "(?" not in r.text
+    # the creators list refuses a tier or platform discover refuses (it answered 200, empty)
+    assert client.get("/api/v1/creators?tier=giga", headers=h).status_code == 422
+    assert client.get("/api/v1/creators?platform=myspace", headers=h).status_code == 422
+    assert client.get("/api/v1/creators?tier=Micro", headers=h).status_code == 200

@@ -14,7 +14,7 @@ from closeknit import features, privacy
 from closeknit.errors import ValidationError
 from closeknit.service.audience_fit import PopulationFit
 from closeknit.service.base import In, Out, Page
-from closeknit.service.briefs import Country
+from closeknit.service.briefs import Country, Platform, Tier
 from closeknit.service.fee_basis import FeeBasis
 from closeknit.settings import get_settings
 from closeknit.store import Store, audit, resolve_creator
@@ -92,16 +92,28 @@ def _like(text: str) -> str:
 
 class CreatorsQuery(In):
     q: str | None = Field(default=None, max_length=200, description="handle, name or bio words")
-    platform: str | None = Field(default=None, max_length=40)
-    tier: str | None = Field(default=None, max_length=40)
+    platform: Platform | None = None
+    tier: Tier | None = None
     country: Country | None = None
     language: str | None = Field(default=None, max_length=40)
     niche: str | None = Field(default=None, max_length=80)
     min_followers: int | None = Field(default=None, ge=0, le=10**12)
     max_followers: int | None = Field(default=None, ge=0, le=10**12)
     sort: Sort = "followers"
-    limit: int = Field(default=50, ge=1, le=100_000)
+    limit: int = Field(
+        default=50,
+        ge=1,
+        le=100_000,
+        description="rows per page (the JSON list serves at most the server's page_size_max, "
+        "500 by default, and says so in its limit; the CSV export up to 100,000)",
+    )
     offset: int = Field(default=0, ge=0, le=10**9)
+
+    @field_validator("platform", "tier")
+    @classmethod
+    def _lower(cls, v: str | None) -> str | None:
+        # a name in any case is the same filter (the patterns accept any case)
+        return v.strip().lower() or None if v else None
 
 
 class CreatorRow(Out):
