@@ -23,7 +23,7 @@ from closeknit.match.candidates import CandidateTable, get_table
 from closeknit.match.rank import DEFAULT_WEIGHTS
 from closeknit.service.base import Day, In, Out
 from closeknit.service.briefs import BriefIn, BriefOut, saved_brief_in
-from closeknit.store import Store
+from closeknit.store import Store, resolve_creator_id
 
 Model = Literal["minilm", "minilm-fp32", "minilm-numpy", "static", "hash"]
 EMPTY_BRIEF = (
@@ -472,6 +472,10 @@ def discover(store: Store, workspace: str, req: DiscoverIn) -> DiscoverOut:
     if not req.text.strip():
         raise ValidationError(EMPTY_BRIEF, field="text")
     brief = req.brief()
+    for who in req.exclude or []:
+        # a creator to leave out must exist, as in a plan (a typo was ignored here and a 404
+        # there); NotFound names close matches
+        resolve_creator_id(store, workspace, who)
     narrowed, counts = restrict(store, workspace, brief, req)
     res = match.discover(
         store,
