@@ -400,5 +400,13 @@ def test_moving_a_deal_reloads_the_campaigns_results(tmp_path: Path) -> None:
             headers={"HX-Request": "true"},
         )
         assert r.status_code == 200 and r.headers.get("HX-Trigger") == "deals-changed", r.text[:300]
+        # a refused change (a fee that is not a number) keeps the board, the error above it
+        r = c.post(
+            f"/campaigns/{a.campaign_id}/deal",
+            data={"csrf_token": token, "creator": a.creators[1], "fee": "lots"},
+            headers={"HX-Request": "true"},
+        )
+        assert r.status_code == 200 and 'id="board-error"' in r.text, r.text[:300]
+        assert 'class="board"' in r.text and "data-stage=" in r.text
     finally:
         st.close()

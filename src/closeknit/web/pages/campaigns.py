@@ -17,7 +17,7 @@ from closeknit.service import reports as rsvc
 from closeknit.service import settings as ssvc
 from closeknit.web import charts
 from closeknit.web.forms import opt_float
-from closeknit.web.render import currency_of, error_page, error_view, render
+from closeknit.web.render import currency_of, error_page, error_view, input_error, render
 
 router = APIRouter()
 FStr = Annotated[str, Form(max_length=2000)]
@@ -162,9 +162,23 @@ def _columns(c: svc.CampaignOut) -> list[tuple[str, list[svc.Member]]]:
     return [(s.stage, [m for m in c.creators if m.stage == s.stage]) for s in svc.stages()]
 
 
-def _board(request: Request, p: Any, c: svc.CampaignOut, name: str) -> HTMLResponse:
+def _board(
+    request: Request, p: Any, c: svc.CampaignOut, name: str, error: str | None = None
+) -> HTMLResponse:
     nxt = {s.stage: s.next for s in svc.stages()}
-    return render(request, name, p, c=c, columns=_columns(c), next_stages=nxt, nav="campaigns")
+    return render(
+        request, name, p, c=c, columns=_columns(c), next_stages=nxt, nav="campaigns",
+        board_error=error,
+    )  # fmt: skip
+
+
+def _refused(request: Request, p: Any, store: Any, campaign_id: str, e: CloseknitError) -> Response:
+    """A board change refused: inside the board, above its columns, for an htmx swap (an error
+    swapped in for the board wiped it until a reload); a full error page otherwise."""
+    if request.headers.get("hx-request"):
+        c = svc.get_campaign(store, p.workspace_id, campaign_id)
+        return _board(request, p, c, "partials/board_columns.html", error=e.message)
+    return error_page(request, p, e)
 
 
 @router.get("/campaigns/{campaign_id}", response_class=HTMLResponse)
@@ -193,9 +207,10 @@ def move(
         req = svc.StageIn.model_validate({"stage": stage})
         svc.set_stage(store, p.workspace_id, campaign_id, creator, req, actor=p.actor)
     except CloseknitError as e:
-        return error_page(request, p, e)
+        return _refused(request, p, store, campaign_id, e)
     except PydanticValidationError:
-        return error_page(request, p, ValidationError("that is not a stage", field="stage"))
+        bad = ValidationError("that is not a stage", field="stage")
+        return _refused(request, p, store, campaign_id, bad)
     c = svc.get_campaign(store, p.workspace_id, campaign_id)
     if request.headers.get("hx-request"):
         return _changed(_board(request, p, c, "partials/board_columns.html"))
@@ -212,8 +227,13 @@ def deal(
     fee: FStr = "",
     deliverables: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
-    req = svc.DealIn(fee=opt_float(fee, "fee"), deliverables=deliverables.strip() or None)
-    svc.update_deal(store, p.workspace_id, campaign_id, creator, req, actor=p.actor)
+    try:
+        req = svc.DealIn(fee=opt_float(fee, "fee"), deliverables=deliverables.strip() or None)
+        svc.update_deal(store, p.workspace_id, campaign_id, creator, req, actor=p.actor)
+    except CloseknitError as e:
+        return _refused(request, p, store, campaign_id, e)
+    except PydanticValidationError as e:
+        return _refused(request, p, store, campaign_id, input_error(e))
     c = svc.get_campaign(store, p.workspace_id, campaign_id)
     if request.headers.get("hx-request"):
         return _changed(_board(request, p, c, "partials/board_columns.html"))
