@@ -173,3 +173,15 @@ def test_audit_values_read_as_recorded() -> None:
     assert audit_value(0) == "0" and audit_value(0.0) == "0" and audit_value(5000.0) == "5,000"
     assert audit_value("content_live") == "content live"  # a stage: the domain's word
     assert audit_value("hugo_weber_bga") == "hugo_weber_bga"  # a handle: as it is
+
+
+def test_chip_edits_survive_an_unreadable_filter_number() -> None:
+    """A typo in "more filters" (followers at least "abc") dropped the chips, so the next
+    search fell back to the text: the user's GB-only country chip became GB and US again."""
+    from closeknit.web.brief_fields import BriefFields
+
+    text = "minimalist jewellery for women 18-30 in the UK and US"
+    f = BriefFields(text=text, parsed_for=text, countries="GB", audience_age="18-30",
+                    audience_gender="F", min_followers="abc")  # fmt: skip
+    got = f.parsed()
+    assert got is not None and got.countries == ["GB"]

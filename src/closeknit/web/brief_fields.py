@@ -106,9 +106,13 @@ class BriefFields(BaseModel):
         if not self.text.strip():
             return None
         try:
-            fields = {
-                k: v for k, v in self.brief_request().items() if k in bsvc.BriefIn.model_fields
-            }
+            # the chips are the text and its filters only: an unreadable number in "more
+            # filters" ("abc" followers) must not drop them (the next search then lost the
+            # user's chip edits)
+            explicit, ignore = self.chip_filters()
+            asked = {"text": self.text, **explicit, "ignore": ignore or None,
+                     "competitors": csv_list(self.avoid)}  # fmt: skip
+            fields = {k: v for k, v in asked.items() if k in bsvc.BriefIn.model_fields}
             return bsvc.parse(bsvc.BriefIn.model_validate(fields))
         except (CloseknitError, PydanticValidationError):
             return None
