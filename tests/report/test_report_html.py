@@ -97,3 +97,10 @@ def test_html_is_self_contained_and_escaped() -> None:
     assert "Camp &lt;1&gt;" in html
     assert "b</script>" not in html  # neither in the table nor inside the embedded specs
     assert html.count('type="application/vnd.vegalite+json"') == 3
+    # stages and groups in words, the currency named (the printable report showed
+    # content_live and micro_and_below, and amounts without a currency)
+    assert "content_live" not in html.split("<script")[0] and "content live" in html
+    assert "micro_and_below" not in html.split("<script")[0]
+    rep = _report()
+    rep["campaign"]["currency"] = "EUR"
+    assert "amounts in EUR" in campaign_report_html(rep)

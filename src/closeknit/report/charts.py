@@ -78,7 +78,7 @@ def spend_vs_revenue(report: dict[str, Any]) -> dict[str, Any]:
 
 def tier_comparison(report: dict[str, Any]) -> dict[str, Any]:
     vals = [
-        {"group": g["group"], "roas": g["roas"], "cpa": g["cpa"]}
+        {"group": str(g["group"]).replace("_", " "), "roas": g["roas"], "cpa": g["cpa"]}
         for g in report["tiers"]
         if g.get("roas") is not None
     ]

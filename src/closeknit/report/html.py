@@ -101,7 +101,7 @@ th:first-child,td:first-child{text-align:left}
 </style></head><body>
 <h1>{{ c.name }} — campaign report</h1>
 <p class="note">Campaign {{ c.campaign_id }} · {{ c.start_date or "?" }} to {{ c.end_date or "?" }}
-· generated {{ generated }}</p>
+· amounts in {{ c.currency or "the campaign's currency" }} · generated {{ generated }}</p>
 <div>
 {% for label, key, f in kpis %}<div class="kpi">{{ label }}<b>{{ fmt(t[key], f) }}</b></div>
 {% endfor %}
@@ -143,6 +143,8 @@ def _fmt(v: Any, f: str) -> str:
         return f"{float(v):.0%}"
     if f == "int":
         return f"{int(v):,}"
+    if f == "words":  # a stage or group name as words: 'content_live' -> 'content live'
+        return str(v).replace("_", " ")
     return str(v)
 
 
@@ -188,7 +190,7 @@ def campaign_report_html(report: Any, lift: Any = None, lift_error: str | None =
     cols = [
         ("creator", "handle", "s"),
         ("tier", "tier", "s"),
-        ("stage", "stage", "s"),
+        ("stage", "stage", "words"),
         ("spend", "spend", "money"),
         ("revenue", "revenue", "money"),
         ("orders", "orders", "int"),
@@ -200,7 +202,7 @@ def campaign_report_html(report: Any, lift: Any = None, lift_error: str | None =
         ("new cust.", "new_customer_share", "pct"),
     ]
     tcols = [
-        ("group", "group", "s"),
+        ("group", "group", "words"),
         ("creators", "n_creators", "int"),
         ("spend", "spend", "money"),
         ("revenue", "revenue", "money"),
