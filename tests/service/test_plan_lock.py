@@ -58,6 +58,16 @@ def test_keep_one_leave_one_out(st: Store) -> None:
     assert again.cost.mid <= 3000 + 1e-6
     assert any("kept in as you asked" in n for n in again.notes)
     assert again.expected.n == len(again.picks)
+    # the notes of the plan made around the kept creators say that they count only those
+    # ("only 16 fit" beside "book 17 creators" read as a contradiction)
+    wide = svc.plan(
+        st,
+        WS,
+        svc.PlanIn(text=BRIEF, min_relevance=0.0, on_brief_share=0.0, budget=100_000,
+                   lock=[kept], max_creators=2, min_creators=1),
+    )  # fmt: skip
+    left = [n for n in wide.notes if "left unspent" in n]
+    assert left and all(n.startswith("around the kept creators: ") for n in left), wide.notes
 
 
 def test_overlaps_have_names_and_shares(st: Store) -> None:

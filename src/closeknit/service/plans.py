@@ -378,7 +378,9 @@ def _with_lock(
         whole.status, whole.gap, whole.bound = rest_plan.status, rest_plan.gap, rest_plan.bound
         whole.gap_kind, whole.n_candidates = rest_plan.gap_kind, rest_plan.n_candidates
         whole.candidate_source = rest_plan.candidate_source
-        whole.notes = [*rest_plan.notes, *whole.notes]
+        # the rest plan's counts are of the creators around the kept ones: say so ("only 16
+        # fit" beside "book 17 creators" read as a contradiction)
+        whole.notes = [f"around the kept creators: {n}" for n in rest_plan.notes] + whole.notes
     elif why_none:
         whole.notes = [f"nothing was added around them: {why_none}", *whole.notes]
     names = ", ".join(f"@{x.split(':', 1)[-1]}" for x in locked)
