@@ -52,6 +52,12 @@ def test_pages_render_and_forms_need_csrf(tmp_path: Path) -> None:
         assert link is not None and "text=" not in link.group(1)
         page = c.get(link.group(1).replace("&amp;", "&")).text
         assert 'id="brief-needed"' in page and ", load" not in page
+        # lookalikes can be widened from the page (a note said "ask for broad lookalikes"
+        # with no control to ask)
+        look = c.get(f"/creators/{a.creators[1]}/lookalikes")
+        assert look.status_code == 200 and 'id="lookalikes-broad"' in look.text
+        wide = c.get(f"/creators/{a.creators[1]}/lookalikes?broad=true")
+        assert wide.status_code == 200 and 'id="lookalikes-narrow"' in wide.text
         # pages are scoped like the API: workspace beta's objects are not found
         assert c.get("/campaigns/c_beta").status_code == 404
         assert c.get("/creators/instagram:beta_vegan_0").status_code == 404

@@ -215,13 +215,17 @@ def lookalikes_page(
     store: StoreDep,
     creator: str,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    broad: Annotated[bool, Query()] = False,
 ) -> HTMLResponse:
-    res = dsvc.lookalikes(store, p.workspace_id, dsvc.LookalikesIn(creator=creator, limit=limit))
+    res = dsvc.lookalikes(
+        store, p.workspace_id, dsvc.LookalikesIn(creator=creator, limit=limit, broad=broad)
+    )
     return render(
         request,
         "lookalikes.html",
         p,
         res=res,
+        broad=broad,
         rows=res.results,
         lists=lsvc.list_lists(store, p.workspace_id),
         q={"text": f"creators like {res.brief.like}", "sort": "score"},
