@@ -168,11 +168,16 @@ def test_audit_values_read_as_recorded() -> None:
     from closeknit.web.render import audit_value
 
     link = "https://shop.example/a?utm_source=instagram&utm_content=hugo_weber_bga"
-    assert audit_value(link) == link
-    assert audit_value("hugo_weber_bga.x") == "hugo_weber_bga.x"
+    shown = str(audit_value(link))
+    assert shown == (
+        '<a href="https://shop.example/a?utm_source=instagram&amp;utm_content=hugo_weber_bga" '
+        'rel="noopener">shop.example/a</a>'
+    )
+    assert audit_value("instagram:hugo_weber_bga") == "instagram:hugo_weber_bga"  # an id
     assert audit_value(0) == "0" and audit_value(0.0) == "0" and audit_value(5000.0) == "5,000"
     assert audit_value("content_live") == "content live"  # a stage: the domain's word
-    assert audit_value("hugo_weber_bga") == "hugo_weber_bga"  # a handle: as it is
+    assert audit_value("shopify_csv") == "shopify csv"  # an import source
+    assert str(audit_value("<b>")) == "&lt;b&gt;"
 
 
 def test_chip_edits_survive_an_unreadable_filter_number() -> None:

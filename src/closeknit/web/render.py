@@ -7,7 +7,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -15,6 +15,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Undefined, UndefinedError, pass_context
 from jinja2.runtime import Context
 from jinja2.utils import missing
+from markupsafe import Markup, escape
 from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
 
@@ -225,15 +226,23 @@ def clean(text: Any) -> str:
     return _SNAKE.sub(sub, s)
 
 
-def audit_value(v: Any) -> str:
-    """One recorded value of the audit log, for people: numbers formatted (0 stays 0), a name
-    of the domain's (a stage, a status) as words, anything else — links, handles, codes —
-    exactly as recorded (``clean`` rewrote the underscores inside links and handles)."""
+_NAME = re.compile(r"[a-z]+(?:_[a-z]+)+")
+
+
+def audit_value(v: Any) -> Markup:
+    """One recorded value of the audit log, for people: numbers formatted (0 stays 0), a link
+    as a link (its address and path shown, the whole of it in the link), an internal name (a
+    stage, an import source) as words, anything else — handles, ids, codes — as recorded.
+    ``clean`` rewrote the underscores inside links and handles, and dropped a 0."""
     if isinstance(v, bool | int | float):
-        return num(v)
+        return Markup(escape(num(v)))
     s = str(v)
-    # only the domain's own names get words: a handle is snake_case too
-    return LABELS[s].lower() if s in LABELS else s
+    if s.startswith(("http://", "https://")):
+        parts = urlsplit(s)
+        return Markup('<a href="{}" rel="noopener">{}</a>').format(s, f"{parts.netloc}{parts.path}")
+    if s in LABELS or _NAME.fullmatch(s):
+        return Markup(escape(label(s).lower()))
+    return Markup(escape(s))
 
 
 def sentence(text: Any) -> str:
