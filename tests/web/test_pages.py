@@ -2,14 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
 from closeknit.server import create_app
-from closeknit.store import open_store
-from tests.api.seeding import PASSWORD, build_template
+from closeknit.store import Store, open_store
+from tests.api.seeding import PASSWORD, Seeded, build_template
+
+
+@contextmanager
+def signed_in(tmp_path: Path) -> Iterator[tuple[TestClient, Seeded, Store]]:
+    """A seeded workspace's owner signed in to the web app (the store closed afterwards)."""
+    a, _ = build_template(tmp_path / "t.duckdb")
+    st = open_store(tmp_path / "t.duckdb")
+    try:
+        c = TestClient(create_app(store=st), raise_server_exceptions=True)
+        c.post("/login", data={"email": a.owner_email, "password": PASSWORD})
+        yield c, a, st
+    finally:
+        st.close()
 
 
 def test_pages_render_and_forms_need_csrf(tmp_path: Path) -> None:
@@ -319,11 +334,7 @@ def test_a_follower_export_is_scored_from_the_imports_page(tmp_path: Path) -> No
     """The audience score on the web: an upload, the three shares with ranges, rows set aside."""
     from tests.service.test_audience import _csv, _profiles
 
-    a, _ = build_template(tmp_path / "t.duckdb")
-    st = open_store(tmp_path / "t.duckdb")
-    try:
-        c = TestClient(create_app(store=st), raise_server_exceptions=True)
-        c.post("/login", data={"email": a.owner_email, "password": PASSWORD})
+    with signed_in(tmp_path) as (c, _a, _st):
         page = c.get("/imports").text
         assert 'id="score-form"' in page
         token = page.split('name="csrf_token" value="')[1].split('"')[0]
@@ -369,34 +380,22 @@ def test_a_follower_export_is_scored_from_the_imports_page(tmp_path: Path) -> No
         )
         assert r.status_code == 200 and "no post counts" in r.text
         assert "Real and active" not in r.text and "Real (active or not" in r.text
-    finally:
-        st.close()
 
 
 def test_a_campaigns_lift_is_in_the_campaigns_currency(tmp_path: Path) -> None:
     """A EUR campaign in a USD workspace showed its results in € and its lift in $."""
     import re
 
-    a, _ = build_template(tmp_path / "t.duckdb")
-    st = open_store(tmp_path / "t.duckdb")
-    try:
+    with signed_in(tmp_path) as (c, a, st):
         st.execute("UPDATE campaigns SET currency = 'EUR' WHERE campaign_id = ?", [a.campaign_id])
-        c = TestClient(create_app(store=st), raise_server_exceptions=True)
-        c.post("/login", data={"email": a.owner_email, "password": PASSWORD})
         html = c.get(f"/campaigns/{a.campaign_id}/lift").text
         signs = {m[0] for m in re.findall(r"([$€£])\d", html)}
         assert signs == {"€"}, signs
-    finally:
-        st.close()
 
 
 def test_moving_a_deal_reloads_the_campaigns_results(tmp_path: Path) -> None:
     """The board moves by htmx; the results beside it read '$0 spent' until a reload."""
-    a, _ = build_template(tmp_path / "t.duckdb")
-    st = open_store(tmp_path / "t.duckdb")
-    try:
-        c = TestClient(create_app(store=st), raise_server_exceptions=True)
-        c.post("/login", data={"email": a.owner_email, "password": PASSWORD})
+    with signed_in(tmp_path) as (c, a, _st):
         page = c.get(f"/campaigns/{a.campaign_id}").text
         assert 'hx-trigger="load, deals-changed from:body"' in page
         token = page.split('name="csrf_token" value="')[1].split('"')[0]
@@ -414,5 +413,3 @@ def test_moving_a_deal_reloads_the_campaigns_results(tmp_path: Path) -> None:
         )
         assert r.status_code == 200 and 'id="board-error"' in r.text, r.text[:300]
         assert 'class="board"' in r.text and "data-stage=" in r.text
-    finally:
-        st.close()
