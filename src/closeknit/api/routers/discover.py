@@ -15,7 +15,7 @@ from closeknit.service.base import Deleted
 router = APIRouter(tags=["discover"], responses=responses(*AUTHED), route_class=DocumentedRoute)
 
 
-@router.post("/discover", responses=responses(409))
+@router.post("/discover", responses=responses(404, 409))
 def discover(p: Viewer, store: StoreDep, body: svc.DiscoverIn) -> svc.DiscoverOut:
     """Rank the workspace's creators for a brief; the text is read for country, age, gender,
     platform, tier and budget, and explicit filters win over what the text says."""
