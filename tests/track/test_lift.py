@@ -118,6 +118,22 @@ def test_a_series_needs_a_role(store: Store) -> None:
     assert {s.series: s.role for s in list_series(store, "default")} == {"a": "target"}
 
 
+def test_a_series_day_given_twice_keeps_the_first_value(store: Store) -> None:
+    """Two values for one series and day: the later (999) replaced the first (100) with no
+    word; now it is quarantined naming the first line. An exact repeat is one row."""
+    rows = [
+        {"series": "fr", "date": "2026-09-01", "value": 100},
+        {"series": "fr", "date": "2026-09-01", "value": 999},
+        {"series": "fr", "date": "2026-09-02", "value": 50},
+        {"series": "fr", "date": "2026-09-02", "value": 50},
+    ]
+    res = import_series(store, "default", rows, role="target", file="s.csv", first_line=2)
+    assert res.imported == 2 and res.quarantined == 1
+    assert res.errors[0]["line"] == 3 and "is 100 on line 2" in res.errors[0]["reason"]
+    got = store.query("SELECT date, value FROM lift_series ORDER BY date")
+    assert [r["value"] for r in got] == [100, 50]
+
+
 def test_series_import_quarantines_bad_rows_and_keeps_good_ones(store: Store) -> None:
     rows = [
         {"series": "a", "date": "2026-01-01", "value": 1},

@@ -993,7 +993,8 @@ def import_series(
     Every series needs a role (``target``, ``control`` or ``unit``): from the row's ``role``,
     else ``roles[series]``, else ``role`` for all; there is no default, and a row with none is
     quarantined. One series has one role: rows that disagree within the file
-    are quarantined, and a re-import with a new role relabels the whole series.
+    are quarantined, and a re-import with a new role relabels the whole series. A series and
+    day given twice with two values keeps the first and quarantines the later.
 
     Good rows are imported; a bad row goes to the quarantine (``closeknit import errors``)
     naming the file, its line (``first_line`` is the line of ``rows[0]``; 2 for a CSV with a
@@ -1006,6 +1007,7 @@ def import_series(
             )
     rows, _layout = long_rows(rows, first_line)
     clean: dict[tuple[str, dt.date], list[Any]] = {}
+    first: dict[tuple[str, dt.date], tuple[int, float]] = {}
     bad: list[dict[str, Any]] = []
     series_role: dict[str, str] = {}
     for i, r in enumerate(rows):
@@ -1061,6 +1063,23 @@ def import_series(
                     }
                 )
                 continue
+            had = first.get((name, d))
+            if had is not None:
+                # the same series and day twice: an exact repeat is one row; two values cannot
+                # both be right, so the later one is set aside, not silently taken (999 over 100)
+                if had[1] != parsed["value"]:
+                    bad.append(
+                        {
+                            "file": file,
+                            "line": line,
+                            "field": "value",
+                            "reason": f"series {name} on {d} is {had[1]:g} on line {had[0]}; "
+                            f"this row's {parsed['value']:g} is left out",
+                            "raw": r,
+                        }
+                    )
+                continue
+            first[(name, d)] = (line, parsed["value"])
             clean[(name, d)] = [workspace, name, d, parsed["value"], rl]
     batch_id = uuid.uuid4().hex
     relabelled: list[str] = []
