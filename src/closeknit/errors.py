@@ -74,8 +74,7 @@ def validation_message(err: Any) -> str:
     and a pattern mismatch said as what the value should be, never as the pattern itself."""
     msg = str(err.get("msg", "")).removeprefix("Value error, ")
     if err.get("type") == "string_pattern_mismatch":
-        names = [str(x) for x in err.get("loc", ()) if isinstance(x, str)]
-        what = next((_PATTERN_WORDS[n] for n in reversed(names) if n in _PATTERN_WORDS), None)
+        what = _PATTERN_WORDS.get(error_field(err) or "")
         msg = f"should be {what}" if what else "is not in the expected form"
     return msg
 

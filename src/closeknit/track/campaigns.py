@@ -582,17 +582,16 @@ def record_spend(
     sid = uuid.uuid4().hex
     with store.transaction() as tx:
         _check_campaign(tx, workspace, campaign_id)
-        if cid is not None and not tx.query(
-            "SELECT 1 FROM campaign_creators WHERE workspace_id = ? AND campaign_id = ? "
-            "AND creator_id = ?",
-            [workspace, campaign_id, cid],
-        ):
-            # spend on a creator outside the campaign showed in its total and in no row
-            raise ValidationError(
-                f"{creator} is not in campaign {campaign_id}: add them first, or book the "
-                "amount to the campaign (no creator)",
-                field="creator",
-            )
+        if cid is not None:
+            try:
+                _cc(tx, workspace, campaign_id, cid)
+            except NotFound:
+                # spend on a creator outside the campaign showed in its total and in no row
+                raise ValidationError(
+                    f"{creator} is not in campaign {campaign_id}: add them first, or book the "
+                    "amount to the campaign (no creator)",
+                    field="creator",
+                ) from None
         tx.execute(
             "INSERT INTO spend (workspace_id, spend_id, campaign_id, creator_id, date, amount, "
             "kind, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",

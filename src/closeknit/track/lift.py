@@ -1007,7 +1007,7 @@ def import_series(
             )
     rows, _layout = long_rows(rows, first_line)
     clean: dict[tuple[str, dt.date], list[Any]] = {}
-    first: dict[tuple[str, dt.date], tuple[int, float]] = {}
+    line_of: dict[tuple[str, dt.date], int] = {}  # the line a series day was first given on
     bad: list[dict[str, Any]] = []
     series_role: dict[str, str] = {}
     for i, r in enumerate(rows):
@@ -1063,23 +1063,23 @@ def import_series(
                     }
                 )
                 continue
-            had = first.get((name, d))
+            had = clean.get((name, d))
             if had is not None:
                 # the same series and day twice: an exact repeat is one row; two values cannot
                 # both be right, so the later one is set aside, not silently taken (999 over 100)
-                if had[1] != parsed["value"]:
+                if had[3] != parsed["value"]:
                     bad.append(
                         {
                             "file": file,
                             "line": line,
                             "field": "value",
-                            "reason": f"series {name} on {d} is {had[1]:g} on line {had[0]}; "
-                            f"this row's {parsed['value']:g} is left out",
+                            "reason": f"series {name} on {d} is {had[3]:g} on line "
+                            f"{line_of[(name, d)]}; this row's {parsed['value']:g} is left out",
                             "raw": r,
                         }
                     )
                 continue
-            first[(name, d)] = (line, parsed["value"])
+            line_of[(name, d)] = line
             clean[(name, d)] = [workspace, name, d, parsed["value"], rl]
     batch_id = uuid.uuid4().hex
     relabelled: list[str] = []

@@ -187,9 +187,14 @@ def board(request: Request, p: WebViewer, store: StoreDep, campaign_id: str) -> 
     return _board(request, p, c, "board.html")
 
 
-def _changed(resp: Response) -> Response:
-    """A deal moved or its fee changed: the page's results (spend, ROAS) reload with it
-    (they read "$0 spent" after a creator was moved to paid, until the page was reloaded)."""
+def _changed(request: Request, p: Any, store: Any, campaign_id: str) -> Response:
+    """A deal moved or its fee changed: the board for an htmx swap, with the page's results
+    (spend, ROAS) told to reload (they read "$0 spent" after a creator was moved to paid,
+    until the page was reloaded); the campaign page otherwise."""
+    if not request.headers.get("hx-request"):
+        return RedirectResponse(f"/campaigns/{campaign_id}", status_code=303)
+    c = svc.get_campaign(store, p.workspace_id, campaign_id)
+    resp = _board(request, p, c, "partials/board_columns.html")
     resp.headers["HX-Trigger"] = "deals-changed"
     return resp
 
@@ -211,10 +216,7 @@ def move(
     except PydanticValidationError:
         bad = ValidationError("that is not a stage", field="stage")
         return _refused(request, p, store, campaign_id, bad)
-    c = svc.get_campaign(store, p.workspace_id, campaign_id)
-    if request.headers.get("hx-request"):
-        return _changed(_board(request, p, c, "partials/board_columns.html"))
-    return RedirectResponse(f"/campaigns/{campaign_id}", status_code=303)
+    return _changed(request, p, store, campaign_id)
 
 
 @router.post("/campaigns/{campaign_id}/deal", response_class=HTMLResponse)
@@ -234,10 +236,7 @@ def deal(
         return _refused(request, p, store, campaign_id, e)
     except PydanticValidationError as e:
         return _refused(request, p, store, campaign_id, input_error(e))
-    c = svc.get_campaign(store, p.workspace_id, campaign_id)
-    if request.headers.get("hx-request"):
-        return _changed(_board(request, p, c, "partials/board_columns.html"))
-    return RedirectResponse(f"/campaigns/{campaign_id}", status_code=303)
+    return _changed(request, p, store, campaign_id)
 
 
 @router.post("/campaigns/{campaign_id}/codes", response_class=HTMLResponse)
