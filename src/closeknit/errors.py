@@ -6,6 +6,7 @@ Messages must never contain secrets; :func:`redact` is applied to every message.
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
@@ -73,6 +74,10 @@ def validation_message(err: Any) -> str:
     """One refusal of an input model in words: the library's "Value error, " prefix dropped,
     and a pattern mismatch said as what the value should be, never as the pattern itself."""
     msg = str(err.get("msg", "")).removeprefix("Value error, ")
+    inp = err.get("input")
+    if isinstance(inp, float) and not math.isfinite(inp):
+        # NaN fails every bound, so the library names the bound it checked first
+        return "should be a number" if math.isnan(inp) else "should be a finite number"
     if err.get("type") == "string_pattern_mismatch":
         what = _PATTERN_WORDS.get(error_field(err) or "")
         msg = f"should be {what}" if what else "is not in the expected form"

@@ -44,3 +44,57 @@ def test_a_requested_output_file_gets_its_folder_or_a_clear_error(tmp_path: Path
     with pytest.raises(ValidationError, match="cannot write .*a-file") as e:
         write_output(blocker / "r.html", "x")
     assert e.value.details["path"] == str(blocker / "r.html")
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        # the option as typed, not the service's field (max_sponsored_rate, audience_age, text)
+        (["discover", "coffee", "--max-sponsored", "20"], "--max-sponsored: the sponsored share "
+         "is a fraction from 0 to 1 (0.3 = 30%): did you mean 0.2?"),
+        (["plan", "coffee", "--budget", "500", "--max-sponsored", "30"], "did you mean 0.3?"),
+        # 0.9 on the 0-100 scale kept everyone, silently
+        (["discover", "coffee", "--min-authenticity", "0.9"], "--min-authenticity: authenticity "
+         "is scored 0-100 (60 keeps creators scoring 60 and above): did you mean 90?"),
+        (["discover", "coffee", "--age", "abc"], "--age: should be an age range"),
+        (["discover", "coffee", "--gender", "X"], "--gender: should be F or M"),
+        (["discover", ""], "BRIEF: the brief is empty"),
+        # NaN fails every bound: it was "Input should be less than or equal to 1000000000"
+        (["plan", "coffee", "--budget", "nan"], "--budget: should be a number"),
+        (["plan", "coffee", "--budget", "inf"], "--budget: should be a finite number"),
+    ],
+)  # fmt: skip
+def test_a_refused_value_names_the_option_as_typed(
+    tmp_path: Path, args: list[str], said: str
+) -> None:
+    r = runner.invoke(app, [*args, "--db", str(tmp_path / "s.duckdb")])
+    assert r.exit_code != 0
+    assert said in " ".join(r.output.split()), r.output
+
+
+def test_campaign_codes_say_what_was_kept_and_what_is_missing(tmp_path: Path) -> None:
+    from tests.api.seeding import build_template
+
+    a, _ = build_template(tmp_path / "t.duckdb")
+    db = ["--db", str(tmp_path / "t.duckdb"), "--workspace", a.workspace]
+    r = runner.invoke(app, ["campaign", "create", "Codes", *db, "--json"])
+    cid = json.loads(r.stdout)["campaign_id"]
+    r = runner.invoke(app, ["campaign", "codes", cid, *db])
+    assert r.exit_code == 0 and "the campaign has no creators" in r.output
+    runner.invoke(app, ["campaign", "add", cid, *a.creators[:2], *db])
+    r = runner.invoke(app, ["campaign", "codes", cid, "--discount", "15", *db])
+    assert "no landing URL" in " ".join(r.output.split()) and "kept the code" not in r.output
+    r = runner.invoke(app, ["campaign", "codes", cid, "--discount", "30", *db])
+    assert "2 of 2 creators kept the code they already had" in " ".join(r.output.split())
+
+
+def test_a_stage_in_a_campaign_that_does_not_exist_says_so(tmp_path: Path) -> None:
+    """It said "@x is not in campaign 'nosuch'", as if the campaign existed."""
+    from tests.api.seeding import build_template
+
+    a, _ = build_template(tmp_path / "t.duckdb")
+    db = ["--db", str(tmp_path / "t.duckdb"), "--workspace", a.workspace]
+    r = runner.invoke(app, ["campaign", "stage", "nosuch", a.creators[0], "contacted", *db])
+    assert r.exit_code != 0 and "no campaign 'nosuch'" in r.output
+    r = runner.invoke(app, ["import", "errors", "--limit", "0", *db])
+    assert r.exit_code != 0 and "--limit" in r.output

@@ -110,3 +110,15 @@ def test_list_errors(store: Store, tmp_path: Path) -> None:
     (e,) = list_errors(store, "default")
     assert (e["file"], e["line"], e["field"]) == (str(f), 2, "edge_media_preview_like.count")
     assert list_errors(store, "other-workspace") == []
+    # the source as a user types it: `--source shopify` found nothing, the rows being
+    # shopify_csv's; `lift-series` is the command's name for lift_series
+    with store.transaction() as tx:
+        for src, line in (("shopify_csv", 7), ("lift_series", 9)):
+            tx.insert_rows("quarantine", [dict(workspace_id="default", source=src, file="x.csv",
+                                               line=line, field="f", reason="r", raw="",
+                                               level="rejected")])  # fmt: skip
+    assert [r["line"] for r in list_errors(store, "default", source="Shopify")] == [7]
+    assert [r["line"] for r in list_errors(store, "default", source="shopify_csv")] == [7]
+    assert [r["line"] for r in list_errors(store, "default", source="lift-series")] == [9]
+    assert [r["line"] for r in list_errors(store, "default", source="instagram")] == [2]
+    assert list_errors(store, "default", source="shop") == []  # a whole word, not any prefix

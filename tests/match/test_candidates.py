@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import statistics
 from pathlib import Path
 
 import numpy as np
@@ -81,7 +82,14 @@ def test_results_equal_the_per_row_definitions(small: Store) -> None:
             er = (f or {}).get("engagement_rate")
             if er is not None:
                 assert m.expected_engagements == er * c["followers"]
-            assert math.isclose(m.score, geo_mean(m.factors, DEFAULT_WEIGHTS), rel_tol=0, abs_tol=0)
+            # a missing factor is scored at the median of the candidates that have it (every
+            # candidate is returned here: the store has six creators)
+            assert r.candidates == len(r.matches)
+            for k in m.missing:
+                have = [x.factors[k] for x in r.matches if x.factors[k] is not None]
+                assert m.imputed.get(k) == (statistics.median(have) if have else None)
+            filled = {k: m.imputed.get(k, v) for k, v in m.factors.items()}
+            assert math.isclose(m.score, geo_mean(filled, DEFAULT_WEIGHTS), rel_tol=0, abs_tol=0)
         # scores sorted, ties by id
         assert [(-m.score, m.creator_id) for m in r.matches] == sorted(
             (-m.score, m.creator_id) for m in r.matches

@@ -34,6 +34,7 @@ def test_discover_ranks_content_and_audience(small: Store) -> None:
     d = top.to_dict()
     assert d["status"] == "not vetted" and d["factors"]["authenticity"] is None
     assert "authenticity" in d["missing"]
+    assert d["imputed"] == {}  # no candidate is vetted: left out for all alike, not filled
     from closeknit.features.fees import estimate_fees
 
     plan_fee = estimate_fees(small, "default", [top.creator_id])[top.creator_id].formats["post"]
@@ -207,3 +208,43 @@ def test_discover_and_plan_on_a_store_with_nothing_to_rank_say_so(
     r = CliRunner().invoke(app, ["discover", "anklets", "--db", str(tmp_path / "new.duckdb")])
     assert r.exit_code != 0 and "Traceback" not in r.output
     assert "no creators yet" in r.output and "closeknit demo" in r.output
+
+
+def test_an_unmeasured_factor_is_scored_at_the_median_not_left_out(small: Store) -> None:
+    """A creator without an engagement rate (too few posts) used to be ranked on its measured
+    factors alone, so a strong topic match with nothing else known outranked every creator
+    whose engagement was measured; it is now scored at the candidates' median, and says so."""
+    now = dt.datetime(2025, 3, 1)
+    # every creator vetted; homefit_gb (the best topic match) has no engagement rate
+    eq = {"homefit_gb": None, "homefit_us": 90.0, "bakes_gb": 10.0, "lipstick_gb": 20.0,
+          "runner_gb": 30.0, "gamer_us": 40.0}  # fmt: skip
+    with small.transaction() as tx:
+        tx.insert_rows(
+            "creator_features",
+            [
+                dict(workspace_id="default", creator_id=f"instagram:{h}", platform="instagram",
+                     handle=h, feature_set_version="t", computed_at=now, tier="nano",
+                     engagement_rate=None if q is None else q / 1000,
+                     engagement_quality_score=q, authenticity_score=100.0)
+                for h, q in eq.items()
+            ],
+        )  # fmt: skip
+    w = {"audience": 0, "cost": 0}
+    r = discover(small, "default", Brief(text="home workout hiit"), 6, weights=w)
+    by = {m.handle: m for m in r.matches}
+    gb, us = by["homefit_gb"], by["homefit_us"]
+    assert gb.missing == ["engagement"] and gb.factors["engagement"] is None
+    median = float(np.median([0.9, 0.1, 0.2, 0.3, 0.4]))
+    assert gb.imputed == {"engagement": pytest.approx(median)}
+    # the score is the weighted geometric mean with the median in the gap, not without it
+    c, a = gb.factors["content"], gb.factors["authenticity"]
+    assert c is not None and a is not None
+    expect = np.exp((2 * np.log(c) + 0.5 * np.log(median) + 0.5 * np.log(a)) / 3)
+    assert gb.score == pytest.approx(expect)
+    assert gb.score < c  # left out, the score was the content factor itself (auth is 1.0)
+    assert us.imputed == {} and us.missing == []
+    d = gb.to_dict()
+    assert d["imputed"] == {"engagement": round(median, 4)} and d["factors"]["engagement"] is None
+    from closeknit.service.discover import why
+
+    assert "engagement not measured: scored as the candidates' median" in why(d, None)

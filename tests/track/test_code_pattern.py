@@ -48,6 +48,13 @@ def test_campaign_setup_and_codes_from_its_pattern(tmp_path: Path) -> None:
             actor="user:o",
         )  # fmt: skip
         assert all("15" in x.code and not x.code.startswith("JEWEL") for x in again)
+        assert not any(x.kept for x in codes + again)
+        # asked again with another discount and no overwrite: the codes stay, and say so
+        # (`--discount 30` returned the 15% code with nothing to tell it was not new)
+        same = svc.assign_codes(
+            st, ws, c.campaign_id, svc.CodesIn(discount_percent=30), actor="user:o"
+        )
+        assert [x.code for x in same] == [x.code for x in again] and all(x.kept for x in same)
         out = svc.update_campaign(
             st, ws, c.campaign_id,
             svc.CampaignPatch(landing_url="https://shop.example/new", discount_percent=20,

@@ -222,7 +222,28 @@ def register(app: typer.Typer) -> None:
             )
             with store_for(db) as st:
                 out = svc.assign_codes(st, workspace_of(workspace), campaign_id, req, actor=ACTOR)
-        emit(out, as_json=as_json, title="codes and links")
+        if out or as_json:
+            emit(out, as_json=as_json, title="codes and links")
+        if not as_json:
+            for line in _codes_notes(out):
+                console.print(line)
+
+    def _codes_notes(out: list[svc.CodeOut]) -> list[str]:
+        if not out:
+            return ["the campaign has no creators (or none of those named): add them with "
+                    "`closeknit campaign add`"]  # fmt: skip
+        notes = []
+        kept = sum(c.kept for c in out)
+        if kept:
+            notes.append(
+                f"note: {kept} of {len(out)} creators kept the code they already had (its "
+                "discount too); --overwrite gives new ones, and orders with an old code that "
+                "is live in the shop are then no longer credited"
+            )
+        if all(c.link is None for c in out):
+            notes.append("note: no landing URL on the campaign or given: codes only, no "
+                         "tracking links (--landing-url adds them)")  # fmt: skip
+        return notes
 
     @camp.command("outreach")
     def outreach_cmd(

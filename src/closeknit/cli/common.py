@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.markup import escape as esc
 from rich.table import Table
 from rich.text import Text
+from typer._click.globals import get_current_context
 
 from closeknit.errors import CloseknitError, ValidationError, error_field, validation_message
 from closeknit.jsonable import to_jsonable
@@ -56,8 +57,13 @@ CountryOpt = Annotated[
 LanguageOpt = Annotated[list[str] | None, typer.Option("--language")]
 AgeOpt = Annotated[str | None, typer.Option("--age", help="audience age, e.g. 18-24")]
 GenderOpt = Annotated[str | None, typer.Option("--gender", help="audience gender F|M")]
-MinAuthenticityOpt = Annotated[float | None, typer.Option("--min-authenticity")]
-MaxSponsoredOpt = Annotated[float | None, typer.Option("--max-sponsored")]
+MinAuthenticityOpt = Annotated[
+    float | None, typer.Option("--min-authenticity", help="authenticity score 0-100, e.g. 60")
+]
+MaxSponsoredOpt = Annotated[
+    float | None,
+    typer.Option("--max-sponsored", help="share of recent posts sponsored, 0-1 (0.3 = 30%)"),
+]
 AvoidOpt = Annotated[list[str] | None, typer.Option("--avoid", help="competitor brands")]
 
 
@@ -321,4 +327,37 @@ def input_error(exc: PydanticValidationError) -> ValidationError:
     err = exc.errors()[0]
     field = error_field(err)
     msg = validation_message(err)
-    return ValidationError(f"{field}: {msg}" if field else msg, field=field)
+    shown = option_of(field) if field else None
+    return ValidationError(f"{shown}: {msg}" if shown else msg, field=field)
+
+
+# a service field whose command-line option has another name
+_OPTION_NAMES = {
+    "text": "brief",
+    "max_sponsored_rate": "max_sponsored",
+    "audience_gender": "gender",
+    "audience_age": "age",
+    "competitors": "avoid",
+    "discount_percent": "discount",
+    "window_days": "window",
+    "attribution_window_days": "window",
+    "landing_url": "landing_url",
+    "start_date": "start",
+    "end_date": "end",
+}
+
+
+def option_of(field: str) -> str:
+    """The running command's option (``--max-sponsored``) or argument (``BRIEF``) for a service
+    field (``max_sponsored_rate``); the field itself where the command has none."""
+    # typer carries its own copy of click: its context, not the click package's
+    ctx = get_current_context(silent=True)
+    if ctx is None:
+        return field
+    names = {field, _OPTION_NAMES.get(field, field), field.removesuffix("s")}
+    for p in ctx.command.params:
+        if p.name in names:
+            if p.param_type_name == "option":
+                return max(p.opts, key=len)
+            return str(p.name).upper()
+    return field

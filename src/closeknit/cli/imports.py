@@ -274,13 +274,11 @@ def errors_cmd(
 ) -> None:
     """List quarantined rows: file, line, field and reason."""
     with cli_errors(as_json):
-        if limit < 0:
-            raise ValidationError("--limit must be >= 0")
         req = isvc.QuarantineQuery(limit=limit, source=source, raw=raw)
         with store_for(db) as st:
             rows = isvc.quarantine(st, workspace_of(workspace), req)
     if not rows and not as_json and not as_csv:
-        console.print("no quarantined rows")
+        console.print("no quarantined rows" + (f" from {source}" if source else ""))
         return
     table = [
         {"source": r.source, "file": r.file, "line": r.line, "field": r.field, "reason": r.reason}

@@ -21,15 +21,20 @@ def list_errors(
     source: str | None = None,
     with_raw: bool = False,
 ) -> list[dict[str, Any]]:
-    """Quarantined rows, newest first: source, file, line, field, reason (and raw, capped)."""
+    """Quarantined rows, newest first: source, file, line, field, reason (and raw, capped).
+
+    ``source`` is matched as a user types it: ``shopify`` finds ``shopify_csv`` and
+    ``shopify_webhook``, ``lift-series`` finds ``lift_series`` (case, ``-`` and ``_`` alike)."""
+    norm = "replace(lower(source), '_', '-')"
+    want = source.strip().lower().replace("_", "-") if source else None
     sql = (
         "SELECT source, file, line, field, reason, level, created_at, batch_id"
         + (", left(raw, 500) AS raw" if with_raw else "")
         + " FROM quarantine WHERE workspace_id = ?"
-        + (" AND source = ?" if source else "")
+        + (f" AND ({norm} = ? OR starts_with({norm}, ? || '-'))" if want else "")
         + " ORDER BY created_at DESC, file, line LIMIT ?"
     )
-    params: list[Any] = [workspace, *([source] if source else []), max(0, int(limit))]
+    params: list[Any] = [workspace, *([want, want] if want else []), max(0, int(limit))]
     rows = store.query(sql, params)
     for r in rows:
         # never show an e-mail address, whatever a source put in a reason or raw row

@@ -5,8 +5,9 @@ content fit (cosine of brief and creator vectors, scaled so the best candidate i
 audience fit (share of the audience in the brief's countries / age range / gender, from
 audience_demographics), engagement quality and authenticity (creator_features, 0-100 -> 0-1),
 and cost-effectiveness (expected engagements per unit of estimated fee, as a percentile among
-the candidates). A factor without data is left out of the mean and named in ``missing``;
-a creator without creator_features is marked ``vetted: false``.
+the candidates). A factor without data is named in ``missing`` and scored at the median of the
+candidates that have it (``imputed``), never rewarded for being unknown; a creator without
+creator_features is marked ``vetted: false``.
 """
 
 from __future__ import annotations
@@ -59,6 +60,8 @@ class Match:
     expected_engagements: float | None = None
     evidence: list[dict[str, Any]] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
+    # the value the score used for each missing factor (the candidates' median)
+    imputed: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -73,6 +76,7 @@ class Match:
             "signals": {k: (None if v is None else round(v, 4)) for k, v in self.signals.items()},
             "factors": {k: (None if v is None else round(v, 4)) for k, v in self.factors.items()},
             "missing": self.missing,
+            "imputed": {k: round(v, 4) for k, v in self.imputed.items()},
             "vetted": self.vetted,
             "status": "ok" if self.vetted else "not vetted",
             "fee_estimate": None if self.fee_estimate is None else round(self.fee_estimate, 2),
@@ -625,6 +629,7 @@ def discover(
     auth_f = tab.auth_score[r] / 100.0
     cols = {"content": content, "audience": aud, "engagement": eng, "authenticity": auth_f,
             "cost": cost}  # fmt: skip
+    fill = _medians(cols, w)
     # numpy geometric mean to shortlist; the returned scores are then computed exactly as
     # geo_mean does (math.log/exp) so ties and last digits match the per-row formula
     num = np.zeros(len(r))
@@ -633,6 +638,8 @@ def discover(
         wk = w.get(k, 0.0)
         if wk <= 0:
             continue
+        if k in fill:
+            v = np.where(np.isnan(v), fill[k], v)
         ok = ~np.isnan(v)
         num += np.where(ok, wk * np.log(np.maximum(np.where(ok, v, 1.0), 1e-3)), 0.0)
         den += np.where(ok, wk, 0.0)
@@ -660,7 +667,7 @@ def discover(
                 platform=str(tab.platform[row]),
                 followers=None if np.isnan(f) else int(f),
                 country=tab.country[row],
-                score=geo_mean(factors, w),
+                score=geo_mean({k: fill.get(k) if v is None else v for k, v in factors.items()}, w),
                 relevance=float(rel[i]),
                 signals={
                     "keyword_coverage": None if kw is None else float(kw[i]),
@@ -679,6 +686,7 @@ def discover(
                 fee_source=tab.fee_source,
                 expected_engagements=None if np.isnan(exp_e[i]) else float(exp_e[i]),
                 missing=missing,
+                imputed={k: fill[k] for k in missing if k in fill},
             )
         )
     matches.sort(key=lambda m: (-m.score, m.creator_id))
@@ -716,6 +724,24 @@ def discover(
         weights=w,
         notes=notes,
     )
+
+
+def _medians(cols: dict[str, np.ndarray], w: dict[str, float]) -> dict[str, float]:
+    """Per weighted factor that some candidates lack, the median of those that have it.
+
+    A factor not measured for a creator (too few posts for an engagement rate, no fee basis,
+    not vetted, no demographics) is scored at this median: left out of the geometric mean, it
+    would rank the creator on its measured factors alone, so four posts and a strong topic match
+    scored 1.0, above every creator whose engagement was measured. A factor no candidate has is
+    left out for all of them alike."""
+    out: dict[str, float] = {}
+    for k, v in cols.items():
+        if w.get(k, 0.0) <= 0:
+            continue
+        ok = ~np.isnan(v)
+        if ok.any() and not ok.all():
+            out[k] = float(np.median(v[ok]))
+    return out
 
 
 def _nothing_to_rank(tab: Any) -> InsufficientData:

@@ -66,6 +66,20 @@ TextFilter = Literal[
 ]
 
 
+def _score_not_fraction(schema: dict[str, Any]) -> None:
+    # what the validator below accepts, so that the schema tells the whole truth
+    schema["anyOf"] = [
+        {"type": "number", "minimum": 1, "maximum": 100},
+        {"type": "number", "minimum": 0, "maximum": 0},
+        {"type": "null"},
+    ]
+
+
+def _share_schema(schema: dict[str, Any]) -> None:
+    # the bound the validator below keeps (with a hint) instead of the library's bare "<= 1"
+    schema["anyOf"] = [{"type": "number", "minimum": 0, "maximum": 1}, {"type": "null"}]
+
+
 class BriefIn(In):
     """Free text plus optional filters; an explicit filter wins over what the text says."""
 
@@ -85,8 +99,20 @@ class BriefIn(In):
     audience_gender: str | None = Field(
         default=None, max_length=8, pattern=any_case(["F", "M"], blank=True), description="F | M"
     )
-    min_authenticity: float | None = Field(default=None, ge=0, le=100)
-    max_sponsored_rate: float | None = Field(default=None, ge=0, le=1)
+    min_authenticity: float | None = Field(
+        default=None,
+        ge=0,
+        le=100,
+        description="lowest authenticity score kept, on its 0-100 scale (60 keeps 60 and above); "
+        "0, or 1 to 100 (a fraction such as 0.9 is refused: it would keep everyone)",
+        json_schema_extra=_score_not_fraction,
+    )
+    max_sponsored_rate: float | None = Field(
+        default=None,
+        ge=0,
+        description="largest share of recent posts that are sponsored, 0-1 (0.3 = 30%)",
+        json_schema_extra=_share_schema,
+    )
     competitors: list[Annotated[str, Field(max_length=200)]] | None = Field(
         default=None, max_length=200
     )
@@ -124,6 +150,27 @@ class BriefIn(In):
     def _countries(cls, v: list[str] | None) -> list[str] | None:
         items = [country_code(x) for x in v or [] if x and x.strip()]
         return list(dict.fromkeys(items)) or None
+
+    @field_validator("max_sponsored_rate")
+    @classmethod
+    def _sponsored_share(cls, v: float | None) -> float | None:
+        # the CLI's other rates (--min-er, --min-audience-share) are percentages: say which
+        # scale this one is on instead of a bare "less than or equal to 1"
+        if v is not None and v > 1:
+            hint = f": did you mean {v / 100:g}?" if v <= 100 else ""
+            raise ValueError(f"the sponsored share is a fraction from 0 to 1 (0.3 = 30%){hint}")
+        return v
+
+    @field_validator("min_authenticity")
+    @classmethod
+    def _authenticity_scale(cls, v: float | None) -> float | None:
+        # 0.9 on a 0-100 scale keeps everyone: a fraction typed for a score, not a filter
+        if v is not None and 0 < v < 1:
+            raise ValueError(
+                f"authenticity is scored 0-100 (60 keeps creators scoring 60 and above): "
+                f"did you mean {v * 100:g}?"
+            )
+        return v
 
     @field_validator("audience_gender")
     @classmethod

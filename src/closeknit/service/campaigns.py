@@ -275,6 +275,10 @@ class CodeOut(Out):
     code: str
     link: str | None
     utm_content: str | None
+    kept: bool = Field(
+        default=False,
+        description="the creator already had this code and kept it (overwrite replaces it)",
+    )
 
 
 def assign_codes(

@@ -308,6 +308,10 @@ class MatchOut(Out):
     signals: Signals = Field(default_factory=Signals)
     factors: Factors
     missing: list[str]
+    imputed: dict[str, float] = Field(
+        default_factory=dict,
+        description="the value the score used for each missing factor: the candidates' median",
+    )
     vetted: bool
     status: str
     fee_estimate: float | None
@@ -445,7 +449,21 @@ def why(m: dict[str, Any], brief: Brief | None) -> str:
         parts.append(f"authenticity {m['authenticity_score']:.0f}/100")
     elif not m.get("vetted", True):
         parts.append("not vetted yet")
+    guessed = [k for k in m.get("imputed") or {} if k != "audience" or not aud]
+    if guessed:
+        parts.append(
+            " and ".join(_FACTOR_WORDS.get(k, k) for k in guessed)
+            + " not measured: scored as the candidates' median"
+        )
     return "; ".join(parts)
+
+
+_FACTOR_WORDS = {
+    "engagement": "engagement",
+    "authenticity": "authenticity",
+    "cost": "value for the fee",
+    "audience": "audience",
+}
 
 
 _SORT_KEYS = {

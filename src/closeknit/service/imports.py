@@ -168,8 +168,12 @@ def vendor_map(
 
 
 class QuarantineQuery(In):
-    limit: int = Field(default=100, ge=0, le=100_000)
-    source: str | None = Field(default=None, max_length=40)
+    limit: int = Field(default=100, ge=1, le=100_000)
+    source: str | None = Field(
+        default=None,
+        max_length=40,
+        description="only this source, as the import was named: shopify, vendor-csv, lift-series",
+    )
     raw: bool = False
 
 

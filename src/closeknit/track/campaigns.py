@@ -303,11 +303,12 @@ def _cc(tx: Tx, workspace: str, campaign_id: str, creator_id: str) -> dict[str, 
         [workspace, campaign_id, creator_id],
     )
     if not rows:
+        check_campaign(tx, workspace, campaign_id)  # "no campaign x", not "y is not in x"
         raise NotFound(f"{creator_id} is not in campaign {campaign_id!r}")
     return rows[0]
 
 
-def _check_campaign(tx: Tx, workspace: str, campaign_id: str) -> None:
+def check_campaign(tx: Tx, workspace: str, campaign_id: str) -> None:
     if not tx.scalar(
         "SELECT count(*) FROM campaigns WHERE workspace_id = ? AND campaign_id = ?",
         [workspace, campaign_id],
@@ -383,7 +384,7 @@ def add_creator(
         raise ValidationError("fee and seeding cost must be >= 0")
     dv = _deliverables(deliverables)
     with store.transaction() as tx:
-        _check_campaign(tx, workspace, campaign_id)
+        check_campaign(tx, workspace, campaign_id)
         if tx.scalar(
             "SELECT count(*) FROM campaign_creators WHERE workspace_id = ? AND campaign_id = ? "
             "AND creator_id = ?",
@@ -581,7 +582,7 @@ def record_spend(
 
     sid = uuid.uuid4().hex
     with store.transaction() as tx:
-        _check_campaign(tx, workspace, campaign_id)
+        check_campaign(tx, workspace, campaign_id)
         if cid is not None:
             try:
                 _cc(tx, workspace, campaign_id, cid)
@@ -613,7 +614,7 @@ def _update_settings(
     store: Store, workspace: str, campaign_id: str, settings: dict[str, Any], actor: str
 ) -> None:
     with store.transaction() as tx:
-        _check_campaign(tx, workspace, campaign_id)
+        check_campaign(tx, workspace, campaign_id)
         old_s = tx.query(
             "SELECT landing_url, discount_percent, code_pattern, attribution_window_days "
             "FROM campaign_settings WHERE workspace_id = ? AND campaign_id = ?",
@@ -663,7 +664,7 @@ def update_campaign(
             _update_settings(store, workspace, campaign_id, settings, actor)
         return
     with store.transaction() as tx:
-        _check_campaign(tx, workspace, campaign_id)
+        check_campaign(tx, workspace, campaign_id)
         old = tx.query(
             "SELECT name, budget, status, start_date, end_date FROM campaigns "
             "WHERE workspace_id = ? AND campaign_id = ?",

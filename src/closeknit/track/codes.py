@@ -16,7 +16,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
 from closeknit.errors import Conflict, ValidationError
 from closeknit.store import Store, audit, resolve_creator_id
-from closeknit.track.campaigns import get_campaign
+from closeknit.track.campaigns import check_campaign, get_campaign
 
 _CODE_RE = re.compile(r"^[A-Z0-9_-]{3,32}$")
 
@@ -144,7 +144,8 @@ def assign(
                 continue
             handle = c.get("handle") or cid.split(":", 1)[-1]
             code = c.get("discount_code")
-            if code is None or overwrite:
+            kept = code is not None and not overwrite
+            if not kept:
                 if code:
                     taken.discard(str(code).upper())
                 code = make_code(handle, taken, pct, pat)
@@ -172,7 +173,15 @@ def assign(
                 f"{campaign_id}/{cid}",
                 {"code": code, "link": link},
             )
-            out.append({"creator_id": cid, "code": code, "link": link, "utm_content": content})
+            out.append(
+                {
+                    "creator_id": cid,
+                    "code": code,
+                    "link": link,
+                    "utm_content": content,
+                    "kept": kept,
+                }
+            )
     return out
 
 
@@ -212,6 +221,7 @@ def set_code(
         if not n:
             from closeknit.errors import NotFound
 
+            check_campaign(tx, workspace, campaign_id)
             raise NotFound(f"{cid} is not in campaign {campaign_id!r}")
         tx.execute(
             "UPDATE campaign_creators SET discount_code = coalesce(?, discount_code), "
