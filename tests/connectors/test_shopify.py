@@ -238,3 +238,33 @@ def test_webhook_then_csv_of_same_order_merge(store: Store, tmp_path: Path) -> N
     assert row["utm_content"] == "ana" and row["is_new_customer"] is True
     assert row["discount_codes"] == ["ANA15"] and row["refunded"] == 25.5
     assert json.loads(row["extra"])["tags"] == "vip"
+
+
+def test_admin_csv_without_id_keys_by_name_and_splits_codes(store: Store, tmp_path: Path) -> None:
+    """Without an Id column, #EU1001 and #US1001 were both order 1001 (one lost), and a cell
+    "SUMMER10, FREESHIP" was one code that matched no creator."""
+    f = tmp_path / "orders_export.csv"
+    rows = [
+        ["Name", "Financial Status", "Currency", "Subtotal", "Total", "Discount Code",
+         "Created at", "Cancelled at"],
+        ["#EU1001", "paid", "EUR", "50.00", "55.00", "ANA10", "2026-05-01 10:00:00 +0200", ""],
+        ["#US1001", "paid", "USD", "80.00", "88.00", "SUMMER10, FREESHIP",
+         "2026-05-01 11:00:00 -0400", ""],
+        ["#1002", "voided", "USD", "40.00", "40.00", "", "2026-05-02 11:00:00 -0400",
+         "2026-05-02 12:00:00 -0400"],
+    ]  # fmt: skip
+    with f.open("w", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    res = import_shopify(store, "default", f)
+    assert (res.n_loaded, res.n_quarantined) == (3, 0)
+    got = {
+        r["order_id"]: (r["currency"], list(r["discount_codes"]))
+        for r in store.query("SELECT order_id, currency, discount_codes FROM orders")
+    }
+    assert got == {
+        "EU1001": ("EUR", ["ANA10"]),
+        "US1001": ("USD", ["SUMMER10", "FREESHIP"]),
+        "1002": ("USD", []),  # a plain #number keeps the key it always had
+    }
+    extra = json.loads(store.scalar("SELECT extra FROM orders WHERE order_id = '1002'"))
+    assert extra["financial_status"] == "voided" and extra["cancelled_at"]

@@ -91,6 +91,34 @@ def test_demographics_fractions_and_percentages(store: Store, tmp_path: Path) ->
     assert d == {("age", "18-24"): 0.35, ("gender", "F"): 0.625, ("country", "GB"): 0.4}
 
 
+def test_demographics_scale_is_the_breakdowns_not_each_rows(store: Store, tmp_path: Path) -> None:
+    """A percentage breakdown's small buckets (1, 0.8) were read as fractions row by row: Mexico
+    100% and Iceland 80% beside the US's 45.2%, the countries summing to 278%."""
+    f = tmp_path / "demographics.csv"
+    f.write_text(
+        "Username,Dimension,Bucket,Percentage\n"
+        "ana,Audience Country,United States,45.2\n"
+        "ana,Audience Country,Spain,30\n"
+        "ana,Audience Country,Mexico,1\n"
+        "ana,Audience Country,Iceland,0.8\n"
+        "ana,Audience Country,Other,23\n"
+        "ana,Gender,Female,0.6\n"  # ana's gender breakdown is in fractions: its own scale
+        "ana,Gender,Male,0.4\n"
+        "bo,Audience Country,Spain,1\n"  # bo's breakdown is all fractions: 1 is the whole
+    )
+    res = import_demographics(store, "default", f)
+    assert (res.n_loaded, res.n_quarantined) == (8, 0)
+    d = {
+        (r["creator_id"], r["dimension"], r["bucket"]): r["share"]
+        for r in store.query("SELECT * FROM audience_demographics")
+    }
+    ana = {b: v for (c, dim, b), v in d.items() if c == "instagram:ana" and dim == "country"}
+    assert ana["MX"] == pytest.approx(0.01) and ana["IS"] == pytest.approx(0.008)
+    assert ana["US"] == pytest.approx(0.452) and sum(ana.values()) == pytest.approx(1.0)
+    assert d[("instagram:ana", "gender", "F")] == pytest.approx(0.6)
+    assert d[("instagram:bo", "country", "ES")] == pytest.approx(1.0)
+
+
 def test_audience_folder(store: Store, tmp_path: Path) -> None:
     (tmp_path / "demographics.csv").write_text(
         "platform,handle,dimension,bucket,share\ninstagram,a,age,25-34,0.5\n"

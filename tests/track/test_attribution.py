@@ -138,3 +138,21 @@ def test_attributing_the_same_data_again_writes_nothing(camp: Store) -> None:
     assert attribute(camp, "default", "spring-run").revenue == 80.0
     assert camp.write_signature() != moved
     assert camp.scalar("SELECT revenue FROM attributions WHERE order_id = '1'") == 80.0
+
+
+def test_voided_cancelled_and_test_orders_are_not_sales(camp: Store) -> None:
+    """A voided Shopify order credited its creator with revenue the shop never had."""
+    import json
+
+    set_code(camp, "default", "spring-run", "@zoe", code="ZOEFAST")
+    when = LIVE + dt.timedelta(hours=3)
+    rows = [order(i, when, 10.0 * i, code="ZOEFAST") for i in (1, 2, 3, 4, 5)]
+    rows[1]["extra"] = json.dumps({"financial_status": "voided"})
+    rows[2]["extra"] = json.dumps({"financial_status": "paid", "cancelled_at": "2026-09-03"})
+    rows[3]["extra"] = json.dumps({"test": True})
+    rows[4]["extra"] = json.dumps({"financial_status": "refunded"})  # netted, still a sale
+    with camp.transaction() as tx:
+        tx.insert_rows("orders", rows)
+    res = attribute(camp, "default", "spring-run")
+    assert sorted(r["order_id"] for r in res.rows) == ["1", "5"]
+    assert res.revenue == pytest.approx(10 + 50)

@@ -12,7 +12,10 @@
   when neither ``has_profile_pic`` nor a ``profile_pic_url`` is given.
 * demographics CSV -> ``audience_demographics``: ``platform,handle,dimension,bucket,share``
   (Graph API insights buckets: age ``18-24``, gender ``F/M/U``, country ISO-2). Shares may be
-  fractions or percentages ("23.5%" or 23.5 on a 0-100 scale); each lands as a fraction.
+  fractions or percentages ("23.5%" or 23.5 on a 0-100 scale); each lands as a fraction. The
+  scale is one creator's one dimension's, not each row's: a breakdown with any share over 1
+  (or written with %) is in percent throughout, so Mexico's 1 and Iceland's 0.8 beside the
+  US's 45.2 are 1% and 0.8%, not 100% and 80%.
 
 Both run set-based through :mod:`closeknit.connectors.bulk`.
 """
@@ -147,6 +150,11 @@ _GENDER = (
     f"WHEN {_in(_UNKNOWN)} THEN 'U' ELSE upper(trim(r.bucket)) END"
 )
 
+_CREATOR_ID = (
+    "lower(coalesce(NULLIF(trim(r.creator_id), ''), coalesce(NULLIF(lower(trim(r.platform)), ''), "
+    "'instagram') || ':' || ltrim(trim(r.handle), '@')))"
+)
+
 DEMO_SPEC = JsonSpec(
     source="demographics",
     kind="demographic",
@@ -174,16 +182,15 @@ DEMO_SPEC = JsonSpec(
             "audience_demographics",
             f"""
             SELECT _seq,
-                   lower(coalesce(NULLIF(trim(r.creator_id), ''),
-                         coalesce(NULLIF(lower(trim(r.platform)), ''), 'instagram') || ':' ||
-                         ltrim(trim(r.handle), '@'))) AS creator_id,
+                   {_CREATOR_ID} AS creator_id,
                    {_DIM} AS dimension,
                    CASE WHEN {_DIM} = 'country'
                         THEN coalesce({country_sql("r.bucket")}, upper(trim(r.bucket)))
                         WHEN {_DIM} = 'gender' THEN {_GENDER}
                         ELSE trim(r.bucket) END AS bucket,
-                   CASE WHEN contains(r.share, '%') OR {_SHARE} > 1 THEN {_SHARE} / 100
-                        ELSE {_SHARE} END AS share,
+                   CASE WHEN bool_or(contains(r.share, '%') OR {_SHARE} > 1)
+                             OVER (PARTITION BY {_CREATOR_ID}, {_DIM})
+                        THEN {_SHARE} / 100 ELSE {_SHARE} END AS share,
                    'import' AS source
             FROM _bk_ok
             """,

@@ -180,6 +180,9 @@ def _cogs(items: list[Any], subtotal: float | None, cogs_rate: float | None) -> 
     return None
 
 
+_ORDER_ID = re.compile(r"[0-9A-Za-z][0-9A-Za-z._-]{0,63}")
+
+
 def order_record(
     payload: dict[str, Any],
     *,
@@ -199,8 +202,8 @@ def order_record(
     raw = raw_payload if raw_payload is not None else canonical_json(safe)
     try:
         oid = payload.get("id")
-        if isinstance(oid, bool) or oid in (None, "") or not re.fullmatch(r"\d+", str(oid)):
-            raise _FieldError("id", "order id is missing or not a number")
+        if isinstance(oid, bool) or oid in (None, "") or not _ORDER_ID.fullmatch(str(oid)):
+            raise _FieldError("id", "order id is missing or not an id (digits, or a name)")
         try:
             created = parse_datetime(payload.get("created_at") or payload.get("processed_at"))
         except BadValue as e:
@@ -260,6 +263,7 @@ def order_record(
                     "total_tax",
                     "tags",
                     "cancelled_at",
+                    "test",
                     "line_items",
                 )
                 if k in safe
@@ -382,11 +386,18 @@ def _csv_order(
         if v != "":
             order[fld] = v
     if "id" not in order:
-        order["id"] = re.sub(r"\D", "", head.get("name", "")) or None
+        # no Id column: the order's Name is its key. Its digits alone were, so #EU1001 and
+        # #US1001 of two stores' prefixes became one order 1001 and one was lost
+        name = re.sub(r"[\s#]", "", head.get("name", ""))
+        order["id"] = name or None
     code = order.pop("discount_code", None)
-    order["discount_codes"] = (
-        [{"code": code, "amount": order.get("total_discounts")}] if code else []
-    )
+    # an order with two codes lists them in one cell, "SUMMER10, FREESHIP": each is a code
+    # (a code cannot hold a comma), or the order is attributed to neither
+    codes = [c.strip() for c in (code or "").split(",") if c.strip()]
+    order["discount_codes"] = [
+        {"code": c, "amount": order.get("total_discounts") if len(codes) == 1 else None}
+        for c in codes
+    ]
     refunded = order.pop("refunded_amount", None)
     order["refunds"] = (
         [{"transactions": [{"kind": "refund", "status": "success", "amount": refunded}]}]

@@ -25,6 +25,7 @@ from typing import Any
 from closeknit.errors import ValidationError
 from closeknit.store import Store
 from closeknit.track.campaigns import get_campaign
+from closeknit.track.orders import counted
 
 REVENUE_FIELDS = ("total", "subtotal")
 
@@ -108,7 +109,7 @@ def attribute(
         SELECT order_id, created_at, {revenue_field} AS revenue,
           list_transform(coalesce(discount_codes, []), lambda x: upper(x)) AS codes,
           lower(utm_content) AS utm_content, lower(utm_campaign) AS utm_campaign
-        FROM orders WHERE workspace_id = $ws AND (
+        FROM orders WHERE workspace_id = $ws AND {counted()} AND (
           len(list_intersect(list_transform(coalesce(discount_codes, []), lambda x: upper(x)),
                              $codes::VARCHAR[])) > 0
           OR lower(utm_content) IN (SELECT unnest($contents::VARCHAR[])))

@@ -46,6 +46,7 @@ from closeknit.track.counterfactual import (
     period_start,
     shift_periods,
 )
+from closeknit.track.orders import counted
 from closeknit.track.tbr import estimate_tbr
 
 __all__ = [
@@ -353,7 +354,8 @@ def orders_revenue(
         params.append(brand.lower())
     rows = store.query(
         "SELECT CAST(created_at AS DATE) AS d, sum(total - coalesce(refunded, 0)) AS v "
-        "FROM orders WHERE workspace_id = ? AND CAST(created_at AS DATE) BETWEEN ? AND ?"
+        "FROM orders WHERE workspace_id = ? AND CAST(created_at AS DATE) BETWEEN ? AND ? AND "
+        + counted()
         + cond
         + " GROUP BY 1",
         params,
