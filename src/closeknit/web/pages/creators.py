@@ -23,6 +23,14 @@ from closeknit.web.forms import csv_list
 from closeknit.web.render import currency_of, error_page, input_error, render
 
 router = APIRouter()
+# the follower series' source in words (follower_snapshots.source)
+_SNAPSHOT_SOURCES = {
+    "snapshots": "follower-count",
+    "vendor_csv": "vendor export's",
+    "instagram": "profile",
+    "youtube": "channel",
+    "tiktok": "profile",
+}
 PAGE = 50
 # The feature columns the profile shows; a creator not built yet shows each as unknown.
 _FEATURES = (
@@ -202,6 +210,7 @@ def profile_page(
             value_fmt=charts.as_pct,
         ),
         n_spikes=sum(1 for g in growth if g.spike),
+        growth_source=_SNAPSHOT_SOURCES.get(growth[0].source or "", "imported") if growth else None,
         competitors=competitors,
         campaigns=csvc.list_campaigns(store, p.workspace_id),
         lists=lsvc.list_lists(store, p.workspace_id),
