@@ -115,3 +115,36 @@ def test_percentile_within_cohort_and_fallback(store: Store) -> None:
     assert r["engagement_cohort"] == "platform×tier: instagram / nano"
     assert r["engagement_cohort_size"] == 26
     assert r["engagement_percentile"] == pytest.approx(1 / 26)
+
+
+def test_cohorts_follow_a_niche_assignment_made_after_the_build(store: Store) -> None:
+    """The demo built features before assigning niches: every creator stayed ranked among the
+    export's category ("Fitness & Gym") and an incremental build never corrected it (no
+    creator's inputs changed); only --full did. Assigning niches now re-ranks, pods kept."""
+    from closeknit.features.builder import refresh_cohorts
+
+    ids = []
+    for i in range(25):
+        cid = F.creator(store, f"fit{i}", 5_000, categories=["Fitness & Gym"])
+        F.daily_posts(store, cid, 8, likes=50 + 10 * i, end=F.T0 - dt.timedelta(days=4))
+        ids.append(cid)
+    build(store, "default", as_of=F.T0)
+    assert _row(store, ids[-1])["engagement_cohort"].endswith("/ Fitness & Gym")
+    assert refresh_cohorts(store, "default") == 0  # nothing changed: nothing to do
+    with store.transaction() as tx:
+        tx.insert_rows(
+            "creator_niche",
+            [dict(workspace_id="default", creator_id=c, niche="fitness", confidence=0.9,
+                  model="t") for c in ids[:20]]
+            + [dict(workspace_id="default", creator_id=c, niche="yoga", confidence=0.9,
+                    model="t") for c in ids[20:]],
+        )  # fmt: skip
+    res = build(store, "default", as_of=F.T0)  # incremental: no creator's inputs changed
+    assert res.n_recomputed == 0
+    top = _row(store, ids[19])
+    assert top["engagement_cohort"] == "platform×tier×niche: instagram / nano / fitness"
+    assert top["engagement_cohort_size"] == 20 and top["engagement_percentile"] == 1.0
+    # five yoga creators are too few for a niche cohort: platform × tier, as the rule says
+    assert _row(store, ids[-1])["engagement_cohort"] == "platform×tier: instagram / nano"
+    assert _row(store, ids[-1])["cohort_niche"] == "yoga"
+    assert refresh_cohorts(store, "default") == 0

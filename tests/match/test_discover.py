@@ -248,3 +248,21 @@ def test_an_unmeasured_factor_is_scored_at_the_median_not_left_out(small: Store)
     from closeknit.service.discover import why
 
     assert "engagement not measured: scored as the candidates' median" in why(d, None)
+
+
+def test_tied_value_for_the_fee_shares_its_rank_whatever_the_row_order() -> None:
+    """The cost factor is a percentile of engagements per fee: ties (rounded rates are common)
+    broke by the creators table's order, so the same data imported in another order gave the
+    same creator another factor and score."""
+    from scipy.stats import rankdata
+
+    from closeknit.match.rank import average_ranks
+
+    v = np.array([2.0, 1.0, 2.0, 3.0, 1.0, 2.0])
+    assert list(average_ranks(v)) == [4.0, 1.5, 4.0, 6.0, 1.5, 4.0]
+    rng = np.random.default_rng(3)
+    for _ in range(100):
+        x = rng.integers(0, 6, size=int(rng.integers(1, 40))).astype(float)
+        perm = rng.permutation(len(x))
+        assert np.array_equal(average_ranks(x), rankdata(x))
+        assert np.array_equal(average_ranks(x[perm]), average_ranks(x)[perm])

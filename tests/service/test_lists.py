@@ -66,3 +66,20 @@ def test_list_lifecycle_and_isolation(tmp_path: Path) -> None:
             svc.update_list(st, a.workspace, a.list_id, svc.ListPatch(name=" "), actor="x")
     finally:
         st.close()
+
+
+def test_an_empty_list_id_is_no_list(tmp_path: Path) -> None:
+    """'' read as "no filter": the newest list answered, and an add wrote an orphan row."""
+    a, _ = build_template(tmp_path / "t.duckdb")
+    st = open_store(tmp_path / "t.duckdb")
+    try:
+        svc.create_list(st, a.workspace, svc.ListIn(name="B"), actor="user:x")
+        for bad in ("", "  ", None):
+            with pytest.raises(NotFound, match="no list"):
+                svc.get_list(st, a.workspace, bad)  # type: ignore[arg-type]
+            with pytest.raises(NotFound, match="no list"):
+                svc.add_to_list(st, a.workspace, bad, svc.AddToListIn(creators=[a.creators[0]]),  # type: ignore[arg-type]
+                                actor="user:x")  # fmt: skip
+        assert st.scalar("SELECT count(*) FROM creator_list_items WHERE list_id = ''") == 0
+    finally:
+        st.close()

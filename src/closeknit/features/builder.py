@@ -205,8 +205,10 @@ def _build(
         _compute(store, workspace, todo, p, as_of_v, batch_size, steps, methods)
     t = time.perf_counter()
     n_pods = 0
-    if len(todo) or n_removed:  # otherwise the last build's workspace-wide pass still holds
+    if len(todo) or n_removed:  # otherwise the last build's workspace-wide pass still holds,
         n_pods = _global_pass(store, workspace, p)
+    elif _cohorts_stale(store, workspace):  # but for cohorts of niches assigned since
+        refresh_cohorts(store, workspace)
     steps["pods_percentiles_scores"] = time.perf_counter() - t
     log.info(
         "feature build: %s %.1f s", "pods_percentiles_scores", steps["pods_percentiles_scores"]
@@ -562,18 +564,32 @@ def _niches(store: Store, workspace: str) -> pd.DataFrame:
     )
 
 
+def _cohorts_stale(store: Store, workspace: str) -> int:
+    """The rows ranked in another niche than the creator's niche now."""
+    now = _niches(store, workspace)
+    with store.transaction() as tx:
+        tx.register("_niche_now", pa.Table.from_pandas(now, preserve_index=False))
+        n = tx.scalar(
+            "SELECT count(*) FROM creator_features f LEFT JOIN _niche_now n USING (creator_id) "
+            "WHERE f.workspace_id = ? AND f.cohort_niche IS DISTINCT FROM n.niche",
+            [workspace],
+        )
+        tx.unregister("_niche_now")
+    return int(n or 0)
+
+
+_SCORED_COLS = (
+    "creator_id, platform, tier, engagement_rate, engagement_status, n_posts, "
+    "n_comments, reply_rate, comment_sentiment, engagement_trend, bot_comment_share, "
+    "audience_real_share, audience_fake_share, audience_inactive_share, growth_anomaly"
+)
+
+
 def _global_pass(store: Store, workspace: str, p: dict[str, Any]) -> int:
     """Pods, percentiles and scores over every row of the workspace; returns the pod count."""
-    f = store.df(
-        "SELECT creator_id, platform, tier, engagement_rate, engagement_status, n_posts, "
-        "n_comments, reply_rate, comment_sentiment, engagement_trend, bot_comment_share, "
-        "audience_real_share, audience_fake_share, audience_inactive_share, growth_anomaly "
-        "FROM creator_features WHERE workspace_id = ?",
-        [workspace],
-    )
+    f = store.df(f"SELECT {_SCORED_COLS} FROM creator_features WHERE workspace_id = ?", [workspace])
     if f.empty:
         return 0
-    f = f.merge(_niches(store, workspace), on="creator_id", how="left")
     edges = sqlfiles.run(store, "inputs/fast_cocomments", p)
     found = pods.find_pods(edges, dict(zip(f["creator_id"], f["n_posts"], strict=True)))
     f["pod_score"] = np.where(f["n_comments"].fillna(0) > 0, 0.0, np.nan)
@@ -589,6 +605,30 @@ def _global_pass(store: Store, workspace: str, p: dict[str, Any]) -> int:
         f.at[i, "pod_id"] = info["pod_id"]
         f.at[i, "pod_members"] = info["pod_members"]
         f.at[i, "pod_evidence"] = json.dumps(info["evidence"])
+    _rank_and_score(store, workspace, f, with_pods=True)
+    return len({v["pod_id"] for v in found.values()})
+
+
+def refresh_cohorts(store: Store, workspace: str) -> int:
+    """Engagement cohorts, percentiles and the scores again over the stored rows (pods kept):
+    what a niche assignment changes without changing any creator's inputs. Returns the rows
+    whose cohort niche had changed."""
+    with _BUILD_LOCK:
+        stale = _cohorts_stale(store, workspace)
+        if stale:
+            f = store.df(
+                f"SELECT {_SCORED_COLS}, pod_score FROM creator_features WHERE workspace_id = ?",
+                [workspace],
+            )
+            if not f.empty:
+                _rank_and_score(store, workspace, f, with_pods=False)
+        return stale
+
+
+def _rank_and_score(store: Store, workspace: str, f: pd.DataFrame, *, with_pods: bool) -> None:
+    """Cohorts (in each creator's niche now), percentiles and scores of ``f``, written back
+    with the pods found when ``with_pods``."""
+    f = f.merge(_niches(store, workspace), on="creator_id", how="left")
     f = pd.concat([f, _cohorts(f)], axis=1)
     # scores read these columns; scores._num already maps None / NaN / numpy values to floats
     used = [
@@ -601,49 +641,57 @@ def _global_pass(store: Store, workspace: str, p: dict[str, Any]) -> int:
     f["authenticity_score"] = [scores.authenticity(r).score for r in recs]
     f["engagement_quality_score"] = [scores.engagement_quality(r).score for r in recs]
     del recs
-    upd = pa.table(
-        {
-            "creator_id": f["creator_id"].tolist(),
+    cols: dict[str, Any] = {"creator_id": f["creator_id"].tolist()}
+    types_: list[tuple[str, pa.DataType]] = [("creator_id", pa.string())]
+    sets = []
+    if with_pods:
+        cols |= {
             "pod_score": _floats(f["pod_score"]),
             "pod_id": f["pod_id"].tolist(),
             "pod_members": f["pod_members"].tolist(),
             "pod_evidence": f["pod_evidence"].tolist(),
-            "engagement_percentile": _floats(f["engagement_percentile"]),
-            "engagement_cohort": f["engagement_cohort"].tolist(),
-            "engagement_cohort_size": _floats(f["engagement_cohort_size"]),
-            "authenticity_score": _floats(f["authenticity_score"]),
-            "engagement_quality_score": _floats(f["engagement_quality_score"]),
-        },
-        schema=pa.schema(
-            [
-                ("creator_id", pa.string()),
-                ("pod_score", pa.float64()),
-                ("pod_id", pa.string()),
-                ("pod_members", pa.list_(pa.string())),
-                ("pod_evidence", pa.string()),
-                ("engagement_percentile", pa.float64()),
-                ("engagement_cohort", pa.string()),
-                ("engagement_cohort_size", pa.float64()),
-                ("authenticity_score", pa.float64()),
-                ("engagement_quality_score", pa.float64()),
-            ]
-        ),
-    )
+        }
+        types_ += [
+            ("pod_score", pa.float64()),
+            ("pod_id", pa.string()),
+            ("pod_members", pa.list_(pa.string())),
+            ("pod_evidence", pa.string()),
+        ]
+        sets += ["pod_score = u.pod_score", "pod_id = u.pod_id", "pod_members = u.pod_members",
+                 "pod_evidence = CAST(u.pod_evidence AS JSON)"]  # fmt: skip
+    cols |= {
+        "engagement_percentile": _floats(f["engagement_percentile"]),
+        "engagement_cohort": f["engagement_cohort"].tolist(),
+        "engagement_cohort_size": _floats(f["engagement_cohort_size"]),
+        "authenticity_score": _floats(f["authenticity_score"]),
+        "engagement_quality_score": _floats(f["engagement_quality_score"]),
+        "cohort_niche": [None if pd.isna(v) else str(v) for v in f["niche"]],
+    }
+    types_ += [
+        ("engagement_percentile", pa.float64()),
+        ("engagement_cohort", pa.string()),
+        ("engagement_cohort_size", pa.float64()),
+        ("authenticity_score", pa.float64()),
+        ("engagement_quality_score", pa.float64()),
+        ("cohort_niche", pa.string()),
+    ]
+    sets += [
+        "engagement_percentile = u.engagement_percentile",
+        "engagement_cohort = u.engagement_cohort",
+        "engagement_cohort_size = CAST(u.engagement_cohort_size AS BIGINT)",
+        "authenticity_score = u.authenticity_score",
+        "engagement_quality_score = u.engagement_quality_score",
+        "cohort_niche = u.cohort_niche",
+    ]
+    upd = pa.table(cols, schema=pa.schema(types_))
     with store.transaction() as tx:
         tx.register("_feat_upd", upd)
         tx.execute(
-            "UPDATE creator_features AS f SET pod_score = u.pod_score, pod_id = u.pod_id, "
-            "pod_members = u.pod_members, pod_evidence = CAST(u.pod_evidence AS JSON), "
-            "engagement_percentile = u.engagement_percentile, "
-            "engagement_cohort = u.engagement_cohort, "
-            "engagement_cohort_size = CAST(u.engagement_cohort_size AS BIGINT), "
-            "authenticity_score = u.authenticity_score, "
-            "engagement_quality_score = u.engagement_quality_score "
+            f"UPDATE creator_features AS f SET {', '.join(sets)} "
             "FROM _feat_upd u WHERE f.workspace_id = ? AND f.creator_id = u.creator_id",
             [workspace],
         )
         tx.unregister("_feat_upd")
-    return len({v["pod_id"] for v in found.values()})
 
 
 def _floats(col: pd.Series) -> pa.Array:

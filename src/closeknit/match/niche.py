@@ -94,8 +94,13 @@ def assign_niches(
     model: str | None = None,
     on_progress: Callable[[int, int], None] | None = None,
     ahead: EmbedAhead | None = None,
+    *,
+    rerank: bool = True,
 ) -> int:
-    """Write ``creator_niche`` for every creator with content; returns the rows written."""
+    """Write ``creator_niche`` for every creator with content; returns the rows written.
+
+    ``rerank``: rank engagement among the new niches' peers at once (the next feature build
+    does it otherwise)."""
     sc = score_niches(store, workspace, model, on_progress, ahead)
     if not sc.creator_ids:
         return 0
@@ -116,6 +121,12 @@ def assign_niches(
     with store.transaction() as tx:
         tx.execute("DELETE FROM creator_niche WHERE workspace_id = ?", [workspace])
         tx.insert_arrow("creator_niche", table)
+    if rerank and "creator_features" in store.tables():
+        # engagement is ranked among peers of a niche: built before this assignment, the
+        # features ranked in the export's categories ("Fitness & Gym") until a full rebuild
+        from closeknit.features.builder import refresh_cohorts
+
+        refresh_cohorts(store, workspace)
     return len(tops)
 
 

@@ -209,6 +209,19 @@ def audience_fit(
     return float(p[0]), parts
 
 
+def average_ranks(v: np.ndarray) -> np.ndarray:
+    """1-based ranks of ``v`` with ties sharing their average rank (scipy's "average", without
+    importing scipy into every discover process)."""
+    order = np.argsort(v, kind="stable")
+    s = v[order]
+    new = np.r_[True, s[1:] != s[:-1]]
+    starts = np.flatnonzero(new)
+    ends = np.r_[starts[1:], len(s)]
+    out = np.empty(len(v))
+    out[order] = ((starts + ends + 1) / 2.0)[np.cumsum(new) - 1]
+    return out
+
+
 def geo_mean(factors: dict[str, float | None], weights: dict[str, float]) -> float:
     num = den = 0.0
     for k, v in factors.items():
@@ -606,12 +619,12 @@ def discover(
     has_val = ~np.isnan(exp_e) & ~np.isnan(fee) & (fee != 0)
     cost = np.full(len(r), np.nan)
     if has_val.any():
-        # in the creators table's order with numpy's default sort, as the per-row code ranked
-        # (engagement rates are often rounded, so ties are common and break by position)
+        # ties share their average rank (engagement rates are often rounded, so ties are
+        # common): breaking them by the creators table's order gave the same creator another
+        # score in a workspace that imported the same data in another order
         hv = np.flatnonzero(has_val)
-        hv = hv[np.argsort(tab.scan[r[hv]], kind="stable")]
         vals = exp_e[hv] / fee[hv]
-        cost[hv] = (vals.argsort().argsort() + 1) / len(vals)
+        cost[hv] = average_ranks(vals) / len(vals)
     if query_override is not None:
         # a caller's own content scores (the evaluation's baselines): relative to the best
         top_sim = float(sim.max()) if len(sim) else 1.0
@@ -698,7 +711,9 @@ def discover(
         if not tab.has_niche.any() and not store.read_only:
             from closeknit.match.candidates import forget
 
-            assign_niches(store, workspace, model)  # cheap once vectors exist
+            # cheap once vectors exist; the scores just ranked stay those the store holds
+            # until the next feature build re-ranks engagement among the niches' peers
+            assign_niches(store, workspace, model, rerank=False)
             forget(store)  # creator_niche is part of the data version: re-read now
             tab = get_table(store, workspace)
         top_rows = tab.rows_of(top_ids)

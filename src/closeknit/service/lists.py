@@ -102,6 +102,10 @@ def list_lists(store: Store, workspace: str) -> list[ListSummary]:
 
 
 def _check(store: Store, workspace: str, list_id: str) -> dict[str, Any]:
+    if not isinstance(list_id, str) or not list_id.strip():
+        # an empty id read as "no filter": the newest list answered, and an add wrote an
+        # orphan row under the id '' while reporting the newest list
+        raise NotFound(f"no list {list_id!r}", list_id=list_id)
     rows = _summary_rows(store, workspace, list_id)
     if not rows:
         raise NotFound(f"no list {list_id!r}", list_id=list_id)

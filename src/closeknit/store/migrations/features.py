@@ -101,8 +101,13 @@ ALTER TABLE creator_features ADD COLUMN IF NOT EXISTS audience_inactive_lo DOUBL
 ALTER TABLE creator_features ADD COLUMN IF NOT EXISTS audience_inactive_hi DOUBLE;
 """
 
+# The niche each row's engagement cohort was ranked in: a later niche assignment makes the
+# cohorts stale without changing any creator's inputs, so the build must see it.
+COHORT_NICHE = "ALTER TABLE creator_features ADD COLUMN IF NOT EXISTS cohort_niche VARCHAR"
+
 MIGRATIONS: list[tuple[str, str]] = [
     ("0201_creator_features", FEATURES),
     ("0202_feature_comment_dups", COMMENT_DUPS),
     ("0203_audience_shares", AUDIENCE_SHARES),
+    ("0204_cohort_niche", COHORT_NICHE),
 ]
