@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 import closeknit
+import closeknit as ck
+from closeknit.errors import CloseknitError, ValidationError
 
 
 def test_every_public_name_resolves() -> None:
@@ -51,5 +57,25 @@ def test_the_facade_reaches_privacy_and_the_campaign_pipeline(tmp_path: object) 
             actor="nb",
         )
         assert [m.creator_id for m in added] == [a.creators[3]]
+    finally:
+        st.close()
+
+
+def test_wrong_types_are_named_errors_and_a_dict_is_the_models_fields(tmp_path: Path) -> None:
+    st = ck.open_store(tmp_path / "s.duckdb")
+    try:
+        # these were AttributeError / TypeError tracebacks from deep inside the service
+        with pytest.raises(ValidationError, match="req should be a closeknit.VetIn .* not str"):
+            ck.vet(st, "default", "@x")
+        with pytest.raises(ValidationError, match="TrendsIn .* not NoneType"):
+            ck.trends(st, "default", None)
+        with pytest.raises(ValidationError, match="creator should be text, not NoneType"):
+            ck.profile(st, "default", None)
+        # a pydantic refusal of the fields is a closeknit error too (one base class to catch)
+        with pytest.raises(CloseknitError, match="limit"):
+            ck.discover(st, "default", {"text": "coffee", "limit": "x"})
+        # a dict is taken as the model: the same call as with the model
+        assert ck.list_lists(st, "default") == []
+        assert ck.ScoreIn(path="followers.csv").path == Path("followers.csv")  # str is a path
     finally:
         st.close()

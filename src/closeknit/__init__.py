@@ -21,14 +21,19 @@ call, so a notebook gets the same answer as every other interface::
     ck.score_audience(st, "default", ck.ScoreIn(path="followers.csv"))  # any follower export
     ck.export_creator(st, "default", "@a", actor="me")     # a data request; erase_creator too
 
-Every result is a pydantic model (``.to_json()`` gives what ``--json`` and the REST API print).
+Every service result is a pydantic model (``.to_json()`` gives what ``--json`` and the REST
+API print); ``import_world`` and ``generate_world`` return plain dataclasses. A request may be
+given as its model or as a dict of its fields; a wrong type or a refused field is a
+:class:`closeknit.errors.ValidationError`, like every error the package raises on purpose.
 Names are imported lazily so that ``import closeknit`` stays cheap.
 """
 
 from __future__ import annotations
 
+import functools
+import inspect
 from importlib import import_module
-from typing import Any
+from typing import Any, get_type_hints
 
 __version__ = "0.1.0"
 
@@ -96,6 +101,58 @@ def __getattr__(name: str) -> Any:
     if name in _API:
         mod, attr = _API[name]
         value = getattr(import_module(mod), attr)
+        if mod.startswith("closeknit.service.") and inspect.isfunction(value):
+            value = _checked(value)
         globals()[name] = value
         return value
     raise AttributeError(f"module 'closeknit' has no attribute {name!r}")
+
+
+def _checked(fn: Any) -> Any:
+    """``fn`` with its request models and text arguments checked at the door: a notebook's
+    ``ck.vet(st, ws, "@x")`` or ``ck.trends(st, ws, None)`` failed deep inside with an
+    AttributeError. A dict is taken as the model's fields; anything else of the wrong type, or
+    fields the model refuses, is a :class:`closeknit.errors.ValidationError` naming it."""
+    from pydantic import ValidationError as PydanticValidationError
+
+    from closeknit.errors import ValidationError, error_field, validation_message
+    from closeknit.service.base import In
+
+    try:
+        hints = get_type_hints(fn)
+    except (NameError, TypeError):
+        return fn
+    models = {k: t for k, t in hints.items() if isinstance(t, type) and issubclass(t, In)}
+    texts = {k for k, t in hints.items() if t is str and k != "return"}
+    if not models and not texts:
+        return fn
+    sig = inspect.signature(fn)
+
+    @functools.wraps(fn)
+    def call(*args: Any, **kwargs: Any) -> Any:
+        bound = sig.bind(*args, **kwargs)
+        for k, v in bound.arguments.items():
+            model = models.get(k)
+            if model is not None and not isinstance(v, model):
+                if not isinstance(v, dict):
+                    raise ValidationError(
+                        f"{fn.__name__}: {k} should be a closeknit.{model.__name__} (or a dict "
+                        f"of its fields), not {type(v).__name__}",
+                        field=k,
+                    )
+                try:
+                    bound.arguments[k] = model.model_validate(v)
+                except PydanticValidationError as e:
+                    err = e.errors()[0]
+                    field = error_field(err)
+                    msg = validation_message(err)
+                    raise ValidationError(
+                        f"{field}: {msg}" if field else msg, field=field
+                    ) from None
+            elif k in texts and not isinstance(v, str):
+                raise ValidationError(
+                    f"{fn.__name__}: {k} should be text, not {type(v).__name__}", field=k
+                )
+        return fn(*bound.args, **bound.kwargs)
+
+    return call

@@ -49,7 +49,8 @@ def parse_maps(items: list[str] | None) -> dict[str, str]:
 class ScoreIn(In):
     """A follower export to score: its path, format (default: from the suffix) and column map."""
 
-    path: Path
+    # a notebook passes "followers.csv": strict mode refused anything but a Path
+    path: Path = Field(strict=False)
     format: Literal["csv", "jsonl"] | None = None
     map: dict[str, str] = Field(default_factory=dict, description="export column -> field")
 
