@@ -98,3 +98,20 @@ def test_a_stage_in_a_campaign_that_does_not_exist_says_so(tmp_path: Path) -> No
     assert r.exit_code != 0 and "no campaign 'nosuch'" in r.output
     r = runner.invoke(app, ["import", "errors", "--limit", "0", *db])
     assert r.exit_code != 0 and "--limit" in r.output
+
+
+def test_lift_of_a_campaign_without_a_start_date_says_so_as_the_api_does(tmp_path: Path) -> None:
+    """The CLI printed an own-revenue report of zeros where the API, the pages and the Python
+    API answered InsufficientData naming the start date; --start still estimates."""
+    from tests.api.seeding import build_template
+
+    a, _ = build_template(tmp_path / "t.duckdb")
+    db = ["--db", str(tmp_path / "t.duckdb"), "--workspace", a.workspace]
+    r = runner.invoke(app, ["campaign", "create", "Undated", *db, "--json"])
+    cid = json.loads(r.stdout)["campaign_id"]
+    r = runner.invoke(app, ["lift", cid, *db, "--json"])
+    assert r.exit_code != 0
+    err = json.loads(r.stdout)["error"]
+    assert err["type"] == "InsufficientData" and "start_date" in err["message"]
+    r = runner.invoke(app, ["lift", cid, "--start", "2026-05-01", *db, "--json"])
+    assert r.exit_code == 0 and json.loads(r.stdout)["kind"] == "own_revenue"

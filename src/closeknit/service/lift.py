@@ -19,7 +19,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from closeknit.errors import CloseknitError, ValidationError
+from closeknit.errors import CloseknitError, InsufficientData, ValidationError
 from closeknit.jsonable import to_jsonable
 from closeknit.service.base import In, Out, RowIssue
 from closeknit.store import Store
@@ -304,6 +304,18 @@ def estimate_lift(store: Store, workspace: str, req: LiftRequest) -> LiftReport:
     from closeknit.track import lift as lf
 
     cid = req.campaign_id
+    if cid is not None and req.start is None:
+        rows = store.query(
+            "SELECT start_date FROM campaigns WHERE workspace_id = ? AND campaign_id = ?",
+            [workspace, cid],
+        )
+        if rows and rows[0]["start_date"] is None:
+            # no pre- or post-period to compare: every interface says so (the CLI printed an
+            # own-revenue report of zeros where the API and the pages named the missing date)
+            raise InsufficientData(
+                f"campaign {cid} has no start_date: set one to estimate its lift",
+                field="start_date",
+            )
     if cid is None and req.method in ("holdout", "attributed"):
         raise ValidationError(f"method {req.method} needs a campaign", field="campaign_id")
     method = req.method

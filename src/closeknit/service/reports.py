@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from closeknit.errors import CloseknitError, InsufficientData
+from closeknit.errors import CloseknitError
 from closeknit.report.html import campaign_report_html
 from closeknit.service import lift as lift_svc
 from closeknit.service.base import In, Out
@@ -43,7 +43,7 @@ class Metrics(Out):
     new_customers: int
     orders_known_new: int = Field(description="orders whose new/returning status is known")
     engagements: int = Field(description="likes + comments + shares + saves on campaign posts")
-    views: int
+    views: int | None = Field(description="views on campaign posts; None when unknown")
     spend_engaged: float = Field(
         description="spend on creators whose campaign posts have engagements (CPE's numerator)"
     )
@@ -146,7 +146,23 @@ REPORT_COLUMNS = (
     "cpm",
     "new_customer_share",
     "code",
+    "engagements",
+    "views",
 )
+# the CSV rounds what the JSON carries in full: money to cents, ratios to 4 decimals (a cell
+# read 660.7700000000001 and 0.6749999999999999)
+_CENTS = ("fee", "spend", "revenue", "cpa", "cpe", "cpm")
+_RATIOS = ("roas", "margin_roas", "new_customer_share")
+
+
+def _csv_value(k: str, v: Any) -> Any:
+    if v is None:
+        return None  # unknown stays an empty cell, never 0
+    if k in _CENTS:
+        return round(float(v), 2)
+    if k in _RATIOS:
+        return round(float(v), 4)
+    return v
 
 
 def report_rows(
@@ -155,7 +171,7 @@ def report_rows(
     """The per-creator ROAS table for a file export (audited)."""
     rep = roas_report(store, workspace, campaign_id)
     audit(store, workspace, actor, "export", "campaign", campaign_id, {"format": "csv"})
-    return [{k: getattr(r, k) for k in REPORT_COLUMNS} for r in rep.creators]
+    return [{k: _csv_value(k, getattr(r, k)) for k in REPORT_COLUMNS} for r in rep.creators]
 
 
 class LiftIn(In):
@@ -175,15 +191,6 @@ def lift(
     with its defaults: the campaign's holdout or geo design). A campaign with neither gets its
     own revenue (codes/links + halo) labelled as not incremental, and the reason. A campaign
     without a start date has no pre- or post-period: InsufficientData names the field."""
-    rows = store.query(
-        "SELECT start_date FROM campaigns WHERE workspace_id = ? AND campaign_id = ?",
-        [workspace, campaign_id],
-    )
-    if rows and rows[0]["start_date"] is None:
-        raise InsufficientData(
-            f"campaign {campaign_id} has no start_date: set one to estimate its lift",
-            field="start_date",
-        )
     r = req or LiftIn()
     # the estimate (a time-series fit with placebos: seconds) depends only on the store's data
     # and the day, so a page viewed again, the report and the API share one fit until a write
