@@ -79,3 +79,18 @@ def test_wrong_types_are_named_errors_and_a_dict_is_the_models_fields(tmp_path: 
         assert ck.ScoreIn(path="followers.csv").path == Path("followers.csv")  # str is a path
     finally:
         st.close()
+
+
+def test_a_store_opened_read_only_can_be_searched_and_vetted(small_world: Path) -> None:
+    """vet failed on a read-only store (its feature build writes even when nothing changed),
+    and discover did for any brief whose evidence texts were not cached yet."""
+    ro = ck.open_store(small_world, read_only=True)
+    try:
+        r = ck.discover(
+            ro, "default", ck.DiscoverIn(text="a brief never asked before 7f3a", limit=2)
+        )
+        assert r.results
+        v = ck.vet(ro, "default", ck.VetIn(creator=r.results[0].creator_id))
+        assert any("read-only" in n for n in v.notes)
+    finally:
+        ro.close()

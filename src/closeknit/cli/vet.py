@@ -83,10 +83,13 @@ def _render(d: svc.VetOut) -> None:
         markup=True,
     )
     for key, sc in d.scores.items():
+        partial = sc.score is not None and 0 < sc.coverage < 1
         console.print(f"\n[bold]{key.replace('_', ' ')} score: {_num(sc.score, '.1f')}[/bold]"
                       f" / 100 (data for {sc.coverage:.0%} of it): "
                       + ("the sum of the parts" if sc.score is not None
-                         else "too little data, half the weight is needed"),
+                         else "too little data, half the weight is needed")
+                      + ("; the weights are re-scaled to the parts with data (a part without "
+                         "data shows its own in brackets)" if partial else ""),
                       markup=True)  # fmt: skip
         print_table(
             [
@@ -94,7 +97,14 @@ def _render(d: svc.VetOut) -> None:
                     "part": p.name.replace("_", " "),
                     "adds": p.contribution,
                     "points": p.points,
-                    "weight": f"{p.weight:.0%}",
+                    # the weight the score used: the nominal 20% beside "adds 33.3" read wrong
+                    "weight": (
+                        f"{p.weight / sc.coverage:.0%}"
+                        if p.points is not None
+                        else f"({p.weight:.0%})"
+                    )
+                    if partial
+                    else f"{p.weight:.0%}",  # fmt: skip
                     "measured": _measured(p),
                     "rule": p.rule,
                 }
@@ -106,7 +116,7 @@ def _render(d: svc.VetOut) -> None:
     if e.status == "ok":
         console.print(
             f"  rate {_pct(e.engagement_rate)} (median of {e.n_posts_qualifying} posts); "
-            f"percentile {_num(e.percentile, '.2f')} in {e.cohort} (n={e.cohort_size})"
+            f"higher than {_num(e.percentile, '.0%')} of {e.cohort_size} peers in {e.cohort}"
         )
     else:
         console.print(

@@ -64,8 +64,15 @@ def vet(
     c = resolve_creator(store, workspace, creator)
     cid = c["creator_id"]
     notes: list[str] = []
-    if refresh:
+    if refresh and not store.read_only:
         fb.build(store, workspace, incremental=True, creators=[cid])
+    elif refresh:
+        # a store opened read-only (a notebook's second look at the file) is read as built:
+        # vet failed there, since its build writes even when nothing changed
+        notes.append(
+            "the store is open read-only: these are the features as last built "
+            "(open it for writing to bring them up to date)"
+        )
     rows = store.query(
         "SELECT * FROM creator_features WHERE workspace_id = ? AND creator_id = ?", [workspace, cid]
     )

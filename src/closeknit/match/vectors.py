@@ -109,6 +109,9 @@ def embed_texts(
         if rest:
             pre.update(zip(rest, emb.encode([missing[k] for k in rest]), strict=True))
         vecs = np.stack([pre[k] for k in keys]).astype(np.float32)
+        if store.read_only:  # used, not cached: a read-only store can still be searched
+            have.update(zip(keys, vecs, strict=True))
+            return np.stack([have[h] for h in hashes]).astype(np.float32)
         with store.transaction(derived=True) as tx:
             tx.insert_arrow(
                 "text_embeddings",

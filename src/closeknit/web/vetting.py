@@ -136,11 +136,17 @@ def _score_view(key: str, sc: Score, vet: VetOut) -> dict[str, Any]:
         {**p.model_dump(), **part_view(p, vet), "weight_pct": pct(p.weight, 0)} for p in sc.parts
     ]
     known = [p for p in parts if p["points"] is not None]
+    # the weights the score used: a part without data drops out and the rest are re-weighted,
+    # so the formula shows the re-weighted shares and adds up to the score (it showed the
+    # nominal 20% × 28.9 + 20% × 94.9 + 20% × 100 beside a score of 75)
+    used = sum(p["weight"] for p in known)
+    terms = [f"{pct(p['weight'] / used, 0)} × {num(p['points'])}" for p in known] if used else []
     return {
         "key": key,
         "label": label(key),
         "score": sc.score,
         "coverage": sc.coverage,
         "parts": parts,
-        "formula": " + ".join(f"{p['weight_pct']} × {num(p['points'])}" for p in known),
+        "formula": " + ".join(terms)
+        + (f" = {num(sc.score)}" if terms and sc.score is not None else ""),
     }
