@@ -122,7 +122,7 @@ LABELS = {
     "instafake": "InstaFake",
     "kaggle": "Kaggle",
     "purba": "Purba et al.",
-    "audience_real_share": "Real followers (sampled)",
+    "audience_real_share": "Real and active followers (sampled)",
     "audience_not_fake": "Followers not fake (sampled)",
     "audience_real_active": "Real, active followers (sampled)",
     "organic_growth": "Organic follower growth",
