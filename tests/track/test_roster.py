@@ -1,5 +1,5 @@
-"""Importing a roster of existing deals: bad rows are refused naming file, line and field, and
-nothing of the file is written."""
+"""Importing a roster of existing deals: a bad row goes to the quarantine naming its line and
+field, the good rows load, and importing the file again changes nothing."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from closeknit.errors import ValidationError
+from closeknit.connectors.quarantine import list_errors
 from closeknit.store import Store
-from closeknit.track.campaigns import import_roster, list_campaigns
+from closeknit.track.campaigns import get_campaign, import_roster, list_campaigns
 from tests.track.helpers import seed
 
 HEAD = "campaign_id,handle,code,link,start_date,end_date,post_at,fee\n"
@@ -21,15 +21,45 @@ HEAD = "campaign_id,handle,code,link,start_date,end_date,post_at,fee\n"
         ("neg,anna.runs,NEG10,,2026-09-01,2026-09-20,,-10", "fee", "0 or more"),
         ("neg,anna.runs,NEG10,,2026-09-01,2026-09-20,,ten", "fee", "not a number"),
         ("neg,anna.runs,NEG10,,2026-09-01,2026-08-01,,100", "end_date", "before start_date"),
+        ("neg,anna.runs,NEG10,,2026-09-xx,2026-09-20,,100", "start_date", "not a date"),
+        ("neg,nobody,NEG10,,2026-09-01,2026-09-20,,100", "handle", "not in the store"),
+        ("ok,anna.runs,ZOE10,,2026-09-01,2026-09-20,,100", "code", "already used"),
+        ("ok,zoe,,,2026-09-01,2026-09-20,,100", "handle", "already (line 2)"),
+        (",zoe,ZZ1,,2026-09-01,2026-09-20,,100", "campaign_id", "required"),
     ],
 )
-def test_a_bad_deal_is_refused_by_line_and_field(
+def test_a_bad_deal_is_quarantined_by_line_and_field_and_the_good_ones_load(
     store: Store, tmp_path: Path, row: str, field: str, words: str
 ) -> None:
+    """The whole file was refused at its first bad row (the other importers keep the good
+    rows), and a second import of the same file was refused: 'campaign ok already exists'."""
     seed(store)
     f = tmp_path / "deals.csv"
     f.write_text(HEAD + "ok,zoe,ZOE10,,2026-09-01,2026-09-20,,50\n" + row + "\n")
-    with pytest.raises(ValidationError, match=words) as e:
-        import_roster(store, "default", f)
-    assert e.value.details["field"] == field and "deals.csv:3" in e.value.message
-    assert list_campaigns(store, "default") == []  # the good row is not half-imported
+    res = import_roster(store, "default", f)
+    assert res == {"campaigns": 1, "creators": 1, "unchanged": 0, "quarantined": 1}
+    assert [c.campaign_id for c in list_campaigns(store, "default")] == ["ok"]
+    (e,) = list_errors(store, "default", source="campaign-roster")
+    assert (e["line"], e["field"]) == (3, field) and words in e["reason"], e
+    again = import_roster(store, "default", f)  # the same file: nothing new, nothing doubled
+    assert again == {"campaigns": 0, "creators": 0, "unchanged": 1, "quarantined": 1}
+    assert len(list_errors(store, "default", source="campaign-roster")) == 1
+    assert len(get_campaign(store, "default", "ok").creators) == 1
+
+
+def test_a_row_for_a_stored_campaign_adds_its_creator(store: Store, tmp_path: Path) -> None:
+    seed(store)
+    f = tmp_path / "deals.csv"
+    f.write_text(HEAD + "run,zoe,ZOE10,,2026-09-01,2026-09-20,,50\n")
+    import_roster(store, "default", f)
+    g = tmp_path / "more.csv"
+    g.write_text(HEAD + "run,anna.runs,ANNA10,,2026-09-01,2026-09-20,,70\n"
+                 "run,zoe,ZOE99,,2026-09-01,2026-09-20,,50\n")  # fmt: skip
+    res = import_roster(store, "default", g)
+    assert res == {"campaigns": 0, "creators": 1, "unchanged": 0, "quarantined": 1}
+    codes = {
+        c["creator_id"]: c["discount_code"] for c in get_campaign(store, "default", "run").creators
+    }
+    assert codes == {"instagram:zoe": "ZOE10", "instagram:anna.runs": "ANNA10"}
+    (e,) = list_errors(store, "default", source="campaign-roster")
+    assert e["field"] == "code" and "with code ZOE10, not ZOE99" in e["reason"]

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from closeknit.errors import Conflict, NotFound, ValidationError
+from closeknit.errors import CloseknitError, Conflict, NotFound, ValidationError
 from closeknit.store import Store, audit, resolve_creator_id
 from closeknit.store.db import Tx
 
@@ -767,94 +767,72 @@ def import_roster(
     """Load existing deals from a CSV (columns ``campaign_id, creator_id | handle, code, link,
     start_date, end_date, post_at, fee`` [``brand, name, brief``]) in one transaction: campaigns are
     created, creators entered at ``content_live`` (live at ``post_at``) with their code and
-    tracking link; codes must stay unique in the workspace."""
-    from urllib.parse import parse_qs, urlsplit
+    tracking link; codes must stay unique in the workspace.
+
+    Like every import, a bad row goes to the quarantine (``closeknit import errors``, source
+    ``campaign_roster``) naming its line and field, and the good rows load; a deal already
+    stored (the same campaign, creator and code) is left as it is, so importing the file again
+    changes nothing. A row for a campaign that exists adds its creator to it."""
 
     try:
-        with open(path, encoding="utf-8", newline="") as f:
+        with open(path, encoding="utf-8-sig", newline="") as f:
             rows = list(csv.DictReader(f))
-    except OSError as e:
-        raise ValidationError(f"cannot read {path}: {e}") from e
+    except (OSError, UnicodeDecodeError) as e:
+        raise ValidationError(f"cannot read {path}: {e}", path=str(path)) from e
     known = {
         r["creator_id"]: r["creator_id"]
         for r in store.query("SELECT creator_id FROM creators WHERE workspace_id = ?", [workspace])
     }
     by_handle = {cid.split(":", 1)[1]: cid for cid in known}
     existing = {c.campaign_id for c in list_campaigns(store, workspace)}
-    codes = {
-        str(r["c"]).upper()
+    members = {
+        (r["campaign_id"], r["creator_id"]): r["discount_code"]
         for r in store.query(
-            "SELECT discount_code AS c FROM campaign_creators WHERE workspace_id = ? AND "
-            "discount_code IS NOT NULL",
+            "SELECT campaign_id, creator_id, discount_code FROM campaign_creators "
+            "WHERE workspace_id = ?",
             [workspace],
         )
     }
+    owner = {str(c).upper(): k for k, c in members.items() if c}
     camps: dict[str, dict[str, Any]] = {}
     deals: list[dict[str, Any]] = []
     hist: list[dict[str, Any]] = []
+    bad: list[dict[str, Any]] = []
+    seen: dict[tuple[str, str], int] = {}
+    unchanged = 0
     now = _now()
     for i, r in enumerate(rows, start=2):
-        camp = (r.get("campaign_id") or "").strip()
-        who = (r.get("creator_id") or "").strip().lower()
-        cid = known.get(who) or by_handle.get((r.get("handle") or "").strip().lstrip("@").lower())
-        if not camp or not (who or r.get("handle")):
-            raise ValidationError(f"{path}:{i}: campaign_id and creator_id/handle are required")
-        if cid is None:
-            raise NotFound(f"{path}:{i}: creator {who or r.get('handle')} is not in the store")
-        if camp in existing:
-            raise Conflict(f"{path}:{i}: campaign {camp!r} already exists")
-        link = (r.get("link") or "").strip() or None
-        q = parse_qs(urlsplit(link).query) if link else {}
-        utm_c = q["utm_campaign"][0] if q.get("utm_campaign") else None
-        content = q["utm_content"][0] if q.get("utm_content") else None
-        c = camps.setdefault(
-            camp,
-            {
-                "start": _date(r.get("start_date"), "start_date"),
-                "end": _date(r.get("end_date"), "end_date"),
-                "name": r.get("name") or camp,
-                "brand": r.get("brand"),
-                "utm": utm_c,
-                "brief": (r.get("brief") or "").strip() or None,
-            },
-        )
-        code = (r.get("code") or "").strip().upper() or None
-        if code:
-            if code in codes:
-                raise Conflict(f"{path}:{i}: code {code} is already used")
-            codes.add(code)
-        if c["start"] and c["end"] and c["end"] < c["start"]:
-            raise ValidationError(
-                f"{path}:{i}: end_date {c['end']} is before start_date {c['start']}",
-                field="end_date",
-            )
-        raw_fee = (r.get("fee") or "").strip()
         try:
-            fee = float(raw_fee) if raw_fee else None
-        except ValueError:
-            raise ValidationError(
-                f"{path}:{i}: fee {raw_fee!r} is not a number", field="fee"
-            ) from None
-        if fee is not None and not (0 <= fee < float("inf")):
-            # as `campaign deal --fee` refuses it: a negative fee made the report's ROAS negative
-            raise ValidationError(f"{path}:{i}: fee must be 0 or more, not {raw_fee}", field="fee")
-        post_at = (r.get("post_at") or "").strip()
-        at = _ts(post_at) if post_at else None
-        deals.append(
-            {
-                "workspace_id": workspace,
-                "campaign_id": camp,
-                "creator_id": cid,
-                "stage": "content_live",
-                "fee": fee,
-                "seeding_cost": 0.0,
-                "discount_code": code,
-                "tracking_link": link,
-                "utm_content": content,
-                "notes": "imported",
-                "updated_at": now,
-            }
-        )
+            deal = _roster_deal(r, i, path, known, by_handle, camps, existing)
+        except CloseknitError as e:
+            bad.append({"line": i, "field": e.details.get("field"), "reason": e.message, "raw": r})
+            continue
+        camp, cid, code = deal["campaign_id"], deal["creator_id"], deal["discount_code"]
+        if (camp, cid) in seen:
+            why = f"{cid} is in campaign {camp} already (line {seen[camp, cid]})"
+            bad.append({"line": i, "field": "handle", "reason": why, "raw": r})
+            continue
+        seen[camp, cid] = i
+        if (camp, cid) in members:
+            old = members[camp, cid]
+            if code is None or (old or "").upper() == code:
+                unchanged += 1  # the deal is stored: a re-import changes nothing
+            else:
+                why = f"{cid} is in campaign {camp} with code {old}, not {code}"
+                bad.append({"line": i, "field": "code", "reason": why, "raw": r})
+            continue
+        if code and code in owner:
+            c2, k2 = owner[code]
+            why = f"code {code} is already used by {k2} in campaign {c2}"
+            bad.append({"line": i, "field": "code", "reason": why, "raw": r})
+            continue
+        if code:
+            owner[code] = (camp, cid)
+        deal |= {"workspace_id": workspace, "stage": "content_live", "seeding_cost": 0.0,
+                 "notes": "imported", "updated_at": now}  # fmt: skip
+        at = deal.pop("_live_at")
+        deals.append(deal)
+        c = camps.get(camp) or {}
         hist.append(
             {
                 "workspace_id": workspace,
@@ -863,14 +841,16 @@ def import_roster(
                 "from_stage": None,
                 "to_stage": "content_live",
                 "changed_at": at
-                or (c["start"] and dt.datetime.combine(c["start"], dt.time()))
+                or (c.get("start") and dt.datetime.combine(c["start"], dt.time()))
                 or now,
                 "actor": actor,
                 "note": "imported from roster",
             }
         )
+    new_camps = {k: v for k, v in camps.items() if any(d["campaign_id"] == k for d in deals)}
+    batch = hashlib.sha256(f"{path}:{now.isoformat()}".encode()).hexdigest()[:16]
     with store.transaction() as tx:
-        for camp, c in camps.items():
+        for camp, c in new_camps.items():
             brief_id = f"campaign:{camp}" if c["brief"] else None
             if brief_id:
                 tx.execute(
@@ -888,6 +868,7 @@ def import_roster(
                 "utm_campaign, attribution_window_days) VALUES (?, ?, ?, ?, ?)",
                 [workspace, camp, c["brief"], c["utm"] or camp, window_days],
             )
+        for camp in sorted({d["campaign_id"] for d in deals}):
             audit(
                 tx,
                 workspace,
@@ -897,9 +878,99 @@ def import_roster(
                 camp,
                 {"path": str(path), "creators": sum(d["campaign_id"] == camp for d in deals)},
             )
-        tx.insert_rows("campaign_creators", deals)
-        tx.insert_rows("campaign_stage_history", hist)
-    return {"campaigns": len(camps), "creators": len(deals)}
+        if deals:
+            tx.insert_rows("campaign_creators", deals)
+            tx.insert_rows("campaign_stage_history", hist)
+        for b in bad:
+            if not tx.scalar(
+                "SELECT count(*) FROM quarantine WHERE workspace_id = ? AND source = "
+                "'campaign_roster' AND file = ? AND line = ? AND reason = ?",
+                [workspace, str(path), b["line"], b["reason"]],
+            ):
+                tx.execute(
+                    "INSERT INTO quarantine (workspace_id, batch_id, source, file, line, field, "
+                    "reason, raw) VALUES (?, ?, 'campaign_roster', ?, ?, ?, ?, ?)",
+                    [workspace, batch, str(path), b["line"], b["field"], b["reason"],
+                     json.dumps(b["raw"], default=str)],
+                )  # fmt: skip
+    return {
+        "campaigns": len(new_camps),
+        "creators": len(deals),
+        "unchanged": unchanged,
+        "quarantined": len(bad),
+    }
+
+
+def _roster_deal(
+    r: dict[str, Any],
+    i: int,
+    path: Path,
+    known: dict[str, str],
+    by_handle: dict[str, str],
+    camps: dict[str, dict[str, Any]],
+    existing: set[str],
+) -> dict[str, Any]:
+    """One roster row as a deal, or the error that names its field; a new campaign's fields
+    are taken from its first good row."""
+    from urllib.parse import parse_qs, urlsplit
+
+    camp = (r.get("campaign_id") or "").strip()
+    who = (r.get("creator_id") or "").strip().lower()
+    handle = (r.get("handle") or "").strip().lstrip("@").lower()
+    if not camp:
+        raise ValidationError(f"{path}:{i}: campaign_id is required", field="campaign_id")
+    if not (who or handle):
+        raise ValidationError(f"{path}:{i}: creator_id or handle is required", field="handle")
+    cid = known.get(who) or by_handle.get(handle)
+    if cid is None:
+        raise NotFound(
+            f"{path}:{i}: creator {who or handle} is not in the store: import the creator first",
+            field="creator_id" if who else "handle",
+        )
+    link = (r.get("link") or "").strip() or None
+    q = parse_qs(urlsplit(link).query) if link else {}
+    start = _at_line(path, i, lambda: _date(r.get("start_date"), "start_date"))
+    end = _at_line(path, i, lambda: _date(r.get("end_date"), "end_date"))
+    if start and end and end < start:
+        raise ValidationError(
+            f"{path}:{i}: end_date {end} is before start_date {start}", field="end_date"
+        )
+    raw_fee = (r.get("fee") or "").strip()
+    try:
+        fee = float(raw_fee) if raw_fee else None
+    except ValueError:
+        raise ValidationError(f"{path}:{i}: fee {raw_fee!r} is not a number", field="fee") from None
+    if fee is not None and not (0 <= fee < float("inf")):
+        # as `campaign deal --fee` refuses it: a negative fee made the report's ROAS negative
+        raise ValidationError(f"{path}:{i}: fee must be 0 or more, not {raw_fee}", field="fee")
+    post_at = (r.get("post_at") or "").strip()
+    at = _at_line(path, i, lambda: _ts(post_at)) if post_at else None
+    if camp not in existing and camp not in camps:
+        camps[camp] = {
+            "start": start,
+            "end": end,
+            "name": r.get("name") or camp,
+            "brand": r.get("brand"),
+            "utm": q["utm_campaign"][0] if q.get("utm_campaign") else None,
+            "brief": (r.get("brief") or "").strip() or None,
+        }
+    return {
+        "campaign_id": camp,
+        "creator_id": cid,
+        "fee": fee,
+        "discount_code": (r.get("code") or "").strip().upper() or None,
+        "tracking_link": link,
+        "utm_content": q["utm_content"][0] if q.get("utm_content") else None,
+        "_live_at": at,
+    }
+
+
+def _at_line(path: Path, i: int, read: Any) -> Any:
+    """``read()``, its ValidationError naming the file and line."""
+    try:
+        return read()
+    except ValidationError as e:
+        raise ValidationError(f"{path}:{i}: {e.message}", **e.details) from None
 
 
 def _ts(text: str) -> dt.datetime:
