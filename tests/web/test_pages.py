@@ -413,3 +413,30 @@ def test_moving_a_deal_reloads_the_campaigns_results(tmp_path: Path) -> None:
         )
         assert r.status_code == 200 and 'id="board-error"' in r.text, r.text[:300]
         assert 'class="board"' in r.text and "data-stage=" in r.text
+
+
+def test_the_lifts_credited_revenue_says_it_covers_another_period(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The lift's 'credited by codes and links in the measured period' sat under the report's
+    attributed revenue (60-day window) with no word that the two cover different periods."""
+    import datetime as dt
+
+    from closeknit.service import lift as lift_svc
+    from closeknit.service import reports as rsvc
+
+    with signed_in(tmp_path) as (c, a, st):
+        own = rsvc.lift(st, a.workspace, a.campaign_id)
+        iv = lift_svc.IntervalOut(estimate=5092.0, lo=2616.0, hi=7569.0)
+        day = dt.date(2026, 4, 30)
+        win = lift_svc.WindowOut(period="day", pre_start=day - dt.timedelta(days=90),
+                                 post_start=day, post_end=day + dt.timedelta(days=28),
+                                 pre_periods=90, post_periods=29)  # fmt: skip
+        inc = own.model_copy(
+            update={"kind": "incremental", "method": "sts", "incremental_revenue": iv,
+                    "attributed_revenue": 3794.69, "own_revenue": None, "window": win}
+        )  # fmt: skip
+        monkeypatch.setattr(rsvc, "lift", lambda *_a, **_k: inc)
+        html = c.get(f"/campaigns/{a.campaign_id}/lift").text
+        assert "credited by codes and links in the measured period" in html, html[:500]
+        assert "cover different periods" in html

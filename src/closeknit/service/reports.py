@@ -69,7 +69,8 @@ class CreatorResult(Metrics):
     code: str | None = Field(description="the creator's discount code")
     campaign_posts: int | None = Field(
         default=None,
-        description="sponsored or code-carrying posts counted when none were linked",
+        description="posts counted when none were linked: with this campaign's code or link, "
+        "or with none and disclosed as sponsored naming its brand",
     )
 
 

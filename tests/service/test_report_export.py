@@ -1,0 +1,82 @@
+"""The campaign report's CSV and JSON: rounded money and ratios, unknown views left empty."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+
+from closeknit.report.tables import csv_text
+from closeknit.service import reports as rsvc
+from closeknit.store import Store
+from closeknit.track import campaigns as cp
+from closeknit.track.codes import assign
+from tests.track.helpers import order, seed
+
+LIVE = dt.datetime(2026, 9, 2, 17, 0)
+
+
+def _campaign(store: Store) -> dict[str, str]:
+    seed(store)
+    cp.create_campaign(store, "default", "Run", landing_url="https://s.example/")
+    for h, fee in (("anna.runs", 3.0), ("zoe", 7.0)):
+        cp.add_creator(store, "default", "run", f"@{h}")
+        for st in ("contacted", "negotiating"):
+            cp.set_stage(store, "default", "run", f"@{h}", st)
+        cp.set_stage(store, "default", "run", f"@{h}", "contracted", fee=fee)
+        cp.set_stage(store, "default", "run", f"@{h}", "content_live", at=LIVE)
+    codes = {r["creator_id"]: r["code"] for r in assign(store, "default", "run")}
+    anna = codes["instagram:anna.runs"]
+    with store.transaction() as tx:
+        tx.insert_rows(
+            "orders",
+            [order(1, LIVE, 0.1, code=anna, cogs=0.0), order(2, LIVE, 0.2, code=anna, cogs=0.0)],
+        )
+        # a post with this campaign's code and no view count
+        tx.insert_rows(
+            "posts",
+            [{"workspace_id": "default", "post_id": "instagram:anna_c1", "platform": "instagram",
+              "external_id": "anna_c1", "creator_id": "instagram:anna.runs",
+              "posted_at": LIVE + dt.timedelta(days=1), "caption": f"use code {anna}",
+              "likes": 7, "comments": 0, "views": None}],
+        )  # fmt: skip
+    return codes
+
+
+def test_report_csv_rounds_money_to_cents_and_ratios(store: Store) -> None:
+    """report.csv wrote the floats as they came: 660.7700000000001, 0.6749999999999999."""
+    _campaign(store)
+    rep = rsvc.roas_report(store, "default", "run")
+    anna = next(r for r in rep.creators if r.creator_id == "instagram:anna.runs")
+    assert anna.revenue == 0.1 + 0.2 != 0.3  # the JSON keeps the full value
+    rows = rsvc.report_rows(store, "default", "run", actor="test")
+    text = csv_text(rows, rsvc.REPORT_COLUMNS)
+    assert "0000000" not in text and "9999999" not in text, text
+    got = {r["creator_id"]: r for r in csv.DictReader(io.StringIO(text))}
+    a = got["instagram:anna.runs"]
+    assert a["revenue"] == "0.3" and a["spend"] == "3.0"
+    assert a["roas"] == "0.1" and a["cpa"] == "1.5" and a["cpe"] == "0.43"
+    # the rounded cells are the JSON's values rounded
+    assert float(a["cpe"]) == pytest.approx(anna.cpe, abs=0.005)
+
+
+def test_unknown_views_are_null_in_json_and_empty_in_csv(store: Store) -> None:
+    """views: 0 where the views are unknown; the CPM was already None."""
+    _campaign(store)
+    rep = rsvc.roas_report(store, "default", "run")
+    out = rep.model_dump(mode="json")
+    anna = next(r for r in out["creators"] if r["creator_id"] == "instagram:anna.runs")
+    assert anna["engagements"] == 7 and anna["views"] is None and anna["cpm"] is None
+    assert out["totals"]["views"] is None
+    rows = rsvc.report_rows(store, "default", "run", actor="test")
+    got = {
+        r["creator_id"]: r for r in csv.DictReader(io.StringIO(csv_text(rows, rsvc.REPORT_COLUMNS)))
+    }
+    assert (
+        got["instagram:anna.runs"]["views"] == ""
+        and got["instagram:anna.runs"]["engagements"] == "7"
+    )
+    # zoe has no orders and the orders carry COGS: her margin is known to be 0
+    assert got["instagram:zoe"]["margin_roas"] == "0.0"
