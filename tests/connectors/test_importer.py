@@ -122,3 +122,22 @@ def test_list_errors(store: Store, tmp_path: Path) -> None:
     assert [r["line"] for r in list_errors(store, "default", source="lift-series")] == [9]
     assert [r["line"] for r in list_errors(store, "default", source="instagram")] == [2]
     assert list_errors(store, "default", source="shop") == []  # a whole word, not any prefix
+
+
+def test_a_folder_imports_every_readable_file_and_names_the_others(
+    store: Store, tmp_path: Path
+) -> None:
+    """An empty CSV between two good ones stopped the folder there: the first file was in,
+    the last not, and only the empty file's error was printed."""
+    head = "platform,handle,date,followers\n"
+    (tmp_path / "a.csv").write_text(head + "instagram,ann,2026-01-01,100\n")
+    (tmp_path / "b.csv").write_text("")
+    (tmp_path / "c.csv").write_text(head + "instagram,cid,2026-01-01,300\n")
+    with pytest.raises(ImportError_, match=r"1 of 3 files could not be imported \(b\.csv: ") as e:
+        import_path(store, "default", "snapshots", tmp_path)
+    assert e.value.details["failed"] == ["b.csv"] and e.value.details["imported"] == 2
+    got = store.query("SELECT creator_id, followers FROM follower_snapshots ORDER BY 1")
+    assert [(r["creator_id"], r["followers"]) for r in got] == [
+        ("instagram:ann", 100), ("instagram:cid", 300)]  # fmt: skip
+    with pytest.raises(ValidationError):  # one file: its own error, as before
+        import_path(store, "default", "snapshots", tmp_path / "b.csv")

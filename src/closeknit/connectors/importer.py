@@ -19,7 +19,7 @@ from typing import Any
 from closeknit.connectors.csvio import check_encoding
 from closeknit.connectors.landing import ImportResult
 from closeknit.connectors.values import date_in_text
-from closeknit.errors import ValidationError
+from closeknit.errors import CloseknitError, ImportError_, ValidationError
 from closeknit.store import Store
 
 log = logging.getLogger(__name__)
@@ -118,8 +118,9 @@ def import_many(
         from closeknit.connectors.vendor_csv import import_vendor_csv
 
         files = _files(path, (".csv", ".tsv", ".txt", ".xlsx", ".xlsm"))
-        return [
-            import_vendor_csv(
+        return _each(
+            sorted(files, key=_date_key),
+            lambda f: import_vendor_csv(
                 store,
                 workspace,
                 f,
@@ -128,27 +129,26 @@ def import_many(
                 date=opts.get("date"),
                 on_progress=on_progress,
                 encoding=opts.get("encoding"),
-            )
-            for f in sorted(files, key=_date_key)
-        ]
+            ),
+        )
     if source == "snapshots":
         from closeknit.connectors.snapshots import import_snapshots
 
-        return [
-            import_snapshots(
+        return _each(
+            _files(path, (".csv", ".tsv")),
+            lambda f: import_snapshots(
                 store, workspace, f, on_progress=on_progress, encoding=opts.get("encoding")
-            )
-            for f in _files(path, (".csv", ".tsv"))
-        ]
+            ),
+        )
     if source == "posts_csv":
         from closeknit.connectors.posts_csv import import_posts_csv
 
-        return [
-            import_posts_csv(
+        return _each(
+            _files(path, (".csv", ".tsv")),
+            lambda f: import_posts_csv(
                 store, workspace, f, on_progress=on_progress, encoding=opts.get("encoding")
-            )
-            for f in _files(path, (".csv", ".tsv"))
-        ]
+            ),
+        )
     if source == "audience":
         from closeknit.connectors.audience import import_audience
 
@@ -158,12 +158,12 @@ def import_many(
     if source == "demographics":
         from closeknit.connectors.audience import import_demographics
 
-        return [
-            import_demographics(
+        return _each(
+            _files(path, (".csv", ".tsv")),
+            lambda f: import_demographics(
                 store, workspace, f, on_progress=on_progress, encoding=opts.get("encoding")
-            )
-            for f in _files(path, (".csv", ".tsv"))
-        ]
+            ),
+        )
     if source in ("shopify", "shopify_csv", "shopify_orders"):
         from closeknit.connectors.shopify import import_shopify
 
@@ -173,26 +173,57 @@ def import_many(
             "shopify": (".csv", ".jsonl", ".json", ".ndjson"),
         }[source]
         files = sorted(_files(path, exts), key=lambda f: (f.suffix.lower() == ".csv", f.name))
-        return [
-            import_shopify(
+        return _each(
+            files,
+            lambda f: import_shopify(
                 store,
                 workspace,
                 f,
                 cogs_rate=opts.get("cogs_rate"),
                 on_progress=on_progress,
                 encoding=opts.get("encoding"),
-            )
-            for f in files
-        ]
+            ),
+        )
     if source == "youtube":
         from closeknit.connectors.youtube import import_youtube
 
-        return [
-            r
-            for f in _files(path, (".json", ".jsonl"))
-            for r in import_youtube(store, workspace, f, on_progress=on_progress)
-        ]
+        return _each(
+            _files(path, (".json", ".jsonl")),
+            lambda f: import_youtube(store, workspace, f, on_progress=on_progress),
+        )
     raise ValidationError(f"unknown source {source!r}")  # pragma: no cover
+
+
+def _each(
+    files: list[Path], one: Callable[[Path], ImportResult | list[ImportResult]]
+) -> list[ImportResult]:
+    """Import each file as its own atomic batch. A file that cannot be imported at all (no
+    header, not text) no longer stops the folder where it stands, with some files in and the
+    rest not and nothing said: every other file is imported, then one error names each file
+    that was not and what the others loaded."""
+    out: list[ImportResult] = []
+    failed: list[tuple[Path, CloseknitError]] = []
+    for f in files:
+        try:
+            r = one(f)
+        except CloseknitError as e:
+            if len(files) == 1:
+                raise
+            failed.append((f, e))
+            continue
+        out.extend(r if isinstance(r, list) else [r])
+    if failed:
+        done = len(files) - len(failed)
+        loaded = sum(r.n_loaded for r in out)
+        raise ImportError_(
+            f"{len(failed)} of {len(files)} files could not be imported ("
+            + "; ".join(f"{f.name}: {e.message}" for f, e in failed)
+            + f"); the other {done} were ({loaded:,} rows loaded)",
+            failed=[f.name for f, _ in failed],
+            imported=done,
+            loaded=loaded,
+        )
+    return out
 
 
 def _files(path: Path, exts: tuple[str, ...]) -> list[Path]:

@@ -149,6 +149,7 @@ def assign(
                 if code:
                     taken.discard(str(code).upper())
                 code = make_code(handle, taken, pct, pat)
+            code = str(code)
             taken.add(code.upper())
             link = c.get("tracking_link")
             content = c.get("utm_content") or handle.lower()
