@@ -8,7 +8,13 @@ from pathlib import Path
 import pytest
 
 from closeknit.connectors.csvio import iter_csv
-from closeknit.connectors.vendor_csv import detect, import_vendor_csv, inspect, match_header
+from closeknit.connectors.vendor_csv import (
+    detect,
+    detect_table,
+    import_vendor_csv,
+    inspect,
+    match_header,
+)
 from closeknit.errors import ValidationError
 from closeknit.store import Store
 from tests.connectors._util import counts
@@ -106,7 +112,14 @@ def test_headerless_meaning_from_values(tmp_path: Path) -> None:
     ]
     cm = detect(["col a", "col b", "col c", "col d"], sample)
     assert cm.columns["handle"] == [0] and cm.how["handle"] == "values"
-    assert cm.columns["country"] == [2] and cm.columns["followers"] == [1]
+    assert cm.columns["country"] == [2]
+    # no header names an audience: followers are not guessed from the largest counts (they
+    # are as often impressions or views), and the file says so
+    assert "followers" not in cm.columns
+    assert any("no followers column" in r for _f, r in cm.notes)
+    cm = detect(["col a", "IG Audience", "col c", "col d"], sample)
+    assert cm.columns["followers"] == [1] and "guessed" in cm.how["followers"]
+    assert any("'IG Audience'" in r for _f, r in cm.notes)
 
 
 def test_duplicated_followers_columns_merge_and_bad_cells_warn(
@@ -382,3 +395,244 @@ def test_delimiter_sniffing_with_titles_and_delimiters_in_text() -> None:
     assert sniff_delimiter("handle,bio\nana,likes a;b;c\nbo,runs\ncy,x\n") == ","
     assert sniff_delimiter("Influencer report\nRank,Username,Followers\n1,a,2\n2,b,3\n") == ","
     assert sniff_delimiter("a;b;c\n1;2;3\n") == ";"
+
+
+@pytest.mark.parametrize(
+    ("header", "field"),
+    [
+        ("Followers growth 30d", None),
+        ("Followers Growth %", None),
+        ("Fake followers", None),
+        ("Real followers", None),
+        ("Suspicious followers", None),
+        ("Mass followers", None),
+        ("Subscribers gained", None),
+        ("Follower to following ratio", None),
+        ("Total Likes", None),
+        ("Story views", None),
+        ("Posts per week", None),
+        ("Posts / month", None),
+        ("Last post", None),
+        ("Email verified", None),
+        ("Seguidos", "following"),
+        ("Gefolgt", "following"),
+        ("Publicaciones", "posts_count"),
+        ("Taux d'engagement", "engagement_rate"),
+        ("Tasa de interacción", "engagement_rate"),
+        ("Account country", "country"),
+        ("Instagram followers", "followers"),
+        ("Avg views per post", "avg_views"),
+        ("Avg likes (last 30 posts)", "avg_likes"),
+        ("Total Followers", "followers"),
+    ],
+)
+def test_a_qualified_header_is_not_the_count_it_names(header: str, field: str | None) -> None:
+    """'Followers growth 30d' is a change, 'Fake followers' a share, 'Posts per week' a rate,
+    'Last post' a date: none of them is followers / posts_count (they overwrote the real
+    counts: followers 1200 instead of 45.2K)."""
+    assert match_header(header)[0] == field
+
+
+def test_several_followers_columns_the_plain_one_wins_and_is_named(
+    store: Store, tmp_path: Path
+) -> None:
+    f = _write(
+        tmp_path / "hype-2025-03.csv",
+        [
+            ["Username", "Followers growth 30d", "Followers", "Fake followers", "Seguidos"],
+            ["ana.x", "1200", "45.2K", "12%", "812"],
+            ["cid.z", "850", "", "0.31", "10"],
+        ],
+    )
+    res = import_vendor_csv(store, "default", f)
+    got = {r["handle"]: (r["followers"], r["following"]) for r in store.query(
+        "SELECT handle, followers, following FROM creators")}  # fmt: skip
+    # a blank Followers cell stays blank: the growth column does not fill it
+    assert got == {"ana.x": (45_200, 812), "cid.z": (None, 10)}
+    extra = json.loads(store.scalar("SELECT extra FROM creators WHERE handle = 'ana.x'"))
+    assert extra["followers growth 30d"] == "1200" and extra["fake followers"] == "12%"
+    notes = [w["reason"] for w in res.warnings if w["field"] == "followers"]
+    assert len(notes) == 1 and "'followers growth 30d' (growth)" in notes[0]
+    assert "'fake followers' (fake)" in notes[0]
+
+
+def test_multi_platform_export_each_row_reads_its_platform_column(
+    store: Store, tmp_path: Path
+) -> None:
+    """Upfluence-style: one column per platform. The Instagram creator got the TikTok count
+    (1,200,000), and a blank Instagram cell took the YouTube one."""
+    f = _write(
+        tmp_path / "upf-2025-03.csv",
+        [
+            ["Name", "Instagram username", "Instagram followers", "TikTok followers",
+             "YouTube subscribers"],
+            ["Ana X", "ana.x", "45.2K", "1200000", ""],
+            ["Bob Y", "bob.y", "", "350000", ""],
+            ["Eve", "https://www.tiktok.com/@eve.t", "900", "77000", "5"],
+        ],
+    )  # fmt: skip
+    res = import_vendor_csv(store, "default", f)
+    got = {r["creator_id"]: r["followers"] for r in store.query(
+        "SELECT creator_id, followers FROM creators")}  # fmt: skip
+    assert got == {"instagram:ana.x": 45_200, "instagram:bob.y": None, "tiktok:eve.t": 77_000}
+    assert any("each row's platform" in w["reason"] for w in res.warnings)
+    # the handle column names the platform, whatever the order of the others
+    f2 = _write(
+        tmp_path / "creators.csv",
+        [["TikTok username", "Instagram followers", "TikTok followers"], ["tt.a", "5", "9"]],
+    )
+    assert inspect(f2)["platform"] == "tiktok"
+
+
+def test_followers_are_not_guessed_from_impressions(store: Store, tmp_path: Path) -> None:
+    f = _write(
+        tmp_path / "reach-2025-03.csv",
+        [["Handle", "Est. Impressions", "Posts / month"], ["ana.x", "180000", "12"]],
+    )
+    res = import_vendor_csv(store, "default", f)
+    c = store.query("SELECT followers, posts_count FROM creators")[0]
+    assert c == {"followers": None, "posts_count": None}
+    assert [w["reason"][:20] for w in res.warnings if w["field"] == "followers"] == [
+        "no followers column:"
+    ]
+    g = _write(
+        tmp_path / "reach2-2025-03.csv",
+        [["Handle", "IG Audience", "Est. Impressions"], ["ana.x", "45200", "180000"]],
+    )
+    res = import_vendor_csv(store, "default", g)
+    assert store.scalar("SELECT followers FROM creators") == 45_200
+    assert any("'ig audience'" in w["reason"] for w in res.warnings)
+
+
+def test_platform_aliases_and_unknown_platforms(store: Store, tmp_path: Path) -> None:
+    """IG, TT, YT, 'YouTube Shorts' made ig:, tt:, yt:, youtubeshorts: creators that never
+    met their instagram:/tiktok:/youtube: rows."""
+    f = _write(
+        tmp_path / "plat-2025-03.csv",
+        [
+            ["Handle", "Platform", "Followers"],
+            ["bob.y", "IG", "200"],
+            ["cid.z", "TT", "300"],
+            ["dan.w", "YT", "400"],
+            ["eve.v", "YouTube Shorts", "500"],
+            ["fay.u", "Instagram Reels", "600"],
+            ["gus.t", "X (Twitter)", "700"],
+            ["hal.s", "Pinterest", "800"],
+        ],
+    )
+    res = import_vendor_csv(store, "default", f)
+    ids = {r["creator_id"] for r in store.query("SELECT creator_id FROM creators")}
+    assert ids == {
+        "instagram:bob.y", "tiktok:cid.z", "youtube:dan.w", "youtube:eve.v",
+        "instagram:fay.u", "twitter:gus.t", "pinterest:hal.s",
+    }  # fmt: skip
+    warned = [w for w in res.warnings if w["field"] == "platform"]
+    assert [w["line"] for w in warned] == [8] and "not a platform closeknit knows" in (
+        warned[0]["reason"]
+    )
+    assert inspect(f, platform="IG")["platform"] == "instagram"
+
+
+def test_last_post_date_is_not_a_post_count(store: Store, tmp_path: Path) -> None:
+    f = _write(
+        tmp_path / "sheet-2025-03.csv",
+        [
+            ["Username", "Followers", "Last post", "Posts per week", "Posts"],
+            ["ana.x", "12300", "45720", "3", "120"],
+            ["bob.y", "900", "2025-03-05", "1", ""],
+        ],
+    )
+    res = import_vendor_csv(store, "default", f)
+    got = {r["handle"]: r["posts_count"] for r in store.query(
+        "SELECT handle, posts_count FROM creators")}  # fmt: skip
+    assert got == {"ana.x": 120, "bob.y": None} and res.n_warnings == 0
+
+
+def test_a_second_header_row_names_the_columns(store: Store, tmp_path: Path) -> None:
+    """A grouped two-row header made a creator called Username and mapped no followers."""
+    f = _write(
+        tmp_path / "twohdr-2025-03.csv",
+        [
+            ["Account", "", "Metrics", "", "Audience", ""],
+            ["Username", "Name", "Followers", "ER", "Top country", "Credibility"],
+            ["ana.x", "Ana", "45200", "2.5%", "Spain", "0.81"],
+            ["bob.y", "Bob", "12100", "1.1%", "Italy", "0.64"],
+        ],
+    )
+    res = import_vendor_csv(store, "default", f)
+    assert (res.n_input, res.n_loaded, res.n_quarantined) == (3, 2, 1)
+    got = {r["handle"]: (r["followers"], r["name"], r["country"]) for r in store.query(
+        "SELECT handle, followers, name, country FROM creators")}  # fmt: skip
+    assert got == {"ana.x": (45_200, "Ana", "ES"), "bob.y": (12_100, "Bob", "IT")}
+    assert (
+        json.loads(store.scalar("SELECT extra FROM creators WHERE handle = 'ana.x'"))["Credibility"]
+        == "0.81"
+    )
+    q = store.query("SELECT line, reason FROM quarantine WHERE level = 'rejected'")
+    assert [(r["line"], r["reason"][:26]) for r in q] == [(2, "a header row, not a creato")]
+    assert any("second header row" in w["reason"] for w in res.warnings)
+    # a header row repeated inside the data (files pasted one under another) is rejected too
+    g = _write(
+        tmp_path / "pasted-2025-03.csv",
+        [["Username", "Followers"], ["cy", "10"], ["Username", "Followers"], ["dee", "20"]],
+    )
+    res = import_vendor_csv(store, "default", g)
+    assert (res.n_loaded, res.n_quarantined) == (2, 1)
+    assert detect_table(["a", "b"], [["ana", "10"]]).headers == ["a", "b"]
+
+
+def test_handle_cells_cleaned_and_links_that_name_no_profile_rejected(
+    store: Store, tmp_path: Path
+) -> None:
+    rows = [
+        ["handle", "followers"],
+        ["ana.x\u200b", "100"],  # zero-width space
+        ["\u00a0ana.x", "110"],
+        ["ana.x\t", "120"],
+        ["\uff20ana.x", "130"],  # fullwidth @
+        ["https://www.instagram.com/p/C3abcDEFghi/", "170"],
+        ["https://www.instagram.com/reel/C3abcDEFghi/", "175"],
+        ["https://linktr.ee/ana.x", "190"],
+        ["ana.x (Ana)", "200"],
+        ["Ana X", "210"],
+        ["https://www.instagram.com/stories/ana.x/", "230"],
+        ["https://www.instagram.com/explore/tags/travel/", "240"],
+        ["youtube.com/watch?v=abc", "250"],
+        ["www.luluca", "260"],  # a handle, not a link
+        *([h, "1"] for h in ("bob.y", "cid.z", "dan.w", "eve.v", "fay.u", "gus.t")),
+    ]
+    f = _write(tmp_path / "handles-2025-03.csv", rows)
+    res = import_vendor_csv(store, "default", f)
+    ids = {r["creator_id"] for r in store.query("SELECT creator_id FROM creators")}
+    assert ids - {
+        f"instagram:{h}" for h in ("bob.y", "cid.z", "dan.w", "eve.v", "fay.u", "gus.t")
+    } == {
+        "instagram:ana.x",
+        "instagram:www.luluca",
+    }
+    assert store.scalar("SELECT followers FROM creators WHERE handle = 'ana.x'") == 130
+    rej = {r["line"]: r["reason"] for r in store.query(
+        "SELECT line, reason FROM quarantine WHERE level = 'rejected'")}  # fmt: skip
+    assert sorted(rej) == [6, 7, 8, 9, 10, 11, 12, 13]
+    assert all("not a profile" in rej[n] for n in (6, 7, 11, 12, 13))
+    assert "linktr.ee" in rej[8] and "no handle" in rej[8]
+    assert all("no spaces" in rej[n] for n in (9, 10))
+    assert res.n_merged == 3
+    # YouTube channels are known by their names: spaces stay allowed there
+    g = _write(
+        tmp_path / "yt-2025-03.csv",
+        [["Youtube channel", "Subscribers"], ["Like Nastya", "100"], ["tseries", "5"]],
+    )
+    assert import_vendor_csv(store, "default", g, platform="youtube").n_quarantined == 0
+
+
+def test_handle_cleaning_sql_matches_python(store: Store) -> None:
+    from closeknit.connectors.identity import clean_handle, handle_text_sql
+
+    cells = ["ana.x\u200b", "\u00a0ana.x", "ana.x\t", "\uff20ana.x", " @@b ", "\u3000c\u2060",
+             "d\ufeff", "e f"]  # fmt: skip
+    got = store.query(
+        f"SELECT c, {handle_text_sql('c')} AS h FROM (SELECT unnest($c) AS c)", {"c": cells}
+    )
+    assert {r["c"]: r["h"] for r in got} == {c: clean_handle(c) for c in cells}
+    assert [clean_handle(c) for c in cells[:4]] == ["ana.x"] * 4

@@ -58,6 +58,14 @@ from closeknit.connectors.bulk import (
 )
 from closeknit.connectors.countries import country_code, country_sql
 from closeknit.connectors.csvio import header_key, open_csv
+from closeknit.connectors.identity import (
+    PLATFORMS,
+    canonical_platform,
+    clean_handle,
+    clean_text_sql,
+    known_platform_sql,
+    platform_sql,
+)
 from closeknit.connectors.landing import ImportResult
 from closeknit.connectors.sheets import csv_of
 from closeknit.connectors.values import (
@@ -69,8 +77,6 @@ from closeknit.connectors.values import (
 )
 from closeknit.errors import ValidationError
 from closeknit.store import Store
-
-PLATFORMS = ("instagram", "tiktok", "youtube", "twitter", "twitch", "facebook", "snapchat")
 
 # canonical field -> header synonyms (normalized: lower-case, punctuation -> space)
 SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -134,7 +140,11 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "audience size",
         "seguidores",
         "abonnes",
+        "abonnenten",
         "follower anzahl",
+        "suscriptores",
+        "inscritos",
+        "iscritti",
     ),
     "following": (
         "following",
@@ -143,6 +153,13 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "follows",
         "following count",
         "follows count",
+        "seguidos",
+        "siguiendo",
+        "seguindo",
+        "seguiti",
+        "abonnements",
+        "gefolgt",
+        "folgt",
     ),
     "posts_count": (
         "posts",
@@ -153,9 +170,24 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "videos",
         "video count",
         "uploads",
+        "publicaciones",
+        "publicacoes",
+        "publications",
+        "pubblicazioni",
+        "beitrage",
     ),
-    "country": ("country", "audience country", "location", "country code", "nation", "pais"),
-    "language": ("language", "lang", "idioma"),
+    "country": (
+        "country",
+        "audience country",
+        "location",
+        "country code",
+        "nation",
+        "pais",
+        "land",
+        "pays",
+        "paese",
+    ),
+    "language": ("language", "lang", "idioma", "sprache", "langue", "lingua"),
     "category": (
         "category",
         "category 1",
@@ -173,7 +205,21 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
     "eng_auth": ("eng auth", "authentic engagement", "engagement authentic", "auth engagement"),
     "eng_avg": ("eng avg", "avg engagement", "average engagement", "engagement avg", "engagement"),
-    "engagement_rate": ("engagement rate", "er", "eng rate", "engagement rate %"),
+    "engagement_rate": (
+        "engagement rate",
+        "er",
+        "eng rate",
+        "engagement rate %",
+        "taux d engagement",
+        "taux engagement",
+        "tasa de interaccion",
+        "tasa de engagement",
+        "tasa de participacion",
+        "interaktionsrate",
+        "tasso di engagement",
+        "tasso di coinvolgimento",
+        "taxa de engajamento",
+    ),
     "avg_views": ("views avg", "avg views", "average views", "views"),
     "avg_likes": ("likes avg", "avg likes", "average likes", "likes"),
     "avg_comments": ("comments avg", "avg comments", "average comments", "comments"),
@@ -230,6 +276,139 @@ _URL_HANDLE_RE = _URL_HOST_RE + r"(?:add/|c/|user/|channel/)?@?([^/?#\s]+)"
 _PROFILE_URL = re.compile(_URL_HANDLE_RE, re.I)
 # rows a spreadsheet adds under the table: a total is not a creator
 SUMMARY_ROWS = ("total", "totals", "grand total", "sum", "summe", "gesamt", "totale", "subtotal")
+# paths of a platform's host that are not a profile: a post, reel, story, tag or search page
+# ("instagram.com/p/C3abc/" made a creator called p); a TikTok profile path is always "@name"
+_NOT_PROFILE_PATHS = {
+    "instagram.com": ("p", "reel", "reels", "tv", "stories", "explore", "accounts", "direct",
+                      "s"),
+    "youtube.com": ("watch", "shorts", "playlist", "results", "feed", "hashtag", "embed", "live",
+                    "post", "redirect"),
+    "twitter.com": ("i", "hashtag", "search", "home", "explore", "intent", "share"),
+    "x.com": ("i", "hashtag", "search", "home", "explore", "intent", "share"),
+    "twitch.tv": ("videos", "directory", "search"),
+    "facebook.com": ("groups", "watch", "reel", "story.php", "photo", "photo.php",
+                     "permalink.php", "events", "share", "profile.php", "hashtag"),
+    "snapchat.com": ("spotlight", "discover", "lens", "t", "p"),
+}  # fmt: skip
+_NOT_PROFILE_RE = (
+    r"^(?:https?://)?(?:www\.|m\.|mobile\.)?(?:tiktok\.com/([^@/?#][^/?#]*)|"
+    + "|".join(
+        re.escape(h) + "/(" + "|".join(re.escape(p) for p in ps) + ")"
+        for h, ps in _NOT_PROFILE_PATHS.items()
+    )
+    + r")(?:[/?#]|$)"
+)
+_NOT_PROFILE = re.compile(_NOT_PROFILE_RE, re.I)
+# a link anywhere else (linktr.ee/x, a website): no handle in it ("www.luluca" with no path
+# is a TikTok handle)
+_OTHER_LINK_RE = r"^(?:[a-z][a-z0-9+.-]*://|[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}/)"
+
+# Words that make a header another quantity than the count it names ("Followers growth 30d",
+# "Fake followers", "Follower to following ratio", "Posts per week", "Last post", "Total likes"
+# beside an average): such a header feeds no count field (it stays in extra) unless it is a
+# synonym itself. English, Spanish, German, French, Italian, Portuguese, accents folded.
+_CHANGE = frozenset(
+    "growth grow gained gain gains lost loss change changes delta diff difference increase "
+    "decrease new net crecimiento ganados nuevos wachstum zuwachs neue croissance gagnes "
+    "nouveaux crescita nuovi crescimento ganhos novos".split()
+)
+_AUTHENTICITY = frozenset(
+    "fake real suspicious mass bot bots inactive quality credible credibility authentic "
+    "falsos reales sospechosos gefalscht echte verdachtige faux reels falsi reali sospetti "
+    "reais suspeitos".split()
+)
+_SHARE = frozenset(
+    "ratio rate rates percent percentage pct proportion share taux tasa tasso taxa quote "
+    "anteil porcentaje pourcentage percentuale porcentagem percentual".split()
+)
+_TIME = frozenset(
+    "week weeks weekly month months monthly day days daily year years yearly annual hour hours "
+    "hourly wk mo yr semana semanas mes meses dia dias ano anos woche wochen monat monate tag "
+    "tage jahr semaine semaines mois jour jours annee settimana mese giorno anno".split()
+)
+_WINDOW = re.compile(r"\d+(?:d|w|m|y|h|days?|wks?|weeks?|mos?|months?|yrs?|years?)")
+_DATE_WORDS = frozenset("date dates datum fecha data".split())
+_RECENCY = frozenset(
+    "last latest recent first since ago ultimo ultima letzte letzter letztes letzten dernier "
+    "derniere".split()
+)
+_TOTAL = frozenset(
+    "total totals sum overall cumulative lifetime all gesamt insgesamt totale".split()
+)
+_CONTACT = frozenset("email mail e phone contact".split())
+_CONTACT_STATE = frozenset("verified valid validated status available found confirmed".split())
+_METRIC_NOUNS = frozenset(
+    "per posts post followers follower views likes comments videos uploads subscribers".split()
+)
+_AVERAGES = ("eng_auth", "eng_avg", "avg_views", "avg_likes", "avg_comments", "avg_shares")
+# a platform named in a header ("TikTok followers" in a multi-platform export)
+_HEADER_PLATFORMS = {
+    "instagram": "instagram", "ig": "instagram", "insta": "instagram", "tiktok": "tiktok",
+    "tt": "tiktok", "youtube": "youtube", "yt": "youtube", "twitter": "twitter",
+    "twitch": "twitch", "facebook": "facebook", "fb": "facebook", "snapchat": "snapchat",
+}  # fmt: skip
+# a header naming an audience size (the only kind a followers column is guessed from)
+_AUDIENCE_WORDS = frozenset(
+    "audience fans fan subscribers subscriber subs followers follower abonnes abonnenten "
+    "seguidores suscriptores inscritos iscritti community".split()
+)
+_NOT_AUDIENCE = frozenset(
+    "impressions impression views view reach plays likes comments shares engagement "
+    "engagements interactions posts videos".split()
+)
+
+
+def _qualifier(f: str, leftover: set[str], header: str) -> str | None:
+    """The word of ``header`` (beside the synonym's words, ``leftover``) that makes it another
+    quantity than field ``f`` (None: the header names ``f`` itself)."""
+    if f == "verified":
+        q = _CONTACT  # "Email verified" is about the e-mail, not the account
+    elif f == "contact":
+        q = _CONTACT_STATE  # "Email verified" holds yes/no, not an address
+    elif f == "date":
+        q = _METRIC_NOUNS  # "Posts / month" is a count per month, not a date
+    elif f in COUNT_FIELDS:
+        if "%" in header:
+            return "%"
+        q = _CHANGE | _SHARE | _DATE_WORDS
+        if f in ("followers", "following"):
+            q |= _AUTHENTICITY
+        if f in _AVERAGES:
+            q |= _TOTAL | {"story", "stories"}  # an average over a period is still one
+        else:
+            q |= _TIME
+            if f == "posts_count":
+                q |= _RECENCY
+    else:
+        return None
+    for w in sorted(leftover):
+        if w in q:
+            return w
+    for w in sorted(leftover):  # "30d": a window of time, so a change (not for averages)
+        if f in COUNT_FIELDS and f not in _AVERAGES and _WINDOW.fullmatch(w):
+            return w
+    return None
+
+
+def qualified(header: str) -> tuple[str, str] | None:
+    """(count field, word) when ``header`` names a count field with a qualifier that makes it
+    another quantity ("Followers growth 30d" -> ("followers", "growth")), else None."""
+    h = norm(header)
+    tokens = set(h.split())
+    for f in (*COUNT_FIELDS, "verified"):
+        for s in SYNONYMS[f]:
+            st = set(s.split())
+            if len(s) >= 4 and st <= tokens:
+                w = _qualifier(f, tokens - st, header)
+                if w:
+                    return f, w
+    return None
+
+
+def header_platform(header: str) -> str | None:
+    """The platform a header names ("TikTok followers" -> tiktok), None when none or several."""
+    found = {_HEADER_PLATFORMS[t] for t in norm(header).split() if t in _HEADER_PLATFORMS}
+    return found.pop() if len(found) == 1 else None
 
 
 def norm(header: str) -> str:
@@ -266,7 +445,11 @@ def match_header(header: str) -> tuple[str | None, float]:
         for s in syns:
             st = set(s.split())
             if len(s) >= 4 and st <= tokens:
-                score = 0.85 + 0.1 * len(s) / len(h)
+                if _qualifier(f, tokens - st, header):
+                    continue
+                # of two synonyms, the one ending the header is its head noun ("Account
+                # country" is a country)
+                score = 0.85 + 0.1 * len(s) / len(h) + (0.001 if h.endswith(s) else 0.0)
                 if score > best[1]:
                     best = (f, score)
     if best[0]:
@@ -280,6 +463,8 @@ def match_header(header: str) -> tuple[str | None, float]:
             n = len(s.split())
             windows = {h} | {" ".join(words[k : k + n]) for k in range(len(words) - n + 1)}
             for w in windows:
+                if _qualifier(f, set(words) - set(w.split()), header):
+                    continue
                 r = difflib.SequenceMatcher(None, w, s).ratio()
                 if r >= 0.84:
                     score = r * (0.8 if w != h else 0.9)
@@ -295,6 +480,14 @@ class ColumnMap:
     columns: dict[str, list[int]] = field(default_factory=dict)
     headers: list[str] = field(default_factory=list)
     how: dict[str, str] = field(default_factory=dict)
+    # column -> the platform its header names (a multi-platform export's count columns)
+    platforms: dict[int, str] = field(default_factory=dict)
+    # column -> how sure its header match is (1: an exact synonym)
+    conf: dict[int, float] = field(default_factory=dict)
+    # warnings about the whole file (a guessed or missing followers column...)
+    notes: list[tuple[str, str]] = field(default_factory=list)
+    # the rows' keys where they differ from ``headers`` (a second header row names columns)
+    keys: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -307,15 +500,18 @@ def handle_likeness(values: list[str]) -> float:
     vals = [v.strip() for v in values if v and v.strip()]
     if not vals:
         return 0.0
-    vals = [_url_handle(v) or v for v in vals]
+    vals = [_url_handle(v) or clean_handle(v) for v in vals]
     ok = sum(1 for v in vals if _HANDLE.match(v))
     lower = sum(1 for v in vals if v == v.lower())
     return ok / len(vals) + 0.2 * lower / len(vals)
 
 
 def _url_handle(value: str) -> str | None:
-    """The handle of a profile link (None when the value is not one)."""
-    m = _PROFILE_URL.match(value.strip())
+    """The handle of a profile link (None when the value is not one: a post link neither)."""
+    v = value.strip()
+    if _NOT_PROFILE.match(v):
+        return None
+    m = _PROFILE_URL.match(v)
     return m.group(2) if m else None
 
 
@@ -361,11 +557,15 @@ def detect(
     for i, h in enumerate(headers):
         if i in used:
             continue
-        f, _conf = match_header(h)
+        f, conf = match_header(h)
         if f is None:
             continue
         if f in cm.how and cm.how[f] == "override":
             continue
+        cm.conf[i] = conf
+        p = header_platform(h)
+        if p and f in COUNT_FIELDS:
+            cm.platforms[i] = p
         if f in ("handle", "name"):
             name_like.append(i)
             bonus[i] = 0.3 if f == "handle" else 0.0
@@ -413,13 +613,29 @@ def detect(
                     free.remove(i)
                     break
     if "followers" not in cm.columns:
-        cands = [(i, *_count_share(col_values[i])) for i in free]
+        # Only a header that names an audience size ("IG Audience", "Fans") may be guessed
+        # from: the largest counts of a file are as often impressions or views (180000
+        # impressions became the followers of a creator with 45200).
+        cands = [
+            (i, *_count_share(col_values[i]))
+            for i in free
+            if i not in used and _audience_header(headers[i])
+        ]
         cands = [c for c in cands if c[1] >= 0.9 and c[2] > 0]
         if cands:
             best_i = max(cands, key=lambda c: c[2])[0]
             cm.columns["followers"] = [best_i]
-            cm.how["followers"] = "values"
+            cm.how["followers"] = "header+values (guessed)"
             used.add(best_i)
+            cm.notes.append(
+                (
+                    "followers",
+                    f"no column is named followers: they are read from {headers[best_i]!r} "
+                    "(its header names an audience and its cells are counts); if that is "
+                    "wrong, give the column with --map followers=COLUMN",
+                )
+            )
+    _followers_notes(cm)
     if "handle" not in cm.columns:
         # a "Profile URL" column of profile links names the creators better than display names
         for i in cm.columns.get("url", []):
@@ -441,12 +657,130 @@ def detect(
     return cm
 
 
-def platform_of(path: Path, headers: list[str], explicit: str | None) -> str:
+def _audience_header(header: str) -> bool:
+    """The header names an audience size (and not impressions, views, a growth...)."""
+    tokens = set(norm(header).split())
+    return bool(
+        tokens & _AUDIENCE_WORDS
+        and not tokens & _NOT_AUDIENCE
+        and not _qualifier("followers", tokens, header)
+    )
+
+
+def _followers_notes(cm: ColumnMap) -> None:
+    """File warnings on where followers come from: several columns, a column per platform,
+    columns left out for a qualifier, or none at all."""
+    h = cm.headers
+    idx = cm.columns.get("followers", [])
+    if cm.how.get("followers") == "override":
+        return
+    named = {i: cm.platforms[i] for i in idx if i in cm.platforms}
+    if len(set(named.values())) > 1:
+        per = ", ".join(f"{h[i]!r} for {p}" for i, p in named.items())
+        cm.notes.append(
+            (
+                "followers",
+                f"followers come from the column of each row's platform ({per}); a row of "
+                "another platform takes none of them",
+            )
+        )
+    elif len({norm(h[i]) for i in idx}) > 1:
+        exact = [i for i in idx if cm.conf.get(i, 0.0) >= 1.0] or idx[:1]
+        rest = [h[i] for i in idx if i not in exact]
+        if rest:
+            cm.notes.append(
+                (
+                    "followers",
+                    f"several columns could be followers: {h[exact[0]]!r} is read; "
+                    f"{', '.join(repr(r) for r in rest)} only fill its blank cells "
+                    "(give the one to use with --map followers=COLUMN)",
+                )
+            )
+    left = []
+    for i, name in enumerate(h):
+        q = qualified(name) if i not in idx else None
+        if q and q[0] == "followers":
+            left.append(f"{name!r} ({q[1]})")
+    if left and idx:
+        cm.notes.append(
+            (
+                "followers",
+                f"not read as followers, their header says another quantity: "
+                f"{', '.join(left)} (kept in extra)",
+            )
+        )
+    if not idx:
+        why = f"; left out: {', '.join(left)}" if left else ""
+        cm.notes.append(
+            (
+                "followers",
+                "no followers column: the creators load without follower counts and no "
+                f"snapshots are made (give one with --map followers=COLUMN){why}",
+            )
+        )
+
+
+def _header_like(cells: Sequence[str]) -> int:
+    """How many cells are a field's exact header name (0 unless one names the handle)."""
+    fields = [match_header(c) for c in cells if c.strip()]
+    exact = [f for f, conf in fields if f and conf >= 1.0]
+    return len(exact) if "handle" in exact else 0
+
+
+def detect_table(
+    headers: list[str], sample: list[list[str]], overrides: dict[str, str] | None = None
+) -> ColumnMap:
+    """:func:`detect`, and a second header row: a grouped header ("Account,,Metrics,,") over
+    the real one ("Username,Name,Followers") made a creator called Username and left every
+    field unmapped. When the first row names more fields than the header, it names the
+    columns (the header's name where it is blank); the row itself is then rejected as a
+    header row by the spec's check."""
+    if sample:
+        row = sample[0]
+        n_row = _header_like(row)
+        filled = sum(1 for c in row if c.strip())
+        if n_row >= 2 and 2 * n_row >= filled and n_row > _header_like(headers):
+            names = [
+                (row[i].strip() if i < len(row) and row[i].strip() else h)
+                for i, h in enumerate(headers)
+            ]
+            seen: dict[str, int] = {}
+            for i, n in enumerate(names):  # one name a column, as csvio's headers are
+                seen[n] = seen.get(n, 0) + 1
+                if seen[n] > 1:
+                    names[i] = f"{n}#{seen[n]}"
+            cm = detect(names, sample[1:], overrides)
+            cm.keys = list(headers)
+            cm.notes.insert(
+                0,
+                (
+                    "header",
+                    f"the first row under the header is a second header row ("
+                    f"{', '.join(repr(n) for n in row if n.strip())[:200]}): it names the "
+                    f"columns, the header above it ({', '.join(repr(h) for h in headers)[:120]})"
+                    " is a grouping",
+                ),
+            )
+            return cm
+    return detect(headers, sample, overrides)
+
+
+def platform_of(
+    path: Path, headers: list[str], explicit: str | None, handle: str | None = None
+) -> str:
+    """The file's platform: ``--platform`` (an alias such as IG or YT is its platform), the
+    platform the handle column names ("TikTok username"), else one in the file name or the
+    headers, else instagram."""
     if explicit:
+        known = canonical_platform(explicit)
+        if known:
+            return known
         p = explicit.strip().lower()
         if not re.fullmatch(r"[a-z0-9_]+", p):
             raise ValidationError(f"bad platform {explicit!r}")
         return p
+    if handle and header_platform(handle):
+        return header_platform(handle) or "instagram"
     text = (path.name + " " + " ".join(headers)).lower()
     for p in PLATFORMS:
         if (
@@ -510,13 +844,23 @@ def build_spec(
     checks and columns refer to those.
     """
     headers = cm.headers
-    x = {i: _ident(h) for i, h in enumerate(headers)}
+    keys = cm.keys or headers  # the rows' JSON keys (headers, unless a second header row)
+    x = {i: _ident(h) for i, h in enumerate(keys)}
     derive: dict[str, str] = {}
 
     def ordered(f: str) -> list[int]:
         idx = cm.columns.get(f, [])
-        # duplicated columns: the one with more plain integers (more precise) first
-        return sorted(idx, key=lambda i: -_plain_share([r[i] for r in sample if i < len(r)]))
+        # a header that is the field's own name (an exact synonym) before one that only
+        # contains it, a creator's country before an audience's; then, of duplicated
+        # columns, the one with more plain integers (more precise)
+        return sorted(
+            idx,
+            key=lambda i: (
+                cm.conf.get(i, 1.0) < 1.0,
+                "audience" in norm(headers[i]).split(),
+                -_plain_share([r[i] for r in sample if i < len(r)]),
+            ),
+        )
 
     def miss(i: int) -> str:
         derive.setdefault(f"m{i}", missing_sql(x[i]))
@@ -538,8 +882,12 @@ def build_spec(
 
     checks: list[Check] = []
     handle_cols = ordered("handle")
+    # a zero-width space, a tab or a fullwidth '＠' made a second creator of the same handle
     cell = coalesce(
-        [f"CASE WHEN NOT ({missing_sql(x[i])}) THEN trim({x[i]}) END" for i in handle_cols],
+        [
+            f"NULLIF(CASE WHEN NOT ({missing_sql(x[i])}) THEN {clean_text_sql(x[i])} END, '')"
+            for i in handle_cols
+        ],
         "NULL",
     )
     # a profile link gives its handle (and, below, its platform)
@@ -552,16 +900,98 @@ def build_spec(
         f"NULLIF(ltrim(coalesce(NULLIF(regexp_extract(_h, '^{_URL_HANDLE_RE}', 2, 'i'), ''), "
         "_h), '@'), '')",
     )
-    checks.append(Check(headers[handle_cols[0]], "d.handle IS NULL", "no handle"))
+    derive["cell"] = cell
+    hosts = " ".join(f"WHEN {_lit(h)} THEN {_lit(p)}" for h, p in _URL_HOSTS.items())
+    plat = f"coalesce(CASE d.url_host {hosts} END, {_lit(platform)})"
+    plat_cols = ordered("platform")[:1]
+    for i in plat_cols:
+        # "IG", "Instagram Reels", "YT", "X" are the platforms they name (they made ig:,
+        # youtubeshorts: creators); a value no alias knows is kept, with a warning
+        named = platform_sql(f"CASE WHEN NOT {miss(i)} THEN trim({x[i]}) END")
+        plat = f"coalesce({named}, {plat})"
+        checks.append(
+            Check(
+                headers[i],
+                f"(NOT {miss(i)} AND NOT coalesce({known_platform_sql(named)}, true))",
+                f"{headers[i]} is not a platform closeknit knows ({', '.join(PLATFORMS)}; "
+                "aliases such as IG, TT, YT, X too): the creator is filed under it as written",
+                value=x[i],
+                keep_row=True,
+            )
+        )
+    h0 = headers[handle_cols[0]]
+    checks.append(Check(h0, "d.handle IS NULL", "no handle"))
     checks.append(
         Check(
-            headers[handle_cols[0]],
+            h0,
+            f"regexp_matches(d.cell, {_lit(_NOT_PROFILE_RE)}, 'i')",
+            "a link to a post, reel, story or page, not a profile: give the profile link or "
+            "the handle",
+            value="d.cell",
+        )
+    )
+    checks.append(
+        Check(
+            h0,
+            f"d.url_host IS NULL AND regexp_matches(d.cell, {_lit(_OTHER_LINK_RE)}, 'i')",
+            "a link, but not to a profile on a known platform ("
+            + ", ".join(sorted(_URL_HOSTS))
+            + "): no handle in it",
+            value="d.cell",
+        )
+    )
+    checks.append(
+        Check(
+            h0,
             f"lower(d.handle) IN ({', '.join(_lit(s) for s in SUMMARY_ROWS)})",
             "a summary row of the spreadsheet, not a creator",
             value="d.handle",
         )
     )
+    # a header row inside the data (a second header line, files pasted one under another):
+    # the handle cell is a handle header and another cell a header too
+    names = sorted({s for syns in SYNONYMS.values() for s in syns})
+    others = ", ".join(f"lower(trim({x[i]}))" for i in range(len(headers)))
+    checks.append(
+        Check(
+            h0,
+            f"CASE WHEN lower(d.handle) IN ({', '.join(_lit(s) for s in SYNONYMS['handle'])}) "
+            f"THEN list_has_any([{others}], [{', '.join(_lit(s) for s in names)}]) "
+            "ELSE false END",
+            "a header row, not a creator",
+            value="d.handle",
+        )
+    )
+    if not cm.how["handle"].startswith("header (names"):
+        # Instagram, TikTok, X, Twitch and Snapchat handles have no spaces: "ana.x (Ana)" or
+        # "Ana X" is a name or a note (YouTube channels and Facebook pages are known by names)
+        checks.append(
+            Check(
+                h0,
+                f"regexp_matches(d.handle, '[\\s\\p{{Z}}]') "
+                f"AND {plat} NOT IN ('youtube', 'facebook')",
+                "a handle has no spaces: this looks like a name or a note (give the handle "
+                "column with --map handle=COLUMN)",
+                value="d.cell",
+            )
+        )
     values: dict[str, str] = {}
+
+    def by_platform(f: str, parts: dict[int, str], null: str) -> str:
+        """A multi-platform export ("Instagram followers", "TikTok followers"): each row reads
+        its own platform's columns, then those naming none; never another platform's."""
+        idx = [i for i in ordered(f) if i in parts]
+        named = {i: cm.platforms[i] for i in idx if i in cm.platforms}
+        if len(set(named.values())) < 2:
+            return coalesce([parts[i] for i in idx], null)
+        plain = [parts[i] for i in idx if i not in named]
+        whens = " ".join(
+            f"WHEN {_lit(p)} THEN "
+            + coalesce([parts[i] for i in idx if named.get(i) == p] + plain, null)
+            for p in sorted(set(named.values()))
+        )
+        return f"CASE {plat} {whens} ELSE {coalesce(plain, null)} END"
+
     for f in COUNT_FIELDS:
         idx = ordered(f)
         for i in idx:
@@ -574,11 +1004,11 @@ def build_spec(
                     keep_row=True,
                 )
             )
-        parts = [
-            f"CASE WHEN NOT {miss(i)} AND {parsed('c', i)} >= 0 THEN {parsed('c', i)} END"
+        parts = {
+            i: f"CASE WHEN NOT {miss(i)} AND {parsed('c', i)} >= 0 THEN {parsed('c', i)} END"
             for i in idx
-        ]
-        values[f] = coalesce(parts, "NULL::BIGINT")
+        }
+        values[f] = by_platform(f, parts, "NULL::BIGINT")
     for f, kind, null, what in (
         ("engagement_rate", "n", "NULL::DOUBLE", "a number"),
         ("price", "p", "NULL::DOUBLE", "an amount"),
@@ -602,10 +1032,6 @@ def build_spec(
         [f"CASE WHEN NOT {miss(i)} THEN {currency_sql(x[i])} END" for i in ordered("price")[:1]],
         "NULL::VARCHAR",
     )
-    hosts = " ".join(f"WHEN {_lit(h)} THEN {_lit(p)}" for h, p in _URL_HOSTS.items())
-    plat = f"coalesce(CASE d.url_host {hosts} END, {_lit(platform)})"
-    if cm.columns.get("platform"):
-        plat = f"coalesce(lower(replace({text('platform')}, ' ', '')), {plat})"
     cats = [f"CASE WHEN NOT {miss(i)} THEN trim({x[i]}) END" for i in ordered("category")]
     categories = (
         f"NULLIF(list_filter([{', '.join(cats)}], lambda c: c IS NOT NULL), [])"
@@ -622,12 +1048,13 @@ def build_spec(
     date_cols = ordered("date")[:1]
     for i in date_cols:
         derive["date"] = (
-            f"coalesce(CASE WHEN NOT ({missing_sql(x[i])}) THEN {date_sql(x[i])} END, {file_date})"
+            f"coalesce(CASE WHEN NOT ({missing_sql(x[i])}) THEN "
+            f"{date_sql(x[i], order=headers[i])} END, {file_date})"
         )
         checks.append(
             Check(
                 headers[i],
-                f"(NOT {miss(i)} AND {date_sql(x[i])} IS NULL)",
+                f"(NOT {miss(i)} AND {date_sql(x[i], order=headers[i])} IS NULL)",
                 f"{headers[i]} is not a date"
                 + (f" (the export date {date.isoformat()} is used)" if date else ""),
                 value=x[i],
@@ -635,7 +1062,7 @@ def build_spec(
             )
         )
     row_date = "d.date" if date_cols else file_date
-    file_warnings: tuple[tuple[str, str], ...] = ()
+    file_warnings: tuple[tuple[str, str], ...] = tuple(cm.notes)
     if preamble:
         titles = "; ".join(repr(t[:80]) for t in preamble[:3])
         file_warnings += (
@@ -713,7 +1140,7 @@ def build_spec(
                 """,
             )
         )
-    structure = "{" + ", ".join(json.dumps(h) + ': "VARCHAR"' for h in headers) + "}"
+    structure = "{" + ", ".join(json.dumps(h) + ': "VARCHAR"' for h in keys) + "}"
     return JsonSpec(
         source="vendor_csv",
         kind="vendor_row",
@@ -723,6 +1150,8 @@ def build_spec(
         derive=tuple(derive.items()),
         repeats=("creators", "creator_id", headers[handle_cols[0]]),
         file_warnings=file_warnings,
+        # the file decides its date column's day/month order (values.DateOrder)
+        date_columns=tuple((headers[i], x[i]) for i in date_cols),
     )
 
 
@@ -795,8 +1224,8 @@ def vendor_plan(
     headers, preamble = head.headers, head.preamble
     first = list(itertools.islice(rows, SAMPLE_ROWS))
     sample = [r.cells for r in first if not r.error]
-    cm = detect(headers, sample, mapping)
-    plat = platform_of(path, headers, platform)
+    cm = detect_table(headers, sample, mapping)
+    plat = platform_of(path, headers, platform, cm.headers[cm.columns["handle"][0]])
     d = date_of(path, date, preamble)
     spec = build_spec(cm, sample, platform=plat, date=d, preamble=preamble)
     return cm, spec, {"platform": plat, "date": d.isoformat() if d else None}
@@ -856,11 +1285,12 @@ def inspect(
                 sample.append(r.cells)
             if len(sample) >= SAMPLE_ROWS:
                 break
-        cm = detect(headers, sample, mapping)
+        cm = detect_table(headers, sample, mapping)
         d = date_of(src, date, head.preamble)
         return {
-            "platform": platform_of(src, headers, platform),
+            "platform": platform_of(src, headers, platform, cm.headers[cm.columns["handle"][0]]),
             "date": d.isoformat() if d else None,
             "encoding": "xlsx" if src != path else head.encoding.removesuffix("-sig"),
             "columns": cm.to_dict(),
+            "warnings": [f"{f}: {r}" for f, r in cm.notes],
         }
