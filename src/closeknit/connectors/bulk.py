@@ -46,7 +46,7 @@ from closeknit.connectors.landing import (
     upsert_relation,
 )
 from closeknit.connectors.staging import Line, hash_prefix, jsonl_batches, line_batches
-from closeknit.connectors.values import MONTHS
+from closeknit.connectors.values import MONTHS, SLASH_DATE, DateOrder
 from closeknit.errors import CloseknitError, ImportError_, ValidationError
 from closeknit.store import Store
 from closeknit.store.db import Tx
@@ -101,6 +101,9 @@ class JsonSpec:
     repeats: tuple[str, str, str] | None = None
     # (field, reason): warnings about the whole input (no line), written when it loads rows
     file_warnings: tuple[tuple[str, str], ...] = ()
+    # (key, SQL over r giving the cell): date columns whose day/month order the whole input
+    # decides (values.DateOrder), read by date_sql(..., order=key) / month_first_sql(key)
+    date_columns: tuple[tuple[str, str], ...] = ()
 
 
 def iter_jsonl(path: Path, *, label: str | None = None) -> Iterator[Line]:
@@ -399,6 +402,17 @@ def _load_part(
 ) -> None:
     if spec.repeats:
         tx.execute("CREATE OR REPLACE TEMP TABLE _bk_seen (k VARCHAR, line BIGINT)")
+    if spec.date_columns:
+        # one row per date column: the evidence of its day/month order, over all chunks
+        tx.execute(
+            "CREATE OR REPLACE TEMP TABLE _bk_dord (k VARCHAR, day_line BIGINT, day_cell VARCHAR, "
+            "month_line BIGINT, month_cell VARCHAR, two_way VARCHAR, month_first BOOLEAN, "
+            "read_day_first_to BIGINT)"
+        )
+        tx.execute(
+            "INSERT INTO _bk_dord (k, month_first) VALUES "
+            + ", ".join(f"({_lit(k)}, false)" for k, _ in spec.date_columns)
+        )
     # One transaction, worked through in chunks: every statement's operators are
     # bounded by the chunk (a 10M-line file in one pass ran past 14 GB and was killed),
     # while rows appended by the transaction go to the database file as row groups
@@ -422,6 +436,10 @@ def _load_part(
         seq0 += n_staged
         if n_staged < chunk:
             break
+    if spec.date_columns:
+        if res.n_loaded:
+            _date_warnings(tx, spec, workspace, batch_id, res, path)
+        tx.execute("DROP TABLE IF EXISTS _bk_dord")
 
 
 def _drop_temps(tx: Tx) -> None:
@@ -472,6 +490,8 @@ def _run(
     res.n_input = int(tx.scalar("SELECT count(*) FROM _bk_in"))
     if res.n_input == 0:
         return
+    if spec.date_columns:
+        _date_votes(tx, spec, pre=pre)
     row_checks = [c for c in spec.checks if not c.keep_row]
     # one CASE finds the first failing check; its field and reason come by its index
     bad_case = " ".join(f"WHEN {c.bad} THEN {k}" for k, c in enumerate(row_checks, start=1))
@@ -698,6 +718,90 @@ def _run(
             res.n_suppressed += n_gone
 
 
+def _date_votes(tx: Tx, spec: JsonSpec, *, pre: bool) -> None:
+    """Add the staged chunk's ``a/b/yyyy`` cells to ``_bk_dord``, the evidence of each date
+    column's day/month order (values.date_order in SQL), before any row is parsed by it.
+
+    Every staged row votes, stored duplicates included: the order is the file's. A file longer
+    than one chunk is decided from the rows staged so far; rows already read day-first by
+    default before a later chunk showed the column month-first are named by a warning."""
+    staged = "WHEN r0 IS NOT NULL THEN r0" if pre else ""
+    parse = f"try(from_json(doc, '{_q(spec.structure)}'))" if spec.structure else "NULL"
+    cells = ", ".join(
+        f"struct_pack(k := {_lit(k)}, t := trim(({sql})::VARCHAR))" for k, sql in spec.date_columns
+    )
+    rx = _lit(SLASH_DATE_RE)
+    tx.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE _bk_dv AS
+        SELECT k, max(line) AS last_line,
+               min(line) FILTER (WHERE a > 12) AS day_line,
+               arg_min(t, line) FILTER (WHERE a > 12) AS day_cell,
+               min(line) FILTER (WHERE b > 12 AND a <= 12) AS month_line,
+               arg_min(t, line) FILTER (WHERE b > 12 AND a <= 12) AS month_cell,
+               arg_min(t, line) FILTER (WHERE a <> b AND a <= 12 AND b <= 12) AS two_way
+        FROM (
+          SELECT line, c.k AS k, c.t AS t,
+                 try_cast(regexp_extract(c.t, {rx}, 1) AS INTEGER) AS a,
+                 try_cast(regexp_extract(c.t, {rx}, 2) AS INTEGER) AS b
+          FROM (
+            SELECT line, unnest([{cells}]) AS c FROM (
+              SELECT line, CASE WHEN err IS NOT NULL THEN NULL {staged} ELSE {parse} END AS r
+              FROM (SELECT line, err, {"r0, " if pre else ""}{spec.unwrap} AS doc FROM _bk_in)
+            ) WHERE r IS NOT NULL
+          ) WHERE regexp_matches(c.t, {rx})
+        ) GROUP BY k
+        """
+    )
+    # the earliest evidence of each kind wins (chunks come in line order)
+    tx.execute(
+        """
+        UPDATE _bk_dord o SET
+          day_cell = CASE WHEN o.day_line IS NULL THEN v.day_cell ELSE o.day_cell END,
+          day_line = coalesce(o.day_line, v.day_line),
+          month_cell = CASE WHEN o.month_line IS NULL THEN v.month_cell ELSE o.month_cell END,
+          month_line = coalesce(o.month_line, v.month_line),
+          two_way = coalesce(o.two_way, v.two_way)
+        FROM _bk_dv v WHERE o.k = v.k
+        """
+    )
+    tx.execute("UPDATE _bk_dord SET month_first = month_line IS NOT NULL AND day_line IS NULL")
+    # nothing decided yet: this chunk's two-way dates are read day-first (the default)
+    tx.execute(
+        "UPDATE _bk_dord o SET read_day_first_to = v.last_line FROM _bk_dv v WHERE o.k = v.k "
+        "AND o.two_way IS NOT NULL AND o.day_line IS NULL AND o.month_line IS NULL"
+    )
+    tx.execute("DROP TABLE _bk_dv")
+
+
+def _date_warnings(
+    tx: Tx, spec: JsonSpec, workspace: str, batch_id: str, res: ImportResult, path: str | None
+) -> None:
+    """One warning per date column whose day/month order the input left open or contradicted
+    (values.DateOrder.warning, so both paths say the same)."""
+    rows = []
+    for o in tx.query("SELECT * FROM _bk_dord ORDER BY k"):
+        order = DateOrder(
+            month_first=bool(o["month_first"]),
+            day_first_cell=o["day_cell"],
+            month_first_cell=o["month_cell"],
+            ambiguous=o["two_way"] if o["day_line"] is None and o["month_line"] is None else None,
+        )
+        reason = order.warning()
+        if order.month_first and o["read_day_first_to"] is not None:
+            reason = (
+                f"the dates up to line {o['read_day_first_to']} were read day-first before line "
+                f"{o['month_line']} ({o['month_cell']!r}) showed the column is month-first"
+            )
+        if reason:
+            rows.append(
+                f"({_lit(path or spec.source)}, NULL::BIGINT, {_lit(o['k'])}, {_lit(reason)})"
+            )
+    if rows:
+        select = f"SELECT * FROM (VALUES {', '.join(rows)}) v(file, line, field, reason)"
+        _warn(tx, workspace, batch_id, spec.source, select, res)
+
+
 def _reason_sql(c: Check) -> str:
     """SQL: the check's reason, with the offending value quoted (JSON) when it has one."""
     if c.reason_sql is not None:
@@ -862,7 +966,8 @@ def row_json_writer(
 
 
 _COUNT_RE = r"([+-]?[0-9]+(?:[.,][0-9]+)*)(K|M|B|BN|MM|MIL|T)?\.?"
-_THOUSANDS = "[0-9]{1,3}(,[0-9]{3})+|[+-][0-9]{1,2}(,[0-9]{3})+"  # as values._plain_number decides
+_THOUSANDS = "[+-]?[0-9]{1,3}(,[0-9]{3})+"  # as values._plain_number decides
+_DOT_THOUSANDS = "[+-]?[0-9]{1,3}\\.[0-9]{3}"  # values._DOT_THOUSANDS: '12.300' in a count
 _SUFFIX_SQL = "CASE {s} WHEN 'K' THEN 1e3 WHEN 'M' THEN 1e6 WHEN 'MM' THEN 1e6 WHEN 'B' THEN 1e9 "
 _SUFFIX_SQL += "WHEN 'BN' THEN 1e9 WHEN 'MIL' THEN 1e3 WHEN 'T' THEN 1e12 END"
 
@@ -879,8 +984,9 @@ def let_sql(value: str, name: str, body: str) -> str:
 
 def count_sql(expr: str) -> str:
     """SQL twin of :func:`closeknit.connectors.values.parse_count`: a count cell ('1,234',
-    '1.234.567', '23 400' with any space, "1'234", '26.1K', '1,2M', '120+') -> BIGINT; NULL when
-    unreadable or beyond 9e15, negative when negative (the callers' checks flag both)."""
+    '1.234.567', '12.300', '23 400' with any space, "1'234", '26.1K', '1,2M', '120+') -> BIGINT;
+    NULL when unreadable or beyond 9e15, negative when negative (the callers' checks flag
+    both)."""
     t = f"trim({expr})"
     # spaces (also no-break and thin ones) and apostrophes group digits; a trailing '+' ('120+')
     # and then one '%' go, as in the Python parser
@@ -895,7 +1001,8 @@ def count_sql(expr: str) -> str:
         f"  CASE WHEN length({n}) - length(replace({n}, ',', '')) > 1 "
         f"         OR regexp_full_match({n}, '{_THOUSANDS}') "
         f"       THEN replace({n}, ',', '') ELSE replace({n}, ',', '.') END "
-        f"WHEN length({n}) - length(replace({n}, '.', '')) > 1 THEN replace({n}, '.', '') "
+        f"WHEN length({n}) - length(replace({n}, '.', '')) > 1 "
+        f"  OR regexp_full_match({n}, '{_DOT_THOUSANDS}') THEN replace({n}, '.', '') "
         f"ELSE {n} END"
     )
     # _m: the number (n) and suffix (s) of the cleaned text _c, NULL when it is not a count
@@ -971,16 +1078,40 @@ def month_sql(expr: str) -> str:
     return let_sql(f"lower(strip_accents(trim({expr})))", t, body)
 
 
-def date_sql(expr: str) -> str:
+def date_sql(expr: str, *, order: str | None = None) -> str:
     """SQL: a date cell in the usual formats -> DATE or NULL; a month alone (``sep 2022``,
-    ``DEC 2022``, ``2022-12``) means its last day."""
-    return let_sql(
-        f"trim({expr})",
-        "_dt",
-        "coalesce(try_strptime(_dt, ['%Y-%m-%d', '%Y/%m/%d', '%d.%m.%Y', '%d/%m/%Y', "
-        "'%m/%d/%Y', '%Y%m%d', '%b %d, %Y', '%B %d, %Y', '%d %b %Y', '%d %B %Y'])::DATE, "
-        f"try_cast(_dt AS TIMESTAMP)::DATE, {month_sql('_dt')})",
-    )
+    ``DEC 2022``, ``2022-12``) means its last day.
+
+    ``a/b/yyyy`` reads day-first unless the second field is above 12; with ``order`` (a key of
+    the spec's ``date_columns``) a column the input found month-first reads month-first
+    (values.DateOrder)."""
+
+    def parse(first: str, second: str) -> str:
+        return let_sql(
+            f"trim({expr})",
+            "_dt",
+            f"coalesce(try_strptime(_dt, ['%Y-%m-%d', '%Y/%m/%d', '%d.%m.%Y', '{first}', "
+            f"'{second}', '%Y%m%d', '%b %d, %Y', '%B %d, %Y', '%d %b %Y', '%d %B %Y'])::DATE, "
+            f"try_cast(_dt AS TIMESTAMP)::DATE, {month_sql('_dt')})",
+        )
+
+    day_first = parse("%d/%m/%Y", "%m/%d/%Y")
+    if order is None:
+        return day_first
+    # the CASE stays outside let_sql's lambda: a subquery cannot be inside one
+    month_first = parse("%m/%d/%Y", "%d/%m/%Y")
+    return f"CASE WHEN {month_first_sql(order)} THEN {month_first} ELSE {day_first} END"
+
+
+# 'a/b/yyyy' (a time may follow), the form whose day/month order a column decides: one
+# pattern for both parsers (RE2 reads it as Python's re does)
+SLASH_DATE_RE = SLASH_DATE.pattern
+
+
+def month_first_sql(key: str) -> str:
+    """SQL: true when the input's date column ``key`` (``JsonSpec.date_columns``) is month-first
+    (decided over the rows staged so far: :func:`_date_votes`)."""
+    return f"coalesce((SELECT month_first FROM _bk_dord WHERE k = {_lit(key)}), false)"
 
 
 # -- JSON-typed values ---------------------------------------------------------------------------

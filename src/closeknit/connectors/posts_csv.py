@@ -26,6 +26,7 @@ from closeknit.connectors.bulk import (
     count_sql,
     load_file,
     missing_sql,
+    month_first_sql,
 )
 from closeknit.connectors.csvio import header_key, read_head, renamer
 from closeknit.connectors.instagram import (
@@ -81,10 +82,14 @@ def _count(field: str) -> Check:
 
 
 # ISO 8601 with its offset converted to UTC (a TIMESTAMP cast drops "+05:30"), epoch seconds
-# or milliseconds, then day-first and month-first spreadsheet dates
+# or milliseconds, then spreadsheet dates: day-first unless the file's column is month-first
+# (values.DateOrder: one row's '03/13/2025' makes every '03/04/2025' March 4)
+_DAY_FIRST = "['%d/%m/%Y %H:%M', '%d/%m/%Y', '%m/%d/%Y %H:%M', '%m/%d/%Y']"
+_MONTH_FIRST = "['%m/%d/%Y %H:%M', '%m/%d/%Y', '%d/%m/%Y %H:%M', '%d/%m/%Y']"
 _TS = (
-    f"coalesce({iso_ts_sql('r.posted_at')}, "
-    "try_strptime(trim(r.posted_at), ['%d/%m/%Y %H:%M', '%d/%m/%Y', '%m/%d/%Y']))"
+    f"coalesce({iso_ts_sql('r.posted_at')}, CASE WHEN {month_first_sql('posted_at')} "
+    f"THEN try_strptime(trim(r.posted_at), {_MONTH_FIRST}) "
+    f"ELSE try_strptime(trim(r.posted_at), {_DAY_FIRST}) END)"
 )
 _FLAG = (
     "CASE WHEN lower(trim(r.is_sponsored)) IN ('true', 't', 'yes', 'y', '1') THEN true "
@@ -141,6 +146,7 @@ SPEC = JsonSpec(
     kind="post_row",
     structure=("{" + ", ".join(f'"{k}":"VARCHAR"' for k in SYNONYMS) + "}"),
     derive=_DERIVE,
+    date_columns=(("posted_at", "r.posted_at"),),
     checks=(
         Check("handle", "d.handle_missing AND d.url_handle IS NULL", "no handle"),
         Check("post_id", "d.post_id_missing AND d.url_post_id IS NULL", "no post id"),

@@ -30,7 +30,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from closeknit.connectors.csvio import iter_csv
 from closeknit.connectors.landing import ImportResult, Record, Rejected, canonical_json, load
-from closeknit.connectors.values import BadValue, parse_datetime, parse_money
+from closeknit.connectors.values import BadValue, date_order, parse_datetime, parse_money
 from closeknit.errors import ValidationError
 from closeknit.store import Store
 
@@ -181,6 +181,7 @@ def _cogs(items: list[Any], subtotal: float | None, cogs_rate: float | None) -> 
 
 
 _ORDER_ID = re.compile(r"[0-9A-Za-z][0-9A-Za-z._-]{0,63}")
+_DIGITS = re.compile(r"\d+")
 
 
 def order_record(
@@ -191,10 +192,12 @@ def order_record(
     line: int | None = None,
     cogs_rate: float | None = None,
     raw_payload: str | None = None,
+    month_first: bool = False,
 ) -> Record | Rejected:
     """Normalize one Shopify REST Order / orders-create webhook payload into an ``orders`` row.
 
     ``raw_payload`` (internal) is the already-redacted raw text to land instead of the payload.
+    ``month_first``: the file's date column reads month-first (values.DateOrder).
     """
     if not isinstance(payload, dict):
         return Rejected("order is not a JSON object", file=file, line=line)
@@ -202,10 +205,18 @@ def order_record(
     raw = raw_payload if raw_payload is not None else canonical_json(safe)
     try:
         oid = payload.get("id")
-        if isinstance(oid, bool) or oid in (None, "") or not _ORDER_ID.fullmatch(str(oid)):
-            raise _FieldError("id", "order id is missing or not an id (digits, or a name)")
+        # Shopify's ids are digits; an admin export without its Id column keys by Name
+        key = _ORDER_ID if source == "shopify_csv" else _DIGITS
+        if isinstance(oid, bool) or oid in (None, "") or not key.fullmatch(str(oid)):
+            raise _FieldError(
+                "id",
+                f"order id is missing or not {'an id' if key is _ORDER_ID else 'a number'}: "
+                f"{str(oid)[:40]!r}",
+            )
         try:
-            created = parse_datetime(payload.get("created_at") or payload.get("processed_at"))
+            created = parse_datetime(
+                payload.get("created_at") or payload.get("processed_at"), month_first=month_first
+            )
         except BadValue as e:
             raise _FieldError("created_at", str(e)) from e
         cust = payload.get("customer") if isinstance(payload.get("customer"), dict) else {}
@@ -350,10 +361,19 @@ def iter_order_csv(
     idx = {h: i for i, h in enumerate(headers)}
     group: list[dict[str, str]] = []
     first_line = 0
+    # a spreadsheet re-saved in the US writes 3/4/2025 for March 4: the whole column decides
+    # the day/month order (one more read of the file: exports are tens of thousands of lines)
+    month_first = False
+    if "created at" in idx:
+        at = idx["created at"]
+        _h, again = iter_csv(path, encoding=encoding)
+        month_first = date_order(
+            r.cells[at] for r in again if not r.error and at < len(r.cells)
+        ).month_first
 
     def flush() -> Iterator[Record | Rejected]:
         if group:
-            yield _csv_order(group, name, first_line, cogs_rate)
+            yield _csv_order(group, name, first_line, cogs_rate, month_first)
 
     for row in rows:
         if row.error:
@@ -377,7 +397,11 @@ def iter_order_csv(
 
 
 def _csv_order(
-    group: list[dict[str, str]], file: str, line: int, cogs_rate: float | None
+    group: list[dict[str, str]],
+    file: str,
+    line: int,
+    cogs_rate: float | None,
+    month_first: bool = False,
 ) -> Record | Rejected:
     head = group[0]
     order: dict[str, Any] = {}
@@ -420,7 +444,13 @@ def _csv_order(
     # the raw record of a CSV order is its export lines (redacted), not the rebuilt object
     raw = canonical_json([_redact_csv_row(g) for g in group])
     rec = order_record(
-        order, source="shopify_csv", file=file, line=line, cogs_rate=cogs_rate, raw_payload=raw
+        order,
+        source="shopify_csv",
+        file=file,
+        line=line,
+        cogs_rate=cogs_rate,
+        raw_payload=raw,
+        month_first=month_first,
     )
     if isinstance(rec, Record):
         # what the export has no column for stays NULL, so merging into an order imported

@@ -73,7 +73,7 @@ SPEC = JsonSpec(
     ),
     # each cell is read once per row (into the struct d), for the checks and the rows alike
     derive=(
-        ("date", date_sql("r.date")),
+        ("date", date_sql("r.date", order="date")),
         *((f, count_sql(f"r.{f}")) for f in ("followers", "following")),
         *((f"{f}_missing", missing_sql(f"r.{f}")) for f in ("followers", "following")),
     ),
@@ -87,6 +87,8 @@ SPEC = JsonSpec(
         _num_check("followers"),
         _num_check("following"),
     ),
+    # a US file's '03/04/2025' is March 4 when another row has '03/13/2025' (values.DateOrder)
+    date_columns=(("date", "r.date"),),
     tables=(
         (
             "follower_snapshots",

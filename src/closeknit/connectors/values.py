@@ -12,6 +12,8 @@ import datetime as _dt
 import math
 import re
 import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from closeknit.errors import ValidationError
 
@@ -39,8 +41,20 @@ def is_missing(text: object) -> bool:
     return s.lower() in _EMPTY or bool(_SHEET_ERROR.match(s))
 
 
-def _plain_number(s: str) -> float:
-    """'1,234' / '1.234' (thousands) / '1,5' (decimal comma) / '1.234,50' -> float."""
+# a lone '.' before exactly three digits: thousands in a count ('12.300', as '12,300' is)
+_DOT_THOUSANDS = re.compile(r"[0-9]{1,3}\.[0-9]{3}")
+# currencies written with three decimals (ISO 4217 minor unit 3): 'KWD 1.200' may be 1.2
+THREE_DECIMAL_CURRENCIES = frozenset({"BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"})
+
+
+def _plain_number(s: str, *, dot_groups: bool = False) -> float:
+    """'1,234' / '1.234.567' (thousands) / '1,5' (decimal comma) / '1.234,50' -> float.
+
+    A lone '.' before exactly three digits ('1.234') is a decimal point unless ``dot_groups``
+    (counts: never fractional; amounts in a currency of at most two decimals): then thousands.
+    A leading sign does not count as a digit of the first group ('+123,456' is thousands).
+    """
+    digits = s[1:] if s[:1] in ("+", "-") else s
     if "," in s and "." in s:
         # the later separator is the decimal one
         if s.rfind(",") > s.rfind("."):
@@ -48,18 +62,20 @@ def _plain_number(s: str) -> float:
         else:
             s = s.replace(",", "")
     elif "," in s:
-        parts = s.split(",")
+        parts = digits.split(",")
         if len(parts) > 2 or all(len(p) == 3 for p in parts[1:]) and len(parts[0]) <= 3:
             s = s.replace(",", "")  # thousands
         else:
             s = s.replace(",", ".")
-    elif s.count(".") > 1:
-        s = s.replace(".", "")  # 1.234.567 thousands
+    elif s.count(".") > 1 or dot_groups and _DOT_THOUSANDS.fullmatch(digits):
+        s = s.replace(".", "")  # 1.234.567 thousands; '12.300' when dot_groups
     return float(s)
 
 
-def parse_number(text: object) -> float | None:
-    """A plain or abbreviated number: '1,234', '26.1K', '409.8M', '1.2B', '3,5', '12%'."""
+def parse_number(text: object, *, dot_groups: bool = False) -> float | None:
+    """A plain or abbreviated number: '1,234', '26.1K', '409.8M', '1.2B', '3,5', '12%'.
+
+    ``dot_groups``: '12.300' is 12300 (see :func:`_plain_number`); else 12.3."""
     if isinstance(text, bool):
         raise BadValue(f"not a number: {text!r}")
     if isinstance(text, int | float):
@@ -78,7 +94,9 @@ def parse_number(text: object) -> float | None:
     if suf and suf not in _SUFFIX:
         raise BadValue(f"unknown unit {suf!r} in {str(text)[:40]!r}")
     try:
-        value = _plain_number(num) if not suf else float(num.replace(",", "."))
+        value = (
+            _plain_number(num, dot_groups=dot_groups) if not suf else float(num.replace(",", "."))
+        )
     except ValueError as e:
         raise BadValue(f"not a number: {str(text)[:40]!r}") from e
     if not math.isfinite(value):
@@ -87,8 +105,10 @@ def parse_number(text: object) -> float | None:
 
 
 def parse_count(text: object) -> int | None:
-    """A non-negative count ('26.1K' -> 26100); rejects negatives and absurd sizes."""
-    v = parse_number(text)
+    """A non-negative count ('26.1K' -> 26100, '12.300' -> 12300); rejects negatives and
+    absurd sizes. A count is never fractional, so a lone '.' before three digits groups
+    thousands as ',' does; '12.5' (other than three digits) still reads 12.5 -> 12."""
+    v = parse_number(text, dot_groups=True)
     if v is None:
         return None
     if v < 0 or v > 9e15:
@@ -114,7 +134,10 @@ _PLAIN_AMOUNT = re.compile(r"-?[0-9]{1,15}(?:\.[0-9]{1,15})?")
 def parse_money(text: object) -> tuple[float | None, str | None]:
     """An amount with an optional currency: '$1,200', '€900', '£50', '1.200,50 €', 'USD 12.5'.
 
-    Returns ``(amount, ISO currency or None)``.
+    Returns ``(amount, ISO currency or None)``. Of ',' and '.' the later one is the decimal
+    separator ('1.234.567,89', '1,200.50'); a lone '.' before exactly three digits is
+    thousands only with a currency of at most two decimals ('€1.200' is 1200; '1.200' and
+    'KWD 1.200' are 1.2).
     """
     if isinstance(text, int | float) and not isinstance(text, bool):
         return (None, None) if isinstance(text, float) and math.isnan(text) else (float(text), None)
@@ -144,7 +167,11 @@ def _money_rules(text: object) -> tuple[float | None, str | None]:
         if "," in body and "." not in body and len(body.rsplit(",", 1)[1]) == 2:
             value = float(body.replace(",", "."))
         else:
-            value = _plain_number(body)
+            # '€1.200' is 1200: nobody writes euros to three decimals; bare '1.200' and
+            # 'KWD 1.200' stay 1.2 (the cell cannot tell)
+            value = _plain_number(
+                body, dot_groups=cur is not None and cur not in THREE_DECIMAL_CURRENCIES
+            )
     except ValueError as e:
         raise BadValue(f"not an amount: {str(text)[:40]!r}") from e
     if not math.isfinite(value):
@@ -159,6 +186,8 @@ _DATE_FORMATS = (
     "%d.%m.%Y",
     "%d/%m/%Y",
     "%m/%d/%Y",
+    "%d/%m/%Y %H:%M",  # a spreadsheet's date and time (posts_csv._TS reads it too)
+    "%m/%d/%Y %H:%M",
     "%d-%m-%Y",
     "%b %d, %Y",
     "%d %b %Y",
@@ -168,6 +197,81 @@ _DATE_FORMATS = (
     "%b %Y",
     "%B %Y",
 )
+# a column that DateOrder found month-first: '03/04/2025' is March 4 (US)
+_DATE_FORMATS_MONTH_FIRST = tuple(
+    {
+        "%d/%m/%Y": "%m/%d/%Y",
+        "%m/%d/%Y": "%d/%m/%Y",
+        "%d/%m/%Y %H:%M": "%m/%d/%Y %H:%M",
+        "%m/%d/%Y %H:%M": "%d/%m/%Y %H:%M",
+    }.get(f, f)
+    for f in _DATE_FORMATS
+)
+
+# 'a/b/yyyy' (a time may follow): the one form whose day/month order a column decides;
+# bulk.SLASH_DATE_RE is the same pattern for the SQL twin
+SLASH_DATE = re.compile(r"^([0-9]{1,2})/([0-9]{1,2})/[0-9]{4}(?:$|[ T])")
+
+
+@dataclass(frozen=True)
+class DateOrder:
+    """The day/month order of one file's date column, decided by all its ``a/b/yyyy`` cells.
+
+    A first field above 12 ('13/03/2025') can only be a day, a second field above 12
+    ('03/13/2025') only a day too: one of them makes the whole column day-first or
+    month-first, so '03/04/2025' in a US column is March 4 like its neighbours. Both in one
+    column is a contradiction: each cell is then read on its own (day-first where it can),
+    with a warning. Neither: the documented default, day-first, and ``ambiguous`` names a cell
+    that reads two ways ('03/04/2025'; '05/05/2025' is the same date either way).
+    """
+
+    month_first: bool = False
+    day_first_cell: str | None = None  # the first cell that only reads day-first
+    month_first_cell: str | None = None  # the first cell that only reads month-first
+    ambiguous: str | None = None  # a two-way cell, when nothing decided the order
+
+    @property
+    def mixed(self) -> bool:
+        return self.day_first_cell is not None and self.month_first_cell is not None
+
+    def warning(self) -> str | None:
+        """What to tell the user about the column, None when it was decided cleanly."""
+        if self.mixed:
+            return (
+                f"both day-first ({self.day_first_cell!r}) and month-first "
+                f"({self.month_first_cell!r}) dates: each is read on its own, day-first where "
+                "it can be either"
+            )
+        if self.ambiguous is not None:
+            return (
+                f"no date tells day and month apart ({self.ambiguous!r}...): read day-first "
+                "(dd/mm/yyyy); YYYY-MM-DD dates are never ambiguous"
+            )
+        return None
+
+
+def date_order(cells: Iterable[object]) -> DateOrder:
+    """The :class:`DateOrder` of a column's cells (the Python twin of bulk's pre-pass)."""
+    day = month = two_way = None
+    for c in cells:
+        if not isinstance(c, str):
+            continue
+        m = SLASH_DATE.match(c.strip())
+        if not m:
+            continue
+        a, b = int(m.group(1)), int(m.group(2))
+        if a > 12 and day is None:
+            day = c.strip()
+        elif b > 12 and a <= 12 and month is None:
+            month = c.strip()
+        elif a != b and a <= 12 and b <= 12 and two_way is None:
+            two_way = c.strip()
+    return DateOrder(
+        month_first=month is not None and day is None,
+        day_first_cell=day,
+        month_first_cell=month,
+        ambiguous=two_way if day is None and month is None else None,
+    )
 
 
 # Month names and abbreviations (accents stripped, lower-case): English, Spanish, French,
@@ -238,11 +342,12 @@ def date_in_text(text: str) -> _dt.date | None:
     return None
 
 
-def parse_datetime(text: object) -> _dt.datetime | None:
+def parse_datetime(text: object, *, month_first: bool = False) -> _dt.datetime | None:
     """ISO 8601 (with or without zone; converted to naive UTC), epoch seconds, or common dates.
 
     Ambiguous ``01/02/2024`` reads day-first (most vendors outside the US); a day above 12 in
-    the second place reads month-first.
+    the second place reads month-first. ``month_first`` (a column that :func:`date_order`
+    found month-first) reads ``03/04/2024`` as March 4.
     """
     if isinstance(text, _dt.datetime):
         return _naive_utc(text)
@@ -262,7 +367,7 @@ def parse_datetime(text: object) -> _dt.datetime | None:
             return _naive_utc(_dt.datetime.fromisoformat(iso))
         except ValueError:
             pass
-    for fmt in _DATE_FORMATS:
+    for fmt in _DATE_FORMATS_MONTH_FIRST if month_first else _DATE_FORMATS:
         try:
             return _dt.datetime.strptime(s, fmt)
         except ValueError:
@@ -270,8 +375,8 @@ def parse_datetime(text: object) -> _dt.datetime | None:
     raise BadValue(f"not a date: {s[:40]!r}")
 
 
-def parse_date(text: object) -> _dt.date | None:
-    d = parse_datetime(text)
+def parse_date(text: object, *, month_first: bool = False) -> _dt.date | None:
+    d = parse_datetime(text, month_first=month_first)
     return None if d is None else d.date()
 
 

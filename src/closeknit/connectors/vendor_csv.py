@@ -1164,7 +1164,17 @@ def number_sql(expr: str) -> str:
 
 def money_sql(expr: str) -> str:
     """SQL twin of :func:`closeknit.connectors.values.parse_money` (amount only)."""
+    # kept here, not in the module's imports: the one name this parser needs from values
+    from closeknit.connectors.values import THREE_DECIMAL_CURRENCIES
+
     b = "_b"  # the cell's digits and separators, bound once (bulk.let_sql)
+    # '€1.200' is 1200: a currency of at most two decimals makes a lone '.' before three
+    # digits thousands (values._money_rules); bare '1.200' and 'KWD 1.200' stay 1.2
+    three = ", ".join(_lit(c) for c in sorted(THREE_DECIMAL_CURRENCIES))
+    dot_groups = (
+        f"(coalesce({currency_sql('_t')} NOT IN ({three}), false) "
+        f"AND regexp_full_match({b}, '[0-9]{{1,3}}\\.[0-9]{{3}}'))"
+    )
     body = (
         f"CASE WHEN contains({b}, ',') AND contains({b}, '.') THEN "
         f"  CASE WHEN strpos(reverse({b}), ',') < strpos(reverse({b}), '.') "
@@ -1172,7 +1182,8 @@ def money_sql(expr: str) -> str:
         f"WHEN contains({b}, ',') THEN "
         f"  CASE WHEN regexp_full_match({b}, '[0-9]{{1,3}}(,[0-9]{{3}})+') "
         f"       THEN replace({b}, ',', '') ELSE replace({b}, ',', '.') END "
-        f"WHEN length({b}) - length(replace({b}, '.', '')) > 1 THEN replace({b}, '.', '') "
+        f"WHEN length({b}) - length(replace({b}, '.', '')) > 1 OR {dot_groups} "
+        f"THEN replace({b}, '.', '') "
         f"ELSE {b} END"
     )
     body = let_sql("regexp_replace(_t, '[^0-9.,]', '', 'g')", b, body)
