@@ -113,16 +113,17 @@ def _checked(fn: Any) -> Any:
     ``ck.vet(st, ws, "@x")`` or ``ck.trends(st, ws, None)`` failed deep inside with an
     AttributeError. A dict is taken as the model's fields; anything else of the wrong type, or
     fields the model refuses, is a :class:`closeknit.errors.ValidationError` naming it."""
+    from pydantic import BaseModel
     from pydantic import ValidationError as PydanticValidationError
 
     from closeknit.errors import ValidationError, error_field, validation_message
-    from closeknit.service.base import In
 
     try:
         hints = get_type_hints(fn)
     except (NameError, TypeError):
         return fn
-    models = {k: t for k, t in hints.items() if isinstance(t, type) and issubclass(t, In)}
+    # the service's request models (a service function takes no other pydantic model)
+    models = {k: t for k, t in hints.items() if isinstance(t, type) and issubclass(t, BaseModel)}
     texts = {k for k, t in hints.items() if t is str and k != "return"}
     if not models and not texts:
         return fn
