@@ -1,8 +1,10 @@
-"""A creator's identity in files: platform names and handle text, one rule for every importer.
+"""A creator's identity in files: platform names and handle text.
 
 Vendor exports, snapshot, posts and demographics CSVs all build ``platform:handle`` ids; when
 one of them read "IG" as a platform of its own or kept a zero-width space in a handle, the same
-creator became two (``ig:bob`` beside ``instagram:bob``), invisible to platform filters.
+creator became two (``ig:bob`` beside ``instagram:bob``), invisible to platform filters. The
+vendor CSV import reads through this module; the snapshots, posts-csv and audience imports do
+not yet (docs/connectors.md, *Handle cells*, says so).
 """
 
 from __future__ import annotations
