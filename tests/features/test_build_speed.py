@@ -88,6 +88,8 @@ def _comment_frame() -> pd.DataFrame:
                     "author_handle": f"fan{(c * 40 + k) % 97}",
                     "text": texts[(c + k) % len(texts)],
                     "dup": k % 11 == 0,
+                    "top": k % 3 != 0,
+                    "replied": k % 5 == 0,
                 }
             )
     return pd.DataFrame(rows)

@@ -34,7 +34,13 @@ def comments_sql(scope: str, batch_column: str = "") -> str:
     """The comments other accounts left on creators' posts; ``?`` = workspace, as_of."""
     return (
         f"SELECT p.creator_id, m.comment_id, m.post_id, m.author_handle, m.text, "
-        f"d.author IS NOT NULL AS dup{batch_column} "
+        f"d.author IS NOT NULL AS dup, m.parent_comment_id IS NULL AS top, "
+        # a reply from the creator under it (replies.sql's rule): the reply rate is taken over
+        # the top-level comments that are not a bot's, once the bots are judged
+        "EXISTS (SELECT 1 FROM comments r WHERE r.workspace_id = m.workspace_id "
+        "AND r.parent_comment_id = m.comment_id AND (coalesce(r.is_creator_reply, FALSE) "
+        "OR lower(coalesce(r.author_handle, '')) = substr(p.creator_id, length(p.platform) + 2)))"
+        f" AS replied{batch_column} "
         "FROM comments m "
         "JOIN posts p ON p.workspace_id = m.workspace_id AND p.post_id = m.post_id "
         f"{scope}"
@@ -95,7 +101,7 @@ class CommentStage:
             return comments_frame(self.store, self.workspace, self.as_of, batch)
         files = sqlfiles.literal(str(part / "*.parquet"))
         return self.store.arrow(
-            "SELECT creator_id, comment_id, post_id, author_handle, text, dup "
+            "SELECT creator_id, comment_id, post_id, author_handle, text, dup, top, replied "
             f"FROM read_parquet({files}, hive_partitioning = false)"
         ).to_pandas()
 

@@ -135,7 +135,8 @@ def vet(
         "n_sentiment_comments": f["n_sentiment_comments"],
         "sentiment_method": sentiment.METHOD,
         "note": None if f["reply_rate"] is not None else
-        f"fewer than {fb.MIN_TOP_COMMENTS} top-level comments from others: not judged",
+        f"fewer than {fb.MIN_TOP_COMMENTS} top-level comments from people (automated ones "
+        "left out): not judged",
     }  # fmt: skip
     authenticity = {
         "audience": {
