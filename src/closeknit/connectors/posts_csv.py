@@ -182,9 +182,11 @@ SPEC = JsonSpec(
                        regexp_extract_all(lower(coalesce(caption, '')), '@([a-z0-9._]+)', 1)
                          AS mentions,
                        likes, comments, views, shares, saves,
-                       coalesce(flag, false)
-                         OR len(list_intersect(tags, {_sql_list(DISCLOSURE_TAGS)})) > 0
-                         AS is_sponsored,
+                       -- neither a flag nor a disclosure tag: unknown (NULL), as the JSON
+                       -- paths and the live connectors write it, not "not sponsored"
+                       CASE WHEN flag OR len(list_intersect(tags, {_sql_list(DISCLOSURE_TAGS)}))
+                                 > 0 THEN true
+                            WHEN flag IS NOT NULL THEN false END AS is_sponsored,
                        url, 'posts_csv' AS source
                 FROM (
                   SELECT _seq, {_PLATFORM} AS platform,
