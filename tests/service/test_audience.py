@@ -216,3 +216,19 @@ def test_a_shifted_export_says_its_interval_carries_the_sources_disagreement(
     usual = _csv(_profiles(100, 0, 900), tmp_path / "usual.csv")
     r = runner.invoke(app, ["audience", "score", str(usual), "--db", db, "--json"])
     assert r.exit_code == 0 and json.loads(r.stdout)["shift"] == 0.0
+
+
+def test_a_map_in_the_other_commands_order_is_read_the_same(store: Store, tmp_path: Path) -> None:
+    """`import vendor-csv --map` takes FIELD=COLUMN and `audience score --map` COLUMN=FIELD:
+    one side being a field name, either order now maps the same column."""
+    from closeknit.connectors.vendor_csv import parse_map
+
+    frame = pd.DataFrame([instagram_profile(p) for p in _profiles(2, 0, 8)])
+    path = tmp_path / "renamed.csv"
+    frame.rename(columns={"followers": "Fans (IG)"}).to_csv(path, index=False)
+    a = score_file(store, "default", ScoreIn(path=path, map={"Fans (IG)": "followers"}))
+    b = score_file(store, "default", ScoreIn(path=path, map={"followers": "Fans (IG)"}))
+    assert a.columns_used == b.columns_used and a.columns_used["fans (ig)"] == "followers"
+    assert a.fake_share == b.fake_share
+    assert parse_map(["IG Fans=followers", "following=IG Following"]) == {
+        "followers": "IG Fans", "following": "IG Following"}  # fmt: skip

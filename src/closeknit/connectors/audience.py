@@ -440,6 +440,9 @@ def _resolve_columns(
     taken: set[str] = set()
     for col, fld in (mapping or {}).items():
         f = fld.strip().lower()
+        if f not in MAP_TARGETS and col.strip().lower() in MAP_TARGETS:
+            # FIELD=COLUMN, the order `import vendor-csv --map` takes: one side is a field
+            col, f = fld, col.strip().lower()
         if f not in MAP_TARGETS:
             bad.append(fld)
             continue

@@ -1249,6 +1249,9 @@ def parse_map(items: list[str] | None) -> dict[str, str]:
         if "=" not in it:
             raise ValidationError(f"--map expects field=Column, got {it!r}")
         k, v = it.split("=", 1)
+        if k.strip().lower() not in SYNONYMS and v.strip().lower() in SYNONYMS:
+            # COLUMN=FIELD, the order `audience score --map` takes: one side is a field
+            k, v = v, k
         out[k.strip().lower()] = v.strip()
     return out
 
