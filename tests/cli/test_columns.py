@@ -144,3 +144,17 @@ def test_a_secret_shown_once_is_shown_whole(tmp_path: Path) -> None:
     assert inv.returncode == 0, inv.stderr[-2000:]
     readable(inv.stdout)
     assert re.search(r"/invite\?token=inv_[A-Za-z0-9_\-]{43}\b", inv.stdout), inv.stdout
+
+
+def test_import_errors_show_the_reason_at_80_columns(tmp_path: Path) -> None:
+    """The reason was the column left out at 80 columns, the one a user reads the list for."""
+    f = tmp_path / "a-rather-long-file-name-for-snapshots.csv"
+    f.write_text("platform,handle,date,followers\ninstagram,,2026-01-01,100\n"
+                 "instagram,zed,notadate,abc\n")  # fmt: skip
+    db = tmp_path / "s.duckdb"
+    run(db, "import", "snapshots", str(f))
+    r = run(db, "import", "errors")
+    assert r.returncode == 0, r.stderr[-2000:]
+    readable(r.stdout)
+    assert "reason" in r.stdout and "not shown at this width: reason" not in r.stdout
+    assert "not a date" in " ".join(r.stdout.split())

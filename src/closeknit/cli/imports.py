@@ -24,6 +24,7 @@ from closeknit.cli.common import (
     console,
     emit,
     fail,
+    print_table,
     store_for,
     workspace_of,
 )
@@ -284,7 +285,13 @@ def errors_cmd(
         {"source": r.source, "file": r.file, "line": r.line, "field": r.field, "reason": r.reason}
         for r in rows
     ]
-    emit(rows, as_json=as_json, as_csv=as_csv, rows=None if as_csv else table, title="quarantine")
+    if as_json or as_csv:
+        emit(rows, as_json=as_json, as_csv=as_csv)
+        return
+    # the reason is what a user reads this for: wrapped, never the column left out at 80
+    # columns (the source goes first)
+    print_table(table, title="quarantine", priority=["line", "field", "reason", "file", "source"],
+                cut=False)  # fmt: skip
 
 
 def register(app: typer.Typer) -> None:
