@@ -172,7 +172,7 @@ def _render(d: svc.VetOut) -> None:
     console.print("\n[bold]Sponsorship[/bold]", markup=True)
     console.print(
         f"  {_pct(s.sponsored_rate)} of the {s.window} disclosed "
-        f"({s.n_sponsored_posts}/{s.n_recent_posts}); brands: "
+        f"({s.n_sponsored_posts}/{s.n_recent_posts}); brands in any of its paid posts: "
         + ", ".join(b_.brand for b_ in s.brands[:15])
     )
     for cf in s.competitor_conflicts:
