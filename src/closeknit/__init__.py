@@ -22,7 +22,7 @@ call, so a notebook gets the same answer as every other interface::
     ck.export_creator(st, "default", "@a", actor="me")     # a data request; erase_creator too
 
 Every service result is a pydantic model (``.to_json()`` gives what ``--json`` and the REST
-API print); ``import_world`` and ``generate_world`` return plain dataclasses. A request may be
+API print, ``.to_frame()`` its rows as a pandas DataFrame, and its repr is a one-line summary); ``import_world`` and ``generate_world`` return plain dataclasses. A request may be
 given as its model or as a dict of its fields; a wrong type or a refused field is a
 :class:`closeknit.errors.ValidationError`, like every error the package raises on purpose.
 Names are imported lazily so that ``import closeknit`` stays cheap.

@@ -26,3 +26,31 @@ def test_evidence_is_a_post_or_an_audience_overlap() -> None:
     assert isinstance(m.evidence[0], AudienceOverlap)
     with pytest.raises(pydantic.ValidationError):
         _match([{"post_id": "instagram:1", "note": "a renamed field"}])
+
+
+def test_a_result_reads_in_a_notebook() -> None:
+    """Its repr was one line of up to 30,000 characters, and pd.DataFrame(result) gave
+    (field, value) tuples: the repr is a summary and to_frame() the rows."""
+    import pandas as pd
+
+    from closeknit.service.base import Out
+
+    class Row(Out):
+        handle: str
+        factors: dict[str, float]
+
+    class Result(Out):
+        model: str
+        notes: list[str]
+        results: list[Row]
+
+    r = Result(model="m", notes=["a" * 500], results=[
+        Row(handle=f"h{i}", factors={"content": i / 10}) for i in range(300)])  # fmt: skip
+    assert repr(r) == "Result(model='m', notes=[1 item], results=[300 items])"
+    f = r.to_frame()
+    assert isinstance(f, pd.DataFrame) and list(f.columns) == ["handle", "factors.content"]
+    assert len(f) == 300 and f["factors.content"].iloc[3] == 0.3
+    from closeknit.errors import ValidationError
+
+    with pytest.raises(ValidationError, match="no list of rows"):
+        r.to_frame("model")

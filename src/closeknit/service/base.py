@@ -117,6 +117,43 @@ class Out(BaseModel):
         out: dict[str, Any] = self.model_dump(mode="json")
         return out
 
+    def __repr__(self) -> str:
+        # a notebook shows the result, not thirty thousand characters of it on one line:
+        # scalars as they are, a list as its length, a nested result as its name
+        parts = []
+        for name in type(self).model_fields:
+            v = getattr(self, name)
+            if isinstance(v, list | tuple):
+                shown = f"[{len(v)} item{'s' if len(v) != 1 else ''}]"
+            elif isinstance(v, dict):
+                shown = f"{{{len(v)} key{'s' if len(v) != 1 else ''}}}"
+            elif isinstance(v, BaseModel):
+                shown = f"{type(v).__name__}(…)"
+            elif isinstance(v, str) and len(v) > 60:
+                shown = repr(v[:57] + "…")
+            else:
+                shown = repr(v)
+            parts.append(f"{name}={shown}")
+        return f"{type(self).__name__}({', '.join(parts)})"
+
+    def to_frame(self, field: str | None = None) -> Any:
+        """A list field of this result (``results``, ``picks``, ``creators``...: the first list
+        of objects unless ``field`` names one) as a pandas DataFrame, nested values flattened
+        with dotted column names, for a notebook."""
+        import pandas as pd
+
+        data = self.to_json()
+        names = [field] if field else [
+            k for k, v in data.items() if isinstance(v, list) and v and isinstance(v[0], dict)
+        ]  # fmt: skip
+        if not names or names[0] not in data or not isinstance(data[names[0]], list):
+            from closeknit.errors import ValidationError
+
+            raise ValidationError(
+                f"{type(self).__name__} has no list of rows to show as a frame", field="field"
+            )
+        return pd.json_normalize(data[names[0]])
+
 
 class RowIssue(Out):
     """A row an import refused (quarantined) or loaded with a warning: where, and why."""
