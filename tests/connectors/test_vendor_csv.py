@@ -636,3 +636,17 @@ def test_handle_cleaning_sql_matches_python(store: Store) -> None:
     )
     assert {r["c"]: r["h"] for r in got} == {c: clean_handle(c) for c in cells}
     assert [clean_handle(c) for c in cells[:4]] == ["ana.x"] * 4
+
+
+def test_an_unclosed_quote_says_which_lines_it_swallowed(store: Store, tmp_path: Path) -> None:
+    """Line 3's open quote read line 4 (a creator) into its cell: the only reason given was
+    'truncated row', and the creator on line 4 vanished with nothing naming it."""
+    f = tmp_path / "unq-2025-03.csv"
+    f.write_text(
+        'handle,followers,country\nana,100,Spain\n"unterminated,400,Spain\ncid,500,Spain\n'
+    )
+    res = import_vendor_csv(store, "default", f)
+    assert res.n_loaded == 1 and res.n_quarantined == 1
+    (q,) = store.query("SELECT line, reason FROM quarantine")
+    assert q["line"] == 3 and "a quote opened on line 3" in q["reason"]
+    assert "lines 3-4 were read as one row" in q["reason"]

@@ -427,6 +427,13 @@ def _rows(reader: Any, headers: list[str], enc: str, start: int, base: int) -> I
                 err = f"{len(cells)} cells for {len(headers)} columns"
         elif err is None and len(cells) < len(headers):
             err = f"truncated row: {len(cells)} cells for {len(headers)} columns"
+        if err is not None and line - first > 1 and not err.startswith("malformed"):
+            # a quote that is never closed reads the lines after it into one cell: say so,
+            # or the next creator vanished with nothing naming it
+            err += (
+                f"; a quote opened on line {first} is not closed where it should be: "
+                f"lines {first}-{line - 1} were read as one row"
+            )
         if len(cells) > len(headers):
             cells = cells[: len(headers)]
         elif len(cells) < len(headers):
