@@ -71,6 +71,10 @@ def test_wrong_types_are_named_errors_and_a_dict_is_the_models_fields(tmp_path: 
             ck.trends(st, "default", None)
         with pytest.raises(ValidationError, match="creator should be text, not NoneType"):
             ck.profile(st, "default", None)
+        # a typo'd workspace name wrote rows under a workspace no interface could open
+        for bad in ("", "My Brand"):
+            with pytest.raises(ValidationError, match="is not a workspace id"):
+                ck.set_currency(st, bad, ck.CurrencyIn(currency="EUR"), actor="me")
         # a pydantic refusal of the fields is a closeknit error too (one base class to catch)
         with pytest.raises(CloseknitError, match="limit"):
             ck.discover(st, "default", {"text": "coffee", "limit": "x"})

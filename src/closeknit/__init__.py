@@ -21,10 +21,12 @@ call, so a notebook gets the same answer as every other interface::
     ck.score_audience(st, "default", ck.ScoreIn(path="followers.csv"))  # any follower export
     ck.export_creator(st, "default", "@a", actor="me")     # a data request; erase_creator too
 
-Every service result is a pydantic model (``.to_json()`` gives what ``--json`` and the REST
-API print, ``.to_frame()`` its rows as a pandas DataFrame, and its repr is a one-line summary); ``import_world`` and ``generate_world`` return plain dataclasses. A request may be
-given as its model or as a dict of its fields; a wrong type or a refused field is a
-:class:`closeknit.errors.ValidationError`, like every error the package raises on purpose.
+Every service result is a pydantic model: ``.to_json()`` gives what ``--json`` and the REST
+API print, ``.to_frame()`` its rows as a pandas DataFrame, and its repr is a one-line summary;
+``import_world`` and ``generate_world`` return plain dataclasses. A request may be given as its
+model or as a dict of its fields; a wrong type, a refused field or a workspace name that is no
+workspace id (``"My Brand"``) is a :class:`closeknit.errors.ValidationError`, like every error
+the package raises on purpose.
 Names are imported lazily so that ``import closeknit`` stays cheap.
 """
 
@@ -117,6 +119,7 @@ def _checked(fn: Any) -> Any:
     from pydantic import ValidationError as PydanticValidationError
 
     from closeknit.errors import ValidationError, error_field, validation_message
+    from closeknit.settings import WORKSPACE_ID
 
     try:
         hints = get_type_hints(fn)
@@ -153,6 +156,13 @@ def _checked(fn: Any) -> Any:
             elif k in texts and not isinstance(v, str):
                 raise ValidationError(
                     f"{fn.__name__}: {k} should be text, not {type(v).__name__}", field=k
+                )
+            elif k == "workspace" and not WORKSPACE_ID.match(v):
+                # '' or 'My Brand' wrote rows under a workspace no interface could open
+                raise ValidationError(
+                    f"{fn.__name__}: workspace {v!r} is not a workspace id (lower-case "
+                    "letters, digits, '-' or '_')",
+                    field="workspace",
                 )
         return fn(*bound.args, **bound.kwargs)
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# what a workspace id may be (lower-case letters, digits, '-' or '_'; at most 63)
+WORKSPACE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 
 DEFAULT_TIERS: list[tuple[str, int]] = [
     ("nano", 1_000),

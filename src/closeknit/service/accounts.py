@@ -20,13 +20,14 @@ from pydantic import Field
 
 from closeknit.errors import AuthError, Conflict, NotFound, PermissionDenied, ValidationError
 from closeknit.service.base import In, Out, Page
+from closeknit.settings import WORKSPACE_ID
 from closeknit.store import Store, audit
 
 ROLES = ("viewer", "editor", "owner")
 RANK = {r: i for i, r in enumerate(ROLES)}
 KEY_PREFIX = "ck_"
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_WS_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
+_WS_ID = WORKSPACE_ID
 
 _hasher = PasswordHasher()
 # Verified against when the e-mail is unknown, so a miss costs as much time as a hit.
