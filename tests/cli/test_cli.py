@@ -115,3 +115,8 @@ def test_lift_of_a_campaign_without_a_start_date_says_so_as_the_api_does(tmp_pat
     assert err["type"] == "InsufficientData" and "start_date" in err["message"]
     r = runner.invoke(app, ["lift", cid, "--start", "2026-05-01", *db, "--json"])
     assert r.exit_code == 0 and json.loads(r.stdout)["kind"] == "own_revenue"
+
+
+def test_a_workspace_name_that_is_no_id_is_refused(tmp_path: Path) -> None:
+    r = runner.invoke(app, ["lists", "all", "--workspace", "My Brand", "--db", str(tmp_path / "s")])
+    assert r.exit_code != 0 and "is not a workspace id" in r.output

@@ -21,7 +21,7 @@ from typer._click.globals import get_current_context
 from closeknit.errors import CloseknitError, ValidationError, error_field, validation_message
 from closeknit.jsonable import to_jsonable
 from closeknit.report.tables import csv_text
-from closeknit.settings import get_settings
+from closeknit.settings import WORKSPACE_ID, get_settings
 from closeknit.store import Store, open_store
 
 
@@ -99,7 +99,14 @@ def brief_filters(
 
 
 def workspace_of(ws: str | None) -> str:
-    return ws or get_settings().workspace
+    out = ws or get_settings().workspace
+    if not WORKSPACE_ID.match(out):
+        # 'My Brand' wrote rows under a workspace no page or key could open
+        raise ValidationError(
+            f"--workspace {out!r} is not a workspace id (lower-case letters, digits, '-' or '_')",
+            field="workspace",
+        )
+    return out
 
 
 @contextmanager
