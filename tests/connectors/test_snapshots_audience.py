@@ -213,3 +213,24 @@ def test_demographics_as_vendors_label_them(store: Store, tmp_path: Path) -> Non
         ("gender", "F"): 0.61, ("gender", "M"): 0.30, ("gender", "O"): 0.04,
         ("gender", "U"): 0.05, ("age", "18–24"): 0.55,
     }  # fmt: skip
+
+
+def test_two_snapshots_of_one_creator_and_day_are_merged_and_said(
+    store: Store, tmp_path: Path
+) -> None:
+    """The later row replaced the earlier one with 'merged: 0' and no warning."""
+    f = tmp_path / "snaps.csv"
+    f.write_text(
+        "platform,handle,date,followers\n"
+        "instagram,bob,2025-03-04,100\ninstagram,bob,2025-03-04,120\ninstagram,ann,2025-03-04,50\n"
+    )
+    res = import_snapshots(store, "default", f)
+    assert (res.n_loaded, res.n_merged, res.n_warnings) == (3, 1, 1)
+    got = store.query("SELECT creator_id, followers FROM follower_snapshots ORDER BY 1")
+    assert [(r["creator_id"], r["followers"]) for r in got] == [
+        ("instagram:ann", 50), ("instagram:bob", 120)]  # fmt: skip
+    (w,) = store.query("SELECT line, reason FROM quarantine")
+    assert (
+        w["line"] == 3
+        and "same creator and day instagram:bob on 2025-03-04 as line 2" in (w["reason"])
+    )

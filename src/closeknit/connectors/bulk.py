@@ -96,9 +96,10 @@ class JsonSpec:
     # (name, SQL over r) computed once per row into the struct ``d`` that checks and tables
     # may use: keeps a parse repeated by several checks from bloating the statement
     derive: tuple[tuple[str, str], ...] = ()
-    # (table, key column, field named in the warning): rows of one input that share the key
-    # are merged field by field (the later line wins); each repeat is reported as a warning
-    repeats: tuple[str, str, str] | None = None
+    # (table, key column or SQL over the table's row, field named in the warning[, the key in
+    # words]): rows of one input that share the key are merged field by field (the later line
+    # wins); each repeat is reported as a warning
+    repeats: tuple[str, str, str] | tuple[str, str, str, str] | None = None
     # (field, reason): warnings about the whole input (no line), written when it loads rows
     file_warnings: tuple[tuple[str, str], ...] = ()
     # (key, SQL over r giving the cell): date columns whose day/month order the whole input
@@ -874,7 +875,8 @@ def _repeat_warnings(
     """Rows of one input sharing ``spec.repeats``' key (in this chunk or an earlier one): each
     repeat is counted and reported; the upsert merges them field by field, the later wins."""
     assert spec.repeats is not None
-    _table, key, label = spec.repeats
+    _table, key, label, *said = spec.repeats
+    words = said[0] if said else key.replace("_", " ")
     tx.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE _bk_rep AS
@@ -883,7 +885,7 @@ def _repeat_warnings(
                coalesce(seen.line, first_value(o.line) OVER (PARTITION BY s.k ORDER BY s._seq))
                  AS first_line,
                seen.k IS NOT NULL AS seen_before
-        FROM (SELECT _seq, {key}::VARCHAR AS k FROM _bk_s WHERE {key} IS NOT NULL) s
+        FROM (SELECT _seq, CAST({key} AS VARCHAR) AS k FROM _bk_s WHERE ({key}) IS NOT NULL) s
         JOIN _bk_ok o USING (_seq) LEFT JOIN _bk_seen seen ON seen.k = s.k
         """
     )
@@ -894,7 +896,7 @@ def _repeat_warnings(
         batch_id,
         spec.source,
         f"""SELECT file, line, {_lit(label)} AS field,
-                   'same ' || {_lit(key.replace("_", " "))} || ' ' || k || ' as line ' ||
+                   'same ' || {_lit(words)} || ' ' || k || ' as line ' ||
                    first_line || ': merged into one (field by field; the latest date, '
                    || 'then the later line, wins)' AS reason
             FROM _bk_rep WHERE n > 1 OR seen_before""",

@@ -89,6 +89,13 @@ SPEC = JsonSpec(
     ),
     # a US file's '03/04/2025' is March 4 when another row has '03/13/2025' (values.DateOrder)
     date_columns=(("date", "r.date"),),
+    # two rows for one creator and day are one snapshot: merged, and said (it was silent)
+    repeats=(
+        "follower_snapshots",
+        "creator_id || ' on ' || CAST(date AS VARCHAR)",
+        "date",
+        "creator and day",
+    ),
     tables=(
         (
             "follower_snapshots",
