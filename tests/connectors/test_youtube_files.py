@@ -254,3 +254,23 @@ def test_reads_the_synthetic_worlds_youtube_files(tmp_path: Path, store: Store) 
         for r in store.query("SELECT creator_id FROM creators WHERE followers IS NULL")
     }
     assert nulls == hidden
+
+
+def test_the_cli_imports_youtube_files(ytdir: Path, tmp_path: Path) -> None:
+    """The Imports page and the API took YouTube files; the CLI had no command for them."""
+    from typer.testing import CliRunner
+
+    from closeknit.cli import app
+    from closeknit.store import open_store
+
+    db = tmp_path / "y.duckdb"
+    r = CliRunner().invoke(app, ["import", "youtube", str(ytdir), "--db", str(db), "--json"])
+    assert r.exit_code == 0, r.output
+    st = open_store(db, read_only=True)
+    try:
+        assert (
+            st.scalar("SELECT followers FROM creators WHERE creator_id = 'youtube:trailkitchen'")
+            == 48200
+        )
+    finally:
+        st.close()

@@ -252,6 +252,18 @@ def shopify_cmd(
     _run("shopify", path, db, workspace, as_json, cogs_rate=cogs_rate, encoding=encoding)
 
 
+@import_app.command("youtube")
+def youtube_cmd(
+    path: PathArg,
+    db: DbOpt = None,
+    workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """YouTube Data API answers saved as JSON / JSON lines (channels, videos, comment threads):
+    a file or a folder, as the Imports page and the API take them."""
+    _run("youtube", path, db, workspace, as_json)
+
+
 @import_app.command("world")
 def world_cmd(
     path: Annotated[Path, typer.Argument(help="world directory (closeknit world generate)")],
