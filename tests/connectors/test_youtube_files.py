@@ -274,3 +274,14 @@ def test_the_cli_imports_youtube_files(ytdir: Path, tmp_path: Path) -> None:
         )
     finally:
         st.close()
+
+
+def test_youtube_answers_given_to_the_instagram_import_name_the_right_one(
+    store: Store, ytdir: Path
+) -> None:
+    """They were quarantined item by item as 'post has no id'."""
+    from closeknit.connectors.importer import import_path
+    from closeknit.errors import ValidationError
+
+    with pytest.raises(ValidationError, match="closeknit import youtube"):
+        import_path(store, "default", "instagram", ytdir / "videos-00000.json")

@@ -298,6 +298,8 @@ def sniff_shape(obj: object) -> str:
     Instagram record) for a record."""
     if not isinstance(obj, dict):
         return "web"
+    if str(obj.get("kind", "")).startswith("youtube#"):
+        return "youtube"
     if sum(k in obj for k in _TIKTOK_KEYS) >= 2:
         return "tiktok"
     # a comments scraper's item (Apify resultsType "comments": postUrl, commentUrl, text,
@@ -384,6 +386,13 @@ def refuse_tiktok(path: Path, shape: str) -> None:
         raise ValidationError(
             f"{path}: TikTok scraper items (authorMeta, diggCount...), not Instagram posts; "
             "export the dataset as CSV and use `closeknit import posts-csv`",
+            path=str(path),
+        )
+    if shape == "youtube":
+        # a YouTube Data API answer was quarantined item by item as "post has no id"
+        raise ValidationError(
+            f"{path}: YouTube Data API items (kind youtube#...), not Instagram posts; use "
+            "`closeknit import youtube`",
             path=str(path),
         )
     if shape == "comments":
