@@ -660,13 +660,12 @@ def test_an_abbreviated_count_keeps_the_exact_one_it_rounds(store: Store, tmp_pa
             dict(workspace_id="default", creator_id=f"instagram:{h}", platform="instagram",
                  handle=h, followers=1011) for h in ("ana", "bob", "cy")])  # fmt: skip
     f = tmp_path / "v-2026-10.csv"
-    f.write_text("handle,followers,followers\nana,1K,1000\nbob,1.2K,1200\ncy,1050,1050\n"
-                 "dee,2K,2000\n")  # fmt: skip
+    f.write_text("handle,followers\nana,1K\nbob,1.2K\ncy,1050\ndee,2K\n")
     import_vendor_csv(store, "default", f)
     got = {r["creator_id"]: r["followers"] for r in store.query("SELECT * FROM creators")}
     assert got == {
-        "instagram:ana": 1011,  # '1K' is 500-1,999 (rounded or cut): the exact count stands
-        "instagram:bob": 1200,  # '1.2K' is 1,150-1,299: 1,011 is not it
+        "instagram:ana": 1011,  # '1K' is 500-1,499: the exact count stands
+        "instagram:bob": 1200,  # '1.2K' is 1,150-1,249: 1,011 is not it
         "instagram:cy": 1050,  # written out in full: the newer count
         "instagram:dee": 2000,  # nothing stored: the rounded count is all there is
     }

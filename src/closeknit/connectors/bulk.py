@@ -694,15 +694,14 @@ def _run(
                 )
             tx.execute(f"DELETE FROM _bk_s WHERE {erased}", params)
         if "_followers_rounding" in cols:
-            # an abbreviated count ("18.9K") that a stored count rounds or cuts to does not
-            # replace it: a vendor's later "18.9K" overwrote the profile's exact 18,964
+            # an abbreviated count ("1K") that a stored count rounds to does not replace it:
+            # a vendor's later "1K" overwrote the same day's exact 1,011 from the profile
             tx.execute(
                 f"UPDATE _bk_s AS s SET followers = t.followers FROM {table} AS t "
                 "WHERE t.workspace_id = s.workspace_id AND t.creator_id = s.creator_id "
                 "AND s._followers_rounding IS NOT NULL AND t.followers IS NOT NULL "
                 "AND s.followers IS NOT NULL "
-                "AND t.followers >= s.followers - s._followers_rounding / 2 "
-                "AND t.followers < s.followers + s._followers_rounding"
+                "AND abs(t.followers - s.followers) <= s._followers_rounding"
             )
             cols.remove("_followers_rounding")
         if spec.repeats and spec.repeats[0] == table:
@@ -1043,14 +1042,13 @@ def count_sql(expr: str) -> str:
 
 
 def count_rounding_sql(expr: str) -> str:
-    """SQL: the unit of an abbreviated count cell's last digit ('1K' 1,000, '12.3K' 100,
-    '1,2M' 100,000): the count it stands for lies within half a unit below (rounded) to a unit
-    above (cut, as Instagram prints 18,964 as '18.9K'); NULL for a count written out in full."""
+    """SQL: how far an abbreviated count cell may be from the count it rounds ('1K' ±500,
+    '12.3K' ±50, '1,2M' ±50,000); NULL for a count written out in full."""
     t = f"upper(rtrim(regexp_replace(trim({expr}), '[ \u00a0\u202f\u2009]', '', 'g'), '+'))"
     m = f"regexp_extract({t}, '^{_COUNT_RE}$', ['n', 's'])"
     return (
         f"CASE WHEN regexp_full_match({t}, '{_COUNT_RE}') AND {m}.s <> '' THEN "
-        f"{_SUFFIX_SQL.format(s=m + '.s')} * "
+        f"{_SUFFIX_SQL.format(s=m + '.s')} / 2 * "
         f"power(10, -length(regexp_extract({m}.n, '[.,]([0-9]+)$', 1))) END"
     )
 

@@ -1011,17 +1011,15 @@ def build_spec(
         }
         values[f] = by_platform(f, parts, "NULL::BIGINT")
         if f == "followers":
-            # how far the count may be from the one it rounds: the widest of the row's
-            # abbreviated cells that give exactly this value ("19K" beside its spelled-out
-            # "19000", as vendors print both; "18,964" beside "19K" is exact)
-            agree = [
-                f"CASE WHEN NOT {miss(i)} AND {parsed('c', i)} = {values[f]} "
-                f"THEN {count_rounding_sql(x[i])} END"
+            # how far the cell the value came from may be from the count ("1K": ±500), taken
+            # from the same column by the same order (a struct keeps the pair together)
+            pairs = {
+                i: f"CASE WHEN NOT {miss(i)} AND {parsed('c', i)} >= 0 THEN struct_pack("
+                f"r := {count_rounding_sql(x[i])}) END"
                 for i in idx
-            ]
-            values["followers_rounding"] = (
-                f"list_max([{', '.join(agree)}])" if agree else "NULL::DOUBLE"
-            )
+            }
+            rounding = by_platform(f, pairs, "NULL") if idx else "NULL"
+            values["followers_rounding"] = f"({rounding}).r" if idx else "NULL::DOUBLE"
     for f, kind, null, what in (
         ("engagement_rate", "n", "NULL::DOUBLE", "a number"),
         ("price", "p", "NULL::DOUBLE", "an amount"),
