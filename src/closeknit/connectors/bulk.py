@@ -693,17 +693,6 @@ def _run(
                     params,
                 )
             tx.execute(f"DELETE FROM _bk_s WHERE {erased}", params)
-        if "_followers_rounding" in cols:
-            # an abbreviated count ("1K") that a stored count rounds to does not replace it:
-            # a vendor's later "1K" overwrote the same day's exact 1,011 from the profile
-            tx.execute(
-                f"UPDATE _bk_s AS s SET followers = t.followers FROM {table} AS t "
-                "WHERE t.workspace_id = s.workspace_id AND t.creator_id = s.creator_id "
-                "AND s._followers_rounding IS NOT NULL AND t.followers IS NOT NULL "
-                "AND s.followers IS NOT NULL "
-                "AND abs(t.followers - s.followers) <= s._followers_rounding"
-            )
-            cols.remove("_followers_rounding")
         if spec.repeats and spec.repeats[0] == table:
             _repeat_warnings(tx, spec, workspace, batch_id, res)
         n = upsert_relation(tx, table, "_bk_s", cols)
@@ -1038,18 +1027,6 @@ def count_sql(expr: str) -> str:
     return (
         f"CASE WHEN regexp_full_match({t}, '[0-9]{{1,15}}') THEN {t}::BIGINT "
         f"ELSE {let_sql(value, '_v', rounded)} END"
-    )
-
-
-def count_rounding_sql(expr: str) -> str:
-    """SQL: how far an abbreviated count cell may be from the count it rounds ('1K' ±500,
-    '12.3K' ±50, '1,2M' ±50,000); NULL for a count written out in full."""
-    t = f"upper(rtrim(regexp_replace(trim({expr}), '[ \u00a0\u202f\u2009]', '', 'g'), '+'))"
-    m = f"regexp_extract({t}, '^{_COUNT_RE}$', ['n', 's'])"
-    return (
-        f"CASE WHEN regexp_full_match({t}, '{_COUNT_RE}') AND {m}.s <> '' THEN "
-        f"{_SUFFIX_SQL.format(s=m + '.s')} / 2 * "
-        f"power(10, -length(regexp_extract({m}.n, '[.,]([0-9]+)$', 1))) END"
     )
 
 

@@ -49,7 +49,6 @@ from closeknit.connectors.bulk import (
     Check,
     JsonSpec,
     _lit,
-    count_rounding_sql,
     count_sql,
     csv_input,
     date_sql,
@@ -1010,16 +1009,6 @@ def build_spec(
             for i in idx
         }
         values[f] = by_platform(f, parts, "NULL::BIGINT")
-        if f == "followers":
-            # how far the cell the value came from may be from the count ("1K": ±500), taken
-            # from the same column by the same order (a struct keeps the pair together)
-            pairs = {
-                i: f"CASE WHEN NOT {miss(i)} AND {parsed('c', i)} >= 0 THEN struct_pack("
-                f"r := {count_rounding_sql(x[i])}) END"
-                for i in idx
-            }
-            rounding = by_platform(f, pairs, "NULL") if idx else "NULL"
-            values["followers_rounding"] = f"({rounding}).r" if idx else "NULL::DOUBLE"
     for f, kind, null, what in (
         ("engagement_rate", "n", "NULL::DOUBLE", "a number"),
         ("price", "p", "NULL::DOUBLE", "an amount"),
@@ -1127,8 +1116,7 @@ def build_spec(
     creators = f"""
       SELECT _seq, platform || ':' || lower(handle) AS creator_id, platform, handle,
              {text("name")} AS name, {text("bio")} AS bio,
-             v_followers AS followers, v_followers_rounding AS _followers_rounding,
-             v_following AS following, v_posts_count AS posts_count,
+             v_followers AS followers, v_following AS following, v_posts_count AS posts_count,
              v_verified AS verified, country, lower({text("language")}) AS language,
              {categories} AS categories, {text("contact")} AS contact, {text("url")} AS url,
              'vendor_csv' AS source, row_date AS observed_at,
