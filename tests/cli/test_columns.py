@@ -158,3 +158,24 @@ def test_import_errors_show_the_reason_at_80_columns(tmp_path: Path) -> None:
     readable(r.stdout)
     assert "reason" in r.stdout and "not shown at this width: reason" not in r.stdout
     assert "not a date" in " ".join(r.stdout.split())
+
+
+def test_compare_on_the_cli_as_on_the_api(small_world: Path) -> None:
+    """Compare was on the API and the pages only; the CLI had no command for it."""
+    from closeknit.service import creators as svc
+    from closeknit.store import open_store
+
+    st = open_store(small_world, read_only=True)
+    try:
+        hs = [r["handle"] for r in st.query("SELECT handle FROM creators ORDER BY handle LIMIT 3")]
+        want = svc.compare(st, "default", svc.CompareIn(creators=[f"@{h}" for h in hs]))
+    finally:
+        st.close()
+    r = run(small_world, "compare", *[f"@{h}" for h in hs])
+    assert r.returncode == 0, r.stderr[-2000:]
+    readable(r.stdout)
+    assert all(f"@{h}" in r.stdout for h in hs)
+    j = run(small_world, "compare", *[f"@{h}" for h in hs], "--json")
+    import json
+
+    assert json.loads(j.stdout) == [w.to_json() for w in want]

@@ -29,6 +29,7 @@ COMMANDS: dict[str, str] = {
     "discover": "discover",
     "trends": "discover",
     "index": "discover",
+    "compare": "lists",
     "currency": "lists",
     "plan": "plan",
     "fees": "plan",

@@ -20,10 +20,15 @@ from closeknit.cli.common import (
     store_for,
     workspace_of,
 )
+from closeknit.service import creators as csvc
 from closeknit.service import lists as svc
 from closeknit.service import settings as ssvc
 
 ACTOR = "cli"
+
+
+def _pct(v: float | None, places: int) -> str:
+    return "" if v is None else f"{v * 100:.{places}f}%"
 
 
 def _items(lst: svc.ListOut) -> list[dict[str, object]]:
@@ -51,7 +56,7 @@ def _show(lst: svc.ListOut, as_json: bool) -> None:
 
 
 def register(app: typer.Typer) -> None:
-    """Add ``lists`` and ``currency`` to app."""
+    """Add ``lists``, ``compare`` and ``currency`` to app."""
     lists = typer.Typer(help="Saved lists of creators (shortlists).", no_args_is_help=True)
     app.add_typer(lists, name="lists")
 
@@ -112,6 +117,38 @@ def register(app: typer.Typer) -> None:
                 return
             lst = svc.get_list(st, workspace_of(workspace), list_id)
         _show(lst, as_json)
+
+    @app.command("compare")
+    def compare_cmd(
+        creators: Annotated[list[str], typer.Argument(help="@handle or id (2 to 12)")],
+        db: DbOpt = None,
+        workspace: WorkspaceOpt = None,
+        as_json: JsonOpt = False,
+        as_csv: CsvOpt = False,
+    ) -> None:
+        """Creators side by side: reach, engagement, authenticity, sponsorship, audience, fee."""
+        with cli_errors(as_json), store_for(db) as st:
+            res = csvc.compare(st, workspace_of(workspace), csvc.CompareIn(creators=creators))
+        rows = [
+            {
+                "creator": f"@{r.handle}",
+                "followers": r.followers,
+                "ER": _pct(r.engagement_rate, 1),
+                "auth": r.authenticity_score,
+                "quality": r.engagement_quality_score,
+                "real+active": _pct(r.audience_real_share, 0),
+                "sponsored": _pct(r.sponsored_rate, 0),
+                "fee": r.fee_mid,
+                "tier": r.tier,
+                "niche": r.niche,
+                "country": r.country,
+                "platform": r.platform,
+            }
+            for r in res
+        ]
+        emit(res, as_json=as_json, as_csv=as_csv, rows=None if as_csv else rows, title="compare",
+             priority=["creator", "followers", "ER", "auth", "fee", "tier", "sponsored",
+                       "real+active", "quality", "niche", "country", "platform"])  # fmt: skip
 
     @app.command("currency")
     def currency_cmd(
