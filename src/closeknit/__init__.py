@@ -118,8 +118,8 @@ def _checked(fn: Any) -> Any:
     from pydantic import BaseModel
     from pydantic import ValidationError as PydanticValidationError
 
-    from closeknit.errors import ValidationError, error_field, validation_message
-    from closeknit.settings import WORKSPACE_ID
+    from closeknit.errors import ValidationError, refusal
+    from closeknit.settings import check_workspace_id
 
     try:
         hints = get_type_hints(fn)
@@ -147,23 +147,13 @@ def _checked(fn: Any) -> Any:
                 try:
                     bound.arguments[k] = model.model_validate(v)
                 except PydanticValidationError as e:
-                    err = e.errors()[0]
-                    field = error_field(err)
-                    msg = validation_message(err)
-                    raise ValidationError(
-                        f"{field}: {msg}" if field else msg, field=field
-                    ) from None
+                    raise refusal(e.errors()[0]) from None
             elif k in texts and not isinstance(v, str):
                 raise ValidationError(
                     f"{fn.__name__}: {k} should be text, not {type(v).__name__}", field=k
                 )
-            elif k == "workspace" and not WORKSPACE_ID.match(v):
-                # '' or 'My Brand' wrote rows under a workspace no interface could open
-                raise ValidationError(
-                    f"{fn.__name__}: workspace {v!r} is not a workspace id (lower-case "
-                    "letters, digits, '-' or '_')",
-                    field="workspace",
-                )
+            elif k == "workspace":
+                check_workspace_id(v, f"{fn.__name__}: workspace")
         return fn(*bound.args, **bound.kwargs)
 
     return call

@@ -202,3 +202,13 @@ class LoginRequired(CloseknitError):
     """A web page was asked for without a session: the browser is sent to the login page."""
 
     http_status = 401
+
+
+def refusal(err: Any, label: str | None = None) -> ValidationError:
+    """One refusal of an input model (a pydantic error dict) as the ValidationError every
+    interface raises: "field: what it should be", the field in the details. ``label`` is how
+    the caller names the field (a CLI option such as ``--max-sponsored``)."""
+    field = error_field(err)
+    msg = validation_message(err)
+    shown = label or field
+    return ValidationError(f"{shown}: {msg}" if shown else msg, field=field)

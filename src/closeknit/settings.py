@@ -12,6 +12,20 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 # what a workspace id may be (lower-case letters, digits, '-' or '_'; at most 63)
 WORKSPACE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 
+
+def check_workspace_id(value: str, label: str) -> str:
+    """``value`` when it is a workspace id; else the error naming it as ``label`` calls it
+    ('My Brand' wrote rows under a workspace no page or key could open)."""
+    from closeknit.errors import ValidationError
+
+    if not WORKSPACE_ID.match(value):
+        raise ValidationError(
+            f"{label} {value!r} is not a workspace id (lower-case letters, digits, '-' or '_')",
+            field="workspace",
+        )
+    return value
+
+
 DEFAULT_TIERS: list[tuple[str, int]] = [
     ("nano", 1_000),
     ("micro", 10_000),

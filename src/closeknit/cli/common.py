@@ -18,10 +18,10 @@ from rich.table import Table
 from rich.text import Text
 from typer._click.globals import get_current_context
 
-from closeknit.errors import CloseknitError, ValidationError, error_field, validation_message
+from closeknit.errors import CloseknitError, ValidationError, error_field, refusal
 from closeknit.jsonable import to_jsonable
 from closeknit.report.tables import csv_text
-from closeknit.settings import WORKSPACE_ID, get_settings
+from closeknit.settings import check_workspace_id, get_settings
 from closeknit.store import Store, open_store
 
 
@@ -99,14 +99,7 @@ def brief_filters(
 
 
 def workspace_of(ws: str | None) -> str:
-    out = ws or get_settings().workspace
-    if not WORKSPACE_ID.match(out):
-        # 'My Brand' wrote rows under a workspace no page or key could open
-        raise ValidationError(
-            f"--workspace {out!r} is not a workspace id (lower-case letters, digits, '-' or '_')",
-            field="workspace",
-        )
-    return out
+    return check_workspace_id(ws or get_settings().workspace, "--workspace")
 
 
 @contextmanager
@@ -333,9 +326,7 @@ def input_error(exc: PydanticValidationError) -> ValidationError:
     """A service model's refusal as one clear error naming the option."""
     err = exc.errors()[0]
     field = error_field(err)
-    msg = validation_message(err)
-    shown = option_of(field) if field else None
-    return ValidationError(f"{shown}: {msg}" if shown else msg, field=field)
+    return refusal(err, option_of(field) if field else None)
 
 
 # a service field whose command-line option has another name

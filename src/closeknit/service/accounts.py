@@ -27,7 +27,6 @@ ROLES = ("viewer", "editor", "owner")
 RANK = {r: i for i, r in enumerate(ROLES)}
 KEY_PREFIX = "ck_"
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_WS_ID = WORKSPACE_ID
 
 _hasher = PasswordHasher()
 # Verified against when the e-mail is unknown, so a miss costs as much time as a hit.
@@ -85,7 +84,7 @@ def check_password(password: str) -> str:
 
 # -- workspaces --------------------------------------------------------------------------------
 def create_workspace(store: Store, workspace_id: str, name: str | None = None) -> dict[str, Any]:
-    if not _WS_ID.match(workspace_id):
+    if not WORKSPACE_ID.match(workspace_id):
         raise ValidationError(
             "workspace id: lower-case letters, digits, '-' or '_' (max 63)", field="workspace_id"
         )
