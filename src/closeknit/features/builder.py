@@ -207,7 +207,7 @@ def _build(
     n_pods = 0
     if len(todo) or n_removed:  # otherwise the last build's workspace-wide pass still holds,
         n_pods = _global_pass(store, workspace, p)
-    elif _cohorts_stale(store, workspace):  # but for cohorts of niches assigned since
+    else:  # but for the cohorts of niches assigned since (refresh_cohorts checks that)
         refresh_cohorts(store, workspace)
     steps["pods_percentiles_scores"] = time.perf_counter() - t
     log.info(
@@ -568,35 +568,36 @@ def _cohorts(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _niches(store: Store, workspace: str) -> pd.DataFrame:
-    """creator_niche when it exists, else each creator's first category."""
+def _niche_sql(store: Store) -> str:
+    """SELECT of each creator's niche (``?`` = workspace): creator_niche when it exists, else
+    the creator's first category."""
     if "creator_niche" in store.tables():
         cols = set(store.columns("creator_niche"))
         if {"creator_id", "niche", "workspace_id"} <= cols:
-            return store.df(
+            return (
                 "SELECT c.creator_id, coalesce(n.niche, c.categories[1]) AS niche "
                 "FROM creators c LEFT JOIN creator_niche n "
                 "ON n.workspace_id = c.workspace_id AND n.creator_id = c.creator_id "
-                "WHERE c.workspace_id = ?",
-                [workspace],
+                "WHERE c.workspace_id = ?"
             )
-    return store.df(
-        "SELECT creator_id, categories[1] AS niche FROM creators WHERE workspace_id = ?",
-        [workspace],
-    )
+    return "SELECT creator_id, categories[1] AS niche FROM creators WHERE workspace_id = ?"
+
+
+def _niches(store: Store, workspace: str) -> pd.DataFrame:
+    """Each creator's niche (:func:`_niche_sql`) as a frame."""
+    return store.df(_niche_sql(store), [workspace])
 
 
 def _cohorts_stale(store: Store, workspace: str) -> int:
-    """The rows ranked in another niche than the creator's niche now."""
-    now = _niches(store, workspace)
-    with store.transaction() as tx:
-        tx.register("_niche_now", pa.Table.from_pandas(now, preserve_index=False))
-        n = tx.scalar(
-            "SELECT count(*) FROM creator_features f LEFT JOIN _niche_now n USING (creator_id) "
-            "WHERE f.workspace_id = ? AND f.cohort_niche IS DISTINCT FROM n.niche",
-            [workspace],
-        )
-        tx.unregister("_niche_now")
+    """The rows ranked in another niche than the creator's niche now: one SQL statement (it
+    runs on every incremental build, vet's one-creator builds included, so nothing of the
+    workspace's creators travels through Python for it)."""
+    n = store.scalar(
+        "SELECT count(*) FROM creator_features f "
+        f"LEFT JOIN ({_niche_sql(store)}) n USING (creator_id) "
+        "WHERE f.workspace_id = ? AND f.cohort_niche IS DISTINCT FROM n.niche",
+        [workspace, workspace],
+    )
     return int(n or 0)
 
 
