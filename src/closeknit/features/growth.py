@@ -24,6 +24,22 @@ SCALE_FLOOR = 0.005
 MIN_INTERVALS = 6
 
 
+def one_source(snapshots: pd.DataFrame) -> pd.DataFrame:
+    """Each creator's snapshots from one source, the one with most snapshots (a copy; all of
+    them when there is no ``source`` column): mixing a daily tracker with a vendor's rounded
+    monthly counts ("1.2K") manufactures jumps. The series the detector judges, and the one the
+    creator page draws."""
+    df = snapshots.copy()
+    if "source" not in df.columns:
+        return df
+    df["source"] = df["source"].fillna("")
+    cnt = df.groupby(["creator_id", "source"], sort=False).size().reset_index(name="k")
+    best = cnt.sort_values(["creator_id", "k"], ascending=[True, False]).drop_duplicates(
+        "creator_id"
+    )
+    return df.merge(best[["creator_id", "source"]], on=["creator_id", "source"])
+
+
 def spikes(snapshots: pd.DataFrame) -> dict[str, dict[str, Any]]:
     """Per creator: ``growth_spikes``, ``growth_anomaly`` and the spike list (evidence).
 
@@ -33,16 +49,7 @@ def spikes(snapshots: pd.DataFrame) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
     if snapshots.empty:
         return out
-    df = snapshots.dropna(subset=["followers", "date"]).copy()
-    if "source" in df.columns:
-        # one source per creator (the one with most snapshots): mixing a daily tracker with a
-        # vendor's rounded monthly counts ("1.2K") manufactures jumps
-        df["source"] = df["source"].fillna("")
-        cnt = df.groupby(["creator_id", "source"], sort=False).size().reset_index(name="k")
-        best = cnt.sort_values(["creator_id", "k"], ascending=[True, False]).drop_duplicates(
-            "creator_id"
-        )
-        df = df.merge(best[["creator_id", "source"]], on=["creator_id", "source"])
+    df = one_source(snapshots.dropna(subset=["followers", "date"]))
     df["date"] = pd.to_datetime(df["date"])
     df["week"] = df["date"] - pd.to_timedelta(df["date"].dt.day_of_week, unit="D")
     df = df.sort_values(["creator_id", "date"])

@@ -442,22 +442,20 @@ def _growth_spikes(cid: str, snaps: list[dict[str, Any]]) -> list[dict[str, Any]
     docs/vetting.md) and its one source per creator: the page's own day-over-day rule, over a
     weekly tracker and a vendor's rounded monthly counts mixed, flagged the saw-tooth between
     1,046 and "1K" as bought followers on 544 creators of the demo that vet cleared."""
-    from closeknit.features.growth import spikes
+    from closeknit.features.growth import one_source, spikes
 
     rows = [s for s in snaps if s.get("followers") is not None and s.get("date") is not None]
     if not rows:
         return [dict(s, spike=False, gain=None) for s in snaps]
     frame = pd.DataFrame(rows).assign(creator_id=cid)
-    by_source = frame["source"].fillna("").value_counts()
-    # the detector's own choice: the source with the most snapshots (ties: its sort order)
-    chosen = sorted(by_source[by_source == by_source.max()].index)[0]
     judged = spikes(frame)
     flagged = {s["date"] for s in judged.get(cid, {}).get("spikes", [])}
+    shown = one_source(frame).drop(columns="creator_id").sort_values("date", kind="stable")
+    shown = shown.astype(object).where(shown.notna(), None)  # a missing count is None, not NaN
     out: list[dict[str, Any]] = []
     prev: int | None = None
-    for s in rows:
-        if (s.get("source") or "") != chosen:
-            continue
+    points: list[dict[str, Any]] = shown.to_dict("records")  # type: ignore[assignment]
+    for s in points:
         f = int(s["followers"])
         gain = (f - prev) / prev if prev else None
         day = str(s["date"])[:10]
