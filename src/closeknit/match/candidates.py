@@ -82,7 +82,6 @@ class CandidateTable:
     auth_score: np.ndarray
     sponsored_rate: np.ndarray
     raw_eng: np.ndarray  # median likes+comments of the 12 latest posts, NaN without posts
-    scan: np.ndarray  # each creator's position in a plain scan of the creators table
     niche: np.ndarray  # object: creator_niche.niche
     has_niche: np.ndarray  # bool: the creator has a creator_niche row
     demo: dict[str, dict[str, Sparse]] = field(default_factory=dict)
@@ -253,14 +252,9 @@ def build(store: Store, workspace: str, version: str) -> CandidateTable:
         auth_score=nan.copy(),
         sponsored_rate=nan.copy(),
         raw_eng=nan.copy(),
-        scan=np.zeros(n, np.int64),
         niche=np.full(n, None, dtype=object),
         has_niche=np.zeros(n, bool),
     )
-    # the order the per-row code met candidates in; the cost percentile breaks ties by it
-    sc = store.arrow(f"SELECT p.pos FROM creators c JOIN {pos} p USING (creator_id) "
-                     "WHERE c.workspace_id = $ws ORDER BY c.rowid", ws)  # fmt: skip
-    t.scan[sc.column("pos").to_numpy()] = np.arange(sc.num_rows)
     has_f, cols, has_at = _feature_schema(store)
     if has_f and cols:
         # the latest row per creator, as load_features reads it
@@ -363,7 +357,6 @@ _ARRAYS = (
     "auth_score",
     "sponsored_rate",
     "raw_eng",
-    "scan",
     "niche",
     "has_niche",
 )
