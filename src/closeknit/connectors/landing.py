@@ -25,7 +25,7 @@ from typing import Any
 import pyarrow as pa
 
 from closeknit.errors import ImportError_
-from closeknit.store import Store
+from closeknit.store import Store, quarantine_once
 from closeknit.store.db import Tx
 
 # Natural keys of canonical tables (besides workspace_id). ``merge`` tables keep old values
@@ -342,18 +342,8 @@ def _load_chunk(
         res.errors.append(
             {"file": rj.file, "line": rj.line, "field": rj.field, "reason": rj.reason}
         )
-        exists = tx.scalar(
-            "SELECT count(*) FROM quarantine WHERE workspace_id = ? AND source = ? "
-            "AND file IS NOT DISTINCT FROM ? AND line IS NOT DISTINCT FROM ? "
-            "AND field IS NOT DISTINCT FROM ? AND reason = ?",
-            [workspace, source, rj.file, rj.line, rj.field, rj.reason],
-        )
-        if not exists:
-            tx.execute(
-                "INSERT INTO quarantine (workspace_id, batch_id, source, file, line, field, reason,"
-                " raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [workspace, batch_id, source, rj.file, rj.line, rj.field, rj.reason, rj.raw],
-            )
+        if quarantine_once(tx, workspace, batch_id, source, file=rj.file, line=rj.line,
+                           field=rj.field, reason=rj.reason, raw=rj.raw):  # fmt: skip
             res.n_new_quarantine += 1
         res.n_quarantined += 1
 

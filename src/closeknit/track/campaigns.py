@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from closeknit.errors import CloseknitError, Conflict, NotFound, ValidationError
-from closeknit.store import Store, audit, resolve_creator_id
+from closeknit.store import Store, audit, quarantine_once, resolve_creator_id
 from closeknit.store.db import Tx
 
 STAGES = (
@@ -882,17 +882,9 @@ def import_roster(
             tx.insert_rows("campaign_creators", deals)
             tx.insert_rows("campaign_stage_history", hist)
         for b in bad:
-            if not tx.scalar(
-                "SELECT count(*) FROM quarantine WHERE workspace_id = ? AND source = "
-                "'campaign_roster' AND file = ? AND line = ? AND reason = ?",
-                [workspace, str(path), b["line"], b["reason"]],
-            ):
-                tx.execute(
-                    "INSERT INTO quarantine (workspace_id, batch_id, source, file, line, field, "
-                    "reason, raw) VALUES (?, ?, 'campaign_roster', ?, ?, ?, ?, ?)",
-                    [workspace, batch, str(path), b["line"], b["field"], b["reason"],
-                     json.dumps(b["raw"], default=str)],
-                )  # fmt: skip
+            quarantine_once(tx, workspace, batch, "campaign_roster", file=str(path),
+                            line=b["line"], field=b["field"], reason=b["reason"],
+                            raw=json.dumps(b["raw"], default=str))  # fmt: skip
     return {
         "campaigns": len(new_camps),
         "creators": len(deals),

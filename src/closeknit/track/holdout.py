@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from closeknit.errors import InsufficientData, NotFound, ValidationError
-from closeknit.store import Store
+from closeknit.store import Store, quarantine_once
 from closeknit.track.counterfactual import Interval
 from closeknit.track.lift import DiffInMeans, campaign_spend, diff_in_means, unit_series
 
@@ -348,26 +348,9 @@ def import_assignment(
         if good:
             tx.insert_arrow("holdout_units", pa.Table.from_pylist(good))
         for b in bad:
-            seen = tx.scalar(
-                "SELECT count(*) FROM quarantine WHERE workspace_id = ? AND source = "
-                "'holdout_units' AND file IS NOT DISTINCT FROM ? AND line = ? AND field = ? "
-                "AND reason = ?",
-                [workspace, file, b["line"], b["field"], b["reason"]],
-            )
-            if not seen:
-                tx.execute(
-                    "INSERT INTO quarantine (workspace_id, batch_id, source, file, line, "
-                    "field, reason, raw) VALUES (?, ?, 'holdout_units', ?, ?, ?, ?, ?)",
-                    [
-                        workspace,
-                        batch,
-                        file,
-                        b["line"],
-                        b["field"],
-                        b["reason"],
-                        json.dumps(b["raw"], default=str),
-                    ],
-                )
+            quarantine_once(tx, workspace, batch, "holdout_units", file=file, line=b["line"],
+                            field=b["field"], reason=b["reason"],
+                            raw=json.dumps(b["raw"], default=str))  # fmt: skip
     arms = Counter(g["arm"] for g in good)
     return AssignmentImport(
         campaign_id=campaign_id,

@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from closeknit.errors import InsufficientData, NotFound, ValidationError
-from closeknit.store import Store
+from closeknit.store import Store, quarantine_once
 from closeknit.track.counterfactual import (
     MIN_PRE,
     PERIODS,
@@ -1119,26 +1119,9 @@ def import_series(
             tx.execute("INSERT INTO lift_series SELECT * FROM _new_series")
             tx.unregister("_new_series")
         for b in bad:
-            seen = tx.scalar(
-                "SELECT count(*) FROM quarantine WHERE workspace_id = ? AND source = "
-                "'lift_series' AND file IS NOT DISTINCT FROM ? AND line = ? AND field = ? "
-                "AND reason = ?",
-                [workspace, b["file"], b["line"], b["field"], b["reason"]],
-            )
-            if not seen:
-                tx.execute(
-                    "INSERT INTO quarantine (workspace_id, batch_id, source, file, line, field, "
-                    "reason, raw) VALUES (?, ?, 'lift_series', ?, ?, ?, ?, ?)",
-                    [
-                        workspace,
-                        batch_id,
-                        b["file"],
-                        b["line"],
-                        b["field"],
-                        b["reason"],
-                        json.dumps(b["raw"], default=str),
-                    ],
-                )
+            quarantine_once(tx, workspace, batch_id, "lift_series", file=b["file"],
+                            line=b["line"], field=b["field"], reason=b["reason"],
+                            raw=json.dumps(b["raw"], default=str))  # fmt: skip
     errors = [{k: v for k, v in b.items() if k != "raw"} for b in bad]
     return SeriesImport(len(clean), len(bad), errors, file, series_role, relabelled)
 
