@@ -458,12 +458,7 @@ def why(m: dict[str, Any], brief: Brief | None) -> str:
     return "; ".join(parts)
 
 
-_FACTOR_WORDS = {
-    "engagement": "engagement",
-    "authenticity": "authenticity",
-    "cost": "value for the fee",
-    "audience": "audience",
-}
+_FACTOR_WORDS = {"cost": "value for the fee"}  # the others read as their names
 
 
 _SORT_KEYS = {
