@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from closeknit.features import builder as fb
-from closeknit.features import sqlfiles
+from closeknit.features import distributed, sqlfiles
 from closeknit.store import Store
 from tests.features import factory as F
 
@@ -15,13 +15,15 @@ ALL = [
     *sqlfiles.AGGREGATES,
     "brands",
     "fingerprint",
+    "replies_people",
     "inputs/comment_dups",
     "inputs/fast_cocomments",
 ]
 
 
 def _params() -> dict:
-    return fb.params("default", dt.datetime(2024, 6, 30))
+    # the product build's placeholders plus the portable reply rate's bot rules
+    return distributed.params("default", dt.datetime(2024, 6, 30))
 
 
 @pytest.mark.parametrize("name", ALL)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 import shutil
 import time
 from dataclasses import dataclass, field
@@ -74,12 +75,51 @@ class PortableBuild:
         }
 
 
+#: output name → SQL file where the portable build reads another file than the product's SQL
+#: step: the product takes the reply rate over people's comments from its Python comment step
+#: (rules + the calibrated model); the portable build has no Python step, so it runs the
+#: deterministic part of that judge in SQL (``sql/replies_people.sql``)
+PORTABLE_FILES: dict[str, str] = {"replies": "replies_people"}
+
+
+def bot_rule_params() -> dict[str, Any]:
+    r"""Placeholders of ``sql/replies_people.sql``: closeknit.features.comments' text rules as SQL
+    literals (the same patterns and phrase list, so the two builds cannot drift apart).
+
+    Python's ``\w``/``\s`` are Unicode-aware and RE2/Java's are not, so the phrase folding spells
+    letters and digits as ``\p{L}``/``\p{N}``, which both engines read as Python does."""
+    from closeknit.features import comments
+
+    def ci(rx: re.Pattern[str]) -> str:
+        return ("(?i)" if rx.flags & re.IGNORECASE else "") + rx.pattern
+
+    generic = ", ".join(sqlfiles.literal(g) for g in sorted(comments.GENERIC))
+    return {
+        "link_re": ci(comments._LINK),
+        "promo_re": ci(comments._PROMO),
+        "fold_re": r"[^\p{L}\p{N}_\s]+",
+        "space_re": r"\s+",
+        "generic": sqlfiles.Raw(f"({generic})"),
+    }
+
+
+def params(workspace: str, as_of: dt.datetime) -> dict[str, Any]:
+    """The product build's placeholder values plus the bot rules of the portable reply rate."""
+    from closeknit.features.builder import params as build_params
+
+    p = build_params(workspace, as_of)
+    p.update(bot_rule_params())
+    dups = sqlfiles.render("inputs/comment_dups", p)
+    p["comment_dups"] = sqlfiles.Raw(
+        "\n  ".join(ln for ln in dups.splitlines() if not ln.lstrip().startswith("--"))
+    )
+    return p
+
+
 def queries(workspace: str, as_of: dt.datetime, *, with_niche: bool) -> dict[str, str]:
     """The build's queries in the DuckDB dialect, keyed by output name."""
-    from closeknit.features.builder import params
-
     p = params(workspace, as_of)
-    out = {name: sqlfiles.render(name, p) for name in sqlfiles.AGGREGATES}
+    out = {name: sqlfiles.render(PORTABLE_FILES.get(name, name), p) for name in sqlfiles.AGGREGATES}
     if with_niche:
         out["niche"] = NICHE_SQL
     return out
