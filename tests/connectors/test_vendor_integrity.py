@@ -277,3 +277,49 @@ def test_an_erased_creators_row_leaves_no_warning(store: Store, tmp_path: Path) 
     assert (res.n_loaded, res.n_suppressed) == (1, 1)
     assert [r["line"] for r in store.query("SELECT line FROM quarantine")] == [3]
     assert store.scalar("SELECT count(*) FROM quarantine WHERE reason LIKE '%secret%'") == 0
+
+
+# -- an undated record is an observation as of its import ----------------------------------------
+@pytest.mark.parametrize("profile_first", [True, False])
+def test_a_profile_keeps_its_exact_count_over_older_rounded_exports(
+    store: Store, tmp_path: Path, profile_first: bool
+) -> None:
+    """The demo's world imports its profiles (exact, undated) and then twelve monthly vendor
+    exports (rounded '1K', dated): every Instagram creator ended with the rounded figure when
+    the profiles went first, and with the exact one when they went last."""
+    from closeknit.connectors.instagram import import_instagram
+    from tests.connectors._util import profile, write_jsonl
+
+    prof = tmp_path / "profiles-00000.jsonl"
+    write_jsonl(prof, [profile("ana", 1011)])
+    exports = [
+        _write(tmp_path / "creators-2026-09.csv", [HEAD, ["ana", "Ana", "950", "Spain"]]),
+        _write(tmp_path / "creators-2026-10.csv", [HEAD, ["ana", "Ana", "1K", "Spain"]]),
+    ]
+    if profile_first:
+        import_instagram(store, "default", prof)
+    for f in exports:
+        import_vendor_csv(store, "default", f)
+    if not profile_first:
+        import_instagram(store, "default", prof)
+    (c,) = store.query("SELECT followers, observed_at FROM creators")
+    assert c["followers"] == 1011
+    assert c["observed_at"] == dt.date.today()
+    # the exports stay the creator's history
+    snaps = store.query("SELECT followers FROM follower_snapshots ORDER BY date")
+    assert [s["followers"] for s in snaps][:2] == [950, 1000]
+
+
+def test_an_export_dated_after_the_profiles_import_replaces_its_count(
+    store: Store, tmp_path: Path
+) -> None:
+    from closeknit.connectors.instagram import import_instagram
+    from tests.connectors._util import profile, write_jsonl
+
+    prof = tmp_path / "profiles-00000.jsonl"
+    write_jsonl(prof, [profile("ana", 1011)])
+    import_instagram(store, "default", prof)
+    later = dt.date.today() + dt.timedelta(days=40)
+    f = _write(tmp_path / f"creators-{later:%Y-%m}.csv", [HEAD, ["ana", "Ana", "1.2K", "Spain"]])
+    import_vendor_csv(store, "default", f)
+    assert store.scalar("SELECT followers FROM creators") == 1200

@@ -31,6 +31,9 @@ from closeknit.store.db import Tx
 # Natural keys of canonical tables (besides workspace_id). ``merge`` tables keep old values
 # where a new record leaves a field empty (a vendor CSV has no bio; a post JSON has no
 # follower count); ``replace`` tables take the newest record whole.
+# merge tables whose current state follows the latest observation (``observed_at``)
+DATED = frozenset({"creators"})
+
 KEYS: dict[str, tuple[tuple[str, ...], str]] = {
     "creators": (("creator_id",), "merge"),
     "posts": (("post_id",), "replace"),
@@ -395,6 +398,19 @@ def upsert_relation(tx: Tx, table: str, relation: str, cols: list[str]) -> int:
     """
     keys, mode = KEYS[table]
     real = [c for c in cols if c != "_seq"]
+    if table in DATED:
+        # An undated record (a profile file, an API fetch) is an observation as of its import:
+        # before, it counted as older than every dated export, so a profile's exact 1,011
+        # followers gave way to a months-old vendor row's rounded "1K" when imported first,
+        # and kept it when imported last. Import order no longer decides.
+        if "observed_at" in real:
+            relation = (
+                f"(SELECT * REPLACE (coalesce(observed_at, current_date) AS observed_at) "
+                f"FROM {relation})"
+            )
+        else:
+            relation = f"(SELECT *, current_date AS observed_at FROM {relation})"
+            real.append("observed_at")
     key_sql = ", ".join(keys)
     if mode == "merge":
         # within a batch, the newest non-empty value of each field wins: the latest
@@ -440,9 +456,9 @@ def upsert_relation(tx: Tx, table: str, relation: str, cols: list[str]) -> int:
     if mode == "merge":
         upd_cols = [c for c in real if c not in ("workspace_id", *keys)]
         if upd_cols and "observed_at" in upd_cols:
-            # Dated observations (a vendor export's date): the current state follows the latest
-            # one. An older one only fills fields the current state lacks; an undated record
-            # (a profile fetched now) overwrites as before and keeps the stored date.
+            # Dated observations (a vendor export's date; an undated record is dated by its
+            # import, above): the current state follows the latest one. An older one only
+            # fills fields the current state lacks.
             newer = (
                 "(s.observed_at IS NULL OR t.observed_at IS NULL OR s.observed_at >= t.observed_at)"
             )

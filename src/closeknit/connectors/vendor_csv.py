@@ -28,7 +28,8 @@ and, when the export date is known (``--date``; a date column; or a date in the 
 ``follower_snapshots`` row for that date. The date is also the observation date of the
 creator's current state: importing an older export after a newer one adds its snapshots but
 leaves the newer followers, name, country... in place (``landing.upsert_relation``). A file
-without any date gets a warning: no snapshots, and its rows count as undated.
+without any date gets a warning: no snapshots, and its rows count as observed on the day of
+the import, as profile files and API fetches do.
 """
 
 from __future__ import annotations
@@ -1076,8 +1077,8 @@ def build_spec(
             (
                 "date",
                 "no export date in the file name, a title line or a column: no follower "
-                "snapshots were made and the rows count as undated (give one with --date "
-                "YYYY-MM[-DD])",
+                "snapshots were made and the rows count as observed today (give one with "
+                "--date YYYY-MM[-DD])",
             ),
         )
     mapped = {i for idx in cm.columns.values() for i in idx}
