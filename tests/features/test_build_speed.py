@@ -90,6 +90,7 @@ def _comment_frame() -> pd.DataFrame:
                     "dup": k % 11 == 0,
                     "top": k % 3 != 0,
                     "replied": k % 5 == 0,
+                    "reply_minutes": float(k * 7 % 90) if k % 5 == 0 else None,
                 }
             )
     return pd.DataFrame(rows)

@@ -23,7 +23,7 @@ from closeknit.features import distributed
 from closeknit.store import Store, open_store
 from tests.features import factory as F
 
-COLS = ["creator_id", "n_top_comments", "n_replied", "reply_rate"]
+COLS = ["creator_id", "n_top_comments", "n_replied", "reply_rate", "median_reply_minutes"]
 
 
 def _rules_only(mp: pytest.MonkeyPatch) -> None:
@@ -158,6 +158,11 @@ def test_portable_matches_the_rules_only_product_build_on_a_world(
     assert (j["n_top_comments"] == j["n_top_comments_port"]).all()
     assert (j["n_replied"] == j["n_replied_port"]).all()
     np.testing.assert_allclose(j["reply_rate_port"], j["reply_rate"], rtol=1e-12)
+    # the reply delay over the same people's comments in both builds
+    assert j["median_reply_minutes"].notna().sum() >= 50
+    np.testing.assert_allclose(
+        j["median_reply_minutes_port"], j["median_reply_minutes"], rtol=1e-9, equal_nan=True
+    )
 
 
 def test_portable_is_within_tolerance_of_the_product_build_with_its_model(

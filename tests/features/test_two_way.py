@@ -109,6 +109,19 @@ def test_the_reply_rate_is_over_peoples_comments_not_the_bots(store: Store) -> N
         )
         for i in range(4)
     ]
+    # the creator also thanked 6 of the spammers within a minute: the delay, like the rate,
+    # is over people's comments (over all of them it read 1 minute)
+    rows += [
+        dict(
+            comment_id=f"instagram:rb{i}",
+            post_id=pid,
+            parent_comment_id=f"instagram:b{i}",
+            author_handle="answers",
+            text="thanks!",
+            posted_at=t + dt.timedelta(minutes=i + 1),
+        )
+        for i in range(6)
+    ]
     F.comments(store, rows)  # fmt: skip
     build(store, "default")
     r = store.query("SELECT * FROM creator_features WHERE creator_id = ?", [cid])[0]

@@ -417,12 +417,14 @@ def _rows(
     # the two-way stream over people's comments, where the comment part judged any (a creator
     # whose comments have no text keeps the SQL counts over all of them)
     if "n_top_comments" in ex.columns:
-        people = ex[["n_top_comments", "n_replied", "reply_rate"]].add_suffix("_people")
+        two_way = ["n_top_comments", "n_replied", "reply_rate", "median_reply_minutes"]
+        people = ex[two_way].add_suffix("_people")
         df = df.merge(people.reset_index(), on="creator_id", how="left")
         have = df["n_top_comments_people"].notna()
-        for c in ("n_top_comments", "n_replied", "reply_rate"):
+        for c in two_way:
             df[c] = df[c].where(~have, df[f"{c}_people"])
         df["reply_rate"] = pd.to_numeric(df["reply_rate"], errors="coerce")
+        df["median_reply_minutes"] = pd.to_numeric(df["median_reply_minutes"], errors="coerce")
         df["n_top_comments"] = df["n_top_comments"].fillna(0).astype("int64")
         df["n_replied"] = df["n_replied"].fillna(0).astype("int64")
         df.loc[df["reply_rate"].isna(), "median_reply_minutes"] = np.nan
@@ -462,10 +464,14 @@ def _comment_part(
     human_top = cm["top"].to_numpy(dtype=bool) & ~np.asarray(jd.bot, dtype=bool)
     frame["ht"] = human_top
     frame["hr"] = human_top & cm["replied"].to_numpy(dtype=bool)
+    # the reply delay over the same comments (a reply stamped before its comment is left out,
+    # as replies.sql leaves it)
+    minutes = pd.to_numeric(cm["reply_minutes"], errors="coerce").to_numpy(dtype=float)
+    frame["rm"] = np.where(frame["hr"].to_numpy() & (minutes >= 0), minutes, np.nan)
     g = frame.groupby("creator_id", sort=False)
     agg = pd.DataFrame(
         {"n": g.size(), "k": g["bot"].sum(), "s": g["sent"].mean(), "ns": g["sent"].count(),
-         "ht": g["ht"].sum(), "hr": g["hr"].sum()}
+         "ht": g["ht"].sum(), "hr": g["hr"].sum(), "rm": g["rm"].median()}
     )  # fmt: skip
     # bot rows in (creator, comment id) order: the frame's rows come from a parallel join in no
     # fixed order, which made the examples and the order of the reasons vary between builds
@@ -499,8 +505,16 @@ def _comment_part(
                 "model_p": None if mp is None else round(mp, 3),
             }
         )
-    for cid, n_, k_, s_, ns_, ht_, hr_ in zip(
-        agg.index, agg["n"], agg["k"], agg["s"], agg["ns"], agg["ht"], agg["hr"], strict=True
+    for cid, n_, k_, s_, ns_, ht_, hr_, rm_ in zip(
+        agg.index,
+        agg["n"],
+        agg["k"],
+        agg["s"],
+        agg["ns"],
+        agg["ht"],
+        agg["hr"],
+        agg["rm"],
+        strict=True,
     ):
         key = str(cid)
         n, k, ns, ht, hr = int(n_), int(k_), int(ns_), int(ht_), int(hr_)
@@ -514,6 +528,7 @@ def _comment_part(
             n_top_comments=ht,
             n_replied=hr,
             reply_rate=(hr / ht) if ht >= MIN_TOP_COMMENTS else None,
+            median_reply_minutes=None if pd.isna(rm_) else float(rm_),
         )
         evid.setdefault(key, {})["bot_comments"] = {
             "n_comments": n,

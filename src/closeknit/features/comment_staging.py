@@ -30,6 +30,14 @@ def refresh_comment_dups(store: Store, workspace: str, p: dict[str, Any]) -> Non
         )
 
 
+# the creator's replies under comment m of post p (replies.sql's rule)
+_REPLIES = (
+    "FROM comments r WHERE r.workspace_id = m.workspace_id "
+    "AND r.parent_comment_id = m.comment_id AND (coalesce(r.is_creator_reply, FALSE) "
+    "OR lower(coalesce(r.author_handle, '')) = substr(p.creator_id, length(p.platform) + 2))"
+)
+
+
 def comments_sql(scope: str, batch_column: str = "") -> str:
     """The comments other accounts left on creators' posts; ``?`` = workspace, as_of."""
     return (
@@ -37,10 +45,11 @@ def comments_sql(scope: str, batch_column: str = "") -> str:
         f"d.author IS NOT NULL AS dup, m.parent_comment_id IS NULL AS top, "
         # a reply from the creator under it (replies.sql's rule): the reply rate is taken over
         # the top-level comments that are not a bot's, once the bots are judged
-        "EXISTS (SELECT 1 FROM comments r WHERE r.workspace_id = m.workspace_id "
-        "AND r.parent_comment_id = m.comment_id AND (coalesce(r.is_creator_reply, FALSE) "
-        "OR lower(coalesce(r.author_handle, '')) = substr(p.creator_id, length(p.platform) + 2)))"
-        f" AS replied{batch_column} "
+        f"EXISTS (SELECT 1 {_REPLIES}) AS replied, "
+        # minutes to the creator's first reply (replies.sql's delay), for the median over
+        # people's comments
+        f"(SELECT (epoch(min(r.posted_at)) - epoch(m.posted_at)) / 60.0 {_REPLIES}) "
+        f"AS reply_minutes{batch_column} "
         "FROM comments m "
         "JOIN posts p ON p.workspace_id = m.workspace_id AND p.post_id = m.post_id "
         f"{scope}"
@@ -101,7 +110,8 @@ class CommentStage:
             return comments_frame(self.store, self.workspace, self.as_of, batch)
         files = sqlfiles.literal(str(part / "*.parquet"))
         return self.store.arrow(
-            "SELECT creator_id, comment_id, post_id, author_handle, text, dup, top, replied "
+            "SELECT creator_id, comment_id, post_id, author_handle, text, dup, top, replied, "
+            "reply_minutes "
             f"FROM read_parquet({files}, hive_partitioning = false)"
         ).to_pandas()
 

@@ -8,8 +8,8 @@
 -- the calibrated text model the product adds when installed cannot run in SQL (docs/vetting.md
 -- gives the difference it leaves). A creator none of whose comments by others carries text
 -- keeps the count over all its top-level comments (nothing to judge), as the product does.
--- median_reply_minutes stays over all other accounts' top-level comments, bots included, as the
--- product build takes it from replies.sql; n_top_comments_all counts those comments.
+-- median_reply_minutes is over the same people's comments the creator answered;
+-- n_top_comments_all counts all other accounts' top-level comments.
 WITH cp AS (
   SELECT p.creator_id, p.post_id, lower(c.handle) AS creator_handle
   FROM posts p
@@ -75,7 +75,7 @@ SELECT
   CASE WHEN sum(person) > 0 THEN CAST(sum(person * replied) AS DOUBLE) / sum(person) END
     AS reply_rate,
   median(
-    CASE WHEN replied = 1 AND replied_at >= posted_at
+    CASE WHEN person = 1 AND replied = 1 AND replied_at >= posted_at
       THEN CAST(epoch(replied_at) - epoch(posted_at) AS DOUBLE) / 60.0
     END
   ) AS median_reply_minutes,
