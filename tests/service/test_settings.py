@@ -64,3 +64,27 @@ def test_password_change_checks_the_current_one_and_ends_other_sessions(tmp_path
         assert out1.email == a.owner_email
     finally:
         st.close()
+
+
+def test_a_campaign_takes_the_workspace_currency_and_refuses_unknown_codes(
+    tmp_path: Path,
+) -> None:
+    """A campaign accepted 'BTC', 'ABC' or 'XXX' where the workspace setting refused them, and
+    defaulted to USD in a GBP workspace (the web alone filled in the workspace's)."""
+    from closeknit.service import campaigns as csvc
+
+    a, _ = build_template(tmp_path / "t.duckdb")
+    st = open_store(tmp_path / "t.duckdb")
+    try:
+        svc.set_currency(st, a.workspace, svc.CurrencyIn(currency="GBP"), actor="user:o")
+        c = csvc.create_campaign(st, a.workspace, csvc.CampaignIn(name="spring"), actor="t")
+        assert c.currency == "GBP"
+        c = csvc.create_campaign(
+            st, a.workspace, csvc.CampaignIn(name="eu", currency="eur"), actor="t"
+        )
+        assert c.currency == "EUR"
+        for bad in ("BTC", "ABC", "XXX"):
+            with pytest.raises((PydanticValidationError, ValidationError), match="use one of"):
+                csvc.CampaignIn(name="x", currency=bad)
+    finally:
+        st.close()

@@ -63,3 +63,15 @@ def test_a_row_for_a_stored_campaign_adds_its_creator(store: Store, tmp_path: Pa
     assert codes == {"instagram:zoe": "ZOE10", "instagram:anna.runs": "ANNA10"}
     (e,) = list_errors(store, "default", source="campaign-roster")
     assert e["field"] == "code" and "with code ZOE10, not ZOE99" in e["reason"]
+
+
+def test_the_audit_entry_names_the_file_not_the_server_path(store: Store, tmp_path: Path) -> None:
+    """docs/api.md: batches, jobs, the quarantine and the audit log show file names only; the
+    roster's audit entry carried the server's full path."""
+    seed(store)
+    f = tmp_path / "deals.csv"
+    f.write_text(HEAD + "run,zoe,ZOE10,,2026-09-01,2026-09-20,,50\n")
+    import_roster(store, "default", f)
+    (d,) = store.query("SELECT detail FROM audit_log WHERE action = 'campaign.import'")
+    assert str(tmp_path) not in str(d["detail"])
+    assert "deals.csv" in str(d["detail"])

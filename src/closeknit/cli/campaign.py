@@ -52,7 +52,9 @@ def register(app: typer.Typer) -> None:
         budget: Annotated[float | None, typer.Option("--budget")] = None,
         start: Annotated[str | None, typer.Option("--start", help="YYYY-MM-DD")] = None,
         end: Annotated[str | None, typer.Option("--end", help="YYYY-MM-DD")] = None,
-        currency: Annotated[str, typer.Option("--currency")] = "USD",
+        currency: Annotated[
+            str | None, typer.Option("--currency", help="ISO 4217 code (default: the workspace's)")
+        ] = None,
         landing_url: Annotated[str | None, typer.Option("--landing-url")] = None,
         discount: Annotated[float | None, typer.Option("--discount", help="percent")] = None,
         window: Annotated[int, typer.Option("--window", help="attribution days")] = 30,
@@ -70,7 +72,7 @@ def register(app: typer.Typer) -> None:
                     "budget": budget,
                     "start_date": start,
                     "end_date": end,
-                    "currency": currency.upper(),
+                    "currency": currency,
                     "landing_url": landing_url,
                     "discount_percent": discount,
                     "attribution_window_days": window,

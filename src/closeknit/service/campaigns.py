@@ -9,6 +9,8 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, field_validator
 
 from closeknit.service.base import AbsoluteUrl, CreatorRef, Day, In, Out, web_url
+from closeknit.service.settings import CURRENCIES
+from closeknit.service.settings import currency as workspace_currency
 from closeknit.store import Store
 from closeknit.track import campaigns as tc
 from closeknit.track import codes as tcodes
@@ -44,7 +46,9 @@ class CampaignIn(In):
     name: Name
     brief: str | None = Field(default=None, max_length=5000, description="what it is about")
     budget: float | None = Field(default=None, ge=0, le=1e9)
-    currency: str = Field(default="USD", pattern="^[A-Z]{3}$")
+    currency: str | None = Field(
+        default=None, max_length=10, description="ISO 4217 code (default: the workspace's)"
+    )
     start_date: Day | None = None
     end_date: Day | None = None
     landing_url: AbsoluteUrl | None = None
@@ -57,6 +61,18 @@ class CampaignIn(In):
     )
 
     _url = field_validator("landing_url", mode="before")(web_url)
+
+    @field_validator("currency")
+    @classmethod
+    def _known_currency(cls, v: str | None) -> str | None:
+        # the workspace setting's list: a campaign in 'BTC' or 'XXX' was accepted where the
+        # workspace refused it, and its money was labelled with an unknown code
+        if v is None or not v.strip():
+            return None
+        code = v.strip().upper()
+        if code not in CURRENCIES:
+            raise ValueError(f"use one of {', '.join(CURRENCIES)}")
+        return code
 
 
 class Member(Out):
@@ -120,9 +136,9 @@ def create_campaign(
     store: Store, workspace: str, req: CampaignIn, *, actor: str, campaign_id: str | None = None
 ) -> CampaignOut:
     """Create a campaign (``campaign_id``: an id of one's own choosing, CLI only)."""
-    c = tc.create_campaign(
-        store, workspace, actor=actor, campaign_id=campaign_id, **req.model_dump()
-    )
+    fields = req.model_dump()
+    fields["currency"] = req.currency or workspace_currency(store, workspace)
+    c = tc.create_campaign(store, workspace, actor=actor, campaign_id=campaign_id, **fields)
     out: CampaignOut = CampaignOut.of(c)
     return out
 

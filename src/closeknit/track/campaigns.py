@@ -876,7 +876,8 @@ def import_roster(
                 "campaign.import",
                 "campaign",
                 camp,
-                {"path": str(path), "creators": sum(d["campaign_id"] == camp for d in deals)},
+                # the file's name, as every other audit entry: never a server path
+                {"file": Path(path).name, "creators": sum(d["campaign_id"] == camp for d in deals)},
             )
         if deals:
             tx.insert_rows("campaign_creators", deals)
