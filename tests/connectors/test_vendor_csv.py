@@ -650,3 +650,25 @@ def test_an_unclosed_quote_says_which_lines_it_swallowed(store: Store, tmp_path:
     (q,) = store.query("SELECT line, reason FROM quarantine")
     assert q["line"] == 3 and "a quote opened on line 3" in q["reason"]
     assert "lines 3-4 were read as one row" in q["reason"]
+
+
+@pytest.mark.parametrize(
+    ("header", "field"),
+    [
+        ("engagement_percentile", None),  # a percentile of engagement, not an engagement count
+        ("engagement_quality_score", None),
+        ("audience_sample_size", None),  # the sampled followers, not the followers
+        ("audience_real_share", None),  # a proportion, not a count of shares
+        ("creator_id", None),  # an identifier, not a display name
+        ("Audience size", "followers"),
+        ("Avg. shares", "avg_shares"),
+        ("Engagement", "eng_avg"),
+        ("Creator", "name"),
+    ],
+)
+def test_scores_samples_shares_and_ids_are_not_counts_or_names(
+    header: str, field: str | None
+) -> None:
+    from closeknit.connectors.vendor_csv import match_header
+
+    assert match_header(header)[0] == field

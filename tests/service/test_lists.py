@@ -34,7 +34,7 @@ def test_list_lifecycle_and_isolation(tmp_path: Path) -> None:
             actor="user:x",
         )  # fmt: skip
         rows = svc.export_rows(st, a.workspace, lst.list_id, actor="user:x")
-        assert rows[0]["handle"] == f"@{a.handles[2]}" and rows[0]["note"] == "media kit asked"
+        assert rows[0]["handle"] == a.handles[2] and rows[0]["note"] == "media kit asked"
         assert list(rows[0]) == list(svc.EXPORT_COLUMNS)
         lst = svc.remove_from_list(st, a.workspace, lst.list_id, a.creators[3], actor="user:x")
         assert len(lst.creators) == 2
@@ -81,5 +81,41 @@ def test_an_empty_list_id_is_no_list(tmp_path: Path) -> None:
                 svc.add_to_list(st, a.workspace, bad, svc.AddToListIn(creators=[a.creators[0]]),  # type: ignore[arg-type]
                                 actor="user:x")  # fmt: skip
         assert st.scalar("SELECT count(*) FROM creator_list_items WHERE list_id = ''") == 0
+    finally:
+        st.close()
+
+
+def test_exports_import_back_as_the_same_creators(tmp_path: Path) -> None:
+    """A list export wrote '@anna' (escaped "'@anna" for spreadsheets) and re-imported with its
+    tier column as the handles (two creators became one called 'nano'); creators.csv
+    re-imported with the creator_id column as every name, and percentiles, scores and the
+    audience sample as engagement, shares and followers."""
+    from closeknit.connectors.vendor_csv import import_vendor_csv
+    from closeknit.report.tables import csv_text
+    from closeknit.service import creators as csvc
+
+    a, _ = build_template(tmp_path / "t.duckdb")
+    st = open_store(tmp_path / "t.duckdb")
+    try:
+        lst = svc.create_list(
+            st, a.workspace, svc.ListIn(name="short"), actor="user:x", creators=a.creators[:4]
+        )
+        f = tmp_path / "list.csv"
+        f.write_text(csv_text(svc.export_rows(st, a.workspace, lst.list_id, actor="user:x")))
+        import_vendor_csv(st, "rt-list", f)
+        rows = csvc.export_creators(st, a.workspace, csvc.CreatorsQuery(limit=500), actor="x")
+        g = tmp_path / "creators.csv"
+        g.write_text(csv_text([r.to_json() for r in rows], list(csvc.CreatorRow.model_fields)))
+        import_vendor_csv(st, "rt-all", g)
+        cols = "creator_id, platform, handle, name, followers, country"
+        q = f"SELECT {cols} FROM creators WHERE workspace_id = ? ORDER BY creator_id"
+        want = st.query(q, [a.workspace])
+        assert st.query(q, ["rt-all"]) == want
+        got = st.query(q, ["rt-list"])
+        assert got == [w for w in want if w["creator_id"] in set(a.creators[:4])]
+        extra = st.query("SELECT extra FROM creators WHERE workspace_id = 'rt-all'")
+        # the scores stay the exporter's extra columns, not vendor engagement or shares
+        assert all("eng_avg" not in str(e["extra"]) for e in extra)
+        assert all("avg_shares" not in str(e["extra"]) for e in extra)
     finally:
         st.close()

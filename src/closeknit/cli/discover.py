@@ -66,7 +66,7 @@ def match_rows(results: list[svc.MatchOut]) -> list[dict[str, Any]]:
         f = m.factors
         rows.append(
             {
-                "handle": f"@{m.handle}",
+                "handle": m.handle,  # bare, as every CSV export writes it (no '@' formula)
                 "platform": m.platform,
                 "followers": m.followers,
                 "country": m.country,

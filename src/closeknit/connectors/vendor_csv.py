@@ -336,6 +336,14 @@ _RECENCY = frozenset(
 _TOTAL = frozenset(
     "total totals sum overall cumulative lifetime all gesamt insgesamt totale".split()
 )
+# a score, percentile or sample of a quantity is not the quantity ("engagement_percentile",
+# "engagement_quality_score", "audience_sample_size" in closeknit's own creators.csv)
+_DERIVED = frozenset(
+    "percentile percentiles score scores quality index grade rating sample samples sampled "
+    "status".split()
+)
+# an identifier is not a display name ("creator_id" read as the creators' names)
+_IDENTIFIER = frozenset("id ids identifier uid key".split())
 _CONTACT = frozenset("email mail e phone contact".split())
 _CONTACT_STATE = frozenset("verified valid validated status available found confirmed".split())
 _METRIC_NOUNS = frozenset(
@@ -368,10 +376,12 @@ def _qualifier(f: str, leftover: set[str], header: str) -> str | None:
         q = _CONTACT_STATE  # "Email verified" holds yes/no, not an address
     elif f == "date":
         q = _METRIC_NOUNS  # "Posts / month" is a count per month, not a date
+    elif f == "name":
+        q = _IDENTIFIER
     elif f in COUNT_FIELDS:
         if "%" in header:
             return "%"
-        q = _CHANGE | _SHARE | _DATE_WORDS
+        q = _CHANGE | _SHARE | _DATE_WORDS | _DERIVED
         if f in ("followers", "following"):
             q |= _AUTHENTICITY
         if f in _AVERAGES:
@@ -465,6 +475,8 @@ def match_header(header: str) -> tuple[str | None, float]:
             windows = {h} | {" ".join(words[k : k + n]) for k in range(len(words) - n + 1)}
             for w in windows:
                 if _qualifier(f, set(words) - set(w.split()), header):
+                    continue
+                if w in _SHARE:  # "share" is a proportion, not a count of "shares"
                     continue
                 r = difflib.SequenceMatcher(None, w, s).ratio()
                 if r >= 0.84:
@@ -587,9 +599,12 @@ def detect(
             used.add(ranked[0])
             ranked = ranked[1:]
         if ranked and "name" not in cm.columns:
-            cm.columns["name"] = [ranked[0]]
+            # of the other name-like columns, an exact header first ("name" over "creator"),
+            # then the least handle-like: display names have spaces, handles do not
+            pick = min(ranked, key=lambda i: (-cm.conf.get(i, 0.0), handle_likeness(col_values[i])))
+            cm.columns["name"] = [pick]
             cm.how["name"] = "header+values"
-            used.add(ranked[0])
+            used.add(pick)
     elif name_like and "name" not in cm.columns:
         cm.columns["name"] = [name_like[0]]
         cm.how["name"] = "header"

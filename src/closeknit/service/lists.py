@@ -287,10 +287,11 @@ EXPORT_COLUMNS = (
 
 
 def export_rows(store: Store, workspace: str, list_id: str, *, actor: str) -> list[dict[str, Any]]:
-    """The list as CSV rows (formula-like cells are escaped by the CSV writer); audited."""
+    """The list as CSV rows (formula-like cells are escaped by the CSV writer); audited.
+
+    Handles are written bare, as creators.csv writes them: an '@' starts a formula in a
+    spreadsheet, so the writer escaped every handle as "'@anna", and the file imported back
+    with its tier column read as the handles."""
     lst = get_list(store, workspace, list_id)
     audit(store, workspace, actor, "export", "list", list_id, {"rows": len(lst.creators)})
-    return [
-        {k: (f"@{c.handle}" if k == "handle" else getattr(c, k)) for k in EXPORT_COLUMNS}
-        for c in lst.creators
-    ]
+    return [{k: getattr(c, k) for k in EXPORT_COLUMNS} for c in lst.creators]
