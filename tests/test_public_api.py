@@ -98,3 +98,37 @@ def test_a_store_opened_read_only_can_be_searched_and_vetted(small_world: Path) 
         assert any("read-only" in n for n in v.notes)
     finally:
         ro.close()
+
+
+def test_an_unknown_workspace_is_refused_by_name_before_anything_is_written(
+    tmp_path: Path,
+) -> None:
+    """A well-formed but unknown workspace ('typo-brand') was accepted and written to: rows
+    landed in a workspace no key or page could open."""
+    from closeknit.errors import NotFound
+
+    st = ck.open_store(tmp_path / "s.duckdb")
+    try:
+        with pytest.raises(NotFound, match="no workspace 'typo-brand'.*known: default") as e:
+            ck.set_currency(st, "typo-brand", ck.CurrencyIn(currency="EUR"), actor="me")
+        assert "closeknit workspaces create typo-brand" in e.value.message
+        assert "create_workspace" in e.value.message
+        with pytest.raises(NotFound, match="did you mean default"):
+            ck.list_lists(st, "defualt")
+        with pytest.raises(NotFound):
+            ck.import_world(st, "typo-brand", tmp_path / "no-world")
+        assert not st.query("SELECT * FROM workspace_settings WHERE workspace_id = 'typo-brand'")
+        # created, it can be used; and it is listed
+        made = ck.create_workspace(st, {"workspace": "brand-b", "name": "Brand B"})
+        assert made.workspace_id == "brand-b"
+        ck.set_currency(st, "brand-b", ck.CurrencyIn(currency="EUR"), actor="me")
+        assert ck.workspace_settings(st, "brand-b").currency == "EUR"
+        assert [w.workspace_id for w in ck.list_workspaces(st)] == ["brand-b", "default"]
+    finally:
+        st.close()
+
+
+def test_a_request_model_built_directly_is_refused_as_a_closeknit_error() -> None:
+    with pytest.raises(CloseknitError, match="^budget: Input should be greater than 0$") as e:
+        ck.PlanIn(text="anklets", budget=-1)
+    assert isinstance(e.value, ValidationError) and e.value.details["field"] == "budget"

@@ -12,7 +12,8 @@ call, so a notebook gets the same answer as every other interface::
     ck.assign_niches(st, "default")
     ck.vet(st, "default", ck.VetIn(creator="@handle")).to_json()
     ck.discover(st, "default", ck.DiscoverIn(text="home workout, UK, 18-25", limit=20))
-    ck.make_plan(st, "default", ck.PlanIn(text="home workout, UK, 18-25", budget=5000))
+    plan = ck.make_plan(st, "default", ck.PlanIn(text="home workout, UK", budget=5000, save=True))
+    ck.list_plans(st, "default"); ck.get_plan(st, "default", plan.plan_id)  # saved plans
     ck.create_list(st, "default", ck.ListIn(name="Shortlist"), actor="me", creators=["@a"])
     ck.add_to_campaign(st, "default", "campaign-id", ck.AddCreatorsIn(creators=["@a"]), actor="me")
     ck.assign_codes(st, "default", "campaign-id", ck.CodesIn(), actor="me")
@@ -24,9 +25,13 @@ call, so a notebook gets the same answer as every other interface::
 Every service result is a pydantic model: ``.to_json()`` gives what ``--json`` and the REST
 API print, ``.to_frame()`` its rows as a pandas DataFrame, and its repr is a one-line summary;
 ``import_world`` and ``generate_world`` return plain dataclasses. A request may be given as its
-model or as a dict of its fields; a wrong type, a refused field or a workspace name that is no
-workspace id (``"My Brand"``) is a :class:`closeknit.errors.ValidationError`, like every error
-the package raises on purpose.
+model or as a dict of its fields; a wrong type, a refused field (also of a request model built
+directly, ``ck.PlanIn(budget=-1)``) or a workspace name that is no workspace id (``"My Brand"``)
+is a :class:`closeknit.errors.ValidationError`, like every error the package raises on purpose.
+A workspace must exist before anything is read or written in it: ``default`` comes with every
+store; ``ck.create_workspace(st, {"workspace": "brand-b"})`` (or ``closeknit workspaces create
+brand-b``) makes another, ``ck.list_workspaces(st)`` lists them, and an unknown one
+(``"typo-brand"``) is a :class:`closeknit.errors.NotFound` naming the known ones.
 Names are imported lazily so that ``import closeknit`` stays cheap.
 """
 
@@ -45,6 +50,9 @@ _API: dict[str, tuple[str, str]] = {
     "generate_world": ("closeknit.world", "generate"),
     "load_truth": ("closeknit.world.truth", "load_truth"),
     "import_world": ("closeknit.connectors.importer", "import_world"),
+    "WorkspaceIn": ("closeknit.service.workspaces", "WorkspaceIn"),
+    "create_workspace": ("closeknit.service.workspaces", "create_workspace"),
+    "list_workspaces": ("closeknit.service.workspaces", "list_workspaces"),
     "ImportIn": ("closeknit.service.imports", "ImportIn"),
     "import_files": ("closeknit.service.imports", "import_files"),
     "BuildIn": ("closeknit.service.features", "BuildIn"),
@@ -65,6 +73,8 @@ _API: dict[str, tuple[str, str]] = {
     "trends": ("closeknit.service.discover", "trends"),
     "PlanIn": ("closeknit.service.plans", "PlanIn"),
     "make_plan": ("closeknit.service.plans", "plan"),
+    "list_plans": ("closeknit.service.plans", "list_plans"),
+    "get_plan": ("closeknit.service.plans", "get_plan"),
     "FeesIn": ("closeknit.service.plans", "FeesIn"),
     "fees": ("closeknit.service.plans", "fees"),
     "CampaignIn": ("closeknit.service.campaigns", "CampaignIn"),
@@ -103,7 +113,8 @@ def __getattr__(name: str) -> Any:
     if name in _API:
         mod, attr = _API[name]
         value = getattr(import_module(mod), attr)
-        if mod.startswith("closeknit.service.") and inspect.isfunction(value):
+        checked = mod.startswith("closeknit.service.") or name == "import_world"
+        if checked and inspect.isfunction(value):
             value = _checked(value)
         globals()[name] = value
         return value
@@ -114,12 +125,16 @@ def _checked(fn: Any) -> Any:
     """``fn`` with its request models and text arguments checked at the door: a notebook's
     ``ck.vet(st, ws, "@x")`` or ``ck.trends(st, ws, None)`` failed deep inside with an
     AttributeError. A dict is taken as the model's fields; anything else of the wrong type, or
-    fields the model refuses, is a :class:`closeknit.errors.ValidationError` naming it."""
+    fields the model refuses, is a :class:`closeknit.errors.ValidationError` naming it. The
+    workspace must be a workspace id (a ValidationError) of a workspace the store has (a
+    :class:`closeknit.errors.NotFound` naming the known ones and how to create it: a typo such
+    as 'typo-brand' wrote rows no key or page could open)."""
     from pydantic import BaseModel
     from pydantic import ValidationError as PydanticValidationError
 
     from closeknit.errors import ValidationError, refusal
     from closeknit.settings import check_workspace_id
+    from closeknit.store import Store
 
     try:
         hints = get_type_hints(fn)
@@ -154,6 +169,10 @@ def _checked(fn: Any) -> Any:
                 )
             elif k == "workspace":
                 check_workspace_id(v, f"{fn.__name__}: workspace")
+        store, ws = bound.arguments.get("store"), bound.arguments.get("workspace")
+        if isinstance(store, Store) and isinstance(ws, str):
+            # by name, as the API table's modules are (the store imports this package)
+            import_module("closeknit.service.workspaces").require_workspace(store, ws)
         return fn(*bound.args, **bound.kwargs)
 
     return call

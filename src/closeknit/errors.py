@@ -10,6 +10,8 @@ import math
 import re
 from typing import Any
 
+from pydantic_core import ValidationError as PydanticValidationError
+
 _SECRET_PATTERNS = [
     re.compile(r"(access_token|token|key|secret|password|signature)=([^&\s\"']+)", re.I),
     re.compile(r"(Bearer\s+)([A-Za-z0-9._\-~+/=]+)", re.I),
@@ -212,3 +214,32 @@ def refusal(err: Any, label: str | None = None) -> ValidationError:
     msg = validation_message(err)
     shown = label or field
     return ValidationError(f"{shown}: {msg}" if shown else msg, field=field)
+
+
+class InvalidRequest(PydanticValidationError, ValidationError):  # type: ignore[misc]
+    """A request model (``closeknit.PlanIn(...)``) built with values it refuses: closeknit's
+    :class:`ValidationError` (message ``"field: what it should be"``, ``details["field"]``,
+    type ``ValidationError`` in the JSON shape) and still pydantic's own ``ValidationError``
+    (``.errors()``), so code written against either catches it. Made by :func:`invalid_request`
+    only."""
+
+    message: str
+    details: dict[str, Any]
+
+    @property
+    def type(self) -> str:
+        return "ValidationError"
+
+    def __str__(self) -> str:
+        # the product's sentence (pydantic's own quotes a field's whole regular expression)
+        return self.message
+
+
+def invalid_request(exc: PydanticValidationError) -> InvalidRequest:
+    """``exc`` (a request model's refusal) as an :class:`InvalidRequest` carrying the same
+    errors, worded as :func:`refusal` words the first."""
+    errors = exc.errors()
+    out = InvalidRequest.from_exception_data(exc.title, errors)  # type: ignore[arg-type]
+    first = refusal(errors[0]) if errors else ValidationError(f"{exc.title}: input does not fit")
+    out.message, out.details = first.message, first.details
+    return out

@@ -13,7 +13,7 @@ from typing import Any
 import pyarrow as pa
 from argon2 import PasswordHasher
 
-from closeknit.service import accounts
+from closeknit.service import accounts, plans
 from closeknit.store import Store, open_store
 
 PASSWORD = "correct horse battery staple"
@@ -33,6 +33,7 @@ class Seeded:
     batch_id: str = ""
     job_id: str = ""
     list_id: str = ""
+    plan_id: str = ""
     key_id: str = ""
     user_id: str = ""
     ids: dict[str, str] = field(default_factory=dict)
@@ -241,6 +242,18 @@ def seed_workspace(store: Store, ws: str, *, n: int = 12, seed: int = 1) -> Seed
     inv = accounts.invite_as_operator(
         store, ws, accounts.InviteIn(email=f"invited@{ws}.test", role="viewer")
     )
+    # a saved plan (the planner's own answer, so that reading it back is a real PlanOut)
+    s.plan_id = plans.plan(
+        store,
+        ws,
+        plans.PlanIn(
+            text="vegan snacks for runners",
+            budget=5000,
+            min_relevance=0.0,
+            on_brief_share=0.0,
+            save=True,
+        ),
+    ).plan_id
     s.ids = {
         "creator": s.creators[0],
         "campaign_id": s.campaign_id,
@@ -248,6 +261,7 @@ def seed_workspace(store: Store, ws: str, *, n: int = 12, seed: int = 1) -> Seed
         "batch_id": s.batch_id,
         "job_id": s.job_id,
         "list_id": s.list_id,
+        "plan_id": s.plan_id,
         "key_id": s.key_id,
         "user_id": s.user_id,
         "workspace_id": s.workspace,

@@ -102,7 +102,15 @@ def test_every_route_keeps_workspaces_apart(
     a, b = two
     schema = client.get("/openapi.json", headers=auth(a.key)).json()
     before = _snapshot(api_store, b.workspace)
-    leaks_b = [b.workspace + "_", b.campaign_id, b.brief_id, b.batch_id, b.job_id, b.key_id]
+    leaks_b = [
+        b.workspace + "_",
+        b.campaign_id,
+        b.brief_id,
+        b.batch_id,
+        b.job_id,
+        b.key_id,
+        b.plan_id,
+    ]
     h = auth(a.key)
     n_object, n_list = 0, 0
     for path, ops in schema["paths"].items():
@@ -143,6 +151,7 @@ def test_same_routes_work_for_own_objects(client: TestClient, two: tuple[Seeded,
     assert client.get(f"/api/v1/creators/{a.creators[0]}", headers=h).status_code == 200
     assert client.get(f"/api/v1/campaigns/{a.campaign_id}", headers=h).status_code == 200
     assert client.get(f"/api/v1/briefs/{a.brief_id}", headers=h).status_code == 200
+    assert client.get(f"/api/v1/plans/{a.plan_id}", headers=h).status_code == 200
     assert client.get(f"/api/v1/imports/{a.batch_id}", headers=h).status_code == 200
     assert client.get(f"/api/v1/imports/jobs/{a.job_id}", headers=h).status_code == 200
     r = client.put(

@@ -120,3 +120,30 @@ def test_lift_of_a_campaign_without_a_start_date_says_so_as_the_api_does(tmp_pat
 def test_a_workspace_name_that_is_no_id_is_refused(tmp_path: Path) -> None:
     r = runner.invoke(app, ["lists", "all", "--workspace", "My Brand", "--db", str(tmp_path / "s")])
     assert r.exit_code != 0 and "is not a workspace id" in r.output
+
+
+def test_an_unknown_workspace_is_refused_until_it_is_created(tmp_path: Path) -> None:
+    """`--workspace typo-brand` wrote rows under a workspace no key or page could open; as on
+    the Python API it is refused by name, with the known ones and how to create it."""
+    db = ["--db", str(tmp_path / "s.duckdb")]
+    r = runner.invoke(app, ["lists", "create", "Shortlist", "-w", "typo-brand", *db, "--json"])
+    assert r.exit_code != 0
+    err = json.loads(r.stdout)["error"]
+    assert err["type"] == "NotFound" and err["details"]["known"] == ["default"]
+    assert "closeknit workspaces create typo-brand" in err["message"]
+    # the check holds whichever comes first: the workspace option or the store
+    r = runner.invoke(app, ["fees", "--card", "-w", "defualt", *db])
+    assert r.exit_code != 0 and "did you mean default" in r.output
+    r = runner.invoke(app, ["workspaces", "list", *db, "--json"])
+    assert [w["workspace_id"] for w in json.loads(r.stdout)] == ["default"]
+    # created, it works; the account commands still make theirs on first use
+    r = runner.invoke(app, ["workspaces", "create", "typo-brand", "--name", "Typo", *db, "--json"])
+    assert r.exit_code == 0 and json.loads(r.stdout)["name"] == "Typo", r.output
+    r = runner.invoke(app, ["lists", "create", "Shortlist", "-w", "typo-brand", *db, "--json"])
+    assert r.exit_code == 0, r.output
+    r = runner.invoke(app, ["keys", "create", "-w", "agency", *db, "--json"])
+    assert r.exit_code == 0, r.output
+    r = runner.invoke(app, ["workspaces", "list", *db, "--json"])
+    assert [w["workspace_id"] for w in json.loads(r.stdout)] == ["agency", "default", "typo-brand"]
+    r = runner.invoke(app, ["workspaces", "create", "typo-brand", *db])
+    assert r.exit_code != 0 and "Conflict" in r.output

@@ -51,9 +51,11 @@ COMMANDS: dict[str, str] = {
     "features": "features",
     "niches": "discover",
     "lists": "lists",
+    "plans": "plan",
     "campaign": "campaign",
     "users": "serve",
     "keys": "serve",
+    "workspaces": "serve",
     "webhooks": "serve",
 }
 

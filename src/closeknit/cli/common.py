@@ -98,16 +98,49 @@ def brief_filters(
     }
 
 
-def workspace_of(ws: str | None) -> str:
-    return check_workspace_id(ws or get_settings().workspace, "--workspace")
+# the running command's workspace and open store (click's per-invocation meta): whichever of
+# workspace_of and store_for comes second checks that the store has the workspace
+_WORKSPACE = "closeknit.workspace"
+_STORE = "closeknit.store"
+
+
+def workspace_of(ws: str | None, *, may_create: bool = False) -> str:
+    """The command's ``--workspace`` (default ``$CLOSEKNIT_WORKSPACE``, else ``default``): a
+    workspace id of a workspace the store has (checked once the command's store is open), as
+    on the Python API. ``may_create``: the command makes it on first use (the account commands
+    and the demo)."""
+    wid = check_workspace_id(ws or get_settings().workspace, "--workspace")
+    ctx = get_current_context(silent=True)
+    if ctx is not None:
+        ctx.meta[_WORKSPACE] = (wid, may_create)
+        st = ctx.meta.get(_STORE)
+        if st is not None:
+            _check_workspace(st, wid, may_create)
+    return wid
+
+
+def _check_workspace(st: Store, wid: str, may_create: bool) -> None:
+    from closeknit.service.workspaces import ensure_workspace, require_workspace
+
+    if may_create and not st.read_only:
+        ensure_workspace(st, wid)
+    else:
+        require_workspace(st, wid)
 
 
 @contextmanager
 def store_for(db: Path | None, *, read_only: bool = False) -> Iterator[Store]:
     st = open_store(db, read_only=read_only)
+    ctx = get_current_context(silent=True)
     try:
+        if ctx is not None:
+            ctx.meta[_STORE] = st
+            if _WORKSPACE in ctx.meta:
+                _check_workspace(st, *ctx.meta[_WORKSPACE])
         yield st
     finally:
+        if ctx is not None and ctx.meta.get(_STORE) is st:
+            del ctx.meta[_STORE]
         st.close()
 
 
@@ -316,10 +349,12 @@ def cli_errors(as_json: bool = False) -> Iterator[None]:
     fail()'s one-line error and exit."""
     try:
         yield
+    except PydanticValidationError as exc:
+        # first: a request model built here (closeknit.errors.InvalidRequest is both) is
+        # worded with the command's option name
+        fail(input_error(exc), as_json)
     except CloseknitError as exc:
         fail(exc, as_json)
-    except PydanticValidationError as exc:
-        fail(input_error(exc), as_json)
 
 
 def input_error(exc: PydanticValidationError) -> ValidationError:

@@ -71,7 +71,7 @@ def register(app: typer.Typer) -> None:
                 with _progress_display(enabled=not as_json) as on_progress:
                     res = run_demo(
                         st,
-                        workspace=workspace_of(workspace),
+                        workspace=workspace_of(workspace, may_create=True),
                         creators=creators,
                         seed=seed,
                         world_dir=wdir,

@@ -1,4 +1,5 @@
-"""`closeknit plan` and `closeknit fees`: thin layer over the plans service."""
+"""`closeknit plan`, `closeknit plans list|show` (saved plans) and `closeknit fees`: thin layer
+over the plans service."""
 
 from __future__ import annotations
 
@@ -130,26 +131,56 @@ def register(app: typer.Typer) -> None:
                 plan = svc.plan(st, workspace_of(workspace), req)
 
         def render() -> None:
-            rows = [
-                {
-                    "creator": f"@{p.handle}",
-                    "tier": p.tier,
-                    "niche": p.niche,
-                    "followers": p.followers,
-                    "fit": round(p.relevance, 2),
-                    "fee": p.fee.mid,
-                    "revenue": round(p.expected_revenue),
-                    "orders": round(p.expected_orders, 1),
-                }
-                for p in plan.picks
-            ]
-            # at 80 columns the niche and orders give way first, never the fee or the revenue
-            print_table(
-                rows,
-                title=f"plan ({plan.method}, {plan.status})",
-                priority=["creator", "tier", "followers", "fit", "fee", "revenue", "orders"],
-            )
-            print_forecast(plan)
+            print_plan(plan)
+            if save:
+                console.print(f"saved: closeknit plans show {plan.plan_id}")
+
+        emit(plan, as_json=as_json, render=render)
+
+    plans = typer.Typer(help="Saved plans (plan --save).", no_args_is_help=True)
+    app.add_typer(plans, name="plans")
+
+    @plans.command("list")
+    def plans_list(
+        db: DbOpt = None, workspace: WorkspaceOpt = None, as_json: JsonOpt = False
+    ) -> None:
+        """The workspace's saved plans, newest first."""
+        with cli_errors(as_json), store_for(db) as st:
+            res = svc.list_plans(st, workspace_of(workspace))
+        rows = [
+            {
+                "plan": r.plan_id,
+                "saved": (r.created_at or "")[:10],
+                "budget": r.budget,
+                "picks": r.n_creators,
+                "revenue": r.expected_revenue,
+                "brief": _cut(r.brief, BRIEF_CELL),
+            }
+            for r in res
+        ]
+
+        def render() -> None:
+            if not rows:
+                console.print("no saved plans yet: closeknit plan BRIEF --budget N --save")
+                return
+            print_table(rows, title="saved plans (revenue: expected)")
+
+        emit(res, as_json=as_json, render=render)
+
+    @plans.command("show")
+    def plans_show(
+        plan_id: Annotated[str, typer.Argument(help="the plan's id (plans list)")],
+        db: DbOpt = None,
+        workspace: WorkspaceOpt = None,
+        as_json: JsonOpt = False,
+    ) -> None:
+        """A saved plan in full, as `plan` showed it when it was made."""
+        with cli_errors(as_json), store_for(db) as st:
+            plan = svc.get_plan(st, workspace_of(workspace), plan_id)
+
+        def render() -> None:
+            console.print(f"plan {plan.plan_id}: {plan.brief}")
+            print_plan(plan)
 
         emit(plan, as_json=as_json, render=render)
 
@@ -225,6 +256,39 @@ def register(app: typer.Typer) -> None:
                 console.print(f"{_who(d)}: {fee_basis_line(d.evidence)}", highlight=False)
 
         emit(res, as_json=as_json, rows=rows, render=render)
+
+
+# the brief's cell in `plans list`: what keeps the six columns inside 80
+BRIEF_CELL = 20
+
+
+def _cut(text: str, n: int) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def print_plan(plan: svc.PlanOut) -> None:
+    """A plan's picks table and its forecast: a plan just made (``plan``) and a saved one
+    (``plans show``) read the same."""
+    rows = [
+        {
+            "creator": f"@{p.handle}",
+            "tier": p.tier,
+            "niche": p.niche,
+            "followers": p.followers,
+            "fit": round(p.relevance, 2),
+            "fee": p.fee.mid,
+            "revenue": round(p.expected_revenue),
+            "orders": round(p.expected_orders, 1),
+        }
+        for p in plan.picks
+    ]
+    # at 80 columns the niche and orders give way first, never the fee or the revenue
+    print_table(
+        rows,
+        title=f"plan ({plan.method}, {plan.status})",
+        priority=["creator", "tier", "followers", "fit", "fee", "revenue", "orders"],
+    )
+    print_forecast(plan)
 
 
 def _who(d: svc.CreatorFeesOut) -> str:

@@ -1,7 +1,8 @@
 """``closeknit serve`` (web dashboard + REST API) and account/privacy commands.
 
-Commands: serve, users add|invite, keys create, webhooks set-secret|clear-secret, erase,
-export-creator.
+Commands: serve, users add|invite, keys create, workspaces list|create, webhooks
+set-secret|clear-secret, erase, export-creator. The account commands (serve, users, keys) make
+their ``--workspace`` on first use; every other command needs it to exist.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from closeknit.errors import CloseknitError, ValidationError
 from closeknit.service import accounts
 from closeknit.service import creators as csvc
 from closeknit.service import imports as isvc
+from closeknit.service import workspaces as wsvc
 
 Role = Literal["owner", "editor", "viewer"]
 ROLE_HELP = "owner | editor | viewer"
@@ -66,7 +68,7 @@ def register(app: typer.Typer) -> None:
         from closeknit.server import create_app
         from closeknit.store import open_store
 
-        ws = workspace_of(workspace)
+        ws = workspace_of(workspace, may_create=True)
         email = (
             owner_email or os.environ.get("CLOSEKNIT_OWNER_EMAIL") or "owner@localhost.localdomain"
         )
@@ -134,7 +136,7 @@ def register(app: typer.Typer) -> None:
         with cli_errors(as_json), store_for(db) as st:
             out = accounts.add_user(
                 st,
-                workspace_of(workspace),
+                workspace_of(workspace, may_create=True),
                 email,
                 role=role,
                 password=os.environ.get("CLOSEKNIT_USER_PASSWORD"),
@@ -153,7 +155,9 @@ def register(app: typer.Typer) -> None:
         """Invite an address: they join once they open the printed /invite link and accept."""
         with cli_errors(as_json), store_for(db) as st:
             out = accounts.invite_as_operator(
-                st, workspace_of(workspace), accounts.InviteIn(email=email, role=role)
+                st,
+                workspace_of(workspace, may_create=True),
+                accounts.InviteIn(email=email, role=role),
             )
         emit(out, as_json=as_json)
 
@@ -168,8 +172,38 @@ def register(app: typer.Typer) -> None:
         """Create an API key; it is printed once and stored only as a hash."""
         with cli_errors(as_json), store_for(db) as st:
             out = accounts.issue_key(
-                st, workspace_of(workspace), accounts.KeyIn(name=name, role=role), actor="cli"
+                st,
+                workspace_of(workspace, may_create=True),
+                accounts.KeyIn(name=name, role=role),
+                actor="cli",
             )
+        emit(out, as_json=as_json)
+
+    spaces = typer.Typer(help="Workspaces of the store (one per brand).", no_args_is_help=True)
+    app.add_typer(spaces, name="workspaces")
+
+    @spaces.command("list")
+    def workspaces_list(db: DbOpt = None, as_json: JsonOpt = False) -> None:
+        """Every workspace of the store."""
+        with cli_errors(as_json), store_for(db) as st:
+            res = wsvc.list_workspaces(st)
+        rows = [
+            {"workspace": w.workspace_id, "name": w.name, "created": (w.created_at or "")[:10]}
+            for w in res
+        ]
+        emit(res, as_json=as_json, rows=rows, title="workspaces")
+
+    @spaces.command("create")
+    def workspaces_create(
+        workspace_id: Annotated[str, typer.Argument(help="lower-case letters, digits, - or _")],
+        name: Annotated[str | None, typer.Option("--name", help="display name")] = None,
+        db: DbOpt = None,
+        as_json: JsonOpt = False,
+    ) -> None:
+        """Create a workspace; imports and every other command can then use it (--workspace)."""
+        with cli_errors(as_json), store_for(db) as st:
+            req = wsvc.WorkspaceIn.model_validate({"workspace": workspace_id, "name": name})
+            out = wsvc.create_workspace(st, req)
         emit(out, as_json=as_json)
 
     hooks = typer.Typer(help="Webhook signing secrets (one per workspace).", no_args_is_help=True)

@@ -1216,20 +1216,15 @@ def _ratio(a: float, b: float) -> float | None:
 
 
 def save_plan(store: Store, workspace: str, plan: Plan) -> None:
-    import json
+    """Store ``plan`` in the workspace's saved plans (:mod:`closeknit.plan.saved`)."""
+    from closeknit.plan import saved
 
-    from closeknit.jsonable import to_jsonable
-
-    with store.transaction() as tx:
-        tx.execute(
-            "INSERT OR REPLACE INTO plans (workspace_id, plan_id, brief, budget, method, result) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            [
-                workspace,
-                plan.plan_id,
-                plan.brief,
-                plan.budget,
-                plan.method,
-                json.dumps(to_jsonable(plan.to_dict())),
-            ],
-        )
+    saved.write(
+        store,
+        workspace,
+        plan_id=plan.plan_id,
+        brief=plan.brief,
+        budget=plan.budget,
+        method=plan.method,
+        result=plan.to_dict(),
+    )

@@ -20,6 +20,7 @@ from pydantic import Field
 
 from closeknit.errors import AuthError, Conflict, NotFound, PermissionDenied, ValidationError
 from closeknit.service.base import In, Out, Page
+from closeknit.service.workspaces import WorkspaceIn, add_workspace
 from closeknit.settings import WORKSPACE_ID
 from closeknit.store import Store, audit
 
@@ -88,13 +89,7 @@ def create_workspace(store: Store, workspace_id: str, name: str | None = None) -
         raise ValidationError(
             "workspace id: lower-case letters, digits, '-' or '_' (max 63)", field="workspace_id"
         )
-    with store.transaction() as tx:
-        if tx.scalar("SELECT 1 FROM workspaces WHERE workspace_id = ?", [workspace_id]):
-            raise Conflict(f"workspace {workspace_id} exists", workspace_id=workspace_id)
-        tx.execute(
-            "INSERT INTO workspaces (workspace_id, name) VALUES (?, ?)",
-            [workspace_id, name or workspace_id],
-        )
+    add_workspace(store, workspace_id, name)
     return {"workspace_id": workspace_id, "name": name or workspace_id}
 
 
@@ -415,11 +410,6 @@ def switch(store: Store, p: Principal, req: WorkspaceSwitchIn) -> WorkspaceOut:
     return WorkspaceOut(
         workspace_id=req.workspace, role=role_of(store, req.workspace, p.user_id or "")
     )
-
-
-class WorkspaceIn(In):
-    workspace: str = Field(max_length=63, pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$")
-    name: str | None = Field(default=None, max_length=200)
 
 
 def new_workspace(store: Store, p: Principal, req: WorkspaceIn) -> WorkspaceOut:

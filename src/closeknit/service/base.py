@@ -15,7 +15,9 @@ import re
 from typing import Annotated, Any, Generic, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, WithJsonSchema
+from pydantic import ValidationError as PydanticValidationError
 
+from closeknit.errors import invalid_request
 from closeknit.jsonable import to_jsonable
 
 DAY_PATTERN = r"^(?:19|2[0-9])[0-9]{2}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])$"
@@ -95,11 +97,27 @@ def web_url(v: Any) -> Any:
 
 
 class In(BaseModel):
-    """A request: what a caller may ask for, validated where it is built."""
+    """A request: what a caller may ask for, validated where it is built.
+
+    Built directly (``PlanIn(budget=-1)``), a refusal is :class:`closeknit.errors.InvalidRequest`:
+    closeknit's ValidationError naming the field, and pydantic's ValidationError too. The
+    interfaces' own ``model_validate`` and FastAPI's request parsing do not pass through
+    ``__init__`` (it is marked as pydantic's base ``__init__``), so they are unchanged.
+    """
 
     # Python's regex engine: patterns then mean what ``str.strip()`` and the validators mean
     # (and what the schema-driven tests generate from).
     model_config = ConfigDict(extra="forbid", strict=True, regex_engine="python-re")
+
+    def __init__(self, /, **data: Any) -> None:
+        try:
+            super().__init__(**data)
+        except PydanticValidationError as e:
+            raise invalid_request(e) from None
+
+    # pydantic then validates through its own core, not through this __init__ (model_validate
+    # and nested models keep raising pydantic's error, which the interfaces word themselves)
+    __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]
 
 
 class Out(BaseModel):

@@ -3,6 +3,7 @@ in), fee estimates."""
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, Literal
@@ -10,13 +11,20 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import Field
 
-from closeknit.errors import SolverError, ValidationError
+from closeknit.errors import NotFound, SolverError, ValidationError
 from closeknit.features.fees import fee_arrays
 from closeknit.features.frame import creator_columns
 from closeknit.match import Brief
 from closeknit.match.candidates import get_table
-from closeknit.plan import PlanConstraints, estimate_fees, load_rate_card, make_plan, set_rate
-from closeknit.plan.planner import discover_candidates, save_plan
+from closeknit.plan import (
+    PlanConstraints,
+    estimate_fees,
+    load_rate_card,
+    make_plan,
+    saved,
+    set_rate,
+)
+from closeknit.plan.planner import discover_candidates
 from closeknit.service.base import CreatorRef, In, Out
 from closeknit.service.briefs import BriefIn, saved_brief_in
 from closeknit.service.discover import Filters, restrict
@@ -450,13 +458,10 @@ def plan(store: Store, workspace: str, req: PlanIn) -> PlanOut:
         method=req.method,
         format=req.format,
         diversity=req.diversity,
-        save=req.save and not locked,
     )
     res = _with_lock(store, workspace, brief, req.budget, c, locked) if locked else None
     if res is None:
         res = _run(store, workspace, brief, req.budget, c)
-    elif req.save:
-        save_plan(store, workspace, res)
     d = res.to_dict()
     d["brief"] = brief_in.text
     locked_set = set(locked)
@@ -464,6 +469,57 @@ def plan(store: Store, workspace: str, req: PlanIn) -> PlanOut:
         p["locked"] = p["creator_id"] in locked_set
     d["locked"], d["excluded"] = locked, excl
     out: PlanOut = _overlap_names(PlanOut.of(d))
+    if req.save:
+        # the answer itself is stored, so that reading it back (get_plan) gives this PlanOut
+        saved.write(
+            store,
+            workspace,
+            plan_id=out.plan_id,
+            brief=out.brief,
+            budget=out.budget,
+            method=out.method,
+            result=out.to_json(),
+        )
+    return out
+
+
+# -- saved plans ------------------------------------------------------------------------------
+class SavedPlanSummary(Out):
+    """One saved plan in a workspace's list: what it was for and what it expects."""
+
+    plan_id: str
+    created_at: str | None = Field(description="when it was saved (UTC)")
+    brief: str
+    budget: float
+    objective: str | None
+    method: str | None
+    n_creators: int = Field(description="creators picked")
+    expected_revenue: float | None = Field(
+        description="expected incremental revenue (the forecast's mid)"
+    )
+
+
+def list_plans(store: Store, workspace: str) -> list[SavedPlanSummary]:
+    """The workspace's saved plans (``save``), newest first."""
+    return [
+        SavedPlanSummary.of({**r, "brief": r["brief"] or ""})
+        for r in saved.summaries(store, workspace)
+    ]
+
+
+def get_plan(store: Store, workspace: str, plan_id: str) -> PlanOut:
+    """One saved plan in full: the same :class:`PlanOut` the plan call returned when it was
+    saved. An unknown id is :class:`NotFound`, naming the workspace's closest plan ids."""
+    found = saved.result(store, workspace, plan_id) if plan_id.strip() else None
+    if found is None:
+        close = difflib.get_close_matches(plan_id.strip(), saved.ids(store, workspace), n=3)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        raise NotFound(
+            f"no saved plan {plan_id.strip()!r} in this workspace{hint}",
+            plan_id=plan_id,
+            suggestions=close,
+        )
+    out: PlanOut = _overlap_names(PlanOut.of(found))
     return out
 
 

@@ -52,6 +52,12 @@ def _fields(errors: list[Any]) -> str:
 def page_for(request: Request, exc: Exception) -> Any:
     """The styled page for ``exc`` on a web path."""
     p = _principal(request)
+    if isinstance(exc, PydanticValidationError):
+        # a service input a page built and the model refused: the same 422 the API answers,
+        # worded as the pages word it (``input_error``), never an internal error (checked
+        # before CloseknitError: a model built directly raises errors.InvalidRequest, both)
+        e = input_error(exc)
+        return error_response(request, p, e.type, e.message, e.http_status)
     if isinstance(exc, CloseknitError):
         return error_response(request, p, exc.type, exc.message, exc.http_status)
     if isinstance(exc, StarletteHTTPException):
@@ -59,11 +65,6 @@ def page_for(request: Request, exc: Exception) -> Any:
         return error_response(request, p, t, msg.format(path=request.url.path), exc.status_code)
     if isinstance(exc, RequestValidationError):
         return error_response(request, p, "ValidationError", _fields(list(exc.errors())), 422)
-    if isinstance(exc, PydanticValidationError):
-        # a service input a page built and the model refused: the same 422 the API answers,
-        # worded as the pages word it (``input_error``), never an internal error
-        e = input_error(exc)
-        return error_response(request, p, e.type, e.message, e.http_status)
     return error_response(
         request, p, "InternalError", "the error was logged; please try again", 500
     )

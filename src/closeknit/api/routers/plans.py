@@ -1,4 +1,4 @@
-"""Plans: a budgeted set of creators for a brief, and fee estimates."""
+"""Plans: a budgeted set of creators for a brief, saved plans read back, and fee estimates."""
 
 from __future__ import annotations
 
@@ -23,6 +23,19 @@ def plan(p: Viewer, store: StoreDep, body: svc.PlanIn) -> svc.PlanOut:
             needs="editor",
         )
     return svc.plan(store, p.workspace_id, body)
+
+
+@router.get("/plans")
+def saved_plans(p: Viewer, store: StoreDep) -> list[svc.SavedPlanSummary]:
+    """The workspace's saved plans (``save``), newest first: brief, budget, creators picked and
+    expected revenue."""
+    return svc.list_plans(store, p.workspace_id)
+
+
+@router.get("/plans/{plan_id}", responses=responses(404))
+def saved_plan(p: Viewer, store: StoreDep, plan_id: str) -> svc.PlanOut:
+    """A saved plan in full: the answer ``POST /plans`` gave when it was saved."""
+    return svc.get_plan(store, p.workspace_id, plan_id)
 
 
 @router.post("/fees", responses=responses(404))

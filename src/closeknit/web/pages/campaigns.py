@@ -232,10 +232,10 @@ def deal(
     try:
         req = svc.DealIn(fee=opt_float(fee, "fee"), deliverables=deliverables.strip() or None)
         svc.update_deal(store, p.workspace_id, campaign_id, creator, req, actor=p.actor)
+    except PydanticValidationError as e:  # first: errors.InvalidRequest is a CloseknitError too
+        return _refused(request, p, store, campaign_id, input_error(e))
     except CloseknitError as e:
         return _refused(request, p, store, campaign_id, e)
-    except PydanticValidationError as e:
-        return _refused(request, p, store, campaign_id, input_error(e))
     return _changed(request, p, store, campaign_id)
 
 

@@ -253,13 +253,13 @@ def compare_page(
     picked = [*creators, *c]
     try:
         rows = svc.compare(store, p.workspace_id, svc.CompareIn(creators=picked))
-    except CloseknitError as e:
-        return error_page(request, p, e)
-    except PydanticValidationError as e:
+    except PydanticValidationError as e:  # first: errors.InvalidRequest is a CloseknitError too
         err = e.errors()[0]
         msg = "tick between one and twelve creators to compare" if err["type"] in (
             "too_short", "too_long") else input_error(e).message  # fmt: skip
         return error_page(request, p, input_error(e).__class__(msg, field="creators"))
+    except CloseknitError as e:
+        return error_page(request, p, e)
     priced = [r for r in rows if r.fee_mid is not None]
     sym = ssvc.symbol(currency_of(request, p))
     bars: dict[str, Any] = {

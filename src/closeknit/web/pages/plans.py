@@ -1,20 +1,23 @@
 """The plan page: a brief (with the chips and filters carried over from Discover, or a saved
 list) and a budget in; a recommendation out: the picks with why, overlaps as names and shares,
 money in the workspace currency, remove or keep a creator and re-plan, and the comparison with
-spending it all on one big creator."""
+spending it all on one big creator. Saved plans are listed (``/plans``) and each is shown as it
+was made (``/plans/{plan_id}``)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse
 from pydantic import Field
 
 from closeknit.api.deps import StoreDep, WebViewer
+from closeknit.errors import PermissionDenied
 from closeknit.service import lists as lsvc
 from closeknit.service import plans as svc
 from closeknit.service import settings as ssvc
+from closeknit.service.accounts import Principal
 from closeknit.web import charts
 from closeknit.web.brief_fields import BriefFields, Short
 from closeknit.web.forms import opt_float
@@ -42,6 +45,7 @@ class PlanRunFields(PlanPageFields):
     lock_add: Short = ""
     unlock: Short = ""
     include: Short = ""
+    save: Short = ""
 
 
 @router.get("/plan", response_class=HTMLResponse)
@@ -92,7 +96,63 @@ def plan_run(
     if f.list_id:
         # a list is the pool: the brief's text still names the plan, its filters do not apply
         body = {k: v for k, v in body.items() if k not in ("ignore",)}
+    if f.save:
+        if not p.can("editor"):
+            raise PermissionDenied(
+                f"saving a plan needs the editor role (you are {p.role})", needs="editor"
+            )
+        body["save"] = True
     plan = svc.plan(store, p.workspace_id, svc.PlanIn.model_validate(body))
+    hx = bool(request.headers.get("hx-request"))
+    return render(
+        request,
+        "partials/plan_result.html" if hx else "plan.html",
+        p,
+        brief=None if hx else f.parsed(),
+        budget=f.budget,
+        auto=False,
+        lists=[] if hx else lsvc.list_lists(store, p.workspace_id),
+        filters_open=f.filters_open(),
+        plan=plan,
+        saved_now=bool(f.save),
+        **_charts(request, p, plan),
+        q=q,
+        exclude=excl,
+        lock=locked,
+        nav="plan",
+    )
+
+
+@router.get("/plans", response_class=HTMLResponse)
+def saved_plans_page(request: Request, p: WebViewer, store: StoreDep) -> HTMLResponse:
+    """The workspace's saved plans, newest first."""
+    return render(request, "plans.html", p, plans=svc.list_plans(store, p.workspace_id), nav="plan")
+
+
+@router.get("/plans/{plan_id}", response_class=HTMLResponse)
+def saved_plan_page(request: Request, p: WebViewer, store: StoreDep, plan_id: str) -> HTMLResponse:
+    """One saved plan, shown as the plan page showed it (without the re-plan buttons)."""
+    plan = svc.get_plan(store, p.workspace_id, plan_id)
+    saved_at = next(
+        (s.created_at for s in svc.list_plans(store, p.workspace_id) if s.plan_id == plan_id),
+        None,
+    )
+    return render(
+        request,
+        "saved_plan.html",
+        p,
+        plan=plan,
+        saved=True,
+        saved_at=saved_at,
+        **_charts(request, p, plan),
+        exclude=[],
+        lock=[],
+        nav="plan",
+    )
+
+
+def _charts(request: Request, p: Principal, plan: svc.PlanOut) -> dict[str, Any]:
+    """The plan's two charts (fee per creator; this plan against the one big creator)."""
     sym = ssvc.symbol(currency_of(request, p))
     big = plan.comparison.best_single_macro_or_mega
     mine = plan.expected.revenue
@@ -114,22 +174,4 @@ def plan_run(
         intervals=[(k.fee.low, k.fee.high) for k in plan.picks],
         value_fmt=lambda v: f"{sym}{v:,.0f}",
     )
-    hx = bool(request.headers.get("hx-request"))
-    return render(
-        request,
-        "partials/plan_result.html" if hx else "plan.html",
-        p,
-        brief=None if hx else f.parsed(),
-        budget=f.budget,
-        auto=False,
-        lists=[] if hx else lsvc.list_lists(store, p.workspace_id),
-        filters_open=f.filters_open(),
-        plan=plan,
-        big=big,
-        fee_svg=fee_svg,
-        compare_svg=compare_svg,
-        q=q,
-        exclude=excl,
-        lock=locked,
-        nav="plan",
-    )
+    return {"big": big, "fee_svg": fee_svg, "compare_svg": compare_svg}

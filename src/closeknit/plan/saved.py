@@ -1,0 +1,66 @@
+"""Saved plans: the ``plans`` table (migration 0401_track) written and read back.
+
+A row holds the plan's brief, budget and method beside its whole result as JSON (``result``:
+the plans service stores the very answer it returned, so a saved plan reads back as it was
+shown). Rows saved before that hold the planner's own result (:meth:`Plan.to_dict`), a subset of
+the same fields; the service reads both.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from closeknit.jsonable import to_jsonable
+from closeknit.store import Store
+
+
+def write(
+    store: Store,
+    workspace: str,
+    *,
+    plan_id: str,
+    brief: str,
+    budget: float,
+    method: str,
+    result: dict[str, Any],
+) -> None:
+    """Store (or replace) one plan of ``workspace``."""
+    with store.transaction() as tx:
+        tx.execute(
+            "INSERT OR REPLACE INTO plans (workspace_id, plan_id, brief, budget, method, result) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [workspace, plan_id, brief, budget, method, json.dumps(to_jsonable(result))],
+        )
+
+
+def summaries(store: Store, workspace: str) -> list[dict[str, Any]]:
+    """One row per saved plan of ``workspace``, newest first: its id, when it was saved, brief,
+    budget, objective, method, number of creators and expected revenue (the forecast's mid)."""
+    return store.query(
+        "SELECT plan_id, created_at, brief, budget, method, "
+        "json_extract_string(result, '$.objective') AS objective, "
+        "coalesce(json_array_length(result, '$.picks'), 0) AS n_creators, "
+        "TRY_CAST(json_extract_string(result, '$.expected.revenue.mid') AS DOUBLE) "
+        "AS expected_revenue "
+        "FROM plans WHERE workspace_id = ? ORDER BY created_at DESC, plan_id",
+        [workspace],
+    )
+
+
+def result(store: Store, workspace: str, plan_id: str) -> dict[str, Any] | None:
+    """The stored result of one plan of ``workspace`` (None when there is none)."""
+    rows = store.query(
+        "SELECT result FROM plans WHERE workspace_id = ? AND plan_id = ?", [workspace, plan_id]
+    )
+    if not rows or rows[0]["result"] is None:
+        return None
+    raw = rows[0]["result"]
+    out: dict[str, Any] = json.loads(raw) if isinstance(raw, str) else raw
+    return out
+
+
+def ids(store: Store, workspace: str) -> list[str]:
+    """Every saved plan id of ``workspace``."""
+    rows = store.query("SELECT plan_id FROM plans WHERE workspace_id = ?", [workspace])
+    return [str(r["plan_id"]) for r in rows]
