@@ -277,7 +277,7 @@ def list_campaigns(store: Store, workspace: str) -> list[Campaign]:
 def get_campaign(store: Store, workspace: str, campaign_id: str) -> Campaign:
     rows = store.query(_CAMPAIGN_SQL + " AND c.campaign_id = ?", [workspace, campaign_id])
     if not rows:
-        raise NotFound(f"no campaign {campaign_id!r} in workspace {workspace!r}")
+        raise no_campaign(workspace, campaign_id)
     c = _campaign(rows[0])
     c.creators = store.query(
         "SELECT cc.creator_id, cr.handle, cr.platform, cr.followers, cc.stage, cc.fee, "
@@ -308,12 +308,20 @@ def _cc(tx: Tx, workspace: str, campaign_id: str, creator_id: str) -> dict[str, 
     return rows[0]
 
 
+def no_campaign(workspace: str, campaign_id: str) -> NotFound:
+    """The one error for a campaign id the workspace does not have (every interface and every
+    step, report, lift, holdout, halo, words it alike)."""
+    return NotFound(
+        f"no campaign {campaign_id!r} in workspace {workspace!r}", campaign_id=campaign_id
+    )
+
+
 def check_campaign(tx: Tx, workspace: str, campaign_id: str) -> None:
     if not tx.scalar(
         "SELECT count(*) FROM campaigns WHERE workspace_id = ? AND campaign_id = ?",
         [workspace, campaign_id],
     ):
-        raise NotFound(f"no campaign {campaign_id!r} in workspace {workspace!r}")
+        raise no_campaign(workspace, campaign_id)
 
 
 def _deliverables(d: Any) -> str | None:

@@ -12,8 +12,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from closeknit.errors import NotFound, ValidationError
+from closeknit.errors import ValidationError
 from closeknit.store import Store
+from closeknit.track.campaigns import no_campaign
 from closeknit.track.counterfactual import Interval
 
 
@@ -57,7 +58,7 @@ def halo(
         [workspace, campaign_id],
     )
     if not c:
-        raise NotFound(f"campaign {campaign_id} not found")
+        raise no_campaign(workspace, campaign_id)
     camp = c[0]
     if camp["start_date"] is None:
         raise ValidationError(f"campaign {campaign_id} has no start_date", field="start_date")

@@ -29,6 +29,7 @@ import numpy as np
 
 from closeknit.errors import InsufficientData, NotFound, ValidationError
 from closeknit.store import Store, quarantine_once
+from closeknit.track.campaigns import no_campaign
 from closeknit.track.counterfactual import Interval
 from closeknit.track.lift import DiffInMeans, campaign_spend, diff_in_means, unit_series
 
@@ -260,7 +261,7 @@ def import_assignment(
         "SELECT 1 FROM campaigns WHERE workspace_id = ? AND campaign_id = ?",
         [workspace, campaign_id],
     ):
-        raise NotFound(f"campaign {campaign_id} not found", campaign_id=campaign_id)
+        raise no_campaign(workspace, campaign_id)
     if (
         rows
         and campaign_col in rows[0]
@@ -533,7 +534,7 @@ def analyze(
         [workspace, campaign_id],
     )
     if not camp:
-        raise NotFound(f"campaign {campaign_id} not found", campaign_id=campaign_id)
+        raise no_campaign(workspace, campaign_id)
     spend = campaign_spend(store, workspace, campaign_id)
     imported = store.query(
         "SELECT unit, arm, outcome, pre_outcome, line FROM holdout_units "

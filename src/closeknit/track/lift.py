@@ -34,6 +34,7 @@ import pandas as pd
 
 from closeknit.errors import InsufficientData, NotFound, ValidationError
 from closeknit.store import Store, quarantine_once
+from closeknit.track.campaigns import no_campaign
 from closeknit.track.counterfactual import (
     MIN_PRE,
     PERIODS,
@@ -152,7 +153,7 @@ def _campaign(store: Store, workspace: str, campaign_id: str) -> dict[str, Any]:
         [workspace, campaign_id],
     )
     if not rows:
-        raise NotFound(f"campaign {campaign_id} not found", campaign_id=campaign_id)
+        raise no_campaign(workspace, campaign_id)
     return rows[0]
 
 
