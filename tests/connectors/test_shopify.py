@@ -268,3 +268,67 @@ def test_admin_csv_without_id_keys_by_name_and_splits_codes(store: Store, tmp_pa
     }
     extra = json.loads(store.scalar("SELECT extra FROM orders WHERE order_id = '1002'"))
     assert extra["financial_status"] == "voided" and extra["cancelled_at"]
+
+
+def test_admin_csv_groups_an_orders_lines_wherever_they_are(store: Store, tmp_path: Path) -> None:
+    """An export sorted by product (or lines pasted together) puts an order's line items apart:
+    grouping only adjacent lines made #1001 two orders, the second one without its fields
+    (rejected: no id) and its Mini line lost. Grouped by order across the file, the orders,
+    totals and codes are those of the adjacent export, and a re-import changes nothing."""
+    from closeknit.store import open_store
+
+    cols = ["Name", "Email", "Financial Status", "Currency", "Subtotal", "Total",
+            "Discount Code", "Discount Amount", "Created at", "Lineitem quantity",
+            "Lineitem name", "Lineitem price", "Id"]  # fmt: skip
+    created = "2026-05-01 10:00:00 -0400"
+    adjacent = [
+        ["#1001", "a@b.com", "paid", "USD", "60.00", "51.00", "ANA15", "9.00", created, "1",
+         "Kit", "40.00", "9001"],
+        ["#1001", "a@b.com", "", "", "", "", "", "", created, "1", "Mini", "20.00", ""],
+        ["#1002", "c@d.com", "paid", "USD", "30.00", "30.00", "", "0.00", created, "2",
+         "Anklet", "15.00", "9002"],
+        ["#1003", "e@f.com", "paid", "USD", "90.00", "81.00", "SUMMER10, FREESHIP", "9.00",
+         created, "1", "Zip", "50.00", "9003"],
+        ["#1003", "e@f.com", "", "", "", "", "", "", created, "1", "Bag", "30.00", ""],
+        ["#1003", "e@f.com", "", "", "", "", "", "", created, "1", "Cap", "10.00", ""],
+    ]  # fmt: skip
+    # sorted by line item name: every order's lines apart, and #1003's fields on its last line
+    interleaved = sorted(adjacent, key=lambda r: r[10])
+    assert [r[0] for r in interleaved] == ["#1002", "#1003", "#1003", "#1001", "#1001", "#1003"]
+
+    def orders(st: Store, rows: list[list[str]], name: str) -> list[tuple[Any, ...]]:
+        f = tmp_path / name
+        with f.open("w", newline="") as fh:
+            csv.writer(fh).writerows([cols, *rows])
+        res = import_shopify(st, "default", f, cogs_rate=0.5)
+        assert (res.n_input, res.n_loaded, res.n_quarantined) == (3, 3, 0)
+        before = counts(st)
+        assert import_shopify(st, "default", f, cogs_rate=0.5).n_loaded == 0
+        assert counts(st) == before
+        return [
+            (
+                r["order_id"], r["created_at"], r["total"], r["subtotal"], r["discount_amount"],
+                r["discount_codes"], r["cogs"], r["currency"],
+                sorted(i["title"] for i in json.loads(r["extra"])["line_items"]),
+            )
+            for r in st.query("SELECT * FROM orders ORDER BY order_id")
+        ]  # fmt: skip
+
+    want = orders(store, adjacent, "adjacent.csv")
+    assert [w[0] for w in want] == ["9001", "9002", "9003"]
+    assert want[0][5] == ["ANA15"] and want[2][5] == ["SUMMER10", "FREESHIP"]
+    assert want[2][8] == ["Bag", "Cap", "Zip"]
+    other = open_store(tmp_path / "other.duckdb")
+    try:
+        assert orders(other, interleaved, "interleaved.csv") == want
+        # errors name the line holding the order's fields, wherever it is
+        bad = [list(r) for r in interleaved]
+        bad[5][5] = "ten"  # #1003's total, on its last line
+        f = tmp_path / "bad.csv"
+        with f.open("w", newline="") as fh:
+            csv.writer(fh).writerows([cols, *bad])
+        res = import_shopify(other, "default", f)
+        assert res.n_quarantined == 1 and res.errors[0]["line"] == 7
+        assert res.errors[0]["field"] == "total_price"
+    finally:
+        other.close()

@@ -34,7 +34,16 @@ from closeknit.connectors.bulk import (
     missing_sql,
 )
 from closeknit.connectors.countries import country_sql
+from closeknit.connectors.csvfast import load_csv
 from closeknit.connectors.csvio import header_key, iter_csv, renamer
+from closeknit.connectors.identity import (
+    creator_columns,
+    creator_ref_sql,
+    handle_problem_sql,
+    quoted_sql,
+    ref_handle_cell_sql,
+    ref_platform_sql,
+)
 from closeknit.connectors.instagram import bool_check, count_check
 from closeknit.connectors.landing import ImportResult, Rejected
 from closeknit.connectors.values import BadValue, parse_bool, parse_count
@@ -53,9 +62,11 @@ SAMPLE_STRUCTURE = (
     '"profile_pic_url":"VARCHAR","has_profile_pic":"VARCHAR"}}'
 )
 
-_CREATOR = (
-    "lower(CASE WHEN contains(trim(r.creator), ':') THEN trim(r.creator) "
-    "ELSE 'instagram:' || ltrim(trim(r.creator), '@') END)"
+# "instagram:Alice", "IG:@alice", "alice", "instagram.com/alice/": one creator, read as every
+# importer reads it (connectors.identity)
+_CREATOR = "d.creator"
+_CREATOR_PROBLEM = handle_problem_sql(
+    ref_handle_cell_sql("r.creator"), ref_platform_sql("r.creator")
 )
 _P = "r.profile"
 
@@ -63,8 +74,20 @@ SAMPLE_SPEC = JsonSpec(
     source="audience",
     kind="audience_sample",
     structure=SAMPLE_STRUCTURE,
+    derive=(
+        (
+            "creator",
+            f"CASE WHEN NOT {missing_sql('r.creator')} THEN {creator_ref_sql('r.creator')} END",
+        ),
+    ),
     checks=(
-        Check("creator", missing_sql("r.creator"), "no creator"),
+        Check("creator", "d.creator IS NULL", "no creator"),
+        Check(
+            "creator",
+            f"{_CREATOR_PROBLEM} IS NOT NULL",
+            "",
+            reason_sql=quoted_sql(_CREATOR_PROBLEM, "r.creator"),
+        ),
         Check(
             "relation",
             "lower(trim(coalesce(r.relation, ''))) NOT IN ('follower', 'commenter')",
@@ -150,10 +173,9 @@ _GENDER = (
     f"WHEN {_in(_UNKNOWN)} THEN 'U' ELSE upper(trim(r.bucket)) END"
 )
 
-_CREATOR_ID = (
-    "lower(coalesce(NULLIF(trim(r.creator_id), ''), coalesce(NULLIF(lower(trim(r.platform)), ''), "
-    "'instagram') || ':' || ltrim(trim(r.handle), '@')))"
-)
+# the creator, read as every importer reads it (connectors.identity)
+_DEMO_CREATOR = creator_columns()
+_CREATOR_ID = _DEMO_CREATOR.creator_id
 
 DEMO_SPEC = JsonSpec(
     source="demographics",
@@ -162,12 +184,9 @@ DEMO_SPEC = JsonSpec(
         '{"platform":"VARCHAR","handle":"VARCHAR","creator_id":"VARCHAR","dimension":"VARCHAR",'
         '"bucket":"VARCHAR","share":"VARCHAR"}'
     ),
+    derive=_DEMO_CREATOR.derive,
     checks=(
-        Check(
-            "handle",
-            f"{missing_sql('r.handle')} AND {missing_sql('r.creator_id')}",
-            "no handle or creator_id",
-        ),
+        *_DEMO_CREATOR.checks,
         Check("dimension", missing_sql("r.dimension"), "no dimension"),
         Check("bucket", missing_sql("r.bucket"), "no bucket"),
         Check(
@@ -217,12 +236,12 @@ def import_demographics(
     on_progress: Callable[[int], None] | None = None,
     encoding: str | None = None,
 ) -> ImportResult:
-    return load_file(
+    return load_csv(
         store,
         workspace,
         path,
         DEMO_SPEC,
-        csv_rename=_demo_rename,
+        rename=_demo_rename,
         on_progress=on_progress,
         encoding=encoding,
     )

@@ -13,6 +13,11 @@ no carriage return except before a line feed, and every quote either opens a cel
 character of the cell) or closes one (followed by a delimiter, a line end or a second quote). A
 block that fails any check, and everything after it, is read by the row-by-row reader instead:
 the same rows, lines and errors, just slower. Files in another encoding are read row by row.
+
+:func:`load_csv` is the CSV import of ``snapshots``, ``posts-csv`` and demographics: both readers
+take a row with fewer cells than the header as written (``short_rows``) and
+:func:`short_row_spec` decides, per file, which of them load (what they lack is optional; one
+warning counts them) and which are rejected (a required field's own check names it).
 """
 
 from __future__ import annotations
@@ -20,8 +25,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, replace
 from json.encoder import encode_basestring as _enc_str  # type: ignore[attr-defined]
 from pathlib import Path
 
@@ -29,7 +34,26 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from closeknit.connectors.csvio import CsvHead, CsvRow, rows_from
+from closeknit.connectors.bulk import (
+    JSON_INSERT,
+    Batches,
+    Check,
+    JsonSpec,
+    load_json,
+    row_json_writer,
+)
+from closeknit.connectors.csvio import (
+    CsvHead,
+    CsvRow,
+    iter_csv,
+    read_head,
+    rename_headers,
+    rows_from,
+)
+from closeknit.connectors.landing import ImportResult
+from closeknit.connectors.staging import Line, hash_prefix, line_batches
+from closeknit.errors import ValidationError
+from closeknit.store import Store
 
 BLOCK = 16 << 20
 
@@ -101,8 +125,21 @@ def _json_str(x: str, controls: bool) -> str:
     )
 
 
-def insert_sql(plan: RowPlan, *, source: str, kind: str, file: str, controls: bool) -> str:
-    """SQL: rows of ``_bk_arrow(seq, line, cells, blank)`` into ``_bk_in``."""
+def insert_sql(
+    plan: RowPlan,
+    *,
+    source: str,
+    kind: str,
+    file: str,
+    controls: bool,
+    short_rows: bool = False,
+) -> str:
+    """SQL: rows of ``_bk_arrow(seq, line, cells, blank)`` into ``_bk_in``.
+
+    ``short_rows``: a row with fewer cells than the header is staged as written, without an
+    error (unless a cell holds a line break: ``csvio.short_row_ok``): its JSON text has no key
+    for a missing cell, as ``bulk.row_json_writer`` writes it, and its parsed row has NULL
+    there."""
     width = len(plan.names)
     entries: dict[str, tuple[int, str]] = {}
     for k, v in plan.head.items():
@@ -131,7 +168,9 @@ def insert_sql(plan: RowPlan, *, source: str, kind: str, file: str, controls: bo
     last: dict[str, int] = {n: i for i, n in enumerate(plan.names)}
     r0 = []
     for f in plan.fields:
-        if f in last:
+        if f in last and plan.head.get(f) is not None:
+            v = f"coalesce(c[{last[f] + 1}], {_lit(str(plan.head[f]))})"  # a short row's
+        elif f in last:
             v = f"c[{last[f] + 1}]"
         elif f in plan.head and plan.head[f] is not None:
             v = _lit(str(plan.head[f]))
@@ -140,26 +179,62 @@ def insert_sql(plan: RowPlan, *, source: str, kind: str, file: str, controls: bo
         r0.append(f"{_ident(f)} := {v}")
     r0_sql = f"struct_pack({', '.join(r0)})" if r0 else "NULL"
     prefix = _lit(f"{source}\x1f{kind}\x1f")
+    # a short row: its JSON text without the keys of its missing cells (canonical_json of the
+    # cells it has), built only for such rows
+    short_ok = "false"
+    short_payload = payload
+    if short_rows:
+        short_ok = (
+            "NOT list_bool_or(list_transform(c, lambda x: contains(x, chr(10)) "
+            "OR contains(x, chr(13))))"
+        )
+        parts = []
+        for k in keys:
+            i, const = entries[k]
+            key = _lit(_enc_str(k) + ":")
+            if i < 0:
+                parts.append(f"{key} || {_lit(const)}")
+            elif k in plan.head:
+                h = json.dumps(plan.head[k], ensure_ascii=False)
+                parts.append(
+                    f"{key} || CASE WHEN c[{i + 1}] IS NULL THEN {_lit(h)} "
+                    f"ELSE {_json_str(f'c[{i + 1}]', controls)} END"
+                )
+            else:
+                parts.append(
+                    f"CASE WHEN c[{i + 1}] IS NOT NULL THEN {key} || "
+                    f"{_json_str(f'c[{i + 1}]', controls)} END"
+                )
+        short_payload = (
+            f"CASE WHEN n < {width} AND err IS NULL THEN '{{' || array_to_string("
+            f"list_filter([{', '.join(parts)}], lambda p: p IS NOT NULL), ',') || '}}' "
+            f"ELSE {payload} END"
+        )
     return f"""
     INSERT INTO _bk_in (seq, file, line, h, h64, payload, err, errf, r0)
     SELECT seq, {_lit(file)}, line, h, ('0x' || left(h, 16))::UBIGINT, payload, err, NULL, r0
     FROM (
       SELECT *, sha256({prefix} || payload) AS h FROM (
-        SELECT seq, line, err, {payload} AS payload, {r0_sql} AS r0 FROM (
-          SELECT seq, line,
-                 CASE WHEN n > {width} AND list_bool_or(list_transform(c[{width + 1}:],
-                          lambda x: NOT regexp_full_match(x, '{WS_CLASS}*')))
-                      THEN n || ' cells for {width} columns'
-                      WHEN n < {width} THEN 'truncated row: ' || n || ' cells for {width} columns'
-                 END AS err,
+        SELECT seq, line, err, {short_payload} AS payload, {r0_sql} AS r0 FROM (
+          SELECT seq, line, n, err,
                  CASE WHEN n > {width} THEN c[1:{width}]
+                      WHEN n < {width} AND err IS NULL THEN list_resize(c, {width})
                       WHEN n < {width} THEN list_resize(c, {width}, '')
                       ELSE c END AS c
           FROM (
-            SELECT seq, line, len(cells) AS n,
-                   list_transform(cells, lambda x: CASE WHEN starts_with(x, '"')
-                                  THEN replace(x[2:-2], '""', '"') ELSE x END) AS c
-            FROM _bk_arrow WHERE NOT blank
+            SELECT seq, line, n, c,
+                   CASE WHEN n > {width} AND list_bool_or(list_transform(c[{width + 1}:],
+                            lambda x: NOT regexp_full_match(x, '{WS_CLASS}*')))
+                        THEN n || ' cells for {width} columns'
+                        WHEN n < {width} AND NOT ({short_ok})
+                        THEN 'truncated row: ' || n || ' cells for {width} columns'
+                   END AS err
+            FROM (
+              SELECT seq, line, len(cells) AS n,
+                     list_transform(cells, lambda x: CASE WHEN starts_with(x, '"')
+                                    THEN replace(x[2:-2], '""', '"') ELSE x END) AS c
+              FROM _bk_arrow WHERE NOT blank
+            )
           )
         )
       )
@@ -202,13 +277,15 @@ def csv_batches(
     sql: Callable[[bool], str],
     slow: Callable[[Iterator[CsvRow]], Iterator[Batch]],
     block: int | None = None,
+    short_rows: bool = False,
 ) -> Iterator[Batch]:
     """(Arrow batch, SQL staging it) per block of ``path``'s rows from byte ``offset`` (see
     :func:`data_offset`); see the module docstring.
 
     ``sql(controls)`` gives the staging SQL (``controls``: cells may hold control characters);
     ``slow(rows)`` turns :class:`~closeknit.connectors.csvio.CsvRow` s of the row-by-row reader
-    into batches, for the rest of a file once a block fails its checks.
+    into batches, for the rest of a file once a block fails its checks (read with
+    ``short_rows``, as the SQL is).
     """
     delim = ord(head.delimiter)
     maybe_blank = _MAYBE_BLANK.copy()
@@ -249,7 +326,7 @@ def csv_batches(
             if not data:
                 return
     # a block that is not plain CSV: its rows and the rest, row by row
-    yield from slow(rows_from(path, head, pos, line0))
+    yield from slow(rows_from(path, head, pos, line0, short_rows=short_rows))
 
 
 def _cut(buf: bytes) -> int:
@@ -349,3 +426,144 @@ def _block(
         }
     )
     return table, len(nl), n_ctrl > 0
+
+
+# --- CSV imports whose short rows load ----------------------------------------------------------
+
+
+def csv_input(
+    path: Path,
+    spec: JsonSpec,
+    *,
+    rename: Callable[[str], str] | None = None,
+    encoding: str | None = None,
+    head: dict[str, str | None] | None = None,
+    label: str | None = None,
+    short_rows: bool = False,
+) -> Iterable[Line] | Batches:
+    """:func:`closeknit.connectors.bulk.csv_input` (a CSV file's rows as JSON objects, in
+    blocks where it can, else row by row) with ``short_rows``: a row with fewer cells than the
+    header is staged as written (see :func:`insert_sql`), not as an error."""
+    fields = flat_fields(spec.structure)
+    info = read_head(path, encoding=encoding)
+    names = rename_headers(info.headers, rename)
+    name = label or str(path)
+    write = row_json_writer(names, head)
+    prefix = hash_prefix(spec.source, spec.kind)
+    offset = (
+        data_offset(path, info) if fields is not None and info.encoding == "utf-8-sig" else None
+    )
+    if offset is None or fields is None:
+        _h, rows = iter_csv(path, encoding=encoding, short_rows=short_rows)
+        return ((name, r.line, write(r.cells), r.reason(), r.field) for r in rows)
+    plan = RowPlan(names, dict(head or {}), fields)
+
+    def sql(controls: bool) -> str:
+        return insert_sql(
+            plan,
+            source=spec.source,
+            kind=spec.kind,
+            file=name,
+            controls=controls,
+            short_rows=short_rows,
+        )
+
+    def slow(rows: Iterator[CsvRow]) -> Iterator[tuple[pa.Table, str]]:
+        lines = ((name, r.line, write(r.cells), r.reason(), r.field) for r in rows)
+        return ((t, JSON_INSERT) for t in line_batches(lines, prefix))
+
+    return Batches(
+        csv_batches(path, info, offset, sql=sql, slow=slow, short_rows=short_rows),
+        r0=struct_type(fields),
+    )
+
+
+def short_row_spec(
+    spec: JsonSpec, names: list[str], head: dict[str, str | None] | None = None
+) -> JsonSpec:
+    """``spec`` for a file with header ``names`` whose short rows load (:func:`csv_input` with
+    ``short_rows``): a row whose missing trailing cells are all optional fields loads with
+    them unknown (NULL), and one warning per file (per chunk of ``bulk.CHUNK`` rows) counts
+    such rows and names their lines; a row that lacks a required field is rejected by the
+    spec's own check of it (naming the field), its reason saying the row ends early.
+
+    A short row is one without the last column's cell (a cell that is there, even empty, is
+    never NULL), so that column is added to the parsed row when the spec does not read it."""
+    fields = flat_fields(spec.structure)
+    if fields is None or len(names) < 2:
+        return spec
+    last = names[-1]
+    structure = spec.structure
+    if last not in fields:
+        if last.lower() in {f.lower() for f in fields}:
+            return spec  # DuckDB's struct fields ignore case: cannot add it
+        structure = json.dumps({**json.loads(spec.structure), last: "VARCHAR"})
+    short = f"(r.{_ident(last)} IS NULL)"
+    ends_early = (
+        f" (the row ends before the last column: it has fewer cells than the header's {len(names)})"
+    )
+    checks = [
+        c
+        if c.keep_row
+        else replace(
+            c,
+            reason_sql=f"CASE WHEN {short} THEN {_check_reason(c)} || {_lit(ends_early)} "
+            f"ELSE {_check_reason(c)} END",
+        )
+        for c in spec.checks
+    ]
+    # one warning for the file's short rows: on the first of them, counting them all (a check
+    # over the loaded rows, _bk_ok, as bulk runs a kept row's checks)
+    rows = f"FROM _bk_ok WHERE {short}"
+    # a row's cells: its JSON keys but those only ``head`` gives
+    cells = f"len(json_keys(payload)) - {len(set(head or {}) - set(names))}"
+    cols = "[" + ", ".join(_lit(n) for n in names) + "]"
+    checks.append(
+        Check(
+            last,
+            f"{short} AND line = (SELECT min(line) {rows})",
+            "",
+            keep_row=True,
+            reason_sql=(
+                f"(SELECT count(*) || CASE WHEN count(*) = 1 THEN ' row has' ELSE ' rows have' "
+                "END || ' fewer cells than the header (trailing empty cells dropped, as some "
+                "spreadsheets and exporters write them): line' || CASE WHEN count(*) = 1 "
+                "THEN ' ' ELSE 's ' END || array_to_string(list_slice(list(line ORDER BY line), "
+                "1, 20), ', ') || CASE WHEN count(*) > 20 THEN ', ...' ELSE '' END || "
+                f"'; the cells they lack, from ' || to_json({cols}[least(min({cells}), "
+                f"{len(names) - 1}) + 1]) || ' on, are unknown' {rows})"
+            ),
+        )
+    )
+    return replace(spec, structure=structure, checks=tuple(checks))
+
+
+def _check_reason(c: Check) -> str:
+    """SQL: a check's reason as bulk writes it (the value quoted when the check has one)."""
+    if c.reason_sql is not None:
+        return f"({c.reason_sql})"
+    if c.value is None:
+        return _lit(c.reason)
+    return f"({_lit(c.reason + ': ')} || coalesce(to_json(left(({c.value})::VARCHAR, 80)), 'null'))"
+
+
+def load_csv(
+    store: Store,
+    workspace: str,
+    path: Path,
+    spec: JsonSpec,
+    *,
+    rename: Callable[[str], str] | None = None,
+    head: dict[str, str | None] | None = None,
+    on_progress: Callable[[int], None] | None = None,
+    encoding: str | None = None,
+) -> ImportResult:
+    """:func:`closeknit.connectors.bulk.load_file` for a CSV file whose rows with fewer cells
+    than the header load when what they lack is optional (:func:`short_row_spec`)."""
+    path = Path(path)
+    if not path.is_file():
+        raise ValidationError(f"no such file: {path}", path=str(path))
+    names = rename_headers(read_head(path, encoding=encoding).headers, rename)
+    spec = short_row_spec(spec, names, head)
+    lines = csv_input(path, spec, rename=rename, encoding=encoding, head=head, short_rows=True)
+    return load_json(store, workspace, lines, spec, path=str(path), on_progress=on_progress)

@@ -3,7 +3,11 @@
 Handles: text encodings (below), delimiter sniffing (comma, semicolon, tab, pipe), blank lines
 (kim2020's blank second line), NUL bytes, header cells with line breaks, duplicated headers (kept
 apart as ``name``, ``name#2``), and rows with too many or too few cells (reported, so the caller
-can quarantine them).
+can quarantine them). A row with fewer cells than the header is what a spreadsheet or an
+exporter writes when it drops a row's trailing empty cells: a caller that reads such a row's
+missing cells as unknown asks for it (``short_rows=True``) and gets the row as written, without
+an error, unless a cell of it holds a line break (most likely a quote left open, which read the
+lines after it into one cell: still an error).
 
 Encoding: UTF-8 (with or without BOM) unless the caller names another (``--encoding``), the
 file starts with a UTF-16 BOM, or the whole file is provably cp1252 (an old Excel export): it
@@ -357,20 +361,30 @@ def _header(
 
 
 def iter_csv(
-    path: Path, *, delimiter: str | None = None, encoding: str | None = None
+    path: Path,
+    *,
+    delimiter: str | None = None,
+    encoding: str | None = None,
+    short_rows: bool = False,
 ) -> tuple[list[str], Iterator[CsvRow]]:
     """``(headers, rows)``: headers normalized and de-duplicated; rows with their first line.
 
     ``encoding`` overrides the detection (see the module docstring). A row holding bytes that
     are not text in the file's encoding comes with an error naming the column and the byte,
-    and its cells show those bytes as ``\\xNN``.
+    and its cells show those bytes as ``\\xNN``. A row with fewer cells than the header comes
+    with an error and padded with empty cells, or, with ``short_rows``, as written (fewer
+    cells, no error; see the module docstring).
     """
-    head, rows = open_csv(path, delimiter=delimiter, encoding=encoding)
+    head, rows = open_csv(path, delimiter=delimiter, encoding=encoding, short_rows=short_rows)
     return head.headers, rows
 
 
 def open_csv(
-    path: Path, *, delimiter: str | None = None, encoding: str | None = None
+    path: Path,
+    *,
+    delimiter: str | None = None,
+    encoding: str | None = None,
+    short_rows: bool = False,
 ) -> tuple[CsvHead, Iterator[CsvRow]]:
     """:func:`iter_csv` with the whole :class:`CsvHead` (title lines skipped, delimiter,
     encoding) instead of the headers alone, for a caller that needs both."""
@@ -379,10 +393,12 @@ def open_csv(
     enc = head.encoding
     reader = csv.reader(_lines(path, enc), delimiter=head.delimiter)
     headers, start = _header(reader, path, enc, len(head.preamble))
-    return head, _rows(reader, headers, enc, start, 0)
+    return head, _rows(reader, headers, enc, start, 0, short_rows)
 
 
-def rows_from(path: Path, head: CsvHead, offset: int, line: int) -> Iterator[CsvRow]:
+def rows_from(
+    path: Path, head: CsvHead, offset: int, line: int, *, short_rows: bool = False
+) -> Iterator[CsvRow]:
     """The rows of ``path`` from byte ``offset`` (the start of a row, on line ``line``), read
     by the same rules as :func:`iter_csv` (used where a faster reader gives up mid-file)."""
     fh = open(path, "rb")  # noqa: SIM115 - closed by the generator below
@@ -394,13 +410,24 @@ def rows_from(path: Path, head: CsvHead, offset: int, line: int) -> Iterator[Csv
 
     def gen() -> Iterator[CsvRow]:
         with text:
-            yield from _rows(reader, head.headers, head.encoding, line, line - 1)
+            yield from _rows(reader, head.headers, head.encoding, line, line - 1, short_rows)
 
     return gen()
 
 
-def _rows(reader: Any, headers: list[str], enc: str, start: int, base: int) -> Iterator[CsvRow]:
-    """CsvRows of ``reader`` from line ``start``; ``base`` lines precede the reader's first."""
+def short_row_ok(cells: list[str]) -> bool:
+    """A row with fewer cells than the header may be read as written (its trailing cells
+    dropped) unless a cell holds a line break: a quote left open read the next lines into it
+    (csvfast's set-based reader applies the same test)."""
+    return not any("\n" in c or "\r" in c for c in cells)
+
+
+def _rows(
+    reader: Any, headers: list[str], enc: str, start: int, base: int, short_rows: bool = False
+) -> Iterator[CsvRow]:
+    """CsvRows of ``reader`` from line ``start``; ``base`` lines precede the reader's first.
+    ``short_rows``: a row with fewer cells than ``headers`` comes as written, without an
+    error, when :func:`short_row_ok`."""
     line = start
     while True:
         try:
@@ -426,6 +453,9 @@ def _rows(reader: Any, headers: list[str], enc: str, start: int, base: int) -> I
             if any(c.strip() for c in extra):
                 err = f"{len(cells)} cells for {len(headers)} columns"
         elif err is None and len(cells) < len(headers):
+            if short_rows and short_row_ok(cells):
+                yield CsvRow(first, cells, None, field, value)
+                continue
             err = f"truncated row: {len(cells)} cells for {len(headers)} columns"
         if err is not None and line - first > 1 and not err.startswith("malformed"):
             # a quote that is never closed reads the lines after it into one cell: say so,

@@ -24,11 +24,12 @@ from closeknit.connectors.bulk import (
     Check,
     JsonSpec,
     count_sql,
-    load_file,
     missing_sql,
     month_first_sql,
 )
+from closeknit.connectors.csvfast import load_csv
 from closeknit.connectors.csvio import header_key, read_head, renamer
+from closeknit.connectors.identity import DEFAULT_PLATFORM, creator_columns, creator_id_sql
 from closeknit.connectors.instagram import (
     DISCLOSURE_TAGS,
     _sql_list,
@@ -108,24 +109,26 @@ _URL_PLATFORM = (
     "WHEN contains(r.url, 'tiktok.com/') THEN 'tiktok' "
     "WHEN contains(r.url, 'youtube.com/') OR contains(r.url, 'youtu.be/') THEN 'youtube' END"
 )
-_PLATFORM = "coalesce(NULLIF(lower(trim(r.platform)), ''), d.url_platform, 'instagram')"
-_HANDLE = "CASE WHEN d.handle_missing THEN d.url_handle ELSE ltrim(trim(r.handle), '@') END"
 _POST_ID = "CASE WHEN d.post_id_missing THEN d.url_post_id ELSE trim(r.post_id) END"
+# the creator, read as every importer reads it (connectors.identity: 'IG', '@Anna.Runs\u200b',
+# 'instagram.com/anna.runs/'); without a handle cell, a TikTok post link names its author, and
+# without a platform cell or a profile link, the post link's host names the platform
+_CREATOR = creator_columns(
+    ref=None,
+    fallback_platform=f"coalesce({_URL_PLATFORM}, '{DEFAULT_PLATFORM}')",
+    fallback_handle="NULLIF(regexp_extract(r.url, 'tiktok\\.com/@([^/?#]+)/', 1), '')",
+)
+_PLATFORM = _CREATOR.platform
+_HANDLE = _CREATOR.handle
 
 # each cell is read once per row (into the struct d), for the checks and the posts alike
 _DERIVE = (
-    ("handle_missing", missing_sql("r.handle")),
+    *_CREATOR.derive,
     ("post_id_missing", missing_sql("r.post_id")),
-    ("url_platform", _URL_PLATFORM),
     (
         "url_post_id",
         f"CASE WHEN {missing_sql('r.post_id')} "
         f"THEN NULLIF(regexp_extract(r.url, '{_POST_LINK}', 1), '') END",
-    ),
-    (
-        "url_handle",
-        f"CASE WHEN {missing_sql('r.handle')} "
-        "THEN NULLIF(regexp_extract(r.url, 'tiktok\\.com/@([^/?#]+)/', 1), '') END",
     ),
     ("posted_at", _TS),
     ("posted_at_missing", missing_sql("r.posted_at")),
@@ -148,7 +151,7 @@ SPEC = JsonSpec(
     derive=_DERIVE,
     date_columns=(("posted_at", "r.posted_at"),),
     checks=(
-        Check("handle", "d.handle_missing AND d.url_handle IS NULL", "no handle"),
+        *_CREATOR.checks,
         Check("post_id", "d.post_id_missing AND d.url_post_id IS NULL", "no post id"),
         Check(
             "posted_at",
@@ -169,7 +172,7 @@ SPEC = JsonSpec(
     tables=(
         (
             "creators",
-            f"""SELECT _seq, {_PLATFORM} || ':' || lower({_HANDLE}) AS creator_id,
+            f"""SELECT _seq, {_CREATOR.creator_id} AS creator_id,
                        {_PLATFORM} AS platform, {_HANDLE} AS handle,
                        'posts_csv' AS source
                 FROM _bk_ok""",
@@ -177,8 +180,8 @@ SPEC = JsonSpec(
         (
             "posts",
             f"""SELECT _seq, platform || ':' || external_id AS post_id, platform, external_id,
-                       platform || ':' || lower(handle) AS creator_id, posted_at, kind, caption,
-                       tags AS hashtags,
+                       {creator_id_sql("platform", "handle")} AS creator_id, posted_at, kind,
+                       caption, tags AS hashtags,
                        regexp_extract_all(lower(coalesce(caption, '')), '@([a-z0-9._]+)', 1)
                          AS mentions,
                        likes, comments, views, shares, saves,
@@ -230,13 +233,13 @@ def import_posts_csv(
             header_key(h) in _TIKTOK_HEADERS for h in headers
         ):
             head = {"platform": "tiktok"}
-    return load_file(
+    return load_csv(
         store,
         workspace,
         path,
         SPEC,
-        csv_rename=rename,
-        csv_head=head,
+        rename=rename,
+        head=head,
         on_progress=on_progress,
         encoding=encoding,
     )

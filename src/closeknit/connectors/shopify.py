@@ -348,37 +348,51 @@ CSV_FIELDS = {
 }
 
 
+# columns only an order's first line fills (the one holding the order's fields): the line
+# that has one of them heads its order, wherever the export's sort put it
+_ORDER_LEVEL = ("financial status", "currency", "subtotal", "total", "taxes", "discount code",
+                "paid at", "id", "refunded amount")  # fmt: skip
+
+
 def iter_order_csv(
-    path: Path, *, cogs_rate: float | None = None, encoding: str | None = None
+    path: Path,
+    *,
+    cogs_rate: float | None = None,
+    encoding: str | None = None,
+    short_lines: list[int] | None = None,
 ) -> Iterator[Record | Rejected]:
     """Records of a Shopify admin orders export: lines grouped by ``Name`` into orders.
 
+    The lines of one order need not be adjacent (an export sorted by product or date, or
+    lines pasted together): each order is complete at its last line, and the line holding
+    the order's fields heads it (its line names the order in errors). A line with fewer
+    cells than the header (trailing empty cells dropped) is read with the cells it lacks
+    unknown; their lines are appended to ``short_lines``.
     A rejected row's reason names the column but never quotes a cell (names, addresses)."""
-    headers, rows = iter_csv(path, encoding=encoding)
+    headers, rows = iter_csv(path, encoding=encoding, short_rows=True)
     name = str(path)
     if "name" not in headers:
         raise ValidationError(f"{path}: not a Shopify orders export (no Name column)")
     idx = {h: i for i, h in enumerate(headers)}
-    group: list[dict[str, str]] = []
-    first_line = 0
-    # a spreadsheet re-saved in the US writes 3/4/2025 for March 4: the whole column decides
-    # the day/month order (one more read of the file: exports are tens of thousands of lines)
-    month_first = False
-    if "created at" in idx:
-        at = idx["created at"]
-        _h, again = iter_csv(path, encoding=encoding)
-        month_first = date_order(
-            r.cells[at] for r in again if not r.error and at < len(r.cells)
-        ).month_first
+    # One more read of the file (exports are tens of thousands of lines): where each order's
+    # last line is, and the day/month order of Created at: a spreadsheet re-saved in the US
+    # writes 3/4/2025 for March 4, and the whole column decides.
+    last: dict[str, int] = {}
+    at = idx.get("created at")
+    _h, again = iter_csv(path, encoding=encoding, short_rows=True)
 
-    def flush() -> Iterator[Record | Rejected]:
-        if group:
-            yield _csv_order(group, name, first_line, cogs_rate, month_first)
+    def dates() -> Iterator[str]:
+        for k, r in enumerate(again):
+            if r.error:
+                continue
+            last[_order_key(r.cells, idx, k)] = k
+            if at is not None and at < len(r.cells):
+                yield r.cells[at]
 
-    for row in rows:
+    month_first = date_order(dates()).month_first
+    open_orders: dict[str, list[tuple[int, dict[str, str]]]] = {}
+    for k, row in enumerate(rows):
         if row.error:
-            yield from flush()
-            group = []
             yield Rejected(
                 row.error,
                 file=name,
@@ -387,13 +401,27 @@ def iter_order_csv(
                 raw=mask_emails(",".join(row.cells))[:2000],
             )
             continue
-        cells = {h: row.cells[i] for h, i in idx.items()}
-        if group and cells["name"] == group[0]["name"]:
-            group.append(cells)
-            continue
-        yield from flush()
-        group, first_line = [cells], row.line
-    yield from flush()
+        if len(row.cells) < len(headers) and short_lines is not None:
+            short_lines.append(row.line)
+        key = _order_key(row.cells, idx, k)
+        group = open_orders.setdefault(key, [])
+        group.append((row.line, {h: row.cells[i] for h, i in idx.items() if i < len(row.cells)}))
+        if last.get(key, k) <= k:
+            del open_orders[key]
+            head = next((g for g in group if any(g[1].get(c, "") for c in _ORDER_LEVEL)), group[0])
+            lines = [head[1]] + [g[1] for g in group if g is not head]
+            yield _csv_order(lines, name, head[0], cogs_rate, month_first)
+    for group in open_orders.values():  # the file changed between the two reads
+        yield _csv_order([g[1] for g in group], name, group[0][0], cogs_rate, month_first)
+
+
+def _order_key(cells: list[str], idx: dict[str, int], k: int) -> str:
+    """The order a line belongs to: its Name, else its Id; a line with neither is its own."""
+    for col in ("name", "id"):
+        i = idx.get(col)
+        if i is not None and i < len(cells) and cells[i].strip():
+            return f"{col}:{cells[i].strip()}"
+    return f"line:{k}"
 
 
 def _csv_order(
@@ -523,15 +551,16 @@ def import_shopify(
         raise ValidationError(f"no such file: {path}", path=str(path))
     if cogs_rate is not None and not (0 <= cogs_rate <= 1):
         raise ValidationError("--cogs-rate must be a share between 0 and 1")
+    short: list[int] = []
     if path.suffix.lower() in (".csv", ".tsv"):
         items: Iterable[Record | Rejected] = iter_order_csv(
-            path, cogs_rate=cogs_rate, encoding=encoding
+            path, cogs_rate=cogs_rate, encoding=encoding, short_lines=short
         )
         source = "shopify_csv"
     else:
         items = iter_order_jsonl(path, cogs_rate=cogs_rate)
         source = "shopify_orders"
-    return load(
+    res = load(
         store,
         items,
         source=source,
@@ -540,3 +569,34 @@ def import_shopify(
         on_progress=on_progress,
         bulk=True,
     )
+    if short and res.n_loaded:
+        _short_lines_warning(store, workspace, res, short)
+    return res
+
+
+def _short_lines_warning(store: Store, workspace: str, res: ImportResult, lines: list[int]) -> None:
+    """One warning counting the export's lines with fewer cells than the header (the cells
+    they lack were read as unknown), as the set-based CSV imports write it. It is written after
+    the orders' transaction (``landing.load`` has no warnings of loaded records), once per
+    file: a re-import loads nothing and adds none."""
+    n = len(lines)
+    shown = ", ".join(str(x) for x in lines[:20]) + (", ..." if n > 20 else "")
+    reason = (
+        f"{n} {'line has' if n == 1 else 'lines have'} fewer cells than the header (trailing "
+        "empty cells dropped, as some spreadsheets and exporters write them): "
+        f"line{'' if n == 1 else 's'} {shown}; the cells they lack are unknown (row kept)"
+    )
+    w = {"file": res.path, "line": lines[0], "field": None, "reason": reason}
+    with store.transaction(bulk=True) as tx:
+        if not tx.scalar(
+            "SELECT count(*) FROM quarantine WHERE workspace_id = ? AND source = ? "
+            "AND file IS NOT DISTINCT FROM ? AND line = ? AND reason = ?",
+            [workspace, res.source, res.path, lines[0], reason],
+        ):
+            tx.execute(
+                "INSERT INTO quarantine (workspace_id, batch_id, source, file, line, field, "
+                "reason, level) VALUES (?, ?, ?, ?, ?, NULL, ?, 'warning')",
+                [workspace, res.batch_id, res.source, res.path, lines[0], reason],
+            )
+    res.n_warnings += 1
+    res.warnings = [*res.warnings, w][:100]

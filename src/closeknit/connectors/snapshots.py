@@ -17,10 +17,11 @@ from closeknit.connectors.bulk import (
     JsonSpec,
     count_sql,
     date_sql,
-    load_file,
     missing_sql,
 )
+from closeknit.connectors.csvfast import load_csv
 from closeknit.connectors.csvio import read_head, renamer
+from closeknit.connectors.identity import creator_columns
 from closeknit.connectors.landing import ImportResult
 from closeknit.errors import ValidationError
 from closeknit.store import Store
@@ -58,11 +59,8 @@ def _value(field: str) -> str:
     return f"CASE WHEN NOT d.{field}_missing AND d.{field} >= 0 THEN d.{field} END"
 
 
-_CID = (
-    "lower(coalesce(NULLIF(trim(r.creator_id), ''), "
-    "coalesce(NULLIF(lower(trim(r.platform)), ''), 'instagram') || ':' || "
-    "ltrim(trim(r.handle), '@')))"
-)
+# the creator, read as every importer reads it (connectors.identity)
+_CREATOR = creator_columns()
 
 SPEC = JsonSpec(
     source="snapshots",
@@ -73,16 +71,13 @@ SPEC = JsonSpec(
     ),
     # each cell is read once per row (into the struct d), for the checks and the rows alike
     derive=(
+        *_CREATOR.derive,
         ("date", date_sql("r.date", order="date")),
         *((f, count_sql(f"r.{f}")) for f in ("followers", "following")),
         *((f"{f}_missing", missing_sql(f"r.{f}")) for f in ("followers", "following")),
     ),
     checks=(
-        Check(
-            "handle",
-            f"{missing_sql('r.handle')} AND {missing_sql('r.creator_id')}",
-            "no handle or creator_id",
-        ),
+        *_CREATOR.checks,
         Check("date", "d.date IS NULL", "date is missing or not a date", "r.date"),
         _num_check("followers"),
         _num_check("following"),
@@ -99,7 +94,7 @@ SPEC = JsonSpec(
     tables=(
         (
             "follower_snapshots",
-            f"""SELECT _seq, {_CID} AS creator_id, d.date AS date,
+            f"""SELECT _seq, {_CREATOR.creator_id} AS creator_id, d.date AS date,
                 {_value("followers")} AS followers, {_value("following")} AS following,
                 'snapshots' AS source
               FROM _bk_ok""",
@@ -126,12 +121,6 @@ def import_snapshots(
                 f"{' / '.join(SYNONYMS['followers'][:4])}",
                 path=str(path),
             )
-    return load_file(
-        store,
-        workspace,
-        path,
-        SPEC,
-        csv_rename=rename,
-        on_progress=on_progress,
-        encoding=encoding,
+    return load_csv(
+        store, workspace, path, SPEC, rename=rename, on_progress=on_progress, encoding=encoding
     )
