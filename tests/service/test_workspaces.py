@@ -36,3 +36,27 @@ def test_an_unknown_workspace_names_the_known_and_how_to_create_it(store: Store)
     with pytest.raises(NotFound) as e:
         svc.require_workspace(store, "zzz")
     assert e.value.details["suggestions"] == [] and "did you mean" not in e.value.message
+
+
+def test_a_workspace_holding_data_is_registered_and_cannot_be_taken(store: Store) -> None:
+    """Imports, the demo and the Python API wrote under any workspace id without registering
+    it; any signed-in user could then POST /workspaces that id and own its data. The migration
+    registers every workspace with data, and creating an id that holds data is refused."""
+    from closeknit.store.migrations import migrate
+
+    for ws in ("legacy", "ghost"):
+        store.execute(
+            "INSERT INTO creators (workspace_id, creator_id, platform, handle) "
+            "VALUES (?, ?, 'instagram', 'x')",
+            [ws, "instagram:x"],
+        )
+    store.execute("DELETE FROM schema_migrations WHERE id = '0690_workspaces_of_data'")
+    store.execute("DELETE FROM workspaces WHERE workspace_id = 'ghost'")
+    migrate(store)
+    assert "legacy" in svc.known_ids(store) and "ghost" in svc.known_ids(store)
+    svc.require_workspace(store, "legacy")  # the CLI and the facade open it again
+    store.execute("DELETE FROM workspaces WHERE workspace_id = 'ghost'")  # written around it
+    with pytest.raises(Conflict):
+        svc.create_workspace(store, svc.WorkspaceIn(workspace="ghost"))
+    with pytest.raises(Conflict):
+        accounts.create_workspace(store, "legacy")

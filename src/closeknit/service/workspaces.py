@@ -20,6 +20,7 @@ from pydantic import Field
 from closeknit.errors import Conflict, NotFound
 from closeknit.service.base import In, Out
 from closeknit.store import Store
+from closeknit.store.migrations.web import DATA_TABLES
 
 
 class WorkspaceIn(In):
@@ -52,7 +53,12 @@ def list_workspaces(store: Store) -> list[WorkspaceSummary]:
 def add_workspace(store: Store, workspace_id: str, name: str | None = None) -> None:
     """Insert the workspace's row (Conflict when it exists). The one writer of ``workspaces``."""
     with store.transaction() as tx:
-        if tx.scalar("SELECT 1 FROM workspaces WHERE workspace_id = ?", [workspace_id]):
+        # a workspace id that already holds data exists, registered or not: creating it made
+        # whoever asked (any signed-in user, POST /workspaces) the owner of that data
+        held = " UNION ALL ".join(
+            f"SELECT 1 FROM {t} WHERE workspace_id = $ws" for t in ("workspaces", *DATA_TABLES)
+        )
+        if tx.scalar(f"SELECT EXISTS ({held})", {"ws": workspace_id}):
             raise Conflict(f"workspace {workspace_id} exists", workspace_id=workspace_id)
         tx.execute(
             "INSERT INTO workspaces (workspace_id, name) VALUES (?, ?)",
