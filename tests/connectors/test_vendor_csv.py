@@ -137,15 +137,15 @@ def test_duplicated_followers_columns_merge_and_bad_cells_warn(
     f = _write(tmp_path / "creators-2024-03.csv", rows)
     res = import_vendor_csv(store, "default", f)
     # "abc" in one followers column: the other column's 5 is used, with a warning on "abc";
-    # only the truncated row (its cells may be shifted) is rejected
-    assert (res.n_input, res.n_loaded, res.n_quarantined, res.n_warnings) == (6, 5, 1, 1)
+    # the row whose trailing empty cells were dropped loads with what it lacks unknown, and a
+    # warning (it was rejected, as the other CSV importers no longer do)
+    assert (res.n_input, res.n_loaded, res.n_quarantined, res.n_warnings) == (6, 6, 0, 2)
     fol = {r["handle"]: r["followers"] for r in store.query("SELECT * FROM creators")}
-    assert fol == {"ana": 26123, "ben": 1_200_000, "cy": None, "dee": 5, "eve": 10_000}
+    assert fol == {"ana": 26123, "ben": 1_200_000, "cy": None, "dee": 5, "eve": 10_000, "fay": None}
     q = {r["line"]: r for r in store.query("SELECT * FROM quarantine")}
     assert q[5]["field"] == "followers" and q[5]["level"] == "warning"
     assert q[5]["reason"].startswith('followers is not a count: "abc"')
-    assert q[7]["field"] is None and "truncated" in q[7]["reason"]
-    assert q[7]["level"] == "rejected"
+    assert q[7]["level"] == "warning" and "1 row has fewer cells than the header" in q[7]["reason"]
     extra = {
         r["handle"]: json.loads(r["extra"] or "{}") for r in store.query("SELECT * FROM creators")
     }
@@ -672,3 +672,23 @@ def test_scores_samples_shares_and_ids_are_not_counts_or_names(
     from closeknit.connectors.vendor_csv import match_header
 
     assert match_header(header)[0] == field
+
+
+def test_spreadsheet_escaped_handles_are_the_handles(store: Store, tmp_path: Path) -> None:
+    """A CSV written safe for spreadsheets escapes a cell starting with '@' as "'@anna" (as
+    closeknit's own list export did): the handles were refused and the tier column was taken
+    for them, so two creators became one called 'nano'."""
+    f = _write(
+        tmp_path / "list.csv",
+        [
+            ["handle", "platform", "name", "followers", "tier"],
+            ["'@julia.vegan", "instagram", "Julia Rossi", "1390", "nano"],
+            ["'@beatriz_closet", "instagram", "Beatriz Brown", "3479", "nano"],
+        ],
+    )
+    import_vendor_csv(store, "default", f)
+    got = store.query("SELECT creator_id, name FROM creators ORDER BY 1")
+    assert got == [
+        {"creator_id": "instagram:beatriz_closet", "name": "Beatriz Brown"},
+        {"creator_id": "instagram:julia.vegan", "name": "Julia Rossi"},
+    ]

@@ -37,7 +37,6 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
-from closeknit.connectors.csvio import CsvRow
 from closeknit.connectors.landing import (
     TOMBSTONED_CREATORS,
     TOMBSTONED_OWNERS,
@@ -174,13 +173,15 @@ def load_file(
 ) -> ImportResult:
     """Import one CSV (rows as JSON objects, headers mapped by ``csv_rename``, with the fields
     of ``csv_head`` in every row) or JSONL file."""
+    from closeknit.connectors import csvfast  # csvfast builds on this module
+
     path = Path(path)
     if not path.is_file():
         raise ValidationError(f"no such file: {path}", path=str(path))
     lines: Iterable[Line] | Batches = (
         jsonl_input(path, spec)
         if jsonl
-        else csv_input(path, spec, rename=csv_rename, encoding=encoding, head=csv_head)
+        else csvfast.csv_input(path, spec, rename=csv_rename, encoding=encoding, head=csv_head)
     )
     return load_json(store, workspace, lines, spec, path=str(path), on_progress=on_progress)
 
@@ -260,51 +261,6 @@ class StagedSql:
                 f"WHERE seq >= {lo} AND seq < {hi}",
             )
         ]
-
-
-def csv_input(
-    path: Path,
-    spec: JsonSpec,
-    *,
-    rename: Callable[[str], str] | None = None,
-    encoding: str | None = None,
-    head: dict[str, str | None] | None = None,
-    label: str | None = None,
-) -> Iterable[Line] | Batches:
-    """A CSV file's rows as JSON objects ``{**head, header: cell}`` (headers mapped by
-    ``rename``): in blocks (:mod:`closeknit.connectors.csvfast`) where the file is UTF-8 and
-    the spec's structure is flat, else row by row (:func:`iter_csv_as_json`)."""
-    from closeknit.connectors.csvfast import (
-        RowPlan,
-        csv_batches,
-        data_offset,
-        flat_fields,
-        insert_sql,
-        struct_type,
-    )
-    from closeknit.connectors.csvio import read_head, rename_headers
-
-    fields = flat_fields(spec.structure)
-    info = read_head(path, encoding=encoding)
-    offset = (
-        data_offset(path, info) if fields is not None and info.encoding == "utf-8-sig" else None
-    )
-    if offset is None or fields is None:
-        return iter_csv_as_json(path, rename=rename, encoding=encoding, head=head, label=label)
-    names = rename_headers(info.headers, rename)
-    name = label or str(path)
-    write = row_json_writer(names, head)
-    prefix = hash_prefix(spec.source, spec.kind)
-    plan = RowPlan(names, dict(head or {}), fields)
-
-    def sql(controls: bool) -> str:
-        return insert_sql(plan, source=spec.source, kind=spec.kind, file=name, controls=controls)
-
-    def slow(rows: Iterator[CsvRow]) -> Iterator[tuple[pa.Table, str]]:
-        lines = ((name, r.line, write(r.cells), r.reason(), r.field) for r in rows)
-        return ((t, JSON_INSERT) for t in line_batches(lines, prefix))
-
-    return Batches(csv_batches(path, info, offset, sql=sql, slow=slow), r0=struct_type(fields))
 
 
 def jsonl_input(path: Path, spec: JsonSpec, *, label: str | None = None) -> Batches:
@@ -913,29 +869,6 @@ def _q(text: str) -> str:
 
 def _lit(text: str) -> str:
     return "'" + _q(text) + "'"
-
-
-def iter_csv_as_json(
-    path: Path,
-    *,
-    rename: Callable[[str], str] | None = None,
-    label: str | None = None,
-    encoding: str | None = None,
-    head: dict[str, str | None] | None = None,
-) -> Iterator[Line]:
-    """CSV rows as JSON objects ``{header: cell}`` (the raw payload of a CSV record).
-
-    ``rename`` maps a normalized header to the name the spec's structure expects. A row with
-    the wrong number of cells is passed on with its error so it lands in the quarantine.
-    """
-    from closeknit.connectors.csvio import iter_csv, rename_headers
-
-    headers, rows = iter_csv(path, encoding=encoding)
-    names = rename_headers(headers, rename)
-    write = row_json_writer(names, head)
-    name = label or str(path)
-    for row in rows:
-        yield name, row.line, write(row.cells), row.reason(), row.field
 
 
 def row_json_writer(

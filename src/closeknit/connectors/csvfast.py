@@ -441,9 +441,10 @@ def csv_input(
     label: str | None = None,
     short_rows: bool = False,
 ) -> Iterable[Line] | Batches:
-    """:func:`closeknit.connectors.bulk.csv_input` (a CSV file's rows as JSON objects, in
-    blocks where it can, else row by row) with ``short_rows``: a row with fewer cells than the
-    header is staged as written (see :func:`insert_sql`), not as an error."""
+    """A CSV file's rows as JSON objects ``{**head, header: cell}`` (headers mapped by
+    ``rename``): in blocks where the file is UTF-8 and the spec's structure is flat, else row by
+    row. With ``short_rows`` a row with fewer cells than the header is staged as written (see
+    :func:`insert_sql`), not as an error."""
     fields = flat_fields(spec.structure)
     info = read_head(path, encoding=encoding)
     names = rename_headers(info.headers, rename)

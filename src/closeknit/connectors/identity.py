@@ -91,12 +91,18 @@ _EDGE = f"[\x00-\x1f\x7f-\x9f{_ZS}\u2028\u2029]"  # [\p{Z}\p{Cc}]
 _EDGES = re.compile(f"^{_EDGE}+|{_EDGE}+$")
 
 
+# the apostrophe a spreadsheet-safe CSV writer puts before a cell starting with '@', '=', '+'
+# or '-' (OWASP CSV injection; closeknit's own exports wrote "'@anna" so)
+_ESCAPED = re.compile(r"^'([@=+\-])")
+
+
 def clean_text(value: str) -> str:
-    """A handle cell without invisible characters, and with a fullwidth '＠' read as '@'."""
+    """A handle cell without invisible characters, with a fullwidth '＠' read as '@' and a
+    spreadsheet's escaping apostrophe ("'@anna") dropped."""
     value = value.replace("\uff20", "@")
     if not value.isascii():
         value = "".join(c for c in value if unicodedata.category(c) != "Cf")
-    return _EDGES.sub("", value)
+    return _ESCAPED.sub(r"\1", _EDGES.sub("", value))
 
 
 def clean_handle(value: str) -> str:
@@ -107,8 +113,9 @@ def clean_handle(value: str) -> str:
 def clean_text_sql(expr: str) -> str:
     """SQL twin of :func:`clean_text` (RE2's \\p{Cf} / \\p{Z} classes)."""
     return (
-        f"regexp_replace(regexp_replace(replace({expr}, '\uff20', '@'), '\\p{{Cf}}+', '', 'g'), "
-        "'^[\\p{Z}\\p{Cc}]+|[\\p{Z}\\p{Cc}]+$', '', 'g')"
+        "regexp_replace(regexp_replace(regexp_replace(replace("
+        f"{expr}, '\uff20', '@'), '\\p{{Cf}}+', '', 'g'), "
+        "'^[\\p{Z}\\p{Cc}]+|[\\p{Z}\\p{Cc}]+$', '', 'g'), '^''([@=+-])', '\\1')"
     )
 
 

@@ -51,16 +51,22 @@ from closeknit.connectors.bulk import (
     JsonSpec,
     _lit,
     count_sql,
-    csv_input,
     date_sql,
     let_sql,
     load_json,
     missing_sql,
 )
 from closeknit.connectors.countries import country_code, country_sql
-from closeknit.connectors.csvio import header_key, open_csv
+from closeknit.connectors.csvfast import csv_input, short_row_spec
+from closeknit.connectors.csvio import header_key, open_csv, read_head, rename_headers
 from closeknit.connectors.identity import (
+    NOT_A_PROFILE,
+    NOT_PROFILE_RE,
+    OTHER_LINK,
+    OTHER_LINK_RE,
     PLATFORMS,
+    URL_HANDLE_RE,
+    URL_HOSTS,
     canonical_platform,
     clean_handle,
     clean_text_sql,
@@ -262,47 +268,12 @@ NUMBER_FIELDS = ("engagement_rate",)
 MULTI_FIELDS = ("category",)  # several columns collect into a list
 
 _HANDLE = re.compile(r"^@?[\w.\-]{1,60}$")
-# a profile link in the handle column ("https://www.instagram.com/cami.style/",
-# "tiktok.com/@tt.user", "youtube.com/@chan", "youtube.com/c/name"): the host names the
-# platform, the path the handle
-_URL_HOSTS = {
-    "instagram.com": "instagram", "tiktok.com": "tiktok", "youtube.com": "youtube",
-    "twitter.com": "twitter", "x.com": "twitter", "twitch.tv": "twitch",
-    "facebook.com": "facebook", "snapchat.com": "snapchat",
-}  # fmt: skip
-_URL_HOST_RE = (
-    r"(?:https?://)?(?:www\.|m\.|mobile\.)?(" + "|".join(re.escape(h) for h in _URL_HOSTS) + r")/"
-)
-_URL_HANDLE_RE = _URL_HOST_RE + r"(?:add/|c/|user/|channel/)?@?([^/?#\s]+)"
-_PROFILE_URL = re.compile(_URL_HANDLE_RE, re.I)
+# a profile link in the handle column, a link to a post or to another site: the patterns of
+# closeknit.connectors.identity, the one module that owns the rule for every importer
+_PROFILE_URL = re.compile(URL_HANDLE_RE, re.I)
+_NOT_PROFILE = re.compile(NOT_PROFILE_RE, re.I)
 # rows a spreadsheet adds under the table: a total is not a creator
 SUMMARY_ROWS = ("total", "totals", "grand total", "sum", "summe", "gesamt", "totale", "subtotal")
-# paths of a platform's host that are not a profile: a post, reel, story, tag or search page
-# ("instagram.com/p/C3abc/" made a creator called p); a TikTok profile path is always "@name"
-_NOT_PROFILE_PATHS = {
-    "instagram.com": ("p", "reel", "reels", "tv", "stories", "explore", "accounts", "direct",
-                      "s"),
-    "youtube.com": ("watch", "shorts", "playlist", "results", "feed", "hashtag", "embed", "live",
-                    "post", "redirect"),
-    "twitter.com": ("i", "hashtag", "search", "home", "explore", "intent", "share"),
-    "x.com": ("i", "hashtag", "search", "home", "explore", "intent", "share"),
-    "twitch.tv": ("videos", "directory", "search"),
-    "facebook.com": ("groups", "watch", "reel", "story.php", "photo", "photo.php",
-                     "permalink.php", "events", "share", "profile.php", "hashtag"),
-    "snapchat.com": ("spotlight", "discover", "lens", "t", "p"),
-}  # fmt: skip
-_NOT_PROFILE_RE = (
-    r"^(?:https?://)?(?:www\.|m\.|mobile\.)?(?:tiktok\.com/([^@/?#][^/?#]*)|"
-    + "|".join(
-        re.escape(h) + "/(" + "|".join(re.escape(p) for p in ps) + ")"
-        for h, ps in _NOT_PROFILE_PATHS.items()
-    )
-    + r")(?:[/?#]|$)"
-)
-_NOT_PROFILE = re.compile(_NOT_PROFILE_RE, re.I)
-# a link anywhere else (linktr.ee/x, a website): no handle in it ("www.luluca" with no path
-# is a TikTok handle)
-_OTHER_LINK_RE = r"^(?:[a-z][a-z0-9+.-]*://|[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}/)"
 
 # Words that make a header another quantity than the count it names ("Followers growth 30d",
 # "Fake followers", "Follower to following ratio", "Posts per week", "Last post", "Total likes"
@@ -908,16 +879,16 @@ def build_spec(
     )
     # a profile link gives its handle (and, below, its platform)
     derive["url_host"] = let_sql(
-        cell, "_h", f"lower(NULLIF(regexp_extract(_h, '^{_URL_HANDLE_RE}', 1, 'i'), ''))"
+        cell, "_h", f"lower(NULLIF(regexp_extract(_h, '^{URL_HANDLE_RE}', 1, 'i'), ''))"
     )
     derive["handle"] = let_sql(
         cell,
         "_h",
-        f"NULLIF(ltrim(coalesce(NULLIF(regexp_extract(_h, '^{_URL_HANDLE_RE}', 2, 'i'), ''), "
+        f"NULLIF(ltrim(coalesce(NULLIF(regexp_extract(_h, '^{URL_HANDLE_RE}', 2, 'i'), ''), "
         "_h), '@'), '')",
     )
     derive["cell"] = cell
-    hosts = " ".join(f"WHEN {_lit(h)} THEN {_lit(p)}" for h, p in _URL_HOSTS.items())
+    hosts = " ".join(f"WHEN {_lit(h)} THEN {_lit(p)}" for h, p in URL_HOSTS.items())
     plat = f"coalesce(CASE d.url_host {hosts} END, {_lit(platform)})"
     plat_cols = ordered("platform")[:1]
     for i in plat_cols:
@@ -940,19 +911,16 @@ def build_spec(
     checks.append(
         Check(
             h0,
-            f"regexp_matches(d.cell, {_lit(_NOT_PROFILE_RE)}, 'i')",
-            "a link to a post, reel, story or page, not a profile: give the profile link or "
-            "the handle",
+            f"regexp_matches(d.cell, {_lit(NOT_PROFILE_RE)}, 'i')",
+            NOT_A_PROFILE,
             value="d.cell",
         )
     )
     checks.append(
         Check(
             h0,
-            f"d.url_host IS NULL AND regexp_matches(d.cell, {_lit(_OTHER_LINK_RE)}, 'i')",
-            "a link, but not to a profile on a known platform ("
-            + ", ".join(sorted(_URL_HOSTS))
-            + "): no handle in it",
+            f"d.url_host IS NULL AND regexp_matches(d.cell, {_lit(OTHER_LINK_RE)}, 'i')",
+            OTHER_LINK,
             value="d.cell",
         )
     )
@@ -1291,7 +1259,11 @@ def import_vendor_csv(
         _cm, spec, head = vendor_plan(
             src, platform=platform, mapping=mapping, date=date, encoding=enc
         )
-        lines = csv_input(src, spec, encoding=enc, head=head, label=str(path))
+        # a row with its trailing empty cells dropped (Excel, some exporters) loads with the
+        # fields it lacks unknown and a warning, as the other CSV importers do
+        names = rename_headers(read_head(src, encoding=enc).headers, None)
+        spec = short_row_spec(spec, names, head)
+        lines = csv_input(src, spec, encoding=enc, head=head, label=str(path), short_rows=True)
         return load_json(store, workspace, lines, spec, path=str(path), on_progress=on_progress)
 
 
