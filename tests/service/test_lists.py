@@ -119,3 +119,16 @@ def test_exports_import_back_as_the_same_creators(tmp_path: Path) -> None:
         assert all("avg_shares" not in str(e["extra"]) for e in extra)
     finally:
         st.close()
+
+
+@pytest.mark.parametrize("bad", ["x\x00y", "two\nlines", "tab\there"])
+def test_a_name_is_one_line_of_visible_text(bad: str) -> None:
+    """'x\\x00y' was stored as a list's name and came back in every export."""
+    from closeknit.service import campaigns, workspaces
+
+    with pytest.raises(ValidationError, match="name"):
+        svc.ListIn(name=bad)
+    with pytest.raises(ValidationError, match="name"):
+        campaigns.CampaignIn(name=bad)
+    with pytest.raises(ValidationError, match="name"):
+        workspaces.WorkspaceIn(workspace="w", name=bad)

@@ -14,7 +14,15 @@ import datetime as _dt
 import re
 from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, WithJsonSchema
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    Strict,
+    WithJsonSchema,
+)
 from pydantic import ValidationError as PydanticValidationError
 
 from closeknit.errors import invalid_request
@@ -57,6 +65,22 @@ def any_case(words: Any, *, extra: tuple[str, ...] = (), blank: bool = False) ->
     alts = ["".join(lit(c) for c in w) for w in sorted(words, key=lambda x: (-len(x), x))]
     body = "|".join([*alts, *extra])
     return rf"^\s*(?:{body}){'?' if blank else ''}\s*$"
+
+
+# A name people give a thing (a list, a campaign, a workspace): one line of text, no control
+# characters ("x\u0000y" was stored as a list's name and came back in every export). Blank is
+# each model's own rule.
+def _one_line(v: str) -> str:
+    if any(ord(c) < 32 or ord(c) == 127 for c in v):
+        raise ValueError("a name is one line of text, without control characters")
+    return v
+
+
+Name = Annotated[
+    str,
+    Field(min_length=1, max_length=200, description="one line of text"),
+    AfterValidator(_one_line),
+]
 
 
 # A creator as people type one: '@handle', 'handle', 'platform:handle' or a creator id.

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator
 
-from closeknit.service.base import AbsoluteUrl, CreatorRef, Day, In, Out, web_url
+from closeknit.service.base import AbsoluteUrl, CreatorRef, Day, In, Name, Out, web_url
 from closeknit.service.settings import CURRENCIES
 from closeknit.service.settings import currency as workspace_currency
 from closeknit.store import Store
@@ -39,11 +39,14 @@ Deliverables = Annotated[
         description="'1 reel, 3 story'",
     ),
 ]
-Name = Annotated[str, Field(min_length=1, max_length=200, pattern=r"\S")]
+
+
+# a campaign's name has something visible in it
+CampaignName = Annotated[Name, Field(pattern=r"\S")]
 
 
 class CampaignIn(In):
-    name: Name
+    name: CampaignName
     brief: str | None = Field(default=None, max_length=5000, description="what it is about")
     budget: float | None = Field(default=None, ge=0, le=1e9)
     currency: str | None = Field(
@@ -144,7 +147,7 @@ def create_campaign(
 
 
 class CampaignPatch(In):
-    name: Name | None = None
+    name: CampaignName | None = None
     budget: float | None = Field(default=None, ge=0, le=1e9)
     status: Literal["draft", "active", "done", "archived"] | None = None
     start_date: Day | None = None

@@ -13,13 +13,13 @@ from typing import Any
 from pydantic import Field, field_validator
 
 from closeknit.errors import NotFound, ValidationError
-from closeknit.service.base import Deleted, In, Out
+from closeknit.service.base import Deleted, In, Name, Out
 from closeknit.service.creators import compare_rows
 from closeknit.store import Store, audit, resolve_creator_id
 
 
 class ListIn(In):
-    name: str = Field(min_length=1, max_length=200)
+    name: Name
     notes: str | None = Field(default=None, max_length=5000)
 
     @field_validator("name")
@@ -32,7 +32,7 @@ class ListIn(In):
 
 
 class ListPatch(In):
-    name: str | None = Field(default=None, min_length=1, max_length=200)
+    name: Name | None = None
     notes: str | None = Field(default=None, max_length=5000)
 
 

@@ -18,7 +18,7 @@ import difflib
 from pydantic import Field
 
 from closeknit.errors import Conflict, NotFound
-from closeknit.service.base import In, Out
+from closeknit.service.base import In, Name, Out
 from closeknit.store import Store
 from closeknit.store.migrations.web import DATA_TABLES
 
@@ -27,7 +27,7 @@ class WorkspaceIn(In):
     """A new workspace: its id (lower-case letters, digits, '-' or '_') and a display name."""
 
     workspace: str = Field(max_length=63, pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$")
-    name: str | None = Field(default=None, max_length=200)
+    name: Name | None = None
 
 
 class WorkspaceSummary(Out):
