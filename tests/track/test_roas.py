@@ -116,22 +116,22 @@ def test_revenue_of_creators_without_spend_is_said(store: Store) -> None:
     assert len(said) == 1 and "2 attributed orders (120.00" in said[0], r.notes
 
 
-def _live(store: Store, campaign: str, who: str) -> None:
+def _live(store: Store, campaign: str, who: str, at: dt.datetime = LIVE) -> None:
     for st in ("contacted", "negotiating", "contracted"):
         cp.set_stage(store, "default", campaign, who, st)
-    cp.set_stage(store, "default", campaign, who, "content_live", at=LIVE)
+    cp.set_stage(store, "default", campaign, who, "content_live", at=at)
 
 
 def _post(k: int, caption: str, likes: int, *, sponsored: bool = False,
           mentions: tuple[str, ...] = (), views: int | None = None,
-          handle: str = "anna.runs") -> dict[str, object]:  # fmt: skip
+          handle: str = "anna.runs", day: float | None = None) -> dict[str, object]:  # fmt: skip
     return {
         "workspace_id": "default",
         "post_id": f"instagram:{handle}_c{k}",
         "platform": "instagram",
         "external_id": f"{handle}_c{k}",
         "creator_id": f"instagram:{handle}",
-        "posted_at": LIVE + dt.timedelta(days=k),
+        "posted_at": LIVE + dt.timedelta(days=k if day is None else day),
         "caption": caption,
         "mentions": list(mentions),
         "hashtags": ["partner"] if sponsored else [],
@@ -192,8 +192,8 @@ def test_a_post_counts_in_one_campaign_only(store: Store) -> None:
     # post, not pulsewear's paid post, not an undisclosed mention, not another link's post
     assert (anna1["engagements"], anna1["campaign_posts"]) == (120, 2)
     # run two: only the post with its code and link; the codeless brand post is in both
-    # windows and names the brand, so it is counted there too (no marker says whose it is)
-    assert (anna2["engagements"], anna2["campaign_posts"]) == (1020, 2)
+    # windows, and both went live at once: it is the first campaign id's, run's
+    assert (anna2["engagements"], anna2["campaign_posts"]) == (1000, 1)
     assert anna1["cpe"] == pytest.approx(100 / 120)
 
 
@@ -262,3 +262,31 @@ def test_a_creator_without_orders_has_no_margin_roas_when_cogs_are_missing(store
     r2 = report(store, "default", "run", cogs_share=0.4)
     zoe2 = next(c for c in r2.creators if c["creator_id"] == "instagram:zoe")
     assert zoe2["margin_roas"] == 0
+
+
+def test_a_codeless_brand_post_in_two_windows_is_the_latest_live_campaigns(store: Store) -> None:
+    """A disclosed post naming the brand without any code or link, inside the windows of two of
+    the brand's campaigns, counted in both; it is the campaign's the creator went live in last
+    at or before the post (ties: the first campaign id)."""
+    seed(store)
+    for name, live in (("Run", LIVE), ("Run Two", LIVE + dt.timedelta(days=3))):
+        cp.create_campaign(store, "default", name, brand_id="TrailCo")
+        cid = name.lower().replace(" ", "-")
+        cp.add_creator(store, "default", cid, "@anna.runs", fee=100.0)
+        _live(store, cid, "@anna.runs", at=live)
+    ad = {"sponsored": True, "mentions": ("trailco",)}
+    with store.transaction() as tx:
+        tx.insert_rows(
+            "posts",
+            [
+                # day 2.5: in run two's lead day, but run is the one live
+                _post(1, "trail day with @trailco #ad", 20, day=2.5, **ad),  # type: ignore[arg-type]
+                # day 4: after run two went live: run two's
+                _post(2, "more trails with @trailco #ad", 300, day=4, **ad),  # type: ignore[arg-type]
+            ],
+        )
+    r1 = {c["creator_id"]: c for c in report(store, "default", "run").creators}
+    r2 = {c["creator_id"]: c for c in report(store, "default", "run-two").creators}
+    a1, a2 = r1["instagram:anna.runs"], r2["instagram:anna.runs"]
+    assert (a1["engagements"], a1["campaign_posts"]) == (20, 1)
+    assert (a2["engagements"], a2["campaign_posts"]) == (300, 1)

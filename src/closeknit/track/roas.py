@@ -403,9 +403,11 @@ def _engagement(
             [workspace, campaign_id],
         )
     }
+    rivals = _rival_windows(store, workspace, camp, todo)
     # one query for every creator's window (one query per creator cost ~0.1 s a campaign)
     posts = store.query(
-        "SELECT w.cid, p.post_id, coalesce(p.caption, '') AS caption, p.hashtags, p.mentions, "
+        "SELECT w.cid, p.post_id, p.posted_at, coalesce(p.caption, '') AS caption, p.hashtags, "
+        "p.mentions, "
         "p.sponsor_brands, coalesce(p.is_sponsored, false) "
         "OR len(coalesce(p.sponsor_brands, [])) > 0 AS sponsored, coalesce(p.likes,0) + "
         "coalesce(p.comments,0) + coalesce(p.shares,0) + coalesce(p.saves,0) AS eng, p.views "
@@ -432,11 +434,53 @@ def _engagement(
                 continue  # another campaign's code or link, or a link of no campaign here
         elif not (p["sponsored"] and brand & _names(p)):
             continue
+        elif not _owns(campaign_id, starts[p["cid"]], p["posted_at"], rivals.get(p["cid"], [])):
+            continue  # codeless, inside another of the brand's campaigns that owns it
         row = per[p["cid"]]
         row["campaign_posts"] += 1
         row["engagements"] += int(p["eng"])
         if p["views"] is not None:
             row["views"] = (row["views"] or 0) + int(p["views"])
+
+
+def _rival_windows(
+    store: Store, workspace: str, camp: Any, creators: list[str]
+) -> dict[str, list[tuple[str, dt.datetime, dt.timedelta]]]:
+    """The brand's other campaigns each creator went live in: (campaign, live, window)."""
+    others = store.query(
+        "SELECT campaign_id FROM campaigns WHERE workspace_id = ? AND campaign_id <> ? "
+        "AND brand_id IS NOT DISTINCT FROM (SELECT brand_id FROM campaigns WHERE "
+        "workspace_id = ? AND campaign_id = ?) AND brand_id IS NOT NULL",
+        [workspace, camp.campaign_id, workspace, camp.campaign_id],
+    )
+    want = set(creators)
+    out: dict[str, list[tuple[str, dt.datetime, dt.timedelta]]] = {}
+    for r in others:
+        other = get_campaign(store, workspace, r["campaign_id"])
+        window = dt.timedelta(days=other.attribution_window_days)
+        for c, t in live_times(store, workspace, other.campaign_id).items():
+            if c in want and t is not None:
+                out.setdefault(c, []).append((other.campaign_id, t, window))
+    return out
+
+
+def _owns(
+    campaign_id: str,
+    live: dt.datetime,
+    posted: dt.datetime,
+    rivals: list[tuple[str, dt.datetime, dt.timedelta]],
+) -> bool:
+    """Whether a codeless brand post belongs to ``campaign_id`` rather than to another of the
+    brand's campaigns whose window holds it too: the one the creator went live in last at or
+    before the post (else, in the day's lead before going live, the first after it); ties by
+    campaign id. It counted in both campaigns before."""
+    day = dt.timedelta(days=1)
+    cands = [(campaign_id, live)] + [(c, t) for c, t, w in rivals if t - day <= posted <= t + w]
+    if len(cands) == 1:
+        return True
+    before = sorted(x for x in cands if x[1] <= posted)  # by id: max/min keep the first tie
+    owner = max(before, key=lambda x: x[1]) if before else min(sorted(cands), key=lambda x: x[1])
+    return owner[0] == campaign_id
 
 
 def _names(post: dict[str, Any]) -> set[str]:
