@@ -197,6 +197,10 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(PydanticValidationError)
     async def _pyd(request: Request, exc: PydanticValidationError) -> JSONResponse:
         # A domain model (e.g. match.Brief) refused values the request passed through.
+        if isinstance(exc, CloseknitError):
+            # a request model built by a route (closeknit.errors.InvalidRequest, e.g.
+            # CompareIn): the product's field error, as every other 422 reads
+            return JSONResponse(exc.to_dict(), status_code=exc.http_status)
         return JSONResponse(
             error_body(
                 "ValidationError",
