@@ -241,6 +241,27 @@ def test_page_errors_are_styled_pages_and_htmx_partials(tmp_path: Path) -> None:
         st.close()
 
 
+def test_an_unknown_campaigns_result_panels_are_not_found(tmp_path: Path) -> None:
+    """The lift and results panels (htmx partials, also opened by address) of a campaign the
+    workspace does not have are the pages' 404 with the product's not-found message (the lift
+    panel answered 200 with a panel saying it could not be estimated)."""
+    a, _ = build_template(tmp_path / "t.duckdb")
+    st = open_store(tmp_path / "t.duckdb")
+    try:
+        c = TestClient(create_app(store=st), raise_server_exceptions=False)
+        c.post("/login", data={"email": a.owner_email, "password": PASSWORD})
+        for part in ("lift", "report"):
+            r = c.get(f"/campaigns/no-such-campaign/{part}")
+            assert r.status_code == 404, (part, r.status_code, r.text[:300])
+            assert 'data-error-type="NotFound"' in r.text
+            assert "campaign &#39;no-such-campaign&#39; in workspace" in r.text, r.text
+            # swapped in by htmx: the same message in place (a 200 partial, as every panel)
+            r = c.get(f"/campaigns/no-such-campaign/{part}", headers={"HX-Request": "true"})
+            assert 'data-error-type="NotFound"' in r.text and "<nav" not in r.text
+    finally:
+        st.close()
+
+
 def test_a_template_asking_a_result_for_a_missing_field_fails_loudly() -> None:
     """A renamed or removed field of a service result must not render as a blank; the page's
     own optional variables stay optional."""
@@ -263,9 +284,32 @@ def test_a_money_range_shows_both_ends_to_one_precision() -> None:
     from closeknit.web.render import templates
 
     env = templates.env
-    assert env.from_string("{{ 45.46|money_range(184.2) }}").render() == "$45 – $184"
+    assert env.from_string("{{ 45.46|money_range(184.2) }}").render() == "$45.46 – $184.20"
     assert env.from_string("{{ 14.742|money_range(46.6) }}").render() == "$14.74 – $46.60"
     assert env.from_string("{{ none|money_range(3) }}").render() == "–"
+
+
+def test_a_figure_reads_the_same_on_the_web_as_on_the_cli() -> None:
+    """One display rule per kind of figure (report.figures), on the pages as on the CLI: an
+    authenticity of 99.875 was "100/100" on the web and 99.9 on the CLI; a fee of 17.95 was
+    17.9 in one place; an engagement rate was "2.8%" in a page's header and "2.76%" below it;
+    a return on spend read "18.63× (7.13–38.6×)"; money left unspent had no currency."""
+    from closeknit.report import figures
+    from closeknit.web.render import templates
+
+    def r(src: str, **kw: object) -> str:
+        return templates.env.from_string(src).render(cur_symbol="£", **kw)
+
+    assert r("{{ 99.875|score }}") == figures.score(99.875) == "99.9"
+    assert r("{{ 99.949|score }}") == "99.9" and r("{{ 99.95|score }}") == "100.0"
+    assert r("{{ 17.95|money }}") == "£17.95" and figures.money(17.95) == "17.95"
+    assert r("{{ 4950|money }}") == "£4,950.00" and r("{{ 2.675|money }}") == "£2.68"
+    assert r("{{ 0.0276|pct }}") == figures.percent(0.0276) == "2.8%"
+    assert r("{{ x|ratio }} ({{ lo|ratio_interval(hi) }})", x=18.634, lo=7.13, hi=38.6) == (
+        "18.63× (7.13–38.60×)"
+    )
+    assert r("{{ 1|counted('creator') }}, {{ 3|counted('creator') }}") == "1 creator, 3 creators"
+    assert r("{{ none|score }} {{ none|money }} {{ none|pct }} {{ none|ratio }}") == "– – – –"
 
 
 def test_platforms_are_spelled_as_their_owners_spell_them() -> None:

@@ -30,9 +30,9 @@ def test_a_partly_measured_score_shows_the_weights_it_used(small_world: Path) ->
         st.close()
     view = next(v for v in vetting.score_views(vet) if v["key"] == "authenticity")
     assert view["coverage"] < 1
-    terms = re.findall(r"(\d+)% × ([\d.]+)", view["formula"])
-    total = sum(int(w) / 100 * float(x) for w, x in terms)
-    assert total == pytest.approx(view["score"], abs=1.5)  # whole-percent weights
+    terms = re.findall(r"([\d.]+)% × ([\d.]+)", view["formula"])
+    total = sum(float(w) / 100 * float(x) for w, x in terms)
+    assert total == pytest.approx(view["score"], abs=0.5)  # weights to 0.1%
     assert view["formula"].endswith(f"= {view['score']:.3g}".rstrip("0").rstrip("."))
     r = CliRunner().invoke(app, ["vet", ids[0], "--db", str(small_world)])
     assert "re-scaled to the parts with data" in " ".join(r.output.split())

@@ -20,6 +20,7 @@ from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
 
 from closeknit.errors import CloseknitError, ValidationError, error_field, validation_message
+from closeknit.report import figures
 from closeknit.service import features as fsvc
 from closeknit.service import settings as ssvc
 from closeknit.service.accounts import Principal
@@ -73,47 +74,56 @@ def count(v: Any) -> str:
     return "–" if f != f else f"{round(f):,}"
 
 
-def pct(v: Any, digits: int = 1) -> str:
-    """A 0-1 share as a percentage ('–' when unknown)."""
-    try:
-        f = float(v)
-    except (TypeError, ValueError):
-        return "–"
-    if f != f:
-        return "–"
-    return f"{f * 100:.{digits}f}%"
+def pct(v: Any) -> str:
+    """A 0-1 share as a percentage, one decimal as everywhere (``report.figures.percent``)."""
+    return figures.percent(_number(v))
 
 
-def _money(v: Any, sym: str, digits: int | None = None) -> str:
-    try:
-        f = float(v)
-    except (TypeError, ValueError):
-        return "–"
-    if f != f:
-        return "–"
-    d = digits if digits is not None else (0 if abs(f) >= 100 else 2)
-    sign = "-" if f < 0 else ""
-    return f"{sign}{sym}{abs(f):,.{d}f}"
+def score(v: Any) -> str:
+    """A 0-100 score, one decimal as everywhere: 99.875 is "99.9", never "100"."""
+    return figures.score(_number(v))
+
+
+def ratio(v: Any) -> str:
+    """A ratio with "×", two decimals (``report.figures.ratio``)."""
+    return figures.ratio(_number(v))
+
+
+def ratio_interval(lo: Any, hi: Any) -> str:
+    """A ratio's interval to its value's precision: "7.13–38.60×"."""
+    return figures.ratio_interval(_number(lo), _number(hi))
+
+
+def counted(n: Any, noun: str, plural: str | None = None) -> str:
+    """A count with its noun in the right number: "1 creator", "3 creators"."""
+    return figures.count(_number(n), noun, plural)
+
+
+def _number(v: Any) -> Any:
+    """A template value as a number for ``report.figures`` (None when it is none)."""
+    if isinstance(v, Undefined) or isinstance(v, str):
+        try:
+            return float(v) if isinstance(v, str) else None
+        except ValueError:
+            return None
+    return v
+
+
+def _symbol(ctx: Context, currency: str | None) -> str:
+    return ssvc.symbol(currency) if currency else ctx.get("cur_symbol") or "$"
 
 
 @pass_context
-def money(ctx: Context, v: Any, currency: str | None = None, digits: int | None = None) -> str:
-    """An amount with the currency symbol: the given currency's, else the workspace's."""
-    sym = ssvc.symbol(currency) if currency else ctx.get("cur_symbol") or "$"
-    return _money(v, sym, digits)
+def money(ctx: Context, v: Any, currency: str | None = None) -> str:
+    """An amount with the currency symbol (the given currency's, else the workspace's), two
+    decimals as everywhere (``report.figures.money``)."""
+    return figures.money(_number(v), _symbol(ctx, currency))
 
 
 @pass_context
 def money_range(ctx: Context, lo: Any, hi: Any, currency: str | None = None) -> str:
-    if lo is None or hi is None:
-        return "–"
-    try:
-        top = max(abs(float(lo)), abs(float(hi)))
-    except (TypeError, ValueError):
-        return "–"
-    # both ends to the same precision: "$45–$184", not "$45.46 – $184"
-    d = 0 if top >= 100 else 2
-    return f"{money(ctx, lo, currency, d)} – {money(ctx, hi, currency, d)}"
+    """Two amounts as a range, both ends by the money rule: "$45.46 – $184.20"."""
+    return figures.money_range(_number(lo), _number(hi), _symbol(ctx, currency))
 
 
 # Words for the names the domain uses internally (fields, methods, stages, statuses).
@@ -312,6 +322,10 @@ templates.env.filters["pct"] = pct
 templates.env.filters["count"] = count
 templates.env.filters["money"] = money
 templates.env.filters["money_range"] = money_range
+templates.env.filters["score"] = score
+templates.env.filters["ratio"] = ratio
+templates.env.filters["ratio_interval"] = ratio_interval
+templates.env.filters["counted"] = counted
 templates.env.filters["label"] = label
 templates.env.filters["clean"] = clean
 templates.env.filters["audit_value"] = audit_value

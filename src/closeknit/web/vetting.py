@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from closeknit.service.creators import Engagement, Score, ScorePart, VetOut
-from closeknit.web.render import clean, label, num, pct
+from closeknit.web.render import clean, counted, label, num, pct, score
 
 
 def _share_or_num(v: Any) -> str:
@@ -35,7 +35,7 @@ def percentile_text(eng: Engagement) -> str | None:
     size = f"{n:,} " if n is not None else ""
     if p >= 0.995:
         return f"the highest of {size}{peers}"
-    return f"higher than {pct(p, 0)} of {size}{peers}"
+    return f"higher than {pct(p)} of {size}{peers}"
 
 
 def part_view(part: ScorePart, vet: VetOut) -> dict[str, str]:
@@ -56,9 +56,9 @@ def part_view(part: ScorePart, vet: VetOut) -> dict[str, str]:
         )
         if share is not None:
             measured = (
-                f"{pct(share, 0)} of sampled followers are real and active"
+                f"{pct(share)} of sampled followers are real and active"
                 if active
-                else f"{pct(share, 0)} of sampled followers are fake or bots"
+                else f"{pct(share)} of sampled followers are fake or bots"
             )
         how = (
             "a trained model scores a sample of followers and commenters; the shares are "
@@ -66,15 +66,15 @@ def part_view(part: ScorePart, vet: VetOut) -> dict[str, str]:
             + ("; inactive accounts count against" if active else "; inactive accounts do not")
         )
         if lo is not None and hi is not None:
-            evidence = f"90% interval {pct(lo, 0)}–{pct(hi, 0)}; "
+            evidence = f"90% interval {pct(lo)}–{pct(hi)}; "
         if aud.sample_size is not None:
             evidence += f"{num(aud.sample_size)} accounts sampled"
     elif name == "organic_growth":
         g = a.growth
         if raw is not None:
-            measured = f"{pct(raw, 0)} of follower growth came in sudden jumps"
+            measured = f"{pct(raw)} of follower growth came in sudden jumps"
         how = "weekly follower growth compared with the account's own history"
-        evidence = f"{num(g.spikes or 0)} jump(s) in {num(g.n_snapshots)} snapshots"
+        evidence = f"{counted(g.spikes or 0, 'jump')} in {counted(g.n_snapshots, 'snapshot')}"
     elif name == "human_comments":
         b = a.bot_comments
         if raw is not None:
@@ -93,10 +93,10 @@ def part_view(part: ScorePart, vet: VetOut) -> dict[str, str]:
         if text:
             measured = text
         how = "the engagement rate ranked against creators of the same platform, tier and niche"
-        evidence = f"engagement rate {pct(e.engagement_rate, 2)}"
+        evidence = f"engagement rate {pct(e.engagement_rate)}"
     elif name == "reply_rate":
         if raw is not None:
-            measured = f"replies to {pct(raw, 0)} of top comments"
+            measured = f"replies to {pct(raw)} of top comments"
         how = "share of top-level comments the creator answered (25% or more scores full points)"
         if t.n_top_comments is not None:
             evidence = f"{num(t.n_replied)} of {num(t.n_top_comments)} answered"
@@ -111,11 +111,11 @@ def part_view(part: ScorePart, vet: VetOut) -> dict[str, str]:
             evidence = f"{num(t.n_sentiment_comments)} comments read"
     elif name == "engagement_trend":
         if raw is not None:
-            measured = f"{'+' if raw >= 0 else ''}{pct(raw, 0)} vs the 12 posts before"
+            measured = f"{'+' if raw >= 0 else ''}{pct(raw)} vs the 12 posts before"
         how = "median engagement of the last 12 posts against the 12 before them"
     elif name == "genuine_engagement":
         if raw is not None:
-            measured = f"{pct(raw, 0)} of engagement looks genuine"
+            measured = f"{pct(raw)} of engagement looks genuine"
         how = "engagement discounted for automated comments and pod activity"
     return {
         "name": name,
@@ -132,15 +132,13 @@ def score_views(vet: VetOut) -> list[dict[str, Any]]:
 
 
 def _score_view(key: str, sc: Score, vet: VetOut) -> dict[str, Any]:
-    parts = [
-        {**p.model_dump(), **part_view(p, vet), "weight_pct": pct(p.weight, 0)} for p in sc.parts
-    ]
+    parts = [{**p.model_dump(), **part_view(p, vet), "weight_pct": pct(p.weight)} for p in sc.parts]
     known = [p for p in parts if p["points"] is not None]
     # the weights the score used: a part without data drops out and the rest are re-weighted,
     # so the formula shows the re-weighted shares and adds up to the score (it showed the
     # nominal 20% × 28.9 + 20% × 94.9 + 20% × 100 beside a score of 75)
     used = sum(p["weight"] for p in known)
-    terms = [f"{pct(p['weight'] / used, 0)} × {num(p['points'])}" for p in known] if used else []
+    terms = [f"{pct(p['weight'] / used)} × {score(p['points'])}" for p in known] if used else []
     return {
         "key": key,
         "label": label(key),
@@ -148,5 +146,5 @@ def _score_view(key: str, sc: Score, vet: VetOut) -> dict[str, Any]:
         "coverage": sc.coverage,
         "parts": parts,
         "formula": " + ".join(terms)
-        + (f" = {num(sc.score)}" if terms and sc.score is not None else ""),
+        + (f" = {score(sc.score)}" if terms and sc.score is not None else ""),
     }

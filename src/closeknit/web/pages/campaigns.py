@@ -12,6 +12,7 @@ from pydantic import ValidationError as PydanticValidationError
 
 from closeknit.api.deps import StoreDep, WebEditor, WebViewer
 from closeknit.errors import CloseknitError, ValidationError
+from closeknit.report import figures
 from closeknit.service import campaigns as svc
 from closeknit.service import reports as rsvc
 from closeknit.service import settings as ssvc
@@ -274,6 +275,8 @@ def report_partial(
     store: StoreDep,
     campaign_id: str,
 ) -> HTMLResponse:
+    # an unknown campaign is the pages' 404 (NotFound), not a panel saying so with a 200
+    svc.get_campaign(store, p.workspace_id, campaign_id)
     ctx: dict[str, Any] = {"roas": None, "roas_error": None}
     try:
         rep = rsvc.roas_report(store, p.workspace_id, campaign_id)
@@ -287,12 +290,12 @@ def report_partial(
             title="Return on spend by creator (revenue ÷ spend; line: break-even)",
             ref=1.0,
             ref_label="break-even",
-            value_fmt=lambda v: f"{v:.1f}×",
+            value_fmt=figures.ratio,
         )
         ctx["revenue_svg"] = charts.bar_chart(
             [(f"@{r.handle or r.creator_id}", r.revenue) for r in rows],
             title="Attributed revenue by creator",
-            value_fmt=lambda v: f"{sym}{v:,.0f}",
+            value_fmt=lambda v: figures.money(v, sym),
         )
     except CloseknitError as e:
         ctx["roas_error"] = error_view(e.type, e.message)
@@ -308,7 +311,11 @@ def lift_partial(
     placebos: Annotated[int, Query(ge=0, le=500)] = WEB_PLACEBOS,
     level: Annotated[float, Query(gt=0.5, lt=1.0)] = 0.90,
 ) -> HTMLResponse:
-    ctx: dict[str, Any] = {"lift": None, "lift_error": None, "lift_svg": ""}
+    # an unknown campaign is the pages' 404 (NotFound), not a panel saying so with a 200; the
+    # lift is in the campaign's currency, as its results beside it (a USD campaign in a GBP
+    # workspace showed its results in $ and its lift in £)
+    camp = svc.get_campaign(store, p.workspace_id, campaign_id)
+    ctx: dict[str, Any] = {"lift": None, "lift_error": None, "lift_svg": "", "cur": camp.currency}
     try:
         lift = rsvc.lift(
             store, p.workspace_id, campaign_id, rsvc.LiftIn(placebos=placebos, level=level)
@@ -325,10 +332,4 @@ def lift_partial(
         ctx["more_placebos"] = min(offered, 500) if offered > placebos else None
     except CloseknitError as e:
         ctx["lift_error"] = error_view(e.type, e.message)
-    # in the campaign's currency, as its results beside it (a USD campaign in a GBP workspace
-    # showed its results in $ and its lift in £)
-    try:
-        ctx["cur"] = svc.get_campaign(store, p.workspace_id, campaign_id).currency
-    except CloseknitError:
-        ctx["cur"] = None
     return render(request, "partials/lift.html", p, campaign_id=campaign_id, **ctx)

@@ -1,0 +1,101 @@
+"""How a figure is shown to people: one rule per kind, used by the CLI and the web alike.
+
+The same number must read the same on every interface (an authenticity of 99.875 was "100/100"
+on the web and 99.9 on the CLI; a fee of 17.95 was 17.9 in one table and 17.95 in another).
+Every rounding here is half-up on the number's decimal value (``repr``: 17.95 is 17.95, not the
+binary 17.949999…), never Python's float formatting.
+
+=============  ================================================================================
+kind           rule
+=============  ================================================================================
+score          0–100 with one decimal ("99.9"): a score below 99.95 never shows as 100
+money          two decimals with separators ("4,950.00"); the web puts the workspace currency's
+               symbol before it ("$4,950.00"), the CLI's columns are in the workspace currency
+percent        a 0–1 share as a percentage with one decimal ("2.8%"), everywhere
+ratio          two decimals and "×" ("18.63×"); an interval to the same precision as its value
+               ("18.63× (7.13–38.60×)")
+count          a whole number with separators, and the noun in the singular for one
+=============  ================================================================================
+
+Unknown (None, NaN) is ``missing``: "–" unless the caller shows it otherwise (the CLI: blank).
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+SCORE_PLACES = 1
+MONEY_PLACES = 2
+PERCENT_PLACES = 1
+RATIO_PLACES = 2
+UNKNOWN = "–"
+
+
+def half_up(v: Any, places: int) -> Decimal | None:
+    """``v`` rounded half-up to ``places`` decimals on its decimal value (None when unknown)."""
+    if v is None or isinstance(v, bool):
+        return None
+    try:
+        d = Decimal(repr(float(v))) if not isinstance(v, Decimal) else v
+    except (TypeError, ValueError, InvalidOperation):
+        return None
+    if not d.is_finite():
+        return None
+    q = d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return q if q else abs(q)  # never "-0.00"
+
+
+def score(v: Any, missing: str = UNKNOWN) -> str:
+    """A 0–100 score: one decimal ("99.9", "100.0")."""
+    d = half_up(v, SCORE_PLACES)
+    return missing if d is None else f"{d:.{SCORE_PLACES}f}"
+
+
+def money(v: Any, symbol: str = "", missing: str = UNKNOWN) -> str:
+    """An amount: two decimals with thousands separators, the currency ``symbol`` before it
+    and the sign before that ("-$12.50")."""
+    d = half_up(v, MONEY_PLACES)
+    if d is None:
+        return missing
+    sign = "-" if d < 0 else ""
+    return f"{sign}{symbol}{abs(d):,.{MONEY_PLACES}f}"
+
+
+def money_range(lo: Any, hi: Any, symbol: str = "", missing: str = UNKNOWN) -> str:
+    """Two amounts as a range, both by :func:`money` ("$45.46 – $184.20")."""
+    if half_up(lo, MONEY_PLACES) is None or half_up(hi, MONEY_PLACES) is None:
+        return missing
+    return f"{money(lo, symbol)} – {money(hi, symbol)}"
+
+
+def percent(v: Any, missing: str = UNKNOWN) -> str:
+    """A 0–1 share as a percentage with one decimal ("2.8%")."""
+    d = half_up(v, 12)
+    if d is None:
+        return missing
+    p = half_up(d * 100, PERCENT_PLACES)
+    return f"{p:.{PERCENT_PLACES}f}%"
+
+
+def ratio(v: Any, missing: str = UNKNOWN) -> str:
+    """A ratio such as a return on spend: two decimals and "×" ("18.63×")."""
+    d = half_up(v, RATIO_PLACES)
+    return missing if d is None else f"{d:.{RATIO_PLACES}f}×"
+
+
+def ratio_interval(lo: Any, hi: Any, missing: str = UNKNOWN) -> str:
+    """A ratio's interval to its value's precision ("7.13–38.60×")."""
+    a, b = half_up(lo, RATIO_PLACES), half_up(hi, RATIO_PLACES)
+    if a is None or b is None:
+        return missing
+    return f"{a:.{RATIO_PLACES}f}–{b:.{RATIO_PLACES}f}×"
+
+
+def count(n: Any, noun: str, plural: str | None = None, missing: str = UNKNOWN) -> str:
+    """A count with its noun: "1 creator", "2 creators", "1,204 orders"."""
+    d = half_up(n, 0)
+    if d is None:
+        return missing
+    word = noun if d == 1 else (plural or noun + "s")
+    return f"{int(d):,} {word}"
