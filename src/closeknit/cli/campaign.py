@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from closeknit.cli.common import (
+    CsvOpt,
     DbOpt,
     JsonOpt,
     WorkspaceOpt,
@@ -15,7 +16,9 @@ from closeknit.cli.common import (
     console,
     emit,
     esc,
+    money,
     print_table,
+    ratio,
     store_for,
     workspace_of,
     write_output,
@@ -24,6 +27,20 @@ from closeknit.service import campaigns as svc
 from closeknit.service import reports as rsvc
 
 ACTOR = "cli"
+
+# the display rule of each money and ratio column (report.figures, as on the web)
+_MEMBER_FORMATS = {"fee": money}
+_REPORT_FORMATS = {
+    "spend": money,
+    "revenue": money,
+    "cpa": money,
+    "roas": ratio,
+    "margin_roas": ratio,
+}
+
+
+def _orders(v: object) -> str:
+    return f"{v:,.0f}" if isinstance(v, int | float) else str(v)
 
 
 def _member_rows(members: list[svc.Member]) -> list[dict[str, object]]:
@@ -86,7 +103,10 @@ def register(app: typer.Typer) -> None:
 
     @camp.command("list")
     def list_cmd(
-        db: DbOpt = None, workspace: WorkspaceOpt = None, as_json: JsonOpt = False
+        db: DbOpt = None,
+        workspace: WorkspaceOpt = None,
+        as_json: JsonOpt = False,
+        as_csv: CsvOpt = False,
     ) -> None:
         """List campaigns with creator counts per stage."""
         with cli_errors(as_json), store_for(db) as st:
@@ -102,7 +122,15 @@ def register(app: typer.Typer) -> None:
             }
             for c in cs
         ]
-        emit(cs, as_json=as_json, rows=rows, title="campaigns")
+        emit(
+            cs,
+            as_json=as_json,
+            as_csv=as_csv,
+            rows=[c.to_json() for c in cs] if as_csv else rows,
+            title="campaigns",
+            formats={"budget": money},
+            empty="no campaigns yet: closeknit campaign create NAME",
+        )
 
     @camp.command("show")
     def show_cmd(
@@ -110,8 +138,10 @@ def register(app: typer.Typer) -> None:
         db: DbOpt = None,
         workspace: WorkspaceOpt = None,
         as_json: JsonOpt = False,
+        as_csv: CsvOpt = False,
     ) -> None:
-        """A campaign with its creators, stages, deals, codes and stage history."""
+        """A campaign with its creators, stages, deals, codes and stage history (--csv: its
+        creators, every column)."""
         ws = workspace_of(workspace)
         with cli_errors(as_json), store_for(db) as st:
             c = svc.get_campaign(st, ws, campaign_id)
@@ -119,12 +149,18 @@ def register(app: typer.Typer) -> None:
 
         def render() -> None:
             console.print(
-                f"[bold]{esc(c.name)}[/bold] ({esc(c.campaign_id)}) budget {c.budget}",
+                f"[bold]{esc(c.name)}[/bold] ({esc(c.campaign_id)}) budget {money(c.budget)}",
                 markup=True,
             )
-            print_table(_member_rows(c.creators), title="creators")
+            print_table(_member_rows(c.creators), title="creators", formats=_MEMBER_FORMATS)
 
-        emit({**c.to_json(), "history": hist}, as_json=as_json, render=render)
+        emit(
+            {**c.to_json(), "history": hist},
+            as_json=as_json,
+            as_csv=as_csv,
+            rows=[m.to_json() for m in c.creators],
+            render=render,
+        )
 
     @camp.command("add")
     def add_cmd(
@@ -139,6 +175,7 @@ def register(app: typer.Typer) -> None:
         db: DbOpt = None,
         workspace: WorkspaceOpt = None,
         as_json: JsonOpt = False,
+        as_csv: CsvOpt = False,
     ) -> None:
         """Shortlist creators for a campaign."""
         with cli_errors(as_json):
@@ -151,7 +188,13 @@ def register(app: typer.Typer) -> None:
             )
             with store_for(db) as st:
                 out = svc.add_creators(st, workspace_of(workspace), campaign_id, req, actor=ACTOR)
-        emit(out, as_json=as_json, rows=_member_rows(out))
+        emit(
+            out,
+            as_json=as_json,
+            as_csv=as_csv,
+            rows=[m.to_json() for m in out] if as_csv else _member_rows(out),
+            formats=_MEMBER_FORMATS,
+        )
 
     @camp.command("stage")
     def stage_cmd(
@@ -180,7 +223,7 @@ def register(app: typer.Typer) -> None:
                 out = svc.set_stage(
                     st, workspace_of(workspace), campaign_id, creator, req, actor=ACTOR
                 )
-        emit(out, as_json=as_json, rows=_member_rows([out]))
+        emit(out, as_json=as_json, rows=_member_rows([out]), formats=_MEMBER_FORMATS)
 
     @camp.command("deal")
     def deal_cmd(
@@ -201,7 +244,7 @@ def register(app: typer.Typer) -> None:
                 out = svc.update_deal(
                     st, workspace_of(workspace), campaign_id, creator, req, actor=ACTOR
                 )
-        emit(out, as_json=as_json, rows=_member_rows([out]))
+        emit(out, as_json=as_json, rows=_member_rows([out]), formats=_MEMBER_FORMATS)
 
     @camp.command("codes")
     def codes_cmd(
@@ -213,6 +256,7 @@ def register(app: typer.Typer) -> None:
         db: DbOpt = None,
         workspace: WorkspaceOpt = None,
         as_json: JsonOpt = False,
+        as_csv: CsvOpt = False,
     ) -> None:
         """Give creators unique discount codes and UTM tracking links."""
         with cli_errors(as_json):
@@ -224,9 +268,9 @@ def register(app: typer.Typer) -> None:
             )
             with store_for(db) as st:
                 out = svc.assign_codes(st, workspace_of(workspace), campaign_id, req, actor=ACTOR)
-        if out or as_json:
-            emit(out, as_json=as_json, title="codes and links")
-        if not as_json:
+        if out or as_json or as_csv:
+            emit(out, as_json=as_json, as_csv=as_csv, title="codes and links")
+        if not as_json and not as_csv:
             for line in _codes_notes(out):
                 console.print(line)
 
@@ -339,8 +383,10 @@ def register(app: typer.Typer) -> None:
         db: DbOpt = None,
         workspace: WorkspaceOpt = None,
         as_json: JsonOpt = False,
+        as_csv: CsvOpt = False,
     ) -> None:
-        """ROAS, margin ROAS, CPA, CPE, CPM and new-customer share per creator and campaign."""
+        """ROAS, margin ROAS, CPA, CPE, CPM and new-customer share per creator and campaign
+        (--csv: the per-creator table, every column)."""
         ws = workspace_of(workspace)
         with cli_errors(as_json):
             req = rsvc.ReportIn(window_days=window, cogs_share=cogs_share)
@@ -354,12 +400,13 @@ def register(app: typer.Typer) -> None:
             print_table(
                 [{k: getattr(r, k) for k in cols} for r in rep.creators],
                 title=f"{rep.campaign.name}: ROAS by creator",
+                formats=_REPORT_FORMATS,
             )
             t = rep.totals.model_dump()
             console.print(
                 "total: "
                 + "; ".join(
-                    f"{k.replace('_', ' ')} {t[k]:,.{0 if k == 'orders' else 2}f}"
+                    f"{k.replace('_', ' ')} {_REPORT_FORMATS.get(k, _orders)(t[k])}"
                     for k in ("spend", "revenue", "orders", "roas", "margin_roas", "cpa")
                     if t[k] is not None
                 )
@@ -369,4 +416,10 @@ def register(app: typer.Typer) -> None:
             if html_out is not None:
                 console.print(f"wrote {html_out}")
 
-        emit(rep, as_json=as_json, render=render)
+        emit(
+            rep,
+            as_json=as_json,
+            as_csv=as_csv,
+            rows=[r.to_json() for r in rep.creators],
+            render=render,
+        )

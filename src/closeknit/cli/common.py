@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
@@ -20,6 +20,7 @@ from typer._click.globals import get_current_context
 
 from closeknit.errors import CloseknitError, ValidationError, error_field, refusal
 from closeknit.jsonable import to_jsonable
+from closeknit.report import figures
 from closeknit.report.tables import csv_text
 from closeknit.settings import check_workspace_id, get_settings
 from closeknit.store import Store, open_store
@@ -46,7 +47,9 @@ WorkspaceOpt = Annotated[
     str | None, typer.Option("--workspace", "-w", help="workspace (default $CLOSEKNIT_WORKSPACE)")
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="machine-readable JSON on stdout")]
-CsvOpt = Annotated[bool, typer.Option("--csv", help="CSV on stdout (tabular commands)")]
+CsvOpt = Annotated[
+    bool, typer.Option("--csv", help="CSV on stdout: the table with every column, unrounded")
+]
 
 # The brief's filters: the same options on `discover` and `plan` (issue 15: one brief, one set).
 PlatformOpt = Annotated[list[str] | None, typer.Option("--platform")]
@@ -152,6 +155,31 @@ def print_csv(rows: Sequence[dict[str, Any]]) -> None:
     sys.stdout.write(csv_text(rows))
 
 
+# The display rules of report.figures, as terminal cells (unknown is blank): one rule per kind
+# of figure, the same as the web's (a fee of 17.95 is "17.95" in every table, an authenticity of
+# 99.875 "99.9" as on the pages).
+def money(v: Any) -> str:
+    """An amount, two decimals (the workspace's currency: ``closeknit currency``)."""
+    return figures.money(v, missing="")
+
+
+def score(v: Any) -> str:
+    """A 0-100 score, one decimal."""
+    return figures.score(v, missing="")
+
+
+def percent(v: Any) -> str:
+    """A 0-1 share as a percentage, one decimal."""
+    return figures.percent(v, missing="")
+
+
+def ratio(v: Any) -> str:
+    """A ratio with "×", two decimals."""
+    return figures.ratio(v, missing="")
+
+
+Formats = Mapping[str, Callable[[Any], str]]
+
 TEXT_MAX = 28  # a text cell longer than this is cut with "…" (the full value is in --json/--csv)
 
 
@@ -200,11 +228,19 @@ def print_table(
     *,
     priority: Sequence[str] | None = None,
     cut: bool = True,
+    formats: Formats | None = None,
+    empty: str | None = None,
 ) -> None:
     """Rows as a table that fits the terminal (80 columns when it is not one): numbers rounded,
     long text cut, and the columns that do not fit left out (in reverse ``priority``, else from
     the right) with a note naming them. ``cut=False`` wraps long text instead of cutting it
-    (a record's values: a key or a link shown once must be shown whole)."""
+    (a record's values: a key or a link shown once must be shown whole). ``formats``: a
+    column's display rule (``money``, ``score``, ``percent``, ``ratio``) in place of the generic
+    rounding. ``empty``: the sentence printed when there are no rows."""
+    if not rows and empty:
+        console.print(empty)
+        return
+    fmt = dict(formats or {})
     cols: list[str] = []
     for r in rows:
         for k in r:
@@ -212,9 +248,13 @@ def print_table(
                 cols.append(k)
     if priority:
         cols = [c for c in priority if c in cols] + [c for c in cols if c not in priority]
-    text = [{c: cell(r.get(c)) for c in cols} for r in rows]
+    text = [
+        {c: fmt[c](r.get(c)) if c in fmt and r.get(c) is not None else cell(r.get(c)) for c in cols}
+        for r in rows
+    ]
     for c in cols:
-        _align_decimals(c, rows, text)
+        if c not in fmt:
+            _align_decimals(c, rows, text)
     for r in text:
         for c in cols:
             if cut and len(r[c]) > TEXT_MAX:
@@ -293,11 +333,14 @@ def emit(
     render: Callable[[], None] | None = None,
     title: str | None = None,
     priority: Sequence[str] | None = None,
+    formats: Formats | None = None,
+    empty: str | None = None,
 ) -> None:
     """Print ``data`` as JSON, ``rows`` as CSV, or a human rendering (``render`` or a table).
 
     ``data`` is a service result (or a list of them): ``--json`` prints exactly what the REST
-    API returns for the same request."""
+    API returns for the same request. ``--csv`` prints ``rows`` (unrounded, every column; the
+    result's own rows when ``rows`` is None). ``formats`` and ``empty``: as ``print_table``."""
     if as_json:
         print_json(data)
         return
@@ -313,7 +356,7 @@ def emit(
     if as_csv:
         print_csv(rows)
     else:
-        print_table(list(rows), title=title, priority=priority)
+        print_table(list(rows), title=title, priority=priority, formats=formats, empty=empty)
 
 
 def write_output(path: Path, text: str) -> None:

@@ -26,7 +26,10 @@ from closeknit.cli.common import (
     console,
     emit,
     esc,
+    money,
+    percent,
     print_table,
+    score,
     split_values,
     store_for,
     workspace_of,
@@ -88,12 +91,8 @@ def match_rows(results: list[svc.MatchOut]) -> list[dict[str, Any]]:
     return rows
 
 
-def _pct(v: float | None) -> str:
-    return "" if v is None else f"{v * 100:.1f}%"
-
-
-def _money(v: float | None) -> str:
-    return "" if v is None else f"{v:,.0f}"
+# each figure by its display rule (report.figures: the same on the web)
+DISPLAY_FORMATS = {"ER": percent, "auth": score, "fee": money, "score": score}
 
 
 def display_rows(results: list[svc.MatchOut]) -> list[dict[str, Any]]:
@@ -102,11 +101,11 @@ def display_rows(results: list[svc.MatchOut]) -> list[dict[str, Any]]:
         {
             "creator": f"@{m.handle}",
             "followers": m.followers,
-            "ER": _pct(m.engagement_rate),
-            "auth": "" if m.authenticity_score is None else f"{m.authenticity_score:.0f}",
-            "fee": _money(m.fee_estimate),
-            "fee range": f"{_money(m.fee_low)}-{_money(m.fee_high)}" if m.fee_low else "",
-            "score": round(m.score * 100),
+            "ER": m.engagement_rate,
+            "auth": m.authenticity_score,
+            "fee": m.fee_estimate,
+            "fee range": f"{money(m.fee_low)}-{money(m.fee_high)}" if m.fee_low else "",
+            "score": m.score * 100,
             "niche": m.niche,
             "country": m.country,
             "platform": m.platform,
@@ -224,6 +223,9 @@ def register(app: typer.Typer) -> None:
             print_table(
                 display_rows(res.results),
                 title=f"top {len(res.results)} of {res.candidates} after the filters",
+                formats=DISPLAY_FORMATS,
+                # at 80 columns the fee range and the rest give way before the match score
+                priority=["creator", "followers", "ER", "auth", "fee", "score", "fee range"],
             )
             for m in res.results[:5]:
                 console.print(f"[dim]@{esc(m.handle)}: {esc(m.why)}[/dim]", markup=True)
@@ -334,11 +336,13 @@ def register(app: typer.Typer) -> None:
         )
 
     @niches.command("list")
-    def niches_list(as_json: JsonOpt = False) -> None:
+    def niches_list(as_json: JsonOpt = False, as_csv: CsvOpt = False) -> None:
         """The niches and their seed terms."""
         res = fsvc.niche_list()
         rows = [{"id": n.id, "label": n.label, "terms": ", ".join(n.terms[:6])} for n in res]
-        emit(res, as_json=as_json, rows=rows)
+        emit(
+            res, as_json=as_json, as_csv=as_csv, rows=[n.to_json() for n in res] if as_csv else rows
+        )
 
     @app.command("index")
     def index_cmd(

@@ -15,8 +15,11 @@ from closeknit.cli.common import (
     cli_errors,
     console,
     emit,
+    money,
+    percent,
     print_csv,
     print_table,
+    score,
     store_for,
     workspace_of,
 )
@@ -27,8 +30,15 @@ from closeknit.service import settings as ssvc
 ACTOR = "cli"
 
 
-def _pct(v: float | None, places: int) -> str:
-    return "" if v is None else f"{v * 100:.{places}f}%"
+# each figure by its display rule (report.figures: the same on the web)
+_FORMATS = {
+    "ER": percent,
+    "real+active": percent,
+    "sponsored": percent,
+    "auth": score,
+    "quality": score,
+    "fee": money,
+}
 
 
 def _items(lst: svc.ListOut) -> list[dict[str, object]]:
@@ -36,7 +46,7 @@ def _items(lst: svc.ListOut) -> list[dict[str, object]]:
         {
             "creator": f"@{c.handle}",
             "followers": c.followers,
-            "ER": "" if c.engagement_rate is None else f"{c.engagement_rate * 100:.1f}%",
+            "ER": c.engagement_rate,
             "fee": c.fee_mid,
             "note": c.note,
             "niche": c.niche,
@@ -50,7 +60,7 @@ def _show(lst: svc.ListOut, as_json: bool) -> None:
     def render() -> None:
         if lst.notes:
             console.print(lst.notes)
-        print_table(_items(lst), title=f"{lst.name} ({lst.list_id})")
+        print_table(_items(lst), title=f"{lst.name} ({lst.list_id})", formats=_FORMATS)
 
     emit(lst, as_json=as_json, render=render)
 
@@ -62,13 +72,23 @@ def register(app: typer.Typer) -> None:
 
     @lists.command("all")
     def lists_all(
-        db: DbOpt = None, workspace: WorkspaceOpt = None, as_json: JsonOpt = False
+        db: DbOpt = None,
+        workspace: WorkspaceOpt = None,
+        as_json: JsonOpt = False,
+        as_csv: CsvOpt = False,
     ) -> None:
         """Every saved list, most recently changed first."""
         with cli_errors(as_json), store_for(db) as st:
             res = svc.list_lists(st, workspace_of(workspace))
         rows = [{"id": r.list_id, "name": r.name, "creators": r.n_creators} for r in res]
-        emit(res, as_json=as_json, rows=rows, title="lists")
+        emit(
+            res,
+            as_json=as_json,
+            as_csv=as_csv,
+            rows=[r.to_json() for r in res] if as_csv else rows,
+            title="lists",
+            empty="no saved lists yet: closeknit lists create NAME",
+        )
 
     @lists.command("create")
     def lists_create(
@@ -133,11 +153,11 @@ def register(app: typer.Typer) -> None:
             {
                 "creator": f"@{r.handle}",
                 "followers": r.followers,
-                "ER": _pct(r.engagement_rate, 1),
+                "ER": r.engagement_rate,
                 "auth": r.authenticity_score,
                 "quality": r.engagement_quality_score,
-                "real+active": _pct(r.audience_real_share, 0),
-                "sponsored": _pct(r.sponsored_rate, 0),
+                "real+active": r.audience_real_share,
+                "sponsored": r.sponsored_rate,
                 "fee": r.fee_mid,
                 "tier": r.tier,
                 "niche": r.niche,
@@ -146,9 +166,16 @@ def register(app: typer.Typer) -> None:
             }
             for r in res
         ]
-        emit(res, as_json=as_json, as_csv=as_csv, rows=None if as_csv else rows, title="compare",
-             priority=["creator", "followers", "ER", "auth", "fee", "tier", "sponsored",
-                       "real+active", "quality", "niche", "country", "platform"])  # fmt: skip
+        emit(
+            res,
+            as_json=as_json,
+            as_csv=as_csv,
+            rows=None if as_csv else rows,
+            title="compare",
+            formats=_FORMATS,
+            priority=["creator", "followers", "ER", "auth", "fee", "tier", "sponsored",
+                      "real+active", "quality", "niche", "country", "platform"],
+        )  # fmt: skip
 
     @app.command("currency")
     def currency_cmd(

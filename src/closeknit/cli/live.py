@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 
 from closeknit.cli.common import (
+    CsvOpt,
     DbOpt,
     JsonOpt,
     WorkspaceOpt,
@@ -202,12 +203,23 @@ def state(
     db: DbOpt = None,
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
+    as_csv: CsvOpt = False,
 ) -> None:
     """Saved resume marks (cursors, page tokens, quota used today)."""
     with cli_errors(as_json):
+        ws = workspace_of(workspace)
         with store_for(db, read_only=True) as st:
-            rows = svc.resume_marks(st, workspace_of(workspace), connector)
-        emit(rows, as_json=as_json, rows=rows, title="connector state")
+            rows = svc.resume_marks(st, ws, connector)
+        which = f"{connector} " if connector else ""
+        emit(
+            rows,
+            as_json=as_json,
+            as_csv=as_csv,
+            rows=rows,
+            title="connector state",
+            empty=f"no saved {which}resume marks in workspace '{ws}': the next fetch starts "
+            "from the beginning",
+        )
 
 
 def register(app: typer.Typer) -> None:

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from closeknit.cli.common import JsonOpt, cli_errors, console, emit, esc
+from closeknit.cli.common import CsvOpt, JsonOpt, cli_errors, console, emit, esc
 from closeknit.service import models as svc
 
 DatasetsOpt = Annotated[
@@ -64,6 +64,7 @@ def register(app: typer.Typer) -> None:
             ),
         ] = "instafake,purba,kaggle,comment_spam,production",
         as_json: JsonOpt = False,
+        as_csv: CsvOpt = False,
     ) -> None:
         """Stratified k-fold CV on InstaFake, Purba, Kaggle and YouTube spam vs published."""
         names = tuple(p.strip() for p in parts.split(",") if p.strip())
@@ -79,15 +80,23 @@ def register(app: typer.Typer) -> None:
             }
             for r in d["table"]
         ]
-        emit(d, as_json=as_json, rows=slim, title=f"{folds}-fold CV ({d['seconds']} s)")
+        emit(
+            d,
+            as_json=as_json,
+            as_csv=as_csv,
+            rows=d["table"] if as_csv else slim,
+            title=f"{folds}-fold CV ({d['seconds']} s)",
+        )
 
     @sub.command("info")
-    def info_cmd(as_json: JsonOpt = False) -> None:
-        """Describe the shipped artifacts (training data, size, estimator)."""
+    def info_cmd(as_json: JsonOpt = False, as_csv: CsvOpt = False) -> None:
+        """Describe the shipped artifacts (training data, size, estimator); --csv: one row a
+        model."""
         with cli_errors(as_json):
             d = svc.info()
-        if as_json:
-            emit(d, as_json=True)
+        if as_json or as_csv:
+            rows = [{"model": name, **m} for name, m in d["models"].items()]
+            emit(d, as_json=as_json, as_csv=as_csv, rows=rows)
             return
         for name, m in d["models"].items():
             console.print(

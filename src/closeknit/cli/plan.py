@@ -12,6 +12,7 @@ from closeknit.cli.common import (
     AgeOpt,
     AvoidOpt,
     CountryOpt,
+    CsvOpt,
     DbOpt,
     GenderOpt,
     JsonOpt,
@@ -25,11 +26,15 @@ from closeknit.cli.common import (
     cli_errors,
     console,
     emit,
+    money,
+    percent,
     print_table,
+    ratio,
     store_for,
     workspace_of,
 )
 from closeknit.errors import ValidationError
+from closeknit.report import figures
 from closeknit.service import plans as svc
 from closeknit.service.fee_basis import FeeBasis
 
@@ -93,8 +98,11 @@ def register(app: typer.Typer) -> None:
         db: DbOpt = None,
         workspace: WorkspaceOpt = None,
         as_json: JsonOpt = False,
+        as_csv: CsvOpt = False,
     ) -> None:
-        """Pick creators for BRIEF under --budget (overlap-aware, diverse), with intervals."""
+        """Pick creators for BRIEF under --budget (overlap-aware, diverse), with intervals.
+
+        --csv prints the picks, one row each with every column (the forecast is in --json)."""
         with cli_errors(as_json):
             req = svc.PlanIn.model_validate(
                 {
@@ -135,14 +143,17 @@ def register(app: typer.Typer) -> None:
             if save:
                 console.print(f"saved: closeknit plans show {plan.plan_id}")
 
-        emit(plan, as_json=as_json, render=render)
+        emit(plan, as_json=as_json, as_csv=as_csv, rows=pick_rows(plan), render=render)
 
     plans = typer.Typer(help="Saved plans (plan --save).", no_args_is_help=True)
     app.add_typer(plans, name="plans")
 
     @plans.command("list")
     def plans_list(
-        db: DbOpt = None, workspace: WorkspaceOpt = None, as_json: JsonOpt = False
+        db: DbOpt = None,
+        workspace: WorkspaceOpt = None,
+        as_json: JsonOpt = False,
+        as_csv: CsvOpt = False,
     ) -> None:
         """The workspace's saved plans, newest first."""
         with cli_errors(as_json), store_for(db) as st:
@@ -160,12 +171,14 @@ def register(app: typer.Typer) -> None:
         ]
 
         def render() -> None:
-            if not rows:
-                console.print("no saved plans yet: closeknit plan BRIEF --budget N --save")
-                return
-            print_table(rows, title="saved plans (revenue: expected)")
+            print_table(
+                rows,
+                title="saved plans (revenue: expected)",
+                formats={"budget": money, "revenue": money},
+                empty="no saved plans yet: closeknit plan BRIEF --budget N --save",
+            )
 
-        emit(res, as_json=as_json, render=render)
+        emit(res, as_json=as_json, as_csv=as_csv, rows=[r.to_json() for r in res], render=render)
 
     @plans.command("show")
     def plans_show(
@@ -173,8 +186,11 @@ def register(app: typer.Typer) -> None:
         db: DbOpt = None,
         workspace: WorkspaceOpt = None,
         as_json: JsonOpt = False,
+        as_csv: CsvOpt = False,
     ) -> None:
-        """A saved plan in full, as `plan` showed it when it was made."""
+        """A saved plan in full, as `plan` showed it when it was made.
+
+        --csv prints its picks, one row each with every column (the forecast is in --json)."""
         with cli_errors(as_json), store_for(db) as st:
             plan = svc.get_plan(st, workspace_of(workspace), plan_id)
 
@@ -182,7 +198,7 @@ def register(app: typer.Typer) -> None:
             console.print(f"plan {plan.plan_id}: {plan.brief}")
             print_plan(plan)
 
-        emit(plan, as_json=as_json, render=render)
+        emit(plan, as_json=as_json, as_csv=as_csv, rows=pick_rows(plan), render=render)
 
     @app.command("fees")
     def fees_cmd(
@@ -201,6 +217,7 @@ def register(app: typer.Typer) -> None:
         db: DbOpt = None,
         workspace: WorkspaceOpt = None,
         as_json: JsonOpt = False,
+        as_csv: CsvOpt = False,
     ) -> None:
         """Fee ranges (low/mid/high) per creator and format, with the method used."""
         ws = workspace_of(workspace)
@@ -251,19 +268,27 @@ def register(app: typer.Typer) -> None:
         ]
 
         def render() -> None:
-            print_table(rows, title="fee estimates")
+            print_table(
+                rows, title="fee estimates", formats={"low": money, "mid": money, "high": money}
+            )
             for d in res:
                 console.print(f"{_who(d)}: {fee_basis_line(d.evidence)}", highlight=False)
 
-        emit(res, as_json=as_json, rows=rows, render=render)
+        emit(res, as_json=as_json, as_csv=as_csv, rows=rows, render=render)
 
 
 # the brief's cell in `plans list`: what keeps the six columns inside 80
-BRIEF_CELL = 20
+BRIEF_CELL = 14
 
 
 def _cut(text: str, n: int) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def pick_rows(plan: svc.PlanOut) -> list[dict[str, object]]:
+    """A plan's picks with every column, one row each (``plan --csv``): nested values (the
+    fee range, overlaps) as JSON cells."""
+    return [p.to_json() for p in plan.picks]
 
 
 def print_plan(plan: svc.PlanOut) -> None:
@@ -277,7 +302,7 @@ def print_plan(plan: svc.PlanOut) -> None:
             "followers": p.followers,
             "fit": round(p.relevance, 2),
             "fee": p.fee.mid,
-            "revenue": round(p.expected_revenue),
+            "revenue": p.expected_revenue,
             "orders": round(p.expected_orders, 1),
         }
         for p in plan.picks
@@ -287,6 +312,7 @@ def print_plan(plan: svc.PlanOut) -> None:
         rows,
         title=f"plan ({plan.method}, {plan.status})",
         priority=["creator", "tier", "followers", "fit", "fee", "revenue", "orders"],
+        formats={"fee": money, "revenue": money},
     )
     print_forecast(plan)
 
@@ -329,16 +355,16 @@ def print_forecast(plan: svc.PlanOut) -> None:
     rev, roas = plan.expected.revenue, plan.expected.roas
     if rev is not None and roas is not None:
         console.print(
-            f"cost {plan.cost.mid:,.0f} (range {plan.cost.low:,.0f}–{plan.cost.high:,.0f}) "
-            f"of {plan.budget:,.0f}; expected incremental revenue {rev.mid:,.0f} "
-            f"[{rev.p10:,.0f}–{rev.p90:,.0f}]; ROAS {roas.mid:.2f} "
-            f"[{roas.p10:.2f}–{roas.p90:.2f}] (80% intervals; {plan.method}, gap to bound "
-            f"{plan.gap or 0:.1%})"
+            f"cost {money(plan.cost.mid)} (range {money(plan.cost.low)}–{money(plan.cost.high)}) "
+            f"of {money(plan.budget)}; expected incremental revenue {money(rev.mid)} "
+            f"[{money(rev.p10)}–{money(rev.p90)}]; ROAS {ratio(roas.mid)} "
+            f"[{figures.ratio_interval(roas.p10, roas.p90)}] (80% intervals; {plan.method}, "
+            f"gap to bound {percent(plan.gap or 0)})"
         )
         profit = plan.expected.profit
         if profit is not None:
             console.print(
-                f"expected profit {profit.mid:,.0f} [{profit.p10:,.0f}–{profit.p90:,.0f}] "
+                f"expected profit {money(profit.mid)} [{money(profit.p10)}–{money(profit.p90)}] "
                 f"(revenue × margin {plan.assumptions.margin} − cost)"
             )
         console.print(f"the forecast is {plan.assumptions.conversion_model.summary}")
@@ -347,7 +373,8 @@ def print_forecast(plan: svc.PlanOut) -> None:
     if big.fee is not None and be is not None and be.revenue and be.roas:
         console.print(
             f"vs the best single {big.tier} creator for the same budget, @{big.handle} "
-            f"(fee {big.fee.mid:,.0f}): revenue {be.revenue.mid:,.0f}, ROAS {be.roas.mid:.2f}"
+            f"(fee {money(big.fee.mid)}): revenue {money(be.revenue.mid)}, "
+            f"ROAS {ratio(be.roas.mid)}"
             + (" (also one of this plan's picks)" if big.in_plan else "")
         )
     for n in plan.notes:

@@ -15,6 +15,7 @@ from typing import Annotated, Literal
 import typer
 
 from closeknit.cli.common import (
+    CsvOpt,
     DbOpt,
     JsonOpt,
     WorkspaceOpt,
@@ -183,7 +184,7 @@ def register(app: typer.Typer) -> None:
     app.add_typer(spaces, name="workspaces")
 
     @spaces.command("list")
-    def workspaces_list(db: DbOpt = None, as_json: JsonOpt = False) -> None:
+    def workspaces_list(db: DbOpt = None, as_json: JsonOpt = False, as_csv: CsvOpt = False) -> None:
         """Every workspace of the store."""
         with cli_errors(as_json), store_for(db) as st:
             res = wsvc.list_workspaces(st)
@@ -191,7 +192,13 @@ def register(app: typer.Typer) -> None:
             {"workspace": w.workspace_id, "name": w.name, "created": (w.created_at or "")[:10]}
             for w in res
         ]
-        emit(res, as_json=as_json, rows=rows, title="workspaces")
+        emit(
+            res,
+            as_json=as_json,
+            as_csv=as_csv,
+            rows=[w.to_json() for w in res] if as_csv else rows,
+            title="workspaces",
+        )
 
     @spaces.command("create")
     def workspaces_create(

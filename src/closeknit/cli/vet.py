@@ -14,15 +14,19 @@ from closeknit.cli.common import (
     console,
     emit,
     esc,
+    percent,
     print_table,
+    score,
     store_for,
     workspace_of,
 )
+from closeknit.report import figures
 from closeknit.service import creators as svc
 
 
 def _pct(v: Any) -> str:
-    return "—" if v is None else f"{100 * v:.2f}%"
+    """A share by the one percentage rule (report.figures), "—" when unknown."""
+    return figures.percent(v, missing="—")
 
 
 def _num(v: Any, fmt: str = ".3g") -> str:
@@ -33,10 +37,7 @@ def _share(v: float | None, iv: list[float | None]) -> str:
     if v is None:
         return "—"
     lo, hi = (iv + [None, None])[:2]
-    return (
-        f"{100 * v:.0f}% [{_num(None if lo is None else 100 * lo, '.0f')}–"
-        f"{_num(None if hi is None else 100 * hi, '.0f')}]"
-    )
+    return f"{_pct(v)} [{_pct(lo)}–{_pct(hi)}]"
 
 
 def register(app: typer.Typer) -> None:
@@ -67,7 +68,7 @@ def _measured(p: svc.ScorePart) -> str:
     if p.raw is None:
         return f"{p.measure} –"
     if p.unit == "share":
-        v = f"{p.raw:.1%}"
+        v = _pct(p.raw)
     elif p.unit == "change":
         v = f"{p.raw:+.0%}"
     else:
@@ -84,7 +85,7 @@ def _render(d: svc.VetOut) -> None:
     )
     for key, sc in d.scores.items():
         partial = sc.score is not None and 0 < sc.coverage < 1
-        console.print(f"\n[bold]{key.replace('_', ' ')} score: {_num(sc.score, '.1f')}[/bold]"
+        console.print(f"\n[bold]{key.replace('_', ' ')} score: {score(sc.score) or '—'}[/bold]"
                       f" / 100 (data for {sc.coverage:.0%} of it): "
                       + ("the sum of the parts" if sc.score is not None
                          else "too little data, half the weight is needed")
@@ -99,18 +100,19 @@ def _render(d: svc.VetOut) -> None:
                     "points": p.points,
                     # the weight the score used: the nominal 20% beside "adds 33.3" read wrong
                     "weight": (
-                        f"{p.weight / sc.coverage:.0%}"
+                        percent(p.weight / sc.coverage)
                         if p.points is not None
-                        else f"({p.weight:.0%})"
+                        else f"({percent(p.weight)})"
                     )
                     if partial
-                    else f"{p.weight:.0%}",  # fmt: skip
+                    else percent(p.weight),  # fmt: skip
                     "measured": _measured(p),
                     "rule": p.rule,
                 }
                 for p in sc.parts
             ],
             priority=["part", "adds", "points", "weight", "measured", "rule"],
+            formats={"adds": score, "points": score},
         )
     console.print("\n[bold]Engagement[/bold]", markup=True)
     if e.status == "ok":
