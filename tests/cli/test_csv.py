@@ -1,4 +1,4 @@
-"""`--csv` on the table commands, and figures shown by one rule per kind (report.figures), the
+"""`--csv` on the table commands, and figures shown by one rule per kind (closeknit.figures), the
 same as on the web."""
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from closeknit import figures
 from closeknit.cli import app
-from closeknit.report import figures
 
 runner = CliRunner()
 BRIEF = "sustainable fashion for women 18-30 in the UK"

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from closeknit import figures
 from closeknit.errors import ValidationError
 from closeknit.match import parse_brief
 from closeknit.plan import PlanConstraints, estimate_fees, make_plan, set_rate
@@ -516,7 +517,8 @@ def test_the_plans_figures_add_up(ws: Store) -> None:
     for budget, warned in ((row.fee["high"] * 1.1, False), (row.fee["mid"] * 1.01, True)):
         one = make_plan(ws, "default", parse_brief("running and fitness"), budget, only)
         assert [p.creator_id for p in one.picks] == [big["creator_id"]]
-        said = [n for n in one.notes if f"plan costs {row.fee['high']:,.0f}, above" in n]
+        high = figures.money(row.fee["high"])
+        said = [n for n in one.notes if f"plan costs {high}, above" in n]
         assert bool(said) is warned, one.notes
     # one creator's cost range is its fee range, in the plan and in the comparison
     ad = alone.to_dict()

@@ -157,3 +157,11 @@ def test_excluding_a_creator_who_does_not_exist_is_not_found(st: Store) -> None:
 
     with pytest.raises(NotFound):
         run(st, exclude=["@nobody_here_at_all"])
+
+
+def test_the_why_line_reads_figures_by_the_display_rules() -> None:
+    """The why line said "authenticity 100/100" beside a column showing 99.5/100."""
+    from closeknit.service.discover import why
+
+    line = why({"factors": {}, "engagement_rate": 0.02764, "authenticity_score": 99.5}, None)
+    assert "authenticity 99.5/100" in line and "engagement 2.8%" in line, line

@@ -190,3 +190,32 @@ def test_keeping_a_creator_does_not_report_the_repriced_set_as_too_few(st: Store
     assert alone.status != "too_few_fit"
     assert any("nothing was added around them" in n and "limited to 1" in n for n in alone.notes)
     assert not any("fit the brief" in n for n in alone.notes), alone.notes
+
+
+def test_the_notes_amounts_are_in_the_workspace_currency(small_world: Path, tmp_path: Path) -> None:
+    """ "1,035 of the budget is left unspent" had no currency (the web shows money with it
+    everywhere else) and "only 1 creator(s) fit" read as a form letter."""
+    import re
+    import shutil
+
+    from closeknit.service import settings as ssvc
+
+    db = tmp_path / "gbp.duckdb"
+    shutil.copy(small_world, db)
+    s = open_store(db)
+    try:
+        ssvc.set_currency(s, WS, ssvc.CurrencyIn(currency="GBP"), actor="t")
+        wide = svc.plan(
+            s,
+            WS,
+            svc.PlanIn(text=BRIEF, min_relevance=0.0, on_brief_share=0.0, budget=100_000,
+                       max_creators=2),
+        )  # fmt: skip
+        left = [n for n in wide.notes if "left unspent" in n]
+        assert left and re.match(r"£[\d,]+\.\d\d of the budget", left[0]), wide.notes
+        with pytest.raises(ValidationError, match=r"costs about £[\d,]+\.\d\d a post"):
+            svc.plan(s, WS, svc.PlanIn(text=BRIEF, min_relevance=0.0, on_brief_share=0.0,
+                                       budget=0.5))  # fmt: skip
+        assert not any("(s)" in n for n in wide.notes)
+    finally:
+        s.close()

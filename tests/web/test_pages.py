@@ -290,11 +290,11 @@ def test_a_money_range_shows_both_ends_to_one_precision() -> None:
 
 
 def test_a_figure_reads_the_same_on_the_web_as_on_the_cli() -> None:
-    """One display rule per kind of figure (report.figures), on the pages as on the CLI: an
+    """One display rule per kind of figure (closeknit.figures), on the pages as on the CLI: an
     authenticity of 99.875 was "100/100" on the web and 99.9 on the CLI; a fee of 17.95 was
     17.9 in one place; an engagement rate was "2.8%" in a page's header and "2.76%" below it;
     a return on spend read "18.63× (7.13–38.6×)"; money left unspent had no currency."""
-    from closeknit.report import figures
+    from closeknit import figures
     from closeknit.web.render import templates
 
     def r(src: str, **kw: object) -> str:

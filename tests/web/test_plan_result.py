@@ -32,7 +32,7 @@ def test_comparison_names_its_creator_as_a_pick_when_it_is_one(store: Store) -> 
     # the card's sentence reads the service's ratio (no arithmetic in the page)
     ratio = plan.comparison.revenue_ratio
     assert ratio is not None and ratio >= 1.05, ratio
-    from closeknit.report import figures
+    from closeknit import figures
 
     assert f"this plan brings about {figures.ratio(ratio)} the incremental revenue" in _card(plan)
     # a plan of that creator alone: the card says so

@@ -28,7 +28,7 @@ from closeknit.service import reports as rsvc
 
 ACTOR = "cli"
 
-# the display rule of each money and ratio column (report.figures, as on the web)
+# the display rule of each money and ratio column (closeknit.figures, as on the web)
 _MEMBER_FORMATS = {"fee": money}
 _REPORT_FORMATS = {
     "spend": money,

@@ -18,9 +18,9 @@ from rich.table import Table
 from rich.text import Text
 from typer._click.globals import get_current_context
 
+from closeknit import figures
 from closeknit.errors import CloseknitError, ValidationError, error_field, refusal
 from closeknit.jsonable import to_jsonable
-from closeknit.report import figures
 from closeknit.report.tables import csv_text
 from closeknit.settings import check_workspace_id, get_settings
 from closeknit.store import Store, open_store
@@ -155,7 +155,7 @@ def print_csv(rows: Sequence[dict[str, Any]]) -> None:
     sys.stdout.write(csv_text(rows))
 
 
-# The display rules of report.figures, as terminal cells (unknown is blank): one rule per kind
+# The display rules of closeknit.figures, as terminal cells (unknown is blank): one rule per kind
 # of figure, the same as the web's (a fee of 17.95 is "17.95" in every table, an authenticity of
 # 99.875 "99.9" as on the pages).
 def money(v: Any) -> str:

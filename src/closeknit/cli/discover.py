@@ -91,7 +91,7 @@ def match_rows(results: list[svc.MatchOut]) -> list[dict[str, Any]]:
     return rows
 
 
-# each figure by its display rule (report.figures: the same on the web)
+# each figure by its display rule (closeknit.figures: the same on the web)
 DISPLAY_FORMATS = {"ER": percent, "auth": score, "fee": money, "score": score}
 
 

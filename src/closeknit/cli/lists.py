@@ -30,7 +30,7 @@ from closeknit.service import settings as ssvc
 ACTOR = "cli"
 
 
-# each figure by its display rule (report.figures: the same on the web)
+# each figure by its display rule (closeknit.figures: the same on the web)
 _FORMATS = {
     "ER": percent,
     "real+active": percent,

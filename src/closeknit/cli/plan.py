@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from closeknit import figures
 from closeknit.cli.common import (
     AgeOpt,
     AvoidOpt,
@@ -34,7 +35,6 @@ from closeknit.cli.common import (
     workspace_of,
 )
 from closeknit.errors import ValidationError
-from closeknit.report import figures
 from closeknit.service import plans as svc
 from closeknit.service.fee_basis import FeeBasis
 

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
+from closeknit import figures
 from closeknit.cli.common import (
     DbOpt,
     JsonOpt,
@@ -20,12 +21,11 @@ from closeknit.cli.common import (
     store_for,
     workspace_of,
 )
-from closeknit.report import figures
 from closeknit.service import creators as svc
 
 
 def _pct(v: Any) -> str:
-    """A share by the one percentage rule (report.figures), "—" when unknown."""
+    """A share by the one percentage rule (closeknit.figures), "—" when unknown."""
     return figures.percent(v, missing="—")
 
 

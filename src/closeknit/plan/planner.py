@@ -41,6 +41,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from closeknit import figures
 from closeknit.errors import ValidationError
 from closeknit.features.fees import default_rate_card, fee_arrays
 from closeknit.features.frame import creator_columns, filled
@@ -95,6 +96,8 @@ class PlanConstraints:
     # price the candidate set as it stands (a plan the user has already chosen): no
     # "too few fit" status, the set's size is the user's choice, not the brief's
     price_only: bool = False
+    # the workspace currency's symbol, for the amounts in notes and errors ("$4,950.00")
+    currency_symbol: str = ""
 
     def validate(self, budget: float) -> None:
         if not budget > 0:
@@ -721,7 +724,7 @@ def _cheapest_beyond_ceiling(
     m = _build(store, workspace, open_brief, cands, budget, c, conv, aov, overlaps=False)
     ok = _anchors(m) & ~m.excluded
     if ok.any():
-        raise _too_dear(m, np.flatnonzero(ok), budget)
+        raise _too_dear(m, np.flatnonzero(ok), budget, c.currency_symbol)
 
 
 def _anchors(m: _Model) -> np.ndarray:
@@ -735,13 +738,14 @@ def _anchors(m: _Model) -> np.ndarray:
     return out
 
 
-def _too_dear(m: _Model, fitting: np.ndarray, budget: float) -> ValidationError:
+def _too_dear(m: _Model, fitting: np.ndarray, budget: float, sym: str = "") -> ValidationError:
     """The budget's error: the cheapest of ``fitting`` (indices) named with its fee."""
     cheapest = int(fitting[np.argmin(m.fee_mid[fitting])])
     handle, fee = _at(m.frame, "handle", cheapest), float(m.fee_mid[cheapest])
     return ValidationError(
-        f"no creator who fits this brief fits a budget of {budget:,.0f}: the cheapest "
-        f"creator that fits, @{handle}, costs about {fee:,.0f} a post; raise the budget",
+        f"no creator who fits this brief fits a budget of {figures.money(budget, sym)}: the "
+        f"cheapest creator that fits, @{handle}, costs about {figures.money(fee, sym)} a post; "
+        "raise the budget",
         field="budget",
         cheapest_handle=handle,
         cheapest_fee=round(fee, 2),
@@ -970,15 +974,16 @@ def _check_min_creators(m: Any, c: PlanConstraints, budget: float, n_ok: int) ->
     p = m.problem
     if k > n_ok:
         raise ValidationError(
-            f"only {n_ok} creator(s) fit this brief and its constraints, fewer than "
+            f"only {figures.count(n_ok, 'creator')} fit this brief and its constraints, fewer than "
             f"min_creators ({k}); lower min_creators or widen the brief",
             field="min_creators",
         )
     cheapest = float(np.sort(p.cost[p.allowed])[:k].sum())
     if cheapest > budget * (1 + 1e-9):
         raise ValidationError(
-            f"the {k} cheapest creators who fit cost about {cheapest:,.0f} together, above the "
-            f"budget of {budget:,.0f}; lower min_creators or raise the budget",
+            f"the {k} cheapest creators who fit cost about "
+            f"{figures.money(cheapest, c.currency_symbol)} together, above the budget of "
+            f"{figures.money(budget, c.currency_symbol)}; lower min_creators or raise the budget",
             field="min_creators",
         )
 
@@ -1053,7 +1058,7 @@ def make_plan(
                 field="text",
                 nothing_fits=True,
             )
-        raise _too_dear(m, np.flatnonzero(could & ~m.excluded), budget)
+        raise _too_dear(m, np.flatnonzero(could & ~m.excluded), budget, c.currency_symbol)
     _check_min_creators(m, c, budget, n_ok)
     method = c.method
     if method == "auto":
@@ -1071,6 +1076,10 @@ def make_plan(
             g.bound = sol.bound
             g.gap = max(0.0, (sol.bound - g.value) / sol.bound) if sol.bound else g.gap
             sol = g
+
+    def money(v: float) -> str:  # an amount of the notes, in the workspace currency
+        return figures.money(v, c.currency_symbol)
+
     # the solver's own notes (which engine, how many creators it kept) are for the record,
     # not for the reader of the plan: they go with the assumptions
     solver_notes = list(sol.notes)
@@ -1082,8 +1091,8 @@ def make_plan(
     elif sol.selected and len(sol.selected) == n_ok and left > 0.05 * budget:
         status = "too_few_fit"
         notes.append(
-            f"only {n_ok} creator(s) fit the brief ({rule}) and the "
-            f"constraints; {left:,.0f} of the budget is left unspent rather than "
+            f"only {figures.count(n_ok, 'creator')} fit the brief ({rule}) and the "
+            f"constraints; {money(left)} of the budget is left unspent rather than "
             "spent on creators who do not fit"
         )
     elif sol.selected and left > 0.05 * budget and len(sol.selected) < c.max_creators:
@@ -1094,9 +1103,10 @@ def make_plan(
         if m.brief_share > 0 and (rest & (m.fee_mid <= left)).any():
             status = "too_few_fit"
             notes.append(
-                f"only {len(sol.selected)} creator(s) fit the brief together (each other "
-                f"candidate would take the plan's mean P(on brief) under {m.brief_share:.2f}); "
-                f"{left:,.0f} of the budget is left unspent rather than spent on creators who "
+                f"only {figures.count(len(sol.selected), 'creator')} fit the brief together "
+                "(each other candidate would take the plan's mean P(on brief) under "
+                f"{m.brief_share:.2f}); {money(left)} of the budget is left unspent rather "
+                "than spent on creators who "
                 "may not fit (a lower on_brief_share takes more of them)"
             )
     elif sol.selected and left > 0.05 * budget and len(sol.selected) >= c.max_creators:
@@ -1104,7 +1114,7 @@ def make_plan(
         what = {"revenue": "revenue", "profit": "profit", "conversions": "orders",
                 "reach": "reach"}[c.objective]  # fmt: skip
         notes.append(
-            f"{left:,.0f} of the budget is left unspent: the plan holds the most creators "
+            f"{money(left)} of the budget is left unspent: the plan holds the most creators "
             f"allowed ({c.max_creators}, max_creators), and the best set of at most "
             f"{c.max_creators} found is this one: dearer creators are not expected to bring "
             f"more {what}; allow more creators to spend more of it"
@@ -1126,7 +1136,7 @@ def make_plan(
         if high > budget * (1 + 1e-9):
             notes.append(
                 f"the fees are estimates: at the high end of their 80% range the plan costs "
-                f"{high:,.0f}, above the budget of {budget:,.0f}; agree the fees before "
+                f"{money(high)}, above the budget of {money(budget)}; agree the fees before "
                 "committing the budget"
             )
     big = _best_single_big(store, workspace, brief, m, budget, c)

@@ -15,7 +15,7 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import Field, field_validator
 
-from closeknit import match
+from closeknit import figures, match
 from closeknit.errors import ValidationError
 from closeknit.match import Brief
 from closeknit.match.brief import age_range, bucket_overlap
@@ -444,9 +444,9 @@ def why(m: dict[str, Any], brief: Brief | None) -> str:
     elif f.get("audience") is not None:
         parts.append(f"{_level(f.get('audience'))} audience match")
     if m.get("engagement_rate") is not None:
-        parts.append(f"engagement {m['engagement_rate']:.1%}")
+        parts.append(f"engagement {figures.percent(m['engagement_rate'])}")
     if m.get("authenticity_score") is not None:
-        parts.append(f"authenticity {m['authenticity_score']:.0f}/100")
+        parts.append(f"authenticity {figures.score(m['authenticity_score'])}/100")
     elif not m.get("vetted", True):
         parts.append("not vetted yet")
     guessed = [k for k in m.get("imputed") or {} if k != "audience" or not aud]

@@ -11,6 +11,7 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import Field
 
+from closeknit import figures
 from closeknit.errors import NotFound, SolverError, ValidationError
 from closeknit.features.fees import fee_arrays
 from closeknit.features.frame import creator_columns
@@ -250,10 +251,14 @@ class PlanOut(Out):
     excluded: list[str] = Field(default_factory=list, description="creator ids left out")
 
 
-def _money(store: Store, workspace: str, v: float) -> str:
+def _symbol(store: Store, workspace: str) -> str:
     from closeknit.service.settings import currency, symbol
 
-    return f"{symbol(currency(store, workspace))}{v:,.2f}".replace(".00", "")
+    return symbol(currency(store, workspace))
+
+
+def _money(store: Store, workspace: str, v: float) -> str:
+    return figures.money(v, _symbol(store, workspace))
 
 
 def _cheapest(store: Store, workspace: str, excl: set[str]) -> float | None:
@@ -339,7 +344,7 @@ def _with_lock(
     if rest_budget <= 0:
         why_none = "the kept creators take the whole budget"
     elif c.max_creators <= len(locked):
-        why_none = f"the plan is limited to {c.max_creators} creator(s)"
+        why_none = f"the plan is limited to {figures.count(c.max_creators, 'creator')}"
     else:
         c2 = replace(
             c,
@@ -458,6 +463,7 @@ def plan(store: Store, workspace: str, req: PlanIn) -> PlanOut:
         method=req.method,
         format=req.format,
         diversity=req.diversity,
+        currency_symbol=_symbol(store, workspace),
     )
     res = _with_lock(store, workspace, brief, req.budget, c, locked) if locked else None
     if res is None:

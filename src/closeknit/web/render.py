@@ -19,8 +19,8 @@ from markupsafe import Markup, escape
 from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
 
+from closeknit import figures
 from closeknit.errors import CloseknitError, ValidationError, error_field, validation_message
-from closeknit.report import figures
 from closeknit.service import features as fsvc
 from closeknit.service import settings as ssvc
 from closeknit.service.accounts import Principal
@@ -75,7 +75,7 @@ def count(v: Any) -> str:
 
 
 def pct(v: Any) -> str:
-    """A 0-1 share as a percentage, one decimal as everywhere (``report.figures.percent``)."""
+    """A 0-1 share as a percentage, one decimal as everywhere (``closeknit.figures.percent``)."""
     return figures.percent(_number(v))
 
 
@@ -85,7 +85,7 @@ def score(v: Any) -> str:
 
 
 def ratio(v: Any) -> str:
-    """A ratio with "×", two decimals (``report.figures.ratio``)."""
+    """A ratio with "×", two decimals (``closeknit.figures.ratio``)."""
     return figures.ratio(_number(v))
 
 
@@ -100,7 +100,7 @@ def counted(n: Any, noun: str, plural: str | None = None) -> str:
 
 
 def _number(v: Any) -> Any:
-    """A template value as a number for ``report.figures`` (None when it is none)."""
+    """A template value as a number for ``closeknit.figures`` (None when it is none)."""
     if isinstance(v, Undefined) or isinstance(v, str):
         try:
             return float(v) if isinstance(v, str) else None
@@ -116,7 +116,7 @@ def _symbol(ctx: Context, currency: str | None) -> str:
 @pass_context
 def money(ctx: Context, v: Any, currency: str | None = None) -> str:
     """An amount with the currency symbol (the given currency's, else the workspace's), two
-    decimals as everywhere (``report.figures.money``)."""
+    decimals as everywhere (``closeknit.figures.money``)."""
     return figures.money(_number(v), _symbol(ctx, currency))
 
 

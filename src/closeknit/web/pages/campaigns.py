@@ -10,9 +10,9 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError as PydanticValidationError
 
+from closeknit import figures
 from closeknit.api.deps import StoreDep, WebEditor, WebViewer
 from closeknit.errors import CloseknitError, ValidationError
-from closeknit.report import figures
 from closeknit.service import campaigns as svc
 from closeknit.service import reports as rsvc
 from closeknit.service import settings as ssvc
