@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -67,6 +68,11 @@ def test_demo_logs_progress_with_counts_when_not_a_terminal(tmp_path: Path) -> N
     assert any(x.startswith("closeknit demo: import: ") and " files" in x for x in lines), text
     assert "\x1b[" not in r.stderr  # plain lines, no terminal control codes
     assert "shortlist for:" in r.stdout
+    # the summary fits a terminal and reads money and returns by the display rules
+    # (closeknit.figures: "2,093.00", "13.14×"; the tables had "2,093" and "13.14")
+    assert max(len(x) for x in r.stdout.splitlines()) <= 80
+    assert re.search(r"plan under budget 5,000\.00 \(", r.stdout), r.stdout
+    assert re.search(r"\d\.\d\d× *$", r.stdout, re.M), r.stdout
 
 
 def test_demo_loads_the_brands_files_not_the_truth(tmp_path: Path, store: Store) -> None:

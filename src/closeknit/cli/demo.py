@@ -28,8 +28,10 @@ from closeknit.cli.common import (
     console,
     err_console,
     esc,
+    money,
     print_json,
     print_table,
+    ratio,
     store_for,
     workspace_of,
 )
@@ -147,10 +149,10 @@ def _render(d: DemoResult) -> None:
                 {
                     "campaign": c.campaign_id,
                     "creators": c.creators,
-                    "spend": f"{c.spend:,.0f}",
+                    "spend": money(c.spend),
                     "orders": c.orders,
-                    "revenue": f"{c.revenue:,.0f}",
-                    "ROAS": None if c.roas is None else f"{c.roas:.2f}",
+                    "revenue": money(c.revenue),
+                    "ROAS": ratio(c.roas),
                 }
                 for c in d.campaigns
             ],
@@ -174,7 +176,7 @@ def _render(d: DemoResult) -> None:
     )
     plan = d.plan
     if plan is None:
-        console.print(f"plan under budget {d.budget:,.0f}: nothing fits")
+        console.print(f"plan under budget {money(d.budget)}: nothing fits")
         if d.plan_note:
             console.print(f"note: {d.plan_note}")
     else:
@@ -195,12 +197,12 @@ def _render_plan(plan: PlanOut, budget: float) -> None:
             "tier": c.tier,
             "followers": c.followers,
             "fit": _r2(c.relevance),
-            "fee": round(c.fee.mid),
-            "exp. revenue": round(c.expected_revenue),
+            "fee": money(c.fee.mid),
+            "exp. revenue": money(c.expected_revenue),
         }
         for c in plan.picks
     ]
-    print_table(picks, title=f"plan under budget {budget:,.0f} ({plan.status})")
+    print_table(picks, title=f"plan under budget {money(budget)} ({plan.status})")
     from closeknit.cli.plan import print_forecast
 
     print_forecast(plan)
