@@ -92,7 +92,6 @@ class PlanConstraints:
     time_limit: float = 30.0  # wall clock: HiGHS needs ~5 s of CPU on a dense 60-creator pool
     draws: int = 1000
     seed: int = 0
-    save: bool = False
     # price the candidate set as it stands (a plan the user has already chosen): no
     # "too few fit" status, the set's size is the user's choice, not the brief's
     price_only: bool = False
@@ -1203,8 +1202,6 @@ def make_plan(
         notes=notes,
         seconds=time.perf_counter() - t0,
     )
-    if c.save:
-        save_plan(store, workspace, plan)
     return plan
 
 
@@ -1223,18 +1220,3 @@ def _rule(m: _Model) -> str:
 
 def _ratio(a: float, b: float) -> float | None:
     return round(a / b, 3) if b > 0 else None
-
-
-def save_plan(store: Store, workspace: str, plan: Plan) -> None:
-    """Store ``plan`` in the workspace's saved plans (:mod:`closeknit.plan.saved`)."""
-    from closeknit.plan import saved
-
-    saved.write(
-        store,
-        workspace,
-        plan_id=plan.plan_id,
-        brief=plan.brief,
-        budget=plan.budget,
-        method=plan.method,
-        result=plan.to_dict(),
-    )

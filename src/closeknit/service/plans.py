@@ -352,7 +352,6 @@ def _with_lock(
             min_creators=max(0, c.min_creators - len(locked)),
             max_creators=c.max_creators - len(locked),
             candidate_source=None if c.candidates is not None else remember,
-            save=False,
         )
         try:
             rest_plan = make_plan(store, workspace, brief, rest_budget, c2)
