@@ -111,7 +111,7 @@ def _render(d: svc.VetOut) -> None:
                 }
                 for p in sc.parts
             ],
-            priority=["part", "adds", "points", "weight", "measured", "rule"],
+            priority=["part", "adds", "weight", "measured", "points", "rule"],
             formats={"adds": score, "points": score},
         )
     console.print("\n[bold]Engagement[/bold]", markup=True)
