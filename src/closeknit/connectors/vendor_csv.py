@@ -65,13 +65,15 @@ from closeknit.connectors.identity import (
     OTHER_LINK,
     OTHER_LINK_RE,
     PLATFORMS,
-    URL_HANDLE_RE,
-    URL_HOSTS,
     canonical_platform,
     clean_handle,
     clean_text_sql,
+    handle_problem,
+    handle_sql,
     known_platform_sql,
+    link_platform_sql,
     platform_sql,
+    read_handle,
 )
 from closeknit.connectors.landing import ImportResult
 from closeknit.connectors.sheets import csv_of
@@ -268,10 +270,6 @@ NUMBER_FIELDS = ("engagement_rate",)
 MULTI_FIELDS = ("category",)  # several columns collect into a list
 
 _HANDLE = re.compile(r"^@?[\w.\-]{1,60}$")
-# a profile link in the handle column, a link to a post or to another site: the patterns of
-# closeknit.connectors.identity, the one module that owns the rule for every importer
-_PROFILE_URL = re.compile(URL_HANDLE_RE, re.I)
-_NOT_PROFILE = re.compile(NOT_PROFILE_RE, re.I)
 # rows a spreadsheet adds under the table: a total is not a creator
 SUMMARY_ROWS = ("total", "totals", "grand total", "sum", "summe", "gesamt", "totale", "subtotal")
 
@@ -491,12 +489,12 @@ def handle_likeness(values: list[str]) -> float:
 
 
 def _url_handle(value: str) -> str | None:
-    """The handle of a profile link (None when the value is not one: a post link neither)."""
-    v = value.strip()
-    if _NOT_PROFILE.match(v):
+    """The handle of a profile link (None when the value is not one: a post link neither), as
+    :mod:`closeknit.connectors.identity` reads a handle cell."""
+    got = read_handle(value)
+    if got.link_platform is None or handle_problem(value, None) == NOT_A_PROFILE:
         return None
-    m = _PROFILE_URL.match(v)
-    return m.group(2) if m else None
+    return got.handle
 
 
 def _count_share(values: list[str]) -> tuple[float, float]:
@@ -877,19 +875,12 @@ def build_spec(
         ],
         "NULL",
     )
-    # a profile link gives its handle (and, below, its platform)
-    derive["url_host"] = let_sql(
-        cell, "_h", f"lower(NULLIF(regexp_extract(_h, '^{URL_HANDLE_RE}', 1, 'i'), ''))"
-    )
-    derive["handle"] = let_sql(
-        cell,
-        "_h",
-        f"NULLIF(ltrim(coalesce(NULLIF(regexp_extract(_h, '^{URL_HANDLE_RE}', 2, 'i'), ''), "
-        "_h), '@'), '')",
-    )
+    # a profile link gives its handle and its platform (identity.py reads a handle cell for
+    # every importer)
+    derive["link_platform"] = link_platform_sql(cell)
+    derive["handle"] = handle_sql(cell)
     derive["cell"] = cell
-    hosts = " ".join(f"WHEN {_lit(h)} THEN {_lit(p)}" for h, p in URL_HOSTS.items())
-    plat = f"coalesce(CASE d.url_host {hosts} END, {_lit(platform)})"
+    plat = f"coalesce(d.link_platform, {_lit(platform)})"
     plat_cols = ordered("platform")[:1]
     for i in plat_cols:
         # "IG", "Instagram Reels", "YT", "X" are the platforms they name (they made ig:,
@@ -919,7 +910,7 @@ def build_spec(
     checks.append(
         Check(
             h0,
-            f"d.url_host IS NULL AND regexp_matches(d.cell, {_lit(OTHER_LINK_RE)}, 'i')",
+            f"d.link_platform IS NULL AND regexp_matches(d.cell, {_lit(OTHER_LINK_RE)}, 'i')",
             OTHER_LINK,
             value="d.cell",
         )
