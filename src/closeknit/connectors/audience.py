@@ -30,7 +30,7 @@ from pathlib import Path
 from closeknit.connectors.bulk import (
     Check,
     JsonSpec,
-    load_file,
+    load_jsonl,
     missing_sql,
 )
 from closeknit.connectors.countries import country_sql
@@ -225,7 +225,7 @@ def import_samples(
     *,
     on_progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
-    return load_file(store, workspace, path, SAMPLE_SPEC, jsonl=True, on_progress=on_progress)
+    return load_jsonl(store, workspace, path, SAMPLE_SPEC, on_progress=on_progress)
 
 
 def import_demographics(

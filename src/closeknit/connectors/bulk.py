@@ -159,30 +159,19 @@ def iter_json_files(paths: Iterable[Path]) -> Iterator[Line]:
         yield str(p), 1, text.strip(), None
 
 
-def load_file(
+def load_jsonl(
     store: Store,
     workspace: str,
     path: Path,
     spec: JsonSpec,
     *,
-    csv_rename: Callable[[str], str] | None = None,
-    csv_head: dict[str, str | None] | None = None,
-    jsonl: bool = False,
     on_progress: Callable[[int], None] | None = None,
-    encoding: str | None = None,
 ) -> ImportResult:
-    """Import one CSV (rows as JSON objects, headers mapped by ``csv_rename``, with the fields
-    of ``csv_head`` in every row) or JSONL file."""
-    from closeknit.connectors import csvfast  # csvfast builds on this module
-
+    """Import one JSON-lines file (a CSV file: :func:`closeknit.connectors.csvfast.load_csv`)."""
     path = Path(path)
     if not path.is_file():
         raise ValidationError(f"no such file: {path}", path=str(path))
-    lines: Iterable[Line] | Batches = (
-        jsonl_input(path, spec)
-        if jsonl
-        else csvfast.csv_input(path, spec, rename=csv_rename, encoding=encoding, head=csv_head)
-    )
+    lines = jsonl_input(path, spec)
     return load_json(store, workspace, lines, spec, path=str(path), on_progress=on_progress)
 
 

@@ -558,13 +558,19 @@ def load_csv(
     head: dict[str, str | None] | None = None,
     on_progress: Callable[[int], None] | None = None,
     encoding: str | None = None,
+    label: str | None = None,
 ) -> ImportResult:
-    """:func:`closeknit.connectors.bulk.load_file` for a CSV file whose rows with fewer cells
-    than the header load when what they lack is optional (:func:`short_row_spec`)."""
+    """Import one CSV file (rows as JSON objects, headers mapped by ``rename``, with the fields
+    of ``head`` in every row; named ``label`` in errors and the batch, the path by default);
+    rows with fewer cells than the header load when what they lack is optional
+    (:func:`short_row_spec`)."""
     path = Path(path)
     if not path.is_file():
         raise ValidationError(f"no such file: {path}", path=str(path))
+    name = label or str(path)
     names = rename_headers(read_head(path, encoding=encoding).headers, rename)
     spec = short_row_spec(spec, names, head)
-    lines = csv_input(path, spec, rename=rename, encoding=encoding, head=head, short_rows=True)
-    return load_json(store, workspace, lines, spec, path=str(path), on_progress=on_progress)
+    lines = csv_input(
+        path, spec, rename=rename, encoding=encoding, head=head, label=name, short_rows=True
+    )
+    return load_json(store, workspace, lines, spec, path=name, on_progress=on_progress)

@@ -53,12 +53,11 @@ from closeknit.connectors.bulk import (
     count_sql,
     date_sql,
     let_sql,
-    load_json,
     missing_sql,
 )
 from closeknit.connectors.countries import country_code, country_sql
-from closeknit.connectors.csvfast import csv_input, short_row_spec
-from closeknit.connectors.csvio import header_key, open_csv, read_head, rename_headers
+from closeknit.connectors.csvfast import load_csv
+from closeknit.connectors.csvio import header_key, open_csv
 from closeknit.connectors.identity import (
     NOT_A_PROFILE,
     NOT_PROFILE_RE,
@@ -1250,12 +1249,18 @@ def import_vendor_csv(
         _cm, spec, head = vendor_plan(
             src, platform=platform, mapping=mapping, date=date, encoding=enc
         )
-        # a row with its trailing empty cells dropped (Excel, some exporters) loads with the
-        # fields it lacks unknown and a warning, as the other CSV importers do
-        names = rename_headers(read_head(src, encoding=enc).headers, None)
-        spec = short_row_spec(spec, names, head)
-        lines = csv_input(src, spec, encoding=enc, head=head, label=str(path), short_rows=True)
-        return load_json(store, workspace, lines, spec, path=str(path), on_progress=on_progress)
+        # the CSV import of every importer: a row with its trailing empty cells dropped (Excel,
+        # some exporters) loads with the fields it lacks unknown and a warning
+        return load_csv(
+            store,
+            workspace,
+            src,
+            spec,
+            head=head,
+            encoding=enc,
+            label=str(path),
+            on_progress=on_progress,
+        )
 
 
 def inspect(
