@@ -20,8 +20,7 @@ from pydantic import Field
 
 from closeknit.errors import AuthError, Conflict, NotFound, PermissionDenied, ValidationError
 from closeknit.service.base import In, Out, Page
-from closeknit.service.workspaces import WorkspaceIn, add_workspace
-from closeknit.settings import WORKSPACE_ID
+from closeknit.service.workspaces import WorkspaceIn, add_workspace, ensure_workspace
 from closeknit.store import Store, audit
 
 ROLES = ("viewer", "editor", "owner")
@@ -85,17 +84,8 @@ def check_password(password: str) -> str:
 
 # -- workspaces --------------------------------------------------------------------------------
 def create_workspace(store: Store, workspace_id: str, name: str | None = None) -> dict[str, Any]:
-    if not WORKSPACE_ID.match(workspace_id):
-        raise ValidationError(
-            "workspace id: lower-case letters, digits, '-' or '_' (max 63)", field="workspace_id"
-        )
     add_workspace(store, workspace_id, name)
     return {"workspace_id": workspace_id, "name": name or workspace_id}
-
-
-def ensure_workspace(store: Store, workspace_id: str, name: str | None = None) -> None:
-    if not store.scalar("SELECT 1 FROM workspaces WHERE workspace_id = ?", [workspace_id]):
-        create_workspace(store, workspace_id, name)
 
 
 def workspaces_of(store: Store, user_id: str) -> list[dict[str, Any]]:

@@ -17,8 +17,9 @@ import difflib
 
 from pydantic import Field
 
-from closeknit.errors import Conflict, NotFound
+from closeknit.errors import Conflict, NotFound, ValidationError
 from closeknit.service.base import In, Name, Out
+from closeknit.settings import WORKSPACE_ID
 from closeknit.store import Store
 from closeknit.store.migrations.web import DATA_TABLES
 
@@ -26,7 +27,7 @@ from closeknit.store.migrations.web import DATA_TABLES
 class WorkspaceIn(In):
     """A new workspace: its id (lower-case letters, digits, '-' or '_') and a display name."""
 
-    workspace: str = Field(max_length=63, pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$")
+    workspace: str = Field(max_length=63, pattern=WORKSPACE_ID.pattern)
     name: Name | None = None
 
 
@@ -52,6 +53,10 @@ def list_workspaces(store: Store) -> list[WorkspaceSummary]:
 
 def add_workspace(store: Store, workspace_id: str, name: str | None = None) -> None:
     """Insert the workspace's row (Conflict when it exists). The one writer of ``workspaces``."""
+    if not WORKSPACE_ID.match(workspace_id):
+        raise ValidationError(
+            "workspace id: lower-case letters, digits, '-' or '_' (max 63)", field="workspace_id"
+        )
     with store.transaction() as tx:
         # a workspace id that already holds data exists, registered or not: creating it made
         # whoever asked (any signed-in user, POST /workspaces) the owner of that data
@@ -72,10 +77,10 @@ def create_workspace(store: Store, req: WorkspaceIn) -> WorkspaceSummary:
     return next(w for w in list_workspaces(store) if w.workspace_id == req.workspace)
 
 
-def ensure_workspace(store: Store, workspace_id: str) -> None:
+def ensure_workspace(store: Store, workspace_id: str, name: str | None = None) -> None:
     """Create the workspace when it does not exist yet (commands that make it on first use)."""
     if not store.scalar("SELECT 1 FROM workspaces WHERE workspace_id = ?", [workspace_id]):
-        add_workspace(store, workspace_id)
+        add_workspace(store, workspace_id, name)
 
 
 def require_workspace(store: Store, workspace: str) -> None:
