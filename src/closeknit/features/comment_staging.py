@@ -41,15 +41,17 @@ _REPLIES = (
 def comments_sql(scope: str, batch_column: str = "") -> str:
     """The comments other accounts left on creators' posts; ``?`` = workspace, as_of."""
     return (
+        # whether the creator replied under it (replies.sql's rule: the reply rate is taken
+        # over the top-level comments that are not a bot's, once the bots are judged) and the
+        # minutes to the first reply (the median delay over the same comments), from one look
+        # at its replies
+        "SELECT * EXCLUDE (_posted, _rep), _rep.n > 0 AS replied, "
+        "(epoch(_rep.t) - epoch(_posted)) / 60.0 AS reply_minutes FROM ("
         f"SELECT p.creator_id, m.comment_id, m.post_id, m.author_handle, m.text, "
         f"d.author IS NOT NULL AS dup, m.parent_comment_id IS NULL AS top, "
-        # a reply from the creator under it (replies.sql's rule): the reply rate is taken over
-        # the top-level comments that are not a bot's, once the bots are judged
-        f"EXISTS (SELECT 1 {_REPLIES}) AS replied, "
-        # minutes to the creator's first reply (replies.sql's delay), for the median over
-        # people's comments
-        f"(SELECT (epoch(min(r.posted_at)) - epoch(m.posted_at)) / 60.0 {_REPLIES}) "
-        f"AS reply_minutes{batch_column} "
+        f"m.posted_at AS _posted, "
+        f"(SELECT struct_pack(n := count(*), t := min(r.posted_at)) {_REPLIES}) "
+        f"AS _rep{batch_column} "
         "FROM comments m "
         "JOIN posts p ON p.workspace_id = m.workspace_id AND p.post_id = m.post_id "
         f"{scope}"
@@ -60,7 +62,7 @@ def comments_sql(scope: str, batch_column: str = "") -> str:
         # creator_id is '<platform>:<lower(handle)>': comparing with it, not with a join to
         # creators, keeps DuckDB from planning comments × creators on the inequality
         "AND lower(coalesce(m.author_handle, '')) <> substr(p.creator_id, length(p.platform) + 2) "
-        "AND m.text IS NOT NULL AND length(trim(m.text)) > 0"
+        "AND m.text IS NOT NULL AND length(trim(m.text)) > 0)"
     )
 
 
