@@ -274,6 +274,17 @@ def list_campaigns(store: Store, workspace: str) -> list[Campaign]:
     return out
 
 
+def brand_campaigns(store: Store, workspace: str, campaign_id: str) -> list[Campaign]:
+    """The other campaigns of ``campaign_id``'s brand (without their creators); none when it
+    has no brand."""
+    rows = store.query(
+        _CAMPAIGN_SQL + " AND c.campaign_id <> ? AND c.brand_id = (SELECT brand_id FROM "
+        "campaigns WHERE workspace_id = ? AND campaign_id = ?) ORDER BY c.campaign_id",
+        [workspace, campaign_id, workspace, campaign_id],
+    )
+    return [_campaign(r) for r in rows]
+
+
 def get_campaign(store: Store, workspace: str, campaign_id: str) -> Campaign:
     rows = store.query(_CAMPAIGN_SQL + " AND c.campaign_id = ?", [workspace, campaign_id])
     if not rows:

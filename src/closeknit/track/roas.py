@@ -23,7 +23,7 @@ from typing import Any
 from closeknit.settings import tier_of
 from closeknit.store import Store
 from closeknit.track.attribution import attribute, live_times
-from closeknit.track.campaigns import COMMITTED, get_campaign
+from closeknit.track.campaigns import COMMITTED, brand_campaigns, get_campaign
 
 
 def _div(a: float | None, b: float | None) -> float | None:
@@ -447,16 +447,9 @@ def _rival_windows(
     store: Store, workspace: str, camp: Any, creators: list[str]
 ) -> dict[str, list[tuple[str, dt.datetime, dt.timedelta]]]:
     """The brand's other campaigns each creator went live in: (campaign, live, window)."""
-    others = store.query(
-        "SELECT campaign_id FROM campaigns WHERE workspace_id = ? AND campaign_id <> ? "
-        "AND brand_id IS NOT DISTINCT FROM (SELECT brand_id FROM campaigns WHERE "
-        "workspace_id = ? AND campaign_id = ?) AND brand_id IS NOT NULL",
-        [workspace, camp.campaign_id, workspace, camp.campaign_id],
-    )
     want = set(creators)
     out: dict[str, list[tuple[str, dt.datetime, dt.timedelta]]] = {}
-    for r in others:
-        other = get_campaign(store, workspace, r["campaign_id"])
+    for other in brand_campaigns(store, workspace, camp.campaign_id):
         window = dt.timedelta(days=other.attribution_window_days)
         for c, t in live_times(store, workspace, other.campaign_id).items():
             if c in want and t is not None:
