@@ -34,11 +34,15 @@ def test_invalid_values_are_refused_and_valid_ones_accepted(
     assert client.post("/api/v1/parse-brief", json={"budget": "5"}, headers=h).status_code == 422
     ok = client.post(
         "/api/v1/parse-brief",
-        json={"countries": [" United Kingdom ", "de"], "audience_age": "25-18", "budget": 500},
+        json={"countries": [" United Kingdom ", "de"], "audience_age": "18 to 25", "budget": 500},
         headers=h,
     )
     assert ok.status_code == 200, ok.text
     assert ok.json()["countries"] == ["GB", "DE"] and ok.json()["audience_age"] == "18-25"
+    # an age given high-low is refused, naming the field (it was read as 18-25 without a word)
+    r = client.post("/api/v1/parse-brief", json={"audience_age": "25-18"}, headers=h)
+    assert r.status_code == 422 and r.json()["error"]["details"]["field"] == "audience_age"
+    assert "did you mean 18-25?" in r.json()["error"]["message"]
     assert client.get("/api/v1/creators?country=uk", headers=h).status_code == 200
     assert client.get("/api/v1/creators?country=Atlantis", headers=h).status_code == 422
     # a body that is not UTF-8 JSON is 400, documented

@@ -3,7 +3,13 @@ from __future__ import annotations
 import pytest
 
 from closeknit.errors import ValidationError
-from closeknit.match.brief import age_range, bucket_overlap, content_text, parse_brief
+from closeknit.match.brief import (
+    age_range,
+    bucket_overlap,
+    content_text,
+    high_low_age,
+    parse_brief,
+)
 
 
 def test_parse_issue_example() -> None:
@@ -40,3 +46,34 @@ def test_age_overlap() -> None:
     assert bucket_overlap("18-24", (18, 24)) == 1.0
     assert bucket_overlap("25-34", (18, 25)) == pytest.approx(0.1)
     assert bucket_overlap("35-44", (18, 25)) == 0.0
+
+
+def test_a_high_low_age_is_refused_not_swapped() -> None:
+    """'99-10' was read as 10-99 by the request models; the domain brief said only "bad age
+    range". Now the same sentence everywhere: the value, the rule and the range it likely meant."""
+    said = "99-10 puts the first age above the second; did you mean 10-99?"
+    assert high_low_age("99-10") == said
+    assert high_low_age("25 to 18") == "25 to 18 puts the first age above the second; " + (
+        "did you mean 18-25?"
+    )
+    for fine in ("18-25", "18-18", "65+", "18 to 25", "old", ""):
+        assert high_low_age(fine) is None, fine
+    with pytest.raises(ValidationError) as e:
+        parse_brief("anklets", audience_age="99-10")
+    assert e.value.message == f"audience_age: {said}"
+    assert e.value.details["field"] == "audience_age"
+
+
+def test_a_high_low_age_in_the_text_is_refused_unless_an_explicit_age_wins() -> None:
+    # a reversed pair in the text is taken as a typo for an age (silently dropping or swapping
+    # it would run another search than the one asked for); an explicit age filter wins over
+    # the text, so the text's pair is then not read at all
+    with pytest.raises(ValidationError) as e:
+        parse_brief("anklets for women 30-18, UK")
+    assert e.value.message == (
+        "audience_age: the brief text's 30-18 puts the first age above the second; "
+        "did you mean 18-30?"
+    )
+    assert e.value.details["field"] == "audience_age"
+    b = parse_brief("anklets for women 30-18, UK", audience_age="18-30")
+    assert b.audience_age == "18-30" and b.countries == ["GB"]

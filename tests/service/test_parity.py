@@ -295,3 +295,50 @@ def test_own_revenue_without_a_design_everywhere(world: dict[str, Any]) -> None:
     assert "Not incremental." in html and "data-incremental" not in html
     r = world["api"].get(f"/api/v1/campaigns/{c}/report.html", headers=world["key"])
     assert r.status_code == 200 and "Not incremental." in r.text and "Own revenue" in r.text
+
+
+def test_an_age_given_high_low_is_refused_on_every_interface(world: dict[str, Any]) -> None:
+    """`--age 99-10` (a brief's audience_age "99-10") was read as 10-99 without a word; every
+    interface now refuses it with the same sentence, naming the field as that interface does."""
+    from closeknit.errors import ValidationError
+
+    said = "99-10 puts the first age above the second; did you mean 10-99?"
+    with pytest.raises(ValidationError) as e:
+        ck.DiscoverIn(text=BRIEF, audience_age="99-10")
+    assert e.value.message == f"audience_age: {said}"
+    with pytest.raises(ValidationError):
+        ck.PlanIn(text=BRIEF, budget=3000, audience_age="99-10")
+    for cmd in (["discover", BRIEF], ["plan", BRIEF, "--budget", "3000"]):
+        r = CliRunner().invoke(
+            cli_app, [*cmd, "--age", "99-10", "--db", str(world["db"]), "--json"]
+        )
+        assert r.exit_code != 0, r.output
+        assert json.loads(r.stdout)["error"]["message"] == f"--age: {said}"
+    for url, body in [("/discover", {}), ("/plans", {"budget": 3000}), ("/parse-brief", {})]:
+        api = world["api"].post(
+            f"/api/v1{url}", headers=world["key"],
+            json={"text": BRIEF, "audience_age": "99-10", **body},
+        )  # fmt: skip
+        assert api.status_code == 422, (url, api.text)
+        err = api.json()["error"]
+        assert (
+            err["message"] == f"audience_age: {said}" and err["details"]["field"] == "audience_age"
+        )
+    # the pages: the age chip of a brief read as it stands, on discover and on plan
+    chips = {"text": BRIEF, "parsed_for": BRIEF, "audience_age": "99-10"}
+    for method, url, kw in [
+        ("GET", "/discover", {"params": {**chips, "go": "1"}}),
+        ("POST", "/plan", {"data": {**chips, "budget": "3000"}}),
+    ]:
+        headers = {"X-CSRF-Token": world["csrf"]} if method != "GET" else {}
+        html = world["api"].request(method, url, headers=headers, **kw).text
+        text = " ".join(re.sub(r"<[^>]+>", " ", html).split())
+        assert said in text, (url, text[:3000])
+    # a high-low pair in the brief's own text is refused too, saying where it was read
+    r = CliRunner().invoke(
+        cli_app, ["discover", "anklets for women 30-18", "--db", str(world["db"]), "--json"]
+    )
+    assert json.loads(r.stdout)["error"]["message"] == (
+        "audience_age: the brief text's 30-18 puts the first age above the second; "
+        "did you mean 18-30?"
+    )

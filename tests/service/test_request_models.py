@@ -4,6 +4,8 @@ with model_validate (what the CLI, the API and the pages do) is unchanged."""
 
 from __future__ import annotations
 
+import re
+
 import pydantic
 import pytest
 
@@ -37,3 +39,34 @@ def test_model_validate_still_raises_pydantics_own_error() -> None:
         psvc.PlanIn.model_validate({"text": "anklets", "budget": -5})
     assert not isinstance(e.value, errors.CloseknitError)
     assert psvc.PlanIn(text="anklets", budget=5).budget == 5
+
+
+def test_an_age_given_high_low_is_refused_not_swapped() -> None:
+    """'99-10' was read as 10-99 (and '25-18' as 18-25) without a word: a typo ran another
+    search than the one asked for. It is refused, naming the field, the value and the fix."""
+    from closeknit.service.briefs import AGE_PATTERN, BriefIn
+    from closeknit.service.discover import DiscoverIn
+
+    with pytest.raises(errors.ValidationError) as e:
+        psvc.PlanIn(text="anklets", budget=5, audience_age="99-10")
+    assert e.value.message == (
+        "audience_age: 99-10 puts the first age above the second; did you mean 10-99?"
+    )
+    assert e.value.details == {"field": "audience_age"}
+    with pytest.raises(pydantic.ValidationError) as pe:
+        DiscoverIn.model_validate({"text": "anklets", "audience_age": "25 to 18"})
+    assert errors.validation_message(pe.value.errors()[0]) == (
+        "25 to 18 puts the first age above the second; did you mean 18-25?"
+    )
+    # low-high, a single year and "65+" still read, in one written form; blank is no filter
+    for typed, read in [("18 to 25", "18-25"), (" 18 - 18 ", "18-18"), ("65 +", "65+"),
+                        ("", None), ("  ", None)]:  # fmt: skip
+        assert BriefIn(audience_age=typed).audience_age == read, typed
+    # the schema says the same (so the API's schema tells the truth): every low-high pair of
+    # one- or two-digit ages is a match, every high-low pair is not
+    pat = re.compile(AGE_PATTERN)
+    for lo in range(100):
+        for hi in range(100):
+            for sep in ("-", " – ", " to "):
+                assert bool(pat.match(f"{lo}{sep}{hi}")) == (lo <= hi), (lo, sep, hi)
+    assert pat.match("05-07") and pat.match("65+") and pat.match("") and not pat.match("07-05")

@@ -9,7 +9,7 @@ from closeknit.store import Store
 
 def test_saved_filters_round_trip(store: Store) -> None:
     req = svc.NewBriefIn(
-        text="anklets for women", countries=["UK"], audience_age="25-18", budget=4000
+        text="anklets for women", countries=["UK"], audience_age="18 to 25", budget=4000
     )
     saved = svc.create_brief(store, "default", req, actor="t")
     f = saved.filters

@@ -72,7 +72,8 @@ class Brief(BaseModel):
         if self.audience_gender not in (None, "F", "M"):
             raise ValidationError("audience_gender must be F or M", field="audience_gender")
         if self.audience_age is not None and age_range(self.audience_age) is None:
-            raise ValidationError(f"bad age range {self.audience_age!r}", field="audience_age")
+            why = high_low_age(self.audience_age) or f"bad age range {self.audience_age!r}"
+            raise ValidationError(f"audience_age: {why}", field="audience_age")
         if self.min_authenticity is not None and not 0 <= self.min_authenticity <= 100:
             raise ValidationError("min_authenticity is 0-100", field="min_authenticity")
         if self.max_sponsored_rate is not None and not 0 <= self.max_sponsored_rate <= 1:
@@ -80,15 +81,33 @@ class Brief(BaseModel):
         return self
 
 
-def age_range(spec: str) -> tuple[int, int] | None:
-    """'18-24' / '18–25' / '65+' -> inclusive (lo, hi)."""
+def _age_pair(spec: str) -> tuple[int, int] | None:
+    # the two ages of a range as written ('18-24', '18–25', '18 to 25'), in their order
     s = spec.strip().replace("–", "-").replace("—", "-").replace(" to ", "-")
     m = re.fullmatch(r"(\d{1,2})\s*-\s*(\d{1,2})", s)
-    if m:
-        lo, hi = int(m.group(1)), int(m.group(2))
-        return (lo, hi) if lo <= hi else None
-    m = re.fullmatch(r"(\d{1,2})\s*\+", s)
+    return (int(m.group(1)), int(m.group(2))) if m else None
+
+
+def age_range(spec: str) -> tuple[int, int] | None:
+    """'18-24' / '18–25' / '18 to 25' / '65+' -> inclusive (lo, hi); None when ``spec`` is no
+    age range. A range written high-low ('25-18') is none either, never read as low-high:
+    :func:`high_low_age` says why it is refused."""
+    pair = _age_pair(spec)
+    if pair:
+        return pair if pair[0] <= pair[1] else None
+    m = re.fullmatch(r"(\d{1,2})\s*\+", spec.strip())
     return (int(m.group(1)), 99) if m else None
+
+
+def high_low_age(spec: str) -> str | None:
+    """Why an age range written high-low ('99-10', '25 to 18') is refused, in the words every
+    interface shows (after the field's name), with the range it likely meant; None for any
+    other value. The one rule for ages: a brief's audience_age, every request model's (the
+    CLI's ``--age``, the API, the pages, the Python facade) and a range read from the text."""
+    pair = _age_pair(spec)
+    if pair is None or pair[0] <= pair[1]:
+        return None
+    return f"{spec.strip()} puts the first age above the second; did you mean {pair[1]}-{pair[0]}?"
 
 
 def bucket_overlap(bucket: str, rng: tuple[int, int]) -> float:
@@ -122,6 +141,12 @@ def parse_brief(text: str, **filters: Any) -> Brief:
     Reads: countries (UK -> GB...), an age range ("18-25"), gender words, platform and tier
     words, explicit languages ("Spanish-speaking"), and a budget ("budget 5,000", "£5k").
     What was read is listed in ``Brief.parsed``.
+
+    A pair of ages in the text written high-low ("women 30-18") is refused (a ValidationError
+    on ``audience_age`` that says it was read from the text), as the same pair given as the
+    audience_age filter is: taken as a typo for an age, and neither swapped nor dropped, since
+    either would run another search than the one asked for. An explicit ``audience_age`` wins
+    over the text, so the text's pair is then not read.
     """
     low = f" {text.lower()} "
     # "Spanish-speaking" names a language, not a country
@@ -175,9 +200,13 @@ def parse_brief(text: str, **filters: Any) -> Brief:
         if val:
             found["budget"] = val
             parsed.append(f"budget {val:g}")
+    text_age = found.get("audience_age")
     for k, v in filters.items():
         if v not in (None, [], ""):
             found[k] = v
+    why = high_low_age(text_age) if text_age and not filters.get("audience_age") else None
+    if why:
+        raise ValidationError(f"audience_age: the brief text's {why}", field="audience_age")
     return Brief(text=text, parsed=parsed, **found).validated()
 
 

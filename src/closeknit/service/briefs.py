@@ -16,7 +16,7 @@ from pydantic import Field, field_validator
 
 from closeknit.errors import ValidationError
 from closeknit.match import Brief, parse_brief
-from closeknit.match.brief import COUNTRY_WORDS, PLATFORMS, TIERS
+from closeknit.match.brief import COUNTRY_WORDS, PLATFORMS, TIERS, high_low_age
 from closeknit.service.base import CreatorRef, Deleted, In, Out, any_case
 from closeknit.store import Store, audit
 
@@ -60,7 +60,22 @@ Country = Annotated[
     ),
 ]
 _AGE = re.compile(r"^\s*(\d{1,2})\s*(?:-|–|—| to )\s*(\d{1,2})\s*$|^\s*(\d{1,2})\s*\+\s*$")
-AGE_PATTERN = r"^\s*(?:\d{1,2}\s*(?:-|–|—| to )\s*\d{1,2}|\d{1,2}\s*\+)?\s*$"
+
+
+def _age_pattern() -> str:
+    """What audience_age accepts, as one pattern: blank, 'NN+', or a range of one- or two-digit
+    ages written low-high. JSON Schema cannot compare two numbers, but a pattern can list the
+    pairs in order: for a first age of tens digit d, a second age of a higher tens digit, or of
+    the same tens digit and a units digit no lower."""
+    sep = r"\s*(?:-|–|—| to )\s*"
+    pairs = [rf"0?\d{sep}[1-9]\d"] + [rf"0?{u}{sep}0?[{u}-9]" for u in range(10)]
+    for d in range(1, 10):
+        pairs += [rf"{d}\d{sep}[{d + 1}-9]\d"] if d < 9 else []
+        pairs += [rf"{d}{u}{sep}{d}[{u}-9]" for u in range(10)]
+    return rf"^\s*(?:{'|'.join(pairs)}|\d{{1,2}}\s*\+)?\s*$"
+
+
+AGE_PATTERN = _age_pattern()
 TextFilter = Literal[
     "countries", "languages", "audience_age", "audience_gender", "platforms", "tiers", "budget"
 ]
@@ -94,7 +109,8 @@ class BriefIn(In):
         default=None,
         max_length=20,
         pattern=AGE_PATTERN,
-        description="an age range: '18-24', '18 to 25' or '65+' (either order; blank: any)",
+        description="an age range, low-high: '18-24', '18 to 25' or '65+' (blank: any; "
+        "'25-18' is refused, not read as 18-25)",
     )
     audience_gender: str | None = Field(
         default=None, max_length=8, pattern=any_case(["F", "M"], blank=True), description="F | M"
@@ -122,17 +138,26 @@ class BriefIn(In):
         default=None, description="what the text says to leave out, e.g. ['countries']"
     )
 
+    @field_validator("audience_age", mode="before")
+    @classmethod
+    def _age_order(cls, v: Any) -> Any:
+        # before the pattern (which refuses it too, in general words): a range given high-low
+        # is refused saying so, never swapped (a typo would run another search)
+        why = high_low_age(v) if isinstance(v, str) else None
+        if why:
+            raise ValueError(why)
+        return v
+
     @field_validator("audience_age")
     @classmethod
     def _age(cls, v: str | None) -> str | None:
-        # blank is no filter; a range given high-low means low-high
+        # blank is no filter; one written form ("18 to 25" -> "18-25", "65 +" -> "65+")
         m = _AGE.match(v or "")
         if not v or not v.strip() or m is None:
             return None if not v or not v.strip() else v
         if m.group(3) is not None:
             return f"{int(m.group(3))}+"
-        lo, hi = sorted((int(m.group(1)), int(m.group(2))))
-        return f"{lo}-{hi}"
+        return f"{int(m.group(1))}-{int(m.group(2))}"
 
     @field_validator("platforms", "tiers", "languages", "competitors", "exclude")
     @classmethod
