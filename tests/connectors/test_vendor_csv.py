@@ -258,6 +258,7 @@ def test_title_lines_above_the_header_are_skipped_and_named(
     assert got == {"alpha": 1_234_567, "beta": 98_100, "gamma": 12_000}
     warned = [w for w in res.warnings if w["field"] == "header"]
     assert len(warned) == 1 and title[0][:20] in warned[0]["reason"]
+    assert warned[0]["reason"].startswith("skipped 1 title line above the header: ")
     dated = "2025-04-02" in " ".join(title)
     snaps = store.query("SELECT DISTINCT date FROM follower_snapshots")
     assert [r["date"] for r in snaps] == ([dt.date(2025, 4, 2)] if dated else [])

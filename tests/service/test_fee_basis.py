@@ -43,7 +43,7 @@ def test_fee_basis_is_the_same_record_everywhere(st: Store) -> None:
 def test_fee_basis_sentence() -> None:
     card = FeeBasis(n_deals=3, min_deals=8)
     assert fee_basis_line(card) == (
-        "rate card (followers and engagement); 3 agreed fee(s) in this workspace, 8 needed to "
+        "rate card (followers and engagement); 3 agreed fees in this workspace, 8 needed to "
         "learn from them"
     )
     learned = FeeBasis(

@@ -15,6 +15,7 @@ from typing import Annotated, Any
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+from closeknit import figures
 from closeknit.cli.common import (
     CsvOpt,
     DbOpt,
@@ -111,7 +112,8 @@ def _print(res: isvc.ImportOut, as_json: bool) -> None:
         )
     if res.quarantined:
         console.print(
-            f"[yellow]{res.quarantined} row(s) quarantined[/yellow]; see `closeknit import errors`",
+            f"[yellow]{figures.count(res.quarantined, 'row')} quarantined[/yellow]; "
+            "see `closeknit import errors`",
             highlight=False,
             markup=True,
         )

@@ -328,8 +328,8 @@ def fee_basis_line(b: FeeBasis) -> str:
         return f"no estimate: {b.reason}"
     if b.followers_elasticity is None:
         return (
-            f"rate card (followers and engagement); {b.n_deals} agreed fee(s) in this "
-            f"workspace, {b.min_deals} needed to learn from them"
+            f"rate card (followers and engagement); {figures.count(b.n_deals, 'agreed fee')} "
+            f"in this workspace, {b.min_deals} needed to learn from them"
         )
     parts = [
         f"learned from {b.n_deals} agreed fees: fee ~ followers^{b.followers_elasticity:.2f}"

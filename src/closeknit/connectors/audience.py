@@ -48,6 +48,7 @@ from closeknit.connectors.instagram import bool_check, count_check
 from closeknit.connectors.landing import ImportResult, Rejected
 from closeknit.connectors.values import BadValue, parse_bool, parse_count
 from closeknit.errors import ValidationError
+from closeknit.figures import count
 from closeknit.store import Store
 
 # Instagram serves this picture for accounts that never uploaded one.
@@ -662,7 +663,8 @@ def _field(e: BadValue) -> str | None:
 def _check_usable(name: str, found: list[str], cols: dict[str, str], bad: list[str]) -> None:
     if bad:
         raise ValidationError(
-            f"--map target(s) {', '.join(bad)} unknown; use one of {', '.join(MAP_TARGETS)}",
+            f"{count(len(bad), 'unknown --map target')}: {', '.join(bad)}; "
+            f"use one of {', '.join(MAP_TARGETS)}",
             field="map",
         )
     if not cols:

@@ -84,6 +84,7 @@ from closeknit.connectors.values import (
     parse_date,
 )
 from closeknit.errors import ValidationError
+from closeknit.figures import count
 from closeknit.store import Store
 
 # canonical field -> header synonyms (normalized: lower-case, punctuation -> space)
@@ -1042,7 +1043,7 @@ def build_spec(
         file_warnings += (
             (
                 "header",
-                f"{len(preamble)} title line(s) above the header were skipped: {titles}",
+                f"skipped {count(len(preamble), 'title line')} above the header: {titles}",
             ),
         )
     if date is None and not date_cols:

@@ -30,6 +30,7 @@ from typing import Any
 
 from closeknit.errors import ValidationError
 from closeknit.features.disclosure import DISCLOSURE_TAGS
+from closeknit.figures import count
 from closeknit.store import Store
 
 GENERIC_NICHE_SHARE = 0.5  # used in this share of the niches or more: not about a topic
@@ -192,7 +193,8 @@ def trends(
             )
         ]
     notes = [
-        f"left out {len(v)} {k} tag(s) ({rule if k == 'generic' else 'paid-content markers'})"
+        f"left out {count(len(v), f'{k} tag')} "
+        f"({rule if k == 'generic' else 'paid-content markers'})"
         + (": " + ", ".join("#" + x for x in sorted(v)[:8]) if v else "")
         for k, v in left.items()
     ]

@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from closeknit.figures import count
 from closeknit.settings import tier_of
 from closeknit.store import Store
 from closeknit.track.attribution import attribute, live_times
@@ -245,7 +246,8 @@ def report(
         # campaign's ROAS reads as if the spent fees bought that revenue
         n, rev = sum(r["orders"] for r in free), sum(r["revenue"] for r in free)
         notes.append(
-            f"{n} attributed orders ({rev:,.2f} of revenue) came from {len(free)} creator(s) "
+            f"{count(n, 'attributed order')} ({rev:,.2f} of revenue) came from "
+            f"{count(len(free), 'creator')} "
             "with no spend booked or committed yet: the campaign's ROAS counts them against no "
             "cost"
         )

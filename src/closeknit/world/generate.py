@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from closeknit.errors import ConfigError
+from closeknit.figures import count
 from closeknit.world import vocab
 from closeknit.world.audience import audience_sets
 from closeknit.world.briefs import BRIEF_SPECS, write_briefs
@@ -77,7 +78,9 @@ def generate(
         raise ConfigError("workers must be at least 1", workers=workers)
     unknown = set(opts) - set(WorldConfig.__dataclass_fields__)
     if unknown:
-        raise ConfigError(f"unknown world option(s): {', '.join(sorted(unknown))}")
+        raise ConfigError(
+            f"{count(len(unknown), 'unknown world option')}: {', '.join(sorted(unknown))}"
+        )
     cfg = default_config(creators, seed, **opts)
     if not 0 <= cfg.max_comment_edges <= 100:
         raise ConfigError("max_comment_edges must be between 0 and 100")

@@ -46,6 +46,7 @@ import numpy as np
 from scipy.special import ndtri
 
 from closeknit.errors import ConfigError
+from closeknit.figures import count
 from closeknit.world import audience as aud
 from closeknit.world import vocab
 from closeknit.world.config import WorldConfig
@@ -85,7 +86,7 @@ def params_of(cfg: WorldConfig) -> ResponseParams:
     bad = set(cfg.response) - known
     if bad:
         raise ConfigError(
-            f"unknown response parameter(s): {', '.join(sorted(bad))}; known: "
+            f"{count(len(bad), 'unknown response parameter')}: {', '.join(sorted(bad))}; known: "
             + ", ".join(sorted(known))
         )
     return ResponseParams(**{k: float(v) for k, v in cfg.response.items()})
