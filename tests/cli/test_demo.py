@@ -72,6 +72,12 @@ def test_demo_logs_progress_with_counts_when_not_a_terminal(tmp_path: Path) -> N
     # (closeknit.figures: "2,093.00", "13.14×"; the tables had "2,093" and "13.14")
     assert max(len(x) for x in r.stdout.splitlines()) <= 80
     assert re.search(r"plan under budget 5,000\.00 \(", r.stdout), r.stdout
+    # the plan reads as `closeknit plan` prints it (it had a table of its own: handle, fit,
+    # fee, "exp. revenue"): @creator first, fee and revenue kept at 80 columns
+    plan = r.stdout[r.stdout.index("plan under budget") :]
+    assert re.search(r"^ *creator +tier +followers +fit +fee +revenue", plan, re.M), plan
+    assert re.search(r"^ *@\S+ +(nano|micro|macro|mega) ", plan, re.M), plan
+    assert "exp. revenue" not in r.stdout
     assert re.search(r"\d\.\d\d× *$", r.stdout, re.M), r.stdout
 
 
@@ -108,3 +114,31 @@ def test_demo_loads_the_brands_files_not_the_truth(tmp_path: Path, store: Store)
     assert {r["c"] for r in got} == codes
     rep = estimate_lift(store, "default", LiftRequest(campaign_id=ids[0], placebos=0))
     assert rep.kind == "incremental" and rep.target == "design"
+
+
+def test_the_demo_prints_its_plan_as_closeknit_plan_does(store: Store) -> None:
+    """The demo printed its plan through a table of its own (handle, fit, fee, "exp. revenue"),
+    a near twin of `closeknit plan`'s with other columns: one plan read two ways. It prints
+    through `closeknit plan`'s renderer now; only the title differs, naming the budget."""
+    from closeknit.cli import demo as cli_demo
+    from closeknit.cli.common import console
+    from closeknit.cli.plan import print_plan
+    from closeknit.service import plans as psvc
+    from tests.plan.synth import seed_creators
+
+    seed_creators(store, 40)
+    req = psvc.PlanIn(
+        text="running and fitness", budget=20000, on_brief_share=0.0, min_relevance=0.0
+    )
+    plan = psvc.plan(store, "default", req)
+    assert plan.picks
+    with console.capture() as got:
+        cli_demo._render_plan(plan, 20000)
+    with console.capture() as want:
+        print_plan(plan)
+    demo, cmd = got.get().splitlines(), want.get().splitlines()
+    assert demo[0].strip() == f"plan under budget 20,000.00 ({plan.method}, {plan.status})"
+    assert cmd[0].strip() == f"plan ({plan.method}, {plan.status})"
+    assert demo[1:] == cmd[1:] and "exp. revenue" not in got.get()
+    assert f"@{plan.picks[0].handle}" in got.get()
+    assert max(len(x) for x in demo) <= 80

@@ -191,21 +191,10 @@ def _render(d: DemoResult) -> None:
 
 
 def _render_plan(plan: PlanOut, budget: float) -> None:
-    picks = [
-        {
-            "handle": c.handle,
-            "tier": c.tier,
-            "followers": c.followers,
-            "fit": _r2(c.relevance),
-            "fee": money(c.fee.mid),
-            "exp. revenue": money(c.expected_revenue),
-        }
-        for c in plan.picks
-    ]
-    print_table(picks, title=f"plan under budget {money(budget)} ({plan.status})")
-    from closeknit.cli.plan import print_forecast
+    """The plan as `closeknit plan` prints it (one renderer), its title naming the budget."""
+    from closeknit.cli.plan import print_plan
 
-    print_forecast(plan)
+    print_plan(plan, title=f"plan under budget {money(budget)}")
 
 
 def _r2(v: Any) -> Any:

@@ -291,9 +291,10 @@ def pick_rows(plan: svc.PlanOut) -> list[dict[str, object]]:
     return [p.to_json() for p in plan.picks]
 
 
-def print_plan(plan: svc.PlanOut) -> None:
-    """A plan's picks table and its forecast: a plan just made (``plan``) and a saved one
-    (``plans show``) read the same."""
+def print_plan(plan: svc.PlanOut, title: str = "plan") -> None:
+    """A plan's picks table and its forecast: a plan just made (``plan``), a saved one
+    (``plans show``) and the demo's read the same. ``title`` heads the table, followed by the
+    plan's method and status ("plan under budget 5,000.00 (milp, optimal)" in the demo)."""
     rows = [
         {
             "creator": f"@{p.handle}",
@@ -310,7 +311,7 @@ def print_plan(plan: svc.PlanOut) -> None:
     # at 80 columns the niche and orders give way first, never the fee or the revenue
     print_table(
         rows,
-        title=f"plan ({plan.method}, {plan.status})",
+        title=f"{title} ({plan.method}, {plan.status})",
         priority=["creator", "tier", "followers", "fit", "fee", "revenue", "orders"],
         formats={"fee": money, "revenue": money},
     )
