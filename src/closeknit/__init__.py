@@ -40,7 +40,8 @@ from __future__ import annotations
 import functools
 import inspect
 from importlib import import_module
-from typing import Any, get_type_hints
+from types import UnionType
+from typing import Any, Union, get_args, get_origin, get_type_hints
 
 __version__ = "0.1.0"
 
@@ -128,7 +129,10 @@ def _checked(fn: Any) -> Any:
     fields the model refuses, is a :class:`closeknit.errors.ValidationError` naming it. The
     workspace must be a workspace id (a ValidationError) of a workspace the store has (a
     :class:`closeknit.errors.NotFound` naming the known ones and how to create it: a typo such
-    as 'typo-brand' wrote rows no key or page could open)."""
+    as 'typo-brand' wrote rows no key or page could open). The store must be a
+    :class:`closeknit.Store` (a path was an AttributeError deep inside), an optional request
+    model (``req: ReportIn | None``) is checked as a required one, and text given where a list
+    belongs (``creators="@a"``, once read letter by letter) is refused."""
     from pydantic import BaseModel
     from pydantic import ValidationError as PydanticValidationError
 
@@ -140,10 +144,24 @@ def _checked(fn: Any) -> Any:
         hints = get_type_hints(fn)
     except (NameError, TypeError):
         return fn
-    # the service's request models (a service function takes no other pydantic model)
-    models = {k: t for k, t in hints.items() if isinstance(t, type) and issubclass(t, BaseModel)}
-    texts = {k for k, t in hints.items() if t is str and k != "return"}
-    if not models and not texts:
+    hints.pop("return", None)
+    # the service's request models (a service function takes no other pydantic model), also
+    # optional ones (``req: ReportIn | None = None``): None stays the default
+    models: dict[str, type[BaseModel]] = {}
+    optional: set[str] = set()
+    lists: set[str] = set()
+    for k, t in hints.items():
+        args = [a for a in get_args(t) if a is not type(None)]
+        if get_origin(t) in (Union, UnionType) and len(args) == 1 and type(None) in get_args(t):
+            optional.add(k)
+            t = args[0]
+        if isinstance(t, type) and issubclass(t, BaseModel):
+            models[k] = t
+        elif get_origin(t) is list:
+            lists.add(k)
+    texts = {k for k, t in hints.items() if t is str}
+    has_store = hints.get("store") is Store
+    if not models and not texts and not lists and not has_store:
         return fn
     sig = inspect.signature(fn)
 
@@ -152,6 +170,20 @@ def _checked(fn: Any) -> Any:
         bound = sig.bind(*args, **kwargs)
         for k, v in bound.arguments.items():
             model = models.get(k)
+            if k == "store" and has_store and not isinstance(v, Store):
+                raise ValidationError(
+                    f"{fn.__name__}: store should be a closeknit.Store (closeknit.open_store"
+                    f"(path)), not {type(v).__name__}",
+                    field=k,
+                )
+            if v is None and k in optional:
+                continue
+            if k in lists and isinstance(v, str | bytes):
+                # one handle for a list of handles was read letter by letter
+                raise ValidationError(
+                    f"{fn.__name__}: {k} should be a list (e.g. [{v!r}]), not {type(v).__name__}",
+                    field=k,
+                )
             if model is not None and not isinstance(v, model):
                 if not isinstance(v, dict):
                     raise ValidationError(

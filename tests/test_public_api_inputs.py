@@ -1,0 +1,52 @@
+"""A notebook's wrong arguments to the facade are named errors at the door, found in a data
+person's QA pass: a path given for the store, a dict for an optional request model, a handle
+where a list of handles belongs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import closeknit as ck
+from closeknit.errors import NotFound, ValidationError
+
+
+@pytest.fixture
+def st(tmp_path: Path):  # type: ignore[no-untyped-def]
+    s = ck.open_store(tmp_path / "s.duckdb")
+    yield s
+    s.close()
+
+
+def test_a_store_that_is_not_a_store_is_named(tmp_path: Path) -> None:
+    """A path (or None) given for the store was an AttributeError ('str' object has no
+    attribute 'query') from deep inside the service."""
+    db = str(tmp_path / "s.duckdb")
+    with pytest.raises(ValidationError, match=r"store should be a closeknit.Store .*open_store"):
+        ck.list_plans(db, "default")
+    with pytest.raises(ValidationError, match="store should be .* not NoneType"):
+        ck.discover(None, "default", {"text": "coffee"})
+
+
+def test_an_optional_request_model_given_as_a_dict_is_its_fields(st: ck.Store) -> None:
+    """``roas_report(..., {"window_days": -3})`` and ``lift(..., {"placebos": 5})`` were
+    AttributeErrors ('dict' object has no attribute 'window_days'): the door only converted
+    request models that were not optional."""
+    with pytest.raises(ValidationError, match="^window_days: Input should be greater than"):
+        ck.roas_report(st, "default", "nope", {"window_days": -3})
+    with pytest.raises(NotFound, match="no campaign 'nope'"):
+        ck.roas_report(st, "default", "nope", {"window_days": 30})
+    with pytest.raises(NotFound, match="no campaign 'nope'"):
+        ck.lift(st, "default", "nope", {"placebos": 5})
+    with pytest.raises(ValidationError, match="req should be a closeknit.LiftIn .* not str"):
+        ck.lift(st, "default", "nope", "fast")
+    with pytest.raises(NotFound, match="no campaign 'nope'"):  # None is still the default
+        ck.roas_report(st, "default", "nope", None)
+
+
+def test_one_handle_given_for_a_list_of_handles_is_refused(st: ck.Store) -> None:
+    """``creators="@a"`` was read letter by letter: 'no creator @ in this workspace'."""
+    with pytest.raises(ValidationError, match=r"creators should be a list .* not str"):
+        ck.create_list(st, "default", {"name": "x"}, actor="me", creators="@a")
+    assert ck.list_lists(st, "default") == []
