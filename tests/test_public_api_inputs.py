@@ -50,3 +50,14 @@ def test_one_handle_given_for_a_list_of_handles_is_refused(st: ck.Store) -> None
     with pytest.raises(ValidationError, match=r"creators should be a list .* not str"):
         ck.create_list(st, "default", {"name": "x"}, actor="me", creators="@a")
     assert ck.list_lists(st, "default") == []
+
+
+def test_the_campaigns_a_notebook_reports_on_can_be_listed(st: ck.Store) -> None:
+    """The facade's docstring reported on a literal 'campaign-id': there was no way to list a
+    workspace's campaigns, nor the report's and lift's request models, from ``closeknit``."""
+    assert ck.list_campaigns(st, "default") == []
+    made = ck.create_campaign(st, "default", ck.CampaignIn(name="From a notebook"), actor="me")
+    assert [c.campaign_id for c in ck.list_campaigns(st, "default")] == [made.campaign_id]
+    rep = ck.roas_report(st, "default", made.campaign_id, ck.ReportIn(window_days=30))
+    assert rep.attribution.window_days == 30
+    assert ck.LiftIn(placebos=5).placebos == 5

@@ -15,10 +15,12 @@ call, so a notebook gets the same answer as every other interface::
     plan = ck.make_plan(st, "default", ck.PlanIn(text="home workout, UK", budget=5000, save=True))
     ck.list_plans(st, "default"); ck.get_plan(st, "default", plan.plan_id)  # saved plans
     ck.create_list(st, "default", ck.ListIn(name="Shortlist"), actor="me", creators=["@a"])
-    ck.add_to_campaign(st, "default", "campaign-id", ck.AddCreatorsIn(creators=["@a"]), actor="me")
-    ck.assign_codes(st, "default", "campaign-id", ck.CodesIn(), actor="me")
-    ck.roas_report(st, "default", "campaign-id")
-    ck.lift(st, "default", "campaign-id")
+    cid = ck.create_campaign(st, "default", ck.CampaignIn(name="Spring"), actor="me").campaign_id
+    ck.list_campaigns(st, "default")                        # every campaign, with its id
+    ck.add_to_campaign(st, "default", cid, ck.AddCreatorsIn(creators=["@a"]), actor="me")
+    ck.assign_codes(st, "default", cid, ck.CodesIn(), actor="me")
+    ck.roas_report(st, "default", cid, ck.ReportIn(window_days=30))
+    ck.lift(st, "default", cid)                             # ck.LiftIn(level=0.8) as a 4th argument
     ck.score_audience(st, "default", ck.ScoreIn(path="followers.csv"))  # any follower export
     ck.export_creator(st, "default", "@a", actor="me")     # a data request; erase_creator too
 
@@ -81,6 +83,7 @@ _API: dict[str, tuple[str, str]] = {
     "CampaignIn": ("closeknit.service.campaigns", "CampaignIn"),
     "create_campaign": ("closeknit.service.campaigns", "create_campaign"),
     "get_campaign": ("closeknit.service.campaigns", "get_campaign"),
+    "list_campaigns": ("closeknit.service.campaigns", "list_campaigns"),
     "CompareIn": ("closeknit.service.creators", "CompareIn"),
     "compare": ("closeknit.service.creators", "compare"),
     "ListIn": ("closeknit.service.lists", "ListIn"),
@@ -102,7 +105,9 @@ _API: dict[str, tuple[str, str]] = {
     "score_audience": ("closeknit.service.audience", "score_file"),
     "export_creator": ("closeknit.service.creators", "export_subject"),
     "erase_creator": ("closeknit.service.creators", "erase"),
+    "ReportIn": ("closeknit.service.reports", "ReportIn"),
     "roas_report": ("closeknit.service.reports", "roas_report"),
+    "LiftIn": ("closeknit.service.reports", "LiftIn"),
     "lift": ("closeknit.service.reports", "lift"),
     "create_app": ("closeknit.server", "create_app"),
 }
