@@ -58,6 +58,11 @@ class Brief(BaseModel):
     exclude: list[str] = Field(default_factory=list)  # '@handle' or creator_id
     budget: float | None = None  # per creator fee ceiling in the workspace currency
     parsed: list[str] = Field(default_factory=list)  # what was read from the free text
+    # the least share of the audience ("country", "age", "gender") at which it fits the brief,
+    # where the user set one (discover's min_country_share, ...); else the learned bar
+    # (closeknit.match.relevance.default_bar)
+    # (not serialised: the results echo the filters' shares themselves)
+    audience_bars: dict[str, float] = Field(default_factory=dict, exclude=True)
 
     def to_dict(self) -> dict[str, Any]:
         return self.model_dump()
@@ -78,6 +83,9 @@ class Brief(BaseModel):
             raise ValidationError("min_authenticity is 0-100", field="min_authenticity")
         if self.max_sponsored_rate is not None and not 0 <= self.max_sponsored_rate <= 1:
             raise ValidationError("max_sponsored_rate is 0-1", field="max_sponsored_rate")
+        for dim, bar in self.audience_bars.items():
+            if dim not in ("country", "age", "gender") or not 0 <= bar <= 1:
+                raise ValidationError(f"min_{dim}_share is 0-1", field=f"min_{dim}_share")
         return self
 
 

@@ -203,7 +203,7 @@ def audience_fit(
         shares["gender"] = np.array([v])
     parts = {f"{k}_share": (None if np.isnan(v[0]) else round(float(v[0]), 3))
              for k, v in shares.items()}  # fmt: skip
-    p, _ = relevance.audience_probability(model, shares)
+    p, _ = relevance.audience_probability(model, shares, brief.audience_bars)
     if p is None or np.isnan(p[0]):
         return None, parts
     return float(p[0]), parts
@@ -635,7 +635,7 @@ def discover(
             rel_model, {"kw": kw, "kw_rel": kwr, "cos": sim, "cos_rel": cosr, "niche": nsup}
         )
     shares = audience_shares(tab, brief, r)
-    aud_p, _parts = relevance.audience_probability(rel_model, shares)
+    aud_p, _parts = relevance.audience_probability(rel_model, shares, brief.audience_bars)
     aud = np.full(len(r), np.nan) if aud_p is None else aud_p
     rel = content * np.nan_to_num(aud, nan=1.0)
     eng = tab.eq_score[r] / 100.0
@@ -797,11 +797,15 @@ def _share(tab: Any, dim: str, r: np.ndarray, buckets: list[str]) -> np.ndarray:
     return out
 
 
-def audience_shares(tab: Any, brief: Brief, r: np.ndarray) -> dict[str, np.ndarray]:
+def audience_shares(
+    tab: Any, brief: Brief, r: np.ndarray, *, stand_in: bool = True
+) -> dict[str, np.ndarray]:
     """Per asked dimension, each candidate's measured audience share (NaN where unknown):
     country (the brief's countries; without demographics the creator's own country stands in,
-    see :mod:`closeknit.match.relevance`), age (buckets weighted by their overlap with the
-    range), gender (the gender plus half the unknown)."""
+    see :mod:`closeknit.match.relevance`, unless ``stand_in`` is False), age (buckets weighted
+    by their overlap with the range), gender (the gender plus half the unknown). The one
+    definition of "share of the audience" behind relevance, discover's audience filters and
+    the shares its results show."""
     from closeknit.match.relevance import NO_DEMO_IN, NO_DEMO_OUT
 
     n = len(r)
@@ -817,9 +821,8 @@ def audience_shares(tab: Any, brief: Brief, r: np.ndarray) -> dict[str, np.ndarr
         ctry = tab.country[r]
         own = np.array([bool(c) for c in ctry], bool) & ~has
         home = _isin(ctry, brief.countries)
-        out["country"] = np.where(
-            has, share, np.where(own, np.where(home, NO_DEMO_IN, NO_DEMO_OUT), np.nan)
-        )
+        guess = np.where(own, np.where(home, NO_DEMO_IN, NO_DEMO_OUT), np.nan)
+        out["country"] = np.where(has, share, guess if stand_in else np.nan)
     if brief.audience_age:
         rng = age_range(brief.audience_age)
         if rng:
@@ -905,7 +908,7 @@ def fit_of(
     shares = audience_shares(tab, brief, r)
     for v in shares.values():
         v[rows < 0] = np.nan
-    aud_p, _ = relevance.audience_probability(rel_model, shares)
+    aud_p, _ = relevance.audience_probability(rel_model, shares, brief.audience_bars)
     aud = np.full(n, np.nan) if aud_p is None else aud_p
     share = np.ones(n)
     for v in shares.values():

@@ -24,7 +24,9 @@ Here both parts are probabilities on an absolute scale, learned on a world's bri
   their overlap with the range) and of its gender (F + half the unknown), from
   ``audience_demographics``. Without demographics the creator's own country stands in for the
   country share (0.65 in the brief's countries, 0.05 outside; age and gender stay unknown: their
-  factor is left out).
+  factor is left out). A share the user asks for (discover's and the plan's
+  ``min_country_share``, ...) moves that dimension's midpoint to it (``audience_probability``'s
+  ``bars``), so the filter and relevance agree on what fits.
 
 ``relevance = content × audience``. The planner reads it as a probability: a pick's P(on brief)
 is relevance × P(its audience is not heavily bought), and a plan's mean P(on brief) is held at
@@ -39,6 +41,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -219,11 +222,24 @@ def niche_support(
     return out
 
 
+def default_bar(m: RelevanceModel, dim: str) -> float:
+    """The share at which the model's P(audience fits) of ``dim`` is one half: the bar it
+    learned (``exp(−a/b)``; about 0.50 of the audience in the brief's countries, 0.19 in its
+    ages, 0.55 of its gender for the shipped models)."""
+    a, b = m.audience.get(dim, (5.0, 7.0))
+    return math.exp(-a / b) if b > 0 else 0.5
+
+
 def audience_probability(
-    m: RelevanceModel, shares: dict[str, np.ndarray]
+    m: RelevanceModel,
+    shares: dict[str, np.ndarray],
+    bars: Mapping[str, float] | None = None,
 ) -> tuple[np.ndarray | None, dict[str, np.ndarray]]:
     """Product over the asked dimensions of σ(a + b·log share); NaN shares (unknown) are left
-    out. Returns (probability or None when nothing was asked, per-dimension probabilities)."""
+    out. ``bars`` moves a dimension's midpoint to the share a user asked for (the brief's
+    ``min_country_share``, ...): ``a = −b·log bar``, the learned slope kept, so "at least 30%
+    of the audience in the UK" reads a 28% audience as off brief and a 35% one as on it.
+    Returns (probability or None when nothing was asked, per-dimension probabilities)."""
     if not shares:
         return None, {}
     n = len(next(iter(shares.values())))
@@ -232,6 +248,9 @@ def audience_probability(
     parts: dict[str, np.ndarray] = {}
     for dim, s in shares.items():
         a, b = m.audience.get(dim, (5.0, 7.0))
+        bar = (bars or {}).get(dim)
+        if bar is not None:
+            a = -b * math.log(min(max(bar, 1e-4), 1.0))
         ok = ~np.isnan(s)
         p = np.where(ok, sigmoid(a + b * np.log(np.clip(np.nan_to_num(s, nan=1.0), 1e-4, 1.0))),
                      np.nan)  # fmt: skip

@@ -18,9 +18,8 @@ from pydantic import Field, field_validator
 from closeknit import figures, match
 from closeknit.errors import ValidationError
 from closeknit.match import Brief
-from closeknit.match.brief import age_range, bucket_overlap
 from closeknit.match.candidates import CandidateTable, get_table
-from closeknit.match.rank import DEFAULT_WEIGHTS
+from closeknit.match.rank import DEFAULT_WEIGHTS, audience_shares
 from closeknit.service.base import Day, In, Out
 from closeknit.service.briefs import BriefIn, BriefOut, saved_brief_in
 from closeknit.store import Store, resolve_creator_id
@@ -150,15 +149,25 @@ def restrict(
         rule("fee", ~(t.fee >= f.min_fee))
     if f.max_fee is not None:
         rule("fee", ~(t.fee <= f.max_fee))
-    if f.min_country_share is not None:
-        share, has = _dim_share(t, "country", brief)
-        rule("audience", ~(has & (share >= f.min_country_share)))
-    if f.min_age_share is not None:
-        share, has = _dim_share(t, "age", brief)
-        rule("audience", ~(has & (share >= f.min_age_share)))
-    if f.min_gender_share is not None:
-        share, has = _dim_share(t, "gender", brief)
-        rule("audience", ~(has & (share >= f.min_gender_share)))
+    # a share the user asks for is also where relevance puts the audience's bar: a creator the
+    # filter lets through is on brief by its audience (the learned bar, about 50% of the
+    # audience in the brief's countries, would otherwise still rank a 40% one off brief)
+    bars = {
+        d: v
+        for d, v in (
+            ("country", f.min_country_share),
+            ("age", f.min_age_share),
+            ("gender", f.min_gender_share),
+        )
+        if v is not None
+    }
+    if bars:
+        shares = measured_shares(t, brief)
+        for dim, bar in bars.items():
+            share = shares.get(dim)
+            if share is not None:
+                rule("audience", ~(np.isfinite(share) & (share >= bar)))
+        brief = brief.model_copy(update={"audience_bars": {**brief.audience_bars, **bars}})
     if f.keywords:
         hit = set(_keyword_creators(store, workspace, f.keywords))
         ok = np.fromiter((str(c) in hit for c in t.ids), bool, n)
@@ -169,25 +178,11 @@ def restrict(
     return brief.model_copy(update={"exclude": [*brief.exclude, *ruled_out]}), counts
 
 
-def _dim_share(t: CandidateTable, dim: str, brief: Brief) -> tuple[np.ndarray, np.ndarray]:
-    """(share of every creator's audience matching the brief in ``dim``, has that dimension)."""
-    rows = np.arange(len(t))
-    has = t.has_dim.get(dim)
-    has = has.copy() if has is not None else np.zeros(len(t), bool)
-    share = np.zeros(len(t))
-    buckets = t.demo.get(dim, {})
-    if dim == "country":
-        weights = {b: 1.0 for b in brief.countries}
-    elif dim == "gender":
-        weights = {brief.audience_gender or "": 1.0}
-    else:
-        rng = age_range(brief.audience_age or "")
-        weights = {b: bucket_overlap(b, rng) for b in buckets} if rng else {}
-    for b, w in weights.items():
-        sp = buckets.get(b)
-        if sp is not None and w:
-            share = share + w * sp.take(rows)
-    return share, has
+def measured_shares(t: CandidateTable, brief: Brief) -> dict[str, np.ndarray]:
+    """Every creator's measured share of its audience in each dimension the brief asks for
+    (NaN without demographics): the one definition relevance uses
+    (:func:`closeknit.match.rank.audience_shares`), without the own-country stand-in."""
+    return audience_shares(t, brief, np.arange(len(t)), stand_in=False)
 
 
 def _keyword_creators(store: Store, workspace: str, keywords: list[str]) -> list[str]:
@@ -358,16 +353,7 @@ def _enrich(
     # persisted per data version): no fee model is fitted again for the results
     t = get_table(store, workspace)
     rows = t.rows_of(ids)
-    shares: dict[str, np.ndarray] = {}
-    if brief is not None:
-        for dim, asked in (
-            ("country", brief.countries),
-            ("age", brief.audience_age),
-            ("gender", brief.audience_gender),
-        ):
-            if asked:
-                sh, has = _dim_share(t, dim, brief)
-                shares[dim] = np.where(has, sh, np.nan)
+    shares = measured_shares(t, brief) if brief is not None else {}
     out = []
     for r, row in zip(results, rows, strict=True):
         d = dict(r)
