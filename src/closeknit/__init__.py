@@ -25,7 +25,9 @@ call, so a notebook gets the same answer as every other interface::
     ck.export_creator(st, "default", "@a", actor="me")     # a data request; erase_creator too
 
 Every service result is a pydantic model: ``.to_json()`` gives what ``--json`` and the REST
-API print, ``.to_frame()`` its rows as a pandas DataFrame, and its repr is a one-line summary;
+API print, ``.to_frame()`` its rows as a pandas DataFrame (no rows: an empty frame with their
+columns), and its repr is a one-line summary; a function that answers a list of results
+(``list_plans``, ``compare``, ``fees``...) is one frame by ``ck.to_frame(rows)``;
 ``import_world`` and ``generate_world`` return plain dataclasses. A request may be given as its
 model or as a dict of its fields; a wrong type, a refused field (also of a request model built
 directly, ``ck.PlanIn(budget=-1)``) or a workspace name that is no workspace id (``"My Brand"``)
@@ -110,6 +112,7 @@ _API: dict[str, tuple[str, str]] = {
     "LiftIn": ("closeknit.service.reports", "LiftIn"),
     "lift": ("closeknit.service.reports", "lift"),
     "create_app": ("closeknit.server", "create_app"),
+    "to_frame": ("closeknit.service.base", "frame"),
 }
 
 __all__ = ["__version__", *_API]

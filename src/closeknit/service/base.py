@@ -181,20 +181,79 @@ class Out(BaseModel):
     def to_frame(self, field: str | None = None) -> Any:
         """A list field of this result (``results``, ``picks``, ``creators``...: the first list
         of objects unless ``field`` names one) as a pandas DataFrame, nested values flattened
-        with dotted column names, for a notebook."""
+        with dotted column names, for a notebook. No rows is an empty frame with the rows'
+        columns (a search that matched nobody)."""
         import pandas as pd
 
         data = self.to_json()
+        rows = _row_fields(type(self))
         names = [field] if field else [
             k for k, v in data.items() if isinstance(v, list) and v and isinstance(v[0], dict)
-        ]  # fmt: skip
+        ] or rows[:1]  # fmt: skip
         if not names or names[0] not in data or not isinstance(data[names[0]], list):
             from closeknit.errors import ValidationError
 
             raise ValidationError(
                 f"{type(self).__name__} has no list of rows to show as a frame", field="field"
             )
+        if not data[names[0]] and names[0] in rows:
+            row_model = _list_item_model(type(self).model_fields[names[0]].annotation)
+            assert row_model is not None
+            return pd.DataFrame(columns=_columns(row_model))
         return pd.json_normalize(data[names[0]])
+
+
+def _list_item_model(annotation: Any) -> type[BaseModel] | None:
+    """The model of ``list[Model]`` (or ``list[Model] | None``), else None."""
+    from typing import get_args, get_origin
+
+    if get_origin(annotation) is not list:
+        args = [a for a in get_args(annotation) if a is not type(None)]
+        if len(args) != 1:
+            return None
+        annotation = args[0]
+    if get_origin(annotation) is not list:
+        return None
+    (item,) = get_args(annotation) or (None,)
+    return item if isinstance(item, type) and issubclass(item, BaseModel) else None
+
+
+def _row_fields(model: type[BaseModel]) -> list[str]:
+    """The fields of ``model`` that hold rows (lists of results), in order."""
+    return [k for k, f in model.model_fields.items() if _list_item_model(f.annotation)]
+
+
+def _columns(model: type[BaseModel], prefix: str = "") -> list[str]:
+    """The columns ``pd.json_normalize`` gives rows of ``model``: nested results dotted."""
+    out: list[str] = []
+    for k, f in model.model_fields.items():
+        t = f.annotation
+        if isinstance(t, type) and issubclass(t, BaseModel):
+            out += _columns(t, f"{prefix}{k}.")
+        else:
+            out.append(prefix + k)
+    return out
+
+
+def frame(rows: Any) -> Any:
+    """Results as one pandas DataFrame: a list of them (what ``list_plans``, ``list_lists``,
+    ``compare``, ``fees``... answer), one row each, nested values flattened with dotted
+    column names; or one result, as its :meth:`Out.to_frame`."""
+    import pandas as pd
+
+    from closeknit.errors import ValidationError
+
+    if isinstance(rows, Out):
+        return rows.to_frame()
+    if not isinstance(rows, list | tuple) or not all(isinstance(r, BaseModel) for r in rows):
+        raise ValidationError(
+            f"to_frame: rows should be a closeknit result or a list of them, not "
+            f"{type(rows).__name__}",
+            field="rows",
+        )
+    if not rows:
+        return pd.DataFrame()
+    return pd.json_normalize([r.model_dump(mode="json") for r in rows])
 
 
 class RowIssue(Out):
