@@ -147,3 +147,39 @@ def test_an_unknown_workspace_is_refused_until_it_is_created(tmp_path: Path) -> 
     assert [w["workspace_id"] for w in json.loads(r.stdout)] == ["agency", "default", "typo-brand"]
     r = runner.invoke(app, ["workspaces", "create", "typo-brand", *db])
     assert r.exit_code != 0 and "Conflict" in r.output
+
+
+def test_plan_takes_discovers_narrowing_filters(small_world: Path) -> None:
+    # the API's and the web's plan took discover's narrowing filters (followers, engagement,
+    # niche, keyword, fee, audience share); `closeknit plan` had none of them
+    from closeknit.service import plans as svc
+    from closeknit.store import open_store
+
+    st = open_store(small_world)
+    try:
+        ctry = st.query(
+            "SELECT bucket FROM audience_demographics WHERE workspace_id = 'default' AND "
+            "dimension = 'country' AND share >= 0.33 AND share < 0.45 GROUP BY bucket "
+            "ORDER BY count(*) DESC, bucket LIMIT 1"
+        )[0]["bucket"]
+        want = svc.plan(
+            st,
+            "default",
+            svc.PlanIn(
+                text="sustainable fashion and beauty",
+                budget=3000,
+                countries=[ctry],
+                min_audience_share=0.3,
+                min_followers=2000,
+                on_brief_share=0,
+            ),
+        )
+    finally:
+        st.close()
+    args = ["plan", "sustainable fashion and beauty", "--budget", "3000", "--country", ctry]
+    args += ["--min-audience-share", "30", "--min-followers", "2000", "--on-brief-share", "0"]
+    r = runner.invoke(app, [*args, "--db", str(small_world), "--json"])
+    assert r.exit_code == 0, r.output
+    got = json.loads(r.output)
+    assert [p["creator_id"] for p in got["picks"]] == [p.creator_id for p in want.picks]
+    assert got["picks"] and all(p["followers"] >= 2000 for p in got["picks"])

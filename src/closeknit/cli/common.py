@@ -70,6 +70,54 @@ MaxSponsoredOpt = Annotated[
 AvoidOpt = Annotated[list[str] | None, typer.Option("--avoid", help="competitor brands")]
 
 
+# discover's narrowing filters (service.discover.Filters), which the plan takes too
+MinFollowersOpt = Annotated[int | None, typer.Option("--min-followers")]
+MaxFollowersOpt = Annotated[int | None, typer.Option("--max-followers")]
+MinErOpt = Annotated[
+    float | None, typer.Option("--min-er", help="engagement rate, percent (2 = 2%)")
+]
+MaxErOpt = Annotated[float | None, typer.Option("--max-er", help="percent")]
+NicheOpt = Annotated[list[str] | None, typer.Option("--niche", help="niche id (repeat)")]
+KeywordOpt = Annotated[
+    list[str] | None, typer.Option("--keyword", help="caption word or #hashtag (repeat)")
+]
+MinFeeOpt = Annotated[float | None, typer.Option("--min-fee", help="one post")]
+MaxFeeOpt = Annotated[float | None, typer.Option("--max-fee", help="one post")]
+MinAudienceShareOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--min-audience-share",
+        help="percent of the audience in the brief's country, age and gender, each",
+    ),
+]
+
+
+def narrowing_filters(
+    min_followers: int | None,
+    max_followers: int | None,
+    min_er: float | None,
+    max_er: float | None,
+    niche: list[str] | None,
+    keyword: list[str] | None,
+    min_fee: float | None,
+    max_fee: float | None,
+    min_audience_share: float | None,
+) -> dict[str, Any]:
+    """The narrowing filter options as the fields of ``service.discover.Filters`` (percent
+    options as fractions)."""
+    return {
+        "min_followers": min_followers,
+        "max_followers": max_followers,
+        "min_engagement_rate": None if min_er is None else min_er / 100,
+        "max_engagement_rate": None if max_er is None else max_er / 100,
+        "niches": split_values(niche),
+        "keywords": split_values(keyword),
+        "min_fee": min_fee,
+        "max_fee": max_fee,
+        "min_audience_share": None if min_audience_share is None else min_audience_share / 100,
+    }
+
+
 def split_values(values: list[str] | None) -> list[str] | None:
     """Repeated and comma-separated option values as one list (None when empty)."""
     out = [v.strip() for x in values or [] for v in x.split(",") if v.strip()]

@@ -15,9 +15,18 @@ from closeknit.cli.common import (
     DbOpt,
     GenderOpt,
     JsonOpt,
+    KeywordOpt,
     LanguageOpt,
+    MaxErOpt,
+    MaxFeeOpt,
+    MaxFollowersOpt,
     MaxSponsoredOpt,
+    MinAudienceShareOpt,
     MinAuthenticityOpt,
+    MinErOpt,
+    MinFeeOpt,
+    MinFollowersOpt,
+    NicheOpt,
     PlatformOpt,
     TierOpt,
     WorkspaceOpt,
@@ -27,6 +36,7 @@ from closeknit.cli.common import (
     emit,
     esc,
     money,
+    narrowing_filters,
     percent,
     print_table,
     score,
@@ -133,27 +143,15 @@ def register(app: typer.Typer) -> None:
         budget: Annotated[
             float | None, typer.Option("--budget", help="max fee per creator")
         ] = None,
-        min_followers: Annotated[int | None, typer.Option("--min-followers")] = None,
-        max_followers: Annotated[int | None, typer.Option("--max-followers")] = None,
-        min_er: Annotated[
-            float | None, typer.Option("--min-er", help="engagement rate, percent (2 = 2%)")
-        ] = None,
-        max_er: Annotated[float | None, typer.Option("--max-er", help="percent")] = None,
-        niche: Annotated[
-            list[str] | None, typer.Option("--niche", help="niche id (repeat)")
-        ] = None,
-        keyword: Annotated[
-            list[str] | None, typer.Option("--keyword", help="caption word or #hashtag (repeat)")
-        ] = None,
-        min_fee: Annotated[float | None, typer.Option("--min-fee", help="one post")] = None,
-        max_fee: Annotated[float | None, typer.Option("--max-fee", help="one post")] = None,
-        min_audience_share: Annotated[
-            float | None,
-            typer.Option(
-                "--min-audience-share",
-                help="percent of the audience in the brief's country, age and gender, each",
-            ),
-        ] = None,
+        min_followers: MinFollowersOpt = None,
+        max_followers: MaxFollowersOpt = None,
+        min_er: MinErOpt = None,
+        max_er: MaxErOpt = None,
+        niche: NicheOpt = None,
+        keyword: KeywordOpt = None,
+        min_fee: MinFeeOpt = None,
+        max_fee: MaxFeeOpt = None,
+        min_audience_share: MinAudienceShareOpt = None,
         sort: Annotated[
             svc.Sort, typer.Option("--sort", help="score | followers | engagement | fee ...")
         ] = "score",
@@ -196,17 +194,17 @@ def register(app: typer.Typer) -> None:
                     ),
                     exclude=split_values(exclude),
                     budget=budget,
-                    min_followers=min_followers,
-                    max_followers=max_followers,
-                    min_engagement_rate=None if min_er is None else min_er / 100,
-                    max_engagement_rate=None if max_er is None else max_er / 100,
-                    niches=split_values(niche),
-                    keywords=split_values(keyword),
-                    min_fee=min_fee,
-                    max_fee=max_fee,
-                    min_audience_share=None
-                    if min_audience_share is None
-                    else min_audience_share / 100,
+                    **narrowing_filters(
+                        min_followers,
+                        max_followers,
+                        min_er,
+                        max_er,
+                        niche,
+                        keyword,
+                        min_fee,
+                        max_fee,
+                        min_audience_share,
+                    ),
                     sort=sort,
                     limit=limit,
                     weights=_weights(weights),
