@@ -61,3 +61,23 @@ def test_the_campaigns_a_notebook_reports_on_can_be_listed(st: ck.Store) -> None
     rep = ck.roas_report(st, "default", made.campaign_id, ck.ReportIn(window_days=30))
     assert rep.attribution.window_days == 30
     assert ck.LiftIn(placebos=5).placebos == 5
+
+
+def test_a_type_checker_sees_every_facade_name_as_what_it_resolves_to() -> None:
+    """Every facade name was ``Any`` to a notebook's mypy and editor (``py.typed`` shipped, but
+    the names only exist through ``__getattr__``): the package names each one in a
+    TYPE_CHECKING import of the same module and attribute the lazy table resolves."""
+    import ast
+    import inspect
+
+    import closeknit
+
+    tree = ast.parse(inspect.getsource(closeknit))
+    seen: dict[str, tuple[str, str]] = {}
+    for node in tree.body:
+        if isinstance(node, ast.If) and getattr(node.test, "id", None) == "TYPE_CHECKING":
+            for imp in node.body:
+                assert isinstance(imp, ast.ImportFrom) and imp.module
+                for a in imp.names:
+                    seen[a.asname or a.name] = (imp.module, a.name)
+    assert seen == {k: v for k, v in closeknit._API.items()}

@@ -39,13 +39,15 @@ brand-b``) makes another, ``ck.list_workspaces(st)`` lists them, and an unknown 
 Names are imported lazily so that ``import closeknit`` stays cheap.
 """
 
+# ruff: noqa: F401  (the TYPE_CHECKING imports below are the facade's names, listed in __all__
+# through _API, which ruff cannot follow)
 from __future__ import annotations
 
 import functools
 import inspect
 from importlib import import_module
 from types import UnionType
-from typing import Any, Union, get_args, get_origin, get_type_hints
+from typing import TYPE_CHECKING, Any, Union, get_args, get_origin, get_type_hints
 
 __version__ = "0.1.0"
 
@@ -116,6 +118,68 @@ _API: dict[str, tuple[str, str]] = {
 }
 
 __all__ = ["__version__", *_API]
+
+if TYPE_CHECKING:
+    # what a type checker and an editor see (at run time the names are imported lazily by
+    # ``__getattr__``): without these every facade name was ``Any`` to a notebook's mypy.
+    # A request given as a dict of its fields is accepted at run time, typed as its model.
+    from closeknit.connectors.importer import import_world
+    from closeknit.server import create_app
+    from closeknit.service.audience import ScoreIn
+    from closeknit.service.audience import score_file as score_audience
+    from closeknit.service.base import frame as to_frame
+    from closeknit.service.briefs import BriefIn
+    from closeknit.service.briefs import parse as parse_brief
+    from closeknit.service.campaigns import (
+        AddCreatorsIn,
+        CampaignIn,
+        CodesIn,
+        StageIn,
+        assign_codes,
+        create_campaign,
+        get_campaign,
+        list_campaigns,
+        set_stage,
+    )
+    from closeknit.service.campaigns import add_creators as add_to_campaign
+    from closeknit.service.creators import (
+        CompareIn,
+        CreatorsQuery,
+        VetIn,
+        compare,
+        list_creators,
+        profile,
+        vet,
+    )
+    from closeknit.service.creators import erase as erase_creator
+    from closeknit.service.creators import export_subject as export_creator
+    from closeknit.service.discover import (
+        DiscoverIn,
+        LookalikesIn,
+        TrendsIn,
+        discover,
+        lookalikes,
+        trends,
+    )
+    from closeknit.service.features import BuildIn, assign_niches
+    from closeknit.service.features import build as build_features
+    from closeknit.service.imports import ImportIn, import_files
+    from closeknit.service.lists import (
+        AddToListIn,
+        ListIn,
+        add_to_list,
+        create_list,
+        get_list,
+        list_lists,
+    )
+    from closeknit.service.plans import FeesIn, PlanIn, fees, get_plan, list_plans
+    from closeknit.service.plans import plan as make_plan
+    from closeknit.service.reports import LiftIn, ReportIn, lift, roas_report
+    from closeknit.service.settings import CurrencyIn, set_currency, workspace_settings
+    from closeknit.service.workspaces import WorkspaceIn, create_workspace, list_workspaces
+    from closeknit.store import Store, open_store
+    from closeknit.world import generate as generate_world
+    from closeknit.world.truth import load_truth
 
 
 def __getattr__(name: str) -> Any:
