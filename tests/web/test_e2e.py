@@ -317,7 +317,7 @@ def test_marketer_journey(browser: Any, world_site: str, shots: Path, tmp_path: 
     assert "Authenticity" in text and "Followers not fake (sampled)" in text
     assert "90% interval" in text and "Fee range" in text
     # what the fee rests on, in words (the deal regression or the rate card)
-    assert "fees agreed in this workspace" in text or "rate card" in text
+    assert "agreed fees in this workspace" in text or "rate card" in text
     assert page.locator("[data-audience=gender] svg, [data-audience=age] svg").count() >= 1
     ck.step("05-creator")
     page.click("#lookalikes")

@@ -484,3 +484,32 @@ def test_the_lifts_credited_revenue_says_it_covers_another_period(
         html = c.get(f"/campaigns/{a.campaign_id}/lift").text
         assert "credited by codes and links in the measured period" in html, html[:500]
         assert "cover different periods" in html
+
+
+def test_the_fee_basis_counts_agreed_fees_in_words(tmp_path: Path) -> None:
+    # "1 fees agreed in this workspace": the profile wrote the count before a fixed plural
+    from closeknit.service import campaigns as camps
+
+    with signed_in(tmp_path) as (c, a, st):
+        page = c.get(f"/creators/{a.creators[1]}").text
+        assert "0 agreed fees in this workspace" in " ".join(page.split())
+        cid = camps.create_campaign(st, a.workspace, camps.CampaignIn(name="one deal"), actor="t")
+        camps.add_creators(
+            st,
+            a.workspace,
+            cid.campaign_id,
+            camps.AddCreatorsIn(creators=[a.creators[2]]),
+            actor="t",
+        )
+        for stage in ("contacted", "negotiating", "contracted"):
+            camps.set_stage(
+                st,
+                a.workspace,
+                cid.campaign_id,
+                a.creators[2],
+                camps.StageIn(stage=stage, fee=250.0 if stage == "contracted" else None),
+                actor="t",
+            )
+        page = " ".join(c.get(f"/creators/{a.creators[1]}").text.split())
+        assert "1 agreed fee in this workspace" in page
+        assert "fees agreed" not in page
