@@ -290,3 +290,16 @@ def test_a_codeless_brand_post_in_two_windows_is_the_latest_live_campaigns(store
     a1, a2 = r1["instagram:anna.runs"], r2["instagram:anna.runs"]
     assert (a1["engagements"], a1["campaign_posts"]) == (20, 1)
     assert (a2["engagements"], a2["campaign_posts"]) == (300, 1)
+
+
+def test_amounts_are_to_the_cent(store: Store) -> None:
+    # 10.1 + 20.2 + 30.3 of spend summed in binary floats is 60.599999999999994: a report
+    # (and every --json and export of it) showed that, not 60.6
+    seed(store)
+    cp.create_campaign(store, "default", "Cents", landing_url="https://s.example/")
+    cp.add_creator(store, "default", "cents", "@anna.runs")
+    for amount in (10.1, 20.2, 30.3):
+        cp.record_spend(store, "default", "cents", amount, kind="shipping", creator="@anna.runs")
+    r = report(store, "default", "cents")
+    assert repr(r.totals["spend"]) == "60.6"
+    assert repr(r.creators[0]["spend"]) == "60.6" and repr(r.creators[0]["spend_other"]) == "60.6"

@@ -75,7 +75,28 @@ def _metrics(
             "new_customer_share": _div(row["new_customers"], row["orders_known_new"]),
         }
     )
+    # amounts are sums of cents in binary floats (10.1 + 20.2 + 30.3 = 60.599999999999994):
+    # to the cent, after the ratios are taken from the sums
+    for k in _MONEY:
+        if row.get(k) is not None:
+            row[k] = round(float(row[k]), 2)
     return row
+
+
+_MONEY = (
+    "spend",
+    "spend_fee",
+    "spend_seeding",
+    "spend_other",
+    "spend_committed",
+    "revenue",
+    "refunds",
+    "cogs",
+    "margin",
+    "revenue_without_cogs",
+    "spend_engaged",
+    "spend_viewed",
+)
 
 
 def _empty(**kw: Any) -> dict[str, Any]:
