@@ -61,7 +61,7 @@ def test_plans_list_and_show_read_back_a_saved_plan(small_world: Path, tmp_path:
         assert made["plan_id"] in out.stdout
         for line in out.stdout.splitlines():
             assert len(line) <= 80, f"wider than 80 columns: {line!r}"
-    shown = _text(db, "plans", "show", made["plan_id"]).stdout
+    shown = " ".join(_text(db, "plans", "show", made["plan_id"]).stdout.split())  # unwrapped
     assert f"@{made['picks'][0]['handle']}" in shown and "expected incremental revenue" in shown
     # an unknown id is one clear line naming the closest saved id, and a non-zero exit
     typo = made["plan_id"][:-1] + ("0" if made["plan_id"][-1] != "0" else "1")

@@ -219,3 +219,34 @@ def test_the_notes_amounts_are_in_the_workspace_currency(small_world: Path, tmp_
         assert not any("(s)" in n for n in wide.notes)
     finally:
         s.close()
+
+
+def test_the_printed_forecast_is_in_the_notes_currency(small_world: Path, tmp_path: Path) -> None:
+    """The demo printed "cost 82.35 ... of 5,000.00" and, two lines below, "$4,917.65 of the
+    budget is left unspent": the plan names its currency, and the CLI's sentences use it."""
+    import json
+    import shutil
+
+    from typer.testing import CliRunner
+
+    from closeknit.cli import app
+    from closeknit.service import settings as ssvc
+
+    db = tmp_path / "gbp.duckdb"
+    shutil.copy(small_world, db)
+    s = open_store(db)
+    try:
+        ssvc.set_currency(s, WS, ssvc.CurrencyIn(currency="GBP"), actor="t")
+    finally:
+        s.close()
+    args = ["plan", BRIEF, "--budget", "100000", "--on-brief-share", "0", "--max-creators", "2"]
+    r = CliRunner().invoke(app, [*args, "--db", str(db), "--save"])
+    assert r.exit_code == 0, r.output
+    text = " ".join(r.output.split())
+    assert "cost £" in text and "of £100,000.00" in text and "revenue £" in text
+    assert "$" not in text
+    r = CliRunner().invoke(app, [*args, "--db", str(db), "--json"])
+    assert json.loads(r.output)["currency"] == "GBP"
+    plan_id = text.split("closeknit plans show ")[1].split()[0]
+    shown = CliRunner().invoke(app, ["plans", "show", plan_id, "--db", str(db)])
+    assert "cost £" in " ".join(shown.output.split()), shown.output

@@ -4,7 +4,7 @@ over the plans service."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -47,6 +47,7 @@ from closeknit.cli.common import (
 from closeknit.errors import ValidationError
 from closeknit.service import plans as svc
 from closeknit.service.fee_basis import FeeBasis
+from closeknit.service.settings import symbol
 
 
 def register(app: typer.Typer) -> None:
@@ -191,7 +192,7 @@ def register(app: typer.Typer) -> None:
         rows = [
             {
                 "plan": r.plan_id,
-                "saved": (r.created_at or "")[:10],
+                "saved": r.created_at.date() if r.created_at else "",
                 "budget": r.budget,
                 "picks": r.n_creators,
                 "revenue": r.expected_revenue,
@@ -382,20 +383,26 @@ def fee_basis_line(b: FeeBasis) -> str:
 
 def print_forecast(plan: svc.PlanOut) -> None:
     """The plan's cost, forecast with 80% intervals, the one-macro comparison and its notes
-    (under its picks table, here and in ``closeknit demo``)."""
+    (under its picks table, here and in ``closeknit demo``). Its sentences carry the
+    currency, as the plan's notes do (the tables' columns are in it without a symbol)."""
+    sym = symbol(plan.currency)
+
+    def cash(v: Any) -> str:
+        return figures.money(v, sym, missing="")
+
     rev, roas = plan.expected.revenue, plan.expected.roas
     if rev is not None and roas is not None:
         console.print(
-            f"cost {money(plan.cost.mid)} (range {money(plan.cost.low)}–{money(plan.cost.high)}) "
-            f"of {money(plan.budget)}; expected incremental revenue {money(rev.mid)} "
-            f"[{money(rev.p10)}–{money(rev.p90)}]; ROAS {ratio(roas.mid)} "
+            f"cost {cash(plan.cost.mid)} (range {cash(plan.cost.low)}–{cash(plan.cost.high)}) "
+            f"of {cash(plan.budget)}; expected incremental revenue {cash(rev.mid)} "
+            f"[{cash(rev.p10)}–{cash(rev.p90)}]; ROAS {ratio(roas.mid)} "
             f"[{figures.ratio_interval(roas.p10, roas.p90)}] (80% intervals; {plan.method}, "
             f"gap to bound {percent(plan.gap or 0)})"
         )
         profit = plan.expected.profit
         if profit is not None:
             console.print(
-                f"expected profit {money(profit.mid)} [{money(profit.p10)}–{money(profit.p90)}] "
+                f"expected profit {cash(profit.mid)} [{cash(profit.p10)}–{cash(profit.p90)}] "
                 f"(revenue × margin {plan.assumptions.margin} − cost)"
             )
         console.print(f"the forecast is {plan.assumptions.conversion_model.summary}")
@@ -404,7 +411,7 @@ def print_forecast(plan: svc.PlanOut) -> None:
     if big.fee is not None and be is not None and be.revenue and be.roas:
         console.print(
             f"vs the best single {big.tier} creator for the same budget, @{big.handle} "
-            f"(fee {money(big.fee.mid)}): revenue {money(be.revenue.mid)}, "
+            f"(fee {cash(big.fee.mid)}): revenue {cash(be.revenue.mid)}, "
             f"ROAS {ratio(be.roas.mid)}"
             + (" (also one of this plan's picks)" if big.in_plan else "")
         )

@@ -26,7 +26,7 @@ from closeknit.plan import (
     set_rate,
 )
 from closeknit.plan.planner import discover_candidates
-from closeknit.service.base import CreatorRef, In, Out
+from closeknit.service.base import CreatorRef, In, Out, Timestamp
 from closeknit.service.briefs import BriefIn, saved_brief_in
 from closeknit.service.discover import Filters, restrict
 from closeknit.service.fee_basis import FeeBasis
@@ -249,12 +249,21 @@ class PlanOut(Out):
     seconds: float
     locked: list[str] = Field(default_factory=list, description="creator ids kept in by lock")
     excluded: list[str] = Field(default_factory=list, description="creator ids left out")
+    currency: str | None = Field(
+        default=None, description="ISO 4217 code of every amount (the workspace's currency)"
+    )
+
+
+def _currency(store: Store, workspace: str) -> str:
+    from closeknit.service.settings import currency
+
+    return currency(store, workspace)
 
 
 def _symbol(store: Store, workspace: str) -> str:
-    from closeknit.service.settings import currency, symbol
+    from closeknit.service.settings import symbol
 
-    return symbol(currency(store, workspace))
+    return symbol(_currency(store, workspace))
 
 
 def _money(store: Store, workspace: str, v: float) -> str:
@@ -473,6 +482,7 @@ def plan(store: Store, workspace: str, req: PlanIn) -> PlanOut:
     for p in d["picks"]:
         p["locked"] = p["creator_id"] in locked_set
     d["locked"], d["excluded"] = locked, excl
+    d["currency"] = _currency(store, workspace)
     out: PlanOut = _overlap_names(PlanOut.of(d))
     if req.save:
         # the answer itself is stored, so that reading it back (get_plan) gives this PlanOut
@@ -493,7 +503,7 @@ class SavedPlanSummary(Out):
     """One saved plan in a workspace's list: what it was for and what it expects."""
 
     plan_id: str
-    created_at: str | None = Field(description="when it was saved (UTC)")
+    created_at: Timestamp | None = Field(description="when it was saved (UTC)")
     brief: str
     budget: float
     objective: str | None
@@ -524,7 +534,8 @@ def get_plan(store: Store, workspace: str, plan_id: str) -> PlanOut:
             plan_id=plan_id,
             suggestions=close,
         )
-    out: PlanOut = _overlap_names(PlanOut.of(found))
+    # plans saved before they named their currency were in the workspace's
+    out: PlanOut = _overlap_names(PlanOut.of({"currency": _currency(store, workspace), **found}))
     return out
 
 
