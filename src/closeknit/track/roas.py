@@ -83,22 +83,6 @@ def _metrics(
     return row
 
 
-_MONEY = (
-    "spend",
-    "spend_fee",
-    "spend_seeding",
-    "spend_other",
-    "spend_committed",
-    "revenue",
-    "refunds",
-    "cogs",
-    "margin",
-    "revenue_without_cogs",
-    "spend_engaged",
-    "spend_viewed",
-)
-
-
 def _empty(**kw: Any) -> dict[str, Any]:
     base = {
         "spend": 0.0,
@@ -125,27 +109,9 @@ def _empty(**kw: Any) -> dict[str, Any]:
     return base
 
 
-_ADD = (
-    "spend",
-    "spend_fee",
-    "spend_seeding",
-    "spend_other",
-    "spend_committed",
-    "revenue",
-    "orders",
-    "code_orders",
-    "click_orders",
-    "refunds",
-    "cogs",
-    "orders_without_cogs",
-    "revenue_without_cogs",
-    "new_customers",
-    "orders_known_new",
-    "engagements",
-    "views",
-    "spend_engaged",
-    "spend_viewed",
-)
+# every sum a row carries (the keys of an empty row); the amounts among them are its floats
+_ADD = tuple(_empty())
+_MONEY = (*(k for k, v in _empty().items() if isinstance(v, float)), "margin")
 
 
 def _add(acc: dict[str, Any], row: dict[str, Any]) -> None:
