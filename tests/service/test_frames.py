@@ -1,16 +1,22 @@
 """Results as pandas frames for a notebook, found in a data person's QA pass: a result whose
-rows are empty and the service functions that answer a list of results."""
+rows are empty, the service functions that answer a list of results, and dates and times that
+were text."""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+import re
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from pandas.api.types import is_datetime64_dtype
 
 import closeknit as ck
 from closeknit.errors import ValidationError
-from closeknit.service.base import Out
+from closeknit.jsonable import to_jsonable
+from closeknit.service.base import Date, Out, Timestamp
 
 
 class Fee(Out):
@@ -63,3 +69,77 @@ def test_a_list_of_results_is_a_frame(tmp_path: Path) -> None:
         st.close()
     with pytest.raises(ValidationError, match="to_frame: rows should be .* not str"):
         ck.to_frame("results")
+
+
+class Stamped(Out):
+    day: Date
+    at: Timestamp | None
+    fee: Fee
+
+
+class Dated(Out):
+    model: str
+    results: list[Stamped]
+
+
+def test_dates_and_times_are_datetime_columns_and_iso_text() -> None:
+    """Dates and times of a result were text (``created_at: str``...), so a notebook's frame had
+    object columns it could not subtract; they are ``datetime.date``/``datetime.datetime`` in
+    Python, datetime64 in frames (nested ones too, and the columns of an empty frame), and the
+    same ISO-8601 text as before in JSON. An aware timestamp is UTC without its offset, as every
+    other timestamp of a result is (the subject export's carried '+00:00')."""
+    r = Dated(
+        model="m",
+        results=[
+            Stamped(day="2026-03-01", at="2026-03-01T09:30:00.123456", fee=Fee(low=1, high=2)),
+            Stamped(day=dt.date(2026, 3, 31), at=None, fee=Fee(low=1, high=2)),
+            Stamped(
+                day="2026-04-02",
+                at=dt.datetime(2026, 4, 2, 11, 0, tzinfo=dt.timezone(dt.timedelta(hours=2))),
+                fee=Fee(low=1, high=2),
+            ),
+        ],
+    )
+    assert r.results[0].day == dt.date(2026, 3, 1)
+    assert r.results[0].at == dt.datetime(2026, 3, 1, 9, 30, 0, 123456)
+    assert r.results[2].at == dt.datetime(2026, 4, 2, 9, 0)  # UTC, naive
+    assert [x["day"] for x in r.to_json()["results"]] == ["2026-03-01", "2026-03-31", "2026-04-02"]
+    assert [x["at"] for x in r.to_json()["results"]] == [
+        "2026-03-01T09:30:00.123456",
+        None,
+        "2026-04-02T09:00:00",
+    ]
+    assert json.loads(r.model_dump_json()) == r.to_json()
+    assert to_jsonable(r) == r.to_json()  # what the CLI's --json prints
+    f = r.to_frame()
+    assert is_datetime64_dtype(f["day"]) and is_datetime64_dtype(f["at"])
+    assert (f["day"].iloc[1] - f["day"].iloc[0]).days == 30
+    assert pd.isna(f["at"].iloc[1]) and f["fee.low"].tolist() == [1.0, 1.0, 1.0]
+    assert is_datetime64_dtype(ck.to_frame(r.results)["at"])
+    empty = Dated(model="m", results=[]).to_frame()
+    assert list(empty.columns) == ["day", "at", "fee.low", "fee.high"]
+    assert is_datetime64_dtype(empty["day"]) and is_datetime64_dtype(empty["at"])
+
+
+def test_service_results_carry_dates_and_times(tmp_path: Path) -> None:
+    """The service's own results: a campaign's days, a workspace's creation time."""
+    st = ck.open_store(tmp_path / "s.duckdb")
+    try:
+        c = ck.create_campaign(
+            st,
+            "default",
+            ck.CampaignIn(name="Spring", start_date="2026-03-01", end_date="2026-03-31"),
+            actor="me",
+        )
+        assert (c.start_date, c.end_date) == (dt.date(2026, 3, 1), dt.date(2026, 3, 31))
+        assert (c.to_json()["start_date"], c.to_json()["end_date"]) == ("2026-03-01", "2026-03-31")
+        f = ck.to_frame(ck.list_campaigns(st, "default"))
+        assert is_datetime64_dtype(f["start_date"]) and is_datetime64_dtype(f["end_date"])
+        assert (f["end_date"] - f["start_date"]).dt.days.tolist() == [30]
+        (w,) = ck.list_workspaces(st)
+        assert isinstance(w.created_at, dt.datetime) and w.created_at.tzinfo is None
+        assert w.to_json()["created_at"] == w.created_at.isoformat()
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{6})?", w.to_json()["created_at"])
+        assert is_datetime64_dtype(ck.to_frame(ck.list_workspaces(st))["created_at"])
+    finally:
+        st.close()

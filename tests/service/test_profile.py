@@ -32,7 +32,7 @@ def test_growth_flags_what_vet_flags_on_the_series_vet_reads(store: Store) -> No
     assert feat["growth_spikes"] == 1
     g = svc.profile(store, "default", cid).follower_growth
     assert {p.source for p in g} == {"snapshots"} and len(g) == 20
-    assert [p.date[:10] for p in g if p.spike] == [weekly[12][0].isoformat()]
+    assert [p.date for p in g if p.spike] == [weekly[12][0]]
     assert g[12].gain is not None and abs(g[12].gain - 600 / weekly[11][1]) < 1e-9
     assert g[0].gain is None
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -36,7 +37,7 @@ def test_campaign_setup_and_codes_from_its_pattern(tmp_path: Path) -> None:
                            code_pattern="JEWEL-{HANDLE}"),
             actor="user:o",
         )  # fmt: skip
-        assert c.code_pattern == "JEWEL-{HANDLE}" and c.start_date == "2026-09-01"
+        assert c.code_pattern == "JEWEL-{HANDLE}" and c.start_date == dt.date(2026, 9, 1)
         svc.add_creators(st, ws, c.campaign_id, svc.AddCreatorsIn(creators=a.creators[6:9]),
                          actor="user:o")  # fmt: skip
         codes = svc.assign_codes(st, ws, c.campaign_id, svc.CodesIn(), actor="user:o")
@@ -62,7 +63,7 @@ def test_campaign_setup_and_codes_from_its_pattern(tmp_path: Path) -> None:
             actor="user:o",
         )  # fmt: skip
         assert (out.landing_url, out.discount_percent, out.code_pattern, out.end_date) == (
-            "https://shop.example/new", 20.0, "NEW-{HANDLE}", "2026-10-15")  # fmt: skip
+            "https://shop.example/new", 20.0, "NEW-{HANDLE}", dt.date(2026, 10, 15))  # fmt: skip
         with pytest.raises(ValueError, match="full web address"):
             svc.CampaignIn(name="x", landing_url="shop.example")
         with pytest.raises(ValidationError, match="must contain"):

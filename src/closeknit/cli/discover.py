@@ -298,8 +298,8 @@ def register(app: typer.Typer) -> None:
         def render() -> None:
             for n in res.notes:
                 console.print(f"[dim]{esc(n)}[/dim]", markup=True)
-            a, b = (str(x)[:10] for x in res.window)
-            pa, pb = (str(x)[:10] for x in res.compared_with)
+            a, b = (x.isoformat() for x in res.window)
+            pa, pb = (x.isoformat() for x in res.compared_with)
             print_table(
                 rows,
                 title=f"rising topics {a} to {b} against {pa} to {pb} (early riders first)",

@@ -189,7 +189,11 @@ def register(app: typer.Typer) -> None:
         with cli_errors(as_json), store_for(db) as st:
             res = wsvc.list_workspaces(st)
         rows = [
-            {"workspace": w.workspace_id, "name": w.name, "created": (w.created_at or "")[:10]}
+            {
+                "workspace": w.workspace_id,
+                "name": w.name,
+                "created": w.created_at.date() if w.created_at else "",
+            }
             for w in res
         ]
         emit(

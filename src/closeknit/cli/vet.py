@@ -80,7 +80,7 @@ def _render(d: svc.VetOut) -> None:
     c, e, t, a, s = d.creator, d.engagement, d.two_way, d.authenticity, d.sponsorship
     console.print(
         f"[bold]{esc(c.handle)}[/bold] ({c.platform}) · {c.followers} followers · "
-        f"tier {e.tier} · as of {e.as_of}",
+        f"tier {e.tier} · as of {e.as_of.isoformat()}",
         markup=True,
     )
     for key, sc in d.scores.items():
@@ -132,7 +132,7 @@ def _render(d: svc.VetOut) -> None:
         f"{_num(e.posts_per_week, '.1f')} posts/week"
     )
     for p in e.posts_used:
-        console.print(f"    {p.posted_at[:10]} {p.post_id}  {p.interactions} → {_pct(p.er)}")
+        console.print(f"    {p.posted_at.date()} {p.post_id}  {p.interactions} → {_pct(p.er)}")
     console.print("\n[bold]Two-way stream[/bold]", markup=True)
     console.print(
         f"  replies to {_pct(t.reply_rate)} of {t.n_top_comments} comments, median "

@@ -19,7 +19,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from pydantic import Field
 
 from closeknit.errors import AuthError, Conflict, NotFound, PermissionDenied, ValidationError
-from closeknit.service.base import In, Out, Page
+from closeknit.service.base import In, Out, Page, Timestamp
 from closeknit.service.workspaces import WorkspaceIn, add_workspace, ensure_workspace
 from closeknit.store import Store, audit
 
@@ -416,7 +416,7 @@ class MemberOut(Out):
     user_id: str
     email: str
     role: str
-    created_at: str | None = None
+    created_at: Timestamp | None = None
     disabled: bool | None = None
 
 
@@ -513,8 +513,8 @@ class InvitationOut(Out):
     workspace_id: str
     email: str
     role: str
-    created_at: str | None
-    expires_at: str
+    created_at: Timestamp | None
+    expires_at: Timestamp
     status: Literal["pending", "accepted", "revoked", "expired"]
 
 
@@ -632,7 +632,7 @@ class InvitationInfo(Out):
     workspace_name: str
     email: str
     role: str
-    expires_at: str
+    expires_at: Timestamp
 
 
 _BAD_INVITE = "this invitation link is not valid (used, revoked or expired)"
@@ -727,8 +727,8 @@ class KeyOut(Out):
     name: str
     role: str
     user_id: str | None = None
-    created_at: str | None = None
-    revoked_at: str | None = None
+    created_at: Timestamp | None = None
+    revoked_at: Timestamp | None = None
 
 
 class NewKeyOut(Out):
@@ -827,7 +827,7 @@ class AuditQuery(In):
 
 class AuditRow(Out):
     id: int
-    created_at: str | None
+    created_at: Timestamp | None
     actor: str | None
     action: str
     object_type: str | None

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+import types
 from typing import Annotated, Any, Generic, TypeVar
 
 from pydantic import (
@@ -20,6 +21,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    PlainSerializer,
     Strict,
     WithJsonSchema,
 )
@@ -49,6 +51,43 @@ Day = Annotated[
     Strict(False),
     BeforeValidator(_iso_day),
     WithJsonSchema({"type": "string", "format": "date", "pattern": DAY_PATTERN}),
+]
+
+
+TIMESTAMP_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{6})?$"
+
+
+def _iso(v: _dt.date) -> str:
+    return v.isoformat()
+
+
+def _naive_utc(v: _dt.datetime) -> _dt.datetime:
+    return v.astimezone(_dt.UTC).replace(tzinfo=None) if v.tzinfo is not None else v
+
+
+# The date and time types of a result (:class:`Out`). In Python they are ``datetime.datetime``
+# and ``datetime.date`` (so ``to_frame()`` gives datetime64 columns and a notebook can subtract
+# them); in JSON (``to_json()``, the REST API, ``--json``, CSV and file exports) the ISO-8601
+# text they always had: ``2026-06-13T09:30:00.123456`` (seconds, and microseconds when there are
+# any; no offset) and ``2026-06-13``. Timestamps are UTC: an aware one is converted to UTC and
+# its offset dropped, so every timestamp of a result compares with every other.
+Timestamp = Annotated[
+    _dt.datetime,
+    AfterValidator(_naive_utc),
+    PlainSerializer(_iso, return_type=str, when_used="json"),
+    # not ``format: date-time``: that is RFC 3339, which requires the offset these never had
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": TIMESTAMP_PATTERN,
+            "description": "ISO-8601 date and time in UTC, without an offset",
+        }
+    ),
+]
+Date = Annotated[
+    _dt.date,
+    PlainSerializer(_iso, return_type=str, when_used="json"),
+    WithJsonSchema({"type": "string", "format": "date"}),
 ]
 
 
@@ -196,11 +235,14 @@ class Out(BaseModel):
             raise ValidationError(
                 f"{type(self).__name__} has no list of rows to show as a frame", field="field"
             )
+        f = type(self).model_fields.get(names[0])
+        row_model = _list_item_model(f.annotation) if f is not None else None
         if not data[names[0]] and names[0] in rows:
-            row_model = _list_item_model(type(self).model_fields[names[0]].annotation)
             assert row_model is not None
-            return pd.DataFrame(columns=_columns(row_model))
-        return pd.json_normalize(data[names[0]])
+            out = pd.DataFrame(columns=_columns(row_model))
+        else:
+            out = pd.json_normalize(data[names[0]])
+        return _with_datetimes(out, [row_model] if row_model else [])
 
 
 def _list_item_model(annotation: Any) -> type[BaseModel] | None:
@@ -216,6 +258,54 @@ def _list_item_model(annotation: Any) -> type[BaseModel] | None:
         return None
     (item,) = get_args(annotation) or (None,)
     return item if isinstance(item, type) and issubclass(item, BaseModel) else None
+
+
+def _scalar(annotation: Any) -> Any:
+    """``X`` of ``X``, ``X | None`` and ``Annotated[X, ...]`` (else the annotation itself)."""
+    from typing import Union, get_args, get_origin
+
+    while True:
+        if get_origin(annotation) is Annotated:
+            annotation = get_args(annotation)[0]
+            continue
+        if get_origin(annotation) in (Union, types.UnionType):
+            args = [a for a in get_args(annotation) if a is not type(None)]
+            if len(args) == 1:
+                annotation = args[0]
+                continue
+        return annotation
+
+
+def _date_columns(model: type[BaseModel], prefix: str = "") -> list[str]:
+    """The columns (dotted, as ``pd.json_normalize`` names them) of ``model``'s rows that hold a
+    date or a timestamp, nested results included."""
+    out: list[str] = []
+    for k, f in model.model_fields.items():
+        t = _scalar(f.annotation)
+        if isinstance(t, type) and issubclass(t, _dt.date):
+            out.append(prefix + k)
+        elif isinstance(t, type) and issubclass(t, BaseModel):
+            out += _date_columns(t, f"{prefix}{k}.")
+    return out
+
+
+def _with_datetimes(df: Any, models: list[type[BaseModel]]) -> Any:
+    """``df`` with its date and timestamp columns (those the row ``models`` type so) as
+    datetime64: the JSON text they were flattened from is ISO-8601."""
+    import pandas as pd
+
+    for c in dict.fromkeys(c for m in models for c in _date_columns(m)):
+        if c in df.columns:
+            try:
+                df[c] = pd.to_datetime(df[c], format="ISO8601")
+            except pd.errors.OutOfBoundsDatetime:  # pandas < 3 (nanoseconds) and year > 2262
+                import numpy as np
+
+                df[c] = pd.Series(
+                    np.array(df[c].where(df[c].notna(), None).tolist(), dtype="datetime64[us]"),
+                    index=df.index,
+                )
+    return df
 
 
 def _row_fields(model: type[BaseModel]) -> list[str]:
@@ -253,7 +343,10 @@ def frame(rows: Any) -> Any:
         )
     if not rows:
         return pd.DataFrame()
-    return pd.json_normalize([r.model_dump(mode="json") for r in rows])
+    return _with_datetimes(
+        pd.json_normalize([r.model_dump(mode="json") for r in rows]),
+        list(dict.fromkeys(type(r) for r in rows)),
+    )
 
 
 class RowIssue(Out):

@@ -17,7 +17,7 @@ from pydantic import Field, field_validator
 from closeknit.errors import ValidationError
 from closeknit.match import Brief, parse_brief
 from closeknit.match.brief import COUNTRY_WORDS, PLATFORMS, TIERS, high_low_age
-from closeknit.service.base import CreatorRef, Deleted, In, Out, any_case
+from closeknit.service.base import CreatorRef, Deleted, In, Out, Timestamp, any_case
 from closeknit.store import Store, audit
 
 _FILTERS = (
@@ -278,7 +278,7 @@ class SavedBrief(Out):
     brief_id: str
     text: str
     filters: SavedFilters
-    created_at: str | None
+    created_at: Timestamp | None
 
 
 def _saved(row: dict[str, Any]) -> SavedBrief:

@@ -8,7 +8,17 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator
 
-from closeknit.service.base import AbsoluteUrl, CreatorRef, Day, In, Name, Out, web_url
+from closeknit.service.base import (
+    AbsoluteUrl,
+    CreatorRef,
+    Date,
+    Day,
+    In,
+    Name,
+    Out,
+    Timestamp,
+    web_url,
+)
 from closeknit.service.settings import CURRENCIES
 from closeknit.service.settings import currency as workspace_currency
 from closeknit.store import Store
@@ -91,7 +101,7 @@ class Member(Out):
     tracking_link: str | None
     utm_content: str | None
     notes: str | None
-    updated_at: str | None
+    updated_at: Timestamp | None
 
 
 class CampaignFields(Out):
@@ -102,8 +112,8 @@ class CampaignFields(Out):
     brief: str | None
     budget: float | None
     currency: str
-    start_date: str | None
-    end_date: str | None
+    start_date: Date | None
+    end_date: Date | None
     status: str
     landing_url: str | None
     utm_campaign: str | None
@@ -173,7 +183,7 @@ class HistoryRow(Out):
     creator_id: str
     from_stage: str | None
     to_stage: str
-    changed_at: str | None
+    changed_at: Timestamp | None
     actor: str | None
     note: str | None
 
@@ -340,7 +350,7 @@ class SpendRow(Out):
     spend_id: str
     campaign_id: str
     creator_id: str | None
-    date: str | None
+    date: Date | None
     amount: float
     kind: str
     note: str | None
@@ -386,7 +396,7 @@ class OutreachPost(Out):
 
     post_id: str
     excerpt: str
-    date: str | None
+    date: Date | None
     likes: int | None
     url: str | None
 

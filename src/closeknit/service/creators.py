@@ -13,7 +13,7 @@ from pydantic import ConfigDict, Field, field_validator
 from closeknit import features, privacy
 from closeknit.errors import ValidationError
 from closeknit.service.audience_fit import PopulationFit
-from closeknit.service.base import In, Out, Page
+from closeknit.service.base import Date, In, Out, Page, Timestamp
 from closeknit.service.briefs import Country, Platform, Tier
 from closeknit.service.fee_basis import FeeBasis
 from closeknit.settings import get_settings
@@ -349,7 +349,7 @@ def contact_email(bio: str | None) -> str | None:
 
 
 class GrowthPoint(Out):
-    date: str
+    date: Date
     followers: int | None
     following: int | None
     source: str | None = Field(
@@ -380,10 +380,10 @@ class CreatorRecord(Out):
     categories: list[str] | None
     contact: str | None
     url: str | None
-    first_seen: str | None
-    last_seen: str | None
+    first_seen: Timestamp | None
+    last_seen: Timestamp | None
     source: str | None
-    observed_at: str | None = None
+    observed_at: Date | None = None
 
 
 class NicheOut(Out):
@@ -394,7 +394,7 @@ class NicheOut(Out):
 
 class ProfilePost(Out):
     post_id: str
-    posted_at: str | None
+    posted_at: Timestamp | None
     kind: str | None
     caption: str | None
     likes: int | None
@@ -409,7 +409,7 @@ class ProfilePost(Out):
 class SampleComment(Out):
     author_handle: str | None
     text: str | None
-    posted_at: str | None
+    posted_at: Timestamp | None
     likes: int | None
 
 
@@ -587,14 +587,14 @@ class VetCreator(Out):
     country: str | None
     categories: list[str] | None
     feature_set_version: str
-    computed_at: str
+    computed_at: Timestamp
 
 
 class PostUsed(Out):
     """A post behind the engagement median, with its interactions and rate."""
 
     post_id: str
-    posted_at: str
+    posted_at: Timestamp
     likes: int | None
     comments: int | None
     shares: int | None
@@ -613,7 +613,7 @@ class Engagement(Out):
     engagement_rate: float | None
     status: str | None
     formula: str
-    as_of: str
+    as_of: Timestamp
     followers: int | None
     tier: str | None
     n_posts: int | None
@@ -626,7 +626,7 @@ class Engagement(Out):
     trend: float | None
     trend_formula: str
     posts_per_week: float | None
-    last_post_at: str | None
+    last_post_at: Timestamp | None
     percentile: float | None
     cohort: str | None
     cohort_size: int | None
@@ -665,7 +665,7 @@ class AudienceEvidence(PopulationFit, Evidence):
 
 
 class Spike(Evidence):
-    date: str
+    date: Date
     gain: int
     pct: float
     robust_z: float
@@ -772,7 +772,7 @@ class SubjectExport(Out):
     creator_id: str
     platform: str
     handle: str
-    exported_at: str
+    exported_at: Timestamp
     tables: dict[str, list[dict[str, Any]]]
 
 

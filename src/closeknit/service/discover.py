@@ -20,7 +20,7 @@ from closeknit.errors import ValidationError
 from closeknit.match import Brief
 from closeknit.match.candidates import CandidateTable, get_table
 from closeknit.match.rank import DEFAULT_WEIGHTS, audience_shares
-from closeknit.service.base import Day, In, Out
+from closeknit.service.base import Date, Day, In, Out
 from closeknit.service.briefs import BriefIn, BriefOut, saved_brief_in
 from closeknit.store import Store, resolve_creator_id
 
@@ -563,11 +563,11 @@ class Rider(Out):
     creator_id: str
     handle: str
     followers: int | None
-    first_used: str | None
+    first_used: Date | None
 
 
 class CurvePoint(Out):
-    week: str
+    week: Date
     posts: int
 
 
@@ -586,8 +586,8 @@ class TrendOut(Out):
 
 
 class TrendsOut(Out):
-    window: list[str]
-    compared_with: list[str]
+    window: list[Date]
+    compared_with: list[Date]
     posts_now: int
     posts_before: int
     excluded: dict[str, int]

@@ -12,7 +12,7 @@ from closeknit import features
 from closeknit.errors import ConfigError
 from closeknit.features import distributed
 from closeknit.match import index, niche, portable, taxonomy, vectors
-from closeknit.service.base import In, Out
+from closeknit.service.base import In, Out, Timestamp
 from closeknit.service.discover import Model
 from closeknit.store import Store
 
@@ -24,7 +24,7 @@ class BuildIn(In):
 class BuildOut(Out):
     workspace: str
     feature_set_version: str
-    as_of: str | None
+    as_of: Timestamp | None
     full: bool
     n_creators: int
     n_recomputed: int

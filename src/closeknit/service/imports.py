@@ -21,7 +21,7 @@ from closeknit.connectors import importer, vendor_csv
 from closeknit.connectors.landing import ImportResult
 from closeknit.connectors.quarantine import list_errors
 from closeknit.errors import CloseknitError, NotFound, ValidationError, redact
-from closeknit.service.base import Day, In, Out, Page, RowIssue
+from closeknit.service.base import Day, In, Out, Page, RowIssue, Timestamp
 from closeknit.store import Store, audit
 
 log = logging.getLogger("closeknit.imports")
@@ -184,7 +184,7 @@ class QuarantineRow(Out):
     field: str | None
     reason: str | None
     level: str | None = None  # 'rejected', or 'warning' about a row that did load
-    created_at: str | None
+    created_at: Timestamp | None
     batch_id: str | None
     raw: str | None = None
 
@@ -201,8 +201,8 @@ class Batch(Out):
     batch_id: str
     source: str
     file: str | None
-    started_at: str | None
-    finished_at: str | None
+    started_at: Timestamp | None
+    finished_at: Timestamp | None
     n_input: int | None
     n_loaded: int | None
     n_duplicate: int | None
@@ -260,8 +260,8 @@ class Job(Out):
     progress: int
     result: ImportOut | None
     error: str | None
-    created_at: str | None
-    finished_at: str | None
+    created_at: Timestamp | None
+    finished_at: Timestamp | None
 
 
 def job(store: Store, workspace: str, job_id: str) -> Job:
@@ -402,7 +402,7 @@ class OrdersQuery(In):
 class OrderRow(Out):
     order_id: str
     source: str | None
-    created_at: str | None
+    created_at: Timestamp | None
     customer_id: str | None
     is_new_customer: bool | None
     currency: str | None
@@ -487,7 +487,7 @@ class WebhookConfigOut(Out):
     workspace_id: str
     configured: bool
     delivery_path: str = Field(description="where Shopify delivers: POST here")
-    updated_at: str | None = None
+    updated_at: Timestamp | None = None
 
 
 def webhook_config(store: Store, workspace: str) -> WebhookConfigOut:

@@ -21,7 +21,7 @@ from pydantic import Field
 
 from closeknit.errors import CloseknitError, InsufficientData, ValidationError
 from closeknit.jsonable import to_jsonable
-from closeknit.service.base import In, Out, RowIssue
+from closeknit.service.base import Date, In, Out, RowIssue
 from closeknit.store import Store
 
 Period = Literal["day", "week", "month", "year"]
@@ -36,7 +36,7 @@ class IntervalOut(Out):
 
 
 class SeriesPoint(Out):
-    date: dt.date
+    date: Date
     actual: float
     counterfactual: float
     counterfactual_lo: float
@@ -69,7 +69,7 @@ class CounterfactualOut(Out):
     period: Period
     pre_periods: int
     post_periods: int
-    post_start: dt.date
+    post_start: Date
     weights: dict[str, float]
     controls_offered: int
     weight_cap: int
@@ -79,9 +79,9 @@ class CounterfactualOut(Out):
 
 class WindowOut(Out):
     period: Period
-    pre_start: dt.date
-    post_start: dt.date
-    post_end: dt.date
+    pre_start: Date
+    post_start: Date
+    post_end: Date
     pre_periods: int
     post_periods: int
 
@@ -101,8 +101,8 @@ class LeftOutUnit(Out):
 class OverlapOut(Out):
     campaign_id: str
     name: str | None
-    start_date: dt.date
-    effect_until: dt.date
+    start_date: Date
+    effect_until: Date
     periods: list[str] = Field(description="pre-period and/or post-period")
 
 
@@ -525,8 +525,8 @@ class SeriesOut(Out):
     series: str
     role: str
     period: Period
-    first: dt.date
-    last: dt.date
+    first: Date
+    last: Date
     points: int
 
 

@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import Field, field_validator
 
 from closeknit.errors import NotFound, ValidationError
-from closeknit.service.base import Deleted, In, Name, Out
+from closeknit.service.base import Deleted, In, Name, Out, Timestamp
 from closeknit.service.creators import compare_rows
 from closeknit.store import Store, audit, resolve_creator_id
 
@@ -42,8 +42,8 @@ class ListSummary(Out):
     notes: str | None
     n_creators: int
     created_by: str | None
-    created_at: str | None
-    updated_at: str | None
+    created_at: Timestamp | None
+    updated_at: Timestamp | None
 
 
 class ListItem(Out):
@@ -62,7 +62,7 @@ class ListItem(Out):
     fee_high: float | None
     note: str | None
     added_by: str | None
-    added_at: str | None
+    added_at: Timestamp | None
 
 
 class ListOut(Out):
@@ -70,8 +70,8 @@ class ListOut(Out):
     name: str
     notes: str | None
     created_by: str | None
-    created_at: str | None
-    updated_at: str | None
+    created_at: Timestamp | None
+    updated_at: Timestamp | None
     creators: list[ListItem]
 
 
@@ -145,7 +145,7 @@ def get_list(store: Store, workspace: str, list_id: str) -> ListOut:
                 fee_high=r.fee_high,
                 note=it["note"],
                 added_by=it["added_by"],
-                added_at=str(it["added_at"]) if it["added_at"] is not None else None,
+                added_at=it["added_at"],
             )
         )
     return ListOut.of(

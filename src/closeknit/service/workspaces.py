@@ -18,7 +18,7 @@ import difflib
 from pydantic import Field
 
 from closeknit.errors import Conflict, NotFound, ValidationError
-from closeknit.service.base import In, Name, Out
+from closeknit.service.base import In, Name, Out, Timestamp
 from closeknit.settings import WORKSPACE_ID
 from closeknit.store import Store
 from closeknit.store.migrations.web import DATA_TABLES
@@ -34,7 +34,7 @@ class WorkspaceIn(In):
 class WorkspaceSummary(Out):
     workspace_id: str
     name: str
-    created_at: str | None
+    created_at: Timestamp | None
 
 
 def known_ids(store: Store) -> list[str]:

@@ -3,6 +3,7 @@ internal names, and styled error pages (with the navigation) for every failure."
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -239,6 +240,24 @@ def clean(text: Any) -> str:
 _NAME = re.compile(r"[a-z]+(?:_[a-z]+)+")
 
 
+def day(v: Any) -> str:
+    """A date or a timestamp as its day, ``2026-06-13`` ('' for none)."""
+    if isinstance(v, dt.datetime):
+        v = v.date()
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    return str(v)[:10] if v else ""
+
+
+def minute(v: Any) -> str:
+    """A timestamp to the minute, ``2026-06-13 09:30`` ('' for none); a date as its day."""
+    if isinstance(v, dt.datetime):
+        return v.isoformat(sep=" ", timespec="minutes")
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    return str(v)[:16].replace("T", " ") if v else ""
+
+
 def audit_value(v: Any) -> Markup:
     """One recorded value of the audit log, for people: numbers formatted (0 stays 0), a link
     as a link (its address and path shown, the whole of it in the link), an internal name (a
@@ -329,6 +348,8 @@ templates.env.filters["counted"] = counted
 templates.env.filters["label"] = label
 templates.env.filters["clean"] = clean
 templates.env.filters["audit_value"] = audit_value
+templates.env.filters["day"] = day
+templates.env.filters["minute"] = minute
 templates.env.filters["handle"] = handle_of
 templates.env.filters["sentence"] = sentence
 

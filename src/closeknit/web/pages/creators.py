@@ -20,7 +20,7 @@ from closeknit.service import lists as lsvc
 from closeknit.service import settings as ssvc
 from closeknit.web import charts, vetting
 from closeknit.web.forms import csv_list
-from closeknit.web.render import currency_of, error_page, input_error, render
+from closeknit.web.render import currency_of, day, error_page, input_error, render
 
 router = APIRouter()
 # the follower series' source in words (follower_snapshots.source)
@@ -198,13 +198,13 @@ def profile_page(
         audience_bars=audience_bars,
         audience_intervals=audience_intervals,
         growth_svg=charts.line_chart(
-            [(g.date, g.followers) for g in growth],
+            [(g.date.isoformat(), g.followers) for g in growth],
             flags=[g.spike for g in growth],
             title="Followers over time (red dot: a suspicious jump)",
             value_fmt=lambda v: f"{v:,.0f}",
         ),
         engagement_svg=charts.line_chart(
-            [((x.posted_at or "")[:10], x.engagement) for x in posts],
+            [(day(x.posted_at), x.engagement) for x in posts],
             title="Engagement rate of each post",
             y_label="(likes + comments) / followers",
             value_fmt=charts.as_pct,
