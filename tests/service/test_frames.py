@@ -143,3 +143,35 @@ def test_service_results_carry_dates_and_times(tmp_path: Path) -> None:
         assert is_datetime64_dtype(ck.to_frame(ck.list_workspaces(st))["created_at"])
     finally:
         st.close()
+
+
+class Scored(Out):
+    handle: str
+    relevance: float | None = None
+    followers: int | None = None
+    vetted: bool | None = None
+    fee: Fee | None = None
+
+
+class ScoredResult(Out):
+    results: list[Scored]
+
+
+def test_numbers_and_flags_keep_their_dtypes_when_every_value_is_missing() -> None:
+    """Lookalikes carry no relevance: the column was all None, an object column a notebook
+    could not sum or plot; a followers column with one unknown became float."""
+    res = ScoredResult(
+        results=[
+            Scored(handle="a", followers=1200, vetted=True, fee=Fee(low=1, high=2)),
+            Scored(handle="b"),
+        ]
+    )
+    df = res.to_frame()
+    assert str(df["relevance"].dtype) == "float64" and df["relevance"].isna().all()
+    assert str(df["followers"].dtype) == "Int64" and df["followers"].iloc[0] == 1200
+    assert str(df["vetted"].dtype) == "boolean"
+    assert str(df["fee.low"].dtype) == "float64"
+    assert str(df["handle"].dtype) in ("object", "str", "string")
+    empty = ScoredResult(results=[]).to_frame()
+    assert list(empty.columns)[:2] == ["handle", "relevance"]
+    assert str(ck.to_frame(res.results)["relevance"].dtype) == "float64"

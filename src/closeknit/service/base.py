@@ -276,35 +276,59 @@ def _scalar(annotation: Any) -> Any:
         return annotation
 
 
-def _date_columns(model: type[BaseModel], prefix: str = "") -> list[str]:
+def _column_kinds(model: type[BaseModel], prefix: str = "") -> dict[str, str]:
     """The columns (dotted, as ``pd.json_normalize`` names them) of ``model``'s rows that hold a
-    date or a timestamp, nested results included."""
-    out: list[str] = []
+    date or timestamp, a float, an integer or a boolean, nested results included."""
+    out: dict[str, str] = {}
     for k, f in model.model_fields.items():
         t = _scalar(f.annotation)
-        if isinstance(t, type) and issubclass(t, _dt.date):
-            out.append(prefix + k)
-        elif isinstance(t, type) and issubclass(t, BaseModel):
-            out += _date_columns(t, f"{prefix}{k}.")
+        if not isinstance(t, type):
+            continue
+        if issubclass(t, _dt.date):
+            out[prefix + k] = "date"
+        elif issubclass(t, bool):  # before int: a bool is an int
+            out[prefix + k] = "bool"
+        elif issubclass(t, int):
+            out[prefix + k] = "int"
+        elif issubclass(t, float):
+            out[prefix + k] = "float"
+        elif issubclass(t, BaseModel):
+            out.update(_column_kinds(t, f"{prefix}{k}."))
     return out
 
 
+# pandas dtypes that hold a missing value without turning the column into Python objects
+_DTYPES = {"float": "float64", "int": "Int64", "bool": "boolean"}
+
+
 def _with_datetimes(df: Any, models: list[type[BaseModel]]) -> Any:
-    """``df`` with its date and timestamp columns (those the row ``models`` type so) as
-    datetime64: the JSON text they were flattened from is ISO-8601."""
+    """``df`` with the columns the row ``models`` type as dates and timestamps as datetime64
+    (the JSON text they were flattened from is ISO-8601), and numbers and booleans in their
+    dtypes even when every value is missing (a column of None was an object column)."""
     import pandas as pd
 
-    for c in dict.fromkeys(c for m in models for c in _date_columns(m)):
-        if c in df.columns:
+    kinds: dict[str, str] = {}
+    for m in models:
+        for c, kind in _column_kinds(m).items():
+            kinds.setdefault(c, kind)
+    for c, kind in kinds.items():
+        if c not in df.columns:
+            continue
+        if kind != "date":
             try:
-                df[c] = pd.to_datetime(df[c], format="ISO8601")
-            except pd.errors.OutOfBoundsDatetime:  # pandas < 3 (nanoseconds) and year > 2262
-                import numpy as np
+                df[c] = df[c].astype(_DTYPES[kind])
+            except (TypeError, ValueError):  # a value of another kind: left as it came
+                pass
+            continue
+        try:
+            df[c] = pd.to_datetime(df[c], format="ISO8601")
+        except pd.errors.OutOfBoundsDatetime:  # pandas < 3 (nanoseconds) and year > 2262
+            import numpy as np
 
-                df[c] = pd.Series(
-                    np.array(df[c].where(df[c].notna(), None).tolist(), dtype="datetime64[us]"),
-                    index=df.index,
-                )
+            df[c] = pd.Series(
+                np.array(df[c].where(df[c].notna(), None).tolist(), dtype="datetime64[us]"),
+                index=df.index,
+            )
     return df
 
 
