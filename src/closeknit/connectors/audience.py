@@ -398,12 +398,23 @@ class ProfileFile:
     fields_missing: list[str]
 
 
+# a "link" / "picture" column that holds a flag rather than the URL (Kaggle's ``external URL``
+# and ``profile pic`` are 0/1): these words are the flag, never an address
+_FLAG_WORDS = {"0": False, "1": True, "0.0": False, "1.0": True, "false": False, "true": True,
+               "no": False, "yes": True}  # fmt: skip
+
+
 def _url_flag(v: object, *, null_is_false: bool) -> bool | None:
     """An URL cell as a flag: a link is True, an empty one False (a JSON null: ``null_is_false``),
-    Instagram's default avatar False."""
+    Instagram's default avatar False; a flag written in the URL's column (0/1, true/false,
+    yes/no) is that flag."""
     if v is None:
         return False if null_is_false else None
+    if isinstance(v, bool):
+        return v
     s = str(v).strip()
+    if s.lower() in _FLAG_WORDS:
+        return _FLAG_WORDS[s.lower()]
     return bool(s) and DEFAULT_AVATAR not in s
 
 
