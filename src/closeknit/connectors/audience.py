@@ -542,6 +542,7 @@ def read_profiles(
         raise ValidationError(f"--format must be csv or jsonl, not {fmt!r}", field="format")
     rows: list[dict[str, object]] = []
     rejected: list[Rejected] = []
+    filled: set[str] = set()  # the used columns with a value in some row
     n = 0
     name = str(path)
     if kind == "csv":
@@ -554,12 +555,13 @@ def read_profiles(
             if r.error:
                 rejected.append(Rejected(r.error, name, r.line, None, ",".join(r.cells)[:2000]))
                 continue
+            raw = dict(zip(headers, r.cells, strict=True))
+            _note_filled(raw, cols, filled)
             try:
-                rows.append(_flat_row(dict(zip(headers, r.cells, strict=True)), cols,
-                                      from_csv=True))  # fmt: skip
+                rows.append(_flat_row(raw, cols, from_csv=True))
             except BadValue as e:
                 rejected.append(Rejected(str(e), name, r.line, _field(e), ",".join(r.cells)[:2000]))
-        used = cols
+        used = _drop_blank(cols, filled, rows)
     else:
         found_set: dict[str, None] = {}
         objs: list[tuple[int, dict[str, object] | None, str]] = []
@@ -585,6 +587,8 @@ def read_profiles(
             if obj is None:
                 rejected.append(Rejected("not a JSON object", name, i, None, text[:2000]))
                 continue
+            if not instagram or mapping:
+                _note_filled(obj, cols, filled)
             try:
                 rows.append(instagram_profile(obj) if instagram and not mapping
                             else _flat_row(obj, cols, from_csv=False))  # fmt: skip
@@ -593,7 +597,7 @@ def read_profiles(
         if instagram and not mapping:
             used = {k: _INSTAGRAM_KEYS[k] for k in found if k in _INSTAGRAM_KEYS}
         else:
-            used = cols
+            used = _drop_blank(cols, filled, rows)
     given = {_URL_FIELDS.get(f, f) for f in used.values()}
     return ProfileFile(
         path=name,
@@ -664,6 +668,28 @@ def _lift_nested(obj: dict[str, object]) -> dict[str, object]:
         for k, x in v.items():
             out.setdefault(str(k), x)
     return out
+
+
+def _note_filled(raw: dict[str, object], cols: dict[str, str], filled: set[str]) -> None:
+    for c in cols:
+        if c not in filled:
+            v = raw.get(c)
+            if v is not None and (not isinstance(v, str) or v.strip()):
+                filled.add(c)
+
+
+def _drop_blank(
+    cols: dict[str, str], filled: set[str], rows: list[dict[str, object]]
+) -> dict[str, str]:
+    """The columns used, less those blank (or null) in every row: a column nobody filled was not
+    collected (a follower collector that never opened the profiles leaves ``imgUrl``, ``bio`` and
+    ``website`` empty), so its field is unknown, not "no picture", "no bio" or "no link" on every
+    account, which reads as fakes."""
+    blank = {c: f for c, f in cols.items() if c not in filled}
+    for r in rows:
+        for f in blank.values():
+            r.pop(_URL_FIELDS.get(f, f), None)
+    return {c: f for c, f in cols.items() if c in filled}
 
 
 def _field(e: BadValue) -> str | None:
