@@ -61,3 +61,35 @@ def test_a_column_blank_in_every_row_is_unknown(tmp_path: Path) -> None:
     pj = read_profiles(j)
     assert all(r.get("has_external_url") is None and r.get("bio") is None for r in pj.rows)
     assert {"has_external_url", "bio", "has_profile_pic"} <= set(pj.fields_missing)
+
+
+def test_an_api_answer_wrapping_its_list_is_read_element_by_element(tmp_path: Path) -> None:
+    """The Graph API's ``{"data": [...], "paging": ...}``, Instagram's and X's follower pages
+    ``{"users": [...], "next_max_id": ...}`` and a pretty-printed single profile: their
+    profiles are read (before: "no usable column. Columns found: data, cursors"), a bad
+    element is rejected by the line where it starts."""
+    graph = _write(
+        tmp_path / "graph.json",
+        '{\n  "data": [\n    {"username": "anna", "followers_count": 120, "follows_count": 80,\n'
+        '     "media_count": 12, "website": "https://a.example"},\n'
+        '    {"username": "bob", "followers_count": "lots", "follows_count": 5,\n'
+        '     "media_count": 0, "website": null}\n  ],\n'
+        '  "paging": {"cursors": {"after": "QVFI"}}\n}\n',
+    )
+    pf = read_profiles(graph)
+    assert pf.n_rows == 2 and [r["followers"] for r in pf.rows] == [120]
+    assert pf.columns_used["followers_count"] == "followers"
+    assert [(r.line, r.field) for r in pf.rejected] == [(5, "followers_count")]
+    page = _write(
+        tmp_path / "page.json",
+        '{"users": [{"pk": 1, "username": "anna", "is_private": false},'
+        ' {"pk": 2, "username": "bob", "is_private": true}],'
+        ' "big_list": true, "next_max_id": "QVFE", "status": "ok"}',
+    )
+    assert [r["is_private"] for r in read_profiles(page).rows] == [False, True]
+    one = _write(
+        tmp_path / "one.json",
+        '{\n  "username": "anna",\n  "followersCount": 120,\n  "latestPosts": [{"id": "1"}]\n}\n',
+    )
+    p1 = read_profiles(one)
+    assert p1.n_rows == 1 and p1.rows[0]["followers"] == 120 and not p1.rejected

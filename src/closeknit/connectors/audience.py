@@ -622,28 +622,37 @@ _INSTAGRAM_KEYS = {
 _EDGES = ("edge_followed_by", "edge_follow", "edge_owner_to_timeline_media")
 
 
+# the key under which an API answer or a saved page holds its list of profiles: the Graph API
+# and X v2 (``{"data": [...], "paging" | "meta": ...}``), Instagram's and X v1's follower pages
+# (``{"users": [...], "next_max_id" | "next_cursor": ...}``), TikTok's (``userList``)
+_WRAPPERS = ("data", "users", "userList", "user_list", "items", "results", "followers", "profiles")
+
+
 def _json_items(path: Path) -> Iterator[tuple[int, object, str]]:
-    """(line, value or None, text) per record of a JSON-lines file, or per element of a file
-    holding one JSON array (as many tools save a list of profiles); the line is where the
+    """(line, value or None, text) per record of a JSON-lines file, per element of a file
+    holding one JSON array (as many tools save a list of profiles), per element of the list an
+    API answer wraps (:data:`_WRAPPERS`), or the one object a file holds; the line is where the
     record starts. A record that is not valid JSON gives None."""
-    text = path.read_bytes().decode("utf-8", errors="replace")
+    text = path.read_bytes().decode("utf-8-sig", errors="replace")
     start = len(text) - len(text.lstrip())
-    if text[start : start + 1] == "[":
+    if text[start : start + 1] in ("[", "{"):
         try:
             whole = json.loads(text)
         except ValueError:
             whole = None
         if isinstance(whole, list):
-            dec = json.JSONDecoder()
-            pos, line, counted = start + 1, 1, 0
-            for _ in whole:
-                while text[pos] in " \t\r\n,":
-                    pos += 1
-                obj, end = dec.raw_decode(text, pos)
-                line += text.count("\n", counted, pos)  # from the last element on: linear
-                counted = pos
-                yield line, obj, text[pos:end]
-                pos = end
+            yield from _elements(text, start, whole)
+            return
+        if isinstance(whole, dict):
+            key = next(
+                (k for k in _WRAPPERS if isinstance(whole.get(k), list) and "username" not in whole
+                 and all(isinstance(x, dict) for x in whole[k])),  # fmt: skip
+                None,
+            )
+            if key is None:
+                yield text.count("\n", 0, start) + 1, whole, text[start:].strip()
+            else:
+                yield from _elements(text, _member_start(text, start, key), whole[key])
             return
     for i, raw in enumerate(text.split("\n"), start=1):
         s = raw.strip()
@@ -653,6 +662,36 @@ def _json_items(path: Path) -> Iterator[tuple[int, object, str]]:
             yield i, json.loads(s), s
         except ValueError:
             yield i, None, s
+
+
+def _elements(text: str, start: int, items: list[object]) -> Iterator[tuple[int, object, str]]:
+    """The elements of the JSON array whose ``[`` is at ``start``, each with its first line."""
+    dec = json.JSONDecoder()
+    pos, line, counted = start + 1, 1, 0
+    for _ in items:
+        while text[pos] in " \t\r\n,":
+            pos += 1
+        obj, end = dec.raw_decode(text, pos)
+        line += text.count("\n", counted, pos)  # from the last element on: linear
+        counted = pos
+        yield line, obj, text[pos:end]
+        pos = end
+
+
+def _member_start(text: str, start: int, key: str) -> int:
+    """Where the value of the top-level object's member ``key`` starts (the object's ``{`` at
+    ``start``)."""
+    dec = json.JSONDecoder()
+    pos = start + 1
+    while True:
+        while text[pos] in " \t\r\n,":
+            pos += 1
+        name, pos = dec.raw_decode(text, pos)
+        while text[pos] in " \t\r\n:":
+            pos += 1
+        if name == key:
+            return pos
+        _, pos = dec.raw_decode(text, pos)
 
 
 def _lift_nested(obj: dict[str, object]) -> dict[str, object]:
