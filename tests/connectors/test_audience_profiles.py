@@ -93,3 +93,32 @@ def test_an_api_answer_wrapping_its_list_is_read_element_by_element(tmp_path: Pa
     )
     p1 = read_profiles(one)
     assert p1.n_rows == 1 and p1.rows[0]["followers"] == 120 and not p1.rejected
+
+
+def test_a_default_avatar_or_a_no_picture_flag_is_no_picture(tmp_path: Path) -> None:
+    """X's default egg (``default_profile_images/``) is no picture, as Instagram's default avatar
+    is; X's ``default_profile_image`` and Instagram's ``has_anonymous_profile_picture`` say
+    "no picture" when true. Before, X's default image read as a picture and both flags were
+    ignored."""
+    egg = "https://abs.twimg.com/sticky/default_profile_images/default_profile_normal.png"
+    own = "https://pbs.twimg.com/profile_images/1/x_normal.jpg"
+    v2 = _write(
+        tmp_path / "x.jsonl",
+        f'{{"username": "a", "profile_image_url": "{egg}"}}\n'
+        f'{{"username": "b", "profile_image_url": "{own}"}}\n',
+    )
+    assert [r["has_profile_pic"] for r in read_profiles(v2).rows] == [False, True]
+    v1 = _write(
+        tmp_path / "x1.json",
+        f'[{{"screen_name": "a", "default_profile_image": true, "profile_image_url_https": "{own}"}},'
+        f' {{"screen_name": "b", "default_profile_image": false, "profile_image_url_https": "{egg}"}}]',
+    )
+    pf = read_profiles(v1)
+    assert [r["has_profile_pic"] for r in pf.rows] == [False, True]
+    assert pf.columns_used["default_profile_image"] == "no_profile_pic"
+    assert "has_profile_pic" not in pf.fields_missing
+    ig = _write(
+        tmp_path / "ig.csv",
+        "username,has_anonymous_profile_picture\na,True\nb,False\nc,\n",
+    )
+    assert [r["has_profile_pic"] for r in read_profiles(ig).rows] == [False, True, None]

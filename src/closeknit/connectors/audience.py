@@ -53,6 +53,8 @@ from closeknit.store import Store
 
 # Instagram serves this picture for accounts that never uploaded one.
 DEFAULT_AVATAR = "44884218_345707102882519"
+# and X (Twitter) this "egg" (default_profile_normal.png and its sizes)
+X_DEFAULT_AVATAR = "/default_profile_images/"
 
 SAMPLE_STRUCTURE = (
     '{"creator":"VARCHAR","relation":"VARCHAR","sampled_at":"VARCHAR",'
@@ -291,7 +293,15 @@ PROFILE_FIELDS = (
     "has_external_url",
 )
 _URL_FIELDS = {"profile_pic_url": "has_profile_pic", "external_url": "has_external_url"}
-MAP_TARGETS = (*PROFILE_FIELDS, *_URL_FIELDS)
+#: flags that say the opposite of a field: X's ``default_profile_image`` and Instagram's
+#: ``has_anonymous_profile_picture`` are true when the account has no picture
+_INVERTED = {"no_profile_pic": "has_profile_pic"}
+MAP_TARGETS = (*PROFILE_FIELDS, *_URL_FIELDS, *_INVERTED)
+
+
+def _target(field: str) -> str:
+    """The profile field a column's field fills (a URL or an inverted flag fills a flag)."""
+    return _URL_FIELDS.get(field) or _INVERTED.get(field) or field
 
 # Header names of the usual exports, compared by csvio.header_key (so "Followers Count",
 # "followers-count" and "followersCount" are one name): Instagram's web and Graph API objects,
@@ -360,6 +370,13 @@ PROFILE_SYNONYMS: dict[str, tuple[str, ...]] = {
         "number_of_posts",
     ),  # fmt: skip
     "has_profile_pic": ("has_profile_pic", "profile_pic", "has_pic", "has_avatar"),
+    # read before a picture's URL: the flag is what the platform says
+    "no_profile_pic": (
+        "no_profile_pic",
+        "default_profile_image",
+        "has_anonymous_profile_picture",
+        "has_default_avatar",
+    ),
     # Phantombuster's imgUrl, TikTok's avatarThumb / avatar_medium (any size: one picture)
     "profile_pic_url": (
         "profile_pic_url",
@@ -368,6 +385,7 @@ PROFILE_SYNONYMS: dict[str, tuple[str, ...]] = {
         "img_url",
         "image_url",
         "profile_image_url",
+        "profile_image_url_https",
         "profile_image",
         "profile_pic_url_hd",
         "avatar",
@@ -415,7 +433,7 @@ def _url_flag(v: object, *, null_is_false: bool) -> bool | None:
     s = str(v).strip()
     if s.lower() in _FLAG_WORDS:
         return _FLAG_WORDS[s.lower()]
-    return bool(s) and DEFAULT_AVATAR not in s
+    return bool(s) and DEFAULT_AVATAR not in s and X_DEFAULT_AVATAR not in s
 
 
 def _count_of(v: object) -> object:
@@ -484,9 +502,9 @@ def _resolve_columns(
                 field=col,
             )
         out[hit] = f
-        taken.add(_URL_FIELDS.get(f, f))
+        taken.add(_target(f))
     for fld, names in PROFILE_SYNONYMS.items():
-        if _URL_FIELDS.get(fld, fld) in taken:
+        if _target(fld) in taken:
             continue
         # the column of the first synonym that has one ("username" before "user"), as
         # csvio.Renamer resolves CSV headers
@@ -496,7 +514,7 @@ def _resolve_columns(
         )
         if hit is not None:
             out[hit] = fld
-            taken.add(_URL_FIELDS.get(fld, fld))
+            taken.add(_target(fld))
     return out, bad
 
 
@@ -509,6 +527,9 @@ def _flat_row(raw: dict[str, object], cols: dict[str, str], *, from_csv: bool) -
                 row[fld] = parse_count(_count_of(v))
             elif fld in _FLAGS:
                 row[fld] = parse_bool(v) if v is not None else None
+            elif fld in _INVERTED:
+                flag = parse_bool(v) if v is not None else None
+                row[_INVERTED[fld]] = None if flag is None else not flag
             elif fld in _URL_FIELDS:
                 # a CSV cell can only be empty for "no link"; JSON null is Instagram's "no link"
                 # for external_url, unknown for a picture
@@ -598,7 +619,7 @@ def read_profiles(
             used = {k: _INSTAGRAM_KEYS[k] for k in found if k in _INSTAGRAM_KEYS}
         else:
             used = _drop_blank(cols, filled, rows)
-    given = {_URL_FIELDS.get(f, f) for f in used.values()}
+    given = {_target(f) for f in used.values()}
     return ProfileFile(
         path=name,
         format=kind,
@@ -727,7 +748,7 @@ def _drop_blank(
     blank = {c: f for c, f in cols.items() if c not in filled}
     for r in rows:
         for f in blank.values():
-            r.pop(_URL_FIELDS.get(f, f), None)
+            r.pop(_target(f), None)
     return {c: f for c, f in cols.items() if c in filled}
 
 
