@@ -122,3 +122,50 @@ def test_a_default_avatar_or_a_no_picture_flag_is_no_picture(tmp_path: Path) -> 
         "username,has_anonymous_profile_picture\na,True\nb,False\nc,\n",
     )
     assert [r["has_profile_pic"] for r in read_profiles(ig).rows] == [False, True, None]
+
+
+def test_the_labelled_datasets_and_odd_headers_are_read(tmp_path: Path) -> None:
+    """InstaFake's ``userFollowerCount``... and Purba's ``flw``/``flg``/``pos``/``pic``/``lin``
+    layouts (refused before: "no usable column"), X v2's ``tweet_count``, and a hand-made sheet's
+    "Has profile pic?" (its question mark kept it from matching) with yes/no cells, "Following "
+    with a trailing space, counts as "1,234", "12.5K", "1.2M", a byte-order mark and ';'."""
+    insta = _write(
+        tmp_path / "instafake.json",
+        '[{"userFollowerCount": 25, "userFollowingCount": 1937, "userMediaCount": 0,'
+        ' "userHasProfilPic": 1, "userIsPrivate": 0, "isFake": 1}]',
+    )
+    pf = read_profiles(insta)
+    assert pf.rows == [{"followers": 25, "following": 1937, "posts_count": 0,
+                        "has_profile_pic": True, "is_private": False}]  # fmt: skip
+    purba = _write(
+        tmp_path / "purba.csv",
+        "pos,flw,flg,bl,pic,lin,cl,erl,class\n69,541,440,293,1,0,223,10.12,r\n"
+        "0,12,3000,0,0,1,0,0,a\n",
+    )
+    pp = read_profiles(purba)
+    assert [(r["posts_count"], r["followers"], r["following"], r["has_profile_pic"],
+             r["has_external_url"]) for r in pp.rows] == [
+        (69, 541, 440, True, False), (0, 12, 3000, False, True)]  # fmt: skip
+    # the short names are Purba's only beside flw and flg: elsewhere 'pos' is no posts count
+    other = _write(tmp_path / "o.csv", "username,pos\nanna,3\n")
+    assert read_profiles(other).columns_used == {"username": "handle"}
+    x2 = _write(
+        tmp_path / "x2.jsonl",
+        '{"username": "a", "public_metrics": {"followers_count": 5, "following_count": 9,'
+        ' "tweet_count": 41, "listed_count": 0}}\n',
+    )
+    assert read_profiles(x2).rows[0]["posts_count"] == 41
+    hand = tmp_path / "hand.csv"
+    hand.write_text(
+        "Username;Followers;Following ;Posts;Has profile pic?;Private;Engagement %\n"
+        "@anna;1,234;12.5K;;yes;TRUE;2.5%\n"
+        "bob;1.2M;310;17;no;FALSE;0.1%\n",
+        encoding="utf-8-sig",
+    )
+    ph = read_profiles(hand)
+    assert ph.columns_used == {"username": "handle", "followers": "followers",
+                               "following": "following", "posts": "posts_count",
+                               "has profile pic?": "has_profile_pic", "private": "is_private"}  # fmt: skip
+    assert [(r["handle"], r["followers"], r["following"], r["posts_count"], r["has_profile_pic"],
+             r["is_private"]) for r in ph.rows] == [
+        ("anna", 1234, 12500, None, True, True), ("bob", 1_200_000, 310, 17, False, False)]  # fmt: skip

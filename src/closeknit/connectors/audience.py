@@ -339,6 +339,8 @@ PROFILE_SYNONYMS: dict[str, tuple[str, ...]] = {
         "num_followers",
         "number_of_followers",
         "fans",
+        "user_follower_count",  # InstaFake
+        "flw",  # Purba et al.
     ),
     "following": (
         "following",
@@ -354,6 +356,8 @@ PROFILE_SYNONYMS: dict[str, tuple[str, ...]] = {
         "edge_follow",
         "num_following",
         "number_of_following",
+        "user_following_count",  # InstaFake
+        "flg",  # Purba et al.
     ),  # fmt: skip
     "posts_count": (
         "posts_count",
@@ -368,8 +372,17 @@ PROFILE_SYNONYMS: dict[str, tuple[str, ...]] = {
         "edge_owner_to_timeline_media",
         "num_posts",
         "number_of_posts",
+        "tweet_count",  # X v2 public_metrics
+        "user_media_count",  # InstaFake
     ),  # fmt: skip
-    "has_profile_pic": ("has_profile_pic", "profile_pic", "has_pic", "has_avatar"),
+    "has_profile_pic": (
+        "has_profile_pic",
+        "profile_pic",
+        "has_pic",
+        "has_avatar",
+        "user_has_profil_pic",  # InstaFake's spelling
+        "user_has_profile_pic",
+    ),
     # read before a picture's URL: the flag is what the platform says
     "no_profile_pic": (
         "no_profile_pic",
@@ -393,11 +406,19 @@ PROFILE_SYNONYMS: dict[str, tuple[str, ...]] = {
         "avatar_medium",
         "avatar_larger",
     ),
-    "is_private": ("is_private", "private", "protected", "private_account"),
+    "is_private": ("is_private", "private", "protected", "private_account", "user_is_private"),
     "is_verified": ("is_verified", "verified"),
     "has_external_url": ("has_external_url", "has_url", "has_link"),
     "external_url": ("external_url", "website", "url", "link"),
 }
+# Purba et al.'s short names, read only beside its ``flw`` and ``flg`` (elsewhere ``pos`` or
+# ``pic`` may be anything); ``pic`` and ``lin`` are 0/1 flags, read as a URL column reads them
+_LAYOUTS: tuple[tuple[frozenset[str], dict[str, tuple[str, ...]]], ...] = (
+    (
+        frozenset({"flw", "flg"}),
+        {"posts_count": ("pos",), "profile_pic_url": ("pic",), "external_url": ("lin",)},
+    ),
+)
 _COUNTS = ("followers", "following", "posts_count")
 _FLAGS = ("has_profile_pic", "is_private", "is_verified", "has_external_url")
 
@@ -480,6 +501,12 @@ def instagram_profile(p: dict[str, object]) -> dict[str, object]:
     return out
 
 
+def _key(column: str) -> str:
+    """A column's name for matching synonyms: :func:`csvio.header_key` less a trailing ``?``,
+    ``:`` or ``*`` (a hand-made sheet's "Has profile pic?", "Followers:")."""
+    return header_key(column).rstrip("?:*")
+
+
 def _resolve_columns(
     columns: list[str], mapping: dict[str, str] | None
 ) -> tuple[dict[str, str], list[str]]:
@@ -503,13 +530,19 @@ def _resolve_columns(
             )
         out[hit] = f
         taken.add(_target(f))
-    for fld, names in PROFILE_SYNONYMS.items():
+    keys = {_key(c) for c in columns}
+    synonyms = {f: list(names) for f, names in PROFILE_SYNONYMS.items()}
+    for needs, extra in _LAYOUTS:
+        if needs <= keys:
+            for f, names in extra.items():
+                synonyms[f] += names
+    for fld, names in synonyms.items():
         if _target(fld) in taken:
             continue
         # the column of the first synonym that has one ("username" before "user"), as
         # csvio.Renamer resolves CSV headers
         hit = next(
-            (c for n in names for c in columns if c not in out and header_key(c) == header_key(n)),
+            (c for n in names for c in columns if c not in out and _key(c) == header_key(n)),
             None,
         )
         if hit is not None:
