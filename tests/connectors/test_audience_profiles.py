@@ -110,8 +110,10 @@ def test_a_default_avatar_or_a_no_picture_flag_is_no_picture(tmp_path: Path) -> 
     assert [r["has_profile_pic"] for r in read_profiles(v2).rows] == [False, True]
     v1 = _write(
         tmp_path / "x1.json",
-        f'[{{"screen_name": "a", "default_profile_image": true, "profile_image_url_https": "{own}"}},'
-        f' {{"screen_name": "b", "default_profile_image": false, "profile_image_url_https": "{egg}"}}]',
+        f'[{{"screen_name": "a", "default_profile_image": true,'
+        f' "profile_image_url_https": "{own}"}},'
+        f' {{"screen_name": "b", "default_profile_image": false,'
+        f' "profile_image_url_https": "{egg}"}}]',
     )
     pf = read_profiles(v1)
     assert [r["has_profile_pic"] for r in pf.rows] == [False, True]
@@ -163,9 +165,78 @@ def test_the_labelled_datasets_and_odd_headers_are_read(tmp_path: Path) -> None:
         encoding="utf-8-sig",
     )
     ph = read_profiles(hand)
-    assert ph.columns_used == {"username": "handle", "followers": "followers",
-                               "following": "following", "posts": "posts_count",
-                               "has profile pic?": "has_profile_pic", "private": "is_private"}  # fmt: skip
-    assert [(r["handle"], r["followers"], r["following"], r["posts_count"], r["has_profile_pic"],
-             r["is_private"]) for r in ph.rows] == [
-        ("anna", 1234, 12500, None, True, True), ("bob", 1_200_000, 310, 17, False, False)]  # fmt: skip
+    assert ph.columns_used == {
+        "username": "handle",
+        "followers": "followers",
+        "following": "following",
+        "posts": "posts_count",
+        "has profile pic?": "has_profile_pic",
+        "private": "is_private",
+    }
+    keys = ("handle", "followers", "following", "posts_count", "has_profile_pic", "is_private")
+    assert [tuple(r[k] for k in keys) for r in ph.rows] == [
+        ("anna", 1234, 12500, None, True, True),
+        ("bob", 1_200_000, 310, 17, False, False),
+    ]
+
+
+def test_a_datasets_precomputed_features_count_as_the_fields_they_come_from(
+    tmp_path: Path,
+) -> None:
+    """InstaFake gives a bio's and a username's length and digits, Kaggle the username's and full
+    name's digit ratios, word count and name==username, Purba the bio length (``bl``), not the
+    texts: the estimate uses them as the account model does (it was trained on them). Before,
+    they were ignored, so these files were scored without the bio and the username. The same
+    accounts as raw fields and as InstaFake's columns give the same estimate."""
+    import json
+
+    import pandas as pd
+
+    from closeknit.features import audience
+    from closeknit.features.models import account_model
+
+    raw = [
+        {
+            "handle": f"{'user' if i % 3 else 'x'}{i * 7919 % 1000 if i % 4 == 0 else ''}ab{i}",
+            "bio": "" if i % 5 == 0 else "hello " * (i % 7),
+            "followers": 10 + i * 37 % 900,
+            "following": 50 + i * 113 % 4000,
+            "posts_count": i * 13 % 40,
+            "has_profile_pic": i % 6 != 0,
+            "is_private": i % 4 == 1,
+        }  # fmt: skip
+        for i in range(60)
+    ]
+    insta = [
+        {
+            "userFollowerCount": r["followers"],
+            "userFollowingCount": r["following"],
+            "userBiographyLength": len(str(r["bio"])),
+            "userMediaCount": r["posts_count"],
+            "userHasProfilPic": int(bool(r["has_profile_pic"])),
+            "userIsPrivate": int(bool(r["is_private"])),
+            "usernameDigitCount": sum(c.isdigit() for c in str(r["handle"])),
+            "usernameLength": len(str(r["handle"])),
+            "isFake": 0,
+        }  # fmt: skip
+        for r in raw
+    ]
+    (tmp_path / "raw.jsonl").write_text("".join(json.dumps(r) + "\n" for r in raw))
+    (tmp_path / "insta.json").write_text(json.dumps(insta))
+    pr, pi = read_profiles(tmp_path / "raw.jsonl"), read_profiles(tmp_path / "insta.json")
+    assert pi.columns_used["userBiographyLength"] == "bio_length"
+    assert pi.columns_used["usernameDigitCount"] == "username_digits"
+    m = account_model()
+    a = audience.estimate(pd.DataFrame(pr.rows), m)
+    b = audience.estimate(pd.DataFrame(pi.rows), m)
+    assert a is not None and b is not None
+    assert (a.fake_share, a.fake_lo, a.fake_hi) == (b.fake_share, b.fake_lo, b.fake_hi)
+    kaggle = _write(
+        tmp_path / "kaggle.csv",
+        "profile pic,nums/length username,fullname words,nums/length fullname,name==username,"
+        "description length,external URL,private,#posts,#followers,#follows,fake\n"
+        "1,0.27,0,0,0,53,0,0,32,1000,955,0\n",
+    )
+    pk = read_profiles(kaggle)
+    assert pk.rows[0]["username_digit_ratio"] == 0.27 and pk.rows[0]["bio_length"] == 53
+    assert pk.rows[0]["fullname_words"] == 0 and pk.rows[0]["name_equals_username"] is False

@@ -46,7 +46,7 @@ from closeknit.connectors.identity import (
 )
 from closeknit.connectors.instagram import bool_check, count_check
 from closeknit.connectors.landing import ImportResult, Rejected
-from closeknit.connectors.values import BadValue, parse_bool, parse_count
+from closeknit.connectors.values import BadValue, parse_bool, parse_count, parse_number
 from closeknit.errors import ValidationError
 from closeknit.figures import count
 from closeknit.store import Store
@@ -296,12 +296,25 @@ _URL_FIELDS = {"profile_pic_url": "has_profile_pic", "external_url": "has_extern
 #: flags that say the opposite of a field: X's ``default_profile_image`` and Instagram's
 #: ``has_anonymous_profile_picture`` are true when the account has no picture
 _INVERTED = {"no_profile_pic": "has_profile_pic"}
-MAP_TARGETS = (*PROFILE_FIELDS, *_URL_FIELDS, *_INVERTED)
+#: what a labelled dataset gives instead of the texts (InstaFake: a bio's and a username's
+#: length and digits; Kaggle: digit ratios, full-name words, name == username; Purba: ``bl``);
+#: the account model computes the same numbers from the texts (features.models.account)
+FEATURE_COLUMNS = (
+    "bio_length",
+    "username_length",
+    "username_digits",
+    "username_digit_ratio",
+    "fullname_words",
+    "fullname_digit_ratio",
+    "name_equals_username",
+)
+MAP_TARGETS = (*PROFILE_FIELDS, *_URL_FIELDS, *_INVERTED, *FEATURE_COLUMNS)
 
 
 def _target(field: str) -> str:
     """The profile field a column's field fills (a URL or an inverted flag fills a flag)."""
     return _URL_FIELDS.get(field) or _INVERTED.get(field) or field
+
 
 # Header names of the usual exports, compared by csvio.header_key (so "Followers Count",
 # "followers-count" and "followersCount" are one name): Instagram's web and Graph API objects,
@@ -410,16 +423,35 @@ PROFILE_SYNONYMS: dict[str, tuple[str, ...]] = {
     "is_verified": ("is_verified", "verified"),
     "has_external_url": ("has_external_url", "has_url", "has_link"),
     "external_url": ("external_url", "website", "url", "link"),
+    "bio_length": (
+        "bio_length",
+        "biography_length",
+        "description_length",
+        "user_biography_length",
+    ),
+    "username_length": ("username_length", "handle_length"),
+    "username_digits": ("username_digit_count", "username_digits"),
+    "username_digit_ratio": ("nums/length username", "username_digit_ratio"),
+    "fullname_words": ("fullname words", "fullname_words", "full_name_words"),
+    "fullname_digit_ratio": ("nums/length fullname", "fullname_digit_ratio"),
+    "name_equals_username": ("name==username", "name_equals_username"),
 }
 # Purba et al.'s short names, read only beside its ``flw`` and ``flg`` (elsewhere ``pos`` or
 # ``pic`` may be anything); ``pic`` and ``lin`` are 0/1 flags, read as a URL column reads them
 _LAYOUTS: tuple[tuple[frozenset[str], dict[str, tuple[str, ...]]], ...] = (
     (
         frozenset({"flw", "flg"}),
-        {"posts_count": ("pos",), "profile_pic_url": ("pic",), "external_url": ("lin",)},
+        {
+            "posts_count": ("pos",),
+            "profile_pic_url": ("pic",),
+            "external_url": ("lin",),
+            "bio_length": ("bl",),
+        },
     ),
 )
 _COUNTS = ("followers", "following", "posts_count")
+_FEATURE_COUNTS = ("bio_length", "username_length", "username_digits", "fullname_words")
+_FEATURE_RATIOS = ("username_digit_ratio", "fullname_digit_ratio")
 _FLAGS = ("has_profile_pic", "is_private", "is_verified", "has_external_url")
 
 
@@ -531,7 +563,7 @@ def _resolve_columns(
         out[hit] = f
         taken.add(_target(f))
     keys = {_key(c) for c in columns}
-    synonyms = {f: list(names) for f, names in PROFILE_SYNONYMS.items()}
+    synonyms: dict[str, tuple[str, ...]] = dict(PROFILE_SYNONYMS)
     for needs, extra in _LAYOUTS:
         if needs <= keys:
             for f, names in extra.items():
@@ -556,9 +588,14 @@ def _flat_row(raw: dict[str, object], cols: dict[str, str], *, from_csv: bool) -
     for col, fld in cols.items():
         v = raw.get(col)
         try:
-            if fld in _COUNTS:
+            if fld in _COUNTS or fld in _FEATURE_COUNTS:
                 row[fld] = parse_count(_count_of(v))
-            elif fld in _FLAGS:
+            elif fld in _FEATURE_RATIOS:
+                ratio = parse_number(v)
+                if ratio is not None and not 0 <= ratio <= 1:
+                    raise BadValue(f"not a share between 0 and 1: {str(v)[:40]!r}")
+                row[fld] = ratio
+            elif fld in _FLAGS or fld == "name_equals_username":
                 row[fld] = parse_bool(v) if v is not None else None
             elif fld in _INVERTED:
                 flag = parse_bool(v) if v is not None else None
@@ -609,7 +646,7 @@ def read_profiles(
             if r.error:
                 rejected.append(Rejected(r.error, name, r.line, None, ",".join(r.cells)[:2000]))
                 continue
-            raw = dict(zip(headers, r.cells, strict=True))
+            raw: dict[str, object] = dict(zip(headers, r.cells, strict=True))
             _note_filled(raw, cols, filled)
             try:
                 rows.append(_flat_row(raw, cols, from_csv=True))
@@ -699,8 +736,13 @@ def _json_items(path: Path) -> Iterator[tuple[int, object, str]]:
             return
         if isinstance(whole, dict):
             key = next(
-                (k for k in _WRAPPERS if isinstance(whole.get(k), list) and "username" not in whole
-                 and all(isinstance(x, dict) for x in whole[k])),  # fmt: skip
+                (
+                    k
+                    for k in _WRAPPERS
+                    if isinstance(whole.get(k), list)
+                    and "username" not in whole
+                    and all(isinstance(x, dict) for x in whole[k])
+                ),  # fmt: skip
                 None,
             )
             if key is None:

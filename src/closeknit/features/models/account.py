@@ -242,7 +242,30 @@ def profile_features(df: pd.DataFrame) -> np.ndarray:
         "fullname_digit_ratio": _per_row(fdig_u, n_code),
         "name_equals_username": same,
     }
+    # a labelled dataset's precomputed numbers (connectors.audience.FEATURE_COLUMNS) stand in
+    # for the texts it does not give
+    for f in _GIVEN_FEATURES:
+        if f in df.columns:
+            given = _flag(df, f) if f == "name_equals_username" else _num(df, f)
+            cols[f] = np.where(np.isnan(cols[f]), given, cols[f])
+    if "username_digits" in df.columns and "username_length" in df.columns:
+        ul, ud = cols["username_length"], cols["username_digits"]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            derived = np.where(ul > 0, ud / np.where(ul > 0, ul, 1.0), np.where(ul == 0, 0, np.nan))
+        udr_now = cols["username_digit_ratio"]
+        cols["username_digit_ratio"] = np.where(np.isnan(udr_now), derived, udr_now)
     return np.column_stack([cols[f] for f in FEATURES]).astype(np.float64)
+
+
+_GIVEN_FEATURES = (
+    "bio_length",
+    "username_length",
+    "username_digits",
+    "username_digit_ratio",
+    "fullname_words",
+    "fullname_digit_ratio",
+    "name_equals_username",
+)
 
 
 # --- public datasets mapped onto FEATURES -------------------------------------------------------
