@@ -55,7 +55,6 @@ def test_parse_count(text: str, value: int | None) -> None:
         ("8.900", 8_900),
         ("10.000", 10_000),
         ("1.234", 1_234),
-        ("12.300%", 12_300),
         ("+12.300", 12_300),
         ("+123,456", 123_456),  # the sign is no digit of the first group (was 123)
         ("12,300", 12_300),

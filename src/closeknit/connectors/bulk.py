@@ -913,9 +913,9 @@ def count_sql(expr: str) -> str:
     both)."""
     t = f"trim({expr})"
     # spaces (also no-break and thin ones) and apostrophes group digits; a trailing '+' ('120+')
-    # and then one '%' go, as in the Python parser
+    # goes, as in the Python parser; a '%' makes the cell a share, not a count (no match)
     grouping = "[ \\t\\n\\r\\f\\v\u00a0\u202f\u2009'']"  # values._GROUPING, in SQL
-    c = f"upper(regexp_replace(rtrim(regexp_replace({t}, '{grouping}', '', 'g'), '+'), '%$', ''))"
+    c = f"upper(rtrim(regexp_replace({t}, '{grouping}', '', 'g'), '+'))"
     n = "_n"
     plain = (  # values._plain_number: which of ',' and '.' groups thousands
         f"CASE WHEN contains({n}, ',') AND contains({n}, '.') THEN "

@@ -107,7 +107,10 @@ def parse_number(text: object, *, dot_groups: bool = False) -> float | None:
 def parse_count(text: object) -> int | None:
     """A non-negative count ('26.1K' -> 26100, '12.300' -> 12300); rejects negatives and
     absurd sizes. A count is never fractional, so a lone '.' before three digits groups
-    thousands as ',' does; '12.5' (other than three digits) still reads 12.5 -> 12."""
+    thousands as ',' does; '12.5' (other than three digits) still reads 12.5 -> 12. A
+    percentage ('3.45%') is a share, never a count (it read 3 before 2026-12-05)."""
+    if isinstance(text, str) and "%" in text:
+        raise BadValue(f"a percentage, not a count: {text[:40]!r}")
     v = parse_number(text, dot_groups=True)
     if v is None:
         return None

@@ -555,6 +555,7 @@ def detect(
         cm.columns.setdefault(f, []).append(i)
         cm.how.setdefault(f, "header")
         used.add(i)
+    _percent_columns(cm, col_values)
     # handle vs display name: by how handle-like the values are
     if name_like and "handle" not in cm.columns:
         ranked = sorted(
@@ -640,6 +641,47 @@ def detect(
             "use --map handle=COLUMN"
         )
     return cm
+
+
+def _percent_share(values: list[str]) -> float:
+    vals = [v for v in values if not is_missing(v)]
+    return sum(1 for v in vals if "%" in v) / len(vals) if vals else 0.0
+
+
+def _percent_columns(cm: ColumnMap, col_values: list[list[str]]) -> None:
+    """A count column whose cells are percentages is not that count: Heepsy's and Aspire's
+    "Engagement" ("3,45 %") is the engagement rate, not engagements a post (it read
+    ``eng_avg`` = 3). Such an engagement column becomes the engagement rate when the file has
+    none; any other leaves its field (kept in extra). A file warning says which."""
+    for f in COUNT_FIELDS:
+        if cm.how.get(f) == "override":
+            continue
+        for i in list(cm.columns.get(f, [])):
+            if _percent_share(col_values[i]) < 0.6:
+                continue
+            cm.columns[f].remove(i)
+            if not cm.columns[f]:
+                del cm.columns[f]
+                cm.how.pop(f, None)
+            example = next(v for v in col_values[i] if "%" in v)
+            if f in ("eng_avg",) and "engagement_rate" not in cm.columns:
+                cm.columns["engagement_rate"] = [i]
+                cm.how["engagement_rate"] = "header+values (percentages)"
+                cm.notes.append(
+                    (
+                        "engagement_rate",
+                        f"{cm.headers[i]!r} holds percentages ({example!r}): it is read as the "
+                        "engagement rate, not as engagements a post",
+                    )
+                )
+            else:
+                cm.notes.append(
+                    (
+                        f,
+                        f"{cm.headers[i]!r} holds percentages ({example!r}), not counts: it is "
+                        f"not read as {f} (kept in extra)",
+                    )
+                )
 
 
 def _audience_header(header: str) -> bool:

@@ -1,0 +1,66 @@
+"""Exports of influencer platforms closeknit had not seen (Modash, HypeAuditor, Heepsy, Aspire,
+GRIN, Upfluence, CreatorIQ, Klear, Social Blade, NoxInfluencer, Phlanx, an agency's sheet):
+small files in their real shapes, each read right or refused by name, never misread."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from closeknit.connectors.values import BadValue, parse_count
+from closeknit.connectors.vendor_csv import import_vendor_csv
+from closeknit.store import Store
+
+
+def _write(path: Path, text: str, encoding: str = "utf-8") -> Path:
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def _creators(store: Store) -> dict[str, dict[str, Any]]:
+    rows = store.query("SELECT * FROM creators ORDER BY creator_id")
+    for r in rows:
+        r["extra"] = json.loads(r["extra"]) if r["extra"] else {}
+    return {r["creator_id"]: r for r in rows}
+
+
+def _warnings(store: Store) -> list[tuple[Any, str, str]]:
+    return [
+        (r["line"], r["field"], r["reason"])
+        for r in store.query("SELECT line, field, reason FROM quarantine ORDER BY line NULLS FIRST")
+    ]
+
+
+@pytest.mark.parametrize("cell", ["3.45%", "3,45 %", "12.300%", "0.5%"])
+def test_a_percentage_is_not_a_count(cell: str) -> None:
+    """'3.45%' read as the count 3 (the '%' was dropped): a share is never a count."""
+    with pytest.raises(BadValue):
+        parse_count(cell)
+
+
+def test_heepsy_engagement_percentages_are_a_rate_not_average_engagements(
+    store: Store, tmp_path: Path
+) -> None:
+    """Heepsy (semicolon, BOM, decimal commas) and Aspire call the engagement rate
+    "Engagement": its "3,45 %" landed as eng_avg = 3 engagements a post."""
+    f = _write(
+        tmp_path / "heepsy-2025-03.csv",
+        "Username;Name;Followers;Engagement;Audience credibility;Email\r\n"
+        "cami.style;Camila Ruiz;12.500;3,45 %;85,2 %;cami@x.com\r\n"
+        "dede_b;Dede B;1.200.000;0,82 %;71 %;\r\n"
+        "runner.jo;Jo;45.200;2,1 %;90 %;\r\n",
+        "utf-8-sig",
+    )
+    res = import_vendor_csv(store, "default", f)
+    assert res.n_loaded == 3 and res.n_quarantined == 0
+    c = _creators(store)
+    assert c["instagram:cami.style"]["followers"] == 12_500
+    assert c["instagram:dede_b"]["followers"] == 1_200_000
+    for cid in c:
+        assert "eng_avg" not in c[cid]["extra"], c[cid]["extra"]
+    assert c["instagram:cami.style"]["extra"]["engagement_rate"] == pytest.approx(3.45)
+    notes = [r for _l, fld, r in _warnings(store) if fld == "engagement_rate"]
+    assert notes and "'engagement'" in notes[0] and "percentages" in notes[0]
