@@ -61,6 +61,65 @@ def test_heepsy_engagement_percentages_are_a_rate_not_average_engagements(
     assert c["instagram:dede_b"]["followers"] == 1_200_000
     for cid in c:
         assert "eng_avg" not in c[cid]["extra"], c[cid]["extra"]
-    assert c["instagram:cami.style"]["extra"]["engagement_rate"] == pytest.approx(3.45)
+    assert c["instagram:cami.style"]["extra"]["engagement_rate"] == pytest.approx(0.0345)
     notes = [r for _l, fld, r in _warnings(store) if fld == "engagement_rate"]
     assert notes and "'engagement'" in notes[0] and "percentages" in notes[0]
+
+
+@pytest.mark.parametrize(
+    ("vendor", "header", "cells"),
+    [
+        ("modash", "Engagement rate", ["3.45%", "0.82%", "2.1%"]),
+        ("hypeauditor", "ER", ["3.45", "0.82", "2.10"]),  # percent points, no sign
+        ("creatoriq", "Engagement Rate", ["0.0345", "0.0082", "0.021"]),  # fractions
+        ("influencity", "Engagement rate", ['"3,45 %"', '"0,82 %"', '"2,1 %"']),
+        ("phlanx", "ER (%)", ["3.45", "0.82", "2.1"]),
+    ],
+)
+def test_engagement_rate_lands_on_one_scale(
+    store: Store, tmp_path: Path, vendor: str, header: str, cells: list[str]
+) -> None:
+    """Vendors write the rate as '3.45%', 3.45 or 0.0345: it landed as written, so HypeAuditor's
+    ER 3.45 and CreatorIQ's 0.0345 (both 3.45%) were a hundred times apart in one store. Now
+    every rate is a fraction, as closeknit's own engagement_rate is."""
+    body = "".join(
+        f"{h},{c}\r\n" for h, c in zip(["cami.style", "dede_b", "runner.jo"], cells, strict=True)
+    )
+    f = _write(tmp_path / f"{vendor}.csv", f"Username,{header}\r\n{body}")
+    import_vendor_csv(store, "default", f)
+    c = _creators(store)
+    assert c["instagram:cami.style"]["extra"]["engagement_rate"] == pytest.approx(0.0345)
+    assert c["instagram:dede_b"]["extra"]["engagement_rate"] == pytest.approx(0.0082)
+    assert c["instagram:runner.jo"]["extra"]["engagement_rate"] == pytest.approx(0.021)
+
+
+def test_engagement_rate_of_large_accounts_without_a_sign_is_percent_points(
+    store: Store, tmp_path: Path
+) -> None:
+    """HypeAuditor's ER of mega accounts is below 1 (0.82 = 0.82%): 82% would be absurd."""
+    f = _write(
+        tmp_path / "hypeauditor-mega.csv",
+        "Username,Followers,ER\r\nleomessi,409.8M,0.82\r\ncristiano,500M,0.61\r\nnike,300M,0.45\r\n",
+    )
+    import_vendor_csv(store, "default", f)
+    c = _creators(store)
+    assert c["instagram:leomessi"]["extra"]["engagement_rate"] == pytest.approx(0.0082)
+    notes = [r for _l, fld, r in _warnings(store) if fld == "engagement_rate"]
+    assert notes and "percent" in notes[0]
+
+
+def test_each_platform_reads_its_own_engagement_rate_column(store: Store, tmp_path: Path) -> None:
+    """Upfluence/GRIN-style columns per platform: the rate was taken from the first rate
+    column for every row, so a TikTok account got its owner's Instagram rate."""
+    f = _write(
+        tmp_path / "upfluence.csv",
+        "Platform,Username,Instagram followers,Instagram engagement rate,TikTok followers,"
+        "TikTok engagement rate\r\n"
+        "Instagram,cami.style,12500,3.45,,\r\n"
+        "TikTok,camistyle,,,40300,8.2\r\n",
+    )
+    import_vendor_csv(store, "default", f)
+    c = _creators(store)
+    assert c["instagram:cami.style"]["extra"]["engagement_rate"] == pytest.approx(0.0345)
+    assert c["tiktok:camistyle"]["followers"] == 40_300
+    assert c["tiktok:camistyle"]["extra"]["engagement_rate"] == pytest.approx(0.082)

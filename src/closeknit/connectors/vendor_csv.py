@@ -546,7 +546,7 @@ def detect(
             continue
         cm.conf[i] = conf
         p = header_platform(h)
-        if p and f in COUNT_FIELDS:
+        if p and (f in COUNT_FIELDS or f in NUMBER_FIELDS):
             cm.platforms[i] = p
         if f in ("handle", "name"):
             name_like.append(i)
@@ -1026,8 +1026,28 @@ def build_spec(
             for i in idx
         }
         values[f] = by_platform(f, parts, "NULL::BIGINT")
+    rate_notes: list[tuple[str, str]] = []
+    rate_parts: dict[int, str] = {}
+    for i in ordered("engagement_rate"):
+        # one scale, a fraction: '3.45%', HypeAuditor's 3.45 and CreatorIQ's 0.0345 are 0.0345
+        scale, note = _rate_scale(headers[i], [r[i] for r in sample if i < len(r)])
+        if note:
+            rate_notes.append(("engagement_rate", note))
+        checks.append(
+            Check(
+                headers[i],
+                f"(NOT {miss(i)} AND {parsed('n', i)} IS NULL)",
+                f"{headers[i]} is not a number",
+                value=x[i],
+                keep_row=True,
+            )
+        )
+        rate_parts[i] = (
+            f"CASE WHEN NOT {miss(i)} THEN CASE WHEN contains({x[i]}, '%') "
+            f"THEN {parsed('n', i)} / 100 ELSE {parsed('n', i)} * {scale} END END"
+        )
+    values["engagement_rate"] = by_platform("engagement_rate", rate_parts, "NULL::DOUBLE")
     for f, kind, null, what in (
-        ("engagement_rate", "n", "NULL::DOUBLE", "a number"),
         ("price", "p", "NULL::DOUBLE", "an amount"),
         ("verified", "b", "NULL::BOOLEAN", "yes/no"),
     ):
@@ -1079,7 +1099,7 @@ def build_spec(
             )
         )
     row_date = "d.date" if date_cols else file_date
-    file_warnings: tuple[tuple[str, str], ...] = tuple(cm.notes)
+    file_warnings: tuple[tuple[str, str], ...] = tuple(cm.notes) + tuple(rate_notes)
     if preamble:
         titles = "; ".join(repr(t[:80]) for t in preamble[:3])
         file_warnings += (
@@ -1170,6 +1190,39 @@ def build_spec(
         # the file decides its date column's day/month order (values.DateOrder)
         date_columns=tuple((headers[i], x[i]) for i in date_cols),
     )
+
+
+def _rate_number(cell: str) -> float | None:
+    """Python twin of :func:`number_sql` (None when the cell is not a number)."""
+    try:
+        return float(cell.replace("%", "").replace(" ", "").strip().replace(",", "."))
+    except ValueError:
+        return None
+
+
+def _rate_scale(header: str, cells: list[str]) -> tuple[float, str | None]:
+    """(factor, note) that turns a rate column's cells without a '%' into a fraction.
+
+    A '%' in the header or a cell, or any value above 1, makes the column percent points
+    (HypeAuditor's "ER" 3.45 is 3.45%); values all at most 1 are fractions (CreatorIQ's
+    0.0345), unless their median is 0.15 or more: a list of creators engaging 15-100% of their
+    followers is not credible, 0.82% is (mega accounts), so those are percent points too and
+    a note says so. A cell with '%' is always percent points."""
+    vals = [v for v in cells if not is_missing(v)]
+    words = set(norm(header).split())
+    if "%" in header or words & {"percent", "percentage", "pct"} or any("%" in v for v in vals):
+        return 0.01, None
+    nums = [n for n in (_rate_number(v) for v in vals) if n is not None and n >= 0]
+    if not nums or max(nums) > 1:
+        return 0.01, None
+    med = statistics.median(nums)
+    if med >= 0.15:
+        return 0.01, (
+            f"{header!r} has no % sign and every value is at most 1 (median {med:g}): read as "
+            f"percent points ({med:g} = {med:g}%); as fractions they would be engagement rates "
+            "of 15% or more"
+        )
+    return 1.0, None
 
 
 def number_sql(expr: str) -> str:
