@@ -236,3 +236,49 @@ def test_two_snapshots_of_one_creator_and_day_are_merged_and_said(
         w["line"] == 3
         and "same creator and day instagram:bob on 2025-03-04 as line 2" in (w["reason"])
     )
+
+
+def test_sample_profiles_of_other_tools_load_their_counts_and_flags(
+    store: Store, tmp_path: Path
+) -> None:
+    """`import audience` read a sample's profile only in Instagram's web shape: an Apify,
+    Graph API, Instaloader or X profile loaded its handle and nothing else (counts, picture,
+    private, verified, link all NULL, no warning), while `audience score` read the same profiles
+    in full. Both read them alike now. (X's "following" flag beside its "friends_count" made
+    `audience score` refuse the row as "not a number: False".)"""
+    import json
+
+    from closeknit.connectors.audience import read_profiles
+
+    profiles = [
+        {"username": "apify1", "fullName": "A One", "biography": "hi", "followersCount": 120,
+         "followsCount": 340, "postsCount": 12, "private": False, "verified": False,
+         "externalUrl": "https://a.example", "profilePicUrl": "https://cdn.example/a.jpg"},
+        {"username": "graph1", "followers_count": 15, "follows_count": 2100, "media_count": 0,
+         "is_private": True, "profile_pic_url": "https://cdn.example/g.jpg"},
+        {"username": "loader1", "full_name": "L One", "biography": "b", "followers": 88,
+         "followees": 91, "mediacount": 7, "is_private": False, "is_verified": False,
+         "external_url": "https://l.example"},
+        {"screen_name": "xuser", "description": "bio", "followers_count": 9,
+         "friends_count": 4000, "statuses_count": 3, "protected": False, "verified": False,
+         "following": False, "default_profile_image": True,
+         "profile_image_url": "https://pbs.twimg.com/sticky/default_profile_images/x.png"},
+    ]  # fmt: skip
+    objs = [{"creator": "instagram:alice", "relation": "follower", "profile": p} for p in profiles]
+    res = import_samples(store, "default", write_jsonl(tmp_path / "samples-9.jsonl", objs))
+    assert (res.n_loaded, res.n_quarantined) == (4, 0)
+    got = {r["handle"]: r for r in store.query("SELECT * FROM audience_samples")}
+    want = {}
+    for k, p in enumerate(profiles):  # one tool's export is one shape: a file each
+        bare = tmp_path / f"profiles-{k}.jsonl"
+        bare.write_text(json.dumps(p) + "\n")
+        (row,) = read_profiles(bare).rows
+        want[row["handle"]] = row
+    cols = ("followers", "following", "posts_count", "has_profile_pic", "is_private",
+            "is_verified", "has_external_url", "full_name", "bio")  # fmt: skip
+    for h, w in want.items():
+        assert {c: got[h][c] for c in cols} == {c: w.get(c) for c in cols}, h
+    assert got["apify1"]["followers"] == 120 and got["apify1"]["has_external_url"] is True
+    assert got["graph1"]["following"] == 2100 and got["graph1"]["is_private"] is True
+    assert got["loader1"]["posts_count"] == 7 and got["loader1"]["has_profile_pic"] is None
+    assert got["xuser"]["has_profile_pic"] is False and got["xuser"]["following"] == 4000

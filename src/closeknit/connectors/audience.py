@@ -56,14 +56,52 @@ DEFAULT_AVATAR = "44884218_345707102882519"
 # and X (Twitter) this "egg" (default_profile_normal.png and its sizes)
 X_DEFAULT_AVATAR = "/default_profile_images/"
 
-SAMPLE_STRUCTURE = (
-    '{"creator":"VARCHAR","relation":"VARCHAR","sampled_at":"VARCHAR",'
-    '"profile":{"id":"VARCHAR","username":"VARCHAR","full_name":"VARCHAR",'
-    '"biography":"VARCHAR","edge_followed_by":{"count":"VARCHAR"},'
-    '"edge_follow":{"count":"VARCHAR"},"edge_owner_to_timeline_media":{"count":"VARCHAR"},'
-    '"is_verified":"VARCHAR","is_private":"VARCHAR","external_url":"VARCHAR",'
-    '"profile_pic_url":"VARCHAR","has_profile_pic":"VARCHAR"}}'
-)
+# The keys a sample's profile is read from: Instagram's web profile first, then the same
+# field as other tools write it (Apify's scrapers, the Graph API, Instaloader's flat
+# properties, X's user object), so a profile of any of them loads its counts and flags rather
+# than only its handle. ``(key, strict)``: a strict key's unreadable value is quarantined
+# naming it; a bare ``followers``/``following`` is taken only when it is a count (X's
+# ``following`` is whether the caller follows the account).
+_PROFILE_COUNTS: dict[str, tuple[tuple[str, bool], ...]] = {
+    "followers": (("edge_followed_by.count", True), ("followersCount", True),
+                  ("followers_count", True), ("follower_count", True), ("followers", False)),
+    "following": (("edge_follow.count", True), ("followsCount", True), ("follows_count", True),
+                  ("followingCount", True), ("following_count", True), ("followees", True),
+                  ("friends_count", True), ("following", False)),
+    "posts_count": (("edge_owner_to_timeline_media.count", True), ("postsCount", True),
+                    ("media_count", True), ("mediacount", True),
+                    ("posts_count", True), ("statuses_count", True)),
+}  # fmt: skip
+_PROFILE_TEXT = {
+    "username": ("username", "screen_name"),
+    "full_name": ("full_name", "fullName"),
+    "biography": ("biography", "bio", "description"),
+}
+_PROFILE_FLAGS = {
+    "is_private": ("is_private", "isPrivate", "private", "protected"),
+    "is_verified": ("is_verified", "isVerified", "verified"),
+}
+_PIC_URLS = ("profile_pic_url", "profilePicUrl", "profile_pic_url_hd", "profilePicUrlHD",
+             "profile_image_url")  # fmt: skip
+_NO_PIC = ("has_anonymous_profile_picture", "default_profile_image")  # true: no picture
+_LINKS = ("external_url", "externalUrl")
+
+
+def _structure() -> str:
+    keys = {"id", "has_profile_pic", *_PIC_URLS, *_NO_PIC, *_LINKS}
+    keys |= {k for ks in _PROFILE_TEXT.values() for k in ks}
+    keys |= {k for ks in _PROFILE_FLAGS.values() for k in ks}
+    nested = {"edge_followed_by", "edge_follow", "edge_owner_to_timeline_media"}
+    keys |= {k for ks in _PROFILE_COUNTS.values() for k, _ in ks if "." not in k}
+    parts = [f'"{k}":"VARCHAR"' for k in sorted(keys)]
+    parts += [f'"{k}":{{"count":"VARCHAR"}}' for k in sorted(nested)]
+    return (
+        '{"creator":"VARCHAR","relation":"VARCHAR","sampled_at":"VARCHAR",'
+        '"profile":{' + ",".join(parts) + "}}"
+    )
+
+
+SAMPLE_STRUCTURE = _structure()
 
 # "instagram:Alice", "IG:@alice", "alice", "instagram.com/alice/": one creator, read as every
 # importer reads it (connectors.identity)
@@ -72,6 +110,32 @@ _CREATOR_PROBLEM = handle_problem_sql(
     ref_handle_cell_sql("r.creator"), ref_platform_sql("r.creator")
 )
 _P = "r.profile"
+
+
+def _first(keys: tuple[str, ...], cast: str = "") -> str:
+    cols = [f"try_cast({_P}.{k} AS {cast})" if cast else f"{_P}.{k}" for k in keys]
+    return f"coalesce({', '.join(cols)})" if len(cols) > 1 else cols[0]
+
+
+def _count_sql(field: str) -> str:
+    return _first(tuple(k for k, _ in _PROFILE_COUNTS[field]), "BIGINT")
+
+
+def _pic_sql() -> str:
+    urls = _first(_PIC_URLS)
+    no_pic = " , ".join(f"NOT try_cast({_P}.{k} AS BOOLEAN)" for k in _NO_PIC)
+    return (
+        f"coalesce(try_cast({_P}.has_profile_pic AS BOOLEAN), {no_pic}, "
+        f"CASE WHEN {urls} IS NOT NULL THEN trim({urls}) <> '' "
+        f"AND NOT contains({urls}, '{DEFAULT_AVATAR}') "
+        f"AND NOT contains({urls}, '{X_DEFAULT_AVATAR}') END)"
+    )
+
+
+def _link_sql() -> str:
+    exists = " OR ".join(f"json_exists(payload, '$.profile.{k}')" for k in _LINKS)
+    return f"CASE WHEN {exists} THEN coalesce(trim({_first(_LINKS)}), '') <> '' END"
+
 
 SAMPLE_SPEC = JsonSpec(
     source="audience",
@@ -96,35 +160,34 @@ SAMPLE_SPEC = JsonSpec(
             "lower(trim(coalesce(r.relation, ''))) NOT IN ('follower', 'commenter')",
             "relation is not follower/commenter",
         ),
-        Check("profile.username", missing_sql(f"{_P}.username"), "profile has no username"),
-        count_check("profile.edge_followed_by.count", f"{_P}.edge_followed_by.count"),
-        count_check("profile.edge_follow.count", f"{_P}.edge_follow.count"),
-        count_check(
-            "profile.edge_owner_to_timeline_media.count",
-            f"{_P}.edge_owner_to_timeline_media.count",
+        Check(
+            "profile.username",
+            missing_sql(_first(_PROFILE_TEXT["username"])),
+            "profile has no username",
         ),
-        bool_check("profile.is_private", f"{_P}.is_private"),
-        bool_check("profile.is_verified", f"{_P}.is_verified"),
+        *(
+            count_check(f"profile.{k}", f"{_P}.{k}")
+            for ks in _PROFILE_COUNTS.values()
+            for k, strict in ks
+            if strict
+        ),
+        *(bool_check(f"profile.{k}", f"{_P}.{k}") for ks in _PROFILE_FLAGS.values() for k in ks),
     ),
     tables=(
         (
             "audience_samples",
             f"""
             SELECT _seq, {_CREATOR} AS creator_id, lower(trim(r.relation)) AS relation,
-                   trim({_P}.username) AS handle, {_P}.full_name AS full_name,
-                   {_P}.biography AS bio,
-                   try_cast({_P}.edge_followed_by.count AS BIGINT) AS followers,
-                   try_cast({_P}.edge_follow.count AS BIGINT) AS following,
-                   try_cast({_P}.edge_owner_to_timeline_media.count AS BIGINT) AS posts_count,
-                   coalesce(try_cast({_P}.has_profile_pic AS BOOLEAN),
-                            CASE WHEN {_P}.profile_pic_url IS NOT NULL
-                                 THEN trim({_P}.profile_pic_url) <> ''
-                                      AND NOT contains({_P}.profile_pic_url, '{DEFAULT_AVATAR}')
-                            END) AS has_profile_pic,
-                   try_cast({_P}.is_private AS BOOLEAN) AS is_private,
-                   try_cast({_P}.is_verified AS BOOLEAN) AS is_verified,
-                   CASE WHEN json_exists(payload, '$.profile.external_url')
-                        THEN coalesce(trim({_P}.external_url), '') <> '' END AS has_external_url,
+                   trim({_first(_PROFILE_TEXT["username"])}) AS handle,
+                   {_first(_PROFILE_TEXT["full_name"])} AS full_name,
+                   {_first(_PROFILE_TEXT["biography"])} AS bio,
+                   {_count_sql("followers")} AS followers,
+                   {_count_sql("following")} AS following,
+                   {_count_sql("posts_count")} AS posts_count,
+                   {_pic_sql()} AS has_profile_pic,
+                   {_first(_PROFILE_FLAGS["is_private"], "BOOLEAN")} AS is_private,
+                   {_first(_PROFILE_FLAGS["is_verified"], "BOOLEAN")} AS is_verified,
+                   {_link_sql()} AS has_external_url,
                    try_cast(r.sampled_at AS TIMESTAMP) AS sampled_at,
                    'audience' AS source
             FROM _bk_ok
@@ -355,10 +418,10 @@ PROFILE_SYNONYMS: dict[str, tuple[str, ...]] = {
         "user_follower_count",  # InstaFake
         "flw",  # Purba et al.
     ),
+    # the bare "following"/"follows" last: X's user object carries "following" (whether the
+    # caller follows the account, a flag) beside its count, "friends_count"
     "following": (
-        "following",
         "following_count",
-        "follows",
         "follows_count",
         "followees",
         "followee_count",
@@ -371,6 +434,8 @@ PROFILE_SYNONYMS: dict[str, tuple[str, ...]] = {
         "number_of_following",
         "user_following_count",  # InstaFake
         "flg",  # Purba et al.
+        "following",
+        "follows",
     ),  # fmt: skip
     "posts_count": (
         "posts_count",
