@@ -123,3 +123,24 @@ def test_each_platform_reads_its_own_engagement_rate_column(store: Store, tmp_pa
     assert c["instagram:cami.style"]["extra"]["engagement_rate"] == pytest.approx(0.0345)
     assert c["tiktok:camistyle"]["followers"] == 40_300
     assert c["tiktok:camistyle"]["extra"]["engagement_rate"] == pytest.approx(0.082)
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["Date Added", "Date of birth", "Date joined", "Contacted date", "Joined date", "Created date"],
+)
+def test_a_date_of_something_else_is_not_the_export_date(
+    store: Store, tmp_path: Path, header: str
+) -> None:
+    """CreatorIQ's "Date Added" (when the creator was put on the list) dated the follower
+    snapshots: 12,500 followers "on" 2023-01-14 in an export of March 2025."""
+    f = _write(
+        tmp_path / "creatoriq-2025-03.csv",
+        f'Handle,Followers,{header}\r\ncami.style,"12,500",01/14/2023\r\n'
+        'dede_b,"1,200,000",11/30/2022\r\n',
+    )
+    import_vendor_csv(store, "default", f)
+    snaps = store.query("SELECT creator_id, date FROM follower_snapshots ORDER BY 1")
+    assert [str(s["date"]) for s in snaps] == ["2025-03-31", "2025-03-31"]
+    c = _creators(store)
+    assert c["instagram:cami.style"]["extra"][header.lower()] == "01/14/2023"

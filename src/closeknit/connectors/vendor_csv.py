@@ -296,6 +296,11 @@ _TIME = frozenset(
     "hourly wk mo yr semana semanas mes meses dia dias ano anos woche wochen monat monate tag "
     "tage jahr semaine semaines mois jour jours annee settimana mese giorno anno".split()
 )
+_DATE_EVENTS = frozenset(
+    "added add created creation joined join birth birthday born dob signup signed contacted "
+    "contact invited invite onboarded start started end ended due deadline posted published post "
+    "last first next alta nacimiento geburtsdatum hinzugefugt ajoute naissance".split()
+)
 _WINDOW = re.compile(r"\d+(?:d|w|m|y|h|days?|wks?|weeks?|mos?|months?|yrs?|years?)")
 _DATE_WORDS = frozenset("date dates datum fecha data".split())
 _RECENCY = frozenset(
@@ -342,9 +347,12 @@ def _qualifier(f: str, leftover: set[str], header: str) -> str | None:
     if f == "verified":
         q = _CONTACT  # "Email verified" is about the e-mail, not the account
     elif f == "contact":
-        q = _CONTACT_STATE  # "Email verified" holds yes/no, not an address
+        # "Email verified" holds yes/no, not an address; "Contacted date" a date
+        q = _CONTACT_STATE | _DATE_WORDS
     elif f == "date":
-        q = _METRIC_NOUNS  # "Posts / month" is a count per month, not a date
+        # "Posts / month" is a count per month, not a date; "Date added" (CreatorIQ), "Date of
+        # birth", "Date joined" are dates of something else than the export
+        q = _METRIC_NOUNS | _DATE_EVENTS
     elif f == "name":
         q = _IDENTIFIER
     elif f in COUNT_FIELDS:
@@ -556,6 +564,21 @@ def detect(
         cm.how.setdefault(f, "header")
         used.add(i)
     _percent_columns(cm, col_values)
+    other_dates = [
+        h
+        for i, h in enumerate(headers)
+        if i not in used
+        and set(norm(h).split()) & _DATE_WORDS
+        and set(norm(h).split()) & _DATE_EVENTS
+    ]
+    if other_dates:
+        cm.notes.append(
+            (
+                "date",
+                f"not read as the export date, their header names another event: "
+                f"{', '.join(repr(h) for h in other_dates)} (kept in extra)",
+            )
+        )
     # handle vs display name: by how handle-like the values are
     if name_like and "handle" not in cm.columns:
         ranked = sorted(
