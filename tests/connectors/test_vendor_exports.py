@@ -144,3 +144,62 @@ def test_a_date_of_something_else_is_not_the_export_date(
     assert [str(s["date"]) for s in snaps] == ["2025-03-31", "2025-03-31"]
     c = _creators(store)
     assert c["instagram:cami.style"]["extra"][header.lower()] == "01/14/2023"
+
+
+@pytest.mark.parametrize(
+    ("header", "field"),
+    [
+        # loose fuzzy matches that took another quantity
+        ("Reels plays", None),  # 'plays' ~ 'pays' (French: country)
+        ("Est. Earnings per Video", None),  # NoxInfluencer: money, 'video' ~ 'videos'
+        ("Average video length", None),
+        ("Paid post performance", None),  # Modash: a percentage of organic ER
+        ("Likes from non followers", None),
+        ("Engaged followers", None),
+        ("Channel views", None),  # a total, not the channel's handle
+        ("Profile pic", None),
+        # totals are not averages
+        ("Video Views", None),  # Social Blade: lifetime views of the channel
+        ("Monthly views", None),
+        ("Views last 30 days", None),
+        # still read
+        ("Avg reel plays", "avg_views"),
+        ("Avg. Views", "avg_views"),
+        ("Avg views (30d)", "avg_views"),
+        ("Views per video", "avg_views"),
+        ("Avg. video views", "avg_views"),
+        ("Views (last 30 posts)", "avg_views"),
+        ("Folowers (exact)", "followers"),
+        ("Subscribers", "followers"),
+        ("Uploads", "posts_count"),
+        ("Total posts", "posts_count"),
+        ("Pays", "country"),
+        ("Est. post price", "price"),
+        ("Handle (IG)", "handle"),
+        ("Channel", "handle"),
+    ],
+)
+def test_headers_of_other_quantities_are_not_guessed_into_a_field(
+    header: str, field: str | None
+) -> None:
+    from closeknit.connectors.vendor_csv import match_header
+
+    assert match_header(header)[0] == field
+
+
+def test_social_blade_and_noxinfluencer_totals_are_not_averages(
+    store: Store, tmp_path: Path
+) -> None:
+    f = _write(
+        tmp_path / "socialblade-2025-03.csv",
+        "Rank,Grade,Username,Uploads,Subscribers,Video Views,Est. Earnings per Video\r\n"
+        '1st,A++,T-Series,"20,015",245M,"228,000,000,000",$24.5K - $73.6K\r\n'
+        '2nd,A+,MrBeast,741,166M,"28,368,841,870",1200\r\n',
+    )
+    res = import_vendor_csv(store, "default", f)
+    assert res.n_loaded == 2
+    c = _creators(store)["youtube:mrbeast"]
+    assert c["followers"] == 166_000_000 and c["posts_count"] == 741
+    assert "avg_views" not in c["extra"]
+    assert c["extra"]["video views"] == "28,368,841,870"
+    assert c["extra"]["est. earnings per video"] == "1200"

@@ -229,7 +229,15 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "tasso di coinvolgimento",
         "taxa de engajamento",
     ),
-    "avg_views": ("views avg", "avg views", "average views", "views"),
+    "avg_views": (
+        "views avg",
+        "avg views",
+        "average views",
+        "views",
+        "avg plays",
+        "average plays",
+        "plays avg",
+    ),
     "avg_likes": ("likes avg", "avg likes", "average likes", "likes"),
     "avg_comments": ("comments avg", "avg comments", "average comments", "comments"),
     "avg_shares": ("shares avg", "avg shares", "average shares", "shares"),
@@ -301,6 +309,32 @@ _DATE_EVENTS = frozenset(
     "contact invited invite onboarded start started end ended due deadline posted published post "
     "last first next alta nacimiento geburtsdatum hinzugefugt ajoute naissance".split()
 )
+# money, a duration or a performance of a quantity is not the quantity ("Est. Earnings per
+# Video" was a posts count, "Average video length" too)
+_NOT_A_COUNT = frozenset(
+    "earnings earning revenue revenues income cost costs price prices fee fees cpm cpe cpv cpc "
+    "emv value usd eur gbp length duration performance frequency".split()
+)
+# another metric beside followers ("Likes from non followers", "Engaged followers")
+_OTHER_AUDIENCE = frozenset(
+    "likes like comments views engaged engagement engagements active reachable reachability "
+    "non".split()
+)
+_METRICS = frozenset(
+    "views view likes comments followers follower subscribers plays shares saves engagement "
+    "engagements impressions reach".split()
+)
+# an average says so; without such a word a period or a whole channel makes it a total
+_AVG_MARKERS = frozenset(
+    "avg average averages mean median per typical typ promedio media moyenne durchschnitt "
+    "durchschnittlich".split()
+)
+_TOTAL_SCOPE = frozenset("video channel lifetime".split())
+# a picture, a metric: not whose account a column names ("Profile pic", "Channel views")
+_NOT_IDENTITY = frozenset(
+    "pic picture photo image avatar thumbnail views likes comments followers follower "
+    "subscribers videos uploads posts engagement".split()
+)
 _WINDOW = re.compile(r"\d+(?:d|w|m|y|h|days?|wks?|weeks?|mos?|months?|yrs?|years?)")
 _DATE_WORDS = frozenset("date dates datum fecha data".split())
 _RECENCY = frozenset(
@@ -354,17 +388,29 @@ def _qualifier(f: str, leftover: set[str], header: str) -> str | None:
         # birth", "Date joined" are dates of something else than the export
         q = _METRIC_NOUNS | _DATE_EVENTS
     elif f == "name":
-        q = _IDENTIFIER
+        q = _IDENTIFIER | _NOT_IDENTITY
+    elif f == "handle":
+        q = _NOT_IDENTITY
     elif f in COUNT_FIELDS:
         if "%" in header:
             return "%"
-        q = _CHANGE | _SHARE | _DATE_WORDS | _DERIVED
+        q = _CHANGE | _SHARE | _DATE_WORDS | _DERIVED | _NOT_A_COUNT
+        # another metric named beside it: "Video Views" is no posts count, "Likes from non
+        # followers" no likes average
+        q |= _METRICS - {w for syn in SYNONYMS[f] for w in syn.split()}
         if f in ("followers", "following"):
-            q |= _AUTHENTICITY
+            q |= _AUTHENTICITY | _OTHER_AUDIENCE
         if f in _AVERAGES:
             q |= _TOTAL | {"story", "stories"}  # an average over a period is still one
+            if not leftover & _AVG_MARKERS:
+                # "Video Views" (Social Blade), "Monthly views", "Views last 30 days" are
+                # totals of a channel or a period; "Avg views (30d)" is an average
+                q |= _TOTAL_SCOPE | _TIME
+                for w in sorted(leftover):
+                    if _WINDOW.fullmatch(w):
+                        return w
         else:
-            q |= _TIME
+            q |= _TIME | {"per"}  # "Followers per post" is a ratio, not followers
             if f == "posts_count":
                 q |= _RECENCY
     else:
@@ -446,7 +492,7 @@ def match_header(header: str) -> tuple[str | None, float]:
     words = h.split()
     for f, syns in SYNONYMS.items():
         for s in syns:
-            if len(s) < 4:
+            if len(s) < 5:  # 'plays' ~ 'pays', 'rate' ~ 'date': too short to guess from
                 continue
             n = len(s.split())
             windows = {h} | {" ".join(words[k : k + n]) for k in range(len(words) - n + 1)}
