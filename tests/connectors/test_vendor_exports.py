@@ -203,3 +203,28 @@ def test_social_blade_and_noxinfluencer_totals_are_not_averages(
     assert "avg_views" not in c["extra"]
     assert c["extra"]["video views"] == "28,368,841,870"
     assert c["extra"]["est. earnings per video"] == "1200"
+
+
+def test_grin_another_platforms_handle_is_not_the_display_name(
+    store: Store, tmp_path: Path
+) -> None:
+    """GRIN / Upfluence: one row a person, a handle column per platform. 'TikTok Handle'
+    became the display name of the Instagram creator ("@camistyle"), and First/Last Name
+    were lost."""
+    f = _write(
+        tmp_path / "grin-2025-03.csv",
+        "First Name,Last Name,Email,Instagram Handle,Instagram Followers,TikTok Handle,"
+        "TikTok Followers\r\n"
+        'Camila,Ruiz,cami@x.com,@cami.style,"12,500",@camistyle,"40,300"\r\n'
+        'Jo,,jo@run.de,@runner.jo,"45,200",,\r\n',
+    )
+    res = import_vendor_csv(store, "default", f)
+    assert res.n_loaded == 2
+    c = _creators(store)
+    assert set(c) == {"instagram:cami.style", "instagram:runner.jo"}
+    assert c["instagram:cami.style"]["name"] == "Camila Ruiz"
+    assert c["instagram:runner.jo"]["name"] == "Jo"
+    assert c["instagram:cami.style"]["followers"] == 12_500
+    assert c["instagram:cami.style"]["extra"]["tiktok handle"] == "@camistyle"
+    notes = [r for _l, fld, r in _warnings(store) if fld == "handle"]
+    assert notes and "'tiktok handle'" in notes[0]

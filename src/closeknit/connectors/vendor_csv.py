@@ -610,6 +610,14 @@ def detect(
         cm.how.setdefault(f, "header")
         used.add(i)
     _percent_columns(cm, col_values)
+    # "First Name" + "Last Name" (GRIN, Upfluence, CRMs): the display name is both
+    first = [i for i in name_like if norm(headers[i]).replace(" ", "") in _FIRST_NAME]
+    last = [i for i in name_like if norm(headers[i]).replace(" ", "") in _LAST_NAME]
+    if first and last and "name" not in cm.columns:
+        cm.columns["name"] = [first[0], last[0]]
+        cm.how["name"] = _FIRST_LAST
+        used.update((first[0], last[0]))
+        name_like = [i for i in name_like if i not in (first[0], last[0])]
     other_dates = [
         h
         for i, h in enumerate(headers)
@@ -637,6 +645,28 @@ def detect(
             cm.how["handle"] = "header+values"
             used.add(ranked[0])
             ranked = ranked[1:]
+        if "handle" in cm.columns:
+            # GRIN / Upfluence: one row a person, a handle column per platform; another
+            # platform's handle is another account, not this one's display name ("TikTok
+            # Handle" was the Instagram creator's name)
+            own = header_platform(headers[cm.columns["handle"][0]])
+            others = [
+                i
+                for i in ranked
+                if bonus.get(i, 0.0) > 0 and header_platform(headers[i]) not in (None, own)
+            ]
+            if others:
+                ranked = [i for i in ranked if i not in others]
+                cm.notes.append(
+                    (
+                        "handle",
+                        f"one account a row: the handles are read from "
+                        f"{headers[cm.columns['handle'][0]]!r}; "
+                        f"{', '.join(repr(headers[i]) for i in others)} name other accounts and "
+                        "are not read (kept in extra; import them with --map handle=COLUMN "
+                        "--platform P)",
+                    )
+                )
         if ranked and "name" not in cm.columns:
             # of the other name-like columns, an exact header first ("name" over "creator"),
             # then the least handle-like: display names have spaces, handles do not
@@ -710,6 +740,11 @@ def detect(
             "use --map handle=COLUMN"
         )
     return cm
+
+
+_FIRST_NAME = frozenset("firstname givenname forename vorname prenom".split())
+_LAST_NAME = frozenset("lastname surname familyname nachname apellido apellidos".split())
+_FIRST_LAST = "header (first name + last name)"
 
 
 def _percent_share(values: list[str]) -> float:
@@ -973,6 +1008,11 @@ def build_spec(
         return parts[0] if len(parts) == 1 else f"coalesce({', '.join(parts)})"
 
     def text(f: str) -> str:
+        if cm.how.get(f) == _FIRST_LAST:
+            both = ", ".join(
+                f"CASE WHEN NOT {miss(i)} THEN trim({x[i]}) END" for i in cm.columns[f]
+            )
+            return f"NULLIF(concat_ws(' ', {both}), '')"
         parts = [f"CASE WHEN NOT {miss(i)} THEN trim({x[i]}) END" for i in ordered(f)]
         return coalesce(parts, "NULL::VARCHAR")
 
