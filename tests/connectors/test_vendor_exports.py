@@ -228,3 +228,26 @@ def test_grin_another_platforms_handle_is_not_the_display_name(
     assert c["instagram:cami.style"]["extra"]["tiktok handle"] == "@camistyle"
     notes = [r for _l, fld, r in _warnings(store) if fld == "handle"]
     assert notes and "'tiktok handle'" in notes[0]
+
+
+def test_an_agency_sheet_lists_the_columns_it_does_not_read(store: Store, tmp_path: Path) -> None:
+    """A sheet kept by hand: 'Rate' (a fee? an engagement rate?) and 'Notes' are not guessed
+    into a field; they are kept in extra and named, in the import's warnings and --show-map."""
+    from closeknit.connectors.vendor_csv import inspect
+
+    f = _write(
+        tmp_path / "agency roster 2025-03.csv",
+        "Handle,IG followers,TikTok followers,Rate,Notes\r\n"
+        "@cami.style,12.5k,40k,$450,great for spring\r\n"
+        "@runner.jo,45.2k,,€1.200,asked for 2 reels\r\n"
+        ",,,,\r\n",
+    )
+    info = inspect(f)
+    assert info["ignored"] == ["rate", "notes"]
+    res = import_vendor_csv(store, "default", f)
+    assert res.n_loaded == 2
+    c = _creators(store)
+    assert c["instagram:cami.style"]["followers"] == 12_500
+    assert c["instagram:cami.style"]["extra"] == {"rate": "$450", "notes": "great for spring"}
+    notes = [r for _l, fld, r in _warnings(store) if fld == "columns"]
+    assert notes == ["not read into any field (kept in extra): 'rate', 'notes'"]

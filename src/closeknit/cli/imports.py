@@ -185,7 +185,18 @@ def vendor_csv_cmd(
                 rows=[
                     {"field": f, "columns": ", ".join(v["columns"]), "how": v["how"]}
                     for f, v in info["columns"].items()
-                ],
+                ]
+                + (
+                    [
+                        {
+                            "field": "(none)",
+                            "columns": ", ".join(info["ignored"]),
+                            "how": "not read: kept in extra",
+                        }
+                    ]
+                    if info.get("ignored")
+                    else []
+                ),
                 title=f"{path.name}: {info['platform']}, date {info['date']}",
             )
             return

@@ -525,6 +525,11 @@ class ColumnMap:
     # the rows' keys where they differ from ``headers`` (a second header row names columns)
     keys: list[str] = field(default_factory=list)
 
+    def unmapped(self) -> list[str]:
+        """The headers no field reads (their cells are kept in ``extra``)."""
+        mapped = {i for idx in self.columns.values() for i in idx}
+        return [h for i, h in enumerate(self.headers) if i not in mapped]
+
     def to_dict(self) -> dict[str, Any]:
         return {
             f: {"columns": [self.headers[i] for i in idx], "how": self.how.get(f)}
@@ -1209,6 +1214,15 @@ def build_spec(
         )
     row_date = "d.date" if date_cols else file_date
     file_warnings: tuple[tuple[str, str], ...] = tuple(cm.notes) + tuple(rate_notes)
+    if cm.unmapped():
+        # an unknown column is named, never guessed into a field
+        file_warnings += (
+            (
+                "columns",
+                "not read into any field (kept in extra): "
+                + ", ".join(repr(h) for h in cm.unmapped()),
+            ),
+        )
     if preamble:
         titles = "; ".join(repr(t[:80]) for t in preamble[:3])
         file_warnings += (
@@ -1495,5 +1509,6 @@ def inspect(
             "date": d.isoformat() if d else None,
             "encoding": "xlsx" if src != path else head.encoding.removesuffix("-sig"),
             "columns": cm.to_dict(),
+            "ignored": cm.unmapped(),
             "warnings": [f"{f}: {r}" for f, r in cm.notes],
         }
