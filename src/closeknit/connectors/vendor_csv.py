@@ -1157,8 +1157,8 @@ def build_spec(
             )
         )
         rate_parts[i] = (
-            f"CASE WHEN NOT {miss(i)} THEN CASE WHEN contains({x[i]}, '%') "
-            f"THEN {parsed('n', i)} / 100 ELSE {parsed('n', i)} * {scale} END END"
+            f"CASE WHEN NOT {miss(i)} THEN round(CASE WHEN contains({x[i]}, '%') "
+            f"THEN {parsed('n', i)} / 100 ELSE {parsed('n', i)} * {scale} END, 10) END"
         )
     values["engagement_rate"] = by_platform("engagement_rate", rate_parts, "NULL::DOUBLE")
     for f, kind, null, what in (
