@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from closeknit.connectors.audience import FEATURE_COLUMNS
 from closeknit.features.models.forest import Forest
 from closeknit.features.models.oof import ScoreTables
 
@@ -257,15 +258,9 @@ def profile_features(df: pd.DataFrame) -> np.ndarray:
     return np.column_stack([cols[f] for f in FEATURES]).astype(np.float64)
 
 
-_GIVEN_FEATURES = (
-    "bio_length",
-    "username_length",
-    "username_digits",
-    "username_digit_ratio",
-    "fullname_words",
-    "fullname_digit_ratio",
-    "name_equals_username",
-)
+# the numbers a labelled dataset gives instead of its texts: the columns the follower-export
+# reader takes for them (one list, the reader's)
+_GIVEN_FEATURES = FEATURE_COLUMNS
 
 
 # --- public datasets mapped onto FEATURES -------------------------------------------------------
