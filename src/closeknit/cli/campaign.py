@@ -126,7 +126,7 @@ def register(app: typer.Typer) -> None:
             cs,
             as_json=as_json,
             as_csv=as_csv,
-            rows=[c.to_json() for c in cs] if as_csv else rows,
+            table=rows,
             title="campaigns",
             formats={"budget": money},
             empty="no campaigns yet: closeknit campaign create NAME",
@@ -192,7 +192,7 @@ def register(app: typer.Typer) -> None:
             out,
             as_json=as_json,
             as_csv=as_csv,
-            rows=[m.to_json() for m in out] if as_csv else _member_rows(out),
+            table=_member_rows(out),
             formats=_MEMBER_FORMATS,
         )
 

@@ -383,18 +383,23 @@ def emit(
     priority: Sequence[str] | None = None,
     formats: Formats | None = None,
     empty: str | None = None,
+    table: Sequence[dict[str, Any]] | None = None,
 ) -> None:
     """Print ``data`` as JSON, ``rows`` as CSV, or a human rendering (``render`` or a table).
 
     ``data`` is a service result (or a list of them): ``--json`` prints exactly what the REST
     API returns for the same request. ``--csv`` prints ``rows`` (unrounded, every column; the
-    result's own rows when ``rows`` is None). ``formats`` and ``empty``: as ``print_table``."""
+    result's own rows when ``rows`` is None). ``table``: the terminal's rows only (a few
+    columns shaped for 80 columns), where ``--csv`` keeps the result's own. ``formats`` and
+    ``empty``: as ``print_table``."""
     if as_json:
         print_json(data)
         return
     if render is not None and not as_csv:
         render()
         return
+    if table is not None and not as_csv:
+        rows = table
     if rows is None:
         plain = to_jsonable(data)
         if isinstance(plain, dict) and not as_csv:

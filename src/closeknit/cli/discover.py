@@ -338,9 +338,7 @@ def register(app: typer.Typer) -> None:
         """The niches and their seed terms."""
         res = fsvc.niche_list()
         rows = [{"id": n.id, "label": n.label, "terms": ", ".join(n.terms[:6])} for n in res]
-        emit(
-            res, as_json=as_json, as_csv=as_csv, rows=[n.to_json() for n in res] if as_csv else rows
-        )
+        emit(res, as_json=as_json, as_csv=as_csv, table=rows)
 
     @app.command("index")
     def index_cmd(

@@ -85,7 +85,7 @@ def register(app: typer.Typer) -> None:
             res,
             as_json=as_json,
             as_csv=as_csv,
-            rows=[r.to_json() for r in res] if as_csv else rows,
+            table=rows,
             title="lists",
             empty="no saved lists yet: closeknit lists create NAME",
         )

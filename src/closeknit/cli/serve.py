@@ -200,7 +200,7 @@ def register(app: typer.Typer) -> None:
             res,
             as_json=as_json,
             as_csv=as_csv,
-            rows=[w.to_json() for w in res] if as_csv else rows,
+            table=rows,
             title="workspaces",
         )
 
