@@ -1123,18 +1123,20 @@ def build_spec(
         )
         return f"CASE {plat} {whens} ELSE {coalesce(plain, null)} END"
 
+    def cell_check(i: int, bad: str, what: str) -> Check:
+        """A present cell of column ``i`` that does not read as ``what``: warned, row kept."""
+        return Check(
+            headers[i],
+            f"(NOT {miss(i)} AND {bad})",
+            f"{headers[i]} is not {what}",
+            value=x[i],
+            keep_row=True,
+        )
+
     for f in COUNT_FIELDS:
         idx = ordered(f)
         for i in idx:
-            checks.append(
-                Check(
-                    headers[i],
-                    f"(NOT {miss(i)} AND coalesce({parsed('c', i)} < 0, true))",
-                    f"{headers[i]} is not a count",
-                    value=x[i],
-                    keep_row=True,
-                )
-            )
+            checks.append(cell_check(i, f"coalesce({parsed('c', i)} < 0, true)", "a count"))
         parts = {
             i: f"CASE WHEN NOT {miss(i)} AND {parsed('c', i)} >= 0 THEN {parsed('c', i)} END"
             for i in idx
@@ -1147,15 +1149,7 @@ def build_spec(
         scale, note = _rate_scale(headers[i], [r[i] for r in sample if i < len(r)])
         if note:
             rate_notes.append(("engagement_rate", note))
-        checks.append(
-            Check(
-                headers[i],
-                f"(NOT {miss(i)} AND {parsed('n', i)} IS NULL)",
-                f"{headers[i]} is not a number",
-                value=x[i],
-                keep_row=True,
-            )
-        )
+        checks.append(cell_check(i, f"{parsed('n', i)} IS NULL", "a number"))
         rate_parts[i] = (
             f"CASE WHEN NOT {miss(i)} THEN round(CASE WHEN contains({x[i]}, '%') "
             f"THEN {parsed('n', i)} / 100 ELSE {parsed('n', i)} * {scale} END, 10) END"
@@ -1167,15 +1161,7 @@ def build_spec(
     ):
         idx = ordered(f)[:1]
         for i in idx:
-            checks.append(
-                Check(
-                    headers[i],
-                    f"(NOT {miss(i)} AND {parsed(kind, i)} IS NULL)",
-                    f"{headers[i]} is not {what}",
-                    value=x[i],
-                    keep_row=True,
-                )
-            )
+            checks.append(cell_check(i, f"{parsed(kind, i)} IS NULL", what))
         values[f] = coalesce(
             [f"CASE WHEN NOT {miss(i)} THEN {parsed(kind, i)} END" for i in idx], null
         )
