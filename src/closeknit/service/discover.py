@@ -178,11 +178,14 @@ def restrict(
     return brief.model_copy(update={"exclude": [*brief.exclude, *ruled_out]}), counts
 
 
-def measured_shares(t: CandidateTable, brief: Brief) -> dict[str, np.ndarray]:
-    """Every creator's measured share of its audience in each dimension the brief asks for
-    (NaN without demographics): the one definition relevance uses
-    (:func:`closeknit.match.rank.audience_shares`), without the own-country stand-in."""
-    return audience_shares(t, brief, np.arange(len(t)), stand_in=False)
+def measured_shares(
+    t: CandidateTable, brief: Brief, rows: np.ndarray | None = None
+) -> dict[str, np.ndarray]:
+    """The measured share of each creator's audience (the table's ``rows``, every creator when
+    None) in each dimension the brief asks for (NaN without demographics): the one definition
+    relevance uses (:func:`closeknit.match.rank.audience_shares`), without the own-country
+    stand-in."""
+    return audience_shares(t, brief, np.arange(len(t)) if rows is None else rows, stand_in=False)
 
 
 def _keyword_creators(store: Store, workspace: str, keywords: list[str]) -> list[str]:
@@ -353,16 +356,17 @@ def _enrich(
     # persisted per data version): no fee model is fitted again for the results
     t = get_table(store, workspace)
     rows = t.rows_of(ids)
-    shares = measured_shares(t, brief) if brief is not None else {}
+    # the results' rows only (a result that is not in the table is skipped below)
+    shares = measured_shares(t, brief, np.maximum(rows, 0)) if brief is not None else {}
     out = []
-    for r, row in zip(results, rows, strict=True):
+    for j, (r, row) in enumerate(zip(results, rows, strict=True)):
         d = dict(r)
         if row >= 0:
             d["tier"] = t.tier[row]
             d["engagement_rate"] = _finite(t.engagement_rate[row])
             d["authenticity_score"] = _finite(t.auth_score[row])
             d["audience_shares"] = {
-                k: round(float(v[row]), 4) for k, v in shares.items() if np.isfinite(v[row])
+                k: round(float(v[j]), 4) for k, v in shares.items() if np.isfinite(v[j])
             }
             if d.get("fee_estimate") is None and np.isfinite(t.fee[row]):
                 # lookalikes carry no fee: the same one-post estimate discover ranks by
