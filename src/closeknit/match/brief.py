@@ -59,9 +59,9 @@ class Brief(BaseModel):
     budget: float | None = None  # per creator fee ceiling in the workspace currency
     parsed: list[str] = Field(default_factory=list)  # what was read from the free text
     # the least share of the audience ("country", "age", "gender") at which it fits the brief,
-    # where the user set one (discover's min_country_share, ...); else the learned bar
-    # (closeknit.match.relevance.default_bar)
-    # (not serialised: the results echo the filters' shares themselves)
+    # where the user set one (discover's min_country_share, ...); else the learned bar, the
+    # share exp(-a/b) of closeknit.match.relevance's audience coefficients (not serialised:
+    # the results echo the filters' shares themselves)
     audience_bars: dict[str, float] = Field(default_factory=dict, exclude=True)
 
     def to_dict(self) -> dict[str, Any]:

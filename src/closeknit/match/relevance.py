@@ -222,14 +222,6 @@ def niche_support(
     return out
 
 
-def default_bar(m: RelevanceModel, dim: str) -> float:
-    """The share at which the model's P(audience fits) of ``dim`` is one half: the bar it
-    learned (``exp(−a/b)``; about 0.50 of the audience in the brief's countries, 0.19 in its
-    ages, 0.55 of its gender for the shipped models)."""
-    a, b = m.audience.get(dim, (5.0, 7.0))
-    return math.exp(-a / b) if b > 0 else 0.5
-
-
 def audience_probability(
     m: RelevanceModel,
     shares: dict[str, np.ndarray],
