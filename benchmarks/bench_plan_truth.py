@@ -23,7 +23,8 @@ brands' past campaigns attributed, features, niches, vectors), for every brief o
   the rising topics and how many of its early creators are among its first 10 riders.
 
     python benchmarks/bench_plan_truth.py --make --creators 5000 --seed 1 --out /tmp/pt \
-        [--model minilm] [--response gamma=0.7,...] [--previous-src /work/main/src] \
+        [--model minilm] [--response gamma=0.7,...] [--world demographics_fraction=0.4,...] \
+        [--previous-src /work/main/src] \
         [--floors 0.3] [--shares 0.8 0.7] [--json out.json]
 
 Prints a JSON report and a Markdown table.
@@ -57,10 +58,23 @@ from plan_brief import plan_request  # noqa: E402
 MAX_CREATORS = 12
 
 
-def make_world(out: Path, creators: int, seed: int, response: dict[str, float] | None) -> None:
+def make_world(
+    out: Path,
+    creators: int,
+    seed: int,
+    response: dict[str, float] | None,
+    world_opts: dict[str, float] | None = None,
+) -> None:
     from closeknit.world import generate
 
-    generate(out, creators, seed, response=response or {})
+    generate(out, creators, seed, response=response or {}, **(world_opts or {}))
+
+
+def _pairs(text: str | None) -> dict[str, float] | None:
+    """``k=v,k=v`` as floats (None when not given)."""
+    if not text:
+        return None
+    return {k: float(v) for k, v in (p.split("=") for p in text.split(","))}
 
 
 def prepare(store: Store, ws: str, world: Path, model: str | None) -> dict[str, float]:
@@ -358,6 +372,12 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--creators", type=int, default=5000)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--response", default=None, help="world response parameters k=v,...")
+    ap.add_argument(
+        "--world",
+        default=None,
+        help="world structure options k=v,... (WorldConfig fields: demographics_fraction, "
+        "audience_fraction, fraud_share, ...)",
+    )
     ap.add_argument("--model", default=None, help="embedding model (default: minilm)")
     ap.add_argument("--min-relevant", type=int, default=3)
     ap.add_argument("--previous-src", default=None, help="src/ of the previous ranking's code")
@@ -385,16 +405,16 @@ def main(argv: list[str] | None = None) -> None:
     if a.no_overlap:
         _without_overlap()
     world, db = a.out / "world", a.out / "store.duckdb"
-    report: dict[str, Any] = {"creators": a.creators, "seed": a.seed, "response": a.response}
+    report: dict[str, Any] = {
+        "creators": a.creators,
+        "seed": a.seed,
+        "response": a.response,
+        "world": a.world,
+    }
     if a.make:
         a.out.mkdir(parents=True, exist_ok=True)
-        resp = (
-            {k: float(v) for k, v in (p.split("=") for p in a.response.split(","))}
-            if a.response
-            else None
-        )
         t0 = time.perf_counter()
-        make_world(world, a.creators, a.seed, resp)
+        make_world(world, a.creators, a.seed, _pairs(a.response), _pairs(a.world))
         report["generate_s"] = round(time.perf_counter() - t0, 1)
         db.unlink(missing_ok=True)
         st = open_store(db)
