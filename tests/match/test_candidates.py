@@ -14,9 +14,9 @@ from closeknit.features.fees import estimate_fees, set_rate
 from closeknit.match import Brief, discover
 from closeknit.match import candidates as cand
 from closeknit.match import index as mindex
+from closeknit.match.audience import audience_fit
 from closeknit.match.rank import (
     DEFAULT_WEIGHTS,
-    audience_fit,
     geo_mean,
     load_demographics,
     load_features,

@@ -9,8 +9,9 @@ import pytest
 from typer.testing import CliRunner
 
 from closeknit.cli import app
-from closeknit.match import Brief, discover, lookalikes, parse_brief, trends
+from closeknit.match import Brief, discover, lookalikes, parse_brief, relevance, trends
 from closeknit.match import index as mindex
+from closeknit.match.embed import get_embedder
 from closeknit.match.niche import assign_niches
 from closeknit.match.vectors import refresh_creator_vectors
 from closeknit.store import Store
@@ -266,3 +267,31 @@ def test_tied_value_for_the_fee_shares_its_rank_whatever_the_row_order() -> None
         perm = rng.permutation(len(x))
         assert np.array_equal(average_ranks(x), rankdata(x))
         assert np.array_equal(average_ranks(x[perm]), average_ranks(x)[perm])
+
+
+def test_an_unmeasured_audience_is_named_estimated_not_shown_as_measured(small: Store) -> None:
+    """Without demographics the audience factor is missing, scored at its estimate (the own
+    country stands in: this store has too few demographics to learn from), its share is not
+    made up, and the why line says what is estimated."""
+    from closeknit.match.audience import MIN_REFERENCE
+    from closeknit.service.discover import DiscoverIn
+    from closeknit.service.discover import discover as discover_svc
+
+    assert len(small.query("SELECT creator_id FROM creators")) < MIN_REFERENCE
+    small.execute("DELETE FROM audience_demographics WHERE creator_id = 'instagram:homefit_gb'")
+    brief = Brief(text="home workout hiit", countries=["GB"])
+    r = discover(small, "default", brief, 6)
+    m = {x.handle: x for x in r.matches}["homefit_gb"]
+    assert m.factors["audience"] is None and "audience" in m.missing
+    _, want = relevance.audience_probability(
+        relevance.model_for(get_embedder().name), {"country": np.array([relevance.NO_DEMO_IN])}
+    )
+    assert m.imputed["audience"] == pytest.approx(float(want["country"][0]))
+    assert m.signals["country_share"] is None
+    res = discover_svc(small, "default", DiscoverIn(text="home workout hiit", countries=["GB"]))
+    row = {x.handle: x for x in res.results}["homefit_gb"]
+    assert "country" not in row.audience_shares
+    assert f"no country demographics: audience fit estimated at {want['country'][0]:.0%}" in (
+        row.why
+    )
+    assert "no audience data" not in row.why

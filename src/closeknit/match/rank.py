@@ -6,8 +6,9 @@ audience fit (share of the audience in the brief's countries / age range / gende
 audience_demographics), engagement quality and authenticity (creator_features, 0-100 -> 0-1),
 and cost-effectiveness (expected engagements per unit of estimated fee, as a percentile among
 the candidates). A factor without data is named in ``missing`` and scored at the median of the
-candidates that have it (``imputed``), never rewarded for being unknown; a creator without
-creator_features is marked ``vetted: false``.
+candidates that have it (``imputed``), never rewarded for being unknown; an audience without
+demographics is scored at its estimate from similar creators instead
+(:mod:`closeknit.match.audience`); a creator without creator_features is marked ``vetted: false``.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ import numpy as np
 
 from closeknit.errors import InsufficientData
 from closeknit.match import relevance
-from closeknit.match.brief import Brief, age_range, bucket_overlap, content_text
+from closeknit.match.audience import audience_fit_rows, audience_shares, bucket_share
+from closeknit.match.brief import Brief, content_text
 from closeknit.match.candidates import FEATURE_COLS
 from closeknit.match.embed import get_embedder
 from closeknit.match.vectors import (
@@ -166,47 +168,6 @@ def load_demographics(
             r["share"]
         )
     return out
-
-
-def audience_fit(
-    brief: Brief,
-    demo: dict[str, dict[str, float]] | None,
-    country: str | None,
-    model: relevance.RelevanceModel | None = None,
-) -> tuple[float | None, dict[str, Any]]:
-    """One creator's audience factor: P(audience fits) of :mod:`closeknit.match.relevance` over
-    the dimensions the brief asks for (None when it asks for none or nothing is known), and the
-    measured shares behind it. The per-row definition :func:`audience_shares` vectorises."""
-    from closeknit.match.relevance import NO_DEMO_IN, NO_DEMO_OUT
-
-    model = model or relevance.model_for(get_embedder().name)
-    demo = demo or {}
-    shares: dict[str, np.ndarray] = {}
-    if brief.countries:
-        cs = demo.get("country")
-        if cs:
-            v = sum(cs.get(c, 0.0) for c in brief.countries)
-        elif country:
-            v = NO_DEMO_IN if country in brief.countries else NO_DEMO_OUT
-        else:
-            v = float("nan")
-        shares["country"] = np.array([v])
-    if brief.audience_age:
-        rng = age_range(brief.audience_age)
-        ages = demo.get("age")
-        if rng:
-            v = sum(s * bucket_overlap(b, rng) for b, s in ages.items()) if ages else float("nan")
-            shares["age"] = np.array([v])
-    if brief.audience_gender:
-        gs = demo.get("gender")
-        v = gs.get(brief.audience_gender, 0.0) + 0.5 * gs.get("U", 0.0) if gs else float("nan")
-        shares["gender"] = np.array([v])
-    parts = {f"{k}_share": (None if np.isnan(v[0]) else round(float(v[0]), 3))
-             for k, v in shares.items()}  # fmt: skip
-    p, _ = relevance.audience_probability(model, shares, brief.audience_bars)
-    if p is None or np.isnan(p[0]):
-        return None, parts
-    return float(p[0]), parts
 
 
 def average_ranks(v: np.ndarray) -> np.ndarray:
@@ -567,7 +528,7 @@ def discover(
         ctry = tab.country[r]
         away = _known(ctry) & ~_isin(ctry, brief.countries)
         if away.any():
-            share = _share(tab, "country", r, brief.countries)
+            share = bucket_share(tab, "country", r, brief.countries)
             drop("country", away & (share < 0.3))
     feats_any = bool(tab.has_feat[r].any())  # discover's "feats" of the filtered candidates
     if not feats_any and len(r):
@@ -634,15 +595,18 @@ def discover(
         content = relevance.content_probability(
             rel_model, {"kw": kw, "kw_rel": kwr, "cos": sim, "cos_rel": cosr, "niche": nsup}
         )
-    shares = audience_shares(tab, brief, r)
-    aud_p, _parts = relevance.audience_probability(rel_model, shares, brief.audience_bars)
-    aud = np.full(len(r), np.nan) if aud_p is None else aud_p
+    af = audience_fit_rows(tab, brief, r, rel_model)
+    shares = af.shares
+    aud = np.full(len(r), np.nan) if af.p is None else af.p
     rel = content * np.nan_to_num(aud, nan=1.0)
     eng = tab.eq_score[r] / 100.0
     auth_f = tab.auth_score[r] / 100.0
-    cols = {"content": content, "audience": aud, "engagement": eng, "authenticity": auth_f,
-            "cost": cost}  # fmt: skip
+    # the factor is the measured audience fit; an estimated one is the value a missing factor
+    # is scored at (similar creators', see closeknit.match.audience), not the median
+    cols = {"content": content, "audience": np.where(af.estimated, np.nan, aud),
+            "engagement": eng, "authenticity": auth_f, "cost": cost}  # fmt: skip
     fill = _medians(cols, w)
+    guess = {"audience": np.where(af.estimated, aud, np.nan)}
     # numpy geometric mean to shortlist; the returned scores are then computed exactly as
     # geo_mean does (math.log/exp) so ties and last digits match the per-row formula
     num = np.zeros(len(r))
@@ -651,6 +615,8 @@ def discover(
         wk = w.get(k, 0.0)
         if wk <= 0:
             continue
+        if k in guess:
+            v = np.where(np.isnan(v), guess[k], v)
         if k in fill:
             v = np.where(np.isnan(v), fill[k], v)
         ok = ~np.isnan(v)
@@ -672,6 +638,8 @@ def discover(
         missing = [k for k, v in factors.items() if v is None and w.get(k, 0) > 0]
         if factors["audience"] is None and not asked:
             missing = [m for m in missing if m != "audience"]
+        used = {k: float(g[i]) for k, g in guess.items() if k in missing and not np.isnan(g[i])}
+        used.update({k: fill[k] for k in missing if k in fill and k not in used})
         f = tab.followers[row]
         matches.append(
             Match(
@@ -680,7 +648,7 @@ def discover(
                 platform=str(tab.platform[row]),
                 followers=None if np.isnan(f) else int(f),
                 country=tab.country[row],
-                score=geo_mean({k: fill.get(k) if v is None else v for k, v in factors.items()}, w),
+                score=geo_mean({k: used.get(k) if v is None else v for k, v in factors.items()}, w),
                 relevance=float(rel[i]),
                 signals={
                     "keyword_coverage": None if kw is None else float(kw[i]),
@@ -699,7 +667,7 @@ def discover(
                 fee_source=tab.fee_source,
                 expected_engagements=None if np.isnan(exp_e[i]) else float(exp_e[i]),
                 missing=missing,
-                imputed={k: fill[k] for k in missing if k in fill},
+                imputed=used,
             )
         )
     matches.sort(key=lambda m: (-m.score, m.creator_id))
@@ -787,61 +755,6 @@ def _niche_support(
     return relevance.niche_support(tab.niche[r], score, tab.has_niche[r])
 
 
-def _share(tab: Any, dim: str, r: np.ndarray, buckets: list[str]) -> np.ndarray:
-    """Summed share of ``buckets`` in dimension ``dim`` for rows ``r`` (0 where absent)."""
-    out = np.zeros(len(r))
-    for b in buckets:
-        sp = tab.demo.get(dim, {}).get(b)
-        if sp is not None:
-            out = out + sp.take(r)
-    return out
-
-
-def audience_shares(
-    tab: Any, brief: Brief, r: np.ndarray, *, stand_in: bool = True
-) -> dict[str, np.ndarray]:
-    """Per asked dimension, each candidate's measured audience share (NaN where unknown):
-    country (the brief's countries; without demographics the creator's own country stands in,
-    see :mod:`closeknit.match.relevance`, unless ``stand_in`` is False), age (buckets weighted
-    by their overlap with the range), gender (the gender plus half the unknown). The one
-    definition of "share of the audience" behind relevance, discover's audience filters and
-    the shares its results show."""
-    from closeknit.match.relevance import NO_DEMO_IN, NO_DEMO_OUT
-
-    n = len(r)
-    out: dict[str, np.ndarray] = {}
-
-    def has_dim(dim: str) -> np.ndarray:
-        m = tab.has_dim.get(dim)
-        return m[r] if m is not None else np.zeros(n, bool)
-
-    if brief.countries:
-        has = has_dim("country")
-        share = _share(tab, "country", r, brief.countries)
-        ctry = tab.country[r]
-        own = np.array([bool(c) for c in ctry], bool) & ~has
-        home = _isin(ctry, brief.countries)
-        guess = np.where(own, np.where(home, NO_DEMO_IN, NO_DEMO_OUT), np.nan)
-        out["country"] = np.where(has, share, guess if stand_in else np.nan)
-    if brief.audience_age:
-        rng = age_range(brief.audience_age)
-        if rng:
-            has = has_dim("age")
-            share = np.zeros(n)
-            for b, sp in tab.demo.get("age", {}).items():
-                ov = bucket_overlap(b, rng)
-                if ov:
-                    share = share + sp.take(r) * ov
-            out["age"] = np.where(has, share, np.nan)
-    if brief.audience_gender:
-        has = has_dim("gender")
-        share = _share(tab, "gender", r, [brief.audience_gender]) + 0.5 * _share(
-            tab, "gender", r, ["U"]
-        )
-        out["gender"] = np.where(has, share, np.nan)
-    return out
-
-
 @dataclass
 class Fit:
     """How given creators fit a brief (arrays aligned with ``creator_ids``; NaN: unknown)."""
@@ -852,6 +765,8 @@ class Fit:
     relevance: np.ndarray  # content × audience
     share: np.ndarray  # measured share of the audience the brief targets (countries × age × gender)
     shares: dict[str, np.ndarray]
+    # an asked audience dimension was not measured: its fit is estimated from similar creators
+    estimated: np.ndarray
 
 
 def fit_of(
@@ -905,11 +820,13 @@ def fit_of(
     if not relevance.content_query(brief).strip():
         content = np.ones(n)  # a brief without content words asks nothing of the content
     r = np.where(rows >= 0, rows, 0)
-    shares = audience_shares(tab, brief, r)
+    # the forecast's share keeps the own-country stand-in it was fitted with; P(audience
+    # fits) estimates an unmeasured dimension from similar creators (closeknit.match.audience)
+    shares = audience_shares(tab, brief, r, stand_in=True)
+    af = audience_fit_rows(tab, brief, r, rel_model)
     for v in shares.values():
         v[rows < 0] = np.nan
-    aud_p, _ = relevance.audience_probability(rel_model, shares, brief.audience_bars)
-    aud = np.full(n, np.nan) if aud_p is None else aud_p
+    aud = np.full(n, np.nan) if af.p is None else np.where(rows < 0, np.nan, af.p)
     share = np.ones(n)
     for v in shares.values():
         share = share * np.nan_to_num(v, nan=1.0)
@@ -920,4 +837,5 @@ def fit_of(
         relevance=content * np.nan_to_num(aud, nan=1.0),
         share=share,
         shares=shares,
+        estimated=af.estimated & (rows >= 0),
     )

@@ -22,9 +22,12 @@ Here both parts are probabilities on an absolute scale, learned on a world's bri
 * **audience** ``Π_d σ(a_d + b_d·log share_d)`` over the dimensions the brief asks for: the
   share of the creator's audience in the brief's countries, in its age range (buckets weighted by
   their overlap with the range) and of its gender (F + half the unknown), from
-  ``audience_demographics``. Without demographics the creator's own country stands in for the
-  country share (0.65 in the brief's countries, 0.05 outside; age and gender stay unknown: their
-  factor is left out). A share the user asks for (discover's and the plan's
+  ``audience_demographics``. A dimension without demographics is estimated from similar
+  creators that have them (same niche and home-country relation to the brief:
+  :mod:`closeknit.match.audience`); only where the workspace has too few to learn from does the
+  creator's own country stand in for the country share (0.65 in the brief's countries, 0.05
+  outside) and an unmeasured age or gender stay out of the product. A share the user asks for
+  (discover's and the plan's
   ``min_country_share``, ...) moves that dimension's midpoint to it (``audience_probability``'s
   ``bars``), so the filter and relevance agree on what fits.
 

@@ -18,8 +18,9 @@ from pydantic import Field, field_validator
 from closeknit import figures, match
 from closeknit.errors import ValidationError
 from closeknit.match import Brief
+from closeknit.match.audience import audience_shares
 from closeknit.match.candidates import CandidateTable, get_table
-from closeknit.match.rank import DEFAULT_WEIGHTS, audience_shares
+from closeknit.match.rank import DEFAULT_WEIGHTS
 from closeknit.service.base import Date, Day, In, Out
 from closeknit.service.briefs import BriefIn, BriefOut, saved_brief_in
 from closeknit.store import Store, resolve_creator_id
@@ -183,9 +184,8 @@ def measured_shares(
 ) -> dict[str, np.ndarray]:
     """The measured share of each creator's audience (the table's ``rows``, every creator when
     None) in each dimension the brief asks for (NaN without demographics): the one definition
-    relevance uses (:func:`closeknit.match.rank.audience_shares`), without the own-country
-    stand-in."""
-    return audience_shares(t, brief, np.arange(len(t)) if rows is None else rows, stand_in=False)
+    relevance uses (:func:`closeknit.match.audience.audience_shares`)."""
+    return audience_shares(t, brief, np.arange(len(t)) if rows is None else rows)
 
 
 def _keyword_creators(store: Store, workspace: str, keywords: list[str]) -> list[str]:
@@ -308,7 +308,8 @@ class MatchOut(Out):
     missing: list[str]
     imputed: dict[str, float] = Field(
         default_factory=dict,
-        description="the value the score used for each missing factor: the candidates' median",
+        description="the value the score used for each missing factor: the candidates' median; "
+        "for the audience, the estimate from similar creators with demographics",
     )
     vetted: bool
     status: str
@@ -429,7 +430,11 @@ def why(m: dict[str, Any], brief: Brief | None) -> str:
             if shared[0] >= 0.005
             else "no sampled follower in common"
         )
-    elif brief is not None and (brief.countries or brief.audience_age or brief.audience_gender):
+    elif (
+        brief is not None
+        and (brief.countries or brief.audience_age or brief.audience_gender)
+        and "audience" not in (m.get("imputed") or {})
+    ):
         parts.append("no audience data")
     elif f.get("audience") is not None:
         parts.append(f"{_level(f.get('audience'))} audience match")
@@ -439,7 +444,13 @@ def why(m: dict[str, Any], brief: Brief | None) -> str:
         parts.append(f"authenticity {figures.score(m['authenticity_score'])}/100")
     elif not m.get("vetted", True):
         parts.append("not vetted yet")
-    guessed = [k for k in m.get("imputed") or {} if k != "audience" or not aud]
+    imputed = m.get("imputed") or {}
+    if "audience" in imputed and brief is not None:
+        parts.append(
+            "no " + "/".join(_missing_dims(brief, sh)) + " demographics: audience fit "
+            f"estimated at {imputed['audience']:.0%}"
+        )
+    guessed = [k for k in imputed if k != "audience" or brief is None]
     if guessed:
         parts.append(
             " and ".join(_FACTOR_WORDS.get(k, k) for k in guessed)
@@ -449,6 +460,13 @@ def why(m: dict[str, Any], brief: Brief | None) -> str:
 
 
 _FACTOR_WORDS = {"cost": "value for the fee"}  # the others read as their names
+
+
+def _missing_dims(brief: Brief, shares: dict[str, float]) -> list[str]:
+    """The brief's audience dimensions a result has no measured share for, as words."""
+    asked = [d for d, on in (("country", brief.countries), ("age", brief.audience_age),
+                             ("gender", brief.audience_gender)) if on]  # fmt: skip
+    return [d for d in asked if d not in shares]
 
 
 _SORT_KEYS = {
