@@ -137,15 +137,26 @@ def test_saved_plan_features_equal_the_query_and_follow_writes(
             return planner._aligned(planner._feature_rows(st, "default", ids), ids)
 
         def same(a: dict[str, np.ndarray], b: dict[str, np.ndarray]) -> None:
-            assert sorted(a) == sorted(b) == ["clean", "reply_rate", "sponsored_rate"]
+            assert (
+                sorted(a)
+                == sorted(b)
+                == [
+                    "clean",
+                    "clean_priors",
+                    "reply_rate",
+                    "sampled",
+                    "sponsored_rate",
+                ]
+            )
             for k in a:
                 assert np.array_equal(a[k], b[k], equal_nan=True), k
 
         planner._feat_memo.clear()
         got = planner._feature_cols(st, "default", ids)
         same(got, fresh())
-        assert got["clean"][-1] == planner.DEFAULT_NOT_BOUGHT and np.isnan(got["reply_rate"][-1])
-        assert (got["clean"][:-1] != planner.DEFAULT_NOT_BOUGHT).sum() > 10
+        # not vetted: the sampled creators' average
+        assert got["clean"][-1] == got["clean_priors"][2] and np.isnan(got["reply_rate"][-1])
+        assert (got["clean"][:-1] != got["clean_priors"][2]).sum() > 10
         planner._feat_memo.clear()  # a new process reads the saved file
         with monkeypatch.context() as m:
             m.setattr(planner, "_feature_rows", lambda *a: pytest.fail("re-derived"))

@@ -377,7 +377,7 @@ def test_overlap_is_discounted_as_independent_exposure(ws: Store) -> None:
 def test_not_bought_probability() -> None:
     import numpy as np
 
-    from closeknit.plan.planner import BOUGHT_SHARE, DEFAULT_NOT_BOUGHT, not_bought
+    from closeknit.plan.planner import BOUGHT_SHARE, not_bought
 
     f = np.array([0.02, BOUGHT_SHARE, 0.6, np.nan, 0.25, 0.25])
     lo = np.array([0.0, 0.25, 0.5, np.nan, 0.24, 0.05])
@@ -385,7 +385,7 @@ def test_not_bought_probability() -> None:
     p = not_bought(f, lo, hi)
     assert p[0] > 0.99 and p[2] < 0.01
     assert p[1] == pytest.approx(0.5)
-    assert p[3] == DEFAULT_NOT_BOUGHT
+    assert np.isnan(p[3])  # unsampled: filled by unsampled_not_bought
     # the same estimate from a smaller sample (a wider interval) is less sure
     assert p[4] > p[5] > 0.5
     # the normal CDF of scipy.stats, without importing it on the plan path
@@ -394,6 +394,33 @@ def test_not_bought_probability() -> None:
     sd = np.maximum((hi - lo) / 3.29, 0.02)
     want = norm.cdf((BOUGHT_SHARE - f) / sd)
     assert np.array_equal(p[:3], want[:3]) and np.array_equal(p[4:], want[4:])
+
+
+def test_unsampled_creators_get_the_sampled_creators_rate() -> None:
+    """An unsampled audience is as likely to be bought as sampled ones with the same growth
+    evidence, not certainly clean; the old default only where too few were sampled."""
+    import numpy as np
+
+    from closeknit.plan.planner import (
+        DEFAULT_NOT_BOUGHT,
+        MIN_SAMPLED,
+        SAMPLED_PRIOR_WEIGHT,
+        unsampled_not_bought,
+    )
+
+    n = 100
+    spike = np.arange(n) < 20
+    clean = np.where(spike, 0.3, 0.95)
+    sampled = np.ones(n, bool)
+    got = unsampled_not_bought(clean, sampled, spike)
+    overall = float(clean.mean())
+    assert got["not vetted"] == pytest.approx(overall)
+    w = SAMPLED_PRIOR_WEIGHT
+    assert got["growth spike"] == pytest.approx((20 * 0.3 + w * overall) / (20 + w))
+    assert got["no growth spike"] == pytest.approx((80 * 0.95 + w * overall) / (80 + w))
+    assert got["growth spike"] < overall < got["no growth spike"] < 1.0
+    few = np.arange(n) < MIN_SAMPLED - 1
+    assert set(unsampled_not_bought(clean, few, spike).values()) == {DEFAULT_NOT_BOUGHT}
 
 
 def test_plan_held_back_by_the_on_brief_mean_says_so(ws: Store) -> None:
@@ -545,3 +572,32 @@ def test_fee_draws_keep_the_estimates_median_and_range() -> None:
     np.testing.assert_allclose(q[0], lo, rtol=0.01)
     np.testing.assert_allclose(q[1], mid, rtol=0.01)
     np.testing.assert_allclose(q[2], hi, rtol=0.01)
+
+
+def test_a_plan_held_back_says_which_evidence_is_estimated() -> None:
+    """The too-few-fit note counts the candidates held back as possibly on brief whose
+    audience is judged on estimates, and what would measure it."""
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from closeknit.plan.planner import _held_back
+
+    m = SimpleNamespace(
+        brief_share=0.9,
+        on_brief=np.array([0.97, 0.8, 0.7, 0.6, 0.3, 0.85]),
+        excluded=np.array([False, False, False, False, False, True]),
+        gaps={
+            "demographics": np.array([False, True, True, False, True, True]),
+            "audience sample": np.array([True, False, True, False, False, True]),
+        },
+    )
+    note = _held_back(m, [0])  # type: ignore[arg-type]
+    # held back: 1, 2, 3 (0 is picked, 4 is under 0.5, 5 was excluded by the user)
+    assert note.startswith("of the 3 candidates held back as possibly on brief")
+    assert "2 have no audience demographics and 1 has no follower sample" in note
+    assert "closeknit import audience" in note
+    m.gaps = {k: np.zeros(6, bool) for k in m.gaps}
+    assert _held_back(m, [0]) == ""  # nothing estimated: nothing to say
+    m.brief_share = 0.0
+    assert _held_back(m, [0]) == ""  # no on-brief rule: nothing held back by it

@@ -66,7 +66,11 @@ DIVERSITY_MIN_RELEVANCE = 0.6
 DEFAULT_ON_BRIEF_SHARE = 0.9  # the plan's mean P(on brief) (editable per plan)
 PICK_MIN_ON_BRIEF = 0.5  # no pick less likely on brief than not
 BOUGHT_SHARE = 0.3  # an audience with this share of fake accounts or more is "heavily bought"
-DEFAULT_NOT_BOUGHT = 1.0  # unsampled: no evidence of bought followers (not held against)
+# unsampled creators: P(not heavily bought) of the sampled ones with the same growth-spike
+# evidence (unsampled_not_bought); this value only where fewer than MIN_SAMPLED were sampled
+DEFAULT_NOT_BOUGHT = 1.0
+MIN_SAMPLED = 30
+SAMPLED_PRIOR_WEIGHT = 10.0  # pseudo-creators pulling a spike group's average to all sampled
 UNKNOWN_AGE_SHARE, UNKNOWN_GENDER_SHARE = 0.3, 0.5  # a brief's age/gender share, no demographics
 
 
@@ -335,6 +339,8 @@ class _Model:
     floor: float | None
     brief_share: float  # the least mean P(on brief) (0: none)
     excluded: np.ndarray  # left out by the caller (constraints' exclude)
+    # per creator, the audience evidence that is estimated, not measured (see _inputs)
+    gaps: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 def _feature_cols(store: Store, workspace: str, ids: list[str]) -> Cols:
@@ -350,10 +356,10 @@ def _feature_cols(store: Store, workspace: str, ids: list[str]) -> Cols:
     mk = (str(store.path), workspace, key)
     hit = _feat_memo.get(mk)
     if hit is None:
-        z = persist.load(store, workspace, "plan-features", key)
+        z = persist.load(store, workspace, "plan-features-2", key)
         if z is None:
             z = _feature_rows(store, workspace, None)
-            persist.save(store, workspace, "plan-features", key, z)
+            persist.save(store, workspace, "plan-features-2", key, z)
         _feat_memo.clear()  # one data version per process is enough
         _feat_memo[mk] = hit = z
     return _aligned(hit, ids)
@@ -369,8 +375,10 @@ def _aligned(z: dict[str, Any], ids: list[str]) -> Cols:
         z["_pos"] = {str(c): k for k, c in enumerate(z["creator_id"].tolist())}
     pos = z["_pos"]
     rows = np.array([pos.get(c, -1) for c in ids], dtype=np.int64)
-    out: Cols = {}
-    for k, default in (*_FEAT_DEFAULT.items(), ("clean", DEFAULT_NOT_BOUGHT)):
+    out: Cols = {"clean_priors": np.asarray(z["clean_priors"], dtype=float)}
+    # a creator without features (not vetted): the sampled creators' average
+    unvetted = float(out["clean_priors"][2])
+    for k, default in (*_FEAT_DEFAULT.items(), ("clean", unvetted), ("sampled", 0.0)):
         col = np.asarray(z[k], dtype=float)
         got = col[np.maximum(rows, 0)] if len(col) else np.zeros(len(rows))
         out[k] = np.where(rows >= 0, got, default)
@@ -394,14 +402,56 @@ def _feature_rows(store: Store, workspace: str, ids: list[str] | None) -> dict[s
         rows = store.query(
             "SELECT creator_id, any_value(reply_rate) AS reply_rate, "
             "any_value(sponsored_rate) AS sponsored_rate, "
+            "any_value(growth_spikes) AS growth_spikes, "
             + ", ".join(f"any_value({k}) AS {k}" for k in _FAKE)
             + f" FROM creator_features WHERE workspace_id = $ws {filt}GROUP BY creator_id",
             params,
         )
-    col = {k: np.array([r[k] for r in rows], dtype=float) for k in (*_FEAT_DEFAULT, *_FAKE)}
+    col = {
+        k: np.array([r[k] for r in rows], dtype=float)
+        for k in (*_FEAT_DEFAULT, *_FAKE, "growth_spikes")
+    }
     out = {k: col[k] for k in _FEAT_DEFAULT}
-    out["clean"] = not_bought(*(col[k] for k in _FAKE))
+    clean = not_bought(*(col[k] for k in _FAKE))
+    sampled = np.isfinite(col["audience_fake_share"])
+    spike = np.nan_to_num(col["growth_spikes"], nan=0.0) > 0
+    prior = unsampled_not_bought(clean, sampled, spike)
+    out["clean"] = np.where(sampled, clean, np.where(spike, prior["growth spike"],
+                                                     prior["no growth spike"]))  # fmt: skip
+    out["clean_priors"] = np.array([prior[k] for k in UNSAMPLED_GROUPS])
+    out["sampled"] = sampled.astype(float)
     out["creator_id"] = np.array([r["creator_id"] for r in rows], dtype=object)
+    return out
+
+
+UNSAMPLED_GROUPS = ("no growth spike", "growth spike", "not vetted")
+
+
+def unsampled_priors(store: Store, workspace: str) -> dict[str, float]:
+    """The P(not heavily bought) an unsampled creator gets, per group (the plan's assumption)."""
+    pri = _feature_cols(store, workspace, [])["clean_priors"]
+    return {k: round(float(v), 4) for k, v in zip(UNSAMPLED_GROUPS, pri, strict=True)}
+
+
+def unsampled_not_bought(
+    clean: np.ndarray, sampled: np.ndarray, spike: np.ndarray
+) -> dict[str, float]:
+    """P(the audience is not heavily bought) for a creator without an audience sample: the
+    average of the sampled creators with the same evidence of bought growth (a follower spike
+    or none), shrunk toward all sampled creators by ``SAMPLED_PRIOR_WEIGHT``; "not vetted" (no
+    features at all) is all sampled creators' average. An unsampled audience is as likely to be
+    bought as a sampled one like it, not certainly clean; ``DEFAULT_NOT_BOUGHT`` stands in only
+    where fewer than ``MIN_SAMPLED`` creators were sampled."""
+    c = np.asarray(clean, dtype=float)[sampled]
+    if len(c) < MIN_SAMPLED:
+        return dict.fromkeys(UNSAMPLED_GROUPS, DEFAULT_NOT_BOUGHT)
+    overall = float(c.mean())
+    out = {"not vetted": overall}
+    for name, flag in (("no growth spike", False), ("growth spike", True)):
+        g = np.asarray(clean, dtype=float)[sampled & (spike == flag)]
+        out[name] = (float(g.sum()) + SAMPLED_PRIOR_WEIGHT * overall) / (
+            len(g) + SAMPLED_PRIOR_WEIGHT
+        )
     return out
 
 
@@ -410,7 +460,8 @@ _FAKE = ("audience_fake_share", "audience_fake_lo", "audience_fake_hi")
 
 def not_bought(fake: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
     """P(the audience's fake share is under ``BOUGHT_SHARE``) from the sample's estimate and its
-    90% interval (normal: sd = width / 3.29, at least 0.02); ``DEFAULT_NOT_BOUGHT`` unsampled."""
+    90% interval (normal: sd = width / 3.29, at least 0.02); NaN unsampled
+    (:func:`unsampled_not_bought` fills those)."""
     # scipy.special.ndtr is what scipy.stats.norm.cdf computes (bit for bit), without importing
     # scipy.stats: ~0.5-2 s of every plan process
     from scipy.special import ndtr
@@ -418,14 +469,17 @@ def not_bought(fake: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
     f = np.asarray(fake, dtype=float)
     sd = np.maximum(np.nan_to_num((np.asarray(hi, float) - np.asarray(lo, float)) / 3.29), 0.02)
     p = ndtr((BOUGHT_SHARE - f) / sd)
-    return np.where(np.isfinite(f), p, DEFAULT_NOT_BOUGHT)
+    return np.where(np.isfinite(f), p, np.nan)
 
 
 def _inputs(
     store: Store, workspace: str, brief: Brief, fr: Cols
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[
+    np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, dict[str, np.ndarray]
+]:
     """(design rows, engaged, content P, audience share, relevance, P(audience not heavily
-    bought)) of the frame's creators."""
+    bought), what is estimated: "demographics" (an asked audience dimension not measured) and
+    "audience sample" (no sample to measure bought followers)) of the frame's creators."""
     ids = fr["creator_id"].tolist()
     fit = fit_of(store, workspace, brief, ids)
     share = np.ones(len(ids))
@@ -443,7 +497,9 @@ def _inputs(
         feats["reply_rate"],
         feats["sponsored_rate"],
     )
-    return x, engaged, content, share, np.nan_to_num(fit.relevance, nan=0.0), feats["clean"]
+    gaps = {"demographics": fit.estimated, "audience sample": feats["sampled"] < 0.5}
+    rel = np.nan_to_num(fit.relevance, nan=0.0)
+    return x, engaged, content, share, rel, feats["clean"], gaps
 
 
 _history_cache: DataMemo[conversion.ConversionModel] = DataMemo(size=8)
@@ -599,7 +655,7 @@ def _build(
     overlaps: bool = True,
 ) -> _Model:
     fr = _frame(store, workspace, [cid for cid, _ in cands])
-    x, engaged, content, share, rel_fit, clean = _inputs(store, workspace, brief, fr)
+    x, engaged, content, share, rel_fit, clean, gaps = _inputs(store, workspace, brief, fr)
     given = dict(cands)
     # discover's own relevance for its candidates; the same computation for anything else
     relevance = np.array(
@@ -701,6 +757,7 @@ def _build(
         floor=None if floor is None else float(floor),
         brief_share=brief_share,
         excluded=excluded,
+        gaps=gaps,
     )
 
 
@@ -1026,15 +1083,26 @@ def make_plan(
             # not the brief, is what to change (and the error names the cheapest who fits)
             _cheapest_beyond_ceiling(store, workspace, brief, budget, c, conv, aov, src)
         best = int(np.argmax(m.on_brief)) if len(m.on_brief) else -1
+        # a plan is built around a creator at least as on brief as its mean must be: say so,
+        # with enough digits that the closest is not printed at the bar it misses
+        need = (
+            f"none of {len(m.relevance)} candidates is on brief with P >= {m.brief_share:.2f}"
+            + (f" and relevance >= {m.floor:.2f}" if m.floor else "")
+            + " (the plan's mean must reach it, so it needs one that does)"
+            if m.brief_share > 0
+            else f"none of {len(m.relevance)} candidates is {rule}"
+        )
         raise ValidationError(
-            f"no creator fits this brief: none of {len(m.relevance)} candidates is {rule}"
+            f"no creator fits this brief: {need}"
             + (
-                f" (the closest, @{_at(m.frame, 'handle', best)}, is on brief with P "
-                f"{m.on_brief[best]:.2f}, relevance {m.relevance[best]:.2f}); widen the brief "
-                "or its filters, or lower on_brief_share"
+                f"; the closest, @{_at(m.frame, 'handle', best)}, is on brief with P "
+                f"{m.on_brief[best]:.3f} (relevance {m.relevance[best]:.3f} × P(audience not "
+                f"heavily bought) {m.on_brief[best] / max(m.relevance[best], 1e-12):.3f}); "
+                "widen the brief or its filters, or lower on_brief_share"
                 if best >= 0
                 else ""
-            ),
+            )
+            + (f"; {held}" if (held := _held_back(m, [])) else ""),
             field="text",
             nothing_fits=True,
         )
@@ -1118,6 +1186,10 @@ def make_plan(
             f"{c.max_creators} found is this one: dearer creators are not expected to bring "
             f"more {what}; allow more creators to spend more of it"
         )
+    if status == "too_few_fit":
+        held = _held_back(m, sol.selected)
+        if held:
+            notes.append(held)
     if explicit:
         floor = m.floor if m.floor is not None else PICK_MIN_ON_BRIEF
         below = int((m.relevance < floor).sum())
@@ -1189,6 +1261,7 @@ def make_plan(
             "pick_min_on_brief": min(PICK_MIN_ON_BRIEF, m.brief_share),
             "bought_share": BOUGHT_SHARE,
             "default_not_bought": DEFAULT_NOT_BOUGHT,
+            "unsampled_not_bought": unsampled_priors(store, workspace),
             "overlap_model": "independent exposure: a shared follower is worth 1-(1-q_i)(1-q_j)",
             "reach_rate": c.reach_rate,
             "default_real_share": DEFAULT_REAL_SHARE,
@@ -1203,6 +1276,32 @@ def make_plan(
         seconds=time.perf_counter() - t0,
     )
     return plan
+
+
+def _held_back(m: _Model, selected: list[int]) -> str:
+    """When the on-brief rule held the plan back: how many of the candidates that might be on
+    brief (P(on brief) from PICK_MIN_ON_BRIEF up to the plan's mean) are judged on estimated
+    audience evidence, and what would measure it ("" when none)."""
+    if m.brief_share <= 0 or not m.gaps:
+        return ""
+    maybe = (m.on_brief >= min(PICK_MIN_ON_BRIEF, m.brief_share)) & (m.on_brief < m.brief_share)
+    maybe &= ~m.excluded
+    maybe[list(selected)] = False
+    n = int(maybe.sum())
+    if not n:
+        return ""
+    what = {"demographics": "audience demographics", "audience sample": "follower sample"}
+    counts = {k: int((maybe & g).sum()) for k, g in m.gaps.items()}
+    parts = [f"{v} {'has' if v == 1 else 'have'} no {what[k]}" for k, v in counts.items() if v]
+    if not parts:
+        return ""
+    return (
+        f"of the {figures.count(n, 'candidate')} held back as possibly on brief (P(on brief) "
+        f"{min(PICK_MIN_ON_BRIEF, m.brief_share):.2f}-{m.brief_share:.2f}), "
+        + " and ".join(parts)
+        + ": their fit is estimated from similar creators; importing those data "
+        "(closeknit import audience: demographics CSV, follower samples) would tell which fit"
+    )
 
 
 def _rule(m: _Model) -> str:

@@ -215,7 +215,14 @@ class Assumptions(Out):
     on_brief_share: float = Field(description="least mean P(on brief) of the picks")
     pick_min_on_brief: float = Field(description="least P(on brief) of any pick")
     bought_share: float = Field(description="fake share from which an audience is bought")
-    default_not_bought: float
+    default_not_bought: float = Field(
+        description="P(not heavily bought) of an unsampled creator where too few were sampled"
+    )
+    unsampled_not_bought: dict[str, float] = Field(
+        default_factory=dict,
+        description="P(not heavily bought) of an unsampled creator: the sampled creators' "
+        "average with the same growth-spike evidence (or all of them, not vetted)",
+    )
     overlap_model: str
     reach_rate: float
     default_real_share: float
