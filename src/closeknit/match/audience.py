@@ -109,28 +109,44 @@ class AudienceFit:
     parts: dict[str, np.ndarray]  # per dimension the P used (NaN: left out)
 
 
-def _home_group(tab: Any, brief: Brief, r: np.ndarray) -> np.ndarray:
-    """0: the creator's home country is one of the brief's, 1: another, 2: unknown."""
-    ctry = tab.country[r]
-    known = np.fromiter((bool(c) and c == c for c in ctry), bool, len(r))
-    return np.where(known, np.where(_isin(ctry, brief.countries), 0, 1), 2)
+_codes_memo: dict[tuple[int, str], tuple[np.ndarray, np.ndarray, list[str]]] = {}
 
 
-_codes_memo: dict[tuple[int, str], np.ndarray] = {}
+def _codes(tab: Any) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """(niche code per row, -1 without one; country code per row, -1 unknown; the country
+    names by code), computed once per table: the estimate reads every measured creator's."""
+    key = (id(tab), str(tab.version))
+    hit = _codes_memo.get(key)
+    if hit is None:
+        names: dict[str, int] = {}
+        niche = np.full(len(tab.niche), -1, dtype=np.int64)
+        for k in np.flatnonzero(tab.has_niche):
+            niche[k] = names.setdefault(str(tab.niche[k]), len(names))
+        countries: dict[str, int] = {}
+        country = np.fromiter(
+            (countries.setdefault(c, len(countries)) if c and c == c else -1 for c in tab.country),
+            np.int64,
+            len(tab.country),
+        )
+        hit = (niche, country, list(countries))
+        _codes_memo.clear()  # one table at a time is enough
+        _codes_memo[key] = hit
+    return hit
 
 
 def _niche_codes(tab: Any, r: np.ndarray) -> np.ndarray:
     """A code per row's niche (-1 without one), fixed per table."""
-    key = (id(tab), str(tab.version))
-    codes = _codes_memo.get(key)
-    if codes is None:
-        names: dict[str, int] = {}
-        codes = np.full(len(tab.niche), -1, dtype=np.int64)
-        for k in np.flatnonzero(tab.has_niche):
-            codes[k] = names.setdefault(str(tab.niche[k]), len(names))
-        _codes_memo.clear()  # one table at a time is enough
-        _codes_memo[key] = codes
-    out: np.ndarray = codes[r]
+    out: np.ndarray = _codes(tab)[0][r]
+    return out
+
+
+def _home_group(tab: Any, brief: Brief, r: np.ndarray) -> np.ndarray:
+    """0: the creator's home country is one of the brief's, 1: another, 2: unknown."""
+    _, country, names = _codes(tab)
+    wanted = {c for c in brief.countries or ()}
+    inside = np.array([n in wanted for n in names] + [False], dtype=bool)  # [-1]: unknown
+    c = country[r]
+    out: np.ndarray = np.where(c < 0, 2, np.where(inside[c], 0, 1))
     return out
 
 
