@@ -48,3 +48,23 @@ def test_the_plans_mean_on_brief_reaches_the_share(st: Store, share: float) -> N
 def test_nothing_on_brief_enough_is_a_clear_error(st: Store) -> None:
     with pytest.raises(ValidationError, match="no creator fits this brief"):
         svc.plan(st, WS, svc.PlanIn(text=BRIEF, budget=5000, on_brief_share=1.0))
+
+
+def test_a_plan_held_back_prices_the_plan_one_step_wider(st: Store) -> None:
+    """A too-few-fit plan's note gives the plan at an on_brief_share 0.1 lower in numbers: the
+    same creators, cost and forecast that plan gets when asked for."""
+    import re
+
+    from closeknit import figures
+
+    plan = svc.plan(st, WS, svc.PlanIn(text=BRIEF, budget=3000, on_brief_share=0.9))
+    assert plan.status == "too_few_fit"
+    note = next(n for n in plan.notes if n.startswith("at on_brief_share 0.80"))
+    wide = svc.plan(st, WS, svc.PlanIn(text=BRIEF, budget=3000, on_brief_share=0.8))
+    assert len(wide.picks) > len(plan.picks)
+    assert f"would take {figures.count(len(wide.picks), 'creator')} for " in note
+    assert figures.money(wide.cost.mid, "$") in note
+    rv = wide.expected.revenue
+    assert rv is not None and figures.money(rv.mid, "$") in note
+    mean = float(np.mean([p.on_brief for p in wide.picks]))
+    assert re.search(rf"mean P\(on brief\) of {mean:.3f}", note)

@@ -34,7 +34,7 @@ import re
 import time
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from statistics import NormalDist
 from typing import Any, Literal
@@ -1190,6 +1190,9 @@ def make_plan(
         held = _held_back(m, sol.selected)
         if held:
             notes.append(held)
+        wider = _wider(m, sol, c, budget, money)
+        if wider:
+            notes.append(wider)
     if explicit:
         floor = m.floor if m.floor is not None else PICK_MIN_ON_BRIEF
         below = int((m.relevance < floor).sum())
@@ -1301,6 +1304,39 @@ def _held_back(m: _Model, selected: list[int]) -> str:
         + " and ".join(parts)
         + ": their fit is estimated from similar creators; importing those data "
         "(closeknit import audience: demographics CSV, follower samples) would tell which fit"
+    )
+
+
+WIDER_STEP = 0.1  # the lower on_brief_share a too-few-fit plan is priced at, for comparison
+
+
+def _wider(
+    m: _Model, sol: Solution, c: PlanConstraints, budget: float, money: Callable[[float], str]
+) -> str:
+    """When the on-brief rule held the plan back: the same plan at an on_brief_share
+    ``WIDER_STEP`` lower, in numbers (creators, cost, the forecast, the mean P(on brief)), so the
+    trade-off is the marketer's to make ("" when that plan takes no more creators)."""
+    share = round(m.brief_share - WIDER_STEP, 2)
+    if share < PICK_MIN_ON_BRIEF or not sol.selected:
+        return ""
+    wide = solve(replace(m.problem, onbrief_share=share), time_limit=c.time_limit)
+    if len(wide.selected) <= len(sol.selected):
+        return ""
+    x = _metrics(m, wide.selected, c, budget)
+    if c.objective == "conversions":
+        f = x["conversions"]
+        what = f"{f['mid']:,.0f} expected orders [{f['p10']:,.0f}-{f['p90']:,.0f}]"
+    elif c.objective == "reach":
+        what = f"a reach of {x['reach']:,.0f}"
+    else:
+        f = x["revenue"]
+        what = f"an expected revenue of {money(f['mid'])} [{money(f['p10'])}-{money(f['p90'])}]"
+    mean = float(m.on_brief[wide.selected].mean())
+    return (
+        f"at on_brief_share {share:.2f} the plan would take "
+        f"{figures.count(len(wide.selected), 'creator')} for {money(x['cost_mid_total'])}, "
+        f"{what}, with a mean P(on brief) of {mean:.3f}: about {1 - mean:.0%} of its picks "
+        "may not fit"
     )
 
 
