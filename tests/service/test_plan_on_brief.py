@@ -68,3 +68,15 @@ def test_a_plan_held_back_prices_the_plan_one_step_wider(st: Store) -> None:
     assert rv is not None and figures.money(rv.mid, "$") in note
     mean = float(np.mean([p.on_brief for p in wide.picks]))
     assert re.search(rf"mean P\(on brief\) of {mean:.3f}", note)
+
+
+def test_the_no_fit_error_prices_the_wider_plan_too(st: Store) -> None:
+    from closeknit import figures
+
+    with pytest.raises(ValidationError, match="no creator fits this brief") as e:
+        svc.plan(st, WS, svc.PlanIn(text=BRIEF, budget=3000, on_brief_share=1.0))
+    wide = svc.plan(st, WS, svc.PlanIn(text=BRIEF, budget=3000, on_brief_share=0.9))
+    assert (
+        f"at on_brief_share 0.90 the plan would take {figures.count(len(wide.picks), 'creator')}"
+        f" for {figures.money(wide.cost.mid, '$')}" in str(e.value)
+    )

@@ -30,6 +30,7 @@ from draws of the conversion model (coefficients, campaign and creator spread) a
 
 from __future__ import annotations
 
+import math
 import re
 import time
 import uuid
@@ -445,11 +446,12 @@ def unsampled_not_bought(
     c = np.asarray(clean, dtype=float)[sampled]
     if len(c) < MIN_SAMPLED:
         return dict.fromkeys(UNSAMPLED_GROUPS, DEFAULT_NOT_BOUGHT)
-    overall = float(c.mean())
+    # exactly rounded sums: the same value whatever order the store returned the rows in
+    overall = math.fsum(c.tolist()) / len(c)
     out = {"not vetted": overall}
     for name, flag in (("no growth spike", False), ("growth spike", True)):
         g = np.asarray(clean, dtype=float)[sampled & (spike == flag)]
-        out[name] = (float(g.sum()) + SAMPLED_PRIOR_WEIGHT * overall) / (
+        out[name] = (math.fsum(g.tolist()) + SAMPLED_PRIOR_WEIGHT * overall) / (
             len(g) + SAMPLED_PRIOR_WEIGHT
         )
     return out
@@ -1102,7 +1104,8 @@ def make_plan(
                 if best >= 0
                 else ""
             )
-            + (f"; {held}" if (held := _held_back(m, [])) else ""),
+            + (f"; {held}" if (held := _held_back(m, [])) else "")
+            + (f"; {wide}" if (wide := _wider(m, [], c, budget, _money(c))) else ""),
             field="text",
             nothing_fits=True,
         )
@@ -1144,8 +1147,7 @@ def make_plan(
             g.gap = max(0.0, (sol.bound - g.value) / sol.bound) if sol.bound else g.gap
             sol = g
 
-    def money(v: float) -> str:  # an amount of the notes, in the workspace currency
-        return figures.money(v, c.currency_symbol)
+    money = _money(c)
 
     # the solver's own notes (which engine, how many creators it kept) are for the record,
     # not for the reader of the plan: they go with the assumptions
@@ -1190,7 +1192,7 @@ def make_plan(
         held = _held_back(m, sol.selected)
         if held:
             notes.append(held)
-        wider = _wider(m, sol, c, budget, money)
+        wider = _wider(m, sol.selected, c, budget, money)
         if wider:
             notes.append(wider)
     if explicit:
@@ -1307,20 +1309,26 @@ def _held_back(m: _Model, selected: list[int]) -> str:
     )
 
 
+def _money(c: PlanConstraints) -> Callable[[float], str]:
+    """An amount of the notes and errors, in the workspace currency."""
+    return lambda v: figures.money(v, c.currency_symbol)
+
+
 WIDER_STEP = 0.1  # the lower on_brief_share a too-few-fit plan is priced at, for comparison
 
 
 def _wider(
-    m: _Model, sol: Solution, c: PlanConstraints, budget: float, money: Callable[[float], str]
+    m: _Model, selected: list[int], c: PlanConstraints, budget: float, money: Callable[[float], str]
 ) -> str:
-    """When the on-brief rule held the plan back: the same plan at an on_brief_share
-    ``WIDER_STEP`` lower, in numbers (creators, cost, the forecast, the mean P(on brief)), so the
-    trade-off is the marketer's to make ("" when that plan takes no more creators)."""
+    """When the on-brief rule held the plan back (``selected``: its picks, none when no creator
+    fits): the same plan at an on_brief_share ``WIDER_STEP`` lower, in numbers (creators, cost,
+    the forecast, the mean P(on brief)), so the trade-off is the marketer's to make ("" when
+    that plan takes no more creators)."""
     share = round(m.brief_share - WIDER_STEP, 2)
-    if share < PICK_MIN_ON_BRIEF or not sol.selected:
+    if share < PICK_MIN_ON_BRIEF:
         return ""
     wide = solve(replace(m.problem, onbrief_share=share), time_limit=c.time_limit)
-    if len(wide.selected) <= len(sol.selected):
+    if len(wide.selected) <= len(selected):
         return ""
     x = _metrics(m, wide.selected, c, budget)
     if c.objective == "conversions":
