@@ -45,57 +45,52 @@ def bucket_share(tab: Any, dim: str, r: np.ndarray, buckets: list[str]) -> np.nd
     return out
 
 
-def _isin(a: np.ndarray, values: Any) -> np.ndarray:
-    s = set(values)
-    return np.fromiter((x in s for x in a), bool, len(a))
-
-
-def audience_shares(
-    tab: Any, brief: Brief, r: np.ndarray, *, stand_in: bool = False
-) -> dict[str, np.ndarray]:
-    """Per asked dimension, each row's measured audience share (NaN where unknown): country
-    (the brief's countries), age (buckets weighted by their overlap with the range), gender (the
-    gender plus half the unknown). The one definition of "share of the audience" behind
-    relevance, discover's audience filters and the shares its results show. ``stand_in``: the
-    creator's own country in place of an unmeasured country share (the fallback of
-    :func:`audience_fit_rows` when the workspace has too few demographics to learn from)."""
-    n = len(r)
-    out: dict[str, np.ndarray] = {}
-
-    def has_dim(dim: str) -> np.ndarray:
-        m = tab.has_dim.get(dim)
-        return m[r] if m is not None else np.zeros(n, bool)
-
-    if brief.countries:
-        has = has_dim("country")
+def dim_share(tab: Any, brief: Brief, dim: str, r: np.ndarray) -> np.ndarray:
+    """The measured share of rows ``r``'s audience in the brief's ``dim`` (NaN where the
+    creator has no such demographics): country (the brief's countries summed), age (buckets
+    weighted by their overlap with the range), gender (the gender plus half the unknown)."""
+    m = tab.has_dim.get(dim)
+    has = m[r] if m is not None else np.zeros(len(r), bool)
+    if dim == "country":
         share = bucket_share(tab, "country", r, brief.countries)
-        if stand_in:
-            ctry = tab.country[r]
-            own = np.array([bool(c) for c in ctry], bool) & ~has
-            home = _isin(ctry, brief.countries)
-            guess = np.where(
-                own, np.where(home, relevance.NO_DEMO_IN, relevance.NO_DEMO_OUT), np.nan
-            )
-            out["country"] = np.where(has, share, guess)
-        else:
-            out["country"] = np.where(has, share, np.nan)
-    if brief.audience_age:
-        rng = age_range(brief.audience_age)
-        if rng:
-            has = has_dim("age")
-            share = np.zeros(n)
-            for b, sp in tab.demo.get("age", {}).items():
-                ov = bucket_overlap(b, rng)
-                if ov:
-                    share = share + sp.take(r) * ov
-            out["age"] = np.where(has, share, np.nan)
+    elif dim == "age":
+        rng = age_range(brief.audience_age or "")
+        share = np.zeros(len(r))
+        for b, sp in tab.demo.get("age", {}).items():
+            ov = bucket_overlap(b, rng) if rng else 0.0
+            if ov:
+                share = share + sp.take(r) * ov
+    else:
+        g = [brief.audience_gender or ""]
+        share = bucket_share(tab, "gender", r, g) + 0.5 * bucket_share(tab, "gender", r, ["U"])
+    return np.where(has, share, np.nan)
+
+
+def asked_dims(brief: Brief) -> list[str]:
+    """The audience dimensions the brief asks for (an age range that cannot be read asks none)."""
+    out = ["country"] if brief.countries else []
+    if brief.audience_age and age_range(brief.audience_age):
+        out.append("age")
     if brief.audience_gender:
-        has = has_dim("gender")
-        share = bucket_share(tab, "gender", r, [brief.audience_gender]) + 0.5 * bucket_share(
-            tab, "gender", r, ["U"]
-        )
-        out["gender"] = np.where(has, share, np.nan)
+        out.append("gender")
     return out
+
+
+def audience_shares(tab: Any, brief: Brief, r: np.ndarray) -> dict[str, np.ndarray]:
+    """Per asked dimension, each row's measured audience share (NaN where unknown,
+    :func:`dim_share`): the one definition of "share of the audience" behind relevance,
+    discover's audience filters and the shares its results show."""
+    return {d: dim_share(tab, brief, d, r) for d in asked_dims(brief)}
+
+
+def own_country_share(tab: Any, brief: Brief, r: np.ndarray) -> np.ndarray:
+    """The creator's own country in place of a country share: ``NO_DEMO_IN`` when it is one of
+    the brief's, ``NO_DEMO_OUT`` when not, NaN when unknown (the forecast's input without
+    demographics, and the estimate's fallback when the workspace has too few to learn from)."""
+    home = _home_group(tab, brief, r)
+    return np.where(
+        home == 0, relevance.NO_DEMO_IN, np.where(home == 1, relevance.NO_DEMO_OUT, np.nan)
+    )
 
 
 @dataclass
@@ -150,16 +145,15 @@ def _home_group(tab: Any, brief: Brief, r: np.ndarray) -> np.ndarray:
     return out
 
 
-_prior_memo: dict[tuple[Any, ...], tuple[dict[tuple[int, int], float], int] | None] = {}
+_prior_memo: dict[tuple[Any, ...], np.ndarray | None] = {}
 
 
-def _priors(
-    tab: Any, brief: Brief, dim: str, m: relevance.RelevanceModel
-) -> tuple[dict[tuple[int, int], float], int] | None:
-    """(group → the shrunk average P of ``dim`` among the measured creators of that group, the
-    number measured), or None when fewer than ``MIN_REFERENCE`` creators have ``dim``. A group
-    is (niche code, home group); the home group is 0 for dimensions other than country, and a
-    niche code of -1 holds the average over every niche."""
+def _priors(tab: Any, brief: Brief, dim: str, m: relevance.RelevanceModel) -> np.ndarray | None:
+    """The estimate of ``dim`` by (home group, niche code + 1): the shrunk average P of the
+    measured creators of that niche and home group (the home group is 0 for dimensions other
+    than country); column 0 and niches none of them is in hold the home group's average over
+    every niche, a home group none of them is in every measured creator's average. None when
+    fewer than ``MIN_REFERENCE`` creators have ``dim`` measured."""
     bars = dict(brief.audience_bars or {})
     key = (id(tab), tab.version, dim, tuple(brief.countries or ()), brief.audience_age,
            brief.audience_gender, bars.get(dim), m.model, id(m))  # fmt: skip
@@ -167,34 +161,21 @@ def _priors(
         return _prior_memo[key]
     has = tab.has_dim.get(dim)
     rows = np.flatnonzero(has) if has is not None else np.zeros(0, np.int64)
-    out: tuple[dict[tuple[int, int], float], int] | None = None
+    out: np.ndarray | None = None
     if len(rows) >= MIN_REFERENCE:
-        shares = audience_shares(tab, brief, rows)
-        _, parts = relevance.audience_probability(m, {dim: shares[dim]}, bars)
+        _, parts = relevance.audience_probability(m, {dim: dim_share(tab, brief, dim, rows)}, bars)
         p = parts[dim]
-        niche = _niche_codes(tab, rows)
+        niche = _codes(tab)[0]
+        width = int(niche.max()) + 2 if len(niche) else 1  # column 0: no niche
         home = _home_group(tab, brief, rows) if dim == "country" else np.zeros(len(rows), int)
-        table: dict[tuple[int, int], float] = {}
-        # sums and counts per (niche, home) group in one pass (-1: no niche)
-        width = int(niche.max()) + 2 if len(niche) else 1
-        grp = home * width + (niche + 1)
-        total = np.bincount(grp, weights=p, minlength=3 * width)
-        cnt = np.bincount(grp, minlength=3 * width)
-        for h in range(3):
-            at = slice(h * width, (h + 1) * width)
-            n_h = int(cnt[at].sum())
-            if not n_h:
-                continue
-            overall = float(total[at].sum()) / n_h
-            table[(-1, h)] = overall
-            for c in np.flatnonzero(cnt[at][1:]).tolist():
-                k = h * width + c + 1
-                table[(c, h)] = (float(total[k]) + PRIOR_WEIGHT * overall) / (
-                    int(cnt[k]) + PRIOR_WEIGHT
-                )
-        if dim == "country":  # a home group no measured creator is in: every measured one
-            table[(-1, -1)] = float(p.mean())
-        out = (table, len(rows))
+        grp = home * width + (niche[rows] + 1)
+        total = np.bincount(grp, weights=p, minlength=3 * width).reshape(3, width)
+        cnt = np.bincount(grp, minlength=3 * width).reshape(3, width)
+        n_h = cnt.sum(axis=1)
+        overall = np.where(n_h > 0, total.sum(axis=1) / np.maximum(n_h, 1), float(p.mean()))
+        shrunk = (total + PRIOR_WEIGHT * overall[:, None]) / (cnt + PRIOR_WEIGHT)
+        out = np.where(cnt > 0, shrunk, overall[:, None])
+        out[:, 0] = overall
     if len(_prior_memo) > 32:
         _prior_memo.clear()
     _prior_memo[key] = out
@@ -218,24 +199,15 @@ def audience_fit_rows(
         if not miss.any():
             continue
         estimated |= miss  # an asked dimension not measured, whatever stands in for it
-        pri = _priors(tab, brief, dim, m)
-        if pri is None:
-            if dim == "country":  # too few measured: the creator's own country stands in
-                guess = audience_shares(tab, brief, r[miss], stand_in=True)["country"]
-                _, gp = relevance.audience_probability(m, {dim: guess}, brief.audience_bars)
-                filled = parts[dim].copy()
-                filled[miss] = gp[dim]
-                parts[dim] = filled
+        grid = _priors(tab, brief, dim, m)
+        if grid is not None:
+            home = _home_group(tab, brief, r[miss]) if dim == "country" else 0
+            vals = grid[home, _niche_codes(tab, r[miss]) + 1]
+        elif dim == "country":  # too few measured: the creator's own country stands in
+            guess = own_country_share(tab, brief, r[miss])
+            vals = relevance.audience_probability(m, {dim: guess}, brief.audience_bars)[1][dim]
+        else:  # nothing to learn from: left out
             continue
-        table, _n = pri
-        niche = _niche_codes(tab, r[miss])
-        home = _home_group(tab, brief, r[miss]) if dim == "country" else np.zeros(len(niche), int)
-        vals = np.array(
-            [
-                table.get((c, h), table.get((-1, h), table.get((-1, -1), np.nan)))
-                for c, h in zip(niche.tolist(), home.tolist(), strict=True)
-            ]
-        )
         filled = parts[dim].copy()
         filled[miss] = vals
         parts[dim] = filled

@@ -52,6 +52,7 @@ CODE_FILES = (
     "features/frame.py",
     "features/rate_card.json",
     "match/rank.py",
+    "match/audience.py",
     "match/relevance.py",
     "match/relevance.json",
     "match/brief.py",

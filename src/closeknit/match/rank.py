@@ -21,7 +21,11 @@ import numpy as np
 
 from closeknit.errors import InsufficientData
 from closeknit.match import relevance
-from closeknit.match.audience import audience_fit_rows, audience_shares, bucket_share
+from closeknit.match.audience import (
+    audience_fit_rows,
+    bucket_share,
+    own_country_share,
+)
 from closeknit.match.brief import Brief, content_text
 from closeknit.match.candidates import FEATURE_COLS
 from closeknit.match.embed import get_embedder
@@ -820,10 +824,14 @@ def fit_of(
     if not relevance.content_query(brief).strip():
         content = np.ones(n)  # a brief without content words asks nothing of the content
     r = np.where(rows >= 0, rows, 0)
-    # the forecast's share keeps the own-country stand-in it was fitted with; P(audience
-    # fits) estimates an unmeasured dimension from similar creators (closeknit.match.audience)
-    shares = audience_shares(tab, brief, r, stand_in=True)
+    # P(audience fits) estimates an unmeasured dimension from similar creators
+    # (closeknit.match.audience); the forecast's share keeps the own-country stand-in it was
+    # fitted with
     af = audience_fit_rows(tab, brief, r, rel_model)
+    shares = dict(af.shares)
+    if "country" in shares:
+        c = shares["country"]
+        shares["country"] = np.where(np.isnan(c), own_country_share(tab, brief, r), c)
     for v in shares.values():
         v[rows < 0] = np.nan
     aud = np.full(n, np.nan) if af.p is None else np.where(rows < 0, np.nan, af.p)
