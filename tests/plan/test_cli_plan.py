@@ -134,7 +134,7 @@ def test_saved_plan_features_equal_the_query_and_follow_writes(
         ids = [*ids[::-1], "instagram:nobody"]
 
         def fresh() -> dict[str, np.ndarray]:
-            return planner._aligned(planner._feature_rows(st, "default", ids), ids)
+            return planner._aligned(planner._feature_rows(st, "default"), ids)
 
         def same(a: dict[str, np.ndarray], b: dict[str, np.ndarray]) -> None:
             assert (

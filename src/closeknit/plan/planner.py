@@ -38,7 +38,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from statistics import NormalDist
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 import numpy as np
 
@@ -342,6 +342,8 @@ class _Model:
     excluded: np.ndarray  # left out by the caller (constraints' exclude)
     # per creator, the audience evidence that is estimated, not measured (see _inputs)
     gaps: dict[str, np.ndarray] = field(default_factory=dict)
+    # the P(not heavily bought) an unsampled creator gets, per group (an assumption shown)
+    unsampled: dict[str, float] = field(default_factory=dict)
 
 
 def _feature_cols(store: Store, workspace: str, ids: list[str]) -> Cols:
@@ -353,14 +355,14 @@ def _feature_cols(store: Store, workspace: str, ids: list[str]) -> Cols:
 
     key = persist.cache_key(store)
     if key is None:
-        return _aligned(_feature_rows(store, workspace, ids), ids)
+        return _aligned(_feature_rows(store, workspace), ids)
     mk = (str(store.path), workspace, key)
     hit = _feat_memo.get(mk)
     if hit is None:
-        z = persist.load(store, workspace, "plan-features-2", key)
+        z = persist.load(store, workspace, "plan-features", key)
         if z is None:
-            z = _feature_rows(store, workspace, None)
-            persist.save(store, workspace, "plan-features-2", key, z)
+            z = _feature_rows(store, workspace)
+            persist.save(store, workspace, "plan-features", key, z)
         _feat_memo.clear()  # one data version per process is enough
         _feat_memo[mk] = hit = z
     return _aligned(hit, ids)
@@ -386,27 +388,25 @@ def _aligned(z: dict[str, Any], ids: list[str]) -> Cols:
     return out
 
 
-def _feature_rows(store: Store, workspace: str, ids: list[str] | None) -> dict[str, np.ndarray]:
-    """The creators' feature values (``ids`` or every creator with features) and ``clean``."""
+def _feature_rows(store: Store, workspace: str) -> dict[str, np.ndarray]:
+    """Every creator's feature values and ``clean`` (all of them: the unsampled creators'
+    priors are averages over every sampled creator of the workspace, not over a plan's
+    candidates)."""
     have = bool(
         store.scalar(
             "SELECT count(*) FROM information_schema.tables WHERE table_name = 'creator_features'"
         )
     )
     rows: list[dict[str, Any]] = []
-    if have and (ids is None or ids):
-        filt = "AND creator_id IN (SELECT unnest($ids::VARCHAR[])) " if ids is not None else ""
-        params: dict[str, object] = {"ws": workspace}
-        if ids is not None:
-            params["ids"] = ids
+    if have:
         # rows, not Arrow: a nullable Arrow column's to_numpy imports pandas
         rows = store.query(
             "SELECT creator_id, any_value(reply_rate) AS reply_rate, "
             "any_value(sponsored_rate) AS sponsored_rate, "
             "any_value(growth_spikes) AS growth_spikes, "
             + ", ".join(f"any_value({k}) AS {k}" for k in _FAKE)
-            + f" FROM creator_features WHERE workspace_id = $ws {filt}GROUP BY creator_id",
-            params,
+            + " FROM creator_features WHERE workspace_id = $ws GROUP BY creator_id",
+            {"ws": workspace},
         )
     col = {
         k: np.array([r[k] for r in rows], dtype=float)
@@ -426,12 +426,6 @@ def _feature_rows(store: Store, workspace: str, ids: list[str] | None) -> dict[s
 
 
 UNSAMPLED_GROUPS = ("no growth spike", "growth spike", "not vetted")
-
-
-def unsampled_priors(store: Store, workspace: str) -> dict[str, float]:
-    """The P(not heavily bought) an unsampled creator gets, per group (the plan's assumption)."""
-    pri = _feature_cols(store, workspace, [])["clean_priors"]
-    return {k: round(float(v), 4) for k, v in zip(UNSAMPLED_GROUPS, pri, strict=True)}
 
 
 def unsampled_not_bought(
@@ -474,14 +468,23 @@ def not_bought(fake: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
     return np.where(np.isfinite(f), p, np.nan)
 
 
-def _inputs(
-    store: Store, workspace: str, brief: Brief, fr: Cols
-) -> tuple[
-    np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, dict[str, np.ndarray]
-]:
-    """(design rows, engaged, content P, audience share, relevance, P(audience not heavily
-    bought), what is estimated: "demographics" (an asked audience dimension not measured) and
-    "audience sample" (no sample to measure bought followers)) of the frame's creators."""
+class _Inputs(NamedTuple):
+    """The frame's creators as the plan reads them."""
+
+    x: np.ndarray  # design rows of the conversion model
+    engaged: np.ndarray
+    content: np.ndarray  # P(content fits)
+    share: np.ndarray  # the forecast's audience share
+    relevance: np.ndarray
+    clean: np.ndarray  # P(audience not heavily bought)
+    # what is estimated: "demographics" (an asked audience dimension not measured) and
+    # "audience sample" (no sample to measure bought followers)
+    gaps: dict[str, np.ndarray]
+    unsampled: dict[str, float]  # the P(not heavily bought) an unsampled creator gets, per group
+
+
+def _inputs(store: Store, workspace: str, brief: Brief, fr: Cols) -> _Inputs:
+    """The plan's inputs for the frame's creators (:class:`_Inputs`)."""
     ids = fr["creator_id"].tolist()
     fit = fit_of(store, workspace, brief, ids)
     share = np.ones(len(ids))
@@ -499,9 +502,19 @@ def _inputs(
         feats["reply_rate"],
         feats["sponsored_rate"],
     )
-    gaps = {"demographics": fit.estimated, "audience sample": feats["sampled"] < 0.5}
-    rel = np.nan_to_num(fit.relevance, nan=0.0)
-    return x, engaged, content, share, rel, feats["clean"], gaps
+    return _Inputs(
+        x=x,
+        engaged=engaged,
+        content=content,
+        share=share,
+        relevance=np.nan_to_num(fit.relevance, nan=0.0),
+        clean=feats["clean"],
+        gaps={"demographics": fit.estimated, "audience sample": feats["sampled"] < 0.5},
+        unsampled={
+            k: round(float(v), 4)
+            for k, v in zip(UNSAMPLED_GROUPS, feats["clean_priors"], strict=True)
+        },
+    )
 
 
 _history_cache: DataMemo[conversion.ConversionModel] = DataMemo(size=8)
@@ -609,7 +622,7 @@ def _fit_history(store: Store, workspace: str) -> conversion.ConversionModel:
         if not len(fr["creator_id"]):
             continue
         n_of = {r["creator_id"]: int(r["n"]) for r in rows}
-        x, *_ = _inputs(store, workspace, parse_brief(c["brief_text"]), fr)
+        x = _inputs(store, workspace, parse_brief(c["brief_text"]), fr).x
         xs.append(x)
         ys.append(np.array([n_of[i] for i in fr["creator_id"]], dtype=float))
         cs.append(np.full(len(fr["creator_id"]), k))
@@ -657,17 +670,17 @@ def _build(
     overlaps: bool = True,
 ) -> _Model:
     fr = _frame(store, workspace, [cid for cid, _ in cands])
-    x, engaged, content, share, rel_fit, clean, gaps = _inputs(store, workspace, brief, fr)
+    inp = _inputs(store, workspace, brief, fr)
     given = dict(cands)
     # discover's own relevance for its candidates; the same computation for anything else
     relevance = np.array(
         [given.get(cid) if not explicit else None for cid in fr["creator_id"]], dtype=float
     )
-    relevance = np.where(np.isnan(relevance), rel_fit, relevance)
+    relevance = np.where(np.isnan(relevance), inp.relevance, relevance)
     real = fr["real_share"].astype(float)
     real = np.where(np.isfinite(real), np.clip(real, 0, 1), DEFAULT_REAL_SHARE)
     followers = fr["followers"].astype(float)
-    orders = conv.mean(x)
+    orders = conv.mean(inp.x)
     lo, mid, hi, method = fee_arrays(store, workspace, fr, c.format)
     # value_i = unit · rate_i · followers_i (+ a constant for profit): ``rate`` is the chance
     # that one follower does the counted thing, which the overlap discount needs
@@ -679,9 +692,9 @@ def _build(
     elif c.objective == "conversions":
         value, unit, event = orders.copy(), 1.0, orders
     else:
-        value, unit, event = engaged * relevance, 1.0, engaged * relevance
+        value, unit, event = inp.engaged * relevance, 1.0, inp.engaged * relevance
     floor = c.min_relevance
-    on_brief = relevance * clean
+    on_brief = relevance * inp.clean
     ov = estimate_overlaps(
         store, workspace, fr["creator_id"].tolist() if overlaps else [], followers
     )
@@ -740,11 +753,11 @@ def _build(
         frame=fr,
         relevance=relevance,
         on_brief=on_brief,
-        content=content,
-        share=share,
-        x=x,
+        content=inp.content,
+        share=inp.share,
+        x=inp.x,
         orders=orders,
-        engaged=engaged,
+        engaged=inp.engaged,
         value=value,
         real_followers=followers * real,
         fee_lo=lo,
@@ -759,7 +772,8 @@ def _build(
         floor=None if floor is None else float(floor),
         brief_share=brief_share,
         excluded=excluded,
-        gaps=gaps,
+        gaps=inp.gaps,
+        unsampled=inp.unsampled,
     )
 
 
@@ -1266,7 +1280,7 @@ def make_plan(
             "pick_min_on_brief": min(PICK_MIN_ON_BRIEF, m.brief_share),
             "bought_share": BOUGHT_SHARE,
             "default_not_bought": DEFAULT_NOT_BOUGHT,
-            "unsampled_not_bought": unsampled_priors(store, workspace),
+            "unsampled_not_bought": m.unsampled,
             "overlap_model": "independent exposure: a shared follower is worth 1-(1-q_i)(1-q_j)",
             "reach_rate": c.reach_rate,
             "default_real_share": DEFAULT_REAL_SHARE,
