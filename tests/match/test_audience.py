@@ -120,3 +120,28 @@ def test_a_share_asked_for_moves_the_estimate_too() -> None:
         (60 * b.parts["country"][:60].mean() + aud.PRIOR_WEIGHT * b.parts["country"][:70].mean())
         / (60 + aud.PRIOR_WEIGHT)
     )
+
+
+def test_the_forecast_reads_similar_creators_average_share() -> None:
+    """The forecast's share of an unmeasured dimension is the average *share* of the measured
+    creators like it (the same grid as the P estimate), not a fixed stand-in: measured rows
+    keep their own, and with too few measured the old stand-ins stay."""
+    t = _table(60)
+    r = np.arange(len(t.country))
+    got = aud.expected_shares(t, BRIEF, r)
+    measured = aud.audience_shares(t, BRIEF, r)
+    for dim in ("country", "age"):
+        np.testing.assert_array_equal(got[dim][:70], measured[dim][:70])
+        s = measured[dim]
+        want = (60 * s[:60].mean() + aud.PRIOR_WEIGHT * s[:70].mean()) / (60 + aud.PRIOR_WEIGHT)
+        assert got[dim][70] == pytest.approx(want)
+        assert got[dim][72] == pytest.approx(s[:70].mean())  # unknown niche: every creator's
+    # half the UK fitness creators have 80% of their audience in GB, half 20%: about 0.5
+    assert 0.45 < got["country"][70] < 0.6
+    assert got["country"][71] == pytest.approx(measured["country"][:70].mean())  # US-based
+    few = _table(aud.MIN_REFERENCE - 11)
+    k = len(few.country) - 3
+    got = aud.expected_shares(few, BRIEF, np.arange(len(few.country)))
+    assert got["country"][k] == relevance.NO_DEMO_IN
+    assert got["country"][k + 1] == relevance.NO_DEMO_OUT
+    assert np.isnan(got["age"][k])

@@ -295,3 +295,22 @@ def test_an_unmeasured_audience_is_named_estimated_not_shown_as_measured(small: 
         row.why
     )
     assert "no audience data" not in row.why
+
+
+def test_the_forecast_share_of_an_unmeasured_audience_is_estimated(
+    small: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``fit_of`` (the plan's forecast input) gives a creator without demographics the
+    similar creators' average share (``expected_shares``), not the own-country stand-in."""
+    from closeknit.match import audience as aud
+    from closeknit.match.candidates import get_table
+    from closeknit.match.rank import fit_of
+
+    monkeypatch.setattr(aud, "MIN_REFERENCE", 2)  # this small store: learn from what it has
+    small.execute("DELETE FROM audience_demographics WHERE creator_id = 'instagram:homefit_gb'")
+    brief = Brief(text="home workout hiit", countries=["GB"])
+    got = fit_of(small, "default", brief, ["instagram:homefit_gb"]).shares["country"][0]
+    tab = get_table(small, "default")
+    want = aud.expected_shares(tab, brief, tab.rows_of(["instagram:homefit_gb"]))["country"][0]
+    assert np.isfinite(want) and got == pytest.approx(want)
+    assert got != pytest.approx(relevance.NO_DEMO_IN)

@@ -18,6 +18,11 @@ dimension measured (nothing to learn from) is the older rule kept: the creator's
 stands in for the country share (``NO_DEMO_IN`` / ``NO_DEMO_OUT``) and an unmeasured age or
 gender is left out of the product. Either way the creator is flagged ``estimated`` and discover
 names the audience factor as not measured, with the value it used.
+
+The plan's forecast needs the share itself (the true response scales with it), so
+:func:`expected_shares` fills an unmeasured dimension the same way with the similar creators'
+average *share* (with too few measured: the own-country stand-in, an age or gender share left
+unknown).
 """
 
 from __future__ import annotations
@@ -85,8 +90,8 @@ def audience_shares(tab: Any, brief: Brief, r: np.ndarray) -> dict[str, np.ndarr
 
 def own_country_share(tab: Any, brief: Brief, r: np.ndarray) -> np.ndarray:
     """The creator's own country in place of a country share: ``NO_DEMO_IN`` when it is one of
-    the brief's, ``NO_DEMO_OUT`` when not, NaN when unknown (the forecast's input without
-    demographics, and the estimate's fallback when the workspace has too few to learn from)."""
+    the brief's, ``NO_DEMO_OUT`` when not, NaN when unknown: the fallback without demographics
+    when fewer than ``MIN_REFERENCE`` creators of the workspace have them to learn from."""
     home = _home_group(tab, brief, r)
     return np.where(
         home == 0, relevance.NO_DEMO_IN, np.where(home == 1, relevance.NO_DEMO_OUT, np.nan)
@@ -148,23 +153,27 @@ def _home_group(tab: Any, brief: Brief, r: np.ndarray) -> np.ndarray:
 _prior_memo: dict[tuple[Any, ...], np.ndarray | None] = {}
 
 
-def _priors(tab: Any, brief: Brief, dim: str, m: relevance.RelevanceModel) -> np.ndarray | None:
-    """The estimate of ``dim`` by (home group, niche code + 1): the shrunk average P of the
-    measured creators of that niche and home group (the home group is 0 for dimensions other
-    than country); column 0 and niches none of them is in hold the home group's average over
-    every niche, a home group none of them is in every measured creator's average. None when
-    fewer than ``MIN_REFERENCE`` creators have ``dim`` measured."""
+def _priors(
+    tab: Any, brief: Brief, dim: str, m: relevance.RelevanceModel | None
+) -> np.ndarray | None:
+    """The estimate of ``dim`` by (home group, niche code + 1): the shrunk average P (or, with
+    ``m`` None, the average share) of the measured creators of that niche and home group (the
+    home group is 0 for dimensions other than country); column 0 and niches none of them is in
+    hold the home group's average over every niche, a home group none of them is in every
+    measured creator's average. None when fewer than ``MIN_REFERENCE`` creators have ``dim``
+    measured."""
     bars = dict(brief.audience_bars or {})
     key = (id(tab), tab.version, dim, tuple(brief.countries or ()), brief.audience_age,
-           brief.audience_gender, bars.get(dim), m.model, id(m))  # fmt: skip
+           brief.audience_gender, bars.get(dim), m and m.model, id(m))  # fmt: skip
     if key in _prior_memo:
         return _prior_memo[key]
     has = tab.has_dim.get(dim)
     rows = np.flatnonzero(has) if has is not None else np.zeros(0, np.int64)
     out: np.ndarray | None = None
     if len(rows) >= MIN_REFERENCE:
-        _, parts = relevance.audience_probability(m, {dim: dim_share(tab, brief, dim, rows)}, bars)
-        p = parts[dim]
+        p = dim_share(tab, brief, dim, rows)
+        if m is not None:
+            p = relevance.audience_probability(m, {dim: p}, bars)[1][dim]
         niche = _codes(tab)[0]
         width = int(niche.max()) + 2 if len(niche) else 1  # column 0: no niche
         home = _home_group(tab, brief, rows) if dim == "country" else np.zeros(len(rows), int)
@@ -179,6 +188,26 @@ def _priors(tab: Any, brief: Brief, dim: str, m: relevance.RelevanceModel) -> np
     if len(_prior_memo) > 32:
         _prior_memo.clear()
     _prior_memo[key] = out
+    return out
+
+
+def expected_shares(tab: Any, brief: Brief, r: np.ndarray) -> dict[str, np.ndarray]:
+    """Per asked dimension, each row's audience share as the forecast reads it: measured where
+    the creator has demographics, else the average share of the measured creators like it
+    (the grid of :func:`_priors`, over shares instead of P); where fewer than
+    ``MIN_REFERENCE`` have the dimension measured, the own country stands in for the country
+    share and an age or gender share stays NaN (unknown)."""
+    out = audience_shares(tab, brief, r)
+    for dim, s in out.items():
+        miss = np.isnan(s)
+        if not miss.any():
+            continue
+        grid = _priors(tab, brief, dim, None)
+        if grid is not None:
+            home = _home_group(tab, brief, r[miss]) if dim == "country" else 0
+            s[miss] = grid[home, _niche_codes(tab, r[miss]) + 1]
+        elif dim == "country":
+            s[miss] = own_country_share(tab, brief, r[miss])
     return out
 
 

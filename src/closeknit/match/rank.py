@@ -24,7 +24,7 @@ from closeknit.match import relevance
 from closeknit.match.audience import (
     audience_fit_rows,
     bucket_share,
-    own_country_share,
+    expected_shares,
 )
 from closeknit.match.brief import Brief, content_text
 from closeknit.match.candidates import FEATURE_COLS
@@ -767,7 +767,9 @@ class Fit:
     content: np.ndarray  # P(content fits)
     audience: np.ndarray  # P(audience fits), NaN when the brief asks for none or nothing known
     relevance: np.ndarray  # content × audience
-    share: np.ndarray  # measured share of the audience the brief targets (countries × age × gender)
+    # share of the audience the brief targets (countries × age × gender), measured or, without
+    # demographics, expected from similar creators (``shares``: per dimension, NaN unknown)
+    share: np.ndarray
     shares: dict[str, np.ndarray]
     # an asked audience dimension was not measured: its fit is estimated from similar creators
     estimated: np.ndarray
@@ -824,14 +826,11 @@ def fit_of(
     if not relevance.content_query(brief).strip():
         content = np.ones(n)  # a brief without content words asks nothing of the content
     r = np.where(rows >= 0, rows, 0)
-    # P(audience fits) estimates an unmeasured dimension from similar creators
-    # (closeknit.match.audience); the forecast's share keeps the own-country stand-in it was
-    # fitted with
+    # an unmeasured dimension is estimated from similar measured creators, as P(audience
+    # fits) for the relevance and as the expected share for the forecast
+    # (closeknit.match.audience)
     af = audience_fit_rows(tab, brief, r, rel_model)
-    shares = dict(af.shares)
-    if "country" in shares:
-        c = shares["country"]
-        shares["country"] = np.where(np.isnan(c), own_country_share(tab, brief, r), c)
+    shares = expected_shares(tab, brief, r)
     for v in shares.values():
         v[rows < 0] = np.nan
     aud = np.full(n, np.nan) if af.p is None else np.where(rows < 0, np.nan, af.p)

@@ -72,7 +72,9 @@ BOUGHT_SHARE = 0.3  # an audience with this share of fake accounts or more is "h
 DEFAULT_NOT_BOUGHT = 1.0
 MIN_SAMPLED = 30
 SAMPLED_PRIOR_WEIGHT = 10.0  # pseudo-creators pulling a spike group's average to all sampled
-UNKNOWN_AGE_SHARE, UNKNOWN_GENDER_SHARE = 0.3, 0.5  # a brief's age/gender share, no demographics
+# a brief's age/gender share without demographics, where fewer than match.audience.MIN_REFERENCE
+# creators have them (else the similar creators' average share, match.audience.expected_shares)
+UNKNOWN_AGE_SHARE, UNKNOWN_GENDER_SHARE = 0.3, 0.5
 
 
 @dataclass
