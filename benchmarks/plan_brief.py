@@ -1,6 +1,6 @@
 """The planner's model of one brief of a world's ``truth/briefs.csv``, built as ``closeknit
 plan`` builds it (the brief's filters, discover's candidates, the on-brief rule): shared by the
-plan diagnostics (``diag_plan_gap.py``, ``diag_plan_ranking.py``)."""
+plan diagnostics (``diag_plan_gap.py``, ``diag_plan_ranking.py``, ``diag_forecast_parts.py``)."""
 
 from __future__ import annotations
 

@@ -47,9 +47,16 @@ def truth_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
             rows = bench.run_briefs(st, "default", world, "hash", 3, max_briefs=MAX_BRIEFS)
             trends = bench.trend_quality(st, "default", world)
             gap = _gap_rows(st, world, rows)
+            parts = _parts(st, world, rows)
         finally:
             st.close()
-        return {"rows": rows, "summary": bench.summarize(rows), "trends": trends, "gap": gap}
+        return {
+            "rows": rows,
+            "summary": bench.summarize(rows),
+            "trends": trends,
+            "gap": gap,
+            "parts": parts,
+        }
     finally:
         mp.undo()
 
@@ -68,6 +75,62 @@ def _gap_rows(st: Any, world: Path, rows: list[dict[str, Any]]) -> list[dict[str
     oracle = {r["brief_id"]: r["oracle"] for r in rows if "plan_n" in r and r["oracle"] > 0}
     return [diag.brief_gap(st, resp, r, conv, oracle[r.brief_id])
             for r in df.itertuples() if r.brief_id in oracle]  # fmt: skip
+
+
+def _parts(st: Any, world: Path, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """benchmarks/diag_forecast_parts.py on the planned briefs, and how far its terms are from
+    summing to the forecast and the truth they split (the largest deviation of the centred
+    sums, over the planned briefs' pickable creators)."""
+    import numpy as np
+    import pandas as pd
+
+    from closeknit.plan.planner import history_model
+    from closeknit.world.response import _normal, load_response, subset
+
+    diag = _load("diag_forecast_parts")
+    brief = _load("plan_brief")
+    resp = load_response(world)
+    conv = history_model(st, "default")
+    df = pd.read_csv(world / "truth" / "briefs.csv", keep_default_na=False)
+    planned = {r["brief_id"] for r in rows if "plan_n" in r and r["oracle"] > 0}
+    pos = {c: i for i, c in enumerate(resp.inputs.creator_ids)}
+    out: dict[str, Any] = {"rows": [], "forecast_dev": 0.0, "truth_dev": 0.0}
+    for r in df.itertuples():
+        if r.brief_id not in planned:
+            continue
+        row = diag.brief_parts(st, resp, r, conv)
+        if row is None:
+            continue
+        out["rows"].append(row)
+        m, t, _ = brief.planner_model(st, r, conv)
+        may = np.asarray(m.problem.allowed)
+        g = np.array([pos[c] for c in m.frame["creator_id"].tolist()])[may]
+        fc = sum(diag.forecast_terms(m.x[may], np.asarray(conv.coef)).values())
+        want = np.log(m.orders[may])
+        out["forecast_dev"] = max(out["forecast_dev"], float(np.ptp(want - fc)))
+        sub = subset(resp.inputs, g)
+        p = resp.params
+        noise = p.sigma * _normal(resp.cfg.seed, "creator:" + t.key, sub.gidx)
+        tr = sum(diag.true_terms(sub, t, p).values()) + noise
+        true = np.log(resp.revenue(t, g) / t.order_value)
+        out["truth_dev"] = max(out["truth_dev"], float(np.ptp(true - tr)))
+    return out
+
+
+@pytest.mark.slow
+def test_forecast_parts_split_the_forecast_and_the_truth(truth_run: dict[str, Any]) -> None:
+    """benchmarks/diag_forecast_parts.py: its terms add up to the plan's log forecast and to
+    the world's log expected response (each up to one constant per brief), and its figures
+    are correlations and spreads."""
+    parts = truth_run["parts"]
+    assert len(parts["rows"]) >= 3, parts
+    assert parts["forecast_dev"] < 1e-9 and parts["truth_dev"] < 1e-9, parts
+    for row in parts["rows"]:
+        for k, v in row.items():
+            if k.startswith("rho"):
+                assert -1.0 <= v <= 1.0, row
+            elif k.endswith(("_sd_error", "_sd_true")):
+                assert v >= 0.0, row
 
 
 @pytest.mark.slow
