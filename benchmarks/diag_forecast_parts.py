@@ -20,7 +20,6 @@ Medians over the briefs, and per brief in ``--json``::
 
 from __future__ import annotations
 
-import argparse
 import json
 import statistics
 import sys
@@ -28,19 +27,15 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
 from scipy.stats import spearmanr
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from plan_brief import planner_model  # noqa: E402
+from plan_brief import diag_main, planner_model  # noqa: E402
 
-from closeknit.plan.planner import history_model  # noqa: E402
-from closeknit.store import open_store  # noqa: E402
 from closeknit.world.response import (  # noqa: E402
     audience_fit,
     content_fit,
-    load_response,
     subset,
 )
 
@@ -89,26 +84,7 @@ def brief_parts(st: Any, resp: Any, r: Any, conv: Any) -> dict[str, Any] | None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--out", type=Path, required=True, help="a bench_plan_truth.py folder")
-    ap.add_argument("--bench", type=Path, required=True, help="its --json report")
-    ap.add_argument("--json", type=Path, default=None)
-    a = ap.parse_args(argv)
-    st = open_store(a.out / "store.duckdb")
-    resp = load_response(a.out / "world")
-    bench = {b["brief_id"]: b for b in json.loads(a.bench.read_text())["briefs"]}
-    conv = history_model(st, "default")
-    df = pd.read_csv(a.out / "world" / "truth" / "briefs.csv", keep_default_na=False)
-    rows = []
-    for r in df.itertuples():
-        b = bench.get(r.brief_id)
-        if b is None or "plan_n" not in b:  # not scored, or no plan (an error)
-            continue
-        row = brief_parts(st, resp, r, conv)
-        if row is not None:
-            print(json.dumps(row), file=sys.stderr, flush=True)
-            rows.append(row)
-    st.close()
+    a, rows = diag_main(__doc__, argv, lambda st, resp, r, conv, b: brief_parts(st, resp, r, conv))
     med = {"briefs": len(rows), "rho": statistics.median(x["rho"] for x in rows)}
     for name in PARTS:
         for k in (f"{name}_sd_error", f"{name}_sd_true", f"rho_fix_{name}"):

@@ -26,7 +26,6 @@ audience fit below 0.5, a likely bought audience, or another rule.
 
 from __future__ import annotations
 
-import argparse
 import json
 import statistics
 import sys
@@ -34,20 +33,16 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_plan_truth import MAX_CREATORS, oracle  # noqa: E402
-from plan_brief import planner_model  # noqa: E402
+from plan_brief import diag_main, planner_model  # noqa: E402
 
 from closeknit.match.rank import fit_of  # noqa: E402
 from closeknit.plan.optimize import Problem, solve  # noqa: E402
-from closeknit.plan.planner import history_model  # noqa: E402
-from closeknit.store import open_store  # noqa: E402
 from closeknit.world import vocab  # noqa: E402
-from closeknit.world.response import load_response  # noqa: E402
 
 SETS = ("plan", "true_fees", "true_values", "truth_both", "pool_relevant", "pool_any")
 WHY = ("may pick", "content: another of the brief's niches", "content: sub-topic, focus < 0.35",
@@ -136,26 +131,9 @@ def summarize(rows: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--out", type=Path, required=True, help="a bench_plan_truth.py folder")
-    ap.add_argument("--bench", type=Path, required=True, help="its --json report")
-    ap.add_argument("--json", type=Path, default=None)
-    a = ap.parse_args(argv)
-    world = a.out / "world"
-    st = open_store(a.out / "store.duckdb")
-    resp = load_response(world)
-    bench = {b["brief_id"]: b for b in json.loads(a.bench.read_text())["briefs"]}
-    conv = history_model(st, "default")
-    df = pd.read_csv(world / "truth" / "briefs.csv", keep_default_na=False)
-    rows = []
-    for r in df.itertuples():
-        b = bench.get(r.brief_id)
-        if b is None or "plan_n" not in b:  # not scored, or no plan (an error)
-            continue
-        row = brief_gap(st, resp, r, conv, float(b["oracle"]))
-        print(json.dumps(row), file=sys.stderr, flush=True)
-        rows.append(row)
-    st.close()
+    a, rows = diag_main(
+        __doc__, argv, lambda st, resp, r, conv, b: brief_gap(st, resp, r, conv, b["oracle"])
+    )
     report = {"out": str(a.out), "summary": summarize(rows), "briefs": rows}
     if a.json is not None:
         a.json.write_text(json.dumps(report, indent=2) + "\n")

@@ -4,8 +4,10 @@ plan diagnostics (``diag_plan_gap.py``, ``diag_plan_ranking.py``, ``diag_forecas
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -43,3 +45,41 @@ def planner_model(st: Any, r: Any, conv: Any) -> tuple[_Model, Target, Any]:
     cands = discover_candidates(st, "default", brief, 500)
     c = PlanConstraints(aov=t.order_value)
     return _build(st, "default", brief, cands, req.budget, c, conv, t.order_value), t, brief
+
+
+def diag_main(
+    doc: str | None, argv: list[str] | None, per_brief: Callable[..., dict[str, Any] | None]
+) -> tuple[argparse.Namespace, list[dict[str, Any]]]:
+    """A plan diagnostic's command line (``--out`` a bench_plan_truth.py folder, ``--bench`` its
+    ``--json`` report, ``--json``): ``per_brief(store, response, briefs.csv row, conversion
+    model, bench row)`` for every brief the bench planned (a row with a plan), each result
+    printed to stderr; returns (the arguments, the results that are not None)."""
+    import pandas as pd
+
+    from closeknit.plan.planner import history_model
+    from closeknit.store import open_store
+    from closeknit.world.response import load_response
+
+    ap = argparse.ArgumentParser(description=doc)
+    ap.add_argument("--out", type=Path, required=True, help="a bench_plan_truth.py folder")
+    ap.add_argument("--bench", type=Path, required=True, help="its --json report")
+    ap.add_argument("--json", type=Path, default=None)
+    a = ap.parse_args(argv)
+    st = open_store(a.out / "store.duckdb")
+    resp = load_response(a.out / "world")
+    bench = {b["brief_id"]: b for b in json.loads(a.bench.read_text())["briefs"]}
+    conv = history_model(st, "default")
+    df = pd.read_csv(a.out / "world" / "truth" / "briefs.csv", keep_default_na=False)
+    rows = []
+    try:
+        for r in df.itertuples():
+            b = bench.get(r.brief_id)
+            if b is None or "plan_n" not in b:  # not scored, or no plan (an error)
+                continue
+            row = per_brief(st, resp, r, conv, b)
+            if row is not None:
+                print(json.dumps(row), file=sys.stderr, flush=True)
+                rows.append(row)
+    finally:
+        st.close()
+    return a, rows
