@@ -143,6 +143,7 @@ def test_saved_plan_features_equal_the_query_and_follow_writes(
                 == [
                     "clean",
                     "clean_priors",
+                    "real_prior",
                     "reply_rate",
                     "sampled",
                     "sponsored_rate",

@@ -423,6 +423,40 @@ def test_unsampled_creators_get_the_sampled_creators_rate() -> None:
     assert set(unsampled_not_bought(clean, few, spike).values()) == {DEFAULT_NOT_BOUGHT}
 
 
+def test_unsampled_creators_get_the_sampled_creators_real_share() -> None:
+    """A creator without a follower sample counts at the sampled creators' average real share
+    (its unique audience), not a fixed 0.9; the default only where too few were sampled."""
+    import numpy as np
+
+    from closeknit.plan.planner import DEFAULT_REAL_SHARE, MIN_SAMPLED, sampled_real_share
+
+    real = np.concatenate([np.full(40, 0.6), np.full(10, 0.8), np.full(50, np.nan)])
+    assert sampled_real_share(real) == pytest.approx((40 * 0.6 + 10 * 0.8) / 50)
+    assert sampled_real_share(real[: MIN_SAMPLED - 1]) == DEFAULT_REAL_SHARE
+    assert sampled_real_share(np.array([1.2] * MIN_SAMPLED)) == 1.0  # a share, clipped
+
+
+def test_plan_unique_audience_uses_the_workspace_real_share(
+    ws: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The plan's unique audience counts an unsampled pick at ``default_real_share``, the
+    workspace's sampled average that its assumptions report."""
+    from closeknit.plan import planner
+
+    ids = [r["creator_id"] for r in ws.query("SELECT creator_id FROM creators ORDER BY 1")]
+
+    def src(st: Store, w: str, b: object, limit: int) -> list[tuple[str, float]]:
+        return [(x, 0.97) for x in ids]
+
+    c = PlanConstraints(candidate_source=src, max_creators=1, min_creators=1)
+    monkeypatch.setattr(planner, "sampled_real_share", lambda real: 0.5)
+    ws.execute("UPDATE creator_features SET audience_real_share = NULL")
+    plan = make_plan(ws, "default", parse_brief("running"), 1_000_000, c)
+    assert plan.assumptions["default_real_share"] == 0.5
+    pick = plan.picks[0]
+    assert plan.expected["unique_audience"] == pytest.approx(pick.followers * 0.5)
+
+
 def test_plan_held_back_by_the_on_brief_mean_says_so(ws: Store) -> None:
     ids = [r["creator_id"] for r in ws.query("SELECT creator_id FROM creators ORDER BY 1")]
     rel = {x: (0.97 if k == 0 else 0.6) for k, x in enumerate(ids)}

@@ -59,7 +59,9 @@ Objective = Literal["revenue", "profit", "conversions", "reach"]
 # (store, workspace, brief, limit) -> [(creator_id, relevance in [0, 1])]
 CandidateSource = Callable[[Store, str, Brief, int], list[tuple[str, float]]]
 
-DEFAULT_REAL_SHARE = 0.9  # when the audience sample is missing
+# an unsampled creator's real share of followers: the sampled creators' average
+# (sampled_real_share); this value only where fewer than MIN_SAMPLED were sampled
+DEFAULT_REAL_SHARE = 0.9
 DEFAULT_REACH_RATE = 0.25  # share of followers a feed post reaches (assumption, editable)
 DEFAULT_AOV = 50.0
 MIN_HISTORY_ORDERS = 20
@@ -346,6 +348,7 @@ class _Model:
     gaps: dict[str, np.ndarray] = field(default_factory=dict)
     # the P(not heavily bought) an unsampled creator gets, per group (an assumption shown)
     unsampled: dict[str, float] = field(default_factory=dict)
+    real_prior: float = DEFAULT_REAL_SHARE  # the real share an unsampled creator gets
 
 
 def _feature_cols(store: Store, workspace: str, ids: list[str]) -> Cols:
@@ -380,7 +383,10 @@ def _aligned(z: dict[str, Any], ids: list[str]) -> Cols:
         z["_pos"] = {str(c): k for k, c in enumerate(z["creator_id"].tolist())}
     pos = z["_pos"]
     rows = np.array([pos.get(c, -1) for c in ids], dtype=np.int64)
-    out: Cols = {"clean_priors": np.asarray(z["clean_priors"], dtype=float)}
+    out: Cols = {
+        "clean_priors": np.asarray(z["clean_priors"], dtype=float),
+        "real_prior": np.asarray(z["real_prior"], dtype=float),
+    }
     # a creator without features (not vetted): the sampled creators' average
     unvetted = float(out["clean_priors"][2])
     for k, default in (*_FEAT_DEFAULT.items(), ("clean", unvetted), ("sampled", 0.0)):
@@ -406,13 +412,13 @@ def _feature_rows(store: Store, workspace: str) -> dict[str, np.ndarray]:
             "SELECT creator_id, any_value(reply_rate) AS reply_rate, "
             "any_value(sponsored_rate) AS sponsored_rate, "
             "any_value(growth_spikes) AS growth_spikes, "
-            + ", ".join(f"any_value({k}) AS {k}" for k in _FAKE)
+            + ", ".join(f"any_value({k}) AS {k}" for k in (*_FAKE, "audience_real_share"))
             + " FROM creator_features WHERE workspace_id = $ws GROUP BY creator_id",
             {"ws": workspace},
         )
     col = {
         k: np.array([r[k] for r in rows], dtype=float)
-        for k in (*_FEAT_DEFAULT, *_FAKE, "growth_spikes")
+        for k in (*_FEAT_DEFAULT, *_FAKE, "growth_spikes", "audience_real_share")
     }
     out = {k: col[k] for k in _FEAT_DEFAULT}
     clean = not_bought(*(col[k] for k in _FAKE))
@@ -422,12 +428,26 @@ def _feature_rows(store: Store, workspace: str) -> dict[str, np.ndarray]:
     out["clean"] = np.where(sampled, clean, np.where(spike, prior["growth spike"],
                                                      prior["no growth spike"]))  # fmt: skip
     out["clean_priors"] = np.array([prior[k] for k in UNSAMPLED_GROUPS])
+    out["real_prior"] = np.array([sampled_real_share(col["audience_real_share"])])
     out["sampled"] = sampled.astype(float)
     out["creator_id"] = np.array([r["creator_id"] for r in rows], dtype=object)
     return out
 
 
 UNSAMPLED_GROUPS = ("no growth spike", "growth spike", "not vetted")
+
+
+def sampled_real_share(real: np.ndarray) -> float:
+    """The real share of followers an unsampled creator is given (its unique audience and
+    reach): the average over the creators whose follower sample measured one, as for
+    :func:`unsampled_not_bought`; ``DEFAULT_REAL_SHARE`` where fewer than ``MIN_SAMPLED``
+    have one."""
+    r = np.asarray(real, dtype=float)
+    r = np.clip(r[np.isfinite(r)], 0.0, 1.0)
+    if len(r) < MIN_SAMPLED:
+        return DEFAULT_REAL_SHARE
+    # exactly rounded: the same value whatever order the store returned the rows in
+    return math.fsum(r.tolist()) / len(r)
 
 
 def unsampled_not_bought(
@@ -483,6 +503,7 @@ class _Inputs(NamedTuple):
     # "audience sample" (no sample to measure bought followers)
     gaps: dict[str, np.ndarray]
     unsampled: dict[str, float]  # the P(not heavily bought) an unsampled creator gets, per group
+    real_prior: float  # the real share of followers an unsampled creator gets
 
 
 def _inputs(store: Store, workspace: str, brief: Brief, fr: Cols) -> _Inputs:
@@ -516,6 +537,7 @@ def _inputs(store: Store, workspace: str, brief: Brief, fr: Cols) -> _Inputs:
             k: round(float(v), 4)
             for k, v in zip(UNSAMPLED_GROUPS, feats["clean_priors"], strict=True)
         },
+        real_prior=round(float(feats["real_prior"][0]), 4),
     )
 
 
@@ -680,7 +702,7 @@ def _build(
     )
     relevance = np.where(np.isnan(relevance), inp.relevance, relevance)
     real = fr["real_share"].astype(float)
-    real = np.where(np.isfinite(real), np.clip(real, 0, 1), DEFAULT_REAL_SHARE)
+    real = np.where(np.isfinite(real), np.clip(real, 0, 1), inp.real_prior)
     followers = fr["followers"].astype(float)
     orders = conv.mean(inp.x)
     lo, mid, hi, method = fee_arrays(store, workspace, fr, c.format)
@@ -776,6 +798,7 @@ def _build(
         excluded=excluded,
         gaps=inp.gaps,
         unsampled=inp.unsampled,
+        real_prior=inp.real_prior,
     )
 
 
@@ -1285,7 +1308,7 @@ def make_plan(
             "unsampled_not_bought": m.unsampled,
             "overlap_model": "independent exposure: a shared follower is worth 1-(1-q_i)(1-q_j)",
             "reach_rate": c.reach_rate,
-            "default_real_share": DEFAULT_REAL_SHARE,
+            "default_real_share": m.real_prior,
             "prior_overlap_same_niche": c.prior_overlap,
             "diversity_weight": c.diversity,
             "fee_method": m.fee_method,

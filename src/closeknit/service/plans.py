@@ -225,7 +225,10 @@ class Assumptions(Out):
     )
     overlap_model: str
     reach_rate: float
-    default_real_share: float
+    default_real_share: float = Field(
+        description="real share of followers given to a creator without a follower sample (its "
+        "unique audience and reach): the sampled creators' average, 0.9 with fewer than 30"
+    )
     prior_overlap_same_niche: float
     diversity_weight: float
     fee_method: str
