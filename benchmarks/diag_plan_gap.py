@@ -132,7 +132,7 @@ def summarize(rows: list[dict[str, Any]]) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> None:
     a, rows = diag_main(
-        __doc__, argv, lambda st, resp, r, conv, b: brief_gap(st, resp, r, conv, b["oracle"])
+        __doc__, argv, lambda st, resp, r, conv, b: brief_gap(st, resp, r, conv, float(b["oracle"]))
     )
     report = {"out": str(a.out), "summary": summarize(rows), "briefs": rows}
     if a.json is not None:

@@ -191,23 +191,41 @@ def _priors(
     return out
 
 
-def expected_shares(tab: Any, brief: Brief, r: np.ndarray) -> dict[str, np.ndarray]:
+def _estimate(
+    tab: Any, brief: Brief, dim: str, r: np.ndarray, m: relevance.RelevanceModel | None
+) -> np.ndarray | None:
+    """``dim``'s estimate for rows ``r`` that have it unmeasured: the similar measured
+    creators' average P (``m`` given) or share (``m`` None, :func:`_priors`); where fewer than
+    ``MIN_REFERENCE`` have it measured, the own-country stand-in for the country (its P
+    through ``m``'s curve) and None for an age or gender (left out)."""
+    grid = _priors(tab, brief, dim, m)
+    if grid is not None:
+        home = _home_group(tab, brief, r) if dim == "country" else 0
+        out: np.ndarray = grid[home, _niche_codes(tab, r) + 1]
+        return out
+    if dim != "country":
+        return None
+    guess = own_country_share(tab, brief, r)
+    if m is None:
+        return guess
+    return relevance.audience_probability(m, {dim: guess}, brief.audience_bars)[1][dim]
+
+
+def expected_shares(
+    tab: Any, brief: Brief, r: np.ndarray, measured: dict[str, np.ndarray] | None = None
+) -> dict[str, np.ndarray]:
     """Per asked dimension, each row's audience share as the forecast reads it: measured where
-    the creator has demographics, else the average share of the measured creators like it
-    (the grid of :func:`_priors`, over shares instead of P); where fewer than
-    ``MIN_REFERENCE`` have the dimension measured, the own country stands in for the country
-    share and an age or gender share stays NaN (unknown)."""
-    out = audience_shares(tab, brief, r)
+    the creator has demographics (``measured``: :func:`audience_shares` of ``r`` when the
+    caller has it), else the average share of the measured creators like it (the grid of
+    :func:`_priors`, over shares instead of P); where fewer than ``MIN_REFERENCE`` have the
+    dimension measured, the own country stands in for the country share and an age or gender
+    share stays NaN (unknown)."""
+    shares = audience_shares(tab, brief, r) if measured is None else measured
+    out = {dim: s.copy() for dim, s in shares.items()}
     for dim, s in out.items():
         miss = np.isnan(s)
-        if not miss.any():
-            continue
-        grid = _priors(tab, brief, dim, None)
-        if grid is not None:
-            home = _home_group(tab, brief, r[miss]) if dim == "country" else 0
-            s[miss] = grid[home, _niche_codes(tab, r[miss]) + 1]
-        elif dim == "country":
-            s[miss] = own_country_share(tab, brief, r[miss])
+        if miss.any() and (vals := _estimate(tab, brief, dim, r[miss], None)) is not None:
+            s[miss] = vals
     return out
 
 
@@ -228,14 +246,8 @@ def audience_fit_rows(
         if not miss.any():
             continue
         estimated |= miss  # an asked dimension not measured, whatever stands in for it
-        grid = _priors(tab, brief, dim, m)
-        if grid is not None:
-            home = _home_group(tab, brief, r[miss]) if dim == "country" else 0
-            vals = grid[home, _niche_codes(tab, r[miss]) + 1]
-        elif dim == "country":  # too few measured: the creator's own country stands in
-            guess = own_country_share(tab, brief, r[miss])
-            vals = relevance.audience_probability(m, {dim: guess}, brief.audience_bars)[1][dim]
-        else:  # nothing to learn from: left out
+        vals = _estimate(tab, brief, dim, r[miss], m)
+        if vals is None:  # nothing to learn from: left out
             continue
         filled = parts[dim].copy()
         filled[miss] = vals

@@ -830,7 +830,7 @@ def fit_of(
     # fits) for the relevance and as the expected share for the forecast
     # (closeknit.match.audience)
     af = audience_fit_rows(tab, brief, r, rel_model)
-    shares = expected_shares(tab, brief, r)
+    shares = expected_shares(tab, brief, r, af.shares)
     for v in shares.values():
         v[rows < 0] = np.nan
     aud = np.full(n, np.nan) if af.p is None else np.where(rows < 0, np.nan, af.p)

@@ -18,7 +18,7 @@ from pydantic import Field, field_validator
 from closeknit import figures, match
 from closeknit.errors import ValidationError
 from closeknit.match import Brief
-from closeknit.match.audience import audience_shares
+from closeknit.match.audience import asked_dims, audience_shares
 from closeknit.match.candidates import CandidateTable, get_table
 from closeknit.match.rank import DEFAULT_WEIGHTS
 from closeknit.service.base import Date, Day, In, Out
@@ -464,9 +464,7 @@ _FACTOR_WORDS = {"cost": "value for the fee"}  # the others read as their names
 
 def _missing_dims(brief: Brief, shares: dict[str, float]) -> list[str]:
     """The brief's audience dimensions a result has no measured share for, as words."""
-    asked = [d for d, on in (("country", brief.countries), ("age", brief.audience_age),
-                             ("gender", brief.audience_gender)) if on]  # fmt: skip
-    return [d for d in asked if d not in shares]
+    return [d for d in asked_dims(brief) if d not in shares]
 
 
 _SORT_KEYS = {
