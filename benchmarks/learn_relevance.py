@@ -5,12 +5,16 @@ applied) with their signals: keyword coverage, cosine, measured audience shares.
 from the world's truth: *content* fits when the creator's true niche is the brief's (and its
 sub-topic, or it rides that sub-topic's trend); each *audience* dimension fits when the true
 share reaches the brief's bar (country >= 0.5, age >= 0.2, gender >= 0.55); *relevant* is the
-world's own relevant list. Logistic fits give the content coefficients (kw + cos, cos only, kw
-only) and one (a, b) per audience dimension on log(share); the floor is the smallest relevance at
+world's own relevant list. Logistic fits give the content coefficients (one per fit of
+``relevance.CONTENT_FITS``: every signal with the keyword × niche-support product, then fewer)
+and one (a, b) per audience dimension on log(share); the floor is the smallest relevance at
 which >= 90% of the candidates above it are relevant. ``--write`` stores them in
-``src/closeknit/match/relevance.json`` under the embedder's name.
+``src/closeknit/match/relevance.json`` under the embedder's name. ``--check FOLDER`` (a
+``bench_plan_truth.py`` folder, repeatable) reports the new and the previous content fit's
+calibration on other worlds (docs/discover.md, "Content fit across niches").
 
     python benchmarks/learn_relevance.py --store W.duckdb --world W [--model minilm] [--write]
+        [--check FOLDER ...]
 """
 
 from __future__ import annotations
@@ -27,7 +31,13 @@ from sklearn.linear_model import LogisticRegression
 
 from closeknit.match import Brief, discover
 from closeknit.match.embed import get_embedder
-from closeknit.match.relevance import CONTENT_FITS, RelevanceModel, model_for, save_model
+from closeknit.match.relevance import (
+    CONTENT_FITS,
+    RelevanceModel,
+    content_terms,
+    model_for,
+    save_model,
+)
 from closeknit.store import Store, open_store
 from closeknit.world import vocab
 from closeknit.world.briefs import MIN_AGE_SHARE, MIN_COUNTRY_SHARE, MIN_GENDER_SHARE
@@ -118,8 +128,9 @@ def learn(df: pd.DataFrame, name: str) -> RelevanceModel:
     y = d["y_content"].to_numpy()
     m = RelevanceModel(model=name, source="")
     for names in CONTENT_FITS:
-        if d[list(names)].notna().all().all():
-            m.content["+".join(names)] = _logit(d[list(names)].to_numpy(float), y)
+        used = sorted({x for n in names for x in n.split("*")})
+        if d[used].notna().all().all():
+            m.content["+".join(names)] = _logit(content_terms(d, names), y)
     aud: dict[str, tuple[float, float]] = {}
     for dim in ("country", "age", "gender"):
         dd = df.dropna(subset=[f"{dim}_share"])
@@ -152,6 +163,13 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--model", default=None)
     ap.add_argument("--write", action="store_true")
     ap.add_argument(
+        "--check",
+        action="append",
+        default=[],
+        help="another world's folder (store.duckdb and world/, as bench_plan_truth.py makes "
+        "them) to report the new and previous content fits' calibration on; repeatable",
+    )
+    ap.add_argument(
         "--precision", type=float, default=PRECISION, help="precision the floor must reach"
     )
     a = ap.parse_args(argv)
@@ -163,11 +181,7 @@ def main(argv: list[str] | None = None) -> None:
         # relevance under the learned coefficients, for the floor
         from closeknit.match.relevance import audience_probability, content_probability
 
-        sig = {
-            k: (df[k].to_numpy(float) if df[k].notna().all() else None)
-            for k in ("kw", "kw_rel", "cos", "cos_rel", "niche")
-        }
-        pc = content_probability(m, sig)
+        pc = content_probability(m, _signals(df))
         shares = {
             d: df[f"{d}_share"].to_numpy(float)
             for d in ("country", "age", "gender")
@@ -177,7 +191,7 @@ def main(argv: list[str] | None = None) -> None:
         rel = pc * (np.nan_to_num(pa_, nan=1.0) if pa_ is not None else 1.0)
         m.floor = round(floor_for(rel, df["y_relevant"].to_numpy(), a.precision), 4)
         m.source = (
-            f"learned on {Path(a.world).name}: {df['brief_id'].nunique()} briefs, "
+            f"learned on {_name(Path(a.world))}: {df['brief_id'].nunique()} briefs, "
             f"{len(df)} candidate pairs"
         )
         y = df["y_relevant"].to_numpy()
@@ -198,6 +212,15 @@ def main(argv: list[str] | None = None) -> None:
                 for t in (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
             },
             "previous_model": model_for(name).to_dict(),
+            "calibration": {
+                _name(Path(a.world)): calibration(df, m, model_for(name)),
+                **{
+                    _name(Path(w)): calibration(
+                        pairs_of(Path(w), a.workspace, a.model), m, model_for(name)
+                    )
+                    for w in a.check
+                },
+            },
         }
         print(json.dumps(report, indent=2))
         if a.write:
@@ -205,6 +228,58 @@ def main(argv: list[str] | None = None) -> None:
             print(f"wrote {name} to relevance.json", file=sys.stderr)
     finally:
         st.close()
+
+
+def _name(world: Path) -> str:
+    """A world's name in the report: its folder, or the bench folder holding ``world/``."""
+    return world.parent.name if world.name == "world" else world.name
+
+
+def _signals(df: pd.DataFrame) -> dict[str, np.ndarray | None]:
+    return {
+        k: (df[k].to_numpy(float) if df[k].notna().all() else None)
+        for k in ("kw", "kw_rel", "cos", "cos_rel", "niche")
+    }
+
+
+def pairs_of(folder: Path, ws: str, model: str | None) -> pd.DataFrame:
+    st = open_store(folder / "store.duckdb")
+    try:
+        return labelled_pairs(st, ws, folder / "world", model)
+    finally:
+        st.close()
+
+
+def calibration(df: pd.DataFrame, new: RelevanceModel, old: RelevanceModel) -> dict[str, Any]:
+    """P(content fits) against the truth's content label, for the new and the previous fit:
+    log loss over every pair and over the pairs either fit calls possible (P > 0.3), and,
+    among the pairs with P > 0.5, mean P beside the share that fit, for creators whose niche
+    the brief's best matches share (niche support > 0.25) and for those it does not."""
+    from closeknit.match.relevance import content_probability
+
+    d = df.dropna(subset=["cos"])
+    y = d["y_content"].to_numpy(bool)
+    sig = _signals(d)
+    ps = {"new": content_probability(new, sig), "previous": content_probability(old, sig)}
+    maybe = (ps["new"] > 0.3) | (ps["previous"] > 0.3)
+    out: dict[str, Any] = {"pairs": len(d), "possible_pairs": int(maybe.sum())}
+    sup = d["niche"].to_numpy(float) if sig["niche"] is not None else np.ones(len(d))
+    for k, p in ps.items():
+        q = np.clip(p, 1e-9, 1 - 1e-9)
+        ll = -(np.where(y, np.log(q), np.log(1 - q)))
+        row: dict[str, Any] = {
+            "log_loss": round(float(ll.mean()), 4),
+            "log_loss_possible": round(float(ll[maybe].mean()), 4),
+        }
+        for part, sel in (("niche_shared", sup > 0.25), ("niche_not_shared", sup <= 0.25)):
+            s = sel & (p > 0.5)
+            row[part] = {
+                "n": int(s.sum()),
+                "mean_p": round(float(p[s].mean()), 3) if s.any() else None,
+                "fit_share": round(float(y[s].mean()), 3) if s.any() else None,
+            }
+        out[k] = row
+    return out
 
 
 def _auc(score: np.ndarray, y: np.ndarray) -> float | None:

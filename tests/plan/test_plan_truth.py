@@ -48,6 +48,7 @@ def truth_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
             trends = bench.trend_quality(st, "default", world)
             gap = _gap_rows(st, world, rows)
             parts = _parts(st, world, rows)
+            pairs = _load("learn_relevance").labelled_pairs(st, "default", world, "hash")
         finally:
             st.close()
         return {
@@ -56,6 +57,7 @@ def truth_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
             "trends": trends,
             "gap": gap,
             "parts": parts,
+            "pairs": pairs,
         }
     finally:
         mp.undo()
@@ -183,3 +185,24 @@ def test_true_trends_found_with_their_early_creators(truth_run: dict[str, Any]) 
         assert t["early_in_top10_riders"] >= min(4, t["early"]), t
         # disclosure markers never rank as topics
         assert not {"ad", "pub", "werbung", "collaborazione", "publi"} & set(t["top10"]), t
+
+
+def test_relevance_learning_fits_the_niche_product(truth_run: dict[str, Any]) -> None:
+    """benchmarks/learn_relevance.py on the small world: every content fit is learned (the
+    niche product among them), and its calibration report sets the new fit beside the
+    previous one; on its own learning world the richer fit cannot do worse."""
+    from closeknit.match.relevance import model_for
+
+    learn = _load("learn_relevance")
+    df = truth_run["pairs"]
+    m = learn.learn(df, "hash-v1")
+    rich = "kw+kw_rel+cos+cos_rel+niche+kw_rel*niche"
+    assert len(m.content[rich]) == 7
+    linear = learn.learn(df, "hash-v1")
+    linear.content = {k: v for k, v in linear.content.items() if "*" not in k}
+    cal = learn.calibration(df, m, linear)
+    assert cal["pairs"] == df["cos"].notna().sum() and cal["possible_pairs"] > 0
+    assert cal["new"]["log_loss"] <= cal["previous"]["log_loss"] + 1e-6
+    shared = cal["new"]["niche_shared"]
+    assert shared["n"] > 0 and 0.5 < shared["mean_p"] <= 1.0
+    assert model_for("hash-v1").content  # the shipped file still reads

@@ -1,0 +1,74 @@
+"""The content fit of match.relevance: its terms, which fit a model answers with, and the
+shape of the shipped fit."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from closeknit.match import relevance
+from closeknit.match.embed import get_embedder, minilm_dir
+
+BASE = ("kw", "kw_rel", "cos", "cos_rel", "niche")
+RICH = "kw+kw_rel+cos+cos_rel+niche+kw_rel*niche"
+
+
+def _signals(n: int = 4, seed: int = 0) -> dict[str, np.ndarray | None]:
+    r = np.random.default_rng(seed)
+    return {k: r.random(n) for k in ("kw", "kw_rel", "cos", "cos_rel", "niche")}
+
+
+def test_content_terms_multiply_the_named_signals() -> None:
+    s = _signals()
+    x = relevance.content_terms(s, ("kw", "kw_rel*niche", "cos_rel*niche"))
+    assert x.shape == (4, 3)
+    np.testing.assert_array_equal(x[:, 0], s["kw"])
+    np.testing.assert_array_equal(x[:, 1], s["kw_rel"] * s["niche"])
+    np.testing.assert_array_equal(x[:, 2], s["cos_rel"] * s["niche"])
+
+
+def test_a_model_answers_with_its_richest_learned_fit() -> None:
+    s = _signals()
+    # learned only without the niche product: that fit, not the documented defaults
+    m = relevance.RelevanceModel(model="t", content={"kw+kw_rel+niche": [-1.0, 2.0, 3.0, 4.0]})
+    want = relevance.sigmoid(-1.0 + 2.0 * s["kw"] + 3.0 * s["kw_rel"] + 4.0 * s["niche"])
+    np.testing.assert_allclose(relevance.content_probability(m, s), want)
+    # with the product learned, it is used
+    m.content[RICH] = [-1.0, 0.0, 0.0, 0.0, 0.0, 2.0, 5.0]
+    want = relevance.sigmoid(-1.0 + 2.0 * s["niche"] + 5.0 * s["kw_rel"] * s["niche"])
+    np.testing.assert_allclose(relevance.content_probability(m, s), want)
+    # without niche support the richest fit without it
+    no_niche = {**s, "niche": None}
+    m.content["kw+kw_rel+cos+cos_rel"] = [0.5, 1.0, 0.0, 0.0, 0.0]
+    np.testing.assert_allclose(
+        relevance.content_probability(m, no_niche), relevance.sigmoid(0.5 + s["kw"])
+    )
+    # a model with none of the usable fits: the documented defaults
+    bare = relevance.RelevanceModel(model="t", content={})
+    d = relevance._DEFAULT_CONTENT["kw+kw_rel+cos+cos_rel+niche"]
+    z = d[0] + sum(c * s[k] for c, k in zip(d[1:], BASE, strict=True))
+    np.testing.assert_allclose(relevance.content_probability(bare, s), relevance.sigmoid(z))
+    with pytest.raises(ValueError, match="keyword coverage or cosines"):
+        relevance.content_probability(m, {"niche": s["niche"]})
+
+
+def test_shipped_fit_weighs_the_briefs_words_by_niche_support() -> None:
+    """The shipped embedder's fit has the niche product, and the brief's words raise P(content
+    fits) more in a creator whose niche the brief's best matches share (docs/discover.md)."""
+    if minilm_dir() is None:
+        pytest.skip("the MiniLM package is not installed (pip install -e '.[test]')")
+    m = relevance.model_for(get_embedder("minilm").name)
+    assert RICH in m.content
+
+    def p(kw_rel: float, niche: float) -> float:
+        one = np.array([1.0])
+        s = {"kw": 0.4 * one, "kw_rel": kw_rel * one, "cos": 0.5 * one, "cos_rel": 0.5 * one,
+             "niche": niche * one}  # fmt: skip
+        return float(relevance.content_probability(m, s)[0])
+
+    def logit(q: float) -> float:
+        return float(np.log(q / (1 - q)))
+
+    gain_shared = logit(p(0.9, 1.0)) - logit(p(0.3, 1.0))
+    gain_other = logit(p(0.9, 0.0)) - logit(p(0.3, 0.0))
+    assert gain_shared > 2 * gain_other > 0
