@@ -32,11 +32,11 @@ from sklearn.linear_model import LogisticRegression
 from closeknit.match import Brief, discover
 from closeknit.match.embed import get_embedder
 from closeknit.match.relevance import (
-    CONTENT_FITS,
     RelevanceModel,
     content_terms,
     model_for,
     save_model,
+    usable_fits,
 )
 from closeknit.store import Store, open_store
 from closeknit.world import vocab
@@ -127,10 +127,8 @@ def learn(df: pd.DataFrame, name: str) -> RelevanceModel:
     d = df.dropna(subset=["cos"])
     y = d["y_content"].to_numpy()
     m = RelevanceModel(model=name, source="")
-    for names in CONTENT_FITS:
-        used = sorted({x for n in names for x in n.split("*")})
-        if d[used].notna().all().all():
-            m.content["+".join(names)] = _logit(content_terms(d, names), y)
+    for names in usable_fits(_signals(d)):
+        m.content["+".join(names)] = _logit(content_terms(d, names), y)
     aud: dict[str, tuple[float, float]] = {}
     for dim in ("country", "age", "gender"):
         dd = df.dropna(subset=[f"{dim}_share"])
