@@ -72,3 +72,59 @@ def test_shipped_fit_weighs_the_briefs_words_by_niche_support() -> None:
     gain_shared = logit(p(0.9, 1.0)) - logit(p(0.3, 1.0))
     gain_other = logit(p(0.9, 0.0)) - logit(p(0.3, 0.0))
     assert gain_shared > 2 * gain_other > 0
+
+
+def _clusters(n_per: int = 40, k: int = 3, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Unit vectors in ``k`` tight clusters and each one's cluster label."""
+    r = np.random.default_rng(seed)
+    centres = r.normal(size=(k, 16))
+    mat = np.vstack([c + 0.2 * r.normal(size=(n_per, 16)) for c in centres])
+    mat /= np.linalg.norm(mat, axis=1, keepdims=True)
+    labels = np.repeat(np.array([f"n{j}" for j in range(k)], dtype=object), n_per)
+    return mat, labels
+
+
+def test_niche_purity_needs_consistent_niches_not_right_labels() -> None:
+    mat, labels = _clusters()
+    known = np.ones(len(labels), bool)
+    assert relevance.niche_purity(mat, labels, known) == pytest.approx(1.0)
+    # the same topics under other names: the same purity
+    renamed = np.array([{"n0": "b", "n1": "c", "n2": "a"}[x] for x in labels], dtype=object)
+    assert relevance.niche_purity(mat, renamed, known) == pytest.approx(1.0)
+    # niches drawn at random: about one neighbour in three shares the niche
+    r = np.random.default_rng(1)
+    scrambled = r.permutation(labels)
+    assert relevance.niche_purity(mat, scrambled, known) < 0.5
+    # too few creators with a niche to say
+    few = np.zeros(len(labels), bool)
+    few[: relevance.PURITY_K] = True
+    assert relevance.niche_purity(mat, labels, few) is None
+
+
+def test_niche_support_is_left_out_where_niches_are_not_consistent() -> None:
+    """rank._niche_support gives no support (so the content fit goes without it) where the
+    workspace's niches fail the purity bar, and the support where they pass it."""
+    from types import SimpleNamespace
+
+    from closeknit.match import rank
+
+    mat, labels = _clusters()
+    n = len(labels)
+    store = SimpleNamespace(path=":memory:")  # no cache key: nothing persisted
+    idx = SimpleNamespace(_mat=mat, ids=[f"c{i}" for i in range(n)])
+    score = np.linspace(1.0, 0.0, n)
+
+    def table(niche: np.ndarray, version: str) -> SimpleNamespace:
+        return SimpleNamespace(
+            version=version,
+            niche=niche,
+            has_niche=np.ones(n, bool),
+            rows_of_index=lambda _idx: np.arange(n),
+        )
+
+    rows = np.arange(n)
+    good = rank._niche_support(store, "ws", "m", table(labels, "v1"), idx, rows, None, score)
+    assert good is not None and good[0] == pytest.approx(1.0)
+    scrambled = np.random.default_rng(1).permutation(labels)
+    bad = rank._niche_support(store, "ws", "m", table(scrambled, "v2"), idx, rows, None, score)
+    assert bad is None

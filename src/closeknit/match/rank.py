@@ -498,7 +498,7 @@ def discover(
     cosr = None if cosr_all is None else np.asarray(cosr_all, dtype=np.float64)[known]
     nsup = None
     if query_override is None and cosr is not None:
-        nsup = _niche_support(tab, r, kwr, cosr)
+        nsup = _niche_support(store, workspace, emb.name, tab, sig.idx, r, kwr, cosr)
 
     def drop(reason: str, bad: np.ndarray) -> None:
         nonlocal r, sim, kw, kwr, cosr, nsup
@@ -751,12 +751,57 @@ def _nothing_to_rank(tab: Any) -> InsufficientData:
 
 
 def _niche_support(
-    tab: Any, r: np.ndarray, kw_rel: np.ndarray | None, cos_rel: np.ndarray
+    store: Store,
+    workspace: str,
+    model_name: str,
+    tab: Any,
+    idx: Any,
+    r: np.ndarray,
+    kw_rel: np.ndarray | None,
+    cos_rel: np.ndarray,
 ) -> np.ndarray | None:
     """:func:`relevance.niche_support` of rows ``r`` (all the query's creators, before any
-    filter: the neighbourhood is the brief's, not the filtered list's)."""
+    filter: the neighbourhood is the brief's, not the filtered list's); None, so the content
+    fit goes without it, where the workspace's niches are not consistent (:func:`niche_purity`
+    below ``relevance.NICHE_MIN_PURITY``)."""
+    purity = niche_purity(store, workspace, tab, idx, model_name)
+    if purity is not None and purity < relevance.NICHE_MIN_PURITY:
+        return None
     score = cos_rel + (kw_rel if kw_rel is not None else 0.0)
     return relevance.niche_support(tab.niche[r], score, tab.has_niche[r])
+
+
+_purity_memo: dict[tuple[str, int], tuple[Any, float | None]] = {}
+
+
+def niche_purity(store: Store, workspace: str, tab: Any, idx: Any, model_name: str) -> float | None:
+    """:func:`relevance.niche_purity` of the workspace (the vector index's creators with the
+    candidate table's niches): once per (table version, index) in a process, persisted per data
+    version (0.1-0.3 s to compute)."""
+    from closeknit.match import persist
+
+    key = (f"{tab.version}|{model_name}", id(idx))
+    hit = _purity_memo.get(key)
+    if hit is not None and hit[0] is idx:
+        return hit[1]
+    ck = persist.cache_key(store)
+    saved = persist.load(store, workspace, f"niche-purity-{model_name}", ck)
+    if saved is not None and "purity" in saved:
+        value = None if np.isnan(saved["purity"][0]) else float(saved["purity"][0])
+    else:
+        rows = tab.rows_of_index(idx)
+        ok = rows >= 0
+        known = np.zeros(len(rows), bool)
+        known[ok] = tab.has_niche[rows[ok]]
+        niche = np.full(len(rows), None, dtype=object)
+        niche[ok] = tab.niche[rows[ok]]
+        value = relevance.niche_purity(idx._mat, niche, known)
+        arr = np.array([np.nan if value is None else value], np.float64)
+        persist.save(store, workspace, f"niche-purity-{model_name}", ck, {"purity": arr})
+    if len(_purity_memo) >= 8:
+        _purity_memo.clear()
+    _purity_memo[key] = (idx, value)
+    return value
 
 
 @dataclass
@@ -806,7 +851,11 @@ def fit_of(
         all_rows = tab.rows_of_index(sig.idx)[sig.keys]
         ok = all_rows >= 0
         sup = _niche_support(
+            store,
+            workspace,
+            emb.name,
             tab,
+            sig.idx,
             all_rows[ok],
             None if sig.kw_rel is None else sig.kw_rel[ok],
             sig.cos_rel[ok],
