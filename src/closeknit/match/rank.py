@@ -36,6 +36,7 @@ from closeknit.match.vectors import (
     refresh_creator_vectors,
 )
 from closeknit.store import Store
+from closeknit.store.memo import DataMemo
 
 DEFAULT_WEIGHTS: dict[str, float] = {
     "content": 2.0,
@@ -771,19 +772,21 @@ def _niche_support(
     return relevance.niche_support(tab.niche[r], score, tab.has_niche[r])
 
 
-_purity_memo: dict[tuple[str, int], tuple[Any, float | None]] = {}
+# (purity,) per candidate-table version and embedder: the table's version covers the niches and
+# the posts and creators the vectors are embedded from, so no store query is needed per call
+_purity_memo: DataMemo[tuple[float | None]] = DataMemo(size=8)
 
 
 def niche_purity(store: Store, workspace: str, tab: Any, idx: Any, model_name: str) -> float | None:
     """:func:`relevance.niche_purity` of the workspace (the vector index's creators with the
-    candidate table's niches): once per (table version, index) in a process, persisted per data
-    version (0.1-0.3 s to compute)."""
+    candidate table's niches): once per (table version, embedder) in a process, persisted per
+    data version (0.1-0.4 s to compute)."""
     from closeknit.match import persist
 
-    key = (f"{tab.version}|{model_name}", id(idx))
+    key = _purity_memo.key(store, workspace, model_name, version=tab.version)
     hit = _purity_memo.get(key)
-    if hit is not None and hit[0] is idx:
-        return hit[1]
+    if hit is not None:
+        return hit[0]
     ck = persist.cache_key(store)
     saved = persist.load(store, workspace, f"niche-purity-{model_name}", ck)
     if saved is not None and "purity" in saved:
@@ -798,9 +801,7 @@ def niche_purity(store: Store, workspace: str, tab: Any, idx: Any, model_name: s
         value = relevance.niche_purity(idx._mat, niche, known)
         arr = np.array([np.nan if value is None else value], np.float64)
         persist.save(store, workspace, f"niche-purity-{model_name}", ck, {"purity": arr})
-    if len(_purity_memo) >= 8:
-        _purity_memo.clear()
-    _purity_memo[key] = (idx, value)
+    _purity_memo.put(key, (value,))
     return value
 
 
