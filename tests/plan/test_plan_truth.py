@@ -58,6 +58,7 @@ def truth_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
             "gap": gap,
             "parts": parts,
             "pairs": pairs,
+            "out": out,
         }
     finally:
         mp.undo()
@@ -206,3 +207,23 @@ def test_relevance_learning_fits_the_niche_product(truth_run: dict[str, Any]) ->
     shared = cal["new"]["niche_shared"]
     assert shared["n"] > 0 and 0.5 < shared["mean_p"] <= 1.0
     assert model_for("hash-v1").content  # the shipped file still reads
+
+
+def test_niche_errors_diagnostic(
+    truth_run: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """benchmarks/diag_niche_errors.py on the small world: renamed niches change nothing, wrong
+    ones lower the purity, and where the guard leaves niche support out the product scores as
+    the fit without it."""
+    monkeypatch.setenv("CLOSEKNIT_EMBED_MODEL", "hash")
+    diag = _load("diag_niche_errors")
+    base = diag.degrade(truth_run["out"], 0.0)
+    renamed = diag.degrade(truth_run["out"], 0.0, relabel=True)
+    wrong = diag.degrade(truth_run["out"], 0.75)
+    assert renamed["changed"] > 0 and renamed["purity"] == base["purity"]
+    assert renamed["as_used"] == base["as_used"] and renamed["linear"] == base["linear"]
+    assert wrong["changed"] > 0 and wrong["purity"] < base["purity"]
+    if wrong["niche_left_out"]:
+        assert wrong["as_used"] == wrong["without"]
+    else:
+        assert wrong["as_used"] == wrong["linear"]  # hash-v1 has no product fit
