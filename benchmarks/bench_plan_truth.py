@@ -16,7 +16,9 @@ brands' past campaigns attributed, features, niches, vectors), for every brief o
   a plan that keeps to the brief, or a perfect forecast, could reach;
 * **relevance**: the share of picked creators in the brief's true relevant list;
 * **calibration**: whether the plan's 80% interval of incremental revenue covers the truth, and
-  |log(forecast / truth)| (the forecast's expected value);
+  |log(forecast / truth)| (the forecast's expected value); and the same for the plan's cost:
+  whether its 80% range covers what the picks truly cost, and how many plans the truth puts
+  over budget;
 * **discover**: NDCG@20 of the shipped ranking, of BM25 alone, and of the previous ranking
   (``--previous-src``: another checkout's ``src``, run on a copy of the store);
 * **trends**: each true trend of ``truth/trends.csv`` searched in its window: its rank among
@@ -208,6 +210,14 @@ def run_briefs(
         row["relevant_share"] = (
             sum(p.creator_id in rel for p in plan.picks) / len(picks) if picks else None
         )
+        # the plan's cost as the marketer reads it (its fee estimates' 80% range) against
+        # what the picks truly cost: a plan over budget by the truth is money not planned for
+        cv = plan.expected.cost
+        if cv is not None and row["plan_true_cost"] > 0:
+            row["cost_mid"], row["cost_p10"], row["cost_p90"] = cv.mid, cv.p10, cv.p90
+            row["cost_covered"] = cv.p10 <= row["plan_true_cost"] <= cv.p90
+            row["cost_log_err"] = math.log(cv.mid / row["plan_true_cost"])
+        row["over_budget"] = row["plan_true_cost"] / budget if picks else None
         rv = plan.expected.revenue
         if rv is not None:
             row["forecast_mid"], row["forecast_p10"], row["forecast_p90"] = (
@@ -347,6 +357,14 @@ def summarize(rows: list[dict[str, Any]]) -> dict[str, Any]:
         if r.get("plan") and "forecast_additive" in r
     ]
     s["additive_forecast_over_truth_median"] = round(statistics.median(sg), 4) if sg else None
+    cc = [r["cost_covered"] for r in rows if "cost_covered" in r]
+    s["cost_interval_coverage"] = round(sum(cc) / len(cc), 4) if cc else None
+    ce = [r["cost_log_err"] for r in rows if r.get("cost_log_err") is not None]
+    s["cost_forecast_over_truth_median"] = round(math.exp(statistics.median(ce)), 4) if ce else None
+    s["median_abs_log_error_cost"] = round(statistics.median(abs(x) for x in ce), 4) if ce else None
+    ob = [r["over_budget"] for r in rows if r.get("over_budget") is not None]
+    s["true_cost_over_budget"] = f"{sum(x > 1 for x in ob)}/{len(ob)}"
+    s["true_cost_over_budget_max"] = round(max(ob), 3) if ob else None
     ov = [r["overlap_discount"] for r in rows if r.get("overlap_discount") is not None]
     s["overlap_discount_median"] = round(statistics.median(ov), 4) if ov else None
     s["plan_errors"] = [r["brief_id"] + ": " + r["plan_error"] for r in rows if "plan_error" in r]

@@ -98,3 +98,32 @@ def test_round_trip_through_arrays() -> None:
         np.testing.assert_array_equal(a, b)
     assert back.countries == m.countries and back.niches == m.niches
     assert len(back.coef) == N_CONT + len(m.countries) + len(m.niches)
+
+
+def test_shared_factor_is_the_fits_own_covariance() -> None:
+    """The factor that correlates a plan's fee draws reproduces each row's interval variance
+    (its squared norm is the shared share of it) and the covariance the fit implies between
+    rows; an unseen level is shared only by the rows of that level."""
+    m = fit_deals(_deals(60, {"GB": 2.0, "IN": 0.5, "DE": 1.0}, seed=2), _tq)
+    args = (
+        np.array([3_000.0, 20_000.0, 20_000.0, 400_000.0, 15_000.0]),
+        np.array([0.03, 0.03, 0.02, 0.01, 0.04]),
+        np.array([0.8, 0.9, 0.7, 0.6, 0.8]),
+        ["GB", "GB", "BR", "BR", "MX"],
+        ["fashion"] * 5,
+    )
+    f = m.shared_factor(*args)
+    x, _ = m.rows(*args)
+    cov = x @ m.a_inv @ x.T  # the coefficients' part, in units of s²
+    same_unseen = np.array([[a == b and a not in m.countries for b in args[3]] for a in args[3]])
+    cov = cov + same_unseen / m.lam
+    total = 1.0 + np.diag(cov)
+    np.testing.assert_allclose(f @ f.T, cov / np.sqrt(np.outer(total, total)), atol=1e-9)
+    # the interval of predict_arrays is built from the same total
+    lo, mid, hi = m.predict_arrays(*args)
+    np.testing.assert_allclose(np.log(hi / mid), m.t * m.s * np.sqrt(total), rtol=1e-9)
+    # the far-out creator (400k followers, unseen market) shares the most of its error
+    rho = np.sum(f * f, axis=1)
+    assert rho.argmax() == 3 and rho[3] > rho[1]
+    # BR and MX are both unseen, but each is its own level: no shared level term between them
+    assert (f @ f.T)[3, 4] == pytest.approx(cov[3, 4] / math.sqrt(total[3] * total[4]))

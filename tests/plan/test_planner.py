@@ -635,3 +635,29 @@ def test_a_plan_held_back_says_which_evidence_is_estimated() -> None:
     assert _held_back(m, [0]) == ""  # nothing estimated: nothing to say
     m.brief_share = 0.0
     assert _held_back(m, [0]) == ""  # no on-brief rule: nothing held back by it
+
+
+def test_fee_draws_that_err_together_keep_each_range_and_widen_the_sum() -> None:
+    """With a shared factor (how the fee model's errors move together) each creator's draws
+    keep their 80% range, and the sum's range is wider than with independent draws by what
+    the correlation implies."""
+    import numpy as np
+
+    from closeknit.plan.planner import fee_draws
+
+    lo, mid, hi = np.full(10, 80.0), np.full(10, 100.0), np.full(10, 125.0)
+    shared = np.full((10, 1), np.sqrt(0.5))  # half of each creator's variance is shared
+    rng = np.random.default_rng(3)
+    x = fee_draws(lo, mid, hi, rng, 100_000, shared)
+    q = np.quantile(x, [0.1, 0.5, 0.9], axis=0)
+    np.testing.assert_allclose(q[0], lo, rtol=0.02)
+    np.testing.assert_allclose(q[1], mid, rtol=0.02)
+    np.testing.assert_allclose(q[2], hi, rtol=0.02)
+    corr = np.corrcoef(np.log(x[:, 0]), np.log(x[:, 1]))[0, 1]
+    assert corr == pytest.approx(0.5, abs=0.02)
+    indep = fee_draws(lo, mid, hi, np.random.default_rng(3), 100_000)
+    width = np.log(np.quantile(x.sum(1), 0.9) / np.quantile(x.sum(1), 0.1))
+    width_indep = np.log(np.quantile(indep.sum(1), 0.9) / np.quantile(indep.sum(1), 0.1))
+    # var of the mean of 10 with correlation 0.5: (1 + 9 · 0.5) / 10 = 0.55 of one creator's
+    # against 0.1 independent: the range √5.5 ≈ 2.3 times as wide
+    assert width / width_indep == pytest.approx(np.sqrt(5.5), rel=0.08)

@@ -61,16 +61,16 @@ class DealModel:
     countries: tuple[str, ...]
     niches: tuple[str, ...]
 
-    def predict_arrays(
+    def rows(
         self,
         followers: np.ndarray,
         er: np.ndarray,
         real: np.ndarray,
         country: Sequence[str | None],
         niche: Sequence[str | None],
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(low, mid, high) fee per post-equivalent for each row."""
-        x, unseen = design(
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The rows of X for these creators under this fit's fills and levels (``design``)."""
+        return design(
             followers,
             er,
             real,
@@ -81,10 +81,51 @@ class DealModel:
             self.countries,
             self.niches,
         )
+
+    def predict_arrays(
+        self,
+        followers: np.ndarray,
+        er: np.ndarray,
+        real: np.ndarray,
+        country: Sequence[str | None],
+        niche: Sequence[str | None],
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(low, mid, high) fee per post-equivalent for each row."""
+        x, unseen = self.rows(followers, er, real, country, niche)
         yhat = x @ self.coef
         extra = unseen / self.lam if self.lam < 1e5 else 0.0 * unseen
         se = self.s * np.sqrt(1.0 + np.einsum("ij,jk,ik->i", x, self.a_inv, x) + extra)
         return np.exp(yhat - self.t * se), np.exp(yhat), np.exp(yhat + self.t * se)
+
+    def shared_factor(
+        self,
+        followers: np.ndarray,
+        er: np.ndarray,
+        real: np.ndarray,
+        country: Sequence[str | None],
+        niche: Sequence[str | None],
+    ) -> np.ndarray:
+        """How the rows' fee errors move together, as a factor F (rows × k): a row's standardized
+        log-fee error is ``F[i] @ w + sqrt(1 − |F[i]|²) · e_i`` with ``w`` shared by the rows of
+        one draw and ``e_i`` its own, both standard normal. The shared part is the regression's
+        own uncertainty, ``x_i'(β − β̂)`` with ``β ~ N(β̂, s²A⁻¹)``, and the unknown effect of a
+        country or niche the deals never saw (variance σ²/λ, one per level, shared by the rows
+        of that level); the rest of a row's variance (``s²``) is the creator's own. A plan's
+        creators mostly share the brief's country and niche, so their fees err together and
+        their sum's range is wider than independent draws would make it."""
+        x, _ = self.rows(followers, er, real, country, niche)
+        vals, vecs = np.linalg.eigh((self.a_inv + self.a_inv.T) / 2)
+        cols = [x @ (vecs * np.sqrt(np.maximum(vals, 0.0)))]
+        if self.lam < 1e5:
+            for values, seen in ((country, self.countries), (niche, self.niches)):
+                names = [v if isinstance(v, str) and v not in seen else None for v in values]
+                for lv in sorted({v for v in names if v is not None}):
+                    hit = np.array([v == lv for v in names], dtype=float)
+                    cols.append(hit[:, None] / math.sqrt(self.lam))
+        f = np.hstack(cols)
+        total = 1.0 + np.sum(f * f, axis=1)  # in units of s²: 1 + x'A⁻¹x + unseen levels / λ
+        out: np.ndarray = f / np.sqrt(total)[:, None]
+        return out
 
     def effects(self, country: str | None, niche: str | None) -> dict[str, float | None]:
         """The pooled country and niche effects as fee multipliers (None: level never seen)."""

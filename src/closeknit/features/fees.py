@@ -442,6 +442,24 @@ def fee_arrays(
     return lo, mid, hi, method
 
 
+def fee_shared(
+    store: Store,
+    workspace: str,
+    frame: pd.DataFrame | Mapping[str, np.ndarray],
+    min_deals: int = MIN_DEALS,
+) -> np.ndarray | None:
+    """How the fee estimates of ``frame``'s creators err together (``DealModel.shared_factor``),
+    for a plan's range of its total cost; None on the rate card, whose ranges are rules of
+    thumb with no model of their errors (its draws stay independent)."""
+    model, _ = fit_deal_model(store, workspace, load_rate_card(store, workspace), min_deals)
+    if model is None:
+        return None
+    country = [c if isinstance(c, str) else None for c in frame["country"].tolist()]
+    niche = [c if isinstance(c, str) else None for c in frame["niche"].tolist()]
+    fol, er, real = (_floats(frame[c]) for c in ("followers", "engagement_rate", "real_share"))
+    return model.shared_factor(fol, er, real, country, niche)
+
+
 def _fee_arrays(
     card: dict[str, Any],
     model: DealModel | None,

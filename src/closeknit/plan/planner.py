@@ -44,7 +44,7 @@ import numpy as np
 
 from closeknit import figures
 from closeknit.errors import ValidationError
-from closeknit.features.fees import default_rate_card, fee_arrays
+from closeknit.features.fees import default_rate_card, fee_arrays, fee_shared
 from closeknit.features.frame import creator_columns, filled
 from closeknit.match import Brief, discover
 from closeknit.match.embed import get_embedder
@@ -161,18 +161,29 @@ def _normal_strata(n: int) -> np.ndarray:
 
 
 def fee_draws(
-    lo: np.ndarray, mid: np.ndarray, hi: np.ndarray, rng: np.random.Generator, n: int
+    lo: np.ndarray,
+    mid: np.ndarray,
+    hi: np.ndarray,
+    rng: np.random.Generator,
+    n: int,
+    shared: np.ndarray | None = None,
 ) -> np.ndarray:
     """(n, creators) draws of fees whose median is ``mid`` and whose 10th and 90th percentiles
     are ``lo`` and ``hi`` (a lognormal split at the median: each side keeps its own width,
-    as a rate card's range need not be symmetric in log). Each creator's draws are stratified
-    (one per n-quantile, in random order: a Latin hypercube), so a few draws already give a
-    sum's range without the sampling wobble of independent ones."""
+    as a rate card's range need not be symmetric in log). Each creator's own draws are
+    stratified (one per n-quantile, in random order: a Latin hypercube), so a few draws already
+    give a sum's range without the sampling wobble of independent ones. ``shared`` (creators ×
+    k, ``fees.fee_shared``) makes the creators' errors move together as the fee model says
+    they do: a draw's standard normal is ``shared @ w + sqrt(1 − |shared|²) · own``, which
+    keeps each creator's own range and widens the sum's."""
     m = np.maximum(mid, 1e-9)
     sd_lo = np.log(m / np.clip(lo, 1e-9, m)) / Z90
     sd_hi = np.log(np.maximum(hi, m) / m) / Z90
     strata = rng.permuted(np.tile(np.arange(n), (len(m), 1)), axis=1).T
     z = _normal_strata(n)[strata]
+    if shared is not None and shared.size:
+        rho = np.clip(np.sum(shared * shared, axis=1), 0.0, 1.0)
+        z = rng.standard_normal((n, shared.shape[1])) @ shared.T + np.sqrt(1.0 - rho) * z
     out: np.ndarray = m * np.exp(z * np.where(z < 0, sd_lo, sd_hi))
     return out
 
@@ -336,6 +347,7 @@ class _Model:
     fee_mid: np.ndarray
     fee_hi: np.ndarray
     fee_method: str
+    fee_shared: np.ndarray | None  # how the fee estimates err together (fees.fee_shared)
     conv: conversion.ConversionModel
     aov: float
     problem: Problem
@@ -706,6 +718,7 @@ def _build(
     followers = fr["followers"].astype(float)
     orders = conv.mean(inp.x)
     lo, mid, hi, method = fee_arrays(store, workspace, fr, c.format)
+    fee_err = fee_shared(store, workspace, fr)
     # value_i = unit · rate_i · followers_i (+ a constant for profit): ``rate`` is the chance
     # that one follower does the counted thing, which the overlap discount needs
     if c.objective == "revenue":
@@ -788,6 +801,7 @@ def _build(
         fee_mid=mid,
         fee_hi=hi,
         fee_method=method,
+        fee_shared=fee_err,
         conv=conv,
         aov=aov,
         problem=prob,
@@ -895,7 +909,7 @@ def _metrics(m: _Model, sel: list[int], c: PlanConstraints, budget: float) -> di
     D = c.draws
     s = np.array(sel)
     lo, mid, hi = m.fee_lo[s], m.fee_mid[s], m.fee_hi[s]
-    fees = fee_draws(lo, mid, hi, rng, D)
+    fees = fee_draws(lo, mid, hi, rng, D, None if m.fee_shared is None else m.fee_shared[s])
     unique, dup = _overlap_share(m, sel, c)
     orders = m.conv.draws(m.x[s], rng, D).sum(axis=1) * (1.0 - dup)
     revenue = orders * m.aov
