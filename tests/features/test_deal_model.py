@@ -9,7 +9,7 @@ import math
 import numpy as np
 import pytest
 
-from closeknit.features.deal_model import N_CONT, Deal, DealModel, fit_deals
+from closeknit.features.deal_model import N_CONT, Deal, DealModel, design, fit_deals
 
 
 def _tq(dof: float) -> float:
@@ -112,8 +112,8 @@ def test_shared_factor_is_the_fits_own_covariance() -> None:
         ["GB", "GB", "BR", "BR", "MX"],
         ["fashion"] * 5,
     )
-    f = m.shared_factor(*args)
-    x, _ = m.rows(*args)
+    x, _ = design(*args, m.er_fill, m.real_fill, m.countries, m.niches)
+    f = m.shared_factor(x, args[3], args[4])
     cov = x @ m.a_inv @ x.T  # the coefficients' part, in units of s²
     same_unseen = np.array([[a == b and a not in m.countries for b in args[3]] for a in args[3]])
     cov = cov + same_unseen / m.lam

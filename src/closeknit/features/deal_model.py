@@ -61,16 +61,16 @@ class DealModel:
     countries: tuple[str, ...]
     niches: tuple[str, ...]
 
-    def rows(
+    def predict_arrays(
         self,
         followers: np.ndarray,
         er: np.ndarray,
         real: np.ndarray,
         country: Sequence[str | None],
         niche: Sequence[str | None],
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """The rows of X for these creators under this fit's fills and levels (``design``)."""
-        return design(
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(low, mid, high) fee per post-equivalent for each row."""
+        x, unseen = design(
             followers,
             er,
             real,
@@ -81,31 +81,16 @@ class DealModel:
             self.countries,
             self.niches,
         )
-
-    def predict_arrays(
-        self,
-        followers: np.ndarray,
-        er: np.ndarray,
-        real: np.ndarray,
-        country: Sequence[str | None],
-        niche: Sequence[str | None],
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(low, mid, high) fee per post-equivalent for each row."""
-        x, unseen = self.rows(followers, er, real, country, niche)
         yhat = x @ self.coef
         extra = unseen / self.lam if self.lam < 1e5 else 0.0 * unseen
         se = self.s * np.sqrt(1.0 + np.einsum("ij,jk,ik->i", x, self.a_inv, x) + extra)
         return np.exp(yhat - self.t * se), np.exp(yhat), np.exp(yhat + self.t * se)
 
     def shared_factor(
-        self,
-        followers: np.ndarray,
-        er: np.ndarray,
-        real: np.ndarray,
-        country: Sequence[str | None],
-        niche: Sequence[str | None],
+        self, x: np.ndarray, country: Sequence[str | None], niche: Sequence[str | None]
     ) -> np.ndarray:
-        """How the rows' fee errors move together, as a factor F (rows × k): a row's standardized
+        """How the fee errors of the rows ``x`` (``design`` under this fit's fills and levels; their
+        ``country`` and ``niche``) move together, as a factor F (rows × k): a row's standardized
         log-fee error is ``F[i] @ w + sqrt(1 − |F[i]|²) · e_i`` with ``w`` shared by the rows of
         one draw and ``e_i`` its own, both standard normal. The shared part is the regression's
         own uncertainty, ``x_i'(β − β̂)`` with ``β ~ N(β̂, s²A⁻¹)``, and the unknown effect of a
@@ -113,7 +98,6 @@ class DealModel:
         of that level); the rest of a row's variance (``s²``) is the creator's own. A plan's
         creators mostly share the brief's country and niche, so their fees err together and
         their sum's range is wider than independent draws would make it."""
-        x, _ = self.rows(followers, er, real, country, niche)
         vals, vecs = np.linalg.eigh((self.a_inv + self.a_inv.T) / 2)
         cols = [x @ (vecs * np.sqrt(np.maximum(vals, 0.0)))]
         if self.lam < 1e5:

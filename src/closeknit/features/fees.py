@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from closeknit.errors import ValidationError
-from closeknit.features.deal_model import Deal, DealModel, fit_deals
+from closeknit.features.deal_model import Deal, DealModel, design, fit_deals
 from closeknit.features.frame import creator_frame, finite
 from closeknit.settings import get_settings
 from closeknit.store import Store
@@ -457,7 +457,9 @@ def fee_shared(
     country = [c if isinstance(c, str) else None for c in frame["country"].tolist()]
     niche = [c if isinstance(c, str) else None for c in frame["niche"].tolist()]
     fol, er, real = (_floats(frame[c]) for c in ("followers", "engagement_rate", "real_share"))
-    return model.shared_factor(fol, er, real, country, niche)
+    m = model
+    x, _ = design(fol, er, real, country, niche, m.er_fill, m.real_fill, m.countries, m.niches)
+    return model.shared_factor(x, country, niche)
 
 
 def _fee_arrays(
