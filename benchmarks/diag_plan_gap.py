@@ -11,6 +11,11 @@ and divided by the bench's oracle (the best set of the whole world by truth):
 * ``true_values``: the true revenue as values, the fee estimates;
 * ``truth_both``: true revenue and true fees — the best the plan could do with a perfect
   forecast and fee model, over the creators its on-brief rule lets it pick;
+* ``expected_values``: the world's *expected* revenue as values (its response without the
+  creator × brand noise, which nothing measurable predicts), the fee estimates; and
+  ``expected_both`` with the true fees as well — the best a forecast could do that knew the
+  response's form and inputs exactly (``truth_both`` also knows each creator's luck with this
+  brand, so the gap between the two is that luck, not the forecast's ranking);
 * ``pool_relevant``: the best set of the candidates that are truly relevant (no on-brief rule);
 * ``pool_any``: the best set of all candidates (no on-brief rule, relevant or not).
 
@@ -29,6 +34,7 @@ from __future__ import annotations
 import json
 import statistics
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -43,8 +49,10 @@ from plan_brief import diag_main, planner_model  # noqa: E402
 from closeknit.match.rank import fit_of  # noqa: E402
 from closeknit.plan.optimize import Problem, solve  # noqa: E402
 from closeknit.world import vocab  # noqa: E402
+from closeknit.world.response import WorldResponse  # noqa: E402
 
-SETS = ("plan", "true_fees", "true_values", "truth_both", "pool_relevant", "pool_any")
+SETS = ("plan", "true_fees", "expected_values", "expected_both", "true_values", "truth_both",
+        "pool_relevant", "pool_any")  # fmt: skip
 WHY = ("may pick", "content: another of the brief's niches", "content: sub-topic, focus < 0.35",
        "content: sub-topic, focus >= 0.35", "content: the brief's niche", "audience",
        "bought audience", "other rule")  # fmt: skip
@@ -73,6 +81,8 @@ def brief_gap(st: Any, resp: Any, r: Any, conv: Any, oracle_value: float) -> dic
     ids = m.frame["creator_id"].tolist()
     g = np.array([pos[c] for c in ids])
     true_rev = resp.revenue(t)[g]
+    calm = WorldResponse(resp.cfg, replace(resp.params, sigma=0.0), resp.inputs)
+    expected_rev = calm.revenue(t)[g]
     true_fee = inp.fee_post[g].astype(float)
     is_rel = np.array([c in rel for c in ids])
     p = m.problem
@@ -80,6 +90,8 @@ def brief_gap(st: Any, resp: Any, r: Any, conv: Any, oracle_value: float) -> dic
     picks = {
         "plan": _solve(p, m.value, m.fee_mid, may, True),
         "true_fees": _solve(p, m.value, true_fee, may, True),
+        "expected_values": _solve(p, expected_rev, m.fee_mid, may, True),
+        "expected_both": _solve(p, expected_rev, true_fee, may, True),
         "true_values": _solve(p, true_rev, m.fee_mid, may, True),
         "truth_both": _solve(p, true_rev, true_fee, may, True),
         # the oracle itself keeps to the creators whose true fee fits the budget

@@ -147,6 +147,8 @@ def test_plan_gap_is_apportioned(truth_run: dict[str, Any]) -> None:
     for g in gap:
         assert g["pool_any"] >= g["pool_relevant"] - 1e-9, g
         assert g["pool_any"] >= g["truth_both"] - 1e-6, g
+        # knowing each creator's luck with the brief beats knowing only its expected response
+        assert g["truth_both"] >= g["expected_both"] - 1e-6, g
         assert g["relevant_may_pick"] <= min(g["may_pick"], g["relevant_candidates"]), g
         if g["why"]:
             assert abs(sum(g["why"].values()) - 1.0) < 1e-3, g
