@@ -18,7 +18,8 @@ brands' past campaigns attributed, features, niches, vectors), for every brief o
 * **calibration**: whether the plan's 80% interval of incremental revenue covers the truth, and
   |log(forecast / truth)| (the forecast's expected value); and the same for the plan's cost:
   whether its 80% range covers what the picks truly cost, and how many plans the truth puts
-  over budget;
+  over budget beside how many the fee model expected (the sum of 1 − its chance of staying
+  within budget);
 * **discover**: NDCG@20 of the shipped ranking, of BM25 alone, and of the previous ranking
   (``--previous-src``: another checkout's ``src``, run on a copy of the store);
 * **trends**: each true trend of ``truth/trends.csv`` searched in its window: its rank among
@@ -218,6 +219,7 @@ def run_briefs(
             row["cost_covered"] = cv.p10 <= row["plan_true_cost"] <= cv.p90
             row["cost_log_err"] = math.log(cv.mid / row["plan_true_cost"])
         row["over_budget"] = row["plan_true_cost"] / budget if picks else None
+        row["within_budget"] = plan.expected.within_budget
         rv = plan.expected.revenue
         if rv is not None:
             row["forecast_mid"], row["forecast_p10"], row["forecast_p90"] = (
@@ -365,6 +367,9 @@ def summarize(rows: list[dict[str, Any]]) -> dict[str, Any]:
     ob = [r["over_budget"] for r in rows if r.get("over_budget") is not None]
     s["true_cost_over_budget"] = f"{sum(x > 1 for x in ob)}/{len(ob)}"
     s["true_cost_over_budget_max"] = round(max(ob), 3) if ob else None
+    # how many plans the fee model expected over budget (the sum of its chances) beside the count
+    wb = [r["within_budget"] for r in rows if r.get("within_budget") is not None]
+    s["expected_over_budget"] = round(sum(1.0 - x for x in wb), 2) if wb else None
     ov = [r["overlap_discount"] for r in rows if r.get("overlap_discount") is not None]
     s["overlap_discount_median"] = round(statistics.median(ov), 4) if ov else None
     s["plan_errors"] = [r["brief_id"] + ": " + r["plan_error"] for r in rows if "plan_error" in r]

@@ -579,6 +579,12 @@ def test_the_plans_figures_add_up(ws: Store) -> None:
         high = figures.money(row.fee["high"])
         said = [n for n in one.notes if f"plan costs {high}, above" in n]
         assert bool(said) is warned, one.notes
+        # and how likely the fee is to stay within it: just over the median about half the
+        # time, past the 80% range's high end nearly always; the note says which
+        within = one.to_dict()["expected"]["within_budget"]
+        assert (0.5 <= within <= 0.56) if warned else within >= 0.9, within
+        if warned:
+            assert f"within the budget {figures.percent(within)} of the time" in said[0]
     # one creator's cost range is its fee range, in the plan and in the comparison
     ad = alone.to_dict()
     assert (ad["cost"]["low"], ad["cost"]["high"]) == pytest.approx(

@@ -932,6 +932,8 @@ def _metrics(m: _Model, sel: list[int], c: PlanConstraints, budget: float) -> di
         ),
         "cost_mid_total": cost_pt,
         "budget_used": cost_pt / budget,
+        # the chance the fees, as the fee model sees them, keep the set within the budget
+        "within_budget": float(np.mean(cost <= budget * (1 + 1e-9))),
         "overlap_discount": round(dup, 4),
     }
     if c.margin:
@@ -1265,8 +1267,9 @@ def make_plan(
         if high > budget * (1 + 1e-9):
             notes.append(
                 f"the fees are estimates: at the high end of their 80% range the plan costs "
-                f"{money(high)}, above the budget of {money(budget)}; agree the fees before "
-                "committing the budget"
+                f"{money(high)}, above the budget of {money(budget)} (the fee model keeps it "
+                f"within the budget {figures.percent(expected['within_budget'])} of the time); "
+                "agree the fees before committing the budget"
             )
     big = _best_single_big(store, workspace, brief, m, budget, c)
     if big.get("status") == "ok":

@@ -147,6 +147,11 @@ class Expected(Out):
     cost: Interval | None = None
     cost_mid_total: float | None = None
     budget_used: float | None = None
+    within_budget: float | None = Field(
+        default=None,
+        description="share of the fee model's draws in which the total cost is within the "
+        "budget (the fee estimates' errors drawn together, as the deal regression says they err)",
+    )
     overlap_discount: float | None = None
     on_brief_mean: float | None = Field(
         default=None, description="mean P(on brief) of the picks (a plan from the brief)"
