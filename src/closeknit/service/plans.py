@@ -150,7 +150,8 @@ class Expected(Out):
     within_budget: float | None = Field(
         default=None,
         description="share of the fee model's draws in which the total cost is within the "
-        "budget (the fee estimates' errors drawn together, as the deal regression says they err)",
+        "budget (under the deal regression the creators' fee errors are drawn together, as it "
+        "says they err; on the rate card, independently)",
     )
     overlap_discount: float | None = None
     on_brief_mean: float | None = Field(
