@@ -369,7 +369,7 @@ def estimate_fees(
     model, n_deals = fit_deal_model(store, workspace, card, min_deals)
     fr = frame if frame is not None else creator_frame(store, workspace, creator_ids)
     by_fmt = {fmt: _fee_arrays(card, model, fr, fmt) for fmt in formats}
-    method = f"deals_regression(n={model.n})" if model is not None else "rate_card"
+    method = _method(model)
     out: dict[str, CreatorFees] = {}
     cols = zip(
         fr["creator_id"].tolist(),
@@ -426,6 +426,18 @@ def _floats(col: Any) -> np.ndarray:
     return np.asarray(col, dtype=float)
 
 
+def _deal_fit(
+    store: Store, workspace: str, min_deals: int
+) -> tuple[dict[str, Any], DealModel | None]:
+    card = load_rate_card(store, workspace)
+    model, _ = fit_deal_model(store, workspace, card, min_deals)
+    return card, model
+
+
+def _method(model: DealModel | None) -> str:
+    return f"deals_regression(n={model.n})" if model is not None else "rate_card"
+
+
 def fee_arrays(
     store: Store,
     workspace: str,
@@ -435,31 +447,41 @@ def fee_arrays(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, str]:
     """Vectorised (low, mid, high, method) fee arrays for a creator frame or its columns as
     arrays (``frame.creator_columns``: the planner's path)."""
-    card = load_rate_card(store, workspace)
-    model, _ = fit_deal_model(store, workspace, card, min_deals)
+    card, model = _deal_fit(store, workspace, min_deals)
     lo, mid, hi = _fee_arrays(card, model, frame, fmt)
-    method = f"deals_regression(n={model.n})" if model is not None else "rate_card"
-    return lo, mid, hi, method
+    return lo, mid, hi, _method(model)
 
 
-def fee_shared(
+def fee_arrays_and_errors(
     store: Store,
     workspace: str,
     frame: pd.DataFrame | Mapping[str, np.ndarray],
+    fmt: str = "post",
     min_deals: int = MIN_DEALS,
-) -> np.ndarray | None:
-    """How the fee estimates of ``frame``'s creators err together (``DealModel.shared_factor``),
-    for a plan's range of its total cost; None on the rate card, whose ranges are rules of
-    thumb with no model of their errors (its draws stay independent)."""
-    model, _ = fit_deal_model(store, workspace, load_rate_card(store, workspace), min_deals)
-    if model is None:
-        return None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, str, np.ndarray | None]:
+    """:func:`fee_arrays` and how those estimates err together (``DealModel.shared_factor``),
+    for a plan's range of its total cost, from one rate card and fit; the factor is None on
+    the rate card, whose ranges are rules of thumb with no model of their errors (its draws
+    stay independent)."""
+    card, model = _deal_fit(store, workspace, min_deals)
+    lo, mid, hi = _fee_arrays(card, model, frame, fmt)
+    shared = None
+    if model is not None:
+        real, country, niche = _deal_columns(frame)
+        fol, er = (_floats(frame[c]) for c in ("followers", "engagement_rate"))
+        m = model
+        x, _ = design(fol, er, real, country, niche, m.er_fill, m.real_fill, m.countries, m.niches)
+        shared = model.shared_factor(x, country, niche)
+    return lo, mid, hi, _method(model), shared
+
+
+def _deal_columns(
+    frame: pd.DataFrame | Mapping[str, np.ndarray],
+) -> tuple[np.ndarray, list[str | None], list[str | None]]:
+    """The deal regression's own columns of a frame: real share, country, niche."""
     country = [c if isinstance(c, str) else None for c in frame["country"].tolist()]
     niche = [c if isinstance(c, str) else None for c in frame["niche"].tolist()]
-    fol, er, real = (_floats(frame[c]) for c in ("followers", "engagement_rate", "real_share"))
-    m = model
-    x, _ = design(fol, er, real, country, niche, m.er_fill, m.real_fill, m.countries, m.niches)
-    return model.shared_factor(x, country, niche)
+    return _floats(frame["real_share"]), country, niche
 
 
 def _fee_arrays(
@@ -474,9 +496,7 @@ def _fee_arrays(
     lo, mid, hi = np.zeros(n), np.zeros(n), np.zeros(n)
     plats = np.array([p or "*" for p in frame["platform"].tolist()], dtype=object)
     if model is not None:
-        real = _floats(frame["real_share"])
-        country = [c if isinstance(c, str) else None for c in frame["country"].tolist()]
-        niche = [c if isinstance(c, str) else None for c in frame["niche"].tolist()]
+        real, country, niche = _deal_columns(frame)
         lo, mid, hi = model.predict_arrays(fol, er, real, country, niche)
         for plat in set(plats.tolist()):
             m = format_multiplier(card, plat, fmt)

@@ -44,7 +44,7 @@ import numpy as np
 
 from closeknit import figures
 from closeknit.errors import ValidationError
-from closeknit.features.fees import default_rate_card, fee_arrays, fee_shared
+from closeknit.features.fees import default_rate_card, fee_arrays_and_errors
 from closeknit.features.frame import creator_columns, filled
 from closeknit.match import Brief, discover
 from closeknit.match.embed import get_embedder
@@ -173,9 +173,9 @@ def fee_draws(
     as a rate card's range need not be symmetric in log). Each creator's own draws are
     stratified (one per n-quantile, in random order: a Latin hypercube), so a few draws already
     give a sum's range without the sampling wobble of independent ones. ``shared`` (creators ×
-    k, ``fees.fee_shared``) makes the creators' errors move together as the fee model says
-    they do: a draw's standard normal is ``shared @ w + sqrt(1 − |shared|²) · own``, which
-    keeps each creator's own range and widens the sum's."""
+    k, from ``fees.fee_arrays_and_errors``) makes the creators' errors move together as the
+    fee model says they do: a draw's standard normal is ``shared @ w + sqrt(1 − |shared|²) ·
+    own``, which keeps each creator's own range and widens the sum's."""
     m = np.maximum(mid, 1e-9)
     sd_lo = np.log(m / np.clip(lo, 1e-9, m)) / Z90
     sd_hi = np.log(np.maximum(hi, m) / m) / Z90
@@ -347,7 +347,7 @@ class _Model:
     fee_mid: np.ndarray
     fee_hi: np.ndarray
     fee_method: str
-    fee_shared: np.ndarray | None  # how the fee estimates err together (fees.fee_shared)
+    fee_shared: np.ndarray | None  # how the fee estimates err together (fees.fee_arrays_and_errors)
     conv: conversion.ConversionModel
     aov: float
     problem: Problem
@@ -717,8 +717,7 @@ def _build(
     real = np.where(np.isfinite(real), np.clip(real, 0, 1), inp.real_prior)
     followers = fr["followers"].astype(float)
     orders = conv.mean(inp.x)
-    lo, mid, hi, method = fee_arrays(store, workspace, fr, c.format)
-    fee_err = fee_shared(store, workspace, fr)
+    lo, mid, hi, method, fee_err = fee_arrays_and_errors(store, workspace, fr, c.format)
     # value_i = unit · rate_i · followers_i (+ a constant for profit): ``rate`` is the chance
     # that one follower does the counted thing, which the overlap discount needs
     if c.objective == "revenue":
