@@ -143,6 +143,7 @@ def run_briefs(
     floor: float | None = None,
     max_briefs: int | None = None,
     share: float | None = None,
+    within_budget: float | None = None,
 ) -> list[dict[str, Any]]:
     from closeknit.errors import CloseknitError
     from closeknit.match import Brief, discover
@@ -166,7 +167,9 @@ def run_briefs(
         if max_briefs is not None and len(out) >= max_briefs:
             break
         f = json.loads(r.filters)
-        extra = {} if share is None else {"on_brief_share": share}
+        extra: dict[str, Any] = {} if share is None else {"on_brief_share": share}
+        if within_budget is not None:
+            extra["within_budget"] = within_budget
         req, t = plan_request(r, min_relevance=floor, **extra)
         budget = req.budget
         truth_rev = resp.revenue(t)
@@ -208,6 +211,7 @@ def run_briefs(
         row["plan_true_cost"] = float(true_fee[picks].sum())
         row["plan_gap"] = plan.gap
         row["plan_method"] = plan.method
+        row["plan_s"] = round(plan.seconds, 2)
         row["relevant_share"] = (
             sum(p.creator_id in rel for p in plan.picks) / len(picks) if picks else None
         )
@@ -421,6 +425,13 @@ def main(argv: list[str] | None = None) -> None:
         help="diagnostic: plan as if no two creators shared followers (the world's truth is "
         "additive over creators; this measures what the overlap discount costs against it)",
     )
+    ap.add_argument(
+        "--within-budget",
+        type=float,
+        default=None,
+        help="plan every brief to this chance of staying within its budget (the plan's "
+        "within_budget; default: budgeted on the fees' estimates)",
+    )
     ap.add_argument("--json", type=Path, default=None)
     a = ap.parse_args(argv)
     if a.model:
@@ -433,6 +444,7 @@ def main(argv: list[str] | None = None) -> None:
         "seed": a.seed,
         "response": a.response,
         "world": a.world,
+        "within_budget": a.within_budget,
     }
     if a.make:
         a.out.mkdir(parents=True, exist_ok=True)
@@ -449,7 +461,9 @@ def main(argv: list[str] | None = None) -> None:
     try:
         if "plan" not in a.skip:
             t0 = time.perf_counter()
-            rows = run_briefs(st, "default", world, a.model, a.min_relevant)
+            rows = run_briefs(
+                st, "default", world, a.model, a.min_relevant, within_budget=a.within_budget
+            )
             report["plan_s"] = round(time.perf_counter() - t0, 1)
             report["briefs"] = rows
             report["summary"] = summarize(rows)

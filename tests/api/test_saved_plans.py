@@ -32,3 +32,10 @@ def test_a_saved_plan_is_read_back_by_its_workspace_only(
     typo = pid[:-1] + ("0" if pid[-1] != "0" else "1")
     r = client.get(f"/api/v1/plans/{typo}", headers=auth(a.key))
     assert r.status_code == 404 and pid in r.json()["error"]["details"]["suggestions"]
+    # the chance of staying within budget is a field of the body, kept with the plan
+    safe = client.post("/api/v1/plans", json={**BODY, "within_budget": 0.9}, headers=auth(a.key))
+    assert safe.status_code == 200, safe.text[:300]
+    assert safe.json()["assumptions"]["within_budget"] == 0.9
+    assert made.json()["assumptions"]["within_budget"] is None
+    bad = client.post("/api/v1/plans", json={**BODY, "within_budget": 0.2}, headers=auth(a.key))
+    assert bad.status_code == 422

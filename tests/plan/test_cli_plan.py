@@ -59,6 +59,21 @@ def test_plan_and_fees_commands(tmp_path: Path) -> None:
     head = next(ln for ln in res.output.splitlines() if ln.startswith("creator"))
     assert "fee" in head and "revenue" in head, res.output
     assert "expected profit" in res.output
+    # the chance of staying within the budget reaches the planner as it is given
+    res = runner.invoke(
+        app,
+        ["plan", "running shoes", "--budget", "4000", "--within-budget", "0.9",
+         "--on-brief-share", "0", "--db", str(db), "--json"],
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    d = json.loads(res.stdout)
+    assert d["assumptions"]["within_budget"] == 0.9 and d["expected"]["within_budget"] >= 0.9
+    res = runner.invoke(
+        app, ["plan", "running shoes", "--budget", "4000", "--within-budget", "1.5", "--db",
+              str(db), "--json"],
+    )  # fmt: skip
+    err = json.loads(res.stdout)["error"]
+    assert res.exit_code != 0 and err["details"]["field"] == "within_budget", err
     res = runner.invoke(app, ["plan", "x", "--budget", "0", "--db", str(db), "--json"])
     assert res.exit_code != 0 and json.loads(res.stdout)["error"]["type"] == "ValidationError"
     res = runner.invoke(app, ["fees", "@creator_1", "--db", str(db), "--json"])

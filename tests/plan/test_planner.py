@@ -667,3 +667,47 @@ def test_fee_draws_that_err_together_keep_each_range_and_widen_the_sum() -> None
     # var of the mean of 10 with correlation 0.5: (1 + 9 · 0.5) / 10 = 0.55 of one creator's
     # against 0.1 independent: the range √5.5 ≈ 2.3 times as wide
     assert width / width_indep == pytest.approx(np.sqrt(5.5), rel=0.08)
+
+
+def test_a_plan_asked_to_stay_within_budget_keeps_a_reserve(ws: Store) -> None:
+    # budgeted on the fee estimates, a plan that fills its budget stays within it about half
+    # the time; asked for 90%, it keeps a reserve for dearer fees and reaches the chance
+    brief = parse_brief("running and fitness")
+    base = dict(max_creators=6, min_relevance=0.0, on_brief_share=0.0)
+    plain = make_plan(ws, "default", brief, 3000, PlanConstraints(**base))  # type: ignore[arg-type]
+    assert plain.cost["mid"] > 0.9 * 3000  # the budget binds
+    assert plain.expected["within_budget"] < 0.9
+    safe = make_plan(
+        ws,
+        "default",
+        brief,
+        3000,
+        PlanConstraints(within_budget=0.9, **base),  # type: ignore[arg-type]
+    )
+    assert safe.expected["within_budget"] >= 0.9
+    assert safe.cost["mid"] < plain.cost["mid"]
+    assert safe.value <= plain.value + 1e-9  # a reserve costs value, never adds it
+    assert safe.assumptions["within_budget"] == 0.9
+    reserve = [n for n in safe.notes if "kept in reserve" in n]
+    assert len(reserve) == 1 and "at least 90" in reserve[0]
+    assert not any("left unspent" in n for n in safe.notes)  # the reserve is not "unspent"
+    # the one-creator comparison keeps the same chance: its creator's fee at that quantile
+    big, was = safe.comparison["best_single_macro_or_mega"], plain.comparison
+    if big["status"] == "ok":
+        assert big["expected"]["within_budget"] >= 0.9
+    else:
+        assert "the chance asked" in big["note"] and was["best_single_macro_or_mega"]["fee"]
+    # a plan that already keeps the chance is the same plan, without the note
+    easy = make_plan(
+        ws,
+        "default",
+        brief,
+        3000,
+        PlanConstraints(within_budget=0.5, **base),  # type: ignore[arg-type]
+    )
+    if plain.expected["within_budget"] >= 0.5:
+        assert [p.creator_id for p in easy.picks] == [p.creator_id for p in plain.picks]
+        assert not any("kept in reserve" in n for n in easy.notes)
+    with pytest.raises(ValidationError) as e:
+        make_plan(ws, "default", brief, 3000, PlanConstraints(within_budget=0.3, **base))  # type: ignore[arg-type]
+    assert e.value.details["field"] == "within_budget"

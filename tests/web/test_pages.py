@@ -94,6 +94,9 @@ def test_pages_render_and_forms_need_csrf(tmp_path: Path) -> None:
             },
         )
         assert r.status_code in (400, 422), r.status_code
+        assert 'name="within_budget"' in page
+        bad = {"text": "vegan fitness", "budget": "4000", "within_budget": "2", "csrf_token": token}
+        assert c.post("/plan", data=bad).status_code in (400, 422)
         # a form post without the CSRF token is refused; with it, it works
         r = c.post("/campaigns", data={"name": "No token"}, follow_redirects=False)
         assert r.status_code == 403

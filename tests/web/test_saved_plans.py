@@ -61,5 +61,12 @@ def test_a_plan_is_saved_listed_and_opened_as_it_was_made(tmp_path: Path) -> Non
         r = v.post("/plan", data={**form, "csrf_token": token, "save": "1"})
         assert r.status_code == 403
         assert len(svc.list_plans(st, a.workspace)) == len(before) + 1
+        # the chance of staying within budget is a field of the form, passed as it is
+        ask = {**form, "within_budget": "0.9", "save": "1"}
+        r = c.post("/plan", data=ask, headers={"hx-request": "true"})
+        assert r.status_code == 200 and 'id="plan-saved"' in r.text, r.text[:500]
+        (pid2,) = {s.plan_id for s in svc.list_plans(st, a.workspace)} - before - {pid}
+        assert svc.get_plan(st, a.workspace, pid2).assumptions.within_budget == 0.9
+        assert svc.get_plan(st, a.workspace, pid).assumptions.within_budget is None
     finally:
         st.close()

@@ -92,6 +92,13 @@ def register(app: typer.Typer) -> None:
                 help="least mean P(on brief) of the picks 0-1 (0: off)",
             ),
         ] = 0.9,
+        within_budget: Annotated[
+            float | None,
+            typer.Option(
+                "--within-budget",
+                help="least chance 0.5-0.99 that the fees keep the cost within the budget",
+            ),
+        ] = None,
         min_creators: Annotated[int, typer.Option("--min-creators")] = 1,
         max_creators: Annotated[int, typer.Option("--max-creators")] = 12,
         max_share: Annotated[
@@ -154,6 +161,7 @@ def register(app: typer.Typer) -> None:
                     "margin": margin,
                     "min_relevance": min_relevance,
                     "on_brief_share": on_brief_share,
+                    "within_budget": within_budget,
                     "min_creators": min_creators,
                     "max_creators": max_creators,
                     "max_share": max_share,
@@ -415,5 +423,7 @@ def print_forecast(plan: svc.PlanOut) -> None:
             f"ROAS {ratio(be.roas.mid)}"
             + (" (also one of this plan's picks)" if big.in_plan else "")
         )
+    elif big.note:
+        console.print(f"no one-creator comparison: {big.note}")
     for n in plan.notes:
         console.print(f"note: {n}")

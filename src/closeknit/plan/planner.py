@@ -26,6 +26,8 @@ set: a Lagrangian heuristic, then HiGHS on the creators its bound cannot rule ou
 ``time_limit``; the plan's ``gap`` is to a bound certified for the whole pool and ``gap_kind``
 names it. Outcomes carry 10–90% intervals
 from draws of the conversion model (coefficients, campaign and creator spread) and of the fees.
+The budget is spent at the fees' estimates, or, with ``within_budget``, at margins above them
+that keep the plan's chance of staying within it (by the fee draws) at least that high.
 """
 
 from __future__ import annotations
@@ -106,6 +108,9 @@ class PlanConstraints:
     price_only: bool = False
     # the workspace currency's symbol, for the amounts in notes and errors ("$4,950.00")
     currency_symbol: str = ""
+    # the least chance, by the fee model, that the plan's cost stays within the budget; None
+    # budgets on the fees' estimates (their medians: about an even chance for one creator)
+    within_budget: float | None = None
 
     def validate(self, budget: float) -> None:
         if not budget > 0:
@@ -132,6 +137,10 @@ class PlanConstraints:
             raise ValidationError("on_brief_share must be in [0, 1]", field="on_brief_share")
         if self.aov is not None and not self.aov > 0:
             raise ValidationError("aov must be positive", field="aov")
+        if self.within_budget is not None and not 0.5 <= self.within_budget <= 0.99:
+            raise ValidationError(
+                "within_budget must be between 0.5 and 0.99 (a chance)", field="within_budget"
+            )
         from closeknit.features.fees import FORMATS
 
         if self.format not in FORMATS:
@@ -897,6 +906,94 @@ def _overlap_share(m: _Model, sel: list[int], c: PlanConstraints) -> tuple[float
     return float(real.sum() - shared_total), (min(dup / total, 1.0) if total > 0 else 0.0)
 
 
+def _streams(c: PlanConstraints) -> tuple[np.random.Generator, np.random.Generator]:
+    """The plan's random streams: one for the fees, one for the orders, so that how many
+    numbers the fee draws take (more with their joint errors) does not resample the orders."""
+    fee_seq, order_seq = np.random.SeedSequence(c.seed).spawn(2)
+    return np.random.default_rng(fee_seq), np.random.default_rng(order_seq)
+
+
+def _set_fee_draws(m: _Model, s: np.ndarray, c: PlanConstraints) -> np.ndarray:
+    """(draws, creators) of the set's fees (the same draws for the same set and seed)."""
+    shared = None if m.fee_shared is None else m.fee_shared[s]
+    return fee_draws(m.fee_lo[s], m.fee_mid[s], m.fee_hi[s], _streams(c)[0], c.draws, shared)
+
+
+def _chance_within(m: _Model, sel: list[int], c: PlanConstraints, budget: float) -> float:
+    """The share of the fee model's draws in which the set's total stays within ``budget``."""
+    if not sel:
+        return 1.0
+    total = _set_fee_draws(m, np.array(sel), c).sum(axis=1)
+    return float(np.mean(total <= budget * (1 + 1e-9)))
+
+
+def _solve(p: Problem, c: PlanConstraints, notes: list[str]) -> Solution:
+    """The set the constraints' method chooses for ``p``."""
+    if c.method == "auto":
+        # the heuristic, then HiGHS on the creators its Lagrangian bound cannot rule out: a
+        # bound certified for the whole pool (docs/plan.md: gap <= 2% at 2,000 candidates)
+        return solve(p, time_limit=c.time_limit)
+    if c.method == "greedy":
+        return solve_greedy(p)
+    sol = solve_milp(p, time_limit=c.time_limit)
+    if sol.status == "time_limit":
+        g = solve_greedy(p)
+        if g.value > sol.value:
+            notes.append("MILP hit its time limit; the greedy set was better")
+            g.bound = sol.bound
+            g.gap = max(0.0, (sol.bound - g.value) / sol.bound) if sol.bound else g.gap
+            sol = g
+    return sol
+
+
+# steps of the search for the least fee margin that keeps the asked chance (each one solve)
+WITHIN_BUDGET_STEPS = 3
+# the largest margin tried, in standard deviations of each fee's upper side
+WITHIN_BUDGET_MAX_SD = 4.0
+
+
+def _within_budget(
+    m: _Model, sol: Solution, c: PlanConstraints, budget: float
+) -> tuple[Solution, np.ndarray, float]:
+    """The best set whose cost the fee model keeps within ``budget`` at least
+    ``c.within_budget`` of the time. Each creator is budgeted at its fee estimate times
+    ``exp(t · sd)``, ``sd`` the spread of the fee's upper side in log, the same ``t`` for all:
+    ``t`` at the chance's normal quantile would do if the fees erred all together (they do in
+    part); the least ``t`` that keeps the chance is found by bisection, and of the sets that
+    keep it the one worth most is taken. Returns the set, the costs it was budgeted at and its
+    chance (under the one asked only when no margin up to WITHIN_BUDGET_MAX_SD reaches it)."""
+    target = float(c.within_budget or 0.5)
+    p = m.problem
+    chance = _chance_within(m, sol.selected, c, budget)
+    if chance >= target:
+        return sol, p.cost, chance
+    mid = np.maximum(m.fee_mid, 1e-9)
+    sd = np.log(np.maximum(m.fee_hi, mid) / mid) / Z90
+
+    def attempt(t: float) -> tuple[Solution, np.ndarray, float]:
+        cost = mid * np.exp(t * sd)
+        got = _solve(replace(p, cost=cost, allowed=p.allowed), c, [])
+        return got, cost, _chance_within(m, got.selected, c, budget)
+
+    lo_t, hi_t = 0.0, max(NormalDist().inv_cdf(target), 0.25)
+    best = attempt(hi_t)
+    while best[2] < target and hi_t < WITHIN_BUDGET_MAX_SD and best[0].selected:
+        lo_t, hi_t = hi_t, min(hi_t * 2, WITHIN_BUDGET_MAX_SD)
+        best = attempt(hi_t)
+    if best[2] < target:
+        return best
+    for _ in range(WITHIN_BUDGET_STEPS):
+        t = (lo_t + hi_t) / 2
+        got = attempt(t)
+        if got[2] >= target:
+            hi_t = t
+            if got[0].value >= best[0].value:
+                best = got
+        else:
+            lo_t = t
+    return best
+
+
 def _metrics(m: _Model, sel: list[int], c: PlanConstraints, budget: float) -> dict[str, Any]:
     """Expected outcomes of a set: the point forecast (the picks' expected orders after the
     overlap, at their fee estimates' medians; ROAS = revenue / cost of those) with 10–90%
@@ -904,13 +1001,12 @@ def _metrics(m: _Model, sel: list[int], c: PlanConstraints, budget: float) -> di
     creator's spread) and of the fees."""
     if not sel:
         return {"n": 0}
-    rng = np.random.default_rng(c.seed)
     D = c.draws
     s = np.array(sel)
     lo, mid, hi = m.fee_lo[s], m.fee_mid[s], m.fee_hi[s]
-    fees = fee_draws(lo, mid, hi, rng, D, None if m.fee_shared is None else m.fee_shared[s])
+    fees = _set_fee_draws(m, s, c)
     unique, dup = _overlap_share(m, sel, c)
-    orders = m.conv.draws(m.x[s], rng, D).sum(axis=1) * (1.0 - dup)
+    orders = m.conv.draws(m.x[s], _streams(c)[1], D).sum(axis=1) * (1.0 - dup)
     revenue = orders * m.aov
     cost = fees.sum(1)
     orders_pt = float(m.orders[s].sum()) * (1.0 - dup)
@@ -1034,7 +1130,10 @@ def _best_single_big(
     excl = {x.lower() for x in c.exclude}
     ids = [r["creator_id"] for r in rows if r["creator_id"].lower() not in excl]
     if not ids:
-        return {"status": "none_affordable", "note": "no macro/mega creator in the workspace"}
+        return {
+            "status": "none_affordable",
+            "note": "no big (macro or mega) creator in the workspace",
+        }
     big = _build(
         store,
         workspace,
@@ -1050,9 +1149,23 @@ def _best_single_big(
         overlaps=False,
     )
     tiers = big.frame["tier"].tolist()
-    ok = [i for i, t in enumerate(tiers) if t in ("macro", "mega") and big.fee_mid[i] <= budget]
+    # the budget the plan keeps: with a chance asked, one creator's fee at that quantile
+    price = big.fee_mid
+    if c.within_budget is not None:
+        mid = np.maximum(big.fee_mid, 1e-9)
+        sd = np.log(np.maximum(big.fee_hi, mid) / mid) / Z90
+        price = mid * np.exp(NormalDist().inv_cdf(c.within_budget) * sd)
+    ok = [i for i, t in enumerate(tiers) if t in ("macro", "mega") and price[i] <= budget]
     if not ok:
-        return {"status": "none_affordable", "note": "no macro/mega creator's fee fits the budget"}
+        return {
+            "status": "none_affordable",
+            "note": "no big (macro or mega) creator's fee fits this budget"
+            + (
+                f" {figures.percent(c.within_budget)} of the time, the chance asked"
+                if c.within_budget is not None
+                else ""
+            ),
+        }
     best = max(ok, key=lambda i: big.orders[i])
     fr = big.frame
     return {
@@ -1184,31 +1297,34 @@ def make_plan(
             )
         raise _too_dear(m, np.flatnonzero(could & ~m.excluded), budget, c.currency_symbol)
     _check_min_creators(m, c, budget, n_ok)
-    method = c.method
-    if method == "auto":
-        # the heuristic, then HiGHS on the creators its Lagrangian bound cannot rule out: a
-        # bound certified for the whole pool (docs/plan.md: gap <= 2% at 2,000 candidates)
-        sol = solve(p, time_limit=c.time_limit)
-    elif method == "milp":
-        sol = solve_milp(p, time_limit=c.time_limit)
-    else:
-        sol = solve_greedy(p)
-    if method == "milp" and sol.status == "time_limit":
-        g = solve_greedy(p)
-        if g.value > sol.value:
-            notes.append("MILP hit its time limit; the greedy set was better")
-            g.bound = sol.bound
-            g.gap = max(0.0, (sol.bound - g.value) / sol.bound) if sol.bound else g.gap
-            sol = g
-
+    sol = _solve(p, c, notes)
     money = _money(c)
+    # what each pick is budgeted at: its fee estimate, or more where a chance is asked
+    budgeted = p.cost
+    if c.within_budget is not None and sol.selected and not c.price_only:
+        sol, budgeted, chance = _within_budget(m, sol, c, budget)
+        reserve = float(budgeted[sol.selected].sum() - m.fee_mid[sol.selected].sum())
+        asked = figures.percent(c.within_budget)
+        if chance < c.within_budget:
+            notes.append(
+                f"no set of creators that fits the brief reaches the chance asked: the fee "
+                f"model keeps this plan within the budget {figures.percent(chance)} of the "
+                f"time (asked: at least {asked}); raise the budget or agree the fees first"
+            )
+        elif reserve > 0.005:
+            notes.append(
+                f"{money(reserve)} of the budget is kept in reserve for fees above their "
+                f"estimates: the fee model keeps the plan within the budget "
+                f"{figures.percent(chance)} of the time (asked: at least {asked})"
+            )
 
     # the solver's own notes (which engine, how many creators it kept) are for the record,
     # not for the reader of the plan: they go with the assumptions
     solver_notes = list(sol.notes)
     status = sol.status if sol.selected else "infeasible"
     spent = float(m.fee_mid[sol.selected].sum()) if sol.selected else 0.0
-    left = budget - spent
+    # the budget not spent, the reserve for dearer fees (when a chance is asked) aside
+    left = budget - (float(budgeted[sol.selected].sum()) if sol.selected else 0.0)
     if c.price_only:
         pass
     elif sol.selected and len(sol.selected) == n_ok and left > 0.05 * budget:
@@ -1223,7 +1339,7 @@ def make_plan(
         # would pull the plan's mean P(on brief) under the share
         rest = p.allowed.copy()
         rest[sol.selected] = False
-        if m.brief_share > 0 and (rest & (m.fee_mid <= left)).any():
+        if m.brief_share > 0 and (rest & (budgeted <= left)).any():
             status = "too_few_fit"
             notes.append(
                 f"only {figures.count(len(sol.selected), 'creator')} fit the brief together "
@@ -1318,6 +1434,7 @@ def make_plan(
             "margin": c.margin,
             "relevance_floor": m.floor,
             "on_brief_share": m.brief_share,
+            "within_budget": c.within_budget,
             "pick_min_on_brief": min(PICK_MIN_ON_BRIEF, m.brief_share),
             "bought_share": BOUGHT_SHARE,
             "default_not_bought": DEFAULT_NOT_BOUGHT,

@@ -66,6 +66,14 @@ class PlanIn(BriefIn, Filters):
         description="least mean P(on brief) of the picks (relevance x P(audience not bought)); "
         "each pick needs at least 0.5; 0 turns the rule off",
     )
+    within_budget: float | None = Field(
+        default=None,
+        ge=0.5,
+        le=0.99,
+        description="the least chance, by the fee model, that the plan's cost stays within "
+        "the budget (0.5-0.99): the plan keeps a reserve for fees above their estimates; "
+        "none budgets on the estimates",
+    )
     method: Literal["auto", "milp", "greedy"] = "auto"
     format: Format = "post"
     diversity: float = Field(default=0.0, ge=0, le=10)
@@ -219,6 +227,11 @@ class Assumptions(Out):
     margin: float | None
     relevance_floor: float | None = Field(description="the optional hard floor, if set")
     on_brief_share: float = Field(description="least mean P(on brief) of the picks")
+    within_budget: float | None = Field(
+        default=None,
+        description="the least chance asked that the fee model keeps the plan within the "
+        "budget (none: the plan is budgeted on the fees' estimates)",
+    )
     pick_min_on_brief: float = Field(description="least P(on brief) of any pick")
     bought_share: float = Field(description="fake share from which an audience is bought")
     default_not_bought: float = Field(
@@ -482,6 +495,7 @@ def plan(store: Store, workspace: str, req: PlanIn) -> PlanOut:
         aov=req.aov,
         min_relevance=req.min_relevance,
         on_brief_share=req.on_brief_share,
+        within_budget=req.within_budget,
         exclude=excl,
         candidates=ids or None,
         method=req.method,

@@ -39,6 +39,7 @@ class PlanRunFields(PlanPageFields):
     max_creators: Annotated[int, Field(ge=1, le=100)] = 12
     objective: Annotated[str, Field(max_length=20)] = "revenue"
     on_brief_share: Annotated[float, Field(ge=0, le=1)] = 0.9
+    within_budget: Short = ""  # empty: budget on the fee estimates
     exclude: Annotated[list[str], Field(max_length=500)] = []
     lock: Annotated[list[str], Field(max_length=500)] = []
     exclude_add: Short = ""
@@ -90,6 +91,7 @@ def plan_run(
         "max_creators": f.max_creators,
         "objective": f.objective,
         "on_brief_share": f.on_brief_share,
+        "within_budget": opt_float(f.within_budget, "within_budget"),
         "exclude": excl or None,
         "lock": locked or None,
     }
