@@ -708,6 +708,14 @@ def test_a_plan_asked_to_stay_within_budget_keeps_a_reserve(ws: Store) -> None:
     if plain.expected["within_budget"] >= 0.5:
         assert [p.creator_id for p in easy.picks] == [p.creator_id for p in plain.picks]
         assert not any("kept in reserve" in n for n in easy.notes)
+    # a chance no plan can keep (8 creators at least on a small budget): the plan the
+    # constraints allow, and a note that says the chance was not reached, not an empty plan
+    tight = dict(min_creators=8, max_creators=12, min_relevance=0.0, on_brief_share=0.0)
+    held = make_plan(ws, "default", brief, 1500, PlanConstraints(**tight))  # type: ignore[arg-type]
+    asked = make_plan(ws, "default", brief, 1500, PlanConstraints(within_budget=0.9, **tight))  # type: ignore[arg-type]
+    assert len(asked.picks) == len(held.picks) >= 8 and asked.status == held.status
+    assert asked.expected["within_budget"] < 0.9
+    assert any("reaches the chance asked" in n and "at least 90" in n for n in asked.notes)
     with pytest.raises(ValidationError) as e:
         make_plan(ws, "default", brief, 3000, PlanConstraints(within_budget=0.3, **base))  # type: ignore[arg-type]
     assert e.value.details["field"] == "within_budget"

@@ -961,37 +961,38 @@ def _within_budget(
     ``t`` at the chance's normal quantile would do if the fees erred all together (they do in
     part); the least ``t`` that keeps the chance is found by bisection, and of the sets that
     keep it the one worth most is taken. Returns the set, the costs it was budgeted at and its
-    chance (under the one asked only when no margin up to WITHIN_BUDGET_MAX_SD reaches it)."""
+    chance. When no set keeps the chance (no margin up to WITHIN_BUDGET_MAX_SD, or none leaves
+    a feasible plan: ``min_creators``), the surest of the sets found, ``sol`` included."""
     target = float(c.within_budget or 0.5)
     p = m.problem
-    chance = _chance_within(m, sol.selected, c, budget)
-    if chance >= target:
-        return sol, p.cost, chance
+    first = (sol, p.cost, _chance_within(m, sol.selected, c, budget))
+    if first[2] >= target:
+        return first
     mid = np.maximum(m.fee_mid, 1e-9)
     sd = np.log(np.maximum(m.fee_hi, mid) / mid) / Z90
+    tried = [first]
 
-    def attempt(t: float) -> tuple[Solution, np.ndarray, float]:
+    def keeps(t: float) -> bool:
         cost = mid * np.exp(t * sd)
         got = _solve(replace(p, cost=cost, allowed=p.allowed), c, [])
-        return got, cost, _chance_within(m, got.selected, c, budget)
+        if not got.selected:  # no plan at this margin (e.g. min_creators): not a way out
+            return False
+        tried.append((got, cost, _chance_within(m, got.selected, c, budget)))
+        return tried[-1][2] >= target
 
     lo_t, hi_t = 0.0, max(NormalDist().inv_cdf(target), 0.25)
-    best = attempt(hi_t)
-    while best[2] < target and hi_t < WITHIN_BUDGET_MAX_SD and best[0].selected:
+    while not keeps(hi_t):
+        if hi_t >= WITHIN_BUDGET_MAX_SD:
+            return max(tried, key=lambda x: x[2])
         lo_t, hi_t = hi_t, min(hi_t * 2, WITHIN_BUDGET_MAX_SD)
-        best = attempt(hi_t)
-    if best[2] < target:
-        return best
     for _ in range(WITHIN_BUDGET_STEPS):
         t = (lo_t + hi_t) / 2
-        got = attempt(t)
-        if got[2] >= target:
+        if keeps(t):
             hi_t = t
-            if got[0].value >= best[0].value:
-                best = got
         else:
             lo_t = t
-    return best
+    # ties go to the later try: the smaller margin, the reserve the chance needs
+    return max(reversed([x for x in tried if x[2] >= target]), key=lambda x: x[0].value)
 
 
 def _metrics(m: _Model, sel: list[int], c: PlanConstraints, budget: float) -> dict[str, Any]:
@@ -1307,9 +1308,10 @@ def make_plan(
         asked = figures.percent(c.within_budget)
         if chance < c.within_budget:
             notes.append(
-                f"no set of creators that fits the brief reaches the chance asked: the fee "
-                f"model keeps this plan within the budget {figures.percent(chance)} of the "
-                f"time (asked: at least {asked}); raise the budget or agree the fees first"
+                f"no plan that keeps the constraints reaches the chance asked: the fee model "
+                f"keeps this one within the budget {figures.percent(chance)} of the time "
+                f"(asked: at least {asked}); raise the budget, ask for fewer creators, or agree "
+                "the fees first"
             )
         elif reserve > 0.005:
             notes.append(
