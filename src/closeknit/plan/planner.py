@@ -169,6 +169,21 @@ def _normal_strata(n: int) -> np.ndarray:
     return np.array([inv((i + 0.5) / n) for i in range(n)])
 
 
+def _upper_sd(mid: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """The standard deviation, in log, of each fee's upper side (its median ``mid`` > 0 to its
+    90th percentile ``hi``), as :func:`fee_draws` draws it."""
+    out: np.ndarray = np.log(np.maximum(hi, mid) / mid) / Z90
+    return out
+
+
+def _fee_above(mid: np.ndarray, hi: np.ndarray, z: float) -> np.ndarray:
+    """Each fee ``z`` of its upper side's standard deviations above its median: at ``z`` the
+    normal quantile of P, the fee :func:`fee_draws` stays under with probability P."""
+    m = np.maximum(mid, 1e-9)
+    out: np.ndarray = m * np.exp(z * _upper_sd(m, hi))
+    return out
+
+
 def fee_draws(
     lo: np.ndarray,
     mid: np.ndarray,
@@ -187,7 +202,7 @@ def fee_draws(
     own``, which keeps each creator's own range and widens the sum's."""
     m = np.maximum(mid, 1e-9)
     sd_lo = np.log(m / np.clip(lo, 1e-9, m)) / Z90
-    sd_hi = np.log(np.maximum(hi, m) / m) / Z90
+    sd_hi = _upper_sd(m, hi)
     strata = rng.permuted(np.tile(np.arange(n), (len(m), 1)), axis=1).T
     z = _normal_strata(n)[strata]
     if shared is not None and shared.size:
@@ -968,12 +983,10 @@ def _within_budget(
     first = (sol, p.cost, _chance_within(m, sol.selected, c, budget))
     if first[2] >= target:
         return first
-    mid = np.maximum(m.fee_mid, 1e-9)
-    sd = np.log(np.maximum(m.fee_hi, mid) / mid) / Z90
     tried = [first]
 
     def keeps(t: float) -> bool:
-        cost = mid * np.exp(t * sd)
+        cost = _fee_above(m.fee_mid, m.fee_hi, t)
         got = _solve(replace(p, cost=cost, allowed=p.allowed), c, [])
         if not got.selected:  # no plan at this margin (e.g. min_creators): not a way out
             return False
@@ -1153,9 +1166,7 @@ def _best_single_big(
     # the budget the plan keeps: with a chance asked, one creator's fee at that quantile
     price = big.fee_mid
     if c.within_budget is not None:
-        mid = np.maximum(big.fee_mid, 1e-9)
-        sd = np.log(np.maximum(big.fee_hi, mid) / mid) / Z90
-        price = mid * np.exp(NormalDist().inv_cdf(c.within_budget) * sd)
+        price = _fee_above(big.fee_mid, big.fee_hi, NormalDist().inv_cdf(c.within_budget))
     ok = [i for i, t in enumerate(tiers) if t in ("macro", "mega") and price[i] <= budget]
     if not ok:
         return {
