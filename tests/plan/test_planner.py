@@ -709,3 +709,34 @@ def test_a_plan_asked_to_stay_within_budget_keeps_a_reserve(ws: Store) -> None:
     with pytest.raises(ValidationError) as e:
         plan(3000, within_budget=0.3)
     assert e.value.details["field"] == "within_budget"
+
+
+def test_a_within_budget_re_solve_that_hits_the_milp_time_limit_says_so(
+    ws: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the set a plan keeps may come from a re-solve at a fee margin: when that solve's MILP
+    # ran out of time (and greedy's set was taken), the plan says so, as for the first solve
+    from closeknit.plan import planner
+    from closeknit.plan.optimize import Solution
+
+    real, calls = planner.solve_milp, []
+
+    def milp(p: Any, **kw: Any) -> Solution:
+        calls.append(1)
+        if len(calls) == 1:
+            return real(p, **kw)
+        return Solution([], 0.0, 0.0, "milp", bound=1e9, gap=1.0, status="time_limit")
+
+    monkeypatch.setattr(planner, "solve_milp", milp)
+    brief = parse_brief("running and fitness")
+    kw: dict[str, Any] = dict(max_creators=6, min_relevance=0.0, on_brief_share=0.0)
+    plain = make_plan(ws, "default", brief, 3000, PlanConstraints(method="milp", **kw))
+    assert len(calls) == 1 and not any("time limit" in n for n in plain.notes)
+    calls.clear()  # the first solve of the next plan is HiGHS's own again
+    safe = make_plan(
+        ws, "default", brief, 3000, PlanConstraints(method="milp", within_budget=0.9, **kw)
+    )
+    assert len(calls) > 2 and safe.expected["within_budget"] >= 0.9
+    assert [n for n in safe.notes if "time limit" in n] == [
+        "MILP hit its time limit; the greedy set was better"
+    ]

@@ -968,29 +968,31 @@ WITHIN_BUDGET_MAX_SD = 4.0
 
 
 def _within_budget(
-    m: _Model, sol: Solution, c: PlanConstraints, budget: float
-) -> tuple[Solution, np.ndarray, float]:
+    m: _Model, sol: Solution, c: PlanConstraints, budget: float, notes: list[str]
+) -> tuple[Solution, np.ndarray, float, list[str]]:
     """The best set whose cost the fee model keeps within ``budget`` at least
     ``c.within_budget`` of the time. Each creator is budgeted at its fee estimate times
     ``exp(t · sd)``, ``sd`` the spread of the fee's upper side in log, the same ``t`` for all:
     ``t`` at the chance's normal quantile would do if the fees erred all together (they do in
     part); the least ``t`` that keeps the chance is found by bisection, and of the sets that
-    keep it the one worth most is taken. Returns the set, the costs it was budgeted at and its
-    chance. When no set keeps the chance (no margin up to WITHIN_BUDGET_MAX_SD, or none leaves
+    keep it the one worth most is taken. Returns the set, the costs it was budgeted at, its
+    chance and the notes of the solve that found it (``notes``: those of ``sol``'s). When no
+    set keeps the chance (no margin up to WITHIN_BUDGET_MAX_SD, or none leaves
     a feasible plan: ``min_creators``), the surest of the sets found, ``sol`` included."""
     target = float(c.within_budget or 0.5)
     p = m.problem
-    first = (sol, p.cost, _chance_within(m, sol.selected, c, budget))
+    first = (sol, p.cost, _chance_within(m, sol.selected, c, budget), notes)
     if first[2] >= target:
         return first
     tried = [first]
 
     def keeps(t: float) -> bool:
         cost = _fee_above(m.fee_mid, m.fee_hi, t)
-        got = _solve(replace(p, cost=cost, allowed=p.allowed), c, [])
+        said: list[str] = []  # a re-solve's own notes (a MILP time limit) go with its set
+        got = _solve(replace(p, cost=cost, allowed=p.allowed), c, said)
         if not got.selected:  # no plan at this margin (e.g. min_creators): not a way out
             return False
-        tried.append((got, cost, _chance_within(m, got.selected, c, budget)))
+        tried.append((got, cost, _chance_within(m, got.selected, c, budget), said))
         return tried[-1][2] >= target
 
     lo_t, hi_t = 0.0, max(NormalDist().inv_cdf(target), 0.25)
@@ -1309,27 +1311,31 @@ def make_plan(
             )
         raise _too_dear(m, np.flatnonzero(could & ~m.excluded), budget, c.currency_symbol)
     _check_min_creators(m, c, budget, n_ok)
-    sol = _solve(p, c, notes)
+    solved: list[str] = []
+    sol = _solve(p, c, solved)
     money = _money(c)
     # what each pick is budgeted at: its fee estimate, or more where a chance is asked
     budgeted = p.cost
+    reserve_notes: list[str] = []
     if c.within_budget is not None and sol.selected and not c.price_only:
-        sol, budgeted, chance = _within_budget(m, sol, c, budget)
+        sol, budgeted, chance, solved = _within_budget(m, sol, c, budget, solved)
         reserve = float(budgeted[sol.selected].sum() - m.fee_mid[sol.selected].sum())
         asked = figures.percent(c.within_budget)
         if chance < c.within_budget:
-            notes.append(
+            reserve_notes.append(
                 f"no plan that keeps the constraints reaches the chance asked: the fee model "
                 f"keeps this one within the budget {figures.percent(chance)} of the time "
                 f"(asked: at least {asked}); raise the budget, ask for fewer creators, or agree "
                 "the fees first"
             )
         elif reserve > 0.005:
-            notes.append(
+            reserve_notes.append(
                 f"{money(reserve)} of the budget is kept in reserve for fees above their "
                 f"estimates: the fee model keeps the plan within the budget "
                 f"{figures.percent(chance)} of the time (asked: at least {asked})"
             )
+    # the notes of the solve whose set is kept (a MILP time limit), then the reserve's
+    notes.extend(solved + reserve_notes)
 
     # the solver's own notes (which engine, how many creators it kept) are for the record,
     # not for the reader of the plan: they go with the assumptions
