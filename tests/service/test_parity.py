@@ -211,6 +211,29 @@ def test_plan(world: dict[str, Any]) -> None:
     assert [float(x) for x in _attr(html, "data-fee")] == [p["fee"]["mid"] for p in facade["picks"]]
 
 
+def test_a_plan_asked_to_stay_within_budget(world: dict[str, Any]) -> None:
+    # a budget the seed brief's few fitting creators fill: asked for a 90% chance of staying
+    # within it, the plan keeps a reserve, the same on every interface
+    brief, budget = DEMO_BRIEF, 300
+    facade = ck.make_plan(
+        world["store"], WS, ck.PlanIn(text=brief, budget=budget, within_budget=0.9)
+    ).to_json()
+    assert facade["expected"]["within_budget"] >= 0.9
+    assert any("kept in reserve" in n for n in facade["notes"]), facade["notes"]
+    plain = ck.make_plan(world["store"], WS, ck.PlanIn(text=brief, budget=budget)).to_json()
+    assert plain["expected"]["within_budget"] < 0.9  # the budget binds: the ask changed the plan
+    cli = _cli(world, "plan", brief, "--budget", str(budget), "--within-budget", "0.9")
+    api = _api(
+        world, "POST", "/plans", json={"text": brief, "budget": budget, "within_budget": 0.9}
+    )
+    _same(facade, cli, api)
+    html = _web(
+        world, "POST", "/plan", data={"text": brief, "budget": str(budget), "within_budget": "0.9"}
+    )
+    assert _attr(html, "data-creator-id") == [p["creator_id"] for p in facade["picks"]]
+    assert "kept in reserve" in html
+
+
 def test_a_budget_below_every_fitting_creator_names_the_cheapest_who_fits(
     world: dict[str, Any],
 ) -> None:
