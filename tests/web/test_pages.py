@@ -82,6 +82,28 @@ def test_pages_render_and_forms_need_csrf(tmp_path: Path) -> None:
         token = page.split('name="csrf_token" value="')[1].split('"')[0]
         r = c.post("/plan", data={"text": "vegan fitness", "budget": "4000", "csrf_token": token})
         assert r.status_code == 200 and ("plan-result" in r.text or "error" in r.text), r.text
+        # the page as first drawn, and a form posted without htmx (the whole page is drawn
+        # again): the choices shown are the ones sent, not the defaults
+        sel = re.compile(
+            r'<select name="(\w+)">(?:(?!</select>).)*?<option value="([^"]*)" selected'
+        )
+        assert dict(sel.findall(page)) == {
+            "max_creators": "12",
+            "on_brief_share": "0.9",
+            "within_budget": "",
+            "objective": "revenue",
+        }
+        chosen = {
+            "max_creators": "5",
+            "on_brief_share": "0.8",
+            "within_budget": "0.95",
+            "objective": "conversions",
+        }
+        r = c.post(
+            "/plan",
+            data={"text": "vegan fitness", "budget": "4000", "csrf_token": token, **chosen},
+        )
+        assert r.status_code == 200 and dict(sel.findall(r.text)) == chosen
         # the on-brief share is a field of the form, passed to the service as it is
         assert 'name="on_brief_share"' in page
         r = c.post(
