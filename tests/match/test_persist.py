@@ -290,3 +290,44 @@ def test_served_frames_age_with_the_utc_day(small: Store, monkeypatch: pytest.Mo
     monkeypatch.setattr(memo, "utc_day", lambda: "2999-01-01")
     frame.creator_frame(small, "default", ids)
     assert queried
+
+
+def test_mapped_members_are_mapped_and_checked(small: Store) -> None:
+    # large members a process reads a few rows of (the evidence posts) are memory-mapped; one
+    # left by another version is not taken for the current one
+    key = persist.cache_key(small)
+    text = np.frombuffer(("caption " * 5000).encode(), np.uint8)
+    arrays = {"ids": np.array(["a", None], dtype=object), "text": text, "off": np.arange(3)}
+    persist.save(small, "default", "t", key, arrays, mapped=("text", "off"))
+    got = persist.load(small, "default", "t", key)
+    assert got is not None and got["ids"].tolist() == ["a", None]
+    assert isinstance(got["text"], np.memmap) and isinstance(got["off"], np.memmap)
+    np.testing.assert_array_equal(got["text"], text)
+    np.testing.assert_array_equal(got["off"], np.arange(3))
+    assert persist.load(small, "default", "t", "another version") is None
+    # the mapped file replaced by one of another save (same key in the .npz): refused
+    other = persist._mapped_path(small, "default", "t", "text")
+    np.save(other, np.frombuffer(("other " * 5000).encode(), np.uint8))
+    assert persist.load(small, "default", "t", key) is None
+    # the same data saved whole (as before members were mapped) still loads
+    persist.save(small, "default", "t", key, arrays)
+    whole = persist.load(small, "default", "t", key)
+    assert whole is not None and not isinstance(whole["text"], np.memmap)
+    np.testing.assert_array_equal(whole["text"], text)
+    with pytest.raises(TypeError):
+        persist.save(small, "default", "t", key, arrays, mapped=("ids",))
+
+
+def test_text_columns_round_trip_whichever_way_they_are_kept() -> None:
+    # few distinct values are kept as codes into them, many as one buffer, text holding the
+    # separator as a unicode array; each loads back equal, None where there was None
+    few = np.array((["instagram", "tiktok", None, "youtube"] * 40), dtype=object)
+    many = np.array([f"creator {i}" for i in range(200)] + [None], dtype=object)
+    odd = np.array(["a\x00b", None, "c"], dtype=object)
+    short = np.array(["x", "x", None], dtype=object)  # too few rows for codes
+    enc = persist._encode({"few": few, "many": many, "odd": odd, "short": short})
+    assert {k[:2] for k in enc if k.endswith("few")} == {"c:", "k:", "m:"}
+    assert "j:many" in enc and "s:odd" in enc and "j:short" in enc
+    dec = persist._decode(enc)
+    for name, a in (("few", few), ("many", many), ("odd", odd), ("short", short)):
+        assert dec[name].dtype == object and dec[name].tolist() == a.tolist(), name

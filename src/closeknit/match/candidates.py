@@ -461,7 +461,11 @@ def get_table(store: Store, workspace: str) -> CandidateTable:
                     persist.log.warning("ignoring damaged candidate cache: %s", e)
             if cur is None or cur.version != version:
                 cur = build(store, workspace, version)
-                persist.save(store, workspace, "candidates", ck, to_arrays(cur))
+                arrays = to_arrays(cur)
+                # the large numeric members (the audience shares: ~40 MB at 100k) are mapped,
+                # not read through the zip and its checksum
+                big = [k for k, v in arrays.items() if v.dtype != object and v.nbytes >= 1 << 20]
+                persist.save(store, workspace, "candidates", ck, arrays, mapped=tuple(big))
             elif ck is not None:  # loaded: the planner's fee model needs no fit either
                 fees.remember_deal_model(store, workspace, cur.deal)
             if ck is not None:  # the planner's frames become row selections of this one
