@@ -331,3 +331,29 @@ def test_text_columns_round_trip_whichever_way_they_are_kept() -> None:
     dec = persist._decode(enc)
     for name, a in (("few", few), ("many", many), ("odd", odd), ("short", short)):
         assert dec[name].dtype == object and dec[name].tolist() == a.tolist(), name
+
+
+def test_a_saved_plan_or_a_list_keeps_the_derived_data(
+    small: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # saving a plan or making a list writes nothing discover or the plan derive from: the
+    # next process reads the saved data (at 100k creators, 1.2 s instead of 24 s)
+    from closeknit.plan import saved
+    from closeknit.service import lists
+
+    _new_process()
+    first = _results(small)
+    key = persist.cache_key(small)
+    saved.write(small, "default", plan_id="p1", brief="b", budget=1.0, method="m", result={})
+    made = lists.create_list(
+        small, "default", lists.ListIn(name="shortlist"), actor="me", creators=["@runner_gb"]
+    )
+    lists.delete_list(small, "default", made.list_id, actor="me")
+    assert persist.cache_key(small) == key
+    _new_process()
+    with monkeypatch.context() as mp:
+        _no_derivation(mp)
+        assert _results(small) == first
+    # a write of data they read still re-derives
+    small.execute("UPDATE creators SET followers = followers + 1 WHERE handle = 'runner_gb'")
+    assert persist.cache_key(small) != key

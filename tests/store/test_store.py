@@ -80,3 +80,41 @@ def test_failed_transaction_rolls_back(store: Store) -> None:
             )
             raise RuntimeError("boom")
     assert store.count("brands") == 0
+
+
+def test_writes_only_to_app_tables_leave_the_write_signature(tmp_path: Path) -> None:
+    # caches of derived data are keyed by the signature: saving a plan, a login or a list
+    # must not drop them, any write of data they read must
+    st = open_store(tmp_path / "s.duckdb")
+    try:
+        sig = st.write_signature()
+        assert sig is not None
+        with st.transaction() as tx:
+            tx.execute(
+                "INSERT INTO audit_log (workspace_id, actor, action, object_type, object_id) "
+                "VALUES ('default', 'me', 'plan.save', 'plan', 'p1')"
+            )
+            tx.insert_rows("sessions", [])  # nothing inserted, nothing seen
+            tx.execute('DELETE FROM main."sessions" WHERE 1 = 0')
+            tx.execute("update creator_lists SET name = name WHERE 1 = 0")
+            assert tx.scalar("SELECT count(*) FROM creators") == 0
+        st.execute("DELETE FROM api_keys WHERE 1 = 0")
+        assert st.write_signature() == sig
+        # data, a mix of both, a table whose name only starts like one, an unknown statement
+        for stmts in (
+            ["UPDATE creators SET bio = bio WHERE 1 = 0"],
+            ["DELETE FROM plans WHERE 1 = 0", "DELETE FROM campaigns WHERE 1 = 0"],
+            ["CREATE TABLE plans_archive (x INT)", "INSERT INTO plans_archive VALUES (1)"],
+            ["CREATE TEMP TABLE t AS SELECT 1 AS x"],
+        ):
+            with st.transaction() as tx:
+                for s in stmts:
+                    tx.execute(s)
+            assert st.write_signature() != sig, stmts
+            sig = st.write_signature()
+        with st.transaction() as tx:
+            tx.insert_rows("creators", [{"workspace_id": "default", "creator_id": "x:1",
+                                         "platform": "x", "handle": "one"}])  # fmt: skip
+        assert st.write_signature() != sig
+    finally:
+        st.close()

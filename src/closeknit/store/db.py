@@ -15,6 +15,7 @@ closes every cursor, so a cleanly stopped server leaves every write in the ``.du
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import weakref
 from collections.abc import Iterator, Mapping, Sequence
@@ -34,6 +35,42 @@ Params = Sequence[Any] | Mapping[str, Any] | None
 log = logging.getLogger(__name__)
 
 
+# Tables no derived result reads (the caches and memos keyed by Store.write_signature): people,
+# sessions, keys, the audit log, saved plans and lists. A transaction whose every write goes to
+# them leaves the signature where it was: saving a plan, logging in or making a list used to
+# make the next discover or plan re-derive everything (24 s instead of 1.2 s at 100k creators).
+APP_TABLES = frozenset(
+    {
+        "api_keys",
+        "audit_log",
+        "creator_list_items",
+        "creator_lists",
+        "invitations",
+        "memberships",
+        "plans",
+        "sessions",
+        "users",
+        "webhook_secrets",
+    }
+)
+_WRITE_TO = re.compile(
+    r"\s*(?:INSERT\s+(?:OR\s+(?:REPLACE|IGNORE)\s+)?INTO|UPDATE|DELETE\s+FROM)\s+"
+    r"(?:main\.)?\"?(\w+)\"?[\s(]",
+    re.IGNORECASE,
+)
+_READ = re.compile(r"\s*SELECT\b", re.IGNORECASE)
+
+
+def _moves_data(sql: str) -> bool:
+    """Whether a statement may change data that derived results read: anything but a SELECT or
+    a write to one of APP_TABLES (an unrecognised statement counts: a cache dropped for
+    nothing costs time, a cache kept wrongly would cost answers)."""
+    if _READ.match(sql):
+        return False
+    m = _WRITE_TO.match(sql)
+    return m is None or m.group(1).lower() not in APP_TABLES
+
+
 def _conflict(e: duckdb.TransactionException) -> Conflict:
     return Conflict(
         f"another write changed the same rows at the same time ({str(e)[:200]}); nothing of "
@@ -46,8 +83,19 @@ class Tx:
 
     def __init__(self, cur: duckdb.DuckDBPyConnection) -> None:
         self._cur = cur
+        # whether a statement may have changed data derived results read (see APP_TABLES)
+        self.moves_data = False
+
+    def _saw(self, sql: str) -> None:
+        if not self.moves_data and _moves_data(sql):
+            self.moves_data = True
+
+    def touch(self) -> None:
+        """Count this transaction as a change of data (a schema change writes no row)."""
+        self.moves_data = True
 
     def execute(self, sql: str, params: Params = None) -> None:
+        self._saw(sql)
         try:
             self._cur.execute(sql, params)
         except duckdb.TransactionException as e:
@@ -55,18 +103,21 @@ class Tx:
 
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         if rows:
+            self._saw(sql)
             try:
                 self._cur.executemany(sql, rows)
             except duckdb.TransactionException as e:
                 raise _conflict(e) from e
 
     def query(self, sql: str, params: Params = None) -> list[dict[str, Any]]:
+        self._saw(sql)
         try:
             return _rows(self._cur.execute(sql, params))
         except duckdb.TransactionException as e:
             raise _conflict(e) from e
 
     def scalar(self, sql: str, params: Params = None) -> Any:
+        self._saw(sql)
         try:
             return _first(self._cur.execute(sql, params))
         except duckdb.TransactionException as e:
@@ -74,6 +125,7 @@ class Tx:
 
     def insert_arrow(self, table: str, data: pa.Table, columns: Sequence[str] | None = None) -> int:
         """Append an Arrow table (columns matched by name) into ``table``."""
+        self._saw(f"INSERT INTO {table} ")
         cols = list(columns or data.column_names)
         name = f"_arrow_{threading.get_ident()}"
         self._cur.register(name, data)
@@ -95,6 +147,7 @@ class Tx:
                     cols.append(k)
         ph = ", ".join("?" for _ in cols)
         col_sql = ", ".join(f'"{c}"' for c in cols)
+        self._saw(f"INSERT INTO {table} ")
         self._cur.executemany(
             f"INSERT INTO {table} ({col_sql}) VALUES ({ph})",
             [[r.get(c) for c in cols] for r in rows],
@@ -177,8 +230,8 @@ class Store:
             self._counts_writes = not read_only and self._has_writes_table()
             if applied and self._counts_writes:
                 # a schema change may change what derived data reads: move the signature
-                with self.transaction():
-                    pass
+                with self.transaction() as tx:
+                    tx.touch()
         elif not read_only:
             self._counts_writes = self._has_writes_table()
 
@@ -190,11 +243,13 @@ class Store:
         )
 
     def write_signature(self) -> str | None:
-        """A value that changes with every committed write through this class.
+        """A value that changes with every committed write of data that derived results read.
 
-        Every :meth:`transaction` (except ``derived=True`` ones), :meth:`execute` and
-        :meth:`attach_parquet` appends one row to ``store_writes`` inside its own commit, so the
-        signature moves exactly when data moved. None where the store predates migration 0002
+        Every :meth:`transaction`, :meth:`execute` and :meth:`attach_parquet` appends one row to
+        ``store_writes`` inside its own commit, so the signature moves whenever data moved;
+        except ``derived=True`` transactions and those whose every statement is a SELECT or a
+        write to one of :data:`APP_TABLES` (accounts, sessions, keys, audit log, saved plans,
+        lists), which nothing derived reads. None where the store predates migration 0002
         (opened read-only): callers then fall back to scanning the data.
         """
         try:
@@ -271,7 +326,8 @@ class Store:
         and interactive writes never wait for it (see the module docstring).
         ``derived=True``: the transaction writes only data computed deterministically from the
         store's other data and the code (embedding caches, index state), so it leaves
-        :meth:`write_signature` where it was; every other transaction moves it.
+        :meth:`write_signature` where it was; so does one that writes only to
+        :data:`APP_TABLES`; every other transaction moves it.
         """
         if self.read_only:
             raise StoreError("the store was opened read-only")
@@ -287,8 +343,9 @@ class Store:
             try:
                 cur.execute("BEGIN TRANSACTION")
                 try:
-                    yield Tx(cur)
-                    if self._counts_writes and not derived:
+                    tx = Tx(cur)
+                    yield tx
+                    if self._counts_writes and not derived and tx.moves_data:
                         # in the same commit: the signature moves if and only if the data did
                         cur.execute("INSERT INTO store_writes (token) VALUES (uuid()::VARCHAR)")
                 except BaseException:
