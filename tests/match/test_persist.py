@@ -74,7 +74,9 @@ def test_cache_hit_equals_fresh_computation(small: Store, monkeypatch: pytest.Mo
     t_hit = cand.get_table(small, "default")
     _new_process()
     with monkeypatch.context() as mp:
-        mp.setattr(persist, "cache_key", lambda store: None)  # no cache: fresh computation
+        mp.setattr(
+            persist, "cache_key", lambda store, content=False: None
+        )  # no cache: fresh computation
         fresh = _results(small)
         t_fresh = cand.get_table(small, "default")
     assert hit == fresh
@@ -357,3 +359,37 @@ def test_a_saved_plan_or_a_list_keeps_the_derived_data(
     # a write of data they read still re-derives
     small.execute("UPDATE creators SET followers = followers + 1 WHERE handle = 'runner_gb'")
     assert persist.cache_key(small) != key
+
+
+def test_a_write_that_leaves_the_creators_text_keeps_their_vectors(
+    small: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a change of a creator's figures (not its bio or posts) rebuilds the candidate table but
+    # reads no creator's posts again: the vectors, BM25 and evidence are keyed by the text
+    _new_process()
+    _results(small)
+    text_key = persist.cache_key(small, content=True)
+    small.execute("UPDATE creators SET followers = followers + 1000 WHERE handle = 'runner_gb'")
+    assert persist.cache_key(small, content=True) != text_key  # creators: bio may have moved
+    _results(small)
+    text_key, data_key = persist.cache_key(small, content=True), persist.cache_key(small)
+    small.execute("UPDATE creator_features SET engagement_rate = engagement_rate * 1.5")
+    assert persist.cache_key(small) != data_key
+    assert persist.cache_key(small, content=True) == text_key
+    _new_process()
+    built: list[int] = []
+    real = cand.build
+    with monkeypatch.context() as mp:
+        mp.setattr(cand, "build", lambda *a: built.append(1) or real(*a))
+
+        def boom(*a: Any, **k: Any) -> Any:
+            raise AssertionError("read every creator's posts although no text changed")
+
+        mp.setattr(rank, "creator_texts", boom)
+        mp.setattr(vectors, "creator_texts", boom)
+        hit = _results(small)
+    assert built == [1]  # the figures did change: the table is rebuilt
+    _new_process()
+    with monkeypatch.context() as mp:
+        mp.setattr(persist, "cache_key", lambda store, content=False: None)
+        assert hit == _results(small)  # the same as computing everything afresh

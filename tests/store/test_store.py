@@ -118,3 +118,31 @@ def test_writes_only_to_app_tables_leave_the_write_signature(tmp_path: Path) -> 
         assert st.write_signature() != sig
     finally:
         st.close()
+
+
+def test_the_content_signature_moves_only_with_the_creators_text(tmp_path: Path) -> None:
+    # vectors, BM25 and evidence read only creators and posts: an order, a campaign or a
+    # feature build moves the data signature but not theirs
+    st = open_store(tmp_path / "s.duckdb")
+    try:
+        for stmts, content in (
+            (["UPDATE orders SET total = total WHERE 1 = 0"], False),
+            (
+                ["DELETE FROM creator_features WHERE 1 = 0", "UPDATE campaigns SET name = name"],
+                False,
+            ),
+            (["UPDATE posts SET caption = caption WHERE 1 = 0"], True),
+            (["DELETE FROM orders WHERE 1 = 0", 'update "creators" SET bio = bio'], True),
+            (["CREATE TEMP TABLE t2 AS SELECT 1 AS x"], True),  # unknown: both
+        ):
+            data0, text0 = st.write_signature(), st.write_signature(content_only=True)
+            with st.transaction() as tx:
+                for s in stmts:
+                    tx.execute(s)
+            assert st.write_signature() != data0, stmts
+            assert (st.write_signature(content_only=True) != text0) is content, stmts
+        text0 = st.write_signature(content_only=True)
+        st.execute("INSERT INTO plans (workspace_id, plan_id) VALUES ('default', 'p')")
+        assert st.write_signature(content_only=True) == text0
+    finally:
+        st.close()

@@ -77,13 +77,18 @@ def code_md5() -> str:
     return _code_md5
 
 
-def cache_key(store: Store) -> str | None:
-    """The current data version of ``store`` for cached derived data; None: do not cache."""
+def cache_key(store: Store, *, content: bool = False) -> str | None:
+    """The current data version of ``store`` for cached derived data; None: do not cache.
+    ``content``: the version of the creators' text only (bios, captions; see
+    :data:`closeknit.store.db.CONTENT_TABLES`), for data derived from nothing else: the
+    creator documents' vectors, their index, BM25 and the evidence posts."""
     if str(store.path) == ":memory:":
         return None
-    sig = store.write_signature()
+    sig = store.write_signature(content_only=content)
     if sig is None:
         return None
+    if content:
+        sig = "content:" + sig
     tiers = sorted(get_settings().tiers, key=lambda t: t[1])
     # the UTC day too: the posts fallback of the engagement rate counts posts older than three
     # days (closeknit.features.frame), so a cached fee may age by at most a day

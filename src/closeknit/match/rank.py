@@ -216,7 +216,8 @@ def encode_query(emb: Any, text: str) -> np.ndarray:
 
 
 HYBRID_BM25 = 0.5  # share of BM25 in the content fit (the rest: embedding cosine)
-_bm25_cache: dict[tuple[str, str, str], tuple[list[str], Any]] = {}
+# (store, workspace, vectors' fingerprint) -> (ids, BM25, the data version it was saved for)
+_bm25_cache: dict[tuple[str, str, str], tuple[list[str], Any, str | None]] = {}
 
 
 def stretch(sims: np.ndarray, pct: float = 90.0) -> np.ndarray:
@@ -244,18 +245,21 @@ def bm25_for(
 
     if fp is None:
         _, fp = fingerprint(store, workspace, model_name)
-    key = (str(store.path), workspace, fp)
-    hit = _bm25_cache.get(key)
-    if hit is not None and hit[0] == ids:
-        return hit[1]
     from closeknit.match import persist
 
-    # the documents depend only on the store's data: persisted per data version
-    ck = persist.cache_key(store)
+    key = (str(store.path), workspace, fp)
+    # the documents depend only on the creators' text: persisted per version of it
+    ck = persist.cache_key(store, content=True)
+    hit = _bm25_cache.get(key)
+    if hit is not None and hit[0] == ids:
+        if hit[2] != ck:  # the same documents at a new version: saved for the next process
+            _save_bm25(store, workspace, model_name, ck, ids, hit[1])
+            _bm25_cache[key] = (ids, hit[1], ck)
+        return hit[1]
     saved = persist.load(store, workspace, f"bm25-{model_name}", ck)
     if saved is not None and saved["ids"].tolist() == ids:
         bm = BM25.from_arrays(saved)
-        _bm25_cache[key] = (ids, bm)
+        _bm25_cache[key] = (ids, bm, ck)
         return bm
     texts = creator_texts(store, workspace)
     docs = [
@@ -263,13 +267,20 @@ def bm25_for(
         for c in ids
     ]
     bm = BM25(docs)
-    persist.save(
-        store, workspace, f"bm25-{model_name}", ck, {"ids": np.array(ids, object), **bm.to_arrays()}
-    )
+    _save_bm25(store, workspace, model_name, ck, ids, bm)
     if len(_bm25_cache) > 8:
         _bm25_cache.clear()
-    _bm25_cache[key] = (ids, bm)
+    _bm25_cache[key] = (ids, bm, ck)
     return bm
+
+
+def _save_bm25(
+    store: Store, workspace: str, model_name: str, ck: str | None, ids: list[str], bm: Any
+) -> None:
+    from closeknit.match import persist
+
+    arrays = {"ids": np.array(ids, object), **bm.to_arrays()}
+    persist.save(store, workspace, f"bm25-{model_name}", ck, arrays)
 
 
 INDEX_CANDIDATES = 5000  # above EXACT_LIMIT: how many nearest creators the index returns
@@ -407,7 +418,7 @@ def evidence_for(
         from closeknit.match import persist
         from closeknit.match.vectors import load_evidence_texts
 
-        ck = persist.cache_key(store)
+        ck = persist.cache_key(store, content=True)  # saved by the vector refresh
         skey = (str(store.path), workspace)
         hit = _evidence_saved.get(skey)
         if hit is None or hit[0] != ck:

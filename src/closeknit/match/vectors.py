@@ -501,7 +501,7 @@ def refresh_creator_vectors(
     emb = get_embedder(model)
     key = (str(store.path), workspace, emb.name)
     # read before refreshing: the refresh's own writes are derived and leave it where it is
-    ck = persist.cache_key(store) if creator_ids is None else None
+    ck = persist.cache_key(store, content=True) if creator_ids is None else None
     if ck is not None and not force:
         n_fresh = persist.vectors_fresh(store, workspace, emb.name, ck)
         if n_fresh is not None:  # a process refreshed at this data version already
