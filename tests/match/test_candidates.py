@@ -157,7 +157,7 @@ def test_slow_checks_are_throttled_and_forget_rechecks(
     # without one (an old store opened read-only) the data scan is throttled
     from closeknit.match import persist
 
-    monkeypatch.setattr(persist, "cache_key", lambda store, content=False: None)
+    monkeypatch.setattr(persist, "cache_key", lambda store, tables=None: None)
     cand.forget(small)
     t1 = cand.get_table(small, "default")
     small.execute("UPDATE creators SET followers = 7 WHERE handle = 'runner_gb'")

@@ -75,7 +75,7 @@ def test_cache_hit_equals_fresh_computation(small: Store, monkeypatch: pytest.Mo
     _new_process()
     with monkeypatch.context() as mp:
         mp.setattr(
-            persist, "cache_key", lambda store, content=False: None
+            persist, "cache_key", lambda store, tables=None: None
         )  # no cache: fresh computation
         fresh = _results(small)
         t_fresh = cand.get_table(small, "default")
@@ -368,14 +368,19 @@ def test_a_write_that_leaves_the_creators_text_keeps_their_vectors(
     # reads no creator's posts again: the vectors, BM25 and evidence are keyed by the text
     _new_process()
     _results(small)
-    text_key = persist.cache_key(small, content=True)
+    text_key = persist.cache_key(small, tables=vectors.TEXT_TABLES)
     small.execute("UPDATE creators SET followers = followers + 1000 WHERE handle = 'runner_gb'")
-    assert persist.cache_key(small, content=True) != text_key  # creators: bio may have moved
+    assert (
+        persist.cache_key(small, tables=vectors.TEXT_TABLES) != text_key
+    )  # creators: bio may have moved
     _results(small)
-    text_key, data_key = persist.cache_key(small, content=True), persist.cache_key(small)
+    text_key, data_key = (
+        persist.cache_key(small, tables=vectors.TEXT_TABLES),
+        persist.cache_key(small),
+    )
     small.execute("UPDATE creator_features SET engagement_rate = engagement_rate * 1.5")
     assert persist.cache_key(small) != data_key
-    assert persist.cache_key(small, content=True) == text_key
+    assert persist.cache_key(small, tables=vectors.TEXT_TABLES) == text_key
     _new_process()
     built: list[int] = []
     real = cand.build
@@ -391,5 +396,5 @@ def test_a_write_that_leaves_the_creators_text_keeps_their_vectors(
     assert built == [1]  # the figures did change: the table is rebuilt
     _new_process()
     with monkeypatch.context() as mp:
-        mp.setattr(persist, "cache_key", lambda store, content=False: None)
+        mp.setattr(persist, "cache_key", lambda store, tables=None: None)
         assert hit == _results(small)  # the same as computing everything afresh

@@ -192,6 +192,10 @@ def test_saved_audience_overlaps_equal_the_query_and_follow_writes(
     overlap._aud_memo.clear()  # a new process reads the saved file
     monkeypatch.setattr(overlap, "_audience_arrays", lambda *a: pytest.fail("re-derived"))
     _overlaps_equal(overlap.estimate_overlaps(ws, "default", cand, fol), saved)
+    # a write to a table the handles do not come from (a creator's figures) keeps them
+    ws.execute("UPDATE creators SET followers = followers + 1")
+    overlap._aud_memo.clear()
+    _overlaps_equal(overlap.estimate_overlaps(ws, "default", cand, fol), saved)
     monkeypatch.undo()
     # a write: more shared commenters between two creators sampled only through commenters
     with ws.transaction() as tx:

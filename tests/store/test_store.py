@@ -120,12 +120,13 @@ def test_writes_only_to_app_tables_leave_the_write_signature(tmp_path: Path) -> 
         st.close()
 
 
-def test_the_content_signature_moves_only_with_the_creators_text(tmp_path: Path) -> None:
+def test_a_signature_of_some_tables_moves_only_with_writes_to_them(tmp_path: Path) -> None:
     # vectors, BM25 and evidence read only creators and posts: an order, a campaign or a
     # feature build moves the data signature but not theirs
+    text = ("creators", "posts")
     st = open_store(tmp_path / "s.duckdb")
     try:
-        for stmts, content in (
+        for stmts, moved in (
             (["UPDATE orders SET total = total WHERE 1 = 0"], False),
             (
                 ["DELETE FROM creator_features WHERE 1 = 0", "UPDATE campaigns SET name = name"],
@@ -133,16 +134,25 @@ def test_the_content_signature_moves_only_with_the_creators_text(tmp_path: Path)
             ),
             (["UPDATE posts SET caption = caption WHERE 1 = 0"], True),
             (["DELETE FROM orders WHERE 1 = 0", 'update "creators" SET bio = bio'], True),
-            (["CREATE TEMP TABLE t2 AS SELECT 1 AS x"], True),  # unknown: both
+            (["CREATE TEMP TABLE t2 AS SELECT 1 AS x"], True),  # not recognised: any table
         ):
-            data0, text0 = st.write_signature(), st.write_signature(content_only=True)
+            data0, text0 = st.write_signature(), st.write_signature(text)
             with st.transaction() as tx:
                 for s in stmts:
                     tx.execute(s)
             assert st.write_signature() != data0, stmts
-            assert (st.write_signature(content_only=True) != text0) is content, stmts
-        text0 = st.write_signature(content_only=True)
+            assert (st.write_signature(text) != text0) is moved, stmts
+        text0 = st.write_signature(text)
         st.execute("INSERT INTO plans (workspace_id, plan_id) VALUES ('default', 'p')")
-        assert st.write_signature(content_only=True) == text0
+        assert st.write_signature(text) == text0
+        # other tables' signatures: each moves with its own writes
+        orders0, posts0 = st.write_signature(["orders"]), st.write_signature(["posts"])
+        st.execute("UPDATE orders SET total = total WHERE 1 = 0")
+        assert st.write_signature(["orders"]) != orders0
+        assert st.write_signature(["posts"]) == posts0
+        # a write recorded before tables were (a token without them) counts for every table
+        with st.transaction(derived=True) as tx:
+            tx.execute("INSERT INTO store_writes (token) VALUES (uuid()::VARCHAR)")
+        assert st.write_signature(["posts"]) != posts0
     finally:
         st.close()

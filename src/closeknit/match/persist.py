@@ -77,18 +77,18 @@ def code_md5() -> str:
     return _code_md5
 
 
-def cache_key(store: Store, *, content: bool = False) -> str | None:
+def cache_key(store: Store, *, tables: tuple[str, ...] | None = None) -> str | None:
     """The current data version of ``store`` for cached derived data; None: do not cache.
-    ``content``: the version of the creators' text only (bios, captions; see
-    :data:`closeknit.store.db.CONTENT_TABLES`), for data derived from nothing else: the
-    creator documents' vectors, their index, BM25 and the evidence posts."""
+    ``tables``: the version of those tables only, for data derived from nothing else (the
+    creator documents' vectors from ``creators`` and ``posts``): a write elsewhere (an order,
+    a feature build) leaves it."""
     if str(store.path) == ":memory:":
         return None
-    sig = store.write_signature(content_only=content)
+    sig = store.write_signature(tables)
     if sig is None:
         return None
-    if content:
-        sig = "content:" + sig
+    if tables is not None:
+        sig = ",".join(sorted(tables)) + ":" + sig
     tiers = sorted(get_settings().tiers, key=lambda t: t[1])
     # the UTC day too: the posts fallback of the engagement rate counts posts older than three
     # days (closeknit.features.frame), so a cached fee may age by at most a day

@@ -30,6 +30,7 @@ from closeknit.match.brief import Brief, content_text
 from closeknit.match.candidates import FEATURE_COLS
 from closeknit.match.embed import get_embedder
 from closeknit.match.vectors import (
+    TEXT_TABLES,
     creator_matrix,
     creator_texts,
     embed_texts,
@@ -249,7 +250,7 @@ def bm25_for(
 
     key = (str(store.path), workspace, fp)
     # the documents depend only on the creators' text: persisted per version of it
-    ck = persist.cache_key(store, content=True)
+    ck = persist.cache_key(store, tables=TEXT_TABLES)
     hit = _bm25_cache.get(key)
     if hit is not None and hit[0] == ids:
         if hit[2] != ck:  # the same documents at a new version: saved for the next process
@@ -418,7 +419,7 @@ def evidence_for(
         from closeknit.match import persist
         from closeknit.match.vectors import load_evidence_texts
 
-        ck = persist.cache_key(store, content=True)  # saved by the vector refresh
+        ck = persist.cache_key(store, tables=TEXT_TABLES)  # saved by the vector refresh
         skey = (str(store.path), workspace)
         hit = _evidence_saved.get(skey)
         if hit is None or hit[0] != ck:

@@ -143,6 +143,11 @@ class RefreshResult:
         return dict(self.__dict__)
 
 
+# the tables creator documents are made of (creator_texts reads nothing else): the vectors,
+# their index, BM25 and the evidence posts are keyed by their version alone
+TEXT_TABLES = ("creators", "posts")
+
+
 def creator_texts(
     store: Store,
     workspace: str,
@@ -501,7 +506,7 @@ def refresh_creator_vectors(
     emb = get_embedder(model)
     key = (str(store.path), workspace, emb.name)
     # read before refreshing: the refresh's own writes are derived and leave it where it is
-    ck = persist.cache_key(store, content=True) if creator_ids is None else None
+    ck = persist.cache_key(store, tables=TEXT_TABLES) if creator_ids is None else None
     if ck is not None and not force:
         n_fresh = persist.vectors_fresh(store, workspace, emb.name, ck)
         if n_fresh is not None:  # a process refreshed at this data version already

@@ -45,6 +45,9 @@ class Overlaps:
     sampled: np.ndarray  # bool per creator: has any sample
 
 
+# what _AUD reads: the handle table is keyed by their version alone (an order or a feature
+# build leaves it)
+AUDIENCE_TABLES = ("audience_samples", "comments", "posts")
 _AUD = """
     aud AS (
       SELECT DISTINCT {who}, 0 AS src, lower(a.handle) AS h FROM audience_samples a {join_s}
@@ -83,7 +86,7 @@ def _audience(store: Store, workspace: str) -> _Audience | None:
     where the store has no data version (the candidate set is then queried directly)."""
     from closeknit.match import persist
 
-    key = persist.cache_key(store)
+    key = persist.cache_key(store, tables=AUDIENCE_TABLES)
     if key is None:
         return None
     mk = (str(store.path), workspace, key)

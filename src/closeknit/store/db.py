@@ -18,7 +18,7 @@ import logging
 import re
 import threading
 import weakref
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -53,36 +53,26 @@ APP_TABLES = frozenset(
         "webhook_secrets",
     }
 )
-# The text creator documents are made of (bios, captions): the creator vectors, their index,
-# BM25 and the evidence posts are keyed by Store.write_signature(content_only=True), which
-# moves only when one of these (or an unrecognised statement) was written, so an order, a
-# campaign change or a feature build does not re-read every creator's posts (22 s at 100k).
-CONTENT_TABLES = frozenset({"creators", "posts"})
 _WRITE_TO = re.compile(
     r"\s*(?:INSERT\s+(?:OR\s+(?:REPLACE|IGNORE)\s+)?INTO|UPDATE|DELETE\s+FROM)\s+"
     r"(?:main\.)?\"?(\w+)\"?[\s(]",
     re.IGNORECASE,
 )
 _READ = re.compile(r"\s*SELECT\b", re.IGNORECASE)
+ANY_TABLE = "*"  # a statement whose target is not recognised: it may have written any table
 
 
-def _moves(sql: str) -> tuple[bool, bool]:
-    """Whether a statement may change (data that derived results read, the creators' text):
-    a SELECT changes neither, a write to one of APP_TABLES neither, a write to another known
-    table the data, and to one of CONTENT_TABLES the text too; an unrecognised statement counts
-    as both (a cache dropped for nothing costs time, a cache kept wrongly would cost answers)."""
+def _written(sql: str) -> str | None:
+    """The table a statement may change that derived results could read: None for a SELECT
+    or a write to one of APP_TABLES, ANY_TABLE for a statement not recognised (a cache
+    dropped for nothing costs time, a cache kept wrongly would cost answers)."""
     if _READ.match(sql):
-        return False, False
+        return None
     m = _WRITE_TO.match(sql)
     if m is None:
-        return True, True
+        return ANY_TABLE
     table = m.group(1).lower()
-    return table not in APP_TABLES, table in CONTENT_TABLES
-
-
-# the token's ending for a data write that changed none of CONTENT_TABLES (a token without it,
-# as every token written before, counts for the content signature too)
-NOT_CONTENT = ":nc"
+    return None if table in APP_TABLES else table
 
 
 def _conflict(e: duckdb.TransactionException) -> Conflict:
@@ -97,21 +87,19 @@ class Tx:
 
     def __init__(self, cur: duckdb.DuckDBPyConnection) -> None:
         self._cur = cur
-        # whether a statement may have changed data derived results read (see APP_TABLES),
-        # and the creators' text among them (CONTENT_TABLES)
-        self.moves_data = False
-        self.moves_content = False
+        # the tables whose data derived results read that a statement may have changed (not
+        # APP_TABLES; ANY_TABLE when a statement was not recognised): recorded with the commit
+        self.written: set[str] = set()
 
     def _saw(self, sql: str) -> None:
-        if not self.moves_content:
-            data, content = _moves(sql)
-            self.moves_data |= data
-            self.moves_content |= content
+        if ANY_TABLE not in self.written:
+            t = _written(sql)
+            if t is not None:
+                self.written.add(t)
 
     def touch(self) -> None:
-        """Count this transaction as a change of data and text (a schema change writes no
-        row)."""
-        self.moves_data = self.moves_content = True
+        """Count this transaction as a change of any table (a schema change writes no row)."""
+        self.written.add(ANY_TABLE)
 
     def execute(self, sql: str, params: Params = None) -> None:
         self._saw(sql)
@@ -261,24 +249,30 @@ class Store:
             ).fetchall()[0][0]
         )
 
-    def write_signature(self, *, content_only: bool = False) -> str | None:
+    def write_signature(self, tables: Iterable[str] | None = None) -> str | None:
         """A value that changes with every committed write of data that derived results read.
 
         Every :meth:`transaction`, :meth:`execute` and :meth:`attach_parquet` appends one row to
-        ``store_writes`` inside its own commit, so the signature moves whenever data moved;
-        except ``derived=True`` transactions and those whose every statement is a SELECT or a
-        write to one of :data:`APP_TABLES` (accounts, sessions, keys, audit log, saved plans,
-        lists), which nothing derived reads. ``content_only``: moves only with writes that may
-        have changed the creators' text (:data:`CONTENT_TABLES`). None where the store predates
-        migration 0002 (opened read-only): callers then fall back to scanning the data.
+        ``store_writes`` inside its own commit, with the tables it may have changed, so the
+        signature moves whenever data moved; except ``derived=True`` transactions and those
+        whose every statement is a SELECT or a write to one of :data:`APP_TABLES` (accounts,
+        sessions, keys, audit log, saved plans, lists), which nothing derived reads.
+        ``tables``: moves only with writes that may have changed one of them (a write whose
+        tables were not recognised, or recorded before they were, counts for every table).
+        None where the store predates migration 0002 (opened read-only): callers then fall back
+        to scanning the data.
         """
-        where = f" WHERE NOT ends_with(token, '{NOT_CONTENT}')" if content_only else ""
-        try:
-            r = (
-                self._cursor()
-                .execute(f"SELECT count(*), coalesce(sum(hash(token)), 0) FROM store_writes{where}")
-                .fetchall()
+        sql = "SELECT count(*), coalesce(sum(hash(token)), 0) FROM store_writes"
+        params: list[Any] = []
+        if tables is not None:
+            # a token is "<uuid>:<table>,<table>..." (a uuid holds no colon)
+            sql += (
+                " WHERE strpos(token, ':') = 0 OR ends_with(token, ':*')"
+                " OR list_has_any(string_split(split_part(token, ':', 2), ','), ?::VARCHAR[])"
             )
+            params.append(sorted(tables))
+        try:
+            r = self._cursor().execute(sql, params).fetchall()
         except duckdb.Error:
             return None
         return f"{r[0][0]}-{r[0][1]}"
@@ -366,11 +360,14 @@ class Store:
                 try:
                     tx = Tx(cur)
                     yield tx
-                    if self._counts_writes and not derived and tx.moves_data:
+                    if self._counts_writes and not derived and tx.written:
                         # in the same commit: the signature moves if and only if the data did
-                        end = "" if tx.moves_content else NOT_CONTENT
+                        tables = (
+                            ANY_TABLE if ANY_TABLE in tx.written else ",".join(sorted(tx.written))
+                        )
                         cur.execute(
-                            "INSERT INTO store_writes (token) VALUES (uuid()::VARCHAR || ?)", [end]
+                            "INSERT INTO store_writes (token) VALUES (uuid()::VARCHAR || ':' || ?)",
+                            [tables],
                         )
                 except BaseException:
                     try:
