@@ -22,6 +22,7 @@ from closeknit.match.rank import (
     load_features,
 )
 from closeknit.store import Store, open_store
+from tests.sql_trace import tables_read
 
 
 def _add_features(st: Store) -> None:
@@ -197,3 +198,21 @@ def test_saved_usearch_index_is_restored(tmp_path: Path, monkeypatch: pytest.Mon
     st.execute("UPDATE creator_embeddings SET source_hash = 'x' WHERE creator_id = 'c001'")
     assert mindex.refresh(st, "default")["rebuilt"]  # stale file: rebuilt, not restored
     st.close()
+
+
+def test_the_table_is_keyed_by_the_tables_it_is_built_from(small: Store) -> None:
+    # CANDIDATE_TABLES must name every table a build reads (else a write to one would leave a
+    # stale table): the SQL of a build, traced, reads no other
+    from closeknit.match import persist
+
+    read = tables_read(small, lambda: cand.build(small, "default", "x"))
+    assert "creators" in read and read <= set(cand.CANDIDATE_TABLES), read
+    # an order leaves the table; a creator's figures rebuild it
+    cand.forget()
+    first = cand.get_table(small, "default")
+    key = persist.cache_key(small, tables=cand.CANDIDATE_TABLES)
+    small.execute("DELETE FROM orders WHERE 1 = 0")
+    assert persist.cache_key(small, tables=cand.CANDIDATE_TABLES) == key
+    assert cand.get_table(small, "default") is first
+    small.execute("UPDATE creators SET followers = followers + 1")
+    assert cand.get_table(small, "default") is not first

@@ -14,6 +14,7 @@ from closeknit.match import index as mindex
 from closeknit.match.niche import assign_niches
 from closeknit.store import Store, open_store
 from tests.match.conftest import CREATORS
+from tests.sql_trace import tables_read
 
 BRIEFS = [
     Brief(text="home workout hiit gear", countries=["GB"], audience_age="18-24"),
@@ -103,10 +104,10 @@ def test_cache_hit_equals_fresh_computation(small: Store, monkeypatch: pytest.Mo
 def test_any_write_invalidates(small: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     _new_process()
     _results(small)
-    k0 = persist.cache_key(small)
+    k0 = persist.cache_key(small, tables=cand.CANDIDATE_TABLES)
     assert persist.load(small, "default", "candidates", k0) is not None
     small.execute("UPDATE creators SET followers = 12345 WHERE handle = 'runner_gb'")
-    k1 = persist.cache_key(small)
+    k1 = persist.cache_key(small, tables=cand.CANDIDATE_TABLES)
     assert k1 != k0
     assert persist.load(small, "default", "candidates", k1) is None  # stale: ignored
     _new_process()
@@ -116,7 +117,8 @@ def test_any_write_invalidates(small: Store, monkeypatch: pytest.MonkeyPatch) ->
         tx.execute("UPDATE posts SET caption = 'sourdough bread baking' WHERE post_id = ?",
                    ["instagram:40"])  # fmt: skip
     _new_process()
-    assert persist.vectors_fresh(small, "default", "hash-v1", persist.cache_key(small)) is None
+    text = persist.cache_key(small, tables=vectors.TEXT_TABLES)
+    assert persist.vectors_fresh(small, "default", "hash-v1", text) is None
     upd = vectors.refresh_creator_vectors(small, "default")
     assert upd.updated == 1
 
@@ -140,12 +142,13 @@ def test_derived_writes_leave_the_signature(small: Store) -> None:
 def test_code_change_invalidates(small: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     _new_process()
     _results(small)
-    k0 = persist.cache_key(small)
+    k0 = persist.cache_key(small, tables=cand.CANDIDATE_TABLES)
     monkeypatch.setattr(persist, "_code_md5", "another version of the code")
-    k1 = persist.cache_key(small)
+    k1 = persist.cache_key(small, tables=cand.CANDIDATE_TABLES)
     assert k1 != k0
     assert persist.load(small, "default", "candidates", k1) is None
-    assert persist.vectors_fresh(small, "default", "hash-v1", k1) is None
+    text = persist.cache_key(small, tables=vectors.TEXT_TABLES)
+    assert persist.vectors_fresh(small, "default", "hash-v1", text) is None
     _new_process()
     built: list[int] = []
     real = cand.build
@@ -167,7 +170,8 @@ def test_corrupted_cache_is_ignored(
         elif damage == "truncate":
             p.write_bytes(p.read_bytes()[: p.stat().st_size // 2])
         elif p.name == "candidates.npz":  # readable, right key, wrong contents
-            np.savez(p, __key__=np.array(persist.cache_key(small)), **{"a:ids": np.arange(3)})
+            key = persist.cache_key(small, tables=cand.CANDIDATE_TABLES)
+            np.savez(p, __key__=np.array(key), **{"a:ids": np.arange(3)})
     _new_process()
     assert _results(small) == first
     _new_process()
@@ -260,8 +264,16 @@ def test_served_frames_equal_the_query(small: Store, monkeypatch: pytest.MonkeyP
             assert g.empty and list(g.columns) == list(w.columns)
             continue
         pd.testing.assert_frame_equal(w.reset_index(drop=True), g.reset_index(drop=True))
+    # served across a write to a table the frame is not read from (an order)
+    small.execute("DELETE FROM orders WHERE 1 = 0")
+    with monkeypatch.context() as mp:
+        mp.setattr(small, "df", lambda *a, **k: pytest.fail("queried"))
+        frame.creator_frame(small, "default", ids)
     small.execute("UPDATE creators SET followers = 5 WHERE handle = 'gamer_us'")
     assert 5 in frame.creator_frame(small, "default", ids)["followers"].tolist()
+    # FRAME_TABLES names every table the frame is read from: traced, no other
+    read = tables_read(small, lambda: frame.creator_frame(small, "default", None))
+    assert read == set(frame.FRAME_TABLES)
 
 
 def test_served_frames_age_with_the_utc_day(small: Store, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -366,6 +378,9 @@ def test_a_write_that_leaves_the_creators_text_keeps_their_vectors(
 ) -> None:
     # a change of a creator's figures (not its bio or posts) rebuilds the candidate table but
     # reads no creator's posts again: the vectors, BM25 and evidence are keyed by the text
+    # TEXT_TABLES names every table the documents are read from: traced, no other
+    read = tables_read(small, lambda: vectors.creator_texts(small, "default"))
+    assert read == set(vectors.TEXT_TABLES)
     _new_process()
     _results(small)
     text_key = persist.cache_key(small, tables=vectors.TEXT_TABLES)

@@ -9,6 +9,7 @@ from typer.testing import CliRunner
 from closeknit.cli import app
 from closeknit.store import open_store
 from tests.plan.synth import seed_creators
+from tests.sql_trace import tables_read
 
 runner = CliRunner()
 
@@ -177,6 +178,13 @@ def test_saved_plan_features_equal_the_query_and_follow_writes(
         with monkeypatch.context() as m:
             m.setattr(planner, "_feature_rows", lambda *a: pytest.fail("re-derived"))
             same(planner._feature_cols(st, "default", ids), got)
+            # nor after a write to a table they are not read from (an order)
+            st.execute("DELETE FROM orders WHERE 1 = 0")
+            planner._feat_memo.clear()
+            same(planner._feature_cols(st, "default", ids), got)
+        # FEATURE_TABLES names every table they are read from: the SQL, traced, reads no other
+        read = tables_read(st, lambda: planner._feature_rows(st, "default"))
+        assert read == set(planner.FEATURE_TABLES)
         st.execute(
             "UPDATE creator_features SET audience_fake_share = 0.9, audience_fake_lo = 0.85, "
             "audience_fake_hi = 0.95 WHERE creator_id = ?",

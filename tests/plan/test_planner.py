@@ -13,6 +13,7 @@ from closeknit.plan import PlanConstraints, estimate_fees, make_plan, set_rate
 from closeknit.plan.overlap import estimate_overlaps
 from closeknit.store import Store
 from tests.plan.synth import seed_creators
+from tests.sql_trace import tables_read
 
 
 @pytest.fixture
@@ -192,6 +193,11 @@ def test_saved_audience_overlaps_equal_the_query_and_follow_writes(
     overlap._aud_memo.clear()  # a new process reads the saved file
     monkeypatch.setattr(overlap, "_audience_arrays", lambda *a: pytest.fail("re-derived"))
     _overlaps_equal(overlap.estimate_overlaps(ws, "default", cand, fol), saved)
+    # AUDIENCE_TABLES names every table the handles are read from: traced, no other
+    monkeypatch.undo()
+    read = tables_read(ws, lambda: overlap._audience_arrays(ws, "default"))
+    assert read == set(overlap.AUDIENCE_TABLES)
+    monkeypatch.setattr(overlap, "_audience_arrays", lambda *a: pytest.fail("re-derived"))
     # a write to a table the handles do not come from (a creator's figures) keeps them
     ws.execute("UPDATE creators SET followers = followers + 1")
     overlap._aud_memo.clear()

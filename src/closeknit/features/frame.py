@@ -15,7 +15,7 @@ import numpy as np
 
 from closeknit.settings import tier_of
 from closeknit.store import Store
-from closeknit.store.memo import DataMemo
+from closeknit.store.memo import DataMemo, MemoKey
 
 if TYPE_CHECKING:  # imported when a frame is built: a cached discover never builds one
     import pandas as pd
@@ -44,6 +44,14 @@ def _has(store: Store, table: str) -> bool:
 # closeknit.match.candidates from its saved table: a plan's frames are then row selections. Daily:
 # the engagement fallback counts posts older than three days, so a frame ages with the clock
 _full: DataMemo[tuple[dict[str, np.ndarray], dict[str, int]]] = DataMemo(size=1, daily=True)
+# what creator_frame reads (tests/features traces it): the served frame is kept across writes to
+# other tables (an order from the shop, a campaign's stage)
+FRAME_TABLES = ("creator_features", "creator_niche", "creators", "posts")
+
+
+def _key(store: Store, workspace: str) -> MemoKey | None:
+    version = store.write_signature(FRAME_TABLES)
+    return None if version is None else _full.key(store, workspace, version=version)
 
 
 def frame_arrays(frame: pd.DataFrame) -> dict[str, np.ndarray]:
@@ -61,11 +69,12 @@ def frame_arrays(frame: pd.DataFrame) -> dict[str, np.ndarray]:
 
 def remember_frame(store: Store, workspace: str, arrays: dict[str, np.ndarray]) -> None:
     """Serve :func:`creator_frame` from ``arrays`` (every creator's frame, computed at the
-    store's current write signature) until the next committed write or the next UTC day (the
+    store's current data) until the next committed write to :data:`FRAME_TABLES` or the next UTC
+    day (the
     engagement fallback counts posts older than three days, so a frame ages with the clock)."""
     if arrays:
         pos = {str(c): k for k, c in enumerate(arrays["creator_id"].tolist())}
-        _full.put(_full.key(store, workspace), (arrays, pos))
+        _full.put(_key(store, workspace), (arrays, pos))
 
 
 def _from_arrays(z: dict[str, np.ndarray], pos: dict[str, int], ids: list[str]) -> pd.DataFrame:
@@ -104,7 +113,7 @@ def creator_columns(
     a row selection of the served arrays when the store is unchanged, so a cached plan process
     never imports pandas."""
     if _full:
-        hit = _full.get(_full.key(store, workspace))
+        hit = _full.get(_key(store, workspace))
         if hit is not None:
             z, pos = hit
             rows = np.array(
@@ -124,7 +133,7 @@ def creator_frame(store: Store, workspace: str, creator_ids: Sequence[str] | Non
     import pandas as pd
 
     if creator_ids is not None and _full:
-        hit = _full.get(_full.key(store, workspace))
+        hit = _full.get(_key(store, workspace))
         if hit is not None:
             return _from_arrays(hit[0], hit[1], list(dict.fromkeys(creator_ids)))
     ids = list(dict.fromkeys(creator_ids)) if creator_ids is not None else None

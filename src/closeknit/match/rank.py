@@ -27,7 +27,7 @@ from closeknit.match.audience import (
     expected_shares,
 )
 from closeknit.match.brief import Brief, content_text
-from closeknit.match.candidates import FEATURE_COLS
+from closeknit.match.candidates import CANDIDATE_TABLES, FEATURE_COLS
 from closeknit.match.embed import get_embedder
 from closeknit.match.vectors import (
     TEXT_TABLES,
@@ -799,7 +799,8 @@ def niche_purity(store: Store, workspace: str, tab: Any, idx: Any, model_name: s
     hit = _purity_memo.get(key)
     if hit is not None:
         return hit[0]
-    ck = persist.cache_key(store)
+    # the vectors (creators, posts) and the niches: all among the candidate table's tables
+    ck = persist.cache_key(store, tables=CANDIDATE_TABLES)
     saved = persist.load(store, workspace, f"niche-purity-{model_name}", ck)
     if saved is not None and "purity" in saved:
         value = None if np.isnan(saved["purity"][0]) else float(saved["purity"][0])
