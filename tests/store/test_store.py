@@ -105,7 +105,7 @@ def test_writes_only_to_app_tables_leave_the_write_signature(tmp_path: Path) -> 
             ["UPDATE creators SET bio = bio WHERE 1 = 0"],
             ["DELETE FROM plans WHERE 1 = 0", "DELETE FROM campaigns WHERE 1 = 0"],
             ["CREATE TABLE plans_archive (x INT)", "INSERT INTO plans_archive VALUES (1)"],
-            ["CREATE TEMP TABLE t AS SELECT 1 AS x"],
+            ["CREATE TABLE t AS SELECT 1 AS x"],
         ):
             with st.transaction() as tx:
                 for s in stmts:
@@ -134,7 +134,18 @@ def test_a_signature_of_some_tables_moves_only_with_writes_to_them(tmp_path: Pat
             ),
             (["UPDATE posts SET caption = caption WHERE 1 = 0"], True),
             (["DELETE FROM orders WHERE 1 = 0", 'update "creators" SET bio = bio'], True),
-            (["CREATE TEMP TABLE t2 AS SELECT 1 AS x"], True),  # not recognised: any table
+            # a temporary table (an import's staging) changes nothing stored
+            (
+                [
+                    "CREATE OR REPLACE TEMP TABLE _staged AS SELECT 1 AS x",
+                    "INSERT INTO _staged VALUES (2)",
+                    "DELETE FROM orders WHERE 1 = 0",
+                    "DROP TABLE IF EXISTS _staged",
+                ],
+                False,
+            ),
+            (["CREATE TABLE t2 AS SELECT 1 AS x"], True),  # not recognised: any table
+            (["DROP TABLE t2"], True),
         ):
             data0, text0 = st.write_signature(), st.write_signature(text)
             with st.transaction() as tx:

@@ -59,6 +59,14 @@ _WRITE_TO = re.compile(
     re.IGNORECASE,
 )
 _READ = re.compile(r"\s*SELECT\b", re.IGNORECASE)
+# a temporary table or view lives in the transaction's own connection: creating, filling and
+# dropping one changes nothing stored (an import stages its rows in one)
+_TEMP = re.compile(
+    r"\s*CREATE\s+(?:OR\s+REPLACE\s+)?TEMP(?:ORARY)?\s+(?:TABLE|VIEW)\s+"
+    r"(?:IF\s+NOT\s+EXISTS\s+)?\"?(\w+)\"?[\s(]",
+    re.IGNORECASE,
+)
+_DROP = re.compile(r"\s*DROP\s+(?:TABLE|VIEW)\s+(?:IF\s+EXISTS\s+)?\"?(\w+)\"?\s*;?\s*$", re.I)
 ANY_TABLE = "*"  # a statement whose target is not recognised: it may have written any table
 
 
@@ -90,12 +98,21 @@ class Tx:
         # the tables whose data derived results read that a statement may have changed (not
         # APP_TABLES; ANY_TABLE when a statement was not recognised): recorded with the commit
         self.written: set[str] = set()
+        self._temp: set[str] = set()  # temporary tables and views made in this transaction
 
     def _saw(self, sql: str) -> None:
-        if ANY_TABLE not in self.written:
-            t = _written(sql)
-            if t is not None:
-                self.written.add(t)
+        if ANY_TABLE in self.written:
+            return
+        temp = _TEMP.match(sql)
+        if temp is not None:
+            self._temp.add(temp.group(1).lower())
+            return
+        drop = _DROP.match(sql)
+        if drop is not None and drop.group(1).lower() in self._temp:
+            return
+        t = _written(sql)
+        if t is not None and t not in self._temp:
+            self.written.add(t)
 
     def touch(self) -> None:
         """Count this transaction as a change of any table (a schema change writes no row)."""
