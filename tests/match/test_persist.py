@@ -319,10 +319,17 @@ def test_mapped_members_are_mapped_and_checked(small: Store) -> None:
     np.testing.assert_array_equal(got["text"], text)
     np.testing.assert_array_equal(got["off"], np.arange(3))
     assert persist.load(small, "default", "t", "another version") is None
-    # the mapped file replaced by one of another save (same key in the .npz): refused
-    other = persist._mapped_path(small, "default", "t", "text")
+    # a mapped file damaged (other contents under the same name): refused
+    other = persist._mapped_path(small, "default", "t", "text", key)
     np.save(other, np.frombuffer(("other " * 5000).encode(), np.uint8))
     assert persist.load(small, "default", "t", key) is None
+    # each version's files carry it: a save at another version leaves one set of files
+    persist.save(small, "default", "t", "another version", arrays, mapped=("text",))
+    folder = other.parent
+    assert [p.name for p in folder.glob("t.text.*.npy")] == [
+        persist._mapped_path(small, "default", "t", "text", "another version").name
+    ]
+    persist.save(small, "default", "t", key, arrays, mapped=("text", "off"))
     # the same data saved whole (as before members were mapped) still loads
     persist.save(small, "default", "t", key, arrays)
     whole = persist.load(small, "default", "t", key)

@@ -190,8 +190,8 @@ def load(store: Store, workspace: str, name: str, key: str | None) -> dict[str, 
             out = _decode({k: z[k] for k in z.files if k != "__key__" and k[:2] != "x:"})
             marks = {k[2:]: str(z[k][0]) for k in z.files if k[:2] == "x:"}
         for member, mark in marks.items():
-            a = np.load(_mapped_path(store, workspace, name, member), mmap_mode="r")
-            if _fingerprint(a) != mark:  # left by another version: recompute
+            a = np.load(_mapped_path(store, workspace, name, member, key), mmap_mode="r")
+            if _fingerprint(a) != mark:  # damaged: recompute
                 return None
             out[member] = a
         return out
@@ -201,13 +201,15 @@ def load(store: Store, workspace: str, name: str, key: str | None) -> dict[str, 
         return None
 
 
-def _mapped_path(store: Store, workspace: str, name: str, member: str) -> Path:
-    return _path(store, workspace, f"{name}.{member}", ".npy")
+def _mapped_path(store: Store, workspace: str, name: str, member: str, key: str) -> Path:
+    # the version in the name: a process still reading an older version's file is never
+    # handed the newer one (a save removes the files of other versions)
+    return _path(store, workspace, f"{name}.{member}.{key[:16]}", ".npy")
 
 
 def _fingerprint(a: np.ndarray) -> str:
-    """dtype, shape and md5 of the first and last 4 KiB: catches a mapped member left from
-    another version without reading it whole."""
+    """dtype, shape and md5 of the first and last 4 KiB: catches a damaged or truncated mapped
+    member without reading it whole."""
     raw = a.reshape(-1).view(np.uint8) if a.size else np.zeros(0, np.uint8)
     h = hashlib.md5(f"{a.dtype.str}|{a.shape}".encode())
     h.update(np.ascontiguousarray(raw[:4096]).tobytes())
@@ -239,12 +241,17 @@ def save(
             a = np.ascontiguousarray(arrays[member])
             if a.dtype == object:
                 raise TypeError(f"{name}.{member}: only numeric members can be mapped")
-            mp = _mapped_path(store, workspace, name, member)
+            mp = _mapped_path(store, workspace, name, member, key)
             mtmp = mp.with_name(f"{mp.stem}.{os.getpid()}.tmp.npy")
             written.append(mtmp)
             np.save(mtmp, a)
             mtmp.replace(mp)
             marks["x:" + member] = np.array([_fingerprint(a)])
+            stem = f"{name}.{member}."
+            for old in mp.parent.glob(f"{stem}*.npy"):  # other versions' files of this member
+                version = old.name[len(stem) : -len(".npy")]
+                if old != mp and "." not in version:  # not another member's, nor a .tmp
+                    old.unlink(missing_ok=True)
         rest = {k: v for k, v in arrays.items() if k not in mapped}
         members: dict[str, Any] = {"__key__": np.array(key), **_encode(rest), **marks}
         np.savez(tmp, **members)
