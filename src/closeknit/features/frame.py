@@ -44,8 +44,8 @@ def _has(store: Store, table: str) -> bool:
 # closeknit.match.candidates from its saved table: a plan's frames are then row selections. Daily:
 # the engagement fallback counts posts older than three days, so a frame ages with the clock
 _full: DataMemo[tuple[dict[str, np.ndarray], dict[str, int]]] = DataMemo(size=1, daily=True)
-# what creator_frame reads (tests/features traces it): the served frame is kept across writes to
-# other tables (an order from the shop, a campaign's stage)
+# what creator_frame reads (tests/match/test_persist.py traces it): the served frame is kept
+# across writes to other tables (an order from the shop, a campaign's stage)
 FRAME_TABLES = ("creator_features", "creator_niche", "creators", "posts")
 
 
@@ -69,9 +69,9 @@ def frame_arrays(frame: pd.DataFrame) -> dict[str, np.ndarray]:
 
 def remember_frame(store: Store, workspace: str, arrays: dict[str, np.ndarray]) -> None:
     """Serve :func:`creator_frame` from ``arrays`` (every creator's frame, computed at the
-    store's current data) until the next committed write to :data:`FRAME_TABLES` or the next UTC
-    day (the
-    engagement fallback counts posts older than three days, so a frame ages with the clock)."""
+    store's current data) until the next committed write to :data:`FRAME_TABLES` or the next
+    UTC day (the engagement fallback counts posts older than three days, so a frame ages with
+    the clock)."""
     if arrays:
         pos = {str(c): k for k, c in enumerate(arrays["creator_id"].tolist())}
         _full.put(_key(store, workspace), (arrays, pos))
