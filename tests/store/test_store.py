@@ -144,8 +144,19 @@ def test_a_signature_of_some_tables_moves_only_with_writes_to_them(tmp_path: Pat
                 ],
                 False,
             ),
+            # dropping what is not stored ("IF EXISTS" of a staging table never made), a
+            # session setting: nothing stored changes
+            (
+                [
+                    "DROP TABLE IF EXISTS _never_made",
+                    "DROP VIEW IF EXISTS _bk_ok",
+                    "SET checkpoint_threshold = '16.0 MiB'",
+                    "UPDATE orders SET total = total WHERE 1 = 0",
+                ],
+                False,
+            ),
             (["CREATE TABLE t2 AS SELECT 1 AS x"], True),  # not recognised: any table
-            (["DROP TABLE t2"], True),
+            (["DROP TABLE IF EXISTS t2"], True),  # a stored table
         ):
             data0, text0 = st.write_signature(), st.write_signature(text)
             with st.transaction() as tx:

@@ -67,6 +67,8 @@ _TEMP = re.compile(
     re.IGNORECASE,
 )
 _DROP = re.compile(r"\s*DROP\s+(?:TABLE|VIEW)\s+(?:IF\s+EXISTS\s+)?\"?(\w+)\"?\s*;?\s*$", re.I)
+# a session setting (DuckDB's SET / RESET): nothing stored
+_SETTING = re.compile(r"\s*(?:SET|RESET)\s+\w+", re.IGNORECASE)
 ANY_TABLE = "*"  # a statement whose target is not recognised: it may have written any table
 
 
@@ -108,11 +110,26 @@ class Tx:
             self._temp.add(temp.group(1).lower())
             return
         drop = _DROP.match(sql)
-        if drop is not None and drop.group(1).lower() in self._temp:
+        if drop is not None and not self._stored(drop.group(1)):
+            return  # a temporary one, or none by that name ("IF EXISTS")
+        if _SETTING.match(sql):
             return
         t = _written(sql)
         if t is not None and t not in self._temp:
             self.written.add(t)
+
+    def _stored(self, name: str) -> bool:
+        """Whether ``name`` is a table or view stored in the database (not a temporary one)."""
+        if name.lower() in self._temp:
+            return False
+        return bool(
+            self._cur.execute(
+                "SELECT (SELECT count(*) FROM duckdb_tables() WHERE NOT temporary AND "
+                "lower(table_name) = lower($n)) + (SELECT count(*) FROM duckdb_views() WHERE NOT "
+                "temporary AND NOT internal AND lower(view_name) = lower($n))",
+                {"n": name},
+            ).fetchall()[0][0]
+        )
 
     def touch(self) -> None:
         """Count this transaction as a change of any table (a schema change writes no row)."""
