@@ -66,23 +66,22 @@ _TEMP = re.compile(
     r"(?:IF\s+NOT\s+EXISTS\s+)?\"?(\w+)\"?[\s(]",
     re.IGNORECASE,
 )
-_DROP = re.compile(r"\s*DROP\s+(?:TABLE|VIEW)\s+(?:IF\s+EXISTS\s+)?\"?(\w+)\"?\s*;?\s*$", re.I)
+_DROP = re.compile(
+    r"\s*DROP\s+(?:TABLE|VIEW)\s+(?:IF\s+EXISTS\s+)?\"?(\w+)\"?\s*;?\s*$", re.IGNORECASE
+)
 # a session setting (DuckDB's SET / RESET): nothing stored
 _SETTING = re.compile(r"\s*(?:SET|RESET)\s+\w+", re.IGNORECASE)
 ANY_TABLE = "*"  # a statement whose target is not recognised: it may have written any table
 
 
-def _written(sql: str) -> str | None:
-    """The table a statement may change that derived results could read: None for a SELECT
-    or a write to one of APP_TABLES, ANY_TABLE for a statement not recognised (a cache
-    dropped for nothing costs time, a cache kept wrongly would cost answers)."""
-    if _READ.match(sql):
+def _target(sql: str) -> str | None:
+    """The table a write statement names (lower case): None for a SELECT or a session setting
+    (nothing stored changes), ANY_TABLE for a statement not recognised (a cache dropped for
+    nothing costs time, a cache kept wrongly would cost answers)."""
+    if _READ.match(sql) or _SETTING.match(sql):
         return None
     m = _WRITE_TO.match(sql)
-    if m is None:
-        return ANY_TABLE
-    table = m.group(1).lower()
-    return None if table in APP_TABLES else table
+    return ANY_TABLE if m is None else m.group(1).lower()
 
 
 def _conflict(e: duckdb.TransactionException) -> Conflict:
@@ -103,19 +102,23 @@ class Tx:
         self._temp: set[str] = set()  # temporary tables and views made in this transaction
 
     def _saw(self, sql: str) -> None:
+        """Note what a statement may change: a temporary table it makes, or a stored one."""
         if ANY_TABLE in self.written:
             return
         temp = _TEMP.match(sql)
         if temp is not None:
             self._temp.add(temp.group(1).lower())
-            return
-        drop = _DROP.match(sql)
-        if drop is not None and not self._stored(drop.group(1)):
-            return  # a temporary one, or none by that name ("IF EXISTS")
-        if _SETTING.match(sql):
-            return
-        t = _written(sql)
-        if t is not None and t not in self._temp:
+        elif (drop := _DROP.match(sql)) is not None:
+            if self._stored(drop.group(1)):  # else a temporary one, or none ("IF EXISTS")
+                self._wrote(ANY_TABLE)
+        elif (table := _target(sql)) is not None:
+            self._wrote(table)
+
+    def _wrote(self, table: str) -> None:
+        """Record a write to ``table`` unless nothing derived reads it (APP_TABLES) or it is
+        one of this transaction's temporary tables."""
+        t = table.lower()
+        if t not in APP_TABLES and t not in self._temp:
             self.written.add(t)
 
     def _stored(self, name: str) -> bool:
@@ -166,7 +169,7 @@ class Tx:
 
     def insert_arrow(self, table: str, data: pa.Table, columns: Sequence[str] | None = None) -> int:
         """Append an Arrow table (columns matched by name) into ``table``."""
-        self._saw(f"INSERT INTO {table} ")
+        self._wrote(table)
         cols = list(columns or data.column_names)
         name = f"_arrow_{threading.get_ident()}"
         self._cur.register(name, data)
@@ -188,7 +191,7 @@ class Tx:
                     cols.append(k)
         ph = ", ".join("?" for _ in cols)
         col_sql = ", ".join(f'"{c}"' for c in cols)
-        self._saw(f"INSERT INTO {table} ")
+        self._wrote(table)
         self._cur.executemany(
             f"INSERT INTO {table} ({col_sql}) VALUES ({ph})",
             [[r.get(c) for c in cols] for r in rows],
