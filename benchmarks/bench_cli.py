@@ -88,16 +88,28 @@ def run(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
     return wall, _children_cpu() - c0
 
 
-def touch(db: Path) -> None:
-    """One committed write that changes no value (moves the write signature)."""
+# one committed write that changes no value, per kind of change a user makes: each moves the
+# write signature of the tables it names (closeknit.store.db), so the next process re-derives
+# what is built from them. "cold": a creator's bio (the text every derivation reads)
+WRITES = {
+    "cold": "UPDATE creators SET bio = bio WHERE creator_id = "
+    "(SELECT min(creator_id) FROM creators WHERE workspace_id = 'default')",
+    "after an order": "UPDATE orders SET total = total WHERE order_id = "
+    "(SELECT min(order_id) FROM orders WHERE workspace_id = 'default')",
+    "after features": "UPDATE creator_features SET engagement_rate = engagement_rate "
+    "WHERE creator_id = (SELECT min(creator_id) FROM creator_features "
+    "WHERE workspace_id = 'default')",
+    "after a saved plan": "DELETE FROM plans WHERE plan_id = ''",
+}
+
+
+def touch(db: Path, kind: str = "cold") -> None:
+    """One committed write of the kind ``kind`` (:data:`WRITES`) that changes no value."""
     from closeknit.store import open_store
 
     st = open_store(db)
     try:
-        st.execute(
-            "UPDATE creators SET bio = bio WHERE creator_id = "
-            "(SELECT min(creator_id) FROM creators WHERE workspace_id = 'default')"
-        )
+        st.execute(WRITES[kind])
     finally:
         st.close()
 
@@ -156,6 +168,11 @@ def main() -> None:
     # 100k world reaches P(on brief) 0.9 for the brief (the closest 0.894), and a plan that
     # stops at that error would time an error, not a plan
     ap.add_argument("--on-brief-share", default="0.8")
+    ap.add_argument(
+        "--after-writes",
+        action="store_true",
+        help="also time the first process after an order, a features write and a saved plan",
+    )
     ap.add_argument("--out", type=Path)
     a = ap.parse_args()
     env = {**os.environ, "CLOSEKNIT_EMBED_MODEL": a.model}
@@ -201,6 +218,11 @@ def _bench(a: argparse.Namespace, db: Path, tmp: Path, env: dict[str, str]) -> N
         rows.append((label, "cold", w, c))
         print(f"{label:28} cold  {w:7.2f} s  {c:6.2f} CPU-s", flush=True)
         measure(label, cmd, "warm")
+        for kind in [k for k in WRITES if k != "cold"] if a.after_writes else []:
+            touch(db, kind)  # the first process after a write of this kind
+            w, c = run(cmd, env)
+            rows.append((label, kind, w, c))
+            print(f"{label:28} {kind:18} {w:7.2f} s  {c:6.2f} CPU-s", flush=True)
     load = os.getloadavg()[0]
     lines = [
         f"{n:,} creators, embedding model {name}, median of {a.repeats} processes; "
