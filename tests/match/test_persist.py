@@ -33,6 +33,7 @@ def _new_process() -> None:
     rank._evidence_texts.clear()
     rank._bm25_cache.clear()
     rank._evidence_saved.clear()
+    vectors._text_keys.clear()
 
 
 def _results(st: Store) -> list[Any]:
@@ -117,7 +118,7 @@ def test_any_write_invalidates(small: Store, monkeypatch: pytest.MonkeyPatch) ->
         tx.execute("UPDATE posts SET caption = 'sourdough bread baking' WHERE post_id = ?",
                    ["instagram:40"])  # fmt: skip
     _new_process()
-    text = persist.cache_key(small, tables=vectors.TEXT_TABLES)
+    text = vectors.text_key(small, "default")
     assert persist.vectors_fresh(small, "default", "hash-v1", text) is None
     upd = vectors.refresh_creator_vectors(small, "default")
     assert upd.updated == 1
@@ -380,43 +381,76 @@ def test_a_saved_plan_or_a_list_keeps_the_derived_data(
     assert persist.cache_key(small) != key
 
 
+def _no_text_read(mp: pytest.MonkeyPatch) -> None:
+    def boom(*a: Any, **k: Any) -> Any:
+        raise AssertionError("read every creator's posts although no text changed")
+
+    mp.setattr(rank, "creator_texts", boom)
+    mp.setattr(vectors, "creator_texts", boom)
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        "UPDATE creator_features SET engagement_rate = engagement_rate * 1.5",
+        # a connector refreshing a creator's figures writes `creators`, not its text
+        "UPDATE creators SET followers = followers + 1000 WHERE handle = 'runner_gb'",
+        "UPDATE posts SET likes = likes + 7",
+        "UPDATE creators SET bio = NULL WHERE coalesce(bio, '') = ''",  # NULL reads as ''
+    ],
+)
 def test_a_write_that_leaves_the_creators_text_keeps_their_vectors(
-    small: Store, monkeypatch: pytest.MonkeyPatch
+    small: Store, monkeypatch: pytest.MonkeyPatch, write: str
 ) -> None:
-    # a change of a creator's figures (not its bio or posts) rebuilds the candidate table but
-    # reads no creator's posts again: the vectors, BM25 and evidence are keyed by the text
-    # TEXT_TABLES names every table the documents are read from: traced, no other
+    # a change of a creator's figures (not its name, bio or posts' text) rebuilds the
+    # candidate table but reads no creator's posts again: the vectors, BM25 and evidence are
+    # keyed by the documents' content. TEXT_TABLES names every table they are read from.
     read = tables_read(small, lambda: vectors.creator_texts(small, "default"))
     assert read == set(vectors.TEXT_TABLES)
     _new_process()
     _results(small)
-    text_key = persist.cache_key(small, tables=vectors.TEXT_TABLES)
-    small.execute("UPDATE creators SET followers = followers + 1000 WHERE handle = 'runner_gb'")
-    assert (
-        persist.cache_key(small, tables=vectors.TEXT_TABLES) != text_key
-    )  # creators: bio may have moved
-    _results(small)
-    text_key, data_key = (
-        persist.cache_key(small, tables=vectors.TEXT_TABLES),
-        persist.cache_key(small),
-    )
-    small.execute("UPDATE creator_features SET engagement_rate = engagement_rate * 1.5")
-    assert persist.cache_key(small) != data_key
-    assert persist.cache_key(small, tables=vectors.TEXT_TABLES) == text_key
+    text, data = vectors.text_key(small, "default"), persist.cache_key(small)
+    small.execute(write)
+    assert persist.cache_key(small) != data
     _new_process()
+    assert vectors.text_key(small, "default") == text
     built: list[int] = []
     real = cand.build
     with monkeypatch.context() as mp:
         mp.setattr(cand, "build", lambda *a: built.append(1) or real(*a))
-
-        def boom(*a: Any, **k: Any) -> Any:
-            raise AssertionError("read every creator's posts although no text changed")
-
-        mp.setattr(rank, "creator_texts", boom)
-        mp.setattr(vectors, "creator_texts", boom)
+        _no_text_read(mp)
         hit = _results(small)
-    assert built == [1]  # the figures did change: the table is rebuilt
+    if "followers" in write or "engagement_rate" in write:
+        assert built == [1]  # the figures did change: the table is rebuilt
     _new_process()
     with monkeypatch.context() as mp:
         mp.setattr(persist, "cache_key", lambda store, tables=None: None)
         assert hit == _results(small)  # the same as computing everything afresh
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        "UPDATE creators SET bio = bio || ' sourdough' WHERE handle = 'runner_gb'",
+        "UPDATE creators SET name = 'Someone Else' WHERE handle = 'runner_gb'",
+        "UPDATE posts SET caption = caption || ' sourdough' WHERE post_id = 'instagram:40'",
+        "UPDATE posts SET hashtags = ['sourdough'] WHERE post_id = 'instagram:40'",
+        # which posts are a creator's latest (creator_texts orders by it)
+        "UPDATE posts SET posted_at = posted_at - INTERVAL 400 DAY WHERE post_id = 'instagram:40'",
+        "DELETE FROM posts WHERE post_id = 'instagram:40'",
+    ],
+)
+def test_a_change_of_any_text_the_documents_read_moves_the_text_key(
+    small: Store, write: str
+) -> None:
+    _new_process()
+    before = vectors.text_key(small, "default")
+    assert before is not None
+    small.execute(write)
+    _new_process()
+    assert vectors.text_key(small, "default") != before
+    small_key = vectors.text_key(small, "default")
+    # asked again at the same write version: answered from the saved record, no scan
+    _new_process()
+    assert tables_read(small, lambda: vectors.text_key(small, "default")) <= {"store_writes"}
+    assert vectors.text_key(small, "default") == small_key

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from closeknit.match.embed import get_embedder
-from closeknit.match.vectors import TEXT_TABLES, creator_matrix
+from closeknit.match.vectors import creator_matrix, text_key
 from closeknit.store import Store
 
 # below this many vectors exact float search is faster than the HNSW graph's top 5,000 plus
@@ -149,10 +149,10 @@ def refresh(
 
     name = get_embedder(model).name
     key = (str(store.path), workspace, name)
-    # After a full vector refresh at this data version the vectors cannot change until the
-    # next counted write, so the exact index saved for it is current without the fingerprint
-    # scan and the read of every vector (closeknit.match.persist).
-    ck = persist.cache_key(store, tables=TEXT_TABLES) if kind in ("auto", "exact") else None
+    # After a full vector refresh at this version of the documents the vectors cannot change
+    # until a document does, so the exact index saved for it is current without the
+    # fingerprint scan and the read of every vector (closeknit.match.persist).
+    ck = text_key(store, workspace) if kind in ("auto", "exact") else None
     if ck is not None and persist.vectors_fresh(store, workspace, name, ck) is None:
         ck = None
     if ck is not None:

@@ -30,11 +30,11 @@ from closeknit.match.brief import Brief, content_text
 from closeknit.match.candidates import CANDIDATE_TABLES, FEATURE_COLS
 from closeknit.match.embed import get_embedder
 from closeknit.match.vectors import (
-    TEXT_TABLES,
     creator_matrix,
     creator_texts,
     embed_texts,
     refresh_creator_vectors,
+    text_key,
 )
 from closeknit.store import Store
 from closeknit.store.memo import DataMemo
@@ -250,7 +250,7 @@ def bm25_for(
 
     key = (str(store.path), workspace, fp)
     # the documents depend only on the creators' text: persisted per version of it
-    ck = persist.cache_key(store, tables=TEXT_TABLES)
+    ck = text_key(store, workspace)
     hit = _bm25_cache.get(key)
     if hit is not None and hit[0] == ids:
         if hit[2] != ck:  # the same documents at a new version: saved for the next process
@@ -416,10 +416,9 @@ def evidence_for(
             del _evidence_texts[old]
     todo = [c for c in creator_ids if c not in memo]
     if todo:
-        from closeknit.match import persist
         from closeknit.match.vectors import load_evidence_texts
 
-        ck = persist.cache_key(store, tables=TEXT_TABLES)  # saved by the vector refresh
+        ck = text_key(store, workspace)  # saved by the vector refresh
         skey = (str(store.path), workspace)
         hit = _evidence_saved.get(skey)
         if hit is None or hit[0] != ck:

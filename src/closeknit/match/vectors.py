@@ -144,7 +144,7 @@ class RefreshResult:
 
 
 # the tables creator documents are made of (creator_texts reads nothing else): the vectors,
-# their index, BM25 and the evidence posts are keyed by their version alone
+# their index, BM25 and the evidence posts are keyed by their content (text_key)
 TEXT_TABLES = ("creators", "posts")
 
 
@@ -506,7 +506,7 @@ def refresh_creator_vectors(
     emb = get_embedder(model)
     key = (str(store.path), workspace, emb.name)
     # read before refreshing: the refresh's own writes are derived and leave it where it is
-    ck = persist.cache_key(store, tables=TEXT_TABLES) if creator_ids is None else None
+    ck = text_key(store, workspace) if creator_ids is None else None
     if ck is not None and not force:
         n_fresh = persist.vectors_fresh(store, workspace, emb.name, ck)
         if n_fresh is not None:  # a process refreshed at this data version already
@@ -588,16 +588,57 @@ def forget(store: Store) -> None:
     """Drop this process's freshness memory for a store (next call re-checks)."""
     for k in [k for k in _seen if k[0] == str(store.path)]:
         del _seen[k]
+    for k in [k for k in _text_keys if k[0] == str(store.path)]:
+        del _text_keys[k]
+
+
+# (store, workspace, write version of TEXT_TABLES) -> text_key's answer, for this process
+_text_keys: dict[tuple[str, str, str], str] = {}
+
+
+def text_key(store: Store, workspace: str) -> str | None:
+    """The version of the workspace's creator documents, for data derived from them alone (the
+    vectors, their index, BM25, the evidence posts); None: do not cache.
+
+    It follows the documents' content, not the tables' write history: a write to ``creators``
+    or ``posts`` that leaves every name, bio and post text as it was (follower counts refreshed
+    by a connector, the same file imported again) keeps it, so the next process reads no
+    creator's posts again. Checking costs one scan of the texts' hashes (:func:`_signature`),
+    once per counted write to those tables: its answer is saved under their write version.
+    """
+    from closeknit.match import persist
+
+    ck = persist.cache_key(store, tables=TEXT_TABLES)
+    if ck is None:
+        return None
+    mkey = (str(store.path), workspace, ck)
+    key = _text_keys.get(mkey)
+    if key is not None:
+        return key
+    got = persist.load(store, workspace, "text-version", ck)
+    if got is not None:
+        key = str(got["key"][0])
+    else:
+        sig = _signature(store, workspace)
+        key = hashlib.md5(f"text|{sig}|{persist.code_md5()}".encode()).hexdigest()
+        persist.save(store, workspace, "text-version", ck, {"key": np.array([key])})
+    if len(_text_keys) > 16:
+        _text_keys.clear()
+    _text_keys[mkey] = key
+    return key
 
 
 def _signature(store: Store, workspace: str) -> tuple[int, ...]:
+    """Counts and order-free sums of row hashes over everything :func:`creator_texts` reads
+    (a post's order comes from ``posted_at``); NULL and empty texts hash alike, as the
+    documents treat them."""
     r = store.query(
         "SELECT (SELECT count(*) FROM creators WHERE workspace_id = $1) AS nc,"
-        " (SELECT coalesce(sum(hash(creator_id || coalesce(name, '') || coalesce(bio, ''))"
-        "  % 1000000007), 0) FROM creators WHERE workspace_id = $1) AS hc,"
+        " (SELECT coalesce(sum(hash(creator_id, coalesce(name, ''), coalesce(bio, ''))), 0)"
+        "  FROM creators WHERE workspace_id = $1) AS hc,"
         " (SELECT count(*) FROM posts WHERE workspace_id = $1) AS np,"
-        " (SELECT coalesce(sum(hash(post_id || coalesce(caption, '')) % 1000000007), 0)"
-        "  FROM posts WHERE workspace_id = $1) AS hp",
+        " (SELECT coalesce(sum(hash(creator_id, post_id, coalesce(caption, ''), hashtags,"
+        "  posted_at)), 0) FROM posts WHERE workspace_id = $1) AS hp",
         [workspace],
     )[0]
     return (int(r["nc"]), int(r["hc"]), int(r["np"]), int(r["hp"]))
