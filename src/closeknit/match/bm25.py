@@ -103,6 +103,58 @@ class BM25:
         )
         return bm
 
+    def update(self, rows: np.ndarray, docs: dict[int, str]) -> BM25:
+        """The index of a new list of documents, where document ``i`` is this index's document
+        ``rows[i]``, or ``docs[i]`` where ``rows[i]`` is negative: the same scores as
+        ``BM25(new list)``, tokenizing only the documents in ``docs``. (Its terms may come in
+        another order; every value a score reads is computed as the constructor does.)"""
+        n = len(rows)
+        terms = list(self._pos)
+        pos = dict(self._pos)
+        keep = rows >= 0
+        old_to_new = np.full(self.n, -1, np.int64)
+        old_to_new[rows[keep]] = np.flatnonzero(keep)
+        term_of = np.repeat(np.arange(len(terms), dtype=np.int64), np.diff(self._off))
+        doc = old_to_new[self._doc]
+        kept = doc >= 0
+        length = np.zeros(n, dtype=np.float64)
+        length[keep] = self.len[rows[keep]]
+        add_t: list[int] = []
+        add_d: list[int] = []
+        add_f: list[int] = []
+        for i in sorted(docs):
+            c = Counter(tokens(docs[i]))
+            length[i] = sum(c.values())
+            for t, f in c.items():
+                j = pos.get(t)
+                if j is None:
+                    j = pos[t] = len(terms)
+                    terms.append(t)
+                add_t.append(j)
+                add_d.append(i)
+                add_f.append(f)
+        t_all = np.concatenate([term_of[kept], np.array(add_t, np.int64)])
+        d_all = np.concatenate([doc[kept], np.array(add_d, np.int64)])
+        f_all = np.concatenate([self._freq[kept], np.array(add_f, np.float64)])
+        order = np.lexsort((d_all, t_all))  # by term, then document, as the constructor
+        t_all, d_all, f_all = t_all[order], d_all[order], f_all[order]
+        df = np.bincount(t_all, minlength=len(terms))
+        live = df > 0  # a term whose every document left is dropped, as it never was
+        df_live = [int(x) for x in df[live]]
+        bm = BM25.__new__(BM25)
+        bm._set(
+            self.k1,
+            self.b,
+            n,
+            [t for t, ok in zip(terms, live.tolist(), strict=True) if ok],
+            np.array([math.log(1 + (n - d + 0.5) / (d + 0.5)) for d in df_live]),
+            np.concatenate([[0], np.cumsum(df_live, dtype=np.int64)]).astype(np.int64),
+            d_all,
+            f_all,
+            length,
+        )
+        return bm
+
     def scores(self, query: str) -> np.ndarray:
         s = np.zeros(self.n)
         # sorted: a float sum in hash order differs between processes in the last digits

@@ -180,21 +180,39 @@ def load(store: Store, workspace: str, name: str, key: str | None) -> dict[str, 
     Members saved ``mapped`` come back memory-mapped (read-only)."""
     if key is None:
         return None
+    got = _read(store, workspace, name, key)
+    return None if got is None else got[1]
+
+
+def load_any(store: Store, workspace: str, name: str) -> tuple[str, dict[str, np.ndarray]] | None:
+    """(key, arrays) of whatever version is saved under ``name`` by this version of the code:
+    the starting point of an update to a new data version (the creator documents' data after a
+    few texts changed). Another version of the code may have derived it otherwise: None."""
+    return _read(store, workspace, name, None)
+
+
+def _read(
+    store: Store, workspace: str, name: str, key: str | None
+) -> tuple[str, dict[str, np.ndarray]] | None:
     p = _path(store, workspace, name, ".npz")
     if not p.exists():
         return None
     try:
         with np.load(p, allow_pickle=False) as z:
-            if str(z["__key__"]) != key:
+            saved = str(z["__key__"])
+            if key is not None and saved != key:
                 return None  # stale: the next save replaces it
-            out = _decode({k: z[k] for k in z.files if k != "__key__" and k[:2] != "x:"})
+            if key is None and ("__code__" not in z.files or str(z["__code__"]) != code_md5()):
+                return None
+            key = saved
+            out = _decode({k: z[k] for k in z.files if k[:2] not in ("__", "x:")})
             marks = {k[2:]: str(z[k][0]) for k in z.files if k[:2] == "x:"}
         for member, mark in marks.items():
             a = np.load(_mapped_path(store, workspace, name, member, key), mmap_mode="r")
             if _fingerprint(a) != mark:  # damaged: recompute
                 return None
             out[member] = a
-        return out
+        return key, out
     except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as e:
         log.warning("ignoring unreadable cache file %s: %s", p, e)
         p.unlink(missing_ok=True)
@@ -253,7 +271,12 @@ def save(
                 if old != mp and "." not in version:  # not another member's, nor a .tmp
                     old.unlink(missing_ok=True)
         rest = {k: v for k, v in arrays.items() if k not in mapped}
-        members: dict[str, Any] = {"__key__": np.array(key), **_encode(rest), **marks}
+        members: dict[str, Any] = {
+            "__key__": np.array(key),
+            "__code__": np.array(code_md5()),
+            **_encode(rest),
+            **marks,
+        }
         np.savez(tmp, **members)
         tmp.replace(p)
     except OSError as e:  # a read-only or full disk: the next process computes again

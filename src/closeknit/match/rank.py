@@ -31,6 +31,7 @@ from closeknit.match.candidates import CANDIDATE_TABLES, FEATURE_COLS
 from closeknit.match.embed import get_embedder
 from closeknit.match.vectors import (
     creator_matrix,
+    creator_text_hashes,
     creator_texts,
     embed_texts,
     refresh_creator_vectors,
@@ -262,25 +263,56 @@ def bm25_for(
         bm = BM25.from_arrays(saved)
         _bm25_cache[key] = (ids, bm, ck)
         return bm
-    texts = creator_texts(store, workspace)
-    docs = [
-        creator_document(texts[c][0], [t for _, t in texts[c][1]]) if c in texts else ""
-        for c in ids
-    ]
-    bm = BM25(docs)
-    _save_bm25(store, workspace, model_name, ck, ids, bm)
+    h = None
+    if ck is not None:  # each document's text hash, to update a later version from this one
+        cids, ch = creator_text_hashes(store, workspace)
+        at = dict(zip(cids.tolist(), ch.tolist(), strict=True))
+        h = np.array([at.get(c, 0) for c in ids], np.uint64)  # 0: not a creator, no text
+    last = persist.load_any(store, workspace, f"bm25-{model_name}") if h is not None else None
+    if h is not None and last is not None and "h" in last[1]:
+        # the index saved at an earlier version, with the documents whose texts changed since
+        # made again: the same scores as building it afresh (closeknit.match.bm25)
+        was = {c: k for k, c in enumerate(last[1]["ids"].tolist())}
+        rows = np.array([was.get(c, -1) for c in ids], np.int64)
+        old_h = np.asarray(last[1]["h"], np.uint64)
+        rows[(rows >= 0) & (old_h[np.maximum(rows, 0)] != h)] = -1
+        redo = np.flatnonzero(rows < 0)
+        texts = creator_texts(store, workspace, [ids[i] for i in redo])
+        bm = BM25.from_arrays(last[1]).update(
+            rows, {int(i): _document(texts, ids[i], creator_document) for i in redo}
+        )
+    else:
+        texts = creator_texts(store, workspace)
+        bm = BM25([_document(texts, c, creator_document) for c in ids])
+    _save_bm25(store, workspace, model_name, ck, ids, bm, h)
     if len(_bm25_cache) > 8:
         _bm25_cache.clear()
     _bm25_cache[key] = (ids, bm, ck)
     return bm
 
 
+def _document(texts: dict[str, tuple[str, list[tuple[str, str]]]], cid: str, make: Any) -> str:
+    return make(texts[cid][0], [t for _, t in texts[cid][1]]) if cid in texts else ""
+
+
 def _save_bm25(
-    store: Store, workspace: str, model_name: str, ck: str | None, ids: list[str], bm: Any
+    store: Store,
+    workspace: str,
+    model_name: str,
+    ck: str | None,
+    ids: list[str],
+    bm: Any,
+    h: np.ndarray | None = None,
 ) -> None:
     from closeknit.match import persist
 
-    arrays = {"ids": np.array(ids, object), **bm.to_arrays()}
+    if ck is None:
+        return
+    if h is None:
+        cids, ch = creator_text_hashes(store, workspace)
+        at = dict(zip(cids.tolist(), ch.tolist(), strict=True))
+        h = np.array([at.get(c, 0) for c in ids], np.uint64)
+    arrays = {"ids": np.array(ids, object), "h": h, **bm.to_arrays()}
     persist.save(store, workspace, f"bm25-{model_name}", ck, arrays)
 
 

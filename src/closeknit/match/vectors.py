@@ -201,34 +201,104 @@ def creator_texts(
 
 
 def save_evidence_texts(
-    store: Store, workspace: str, key: str | None, first: dict[str, list[tuple[str, str]]]
+    store: Store,
+    workspace: str,
+    key: str | None,
+    first: dict[str, list[tuple[str, str]]],
+    hashes: tuple[np.ndarray, np.ndarray],
+    since: tuple[dict[str, np.ndarray], list[str]] | None = None,
 ) -> None:
     """Each creator's recent evidence posts (closeknit.match.rank.EVIDENCE_FROM), saved per
-    data version: reading them from the store costs ~0.5 s a query at 100k creators (the
-    caption column of every row group holding one of the creators)."""
+    data version with the creators' text hashes (:func:`creator_text_hashes`): reading them
+    from the store costs ~0.5 s a query at 100k creators (the caption column of every row
+    group holding one of the creators).
+
+    ``since``: (the arrays saved at an earlier version, the creators whose texts changed since
+    it): those creators' posts come from ``first``, every other creator's from the saved
+    arrays, without decoding them."""
     from closeknit.match import persist
 
-    ids = sorted(first)
-    posts = [p for c in ids for p in first[c]]
+    ids, h = hashes
+    redo = None if since is None else set(since[1])
+    base = None if since is None else since[0]
+    at = {} if base is None else {c: k for k, c in enumerate(base["ids"].tolist())}
+    # per creator: its place in the saved arrays, or -1: from ``first``
+    src = np.array(
+        [-1 if redo is None or c in redo else at.get(c, -1) for c in ids.tolist()], np.int64
+    )
+    new_ids = [c for c, k in zip(ids.tolist(), src.tolist(), strict=True) if k < 0]
+    posts = [p for c in new_ids for p in first.get(c, [])]
     pid = [p.encode("utf-8") for p, _ in posts]
     cap = [c.encode("utf-8") for _, c in posts]
+    new: dict[str, np.ndarray] = {
+        "creator_off": np.cumsum([0] + [len(first.get(c, [])) for c in new_ids], dtype=np.int64),
+        "post_id": np.frombuffer(b"".join(pid), np.uint8),
+        "post_off": np.cumsum([0] + [len(x) for x in pid], dtype=np.int64),
+        "caption": np.frombuffer(b"".join(cap), np.uint8),
+        "caption_off": np.cumsum([0] + [len(x) for x in cap], dtype=np.int64),
+    }
+    if base is not None:
+        arrays = _merge_posts(base, new, src)
+    else:
+        arrays = new
     persist.save(
         store,
         workspace,
         "evidence",
         key,
-        {
-            "ids": np.array(ids, dtype=object),
-            "creator_off": np.cumsum([0] + [len(first[c]) for c in ids], dtype=np.int64),
-            "post_id": np.frombuffer(b"".join(pid), np.uint8),
-            "post_off": np.cumsum([0] + [len(x) for x in pid], dtype=np.int64),
-            "caption": np.frombuffer(b"".join(cap), np.uint8),
-            "caption_off": np.cumsum([0] + [len(x) for x in cap], dtype=np.int64),
-        },
+        {"ids": ids, "h": h, **arrays},
         # a result shows a dozen creators' posts: mapped, a process reads those (the texts of
         # every creator are ~80 MB at 100k, 0.2 s to read whole)
-        mapped=("post_id", "post_off", "caption", "caption_off", "creator_off"),
+        mapped=("post_id", "post_off", "caption", "caption_off", "creator_off", "h"),
     )
+
+
+def _ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """The indices start, start+1, ... of each (start, count), one range after another."""
+    total = int(counts.sum())
+    before = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
+    return np.repeat(starts - before, counts) + np.arange(total, dtype=np.int64)
+
+
+def _merge_posts(
+    base: dict[str, np.ndarray], new: dict[str, np.ndarray], src: np.ndarray
+) -> dict[str, np.ndarray]:
+    """Evidence arrays in the order of ``src``: creator i's posts are the saved creator
+    ``src[i]``'s, or, where it is -1, the next creator's of ``new`` (in order)."""
+    bco = np.asarray(base["creator_off"], np.int64)
+    nco = new["creator_off"]
+    n_base_posts = int(bco[-1])
+    # one post numbering over both: the saved posts, then the new ones
+    from_new = src < 0
+    j = np.flatnonzero(from_new)  # creators from ``new``, in its order
+    k = np.flatnonzero(~from_new)
+    starts = np.zeros(len(src), np.int64)
+    ends = np.zeros(len(src), np.int64)
+    starts[j] = n_base_posts + nco[: len(j)]
+    ends[j] = n_base_posts + nco[1 : len(j) + 1]
+    starts[k] = bco[src[k]]
+    ends[k] = bco[src[k] + 1]
+    counts = ends - starts
+    order = _ranges(starts.astype(np.int64), counts)
+    out = {"creator_off": np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)}
+    # runs of consecutive posts: each is one slice of bytes (the kept creators' posts are long
+    # runs, so the texts are copied slice by slice, not byte by byte)
+    brk = np.flatnonzero(np.diff(order) != 1) + 1
+    run_a = np.concatenate([[0], brk]).astype(np.int64)
+    run_b = np.concatenate([brk, [len(order)]]).astype(np.int64)
+    for buf, off in (("post_id", "post_off"), ("caption", "caption_off")):
+        b_off = np.asarray(base[off], np.int64)
+        all_buf = np.concatenate([np.asarray(base[buf], np.uint8), new[buf]])
+        all_off = np.concatenate([b_off, new[off][1:] + b_off[-1]])
+        lens = all_off[order + 1] - all_off[order]
+        pieces = [
+            all_buf[all_off[order[a]] : all_off[order[b - 1] + 1]]
+            for a, b in zip(run_a.tolist(), run_b.tolist(), strict=True)
+            if b > a
+        ]
+        out[buf] = np.concatenate(pieces) if pieces else all_buf[:0]
+        out[off] = np.concatenate([[0], np.cumsum(lens)]).astype(np.int64)
+    return out
 
 
 class EvidenceTexts:
@@ -302,14 +372,22 @@ def _todo(
     return todo
 
 
-def _current(store: Store, workspace: str, model: str) -> dict[str, str]:
-    """creator_id -> md5 of the document its stored vector was made from."""
+def _current(
+    store: Store, workspace: str, model: str, creator_ids: Sequence[str] | None = None
+) -> dict[str, str]:
+    """creator_id -> md5 of the document its stored vector was made from (of ``creator_ids``
+    only, when given)."""
+    flt = ""
+    params: list[object] = [workspace, model]
+    if creator_ids is not None:
+        flt = " AND creator_id IN (SELECT unnest(?::VARCHAR[]))"
+        params.append(list(creator_ids))
     return {
         r["creator_id"]: r["source_hash"]
         for r in store.query(
             "SELECT creator_id, source_hash FROM creator_embeddings "
-            "WHERE workspace_id = ? AND model = ?",
-            [workspace, model],
+            f"WHERE workspace_id = ? AND model = ?{flt}",
+            params,
         )
     }
 
@@ -519,18 +597,34 @@ def refresh_creator_vectors(
         if time.monotonic() - at < window:  # checked moments ago: trust it
             return RefreshResult(emb.name, int(last_sig[0]), 0, 0)
     t0 = time.monotonic()
-    sig = _signature(store, workspace) if creator_ids is None else None
+    # without a saved data version, this process's memory of the texts' signature
+    sig = _signature(store, workspace) if creator_ids is None and ck is None else None
     if sig is not None:
         _cost[key] = time.monotonic() - t0
     if sig is not None and not force and key in _seen and _seen[key][0] == sig:
         _seen[key] = (sig, time.monotonic())
-        persist.mark_vectors_fresh(store, workspace, emb.name, ck, int(sig[0]))
         return RefreshResult(emb.name, int(sig[0]), 0, 0)
     first: dict[str, list[tuple[str, str]]] | None = {} if ck is not None else None
-    texts = creator_texts(store, workspace, creator_ids, first=first, first_n=EVIDENCE_FROM)
-    if first is not None:
-        save_evidence_texts(store, workspace, ck, first)
-    todo = _todo(texts, _current(store, workspace, emb.name), force)
+    scope, hashes, since = creator_ids, None, None
+    if ck is not None:
+        hashes = creator_text_hashes(store, workspace)
+        if not force:
+            # the documents saved at an earlier version: only creators whose texts changed
+            # since (or who have no vector) are read again
+            since = _since(store, workspace, emb.name, hashes)
+            if since is not None:
+                scope = sorted(set(since[0]) | set(since[1]))
+    texts = creator_texts(store, workspace, scope, first=first, first_n=EVIDENCE_FROM)
+    if first is not None and hashes is not None:
+        save_evidence_texts(
+            store,
+            workspace,
+            ck,
+            first,
+            hashes,
+            since=None if since is None else (since[2], since[1]),
+        )
+    todo = _todo(texts, _current(store, workspace, emb.name, scope), force)
     n_before = store.scalar(
         "SELECT count(*) FROM text_embeddings WHERE workspace_id = ? AND model = ?",
         [workspace, emb.name],
@@ -570,8 +664,46 @@ def refresh_creator_vectors(
     )
     if sig is not None:
         _seen[key] = (sig, time.monotonic())
-    persist.mark_vectors_fresh(store, workspace, emb.name, ck, len(texts))
-    return RefreshResult(emb.name, len(texts), len(todo), int(n_after) - int(n_before))
+    n = len(texts) if hashes is None else len(hashes[0])
+    if hashes is not None:
+        persist.save(
+            store, workspace, f"vector-docs-{emb.name}", ck, {"ids": hashes[0], "h": hashes[1]}
+        )
+    persist.mark_vectors_fresh(store, workspace, emb.name, ck, n)
+    return RefreshResult(emb.name, n, len(todo), int(n_after) - int(n_before))
+
+
+def _since(
+    store: Store, workspace: str, model: str, hashes: tuple[np.ndarray, np.ndarray]
+) -> tuple[list[str], list[str], dict[str, np.ndarray]] | None:
+    """(creators whose vector may be out of date, creators whose evidence posts may be, the
+    evidence saved) against the documents of the last full or partial refresh saved for
+    ``model`` (any data version); None: nothing saved to start from."""
+    from closeknit.match import persist
+
+    vec = persist.load_any(store, workspace, f"vector-docs-{model}")
+    ev = persist.load_any(store, workspace, "evidence")
+    if vec is None or ev is None or "h" not in ev[1] or "h" not in vec[1]:
+        return None
+    stale = _changed(vec[1], hashes)
+    # a vector deleted since (a creator erased and imported again) is made again
+    stale += [
+        r["creator_id"]
+        for r in store.query(
+            "SELECT creator_id FROM creators c WHERE workspace_id = ? AND NOT EXISTS ("
+            " SELECT 1 FROM creator_embeddings e WHERE e.workspace_id = c.workspace_id"
+            " AND e.creator_id = c.creator_id AND e.model = ?)",
+            [workspace, model],
+        )
+    ]
+    return stale, _changed(ev[1], hashes), ev[1]
+
+
+def _changed(saved: dict[str, np.ndarray], hashes: tuple[np.ndarray, np.ndarray]) -> list[str]:
+    """Creators of ``hashes`` whose text hash is not the one ``saved`` (ids, h) holds."""
+    before = dict(zip(saved["ids"].tolist(), saved["h"].tolist(), strict=True))
+    ids, h = hashes
+    return [c for c, x in zip(ids.tolist(), h.tolist(), strict=True) if before.get(c) != x]
 
 
 # (store, workspace, model) -> (signature, when checked); CHECK_EVERY_S bounds how stale a burst
@@ -590,10 +722,44 @@ def forget(store: Store) -> None:
         del _seen[k]
     for k in [k for k in _text_keys if k[0] == str(store.path)]:
         del _text_keys[k]
+    for k in [k for k in _hashes if k[0] == str(store.path)]:
+        del _hashes[k]
 
 
 # (store, workspace, write version of TEXT_TABLES) -> text_key's answer, for this process
 _text_keys: dict[tuple[str, str, str], str] = {}
+# the same -> creator_text_hashes' answer
+_hashes: dict[tuple[str, str, str], tuple[np.ndarray, np.ndarray]] = {}
+
+
+def creator_text_hashes(store: Store, workspace: str) -> tuple[np.ndarray, np.ndarray]:
+    """(creator ids in id order, one 64-bit hash per creator of everything its document is
+    made of: its id, name and bio, and each post's id, text, hashtags and time, in any
+    order). NULL and empty texts hash alike, as the documents treat them. Remembered per
+    write version of the text tables for this process."""
+    from closeknit.match import persist
+
+    ck = persist.cache_key(store, tables=TEXT_TABLES)
+    mkey = (str(store.path), workspace, ck or "")
+    if ck is not None and mkey in _hashes:
+        return _hashes[mkey]
+    t = store.arrow(
+        "SELECT c.creator_id, hash(c.creator_id, coalesce(c.name, ''), coalesce(c.bio, ''),"
+        " coalesce(p.h, 0::HUGEINT)) AS h FROM creators c LEFT JOIN ("
+        " SELECT creator_id, sum(hash(post_id, coalesce(caption, ''), hashtags, posted_at)) AS h"
+        " FROM posts WHERE workspace_id = ? GROUP BY creator_id) p USING (creator_id)"
+        " WHERE c.workspace_id = ? ORDER BY c.creator_id",
+        [workspace, workspace],
+    )
+    out = (
+        np.array(t.column("creator_id").to_pylist(), dtype=object),
+        t.column("h").to_numpy().astype(np.uint64),
+    )
+    if ck is not None:
+        if len(_hashes) > 4:
+            _hashes.clear()
+        _hashes[mkey] = out
+    return out
 
 
 def text_key(store: Store, workspace: str) -> str | None:
@@ -603,8 +769,9 @@ def text_key(store: Store, workspace: str) -> str | None:
     It follows the documents' content, not the tables' write history: a write to ``creators``
     or ``posts`` that leaves every name, bio and post text as it was (follower counts refreshed
     by a connector, the same file imported again) keeps it, so the next process reads no
-    creator's posts again. Checking costs one scan of the texts' hashes (:func:`_signature`),
-    once per counted write to those tables: its answer is saved under their write version.
+    creator's posts again. Checking costs one scan of the texts' hashes
+    (:func:`creator_text_hashes`), once per counted write to those tables: its answer is saved
+    under their write version.
     """
     from closeknit.match import persist
 
@@ -619,8 +786,11 @@ def text_key(store: Store, workspace: str) -> str | None:
     if got is not None:
         key = str(got["key"][0])
     else:
-        sig = _signature(store, workspace)
-        key = hashlib.md5(f"text|{sig}|{persist.code_md5()}".encode()).hexdigest()
+        ids, h = creator_text_hashes(store, workspace)
+        m = hashlib.md5(f"text|{persist.code_md5()}|".encode())
+        m.update("\x00".join(ids.tolist()).encode())
+        m.update(h.tobytes())
+        key = m.hexdigest()
         persist.save(store, workspace, "text-version", ck, {"key": np.array([key])})
     if len(_text_keys) > 16:
         _text_keys.clear()
