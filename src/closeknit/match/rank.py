@@ -30,6 +30,7 @@ from closeknit.match.brief import Brief, content_text
 from closeknit.match.candidates import CANDIDATE_TABLES, FEATURE_COLS
 from closeknit.match.embed import get_embedder
 from closeknit.match.vectors import (
+    creator_document,
     creator_matrix,
     creator_text_hashes,
     creator_texts,
@@ -243,7 +244,6 @@ def bm25_for(
     """
     from closeknit.match.bm25 import BM25
     from closeknit.match.index import fingerprint
-    from closeknit.match.vectors import creator_document
 
     if fp is None:
         _, fp = fingerprint(store, workspace, model_name)
@@ -263,11 +263,8 @@ def bm25_for(
         bm = BM25.from_arrays(saved)
         _bm25_cache[key] = (ids, bm, ck)
         return bm
-    h = None
-    if ck is not None:  # each document's text hash, to update a later version from this one
-        cids, ch = creator_text_hashes(store, workspace)
-        at = dict(zip(cids.tolist(), ch.tolist(), strict=True))
-        h = np.array([at.get(c, 0) for c in ids], np.uint64)  # 0: not a creator, no text
+    # each document's text hash, to update a later version from this one
+    h = _text_hashes_of(store, workspace, ids) if ck is not None else None
     last = persist.load_any(store, workspace, f"bm25-{model_name}") if h is not None else None
     if h is not None and last is not None and "h" in last[1]:
         # the index saved at an earlier version, with the documents whose texts changed since
@@ -279,11 +276,11 @@ def bm25_for(
         redo = np.flatnonzero(rows < 0)
         texts = creator_texts(store, workspace, [ids[i] for i in redo])
         bm = BM25.from_arrays(last[1]).update(
-            rows, {int(i): _document(texts, ids[i], creator_document) for i in redo}
+            rows, {int(i): _document(texts, ids[i]) for i in redo}
         )
     else:
         texts = creator_texts(store, workspace)
-        bm = BM25([_document(texts, c, creator_document) for c in ids])
+        bm = BM25([_document(texts, c) for c in ids])
     _save_bm25(store, workspace, model_name, ck, ids, bm, h)
     if len(_bm25_cache) > 8:
         _bm25_cache.clear()
@@ -291,8 +288,15 @@ def bm25_for(
     return bm
 
 
-def _document(texts: dict[str, tuple[str, list[tuple[str, str]]]], cid: str, make: Any) -> str:
-    return make(texts[cid][0], [t for _, t in texts[cid][1]]) if cid in texts else ""
+def _text_hashes_of(store: Store, workspace: str, ids: list[str]) -> np.ndarray:
+    """The creators' text hashes in the order of ``ids`` (0: not a creator, no text)."""
+    cids, ch = creator_text_hashes(store, workspace)
+    at = dict(zip(cids.tolist(), ch.tolist(), strict=True))
+    return np.array([at.get(c, 0) for c in ids], np.uint64)
+
+
+def _document(texts: dict[str, tuple[str, list[tuple[str, str]]]], cid: str) -> str:
+    return creator_document(texts[cid][0], [t for _, t in texts[cid][1]]) if cid in texts else ""
 
 
 def _save_bm25(
@@ -309,9 +313,7 @@ def _save_bm25(
     if ck is None:
         return
     if h is None:
-        cids, ch = creator_text_hashes(store, workspace)
-        at = dict(zip(cids.tolist(), ch.tolist(), strict=True))
-        h = np.array([at.get(c, 0) for c in ids], np.uint64)
+        h = _text_hashes_of(store, workspace, ids)
     arrays = {"ids": np.array(ids, object), "h": h, **bm.to_arrays()}
     persist.save(store, workspace, f"bm25-{model_name}", ck, arrays)
 
