@@ -34,7 +34,7 @@ def _new_process() -> None:
     rank._evidence_texts.clear()
     rank._bm25_cache.clear()
     rank._evidence_saved.clear()
-    vectors._text_keys.clear()
+    persist._content_keys.clear()
 
 
 def _results(st: Store) -> list[Any]:

@@ -8,7 +8,7 @@ import pytest
 
 from closeknit import figures
 from closeknit.errors import ValidationError
-from closeknit.match import parse_brief
+from closeknit.match import parse_brief, persist
 from closeknit.plan import PlanConstraints, estimate_fees, make_plan, set_rate
 from closeknit.plan.overlap import estimate_overlaps
 from closeknit.store import Store
@@ -198,10 +198,30 @@ def test_saved_audience_overlaps_equal_the_query_and_follow_writes(
     read = tables_read(ws, lambda: overlap._audience_arrays(ws, "default"))
     assert read == set(overlap.AUDIENCE_TABLES)
     monkeypatch.setattr(overlap, "_audience_arrays", lambda *a: pytest.fail("re-derived"))
-    # a write to a table the handles do not come from (a creator's figures) keeps them
-    ws.execute("UPDATE creators SET followers = followers + 1")
+    # a write to a table the handles do not come from (a creator's figures) keeps them, and so
+    # does a write to posts that leaves which creator each post belongs to (captions, likes)
+    for write in (
+        "UPDATE creators SET followers = followers + 1",
+        "UPDATE posts SET caption = coalesce(caption, '') || ' edited', likes = likes + 1",
+    ):
+        ws.execute(write)
+        overlap._aud_memo.clear()
+        persist._content_keys.clear()  # as a new process
+        _overlaps_equal(overlap.estimate_overlaps(ws, "default", cand, fol), saved)
+    monkeypatch.undo()
+    # a post moved to another creator: its commenters move with it
+    moved = ws.query("SELECT post_id, creator_id FROM posts ORDER BY post_id LIMIT 1")[0]
+    other = next(c for c in ids if c != moved["creator_id"])
+    built: list[int] = []
+    real = overlap._audience_arrays
+    monkeypatch.setattr(overlap, "_audience_arrays", lambda *a: built.append(1) or real(*a))
+    ws.execute("UPDATE posts SET creator_id = ? WHERE post_id = ?", [other, moved["post_id"]])
     overlap._aud_memo.clear()
-    _overlaps_equal(overlap.estimate_overlaps(ws, "default", cand, fol), saved)
+    _overlaps_equal(overlap.estimate_overlaps(ws, "default", cand, fol), fresh())
+    assert built == [1]
+    ws.execute(
+        "UPDATE posts SET creator_id = ? WHERE post_id = ?", [moved["creator_id"], moved["post_id"]]
+    )
     monkeypatch.undo()
     # a write: more shared commenters between two creators sampled only through commenters
     with ws.transaction() as tx:

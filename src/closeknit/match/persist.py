@@ -26,7 +26,7 @@ import hashlib
 import logging
 import os
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -94,6 +94,52 @@ def cache_key(store: Store, *, tables: tuple[str, ...] | None = None) -> str | N
     # days (closeknit.features.frame), so a cached fee may age by at most a day
     day = dt.datetime.now(dt.UTC).date().isoformat()
     return hashlib.md5(f"{sig}|{tiers}|{day}|{code_md5()}".encode()).hexdigest()
+
+
+# (store, workspace, name, write version of its tables) -> content_key's answer, this process
+_content_keys: dict[tuple[str, str, str, str], str] = {}
+
+
+def content_key(
+    store: Store,
+    workspace: str,
+    name: str,
+    tables: tuple[str, ...],
+    content: Callable[[], bytes],
+) -> str | None:
+    """A version of data derived from what it reads of ``tables``, following that content
+    rather than their write history; None: do not cache.
+
+    ``content()`` returns bytes that change when what the derivation reads changes (hashes of
+    the columns it reads): it runs once per counted write to ``tables``, and its answer is
+    saved under their write version (``{name}-version``), so a write that leaves those columns
+    as they were (a follower count refreshed, post likes updated) keeps the key, and with it
+    everything saved under it."""
+    ck = cache_key(store, tables=tables)
+    if ck is None:
+        return None
+    mkey = (str(store.path), workspace, name, ck)
+    key = _content_keys.get(mkey)
+    if key is not None:
+        return key
+    got = load(store, workspace, f"{name}-version", ck)
+    if got is not None:
+        key = str(got["key"][0])
+    else:
+        m = hashlib.md5(f"{name}|{code_md5()}|".encode())
+        m.update(content())
+        key = m.hexdigest()
+        save(store, workspace, f"{name}-version", ck, {"key": np.array([key])})
+    if len(_content_keys) > 32:
+        _content_keys.clear()
+    _content_keys[mkey] = key
+    return key
+
+
+def forget_content_keys(store: Store) -> None:
+    """Drop this process's memory of ``store``'s content keys (the next call re-checks)."""
+    for k in [k for k in _content_keys if k[0] == str(store.path)]:
+        del _content_keys[k]
 
 
 def _dir(store: Store, workspace: str) -> Path:

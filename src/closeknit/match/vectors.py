@@ -720,15 +720,14 @@ def forget(store: Store) -> None:
     """Drop this process's freshness memory for a store (next call re-checks)."""
     for k in [k for k in _seen if k[0] == str(store.path)]:
         del _seen[k]
-    for k in [k for k in _text_keys if k[0] == str(store.path)]:
-        del _text_keys[k]
     for k in [k for k in _hashes if k[0] == str(store.path)]:
         del _hashes[k]
+    from closeknit.match import persist
+
+    persist.forget_content_keys(store)
 
 
-# (store, workspace, write version of TEXT_TABLES) -> text_key's answer, for this process
-_text_keys: dict[tuple[str, str, str], str] = {}
-# the same -> creator_text_hashes' answer
+# (store, workspace, write version of TEXT_TABLES) -> creator_text_hashes' answer
 _hashes: dict[tuple[str, str, str], tuple[np.ndarray, np.ndarray]] = {}
 
 
@@ -766,36 +765,19 @@ def text_key(store: Store, workspace: str) -> str | None:
     """The version of the workspace's creator documents, for data derived from them alone (the
     vectors, their index, BM25, the evidence posts); None: do not cache.
 
-    It follows the documents' content, not the tables' write history: a write to ``creators``
-    or ``posts`` that leaves every name, bio and post text as it was (follower counts refreshed
-    by a connector, the same file imported again) keeps it, so the next process reads no
-    creator's posts again. Checking costs one scan of the texts' hashes
-    (:func:`creator_text_hashes`), once per counted write to those tables: its answer is saved
-    under their write version.
+    It follows the documents' content, not the tables' write history
+    (:func:`closeknit.match.persist.content_key` over :func:`creator_text_hashes`): a write to
+    ``creators`` or ``posts`` that leaves every name, bio and post text as it was (follower
+    counts refreshed by a connector, the same file imported again) keeps it, so the next
+    process reads no creator's posts again.
     """
     from closeknit.match import persist
 
-    ck = persist.cache_key(store, tables=TEXT_TABLES)
-    if ck is None:
-        return None
-    mkey = (str(store.path), workspace, ck)
-    key = _text_keys.get(mkey)
-    if key is not None:
-        return key
-    got = persist.load(store, workspace, "text-version", ck)
-    if got is not None:
-        key = str(got["key"][0])
-    else:
+    def content() -> bytes:
         ids, h = creator_text_hashes(store, workspace)
-        m = hashlib.md5(f"text|{persist.code_md5()}|".encode())
-        m.update("\x00".join(ids.tolist()).encode())
-        m.update(h.tobytes())
-        key = m.hexdigest()
-        persist.save(store, workspace, "text-version", ck, {"key": np.array([key])})
-    if len(_text_keys) > 16:
-        _text_keys.clear()
-    _text_keys[mkey] = key
-    return key
+        return "\x00".join(ids.tolist()).encode() + h.tobytes()
+
+    return persist.content_key(store, workspace, "text", TEXT_TABLES, content)
 
 
 def _signature(store: Store, workspace: str) -> tuple[int, ...]:

@@ -45,8 +45,9 @@ class Overlaps:
     sampled: np.ndarray  # bool per creator: has any sample
 
 
-# what _AUD reads: the handle table is keyed by their version alone (an order or a feature
-# build leaves it)
+# what _AUD reads: the handle table is keyed by what it reads of them alone (an order or a
+# feature build leaves it, and so does a post's caption or likes: only which creator a post
+# belongs to is read)
 AUDIENCE_TABLES = ("audience_samples", "comments", "posts")
 _AUD = """
     aud AS (
@@ -86,7 +87,16 @@ def _audience(store: Store, workspace: str) -> _Audience | None:
     where the store has no data version (the candidate set is then queried directly)."""
     from closeknit.match import persist
 
-    key = persist.cache_key(store, tables=AUDIENCE_TABLES)
+    def content() -> bytes:
+        owners = store.query(
+            "SELECT count(*) AS n, coalesce(sum(hash(post_id, creator_id)), 0) AS h FROM posts "
+            "WHERE workspace_id = ?",
+            [workspace],
+        )[0]
+        rest = store.write_signature(("audience_samples", "comments"))
+        return f"{rest}|{owners['n']}|{owners['h']}".encode()
+
+    key = persist.content_key(store, workspace, "audience", AUDIENCE_TABLES, content)
     if key is None:
         return None
     mk = (str(store.path), workspace, key)
