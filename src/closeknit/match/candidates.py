@@ -153,12 +153,13 @@ def data_version(store: Store, workspace: str) -> str:
         )
     r = store.query(
         "SELECT (SELECT count(*) || ':' || coalesce(sum(hash(creator_id, handle, platform,"
-        " followers, country, language)), 0) FROM creators WHERE workspace_id = $ws) AS c,"
+        " followers, country, language, categories)), 0) FROM creators WHERE workspace_id = $ws)"
+        " AS c,"
         f" {fsel} AS f,"
         " (SELECT count(*) || ':' || coalesce(sum(hash(creator_id, dimension, bucket, share)), 0)"
         "  FROM audience_demographics WHERE workspace_id = $ws) AS d,"
         " (SELECT count(*) || ':' || coalesce(sum(hash(post_id, creator_id, likes, comments,"
-        "  posted_at, sponsor_brands, mentions, caption, hashtags)), 0) FROM posts"
+        "  shares, saves, posted_at, sponsor_brands, mentions, caption, hashtags)), 0) FROM posts"
         "  WHERE workspace_id = $ws) AS p,"
         " (SELECT count(*) || ':' || coalesce(sum(hash(creator_id, niche)), 0) FROM creator_niche"
         "  WHERE workspace_id = $ws) AS n,"
