@@ -144,6 +144,15 @@ def creator_frame(store: Store, workspace: str, creator_ids: Sequence[str] | Non
     } <= set(store.columns("creator_features"))
     niche = _has(store, "creator_niche")
     filt = "AND c.creator_id IN (SELECT unnest($ids::VARCHAR[]))" if ids is not None else ""
+    # the posts fill only creators whose features lack either figure (coalesce below): the
+    # others' posts are not read (at 100k creators most have both: 1.2 s -> 0.4 s)
+    covered = (
+        " AND p.creator_id NOT IN (SELECT creator_id FROM creator_features WHERE workspace_id ="
+        " $ws GROUP BY creator_id HAVING any_value(engagement_rate) IS NOT NULL"
+        " AND any_value(n_posts_qualifying) IS NOT NULL)"
+        if feat
+        else ""
+    )
     posts_eng = (
         "LEFT JOIN (SELECT creator_id, median(e) AS er, count(*) AS n_posts FROM ("
         " SELECT p.creator_id, (coalesce(p.likes,0) + coalesce(p.comments,0) + "
@@ -153,7 +162,7 @@ def creator_frame(store: Store, workspace: str, creator_ids: Sequence[str] | Non
         " AND cc.creator_id = p.creator_id "
         " WHERE p.workspace_id = $ws AND (p.posted_at IS NULL OR "
         " p.posted_at < current_timestamp - INTERVAL 3 DAY)"
-        f" {filt.replace('c.creator_id', 'p.creator_id')}) WHERE rn <= 12 "
+        f" {filt.replace('c.creator_id', 'p.creator_id')}{covered}) WHERE rn <= 12 "
         " GROUP BY creator_id) pe ON pe.creator_id = c.creator_id"
     )
     if feat:
