@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -82,3 +82,43 @@ def small(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]:
         yield st
     finally:
         st.close()
+
+
+# an expression that changes every row's value of a column, by type
+_CHANGE = {
+    "BIGINT": "coalesce({c}, 0) * 3 + 7",
+    "BOOLEAN": "NOT coalesce({c}, false)",
+    "VARCHAR": "coalesce({c}, '') || 'x'",
+    "VARCHAR[]": "list_append(coalesce({c}, []::VARCHAR[]), 'zz')",
+    "TIMESTAMP": "coalesce({c}, TIMESTAMP '2024-06-01') - INTERVAL 5 DAY",
+    "DATE": "coalesce({c}, DATE '2024-06-01') - INTERVAL 5 DAY",
+    "JSON": "'{{\"a\": 1}}'",
+}
+
+
+def column_edits(
+    tmp_path: Path, table: str, keys: tuple[str, ...]
+) -> Iterator[tuple[str, Store, Callable[[], None]]]:
+    """For each column of ``table`` but ``keys``: (its name, a fresh store of CREATORS, a call
+    that changes every row's value of that column). Each store is closed before the next."""
+    probe = open_store(":memory:")
+    cols = probe.query(
+        "SELECT column_name AS c, data_type AS t FROM information_schema.columns "
+        "WHERE table_name = ? ORDER BY ordinal_position",
+        [table],
+    )
+    probe.close()
+    for col in cols:
+        if col["c"] in keys:
+            continue
+        st = open_store(tmp_path / f"{table}-{col['c']}.duckdb")
+        change = _CHANGE[col["t"]].format(c=col["c"])
+        try:
+            load_creators(st)
+            yield (
+                col["c"],
+                st,
+                lambda st=st, c=col["c"], e=change: st.execute(f"UPDATE {table} SET {c} = {e}"),
+            )
+        finally:
+            st.close()

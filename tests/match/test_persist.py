@@ -605,34 +605,18 @@ def test_any_column_change_that_changes_a_document_moves_its_text_hash(
 ) -> None:
     # the documents' data is updated from the creators whose hash moved: every column
     # creator_texts reads must be in the hash, or an edit would never reach the vectors
-    from tests.match.conftest import load_creators
-    from tests.match.test_candidates import _CHANGE
+    from tests.match.conftest import column_edits
 
-    probe = open_store(":memory:")
-    cols = probe.query(
-        "SELECT column_name AS c, data_type AS t FROM information_schema.columns "
-        "WHERE table_name = ? ORDER BY ordinal_position",
-        [table],
-    )
-    probe.close()
     moved = []
-    for col in cols:
-        if col["c"] in ("workspace_id", "creator_id"):
-            continue
-        st = open_store(tmp_path / f"{table}-{col['c']}.duckdb")
-        try:
-            load_creators(st)
-            before = vectors.creator_texts(st, "default", first={}, first_n=vectors.EVIDENCE_FROM)
-            ids0, h0 = vectors.creator_text_hashes(st, "default")
-            change = _CHANGE[col["t"]].format(c=col["c"])
-            st.execute(f"UPDATE {table} SET {col['c']} = {change}")
-            after = vectors.creator_texts(st, "default", first={}, first_n=vectors.EVIDENCE_FROM)
-            ids1, h1 = vectors.creator_text_hashes(st, "default")
-            assert ids1.tolist() == ids0.tolist()
-            for k, c in enumerate(ids0.tolist()):
-                if after[c] != before[c]:
-                    moved.append(col["c"])
-                    assert h1[k] != h0[k], f"{table}.{col['c']}"
-        finally:
-            st.close()
+    for col, st, edit in column_edits(tmp_path, table, ("workspace_id", "creator_id")):
+        before = vectors.creator_texts(st, "default")
+        ids0, h0 = vectors.creator_text_hashes(st, "default")
+        edit()
+        after = vectors.creator_texts(st, "default")
+        ids1, h1 = vectors.creator_text_hashes(st, "default")
+        assert ids1.tolist() == ids0.tolist()
+        for k, c in enumerate(ids0.tolist()):
+            if after[c] != before[c]:
+                moved.append(col)
+                assert h1[k] != h0[k], f"{table}.{col}"
     assert moved  # the check is not vacuous
