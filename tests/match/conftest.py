@@ -101,7 +101,11 @@ def column_edits(
 ) -> Iterator[tuple[str, Store, Callable[[], None]]]:
     """For each column of ``table`` but ``keys``: (its name, a fresh store of CREATORS, a call
     that changes every row's value of that column). Each store is closed before the next."""
-    probe = open_store(":memory:")
+    import shutil
+
+    template = tmp_path / f"{table}-template.duckdb"
+    probe = open_store(template)
+    load_creators(probe)
     cols = probe.query(
         "SELECT column_name AS c, data_type AS t FROM information_schema.columns "
         "WHERE table_name = ? ORDER BY ordinal_position",
@@ -111,10 +115,11 @@ def column_edits(
     for col in cols:
         if col["c"] in keys:
             continue
-        st = open_store(tmp_path / f"{table}-{col['c']}.duckdb")
+        path = tmp_path / f"{table}-{col['c']}.duckdb"
+        shutil.copyfile(template, path)  # the schema and rows, without migrating again
+        st = open_store(path)
         change = _CHANGE[col["t"]].format(c=col["c"])
         try:
-            load_creators(st)
             yield (
                 col["c"],
                 st,
