@@ -620,3 +620,77 @@ def test_any_column_change_that_changes_a_document_moves_its_text_hash(
                 moved.append(col)
                 assert h1[k] != h0[k], f"{table}.{col}"
     assert moved  # the check is not vacuous
+
+
+def test_rounds_of_edits_keep_the_saved_data_equal_to_a_fresh_derivation(
+    small: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # each round updates the last round's saved data: after creators and posts added,
+    # edited and deleted in any order, what is saved is what the texts now give
+    import random
+
+    rnd = random.Random(7)
+    _new_process()
+    _results(small)
+
+    def pick(sql: str) -> str:
+        return str(rnd.choice([r["x"] for r in small.query(sql)]))
+
+    for round_ in range(5):
+        for _ in range(3):
+            kind = rnd.choice(["bio", "caption", "new post", "drop post", "new creator",
+                               "drop creator", "followers"])  # fmt: skip
+            if kind == "bio":
+                small.execute("UPDATE creators SET bio = bio || ' sourdough' WHERE creator_id = ?",
+                              [pick("SELECT creator_id AS x FROM creators")])  # fmt: skip
+            elif kind == "caption":
+                small.execute("UPDATE posts SET caption = 'marathon taper week' WHERE post_id = ?",
+                              [pick("SELECT post_id AS x FROM posts")])  # fmt: skip
+            elif kind == "new post":
+                small.execute(
+                    "INSERT INTO posts (workspace_id, post_id, external_id, creator_id, platform,"
+                    " caption, hashtags, posted_at) VALUES ('default', ?, ?, ?, 'instagram',"
+                    " 'bread baking at home #sourdough', ['sourdough'], now())",
+                    [f"instagram:n{round_}{_}{kind}", f"n{round_}{_}",
+                     pick("SELECT creator_id AS x FROM creators")],
+                )  # fmt: skip
+            elif kind == "drop post":
+                small.execute("DELETE FROM posts WHERE post_id = ?",
+                              [pick("SELECT post_id AS x FROM posts")])  # fmt: skip
+            elif kind == "new creator":
+                cid = f"instagram:new_{round_}_{_}"
+                small.execute(
+                    "INSERT INTO creators (workspace_id, creator_id, platform, handle, bio,"
+                    " followers, country, language) VALUES ('default', ?, 'instagram', ?,"
+                    " 'home cooking and baking', 5000, 'GB', 'en')",
+                    [cid, cid.split(":")[1]],
+                )
+                small.execute(
+                    "INSERT INTO posts (workspace_id, post_id, external_id, creator_id, platform,"
+                    " caption, posted_at) VALUES ('default', ?, ?, ?, 'instagram',"
+                    " 'cakes for busy families', now() - INTERVAL 9 DAY)",
+                    [cid + ":p", cid + "p", cid],
+                )
+            elif kind == "drop creator":
+                cid = pick("SELECT creator_id AS x FROM creators")
+                small.execute("DELETE FROM posts WHERE creator_id = ?", [cid])
+                small.execute("DELETE FROM creators WHERE creator_id = ?", [cid])
+            else:
+                small.execute("UPDATE creators SET followers = followers + 10")
+        _new_process()
+        got = _results(small)
+        saved = _saved_derivations(small)
+        first: dict[str, list[tuple[str, str]]] = {}
+        texts = vectors.creator_texts(small, "default", first=first, first_n=vectors.EVIDENCE_FROM)
+        assert saved["evidence"] == {c: first.get(c, []) for c in texts}, round_
+        docs = [rank._document(texts, c) for c in saved["bm25_ids"]]
+        fresh = BM25(docs)
+        assert saved["bm25"] == {q: fresh.scores(q).tolist() for q in saved["bm25"]}, round_
+        current = vectors._current(small, "default", "hash-v1")
+        for c, (bio, posts) in texts.items():  # every vector is of the document as it is now
+            doc = vectors.creator_document(bio, [t for _, t in posts])
+            assert not doc or current.get(c) == vectors.md5(doc), (round_, c)
+        _new_process()
+        with monkeypatch.context() as mp:
+            mp.setattr(persist, "cache_key", lambda store, tables=None: None)
+            assert _results(small) == got, round_  # nothing saved: the same answers
