@@ -694,3 +694,27 @@ def test_rounds_of_edits_keep_the_saved_data_equal_to_a_fresh_derivation(
         with monkeypatch.context() as mp:
             mp.setattr(persist, "cache_key", lambda store, tables=None: None)
             assert _results(small) == got, round_  # nothing saved: the same answers
+
+
+def test_a_store_without_a_data_version_checks_the_texts_in_process(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # in memory there is nothing saved: the process remembers the texts' signature, skips a
+    # refresh when it holds, and embeds a changed document when it moved
+    from tests.match.conftest import load_creators
+
+    monkeypatch.setenv("CLOSEKNIT_EMBED_MODEL", "hash")
+    st = open_store(":memory:")
+    try:
+        load_creators(st)
+        _new_process()
+        assert vectors.text_key(st, "default") is None
+        assert vectors.refresh_creator_vectors(st, "default").updated == 6
+        with monkeypatch.context() as mp:
+            _no_text_read(mp)
+            assert vectors.refresh_creator_vectors(st, "default").updated == 0
+        st.execute("UPDATE posts SET caption = 'sourdough bread baking' WHERE post_id = ?",
+                   ["instagram:40"])  # fmt: skip
+        assert vectors.refresh_creator_vectors(st, "default").updated == 1
+    finally:
+        st.close()

@@ -773,27 +773,25 @@ def text_key(store: Store, workspace: str) -> str | None:
     """
     from closeknit.match import persist
 
-    def content() -> bytes:
-        ids, h = creator_text_hashes(store, workspace)
-        return "\x00".join(ids.tolist()).encode() + h.tobytes()
-
-    return persist.content_key(store, workspace, "text", TEXT_TABLES, content)
+    return persist.content_key(
+        store,
+        workspace,
+        "text",
+        TEXT_TABLES,
+        lambda: _text_bytes(*creator_text_hashes(store, workspace)),
+    )
 
 
 def _signature(store: Store, workspace: str) -> tuple[int, ...]:
-    """Counts and order-free sums of row hashes over everything :func:`creator_texts` reads
-    (a post's order comes from ``posted_at``); NULL and empty texts hash alike, as the
-    documents treat them."""
-    r = store.query(
-        "SELECT (SELECT count(*) FROM creators WHERE workspace_id = $1) AS nc,"
-        " (SELECT coalesce(sum(hash(creator_id, coalesce(name, ''), coalesce(bio, ''))), 0)"
-        "  FROM creators WHERE workspace_id = $1) AS hc,"
-        " (SELECT count(*) FROM posts WHERE workspace_id = $1) AS np,"
-        " (SELECT coalesce(sum(hash(creator_id, post_id, coalesce(caption, ''), hashtags,"
-        "  posted_at)), 0) FROM posts WHERE workspace_id = $1) AS hp",
-        [workspace],
-    )[0]
-    return (int(r["nc"]), int(r["hc"]), int(r["np"]), int(r["hp"]))
+    """(creators, a digest of their text hashes): what :func:`creator_texts` reads, for a
+    store without a saved data version (this process remembers it)."""
+    ids, h = creator_text_hashes(store, workspace)
+    return (len(ids), int.from_bytes(hashlib.md5(_text_bytes(ids, h)).digest()[:8], "big"))
+
+
+def _text_bytes(ids: np.ndarray, h: np.ndarray) -> bytes:
+    """The creators and their text hashes as one byte string (digested by the keys)."""
+    return "\x00".join(ids.tolist()).encode() + h.tobytes()
 
 
 def creator_matrix(
