@@ -98,12 +98,13 @@ def run(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
 # space (a creator's document strips it, so nothing is re-embedded) there and back the next
 # time, so each run finds other texts than the last save was made for
 _ONE = "(SELECT min(creator_id) FROM creators WHERE workspace_id = 'default')"
+_BIO_EDIT = (
+    "UPDATE creators SET bio = CASE WHEN suffix(coalesce(bio, ''), ' ') THEN rtrim(bio) "
+    f"ELSE coalesce(bio, '') || ' ' END WHERE creator_id = {_ONE}"
+)
 WRITES = {
-    # and the saved derived data deleted: nothing to start from
-    "cold": "UPDATE creators SET bio = CASE WHEN suffix(coalesce(bio, ''), ' ') THEN rtrim(bio) "
-    f"ELSE coalesce(bio, '') || ' ' END WHERE creator_id = {_ONE}",
-    "after a bio edit": "UPDATE creators SET bio = CASE WHEN suffix(coalesce(bio, ''), ' ') "
-    f"THEN rtrim(bio) ELSE coalesce(bio, '') || ' ' END WHERE creator_id = {_ONE}",
+    "cold": _BIO_EDIT,  # and the saved derived data deleted (touch): nothing to start from
+    "after a bio edit": _BIO_EDIT,
     # as a day's new posts would touch: 1% of the creators, their latest post
     "after 1% captions edited": "UPDATE posts SET caption = CASE WHEN "
     "suffix(coalesce(caption, ''), ' ') THEN rtrim(caption) ELSE coalesce(caption, '') || ' ' "
