@@ -266,7 +266,7 @@ def bm25_for(
     # each document's text hash, to update a later version from this one
     h = _text_hashes_of(store, workspace, ids) if ck is not None else None
     last = persist.load_any(store, workspace, f"bm25-{model_name}") if h is not None else None
-    if h is not None and last is not None and "h" in last[1]:
+    if h is not None and last is not None:  # saved by this code: it holds "h"
         # the index saved at an earlier version, with the documents whose texts changed since
         # made again: the same scores as building it afresh (closeknit.match.bm25)
         was = {c: k for k, c in enumerate(last[1]["ids"].tolist())}

@@ -683,7 +683,7 @@ def _since(
 
     vec = persist.load_any(store, workspace, f"vector-docs-{model}")
     ev = persist.load_any(store, workspace, "evidence")
-    if vec is None or ev is None or "h" not in ev[1] or "h" not in vec[1]:
+    if vec is None or ev is None:  # saved by this code (load_any): both hold "h"
         return None
     stale = _changed(vec[1], hashes)
     # a vector deleted since (a creator erased and imported again) is made again
