@@ -73,6 +73,26 @@ def make_world(
     generate(out, creators, seed, response=response or {}, **(world_opts or {}))
 
 
+def world_facts(world: Path) -> dict[str, Any]:
+    """The scored world's size, seed, response overrides and structure options (those that
+    differ from the defaults), from its ``truth/world.json``."""
+    from closeknit.world.config import default_config
+
+    conf = json.loads((world / "truth" / "world.json").read_text())["config"]
+    default = default_config(int(conf["creators"]), int(conf["seed"]))
+    structure = {
+        k: v
+        for k, v in conf.items()
+        if k not in ("creators", "seed", "response", "extra") and getattr(default, k, v) != v
+    }
+    return {
+        "creators": conf["creators"],
+        "seed": conf["seed"],
+        "response": conf.get("response") or None,
+        "world": structure or None,
+    }
+
+
 def _pairs(text: str | None) -> dict[str, float] | None:
     """``k=v,k=v`` as floats (None when not given)."""
     if not text:
@@ -439,13 +459,7 @@ def main(argv: list[str] | None = None) -> None:
     if a.no_overlap:
         _without_overlap()
     world, db = a.out / "world", a.out / "store.duckdb"
-    report: dict[str, Any] = {
-        "creators": a.creators,
-        "seed": a.seed,
-        "response": a.response,
-        "world": a.world,
-        "within_budget": a.within_budget,
-    }
+    report: dict[str, Any] = {"within_budget": a.within_budget}
     if a.make:
         a.out.mkdir(parents=True, exist_ok=True)
         t0 = time.perf_counter()
@@ -457,6 +471,9 @@ def main(argv: list[str] | None = None) -> None:
             report["prepare_s"] = prepare(st, "default", world, a.model)
         finally:
             st.close()
+    # what was scored, from the world itself: without --make the arguments' defaults say
+    # nothing about it (a run on a 20,000-creator world read "creators: 5000, seed: 1")
+    report = {**world_facts(world), **report}
     st = open_store(db)
     try:
         if "plan" not in a.skip:

@@ -241,3 +241,26 @@ def test_niche_errors_diagnostic(
         assert wrong["as_used"] == wrong["without"]
     else:
         assert wrong["as_used"] == wrong["linear"]  # hash-v1 has no product fit
+
+
+def test_report_names_the_world_it_scored(truth_run: dict[str, Any]) -> None:
+    """The report's size, seed and response come from the world, not the command's defaults."""
+    facts = _bench().world_facts(truth_run["out"] / "world")
+    assert facts == {"creators": CREATORS, "seed": 3, "response": None, "world": None}
+
+
+def test_report_names_a_held_out_worlds_response(tmp_path: Path) -> None:
+    import json
+
+    from closeknit.world.config import default_config
+
+    conf = default_config(20000, 12, demographics_fraction=0.4, response={"gamma": 0.7}).to_dict()
+    (tmp_path / "truth").mkdir()
+    (tmp_path / "truth" / "world.json").write_text(json.dumps({"config": conf}))
+    facts = _bench().world_facts(tmp_path)
+    assert facts == {
+        "creators": 20000,
+        "seed": 12,
+        "response": {"gamma": 0.7},
+        "world": {"demographics_fraction": 0.4},
+    }
