@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -68,6 +69,22 @@ def tier_of(followers: int | None, tiers: list[tuple[str, int]] | None = None) -
         if followers >= lower:
             result = name
     return result
+
+
+def tiers_of(followers: Any, tiers: list[tuple[str, int]] | None = None) -> Any:
+    """:func:`tier_of` of every count in a float array (NaN: unknown), as an object array:
+    the last tier whose lower bound the count (truncated, as ``int()`` does) reaches."""
+    import numpy as np
+
+    f = np.asarray(followers, dtype=np.float64)
+    bounds = sorted(tiers or get_settings().tiers, key=lambda t: t[1])
+    names = np.array([None] + [n for n, _ in bounds], dtype=object)
+    lows = np.array([lo for _, lo in bounds], dtype=np.float64)
+    known = ~np.isnan(f)
+    j = np.searchsorted(lows, np.where(known, np.trunc(f), -np.inf), side="right")
+    out = names[j]
+    out[~known] = None
+    return np.asarray(out, dtype=object)
 
 
 @lru_cache(maxsize=1)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from closeknit.settings import tier_of
+from closeknit.settings import tiers_of
 from closeknit.store import Store
 from closeknit.store.memo import DataMemo, MemoKey
 
@@ -200,10 +200,9 @@ def creator_frame(store: Store, workspace: str, creator_ids: Sequence[str] | Non
         return pd.DataFrame(columns=COLUMNS)
     df["followers"] = pd.to_numeric(df["followers"], errors="coerce")
     # an object Series keeps None (a plain list would turn it into NaN beside strings)
+    # object, not pandas' inferred string dtype: it would turn None into NaN
     df["tier"] = pd.Series(
-        [tier_of(int(f)) if pd.notna(f) else None for f in df["followers"]],
-        index=df.index,
-        dtype=object,
+        tiers_of(df["followers"].to_numpy(dtype=float)), index=df.index, dtype=object
     )
     df["engagement_rate"] = pd.to_numeric(df["engagement_rate"], errors="coerce").astype(float)
     df["n_posts"] = pd.to_numeric(df["n_posts"], errors="coerce").fillna(0).astype(int)
