@@ -228,7 +228,7 @@ def _canon(x: object) -> object:
     return x
 
 
-_NOT_DATA = {"version", "built_s", "_index_rows"}
+_NOT_DATA = {"version", "built_s", "_index_rows", "parts", "reused"}
 
 
 @pytest.mark.parametrize("table", ["creators", "posts"])
@@ -248,3 +248,66 @@ def test_any_column_change_that_changes_the_table_moves_its_data_version(
             moved.append(col)
             assert cand.data_version(st, "default") != v0, f"{table}.{col}"
     assert "followers" in moved or "likes" in moved  # the check is not vacuous
+
+
+def test_each_part_reads_only_its_tables(small: Store) -> None:
+    # a part is taken from the previous table while PARTS' tables for it have not moved: its
+    # SQL must read no other (the creators only for their positions, checked by the ids)
+    _add_features(small)
+    base = tables_read(small, lambda: cand._base(small, "default", "x"))
+    assert base == {"creators"}
+    for part, read in cand._READ.items():
+        t = cand._base(small, "default", "x")
+        got = tables_read(small, lambda read=read, t=t: read(small, "default", t))
+        assert got <= {"creators", *cand.PARTS[part]}, (part, got)
+        assert got - {"creators"}, part  # the trace sees the part's own table
+    assert set(cand._READ) == set(cand.PARTS) == set(cand.PART_FIELDS)
+
+
+# one write of each kind, and the parts a table built after it takes from the one before
+_WRITES = [
+    ("UPDATE creators SET followers = followers + 1",
+     {"features", "demographics", "niche", "posts"}),
+    ("UPDATE creator_features SET engagement_rate = engagement_rate * 2",
+     {"demographics", "niche", "posts"}),
+    ("UPDATE audience_demographics SET share = share / 2 WHERE bucket = 'GB'",
+     {"features", "niche", "posts", "fees"}),
+    ("UPDATE posts SET likes = likes + 3, mentions = ['someone']",
+     {"features", "demographics", "niche"}),
+    ("INSERT INTO creator_niche (workspace_id, creator_id, niche, model) "
+     "VALUES ('default', 'instagram:bakes_gb', 'food', 'm')",
+     {"features", "demographics", "posts"}),
+    ("INSERT INTO creators (workspace_id, creator_id, platform, handle, followers) "
+     "VALUES ('default', 'instagram:aaa_new', 'instagram', 'aaa_new', 4000)", set()),
+    ("DELETE FROM creators WHERE handle = 'gamer_us'", set()),
+]  # fmt: skip
+
+
+def test_a_table_built_from_the_previous_one_equals_a_fresh_build(small: Store) -> None:
+    from closeknit.match import persist
+
+    _add_features(small)
+    cand.forget(small)
+    cand.get_table(small, "default")
+    for sql, kept in _WRITES:
+        small.execute(sql)
+        t = cand.get_table(small, "default")
+        assert set(t.reused) == kept, sql
+        fresh = cand.build(small, "default", "x")
+        assert _canon(t) == _canon(fresh), sql
+        assert t.parts == {p: persist.cache_key(small, tables=tb) for p, tb in cand.PARTS.items()}
+
+
+def test_a_new_process_takes_the_parts_of_the_saved_table(small: Store) -> None:
+    _add_features(small)
+    cand.forget(small)
+    cand.get_table(small, "default")
+    small.execute("UPDATE creators SET followers = 99 WHERE handle = 'runner_gb'")
+    cand.forget(small)  # as in a new process: the last table comes from its file
+    t = cand.get_table(small, "default")
+    assert set(t.reused) == {"features", "demographics", "niche", "posts"}
+    assert 99 in t.followers
+    assert _canon(t) == _canon(cand.build(small, "default", "x"))
+    cand.forget(small)  # and the table saved after it is whole
+    again = cand.get_table(small, "default")
+    assert again.reused == [] and _canon(again) == _canon(t)

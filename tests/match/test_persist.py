@@ -154,8 +154,8 @@ def test_code_change_invalidates(small: Store, monkeypatch: pytest.MonkeyPatch) 
     _new_process()
     built: list[int] = []
     real = cand.build
-    monkeypatch.setattr(cand, "build", lambda *a: built.append(1) or real(*a))
-    cand.get_table(small, "default")
+    monkeypatch.setattr(cand, "build", lambda *a, **k: built.append(1) or real(*a, **k))
+    assert cand.get_table(small, "default").reused == []  # nothing of another code's table
     assert built == [1]
 
 
@@ -418,7 +418,7 @@ def test_a_write_that_leaves_the_creators_text_keeps_their_vectors(
     built: list[int] = []
     real = cand.build
     with monkeypatch.context() as mp:
-        mp.setattr(cand, "build", lambda *a: built.append(1) or real(*a))
+        mp.setattr(cand, "build", lambda *a, **k: built.append(1) or real(*a, **k))
         _no_text_read(mp)
         hit = _results(small)
     if "followers" in write or "engagement_rate" in write:
@@ -620,6 +620,40 @@ def test_any_column_change_that_changes_a_document_moves_its_text_hash(
                 moved.append(col)
                 assert h1[k] != h0[k], f"{table}.{col}"
     assert moved  # the check is not vacuous
+
+
+@pytest.mark.parametrize("table", ["creators", "posts"])
+def test_any_column_change_that_moves_a_text_hash_moves_the_text_key(
+    tmp_path: Path, table: str
+) -> None:
+    # the key is a digest in two parts (the posts' part kept per posts write): it must move
+    # whenever one creator's text hash does, or the derived data would be served stale
+    from tests.match.conftest import column_edits
+
+    moved = []
+    for col, st, edit in column_edits(tmp_path, table, ("workspace_id", "creator_id")):
+        _new_process()
+        key0, (_, h0) = vectors.text_key(st, "default"), vectors.creator_text_hashes(st, "default")
+        edit()
+        _new_process()
+        key1, (_, h1) = vectors.text_key(st, "default"), vectors.creator_text_hashes(st, "default")
+        if not np.array_equal(h0, h1):
+            moved.append(col)
+            assert key1 != key0, f"{table}.{col}"
+    assert moved  # the check is not vacuous
+
+
+def test_a_write_to_the_creators_alone_reads_no_post_for_the_text_key(small: Store) -> None:
+    _new_process()
+    key = vectors.text_key(small, "default")
+    small.execute("UPDATE creators SET followers = followers + 1")
+    _new_process()
+    assert tables_read(small, lambda: vectors.text_key(small, "default")) == {"creators"}
+    assert vectors.text_key(small, "default") == key
+    small.execute("UPDATE posts SET likes = likes + 1")  # the posts' part is read again
+    _new_process()
+    assert "posts" in tables_read(small, lambda: vectors.text_key(small, "default"))
+    assert vectors.text_key(small, "default") == key
 
 
 def test_rounds_of_edits_keep_the_saved_data_equal_to_a_fresh_derivation(

@@ -26,7 +26,7 @@ import numpy as np
 
 from closeknit.features import fees
 from closeknit.features.frame import creator_frame, frame_arrays, remember_frame
-from closeknit.settings import get_settings
+from closeknit.settings import get_settings, tiers_of
 from closeknit.store import Store
 
 CHECK_EVERY_S = 2.0
@@ -91,6 +91,8 @@ class CandidateTable:
     built_s: float = 0.0
     deal: dict[str, np.ndarray] = field(default_factory=dict)  # the fee model's deal fit
     frame: dict[str, np.ndarray] = field(default_factory=dict)  # every creator's fee frame
+    parts: dict[str, str] = field(default_factory=dict)  # part -> version of its tables
+    reused: list[str] = field(default_factory=list)  # parts copied from the previous table
     _index_rows: tuple[Any, np.ndarray] | None = None
 
     def __len__(self) -> int:
@@ -175,18 +177,6 @@ def data_version(store: Store, workspace: str) -> str:
     return f"{r['c']}|{r['f']}|{r['d']}|{r['p']}|{r['n']}|{r['r']}|{r['k']}|{hash(tiers)}"
 
 
-def _tiers(followers: np.ndarray) -> np.ndarray:
-    """Vectorised ``settings.tier_of``: the last tier whose lower bound the count reaches."""
-    bounds = sorted(get_settings().tiers, key=lambda t: t[1])
-    names = np.array([None] + [n for n, _ in bounds], dtype=object)
-    lows = np.array([lo for _, lo in bounds], dtype=np.float64)
-    known = ~np.isnan(followers)
-    j = np.searchsorted(lows, np.where(known, followers, -np.inf), side="right")
-    out = names[j]
-    out[~known] = None
-    return np.asarray(out, dtype=object)
-
-
 # the tables the candidate table is built from (tests/match/test_candidates.py traces the SQL of
 # a build against this): it is keyed by their version alone, so an order, a campaign's stage or
 # a saved brief does not rebuild it (3.5 s at 100k creators)
@@ -229,34 +219,54 @@ def _num(col: Any) -> np.ndarray:
     return np.asarray(col.to_pandas().astype("float64").to_numpy(), dtype=np.float64)
 
 
-def build(store: Store, workspace: str, version: str) -> CandidateTable:
-    """Read every column discover needs, once, into arrays ordered by creator_id."""
-    t0 = time.perf_counter()
-    ws = {"ws": workspace}
-    pos = (
-        "(SELECT creator_id, (row_number() OVER (ORDER BY creator_id) - 1)::BIGINT AS pos "
-        "FROM creators WHERE workspace_id = $ws)"
-    )
+# the parts of the table and the tables each is read from besides the creators' positions
+# (tests/match/test_candidates.py traces each part's SQL against its entry): after a write, a
+# part whose tables did not move is taken from the previous table when the creators (and so
+# the rows) are the same; a follower count refreshed re-reads no demographics or posts
+PARTS: dict[str, tuple[str, ...]] = {
+    "features": ("creator_features",),
+    "demographics": ("audience_demographics",),
+    "niche": ("creator_niche",),
+    "posts": ("posts",),
+    "fees": tuple(t for t in CANDIDATE_TABLES if t != "audience_demographics"),
+}
+# the table's fields each part fills (the rest come from ``creators`` and are always read)
+PART_FIELDS: dict[str, tuple[str, ...]] = {
+    "features": ("has_feat", "engagement_rate", "eq_score", "auth_score", "sponsored_rate",
+                 "feat_brands"),
+    "demographics": ("demo", "has_dim"),
+    "niche": ("niche", "has_niche"),
+    "posts": ("raw_eng", "post_terms"),
+    "fees": ("fee", "fee_lo", "fee_hi", "fee_source", "deal", "frame"),
+}  # fmt: skip
+
+_POS = (
+    "(SELECT creator_id, (row_number() OVER (ORDER BY creator_id) - 1)::BIGINT AS pos "
+    "FROM creators WHERE workspace_id = $ws)"
+)
+
+
+def _base(store: Store, workspace: str, version: str) -> CandidateTable:
+    """The creators' own columns; every part's field empty."""
     c = store.arrow(
         "SELECT creator_id, handle, platform, followers, country, language FROM creators "
         "WHERE workspace_id = $ws ORDER BY creator_id",
-        ws,
+        {"ws": workspace},
     )
     n = c.num_rows
     ids = _obj(c.column("creator_id"))
     followers = _num(c.column("followers"))
-    platform = _obj(c.column("platform"))
     nan = np.full(n, np.nan)
-    t = CandidateTable(
+    return CandidateTable(
         version=version,
         ids=ids,
         index=_positions(ids),
         handle=_obj(c.column("handle")),
-        platform=platform,
+        platform=_obj(c.column("platform")),
         country=_obj(c.column("country")),
         language=_obj(c.column("language")),
         followers=followers,
-        tier=_tiers(followers),
+        tier=tiers_of(followers),
         fee=nan.copy(),
         fee_lo=nan.copy(),
         fee_hi=nan.copy(),
@@ -270,32 +280,40 @@ def build(store: Store, workspace: str, version: str) -> CandidateTable:
         niche=np.full(n, None, dtype=object),
         has_niche=np.zeros(n, bool),
     )
+
+
+def _features(store: Store, workspace: str, t: CandidateTable) -> None:
     has_f, cols, has_at = _feature_schema(store)
-    if has_f and cols:
-        # the latest row per creator, as load_features reads it
-        order = "ORDER BY f.computed_at DESC" if has_at else ""
-        qual = f"QUALIFY row_number() OVER (PARTITION BY f.creator_id {order}) = 1"
-        f = store.arrow(
-            f"SELECT p.pos, {', '.join('f.' + x for x in cols)} FROM creator_features f "
-            f"JOIN {pos} p USING (creator_id) WHERE f.workspace_id = $ws {qual}",
-            ws,
-        )
-        r = f.column("pos").to_numpy()
-        t.has_feat[r] = True
-        for col, arr in (
-            ("engagement_rate", t.engagement_rate),
-            ("engagement_quality_score", t.eq_score),
-            ("authenticity_score", t.auth_score),
-            ("sponsored_rate", t.sponsored_rate),
-        ):
-            if col in cols:
-                arr[r] = _num(f.column(col))
-        if "sponsor_brands" in cols:
-            by_brand: dict[str, list[int]] = {}
-            for row, brands in zip(r, f.column("sponsor_brands").to_pylist(), strict=True):
-                for b in {x.lower() for x in (brands or []) if x is not None}:
-                    by_brand.setdefault(b, []).append(int(row))
-            t.feat_brands = {k: np.array(v, np.int64) for k, v in by_brand.items()}
+    if not (has_f and cols):
+        return
+    # the latest row per creator, as load_features reads it
+    order = "ORDER BY f.computed_at DESC" if has_at else ""
+    qual = f"QUALIFY row_number() OVER (PARTITION BY f.creator_id {order}) = 1"
+    f = store.arrow(
+        f"SELECT p.pos, {', '.join('f.' + x for x in cols)} FROM creator_features f "
+        f"JOIN {_POS} p USING (creator_id) WHERE f.workspace_id = $ws {qual}",
+        {"ws": workspace},
+    )
+    r = f.column("pos").to_numpy()
+    t.has_feat[r] = True
+    for col, arr in (
+        ("engagement_rate", t.engagement_rate),
+        ("engagement_quality_score", t.eq_score),
+        ("authenticity_score", t.auth_score),
+        ("sponsored_rate", t.sponsored_rate),
+    ):
+        if col in cols:
+            arr[r] = _num(f.column(col))
+    if "sponsor_brands" in cols:
+        by_brand: dict[str, list[int]] = {}
+        for row, brands in zip(r, f.column("sponsor_brands").to_pylist(), strict=True):
+            for b in {x.lower() for x in (brands or []) if x is not None}:
+                by_brand.setdefault(b, []).append(int(row))
+        t.feat_brands = {k: np.array(v, np.int64) for k, v in by_brand.items()}
+
+
+def _demographics(store: Store, workspace: str, t: CandidateTable) -> None:
+    ws = {"ws": workspace}
     # buckets as small integer codes so 25M demographic rows never become Python strings
     keys = (
         "SELECT dimension, bucket, (row_number() OVER (ORDER BY dimension, bucket) - 1)::INT AS g"
@@ -306,7 +324,7 @@ def build(store: Store, workspace: str, version: str) -> CandidateTable:
     if groups:
         d = store.arrow(
             f"SELECT k.g, p.pos, any_value(d.share) AS share FROM audience_demographics d "
-            f"JOIN {pos} p USING (creator_id) JOIN ({keys}) k USING (dimension, bucket) "
+            f"JOIN {_POS} p USING (creator_id) JOIN ({keys}) k USING (dimension, bucket) "
             "WHERE d.workspace_id = $ws GROUP BY k.g, p.pos ORDER BY k.g, p.pos",
             ws,
         )
@@ -319,25 +337,39 @@ def build(store: Store, workspace: str, version: str) -> CandidateTable:
             t.demo.setdefault(str(k["dimension"]), {})[str(k["bucket"])] = Sparse(
                 prow[a:b], share[a:b]
             )
+    _dims(t)
+
+
+def _dims(t: CandidateTable) -> None:
+    """``has_dim`` from ``demo``: which creators have each dimension."""
+    t.has_dim = {}
     for dim in t.demo:
-        mask = np.zeros(n, bool)
+        mask = np.zeros(len(t), bool)
         for sp in t.demo[dim].values():
             mask[sp.rows] = True
         t.has_dim[dim] = mask
-    if _has_table(store, "creator_niche"):
-        nt = store.arrow(
-            "SELECT p.pos, any_value(x.niche) AS niche FROM creator_niche x "
-            f"JOIN {pos} p USING (creator_id) WHERE x.workspace_id = $ws GROUP BY p.pos",
-            ws,
-        )
-        nr = nt.column("pos").to_numpy()
-        t.has_niche[nr] = True
-        t.niche[nr] = _obj(nt.column("niche"))
+
+
+def _niche(store: Store, workspace: str, t: CandidateTable) -> None:
+    if not _has_table(store, "creator_niche"):
+        return
+    nt = store.arrow(
+        "SELECT p.pos, any_value(x.niche) AS niche FROM creator_niche x "
+        f"JOIN {_POS} p USING (creator_id) WHERE x.workspace_id = $ws GROUP BY p.pos",
+        {"ws": workspace},
+    )
+    nr = nt.column("pos").to_numpy()
+    t.has_niche[nr] = True
+    t.niche[nr] = _obj(nt.column("niche"))
+
+
+def _posts(store: Store, workspace: str, t: CandidateTable) -> None:
+    ws = {"ws": workspace}
     e = store.arrow(
         "SELECT p.pos, median(coalesce(likes, 0) + coalesce(comments, 0)) AS e FROM ("
         " SELECT creator_id, likes, comments, row_number() OVER (PARTITION BY creator_id"
         " ORDER BY posted_at DESC NULLS LAST) AS rn FROM posts WHERE workspace_id = $ws) x"
-        f" JOIN {pos} p USING (creator_id) WHERE rn <= 12 GROUP BY p.pos",
+        f" JOIN {_POS} p USING (creator_id) WHERE rn <= 12 GROUP BY p.pos",
         ws,
     )
     t.raw_eng[e.column("pos").to_numpy()] = _num(e.column("e"))
@@ -345,12 +377,51 @@ def build(store: Store, workspace: str, version: str) -> CandidateTable:
         "SELECT DISTINCT p.pos, x.term FROM (SELECT creator_id, unnest(list_concat("
         " list_transform(coalesce(sponsor_brands, []), lambda s: lower(s)),"
         " list_transform(coalesce(mentions, []), lambda s: lower(s)))) AS term FROM posts"
-        f" WHERE workspace_id = $ws) x JOIN {pos} p USING (creator_id) WHERE x.term IS NOT NULL",
+        f" WHERE workspace_id = $ws) x JOIN {_POS} p USING (creator_id) WHERE x.term IS NOT NULL",
         ws,
     )
     for term, g in terms.groupby("term", sort=False):
         t.post_terms[str(term)] = np.sort(g["pos"].to_numpy(np.int64))
-    _fees(store, workspace, t)
+
+
+_READ = {
+    "features": _features,
+    "demographics": _demographics,
+    "niche": _niche,
+    "posts": _posts,
+    "fees": _fees,
+}
+
+
+def build(
+    store: Store,
+    workspace: str,
+    version: str,
+    *,
+    keys: dict[str, str] | None = None,
+    previous: CandidateTable | None = None,
+) -> CandidateTable:
+    """Read every column discover needs, once, into arrays ordered by creator_id. ``keys``: the
+    current version of each part's tables (:data:`PARTS`); a part whose key is the one
+    ``previous`` was built with is copied from it when the creators are the same."""
+    t0 = time.perf_counter()
+    t = _base(store, workspace, version)
+    same_rows = previous is not None and np.array_equal(previous.ids, t.ids)
+    for part, read in _READ.items():
+        key = (keys or {}).get(part)
+        if (
+            same_rows
+            and key is not None
+            and previous is not None
+            and previous.parts.get(part) == key
+        ):
+            for name in PART_FIELDS[part]:
+                setattr(t, name, getattr(previous, name))
+            t.reused.append(part)
+        else:
+            read(store, workspace, t)
+        if key is not None:
+            t.parts[part] = key
     t.built_s = time.perf_counter() - t0
     return t
 
@@ -396,6 +467,7 @@ def to_arrays(t: CandidateTable) -> dict[str, np.ndarray]:
     """The table as plain arrays (closeknit.match.persist saves them without pickle)."""
     out: dict[str, np.ndarray] = {a: getattr(t, a) for a in _ARRAYS}
     out["meta"] = np.array([t.version, t.fee_source], dtype=object)
+    out["parts"] = np.array([f"{k}={v}" for k, v in t.parts.items()], dtype=object)
     out["built_s"] = np.array([t.built_s])
     rows: dict[str, np.ndarray] = {}
     share: dict[str, np.ndarray] = {}
@@ -419,18 +491,14 @@ def from_arrays(z: dict[str, np.ndarray]) -> CandidateTable:
         index=_positions(cols["ids"]),
         fee_source=str(z["meta"][1] or ""),
         built_s=float(z["built_s"][0]),
+        parts=dict(str(x).split("=", 1) for x in z["parts"]),
         **cols,
     )
     rows, share = _unflat("demo.rows", z), _unflat("demo.share", z)
     for k, r in rows.items():
         dim, _, bucket = k.partition("\x1f")
         t.demo.setdefault(dim, {})[bucket] = Sparse(r.astype(np.int64), share[k].astype(float))
-    n = len(t)
-    for dim in t.demo:
-        mask = np.zeros(n, bool)
-        for sp in t.demo[dim].values():
-            mask[sp.rows] = True
-        t.has_dim[dim] = mask
+    _dims(t)
     t.deal = {k: v for k, v in z.items() if k.startswith("deal.")}
     t.frame = {k[6:]: v for k, v in z.items() if k.startswith("frame.")}
     t.post_terms = {k: v.astype(np.int64) for k, v in _unflat("post_terms", z).items()}
@@ -467,15 +535,22 @@ def get_table(store: Store, workspace: str) -> CandidateTable:
     with _lock:
         cur = _tables.get(key)
         if cur is None or cur.version != version:
-            saved = persist.load(store, workspace, "candidates", ck)
-            cur = None
-            if saved is not None:
-                try:
-                    cur = from_arrays(saved)
-                except (KeyError, ValueError, IndexError) as e:  # a damaged file: rebuild
-                    persist.log.warning("ignoring damaged candidate cache: %s", e)
+            previous = cur
+            cur = _saved(store, workspace, ck) if ck is not None else None
             if cur is None or cur.version != version:
-                cur = build(store, workspace, version)
+                keys = None
+                if ck is not None:
+                    keys = {}
+                    for part, tables in PARTS.items():
+                        pk = persist.cache_key(store, tables=tables)
+                        if pk is not None:
+                            keys[part] = pk
+                    # the last version saved (another process's): the parts it can give
+                    if previous is None:
+                        previous = _saved(store, workspace, None)
+                cur = build(store, workspace, version, keys=keys, previous=previous)
+                if "fees" in cur.reused:  # as if loaded: the planner's fee model needs no fit
+                    fees.remember_deal_model(store, workspace, cur.deal)
                 arrays = to_arrays(cur)
                 # the large numeric members (the audience shares: ~40 MB at 100k) are mapped,
                 # not read through the zip and its checksum
@@ -487,6 +562,24 @@ def get_table(store: Store, workspace: str) -> CandidateTable:
                 remember_frame(store, workspace, cur.frame)
             _tables[key] = cur
     return cur
+
+
+def _saved(store: Store, workspace: str, ck: str | None) -> CandidateTable | None:
+    """The table saved for data version ``ck`` (None: whatever version this code saved last)."""
+    from closeknit.match import persist
+
+    if ck is None:
+        got = persist.load_any(store, workspace, "candidates")
+        saved = None if got is None else got[1]
+    else:
+        saved = persist.load(store, workspace, "candidates", ck)
+    if saved is None:
+        return None
+    try:
+        return from_arrays(saved)
+    except (KeyError, ValueError, IndexError) as e:  # a damaged file: rebuild
+        persist.log.warning("ignoring damaged candidate cache: %s", e)
+        return None
 
 
 def forget(store: Store | None = None) -> None:
