@@ -79,3 +79,24 @@ def test_restored_index_reranks_from_the_saved_floats(
     finally:
         mindex._mem.clear()
         st.close()
+
+
+def test_vectors_from_any_chunking_become_one_writable_float32_matrix() -> None:
+    import pyarrow as pa
+
+    from closeknit.match.vectors import _list_array, _to_matrix
+
+    m = np.random.default_rng(0).standard_normal((1000, 8)).astype(np.float32)
+    a = _list_array(m)
+    cases = [
+        (a, m),
+        (pa.chunked_array([a.slice(0, 300), a.slice(300, 0), a.slice(300, 700)]), m),
+        (pa.chunked_array([a]), m),
+        (a.slice(10, 5), m[10:15]),  # a slice: its offsets do not start at 0
+        (pa.array([[1.0, 2.0], [3.0, 4.0]], type=pa.list_(pa.float64())), [[1, 2], [3, 4]]),
+    ]
+    for col, want in cases:
+        got = _to_matrix(col, len(want[0]))
+        assert got.dtype == np.float32 and got.flags.writeable and got.flags.c_contiguous
+        assert np.array_equal(got, np.asarray(want, np.float32))
+    assert _to_matrix(pa.chunked_array([], type=a.type), 8).shape == (0, 8)
