@@ -11,7 +11,8 @@ saves them under ``<db>.cache/``), ``warm`` the median of ``--repeats`` processe
 after each kind of write in :data:`WRITES` (an edit of one bio, of 1% of the creators' latest
 captions, a follower count, an order, a feature, a saved plan). Each write is a real committed
 transaction that changes no result (it moves the store's write signature exactly as an import
-or an edit would; the text edits move a trailing space).
+or an edit would; the text edits move a trailing space), except "after 1% documents changed",
+which adds a word to (or takes it from) those captions, so those creators are re-embedded.
 
 Baselines, each a fresh Python process, median of ``--repeats``:
 
@@ -91,7 +92,7 @@ def run(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
     return wall, _children_cpu() - c0
 
 
-# one committed write that changes no value, per kind of change a user makes: each moves the
+# one committed write per kind of change a user makes (all but one change no value): each moves the
 # write signature of the tables it names (closeknit.store.db), so the next process re-derives
 # what is built from them. "cold": a creator's bio (the text every derivation reads)
 # the derived data follows the creators' texts, not the writes: the text edits move a trailing
@@ -110,6 +111,13 @@ WRITES = {
     "suffix(coalesce(caption, ''), ' ') THEN rtrim(caption) ELSE coalesce(caption, '') || ' ' "
     "END WHERE post_id IN (SELECT max_by(post_id, posted_at) FROM posts "
     "WHERE workspace_id = 'default' AND hash(creator_id) % 100 = 0 GROUP BY creator_id)",
+    # the same creators' latest captions with a word added or removed: their documents change,
+    # so they are re-embedded and the index, BM25 and evidence move with them
+    "after 1% documents changed": "UPDATE posts SET caption = CASE WHEN "
+    "starts_with(coalesce(caption, ''), 'restock ') THEN substr(caption, 9) "
+    "ELSE 'restock ' || coalesce(caption, '') END WHERE post_id IN (SELECT max_by(post_id, "
+    "posted_at) FROM posts WHERE workspace_id = 'default' AND hash(creator_id) % 100 = 0 "
+    "GROUP BY creator_id)",
     "after follower counts": f"UPDATE creators SET followers = followers WHERE creator_id = {_ONE}",
     "after an order": "UPDATE orders SET total = total WHERE order_id = "
     "(SELECT min(order_id) FROM orders WHERE workspace_id = 'default')",
