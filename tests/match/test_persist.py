@@ -752,3 +752,35 @@ def test_a_store_without_a_data_version_checks_the_texts_in_process(
         assert vectors.refresh_creator_vectors(st, "default").updated == 1
     finally:
         st.close()
+
+
+def test_niche_purity_is_kept_across_writes_that_leave_the_vectors_and_niches(
+    small: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from closeknit.match import relevance
+
+    _new_process()
+    _results(small)
+    computed: list[float | None] = []
+    real = relevance.niche_purity
+
+    def spy(*a: Any) -> float | None:
+        computed.append(real(*a))
+        return computed[-1]
+
+    monkeypatch.setattr(relevance, "niche_purity", spy)
+    for write, again in [
+        ("UPDATE creators SET followers = followers + 1", False),
+        ("UPDATE creator_features SET engagement_rate = engagement_rate", False),
+        ("UPDATE creator_niche SET niche = 'food' WHERE creator_id = 'instagram:bakes_gb'", True),
+        ("UPDATE creators SET bio = bio || ' sourdough' WHERE handle = 'runner_gb'", True),
+    ]:
+        computed.clear()
+        small.execute(write)
+        _new_process()
+        hit = _results(small)
+        assert bool(computed) == again, write
+        _new_process()
+        with monkeypatch.context() as mp:
+            mp.setattr(persist, "cache_key", lambda store, tables=None: None)
+            assert hit == _results(small), write  # the same as computing it afresh

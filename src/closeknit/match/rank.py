@@ -27,7 +27,7 @@ from closeknit.match.audience import (
     expected_shares,
 )
 from closeknit.match.brief import Brief, content_text
-from closeknit.match.candidates import CANDIDATE_TABLES, FEATURE_COLS
+from closeknit.match.candidates import FEATURE_COLS
 from closeknit.match.embed import get_embedder
 from closeknit.match.vectors import (
     creator_document,
@@ -825,15 +825,23 @@ _purity_memo: DataMemo[tuple[float | None]] = DataMemo(size=8)
 def niche_purity(store: Store, workspace: str, tab: Any, idx: Any, model_name: str) -> float | None:
     """:func:`relevance.niche_purity` of the workspace (the vector index's creators with the
     candidate table's niches): once per (table version, embedder) in a process, persisted per
-    data version (0.1-0.4 s to compute)."""
+    version of what it reads (0.1-0.4 s to compute)."""
+    import hashlib
+
     from closeknit.match import persist
 
     key = _purity_memo.key(store, workspace, model_name, version=tab.version)
     hit = _purity_memo.get(key)
     if hit is not None:
         return hit[0]
-    # the vectors (creators, posts) and the niches: all among the candidate table's tables
-    ck = persist.cache_key(store, tables=CANDIDATE_TABLES)
+    # what it reads: the vectors (which follow the documents' content, text_key) and the niches
+    # (creator_niche, placed by the creators' ids): a follower or features write keeps it
+    text, niches = text_key(store, workspace), persist.cache_key(store, tables=("creator_niche",))
+    ck = (
+        None
+        if text is None or niches is None
+        else hashlib.md5(f"{text}|{niches}".encode()).hexdigest()
+    )
     saved = persist.load(store, workspace, f"niche-purity-{model_name}", ck)
     if saved is not None and "purity" in saved:
         value = None if np.isnan(saved["purity"][0]) else float(saved["purity"][0])
