@@ -311,3 +311,34 @@ def test_a_new_process_takes_the_parts_of_the_saved_table(small: Store) -> None:
     cand.forget(small)  # and the table saved after it is whole
     again = cand.get_table(small, "default")
     assert again.reused == [] and _canon(again) == _canon(t)
+
+
+def test_brand_rows_equal_the_per_creator_loop() -> None:
+    # the competitor filter's brands per creator, from Arrow lists: the rule of the Python
+    # loop it replaced (each list's names lower-cased by Python, each (brand, row) once)
+    import random
+
+    import pyarrow as pa
+
+    rnd = random.Random(3)
+    names = ["GymCo", "gymco", "GYMCO", "FlourCo", "İstanbulWear", "Straße", "ÉCLAIR", "", "x"]
+    lists = [
+        None if rnd.random() < 0.1
+        else [None if rnd.random() < 0.1 else rnd.choice(names) for _ in range(rnd.randint(0, 4))]
+        for _ in range(500)
+    ]  # fmt: skip
+    rows = np.array(rnd.sample(range(2000), 500), np.int64)
+    want: dict[str, set[int]] = {}
+    for row, brands in zip(rows.tolist(), lists, strict=True):
+        for b in {x.lower() for x in (brands or []) if x is not None}:
+            want.setdefault(b, set()).add(row)
+    typ = pa.list_(pa.string())
+    for col in (
+        pa.array(lists, type=typ),
+        pa.chunked_array([pa.array(lists[:200], type=typ), pa.array(lists[200:], type=typ)]),
+    ):
+        got = cand.brand_rows(col, rows)
+        assert {k: set(v.tolist()) for k, v in got.items()} == want
+        assert all(np.all(np.diff(v) > 0) for v in got.values())  # sorted, each row once
+    assert cand.brand_rows(pa.array([], type=typ), rows[:0]) == {}
+    assert cand.brand_rows(pa.array([None, []], type=typ), rows[:2]) == {}

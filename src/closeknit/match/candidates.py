@@ -305,11 +305,34 @@ def _features(store: Store, workspace: str, t: CandidateTable) -> None:
         if col in cols:
             arr[r] = _num(f.column(col))
     if "sponsor_brands" in cols:
-        by_brand: dict[str, list[int]] = {}
-        for row, brands in zip(r, f.column("sponsor_brands").to_pylist(), strict=True):
-            for b in {x.lower() for x in (brands or []) if x is not None}:
-                by_brand.setdefault(b, []).append(int(row))
-        t.feat_brands = {k: np.array(v, np.int64) for k, v in by_brand.items()}
+        t.feat_brands = brand_rows(f.column("sponsor_brands"), np.asarray(r, np.int64))
+
+
+def brand_rows(col: Any, rows: np.ndarray) -> dict[str, np.ndarray]:
+    """Lower-cased brand -> the sorted rows (``rows[i]`` for list ``i`` of ``col``, a list of
+    strings) that name it, each once. Python lowers only the distinct names (a Python loop over
+    every creator's list was 0.2 s at 100k creators)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
+    if len(arr) == 0:
+        return {}
+    parent = np.asarray(pc.list_parent_indices(arr).to_numpy(zero_copy_only=False), np.int64)
+    flat = pc.list_flatten(arr)
+    valid = np.asarray(flat.is_valid().to_numpy(zero_copy_only=False), bool)
+    enc = pc.dictionary_encode(flat.filter(pa.array(valid)))
+    names = [str(x).lower() for x in enc.dictionary.to_pylist()]
+    lowered = list(dict.fromkeys(names))
+    at = {b: k for k, b in enumerate(lowered)}
+    code = np.array([at[b] for b in names], np.int64)[
+        np.asarray(enc.indices.to_numpy(zero_copy_only=False), np.int64)
+    ]
+    row = rows[parent[valid]]
+    pair = np.unique(code * (int(rows.max(initial=0)) + 1) + row)  # (brand, row), sorted
+    brand, row = np.divmod(pair, int(rows.max(initial=0)) + 1)
+    cuts = np.searchsorted(brand, np.arange(len(lowered) + 1))
+    return {b: row[cuts[k] : cuts[k + 1]] for k, b in enumerate(lowered) if cuts[k + 1] > cuts[k]}
 
 
 def _demographics(store: Store, workspace: str, t: CandidateTable) -> None:
