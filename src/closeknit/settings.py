@@ -84,7 +84,7 @@ def tiers_of(followers: Any, tiers: list[tuple[str, int]] | None = None) -> Any:
     j = np.searchsorted(lows, np.where(known, np.trunc(f), -np.inf), side="right")
     out = names[j]
     out[~known] = None
-    return np.asarray(out, dtype=object)
+    return out
 
 
 @lru_cache(maxsize=1)

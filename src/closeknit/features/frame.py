@@ -199,8 +199,7 @@ def creator_frame(store: Store, workspace: str, creator_ids: Sequence[str] | Non
     if df.empty:
         return pd.DataFrame(columns=COLUMNS)
     df["followers"] = pd.to_numeric(df["followers"], errors="coerce")
-    # an object Series keeps None (a plain list would turn it into NaN beside strings)
-    # object, not pandas' inferred string dtype: it would turn None into NaN
+    # an object Series keeps None (pandas' inferred string dtype would turn it into NaN)
     df["tier"] = pd.Series(
         tiers_of(df["followers"].to_numpy(dtype=float)), index=df.index, dtype=object
     )

@@ -329,8 +329,8 @@ def brand_rows(col: Any, rows: np.ndarray) -> dict[str, np.ndarray]:
         np.asarray(enc.indices.to_numpy(zero_copy_only=False), np.int64)
     ]
     row = rows[parent[valid]]
-    pair = np.unique(code * (int(rows.max(initial=0)) + 1) + row)  # (brand, row), sorted
-    brand, row = np.divmod(pair, int(rows.max(initial=0)) + 1)
+    width = int(rows.max(initial=0)) + 1
+    brand, row = np.divmod(np.unique(code * width + row), width)  # (brand, row), sorted
     cuts = np.searchsorted(brand, np.arange(len(lowered) + 1))
     return {b: row[cuts[k] : cuts[k + 1]] for k, b in enumerate(lowered) if cuts[k + 1] > cuts[k]}
 
@@ -429,17 +429,13 @@ def build(
     ``previous`` was built with is copied from it when the creators are the same."""
     t0 = time.perf_counter()
     t = _base(store, workspace, version)
-    same_rows = previous is not None and np.array_equal(previous.ids, t.ids)
+    # the previous table's parts can stand in only for the same rows (the same creators)
+    prev = previous if previous is not None and np.array_equal(previous.ids, t.ids) else None
     for part, read in _READ.items():
         key = (keys or {}).get(part)
-        if (
-            same_rows
-            and key is not None
-            and previous is not None
-            and previous.parts.get(part) == key
-        ):
+        if prev is not None and key is not None and prev.parts.get(part) == key:
             for name in PART_FIELDS[part]:
-                setattr(t, name, getattr(previous, name))
+                setattr(t, name, getattr(prev, name))
             t.reused.append(part)
         else:
             read(store, workspace, t)
@@ -563,11 +559,11 @@ def get_table(store: Store, workspace: str) -> CandidateTable:
             if cur is None or cur.version != version:
                 keys = None
                 if ck is not None:
-                    keys = {}
-                    for part, tables in PARTS.items():
-                        pk = persist.cache_key(store, tables=tables)
-                        if pk is not None:
-                            keys[part] = pk
+                    keys = {
+                        part: pk
+                        for part, tables in PARTS.items()
+                        if (pk := persist.cache_key(store, tables=tables)) is not None
+                    }
                     # the last version saved (another process's): the parts it can give
                     if previous is None:
                         previous = _saved(store, workspace, None)

@@ -13,6 +13,7 @@ demographics is scored at its estimate from similar creators instead
 
 from __future__ import annotations
 
+import hashlib
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -826,8 +827,6 @@ def niche_purity(store: Store, workspace: str, tab: Any, idx: Any, model_name: s
     """:func:`relevance.niche_purity` of the workspace (the vector index's creators with the
     candidate table's niches): once per (table version, embedder) in a process, persisted per
     version of what it reads (0.1-0.4 s to compute)."""
-    import hashlib
-
     from closeknit.match import persist
 
     key = _purity_memo.key(store, workspace, model_name, version=tab.version)

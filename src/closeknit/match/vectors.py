@@ -53,10 +53,8 @@ def _to_matrix(col: pa.ChunkedArray | pa.Array, dim: int) -> np.ndarray:
     # one copy of the values into a writable float32 matrix (combining the chunks first, then
     # converting, copied 150 MB three times at 100k creators)
     parts = [c.flatten().to_numpy(zero_copy_only=False) for c in chunks]
-    flat = np.concatenate(parts).astype(np.float32, copy=False) if len(parts) > 1 else None
-    if flat is None:
-        flat = np.array(parts[0], dtype=np.float32)
-    return flat.reshape(n, -1)
+    flat = np.concatenate(parts) if len(parts) > 1 else np.array(parts[0])
+    return flat.astype(np.float32, copy=False).reshape(n, -1)
 
 
 def _list_array(mat: np.ndarray) -> pa.Array:
