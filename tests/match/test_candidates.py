@@ -196,7 +196,8 @@ def test_saved_usearch_index_is_restored(tmp_path: Path, monkeypatch: pytest.Mon
     assert mindex.get_index(st, "default").search(mat[5], 5)[0] == want
     mindex._mem.clear()
     st.execute("UPDATE creator_embeddings SET source_hash = 'x' WHERE creator_id = 'c001'")
-    assert mindex.refresh(st, "default")["rebuilt"]  # stale file: rebuilt, not restored
+    moved = mindex.refresh(st, "default")  # stale file: updated, not restored
+    assert not moved.get("restored") and moved["updated"] == 1
     st.close()
 
 

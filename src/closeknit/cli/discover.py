@@ -347,7 +347,7 @@ def register(app: typer.Typer) -> None:
         workspace: WorkspaceOpt = None,
         as_json: JsonOpt = False,
     ) -> None:
-        """Embed new/changed creators and rebuild the vector index if the store moved on."""
+        """Embed new/changed creators and bring the vector index up to date."""
         with cli_errors(as_json), store_for(db) as st:
             r = fsvc.refresh_index(st, workspace_of(workspace), model)
         emit(r, as_json=as_json)

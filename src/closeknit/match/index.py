@@ -6,8 +6,10 @@ Two kinds behind one ``search(q, k)``: ``exact`` (numpy float32 dot products) up
 candidates, which are re-ranked by their exact float32 cosine, so the order returned is the
 float order. The graph and the float vectors are saved beside the database file and the state
 (row count and a fingerprint over creator ids and their source hashes) is recorded in
-``match_index_state``; :func:`get_index` rebuilds when the store has moved on (a creator added,
-removed, or re-embedded), so search never serves a stale index.
+``match_index_state``; :func:`get_index` brings the index up to date when the store has moved
+on, so search never serves a stale index: when the creators are the same ones and few vectors
+moved (a day's new posts re-embed a few creators), the graph's changed vectors are replaced in
+place; when a creator was added or removed, or many vectors moved, it is rebuilt.
 """
 
 from __future__ import annotations
@@ -30,6 +32,10 @@ RERANK_MIN = 1000  # candidates the graph proposes for float re-ranking, at leas
 CONNECTIVITY = 16
 EXPANSION_ADD = 128
 EXPANSION_SEARCH = 64
+# above this share of changed vectors the graph is rebuilt instead of updated in place: each
+# replaced node is re-linked from scratch, and a graph where most nodes were replaced is no
+# longer the one whose recall was measured
+UPDATE_MAX = 0.1
 
 
 class VectorIndex:
@@ -41,6 +47,9 @@ class VectorIndex:
         self._mat = np.ascontiguousarray(mat, dtype=np.float32)
         self._u: Any = None
         self.fp: str | None = None  # fingerprint of the vectors it was built from
+        # per row: 64-bit hashes of the creator id and of id + source hash (a graph's rows,
+        # compared with the store's to find the vectors that moved)
+        self.rows: np.ndarray | None = None
         self.ck: str | None = None  # the persisted data version it is saved under, if any
         if self.kind == "usearch":
             self._u = build_usearch(self._mat)
@@ -174,23 +183,43 @@ def refresh(
             if ck is not None and idx.kind == "exact" and idx.ck != ck:
                 _persist(store, workspace, name, ck, idx)
             return {"model": name, "kind": idx.kind, "n_vectors": len(idx.ids), "rebuilt": False}
-        idx_saved = _restore(store, workspace, name, fp, n, kind)
-        if idx_saved is not None:
-            _mem[key] = (fp, idx_saved)
-            return {"model": name, "kind": "usearch", "n_vectors": n, "rebuilt": False,
-                    "restored": True}  # fmt: skip
-        ids, mat = creator_matrix(store, workspace, model)
-        idx = VectorIndex(ids, mat, kind)
+        graph = kind in ("auto", "usearch") and n >= (USEARCH_MIN if kind == "auto" else 1)
+        rec = _saved_record(store, workspace, name) if graph else None
+        if rec is not None and rec[0] == fp:
+            saved = _load_graph(rec[1], n)
+            if saved is not None:
+                _mem[key] = (fp, _open(saved, _ids(store, workspace, name), fp))
+                return {"model": name, "kind": "usearch", "n_vectors": n, "rebuilt": False,
+                        "restored": True}  # fmt: skip
+        rows = _rows(store, workspace, name) if graph else None
+        base, private = None, False
+        if rows is not None:
+            if cur is not None and cur[1].kind == "usearch":
+                base = cur[1]  # this process's index: it may be serving searches
+            elif rec is not None and (saved := _load_graph(rec[1], n)) is not None:
+                base, private = _open(saved, rows[0], rec[0]), True
+        updated = None
+        if base is not None and rows is not None:
+            updated = _update(store, workspace, model, base, rows, private)
+        if updated is not None:
+            idx, changed = updated
+        else:
+            changed = -1
+            ids, mat = creator_matrix(store, workspace, model)
+            idx = VectorIndex(ids, mat, kind)
+            if rows is not None and rows[0] == ids:
+                idx.rows = rows[1]
         idx.fp = fp
         _mem[key] = (fp, idx)
         if ck is not None and idx.kind == "exact":
             _persist(store, workspace, name, ck, idx)
     path = None
-    if idx.kind == "usearch" and str(store.path) != ":memory:":
+    # a read-only process cannot record the state: files newer than the record could be taken
+    # for the recorded vectors by a later process, so it keeps its index in memory only
+    if idx.kind == "usearch" and str(store.path) != ":memory:" and not store.read_only:
         p = Path(str(store.path) + ".index") / f"{workspace}-{name}.usearch"
         p.parent.mkdir(parents=True, exist_ok=True)
-        idx._u.save(str(p))
-        _save_floats(p, idx._mat)
+        _save_graph(p, idx)
         path = str(p)
     if not store.read_only:
         with store.transaction(derived=True) as tx:
@@ -203,6 +232,9 @@ def refresh(
                 "fingerprint, path) VALUES (?, ?, ?, ?, ?, ?)",
                 [workspace, name, idx.kind, n, fp, path],
             )
+    if changed >= 0:  # the saved graph with its changed vectors replaced
+        return {"model": name, "kind": idx.kind, "n_vectors": n, "rebuilt": False,
+                "updated": changed, "path": path}  # fmt: skip
     return {"model": name, "kind": idx.kind, "n_vectors": n, "rebuilt": True, "path": path}
 
 
@@ -228,61 +260,154 @@ def _load_persisted(store: Store, workspace: str, name: str, ck: str) -> VectorI
     return idx
 
 
-def _restore(
-    store: Store, workspace: str, name: str, fp: str, n: int, kind: str
-) -> VectorIndex | None:
-    """The saved usearch file when its recorded fingerprint still matches the store.
-
-    A new process would otherwise rebuild the HNSW graph (tens of minutes at 1M creators).
-    """
-    if kind not in ("auto", "usearch") or n < (USEARCH_MIN if kind == "auto" else 1):
-        return None
+def _saved_record(store: Store, workspace: str, name: str) -> tuple[str, Path] | None:
+    """(fingerprint, path) of the usearch file recorded for the workspace, if any."""
     rec = store.query(
         "SELECT kind, fingerprint, path FROM match_index_state "
         "WHERE workspace_id = ? AND model = ?",
         [workspace, name],
     )
-    if not rec or rec[0]["kind"] != "usearch" or rec[0]["fingerprint"] != fp:
+    if not rec or rec[0]["kind"] != "usearch" or not rec[0]["path"]:
         return None
-    path = rec[0]["path"]
-    if not path or not Path(path).exists():
+    return str(rec[0]["fingerprint"]), Path(rec[0]["path"])
+
+
+def _load_graph(path: Path, n: int) -> tuple[Any, np.ndarray, np.ndarray | None] | None:
+    """(graph, float rows, row hashes) saved at ``path``; None unless it holds ``n`` vectors
+    and its float rows. A new process would otherwise rebuild the HNSW graph (tens of minutes
+    at 1M creators)."""
+    if not path.exists():
         return None
     from usearch.index import Index
 
-    u = Index.restore(path)
+    u = Index.restore(str(path))
     if u is None or len(u) != n:
         return None
-    floats = _load_floats(Path(path), n, int(u.ndim))
+    floats = _load_floats(path, n, int(u.ndim))
     if floats is None:
         return None
     u.expansion_search = EXPANSION_SEARCH  # type: ignore[misc]  # usearch has a setter
-    ids = [
-        r["creator_id"]
-        for r in store.query(
-            "SELECT creator_id FROM creator_embeddings WHERE workspace_id = ? AND model = ? "
-            "ORDER BY creator_id",
-            [workspace, name],
-        )
-    ]
+    return u, floats, _load_rows(path, n)
+
+
+def _open(saved: tuple[Any, np.ndarray, np.ndarray | None], ids: list[str], fp: str) -> VectorIndex:
     idx = VectorIndex.__new__(VectorIndex)
+    u, floats, rows = saved
     idx.ids, idx.kind, idx.dim = ids, "usearch", int(u.ndim)
     idx.ck = None
     idx._mat = floats
     idx._u = u
     idx.fp = fp
+    idx.rows = rows
     return idx
+
+
+def _ids(store: Store, workspace: str, name: str) -> list[str]:
+    t = store.arrow(
+        "SELECT creator_id FROM creator_embeddings WHERE workspace_id = ? AND model = ? "
+        "ORDER BY creator_id",
+        [workspace, name],
+    )
+    ids: list[str] = t.column("creator_id").to_pylist()
+    return ids
+
+
+def _rows(store: Store, workspace: str, name: str) -> tuple[list[str], np.ndarray]:
+    """The store's creator ids and, per row, the 64-bit hashes of the id and of id + source
+    hash (the fingerprint's terms), ordered by id."""
+    t = store.arrow(
+        "SELECT creator_id, hash(creator_id) AS k, "
+        "hash(creator_id || ':' || coalesce(source_hash, '')) AS h FROM creator_embeddings "
+        "WHERE workspace_id = ? AND model = ? ORDER BY creator_id",
+        [workspace, name],
+    )
+    rows = np.stack([t.column(c).to_numpy().astype(np.uint64) for c in ("k", "h")])
+    return t.column("creator_id").to_pylist(), rows
+
+
+def _update(
+    store: Store,
+    workspace: str,
+    model: str | None,
+    base: VectorIndex,
+    rows: tuple[list[str], np.ndarray],
+    private: bool,
+) -> tuple[VectorIndex, int] | None:
+    """``base`` with the vectors whose source moved replaced, when it holds the same creators
+    and at most ``UPDATE_MAX`` of them moved; None otherwise (the graph is rebuilt).
+
+    Unless ``private`` (opened from the file for this update), the graph is copied first, as
+    it may be serving searches; the float rows are always copied: an index in use is never
+    changed under a search.
+    """
+    ids, now = rows
+    if base._u is None or base.rows is None:
+        return None
+    if base.rows.shape != now.shape or not np.array_equal(base.rows[0], now[0]):
+        return None  # a creator added or removed: the positions (the graph's keys) moved
+    changed = np.flatnonzero(base.rows[1] != now[1])
+    if len(changed) > UPDATE_MAX * len(ids):
+        return None
+    u = base._u if private else base._u.copy()
+    mat = np.array(base._mat, dtype=np.float32)  # a private, writable copy of the float rows
+    if len(changed):
+        got, vecs = creator_matrix(store, workspace, model, only=[ids[i] for i in changed])
+        if got != [ids[i] for i in changed]:
+            return None  # the store moved while it was read: rebuild from one read
+        keys = changed.astype(np.int64)
+        u.remove(keys)
+        u.add(keys, vecs)
+        mat[changed] = vecs
+    idx = VectorIndex.__new__(VectorIndex)
+    idx.ids, idx.kind, idx.dim = ids, "usearch", base.dim
+    idx.ck = None
+    idx._mat = mat
+    idx._u = u
+    idx.fp = None
+    idx.rows = now
+    return idx, int(len(changed))
 
 
 def _floats_path(usearch_path: Path) -> Path:
     return usearch_path.with_suffix(".f32.npy")
 
 
-def _save_floats(usearch_path: Path, mat: np.ndarray) -> None:
-    """The float32 rows beside the graph: a restored index re-ranks without reading the store."""
-    dst = _floats_path(usearch_path)
-    tmp = dst.with_suffix(".tmp.npy")
-    np.save(tmp, mat)
-    tmp.replace(dst)
+def _rows_path(usearch_path: Path) -> Path:
+    return usearch_path.with_suffix(".rows.npy")
+
+
+def _save_graph(path: Path, idx: VectorIndex) -> None:
+    """The graph, its float32 rows (a restored index re-ranks without reading the store) and
+    its row hashes (an update finds the vectors that moved), each written to a temporary file
+    and renamed over the old one. The row hashes go last: after a crash between the renames they
+    still name the rows the older files hold, or the rows are found changed and written again."""
+    import os
+
+    def put(dst: Path, write: Any) -> None:
+        tmp = dst.with_name(f".{dst.name}.{os.getpid()}.tmp")
+        write(tmp)
+        tmp.replace(dst)
+
+    rows = _rows_path(path)
+    if idx.rows is None:
+        rows.unlink(missing_ok=True)  # rows of an older graph must not describe this one
+    put(path, lambda t: idx._u.save(str(t)))
+    put(_floats_path(path), lambda t: _np_save(t, idx._mat))
+    if idx.rows is not None:
+        put(rows, lambda t: _np_save(t, idx.rows))
+
+
+def _np_save(path: Path, arr: np.ndarray) -> None:
+    with open(path, "wb") as f:  # a file object: np.save would add ".npy" to the name
+        np.save(f, arr)
+
+
+def _load_rows(usearch_path: Path, n: int) -> np.ndarray | None:
+    p = _rows_path(usearch_path)
+    if not p.exists():
+        return None
+    rows = np.load(p)
+    return rows if rows.shape == (2, n) and rows.dtype == np.uint64 else None
 
 
 def _load_floats(usearch_path: Path, n: int, dim: int) -> np.ndarray | None:

@@ -818,13 +818,15 @@ def _text_bytes(ids: np.ndarray, h: np.ndarray) -> bytes:
 
 
 def creator_matrix(
-    store: Store, workspace: str, model: str | None = None
+    store: Store, workspace: str, model: str | None = None, only: Sequence[str] | None = None
 ) -> tuple[list[str], np.ndarray]:
-    """(creator_ids, vectors) of every embedded creator of the workspace, ordered by id."""
+    """(creator_ids, vectors) of every embedded creator of the workspace (or of the creators
+    ``only``), ordered by id."""
     emb = get_embedder(model)
     t = store.arrow(
         "SELECT creator_id, vector FROM creator_embeddings WHERE workspace_id = ? AND model = ? "
-        "ORDER BY creator_id",
-        [workspace, emb.name],
+        + ("AND creator_id IN (SELECT unnest(?::VARCHAR[])) " if only is not None else "")
+        + "ORDER BY creator_id",
+        [workspace, emb.name] + ([list(only)] if only is not None else []),
     )
     return t.column("creator_id").to_pylist(), _to_matrix(t.column("vector"), emb.dim)

@@ -108,7 +108,8 @@ def niche_list() -> list[NicheInfo]:
 
 
 def refresh_index(store: Store, workspace: str, model: Model | None = None) -> dict[str, Any]:
-    """Embed new or changed creators and rebuild the vector index if the store moved on."""
+    """Embed new or changed creators and bring the vector index up to date (updated in place
+    or rebuilt: closeknit.match.index)."""
     r: dict[str, Any] = vectors.refresh_creator_vectors(store, workspace, model).to_dict()
     r["index"] = index.refresh(store, workspace, model)
     return r
