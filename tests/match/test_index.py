@@ -244,3 +244,44 @@ def test_an_update_cut_off_before_its_record_is_made_again(
     finally:
         mindex._mem.clear()
         st.close()  # type: ignore[attr-defined]
+
+
+def test_files_newer_than_their_record_are_not_restored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A process that renamed new files into place and died before recording them leaves an
+    older record beside them; when the store comes back to that record's vectors (a caption
+    edited and edited back), the files are not taken for it."""
+    monkeypatch.setattr(mindex, "USEARCH_MIN", 10)
+    monkeypatch.setenv("CLOSEKNIT_EMBED_MODEL", "hash")
+    mat = _clustered(300, 32, 10)
+    st, name = _vector_store(tmp_path / "u.duckdb", mat)
+    try:
+        mindex.refresh(st, "default")
+        n, fp = mindex.fingerprint(st, "default", name)
+        rows = mindex._rows(st, "default", name)[1]
+        assert mindex._sums_to(rows, fp)  # the same total as DuckDB's sum of the hashes
+        old = mat[[5]].copy()
+        _move(st, name, mat, np.array([5]), 4)
+        mindex._mem.clear()
+        state = st.query("SELECT * FROM match_index_state")
+        assert mindex.refresh(st, "default")["updated"] == 1  # files and record written
+        with st.transaction(derived=True) as tx:  # the record put back, as if never written
+            tx.execute("DELETE FROM match_index_state")
+            tx.insert_rows("match_index_state", state)
+        # the store back at the recorded vectors
+        mat[5] = old[0]
+        st.execute(
+            "UPDATE creator_embeddings SET vector = ?, source_hash = 's5' WHERE creator_id = "
+            "'c00005'",
+            [old[0].tolist()],
+        )
+        assert mindex.fingerprint(st, "default", name)[1] == fp
+        mindex._mem.clear()
+        got = mindex.refresh(st, "default")
+        assert not got.get("restored") and got["updated"] == 1
+        ids, sims = mindex.get_index(st, "default").search(mat[5], 1)
+        assert ids == ["c00005"] and sims[0] == pytest.approx(1.0, abs=1e-5)
+    finally:
+        mindex._mem.clear()
+        st.close()  # type: ignore[attr-defined]

@@ -187,7 +187,9 @@ def refresh(
         rec = _saved_record(store, workspace, name) if graph else None
         if rec is not None and rec[0] == fp:
             saved = _load_graph(rec[1], n)
-            if saved is not None:
+            # files renamed into place by a process that died before recording them can sit
+            # under an older record: their row hashes must add up to the recorded fingerprint
+            if saved is not None and (saved[2] is None or _sums_to(saved[2], fp)):
                 _mem[key] = (fp, _open(saved, _ids(store, workspace, name), fp))
                 return {"model": name, "kind": "usearch", "n_vectors": n, "rebuilt": False,
                         "restored": True}  # fmt: skip
@@ -323,6 +325,14 @@ def _rows(store: Store, workspace: str, name: str) -> tuple[list[str], np.ndarra
     )
     rows = np.stack([t.column(c).to_numpy().astype(np.uint64) for c in ("k", "h")])
     return t.column("creator_id").to_pylist(), rows
+
+
+def _sums_to(rows: np.ndarray, fp: str) -> bool:
+    """Whether the row hashes sum to the fingerprint's hash total (exactly, as DuckDB's sum)."""
+    h = rows[1]
+    total = int((h >> np.uint64(32)).sum(dtype=np.uint64)) * 2**32
+    total += int((h & np.uint64(0xFFFFFFFF)).sum(dtype=np.uint64))
+    return fp.split(":")[2] == str(total)
 
 
 def _update(
