@@ -279,9 +279,48 @@ def test_files_newer_than_their_record_are_not_restored(
         assert mindex.fingerprint(st, "default", name)[1] == fp
         mindex._mem.clear()
         got = mindex.refresh(st, "default")
-        assert not got.get("restored") and got["updated"] == 1
+        assert not got.get("restored") and got["rebuilt"]
         ids, sims = mindex.get_index(st, "default").search(mat[5], 1)
         assert ids == ["c00005"] and sims[0] == pytest.approx(1.0, abs=1e-5)
+    finally:
+        mindex._mem.clear()
+        st.close()  # type: ignore[attr-defined]
+
+
+def test_a_graph_saved_without_row_hashes_is_not_updated_from_older_ones(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A closeknit that saves no row hashes (an older version on the same store) leaves the
+    last ones beside its graph: they describe another graph, so the next update rebuilds."""
+    monkeypatch.setattr(mindex, "USEARCH_MIN", 10)
+    monkeypatch.setenv("CLOSEKNIT_EMBED_MODEL", "hash")
+    mat = _clustered(300, 32, 11)
+    st, name = _vector_store(tmp_path / "u.duckdb", mat)
+    try:
+        mindex.refresh(st, "default")
+        old = mat[[7]].copy()
+        _move(st, name, mat, np.array([7]), 5)
+        mindex._mem.clear()
+        real = mindex._save_graph
+
+        def older(path: Path, idx: mindex.VectorIndex) -> None:  # graph and floats only
+            idx._u.save(str(path))
+            mindex._np_save(mindex._floats_path(path), idx._mat)
+
+        monkeypatch.setattr(mindex, "_save_graph", older)
+        mindex.refresh(st, "default")  # the older code's save and record of the moved vector
+        monkeypatch.setattr(mindex, "_save_graph", real)
+        mat[7] = old[0]  # the store back where the row hashes beside the graph say it is
+        st.execute(
+            "UPDATE creator_embeddings SET vector = ?, source_hash = 's7' WHERE creator_id = "
+            "'c00007'",
+            [old[0].tolist()],
+        )
+        mindex._mem.clear()
+        got = mindex.refresh(st, "default")
+        assert got["rebuilt"], got
+        ids, sims = mindex.get_index(st, "default").search(mat[7], 1)
+        assert ids == ["c00007"] and sims[0] == pytest.approx(1.0, abs=1e-5)
     finally:
         mindex._mem.clear()
         st.close()  # type: ignore[attr-defined]

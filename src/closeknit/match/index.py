@@ -200,6 +200,11 @@ def refresh(
                 base = cur[1]  # this process's index: it may be serving searches
             elif rec is not None and (saved := _load_graph(rec[1], n)) is not None:
                 base, private = _open(saved, rows[0], rec[0]), True
+                if base.rows is not None and not _sums_to(base.rows, rec[0]):
+                    # row hashes that do not add up to the record do not describe the graph
+                    # beside them (saved by a closeknit that writes none, or by a process that
+                    # died before recording its files): rebuilt, not updated from them
+                    base.rows = None
         updated = None
         if base is not None and rows is not None:
             updated = _update(store, workspace, model, base, rows, private)
