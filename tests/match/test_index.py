@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from closeknit.match import index as mindex
-from closeknit.store import open_store
+from closeknit.store import Store, open_store
 
 
 def _clustered(n: int, dim: int, seed: int) -> np.ndarray:
@@ -102,7 +103,7 @@ def test_vectors_from_any_chunking_become_one_writable_float32_matrix() -> None:
     assert _to_matrix(pa.chunked_array([], type=a.type), 8).shape == (0, 8)
 
 
-def _vector_store(path: Path, mat: np.ndarray) -> tuple[object, str]:
+def _vector_store(path: Path, mat: np.ndarray) -> tuple[Store, str]:
     st = open_store(path)
     name = mindex.get_embedder(None).name
     with st.transaction() as tx:
@@ -114,12 +115,12 @@ def _vector_store(path: Path, mat: np.ndarray) -> tuple[object, str]:
     return st, name
 
 
-def _move(st: object, name: str, mat: np.ndarray, rows: np.ndarray, seed: int) -> None:
+def _move(st: Store, name: str, mat: np.ndarray, rows: np.ndarray, seed: int) -> None:
     """New vectors (and source hashes) for ``rows``, as re-embedded documents would write."""
     new = _clustered(len(rows), mat.shape[1], seed)
     mat[rows] = new
     for r, v in zip(rows.tolist(), new, strict=True):
-        st.execute(  # type: ignore[attr-defined]
+        st.execute(
             "UPDATE creator_embeddings SET vector = ?, source_hash = ? WHERE creator_id = ? "
             "AND model = ?",
             [v.tolist(), f"s{r}-{seed}", f"c{r:05d}", name],
@@ -136,191 +137,180 @@ def _recall(idx: mindex.VectorIndex, mat: np.ndarray, qs: np.ndarray) -> float:
     return hits / (10 * len(qs))
 
 
+GraphStore = Callable[[np.ndarray], tuple[Store, str]]
+
+
+@pytest.fixture
+def graph_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[GraphStore]:
+    """A store of the given vectors where even a small index is an HNSW graph (closed after)."""
+    monkeypatch.setattr(mindex, "USEARCH_MIN", 10)
+    monkeypatch.setenv("CLOSEKNIT_EMBED_MODEL", "hash")
+    opened: list[Store] = []
+
+    def make(mat: np.ndarray) -> tuple[Store, str]:
+        st, name = _vector_store(tmp_path / "u.duckdb", mat)
+        opened.append(st)
+        return st, name
+
+    yield make
+    mindex._mem.clear()
+    for st in opened:
+        st.close()
+
+
 def test_a_saved_graph_takes_its_changed_vectors_in_place(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    graph_store: GraphStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A day's re-embedded creators replace their own nodes of the saved HNSW graph (a rebuild
-    takes tens of minutes at 1M); searches then match an exact search over the new vectors."""
-    monkeypatch.setattr(mindex, "USEARCH_MIN", 10)
+    takes minutes at 1M); searches then match an exact search over the new vectors."""
     monkeypatch.setattr(mindex, "RERANK_MIN", 64)
-    monkeypatch.setenv("CLOSEKNIT_EMBED_MODEL", "hash")
     mat = _clustered(3000, 48, 5)
-    st, name = _vector_store(tmp_path / "u.duckdb", mat)
+    st, name = graph_store(mat)
     qs = _clustered(30, 48, 6)
     rng = np.random.default_rng(7)
-    try:
-        assert mindex.refresh(st, "default")["rebuilt"]
-        # five rounds at the largest share updated in place, alternating a new process (the
-        # graph read from its file) and this process (its index in memory)
-        for round_ in range(5):
-            if round_ % 2 == 0:
-                mindex._mem.clear()
-            held = mindex._mem.get((str(st.path), "default", name))
-            before = held[1].search_keys(qs[0], 10) if held else None
-            rows = rng.choice(len(mat), int(mindex.UPDATE_MAX * len(mat)), replace=False)
-            _move(st, name, mat, rows, 100 + round_)
-            got = mindex.refresh(st, "default")
-            assert not got["rebuilt"] and got["updated"] == len(rows), got
-            idx = mindex.get_index(st, "default")
-            assert _recall(idx, mat, qs) >= 0.99
-            for r in rows[:20].tolist():  # each moved creator is found at its new vector
-                ids, sims = idx.search(mat[r], 1)
-                assert ids == [f"c{r:05d}"] and sims[0] == pytest.approx(1.0, abs=1e-5)
-            if held is not None:  # the index that was serving is not changed under it
-                again = held[1].search_keys(qs[0], 10)
-                assert np.array_equal(again[0], before[0]) and np.array_equal(again[1], before[1])
-        mindex._mem.clear()  # the files saved by the last update are current
-        assert mindex.refresh(st, "default").get("restored")
-        assert _recall(mindex.get_index(st, "default"), mat, qs) >= 0.99
-    finally:
-        mindex._mem.clear()
-        st.close()  # type: ignore[attr-defined]
+    assert mindex.refresh(st, "default")["rebuilt"]
+    # five rounds at the largest share updated in place, alternating a new process (the
+    # graph read from its file) and this process (its index in memory)
+    for round_ in range(5):
+        if round_ % 2 == 0:
+            mindex._mem.clear()
+        held = mindex._mem.get((str(st.path), "default", name))
+        before = held[1].search_keys(qs[0], 10) if held else None
+        rows = rng.choice(len(mat), int(mindex.UPDATE_MAX * len(mat)), replace=False)
+        _move(st, name, mat, rows, 100 + round_)
+        got = mindex.refresh(st, "default")
+        assert not got["rebuilt"] and got["updated"] == len(rows), got
+        idx = mindex.get_index(st, "default")
+        assert _recall(idx, mat, qs) >= 0.99
+        for r in rows[:20].tolist():  # each moved creator is found at its new vector
+            ids, sims = idx.search(mat[r], 1)
+            assert ids == [f"c{r:05d}"] and sims[0] == pytest.approx(1.0, abs=1e-5)
+        if held is not None and before is not None:  # the index serving is not changed under it
+            again = held[1].search_keys(qs[0], 10)
+            assert np.array_equal(again[0], before[0]) and np.array_equal(again[1], before[1])
+    mindex._mem.clear()  # the files saved by the last update are current
+    assert mindex.refresh(st, "default").get("restored")
+    assert _recall(mindex.get_index(st, "default"), mat, qs) >= 0.99
 
 
 def test_a_graph_is_rebuilt_when_its_positions_or_most_vectors_moved(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    graph_store: GraphStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(mindex, "USEARCH_MIN", 10)
-    monkeypatch.setenv("CLOSEKNIT_EMBED_MODEL", "hash")
     mat = _clustered(400, 32, 8)
-    st, name = _vector_store(tmp_path / "u.duckdb", mat)
-    try:
-        got = mindex.refresh(st, "default")
-        rows_file = Path(str(got["path"])).with_suffix(".rows.npy")
-        assert rows_file.exists()
-        # more than UPDATE_MAX of the vectors moved: rebuilt
-        mindex._mem.clear()
-        _move(st, name, mat, np.arange(0, 400, 9), 1)  # 45 of 400
-        assert mindex.refresh(st, "default")["rebuilt"]
-        # a creator removed: every later position moved, so the graph's keys are wrong
-        mindex._mem.clear()
-        st.execute("DELETE FROM creator_embeddings WHERE creator_id = 'c00003'")  # type: ignore[attr-defined]
-        keep = np.delete(np.arange(400), 3)
-        assert mindex.refresh(st, "default")["rebuilt"]
-        ids, _ = mindex.get_index(st, "default").search(mat[10], 1)
-        assert ids == ["c00010"] and len(mindex.get_index(st, "default").ids) == len(keep)
-        # a graph saved without its row hashes (older files) is rebuilt, not updated blindly
-        mindex._mem.clear()
-        rows_file.unlink()
-        _move(st, name, mat, np.array([20]), 2)
-        assert mindex.refresh(st, "default")["rebuilt"] and rows_file.exists()
-    finally:
-        mindex._mem.clear()
-        st.close()  # type: ignore[attr-defined]
+    st, name = graph_store(mat)
+    got = mindex.refresh(st, "default")
+    rows_file = Path(str(got["path"])).with_suffix(".rows.npy")
+    assert rows_file.exists()
+    # more than UPDATE_MAX of the vectors moved: rebuilt
+    mindex._mem.clear()
+    _move(st, name, mat, np.arange(0, 400, 9), 1)  # 45 of 400
+    assert mindex.refresh(st, "default")["rebuilt"]
+    # a creator removed: every later position moved, so the graph's keys are wrong
+    mindex._mem.clear()
+    st.execute("DELETE FROM creator_embeddings WHERE creator_id = 'c00003'")
+    keep = np.delete(np.arange(400), 3)
+    assert mindex.refresh(st, "default")["rebuilt"]
+    ids, _ = mindex.get_index(st, "default").search(mat[10], 1)
+    assert ids == ["c00010"] and len(mindex.get_index(st, "default").ids) == len(keep)
+    # a graph saved without its row hashes (older files) is rebuilt, not updated blindly
+    mindex._mem.clear()
+    rows_file.unlink()
+    _move(st, name, mat, np.array([20]), 2)
+    assert mindex.refresh(st, "default")["rebuilt"] and rows_file.exists()
 
 
 @pytest.mark.parametrize("killed_at", [".f32.npy.", ".rows.npy."])
 def test_an_update_cut_off_before_its_record_is_made_again(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, killed_at: str
+    graph_store: GraphStore, monkeypatch: pytest.MonkeyPatch, killed_at: str
 ) -> None:
     """The row hashes are written last: files of a half-finished update are found out of step
     with the store by the next process and updated again, never served as current."""
-    monkeypatch.setattr(mindex, "USEARCH_MIN", 10)
-    monkeypatch.setenv("CLOSEKNIT_EMBED_MODEL", "hash")
     mat = _clustered(500, 32, 9)
-    st, name = _vector_store(tmp_path / "u.duckdb", mat)
-    try:
-        p = Path(str(mindex.refresh(st, "default")["path"]))
-        old_rows = np.load(p.with_suffix(".rows.npy"))
-        mindex._mem.clear()
-        _move(st, name, mat, np.array([4, 40, 400]), 3)
-        real_save = mindex._np_save
+    st, name = graph_store(mat)
+    p = Path(str(mindex.refresh(st, "default")["path"]))
+    old_rows = np.load(p.with_suffix(".rows.npy"))
+    mindex._mem.clear()
+    _move(st, name, mat, np.array([4, 40, 400]), 3)
+    real_save = mindex._np_save
 
-        def cut(path: Path, arr: np.ndarray) -> None:
-            if path.name.startswith(".") and killed_at in path.name:
-                raise KeyboardInterrupt  # killed while writing that file
-            real_save(path, arr)
+    def cut(path: Path, arr: np.ndarray) -> None:
+        if path.name.startswith(".") and killed_at in path.name:
+            raise KeyboardInterrupt  # killed while writing that file
+        real_save(path, arr)
 
-        monkeypatch.setattr(mindex, "_np_save", cut)
-        with pytest.raises(KeyboardInterrupt):
-            mindex.refresh(st, "default")
-        monkeypatch.setattr(mindex, "_np_save", real_save)
-        assert np.array_equal(np.load(p.with_suffix(".rows.npy")), old_rows)
-        mindex._mem.clear()
-        got = mindex.refresh(st, "default")
-        assert got["updated"] == 3 and not got.get("restored")
-        for r in (4, 40, 400):
-            assert mindex.get_index(st, "default").search(mat[r], 1)[0] == [f"c{r:05d}"]
-    finally:
-        mindex._mem.clear()
-        st.close()  # type: ignore[attr-defined]
+    monkeypatch.setattr(mindex, "_np_save", cut)
+    with pytest.raises(KeyboardInterrupt):
+        mindex.refresh(st, "default")
+    monkeypatch.setattr(mindex, "_np_save", real_save)
+    assert np.array_equal(np.load(p.with_suffix(".rows.npy")), old_rows)
+    mindex._mem.clear()
+    got = mindex.refresh(st, "default")
+    assert got["updated"] == 3 and not got.get("restored")
+    for r in (4, 40, 400):
+        assert mindex.get_index(st, "default").search(mat[r], 1)[0] == [f"c{r:05d}"]
 
 
 def test_files_newer_than_their_record_are_not_restored(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    graph_store: GraphStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A process that renamed new files into place and died before recording them leaves an
     older record beside them; when the store comes back to that record's vectors (a caption
     edited and edited back), the files are not taken for it."""
-    monkeypatch.setattr(mindex, "USEARCH_MIN", 10)
-    monkeypatch.setenv("CLOSEKNIT_EMBED_MODEL", "hash")
     mat = _clustered(300, 32, 10)
-    st, name = _vector_store(tmp_path / "u.duckdb", mat)
-    try:
-        mindex.refresh(st, "default")
-        n, fp = mindex.fingerprint(st, "default", name)
-        rows = mindex._rows(st, "default", name)[1]
-        assert mindex._sums_to(rows, fp)  # the same total as DuckDB's sum of the hashes
-        old = mat[[5]].copy()
-        _move(st, name, mat, np.array([5]), 4)
-        mindex._mem.clear()
-        state = st.query("SELECT * FROM match_index_state")
-        assert mindex.refresh(st, "default")["updated"] == 1  # files and record written
-        with st.transaction(derived=True) as tx:  # the record put back, as if never written
-            tx.execute("DELETE FROM match_index_state")
-            tx.insert_rows("match_index_state", state)
-        # the store back at the recorded vectors
-        mat[5] = old[0]
-        st.execute(
-            "UPDATE creator_embeddings SET vector = ?, source_hash = 's5' WHERE creator_id = "
-            "'c00005'",
-            [old[0].tolist()],
-        )
-        assert mindex.fingerprint(st, "default", name)[1] == fp
-        mindex._mem.clear()
-        got = mindex.refresh(st, "default")
-        assert not got.get("restored") and got["rebuilt"]
-        ids, sims = mindex.get_index(st, "default").search(mat[5], 1)
-        assert ids == ["c00005"] and sims[0] == pytest.approx(1.0, abs=1e-5)
-    finally:
-        mindex._mem.clear()
-        st.close()  # type: ignore[attr-defined]
+    st, name = graph_store(mat)
+    mindex.refresh(st, "default")
+    n, fp = mindex.fingerprint(st, "default", name)
+    rows = mindex._rows(st, "default", name)[1]
+    assert mindex._sums_to(rows, fp)  # the same total as DuckDB's sum of the hashes
+    old = mat[[5]].copy()
+    _move(st, name, mat, np.array([5]), 4)
+    mindex._mem.clear()
+    state = st.query("SELECT * FROM match_index_state")
+    assert mindex.refresh(st, "default")["updated"] == 1  # files and record written
+    with st.transaction(derived=True) as tx:  # the record put back, as if never written
+        tx.execute("DELETE FROM match_index_state")
+        tx.insert_rows("match_index_state", state)
+    # the store back at the recorded vectors
+    mat[5] = old[0]
+    st.execute(
+        "UPDATE creator_embeddings SET vector = ?, source_hash = 's5' WHERE creator_id = 'c00005'",
+        [old[0].tolist()],
+    )
+    assert mindex.fingerprint(st, "default", name)[1] == fp
+    mindex._mem.clear()
+    got = mindex.refresh(st, "default")
+    assert not got.get("restored") and got["rebuilt"]
+    ids, sims = mindex.get_index(st, "default").search(mat[5], 1)
+    assert ids == ["c00005"] and sims[0] == pytest.approx(1.0, abs=1e-5)
 
 
 def test_a_graph_saved_without_row_hashes_is_not_updated_from_older_ones(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    graph_store: GraphStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A closeknit that saves no row hashes (an older version on the same store) leaves the
     last ones beside its graph: they describe another graph, so the next update rebuilds."""
-    monkeypatch.setattr(mindex, "USEARCH_MIN", 10)
-    monkeypatch.setenv("CLOSEKNIT_EMBED_MODEL", "hash")
     mat = _clustered(300, 32, 11)
-    st, name = _vector_store(tmp_path / "u.duckdb", mat)
-    try:
-        mindex.refresh(st, "default")
-        old = mat[[7]].copy()
-        _move(st, name, mat, np.array([7]), 5)
-        mindex._mem.clear()
-        real = mindex._save_graph
+    st, name = graph_store(mat)
+    mindex.refresh(st, "default")
+    old = mat[[7]].copy()
+    _move(st, name, mat, np.array([7]), 5)
+    mindex._mem.clear()
+    real = mindex._save_graph
 
-        def older(path: Path, idx: mindex.VectorIndex) -> None:  # graph and floats only
-            idx._u.save(str(path))
-            mindex._np_save(mindex._floats_path(path), idx._mat)
+    def older(path: Path, idx: mindex.VectorIndex) -> None:  # graph and floats only
+        idx._u.save(str(path))
+        mindex._np_save(mindex._floats_path(path), idx._mat)
 
-        monkeypatch.setattr(mindex, "_save_graph", older)
-        mindex.refresh(st, "default")  # the older code's save and record of the moved vector
-        monkeypatch.setattr(mindex, "_save_graph", real)
-        mat[7] = old[0]  # the store back where the row hashes beside the graph say it is
-        st.execute(
-            "UPDATE creator_embeddings SET vector = ?, source_hash = 's7' WHERE creator_id = "
-            "'c00007'",
-            [old[0].tolist()],
-        )
-        mindex._mem.clear()
-        got = mindex.refresh(st, "default")
-        assert got["rebuilt"], got
-        ids, sims = mindex.get_index(st, "default").search(mat[7], 1)
-        assert ids == ["c00007"] and sims[0] == pytest.approx(1.0, abs=1e-5)
-    finally:
-        mindex._mem.clear()
-        st.close()  # type: ignore[attr-defined]
+    monkeypatch.setattr(mindex, "_save_graph", older)
+    mindex.refresh(st, "default")  # the older code's save and record of the moved vector
+    monkeypatch.setattr(mindex, "_save_graph", real)
+    mat[7] = old[0]  # the store back where the row hashes beside the graph say it is
+    st.execute(
+        "UPDATE creator_embeddings SET vector = ?, source_hash = 's7' WHERE creator_id = 'c00007'",
+        [old[0].tolist()],
+    )
+    mindex._mem.clear()
+    got = mindex.refresh(st, "default")
+    assert got["rebuilt"], got
+    ids, sims = mindex.get_index(st, "default").search(mat[7], 1)
+    assert ids == ["c00007"] and sims[0] == pytest.approx(1.0, abs=1e-5)
