@@ -190,6 +190,34 @@ def test_an_audience_share_filter_is_also_where_relevance_puts_the_bar(st: Store
             assert (m.factors.audience or 0.0) > 0.9
 
 
+def test_a_plan_whose_filters_leave_nobody_says_which(st: Store) -> None:
+    """The plan fell back to a keyword match over every creator when discover's filters left
+    nobody, so a language or country nobody has gave a plan of creators outside it."""
+    from closeknit.service import plans
+
+    n = int(st.scalar("SELECT count(*) FROM creators WHERE workspace_id = ?", [WS]))
+    med = int(st.scalar("SELECT median(followers) FROM creators WHERE workspace_id = ?", [WS]))
+    cases = (
+        ({"niches": ["underwater-basket"]}, {"niche"}),  # a narrowing filter (restrict)
+        ({"languages": ["tlh"]}, {"language"}),  # the brief's own filters (discover)
+        ({"countries": ["AQ"]}, {"country"}),
+        ({"min_followers": med, "languages": ["tlh"]}, {"followers", "language"}),
+    )
+    for kw, words in cases:
+        with pytest.raises(ValidationError) as e:
+            plans.plan(st, WS, plans.PlanIn.model_validate({"text": BRIEF, "budget": 5000, **kw}))
+        assert e.value.message.startswith("no creator is left after the filters: "), kw
+        for w in words:
+            assert f"{w} left out" in e.value.message, (kw, e.value.message)
+        gone = e.value.details["left_out"]
+        assert set(gone) == words and sum(gone.values()) == n, (kw, gone)
+    # the same words with a creator kept in: nothing is added around it, and the note says why
+    keep = run(st).results[0].creator_id
+    out = plans.plan(st, WS, plans.PlanIn(text=BRIEF, budget=5000, languages=["tlh"], lock=[keep]))
+    assert [p.creator_id for p in out.picks] == [keep]
+    assert any("language left out" in x for x in out.notes), out.notes
+
+
 def test_the_plan_reads_the_audience_bar_as_discover_does(st: Store) -> None:
     from closeknit.service import plans
 

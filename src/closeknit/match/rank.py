@@ -778,6 +778,18 @@ def _medians(cols: dict[str, np.ndarray], w: dict[str, float]) -> dict[str, floa
     return out
 
 
+def left_out_text(excluded: dict[str, int]) -> str:
+    """What the brief's filters left out, for a ranking they left empty (discover's note, the
+    plan's error): a typo in a niche or a language otherwise reads as "nobody fits"."""
+    if not excluded:
+        return "no creator matches this brief; widen it"
+    return (
+        "no creator is left after the filters: "
+        + ", ".join(f"{k.replace('_', ' ')} left out {v:,}" for k, v in excluded.items())
+        + "; check their values or widen them"
+    )
+
+
 def _nothing_to_rank(tab: Any) -> InsufficientData:
     """The error for a workspace with no creator content to rank (a new store, or creators
     imported without posts), instead of an empty ranking that reads as "nobody fits"."""

@@ -1,7 +1,7 @@
 """Budgeted creator plans and fee estimates (see docs/plan.md)."""
 
 from closeknit.features.fees import CreatorFees, FeeRange, estimate_fees, load_rate_card, set_rate
-from closeknit.plan.planner import Plan, PlanConstraints, make_plan, store_candidates
+from closeknit.plan.planner import Plan, PlanConstraints, make_plan
 
 __all__ = [
     "CreatorFees",
@@ -12,5 +12,4 @@ __all__ = [
     "load_rate_card",
     "make_plan",
     "set_rate",
-    "store_candidates",
 ]

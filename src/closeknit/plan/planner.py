@@ -33,7 +33,6 @@ that keep the plan's chance of staying within it (by the fee draws) at least tha
 from __future__ import annotations
 
 import math
-import re
 import time
 import uuid
 from collections.abc import Callable, Sequence
@@ -50,7 +49,7 @@ from closeknit.features.fees import default_rate_card, fee_arrays_and_errors
 from closeknit.features.frame import creator_columns, filled
 from closeknit.match import Brief, discover
 from closeknit.match.embed import get_embedder
-from closeknit.match.rank import fit_of
+from closeknit.match.rank import fit_of, left_out_text
 from closeknit.plan import conversion
 from closeknit.plan.optimize import Problem, Solution, solve, solve_greedy, solve_milp
 from closeknit.plan.overlap import estimate_overlaps
@@ -269,62 +268,19 @@ class Plan:
 
 
 # -- candidates -------------------------------------------------------------------------------
-_STOP = set(
-    "the and for with our new who are that this from your into about want looking brand "
-    "creators creator influencers influencer campaign launch people".split()
-)
-
-
-def _tokens(text: str) -> list[str]:
-    return [t for t in re.findall(r"[a-z0-9_]{3,}", text.lower()) if t not in _STOP]
-
-
-def store_candidates(
-    store: Store, workspace: str, brief: Brief, limit: int
-) -> list[tuple[str, float]]:
-    """Fallback source: creators whose bio/name/categories/niche mention the brief's words."""
-    toks = _tokens(brief.text)
-    has_niche = bool(
-        store.scalar(
-            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'creator_niche'"
-        )
-    )
-    niche_sql = (
-        "coalesce((SELECT any_value(niche) FROM creator_niche n WHERE n.workspace_id = "
-        "c.workspace_id AND n.creator_id = c.creator_id), '')"
-        if has_niche
-        else "''"
-    )
-    text = (
-        f"lower(concat_ws(' ', c.handle, c.name, c.bio, array_to_string(c.categories, ' '), "
-        f"{niche_sql}))"
-    )
-    if toks:
-        hits = " + ".join(f"(CASE WHEN {text} LIKE ? THEN 1 ELSE 0 END)" for _ in toks)
-        params: list[Any] = [f"%{t}%" for t in toks]
-    else:
-        hits, params = "0", []
-    rows = store.query(
-        f"SELECT creator_id, {hits} AS hits FROM creators c WHERE workspace_id = ? "
-        f"AND followers > 0 ORDER BY hits DESC, followers DESC LIMIT ?",
-        [*params, workspace, int(limit)],
-    )
-    nt = max(len(toks), 1)
-    if rows and rows[0]["hits"] > 0:
-        rows = [r for r in rows if r["hits"] > 0]
-    return [(r["creator_id"], 0.5 + 0.5 * min(1.0, r["hits"] / nt)) for r in rows]
-
-
 def discover_candidates(
     store: Store, workspace: str, brief: Brief, limit: int
 ) -> list[tuple[str, float]]:
-    """Discover's ranking (the brief's filters applied) with each creator's absolute relevance;
-    the keyword match of :func:`store_candidates` when discover finds nothing."""
+    """Discover's ranking (the brief's filters applied) with each creator's absolute relevance.
+    When the filters leave nobody, a clear error naming what each left out (``details``
+    ``left_out``): a plan over creators the filters ruled out would break the brief."""
     res = discover(store, workspace, brief, limit=limit, evidence=False)
     out = [(m.creator_id, float(m.relevance if m.relevance is not None else 0.0))
            for m in res.matches]  # fmt: skip
     if not out:
-        return store_candidates(store, workspace, brief, limit)
+        raise ValidationError(
+            left_out_text(res.excluded), field="text", left_out=dict(res.excluded)
+        )
     return out
 
 
@@ -1251,7 +1207,16 @@ def make_plan(
                 "the brief is empty: describe the product and audience", field="text"
             )
         src = c.candidate_source or discover_candidates
-        cands = src(store, workspace, brief, c.candidate_limit)
+        try:
+            cands = src(store, workspace, brief, c.candidate_limit)
+        except ValidationError as e:
+            if "budget" in e.details.get("left_out", {}):
+                # the fee ceiling may be what left everyone out: then the budget is what to
+                # change, and the error names the cheapest creator who fits
+                conv = history_model(store, workspace)
+                aov = _aov(store, workspace, c)[0]
+                _cheapest_beyond_ceiling(store, workspace, brief, budget, c, conv, aov, src)
+            raise
         src_name = getattr(src, "__name__", "custom")
     if not cands:
         raise ValidationError("no candidate creators: import creators first or widen the brief")

@@ -20,7 +20,7 @@ from closeknit.errors import ValidationError
 from closeknit.match import Brief
 from closeknit.match.audience import asked_dims, audience_shares
 from closeknit.match.candidates import CandidateTable, get_table
-from closeknit.match.rank import DEFAULT_WEIGHTS
+from closeknit.match.rank import DEFAULT_WEIGHTS, left_out_text
 from closeknit.service.base import Date, Day, In, Out
 from closeknit.service.briefs import BriefIn, BriefOut, saved_brief_in
 from closeknit.store import Store, resolve_creator_id
@@ -80,6 +80,20 @@ class Filters(In):
 def _pair(lo: float | None, hi: float | None, name: str) -> None:
     if lo is not None and hi is not None and lo > hi:
         raise ValidationError(f"the smallest {name} is above the largest", field=f"min_{name}")
+
+
+def left_out(excluded: dict[str, int], counts: dict[str, int]) -> dict[str, int]:
+    """How many creators each filter left out: the ranking's own counts (``excluded``), where
+    the creators :func:`restrict` added to the brief's exclusions count under "excluded", with
+    those put back under their filters (``counts``)."""
+    if not counts:
+        return dict(excluded)
+    left = excluded.get("excluded", 0) - sum(counts.values())
+    out = {k: v for k, v in excluded.items() if k != "excluded"}
+    if left > 0:
+        out["excluded"] = left
+    out.update(counts)
+    return out
 
 
 def restrict(
@@ -507,21 +521,10 @@ def discover(store: Store, workspace: str, req: DiscoverIn) -> DiscoverOut:
     )
     d = res.to_dict()
     d["brief"] = brief.to_dict()
-    if counts:
-        ours = sum(counts.values())
-        left = d["excluded"].get("excluded", 0) - ours
-        d["excluded"] = {k: v for k, v in d["excluded"].items() if k != "excluded"}
-        if left > 0:
-            d["excluded"]["excluded"] = left
-        d["excluded"].update(counts)
+    d["excluded"] = left_out(d["excluded"], counts)
     d["results"] = _sorted(_enrich(store, workspace, d["results"], brief), req.sort)
     if not d["results"] and d["excluded"]:
-        # say which filters left nobody: a typo in a niche or language read as "nobody fits"
-        d["notes"].append(
-            "no creator is left after the filters: "
-            + ", ".join(f"{k.replace('_', ' ')} left out {v:,}" for k, v in d["excluded"].items())
-            + "; check their values or widen them"
-        )
+        d["notes"].append(left_out_text(d["excluded"]))
     out: DiscoverOut = DiscoverOut.of(d)
     return out
 

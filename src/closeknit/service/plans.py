@@ -17,6 +17,7 @@ from closeknit.features.fees import fee_arrays
 from closeknit.features.frame import creator_columns
 from closeknit.match import Brief
 from closeknit.match.candidates import get_table
+from closeknit.match.rank import left_out_text
 from closeknit.plan import (
     PlanConstraints,
     estimate_fees,
@@ -28,7 +29,7 @@ from closeknit.plan import (
 from closeknit.plan.planner import discover_candidates
 from closeknit.service.base import CreatorRef, In, Out, Timestamp
 from closeknit.service.briefs import BriefIn, saved_brief_in
-from closeknit.service.discover import Filters, restrict
+from closeknit.service.discover import Filters, left_out, restrict
 from closeknit.service.fee_basis import FeeBasis
 from closeknit.store import Store, resolve_creator_id
 
@@ -321,6 +322,15 @@ def _nothing_fits(store: Store, workspace: str, budget: float, excl: set[str]) -
     )
 
 
+def _left_out(e: ValidationError, counts: dict[str, int]) -> ValidationError:
+    """``e``, or where the brief's filters left no creator, the same error counting the
+    creators :func:`restrict` ruled out under their own filters (as discover's note does)."""
+    if "left_out" not in e.details:
+        return e
+    gone = left_out(e.details["left_out"], counts)
+    return ValidationError(left_out_text(gone), field=e.details.get("field"), left_out=gone)
+
+
 def _run(store: Store, workspace: str, brief: Brief, budget: float, c: PlanConstraints) -> Any:
     """make_plan, with 'nothing fits' (no pick, or no solution at all) as one clear error."""
     try:
@@ -355,9 +365,11 @@ def _with_lock(
     budget: float,
     c: PlanConstraints,
     locked: list[str],
+    counts: dict[str, int],
 ) -> Any:
     """Keep ``locked`` in: plan the rest of the budget around them (without them), then score
-    the whole set as one plan (its expected results, overlaps and the one-macro comparison)."""
+    the whole set as one plan (its expected results, overlaps and the one-macro comparison).
+    ``counts``: the creators each narrowing filter left out (:func:`restrict`)."""
     fr = creator_columns(store, workspace, locked)
     _, mid, _, _ = fee_arrays(store, workspace, fr, c.format)
     fee = dict(zip(fr["creator_id"].tolist(), (float(x) for x in mid), strict=True))
@@ -393,8 +405,10 @@ def _with_lock(
         )
         try:
             rest_plan = make_plan(store, workspace, brief, rest_budget, c2)
-        except (SolverError, ValidationError) as e:
+        except SolverError as e:
             why_none = str(e)
+        except ValidationError as e:
+            why_none = _left_out(e, counts).message
     rest = [p for p in rest_plan.picks] if rest_plan is not None else []
     rel = {p.creator_id: p.relevance for p in rest}
     notes = []
@@ -484,8 +498,9 @@ def plan(store: Store, workspace: str, req: PlanIn) -> PlanOut:
     if len(locked) > req.max_creators:
         raise ValidationError("more creators are locked than the plan may hold", field="lock")
     brief = brief_in.brief()
+    counts: dict[str, int] = {}
     if not ids:
-        brief, _ = restrict(store, workspace, brief, req)
+        brief, counts = restrict(store, workspace, brief, req)
     c = PlanConstraints(
         min_creators=req.min_creators,
         max_creators=req.max_creators,
@@ -503,9 +518,14 @@ def plan(store: Store, workspace: str, req: PlanIn) -> PlanOut:
         diversity=req.diversity,
         currency_symbol=_symbol(store, workspace),
     )
-    res = _with_lock(store, workspace, brief, req.budget, c, locked) if locked else None
-    if res is None:
-        res = _run(store, workspace, brief, req.budget, c)
+    try:
+        res = (
+            _with_lock(store, workspace, brief, req.budget, c, locked, counts)
+            if locked
+            else _run(store, workspace, brief, req.budget, c)
+        )
+    except ValidationError as e:
+        raise _left_out(e, counts) from None
     d = res.to_dict()
     d["brief"] = brief_in.text
     locked_set = set(locked)
