@@ -70,3 +70,17 @@ def test_vet_unknown_creator_fails_one_line(tmp_path: Path) -> None:
     res = CliRunner().invoke(app, ["vet", "@nobody", "--db", str(db), "--json"])
     assert res.exit_code != 0
     assert json.loads(res.stdout)["error"]["type"] == "NotFound"
+
+
+def test_vet_of_a_channel_that_hides_its_follower_count_reads_in_words(tmp_path: Path) -> None:
+    """A YouTube channel may hide its subscriber count: the header read "None followers ·
+    tier None" (Python's word for missing, on a page for people)."""
+    path = tmp_path / "hidden.duckdb"
+    st = open_store(path)
+    F.creator(st, "quietchannel", None, platform="youtube")  # type: ignore[arg-type]
+    st.close()
+    res = CliRunner().invoke(app, ["vet", "youtube:quietchannel", "--db", str(path)])
+    assert res.exit_code == 0, res.output
+    head = res.stdout.split("\n\n")[0]
+    assert "None" not in res.stdout, head
+    assert "follower count not known" in head and "tier –" in head, head

@@ -79,8 +79,9 @@ def _measured(p: svc.ScorePart) -> str:
 def _render(d: svc.VetOut) -> None:
     c, e, t, a, s = d.creator, d.engagement, d.two_way, d.authenticity, d.sponsorship
     console.print(
-        f"[bold]{esc(c.handle)}[/bold] ({c.platform}) · {c.followers} followers · "
-        f"tier {e.tier} · as of {e.as_of.isoformat()}",
+        f"[bold]{esc(c.handle)}[/bold] ({c.platform}) · "
+        f"{figures.count(c.followers, 'follower', missing='follower count not known')} · "
+        f"tier {e.tier or figures.UNKNOWN} · as of {e.as_of.isoformat()}",
         markup=True,
     )
     for key, sc in d.scores.items():
