@@ -178,3 +178,32 @@ def test_a_signature_of_some_tables_moves_only_with_writes_to_them(tmp_path: Pat
         assert st.write_signature(["posts"]) != posts0
     finally:
         st.close()
+
+
+def test_a_file_another_process_holds_is_a_clear_error(tmp_path: Path) -> None:
+    """DuckDB lets one process hold a file it may write: a command run while `closeknit serve`
+    has the file open got DuckDB's own lock message, with a link to its docs."""
+    import subprocess
+    import sys
+
+    from closeknit.errors import StoreError
+
+    db = tmp_path / "held.duckdb"
+    open_store(db).close()
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sys, time; from closeknit.store import open_store; s = open_store(sys.argv[1]);"
+         " print('open', flush=True); time.sleep(60)", str(db)],
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
+        with pytest.raises(StoreError) as e:
+            open_store(db)
+        msg = e.value.message
+        assert "another process has it open" in msg and f"PID {holder.pid}" in msg, msg
+        assert "closeknit serve" in msg and "duckdb.org" not in msg, msg
+        assert e.value.details["pid"] == holder.pid
+    finally:
+        holder.kill()
+        holder.wait()

@@ -219,6 +219,22 @@ def _rows(rel: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     return [dict(zip(names, row, strict=True)) for row in rel.fetchall()]
 
 
+def _open_error(path: str | Path, e: duckdb.Error) -> StoreError:
+    """Why the file would not open, in words: DuckDB lets one process at a time hold a file
+    it may write, so a command run while `closeknit serve` has the same file open fails."""
+    held = re.search(r"Conflicting lock is held in (.*?) \(PID (\d+)\)", str(e))
+    if held:
+        return StoreError(
+            f"cannot open database {path}: another process has it open (PID {held.group(2)}, "
+            f"{Path(held.group(1)).name}), and a DuckDB file can be opened by one process at "
+            "a time; stop that process (for `closeknit serve`, use the web dashboard or the "
+            "REST API while it runs), or work on a copy of the file",
+            path=str(path),
+            pid=int(held.group(2)),
+        )
+    return StoreError(f"cannot open database {path}: {e}", path=str(path))
+
+
 class Store:
     """An open closeknit database. Use :func:`open_store` to get one."""
 
@@ -243,7 +259,7 @@ class Store:
                 Path(path).parent.mkdir(parents=True, exist_ok=True)
             self._con = duckdb.connect(str(path), read_only=read_only, config=config)
         except duckdb.Error as e:  # locked by another process, corrupt, wrong format
-            raise StoreError(f"cannot open database {path}: {e}", path=str(path)) from e
+            raise _open_error(path, e) from e
         self._write_lock = threading.RLock()  # the interactive lane
         self._import_lock = threading.RLock()  # the import lane; taken before the other
         self._local = threading.local()
