@@ -183,3 +183,43 @@ def test_plan_takes_discovers_narrowing_filters(small_world: Path) -> None:
     got = json.loads(r.output)
     assert [p["creator_id"] for p in got["picks"]] == [p.creator_id for p in want.picks]
     assert got["picks"] and all(p["followers"] >= 2000 for p in got["picks"])
+
+
+def test_plan_keeps_creators_in_and_plans_over_a_list(small_world: Path, tmp_path: Path) -> None:
+    """The API and the web keep creators in (lock) and plan over a saved list; the CLI could
+    do neither."""
+    import shutil
+
+    from closeknit.service import lists
+    from closeknit.store import open_store
+
+    db = tmp_path / "w.duckdb"
+    shutil.copy(small_world, db)
+    brief = ["plan", "sustainable fashion and beauty", "--budget", "3000", "--db", str(db)]
+    r = runner.invoke(app, [*brief, "--json"])
+    assert r.exit_code == 0, r.output
+    first = [p["creator_id"] for p in json.loads(r.stdout)["picks"]]
+    st = open_store(db)
+    try:
+        keep = st.query(
+            "SELECT creator_id FROM creators WHERE workspace_id = 'default' AND followers > 0 "
+            "AND creator_id NOT IN (SELECT unnest(?)) ORDER BY creator_id LIMIT 1",
+            [first],
+        )[0]["creator_id"]
+        ids = [keep, *first[:2]]
+        lst = lists.create_list(st, "default", lists.ListIn(name="cli shortlist"), actor="test")
+        lists.add_to_list(st, "default", lst.list_id, lists.AddToListIn(creators=ids), actor="test")
+    finally:
+        st.close()
+    r = runner.invoke(app, [*brief, "--keep", keep, "--json"])
+    assert r.exit_code == 0, r.output
+    got = json.loads(r.stdout)
+    assert got["locked"] == [keep]
+    assert [p["creator_id"] for p in got["picks"] if p["locked"]] == [keep]
+    r = runner.invoke(app, [*brief, "--keep", keep])
+    assert r.exit_code == 0 and "kept in as you asked" in r.stdout, r.output
+    r = runner.invoke(app, [*brief, "--list", lst.list_id, "--json"])
+    assert r.exit_code == 0, r.output
+    assert {p["creator_id"] for p in json.loads(r.stdout)["picks"]} <= set(ids)
+    r = runner.invoke(app, [*brief, "--list", "no-such-list"])
+    assert r.exit_code != 0 and "NotFound" in r.output

@@ -114,6 +114,16 @@ def register(app: typer.Typer) -> None:
             list[str] | None,
             typer.Option("--candidate", help="plan over these creators only (repeat)"),
         ] = None,
+        list_id: Annotated[
+            str | None,
+            typer.Option("--list", help="plan over a saved list's creators (its id)"),
+        ] = None,
+        keep: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--keep", help="creator to keep in; the rest is planned around them (repeat)"
+            ),
+        ] = None,
         method: Annotated[str, typer.Option("--method", help="auto | milp | greedy")] = "auto",
         fmt: Annotated[str, typer.Option("--format", help="post | reel | video | story")] = (
             "post"
@@ -168,6 +178,8 @@ def register(app: typer.Typer) -> None:
                     "objective": objective,
                     "exclude": exclude or None,
                     "creators": candidates or None,
+                    "list_id": list_id,
+                    "lock": keep or None,
                     "method": method,
                     "format": fmt,
                     "diversity": diversity,
