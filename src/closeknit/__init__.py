@@ -13,6 +13,8 @@ call, so a notebook gets the same answer as every other interface::
     ck.vet(st, "default", ck.VetIn(creator="@handle")).to_json()
     ck.discover(st, "default", ck.DiscoverIn(text="home workout, UK, 18-25", limit=20))
     plan = ck.make_plan(st, "default", ck.PlanIn(text="home workout, UK", budget=5000, save=True))
+    b = ck.save_brief(st, "default", {"text": "home workout", "countries": ["GB"]}, actor="me")
+    ck.discover_saved(st, "default", b.brief_id); ck.list_briefs(st, "default")  # saved briefs
     ck.list_plans(st, "default"); ck.get_plan(st, "default", plan.plan_id)  # saved plans
     ck.create_list(st, "default", ck.ListIn(name="Shortlist"), actor="me", creators=["@a"])
     cid = ck.create_campaign(st, "default", ck.CampaignIn(name="Spring"), actor="me").campaign_id
@@ -72,6 +74,12 @@ _API: dict[str, tuple[str, str]] = {
     "vet": ("closeknit.service.creators", "vet"),
     "BriefIn": ("closeknit.service.briefs", "BriefIn"),
     "parse_brief": ("closeknit.service.briefs", "parse"),
+    "NewBriefIn": ("closeknit.service.briefs", "NewBriefIn"),
+    "save_brief": ("closeknit.service.briefs", "create_brief"),
+    "list_briefs": ("closeknit.service.briefs", "list_briefs"),
+    "get_brief": ("closeknit.service.briefs", "get_brief"),
+    "delete_brief": ("closeknit.service.briefs", "delete_brief"),
+    "discover_saved": ("closeknit.service.discover", "discover_saved"),
     "DiscoverIn": ("closeknit.service.discover", "DiscoverIn"),
     "discover": ("closeknit.service.discover", "discover"),
     "LookalikesIn": ("closeknit.service.discover", "LookalikesIn"),
@@ -128,7 +136,8 @@ if TYPE_CHECKING:
     from closeknit.service.audience import ScoreIn
     from closeknit.service.audience import score_file as score_audience
     from closeknit.service.base import frame as to_frame
-    from closeknit.service.briefs import BriefIn
+    from closeknit.service.briefs import BriefIn, NewBriefIn, delete_brief, get_brief, list_briefs
+    from closeknit.service.briefs import create_brief as save_brief
     from closeknit.service.briefs import parse as parse_brief
     from closeknit.service.campaigns import (
         AddCreatorsIn,
@@ -158,6 +167,7 @@ if TYPE_CHECKING:
         LookalikesIn,
         TrendsIn,
         discover,
+        discover_saved,
         lookalikes,
         trends,
     )

@@ -37,6 +37,9 @@ NO_CSV = {
     # the one record made or changed
     "currency": "the workspace's currency setting",
     "lists create": "the list made",
+    "briefs save": "the brief saved",
+    "briefs show": "one saved brief",
+    "briefs delete": "the brief deleted",
     "lists add": "the list changed (lists show --csv has its rows)",
     "campaign create": "the campaign made",
     "campaign stage": "the one deal moved",

@@ -51,6 +51,7 @@ COMMANDS: dict[str, str] = {
     "features": "features",
     "niches": "discover",
     "lists": "lists",
+    "briefs": "briefs",
     "plans": "plan",
     "campaign": "campaign",
     "users": "serve",
@@ -102,6 +103,10 @@ def _module(module: str) -> Any:
         from closeknit.cli import lists as mod_lists
 
         return mod_lists
+    if module == "briefs":
+        from closeknit.cli import briefs as mod_briefs
+
+        return mod_briefs
     if module == "plan":
         from closeknit.cli import plan as mod_plan
 

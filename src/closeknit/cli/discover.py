@@ -156,6 +156,10 @@ def register(app: typer.Typer) -> None:
             svc.Sort, typer.Option("--sort", help="score | followers | engagement | fee ...")
         ] = "score",
         like: Annotated[str | None, typer.Option("--like", help="lookalikes of @handle")] = None,
+        brief_id: Annotated[
+            str | None,
+            typer.Option("--brief", help="run a saved brief (closeknit briefs list)"),
+        ] = None,
         broad: Annotated[
             bool, typer.Option("--broad", help="lookalikes outside the niche and market too")
         ] = False,
@@ -174,7 +178,15 @@ def register(app: typer.Typer) -> None:
         with cli_errors(as_json):
             ws = workspace_of(workspace)
             res: svc.DiscoverOut | svc.LookalikesOut
-            if like:
+            if brief_id:
+                if brief.strip() or like:
+                    raise ValidationError(
+                        "give a saved brief (--brief), a brief's text or --like, not two",
+                        field="brief",
+                    )
+                with store_for(db) as st:
+                    res = svc.discover_saved(st, ws, brief_id, limit)
+            elif like:
                 req_like = svc.LookalikesIn(creator=like, limit=limit, model=model, broad=broad)
                 with store_for(db) as st:
                     res = svc.lookalikes(st, ws, req_like)

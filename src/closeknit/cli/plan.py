@@ -55,8 +55,10 @@ def register(app: typer.Typer) -> None:
 
     @app.command("plan")
     def plan_cmd(
-        brief: Annotated[str, typer.Argument(help="what the campaign is about")],
         budget: Annotated[float, typer.Option("--budget", help="total fee budget")],
+        brief: Annotated[
+            str, typer.Argument(help="what the campaign is about (or --brief ID)")
+        ] = "",
         platform: PlatformOpt = None,
         tier: TierOpt = None,
         country: CountryOpt = None,
@@ -117,6 +119,10 @@ def register(app: typer.Typer) -> None:
         list_id: Annotated[
             str | None,
             typer.Option("--list", help="plan over a saved list's creators (its id)"),
+        ] = None,
+        brief_id: Annotated[
+            str | None,
+            typer.Option("--brief", help="a saved brief in place of the text (briefs list)"),
         ] = None,
         keep: Annotated[
             list[str] | None,
@@ -179,6 +185,7 @@ def register(app: typer.Typer) -> None:
                     "exclude": exclude or None,
                     "creators": candidates or None,
                     "list_id": list_id,
+                    "brief_id": brief_id,
                     "lock": keep or None,
                     "method": method,
                     "format": fmt,

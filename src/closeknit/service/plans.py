@@ -472,12 +472,14 @@ def plan(store: Store, workspace: str, req: PlanIn) -> PlanOut:
     brief_in: BriefIn = req
     if req.brief_id:
         if req.text.strip():
-            raise ValidationError("give brief_id or text, not both", field="brief_id")
+            raise ValidationError(
+                "give a saved brief or a brief's text, not both", field="brief_id"
+            )
         brief_in = saved_brief_in(store, workspace, req.brief_id)
     elif not req.text.strip() and not req.creators and not req.list_id:
         raise ValidationError(
             "the brief is empty: describe the product and audience (e.g. 'minimalist jewellery "
-            "for women 18-30 in the UK'), or give brief_id",
+            "for women 18-30 in the UK'), or name a saved brief",
             field="text",
         )
     pool = list(req.creators or [])
