@@ -115,3 +115,25 @@ def test_every_table_command_has_csv() -> None:
                  "campaign list", "campaign show", "niches list", "models info", "fetch state",
                  "workspaces list"):  # fmt: skip
         assert "--csv" in commands[name], name
+
+
+def test_every_commands_summary_is_one_line() -> None:
+    """A command's summary in `closeknit --help` is its docstring's first paragraph: one that
+    ran over two lines printed with a break in mid-sentence ("(--csv: its\\n creators")."""
+    from typing import Any
+
+    import typer.main
+
+    from closeknit.cli import app
+
+    root = typer.main.get_command(app)
+    root.load_all()  # type: ignore[attr-defined]
+
+    def walk(cmd: Any, path: list[str]) -> list[tuple[str, str]]:
+        own = [(" ".join(path), (cmd.help or "").split("\n\n")[0])] if path else []
+        if hasattr(cmd, "commands"):
+            return own + [x for n, c in cmd.commands.items() for x in walk(c, [*path, n])]
+        return own
+
+    broken = [(n, h) for n, h in walk(root, []) if "\n" in h.strip()]
+    assert not broken, broken

@@ -43,8 +43,10 @@ def score_cmd(
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Estimate the shares of fake, inactive and real accounts in a follower export (90%
-    intervals); rows with unreadable numbers go to the quarantine (`closeknit import errors`)."""
+    """Estimate the shares of fake, inactive and real accounts in a follower export.
+
+    Each share comes with its 90% interval; rows with unreadable numbers go to the quarantine
+    (`closeknit import errors`)."""
     from closeknit.service.audience import ScoreIn, parse_maps, score_file
 
     with cli_errors(as_json):

@@ -140,8 +140,9 @@ def register(app: typer.Typer) -> None:
         as_json: JsonOpt = False,
         as_csv: CsvOpt = False,
     ) -> None:
-        """A campaign with its creators, stages, deals, codes and stage history (--csv: its
-        creators, every column)."""
+        """A campaign with its creators, stages, deals, codes and stage history.
+
+        --csv prints its creators, every column."""
         ws = workspace_of(workspace)
         with cli_errors(as_json), store_for(db) as st:
             c = svc.get_campaign(st, ws, campaign_id)
@@ -307,8 +308,9 @@ def register(app: typer.Typer) -> None:
         workspace: WorkspaceOpt = None,
         as_json: JsonOpt = False,
     ) -> None:
-        """Draft an outreach e-mail from the creator's recent posts; --send-from sends it
-        through the configured SMTP server (CLOSEKNIT_SMTP_HOST/PORT)."""
+        """Draft an outreach e-mail from the creator's recent posts (--send-from sends it).
+
+        Sending goes through the configured SMTP server (CLOSEKNIT_SMTP_HOST/PORT)."""
         with cli_errors(as_json):
             req = svc.OutreachIn(
                 template=template,
@@ -385,8 +387,9 @@ def register(app: typer.Typer) -> None:
         as_json: JsonOpt = False,
         as_csv: CsvOpt = False,
     ) -> None:
-        """ROAS, margin ROAS, CPA, CPE, CPM and new-customer share per creator and campaign
-        (--csv: the per-creator table, every column)."""
+        """ROAS, margin ROAS, CPA, CPE, CPM and new-customer share per creator and campaign.
+
+        --csv prints the per-creator table, every column."""
         ws = workspace_of(workspace)
         with cli_errors(as_json):
             req = rsvc.ReportIn(window_days=window, cogs_share=cogs_share)

@@ -270,8 +270,9 @@ def register(app: typer.Typer) -> None:
         as_json: JsonOpt = False,
         as_csv: CsvOpt = False,
     ) -> None:
-        """Hashtags rising in a window (the last 90 days unless --since/--days), with counts
-        and their early riders."""
+        """Hashtags rising in a window, with counts and their early riders.
+
+        The window is the last 90 days unless --since/--days say otherwise."""
         with cli_errors(as_json):
             try:
                 s = dt.date.fromisoformat(since) if since else None

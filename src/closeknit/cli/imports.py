@@ -272,8 +272,9 @@ def youtube_cmd(
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """YouTube Data API answers saved as JSON / JSON lines (channels, videos, comment threads):
-    a file or a folder, as the Imports page and the API take them."""
+    """YouTube Data API answers saved as JSON / JSON lines: a file or a folder.
+
+    Channels, videos and comment threads, as the Imports page and the API take them."""
     _run("youtube", path, db, workspace, as_json)
 
 

@@ -90,8 +90,9 @@ def register(app: typer.Typer) -> None:
 
     @sub.command("info")
     def info_cmd(as_json: JsonOpt = False, as_csv: CsvOpt = False) -> None:
-        """Describe the shipped artifacts (training data, size, estimator); --csv: one row a
-        model."""
+        """Describe the shipped artifacts: training data, size, estimator.
+
+        --csv prints one row a model."""
         with cli_errors(as_json):
             d = svc.info()
         if as_json or as_csv:
