@@ -1,4 +1,4 @@
-"""`closeknit briefs` and `--brief` on discover and plan: saved briefs were the REST API's only
+"""`closeknit briefs` and `--brief-id` on discover and plan: saved briefs were the REST API's only
 (`/api/v1/briefs`); the CLI and the facade could neither save nor run one."""
 
 from __future__ import annotations
@@ -36,9 +36,9 @@ def test_save_list_show_run_and_delete_a_brief(small_world: Path, tmp_path: Path
     rows = {x["id"]: x for x in csv.DictReader(io.StringIO(r.stdout))}
     assert rows[bid]["brief"] == TEXT and "countries GB" in rows[bid]["filters"]
     r = runner.invoke(app, ["briefs", "show", bid, *on])
-    assert r.exit_code == 0 and f"closeknit plan --brief {bid} --budget N" in r.stdout
+    assert r.exit_code == 0 and f"closeknit plan --brief-id {bid} --budget N" in r.stdout
     # run it: the same answer as the service (and so the API) gives for the saved brief
-    r = runner.invoke(app, ["discover", "--brief", bid, "--limit", "10", *on, "--json"])
+    r = runner.invoke(app, ["discover", "--brief-id", bid, "--limit", "10", *on, "--json"])
     assert r.exit_code == 0, r.output
     got = [m["creator_id"] for m in json.loads(r.stdout)["results"]]
     st = ck.open_store(db)
@@ -52,20 +52,20 @@ def test_save_list_show_run_and_delete_a_brief(small_world: Path, tmp_path: Path
     assert want.brief is not None and want.brief.countries == ["GB"]
     assert bid in {b.brief_id for b in also}
     r = runner.invoke(
-        app, ["plan", "--brief", bid, "--budget", "3000", "--on-brief-share", "0", *on, "--json"]
+        app, ["plan", "--brief-id", bid, "--budget", "3000", "--on-brief-share", "0", *on, "--json"]
     )
     assert r.exit_code == 0, r.output
     assert [p["creator_id"] for p in json.loads(r.stdout)["picks"]] == [
         p.creator_id for p in plan.picks
     ]
     # a brief's text beside a saved brief is refused, in words (no internal field names)
-    r = runner.invoke(app, ["plan", TEXT, "--brief", bid, "--budget", "3000", *on])
+    r = runner.invoke(app, ["plan", TEXT, "--brief-id", bid, "--budget", "3000", *on])
     assert r.exit_code != 0 and "a saved brief or a brief's text, not both" in r.output
-    r = runner.invoke(app, ["discover", TEXT, "--brief", bid, *on])
+    r = runner.invoke(app, ["discover", TEXT, "--brief-id", bid, *on])
     assert r.exit_code != 0 and "not two" in r.output
     r = runner.invoke(app, ["briefs", "delete", bid, *on])
     assert r.exit_code == 0, r.output
-    for cmd in (["briefs", "show", bid], ["discover", "--brief", bid]):
+    for cmd in (["briefs", "show", bid], ["discover", "--brief-id", bid]):
         r = runner.invoke(app, [*cmd, *on, "--json"])
         assert r.exit_code != 0 and json.loads(r.stdout)["error"]["type"] == "NotFound"
 

@@ -1,5 +1,5 @@
 """``closeknit briefs``: saved briefs (a brief's text and filters, kept to run again with
-``discover --brief ID`` and ``plan --brief ID``). A thin layer over the briefs service, as the
+``discover --brief-id ID`` and ``plan --brief-id ID``). A thin layer over the briefs service, as the
 REST API's ``/api/v1/briefs``."""
 
 from __future__ import annotations
@@ -54,8 +54,8 @@ def _show(b: svc.SavedBrief, as_json: bool) -> None:
         console.print(f"[bold]{esc(b.brief_id)}[/bold]: {esc(b.text)}", markup=True)
         console.print(f"filters: {esc(_filters(b)) or 'none beyond the text'}", markup=True)
         # one command a line: a command wrapped at the terminal's edge does not paste
-        console.print(f"run it: closeknit discover --brief {b.brief_id}", soft_wrap=True)
-        console.print(f"        closeknit plan --brief {b.brief_id} --budget N", soft_wrap=True)
+        console.print(f"run it: closeknit discover --brief-id {b.brief_id}", soft_wrap=True)
+        console.print(f"        closeknit plan --brief-id {b.brief_id} --budget N", soft_wrap=True)
 
     emit(b, as_json=as_json, render=render)
 
@@ -63,7 +63,7 @@ def _show(b: svc.SavedBrief, as_json: bool) -> None:
 def register(app: typer.Typer) -> None:
     """Add ``briefs`` to app."""
     briefs = typer.Typer(
-        help="Saved briefs (discover --brief, plan --brief).", no_args_is_help=True
+        help="Saved briefs (discover --brief-id, plan --brief-id).", no_args_is_help=True
     )
     app.add_typer(briefs, name="briefs")
 

@@ -158,7 +158,7 @@ def register(app: typer.Typer) -> None:
         like: Annotated[str | None, typer.Option("--like", help="lookalikes of @handle")] = None,
         brief_id: Annotated[
             str | None,
-            typer.Option("--brief", help="run a saved brief (closeknit briefs list)"),
+            typer.Option("--brief-id", help="run a saved brief (closeknit briefs list)"),
         ] = None,
         broad: Annotated[
             bool, typer.Option("--broad", help="lookalikes outside the niche and market too")
@@ -181,7 +181,7 @@ def register(app: typer.Typer) -> None:
             if brief_id:
                 if brief.strip() or like:
                     raise ValidationError(
-                        "give a saved brief (--brief), a brief's text or --like, not two",
+                        "give a saved brief (--brief-id), a brief's text or --like, not two",
                         field="brief",
                     )
                 with store_for(db) as st:

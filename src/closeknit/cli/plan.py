@@ -57,7 +57,7 @@ def register(app: typer.Typer) -> None:
     def plan_cmd(
         budget: Annotated[float, typer.Option("--budget", help="total fee budget")],
         brief: Annotated[
-            str, typer.Argument(help="what the campaign is about (or --brief ID)")
+            str, typer.Argument(help="what the campaign is about (or --brief-id ID)")
         ] = "",
         platform: PlatformOpt = None,
         tier: TierOpt = None,
@@ -122,7 +122,7 @@ def register(app: typer.Typer) -> None:
         ] = None,
         brief_id: Annotated[
             str | None,
-            typer.Option("--brief", help="a saved brief in place of the text (briefs list)"),
+            typer.Option("--brief-id", help="a saved brief in place of the text (briefs list)"),
         ] = None,
         keep: Annotated[
             list[str] | None,
