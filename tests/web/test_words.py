@@ -190,3 +190,26 @@ def test_chip_edits_survive_an_unreadable_filter_number() -> None:
                     audience_gender="F", min_followers="abc")  # fmt: skip
     got = f.parsed()
     assert got is not None and got.countries == ["GB"]
+
+
+def test_a_brief_naming_two_tiers_keeps_both_in_the_chips(
+    client: tuple[TestClient, Seeded],
+) -> None:
+    """The tier and platform chips were single selects: "from nano and micro creators" showed
+    one tier and the search ran with micro alone (the CLI and the API ran with both)."""
+    c, _ = client
+    text = "vegan snacks for women in the UK, from nano and micro creators on Instagram and YouTube"
+    chips = c.get("/discover/chips", params={"text": text}).text
+    for name, value in (("tiers", "nano"), ("tiers", "micro"), ("platforms", "instagram"),
+                        ("platforms", "youtube")):  # fmt: skip
+        assert re.search(rf'name="{name}" value="{value}" checked', chips), (name, value)
+    assert not re.search(r'value="(macro|mega|tiktok)" checked', chips)
+    # the form as the browser sends it (every ticked box) runs with both tiers
+    r = c.get(
+        "/discover",
+        params=[("text", text), ("parsed_for", text), ("tiers", "nano"), ("tiers", "micro"),
+                ("platforms", "instagram"), ("platforms", "youtube"), ("go", "1")],
+    )  # fmt: skip
+    assert r.status_code == 200
+    for value in ("nano", "micro", "instagram", "youtube"):
+        assert re.search(rf'value="{value}" checked', r.text), value
