@@ -4,8 +4,18 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from closeknit.web.pages import auth, campaigns, creators, discover, imports, lists, plans, settings
+from closeknit.web.pages import (
+    auth,
+    briefs,
+    campaigns,
+    creators,
+    discover,
+    imports,
+    lists,
+    plans,
+    settings,
+)
 
 router = APIRouter(include_in_schema=False)
-for _mod in (auth, discover, creators, lists, plans, campaigns, imports, settings):
+for _mod in (auth, discover, briefs, creators, lists, plans, campaigns, imports, settings):
     router.include_router(_mod.router)

@@ -33,6 +33,7 @@ class BriefFields(BaseModel):
     text: Text = ""
     parsed_for: Text | None = None
     countries: Short = ""
+    languages: Short = ""
     audience_age: Short = ""
     audience_gender: Short = ""
     tiers: Many = []
@@ -86,6 +87,7 @@ class BriefFields(BaseModel):
             return {}, []
         chips: dict[str, Any] = {
             "countries": csv_list(self.countries),
+            "languages": csv_list(self.languages),
             "audience_age": self.audience_age.strip() or None,
             "audience_gender": self.audience_gender.strip() or None,
             "tiers": csv_list(self.tiers),
@@ -116,3 +118,44 @@ class BriefFields(BaseModel):
             return bsvc.parse(bsvc.BriefIn.model_validate(fields))
         except (CloseknitError, PydanticValidationError):
             return None
+
+
+def _num(v: float | None, scale: float = 1.0) -> str:
+    """A saved number as the form shows it (percent fields times 100), blank when unset."""
+    return "" if v is None else f"{v * scale:g}"
+
+
+def from_saved(b: bsvc.SavedBrief) -> BriefFields:
+    """A saved brief as the form's fields: its text, its filters as explicit chips (as if the
+    text had been read and the chips set so) and the trust filters in the form's units."""
+    f = b.filters
+    return BriefFields(
+        text=b.text,
+        parsed_for=b.text,
+        countries=", ".join(f.countries or []),
+        languages=", ".join(f.languages or []),
+        audience_age=f.audience_age or "",
+        audience_gender=f.audience_gender or "",
+        tiers=list(f.tiers or []),
+        platforms=list(f.platforms or []),
+        max_fee=_num(f.budget),
+        min_authenticity=_num(f.min_authenticity),
+        max_sponsored=_num(f.max_sponsored_rate, 100.0),
+        avoid=", ".join(f.competitors or []),
+    )
+
+
+def to_saved(brief: bsvc.BriefOut) -> bsvc.NewBriefIn:
+    """The brief as it ran (its text and every filter in force) as a brief to save."""
+    return bsvc.NewBriefIn(
+        text=brief.text,
+        platforms=brief.platforms or None,
+        tiers=brief.tiers or None,
+        countries=brief.countries or None,
+        languages=brief.languages or None,
+        audience_age=brief.audience_age,
+        audience_gender=brief.audience_gender,
+        min_authenticity=brief.min_authenticity,
+        max_sponsored_rate=brief.max_sponsored_rate,
+        competitors=brief.competitors or None,
+    )

@@ -303,9 +303,9 @@ def niche_options() -> list[Any]:
 
 
 _BRIEF_KEYS = (
-    "text", "parsed_for", "countries", "audience_age", "audience_gender", "tiers", "platforms",
-    "niches", "min_followers", "max_followers", "min_er", "max_er", "keywords", "min_fee",
-    "max_fee", "min_authenticity", "max_sponsored", "min_country_share", "min_age_share",
+    "text", "parsed_for", "countries", "languages", "audience_age", "audience_gender", "tiers",
+    "platforms", "niches", "min_followers", "max_followers", "min_er", "max_er", "keywords",
+    "min_fee", "max_fee", "min_authenticity", "max_sponsored", "min_country_share", "min_age_share",
     "min_gender_share", "avoid",
 )  # fmt: skip
 
@@ -318,6 +318,31 @@ def brief_pairs(q: dict[str, Any]) -> list[tuple[str, str]]:
             if x not in (None, ""):
                 out.append((k, str(x)))
     return out
+
+
+def saved_filter_words(b: Any) -> str:
+    """A saved brief's filters in words ("in GB, US · aged 18-30 · women · nano, micro")."""
+    f = b.filters
+    parts = []
+    if f.countries:
+        parts.append("in " + ", ".join(f.countries))
+    if f.languages:
+        parts.append("language " + ", ".join(f.languages))
+    if f.audience_age:
+        parts.append("aged " + f.audience_age)
+    if f.audience_gender:
+        parts.append({"F": "women", "M": "men"}.get(f.audience_gender, f.audience_gender))
+    if f.tiers:
+        parts.append(", ".join(f.tiers) + " creators")
+    if f.platforms:
+        parts.append("on " + ", ".join(label(x) for x in f.platforms))
+    if f.min_authenticity is not None:
+        parts.append(f"authenticity at least {figures.score(f.min_authenticity)}")
+    if f.max_sponsored_rate is not None:
+        parts.append(f"at most {figures.percent(f.max_sponsored_rate)} sponsored")
+    if f.competitors:
+        parts.append("not with " + ", ".join(f.competitors))
+    return " · ".join(parts)
 
 
 def plan_query(q: dict[str, Any]) -> str:
@@ -333,6 +358,7 @@ templates.env.globals.update(
     niche_label=niche_label,
     niche_options=niche_options,
     plan_query=plan_query,
+    saved_filter_words=saved_filter_words,
     sort_query=sort_query,
     brief_pairs=brief_pairs,
 )

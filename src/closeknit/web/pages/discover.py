@@ -14,9 +14,10 @@ from pydantic import ValidationError as PydanticValidationError
 
 from closeknit.api.deps import StoreDep, WebViewer
 from closeknit.errors import CloseknitError
+from closeknit.service import briefs as bsvc
 from closeknit.service import discover as svc
 from closeknit.service import lists as lsvc
-from closeknit.web.brief_fields import BriefFields
+from closeknit.web.brief_fields import BriefFields, from_saved
 from closeknit.web.forms import keep
 from closeknit.web.render import error_view, input_error, render
 
@@ -39,7 +40,15 @@ def discover_page(
     sort: Annotated[svc.Sort, Query()] = "score",
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     go: Str = "",
+    brief_id: Str = "",
+    saved: Str = "",
 ) -> HTMLResponse:
+    saved_brief = None
+    if brief_id:
+        # a saved brief runs as the form would with its text and filters set, so that it can
+        # be edited and run again like any other search
+        saved_brief = bsvc.get_brief(store, p.workspace_id, brief_id)
+        f, go = from_saved(saved_brief), "1"
     q: dict[str, Any] = {**f.model_dump(), "sort": sort, "limit": limit, "go": go}
     res: svc.DiscoverOut | None = None
     error = None
@@ -67,6 +76,9 @@ def discover_page(
         sort_link=keep(q, "sort", "go"),
         filters_open=f.filters_open(),
         examples=EXAMPLES,
+        saved_briefs=bsvc.list_briefs(store, p.workspace_id),
+        saved_brief=saved_brief,
+        saved_now=bool(saved and saved_brief),
     )
 
 

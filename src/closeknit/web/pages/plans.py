@@ -14,12 +14,13 @@ from pydantic import Field
 
 from closeknit.api.deps import StoreDep, WebViewer
 from closeknit.errors import PermissionDenied
+from closeknit.service import briefs as bsvc
 from closeknit.service import lists as lsvc
 from closeknit.service import plans as svc
 from closeknit.service import settings as ssvc
 from closeknit.service.accounts import Principal
 from closeknit.web import charts
-from closeknit.web.brief_fields import BriefFields, Short
+from closeknit.web.brief_fields import BriefFields, Short, from_saved
 from closeknit.web.forms import opt_float
 from closeknit.web.render import currency_of, render
 
@@ -27,10 +28,12 @@ router = APIRouter()
 
 
 class PlanPageFields(BriefFields):
-    """The plan page as linked from Discover or a list: the brief plus a budget or a list."""
+    """The plan page as linked from Discover, a list or a saved brief: the brief plus a budget,
+    a list or a saved brief's id."""
 
     budget: Short = ""
     list_id: Short = ""
+    brief_id: Short = ""
 
 
 class PlanRunFields(PlanPageFields):
@@ -56,6 +59,10 @@ def plan_page(
     store: StoreDep,
     f: Annotated[PlanPageFields, Query()],
 ) -> HTMLResponse:
+    if f.brief_id:
+        # a saved brief fills the form (text, chips, trust filters) and the plan is made
+        saved = from_saved(bsvc.get_brief(store, p.workspace_id, f.brief_id))
+        f = PlanPageFields(**{**saved.model_dump(), "budget": f.budget, "list_id": f.list_id})
     return render(
         request,
         "plan.html",

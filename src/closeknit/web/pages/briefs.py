@@ -1,0 +1,44 @@
+"""Saved briefs on the web: save the brief a search ran with, run one again on Discover or Plan
+(``?brief_id=``), delete one. The same service as ``closeknit briefs`` and ``/api/v1/briefs``."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from closeknit.api.deps import StoreDep, WebEditor
+from closeknit.service import briefs as bsvc
+from closeknit.web.brief_fields import BriefFields, to_saved
+
+router = APIRouter()
+
+
+def _to(request: Request, url: str) -> Response:
+    if request.headers.get("hx-request"):
+        return Response(status_code=204, headers={"HX-Redirect": url})
+    return RedirectResponse(url, status_code=303)
+
+
+@router.post("/briefs/save")
+def brief_save(
+    request: Request,
+    p: WebEditor,
+    store: StoreDep,
+    f: Annotated[BriefFields, Form()],
+) -> Response:
+    """Save the brief as the search read it: its text and every filter in force (the chips as
+    set, the trust filters); the reach and engagement filters belong to the search, not the
+    brief, and are not kept."""
+    asked = {k: v for k, v in f.brief_request().items() if k in bsvc.BriefIn.model_fields}
+    brief = bsvc.parse(bsvc.BriefIn.model_validate(asked))
+    b = bsvc.create_brief(store, p.workspace_id, to_saved(brief), actor=p.actor)
+    return _to(request, f"/discover?brief_id={quote(b.brief_id, safe='')}&saved=1")
+
+
+@router.post("/briefs/{brief_id}/delete")
+def brief_delete(request: Request, p: WebEditor, store: StoreDep, brief_id: str) -> Response:
+    bsvc.delete_brief(store, p.workspace_id, brief_id, actor=p.actor)
+    return _to(request, "/discover")
