@@ -262,7 +262,19 @@ def run_briefs(
         row["overlap_discount"] = plan.expected.overlap_discount
         big = plan.comparison.best_single_macro_or_mega
         if big.creator_id is not None:
-            row["one_macro"] = float(truth_rev[pos[big.creator_id]])
+            j = pos[big.creator_id]
+            row["one_macro"] = float(truth_rev[j])
+            # the seed's comparison as the marketer reads it (this plan's ROAS against the best
+            # single macro creator's, on the same forecast) and as the truth has it
+            be = big.expected.revenue if big.expected is not None else None
+            if be is not None and be.mid > 0 and row["one_macro"] > 0:
+                row["one_macro_log_err"] = math.log(be.mid / row["one_macro"])
+            ratio = plan.comparison.roas_ratio
+            if ratio is not None and row["plan"] > 0 and row["one_macro"] > 0 and true_fee[j] > 0:
+                row["roas_ratio_forecast"] = ratio
+                row["roas_ratio_true"] = (row["plan"] / row["plan_true_cost"]) / (
+                    row["one_macro"] / float(true_fee[j])
+                )
         # baselines over discover's candidates, spending by the product's fee estimates
         brief = Brief(**{k: v for k, v in f.items() if k in Brief.model_fields})
         brief.budget = budget
@@ -394,6 +406,16 @@ def summarize(rows: list[dict[str, Any]]) -> dict[str, Any]:
     # how many plans the fee model expected over budget (the sum of its chances) beside the count
     wb = [r["within_budget"] for r in rows if r.get("within_budget") is not None]
     s["expected_over_budget"] = round(sum(1.0 - x for x in wb), 2) if wb else None
+    me = [r["one_macro_log_err"] for r in rows if r.get("one_macro_log_err") is not None]
+    s["one_macro_forecast_over_truth_median"] = (
+        round(math.exp(statistics.median(me)), 4) if me else None
+    )
+    rr = [(r["roas_ratio_forecast"], r["roas_ratio_true"]) for r in rows if "roas_ratio_true" in r]
+    if rr:
+        s["roas_ratio_forecast_median"] = round(statistics.median(f for f, _ in rr), 3)
+        s["roas_ratio_true_median"] = round(statistics.median(t for _, t in rr), 3)
+        # the comparison names the right winner: plan and truth on the same side of 1
+        s["roas_ratio_same_side"] = f"{sum((f > 1) == (t > 1) for f, t in rr)}/{len(rr)}"
     ov = [r["overlap_discount"] for r in rows if r.get("overlap_discount") is not None]
     s["overlap_discount_median"] = round(statistics.median(ov), 4) if ov else None
     s["plan_errors"] = [r["brief_id"] + ": " + r["plan_error"] for r in rows if "plan_error" in r]

@@ -24,8 +24,13 @@ if TYPE_CHECKING:
     from closeknit.service.discover import MatchOut
     from closeknit.service.plans import PlanOut
 
-# the seed story: an anklets trend leads a jewellery brand to fitting micro creators
-DEMO_BRIEF = "minimalist jewellery and anklets for women 18-30 in the UK and US"
+# the seed story: an anklets trend leads a jewellery brand to fitting micro creators; the brief
+# says so ("nano and micro" is read as the tier filter), as the world's brief does in its
+# filters, so the plan is set beside the best macro creator instead of taking one
+DEMO_BRIEF = (
+    "minimalist jewellery and anklets for women 18-30 in the UK and US, from nano and micro "
+    "creators"
+)
 # the world's link orders arrive up to 45 days after the post (docs/track.md): a 60-day window
 ROSTER_WINDOW_DAYS = 60
 

@@ -174,6 +174,18 @@ def test_plan_beats_baselines_and_stays_on_brief(truth_run: dict[str, Any]) -> N
 
 
 @pytest.mark.slow
+def test_the_seeds_comparison_names_the_right_winner(truth_run: dict[str, Any]) -> None:
+    """The plan set beside the best single macro creator for the same budget, on the same
+    forecast: by the truth, the side the forecast calls better must be the better one (on the
+    5,000-creator worlds the forecast understates the plan's edge about twice, since the macro
+    pick's forecast runs high; docs/plan.md)."""
+    s = truth_run["summary"]
+    ok, n = (int(x) for x in s["roas_ratio_same_side"].split("/"))
+    assert n >= 3 and ok == n, s
+    assert s["roas_ratio_true_median"] > 1.0 and s["roas_ratio_forecast_median"] > 1.0, s
+
+
+@pytest.mark.slow
 def test_forecast_is_calibrated(truth_run: dict[str, Any]) -> None:
     s = truth_run["summary"]
     # measured 0.13 and 100% on this world (7 plans); the full-size run: docs/plan.md
