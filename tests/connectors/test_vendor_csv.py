@@ -534,6 +534,31 @@ def test_platform_aliases_and_unknown_platforms(store: Store, tmp_path: Path) ->
     assert inspect(f, platform="IG")["platform"] == "instagram"
 
 
+def test_a_country_no_table_knows_is_kept_and_named(store: Store, tmp_path: Path) -> None:
+    """A country cell no table reads ("Narnia", a region) left the creator's country empty
+    without a word: a search by country then missed the creator and nobody was told."""
+    f = _write(
+        tmp_path / "ctry-2025-03.csv",
+        [
+            ["Handle", "Followers", "Country"],
+            ["ann.a", "200", "United Kingdom"],
+            ["bob.b", "300", "Narnia"],
+            ["cid.c", "400", ""],
+            ["dan.d", "500", "de"],
+        ],
+    )
+    res = import_vendor_csv(store, "default", f)
+    got = {r["handle"]: r["country"] for r in store.query("SELECT handle, country FROM creators")}
+    assert got == {"ann.a": "GB", "bob.b": None, "cid.c": None, "dan.d": "DE"}
+    warned = [w for w in res.warnings if w["field"] == "country"]
+    assert [w["line"] for w in warned] == [3], res.warnings
+    assert (
+        "not a country closeknit knows" in warned[0]["reason"] and "Narnia" in warned[0]["reason"]
+    )
+    extra = store.scalar("SELECT extra FROM creators WHERE handle = 'bob.b'")
+    assert "Narnia" in str(extra)
+
+
 def test_last_post_date_is_not_a_post_count(store: Store, tmp_path: Path) -> None:
     f = _write(
         tmp_path / "sheet-2025-03.csv",

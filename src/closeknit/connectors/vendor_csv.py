@@ -1175,6 +1175,19 @@ def build_spec(
         if cats
         else "NULL::VARCHAR[]"
     )
+    for i in ordered("country")[:1]:
+        # a name no table knows ("Narnia", a region) stays in extra as written; say so, since
+        # a search by country will not find the creator
+        checks.append(
+            Check(
+                headers[i],
+                f"(NOT {miss(i)} AND {country_sql(x[i])} IS NULL)",
+                f"{headers[i]} is not a country closeknit knows (an ISO code such as GB, or a "
+                "country's name; the cell is kept in the creator's extra fields)",
+                value=x[i],
+                keep_row=True,
+            )
+        )
     # inside derive, d.* does not exist yet: the missing tests are inlined there
     derive["country_txt"] = coalesce(
         [f"CASE WHEN NOT ({missing_sql(x[i])}) THEN trim({x[i]}) END" for i in ordered("country")],
