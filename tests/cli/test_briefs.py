@@ -63,6 +63,11 @@ def test_save_list_show_run_and_delete_a_brief(small_world: Path, tmp_path: Path
     assert r.exit_code != 0 and "a saved brief or a brief's text, not both" in r.output
     r = runner.invoke(app, ["discover", TEXT, "--brief-id", bid, *on])
     assert r.exit_code != 0 and "not two" in r.output
+    # an option beside a saved brief was dropped without a word: now it is refused, named
+    r = runner.invoke(app, ["discover", "--brief-id", bid, "--country", "US", "--min-er", "2", *on])
+    assert r.exit_code != 0 and "leave out --country, --min-er" in r.output, r.output
+    r = runner.invoke(app, ["plan", "--brief-id", bid, "--budget", "3000", "--tier", "macro", *on])
+    assert r.exit_code != 0 and "carries its own filters; leave out tiers" in r.output, r.output
     r = runner.invoke(app, ["briefs", "delete", bid, *on])
     assert r.exit_code == 0, r.output
     for cmd in (["briefs", "show", bid], ["discover", "--brief-id", bid]):

@@ -184,6 +184,26 @@ def register(app: typer.Typer) -> None:
                         "give a saved brief (--brief-id), a brief's text or --like, not two",
                         field="brief",
                     )
+                given = {
+                    "--platform": platform, "--tier": tier, "--country": country,
+                    "--language": language, "--age": age, "--gender": gender,
+                    "--min-authenticity": min_authenticity, "--max-sponsored": max_sponsored,
+                    "--avoid": avoid, "--exclude": exclude, "--budget": budget,
+                    "--min-followers": min_followers, "--max-followers": max_followers,
+                    "--min-er": min_er, "--max-er": max_er, "--niche": niche,
+                    "--keyword": keyword, "--min-fee": min_fee, "--max-fee": max_fee,
+                    "--min-audience-share": min_audience_share, "--weights": weights,
+                }  # fmt: skip
+                extra = [k for k, v in given.items() if v not in (None, [], "")]
+                if extra or sort != "score":
+                    # a saved brief runs as saved (as the API's /briefs/{id}/discover): an
+                    # option beside it would be dropped without a word
+                    raise ValidationError(
+                        "--brief-id runs the saved brief as saved; leave out "
+                        + ", ".join(extra + (["--sort"] if sort != "score" else []))
+                        + ", or give the brief's text with them",
+                        field="brief_id",
+                    )
                 with store_for(db) as st:
                     res = svc.discover_saved(st, ws, brief_id, limit)
             elif like:

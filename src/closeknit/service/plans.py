@@ -475,6 +475,15 @@ def plan(store: Store, workspace: str, req: PlanIn) -> PlanOut:
             raise ValidationError(
                 "give a saved brief or a brief's text, not both", field="brief_id"
             )
+        own = sorted(k for k in req.filters() if k != "budget")  # the plan's own budget
+        if own:
+            # they were dropped without a word: the saved brief's own filters replace them
+            raise ValidationError(
+                "a saved brief carries its own filters; leave out "
+                + ", ".join(x.replace("_", " ") for x in own)
+                + ", or give the brief's text with them",
+                field="brief_id",
+            )
         brief_in = saved_brief_in(store, workspace, req.brief_id)
     elif not req.text.strip() and not req.creators and not req.list_id:
         raise ValidationError(
