@@ -218,6 +218,10 @@ def test_plan_keeps_creators_in_and_plans_over_a_list(small_world: Path, tmp_pat
     assert [p["creator_id"] for p in got["picks"] if p["locked"]] == [keep]
     r = runner.invoke(app, [*brief, "--keep", keep])
     assert r.exit_code == 0 and "kept in as you asked" in r.stdout, r.output
+    marked = [
+        ln.split()[0] for ln in r.stdout.splitlines() if ln.startswith("@") and " kept " in ln
+    ]
+    assert marked == ["@" + keep.split(":", 1)[1]], r.stdout
     r = runner.invoke(app, [*brief, "--list", lst.list_id, "--json"])
     assert r.exit_code == 0, r.output
     assert {p["creator_id"] for p in json.loads(r.stdout)["picks"]} <= set(ids)

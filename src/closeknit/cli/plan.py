@@ -353,9 +353,12 @@ def print_plan(plan: svc.PlanOut, title: str = "plan") -> None:
     """A plan's picks table and its forecast: a plan just made (``plan``), a saved one
     (``plans show``) and the demo's read the same. ``title`` heads the table, followed by the
     plan's method and status ("plan under budget 5,000.00 (milp, optimal)" in the demo)."""
+    kept = any(p.locked for p in plan.picks)
     rows = [
         {
             "creator": f"@{p.handle}",
+            # the creators kept in (--keep) beside the ones the plan chose around them
+            **({"kept": "kept" if p.locked else ""} if kept else {}),
             "tier": p.tier,
             "niche": p.niche,
             "followers": p.followers,
@@ -370,7 +373,7 @@ def print_plan(plan: svc.PlanOut, title: str = "plan") -> None:
     print_table(
         rows,
         title=f"{title} ({plan.method}, {plan.status})",
-        priority=["creator", "tier", "followers", "fit", "fee", "revenue", "orders"],
+        priority=["creator", "kept", "tier", "followers", "fit", "fee", "revenue", "orders"],
         formats={"fee": money, "revenue": money},
     )
     print_forecast(plan)
