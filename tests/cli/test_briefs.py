@@ -66,6 +66,14 @@ def test_save_list_show_run_and_delete_a_brief(small_world: Path, tmp_path: Path
     # an option beside a saved brief was dropped without a word: now it is refused, named
     r = runner.invoke(app, ["discover", "--brief-id", bid, "--country", "US", "--min-er", "2", *on])
     assert r.exit_code != 0 and "leave out --country, --min-er" in r.output, r.output
+    # the creators a plan leaves out are the plan's, not the brief's: they still apply
+    drop = plan.picks[0].creator_id
+    r = runner.invoke(app, [
+        "plan", "--brief-id", bid, "--budget", "3000", "--on-brief-share", "0",
+        "--exclude", drop, *on, "--json",
+    ])  # fmt: skip
+    assert r.exit_code == 0, r.output
+    assert drop not in {p["creator_id"] for p in json.loads(r.stdout)["picks"]}
     r = runner.invoke(app, ["plan", "--brief-id", bid, "--budget", "3000", "--tier", "macro", *on])
     assert r.exit_code != 0 and "carries its own filters; leave out tiers" in r.output, r.output
     r = runner.invoke(app, ["briefs", "delete", bid, *on])

@@ -475,7 +475,8 @@ def plan(store: Store, workspace: str, req: PlanIn) -> PlanOut:
             raise ValidationError(
                 "give a saved brief or a brief's text, not both", field="brief_id"
             )
-        own = sorted(k for k in req.filters() if k != "budget")  # the plan's own budget
+        # the plan's own budget and the creators it leaves out are not the brief's filters
+        own = sorted(k for k in req.filters() if k not in ("budget", "exclude"))
         if own:
             # they were dropped without a word: the saved brief's own filters replace them
             raise ValidationError(
@@ -499,7 +500,9 @@ def plan(store: Store, workspace: str, req: PlanIn) -> PlanOut:
         if not pool:
             raise ValidationError("the list is empty: add creators to it first", field="list_id")
     ids = list(dict.fromkeys(resolve_creator_id(store, workspace, c) for c in pool))
-    excl = [resolve_creator_id(store, workspace, c) for c in brief_in.exclude or []]
+    # a saved brief's own exclusions and the ones this plan adds (Remove on the page)
+    left = [*(brief_in.exclude or []), *((req.exclude or []) if brief_in is not req else [])]
+    excl = list(dict.fromkeys(resolve_creator_id(store, workspace, c) for c in left))
     locked = list(dict.fromkeys(resolve_creator_id(store, workspace, c) for c in req.lock or []))
     both = set(excl) & set(locked)
     if both:
