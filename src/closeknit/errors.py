@@ -50,6 +50,8 @@ def redact_details(details: Any) -> Any:
 _PATTERN_WORDS = {
     "countries": "a country: an ISO code (GB) or a name (United Kingdom)",
     "country": "a country: an ISO code (GB) or a name (United Kingdom)",
+    "languages": "a language: an ISO 639-1 code (en) or a name (English)",
+    "language": "a language: an ISO 639-1 code (en) or a name (English)",
     "tiers": "a tier: nano, micro, macro or mega",
     "tier": "a tier: nano, micro, macro or mega",
     "platforms": "a platform: instagram, youtube or tiktok",

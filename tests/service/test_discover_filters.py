@@ -136,7 +136,7 @@ def test_trend_curves_count_the_windows_posts(st: Store) -> None:
 def test_filters_that_leave_nobody_say_which(st: Store) -> None:
     """A niche or language nobody has gave no result and a false hint to build features."""
     for kw, word in (({"niches": ["underwater-basket"]}, "niche"),
-                     ({"languages": ["tlh"]}, "language")):  # fmt: skip
+                     ({"languages": ["ja"]}, "language")):  # fmt: skip
         res = run(st, **kw)
         assert not res.results
         assert not any("features" in n for n in res.notes), res.notes
@@ -199,9 +199,9 @@ def test_a_plan_whose_filters_leave_nobody_says_which(st: Store) -> None:
     med = int(st.scalar("SELECT median(followers) FROM creators WHERE workspace_id = ?", [WS]))
     cases = (
         ({"niches": ["underwater-basket"]}, {"niche"}),  # a narrowing filter (restrict)
-        ({"languages": ["tlh"]}, {"language"}),  # the brief's own filters (discover)
+        ({"languages": ["ja"]}, {"language"}),  # the brief's own filters (discover)
         ({"countries": ["AQ"]}, {"country"}),
-        ({"min_followers": med, "languages": ["tlh"]}, {"followers", "language"}),
+        ({"min_followers": med, "languages": ["ja"]}, {"followers", "language"}),
     )
     for kw, words in cases:
         with pytest.raises(ValidationError) as e:
@@ -213,7 +213,7 @@ def test_a_plan_whose_filters_leave_nobody_says_which(st: Store) -> None:
         assert set(gone) == words and sum(gone.values()) == n, (kw, gone)
     # the same words with a creator kept in: nothing is added around it, and the note says why
     keep = run(st).results[0].creator_id
-    out = plans.plan(st, WS, plans.PlanIn(text=BRIEF, budget=5000, languages=["tlh"], lock=[keep]))
+    out = plans.plan(st, WS, plans.PlanIn(text=BRIEF, budget=5000, languages=["ja"], lock=[keep]))
     assert [p.creator_id for p in out.picks] == [keep]
     assert any("language left out" in x for x in out.notes), out.notes
 

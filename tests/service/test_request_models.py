@@ -70,3 +70,17 @@ def test_an_age_given_high_low_is_refused_not_swapped() -> None:
             for sep in ("-", " – ", " to "):
                 assert bool(pat.match(f"{lo}{sep}{hi}")) == (lo <= hi), (lo, sep, hi)
     assert pat.match("05-07") and pat.match("65+") and pat.match("") and not pat.match("07-05")
+
+
+def test_a_language_is_a_code_or_a_name_and_anything_else_is_refused() -> None:
+    """The stored languages are two-letter codes: 'English' or 'tlh' in a filter left every
+    creator out ("language left out 5,000") instead of being read or refused."""
+    from closeknit.errors import CloseknitError
+    from closeknit.service.briefs import BriefIn
+
+    b = BriefIn(text="x", languages=["English", "en-GB", " PT ", "es"])
+    assert b.languages == ["en", "pt", "es"]
+    for bad in ("klingon", "tlh", "e"):
+        with pytest.raises(CloseknitError) as e:
+            BriefIn(text="x", languages=[bad])
+        assert "should be a language" in str(e.value), bad

@@ -16,7 +16,7 @@ from pydantic import Field, field_validator
 
 from closeknit.errors import ValidationError
 from closeknit.match import Brief, parse_brief
-from closeknit.match.brief import COUNTRY_WORDS, PLATFORMS, TIERS, high_low_age
+from closeknit.match.brief import COUNTRY_WORDS, LANGUAGE_WORDS, PLATFORMS, TIERS, high_low_age
 from closeknit.service.base import CreatorRef, Deleted, In, Out, Timestamp, any_case
 from closeknit.store import Store, audit
 
@@ -47,6 +47,25 @@ def country_code(value: str) -> str:
     )
 
 
+_LANG = re.compile(r"^([a-z]{2})(?:[-_][a-z0-9]{2,8})?$")
+
+
+def language_code(value: str) -> str:
+    """ISO 639-1 for 'en', 'EN', 'en-GB', 'English'; anything else is a ValidationError (the
+    stored languages are two-letter codes, so 'English' or 'tlh' left every creator out)."""
+    v = value.strip().lower()
+    if v in LANGUAGE_WORDS:
+        return LANGUAGE_WORDS[v]
+    m = _LANG.match(v)
+    if m:
+        return m.group(1)
+    raise ValidationError(
+        f"unknown language {value!r}; use an ISO 639-1 code such as en, es, de, or a name "
+        f"such as English",
+        field="languages",
+    )
+
+
 # What the filters accept, as schema patterns (any letter case, spaces around), so that the
 # REST schema refuses exactly what the brief would refuse.
 Platform = Annotated[str, Field(pattern=any_case(PLATFORMS), description=" | ".join(PLATFORMS))]
@@ -57,6 +76,14 @@ Country = Annotated[
         max_length=60,
         pattern=any_case(COUNTRY_WORDS, extra=("[A-Za-z]{2}",)),
         description="ISO 3166 alpha-2 code (GB) or a country name closeknit knows (UK, Germany)",
+    ),
+]
+Language = Annotated[
+    str,
+    Field(
+        max_length=40,
+        pattern=any_case(LANGUAGE_WORDS, extra=("[A-Za-z]{2}(?:[-_][A-Za-z0-9]{2,8})?",)),
+        description="ISO 639-1 code (en, or en-GB) or a language closeknit knows (English)",
     ),
 ]
 _AGE = re.compile(r"^\s*(\d{1,2})\s*(?:-|–|—| to )\s*(\d{1,2})\s*$|^\s*(\d{1,2})\s*\+\s*$")
@@ -102,9 +129,7 @@ class BriefIn(In):
     platforms: list[Platform] | None = Field(default=None, max_length=10)
     tiers: list[Tier] | None = Field(default=None, max_length=10)
     countries: list[Country] | None = Field(default=None, max_length=300)
-    languages: list[Annotated[str, Field(max_length=40)]] | None = Field(
-        default=None, max_length=100
-    )
+    languages: list[Language] | None = Field(default=None, max_length=100)
     audience_age: str | None = Field(
         default=None,
         max_length=20,
@@ -169,6 +194,12 @@ class BriefIn(In):
     @classmethod
     def _lower(cls, v: list[str] | None) -> list[str] | None:
         return [x.lower() for x in v] if v else None
+
+    @field_validator("languages")
+    @classmethod
+    def _languages(cls, v: list[str] | None) -> list[str] | None:
+        items = [language_code(x) for x in v or [] if x and x.strip()]
+        return list(dict.fromkeys(items)) or None
 
     @field_validator("countries")
     @classmethod
