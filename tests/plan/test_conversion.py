@@ -4,6 +4,7 @@ drawn by ``benchmarks/bench_conversion_fit.py`` (its full run's figures: docs/pl
 from __future__ import annotations
 
 import importlib.util
+import math
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -60,3 +61,43 @@ def test_too_little_history_is_the_prior() -> None:
     m = conversion.fit(x, y, camp)
     assert m.source == "prior" and np.allclose(m.coef, conversion.PRIOR_MEAN)
     assert m.summary() == "the documented prior: only 9 past campaign creators, fewer than 10"
+
+
+def test_inputs_far_outside_the_history_are_flagged_by_their_effect() -> None:
+    """A forecast for a creator ten times larger than any past campaign creator is an
+    extrapolation: flagged when the term's coefficient times the distance past the history's
+    range moves the forecast by more than a quarter; a small step past it is not."""
+    b = _bench()
+    x, y, camp = b.history(np.random.default_rng(3), 400, 8, sigma=0.4, tau=0.2, leak=0.3)
+    m = conversion.fit(x, y, camp)
+    assert m.ranges is not None and np.allclose(m.ranges, [x.min(axis=0), x.max(axis=0)])
+    assert not m.beyond(x).any()  # the history itself is inside
+    far = x[:3].copy()
+    far[0, 1] = x[:, 1].max() + math.log(10)  # ten times the largest engaged audience
+    far[1, 3] = x[:, 3].max() + 0.5 * conversion.BEYOND_EFFECT / abs(m.coef[3])  # a small step
+    far[2, 4] = x[:, 4].min() - 2 * conversion.BEYOND_EFFECT / abs(m.coef[4])  # a rate
+    got = m.beyond(far)
+    assert got[0, 1] and not got[0, [0, 2, 3, 4, 5]].any()
+    assert not got[1].any()
+    assert got[2, 4]
+    assert not conversion.prior_model().beyond(far).any()  # the prior has no history
+    d = m.to_dict()["history_ranges"]
+    assert set(d) == {"g", "c", "a", "r", "s"} and d["g"][0] <= d["g"][1]
+
+
+def test_the_plans_words_for_a_forecast_beyond_the_history() -> None:
+    from types import SimpleNamespace
+
+    from closeknit.plan.planner import _beyond_history
+
+    b = _bench()
+    x, y, camp = b.history(np.random.default_rng(3), 400, 8, sigma=0.4, tau=0.2, leak=0.3)
+    m = conversion.fit(x, y, camp)
+    rows = x[:4].copy()
+    rows[2, 1] = x[:, 1].max() + math.log(10)
+    got = _beyond_history(SimpleNamespace(conv=m, x=rows), [0, 1, 2])  # type: ignore[arg-type]
+    assert got is not None and got[0] == 1
+    lo, hi = (f"{math.exp(v) * 100:,.0f}" for v in (x[:, 1].min(), x[:, 1].max()))
+    big = f"{math.exp(rows[2, 1]) * 100:,.0f}"
+    assert got[1] == f"engaged people per post {big} (past campaigns: {lo}–{hi})", got
+    assert _beyond_history(SimpleNamespace(conv=m, x=rows), [0, 1]) is None  # type: ignore[arg-type]

@@ -445,6 +445,8 @@ def print_forecast(plan: svc.PlanOut) -> None:
             f"ROAS {ratio(be.roas.mid)}"
             + (" (also one of this plan's picks)" if big.in_plan else "")
         )
+        if big.note:
+            console.print(f"note: {big.note}")
     elif big.note:
         console.print(f"no one-creator comparison: {big.note}")
     for n in plan.notes:

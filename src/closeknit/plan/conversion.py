@@ -67,6 +67,7 @@ PRIOR_TAU = 0.3  # one campaign (brand) vs the model (lognormal σ)
 PRIOR_WEIGHT = 20.0  # pseudo-observations behind the σ and τ priors
 TRACKED_SHARE = 0.8  # share of incremental orders that carry a code or link (prior)
 MIN_OBS = 10  # fewer past campaign creators than this: the prior alone
+BEYOND_EFFECT = math.log(1.25)  # an input past the history moving the forecast more: said
 MAX_DISPERSION_ROUNDS = 8  # fits alternated with the σ estimate (settled in 2-6 in simulations)
 
 
@@ -102,6 +103,20 @@ class ConversionModel:
     n_orders: int = 0
     source: str = "prior"
     notes: list[str] = field(default_factory=list)
+    # the smallest and largest value of each design column over the history's rows (2 × 6);
+    # None for the prior: a forecast outside them extrapolates (:meth:`beyond`)
+    ranges: np.ndarray | None = None
+
+    def beyond(self, x: np.ndarray) -> np.ndarray:
+        """(rows × 6) bool: where a row's input lies so far outside what the history held that
+        the forecast leans on the extrapolation for more than a quarter of its value (the
+        term's coefficient × the distance past the range, in log orders, above log 1.25)."""
+        if self.ranges is None or not len(x):
+            return np.zeros(x.shape, dtype=bool)
+        past = np.maximum(self.ranges[0] - x, 0.0) + np.maximum(x - self.ranges[1], 0.0)
+        out: np.ndarray = np.abs(self.coef) * past > BEYOND_EFFECT
+        out[:, 0] = False  # the intercept
+        return out
 
     def mean(self, x: np.ndarray) -> np.ndarray:
         """Expected incremental orders (the mean over the creator and campaign spread)."""
@@ -148,6 +163,16 @@ class ConversionModel:
             "attributed_orders": self.n_orders,
             "tracked_share": TRACKED_SHARE,
             "notes": self.notes,
+            "history_ranges": (
+                {
+                    t: [round(float(lo), 4), round(float(hi), 4)]
+                    for t, lo, hi in zip(
+                        TERMS[1:], self.ranges[0][1:], self.ranges[1][1:], strict=True
+                    )  # fmt: skip
+                }
+                if self.ranges is not None
+                else None
+            ),
         }
 
 
@@ -259,6 +284,7 @@ def fit(
         n_campaigns=k,
         n_orders=int(np.sum(orders)),
         source=f"history(n={n} creators, {k} campaigns)",
+        ranges=np.vstack([x.min(axis=0), x.max(axis=0)]),
         notes=[
             f"about {leak:.0f} of {int(np.sum(orders))} attributed orders look like orders that "
             "would have happened anyway (leaked codes and links); they are not counted as "

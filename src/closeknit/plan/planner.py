@@ -592,6 +592,7 @@ def _arrays_of(m: conversion.ConversionModel) -> dict[str, np.ndarray]:
         "counts": np.array([m.n_obs, m.n_campaigns, m.n_orders], np.int64),
         "source": np.array([m.source], dtype=object),
         "notes": np.array(list(m.notes), dtype=object),
+        "ranges": np.asarray(m.ranges, np.float64) if m.ranges is not None else np.zeros((0,)),
     }
 
 
@@ -608,6 +609,7 @@ def _model_of(z: dict[str, np.ndarray]) -> conversion.ConversionModel | None:
             n_orders=int(z["counts"][2]),
             source=str(z["source"][0]),
             notes=[str(x) for x in z["notes"]],
+            ranges=z["ranges"].astype(np.float64) if z["ranges"].size else None,
         )
     except (KeyError, IndexError, ValueError):
         return None
@@ -969,6 +971,41 @@ def _within_budget(
     return max(reversed([x for x in tried if x[2] >= target]), key=lambda x: x[0].value)
 
 
+# each input of the conversion model in a marketer's words and units (design column, name, how
+# a value of the column reads)
+_TERM_WORDS: tuple[tuple[int, str, Callable[[float], str]], ...] = (
+    (1, "engaged people per post", lambda v: f"{math.exp(v) * 100:,.0f}"),
+    (2, "P(content fits)", lambda v: f"{math.exp(v):.2f}"),
+    (3, "audience share in the brief's market", lambda v: figures.percent(math.exp(v))),
+    (4, "reply rate", lambda v: figures.percent(v)),
+    (5, "sponsored share of posts", lambda v: figures.percent(v)),
+)
+
+
+def _beyond_history(m: _Model, sel: list[int]) -> tuple[int, str] | None:
+    """How many of ``sel`` have inputs so far outside what the past campaigns the forecast
+    learned from held that their figures are an extrapolation (a macro creator's engaged
+    audience where the past campaigns had nano and micro creators), and which, in words."""
+    rng = m.conv.ranges
+    if rng is None or not sel:
+        return None
+    x = m.x[sel]
+    far = m.conv.beyond(x)
+    if not far.any():
+        return None
+    parts = []
+    for col, name, show in _TERM_WORDS:
+        hit = far[:, col]
+        if hit.any():
+            lo, hi = float(x[hit, col].min()), float(x[hit, col].max())
+            parts.append(
+                f"{name} {show(lo)}"
+                + (f"–{show(hi)}" if hi > lo else "")
+                + f" (past campaigns: {show(float(rng[0, col]))}–{show(float(rng[1, col]))})"
+            )
+    return int(far.any(axis=1).sum()), "; ".join(parts)
+
+
 def _metrics(m: _Model, sel: list[int], c: PlanConstraints, budget: float) -> dict[str, Any]:
     """Expected outcomes of a set: the point forecast (the picks' expected orders after the
     overlap, at their fee estimates' medians; ROAS = revenue / cost of those) with 10–90%
@@ -1141,8 +1178,15 @@ def _best_single_big(
         }
     best = max(ok, key=lambda i: big.orders[i])
     fr = big.frame
+    far = _beyond_history(big, [best])
     return {
         "status": "ok",
+        "note": (
+            f"its forecast reaches beyond the past campaigns it learned from: {far[1]}; read "
+            "it as a rough guide"
+            if far
+            else None
+        ),
         "creator_id": _at(fr, "creator_id", best),
         "handle": _at(fr, "handle", best),
         "tier": _at(fr, "tier", best),
@@ -1373,6 +1417,12 @@ def make_plan(
                 f"within the budget {figures.percent(expected['within_budget'])} of the time); "
                 "agree the fees before committing the budget"
             )
+    far = _beyond_history(m, sol.selected)
+    if far:
+        notes.append(
+            f"the forecast reaches beyond the past campaigns it learned from for "
+            f"{figures.count(far[0], 'pick')}: {far[1]}; read their figures as a rough guide"
+        )
     big = _best_single_big(store, workspace, brief, m, budget, c)
     if big.get("status") == "ok":
         big["in_plan"] = big["creator_id"] in {p.creator_id for p in picks}

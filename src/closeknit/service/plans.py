@@ -218,6 +218,13 @@ class ConversionModelOut(Out):
     attributed_orders: int
     tracked_share: float
     notes: list[str]
+    history_ranges: dict[str, list[float]] | None = Field(
+        default=None,
+        description="the smallest and largest value of each input (g: log engaged people / "
+        "100, c: log P(content fits), a: log audience share, r: reply rate, s: sponsored "
+        "share) over the past campaigns' creators; a pick outside them is an extrapolation, "
+        "said in the plan's notes (None for the prior)",
+    )
 
 
 class Assumptions(Out):
