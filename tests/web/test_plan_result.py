@@ -35,6 +35,17 @@ def test_comparison_names_its_creator_as_a_pick_when_it_is_one(store: Store) -> 
     from closeknit import figures
 
     assert f"this plan brings about {figures.ratio(ratio)} the incremental revenue" in _card(plan)
+    # and per unit of fees, as the CLI's comparison reads it (the seed's claim is about ROAS)
+    rr = plan.comparison.roas_ratio
+    assert rr is not None and (rr >= 1.05 or rr <= 0.95), rr
+    who = "this plan returns" if rr >= 1.05 else "the big creator returns"
+    assert f"Per unit of fees, {who} {figures.ratio(rr if rr >= 1.05 else 1 / rr)}" in _card(plan)
+    # a forecast beyond the history is said of the big creator (here: the prior, no history)
+    assert big.note is None and 'id="big-beyond"' not in _card(plan)
+    said = "its forecast reaches beyond the past campaigns it learned from: engaged people"
+    noted = plan.model_copy(deep=True)
+    noted.comparison.best_single_macro_or_mega.note = said
+    assert f"{said}." in _card(noted) and 'id="big-beyond"' in _card(noted)
     # a plan of that creator alone: the card says so
     alone = svc.plan(store, "default", svc.PlanIn(**req, creators=[big.creator_id]))
     assert alone.comparison.best_single_macro_or_mega.in_plan is True
