@@ -99,3 +99,36 @@ def count(n: Any, noun: str, plural: str | None = None, missing: str = UNKNOWN) 
         return missing
     word = noun if d == 1 else (plural or noun + "s")
     return f"{int(d):,} {word}"
+
+
+# platforms as their owners spell them ("YouTube", not "Youtube")
+PLATFORM_NAMES = {"instagram": "Instagram", "youtube": "YouTube", "tiktok": "TikTok"}
+
+
+def filter_words(f: Any) -> str:
+    """A brief's filters in words, the same on the CLI and the web ("in GB, US · aged 18-30 ·
+    women · nano, micro creators"); ``f`` has a saved brief's filter fields (None: not set)."""
+    parts = []
+    if f.countries:
+        parts.append("in " + ", ".join(f.countries))
+    if f.languages:
+        parts.append("language " + ", ".join(f.languages))
+    if f.audience_age:
+        parts.append("aged " + f.audience_age)
+    if f.audience_gender:
+        parts.append({"F": "women", "M": "men"}.get(f.audience_gender, f.audience_gender))
+    if f.tiers:
+        parts.append(", ".join(f.tiers) + " creators")
+    if f.platforms:
+        parts.append("on " + ", ".join(PLATFORM_NAMES.get(x, x) for x in f.platforms))
+    if f.min_authenticity is not None:
+        parts.append(f"authenticity at least {score(f.min_authenticity)}")
+    if f.max_sponsored_rate is not None:
+        parts.append(f"at most {percent(f.max_sponsored_rate)} sponsored")
+    if f.competitors:
+        parts.append("not with " + ", ".join(f.competitors))
+    if f.budget is not None:
+        parts.append(f"fee per post at most {money(f.budget)}")
+    if f.exclude:
+        parts.append("leaving out " + count(len(f.exclude), "creator"))
+    return " · ".join(parts)

@@ -335,6 +335,14 @@ def test_a_figure_reads_the_same_on_the_web_as_on_the_cli() -> None:
     )
     assert r("{{ 1|counted('creator') }}, {{ 3|counted('creator') }}") == "1 creator, 3 creators"
     assert r("{{ none|score }} {{ none|money }} {{ none|pct }} {{ none|ratio }}") == "– – – –"
+    # a saved brief's filters: one sentence for the CLI's `briefs list` and the Saved briefs
+    from closeknit.service.briefs import SavedFilters
+
+    f = SavedFilters(countries=["GB", "US"], platforms=["youtube"], min_authenticity=59.95,
+                     max_sponsored_rate=0.3, budget=500, exclude=["@a", "@b"])  # fmt: skip
+    want = ("in GB, US · on YouTube · authenticity at least 60.0 · at most 30.0% sponsored · "
+            "fee per post at most 500.00 · leaving out 2 creators")  # fmt: skip
+    assert r("{{ brief_filter_words(f) }}", f=f) == figures.filter_words(f) == want
 
 
 def test_platforms_are_spelled_as_their_owners_spell_them() -> None:

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
+from closeknit import figures
 from closeknit.cli.common import (
     AgeOpt,
     AvoidOpt,
@@ -36,23 +37,22 @@ from closeknit.service import briefs as svc
 ACTOR = "cli"
 
 
-def _filters(b: svc.SavedBrief) -> str:
-    """The filters it was saved with, in words ("countries GB; audience age 18-24")."""
-    set_ = b.filters.model_dump(exclude_none=True)
-    return "; ".join(
-        f"{k.replace('_', ' ')} {', '.join(map(str, v)) if isinstance(v, list) else v}"
-        for k, v in set_.items()
-    )
-
-
 def _row(b: svc.SavedBrief) -> dict[str, Any]:
-    return {"id": b.brief_id, "brief": b.text, "filters": _filters(b), "saved": b.created_at}
+    return {
+        "id": b.brief_id,
+        "brief": b.text,
+        "filters": figures.filter_words(b.filters),
+        "saved": b.created_at,
+    }
 
 
 def _show(b: svc.SavedBrief, as_json: bool) -> None:
     def render() -> None:
         console.print(f"[bold]{esc(b.brief_id)}[/bold]: {esc(b.text)}", markup=True)
-        console.print(f"filters: {esc(_filters(b)) or 'none beyond the text'}", markup=True)
+        console.print(
+            f"filters: {esc(figures.filter_words(b.filters)) or 'none beyond the text'}",
+            markup=True,
+        )
         # one command a line: a command wrapped at the terminal's edge does not paste
         console.print(f"run it: closeknit discover --brief-id {b.brief_id}", soft_wrap=True)
         console.print(f"        closeknit plan --brief-id {b.brief_id} --budget N", soft_wrap=True)

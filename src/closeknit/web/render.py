@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import Undefined, UndefinedError, pass_context
 from jinja2.runtime import Context
@@ -180,10 +180,7 @@ LABELS = {
     "F": "women",
     "M": "men",
     "U": "unknown",
-    # platforms as their owners spell them ("YouTube", not "Youtube")
-    "instagram": "Instagram",
-    "youtube": "YouTube",
-    "tiktok": "TikTok",
+    **figures.PLATFORM_NAMES,
 }
 _METHOD = re.compile(r"deals_regression\(n=(\d+)\)")
 
@@ -320,29 +317,11 @@ def brief_pairs(q: dict[str, Any]) -> list[tuple[str, str]]:
     return out
 
 
-def saved_filter_words(b: Any) -> str:
-    """A saved brief's filters in words ("in GB, US · aged 18-30 · women · nano, micro")."""
-    f = b.filters
-    parts = []
-    if f.countries:
-        parts.append("in " + ", ".join(f.countries))
-    if f.languages:
-        parts.append("language " + ", ".join(f.languages))
-    if f.audience_age:
-        parts.append("aged " + f.audience_age)
-    if f.audience_gender:
-        parts.append({"F": "women", "M": "men"}.get(f.audience_gender, f.audience_gender))
-    if f.tiers:
-        parts.append(", ".join(f.tiers) + " creators")
-    if f.platforms:
-        parts.append("on " + ", ".join(label(x) for x in f.platforms))
-    if f.min_authenticity is not None:
-        parts.append(f"authenticity at least {figures.score(f.min_authenticity)}")
-    if f.max_sponsored_rate is not None:
-        parts.append(f"at most {figures.percent(f.max_sponsored_rate)} sponsored")
-    if f.competitors:
-        parts.append("not with " + ", ".join(f.competitors))
-    return " · ".join(parts)
+def redirect_to(request: Request, url: str) -> Response:
+    """After a form's POST: htmx follows an ``HX-Redirect`` header, a plain form a 303."""
+    if request.headers.get("hx-request"):
+        return Response(status_code=204, headers={"HX-Redirect": url})
+    return RedirectResponse(url, status_code=303)
 
 
 def plan_query(q: dict[str, Any]) -> str:
@@ -358,7 +337,7 @@ templates.env.globals.update(
     niche_label=niche_label,
     niche_options=niche_options,
     plan_query=plan_query,
-    saved_filter_words=saved_filter_words,
+    brief_filter_words=figures.filter_words,
     sort_query=sort_query,
     brief_pairs=brief_pairs,
 )

@@ -7,19 +7,14 @@ from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 
 from closeknit.api.deps import StoreDep, WebEditor
 from closeknit.service import briefs as bsvc
 from closeknit.web.brief_fields import BriefFields, to_saved
+from closeknit.web.render import redirect_to
 
 router = APIRouter()
-
-
-def _to(request: Request, url: str) -> Response:
-    if request.headers.get("hx-request"):
-        return Response(status_code=204, headers={"HX-Redirect": url})
-    return RedirectResponse(url, status_code=303)
 
 
 @router.post("/briefs/save")
@@ -35,10 +30,10 @@ def brief_save(
     asked = {k: v for k, v in f.brief_request().items() if k in bsvc.BriefIn.model_fields}
     brief = bsvc.parse(bsvc.BriefIn.model_validate(asked))
     b = bsvc.create_brief(store, p.workspace_id, to_saved(brief), actor=p.actor)
-    return _to(request, f"/discover?brief_id={quote(b.brief_id, safe='')}&saved=1")
+    return redirect_to(request, f"/discover?brief_id={quote(b.brief_id, safe='')}&saved=1")
 
 
 @router.post("/briefs/{brief_id}/delete")
 def brief_delete(request: Request, p: WebEditor, store: StoreDep, brief_id: str) -> Response:
     bsvc.delete_brief(store, p.workspace_id, brief_id, actor=p.actor)
-    return _to(request, "/discover")
+    return redirect_to(request, "/discover")

@@ -18,16 +18,17 @@ from closeknit.service import reports as rsvc
 from closeknit.service import settings as ssvc
 from closeknit.web import charts
 from closeknit.web.forms import opt_float
-from closeknit.web.render import currency_of, error_page, error_view, input_error, render
+from closeknit.web.render import (
+    currency_of,
+    error_page,
+    error_view,
+    input_error,
+    redirect_to,
+    render,
+)
 
 router = APIRouter()
 FStr = Annotated[str, Form(max_length=2000)]
-
-
-def _to(request: Request, url: str) -> Response:
-    if request.headers.get("hx-request"):
-        return Response(status_code=204, headers={"HX-Redirect": url})
-    return RedirectResponse(url, status_code=303)
 
 
 def _date(v: str, field: str) -> dt.date | None:
@@ -93,7 +94,7 @@ def campaign_create(
             svc.AddCreatorsIn(creators=[cr], fee=fee or None),
             actor=p.actor,
         )
-    return _to(request, f"/campaigns/{c.campaign_id}")
+    return redirect_to(request, f"/campaigns/{c.campaign_id}")
 
 
 @router.post("/campaigns/add")
@@ -107,7 +108,7 @@ def campaign_add_from_profile(
     svc.add_creators(
         store, p.workspace_id, campaign_id, svc.AddCreatorsIn(creators=[creator]), actor=p.actor
     )
-    return _to(request, f"/campaigns/{campaign_id}")
+    return redirect_to(request, f"/campaigns/{campaign_id}")
 
 
 @router.post("/campaigns/{campaign_id}/add")
@@ -126,7 +127,7 @@ def campaign_add(
         svc.AddCreatorsIn(creators=[creator], fee=opt_float(fee, "fee")),
         actor=p.actor,
     )
-    return _to(request, f"/campaigns/{campaign_id}")
+    return redirect_to(request, f"/campaigns/{campaign_id}")
 
 
 @router.post("/campaigns/{campaign_id}/settings")
@@ -156,7 +157,7 @@ def campaign_settings(
     }
     req = svc.CampaignPatch.model_validate({k: v for k, v in patch.items() if v is not None})
     svc.update_campaign(store, p.workspace_id, campaign_id, req, actor=p.actor)
-    return _to(request, f"/campaigns/{campaign_id}")
+    return redirect_to(request, f"/campaigns/{campaign_id}")
 
 
 def _columns(c: svc.CampaignOut) -> list[tuple[str, list[svc.Member]]]:
@@ -260,7 +261,7 @@ def codes(
         }
     )
     svc.assign_codes(store, p.workspace_id, campaign_id, req, actor=p.actor)
-    return _to(request, f"/campaigns/{campaign_id}#codes")
+    return redirect_to(request, f"/campaigns/{campaign_id}#codes")
 
 
 # In-space placebos the page runs by default: every control of a geo design of up to 10 regions

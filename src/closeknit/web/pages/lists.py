@@ -6,20 +6,14 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from closeknit.api.deps import StoreDep, WebEditor, WebViewer
 from closeknit.errors import ValidationError
 from closeknit.service import lists as svc
-from closeknit.web.render import render
+from closeknit.web.render import redirect_to, render
 
 router = APIRouter()
-
-
-def _to(request: Request, url: str) -> Response:
-    if request.headers.get("hx-request"):
-        return Response(status_code=204, headers={"HX-Redirect": url})
-    return RedirectResponse(url, status_code=303)
 
 
 @router.get("/lists", response_class=HTMLResponse)
@@ -38,7 +32,7 @@ def list_create(
     lst = svc.create_list(
         store, p.workspace_id, svc.ListIn(name=name, notes=notes or None), actor=p.actor
     )
-    return _to(request, f"/lists/{lst.list_id}")
+    return redirect_to(request, f"/lists/{lst.list_id}")
 
 
 @router.post("/lists/add")
@@ -65,7 +59,7 @@ def list_add(
             actor=p.actor,
             creators=creators,
         )
-    return _to(request, f"/lists/{lst.list_id}")
+    return redirect_to(request, f"/lists/{lst.list_id}")
 
 
 @router.get("/lists/{list_id}", response_class=HTMLResponse)
@@ -90,7 +84,7 @@ def list_update(
         svc.ListPatch(name=name or None, notes=notes.strip() or None),
         actor=p.actor,
     )
-    return _to(request, f"/lists/{list_id}")
+    return redirect_to(request, f"/lists/{list_id}")
 
 
 @router.post("/lists/{list_id}/note")
@@ -105,7 +99,7 @@ def list_note(
     svc.set_item_note(
         store, p.workspace_id, list_id, creator, svc.ItemNoteIn(note=note), actor=p.actor
     )
-    return _to(request, f"/lists/{list_id}")
+    return redirect_to(request, f"/lists/{list_id}")
 
 
 @router.post("/lists/{list_id}/remove")
@@ -117,10 +111,10 @@ def list_remove(
     creator: Annotated[str, Form(max_length=200)],
 ) -> Response:
     svc.remove_from_list(store, p.workspace_id, list_id, creator, actor=p.actor)
-    return _to(request, f"/lists/{list_id}")
+    return redirect_to(request, f"/lists/{list_id}")
 
 
 @router.post("/lists/{list_id}/delete")
 def list_delete(request: Request, p: WebEditor, store: StoreDep, list_id: str) -> Response:
     svc.delete_list(store, p.workspace_id, list_id, actor=p.actor)
-    return _to(request, "/lists")
+    return redirect_to(request, "/lists")
