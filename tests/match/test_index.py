@@ -278,8 +278,12 @@ def test_files_newer_than_their_record_are_not_restored(
     )
     assert mindex.fingerprint(st, "default", name)[1] == fp
     mindex._mem.clear()
+    loads: list[Path] = []
+    load = mindex._load_graph
+    monkeypatch.setattr(mindex, "_load_graph", lambda p, k: (loads.append(p), load(p, k))[1])
     got = mindex.refresh(st, "default")
     assert not got.get("restored") and got["rebuilt"]
+    assert len(loads) == 1  # the saved graph is read once (it was read again as an update's base)
     ids, sims = mindex.get_index(st, "default").search(mat[5], 1)
     assert ids == ["c00005"] and sims[0] == pytest.approx(1.0, abs=1e-5)
 

@@ -185,20 +185,29 @@ def refresh(
             return {"model": name, "kind": idx.kind, "n_vectors": len(idx.ids), "rebuilt": False}
         graph = kind in ("auto", "usearch") and n >= (USEARCH_MIN if kind == "auto" else 1)
         rec = _saved_record(store, workspace, name) if graph else None
-        if rec is not None and rec[0] == fp:
-            saved = _load_graph(rec[1], n)
-            # files renamed into place by a process that died before recording them can sit
-            # under an older record: their row hashes must add up to the recorded fingerprint
-            if saved is not None and (saved[2] is None or _sums_to(saved[2], fp)):
-                _mem[key] = (fp, _open(saved, _ids(store, workspace, name), fp))
-                return {"model": name, "kind": "usearch", "n_vectors": n, "rebuilt": False,
-                        "restored": True}  # fmt: skip
+        serving = cur is not None and cur[1].kind == "usearch"
+        # the saved graph, read once (GBs at 1M creators): restored as it is when it is the
+        # store's state, else the base of an update unless this process serves a graph already
+        saved = (
+            _load_graph(rec[1], n) if rec is not None and (rec[0] == fp or not serving) else None
+        )
+        # files renamed into place by a process that died before recording them can sit under
+        # an older record: their row hashes must add up to the recorded fingerprint
+        if (
+            rec is not None
+            and rec[0] == fp
+            and saved is not None
+            and (saved[2] is None or _sums_to(saved[2], fp))
+        ):
+            _mem[key] = (fp, _open(saved, _ids(store, workspace, name), fp))
+            return {"model": name, "kind": "usearch", "n_vectors": n, "rebuilt": False,
+                    "restored": True}  # fmt: skip
         rows = _rows(store, workspace, name) if graph else None
         base, private = None, False
         if rows is not None:
-            if cur is not None and cur[1].kind == "usearch":
+            if cur is not None and serving:
                 base = cur[1]  # this process's index: it may be serving searches
-            elif rec is not None and (saved := _load_graph(rec[1], n)) is not None:
+            elif rec is not None and saved is not None:
                 base, private = _open(saved, rows[0], rec[0]), True
                 if base.rows is not None and not _sums_to(base.rows, rec[0]):
                     # row hashes that do not add up to the record do not describe the graph
