@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 
 from closeknit.server import create_app
@@ -48,6 +49,17 @@ def test_save_run_plan_and_delete_a_brief_on_the_pages(tmp_path: Path) -> None:
         ids = re.findall(r'class="result" data-creator-id="([^"]+)"', page)
         want = dsvc.discover_saved(st, a.workspace, bid, 20)
         assert ids and ids == [m.creator_id for m in want.results]
+        # an htmx search swaps the results only: the saved briefs are not read for it
+        calls: list[str] = []
+        listed = bsvc.list_briefs
+        mp = pytest.MonkeyPatch()
+        mp.setattr(bsvc, "list_briefs", lambda s, w: (calls.append(w), listed(s, w))[1])
+        try:
+            r = c.get("/discover", params={"text": TEXT, "go": "1"}, headers={"HX-Request": "true"})
+            assert r.status_code == 200 and 'class="result"' in r.text and not calls
+            assert "Saved briefs" in c.get("/discover").text and len(calls) == 1
+        finally:
+            mp.undo()
         # plan from it: the form is filled with its text and filters
         plan = c.get("/plan", params={"brief_id": bid}).text
         assert TEXT in plan and 'value="GB"' in plan

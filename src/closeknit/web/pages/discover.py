@@ -43,12 +43,10 @@ def discover_page(
     brief_id: Str = "",
     saved: Str = "",
 ) -> HTMLResponse:
-    saved_brief = None
     if brief_id:
         # a saved brief runs as the form would with its text and filters set, so that it can
         # be edited and run again like any other search
-        saved_brief = bsvc.get_brief(store, p.workspace_id, brief_id)
-        f, go = from_saved(saved_brief), "1"
+        f, go = from_saved(bsvc.get_brief(store, p.workspace_id, brief_id)), "1"
     q: dict[str, Any] = {**f.model_dump(), "sort": sort, "limit": limit, "go": go}
     res: svc.DiscoverOut | None = None
     error = None
@@ -63,7 +61,8 @@ def discover_page(
             ie = input_error(e)
             error = error_view(ie.type, ie.message)
     brief = res.brief if res is not None else f.parsed()
-    name = "partials/results.html" if request.headers.get("hx-request") else "discover.html"
+    partial = bool(request.headers.get("hx-request"))
+    name = "partials/results.html" if partial else "discover.html"
     return render(
         request,
         name,
@@ -76,9 +75,9 @@ def discover_page(
         sort_link=keep(q, "sort", "go"),
         filters_open=f.filters_open(),
         examples=EXAMPLES,
-        saved_briefs=bsvc.list_briefs(store, p.workspace_id),
-        saved_brief=saved_brief,
-        saved_now=bool(saved and saved_brief),
+        # the saved briefs are listed on the whole page, not in the results an htmx search swaps
+        saved_briefs=[] if partial else bsvc.list_briefs(store, p.workspace_id),
+        saved_now=bool(saved and brief_id),
     )
 
 
