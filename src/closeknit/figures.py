@@ -131,4 +131,31 @@ def filter_words(f: Any) -> str:
         parts.append(f"fee per post at most {money(f.budget)}")
     if f.exclude:
         parts.append("leaving out " + count(len(f.exclude), "creator"))
+    # the narrowing filters
+    ranges = (
+        ("followers", f.min_followers, f.max_followers, lambda v: f"{int(v):,}"),
+        ("engagement", f.min_engagement_rate, f.max_engagement_rate, percent),
+        ("fee per post", f.min_fee, f.max_fee, money),
+    )
+    for what, lo, hi, fmt in ranges:
+        if lo is not None and hi is not None:
+            parts.append(f"{what} {fmt(lo)}-{fmt(hi)}")
+        elif lo is not None:
+            parts.append(f"{what} at least {fmt(lo)}")
+        elif hi is not None:
+            parts.append(f"{what} at most {fmt(hi)}")
+    if f.niches:
+        parts.append("niches " + ", ".join(f.niches))
+    if f.keywords:
+        parts.append("posts mention " + " or ".join(f.keywords))
+    shares = (
+        ("audience in the countries", "min_country_share"),
+        ("audience in the age range", "min_age_share"),
+        ("audience of the gender", "min_gender_share"),
+        ("each audience part", "min_audience_share"),
+    )
+    for what, key in shares:
+        v = getattr(f, key)
+        if v is not None:
+            parts.append(f"{what} at least {percent(v)}")
     return " · ".join(parts)

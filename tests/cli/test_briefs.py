@@ -97,3 +97,55 @@ def test_the_facade_saves_a_brief_given_as_a_dict(small_world: Path, tmp_path: P
         assert b.brief_id not in {x.brief_id for x in ck.list_briefs(st, "default")}
     finally:
         st.close()
+
+
+def test_a_saved_brief_keeps_its_narrowing_filters(small_world: Path, tmp_path: Path) -> None:
+    """`briefs save` takes discover's reach, engagement, fee and keyword filters and the
+    creators to leave out, and a run of the saved brief applies them (they could be set on the
+    web's search and were dropped when it was saved)."""
+    db = tmp_path / "w.duckdb"
+    shutil.copy(small_world, db)
+    on = ["--db", str(db)]
+    st = ck.open_store(db)
+    try:
+        first = dsvc.discover(st, "default", dsvc.DiscoverIn(text=TEXT, limit=5)).results
+    finally:
+        st.close()
+    floor = sorted(m.followers or 0 for m in first)[1]
+    r = runner.invoke(app, [
+        "briefs", "save", TEXT, "--min-followers", str(floor), "--max-er", "50",
+        "--exclude", first[0].creator_id, *on, "--json",
+    ])  # fmt: skip
+    assert r.exit_code == 0, r.output
+    saved = json.loads(r.stdout)
+    f = saved["filters"]
+    assert f["min_followers"] == floor and f["max_engagement_rate"] == 0.5
+    assert f["exclude"] == [first[0].creator_id]
+    r = runner.invoke(app, ["briefs", "show", saved["brief_id"], *on])
+    shown = " ".join(r.stdout.split())  # wrapped at the terminal's width
+    assert f"followers at least {floor:,}" in shown and "engagement at most 50.0%" in shown
+    assert "leaving out 1 creator" in shown
+    r = runner.invoke(app, ["discover", "--brief-id", saved["brief_id"], *on, "--json"])
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout)
+    assert out["results"] and all(m["followers"] >= floor for m in out["results"])
+    assert first[0].creator_id not in {m["creator_id"] for m in out["results"]}
+    assert out["excluded"].get("followers", 0) > 0
+    # the plan applies them too, and refuses its own beside them (they would be ambiguous)
+    r = runner.invoke(app, [
+        "plan", "--brief-id", saved["brief_id"], "--budget", "3000", "--on-brief-share", "0",
+        *on, "--json",
+    ])  # fmt: skip
+    assert r.exit_code == 0, r.output
+    picks = json.loads(r.stdout)["picks"]
+    assert picks and all(p["followers"] >= floor for p in picks)
+    assert first[0].creator_id not in {p["creator_id"] for p in picks}
+    r = runner.invoke(app, [
+        "plan", "--brief-id", saved["brief_id"], "--budget", "3000", "--min-followers", "1", *on,
+    ])  # fmt: skip
+    assert r.exit_code != 0 and "leave out min followers" in r.output, r.output
+    # a range the wrong way round is refused when saved, not saved to give nothing
+    r = runner.invoke(app, [
+        "briefs", "save", TEXT, "--min-followers", "5000", "--max-followers", "10", *on,
+    ])  # fmt: skip
+    assert r.exit_code != 0 and "the smallest followers is above the largest" in r.output

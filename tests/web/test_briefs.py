@@ -80,3 +80,88 @@ def test_save_run_plan_and_delete_a_brief_on_the_pages(tmp_path: Path) -> None:
         assert c.get("/discover", params={"brief_id": bid}).status_code == 404
     finally:
         st.close()
+
+
+def _result_ids(page: str) -> list[str]:
+    return re.findall(r'class="result" data-creator-id="([^"]+)"', page)
+
+
+def test_a_brief_saved_elsewhere_runs_the_same_on_the_pages(tmp_path: Path) -> None:
+    """A brief saved on the CLI or the API (its country read from the text, narrowing filters,
+    creators left out) ranks on the web page as the service ranks it, and the page's own Save
+    keeps every filter (the reach, engagement and fee filters were dropped)."""
+    a, _ = build_template(tmp_path / "t.duckdb")
+    st = open_store(tmp_path / "t.duckdb")
+    try:
+        c = TestClient(create_app(store=st))
+        _login(c, a.owner_email)
+        everyone = dsvc.discover(st, a.workspace, dsvc.DiscoverIn(text=TEXT, limit=20)).results
+        assert len(everyone) >= 3
+        req = bsvc.NewBriefIn(
+            text=TEXT,
+            min_followers=3000,
+            max_followers=60000,
+            exclude=[everyone[0].creator_id],
+        )
+        bid = bsvc.create_brief(st, a.workspace, req, actor="t").brief_id
+        want = dsvc.discover_saved(st, a.workspace, bid, 20)
+        assert want.results and everyone[0].creator_id not in {m.creator_id for m in want.results}
+        assert want.brief.countries == ["GB"] and want.brief.audience_gender == "F"
+        page = c.get("/discover", params={"brief_id": bid}).text
+        assert _result_ids(page) == [m.creator_id for m in want.results]
+        assert re.search(r'name="min_followers"[^>]*value="3000"', page)
+        # the page's Save keeps what the search ran with, narrowing filters and exclusions
+        form = page.split('id="savebrief"')[1].split("</form>")[0]
+        fields: dict[str, list[str]] = {}
+        for k, v in re.findall(r'name="(\w+)" value="([^"]*)"', form):
+            fields.setdefault(k, []).append(v)
+        r = c.post("/briefs/save", data=fields, follow_redirects=False)
+        m = re.search(r"brief_id=([\w%]+)", r.headers["location"])
+        assert m is not None
+        again = bsvc.get_brief(st, a.workspace, m.group(1))
+        f = again.filters
+        assert f.min_followers == 3000 and f.max_followers == 60000
+        assert f.exclude == [everyone[0].creator_id] and f.countries == ["GB"]
+        rerun = dsvc.discover_saved(st, a.workspace, again.brief_id, 20)
+        assert [m.creator_id for m in rerun.results] == [m.creator_id for m in want.results]
+        # the plan page made from it plans as the service plans the saved brief
+        from closeknit.service import plans as psvc
+
+        plan_page = c.get("/plan", params={"brief_id": bid, "budget": "3000"}).text
+        assert 'name="exclude" value="' + everyone[0].creator_id in plan_page
+        assert re.search(r'name="min_followers"[^>]*value="3000"', plan_page)
+        planned = psvc.plan(st, a.workspace, psvc.PlanIn(brief_id=bid, budget=3000))
+        assert everyone[0].creator_id not in {k.creator_id for k in planned.picks}
+        # one audience share for every part the brief names: the form's share for each part
+        # the text names (country, gender), none for the age it does not name
+        shared = bsvc.NewBriefIn(text=TEXT, min_audience_share=0.05)
+        sid = bsvc.create_brief(st, a.workspace, shared, actor="t").brief_id
+        page = c.get("/discover", params={"brief_id": sid}).text
+        assert re.search(r'name="min_country_share"[^>]*value="5"', page)
+        assert re.search(r'name="min_gender_share"[^>]*value="5"', page)
+        assert re.search(r'name="min_age_share"[^>]*value=""', page)
+    finally:
+        st.close()
+
+
+def test_a_cleared_chip_stays_cleared_in_the_saved_brief(tmp_path: Path) -> None:
+    """A country read from the text and cleared by the user is saved as cleared: it came back
+    from the text when the brief was run again."""
+    a, _ = build_template(tmp_path / "t.duckdb")
+    st = open_store(tmp_path / "t.duckdb")
+    try:
+        c = TestClient(create_app(store=st))
+        token = _login(c, a.owner_email)
+        form = {"csrf_token": token, "text": TEXT, "parsed_for": TEXT, "countries": "",
+                "audience_gender": "F", "tiers": ["nano", "micro"]}  # fmt: skip
+        r = c.post("/briefs/save", data=form, follow_redirects=False)
+        assert r.status_code == 303, r.text[:300]
+        m = re.search(r"brief_id=([\w%]+)", r.headers["location"])
+        assert m is not None
+        saved = bsvc.get_brief(st, a.workspace, m.group(1))
+        assert "countries" in (saved.filters.ignore or []) and saved.filters.countries is None
+        assert dsvc.discover_saved(st, a.workspace, saved.brief_id, 5).brief.countries == []
+        page = c.get(r.headers["location"]).text
+        assert re.search(r'name="countries"[^>]*value=""', page), "the chip shows as cleared"
+    finally:
+        st.close()

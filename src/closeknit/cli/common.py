@@ -68,6 +68,9 @@ MaxSponsoredOpt = Annotated[
     typer.Option("--max-sponsored", help="share of recent posts sponsored, 0-1 (0.3 = 30%)"),
 ]
 AvoidOpt = Annotated[list[str] | None, typer.Option("--avoid", help="competitor brands")]
+ExcludeOpt = Annotated[
+    list[str] | None, typer.Option("--exclude", help="creator to leave out (repeat)")
+]
 
 
 # discover's narrowing filters (service.discover.Filters), which the plan takes too

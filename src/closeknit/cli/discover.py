@@ -13,6 +13,7 @@ from closeknit.cli.common import (
     CountryOpt,
     CsvOpt,
     DbOpt,
+    ExcludeOpt,
     GenderOpt,
     JsonOpt,
     KeywordOpt,
@@ -139,7 +140,7 @@ def register(app: typer.Typer) -> None:
         min_authenticity: MinAuthenticityOpt = None,
         max_sponsored: MaxSponsoredOpt = None,
         avoid: AvoidOpt = None,
-        exclude: Annotated[list[str] | None, typer.Option("--exclude")] = None,
+        exclude: ExcludeOpt = None,
         budget: Annotated[
             float | None, typer.Option("--budget", help="max fee per creator")
         ] = None,

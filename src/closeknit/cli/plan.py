@@ -15,6 +15,7 @@ from closeknit.cli.common import (
     CountryOpt,
     CsvOpt,
     DbOpt,
+    ExcludeOpt,
     GenderOpt,
     JsonOpt,
     KeywordOpt,
@@ -109,9 +110,7 @@ def register(app: typer.Typer) -> None:
         objective: Annotated[
             str, typer.Option("--objective", help="revenue | profit | conversions | reach")
         ] = "revenue",
-        exclude: Annotated[
-            list[str] | None, typer.Option("--exclude", help="creator to leave out (repeat)")
-        ] = None,
+        exclude: ExcludeOpt = None,
         candidates: Annotated[
             list[str] | None,
             typer.Option("--candidate", help="plan over these creators only (repeat)"),

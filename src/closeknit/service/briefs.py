@@ -253,7 +253,73 @@ class BriefIn(In):
         return b.model_copy(update={**cleared, "parsed": parsed})
 
 
-class NewBriefIn(BriefIn):
+class Filters(In):
+    """Narrowing filters on top of a brief; rates and shares are fractions (0.02 = 2%)."""
+
+    min_followers: int | None = Field(default=None, ge=0, le=10**10)
+    max_followers: int | None = Field(default=None, ge=0, le=10**10)
+    min_engagement_rate: float | None = Field(
+        default=None, ge=0, le=1, description="fraction, e.g. 0.02 for 2%"
+    )
+    max_engagement_rate: float | None = Field(default=None, ge=0, le=1)
+    niches: list[str] | None = Field(default=None, max_length=50)
+    keywords: list[str] | None = Field(
+        default=None, max_length=20, description="words or #hashtags in captions (any of them)"
+    )
+    min_fee: float | None = Field(default=None, ge=0, le=1e8, description="one post, mid estimate")
+    max_fee: float | None = Field(default=None, ge=0, le=1e8)
+    min_country_share: float | None = Field(
+        default=None, ge=0, le=1, description="share of the audience in the brief's countries"
+    )
+    min_age_share: float | None = Field(
+        default=None, ge=0, le=1, description="share of the audience in the brief's age range"
+    )
+    min_gender_share: float | None = Field(
+        default=None, ge=0, le=1, description="share of the audience of the brief's gender"
+    )
+
+    min_audience_share: float | None = Field(
+        default=None,
+        ge=0,
+        le=1,
+        description="the share each audience part the brief names (country, age, gender) needs",
+    )
+
+    @field_validator("niches", "keywords")
+    @classmethod
+    def _clean(cls, v: list[str] | None) -> list[str] | None:
+        items = [x.strip() for x in v or [] if x and x.strip()]
+        return list(dict.fromkeys(items)) or None
+
+    def narrowing(self) -> dict[str, Any]:
+        """The narrowing filters that are set."""
+        return self.model_dump(include=set(Filters.model_fields), exclude_none=True)
+
+    def check_ranges(self) -> None:
+        """A range whose smallest value is above its largest is an error, not an empty result."""
+        for name in ("followers", "engagement_rate", "fee"):
+            lo, hi = getattr(self, f"min_{name}"), getattr(self, f"max_{name}")
+            if lo is not None and hi is not None and lo > hi:
+                raise ValidationError(
+                    f"the smallest {name.replace('_', ' ')} is above the largest",
+                    field=f"min_{name}",
+                )
+
+
+class SavedBriefIn(BriefIn, Filters):
+    """A brief with its narrowing filters: what a saved brief holds and runs as."""
+
+    def saved_filters(self) -> dict[str, Any]:
+        """Every filter that is set, the brief's and the narrowing ones, and what the text says
+        that is left out (as stored)."""
+        return {
+            **self.filters(),
+            **self.narrowing(),
+            **({"ignore": self.ignore} if self.ignore else {}),
+        }
+
+
+class NewBriefIn(SavedBriefIn):
     """A brief to save: it needs text."""
 
     text: str = Field(min_length=1, max_length=5000, pattern=r"\S")
@@ -303,6 +369,21 @@ class SavedFilters(Out):
     competitors: list[str] | None = None
     exclude: list[str] | None = None
     budget: float | None = None
+    # the narrowing filters (Filters), saved beside the brief's own since they change the answer
+    min_followers: int | None = None
+    max_followers: int | None = None
+    min_engagement_rate: float | None = None
+    max_engagement_rate: float | None = None
+    niches: list[str] | None = None
+    keywords: list[str] | None = None
+    min_fee: float | None = None
+    max_fee: float | None = None
+    min_country_share: float | None = None
+    min_age_share: float | None = None
+    min_gender_share: float | None = None
+    min_audience_share: float | None = None
+    # what the text says that the brief leaves out (a country the user cleared)
+    ignore: list[str] | None = None
 
 
 class SavedBrief(Out):
@@ -346,10 +427,10 @@ def get_brief(store: Store, workspace: str, brief_id: str) -> SavedBrief:
     return _saved(rows[0])
 
 
-def saved_brief_in(store: Store, workspace: str, brief_id: str) -> BriefIn:
-    """A saved brief as the request it was saved from."""
+def saved_brief_in(store: Store, workspace: str, brief_id: str) -> SavedBriefIn:
+    """A saved brief as the request it was saved from (its narrowing filters included)."""
     b = get_brief(store, workspace, brief_id)
-    return BriefIn(text=b.text, **b.filters.model_dump(exclude_none=True))
+    return SavedBriefIn(text=b.text, **b.filters.model_dump(exclude_none=True))
 
 
 def create_brief(store: Store, workspace: str, req: NewBriefIn, *, actor: str) -> SavedBrief:
@@ -357,11 +438,12 @@ def create_brief(store: Store, workspace: str, req: NewBriefIn, *, actor: str) -
     if not req.text.strip():
         raise ValidationError("a brief needs text", field="text")
     req.brief()
+    req.check_ranges()
     bid = "b_" + uuid.uuid4().hex[:12]
     with store.transaction() as tx:
         tx.execute(
             "INSERT INTO briefs (workspace_id, brief_id, text, filters) VALUES (?, ?, ?, ?)",
-            [workspace, bid, req.text, json.dumps(req.filters())],
+            [workspace, bid, req.text, json.dumps(req.saved_filters())],
         )
         audit(tx, workspace, actor, "brief_create", "brief", bid)
     return get_brief(store, workspace, bid)

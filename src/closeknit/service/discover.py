@@ -22,7 +22,7 @@ from closeknit.match.audience import asked_dims, audience_shares
 from closeknit.match.candidates import CandidateTable, get_table
 from closeknit.match.rank import DEFAULT_WEIGHTS, left_out_text
 from closeknit.service.base import Date, Day, In, Out
-from closeknit.service.briefs import BriefIn, BriefOut, saved_brief_in
+from closeknit.service.briefs import BriefIn, BriefOut, Filters, saved_brief_in
 from closeknit.store import Store, resolve_creator_id
 
 Model = Literal["minilm", "minilm-fp32", "minilm-numpy", "static", "hash"]
@@ -32,54 +32,6 @@ EMPTY_BRIEF = (
 
 
 Sort = Literal["score", "followers", "engagement", "authenticity", "fee"]
-
-
-class Filters(In):
-    """Narrowing filters on top of a brief; rates and shares are fractions (0.02 = 2%)."""
-
-    min_followers: int | None = Field(default=None, ge=0, le=10**10)
-    max_followers: int | None = Field(default=None, ge=0, le=10**10)
-    min_engagement_rate: float | None = Field(
-        default=None, ge=0, le=1, description="fraction, e.g. 0.02 for 2%"
-    )
-    max_engagement_rate: float | None = Field(default=None, ge=0, le=1)
-    niches: list[str] | None = Field(default=None, max_length=50)
-    keywords: list[str] | None = Field(
-        default=None, max_length=20, description="words or #hashtags in captions (any of them)"
-    )
-    min_fee: float | None = Field(default=None, ge=0, le=1e8, description="one post, mid estimate")
-    max_fee: float | None = Field(default=None, ge=0, le=1e8)
-    min_country_share: float | None = Field(
-        default=None, ge=0, le=1, description="share of the audience in the brief's countries"
-    )
-    min_age_share: float | None = Field(
-        default=None, ge=0, le=1, description="share of the audience in the brief's age range"
-    )
-    min_gender_share: float | None = Field(
-        default=None, ge=0, le=1, description="share of the audience of the brief's gender"
-    )
-
-    min_audience_share: float | None = Field(
-        default=None,
-        ge=0,
-        le=1,
-        description="the share each audience part the brief names (country, age, gender) needs",
-    )
-
-    @field_validator("niches", "keywords")
-    @classmethod
-    def _clean(cls, v: list[str] | None) -> list[str] | None:
-        items = [x.strip() for x in v or [] if x and x.strip()]
-        return list(dict.fromkeys(items)) or None
-
-    def narrowing(self) -> dict[str, Any]:
-        """The narrowing filters that are set."""
-        return self.model_dump(include=set(Filters.model_fields), exclude_none=True)
-
-
-def _pair(lo: float | None, hi: float | None, name: str) -> None:
-    if lo is not None and hi is not None and lo > hi:
-        raise ValidationError(f"the smallest {name} is above the largest", field=f"min_{name}")
 
 
 def left_out(excluded: dict[str, int], counts: dict[str, int]) -> dict[str, int]:
@@ -101,9 +53,7 @@ def restrict(
 ) -> tuple[Brief, dict[str, int]]:
     """The brief with every creator a narrowing filter rules out added to ``exclude``, and how
     many each filter ruled out (a creator counts under the first filter it fails)."""
-    _pair(f.min_followers, f.max_followers, "followers")
-    _pair(f.min_engagement_rate, f.max_engagement_rate, "engagement_rate")
-    _pair(f.min_fee, f.max_fee, "fee")
+    f.check_ranges()
     if f.min_audience_share is not None:
         asked = {
             "min_country_share": bool(brief.countries),

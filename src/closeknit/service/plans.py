@@ -477,13 +477,16 @@ def plan(store: Store, workspace: str, req: PlanIn) -> PlanOut:
     """Pick creators for the brief under the budget; the same brief parsing and filters as
     discover. Nothing affordable is a clear error naming the cheapest fee."""
     brief_in: BriefIn = req
+    narrow: Filters = req
     if req.brief_id:
         if req.text.strip():
             raise ValidationError(
                 "give a saved brief or a brief's text, not both", field="brief_id"
             )
         # the plan's own budget and the creators it leaves out are not the brief's filters
-        own = sorted(k for k in req.filters() if k not in ("budget", "exclude"))
+        own = sorted(
+            k for k in {**req.filters(), **req.narrowing()} if k not in ("budget", "exclude")
+        )
         if own:
             # they were dropped without a word: the saved brief's own filters replace them
             raise ValidationError(
@@ -492,7 +495,7 @@ def plan(store: Store, workspace: str, req: PlanIn) -> PlanOut:
                 + ", or give the brief's text with them",
                 field="brief_id",
             )
-        brief_in = saved_brief_in(store, workspace, req.brief_id)
+        brief_in = narrow = saved_brief_in(store, workspace, req.brief_id)
     elif not req.text.strip() and not req.creators and not req.list_id:
         raise ValidationError(
             "the brief is empty: describe the product and audience (e.g. 'minimalist jewellery "
@@ -521,7 +524,7 @@ def plan(store: Store, workspace: str, req: PlanIn) -> PlanOut:
     brief = brief_in.brief()
     counts: dict[str, int] = {}
     if not ids:
-        brief, counts = restrict(store, workspace, brief, req)
+        brief, counts = restrict(store, workspace, brief, narrow)
     c = PlanConstraints(
         min_creators=req.min_creators,
         max_creators=req.max_creators,

@@ -52,6 +52,8 @@ class BriefFields(BaseModel):
     min_age_share: Short = ""
     min_gender_share: Short = ""
     avoid: Short = ""
+    # creators a saved brief leaves out (the page has no field for them: carried as they came)
+    exclude: Annotated[list[str], Field(max_length=2000)] = []
 
     def filters_open(self) -> bool:
         """Whether any narrowing filter is set (the page opens the filter panel then)."""
@@ -100,7 +102,13 @@ class BriefFields(BaseModel):
     def brief_request(self) -> dict[str, Any]:
         """The brief and filter fields of a DiscoverIn / PlanIn."""
         explicit, ignore = self.chip_filters()
-        return {"text": self.text, **explicit, "ignore": ignore or None, **self.narrowing()}
+        return {
+            "text": self.text,
+            **explicit,
+            "ignore": ignore or None,
+            "exclude": self.exclude or None,
+            **self.narrowing(),
+        }
 
     def parsed(self) -> bsvc.BriefOut | None:
         """The brief as the services read it, for the chips (None when blank or unreadable:
@@ -129,33 +137,65 @@ def from_saved(b: bsvc.SavedBrief) -> BriefFields:
     """A saved brief as the form's fields: its text, its filters as explicit chips (as if the
     text had been read and the chips set so) and the trust filters in the form's units."""
     f = b.filters
+    # one share for every audience part the brief names (the API's min_audience_share) is the
+    # form's per-part shares for the parts this brief names
+    both = f.min_audience_share
+    # the chips show the brief as read (what its text says, what it set, less what it left
+    # out): an empty chip beside the text it was read from means "cleared"
+    named = bsvc.SavedBriefIn(text=b.text, **f.model_dump(exclude_none=True)).brief()
+    each = {
+        "country": f.min_country_share if f.min_country_share is not None
+        else (both if named.countries else None),
+        "age": f.min_age_share if f.min_age_share is not None
+        else (both if named.audience_age else None),
+        "gender": f.min_gender_share if f.min_gender_share is not None
+        else (both if named.audience_gender else None),
+    }  # fmt: skip
     return BriefFields(
         text=b.text,
         parsed_for=b.text,
-        countries=", ".join(f.countries or []),
-        languages=", ".join(f.languages or []),
-        audience_age=f.audience_age or "",
-        audience_gender=f.audience_gender or "",
-        tiers=list(f.tiers or []),
-        platforms=list(f.platforms or []),
-        max_fee=_num(f.budget),
+        countries=", ".join(named.countries),
+        languages=", ".join(named.languages),
+        audience_age=named.audience_age or "",
+        audience_gender=named.audience_gender or "",
+        tiers=list(named.tiers),
+        platforms=list(named.platforms),
+        # the tighter of the two fee ceilings (the brief's own and the narrowing one)
+        max_fee=_num(min((x for x in (f.budget, f.max_fee) if x is not None), default=None)),
+        min_fee=_num(f.min_fee),
+        min_followers=_num(f.min_followers),
+        max_followers=_num(f.max_followers),
+        min_er=_num(f.min_engagement_rate, 100.0),
+        max_er=_num(f.max_engagement_rate, 100.0),
+        niches=list(f.niches or []),
+        keywords=", ".join(f.keywords or []),
+        min_country_share=_num(each["country"], 100.0),
+        min_age_share=_num(each["age"], 100.0),
+        min_gender_share=_num(each["gender"], 100.0),
         min_authenticity=_num(f.min_authenticity),
         max_sponsored=_num(f.max_sponsored_rate, 100.0),
         avoid=", ".join(f.competitors or []),
+        exclude=list(f.exclude or []),
     )
 
 
-def to_saved(brief: bsvc.BriefOut) -> bsvc.NewBriefIn:
-    """The brief as it ran (its text and every filter in force) as a brief to save."""
-    return bsvc.NewBriefIn(
-        text=brief.text,
-        platforms=brief.platforms or None,
-        tiers=brief.tiers or None,
-        countries=brief.countries or None,
-        languages=brief.languages or None,
-        audience_age=brief.audience_age,
-        audience_gender=brief.audience_gender,
-        min_authenticity=brief.min_authenticity,
-        max_sponsored_rate=brief.max_sponsored_rate,
-        competitors=brief.competitors or None,
+def to_saved(brief: bsvc.BriefOut, narrowing: dict[str, Any], ignore: list[str]) -> bsvc.NewBriefIn:
+    """The brief as it ran (its text and every filter in force, the narrowing ones given in
+    the services' units) as a brief to save."""
+    return bsvc.NewBriefIn.model_validate(
+        {
+            **{k: v for k, v in narrowing.items() if k in bsvc.Filters.model_fields},
+            "ignore": ignore or None,
+            "exclude": brief.exclude or None,
+            "text": brief.text,
+            "platforms": brief.platforms or None,
+            "tiers": brief.tiers or None,
+            "countries": brief.countries or None,
+            "languages": brief.languages or None,
+            "audience_age": brief.audience_age,
+            "audience_gender": brief.audience_gender,
+            "min_authenticity": brief.min_authenticity,
+            "max_sponsored_rate": brief.max_sponsored_rate,
+            "competitors": brief.competitors or None,
+        }
     )

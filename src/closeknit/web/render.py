@@ -303,7 +303,7 @@ _BRIEF_KEYS = (
     "text", "parsed_for", "countries", "languages", "audience_age", "audience_gender", "tiers",
     "platforms", "niches", "min_followers", "max_followers", "min_er", "max_er", "keywords",
     "min_fee", "max_fee", "min_authenticity", "max_sponsored", "min_country_share", "min_age_share",
-    "min_gender_share", "avoid",
+    "min_gender_share", "avoid", "exclude",
 )  # fmt: skip
 
 

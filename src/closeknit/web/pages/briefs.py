@@ -25,11 +25,12 @@ def brief_save(
     f: Annotated[BriefFields, Form()],
 ) -> Response:
     """Save the brief as the search read it: its text and every filter in force (the chips as
-    set, the trust filters); the reach and engagement filters belong to the search, not the
-    brief, and are not kept."""
+    set, and what the user cleared of them; the trust, reach, engagement, fee and audience
+    filters; the creators it leaves out), so that it runs again as it ran."""
     asked = {k: v for k, v in f.brief_request().items() if k in bsvc.BriefIn.model_fields}
     brief = bsvc.parse(bsvc.BriefIn.model_validate(asked))
-    b = bsvc.create_brief(store, p.workspace_id, to_saved(brief), actor=p.actor)
+    saved = to_saved(brief, f.narrowing(), f.chip_filters()[1])
+    b = bsvc.create_brief(store, p.workspace_id, saved, actor=p.actor)
     return redirect_to(request, f"/discover?brief_id={quote(b.brief_id, safe='')}&saved=1")
 
 
