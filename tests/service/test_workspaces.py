@@ -60,3 +60,22 @@ def test_a_workspace_holding_data_is_registered_and_cannot_be_taken(store: Store
         svc.create_workspace(store, svc.WorkspaceIn(workspace="ghost"))
     with pytest.raises(Conflict):
         accounts.create_workspace(store, "legacy")
+
+
+def test_a_failed_sign_in_is_in_the_members_workspace_log(store: Store) -> None:
+    """A wrong password for a member's e-mail shows in that workspace's audit log (it was kept
+    with no workspace, so no owner could see it and the log's ids looked deleted); an unknown
+    e-mail is logged in no workspace's log."""
+    from closeknit.errors import AuthError
+
+    accounts.create_user(store, "ana@example.com", "a-long-password-1", workspace="default")
+    accounts.ensure_workspace(store, "other")
+    for email in ("Ana@Example.com", "nobody@example.com"):
+        with pytest.raises(AuthError):
+            accounts.login(
+                store, accounts.LoginIn(email=email, password="wrong-pass"), hours=1, ip=None
+            )
+    q = accounts.AuditQuery(action="login_failed")
+    rows = accounts.audit_log(store, "default", q).items
+    assert [r.actor for r in rows] == ["user:ana@example.com"]
+    assert accounts.audit_log(store, "other", q).items == []

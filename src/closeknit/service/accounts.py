@@ -333,7 +333,17 @@ def login(store: Store, req: LoginIn, *, hours: int, ip: str | None) -> tuple[Lo
     try:
         user = authenticate(store, req.email, req.password)
     except AuthError:
-        audit(store, None, f"user:{req.email.strip().lower()[:320]}", "login_failed")
+        email = req.email.strip().lower()[:320]
+        # in each workspace the e-mail is a member of, so that its owners see attempts on
+        # their members (an unknown e-mail belongs to no workspace: kept, shown to none)
+        member_of = store.query(
+            "SELECT DISTINCT m.workspace_id FROM users u JOIN memberships m USING (user_id) "
+            "WHERE u.email = ? ORDER BY 1",
+            [email],
+        )
+        with store.transaction() as tx:
+            for w in member_of or [{"workspace_id": None}]:
+                audit(tx, w["workspace_id"], f"user:{email}", "login_failed")
         raise
     spaces = workspaces_of(store, user["user_id"])
     if req.workspace:
