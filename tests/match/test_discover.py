@@ -314,3 +314,18 @@ def test_the_forecast_share_of_an_unmeasured_audience_is_estimated(
     want = aud.expected_shares(tab, brief, tab.rows_of(["instagram:homefit_gb"]))["country"][0]
     assert np.isfinite(want) and got == pytest.approx(want)
     assert got != pytest.approx(relevance.NO_DEMO_IN)
+
+
+def test_a_fee_ceiling_leaves_out_an_unknown_fee_whichever_way_it_is_given(small: Store) -> None:
+    """The brief's budget ("budget £500", `--budget`) kept a creator whose fee is unknown where
+    the fee filter (`--max-fee`, the web's "Fee at most") left it out: 394 against 391 in the
+    demo for the same ceiling. Neither can promise an unknown fee is under the ceiling."""
+    from closeknit.service import discover as dsvc
+
+    small.execute("UPDATE creators SET followers = NULL WHERE handle = 'runner_gb'")
+    text = "marathon running"
+    by_budget = dsvc.discover(small, "default", dsvc.DiscoverIn(text=text, budget=10_000))
+    by_fee = dsvc.discover(small, "default", dsvc.DiscoverIn(text=text, max_fee=10_000))
+    assert "runner_gb" not in {m.handle for m in by_budget.results}
+    assert [m.creator_id for m in by_budget.results] == [m.creator_id for m in by_fee.results]
+    assert by_budget.excluded.get("budget") == by_fee.excluded.get("fee") == 1

@@ -621,7 +621,8 @@ def discover(
         )
     fee = tab.fee[r]
     if brief.budget is not None:
-        drop("budget", ~np.isnan(fee) & (fee > brief.budget))
+        # an unknown fee cannot be promised under the ceiling (as the fee filter, max_fee)
+        drop("budget", ~(fee <= brief.budget))
         fee = tab.fee[r]
     feat = tab.has_feat[r]
     fol = tab.followers[r]
