@@ -42,7 +42,15 @@ from typing import Any
 import numpy as np
 
 from closeknit.features.models import datasets as ds
-from closeknit.features.models.account import AccountModel, features_purba, row_masks
+from closeknit.features.models.account import (
+    FEATURE_FIELDS,
+    FEATURES,
+    AccountModel,
+    apply_mask,
+    feature_mask,
+    features_purba,
+    row_masks,
+)
 from closeknit.features.models.prevalence import (
     MISFIT_MIN_ROWS,
     MISFIT_PER_ACCOUNT,
@@ -198,8 +206,11 @@ def grid(
     shares: tuple[float, ...] = SHARES,
     datasets: tuple[str, ...] = DATASETS,
     seed: int = SEED,
+    keep: tuple[str, ...] | None = None,
 ) -> dict[str, Any]:
-    """The resampling grid (see the module docstring)."""
+    """The resampling grid (see the module docstring). ``keep``: the sample columns an export
+    carries (e.g. handle, has_profile_pic, is_private); the samples' other fields are hidden,
+    as a follower export without them would leave them (the models train on every field)."""
     from sklearn.model_selection import StratifiedKFold
 
     t0 = time.perf_counter()
@@ -208,7 +219,10 @@ def grid(
     strata = np.char.add(src.astype(str), y.astype(str))
     keys = np.array([f"{s}:{i}" for i, s in enumerate(src.tolist())])
     rkeys = np.array([f"purba-rest:{i}" for i in range(len(yr))])
-    need = _masks_needed(X, Xr)
+    kept = feature_mask(
+        [f for f in FEATURES if set(FEATURE_FIELDS[f]) <= set(keep)] if keep else FEATURES
+    )
+    need = _masks_needed(apply_mask(X, kept), apply_mask(Xr, kept))
     cells: dict[tuple[str, int, float], CellStats] = {}
     aucs: dict[str, list[float]] = {d: [] for d in datasets}
     splits = folds * repeats
@@ -226,6 +240,7 @@ def grid(
                 if d == "purba":
                     rr = rest_fold == k
                     px, py, pk = np.vstack([px, Xr[rr]]), np.r_[py, yr[rr]], np.r_[pk, rkeys[rr]]
+                px = apply_mask(px, kept)
                 pools[d] = Pool(px, py, pk)
                 dec = np.mean(model.fold_decisions(px), axis=0)
                 a = _auc(py, dec)
@@ -241,6 +256,7 @@ def grid(
             "seed": seed,
             "sizes": list(sizes),
             "shares": list(shares),
+            "fields": list(keep) if keep else "every field the dataset has",
         },  # fmt: skip
         "auc_out_of_fold": {d: round(float(np.mean(v)), 4) for d, v in aucs.items() if v},
         "table": table,
@@ -498,6 +514,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--shares", default=",".join(map(str, SHARES)))
     ap.add_argument("--only", default=",".join(DATASETS), help="datasets to resample")
     ap.add_argument("--json", type=Path, default=None, help="write the full result here")
+    ap.add_argument(
+        "--keep", default=None, help="grid: the sample columns an export carries, e.g. "
+        "handle,has_profile_pic,is_private (the others hidden)",
+    )  # fmt: skip
     a = ap.parse_args(argv)
     if a.what == "world":
         res = world(a.creators, a.seed, a.world)
@@ -520,6 +540,7 @@ def main(argv: list[str] | None = None) -> int:
             sizes=tuple(int(x) for x in a.sizes.split(",")),
             shares=tuple(float(x) for x in a.shares.split(",")),
             datasets=tuple(a.only.split(",")),
+            keep=tuple(a.keep.split(",")) if a.keep else None,
         )
     else:
         res = lodo(a.datasets_dir, reps=a.reps or 200)

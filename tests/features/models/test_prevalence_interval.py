@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -81,3 +83,26 @@ def test_the_between_population_term_starts_above_the_trained_on_fit_and_adds_in
     assert lo == pytest.approx(0.2 - np.hypot(0.05, z * 0.03))
     assert hi == pytest.approx(0.2 + np.hypot(0.07, z * 0.03))
     assert widen(0.02, 0.01, 0.05, 0.2, 0.9)[0] == 0.0  # still a share
+
+
+def test_a_source_that_sees_less_of_the_sample_does_not_outweigh_one_that_sees_more(
+    datasets_root: Path,
+) -> None:
+    """A follower list with handles, picture and private flags only (as list exports give):
+    Purba sees the picture flag alone and fitted any sample, so it took ~98% of the weight
+    and read a 20%-fake InstaFake sample as 94% fake; InstaFake sees all three fields."""
+    from closeknit.features.models import datasets as ds
+    from closeknit.features.models.account import apply_mask, feature_mask, features_instafake
+    from closeknit.features.models.prevalence import estimate_groups
+
+    X, y = features_instafake(ds.load_instafake(datasets_root))
+    keep = ["has_profile_pic", "is_private", "username_length", "username_digits",
+            "username_digit_ratio"]  # fmt: skip
+    X = apply_mask(X, feature_mask(keep))
+    rng = np.random.default_rng(3)
+    rows = np.r_[rng.choice(np.flatnonzero(y == 1), 200), rng.choice(np.flatnonzero(y == 0), 800)]
+    (res,) = estimate_groups(account_model(), X[rows], np.zeros(len(rows), np.int64), 1)
+    assert res is not None
+    weights = {s["source"]: s["weight"] for s in res.sources}
+    assert weights["purba"] == 0.0 and weights["instafake"] > 0.9
+    assert abs(res.fake_share - 0.2) < 0.05 and res.fake_lo <= 0.2 <= res.fake_hi

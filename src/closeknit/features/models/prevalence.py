@@ -20,7 +20,10 @@ quantification does it:
    spam farms, active fakes), so their score tables differ. Each source's table gives its own
    estimate; they are averaged with weights proportional to exp(-(G² - df)/2), G² being how badly
    that source's fitted mixture explains the sample's bin counts (a source that cannot reproduce
-   the sample's histogram gets little weight).
+   the sample's histogram gets little weight). Fits are compared only between sources that see
+   different fields, never a source against one that sees all it sees and more: a source whose
+   view of the sample's fields is a strict subset of another usable source's carries no weight
+   (seeing less, it fits anything: on one yes/no field its score reaches two bins).
 4. **Interval (90%).** A Bayesian bootstrap (Rubin 1981) of both inputs: per draw, the sample's
    bin distribution is drawn from Dirichlet(counts + ½ pseudo-account spread over the two
    classes' bins) - sampling error, well-behaved when a bin is empty - and each class's bin
@@ -30,8 +33,9 @@ quantification does it:
    source's measured over-dispersion (its folds' histograms vary more than multinomial samples).
    The source is drawn by its weight. The 5th-95th percentile range of the π re-estimated per
    draw, moved so that its median is the estimate, is the interval (:func:`_interval`).
-5. **Lack of fit.** ``lack_of_fit`` is the best source's (G² − df) per account. A sample drawn
-   from a population none of the labelled sources resembles fits them badly, and its share can
+5. **Lack of fit.** ``lack_of_fit`` is the best weighted source's (G² − df) per account. A
+   sample drawn from a population none of the labelled sources resembles fits them badly, and
+   its share can
    be off by more than steps 1-4 say: on the public sets, samples of a held-out dataset scored
    0.10–0.21 per account (errors 1–19 points), samples of a dataset trained on at most 0.06
    (docs/validation-classifiers.md). Above ``MISFIT_PER_ACCOUNT`` the estimate says so
@@ -114,7 +118,7 @@ class Prevalence:
     level: float = LEVEL
     method: str = METHOD
     sources: list[dict[str, Any]] = field(default_factory=list)
-    lack_of_fit: float | None = None  # the best source's (G² - df) per account
+    lack_of_fit: float | None = None  # the best weighted source's (G² - df) per account
     shift: float = 0.0  # the between-population term of the fake share (step 6), 0..1
 
     @property
@@ -427,10 +431,26 @@ def estimate_groups(
         fake_pt[:, k] = pi
         g2[:, k] = np.where(usable[:, k], g - df, np.inf)
         fits.append({"h": h, "present": present, "n1": n1, "n0": n0, "J": J})
+    # a source that sees a strict subset of the fields another usable source sees in a sample
+    # carries no weight there: seeing less, it fits any sample (one yes/no field reaches two
+    # score bins) and took the weight from the sources that see what it cannot (a follower
+    # list of handles, picture and private flags read 94% fake from Purba's picture flag alone
+    # where InstaFake, seeing all three, read the true 20%)
+    seen = np.zeros((n_groups, S), dtype=np.int64)
+    for k, v in enumerate(views):
+        np.bitwise_or.at(seen[:, k], groups, masks & v.source.mask)
+    nested = np.zeros((n_groups, S), dtype=bool)
+    for k in range(S):
+        for j in range(S):
+            if j != k:
+                inside = (seen[:, k] & seen[:, j]) == seen[:, k]
+                nested[:, k] |= usable[:, j] & inside & (seen[:, k] != seen[:, j])
+    weighed = usable & ~nested
     # the sources' weights: exp(-(G² - df) / 2), normalized; a source below W_MIN is dropped
+    g2w = np.where(weighed, g2, np.inf)
     with np.errstate(invalid="ignore"):
-        e = -(g2 - np.min(g2, axis=1, keepdims=True)) / 2
-    w = np.where(usable, np.exp(np.where(usable, e, -np.inf)), 0.0)
+        e = -(g2w - np.min(g2w, axis=1, keepdims=True)) / 2
+    w = np.where(weighed, np.exp(np.where(weighed, e, -np.inf)), 0.0)
     w = w / np.maximum(w.sum(1, keepdims=True), 1e-300)
     w = np.where(w >= _W_MIN, w, 0.0)
     w = w / np.maximum(w.sum(1, keepdims=True), 1e-300)
@@ -513,7 +533,9 @@ def estimate_groups(
         wg = w[gi]
         f_pt, i_pt, r_pt = point[r_]
         (f_lo, f_hi), (i_lo, i_hi), (r_lo, r_hi) = f_q[r_], i_q[r_], r_q[r_]
-        lof = float(np.min(np.where(ok, g2[gi], np.inf)) / max(n_rows[gi], 1))
+        # the fit of the sources that carry weight (a nested one's is no evidence); every
+        # usable source's estimate still counts in the between-population term below
+        lof = float(np.min(g2w[gi]) / max(n_rows[gi], 1))
         # step 6: each usable source's own shares, their spread around the reported ones
         lam = shift_weight(lof)
         f_s = i_s = r_s = 0.0
