@@ -86,18 +86,29 @@ def test_synonyms_unknown_columns_and_quarantined_rows(store: Store, tmp_path: P
     path = tmp_path / "export.csv"
     df.to_csv(path, index=False)
     res = score_file(store, "default", ScoreIn(path=path))
-    assert (res.n_rows, res.n_used, res.n_rejected, res.n) == (30, 28, 2, 28)
+    # an unreadable count rejects its row; an unreadable flag leaves only that flag unknown
+    # (the row is used, and the result says which row and field)
+    assert (res.n_rows, res.n_used, res.n_rejected, res.n) == (30, 29, 1, 29)
     assert res.columns_used["follower count"] == "followers"
     assert "score from vendor" in res.columns_ignored
     assert res.fields_missing == ["is_verified"]
-    bad = {(r.line, r.field) for r in res.rejected}
-    assert bad == {(5, "follower count"), (9, "is_private")}  # header is line 1
+    assert {(r.line, r.field) for r in res.rejected} == {(5, "follower count")}  # header: 1
+    assert res.n_warnings == 1 and [(w.line, w.field) for w in res.warnings] == [(9, "is_private")]
     q = store.query("SELECT file, line, field, reason FROM quarantine ORDER BY line")
-    assert [(r["line"], r["field"]) for r in q] == [(5, "follower count"), (9, "is_private")]
+    assert [(r["line"], r["field"]) for r in q] == [(5, "follower count")]
     assert all(r["file"] == str(path) for r in q)
     again = score_file(store, "default", ScoreIn(path=path))  # quarantined once, not twice
-    assert again.n_rejected == 2 and again.quarantine_batch is None
-    assert store.scalar("SELECT count(*) FROM quarantine") == 2
+    assert again.n_rejected == 1 and again.quarantine_batch is None
+    assert store.scalar("SELECT count(*) FROM quarantine") == 1
+
+
+def test_a_column_mapped_twice_is_refused() -> None:
+    from closeknit.errors import ValidationError
+    from closeknit.service.audience import parse_maps
+
+    assert parse_maps(["a=handle", "a=handle", "b=followers"]) == {"a": "handle", "b": "followers"}
+    with pytest.raises(ValidationError, match="mapped twice"):
+        parse_maps(["a=handle", "a=followers"])
 
 
 def test_the_usual_export_shapes_give_the_same_estimate(store: Store, tmp_path: Path) -> None:

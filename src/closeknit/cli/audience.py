@@ -70,9 +70,10 @@ def _pct(v: float | None) -> str:
 
 def _render(r: AudienceScore) -> None:
     see = ", see `closeknit import errors`" if r.n_rejected else ""
+    dups = f", {r.n_duplicates} repeated accounts left out" if r.n_duplicates else ""
     console.print(
         f"[bold]{esc(r.file)}[/bold]: {r.n_used} of {r.n_rows} rows used ({r.n_rejected} "
-        f"rejected{esc(see)})",
+        f"rejected{esc(dups)}{esc(see)})",
         markup=True,
     )
     for label, share, lo, hi in (
@@ -110,7 +111,12 @@ def _render(r: AudienceScore) -> None:
     if r.columns_ignored:
         console.print("  ignored columns: " + ", ".join(r.columns_ignored[:12]))
     for x in r.rejected[:5]:
-        console.print(f"  rejected line {x.line} ({x.field or '-'}): {x.reason[:50]}")
+        # the whole reason: a cut one hid "lines 21-1001 were read as one row"
+        console.print(f"  rejected line {x.line} ({x.field or '-'}): {esc(x.reason)}")
+    if r.n_warnings:
+        console.print(f"  {r.n_warnings} rows used with a field left unknown, e.g.:")
+        for x in r.warnings[:3]:
+            console.print(f"  line {x.line} ({x.field or '-'}): {esc(x.reason)}")
     srcs = ", ".join(f"{s.source} {s.weight:.0%}" for s in r.sources)
     console.print(f"  closest labelled populations: {srcs}")
 

@@ -24,9 +24,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from closeknit.connectors.audience_cells import (
+    DEFAULT_AVATAR,
+    X_DEFAULT_AVATAR,
+    link_flag,
+    opened,
+    read_flag,
+)
 from closeknit.connectors.bulk import (
     Check,
     JsonSpec,
@@ -35,26 +42,22 @@ from closeknit.connectors.bulk import (
 )
 from closeknit.connectors.countries import country_sql
 from closeknit.connectors.csvfast import load_csv
-from closeknit.connectors.csvio import header_key, iter_csv, renamer
+from closeknit.connectors.csvio import CsvHead, CsvRow, header_key, open_csv, renamer, rows_from
 from closeknit.connectors.identity import (
     creator_columns,
     creator_ref_sql,
     handle_problem_sql,
     quoted_sql,
+    read_handle,
     ref_handle_cell_sql,
     ref_platform_sql,
 )
 from closeknit.connectors.instagram import bool_check, count_check
 from closeknit.connectors.landing import ImportResult, Rejected
-from closeknit.connectors.values import BadValue, parse_bool, parse_count, parse_number
+from closeknit.connectors.values import BadValue, parse_count, parse_number
 from closeknit.errors import ValidationError
 from closeknit.figures import count
 from closeknit.store import Store
-
-# Instagram serves this picture for accounts that never uploaded one.
-DEFAULT_AVATAR = "44884218_345707102882519"
-# and X (Twitter) this "egg" (default_profile_normal.png and its sizes)
-X_DEFAULT_AVATAR = "/default_profile_images/"
 
 # The keys a sample's profile is read from: Instagram's web profile first, then the same
 # field as other tools write it (Apify's scrapers, the Graph API, Instaloader's flat
@@ -483,8 +486,26 @@ PROFILE_SYNONYMS: dict[str, tuple[str, ...]] = {
         "avatar_thumb",
         "avatar_medium",
         "avatar_larger",
+        "profile_picture",
+        "profile_photo",
+        "profile_photo_url",
+        "photo_url",
+        "picture_url",
+        "photo",
+        "picture",
     ),
-    "is_private": ("is_private", "private", "protected", "private_account", "user_is_private"),
+    # "Account Type" as Private / Public (a column of Business / Creator is unreadable as a
+    # flag in most rows and so not used)
+    "is_private": (
+        "is_private",
+        "private",
+        "protected",
+        "private_account",
+        "user_is_private",
+        "account_type",
+        "account_privacy",
+        "privacy",
+    ),  # fmt: skip
     "is_verified": ("is_verified", "verified"),
     "has_external_url": ("has_external_url", "has_url", "has_link"),
     "external_url": ("external_url", "website", "url", "link"),
@@ -513,6 +534,12 @@ _LAYOUTS: tuple[tuple[frozenset[str], dict[str, tuple[str, ...]]], ...] = (
             "bio_length": ("bl",),
         },
     ),
+    # Apify's TikTok items: ``authorMeta`` holds the handle as ``name`` (beside ``nickName``)
+    # and the video count as ``video``
+    (
+        frozenset({"name", "nickname", "fans"}),
+        {"handle": ("name",), "posts_count": ("video",)},
+    ),
 )
 _COUNTS = ("followers", "following", "posts_count")
 _FEATURE_COUNTS = ("bio_length", "username_length", "username_digits", "fullname_words")
@@ -532,26 +559,10 @@ class ProfileFile:
     columns_found: list[str]
     columns_used: dict[str, str]  # export column -> field
     fields_missing: list[str]
-
-
-# a "link" / "picture" column that holds a flag rather than the URL (Kaggle's ``external URL``
-# and ``profile pic`` are 0/1): these words are the flag, never an address
-_FLAG_WORDS = {"0": False, "1": True, "0.0": False, "1.0": True, "false": False, "true": True,
-               "no": False, "yes": True}  # fmt: skip
-
-
-def _url_flag(v: object, *, null_is_false: bool) -> bool | None:
-    """An URL cell as a flag: a link is True, an empty one False (a JSON null: ``null_is_false``),
-    Instagram's default avatar False; a flag written in the URL's column (0/1, true/false,
-    yes/no) is that flag."""
-    if v is None:
-        return False if null_is_false else None
-    if isinstance(v, bool):
-        return v
-    s = str(v).strip()
-    if s.lower() in _FLAG_WORDS:
-        return _FLAG_WORDS[s.lower()]
-    return bool(s) and DEFAULT_AVATAR not in s and X_DEFAULT_AVATAR not in s
+    #: rows used with a field left unknown because its cell could not be read (file, line, field)
+    notes: list[Rejected] = field(default_factory=list)
+    #: rows dropped because their handle came earlier in the file (each account counted once)
+    n_duplicates: int = 0
 
 
 def _count_of(v: object) -> object:
@@ -559,20 +570,41 @@ def _count_of(v: object) -> object:
 
 
 def _text(v: object) -> str | None:
+    """A text cell; a JSON object or list is no text (its repr became a handle before)."""
     if v is None:
         return None
+    if isinstance(v, dict | list):
+        raise BadValue(f"a JSON {'object' if isinstance(v, dict) else 'list'}, not text")
     return v if isinstance(v, str) else str(v)
 
 
-def instagram_profile(p: dict[str, object]) -> dict[str, object]:
+def _handle(v: object) -> str | None:
+    """A handle cell: ``@name``, ``name`` and a profile link (``https://www.instagram.com/name/``,
+    ``tiktok.com/@name``) are the same handle, read as every importer reads it
+    (:func:`connectors.identity.read_handle`)."""
+    t = _text(v)
+    if t is None:
+        return None
+    if t.isascii() and t.isprintable() and "/" not in t and t[:1] not in "@'" and t == t.strip():
+        return t or None  # a plain handle, as read_handle reads it (the usual cell: faster)
+    return (read_handle(t).handle or "").strip() or None
+
+
+def instagram_profile(
+    p: dict[str, object], *, on_bad: Callable[[BadValue], None] | None = None
+) -> dict[str, object]:
     """An Instagram web profile object as audience_samples columns, with the SQL import's
     rules (a missing key is NULL; ``external_url: null`` is "no link"). Raises BadValue naming
-    the field."""
-    out: dict[str, object] = {
-        "handle": (_text(p.get("username")) or "").strip() or None,
-        "full_name": _text(p.get("full_name")),
-        "bio": _text(p.get("biography")),
-    }
+    the field; with ``on_bad``, an unreadable flag is passed to it and left unknown instead."""
+    out: dict[str, object] = {"handle": _handle(p.get("username"))}
+    for f, key in (("full_name", "full_name"), ("bio", "biography")):
+        try:
+            out[f] = _text(p.get(key))
+        except BadValue as e:
+            if on_bad is None:
+                raise BadValue(str(e), field=key) from e
+            on_bad(BadValue(str(e), field=key))
+            out[f] = None
     for f, key in (("followers", "edge_followed_by"), ("following", "edge_follow"),
                    ("posts_count", "edge_owner_to_timeline_media")):  # fmt: skip
         try:
@@ -581,19 +613,22 @@ def instagram_profile(p: dict[str, object]) -> dict[str, object]:
             raise BadValue(str(e), field=f"{key}.count") from e
     for f in ("is_private", "is_verified"):
         try:
-            out[f] = parse_bool(p.get(f)) if p.get(f) is not None else None
+            out[f] = read_flag(p.get(f), f)
         except BadValue as e:
-            raise BadValue(str(e), field=f) from e
+            if on_bad is None:
+                raise BadValue(str(e), field=f) from e
+            on_bad(BadValue(str(e), field=f))
+            out[f] = None
     pic = p.get("has_profile_pic")
     try:
-        flag = parse_bool(pic) if pic is not None else None
+        flag = read_flag(pic) if pic is not None else None
     except BadValue:
         flag = None  # the SQL import ignores an unreadable flag and reads the URL
     out["has_profile_pic"] = (
-        flag if flag is not None else _url_flag(p.get("profile_pic_url"), null_is_false=False)
+        flag if flag is not None else link_flag(p.get("profile_pic_url"), null_is_false=False)
     )
     out["has_external_url"] = (
-        _url_flag(p.get("external_url"), null_is_false=True) if "external_url" in p else None
+        link_flag(p.get("external_url"), null_is_false=True) if "external_url" in p else None
     )
     return out
 
@@ -607,10 +642,11 @@ def _key(column: str) -> str:
 def _resolve_columns(
     columns: list[str], mapping: dict[str, str] | None
 ) -> tuple[dict[str, str], list[str]]:
-    """Export column -> field: ``--map`` first, then the synonyms; returns it and bad targets."""
+    """Export column -> field: ``--map`` first, then the synonyms; returns it and bad targets.
+    Two maps that give one column two fields, or one field two columns, are refused."""
     out: dict[str, str] = {}
     bad: list[str] = []
-    taken: set[str] = set()
+    taken: dict[str, str] = {}  # field -> the map that gave it
     for col, fld in (mapping or {}).items():
         f = fld.strip().lower()
         if f not in MAP_TARGETS and col.strip().lower() in MAP_TARGETS:
@@ -625,8 +661,19 @@ def _resolve_columns(
                 f"--map {col}={fld}: no column {col!r}; columns found: {', '.join(columns)}",
                 field=col,
             )
+        if hit in out and out[hit] != f:
+            raise ValidationError(
+                f"--map: column {col!r} is mapped twice, to {out[hit]} and to {f}; map it once",
+                field="map",
+            )
+        if _target(f) in taken and taken[_target(f)] != hit:
+            raise ValidationError(
+                f"--map: {_target(f)} is given by two columns, {taken[_target(f)]!r} and "
+                f"{hit!r}; map one",
+                field="map",
+            )
         out[hit] = f
-        taken.add(_target(f))
+        taken[_target(f)] = hit
     keys = {_key(c) for c in columns}
     synonyms: dict[str, tuple[str, ...]] = dict(PROFILE_SYNONYMS)
     for needs, extra in _LAYOUTS:
@@ -644,40 +691,144 @@ def _resolve_columns(
         )
         if hit is not None:
             out[hit] = fld
-            taken.add(_target(fld))
+            taken[_target(fld)] = hit
     return out, bad
 
 
-def _flat_row(raw: dict[str, object], cols: dict[str, str], *, from_csv: bool) -> dict[str, object]:
-    row: dict[str, object] = {}
-    for col, fld in cols.items():
-        v = raw.get(col)
+class _Reader:
+    """Turns one export's records into sample rows: rejects a row whose handle or count cannot
+    be read, leaves an unreadable flag or text unknown (a note naming line and field), counts
+    a handle once and tells a link to the account's own profile from an external link."""
+
+    def __init__(self, name: str, cols: dict[str, str], *, from_csv: bool) -> None:
+        self.name = name
+        self.cols = cols
+        self.from_csv = from_csv
+        self.rows: list[dict[str, object]] = []
+        self.rejected: list[Rejected] = []
+        self.notes: list[Rejected] = []
+        self.filled: dict[str, int] = {}  # column -> cells with a value
+        self.own_links: dict[str, int] = {}  # link column -> cells linking the row's own profile
+        self.unreadable: dict[str, int] = {}  # column -> cells left unknown as unreadable
+        self.seen: dict[str, int] = {}  # handle (case-folded) -> line of its first row
+        self.n_duplicates = 0
+        self.handle_col = next((c for c, f in cols.items() if f == "handle"), None)
+
+    def add(self, raw: dict[str, object], line: int, text: str) -> None:
+        for c in self.cols:
+            v = raw.get(c)
+            if v is not None and (not isinstance(v, str) or v.strip()):
+                self.filled[c] = self.filled.get(c, 0) + 1
         try:
-            if fld in _COUNTS or fld in _FEATURE_COUNTS:
-                row[fld] = parse_count(_count_of(v))
-            elif fld in _FEATURE_RATIOS:
-                ratio = parse_number(v)
-                if ratio is not None and not 0 <= ratio <= 1:
-                    raise BadValue(f"not a share between 0 and 1: {str(v)[:40]!r}")
-                row[fld] = ratio
-            elif fld in _FLAGS or fld == "name_equals_username":
-                row[fld] = parse_bool(v) if v is not None else None
-            elif fld in _INVERTED:
-                flag = parse_bool(v) if v is not None else None
-                row[_INVERTED[fld]] = None if flag is None else not flag
-            elif fld in _URL_FIELDS:
-                # a CSV cell can only be empty for "no link"; JSON null is Instagram's "no link"
-                # for external_url, unknown for a picture
-                row[_URL_FIELDS[fld]] = _url_flag(
-                    v, null_is_false=from_csv or fld == "external_url"
-                )
-            elif fld == "handle":
-                row[fld] = (_text(v) or "").strip().lstrip("@") or None
-            else:
-                row[fld] = _text(v)
+            row = self._row(raw, line, text)
         except BadValue as e:
-            raise BadValue(str(e), field=col) from e
-    return row
+            self.rejected.append(Rejected(str(e), self.name, line, _field(e), text[:2000]))
+            return
+        self.keep(row, line, text)
+
+    def keep(self, row: dict[str, object], line: int, text: str) -> None:
+        h = row.get("handle")
+        if isinstance(h, str):
+            k = h.casefold()
+            if k in self.seen:
+                self.n_duplicates += 1
+                self.rejected.append(
+                    Rejected(
+                        f"duplicate: the account {h!r} is on line {self.seen[k]} already "
+                        "(counted once)",
+                        self.name,
+                        line,
+                        self.handle_col or "handle",
+                        text[:2000],
+                    )
+                )
+                return
+            self.seen[k] = line
+        self.rows.append(row)
+
+    def note(self, e: BadValue, line: int, col: str, text: str) -> None:
+        self.unreadable[col] = self.unreadable.get(col, 0) + 1
+        self.notes.append(
+            Rejected(f"{e} (read as unknown; the row is used)", self.name, line, col, text[:2000])
+        )
+
+    def _row(self, raw: dict[str, object], line: int, text: str) -> dict[str, object]:
+        row: dict[str, object] = {}
+        links: list[tuple[str, str, object]] = []
+        for col, fld in self.cols.items():
+            v = raw.get(col)
+            try:
+                if fld in _COUNTS or fld in _FEATURE_COUNTS:
+                    row[fld] = parse_count(_count_of(v))
+                elif fld in _FEATURE_RATIOS:
+                    ratio = parse_number(v)
+                    if ratio is not None and not 0 <= ratio <= 1:
+                        raise BadValue(f"not a share between 0 and 1: {str(v)[:40]!r}")
+                    row[fld] = ratio
+                elif fld == "handle":
+                    row[fld] = _handle(v)
+                elif fld in ("has_profile_pic", "has_external_url"):
+                    # a "has a picture" column holding the picture's URL is a yes
+                    row[fld] = link_flag(v, null_is_false=False, empty_is_false=False)
+                    if fld == "has_external_url":
+                        links.append((col, fld, v))
+                elif fld in _FLAGS or fld == "name_equals_username":
+                    row[fld] = read_flag(v, fld)
+                elif fld in _INVERTED:
+                    flag = read_flag(v)
+                    row[_INVERTED[fld]] = None if flag is None else not flag
+                elif fld in _URL_FIELDS:
+                    # a CSV cell can only be empty for "no link"; JSON null is Instagram's "no
+                    # link" for external_url, unknown for a picture
+                    row[_URL_FIELDS[fld]] = link_flag(
+                        v, null_is_false=self.from_csv or fld == "external_url"
+                    )
+                    if fld == "external_url":
+                        links.append((col, _URL_FIELDS[fld], v))
+                else:
+                    row[fld] = _text(v)
+            except BadValue as e:
+                if fld == "handle" or fld in _COUNTS or fld in _FEATURE_COUNTS + _FEATURE_RATIOS:
+                    raise BadValue(str(e), field=col) from e
+                self.note(e, line, col, text)
+                row[_target(fld)] = None
+        handle = row.get("handle")
+        for col, fld, v in links:
+            # "https://www.instagram.com/<handle>/" in a link column is the account's own
+            # profile, not a link it shows
+            if isinstance(v, str) and isinstance(handle, str):
+                got = read_handle(v)
+                if got.link_platform and (got.handle or "").casefold() == handle.casefold():
+                    self.own_links[col] = self.own_links.get(col, 0) + 1
+                    row[fld] = None
+        return row
+
+    def used(self) -> dict[str, str]:
+        """The columns used, less those blank (or null) in every row, those unreadable in most
+        rows and those holding the account's own profile link in most of them. A column
+        nobody filled was not collected (a follower collector that never opened the profiles
+        leaves ``imgUrl``, ``bio`` and ``website`` empty), so its field is unknown, not "no
+        picture", "no bio" or "no link" on every account, which reads as fakes; a column of
+        profile links says nothing of an external link."""
+        drop = {
+            c: f
+            for c, f in self.cols.items()
+            if c not in self.filled
+            or 2 * self.own_links.get(c, 0) > self.filled[c]
+            or 2 * self.unreadable.get(c, 0) > self.filled[c]
+        }
+        for r in self.rows:
+            for f in drop.values():
+                r.pop(_target(f), None)
+        # a column unreadable in most rows is not that field (an "Account Type" of Business /
+        # Creator): ignored as a whole, not noted row by row
+        self.notes = [x for x in self.notes if x.field not in drop]
+        return {c: f for c, f in self.cols.items() if c not in drop}
+
+
+# an Excel footer ("Total,,,," / "Sum") below the accounts
+_TOTALS = frozenset({"total", "totals", "sum", "grand total", "summe", "gesamt", "totaal",
+                     "totale", "total general", "somme"})  # fmt: skip
 
 
 def read_profiles(
@@ -685,86 +836,257 @@ def read_profiles(
 ) -> ProfileFile:
     """Profiles from a follower export: CSV (header row) or JSON lines (flat objects with the
     sample columns, or ``{"profile": <Instagram web profile>}`` lines as the audience import
-    takes). Unknown columns are ignored; missing ones are unknown. A row whose number or flag
-    cannot be read is rejected naming file, line and field. Raises ValidationError when no column
-    is usable, naming the columns found."""
+    takes), possibly gzip/bzip2/xz-compressed, or an Excel workbook's first sheet. Unknown
+    columns are ignored; missing ones are unknown. A row whose handle or number cannot be read
+    is rejected naming file, line and field; an unreadable flag or text leaves that field
+    unknown (a note in :attr:`ProfileFile.notes`); a handle seen before is rejected as a
+    duplicate (counted once). Raises ValidationError when no column is usable (naming the
+    columns found), when the file holds no data row, or when more than half of its rows are
+    rejected (an estimate from the rest would be biased)."""
     path = Path(path)
     if not path.is_file():
         raise ValidationError(f"no such file: {path}", path=str(path))
-    kind = (fmt or "").lower() or (
-        "jsonl" if path.suffix.lower() in (".jsonl", ".ndjson", ".json") else "csv"
-    )
-    if kind not in ("csv", "jsonl"):
+    if fmt and fmt.lower() not in ("csv", "jsonl"):
         raise ValidationError(f"--format must be csv or jsonl, not {fmt!r}", field="format")
-    rows: list[dict[str, object]] = []
-    rejected: list[Rejected] = []
-    filled: set[str] = set()  # the used columns with a value in some row
-    n = 0
     name = str(path)
-    if kind == "csv":
-        headers, it = iter_csv(path)
-        cols, bad = _resolve_columns(headers, mapping)
-        found = headers
-        _check_usable(name, found, cols, bad)
-        for r in it:
-            n += 1
-            if r.error:
-                rejected.append(Rejected(r.error, name, r.line, None, ",".join(r.cells)[:2000]))
-                continue
-            raw: dict[str, object] = dict(zip(headers, r.cells, strict=True))
-            _note_filled(raw, cols, filled)
-            try:
-                rows.append(_flat_row(raw, cols, from_csv=True))
-            except BadValue as e:
-                rejected.append(Rejected(str(e), name, r.line, _field(e), ",".join(r.cells)[:2000]))
-        used = _drop_blank(cols, filled, rows)
-    else:
-        found_set: dict[str, None] = {}
-        objs: list[tuple[int, dict[str, object] | None, str]] = []
-        for i, obj, text in _json_items(path):
-            n += 1
-            if isinstance(obj, dict) and isinstance(obj.get("profile"), dict):
-                obj = obj["profile"]
-            if isinstance(obj, dict):
-                obj = _lift_nested(obj)
-            if not isinstance(obj, dict):
-                objs.append((i, None, text))
-                continue
-            found_set.update(dict.fromkeys(str(k) for k in obj))
-            objs.append((i, obj, text))
-        found = list(found_set)
-        # Instagram's web profile object: its counts are nested edges ({"count": N}); a flat
-        # object with a username and a biography (Graph API, Instaloader) is read by synonyms
-        instagram = "username" in found_set and any(k in found_set for k in _EDGES)
-        cols, bad = ({}, []) if instagram and not mapping else _resolve_columns(found, mapping)
-        if not instagram or mapping:
-            _check_usable(name, found, cols, bad)
-        for i, obj, text in objs:
-            if obj is None:
-                rejected.append(Rejected("not a JSON object", name, i, None, text[:2000]))
-                continue
-            if not instagram or mapping:
-                _note_filled(obj, cols, filled)
-            try:
-                rows.append(instagram_profile(obj) if instagram and not mapping
-                            else _flat_row(obj, cols, from_csv=False))  # fmt: skip
-            except BadValue as e:
-                rejected.append(Rejected(str(e), name, i, _field(e), text[:2000]))
-        if instagram and not mapping:
-            used = {k: _INSTAGRAM_KEYS[k] for k in found if k in _INSTAGRAM_KEYS}
+    with opened(path) as src:
+        kind = (fmt or "").lower() or (
+            "jsonl" if src.suffix in (".jsonl", ".ndjson", ".json") else "csv"
+        )
+        if src.unpacked_from == "Excel workbook":
+            kind = "csv"
+        if kind == "csv":
+            rd, n, found = _read_csv(src.path, name, mapping)
         else:
-            used = _drop_blank(cols, filled, rows)
+            rd, n, found = _read_json(src.path, name, mapping)
+    if n == 0:
+        raise ValidationError(
+            f"{name}: no account in the file (a header or nothing, no data row)", path=name
+        )
+    _too_many_rejected(name, n, rd)
+    used = rd.used()
     given = {_target(f) for f in used.values()}
     return ProfileFile(
         path=name,
         format=kind,
-        rows=rows,
-        rejected=rejected,
+        rows=rd.rows,
+        rejected=rd.rejected,
         n_rows=n,
         columns_found=found,
         columns_used=used,
         fields_missing=[f for f in PROFILE_FIELDS if f not in given],
+        notes=rd.notes,
+        n_duplicates=rd.n_duplicates,
     )
+
+
+def _too_many_rejected(name: str, n: int, rd: _Reader) -> None:
+    """More than half of the rows unreadable (duplicates aside): the rest is no sample of the
+    file, so no estimate; the message names the commonest cause with its first line."""
+    bad = [r for r in rd.rejected if not r.reason.startswith(("duplicate:", "a totals row"))]
+    if 2 * len(bad) <= n - (len(rd.rejected) - len(bad)):
+        return
+    by: dict[str | None, list[Rejected]] = {}
+    for r in bad:
+        by.setdefault(r.field, []).append(r)
+    fld, worst = max(by.items(), key=lambda kv: len(kv[1]))
+    first = worst[0]
+    where = f"line {first.line}" + (f", field {fld}" if fld else "")
+    raise ValidationError(
+        f"{name}: {len(bad)} of {n} rows rejected, too many to estimate from the rest "
+        f"({len(worst)} of them like {where}: {first.reason[:120]})",
+        path=name,
+        line=first.line,
+        field=fld,
+    )
+
+
+class _InstagramReader(_Reader):
+    """Instagram's web profile objects (nested ``edge_*`` counts), read by their own keys."""
+
+    def __init__(self, name: str, found: list[str]) -> None:
+        super().__init__(name, {}, from_csv=False)
+        self.found = found
+        self.handle_col = "username"
+
+    def add(self, raw: dict[str, object], line: int, text: str) -> None:
+        try:
+            row = instagram_profile(raw, on_bad=lambda e: self.note(e, line, _field(e) or "", text))
+        except BadValue as e:
+            self.rejected.append(Rejected(str(e), self.name, line, _field(e), text[:2000]))
+            return
+        self.keep(row, line, text)
+
+    def used(self) -> dict[str, str]:
+        return {k: _INSTAGRAM_KEYS[k] for k in self.found if k in _INSTAGRAM_KEYS}
+
+
+def _read_csv(
+    path: Path, name: str, mapping: dict[str, str] | None
+) -> tuple[_Reader, int, list[str]]:
+    head, it = open_csv(path)
+    headers = head.headers
+    if headers and headers[0].lstrip()[:1] in ("{", "["):
+        raise ValidationError(
+            f"{name}: line 1 looks like JSON, not a CSV header ({headers[0][:60]!r}…): for JSON "
+            "lines give the file a .jsonl name or use --format jsonl",
+            path=name,
+        )
+    cols, bad = _resolve_columns(headers, mapping)
+    _check_usable(name, headers, cols, bad)
+    rd = _Reader(name, cols, from_csv=True)
+    n = 0
+    last: tuple[int, dict[str, object], str] | None = None
+    for r, swallowed in _resynced(path, head, it):
+        n += 1
+        text = head.delimiter.join(r.cells)
+        if swallowed:
+            rd.rejected.append(
+                Rejected(
+                    f"a quote opened on line {r.line} is never closed (the lines after it were "
+                    f"read into one field): this row is skipped, reading goes on at line "
+                    f"{r.line + 1}",
+                    name,
+                    r.line,
+                    swallowed,
+                    text[:2000],
+                )
+            )
+            continue
+        if r.error:
+            rd.rejected.append(Rejected(r.reason() or r.error, name, r.line, r.field, text[:2000]))
+            continue
+        raw: dict[str, object] = dict(zip(headers, r.cells, strict=True))
+        last = (r.line, raw, text)
+        rd.add(raw, r.line, text)
+    if last is not None and rd.handle_col is not None:
+        _drop_totals(rd, *last)
+    return rd, n, headers
+
+
+def _drop_totals(rd: _Reader, line: int, raw: dict[str, object], text: str) -> None:
+    """The last row, when it is a spreadsheet's footer ("Total" and sums or blanks): no account."""
+    h = rd.rows[-1].get("handle") if rd.rows else None
+    if not isinstance(h, str) or h.casefold() not in _TOTALS or rd.seen.get(h.casefold()) != line:
+        return
+    texts = [
+        raw.get(c)
+        for c, f in rd.cols.items()
+        if f not in (*_COUNTS, *_FEATURE_COUNTS, *_FEATURE_RATIOS, "handle")
+    ]
+    if any(isinstance(v, str) and v.strip() for v in texts):
+        return
+    rd.rows.pop()
+    del rd.seen[h.casefold()]
+    rd.rejected.append(
+        Rejected(f"a totals row ({h!r}), not an account", rd.name, line, rd.handle_col, text)
+    )
+
+
+def _resynced(path: Path, head: CsvHead, it: Iterator[CsvRow]) -> Iterator[tuple[CsvRow, str]]:
+    """The rows, each with the column whose quote was never closed ('' when none): such a row
+    read the lines after it into one cell, so reading starts again on the line after it."""
+    width = len(head.headers)
+    need = max(1, width - 2)
+    ascii_safe = not head.encoding.lower().replace("_", "-").startswith(("utf-16", "utf-32"))
+    while True:
+        for r in it:
+            col = (
+                ""
+                if "\n" not in "\x00".join(r.cells)
+                else next(
+                    (
+                        head.headers[i]
+                        for i, c in enumerate(r.cells[:width])
+                        if c.count("\n") >= 2
+                        and sum(ln.count(head.delimiter) >= need for ln in c.split("\n")[1:]) >= 2
+                    ),
+                    "",
+                )
+            )
+            yield r, col
+            if col and ascii_safe:
+                offset = _line_offset(path, r.line + 1)
+                if offset is None:
+                    return
+                it = rows_from(path, head, offset, r.line + 1)
+                break
+        else:
+            return
+
+
+def _line_offset(path: Path, line: int) -> int | None:
+    """The byte offset where physical line ``line`` (1-based) starts; None past the end."""
+    seen, pos = 1, 0
+    with path.open("rb") as fh:
+        while seen < line:
+            chunk = fh.read(1 << 20)
+            if not chunk:
+                return None
+            k = chunk.count(b"\n")
+            if seen + k < line:
+                seen += k
+                pos += len(chunk)
+                continue
+            at = -1
+            for _ in range(line - seen):
+                at = chunk.index(b"\n", at + 1)
+            return pos + at + 1
+    return pos
+
+
+def _read_json(
+    path: Path, name: str, mapping: dict[str, str] | None
+) -> tuple[_Reader, int, list[str]]:
+    found_set: dict[str, None] = {}
+    objs: list[tuple[int, dict[str, object] | None, str, str]] = []
+    n = 0
+    for i, obj, text, err in _json_items(path):
+        n += 1
+        if isinstance(obj, dict):
+            obj = _unwrap(obj)
+            found_set.update(dict.fromkeys(str(k) for k in obj))
+            objs.append((i, obj, text, ""))
+        else:
+            objs.append((i, None, text, err or f"not a JSON object ({_kind(obj)})"))
+    found = list(found_set)
+    if n == 0:
+        raise ValidationError(f"{name}: no account in the file (no JSON record)", path=name)
+    if not found:
+        i, _, text, err = objs[0]
+        err = err or "an empty JSON object ({})"
+        hint = (
+            ": it looks like CSV, give the file a .csv name or use --format csv"
+            if "," in text or ";" in text or "\t" in text
+            else ""
+        )
+        raise ValidationError(f"{name}: line {i}: {err}; no profile in the file{hint}", path=name)
+    # Instagram's web profile object: its counts are nested edges ({"count": N}); a flat
+    # object with a username and a biography (Graph API, Instaloader) is read by synonyms
+    instagram = "username" in found_set and any(k in found_set for k in _EDGES) and not mapping
+    rd: _Reader
+    if instagram:
+        rd = _InstagramReader(name, found)
+    else:
+        cols, bad = _resolve_columns(found, mapping)
+        _check_usable(name, found, cols, bad)
+        rd = _Reader(name, cols, from_csv=False)
+    for i, o, text, err in objs:
+        if o is None:
+            rd.rejected.append(Rejected(err, name, i, None, text[:2000]))
+        else:
+            rd.add(o, i, text)
+    return rd, n, found
+
+
+def _kind(v: object) -> str:
+    if isinstance(v, bool) or v is None:
+        return "true/false" if v is not None else "null"
+    if isinstance(v, int | float):
+        return "a number"
+    if isinstance(v, str):
+        return "a string"
+    return "an array" if isinstance(v, list) else type(v).__name__
 
 
 #: the keys of Instagram's web profile object that :func:`instagram_profile` reads -> field
@@ -784,17 +1106,29 @@ _EDGES = ("edge_followed_by", "edge_follow", "edge_owner_to_timeline_media")
 _WRAPPERS = ("data", "users", "userList", "user_list", "items", "results", "followers", "profiles")
 
 
-def _json_items(path: Path) -> Iterator[tuple[int, object, str]]:
-    """(line, value or None, text) per record of a JSON-lines file, per element of a file
+def _json_error(e: ValueError | RecursionError, s: str) -> str:
+    if isinstance(e, RecursionError):
+        return "nested too deeply (more levels of [ or { than any profile has)"
+    if isinstance(e, json.JSONDecodeError) and (
+        e.pos >= len(s.rstrip()) - 1 or e.msg.startswith("Unterminated")
+    ):
+        return "cut off: the JSON ends before the record does (invalid JSON)"
+    msg = e.msg if isinstance(e, json.JSONDecodeError) else str(e)
+    col = f" at column {e.colno}" if isinstance(e, json.JSONDecodeError) else ""
+    return f"invalid JSON ({msg}{col})"
+
+
+def _json_items(path: Path) -> Iterator[tuple[int, object, str, str | None]]:
+    """(line, value or None, text, error) per record of a JSON-lines file, per element of a file
     holding one JSON array (as many tools save a list of profiles), per element of the list an
     API answer wraps (:data:`_WRAPPERS`), or the one object a file holds; the line is where the
-    record starts. A record that is not valid JSON gives None."""
+    record starts. A record that is not valid JSON gives None and why."""
     text = path.read_bytes().decode("utf-8-sig", errors="replace")
     start = len(text) - len(text.lstrip())
     if text[start : start + 1] in ("[", "{"):
         try:
             whole = json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):
             whole = None
         if isinstance(whole, list):
             yield from _elements(text, start, whole)
@@ -810,8 +1144,13 @@ def _json_items(path: Path) -> Iterator[tuple[int, object, str]]:
                 ),  # fmt: skip
                 None,
             )
-            if key is None:
-                yield text.count("\n", 0, start) + 1, whole, text[start:].strip()
+            frame = _pandas_frame(whole)
+            if frame is not None:
+                line = text.count("\n", 0, start) + 1
+                for rec in frame:
+                    yield line, rec, json.dumps(rec, default=str), None
+            elif key is None:
+                yield text.count("\n", 0, start) + 1, whole, text[start:].strip(), None
             else:
                 yield from _elements(text, _member_start(text, start, key), whole[key])
             return
@@ -820,12 +1159,32 @@ def _json_items(path: Path) -> Iterator[tuple[int, object, str]]:
         if not s:
             continue
         try:
-            yield i, json.loads(s), s
-        except ValueError:
-            yield i, None, s
+            yield i, json.loads(s), s, None
+        except (ValueError, RecursionError) as e:
+            yield i, None, s, _json_error(e, s)
 
 
-def _elements(text: str, start: int, items: list[object]) -> Iterator[tuple[int, object, str]]:
+def _pandas_frame(whole: dict[str, object]) -> list[dict[str, object]] | None:
+    """The records of a table pandas saved with ``DataFrame.to_json()``: its default
+    ``orient="columns"`` (``{"handle": {"0": "anna", "1": "bob"}, ...}``) or ``"index"``
+    (``{"0": {"handle": "anna"}, ...}``); None for any other object."""
+    vals = list(whole.values())
+    if not vals or not all(isinstance(v, dict) and v for v in vals):
+        return None
+    inner = [v for v in vals if isinstance(v, dict)]
+    keys = list(inner[0])
+    if any(list(v) != keys for v in inner):
+        return None
+    if all(str(k).isdigit() for k in keys):  # columns -> {row index -> value}
+        return [{c: v[k] for c, v in zip(whole, inner, strict=True)} for k in keys]
+    if all(str(k).isdigit() for k in whole):  # row index -> record
+        return inner
+    return None
+
+
+def _elements(
+    text: str, start: int, items: list[object]
+) -> Iterator[tuple[int, object, str, str | None]]:
     """The elements of the JSON array whose ``[`` is at ``start``, each with its first line."""
     dec = json.JSONDecoder()
     pos, line, counted = start + 1, 1, 0
@@ -835,7 +1194,7 @@ def _elements(text: str, start: int, items: list[object]) -> Iterator[tuple[int,
         obj, end = dec.raw_decode(text, pos)
         line += text.count("\n", counted, pos)  # from the last element on: linear
         counted = pos
-        yield line, obj, text[pos:end]
+        yield line, obj, text[pos:end], None
         pos = end
 
 
@@ -855,41 +1214,54 @@ def _member_start(text: str, start: int, key: str) -> int:
         _, pos = dec.raw_decode(text, pos)
 
 
+# a record that holds the profile under one key: the audience import's ``{"profile": ...}``,
+# Instaloader's ``{"node": ...}``, Instagram's web_profile_info answer ``{"data": {"user":
+# ...}, "status": "ok"}`` and its older ``{"graphql": {"user": ...}}``
+_PROFILE_KEYS = ("profile", "node", "graphql", "data", "user")
+_HANDLE_KEYS = frozenset({"username", "screen_name", "unique_id", "uniqueId", "handle"})
+
+
+def _unwrap(obj: dict[str, object]) -> dict[str, object]:
+    """The profile a record holds: the record itself when it names a handle, else the one
+    object under :data:`_PROFILE_KEYS` (as deep as they go; Apify's TikTok items: the
+    ``authorMeta``), then with its nested objects' fields lifted (:func:`_lift_nested`)."""
+    for _ in range(4):
+        if _HANDLE_KEYS & obj.keys():
+            break
+        author = obj.get("authorMeta")
+        if isinstance(author, dict):
+            obj = author
+            continue
+        nested = [k for k, v in obj.items() if isinstance(v, dict) and "count" not in v]
+        # TikTok's {"user": {...}, "stats": {...}} keeps its stats: lifted below
+        if len(nested) != 1 or nested[0] not in _PROFILE_KEYS:
+            break
+        inner = obj[nested[0]]
+        assert isinstance(inner, dict)
+        obj = inner
+    return _lift_nested(obj)
+
+
 def _lift_nested(obj: dict[str, object]) -> dict[str, object]:
     """A record with its nested objects' fields lifted to the top where the top lacks them:
     TikTok's web user object splits a follower into ``{"user": {uniqueId, nickname,
-    privateAccount...}, "stats": {followerCount, followingCount, videoCount}}``. A count
-    object (``{"count": N}``, Instagram's edges) stays as it is."""
-    nested = [v for v in obj.values() if isinstance(v, dict) and "count" not in v]
+    privateAccount...}, "stats": {followerCount, followingCount, videoCount}}``; Apify's TikTok
+    items hold the account under ``authorMeta``. A count object (``{"count": N}``, Instagram's
+    edges) stays as it is; an object nested deeper is not lifted."""
+    nested = [v for k, v in obj.items() if isinstance(v, dict) and _liftable(k, v)]
     if not nested:
         return obj
-    out = {k: v for k, v in obj.items() if not (isinstance(v, dict) and "count" not in v)}
+    out = {k: v for k, v in obj.items() if not _liftable(k, v)}
     for v in nested:
         for k, x in v.items():
-            out.setdefault(str(k), x)
+            if not _liftable(str(k), x):  # X's last tweet's {"user": {"id": 1}} is no user
+                out.setdefault(str(k), x)
     return out
 
 
-def _note_filled(raw: dict[str, object], cols: dict[str, str], filled: set[str]) -> None:
-    for c in cols:
-        if c not in filled:
-            v = raw.get(c)
-            if v is not None and (not isinstance(v, str) or v.strip()):
-                filled.add(c)
-
-
-def _drop_blank(
-    cols: dict[str, str], filled: set[str], rows: list[dict[str, object]]
-) -> dict[str, str]:
-    """The columns used, less those blank (or null) in every row: a column nobody filled was not
-    collected (a follower collector that never opened the profiles leaves ``imgUrl``, ``bio`` and
-    ``website`` empty), so its field is unknown, not "no picture", "no bio" or "no link" on every
-    account, which reads as fakes."""
-    blank = {c: f for c, f in cols.items() if c not in filled}
-    for r in rows:
-        for f in blank.values():
-            r.pop(_target(f), None)
-    return {c: f for c, f in cols.items() if c in filled}
+def _liftable(key: str, v: object) -> bool:
+    # an object under a handle's own key stays, to be rejected as no handle (its repr was one)
+    return isinstance(v, dict) and "count" not in v and key not in _HANDLE_KEYS
 
 
 def _field(e: BadValue) -> str | None:

@@ -42,7 +42,14 @@ def parse_maps(items: list[str] | None) -> dict[str, str]:
         col, sep, fld = it.partition("=")
         if not sep or not col.strip() or not fld.strip():
             raise ValidationError(f"map takes COLUMN=FIELD, not {it!r}", field="map")
-        out[col.strip()] = fld.strip()
+        col, fld = col.strip(), fld.strip()
+        if out.get(col, fld) != fld:
+            # the last one won without a word and every row was rejected
+            raise ValidationError(
+                f"column {col!r} is mapped twice ({out[col]} and {fld}); map it once",
+                field="map",
+            )
+        out[col] = fld
     return out
 
 
@@ -89,6 +96,14 @@ class AudienceScore(PopulationFit, Out):
     columns_ignored: list[str]
     fields_missing: list[str]
     rejected: list[RowIssue] = Field(description="the first 20 rejected rows")
+    n_duplicates: int = Field(
+        default=0, description="rows left out because their account came earlier in the file"
+    )
+    n_warnings: int = Field(default=0, description="rows used with a field left unknown")
+    warnings: list[RowIssue] = Field(
+        default_factory=list,
+        description="the first 20 rows used with a field left unknown (its cell unreadable)",
+    )
     quarantine_batch: str | None
     sources: list[SourceWeight]
 
@@ -145,6 +160,12 @@ def score_file(store: Store, workspace: str, req: ScoreIn) -> AudienceScore:
         rejected=[
             RowIssue(file=r.file, line=r.line, field=r.field, reason=r.reason)
             for r in pf.rejected[:20]
+        ],
+        n_duplicates=pf.n_duplicates,
+        n_warnings=len(pf.notes),
+        warnings=[
+            RowIssue(file=r.file, line=r.line, field=r.field, reason=r.reason)
+            for r in pf.notes[:20]
         ],
         quarantine_batch=batch,
         sources=[SourceWeight(**s) for s in p.sources],
