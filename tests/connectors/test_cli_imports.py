@@ -86,3 +86,14 @@ def test_vendor_csv_map_and_show_map(tmp_path: Path) -> None:
     assert json.loads(r.stdout)["rows"] == {"creators": 1, "follower_snapshots": 1}
     r = runner.invoke(app, ["import", "vendor-csv", str(f), "--db", db, "--map", "oops"])
     assert r.exit_code != 0 and "field=Column" in r.output
+
+
+def test_the_summary_says_how_many_warnings_the_rows_kept(tmp_path: Path) -> None:
+    """A vendor file whose rows all loaded with values left out printed "loaded 2, quarantined
+    0": its warnings were only in `closeknit import errors`."""
+    db = str(tmp_path / "c.duckdb")
+    f = tmp_path / "list.csv"
+    f.write_text("Username,Followers,Price\na_pv,12K,150 € - 300 €\nb_pv,9K,$200\n", "utf-8")
+    r = runner.invoke(app, ["import", "vendor-csv", str(f), "--db", db], env={"COLUMNS": "200"})
+    assert r.exit_code == 0, r.output
+    assert "(rows kept); see `closeknit import errors`" in r.stdout, r.stdout

@@ -329,3 +329,12 @@ def test_a_fee_ceiling_leaves_out_an_unknown_fee_whichever_way_it_is_given(small
     assert "runner_gb" not in {m.handle for m in by_budget.results}
     assert [m.creator_id for m in by_budget.results] == [m.creator_id for m in by_fee.results]
     assert by_budget.excluded.get("budget") == by_fee.excluded.get("fee") == 1
+
+
+def test_a_topic_named_like_a_language_stays_a_topic() -> None:
+    """The importers' language table grew (thai, greek, chinese...); a brief's content words
+    keep those names ("thai street food"): only the audience languages a brief names stop."""
+    from closeknit.match.relevance import content_query
+
+    q = content_query(parse_brief("thai street food and greek yoghurt for young Spanish audiences"))
+    assert "thai" in q.split() and "greek" in q.split() and "spanish" not in q.split()

@@ -110,10 +110,15 @@ def _print(res: isvc.ImportOut, as_json: bool) -> None:
             "rows written per table (a row several files update counts once per file): "
             + ", ".join(f"{t} {n:,}" for t, n in res.rows.items())
         )
+    said = []
     if res.quarantined:
+        said.append(f"{figures.count(res.quarantined, 'row')} quarantined")
+    if res.warnings:
+        # rows kept with a value left out, a column not read: only `import errors` said so
+        said.append(f"{figures.count(res.warnings, 'warning')} (rows kept)")
+    if said:
         console.print(
-            f"[yellow]{figures.count(res.quarantined, 'row')} quarantined[/yellow]; "
-            "see `closeknit import errors`",
+            f"[yellow]{' and '.join(said)}[/yellow]; see `closeknit import errors`",
             highlight=False,
             markup=True,
         )

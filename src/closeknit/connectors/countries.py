@@ -215,6 +215,23 @@ for _code, _names in _LOCAL.items():
 for _name, _code in list(_NAMES.items()):
     if "-" in _name:
         _NAMES.setdefault(_name.replace("-", " "), _code)
+# ISO 3166's short names put the qualifier after a comma ("Korea, Republic of"): vendors that
+# export the standard's list write them so
+_ISO_COMMA = {
+    "korea, republic of": "KR", "korea, democratic people's republic of": "KP",
+    "iran, islamic republic of": "IR", "tanzania, united republic of": "TZ",
+    "venezuela, bolivarian republic of": "VE", "bolivia, plurinational state of": "BO",
+    "moldova, republic of": "MD", "taiwan, province of china": "TW",
+    "congo, the democratic republic of the": "CD", "congo, democratic republic of the": "CD",
+    "micronesia, federated states of": "FM", "virgin islands, british": "VG",
+    "virgin islands, u.s.": "VI", "palestine, state of": "PS",
+    "macedonia, the former yugoslav republic of": "MK", "bonaire, sint eustatius and saba": "BQ",
+    "saint helena, ascension and tristan da cunha": "SH", "hong kong, china": "HK",
+    "lao people's democratic republic": "LA", "syrian arab republic": "SY", "viet nam": "VN",
+    "holy see (vatican city state)": "VA", "korea (south)": "KR", "korea (north)": "KP",
+}  # fmt: skip
+for _name, _code in _ISO_COMMA.items():
+    _NAMES.setdefault(_name, _code)
 _CODES = set(_NAMES.values())
 
 
@@ -227,14 +244,28 @@ def _fold(text: str) -> str:
 _FOLDED = {_fold(k): v for k, v in _NAMES.items()}
 
 
-def country_code(text: str | None) -> str | None:
-    """ISO-2 code for a country name or code ('United States', 'us', 'GB'); None if unknown."""
-    if not text:
-        return None
-    t = text.strip()
+def _one(t: str) -> str | None:
     if len(t) == 2 and t.upper() in _CODES:
         return t.upper()
     return _NAMES.get(t.lower()) or _FOLDED.get(_fold(t))
+
+
+def country_code(text: str | None) -> str | None:
+    """ISO-2 code for a country name or code ('United States', 'us', 'GB'); None if unknown.
+
+    Twin of :func:`country_sql`. Also read: dotted abbreviations ('U.S.', 'U.K.') and a location
+    whose last comma part names a country ('Paris, France', 'New York, NY, United States'); a
+    last part of two letters is not read as a code there, since it is as often a state or
+    province ('Los Angeles, CA' is not Canada, 'Chicago, IL' not Israel)."""
+    if not text:
+        return None
+    t = text.strip()
+    got = _one(t) or (_one(t.replace(".", "")) if "." in t else None)
+    if got is None and "," in t:
+        last = t.rsplit(",", 1)[1].strip()
+        if len(last.replace(".", "")) > 2:
+            got = _one(last) or _one(last.replace(".", ""))
+    return got
 
 
 def country_sql(expr: str) -> str:
@@ -243,8 +274,20 @@ def country_sql(expr: str) -> str:
 
     names = ", ".join(f"{_lit(k)}: {_lit(v)}" for k, v in sorted(_FOLDED.items()))
     codes = ", ".join(_lit(c) for c in sorted(set(_FOLDED.values())))
+    # the candidates of country_code in its order: the cell, without its dots, the last comma
+    # part (not a two-letter one), without its dots; the first that reads wins
+    last = "trim(regexp_extract(_t, ',([^,]*)$', 1))"
+    cands = (
+        f"[_t, replace(_t, '.', ''), CASE WHEN length(replace({last}, '.', '')) > 2 "
+        f"THEN {last} END, CASE WHEN length(replace({last}, '.', '')) > 2 "
+        f"THEN replace({last}, '.', '') END]"
+    )
+    one = (
+        f"CASE WHEN _c IS NULL THEN NULL WHEN length(_c) = 2 "
+        f"AND list_contains([{codes}], upper(_c)) THEN upper(_c) "
+        f"ELSE MAP {{{names}}}[strip_accents(lower(_c))] END"
+    )
     return (
-        f"CASE WHEN length(trim({expr})) = 2 AND list_contains([{codes}], upper(trim({expr}))) "
-        f"THEN upper(trim({expr})) "
-        f"ELSE MAP {{{names}}}[strip_accents(lower(trim({expr})))] END"
+        f"list_transform([trim({expr})], lambda _t: list_filter(list_transform({cands}, "
+        f"lambda _c: {one}), lambda _v: _v IS NOT NULL)[1])[1]"
     )

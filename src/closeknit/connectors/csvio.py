@@ -25,6 +25,7 @@ import io
 import re
 import sys
 import threading
+import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -89,10 +90,90 @@ def check_encoding(name: str) -> str:
         ) from None
 
 
+# Files that are no text at all, by their first bytes: read as text they were refused as
+# "header cell 1 is not UTF-8" with a line of escaped bytes
+_MAGIC = (
+    (b"PK\x03\x04", "zip"),
+    (b"\x1f\x8b", "gzip"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "xls"),
+    (b"%PDF-", "pdf"),
+    (b"PAR1", "parquet"),
+    (b"SQLite format 3\x00", "sqlite"),
+)
+_KINDS = {
+    "xlsx": "an Excel workbook (.xlsx)",
+    "zip": "a zip archive",
+    "gzip": "a gzip-compressed file",
+    "xls": "an old Excel workbook (.xls)",
+    "pdf": "a PDF document",
+    "parquet": "a Parquet file",
+    "sqlite": "an SQLite database",
+}
+
+
+def binary_kind(path: Path) -> str | None:
+    """What binary file ``path`` is ('xlsx', 'zip', 'gzip', 'xls', ...), None for text."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(16)
+    except OSError:
+        return None  # the readers say why they cannot read it
+    kind = next((k for magic, k in _MAGIC if head.startswith(magic)), None)
+    if kind == "zip":
+        try:
+            with zipfile.ZipFile(path) as z:
+                if "xl/workbook.xml" in z.namelist():
+                    return "xlsx"
+        except (zipfile.BadZipFile, OSError):
+            pass
+    return kind
+
+
+def refuse_binary(path: Path) -> None:
+    """ValidationError naming the kind of a binary file given as CSV text."""
+    kind = binary_kind(path)
+    if kind is None:
+        return
+    if kind in ("xlsx", "xls"):
+        how = "save the sheet as CSV" + (" or name the file .xlsx" if kind == "xlsx" else "")
+    elif kind in ("zip", "gzip"):
+        how = "unpack it and import the CSV inside"
+    else:
+        how = "export the table as CSV"
+    raise ValidationError(f"{path}: this is {_KINDS[kind]}, not CSV text: {how}", path=str(path))
+
+
+def _utf16_order(path: Path) -> str:
+    """'utf-16' for a file with a byte-order mark, else the byte order its NULs show: Python's
+    utf-16 codec stops at a file without one ("UTF-16 stream does not start with BOM")."""
+    with open(path, "rb") as fh:
+        head = fh.read(4096)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or len(head) < 2:
+        return "utf-16"
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    if odd > even:
+        return "utf-16-le"
+    if even > odd:
+        return "utf-16-be"
+    raise ValidationError(
+        f"{path}: --encoding utf-16, but the file has no byte-order mark and its byte order "
+        "cannot be told: give utf-16-le or utf-16-be",
+        path=str(path),
+    )
+
+
 def detect_encoding(path: Path, explicit: str | None = None) -> str:
     """The encoding to read ``path`` with (see the module docstring)."""
+    refuse_binary(path)
     if explicit:
         enc = check_encoding(explicit)
+        if enc == "utf-16":
+            try:
+                return _utf16_order(path)
+            except OSError as e:
+                raise ValidationError(
+                    f"cannot read {path}: {e.strerror or e}", path=str(path)
+                ) from e
         return "utf-8-sig" if enc == "utf-8" else enc
     try:
         with open(path, "rb") as fh:
@@ -283,7 +364,10 @@ def _undecodable(
 
 
 def _label(encoding: str) -> str:
-    return {"utf-8-sig": "UTF-8", "utf-8": "UTF-8", "utf-16": "UTF-16"}.get(encoding, encoding)
+    return {
+        "utf-8-sig": "UTF-8", "utf-8": "UTF-8", "utf-16": "UTF-16", "utf-16-le": "UTF-16",
+        "utf-16-be": "UTF-16",
+    }.get(encoding, encoding)  # fmt: skip
 
 
 @dataclass

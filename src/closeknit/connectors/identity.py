@@ -133,12 +133,14 @@ def handle_text_sql(expr: str) -> str:
 URL_HOSTS = {
     "instagram.com": "instagram", "tiktok.com": "tiktok", "youtube.com": "youtube",
     "twitter.com": "twitter", "x.com": "twitter", "twitch.tv": "twitch",
-    "facebook.com": "facebook", "snapchat.com": "snapchat",
+    "facebook.com": "facebook", "snapchat.com": "snapchat", "instagr.am": "instagram",
 }  # fmt: skip
 URL_HOST_RE = (
     r"(?:https?://)?(?:www\.|m\.|mobile\.)?(" + "|".join(re.escape(h) for h in URL_HOSTS) + r")/"
 )
-URL_HANDLE_RE = URL_HOST_RE + r"(?:add/|c/|user/|channel/)?@?([^/?#\t\n\f\r ]+)"
+# "instagram.com/_u/ana" (the app's redirect to a profile, also "_n/") is ana's profile: read
+# as a path it made one creator "_u" of every such link
+URL_HANDLE_RE = URL_HOST_RE + r"(?:add/|c/|user/|channel/|_u/|_n/)?@?([^/?#\t\n\f\r ]+)"
 # paths of a platform's host that are not a profile: a post, reel, story, tag or search page
 # ("instagram.com/p/C3abc/" made a creator called p); a TikTok profile path is always "@name"
 NOT_PROFILE_PATHS = {
@@ -176,10 +178,22 @@ OTHER_LINK = (
     + "): no handle in it"
 )
 SPACED = "a handle has no spaces: this looks like a name or a note"
+# a platform's short link ("vm.tiktok.com/ZMabc123/") redirects to a profile or a video that
+# only the network can tell: it was refused as "not a known platform"
+SHORT_LINK_RE = r"^(?:https?://)?(?:vm|vt)\.tiktok\.com/"
+SHORT_LINK = (
+    "a short link, which cannot be resolved offline to a profile: give the profile link "
+    "(tiktok.com/@name) or the handle"
+)
+# an e-mail address in the handle column made a creator "instagram:lena@example.com"
+EMAIL_RE = r"^[^@/\t\n\f\r ]+@[^@/\t\n\f\r ]+\.[a-z]{2,}$"
+EMAIL = "an e-mail address, not a handle"
 
 _PROFILE_URL = re.compile(URL_HANDLE_RE, re.I)
 _NOT_PROFILE = re.compile(NOT_PROFILE_RE, re.I)
 _OTHER = re.compile(OTHER_LINK_RE, re.I)
+_SHORT = re.compile(SHORT_LINK_RE, re.I)
+_EMAIL = re.compile(EMAIL_RE, re.I)
 _HAS_SPACE = re.compile(f"[\t\n\f\r{_ZS}\u2028\u2029]")  # RE2's [\s\p{Z}]
 
 
@@ -207,6 +221,10 @@ def handle_problem(cell: str | None, platform: str | None) -> str | None:
     text = clean_text(cell or "")
     if _NOT_PROFILE.match(text):
         return NOT_A_PROFILE
+    if _SHORT.match(text):
+        return SHORT_LINK
+    if _EMAIL.match(text):
+        return EMAIL
     got = read_handle(text)
     if got.link_platform is None and _OTHER.match(text):
         return OTHER_LINK
@@ -268,8 +286,11 @@ def handle_problem_sql(expr: str, platform: str) -> str:
         _cell(expr),
         "_h",
         # a link has a '/' and a spaced handle a space: most cells have neither
-        "CASE WHEN NOT contains(_h, '/') AND NOT regexp_matches(_h, '[\\s\\p{Z}]') THEN NULL "
+        "CASE WHEN contains(_h, '@') AND regexp_matches(_h, "
+        f"{_lit(EMAIL_RE)}, 'i') THEN {_lit(EMAIL)} "
+        "WHEN NOT contains(_h, '/') AND NOT regexp_matches(_h, '[\\s\\p{Z}]') THEN NULL "
         f"WHEN regexp_matches(_h, {_lit(NOT_PROFILE_RE)}, 'i') THEN {_lit(NOT_A_PROFILE)} "
+        f"WHEN regexp_matches(_h, {_lit(SHORT_LINK_RE)}, 'i') THEN {_lit(SHORT_LINK)} "
         f"WHEN NOT regexp_matches(_h, {_lit('^' + URL_HANDLE_RE)}, 'i') "
         f"AND regexp_matches(_h, {_lit(OTHER_LINK_RE)}, 'i') THEN {_lit(OTHER_LINK)} "
         f"WHEN regexp_matches({handle_sql('_h')}, '[\\s\\p{{Z}}]') "

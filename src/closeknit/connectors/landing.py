@@ -463,15 +463,15 @@ def upsert_relation(tx: Tx, table: str, relation: str, cols: list[str]) -> int:
                 "(s.observed_at IS NULL OR t.observed_at IS NULL OR s.observed_at >= t.observed_at)"
             )
             sets = ", ".join(
-                f"{c} = CASE WHEN {newer} THEN COALESCE(s.{c}, t.{c}) "
-                f"ELSE COALESCE(t.{c}, s.{c}) END"
+                f"{c} = CASE WHEN {newer} THEN {_newer_of(c, 's', 't')} "
+                f"ELSE {_newer_of(c, 't', 's')} END"
                 for c in upd_cols
                 if c != "observed_at"
             )
             sets += ", observed_at = greatest(s.observed_at, t.observed_at)"
             tx.execute(f"UPDATE {table} AS t SET {sets} FROM _staged AS s WHERE {on}")
         elif upd_cols:
-            sets = ", ".join(f"{c} = COALESCE(s.{c}, t.{c})" for c in upd_cols)
+            sets = ", ".join(f"{c} = {_newer_of(c, 's', 't')}" for c in upd_cols)
             tx.execute(f"UPDATE {table} AS t SET {sets} FROM _staged AS s WHERE {on}")
         col_sql = ", ".join(real)
         tx.execute(
@@ -485,6 +485,18 @@ def upsert_relation(tx: Tx, table: str, relation: str, cols: list[str]) -> int:
     n = int(tx.scalar("SELECT count(*) FROM _staged"))
     tx.execute("DROP TABLE _staged")
     return n
+
+
+def _newer_of(col: str, new: str, old: str) -> str:
+    """SQL for a merged field: ``new``'s value where it has one, else ``old``'s; ``extra`` (a
+    JSON object of the source's other fields) merged key by key, ``new``'s keys winning, so a
+    later export's engagement rate does not drop an earlier one's average likes."""
+    if col == "extra":
+        return (
+            f"CASE WHEN {new}.extra IS NULL THEN {old}.extra WHEN {old}.extra IS NULL "
+            f"THEN {new}.extra ELSE json_merge_patch({old}.extra, {new}.extra) END"
+        )
+    return f"COALESCE({new}.{col}, {old}.{col})"
 
 
 def _replace(

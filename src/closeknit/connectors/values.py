@@ -131,6 +131,8 @@ _CURRENCY_SIGNS = {
 _CURRENCY = re.compile(r"^(?:([A-Z]{3})|(R\$|[$€£¥₹₩]))?\s*(.*?)\s*(?:([A-Z]{3})|(R\$|[$€£¥₹₩]))?$")
 
 
+_MONEY_SUFFIX = re.compile(r"([0-9]+(?:[.,][0-9]+)?)([kKmM])")
+_MONEY_UNITS = {"k": 1e3, "m": 1e6}
 _PLAIN_AMOUNT = re.compile(r"-?[0-9]{1,15}(?:\.[0-9]{1,15})?")
 
 
@@ -165,6 +167,15 @@ def _money_rules(text: object) -> tuple[float | None, str | None]:
     body = m.group(3).replace(" ", "")
     if not body:
         raise BadValue(f"not an amount: {str(text)[:40]!r}")
+    k = _MONEY_SUFFIX.fullmatch(body)
+    if k:
+        # '$2k', '€1,5K', 'USD 1.2M' (Heepsy's prices): as counts read them, the separator
+        # before a suffix is the decimal one
+        try:
+            value = float(k.group(1).replace(",", ".")) * _MONEY_UNITS[k.group(2).lower()]
+        except ValueError as e:
+            raise BadValue(f"not an amount: {str(text)[:40]!r}") from e
+        return (-value if neg else value), cur
     try:
         # money always allows two decimals: '1,50' is 1.5, '1,500' is 1500
         if "," in body and "." not in body and len(body.rsplit(",", 1)[1]) == 2:

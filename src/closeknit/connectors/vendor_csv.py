@@ -39,9 +39,12 @@ import difflib
 import itertools
 import json
 import re
+import shutil
 import statistics
+import tempfile
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -57,13 +60,17 @@ from closeknit.connectors.bulk import (
 )
 from closeknit.connectors.countries import country_code, country_sql
 from closeknit.connectors.csvfast import load_csv
-from closeknit.connectors.csvio import header_key, open_csv
+from closeknit.connectors.csvio import binary_kind, header_key, open_csv
 from closeknit.connectors.identity import (
+    EMAIL,
+    EMAIL_RE,
     NOT_A_PROFILE,
     NOT_PROFILE_RE,
     OTHER_LINK,
     OTHER_LINK_RE,
     PLATFORMS,
+    SHORT_LINK,
+    SHORT_LINK_RE,
     canonical_platform,
     clean_handle,
     clean_text_sql,
@@ -75,7 +82,8 @@ from closeknit.connectors.identity import (
     read_handle,
 )
 from closeknit.connectors.landing import ImportResult
-from closeknit.connectors.sheets import csv_of
+from closeknit.connectors.languages import LIST_SEPARATORS, language_sql
+from closeknit.connectors.sheets import csv_of, sheet_as_csv
 from closeknit.connectors.values import (
     BadValue,
     date_in_text,
@@ -278,8 +286,14 @@ NUMBER_FIELDS = ("engagement_rate",)
 MULTI_FIELDS = ("category",)  # several columns collect into a list
 
 _HANDLE = re.compile(r"^@?[\w.\-]{1,60}$")
-# rows a spreadsheet adds under the table: a total is not a creator
-SUMMARY_ROWS = ("total", "totals", "grand total", "sum", "summe", "gesamt", "totale", "subtotal")
+# rows a spreadsheet adds under the table: a total or an average is not a creator (compared
+# lower-cased with punctuation as spaces: "TOTAL:", "Avg.", "Grand-Total")
+SUMMARY_ROWS = (
+    "total", "totals", "grand total", "sum", "summe", "gesamt", "totale", "subtotal",
+    "sub total", "average", "averages", "avg", "mean", "median", "min", "max", "minimum",
+    "maximum", "durchschnitt", "mittelwert", "media", "promedio", "moyenne", "total general",
+    "totaal", "gemiddelde",
+)  # fmt: skip
 
 # Words that make a header another quantity than the count it names ("Followers growth 30d",
 # "Fake followers", "Follower to following ratio", "Posts per week", "Last post", "Total likes"
@@ -354,6 +368,11 @@ _DERIVED = frozenset(
 _IDENTIFIER = frozenset("id ids identifier uid key".split())
 _CONTACT = frozenset("email mail e phone contact".split())
 _CONTACT_STATE = frozenset("verified valid validated status available found confirmed".split())
+# an event of outreach to a creator: its cells are dates or states, not addresses
+_OUTREACH = frozenset(
+    "contacted sent opened replied bounced reached clicked when time on at kontaktiert "
+    "contactado contacte contattato".split()
+)
 _METRIC_NOUNS = frozenset(
     "per posts post followers follower views likes comments videos uploads subscribers".split()
 )
@@ -381,8 +400,11 @@ def _qualifier(f: str, leftover: set[str], header: str) -> str | None:
     if f == "verified":
         q = _CONTACT  # "Email verified" is about the e-mail, not the account
     elif f == "contact":
-        # "Email verified" holds yes/no, not an address; "Contacted date" a date
-        q = _CONTACT_STATE | _DATE_WORDS
+        # "Email verified" holds yes/no, not an address; "Contacted date", "Last contacted",
+        # "Email sent" a date or a state of the outreach (a date became the creator's contact).
+        # The whole header counts: a fuzzy match ("contacted" ~ "contact") leaves no leftover.
+        q = _CONTACT_STATE | _DATE_WORDS | _RECENCY | _OUTREACH
+        return next((w for w in sorted(set(norm(header).split())) if w in q), None)
     elif f == "date":
         # "Posts / month" is a count per month, not a date; "Date added" (CreatorIQ), "Date of
         # birth", "Date joined" are dates of something else than the export
@@ -547,6 +569,11 @@ def handle_likeness(values: list[str]) -> float:
     return ok / len(vals) + 0.2 * lower / len(vals)
 
 
+def _fill_share(values: list[str], rows: int) -> float:
+    """Share of the sampled rows whose cell in this column is filled."""
+    return sum(1 for v in values if v and v.strip()) / rows if rows else 1.0
+
+
 def _url_handle(value: str) -> str | None:
     """The handle of a profile link (None when the value is not one: a post link neither), as
     :mod:`closeknit.connectors.identity` reads a handle cell."""
@@ -588,7 +615,12 @@ def detect(
         if not idx and col.isdigit() and 1 <= int(col) <= len(headers):
             idx = [int(col) - 1]
         if not idx:
-            raise ValidationError(f"--map {fld}={col}: no such column in {headers}")
+            # neutral about the order: parse_map swaps "Column=field", so "bogus=Followers"
+            # arrived here as followers=bogus and was reported the other way round
+            raise ValidationError(
+                f"--map: no such column {col!r} (columns: {', '.join(headers)}), and no such "
+                f"field either (fields: {', '.join(sorted(SYNONYMS))}); write --map FIELD=COLUMN"
+            )
         cm.columns.setdefault(fld, []).extend(idx)
         cm.how[fld] = "override"
         used.update(idx)
@@ -640,8 +672,16 @@ def detect(
         )
     # handle vs display name: by how handle-like the values are
     if name_like and "handle" not in cm.columns:
+        # weighted by how many rows the column fills: two TikTok cells out of eleven rows
+        # outranked ten Instagram profile links beside one post link, and nine rows were lost
         ranked = sorted(
-            name_like, key=lambda i: -(handle_likeness(col_values[i]) + bonus.get(i, 0.0))
+            name_like,
+            key=lambda i: (
+                -(
+                    handle_likeness(col_values[i]) * _fill_share(col_values[i], len(sample))
+                    + bonus.get(i, 0.0)
+                )
+            ),
         )
         top = ranked[0]
         no_values = not any(v.strip() for v in col_values[top])
@@ -972,6 +1012,7 @@ def build_spec(
     platform: str,
     date: _dt.date | None,
     preamble: Sequence[str] = (),
+    lines: Sequence[int] = (),
 ) -> JsonSpec:
     """The SQL that reads one export under column map ``cm`` (one spec per file).
 
@@ -1003,7 +1044,7 @@ def build_spec(
         return f"d.m{i}"
 
     def parsed(kind: str, i: int) -> str:
-        fn = {"c": count_sql, "n": number_sql, "p": money_sql, "b": bool_sql}[kind]
+        fn = {"c": _count_sql, "n": number_sql, "p": money_sql, "b": bool_sql}[kind]
         derive.setdefault(f"{kind}{i}", fn(x[i]))
         return f"d.{kind}{i}"
 
@@ -1064,9 +1105,13 @@ def build_spec(
         )
     )
     checks.append(
+        Check(h0, f"regexp_matches(d.cell, {_lit(SHORT_LINK_RE)}, 'i')", SHORT_LINK, value="d.cell")
+    )
+    checks.append(
         Check(
             h0,
-            f"d.link_platform IS NULL AND regexp_matches(d.cell, {_lit(OTHER_LINK_RE)}, 'i')",
+            f"d.link_platform IS NULL AND regexp_matches(d.cell, {_lit(OTHER_LINK_RE)}, 'i') "
+            f"AND NOT regexp_matches(d.cell, {_lit(SHORT_LINK_RE)}, 'i')",
             OTHER_LINK,
             value="d.cell",
         )
@@ -1074,7 +1119,18 @@ def build_spec(
     checks.append(
         Check(
             h0,
-            f"lower(d.handle) IN ({', '.join(_lit(s) for s in SUMMARY_ROWS)})",
+            f"contains(d.cell, '@') AND regexp_matches(d.cell, {_lit(EMAIL_RE)}, 'i')",
+            EMAIL,
+            value="d.cell",
+        )
+    )
+    checks.append(
+        Check(
+            h0,
+            # "@Mean" or a profile link is written as a handle: only a bare word is a label
+            f"NOT starts_with(d.cell, '@') AND NOT contains(d.cell, '/') AND "
+            f"trim(regexp_replace(lower(d.cell), '[^\\p{{L}}\\p{{N}}]+', ' ', 'g')) "
+            f"IN ({', '.join(_lit(s) for s in SUMMARY_ROWS)})",
             "a summary row of the spreadsheet, not a creator",
             value="d.handle",
         )
@@ -1149,6 +1205,10 @@ def build_spec(
         scale, note = _rate_scale(headers[i], [r[i] for r in sample if i < len(r)])
         if note:
             rate_notes.append(("engagement_rate", note))
+        rate_notes.extend(
+            ("engagement_rate", n)
+            for n in _rate_doubts(headers[i], [(r[i] if i < len(r) else "") for r in sample], lines)
+        )
         checks.append(cell_check(i, f"{parsed('n', i)} IS NULL", "a number"))
         rate_parts[i] = (
             f"CASE WHEN NOT {miss(i)} THEN round(CASE WHEN contains({x[i]}, '%') "
@@ -1165,8 +1225,13 @@ def build_spec(
         values[f] = coalesce(
             [f"CASE WHEN NOT {miss(i)} THEN {parsed(kind, i)} END" for i in idx], null
         )
+    # a price left empty as unreadable takes its currency with it (a lone "EUR" was stored)
     values["price_currency"] = coalesce(
-        [f"CASE WHEN NOT {miss(i)} THEN {currency_sql(x[i])} END" for i in ordered("price")[:1]],
+        [
+            f"CASE WHEN NOT {miss(i)} AND {parsed('p', i)} IS NOT NULL "
+            f"THEN {currency_sql(x[i])} END"
+            for i in ordered("price")[:1]
+        ],
         "NULL::VARCHAR",
     )
     cats = [f"CASE WHEN NOT {miss(i)} THEN trim({x[i]}) END" for i in ordered("category")]
@@ -1188,6 +1253,23 @@ def build_spec(
                 keep_row=True,
             )
         )
+    for i in ordered("language"):
+        # "English", "Français", "en-GB", "en, es" are stored as ISO 639-1 codes (discover
+        # --language en compares codes); a word no table knows is kept in extra, as a country
+        checks.append(
+            Check(
+                headers[i],
+                f"(NOT {miss(i)} AND {language_sql(x[i])} IS NULL)",
+                f"{headers[i]} is not a language closeknit knows (an ISO 639-1 code such as en, "
+                "or a language's name; the cell is kept in the creator's extra fields)",
+                value=x[i],
+                keep_row=True,
+            )
+        )
+    derive["language_txt"] = coalesce(
+        [f"CASE WHEN NOT ({missing_sql(x[i])}) THEN trim({x[i]}) END" for i in ordered("language")],
+        "NULL::VARCHAR",
+    )
     # inside derive, d.* does not exist yet: the missing tests are inlined there
     derive["country_txt"] = coalesce(
         [f"CASE WHEN NOT ({missing_sql(x[i])}) THEN trim({x[i]}) END" for i in ordered("country")],
@@ -1260,6 +1342,18 @@ def build_spec(
         "struct_pack(k := 'country_name', v := to_json(CASE WHEN country IS NULL "
         "THEN d.country_txt END))"
     )
+    # the column holds one language: the first of a list; all of them stay in extra
+    codes = (
+        f"list_filter(list_transform(regexp_split_to_array(d.language_txt, "
+        f"{_lit(LIST_SEPARATORS)}), lambda _x: {language_sql('_x')}), lambda _c: _c IS NOT NULL)"
+    )
+    extra_items.append(
+        f"struct_pack(k := 'languages', v := to_json(CASE WHEN len({codes}) > 1 THEN {codes} END))"
+    )
+    extra_items.append(
+        "struct_pack(k := 'language_name', v := to_json(CASE WHEN language IS NULL "
+        "THEN d.language_txt END))"
+    )
     for i, h in enumerate(headers):
         if i not in mapped:
             extra_items.append(
@@ -1269,6 +1363,7 @@ def build_spec(
     inner = f"""
       SELECT _seq, {plat} AS platform, d.handle AS handle, {row_date} AS row_date,
              {country_sql("d.country_txt")} AS country,
+             {language_sql("d.language_txt")} AS language,
              {", ".join(f"{v} AS v_{k}" for k, v in values.items())}, r, d
       FROM _bk_ok
     """
@@ -1276,7 +1371,7 @@ def build_spec(
       SELECT _seq, platform || ':' || lower(handle) AS creator_id, platform, handle,
              {text("name")} AS name, {text("bio")} AS bio,
              v_followers AS followers, v_following AS following, v_posts_count AS posts_count,
-             v_verified AS verified, country, lower({text("language")}) AS language,
+             v_verified AS verified, country, language,
              {categories} AS categories, {text("contact")} AS contact, {text("url")} AS url,
              'vendor_csv' AS source, row_date AS observed_at,
              CASE WHEN len(ex) > 0 THEN to_json(map_from_entries(ex)) END AS extra
@@ -1314,6 +1409,25 @@ def build_spec(
     )
 
 
+# digits grouped by one separator used twice or more: each group after the first has three
+# digits (Indian lakh grouping '1,23,456' too); '1,234,5' is a typo that read 12345
+_SEVERAL_GROUPS = r"[+-]?[0-9]+(?:,[0-9]+){2,}|[+-]?[0-9]+(?:\.[0-9]+){2,}"
+_GOOD_GROUPS = (
+    r"[+-]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]{1,2}(?:,[0-9]{2})+,[0-9]{3}|[0-9]{1,3}(?:\.[0-9]{3})+)"
+)
+
+
+def _count_sql(expr: str) -> str:
+    """:func:`bulk.count_sql`, but a cell with malformed digit groups is no count (a warning,
+    the field left empty) rather than the digits run together."""
+    c = f"regexp_replace(trim({expr}), '[ \t\u00a0\u202f\u2009'']', '', 'g')"
+    return (
+        f"CASE WHEN regexp_full_match({c}, {_lit(_SEVERAL_GROUPS)}) "
+        f"AND NOT regexp_full_match({c}, {_lit(_GOOD_GROUPS)}) THEN NULL "
+        f"ELSE {count_sql(expr)} END"
+    )
+
+
 def _rate_number(cell: str) -> float | None:
     """Python twin of :func:`number_sql` (None when the cell is not a number)."""
     try:
@@ -1345,6 +1459,43 @@ def _rate_scale(header: str, cells: list[str]) -> tuple[float, str | None]:
             "of 15% or more"
         )
     return 1.0, None
+
+
+IMPLAUSIBLE_RATE = 0.30  # engagement above 30% of the followers a post: a unit slip, not a star
+
+
+def _rate_doubts(header: str, cells: list[str], lines: Sequence[int]) -> list[str]:
+    """File warnings about a rate column's sampled cells, naming their lines (values kept):
+    a bare number among '%' cells (read in the column's unit, percent points: '0.045' beside
+    '2.9%' is 0.045%, not 4.5%) and rates above 30% ('0.5' in a column of fractions is 50%).
+
+    Only the rows the column map samples are looked at: a check on every row would leave the
+    value empty, as the import's per-row warnings do, and these values are kept."""
+    scale, _note = _rate_scale(header, cells)
+    at = [lines[k] if k < len(lines) else k + 2 for k in range(len(cells))]
+    filled = [(ln, v.strip()) for ln, v in zip(at, cells, strict=True) if not is_missing(v)]
+    out: list[str] = []
+    if any("%" in v for _ln, v in filled):
+        bare = [(ln, v) for ln, v in filled if "%" not in v and _rate_number(v) is not None]
+        if bare:
+            shown = ", ".join(f"line {ln}: {v!r}" for ln, v in bare[:5])
+            out.append(
+                f"{header!r} holds cells with and without '%': those without ({shown}) are read "
+                "in the column's unit, percent points (0.045 = 0.045%); write 4.5% if a fraction "
+                "was meant"
+            )
+    high = []
+    for ln, v in filled:
+        n = _rate_number(v)
+        if n is not None and (n / 100 if "%" in v else n * scale) > IMPLAUSIBLE_RATE:
+            high.append((ln, v, n / 100 if "%" in v else n * scale))
+    if high:
+        shown = ", ".join(f"line {ln}: {v!r} = {r:.0%}" for ln, v, r in high[:5])
+        out.append(
+            f"{header!r}: engagement rates above {IMPLAUSIBLE_RATE:.0%} are implausible ({shown}); "
+            "kept as read: check the column's unit"
+        )
+    return out
 
 
 def number_sql(expr: str) -> str:
@@ -1382,8 +1533,17 @@ def money_sql(expr: str) -> str:
     sign = "CASE WHEN starts_with(_t, '-') OR starts_with(_t, '(') THEN -1 ELSE 1 END"
     cur = r"([A-Z]{3}|R\$|[$€£¥₹₩])?"
     ok = rf"regexp_full_match(_t, '[(-]?\s*{cur}\s*[0-9][0-9.,\s]*\s*{cur}\s*\)?')"
+    # '$2k', '€1,5K': the suffix's factor, the separator before it a decimal one (values)
+    suffixed = rf"'[(-]*\s*{cur}\s*([0-9]+(?:[.,][0-9]+)?)\s*([kKmM])\s*{cur}\s*\)?'"
+    k_amount = (
+        f"try_cast(replace(regexp_extract(_t, {suffixed}, 2), ',', '.') AS DOUBLE) * "
+        f"CASE lower(regexp_extract(_t, {suffixed}, 3)) WHEN 'k' THEN 1000 ELSE 1000000 END"
+    )
     return let_sql(
-        f"trim({expr})", "_t", f"CASE WHEN {ok} THEN {sign} * try_cast({body} AS DOUBLE) END"
+        f"trim({expr})",
+        "_t",
+        f"CASE WHEN {ok} THEN {sign} * try_cast({body} AS DOUBLE) "
+        f"WHEN regexp_full_match(_t, {suffixed}) THEN {sign} * {k_amount} END",
     )
 
 
@@ -1430,7 +1590,8 @@ def vendor_plan(
     cm = detect_table(headers, sample, mapping)
     plat = platform_of(path, headers, platform, cm.headers[cm.columns["handle"][0]])
     d = date_of(path, date, preamble)
-    spec = build_spec(cm, sample, platform=plat, date=d, preamble=preamble)
+    lines = [r.line for r in first if not r.error]
+    spec = build_spec(cm, sample, platform=plat, date=d, preamble=preamble, lines=lines)
     return cm, spec, {"platform": plat, "date": d.isoformat() if d else None}
 
 
@@ -1448,6 +1609,22 @@ def parse_map(items: list[str] | None) -> dict[str, str]:
     return out
 
 
+@contextmanager
+def _text_of(path: Path) -> Iterator[Path]:
+    """The CSV text of an export: :func:`sheets.csv_of`, and also for a workbook saved under a
+    .csv name (vendors' "Export to CSV" buttons that send .xlsx), found by its bytes: it was
+    refused as "header cell 1 is not UTF-8" with a line of escaped bytes."""
+    if binary_kind(path) == "xlsx" and path.suffix.lower() not in (".xlsx", ".xlsm"):
+        with tempfile.TemporaryDirectory(prefix="closeknit-sheet-") as tmp:
+            # openpyxl goes by the file name's suffix: a copy under .xlsx
+            book = Path(tmp) / "book.xlsx"
+            shutil.copyfile(path, book)
+            yield sheet_as_csv(book, Path(tmp) / f"{path.stem}.csv")
+        return
+    with csv_of(path) as src:
+        yield src
+
+
 def import_vendor_csv(
     store: Store,
     workspace: str,
@@ -1462,7 +1639,7 @@ def import_vendor_csv(
     path = Path(path)
     if not path.is_file():
         raise ValidationError(f"no such file: {path}", path=str(path))
-    with csv_of(path) as src:  # an .xlsx export as CSV text; quarantine names the workbook
+    with _text_of(path) as src:  # an .xlsx export as CSV text; quarantine names the workbook
         enc = None if src != path else encoding
         _cm, spec, head = vendor_plan(
             src, platform=platform, mapping=mapping, date=date, encoding=enc
@@ -1491,7 +1668,7 @@ def inspect(
 ) -> dict[str, Any]:
     """How a file would be read: platform, export date and the column map (for the CLI)."""
     path = Path(path)
-    with csv_of(path) as src:
+    with _text_of(path) as src:
         enc = None if src != path else encoding
         head, rows = open_csv(src, encoding=enc)
         headers = head.headers

@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from closeknit.connectors.languages import LANGUAGE_WORDS  # one table: importers read it too
 from closeknit.errors import ValidationError
 
 PLATFORMS = ("instagram", "youtube", "tiktok")
@@ -32,10 +33,6 @@ COUNTRY_WORDS: dict[str, str] = {
 }  # fmt: skip
 # Language words only when explicit ("Spanish-speaking", "in German"): bare adjectives above are
 # read as countries.
-LANGUAGE_WORDS: dict[str, str] = {
-    "english": "en", "spanish": "es", "german": "de", "french": "fr", "portuguese": "pt",
-    "italian": "it", "dutch": "nl", "japanese": "ja", "korean": "ko", "polish": "pl",
-}  # fmt: skip
 _GENDER = {
     "women": "F", "woman": "F", "female": "F", "females": "F", "girls": "F", "moms": "F",
     "mums": "F", "men": "M", "man": "M", "male": "M", "males": "M", "guys": "M", "dads": "M",

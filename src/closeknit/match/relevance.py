@@ -59,7 +59,6 @@ import numpy as np
 from closeknit.match.bm25 import BM25, tokens
 from closeknit.match.brief import (
     COUNTRY_WORDS,
-    LANGUAGE_WORDS,
     PLATFORMS,
     TIERS,
     Brief,
@@ -77,7 +76,20 @@ STOP = (
     speaking based living working""".split()
     )
     | {w for k in COUNTRY_WORDS for w in k.split()}
-    | set(LANGUAGE_WORDS)
+    # the languages a brief names for its audience ("young Spanish audiences"); not the whole
+    # table the importers read (thai, greek, chinese, korean name a topic as often: "thai food")
+    | {
+        "english",
+        "spanish",
+        "german",
+        "french",
+        "portuguese",
+        "italian",
+        "dutch",
+        "japanese",
+        "korean",
+        "polish",
+    }  # fmt: skip
     | set(PLATFORMS)
     | set(TIERS)
 )
