@@ -128,9 +128,114 @@ def test_uk_is_a_country_and_filters_use_one_scale(client: tuple[TestClient, See
     # the seeded store has no features, so a note about vetting may stand, but no error
     assert r.status_code == 200 and 'value="GB"' in r.text and "data-error-type" not in r.text
     assert "data-creator-id" in r.text or "data-match" in r.text or "<tbody>" in r.text
-    # engagement typed in percent: 1.5 means 1.5%, never 150%
+    # engagement typed in percent: 1.5 means 1.5%, never 150%; a refusal says the percent
+    # range the field takes ("less than or equal to 1" was the service's fraction)
     r = c.get("/discover", params={"text": "vegan tips", "min_er": "150", "go": "1"})
-    assert "Engagement rate" in visible(r.text) and "less than or equal to" in visible(r.text)
+    assert "Engagement rate at least %: enter a percentage from 0 to 100" in visible(r.text)
+
+
+@pytest.mark.parametrize(
+    ("field", "said"),
+    [
+        ("min_er", "Engagement rate at least %"),
+        ("max_sponsored", "Sponsored posts at most %"),
+        ("min_country_share", "Audience in the brief's countries %"),
+    ],
+)
+def test_percent_fields_are_refused_in_percent(
+    client: tuple[TestClient, Seeded], field: str, said: str
+) -> None:
+    """The form takes percent, and its errors said fractions: "input should be less than or
+    equal to 1", "a fraction from 0 to 1 (0.3 = 30%): did you mean 0.015?"."""
+    c, _ = client
+    for url in ("/discover", "/plan"):
+        if url == "/discover":
+            r = c.get(url, params={"text": "vegan tips", field: "150", "go": "1"})
+        else:
+            page = c.get("/plan?text=vegan").text
+            token = page.split('name="csrf_token" value="')[1].split('"')[0]
+            r = c.post(url, data={"text": "vegan", "budget": "1000", field: "150",
+                                  "csrf_token": token})  # fmt: skip
+        text = visible(r.text)
+        assert f"{said}: enter a percentage from 0 to 100 (150.0% was entered)" in text, text
+        for fraction in ("less than or equal to 1", "fraction", "0.015", "≤ 1"):
+            assert fraction not in text, (url, fraction)
+
+
+def test_not_found_says_the_id_as_typed_and_no_workspace(
+    client: tuple[TestClient, Seeded],
+) -> None:
+    """/lists/l_nope said "No list 'l nope'" (the id altered) and /campaigns/nope "in
+    workspace 'c…'" (an internal id)."""
+    c, _ = client
+    r = c.get("/lists/l_nope")
+    assert r.status_code == 404 and "No list “l_nope”." in visible(r.text)
+    r = c.get("/campaigns/nope")
+    text = visible(r.text)
+    assert r.status_code == 404 and "No campaign “nope”." in text and "workspace" not in text
+
+
+def test_a_search_with_no_result_says_so_once(client: tuple[TestClient, Seeded]) -> None:
+    """It said three things, one of them raw: "0 shown of 0 creators…", "no creator is left
+    after the filters: followers left out 5,000; check their values or widen them" and "No
+    creator fits this brief"."""
+    c, _ = client
+    r = c.get("/discover", params={"text": "vegan tips", "max_followers": "1", "go": "1"})
+    text = visible(r.text)
+    assert text.count("No creator fits this brief and these filters") == 1, text
+    assert "outside the follower range" in text
+    for raw in ("0 shown", "no creator is left after the filters", "left out 5"):
+        assert raw not in text, raw
+
+
+def test_an_empty_list_can_be_deleted(client: tuple[TestClient, Seeded]) -> None:
+    """An empty list had no Delete button."""
+    c, a = client
+    page = c.get("/lists").text
+    token = page.split('name="csrf_token" value="')[1].split('"')[0]
+    r = c.post("/lists/add", data={"creators": a.creators[0], "name": "Soon empty",
+                                   "csrf_token": token}, follow_redirects=False)  # fmt: skip
+    list_url = r.headers["location"].split("?")[0]
+    c.post(f"{list_url}/remove", data={"creator": a.creators[0], "csrf_token": token})
+    page = c.get(list_url).text
+    assert "This list is empty" in visible(page) and 'id="delete-list"' in page
+    assert f'action="{list_url}/delete"' in page
+    r = c.post(f"{list_url}/delete", data={"csrf_token": token}, follow_redirects=False)
+    assert r.status_code in (303, 204) and c.get(list_url).status_code == 404
+
+
+def test_a_campaign_past_its_end_date_is_done(client: tuple[TestClient, Seeded]) -> None:
+    """Campaigns that ended months ago all read "Live" on /campaigns: the status was the
+    stored one, set to live when content went live and never changed after."""
+    import datetime as dt
+
+    from closeknit.service import campaigns as csvc
+
+    today = dt.date.today()
+    base = {"campaign_id": "x", "name": "X", "brief": None, "budget": None, "currency": "USD",
+            "start_date": today - dt.timedelta(days=60), "landing_url": None,
+            "utm_campaign": None, "discount_percent": None, "attribution_window_days": 30,
+            "creators": []}  # fmt: skip
+    ended = today - dt.timedelta(days=1)
+    running = today + dt.timedelta(days=1)
+    cases = [
+        ("live", ended, "done"),
+        ("active", ended, "done"),
+        ("live", running, "live"),
+        ("live", None, "live"),
+        ("draft", ended, "draft"),
+        ("archived", ended, "archived"),
+    ]
+    for stored, end, shown in cases:
+        got = csvc.CampaignSummary.model_validate({**base, "status": stored, "end_date": end})
+        assert got.status == shown, (stored, end)
+    # the seeded campaign ran in October 2026 with the stored status "active"
+    c, a = client
+    rows = {r["campaign_id"]: r for r in c.get("/api/v1/campaigns").json()}
+    end = dt.date.fromisoformat(rows[a.campaign_id]["end_date"])
+    want = "done" if end < today else "active"
+    assert rows[a.campaign_id]["status"] == want
+    assert ("Done" if want == "done" else "Active") in visible(c.get("/campaigns").text)
 
 
 def test_errors_are_styled_pages_and_the_api_keeps_json(

@@ -3,10 +3,11 @@ tracking links, spend, outreach, and rosters of existing deals."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from closeknit.service.base import (
     AbsoluteUrl,
@@ -120,6 +121,15 @@ class CampaignFields(Out):
     discount_percent: float | None
     attribution_window_days: int
     code_pattern: str | None = None
+
+    @model_validator(mode="after")
+    def _ended(self) -> Self:
+        """A running campaign ("live" once content went live, or "active") whose end date has
+        passed is done: the stored status is only changed by hand or by a deal going live, so
+        campaigns that ended months ago still read "Live" on every interface."""
+        if self.status in ("live", "active") and self.end_date and self.end_date < dt.date.today():
+            self.status = "done"
+        return self
 
 
 class CampaignOut(CampaignFields):

@@ -8,15 +8,42 @@ from html import escape
 from typing import Any
 
 # The lift chart and the number format are shared with file reports (closeknit.report).
-from closeknit.report.lift_chart import counterfactual_chart
+from closeknit import figures
+from closeknit.report.lift_chart import counterfactual_chart as _report_counterfactual_chart
 from closeknit.report.lift_chart import fmt_number as _fmt
 
 Fmt = Callable[[float], str]
 
 
 def as_pct(v: float) -> str:
-    """A 0-1 share as a percentage label."""
-    return f"{v * 100:.1f}%" if abs(v) < 0.1 else f"{v * 100:.0f}%"
+    """A 0-1 share as a percentage label, one decimal as the text beside it (a chart said 78%
+    and 14% beside 77.5% and 13.9%, and 64% beside 1.5%)."""
+    return figures.percent(v)
+
+
+def counterfactual_chart(
+    series: Sequence[dict[str, Any]],
+    post_start: str,
+    *,
+    title: str = "Actual vs counterfactual revenue",
+    value_fmt: Fmt | None = None,
+) -> str:
+    """The lift chart shared with file reports, its axis labels in ``value_fmt`` (money in the
+    campaign's currency on the campaign page: it read 894.42 and −274.15)."""
+    svg = _report_counterfactual_chart(series, post_start, title=title)
+    if value_fmt is None:
+        return svg
+    keys = ("actual", "counterfactual_lo", "counterfactual_hi")
+    pts = [s for s in series if s.get("actual") is not None and s.get("counterfactual") is not None]
+    vals = [float(p[k]) for p in pts for k in keys]
+    if len(pts) < 2:
+        return svg
+    lo, hi = min(vals), max(vals)
+    hi = lo + 1 if hi == lo else hi
+    for v in (hi, lo):  # the two y-axis labels (top, then bottom) come first in the drawing
+        mark = f'class="axis">{_fmt(v)}</text>'
+        svg = svg.replace(mark, f'class="axis">{escape(value_fmt(v))}</text>', 1)
+    return svg
 
 
 def line_chart(
@@ -85,7 +112,8 @@ def bar_chart(
     if not rows:
         return f'<p class="muted">{escape(title)}: no data yet</p>'
     ivs = list(intervals) if intervals is not None else [None] * len(rows)
-    bar_h, pad_l, pad_r, top = 22, label_width, 90, 24
+    # a reference line's label gets a row of its own under the title (it was drawn over it)
+    bar_h, pad_l, pad_r, top = 22, label_width, 90, 24 + (16 if ref is not None else 0)
     height = top + bar_h * len(rows) + 10
     vals = [v for _, v in rows] + [x for iv in ivs if iv for x in iv]
     if ref is not None:
@@ -116,7 +144,11 @@ def bar_chart(
         )
         iv = ivs[i] if i < len(ivs) else None
         end = max(x1, sx(0), sx(max(iv)) if iv else 0.0)
-        parts.append(f'<text x="{end + 4:.1f}" y="{y + 15}" class="axis">{escape(vf(v))}</text>')
+        text = vf(v)
+        if ref is not None and end - 2 <= sx(ref) <= end + 8 + 7 * len(text):
+            # the value's label goes past the reference line, not across it ("0.00×")
+            end = max(end, sx(ref) + 2)
+        parts.append(f'<text x="{end + 4:.1f}" y="{y + 15}" class="axis">{escape(text)}</text>')
         if iv:
             parts.append(
                 f'<line x1="{sx(iv[0]):.1f}" y1="{y + bar_h / 2}" x2="{sx(iv[1]):.1f}" '
@@ -126,7 +158,7 @@ def bar_chart(
     if ref is not None:
         parts.append(
             f'<line x1="{sx(ref):.1f}" y1="{top - 4}" x2="{sx(ref):.1f}" y2="{height - 6}" '
-            f'class="ref"/><text x="{sx(ref) + 3:.1f}" y="{top - 6}" class="axis">'
+            f'class="ref"/><text x="{sx(ref) + 3:.1f}" y="{top - 8}" class="axis">'
             f"{escape(ref_label)}</text>"
         )
     parts.append("</svg>")

@@ -200,13 +200,19 @@ def label(v: Any) -> str:
 
 
 # snake_case words (not part of a @handle, an id or a URL) in domain notes become words.
-_SNAKE = re.compile(r"(?<![@\w:/.#-])([a-z]+(?:_[a-z]+)+)(?![\w/.:-])")
+# A value in quotes is shown as typed ("no list “l_nope”" said "l nope").
+_SNAKE = re.compile(r"(?<![@\w:/.#“'-])([a-z]+(?:_[a-z]+)+)(?![\w/.:-])")
 _NOTE_WORDS = {
     "creator_features": "vetting data",
     "audience_demographics": "audience demographics",
     "authenticity_score": "authenticity",
     "sponsored_rate": "sponsored share",
 }
+
+
+def _share(v: str) -> str:
+    """A 0-1 share written in a note ("0.80") as the pages write shares ("80.0%")."""
+    return figures.percent(float(v))
 
 
 _PHRASES = (
@@ -216,6 +222,79 @@ _PHRASES = (
         "(build the vetting data: closeknit features build)",
     ),
     (re.compile(r"\[((?:'[^']*'(?:, )?)+)\]"), lambda m: m.group(1).replace("'", "")),
+    # an option of the CLI and the API, said as what to do here
+    (
+        re.compile(r"\(pass cogs_share to assume a share of revenue\)"),
+        "(import the orders with their cost of goods on the Imports page)",
+    ),
+    # a factor is a ratio: "×", as every ratio on the pages ("widened by 1.08x")
+    (re.compile(r"(?<![\w.@-])(\d+(?:\.\d+)?)x\b"), lambda m: f"{m.group(1)}×"),
+    # what was not found, as typed, and never the internal workspace id it was looked up in
+    (
+        re.compile(r"\bno ([a-z]+(?: [a-z]+)?) '([^'\s]+)'(?: in workspace '[^']*')?"),
+        "no \\1 “\\2”",
+    ),
+    (re.compile(r" in workspace '[^']*'"), ""),
+    # the plan's notes: the on-brief rule in the plan form's words and percent (they showed
+    # "at on_brief_share 0.80", "P(on brief) 0.50-0.90", "(12, max_creators)"), ranges as
+    # every other range on the page ("($225.32 – $1,123.88)", not "[$537.50-$1,603.29]")
+    (
+        re.compile(r"\bat on_brief_share (\d(?:\.\d+)?) the plan would take"),
+        lambda m: (
+            f"with {_share(m.group(1))} of picks on brief on average (the On brief "
+            "setting), the plan would take"
+        ),
+    ),
+    (
+        re.compile(r"with a mean P\(on brief\) of (\d(?:\.\d+)?): about \d+% of its picks"),
+        lambda m: (
+            f"with each pick {_share(m.group(1))} likely to be on brief on average: about "
+            f"{figures.percent(1 - float(m.group(1)))} of its picks"
+        ),
+    ),
+    (
+        re.compile(r"the plan's mean P\(on brief\) under (\d(?:\.\d+)?)"),
+        lambda m: f"the picks' average chance of being on brief under {_share(m.group(1))}",
+    ),
+    (
+        re.compile(r"\(P\(on brief\) (\d(?:\.\d+)?)-(\d(?:\.\d+)?)\)"),
+        lambda m: f"({_share(m.group(1))} to {_share(m.group(2))} likely to be on brief)",
+    ),
+    (
+        re.compile(r"on brief with P >= (\d(?:\.\d+)?), the plan's mean >= (\d(?:\.\d+)?)"),
+        lambda m: (
+            f"each pick at least {_share(m.group(1))} likely to be on brief, "
+            f"{_share(m.group(2))} on average"
+        ),
+    ),
+    (
+        re.compile(r"relevance >= (\d(?:\.\d+)?)"),
+        lambda m: f"topic fit at least {_share(m.group(1))}",
+    ),
+    (re.compile(r"\bmean P\(on brief\)"), "average chance of being on brief"),
+    (re.compile(r"\bP\(on brief\)"), "chance of being on brief"),
+    (re.compile(r"a lower on_brief_share"), "a lower On brief setting"),
+    (
+        re.compile(r"allowed \((\d+), max_creators\)"),
+        lambda m: f"allowed ({m.group(1)}, the At most setting)",
+    ),
+    (
+        re.compile(
+            r"importing those data \(closeknit import audience: demographics CSV, follower "
+            r"samples\)"
+        ),
+        "importing their audience demographics or follower samples (on the Imports page)",
+    ),
+    (
+        re.compile(r"\[(-?[$£€¥₹][\d,]+(?:\.\d+)?)-(-?[$£€¥₹][\d,]+(?:\.\d+)?)\]"),
+        r"(\1 – \2)",
+    ),
+    (re.compile(r"\[(-?[\d,]+(?:\.\d+)?)-(-?[\d,]+(?:\.\d+)?)\]"), r"(\1–\2)"),
+    # a p-value with the three decimals the page gives it beside (0.143), not two (0.14)
+    (
+        re.compile(r"with (\d+) placebos p cannot fall below [\d.]+"),
+        lambda m: f"with {m.group(1)} placebos p cannot fall below {1 / (int(m.group(1)) + 1):.3f}",
+    ),
 )
 
 
@@ -430,15 +509,15 @@ def error_response(
 FIELDS = {
     "min_followers": "Followers at least",
     "max_followers": "Followers at most",
-    "min_engagement_rate": "Engagement rate at least",
-    "max_engagement_rate": "Engagement rate at most",
+    "min_engagement_rate": "Engagement rate at least %",
+    "max_engagement_rate": "Engagement rate at most %",
     "min_fee": "Fee per post at least",
     "max_fee": "Fee per post at most",
     "min_authenticity": "Authenticity at least",
-    "max_sponsored_rate": "Sponsored posts at most",
-    "min_country_share": "Audience in the brief's countries",
-    "min_age_share": "Audience in the age range",
-    "min_gender_share": "Audience of the gender",
+    "max_sponsored_rate": "Sponsored posts at most %",
+    "min_country_share": "Audience in the brief's countries %",
+    "min_age_share": "Audience in the age range %",
+    "min_gender_share": "Audience of the gender %",
     "countries": "Country",
     "audience_age": "Audience age",
     "audience_gender": "Audience gender",
@@ -462,10 +541,30 @@ def field_label(field: str) -> str:
     return FIELDS.get(field) or label(field)
 
 
+# Fields the forms take in percent (2 for 2%) and the services as fractions (0.02): a refusal
+# of one says the percent range the form takes, never the service's 0-1.
+PERCENT_FIELDS = frozenset(
+    {
+        "min_engagement_rate",
+        "max_engagement_rate",
+        "max_sponsored_rate",
+        "min_country_share",
+        "min_age_share",
+        "min_gender_share",
+    }
+)
+
+
 def input_error(e: PydanticValidationError) -> ValidationError:
     """A form the service models refused, as one sentence naming the field in words."""
     err = e.errors()[0]
     field = error_field(err) or ""
+    if field in PERCENT_FIELDS:
+        inp = err.get("input")
+        typed = f" ({figures.percent(inp)} was entered)" if isinstance(inp, int | float) else ""
+        return ValidationError(
+            f"{field_label(field)}: enter a percentage from 0 to 100{typed}", field=field
+        )
     msg = validation_message(err)
     msg = msg[:1].lower() + msg[1:]
     return ValidationError(f"{field_label(field)}: {msg}" if field else msg, field=field or None)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from closeknit.service.creators import Engagement, Score, ScorePart, VetOut
-from closeknit.web.render import clean, counted, label, num, pct, score
+from closeknit.web.render import clean, counted, label, niche_label, num, pct, score
 
 
 def _share_or_num(v: Any) -> str:
@@ -20,17 +20,31 @@ def _share_or_num(v: Any) -> str:
     return num(v)
 
 
+def peers_text(cohort: str | None) -> str:
+    """The peer group in words: "platform×tier×niche: instagram / nano / home_workout" is
+    "nano Home workout creators on Instagram", "platform×tier: youtube / micro" is "YouTube
+    micro creators" (never the platform or niche ids)."""
+    if not cohort:
+        return "similar creators"
+    keys, _, values = cohort.rpartition(":")
+    names = [k.strip() for k in keys.split("×")] if keys else []
+    parts = [x.strip() for x in values.split("/")]
+    if len(names) != len(parts):
+        names = ["platform", "tier", "niche"][: len(parts)]
+    got = dict(zip(names, parts, strict=False))
+    plat, tier, niche = got.get("platform"), got.get("tier"), got.get("niche")
+    words = " ".join(x for x in (tier, niche_label(niche) if niche else None) if x)
+    if plat and niche:
+        return f"{words} creators on {label(plat)}"
+    return " ".join(x for x in (label(plat) if plat else None, words) if x) + " creators"
+
+
 def percentile_text(eng: Engagement) -> str | None:
-    """'higher than 46% of 24 nano Fitness & Gym creators on Instagram'."""
+    """'higher than 46.0% of 24 nano Fitness & Gym creators on Instagram'."""
     p = eng.percentile
     if p is None:
         return None
-    cohort = eng.cohort or ""
-    peers = cohort.split(":", 1)[-1].strip() if cohort else "similar creators"
-    parts = [x.strip() for x in peers.split("/")]
-    if len(parts) == 3:
-        plat, tier, niche = parts
-        peers = f"{tier} {niche} creators on {label(plat)}"
+    peers = peers_text(eng.cohort)
     n = eng.cohort_size
     size = f"{n:,} " if n is not None else ""
     if p >= 0.995:
@@ -136,14 +150,24 @@ def _score_view(key: str, sc: Score, vet: VetOut) -> dict[str, Any]:
     known = [p for p in parts if p["points"] is not None]
     # the weights the score used: a part without data drops out and the rest are re-weighted,
     # so the formula shows the re-weighted shares and adds up to the score (it showed the
-    # nominal 20% × 28.9 + 20% × 94.9 + 20% × 100 beside a score of 75)
+    # nominal 20% × 28.9 + 20% × 94.9 + 20% × 100 beside a score of 75), and the Weight column
+    # shows the same weights (it said 35.0% beside a formula of 38.9% × 70.9)
     used = sum(p["weight"] for p in known)
+    reweighted = bool(used) and len(known) < len(parts)
+    for p in parts:
+        if p["points"] is None:
+            p["weight_used_pct"] = "–"
+            p["weight_note"] = f"{pct(p['weight'])} if it had data" if reweighted else ""
+        else:
+            p["weight_used_pct"] = pct(p["weight"] / used) if used else pct(p["weight"])
+            p["weight_note"] = f"re-weighted from {pct(p['weight'])}" if reweighted else ""
     terms = [f"{pct(p['weight'] / used)} × {score(p['points'])}" for p in known] if used else []
     return {
         "key": key,
         "label": label(key),
         "score": sc.score,
         "coverage": sc.coverage,
+        "reweighted": reweighted,
         "parts": parts,
         "formula": " + ".join(terms)
         + (f" = {score(sc.score)}" if terms and sc.score is not None else ""),

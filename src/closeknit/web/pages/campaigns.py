@@ -316,7 +316,10 @@ def lift_partial(
     # lift is in the campaign's currency, as its results beside it (a USD campaign in a GBP
     # workspace showed its results in $ and its lift in £)
     camp = svc.get_campaign(store, p.workspace_id, campaign_id)
-    ctx: dict[str, Any] = {"lift": None, "lift_error": None, "lift_svg": "", "cur": camp.currency}
+    sym = ssvc.symbol(camp.currency)
+    ctx: dict[str, Any] = {
+        "lift": None, "lift_error": None, "lift_svg": "", "cur": camp.currency, "sym": sym,
+    }  # fmt: skip
     try:
         lift = rsvc.lift(
             store, p.workspace_id, campaign_id, rsvc.LiftIn(placebos=placebos, level=level)
@@ -328,6 +331,7 @@ def lift_partial(
                 [pt.model_dump(mode="json") for pt in cf.series],
                 cf.post_start.isoformat(),
                 title="Daily shop revenue: actual vs expected without the campaign (dashed)",
+                value_fmt=lambda v: figures.money(v, sym),
             )
         offered = cf.controls_offered if cf is not None else 0
         ctx["more_placebos"] = min(offered, 500) if offered > placebos else None

@@ -1,0 +1,152 @@
+"""The figures a page draws and writes follow one rule per kind, the same as the text beside
+them and the CLI: money with its symbol, ratios with ×, percentages with one decimal, the
+service's internal names (niche and platform ids, options of the CLI) in words."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from closeknit import figures
+from closeknit.service import creators as csvc
+from closeknit.service import reports as rsvc
+from closeknit.store import open_store
+from closeknit.web import charts, vetting
+from closeknit.web.render import clean, templates
+
+
+def test_chart_percent_labels_have_one_decimal() -> None:
+    """The followers chart said 78% / 14% beside the text's 77.5% / 13.9%; the audience
+    charts mixed 64% and 1.5%."""
+    assert charts.as_pct(0.775) == "77.5%" and charts.as_pct(0.139) == "13.9%"
+    assert charts.as_pct(0.64) == "64.0%" and charts.as_pct(0.015) == "1.5%"
+    svg = charts.share_bars({"F": 0.64, "M": 0.345, "U": 0.015}, title="Audience by gender")
+    assert ">64.0%<" in svg and ">1.5%<" in svg
+
+
+def test_reference_line_label_clears_the_title_and_the_values() -> None:
+    """The "break-even" label was drawn over the chart's title, and the line through the
+    "0.00×" of a bar at zero."""
+    svg = charts.bar_chart([("@a", 40.1), ("@b", 0.0)], title="Return on spend", ref=1.0,
+                           ref_label="break-even", value_fmt=figures.ratio)  # fmt: skip
+    title_y = float(re.search(r'y="([\d.]+)" class="title"', svg).group(1))  # type: ignore[union-attr]
+    ref_y = float(re.search(r'y="([\d.]+)" class="axis">break-even', svg).group(1))  # type: ignore[union-attr]
+    assert ref_y - title_y >= 14  # a line of its own under the title
+    line_x = float(re.search(r'<line x1="([\d.]+)"[^>]*class="ref"', svg).group(1))  # type: ignore[union-attr]
+    zero_x = float(re.search(r'<text x="([\d.]+)"[^>]*>0\.00×', svg).group(1))  # type: ignore[union-attr]
+    assert zero_x > line_x
+
+
+def test_the_lift_chart_axis_is_money() -> None:
+    """The counterfactual chart's axis read 894.42 and −274.15, without the currency."""
+    series = [
+        {"date": "2026-01-01", "actual": 894.42, "counterfactual": 10.0,
+         "counterfactual_lo": -274.15, "counterfactual_hi": 20.0},
+        {"date": "2026-01-02", "actual": 5.0, "counterfactual": 10.0,
+         "counterfactual_lo": 0.0, "counterfactual_hi": 20.0},
+    ]  # fmt: skip
+    svg = charts.counterfactual_chart(
+        series, "2026-01-02", title="t", value_fmt=lambda v: figures.money(v, "$")
+    )
+    assert ">$894.42<" in svg and ">-$274.15<" in svg and ">894.42<" not in svg
+
+
+def test_notes_use_the_page_rules_and_no_option_names() -> None:
+    """Notes the track and plan layers write, as the pages show them."""
+    assert clean("together they widened the interval by 1.08x") == (
+        "together they widened the interval by 1.08×"
+    )
+    assert "p cannot fall below 0.143" in clean("with 6 placebos p cannot fall below 0.14")
+    cogs = clean("margin ROAS is not computed (pass cogs_share to assume a share of revenue).")
+    assert "cogs" not in cogs and "cost of goods" in cogs
+    wider = clean(
+        "at on_brief_share 0.80 the plan would take 3 creators for $670.28, an expected "
+        "revenue of $1,034.95 [$537.50-$1,603.29], with a mean P(on brief) of 0.825: about "
+        "17% of its picks may not fit"
+    )
+    assert "($537.50 – $1,603.29)" in wider and "80.0% of picks on brief" in wider
+    assert "82.5%" in wider and "17.5% of its picks" in wider
+    held = clean(
+        "of the 1 candidate held back as possibly on brief (P(on brief) 0.50-0.90), 1 has no "
+        "follower sample: their fit is estimated from similar creators; importing those data "
+        "(closeknit import audience: demographics CSV, follower samples) would tell which fit"
+    )
+    assert "50.0% to 90.0%" in held and "Imports page" in held
+    full = clean(
+        "$434.91 of the budget is left unspent: the plan holds the most creators allowed "
+        "(12, max_creators); each other candidate would take the plan's mean P(on brief) "
+        "under 0.90 (a lower on_brief_share takes more of them)"
+    )
+    for word in ("P(on brief)", "max creators", "max_creators", "on_brief_share", "on brief share",
+                 "closeknit", "[", "0.90"):  # fmt: skip
+        for text in (wider, held, full):
+            assert word not in text, (word, text)
+
+
+def test_peers_are_named_in_words() -> None:
+    """ "higher than 97.7% of 130 nano home_workout creators" and "of 92 youtube / micro"."""
+    assert vetting.peers_text("platform×tier×niche: instagram / nano / home_workout") == (
+        "nano Home workout creators on Instagram"
+    )
+    assert vetting.peers_text("platform×tier: youtube / micro") == "YouTube micro creators"
+    assert vetting.peers_text(None) == "similar creators"
+
+
+def _vet_with_a_missing_part(small_world: Path) -> csvc.VetOut:
+    st = open_store(small_world, read_only=True)
+    try:
+        ids = [r["creator_id"] for r in st.query(
+            "SELECT creator_id FROM creator_features WHERE authenticity_score IS NOT NULL "
+            "AND audience_real_share IS NULL ORDER BY creator_id LIMIT 1")]  # fmt: skip
+        if not ids:
+            pytest.skip("no creator scored without its audience part in this world")
+        return csvc.vet(st, "default", csvc.VetIn(creator=ids[0]))
+    finally:
+        st.close()
+
+
+def test_the_weight_column_shows_the_weights_the_score_used(small_world: Path) -> None:
+    """A part without data re-weights the rest: the formula said 38.9% × 70.9 while the
+    Weight column still said 35.0%."""
+    vet = _vet_with_a_missing_part(small_world)
+    view = next(v for v in vetting.score_views(vet) if v["key"] == "authenticity")
+    assert view["reweighted"]
+    used = re.findall(r"([\d.]+%) × ", view["formula"])
+    shown = [p["weight_used_pct"] for p in view["parts"] if p["points"] is not None]
+    assert shown == used
+    missing = [p for p in view["parts"] if p["points"] is None]
+    assert missing and all(p["weight_used_pct"] == "–" for p in missing)
+    assert all("if it had data" in p["weight_note"] for p in missing)
+
+
+def _lift_html(lift: Any, sym: str = "$") -> str:
+    ctx = {"lift": lift, "lift_error": None, "lift_svg": "", "cur": "USD", "sym": sym,
+           "campaign_id": lift.campaign_id, "more_placebos": None, "cur_symbol": sym}  # fmt: skip
+    return templates.get_template("partials/lift.html").render(**ctx)
+
+
+def test_the_campaign_page_shows_the_holdout_and_the_halo(small_world: Path) -> None:
+    """The CLI and the API gave the holdout estimate (6,614, CUPED) and the halo (repeat
+    revenue −232); the page left both out, wrote "per 1 spent" without the currency and the
+    placebo p-value as 0.14 beside the note's 0.143."""
+    st = open_store(small_world, read_only=True)
+    try:
+        camp = st.query("SELECT campaign_id FROM campaigns ORDER BY campaign_id LIMIT 1")
+        lift = rsvc.lift(st, "default", camp[0]["campaign_id"], rsvc.LiftIn(placebos=4))
+    finally:
+        st.close()
+    if lift.holdout is None or lift.halo is None or lift.halo.repeat_purchases.uplift is None:
+        pytest.skip("this world's first campaign has no holdout or halo")
+    html = _lift_html(lift)
+    text = " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    h = lift.holdout.incremental
+    assert "Held-out comparison" in text and figures.money(h.estimate, "$") in text
+    assert figures.money_range(h.lo, h.hi, "$").replace(" – ", " to ") in text
+    up = lift.halo.repeat_purchases.uplift
+    assert "Repeat purchases (halo)" in text and figures.money(up.estimate, "$") in text
+    assert "per 1 spent" not in text and "per $1 spent" in text
+    if lift.placebo is not None and lift.placebo.p_value is not None:
+        assert f"p = {lift.placebo.p_value:.3f}" in text
