@@ -122,7 +122,7 @@ def test_the_demo_prints_its_plan_as_closeknit_plan_does(store: Store) -> None:
     through `closeknit plan`'s renderer now; only the title differs, naming the budget."""
     from closeknit.cli import demo as cli_demo
     from closeknit.cli.common import console
-    from closeknit.cli.plan import print_plan
+    from closeknit.cli.plan import method_words, print_plan, status_words
     from closeknit.service import plans as psvc
     from tests.plan.synth import seed_creators
 
@@ -137,8 +137,9 @@ def test_the_demo_prints_its_plan_as_closeknit_plan_does(store: Store) -> None:
     with console.capture() as want:
         print_plan(plan)
     demo, cmd = got.get().splitlines(), want.get().splitlines()
-    assert demo[0].strip() == f"plan under budget 20,000.00 ({plan.method}, {plan.status})"
-    assert cmd[0].strip() == f"plan ({plan.method}, {plan.status})"
+    how = f"{method_words(plan.method)}, {status_words(plan.status)}"
+    assert demo[0].strip() == f"plan under budget 20,000.00 ({how})"
+    assert cmd[0].strip() == f"plan ({how})"
     assert demo[1:] == cmd[1:] and "exp. revenue" not in got.get()
     assert f"@{plan.picks[0].handle}" in got.get()
     assert max(len(x) for x in demo) <= 80

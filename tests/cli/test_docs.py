@@ -35,7 +35,6 @@ def test_every_command_has_json_flag() -> None:
 # has --csv (the table with every column), like sqlite-utils.
 NO_CSV = {
     # the one record made or changed
-    "currency": "the workspace's currency setting",
     "lists create": "the list made",
     "briefs save": "the brief saved",
     "briefs show": "one saved brief",
@@ -62,8 +61,6 @@ NO_CSV = {
     "world generate": "the files written",
     "lift-series": "an import summary (counts)",
     # one report: a record with its evidence, not rows
-    "vet": "one creator's report",
-    "lift": "one campaign's estimate",
     "lift-design": "one design",
     "lift-holdout": "one comparison of two arms",
     "lift-validate": "one validation report",

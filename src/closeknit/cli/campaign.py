@@ -39,15 +39,29 @@ _REPORT_FORMATS = {
 }
 
 
+# the report's figures, in table order, and their headers (the JSON and --csv keep the keys)
+_REPORT_FIGURES = ("spend", "revenue", "orders", "roas", "margin_roas", "cpa")
+_REPORT_LABELS = {"roas": "ROAS", "margin_roas": "margin ROAS", "cpa": "CPA"}
+
+
 def _orders(v: object) -> str:
     return f"{v:,.0f}" if isinstance(v, int | float) else str(v)
+
+
+def stage_words(stage: str | None) -> str:
+    """A deal stage in words ("content live" for content_live)."""
+    return (stage or "").replace("_", " ")
+
+
+def _budget(v: float | None) -> str:
+    return "not set" if v is None else money(v)
 
 
 def _member_rows(members: list[svc.Member]) -> list[dict[str, object]]:
     return [
         {
             "creator": f"@{m.handle}" if m.handle else m.creator_id,
-            "stage": m.stage,
+            "stage": stage_words(m.stage),
             "fee": m.fee,
             "code": m.discount_code,
             "link": m.tracking_link,
@@ -118,7 +132,7 @@ def register(app: typer.Typer) -> None:
                 "budget": c.budget,
                 "start": c.start_date,
                 "status": c.status,
-                "creators": ", ".join(f"{s.stage}:{s.n}" for s in c.creators),
+                "creators": ", ".join(f"{stage_words(s.stage)} {s.n}" for s in c.creators),
             }
             for c in cs
         ]
@@ -150,7 +164,7 @@ def register(app: typer.Typer) -> None:
 
         def render() -> None:
             console.print(
-                f"[bold]{esc(c.name)}[/bold] ({esc(c.campaign_id)}) budget {money(c.budget)}",
+                f"[bold]{esc(c.name)}[/bold] ({esc(c.campaign_id)}) budget {_budget(c.budget)}",
                 markup=True,
             )
             print_table(_member_rows(c.creators), title="creators", formats=_MEMBER_FORMATS)
@@ -399,18 +413,24 @@ def register(app: typer.Typer) -> None:
                     write_output(html_out, rsvc.report_html(st, ws, campaign_id, req, actor=ACTOR))
 
         def render() -> None:
-            cols = ("handle", "tier", "spend", "revenue", "orders", "roas", "margin_roas", "cpa")
             print_table(
-                [{k: getattr(r, k) for k in cols} for r in rep.creators],
+                [
+                    {
+                        "creator": f"@{r.handle}" if r.handle else r.creator_id,
+                        "tier": r.tier,
+                        **{_REPORT_LABELS.get(k, k): getattr(r, k) for k in _REPORT_FIGURES},
+                    }
+                    for r in rep.creators
+                ],
                 title=f"{rep.campaign.name}: ROAS by creator",
-                formats=_REPORT_FORMATS,
+                formats={_REPORT_LABELS.get(k, k): f for k, f in _REPORT_FORMATS.items()},
             )
             t = rep.totals.model_dump()
             console.print(
                 "total: "
                 + "; ".join(
-                    f"{k.replace('_', ' ')} {_REPORT_FORMATS.get(k, _orders)(t[k])}"
-                    for k in ("spend", "revenue", "orders", "roas", "margin_roas", "cpa")
+                    f"{_REPORT_LABELS.get(k, k)} {_REPORT_FORMATS.get(k, _orders)(t[k])}"
+                    for k in _REPORT_FIGURES
                     if t[k] is not None
                 )
             )

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
+from closeknit import figures
 from closeknit.cli.common import (
     AgeOpt,
     AvoidOpt,
@@ -40,6 +41,7 @@ from closeknit.cli.common import (
     narrowing_filters,
     percent,
     print_table,
+    ratio,
     score,
     split_values,
     store_for,
@@ -123,6 +125,25 @@ def display_rows(results: list[svc.MatchOut]) -> list[dict[str, Any]]:
         }
         for m in results
     ]
+
+
+# the note (closeknit.match.rank) listing what was read from the brief's text
+PARSED_NOTE = "read from the brief text:"
+
+
+class _Filters:
+    """A brief's fields for figures.filter_words; the filters it does not carry are unset."""
+
+    def __init__(self, brief: Any) -> None:
+        self._brief = brief
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._brief, name, None)
+
+
+def brief_words(brief: Any) -> str:
+    """The filters a brief was read as, in words ("in GB · nano, micro creators")."""
+    return figures.filter_words(_Filters(brief)) or "no filters beyond the text"
 
 
 def register(app: typer.Typer) -> None:
@@ -250,6 +271,10 @@ def register(app: typer.Typer) -> None:
 
         def render() -> None:
             for n in res.notes:
+                if n.startswith(PARSED_NOTE) and isinstance(res, svc.DiscoverOut):
+                    # the service's note lists what it read as Python reprs ("tiers ['nano',
+                    # 'micro']", "country 'uk' -> GB"): the brief it read, in words, as the web
+                    n = f"the brief reads as: {brief_words(res.brief)}"
                 console.print(f"[dim]{esc(n)}[/dim]", markup=True)
             print_table(
                 display_rows(res.results),
@@ -322,8 +347,8 @@ def register(app: typer.Typer) -> None:
                 "posts": t.posts_now,
                 "before": t.posts_before,
                 "creators": t.creators_now,
-                "growth": f"{t.lift:.1f}x",
-                "z": round(t.z, 1),
+                "growth": t.lift,
+                "z": t.z,
                 "first riders": ", ".join(f"@{r.handle}" for r in t.early_riders[:3]),
             }
             for t in res.trends
@@ -338,6 +363,8 @@ def register(app: typer.Typer) -> None:
                 rows,
                 title=f"rising topics {a} to {b} against {pa} to {pb} (early riders first)",
                 priority=["hashtag", "growth", "posts", "creators", "first riders"],
+                # the growth by the ratio rule (closeknit.figures: "8.63×", as on the web)
+                formats={"growth": ratio, "z": lambda v: f"{v:.1f}"},
             )
             if not rows and res.posts_before:
                 console.print(

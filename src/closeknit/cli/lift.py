@@ -14,6 +14,7 @@ import typer
 from pydantic import BaseModel
 
 from closeknit.cli.common import (
+    CsvOpt,
     DbOpt,
     JsonOpt,
     WorkspaceOpt,
@@ -102,8 +103,12 @@ def register(app: typer.Typer) -> None:
         db: DbOpt = None,
         workspace: WorkspaceOpt = None,
         as_json: JsonOpt = False,
+        as_csv: CsvOpt = False,
     ) -> None:
-        """Incremental revenue and iROAS with an interval, on a named target, with placebos."""
+        """Incremental revenue and iROAS with an interval, on a named target, with placebos.
+
+        --csv prints one row: the estimate, its interval and the figures beside it (the
+        counterfactual series is in --json and --chart)."""
         from closeknit.service.lift import LiftRequest, chart_spec, estimate_lift
 
         with cli_errors(as_json):
@@ -128,7 +133,13 @@ def register(app: typer.Typer) -> None:
                 rep = estimate_lift(st, workspace_of(workspace), req)
             if chart is not None:
                 write_output(chart, json.dumps(chart_spec(rep), indent=2))
-        emit(rep, as_json=as_json, render=lambda: _render_lift(rep))
+        emit(
+            rep,
+            as_json=as_json,
+            as_csv=as_csv,
+            rows=[lift_row(rep)],
+            render=lambda: _render_lift(rep),
+        )
 
     @app.command("lift-series")
     def series_cmd(
@@ -425,6 +436,50 @@ def _note(text: str) -> None:
         markup=False,
         soft_wrap=True,
     )
+
+
+def _interval(row: dict[str, Any], name: str, iv: Any) -> None:
+    """An interval's three numbers as ``name``, ``name_lo`` and ``name_hi`` (blank: none)."""
+    row[name] = None if iv is None else iv.estimate
+    row[f"{name}_lo"] = None if iv is None else iv.lo
+    row[f"{name}_hi"] = None if iv is None else iv.hi
+
+
+def lift_row(rep: Any) -> dict[str, Any]:
+    """A lift report as one flat CSV row (``lift --csv``): what a spreadsheet compares across
+    campaigns, unrounded, named as in the JSON (an interval as ``x``, ``x_lo``, ``x_hi``)."""
+    w, pl, o = rep.window, rep.placebo, rep.own_revenue
+    row: dict[str, Any] = {
+        "campaign_id": rep.campaign_id,
+        "kind": rep.kind,
+        "method": rep.method,
+        "target": rep.target,
+        "target_description": rep.target_description,
+        "period": None if w is None else w.period,
+        "pre_start": None if w is None else w.pre_start,
+        "post_start": None if w is None else w.post_start,
+        "post_end": None if w is None else w.post_end,
+        "pre_periods": None if w is None else w.pre_periods,
+        "post_periods": None if w is None else w.post_periods,
+        "spend": rep.spend,
+        "level": None if rep.incremental_revenue is None else rep.incremental_revenue.level,
+    }
+    _interval(row, "incremental_revenue", rep.incremental_revenue)
+    _interval(row, "iroas", rep.iroas)
+    row["attributed_revenue"] = rep.attributed_revenue
+    _interval(row, "beyond_attribution", rep.beyond_attribution)
+    row["own_revenue_attributed_orders"] = None if o is None else o.attributed_orders
+    _interval(row, "own_revenue_total", None if o is None else o.total)
+    _interval(row, "own_revenue_roas", None if o is None else o.roas)
+    row["placebos"] = None if pl is None else pl.n
+    row["placebo_p_value"] = None if pl is None else pl.p_value
+    row["interval_widened_by"] = None if pl is None else pl.interval_widened_by
+    _interval(row, "holdout_incremental", None if rep.holdout is None else rep.holdout.incremental)
+    halo = rep.halo.repeat_purchases.uplift if rep.halo is not None else None
+    _interval(row, "halo_repeat_revenue", halo)
+    row["controls"] = ", ".join(rep.controls)
+    row["no_estimate_reason"] = rep.no_estimate_reason
+    return row
 
 
 def _render_lift(rep: Any) -> None:

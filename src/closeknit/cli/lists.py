@@ -183,8 +183,11 @@ def register(app: typer.Typer) -> None:
         db: DbOpt = None,
         workspace: WorkspaceOpt = None,
         as_json: JsonOpt = False,
+        as_csv: CsvOpt = False,
     ) -> None:
-        """Show or set the workspace currency (money is shown in it; nothing is converted)."""
+        """Show or set the workspace currency (money is shown in it; nothing is converted).
+
+        --csv prints one row: the workspace, its currency code and symbol."""
         with cli_errors(as_json), store_for(db) as st:
             ws = workspace_of(workspace)
             res = (
@@ -195,5 +198,9 @@ def register(app: typer.Typer) -> None:
         emit(
             res,
             as_json=as_json,
+            as_csv=as_csv,
+            rows=[
+                {"workspace_id": res.workspace_id, "currency": res.currency, "symbol": res.symbol}
+            ],
             render=lambda: console.print(f"{res.workspace_id}: {res.currency} ({res.symbol})"),
         )

@@ -270,7 +270,12 @@ def register(app: typer.Typer) -> None:
         rate_card: Annotated[
             Path | None, typer.Option("--rate-card", help="JSON rate card file")
         ] = None,
-        show_card: Annotated[bool, typer.Option("--card", help="print the rate card")] = False,
+        show_card: Annotated[
+            bool,
+            typer.Option(
+                "--card", help="print the rate card (--csv: one row per platform, tier, format)"
+            ),
+        ] = False,
         db: DbOpt = None,
         workspace: WorkspaceOpt = None,
         as_json: JsonOpt = False,
@@ -301,11 +306,12 @@ def register(app: typer.Typer) -> None:
                 with store_for(db) as st:
                     card = svc.set_rate_cell(st, ws, rate)
                 if not creators:
-                    emit(card, as_json=True)
+                    emit_card(card, as_json=as_json, as_csv=as_csv)
                     return
             if show_card:
                 with store_for(db) as st:
-                    emit(svc.rate_card(st, ws, str(rate_card) if rate_card else None), as_json=True)
+                    card = svc.rate_card(st, ws, str(rate_card) if rate_card else None)
+                emit_card(card, as_json=as_json, as_csv=as_csv)
                 return
             if not creators:
                 raise ValidationError("name at least one creator (or use --card / --set)")
@@ -334,6 +340,102 @@ def register(app: typer.Typer) -> None:
         emit(res, as_json=as_json, as_csv=as_csv, rows=rows, render=render)
 
 
+FORMAT_ORDER = ("post", "reel", "video", "story")
+
+
+def card_rows(card: dict[str, Any]) -> list[dict[str, Any]]:
+    """The rate card's cells, one row per platform, tier and format: the fee per 1,000
+    followers for one deliverable (low, mid, high) as the card prices it (the platform's
+    per-tier rate times the format's multiplier, or the workspace's own rate for that format,
+    ``source`` override), and the tier's minimum fee for one post. Platform ``*`` is every
+    platform the card does not name."""
+    rows = []
+    plats = card.get("platforms") or {}
+    every = plats.get("*") or {}
+    min_fee = card.get("min_fee") or {}
+    for platform, p in plats.items():
+        per = {**(every.get("per_1k") or {}), **(p.get("per_1k") or {})}
+        mult = p.get("formats") or every.get("formats") or {}
+        overrides = p.get("overrides") or {}
+        tiers = [*per, *(t for t in overrides if t not in per)]
+        fmts = [f for f in FORMAT_ORDER if f in mult] + [f for f in mult if f not in FORMAT_ORDER]
+        for tier in tiers:
+            for fmt in fmts:
+                own = (overrides.get(tier) or {}).get(fmt)
+                if own is not None:
+                    lo, mid, hi = (float(x) for x in own)
+                elif tier in per:
+                    m = float(mult.get(fmt, 1.0))
+                    lo, mid, hi = (float(x) * m for x in per[tier])
+                else:
+                    continue
+                rows.append(
+                    {
+                        "platform": platform,
+                        "tier": tier,
+                        "format": fmt,
+                        "low_per_1k": lo,
+                        "mid_per_1k": mid,
+                        "high_per_1k": hi,
+                        "format_multiplier": None if own is not None else mult.get(fmt, 1.0),
+                        "tier_min_fee": min_fee.get(tier),
+                        "source": "override" if own is not None else "card",
+                    }
+                )
+    return rows
+
+
+def emit_card(card: dict[str, Any], *, as_json: bool, as_csv: bool) -> None:
+    """``fees --card`` (and ``fees --set``): the card as JSON, its cells as CSV, or a table of
+    them under a short line on what the card is."""
+    rows = card_rows(card)
+
+    def render() -> None:
+        cur = card.get("currency") or ""
+        overridden = sum(r["source"] == "override" for r in rows)
+        console.print(
+            f"rate card ({cur}): fee per 1,000 followers for one deliverable; public rules of "
+            "thumb, not measured by closeknit"
+            + (
+                f"; own rate: {figures.count(overridden, 'cell')} set for this workspace"
+                if overridden
+                else ""
+            )
+        )
+        lo, hi = (card.get("engagement_factor_bounds") or [None, None])[:2]
+        ref = card.get("reference_engagement_rate") or {}
+        console.print(
+            "scaled by engagement: (ER ÷ the tier's reference ER)^"
+            f"{card.get('engagement_elasticity')}"
+            f", kept within {figures.ratio_interval(lo, hi)}; reference ER "
+            + ", ".join(f"{t} {percent(v)}" for t, v in ref.items())
+        )
+        print_table(
+            [
+                {
+                    "platform": "any other" if r["platform"] == "*" else r["platform"],
+                    "tier": r["tier"],
+                    "format": r["format"],
+                    "low": r["low_per_1k"],
+                    "mid": r["mid_per_1k"],
+                    "high": r["high_per_1k"],
+                    "min fee": r["tier_min_fee"],
+                    **(
+                        {"own rate": "yes" if r["source"] == "override" else ""}
+                        if overridden
+                        else {}
+                    ),
+                }
+                for r in rows
+            ],
+            title="per 1,000 followers (min fee: the tier's, for one post)",
+            formats={"low": money, "mid": money, "high": money, "min fee": money},
+        )
+        console.print("change a cell: closeknit fees --set PLATFORM/TIER/FORMAT=LOW,MID,HIGH")
+
+    emit(card, as_json=as_json, as_csv=as_csv, rows=rows, render=render)
+
+
 # the brief's cell in `plans list`: what keeps the six columns inside 80
 BRIEF_CELL = 14
 
@@ -351,7 +453,8 @@ def pick_rows(plan: svc.PlanOut) -> list[dict[str, object]]:
 def print_plan(plan: svc.PlanOut, title: str = "plan") -> None:
     """A plan's picks table and its forecast: a plan just made (``plan``), a saved one
     (``plans show``) and the demo's read the same. ``title`` heads the table, followed by the
-    plan's method and status ("plan under budget 5,000.00 (milp, optimal)" in the demo)."""
+    plan's method and status in words ("plan under budget 5,000.00 (exact optimisation, proved
+    best)" in the demo)."""
     kept = any(p.locked for p in plan.picks)
     rows = [
         {
@@ -371,11 +474,36 @@ def print_plan(plan: svc.PlanOut, title: str = "plan") -> None:
     # at 80 columns the niche and orders give way first, never the fee or the revenue
     print_table(
         rows,
-        title=f"{title} ({plan.method}, {plan.status})",
+        title=f"{title} ({method_words(plan.method)}, {status_words(plan.status)})",
         priority=["creator", "kept", "tier", "followers", "fit", "fee", "revenue", "orders"],
         formats={"fee": money, "revenue": money},
     )
     print_forecast(plan)
+
+
+# the planner's method and status (plan.optimize, plan.planner) in words, as the web says them
+METHOD_WORDS = {
+    "milp": "exact optimisation",
+    "greedy": "greedy search",
+    "celf": "greedy search",
+}
+STATUS_WORDS = {
+    "optimal": "proved best",
+    "ok": "not proved best",
+    "time_limit": "stopped at the time limit",
+    "infeasible": "nothing fits",
+    "too_few_fit": "too few creators fit",
+}
+
+
+def method_words(method: str) -> str:
+    """How the plan was found, in words ("exact optimisation" for milp)."""
+    return METHOD_WORDS.get(method, method.replace("_", " "))
+
+
+def status_words(status: str) -> str:
+    """The plan's status in words ("too few creators fit" for too_few_fit)."""
+    return STATUS_WORDS.get(status, status.replace("_", " "))
 
 
 def _who(d: svc.CreatorFeesOut) -> str:
@@ -425,8 +553,9 @@ def print_forecast(plan: svc.PlanOut) -> None:
             f"cost {cash(plan.cost.mid)} (range {cash(plan.cost.low)}–{cash(plan.cost.high)}) "
             f"of {cash(plan.budget)}; expected incremental revenue {cash(rev.mid)} "
             f"[{cash(rev.p10)}–{cash(rev.p90)}]; ROAS {ratio(roas.mid)} "
-            f"[{figures.ratio_interval(roas.p10, roas.p90)}] (80% intervals; {plan.method}, "
-            f"gap to bound {percent(plan.gap or 0)})"
+            f"[{figures.ratio_interval(roas.p10, roas.p90)}] (80% intervals; "
+            f"{method_words(plan.method)}, at most {percent(plan.gap or 0)} short of the best "
+            "possible set)"
         )
         profit = plan.expected.profit
         if profit is not None:

@@ -22,6 +22,7 @@ from closeknit.cli.common import (
     cli_errors,
     emit,
     fail,
+    print_table,
     store_for,
     workspace_of,
     write_output,
@@ -143,7 +144,7 @@ def register(app: typer.Typer) -> None:
                 password=os.environ.get("CLOSEKNIT_USER_PASSWORD"),
                 actor="cli",
             )
-        emit(out, as_json=as_json)
+        emit(out, as_json=as_json, render=lambda: _render_new_user(out))
 
     @users.command("invite")
     def users_invite(
@@ -179,6 +180,17 @@ def register(app: typer.Typer) -> None:
                 actor="cli",
             )
         emit(out, as_json=as_json)
+
+    def _render_new_user(out: accounts.NewUserOut) -> None:
+        rows = [
+            {"field": "user id", "value": out.user_id},
+            {"field": "email", "value": out.email},
+            {"field": "workspace", "value": out.workspace_id},
+            {"field": "role", "value": out.role},
+        ]
+        if out.one_time_password:  # generated only when no password was given
+            rows.append({"field": "one-time password (shown once)", "value": out.one_time_password})
+        print_table(rows, cut=False)
 
     spaces = typer.Typer(help="Workspaces of the store (one per brand).", no_args_is_help=True)
     app.add_typer(spaces, name="workspaces")

@@ -8,6 +8,7 @@ import typer
 
 from closeknit import figures
 from closeknit.cli.common import (
+    CsvOpt,
     DbOpt,
     JsonOpt,
     WorkspaceOpt,
@@ -40,6 +41,33 @@ def _share(v: float | None, iv: list[float | None]) -> str:
     return f"{_pct(v)} [{_pct(lo)}–{_pct(hi)}]"
 
 
+# the comment rules a bot example tripped (features.comments), in words
+_FLAGS = {
+    "link_spam": "link or promotion",
+    "emoji_only": "emoji only",
+    "generic": "generic phrase",
+    "same_text_across_creators": "same text on other creators' posts",
+    "model": "the bot model's call",
+}
+
+
+def _when(ts: Any) -> str:
+    """A timestamp to the minute ("2026-10-30 23:59")."""
+    return str(ts.isoformat(sep=" ", timespec="minutes"))
+
+
+def _sponsored(s: svc.Sponsorship, as_of: Any) -> str:
+    """The sponsored share over the posts actually counted (a creator with 21 recent posts
+    reads "the last 21", as on the web, not the window's nominal 30)."""
+    n = s.n_recent_posts
+    if not n:
+        return "sponsored share: no recent posts to count"
+    return (
+        f"{_num(s.n_sponsored_posts, 'd')} of the last {figures.count(n, 'post')} up to "
+        f"{as_of.date().isoformat()} disclosed as sponsored ({_pct(s.sponsored_rate)})"
+    )
+
+
 def register(app: typer.Typer) -> None:
     """Add ``vet`` to app."""
 
@@ -53,14 +81,78 @@ def register(app: typer.Typer) -> None:
         db: DbOpt = None,
         workspace: WorkspaceOpt = None,
         as_json: JsonOpt = False,
+        as_csv: CsvOpt = False,
     ) -> None:
-        """Vet a creator: every number with the posts, comments and samples behind it."""
+        """Vet a creator: every number with the posts, comments and samples behind it.
+
+        --csv prints one row: the creator's main figures and each score's parts (the posts,
+        comments and samples behind them are in --json)."""
         comps = [competitors] if competitors else []  # the service splits the commas
         with cli_errors(as_json), store_for(db) as st:
             rep = svc.vet(
                 st, workspace_of(workspace), svc.VetIn(creator=creator, competitors=comps)
             )
-        emit(rep, as_json=as_json, render=lambda: _render(rep))
+        emit(rep, as_json=as_json, as_csv=as_csv, rows=[vet_row(rep)], render=lambda: _render(rep))
+
+
+def vet_row(d: svc.VetOut) -> dict[str, Any]:
+    """One creator's vetting as one flat CSV row: the main figures unrounded, then each
+    score and, per part, what it measured, its points, what it adds, its weight and its rule
+    (the JSON's names)."""
+    c, e, t, a, s = d.creator, d.engagement, d.two_way, d.authenticity, d.sponsorship
+    au, g, b = a.audience, a.growth, a.bot_comments
+    row: dict[str, Any] = {
+        "creator_id": c.creator_id,
+        "platform": c.platform,
+        "handle": c.handle,
+        "followers": c.followers,
+        "country": c.country,
+        "tier": e.tier,
+        "as_of": e.as_of.isoformat(),
+        "engagement_rate": e.engagement_rate,
+        "engagement_status": e.status,
+        "n_posts_qualifying": e.n_posts_qualifying,
+        "engagement_rate_views": e.engagement_rate_views,
+        "percentile": e.percentile,
+        "cohort": e.cohort,
+        "cohort_size": e.cohort_size,
+        "published_median": e.published_median,
+        "trend": e.trend,
+        "posts_per_week": e.posts_per_week,
+        "reply_rate": t.reply_rate,
+        "n_top_comments": t.n_top_comments,
+        "median_reply_minutes": t.median_reply_minutes,
+        "comment_sentiment": t.comment_sentiment,
+        "audience_status": au.status,
+        "audience_sample_size": au.sample_size,
+        "real_share": au.real_share,
+        "inactive_share": au.inactive_share,
+        "fake_share": au.fake_share,
+        "growth_spikes": g.spikes,
+        "growth_anomaly": g.anomaly,
+        "bot_comment_share": b.share,
+        "n_bot_comments": b.n_bot,
+        "n_scored_comments": b.n_scored,
+        "pod_score": a.pods.pod_score,
+        "pod_members": ", ".join(a.pods.members),
+        "sponsored_rate": s.sponsored_rate,
+        "n_sponsored_posts": s.n_sponsored_posts,
+        "n_recent_posts": s.n_recent_posts,
+        "sponsor_brands": ", ".join(x.brand for x in s.brands),
+        "competitor_conflicts": ", ".join(
+            f"{x.competitor}: {x.brand}" for x in s.competitor_conflicts
+        ),
+    }
+    for key, sc in d.scores.items():
+        row[f"{key}_score"] = sc.score
+        row[f"{key}_coverage"] = sc.coverage
+        for p in sc.parts:
+            row[f"{key}_{p.name}_raw"] = p.raw
+            row[f"{key}_{p.name}_points"] = p.points
+            row[f"{key}_{p.name}_contribution"] = p.contribution
+            row[f"{key}_{p.name}_weight"] = p.weight
+            row[f"{key}_{p.name}_rule"] = p.rule
+    return row
 
 
 def _measured(p: svc.ScorePart) -> str:
@@ -81,7 +173,7 @@ def _render(d: svc.VetOut) -> None:
     console.print(
         f"[bold]{esc(c.handle)}[/bold] ({c.platform}) · "
         f"{figures.count(c.followers, 'follower', missing='follower count not known')} · "
-        f"tier {e.tier or figures.UNKNOWN} · as of {e.as_of.isoformat()}",
+        f"tier {e.tier or figures.UNKNOWN} · as of {_when(e.as_of)}",
         markup=True,
     )
     for key, sc in d.scores.items():
@@ -159,28 +251,36 @@ def _render(d: svc.VetOut) -> None:
                 markup=True,
             )
     else:
-        console.print(f"  audience: {au.status} ({au.sample_size} sampled)")
+        status = (au.status or "no sample").replace("_", " ")
+        console.print(f"  audience: {status} ({_num(au.sample_size, 'd')} sampled)")
     g = a.growth
     console.print(f"  growth spikes {_num(g.spikes, 'd')}, anomaly {_num(g.anomaly, '.2f')}")
     for sp in (g.evidence.spikes if g.evidence else [])[:5]:
-        console.print(f"    {sp.date}: +{sp.gain} (+{sp.pct}%, z={sp.robust_z})")
+        console.print(
+            f"    {sp.date}: +{sp.gain:,} followers (+{_pct(sp.pct / 100)}, z={sp.robust_z:.1f})"
+        )
     b = a.bot_comments
     console.print(
         f"  bot comments {_pct(b.share)} ({_num(b.n_bot, 'd')} of {_num(b.n_scored, 'd')})"
     )
     for ex in (b.evidence.examples if b.evidence else [])[:3]:
-        console.print(f"    {ex.author}: {ex.text[:60]!r} {ex.flags}")
+        text = ex.text if len(ex.text) <= 60 else ex.text[:59] + "…"
+        flags = ", ".join(_FLAGS.get(f, f.replace("_", " ")) for f in ex.flags)
+        console.print(f"    @{ex.author}: “{text}”" + (f" ({flags})" if flags else ""))
     members = ", ".join(a.pods.members) or "none"
     console.print(f"  pod score {_num(a.pods.pod_score, '.2f')}; members: {members}")
     console.print("\n[bold]Sponsorship[/bold]", markup=True)
-    console.print(
-        f"  {_pct(s.sponsored_rate)} of the {s.window} disclosed "
-        f"({s.n_sponsored_posts}/{s.n_recent_posts}); brands in any of its paid posts: "
-        + ", ".join(b_.brand for b_ in s.brands[:15])
-    )
+    console.print(f"  {_sponsored(s, e.as_of)}")
+    if s.brands:
+        console.print(
+            "  brands named in any of its paid posts, not only these: "
+            + ", ".join(b_.brand for b_ in s.brands[:15])
+            + (f" and {len(s.brands) - 15} more" if len(s.brands) > 15 else "")
+        )
     for cf in s.competitor_conflicts:
         console.print(
-            f"  [red]conflict[/red]: {esc(f'{cf.competitor} ↔ {cf.brand} {cf.post_ids}')}",
+            f"  [red]conflict[/red]: {esc(f'{cf.competitor} ↔ {cf.brand}')} in "
+            f"{esc(figures.count(len(cf.post_ids), 'paid post'))}: {esc(', '.join(cf.post_ids))}",
             markup=True,
         )
     for n in d.notes:
