@@ -222,10 +222,9 @@ def _checked(fn: Any) -> Any:
     from closeknit.settings import check_workspace_id
     from closeknit.store import Store
 
-    try:
-        hints = get_type_hints(fn)
-    except (NameError, TypeError):
-        return fn
+    # a module that imports Store for type checkers only still names it in its hints: they
+    # did not resolve, and score_audience ran unchecked (a typo'd workspace wrote rows)
+    hints = get_type_hints(fn, localns={"Store": Store})
     hints.pop("return", None)
     # the service's request models (a service function takes no other pydantic model), also
     # optional ones (``req: ReportIn | None = None``): None stays the default

@@ -12,23 +12,26 @@ from typing import Any
 
 from pydantic_core import ValidationError as PydanticValidationError
 
+# a request line is logged percent-encoded ("token%3Dinv_…", "Bearer%20ck_…", "/%40ck_…"):
+# the separators and the start of a credential are matched in either form
 _SECRET_PATTERNS = [
-    re.compile(r"(access_token|token|key|secret|password|signature)=([^&\s\"']+)", re.I),
-    re.compile(r"(Bearer\s+)([A-Za-z0-9._\-~+/=]+)", re.I),
+    re.compile(r"(access_token|token|key|secret|password|signature)(=|%3D)([^&\s\"']+)", re.I),
+    re.compile(r"(Bearer(?:\s+|%20|\+))([A-Za-z0-9._\-~+/=]+)", re.I),
 ]
+_START = r"(?:(?<![A-Za-z0-9])|(?<=%[0-9A-Fa-f]{2}))"
 # closeknit's own credentials wherever they appear (a key pasted into a path or a handle):
 # an API key ``ck_<key id>_<secret>`` keeps its id (shown in key listings), an invitation
 # token ``inv_<secret>`` keeps nothing
 _OWN_CREDENTIALS = [
-    re.compile(r"\b(ck_[0-9a-f]{6,}_)[A-Za-z0-9_\-]{16,}"),
-    re.compile(r"\b(inv_)[A-Za-z0-9_\-]{16,}"),
+    re.compile(_START + r"(ck_[0-9a-f]{6,}_)[A-Za-z0-9_\-]{16,}"),
+    re.compile(_START + r"(inv_)[A-Za-z0-9_\-]{16,}"),
 ]
 
 
 def redact(text: str) -> str:
     """Replace anything that looks like a credential in ``text`` with ``***``."""
-    for pat in _SECRET_PATTERNS:
-        text = pat.sub(lambda m: m.group(1) + ("=" if "=" in m.group(0) else "") + "***", text)
+    text = _SECRET_PATTERNS[0].sub(lambda m: m.group(1) + m.group(2) + "***", text)
+    text = _SECRET_PATTERNS[1].sub(lambda m: m.group(1) + "***", text)
     for pat in _OWN_CREDENTIALS:
         text = pat.sub(lambda m: m.group(1) + "***", text)
     return text

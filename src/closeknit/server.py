@@ -116,6 +116,7 @@ def create_app(
         BodyLimit,
         max_bytes=api_settings.max_upload_mb << 20,
         anonymous_bytes=api_settings.max_anonymous_body_kb << 10,
+        other_bytes=api_settings.max_json_body_kb << 10,
     )
     _web_errors(app)
 
@@ -198,11 +199,15 @@ def _authenticated(scope: Scope) -> bool:
 class BodyLimit:
     """Refuse request bodies over the limit before reading them: ``anonymous_bytes`` for a
     request without valid credentials (sign-in, invitation, webhook, or anyone's garbage),
-    ``max_bytes`` otherwise. A declared Content-Length is judged up front; a chunked body is
-    counted as it arrives and cut off at the limit. Both answer 413 in the one error shape."""
+    ``max_bytes`` for a file upload (multipart) and ``other_bytes`` for any other body (JSON,
+    a form) otherwise. A declared Content-Length is judged up front; a chunked body is counted
+    as it arrives and cut off at the limit. Both answer 413 in the one error shape."""
 
-    def __init__(self, app: ASGIApp, *, max_bytes: int, anonymous_bytes: int) -> None:
+    def __init__(
+        self, app: ASGIApp, *, max_bytes: int, anonymous_bytes: int, other_bytes: int | None = None
+    ) -> None:
         self.app, self.max_bytes, self.anonymous_bytes = app, max_bytes, anonymous_bytes
+        self.other_bytes = max_bytes if other_bytes is None else min(other_bytes, max_bytes)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
@@ -213,7 +218,8 @@ class BodyLimit:
             declared = int(raw) if raw is not None else None
         except ValueError:
             declared = None
-        limit = self.max_bytes
+        kind = Headers(scope=scope).get("content-type", "").lower()
+        limit = self.max_bytes if kind.startswith("multipart/") else self.other_bytes
         if (declared is None or declared > self.anonymous_bytes) and not _authenticated(scope):
             limit = self.anonymous_bytes
         if declared is not None and declared > limit:
@@ -234,7 +240,10 @@ class BodyLimit:
 
 
 def _too_large_message(limit: int) -> str:
-    return f"request body larger than {limit >> 10} KB" + (
+    size = (
+        f"{limit >> 20} MB" if limit >= 1 << 20 and not limit % (1 << 20) else f"{limit >> 10} KB"
+    )
+    return f"request body larger than {size}" + (
         " (sign in or send an API key to send more)" if limit < 1 << 20 else ""
     )
 

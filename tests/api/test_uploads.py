@@ -127,6 +127,18 @@ def test_large_bodies_are_refused_before_they_are_read(
     # a valid key may send up to max_upload_mb; more is refused up front too
     ok_key = {**ctype, "content-length": str(3 << 20), "authorization": f"Bearer {a.key}"}
     assert _call(app, ok_key, 3, mb) == (413, 0)
+    # a body that is not a file upload (JSON) stops at max_json_body_kb, even with a key: a
+    # viewer's 50 MB discover body was parsed (200 MB of memory) before its 422
+    small = create_app(store=api_store, settings=ApiSettings(max_json_body_kb=64))
+    as_json = {"content-type": "application/json", "authorization": f"Bearer {a.key}"}
+    assert _call(small, {**as_json, "content-length": str(1 << 20)}, 1, mb) == (413, 0)
+    with TestClient(small) as c:
+        big = c.post(
+            "/api/v1/discover",
+            content=b'{"text": "' + b"x" * (100 << 10) + b'"}',
+            headers={"content-type": "application/json", **auth(a.key)},
+        )
+        assert big.status_code == 413 and "larger than 64 KB" in big.json()["error"]["message"]
     # sign-in stays usable
     with TestClient(app) as c:
         r = c.post("/api/v1/auth/login", json={"email": "x@y.test", "password": "p" * 12})
@@ -162,3 +174,26 @@ def test_an_excel_vendor_export_uploads_and_imports(
     got = client.get("/api/v1/creators/instagram:xl.creator", headers=auth(a.key))
     assert got.status_code == 200, got.text
     assert got.json()["creator"]["followers"] == 23400, got.json().keys()
+
+
+def test_a_jobs_rows_name_the_uploaded_file_not_the_servers_folder(
+    client: TestClient, two: tuple[Seeded, Seeded]
+) -> None:
+    """A job's result named each quarantined row's file by the server's temporary upload path
+    (/tmp/closeknit-upload-…/q.csv); the batch and quarantine listings already said q.csv."""
+    a, _ = two
+    body = "Username,Followers,Price\nok_pv,12K,$200\nbad@mail.com,9K,150 € - 300 €\n"
+    files = {"file": ("q.csv", body, "text/csv")}
+    r = client.post(
+        "/api/v1/imports", data={"source": "vendor_csv"}, files=files, headers=auth(a.key)
+    )
+    assert r.status_code == 202, r.text
+    deadline = time.monotonic() + 60
+    while True:
+        j = client.get(f"/api/v1/imports/jobs/{r.json()['job_id']}", headers=auth(a.key)).json()
+        if j["status"] in ("done", "failed") or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    assert j["status"] == "done", j
+    rows = [e for f in j["result"]["files"] for e in f["errors"] + f["warning_list"]]
+    assert rows and all(e["file"] == "q.csv" for e in rows), rows

@@ -82,3 +82,19 @@ def test_unknown_views_are_null_in_json_and_empty_in_csv(store: Store) -> None:
     )
     # zoe has no orders and the orders carry COGS: her margin is known to be 0
     assert got["instagram:zoe"]["margin_roas"] == "0.0"
+
+
+def test_the_cli_and_the_api_export_the_same_report_csv(store: Store, tmp_path: object) -> None:
+    """`closeknit report --csv` printed 35 unrounded columns where the API's report.csv has
+    the 17 rounded ones: the same export differed by interface."""
+    from typer.testing import CliRunner
+
+    from closeknit.cli import app
+
+    _campaign(store)
+    api = csv_text(rsvc.report_rows(store, "default", "run", actor="t"), rsvc.REPORT_COLUMNS)
+    path = store.path
+    store.close()
+    r = CliRunner().invoke(app, ["report", "run", "--db", str(path), "--csv"])
+    assert r.exit_code == 0, r.output
+    assert list(csv.DictReader(io.StringIO(r.stdout))) == list(csv.DictReader(io.StringIO(api)))

@@ -22,7 +22,15 @@ class ApiSettings(BaseSettings):
     login_attempts_per_account: int = Field(
         default=10, ge=1, description="sign-in attempts a minute per account, any address"
     )
-    max_upload_mb: int = Field(default=200, ge=1)
+    max_upload_mb: int = Field(
+        default=200, ge=1, description="largest file upload (a multipart body), signed in"
+    )
+    max_json_body_kb: int = Field(
+        default=4096,
+        ge=1,
+        description="largest other body (JSON, a form), signed in: a viewer key's 50 MB JSON "
+        "body was parsed (200 MB of memory) before it was refused",
+    )
     max_anonymous_body_kb: int = Field(
         default=256,
         ge=1,

@@ -403,7 +403,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """ROAS, margin ROAS, CPA, CPE, CPM and new-customer share per creator and campaign.
 
-        --csv prints the per-creator table, every column."""
+        --csv prints the per-creator table as the REST API's report.csv does."""
         ws = workspace_of(workspace)
         with cli_errors(as_json):
             req = rsvc.ReportIn(window_days=window, cogs_share=cogs_share)
@@ -443,6 +443,6 @@ def register(app: typer.Typer) -> None:
             rep,
             as_json=as_json,
             as_csv=as_csv,
-            rows=[r.to_json() for r in rep.creators],
+            rows=rsvc.csv_rows(rep),
             render=render,
         )

@@ -103,6 +103,13 @@ class ImportOut(Out):
 def _file_result(r: ImportResult) -> FileResult:
     d = r.as_dict()
     d["file"] = Path(d.pop("path")).name if d.get("path") else None
+    # each row's file by its name too: an upload's rows named the server's temporary folder
+    # (/tmp/closeknit-upload-…/q.csv) in a job's result
+    for k in ("errors", "warning_list"):
+        d[k] = [
+            {**e, "file": Path(e["file"]).name} if isinstance(e, dict) and e.get("file") else e
+            for e in d.get(k) or []
+        ]
     out: FileResult = FileResult.of(d)
     return out
 

@@ -166,13 +166,19 @@ def _csv_value(k: str, v: Any) -> Any:
     return v
 
 
+def csv_rows(rep: RoasOut) -> list[dict[str, Any]]:
+    """A report's per-creator table as the CSV exports carry it (the REST API's report.csv
+    and ``closeknit report --csv``: they had 17 rounded columns against 35 unrounded)."""
+    return [{k: _csv_value(k, getattr(r, k)) for k in REPORT_COLUMNS} for r in rep.creators]
+
+
 def report_rows(
-    store: Store, workspace: str, campaign_id: str, *, actor: str
+    store: Store, workspace: str, campaign_id: str, *, actor: str, req: ReportIn | None = None
 ) -> list[dict[str, Any]]:
     """The per-creator ROAS table for a file export (audited)."""
-    rep = roas_report(store, workspace, campaign_id)
+    rep = roas_report(store, workspace, campaign_id, req)
     audit(store, workspace, actor, "export", "campaign", campaign_id, {"format": "csv"})
-    return [{k: _csv_value(k, getattr(r, k)) for k in REPORT_COLUMNS} for r in rep.creators]
+    return csv_rows(rep)
 
 
 class LiftIn(In):
