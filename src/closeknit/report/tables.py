@@ -18,6 +18,8 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 def safe_cell(v: Any) -> Any:
     """A CSV cell value that a spreadsheet shows as text, never runs as a formula."""
     v = to_jsonable(v)
+    if isinstance(v, bool):
+        return "true" if v else "false"  # as the JSON says it, not Python's True/False
     if isinstance(v, dict | list):
         v = json.dumps(v, ensure_ascii=False)
     if isinstance(v, str) and v.startswith(_FORMULA_START):
