@@ -77,6 +77,8 @@ def test_a_type_checker_sees_every_facade_name_as_what_it_resolves_to() -> None:
     for node in tree.body:
         if isinstance(node, ast.If) and getattr(node.test, "id", None) == "TYPE_CHECKING":
             for imp in node.body:
+                if isinstance(imp, ast.Assign):  # the literal __all__ (its own test)
+                    continue
                 assert isinstance(imp, ast.ImportFrom) and imp.module
                 for a in imp.names:
                     seen[a.asname or a.name] = (imp.module, a.name)
@@ -105,3 +107,48 @@ def test_score_audience_checks_its_workspace_and_request(st: ck.Store, tmp_path:
     with pytest.raises(ValidationError):
         ck.score_audience(st, "My Brand", {"path": str(f)})
     assert st.scalar("SELECT count(*) FROM quarantine WHERE workspace_id <> 'default'") == 0
+
+
+def test_the_literal_all_a_type_checker_reads_is_the_facade() -> None:
+    """mypy --strict refused every facade name ("does not explicitly export"): it reads only a
+    literal __all__, and the package's was built from the lazy table."""
+    import ast
+    import inspect
+
+    import closeknit
+
+    tree = ast.parse(inspect.getsource(closeknit))
+    block = next(
+        n
+        for n in tree.body
+        if isinstance(n, ast.If) and getattr(n.test, "id", None) == "TYPE_CHECKING"
+    )
+    (lit,) = [
+        n.value for n in block.body
+        if isinstance(n, ast.Assign) and getattr(n.targets[0], "id", None) == "__all__"
+    ]  # fmt: skip
+    assert ast.literal_eval(lit) == ["__version__", *closeknit._API] == closeknit.__all__
+
+
+def test_a_notebook_under_mypy_strict_sees_the_facade(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    script = tmp_path / "nb.py"
+    script.write_text(
+        "from pathlib import Path\n\nimport closeknit as ck\n\n"
+        'st: ck.Store = ck.open_store("x.duckdb")\n'
+        'r = ck.discover(st, "default", ck.DiscoverIn(text="coffee"))\n'
+        'p = ck.make_plan(st, "default", ck.PlanIn(text="coffee", budget=1000))\n'
+        'a = ck.score_audience(st, "default", ck.ScoreIn(path=Path("f.csv")))\n'
+        "print(r.results, p.picks, a.fake_share)\n",
+        "utf-8",
+    )
+    src = Path(ck.__file__).parent.parent
+    env = {**os.environ, "MYPYPATH": str(src)}
+    r = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(tmp_path / "c"), str(script)],
+        capture_output=True, text=True, env=env, timeout=300,
+    )  # fmt: skip
+    assert r.returncode == 0, r.stdout + r.stderr

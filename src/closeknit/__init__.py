@@ -125,8 +125,6 @@ _API: dict[str, tuple[str, str]] = {
     "to_frame": ("closeknit.service.base", "frame"),
 }
 
-__all__ = ["__version__", *_API]
-
 if TYPE_CHECKING:
     # what a type checker and an editor see (at run time the names are imported lazily by
     # ``__getattr__``): without these every facade name was ``Any`` to a notebook's mypy.
@@ -190,6 +188,83 @@ if TYPE_CHECKING:
     from closeknit.store import Store, open_store
     from closeknit.world import generate as generate_world
     from closeknit.world.truth import load_truth
+
+    # the names of _API written out: --strict type checkers read only a literal __all__
+    # (every facade name was 'not explicitly exported'); a test holds the two equal
+    __all__ = [
+        "__version__",
+        "open_store",
+        "Store",
+        "generate_world",
+        "load_truth",
+        "import_world",
+        "WorkspaceIn",
+        "create_workspace",
+        "list_workspaces",
+        "ImportIn",
+        "import_files",
+        "BuildIn",
+        "build_features",
+        "assign_niches",
+        "CreatorsQuery",
+        "list_creators",
+        "profile",
+        "VetIn",
+        "vet",
+        "BriefIn",
+        "parse_brief",
+        "NewBriefIn",
+        "save_brief",
+        "list_briefs",
+        "get_brief",
+        "delete_brief",
+        "discover_saved",
+        "DiscoverIn",
+        "discover",
+        "LookalikesIn",
+        "lookalikes",
+        "TrendsIn",
+        "trends",
+        "PlanIn",
+        "make_plan",
+        "list_plans",
+        "get_plan",
+        "FeesIn",
+        "fees",
+        "CampaignIn",
+        "create_campaign",
+        "get_campaign",
+        "list_campaigns",
+        "CompareIn",
+        "compare",
+        "ListIn",
+        "AddToListIn",
+        "create_list",
+        "add_to_list",
+        "get_list",
+        "list_lists",
+        "workspace_settings",
+        "CurrencyIn",
+        "set_currency",
+        "AddCreatorsIn",
+        "add_to_campaign",
+        "StageIn",
+        "set_stage",
+        "CodesIn",
+        "assign_codes",
+        "ScoreIn",
+        "score_audience",
+        "export_creator",
+        "erase_creator",
+        "ReportIn",
+        "roas_report",
+        "LiftIn",
+        "lift",
+        "create_app",
+        "to_frame",
+    ]
+else:
+    __all__ = ["__version__", *_API]
 
 
 def __getattr__(name: str) -> Any:
