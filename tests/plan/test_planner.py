@@ -500,7 +500,7 @@ def test_plan_held_back_by_the_on_brief_mean_says_so(ws: Store) -> None:
     # one sure creator; any other would take the mean to (0.97 + 0.6) / 2 < 0.9
     assert [p.creator_id for p in plan.picks] == [ids[0]]
     assert plan.status == "too_few_fit"
-    assert any("mean P(on brief)" in n for n in plan.notes), plan.notes
+    assert any("average chance of being on brief under 90.0%" in n for n in plan.notes), plan.notes
     with pytest.raises(ValidationError, match="no creator fits"):
         rel[ids[0]] = 0.8
         make_plan(
@@ -520,7 +520,9 @@ def test_budget_left_by_the_creator_limit_is_said_so(ws: Store) -> None:
     plan = make_plan(ws, "default", parse_brief("running"), 1_000_000, c)
     assert len(plan.picks) == 2
     said = [n for n in plan.notes if "left unspent" in n]
-    assert len(said) == 1 and "most creators allowed (2, max_creators)" in said[0], plan.notes
+    assert len(said) == 1 and "as many creators as allowed (at most 2 creators)" in said[0], (
+        plan.notes
+    )
     fee = min(p.fee["mid"] for p in plan.picks)
     c = PlanConstraints(candidate_source=src, max_creators=1, min_creators=1)
     tight = make_plan(ws, "default", parse_brief("running"), fee * 1.01, c)
@@ -666,7 +668,9 @@ def test_a_plan_held_back_says_which_evidence_is_estimated() -> None:
     # held back: 1, 2, 3 (0 is picked, 4 is under 0.5, 5 was excluded by the user)
     assert note.startswith("of the 3 candidates held back as possibly on brief")
     assert "2 have no audience demographics and 1 has no follower sample" in note
-    assert "closeknit import audience" in note
+    # what to do, in words: no CLI command (the note reaches the web and the API too)
+    assert "importing their audience demographics or follower samples" in note
+    assert "closeknit" not in note
     m.gaps = {k: np.zeros(6, bool) for k in m.gaps}
     assert _held_back(m, [0]) == ""  # nothing estimated: nothing to say
     m.brief_share = 0.0

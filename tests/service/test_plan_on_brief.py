@@ -51,15 +51,15 @@ def test_nothing_on_brief_enough_is_a_clear_error(st: Store) -> None:
 
 
 def test_a_plan_held_back_prices_the_plan_one_step_wider(st: Store) -> None:
-    """A too-few-fit plan's note gives the plan at an on_brief_share 0.1 lower in numbers: the
-    same creators, cost and forecast that plan gets when asked for."""
+    """A too-few-fit plan's note gives the plan at an on-brief share 10 points lower in
+    numbers: the same creators, cost and forecast that plan gets when asked for."""
     import re
 
     from closeknit import figures
 
     plan = svc.plan(st, WS, svc.PlanIn(text=BRIEF, budget=3000, on_brief_share=0.9))
     assert plan.status == "too_few_fit"
-    note = next(n for n in plan.notes if n.startswith("at on_brief_share 0.80"))
+    note = next(n for n in plan.notes if n.startswith("at an on-brief share of 80.0%"))
     wide = svc.plan(st, WS, svc.PlanIn(text=BRIEF, budget=3000, on_brief_share=0.8))
     assert len(wide.picks) > len(plan.picks)
     assert f"would take {figures.count(len(wide.picks), 'creator')} for " in note
@@ -67,7 +67,8 @@ def test_a_plan_held_back_prices_the_plan_one_step_wider(st: Store) -> None:
     rv = wide.expected.revenue
     assert rv is not None and figures.money(rv.mid, "$") in note
     mean = float(np.mean([p.on_brief for p in wide.picks]))
-    assert re.search(rf"mean P\(on brief\) of {mean:.3f}", note)
+    assert f"each pick {figures.percent(mean)} likely to be on brief on average" in note
+    assert re.search(r"\(\$[\d,]+\.\d\d – \$[\d,]+\.\d\d\)", note), note  # the 80% range
 
 
 def test_the_no_fit_error_prices_the_wider_plan_too(st: Store) -> None:
@@ -77,6 +78,7 @@ def test_the_no_fit_error_prices_the_wider_plan_too(st: Store) -> None:
         svc.plan(st, WS, svc.PlanIn(text=BRIEF, budget=3000, on_brief_share=1.0))
     wide = svc.plan(st, WS, svc.PlanIn(text=BRIEF, budget=3000, on_brief_share=0.9))
     assert (
-        f"at on_brief_share 0.90 the plan would take {figures.count(len(wide.picks), 'creator')}"
+        f"at an on-brief share of 90.0% the plan would take "
+        f"{figures.count(len(wide.picks), 'creator')}"
         f" for {figures.money(wide.cost.mid, '$')}" in str(e.value)
     )

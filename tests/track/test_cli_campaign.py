@@ -59,7 +59,7 @@ def test_campaign_flow_and_report(tmp_path: Path) -> None:
     table = runner.invoke(app, ["report", "trail-week", "--db", str(db)])
     assert table.exit_code == 0, table.output
     # orders are a count, money to the cent
-    assert "spend 330.00; revenue 90.00; orders 1; roas 0.27" in table.output
+    assert "spend 330.00; revenue 90.00; orders 1; ROAS 0.27×" in table.output
     shown = _run(db, "campaign", "show", "trail-week")
     assert [h["to_stage"] for h in shown["history"]][-1] == "content_live"  # type: ignore[call-overload]
     listed = _run(db, "campaign", "list")

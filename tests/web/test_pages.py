@@ -280,7 +280,7 @@ def test_an_unknown_campaigns_result_panels_are_not_found(tmp_path: Path) -> Non
             assert r.status_code == 404, (part, r.status_code, r.text[:300])
             assert 'data-error-type="NotFound"' in r.text
             # the id as typed, never the internal workspace id it was looked up in
-            assert "No campaign “no-such-campaign”." in r.text and "workspace" not in r.text
+            assert "No campaign no-such-campaign." in r.text and "workspace" not in r.text
             # swapped in by htmx: the same message in place (a 200 partial, as every panel)
             r = c.get(f"/campaigns/no-such-campaign/{part}", headers={"HX-Request": "true"})
             assert 'data-error-type="NotFound"' in r.text and "<nav" not in r.text

@@ -166,13 +166,13 @@ def test_not_found_says_the_id_as_typed_and_no_workspace(
     client: tuple[TestClient, Seeded],
 ) -> None:
     """/lists/l_nope said "No list 'l nope'" (the id altered) and /campaigns/nope "in
-    workspace 'c…'" (an internal id)."""
+    workspace 'c…'" (an internal id): the services word it so, for every interface."""
     c, _ = client
     r = c.get("/lists/l_nope")
-    assert r.status_code == 404 and "No list “l_nope”." in visible(r.text)
+    assert r.status_code == 404 and "No list l_nope." in visible(r.text)
     r = c.get("/campaigns/nope")
     text = visible(r.text)
-    assert r.status_code == 404 and "No campaign “nope”." in text and "workspace" not in text
+    assert r.status_code == 404 and "No campaign nope." in text and "workspace" not in text
 
 
 def test_a_search_with_no_result_says_so_once(client: tuple[TestClient, Seeded]) -> None:

@@ -272,8 +272,9 @@ def register(app: typer.Typer) -> None:
         def render() -> None:
             for n in res.notes:
                 if n.startswith(PARSED_NOTE) and isinstance(res, svc.DiscoverOut):
-                    # the service's note lists what it read as Python reprs ("tiers ['nano',
-                    # 'micro']", "country 'uk' -> GB"): the brief it read, in words, as the web
+                    # the service's note lists only what was read from the text (it stays
+                    # in --json); the table is the whole brief, text and options, so this
+                    # line says all of it in the words the web's chips use
                     n = f"the brief reads as: {brief_words(res.brief)}"
                 console.print(f"[dim]{esc(n)}[/dim]", markup=True)
             print_table(

@@ -29,6 +29,7 @@ from closeknit.cli.common import (
     write_output,
 )
 from closeknit.errors import ValidationError
+from closeknit.figures import ratio
 
 M = TypeVar("M", bound=BaseModel)
 MAX_LINES = 20  # left-out lines printed before summarizing (all of them go to --left-out-csv)
@@ -528,7 +529,7 @@ def _render_lift(rep: Any) -> None:
         pv = "—" if pl.p_value is None else f"{pl.p_value:.3f}"
         text = f"{pl.n} controls as fake targets: p = {pv}" if pl.n else "no in-space placebo"
         if pl.interval_widened_by > 1:
-            text += f"; interval widened {pl.interval_widened_by:.2f}x by placebos"
+            text += f"; interval widened {ratio(pl.interval_widened_by)} by placebos"
         _out("placebos", text)
     if cf is not None and cf.weights:
         ws = sorted(cf.weights.items(), key=lambda kv: -kv[1])

@@ -438,6 +438,17 @@ def _method(model: DealModel | None) -> str:
     return f"deals_regression(n={model.n})" if model is not None else "rate_card"
 
 
+def fee_method_words(method: str) -> str:
+    """A fee method id (``rate_card``, ``deals_regression(n=140)``, as the results carry it) in
+    words, for notes: "the workspace's fee model, fitted on 140 past deals"."""
+    if method.startswith("deals_regression(n=") and method.endswith(")"):
+        n = method[len("deals_regression(n=") : -1]
+        return f"the workspace's fee model, fitted on {n} past deals"
+    if method == "rate_card":
+        return "the workspace's rate card (no fitted deals yet)"
+    return method.replace("_", " ")
+
+
 def fee_arrays(
     store: Store,
     workspace: str,

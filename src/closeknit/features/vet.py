@@ -77,7 +77,9 @@ def vet(
         "SELECT * FROM creator_features WHERE workspace_id = ? AND creator_id = ?", [workspace, cid]
     )
     if not rows:
-        raise NotFound(f"no features for {cid}; run `closeknit features build`", creator=cid)
+        raise NotFound(
+            f"no vetting data for {cid} yet: build the vetting data to vet it", creator=cid
+        )
     f = rows[0]
     ev = json.loads(f["evidence"]) if f.get("evidence") else {}
     pod_ev = json.loads(f["pod_evidence"]) if f.get("pod_evidence") else None
@@ -178,7 +180,7 @@ def vet(
         "sponsored_rate": f["sponsored_rate"],
         "n_recent_posts": f["n_recent_posts"],
         "n_sponsored_posts": f["n_sponsored_posts"],
-        "window": f"last {fb.RECENT_POSTS} posts up to as_of",
+        "window": f"the {fb.RECENT_POSTS} most recent posts up to {_day(as_of)}",
         "disclosed_posts": recent["disclosed"],
         "brands": [{"brand": b, "post_ids": ids} for b, ids in sorted(brands.items())],
         "competitors_checked": competitors or [],
@@ -206,6 +208,11 @@ def vet(
         scores={"authenticity": auth, "engagement_quality": qual},
         notes=notes,
     )
+
+
+def _day(ts: Any) -> str:
+    """A timestamp as its day ("2026-06-13")."""
+    return ts.date().isoformat() if isinstance(ts, dt.datetime) else str(ts)[:10]
 
 
 def _engagement_posts(

@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from closeknit import figures
 from closeknit.connectors.languages import LANGUAGE_WORDS  # one table: importers read it too
 from closeknit.errors import ValidationError
 
@@ -37,6 +38,13 @@ _GENDER = {
     "women": "F", "woman": "F", "female": "F", "females": "F", "girls": "F", "moms": "F",
     "mums": "F", "men": "M", "man": "M", "male": "M", "males": "M", "guys": "M", "dads": "M",
 }  # fmt: skip
+_GENDER_WORDS = {"F": "women", "M": "men"}
+
+
+def _from(word: str, read: str) -> str:
+    """The words of the text a value was read from, where they differ from it: ' (from "uk")'
+    beside GB, nothing beside "women" read from "women"."""
+    return "" if word.lower() == read.lower() else f' (from "{word}")'
 
 
 class Brief(BaseModel):
@@ -169,14 +177,14 @@ def parse_brief(text: str, **filters: Any) -> Brief:
                 continue
             countries.append(iso)
             low = re.sub(pat, " ", low)
-            parsed.append(f"country {word!r} -> {iso}")
+            parsed.append(f"country {iso}{_from(word, iso)}")
     if countries:
         found["countries"] = countries
     langs = []
     for word, code in LANGUAGE_WORDS.items():
         if re.search(rf"\b{word}[- ]speaking\b|\bin {word}\b", text.lower()):
             langs.append(code)
-            parsed.append(f"language {word!r} -> {code}")
+            parsed.append(f"language {code}{_from(word, code)}")
     if langs:
         found["languages"] = langs
     m = _AGE_RE.search(text)
@@ -189,22 +197,23 @@ def parse_brief(text: str, **filters: Any) -> Brief:
     for w in re.findall(r"[a-z]+", text.lower()):
         if w in _GENDER:
             found["audience_gender"] = _GENDER[w]
-            parsed.append(f"audience gender {w!r} -> {_GENDER[w]}")
+            who = _GENDER_WORDS[_GENDER[w]]
+            parsed.append(f"audience gender {who}{_from(w, who)}")
             break
     plats = [p for p in PLATFORMS if re.search(rf"\b{p}\b", text.lower())]
     if plats:
         found["platforms"] = plats
-        parsed.append(f"platforms {plats}")
+        parsed.append("platforms " + ", ".join(figures.PLATFORM_NAMES.get(p, p) for p in plats))
     tiers = [t for t in TIERS if re.search(rf"\b{t}[- ]?(influencers?|creators?)?\b", text.lower())]
     if tiers:
         found["tiers"] = tiers
-        parsed.append(f"tiers {tiers}")
+        parsed.append("tiers " + ", ".join(tiers))
     mm = _MONEY_RE.search(text)
     if mm:
         val = _money(mm.group(1) or mm.group(2))
         if val:
             found["budget"] = val
-            parsed.append(f"budget {val:g}")
+            parsed.append(f"budget {figures.money(val)}")
     text_age = found.get("audience_age")
     for k, v in filters.items():
         if v not in (None, [], ""):

@@ -20,7 +20,9 @@ from typing import Any
 
 import numpy as np
 
+from closeknit import figures
 from closeknit.errors import InsufficientData
+from closeknit.features.fees import fee_method_words
 from closeknit.match import relevance
 from closeknit.match.audience import (
     audience_fit_rows,
@@ -584,8 +586,8 @@ def discover(
     feats_any = bool(tab.has_feat[r].any())  # discover's "feats" of the filtered candidates
     if not feats_any and len(r):
         notes.append(
-            "no creator_features for these creators: engagement quality and authenticity are "
-            "not vetted (run `closeknit features build`)"
+            "these creators are not vetted yet: their engagement quality and authenticity are "
+            "not checked until their vetting data are built"
         )
     if brief.competitors and len(r):
         low = {b.lower().lstrip("@") for b in brief.competitors}
@@ -607,16 +609,13 @@ def discover(
         unvetted = int((~feat).sum())
         if unvetted:
             notes.append(
-                f"{unvetted} candidates not vetted: authenticity/sponsorship filters unchecked"
+                f"{figures.count(unvetted, 'candidate')} not vetted yet: the authenticity and "
+                "sponsored-posts filters are not checked for them"
             )
     if len(r):
         notes.append(
-            "fees: one post's mid estimate from the workspace's "
-            + (
-                "rate card (no fitted deals yet)"
-                if tab.fee_source == "rate_card"
-                else f"fee model, {tab.fee_source}"
-            )
+            "fees: one post's mid estimate from "
+            + fee_method_words(tab.fee_source)
             + "; the planner uses the same model; not quotes"
         )
     fee = tab.fee[r]

@@ -975,7 +975,7 @@ def _within_budget(
 # a value of the column reads)
 _TERM_WORDS: tuple[tuple[int, str, Callable[[float], str]], ...] = (
     (1, "engaged people per post", lambda v: f"{math.exp(v) * 100:,.0f}"),
-    (2, "P(content fits)", lambda v: f"{math.exp(v):.2f}"),
+    (2, "chance the content fits", lambda v: figures.percent(math.exp(v))),
     (3, "audience share in the brief's market", lambda v: figures.percent(math.exp(v))),
     (4, "reply rate", lambda v: figures.percent(v)),
     (5, "sponsored share of posts", lambda v: figures.percent(v)),
@@ -1281,19 +1281,22 @@ def make_plan(
         # a plan is built around a creator at least as on brief as its mean must be: say so,
         # with enough digits that the closest is not printed at the bar it misses
         need = (
-            f"none of {len(m.relevance)} candidates is on brief with P >= {m.brief_share:.2f}"
-            + (f" and relevance >= {m.floor:.2f}" if m.floor else "")
-            + " (the plan's mean must reach it, so it needs one that does)"
+            f"none of {len(m.relevance)} candidates is at least "
+            f"{figures.percent(m.brief_share)} likely to be on brief"
+            + (f" with a topic fit of at least {figures.percent(m.floor)}" if m.floor else "")
+            + " (the picks' average must reach it, so the plan needs one that does)"
             if m.brief_share > 0
-            else f"none of {len(m.relevance)} candidates is {rule}"
+            else f"none of {len(m.relevance)} candidates fits it ({rule})"
         )
         raise ValidationError(
             f"no creator fits this brief: {need}"
             + (
-                f"; the closest, @{_at(m.frame, 'handle', best)}, is on brief with P "
-                f"{m.on_brief[best]:.3f} (relevance {m.relevance[best]:.3f} × P(audience not "
-                f"heavily bought) {m.on_brief[best] / max(m.relevance[best], 1e-12):.3f}); "
-                "widen the brief or its filters, or lower on_brief_share"
+                f"; the closest, @{_at(m.frame, 'handle', best)}, is "
+                f"{_share_under(m.on_brief[best], m.brief_share)} likely to be on brief (a topic "
+                f"fit of {figures.percent(m.relevance[best])} × a "
+                f"{figures.percent(m.on_brief[best] / max(m.relevance[best], 1e-12))} chance "
+                "that its audience is not heavily bought); widen the brief or its filters, or "
+                "lower the on-brief share"
                 if best >= 0
                 else ""
             )
@@ -1317,7 +1320,7 @@ def make_plan(
             )
             raise ValidationError(
                 f"no other creator fits this brief: {who}; widen the brief or its filters, or "
-                "lower on_brief_share",
+                "lower the on-brief share",
                 field="text",
                 nothing_fits=True,
             )
@@ -1374,20 +1377,20 @@ def make_plan(
             status = "too_few_fit"
             notes.append(
                 f"only {figures.count(len(sol.selected), 'creator')} fit the brief together "
-                "(each other candidate would take the plan's mean P(on brief) under "
-                f"{m.brief_share:.2f}); {money(left)} of the budget is left unspent rather "
-                "than spent on creators who "
-                "may not fit (a lower on_brief_share takes more of them)"
+                "(each other candidate would take the picks' average chance of being on brief "
+                f"under {figures.percent(m.brief_share)}); {money(left)} of the budget is left "
+                "unspent rather than spent on creators who may not fit (a lower on-brief share "
+                "takes more of them)"
             )
     elif sol.selected and left > 0.05 * budget and len(sol.selected) >= c.max_creators:
         # a plan that leaves most of the budget unspent reads as a fault unless it says why
         what = {"revenue": "revenue", "profit": "profit", "conversions": "orders",
                 "reach": "reach"}[c.objective]  # fmt: skip
         notes.append(
-            f"{money(left)} of the budget is left unspent: the plan holds the most creators "
-            f"allowed ({c.max_creators}, max_creators), and the best set of at most "
-            f"{c.max_creators} found is this one: dearer creators are not expected to bring "
-            f"more {what}; allow more creators to spend more of it"
+            f"{money(left)} of the budget is left unspent: the plan holds as many creators as "
+            f"allowed (at most {figures.count(c.max_creators, 'creator')}), and the best set of "
+            f"at most {c.max_creators} found is this one: dearer creators are not expected to "
+            f"bring more {what}; allow more creators to spend more of it"
         )
     if status == "too_few_fit":
         held = _held_back(m, sol.selected)
@@ -1401,8 +1404,8 @@ def make_plan(
         below = int((m.relevance < floor).sum())
         if below:
             notes.append(
-                f"{below} of the given creators are below relevance {floor:.2f} "
-                "(kept: you named them)"
+                f"{below} of the given creators have a topic fit under "
+                f"{figures.percent(floor)} (kept: you named them)"
             )
     picks = _explain(m, sol)
     expected = _metrics(m, sol.selected, c, budget)
@@ -1510,11 +1513,12 @@ def _held_back(m: _Model, selected: list[int]) -> str:
     if not parts:
         return ""
     return (
-        f"of the {figures.count(n, 'candidate')} held back as possibly on brief (P(on brief) "
-        f"{min(PICK_MIN_ON_BRIEF, m.brief_share):.2f}-{m.brief_share:.2f}), "
+        f"of the {figures.count(n, 'candidate')} held back as possibly on brief "
+        f"({figures.percent(min(PICK_MIN_ON_BRIEF, m.brief_share))} to "
+        f"{figures.percent(m.brief_share)} likely to be on brief), "
         + " and ".join(parts)
-        + ": their fit is estimated from similar creators; importing those data "
-        "(closeknit import audience: demographics CSV, follower samples) would tell which fit"
+        + ": their fit is estimated from similar creators; importing their audience "
+        "demographics or follower samples would tell which fit"
     )
 
 
@@ -1542,18 +1546,21 @@ def _wider(
     x = _metrics(m, wide.selected, c, budget)
     if c.objective == "conversions":
         f = x["conversions"]
-        what = f"{f['mid']:,.0f} expected orders [{f['p10']:,.0f}-{f['p90']:,.0f}]"
+        what = f"{f['mid']:,.0f} expected orders ({f['p10']:,.0f}–{f['p90']:,.0f})"
     elif c.objective == "reach":
         what = f"a reach of {x['reach']:,.0f}"
     else:
         f = x["revenue"]
-        what = f"an expected revenue of {money(f['mid'])} [{money(f['p10'])}-{money(f['p90'])}]"
+        what = (
+            f"an expected revenue of {money(f['mid'])} "
+            f"({figures.money_range(f['p10'], f['p90'], c.currency_symbol)})"
+        )
     mean = float(m.on_brief[wide.selected].mean())
     return (
-        f"at on_brief_share {share:.2f} the plan would take "
+        f"at an on-brief share of {figures.percent(share)} the plan would take "
         f"{figures.count(len(wide.selected), 'creator')} for {money(x['cost_mid_total'])}, "
-        f"{what}, with a mean P(on brief) of {mean:.3f}: about {1 - mean:.0%} of its picks "
-        "may not fit"
+        f"{what}, with each pick {figures.percent(mean)} likely to be on brief on average: "
+        f"about {figures.percent(1 - mean)} of its picks may not fit"
     )
 
 
@@ -1562,12 +1569,21 @@ def _rule(m: _Model) -> str:
     parts = []
     if m.brief_share > 0:
         parts.append(
-            f"on brief with P >= {min(PICK_MIN_ON_BRIEF, m.brief_share):.2f}, the plan's mean >= "
-            f"{m.brief_share:.2f}"
+            f"each pick at least {figures.percent(min(PICK_MIN_ON_BRIEF, m.brief_share))} "
+            f"likely to be on brief, {figures.percent(m.brief_share)} on average"
         )
     if m.floor:  # a floor of 0 (the kept-in path re-pricing the user's set) rules nothing out
-        parts.append(f"relevance >= {m.floor:.2f}")
-    return "; ".join(parts) or "any relevance"
+        parts.append(f"a topic fit of at least {figures.percent(m.floor)}")
+    return "; ".join(parts) or "any topic fit"
+
+
+def _share_under(v: float, bar: float) -> str:
+    """A share that misses ``bar``, as a percentage that does not read as the bar itself
+    (0.8996 under 0.90 is "89.9%", not "90.0%")."""
+    shown = figures.percent(v)
+    if v < bar and shown == figures.percent(bar):
+        shown = figures.percent(math.floor(v * 1000) / 1000)
+    return shown
 
 
 def _ratio(a: float, b: float) -> float | None:

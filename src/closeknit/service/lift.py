@@ -370,7 +370,7 @@ def estimate_lift(store: Store, workspace: str, req: LiftRequest) -> LiftReport:
             notes.append(
                 "target series imported but not named: "
                 + ", ".join(targets[:10])
-                + " (name one with --target)"
+                + " (name one as the target for an incremental estimate)"
             )
         return LiftReport(
             campaign_id=cid,

@@ -105,10 +105,10 @@ def _check(store: Store, workspace: str, list_id: str) -> dict[str, Any]:
     if not isinstance(list_id, str) or not list_id.strip():
         # an empty id read as "no filter": the newest list answered, and an add wrote an
         # orphan row under the id '' while reporting the newest list
-        raise NotFound(f"no list {list_id!r}", list_id=list_id)
+        raise NotFound("no list: no list id was given", list_id=list_id)
     rows = _summary_rows(store, workspace, list_id)
     if not rows:
-        raise NotFound(f"no list {list_id!r}", list_id=list_id)
+        raise NotFound(f"no list {list_id}", list_id=list_id)
     return rows[0]
 
 
@@ -229,7 +229,7 @@ def set_item_note(
             [workspace, list_id, cid],
         )
         if not n:
-            raise NotFound(f"{cid} is not on list {list_id!r}")
+            raise NotFound(f"{cid} is not on list {list_id}")
         tx.execute(
             "UPDATE creator_list_items SET note = ? WHERE workspace_id = ? AND list_id = ? "
             "AND creator_id = ?",

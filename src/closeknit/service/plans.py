@@ -604,7 +604,7 @@ def get_plan(store: Store, workspace: str, plan_id: str) -> PlanOut:
         close = difflib.get_close_matches(plan_id.strip(), saved.ids(store, workspace), n=3)
         hint = f"; did you mean {', '.join(close)}?" if close else ""
         raise NotFound(
-            f"no saved plan {plan_id.strip()!r} in this workspace{hint}",
+            f"no saved plan {plan_id.strip()} in this workspace{hint}",
             plan_id=plan_id,
             suggestions=close,
         )

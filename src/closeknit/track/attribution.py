@@ -177,7 +177,10 @@ def attribute(
         bc["code_orders" if r["rule"] == "code" else "click_orders"] += 1
     notes = []
     if not mine_codes and not content:
-        notes.append("no codes or links assigned: run `closeknit campaign codes` first")
+        notes.append(
+            "no codes or links assigned: assign the creators' discount codes or tracking "
+            "links first"
+        )
     return AttributionResult(
         campaign_id,
         window,

@@ -315,16 +315,15 @@ def _cc(tx: Tx, workspace: str, campaign_id: str, creator_id: str) -> dict[str, 
     )
     if not rows:
         check_campaign(tx, workspace, campaign_id)  # "no campaign x", not "y is not in x"
-        raise NotFound(f"{creator_id} is not in campaign {campaign_id!r}")
+        raise NotFound(f"{creator_id} is not in campaign {campaign_id}")
     return rows[0]
 
 
 def no_campaign(workspace: str, campaign_id: str) -> NotFound:
     """The one error for a campaign id the workspace does not have (every interface and every
-    step, report, lift, holdout, halo, words it alike)."""
-    return NotFound(
-        f"no campaign {campaign_id!r} in workspace {workspace!r}", campaign_id=campaign_id
-    )
+    step, report, lift, holdout, halo, words it alike): the id as typed, never the workspace's
+    internal id."""
+    return NotFound(f"no campaign {campaign_id}", campaign_id=campaign_id)
 
 
 def check_campaign(tx: Tx, workspace: str, campaign_id: str) -> None:

@@ -223,7 +223,7 @@ def set_code(
             from closeknit.errors import NotFound
 
             check_campaign(tx, workspace, campaign_id)
-            raise NotFound(f"{cid} is not in campaign {campaign_id!r}")
+            raise NotFound(f"{cid} is not in campaign {campaign_id}")
         tx.execute(
             "UPDATE campaign_creators SET discount_code = coalesce(?, discount_code), "
             "tracking_link = coalesce(?, tracking_link), utm_content = coalesce(?, utm_content) "

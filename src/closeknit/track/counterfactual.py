@@ -33,6 +33,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from closeknit import figures
 from closeknit.errors import InsufficientData, ValidationError
 
 PERIODS = ("day", "week", "month", "year")
@@ -640,7 +641,7 @@ def estimate_effect(
         notes.append(
             "no control series: the counterfactual extrapolates the target's own past, so a "
             "market-wide change during the campaign is counted as effect; the interval is "
-            f"{width / noise:.1f}x as wide as the target's own noise alone would give "
+            f"{figures.ratio(width / noise)} as wide as the target's own noise alone would give "
             "(controls that track the market remove most of the difference)"
             if noise > 0
             else "no control series: the counterfactual extrapolates the target's own past"
@@ -775,12 +776,12 @@ def _placebo_note(p: PlaceboCheck) -> str:
             f"pre-period fit error) is larger than {above} of them (p = {p.p_value:.3f})"
         )
         if p.n < 9:
-            parts.append(f"with {p.n} placebos p cannot fall below {1 / (p.n + 1):.2f}")
+            parts.append(f"with {p.n} placebos p cannot fall below {1 / (p.n + 1):.3f}")
     if p.in_time:
         parts.append(
             f"{len(p.in_time)} fake launches inside the pre-period gave z = "
             + ", ".join(f"{z:+.1f}" for z in p.in_time)
         )
     if p.widen > 1.0:
-        parts.append(f"together they widened the interval by {p.widen:.2f}x")
+        parts.append(f"together they widened the interval by {figures.ratio(p.widen)}")
     return "; ".join(parts)

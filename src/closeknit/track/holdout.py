@@ -554,7 +554,7 @@ def analyze(
     if quarantined:
         notes.append(
             f"{quarantined} rows of the assignment file were quarantined and are not here "
-            "(`closeknit import errors --source holdout_units`)"
+            "(they are listed with the import's rejected rows)"
         )
     if imported and any(r["outcome"] is not None for r in imported):
         rows_in = [
@@ -565,7 +565,7 @@ def analyze(
         n_t = a.best.n_treated
         inc = a.best.diff.scaled(n_t)
         notes.append(
-            f"incremental = difference per unit x {n_t} treated units analysed "
+            f"incremental = difference per unit × {n_t} treated units analysed "
             "(the outcome's unit, e.g. revenue per customer over the test)"
         )
         return _result(
@@ -582,8 +582,8 @@ def analyze(
     )
     if not arms:
         raise InsufficientData(
-            f"campaign {campaign_id} has no holdout: save one with `closeknit lift-design "
-            "--campaign` or import one with `closeknit lift-holdout`"
+            f"campaign {campaign_id} has no holdout: save a holdout design for it or import "
+            "its holdout assignment"
         )
     pre0 = start - dt.timedelta(days=pre_days)
     mapping = unit_series(store, workspace, [a_["unit"] for a_ in arms])

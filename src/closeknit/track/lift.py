@@ -608,7 +608,7 @@ def estimate(
     else:
         known = ", ".join(sorted(have_series)[:10]) or "none imported"
         raise NotFound(
-            f"no series named {target!r} (series: {known}; keywords: {', '.join(TARGET_KEYWORDS)})",
+            f"no series named {target} (series: {known}; keywords: {', '.join(TARGET_KEYWORDS)})",
             field="target",
         )
     # period: the target's own, unless asked for a coarser one

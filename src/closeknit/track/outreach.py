@@ -102,7 +102,7 @@ def render(
     if deal is None:
         from closeknit.errors import NotFound
 
-        raise NotFound(f"{cid} is not in campaign {campaign_id!r}")
+        raise NotFound(f"{cid} is not in campaign {campaign_id}")
     cr = store.query(
         "SELECT handle, name, followers, platform, contact FROM creators WHERE workspace_id = ? "
         "AND creator_id = ?",

@@ -211,14 +211,14 @@ def report(
         _add(acc, r)
     tiers = [_metrics(g, cogs_share, no_cogs) for g in groups.values()]
     notes = [
-        "ROAS here is attributed (codes and last clicks), not incremental: use `closeknit lift` "
-        "for the causal effect.",
+        "ROAS here is attributed (codes and last clicks), not incremental: the lift estimate "
+        "gives the causal effect.",
         "Earned media value (EMV) is not a return and is not reported as ROI.",
     ]
     if totals["orders_without_cogs"] and cogs_share is None:
         notes.append(
             f"{totals['orders_without_cogs']} attributed orders have no cost of goods: margin "
-            "ROAS is not computed (pass cogs_share to assume a share of revenue)."
+            "ROAS is not computed (import the orders with their cost of goods to compute it)."
         )
     if totals["spend"] == 0:
         notes.append("no spend booked or committed yet: ROAS is undefined")

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from closeknit import figures
 from closeknit.errors import InsufficientData
 from closeknit.track.counterfactual import (
     MAX_BACKTESTS,
@@ -167,7 +168,7 @@ def estimate_tbr(
     if main.rho > 0:
         notes.append(
             f"pre-period residuals are autocorrelated (lag-1 {main.rho:.2f}): the interval "
-            f"is widened by {math.sqrt((1 + main.rho) / (1 - main.rho)):.2f}x for it"
+            f"is widened by {figures.ratio(math.sqrt((1 + main.rho) / (1 - main.rho)))} for it"
         )
     band = main.band_sd * np.where(pre, 1.0, widen)
     return Counterfactual(

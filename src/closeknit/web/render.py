@@ -199,118 +199,26 @@ def label(v: Any) -> str:
     return words[:1].upper() + words[1:]
 
 
-# snake_case words (not part of a @handle, an id or a URL) in domain notes become words.
-# A value in quotes is shown as typed ("no list “l_nope”" said "l nope").
+# What ``clean`` still does, and for what. The notes of the domain (plan, discover, lift,
+# ROAS, vetting) are written in words where they are made, with closeknit.figures for their
+# figures, so every interface shows the same sentence and the pages show them as they are.
+# Texts that still name internal fields are shown through ``clean``, and only those:
+# * a domain error that names the field it refused ("end_date is before start_date",
+#   "audience_age: the brief text's 30-18 …"), in ``error_view``: the name reads as words;
+# * an import job's error and an audience file's rejected-row reason (job.html,
+#   audience_score.html), which name fields of the import;
+# * the rule of a vetting score part the page has no sentence for ("1 - pod_score",
+#   web/vetting.py).
+# A NotFound names the id as typed and is never cleaned (``error_view``): "no list l_nope".
+# A value in quotes, a @handle, an id (platform:handle) or a URL is left as written.
 _SNAKE = re.compile(r"(?<![@\w:/.#“'-])([a-z]+(?:_[a-z]+)+)(?![\w/.:-])")
-_NOTE_WORDS = {
-    "creator_features": "vetting data",
-    "audience_demographics": "audience demographics",
-    "authenticity_score": "authenticity",
-    "sponsored_rate": "sponsored share",
-}
-
-
-def _share(v: str) -> str:
-    """A 0-1 share written in a note ("0.80") as the pages write shares ("80.0%")."""
-    return figures.percent(float(v))
-
-
-_PHRASES = (
-    (re.compile(r"\buse closeknit lift\b"), "see the lift estimate"),
-    (
-        re.compile(r"\(?run closeknit features build\)?"),
-        "(build the vetting data: closeknit features build)",
-    ),
-    (re.compile(r"\[((?:'[^']*'(?:, )?)+)\]"), lambda m: m.group(1).replace("'", "")),
-    # an option of the CLI and the API, said as what to do here
-    (
-        re.compile(r"\(pass cogs_share to assume a share of revenue\)"),
-        "(import the orders with their cost of goods on the Imports page)",
-    ),
-    # a factor is a ratio: "×", as every ratio on the pages ("widened by 1.08x")
-    (re.compile(r"(?<![\w.@-])(\d+(?:\.\d+)?)x\b"), lambda m: f"{m.group(1)}×"),
-    # what was not found, as typed, and never the internal workspace id it was looked up in
-    (
-        re.compile(r"\bno ([a-z]+(?: [a-z]+)?) '([^'\s]+)'(?: in workspace '[^']*')?"),
-        "no \\1 “\\2”",
-    ),
-    (re.compile(r" in workspace '[^']*'"), ""),
-    # the plan's notes: the on-brief rule in the plan form's words and percent (they showed
-    # "at on_brief_share 0.80", "P(on brief) 0.50-0.90", "(12, max_creators)"), ranges as
-    # every other range on the page ("($225.32 – $1,123.88)", not "[$537.50-$1,603.29]")
-    (
-        re.compile(r"\bat on_brief_share (\d(?:\.\d+)?) the plan would take"),
-        lambda m: (
-            f"with {_share(m.group(1))} of picks on brief on average (the On brief "
-            "setting), the plan would take"
-        ),
-    ),
-    (
-        re.compile(r"with a mean P\(on brief\) of (\d(?:\.\d+)?): about \d+% of its picks"),
-        lambda m: (
-            f"with each pick {_share(m.group(1))} likely to be on brief on average: about "
-            f"{figures.percent(1 - float(m.group(1)))} of its picks"
-        ),
-    ),
-    (
-        re.compile(r"the plan's mean P\(on brief\) under (\d(?:\.\d+)?)"),
-        lambda m: f"the picks' average chance of being on brief under {_share(m.group(1))}",
-    ),
-    (
-        re.compile(r"\(P\(on brief\) (\d(?:\.\d+)?)-(\d(?:\.\d+)?)\)"),
-        lambda m: f"({_share(m.group(1))} to {_share(m.group(2))} likely to be on brief)",
-    ),
-    (
-        re.compile(r"on brief with P >= (\d(?:\.\d+)?), the plan's mean >= (\d(?:\.\d+)?)"),
-        lambda m: (
-            f"each pick at least {_share(m.group(1))} likely to be on brief, "
-            f"{_share(m.group(2))} on average"
-        ),
-    ),
-    (
-        re.compile(r"relevance >= (\d(?:\.\d+)?)"),
-        lambda m: f"topic fit at least {_share(m.group(1))}",
-    ),
-    (re.compile(r"\bmean P\(on brief\)"), "average chance of being on brief"),
-    (re.compile(r"\bP\(on brief\)"), "chance of being on brief"),
-    (re.compile(r"a lower on_brief_share"), "a lower On brief setting"),
-    (
-        re.compile(r"allowed \((\d+), max_creators\)"),
-        lambda m: f"allowed ({m.group(1)}, the At most setting)",
-    ),
-    (
-        re.compile(
-            r"importing those data \(closeknit import audience: demographics CSV, follower "
-            r"samples\)"
-        ),
-        "importing their audience demographics or follower samples (on the Imports page)",
-    ),
-    (
-        re.compile(r"\[(-?[$£€¥₹][\d,]+(?:\.\d+)?)-(-?[$£€¥₹][\d,]+(?:\.\d+)?)\]"),
-        r"(\1 – \2)",
-    ),
-    (re.compile(r"\[(-?[\d,]+(?:\.\d+)?)-(-?[\d,]+(?:\.\d+)?)\]"), r"(\1–\2)"),
-    # a p-value with the three decimals the page gives it beside (0.143), not two (0.14)
-    (
-        re.compile(r"with (\d+) placebos p cannot fall below [\d.]+"),
-        lambda m: f"with {m.group(1)} placebos p cannot fall below {1 / (int(m.group(1)) + 1):.3f}",
-    ),
-)
 
 
 def clean(text: Any) -> str:
-    """A domain note for people: internal snake_case names and method ids as words, list
-    brackets and code marks dropped."""
+    """An error message or a vetting rule for people: code marks dropped and snake_case field
+    names as words (see above for the texts that still need it)."""
     s = str(text or "").replace("`", "")
-    s = _METHOD.sub(lambda m: f"a model fitted on {m.group(1)} past deals", s)
-    for pat, rep in _PHRASES:
-        s = pat.sub(rep, s)  # type: ignore[arg-type]
-
-    def sub(m: re.Match[str]) -> str:
-        w = m.group(1)
-        return _NOTE_WORDS.get(w, w.replace("_", " "))
-
-    return _SNAKE.sub(sub, s)
+    return _SNAKE.sub(lambda m: m.group(1).replace("_", " "), s)
 
 
 _NAME = re.compile(r"[a-z]+(?:_[a-z]+)+")
@@ -485,7 +393,10 @@ TITLES = {
 
 
 def error_view(type_: str, message: str) -> dict[str, str]:
-    return {"type": type_, "title": TITLES.get(type_, "Something went wrong"), "message": message}
+    """An error for a page: a NotFound says the id as it was typed ("no list l_nope"), any
+    other error its field names in words (``clean``)."""
+    shown = message if type_ == "NotFound" else clean(message)
+    return {"type": type_, "title": TITLES.get(type_, "Something went wrong"), "message": shown}
 
 
 def error_page(
