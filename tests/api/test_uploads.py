@@ -164,12 +164,7 @@ def test_an_excel_vendor_export_uploads_and_imports(
         "/api/v1/imports", data={"source": "vendor_csv"}, files=files, headers=auth(a.key)
     )
     assert r.status_code == 202, r.text
-    deadline = time.monotonic() + 60
-    while True:
-        j = client.get(f"/api/v1/imports/jobs/{r.json()['job_id']}", headers=auth(a.key)).json()
-        if j["status"] in ("done", "failed") or time.monotonic() > deadline:
-            break
-        time.sleep(0.1)
+    j = _finished(client, a.key, r.json()["job_id"])
     assert j["status"] == "done", j
     got = client.get("/api/v1/creators/instagram:xl.creator", headers=auth(a.key))
     assert got.status_code == 200, got.text
@@ -188,12 +183,17 @@ def test_a_jobs_rows_name_the_uploaded_file_not_the_servers_folder(
         "/api/v1/imports", data={"source": "vendor_csv"}, files=files, headers=auth(a.key)
     )
     assert r.status_code == 202, r.text
-    deadline = time.monotonic() + 60
-    while True:
-        j = client.get(f"/api/v1/imports/jobs/{r.json()['job_id']}", headers=auth(a.key)).json()
-        if j["status"] in ("done", "failed") or time.monotonic() > deadline:
-            break
-        time.sleep(0.1)
+    j = _finished(client, a.key, r.json()["job_id"])
     assert j["status"] == "done", j
     rows = [e for f in j["result"]["files"] for e in f["errors"] + f["warning_list"]]
     assert rows and all(e["file"] == "q.csv" for e in rows), rows
+
+
+def _finished(client: TestClient, key: str, job_id: str) -> dict[str, Any]:
+    """The import job once it is done or failed (or after a minute)."""
+    deadline = time.monotonic() + 60
+    while True:
+        j: dict[str, Any] = client.get(f"/api/v1/imports/jobs/{job_id}", headers=auth(key)).json()
+        if j["status"] in ("done", "failed") or time.monotonic() > deadline:
+            return j
+        time.sleep(0.1)
