@@ -77,7 +77,7 @@ def test_discover_notes_are_words(st: Store) -> None:
                         "women 18-30", limit=5),
     )  # fmt: skip
     _check("discover", res.notes)
-    read = next(n for n in res.notes if n.startswith("read from the brief text: "))
+    read = "; ".join(res.brief.parsed)  # what was read from the text: the brief, not a note
     assert 'country GB (from "uk")' in read and "tiers nano, micro" in read, read
     assert "platforms Instagram" in read and "audience gender women" in read, read
     fees = next(n for n in res.notes if n.startswith("fees: "))

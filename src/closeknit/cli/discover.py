@@ -50,6 +50,7 @@ from closeknit.cli.common import (
 from closeknit.errors import ValidationError
 from closeknit.service import discover as svc
 from closeknit.service import features as fsvc
+from closeknit.service.briefs import BriefOut, SavedFilters
 
 ModelOpt = Annotated[
     svc.Model | None,
@@ -127,23 +128,11 @@ def display_rows(results: list[svc.MatchOut]) -> list[dict[str, Any]]:
     ]
 
 
-# the note (closeknit.match.rank) listing what was read from the brief's text
-PARSED_NOTE = "read from the brief text:"
-
-
-class _Filters:
-    """A brief's fields for figures.filter_words; the filters it does not carry are unset."""
-
-    def __init__(self, brief: Any) -> None:
-        self._brief = brief
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._brief, name, None)
-
-
-def brief_words(brief: Any) -> str:
-    """The filters a brief was read as, in words ("in GB · nano, micro creators")."""
-    return figures.filter_words(_Filters(brief)) or "no filters beyond the text"
+def brief_words(brief: BriefOut) -> str:
+    """The filters a brief was read as, in words ("in GB · nano, micro creators"), as the
+    web's saved briefs say them (closeknit.figures.filter_words)."""
+    f = SavedFilters.model_validate(brief.model_dump(include=set(SavedFilters.model_fields)))
+    return figures.filter_words(f) or "no filters beyond the text"
 
 
 def register(app: typer.Typer) -> None:
@@ -270,12 +259,11 @@ def register(app: typer.Typer) -> None:
         rows = match_rows(res.results)
 
         def render() -> None:
+            if isinstance(res, svc.DiscoverOut):
+                # the whole brief, text and options, in the words the web's chips use
+                line = f"the brief reads as: {brief_words(res.brief)}"
+                console.print(f"[dim]{esc(line)}[/dim]", markup=True)
             for n in res.notes:
-                if n.startswith(PARSED_NOTE) and isinstance(res, svc.DiscoverOut):
-                    # the service's note lists only what was read from the text (it stays
-                    # in --json); the table is the whole brief, text and options, so this
-                    # line says all of it in the words the web's chips use
-                    n = f"the brief reads as: {brief_words(res.brief)}"
                 console.print(f"[dim]{esc(n)}[/dim]", markup=True)
             print_table(
                 display_rows(res.results),

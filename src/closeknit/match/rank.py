@@ -534,9 +534,9 @@ def discover(
         )
     if query_override is None and not len(rows):
         raise _nothing_to_rank(tab)
+    # what was read from the brief's text is the result's brief.parsed (the interfaces show
+    # it as the brief's chips or line); a note repeating it was filtered out again by prefix
     notes: list[str] = []
-    if brief.parsed:
-        notes.append("read from the brief text: " + "; ".join(brief.parsed))
     excluded: dict[str, int] = {}
 
     known = rows >= 0
