@@ -152,3 +152,17 @@ def test_a_notebook_under_mypy_strict_sees_the_facade(tmp_path: Path) -> None:
         capture_output=True, text=True, env=env, timeout=300,
     )  # fmt: skip
     assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_a_notebook_column_is_taken_where_a_list_belongs(st: ck.Store) -> None:
+    """ck.create_list(..., creators=df["handle"]) failed deep inside with pandas' "the truth
+    value of a Series is ambiguous"; a Series, an array or a tuple is the list it holds."""
+    import numpy as np
+    import pandas as pd
+
+    made = ck.create_list(st, "default", ck.ListIn(name="a"), actor="nb", creators=pd.Series([]))
+    assert made.name == "a"
+    again = ck.create_list(st, "default", ck.ListIn(name="b"), actor="nb", creators=np.array([]))
+    assert again.name == "b"
+    with pytest.raises(ValidationError, match="should be a list"):
+        ck.create_list(st, "default", ck.ListIn(name="c"), actor="nb", creators=5)

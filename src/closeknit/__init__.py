@@ -340,6 +340,15 @@ def _checked(fn: Any) -> Any:
                     f"{fn.__name__}: {k} should be a list (e.g. [{v!r}]), not {type(v).__name__}",
                     field=k,
                 )
+            if k in lists and not isinstance(v, list):
+                # a notebook's column (df["handle"]), array or tuple is the list it holds: a
+                # pandas Series failed deep inside ("the truth value of a Series is ambiguous")
+                items = v.tolist() if hasattr(v, "tolist") else v
+                if not isinstance(items, list | tuple):
+                    raise ValidationError(
+                        f"{fn.__name__}: {k} should be a list, not {type(v).__name__}", field=k
+                    )
+                bound.arguments[k] = list(items)
             if model is not None and not isinstance(v, model):
                 if not isinstance(v, dict):
                     raise ValidationError(
