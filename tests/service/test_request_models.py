@@ -84,3 +84,20 @@ def test_a_language_is_a_code_or_a_name_and_anything_else_is_refused() -> None:
         with pytest.raises(CloseknitError) as e:
             BriefIn(text="x", languages=[bad])
         assert "should be a language" in str(e.value), bad
+
+
+def test_a_rate_given_in_percent_is_refused_with_the_fraction_it_meant() -> None:
+    """`min_engagement_rate: 2` got a bare "less than or equal to 1" where the sponsored share
+    already said "did you mean 0.3?"; the schema still says 0 to 1."""
+    import pytest
+
+    from closeknit.errors import ValidationError
+    from closeknit.service.discover import DiscoverIn
+
+    for field, said in (("min_engagement_rate", "did you mean 0.02?"),
+                        ("min_country_share", "did you mean 0.02?")):  # fmt: skip
+        with pytest.raises((ValidationError, ValueError), match=said.replace("?", r"\?")):
+            DiscoverIn.model_validate({"text": "x", field: 2})
+        prop = DiscoverIn.model_json_schema()["properties"][field]["anyOf"][0]
+        assert (prop["minimum"], prop["maximum"]) == (0, 1)
+    assert DiscoverIn(text="x", min_engagement_rate=0.02).min_engagement_rate == 0.02

@@ -12,7 +12,7 @@ import re
 import uuid
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationInfo, field_validator
 
 from closeknit.errors import ValidationError
 from closeknit.match import Brief, parse_brief
@@ -258,10 +258,19 @@ class Filters(In):
 
     min_followers: int | None = Field(default=None, ge=0, le=10**10)
     max_followers: int | None = Field(default=None, ge=0, le=10**10)
+    # rates and shares: fractions; the bound is kept by the validator below, with a hint
     min_engagement_rate: float | None = Field(
-        default=None, ge=0, le=1, description="fraction, e.g. 0.02 for 2%"
+        default=None,
+        ge=0,
+        description="fraction, e.g. 0.02 for 2%",
+        json_schema_extra=_share_schema,
     )
-    max_engagement_rate: float | None = Field(default=None, ge=0, le=1)
+    max_engagement_rate: float | None = Field(
+        default=None,
+        ge=0,
+        description="fraction, e.g. 0.08 for 8%",
+        json_schema_extra=_share_schema,
+    )
     niches: list[str] | None = Field(default=None, max_length=50)
     keywords: list[str] | None = Field(
         default=None, max_length=20, description="words or #hashtags in captions (any of them)"
@@ -269,21 +278,44 @@ class Filters(In):
     min_fee: float | None = Field(default=None, ge=0, le=1e8, description="one post, mid estimate")
     max_fee: float | None = Field(default=None, ge=0, le=1e8)
     min_country_share: float | None = Field(
-        default=None, ge=0, le=1, description="share of the audience in the brief's countries"
+        default=None,
+        ge=0,
+        description="share of the audience in the brief's countries",
+        json_schema_extra=_share_schema,
     )
     min_age_share: float | None = Field(
-        default=None, ge=0, le=1, description="share of the audience in the brief's age range"
+        default=None,
+        ge=0,
+        description="share of the audience in the brief's age range",
+        json_schema_extra=_share_schema,
     )
     min_gender_share: float | None = Field(
-        default=None, ge=0, le=1, description="share of the audience of the brief's gender"
+        default=None,
+        ge=0,
+        description="share of the audience of the brief's gender",
+        json_schema_extra=_share_schema,
     )
 
     min_audience_share: float | None = Field(
         default=None,
         ge=0,
-        le=1,
         description="the share each audience part the brief names (country, age, gender) needs",
+        json_schema_extra=_share_schema,
     )
+
+    @field_validator(
+        "min_engagement_rate", "max_engagement_rate", "min_country_share", "min_age_share",
+        "min_gender_share", "min_audience_share",
+    )  # fmt: skip
+    @classmethod
+    def _fraction(cls, v: float | None, info: ValidationInfo) -> float | None:
+        # the CLI's --min-er and the web's fields are percent: a 2 meant for 2% was refused
+        # with a bare "less than or equal to 1" (as the sponsored share already says)
+        if v is not None and v > 1:
+            what = "an engagement rate" if "engagement" in str(info.field_name) else "a share"
+            hint = f": did you mean {v / 100:g}?" if v <= 100 else ""
+            raise ValueError(f"{what} is a fraction from 0 to 1 (0.02 = 2%){hint}")
+        return v
 
     @field_validator("niches", "keywords")
     @classmethod
