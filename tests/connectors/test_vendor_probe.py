@@ -24,18 +24,7 @@ from closeknit.connectors.vendor_csv import (
 )
 from closeknit.errors import ValidationError
 from closeknit.store import Store
-
-
-def _write(path: Path, text: str, encoding: str = "utf-8") -> Path:
-    path.write_bytes(text.encode(encoding))
-    return path
-
-
-def _creators(store: Store) -> dict[str, dict[str, Any]]:
-    rows = store.query("SELECT * FROM creators ORDER BY creator_id")
-    for r in rows:
-        r["extra"] = json.loads(r["extra"]) if r["extra"] else {}
-    return {r["creator_id"]: r for r in rows}
+from tests.connectors._util import creators_by_id, write_text
 
 
 def _quarantine(store: Store) -> list[tuple[Any, str, str, str]]:
@@ -53,7 +42,7 @@ def _quarantine(store: Store) -> list[tuple[Any, str, str, str]]:
 def test_language_names_lists_and_regions_are_stored_as_codes(store: Store, tmp_path: Path) -> None:
     """'English' was stored as 'english', 'Français' as 'français', 'en, es' as written: a
     search by --language en left them out."""
-    f = _write(
+    f = write_text(
         tmp_path / "langs.csv",
         "Username,Followers,Language\n"
         'a_pv,1K,English\nb_pv,1K,Français\nc_pv,1K,Português\nd_pv,1K,"en, es"\n'
@@ -61,7 +50,7 @@ def test_language_names_lists_and_regions_are_stored_as_codes(store: Store, tmp_
     )
     res = import_vendor_csv(store, "default", f)
     assert res.n_loaded == 8 and res.n_quarantined == 0
-    c = _creators(store)
+    c = creators_by_id(store)
     got = {k.split(":")[1]: v["language"] for k, v in c.items()}
     assert got == {
         "a_pv": "en", "b_pv": "fr", "c_pv": "pt", "d_pv": "en", "e_pv": "en", "f_pv": "de",
@@ -106,27 +95,27 @@ def test_a_few_bad_cells_do_not_move_the_handle_column(store: Store, tmp_path: P
         for i in range(10)
     ]
     rows.append("Tom,,https://www.instagram.com/p/Cxyz123/,,15K,USA")
-    f = _write(
+    f = write_text(
         tmp_path / "aspire.csv",
         "Name,Email,Instagram,TikTok,Instagram Followers,Country\n" + "\n".join(rows) + "\n",
     )
     assert inspect(f)["columns"]["handle"]["columns"] == ["instagram"]
     res = import_vendor_csv(store, "default", f)
     assert res.n_loaded == 10 and res.n_quarantined == 1
-    assert "instagram:ig0_pv" in _creators(store)
+    assert "instagram:ig0_pv" in creators_by_id(store)
 
 
 def test_redirect_short_and_mail_cells(store: Store, tmp_path: Path) -> None:
     """'instagram.com/_u/x' made a creator '_u' of every such link, 'instagr.am/x' and
     'vm.tiktok.com/...' were 'not a known platform', an e-mail made a creator."""
-    f = _write(
+    f = write_text(
         tmp_path / "links.csv",
         "Username,Followers\n"
         "https://instagram.com/_u/alpha_pv,1K\nhttps://www.instagram.com/_u/beta_pv/,2K\n"
         "http://instagr.am/delta_pv,4K\nlena@example.com,7K\nhttps://vm.tiktok.com/ZMabc123/,1K\n",
     )
     res = import_vendor_csv(store, "default", f)
-    assert set(_creators(store)) == {
+    assert set(creators_by_id(store)) == {
         "instagram:alpha_pv", "instagram:beta_pv", "instagram:delta_pv"
     }  # fmt: skip
     assert res.n_quarantined == 2
@@ -142,7 +131,7 @@ def test_redirect_short_and_mail_cells(store: Store, tmp_path: Path) -> None:
 def test_summary_rows_of_any_kind_are_not_creators(
     store: Store, tmp_path: Path, label: str
 ) -> None:
-    f = _write(
+    f = write_text(
         tmp_path / "s.csv", f"Username,Followers,Engagement rate\nsum.a_pv,10K,3%\n{label},15K,3%\n"
     )
     res = import_vendor_csv(store, "default", f)
@@ -151,7 +140,7 @@ def test_summary_rows_of_any_kind_are_not_creators(
 
 
 def test_a_handle_written_as_one_is_not_a_summary_row(store: Store, tmp_path: Path) -> None:
-    f = _write(tmp_path / "s.csv", "Username,Followers\n@mean,10K\n")
+    f = write_text(tmp_path / "s.csv", "Username,Followers\n@mean,10K\n")
     assert import_vendor_csv(store, "default", f).n_loaded == 1
 
 
@@ -161,18 +150,21 @@ def test_a_handle_written_as_one_is_not_a_summary_row(store: Store, tmp_path: Pa
 @pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
 def test_utf16_without_bom_reads(store: Store, tmp_path: Path, codec: str) -> None:
     """--encoding utf-16 on a file without a byte-order mark ended in a traceback."""
-    f = _write(tmp_path / "u.csv", "Username,Followers\nab_c,1K\n", codec)
+    f = write_text(tmp_path / "u.csv", "Username,Followers\nab_c,1K\n", codec)
     res = import_vendor_csv(store, "default", f, encoding="utf-16")
-    assert res.n_loaded == 1 and _creators(store)["instagram:ab_c"]["followers"] == 1000
+    assert res.n_loaded == 1 and creators_by_id(store)["instagram:ab_c"]["followers"] == 1000
 
 
 @pytest.mark.parametrize(
     ("data", "said"),
     [
-        (gzip.compress(b"Username,Followers\nab_c,1K\n"), "gzip"),
+        (gzip.compress(b"Username,Followers\nab_c,1K\n", mtime=0), "gzip"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(200), "old Excel workbook (.xls)"),
         (b"PK\x03\x04" + bytes(100), "zip archive"),
     ],
+    # named, not by their bytes: gzip's header holds the time, so two xdist workers that
+    # collected a second apart saw different test ids and the run stopped
+    ids=["gzip", "xls", "zip"],
 )
 def test_binary_files_are_named(store: Store, tmp_path: Path, data: bytes, said: str) -> None:
     f = tmp_path / "export.csv"
@@ -195,7 +187,7 @@ def test_a_workbook_saved_as_csv_is_read_as_a_workbook(store: Store, tmp_path: P
     f.write_bytes(book.read_bytes())
     assert zipfile.is_zipfile(f)
     assert import_vendor_csv(store, "default", f).n_loaded == 1
-    assert _creators(store)["instagram:ab_c"]["followers"] == 1200
+    assert creators_by_id(store)["instagram:ab_c"]["followers"] == 1200
 
 
 # --- 7. dates of outreach are not the contact ---------------------------------------------------
@@ -211,18 +203,20 @@ def test_outreach_dates_are_not_the_contact(h: str) -> None:
 
 
 def test_rates_in_two_forms_and_implausible_rates_are_warned(store: Store, tmp_path: Path) -> None:
-    f = _write(
+    f = write_text(
         tmp_path / "er.csv",
         "Username,Engagement rate\na_pv,2.9%\nb_pv,0.045\nc_pv,3.1%\n",
     )
     import_vendor_csv(store, "default", f)
-    c = _creators(store)
+    c = creators_by_id(store)
     assert c["instagram:b_pv"]["extra"]["engagement_rate"] == pytest.approx(0.00045)
     notes = [q[2] for q in _quarantine(store) if q[1] == "engagement_rate"]
     assert any("line 3: '0.045'" in n and "percent points" in n for n in notes)
-    g = _write(tmp_path / "fr.csv", "Username,Engagement rate\na_pv,0.032\nb_pv,0.5\nc_pv,0.01\n")
+    g = write_text(
+        tmp_path / "fr.csv", "Username,Engagement rate\na_pv,0.032\nb_pv,0.5\nc_pv,0.01\n"
+    )
     import_vendor_csv(store, "default", g)
-    assert _creators(store)["instagram:b_pv"]["extra"]["engagement_rate"] == 0.5
+    assert creators_by_id(store)["instagram:b_pv"]["extra"]["engagement_rate"] == 0.5
     notes = [q[2] for q in _quarantine(store) if q[1] == "engagement_rate"]
     assert any("line 3: '0.5' = 50%" in n for n in notes)
 
@@ -244,9 +238,9 @@ def test_iso_names_with_commas_and_locations(store: Store) -> None:
 
 
 def test_malformed_grouping_is_a_warning_not_12345(store: Store, tmp_path: Path) -> None:
-    f = _write(tmp_path / "c.csv", 'Username,Followers\na_pv,"1,234,5"\nb_pv,"1,23,456"\n')
+    f = write_text(tmp_path / "c.csv", 'Username,Followers\na_pv,"1,234,5"\nb_pv,"1,23,456"\n')
     import_vendor_csv(store, "default", f)
-    c = _creators(store)
+    c = creators_by_id(store)
     assert c["instagram:a_pv"]["followers"] is None
     assert c["instagram:b_pv"]["followers"] == 123_456  # Indian grouping stays a count
     assert any(q[0] == 2 and q[1] == "followers" for q in _quarantine(store))
@@ -261,15 +255,15 @@ def test_prices_with_k_and_m(store: Store, cell: str, value: float) -> None:
 
 
 def test_a_dropped_price_drops_its_currency(store: Store, tmp_path: Path) -> None:
-    f = _write(tmp_path / "p.csv", 'Username,Price\na_pv,"€800–1,000"\nb_pv,$2k\n')
+    f = write_text(tmp_path / "p.csv", 'Username,Price\na_pv,"€800–1,000"\nb_pv,$2k\n')
     import_vendor_csv(store, "default", f)
-    c = _creators(store)
+    c = creators_by_id(store)
     assert "price_currency" not in c["instagram:a_pv"]["extra"]
     assert c["instagram:b_pv"]["extra"]["price"] == 2000.0
 
 
 def test_a_bad_map_names_what_was_written(tmp_path: Path) -> None:
-    f = _write(tmp_path / "m.csv", "Username,Followers\na_pv,1K\n")
+    f = write_text(tmp_path / "m.csv", "Username,Followers\na_pv,1K\n")
     with pytest.raises(ValidationError, match="no such column 'bogus'"):
         inspect(f, mapping=parse_map(["bogus=Followers"]))
 
@@ -278,8 +272,10 @@ def test_a_bad_map_names_what_was_written(tmp_path: Path) -> None:
 
 
 def test_a_later_export_keeps_the_earlier_ones_other_fields(store: Store, tmp_path: Path) -> None:
-    older = _write(tmp_path / "e_2026-11-01.csv", "Username,Avg likes,City\nlena_pv,400,Leeds\n")
-    newer = _write(tmp_path / "d.csv", "Username,Engagement rate\nlena_pv,2%\n")
+    older = write_text(
+        tmp_path / "e_2026-11-01.csv", "Username,Avg likes,City\nlena_pv,400,Leeds\n"
+    )
+    newer = write_text(tmp_path / "d.csv", "Username,Engagement rate\nlena_pv,2%\n")
     for ws, order in (("a", (older, newer)), ("b", (newer, older))):
         for f in order:
             import_vendor_csv(store, ws, f)
