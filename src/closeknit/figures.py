@@ -22,6 +22,7 @@ Unknown (None, NaN) is ``missing``: "–" unless the caller shows it otherwise (
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
@@ -103,6 +104,18 @@ def count(n: Any, noun: str, plural: str | None = None, missing: str = UNKNOWN) 
 
 # platforms as their owners spell them ("YouTube", not "Youtube")
 PLATFORM_NAMES = {"instagram": "Instagram", "youtube": "YouTube", "tiktok": "TikTok"}
+# how a plan was found, as the CLI and the web say it (they had a table each: "greedy search"
+# on one, "fast greedy search" or "Celf" on the other)
+PLAN_METHODS = {"milp": "exact optimisation", "greedy": "greedy search", "celf": "greedy search"}
+
+
+def day(v: Any) -> str:
+    """A date or a timestamp as its day, ``2026-06-13`` ('' for none)."""
+    if isinstance(v, dt.datetime):
+        v = v.date()
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    return str(v)[:10] if v else ""
 
 
 def filter_words(f: Any) -> str:

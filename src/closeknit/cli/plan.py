@@ -482,11 +482,6 @@ def print_plan(plan: svc.PlanOut, title: str = "plan") -> None:
 
 
 # the planner's method and status (plan.optimize, plan.planner) in words, as the web says them
-METHOD_WORDS = {
-    "milp": "exact optimisation",
-    "greedy": "greedy search",
-    "celf": "greedy search",
-}
 STATUS_WORDS = {
     "optimal": "proved best",
     "ok": "not proved best",
@@ -498,7 +493,7 @@ STATUS_WORDS = {
 
 def method_words(method: str) -> str:
     """How the plan was found, in words ("exact optimisation" for milp)."""
-    return METHOD_WORDS.get(method, method.replace("_", " "))
+    return figures.PLAN_METHODS.get(method, method.replace("_", " "))
 
 
 def status_words(status: str) -> str:

@@ -52,6 +52,14 @@ _CODE = re.compile(r"^([a-z]{2})(?:[-_][a-z0-9]{2,8})?$")
 _CODE_RE = "^([a-z]{2})(?:[-_][a-z0-9]{2,8})?$"  # the same for RE2
 
 
+def exact_code(text: str) -> str | None:
+    """ISO 639-1 code of one language as written, any case: a code ("en", "en-GB") or a name
+    of the table ("English"); None otherwise (no list, no accent folding: a filter's value)."""
+    v = text.strip().lower()
+    m = _CODE.match(v)
+    return m.group(1) if m else LANGUAGE_WORDS.get(v)
+
+
 def language_code(text: str | None) -> str | None:
     """ISO 639-1 code of a language cell (first item of a list); None when blank or unknown.
     Python twin of :func:`language_sql`."""

@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from closeknit import figures
 from closeknit.errors import NotFound
 from closeknit.features import builder as fb
 from closeknit.features import disclosure, scores, sentiment
@@ -180,7 +181,7 @@ def vet(
         "sponsored_rate": f["sponsored_rate"],
         "n_recent_posts": f["n_recent_posts"],
         "n_sponsored_posts": f["n_sponsored_posts"],
-        "window": f"the {fb.RECENT_POSTS} most recent posts up to {_day(as_of)}",
+        "window": f"the {fb.RECENT_POSTS} most recent posts up to {figures.day(as_of)}",
         "disclosed_posts": recent["disclosed"],
         "brands": [{"brand": b, "post_ids": ids} for b, ids in sorted(brands.items())],
         "competitors_checked": competitors or [],
@@ -208,11 +209,6 @@ def vet(
         scores={"authenticity": auth, "engagement_quality": qual},
         notes=notes,
     )
-
-
-def _day(ts: Any) -> str:
-    """A timestamp as its day ("2026-06-13")."""
-    return ts.date().isoformat() if isinstance(ts, dt.datetime) else str(ts)[:10]
 
 
 def _engagement_posts(

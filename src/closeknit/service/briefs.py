@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, ValidationInfo, field_validator
 
+from closeknit.connectors.languages import exact_code
 from closeknit.errors import ValidationError
 from closeknit.match import Brief, parse_brief
 from closeknit.match.brief import COUNTRY_WORDS, LANGUAGE_WORDS, PLATFORMS, TIERS, high_low_age
@@ -47,18 +48,12 @@ def country_code(value: str) -> str:
     )
 
 
-_LANG = re.compile(r"^([a-z]{2})(?:[-_][a-z0-9]{2,8})?$")
-
-
 def language_code(value: str) -> str:
     """ISO 639-1 for 'en', 'EN', 'en-GB', 'English'; anything else is a ValidationError (the
     stored languages are two-letter codes, so 'English' or 'tlh' left every creator out)."""
-    v = value.strip().lower()
-    if v in LANGUAGE_WORDS:
-        return LANGUAGE_WORDS[v]
-    m = _LANG.match(v)
-    if m:
-        return m.group(1)
+    code = exact_code(value)
+    if code is not None:
+        return code
     raise ValidationError(
         f"unknown language {value!r}; use an ISO 639-1 code such as en, es, de, or a name "
         f"such as English",

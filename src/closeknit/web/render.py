@@ -22,6 +22,7 @@ from pydantic import ValidationError as PydanticValidationError
 
 from closeknit import figures
 from closeknit.errors import CloseknitError, ValidationError, error_field, validation_message
+from closeknit.figures import day
 from closeknit.service import features as fsvc
 from closeknit.service import settings as ssvc
 from closeknit.service.accounts import Principal
@@ -161,8 +162,6 @@ LABELS = {
     "paid": "Paid",
     "declined": "Declined",
     "rate_card": "the workspace rate card",
-    "milp": "exact optimisation",
-    "greedy": "fast greedy search",
     "sts": "time-series model of the shop's daily revenue",
     "holdout": "holdout comparison",
     "insufficient_data": "not enough data",
@@ -181,6 +180,7 @@ LABELS = {
     "M": "men",
     "U": "unknown",
     **figures.PLATFORM_NAMES,
+    **figures.PLAN_METHODS,
 }
 _METHOD = re.compile(r"deals_regression\(n=(\d+)\)")
 
@@ -222,15 +222,6 @@ def clean(text: Any) -> str:
 
 
 _NAME = re.compile(r"[a-z]+(?:_[a-z]+)+")
-
-
-def day(v: Any) -> str:
-    """A date or a timestamp as its day, ``2026-06-13`` ('' for none)."""
-    if isinstance(v, dt.datetime):
-        v = v.date()
-    if isinstance(v, dt.date):
-        return v.isoformat()
-    return str(v)[:10] if v else ""
 
 
 def minute(v: Any) -> str:
