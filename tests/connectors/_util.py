@@ -90,3 +90,17 @@ def profile(handle: str, followers: Any = 5000) -> dict[str, Any]:
 def write_jsonl(path: Path, objs: list[Any]) -> Path:
     path.write_text("".join(json.dumps(o) + "\n" for o in objs), encoding="utf-8")
     return path
+
+
+def write_text(path: Path, text: str, encoding: str = "utf-8") -> Path:
+    """``text`` written to ``path`` in ``encoding`` (an export as its tool wrote it)."""
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def creators_by_id(store: Store) -> dict[str, dict[str, Any]]:
+    """Every creator row by id, its ``extra`` read as a dict."""
+    rows = store.query("SELECT * FROM creators ORDER BY creator_id")
+    for r in rows:
+        r["extra"] = json.loads(r["extra"]) if r["extra"] else {}
+    return {r["creator_id"]: r for r in rows}

@@ -4,7 +4,6 @@ small files in their real shapes, each read right or refused by name, never misr
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -13,18 +12,7 @@ import pytest
 from closeknit.connectors.values import BadValue, parse_count
 from closeknit.connectors.vendor_csv import import_vendor_csv
 from closeknit.store import Store
-
-
-def _write(path: Path, text: str, encoding: str = "utf-8") -> Path:
-    path.write_bytes(text.encode(encoding))
-    return path
-
-
-def _creators(store: Store) -> dict[str, dict[str, Any]]:
-    rows = store.query("SELECT * FROM creators ORDER BY creator_id")
-    for r in rows:
-        r["extra"] = json.loads(r["extra"]) if r["extra"] else {}
-    return {r["creator_id"]: r for r in rows}
+from tests.connectors._util import creators_by_id, write_text
 
 
 def _warnings(store: Store) -> list[tuple[Any, str, str]]:
@@ -46,7 +34,7 @@ def test_heepsy_engagement_percentages_are_a_rate_not_average_engagements(
 ) -> None:
     """Heepsy (semicolon, BOM, decimal commas) and Aspire call the engagement rate
     "Engagement": its "3,45 %" landed as eng_avg = 3 engagements a post."""
-    f = _write(
+    f = write_text(
         tmp_path / "heepsy-2025-03.csv",
         "Username;Name;Followers;Engagement;Audience credibility;Email\r\n"
         "cami.style;Camila Ruiz;12.500;3,45 %;85,2 %;cami@x.com\r\n"
@@ -56,7 +44,7 @@ def test_heepsy_engagement_percentages_are_a_rate_not_average_engagements(
     )
     res = import_vendor_csv(store, "default", f)
     assert res.n_loaded == 3 and res.n_quarantined == 0
-    c = _creators(store)
+    c = creators_by_id(store)
     assert c["instagram:cami.style"]["followers"] == 12_500
     assert c["instagram:dede_b"]["followers"] == 1_200_000
     for cid in c:
@@ -85,9 +73,9 @@ def test_engagement_rate_lands_on_one_scale(
     body = "".join(
         f"{h},{c}\r\n" for h, c in zip(["cami.style", "dede_b", "runner.jo"], cells, strict=True)
     )
-    f = _write(tmp_path / f"{vendor}.csv", f"Username,{header}\r\n{body}")
+    f = write_text(tmp_path / f"{vendor}.csv", f"Username,{header}\r\n{body}")
     import_vendor_csv(store, "default", f)
-    c = _creators(store)
+    c = creators_by_id(store)
     assert c["instagram:cami.style"]["extra"]["engagement_rate"] == pytest.approx(0.0345)
     assert c["instagram:dede_b"]["extra"]["engagement_rate"] == 0.0082  # not 0.00819999...
     assert c["instagram:runner.jo"]["extra"]["engagement_rate"] == pytest.approx(0.021)
@@ -97,12 +85,12 @@ def test_engagement_rate_of_large_accounts_without_a_sign_is_percent_points(
     store: Store, tmp_path: Path
 ) -> None:
     """HypeAuditor's ER of mega accounts is below 1 (0.82 = 0.82%): 82% would be absurd."""
-    f = _write(
+    f = write_text(
         tmp_path / "hypeauditor-mega.csv",
         "Username,Followers,ER\r\nleomessi,409.8M,0.82\r\ncristiano,500M,0.61\r\nnike,300M,0.45\r\n",
     )
     import_vendor_csv(store, "default", f)
-    c = _creators(store)
+    c = creators_by_id(store)
     assert c["instagram:leomessi"]["extra"]["engagement_rate"] == pytest.approx(0.0082)
     notes = [r for _l, fld, r in _warnings(store) if fld == "engagement_rate"]
     assert notes and "percent" in notes[0]
@@ -111,7 +99,7 @@ def test_engagement_rate_of_large_accounts_without_a_sign_is_percent_points(
 def test_each_platform_reads_its_own_engagement_rate_column(store: Store, tmp_path: Path) -> None:
     """Upfluence/GRIN-style columns per platform: the rate was taken from the first rate
     column for every row, so a TikTok account got its owner's Instagram rate."""
-    f = _write(
+    f = write_text(
         tmp_path / "upfluence.csv",
         "Platform,Username,Instagram followers,Instagram engagement rate,TikTok followers,"
         "TikTok engagement rate\r\n"
@@ -119,7 +107,7 @@ def test_each_platform_reads_its_own_engagement_rate_column(store: Store, tmp_pa
         "TikTok,camistyle,,,40300,8.2\r\n",
     )
     import_vendor_csv(store, "default", f)
-    c = _creators(store)
+    c = creators_by_id(store)
     assert c["instagram:cami.style"]["extra"]["engagement_rate"] == pytest.approx(0.0345)
     assert c["tiktok:camistyle"]["followers"] == 40_300
     assert c["tiktok:camistyle"]["extra"]["engagement_rate"] == pytest.approx(0.082)
@@ -134,7 +122,7 @@ def test_a_date_of_something_else_is_not_the_export_date(
 ) -> None:
     """CreatorIQ's "Date Added" (when the creator was put on the list) dated the follower
     snapshots: 12,500 followers "on" 2023-01-14 in an export of March 2025."""
-    f = _write(
+    f = write_text(
         tmp_path / "creatoriq-2025-03.csv",
         f'Handle,Followers,{header}\r\ncami.style,"12,500",01/14/2023\r\n'
         'dede_b,"1,200,000",11/30/2022\r\n',
@@ -142,7 +130,7 @@ def test_a_date_of_something_else_is_not_the_export_date(
     import_vendor_csv(store, "default", f)
     snaps = store.query("SELECT creator_id, date FROM follower_snapshots ORDER BY 1")
     assert [str(s["date"]) for s in snaps] == ["2025-03-31", "2025-03-31"]
-    c = _creators(store)
+    c = creators_by_id(store)
     assert c["instagram:cami.style"]["extra"][header.lower()] == "01/14/2023"
 
 
@@ -190,7 +178,7 @@ def test_headers_of_other_quantities_are_not_guessed_into_a_field(
 def test_social_blade_and_noxinfluencer_totals_are_not_averages(
     store: Store, tmp_path: Path
 ) -> None:
-    f = _write(
+    f = write_text(
         tmp_path / "socialblade-2025-03.csv",
         "Rank,Grade,Username,Uploads,Subscribers,Video Views,Est. Earnings per Video\r\n"
         '1st,A++,T-Series,"20,015",245M,"228,000,000,000",$24.5K - $73.6K\r\n'
@@ -198,7 +186,7 @@ def test_social_blade_and_noxinfluencer_totals_are_not_averages(
     )
     res = import_vendor_csv(store, "default", f)
     assert res.n_loaded == 2
-    c = _creators(store)["youtube:mrbeast"]
+    c = creators_by_id(store)["youtube:mrbeast"]
     assert c["followers"] == 166_000_000 and c["posts_count"] == 741
     assert "avg_views" not in c["extra"]
     assert c["extra"]["video views"] == "28,368,841,870"
@@ -211,7 +199,7 @@ def test_grin_another_platforms_handle_is_not_the_display_name(
     """GRIN / Upfluence: one row a person, a handle column per platform. 'TikTok Handle'
     became the display name of the Instagram creator ("@camistyle"), and First/Last Name
     were lost."""
-    f = _write(
+    f = write_text(
         tmp_path / "grin-2025-03.csv",
         "First Name,Last Name,Email,Instagram Handle,Instagram Followers,TikTok Handle,"
         "TikTok Followers\r\n"
@@ -220,7 +208,7 @@ def test_grin_another_platforms_handle_is_not_the_display_name(
     )
     res = import_vendor_csv(store, "default", f)
     assert res.n_loaded == 2
-    c = _creators(store)
+    c = creators_by_id(store)
     assert set(c) == {"instagram:cami.style", "instagram:runner.jo"}
     assert c["instagram:cami.style"]["name"] == "Camila Ruiz"
     assert c["instagram:runner.jo"]["name"] == "Jo"
@@ -235,7 +223,7 @@ def test_an_agency_sheet_lists_the_columns_it_does_not_read(store: Store, tmp_pa
     into a field; they are kept in extra and named, in the import's warnings and --show-map."""
     from closeknit.connectors.vendor_csv import inspect
 
-    f = _write(
+    f = write_text(
         tmp_path / "agency roster 2025-03.csv",
         "Handle,IG followers,TikTok followers,Rate,Notes\r\n"
         "@cami.style,12.5k,40k,$450,great for spring\r\n"
@@ -246,7 +234,7 @@ def test_an_agency_sheet_lists_the_columns_it_does_not_read(store: Store, tmp_pa
     assert info["ignored"] == ["rate", "notes"]
     res = import_vendor_csv(store, "default", f)
     assert res.n_loaded == 2
-    c = _creators(store)
+    c = creators_by_id(store)
     assert c["instagram:cami.style"]["followers"] == 12_500
     assert c["instagram:cami.style"]["extra"] == {"rate": "$450", "notes": "great for spring"}
     notes = [r for _l, fld, r in _warnings(store) if fld == "columns"]

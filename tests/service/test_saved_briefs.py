@@ -19,3 +19,11 @@ def test_saved_filters_round_trip(store: Store) -> None:
     again = svc.saved_brief_in(store, "default", saved.brief_id)
     assert again.filters() == req.filters() and again.text == req.text
     assert svc.list_briefs(store, "default")[0] == saved
+
+
+def test_a_saved_brief_has_a_field_for_every_filter_a_brief_takes() -> None:
+    """SavedFilters repeats the request's filter fields (the brief's and the narrowing ones):
+    a filter added to one and not the other would be dropped from every saved brief without a
+    word, as the narrowing filters were until 2026-12-05."""
+    request = set(svc.SavedBriefIn.model_fields) - {"text"}
+    assert set(svc.SavedFilters.model_fields) == request

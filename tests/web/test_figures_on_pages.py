@@ -11,11 +11,11 @@ from typing import Any
 import pytest
 
 from closeknit import figures
-from closeknit.service import creators as csvc
 from closeknit.service import reports as rsvc
 from closeknit.store import open_store
 from closeknit.web import charts, vetting
 from closeknit.web.render import clean, templates
+from tests.web._vet import vet_with_a_missing_part
 
 
 def test_chart_percent_labels_have_one_decimal() -> None:
@@ -93,23 +93,10 @@ def test_peers_are_named_in_words() -> None:
     assert vetting.peers_text(None) == "similar creators"
 
 
-def _vet_with_a_missing_part(small_world: Path) -> csvc.VetOut:
-    st = open_store(small_world, read_only=True)
-    try:
-        ids = [r["creator_id"] for r in st.query(
-            "SELECT creator_id FROM creator_features WHERE authenticity_score IS NOT NULL "
-            "AND audience_real_share IS NULL ORDER BY creator_id LIMIT 1")]  # fmt: skip
-        if not ids:
-            pytest.skip("no creator scored without its audience part in this world")
-        return csvc.vet(st, "default", csvc.VetIn(creator=ids[0]))
-    finally:
-        st.close()
-
-
 def test_the_weight_column_shows_the_weights_the_score_used(small_world: Path) -> None:
     """A part without data re-weights the rest: the formula said 38.9% × 70.9 while the
     Weight column still said 35.0%."""
-    vet = _vet_with_a_missing_part(small_world)
+    vet = vet_with_a_missing_part(small_world)
     view = next(v for v in vetting.score_views(vet) if v["key"] == "authenticity")
     assert view["reweighted"]
     used = re.findall(r"([\d.]+%) × ", view["formula"])
