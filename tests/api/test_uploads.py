@@ -197,3 +197,62 @@ def _finished(client: TestClient, key: str, job_id: str) -> dict[str, Any]:
         if j["status"] in ("done", "failed") or time.monotonic() > deadline:
             return j
         time.sleep(0.1)
+
+
+def test_an_upload_takes_the_options_the_cli_takes(
+    client: TestClient, api_store: Store, two: tuple[Seeded, Seeded]
+) -> None:
+    """An upload was read with no options at all: a vendor export whose columns need --map, a
+    cp1252 file or a creator's follower export could be imported on the CLI only."""
+    a, b = two
+    h = auth(a.key)
+    body = "Creator,Reach\nmapped.creator,41000\n".encode("cp1252")
+    r = client.post(
+        "/api/v1/imports",
+        data={"source": "vendor_csv", "map": ["handle=Creator", "followers=Reach"],
+              "date": "2026-10", "encoding": "cp1252"},
+        files={"file": ("list.csv", body, "text/csv")},
+        headers=h,
+    )  # fmt: skip
+    assert r.status_code == 202, r.text
+    assert _finished(client, a.key, r.json()["job_id"])["status"] == "done"
+    got = client.get("/api/v1/creators/instagram:mapped.creator", headers=h)
+    assert got.status_code == 200 and got.json()["creator"]["followers"] == 41000, got.text
+    # a follower export of one of the workspace's creators, read as audience score reads it
+    export = "Username,Followers Count,Following,Private\nf_one,10,300,No\nf_two,x,3,Yes\n"
+    export += "".join(f"f_{i},{i * 7},{i * 3},No\n" for i in range(3, 12))
+    r = client.post(
+        "/api/v1/imports",
+        data={"source": "audience", "creator": "@" + a.handles[1], "relation": "follower"},
+        files={"file": ("followers.csv", export, "text/csv")},
+        headers=h,
+    )
+    assert r.status_code == 202, r.text
+    j = _finished(client, a.key, r.json()["job_id"])
+    assert j["status"] == "done", j
+    assert (j["result"]["loaded"], j["result"]["quarantined"]) == (10, 1)
+    assert j["result"]["files"][0]["errors"][0]["line"] == 3
+    n = api_store.scalar(
+        "SELECT count(*) FROM audience_samples WHERE workspace_id = ? AND lower(handle) "
+        "LIKE 'f\\_%' ESCAPE '\\'",
+        [a.workspace],
+    )
+    assert n == 10
+    # another workspace's creator is not found from here; an option the source does not read
+    # is refused before anything is saved
+    r = client.post(
+        "/api/v1/imports",
+        data={"source": "audience", "creator": "@" + b.handles[1]},
+        files={"file": ("followers.csv", export, "text/csv")},
+        headers=h,
+    )
+    j = _finished(client, a.key, r.json()["job_id"])
+    assert j["status"] == "failed" and "no creator" in j["error"], j
+    r = client.post(
+        "/api/v1/imports",
+        data={"source": "snapshots", "creator": "@" + a.handles[1]},
+        files={"file": ("s.csv", "platform,handle,date,followers\n", "text/csv")},
+        headers=h,
+    )
+    assert r.status_code == 422, r.text
+    assert "a snapshots import does not take creator" in r.json()["error"]["message"]

@@ -547,3 +547,61 @@ def test_the_fee_basis_counts_agreed_fees_in_words(tmp_path: Path) -> None:
         page = " ".join(c.get(f"/creators/{a.creators[1]}").text.split())
         assert "1 agreed fee in this workspace" in page
         assert "fees agreed" not in page
+
+
+def test_a_follower_export_is_imported_with_its_creator_from_the_imports_page(
+    tmp_path: Path,
+) -> None:
+    """The upload form's options reach the import: a follower export given with its creator
+    lands as that creator's sample (the form had no options: only the CLI could do this)."""
+    import time
+
+    from tests.service.test_audience import _csv, _profiles
+
+    with signed_in(tmp_path) as (c, a, st):
+        page = c.get("/imports").text
+        assert 'name="creator"' in page and 'name="cogs_percent"' in page
+        token = page.split('name="csrf_token" value="')[1].split('"')[0]
+        f = _csv(_profiles(8, 4, 40), tmp_path / "followers.csv")
+        # one more account whose follower count cannot be read: set aside, and readable here
+        body = f.read_bytes() + b"zz.bad,Zed,,lots,10,1,False,False,True,False\n"
+        r = c.post(
+            "/imports",
+            data={"csrf_token": token, "source": "audience", "creator": "@" + a.handles[3],
+                  "relation": "", "format": "", "map": "", "platform": "", "date": "",
+                  "encoding": "", "kind": "", "cogs_percent": ""},
+            files={"file": ("followers.csv", body, "text/csv")},
+            headers={"HX-Request": "true"},
+        )  # fmt: skip
+        assert r.status_code == 200, r.text[:500]
+        job_id = r.text.split('hx-get="/imports/jobs/')[1].split('"')[0]
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            done = st.query(
+                "SELECT status, error FROM import_jobs WHERE workspace_id = ? "
+                "AND source = 'audience'",
+                [a.workspace],
+            )
+            if done and done[0]["status"] in ("done", "failed"):
+                break
+            time.sleep(0.1)
+        assert done[0]["status"] == "done", done
+        n = st.scalar(
+            "SELECT count(*) FROM audience_samples WHERE workspace_id = ? AND creator_id = ?",
+            [a.workspace, a.creators[3]],
+        )
+        assert n == 52
+        # the job card lists the row set aside and links the import's own page
+        card = c.get(f"/imports/jobs/{job_id}").text
+        assert "Set aside" in card and "not a number" in card and "53" in card
+        link = card.split('href="/imports/batches/')[1].split('"')[0]
+        page = c.get(f"/imports/batches/{link}")
+        assert page.status_code == 200 and "not a number: &#39;lots&#39;" in page.text, page.text
+        assert f'href="/imports/batches/{link}"' in c.get("/imports").text
+        # an option the file's source does not read is said, not dropped
+        r = c.post(
+            "/imports",
+            data={"csrf_token": token, "source": "snapshots", "creator": "@" + a.handles[3]},
+            files={"file": ("s.csv", b"platform,handle,date,followers\n", "text/csv")},
+        )
+        assert r.status_code == 422 and "does not take creator" in r.text

@@ -245,13 +245,48 @@ def posts_csv_cmd(
 @import_app.command("audience")
 def audience_cmd(
     path: PathArg,
+    creator: Annotated[
+        str | None,
+        typer.Option(
+            "--creator",
+            help="the creator a follower export belongs to (@handle): the file is read as "
+            "`closeknit audience score` reads it (CSV, JSON lines, Excel)",
+        ),
+    ] = None,
+    relation: Annotated[
+        str | None,
+        typer.Option("--relation", help="with --creator: follower (default) | commenter"),
+    ] = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option("--format", help="with --creator: csv | jsonl (default: from the suffix)"),
+    ] = None,
+    maps: Annotated[
+        list[str] | None,
+        typer.Option("--map", help="with --creator: COLUMN=FIELD for a column of another name"),
+    ] = None,
     encoding: EncodingOpt = None,
     db: DbOpt = None,
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Audience samples JSONL and/or demographics CSV (a file or a folder)."""
-    _run("audience", path, db, workspace, as_json, encoding=encoding)
+    """Audience samples JSONL and/or demographics CSV, or one creator's follower export.
+
+    With --creator: that creator's follower export from any tool, read as `audience score` does."""
+    with cli_errors(as_json):
+        mapping = isvc.parse_map(maps, "audience") if maps else None
+    _run(
+        "audience",
+        path,
+        db,
+        workspace,
+        as_json,
+        encoding=encoding,
+        creator=creator,
+        relation=relation,
+        format=fmt,
+        mapping=mapping,
+    )
 
 
 @import_app.command("shopify")

@@ -377,6 +377,27 @@ FEATURE_COLUMNS = (
 MAP_TARGETS = (*PROFILE_FIELDS, *_URL_FIELDS, *_INVERTED, *FEATURE_COLUMNS)
 
 
+def parse_maps(items: list[str] | None) -> dict[str, str]:
+    """``COLUMN=FIELD`` items (the CLI's ``--map``, the API's and the web form's ``map``) as a
+    column map; a blank item is skipped."""
+    out: dict[str, str] = {}
+    for it in items or []:
+        if not it.strip():
+            continue
+        col, sep, fld = it.partition("=")
+        if not sep or not col.strip() or not fld.strip():
+            raise ValidationError(f"map takes COLUMN=FIELD, not {it!r}", field="map")
+        col, fld = col.strip(), fld.strip()
+        if out.get(col, fld) != fld:
+            # the last one won without a word and every row was rejected
+            raise ValidationError(
+                f"column {col!r} is mapped twice ({out[col]} and {fld}); map it once",
+                field="map",
+            )
+        out[col] = fld
+    return out
+
+
 def _target(field: str) -> str:
     """The profile field a column's field fills (a URL or an inverted flag fills a flag)."""
     return _URL_FIELDS.get(field) or _INVERTED.get(field) or field

@@ -39,6 +39,12 @@ SOURCES = (
 )
 
 Progress = Callable[[int], None] | None
+# what a follower export can be (connectors.audience.read_profiles), compressed or not
+_EXPORTS = tuple(
+    f"{e}{z}"
+    for e in (".csv", ".tsv", ".txt", ".jsonl", ".ndjson", ".json", ".xlsx")
+    for z in ("", ".gz", ".bz2", ".xz")
+)
 
 # WAL size past which a commit checkpoints, while a whole world imports. At DuckDB's default
 # (16 MiB) every few vendor files a commit checkpointed and re-wrote the partly filled row
@@ -149,6 +155,23 @@ def import_many(
                 store, workspace, f, on_progress=on_progress, encoding=opts.get("encoding")
             ),
         )
+    if source == "audience" and opts.get("creator"):
+        from closeknit.connectors.follower_export import import_follower_export
+
+        # a follower export of one creator, read as `audience score` reads it
+        return _each(
+            _files(path, _EXPORTS, "follower export (CSV, JSON lines, Excel)"),
+            lambda f: import_follower_export(
+                store,
+                workspace,
+                f,
+                creator=opts["creator"],
+                relation=opts.get("relation"),
+                fmt=opts.get("format"),
+                mapping=opts.get("mapping"),
+                on_progress=on_progress,
+            ),
+        )
     if source == "audience":
         from closeknit.connectors.audience import import_audience
 
@@ -226,12 +249,12 @@ def _each(
     return out
 
 
-def _files(path: Path, exts: tuple[str, ...]) -> list[Path]:
+def _files(path: Path, exts: tuple[str, ...], what: str | None = None) -> list[Path]:
     if path.is_file():
         return [path]
-    files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in exts)
+    files = sorted(p for p in path.iterdir() if p.is_file() and p.name.lower().endswith(exts))
     if not files:
-        raise ValidationError(f"no {'/'.join(exts)} files in {path}", path=str(path))
+        raise ValidationError(f"no {what or '/'.join(exts)} files in {path}", path=str(path))
     return files
 
 

@@ -245,12 +245,15 @@ def load(
     path: str | None = None,
     on_progress: Any = None,
     bulk: bool | None = None,
+    notes: Iterable[Rejected] = (),
 ) -> ImportResult:
     """Load a stream of records atomically; see the module docstring.
 
     ``bulk`` picks the store's writer lane: a file import takes the import lane, so that
     interactive writes never wait for it; by default a list of at most :data:`SMALL` items (a
-    webhook's order) is interactive and anything else an import.
+    webhook's order) is interactive and anything else an import. ``notes`` are warnings on rows
+    that were loaded (a field left unknown): listed in the quarantine as ``warning`` in the same
+    transaction, and counted on the result.
     """
     batch_id = uuid.uuid4().hex
     res = ImportResult(batch_id=batch_id, source=source, path=path)
@@ -267,6 +270,24 @@ def load(
             _load_chunk(tx, chunk, res, source, workspace, batch_id, tomb)
             if on_progress is not None:
                 on_progress(len(chunk))
+        for nt in notes:
+            res.n_warnings += 1
+            if len(res.warnings) < LISTED:
+                res.warnings.append(
+                    {"file": nt.file, "line": nt.line, "field": nt.field, "reason": nt.reason}
+                )
+            quarantine_once(
+                tx,
+                workspace,
+                batch_id,
+                source,
+                file=nt.file,
+                line=nt.line,
+                field=nt.field,
+                reason=nt.reason,
+                raw=nt.raw,
+                level="warning",
+            )
         res.check_accounted(f"import of {path or source}")
         record_batch(tx, res, workspace, started)
     return res

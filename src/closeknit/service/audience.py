@@ -18,8 +18,9 @@ import pandas as pd
 from pydantic import Field
 
 from closeknit.connectors import landing
+from closeknit.connectors.audience import parse_maps as parse_maps  # the interfaces' --map
 from closeknit.connectors.audience import read_profiles
-from closeknit.errors import CloseknitError, InsufficientData, ValidationError
+from closeknit.errors import CloseknitError, InsufficientData
 from closeknit.features import audience
 from closeknit.features.models import ModelMissing
 from closeknit.service.audience_fit import PopulationFit
@@ -30,27 +31,6 @@ if TYPE_CHECKING:
     from closeknit.store import Store
 
 QUARANTINE_SOURCE = "audience-score"
-
-
-def parse_maps(items: list[str] | None) -> dict[str, str]:
-    """``COLUMN=FIELD`` items (the CLI's ``--map``, the API's and the web form's ``map``) as a
-    column map; a blank item is skipped."""
-    out: dict[str, str] = {}
-    for it in items or []:
-        if not it.strip():
-            continue
-        col, sep, fld = it.partition("=")
-        if not sep or not col.strip() or not fld.strip():
-            raise ValidationError(f"map takes COLUMN=FIELD, not {it!r}", field="map")
-        col, fld = col.strip(), fld.strip()
-        if out.get(col, fld) != fld:
-            # the last one won without a word and every row was rejected
-            raise ValidationError(
-                f"column {col!r} is mapped twice ({out[col]} and {fld}); map it once",
-                field="map",
-            )
-        out[col] = fld
-    return out
 
 
 class ScoreIn(In):

@@ -15,9 +15,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, BinaryIO, Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator, model_validator
 
-from closeknit.connectors import importer, vendor_csv
+from closeknit.connectors import audience, importer, vendor_csv
 from closeknit.connectors.landing import ImportResult
 from closeknit.connectors.quarantine import list_errors
 from closeknit.errors import CloseknitError, NotFound, ValidationError, redact
@@ -55,20 +55,87 @@ UploadSource = Literal[
 UPLOAD_SOURCES: tuple[str, ...] = UploadSource.__args__  # type: ignore[attr-defined]
 
 
-class ImportIn(In):
+#: the options each source reads; any other option given is refused by name (a --platform on
+#: a Shopify file, a creator on a vendor export, was dropped without a word)
+SOURCE_OPTIONS: dict[str, frozenset[str]] = {
+    "instagram": frozenset({"kind"}),
+    "vendor_csv": frozenset({"platform", "mapping", "date", "encoding"}),
+    "snapshots": frozenset({"encoding"}),
+    "posts_csv": frozenset({"encoding"}),
+    "audience": frozenset({"encoding", "creator", "relation", "format", "mapping"}),
+    "demographics": frozenset({"encoding"}),
+    "shopify": frozenset({"cogs_rate", "encoding"}),
+    "shopify_csv": frozenset({"cogs_rate", "encoding"}),
+    "shopify_orders": frozenset({"cogs_rate", "encoding"}),
+    "youtube": frozenset(),
+    "world": frozenset(),
+}
+#: an audience import's options that only a follower export given with its creator takes
+_EXPORT_ONLY = ("relation", "format", "mapping")
+# the options' names as the CLI, the API form and the web form spell them
+_OPTION_NAMES = {"mapping": "map", "cogs_rate": "cogs rate"}
+
+
+class ImportOptions(In):
+    """How to read a file, by source (each source takes the options of :data:`SOURCE_OPTIONS`)."""
+
+    kind: Literal["post", "profile"] | None = None  # instagram
+    platform: Literal["instagram", "youtube", "tiktok"] | None = None  # vendor_csv
+    # vendor_csv: field -> column; audience (a follower export): column -> field or the reverse
+    mapping: dict[str, str] | None = None
+    date: str | None = Field(default=None, max_length=40)  # vendor_csv: "2022-12", "sep 2022"
+    cogs_rate: float | None = Field(default=None, ge=0, le=1)  # shopify
+    encoding: str | None = Field(default=None, max_length=40)  # CSV sources: e.g. cp1252
+    # audience: a follower export of this creator (@anna, instagram:anna, a profile link), read
+    # as `closeknit audience score` reads it
+    creator: str | None = Field(default=None, max_length=200)
+    relation: Literal["follower", "commenter"] | None = None  # audience with creator
+    format: Literal["csv", "jsonl"] | None = None  # audience with creator (default: suffix)
+
+    @field_validator("creator", "date", "encoding", mode="before")
+    @classmethod
+    def _blank_is_none(cls, v: object) -> object:
+        # a form's empty field is no option (it was "creator ''" on a vendor export)
+        return None if isinstance(v, str) and not v.strip() else v
+
+    def options(self) -> dict[str, Any]:
+        """The options given (the connectors' keyword arguments)."""
+        return self.model_dump(
+            include=set(ImportOptions.model_fields), exclude_none=True, exclude_defaults=True
+        )
+
+    def check_for(self, source: str) -> None:
+        """Refuse an option ``source`` does not read, naming it."""
+        given = self.options()
+        wrong = [k for k in given if k not in SOURCE_OPTIONS.get(source, frozenset())]
+        if source == "audience" and not given.get("creator"):
+            wrong += [k for k in _EXPORT_ONLY if k in given]
+        if source == "audience" and given.get("creator") and "encoding" in given:
+            wrong.append("encoding")  # a follower export's encoding is found, not given
+        if wrong:
+            names = ", ".join(_OPTION_NAMES.get(k, k) for k in wrong)
+            why = (
+                " (relation, format and map are for a follower export given with its creator)"
+                if source == "audience"
+                else ""
+            )
+            what = source.replace("_", " ")
+            raise ValidationError(
+                f"{'an' if what[0] in 'aeiou' else 'a'} {what} import does not take {names}{why}",
+                field=_OPTION_NAMES.get(wrong[0], wrong[0]),
+            )
+
+
+class ImportIn(ImportOptions):
     """One file or folder of one source, with the source's options."""
 
     source: Source
     path: str
-    kind: Literal["post", "profile"] | None = None  # instagram
-    platform: Literal["instagram", "youtube", "tiktok"] | None = None  # vendor_csv
-    mapping: dict[str, str] | None = None  # vendor_csv: field -> column
-    date: str | None = Field(default=None, max_length=40)  # vendor_csv: "2022-12", "sep 2022"
-    cogs_rate: float | None = Field(default=None, ge=0, le=1)  # shopify
-    encoding: str | None = Field(default=None, max_length=40)  # CSV sources: e.g. cp1252
 
-    def options(self) -> dict[str, Any]:
-        return self.model_dump(exclude={"source", "path"}, exclude_none=True)
+    @model_validator(mode="after")
+    def _options_fit_the_source(self) -> ImportIn:
+        self.check_for(self.source)
+        return self
 
 
 class FileResult(Out):
@@ -155,8 +222,12 @@ def import_files(
     )
 
 
-def parse_map(items: list[str] | None) -> dict[str, str]:
-    """``["followers=IG Followers", ...]`` -> ``{"followers": "IG Followers"}``."""
+def parse_map(items: list[str] | None, source: str = "vendor_csv") -> dict[str, str]:
+    """``--map`` items as ``source`` reads them: a vendor export's ``["followers=IG
+    Followers"]`` -> ``{"followers": "IG Followers"}``; a follower export's COLUMN=FIELD (either
+    order), a column mapped twice refused."""
+    if source == "audience":
+        return audience.parse_maps(items)
     return vendor_csv.parse_map(items)
 
 
@@ -296,7 +367,14 @@ def _finish(
     )
 
 
-def _run_job(store: Store, workspace: str, job_id: str, source: Source, path: Path) -> None:
+def _run_job(
+    store: Store,
+    workspace: str,
+    job_id: str,
+    source: Source,
+    path: Path,
+    options: ImportOptions,
+) -> None:
     done = [0]
 
     def progress(n: int) -> None:
@@ -305,9 +383,8 @@ def _run_job(store: Store, workspace: str, job_id: str, source: Source, path: Pa
 
     try:
         store.execute("UPDATE import_jobs SET status = 'running' WHERE job_id = ?", [job_id])
-        res = import_files(
-            store, workspace, ImportIn(source=source, path=str(path)), on_progress=progress
-        )
+        req = ImportIn(source=source, path=str(path), **options.options())
+        res = import_files(store, workspace, req, on_progress=progress)
         _finish(store, job_id, "done", res, None)
     except CloseknitError as e:
         _finish(store, job_id, "failed", None, hide_folder(e.message, path.parent))
@@ -328,11 +405,16 @@ def start_upload(
     filename: str | None,
     data: BinaryIO,
     max_mb: int,
+    options: ImportOptions | None = None,
 ) -> Job:
-    """Save an uploaded file and import it in the background; poll :func:`job`."""
+    """Save an uploaded file and import it in the background with the source's ``options``
+    (the CLI's: encoding, vendor column map, a follower export's creator...); poll
+    :func:`job`."""
     if source not in UPLOAD_SOURCES:
         raise ValidationError(f"source must be one of {', '.join(UPLOAD_SOURCES)}", field="source")
     src: Source = source  # type: ignore[assignment]
+    opts = options or ImportOptions()
+    opts.check_for(source)  # refused before the upload is saved, not in the job
     name = upload_name(filename)
     tmp = Path(tempfile.mkdtemp(prefix="closeknit-upload-"))
     job_id = "j_" + uuid.uuid4().hex[:12]
@@ -351,10 +433,10 @@ def start_upload(
                 "import",
                 "import_job",
                 job_id,
-                {"source": source, "file": name, "bytes": size},
+                {"source": source, "file": name, "bytes": size, **opts.options()},
             )
         threading.Thread(
-            target=_run_job, args=(store, workspace, job_id, src, tmp / name), daemon=True
+            target=_run_job, args=(store, workspace, job_id, src, tmp / name, opts), daemon=True
         ).start()
     except BaseException:
         # Until the job thread owns the folder, every way out removes it.

@@ -21,8 +21,10 @@ def quarantine_once(
     field: str | None,
     reason: str,
     raw: str | None,
+    level: str = "rejected",
 ) -> bool:
-    """Write one refused row to ``quarantine`` unless it is there already; True when written."""
+    """Write one refused row (``level`` ``rejected``) or a loaded row's warning (``warning``) to
+    ``quarantine`` unless it is there already; True when written."""
     if tx.scalar(
         "SELECT count(*) FROM quarantine WHERE workspace_id = ? AND source = ? "
         "AND file IS NOT DISTINCT FROM ? AND line IS NOT DISTINCT FROM ? "
@@ -31,8 +33,8 @@ def quarantine_once(
     ):
         return False
     tx.execute(
-        "INSERT INTO quarantine (workspace_id, batch_id, source, file, line, field, reason, raw) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        [workspace, batch_id, source, file, line, field, reason, raw],
+        "INSERT INTO quarantine (workspace_id, batch_id, source, file, line, field, reason, raw, "
+        "level) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [workspace, batch_id, source, file, line, field, reason, raw, level],
     )
     return True

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, File, Form, Query, UploadFile
 
@@ -20,15 +20,54 @@ def orders(p: Viewer, store: StoreDep, q: Annotated[svc.OrdersQuery, Depends()])
     return svc.orders(store, p.workspace_id, q)
 
 
-@router.post("/imports", status_code=202, responses=responses(413))
+@router.post("/imports", status_code=202, responses=responses(413, 422))
 def upload(
     p: Editor,
     store: StoreDep,
     settings: SettingsDep,
     source: Annotated[svc.UploadSource, Form()],
     file: Annotated[UploadFile, File()],
+    kind: Annotated[Literal["post", "profile"] | None, Form(description="instagram")] = None,
+    platform: Annotated[
+        Literal["instagram", "youtube", "tiktok"] | None, Form(description="vendor_csv")
+    ] = None,
+    date: Annotated[
+        str | None, Form(max_length=40, description="vendor_csv: the export's date, 2022-12")
+    ] = None,
+    encoding: Annotated[
+        str | None, Form(max_length=40, description="CSV sources: e.g. cp1252")
+    ] = None,
+    cogs_rate: Annotated[
+        float | None, Form(ge=0, le=1, description="shopify: cost of goods, share of revenue")
+    ] = None,
+    creator: Annotated[
+        str | None,
+        Form(max_length=200, description="audience: the creator a follower export belongs to"),
+    ] = None,
+    relation: Annotated[
+        Literal["follower", "commenter"] | None, Form(description="audience with creator")
+    ] = None,
+    format: Annotated[
+        Literal["csv", "jsonl"] | None, Form(description="audience with creator")
+    ] = None,
+    map: Annotated[
+        list[str] | None,
+        Form(description="vendor_csv FIELD=COLUMN, audience with creator COLUMN=FIELD"),
+    ] = None,
 ) -> svc.Job:
-    """Upload one file into the import path; poll ``/imports/jobs/{job_id}`` for progress."""
+    """Upload one file into the import path, read with the source's options as the CLI's
+    ``closeknit import`` reads them; poll ``/imports/jobs/{job_id}`` for progress."""
+    options = svc.ImportOptions(
+        kind=kind,
+        platform=platform,
+        date=date,
+        encoding=encoding,
+        cogs_rate=cogs_rate,
+        creator=creator,
+        relation=relation,
+        format=format,
+        mapping=svc.parse_map(map, source) if map else None,
+    )
     return svc.start_upload(
         store,
         p.workspace_id,
@@ -37,6 +76,7 @@ def upload(
         filename=file.filename,
         data=file.file,
         max_mb=settings.max_upload_mb,
+        options=options,
     )
 
 

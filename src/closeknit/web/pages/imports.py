@@ -20,7 +20,7 @@ SOURCE_LABELS = {
     "vendor_csv": "Creator list from a vendor (CSV or Excel)",
     "snapshots": "Follower counts over time (CSV)",
     "posts_csv": "Posts (CSV)",
-    "audience": "Audience samples (JSON lines)",
+    "audience": "Audience samples (JSON lines), or a creator's follower export",
     "demographics": "Audience demographics (CSV)",
     "shopify": "Shop orders: Shopify CSV export or JSON",
     "shopify_csv": "Shop orders: Shopify CSV export",
@@ -48,7 +48,28 @@ def imports_upload(
     store: StoreDep,
     source: Annotated[str, Form(max_length=40)],
     file: UploadFile,
+    kind: Annotated[Literal["", "post", "profile"], Form()] = "",
+    creator: Annotated[str, Form(max_length=200)] = "",
+    relation: Annotated[Literal["", "follower", "commenter"], Form()] = "",
+    format: Annotated[Literal["", "csv", "jsonl"], Form()] = "",
+    map: Annotated[str, Form(max_length=2000)] = "",
+    platform: Annotated[Literal["", "instagram", "youtube", "tiktok"], Form()] = "",
+    date: Annotated[str, Form(max_length=40)] = "",
+    encoding: Annotated[str, Form(max_length=40)] = "",
+    cogs_percent: Annotated[float | None, Form(ge=0, le=100)] = None,
 ) -> HTMLResponse:
+    # the form's options as the CLI's `closeknit import` options (blank: not given)
+    options = svc.ImportOptions(
+        kind=kind or None,
+        creator=creator,
+        relation=relation or None,
+        format=format or None,
+        mapping=svc.parse_map(map.split(","), source) if map.strip() else None,
+        platform=platform or None,
+        date=date,
+        encoding=encoding,
+        cogs_rate=None if cogs_percent is None else cogs_percent / 100,
+    )
     job = svc.start_upload(
         store,
         p.workspace_id,
@@ -57,6 +78,7 @@ def imports_upload(
         filename=file.filename,
         data=file.file,
         max_mb=request.app.state.api_settings.max_upload_mb,
+        options=options,
     )
     return render(request, "partials/job.html", p, job=job)
 
@@ -81,6 +103,13 @@ def audience_score(
     )
     name = "partials/audience_score.html" if request.headers.get("hx-request") else "score.html"
     return render(request, name, p, r=res)
+
+
+@router.get("/imports/batches/{batch_id}", response_class=HTMLResponse)
+def batch_page(request: Request, p: WebViewer, store: StoreDep, batch_id: str) -> HTMLResponse:
+    """One import: its counts and the rows it set aside or loaded with a value left out."""
+    b = svc.batch(store, p.workspace_id, batch_id)
+    return render(request, "batch.html", p, b=b, source_labels=SOURCE_LABELS)
 
 
 @router.get("/imports/jobs/{job_id}", response_class=HTMLResponse)
