@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from closeknit.connectors.audience import read_profiles
+from closeknit.connectors.audience import PROFILE_FIELDS, read_profiles
 from closeknit.connectors.landing import ImportResult, Record, Rejected, canonical_json, load
 from closeknit.errors import ValidationError
 from closeknit.store import Store
@@ -30,18 +30,7 @@ SOURCE = "audience"
 RELATIONS = ("follower", "commenter")
 #: the ``audience_samples`` columns a profile fills (the labelled datasets' derived columns,
 #: such as ``bio_length``, are read by ``audience score`` only: the table keeps profiles)
-SAMPLE_COLUMNS = (
-    "handle",
-    "full_name",
-    "bio",
-    "followers",
-    "following",
-    "posts_count",
-    "has_profile_pic",
-    "is_private",
-    "is_verified",
-    "has_external_url",
-)
+SAMPLE_COLUMNS = PROFILE_FIELDS
 
 
 def import_follower_export(
