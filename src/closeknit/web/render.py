@@ -182,7 +182,6 @@ LABELS = {
     **figures.PLATFORM_NAMES,
     **figures.PLAN_METHODS,
 }
-_METHOD = re.compile(r"deals_regression\(n=(\d+)\)")
 
 
 def label(v: Any) -> str:
@@ -192,9 +191,6 @@ def label(v: Any) -> str:
     s = str(v)
     if s in LABELS:
         return LABELS[s]
-    m = _METHOD.fullmatch(s)
-    if m:
-        return f"a model fitted on {m.group(1)} past deals"
     words = s.replace("_", " ").strip()
     return words[:1].upper() + words[1:]
 
