@@ -124,6 +124,12 @@ class SchemaTooNewError(StoreError):
     """The file was written by a newer closeknit than this one."""
 
 
+class StoreMissing(StoreError):
+    """No store at the path a command that only reads was given (a mistyped ``--db``)."""
+
+    http_status = 404
+
+
 class NotFound(CloseknitError):
     """An object does not exist (or is not visible to the caller's workspace)."""
 

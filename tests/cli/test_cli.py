@@ -8,6 +8,7 @@ from typer.testing import CliRunner
 
 from closeknit import __version__
 from closeknit.cli import app
+from closeknit.store import open_store
 
 runner = CliRunner()
 
@@ -118,6 +119,7 @@ def test_lift_of_a_campaign_without_a_start_date_says_so_as_the_api_does(tmp_pat
 
 
 def test_a_workspace_name_that_is_no_id_is_refused(tmp_path: Path) -> None:
+    open_store(tmp_path / "s").close()
     r = runner.invoke(app, ["lists", "all", "--workspace", "My Brand", "--db", str(tmp_path / "s")])
     assert r.exit_code != 0 and "is not a workspace id" in r.output
 
@@ -126,6 +128,7 @@ def test_an_unknown_workspace_is_refused_until_it_is_created(tmp_path: Path) -> 
     """`--workspace typo-brand` wrote rows under a workspace no key or page could open; as on
     the Python API it is refused by name, with the known ones and how to create it."""
     db = ["--db", str(tmp_path / "s.duckdb")]
+    open_store(tmp_path / "s.duckdb").close()
     r = runner.invoke(app, ["lists", "create", "Shortlist", "-w", "typo-brand", *db, "--json"])
     assert r.exit_code != 0
     err = json.loads(r.stdout)["error"]
@@ -227,3 +230,21 @@ def test_plan_keeps_creators_in_and_plans_over_a_list(small_world: Path, tmp_pat
     assert {p["creator_id"] for p in json.loads(r.stdout)["picks"]} <= set(ids)
     r = runner.invoke(app, [*brief, "--list", "no-such-list"])
     assert r.exit_code != 0 and "NotFound" in r.output
+
+
+def test_a_mistyped_db_is_refused_by_commands_that_only_read(tmp_path: Path) -> None:
+    """`discover --db nothere/x.duckdb` made the folder and an empty store, then said "this
+    workspace has no creators yet", as if the data were gone."""
+    typo = tmp_path / "nothere" / "x.duckdb"
+    for args in (["discover", "vegan snacks"], ["vet", "@anna"], ["plans", "list"],
+                 ["campaign", "list"], ["fees", "--card"], ["currency"]):  # fmt: skip
+        r = runner.invoke(app, [*args, "--db", str(typo), "--json"])
+        assert r.exit_code != 0, args
+        err = json.loads(r.stdout)["error"]
+        assert err["type"] == "StoreMissing" and f"no store at {typo}" in err["message"], args
+        assert not typo.parent.exists(), args
+    # commands that bring data in or make something of the user's make it
+    r = runner.invoke(app, ["campaign", "create", "First", "--db", str(typo), "--json"])
+    assert r.exit_code == 0, r.output
+    r = runner.invoke(app, ["campaign", "list", "--db", str(typo), "--json"])
+    assert r.exit_code == 0 and "First" in r.stdout

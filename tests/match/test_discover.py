@@ -206,6 +206,11 @@ def test_discover_and_plan_on_a_store_with_nothing_to_rank_say_so(
             discover(st, "default", parse_brief("anklets"), 5)
     finally:
         st.close()
+    # no file at all: said as such (a mistyped --db made an empty store and read as this)
+    r = CliRunner().invoke(app, ["discover", "anklets", "--db", str(tmp_path / "new.duckdb")])
+    assert r.exit_code != 0 and "Traceback" not in r.output
+    assert "no store at" in r.output and "closeknit demo" in r.output
+    open_store(tmp_path / "new.duckdb").close()
     r = CliRunner().invoke(app, ["discover", "anklets", "--db", str(tmp_path / "new.duckdb")])
     assert r.exit_code != 0 and "Traceback" not in r.output
     assert "no creators yet" in r.output and "closeknit demo" in r.output

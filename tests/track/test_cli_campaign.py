@@ -68,6 +68,7 @@ def test_campaign_flow_and_report(tmp_path: Path) -> None:
 
 def test_bad_input_is_one_line_error(tmp_path: Path) -> None:
     db = tmp_path / "c.duckdb"
+    open_store(db).close()
     res = runner.invoke(app, ["campaign", "show", "nope", "--db", str(db)])
     assert res.exit_code != 0 and "NotFound" in res.output
     res = runner.invoke(app, ["campaign", "stage", "nope", "@x", "paid", "--db", str(db), "--json"])

@@ -56,7 +56,7 @@ def score_cmd(
                 raise ValidationError(f"--format must be csv or jsonl, not {fmt!r}", field="format")
             kind = "csv" if fmt.lower() == "csv" else "jsonl"
         mapping = parse_maps(maps)
-        with store_for(db) as st:
+        with store_for(db, may_create=True) as st:
             req = ScoreIn(path=file, format=kind, map=mapping)
             res = score_file(st, workspace_of(workspace), req)
     d = res.to_json()

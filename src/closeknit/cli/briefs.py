@@ -158,7 +158,7 @@ def register(app: typer.Typer) -> None:
                     ),
                 }
             )
-            with store_for(db) as st:
+            with store_for(db, may_create=True) as st:
                 b = svc.create_brief(st, workspace_of(workspace), req, actor=ACTOR)
         _show(b, as_json)
 

@@ -109,7 +109,7 @@ def register(app: typer.Typer) -> None:
                     "attribution_window_days": window,
                 }
             )
-            with store_for(db) as st:
+            with store_for(db, may_create=True) as st:
                 c = svc.create_campaign(
                     st, workspace_of(workspace), req, actor=ACTOR, campaign_id=campaign_id
                 )
@@ -380,7 +380,7 @@ def register(app: typer.Typer) -> None:
         """Load existing deals (campaign_id, creator_id|handle, code, link, dates, fee)."""
         with cli_errors(as_json):
             req = svc.RosterIn(path=str(path), window_days=window)
-            with store_for(db) as st:
+            with store_for(db, may_create=True) as st:
                 out = svc.import_roster(st, workspace_of(workspace), req, actor=ACTOR)
         emit(out, as_json=as_json)
 

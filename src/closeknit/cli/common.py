@@ -19,7 +19,7 @@ from rich.text import Text
 from typer._click.globals import get_current_context
 
 from closeknit import figures
-from closeknit.errors import CloseknitError, ValidationError, error_field, refusal
+from closeknit.errors import CloseknitError, StoreMissing, ValidationError, error_field, refusal
 from closeknit.jsonable import to_jsonable
 from closeknit.report.tables import csv_text
 from closeknit.settings import check_workspace_id, get_settings
@@ -41,7 +41,11 @@ err_console = _Console(stderr=True)
 
 DbOpt = Annotated[
     Path | None,
-    typer.Option("--db", help="DuckDB file (default ./closeknit.duckdb or $CLOSEKNIT_DB)"),
+    typer.Option(
+        "--db",
+        help="DuckDB file (default ./closeknit.duckdb or $CLOSEKNIT_DB); a missing one is "
+        "made only by commands that bring data in or set a server up",
+    ),
 ]
 WorkspaceOpt = Annotated[
     str | None, typer.Option("--workspace", "-w", help="workspace (default $CLOSEKNIT_WORKSPACE)")
@@ -183,7 +187,20 @@ def _check_workspace(st: Store, wid: str, may_create: bool) -> None:
 
 
 @contextmanager
-def store_for(db: Path | None, *, read_only: bool = False) -> Iterator[Store]:
+def store_for(
+    db: Path | None, *, read_only: bool = False, may_create: bool = False
+) -> Iterator[Store]:
+    """The command's store. Only a command that brings data in or sets a server up
+    (``may_create``: imports, the demo, live fetches, accounts) makes a missing one: a mistyped
+    ``--db`` made an empty store (and its folders) and discover said "this workspace has no
+    creators yet", as if the data were gone."""
+    path = Path(db) if db is not None else get_settings().db
+    if not may_create and str(path) != ":memory:" and not path.exists():
+        raise StoreMissing(
+            f"no store at {path}: check --db (or $CLOSEKNIT_DB); `closeknit import` brings "
+            "your data into a new one, `closeknit demo` makes a sample world",
+            path=str(path),
+        )
     st = open_store(db, read_only=read_only)
     ctx = get_current_context(silent=True)
     try:

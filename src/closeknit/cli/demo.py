@@ -69,7 +69,7 @@ def register(app: typer.Typer) -> None:
                 raise ConfigError(f"--budget must be positive (got {budget})")
             db_path = db or get_settings().db
             wdir = world_dir or Path(str(db_path) + ".world")
-            with store_for(db_path) as st:
+            with store_for(db_path, may_create=True) as st:
                 with _progress_display(enabled=not as_json) as on_progress:
                     res = run_demo(
                         st,

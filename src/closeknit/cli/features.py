@@ -106,6 +106,6 @@ def register(app: typer.Typer) -> None:
         as_json: JsonOpt = False,
     ) -> None:
         """Serve a portable (e.g. Spark) build's Parquet output as features_* views."""
-        with cli_errors(as_json), store_for(db) as st:
+        with cli_errors(as_json), store_for(db, may_create=True) as st:
             views = svc.attach(st, str(output_dir))
         emit({"views": views}, as_json=as_json)

@@ -183,7 +183,7 @@ def register(app: typer.Typer) -> None:
                         file=str(path),
                         field="role",
                     )
-            with store_for(db) as st:
+            with store_for(db, may_create=True) as st:
                 res = import_series(
                     st,
                     workspace_of(workspace),
@@ -322,7 +322,7 @@ def register(app: typer.Typer) -> None:
                 cols.treated = _names([treated])
             if control:
                 cols.control = _names([control])
-            with store_for(db) as st:
+            with store_for(db, may_create=True) as st:
                 res = import_holdout(
                     st, workspace_of(workspace), campaign, rows, file=str(path), columns=cols
                 )

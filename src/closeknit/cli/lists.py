@@ -100,7 +100,7 @@ def register(app: typer.Typer) -> None:
         as_json: JsonOpt = False,
     ) -> None:
         """Create a list, optionally with creators."""
-        with cli_errors(as_json), store_for(db) as st:
+        with cli_errors(as_json), store_for(db, may_create=True) as st:
             req = svc.ListIn(name=name, notes=notes)
             lst = svc.create_list(
                 st, workspace_of(workspace), req, actor=ACTOR, creators=creators or []
@@ -188,7 +188,7 @@ def register(app: typer.Typer) -> None:
         """Show or set the workspace currency (money is shown in it; nothing is converted).
 
         --csv prints one row: the workspace, its currency code and symbol."""
-        with cli_errors(as_json), store_for(db) as st:
+        with cli_errors(as_json), store_for(db, may_create=code is not None) as st:
             ws = workspace_of(workspace)
             res = (
                 ssvc.set_currency(st, ws, ssvc.CurrencyIn(currency=code), actor=ACTOR)

@@ -89,7 +89,7 @@ def instagram_graph(
             new_only=new_only,
         )
         tok = _token(token_env, "IG_ACCESS_TOKEN")
-        with store_for(db) as st:
+        with store_for(db, may_create=True) as st:
             res = svc.fetch_instagram_graph(st, workspace_of(workspace), req, token=tok)
     _emit(res, as_json)
 
@@ -138,12 +138,12 @@ def youtube(
             }
         )
         if plan_only:
-            with store_for(db) as st:
+            with store_for(db, may_create=True) as st:
                 d = svc.youtube_plan(st, workspace_of(workspace), req)
             emit(d, as_json=as_json, rows=[{k: v for k, v in d.items() if k != "calls"}])
             return
         tok = _token(token_env, "YOUTUBE_TOKEN" if oauth else "YOUTUBE_API_KEY")
-        with store_for(db) as st:
+        with store_for(db, may_create=True) as st:
             res = svc.fetch_youtube(st, workspace_of(workspace), req, token=tok)
     _emit(res, as_json)
 
@@ -190,7 +190,7 @@ def tiktok(
             }
         )
         tok = _token(token_env, "TIKTOK_TOKEN" if api == "display" else "TIKTOK_RESEARCH_TOKEN")
-        with store_for(db) as st:
+        with store_for(db, may_create=True) as st:
             res = svc.fetch_tiktok(st, workspace_of(workspace), req, token=tok)
     _emit(res, as_json)
 

@@ -303,7 +303,7 @@ def register(app: typer.Typer) -> None:
                         "high": nums[2],
                     }
                 )
-                with store_for(db) as st:
+                with store_for(db, may_create=True) as st:
                     card = svc.set_rate_cell(st, ws, rate)
                 if not creators:
                     emit_card(card, as_json=as_json, as_csv=as_csv)

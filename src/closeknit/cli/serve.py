@@ -135,7 +135,7 @@ def register(app: typer.Typer) -> None:
         as_json: JsonOpt = False,
     ) -> None:
         """Add a user to a workspace (password from $CLOSEKNIT_USER_PASSWORD, else generated)."""
-        with cli_errors(as_json), store_for(db) as st:
+        with cli_errors(as_json), store_for(db, may_create=True) as st:
             out = accounts.add_user(
                 st,
                 workspace_of(workspace, may_create=True),
@@ -155,7 +155,7 @@ def register(app: typer.Typer) -> None:
         as_json: JsonOpt = False,
     ) -> None:
         """Invite an address: they join once they open the printed /invite link and accept."""
-        with cli_errors(as_json), store_for(db) as st:
+        with cli_errors(as_json), store_for(db, may_create=True) as st:
             out = accounts.invite_as_operator(
                 st,
                 workspace_of(workspace, may_create=True),
@@ -172,7 +172,7 @@ def register(app: typer.Typer) -> None:
         as_json: JsonOpt = False,
     ) -> None:
         """Create an API key; it is printed once and stored only as a hash."""
-        with cli_errors(as_json), store_for(db) as st:
+        with cli_errors(as_json), store_for(db, may_create=True) as st:
             out = accounts.issue_key(
                 st,
                 workspace_of(workspace, may_create=True),
@@ -198,7 +198,7 @@ def register(app: typer.Typer) -> None:
     @spaces.command("list")
     def workspaces_list(db: DbOpt = None, as_json: JsonOpt = False, as_csv: CsvOpt = False) -> None:
         """Every workspace of the store."""
-        with cli_errors(as_json), store_for(db) as st:
+        with cli_errors(as_json), store_for(db, may_create=True) as st:
             res = wsvc.list_workspaces(st)
         rows = [
             {
@@ -224,7 +224,7 @@ def register(app: typer.Typer) -> None:
         as_json: JsonOpt = False,
     ) -> None:
         """Create a workspace; imports and every other command can then use it (--workspace)."""
-        with cli_errors(as_json), store_for(db) as st:
+        with cli_errors(as_json), store_for(db, may_create=True) as st:
             req = wsvc.WorkspaceIn.model_validate({"workspace": workspace_id, "name": name})
             out = wsvc.create_workspace(st, req)
         emit(out, as_json=as_json)
@@ -242,7 +242,7 @@ def register(app: typer.Typer) -> None:
         secret = os.environ.get("CLOSEKNIT_SHOPIFY_SECRET") or typer.prompt(
             "Shopify app secret", hide_input=True
         )
-        with cli_errors(as_json), store_for(db) as st:
+        with cli_errors(as_json), store_for(db, may_create=True) as st:
             out = isvc.set_webhook_secret(
                 st, workspace_of(workspace), isvc.WebhookSecretIn(secret=secret), actor="cli"
             )
@@ -255,7 +255,7 @@ def register(app: typer.Typer) -> None:
         as_json: JsonOpt = False,
     ) -> None:
         """Remove the workspace's Shopify webhook secret (deliveries are refused from then on)."""
-        with cli_errors(as_json), store_for(db) as st:
+        with cli_errors(as_json), store_for(db, may_create=True) as st:
             out = isvc.clear_webhook_secret(st, workspace_of(workspace), actor="cli")
         emit(out, as_json=as_json)
 
@@ -272,7 +272,7 @@ def register(app: typer.Typer) -> None:
         if not yes and not typer.confirm(f"erase {creator} from workspace {ws} for good?"):
             fail(ValidationError("not confirmed"), as_json)
             return
-        with cli_errors(as_json), store_for(db) as st:
+        with cli_errors(as_json), store_for(db, may_create=True) as st:
             res = csvc.erase(st, ws, creator, actor="cli")
         emit(
             res,
@@ -289,7 +289,7 @@ def register(app: typer.Typer) -> None:
         as_json: JsonOpt = False,
     ) -> None:
         """Export everything held about a creator (JSON), e.g. for a subject access request."""
-        with cli_errors(as_json), store_for(db) as st:
+        with cli_errors(as_json), store_for(db, may_create=True) as st:
             data = csvc.export_subject(st, workspace_of(workspace), creator, actor="cli")
         text = json.dumps(data.to_json(), indent=2, ensure_ascii=False)
         if out:
