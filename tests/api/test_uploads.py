@@ -246,8 +246,7 @@ def test_an_upload_takes_the_options_the_cli_takes(
         files={"file": ("followers.csv", export, "text/csv")},
         headers=h,
     )
-    j = _finished(client, a.key, r.json()["job_id"])
-    assert j["status"] == "failed" and "no creator" in j["error"], j
+    assert r.status_code == 404 and "no creator" in r.json()["error"]["message"], r.text
     r = client.post(
         "/api/v1/imports",
         data={"source": "snapshots", "creator": "@" + a.handles[1]},

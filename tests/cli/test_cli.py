@@ -237,7 +237,8 @@ def test_a_mistyped_db_is_refused_by_commands_that_only_read(tmp_path: Path) -> 
     workspace has no creators yet", as if the data were gone."""
     typo = tmp_path / "nothere" / "x.duckdb"
     for args in (["discover", "vegan snacks"], ["vet", "@anna"], ["plans", "list"],
-                 ["campaign", "list"], ["fees", "--card"], ["currency"]):  # fmt: skip
+                 ["campaign", "list"], ["fees", "--card"], ["currency"],
+                 ["workspaces", "list"], ["export-creator", "@anna"]):  # fmt: skip
         r = runner.invoke(app, [*args, "--db", str(typo), "--json"])
         assert r.exit_code != 0, args
         err = json.loads(r.stdout)["error"]

@@ -94,7 +94,8 @@ def test_reimport_changes_nothing_and_bad_rows_are_quarantined(
     first = _import(store, path, creator="instagram:host", relation="commenter")
     assert (first.input, first.loaded, first.quarantined, first.warnings) == (5, 3, 2, 1)
     again = _import(store, path, creator="instagram:host", relation="commenter")
-    assert (again.loaded, again.duplicate, again.quarantined) == (0, 3, 2)
+    # nothing new loaded, so no warning said again
+    assert (again.loaded, again.duplicate, again.quarantined, again.warnings) == (0, 3, 2, 0)
     rows = store.query("SELECT handle, relation, is_private FROM audience_samples ORDER BY handle")
     assert [(r["handle"], r["relation"], r["is_private"]) for r in rows] == [
         ("anna", "commenter", False),
@@ -147,6 +148,39 @@ def test_cli_imports_a_follower_export_with_its_creator(tmp_path: Path) -> None:
     )  # fmt: skip
     assert r.exit_code == 0, r.output
     assert json.loads(r.stdout)["loaded"] == 80
+    r = runner.invoke(
+        app,
+        ["import", "audience", str(path), "--creator", "@host", "--format", "CSV",
+         "--relation", "Commenter", "--db", str(db), "--json"],
+    )  # fmt: skip
+    assert r.exit_code == 0, r.output  # the words as typed, in any case
     r = runner.invoke(app, ["import", "audience", str(path), "--format", "csv", "--db", str(db)])
     assert r.exit_code != 0
     assert "relation, format and map are for a follower export" in r.output
+
+
+def test_rows_without_a_handle_are_set_aside_not_a_crash(store: Store, tmp_path: Path) -> None:
+    """A row without a handle broke the whole import on the table's NOT NULL handle (a
+    traceback); a row rejected for its count also kept the warning of its unreadable flag."""
+    F.creator(store, "host", 5_000)
+    path = tmp_path / "f.csv"
+    path.write_text(
+        "user,private,followers\nanna,no,10\n,no,20\nbob,maybe,abc\ncarl,no,30\n",
+        encoding="utf-8",
+    )
+    res = _import(store, path, creator="@host")
+    assert (res.loaded, res.quarantined, res.warnings) == (2, 2, 0)
+    got = {(e.line, e.field): e.reason for e in res.files[0].errors}
+    assert set(got) == {(3, "user"), (4, "followers")} and "no handle" in got[(3, "user")]
+    # no handle column at all: `audience score` estimates without handles, a sample cannot
+    nameless = tmp_path / "n.csv"
+    nameless.write_text("followers,following\n10,20\n30,40\n", encoding="utf-8")
+    with pytest.raises(ValidationError, match="no handle column"):
+        _import(store, nameless, creator="@host")
+    assert store.scalar("SELECT count(*) FROM audience_samples") == 2
+
+
+def test_an_import_jobs_reasons_mask_e_mail_addresses() -> None:
+    issue = isvc._row_issue({"file": "/tmp/x/a.csv", "line": 2, "field": "handle",
+                             "reason": "not a handle: 'ann@example.com'"})  # fmt: skip
+    assert issue["file"] == "a.csv" and "ann@example.com" not in issue["reason"]

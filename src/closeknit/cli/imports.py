@@ -283,8 +283,8 @@ def audience_cmd(
         as_json,
         encoding=encoding,
         creator=creator,
-        relation=relation,
-        format=fmt,
+        relation=relation.strip().lower() if relation else None,
+        format=fmt.strip().lower() if fmt else None,
         mapping=mapping,
     )
 

@@ -198,7 +198,7 @@ def register(app: typer.Typer) -> None:
     @spaces.command("list")
     def workspaces_list(db: DbOpt = None, as_json: JsonOpt = False, as_csv: CsvOpt = False) -> None:
         """Every workspace of the store."""
-        with cli_errors(as_json), store_for(db, may_create=True) as st:
+        with cli_errors(as_json), store_for(db) as st:
             res = wsvc.list_workspaces(st)
         rows = [
             {
@@ -255,7 +255,7 @@ def register(app: typer.Typer) -> None:
         as_json: JsonOpt = False,
     ) -> None:
         """Remove the workspace's Shopify webhook secret (deliveries are refused from then on)."""
-        with cli_errors(as_json), store_for(db, may_create=True) as st:
+        with cli_errors(as_json), store_for(db) as st:
             out = isvc.clear_webhook_secret(st, workspace_of(workspace), actor="cli")
         emit(out, as_json=as_json)
 
@@ -272,7 +272,7 @@ def register(app: typer.Typer) -> None:
         if not yes and not typer.confirm(f"erase {creator} from workspace {ws} for good?"):
             fail(ValidationError("not confirmed"), as_json)
             return
-        with cli_errors(as_json), store_for(db, may_create=True) as st:
+        with cli_errors(as_json), store_for(db) as st:
             res = csvc.erase(st, ws, creator, actor="cli")
         emit(
             res,
@@ -289,7 +289,7 @@ def register(app: typer.Typer) -> None:
         as_json: JsonOpt = False,
     ) -> None:
         """Export everything held about a creator (JSON), e.g. for a subject access request."""
-        with cli_errors(as_json), store_for(db, may_create=True) as st:
+        with cli_errors(as_json), store_for(db) as st:
             data = csvc.export_subject(st, workspace_of(workspace), creator, actor="cli")
         text = json.dumps(data.to_json(), indent=2, ensure_ascii=False)
         if out:

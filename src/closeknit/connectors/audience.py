@@ -575,6 +575,7 @@ class ProfileFile:
     path: str
     format: str
     rows: list[dict[str, object]]
+    lines: list[int]  # each row's line in the file
     rejected: list[Rejected]
     n_rows: int
     columns_found: list[str]
@@ -726,6 +727,7 @@ class _Reader:
         self.cols = cols
         self.from_csv = from_csv
         self.rows: list[dict[str, object]] = []
+        self.lines: list[int] = []  # each kept row's line
         self.rejected: list[Rejected] = []
         self.notes: list[Rejected] = []
         self.filled: dict[str, int] = {}  # column -> cells with a value
@@ -740,18 +742,28 @@ class _Reader:
             v = raw.get(c)
             if v is not None and (not isinstance(v, str) or v.strip()):
                 self.filled[c] = self.filled.get(c, 0) + 1
+        noted = len(self.notes)
         try:
             row = self._row(raw, line, text)
         except BadValue as e:
+            self.unnote(noted)
             self.rejected.append(Rejected(str(e), self.name, line, _field(e), text[:2000]))
             return
-        self.keep(row, line, text)
+        self.keep(row, line, text, noted)
 
-    def keep(self, row: dict[str, object], line: int, text: str) -> None:
+    def unnote(self, noted: int) -> None:
+        """Take back the notes of a row that is rejected after all (it is not used)."""
+        for x in self.notes[noted:]:
+            if x.field is not None:
+                self.unreadable[x.field] -= 1
+        del self.notes[noted:]
+
+    def keep(self, row: dict[str, object], line: int, text: str, noted: int) -> None:
         h = row.get("handle")
         if isinstance(h, str):
             k = h.casefold()
             if k in self.seen:
+                self.unnote(noted)
                 self.n_duplicates += 1
                 self.rejected.append(
                     Rejected(
@@ -766,6 +778,7 @@ class _Reader:
                 return
             self.seen[k] = line
         self.rows.append(row)
+        self.lines.append(line)
 
     def note(self, e: BadValue, line: int, col: str, text: str) -> None:
         self.unreadable[col] = self.unreadable.get(col, 0) + 1
@@ -891,6 +904,7 @@ def read_profiles(
         path=name,
         format=kind,
         rows=rd.rows,
+        lines=rd.lines,
         rejected=rd.rejected,
         n_rows=n,
         columns_found=found,
@@ -931,12 +945,14 @@ class _InstagramReader(_Reader):
         self.handle_col = "username"
 
     def add(self, raw: dict[str, object], line: int, text: str) -> None:
+        noted = len(self.notes)
         try:
             row = instagram_profile(raw, on_bad=lambda e: self.note(e, line, _field(e) or "", text))
         except BadValue as e:
+            self.unnote(noted)
             self.rejected.append(Rejected(str(e), self.name, line, _field(e), text[:2000]))
             return
-        self.keep(row, line, text)
+        self.keep(row, line, text, noted)
 
     def used(self) -> dict[str, str]:
         return {k: _INSTAGRAM_KEYS[k] for k in self.found if k in _INSTAGRAM_KEYS}
@@ -998,6 +1014,7 @@ def _drop_totals(rd: _Reader, line: int, raw: dict[str, object], text: str) -> N
     if any(isinstance(v, str) and v.strip() for v in texts):
         return
     rd.rows.pop()
+    rd.lines.pop()
     del rd.seen[h.casefold()]
     rd.rejected.append(
         Rejected(f"a totals row ({h!r}), not an account", rd.name, line, rd.handle_col, text)

@@ -55,10 +55,22 @@ def import_follower_export(
         )
     creator_id = resolve_creator_id(store, workspace, creator)
     pf = read_profiles(Path(path), fmt=fmt, mapping=mapping)
+    handle_col = next((c for c, f in pf.columns_used.items() if f == "handle"), None)
+    if handle_col is None:
+        # `audience score` can estimate without handles; a creator's sample keeps one row per
+        # account, known by its handle
+        raise ValidationError(
+            f"{pf.path}: no handle column (columns found: {', '.join(pf.columns_found)}); a "
+            "creator's sample needs each account's handle (map one with --map COLUMN=handle)",
+            path=pf.path,
+        )
     now = _dt.datetime.now(_dt.UTC).replace(tzinfo=None)
 
     def items() -> Iterator[Record | Rejected]:
-        for row in pf.rows:
+        for row, line in zip(pf.rows, pf.lines, strict=True):
+            if not row.get("handle"):
+                yield Rejected("no handle: the account cannot be kept", pf.path, line, handle_col)
+                continue
             sample = {c: row.get(c) for c in SAMPLE_COLUMNS}
             # the hash ignores when it was imported: the same export again is a duplicate
             payload = canonical_json({"creator": creator_id, "relation": rel, "profile": sample})
@@ -69,7 +81,9 @@ def import_follower_export(
                 "sampled_at": now,
                 "source": "follower_export",
             }
-            yield Record("audience_sample", payload, {"audience_samples": [out]}, file=pf.path)
+            yield Record(
+                "audience_sample", payload, {"audience_samples": [out]}, file=pf.path, line=line
+            )
         yield from pf.rejected
 
     return load(

@@ -157,15 +157,18 @@ def import_many(
         )
     if source == "audience" and opts.get("creator"):
         from closeknit.connectors.follower_export import import_follower_export
+        from closeknit.store.creators import resolve_creator_id
 
-        # a follower export of one creator, read as `audience score` reads it
+        # a follower export of one creator, read as `audience score` reads it; the creator is
+        # found once, not once per file of a folder
+        creator = resolve_creator_id(store, workspace, opts["creator"])
         return _each(
             _files(path, _EXPORTS, "follower export (CSV, JSON lines, Excel)"),
             lambda f: import_follower_export(
                 store,
                 workspace,
                 f,
-                creator=opts["creator"],
+                creator=creator,
                 relation=opts.get("relation"),
                 fmt=opts.get("format"),
                 mapping=opts.get("mapping"),

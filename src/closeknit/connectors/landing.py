@@ -260,6 +260,10 @@ def load(
     started = _dt.datetime.now(_dt.UTC).replace(tzinfo=None)
     if bulk is None:
         bulk = not (isinstance(items, list | tuple) and len(items) <= SMALL)
+    notes = list(notes)
+    # the (file, line) of each record stored new: a note is about a row that was loaded, so a
+    # re-import (every record a duplicate) says nothing again
+    kept: set[tuple[str | None, int | None]] | None = set() if notes else None
     with store.transaction(bulk=bulk) as tx:
         tomb = tombstoned(tx, workspace)
         it: Iterator[Record | Rejected] = iter(items)
@@ -267,10 +271,12 @@ def load(
             chunk = list(itertools.islice(it, CHUNK))
             if not chunk:
                 break
-            _load_chunk(tx, chunk, res, source, workspace, batch_id, tomb)
+            _load_chunk(tx, chunk, res, source, workspace, batch_id, tomb, kept)
             if on_progress is not None:
                 on_progress(len(chunk))
         for nt in notes:
+            if kept is not None and (nt.file, nt.line) not in kept:
+                continue
             res.n_warnings += 1
             if len(res.warnings) < LISTED:
                 res.warnings.append(
@@ -301,6 +307,7 @@ def _load_chunk(
     workspace: str,
     batch_id: str,
     tomb: set[str],
+    kept: set[tuple[str | None, int | None]] | None = None,
 ) -> None:
     records: list[tuple[str, Record]] = []
     rejected: list[Rejected] = []
@@ -325,6 +332,8 @@ def _load_chunk(
                 res.n_suppressed += 1
                 continue
             new.append((h, rec))
+            if kept is not None:
+                kept.add((rec.file, rec.line))
 
     if new:
         raw = pa.table(

@@ -20,9 +20,11 @@ from pydantic import Field, field_validator, model_validator
 from closeknit.connectors import audience, importer, vendor_csv
 from closeknit.connectors.landing import ImportResult
 from closeknit.connectors.quarantine import list_errors
+from closeknit.connectors.shopify import mask_emails
 from closeknit.errors import CloseknitError, NotFound, ValidationError, redact
 from closeknit.service.base import Day, In, Out, Page, RowIssue, Timestamp
 from closeknit.store import Store, audit
+from closeknit.store.creators import resolve_creator_id
 
 log = logging.getLogger("closeknit.imports")
 
@@ -172,12 +174,19 @@ def _file_result(r: ImportResult) -> FileResult:
     d["file"] = Path(d.pop("path")).name if d.get("path") else None
     # each row's file by its name too: an upload's rows named the server's temporary folder
     # (/tmp/closeknit-upload-…/q.csv) in a job's result
+    # and the reasons' e-mail addresses masked, as the quarantine list masks them (a job's
+    # result is shown to every member of the workspace)
     for k in ("errors", "warning_list"):
-        d[k] = [
-            {**e, "file": Path(e["file"]).name} if isinstance(e, dict) and e.get("file") else e
-            for e in d.get(k) or []
-        ]
+        d[k] = [_row_issue(e) if isinstance(e, dict) else e for e in d.get(k) or []]
     out: FileResult = FileResult.of(d)
+    return out
+
+
+def _row_issue(e: dict[str, Any]) -> dict[str, Any]:
+    """A rejected row or warning as shown: its file by name, e-mail addresses masked."""
+    out = {**e, "file": Path(e["file"]).name if e.get("file") else e.get("file")}
+    if out.get("reason"):
+        out["reason"] = mask_emails(str(out["reason"]))
     return out
 
 
@@ -228,7 +237,8 @@ def parse_map(items: list[str] | None, source: str = "vendor_csv") -> dict[str, 
     order), a column mapped twice refused."""
     if source == "audience":
         return audience.parse_maps(items)
-    return vendor_csv.parse_map(items)
+    # a blank item (a form's trailing comma) is no mapping
+    return vendor_csv.parse_map([it for it in items or [] if it.strip()])
 
 
 def vendor_map(
@@ -326,6 +336,7 @@ def batch(store: Store, workspace: str, batch_id: str) -> BatchDetail:
     )
     for r in q:
         r["file"] = Path(r["file"]).name if r.get("file") else None
+        r["reason"] = mask_emails(r["reason"]) if r.get("reason") else r.get("reason")
     return BatchDetail(**_batch(rows[0]).model_dump(), quarantine=[QuarantineRow.of(r) for r in q])
 
 
@@ -415,6 +426,8 @@ def start_upload(
     src: Source = source  # type: ignore[assignment]
     opts = options or ImportOptions()
     opts.check_for(source)  # refused before the upload is saved, not in the job
+    if opts.creator:
+        resolve_creator_id(store, workspace, opts.creator)  # an unknown one: said now, not later
     name = upload_name(filename)
     tmp = Path(tempfile.mkdtemp(prefix="closeknit-upload-"))
     job_id = "j_" + uuid.uuid4().hex[:12]

@@ -66,7 +66,7 @@ def upload(
         creator=creator,
         relation=relation,
         format=format,
-        mapping=svc.parse_map(map, source) if map else None,
+        mapping=svc.parse_map(map, source) or None,
     )
     return svc.start_upload(
         store,

@@ -64,7 +64,7 @@ def imports_upload(
         creator=creator,
         relation=relation or None,
         format=format or None,
-        mapping=svc.parse_map(map.split(","), source) if map.strip() else None,
+        mapping=svc.parse_map(map.split(","), source) or None,
         platform=platform or None,
         date=date,
         encoding=encoding,
