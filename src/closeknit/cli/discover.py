@@ -265,6 +265,8 @@ def register(app: typer.Typer) -> None:
                 console.print(f"[dim]{esc(line)}[/dim]", markup=True)
             for n in res.notes:
                 console.print(f"[dim]{esc(n)}[/dim]", markup=True)
+            if isinstance(res, svc.DiscoverOut) and res.empty_reason:
+                console.print(f"[yellow]{esc(res.empty_reason)}[/yellow]", markup=True)
             print_table(
                 display_rows(res.results),
                 title=f"top {len(res.results)} of {res.candidates} after the filters",

@@ -299,6 +299,10 @@ class DiscoverOut(Out):
     candidates: int
     excluded: dict[str, int]
     notes: list[str]
+    empty_reason: str | None = Field(
+        default=None,
+        description="when no creator is shown because the filters left none: what each left out",
+    )
     results: list[MatchOut]
 
 
@@ -474,7 +478,9 @@ def discover(store: Store, workspace: str, req: DiscoverIn) -> DiscoverOut:
     d["excluded"] = left_out(d["excluded"], counts)
     d["results"] = _sorted(_enrich(store, workspace, d["results"], brief), req.sort)
     if not d["results"] and d["excluded"]:
-        d["notes"].append(left_out_text(d["excluded"]))
+        # its own field: each interface says "nobody fits" in its own words and shows the
+        # notes as they are (the web dropped this one from the notes by its first words)
+        d["empty_reason"] = left_out_text(d["excluded"])
     out: DiscoverOut = DiscoverOut.of(d)
     return out
 
