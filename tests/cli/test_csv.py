@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from closeknit import figures
 from closeknit.cli import app
+from closeknit.store import open_store
 
 runner = CliRunner()
 BRIEF = "sustainable fashion for women 18-30 in the UK"
@@ -102,7 +103,7 @@ def test_money_and_scores_read_one_way_on_the_cli(small_world: Path) -> None:
 def test_fetch_state_says_when_nothing_is_saved(tmp_path: Path) -> None:
     """It printed a blank line (the --json version printed [])."""
     db = tmp_path / "e.duckdb"
-    _cli(db, "workspaces", "list")  # a new store has the default workspace
+    open_store(db).close()  # a new store has the default workspace
     out = _cli(db, "fetch", "state")
     assert "no saved resume marks in workspace 'default'" in out, repr(out)
     assert _cli(db, "fetch", "state", "youtube").startswith("no saved youtube resume marks")
