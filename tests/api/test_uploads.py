@@ -255,3 +255,38 @@ def test_an_upload_takes_the_options_the_cli_takes(
     )
     assert r.status_code == 422, r.text
     assert "a snapshots import does not take creator" in r.json()["error"]["message"]
+
+
+def test_imports_and_their_rows_page_with_offset(
+    client: TestClient, api_store: Store, two: tuple[Seeded, Seeded]
+) -> None:
+    """/imports stopped at 500 and a batch showed its first 100 rows: an agency's 5,000 rows set
+    aside could not all be read on the API or the web."""
+    a, _ = two
+    h = auth(a.key)
+    body = "platform,handle,date,followers\n" + "".join(
+        f"instagram,{a.handles[0]},not-a-date-{i},{i}\n" for i in range(130)
+    )
+    r = client.post(
+        "/api/v1/imports",
+        data={"source": "snapshots"},
+        files={"file": ("bad.csv", body, "text/csv")},
+        headers=h,
+    )
+    j = _finished(client, a.key, r.json()["job_id"])
+    assert j["status"] == "done" and j["result"]["quarantined"] == 130, j
+    batch = j["result"]["files"][0]["batch_id"]
+    seen: list[int] = []
+    for offset in (0, 50, 100):
+        page = client.get(
+            "/api/v1/quarantine",
+            params={"batch_id": batch, "limit": 50, "offset": offset},
+            headers=h,
+        ).json()
+        seen += [row["line"] for row in page]
+    assert sorted(seen) == list(range(2, 132))  # every row once, in pages
+    first = client.get("/api/v1/imports", params={"limit": 1}, headers=h).json()
+    second = client.get("/api/v1/imports", params={"limit": 1, "offset": 1}, headers=h).json()
+    assert (
+        first and first[0]["batch_id"] == batch and (not second or second[0]["batch_id"] != batch)
+    )

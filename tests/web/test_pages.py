@@ -605,3 +605,36 @@ def test_a_follower_export_is_imported_with_its_creator_from_the_imports_page(
             files={"file": ("s.csv", b"platform,handle,date,followers\n", "text/csv")},
         )
         assert r.status_code == 422 and "does not take creator" in r.text
+
+
+def test_an_imports_page_lists_every_row_set_aside_a_hundred_at_a_time(tmp_path: Path) -> None:
+    """It showed the first 100 and said so: the rest could not be read on the web."""
+    import time
+
+    with signed_in(tmp_path) as (c, a, st):
+        token = c.get("/imports").text.split('name="csrf_token" value="')[1].split('"')[0]
+        body = "platform,handle,date,followers\n" + "".join(
+            f"instagram,{a.handles[0]},not-a-date-{i},{i}\n" for i in range(130)
+        )
+        r = c.post(
+            "/imports",
+            data={"csrf_token": token, "source": "snapshots"},
+            files={"file": ("bad.csv", body.encode(), "text/csv")},
+        )
+        assert r.status_code == 200, r.text[:300]
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            rows = st.query(
+                "SELECT batch_id FROM import_batches WHERE workspace_id = ? AND path LIKE "
+                "'%bad.csv'",
+                [a.workspace],
+            )
+            if rows:
+                break
+            time.sleep(0.1)
+        url = f"/imports/batches/{rows[0]['batch_id']}"
+        first = c.get(url).text
+        assert "(1–100)" in first and "?offset=100" in first and "Previous" not in first
+        rest = c.get(url, params={"offset": 100}).text
+        assert "(101–130)" in rest and "?offset=0" in rest and "Next 100" not in rest
+        assert rest.count("<td>Set aside</td>") == 30

@@ -334,6 +334,10 @@ def errors_cmd(
     limit: Annotated[int, typer.Option("--limit", help="most rows to show")] = 100,
     source: Annotated[str | None, typer.Option("--source", help="only this source")] = None,
     raw: Annotated[bool, typer.Option("--raw", help="include the raw row (capped)")] = False,
+    offset: Annotated[int, typer.Option("--offset", help="rows to skip: the next page")] = 0,
+    batch: Annotated[
+        str | None, typer.Option("--batch", help="only this import's rows (its batch id)")
+    ] = None,
     db: DbOpt = None,
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
@@ -341,7 +345,9 @@ def errors_cmd(
 ) -> None:
     """List quarantined rows: file, line, field and reason."""
     with cli_errors(as_json):
-        req = isvc.QuarantineQuery(limit=limit, source=source, raw=raw)
+        req = isvc.QuarantineQuery(
+            limit=limit, source=source, raw=raw, offset=offset, batch_id=batch
+        )
         with store_for(db) as st:
             rows = isvc.quarantine(st, workspace_of(workspace), req)
     if not rows and not as_json and not as_csv:

@@ -20,8 +20,11 @@ def list_errors(
     *,
     source: str | None = None,
     with_raw: bool = False,
+    offset: int = 0,
+    batch_id: str | None = None,
 ) -> list[dict[str, Any]]:
-    """Quarantined rows, newest first: source, file, line, field, reason (and raw, capped).
+    """Quarantined rows, newest first: source, file, line, field, reason (and raw, capped);
+    ``offset`` rows skipped (pages in a fixed order), only ``batch_id``'s when given.
 
     ``source`` is matched as a user types it: ``shopify`` finds ``shopify_csv`` and
     ``shopify_webhook``, ``lift-series`` finds ``lift_series`` (case, ``-`` and ``_`` alike)."""
@@ -32,9 +35,16 @@ def list_errors(
         + (", left(raw, 500) AS raw" if with_raw else "")
         + " FROM quarantine WHERE workspace_id = ?"
         + (f" AND ({norm} = ? OR starts_with({norm}, ? || '-'))" if want else "")
-        + " ORDER BY created_at DESC, file, line LIMIT ?"
+        + (" AND batch_id = ?" if batch_id else "")
+        + " ORDER BY created_at DESC, file, line, field, reason LIMIT ? OFFSET ?"
     )
-    params: list[Any] = [workspace, *([want, want] if want else []), max(0, int(limit))]
+    params: list[Any] = [
+        workspace,
+        *([want, want] if want else []),
+        *([batch_id] if batch_id else []),
+        max(0, int(limit)),
+        max(0, int(offset)),
+    ]
     rows = store.query(sql, params)
     for r in rows:
         # never show an e-mail address, whatever a source put in a reason or raw row

@@ -257,6 +257,8 @@ def vendor_map(
 
 class QuarantineQuery(In):
     limit: int = Field(default=100, ge=1, le=100_000)
+    offset: int = Field(default=0, ge=0, description="rows to skip: the next page")
+    batch_id: str | None = Field(default=None, max_length=64, description="one import's rows")
     source: str | None = Field(
         default=None,
         max_length=40,
@@ -279,7 +281,15 @@ class QuarantineRow(Out):
 
 def quarantine(store: Store, workspace: str, req: QuarantineQuery) -> list[QuarantineRow]:
     """Rejected rows, newest first: file, line, field and reason (e-mails masked)."""
-    rows = list_errors(store, workspace, req.limit, source=req.source, with_raw=req.raw)
+    rows = list_errors(
+        store,
+        workspace,
+        req.limit,
+        source=req.source,
+        with_raw=req.raw,
+        offset=req.offset,
+        batch_id=req.batch_id,
+    )
     for r in rows:
         r["file"] = Path(r["file"]).name if r.get("file") else None
     return [QuarantineRow.of(r) for r in rows]
@@ -306,21 +316,26 @@ def _batch(row: dict[str, Any]) -> Batch:
     return out
 
 
-def batches(store: Store, workspace: str, limit: int = 50) -> list[Batch]:
+def batches(store: Store, workspace: str, limit: int = 50, offset: int = 0) -> list[Batch]:
+    """The workspace's imports, newest first; ``offset`` skips as many (the next page)."""
     rows = store.query(
         "SELECT batch_id, source, path, started_at, finished_at, n_input, n_loaded, "
         "n_duplicate, n_quarantined, status FROM import_batches WHERE workspace_id = ? "
-        "ORDER BY started_at DESC NULLS LAST, batch_id LIMIT ?",
-        [workspace, limit],
+        "ORDER BY started_at DESC NULLS LAST, batch_id LIMIT ? OFFSET ?",
+        [workspace, limit, max(0, offset)],
     )
     return [_batch(r) for r in rows]
+
+
+BATCH_ROWS = 100  # rows of a batch's quarantine per page
 
 
 class BatchDetail(Batch):
     quarantine: list[QuarantineRow]
 
 
-def batch(store: Store, workspace: str, batch_id: str) -> BatchDetail:
+def batch(store: Store, workspace: str, batch_id: str, offset: int = 0) -> BatchDetail:
+    """One import and 100 of the rows it set aside or warned about (from ``offset``)."""
     rows = store.query(
         "SELECT batch_id, source, path, started_at, finished_at, n_input, n_loaded, "
         "n_duplicate, n_quarantined, status FROM import_batches WHERE workspace_id = ? "
@@ -331,8 +346,9 @@ def batch(store: Store, workspace: str, batch_id: str) -> BatchDetail:
         raise NotFound(f"no import batch {batch_id}", batch_id=batch_id)
     q = store.query(
         "SELECT source, file, line, field, reason, level, created_at, batch_id FROM quarantine "
-        "WHERE workspace_id = ? AND batch_id = ? ORDER BY file, line LIMIT 100",
-        [workspace, batch_id],
+        "WHERE workspace_id = ? AND batch_id = ? ORDER BY file, line, field, reason "
+        f"LIMIT {BATCH_ROWS} OFFSET ?",
+        [workspace, batch_id, max(0, offset)],
     )
     for r in q:
         r["file"] = Path(r["file"]).name if r.get("file") else None

@@ -87,9 +87,13 @@ def import_job(p: Viewer, store: StoreDep, job_id: str) -> svc.Job:
 
 @router.get("/imports")
 def imports(
-    p: Viewer, store: StoreDep, limit: Annotated[int, Query(ge=1, le=500)] = 50
+    p: Viewer,
+    store: StoreDep,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0, description="imports to skip: the next page")] = 0,
 ) -> list[svc.Batch]:
-    return svc.batches(store, p.workspace_id, limit)
+    """The workspace's imports, newest first (page with ``offset``)."""
+    return svc.batches(store, p.workspace_id, limit, offset)
 
 
 @router.get("/imports/{batch_id}", responses=responses(404))
@@ -102,7 +106,8 @@ def import_batch(p: Viewer, store: StoreDep, batch_id: str) -> svc.BatchDetail:
 def quarantine(
     p: Viewer, store: StoreDep, q: Annotated[svc.QuarantineQuery, Depends()]
 ) -> list[svc.QuarantineRow]:
-    """Rejected rows of every import, newest first."""
+    """Rejected rows (and warnings on loaded ones) of every import, or of one (``batch_id``),
+    newest first; page with ``offset``."""
     return svc.quarantine(store, p.workspace_id, q)
 
 

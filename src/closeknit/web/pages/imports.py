@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Form, Request, UploadFile
+from fastapi import APIRouter, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse
 
 from closeknit.api.deps import StoreDep, WebEditor, WebViewer
@@ -106,10 +106,25 @@ def audience_score(
 
 
 @router.get("/imports/batches/{batch_id}", response_class=HTMLResponse)
-def batch_page(request: Request, p: WebViewer, store: StoreDep, batch_id: str) -> HTMLResponse:
-    """One import: its counts and the rows it set aside or loaded with a value left out."""
-    b = svc.batch(store, p.workspace_id, batch_id)
-    return render(request, "batch.html", p, b=b, source_labels=SOURCE_LABELS)
+def batch_page(
+    request: Request,
+    p: WebViewer,
+    store: StoreDep,
+    batch_id: str,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> HTMLResponse:
+    """One import: its counts and the rows it set aside or loaded with a value left out, a
+    page of 100 at a time."""
+    b = svc.batch(store, p.workspace_id, batch_id, offset)
+    return render(
+        request,
+        "batch.html",
+        p,
+        b=b,
+        source_labels=SOURCE_LABELS,
+        offset=offset,
+        page=svc.BATCH_ROWS,
+    )
 
 
 @router.get("/imports/jobs/{job_id}", response_class=HTMLResponse)
