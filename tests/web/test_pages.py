@@ -554,8 +554,6 @@ def test_a_follower_export_is_imported_with_its_creator_from_the_imports_page(
 ) -> None:
     """The upload form's options reach the import: a follower export given with its creator
     lands as that creator's sample (the form had no options: only the CLI could do this)."""
-    import time
-
     from tests.service.test_audience import _csv, _profiles
 
     with signed_in(tmp_path) as (c, a, st):
@@ -574,18 +572,9 @@ def test_a_follower_export_is_imported_with_its_creator_from_the_imports_page(
             headers={"HX-Request": "true"},
         )  # fmt: skip
         assert r.status_code == 200, r.text[:500]
-        job_id = r.text.split('hx-get="/imports/jobs/')[1].split('"')[0]
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            done = st.query(
-                "SELECT status, error FROM import_jobs WHERE workspace_id = ? "
-                "AND source = 'audience'",
-                [a.workspace],
-            )
-            if done and done[0]["status"] in ("done", "failed"):
-                break
-            time.sleep(0.1)
-        assert done[0]["status"] == "done", done
+        done = _finished_job(st, a.workspace, "followers.csv")
+        assert done["status"] == "done", done
+        job_id = done["job_id"]
         n = st.scalar(
             "SELECT count(*) FROM audience_samples WHERE workspace_id = ? AND creator_id = ?",
             [a.workspace, a.creators[3]],
@@ -609,8 +598,6 @@ def test_a_follower_export_is_imported_with_its_creator_from_the_imports_page(
 
 def test_an_imports_page_lists_every_row_set_aside_a_hundred_at_a_time(tmp_path: Path) -> None:
     """It showed the first 100 and said so: the rest could not be read on the web."""
-    import time
-
     with signed_in(tmp_path) as (c, a, st):
         token = c.get("/imports").text.split('name="csrf_token" value="')[1].split('"')[0]
         body = "platform,handle,date,followers\n" + "".join(
@@ -622,19 +609,29 @@ def test_an_imports_page_lists_every_row_set_aside_a_hundred_at_a_time(tmp_path:
             files={"file": ("bad.csv", body.encode(), "text/csv")},
         )
         assert r.status_code == 200, r.text[:300]
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            rows = st.query(
-                "SELECT batch_id FROM import_batches WHERE workspace_id = ? AND path LIKE "
-                "'%bad.csv'",
-                [a.workspace],
-            )
-            if rows:
-                break
-            time.sleep(0.1)
+        assert _finished_job(st, a.workspace, "bad.csv")["status"] == "done"
+        rows = st.query(
+            "SELECT batch_id FROM import_batches WHERE workspace_id = ? AND path LIKE '%bad.csv'",
+            [a.workspace],
+        )
         url = f"/imports/batches/{rows[0]['batch_id']}"
         first = c.get(url).text
         assert "(1–100)" in first and "?offset=100" in first and "Previous" not in first
         rest = c.get(url, params={"offset": 100}).text
         assert "(101–130)" in rest and "?offset=0" in rest and "Next 100" not in rest
         assert rest.count("<td>Set aside</td>") == 30
+
+
+def _finished_job(st: Store, workspace: str, filename: str) -> dict[str, object]:
+    """The upload job of ``filename`` once it is done or failed (or after a minute)."""
+    import time
+
+    deadline = time.monotonic() + 60
+    while True:
+        row = st.query(
+            "SELECT job_id, status, error FROM import_jobs WHERE workspace_id = ? AND filename = ?",
+            [workspace, filename],
+        )[0]
+        if row["status"] in ("done", "failed") or time.monotonic() > deadline:
+            return row
+        time.sleep(0.1)

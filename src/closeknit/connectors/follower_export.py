@@ -28,9 +28,6 @@ from closeknit.store.creators import resolve_creator_id
 
 SOURCE = "audience"
 RELATIONS = ("follower", "commenter")
-#: the ``audience_samples`` columns a profile fills (the labelled datasets' derived columns,
-#: such as ``bio_length``, are read by ``audience score`` only: the table keeps profiles)
-SAMPLE_COLUMNS = PROFILE_FIELDS
 
 
 def import_follower_export(
@@ -71,7 +68,9 @@ def import_follower_export(
             if not row.get("handle"):
                 yield Rejected("no handle: the account cannot be kept", pf.path, line, handle_col)
                 continue
-            sample = {c: row.get(c) for c in SAMPLE_COLUMNS}
+            # the profile columns only: the labelled datasets' derived columns (bio_length...)
+            # are read by `audience score`; a creator's sample keeps profiles
+            sample = {c: row.get(c) for c in PROFILE_FIELDS}
             # the hash ignores when it was imported: the same export again is a duplicate
             payload = canonical_json({"creator": creator_id, "relation": rel, "profile": sample})
             out: dict[str, Any] = {

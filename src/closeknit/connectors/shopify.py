@@ -32,7 +32,7 @@ from closeknit.connectors.csvio import iter_csv
 from closeknit.connectors.landing import ImportResult, Record, Rejected, canonical_json, load
 from closeknit.connectors.values import BadValue, date_order, parse_datetime, parse_money
 from closeknit.errors import ValidationError
-from closeknit.store import Store
+from closeknit.store import Store, quarantine_once
 
 _EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+")
 _PII_KEYS = {
@@ -577,8 +577,9 @@ def import_shopify(
 def _short_lines_warning(store: Store, workspace: str, res: ImportResult, lines: list[int]) -> None:
     """One warning counting the export's lines with fewer cells than the header (the cells
     they lack were read as unknown), as the set-based CSV imports write it. It is written after
-    the orders' transaction (``landing.load`` has no warnings of loaded records), once per
-    file: a re-import loads nothing and adds none."""
+    the orders' transaction, once per file (its line is a short line, not an order's first, so
+    it is no note of one loaded record for ``landing.load``): a re-import loads nothing and adds
+    none."""
     n = len(lines)
     shown = ", ".join(str(x) for x in lines[:20]) + (", ..." if n > 20 else "")
     reason = (
@@ -588,15 +589,17 @@ def _short_lines_warning(store: Store, workspace: str, res: ImportResult, lines:
     )
     w = {"file": res.path, "line": lines[0], "field": None, "reason": reason}
     with store.transaction(bulk=True) as tx:
-        if not tx.scalar(
-            "SELECT count(*) FROM quarantine WHERE workspace_id = ? AND source = ? "
-            "AND file IS NOT DISTINCT FROM ? AND line = ? AND reason = ?",
-            [workspace, res.source, res.path, lines[0], reason],
-        ):
-            tx.execute(
-                "INSERT INTO quarantine (workspace_id, batch_id, source, file, line, field, "
-                "reason, level) VALUES (?, ?, ?, ?, ?, NULL, ?, 'warning')",
-                [workspace, res.batch_id, res.source, res.path, lines[0], reason],
-            )
+        quarantine_once(
+            tx,
+            workspace,
+            res.batch_id,
+            res.source,
+            file=res.path,
+            line=lines[0],
+            field=None,
+            reason=reason,
+            raw=None,
+            level="warning",
+        )
     res.n_warnings += 1
     res.warnings = [*res.warnings, w][:100]

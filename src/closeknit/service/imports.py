@@ -350,9 +350,7 @@ def batch(store: Store, workspace: str, batch_id: str, offset: int = 0) -> Batch
         f"LIMIT {BATCH_ROWS} OFFSET ?",
         [workspace, batch_id, max(0, offset)],
     )
-    for r in q:
-        r["file"] = Path(r["file"]).name if r.get("file") else None
-        r["reason"] = mask_emails(r["reason"]) if r.get("reason") else r.get("reason")
+    q = [_row_issue(r) for r in q]
     return BatchDetail(**_batch(rows[0]).model_dump(), quarantine=[QuarantineRow.of(r) for r in q])
 
 
