@@ -65,5 +65,5 @@ def test_unknown_options_are_counted() -> None:
     cfg = default_config(1, 0, response={"nonsense": 1.0})
     with pytest.raises(ConfigError, match=r"^1 unknown response parameter: nonsense; known: "):
         params_of(cfg)
-    with pytest.raises(ValidationError, match=r"^2 unknown --map targets: x, y; use one of "):
+    with pytest.raises(ValidationError, match=r"^2 unknown column-map targets: x, y; use one of "):
         _check_usable("f.csv", [], {}, ["x", "y"])

@@ -37,8 +37,8 @@ def test_stray_byte_quarantines_its_row_and_keeps_the_rest_utf8(
     (q,) = store.query("SELECT * FROM quarantine")
     assert (q["line"], q["field"], q["level"]) == (3, "name", "rejected")
     assert q["reason"] == (
-        "name is not UTF-8 text (byte 0xE9); use --encoding if the whole file is in another "
-        'encoding: "Caf\\xe9 Stray"'
+        "name is not UTF-8 text (byte 0xE9); name the text encoding if the whole file is in "
+        'another one: "Caf\\xe9 Stray"'
     )
     assert "Caf\\\\xe9" in q["raw"]  # the raw row (JSON) shows the byte, it is not dropped
 

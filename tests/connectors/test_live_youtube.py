@@ -82,7 +82,7 @@ def test_quota_is_checked_before_any_call(store: Store, srv: RecordedServer) -> 
             store, "default", "@trailkitchen", client=cl(srv), max_videos=500, budget=400, now=NOW
         )
     assert srv.requests == []
-    assert "quota units" in str(ei.value) and "--max-videos" in str(ei.value)
+    assert "quota units" in str(ei.value) and "videos or comment pages per channel" in str(ei.value)
     assert ei.value.details["plan"]["units"] == 1 + 10 + 10 + 500
 
 

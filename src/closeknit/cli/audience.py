@@ -37,7 +37,7 @@ def score_cmd(
     ] = None,
     maps: Annotated[
         list[str] | None,
-        typer.Option("--map", help="COLUMN=FIELD, e.g. --map user=handle (repeatable)"),
+        typer.Option("--map", help="column map: COLUMN=FIELD, e.g. --map user=handle (repeatable)"),
     ] = None,
     db: DbOpt = None,
     workspace: WorkspaceOpt = None,

@@ -164,7 +164,9 @@ def vendor_csv_cmd(
     ] = None,
     mapping: Annotated[
         list[str] | None,
-        typer.Option("--map", help="field=Column override, repeatable (e.g. followers='IG Fans')"),
+        typer.Option(
+            "--map", help="column map: field=Column, repeatable (e.g. followers='IG Fans')"
+        ),
     ] = None,
     date: Annotated[
         str | None, typer.Option("--date", help="export date YYYY-MM[-DD] (default: from name)")
@@ -263,7 +265,9 @@ def audience_cmd(
     ] = None,
     maps: Annotated[
         list[str] | None,
-        typer.Option("--map", help="with --creator: COLUMN=FIELD for a column of another name"),
+        typer.Option(
+            "--map", help="with --creator, column map: COLUMN=FIELD for a column of another name"
+        ),
     ] = None,
     encoding: EncodingOpt = None,
     db: DbOpt = None,

@@ -680,17 +680,18 @@ def _resolve_columns(
         hit = next((c for c in columns if header_key(c) == header_key(col)), None)
         if hit is None:
             raise ValidationError(
-                f"--map {col}={fld}: no column {col!r}; columns found: {', '.join(columns)}",
+                f"column map {col}={fld}: no column {col!r}; columns found: {', '.join(columns)}",
                 field=col,
             )
         if hit in out and out[hit] != f:
             raise ValidationError(
-                f"--map: column {col!r} is mapped twice, to {out[hit]} and to {f}; map it once",
+                f"column map: column {col!r} is mapped twice, to {out[hit]} and to {f}; "
+                "map it once",
                 field="map",
             )
         if _target(f) in taken and taken[_target(f)] != hit:
             raise ValidationError(
-                f"--map: {_target(f)} is given by two columns, {taken[_target(f)]!r} and "
+                f"column map: {_target(f)} is given by two columns, {taken[_target(f)]!r} and "
                 f"{hit!r}; map one",
                 field="map",
             )
@@ -881,7 +882,7 @@ def read_profiles(
     if not path.is_file():
         raise ValidationError(f"no such file: {path}", path=str(path))
     if fmt and fmt.lower() not in ("csv", "jsonl"):
-        raise ValidationError(f"--format must be csv or jsonl, not {fmt!r}", field="format")
+        raise ValidationError(f"the format must be csv or jsonl, not {fmt!r}", field="format")
     name = str(path)
     with opened(path) as src:
         kind = (fmt or "").lower() or (
@@ -966,7 +967,7 @@ def _read_csv(
     if headers and headers[0].lstrip()[:1] in ("{", "["):
         raise ValidationError(
             f"{name}: line 1 looks like JSON, not a CSV header ({headers[0][:60]!r}…): for JSON "
-            "lines give the file a .jsonl name or use --format jsonl",
+            "lines give the file a .jsonl name or choose the format jsonl",
             path=name,
         )
     cols, bad = _resolve_columns(headers, mapping)
@@ -1094,7 +1095,7 @@ def _read_json(
         i, _, text, err = objs[0]
         err = err or "an empty JSON object ({})"
         hint = (
-            ": it looks like CSV, give the file a .csv name or use --format csv"
+            ": it looks like CSV, give the file a .csv name or choose the format csv"
             if "," in text or ";" in text or "\t" in text
             else ""
         )
@@ -1310,13 +1311,14 @@ def _field(e: BadValue) -> str | None:
 def _check_usable(name: str, found: list[str], cols: dict[str, str], bad: list[str]) -> None:
     if bad:
         raise ValidationError(
-            f"{count(len(bad), 'unknown --map target')}: {', '.join(bad)}; "
+            f"{count(len(bad), 'unknown column-map target')}: {', '.join(bad)}; "
             f"use one of {', '.join(MAP_TARGETS)}",
             field="map",
         )
     if not cols:
         raise ValidationError(
             f"{name}: no usable column. Columns found: {', '.join(found) or '(none)'}; "
-            f"expected any of {', '.join(PROFILE_FIELDS)} (or map one with --map COLUMN=FIELD)",
+            f"expected any of {', '.join(PROFILE_FIELDS)} "
+            "(or name one in the column map: COLUMN=FIELD)",
             path=name,
         )

@@ -86,7 +86,7 @@ def check_encoding(name: str) -> str:
         return codecs.lookup(name.strip()).name
     except (LookupError, AttributeError):
         raise ValidationError(
-            f"--encoding: unknown text encoding {name!r} (e.g. utf-8, cp1252, latin-1, utf-16)"
+            f"unknown text encoding {name!r} (e.g. utf-8, cp1252, latin-1, utf-16)"
         ) from None
 
 
@@ -156,7 +156,7 @@ def _utf16_order(path: Path) -> str:
     if even > odd:
         return "utf-16-be"
     raise ValidationError(
-        f"{path}: --encoding utf-16, but the file has no byte-order mark and its byte order "
+        f"{path}: text encoding utf-16, but the file has no byte-order mark and its byte order "
         "cannot be told: give utf-16-le or utf-16-be",
         path=str(path),
     )
@@ -357,7 +357,7 @@ def _undecodable(
             col = headers[i] if i < len(headers) else f"column {i + 1}"
             err = (
                 f"{col} is not {_label(encoding)} text (byte 0x{byte:02X}); "
-                "use --encoding if the whole file is in another encoding"
+                "name the text encoding if the whole file is in another one"
             )
             first = (col, err, shown(c))
     return None if first is None else (*first, n)

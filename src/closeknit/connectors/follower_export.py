@@ -58,7 +58,8 @@ def import_follower_export(
         # account, known by its handle
         raise ValidationError(
             f"{pf.path}: no handle column (columns found: {', '.join(pf.columns_found)}); a "
-            "creator's sample needs each account's handle (map one with --map COLUMN=handle)",
+            "creator's sample needs each account's handle "
+            "(name it in the column map: COLUMN=handle)",
             path=pf.path,
         )
     now = _dt.datetime.now(_dt.UTC).replace(tzinfo=None)

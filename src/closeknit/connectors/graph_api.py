@@ -171,7 +171,7 @@ def fetch_business_discovery(
     """
     username = username.lstrip("@").strip()
     if not username or not ig_user_id:
-        raise ConfigError("need an account username and your own --ig-user-id")
+        raise ConfigError("need an account username and your own Instagram user id")
     if not 1 <= page_size <= 100:
         raise ConfigError("page_size must be 1..100")
     now = now or _dt.datetime.now(_dt.UTC)

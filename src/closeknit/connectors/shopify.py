@@ -550,7 +550,7 @@ def import_shopify(
     if not path.is_file():
         raise ValidationError(f"no such file: {path}", path=str(path))
     if cogs_rate is not None and not (0 <= cogs_rate <= 1):
-        raise ValidationError("--cogs-rate must be a share between 0 and 1")
+        raise ValidationError("the cost of goods must be a share of revenue between 0 and 1")
     short: list[int] = []
     if path.suffix.lower() in (".csv", ".tsv"):
         items: Iterable[Record | Rejected] = iter_order_csv(

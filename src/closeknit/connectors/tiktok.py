@@ -304,7 +304,7 @@ def fetch_research(
     if not username:
         raise ConfigError("need a TikTok username")
     if end_date < start_date or (end_date - start_date).days > 30:
-        raise ConfigError("Research API queries span 1..30 days: check --start/--end")
+        raise ConfigError("Research API queries span 1..30 days: check the start and end dates")
     if not 1 <= page_size <= 100:
         raise ConfigError("page_size must be 1..100 (Research API max_count)")
     now = now or _dt.datetime.now(_dt.UTC)

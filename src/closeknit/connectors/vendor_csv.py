@@ -608,7 +608,7 @@ def detect(
     for fld, col in (overrides or {}).items():
         if fld not in SYNONYMS:
             raise ValidationError(
-                f"--map: unknown field {fld!r} (known: {', '.join(sorted(SYNONYMS))})"
+                f"column map: unknown field {fld!r} (known: {', '.join(sorted(SYNONYMS))})"
             )
         want = norm(col)
         idx = [i for i, h in enumerate(headers) if norm(h) == want or h == col.lower()]
@@ -618,8 +618,8 @@ def detect(
             # neutral about the order: parse_map swaps "Column=field", so "bogus=Followers"
             # arrived here as followers=bogus and was reported the other way round
             raise ValidationError(
-                f"--map: no such column {col!r} (columns: {', '.join(headers)}), and no such "
-                f"field either (fields: {', '.join(sorted(SYNONYMS))}); write --map FIELD=COLUMN"
+                f"column map: no such column {col!r} (columns: {', '.join(headers)}), and no such "
+                f"field either (fields: {', '.join(sorted(SYNONYMS))}); write FIELD=COLUMN"
             )
         cm.columns.setdefault(fld, []).extend(idx)
         cm.how[fld] = "override"
@@ -708,8 +708,8 @@ def detect(
                         f"one account a row: the handles are read from "
                         f"{headers[cm.columns['handle'][0]]!r}; "
                         f"{', '.join(repr(headers[i]) for i in others)} name other accounts and "
-                        "are not read (kept in extra; import them with --map handle=COLUMN "
-                        "--platform P)",
+                        "are not read (kept in extra; import them with the column map "
+                        "handle=COLUMN and their platform)",
                     )
                 )
         if ranked and "name" not in cm.columns:
@@ -762,7 +762,7 @@ def detect(
                     "followers",
                     f"no column is named followers: they are read from {headers[best_i]!r} "
                     "(its header names an audience and its cells are counts); if that is "
-                    "wrong, give the column with --map followers=COLUMN",
+                    "wrong, name the column in the column map: followers=COLUMN",
                 )
             )
     _followers_notes(cm)
@@ -782,7 +782,7 @@ def detect(
     if "handle" not in cm.columns:
         raise ValidationError(
             f"cannot tell which column holds the handle (headers: {headers}); "
-            "use --map handle=COLUMN"
+            "name it in the column map: handle=COLUMN"
         )
     return cm
 
@@ -869,7 +869,7 @@ def _followers_notes(cm: ColumnMap) -> None:
                     "followers",
                     f"several columns could be followers: {h[exact[0]]!r} is read; "
                     f"{', '.join(repr(r) for r in rest)} only fill its blank cells "
-                    "(give the one to use with --map followers=COLUMN)",
+                    "(name the one to use in the column map: followers=COLUMN)",
                 )
             )
     left = []
@@ -891,7 +891,7 @@ def _followers_notes(cm: ColumnMap) -> None:
             (
                 "followers",
                 "no followers column: the creators load without follower counts and no "
-                f"snapshots are made (give one with --map followers=COLUMN){why}",
+                f"snapshots are made (name one in the column map: followers=COLUMN){why}",
             )
         )
 
@@ -986,7 +986,7 @@ def date_of(
         try:
             d = parse_date(text)
         except BadValue as e:
-            raise ValidationError(f"--date: {e}") from e
+            raise ValidationError(f"export date: {e}") from e
         return d
     found = date_in_text(path.name)
     for line in preamble:
@@ -1158,7 +1158,7 @@ def build_spec(
                 f"regexp_matches(d.handle, '[\\s\\p{{Z}}]') "
                 f"AND {plat} NOT IN ('youtube', 'facebook')",
                 "a handle has no spaces: this looks like a name or a note (give the handle "
-                "column with --map handle=COLUMN)",
+                "column in the column map: handle=COLUMN)",
                 value="d.cell",
             )
         )
@@ -1318,7 +1318,7 @@ def build_spec(
                 "date",
                 "no export date in the file name, a title line or a column: no follower "
                 "snapshots were made and the rows count as observed today (give one with "
-                "--date YYYY-MM[-DD])",
+                "the export date, YYYY-MM[-DD])",
             ),
         )
     mapped = {i for idx in cm.columns.values() for i in idx}
@@ -1600,7 +1600,7 @@ def parse_map(items: list[str] | None) -> dict[str, str]:
     out: dict[str, str] = {}
     for it in items or []:
         if "=" not in it:
-            raise ValidationError(f"--map expects field=Column, got {it!r}")
+            raise ValidationError(f"column map: each entry is field=Column, not {it!r}")
         k, v = it.split("=", 1)
         if k.strip().lower() not in SYNONYMS and v.strip().lower() in SYNONYMS:
             # COLUMN=FIELD, the order `audience score --map` takes: one side is a field

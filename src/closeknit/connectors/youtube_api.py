@@ -83,8 +83,8 @@ def fetch_channel(
     if not plan.fits:
         raise QuotaExceeded(
             f"planned YouTube run needs up to {plan.units} quota units but only {plan.left} of "
-            f"the daily budget {budget} are left for {day} (Pacific); lower --max-videos or "
-            "--comment-pages, or raise --budget if your project has more quota",
+            f"the daily budget {budget} are left for {day} (Pacific); lower the videos "
+            "or comment pages per channel, or raise the budget if your project has more quota",
             plan=plan.to_dict(),
         )
     meter = Meter(limit=plan.left)

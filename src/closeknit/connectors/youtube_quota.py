@@ -110,7 +110,7 @@ class Meter:
             raise QuotaExceeded(
                 f"stopping before {call}: this run has spent {self.units} units and the "
                 f"budget has {self.limit - self.units} left. Rerun on the next quota day "
-                "(or with a larger --budget): it resumes where it stopped"
+                "(or with a larger budget): it resumes where it stopped"
             )
         self.units += COST[call]
         self.by_call[call] = self.by_call.get(call, 0) + 1

@@ -127,9 +127,9 @@ def fetch_tiktok(store: Store, workspace: str, req: TiktokIn, *, token: str) -> 
     most 30 days)."""
     if req.api == "research":
         if req.new_only:
-            raise ConfigError("--new-only is for feeds listed newest first, not research")
+            raise ConfigError("new-only fetches are for feeds listed newest first, not research")
         if not req.username or not req.start or not req.end:
-            raise ConfigError("research needs a username, --start and --end")
+            raise ConfigError("research needs a username, a start and an end date")
     with tiktok.client(
         token,
         base_url=req.base_url or tiktok.BASE_URL,

@@ -468,7 +468,7 @@ def set_stage(
         if fee is not None and fee < 0:
             raise ValidationError("fee must be >= 0")
         if stage in COMMITTED and new_fee is None:
-            raise ValidationError(f"agree a fee before moving to {stage} (use --fee)")
+            raise ValidationError(f"agree a fee before moving to {stage} (set the deal's fee)")
         dv = _deliverables(deliverables) if deliverables is not None else row["deliverables"]
         tx.execute(
             "UPDATE campaign_creators SET stage = ?, fee = ?, deliverables = ?, "

@@ -305,7 +305,8 @@ def load_series(
         own = infer_period(pd.DatetimeIndex(s.index)) if len(s) > 1 else period
         if PERIODS.index(own) > PERIODS.index(period):
             raise ValidationError(
-                f"series {n} is {own}ly: it cannot be split into {period}s (use --period {own})",
+                f"series {n} is {own}ly: it cannot be split into {period}s "
+                f"(choose the period {own})",
                 field="period",
             )
         agg = aggregate(s, period)
@@ -566,7 +567,7 @@ def estimate(
     t0 = start or c.get("start_date")
     if t0 is None:
         raise ValidationError(
-            "no start date: the campaign has none and --start was not given", field="start_date"
+            "no start date: the campaign has none and none was given", field="start_date"
         )
     t1 = end or c.get("end_date") or t0
     if post_days is not None:
@@ -592,9 +593,9 @@ def estimate(
             targets = [s.series for s in have_series.values() if s.role == "target"]
             hint = f"; imported target series: {', '.join(targets[:10])}" if targets else ""
             raise InsufficientData(
-                "no target named: give --target SERIES (a series imported with role target), "
-                "--target orders:brand (the brand's own orders) or save a geo design; the "
-                "whole workspace's revenue is never used unless named (--target orders:all)" + hint,
+                "no target named: name a target series (one imported with role target), "
+                "orders:brand (the brand's own orders) or save a geo design; the whole "
+                "workspace's revenue is never used unless named (orders:all)" + hint,
                 field="target",
             )
     kind = "series"
@@ -1038,7 +1039,7 @@ def import_series(
                         "line": line,
                         "field": "role",
                         "reason": "missing role (target, control or unit): add a role column "
-                        "or give --role",
+                        "or give the file's role",
                         "raw": r,
                     }
                 )

@@ -184,7 +184,9 @@ def send(
     if not host:
         raise ConfigError("no SMTP server configured (set CLOSEKNIT_SMTP_HOST and _PORT)")
     if not msg.to or not _EMAIL.match(msg.to):
-        raise ValidationError("no valid recipient address (creator contact or --to)")
+        raise ValidationError(
+            "no valid recipient address (the creator's contact or a recipient given)"
+        )
     if not _EMAIL.match(sender_address):
         raise ValidationError(f"sender address is not an e-mail: {sender_address!r}")
     em = EmailMessage()
