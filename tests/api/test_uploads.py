@@ -285,6 +285,17 @@ def test_imports_and_their_rows_page_with_offset(
         ).json()
         seen += [row["line"] for row in page]
     assert sorted(seen) == list(range(2, 132))  # every row once, in pages
+    # the import's own page of rows: 100 at a time, with how many there are in all
+    pages = [
+        client.get(f"/api/v1/imports/{batch}", params={"offset": o}, headers=h).json()
+        for o in (0, 100)
+    ]
+    assert [(len(p["quarantine"]), p["rows_total"], p["offset"]) for p in pages] == [
+        (100, 130, 0),
+        (30, 130, 100),
+    ]
+    lines = [row["line"] for p in pages for row in p["quarantine"]]
+    assert sorted(lines) == list(range(2, 132))
     first = client.get("/api/v1/imports", params={"limit": 1}, headers=h).json()
     second = client.get("/api/v1/imports", params={"limit": 1, "offset": 1}, headers=h).json()
     assert (

@@ -616,9 +616,9 @@ def test_an_imports_page_lists_every_row_set_aside_a_hundred_at_a_time(tmp_path:
         )
         url = f"/imports/batches/{rows[0]['batch_id']}"
         first = c.get(url).text
-        assert "(1–100)" in first and "?offset=100" in first and "Previous" not in first
+        assert "(1–100 of 130)" in first and "?offset=100" in first and "Previous" not in first
         rest = c.get(url, params={"offset": 100}).text
-        assert "(101–130)" in rest and "?offset=0" in rest and "Next 100" not in rest
+        assert "(101–130 of 130)" in rest and "?offset=0" in rest and "Next 100" not in rest
         assert rest.count("<td>Set aside</td>") == 30
 
 

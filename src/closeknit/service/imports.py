@@ -332,10 +332,13 @@ BATCH_ROWS = 100  # rows of a batch's quarantine per page
 
 class BatchDetail(Batch):
     quarantine: list[QuarantineRow]
+    rows_total: int  # rows this import set aside or warned about, on every page
+    offset: int  # the first of them on this page (0-based)
 
 
 def batch(store: Store, workspace: str, batch_id: str, offset: int = 0) -> BatchDetail:
-    """One import and 100 of the rows it set aside or warned about (from ``offset``)."""
+    """One import and 100 of the rows it set aside or warned about (from ``offset``), with how
+    many there are in all."""
     rows = store.query(
         "SELECT batch_id, source, path, started_at, finished_at, n_input, n_loaded, "
         "n_duplicate, n_quarantined, status FROM import_batches WHERE workspace_id = ? "
@@ -351,7 +354,16 @@ def batch(store: Store, workspace: str, batch_id: str, offset: int = 0) -> Batch
         [workspace, batch_id, max(0, offset)],
     )
     q = [_row_issue(r) for r in q]
-    return BatchDetail(**_batch(rows[0]).model_dump(), quarantine=[QuarantineRow.of(r) for r in q])
+    total = store.scalar(
+        "SELECT count(*) FROM quarantine WHERE workspace_id = ? AND batch_id = ?",
+        [workspace, batch_id],
+    )
+    return BatchDetail(
+        **_batch(rows[0]).model_dump(),
+        quarantine=[QuarantineRow.of(r) for r in q],
+        rows_total=int(total or 0),
+        offset=max(0, offset),
+    )
 
 
 # -- uploads as jobs ---------------------------------------------------------------------------

@@ -97,9 +97,15 @@ def imports(
 
 
 @router.get("/imports/{batch_id}", responses=responses(404))
-def import_batch(p: Viewer, store: StoreDep, batch_id: str) -> svc.BatchDetail:
-    """One import batch with the rows it quarantined (file, line, field, reason)."""
-    return svc.batch(store, p.workspace_id, batch_id)
+def import_batch(
+    p: Viewer,
+    store: StoreDep,
+    batch_id: str,
+    offset: Annotated[int, Query(ge=0, description="rows to skip: the next page of 100")] = 0,
+) -> svc.BatchDetail:
+    """One import batch with 100 of the rows it quarantined or warned about (file, line, field,
+    reason) from ``offset``, and ``rows_total``: how many there are in all."""
+    return svc.batch(store, p.workspace_id, batch_id, offset)
 
 
 @router.get("/quarantine")
