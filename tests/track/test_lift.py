@@ -316,6 +316,36 @@ def test_halo_follows_campaign_customers_against_baseline(store: Store) -> None:
     assert typed.repeat_purchases.uplift.estimate == pytest.approx(2 * (35 - 20 / 3))
 
 
+def test_no_repeat_purchase_yet_is_said_not_a_failed_report(store: Store) -> None:
+    """Every new customer of both groups had bought once: the t interval was 0/0, and the
+    report, the lift and the printable report all failed ("lo: Input should be a valid
+    number")."""
+    from closeknit.service.lift import _halo
+
+    start = dt.date(2026, 4, 1)
+    _campaign(store, "c4", start, days=14)
+    with store.transaction() as tx:
+        tx.execute(
+            "INSERT INTO campaign_creators (workspace_id, campaign_id, creator_id, stage, "
+            "discount_code) VALUES ('default', 'c4', 'instagram:jane', 'content_live', 'JANE15')"
+        )
+        for oid, cust, off, codes in [("o1", "a", 2, ["JANE15"]), ("o2", "b", 3, ["JANE15"]),
+                                       ("o3", "c", 4, []), ("o4", "d", 5, [])]:  # fmt: skip
+            tx.execute(
+                "INSERT INTO orders (workspace_id, order_id, created_at, customer_id, total, "
+                "refunded, discount_codes) VALUES ('default', ?, ?, ?, 40, 0, ?)",
+                [oid, dt.datetime.combine(start, dt.time(12)) + dt.timedelta(days=off), cust,
+                 codes],
+            )  # fmt: skip
+    typed = _halo(store, "default", "c4", 8, 0.9)
+    assert typed is not None and typed.repeat_purchases.uplift is None
+    assert any("no new customer of either group has bought again yet" in n for n in typed.notes)
+    own = own_revenue(store, "default", "c4")
+    assert own.attributed_revenue == 80.0 and own.halo is None
+    with pytest.raises(InsufficientData, match="has no interval"):
+        diff_in_means([3.0, 3.0], [3.0, 3.0])
+
+
 def test_counterfactual_chart_draws_both_series_and_launch(store: Store) -> None:
     from closeknit.report.lift_chart import counterfactual_chart
 

@@ -51,9 +51,11 @@ def test_roas_metrics_per_creator_and_campaign(store: Store) -> None:
     anna = by["instagram:anna.runs"]
     assert anna["spend"] == pytest.approx(200 + 20 + 30)
     assert anna["spend_committed"] == 0  # the fee is booked (paid)
-    assert anna["revenue"] == 300 and anna["orders"] == 2
-    assert anna["roas"] == pytest.approx(300 / 250)
-    assert anna["margin_roas"] == pytest.approx((300 - 120 - 50) / 250)
+    # net of the 50 refunded on order 2
+    assert anna["revenue"] == 250 and anna["gross_revenue"] == 300 and anna["orders"] == 2
+    assert anna["refunds"] == 50 and anna["refunded_orders"] == 0
+    assert anna["roas"] == pytest.approx(250 / 250)
+    assert anna["margin_roas"] == pytest.approx((250 - 120) / 250)
     assert anna["cpa"] == pytest.approx(125)
     assert anna["engagements"] == 110 and anna["cpe"] == pytest.approx(250 / 110)
     assert anna["cpm"] == pytest.approx(250 / 1000 * 1000)
@@ -61,7 +63,7 @@ def test_roas_metrics_per_creator_and_campaign(store: Store) -> None:
     mike = by["instagram:bigmike"]
     assert mike["spend_committed"] == 1000 and mike["spend"] == pytest.approx(1020)
     assert r.totals["spend"] == pytest.approx(250 + 1020 + 100)
-    assert r.totals["roas"] == pytest.approx(600 / 1370)
+    assert r.totals["roas"] == pytest.approx(550 / 1370)
     # the campaign-level 100 is in the total and no row: said (the rows summed to less)
     assert any(n.startswith("100.00 of spend is booked to the campaign") for n in r.notes)
     with pytest.raises(ValidationError, match="not in campaign run") as e:
@@ -73,7 +75,7 @@ def test_roas_metrics_per_creator_and_campaign(store: Store) -> None:
     assert r.totals["spend_viewed"] == pytest.approx(250)
     assert r.totals["cpm"] == pytest.approx(250.0) and r.totals["cpe"] == pytest.approx(250 / 110)
     groups = {g["group"]: g for g in r.tiers}
-    assert groups["micro_and_below"]["revenue"] == 300
+    assert groups["micro_and_below"]["revenue"] == 250
     assert groups["macro_and_above"]["roas"] == pytest.approx(300 / 1020)
     text = str(r.to_dict()).lower()
     assert "emv" in text and "roi" in text  # only in the note saying EMV is not ROI
@@ -303,3 +305,43 @@ def test_amounts_are_to_the_cent(store: Store) -> None:
     r = report(store, "default", "cents")
     assert repr(r.totals["spend"]) == "60.6"
     assert repr(r.creators[0]["spend"]) == "60.6" and repr(r.creators[0]["spend_other"]) == "60.6"
+
+
+def test_refunds_come_off_revenue_and_other_currencies_are_left_out(store: Store) -> None:
+    """A fully refunded order counted as a sale in revenue, ROAS and CPA, and an order in EUR
+    was added to a USD campaign as if it were USD, both without a word."""
+    seed(store)
+    cp.create_campaign(store, "default", "Glow", landing_url="https://s.example/", budget=900)
+    cp.add_creator(store, "default", "glow", "@anna.runs")
+    for st in ("contacted", "negotiating"):
+        cp.set_stage(store, "default", "glow", "@anna.runs", st)
+    cp.set_stage(store, "default", "glow", "@anna.runs", "contracted", fee=300.0)
+    cp.set_stage(store, "default", "glow", "@anna.runs", "content_live", at=LIVE)
+    code = assign(store, "default", "glow")[0]["code"]
+    eur = order(4, LIVE + dt.timedelta(hours=4), 100.0, code=code, cogs=10)
+    eur["currency"] = "EUR"
+    with store.transaction() as tx:
+        tx.insert_rows(
+            "orders",
+            [
+                order(1, LIVE + dt.timedelta(hours=1), 75.0, code=code, cogs=20),
+                order(2, LIVE + dt.timedelta(hours=2), 120.0, code=code, cogs=30, refunded=120),
+                order(3, LIVE + dt.timedelta(hours=3), 60.0, code=code, cogs=15, refunded=10),
+                eur,
+            ],
+        )
+    r = report(store, "default", "glow")
+    (anna,) = r.creators
+    assert (anna["gross_revenue"], anna["refunds"], anna["revenue"]) == (255.0, 130.0, 125.0)
+    assert (anna["orders"], anna["code_orders"], anna["refunded_orders"]) == (2, 2, 1)
+    assert anna["roas"] == pytest.approx(125 / 300) and anna["cpa"] == pytest.approx(150)
+    assert anna["margin_roas"] == pytest.approx((125 - 35) / 300)
+    assert r.totals["revenue"] == 125.0 and r.totals["orders"] == 2
+    notes = " ".join(r.notes)
+    assert (
+        "revenue is net of refunds: 130.00 of 255.00 was refunded; 1 order refunded in full"
+        in notes
+    )
+    assert (
+        "1 attributed order in EUR (100.00 EUR) is left out: the campaign reports in USD" in notes
+    )

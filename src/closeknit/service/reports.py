@@ -31,11 +31,16 @@ class Metrics(Out):
     spend_seeding: float
     spend_other: float
     spend_committed: float = Field(description="agreed fees of contracted creators not yet paid")
-    revenue: float = Field(description="attributed order revenue (codes, then last clicks)")
-    orders: int
+    revenue: float = Field(
+        description="attributed order revenue (codes, then last clicks), net of refunds, in the "
+        "campaign's currency (orders in another currency are left out, with a note)"
+    )
+    gross_revenue: float = Field(description="the same orders' totals before refunds")
+    orders: int = Field(description="attributed orders, less those refunded in full")
     code_orders: int
     click_orders: int
-    refunds: float
+    refunds: float = Field(description="refunded on the attributed orders")
+    refunded_orders: int = Field(description="attributed orders refunded in full")
     cogs: float | None = Field(description="cost of goods; None when some orders lack it")
     cogs_basis: str | None = None
     orders_without_cogs: int
@@ -50,7 +55,7 @@ class Metrics(Out):
     spend_viewed: float = Field(
         description="spend on creators whose campaign posts have views (CPM's numerator)"
     )
-    margin: float | None = Field(description="revenue - cost of goods - refunds")
+    margin: float | None = Field(description="revenue (net of refunds) - cost of goods")
     roas: float | None = Field(description="revenue / spend")
     margin_roas: float | None = Field(description="margin / spend")
     cpa: float | None = Field(description="spend / attributed orders")

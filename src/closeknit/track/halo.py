@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from closeknit.errors import ValidationError
+from closeknit.errors import InsufficientData, ValidationError
 from closeknit.store import Store
 from closeknit.track.campaigns import no_campaign
 from closeknit.track.counterfactual import Interval
@@ -125,12 +125,21 @@ def halo(
     if rep["campaign"] and rep["baseline"]:
         a, b = rep["campaign"]["repeat_rate"], rep["baseline"]["repeat_rate"]
         rep["difference"] = None if a is None or b is None else a - b
-        if len(groups["campaign"]) >= 2 and len(groups["baseline"]) >= 2:
+        if not any(groups["campaign"]) and not any(groups["baseline"]):
+            notes.append(
+                "no new customer of either group has bought again yet: repeat purchases "
+                "cannot be compared"
+            )
+        elif len(groups["campaign"]) >= 2 and len(groups["baseline"]) >= 2:
             from closeknit.track.lift import diff_in_means
 
-            d = diff_in_means(groups["campaign"], groups["baseline"], level=level)
-            uplift = d.diff.scaled(len(groups["campaign"]))
-            rep["uplift"] = uplift.to_dict()
+            try:
+                d = diff_in_means(groups["campaign"], groups["baseline"], level=level)
+            except InsufficientData as e:
+                notes.append(f"repeat purchases cannot be compared: {e.message}")
+            else:
+                uplift = d.diff.scaled(len(groups["campaign"]))
+                rep["uplift"] = uplift.to_dict()
     else:
         notes.append("too few customers in one of the groups to compare repeat purchases")
     followers = None

@@ -106,6 +106,12 @@ def diff_in_means(
     c = np.asarray(control, dtype=float)
     if len(t) < 2 or len(c) < 2:
         raise InsufficientData("a difference in means needs at least 2 treated and 2 control units")
+    if np.ptp(t) == 0 and np.ptp(c) == 0:
+        # no spread in either group (every new customer bought nothing again yet): the t
+        # interval is 0/0, which failed the report as "lo: Input should be a valid number"
+        raise InsufficientData(
+            "every unit of both groups has the same value, so the difference has no interval"
+        )
     cm = CompareMeans(DescrStatsW(t), DescrStatsW(c))
     lo, hi = cm.tconfint_diff(alpha=1 - level, usevar="unequal")
     _, p, _ = cm.ttest_ind(usevar="unequal")
@@ -184,14 +190,17 @@ def attributed_revenue(
     with ``start``/``end``, only orders placed in that window."""
     from closeknit.track.attribution import attribute
 
-    res = attribute(store, workspace, campaign_id)
-    if start is None or end is None:
-        return float(res.revenue)
+    attribute(store, workspace, campaign_id)
+    # the report's rule: net of refunds, orders in another currency than the campaign's left out
+    window = "AND CAST(o.created_at AS DATE) BETWEEN ? AND ?" if start and end else ""
     v = store.scalar(
-        "SELECT sum(a.revenue) FROM attributions a JOIN orders o ON o.workspace_id = "
-        "a.workspace_id AND o.order_id = a.order_id WHERE a.workspace_id = ? AND "
-        "a.campaign_id = ? AND CAST(o.created_at AS DATE) BETWEEN ? AND ?",
-        [workspace, campaign_id, start, end],
+        "SELECT sum(a.revenue - least(greatest(coalesce(o.refunded, 0), 0), "
+        "greatest(a.revenue, 0))) FROM attributions a JOIN orders o ON o.workspace_id = "
+        "a.workspace_id AND o.order_id = a.order_id JOIN campaigns c ON c.workspace_id = "
+        "a.workspace_id AND c.campaign_id = a.campaign_id WHERE a.workspace_id = ? AND "
+        "a.campaign_id = ? AND (o.currency IS NULL OR o.currency = '' OR upper(o.currency) = "
+        f"upper(coalesce(c.currency, 'USD'))) {window}",
+        [workspace, campaign_id, *([start, end] if window else [])],
     )
     return float(v or 0.0)
 

@@ -2,8 +2,10 @@
 
 * spend = booked ``spend`` rows (fees when paid, seeding, shipping, other); an agreed fee of a
   contracted/live creator that is not paid yet counts as *committed* spend;
-* revenue = attributed order revenue (``attributions``, rule code or last click);
-* ROAS = revenue / spend; margin ROAS = (revenue − cost of goods − refunds) / spend;
+* revenue = attributed order revenue (``attributions``, rule code or last click) net of refunds;
+  an order refunded in full is not counted as an order (``refunded_orders``), and an order in
+  another currency than the campaign's is left out with a note (no exchange rate is kept);
+* ROAS = revenue / spend; margin ROAS = (revenue − cost of goods) / spend;
 * CPA = spend / attributed orders; CPE = spend / engagements (likes + comments + shares + saves)
   on the creator's campaign posts; CPM = spend / views × 1000 on those posts (for a tier or the
   campaign: the spend of the creators whose posts have engagements / views);
@@ -60,7 +62,7 @@ def _metrics(
         row["cogs_basis"] = f"order cogs + {cogs_share:.0%} of revenue where missing"
     elif row["orders_without_cogs"] or (no_cogs and not row["orders"]):
         cogs = None
-    margin = rev - cogs - row["refunds"] if cogs is not None else None
+    margin = rev - cogs if cogs is not None else None
     row.update(
         {
             "cogs": cogs,
@@ -91,10 +93,12 @@ def _empty(**kw: Any) -> dict[str, Any]:
         "spend_other": 0.0,
         "spend_committed": 0.0,
         "revenue": 0.0,
+        "gross_revenue": 0.0,
         "orders": 0,
         "code_orders": 0,
         "click_orders": 0,
         "refunds": 0.0,
+        "refunded_orders": 0,
         "cogs": 0.0,
         "orders_without_cogs": 0,
         "revenue_without_cogs": 0.0,
@@ -170,17 +174,33 @@ def report(
             row["spend_committed"] += float(row["fee"])
             row["spend_fee"] += float(row["fee"])
             row["spend"] += float(row["fee"])
+    ccy = (camp.currency or "USD").upper()
+    foreign: dict[str, list[float]] = {}
     for o in _attributed(store, workspace, campaign_id, attr):
         row = per.get(o["creator_id"])
         if row is None:
             continue
+        total = float(o["revenue"] or 0)
+        oc = str(o["currency"] or "").upper()
+        if oc and oc != ccy:
+            # no exchange rate is kept: 100 EUR added to a USD campaign as 100 was wrong
+            f = foreign.setdefault(oc, [0, 0.0])
+            f[0] += 1
+            f[1] += total
+            continue
+        refunded = min(max(float(o["refunded"] or 0), 0.0), max(total, 0.0))
+        row["gross_revenue"] += total
+        row["refunds"] += refunded
+        if total > 0 and refunded >= total:
+            # refunded in full: money back, not a sale bought by the spend (CPA, ROAS)
+            row["refunded_orders"] += 1
+            continue
         row["orders"] += 1
         row["code_orders" if o["rule"] == "code" else "click_orders"] += 1
-        row["revenue"] += float(o["revenue"] or 0)
-        row["refunds"] += float(o["refunded"] or 0)
+        row["revenue"] += total - refunded
         if o["cogs"] is None:
             row["orders_without_cogs"] += 1
-            row["revenue_without_cogs"] += float(o["revenue"] or 0)
+            row["revenue_without_cogs"] += total - refunded
         else:
             row["cogs"] += float(o["cogs"])
         if o["is_new_customer"] is not None:
@@ -220,6 +240,23 @@ def report(
             f"{totals['orders_without_cogs']} attributed orders have no cost of goods: margin "
             "ROAS is not computed (import the orders with their cost of goods to compute it)."
         )
+    if totals["refunds"]:
+        notes.append(
+            f"revenue is net of refunds: {totals['refunds']:,.2f} of "
+            f"{totals['gross_revenue']:,.2f} was refunded"
+            + (
+                f"; {count(totals['refunded_orders'], 'order')} refunded in full "
+                f"{'is' if totals['refunded_orders'] == 1 else 'are'} not counted as orders"
+                if totals["refunded_orders"]
+                else ""
+            )
+        )
+    for oc, (n, amt) in sorted(foreign.items()):
+        notes.append(
+            f"{count(int(n), 'attributed order')} in {oc} ({amt:,.2f} {oc}) "
+            f"{'is' if n == 1 else 'are'} left out: the campaign reports in {ccy} and no "
+            "exchange rate is kept"
+        )
     if totals["spend"] == 0:
         notes.append("no spend booked or committed yet: ROAS is undefined")
     if campaign_other:
@@ -255,7 +292,8 @@ def _attributed(store: Store, workspace: str, campaign_id: str, attr: Any) -> li
     if attr is None or attr.stored:
         return store.query(
             "SELECT a.creator_id, a.rule, a.revenue, o.cogs, coalesce(o.refunded, 0) AS "
-            "refunded, o.is_new_customer FROM attributions a JOIN orders o ON o.workspace_id = "
+            "refunded, o.is_new_customer, o.currency FROM attributions a JOIN orders o ON "
+            "o.workspace_id = "
             "a.workspace_id AND o.order_id = a.order_id WHERE a.workspace_id = $ws AND "
             "a.campaign_id = $c",
             ws_,
@@ -265,8 +303,8 @@ def _attributed(store: Store, workspace: str, campaign_id: str, attr: Any) -> li
     extra = {
         r["order_id"]: r
         for r in store.query(
-            "SELECT order_id, cogs, coalesce(refunded, 0) AS refunded, is_new_customer "
-            "FROM orders WHERE workspace_id = $ws AND order_id IN (SELECT unnest($ids))",
+            "SELECT order_id, cogs, coalesce(refunded, 0) AS refunded, is_new_customer, "
+            "currency FROM orders WHERE workspace_id = $ws AND order_id IN (SELECT unnest($ids))",
             {"ws": workspace, "ids": [a["order_id"] for a in attr.rows]},
         )
     }
