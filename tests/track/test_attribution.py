@@ -156,3 +156,26 @@ def test_voided_cancelled_and_test_orders_are_not_sales(camp: Store) -> None:
     res = attribute(camp, "default", "spring-run")
     assert sorted(r["order_id"] for r in res.rows) == ["1", "5"]
     assert res.revenue == pytest.approx(10 + 50)
+
+
+def test_an_order_with_two_campaigns_codes_goes_to_the_first_once(camp: Store) -> None:
+    """Codes of two campaigns in one order: each campaign claimed it by its own code, so the
+    order's total was credited in full to both."""
+    assign(camp, "default", "spring-run")
+    set_code(camp, "default", "spring-run", "@zoe", code="ZOE15")
+    cp.create_campaign(camp, "default", "Summer", start_date="2026-09-01")
+    cp.add_creator(camp, "default", "summer", "@anna_bakes")
+    set_code(camp, "default", "summer", "@anna_bakes", code="BEN15")
+    o = order(1, LIVE + dt.timedelta(hours=3), 200.0)
+    o["discount_codes"] = ["BEN15", "ZOE15"]
+    p = order(2, LIVE + dt.timedelta(hours=4), 80.0)
+    p["discount_codes"] = ["zoe15", "ben15"]
+    with camp.transaction() as tx:
+        tx.insert_rows("orders", [o, p])
+    attribute(camp, "default", "spring-run")
+    attribute(camp, "default", "summer")
+    got = {
+        (r["order_id"], r["campaign_id"], r["creator_id"])
+        for r in camp.query("SELECT * FROM attributions")
+    }
+    assert got == {("1", "summer", "instagram:anna_bakes"), ("2", "spring-run", "instagram:zoe")}

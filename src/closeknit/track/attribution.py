@@ -126,7 +126,10 @@ def attribute(
                 creator, rule, matched = mine_codes[code], "code", code
                 break
             if code in code_owner:
+                # the first campaign code of the order wins, in every campaign alike: an order
+                # with BEN15 and JULIA15 was credited in full to both campaigns
                 other_code = True
+                break
         if creator is None and not other_code and o["utm_content"] in content:
             if o["utm_campaign"] in (None, "", utm_campaign):
                 cand = content[o["utm_content"]]
