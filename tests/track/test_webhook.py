@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+from pathlib import Path
 
 import pytest
 
@@ -83,3 +85,54 @@ def test_rejected_order_releases_the_delivery_id(store: Store) -> None:
     good = shopify_payload(1009, 5.0)
     out = handle_shopify_webhook(store, "default", good, _headers(good, "w9"), SECRET)
     assert out["status"] == "stored"
+
+
+def test_an_older_payload_never_turns_a_cancelled_order_back_into_a_sale(
+    store: Store, tmp_path: Path
+) -> None:
+    """Shopify does not promise delivery order: orders/cancelled came first, the orders/create
+    retry after it, and the order was stored as paid again (credited to the creator's code);
+    a back-fill of old payloads did the same, and reset a refund to 0."""
+    from closeknit.connectors.shopify import import_shopify
+    from closeknit.track.orders import counted
+
+    def payload(fin: str, updated: str, **kw: object) -> dict[str, object]:
+        p = json.loads(shopify_payload(1030, 75.0, code="JULIA15"))
+        return {**p, "financial_status": fin, "updated_at": updated, **kw}
+
+    create = payload("paid", "2026-09-03T10:00:00+01:00")
+    cancel = payload(
+        "voided", "2026-09-03T12:00:00+01:00", cancelled_at="2026-09-03T12:00:00+01:00"
+    )
+    for wid, p in (("w-cancel", cancel), ("w-create", create)):
+        body = json.dumps(p).encode()
+        assert (
+            handle_shopify_webhook(store, "default", body, _headers(body, wid), SECRET)["status"]
+            == "stored"
+        )
+
+    def state(oid: str) -> dict[str, object]:
+        return store.query(
+            f"SELECT refunded, json_extract_string(extra, '$.financial_status') AS fin, "
+            f"{counted()} AS counted FROM orders WHERE order_id = ?",
+            [oid],
+        )[0]
+
+    assert state("1030") == {"refunded": 0.0, "fin": "voided", "counted": False}
+    # a file of old payloads after a refund arrived
+    refund = {"transactions": [{"kind": "refund", "status": "success", "amount": "30.00"}]}
+    new = {**json.loads(shopify_payload(1031, 90.0)), "updated_at": "2026-09-05T09:00:00Z",
+           "financial_status": "partially_refunded", "refunds": [refund]}  # fmt: skip
+    old = {**json.loads(shopify_payload(1031, 90.0)), "updated_at": "2026-09-03T10:00:00Z"}
+    (tmp_path / "new.jsonl").write_text(json.dumps(new) + "\n")
+    (tmp_path / "old.jsonl").write_text(json.dumps(old) + "\n")
+    import_shopify(store, "default", tmp_path / "new.jsonl")
+    import_shopify(store, "default", tmp_path / "old.jsonl")
+    assert state("1031") == {"refunded": 30.0, "fin": "partially_refunded", "counted": True}
+    # a newer state still replaces the stored one
+    full = {"transactions": [{"kind": "refund", "status": "success", "amount": "60.00"}]}
+    newest = {**new, "updated_at": "2026-09-06T09:00:00Z", "financial_status": "refunded",
+              "refunds": [refund, full]}  # fmt: skip
+    (tmp_path / "newest.jsonl").write_text(json.dumps(newest) + "\n")
+    import_shopify(store, "default", tmp_path / "newest.jsonl")
+    assert state("1031") == {"refunded": 90.0, "fin": "refunded", "counted": True}

@@ -240,6 +240,11 @@ def order_record(
             raise _FieldError("line_items", "line_items is not a list")
         refunded = _refunded(payload.get("refunds"))
         cogs = _cogs(items, subtotal, cogs_rate)
+        try:
+            # the order's state as of this time: an older payload never overwrites a newer one
+            observed = parse_datetime(payload.get("updated_at"), month_first=month_first)
+        except BadValue:
+            observed = None  # unreadable: merged as an undated record (the later import wins)
     except _FieldError as e:
         return Rejected(mask_emails(e.reason), file=file, line=line, field=e.field, raw=raw)
     landing = payload.get("landing_site")
@@ -262,6 +267,7 @@ def order_record(
         "landing_site": landing if isinstance(landing, str) else None,
         "referring_site": payload.get("referring_site") or None,
         **utm_params(landing),
+        "observed_at": observed,
         "extra": json.dumps(
             {
                 k: safe.get(k)

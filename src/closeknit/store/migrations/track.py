@@ -79,7 +79,13 @@ CREATE TABLE IF NOT EXISTS plans (
 # The code pattern a campaign's discount codes are made from ("{HANDLE}{DISCOUNT}", ...).
 CODE_PATTERN = "ALTER TABLE campaign_settings ADD COLUMN IF NOT EXISTS code_pattern VARCHAR"
 
+# When the shop last changed an order (Shopify's updated_at): an older payload (a webhook
+# retry delivered late, a back-fill) no longer turns a cancelled or refunded order back into a
+# paid one (connectors.landing merges dated rows by it)
+ORDERS_OBSERVED_AT = "ALTER TABLE orders ADD COLUMN IF NOT EXISTS observed_at TIMESTAMP"
+
 MIGRATIONS: list[tuple[str, str]] = [
     ("0401_track", TRACK),
     ("0450_campaign_code_pattern", CODE_PATTERN),
+    ("0451_orders_observed_at", ORDERS_OBSERVED_AT),
 ]
