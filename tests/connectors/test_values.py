@@ -141,6 +141,9 @@ def test_parse_datetime_formats() -> None:
     assert parse_datetime("31/12/2024") == dt.datetime(2024, 12, 31)
     assert parse_datetime("Jan 5, 2024") == dt.datetime(2024, 1, 5)
     assert parse_datetime("1545489263") == dt.datetime(2018, 12, 22, 14, 34, 23)
+    # a German / Swiss Excel export's date and time (a Shopify file in it was quarantined whole)
+    assert parse_datetime("16.03.2024 08:00") == dt.datetime(2024, 3, 16, 8)
+    assert parse_datetime("16.03.2024 08:00:30") == dt.datetime(2024, 3, 16, 8, 0, 30)
     with pytest.raises(BadValue):
         parse_datetime("someday")
 
@@ -188,6 +191,7 @@ _slash_dates = st.builds(
 @example(cells=["03/04/2025", "03/11/2025", "03/18/2025"])
 @example(cells=["03/04/2025", "13/04/2025", "04/13/2025"])
 @example(cells=["03/04/2025", "01/02/2025"])
+@example(cells=["16.03.2024 08:00", "03/04/2025"])
 def test_sql_date_order_agrees_with_python(
     tmp_path_factory: pytest.TempPathFactory, cells: list[str]
 ) -> None:

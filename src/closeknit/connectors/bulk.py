@@ -1014,7 +1014,8 @@ def date_sql(expr: str, *, order: str | None = None) -> str:
         return let_sql(
             f"trim({expr})",
             "_dt",
-            f"coalesce(try_strptime(_dt, ['%Y-%m-%d', '%Y/%m/%d', '%d.%m.%Y', '{first}', "
+            f"coalesce(try_strptime(_dt, ['%Y-%m-%d', '%Y/%m/%d', '%d.%m.%Y', '%d.%m.%Y %H:%M', "
+            f"'%d.%m.%Y %H:%M:%S', '{first}', "
             f"'{second}', '%Y%m%d', '%b %d, %Y', '%B %d, %Y', '%d %b %Y', '%d %B %Y'])::DATE, "
             f"try_cast(_dt AS TIMESTAMP)::DATE, {month_sql('_dt')})",
         )

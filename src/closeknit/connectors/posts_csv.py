@@ -85,8 +85,9 @@ def _count(field: str) -> Check:
 # ISO 8601 with its offset converted to UTC (a TIMESTAMP cast drops "+05:30"), epoch seconds
 # or milliseconds, then spreadsheet dates: day-first unless the file's column is month-first
 # (values.DateOrder: one row's '03/13/2025' makes every '03/04/2025' March 4)
-_DAY_FIRST = "['%d/%m/%Y %H:%M', '%d/%m/%Y', '%m/%d/%Y %H:%M', '%m/%d/%Y']"
-_MONTH_FIRST = "['%m/%d/%Y %H:%M', '%m/%d/%Y', '%d/%m/%Y %H:%M', '%d/%m/%Y']"
+_DOTTED = "'%d.%m.%Y %H:%M', '%d.%m.%Y %H:%M:%S', '%d.%m.%Y'"  # German / Swiss Excel
+_DAY_FIRST = f"['%d/%m/%Y %H:%M', '%d/%m/%Y', '%m/%d/%Y %H:%M', '%m/%d/%Y', {_DOTTED}]"
+_MONTH_FIRST = f"['%m/%d/%Y %H:%M', '%m/%d/%Y', '%d/%m/%Y %H:%M', '%d/%m/%Y', {_DOTTED}]"
 _TS = (
     f"coalesce({iso_ts_sql('r.posted_at')}, CASE WHEN {month_first_sql('posted_at')} "
     f"THEN try_strptime(trim(r.posted_at), {_MONTH_FIRST}) "

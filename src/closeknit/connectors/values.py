@@ -198,6 +198,8 @@ _DATE_FORMATS = (
     "%Y/%m/%d",
     "%Y%m%d",
     "%d.%m.%Y",
+    "%d.%m.%Y %H:%M",  # German / Swiss Excel: '16.03.2024 08:00'
+    "%d.%m.%Y %H:%M:%S",
     "%d/%m/%Y",
     "%m/%d/%Y",
     "%d/%m/%Y %H:%M",  # a spreadsheet's date and time (posts_csv._TS reads it too)
