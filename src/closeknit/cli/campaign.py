@@ -225,6 +225,14 @@ def register(app: typer.Typer) -> None:
         fee: Annotated[float | None, typer.Option("--fee", help="agreed fee")] = None,
         deliverables: Annotated[str | None, typer.Option("--deliverables")] = None,
         note: Annotated[str | None, typer.Option("--note")] = None,
+        at: Annotated[
+            str | None,
+            typer.Option(
+                "--at",
+                help="when it happened, YYYY-MM-DD[THH:MM] (default now): a go-live recorded "
+                "later starts the link-attribution window at the real time",
+            ),
+        ] = None,
         db: DbOpt = None,
         workspace: WorkspaceOpt = None,
         as_json: JsonOpt = False,
@@ -232,7 +240,7 @@ def register(app: typer.Typer) -> None:
         """Move a creator to the next stage (validated; audited)."""
         with cli_errors(as_json):
             req = svc.StageIn.model_validate(
-                {"stage": stage, "fee": fee, "deliverables": deliverables, "note": note}
+                {"stage": stage, "fee": fee, "deliverables": deliverables, "note": note, "at": at}
             )
             with store_for(db) as st:
                 out = svc.set_stage(

@@ -248,6 +248,33 @@ class StageIn(In):
     fee: float | None = Field(default=None, ge=0, le=1e8, description="the agreed fee")
     deliverables: Deliverables | None = None
     note: str | None = Field(default=None, max_length=2000)
+    at: dt.datetime | None = Field(
+        default=None,
+        description="when the move happened (default: now), e.g. a go-live recorded after the "
+        "fact: the content-live time starts the creator's link-attribution window",
+    )
+
+    @field_validator("at", mode="before")
+    @classmethod
+    def _iso(cls, v: object) -> object:
+        # the CLI and a form give text: 2024-03-01, 2024-03-01T10:00, ...+01:00
+        if isinstance(v, str) and v.strip():
+            try:
+                return dt.datetime.fromisoformat(v.strip())
+            except ValueError:
+                raise ValueError(f"not a date or time: {v[:40]!r} (YYYY-MM-DD[THH:MM])") from None
+        return None if isinstance(v, str) else v
+
+    @field_validator("at")
+    @classmethod
+    def _past(cls, v: dt.datetime | None) -> dt.datetime | None:
+        if v is None:
+            return None
+        if v.tzinfo is not None:
+            v = v.astimezone(dt.UTC).replace(tzinfo=None)
+        if v > dt.datetime.now(dt.UTC).replace(tzinfo=None) + dt.timedelta(days=1):
+            raise ValueError("a stage change cannot be dated in the future")
+        return v
 
 
 def set_stage(
@@ -263,6 +290,7 @@ def set_stage(
         fee=req.fee,
         deliverables=req.deliverables,
         note=req.note,
+        at=req.at,
         actor=actor,
     )
     return member(store, workspace, campaign_id, r["creator_id"])

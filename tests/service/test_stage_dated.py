@@ -1,0 +1,64 @@
+"""A go-live recorded after the fact: ``campaign stage ... content_live --at`` dates the move, so
+the link orders of the real go-live week are credited (moving the stage today started the
+creator's attribution window today and dropped them)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError as PydanticValidationError
+from typer.testing import CliRunner
+
+from closeknit.cli import app
+from closeknit.service import campaigns as svc
+from closeknit.store import Store, open_store
+from closeknit.track import campaigns as cp
+from closeknit.track.codes import assign
+from closeknit.track.roas import report
+from tests.track.helpers import order, seed
+
+LIVE = dt.datetime(2024, 3, 4, 18, 0)
+
+
+def _campaign(st: Store) -> str:
+    seed(st)
+    cp.create_campaign(st, "default", "Spring", landing_url="https://s.example/", budget=900)
+    cp.add_creator(st, "default", "spring", "@zoe")
+    for stage in ("contacted", "negotiating"):
+        cp.set_stage(st, "default", "spring", "@zoe", stage)
+    cp.set_stage(st, "default", "spring", "@zoe", "contracted", fee=200.0)
+    link = assign(st, "default", "spring")[0]["link"]
+    with st.transaction() as tx:
+        tx.insert_rows("orders", [order(1, LIVE + dt.timedelta(days=2), 75.0, landing=link)])
+    return "spring"
+
+
+def test_a_go_live_dated_on_the_cli_credits_that_weeks_link_orders(tmp_path: Path) -> None:
+    db = tmp_path / "t.duckdb"
+    st = open_store(db)
+    try:
+        cid = _campaign(st)
+        r = CliRunner().invoke(
+            app,
+            ["campaign", "stage", cid, "@zoe", "content_live", "--at", "2024-03-04T18:00",
+             "--db", str(db), "--json"],
+        )  # fmt: skip
+        assert r.exit_code == 0, r.output[-2000:]
+        rep = report(st, "default", cid)
+        assert rep.creators[0]["click_orders"] == 1 and rep.creators[0]["revenue"] == 75.0
+    finally:
+        st.close()
+
+
+def test_undated_it_is_now_and_the_old_order_falls_outside(store: Store) -> None:
+    cid = _campaign(store)
+    svc.set_stage(store, "default", cid, "@zoe", svc.StageIn(stage="content_live"), actor="t")
+    assert report(store, "default", cid).creators[0]["click_orders"] == 0
+
+
+def test_a_date_in_the_future_or_not_a_date_is_refused() -> None:
+    for bad, why in (("2999-01-01", "in the future"), ("last tuesday", "not a date or time")):
+        with pytest.raises(PydanticValidationError, match=why):
+            svc.StageIn.model_validate({"stage": "content_live", "at": bad})
