@@ -354,6 +354,13 @@ CSV_FIELDS = {
 }
 
 
+# an Order field a rejected CSV row names -> the export column it came from
+_CSV_COLUMN_OF = {fld: col for col, fld in CSV_FIELDS.items()} | {
+    "refunds": "refunded amount",
+    "discount_codes": "discount code",
+    "line_items": "lineitem quantity",
+}
+
 # columns only an order's first line fills (the one holding the order's fields): the line
 # that has one of them heads its order, wherever the export's sort put it
 _ORDER_LEVEL = ("financial status", "currency", "subtotal", "total", "taxes", "discount code",
@@ -486,6 +493,10 @@ def _csv_order(
         raw_payload=raw,
         month_first=month_first,
     )
+    if isinstance(rec, Rejected) and rec.field in _CSV_COLUMN_OF:
+        # the export's own column, not the Order object's field it fills ("subtotal", not
+        # "subtotal_price"): the user looks for it in the file
+        rec.field = _CSV_COLUMN_OF[rec.field]
     if isinstance(rec, Record):
         # what the export has no column for stays NULL, so merging into an order imported
         # from JSON keeps its values (orders merge field by field)
