@@ -899,8 +899,19 @@ def read_profiles(
             f"{name}: no account in the file (a header or nothing, no data row)", path=name
         )
     _too_many_rejected(name, n, rd)
+    _one_account(name, found, rd)
     used = rd.used()
     given = {_target(f) for f in used.values()}
+    if not given & _TELLING:
+        # a name, a bio or a flag or two alone were never measured against labelled
+        # accounts (docs/validation-classifiers.md): a list of contacts read "0% fake [0, 9%]"
+        raise ValidationError(
+            f"{name}: only {', '.join(sorted(given))} can be read: too little to tell fake "
+            f"accounts from real ones (the estimate needs the accounts' handles, a count of "
+            f"followers, following or posts, or the profile-picture flag). Columns found: "
+            f"{', '.join(found) or '(none)'}",
+            path=name,
+        )
     return ProfileFile(
         path=name,
         format=kind,
@@ -913,6 +924,31 @@ def read_profiles(
         fields_missing=[f for f in PROFILE_FIELDS if f not in given],
         notes=rd.notes,
         n_duplicates=rd.n_duplicates,
+    )
+
+
+# fields of which the estimate needs at least one: each alone separates fake accounts from
+# real ones on the labelled sets (a handle's digits and length, the counts, the picture)
+_TELLING = frozenset({"handle", "followers", "following", "posts_count", "has_profile_pic"})
+_ONE_ACCOUNT_MIN_ROWS = 10
+
+
+def _one_account(name: str, found: list[str], rd: _Reader) -> None:
+    """A handle column that names one account on (nearly) every row names whose list the file
+    is (Apify's table view: ``Account`` is the scraped creator, ``Follower`` each follower), not
+    the accounts in it: 219 of 220 rows were dropped as repeats and the estimate read one row."""
+    n = len(rd.rows) + rd.n_duplicates
+    if rd.handle_col is None or n < _ONE_ACCOUNT_MIN_ROWS or len(rd.rows) > max(1, n // 20):
+        return
+    top = rd.rows[0].get("handle") if rd.rows else None
+    others = [c for c in found if c != rd.handle_col]
+    raise ValidationError(
+        f"{name}: the handle column {rd.handle_col!r} holds {len(rd.rows)} distinct account"
+        f"{'' if len(rd.rows) == 1 else 's'} on {n} rows ({top!r} ...): it names whose list "
+        "this is, not each account. Name the column of the accounts' handles in the column map "
+        f"(COLUMN=handle); the other columns: {', '.join(others) or '(none)'}",
+        path=name,
+        field=rd.handle_col,
     )
 
 

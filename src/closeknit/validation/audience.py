@@ -52,6 +52,7 @@ from closeknit.features.models.account import (
     row_masks,
 )
 from closeknit.features.models.prevalence import (
+    MISFIT_FULL_ROWS,
     MISFIT_MIN_ROWS,
     MISFIT_PER_ACCOUNT,
     estimate_groups,
@@ -355,6 +356,7 @@ def misfit(
         "protocol": {"reps_per_cell": reps, "seed": seed},
         "threshold": MISFIT_PER_ACCOUNT,
         "min_rows": MISFIT_MIN_ROWS,
+        "full_rows": MISFIT_FULL_ROWS,
         "table": table,
         "seconds": round(time.perf_counter() - t0, 1),
     }
@@ -526,7 +528,9 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout.write(json.dumps(res, indent=1) + "\n")
         return 0
     if a.what == "misfit":
-        res = misfit(a.datasets_dir, reps=a.reps or 100)
+        res = misfit(
+            a.datasets_dir, reps=a.reps or 100, sizes=tuple(int(x) for x in a.sizes.split(","))
+        )
         if a.json:
             a.json.write_text(json.dumps(res, indent=1) + "\n", encoding="utf-8")
         sys.stdout.write(misfit_markdown(res) + "\n")

@@ -38,8 +38,8 @@ quantification does it:
    its share can
    be off by more than steps 1-4 say: on the public sets, samples of a held-out dataset scored
    0.10–0.21 per account (errors 1–19 points), samples of a dataset trained on at most 0.06
-   (docs/validation-classifiers.md). Above ``MISFIT_PER_ACCOUNT`` the estimate says so
-   (``unlike_sources``).
+   (docs/validation-classifiers.md). Above ``MISFIT_PER_ACCOUNT`` (from 200 accounts; the bar
+   grows as 200/n below that, :func:`misfit_bar`) the estimate says so (``unlike_sources``).
 6. **Between-population term.** When no source fits, which labelled population the sample
    behaves like is unknown, and the sources' own estimates are the only evidence of how much
    that matters. The term is the root-mean-square distance of every usable source's estimate
@@ -89,7 +89,18 @@ _CHUNK_CELLS = 4_000_000  # samples × draws × bins per vectorized step (memory
 _SOLVE_CELLS = 500_000  # cells the solver bisects at once (its working set stays in L2)
 _POSTS = FEATURES.index("posts")
 MISFIT_PER_ACCOUNT = 0.12  # lack of fit above which a sample is "unlike every labelled source"
-MISFIT_MIN_ROWS = 200  # below this many accounts the statistic is too noisy to flag anything
+# the bar holds from this many accounts; below, the statistic's noise grows as 1/n (G² − df has
+# a spread that does not grow with n), so the bar does too: 0.16 at 150 accounts, 0.48 at 50 (a
+# 150-account list reading 0.85 per account went unflagged under a flat 200-row floor)
+MISFIT_FULL_ROWS = 200
+MISFIT_MIN_ROWS = 30  # below this many accounts nothing is flagged
+
+
+def misfit_bar(n: int) -> float:
+    """The lack of fit per account above which a sample of ``n`` accounts is flagged."""
+    return MISFIT_PER_ACCOUNT * max(1.0, MISFIT_FULL_ROWS / max(n, 1))
+
+
 # lack of fit from which the between-population term starts (0 below, in full at the flag): the
 # 95th percentile of samples of populations the model was trained on (up to 0.06 by source, n)
 SHIFT_FROM = 0.06
@@ -128,7 +139,7 @@ class Prevalence:
         return (
             self.lack_of_fit is not None
             and self.n >= MISFIT_MIN_ROWS
-            and self.lack_of_fit > MISFIT_PER_ACCOUNT
+            and self.lack_of_fit > misfit_bar(self.n)
         )
 
     def to_dict(self) -> dict[str, Any]:
