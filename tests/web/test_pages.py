@@ -635,3 +635,29 @@ def _finished_job(st: Store, workspace: str, filename: str) -> dict[str, object]
         if row["status"] in ("done", "failed") or time.monotonic() > deadline:
             return row
         time.sleep(0.1)
+
+
+def test_the_report_says_refunds_and_how_many_buyers_histories_it_knows(tmp_path: Path) -> None:
+    """Revenue is net of refunds, and a new-customer share read from 1 order of 4 says so (a
+    CSV export carries no buyer history: 100% new customers read as a fact)."""
+    import datetime as dt
+
+    with signed_in(tmp_path) as (c, a, st):
+        ws, code = a.workspace, f"{a.workspace.upper()}CODE1"
+        with st.transaction() as tx:
+            tx.execute(
+                "UPDATE orders SET is_new_customer = NULL WHERE workspace_id = ? AND "
+                "list_contains(discount_codes, ?)",
+                [ws, code],
+            )
+            tx.execute(
+                "INSERT INTO orders (workspace_id, order_id, source, created_at, currency, total, "
+                "refunded, discount_codes, is_new_customer) VALUES (?, 'r1', 'test', ?, 'USD', "
+                "80, 80, [?], true)",
+                [ws, dt.datetime(2026, 10, 5), code],
+            )
+        page = c.get(f"/campaigns/{a.campaign_id}/report").text
+        assert "net of refunds" in page and "refunded in full, not counted as orders" in page
+        assert "whose buyer&#39;s history is known" in page or "whose buyer's history is known" in (
+            page
+        )
