@@ -588,7 +588,83 @@ def import_shopify(
     )
     if short and res.n_loaded:
         _short_lines_warning(store, workspace, res, short)
+    if res.n_loaded:
+        fold_name_keyed(store, workspace, csv_newer=source == "shopify_csv")
     return res
+
+
+# an order's Name as an export without an Id column keys it ("#1020" -> "1020")
+_NAME_KEY = (
+    "regexp_replace(coalesce(json_extract_string({t}.extra, '$.name'), ''), '[\\s#]', '', 'g')"
+)
+
+
+def fold_name_keyed(
+    store: Store, workspace: str, *, csv_newer: bool, only: list[str] | None = None
+) -> int:
+    """Merge each order an admin export without its Id column keyed by Name into the same order
+    imported with its Id (JSON, a webhook, an export with Ids): the same Name, created within
+    the same hour, one such order only (two shops can both have a #1001). The import just made
+    wins field by field where it has a value (``csv_newer``: the export's). Before, the order
+    was stored twice (1020 and 5600000001020) and a creator was credited its revenue twice.
+    ``only``: the ids of the orders just stored (a webhook's one order), else every order.
+    Returns the orders merged."""
+    name_n, name_i = _NAME_KEY.format(t="n"), _NAME_KEY.format(t="i")
+    pairs_sql = (
+        "SELECT n.order_id AS n_id, min(i.order_id) AS i_id FROM orders n JOIN orders i ON "
+        "i.workspace_id = n.workspace_id AND i.order_id <> n.order_id "
+        f"AND {name_i} = n.order_id "
+        "AND (i.created_at IS NULL OR n.created_at IS NULL OR "
+        "abs(epoch(i.created_at) - epoch(n.created_at)) <= 3600) "
+        f"WHERE n.workspace_id = ? AND n.source = 'shopify_csv' AND n.order_id = {name_n} "
+        "AND n.order_id <> '' "
+        + ("AND (i.order_id IN (SELECT unnest($only)) OR n.order_id IN (SELECT unnest($only))) "
+           if only is not None else "")
+        + "GROUP BY n.order_id HAVING count(*) = 1"
+    )  # fmt: skip
+    with store.transaction() as tx:
+        pairs = tx.query(
+            pairs_sql.replace("?", "$ws"),
+            {"ws": workspace, **({"only": only} if only is not None else {})},
+        )
+        if not pairs:
+            return 0
+        cols = [
+            r["column_name"]
+            for r in tx.query(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = 'orders' "
+                "AND column_name NOT IN ('workspace_id', 'order_id', 'source') "
+                "ORDER BY ordinal_position"
+            )
+        ]
+        # the target row is the Id-keyed one (t); the Name-keyed one (n) is folded into it
+        w, lo = ("n", "t") if csv_newer else ("t", "n")
+        sets = ", ".join(
+            f"extra = CASE WHEN {w}.extra IS NULL THEN {lo}.extra WHEN {lo}.extra IS NULL "
+            f"THEN {w}.extra ELSE json_merge_patch({lo}.extra, {w}.extra) END"
+            if c == "extra"
+            else f"{c} = coalesce({w}.{c}, {lo}.{c})"
+            for c in cols
+        )
+        tx.execute("CREATE OR REPLACE TEMP TABLE _fold (n_id VARCHAR, i_id VARCHAR)")
+        tx.executemany("INSERT INTO _fold VALUES (?, ?)", [[p["n_id"], p["i_id"]] for p in pairs])
+        tx.execute(
+            f"UPDATE orders AS t SET {sets} FROM _fold f, orders n "
+            "WHERE t.workspace_id = ? AND t.order_id = f.i_id AND n.workspace_id = t.workspace_id "
+            "AND n.order_id = f.n_id",
+            [workspace],
+        )
+        tx.execute(
+            "DELETE FROM attributions WHERE workspace_id = ? AND order_id IN "
+            "(SELECT n_id FROM _fold)",
+            [workspace],
+        )
+        tx.execute(
+            "DELETE FROM orders WHERE workspace_id = ? AND order_id IN (SELECT n_id FROM _fold)",
+            [workspace],
+        )
+        tx.execute("DROP TABLE _fold")
+    return len(pairs)
 
 
 def _short_lines_warning(store: Store, workspace: str, res: ImportResult, lines: list[int]) -> None:

@@ -26,7 +26,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from closeknit.connectors.landing import Rejected, load
-from closeknit.connectors.shopify import order_record
+from closeknit.connectors.shopify import fold_name_keyed, order_record
 from closeknit.errors import AuthError, ValidationError
 from closeknit.store import Store
 
@@ -108,6 +108,8 @@ def handle_shopify_webhook(
         if isinstance(rec, Rejected):
             raise ValidationError(f"order rejected: {rec.reason}", field=rec.field)
         load(store, [rec], source="shopify_webhook", workspace=workspace)
+        # the same order imported before from an export without its Id column (keyed by Name)
+        fold_name_keyed(store, workspace, csv_newer=False, only=[str(payload.get("id"))])
     except Exception:
         # let Shopify's retry (same webhook id) through after a failure
         with store.transaction() as tx:
