@@ -193,6 +193,8 @@ def test_cli_json_shape_and_errors(tmp_path: Path) -> None:
     r = runner.invoke(app, ["audience", "score", str(path), "--db", db])
     assert r.exit_code == 0 and "fake/bot" in r.stdout
     assert max(len(line) for line in r.stdout.splitlines()) <= 80
+    # each population's weight and what it alone reads, not a bare "instafake 100%"
+    assert "(weight " in r.stdout and "% fake)" in " ".join(r.stdout.split())
     other = tmp_path / "o.csv"
     other.write_text("a,b\n1,2\n", encoding="utf-8")
     r = runner.invoke(app, ["audience", "score", str(other), "--db", db, "--json"])

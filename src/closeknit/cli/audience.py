@@ -117,8 +117,12 @@ def _render(r: AudienceScore) -> None:
         console.print(f"  {r.n_warnings} rows used with a field left unknown, e.g.:")
         for x in r.warnings[:3]:
             console.print(f"  line {x.line} ({x.field or '-'}): {esc(x.reason)}")
-    srcs = ", ".join(f"{s.source} {s.weight:.0%}" for s in r.sources)
-    console.print(f"  closest labelled populations: {srcs}")
+    # each labelled population's weight in the estimate, and what it alone reads: a bare
+    # "instafake 100%, kaggle 0%" read as fake shares
+    srcs = ", ".join(
+        f"{s.source} (weight {s.weight:.0%}, reads {s.fake_share:.0%} fake)" for s in r.sources
+    )
+    console.print(f"  labelled populations: {srcs}")
 
 
 def register(app: typer.Typer) -> None:
