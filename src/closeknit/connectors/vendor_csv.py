@@ -34,6 +34,7 @@ the import, as profile files and API fetches do.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import difflib
 import itertools
@@ -58,7 +59,7 @@ from closeknit.connectors.bulk import (
     let_sql,
     missing_sql,
 )
-from closeknit.connectors.countries import country_code, country_sql
+from closeknit.connectors.countries import country_code, country_sql, is_code_column
 from closeknit.connectors.csvfast import load_csv
 from closeknit.connectors.csvio import binary_kind, header_key, open_csv
 from closeknit.connectors.identity import (
@@ -78,12 +79,13 @@ from closeknit.connectors.identity import (
     handle_sql,
     known_platform_sql,
     link_platform_sql,
+    platform_key,
     platform_sql,
     read_handle,
 )
 from closeknit.connectors.landing import ImportResult
 from closeknit.connectors.languages import LIST_SEPARATORS, language_sql
-from closeknit.connectors.sheets import csv_of, sheet_as_csv
+from closeknit.connectors.sheets import csv_of, sheet_as_csv, sheet_names
 from closeknit.connectors.values import (
     BadValue,
     date_in_text,
@@ -122,6 +124,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "nombre de usuario",
         "utilisateur",
         "benutzername",
+        "nom d utilisateur",
+        "nome de usuario",
+        "nome de utilizador",
         "nome utente",
     ),
     "name": (
@@ -143,6 +148,13 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "creator name",
         "creator",
         "nombre",
+        "nom",
+        "nome",
+        "nom complet",
+        "nombre completo",
+        "nome completo",
+        "vollstandiger name",
+        "nom et prenom",
     ),
     "followers": (
         "followers",
@@ -203,6 +215,12 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "land",
         "pays",
         "paese",
+        "ubicacion",
+        "localizacion",
+        "localisation",
+        "standort",
+        "localizacao",
+        "ubicazione",
     ),
     "language": ("language", "lang", "idioma", "sprache", "langue", "lingua"),
     "category": (
@@ -217,6 +235,13 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "vertical",
         "industry",
         "categoria",
+        "categorias",
+        "categorie",
+        "kategorie",
+        "kategorien",
+        "nicho",
+        "thematique",
+        "tematica",
         "business category name",
         "category name",
     ),
@@ -252,9 +277,44 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "rank": ("rank", "s no", "sno", "no", "position", "ranking"),
     "contact": ("email", "e mail", "contact", "contact email", "business email"),
     "url": ("url", "link", "profile url", "profile link", "channel url", "website"),
-    "price": ("price", "fee", "rate card", "cost", "price per post", "fee per post", "est price"),
+    "price": (
+        "price",
+        "fee",
+        "rate card",
+        "cost",
+        "price per post",
+        "fee per post",
+        "est price",
+        "estimated price",
+        "precio",
+        "precio estimado",
+        "precio por publicacion",
+        "prix",
+        "prix estime",
+        "tarif",
+        "tarifa",
+        "preis",
+        "prezzo",
+        "preco",
+    ),
     "verified": ("verified", "is verified"),
-    "platform": ("platform", "network", "social network"),
+    "platform": (
+        "platform",
+        "network",
+        "social network",
+        "social media",
+        "social platform",
+        "channel type",
+        "plataforma",
+        "plattform",
+        "piattaforma",
+        "reseau",
+        "reseau social",
+        "red social",
+        "rede social",
+        "netzwerk",
+        "soziales netzwerk",
+    ),
     "bio": ("bio", "biography", "description", "about"),
     "date": (
         "date",
@@ -413,6 +473,9 @@ def _qualifier(f: str, leftover: set[str], header: str) -> str | None:
         q = _IDENTIFIER | _NOT_IDENTITY
     elif f == "handle":
         q = _NOT_IDENTITY
+    elif f == "platform":
+        # "Social media handle", "Network followers" name another field on a platform
+        q = _OTHER_FIELD_WORDS
     elif f in COUNT_FIELDS:
         if "%" in header:
             return "%"
@@ -475,6 +538,17 @@ def norm(header: str) -> str:
     h = re.sub(r"[^\w\s]", " ", h)
     return re.sub(r"\s+", " ", h).strip()
 
+
+# the words of every other field's synonyms ("handle", "followers"...): beside a platform's
+# synonym they make the header that field's
+_OTHER_FIELD_WORDS = frozenset(
+    w
+    for f, syns in SYNONYMS.items()
+    if f != "platform"
+    for syn in syns
+    for w in syn.split()
+    if len(w) >= 3 and w not in {w2 for s2 in SYNONYMS["platform"] for w2 in s2.split()}
+)
 
 _COMPACT: dict[str, str] = {}  # a synonym's words run together (csvio.header_key) -> field
 for _f, _syns in SYNONYMS.items():
@@ -627,10 +701,23 @@ def detect(
     col_values = [[r[i] for r in sample if i < len(r)] for i in range(len(headers))]
     name_like: list[int] = []
     bonus: dict[int, float] = {}
+    # a column whose cells name platforms is the platform, whatever its header says
+    # ("Réseau", "Red social", "Social Media": every row became Instagram)
+    by_values = (
+        next(
+            (i for i in range(len(headers)) if i not in used and _platform_cells(col_values[i])),
+            None,
+        )
+        if "platform" not in cm.columns
+        else None
+    )
     for i, h in enumerate(headers):
         if i in used:
             continue
         f, conf = match_header(h)
+        if i == by_values:
+            f, conf = "platform", max(conf, 0.95) if f == "platform" else 0.95
+            cm.how.setdefault("platform", "values (platform names)")
         if f is None:
             continue
         if f in cm.how and cm.how[f] == "override":
@@ -792,6 +879,14 @@ _LAST_NAME = frozenset("lastname surname familyname nachname apellido apellidos"
 _FIRST_LAST = "header (first name + last name)"
 
 
+def _platform_cells(values: list[str]) -> bool:
+    """Most filled cells name a platform ("TikTok", "IG", "YouTube Shorts"); a lone letter
+    ("x", a check mark as often as X) is no evidence."""
+    vals = [v for v in values if not is_missing(v)]
+    named = sum(1 for v in vals if len(platform_key(v)) >= 2 and canonical_platform(v))
+    return bool(vals) and named / len(vals) >= 0.8
+
+
 def _percent_share(values: list[str]) -> float:
     vals = [v for v in values if not is_missing(v)]
     return sum(1 for v in vals if "%" in v) / len(vals) if vals else 0.0
@@ -831,6 +926,26 @@ def _percent_columns(cm: ColumnMap, col_values: list[list[str]]) -> None:
                         f"not read as {f} (kept in extra)",
                     )
                 )
+
+
+# a header naming a country (or its code): its two-letter cells are codes
+_COUNTRY_WORDS = frozenset("country countries code iso nation pais pays land paese".split())
+
+
+def _free_location(header: str, values: list[str]) -> bool:
+    """A country column that is free text ("Location", "City", "Based in"), not a column of
+    countries or of codes: there "LA" and "CA" are not read as Laos and Canada."""
+    if set(norm(header).split()) & _COUNTRY_WORDS:
+        return False
+    return not is_code_column(values)
+
+
+def _profile_link_column(header: str) -> bool:
+    """A link column that is the row's own profile: not a website (a creator's site, or a
+    channel on another platform) and not a link to a named platform's account ("YouTube URL"
+    in a one-row-a-person export)."""
+    words = set(norm(header).split())
+    return not words & {"website", "site", "web", "homepage"} and header_platform(header) is None
 
 
 def _audience_header(header: str) -> bool:
@@ -920,6 +1035,7 @@ def detect_table(
                 (row[i].strip() if i < len(row) and row[i].strip() else h)
                 for i, h in enumerate(headers)
             ]
+            names, grouped = _grouped_names(headers, row, names)
             seen: dict[str, int] = {}
             for i, n in enumerate(names):  # one name a column, as csvio's headers are
                 seen[n] = seen.get(n, 0) + 1
@@ -927,6 +1043,8 @@ def detect_table(
                     names[i] = f"{n}#{seen[n]}"
             cm = detect(names, sample[1:], overrides)
             cm.keys = list(headers)
+            if grouped:
+                cm.notes.append(("header", grouped))
             cm.notes.insert(
                 0,
                 (
@@ -939,6 +1057,48 @@ def detect_table(
             )
             return cm
     return detect(headers, sample, overrides)
+
+
+_BLANK_HEADER = re.compile(r"column \d+")  # csvio's name for a blank header cell
+
+
+def _grouped_names(
+    headers: list[str], row: Sequence[str], names: list[str]
+) -> tuple[list[str], str | None]:
+    """The second header row's names under a grouping header ("Creator,Instagram,,TikTok,"
+    over "Name,Handle,Followers,Handle,Followers"): a group spans the blank cells after it, and
+    a group naming a platform qualifies its columns ("Instagram Followers"), so that each row
+    reads its own platform's count (the Instagram creators got the TikTok followers). A name
+    repeated under groups that name no platform is warned about (None: nothing to say)."""
+    group: list[str] = []
+    current = ""
+    for h in headers:
+        if not _BLANK_HEADER.fullmatch(h):
+            current = h
+        group.append(current)
+    out = list(names)
+    for i, n in enumerate(names):
+        filled = i < len(row) and bool(row[i].strip())
+        if filled and header_platform(group[i]) and not header_platform(n):
+            out[i] = f"{group[i]} {n}"
+    by_name: dict[str, list[int]] = {}
+    for i, n in enumerate(out):
+        by_name.setdefault(norm(n), []).append(i)
+    mixed = [
+        idx
+        for idx in by_name.values()
+        if len(idx) > 1 and len({group[i] for i in idx}) > 1 and match_header(out[idx[0]])[0]
+    ]
+    if not mixed:
+        return out, None
+    shown = "; ".join(
+        f"{out[idx[0]]!r} under " + ", ".join(repr(group[i] or "(no group)") for i in idx)
+        for idx in mixed
+    )
+    return out, (
+        f"columns of the same name under different groups of the header above: {shown}; they "
+        "feed one field, as repeated columns do: check which one was meant"
+    )
 
 
 def platform_of(
@@ -1078,6 +1238,18 @@ def build_spec(
     derive["handle"] = handle_sql(cell)
     derive["cell"] = cell
     plat = f"coalesce(d.link_platform, {_lit(platform)})"
+    profile_cols = [i for i in ordered("url") if _profile_link_column(headers[i])]
+    if profile_cols and not (handle_cols and set(handle_cols) <= set(profile_cols)):
+        # a "Profile URL" beside the handle: its host is the row's platform (Modash's TikTok
+        # rows were all filed under instagram)
+        derive["url_platform"] = coalesce(
+            [
+                f"CASE WHEN NOT ({missing_sql(x[i])}) THEN {link_platform_sql(x[i])} END"
+                for i in profile_cols
+            ],
+            "NULL::VARCHAR",
+        )
+        plat = f"coalesce(d.link_platform, d.url_platform, {_lit(platform)})"
     plat_cols = ordered("platform")[:1]
     for i in plat_cols:
         # "IG", "Instagram Reels", "YT", "X" are the platforms they name (they made ig:,
@@ -1235,18 +1407,20 @@ def build_spec(
         "NULL::VARCHAR",
     )
     cats = [f"CASE WHEN NOT {miss(i)} THEN trim({x[i]}) END" for i in ordered("category")]
-    categories = (
-        f"NULLIF(list_filter([{', '.join(cats)}], lambda c: c IS NOT NULL), [])"
-        if cats
-        else "NULL::VARCHAR[]"
-    )
+    categories = categories_sql(cats) if cats else "NULL::VARCHAR[]"
+    # a location column's "LA" is Los Angeles and "CA" California, not Laos and Canada (they
+    # were read so, silently); a country column's are codes
+    free = {
+        i: "true" if _free_location(headers[i], [r[i] for r in sample if i < len(r)]) else "false"
+        for i in ordered("country")
+    }
     for i in ordered("country")[:1]:
         # a name no table knows ("Narnia", a region) stays in extra as written; say so, since
         # a search by country will not find the creator
         checks.append(
             Check(
                 headers[i],
-                f"(NOT {miss(i)} AND {country_sql(x[i])} IS NULL)",
+                f"(NOT {miss(i)} AND {country_sql(x[i], free[i])} IS NULL)",
                 f"{headers[i]} is not a country closeknit knows (an ISO code such as GB, or a "
                 "country's name; the cell is kept in the creator's extra fields)",
                 value=x[i],
@@ -1274,6 +1448,11 @@ def build_spec(
     derive["country_txt"] = coalesce(
         [f"CASE WHEN NOT ({missing_sql(x[i])}) THEN trim({x[i]}) END" for i in ordered("country")],
         "NULL::VARCHAR",
+    )
+    # whether the cell country_txt took is from a location column (free text)
+    derive["country_free"] = coalesce(
+        [f"CASE WHEN NOT ({missing_sql(x[i])}) THEN {free[i]} END" for i in ordered("country")],
+        "false",
     )
     # the observation date of each row: its date cell, else the export date (--date / file name)
     file_date = f"DATE '{date.isoformat()}'" if date is not None else "NULL::DATE"
@@ -1362,7 +1541,7 @@ def build_spec(
             )
     inner = f"""
       SELECT _seq, {plat} AS platform, d.handle AS handle, {row_date} AS row_date,
-             {country_sql("d.country_txt")} AS country,
+             {country_sql("d.country_txt", "coalesce(d.country_free, false)")} AS country,
              {language_sql("d.language_txt")} AS language,
              {", ".join(f"{v} AS v_{k}" for k, v in values.items())}, r, d
       FROM _bk_ok
@@ -1406,6 +1585,76 @@ def build_spec(
         file_warnings=file_warnings,
         # the file decides its date column's day/month order (values.DateOrder)
         date_columns=tuple((headers[i], x[i]) for i in date_cols),
+    )
+
+
+# categories in the languages of the vendors' exports -> the English word (the niches' names):
+# "Moda" and "Beauté" were categories no English brief or niche matched. English words are not
+# keys: an English cell stays as written.
+_CATEGORY_WORDS: dict[str, tuple[str, ...]] = {
+    "Fashion": ("moda", "mode", "moda y estilo"),
+    "Beauty": ("belleza", "beaute", "schonheit", "bellezza", "beleza"),
+    "Makeup": ("maquillaje", "maquillage", "trucco", "maquiagem"),
+    "Skincare": ("cuidado de la piel", "soin de la peau", "hautpflege", "cura della pelle"),
+    "Food": ("comida", "gastronomia", "gastronomie", "nourriture", "essen", "cibo", "alimentacion"),
+    "Cooking": ("cocina", "cuisine", "kochen", "cucina", "culinaria"),
+    "Travel": ("viajes", "viaje", "voyage", "voyages", "reisen", "reise", "viaggi", "viaggio",
+               "viagens", "viagem", "turismo", "tourisme"),
+    "Lifestyle": ("estilo de vida", "style de vie", "lebensstil", "stile di vita"),
+    "Fitness": ("entrenamiento", "musculation", "allenamento"),
+    "Sports": ("deportes", "deporte", "esportes", "esporte", "sportif", "sportivo"),
+    "Health": ("salud", "sante", "gesundheit", "salute", "saude", "bienestar", "bien etre"),
+    "Family": ("familia", "famille", "familie", "famiglia"),
+    "Parenting": ("maternidad", "paternidad", "crianza", "parentalite", "maternite", "eltern",
+                  "maternita", "maternidade"),
+    "Pets": ("mascotas", "animales", "animaux", "haustiere", "tiere", "animali", "animais"),
+    "Music": ("musica", "musique", "musik"),
+    "Gaming": ("videojuegos", "jeux video", "jeux", "spiele", "videogiochi", "jogos"),
+    "Tech": ("tecnologia", "technologie", "technik", "tecnologia e gadget"),
+    "Photography": ("fotografia", "photographie", "fotografie"),
+    "Books": ("libros", "lectura", "livres", "lecture", "bucher", "libri", "livros", "literatura"),
+    "Interior": ("decoracion", "hogar", "maison", "wohnen", "arredamento",
+                 "decoracao", "interiorismo"),
+    "Gardening": ("jardineria", "jardinage", "garten", "giardinaggio", "jardinagem"),
+    "Comedy": ("comedia", "comedie", "comicita", "humorismo"),
+    "Education": ("educacion", "bildung", "educazione", "educacao"),
+    "Art": ("arte", "kunst"),
+    "Finance": ("finanzas", "finanzen", "finanza", "financas"),
+    "Sustainability": ("sostenibilidad", "durabilite", "nachhaltigkeit", "sostenibilita",
+                       "sustentabilidade"),
+    "Vegan": ("vegano", "vegana", "vegane", "vegetalien"),
+    "Running": ("correr", "course a pied", "laufen", "corsa", "corrida"),
+    "Cycling": ("ciclismo", "cyclisme", "radsport"),
+    "Football": ("futbol", "futebol", "calcio"),
+}  # fmt: skip
+CATEGORY_WORDS: dict[str, str] = {w: en for en, ws in _CATEGORY_WORDS.items() for w in ws}
+
+
+def categories_sql(cells: list[str]) -> str:
+    """SQL: the category cells as one list of items. A cell lists several (``Fashion, Beauty``,
+    ``Travel; Lifestyle``, ``Food | Vegan``, ``Health/Fitness``: it was one item), except a
+    '/' between a word and its variant (``Art/Artists``, ``Actors/actresses``); an item in
+    Spanish, French, German, Italian or Portuguese is its English word (``Moda`` -> Fashion)."""
+    words = ", ".join(f"{_lit(k)}: {_lit(v)}" for k, v in sorted(CATEGORY_WORDS.items()))
+    before = "lower(left(regexp_extract(_p, '(\\w+)\\s*/', 1), 3))"
+    after = "lower(left(regexp_extract(_p, '/\\s*(\\w+)', 1), 3))"
+    slash = (
+        f"CASE WHEN contains(_p, '/') AND NOT (length(_p) - length(replace(_p, '/', '')) = 1 "
+        f"AND {before} = {after}) THEN string_split(_p, '/') ELSE [_p] END"
+    )
+    items = f"flatten(list_transform(regexp_split_to_array(_k, '[,;|]'), lambda _p: {slash}))"
+    english = f"MAP {{{words}}}[regexp_replace(strip_accents(lower(_i)), '[\\s_-]+', ' ', 'g')]"
+    one = (
+        f"CASE WHEN {english} IS NULL THEN _i WHEN _i = lower(_i) THEN lower({english}) "
+        f"ELSE {english} END"
+    )
+    every = (
+        f"flatten(list_transform([{', '.join(cells)}], lambda _k: "
+        f"CASE WHEN _k IS NULL THEN []::VARCHAR[] ELSE list_transform({items}, "
+        "lambda _i: trim(_i)) END))"
+    )
+    return (
+        f"NULLIF(list_transform(list_filter({every}, lambda _i: _i <> ''), lambda _i: {one}), [])"
     )
 
 
@@ -1609,20 +1858,75 @@ def parse_map(items: list[str] | None) -> dict[str, str]:
     return out
 
 
+@dataclass
+class _Text:
+    """The CSV text an export is read from, and for a workbook which sheet it is."""
+
+    path: Path
+    sheet: str | None = None
+    note: str | None = None  # a file warning naming the sheet read, beside others
+
+
 @contextmanager
-def _text_of(path: Path) -> Iterator[Path]:
+def _text_of(
+    path: Path, mapping: dict[str, str] | None = None, encoding: str | None = None
+) -> Iterator[_Text]:
     """The CSV text of an export: :func:`sheets.csv_of`, and also for a workbook saved under a
     .csv name (vendors' "Export to CSV" buttons that send .xlsx), found by its bytes: it was
-    refused as "header cell 1 is not UTF-8" with a line of escaped bytes."""
-    if binary_kind(path) == "xlsx" and path.suffix.lower() not in (".xlsx", ".xlsm"):
-        with tempfile.TemporaryDirectory(prefix="closeknit-sheet-") as tmp:
+    refused as "header cell 1 is not UTF-8" with a line of escaped bytes. Of a workbook of
+    several sheets, the one whose table has a handle column (:func:`_pick_sheet`)."""
+    book_suffix = path.suffix.lower() in (".xlsx", ".xlsm")
+    if not book_suffix and binary_kind(path) != "xlsx":
+        with csv_of(path) as src:
+            yield _Text(src)
+        return
+    with tempfile.TemporaryDirectory(prefix="closeknit-sheet-") as tmp:
+        book = path
+        if not book_suffix:
             # openpyxl goes by the file name's suffix: a copy under .xlsx
             book = Path(tmp) / "book.xlsx"
             shutil.copyfile(path, book)
-            yield sheet_as_csv(book, Path(tmp) / f"{path.stem}.csv")
-        return
-    with csv_of(path) as src:
-        yield src
+        names = sheet_names(book)
+        if len(names) <= 1:
+            yield _Text(sheet_as_csv(book, Path(tmp) / f"{path.stem}.csv"))
+            return
+        yield _pick_sheet(path, book, names, Path(tmp), mapping)
+
+
+def _pick_sheet(
+    path: Path, book: Path, names: list[str], tmp: Path, mapping: dict[str, str] | None
+) -> _Text:
+    """The first sheet whose header names the handle column; else the first where the values
+    give one. Only the first sheet was read: a workbook opening on a "Summary" sheet failed with
+    "cannot tell which column holds the handle", naming no sheet."""
+    fallback: _Text | None = None
+    why: list[str] = []
+    for k, name in enumerate(names):
+        # one folder a sheet: the CSV keeps the workbook's stem (a date in the file name)
+        out = tmp / f"sheet{k}"
+        out.mkdir()
+        src = sheet_as_csv(book, out / f"{path.stem}.csv", name)
+        try:
+            head, rows = open_csv(src)
+            sample = [r.cells for r in itertools.islice(rows, SAMPLE_ROWS) if not r.error]
+            cm = detect_table(head.headers, sample, mapping)
+        except ValidationError as e:
+            why.append(f"{name!r}: {e.message}")
+            continue
+        others = ", ".join(repr(n) for n in names if n != name)
+        text = _Text(src, name, f"read the sheet {name!r} of the workbook (not: {others})")
+        how = cm.how["handle"]
+        if how == "override" or (how.startswith("header") and not how.startswith("header (")):
+            return text
+        if fallback is None:
+            fallback = text
+    if fallback is not None:
+        return fallback
+    raise ValidationError(
+        f"{path}: no sheet of the workbook has a column of handles (sheets: "
+        f"{', '.join(repr(n) for n in names)}); sheet {why[0][:300]}",
+        path=str(path),
+    )
 
 
 def import_vendor_csv(
@@ -1639,11 +1943,17 @@ def import_vendor_csv(
     path = Path(path)
     if not path.is_file():
         raise ValidationError(f"no such file: {path}", path=str(path))
-    with _text_of(path) as src:  # an .xlsx export as CSV text; quarantine names the workbook
+    # an .xlsx export as CSV text; quarantine names the workbook
+    with _text_of(path, mapping, encoding) as text:
+        src = text.path
         enc = None if src != path else encoding
         _cm, spec, head = vendor_plan(
             src, platform=platform, mapping=mapping, date=date, encoding=enc
         )
+        if text.note:
+            spec = dataclasses.replace(
+                spec, file_warnings=(("sheet", text.note), *spec.file_warnings)
+            )
         # the CSV import of every importer: a row with its trailing empty cells dropped (Excel,
         # some exporters) loads with the fields it lacks unknown and a warning
         return load_csv(
@@ -1668,7 +1978,8 @@ def inspect(
 ) -> dict[str, Any]:
     """How a file would be read: platform, export date and the column map (for the CLI)."""
     path = Path(path)
-    with _text_of(path) as src:
+    with _text_of(path, mapping, encoding) as text:
+        src = text.path
         enc = None if src != path else encoding
         head, rows = open_csv(src, encoding=enc)
         headers = head.headers
@@ -1684,7 +1995,9 @@ def inspect(
             "platform": platform_of(src, headers, platform, cm.headers[cm.columns["handle"][0]]),
             "date": d.isoformat() if d else None,
             "encoding": "xlsx" if src != path else head.encoding.removesuffix("-sig"),
+            "sheet": text.sheet,
             "columns": cm.to_dict(),
             "ignored": cm.unmapped(),
-            "warnings": [f"{f}: {r}" for f, r in cm.notes],
+            "warnings": [f"{f}: {r}" for f, r in cm.notes]
+            + ([f"sheet: {text.note}"] if text.note else []),
         }
