@@ -132,7 +132,11 @@ def brief_words(brief: BriefOut) -> str:
     """The filters a brief was read as, in words ("in GB · nano, micro creators"), as the
     web's saved briefs say them (closeknit.figures.filter_words)."""
     f = SavedFilters.model_validate(brief.model_dump(include=set(SavedFilters.model_fields)))
-    return figures.filter_words(f) or "no filters beyond the text"
+    words = figures.filter_words(f)
+    if brief.avoid_niches:
+        gone = ", ".join(n.replace("_", " ") for n in brief.avoid_niches)
+        words = " · ".join(w for w in (words, f"not {gone} creators") if w)
+    return words or "no filters beyond the text"
 
 
 def register(app: typer.Typer) -> None:

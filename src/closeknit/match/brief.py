@@ -31,12 +31,48 @@ COUNTRY_WORDS: dict[str, str] = {
     "japan": "JP", "japanese": "JP", "korea": "KR", "korean": "KR", "turkey": "TR",
     "switzerland": "CH", "swiss": "CH", "new zealand": "NZ", "south africa": "ZA",
     "nigeria": "NG", "chile": "CL", "peru": "PE", "indonesia": "ID", "philippines": "PH",
+    "the states": "US", "united states of america": "US", "stateside": "US",
+    # the country's own name, as a brief in (or for) its language writes it
+    "deutschland": "DE", "españa": "ES", "espana": "ES", "italia": "IT", "méxico": "MX",
+    "brasil": "BR", "frankreich": "FR", "francia": "FR", "alemania": "DE", "allemagne": "DE",
+    "espagne": "ES", "italie": "IT", "royaume-uni": "GB", "reino unido": "GB",
+    "estados unidos": "US", "états-unis": "US", "etats-unis": "US", "schweiz": "CH",
+    "suisse": "CH", "österreich": "AT", "osterreich": "AT", "nederland": "NL", "polska": "PL",
+    "sverige": "SE", "norge": "NO", "danmark": "DK", "inglaterra": "GB", "angleterre": "GB",
 }  # fmt: skip
+# Regions briefs name -> their countries (each listed in what the brief reads as)
+REGION_WORDS: dict[str, list[str]] = {
+    "dach": ["DE", "AT", "CH"],
+    "latam": ["MX", "BR", "AR", "CO", "CL", "PE"],
+    "latin america": ["MX", "BR", "AR", "CO", "CL", "PE"],
+    "scandinavia": ["SE", "NO", "DK"], "scandinavian": ["SE", "NO", "DK"],
+    "scandi": ["SE", "NO", "DK"], "nordics": ["SE", "NO", "DK", "FI"],
+    "nordic": ["SE", "NO", "DK", "FI"], "benelux": ["BE", "NL", "LU"],
+    "north america": ["US", "CA"], "anz": ["AU", "NZ"], "iberia": ["ES", "PT"],
+}  # fmt: skip
+# ISO codes a brief writes in capitals ("ES and PT"): in lower case they are words (es, de, it)
+_CAPITAL_CODES = ("ES", "DE", "FR", "BR", "MX", "NL", "SE", "PT", "AU", "NZ", "IE")
+# the generations and life stages briefs name -> the age range they mean (in 2026: Gen Z born
+# 1997-2012 are 14-29, marketed to as adults 18-24; millennials born 1981-1996 are 30-45)
+AGE_WORDS: dict[str, str] = {
+    "gen z": "18-24", "genz": "18-24", "gen-z": "18-24", "zoomers": "18-24",
+    "millennials": "25-44", "millennial": "25-44", "gen y": "25-44",
+    "gen x": "45-54", "boomers": "55+", "teens": "13-17", "teenagers": "13-17",
+    "college students": "18-24", "university students": "18-24",
+}  # fmt: skip
+_UNDER_OVER = re.compile(
+    r"\b(under|below|over|above)\s+(\d{2})s?\b|\b(\d{2})s?\s+and\s+(over|up|older)\b",
+    re.IGNORECASE,
+)
 # Language words only when explicit ("Spanish-speaking", "in German"): bare adjectives above are
 # read as countries.
-_GENDER = {
+GENDER_TERMS = _GENDER = {
     "women": "F", "woman": "F", "female": "F", "females": "F", "girls": "F", "moms": "F",
-    "mums": "F", "men": "M", "man": "M", "male": "M", "males": "M", "guys": "M", "dads": "M",
+    "mums": "F", "ladies": "F", "mothers": "F", "mujeres": "F", "frauen": "F", "femmes": "F",
+    "donne": "F", "mulheres": "F", "chicas": "F", "madres": "F", "mamans": "F", "mütter": "F",
+    "men": "M", "man": "M", "male": "M", "males": "M", "guys": "M", "dads": "M",
+    "fathers": "M", "gentlemen": "M", "hombres": "M", "männer": "M", "hommes": "M",
+    "uomini": "M", "homens": "M",
 }  # fmt: skip
 _GENDER_WORDS = {"F": "women", "M": "men"}
 
@@ -61,6 +97,7 @@ class Brief(BaseModel):
     max_sponsored_rate: float | None = None  # 0-1
     competitors: list[str] = Field(default_factory=list)  # brands to avoid
     exclude: list[str] = Field(default_factory=list)  # '@handle' or creator_id
+    avoid_niches: list[str] = Field(default_factory=list)  # niche ids ("not gaming")
     budget: float | None = None  # per creator fee ceiling in the workspace currency
     parsed: list[str] = Field(default_factory=list)  # what was read from the free text
     # the least share of the audience ("country", "age", "gender") at which it fits the brief,
@@ -148,6 +185,75 @@ def _money(s: str) -> float | None:
         return None
 
 
+_FLAG_A = 0x1F1E6  # REGIONAL INDICATOR SYMBOL LETTER A: a flag emoji is two of them
+
+
+def _flags(text: str) -> list[str]:
+    """The ISO codes of the flag emoji in ``text`` ('🇬🇧🇺🇸' -> GB, US), in order."""
+    ri = [chr(ord(c) - _FLAG_A + 65) for c in text if _FLAG_A <= ord(c) <= _FLAG_A + 25]
+    known = set(COUNTRY_WORDS.values())
+    pairs = ["".join(ri[i : i + 2]) for i in range(0, len(ri) - 1, 2)]
+    return [c.replace("UK", "GB") for c in pairs if c.replace("UK", "GB") in known]
+
+
+def _age_of(text: str) -> tuple[str | None, str]:
+    """The audience age a brief's text names, and the words it was read from: every range
+    written ('18-24 and 25-34' is 18-34; it kept the first), else a generation or life stage
+    ('Gen Z'), else 'under 25' / 'over 35'. A range written high-low is returned as written
+    (:func:`parse_brief` refuses it)."""
+    spans: list[tuple[int, int]] = []
+    for m in _AGE_RE.finditer(text):
+        if m.group(1):
+            lo, hi = int(m.group(1)), int(m.group(2))
+            if lo > hi:
+                return f"{m.group(1)}-{m.group(2)}", m.group(0)
+            spans.append((lo, hi))
+        else:
+            spans.append((int(m.group(3)), 99))
+    if spans:
+        lo, hi = min(a for a, _ in spans), max(b for _, b in spans)
+        age = f"{lo}+" if hi == 99 else f"{lo}-{hi}"
+        return age, (
+            age
+            if len(spans) == 1
+            else " and ".join(f"{a}+" if b == 99 else f"{a}-{b}" for a, b in spans)
+        )
+    low = text.lower()
+    for word, age in sorted(AGE_WORDS.items(), key=lambda kv: -len(kv[0])):
+        if re.search(rf"(?<![\w]){re.escape(word)}(?![\w])", low):
+            return age, word
+    w = _UNDER_OVER.search(low)
+    if w:
+        if w.group(1) in ("under", "below"):
+            return f"13-{int(w.group(2)) - 1}", w.group(0)
+        if w.group(1):
+            return f"{int(w.group(2))}+", w.group(0)
+        return f"{int(w.group(3))}+", w.group(0)
+    return None, ""
+
+
+# "not gaming", "no alcohol", "without tech": what the brief does not want; its words are
+# no content to look for ("desk setup, not gaming" ranked gaming creators first)
+_NEGATED = re.compile(
+    r"\b(?:not|no|non|without|excluding|except|avoid|avoiding)\s+(?:any\s+)?"
+    r"([a-z][\w'-]*(?:\s+[a-z][\w'-]*)?)",
+    re.IGNORECASE,
+)
+
+
+def _niche_named(phrase: str) -> str | None:
+    """The niche a negated phrase names ('gaming', 'home workout', 'pets'), else None."""
+    from closeknit.match.taxonomy import NICHES
+
+    words = phrase.lower().split()
+    for cand in (" ".join(words), words[0]):
+        for n in NICHES:
+            names = {n.id.replace("_", " "), n.label.lower()}
+            if cand in names or cand.rstrip("s") in names:
+                return n.id
+    return None
+
+
 def parse_brief(text: str, **filters: Any) -> Brief:
     """A Brief from free text; explicit ``filters`` win over hints read from the text.
 
@@ -178,6 +284,22 @@ def parse_brief(text: str, **filters: Any) -> Brief:
             countries.append(iso)
             low = re.sub(pat, " ", low)
             parsed.append(f"country {iso}{_from(word, iso)}")
+    for word, isos in sorted(REGION_WORDS.items(), key=lambda kv: -len(kv[0])):
+        pat = rf"(?<![\w.]){re.escape(word)}(?![\w])"
+        if re.search(pat, low):
+            new = [c for c in isos if c not in countries]
+            countries += new
+            low = re.sub(pat, " ", low)
+            if new:
+                parsed.append(f'countries {", ".join(new)} (from "{word}")')
+    for code in _CAPITAL_CODES:
+        if re.search(rf"(?<![\w.]){code}(?![\w])", text) and code not in countries:
+            countries.append(code)
+            parsed.append(f"country {code}")
+    for code in _flags(text):
+        if code not in countries:
+            countries.append(code)
+            parsed.append(f"country {code} (from its flag)")
     if countries:
         found["countries"] = countries
     langs = []
@@ -187,19 +309,24 @@ def parse_brief(text: str, **filters: Any) -> Brief:
             parsed.append(f"language {code}{_from(word, code)}")
     if langs:
         found["languages"] = langs
-    m = _AGE_RE.search(text)
-    if m:
-        if m.group(1):
-            found["audience_age"] = f"{m.group(1)}-{m.group(2)}"
-        else:
-            found["audience_age"] = f"{m.group(3)}+"
-        parsed.append(f"audience age {found['audience_age']}")
+    age, age_from = _age_of(text)
+    if age:
+        found["audience_age"] = age
+        parsed.append(f"audience age {age}{_from(age_from, age)}")
     for w in re.findall(r"[a-z]+", text.lower()):
         if w in _GENDER:
             found["audience_gender"] = _GENDER[w]
             who = _GENDER_WORDS[_GENDER[w]]
             parsed.append(f"audience gender {who}{_from(w, who)}")
             break
+    avoid: list[str] = []
+    for m in _NEGATED.finditer(text):
+        niche = _niche_named(m.group(1))
+        if niche and niche not in avoid:
+            avoid.append(niche)
+            parsed.append(f'leaves out {niche.replace("_", " ")} creators (from "{m.group(0)}")')
+    if avoid:
+        found["avoid_niches"] = avoid
     plats = [p for p in PLATFORMS if re.search(rf"\b{p}\b", text.lower())]
     if plats:
         found["platforms"] = plats
@@ -228,4 +355,8 @@ def content_text(brief: Brief) -> str:
     """The brief's text with parsed budget/age hints removed (they carry no topic)."""
     t = _MONEY_RE.sub(" ", brief.text)
     t = _AGE_RE.sub(" ", t)
+    t = _UNDER_OVER.sub(" ", t)
+    # a niche the brief leaves out is no content to look for; other negations stay ("no
+    # equipment" describes home workouts)
+    t = _NEGATED.sub(lambda m: " " if _niche_named(m.group(1)) else m.group(0), t)
     return re.sub(r"\s+", " ", t).strip(" ,.;")

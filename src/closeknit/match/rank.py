@@ -570,6 +570,8 @@ def discover(
                 len(r),
             ),
         )
+    if brief.avoid_niches:
+        drop("niche", tab.has_niche[r] & _isin(tab.niche[r], brief.avoid_niches))
     if brief.platforms:
         drop("platform", ~_isin(tab.platform[r], brief.platforms))
     if brief.tiers:

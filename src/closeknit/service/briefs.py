@@ -373,6 +373,9 @@ class BriefOut(Out):
     max_sponsored_rate: float | None
     competitors: list[str]
     exclude: list[str]
+    avoid_niches: list[str] = Field(
+        default_factory=list, description="niches the text leaves out ('not gaming')"
+    )
     budget: float | None
     parsed: list[str]
 

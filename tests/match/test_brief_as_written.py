@@ -1,0 +1,103 @@
+"""Briefs as marketers write them (a tester's list): regions, a country's own name, codes in
+capitals, flags, generations, "under 25", several age ranges, gender words of other languages,
+"not gaming"; and the function words of other languages are no content (a Spanish brief's
+"para", "en", "y" matched every Spanish-speaking creator at relevance 1.0)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from closeknit.match.brief import content_text, parse_brief
+from closeknit.match.relevance import content_query
+from closeknit.store import open_store
+
+
+@pytest.mark.parametrize(
+    ("text", "countries"),
+    [
+        ("yoga mats for women in the States", ["US"]),
+        ("running gear for DACH", ["DE", "AT", "CH"]),
+        ("LATAM moms who cook", ["MX", "BR", "AR", "CO", "CL", "PE"]),
+        ("millennials in Scandinavia", ["SE", "NO", "DK"]),
+        ("Laufschuhe für Frauen in Deutschland", ["DE"]),
+        ("crema solar para mujeres jóvenes en España y México", ["ES", "MX"]),
+        ("women in ES and PT", ["ES", "PT"]),
+        ("skincare 🇬🇧🇺🇸", ["GB", "US"]),
+        ("es gibt mehr", []),  # lower-case "es" is a word, not Spain
+        ("we help us grow", []),  # "us" the pronoun
+    ],
+)
+def test_countries_as_written(text: str, countries: list[str]) -> None:
+    assert parse_brief(text).countries == countries
+
+
+@pytest.mark.parametrize(
+    ("text", "age"),
+    [
+        ("women 18-24 and 25-34", "18-34"),  # it kept the first range
+        ("Gen Z gamers", "18-24"),
+        ("millennials who cook", "25-44"),
+        ("skincare for under 25s", "13-24"),
+        ("over 35s who garden", "35+"),
+        ("mums 40 and over", "40+"),
+        ("teens", "13-17"),
+        ("over 9000 likes", None),
+    ],
+)
+def test_ages_as_written(text: str, age: str | None) -> None:
+    assert parse_brief(text).audience_age == age
+
+
+@pytest.mark.parametrize(
+    ("text", "gender"),
+    [("Frauen in Berlin", "F"), ("mujeres", "F"), ("femmes", "F"), ("ladies", "F"),
+     ("hombres", "M"), ("gentlemen", "M")],
+)  # fmt: skip
+def test_gender_words_of_other_languages(text: str, gender: str) -> None:
+    assert parse_brief(text).audience_gender == gender
+
+
+def test_a_niche_the_brief_leaves_out_is_read_and_is_no_content() -> None:
+    b = parse_brief("desk setup, not gaming")
+    assert b.avoid_niches == ["gaming"]
+    assert 'leaves out gaming creators (from "not gaming")' in b.parsed
+    assert content_text(b) == "desk setup"
+    # a negation that names no niche stays content ("no equipment" is a kind of home workout)
+    keep = parse_brief("no equipment home workouts")
+    assert keep.avoid_niches == [] and "equipment" in content_query(keep)
+
+
+def test_function_words_of_other_languages_are_no_content() -> None:
+    q = content_query(parse_brief("crema solar para mujeres jóvenes en España y México"))
+    assert q.split() == ["crema", "solar", "jóvenes"]
+    assert content_query(parse_brief("mocktails and drinks, no alcohol")).split() == [
+        "mocktails",
+        "drinks",
+        "alcohol",
+    ]
+    # the English briefs the relevance model was learned on read the same words as before
+    assert content_query(parse_brief("sports clothing for home-workout fans, UK, 18-25")) == (
+        "sports clothing home-workout"
+    )
+
+
+def test_discover_leaves_out_the_niche_the_brief_says_not(small_world: Path) -> None:
+    from closeknit.match.rank import discover
+
+    st = open_store(small_world)
+    try:
+        niche = st.query(
+            "SELECT niche, count(*) AS n FROM creator_niche GROUP BY 1 ORDER BY 2 DESC LIMIT 1"
+        )[0]["niche"]
+        words = niche.replace("_", " ")
+        res = discover(st, "default", parse_brief(f"{words} and more, not {words}"), limit=100)
+        assert res.excluded.get("niche", 0) > 0
+        got = {
+            r["creator_id"]: r["niche"]
+            for r in st.query("SELECT creator_id, niche FROM creator_niche")
+        }
+        assert all(got.get(m.creator_id) != niche for m in res.matches)
+    finally:
+        st.close()
