@@ -138,8 +138,10 @@ def test_the_demo_prints_its_plan_as_closeknit_plan_does(store: Store) -> None:
         print_plan(plan)
     demo, cmd = got.get().splitlines(), want.get().splitlines()
     how = f"{method_words(plan.method)}, {status_words(plan.status)}"
-    assert demo[0].strip() == f"plan under budget 20,000.00 ({how})"
-    assert cmd[0].strip() == f"plan ({how})"
+    assert demo[0] == cmd[0] and demo[0].startswith("the brief reads as: ")
+    assert demo[1].strip() == f"plan under budget 20,000.00 ({how})"
+    assert cmd[1].strip() == f"plan ({how})"
+    demo, cmd = demo[1:], cmd[1:]
     assert demo[1:] == cmd[1:] and "exp. revenue" not in got.get()
     assert f"@{plan.picks[0].handle}" in got.get()
     assert max(len(x) for x in demo) <= 80

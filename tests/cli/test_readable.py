@@ -162,7 +162,10 @@ def test_plan_names_its_method_and_status_in_words(store: Store) -> None:
     with console.capture() as got:
         print_plan(plan.model_copy(update={"status": "too_few_fit", "method": "milp"}))
     out = got.get()
-    assert "(exact optimisation, too few creators fit)" in out.splitlines()[0], out
+    lines = out.splitlines()
+    # what the brief was read as comes first, then the table's title
+    assert lines[0].startswith("the brief reads as: "), out
+    assert "(exact optimisation, too few creators fit)" in lines[1], out
     assert "milp" not in out and "too_few_fit" not in out and "gap to bound" not in out, out
 
 

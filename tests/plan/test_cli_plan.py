@@ -40,6 +40,10 @@ def test_plan_and_fees_commands(tmp_path: Path) -> None:
     assert d["cost"]["mid"] <= 4000 and len(d["picks"]) >= 2
     big = d["comparison"]["best_single_macro_or_mega"]
     assert big["status"] == "ok" and big["in_plan"] is False, big
+    # none of the big creators this budget buys posts about running: the comparison says so
+    # (it read as a fair alternative at 0.03x ROAS)
+    assert big["relevance"] < 0.5 and "fits this brief with a relevance of" in big["note"], big
+    assert d["brief_read"]["text"] == "running shoes" and d["brief_read"]["parsed"] == []
     # a plan of that big creator alone: the comparison says it is the plan's own pick
     res = runner.invoke(
         app,

@@ -45,6 +45,7 @@ from closeknit.cli.common import (
     store_for,
     workspace_of,
 )
+from closeknit.cli.discover import brief_words
 from closeknit.errors import ValidationError
 from closeknit.service import plans as svc
 from closeknit.service.fee_basis import FeeBasis
@@ -455,6 +456,13 @@ def print_plan(plan: svc.PlanOut, title: str = "plan") -> None:
     (``plans show``) and the demo's read the same. ``title`` heads the table, followed by the
     plan's method and status in words ("plan under budget 5,000.00 (exact optimisation, proved
     best)" in the demo)."""
+    if plan.brief_read is not None:
+        # what the brief was read as: a country word the parser did not know ("in the States")
+        # sent a plan worldwide without a word
+        read = plan.brief_read
+        if read.budget == plan.budget:  # the plan's own budget, said below with its cost
+            read = read.model_copy(update={"budget": None})
+        console.print(f"the brief reads as: {brief_words(read)}")
     kept = any(p.locked for p in plan.picks)
     rows = [
         {
@@ -464,7 +472,7 @@ def print_plan(plan: svc.PlanOut, title: str = "plan") -> None:
             "tier": p.tier,
             "niche": p.niche,
             "followers": p.followers,
-            "fit": round(p.relevance, 2),
+            "fit": f"{p.relevance:.2f}",
             "fee": p.fee.mid,
             "revenue": p.expected_revenue,
             "orders": round(p.expected_orders, 1),

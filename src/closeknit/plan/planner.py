@@ -1179,14 +1179,23 @@ def _best_single_big(
     best = max(ok, key=lambda i: big.orders[i])
     fr = big.frame
     far = _beyond_history(big, [best])
-    return {
-        "status": "ok",
-        "note": (
+    notes = []
+    if float(big.relevance[best]) < BIG_MIN_RELEVANCE:
+        # the best forecast among the big creators the budget buys may not fit the brief at
+        # all (a parenting creator for running shoes): said, so the comparison is not read as
+        # a fair alternative
+        notes.append(
+            f"it fits this brief with a relevance of {float(big.relevance[best]):.0%}: no big "
+            "creator who fits is within the budget"
+        )
+    if far:
+        notes.append(
             f"its forecast reaches beyond the past campaigns it learned from: {far[1]}; read "
             "it as a rough guide"
-            if far
-            else None
-        ),
+        )
+    return {
+        "status": "ok",
+        "note": "; ".join(notes) or None,
         "creator_id": _at(fr, "creator_id", best),
         "handle": _at(fr, "handle", best),
         "tier": _at(fr, "tier", best),
@@ -1199,6 +1208,11 @@ def _best_single_big(
         },
         "expected": _metrics(big, [best], c, budget),
     }
+
+
+# under this relevance (content × audience fit) the big creator a plan is compared with is said
+# not to fit the brief
+BIG_MIN_RELEVANCE = 0.5
 
 
 def _tier_floor(name: str) -> int:

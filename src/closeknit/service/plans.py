@@ -28,7 +28,7 @@ from closeknit.plan import (
 )
 from closeknit.plan.planner import discover_candidates
 from closeknit.service.base import CreatorRef, In, Out, Timestamp
-from closeknit.service.briefs import BriefIn, saved_brief_in
+from closeknit.service.briefs import BriefIn, BriefOut, saved_brief_in
 from closeknit.service.discover import Filters, left_out, restrict
 from closeknit.service.fee_basis import FeeBasis
 from closeknit.store import Store, resolve_creator_id
@@ -176,7 +176,8 @@ class PlanSide(Out):
 
 class BigCreator(Out):
     """The best single macro/mega creator the whole budget buys, by the same forecast;
-    ``status`` is ``ok`` or says why there is none (``note``)."""
+    ``status`` is ``ok`` or says why there is none (``note``, which also says when the creator
+    does not fit the brief)."""
 
     status: Literal["ok", "none_affordable"]
     note: str | None = None
@@ -288,6 +289,11 @@ class PlanOut(Out):
     excluded: list[str] = Field(default_factory=list, description="creator ids left out")
     currency: str | None = Field(
         default=None, description="ISO 4217 code of every amount (the workspace's currency)"
+    )
+    brief_read: BriefOut | None = Field(
+        default=None,
+        description="the brief as read: the filters in force and what was read from its text "
+        "(None on plans saved before 2026-12-06)",
     )
 
 
@@ -552,6 +558,7 @@ def plan(store: Store, workspace: str, req: PlanIn) -> PlanOut:
         raise _left_out(e, counts) from None
     d = res.to_dict()
     d["brief"] = brief_in.text
+    d["brief_read"] = BriefOut.of(brief)
     locked_set = set(locked)
     for p in d["picks"]:
         p["locked"] = p["creator_id"] in locked_set
