@@ -199,3 +199,22 @@ def test_saved_plan_features_equal_the_query_and_follow_writes(
         assert after["clean"][0] < 0.01 < got["clean"][0]
     finally:
         st.close()
+
+
+def test_a_pick_that_does_not_pay_for_itself_is_named(tmp_path: Path) -> None:
+    """The objective is revenue, not revenue less fees: a large budget took a creator expected
+    to bring 0.95x its fee without a word (a tester's 1,000,000 budget)."""
+    from closeknit.service import plans as psvc
+
+    st = open_store(tmp_path / "p.duckdb")
+    try:
+        seed_creators(st, 40)
+        plan = psvc.plan(
+            st, "default", psvc.PlanIn(text="running and fitness", budget=20000, on_brief_share=0.0)
+        )
+        losing = [p for p in plan.picks if p.expected_revenue < p.fee.mid]
+        assert losing, "the synthetic store's off-brief picks bring less than their fees"
+        note = next(n for n in plan.notes if "expected to bring less revenue than" in n)
+        assert f"@{losing[0].handle} (" in note and "aim for profit" in note
+    finally:
+        st.close()

@@ -1422,6 +1422,19 @@ def make_plan(
                 f"{figures.percent(floor)} (kept: you named them)"
             )
     picks = _explain(m, sol)
+    losing = [k for k in picks if k.fee["mid"] > 0 and k.expected_revenue < k.fee["mid"]]
+    if losing and c.objective in ("revenue", "conversions", "reach"):
+        # the objective counts revenue (or orders, reach), not what is left after the fee: a
+        # pick expected to bring less than it costs was added to a large budget without a word
+        shown = ", ".join(
+            f"@{k.handle} ({k.expected_revenue / k.fee['mid']:.2f}× its fee)" for k in losing[:3]
+        )
+        notes.append(
+            f"{figures.count(len(losing), 'pick')} {'is' if len(losing) == 1 else 'are'} "
+            f"expected to bring less revenue than {'its' if len(losing) == 1 else 'their'} "
+            f"fee: {shown}; aim for profit (with the margin) to leave out creators who do not "
+            "pay for themselves"
+        )
     expected = _metrics(m, sol.selected, c, budget)
     if sol.selected:
         expected["on_brief_mean"] = round(float(m.on_brief[sol.selected].mean()), 4)
