@@ -197,6 +197,11 @@ def test_trends_show_growth_by_the_ratio_rule(small_world: Path) -> None:
 
     assert re.search(rf"#{re.escape(t['hashtag'])} +{re.escape(figures.ratio(t['lift']))} ", out)
     assert not re.search(r"\d\.\dx\b", out), out
+    # ranked by z, which the table shows (it hid it, so 5.95x sat above 130.84x unexplained),
+    # and the early riders outlast the counts at 80 columns
+    assert "surest rise (z) first" in " ".join(out.split()), out
+    head = next(line for line in out.splitlines() if line.startswith("hashtag"))
+    assert " z " in head and "first riders" in head, out
     rows = _rows(_run(small_world, *args, "--csv"))
     assert float(rows[0]["growth"]) == pytest.approx(t["lift"])
 

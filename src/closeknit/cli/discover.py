@@ -356,8 +356,11 @@ def register(app: typer.Typer) -> None:
             pa, pb = (x.isoformat() for x in res.compared_with)
             print_table(
                 rows,
-                title=f"rising topics {a} to {b} against {pa} to {pb} (early riders first)",
-                priority=["hashtag", "growth", "posts", "creators", "first riders"],
+                # ranked by z, how sure the rise is (not by growth): the column stays, and the
+                # first riders outlast the counts at 80 columns
+                title=f"rising topics {a} to {b} against {pa} to {pb}, surest rise (z) first; "
+                "early riders first",
+                priority=["hashtag", "growth", "z", "first riders", "creators", "posts"],
                 # the growth by the ratio rule (closeknit.figures: "8.63×", as on the web)
                 formats={"growth": ratio, "z": lambda v: f"{v:.1f}"},
             )
