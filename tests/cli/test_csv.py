@@ -70,8 +70,11 @@ def test_plan_fees_niches_and_models_print_every_column_as_csv(small_world: Path
     picks = json.loads(_cli(small_world, *PLAN, "--json"))["picks"]
     rows = _csv(small_world, *PLAN)
     assert [r["creator_id"] for r in rows] == [p["creator_id"] for p in picks]
-    assert {"handle", "fee", "expected_revenue", "relevance"} <= set(rows[0])  # every column
+    assert {"handle", "fee_mid", "expected_revenue", "relevance"} <= set(rows[0])  # every column
     assert float(rows[0]["expected_revenue"]) == pytest.approx(picks[0]["expected_revenue"])
+    # the fee range in cells of its own, not a JSON object a spreadsheet reads as text
+    assert float(rows[0]["fee_mid"]) == pytest.approx(picks[0]["fee"]["mid"])
+    assert not any(v.startswith(("{", "[")) for r in rows for v in r.values()), rows[0]
 
     h = _first_handles(small_world, 1)[0]
     fees = _csv(small_world, "fees", h)

@@ -446,9 +446,23 @@ def _cut(text: str, n: int) -> str:
 
 
 def pick_rows(plan: svc.PlanOut) -> list[dict[str, object]]:
-    """A plan's picks with every column, one row each (``plan --csv``): nested values (the
-    fee range, overlaps) as JSON cells."""
-    return [p.to_json() for p in plan.picks]
+    """A plan's picks with every column, one row each (``plan --csv``): the fee range as its
+    own cells (fee_low, fee_mid, fee_high, fee_method) and the overlaps as handles with their
+    share; a spreadsheet read the JSON objects these were as text."""
+    rows: list[dict[str, object]] = []
+    for p in plan.picks:
+        d = p.to_json()
+        fee = d.pop("fee")
+        at = list(d).index("expected_revenue") + 1
+        items = list(d.items())
+        flat = {f"fee_{k}": fee.get(k) for k in ("low", "mid", "high", "method")}
+        d = dict(items[:at] + list(flat.items()) + items[at:])
+        d["overlap_with"] = "; ".join(
+            f"@{o.handle}" + (f" ({o.share:.0%})" if o.share is not None else "")
+            for o in p.overlap_with
+        )
+        rows.append(d)
+    return rows
 
 
 def print_plan(plan: svc.PlanOut, title: str = "plan") -> None:
