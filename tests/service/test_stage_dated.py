@@ -14,21 +14,16 @@ from typer.testing import CliRunner
 from closeknit.cli import app
 from closeknit.service import campaigns as svc
 from closeknit.store import Store, open_store
-from closeknit.track import campaigns as cp
 from closeknit.track.codes import assign
 from closeknit.track.roas import report
-from tests.track.helpers import order, seed
+from tests.track.helpers import contracted, order, seed
 
 LIVE = dt.datetime(2024, 3, 4, 18, 0)
 
 
 def _campaign(st: Store) -> str:
     seed(st)
-    cp.create_campaign(st, "default", "Spring", landing_url="https://s.example/", budget=900)
-    cp.add_creator(st, "default", "spring", "@zoe")
-    for stage in ("contacted", "negotiating"):
-        cp.set_stage(st, "default", "spring", "@zoe", stage)
-    cp.set_stage(st, "default", "spring", "@zoe", "contracted", fee=200.0)
+    contracted(st, "Spring", "@zoe", 200.0)
     link = assign(st, "default", "spring")[0]["link"]
     with st.transaction() as tx:
         tx.insert_rows("orders", [order(1, LIVE + dt.timedelta(days=2), 75.0, landing=link)])

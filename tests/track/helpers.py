@@ -164,3 +164,18 @@ class MiniSMTP:
                 say("250 OK")
         conn.close()
         self.sock.close()
+
+
+def contracted(store: Store, name: str, handle: str, fee: float, budget: float = 900.0) -> str:
+    """A campaign ``name`` (after ``seed``) with ``handle`` moved to contracted at ``fee``;
+    returns the campaign id."""
+    from closeknit.track import campaigns as cp
+
+    cid = cp.create_campaign(
+        store, "default", name, landing_url="https://s.example/", budget=budget
+    ).campaign_id
+    cp.add_creator(store, "default", cid, handle)
+    for stage in ("contacted", "negotiating"):
+        cp.set_stage(store, "default", cid, handle, stage)
+    cp.set_stage(store, "default", cid, handle, "contracted", fee=fee)
+    return str(cid)

@@ -9,7 +9,7 @@ from closeknit.store import Store
 from closeknit.track import campaigns as cp
 from closeknit.track.codes import assign
 from closeknit.track.roas import report
-from tests.track.helpers import order, seed
+from tests.track.helpers import contracted, order, seed
 
 LIVE = dt.datetime(2026, 9, 2, 17, 0)
 
@@ -311,11 +311,7 @@ def test_refunds_come_off_revenue_and_other_currencies_are_left_out(store: Store
     """A fully refunded order counted as a sale in revenue, ROAS and CPA, and an order in EUR
     was added to a USD campaign as if it were USD, both without a word."""
     seed(store)
-    cp.create_campaign(store, "default", "Glow", landing_url="https://s.example/", budget=900)
-    cp.add_creator(store, "default", "glow", "@anna.runs")
-    for st in ("contacted", "negotiating"):
-        cp.set_stage(store, "default", "glow", "@anna.runs", st)
-    cp.set_stage(store, "default", "glow", "@anna.runs", "contracted", fee=300.0)
+    contracted(store, "Glow", "@anna.runs", 300.0)
     cp.set_stage(store, "default", "glow", "@anna.runs", "content_live", at=LIVE)
     code = assign(store, "default", "glow")[0]["code"]
     eur = order(4, LIVE + dt.timedelta(hours=4), 100.0, code=code, cogs=10)
