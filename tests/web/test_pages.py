@@ -491,6 +491,29 @@ def test_moving_a_deal_reloads_the_campaigns_results(tmp_path: Path) -> None:
         )
         assert r.status_code == 200 and 'id="board-error"' in r.text, r.text[:300]
         assert 'class="board"' in r.text and "data-stage=" in r.text
+        # a move dated after the fact (a go-live recorded later) keeps its date; a date in the
+        # future is refused in words
+        assert 'name="at"' in r.text
+        r = c.post(
+            f"/campaigns/{a.campaign_id}/move",
+            data={"csrf_token": token, "creator": a.creators[0], "stage": "negotiating",
+                  "at": "2026-10-03"},
+            headers={"HX-Request": "true"},
+        )  # fmt: skip
+        assert r.status_code == 200 and 'id="board-error"' not in r.text, r.text[:300]
+        row = _st.query(
+            "SELECT changed_at FROM campaign_stage_history WHERE creator_id = ? AND to_stage = "
+            "'negotiating'",
+            [a.creators[0]],
+        )
+        assert str(row[0]["changed_at"]).startswith("2026-10-03"), row
+        r = c.post(
+            f"/campaigns/{a.campaign_id}/move",
+            data={"csrf_token": token, "creator": a.creators[0], "stage": "contracted",
+                  "at": "2999-01-01"},
+            headers={"HX-Request": "true"},
+        )  # fmt: skip
+        assert "not a date in the past" in r.text, r.text[:300]
 
 
 def test_the_lifts_credited_revenue_says_it_covers_another_period(

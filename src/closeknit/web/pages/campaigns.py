@@ -209,14 +209,21 @@ def move(
     campaign_id: str,
     creator: Annotated[str, Form(max_length=200)],
     stage: Annotated[str, Form(max_length=40)],
+    at: Annotated[str, Form(max_length=40)] = "",
 ) -> Response:
     try:
-        req = svc.StageIn.model_validate({"stage": stage})
+        # "when" dates a move recorded after the fact (a go-live starts the link window)
+        req = svc.StageIn.model_validate({"stage": stage, "at": at.strip() or None})
         svc.set_stage(store, p.workspace_id, campaign_id, creator, req, actor=p.actor)
     except CloseknitError as e:
         return _refused(request, p, store, campaign_id, e)
-    except PydanticValidationError:
-        bad = ValidationError("that is not a stage", field="stage")
+    except PydanticValidationError as e:
+        where = str(e.errors()[0]["loc"][0]) if e.errors() else "stage"
+        bad = (
+            ValidationError("that is not a date in the past (YYYY-MM-DD)", field="at")
+            if where == "at"
+            else ValidationError("that is not a stage", field="stage")
+        )
         return _refused(request, p, store, campaign_id, bad)
     return _changed(request, p, store, campaign_id)
 
