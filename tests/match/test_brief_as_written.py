@@ -101,3 +101,30 @@ def test_discover_leaves_out_the_niche_the_brief_says_not(small_world: Path) -> 
         assert all(got.get(m.creator_id) != niche for m in res.matches)
     finally:
         st.close()
+
+
+@pytest.mark.parametrize(
+    ("text", "budget", "currency"),
+    [("jewellery, budget 5000 EUR", 5000.0, "EUR"), ("€2,500 for skincare", 2500.0, "EUR"),
+     ("budget $5k", 5000.0, None), ("budget 300 usd per creator", 300.0, "USD")],
+)  # fmt: skip
+def test_the_budgets_currency_is_read_where_the_text_names_one(
+    text: str, budget: float, currency: str | None
+) -> None:
+    b = parse_brief(text)
+    assert (b.budget, b.budget_currency) == (budget, currency)
+    assert "eur" not in content_query(b).split()
+
+
+def test_a_budget_in_another_currency_is_said(small_world: Path) -> None:
+    """'budget 5000 EUR' was read as 5,000 in the workspace's USD, silently."""
+    from closeknit.service import discover as dsvc
+
+    st = open_store(small_world)
+    try:
+        out = dsvc.discover(st, "default", dsvc.DiscoverIn(text="fitness, budget 5000 EUR"))
+        assert any("written in EUR: it is read as 5,000.00 USD" in n for n in out.notes)
+        same = dsvc.discover(st, "default", dsvc.DiscoverIn(text="fitness, budget 5000 USD"))
+        assert not any("written in" in n for n in same.notes)
+    finally:
+        st.close()

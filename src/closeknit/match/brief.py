@@ -99,6 +99,7 @@ class Brief(BaseModel):
     exclude: list[str] = Field(default_factory=list)  # '@handle' or creator_id
     avoid_niches: list[str] = Field(default_factory=list)  # niche ids ("not gaming")
     budget: float | None = None  # per creator fee ceiling in the workspace currency
+    budget_currency: str | None = None  # the currency the text wrote the budget in, if it said
     parsed: list[str] = Field(default_factory=list)  # what was read from the free text
     # the least share of the audience ("country", "age", "gender") at which it fits the brief,
     # where the user set one (discover's min_country_share, ...); else the learned bar, the
@@ -172,6 +173,13 @@ def bucket_overlap(bucket: str, rng: tuple[int, int]) -> float:
 _AGE_RE = re.compile(r"\b(?:aged?\s+)?(\d{2})\s*(?:-|–|—|to)\s*(\d{2})\b|\b(\d{2})\s*\+")
 _MONEY_RE = re.compile(
     r"(?:budget(?:\s+of)?\s*[:=]?\s*)([$£€]?\s*\d[\d,.]*\s*[kK]?)|([$£€]\s*\d[\d,.]*\s*[kK]?)"
+)
+# the currency a brief's budget is written in, where it says one: a code after the amount
+# ("5000 EUR") or a symbol that names one currency ("$" does not: US, Canada, Australia...)
+_CURRENCY_AFTER = re.compile(r"\s*([A-Za-z]{3})\b")
+_SYMBOL_CURRENCY = {"€": "EUR", "£": "GBP"}
+_CURRENCY_CODES = frozenset(
+    "USD EUR GBP CAD AUD NZD CHF SEK NOK DKK PLN BRL MXN ARS COP CLP INR JPY ZAR".split()
 )
 
 
@@ -340,7 +348,14 @@ def parse_brief(text: str, **filters: Any) -> Brief:
         val = _money(mm.group(1) or mm.group(2))
         if val:
             found["budget"] = val
-            parsed.append(f"budget {figures.money(val)}")
+            written = (mm.group(1) or mm.group(2)).strip()
+            cur = _SYMBOL_CURRENCY.get(written[:1])
+            after = _CURRENCY_AFTER.match(text, mm.end())
+            if after and after.group(1).upper() in _CURRENCY_CODES:
+                cur = after.group(1).upper()
+            if cur:
+                found["budget_currency"] = cur
+            parsed.append(f"budget {figures.money(val)}" + (f" ({cur})" if cur else ""))
     text_age = found.get("audience_age")
     for k, v in filters.items():
         if v not in (None, [], ""):
@@ -354,6 +369,7 @@ def parse_brief(text: str, **filters: Any) -> Brief:
 def content_text(brief: Brief) -> str:
     """The brief's text with parsed budget/age hints removed (they carry no topic)."""
     t = _MONEY_RE.sub(" ", brief.text)
+    t = re.sub(rf"\b(?:{'|'.join(_CURRENCY_CODES)})\b", " ", t)  # "budget 5000 EUR"
     t = _AGE_RE.sub(" ", t)
     t = _UNDER_OVER.sub(" ", t)
     # a niche the brief leaves out is no content to look for; other negations stay ("no

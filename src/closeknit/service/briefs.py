@@ -377,7 +377,24 @@ class BriefOut(Out):
         default_factory=list, description="niches the text leaves out ('not gaming')"
     )
     budget: float | None
+    budget_currency: str | None = Field(
+        default=None, description="the currency the text wrote the budget in, where it said one"
+    )
     parsed: list[str]
+
+
+def currency_note(brief: Brief, workspace_currency: str) -> str | None:
+    """What to say when the brief's text wrote its budget in another currency than the
+    workspace's: it is read as that many of the workspace's ("budget 5000 EUR" was 5,000 USD,
+    silently)."""
+    cur = brief.budget_currency
+    if not cur or brief.budget is None or cur == workspace_currency.upper():
+        return None
+    return (
+        f"the brief's budget is written in {cur}: it is read as {brief.budget:,.2f} "
+        f"{workspace_currency.upper()}, the workspace's currency (no exchange rate is kept); "
+        "give it in that currency"
+    )
 
 
 def parse(req: BriefIn) -> BriefOut:
