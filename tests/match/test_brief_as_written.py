@@ -92,7 +92,7 @@ def test_discover_leaves_out_the_niche_the_brief_says_not(small_world: Path) -> 
             "SELECT niche, count(*) AS n FROM creator_niche GROUP BY 1 ORDER BY 2 DESC LIMIT 1"
         )[0]["niche"]
         words = niche.replace("_", " ")
-        res = discover(st, "default", parse_brief(f"{words} and more, not {words}"), limit=100)
+        res = discover(st, "default", parse_brief(f"lifestyle and more, not {words}"), limit=100)
         assert res.excluded.get("niche", 0) > 0
         got = {
             r["creator_id"]: r["niche"]
@@ -128,3 +128,43 @@ def test_a_budget_in_another_currency_is_said(small_world: Path) -> None:
         assert not any("written in" in n for n in same.notes)
     finally:
         st.close()
+
+
+@pytest.mark.parametrize(
+    ("text", "countries", "age", "avoid", "gender"),
+    [
+        # a reviewer's list of what the first version of these rules misread
+        ("Skincare for women in Latin America", ["MX", "BR", "AR", "CO", "CL", "PE"], None, [],
+         "F"),
+        ("gear for North America", ["US", "CA"], None, [], None),
+        ("Case for the new iPhone SE", [], None, [], None),
+        ("Desk setup with the Logitech MX Master 3S", [], None, [], None),
+        ("Brand committed to DE&I", [], None, [], None),
+        ("UK, DE and FR", ["GB", "DE", "FR"], None, [], None),
+        ("Coffee brand, no coffee snobs", [], None, [], None),
+        ("travel gear, no travel bloggers", [], None, [], None),
+        ("women 25-34, 15-30 second reels", [], "25-34", [], "F"),
+        ("audience 25-34, 10+ posts per creator", [], "25-34", [], None),
+        ("quick recipes under 30 minutes", [], None, [], None),
+        ("ships to over 20 countries", [], None, [], None),
+        ("Fathers Day gift guide", [], None, [], None),
+        ("Scandinavian design furniture", [], None, [], None),
+    ],
+)  # fmt: skip
+def test_what_a_brief_does_not_say_is_not_read(
+    text: str, countries: list[str], age: str | None, avoid: list[str], gender: str | None
+) -> None:
+    b = parse_brief(text)
+    assert (b.countries, b.audience_age, b.avoid_niches, b.audience_gender) == (
+        countries,
+        age,
+        avoid,
+        gender,
+    )
+
+
+def test_content_words_that_look_like_function_words_stay() -> None:
+    for text, word in (("faux fur coats", "fur"), ("pour-over coffee kit", "pour-over"),
+                       ("comic con cosplay", "con"), ("nordic design", "nordic"),
+                       ("new mothers postpartum", "mothers")):  # fmt: skip
+        assert word in content_query(parse_brief(text)).split(), text

@@ -45,9 +45,8 @@ REGION_WORDS: dict[str, list[str]] = {
     "dach": ["DE", "AT", "CH"],
     "latam": ["MX", "BR", "AR", "CO", "CL", "PE"],
     "latin america": ["MX", "BR", "AR", "CO", "CL", "PE"],
-    "scandinavia": ["SE", "NO", "DK"], "scandinavian": ["SE", "NO", "DK"],
-    "scandi": ["SE", "NO", "DK"], "nordics": ["SE", "NO", "DK", "FI"],
-    "nordic": ["SE", "NO", "DK", "FI"], "benelux": ["BE", "NL", "LU"],
+    "scandinavia": ["SE", "NO", "DK"], "nordics": ["SE", "NO", "DK", "FI"],
+    "benelux": ["BE", "NL", "LU"],
     "north america": ["US", "CA"], "anz": ["AU", "NZ"], "iberia": ["ES", "PT"],
 }  # fmt: skip
 # ISO codes a brief writes in capitals ("ES and PT"): in lower case they are words (es, de, it)
@@ -68,10 +67,10 @@ _UNDER_OVER = re.compile(
 # read as countries.
 GENDER_TERMS = _GENDER = {
     "women": "F", "woman": "F", "female": "F", "females": "F", "girls": "F", "moms": "F",
-    "mums": "F", "ladies": "F", "mothers": "F", "mujeres": "F", "frauen": "F", "femmes": "F",
+    "mums": "F", "ladies": "F", "mujeres": "F", "frauen": "F", "femmes": "F",
     "donne": "F", "mulheres": "F", "chicas": "F", "madres": "F", "mamans": "F", "mütter": "F",
     "men": "M", "man": "M", "male": "M", "males": "M", "guys": "M", "dads": "M",
-    "fathers": "M", "gentlemen": "M", "hombres": "M", "männer": "M", "hommes": "M",
+    "gentlemen": "M", "hombres": "M", "männer": "M", "hommes": "M",
     "uomini": "M", "homens": "M",
 }  # fmt: skip
 _GENDER_WORDS = {"F": "women", "M": "men"}
@@ -204,6 +203,15 @@ def _flags(text: str) -> list[str]:
     return [c.replace("UK", "GB") for c in pairs if c.replace("UK", "GB") in known]
 
 
+# what follows a number that is not an age ("15-30 second reels", "under 30 minutes", "over 20
+# countries", "10+ posts")
+_NOT_AGE = re.compile(
+    r"\s*(?:%|k\b|x\b|sec|second|min|minute|hour|day|week|month|post|countr|follower|creator|"
+    r"video|reel|stor|item|product|piece|unit|order|like|view|[$€£])",
+    re.IGNORECASE,
+)
+
+
 def _age_of(text: str) -> tuple[str | None, str]:
     """The audience age a brief's text names, and the words it was read from: every range
     written ('18-24 and 25-34' is 18-34; it kept the first), else a generation or life stage
@@ -211,12 +219,14 @@ def _age_of(text: str) -> tuple[str | None, str]:
     (:func:`parse_brief` refuses it)."""
     spans: list[tuple[int, int]] = []
     for m in _AGE_RE.finditer(text):
+        if _NOT_AGE.match(text, m.end()):  # "15-30 second reels", "10+ posts"
+            continue
         if m.group(1):
             lo, hi = int(m.group(1)), int(m.group(2))
             if lo > hi:
                 return f"{m.group(1)}-{m.group(2)}", m.group(0)
             spans.append((lo, hi))
-        else:
+        elif int(m.group(3)) >= 13:
             spans.append((int(m.group(3)), 99))
     if spans:
         lo, hi = min(a for a, _ in spans), max(b for _, b in spans)
@@ -230,8 +240,8 @@ def _age_of(text: str) -> tuple[str | None, str]:
     for word, age in sorted(AGE_WORDS.items(), key=lambda kv: -len(kv[0])):
         if re.search(rf"(?<![\w]){re.escape(word)}(?![\w])", low):
             return age, word
-    w = _UNDER_OVER.search(low)
-    if w:
+    w = next((x for x in _UNDER_OVER.finditer(low) if not _NOT_AGE.match(low, x.end())), None)
+    if w and int(w.group(2) or w.group(3)) >= 14:
         if w.group(1) in ("under", "below"):
             return f"13-{int(w.group(2)) - 1}", w.group(0)
         if w.group(1):
@@ -249,16 +259,26 @@ _NEGATED = re.compile(
 )
 
 
+_CREATOR_WORDS = frozenset(
+    "creators creator influencers influencer content channels channel accounts account "
+    "bloggers blogger youtubers posts videos".split()
+)
+
+
 def _niche_named(phrase: str) -> str | None:
     """The niche a negated phrase names ('gaming', 'home workout', 'pets'), else None."""
     from closeknit.match.taxonomy import NICHES
 
     words = phrase.lower().split()
-    for cand in (" ".join(words), words[0]):
-        for n in NICHES:
-            names = {n.id.replace("_", " "), n.label.lower()}
-            if cand in names or cand.rstrip("s") in names:
-                return n.id
+    # "gaming", "gaming creators", "tech content": the whole phrase names the niche ("no
+    # coffee snobs" in a coffee brief left every coffee creator out when its first word did)
+    if len(words) > 1 and words[-1] in _CREATOR_WORDS:
+        words = words[:-1]
+    cand = " ".join(words)
+    for n in NICHES:
+        names = {n.id.replace("_", " "), n.label.lower()}
+        if cand in names or cand.rstrip("s") in names:
+            return n.id
     return None
 
 
@@ -281,6 +301,14 @@ def parse_brief(text: str, **filters: Any) -> Brief:
     parsed: list[str] = []
     found: dict[str, Any] = {}
     countries: list[str] = []
+    for word, isos in sorted(REGION_WORDS.items(), key=lambda kv: -len(kv[0])):
+        pat = rf"(?<![\w.]){re.escape(word)}(?![\w])"
+        if re.search(pat, low):
+            new = [c for c in isos if c not in countries]
+            countries += new
+            low = re.sub(pat, " ", low)
+            if new:
+                parsed.append(f'countries {", ".join(new)} (from "{word}")')
     for word, iso in sorted(COUNTRY_WORDS.items(), key=lambda kv: -len(kv[0])):
         pat = rf"(?<![\w.]){re.escape(word)}(?![\w])"
         if re.search(pat, low) and iso not in countries:
@@ -292,16 +320,14 @@ def parse_brief(text: str, **filters: Any) -> Brief:
             countries.append(iso)
             low = re.sub(pat, " ", low)
             parsed.append(f"country {iso}{_from(word, iso)}")
-    for word, isos in sorted(REGION_WORDS.items(), key=lambda kv: -len(kv[0])):
-        pat = rf"(?<![\w.]){re.escape(word)}(?![\w])"
-        if re.search(pat, low):
-            new = [c for c in isos if c not in countries]
-            countries += new
-            low = re.sub(pat, " ", low)
-            if new:
-                parsed.append(f'countries {", ".join(new)} (from "{word}")')
     for code in _CAPITAL_CODES:
-        if re.search(rf"(?<![\w.]){code}(?![\w])", text) and code not in countries:
+        # in a list of markets only ("in ES and PT", "UK, DE"): "iPhone SE", "MX Master",
+        # "DE&I" and "a certified PT" are no countries
+        listed = (
+            rf"(?:\b(?:in|for|across|to|and|or)\s+|[,/(]\s*){code}"
+            rf"(?=\s*(?:$|[,./);]|\band\b|\bor\b))"
+        )
+        if re.search(listed, text) and code not in countries:
             countries.append(code)
             parsed.append(f"country {code}")
     for code in _flags(text):
@@ -330,6 +356,11 @@ def parse_brief(text: str, **filters: Any) -> Brief:
     avoid: list[str] = []
     for m in _NEGATED.finditer(text):
         niche = _niche_named(m.group(1))
+        # a niche the rest of the brief asks for is not left out ("travel gear, no travel
+        # bloggers" wants travel creators who are not bloggers)
+        rest = (text[: m.start()] + " " + text[m.end() :]).lower()
+        if niche and re.search(rf"\b{re.escape(niche.replace('_', ' '))}", rest):
+            continue
         if niche and niche not in avoid:
             avoid.append(niche)
             parsed.append(f'leaves out {niche.replace("_", " ")} creators (from "{m.group(0)}")')
@@ -374,5 +405,6 @@ def content_text(brief: Brief) -> str:
     t = _UNDER_OVER.sub(" ", t)
     # a niche the brief leaves out is no content to look for; other negations stay ("no
     # equipment" describes home workouts)
-    t = _NEGATED.sub(lambda m: " " if _niche_named(m.group(1)) else m.group(0), t)
+    gone = set(brief.avoid_niches)
+    t = _NEGATED.sub(lambda m: " " if _niche_named(m.group(1)) in gone else m.group(0), t)
     return re.sub(r"\s+", " ", t).strip(" ,.;")

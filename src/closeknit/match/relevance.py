@@ -58,11 +58,9 @@ import numpy as np
 
 from closeknit.match.bm25 import BM25, tokens
 from closeknit.match.brief import (
-    AGE_WORDS,
     COUNTRY_WORDS,
     GENDER_TERMS,
     PLATFORMS,
-    REGION_WORDS,
     TIERS,
     Brief,
     content_text,
@@ -95,17 +93,38 @@ STOP = (
     }  # fmt: skip
     | set(PLATFORMS)
     | set(TIERS)
-    | {w for k in (*REGION_WORDS, *AGE_WORDS, *GENDER_TERMS) for w in k.split()}
+    # the words of a region, generation or gender the brief reads as a filter (not "north",
+    # "nordic", "college", "mothers": content as often)
+    | {
+        "dach",
+        "latam",
+        "scandinavia",
+        "nordics",
+        "benelux",
+        "iberia",
+        "anz",
+        "gen",
+        "genz",
+        "zoomers",
+        "millennials",
+        "millennial",
+        "boomers",
+        "teens",
+        "teenagers",
+        "ladies",
+        "gentlemen",
+    }
+    | {w for w in GENDER_TERMS if w not in {"moms", "mums", "dads"}}
     # function words of the languages creators post in: a Spanish brief's "para", "en", "y"
     # matched every Spanish-speaking creator, whatever they post about ("crema solar para
     # mujeres" found sustainability and coffee creators at relevance 1.0), and "no" in
     # "mocktails, no alcohol" matched whoever writes "no"
     | set(
         """no not nor non without very just only also all any some more most less than too so
-    de del la las el los lo y o u en para por con sin un una unos unas al que su sus es
-    le les des du et ou pour par avec sans au aux une pas ans
-    der die das den dem des und oder für fur mit ohne ein eine einen im am zu von vom zum zur
-    nicht jahre di il gli della delle dei per senza uno ed
+    de del la las el los lo y o u en para por sin un una unos unas al que su sus es
+    le les des du et ou par avec sans au aux une pas ans
+    der die das den dem des und oder für mit ohne ein eine einen im am zu von vom zum zur
+    nicht jahre di il gli della delle dei per senza ed
     do da dos das em com sem um uma na nas nos ao aos""".split()
     )
 )
