@@ -68,16 +68,31 @@ def test_an_export_without_ids_merges_into_the_orders_imported_with_them(
 def test_orders_imported_with_ids_after_the_export_take_its_place(
     store: Store, tmp_path: Path
 ) -> None:
-    import_shopify(store, "default", _csv(tmp_path / "noid.csv"))
+    import_shopify(store, "default", _csv(tmp_path / "noid.csv", refunded="80.00"))
     assert [o["order_id"] for o in _orders(store)] == ["1020"]
-    (tmp_path / "o.jsonl").write_text(
-        _json(5600000001020, "#1020", "2024-03-05T10:00:00+01:00", refunds=80.0)
-    )
+    # a back-fill of old payloads (updated long before the export was imported) takes the
+    # export's place under its Id, and does not turn its refund back (the reviewer's case: a
+    # refunded order became a paid sale again)
+    (tmp_path / "o.jsonl").write_text(_json(5600000001020, "#1020", "2024-03-05T10:00:00+01:00"))
     import_shopify(store, "default", tmp_path / "o.jsonl")
     assert _orders(store) == [
         {"order_id": "5600000001020", "total": 80.0, "refunded": 80.0,
          "discount_codes": ["LAURA15"]}
     ]  # fmt: skip
+
+
+def test_an_old_payload_does_not_undo_an_exports_refund(store: Store, tmp_path: Path) -> None:
+    """An export with Ids carries a refund; a back-fill payload updated before it was imported
+    came after it and made the order paid again."""
+    head = "Id," + HEADER
+    (tmp_path / "ids.csv").write_text(
+        head + "5600000001020,#1020,a@b.org,refunded,USD,80.00,80.00,LAURA15,"
+        "2024-03-05 10:00:00 +0100,80.00,1,Serum,80.00\n"
+    )
+    import_shopify(store, "default", tmp_path / "ids.csv")
+    (tmp_path / "o.jsonl").write_text(_json(5600000001020, "#1020", "2024-03-05T10:00:00+01:00"))
+    import_shopify(store, "default", tmp_path / "o.jsonl")
+    assert _orders(store)[0]["refunded"] == 80.0
 
 
 def test_a_name_two_shops_share_or_another_day_is_not_merged(store: Store, tmp_path: Path) -> None:
@@ -112,3 +127,21 @@ def test_a_webhook_for_an_order_the_export_keyed_by_name_takes_its_place(
     }
     handle_shopify_webhook(store, "default", body, headers, "s3cret")
     assert [o["order_id"] for o in _orders(store)] == ["5600000001020"]
+
+
+def test_a_webhooks_order_is_not_folded_when_two_orders_share_its_name(
+    store: Store, tmp_path: Path
+) -> None:
+    """Filtered to the webhook's order before the one-candidate rule, every Name-keyed row
+    looked alone: the USD export row was folded into the other shop's EUR order."""
+    from closeknit.connectors.shopify import fold_name_keyed
+
+    lines = [
+        _json(5600000001020, "#1020", "2024-03-05T10:00:00+01:00"),
+        _json(7700000001020, "#1020", "2024-03-05T10:20:00+01:00"),
+    ]
+    (tmp_path / "two.jsonl").write_text("\n".join(lines) + "\n")
+    import_shopify(store, "default", tmp_path / "two.jsonl")
+    import_shopify(store, "default", _csv(tmp_path / "noid.csv"))
+    assert fold_name_keyed(store, "default", only=["7700000001020"]) == 0
+    assert len(_orders(store)) == 3

@@ -144,6 +144,15 @@ def test_profile_links_give_each_rows_platform(store: Store, tmp_path: Path) -> 
         "instagram:tomas_travels",
         "instagram:zed",
     }
+    # the platform the user names wins: a link to another platform is no reason to file the
+    # row there (a YouTube link in an Instagram export made a youtube: creator)
+    g = write_text(
+        tmp_path / "ig.csv",
+        "Username,Link,Followers\nannafit,https://youtube.com/@annafit,2000\n",
+    )
+    import_vendor_csv(store, "default", g, date="2025-06-01", platform="instagram")
+    assert "instagram:annafit" in creators_by_id(store)
+    assert "youtube:annafit" not in creators_by_id(store)
 
 
 def test_a_website_column_does_not_decide_the_platform(store: Store, tmp_path: Path) -> None:

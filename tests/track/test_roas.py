@@ -341,3 +341,25 @@ def test_refunds_come_off_revenue_and_other_currencies_are_left_out(store: Store
     assert (
         "1 attributed order in EUR (100.00 EUR) is left out: the campaign reports in USD" in notes
     )
+
+
+def test_a_shop_whose_orders_are_all_in_another_currency_is_counted_and_said(
+    store: Store,
+) -> None:
+    """A EUR shop whose workspace kept the default USD: leaving every order out read as ROAS 0.
+    All orders in one other currency are counted, with a note to set the campaign's."""
+    seed(store)
+    contracted(store, "Euro", "@anna.runs", 100.0)
+    cp.set_stage(store, "default", "euro", "@anna.runs", "content_live", at=LIVE)
+    code = assign(store, "default", "euro")[0]["code"]
+    rows = [order(k, LIVE + dt.timedelta(hours=k), 50.0, code=code) for k in (1, 2)]
+    for r in rows:
+        r["currency"] = "EUR"
+    with store.transaction() as tx:
+        tx.insert_rows("orders", rows)
+    r = report(store, "default", "euro")
+    assert r.totals["revenue"] == 100.0 and r.totals["orders"] == 2
+    assert any("every attributed order is in EUR and the campaign is in USD" in n for n in r.notes)
+    from closeknit.track.lift import attributed_revenue
+
+    assert attributed_revenue(store, "default", "euro") == 100.0

@@ -20,6 +20,7 @@ each order only; lines are grouped by ``Name`` into one record per order.
 
 from __future__ import annotations
 
+import datetime as _dt
 import hashlib
 import json
 import re
@@ -501,6 +502,9 @@ def _csv_order(
         # what the export has no column for stays NULL, so merging into an order imported
         # from JSON keeps its values (orders merge field by field)
         row = rec.rows["orders"][0]
+        # an export has no updated_at: its state is dated by its import, so an older payload
+        # imported later (a back-fill) does not turn its refund or cancellation back
+        row["observed_at"] = _dt.datetime.now(_dt.UTC).replace(tzinfo=None)
         for col, fields in _CSV_ONLY_IF_PRESENT.items():
             if col not in head:
                 for f in fields:
@@ -589,7 +593,7 @@ def import_shopify(
     if short and res.n_loaded:
         _short_lines_warning(store, workspace, res, short)
     if res.n_loaded:
-        fold_name_keyed(store, workspace, csv_newer=source == "shopify_csv")
+        fold_name_keyed(store, workspace)
     return res
 
 
@@ -599,53 +603,59 @@ _NAME_KEY = (
 )
 
 
-def fold_name_keyed(
-    store: Store, workspace: str, *, csv_newer: bool, only: list[str] | None = None
-) -> int:
+def fold_name_keyed(store: Store, workspace: str, *, only: list[str] | None = None) -> int:
     """Merge each order an admin export without its Id column keyed by Name into the same order
     imported with its Id (JSON, a webhook, an export with Ids): the same Name, created within
-    the same hour, one such order only (two shops can both have a #1001). The import just made
-    wins field by field where it has a value (``csv_newer``: the export's). Before, the order
-    was stored twice (1020 and 5600000001020) and a creator was credited its revenue twice.
-    ``only``: the ids of the orders just stored (a webhook's one order), else every order.
-    Returns the orders merged."""
+    15 hours (an export's times may lack their offset), one such order only (two shops can both
+    have a #1001). Field by field the newer state wins (``observed_at``: Shopify's updated_at,
+    an export's import time), the other filling what it lacks. Before, the order was stored
+    twice (1020 and 5600000001020) and a creator was credited its revenue twice. ``only``: the
+    ids of the orders just stored (a webhook's one order), else every order. Returns the
+    orders merged."""
     name_n, name_i = _NAME_KEY.format(t="n"), _NAME_KEY.format(t="i")
     pairs_sql = (
-        "SELECT n.order_id AS n_id, min(i.order_id) AS i_id FROM orders n JOIN orders i ON "
-        "i.workspace_id = n.workspace_id AND i.order_id <> n.order_id "
+        "SELECT * FROM (SELECT n.order_id AS n_id, min(i.order_id) AS i_id FROM orders n "
+        "JOIN orders i ON i.workspace_id = n.workspace_id AND i.order_id <> n.order_id "
         f"AND {name_i} = n.order_id "
         "AND (i.created_at IS NULL OR n.created_at IS NULL OR "
-        "abs(epoch(i.created_at) - epoch(n.created_at)) <= 3600) "
-        f"WHERE n.workspace_id = ? AND n.source = 'shopify_csv' AND n.order_id = {name_n} "
-        "AND n.order_id <> '' "
-        + ("AND (i.order_id IN (SELECT unnest($only)) OR n.order_id IN (SELECT unnest($only))) "
+        "abs(epoch(i.created_at) - epoch(n.created_at)) <= 15 * 3600) "
+        f"WHERE n.workspace_id = $ws AND n.source = 'shopify_csv' AND n.order_id = {name_n} "
+        "AND n.order_id <> '' GROUP BY n.order_id HAVING count(*) = 1)"
+        # the one-candidate rule first: filtered before it, a webhook's order was always alone
+        + (" WHERE i_id IN (SELECT unnest($only)) OR n_id IN (SELECT unnest($only))"
            if only is not None else "")
-        + "GROUP BY n.order_id HAVING count(*) = 1"
     )  # fmt: skip
     with store.transaction() as tx:
-        pairs = tx.query(
-            pairs_sql.replace("?", "$ws"),
-            {"ws": workspace, **({"only": only} if only is not None else {})},
-        )
+        pairs = tx.query(pairs_sql, {"ws": workspace, **({"only": only} if only else {})})
         if not pairs:
             return 0
         cols = [
             r["column_name"]
             for r in tx.query(
                 "SELECT column_name FROM information_schema.columns WHERE table_name = 'orders' "
-                "AND column_name NOT IN ('workspace_id', 'order_id', 'source') "
+                "AND column_name NOT IN ('workspace_id', 'order_id', 'source', 'observed_at') "
                 "ORDER BY ordinal_position"
             )
         ]
         # the target row is the Id-keyed one (t); the Name-keyed one (n) is folded into it
-        w, lo = ("n", "t") if csv_newer else ("t", "n")
+        newer = (
+            "coalesce(n.observed_at, '-infinity'::TIMESTAMP) > coalesce(t.observed_at, "
+            "'-infinity'::TIMESTAMP)"
+        )
+
+        def merged(c: str, w: str, lo: str) -> str:
+            if c == "extra":
+                return (
+                    f"CASE WHEN {w}.extra IS NULL THEN {lo}.extra WHEN {lo}.extra IS NULL "
+                    f"THEN {w}.extra ELSE json_merge_patch({lo}.extra, {w}.extra) END"
+                )
+            return f"coalesce({w}.{c}, {lo}.{c})"
+
         sets = ", ".join(
-            f"extra = CASE WHEN {w}.extra IS NULL THEN {lo}.extra WHEN {lo}.extra IS NULL "
-            f"THEN {w}.extra ELSE json_merge_patch({lo}.extra, {w}.extra) END"
-            if c == "extra"
-            else f"{c} = coalesce({w}.{c}, {lo}.{c})"
+            f"{c} = CASE WHEN {newer} THEN {merged(c, 'n', 't')} ELSE {merged(c, 't', 'n')} END"
             for c in cols
         )
+        sets += ", observed_at = greatest(n.observed_at, t.observed_at)"
         tx.execute("CREATE OR REPLACE TEMP TABLE _fold (n_id VARCHAR, i_id VARCHAR)")
         tx.executemany("INSERT INTO _fold VALUES (?, ?)", [[p["n_id"], p["i_id"]] for p in pairs])
         tx.execute(

@@ -1173,6 +1173,7 @@ def build_spec(
     date: _dt.date | None,
     preamble: Sequence[str] = (),
     lines: Sequence[int] = (),
+    platform_given: bool = False,
 ) -> JsonSpec:
     """The SQL that reads one export under column map ``cm`` (one spec per file).
 
@@ -1239,7 +1240,13 @@ def build_spec(
     derive["cell"] = cell
     plat = f"coalesce(d.link_platform, {_lit(platform)})"
     profile_cols = [i for i in ordered("url") if _profile_link_column(headers[i])]
-    if profile_cols and not (handle_cols and set(handle_cols) <= set(profile_cols)):
+    # (not when the user named the file's platform: a "Link" to the creator's YouTube channel
+    # in an Instagram export made a youtube: creator with the Instagram followers)
+    if (
+        profile_cols
+        and not platform_given
+        and not (handle_cols and set(handle_cols) <= set(profile_cols))
+    ):
         # a "Profile URL" beside the handle: its host is the row's platform (Modash's TikTok
         # rows were all filed under instagram)
         derive["url_platform"] = coalesce(
@@ -1840,7 +1847,15 @@ def vendor_plan(
     plat = platform_of(path, headers, platform, cm.headers[cm.columns["handle"][0]])
     d = date_of(path, date, preamble)
     lines = [r.line for r in first if not r.error]
-    spec = build_spec(cm, sample, platform=plat, date=d, preamble=preamble, lines=lines)
+    spec = build_spec(
+        cm,
+        sample,
+        platform=plat,
+        date=d,
+        preamble=preamble,
+        lines=lines,
+        platform_given=platform is not None,
+    )
     return cm, spec, {"platform": plat, "date": d.isoformat() if d else None}
 
 

@@ -189,18 +189,31 @@ def attributed_revenue(
     """Code/last-click revenue by the product's attribution rule (the ROAS report's figure);
     with ``start``/``end``, only orders placed in that window."""
     from closeknit.track.attribution import attribute
+    from closeknit.track.roas import order_currency
 
     attribute(store, workspace, campaign_id)
-    # the report's rule: net of refunds, orders in another currency than the campaign's left out
+    # the report's rule: net of refunds, orders in another currency than the one the report
+    # counts in (roas.order_currency) left out
+    base = (
+        "FROM attributions a JOIN orders o ON o.workspace_id = a.workspace_id AND o.order_id = "
+        "a.order_id WHERE a.workspace_id = ? AND a.campaign_id = ?"
+    )
+    ccy = store.scalar(
+        "SELECT upper(coalesce(currency, 'USD')) FROM campaigns WHERE workspace_id = ? AND "
+        "campaign_id = ?",
+        [workspace, campaign_id],
+    )
+    seen = [
+        r["c"]
+        for r in store.query(f"SELECT DISTINCT o.currency AS c {base}", [workspace, campaign_id])
+    ]
+    shop = order_currency(str(ccy or "USD"), seen)
     window = "AND CAST(o.created_at AS DATE) BETWEEN ? AND ?" if start and end else ""
     v = store.scalar(
         "SELECT sum(a.revenue - least(greatest(coalesce(o.refunded, 0), 0), "
-        "greatest(a.revenue, 0))) FROM attributions a JOIN orders o ON o.workspace_id = "
-        "a.workspace_id AND o.order_id = a.order_id JOIN campaigns c ON c.workspace_id = "
-        "a.workspace_id AND c.campaign_id = a.campaign_id WHERE a.workspace_id = ? AND "
-        "a.campaign_id = ? AND (o.currency IS NULL OR o.currency = '' OR upper(o.currency) = "
-        f"upper(coalesce(c.currency, 'USD'))) {window}",
-        [workspace, campaign_id, *([start, end] if window else [])],
+        f"greatest(a.revenue, 0))) {base} AND (o.currency IS NULL OR o.currency = '' OR "
+        f"upper(o.currency) = ?) {window}",
+        [workspace, campaign_id, shop, *([start, end] if window else [])],
     )
     return float(v or 0.0)
 

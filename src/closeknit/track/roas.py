@@ -175,14 +175,16 @@ def report(
             row["spend_fee"] += float(row["fee"])
             row["spend"] += float(row["fee"])
     ccy = (camp.currency or "USD").upper()
+    attributed = _attributed(store, workspace, campaign_id, attr)
+    shop = order_currency(ccy, [o["currency"] for o in attributed])
     foreign: dict[str, list[float]] = {}
-    for o in _attributed(store, workspace, campaign_id, attr):
+    for o in attributed:
         row = per.get(o["creator_id"])
         if row is None:
             continue
         total = float(o["revenue"] or 0)
         oc = str(o["currency"] or "").upper()
-        if oc and oc != ccy:
+        if oc and oc != shop:
             # no exchange rate is kept: 100 EUR added to a USD campaign as 100 was wrong
             f = foreign.setdefault(oc, [0, 0.0])
             f[0] += 1
@@ -251,6 +253,12 @@ def report(
                 else ""
             )
         )
+    if shop != ccy:
+        notes.append(
+            f"every attributed order is in {shop} and the campaign is in {ccy}: the orders are "
+            f"summed as they are and set against spend in {ccy}; set the campaign's currency "
+            f"to {shop} if that is what it spends in"
+        )
     for oc, (n, amt) in sorted(foreign.items()):
         notes.append(
             f"{count(int(n), 'attributed order')} in {oc} ({amt:,.2f} {oc}) "
@@ -283,6 +291,16 @@ def report(
         attribution=attr.to_dict() if attr else None,
         notes=notes,
     )
+
+
+def order_currency(campaign_currency: str, currencies: list[Any]) -> str:
+    """The currency a campaign's attributed orders are counted in: the campaign's, unless
+    none of them is in it and all are in one other (a shop in EUR whose workspace was never
+    set from the default USD: leaving every order out read as ROAS 0)."""
+    seen = {str(c).upper() for c in currencies if c}
+    if campaign_currency not in seen and len(seen) == 1:
+        return seen.pop()
+    return campaign_currency
 
 
 def _attributed(store: Store, workspace: str, campaign_id: str, attr: Any) -> list[dict[str, Any]]:

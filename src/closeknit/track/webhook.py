@@ -109,7 +109,7 @@ def handle_shopify_webhook(
             raise ValidationError(f"order rejected: {rec.reason}", field=rec.field)
         load(store, [rec], source="shopify_webhook", workspace=workspace)
         # the same order imported before from an export without its Id column (keyed by Name)
-        fold_name_keyed(store, workspace, csv_newer=False, only=[str(payload.get("id"))])
+        fold_name_keyed(store, workspace, only=[str(payload.get("id"))])
     except Exception:
         # let Shopify's retry (same webhook id) through after a failure
         with store.transaction() as tx:
