@@ -23,7 +23,6 @@ from closeknit.match.candidates import CandidateTable, get_table
 from closeknit.match.rank import DEFAULT_WEIGHTS, left_out_text
 from closeknit.service.base import Date, Day, In, Out
 from closeknit.service.briefs import BriefIn, BriefOut, Filters, currency_note, saved_brief_in
-from closeknit.service.settings import currency
 from closeknit.store import Store, resolve_creator_id
 
 Model = Literal["minilm", "minilm-fp32", "minilm-numpy", "static", "hash"]
@@ -477,6 +476,9 @@ def discover(store: Store, workspace: str, req: DiscoverIn) -> DiscoverOut:
     d = res.to_dict()
     d["brief"] = brief.to_dict()
     d["excluded"] = left_out(d["excluded"], counts)
+    # imported here: settings pulls in the accounts service, which `discover` never needs
+    from closeknit.service.settings import currency
+
     said = currency_note(brief, currency(store, workspace))
     if said:
         d["notes"].append(said)
