@@ -136,3 +136,38 @@ def test_an_older_payload_never_turns_a_cancelled_order_back_into_a_sale(
     (tmp_path / "newest.jsonl").write_text(json.dumps(newest) + "\n")
     import_shopify(store, "default", tmp_path / "newest.jsonl")
     assert state("1031") == {"refunded": 90.0, "fin": "refunded", "counted": True}
+
+
+def test_an_export_saved_before_a_refund_does_not_turn_it_back(
+    store: Store, tmp_path: Path
+) -> None:
+    """An export is dated by its import (it has no updated_at): one saved before a refund and
+    imported after the refund's webhook won by date and made the order paid again. Refunds
+    only grow, a status only moves on and a cancellation stays, whatever the dates say."""
+    from closeknit.connectors.shopify import import_shopify
+    from closeknit.track.orders import counted
+
+    refund = {"transactions": [{"kind": "refund", "status": "success", "amount": "75.00"}]}
+    p = {**json.loads(shopify_payload(1040, 75.0, code="JULIA15")), "refunds": [refund],
+         "financial_status": "refunded", "updated_at": "2026-09-04T08:00:00Z"}  # fmt: skip
+    body = json.dumps(p).encode()
+    handle_shopify_webhook(store, "default", body, _headers(body, "w-1040"), SECRET)
+    at = "2026-09-04T09:00:00Z"
+    void = {**json.loads(shopify_payload(1041, 30.0)), "financial_status": "voided",
+            "cancelled_at": at, "updated_at": at}  # fmt: skip
+    body = json.dumps(void).encode()
+    handle_shopify_webhook(store, "default", body, _headers(body, "w-1041"), SECRET)
+    head = "Id,Name,Financial Status,Currency,Subtotal,Total,Created at,Refunded Amount\n"
+    (tmp_path / "old.csv").write_text(
+        head + "1040,#1040,paid,USD,75.00,75.00,2026-09-03 10:00:00 +0000,0.00\n"
+        "1041,#1041,paid,USD,30.00,30.00,2026-09-03 10:00:00 +0000,0.00\n"
+    )
+    import_shopify(store, "default", tmp_path / "old.csv")
+    got = {
+        r["order_id"]: (r["refunded"], r["fin"], r["counted"])
+        for r in store.query(
+            f"SELECT order_id, refunded, json_extract_string(extra, '$.financial_status') AS "
+            f"fin, {counted()} AS counted FROM orders"
+        )
+    }
+    assert got == {"1040": (75.0, "refunded", True), "1041": (0.0, "voided", False)}

@@ -493,15 +493,22 @@ def upsert_relation(tx: Tx, table: str, relation: str, cols: list[str]) -> int:
                 "(s.observed_at IS NULL OR t.observed_at IS NULL OR s.observed_at >= t.observed_at)"
             )
             sets = ", ".join(
-                f"{c} = CASE WHEN {newer} THEN {_newer_of(c, 's', 't')} "
-                f"ELSE {_newer_of(c, 't', 's')} END"
+                f"{c} = "
+                + _one_way(
+                    table,
+                    c,
+                    f"CASE WHEN {newer} THEN {_newer_of(c, 's', 't')} "
+                    f"ELSE {_newer_of(c, 't', 's')} END",
+                )
                 for c in upd_cols
                 if c != "observed_at"
             )
             sets += ", observed_at = greatest(s.observed_at, t.observed_at)"
             tx.execute(f"UPDATE {table} AS t SET {sets} FROM _staged AS s WHERE {on}")
         elif upd_cols:
-            sets = ", ".join(f"{c} = {_newer_of(c, 's', 't')}" for c in upd_cols)
+            sets = ", ".join(
+                f"{c} = {_one_way(table, c, _newer_of(c, 's', 't'))}" for c in upd_cols
+            )
             tx.execute(f"UPDATE {table} AS t SET {sets} FROM _staged AS s WHERE {on}")
         col_sql = ", ".join(real)
         tx.execute(
@@ -515,6 +522,50 @@ def upsert_relation(tx: Tx, table: str, relation: str, cols: list[str]) -> int:
     n = int(tx.scalar("SELECT count(*) FROM _staged"))
     tx.execute("DROP TABLE _staged")
     return n
+
+
+# an order's financial status in the order it can only move (a refunded order is not paid
+# again; a voided one stays void)
+_ORDER_STATUS = (
+    "['pending', 'authorized', 'partially_paid', 'paid', 'partially_refunded', "
+    "'refunded', 'voided']"
+)
+
+
+def _one_way(table: str, col: str, merged: str) -> str:
+    """SQL for a merged field that can only move one way, whatever the dates of the two rows
+    say: an order's refunds only grow, its status only moves on (paid -> refunded, voided) and a
+    cancellation stays. An export saved before a refund and imported after the refund's payload
+    (dated by its import) turned the refund back; ``merged`` is the date-based merge."""
+    if table != "orders":
+        return merged
+    if col == "refunded":
+        return "greatest(coalesce(s.refunded, t.refunded), coalesce(t.refunded, s.refunded))"
+    if col != "extra":
+        return merged
+
+    def rank(side: str) -> str:
+        return (
+            f"coalesce(list_position({_ORDER_STATUS}, lower(json_extract_string({side}.extra, "
+            "'$.financial_status'))), 0)"
+        )
+
+    status = (
+        f"CASE WHEN {rank('t')} > {rank('s')} THEN json_extract_string(t.extra, "
+        "'$.financial_status') ELSE json_extract_string(s.extra, '$.financial_status') END"
+    )
+    cancelled = (
+        "coalesce(nullif(json_extract_string(s.extra, '$.cancelled_at'), ''), "
+        "nullif(json_extract_string(t.extra, '$.cancelled_at'), ''))"
+    )
+    with_status = (
+        f"CASE WHEN ({status}) IS NULL THEN ({merged}) ELSE json_merge_patch(({merged}), "
+        f"json_object('financial_status', {status})) END"
+    )
+    return (
+        f"CASE WHEN ({cancelled}) IS NULL THEN ({with_status}) ELSE "
+        f"json_merge_patch(({with_status}), json_object('cancelled_at', {cancelled})) END"
+    )
 
 
 def _newer_of(col: str, new: str, old: str) -> str:
