@@ -145,3 +145,14 @@ def test_a_webhooks_order_is_not_folded_when_two_orders_share_its_name(
     import_shopify(store, "default", _csv(tmp_path / "noid.csv"))
     assert fold_name_keyed(store, "default", only=["7700000001020"]) == 0
     assert len(_orders(store)) == 3
+
+
+def test_the_fold_keeps_a_refund_a_later_export_does_not_show(store: Store, tmp_path: Path) -> None:
+    """Refunds only grow: an export without Ids imported after the refunded order (and so
+    newer by its import) folded its 0.00 over the refund."""
+    (tmp_path / "o.jsonl").write_text(
+        _json(5600000001020, "#1020", "2024-03-05T10:00:00+01:00", refunds=80.0)
+    )
+    import_shopify(store, "default", tmp_path / "o.jsonl")
+    import_shopify(store, "default", _csv(tmp_path / "noid.csv", refunded="0.00"))
+    assert [(o["order_id"], o["refunded"]) for o in _orders(store)] == [("5600000001020", 80.0)]

@@ -494,7 +494,7 @@ def upsert_relation(tx: Tx, table: str, relation: str, cols: list[str]) -> int:
             )
             sets = ", ".join(
                 f"{c} = "
-                + _one_way(
+                + one_way(
                     table,
                     c,
                     f"CASE WHEN {newer} THEN {_newer_of(c, 's', 't')} "
@@ -506,9 +506,7 @@ def upsert_relation(tx: Tx, table: str, relation: str, cols: list[str]) -> int:
             sets += ", observed_at = greatest(s.observed_at, t.observed_at)"
             tx.execute(f"UPDATE {table} AS t SET {sets} FROM _staged AS s WHERE {on}")
         elif upd_cols:
-            sets = ", ".join(
-                f"{c} = {_one_way(table, c, _newer_of(c, 's', 't'))}" for c in upd_cols
-            )
+            sets = ", ".join(f"{c} = {one_way(table, c, _newer_of(c, 's', 't'))}" for c in upd_cols)
             tx.execute(f"UPDATE {table} AS t SET {sets} FROM _staged AS s WHERE {on}")
         col_sql = ", ".join(real)
         tx.execute(
@@ -532,15 +530,19 @@ _ORDER_STATUS = (
 )
 
 
-def _one_way(table: str, col: str, merged: str) -> str:
+def one_way(table: str, col: str, merged: str, new: str = "s", old: str = "t") -> str:
     """SQL for a merged field that can only move one way, whatever the dates of the two rows
     say: an order's refunds only grow, its status only moves on (paid -> refunded, voided) and a
     cancellation stays. An export saved before a refund and imported after the refund's payload
-    (dated by its import) turned the refund back; ``merged`` is the date-based merge."""
+    (dated by its import) turned the refund back; ``merged`` is the date-based merge of the
+    rows ``new`` and ``old`` (SQL aliases)."""
     if table != "orders":
         return merged
     if col == "refunded":
-        return "greatest(coalesce(s.refunded, t.refunded), coalesce(t.refunded, s.refunded))"
+        return (
+            f"greatest(coalesce({new}.refunded, {old}.refunded), "
+            f"coalesce({old}.refunded, {new}.refunded))"
+        )
     if col != "extra":
         return merged
 
@@ -551,12 +553,12 @@ def _one_way(table: str, col: str, merged: str) -> str:
         )
 
     status = (
-        f"CASE WHEN {rank('t')} > {rank('s')} THEN json_extract_string(t.extra, "
-        "'$.financial_status') ELSE json_extract_string(s.extra, '$.financial_status') END"
+        f"CASE WHEN {rank(old)} > {rank(new)} THEN json_extract_string({old}.extra, "
+        f"'$.financial_status') ELSE json_extract_string({new}.extra, '$.financial_status') END"
     )
     cancelled = (
-        "coalesce(nullif(json_extract_string(s.extra, '$.cancelled_at'), ''), "
-        "nullif(json_extract_string(t.extra, '$.cancelled_at'), ''))"
+        f"coalesce(nullif(json_extract_string({new}.extra, '$.cancelled_at'), ''), "
+        f"nullif(json_extract_string({old}.extra, '$.cancelled_at'), ''))"
     )
     with_status = (
         f"CASE WHEN ({status}) IS NULL THEN ({merged}) ELSE json_merge_patch(({merged}), "

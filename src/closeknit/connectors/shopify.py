@@ -30,7 +30,14 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from closeknit.connectors.csvio import iter_csv
-from closeknit.connectors.landing import ImportResult, Record, Rejected, canonical_json, load
+from closeknit.connectors.landing import (
+    ImportResult,
+    Record,
+    Rejected,
+    canonical_json,
+    load,
+    one_way,
+)
 from closeknit.connectors.values import BadValue, date_order, parse_datetime, parse_money
 from closeknit.errors import ValidationError
 from closeknit.store import Store, quarantine_once
@@ -651,8 +658,16 @@ def fold_name_keyed(store: Store, workspace: str, *, only: list[str] | None = No
                 )
             return f"coalesce({w}.{c}, {lo}.{c})"
 
+        # refunds only grow, a status only moves on, a cancellation stays (landing.one_way)
         sets = ", ".join(
-            f"{c} = CASE WHEN {newer} THEN {merged(c, 'n', 't')} ELSE {merged(c, 't', 'n')} END"
+            f"{c} = "
+            + one_way(
+                "orders",
+                c,
+                f"CASE WHEN {newer} THEN {merged(c, 'n', 't')} ELSE {merged(c, 't', 'n')} END",
+                new="n",
+                old="t",
+            )
             for c in cols
         )
         sets += ", observed_at = greatest(n.observed_at, t.observed_at)"
