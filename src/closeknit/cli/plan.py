@@ -451,12 +451,12 @@ def pick_rows(plan: svc.PlanOut) -> list[dict[str, object]]:
     share; a spreadsheet read the JSON objects these were as text."""
     rows: list[dict[str, object]] = []
     for p in plan.picks:
-        d = p.to_json()
-        fee = d.pop("fee")
-        at = list(d).index("expected_revenue") + 1
-        items = list(d.items())
-        flat = {f"fee_{k}": fee.get(k) for k in ("low", "mid", "high", "method")}
-        d = dict(items[:at] + list(flat.items()) + items[at:])
+        d: dict[str, object] = {}
+        for k, v in p.to_json().items():
+            if k == "fee":
+                d.update({f"fee_{x}": v.get(x) for x in ("low", "mid", "high", "method")})
+            else:
+                d[k] = v
         d["overlap_with"] = "; ".join(
             f"@{o.handle}" + (f" ({o.share:.0%})" if o.share is not None else "")
             for o in p.overlap_with

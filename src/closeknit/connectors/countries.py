@@ -269,10 +269,21 @@ _TWO_LETTER_NAMES = frozenset(k for k in _FOLDED if len(k) == 2)
 _FLAG_A = 0x1F1E6  # REGIONAL INDICATOR SYMBOL LETTER A: a flag emoji is two of them
 
 
+def _flag_letters(text: str) -> str:
+    """The letters the regional-indicator symbols of ``text`` spell ('🇬🇧🇺🇸' -> 'GBUS')."""
+    return "".join(chr(ord(c) - _FLAG_A + 65) for c in text if _FLAG_A <= ord(c) <= _FLAG_A + 25)
+
+
+def flag_codes(text: str) -> list[str]:
+    """The two-letter codes the flag emoji of ``text`` spell, in order ('🇬🇧🇺🇸' -> GB, US)."""
+    letters = _flag_letters(text)
+    return [letters[i : i + 2] for i in range(0, len(letters) - 1, 2)]
+
+
 def _flag(text: str) -> str | None:
     """The code a flag emoji spells ('🇺🇸' -> 'US'), None unless the cell has exactly one."""
-    letters = [chr(ord(c) - _FLAG_A + 65) for c in text if _FLAG_A <= ord(c) <= _FLAG_A + 25]
-    return "".join(letters) if len(letters) == 2 else None
+    letters = _flag_letters(text)
+    return letters if len(letters) == 2 else None
 
 
 def _no_symbols(text: str) -> str:

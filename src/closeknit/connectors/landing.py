@@ -497,8 +497,8 @@ def upsert_relation(tx: Tx, table: str, relation: str, cols: list[str]) -> int:
                 + one_way(
                     table,
                     c,
-                    f"CASE WHEN {newer} THEN {_newer_of(c, 's', 't')} "
-                    f"ELSE {_newer_of(c, 't', 's')} END",
+                    f"CASE WHEN {newer} THEN {newer_of(c, 's', 't')} "
+                    f"ELSE {newer_of(c, 't', 's')} END",
                 )
                 for c in upd_cols
                 if c != "observed_at"
@@ -506,7 +506,7 @@ def upsert_relation(tx: Tx, table: str, relation: str, cols: list[str]) -> int:
             sets += ", observed_at = greatest(s.observed_at, t.observed_at)"
             tx.execute(f"UPDATE {table} AS t SET {sets} FROM _staged AS s WHERE {on}")
         elif upd_cols:
-            sets = ", ".join(f"{c} = {one_way(table, c, _newer_of(c, 's', 't'))}" for c in upd_cols)
+            sets = ", ".join(f"{c} = {one_way(table, c, newer_of(c, 's', 't'))}" for c in upd_cols)
             tx.execute(f"UPDATE {table} AS t SET {sets} FROM _staged AS s WHERE {on}")
         col_sql = ", ".join(real)
         tx.execute(
@@ -570,7 +570,7 @@ def one_way(table: str, col: str, merged: str, new: str = "s", old: str = "t") -
     )
 
 
-def _newer_of(col: str, new: str, old: str) -> str:
+def newer_of(col: str, new: str, old: str) -> str:
     """SQL for a merged field: ``new``'s value where it has one, else ``old``'s; ``extra`` (a
     JSON object of the source's other fields) merged key by key, ``new``'s keys winning, so a
     later export's engagement rate does not drop an earlier one's average likes."""

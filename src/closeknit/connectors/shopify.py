@@ -36,6 +36,7 @@ from closeknit.connectors.landing import (
     Rejected,
     canonical_json,
     load,
+    newer_of,
     one_way,
 )
 from closeknit.connectors.values import BadValue, date_order, parse_datetime, parse_money
@@ -650,21 +651,13 @@ def fold_name_keyed(store: Store, workspace: str, *, only: list[str] | None = No
             "'-infinity'::TIMESTAMP)"
         )
 
-        def merged(c: str, w: str, lo: str) -> str:
-            if c == "extra":
-                return (
-                    f"CASE WHEN {w}.extra IS NULL THEN {lo}.extra WHEN {lo}.extra IS NULL "
-                    f"THEN {w}.extra ELSE json_merge_patch({lo}.extra, {w}.extra) END"
-                )
-            return f"coalesce({w}.{c}, {lo}.{c})"
-
         # refunds only grow, a status only moves on, a cancellation stays (landing.one_way)
         sets = ", ".join(
             f"{c} = "
             + one_way(
                 "orders",
                 c,
-                f"CASE WHEN {newer} THEN {merged(c, 'n', 't')} ELSE {merged(c, 't', 'n')} END",
+                f"CASE WHEN {newer} THEN {newer_of(c, 'n', 't')} ELSE {newer_of(c, 't', 'n')} END",
                 new="n",
                 old="t",
             )

@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from closeknit import figures
+from closeknit.connectors.countries import flag_codes
 from closeknit.connectors.languages import LANGUAGE_WORDS  # one table: importers read it too
 from closeknit.errors import ValidationError
 
@@ -180,6 +181,7 @@ _SYMBOL_CURRENCY = {"€": "EUR", "£": "GBP"}
 _CURRENCY_CODES = frozenset(
     "USD EUR GBP CAD AUD NZD CHF SEK NOK DKK PLN BRL MXN ARS COP CLP INR JPY ZAR".split()
 )
+_CURRENCY_WORD = re.compile(rf"\b(?:{'|'.join(sorted(_CURRENCY_CODES))})\b")
 
 
 def _money(s: str) -> float | None:
@@ -192,15 +194,12 @@ def _money(s: str) -> float | None:
         return None
 
 
-_FLAG_A = 0x1F1E6  # REGIONAL INDICATOR SYMBOL LETTER A: a flag emoji is two of them
-
-
 def _flags(text: str) -> list[str]:
-    """The ISO codes of the flag emoji in ``text`` ('🇬🇧🇺🇸' -> GB, US), in order."""
-    ri = [chr(ord(c) - _FLAG_A + 65) for c in text if _FLAG_A <= ord(c) <= _FLAG_A + 25]
+    """The ISO codes of the flag emoji in ``text`` ('🇬🇧🇺🇸' -> GB, US), in order, that a brief
+    knows as countries."""
     known = set(COUNTRY_WORDS.values())
-    pairs = ["".join(ri[i : i + 2]) for i in range(0, len(ri) - 1, 2)]
-    return [c.replace("UK", "GB") for c in pairs if c.replace("UK", "GB") in known]
+    codes = [c.replace("UK", "GB") for c in flag_codes(text)]
+    return [c for c in codes if c in known]
 
 
 # what follows a number that is not an age ("15-30 second reels", "under 30 minutes", "over 20
@@ -400,7 +399,7 @@ def parse_brief(text: str, **filters: Any) -> Brief:
 def content_text(brief: Brief) -> str:
     """The brief's text with parsed budget/age hints removed (they carry no topic)."""
     t = _MONEY_RE.sub(" ", brief.text)
-    t = re.sub(rf"\b(?:{'|'.join(_CURRENCY_CODES)})\b", " ", t)  # "budget 5000 EUR"
+    t = _CURRENCY_WORD.sub(" ", t)  # "budget 5000 EUR"
     t = _AGE_RE.sub(" ", t)
     t = _UNDER_OVER.sub(" ", t)
     # a niche the brief leaves out is no content to look for; other negations stay ("no
