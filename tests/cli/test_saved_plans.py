@@ -66,6 +66,6 @@ def test_plans_list_and_show_read_back_a_saved_plan(small_world: Path, tmp_path:
     # an unknown id is one clear line naming the closest saved id, and a non-zero exit
     typo = made["plan_id"][:-1] + ("0" if made["plan_id"][-1] != "0" else "1")
     r = run.invoke(app, ["plans", "show", typo, "--db", str(db)], env=env)
-    assert r.exit_code != 0 and "NotFound" in r.output and made["plan_id"] in r.output
+    assert r.exit_code != 0 and r.output.startswith("error: ") and made["plan_id"] in r.output
     r = run.invoke(app, ["plans", "show", typo, "--db", str(db), "--json"], env=env)
     assert json.loads(r.stdout)["error"]["type"] == "NotFound"

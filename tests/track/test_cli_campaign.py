@@ -70,6 +70,6 @@ def test_bad_input_is_one_line_error(tmp_path: Path) -> None:
     db = tmp_path / "c.duckdb"
     open_store(db).close()
     res = runner.invoke(app, ["campaign", "show", "nope", "--db", str(db)])
-    assert res.exit_code != 0 and "NotFound" in res.output
+    assert res.exit_code != 0 and res.output.startswith("error: ") and "nope" in res.output
     res = runner.invoke(app, ["campaign", "stage", "nope", "@x", "paid", "--db", str(db), "--json"])
     assert res.exit_code != 0 and json.loads(res.stdout)["error"]["type"] == "NotFound"

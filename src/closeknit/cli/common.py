@@ -446,12 +446,15 @@ def write_output(path: Path, text: str) -> None:
 
 
 def fail(exc: CloseknitError, as_json: bool = False) -> None:
-    """Report ``exc`` as one line (or the JSON error shape) and exit non-zero."""
+    """Report ``exc`` as one line (or the JSON error shape, with its type) and exit non-zero.
+
+    The line says what went wrong in words; the exception's class name is for programs
+    (``--json``), not for the person reading the terminal."""
     if as_json:
         print_json(exc.to_dict())
     else:
         err_console.print(
-            f"[red]error[/red] ({exc.type}): {esc(exc.message)}",
+            f"[red]error[/red]: {esc(exc.message)}",
             highlight=False,
             soft_wrap=True,
             markup=True,

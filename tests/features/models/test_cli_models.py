@@ -32,7 +32,7 @@ def test_missing_datasets_is_one_line_named_error(tmp_path: Path, cmd: str) -> N
     r = runner.invoke(app, args)
     assert r.exit_code != 0
     # One message (Rich may wrap the long path onto more terminal lines), no traceback.
-    assert r.output.startswith("error (DatasetsMissing): public dataset file not found")
+    assert r.output.startswith("error: public dataset file not found")
     assert "Traceback" not in r.output
     r = runner.invoke(app, [*args, "--json"])
     assert r.exit_code != 0
