@@ -332,3 +332,43 @@ def test_admin_csv_groups_an_orders_lines_wherever_they_are(store: Store, tmp_pa
         assert res.errors[0]["field"] == "total"
     finally:
         other.close()
+
+
+def test_an_export_pasted_twice_is_read_once(tmp_path: Path) -> None:
+    """The same export pasted twice into one file (a spreadsheet merge, an export appended to
+    itself): each order's lines came twice, and its line items were stored twice. A line that
+    repeats an earlier line of its order cell for cell is read once, with one warning naming
+    the repeated lines; two different line items of one order stay two."""
+    cols = ["Name", "Financial Status", "Currency", "Subtotal", "Total", "Created at",
+            "Lineitem quantity", "Lineitem name", "Lineitem price", "Id"]  # fmt: skip
+    created = "2026-05-01 10:00:00 -0400"
+    once = [
+        ["#1001", "paid", "USD", "60.00", "60.00", created, "1", "Kit", "40.00", "9001"],
+        ["#1001", "", "", "", "", created, "1", "Mini", "20.00", ""],
+        ["#1002", "paid", "USD", "30.00", "30.00", created, "2", "Anklet", "15.00", "9002"],
+    ]  # fmt: skip
+
+    def items(rows: list[list[str]], name: str) -> tuple[list[Any], Any]:
+        from closeknit.store import open_store
+
+        f = tmp_path / f"{name}.csv"
+        with f.open("w", newline="") as fh:
+            csv.writer(fh).writerows([cols, *rows])
+        st = open_store(tmp_path / f"{name}.duckdb")
+        try:
+            res = import_shopify(st, "default", f, cogs_rate=0.5)
+            rows = st.query("SELECT * FROM orders ORDER BY order_id")
+            titles = [[i["title"] for i in json.loads(r["extra"])["line_items"]] for r in rows]
+            return [
+                (r["order_id"], r["total"], r["cogs"], t) for r, t in zip(rows, titles, strict=True)
+            ], res
+        finally:
+            st.close()
+
+    want, res = items(once, "once")
+    assert want[0][3] == ["Kit", "Mini"] and res.n_warnings == 0
+    got, res = items(once + once, "twice")
+    assert got == want
+    assert res.n_loaded == 2 and res.n_warnings == 1
+    reason = res.warnings[0]["reason"]
+    assert reason.startswith("3 lines repeat an earlier line") and "lines 5, 6, 7" in reason

@@ -382,6 +382,7 @@ def iter_order_csv(
     cogs_rate: float | None = None,
     encoding: str | None = None,
     short_lines: list[int] | None = None,
+    repeated_lines: list[int] | None = None,
 ) -> Iterator[Record | Rejected]:
     """Records of a Shopify admin orders export: lines grouped by ``Name`` into orders.
 
@@ -389,7 +390,10 @@ def iter_order_csv(
     lines pasted together): each order is complete at its last line, and the line holding
     the order's fields heads it (its line names the order in errors). A line with fewer
     cells than the header (trailing empty cells dropped) is read with the cells it lacks
-    unknown; their lines are appended to ``short_lines``.
+    unknown; their lines are appended to ``short_lines``. A line that repeats an earlier line
+    of the same order cell for cell (an export pasted twice into one file) is read once, so
+    the order's line items and cost of goods are not doubled; its line is appended to
+    ``repeated_lines``.
     A rejected row's reason names the column but never quotes a cell (names, addresses)."""
     headers, rows = iter_csv(path, encoding=encoding, short_rows=True)
     name = str(path)
@@ -427,7 +431,12 @@ def iter_order_csv(
             short_lines.append(row.line)
         key = _order_key(row.cells, idx, k)
         group = open_orders.setdefault(key, [])
-        group.append((row.line, {h: row.cells[i] for h, i in idx.items() if i < len(row.cells)}))
+        cells = {h: row.cells[i] for h, i in idx.items() if i < len(row.cells)}
+        if any(g[1] == cells for g in group):
+            if repeated_lines is not None:
+                repeated_lines.append(row.line)
+        else:
+            group.append((row.line, cells))
         if last.get(key, k) <= k:
             del open_orders[key]
             head = next((g for g in group if any(g[1].get(c, "") for c in _ORDER_LEVEL)), group[0])
@@ -581,9 +590,10 @@ def import_shopify(
     if cogs_rate is not None and not (0 <= cogs_rate <= 1):
         raise ValidationError("the cost of goods must be a share of revenue between 0 and 1")
     short: list[int] = []
+    repeated: list[int] = []
     if path.suffix.lower() in (".csv", ".tsv"):
         items: Iterable[Record | Rejected] = iter_order_csv(
-            path, cogs_rate=cogs_rate, encoding=encoding, short_lines=short
+            path, cogs_rate=cogs_rate, encoding=encoding, short_lines=short, repeated_lines=repeated
         )
         source = "shopify_csv"
     else:
@@ -599,7 +609,9 @@ def import_shopify(
         bulk=True,
     )
     if short and res.n_loaded:
-        _short_lines_warning(store, workspace, res, short)
+        _lines_warning(store, workspace, res, short, _SHORT)
+    if repeated and res.n_loaded:
+        _lines_warning(store, workspace, res, repeated, _REPEATED)
     if res.n_loaded:
         fold_name_keyed(store, workspace)
     return res
@@ -685,19 +697,33 @@ def fold_name_keyed(store: Store, workspace: str, *, only: list[str] | None = No
     return len(pairs)
 
 
-def _short_lines_warning(store: Store, workspace: str, res: ImportResult, lines: list[int]) -> None:
-    """One warning counting the export's lines with fewer cells than the header (the cells
-    they lack were read as unknown), as the set-based CSV imports write it. It is written after
-    the orders' transaction, once per file (its line is a short line, not an order's first, so
-    it is no note of one loaded record for ``landing.load``): a re-import loads nothing and adds
-    none."""
+# what a warning about some of an export's lines says: (one line, several lines, after the list)
+_SHORT = (
+    "line has fewer cells than the header",
+    "lines have fewer cells than the header",
+    " (trailing empty cells dropped, as some spreadsheets and exporters write them): {lines}; "
+    "the cells they lack are unknown (row kept)",
+)
+_REPEATED = (
+    "line repeats an earlier line of the same order cell for cell",
+    "lines repeat an earlier line of the same order cell for cell",
+    " (an export pasted twice into one file?): {lines}; each was read once, so the order's "
+    "items and cost of goods are not counted twice",
+)
+
+
+def _lines_warning(
+    store: Store, workspace: str, res: ImportResult, lines: list[int], words: tuple[str, str, str]
+) -> None:
+    """One warning counting some of the export's lines (short ones, repeated ones), as the
+    set-based CSV imports write it. It is written after the orders' transaction, once per file
+    (its line is not an order's first, so it is no note of one loaded record for
+    ``landing.load``): a re-import loads nothing and adds none."""
     n = len(lines)
     shown = ", ".join(str(x) for x in lines[:20]) + (", ..." if n > 20 else "")
-    reason = (
-        f"{n} {'line has' if n == 1 else 'lines have'} fewer cells than the header (trailing "
-        "empty cells dropped, as some spreadsheets and exporters write them): "
-        f"line{'' if n == 1 else 's'} {shown}; the cells they lack are unknown (row kept)"
-    )
+    one, many, rest = words
+    listed = f"line{'' if n == 1 else 's'} {shown}"
+    reason = f"{n} {one if n == 1 else many}" + rest.format(lines=listed)
     w = {"file": res.path, "line": lines[0], "field": None, "reason": reason}
     with store.transaction(bulk=True) as tx:
         quarantine_once(
