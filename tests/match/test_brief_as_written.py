@@ -27,6 +27,35 @@ from closeknit.store import open_store
         ("skincare 🇬🇧🇺🇸", ["GB", "US"]),
         ("es gibt mehr", []),  # lower-case "es" is a word, not Spain
         ("we help us grow", []),  # "us" the pronoun
+        ("streetwear for skaters in London", ["GB"]),
+        ("Paris-based beauty fans", ["FR"]),
+        ("tacos in Mexico City", ["MX"]),
+        ("London fog trench coats for men in the US", ["US"]),  # a product, not a place
+        ("made in Europe skincare for US moms", ["US"]),  # where it comes from
+        (
+            "yoga for the UK and EU",
+            [
+                "GB",
+                "DE",
+                "FR",
+                "ES",
+                "IT",
+                "NL",
+                "BE",
+                "LU",
+                "AT",
+                "IE",
+                "PT",
+                "SE",
+                "DK",
+                "FI",
+                "PL",
+                "CZ",
+                "GR",
+                "HU",
+                "RO",
+            ],
+        ),
     ],
 )
 def test_countries_as_written(text: str, countries: list[str]) -> None:
@@ -168,3 +197,13 @@ def test_content_words_that_look_like_function_words_stay() -> None:
                        ("comic con cosplay", "con"), ("nordic design", "nordic"),
                        ("new mothers postpartum", "mothers")):  # fmt: skip
         assert word in content_query(parse_brief(text)).split(), text
+
+
+def test_europe_and_a_city_are_read_and_said() -> None:
+    b = parse_brief("skincare across Europe, 25-34")
+    assert {"GB", "DE", "FR", "ES", "IT", "PL", "SE"} <= set(b.countries)
+    assert b.parsed[0].startswith("countries GB, DE, FR") and '(from "europe")' in b.parsed[0]
+    b = parse_brief("brunch spots in New York")
+    assert b.countries == ["US"]
+    # the city is read as its country, and the brief says so: audiences are known by country
+    assert b.parsed == ['country US (from "new york": audiences are known by country, not city)']

@@ -49,6 +49,32 @@ REGION_WORDS: dict[str, list[str]] = {
     "scandinavia": ["SE", "NO", "DK"], "nordics": ["SE", "NO", "DK", "FI"],
     "benelux": ["BE", "NL", "LU"],
     "north america": ["US", "CA"], "anz": ["AU", "NZ"], "iberia": ["ES", "PT"],
+    # Europe as marketers plan it: the EU's larger markets and the UK, Switzerland, Norway
+    "europe": ["GB", "DE", "FR", "ES", "IT", "NL", "BE", "LU", "AT", "CH", "IE", "PT", "SE",
+               "NO", "DK", "FI", "PL", "CZ", "GR", "HU", "RO"],
+}  # fmt: skip
+# a region named only as where a product comes from is no market ("made in Europe")
+_ORIGIN = r"(?<!made in )(?<!from )(?<!imported from )"
+# "EU" in capitals, in a list of markets ("UK and EU", "for the EU"): the member states
+_EU = ["DE", "FR", "ES", "IT", "NL", "BE", "LU", "AT", "IE", "PT", "SE", "DK", "FI", "PL", "CZ",
+       "GR", "HU", "RO"]  # fmt: skip
+# Cities briefs name -> their country. The audience is known by country, not city, so a city
+# narrows to its country (said in what the brief reads as); only where the brief places its
+# audience there ("in London", "Paris-based"), not "London fog trench coats".
+CITY_WORDS: dict[str, str] = {
+    "london": "GB", "manchester": "GB", "birmingham": "GB", "glasgow": "GB", "edinburgh": "GB",
+    "new york": "US", "nyc": "US", "los angeles": "US", "chicago": "US", "miami": "US",
+    "san francisco": "US", "austin": "US", "seattle": "US", "toronto": "CA", "vancouver": "CA",
+    "montreal": "CA", "sydney": "AU", "melbourne": "AU", "auckland": "NZ", "dublin": "IE",
+    "paris": "FR", "lyon": "FR", "marseille": "FR", "berlin": "DE", "munich": "DE",
+    "münchen": "DE", "hamburg": "DE", "vienna": "AT", "wien": "AT", "zurich": "CH",
+    "zürich": "CH", "madrid": "ES", "barcelona": "ES", "lisbon": "PT", "lisboa": "PT",
+    "rome": "IT", "roma": "IT", "milan": "IT", "milano": "IT", "amsterdam": "NL",
+    "brussels": "BE", "stockholm": "SE", "oslo": "NO", "copenhagen": "DK", "warsaw": "PL",
+    "mexico city": "MX", "cdmx": "MX", "são paulo": "BR", "sao paulo": "BR",
+    "rio de janeiro": "BR", "buenos aires": "AR", "bogotá": "CO", "bogota": "CO",
+    "mumbai": "IN", "delhi": "IN", "bangalore": "IN", "bengaluru": "IN", "tokyo": "JP",
+    "seoul": "KR", "lagos": "NG", "johannesburg": "ZA", "cape town": "ZA",
 }  # fmt: skip
 # ISO codes a brief writes in capitals ("ES and PT"): in lower case they are words (es, de, it)
 _CAPITAL_CODES = ("ES", "DE", "FR", "BR", "MX", "NL", "SE", "PT", "AU", "NZ", "IE")
@@ -301,13 +327,26 @@ def parse_brief(text: str, **filters: Any) -> Brief:
     found: dict[str, Any] = {}
     countries: list[str] = []
     for word, isos in sorted(REGION_WORDS.items(), key=lambda kv: -len(kv[0])):
-        pat = rf"(?<![\w.]){re.escape(word)}(?![\w])"
+        pat = rf"{_ORIGIN}(?<![\w.]){re.escape(word)}(?![\w])"
         if re.search(pat, low):
             new = [c for c in isos if c not in countries]
             countries += new
             low = re.sub(pat, " ", low)
             if new:
                 parsed.append(f'countries {", ".join(new)} (from "{word}")')
+    for word, iso in sorted(CITY_WORDS.items(), key=lambda kv: -len(kv[0])):
+        w = re.escape(word)
+        placed = (
+            rf"(?<!made )\b(?:in|across|around|near|for|to|and)\s+(?:the\s+)?(?:greater\s+)?{w}"
+            rf"(?![\w])|(?<![\w.]){w}[- ]based\b"
+        )
+        if re.search(placed, low):
+            low = re.sub(rf"(?<![\w.]){w}(?![\w])", " ", low)
+            if iso not in countries:
+                countries.append(iso)
+                parsed.append(
+                    f'country {iso} (from "{word}": audiences are known by country, not city)'
+                )
     for word, iso in sorted(COUNTRY_WORDS.items(), key=lambda kv: -len(kv[0])):
         pat = rf"(?<![\w.]){re.escape(word)}(?![\w])"
         if re.search(pat, low) and iso not in countries:
@@ -319,6 +358,11 @@ def parse_brief(text: str, **filters: Any) -> Brief:
             countries.append(iso)
             low = re.sub(pat, " ", low)
             parsed.append(f"country {iso}{_from(word, iso)}")
+    if re.search(r"(?:\b(?:in|for|across|to|and|or|the)\s+|[,/(]\s*)EU\b", text):
+        new = [c for c in _EU if c not in countries]
+        countries += new
+        if new:
+            parsed.append(f'countries {", ".join(new)} (from "EU")')
     for code in _CAPITAL_CODES:
         # in a list of markets only ("in ES and PT", "UK, DE"): "iPhone SE", "MX Master",
         # "DE&I" and "a certified PT" are no countries

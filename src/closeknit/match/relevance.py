@@ -70,7 +70,8 @@ MODEL_FILE = Path(__file__).with_name("relevance.json")
 # words of a brief that say who buys or how, not what the content is about
 STOP = (
     set(
-        """a an and are as at be brand brands buy by campaign creator creators fan fans for from get
+        """a across an and are as at be brand brands buy by campaign creator creators fan fans for
+    from get
     in influencer influencers into is it launch lovers looking new of on or our people product
     products sell selling shop the their them they this to want who with women woman men man
     female male girls guys moms mums dads young old aged age audience audiences year years olds
@@ -103,6 +104,7 @@ STOP = (
         "benelux",
         "iberia",
         "anz",
+        "europe",
         "gen",
         "genz",
         "zoomers",
