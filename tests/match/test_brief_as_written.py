@@ -207,3 +207,36 @@ def test_europe_and_a_city_are_read_and_said() -> None:
     assert b.countries == ["US"]
     # the city is read as its country, and the brief says so: audiences are known by country
     assert b.parsed == ['country US (from "new york": audiences are known by country, not city)']
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [("crema solar para mujeres jóvenes en España y México", "es"),
+     ("protéines pour les sportifs en France", "fr"),
+     ("scarpe da corsa per le donne della Lombardia", "it"),
+     ("chá para mulheres com pele seca no Brasil", "pt"),
+     ("Laufschuhe für Frauen und Männer", "de"),
+     ("pour over coffee kits", None),  # one French-looking word is no French brief
+     ("vegan meal kits for young Spanish audiences", None),
+     ("sports clothing for home-workout fans, UK, 18-25", None)],
+)  # fmt: skip
+def test_the_language_a_brief_is_written_in(text: str, lang: str | None) -> None:
+    from closeknit.match.brief import written_in
+
+    assert written_in(text) == lang
+
+
+def test_a_brief_in_another_language_says_how_its_topic_is_matched(small_world: Path) -> None:
+    """'crema solar para mujeres' matched creators posting about solar panels (the words it
+    shares with English) with nothing said; the notes now say the brief is read in Spanish by
+    a model trained on English."""
+    from closeknit.service import discover as dsvc
+
+    st = open_store(small_world)
+    try:
+        out = dsvc.discover(st, "default", dsvc.DiscoverIn(text="crema solar para mujeres y niñas"))
+        assert any(n.startswith("the brief is written in Spanish") for n in out.notes)
+        en = dsvc.discover(st, "default", dsvc.DiscoverIn(text="sun cream for women"))
+        assert not any("the brief is written in" in n for n in en.notes)
+    finally:
+        st.close()

@@ -440,6 +440,36 @@ def parse_brief(text: str, **filters: Any) -> Brief:
     return Brief(text=text, parsed=parsed, **found).validated()
 
 
+# Words that mark the language a brief is written in (its function words, none of them an
+# English word): content is matched by the brief's words and an embedding trained on English,
+# so a brief in another language matches what it shares with English ("crema solar" found
+# creators posting about solar panels), which the brief's reading says.
+_FUNCTION_WORDS: dict[str, frozenset[str]] = {
+    "en": frozenset("for the and with of to who from our your their".split()),
+    "es": frozenset("para por los las del y una unos unas que con sin jóvenes".split()),
+    "fr": frozenset("pour les des du et avec une aux sur dans sans jeunes".split()),
+    "de": frozenset("für und mit der die das den dem ein eine einen zum zur von ohne".split()),
+    "it": frozenset("per gli della delle dei il con una che di senza giovani".split()),
+    "pt": frozenset("para com uma dos das em não ao aos sem jovens".split()),
+}
+LANGUAGE_NAMES = {"es": "Spanish", "fr": "French", "de": "German", "it": "Italian",
+                  "pt": "Portuguese"}  # fmt: skip
+
+
+def written_in(text: str) -> str | None:
+    """The language a brief is written in when it is not English: two or more of its words
+    are function words of that language, more than of English and of any other (None: English,
+    or too few words to tell; "pour-over coffee kits" is English)."""
+    words = re.findall(r"[^\W\d_]+", text.lower())
+    counts = {lang: sum(w in fw for w in words) for lang, fw in _FUNCTION_WORDS.items()}
+    en = counts.pop("en")
+    best = max(counts.values())
+    if best < 2 or best <= en:
+        return None
+    top = [lang for lang, n in counts.items() if n == best]
+    return top[0] if len(top) == 1 else "other"
+
+
 def content_text(brief: Brief) -> str:
     """The brief's text with parsed budget/age hints removed (they carry no topic)."""
     t = _MONEY_RE.sub(" ", brief.text)

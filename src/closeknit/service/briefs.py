@@ -17,7 +17,15 @@ from pydantic import Field, ValidationInfo, field_validator
 from closeknit.connectors.languages import exact_code
 from closeknit.errors import ValidationError
 from closeknit.match import Brief, parse_brief
-from closeknit.match.brief import COUNTRY_WORDS, LANGUAGE_WORDS, PLATFORMS, TIERS, high_low_age
+from closeknit.match.brief import (
+    COUNTRY_WORDS,
+    LANGUAGE_NAMES,
+    LANGUAGE_WORDS,
+    PLATFORMS,
+    TIERS,
+    high_low_age,
+    written_in,
+)
 from closeknit.service.base import CreatorRef, Deleted, In, Out, Timestamp, any_case
 from closeknit.store import Store, audit
 
@@ -394,6 +402,21 @@ def currency_note(brief: Brief, workspace_currency: str) -> str | None:
         f"the brief's budget is written in {cur}: it is read as {brief.budget:,.2f} "
         f"{workspace_currency.upper()}, the workspace's currency (no exchange rate is kept); "
         "give it in that currency"
+    )
+
+
+def language_note(brief: Brief) -> str | None:
+    """What to say when the brief is written in another language than English: its content
+    is matched by its own words and an embedding trained on English, so a word it shares with
+    English can match another topic ("crema solar" matched solar panels)."""
+    lang = written_in(brief.text)
+    if lang is None:
+        return None
+    name = LANGUAGE_NAMES.get(lang, "another language than English")
+    return (
+        f"the brief is written in {name}: its topic is matched by its words and by a model "
+        "trained on English text, so a word it shares with English can match another topic; "
+        "a brief in English matches content best (its audience filters are read either way)"
     )
 
 

@@ -22,7 +22,14 @@ from closeknit.match.audience import asked_dims, audience_shares
 from closeknit.match.candidates import CandidateTable, get_table
 from closeknit.match.rank import DEFAULT_WEIGHTS, left_out_text
 from closeknit.service.base import Date, Day, In, Out
-from closeknit.service.briefs import BriefIn, BriefOut, Filters, currency_note, saved_brief_in
+from closeknit.service.briefs import (
+    BriefIn,
+    BriefOut,
+    Filters,
+    currency_note,
+    language_note,
+    saved_brief_in,
+)
 from closeknit.store import Store, resolve_creator_id
 
 Model = Literal["minilm", "minilm-fp32", "minilm-numpy", "static", "hash"]
@@ -479,9 +486,9 @@ def discover(store: Store, workspace: str, req: DiscoverIn) -> DiscoverOut:
     # imported here: settings pulls in the accounts service, which `discover` never needs
     from closeknit.service.settings import currency
 
-    said = currency_note(brief, currency(store, workspace))
-    if said:
-        d["notes"].append(said)
+    for said in (currency_note(brief, currency(store, workspace)), language_note(brief)):
+        if said:
+            d["notes"].append(said)
     d["results"] = _sorted(_enrich(store, workspace, d["results"], brief), req.sort)
     if not d["results"] and d["excluded"]:
         # its own field: each interface says "nobody fits" in its own words and shows the

@@ -28,7 +28,7 @@ from closeknit.plan import (
 )
 from closeknit.plan.planner import discover_candidates
 from closeknit.service.base import CreatorRef, In, Out, Timestamp
-from closeknit.service.briefs import BriefIn, BriefOut, currency_note, saved_brief_in
+from closeknit.service.briefs import BriefIn, BriefOut, currency_note, language_note, saved_brief_in
 from closeknit.service.discover import Filters, left_out, restrict
 from closeknit.service.fee_basis import FeeBasis
 from closeknit.store import Store, resolve_creator_id
@@ -559,9 +559,9 @@ def plan(store: Store, workspace: str, req: PlanIn) -> PlanOut:
     d = res.to_dict()
     d["brief"] = brief_in.text
     d["brief_read"] = BriefOut.of(brief)
-    said = currency_note(brief, _currency(store, workspace))
-    if said:
-        d["notes"].append(said)
+    for said in (currency_note(brief, _currency(store, workspace)), language_note(brief)):
+        if said:
+            d["notes"].append(said)
     locked_set = set(locked)
     for p in d["picks"]:
         p["locked"] = p["creator_id"] in locked_set
