@@ -168,6 +168,10 @@ def test_the_why_line_reads_figures_by_the_display_rules() -> None:
 
     line = why({"factors": {}, "engagement_rate": 0.02764, "authenticity_score": 99.5}, None)
     assert "authenticity 99.5/100" in line and "engagement 2.8%" in line, line
+    # vetted, but too thin to score: said, not silent (it read as if nothing were known)
+    thin = why({"factors": {}, "vetted": True, "authenticity_score": None}, None)
+    assert "authenticity: too little data to judge" in thin
+    assert "not vetted yet" in why({"factors": {}, "vetted": False}, None)
 
 
 def test_an_audience_share_filter_is_also_where_relevance_puts_the_bar(st: Store) -> None:

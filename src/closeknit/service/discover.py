@@ -419,6 +419,8 @@ def why(m: dict[str, Any], brief: Brief | None) -> str:
         parts.append(f"authenticity {figures.score(m['authenticity_score'])}/100")
     elif not m.get("vetted", True):
         parts.append("not vetted yet")
+    else:  # vetted, with too few followers sampled, comments or snapshots to score
+        parts.append("authenticity: too little data to judge")
     imputed = m.get("imputed") or {}
     if "audience" in imputed and brief is not None:
         parts.append(
