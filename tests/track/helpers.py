@@ -85,6 +85,7 @@ def order(
         "refunded": refunded,
         "discount_codes": [code] if code else [],
         "landing_site": landing,
+        "utm_source": (q.get("utm_source") or [None])[0],
         "utm_campaign": (q.get("utm_campaign") or [None])[0],
         "utm_content": (q.get("utm_content") or [None])[0],
     }

@@ -179,3 +179,104 @@ def test_an_order_with_two_campaigns_codes_goes_to_the_first_once(camp: Store) -
         for r in camp.query("SELECT * FROM attributions")
     }
     assert got == {("1", "summer", "instagram:anna_bakes"), ("2", "spring-run", "instagram:zoe")}
+
+
+def test_one_creators_link_cannot_rename_the_campaign(camp: Store) -> None:
+    """A link given for one creator with another campaign's utm_campaign renamed the whole
+    campaign: its creators' clicks went to nobody and the other campaign's to it."""
+    from closeknit.errors import Conflict
+
+    assign(camp, "default", "spring-run")
+    cp.create_campaign(camp, "default", "Evil", start_date="2026-09-01")
+    cp.add_creator(camp, "default", "evil", "@anna_bakes")
+    hijack = "https://shop.example/?utm_campaign=evil&utm_content=zoe"
+    with pytest.raises(Conflict, match="campaign evil's"):
+        set_code(camp, "default", "spring-run", "@zoe", link=hijack)
+    # a name no campaign uses, while the campaign's other links carry its own: refused too
+    with pytest.raises(ValidationError, match="one campaign has one utm_campaign"):
+        set_code(camp, "default", "spring-run", "@zoe", link=hijack.replace("evil", "fresh"))
+    assert cp.get_campaign(camp, "default", "spring-run").utm_campaign == "spring-run"
+    # the campaign's own name, or a campaign whose links are all being set, is fine
+    set_code(camp, "default", "spring-run", "@zoe", link=hijack.replace("evil", "spring-run"))
+    set_code(camp, "default", "evil", "@anna_bakes", link="https://s.example/?utm_campaign=live1")
+    assert cp.get_campaign(camp, "default", "evil").utm_campaign == "live1"
+
+
+def test_overwriting_codes_keeps_those_with_sales_and_never_reissues_a_used_code(
+    camp: Store,
+) -> None:
+    """Regenerating with overwrite dropped the codes' past sales, and a code freed that way
+    went to a new campaign with its old orders."""
+    first = {r["creator_id"]: r["code"] for r in assign(camp, "default", "spring-run")}
+    with camp.transaction() as tx:
+        tx.insert_rows(
+            "orders", [order(1, LIVE + dt.timedelta(hours=3), 50.0, code=first["instagram:zoe"])]
+        )
+    again = {r["creator_id"]: r for r in assign(camp, "default", "spring-run", overwrite=True,
+                                                discount_percent=20)}  # fmt: skip
+    assert again["instagram:zoe"]["code"] == first["instagram:zoe"]
+    assert again["instagram:zoe"]["kept_why"] == "kept: 1 order(s) used it"
+    assert again["instagram:anna.runs"]["code"] != first["instagram:anna.runs"]  # no sales
+    assert attribute(camp, "default", "spring-run").n_orders == 1
+    # a code the shop's orders used is never issued again, even once no creator holds it
+    with camp.transaction() as tx:
+        tx.execute("UPDATE campaign_creators SET discount_code = NULL")
+    cp.create_campaign(camp, "default", "Winter", start_date="2026-12-01", discount_percent=15)
+    cp.add_creator(camp, "default", "winter", "@zoe")
+    (w,) = assign(camp, "default", "winter")
+    assert w["code"] != first["instagram:zoe"]
+
+
+def test_one_handle_on_two_platforms_gets_two_links(camp: Store) -> None:
+    """instagram:zoe and youtube:zoe in one campaign got one utm_content: the Instagram
+    creator's orders went to the YouTube one."""
+    with camp.transaction() as tx:
+        yt = {"workspace_id": "default", "creator_id": "youtube:zoe", "platform": "youtube"}
+        tx.insert_rows("creators", [{**yt, "handle": "zoe", "followers": 9000}])
+    cp.add_creator(camp, "default", "spring-run", "youtube:zoe")
+    for st in ("contacted", "negotiating"):
+        cp.set_stage(camp, "default", "spring-run", "youtube:zoe", st)
+    cp.set_stage(camp, "default", "spring-run", "youtube:zoe", "contracted", fee=100)
+    cp.set_stage(camp, "default", "spring-run", "youtube:zoe", "content_live", at=LIVE)
+    out = {r["creator_id"]: r for r in assign(camp, "default", "spring-run")}
+    assert out["instagram:zoe"]["utm_content"] == "zoe"
+    assert out["youtube:zoe"]["utm_content"] == "zoe-youtube"
+    links = {cid: r["link"] for cid, r in out.items()}
+    o1 = order(1, LIVE + dt.timedelta(hours=3), 40.0, landing=links["instagram:zoe"])
+    o2 = order(2, LIVE + dt.timedelta(hours=4), 60.0, landing=links["youtube:zoe"])
+    # a link from before (both creators "zoe") is told apart by its utm_source, else nobody's
+    with camp.transaction() as tx:
+        tx.insert_rows("orders", [o1, o2])
+        tx.execute("UPDATE campaign_creators SET utm_content = 'zoe' WHERE creator_id LIKE '%:zoe'")
+        o3 = order(3, LIVE + dt.timedelta(hours=5), 30.0,
+                   landing="/?utm_campaign=spring-run&utm_content=zoe")  # fmt: skip
+        o3["utm_source"] = "instagram"
+        o4 = order(4, LIVE + dt.timedelta(hours=5), 20.0,
+                   landing="/?utm_campaign=spring-run&utm_content=zoe")  # fmt: skip
+        tx.insert_rows("orders", [o3, o4])
+    res = attribute(camp, "default", "spring-run")
+    got = {r["order_id"]: r["creator_id"] for r in res.rows}
+    assert got == {"1": "instagram:zoe", "3": "instagram:zoe"}  # o2's "zoe-youtube" is gone
+    assert any("credited to neither" in n for n in res.notes)
+
+
+def test_a_click_without_utm_campaign_goes_to_one_campaign(camp: Store) -> None:
+    """An order whose link names no campaign was credited in full to every campaign with the
+    creator: it goes to the campaign whose content went live last before it."""
+    assign(camp, "default", "spring-run")
+    later = LIVE + dt.timedelta(days=5)
+    cp.create_campaign(camp, "default", "Autumn", start_date="2026-09-01",
+                       landing_url="https://shop.example/")  # fmt: skip
+    cp.add_creator(camp, "default", "autumn", "@zoe")
+    for st in ("contacted", "negotiating"):
+        cp.set_stage(camp, "default", "autumn", "@zoe", st)
+    cp.set_stage(camp, "default", "autumn", "@zoe", "contracted", fee=100)
+    cp.set_stage(camp, "default", "autumn", "@zoe", "content_live", at=later)
+    assign(camp, "default", "autumn")
+    before = order(1, LIVE + dt.timedelta(days=2), 40.0, landing="/p?utm_content=zoe")
+    after = order(2, later + dt.timedelta(days=1), 60.0, landing="/p?utm_content=zoe")
+    with camp.transaction() as tx:
+        tx.insert_rows("orders", [before, after])
+    spring = {r["order_id"] for r in attribute(camp, "default", "spring-run").rows}
+    autumn = {r["order_id"] for r in attribute(camp, "default", "autumn").rows}
+    assert (spring, autumn) == ({"1"}, {"2"})

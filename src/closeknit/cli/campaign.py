@@ -302,12 +302,17 @@ def register(app: typer.Typer) -> None:
             return ["the campaign has no creators (or none of those named): add them with "
                     "`closeknit campaign add`"]  # fmt: skip
         notes = []
-        kept = sum(c.kept for c in out)
+        sold = sum(c.kept_why is not None for c in out)
+        kept = sum(c.kept for c in out) - sold
         if kept:
             notes.append(
                 f"note: {kept} of {len(out)} creators kept the code they already had (its "
-                "discount too); --overwrite gives new ones, and orders with an old code that "
-                "is live in the shop are then no longer credited"
+                "discount too); --overwrite gives new ones"
+            )
+        if sold:
+            notes.append(
+                f"note: {sold} of {len(out)} creators kept their code although --overwrite was "
+                "given: the shop's orders used it, and its sales stay theirs"
             )
         if all(c.link is None for c in out):
             notes.append("note: no landing URL on the campaign or given: codes only, no "

@@ -344,7 +344,11 @@ class CodeOut(Out):
     utm_content: str | None
     kept: bool = Field(
         default=False,
-        description="the creator already had this code and kept it (overwrite replaces it)",
+        description="the creator already had this code and kept it (overwrite replaces it, "
+        "unless the shop's orders used it)",
+    )
+    kept_why: str | None = Field(
+        default=None, description="why overwrite kept the code: the orders that used it"
     )
 
 

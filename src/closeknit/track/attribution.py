@@ -10,7 +10,12 @@ Rule (in this order):
    (and the campaign's ``utm_campaign``, when the order has one) belongs to that creator if it
    was placed within ``window_days`` after the creator's content went live (less a grace of
    ``grace_hours`` for links shared in stories just before the post). Shopify records the
-   landing page of the session that converted, i.e. the last click.
+   landing page of the session that converted, i.e. the last click. Two creators of a campaign
+   with one ``utm_content`` (one handle on two platforms, from before links told them apart)
+   are told apart by ``utm_source`` (the platform), else the order is credited to neither. An
+   order without ``utm_campaign`` whose ``utm_content`` is a creator's in several campaigns
+   belongs to the one whose content went live last before it (the latest exposure), in every
+   campaign alike: it was credited in full to each.
 
 Content-live time: the ``content_live`` stage change, else the creator's earliest campaign
 post, else the campaign's start date; with none of these there is no lower bound.
@@ -97,18 +102,22 @@ def attribute(
         )
     }
     mine_codes = {c: v[1] for c, v in code_owner.items() if v[0] == campaign_id}
-    content = {
-        str(c["utm_content"]).lower(): c["creator_id"]
-        for c in camp.creators
-        if c.get("utm_content") and c["stage"] != "declined"
-    }
+    content: dict[str, list[tuple[str, str]]] = {}
+    for c in camp.creators:
+        if c.get("utm_content") and c["stage"] != "declined":
+            platform = str(c.get("platform") or c["creator_id"].split(":", 1)[0]).lower()
+            content.setdefault(str(c["utm_content"]).lower(), []).append(
+                (c["creator_id"], platform)
+            )
     live = live_times(store, workspace, campaign_id)
+    rivals = _click_rivals(store, workspace, campaign_id, list(content))
     utm_campaign = (camp.utm_campaign or campaign_id).lower()
     orders = store.query(
         f"""
         SELECT order_id, created_at, {revenue_field} AS revenue,
           list_transform(coalesce(discount_codes, []), lambda x: upper(x)) AS codes,
-          lower(utm_content) AS utm_content, lower(utm_campaign) AS utm_campaign
+          lower(utm_content) AS utm_content, lower(utm_campaign) AS utm_campaign,
+          lower(utm_source) AS utm_source
         FROM orders WHERE workspace_id = $ws AND {counted()} AND (
           len(list_intersect(list_transform(coalesce(discount_codes, []), lambda x: upper(x)),
                              $codes::VARCHAR[])) > 0
@@ -118,6 +127,7 @@ def attribute(
     )
     rows: list[dict[str, Any]] = []
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    ambiguous = 0
     for o in orders:
         creator, rule, matched = None, None, None
         other_code = False
@@ -132,14 +142,25 @@ def attribute(
                 break
         if creator is None and not other_code and o["utm_content"] in content:
             if o["utm_campaign"] in (None, "", utm_campaign):
-                cand = content[o["utm_content"]]
-                t0 = live.get(cand)
+                same = content[o["utm_content"]]
+                if len(same) > 1:  # one handle on two platforms: the link's source says which
+                    same = [x for x in same if x[1] == (o["utm_source"] or "")]
+                    ambiguous += len(same) != 1
+                cand = same[0][0] if len(same) == 1 else None
+                t0 = live.get(cand) if cand else None
                 ts = o["created_at"]
-                ok = ts is not None
+                ok = cand is not None and ts is not None
                 if ok and t0 is not None:
-                    start = t0 - dt.timedelta(hours=grace_hours)
-                    ok = start <= ts <= t0 + dt.timedelta(days=window)
-                if ok:
+                    ok = _within(ts, t0, grace_hours, window)
+                if ok and not o["utm_campaign"] and t0 is not None:
+                    # no campaign in the link: the campaign whose content went live last
+                    # before the order has it, in every campaign alike
+                    ok = not any(
+                        _within(ts, r_t0, grace_hours, r_window)
+                        and (r_t0, r_cid) > (t0, campaign_id)
+                        for r_cid, r_t0, r_window in rivals.get(o["utm_content"], [])
+                    )
+                if ok and cand is not None:
                     creator, rule, matched = cand, "last_click", o["utm_content"]
         if creator is not None:
             rows.append(
@@ -179,6 +200,12 @@ def attribute(
         bc["revenue"] += r["revenue"]
         bc["code_orders" if r["rule"] == "code" else "click_orders"] += 1
     notes = []
+    if ambiguous:
+        notes.append(
+            f"{ambiguous} order(s) came through a link whose utm_content two of the campaign's "
+            "creators share (one handle on two platforms) without a utm_source telling them "
+            "apart: credited to neither; give them their own links (regenerate the links)"
+        )
     if not mine_codes and not content:
         notes.append(
             "no codes or links assigned: assign the creators' discount codes or tracking "
@@ -196,6 +223,47 @@ def attribute(
         rows,
         own,
     )
+
+
+def _within(ts: dt.datetime, t0: dt.datetime, grace_hours: float, window: int) -> bool:
+    return t0 - dt.timedelta(hours=grace_hours) <= ts <= t0 + dt.timedelta(days=window)
+
+
+def _click_rivals(
+    store: Store, workspace: str, campaign_id: str, contents: list[str]
+) -> dict[str, list[tuple[str, dt.datetime, int]]]:
+    """Per ``utm_content`` of ``campaign_id``: the other campaigns whose (not declined) creators
+    carry it, each with the creator's content-live time and the campaign's window."""
+    if not contents:
+        return {}
+    rows = store.query(
+        """
+        SELECT lower(cc.utm_content) AS content, cc.campaign_id,
+          coalesce(
+            (SELECT min(h.changed_at) FROM campaign_stage_history h WHERE h.workspace_id =
+             cc.workspace_id AND h.campaign_id = cc.campaign_id AND h.creator_id = cc.creator_id
+             AND h.to_stage = 'content_live'),
+            (SELECT min(p.posted_at) FROM campaign_posts cp JOIN posts p ON p.workspace_id =
+             cp.workspace_id AND p.post_id = cp.post_id WHERE cp.workspace_id = cc.workspace_id
+             AND cp.campaign_id = cc.campaign_id AND cp.creator_id = cc.creator_id),
+            c.start_date::TIMESTAMP) AS live_at,
+          coalesce(s.attribution_window_days, 30) AS window_days
+        FROM campaign_creators cc
+        JOIN campaigns c ON c.workspace_id = cc.workspace_id AND c.campaign_id = cc.campaign_id
+        LEFT JOIN campaign_settings s ON s.workspace_id = cc.workspace_id
+          AND s.campaign_id = cc.campaign_id
+        WHERE cc.workspace_id = ? AND cc.campaign_id <> ? AND cc.stage <> 'declined'
+          AND lower(cc.utm_content) IN (SELECT unnest(?::VARCHAR[]))
+        """,
+        [workspace, campaign_id, contents],
+    )
+    out: dict[str, list[tuple[str, dt.datetime, int]]] = {}
+    for r in rows:
+        if r["live_at"] is not None:
+            out.setdefault(r["content"], []).append(
+                (r["campaign_id"], r["live_at"], int(r["window_days"]))
+            )
+    return out
 
 
 def _key(r: dict[str, Any]) -> tuple[str, str, str, str, float]:

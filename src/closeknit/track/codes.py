@@ -105,14 +105,32 @@ def tracking_link(
 
 
 def _taken(store: Store, workspace: str) -> set[str]:
+    """Codes a new code may not be: every creator's, and every code the shop's orders used
+    (a code freed by a regeneration and issued again credited its old orders to the new
+    campaign)."""
     return {
-        str(r["discount_code"]).upper()
+        str(r["code"]).upper()
         for r in store.query(
-            "SELECT discount_code FROM campaign_creators WHERE workspace_id = ? "
-            "AND discount_code IS NOT NULL",
-            [workspace],
+            "SELECT discount_code AS code FROM campaign_creators WHERE workspace_id = ? "
+            "AND discount_code IS NOT NULL UNION SELECT DISTINCT unnest(discount_codes) "
+            "FROM orders WHERE workspace_id = ? AND discount_codes IS NOT NULL",
+            [workspace, workspace],
         )
+        if r["code"]
     }
+
+
+def _with_orders(store: Store, workspace: str, codes: list[str]) -> dict[str, int]:
+    """How many of the shop's orders used each of ``codes`` (upper case)."""
+    if not codes:
+        return {}
+    rows = store.query(
+        "SELECT upper(c) AS code, count(DISTINCT order_id) AS n FROM (SELECT order_id, "
+        "unnest(discount_codes) AS c FROM orders WHERE workspace_id = ?) "
+        "WHERE upper(c) IN (SELECT unnest(?::VARCHAR[])) GROUP BY 1",
+        [workspace, codes],
+    )
+    return {r["code"]: int(r["n"]) for r in rows}
 
 
 def assign(
@@ -129,13 +147,26 @@ def assign(
 ) -> list[dict[str, Any]]:
     """Give each campaign creator (all by default) a unique code made from ``pattern`` (or the
     campaign's) and, with a landing URL, a tracking link. Existing codes are kept unless
-    ``overwrite``."""
+    ``overwrite``; even then a code the shop's orders already used is kept (its sales stay the
+    creator's; ``kept_why`` says so). Two creators of the campaign with one handle (two
+    platforms) get links told apart by ``utm_content`` (``handle-platform`` for the second)."""
     camp = get_campaign(store, workspace, campaign_id)
     pct = discount_percent if discount_percent is not None else camp.discount_percent
     pat = check_pattern(pattern or camp.code_pattern or DEFAULT_PATTERN)
     base = landing_url or camp.landing_url
     wanted = {resolve_creator_id(store, workspace, c) for c in creators} if creators else None
     taken = _taken(store, workspace)
+    sold = _with_orders(
+        store,
+        workspace,
+        [str(c["discount_code"]).upper() for c in camp.creators if c.get("discount_code")],
+    )
+    # the utm_content of every creator not given a new link here: a new one must differ
+    contents = {
+        str(c["utm_content"]).lower()
+        for c in camp.creators
+        if c.get("utm_content") and wanted is not None and c["creator_id"] not in wanted
+    }
     out: list[dict[str, Any]] = []
     with store.transaction() as tx:
         for c in camp.creators:
@@ -143,8 +174,13 @@ def assign(
             if wanted is not None and cid not in wanted:
                 continue
             handle = c.get("handle") or cid.split(":", 1)[-1]
+            platform = str(c.get("platform") or cid.split(":", 1)[0]).lower()
             code = c.get("discount_code")
-            kept = code is not None and not overwrite
+            n_sold = sold.get(str(code).upper(), 0) if code else 0
+            kept = code is not None and (not overwrite or n_sold > 0)
+            kept_why = None
+            if kept and overwrite:
+                kept_why = f"kept: {n_sold} order(s) used it"
             if not kept:
                 if code:
                     taken.discard(str(code).upper())
@@ -153,6 +189,12 @@ def assign(
             taken.add(code.upper())
             link = c.get("tracking_link")
             content = c.get("utm_content") or handle.lower()
+            if content.lower() in contents:
+                # one handle on two platforms: the same utm_content sent one creator's clicks
+                # to the other
+                content = f"{handle.lower()}-{platform}"
+                link = None
+            contents.add(content.lower())
             if base and (link is None or overwrite):
                 link = tracking_link(
                     base,
@@ -181,9 +223,56 @@ def assign(
                     "link": link,
                     "utm_content": content,
                     "kept": kept,
+                    "kept_why": kept_why,
                 }
             )
     return out
+
+
+def _link_campaign(
+    store: Store, workspace: str, campaign_id: str, cid: str, utm: str | None
+) -> str | None:
+    """The ``utm_campaign`` a creator's link brings to its campaign: None when it names none or
+    the campaign's own; the link's, adopted as the campaign's, when no other link of the
+    campaign uses the campaign's (links already live in the shop); refused when another
+    campaign tracks that name, or the campaign's other links use its own (one creator's link
+    renamed the whole campaign: its creators' clicks went to nobody, and another campaign's
+    clicks to it)."""
+    if not utm:
+        return None
+    camp = get_campaign(store, workspace, campaign_id)
+    own = (camp.utm_campaign or campaign_id).lower()
+    if utm.lower() == own:
+        return None
+    for other in store.query(
+        "SELECT c.campaign_id FROM campaigns c LEFT JOIN campaign_settings s ON "
+        "s.workspace_id = c.workspace_id AND s.campaign_id = c.campaign_id "
+        "WHERE c.workspace_id = ? AND c.campaign_id <> ? "
+        "AND lower(coalesce(s.utm_campaign, c.campaign_id)) = ?",
+        [workspace, campaign_id, utm.lower()],
+    ):
+        raise Conflict(
+            f"the link's utm_campaign {utm!r} is campaign {other['campaign_id']}'s: its orders "
+            f"would be credited to {campaign_id}; use a link with utm_campaign={own}"
+        )
+    linked = [
+        c["handle"] or c["creator_id"]
+        for c in camp.creators
+        if c["creator_id"] != cid
+        and c.get("tracking_link")
+        and (
+            _first(parse_qs(urlsplit(str(c["tracking_link"])).query), "utm_campaign") or ""
+        ).lower()
+        == own
+    ]
+    if linked:
+        raise ValidationError(
+            f"the link's utm_campaign {utm!r} is not the campaign's ({own}), which the links "
+            f"of {len(linked)} other creator(s) (@{linked[0]}…) carry: one campaign has one "
+            f"utm_campaign; use a link with utm_campaign={own}",
+            field="link",
+        )
+    return utm
 
 
 def set_code(
@@ -210,9 +299,11 @@ def set_code(
         if any((r["campaign_id"], r["creator_id"]) != (campaign_id, cid) for r in rows):
             raise Conflict(f"code {code} is already used by another creator or campaign")
     content = None
+    adopt = None
     if link is not None:
         q = parse_qs(urlsplit(link).query)
         content = _first(q, "utm_content")
+        adopt = _link_campaign(store, workspace, campaign_id, cid, _first(q, "utm_campaign"))
     with store.transaction() as tx:
         n = tx.scalar(
             "SELECT count(*) FROM campaign_creators WHERE workspace_id = ? AND campaign_id = ? "
@@ -230,14 +321,12 @@ def set_code(
             "WHERE workspace_id = ? AND campaign_id = ? AND creator_id = ?",
             [code, link, content, workspace, campaign_id, cid],
         )
-        if link is not None:
-            utm_c = _first(parse_qs(urlsplit(link).query), "utm_campaign")
-            if utm_c:
-                tx.execute(
-                    "UPDATE campaign_settings SET utm_campaign = ? WHERE workspace_id = ? "
-                    "AND campaign_id = ?",
-                    [utm_c, workspace, campaign_id],
-                )
+        if adopt:
+            tx.execute(
+                "UPDATE campaign_settings SET utm_campaign = ? WHERE workspace_id = ? "
+                "AND campaign_id = ?",
+                [adopt, workspace, campaign_id],
+            )
         audit(
             tx,
             workspace,
