@@ -95,6 +95,9 @@ def test_bad_fields_are_rejected_by_name_without_email() -> None:
     assert order_record(webhook(customer={"id": 1, "orders_count": "x"})).field == (  # type: ignore[union-attr]
         "customer.orders_count"
     )
+    # a negative total was counted as a sale with negative revenue (its CPA divided by it)
+    neg = order_record(webhook(total_price="-50.00"))
+    assert isinstance(neg, Rejected) and neg.field == "total_price" and "negative" in neg.reason
 
 
 def test_jsonl_import_quarantines_bad_lines_and_reimport_is_noop(

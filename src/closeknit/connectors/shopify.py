@@ -123,10 +123,14 @@ def utm_params(url: object) -> dict[str, str | None]:
 
 
 def _money(value: Any, field: str) -> float | None:
+    """An order's amount; a negative one is refused (Shopify writes none: a refund is its own
+    positive amount), as it was counted as a sale with negative revenue."""
     try:
         amount, _cur = parse_money(value)
     except BadValue as e:
         raise _FieldError(field, str(e)) from e
+    if amount is not None and amount < 0:
+        raise _FieldError(field, f"{field} is negative ({amount:g}): Shopify amounts never are")
     return amount
 
 
