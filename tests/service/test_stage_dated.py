@@ -57,3 +57,21 @@ def test_a_date_in_the_future_or_not_a_date_is_refused() -> None:
     for bad, why in (("2999-01-01", "in the future"), ("last tuesday", "not a date or time")):
         with pytest.raises(PydanticValidationError, match=why):
             svc.StageIn.model_validate({"stage": "content_live", "at": bad})
+
+
+def test_a_dated_stage_cannot_come_before_the_dated_one_it_follows(store: Store) -> None:
+    """Stage dates ran backwards (paid before content_live); a change recorded now may still
+    be followed by one back-dated past it (a marketer catching up records the go-live on its
+    day), and a fee corrected after payment is spent on the day it was paid."""
+    from closeknit.errors import ValidationError
+    from closeknit.track import campaigns as tc
+
+    cid = _campaign(store)  # zoe is contracted, recorded now
+    tc.set_stage(store, "default", cid, "@zoe", "content_live", at=LIVE)  # before "now": fine
+    with pytest.raises(ValidationError, match="cannot be dated before the one it follows"):
+        tc.set_stage(store, "default", cid, "@zoe", "paid", at=LIVE - dt.timedelta(days=1))
+    paid = LIVE + dt.timedelta(days=9)
+    tc.set_stage(store, "default", cid, "@zoe", "paid", at=paid)
+    tc.update_deal(store, "default", cid, "@zoe", fee=250.0)
+    (s,) = store.query("SELECT date, amount FROM spend WHERE kind = 'fee'")
+    assert (s["date"], s["amount"]) == (paid.date(), 250.0)

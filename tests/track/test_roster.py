@@ -26,6 +26,15 @@ HEAD = "campaign_id,handle,code,link,start_date,end_date,post_at,fee\n"
         ("ok,anna.runs,ZOE10,,2026-09-01,2026-09-20,,100", "code", "already used"),
         ("ok,zoe,,,2026-09-01,2026-09-20,,100", "handle", "already (line 2)"),
         (",zoe,ZZ1,,2026-09-01,2026-09-20,,100", "campaign_id", "required"),
+        # held to the rules of the commands that make the same deal (a tester's roster: each
+        # loaded, and made a campaign no route could open, a code Shopify rejects, a fee
+        # estimate of 9e247, a deal live without a fee, a go-live in 2099)
+        ("ros/ter,anna.runs,NEG10,,2026-09-01,2026-09-20,,100", "campaign_id", "letters, digits"),
+        ("neg,anna.runs,SUMMER SALE,,2026-09-01,2026-09-20,,100", "code", "3-32 letters"),
+        ("neg,anna.runs,NEG10,javascript:alert(1),2026-09-01,,,100", "link", "web address"),
+        ("neg,anna.runs,NEG10,,2026-09-01,2026-09-20,,1e300", "fee", "at most 100,000,000"),
+        ("neg,anna.runs,NEG10,,2026-09-01,2026-09-20,,", "fee", "fee is required"),
+        ("neg,anna.runs,NEG10,,2026-09-01,,2099-01-01,100", "post_at", "in the future"),
     ],
 )
 def test_a_bad_deal_is_quarantined_by_line_and_field_and_the_good_ones_load(
@@ -41,6 +50,8 @@ def test_a_bad_deal_is_quarantined_by_line_and_field_and_the_good_ones_load(
     assert [c.campaign_id for c in list_campaigns(store, "default")] == ["ok"]
     (e,) = list_errors(store, "default", source="campaign-roster")
     assert (e["line"], e["field"]) == (3, field) and words in e["reason"], e
+    # the file by its name, never the server's path (the quarantine is read by viewers)
+    assert str(tmp_path) not in e["reason"] and str(tmp_path) not in str(e.get("file"))
     again = import_roster(store, "default", f)  # the same file: nothing new, nothing doubled
     assert again == {"campaigns": 0, "creators": 0, "unchanged": 1, "quarantined": 1}
     assert len(list_errors(store, "default", source="campaign-roster")) == 1

@@ -88,6 +88,11 @@ def new_campaign_id(tx: Tx, workspace: str, name: str) -> str:
     raise Conflict(f"no free id for campaign {name.strip()!r}")  # pragma: no cover
 
 
+# what a discount code may be (what Shopify takes), and the largest fee a deal may carry
+CODE_RE = re.compile(r"^[A-Z0-9_-]{3,32}$")
+MAX_FEE = 1e8
+
+
 def check_campaign_id(cid: str) -> str:
     """An id given by the caller: letters, digits, '.', '-', '_' (any script), at most 100,
     starting with a letter or digit (so never '', '.', '..' or a path)."""
@@ -449,7 +454,12 @@ def set_stage(
     at: dt.datetime | None = None,
     actor: str = "user",
 ) -> dict[str, Any]:
-    """Move a creator to ``stage`` (validated), optionally agreeing the fee/deliverables."""
+    """Move a creator to ``stage`` (validated), optionally agreeing the fee/deliverables.
+
+    ``at`` dates a change recorded after the fact; it may not be before the creator's last
+    change dated that way (a go-live after its payment, a negotiation before the first
+    contact). Changes dated by their recording may be back-dated past: a marketer catching up
+    records the earlier stages now and the go-live on its day."""
     if stage not in STAGES:
         raise ValidationError(f"unknown stage {stage!r}; stages: {', '.join(STAGES)}")
     cid = resolve_creator_id(store, workspace, creator)
@@ -457,6 +467,20 @@ def set_stage(
     with store.transaction() as tx:
         row = _cc(tx, workspace, campaign_id, cid)
         cur = row["stage"]
+        if at is not None:
+            last = tx.query(
+                "SELECT to_stage, changed_at FROM campaign_stage_history WHERE workspace_id = ? "
+                "AND campaign_id = ? AND creator_id = ? AND dated ORDER BY changed_at DESC "
+                "LIMIT 1",
+                [workspace, campaign_id, cid],
+            )
+            if last and at < last[0]["changed_at"]:
+                raise ValidationError(
+                    f"{stage} dated {at:%Y-%m-%d %H:%M} would come before {cid}'s "
+                    f"{last[0]['to_stage']} on {last[0]['changed_at']:%Y-%m-%d %H:%M}: a stage "
+                    "change cannot be dated before the one it follows",
+                    field="at",
+                )
         if stage not in NEXT.get(cur, ()):
             allowed = ", ".join(NEXT.get(cur, ())) or "none"
             raise Conflict(
@@ -478,8 +502,9 @@ def set_stage(
         )
         tx.execute(
             "INSERT INTO campaign_stage_history (workspace_id, campaign_id, creator_id, "
-            "from_stage, to_stage, changed_at, actor, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [workspace, campaign_id, cid, cur, stage, when, actor, note],
+            "from_stage, to_stage, changed_at, actor, note, dated) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [workspace, campaign_id, cid, cur, stage, when, actor, note, at is not None],
         )
         if stage == "paid":
             _book_spend(tx, workspace, campaign_id, cid, "fee", new_fee, when.date(), "creator fee")
@@ -563,7 +588,14 @@ def update_deal(
                 tx, workspace, campaign_id, cid, "seeding", seeding_cost, None, "product seeding"
             )
         if fee is not None and row["stage"] == "paid":
-            _book_spend(tx, workspace, campaign_id, cid, "fee", fee, None, "creator fee")
+            # the fee is spent on the day the creator was paid, not on the day it is corrected
+            paid = tx.scalar(
+                "SELECT max(changed_at) FROM campaign_stage_history WHERE workspace_id = ? "
+                "AND campaign_id = ? AND creator_id = ? AND to_stage = 'paid'",
+                [workspace, campaign_id, cid],
+            )
+            day = paid.date() if isinstance(paid, dt.datetime) else None
+            _book_spend(tx, workspace, campaign_id, cid, "fee", fee, day, "creator fee")
         changed = {k: {"from": row[k], "to": v} for k, v in new.items() if row[k] != v}
         if changed:
             audit(
@@ -821,7 +853,7 @@ def import_roster(
     now = _now()
     for i, r in enumerate(rows, start=2):
         try:
-            deal = _roster_deal(r, i, path, known, by_handle, camps, existing)
+            deal = _roster_deal(r, i, Path(path).name, known, by_handle, camps, existing, now)
         except CloseknitError as e:
             bad.append({"line": i, "field": e.details.get("field"), "reason": e.message, "raw": r})
             continue
@@ -863,6 +895,7 @@ def import_roster(
                 or now,
                 "actor": actor,
                 "note": "imported from roster",
+                "dated": at is not None,
             }
         )
     new_camps = {k: v for k, v in camps.items() if any(d["campaign_id"] == k for d in deals)}
@@ -901,7 +934,7 @@ def import_roster(
             tx.insert_rows("campaign_creators", deals)
             tx.insert_rows("campaign_stage_history", hist)
         for b in bad:
-            quarantine_once(tx, workspace, batch, "campaign_roster", file=str(path),
+            quarantine_once(tx, workspace, batch, "campaign_roster", file=Path(path).name,
                             line=b["line"], field=b["field"], reason=b["reason"],
                             raw=json.dumps(b["raw"], default=str))  # fmt: skip
     return {
@@ -915,14 +948,18 @@ def import_roster(
 def _roster_deal(
     r: dict[str, Any],
     i: int,
-    path: Path,
+    path: str,
     known: dict[str, str],
     by_handle: dict[str, str],
     camps: dict[str, dict[str, Any]],
     existing: set[str],
+    now: dt.datetime,
 ) -> dict[str, Any]:
-    """One roster row as a deal, or the error that names its field; a new campaign's fields
-    are taken from its first good row."""
+    """One roster row as a deal, or the error that names its field (and the file by its name,
+    never a server path); a new campaign's fields are taken from its first good row. A row is
+    held to the rules of the commands that make the same deal one at a time: the campaign id,
+    the code (what Shopify takes), the link (a web address), the fee (0 to 100,000,000, and
+    agreed: the deal is live), a go-live that has happened."""
     from urllib.parse import parse_qs, urlsplit
 
     camp = (r.get("campaign_id") or "").strip()
@@ -930,6 +967,7 @@ def _roster_deal(
     handle = (r.get("handle") or "").strip().lstrip("@").lower()
     if not camp:
         raise ValidationError(f"{path}:{i}: campaign_id is required", field="campaign_id")
+    camp = _at_line(path, i, lambda: check_campaign_id(camp))
     if not (who or handle):
         raise ValidationError(f"{path}:{i}: creator_id or handle is required", field="handle")
     cid = known.get(who) or by_handle.get(handle)
@@ -939,7 +977,20 @@ def _roster_deal(
             field="creator_id" if who else "handle",
         )
     link = (r.get("link") or "").strip() or None
+    if link is not None:
+        parts = urlsplit(link)
+        if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+            raise ValidationError(
+                f"{path}:{i}: link must be a full web address such as https://shop.example/",
+                field="link",
+            )
     q = parse_qs(urlsplit(link).query) if link else {}
+    code = (r.get("code") or "").strip().upper() or None
+    if code is not None and not CODE_RE.match(code):
+        raise ValidationError(
+            f"{path}:{i}: code must be 3-32 letters, digits, - or _ (as Shopify takes them)",
+            field="code",
+        )
     start = _at_line(path, i, lambda: _date(r.get("start_date"), "start_date"))
     end = _at_line(path, i, lambda: _date(r.get("end_date"), "end_date"))
     if start and end and end < start:
@@ -951,11 +1002,26 @@ def _roster_deal(
         fee = float(raw_fee) if raw_fee else None
     except ValueError:
         raise ValidationError(f"{path}:{i}: fee {raw_fee!r} is not a number", field="fee") from None
-    if fee is not None and not (0 <= fee < float("inf")):
-        # as `campaign deal --fee` refuses it: a negative fee made the report's ROAS negative
-        raise ValidationError(f"{path}:{i}: fee must be 0 or more, not {raw_fee}", field="fee")
+    if fee is not None and not (0 <= fee <= MAX_FEE):
+        # as the deal commands refuse it: a negative fee made the report's ROAS negative, and
+        # one of 1e300 made every fee estimate of the workspace absurd
+        raise ValidationError(
+            f"{path}:{i}: fee must be 0 or more and at most {MAX_FEE:,.0f}, not {raw_fee}",
+            field="fee",
+        )
+    if fee is None:
+        raise ValidationError(
+            f"{path}:{i}: fee is required: the deal enters live, and a live deal has an "
+            "agreed fee (0 for a gifted one)",
+            field="fee",
+        )
     post_at = (r.get("post_at") or "").strip()
     at = _at_line(path, i, lambda: _ts(post_at)) if post_at else None
+    if at is not None and at > now:
+        raise ValidationError(
+            f"{path}:{i}: post_at {post_at} is in the future: a roster holds deals that went live",
+            field="post_at",
+        )
     if camp not in existing and camp not in camps:
         camps[camp] = {
             "start": start,
@@ -969,14 +1035,14 @@ def _roster_deal(
         "campaign_id": camp,
         "creator_id": cid,
         "fee": fee,
-        "discount_code": (r.get("code") or "").strip().upper() or None,
+        "discount_code": code,
         "tracking_link": link,
         "utm_content": q["utm_content"][0] if q.get("utm_content") else None,
         "_live_at": at,
     }
 
 
-def _at_line(path: Path, i: int, read: Any) -> Any:
+def _at_line(path: str, i: int, read: Any) -> Any:
     """``read()``, its ValidationError naming the file and line."""
     try:
         return read()

@@ -16,9 +16,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
 from closeknit.errors import Conflict, ValidationError
 from closeknit.store import Store, audit, resolve_creator_id
-from closeknit.track.campaigns import check_campaign, get_campaign
-
-_CODE_RE = re.compile(r"^[A-Z0-9_-]{3,32}$")
+from closeknit.track.campaigns import CODE_RE, check_campaign, get_campaign
 
 
 def _first(q: dict[str, list[str]], key: str) -> str | None:
@@ -289,7 +287,7 @@ def set_code(
     cid = resolve_creator_id(store, workspace, creator)
     if code is not None:
         code = code.strip().upper()
-        if not _CODE_RE.match(code):
+        if not CODE_RE.match(code):
             raise ValidationError(f"code must be 3-32 letters/digits/-/_: {code!r}")
         rows = store.query(
             "SELECT campaign_id, creator_id FROM campaign_creators WHERE workspace_id = ? "

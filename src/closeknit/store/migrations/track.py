@@ -84,8 +84,13 @@ CODE_PATTERN = "ALTER TABLE campaign_settings ADD COLUMN IF NOT EXISTS code_patt
 # paid one (connectors.landing merges dated rows by it)
 ORDERS_OBSERVED_AT = "ALTER TABLE orders ADD COLUMN IF NOT EXISTS observed_at TIMESTAMP"
 
+# A stage change dated by the user (``at``: recorded after the fact), not by its recording: a
+# later one may not be dated before it (paid before content_live, negotiating before contacted)
+STAGE_DATED = "ALTER TABLE campaign_stage_history ADD COLUMN IF NOT EXISTS dated BOOLEAN"
+
 MIGRATIONS: list[tuple[str, str]] = [
     ("0401_track", TRACK),
     ("0450_campaign_code_pattern", CODE_PATTERN),
     ("0451_orders_observed_at", ORDERS_OBSERVED_AT),
+    ("0452_stage_dated", STAGE_DATED),
 ]
