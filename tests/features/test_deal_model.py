@@ -127,3 +127,18 @@ def test_shared_factor_is_the_fits_own_covariance() -> None:
     assert rho.argmax() == 3 and rho[3] > rho[1]
     # BR and MX are both unseen, but each is its own level: no shared level term between them
     assert (f @ f.T)[3, 4] == pytest.approx(cov[3, 4] / math.sqrt(total[3] * total[4]))
+
+
+def test_a_fee_typed_with_zeros_too_many_is_left_out_of_the_fit() -> None:
+    """One roster fee of 1e8 for a 10k creator moved every creator's estimate several-fold
+    (175 -> 696 mid for another creator): a deal far outside the others' prices is left out,
+    said, and the fit is the one without it; honest deals lose none."""
+    honest = _deals(40, {"GB": 1.0, "DE": 1.0}, seed=5)
+    clean = fit_deals(honest, _tq)
+    assert clean.n_left_out == 0
+    typo = Deal(10_000.0, 0.03, 0.9, "GB", "fashion", 1e8)
+    m = fit_deals([*honest, typo], _tq)
+    assert m.n_left_out == 1 and m.n == 40
+    assert _mid(m, "GB") == pytest.approx(_mid(clean, "GB"))
+    back = DealModel.from_arrays(m.to_arrays())
+    assert back.n_left_out == 1

@@ -405,6 +405,7 @@ def estimate_fees(
             cf.evidence["engagement_elasticity"] = round(float(b[2]), 4)
             cf.evidence["real_share_elasticity"] = round(float(b[3]), 4)
             cf.evidence["residual_sd_log"] = round(model.s, 4)
+            cf.evidence["deals_left_out"] = model.n_left_out
             # how this creator's market and niche price against the deals' average
             c = country if isinstance(country, str) else None
             m = niche if isinstance(niche, str) else None

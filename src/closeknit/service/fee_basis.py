@@ -26,6 +26,11 @@ class FeeBasis(Out):
     residual_sd_log: float | None = Field(
         default=None, description="spread of agreed fees around the model (sd of log fee)"
     )
+    deals_left_out: int = Field(
+        default=0,
+        description="agreed fees left out of the fit as far outside the others' prices (a fee "
+        "typed with zeros too many)",
+    )
     country: str | None = None
     niche: str | None = None
     country_multiplier: float | None = Field(
