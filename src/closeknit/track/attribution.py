@@ -27,6 +27,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from closeknit import figures
 from closeknit.errors import ValidationError
 from closeknit.store import Store
 from closeknit.track.campaigns import get_campaign
@@ -202,7 +203,8 @@ def attribute(
     notes = []
     if ambiguous:
         notes.append(
-            f"{ambiguous} order(s) came through a link whose utm_content two of the campaign's "
+            f"{figures.count(ambiguous, 'order')} came through a link whose utm_content two of "
+            "the campaign's "
             "creators share (one handle on two platforms) without a utm_source telling them "
             "apart: credited to neither; give them their own links (regenerate the links)"
         )

@@ -14,6 +14,7 @@ import string
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
+from closeknit import figures
 from closeknit.errors import Conflict, ValidationError
 from closeknit.store import Store, audit, resolve_creator_id
 from closeknit.track.campaigns import CODE_RE, check_campaign, get_campaign
@@ -178,7 +179,7 @@ def assign(
             kept = code is not None and (not overwrite or n_sold > 0)
             kept_why = None
             if kept and overwrite:
-                kept_why = f"kept: {n_sold} order(s) used it"
+                kept_why = f"kept: {figures.count(n_sold, 'order')} used it"
             if not kept:
                 if code:
                     taken.discard(str(code).upper())
@@ -266,8 +267,8 @@ def _link_campaign(
     if linked:
         raise ValidationError(
             f"the link's utm_campaign {utm!r} is not the campaign's ({own}), which the links "
-            f"of {len(linked)} other creator(s) (@{linked[0]}…) carry: one campaign has one "
-            f"utm_campaign; use a link with utm_campaign={own}",
+            f"of {figures.count(len(linked), 'other creator')} (@{linked[0]}…) carry: one "
+            f"campaign has one utm_campaign; use a link with utm_campaign={own}",
             field="link",
         )
     return utm
