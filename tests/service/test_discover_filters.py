@@ -133,9 +133,30 @@ def test_trend_curves_count_the_windows_posts(st: Store) -> None:
         assert weeks == sorted(weeks) and len(set(weeks)) == len(weeks)
 
 
+def _absent_niche(st: Store) -> str:
+    """A niche of the taxonomy no creator of the store is in."""
+    from closeknit.match.taxonomy import NICHES
+
+    have = {r["niche"] for r in st.query("SELECT DISTINCT niche FROM creator_niche")}
+    return next(n.id for n in NICHES if n.id not in have)
+
+
+def test_an_unknown_niche_is_refused_and_a_label_is_read() -> None:
+    """`--niche food` left every creator out without a word, and the label the pages show
+    ("Home workout") was no filter."""
+    from closeknit.service.briefs import Filters
+
+    assert Filters(niches=["Home workout", "home-workout", "Fitness"]).niches == [
+        "home_workout",
+        "fitness",
+    ]
+    with pytest.raises(ValidationError, match="unknown niche 'food'; the niches are Fitness"):
+        Filters(niches=["food"])
+
+
 def test_filters_that_leave_nobody_say_which(st: Store) -> None:
     """A niche or language nobody has gave no result and a false hint to build features."""
-    for kw, word in (({"niches": ["underwater-basket"]}, "niche"),
+    for kw, word in (({"niches": [_absent_niche(st)]}, "niche"),
                      ({"languages": ["ja"]}, "language")):  # fmt: skip
         res = run(st, **kw)
         assert not res.results
@@ -205,7 +226,7 @@ def test_a_plan_whose_filters_leave_nobody_says_which(st: Store) -> None:
     n = int(st.scalar("SELECT count(*) FROM creators WHERE workspace_id = ?", [WS]))
     med = int(st.scalar("SELECT median(followers) FROM creators WHERE workspace_id = ?", [WS]))
     cases = (
-        ({"niches": ["underwater-basket"]}, {"niche"}),  # a narrowing filter (restrict)
+        ({"niches": [_absent_niche(st)]}, {"niche"}),  # a narrowing filter (restrict)
         ({"languages": ["ja"]}, {"language"}),  # the brief's own filters (discover)
         ({"countries": ["AQ"]}, {"country"}),
         ({"min_followers": med, "languages": ["ja"]}, {"followers", "language"}),

@@ -56,6 +56,21 @@ def country_code(value: str) -> str:
     )
 
 
+def niche_id(value: str) -> str:
+    """The taxonomy's id for a niche given by id or label, in any case ('home_workout', 'Home
+    workout', 'home-workout'); an unknown one is refused, listing the niches (it left every
+    creator out, without a word)."""
+    from closeknit.match.taxonomy import NICHES
+
+    key = re.sub(r"[\s_-]+", "_", value.strip().lower())
+    for n in NICHES:
+        if key in (n.id, re.sub(r"[\s_-]+", "_", n.label.lower())):
+            return n.id
+    raise ValueError(
+        f"unknown niche {value.strip()!r}; the niches are " + ", ".join(n.label for n in NICHES)
+    )
+
+
 def language_code(value: str) -> str:
     """ISO 639-1 for 'en', 'EN', 'en-GB', 'English'; anything else is a ValidationError (the
     stored languages are two-letter codes, so 'English' or 'tlh' left every creator out)."""
@@ -322,8 +337,10 @@ class Filters(In):
 
     @field_validator("niches", "keywords")
     @classmethod
-    def _clean(cls, v: list[str] | None) -> list[str] | None:
+    def _clean(cls, v: list[str] | None, info: ValidationInfo) -> list[str] | None:
         items = [x.strip() for x in v or [] if x and x.strip()]
+        if info.field_name == "niches":
+            items = [niche_id(x) for x in items]
         return list(dict.fromkeys(items)) or None
 
     def narrowing(self) -> dict[str, Any]:
