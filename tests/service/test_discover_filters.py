@@ -173,6 +173,7 @@ def test_trends_with_nothing_to_compare_with_say_so(st: Store) -> None:
     res = svc.trends(st, WS, svc.TrendsIn(compare="last_year"))
     assert res.posts_before == 0 and not res.trends
     assert any(n.startswith("no posts from") and "to compare with" in n for n in res.notes)
+    assert not any(n.startswith("left out 0 ") for n in res.notes), res.notes
 
 
 def test_excluding_a_creator_who_does_not_exist_is_not_found(st: Store) -> None:

@@ -261,6 +261,56 @@ def test_errors_are_styled_pages_and_the_api_keeps_json(
     assert r.status_code == 422 and "Budget: enter a number" in visible(r.text)
 
 
+def test_a_refused_value_is_worded_as_the_form_words_it(
+    client: tuple[TestClient, Seeded],
+) -> None:
+    """A blank budget said "input should be a valid number" where "abc" said "enter a number",
+    and a comparison off the menu named the internal values ("'previous' or 'last_year'")."""
+    c, a = client
+    page = c.get(f"/campaigns/{a.campaign_id}").text
+    token = page.split('name="csrf_token" value="')[1].split('"')[0]
+    for budget in ("", "  ", "abc"):
+        r = c.post("/plan", data={"text": "vegan", "budget": budget, "csrf_token": token})
+        text = visible(r.text)
+        assert r.status_code == 422 and "Budget: enter a number." in text, (budget, text[-300:])
+        assert "valid number" not in text
+    r = c.get("/trends?compare=bogus")
+    text = visible(r.text)
+    assert r.status_code == 422, text[-300:]
+    assert "Compared with: choose the period before or the same period last year." in text
+    assert "last_year" not in text and "'previous'" not in text
+    # a query value off a menu the route reads itself, the same way
+    text = visible(c.get("/discover?text=vegan&sort=bogus").text)
+    menu = "best match, most followers, highest engagement, most authentic or lowest fee"
+    assert f"Sort by: choose {menu}." in text, text[-300:]
+
+
+def test_trends_show_the_services_notes_and_no_advice_against_them(
+    client: tuple[TestClient, Seeded],
+) -> None:
+    """The Trends page never showed the service's notes (no posts in the period compared
+    with: nothing can be called rising; the disclosure and generic tags left out) and said
+    "try a longer period or another comparison" where there was nothing to compare with."""
+    from closeknit.service import discover as dsvc
+
+    c, a = client
+    store = c.app.state.store  # type: ignore[attr-defined]
+    for compare in ("previous", "last_year"):
+        res = dsvc.trends(store, a.workspace, dsvc.TrendsIn(compare=compare, limit=25))
+        assert res.notes, compare
+        text = visible(c.get(f"/trends?compare={compare}").text)
+        for n in res.notes:
+            assert n[:1].upper() + n[1:] in text, (n, text[-600:])
+        if not res.posts_before:
+            assert "try a longer period" not in text
+    # a year back the seeded workspace has no posts: the note says so, the advice agrees
+    res = dsvc.trends(store, a.workspace, dsvc.TrendsIn(compare="last_year", limit=25))
+    assert not res.posts_before and not res.trends
+    text = visible(c.get("/trends?compare=last_year").text)
+    assert "to compare with: nothing can be called rising" in text
+    assert "Compare with the period before to see what is rising." in text
+
+
 def test_static_assets_and_templates_are_offline() -> None:
     static = Path(__file__).resolve().parents[2] / "src" / "closeknit" / "web" / "static"
     css = (static / "app.css").read_text()

@@ -6,6 +6,7 @@ import json
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -244,6 +245,35 @@ def percent(v: Any) -> str:
 def ratio(v: Any) -> str:
     """A ratio with "×", two decimals."""
     return figures.ratio(v, missing="")
+
+
+def whole(v: Any) -> str:
+    """A count (followers, posts) as a whole number with separators, as the web shows it
+    ("133,328", never "133328")."""
+    d = figures.half_up(v, 0)
+    return "" if d is None else f"{int(d):,}"
+
+
+def change(v: Any) -> str:
+    """A relative change as a signed percentage, one decimal as every share ("+27.1%"), as the
+    web's vetting says it."""
+    p = figures.percent(v, missing="")
+    return f"+{p}" if p and v >= 0 else p
+
+
+@lru_cache(maxsize=1)
+def _niches() -> dict[str, str]:
+    from closeknit.service import features as fsvc
+
+    return {n.id: n.label for n in fsvc.niche_list()}
+
+
+def niche_label(niche: str | None) -> str:
+    """A niche's name as the web shows it ("Home workout" for home_workout); blank for none."""
+    if not niche:
+        return ""
+    words = niche.replace("_", " ")
+    return _niches().get(niche, words[:1].upper() + words[1:])
 
 
 Formats = Mapping[str, Callable[[Any], str]]

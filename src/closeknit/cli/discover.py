@@ -39,12 +39,14 @@ from closeknit.cli.common import (
     esc,
     money,
     narrowing_filters,
+    niche_label,
     percent,
     print_table,
     ratio,
     score,
     split_values,
     store_for,
+    whole,
     workspace_of,
 )
 from closeknit.errors import ValidationError
@@ -88,7 +90,7 @@ def match_rows(results: list[svc.MatchOut]) -> list[dict[str, Any]]:
                 "followers": m.followers,
                 "country": m.country,
                 "niche": m.niche,
-                "score": round(m.score, 3),
+                "score": m.score,
                 "engagement_rate": m.engagement_rate,
                 "authenticity": m.authenticity_score,
                 "fee": m.fee_estimate,
@@ -106,7 +108,7 @@ def match_rows(results: list[svc.MatchOut]) -> list[dict[str, Any]]:
 
 
 # each figure by its display rule (closeknit.figures: the same on the web)
-DISPLAY_FORMATS = {"ER": percent, "auth": score, "fee": money, "score": score}
+DISPLAY_FORMATS = {"followers": whole, "ER": percent, "auth": score, "fee": money, "score": score}
 
 
 def display_rows(results: list[svc.MatchOut]) -> list[dict[str, Any]]:
@@ -120,7 +122,7 @@ def display_rows(results: list[svc.MatchOut]) -> list[dict[str, Any]]:
             "fee": m.fee_estimate,
             "fee range": f"{money(m.fee_low)}-{money(m.fee_high)}" if m.fee_low else "",
             "score": m.score * 100,
-            "niche": m.niche,
+            "niche": niche_label(m.niche),
             "country": m.country,
             "platform": m.platform,
         }

@@ -16,11 +16,13 @@ from closeknit.cli.common import (
     console,
     emit,
     money,
+    niche_label,
     percent,
     print_csv,
     print_table,
     score,
     store_for,
+    whole,
     workspace_of,
 )
 from closeknit.service import creators as csvc
@@ -38,6 +40,7 @@ _FORMATS = {
     "auth": score,
     "quality": score,
     "fee": money,
+    "followers": whole,
 }
 
 
@@ -49,7 +52,7 @@ def _items(lst: svc.ListOut) -> list[dict[str, object]]:
             "ER": c.engagement_rate,
             "fee": c.fee_mid,
             "note": c.note,
-            "niche": c.niche,
+            "niche": niche_label(c.niche),
             "country": c.country,
         }
         for c in lst.creators
@@ -160,7 +163,7 @@ def register(app: typer.Typer) -> None:
                 "sponsored": r.sponsored_rate,
                 "fee": r.fee_mid,
                 "tier": r.tier,
-                "niche": r.niche,
+                "niche": niche_label(r.niche),
                 "country": r.country,
                 "platform": r.platform,
             }

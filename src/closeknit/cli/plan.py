@@ -39,10 +39,12 @@ from closeknit.cli.common import (
     emit,
     money,
     narrowing_filters,
+    niche_label,
     percent,
     print_table,
     ratio,
     store_for,
+    whole,
     workspace_of,
 )
 from closeknit.cli.discover import brief_words
@@ -484,7 +486,7 @@ def print_plan(plan: svc.PlanOut, title: str = "plan") -> None:
             # the creators kept in (--keep) beside the ones the plan chose around them
             **({"kept": "kept" if p.locked else ""} if kept else {}),
             "tier": p.tier,
-            "niche": p.niche,
+            "niche": niche_label(p.niche),
             "followers": p.followers,
             "fit": f"{p.relevance:.2f}",
             "fee": p.fee.mid,
@@ -498,7 +500,7 @@ def print_plan(plan: svc.PlanOut, title: str = "plan") -> None:
         rows,
         title=f"{title} ({method_words(plan.method)}, {status_words(plan.status)})",
         priority=["creator", "kept", "tier", "followers", "fit", "fee", "revenue", "orders"],
-        formats={"fee": money, "revenue": money},
+        formats={"fee": money, "revenue": money, "followers": whole},
     )
     print_forecast(plan)
 
@@ -541,11 +543,13 @@ def fee_basis_line(b: FeeBasis) -> str:
         f"learned from {b.n_deals} agreed fees: fee ~ followers^{b.followers_elasticity:.2f}"
         f" x ER^{b.engagement_elasticity or 0:.2f} x real share^{b.real_share_elasticity or 0:.2f}"
     ]
+    # the niche by its name in the sentence's case, as discover's why says it ("niche home
+    # workout x0.99"; it said the id, home_workout)
     for what, level, mult in (
         ("market", b.country, b.country_multiplier),
-        ("niche", b.niche, b.niche_multiplier),
+        ("niche", niche_label(b.niche).lower(), b.niche_multiplier),
     ):
-        if level is None:
+        if not level:
             continue
         parts.append(
             f"{what} {level} x{mult:.2f} of the deals' average"

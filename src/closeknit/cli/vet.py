@@ -12,10 +12,12 @@ from closeknit.cli.common import (
     DbOpt,
     JsonOpt,
     WorkspaceOpt,
+    change,
     cli_errors,
     console,
     emit,
     esc,
+    niche_label,
     percent,
     print_table,
     score,
@@ -155,6 +157,37 @@ def vet_row(d: svc.VetOut) -> dict[str, Any]:
     return row
 
 
+def peers_words(cohort: str | None) -> str:
+    """The peer group in words, as the web says it: "platform×tier×niche: instagram / nano /
+    home_workout" is "nano Home workout creators on Instagram" (never the platform or niche
+    ids)."""
+    if not cohort:
+        return "similar creators"
+    keys, _, values = cohort.rpartition(":")
+    names = [k.strip() for k in keys.split("×")] if keys else []
+    parts = [x.strip() for x in values.split("/")]
+    if len(names) != len(parts):
+        names = ["platform", "tier", "niche"][: len(parts)]
+    got = dict(zip(names, parts, strict=False))
+    plat, tier, niche = got.get("platform"), got.get("tier"), got.get("niche")
+    words = " ".join(x for x in (tier, niche_label(niche)) if x)
+    platform = figures.PLATFORM_NAMES.get(plat, plat) if plat else None
+    if platform and niche:
+        return f"{words} creators on {platform}"
+    return " ".join(x for x in (platform, words) if x) + " creators"
+
+
+def percentile_words(e: svc.Engagement) -> str | None:
+    """The engagement rank among peers by the percentage rule, as the web says it: "higher
+    than 90.8% of 130 nano Home workout creators on Instagram"."""
+    if e.percentile is None:
+        return None
+    size = f"{e.cohort_size:,} " if e.cohort_size is not None else ""
+    if e.percentile >= 0.995:
+        return f"the highest of {size}{peers_words(e.cohort)}"
+    return f"higher than {_pct(e.percentile)} of {size}{peers_words(e.cohort)}"
+
+
 def _measured(p: svc.ScorePart) -> str:
     """What the part measured, named: 'bot comments 0.0%', not a bare 0."""
     if p.raw is None:
@@ -162,7 +195,7 @@ def _measured(p: svc.ScorePart) -> str:
     if p.unit == "share":
         v = _pct(p.raw)
     elif p.unit == "change":
-        v = f"{p.raw:+.0%}"
+        v = change(p.raw)
     else:
         v = f"{p.raw:.2f}"
     return f"{p.measure} {v}"
@@ -179,7 +212,7 @@ def _render(d: svc.VetOut) -> None:
     for key, sc in d.scores.items():
         partial = sc.score is not None and 0 < sc.coverage < 1
         console.print(f"\n[bold]{key.replace('_', ' ')} score: {score(sc.score) or '—'}[/bold]"
-                      f" / 100 (data for {sc.coverage:.0%} of it): "
+                      f" / 100 (data for {percent(sc.coverage)} of it): "
                       + ("the sum of the parts" if sc.score is not None
                          else "too little data, half the weight is needed")
                       + ("; the weights are re-scaled to the parts with data (a part without "
@@ -209,9 +242,10 @@ def _render(d: svc.VetOut) -> None:
         )
     console.print("\n[bold]Engagement[/bold]", markup=True)
     if e.status == "ok":
+        rank = percentile_words(e)
         console.print(
-            f"  rate {_pct(e.engagement_rate)} (median of {e.n_posts_qualifying} posts); "
-            f"higher than {_num(e.percentile, '.0%')} of {e.cohort_size} peers in {e.cohort}"
+            f"  rate {_pct(e.engagement_rate)} (median of {e.n_posts_qualifying} posts)"
+            + (f"; {rank}" if rank else "")
         )
     else:
         console.print(
@@ -221,7 +255,7 @@ def _render(d: svc.VetOut) -> None:
     if e.published_median:
         console.print(f"  published median for the tier: {_pct(e.published_median)}")
     console.print(
-        f"  views-based {_pct(e.engagement_rate_views)}; trend {_num(e.trend, '+.0%')}; "
+        f"  views-based {_pct(e.engagement_rate_views)}; trend {change(e.trend) or '—'}; "
         f"{_num(e.posts_per_week, '.1f')} posts/week"
     )
     for p in e.posts_used:

@@ -87,7 +87,9 @@ class Match:
             "score": round(self.score, 4),
             "relevance": None if self.relevance is None else round(self.relevance, 4),
             "signals": {k: (None if v is None else round(v, 4)) for k, v in self.signals.items()},
-            "factors": {k: (None if v is None else round(v, 4)) for k, v in self.factors.items()},
+            # unrounded: a page shows a factor x 100 by the score rule, and a factor rounded
+            # here first read "Engagement quality 90.5" beside the creator page's 90.4
+            "factors": dict(self.factors),
             "missing": self.missing,
             "imputed": {k: round(v, 4) for k, v in self.imputed.items()},
             "vetted": self.vetted,

@@ -195,8 +195,10 @@ def trends(
     notes = [
         f"left out {count(len(v), f'{k} tag')} "
         f"({rule if k == 'generic' else 'paid-content markers'})"
-        + (": " + ", ".join("#" + x for x in sorted(v)[:8]) if v else "")
+        + ": "
+        + ", ".join("#" + x for x in sorted(v)[:8])
         for k, v in left.items()
+        if v  # "left out 0 disclosure tags" said nothing a reader needs
     ]
     return TrendsResult(
         since, until, b_start, b_end, n1, n0, out, {k: len(v) for k, v in left.items()}, notes

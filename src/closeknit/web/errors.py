@@ -14,7 +14,7 @@ from closeknit.api.deps import SESSION_COOKIE
 from closeknit.errors import CloseknitError, error_field, validation_message
 from closeknit.service import accounts
 from closeknit.service.accounts import Principal
-from closeknit.web.render import error_response, field_label, input_error
+from closeknit.web.render import error_response, input_error, refusal_words
 
 
 def _principal(request: Request) -> Principal | None:
@@ -42,10 +42,11 @@ _HTTP = {
 def _fields(errors: list[Any]) -> str:
     parts = []
     for err in errors[:3]:
-        name = error_field(err)
-        field = field_label(name) if name else "A value"
-        msg = validation_message(err)
-        parts.append(f"{field}: {msg[:1].lower() + msg[1:]}")
+        if error_field(err):
+            parts.append(refusal_words(err))
+        else:
+            msg = validation_message(err)
+            parts.append(f"A value: {msg[:1].lower() + msg[1:]}")
     return "; ".join(parts) or "the form could not be read"
 
 

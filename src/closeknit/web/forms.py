@@ -35,6 +35,15 @@ def opt_float(v: str | None, field: str, *, scale: float = 1.0) -> float | None:
         raise ValidationError(f"{field_label(field)}: enter a number", field=field) from None
 
 
+def req_float(v: str | None, field: str) -> float:
+    """A number the form needs: a blank field is refused as a word that is not a number is
+    ("Budget: enter a number"; a blank budget said "input should be a valid number")."""
+    f = opt_float(v, field)
+    if f is None:
+        raise ValidationError(f"{field_label(field)}: enter a number", field=field)
+    return f
+
+
 def opt_int(v: str | None, field: str) -> int | None:
     f = opt_float(v, field)
     return None if f is None else int(round(f))

@@ -7,7 +7,7 @@ import datetime as dt
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode, urlsplit
 
 from fastapi import Request
@@ -27,6 +27,9 @@ from closeknit.service import features as fsvc
 from closeknit.service import settings as ssvc
 from closeknit.service.accounts import Principal
 from closeknit.web import charts
+
+if TYPE_CHECKING:
+    from closeknit.service.discover import MatchOut
 
 
 class FieldCheckedUndefined(Undefined):
@@ -281,6 +284,24 @@ _BRIEF_KEYS = (
 )  # fmt: skip
 
 
+def factor_score(m: MatchOut, name: str, v: float) -> str:
+    """One part of a match score, 0-100 by the score rule. The ranking rounds the factors to 4
+    decimals, so the factor x 100 rounded again read "Authenticity 99.5" in the parts beside
+    99.4/100 in the column (99.4488 -> 0.9945 -> 99.45 -> 99.5): the authenticity part is the
+    result's own unrounded score, the column's figure; any other part is the factor x 100."""
+    return score(m.authenticity_score if name == "authenticity" else v * 100)
+
+
+# Discover's orders: the words of the Sort by menu and of the line above the results.
+SORTS = {
+    "score": ("Best match", "best match first"),
+    "followers": ("Most followers", "most followers first"),
+    "engagement": ("Highest engagement", "highest engagement first"),
+    "authenticity": ("Most authentic", "most authentic first"),
+    "fee": ("Lowest fee", "lowest fee first"),
+}
+
+
 def brief_pairs(q: dict[str, Any]) -> list[tuple[str, str]]:
     out = []
     for k in _BRIEF_KEYS:
@@ -308,6 +329,8 @@ def sort_query(pairs: list[tuple[str, str]], key: str) -> str:
 
 
 templates.env.globals.update(
+    factor_score=factor_score,
+    sorts=SORTS,
     niche_label=niche_label,
     niche_options=niche_options,
     plan_query=plan_query,
@@ -432,11 +455,32 @@ FIELDS = {
     "name": "Name",
     "creators": "Creators",
     "lock": "Kept-in creators",
+    "compare": "Compared with",
+    "sort": "Sort by",
+}
+
+# Fields the pages offer as a menu: a value off the menu is refused with the menu's own words
+# (it said "input should be 'previous' or 'last_year'").
+OPTIONS = {
+    "compare": ("the period before", "the same period last year"),
+    "sort": tuple(words.lower() for words, _ in SORTS.values()),
 }
 
 
 def field_label(field: str) -> str:
     return FIELDS.get(field) or label(field)
+
+
+def refusal_words(err: Any) -> str:
+    """One refusal of a form value, "Field: what to do", the field named in the form's words;
+    a value off a menu (``OPTIONS``) says the menu's options as the page labels them."""
+    field = error_field(err) or ""
+    if field in OPTIONS and err.get("type") == "literal_error":
+        *first, last = OPTIONS[field]
+        return f"{field_label(field)}: choose {', '.join(first)} or {last}"
+    msg = validation_message(err)
+    msg = msg[:1].lower() + msg[1:]
+    return f"{field_label(field)}: {msg}" if field else msg
 
 
 # Fields the forms take in percent (2 for 2%) and the services as fractions (0.02): a refusal
@@ -463,6 +507,4 @@ def input_error(e: PydanticValidationError) -> ValidationError:
         return ValidationError(
             f"{field_label(field)}: enter a percentage from 0 to 100{typed}", field=field
         )
-    msg = validation_message(err)
-    msg = msg[:1].lower() + msg[1:]
-    return ValidationError(f"{field_label(field)}: {msg}" if field else msg, field=field or None)
+    return ValidationError(refusal_words(err), field=field or None)

@@ -21,7 +21,7 @@ from closeknit.service import settings as ssvc
 from closeknit.service.accounts import Principal
 from closeknit.web import charts
 from closeknit.web.brief_fields import BriefFields, Short, from_saved
-from closeknit.web.forms import opt_float
+from closeknit.web.forms import opt_float, req_float
 from closeknit.web.render import currency_of, render
 
 router = APIRouter()
@@ -93,7 +93,7 @@ def plan_run(
     excl = [x for x in excl if x not in locked]
     body = {
         **f.brief_request(),
-        "budget": opt_float(f.budget, "budget"),
+        "budget": req_float(f.budget, "budget"),
         "list_id": f.list_id or None,
         "max_creators": f.max_creators,
         "objective": f.objective,
