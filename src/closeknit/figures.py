@@ -118,9 +118,10 @@ def day(v: Any) -> str:
     return str(v)[:10] if v else ""
 
 
-def filter_words(f: Any) -> str:
+def filter_words(f: Any, symbol: str = "") -> str:
     """A brief's filters in words, the same on the CLI and the web ("in GB, US · aged 18-30 ·
-    women · nano, micro creators"); ``f`` has a saved brief's filter fields (None: not set)."""
+    women · nano, micro creators"); ``f`` has a saved brief's filter fields (None: not set);
+    money with the workspace's currency ``symbol`` where the caller shows one."""
     parts = []
     if f.countries:
         parts.append("in " + ", ".join(f.countries))
@@ -141,14 +142,14 @@ def filter_words(f: Any) -> str:
     if f.competitors:
         parts.append("not with " + ", ".join(f.competitors))
     if f.budget is not None:
-        parts.append(f"fee per post at most {money(f.budget)}")
+        parts.append(f"fee per post at most {money(f.budget, symbol)}")
     if f.exclude:
         parts.append("leaving out " + count(len(f.exclude), "creator"))
     # the narrowing filters
     ranges = (
         ("followers", f.min_followers, f.max_followers, lambda v: f"{int(v):,}"),
         ("engagement", f.min_engagement_rate, f.max_engagement_rate, percent),
-        ("fee per post", f.min_fee, f.max_fee, money),
+        ("fee per post", f.min_fee, f.max_fee, lambda v: money(v, symbol)),
     )
     for what, lo, hi, fmt in ranges:
         if lo is not None and hi is not None:
@@ -158,7 +159,7 @@ def filter_words(f: Any) -> str:
         elif hi is not None:
             parts.append(f"{what} at most {fmt(hi)}")
     if f.niches:
-        parts.append("niches " + ", ".join(f.niches))
+        parts.append("niches " + ", ".join(n.replace("_", " ") for n in f.niches))
     if f.keywords:
         parts.append("posts mention " + " or ".join(f.keywords))
     shares = (

@@ -155,6 +155,9 @@ def test_vet(world: dict[str, Any]) -> None:
     _same(facade, cli, api)
     rows = _api(world, "GET", "/compare", params={"creators": f"{h},{h}"})
     assert [r["handle"] for r in rows] == [world["handle"]]  # one creator, named twice
+    # vetted, as discover says it (the web's compare said "not vetted" for any creator
+    # without an authenticity score)
+    assert rows[0]["vetted"] is True
 
 
 def test_lookalikes(world: dict[str, Any]) -> None:

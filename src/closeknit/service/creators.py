@@ -235,6 +235,11 @@ class CompareRow(Out):
     fee_mid: float | None
     fee_high: float | None
     fee_method: str | None
+    vetted: bool = Field(
+        default=False,
+        description="the creator has been vetted (features built); vetted without an "
+        "authenticity score means too little data to judge",
+    )
 
 
 def _fee_ranges(
@@ -286,9 +291,10 @@ def compare_rows(store: Store, workspace: str, ids: list[str]) -> list[CompareRo
             "WHERE workspace_id = $ws GROUP BY creator_id) n ON n.creator_id = c.creator_id"
         )
         nsel = "n.niche"
+    vetted = "f.creator_id IS NOT NULL" if join else "false"
     rows = store.query(
         f"SELECT c.creator_id, c.handle, c.platform, c.name, c.followers, c.country, "
-        f"{_tier_sql()} AS tier, {nsel}, {fsel} FROM creators c {join} {njoin} "
+        f"{_tier_sql()} AS tier, {nsel}, {fsel}, {vetted} AS vetted FROM creators c {join} {njoin} "
         "WHERE c.workspace_id = $ws AND c.creator_id IN (SELECT unnest($ids::VARCHAR[]))",
         {"ws": workspace, "ids": ids},
     )
