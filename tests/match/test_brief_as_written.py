@@ -73,6 +73,8 @@ def test_countries_as_written(text: str, countries: list[str]) -> None:
         ("mums 40 and over", "40+"),
         ("teens", "13-17"),
         ("over 9000 likes", None),
+        ("jewellery UK under 50 per post", None),  # a price, not an age
+        ("under 40 euros a piece", None),
     ],
 )
 def test_ages_as_written(text: str, age: str | None) -> None:
@@ -240,3 +242,15 @@ def test_a_brief_in_another_language_says_how_its_topic_is_matched(small_world: 
         assert not any("the brief is written in" in n for n in en.notes)
     finally:
         st.close()
+
+
+def test_a_budget_in_dollars_is_said_where_the_workspace_has_no_dollars() -> None:
+    """'under $50 per post' in a GBP workspace was read as £50 without a word ("$" names no one
+    currency, so no currency was read); in a USD or CAD workspace nothing is said."""
+    from closeknit.service.briefs import currency_note
+
+    b = parse_brief("minimalist jewellery, budget $5k")
+    assert b.budget == 5000.0 and b.budget_currency is None
+    note = currency_note(b, "GBP")
+    assert note is not None and note.startswith("the brief's budget is written in dollars")
+    assert currency_note(b, "USD") is None and currency_note(b, "CAD") is None

@@ -207,6 +207,19 @@ _SYMBOL_CURRENCY = {"€": "EUR", "£": "GBP"}
 _CURRENCY_CODES = frozenset(
     "USD EUR GBP CAD AUD NZD CHF SEK NOK DKK PLN BRL MXN ARS COP CLP INR JPY ZAR".split()
 )
+# the currencies written with "$": a budget in dollars is no surprise in these workspaces
+DOLLAR_CURRENCIES = frozenset("USD CAD AUD NZD SGD HKD MXN ARS CLP COP".split())
+
+
+def budget_symbol(text: str) -> str | None:
+    """The currency symbol the brief's budget is written with ("$" in "budget $5k"), if any."""
+    m = _MONEY_RE.search(text)
+    if not m:
+        return None
+    written = (m.group(1) or m.group(2)).strip()
+    return written[:1] if written[:1] in "$€£" else None
+
+
 _CURRENCY_WORD = re.compile(rf"\b(?:{'|'.join(sorted(_CURRENCY_CODES))})\b")
 
 
@@ -232,7 +245,8 @@ def _flags(text: str) -> list[str]:
 # countries", "10+ posts")
 _NOT_AGE = re.compile(
     r"\s*(?:%|k\b|x\b|sec|second|min|minute|hour|day|week|month|post|countr|follower|creator|"
-    r"video|reel|stor|item|product|piece|unit|order|like|view|[$€£])",
+    r"video|reel|stor|item|product|piece|unit|order|like|view|[$€£/]|per\b|each\b|fee|usd|"
+    r"eur|gbp|dollar|euro|pound|buck|quid)",
     re.IGNORECASE,
 )
 

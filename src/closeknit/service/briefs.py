@@ -19,10 +19,12 @@ from closeknit.errors import ValidationError
 from closeknit.match import Brief, parse_brief
 from closeknit.match.brief import (
     COUNTRY_WORDS,
+    DOLLAR_CURRENCIES,
     LANGUAGE_NAMES,
     LANGUAGE_WORDS,
     PLATFORMS,
     TIERS,
+    budget_symbol,
     high_low_age,
     written_in,
 )
@@ -413,7 +415,17 @@ def currency_note(brief: Brief, workspace_currency: str) -> str | None:
     workspace's: it is read as that many of the workspace's ("budget 5000 EUR" was 5,000 USD,
     silently)."""
     cur = brief.budget_currency
-    if not cur or brief.budget is None or cur == workspace_currency.upper():
+    ws = workspace_currency.upper()
+    if brief.budget is not None and not cur and budget_symbol(brief.text) == "$":
+        if ws in DOLLAR_CURRENCIES:
+            return None
+        # "$" names no one currency, but it is none of these workspaces' ("under $50" in a
+        # GBP workspace was read as £50, silently)
+        return (
+            f"the brief's budget is written in dollars: it is read as {brief.budget:,.2f} {ws}, "
+            "the workspace's currency (no exchange rate is kept); give it in that currency"
+        )
+    if not cur or brief.budget is None or cur == ws:
         return None
     return (
         f"the brief's budget is written in {cur}: it is read as {brief.budget:,.2f} "
