@@ -43,6 +43,18 @@ def test_plan_and_fees_commands(tmp_path: Path) -> None:
     # none of the big creators this budget buys posts about running: the comparison says so
     # (it read as a fair alternative at 0.03x ROAS)
     assert big["relevance"] < 0.5 and "fits this brief with a relevance of" in big["note"], big
+    assert big["fits_brief"] is False
+    # the web's lead says so first, not "the single big creator brings 1.8x the revenue"
+    from closeknit.service.plans import PlanOut
+    from closeknit.web.render import templates
+
+    html = templates.env.get_template("partials/plan_result.html").render(
+        plan=(po := PlanOut.model_validate(d)), big=po.comparison.best_single_macro_or_mega,
+        saved=True, me={"role": "viewer"}, cur_symbol="$",
+        exclude=[], lock=[], fee_svg="", compare_svg="",
+    )  # fmt: skip
+    assert 'id="big-off-brief"' in html and "does not fit this brief" in html
+    assert "the single big creator brings about" not in html
     assert d["brief_read"]["text"] == "running shoes" and d["brief_read"]["parsed"] == []
     # a plan of that big creator alone: the comparison says it is the plan's own pick
     res = runner.invoke(

@@ -1201,6 +1201,7 @@ def _best_single_big(
         "tier": _at(fr, "tier", best),
         "followers": int(_at(fr, "followers", best)),
         "relevance": round(float(big.relevance[best]), 4),
+        "fits_brief": bool(float(big.relevance[best]) >= BIG_MIN_RELEVANCE),
         "fee": {
             "low": float(big.fee_lo[best]),
             "mid": float(big.fee_mid[best]),

@@ -186,6 +186,11 @@ class BigCreator(Out):
     tier: str | None = None
     followers: int | None = None
     relevance: float | None = None
+    fits_brief: bool | None = Field(
+        default=None,
+        description="its relevance reaches the bar of a creator who fits the brief (0.5); one "
+        "that does not is shown for scale, not as an alternative",
+    )
     fee: Fee | None = None
     expected: Expected | None = None
     in_plan: bool = Field(
