@@ -72,7 +72,8 @@ def test_post_normalization(store: Store, tmp_path: Path) -> None:
     assert r0["creator_id"] == "instagram:alice" and r0["kind"] == "video"
     assert r0["hashtags"] == ["ad", "running"] and r0["mentions"] == ["nike", "friend_1"]
     assert r0["likes"] == 100 and r0["comments"] == 1 and r0["views"] == 4321
-    assert r0["is_sponsored"] is True
+    # the platform's own flag (is_ad false); the "#ad" is read by the features, not stored here
+    assert r0["is_sponsored"] is False
     assert json.loads(r0["extra"]) == {"brand_new_field": {"x": 1}}
     assert r0["posted_at"].isoformat() == "2023-11-14T22:13:20"
     assert rows["1001"]["is_sponsored"] is False and rows["1001"]["views"] is None

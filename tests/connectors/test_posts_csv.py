@@ -33,8 +33,9 @@ def test_posts_csv_synonyms_counts_and_field_warnings(store: Store, tmp_path: Pa
         5,
         None,
     )
-    assert a["hashtags"] == ["ad"] and a["mentions"] == ["bob"] and a["is_sponsored"] is True
-    # no sponsored column and no disclosure tag: unknown, not "not sponsored" (it was false)
+    # no sponsored column: unknown (NULL), not "not sponsored" (it was false), and no longer
+    # True from the caption's "#ad": the features read the tags, so the evidence can tell them
+    assert a["hashtags"] == ["ad"] and a["mentions"] == ["bob"] and a["is_sponsored"] is None
     assert p["instagram:124"]["is_sponsored"] is None
     assert p["tiktok:9"]["posted_at"] == dt.datetime(2023, 11, 14, 22, 13, 20)
     assert p["instagram:124"]["likes"] is None and p["instagram:124"]["comments"] == 1

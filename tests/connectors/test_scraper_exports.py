@@ -75,7 +75,12 @@ def test_apify_post_dataset_json(store: Store) -> None:
         41,
     )
     assert a["posted_at"] == dt.datetime(2024, 3, 2, 18, 4, 11)
-    assert a["is_sponsored"] is True and a["hashtags"] == ["ad", "ootd"]
+    # the stored flag is the export's own (isSponsored: false); the "#ad" is read by the
+    # features, whose evidence says it was the tag
+    assert a["is_sponsored"] is False and a["hashtags"] == ["ad", "ootd"]
+    from closeknit.features.disclosure import is_disclosed
+
+    assert is_disclosed(a["caption"], a["hashtags"])
     assert a["mentions"] == ["brandx"] and a["url"] == "https://www.instagram.com/p/C3abcDEFgh1/"
     assert (b["kind"], b["views"], b["is_sponsored"]) == ("reel", 10400, None)
     cr = store.query("SELECT * FROM creators")
@@ -123,7 +128,8 @@ def test_graph_api_media_answer_and_business_discovery(store: Store) -> None:
     p = _posts(store)
     assert set(p) == {f"instagram:1789569566800455{i}" for i in (0, 1, 3)}
     drop, reel, sunday = (p[f"instagram:1789569566800455{i}"] for i in (0, 1, 3))
-    assert (drop["kind"], drop["is_sponsored"], reel["kind"]) == ("carousel", True, "reel")
+    # "#gifted" is an unpaid product seeding, not a paid flag (it read True before)
+    assert (drop["kind"], drop["is_sponsored"], reel["kind"]) == ("carousel", None, "reel")
     assert drop["posted_at"] == dt.datetime(2024, 4, 11, 16, 20, 5)
     # the Graph API has no paid flag for others' media: no disclosure tag means unknown
     assert reel["is_sponsored"] is None

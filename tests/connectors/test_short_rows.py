@@ -102,7 +102,7 @@ def test_posts_csv_short_rows(store: Store, tmp_path: Path) -> None:
         for r in store.query("SELECT * FROM posts")
     }
     assert got == {
-        "instagram:1": ("hello #ad", 10, 2, True),
+        "instagram:1": ("hello #ad", 10, 2, None),  # no sponsored column: unknown
         "instagram:2": (None, None, None, None),
         "tiktok:3": ("hi", 5, None, None),
     }

@@ -107,14 +107,17 @@ def test_percentile_within_cohort_and_fallback(store: Store) -> None:
     build(store, "default", as_of=F.T0)
     top = _row(store, ids[-1])
     assert top["engagement_cohort"] == "platform×tier×niche: instagram / nano / fitness"
-    assert top["engagement_cohort_size"] == 25
+    # the percentile is the share of the OTHER members below: the top of 25 is above all 24
+    # others (100%), the bottom above none (0%; it read 1/25, as if above itself)
+    assert top["engagement_cohort_size"] == 24
     assert top["engagement_percentile"] == pytest.approx(1.0)
-    assert _row(store, ids[0])["engagement_percentile"] == pytest.approx(1 / 25)
+    assert _row(store, ids[0])["engagement_percentile"] == pytest.approx(0.0)
+    assert _row(store, ids[1])["engagement_percentile"] == pytest.approx(1 / 24)
     # a niche with one creator falls back to platform × tier (26 members), and says so
     r = _row(store, lone)
     assert r["engagement_cohort"] == "platform×tier: instagram / nano"
-    assert r["engagement_cohort_size"] == 26
-    assert r["engagement_percentile"] == pytest.approx(1 / 26)
+    assert r["engagement_cohort_size"] == 25
+    assert r["engagement_percentile"] == pytest.approx(0.0)
 
 
 def test_cohorts_follow_a_niche_assignment_made_after_the_build(store: Store) -> None:
@@ -143,7 +146,7 @@ def test_cohorts_follow_a_niche_assignment_made_after_the_build(store: Store) ->
     assert res.n_recomputed == 0
     top = _row(store, ids[19])
     assert top["engagement_cohort"] == "platform×tier×niche: instagram / nano / fitness"
-    assert top["engagement_cohort_size"] == 20 and top["engagement_percentile"] == 1.0
+    assert top["engagement_cohort_size"] == 19 and top["engagement_percentile"] == 1.0
     # five yoga creators are too few for a niche cohort: platform × tier, as the rule says
     assert _row(store, ids[-1])["engagement_cohort"] == "platform×tier: instagram / nano"
     assert _row(store, ids[-1])["cohort_niche"] == "yoga"

@@ -173,7 +173,12 @@ def test_a_post_counts_in_one_campaign_only(store: Store) -> None:
                     sponsored=True,
                     mentions=("pulsewear",),
                 ),  # fmt: skip
-                _post(4, "trail day with @trailco #ad", 20, sponsored=True, mentions=("trailco",)),
+                # disclosed by its "#ad" alone (the platform said nothing): it counted only
+                # with the stored flag set, which now holds the platform's word alone
+                {
+                    **_post(4, "trail day with @trailco #ad", 20, mentions=("trailco",)),
+                    "is_sponsored": None,
+                },  # fmt: skip
                 _post(5, "easy run with a @trailco bottle", 30_000, mentions=("trailco",)),
                 _post(
                     6,

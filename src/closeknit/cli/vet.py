@@ -247,6 +247,10 @@ def _render(d: svc.VetOut) -> None:
             f"  rate {_pct(e.engagement_rate)} (median of {e.n_posts_qualifying} posts)"
             + (f"; {rank}" if rank else "")
         )
+        if e.why:  # an implausible rate: shown, not ranked, and why
+            console.print(f"  not ranked: {esc(e.why)}")
+    elif e.why:
+        console.print(f"  not judged: {esc(e.why)}")
     else:
         console.print(
             f"  insufficient data: {e.n_posts_qualifying} qualifying posts "

@@ -26,7 +26,6 @@ from closeknit.connectors.landing import Record, Rejected
 from closeknit.connectors.state import (
     FetchResult,
     HighWater,
-    discloses,
     get_mark,
     hashtags,
     item_record,
@@ -138,9 +137,9 @@ def media_rows(
                 "views": None,
                 "shares": None,
                 "saves": None,
-                # Business Discovery exposes no paid-partnership flag; a disclosure tag is the
-                # only evidence, so no tag means unknown (NULL), not "not sponsored"
-                "is_sponsored": True if discloses(tags) else None,
+                # Business Discovery exposes no paid-partnership flag: unknown (NULL); a
+                # disclosure tag is read by the features, which say it was a tag they saw
+                "is_sponsored": None,
                 "sponsor_brands": [],
                 "url": to_str(m.get("permalink"), "permalink"),
                 "source": source,

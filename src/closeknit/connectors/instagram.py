@@ -6,8 +6,10 @@ file, optionally wrapped as ``{"node": {...}}``) and JSON-lines files of post or
 SQL (:mod:`closeknit.connectors.bulk`):
 
 * post -> ``posts`` (caption, hashtags and @mentions from the caption, likes, comment count,
-  views for videos, ``is_sponsored`` from ``is_ad``, paid-partnership flags, sponsor users or a
-  disclosure hashtag, ``sponsor_brands`` from sponsor users), the owner -> ``creators``, parent
+  views for videos, ``is_sponsored`` = what the platform said: ``is_ad``, the paid-partnership
+  flag or sponsor users (NULL when the object has none of them; disclosure hashtags are read
+  by the features, :mod:`closeknit.features.disclosure`, which tell a "#pub" from a denied
+  "NOT #sponsored"), ``sponsor_brands`` from sponsor users), the owner -> ``creators``, parent
   comments and threaded replies -> ``comments`` (``is_creator_reply`` when the comment's author
   is the post's owner);
 * profile -> ``creators`` (followers, following, posts count, bio, category, country/language);
@@ -21,6 +23,7 @@ comment count that is not a number becomes NULL (the post itself is still good).
 
 from __future__ import annotations
 
+import datetime as _dt
 import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -38,13 +41,16 @@ from closeknit.connectors.bulk import (
 )
 from closeknit.connectors.landing import ImportResult
 from closeknit.errors import ValidationError
-from closeknit.store import Store
+from closeknit.store import Store, quarantine_once
 
 SOURCE = "instagram"
 
-# Disclosure hashtags (lower-case, without '#'): FTC/ASA "#ad"/"#sponsored", Instagram's paid
-# partnership, and the usual local forms (DE Werbung/Anzeige, ES/PT publi/publicidad(e), FR pub,
-# IT adv/pubblicità). "#gifted" marks seeding, which regulators also count as disclosure-worthy.
+# Disclosure hashtags (lower-case, without '#') that say "paid" in any language: FTC/ASA
+# "#ad"/"#sponsored", Instagram's paid partnership, DE Werbung/Anzeige, ES/PT publi/publicidad(e),
+# IT adv/pubblicità. This import no longer reads them into ``is_sponsored`` (that holds only the
+# platform's own flag, so the evidence can say what it saw); other imports that still do use
+# this list. Not here: "#gifted" (an unpaid product seeding), "#collab" (as often two creators)
+# and "#pub" (French for publicité, an English bar): the features decide those.
 DISCLOSURE_TAGS = (
     "ad",
     "ads",
@@ -57,16 +63,13 @@ DISCLOSURE_TAGS = (
     "paidpartner",
     "paidad",
     "partner",
-    "gifted",
     "werbung",
     "anzeige",
     "publi",
     "publicidad",
     "publicidade",
-    "pub",
     "adv",
     "pubblicità",
-    "collab",
 )
 
 _COMMENT = (
@@ -304,10 +307,13 @@ SELECT _seq, 'instagram:' || trim(r.id) AS post_id, 'instagram' AS platform,
        try_cast({_LIKES} AS BIGINT) AS likes,
        try_cast({_NCOMMENTS} AS BIGINT) AS comments,
        CASE WHEN try_cast(r.is_video AS BOOLEAN) THEN try_cast({_VIEWS} AS BIGINT) END AS views,
-       coalesce(try_cast(r.is_ad AS BOOLEAN), false)
-         OR coalesce(try_cast(r.is_paid_partnership AS BOOLEAN), false)
-         OR len(sponsors) > 0
-         OR len(list_intersect(tags, {_sql_list(DISCLOSURE_TAGS)})) > 0 AS is_sponsored,
+       -- what the platform said (is_ad, paid partnership, sponsor users); nothing said: NULL
+       CASE WHEN coalesce(try_cast(r.is_ad AS BOOLEAN), false)
+              OR coalesce(try_cast(r.is_paid_partnership AS BOOLEAN), false)
+              OR len(sponsors) > 0 THEN true
+            WHEN try_cast(r.is_ad AS BOOLEAN) IS NOT NULL
+              OR try_cast(r.is_paid_partnership AS BOOLEAN) IS NOT NULL THEN false
+       END AS is_sponsored,
        sponsors AS sponsor_brands,
        CASE WHEN r.shortcode IS NOT NULL
             THEN 'https://www.instagram.com/p/' || r.shortcode || '/' END AS url,
@@ -534,8 +540,113 @@ def import_instagram(
     A folder with ``*.jsonl`` files imports each of them (profiles first, so posts merge
     into complete creators); its ``*.json``/``*.info`` files of one web object import as one
     batch, and each of its other JSON files (a scraper's dataset: an array, a Graph API
-    answer, a flat object; :mod:`closeknit.connectors.scraped`) as its own.
+    answer, a flat object; :mod:`closeknit.connectors.scraped`) as its own. Posts with no
+    date, or dated after the import's time, are kept with a warning
+    (:func:`post_date_warnings`).
     """
+    results = _import_instagram(store, workspace, path, kind=kind, on_progress=on_progress)
+    for res in results:
+        post_date_warnings(store, workspace, res, _JSON_POST_ID, "timestamp")
+    return results
+
+
+# a raw record's post id (web objects, Instaloader's {"node": ...} wrapper, scrapers' flat posts)
+_JSON_POST_ID = (
+    "'instagram:' || trim(coalesce(json_extract_string(payload, '$.id'), "
+    "json_extract_string(payload, '$.node.id')))"
+)
+
+
+def post_date_warnings(
+    store: Store,
+    workspace: str,
+    res: ImportResult,
+    post_id_sql: str,
+    field: str,
+    *,
+    now: _dt.datetime | None = None,
+) -> None:
+    """Warnings (rows kept) about the posts this import loaded with no date, or dated after
+    the import's time (a typo like 2099, a scheduled post): one per kind and file, naming the
+    lines. ``post_id_sql`` gives a raw record's ``posts.post_id`` from its JSON ``payload``.
+    A post with no date cannot count among a creator's recent posts; one dated in the future is
+    not counted as posted until then (the feature build leaves it out). A re-import loads no
+    new raw record, so it adds no warning."""
+    if not res.batch_id or not res.rows.get("posts"):
+        return
+    now = now or _dt.datetime.now(_dt.UTC).replace(tzinfo=None)
+    rows = store.query(
+        f"""SELECT r.line, p.posted_at, p.external_id FROM raw_records r
+            JOIN posts p ON p.workspace_id = r.workspace_id AND p.post_id = ({post_id_sql})
+            WHERE r.workspace_id = ? AND r.batch_id = ? AND (p.posted_at IS NULL
+              OR p.posted_at > ?)
+              -- a date the import could not read has its own warning already
+              AND NOT EXISTS (SELECT 1 FROM quarantine q WHERE q.workspace_id = r.workspace_id
+                AND q.batch_id = r.batch_id AND q.line = r.line
+                AND q.field IN (?, 'posted_at', 'timestamp', 'taken_at_timestamp'))
+            ORDER BY r.line""",
+        [workspace, res.batch_id, now, field],
+    )
+    rows = [r for r in rows if r["line"] is not None]
+    undated = [r for r in rows if r["posted_at"] is None]
+    future = [r for r in rows if r["posted_at"] is not None]
+    said: list[tuple[int, str]] = []
+    if undated:
+        n = len(undated)
+        said.append(
+            (
+                int(undated[0]["line"]),
+                f"{n} post{' has' if n == 1 else 's have'} no date: {_where(undated)}; kept, "
+                "but a post with no date cannot count among a creator's recent posts "
+                "(engagement rate, cadence, sponsored share)",
+            )
+        )
+    if future:
+        n = len(future)
+        dates = f" ({future[0]['posted_at']:%Y-%m-%d})" if n == 1 else ""
+        said.append(
+            (
+                int(future[0]["line"]),
+                f"{n} post{' is' if n == 1 else 's are'} dated after the import's time "
+                f"({now:%Y-%m-%d %H:%M} UTC): {_where(future)}{dates}; kept, but not counted "
+                "as posted until then (a wrong date?)",
+            )
+        )
+    if not said:
+        return
+    with store.transaction(bulk=True) as tx:
+        for line, reason in said:
+            if quarantine_once(
+                tx, workspace, res.batch_id, res.source, file=res.path, line=line,
+                field=field, reason=reason, raw=None, level="warning",
+            ):  # fmt: skip
+                res.n_warnings += 1
+                res.warnings = [
+                    *res.warnings,
+                    {"file": res.path, "line": line, "field": field, "reason": reason},
+                ][:100]
+
+
+def _where(rows: list[dict[str, Any]]) -> str:
+    """The lines of ``rows`` ("lines 3, 4"), or their post ids where several records share a
+    line (a JSON array written on one line)."""
+    lines = [int(r["line"]) for r in rows]
+    if len(set(lines)) == len(lines):
+        shown = ", ".join(str(x) for x in lines[:20]) + (", ..." if len(lines) > 20 else "")
+        return f"line{'' if len(lines) == 1 else 's'} {shown}"
+    ids = [str(r["external_id"]) for r in rows]
+    shown = ", ".join(ids[:20]) + (", ..." if len(ids) > 20 else "")
+    return f"post{'' if len(ids) == 1 else 's'} {shown}"
+
+
+def _import_instagram(
+    store: Store,
+    workspace: str,
+    path: Path,
+    *,
+    kind: str | None,
+    on_progress: Callable[[int], None] | None,
+) -> list[ImportResult]:
     from closeknit.connectors import scraped
 
     path = Path(path)

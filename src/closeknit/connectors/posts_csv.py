@@ -31,11 +31,10 @@ from closeknit.connectors.csvfast import load_csv
 from closeknit.connectors.csvio import header_key, read_head, renamer
 from closeknit.connectors.identity import DEFAULT_PLATFORM, creator_columns, creator_id_sql
 from closeknit.connectors.instagram import (
-    DISCLOSURE_TAGS,
-    _sql_list,
     iso_ts_sql,
     kind_sql,
     media_id_sql,
+    post_date_warnings,
 )
 from closeknit.connectors.landing import ImportResult
 from closeknit.store import Store
@@ -186,11 +185,10 @@ SPEC = JsonSpec(
                        regexp_extract_all(lower(coalesce(caption, '')), '@([a-z0-9._]+)', 1)
                          AS mentions,
                        likes, comments, views, shares, saves,
-                       -- neither a flag nor a disclosure tag: unknown (NULL), as the JSON
-                       -- paths and the live connectors write it, not "not sponsored"
-                       CASE WHEN flag OR len(list_intersect(tags, {_sql_list(DISCLOSURE_TAGS)}))
-                                 > 0 THEN true
-                            WHEN flag IS NOT NULL THEN false END AS is_sponsored,
+                       -- the file's sponsored column as it says it (no column or an empty
+                       -- cell: unknown, NULL); disclosure tags in the caption are read by the
+                       -- features, so the evidence tells the column from a "#ad"
+                       flag AS is_sponsored,
                        url, 'posts_csv' AS source
                 FROM (
                   SELECT _seq, {_PLATFORM} AS platform,
@@ -234,7 +232,7 @@ def import_posts_csv(
             header_key(h) in _TIKTOK_HEADERS for h in headers
         ):
             head = {"platform": "tiktok"}
-    return load_csv(
+    res = load_csv(
         store,
         workspace,
         path,
@@ -244,3 +242,15 @@ def import_posts_csv(
         on_progress=on_progress,
         encoding=encoding,
     )
+    # posts with no date, or dated after the import's time: kept, with a warning
+    plat = (head or {}).get("platform") or DEFAULT_PLATFORM
+    raw_platform = (
+        f"coalesce(lower(NULLIF(trim(json_extract_string(payload, '$.platform')), '')), '{plat}')"
+    )
+    raw_id = "trim(json_extract_string(payload, '$.post_id'))"
+    post_id = (
+        f"{raw_platform} || ':' || CASE WHEN {raw_platform} = 'instagram' "
+        f"THEN {media_id_sql(raw_id)} ELSE {raw_id} END"
+    )
+    post_date_warnings(store, workspace, res, post_id, "posted_at")
+    return res

@@ -36,8 +36,6 @@ from pathlib import Path
 
 from closeknit.connectors.bulk import Check, JsonSpec, read_bytes
 from closeknit.connectors.instagram import (
-    DISCLOSURE_TAGS,
-    _sql_list,
     bool_check,
     count_check,
     extra_sql,
@@ -119,10 +117,9 @@ SELECT _seq, 'instagram:' || trim(r.id) AS post_id, 'instagram' AS platform,
        try_cast({_LIKES} AS BIGINT) AS likes,
        try_cast({_NCOMMENTS} AS BIGINT) AS comments,
        try_cast({_VIEWS} AS BIGINT) AS views,
-       -- a disclosure tag or a paid flag says sponsored; without a flag (the Graph API has
-       -- none for others' media) no tag means unknown, as the live Graph connector writes it
-       CASE WHEN len(list_intersect(tags, {_sql_list(DISCLOSURE_TAGS)})) > 0
-              OR try_cast(r.isSponsored AS BOOLEAN) OR try_cast(r.is_paid_partnership AS BOOLEAN)
+       -- what the platform said (a paid flag); nothing said: NULL. A disclosure tag is read by
+       -- the features (closeknit.features.disclosure), so the evidence can say which it saw
+       CASE WHEN try_cast(r.isSponsored AS BOOLEAN) OR try_cast(r.is_paid_partnership AS BOOLEAN)
             THEN true
             WHEN try_cast(r.isSponsored AS BOOLEAN) IS NOT NULL
               OR try_cast(r.is_paid_partnership AS BOOLEAN) IS NOT NULL THEN false END

@@ -264,7 +264,6 @@ def parse_ts(value: Any, fld: str) -> _dt.datetime | None:
 
 _TAG = re.compile(r"(?<![\w#])#(\w{1,100})", re.UNICODE)
 _MENTION = re.compile(r"(?<![\w@])@([A-Za-z0-9_.]{1,30})")
-_DISCLOSURE = {"ad", "ads", "sponsored", "advertisement", "paidpartnership", "werbung", "anzeige"}
 
 
 def hashtags(text: str | None) -> list[str]:
@@ -273,11 +272,6 @@ def hashtags(text: str | None) -> list[str]:
 
 def mentions(text: str | None) -> list[str]:
     return sorted({m.lower().rstrip(".") for m in _MENTION.findall(text or "")})
-
-
-def discloses(tags: list[str]) -> bool:
-    """A caption's hashtags include a paid-partnership disclosure (#ad, #sponsored, ...)."""
-    return any(t in _DISCLOSURE for t in tags)
 
 
 @dataclass

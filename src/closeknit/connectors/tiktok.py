@@ -31,7 +31,6 @@ from closeknit.connectors.state import (
     BadField,
     FetchResult,
     HighWater,
-    discloses,
     get_mark,
     hashtags,
     item_record,
@@ -149,8 +148,9 @@ def video_rows(v: Mapping[str, Any], creator_id: str) -> dict[str, list[dict[str
                 "views": to_int(v.get("view_count"), "view_count"),
                 "shares": to_int(v.get("share_count"), "share_count"),
                 "saves": None,
-                # neither API returns the paid-partnership label; a disclosure tag is evidence
-                "is_sponsored": True if discloses(tags) else None,
+                # neither API returns the paid-partnership label: unknown (NULL); a disclosure
+                # tag is read by the features, which say it was a tag they saw
+                "is_sponsored": None,
                 "sponsor_brands": [],
                 "url": to_str(v.get("share_url"), "share_url"),
                 "source": SOURCE,

@@ -28,9 +28,17 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from closeknit.features import audience, comments, growth, pods, scores, sentiment, sqlfiles
+from closeknit.features import (
+    audience,
+    comments,
+    disclosure,
+    growth,
+    pods,
+    scores,
+    sentiment,
+    sqlfiles,
+)
 from closeknit.features.comment_staging import CommentStage, comments_frame, refresh_comment_dups
-from closeknit.features.disclosure import DISCLOSURE_RE
 from closeknit.features.models import AccountModel
 from closeknit.settings import get_settings
 
@@ -38,7 +46,7 @@ if TYPE_CHECKING:
     from closeknit.store import Store
 
 #: bump when any formula or threshold changes: every row is then recomputed
-FEATURE_SET_VERSION = "1.1.0"
+FEATURE_SET_VERSION = "1.2.0"
 
 MIN_AGE_DAYS = 3
 WINDOW_POSTS = 12
@@ -47,6 +55,8 @@ RECENT_POSTS = 30
 MIN_TOP_COMMENTS = 5
 MIN_SCORED_COMMENTS = 10
 MIN_COHORT = 20
+#: a median engagement rate above this (more interactions a post than followers) is implausible
+MAX_PLAUSIBLE_RATE = 1.0
 BATCH = 20_000
 # feature_scope is one staging table per workspace: builds in one process take turns
 _BUILD_LOCK = threading.RLock()
@@ -82,6 +92,22 @@ class BuildResult:
     steps: dict[str, float] = field(default_factory=dict)
     methods: dict[str, str] = field(default_factory=dict)
     n_pods: int = 0
+    #: posts dated after the build's time (a typo like 2099, a scheduled post): not counted as
+    #: posted yet, and they do not move ``as_of``
+    n_future_posts: int = 0
+
+    @property
+    def notes(self) -> list[str]:
+        """What the build left out, in words."""
+        out: list[str] = []
+        if self.n_future_posts:
+            n = self.n_future_posts
+            out.append(
+                f"{n} post{'' if n == 1 else 's'} dated after the build's time "
+                f"{'was' if n == 1 else 'were'} left out (not counted as posted yet; "
+                "the dates may be wrong)"
+            )
+        return out
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -100,26 +126,52 @@ class BuildResult:
         }
 
 
-def default_as_of(store: Store, workspace: str) -> dt.datetime | None:
-    """The newest post date in the workspace (so historic and synthetic data work), else None."""
-    v = store.scalar("SELECT max(posted_at) FROM posts WHERE workspace_id = ?", [workspace])
+def now_utc() -> dt.datetime:
+    """The build's current time, naive UTC as post times are stored (a function, so tests can
+    set the clock)."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+
+
+def default_as_of(
+    store: Store, workspace: str, now: dt.datetime | None = None
+) -> dt.datetime | None:
+    """The newest post date in the workspace that is not after ``now`` (the build's time): so
+    historic and synthetic data work, and one post dated 2099 (a typo, a scheduled post) does
+    not move every creator's "as of" into the future. Else the newest snapshot, else None."""
+    now = now or now_utc()
+    v = store.scalar(
+        "SELECT max(posted_at) FROM posts WHERE workspace_id = ? AND posted_at <= ?",
+        [workspace, now],
+    )
     if v is None:
         v = store.scalar(
-            "SELECT CAST(max(date) AS TIMESTAMP) FROM follower_snapshots WHERE workspace_id = ?",
-            [workspace],
+            "SELECT CAST(max(date) AS TIMESTAMP) FROM follower_snapshots WHERE workspace_id = ? "
+            "AND date <= CAST(? AS DATE)",
+            [workspace, now],
         )
     return v if isinstance(v, dt.datetime) else None
 
 
-def params(workspace: str, as_of: dt.datetime) -> dict[str, Any]:
+def future_posts(store: Store, workspace: str, now: dt.datetime | None = None) -> int:
+    """How many posts of the workspace are dated after ``now``: not counted as posted yet."""
+    now = now or now_utc()
+    n = store.scalar(
+        "SELECT count(*) FROM posts WHERE workspace_id = ? AND posted_at > ?", [workspace, now]
+    )
+    return int(n or 0)
+
+
+def params(workspace: str, as_of: dt.datetime, now: dt.datetime | None = None) -> dict[str, Any]:
     """The placeholder values every feature SQL file is rendered with."""
     return {
         "ws": workspace,
         "as_of": as_of,
+        "now": max(now or now_utc(), as_of),
         "min_age_days": MIN_AGE_DAYS,
         "window_posts": WINDOW_POSTS,
         "recent_posts": RECENT_POSTS,
-        "disclosure_re": DISCLOSURE_RE,
+        "disclosed": sqlfiles.Raw(disclosure.disclosed_sql("p", "c.language")),
+        "gifted": sqlfiles.Raw(disclosure.gifted_sql("p")),
         "scope": sqlfiles.scope_sql(workspace),
         "dup_min_creators": comments.DUP_MIN_CREATORS,
         "dup_max_text_ratio": comments.DUP_MAX_TEXT_RATIO,
@@ -165,8 +217,10 @@ def _build(
     t0 = time.perf_counter()
     steps: dict[str, float] = {}
     started = dt.datetime.now()
-    as_of_v = as_of or default_as_of(store, workspace) or started.replace(microsecond=0)
-    p = params(workspace, as_of_v)
+    now = now_utc()
+    as_of_v = as_of or default_as_of(store, workspace, now) or now
+    p = params(workspace, as_of_v, now)
+    n_future = future_posts(store, workspace, now)
 
     t = time.perf_counter()
     fp = sqlfiles.run(store, "fingerprint", p)
@@ -236,6 +290,7 @@ def _build(
         steps=steps,
         methods=methods,
         n_pods=n_pods,
+        n_future_posts=n_future,
     )
 
 
@@ -300,9 +355,12 @@ def _compute(
     counts = [
         "n_posts", "n_comments", "n_top_comments", "n_replied", "n_recent_posts",
         "n_sponsored_posts", "n_posts_qualifying", "n_posts_views", "n_snapshots",
+        "n_posts_undated", "n_posts_future", "n_posts_aged", "n_posts_aged_likes",
+        "n_gifted_posts",
     ]  # fmt: skip
     for col in counts:
-        df[col] = df[col].fillna(0).astype("int64")
+        df[col] = (df[col] if col in df.columns else pd.Series(0, index=df.index)).fillna(0)
+        df[col] = df[col].astype("int64")
     df.loc[df["n_recent_posts"] == 0, "sponsored_rate"] = np.nan
 
     # -- Python parts, batch by batch ------------------------------------------------------
@@ -381,7 +439,9 @@ def _batches(
             evid.setdefault(cid, {})["audience"] = ev
         steps["audience"] = steps.get("audience", 0.0) + time.perf_counter() - t
         t = time.perf_counter()
-        rows = _rows(df[df["_batch"] == b], extra, evid, workspace, as_of, computed_at)
+        part = df[df["_batch"] == b]
+        _row_evidence(part, evid)
+        rows = _rows(part, extra, evid, workspace, as_of, computed_at)
         _write(store, workspace, rows, b)
         steps["write"] = steps.get("write", 0.0) + time.perf_counter() - t
         log.info(
@@ -390,6 +450,118 @@ def _batches(
             n_batches,
             ", ".join(f"{k} {steps[k]:.1f} s" for k in ("comments", "growth", "audience", "write")),
         )
+
+
+def plausible_rate(rate: float | None) -> bool:
+    """Whether an engagement rate can be believed: a median post with more interactions than
+    the account has followers (rate above :data:`MAX_PLAUSIBLE_RATE`) points at a stale or
+    wrong follower count (12,000 followers, 50,000 likes a post), not at great engagement."""
+    return rate is None or bool(np.isnan(rate)) or rate <= MAX_PLAUSIBLE_RATE
+
+
+def engagement_why(r: dict[str, Any]) -> tuple[str, str] | None:
+    """Why a creator's engagement rate is missing or not to be trusted, as (code, words):
+    ``no_post_dates``, ``followers_unknown``, ``followers_zero``, ``likes_missing``,
+    ``too_few_posts`` (status insufficient_data) or ``implausible`` (a rate is shown but not
+    ranked nor scored); None when there is nothing to say."""
+
+    def n(k: str) -> int:
+        v = r.get(k)
+        return 0 if v is None or pd.isna(v) else int(v)
+
+    rate = r.get("engagement_rate")
+    followers = r.get("followers")
+    if r.get("engagement_status") == "ok":
+        if plausible_rate(rate):
+            return None
+        assert rate is not None
+        inter = rate * float(followers or 0)
+        return (
+            "implausible",
+            f"the median post has {inter:,.0f} interactions but the account {followers:,.0f} "
+            "followers (a rate above 100%): the follower count is likely stale or wrong, so the "
+            "rate is not ranked among peers nor scored",
+        )
+    dated, undated = n("n_posts"), n("n_posts_undated")
+    aged, liked = n("n_posts_aged"), n("n_posts_aged_likes")
+    if dated == 0 and undated > 0:
+        return (
+            "no_post_dates",
+            f"its {undated:,} post{'' if undated == 1 else 's'} ha{'s' if undated == 1 else 've'} "
+            "no date (the import had none): the rate needs the last 12 posts at least "
+            f"{MIN_AGE_DAYS} days old",
+        )
+    if dated == 0 and n("n_posts_future") > 0:
+        k = n("n_posts_future")
+        return (
+            "too_few_posts",
+            f"its {k:,} post{'' if k == 1 else 's'} {'is' if k == 1 else 'are'} dated after the "
+            "build's time: not counted as posted yet",
+        )
+    if followers is None or pd.isna(followers):
+        return ("followers_unknown", "its follower count is not known: the rate is per follower")
+    if followers <= 0:
+        return (
+            "followers_zero",
+            "its follower count is 0 (likely wrong or not exported): the rate is per follower",
+        )
+    if aged >= MIN_QUALIFYING and liked < MIN_QUALIFYING:
+        views = r.get("engagement_rate_views")
+        extra = (
+            "; the views-based rate is shown, over comments only"
+            if views is not None and not pd.isna(views)
+            else ""
+        )
+        return (
+            "likes_missing",
+            f"{aged - liked:,} of its {aged:,} posts at least {MIN_AGE_DAYS} days old report no "
+            f"like count (likes hidden or not exported); need {MIN_QUALIFYING} with likes{extra}",
+        )
+    words = f"{liked:,} qualifying post{'' if liked == 1 else 's'} (need {MIN_QUALIFYING})"
+    young = dated - aged
+    if young > 0:
+        verb = "is" if young == 1 else "are"
+        words += f"; {young:,} more {verb} younger than {MIN_AGE_DAYS} days"
+    if undated:
+        words += f"; {undated:,} ha{'s' if undated == 1 else 've'} no date"
+    return ("too_few_posts", words)
+
+
+def _row_evidence(df: pd.DataFrame, evid: dict[str, dict[str, Any]]) -> None:
+    """Evidence read off each row's aggregates: why the engagement rate is missing or not
+    trusted, gifted posts, posts with no date or dated in the future."""
+    cols = [
+        "creator_id", "engagement_status", "engagement_rate", "engagement_rate_views",
+        "followers", "n_posts", "n_posts_undated", "n_posts_future", "n_posts_aged",
+        "n_posts_aged_likes", "n_gifted_posts",
+    ]  # fmt: skip
+    recs: list[dict[str, Any]] = df[cols].to_dict("records")  # type: ignore[assignment]
+    for r in recs:
+        cid = str(r["creator_id"])
+        why = engagement_why(r)
+        aged, liked = int(r["n_posts_aged"]), int(r["n_posts_aged_likes"])
+        eng: dict[str, Any] = {}
+        if why is not None:
+            eng |= {"reason": why[0], "why": why[1]}
+        if aged > liked and not pd.isna(r["engagement_rate_views"]):
+            eng["views_note"] = (
+                f"{aged - liked:,} of the posts report no like count: the views-based rate "
+                "counts their comments only"
+            )
+        if eng:
+            evid.setdefault(cid, {})["engagement"] = eng
+        dates: dict[str, Any] = {}
+        if r["n_posts_future"]:
+            dates["n_future"] = int(r["n_posts_future"])
+        if r["n_posts_undated"]:
+            dates["n_undated"] = int(r["n_posts_undated"])
+        if dates:
+            evid.setdefault(cid, {})["post_dates"] = dates
+        if r["n_gifted_posts"]:
+            evid.setdefault(cid, {})["sponsorship"] = {
+                "n_gifted_posts": int(r["n_gifted_posts"]),
+                "gifted_rule": "#gifted and the like: unpaid product seeding, not counted as paid",
+            }
 
 
 def _rows(
@@ -551,15 +723,22 @@ def _write(store: Store, workspace: str, rows: pd.DataFrame, batch: int) -> None
 
 def _cohorts(df: pd.DataFrame) -> pd.DataFrame:
     """Percentile of engagement_rate within platform × tier × niche, falling back to coarser
-    cohorts (platform × tier, then platform) when a cohort has fewer than MIN_COHORT members."""
+    cohorts (platform × tier, then platform) when a cohort has fewer than MIN_COHORT members;
+    below MIN_COHORT at the platform too there is no percentile (the cohort and its size are
+    still given, to say why). The percentile is the share of the OTHER members ranked below,
+    ties counting half: (average rank - 1) / (members - 1), so the top of any cohort is 100%
+    and the bottom 0%; ``engagement_cohort_size`` is the number of those other members.
+    Implausible rates (:func:`plausible_rate`) are neither ranked nor ranked against."""
     out = pd.DataFrame(index=df.index)
     out["engagement_percentile"] = np.nan
     out["engagement_cohort"] = None
     out["engagement_cohort_size"] = np.nan
-    ok = df["engagement_rate"].notna()
+    rate = pd.to_numeric(df["engagement_rate"], errors="coerce")
+    ok = rate.notna() & (rate <= MAX_PLAUSIBLE_RATE)
     if not ok.any():
         return out
     d = df[ok].copy()
+    d["engagement_rate"] = rate[ok]
     plat = d["platform"].fillna("?")
     tier = d["tier"].fillna("below-" + str(min(t[1] for t in get_settings().tiers)))
     niche = d["niche"]
@@ -571,14 +750,17 @@ def _cohorts(df: pd.DataFrame) -> pd.DataFrame:
     assigned = pd.Series(False, index=d.index)
     for label, key, usable in levels:
         sizes = key.map(key.value_counts())
-        take = ~assigned & usable & ((sizes >= MIN_COHORT) | (label == "platform"))
+        last = label == "platform"
+        take = ~assigned & usable & ((sizes >= MIN_COHORT) | last)
         if not take.any():
             continue
-        pct = d["engagement_rate"].groupby(key).rank(pct=True, method="average")
+        rank = d["engagement_rate"].groupby(key).rank(method="average")
+        pct = (rank - 1.0) / (sizes - 1.0).where(sizes > 1)
+        pct = pct.where(sizes >= MIN_COHORT)  # too few peers even at the platform: none
         idx = take[take].index
         out.loc[idx, "engagement_percentile"] = pct[idx]
         out.loc[idx, "engagement_cohort"] = label + ": " + key[idx].str.replace("|", " / ")
-        out.loc[idx, "engagement_cohort_size"] = sizes[idx]
+        out.loc[idx, "engagement_cohort_size"] = sizes[idx] - 1
         assigned |= take
     return out
 
@@ -743,7 +925,7 @@ def comment_verdicts(
 ) -> pd.DataFrame:
     """Every comment other accounts left on creators' posts with its bot verdict and flags
     (the same rules and model as the build; used by validation and for audits)."""
-    as_of_v = as_of or default_as_of(store, workspace) or dt.datetime.now()
+    as_of_v = as_of or default_as_of(store, workspace) or now_utc()
     model, _method = comments.load_model()
     refresh_comment_dups(store, workspace, params(workspace, as_of_v))
     cm = comments_frame(store, workspace, as_of_v)

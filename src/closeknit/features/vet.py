@@ -96,7 +96,7 @@ def vet(
         )
 
     eng_posts = _engagement_posts(store, workspace, cid, as_of, c.get("followers"))
-    recent = _recent_posts(store, workspace, cid, as_of)
+    recent = _recent_posts(store, workspace, cid, as_of, c.get("language"))
     brands = disclosure.brands_of(recent["all"])
     conflicts = disclosure.conflicts(brands, competitors or [])
     bench = scores.PUBLISHED_MEDIANS.get((c["platform"], f.get("tier") or ""))
@@ -127,6 +127,10 @@ def vet(
         "cohort_size": f["engagement_cohort_size"],
         "published_median": bench,
         "published_median_source": "HypeAuditor 2026 (Instagram), other formula" if bench else None,
+        # why the rate is missing or not ranked, in words (no post dates, follower count
+        # unknown or 0, likes missing, too few posts, implausible): the interfaces say it
+        "reason": (ev.get("engagement") or {}).get("reason"),
+        "why": (ev.get("engagement") or {}).get("why"),
     }
     two_way = {
         "reply_rate": f["reply_rate"],
@@ -187,6 +191,15 @@ def vet(
         "competitors_checked": competitors or [],
         "competitor_conflicts": conflicts,
     }
+    notes.extend(_notes(f, ev, recent))
+    row = {k: v for k, v in f.items() if k not in ("evidence", "pod_evidence")}
+    why = ev.get("engagement") or {}
+    row["engagement_reason"] = why.get("reason")
+    row["engagement_why"] = why.get("why")
+    # unpaid product seeding ("#gifted"), apart from the paid posts (the sponsorship result
+    # has no field for them: the features row carries them, and a note says how many)
+    row["n_gifted_posts"] = len(recent["gifted"])
+    row["gifted_posts"] = recent["gifted"]
     auth = scores.authenticity(f).to_dict()
     qual = scores.engagement_quality(f).to_dict()
     return VetReport(
@@ -201,7 +214,7 @@ def vet(
             "feature_set_version": f["feature_set_version"],
             "computed_at": f["computed_at"],
         },
-        features={k: v for k, v in f.items() if k not in ("evidence", "pod_evidence")},
+        features=row,
         engagement=engagement,
         two_way=two_way,
         authenticity=authenticity,
@@ -230,31 +243,88 @@ def _engagement_posts(
     return {"window": rows}
 
 
-def _recent_posts(store: Store, workspace: str, cid: str, as_of: dt.datetime) -> dict[str, Any]:
+def _notes(f: dict[str, Any], ev: dict[str, Any], recent: dict[str, Any]) -> list[str]:
+    """What the numbers leave unsaid: why the engagement rate is missing or not trusted, an
+    unranked rate, posts left out for their dates, gifted posts."""
+    out: list[str] = []
+    eng = ev.get("engagement") or {}
+    if eng.get("why"):
+        head = "engagement not judged" if eng.get("reason") != "implausible" else "engagement"
+        out.append(f"{head}: {eng['why']}")
+    if eng.get("views_note"):
+        out.append(f"engagement: {eng['views_note']}")
+    pct, cohort = f.get("engagement_percentile"), f.get("engagement_cohort")
+    if (
+        pct is None
+        and f.get("engagement_status") == "ok"
+        and cohort
+        and eng.get("reason") != "implausible"
+    ):
+        n = int(f.get("engagement_cohort_size") or 0)
+        out.append(
+            f"engagement percentile: not ranked, {n} other creator{'' if n == 1 else 's'} "
+            f"with a rate in {cohort} (a cohort needs {fb.MIN_COHORT} creators)"
+        )
+    dates = ev.get("post_dates") or {}
+    if dates.get("n_future"):
+        k = int(dates["n_future"])
+        out.append(
+            f"{k} post{'' if k == 1 else 's'} dated after the build's time left out (not "
+            "counted as posted yet; the date may be wrong)"
+        )
+    if dates.get("n_undated"):
+        k = int(dates["n_undated"])
+        out.append(f"{k} post{'' if k == 1 else 's'} with no date left out")
+    g = len(recent["gifted"])
+    if g:
+        out.append(
+            f"{g} of the {fb.RECENT_POSTS} most recent posts {'is' if g == 1 else 'are'} "
+            "gifted (#gifted: unpaid product seeding), not counted as sponsored"
+        )
+    return out
+
+
+def _flag_label(r: dict[str, Any]) -> str:
+    """Whose paid flag ``is_sponsored`` is: a posts file's column, the platform's, or (stored by
+    an import that also read tags into it) either."""
+    if r.get("source") == "posts_csv":
+        return "marked sponsored in the imported file"
+    if disclosure.import_tag_in(r["caption"], r["hashtags"]):
+        return "sponsored flag stored at import (the platform's, or a tag the import read)"
+    return disclosure.FLAG_LABEL
+
+
+def _recent_posts(
+    store: Store, workspace: str, cid: str, as_of: dt.datetime, language: str | None = None
+) -> dict[str, Any]:
     rows = store.query(
-        "SELECT post_id, posted_at, caption, hashtags, mentions, is_sponsored, sponsor_brands, url "
-        "FROM posts WHERE workspace_id = ? AND creator_id = ? AND posted_at <= ? "
+        "SELECT post_id, posted_at, caption, hashtags, mentions, is_sponsored, sponsor_brands, "
+        "url, source FROM posts WHERE workspace_id = ? AND creator_id = ? AND posted_at <= ? "
         "ORDER BY posted_at DESC, post_id DESC",
         [workspace, cid, as_of],
     )
     disclosed = []
+    gifted = []
     for i, r in enumerate(rows):
         m = disclosure.markers(
             r["caption"],
             r["hashtags"],
             is_sponsored=r["is_sponsored"],
             sponsor_brands=r["sponsor_brands"],
+            language=language,
+            flag_label=_flag_label(r) if r["is_sponsored"] else disclosure.FLAG_LABEL,
         )
         r["disclosed"] = bool(m)
+        item = {
+            "post_id": r["post_id"],
+            "posted_at": r["posted_at"],
+            "markers": m,
+            "sponsor_brands": r["sponsor_brands"] or [],
+            "mentions": r["mentions"] or [],
+            "url": r["url"],
+        }
         if m and i < fb.RECENT_POSTS:
-            disclosed.append(
-                {
-                    "post_id": r["post_id"],
-                    "posted_at": r["posted_at"],
-                    "markers": m,
-                    "sponsor_brands": r["sponsor_brands"] or [],
-                    "mentions": r["mentions"] or [],
-                    "url": r["url"],
-                }
-            )
-    return {"all": rows, "disclosed": disclosed}
+            disclosed.append(item)
+        elif not m and i < fb.RECENT_POSTS and disclosure.is_gifted(r["caption"], r["hashtags"]):
+            gifted.append(item | {"markers": ["#gifted (unpaid seeding, not paid)"]})
+    return {"all": rows, "disclosed": disclosed, "gifted": gifted}

@@ -12,6 +12,7 @@ from pydantic import ConfigDict, Field, field_validator
 
 from closeknit import features, privacy
 from closeknit.errors import ValidationError
+from closeknit.features.disclosure import disclosed_sql
 from closeknit.service.audience_fit import PopulationFit
 from closeknit.service.base import Date, In, Out, Page, Timestamp
 from closeknit.service.briefs import Country, Platform, Tier
@@ -497,12 +498,16 @@ def profile(store: Store, workspace: str, creator: str) -> ProfileOut:
         [workspace, cid],
     )
     prof["follower_growth"] = _growth_spikes(cid, snaps)
+    # is_sponsored: disclosed as paid by the vetting's one rule (the stored flag alone is the
+    # platform's; a "#ad" post read as unsponsored here and sponsored in vet)
     prof["posts"] = store.query(
-        "SELECT post_id, posted_at, kind, left(caption, 200) AS caption, likes, comments, views, "
-        "is_sponsored, sponsor_brands, url, "
-        "CASE WHEN ? > 0 THEN (coalesce(likes,0) + coalesce(comments,0)) / ? END AS engagement "
-        "FROM posts WHERE workspace_id = ? AND creator_id = ? "
-        "ORDER BY posted_at DESC NULLS LAST, post_id LIMIT 60",
+        "SELECT p.post_id, p.posted_at, p.kind, left(p.caption, 200) AS caption, p.likes, "
+        f"p.comments, p.views, {disclosed_sql('p', 'c.language')} AS is_sponsored, "
+        "p.sponsor_brands, p.url, CASE WHEN ? > 0 THEN (coalesce(p.likes,0) + "
+        "coalesce(p.comments,0)) / ? END AS engagement FROM posts p LEFT JOIN creators c ON "
+        "c.workspace_id = p.workspace_id AND c.creator_id = p.creator_id "
+        "WHERE p.workspace_id = ? AND p.creator_id = ? "
+        "ORDER BY p.posted_at DESC NULLS LAST, p.post_id LIMIT 60",
         [row.get("followers") or 0, row.get("followers") or 0, workspace, cid],
     )
     prof["sponsored"] = [p for p in prof["posts"] if p.get("is_sponsored")]
@@ -638,6 +643,12 @@ class Engagement(Out):
     cohort_size: int | None
     published_median: float | None
     published_median_source: str | None
+    reason: str | None = Field(
+        default=None,
+        description="why the rate is missing or not ranked: no_dates, followers_unknown, "
+        "followers_zero, likes_missing, too_few_posts, implausible",
+    )
+    why: str | None = Field(default=None, description="the reason in words, for a person")
 
 
 class TwoWay(Out):

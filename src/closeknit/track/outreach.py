@@ -21,6 +21,7 @@ from jinja2 import StrictUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
 from closeknit.errors import ConfigError, ConnectorError, ValidationError
+from closeknit.features.disclosure import disclosed_sql
 from closeknit.settings import get_settings
 from closeknit.store import Store, audit, resolve_creator_id
 from closeknit.track.campaigns import get_campaign, set_stage
@@ -109,9 +110,10 @@ def render(
         [workspace, cid],
     )[0]
     posts = store.query(
-        "SELECT post_id, caption, posted_at, likes, url FROM posts WHERE workspace_id = ? AND "
-        "creator_id = ? AND caption IS NOT NULL AND NOT coalesce(is_sponsored, false) "
-        "ORDER BY posted_at DESC NULLS LAST LIMIT 3",
+        "SELECT p.post_id, p.caption, p.posted_at, p.likes, p.url FROM posts p "
+        "LEFT JOIN creators c ON c.workspace_id = p.workspace_id AND c.creator_id = p.creator_id "
+        "WHERE p.workspace_id = ? AND p.creator_id = ? AND p.caption IS NOT NULL AND NOT "
+        f"{disclosed_sql('p', 'c.language')} ORDER BY p.posted_at DESC NULLS LAST LIMIT 3",
         [workspace, cid],
     )
     recent = [

@@ -1,19 +1,14 @@
 -- Brands a creator worked with: sponsor tags and @mentions of its disclosed posts up to
--- {as_of} (the same disclosure rule as sponsorship.sql), lower-cased, '@' removed.
+-- {as_of} (the same disclosure rule as sponsorship.sql, {disclosed}: a mention in a denied
+-- "NOT sponsored by @brand" is no brand worked with), lower-cased, '@' removed.
 WITH d AS (
   SELECT p.creator_id, p.sponsor_brands, p.mentions
   FROM posts p
+  LEFT JOIN creators c ON c.workspace_id = p.workspace_id AND c.creator_id = p.creator_id
   WHERE p.workspace_id = {ws}
     AND p.creator_id IN {scope}
     AND p.posted_at <= {as_of}
-    AND (
-      coalesce(p.is_sponsored, FALSE)
-      OR coalesce(array_length(p.sponsor_brands), 0) > 0
-      OR regexp_matches(
-        lower(coalesce(p.caption, '') || ' #' || coalesce(array_to_string(p.hashtags, ' #'), '')),
-        {disclosure_re}
-      )
-    )
+    AND {disclosed}
 ),
 b AS (
   SELECT creator_id, brand FROM (SELECT creator_id, unnest(sponsor_brands) AS brand FROM d) x

@@ -3,24 +3,31 @@
 -- when the platform reported them (NULL adds nothing). A post qualifies when it is at least
 -- {min_age_days} days older than {as_of} and reports likes. The creator's rate is the MEDIAN over
 -- the last {window_posts} qualifying posts; the previous {window_posts} give the trend.
--- Video: MEDIAN (likes + comments) / views over the last {window_posts} qualifying posts with views.
+-- Video: MEDIAN (likes + comments) / views over the last {window_posts} posts at least
+-- {min_age_days} days old with views and a like or comment count (a channel that hides its likes
+-- still gets this rate, over its comments: likes unknown add nothing).
+-- n_posts_aged / n_posts_aged_likes count the posts old enough, and those of them with likes,
+-- so the build can say why a creator has too few qualifying posts.
 WITH q AS (
   SELECT
     p.creator_id,
     p.posted_at,
     p.views,
-    CASE WHEN c.followers > 0 THEN
+    p.likes,
+    CASE WHEN c.followers > 0 AND p.likes IS NOT NULL THEN
       CAST(p.likes + coalesce(p.comments, 0) + coalesce(p.shares, 0) + coalesce(p.saves, 0) AS DOUBLE)
         / c.followers
     END AS er,
-    CASE WHEN p.views > 0 THEN
-      CAST(p.likes + coalesce(p.comments, 0) AS DOUBLE) / p.views
+    CASE WHEN p.views > 0 AND (p.likes IS NOT NULL OR p.comments IS NOT NULL) THEN
+      CAST(coalesce(p.likes, 0) + coalesce(p.comments, 0) AS DOUBLE) / p.views
     END AS er_views,
     row_number() OVER (
-      PARTITION BY p.creator_id ORDER BY p.posted_at DESC, p.post_id DESC
+      PARTITION BY p.creator_id, CASE WHEN p.likes IS NOT NULL THEN 1 ELSE 0 END
+      ORDER BY p.posted_at DESC, p.post_id DESC
     ) AS rn,
     row_number() OVER (
-      PARTITION BY p.creator_id, CASE WHEN p.views > 0 THEN 1 ELSE 0 END
+      PARTITION BY p.creator_id,
+        CASE WHEN p.views > 0 AND (p.likes IS NOT NULL OR p.comments IS NOT NULL) THEN 1 ELSE 0 END
       ORDER BY p.posted_at DESC, p.post_id DESC
     ) AS rn_views
   FROM posts p
@@ -28,7 +35,6 @@ WITH q AS (
   WHERE p.workspace_id = {ws}
     AND p.creator_id IN {scope}
     AND p.posted_at <= {as_of} - INTERVAL {min_age_days} DAY
-    AND p.likes IS NOT NULL
 )
 -- The medians are taken by ranking each creator's values and averaging the middle one or two
 -- (what median() returns), not with median(): at 1M creators / 30M posts the holistic median()
@@ -62,7 +68,12 @@ SELECT
   coalesce(max(CASE WHEN m.k = 'prev' THEN m.n END), 0) AS n_posts_previous,
   max(CASE WHEN m.k = 'prev' THEN m.med END) AS engagement_rate_previous,
   coalesce(max(CASE WHEN m.k = 'views' THEN m.n END), 0) AS n_posts_views,
-  max(CASE WHEN m.k = 'views' THEN m.med END) AS engagement_rate_views
-FROM (SELECT DISTINCT creator_id FROM q) a
+  max(CASE WHEN m.k = 'views' THEN m.med END) AS engagement_rate_views,
+  max(a.n_posts_aged) AS n_posts_aged,
+  max(a.n_posts_aged_likes) AS n_posts_aged_likes
+FROM (
+  SELECT creator_id, count(*) AS n_posts_aged, count(likes) AS n_posts_aged_likes
+  FROM q GROUP BY creator_id
+) a
 LEFT JOIN m ON m.creator_id = a.creator_id
 GROUP BY a.creator_id
