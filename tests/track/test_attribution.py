@@ -280,3 +280,32 @@ def test_a_click_without_utm_campaign_goes_to_one_campaign(camp: Store) -> None:
     spring = {r["order_id"] for r in attribute(camp, "default", "spring-run").rows}
     autumn = {r["order_id"] for r in attribute(camp, "default", "autumn").rows}
     assert (spring, autumn) == ({"1"}, {"2"})
+
+
+def test_a_tracking_link_keeps_the_landing_urls_own_parameters_and_anchor() -> None:
+    """Repeated and blank parameters and the #fragment of the shop's URL were dropped."""
+    got = tracking_link(
+        "https://shop.example/p?size=&color=red&color=blue&utm_source=old#reviews",
+        source="instagram",
+        campaign="c",
+        content="zoe",
+    )
+    assert got == (
+        "https://shop.example/p?size=&color=red&color=blue&utm_source=instagram"
+        "&utm_medium=influencer&utm_campaign=c&utm_content=zoe#reviews"
+    )
+
+
+def test_a_declined_creators_code_credits_no_one(camp: Store) -> None:
+    """A declined creator's code kept crediting orders (a sale with no fee in the ROAS), while
+    its link already credited nothing."""
+    out = {r["creator_id"]: r["code"] for r in assign(camp, "default", "spring-run")}
+    with camp.transaction() as tx:
+        tx.insert_rows("orders", [order(1, LIVE + dt.timedelta(hours=3), 60.0,
+                                        code=out["instagram:zoe"])])  # fmt: skip
+    assert attribute(camp, "default", "spring-run").n_orders == 1
+    with camp.transaction() as tx:
+        tx.execute(
+            "UPDATE campaign_creators SET stage = 'declined' WHERE creator_id = 'instagram:zoe'"
+        )
+    assert attribute(camp, "default", "spring-run").n_orders == 0

@@ -93,12 +93,13 @@ def attribute(
     window = int(window_days if window_days is not None else camp.attribution_window_days)
     if window <= 0:
         raise ValidationError("window_days must be positive")
-    # every code in the workspace: a code of another campaign beats this campaign's click
+    # every code in the workspace: a code of another campaign beats this campaign's click; a
+    # declined creator's code credits no one (as its link does not), not a fee-less sale
     code_owner = {
         str(r["code"]).upper(): (r["campaign_id"], r["creator_id"])
         for r in store.query(
             "SELECT upper(discount_code) AS code, campaign_id, creator_id FROM campaign_creators "
-            "WHERE workspace_id = ? AND discount_code IS NOT NULL",
+            "WHERE workspace_id = ? AND discount_code IS NOT NULL AND stage <> 'declined'",
             [workspace],
         )
     }

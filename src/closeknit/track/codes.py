@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import string
 from typing import Any
-from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qs, parse_qsl, urlencode, urlsplit, urlunsplit
 
 from closeknit import figures
 from closeknit.errors import Conflict, ValidationError
@@ -87,20 +87,25 @@ def make_code(
 def tracking_link(
     base_url: str, *, source: str, campaign: str, content: str, medium: str = "influencer"
 ) -> str:
-    """``base_url`` with utm_source/medium/campaign/content set (other parameters kept)."""
+    """``base_url`` with utm_source/medium/campaign/content set; its other parameters kept as
+    written (repeated and blank ones too) and its #fragment (a shop's page anchor) kept."""
     parts = urlsplit(base_url)
     if not parts.scheme or not parts.netloc:
         raise ValidationError(f"landing URL must be absolute (https://...): {base_url!r}")
-    q = {k: v[0] for k, v in parse_qs(parts.query).items() if not k.startswith("utm_")}
-    q.update(
-        {
-            "utm_source": source,
-            "utm_medium": medium,
-            "utm_campaign": campaign,
-            "utm_content": content,
-        }
+    q = [
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if not k.startswith("utm_")
+    ]
+    q += [
+        ("utm_source", source),
+        ("utm_medium", medium),
+        ("utm_campaign", campaign),
+        ("utm_content", content),
+    ]
+    return urlunsplit(
+        (parts.scheme, parts.netloc, parts.path or "/", urlencode(q), parts.fragment)
     )
-    return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", urlencode(q), ""))
 
 
 def _taken(store: Store, workspace: str) -> set[str]:
