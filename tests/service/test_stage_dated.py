@@ -75,3 +75,15 @@ def test_a_dated_stage_cannot_come_before_the_dated_one_it_follows(store: Store)
     tc.update_deal(store, "default", cid, "@zoe", fee=250.0)
     (s,) = store.query("SELECT date, amount FROM spend WHERE kind = 'fee'")
     assert (s["date"], s["amount"]) == (paid.date(), 250.0)
+
+
+def test_a_campaigns_status_read_back_can_be_written_back(store: Store) -> None:
+    """A go-live sets the campaign's status to "live", which the API then refused to take."""
+    from closeknit.track import campaigns as tc
+
+    cid = _campaign(store)
+    tc.set_stage(store, "default", cid, "@zoe", "content_live", at=LIVE)
+    got = svc.get_campaign(store, "default", cid)
+    assert got.status == "live"
+    svc.update_campaign(store, "default", cid, svc.CampaignPatch(status=got.status), actor="t")
+    assert svc.get_campaign(store, "default", cid).status == "live"

@@ -169,7 +169,9 @@ def create_campaign(
 class CampaignPatch(In):
     name: CampaignName | None = None
     budget: float | None = Field(default=None, ge=0, le=1e9)
-    status: Literal["draft", "active", "done", "archived"] | None = None
+    # "live" is what a go-live (and a roster import) sets: a status read from the API can be
+    # written back (it was refused)
+    status: Literal["draft", "active", "live", "done", "archived"] | None = None
     start_date: Day | None = None
     end_date: Day | None = None
     landing_url: AbsoluteUrl | None = None
