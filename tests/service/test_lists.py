@@ -36,6 +36,7 @@ def test_list_lifecycle_and_isolation(tmp_path: Path) -> None:
         rows = svc.export_rows(st, a.workspace, lst.list_id, actor="user:x")
         assert rows[0]["handle"] == a.handles[2] and rows[0]["note"] == "media kit asked"
         assert list(rows[0]) == list(svc.EXPORT_COLUMNS)
+        assert rows[0]["currency"] == "USD"  # the fees' currency, in every row
         lst = svc.remove_from_list(st, a.workspace, lst.list_id, a.creators[3], actor="user:x")
         assert len(lst.creators) == 2
         summary = svc.list_lists(st, a.workspace)

@@ -60,6 +60,7 @@ def test_report_csv_rounds_money_to_cents_and_ratios(store: Store) -> None:
     a = got["instagram:anna.runs"]
     assert a["revenue"] == "0.3" and a["spend"] == "3.0"
     assert a["roas"] == "0.1" and a["cpa"] == "1.5" and a["cpe"] == "0.43"
+    assert a["currency"] == "USD"  # the money's currency, in every row of the export
     # the rounded cells are the JSON's values rounded
     assert float(a["cpe"]) == pytest.approx(anna.cpe, abs=0.005)
 

@@ -283,6 +283,7 @@ EXPORT_COLUMNS = (
     "fee_high",
     "note",
     "creator_id",
+    "currency",  # the fees' (the workspace's)
 )
 
 
@@ -294,4 +295,9 @@ def export_rows(store: Store, workspace: str, list_id: str, *, actor: str) -> li
     with its tier column read as the handles."""
     lst = get_list(store, workspace, list_id)
     audit(store, workspace, actor, "export", "list", list_id, {"rows": len(lst.creators)})
-    return [{k: getattr(c, k) for k in EXPORT_COLUMNS} for c in lst.creators]
+    from closeknit.service.settings import currency
+
+    cur = currency(store, workspace)
+    return [
+        {k: cur if k == "currency" else getattr(c, k) for k in EXPORT_COLUMNS} for c in lst.creators
+    ]

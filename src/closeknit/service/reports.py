@@ -154,6 +154,7 @@ REPORT_COLUMNS = (
     "code",
     "engagements",
     "views",
+    "currency",  # the money columns' (a brand's EUR report beside a USD one read alike)
 )
 # the CSV rounds what the JSON carries in full: money to cents, ratios to 4 decimals (a cell
 # read 660.7700000000001 and 0.6749999999999999)
@@ -174,7 +175,11 @@ def _csv_value(k: str, v: Any) -> Any:
 def csv_rows(rep: RoasOut) -> list[dict[str, Any]]:
     """A report's per-creator table as the CSV exports carry it (the REST API's report.csv
     and ``closeknit report --csv``: they had 17 rounded columns against 35 unrounded)."""
-    return [{k: _csv_value(k, getattr(r, k)) for k in REPORT_COLUMNS} for r in rep.creators]
+    cur = rep.campaign.currency
+    return [
+        {k: cur if k == "currency" else _csv_value(k, getattr(r, k)) for k in REPORT_COLUMNS}
+        for r in rep.creators
+    ]
 
 
 def report_rows(
