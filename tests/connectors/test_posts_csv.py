@@ -145,3 +145,29 @@ def test_a_post_from_a_link_and_from_json_is_one_row(store: Store, tmp_path: Pat
     assert import_path(store, "default", "posts_csv", links).n_loaded == 1
     rows = store.query("SELECT post_id, likes FROM posts")
     assert rows == [{"post_id": "instagram:2907515653209522683", "likes": 41}]
+
+
+def test_a_files_own_post_ids_are_kept_and_a_repeated_one_is_said(
+    store: Store, tmp_path: Path
+) -> None:
+    """A file's own ids ("p1") were decoded as Instagram shortcodes (instagram:2677, a number
+    the user could not find in the file), and a post id on two lines with other values kept
+    the last line's silently, the import saying it loaded every line."""
+    f = tmp_path / "p.csv"
+    f.write_text(
+        "platform,handle,post_id,posted_at,caption,likes,comments,views\n"
+        "instagram,anna,p1,2026-09-01,hello,10,1,\n"
+        "instagram,anna,p2,2026-09-02,x,20,1,\n"
+        "instagram,anna,p1,2026-09-01,hello,99,1,\n"
+        "instagram,anna,ChZkhT4cQH7,2026-09-03,a code,5,1,\n"
+    )
+    res = import_path(store, "default", "posts_csv", f)
+    got = {r["post_id"]: r["likes"] for r in store.query("SELECT post_id, likes FROM posts")}
+    assert got == {
+        "instagram:p1": 99,
+        "instagram:p2": 20,
+        "instagram:2907515653209522683": 5,  # a real shortcode is still its media id
+    }
+    assert res.n_warnings == 1
+    assert res.warnings[0]["reason"].startswith("1 post id given on more than one line")
+    assert "p1 on lines 2, 4" in res.warnings[0]["reason"]

@@ -220,7 +220,7 @@ SHORTCODE_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012345
 PRIVATE_SHORTCODE_TAIL = 28  # a private post's link adds 28 characters to the public code
 
 
-def media_id_sql(expr: str) -> str:
+def media_id_sql(expr: str, min_code: int = 1) -> str:
     """SQL: an Instagram post's id as exports write it -> its numeric media id (VARCHAR).
 
     The web, Instaloader and scrapers' JSON give the numeric media id; a link or a
@@ -229,7 +229,9 @@ def media_id_sql(expr: str) -> str:
     ``media_owner`` (``3977953643059237032_38322407954``). All three name one post, so a post
     loaded from a link and from JSON is one row. Digits stay as written (the Graph API's media
     ids are its own numbers, not the media id; they cannot be matched to the others); anything
-    else stays as written too."""
+    else stays as written too. ``min_code``: the shortest text read as a shortcode (a link's
+    code is one whatever its length; a file's own id column holds its own numbering as often,
+    "p1", which was decoded into a number the user could not find in the file)."""
     t = "_pid"  # the trimmed id, bound once (bulk.let_sql)
     code = (
         f"CASE WHEN length({t}) > {PRIVATE_SHORTCODE_TAIL} "
@@ -243,7 +245,7 @@ def media_id_sql(expr: str) -> str:
     shortcode = let_sql(
         code,
         "_code",
-        f"CASE WHEN regexp_full_match(_code, '[A-Za-z0-9_-]{{1,11}}') THEN {digits} END",
+        f"CASE WHEN regexp_full_match(_code, '[A-Za-z0-9_-]{{{min_code},11}}') THEN {digits} END",
     )
     body = (
         f"CASE WHEN regexp_full_match({t}, '[0-9]+') THEN {t} "

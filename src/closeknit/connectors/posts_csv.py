@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from closeknit import figures
 from closeknit.connectors.bulk import (
     Check,
     JsonSpec,
@@ -37,7 +38,7 @@ from closeknit.connectors.instagram import (
     post_date_warnings,
 )
 from closeknit.connectors.landing import ImportResult
-from closeknit.store import Store
+from closeknit.store import Store, quarantine_once
 
 # header names of social-listening and scraper exports (TikTok's diggCount / playCount /
 # collectCount included), compared by csvio.header_key: "Post URL", "post_url" are one name
@@ -110,6 +111,9 @@ _URL_PLATFORM = (
     "WHEN contains(r.url, 'youtube.com/') OR contains(r.url, 'youtu.be/') THEN 'youtube' END"
 )
 _POST_ID = "CASE WHEN d.post_id_missing THEN d.url_post_id ELSE trim(r.post_id) END"
+# the shortest post id cell read as an Instagram shortcode (Instagram's are 10-11 characters
+# since about 2013); a shorter one is the file's own numbering ("p1"), kept as written
+ID_CODE_MIN = 10
 # the creator, read as every importer reads it (connectors.identity: 'IG', '@Anna.Runs\u200b',
 # 'instagram.com/anna.runs/'); without a handle cell, a TikTok post link names its author, and
 # without a platform cell or a profile link, the post link's host names the platform
@@ -193,8 +197,10 @@ SPEC = JsonSpec(
                 FROM (
                   SELECT _seq, {_PLATFORM} AS platform,
                          -- a shortcode (from a link or a shortcode column) is the media id
-                         CASE WHEN {_PLATFORM} = 'instagram' THEN {media_id_sql(_POST_ID)}
-                              ELSE {_POST_ID} END AS external_id,
+                         CASE WHEN {_PLATFORM} <> 'instagram' THEN {_POST_ID}
+                              WHEN d.post_id_missing THEN {media_id_sql("d.url_post_id")}
+                              ELSE {media_id_sql("r.post_id", min_code=ID_CODE_MIN)}
+                         END AS external_id,
                          {_HANDLE} AS handle, d.posted_at AS posted_at,
                          {kind_sql("r.kind", "r.product_type")} AS kind, r.caption AS caption,
                          regexp_extract_all(lower(coalesce(r.caption, '')),
@@ -250,7 +256,45 @@ def import_posts_csv(
     raw_id = "trim(json_extract_string(payload, '$.post_id'))"
     post_id = (
         f"{raw_platform} || ':' || CASE WHEN {raw_platform} = 'instagram' "
-        f"THEN {media_id_sql(raw_id)} ELSE {raw_id} END"
+        f"THEN {media_id_sql(raw_id, min_code=ID_CODE_MIN)} ELSE {raw_id} END"
     )
     post_date_warnings(store, workspace, res, post_id, "posted_at")
+    _repeated_id_warning(store, workspace, res, post_id)
     return res
+
+
+def _repeated_id_warning(store: Store, workspace: str, res: ImportResult, post_id: str) -> None:
+    """One warning (rows kept) naming the lines that give a post id an earlier line of the
+    file gave with other values: one post is stored, with the last line's values (the import
+    said it loaded every line, and a file with two versions of a post looked whole)."""
+    if not res.batch_id or not res.rows.get("posts"):
+        return
+    rows = store.query(
+        f"""SELECT pid, list(line ORDER BY line) AS lines FROM (
+              SELECT ({post_id}) AS pid, line FROM raw_records
+              WHERE workspace_id = ? AND batch_id = ? AND line IS NOT NULL)
+            WHERE pid IS NOT NULL GROUP BY pid HAVING count(*) > 1 ORDER BY min(line)""",
+        [workspace, res.batch_id],
+    )
+    if not rows:
+        return
+    n = len(rows)
+    shown = "; ".join(
+        f"{r['pid'].split(':', 1)[-1]} on lines {', '.join(str(x) for x in r['lines'][:5])}"
+        for r in rows[:10]
+    ) + ("; ..." if n > 10 else "")
+    reason = (
+        f"{figures.count(n, 'post id')} given on more than one line with other values ({shown}): "
+        "one post each is stored, with its last line's values"
+    )
+    line = int(rows[0]["lines"][-1])
+    with store.transaction(bulk=True) as tx:
+        if quarantine_once(
+            tx, workspace, res.batch_id, res.source, file=res.path, line=line,
+            field="post_id", reason=reason, raw=None, level="warning",
+        ):  # fmt: skip
+            res.n_warnings += 1
+            res.warnings = [
+                *res.warnings,
+                {"file": res.path, "line": line, "field": "post_id", "reason": reason},
+            ][:100]
