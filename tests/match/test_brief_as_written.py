@@ -254,3 +254,11 @@ def test_a_budget_in_dollars_is_said_where_the_workspace_has_no_dollars() -> Non
     note = currency_note(b, "GBP")
     assert note is not None and note.startswith("the brief's budget is written in dollars")
     assert currency_note(b, "USD") is None and currency_note(b, "CAD") is None
+
+
+def test_a_short_brief_in_another_language_is_told_and_english_names_are_not() -> None:
+    from closeknit.match.brief import written_in
+
+    assert written_in("crema solar para mujeres en España") == "es"  # "para", "en"
+    assert written_in("de niro style suits for men in LA") is None
+    assert written_in("en route cycling gear for commuters") is None

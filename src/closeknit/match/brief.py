@@ -460,11 +460,11 @@ def parse_brief(text: str, **filters: Any) -> Brief:
 # creators posting about solar panels), which the brief's reading says.
 _FUNCTION_WORDS: dict[str, frozenset[str]] = {
     "en": frozenset("for the and with of to who from our your their".split()),
-    "es": frozenset("para por los las del y una unos unas que con sin jóvenes".split()),
-    "fr": frozenset("pour les des du et avec une aux sur dans sans jeunes".split()),
+    "es": frozenset("para por los las del y una unos unas que con sin jóvenes en de".split()),
+    "fr": frozenset("pour les des du et avec une aux sur dans sans jeunes en de".split()),
     "de": frozenset("für und mit der die das den dem ein eine einen zum zur von ohne".split()),
     "it": frozenset("per gli della delle dei il con una che di senza giovani".split()),
-    "pt": frozenset("para com uma dos das em não ao aos sem jovens".split()),
+    "pt": frozenset("para com uma dos das em não ao aos sem jovens de".split()),
 }
 LANGUAGE_NAMES = {"es": "Spanish", "fr": "French", "de": "German", "it": "Italian",
                   "pt": "Portuguese"}  # fmt: skip

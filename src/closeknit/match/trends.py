@@ -223,11 +223,11 @@ def _generic_tags(store: Store, workspace: str) -> tuple[set[str], str]:
             [workspace, workspace, GENERIC_NICHE_SHARE * n_niches],
         )
         return {str(r["tag"]).lstrip("#") for r in rows}, (
-            f"used in >= {GENERIC_NICHE_SHARE:.0%} of the {n_niches} niches"
+            f"used in at least {GENERIC_NICHE_SHARE:.0%} of the {n_niches} niches"
         )
     return set(), (
-        "not checked: assign niches (closeknit niches assign) to leave out tags spread across "
-        "niches"
+        "not checked: the creators' niches are not assigned yet, and tags spread across niches "
+        "are found through them"
     )
 
 

@@ -1185,8 +1185,8 @@ def _best_single_big(
         # all (a parenting creator for running shoes): said, so the comparison is not read as
         # a fair alternative
         notes.append(
-            f"it fits this brief with a relevance of {float(big.relevance[best]):.0%}: no big "
-            "creator who fits is within the budget"
+            f"it fits this brief with a relevance of {figures.percent(big.relevance[best])}: no "
+            "big creator who fits is within the budget"
         )
     if far:
         notes.append(
