@@ -42,7 +42,7 @@ def test_vet_says_shares_and_changes_with_one_decimal_and_peers_in_words(
     """`vet` said "higher than 91% of 130 peers in platform×tier×niche: instagram / nano /
     home_workout" where its own table and the web said 90.8%, "trend +27%" beside the web's
     +27.1%, and "data for 40%" for 40.0%."""
-    from closeknit.cli.vet import peers_words
+    from closeknit.service.creators import peers_words
 
     checked = 0
     for h in _handles(small_world, 30):
@@ -68,7 +68,7 @@ def test_vet_says_shares_and_changes_with_one_decimal_and_peers_in_words(
 
 
 def test_the_figure_helpers_say_it_as_the_web() -> None:
-    from closeknit.cli.vet import peers_words
+    from closeknit.service.creators import peers_words
 
     assert change(0.2712) == "+27.1%" and change(-0.05) == "-5.0%" and change(0) == "+0.0%"
     assert change(None) == "" and whole(133328) == "133,328" and whole(None) == ""

@@ -85,12 +85,18 @@ def test_notes_reach_the_page_as_made() -> None:
 
 
 def test_peers_are_named_in_words() -> None:
-    """ "higher than 97.7% of 130 nano home_workout creators" and "of 92 youtube / micro"."""
-    assert vetting.peers_text("platform×tier×niche: instagram / nano / home_workout") == (
+    """ "higher than 97.7% of 130 nano home_workout creators" and "of 92 youtube / micro".
+    The words are the service's (the CLI and the web had a copy each)."""
+    from closeknit.service.creators import peers_words, rank_words
+
+    assert peers_words("platform×tier×niche: instagram / nano / home_workout") == (
         "nano Home workout creators on Instagram"
     )
-    assert vetting.peers_text("platform×tier: youtube / micro") == "YouTube micro creators"
-    assert vetting.peers_text(None) == "similar creators"
+    assert peers_words("platform×tier: youtube / micro") == "YouTube micro creators"
+    assert peers_words(None) == "similar creators"
+    assert rank_words(0.9079, 130, "platform×tier: youtube / micro") == (
+        "higher than 90.8% of 130 YouTube micro creators"
+    )
 
 
 def test_the_weight_column_shows_the_weights_the_score_used(small_world: Path) -> None:

@@ -17,7 +17,6 @@ from closeknit.cli.common import (
     console,
     emit,
     esc,
-    niche_label,
     percent,
     print_table,
     score,
@@ -157,37 +156,6 @@ def vet_row(d: svc.VetOut) -> dict[str, Any]:
     return row
 
 
-def peers_words(cohort: str | None) -> str:
-    """The peer group in words, as the web says it: "platform×tier×niche: instagram / nano /
-    home_workout" is "nano Home workout creators on Instagram" (never the platform or niche
-    ids)."""
-    if not cohort:
-        return "similar creators"
-    keys, _, values = cohort.rpartition(":")
-    names = [k.strip() for k in keys.split("×")] if keys else []
-    parts = [x.strip() for x in values.split("/")]
-    if len(names) != len(parts):
-        names = ["platform", "tier", "niche"][: len(parts)]
-    got = dict(zip(names, parts, strict=False))
-    plat, tier, niche = got.get("platform"), got.get("tier"), got.get("niche")
-    words = " ".join(x for x in (tier, niche_label(niche)) if x)
-    platform = figures.PLATFORM_NAMES.get(plat, plat) if plat else None
-    if platform and niche:
-        return f"{words} creators on {platform}"
-    return " ".join(x for x in (platform, words) if x) + " creators"
-
-
-def percentile_words(e: svc.Engagement) -> str | None:
-    """The engagement rank among peers by the percentage rule, as the web says it: "higher
-    than 90.8% of 130 nano Home workout creators on Instagram"."""
-    if e.percentile is None:
-        return None
-    size = f"{e.cohort_size:,} " if e.cohort_size is not None else ""
-    if e.percentile >= 0.995:
-        return f"the highest of {size}{peers_words(e.cohort)}"
-    return f"higher than {_pct(e.percentile)} of {size}{peers_words(e.cohort)}"
-
-
 def _measured(p: svc.ScorePart) -> str:
     """What the part measured, named: 'bot comments 0.0%', not a bare 0."""
     if p.raw is None:
@@ -242,7 +210,7 @@ def _render(d: svc.VetOut) -> None:
         )
     console.print("\n[bold]Engagement[/bold]", markup=True)
     if e.status == "ok":
-        rank = percentile_words(e)
+        rank = e.rank_words
         console.print(
             f"  rate {_pct(e.engagement_rate)} (median of {e.n_posts_qualifying} posts)"
             + (f"; {rank}" if rank else "")

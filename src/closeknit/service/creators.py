@@ -649,6 +649,49 @@ class Engagement(Out):
         "followers_zero, likes_missing, too_few_posts, implausible",
     )
     why: str | None = Field(default=None, description="the reason in words, for a person")
+    rank_words: str | None = Field(
+        default=None,
+        description="the rank among peers in words, the same on every interface: 'higher than "
+        "90.8% of 130 nano Home workout creators on Instagram'",
+    )
+
+
+def peers_words(cohort: str | None) -> str:
+    """The peer group in words: "platform×tier×niche: instagram / nano / home_workout" is
+    "nano Home workout creators on Instagram", "platform×tier: youtube / micro" is "YouTube
+    micro creators" (never the platform or niche ids)."""
+    from closeknit.figures import PLATFORM_NAMES
+    from closeknit.match.taxonomy import NICHES
+
+    if not cohort:
+        return "similar creators"
+    keys, _, values = cohort.rpartition(":")
+    names = [k.strip() for k in keys.split("×")] if keys else []
+    parts = [x.strip() for x in values.split("/")]
+    if len(names) != len(parts):
+        names = ["platform", "tier", "niche"][: len(parts)]
+    got = dict(zip(names, parts, strict=False))
+    plat, tier, niche = got.get("platform"), got.get("tier"), got.get("niche")
+    labels = {n.id: n.label for n in NICHES}
+    nlabel = labels.get(niche, niche.replace("_", " ").capitalize()) if niche else None
+    words = " ".join(x for x in (tier, nlabel) if x)
+    platform = PLATFORM_NAMES.get(plat, plat.capitalize()) if plat else None
+    if platform and niche:
+        return f"{words} creators on {platform}"
+    return " ".join(x for x in (platform, words) if x) + " creators"
+
+
+def rank_words(percentile: float | None, size: int | None, cohort: str | None) -> str | None:
+    """The engagement rank among peers by the percentage rule: "higher than 90.8% of 130
+    nano Home workout creators on Instagram", "the highest of ..." at the top."""
+    from closeknit.figures import percent
+
+    if percentile is None:
+        return None
+    n = f"{size:,} " if size is not None else ""
+    if percentile >= 0.995:
+        return f"the highest of {n}{peers_words(cohort)}"
+    return f"higher than {percent(percentile)} of {n}{peers_words(cohort)}"
 
 
 class TwoWay(Out):
@@ -780,6 +823,8 @@ class VetOut(Out):
 def vet(store: Store, workspace: str, req: VetIn) -> VetOut:
     """Every vetting number of one creator with the posts, comments and samples behind it."""
     rep = features.vet(store, workspace, req.creator, competitors=req.competitors)
+    e = rep.engagement
+    e["rank_words"] = rank_words(e.get("percentile"), e.get("cohort_size"), e.get("cohort"))
     out: VetOut = VetOut.of(rep)
     return out
 

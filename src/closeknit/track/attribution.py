@@ -55,21 +55,22 @@ class AttributionResult:
         return {k: v for k, v in self.__dict__.items() if k not in ("rows", "stored")}
 
 
+# a campaign creator ``cc``'s content-live time (the module docstring's order)
+_LIVE_AT = """coalesce(
+    (SELECT min(h.changed_at) FROM campaign_stage_history h WHERE h.workspace_id =
+     cc.workspace_id AND h.campaign_id = cc.campaign_id AND h.creator_id = cc.creator_id
+     AND h.to_stage = 'content_live'),
+    (SELECT min(p.posted_at) FROM campaign_posts cp JOIN posts p ON p.workspace_id =
+     cp.workspace_id AND p.post_id = cp.post_id WHERE cp.workspace_id = cc.workspace_id
+     AND cp.campaign_id = cc.campaign_id AND cp.creator_id = cc.creator_id),
+    (SELECT c0.start_date::TIMESTAMP FROM campaigns c0 WHERE c0.workspace_id =
+     cc.workspace_id AND c0.campaign_id = cc.campaign_id))"""
+
+
 def live_times(store: Store, workspace: str, campaign_id: str) -> dict[str, dt.datetime | None]:
     rows = store.query(
-        """
-        SELECT cc.creator_id,
-          coalesce(
-            (SELECT min(h.changed_at) FROM campaign_stage_history h WHERE h.workspace_id =
-             cc.workspace_id AND h.campaign_id = cc.campaign_id AND h.creator_id = cc.creator_id
-             AND h.to_stage = 'content_live'),
-            (SELECT min(p.posted_at) FROM campaign_posts cp JOIN posts p ON p.workspace_id =
-             cp.workspace_id AND p.post_id = cp.post_id WHERE cp.workspace_id = cc.workspace_id
-             AND cp.campaign_id = cc.campaign_id AND cp.creator_id = cc.creator_id),
-            (SELECT c.start_date::TIMESTAMP FROM campaigns c WHERE c.workspace_id =
-             cc.workspace_id AND c.campaign_id = cc.campaign_id)) AS live_at
-        FROM campaign_creators cc WHERE cc.workspace_id = ? AND cc.campaign_id = ?
-        """,
+        f"SELECT cc.creator_id, {_LIVE_AT} AS live_at FROM campaign_creators cc "
+        "WHERE cc.workspace_id = ? AND cc.campaign_id = ?",
         [workspace, campaign_id],
     )
     return {r["creator_id"]: r["live_at"] for r in rows}
@@ -240,19 +241,10 @@ def _click_rivals(
     if not contents:
         return {}
     rows = store.query(
-        """
-        SELECT lower(cc.utm_content) AS content, cc.campaign_id,
-          coalesce(
-            (SELECT min(h.changed_at) FROM campaign_stage_history h WHERE h.workspace_id =
-             cc.workspace_id AND h.campaign_id = cc.campaign_id AND h.creator_id = cc.creator_id
-             AND h.to_stage = 'content_live'),
-            (SELECT min(p.posted_at) FROM campaign_posts cp JOIN posts p ON p.workspace_id =
-             cp.workspace_id AND p.post_id = cp.post_id WHERE cp.workspace_id = cc.workspace_id
-             AND cp.campaign_id = cc.campaign_id AND cp.creator_id = cc.creator_id),
-            c.start_date::TIMESTAMP) AS live_at,
+        f"""
+        SELECT lower(cc.utm_content) AS content, cc.campaign_id, {_LIVE_AT} AS live_at,
           coalesce(s.attribution_window_days, 30) AS window_days
         FROM campaign_creators cc
-        JOIN campaigns c ON c.workspace_id = cc.workspace_id AND c.campaign_id = cc.campaign_id
         LEFT JOIN campaign_settings s ON s.workspace_id = cc.workspace_id
           AND s.campaign_id = cc.campaign_id
         WHERE cc.workspace_id = ? AND cc.campaign_id <> ? AND cc.stage <> 'declined'

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from closeknit.service.creators import Engagement, Score, ScorePart, VetOut
-from closeknit.web.render import clean, counted, label, niche_label, num, pct, score
+from closeknit.web.render import clean, counted, label, num, pct, score
 
 
 def _share_or_num(v: Any) -> str:
@@ -20,36 +20,9 @@ def _share_or_num(v: Any) -> str:
     return num(v)
 
 
-def peers_text(cohort: str | None) -> str:
-    """The peer group in words: "platform×tier×niche: instagram / nano / home_workout" is
-    "nano Home workout creators on Instagram", "platform×tier: youtube / micro" is "YouTube
-    micro creators" (never the platform or niche ids)."""
-    if not cohort:
-        return "similar creators"
-    keys, _, values = cohort.rpartition(":")
-    names = [k.strip() for k in keys.split("×")] if keys else []
-    parts = [x.strip() for x in values.split("/")]
-    if len(names) != len(parts):
-        names = ["platform", "tier", "niche"][: len(parts)]
-    got = dict(zip(names, parts, strict=False))
-    plat, tier, niche = got.get("platform"), got.get("tier"), got.get("niche")
-    words = " ".join(x for x in (tier, niche_label(niche) if niche else None) if x)
-    if plat and niche:
-        return f"{words} creators on {label(plat)}"
-    return " ".join(x for x in (label(plat) if plat else None, words) if x) + " creators"
-
-
 def percentile_text(eng: Engagement) -> str | None:
-    """'higher than 46.0% of 24 nano Fitness & Gym creators on Instagram'."""
-    p = eng.percentile
-    if p is None:
-        return None
-    peers = peers_text(eng.cohort)
-    n = eng.cohort_size
-    size = f"{n:,} " if n is not None else ""
-    if p >= 0.995:
-        return f"the highest of {size}{peers}"
-    return f"higher than {pct(p)} of {size}{peers}"
+    """'higher than 46.0% of 24 nano Fitness creators on Instagram' (the service's words)."""
+    return eng.rank_words
 
 
 def part_view(part: ScorePart, vet: VetOut) -> dict[str, str]:
