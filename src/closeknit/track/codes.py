@@ -103,9 +103,7 @@ def tracking_link(
         ("utm_campaign", campaign),
         ("utm_content", content),
     ]
-    return urlunsplit(
-        (parts.scheme, parts.netloc, parts.path or "/", urlencode(q), parts.fragment)
-    )
+    return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", urlencode(q), parts.fragment))
 
 
 def _taken(store: Store, workspace: str) -> set[str]:
