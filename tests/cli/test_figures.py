@@ -121,3 +121,17 @@ def test_discover_csv_writes_the_score_as_the_service_gives_it(small_world: Path
     rows = list(csv.DictReader(io.StringIO(_cli(small_world, "discover", BRIEF, "--csv"))))
     assert [float(r["score"]) for r in rows] == [m["score"] for m in res["results"]]
     assert any(round(m["score"], 3) != m["score"] for m in res["results"])
+
+
+def test_a_percent_option_given_a_fraction_is_said(small_world: Path) -> None:
+    """`--min-er 0.02` (the API's way of writing 2%) was read as 0.02% and filtered almost
+    nothing, silently: it is still read as written, and stderr says how to write 2%."""
+    r = runner.invoke(
+        app, ["discover", BRIEF, "--min-er", "0.02", "--limit", "3", "--db", str(small_world)]
+    )
+    assert r.exit_code == 0, r.output[-2000:]
+    assert "note: --min-er is a percentage: 0.02 is read as 0.02%; for 2% give 2" in r.stderr
+    r = runner.invoke(
+        app, ["discover", BRIEF, "--min-er", "2", "--limit", "3", "--db", str(small_world)]
+    )
+    assert r.exit_code == 0 and "is a percentage" not in r.stderr

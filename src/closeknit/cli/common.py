@@ -112,7 +112,20 @@ def narrowing_filters(
     min_audience_share: float | None,
 ) -> dict[str, Any]:
     """The narrowing filter options as the fields of ``service.discover.Filters`` (percent
-    options as fractions)."""
+    options as fractions). A percent option given what looks like a fraction (``--min-er
+    0.02``, the API's way of writing 2%) is read as written, and said on stderr: it filtered
+    almost nothing, silently."""
+    for opt, v, typical in (
+        ("--min-er", min_er, 0.1),
+        ("--max-er", max_er, 0.1),
+        ("--min-audience-share", min_audience_share, 1.0),
+    ):
+        if v is not None and 0 < v < typical:
+            err_console.print(
+                f"note: {opt} is a percentage: {v:g} is read as {v:g}%; for {v * 100:g}% give "
+                f"{v * 100:g}",
+                highlight=False,
+            )
     return {
         "min_followers": min_followers,
         "max_followers": max_followers,
