@@ -117,7 +117,7 @@ def test_reimport_changes_nothing_and_bad_rows_are_quarantined(
 def test_bad_options_and_unknown_creators_are_refused_by_name(store: Store, tmp_path: Path) -> None:
     F.creator(store, "hostess", 5_000)
     path = _export(tmp_path / "followers.csv.gz")
-    with pytest.raises(NotFound, match="did you mean instagram:hostess"):
+    with pytest.raises(NotFound, match=r"did you mean @hostess \(Instagram\)"):
         _import(store, path, creator="@hostes")
     with pytest.raises(ValidationError, match="an audience import does not take relation"):
         _import(store, path, relation="commenter")

@@ -35,7 +35,8 @@ def test_an_unknown_handle_suggests_close_matches(store: Store) -> None:
     with pytest.raises(NotFound) as err:
         resolve_creator(store, "default", "@emma.homefitt")
     assert err.value.details["suggestions"] == ["instagram:emma.homefit"]
-    assert "did you mean instagram:emma.homefit" in err.value.message
+    assert "did you mean @emma.homefit (Instagram)" in err.value.message
+    assert err.value.details["suggestions"][0] == "instagram:emma.homefit"  # ids for programs
     with pytest.raises(NotFound) as err:
         resolve_creator(store, "default", "@qqqqqq")
     assert err.value.details["suggestions"] == []

@@ -60,13 +60,22 @@ def resolve_creator(store: Store, workspace: str, creator: str) -> dict[str, Any
         )
     if not rows:
         close = suggest(store, workspace, handle)
-        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        # each as a person reads it, "@anna.runs (Instagram)"; the ids stay in ``suggestions``
+        named = [_named(c) for c in close]
+        hint = f"; did you mean {', '.join(named)}?" if close else ""
         raise NotFound(
             f"no creator {creator.strip()} in this workspace{hint}",
             creator=creator.strip(),
             suggestions=close,
         )
     return rows[0]
+
+
+def _named(creator_id: str) -> str:
+    from closeknit.figures import PLATFORM_NAMES
+
+    platform, _, handle = creator_id.partition(":")
+    return f"@{handle} ({PLATFORM_NAMES.get(platform, platform)})"
 
 
 def resolve_creator_id(store: Store, workspace: str, creator: str) -> str:
