@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError as PydanticValidationError
 
+from closeknit import figures
 from closeknit.errors import ValidationError
 from closeknit.service import discover as svc
 from closeknit.store import Store, open_store
@@ -42,7 +43,7 @@ def test_results_carry_fee_range_er_and_why(st: Store) -> None:
         # the brief asks for GB, 18-30 and women: the shares the why quotes are the data's
         for part in ("country", "age", "gender"):
             if part in m.audience_shares:
-                assert f"{m.audience_shares[part]:.0%}" in m.why
+                assert figures.percent(m.audience_shares[part]) in m.why  # one decimal
 
 
 def test_each_filter_holds_for_every_result(st: Store) -> None:

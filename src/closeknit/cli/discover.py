@@ -124,7 +124,7 @@ def display_rows(results: list[svc.MatchOut]) -> list[dict[str, Any]]:
             "score": m.score * 100,
             "niche": niche_label(m.niche),
             "country": m.country,
-            "platform": m.platform,
+            "platform": figures.PLATFORM_NAMES.get(m.platform, m.platform),
         }
         for m in results
     ]

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from closeknit import figures
 from closeknit.cli.common import (
     CsvOpt,
     DbOpt,
@@ -165,7 +166,7 @@ def register(app: typer.Typer) -> None:
                 "tier": r.tier,
                 "niche": niche_label(r.niche),
                 "country": r.country,
-                "platform": r.platform,
+                "platform": figures.PLATFORM_NAMES.get(r.platform, r.platform),
             }
             for r in res
         ]

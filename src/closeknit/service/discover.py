@@ -386,12 +386,12 @@ def why(m: dict[str, Any], brief: Brief | None) -> str:
     aud = []
     if brief is not None:
         if "country" in sh:
-            aud.append(f"{sh['country']:.0%} in {'/'.join(brief.countries)}")
+            aud.append(f"{figures.percent(sh['country'])} in {'/'.join(brief.countries)}")
         if "age" in sh:
-            aud.append(f"{sh['age']:.0%} aged {brief.audience_age}")
+            aud.append(f"{figures.percent(sh['age'])} aged {brief.audience_age}")
         if "gender" in sh:
             word = {"F": "women", "M": "men"}.get(brief.audience_gender or "", "")
-            aud.append(f"{sh['gender']:.0%} {word}")
+            aud.append(f"{figures.percent(sh['gender'])} {word}")
     shared = [
         float(e["audience_overlap_jaccard"])
         for e in m.get("evidence") or []
@@ -401,7 +401,7 @@ def why(m: dict[str, Any], brief: Brief | None) -> str:
         parts.append("audience " + ", ".join(aud))
     elif shared:
         parts.append(
-            f"{shared[0]:.0%} of sampled followers in common"
+            f"{figures.percent(shared[0])} of sampled followers in common"
             if shared[0] >= 0.005
             else "no sampled follower in common"
         )
@@ -425,7 +425,7 @@ def why(m: dict[str, Any], brief: Brief | None) -> str:
     if "audience" in imputed and brief is not None:
         parts.append(
             "no " + "/".join(_missing_dims(brief, sh)) + " demographics: audience fit "
-            f"estimated at {imputed['audience']:.0%}"
+            f"estimated at {figures.percent(imputed['audience'])}"
         )
     guessed = [k for k in imputed if k != "audience" or brief is None]
     if guessed:
