@@ -309,3 +309,68 @@ def test_a_declined_creators_code_credits_no_one(camp: Store) -> None:
             "UPDATE campaign_creators SET stage = 'declined' WHERE creator_id = 'instagram:zoe'"
         )
     assert attribute(camp, "default", "spring-run").n_orders == 0
+
+
+def test_a_click_without_utm_campaign_is_never_credited_twice(camp: Store) -> None:
+    """A reviewer's cases: a creator with no live time in a draft campaign (no start date)
+    claimed the order beside the live campaign; across campaigns the link's utm_source was
+    not read (an Instagram click went to the YouTube creator who went live a day later)."""
+    assign(camp, "default", "spring-run")
+    cp.create_campaign(camp, "default", "Winter", landing_url="https://shop.example/")
+    cp.add_creator(camp, "default", "winter", "@zoe")  # shortlisted, no start date
+    assign(camp, "default", "winter")
+    with camp.transaction() as tx:
+        yt = {"workspace_id": "default", "creator_id": "youtube:zoe", "platform": "youtube"}
+        tx.insert_rows("creators", [{**yt, "handle": "zoe", "followers": 9000}])
+    cp.create_campaign(camp, "default", "Tube", start_date="2026-09-01",
+                       landing_url="https://shop.example/")  # fmt: skip
+    cp.add_creator(camp, "default", "tube", "youtube:zoe")
+    for st in ("contacted", "negotiating"):
+        cp.set_stage(camp, "default", "tube", "youtube:zoe", st)
+    cp.set_stage(camp, "default", "tube", "youtube:zoe", "contracted", fee=100)
+    cp.set_stage(camp, "default", "tube", "youtube:zoe", "content_live",
+                 at=LIVE + dt.timedelta(days=1))  # fmt: skip
+    assign(camp, "default", "tube")
+    with camp.transaction() as tx:
+        tx.execute("UPDATE campaign_creators SET utm_content = 'zoe' WHERE campaign_id = 'tube'")
+        tx.insert_rows("orders", [
+            order(1, LIVE + dt.timedelta(days=3), 40.0, landing="/p?utm_content=zoe"),
+            order(2, LIVE + dt.timedelta(days=3), 30.0,
+                  landing="/p?utm_source=instagram&utm_content=zoe"),
+        ])  # fmt: skip
+    got = {
+        c: {r["order_id"] for r in attribute(camp, "default", c).rows}
+        for c in ("spring-run", "winter", "tube")
+    }
+    # order 1: the latest live creator (tube's, a day later); order 2: the Instagram one
+    assert got == {"spring-run": {"2"}, "winter": set(), "tube": {"1"}}
+
+
+def test_assign_again_keeps_a_link_already_given_out(camp: Store) -> None:
+    """Re-running codes without overwrite rewrote youtube:zoe's live link to zoe-youtube, and
+    the old link's sales then went to instagram:zoe."""
+    with camp.transaction() as tx:
+        yt = {"workspace_id": "default", "creator_id": "youtube:zoe", "platform": "youtube"}
+        tx.insert_rows("creators", [{**yt, "handle": "zoe", "followers": 9000}])
+    cp.add_creator(camp, "default", "spring-run", "youtube:zoe")
+    old = "https://shop.example/run?utm_source=youtube&utm_campaign=spring-run&utm_content=zoe"
+    set_code(camp, "default", "spring-run", "youtube:zoe", link=old)
+    set_code(
+        camp, "default", "spring-run", "instagram:zoe", link=old.replace("youtube", "instagram")
+    )
+    out = {r["creator_id"]: r for r in assign(camp, "default", "spring-run")}
+    assert out["youtube:zoe"]["link"] == old and out["youtube:zoe"]["utm_content"] == "zoe"
+
+
+def test_a_new_campaign_never_takes_another_campaigns_utm_name(camp: Store) -> None:
+    """A campaign that adopted a live link's utm_campaign 'summer', then a new campaign named
+    Summer (id and utm name 'summer'): an order through either link went to both."""
+    from closeknit.errors import Conflict
+
+    cp.create_campaign(camp, "default", "Evil", start_date="2026-09-01")
+    cp.add_creator(camp, "default", "evil", "@zoe")
+    set_code(camp, "default", "evil", "@zoe", link="https://s.example/?utm_campaign=summer")
+    made = cp.create_campaign(camp, "default", "Summer", start_date="2026-09-01")
+    assert made.campaign_id == "summer" and made.utm_campaign == "summer-2"
+    with pytest.raises(Conflict):
+        cp.create_campaign(camp, "default", "Autumn", utm_campaign="summer")

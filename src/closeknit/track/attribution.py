@@ -155,14 +155,22 @@ def attribute(
                 ok = cand is not None and ts is not None
                 if ok and t0 is not None:
                     ok = _within(ts, t0, grace_hours, window)
-                if ok and not o["utm_campaign"] and t0 is not None:
-                    # no campaign in the link: the campaign whose content went live last
-                    # before the order has it, in every campaign alike
-                    ok = not any(
-                        _within(ts, r_t0, grace_hours, r_window)
-                        and (r_t0, r_cid) > (t0, campaign_id)
-                        for r_cid, r_t0, r_window in rivals.get(o["utm_content"], [])
-                    )
+                if ok and not o["utm_campaign"]:
+                    # no campaign in the link: of every campaign whose creator carries this
+                    # utm_content (and, where the link names a platform one of them is on,
+                    # of those), the one whose content went live last before the order has
+                    # it, in every campaign alike; a creator with no live time is the
+                    # weakest claim (it credited such orders in full beside a live campaign)
+                    src = o["utm_source"] or ""
+                    mine = (t0 or _NEVER, campaign_id, same[0][1])
+                    claims = [mine] + [
+                        (r_t0 or _NEVER, r_cid, r_platform)
+                        for r_cid, r_t0, r_window, r_platform in rivals.get(o["utm_content"], [])
+                        if r_t0 is None or _within(ts, r_t0, grace_hours, r_window)
+                    ]
+                    if any(c[2] == src for c in claims):
+                        claims = [c for c in claims if c[2] == src]
+                    ok = max(claims, key=lambda c: (c[0], c[1])) == mine
                 if ok and cand is not None:
                     creator, rule, matched = cand, "last_click", o["utm_content"]
         if creator is not None:
@@ -233,17 +241,22 @@ def _within(ts: dt.datetime, t0: dt.datetime, grace_hours: float, window: int) -
     return t0 - dt.timedelta(hours=grace_hours) <= ts <= t0 + dt.timedelta(days=window)
 
 
+_NEVER = dt.datetime.min  # no content-live time: below every live one
+
+
 def _click_rivals(
     store: Store, workspace: str, campaign_id: str, contents: list[str]
-) -> dict[str, list[tuple[str, dt.datetime, int]]]:
+) -> dict[str, list[tuple[str, dt.datetime | None, int, str]]]:
     """Per ``utm_content`` of ``campaign_id``: the other campaigns whose (not declined) creators
-    carry it, each with the creator's content-live time and the campaign's window."""
+    carry it, each with the creator's content-live time (None: none known), the campaign's
+    window and the creator's platform."""
     if not contents:
         return {}
     rows = store.query(
         f"""
         SELECT lower(cc.utm_content) AS content, cc.campaign_id, {_LIVE_AT} AS live_at,
-          coalesce(s.attribution_window_days, 30) AS window_days
+          coalesce(s.attribution_window_days, 30) AS window_days,
+          lower(split_part(cc.creator_id, ':', 1)) AS platform
         FROM campaign_creators cc
         LEFT JOIN campaign_settings s ON s.workspace_id = cc.workspace_id
           AND s.campaign_id = cc.campaign_id
@@ -252,12 +265,11 @@ def _click_rivals(
         """,
         [workspace, campaign_id, contents],
     )
-    out: dict[str, list[tuple[str, dt.datetime, int]]] = {}
+    out: dict[str, list[tuple[str, dt.datetime | None, int, str]]] = {}
     for r in rows:
-        if r["live_at"] is not None:
-            out.setdefault(r["content"], []).append(
-                (r["campaign_id"], r["live_at"], int(r["window_days"]))
-            )
+        out.setdefault(r["content"], []).append(
+            (r["campaign_id"], r["live_at"], int(r["window_days"]), r["platform"])
+        )
     return out
 
 

@@ -88,6 +88,32 @@ def new_campaign_id(tx: Tx, workspace: str, name: str) -> str:
     raise Conflict(f"no free id for campaign {name.strip()!r}")  # pragma: no cover
 
 
+def _free_utm(tx: Tx, workspace: str, wanted: str, *, given_utm: bool) -> str:
+    """The utm_campaign a new campaign's links carry: ``wanted`` (its id by default), unless
+    another campaign tracks that name already (one adopted a live link's): then a name given
+    by the caller is refused and the default gets a suffix ("summer-2"), so no order is
+    credited to two campaigns."""
+
+    def taken(name: str) -> bool:
+        return bool(
+            tx.scalar(
+                "SELECT count(*) FROM campaigns c LEFT JOIN campaign_settings s ON "
+                "s.workspace_id = c.workspace_id AND s.campaign_id = c.campaign_id WHERE "
+                "c.workspace_id = ? AND lower(coalesce(s.utm_campaign, c.campaign_id)) = ?",
+                [workspace, name.lower()],
+            )
+        )
+
+    if not taken(wanted):
+        return wanted
+    if given_utm:
+        raise Conflict(f"utm_campaign {wanted!r} is another campaign's", field="utm_campaign")
+    k = 2
+    while taken(f"{wanted}-{k}"):
+        k += 1
+    return f"{wanted}-{k}"
+
+
 # what a discount code may be (what Shopify takes), and the largest fee a deal may carry
 CODE_RE = re.compile(r"^[A-Z0-9_-]{3,32}$")
 MAX_FEE = 1e8
@@ -192,6 +218,7 @@ def create_campaign(
             [workspace, cid],
         ):
             raise Conflict(f"campaign {cid!r} already exists", campaign_id=cid)
+        utm = _free_utm(tx, workspace, utm_campaign or cid, given_utm=utm_campaign is not None)
         brief_id = None
         if brief:
             brief_id = f"campaign:{cid}"
@@ -214,7 +241,7 @@ def create_campaign(
                 cid,
                 brief,
                 landing_url,
-                utm_campaign or cid,
+                utm,
                 discount_percent,
                 attribution_window_days,
                 code_pattern or None,

@@ -191,9 +191,11 @@ def assign(
             taken.add(code.upper())
             link = c.get("tracking_link")
             content = c.get("utm_content") or handle.lower()
-            if content.lower() in contents:
+            if content.lower() in contents and (overwrite or link is None):
                 # one handle on two platforms: the same utm_content sent one creator's clicks
-                # to the other
+                # to the other. A link already given out is kept unless overwrite is asked
+                # (its orders are told apart by utm_source): rewriting it sent the old link's
+                # sales to the other creator
                 content = f"{handle.lower()}-{platform}"
                 link = None
             contents.add(content.lower())
