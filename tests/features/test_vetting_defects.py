@@ -36,6 +36,10 @@ PAID = [
     "in partnership with @nike",
     "partnership retribuita con @pastaco il mio nuovo pane",
     "no filter needed #ad",
+    # a reviewer's: English words that are denials elsewhere, before a real disclosure
+    "Chocolate lava cake, pure sin #ad",
+    "Summer sale ends Sunday: now or never #ad",
+    "Did I need another serum? Not really #ad",
 ]
 
 

@@ -83,16 +83,18 @@ HANDLE_PHRASES: tuple[str, ...] = ("in partnership with", "in collaborazione con
 
 #: words that deny or unpay the disclosure right after them ("NOT sponsored by", "Keine
 #: Werbung", "pas de #pub", "unbezahlte Werbung": German marketers label unpaid brand mentions)
+# not "never" ("now or never #ad") or Spanish "sin" ("pure sin #ad"): English words before a
+# real disclosure as often as denials
 NEGATORS: tuple[str, ...] = (
-    "not", "no", "non", "never", "isn't", "isn’t", "wasn't", "wasn’t", "unpaid",
+    "not", "no", "non", "isn't", "isn’t", "wasn't", "wasn’t", "unpaid",
     "kein", "keine", "keinen", "keiner", "nicht", "ohne", "unbezahlt", "unbezahlte",
     "unbezahlter", "unbeauftragt", "unbeauftragte", "unbeauftragter",
-    "pas", "sans", "sin", "ningún", "ninguna", "senza", "nessuna", "nessun", "nenhum", "nenhuma",
+    "pas", "sans", "ningún", "ninguna", "senza", "nessuna", "nessun", "nenhum", "nenhuma",
     "geen", "niet", "ikke", "inte", "ej", "nie",
 )  # fmt: skip
 #: one short word allowed between a negator and the disclosure ("not AN ad", "pas DE pub")
 _FILLERS: tuple[str, ...] = (
-    "a", "an", "really", "ein", "eine", "einer", "un", "une", "de", "d'", "d’", "es", "è", "e",
+    "a", "an", "ein", "eine", "einer", "un", "une", "de", "d'", "d’", "es", "è", "e",
     "is", "una", "uno", "een", "en", "ett", "la", "il", "el", "é",
 )  # fmt: skip
 #: what German creators write after "Werbung"/"Anzeige" on an UNPAID mention ("Werbung wegen
