@@ -32,6 +32,14 @@ from closeknit.store import open_store
         ("tacos in Mexico City", ["MX"]),
         ("London fog trench coats for men in the US", ["US"]),  # a product, not a place
         ("made in Europe skincare for US moms", ["US"]),  # where it comes from
+        # a reviewer's: a rule or a size, a part of Europe, a trip, a mood, a name
+        ("the EU cosmetics regulation, US audience", ["US"]),
+        ("(EU sizes 36-46) for US hikers", ["US"]),
+        ("skincare in Eastern Europe", []),
+        ("shipping outside Europe for US moms", ["US"]),
+        ("fly to Tokyo and Seoul, US audience", ["US"]),
+        ("Swimwear for Miami vibes, audience in Australia", ["AU"]),
+        ("creators like Mia and Austin", []),
         (
             "yoga for the UK and EU",
             [
@@ -262,3 +270,4 @@ def test_a_short_brief_in_another_language_is_told_and_english_names_are_not() -
     assert written_in("crema solar para mujeres en España") == "es"  # "para", "en"
     assert written_in("de niro style suits for men in LA") is None
     assert written_in("en route cycling gear for commuters") is None
+    assert written_in("Vegan protein bars, fee under 300 per post, 2 posts per creator") is None

@@ -54,7 +54,18 @@ REGION_WORDS: dict[str, list[str]] = {
                "NO", "DK", "FI", "PL", "CZ", "GR", "HU", "RO"],
 }  # fmt: skip
 # a region named only as where a product comes from is no market ("made in Europe")
-_ORIGIN = r"(?<!made in )(?<!from )(?<!imported from )"
+# nor a part of it or what is outside it ("Eastern Europe", "outside Europe"): not guessed
+_ORIGIN = (
+    r"(?<!made in )(?<!from )(?<!imported from )(?<!eastern )(?<!western )(?<!northern )"
+    r"(?<!southern )(?<!central )(?<!outside )(?<!outside of )(?<!beyond )(?<!except )"
+    r"(?<!excluding )(?<!not in )"
+)
+# "EU" beside these words is a rule or a size, not a market ("EU sizes", "the EU cosmetics
+# regulation", "EU-compliant")
+_EU_NOT_MARKET = re.compile(
+    r"siz|regulat|standard|complian|certif|\blaws?\b|\brules?\b|approv|directive|label",
+    re.IGNORECASE,
+)
 # "EU" in capitals, in a list of markets ("UK and EU", "for the EU"): the member states
 _EU = ["DE", "FR", "ES", "IT", "NL", "BE", "LU", "AT", "IE", "PT", "SE", "DK", "FI", "PL", "CZ",
        "GR", "HU", "RO"]  # fmt: skip
@@ -350,9 +361,11 @@ def parse_brief(text: str, **filters: Any) -> Brief:
                 parsed.append(f'countries {", ".join(new)} (from "{word}")')
     for word, iso in sorted(CITY_WORDS.items(), key=lambda kv: -len(kv[0])):
         w = re.escape(word)
+        # where the audience is placed ("in London", "Paris-based", "based in Lyon"), not a
+        # trip ("fly to Tokyo"), a mood ("for Miami vibes") or a name ("Mia and Austin")
         placed = (
-            rf"(?<!made )\b(?:in|across|around|near|for|to|and)\s+(?:the\s+)?(?:greater\s+)?{w}"
-            rf"(?![\w])|(?<![\w.]){w}[- ]based\b"
+            rf"(?<!made )(?<!fly )(?<!travel )\b(?:in|across|around|near)\s+(?:the\s+)?"
+            rf"(?:greater\s+)?{w}(?![\w])|(?<![\w.]){w}[- ]based\b"
         )
         if re.search(placed, low):
             low = re.sub(rf"(?<![\w.]){w}(?![\w])", " ", low)
@@ -372,7 +385,8 @@ def parse_brief(text: str, **filters: Any) -> Brief:
             countries.append(iso)
             low = re.sub(pat, " ", low)
             parsed.append(f"country {iso}{_from(word, iso)}")
-    if re.search(r"(?:\b(?:in|for|across|to|and|or|the)\s+|[,/(]\s*)EU\b", text):
+    eu = re.search(r"(?:\b(?:in|for|across|to|and|or|the)\s+|[,/(]\s*)EU\b", text)
+    if eu and not _EU_NOT_MARKET.search(text[max(0, eu.start() - 30) : eu.end() + 30]):
         new = [c for c in _EU if c not in countries]
         countries += new
         if new:
@@ -460,10 +474,11 @@ def parse_brief(text: str, **filters: Any) -> Brief:
 # creators posting about solar panels), which the brief's reading says.
 _FUNCTION_WORDS: dict[str, frozenset[str]] = {
     "en": frozenset("for the and with of to who from our your their".split()),
-    "es": frozenset("para por los las del y una unos unas que con sin jóvenes en de".split()),
+    "es": frozenset("para por los las del y una unos unas que sin jóvenes en de".split()),
     "fr": frozenset("pour les des du et avec une aux sur dans sans jeunes en de".split()),
     "de": frozenset("für und mit der die das den dem ein eine einen zum zur von ohne".split()),
-    "it": frozenset("per gli della delle dei il con una che di senza giovani".split()),
+    # not "per" or "con": English words ("$300 per post")
+    "it": frozenset("gli della delle dei il una che di senza giovani".split()),
     "pt": frozenset("para com uma dos das em não ao aos sem jovens de".split()),
 }
 LANGUAGE_NAMES = {"es": "Spanish", "fr": "French", "de": "German", "it": "Italian",
