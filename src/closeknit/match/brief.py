@@ -478,7 +478,7 @@ _FUNCTION_WORDS: dict[str, frozenset[str]] = {
     "fr": frozenset("pour les des du et avec une aux sur dans sans jeunes en de".split()),
     "de": frozenset("für und mit der die das den dem ein eine einen zum zur von ohne".split()),
     # not "per" or "con": English words ("$300 per post")
-    "it": frozenset("gli della delle dei il una che di senza giovani".split()),
+    "it": frozenset("gli della delle dei il una che di da nel alla degli senza giovani".split()),
     "pt": frozenset("para com uma dos das em não ao aos sem jovens de".split()),
 }
 LANGUAGE_NAMES = {"es": "Spanish", "fr": "French", "de": "German", "it": "Italian",
