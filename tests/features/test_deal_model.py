@@ -142,3 +142,13 @@ def test_a_fee_typed_with_zeros_too_many_is_left_out_of_the_fit() -> None:
     assert _mid(m, "GB") == pytest.approx(_mid(clean, "GB"))
     back = DealModel.from_arrays(m.to_arrays())
     assert back.n_left_out == 1
+
+
+def test_deals_off_one_rate_card_lose_no_honest_deal() -> None:
+    """A reviewer's case: ten deals at exactly $10 per 1k followers and one at 1.3x: the robust
+    spread was 0.0026, two honest deals were left out and the range collapsed to one price."""
+    card = [Deal(float(f), 0.03, 0.9, "GB", "fashion", f / 100.0)
+            for f in (5_000, 8_000, 12_000, 20_000, 30_000, 45_000, 60_000, 80_000, 100_000,
+                      150_000)]  # fmt: skip
+    m = fit_deals([*card, Deal(40_000.0, 0.03, 0.9, "GB", "fashion", 1.3 * 400.0)], _tq)
+    assert m.n_left_out == 0 and m.s > 0.01

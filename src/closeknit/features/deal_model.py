@@ -19,7 +19,9 @@ A deal whose leave-one-out log-fee error is more than ``OUTLIER_Z`` robust stand
 the fit made again without it, once (``DealModel.n_left_out``): one fee typed in cents or with
 three zeros too many (1e8 for a 10k creator) moved every creator's estimate several-fold. At
 5 deviations a normal error is left out about once in 1.7 million deals, so an honest
-workspace's fit is unchanged.
+workspace's fit is unchanged. The spread is taken as at least ``MIN_SPREAD`` (deals off one
+rate card agree to the cent, which made a 1.3x deal an outlier), and when more than a tenth of
+the deals would go, none does (that is a market with two price levels, not typos).
 
 The range is the 80% interval ``exp(ŷ ± t·s·sqrt(1 + x'A⁻¹x [+ 1/λ per unseen level]))`` with
 ``A = X'X + λP``, ``s² = RSS / (n − tr H)`` and t on ``n − tr H`` degrees of freedom.
@@ -42,6 +44,7 @@ N_CONT = 4  # intercept, log followers, log ER, log real share
 # (every deal's ER unknown, no real shares estimated)
 _EPS = 1e-6
 OUTLIER_Z = 5.0
+MIN_SPREAD = 0.25  # the least spread of log fees the outlier rule assumes (about ±28%)
 
 
 @dataclass(frozen=True)
@@ -209,9 +212,12 @@ def fit_deals(deals: Sequence[Deal], tq: TQuantile) -> DealModel:
     ``tq(dof)`` is the t quantile of the interval (the caller brings scipy's)."""
     model, loo = _fit(deals, tq)
     dev = np.abs(loo - np.median(loo))
-    spread = 1.4826 * float(np.median(dev))
-    out = dev > OUTLIER_Z * spread if spread > 0 else np.zeros(len(deals), bool)
-    if not out.any() or len(deals) - int(out.sum()) < 5:
+    # at least MIN_SPREAD: deals priced off one rate card agree to the cent, and a 1.3x deal
+    # among them was "5 deviations" out (the fit then read every range as one price)
+    spread = max(1.4826 * float(np.median(dev)), MIN_SPREAD)
+    out = dev > OUTLIER_Z * spread
+    # a typo is rare: more than a tenth of the deals that far out is a market, not typos
+    if not out.any() or out.sum() > max(1, len(deals) // 10) or len(deals) - out.sum() < 5:
         return model
     kept = [d for d, o in zip(deals, out, strict=True) if not o]
     refit, _ = _fit(kept, tq)
