@@ -98,6 +98,9 @@ def test_bad_fields_are_rejected_by_name_without_email() -> None:
     # a negative total was counted as a sale with negative revenue (its CPA divided by it)
     neg = order_record(webhook(total_price="-50.00"))
     assert isinstance(neg, Rejected) and neg.field == "total_price" and "negative" in neg.reason
+    # a discount written negative (some exports do) is its size: the order and its code stay
+    ok = order_record(webhook(total_discounts="-15.00"))
+    assert isinstance(ok, Record) and ok.rows["orders"][0]["discount_amount"] == 15.0
 
 
 def test_jsonl_import_quarantines_bad_lines_and_reimport_is_noop(
@@ -375,3 +378,29 @@ def test_an_export_pasted_twice_is_read_once(tmp_path: Path) -> None:
     assert res.n_loaded == 2 and res.n_warnings == 1
     reason = res.warnings[0]["reason"]
     assert reason.startswith("3 lines repeat an earlier line") and "lines 5, 6, 7" in reason
+
+
+def test_two_equal_items_of_one_order_stay_two(tmp_path: Path) -> None:
+    """A reviewer's case: an order of a gift card and two anklets at 15.00 lost an anklet to
+    the pasted-twice rule (its items no longer added up to the subtotal)."""
+    from closeknit.store import open_store
+
+    cols = ["Name", "Financial Status", "Currency", "Subtotal", "Total", "Created at",
+            "Lineitem quantity", "Lineitem name", "Lineitem price", "Id"]  # fmt: skip
+    created = "2026-05-01 10:00:00 -0400"
+    rows = [
+        ["#1003", "paid", "USD", "70.00", "70.00", created, "1", "Gift card", "40.00", "9003"],
+        ["#1003", "", "", "", "", created, "1", "Anklet", "15.00", ""],
+        ["#1003", "", "", "", "", created, "1", "Anklet", "15.00", ""],
+    ]  # fmt: skip
+    f = tmp_path / "o.csv"
+    with f.open("w", newline="") as fh:
+        csv.writer(fh).writerows([cols, *rows])
+    st = open_store(tmp_path / "o.duckdb")
+    try:
+        res = import_shopify(st, "default", f)
+        (o,) = st.query("SELECT extra FROM orders")
+        items = [i["title"] for i in json.loads(o["extra"])["line_items"]]
+        assert items == ["Gift card", "Anklet", "Anklet"] and res.n_warnings == 0
+    finally:
+        st.close()

@@ -122,14 +122,14 @@ def utm_params(url: object) -> dict[str, str | None]:
     return out
 
 
-def _money(value: Any, field: str) -> float | None:
-    """An order's amount; a negative one is refused (Shopify writes none: a refund is its own
-    positive amount), as it was counted as a sale with negative revenue."""
+def _money(value: Any, field: str, *, signed: bool = False) -> float | None:
+    """An order's amount; a negative one is refused unless ``signed`` (Shopify writes none: a
+    refund is its own positive amount), as it was counted as a sale with negative revenue."""
     try:
         amount, _cur = parse_money(value)
     except BadValue as e:
         raise _FieldError(field, str(e)) from e
-    if amount is not None and amount < 0:
+    if amount is not None and amount < 0 and not signed:
         raise _FieldError(field, f"{field} is negative ({amount:g}): Shopify amounts never are")
     return amount
 
@@ -239,7 +239,9 @@ def order_record(
             raise _FieldError("customer.orders_count", "orders_count is not a count")
         subtotal = _money(payload.get("subtotal_price"), "subtotal_price")
         total = _money(payload.get("total_price"), "total_price")
-        discount = _money(payload.get("total_discounts"), "total_discounts")
+        # a discount some exports and reports write negative (-9.00): its size, not refused
+        discount = _money(payload.get("total_discounts"), "total_discounts", signed=True)
+        discount = abs(discount) if discount is not None else None
         codes_in = payload.get("discount_codes") or []
         if not isinstance(codes_in, list):
             raise _FieldError("discount_codes", "discount_codes is not a list")
@@ -394,10 +396,11 @@ def iter_order_csv(
     lines pasted together): each order is complete at its last line, and the line holding
     the order's fields heads it (its line names the order in errors). A line with fewer
     cells than the header (trailing empty cells dropped) is read with the cells it lacks
-    unknown; their lines are appended to ``short_lines``. A line that repeats an earlier line
-    of the same order cell for cell (an export pasted twice into one file) is read once, so
-    the order's line items and cost of goods are not doubled; its line is appended to
-    ``repeated_lines``.
+    unknown; their lines are appended to ``short_lines``. Where an order's own line (the one
+    with its totals) comes again cell for cell (an export pasted twice into one file), that
+    line and the lines after it repeating earlier ones are read once, so the order's line items
+    and cost of goods are not doubled; their lines are appended to ``repeated_lines``. Two
+    equal item lines of an order otherwise stay two items.
     A rejected row's reason names the column but never quotes a cell (names, addresses)."""
     headers, rows = iter_csv(path, encoding=encoding, short_rows=True)
     name = str(path)
@@ -421,6 +424,7 @@ def iter_order_csv(
 
     month_first = date_order(dates()).month_first
     open_orders: dict[str, list[tuple[int, dict[str, str]]]] = {}
+    pasted: set[str] = set()  # orders whose own line came again (an export pasted twice)
     for k, row in enumerate(rows):
         if row.error:
             yield Rejected(
@@ -436,7 +440,12 @@ def iter_order_csv(
         key = _order_key(row.cells, idx, k)
         group = open_orders.setdefault(key, [])
         cells = {h: row.cells[i] for h, i in idx.items() if i < len(row.cells)}
-        if any(g[1] == cells for g in group):
+        # the order's own line (its totals) again starts a second copy of the order; from
+        # there, lines repeating earlier ones are that copy's. Without it two equal item lines
+        # are two items (two anklets at 15.00), not a paste
+        head_again = any(cells.get(c, "") for c in _ORDER_LEVEL)
+        if (head_again or key in pasted) and any(g[1] == cells for g in group):
+            pasted.add(key)
             if repeated_lines is not None:
                 repeated_lines.append(row.line)
         else:
