@@ -86,3 +86,20 @@ def test_the_audit_entry_names_the_file_not_the_server_path(store: Store, tmp_pa
     (d,) = store.query("SELECT detail FROM audit_log WHERE action = 'campaign.import'")
     assert str(tmp_path) not in str(d["detail"])
     assert "deals.csv" in str(d["detail"])
+
+
+def test_a_deal_stored_before_the_rules_is_unchanged_on_reimport(
+    store: Store, tmp_path: Path
+) -> None:
+    """A reviewer's case: a roster imported before the stricter rules (a blank fee) was
+    quarantined on re-import instead of reported unchanged."""
+    seed(store)
+    f = tmp_path / "deals.csv"
+    f.write_text(HEAD + "run,zoe,ZOE10,,2026-09-01,2026-09-20,,50\n")
+    import_roster(store, "default", f)
+    with store.transaction() as tx:  # as an older import left it: no fee
+        tx.execute("UPDATE campaign_creators SET fee = NULL")
+    g = tmp_path / "again.csv"
+    g.write_text(HEAD + "run,zoe,ZOE10,,2026-09-01,2026-09-20,,\n")
+    res = import_roster(store, "default", g)
+    assert res == {"campaigns": 0, "creators": 0, "unchanged": 1, "quarantined": 0}

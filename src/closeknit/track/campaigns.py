@@ -878,9 +878,12 @@ def import_roster(
     seen: dict[tuple[str, str], int] = {}
     unchanged = 0
     now = _now()
+    stored = set(members)
     for i, r in enumerate(rows, start=2):
         try:
-            deal = _roster_deal(r, i, Path(path).name, known, by_handle, camps, existing, now)
+            deal = _roster_deal(
+                r, i, Path(path).name, known, by_handle, camps, existing, now, stored
+            )
         except CloseknitError as e:
             bad.append({"line": i, "field": e.details.get("field"), "reason": e.message, "raw": r})
             continue
@@ -981,6 +984,7 @@ def _roster_deal(
     camps: dict[str, dict[str, Any]],
     existing: set[str],
     now: dt.datetime,
+    stored: set[tuple[str, str]] | frozenset[tuple[str, str]] = frozenset(),
 ) -> dict[str, Any]:
     """One roster row as a deal, or the error that names its field (and the file by its name,
     never a server path); a new campaign's fields are taken from its first good row. A row is
@@ -994,7 +998,8 @@ def _roster_deal(
     handle = (r.get("handle") or "").strip().lstrip("@").lower()
     if not camp:
         raise ValidationError(f"{path}:{i}: campaign_id is required", field="campaign_id")
-    camp = _at_line(path, i, lambda: check_campaign_id(camp))
+    if camp not in existing:  # a stored campaign keeps the id it has
+        camp = _at_line(path, i, lambda: check_campaign_id(camp))
     if not (who or handle):
         raise ValidationError(f"{path}:{i}: creator_id or handle is required", field="handle")
     cid = known.get(who) or by_handle.get(handle)
@@ -1003,6 +1008,15 @@ def _roster_deal(
             f"{path}:{i}: creator {who or handle} is not in the store: import the creator first",
             field="creator_id" if who else "handle",
         )
+    if (camp, cid) in stored:
+        # a deal imported before the rules below: importing the file again changes nothing
+        # (it was quarantined), and only a different code is said (by the caller)
+        return {
+            "campaign_id": camp,
+            "creator_id": cid,
+            "discount_code": (r.get("code") or "").strip().upper() or None,
+            "_live_at": None,
+        }
     link = (r.get("link") or "").strip() or None
     if link is not None:
         parts = urlsplit(link)
