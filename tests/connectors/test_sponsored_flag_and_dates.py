@@ -98,3 +98,39 @@ def test_scraper_json_warns_about_future_and_missing_dates(store: Store, tmp_pat
         r.startswith("2 posts have no date: posts 4999999999999999002, 4999999999999999004")
         for r in reasons
     )
+
+
+def test_a_store_made_before_clears_flags_its_imports_read_from_tags(store: Store) -> None:
+    """A reviewer's case: a post imported before 2026-12-06 ("This is NOT #sponsored") kept the
+    TRUE its import read from the tag, and re-importing the file loads nothing new, so the new
+    rule never reached it. The migration clears a stored TRUE beside a tag the imports folded
+    (the rule still reads the tag); a platform flag without such a tag stays."""
+    from closeknit.features.disclosure import is_disclosed
+    from closeknit.store.migrations import migrate
+
+    def post(pid: str, caption: str, tags: list[str], source: str = "instagram") -> dict:
+        return {"workspace_id": "default", "post_id": f"instagram:{pid}",
+                "platform": "instagram", "external_id": pid, "creator_id": "instagram:a",
+                "caption": caption, "hashtags": tags, "is_sponsored": True,
+                "sponsor_brands": [], "source": source}  # fmt: skip
+
+    with store.transaction() as tx:
+        tx.insert_rows("posts", [
+            post("1", "This is NOT #sponsored, I just love it", ["sponsored"]),
+            post("2", "new drop #ad", ["ad"]),
+            post("3", "paid partnership flag, no tag", []),
+            post("4", "a video #ad", ["ad"], source="youtube"),
+        ])  # fmt: skip
+    store.execute("DELETE FROM schema_migrations WHERE id = '0106_stored_flag_platform_only'")
+    migrate(store)
+    got = {
+        r["external_id"]: (r["is_sponsored"], is_disclosed(r["caption"], r["hashtags"],
+                                                           is_sponsored=r["is_sponsored"]))
+        for r in store.query("SELECT * FROM posts")
+    }  # fmt: skip
+    assert got == {
+        "1": (None, False),  # the denial no longer counts as paid
+        "2": (None, True),  # a real #ad still discloses, through the rule
+        "3": (True, True),  # the platform's own flag stays
+        "4": (True, True),  # YouTube's flag is the platform's
+    }

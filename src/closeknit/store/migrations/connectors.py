@@ -49,10 +49,37 @@ ALTER TABLE raw_records_zstd RENAME TO raw_records
 # it (YouTube comment threads carry the channel id, not the handle) are suppressed on re-import
 TOMBSTONES_EXTERNAL_ID = "ALTER TABLE tombstones ADD COLUMN IF NOT EXISTS external_id VARCHAR"
 
+# Until 2026-12-06 the imports folded disclosure tags (and #gifted, #collab, #pub) into
+# posts.is_sponsored, which now holds only what the platform said (the vetting reads the tags
+# itself: docs/vetting.md, "Whose flag"). A stored TRUE beside such a tag cannot be told from
+# the tag, so it is cleared, once: the tag is still read by the rule (a real "#ad" still
+# discloses), and a denied, unpaid or gifted one no longer counts as paid in a store made
+# before (re-importing the same files loads nothing new, so nothing else would clear it). The
+# tags are those the imports folded then (fixed here: a migration does not follow later lists).
+STORED_FLAG_PLATFORM_ONLY = """
+UPDATE posts SET is_sponsored = NULL
+WHERE is_sponsored AND len(coalesce(sponsor_brands, [])) = 0
+  AND source IN ('instagram', 'instagram_graph', 'tiktok', 'posts_csv')
+  AND len(list_intersect(list_transform(coalesce(hashtags, []), lambda x: lower(x)), [
+  'ad', 'ads', 'adv', 'advert', 'advertisement', 'advertising', 'affiliate',
+  'affiliatelink', 'annons', 'anzeige', 'bezahltepartnerschaft', 'brandambassador',
+  'brandpartner', 'colaboracion', 'colaboración', 'collab', 'collaborationcommerciale',
+  'collaborazione', 'gesponsord', 'gifted', 'isbirligi', 'işbirliği', 'kooperation',
+  'paid', 'paidad', 'paidcollab', 'paidpartner', 'paidpartnership', 'parceria',
+  'partenariat', 'partner', 'partnership', 'patrocinada', 'patrocinado', 'pub',
+  'pubblicita', 'pubblicità', 'publi', 'publicidad', 'publicidade', 'publicite',
+  'publicité', 'publipost', 'reklam', 'reklama', 'reklame', 'samarbeid', 'samarbejde',
+  'samarbete', 'samenwerking', 'spon', 'sponsor', 'sponsored', 'sponsorise', 'sponsorisé',
+  'sponsorisée', 'sponsorizzata', 'sponsorizzato', 'supportedby', 'werbepartner',
+  'werbung', 'wspolpraca', 'współpraca'
+  ])) > 0
+"""
+
 MIGRATIONS: list[tuple[str, str]] = [
     ("0101_raw_keys", RAW_KEYS),
     ("0102_quarantine_level", QUARANTINE_LEVEL),
     ("0103_creators_observed_at", CREATORS_OBSERVED_AT),
     ("0104_raw_records_zstd", RAW_RECORDS_ZSTD),
     ("0105_tombstones_external_id", TOMBSTONES_EXTERNAL_ID),
+    ("0106_stored_flag_platform_only", STORED_FLAG_PLATFORM_ONLY),
 ]
