@@ -103,3 +103,23 @@ def test_a_deal_stored_before_the_rules_is_unchanged_on_reimport(
     g.write_text(HEAD + "run,zoe,ZOE10,,2026-09-01,2026-09-20,,\n")
     res = import_roster(store, "default", g)
     assert res == {"campaigns": 0, "creators": 0, "unchanged": 1, "quarantined": 0}
+
+
+def test_a_new_campaigns_links_may_not_carry_another_campaigns_utm_name(
+    store: Store, tmp_path: Path
+) -> None:
+    """A roster whose links named a utm_campaign another campaign already tracks made a second
+    campaign crediting the same orders."""
+    seed(store)
+    f = tmp_path / "deals.csv"
+    f.write_text(HEAD + "run,zoe,ZOE10,,2026-09-01,2026-09-20,,50\n")
+    import_roster(store, "default", f)
+    g = tmp_path / "other.csv"
+    g.write_text(HEAD + "walk,anna.runs,ANNA10,https://s.example/?utm_campaign=run&utm_content=anna,"
+                 "2026-09-01,2026-09-20,,70\n")  # fmt: skip
+    res = import_roster(store, "default", g)
+    assert res == {"campaigns": 0, "creators": 0, "unchanged": 0, "quarantined": 1}
+    (e,) = [x for x in list_errors(store, "default", source="campaign-roster") if x["line"] == 2
+            and x["field"] == "link"]  # fmt: skip
+    assert "utm_campaign run is campaign run's" in e["reason"]
+    assert [c.campaign_id for c in list_campaigns(store, "default")] == ["run"]

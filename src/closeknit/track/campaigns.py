@@ -876,6 +876,7 @@ def import_roster(
     hist: list[dict[str, Any]] = []
     bad: list[dict[str, Any]] = []
     seen: dict[tuple[str, str], int] = {}
+    rows_of: dict[tuple[str, str], tuple[int, dict[str, Any]]] = {}
     unchanged = 0
     now = _now()
     stored = set(members)
@@ -912,6 +913,7 @@ def import_roster(
                  "notes": "imported", "updated_at": now}  # fmt: skip
         at = deal.pop("_live_at")
         deals.append(deal)
+        rows_of[camp, cid] = (i, r)
         c = camps.get(camp) or {}
         hist.append(
             {
@@ -928,6 +930,27 @@ def import_roster(
                 "dated": at is not None,
             }
         )
+    # a new campaign whose links carry a utm name another campaign tracks: its orders would be
+    # credited to both, so its rows are refused (a campaign made here gets its name checked)
+    tracked = {
+        str(x["u"]): str(x["campaign_id"])
+        for x in store.query(
+            "SELECT c.campaign_id, lower(coalesce(s.utm_campaign, c.campaign_id)) AS u FROM "
+            "campaigns c LEFT JOIN campaign_settings s ON s.workspace_id = c.workspace_id AND "
+            "s.campaign_id = c.campaign_id WHERE c.workspace_id = ?",
+            [workspace],
+        )
+    }
+    clash = {k: tracked[(v["utm"] or k).lower()] for k, v in camps.items()
+             if (v["utm"] or k).lower() in tracked}  # fmt: skip
+    for d in [d for d in deals if d["campaign_id"] in clash]:
+        line, raw = rows_of[d["campaign_id"], d["creator_id"]]
+        utm = camps[d["campaign_id"]]["utm"] or d["campaign_id"]
+        why = (f"utm_campaign {utm} is campaign {clash[d['campaign_id']]}'s: its orders would be "
+               "credited to both; give this campaign's links a name of their own")  # fmt: skip
+        bad.append({"line": line, "field": "link", "reason": why, "raw": raw})
+    deals = [d for d in deals if d["campaign_id"] not in clash]
+    hist = [h for h in hist if h["campaign_id"] not in clash]
     new_camps = {k: v for k, v in camps.items() if any(d["campaign_id"] == k for d in deals)}
     batch = hashlib.sha256(f"{path}:{now.isoformat()}".encode()).hexdigest()[:16]
     with store.transaction() as tx:
