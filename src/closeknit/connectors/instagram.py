@@ -39,9 +39,9 @@ from closeknit.connectors.bulk import (
     load_json,
     read_bytes,
 )
-from closeknit.connectors.landing import ImportResult
+from closeknit.connectors.landing import ImportResult, add_warning
 from closeknit.errors import ValidationError
-from closeknit.store import Store, quarantine_once
+from closeknit.store import Store
 
 SOURCE = "instagram"
 
@@ -618,15 +618,7 @@ def post_date_warnings(
         return
     with store.transaction(bulk=True) as tx:
         for line, reason in said:
-            if quarantine_once(
-                tx, workspace, res.batch_id, res.source, file=res.path, line=line,
-                field=field, reason=reason, raw=None, level="warning",
-            ):  # fmt: skip
-                res.n_warnings += 1
-                res.warnings = [
-                    *res.warnings,
-                    {"file": res.path, "line": line, "field": field, "reason": reason},
-                ][:100]
+            add_warning(tx, workspace, res, line=line, field=field, reason=reason)
 
 
 def _where(rows: list[dict[str, Any]]) -> str:

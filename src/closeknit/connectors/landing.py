@@ -381,6 +381,19 @@ def _load_chunk(
         res.n_quarantined += 1
 
 
+def add_warning(
+    tx: Tx, workspace: str, res: ImportResult, *, line: int, field: str | None, reason: str
+) -> None:
+    """A warning about rows a file loaded (kept), found after its load: in the quarantine at
+    warning level once per batch, line and reason, and in the result's count and list (the
+    shop export's short and repeated lines, posts' dates and repeated ids)."""
+    if quarantine_once(tx, workspace, res.batch_id, res.source, file=res.path, line=line,
+                       field=field, reason=reason, raw=None, level="warning"):  # fmt: skip
+        res.n_warnings += 1
+        if len(res.warnings) < LISTED:
+            res.warnings.append({"file": res.path, "line": line, "field": field, "reason": reason})
+
+
 def _erased(rec: Record, tomb: set[str]) -> bool:
     """A record is an erased creator's when it names them as its owner or any of its canonical
     rows belongs to them."""

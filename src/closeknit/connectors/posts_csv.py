@@ -37,8 +37,8 @@ from closeknit.connectors.instagram import (
     media_id_sql,
     post_date_warnings,
 )
-from closeknit.connectors.landing import ImportResult
-from closeknit.store import Store, quarantine_once
+from closeknit.connectors.landing import ImportResult, add_warning
+from closeknit.store import Store
 
 # header names of social-listening and scraper exports (TikTok's diggCount / playCount /
 # collectCount included), compared by csvio.header_key: "Post URL", "post_url" are one name
@@ -289,12 +289,4 @@ def _repeated_id_warning(store: Store, workspace: str, res: ImportResult, post_i
     )
     line = int(rows[0]["lines"][-1])
     with store.transaction(bulk=True) as tx:
-        if quarantine_once(
-            tx, workspace, res.batch_id, res.source, file=res.path, line=line,
-            field="post_id", reason=reason, raw=None, level="warning",
-        ):  # fmt: skip
-            res.n_warnings += 1
-            res.warnings = [
-                *res.warnings,
-                {"file": res.path, "line": line, "field": "post_id", "reason": reason},
-            ][:100]
+        add_warning(tx, workspace, res, line=line, field="post_id", reason=reason)

@@ -34,6 +34,7 @@ from closeknit.connectors.landing import (
     ImportResult,
     Record,
     Rejected,
+    add_warning,
     canonical_json,
     load,
     newer_of,
@@ -41,7 +42,7 @@ from closeknit.connectors.landing import (
 )
 from closeknit.connectors.values import BadValue, date_order, parse_datetime, parse_money
 from closeknit.errors import ValidationError
-from closeknit.store import Store, quarantine_once
+from closeknit.store import Store
 
 _EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+")
 _PII_KEYS = {
@@ -737,19 +738,5 @@ def _lines_warning(
     one, many, rest = words
     listed = f"line{'' if n == 1 else 's'} {shown}"
     reason = f"{n} {one if n == 1 else many}" + rest.format(lines=listed)
-    w = {"file": res.path, "line": lines[0], "field": None, "reason": reason}
     with store.transaction(bulk=True) as tx:
-        quarantine_once(
-            tx,
-            workspace,
-            res.batch_id,
-            res.source,
-            file=res.path,
-            line=lines[0],
-            field=None,
-            reason=reason,
-            raw=None,
-            level="warning",
-        )
-    res.n_warnings += 1
-    res.warnings = [*res.warnings, w][:100]
+        add_warning(tx, workspace, res, line=lines[0], field=None, reason=reason)
