@@ -88,28 +88,32 @@ def new_campaign_id(tx: Tx, workspace: str, name: str) -> str:
     raise Conflict(f"no free id for campaign {name.strip()!r}")  # pragma: no cover
 
 
+def tracked_utms(db: Store | Tx, workspace: str) -> dict[str, str]:
+    """Each utm_campaign name the workspace's campaigns track (lower case: its links' case is
+    not kept by every shop) -> the campaign that tracks it (its id where none is set)."""
+    return {
+        str(r["utm"]): str(r["campaign_id"])
+        for r in db.query(
+            "SELECT c.campaign_id, lower(coalesce(s.utm_campaign, c.campaign_id)) AS utm FROM "
+            "campaigns c LEFT JOIN campaign_settings s ON s.workspace_id = c.workspace_id AND "
+            "s.campaign_id = c.campaign_id WHERE c.workspace_id = ?",
+            [workspace],
+        )
+    }
+
+
 def _free_utm(tx: Tx, workspace: str, wanted: str, *, given_utm: bool) -> str:
     """The utm_campaign a new campaign's links carry: ``wanted`` (its id by default), unless
     another campaign tracks that name already (one adopted a live link's): then a name given
     by the caller is refused and the default gets a suffix ("summer-2"), so no order is
     credited to two campaigns."""
-
-    def taken(name: str) -> bool:
-        return bool(
-            tx.scalar(
-                "SELECT count(*) FROM campaigns c LEFT JOIN campaign_settings s ON "
-                "s.workspace_id = c.workspace_id AND s.campaign_id = c.campaign_id WHERE "
-                "c.workspace_id = ? AND lower(coalesce(s.utm_campaign, c.campaign_id)) = ?",
-                [workspace, name.lower()],
-            )
-        )
-
-    if not taken(wanted):
+    taken = tracked_utms(tx, workspace)
+    if wanted.lower() not in taken:
         return wanted
     if given_utm:
         raise Conflict(f"utm_campaign {wanted!r} is another campaign's", field="utm_campaign")
     k = 2
-    while taken(f"{wanted}-{k}"):
+    while f"{wanted}-{k}".lower() in taken:
         k += 1
     return f"{wanted}-{k}"
 
@@ -932,15 +936,7 @@ def import_roster(
         )
     # a new campaign whose links carry a utm name another campaign tracks: its orders would be
     # credited to both, so its rows are refused (a campaign made here gets its name checked)
-    tracked = {
-        str(x["u"]): str(x["campaign_id"])
-        for x in store.query(
-            "SELECT c.campaign_id, lower(coalesce(s.utm_campaign, c.campaign_id)) AS u FROM "
-            "campaigns c LEFT JOIN campaign_settings s ON s.workspace_id = c.workspace_id AND "
-            "s.campaign_id = c.campaign_id WHERE c.workspace_id = ?",
-            [workspace],
-        )
-    }
+    tracked = tracked_utms(store, workspace)
     clash = {k: tracked[(v["utm"] or k).lower()] for k, v in camps.items()
              if (v["utm"] or k).lower() in tracked}  # fmt: skip
     for d in [d for d in deals if d["campaign_id"] in clash]:

@@ -17,7 +17,7 @@ from urllib.parse import parse_qs, parse_qsl, urlencode, urlsplit, urlunsplit
 from closeknit import figures
 from closeknit.errors import Conflict, ValidationError
 from closeknit.store import Store, audit, resolve_creator_id
-from closeknit.track.campaigns import CODE_RE, check_campaign, get_campaign
+from closeknit.track.campaigns import CODE_RE, check_campaign, get_campaign, tracked_utms
 
 
 def _first(q: dict[str, list[str]], key: str) -> str | None:
@@ -248,15 +248,10 @@ def _link_campaign(
     own = (camp.utm_campaign or campaign_id).lower()
     if utm.lower() == own:
         return None
-    for other in store.query(
-        "SELECT c.campaign_id FROM campaigns c LEFT JOIN campaign_settings s ON "
-        "s.workspace_id = c.workspace_id AND s.campaign_id = c.campaign_id "
-        "WHERE c.workspace_id = ? AND c.campaign_id <> ? "
-        "AND lower(coalesce(s.utm_campaign, c.campaign_id)) = ?",
-        [workspace, campaign_id, utm.lower()],
-    ):
+    other = tracked_utms(store, workspace).get(utm.lower())
+    if other is not None and other != campaign_id:
         raise Conflict(
-            f"the link's utm_campaign {utm!r} is campaign {other['campaign_id']}'s: its orders "
+            f"the link's utm_campaign {utm!r} is campaign {other}'s: its orders "
             f"would be credited to {campaign_id}; use a link with utm_campaign={own}"
         )
     linked = [
