@@ -67,6 +67,27 @@ def test_lexicon_is_multilingual_and_handles_negation() -> None:
     assert sentiment.score("😍😍 but boring") == pytest.approx(1 / 3)
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I dont love this", -1.0),  # a contraction typed without its apostrophe
+        ("I don't love this", -1.0),
+        ("I don’t really love this", -1.0),  # curly apostrophe, one word between
+        ("not very good", -1.0),
+        ("Katy perry songs aren't that bad", 1.0),
+        ("No - I hate it", -1.0),  # the clause ends the negation
+        ("This song never gets old love it", 1.0),  # out of reach
+        ("I can't stop loving this", 1.0),
+        ("no doubt the best", 1.0),
+        ("nothing but love ❤️", 1.0),
+        ("je n'adore pas", -1.0),
+        ("Das ist nicht so schön", -1.0),
+    ],
+)
+def test_negation_reaches_two_words_within_its_clause(text: str, expected: float) -> None:
+    assert sentiment.score(text) == expected
+
+
 def test_the_reply_rate_is_over_peoples_comments_not_the_bots(store: Store) -> None:
     """Bots are not followers to talk back to: a creator answering 4 of its 10 people while 20
     spam comments sat under its posts read 4 of 30 (13%); bot-targeted creators of the demo

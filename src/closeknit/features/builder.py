@@ -46,7 +46,7 @@ if TYPE_CHECKING:
     from closeknit.store import Store
 
 #: bump when any formula or threshold changes: every row is then recomputed
-FEATURE_SET_VERSION = "1.2.0"
+FEATURE_SET_VERSION = "1.2.1"
 
 MIN_AGE_DAYS = 3
 WINDOW_POSTS = 12

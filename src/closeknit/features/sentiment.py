@@ -5,7 +5,11 @@ lexicon hit are neutral and left out. A creator's ``comment_sentiment`` is the m
 comments that hit. This is a deliberately simple, transparent method (in the spirit of
 VADER-style lexicons, Hutto & Gilbert 2014, without intensity rules): it runs on millions of
 comments on 2 cores with no model download, and every score can be explained by the words found.
-A negator ("not/nicht/pas/no/non/não/niet"...) flips the word right after it.
+A negator ("not", "don't", "never", "nicht", "pas", "no", "non", "não", "niet"...) flips the
+next lexicon word within ``NEGATION_SCOPE`` words after it in the same clause (VADER looks back
+three words): "I don't really love this" and "not very good" are negative, "not bad at all"
+positive, "No - I hate it" negative. English
+contractions are read whether typed with an apostrophe or without ("dont", "isn't", "can’t").
 """
 
 from __future__ import annotations
@@ -51,10 +55,25 @@ lelijk slecht saai teleurgesteld oplichting
 POSITIVE_EMOJI: frozenset[str] = frozenset("😍🥰😘❤💕💖💗💓💞💯🔥👏🙌😊😁😀😃😄🤩👍✨💪🙏🤗😋")
 NEGATIVE_EMOJI: frozenset[str] = frozenset("😡😠🤬👎😒🙄🤮🤢😞😢😭💩😤")
 NEGATORS: frozenset[str] = frozenset(
-    "not no never nicht kein keine pas jamais non não nao niet".split()
+    """
+not no never nothing nobody neither nor without cannot
+dont doesnt didnt isnt arent wasnt werent cant couldnt wont wouldnt shouldnt aint havent hasnt
+nicht kein keine keinen nie niemals pas jamais ne n non nunca nada nem não nao niet geen nooit
+""".split()
 )
+#: how many words after a negator it still reaches, within its clause (punctuation or "but" ends
+#: it): two, not VADER's three, as short comments run clauses together ("never gets old love it")
+NEGATION_SCOPE = 2
+_CLAUSE_END: frozenset[str] = frozenset("but aber mais pero ma mas maar".split())
+#: a word right after a negator that turns it into praise: "can't stop loving", "can't wait",
+#: "not only good", "no doubt the best", "nothing but love", "can't help smiling"
+NOT_NEGATED_AFTER: frozenset[str] = frozenset("stop wait only just doubt but help".split())
 
 _TOKEN = re.compile(r"\w+|[^\w\s]", re.UNICODE)
+# "don't", "can’t", "isn't": one word "dont", "cant", "isnt" (the tokenizer would split them into
+# "don", "'", "t", losing the negation); French elision "n'aime" keeps its "n" as a word.
+_CONTRACTION = re.compile(r"(\w)n['’`]t\b", re.UNICODE)
+_APOSTROPHE = re.compile(r"['’`]")
 
 
 def score(text: str | None) -> float | None:
@@ -62,20 +81,25 @@ def score(text: str | None) -> float | None:
     if not text:
         return None
     pos = neg = 0
-    flip = False
-    for tok in _TOKEN.findall(text.lower()):
+    reach = 0  # words left in the current negation's scope
+    low = _APOSTROPHE.sub(" ", _CONTRACTION.sub(r"\1nt", text.lower()))
+    for tok in _TOKEN.findall(low):
         if tok in NEGATORS:
-            flip = True
+            reach = NEGATION_SCOPE
+            continue
+        if reach == NEGATION_SCOPE and tok in NOT_NEGATED_AFTER:
+            reach = 0
             continue
         p = tok in POSITIVE or tok in POSITIVE_EMOJI
         n = tok in NEGATIVE or tok in NEGATIVE_EMOJI
         if p or n:
-            if flip:
+            if reach:
                 p, n = n, p
+                reach = 0
             pos += int(p)
             neg += int(n)
-        if tok.isalnum():
-            flip = False
+        elif reach:
+            reach = 0 if not tok.isalnum() or tok in _CLAUSE_END else reach - 1
     hits = pos + neg
     return None if hits == 0 else (pos - neg) / hits
 
@@ -97,4 +121,7 @@ def mean_sentiment(scores: Iterable[float | None]) -> tuple[float | None, int]:
     return (sum(vals) / len(vals) if vals else None), len(vals)
 
 
-METHOD = "multilingual lexicon (en/de/fr/es/it/pt/nl + emoji), mean of (pos-neg)/hits per comment"
+METHOD = (
+    "multilingual lexicon (en/de/fr/es/it/pt/nl + emoji) with a two-word negation scope, "
+    "mean of (pos-neg)/hits per comment"
+)
