@@ -18,6 +18,7 @@ ALL = [
     "replies_people",
     "inputs/comment_dups",
     "inputs/fast_cocomments",
+    "inputs/fast_repeat_comments",
 ]
 
 

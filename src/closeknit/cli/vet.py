@@ -136,6 +136,7 @@ def vet_row(d: svc.VetOut) -> dict[str, Any]:
         "n_scored_comments": b.n_scored,
         "pod_score": a.pods.pod_score,
         "pod_members": ", ".join(a.pods.members),
+        "ring_accounts": ", ".join(a.pods.ring_accounts),
         "sponsored_rate": s.sponsored_rate,
         "n_sponsored_posts": s.n_sponsored_posts,
         "n_recent_posts": s.n_recent_posts,
@@ -273,8 +274,18 @@ def _render(d: svc.VetOut) -> None:
         text = ex.text if len(ex.text) <= 60 else ex.text[:59] + "…"
         flags = ", ".join(_FLAGS.get(f, f.replace("_", " ")) for f in ex.flags)
         console.print(f"    @{ex.author}: “{text}”" + (f" ({flags})" if flags else ""))
-    members = ", ".join(a.pods.members) or "none"
-    console.print(f"  pod score {_num(a.pods.pod_score, '.2f')}; members: {members}")
+    pd_ = a.pods
+    if pd_.ring_accounts and not pd_.members:
+        shown = ", ".join("@" + r for r in pd_.ring_accounts[:5])
+        more = f" and {len(pd_.ring_accounts) - 5} more" if len(pd_.ring_accounts) > 5 else ""
+        console.print(
+            f"  pod score {_num(pd_.pod_score, '.2f')}; no pod of this workspace, but "
+            f"{len(pd_.ring_accounts)} accounts commented within {pd_.window_minutes} "
+            f"minutes on most posts: {shown}{more}"
+        )
+    else:
+        members = ", ".join(pd_.members) or "none"
+        console.print(f"  pod score {_num(pd_.pod_score, '.2f')}; members: {members}")
     console.print("\n[bold]Sponsorship[/bold]", markup=True)
     console.print(f"  {_sponsored(s, e.as_of)}")
     if s.brands:

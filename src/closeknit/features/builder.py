@@ -176,6 +176,8 @@ def params(workspace: str, as_of: dt.datetime, now: dt.datetime | None = None) -
         "dup_min_creators": comments.DUP_MIN_CREATORS,
         "dup_max_text_ratio": comments.DUP_MAX_TEXT_RATIO,
         "pod_window_minutes": pods.POD_WINDOW_MINUTES,
+        "ring_min_posts": pods.RING_MIN_POSTS,
+        "ring_min_share": pods.RING_MIN_SHARE,
     }
 
 
@@ -812,6 +814,9 @@ def _global_pass(store: Store, workspace: str, p: dict[str, Any]) -> int:
         return 0
     edges = sqlfiles.run(store, "inputs/fast_cocomments", p)
     found = pods.find_pods(edges, dict(zip(f["creator_id"], f["n_posts"], strict=True)))
+    # a pod whose other members are not in the workspace still shows as a ring of accounts
+    rings = pods.find_rings(sqlfiles.run(store, "inputs/fast_repeat_comments", p))
+    found |= {cid: info for cid, info in rings.items() if cid not in found}
     f["pod_score"] = np.where(f["n_comments"].fillna(0) > 0, 0.0, np.nan)
     f["pod_id"] = None
     f["pod_members"] = [[] for _ in range(len(f))]
@@ -826,7 +831,7 @@ def _global_pass(store: Store, workspace: str, p: dict[str, Any]) -> int:
         f.at[i, "pod_members"] = info["pod_members"]
         f.at[i, "pod_evidence"] = json.dumps(info["evidence"])
     _rank_and_score(store, workspace, f, with_pods=True)
-    return len({v["pod_id"] for v in found.values()})
+    return len({v["pod_id"] for v in found.values() if v["pod_id"] is not None})
 
 
 def refresh_cohorts(store: Store, workspace: str) -> int:

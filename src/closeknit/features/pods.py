@@ -8,6 +8,17 @@ other's posts. Pods are the dense groups of that reciprocal graph: after pruning
 with edge density ≥ ``MIN_DENSITY``. A pair of friends who answer each other quickly is not a
 pod; neither is a group that comments slowly. A member's ``pod_score`` is the share of its
 posts that received a fast comment from a fellow member (0..1).
+
+A pod's other members are often not in the workspace (a brand imports the creators it looks at,
+not their pod mates), so the graph cannot see them. A *fast-comment ring* is what one creator's
+own comments show of it: at least ``MIN_POD_SIZE`` accounts (any accounts, creators or not)
+that each commented within ``POD_WINDOW_MINUTES`` on at least ``RING_MIN_SHARE`` of the
+creator's posts with comments, and on at least ``RING_MIN_POSTS`` of them
+(``sql/inputs/fast_repeat_comments.sql``). One fan with notifications on is not a ring, nor two
+friends; a group that turns up within minutes on most posts is how a pod, or bought comments,
+look from outside. A creator in no pod but with a ring gets ``pod_score`` = the share of its
+posts with comments that received a fast comment from a ring account, no ``pod_id``, and the
+accounts as evidence.
 """
 
 from __future__ import annotations
@@ -21,6 +32,8 @@ POD_WINDOW_MINUTES = 10
 MIN_FAST_POSTS = 2
 MIN_POD_SIZE = 3
 MIN_DENSITY = 0.5
+RING_MIN_POSTS = 6
+RING_MIN_SHARE = 0.5
 
 
 def find_pods(edges: pd.DataFrame, n_posts: dict[str, int]) -> dict[str, dict[str, Any]]:
@@ -106,4 +119,44 @@ def find_pods(edges: pd.DataFrame, n_posts: dict[str, int]) -> dict[str, dict[st
                     "window_minutes": POD_WINDOW_MINUTES,
                 },
             }
+    return out
+
+
+def find_rings(fast: pd.DataFrame) -> dict[str, dict[str, Any]]:
+    """Per creator with a fast-comment ring: pod_score, pod_id (None), pod_members ([]) and
+    evidence. ``fast`` has one row per (creator_id, author, post_id) of the accounts that
+    commented fast on enough of the creator's posts, with delay_minutes and commented_posts."""
+    out: dict[str, dict[str, Any]] = {}
+    if fast.empty:
+        return out
+    for cid, g in fast.groupby("creator_id", sort=True):
+        per = (
+            g.groupby("author")
+            .agg(posts=("post_id", "nunique"), delay=("delay_minutes", "median"))
+            .sort_values(["posts", "delay"], ascending=[False, True])
+        )
+        if len(per) < MIN_POD_SIZE:
+            continue
+        total = int(g["commented_posts"].iloc[0])
+        boosted = int(g["post_id"].nunique())
+        out[str(cid)] = {
+            "pod_score": boosted / max(total, boosted, 1),
+            "pod_id": None,
+            "pod_members": [],
+            "evidence": {
+                "kind": "fast-comment ring",
+                "ring_accounts": [
+                    {
+                        "account": str(a),
+                        "fast_posts": int(r.posts),
+                        "median_delay_minutes": round(float(r.delay), 1),
+                    }
+                    for a, r in per.iterrows()
+                ],
+                "posts_boosted": boosted,
+                "posts_total": total,
+                "window_minutes": POD_WINDOW_MINUTES,
+                "min_share": RING_MIN_SHARE,
+            },
+        }
     return out

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from closeknit import figures
 from closeknit.errors import NotFound
 from closeknit.features import builder as fb
-from closeknit.features import disclosure, scores, sentiment
+from closeknit.features import disclosure, pods, scores, sentiment
 from closeknit.jsonable import to_jsonable
 from closeknit.settings import get_settings
 from closeknit.store.creators import resolve_creator
@@ -178,6 +178,8 @@ def vet(
             "pod_score": f["pod_score"],
             "pod_id": f["pod_id"],
             "members": list(f["pod_members"] or []),
+            "ring_accounts": [r["account"] for r in (pod_ev or {}).get("ring_accounts", [])],
+            "window_minutes": pods.POD_WINDOW_MINUTES,
             "evidence": pod_ev,
         },
     }

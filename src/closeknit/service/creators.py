@@ -778,7 +778,12 @@ class BotComments(Out):
 class Pods(Out):
     pod_score: float | None
     pod_id: str | None
+    #: the pod's members: creators of the workspace who comment on each other's posts
     members: list[str]
+    #: a fast-comment ring's accounts when no pod of the workspace explains the fast comments
+    ring_accounts: list[str]
+    #: "fast" above: a comment this many minutes or less after the post went up
+    window_minutes: int
     evidence: dict[str, Any] | None
 
 

@@ -120,6 +120,9 @@ def score_world(store: Store, workspace: str, world_dir: Path) -> dict[str, Any]
         jac.append(max((len(m & g) / len(m | g) for g in groups.values()), default=0.0))
     out["pods"] = {"true_pods": len(jac), "found_pods": len(groups),
                    "median_best_jaccard": _r(float(np.median(jac))) if jac else None}  # fmt: skip
+    # a pod or a fast-comment ring (a pod seen from one creator's comments alone)
+    flagged = set(f.loc[f["pod_id"].notna() | (f["pod_score"].fillna(0) > 0), "creator_id"])
+    out["pod_or_ring_members"] = _pr(len(tp_ids & flagged), len(flagged), len(tp_ids))
 
     # audience quality: the estimated real-active share vs the true share of the creator's
     # audience set (truth audience_real_share = 1 - fake - inactive), 90% intervals
@@ -200,9 +203,16 @@ def _audience_alternatives(store: Store, workspace: str, truth: Any) -> dict[str
 
 
 def run(
-    creators: int, seed: int, world: Path | None = None, db: Path | None = None
+    creators: int,
+    seed: int,
+    world: Path | None = None,
+    db: Path | None = None,
+    *,
+    one_per_pod: bool = False,
 ) -> dict[str, Any]:
-    """Generate (or reuse) a world, import, build, score; timings included."""
+    """Generate (or reuse) a world, import, build, score; timings included. ``one_per_pod``
+    keeps only the first member of each true pod in the store (a workspace that imported one
+    creator of a pod, not its mates), to see what the creator's own comments show."""
     from closeknit.connectors.importer import import_world
     from closeknit.store import open_store
 
@@ -220,6 +230,17 @@ def run(
         t = time.perf_counter()
         import_world(st, "default", world)
         timings["import"] = time.perf_counter() - t
+        if one_per_pod:
+            pods = pd.read_csv(world / "truth" / "pods.csv", dtype=str)
+            mates = sorted(
+                set(pods["creator_id"]) - set(pods.groupby("pod_id")["creator_id"].first())
+            )
+            with st.transaction() as tx:
+                tx.execute(
+                    "DELETE FROM creators WHERE workspace_id = 'default' "
+                    "AND creator_id IN (SELECT unnest(?))",
+                    [mates],
+                )
         t = time.perf_counter()
         res = build(st, "default", incremental=False)
         timings["build"] = time.perf_counter() - t
@@ -238,8 +259,13 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--world", type=Path, default=None, help="reuse a generated world")
     ap.add_argument("--db", type=Path, default=None, help="store file (default: a temp file)")
+    ap.add_argument(
+        "--one-per-pod",
+        action="store_true",
+        help="keep one creator of each true pod in the store (its pod mates are not imported)",
+    )
     a = ap.parse_args(argv)
-    out = run(a.creators, a.seed, a.world, a.db)
+    out = run(a.creators, a.seed, a.world, a.db, one_per_pod=a.one_per_pod)
     print(json.dumps(out, indent=2, ensure_ascii=False, default=str))
 
 

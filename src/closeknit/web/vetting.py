@@ -73,8 +73,16 @@ def part_view(part: ScorePart, vet: VetOut) -> dict[str, str]:
         if raw is not None:
             measured = "no sign of an engagement pod" if not raw else f"pod score {num(raw)} of 1"
         how = "the same group of accounts engaging early on every post of several creators"
-        members = a.pods.members
-        evidence = f"{len(members)} pod members found" if members else "no pod members found"
+        members, ring = a.pods.members, a.pods.ring_accounts
+        if members:
+            evidence = f"{len(members)} pod members found"
+        elif ring:
+            evidence = (
+                f"{len(ring)} accounts commented within {a.pods.window_minutes} minutes on most "
+                "posts: " + ", ".join("@" + r for r in ring[:5])
+            )
+        else:
+            evidence = "no pod members found"
     elif name == "engagement_percentile":
         text = percentile_text(e)
         if text:
