@@ -301,3 +301,56 @@ def _country_with_part_audiences(st: Store) -> str:
     )
     assert rows, "the world holds creators with part of their audience abroad"
     return str(rows[0]["bucket"])
+
+
+def test_a_brief_is_told_which_of_its_places_match_nobody(st: Store) -> None:
+    """'UK & Ireland' in a workspace with no Irish creator nor audience measured in Ireland,
+    and 'Instagram and TikTok' with no TikTok creator, read as the UK and Instagram alone with
+    no word said."""
+    platforms = {r["platform"] for r in st.query("SELECT DISTINCT platform FROM creators")}
+    homes = {r["country"] for r in st.query("SELECT DISTINCT country FROM creators")}
+    assert "tiktok" not in platforms and "IE" not in homes and "GB" in homes
+    notes = run(st, text="fashion on Instagram and TikTok").notes
+    assert "no creator here is on TikTok: that part of the brief matches nobody" in notes
+    res = run(st, text="fashion creators in the UK and Ireland")
+    assert res.brief.countries == ["IE", "GB"]
+    said = [n for n in res.notes if n.startswith("no creator here is based in")]
+    assert said == [
+        "no creator here is based in IE, nor has an audience measured there: that part of the "
+        "brief matches nobody"
+    ]
+    assert not any("based in" in n for n in run(st, text="fashion in the UK").notes)
+
+
+def test_a_list_of_poor_fits_says_so(st: Store) -> None:
+    """A barber brief's top 20 were pet groomers at relevance 0.005, shown as matches with no
+    word; a plan on it refuses ('no creator fits this brief')."""
+    res = run(st, text="barber shop shaving content for men")
+    assert res.results and max(m.relevance or 0 for m in res.results) < 0.5
+    assert any(n.startswith("no creator here is likely to fit this brief") for n in res.notes)
+    ok = run(st, text="fashion")
+    assert max(m.relevance or 0 for m in ok.results) >= 0.5
+    assert not any("likely to fit" in n for n in ok.notes)
+
+
+def test_an_authenticity_score_without_a_follower_sample_says_so(st: Store) -> None:
+    """A YouTube channel with 56% fake followers read 'authenticity 98.7/100' like a sampled
+    one: the score's audience part had never been measured."""
+    res = run(st, text="fashion", limit=100)
+    bare = {
+        r["creator_id"]
+        for r in st.query(
+            "SELECT creator_id FROM creator_features WHERE authenticity_score IS NOT NULL "
+            "AND audience_real_share IS NULL"
+        )
+    }
+    assert bare, "the small world has creators scored without a follower sample"
+    seen = 0
+    for m in res.results:
+        if m.authenticity_score is None:
+            continue
+        assert m.authenticity_unsampled == (m.creator_id in bare)
+        said = "(no follower sample: fake followers not measured)" in m.why
+        assert said == m.authenticity_unsampled
+        seen += m.authenticity_unsampled
+    assert seen

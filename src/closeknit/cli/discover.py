@@ -93,6 +93,7 @@ def match_rows(results: list[svc.MatchOut]) -> list[dict[str, Any]]:
                 "score": m.score,
                 "engagement_rate": m.engagement_rate,
                 "authenticity": m.authenticity_score,
+                "authenticity_unsampled": m.authenticity_unsampled,
                 "fee": m.fee_estimate,
                 "fee_low": m.fee_low,
                 "fee_high": m.fee_high,

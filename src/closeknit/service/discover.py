@@ -150,6 +150,49 @@ def restrict(
     return brief.model_copy(update={"exclude": [*brief.exclude, *ruled_out]}), counts
 
 
+def unmatched_places(t: CandidateTable, brief: Brief) -> str | None:
+    """A note naming the brief's countries no creator of the workspace is based in nor has a
+    measured audience in, and its platforms no creator is on when it names others too: those
+    parts match nobody ("UK & Ireland" in a workspace without Ireland read as the UK alone,
+    silently). A brief naming only absent platforms already gets an empty result that says
+    so."""
+    said: list[str] = []
+    plats = [p for p in brief.platforms if p not in set(t.platform.tolist())]
+    if plats and len(plats) < len(brief.platforms):
+        said.append(
+            "no creator here is on " + " or ".join(figures.PLATFORM_NAMES.get(p, p) for p in plats)
+        )
+    measured = t.demo.get("country", {})
+    homes = set(t.country.tolist())
+    places = [c for c in brief.countries if c not in homes and c not in measured]
+    if places:
+        said.append(
+            "no creator here is based in "
+            + " or ".join(places)
+            + ", nor has an audience measured there"
+        )
+    return ("; ".join(said) + ": that part of the brief matches nobody") if said else None
+
+
+def fit_note(results: list[dict[str, Any]]) -> str | None:
+    """A note when no result is likely on brief: every relevance below the plan's pick bar
+    (``PICK_MIN_ON_BRIEF``), so the list shows the closest creators, not fitting ones (a
+    barber brief's top 20 were pet groomers at relevance 0.005 with no word said)."""
+    from closeknit.plan.planner import PICK_MIN_ON_BRIEF
+
+    rel = [r["relevance"] for r in results if r.get("relevance") is not None]
+    if not rel or max(rel) >= PICK_MIN_ON_BRIEF:
+        return None
+    best = max(rel)
+    shown = figures.percent(best) if best >= 0.001 else "under 0.1%"
+    return (
+        f"no creator here is likely to fit this brief: the best fit is {shown} (a plan picks "
+        f"only creators at "
+        f"{figures.percent(PICK_MIN_ON_BRIEF)} or more); these are the closest; check the "
+        "brief's words and spelling, or widen it"
+    )
+
+
 def measured_shares(
     t: CandidateTable, brief: Brief, rows: np.ndarray | None = None
 ) -> dict[str, np.ndarray]:
@@ -291,6 +334,11 @@ class MatchOut(Out):
     tier: str | None = None
     engagement_rate: float | None = None
     authenticity_score: float | None = None
+    authenticity_unsampled: bool = Field(
+        default=False,
+        description="the authenticity score has no follower sample behind it (comments, pods "
+        "and growth only): fake followers are not measured",
+    )
     fee_low: float | None = None
     fee_high: float | None = None
     audience_shares: dict[str, float] = Field(
@@ -334,6 +382,17 @@ def _enrich(
     rows = t.rows_of(ids)
     # the results' rows only (a result that is not in the table is skipped below)
     shares = measured_shares(t, brief, np.maximum(rows, 0)) if brief is not None else {}
+    # a score whose audience part was never measured reads as clean as a sampled one (a YouTube
+    # channel with 56% fake followers showed 98.7/100): say which scores lack the sample
+    unsampled = {
+        r["creator_id"]
+        for r in store.query(
+            "SELECT creator_id FROM creator_features WHERE workspace_id = ? "
+            "AND authenticity_score IS NOT NULL AND audience_real_share IS NULL "
+            "AND creator_id IN (SELECT unnest(?))",
+            [workspace, ids],
+        )
+    }
     out = []
     for j, (r, row) in enumerate(zip(results, rows, strict=True)):
         d = dict(r)
@@ -341,6 +400,7 @@ def _enrich(
             d["tier"] = t.tier[row]
             d["engagement_rate"] = _finite(t.engagement_rate[row])
             d["authenticity_score"] = _finite(t.auth_score[row])
+            d["authenticity_unsampled"] = r["creator_id"] in unsampled
             d["audience_shares"] = {
                 k: round(float(v[j]), 4) for k, v in shares.items() if np.isfinite(v[j])
             }
@@ -416,7 +476,11 @@ def why(m: dict[str, Any], brief: Brief | None) -> str:
     if m.get("engagement_rate") is not None:
         parts.append(f"engagement {figures.percent(m['engagement_rate'])}")
     if m.get("authenticity_score") is not None:
-        parts.append(f"authenticity {figures.score(m['authenticity_score'])}/100")
+        parts.append(
+            f"authenticity {figures.score(m['authenticity_score'])}/100"
+            + (" (no follower sample: fake followers not measured)"
+               if m.get("authenticity_unsampled") else "")
+        )  # fmt: skip
     elif not m.get("vetted", True):
         parts.append("not vetted yet")
     else:  # vetted, with too few followers sampled, comments or snapshots to score
@@ -488,7 +552,12 @@ def discover(store: Store, workspace: str, req: DiscoverIn) -> DiscoverOut:
     # imported here: settings pulls in the accounts service, which `discover` never needs
     from closeknit.service.settings import currency
 
-    for said in (currency_note(brief, currency(store, workspace)), language_note(brief)):
+    for said in (
+        currency_note(brief, currency(store, workspace)),
+        language_note(brief),
+        unmatched_places(get_table(store, workspace), brief),
+        fit_note(d["results"]),
+    ):
         if said:
             d["notes"].append(said)
     d["results"] = _sorted(_enrich(store, workspace, d["results"], brief), req.sort)
