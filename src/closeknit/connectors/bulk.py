@@ -45,7 +45,15 @@ from closeknit.connectors.landing import (
     upsert_relation,
 )
 from closeknit.connectors.staging import Line, hash_prefix, jsonl_batches, line_batches
-from closeknit.connectors.values import MONTHS, SLASH_DATE, DateOrder
+from closeknit.connectors.values import (
+    AMPM,
+    AMPM_END,
+    DATE_FORMATS,
+    DATE_FORMATS_MONTH_FIRST,
+    MONTHS,
+    SLASH_DATE,
+    DateOrder,
+)
 from closeknit.errors import CloseknitError, ImportError_, ValidationError
 from closeknit.store import Store
 from closeknit.store.db import Tx
@@ -1002,29 +1010,62 @@ def month_sql(expr: str) -> str:
     return let_sql(f"lower(strip_accents(trim({expr})))", t, body)
 
 
+def date_formats_sql(*, month_first: bool = False) -> str:
+    """SQL: the list of day-level formats values.parse_datetime reads (values.DATE_FORMATS,
+    '%d/%m/%Y' and '%m/%d/%Y' swapped in a month-first column), for ``try_strptime``."""
+    fmts = DATE_FORMATS_MONTH_FIRST if month_first else DATE_FORMATS
+    return "[" + ", ".join(_lit(f) for f in fmts) + "]"
+
+
+# values.AMPM / values.AMPM_END: one pattern for both parsers (RE2 reads them as Python's re)
+AMPM_RE = AMPM.pattern
+AMPM_END_RE = AMPM_END.pattern
+
+
+def ampm_sql(expr: str) -> str:
+    """SQL twin of :func:`closeknit.connectors.values.ampm_to_24h` over ``trim(expr)``: a
+    12-hour time at the end ('03/14/2025 10:00 PM') rewritten to 24 hours ('03/14/2025
+    22:00:00'), other text as it is, NULL when an AM/PM marker ends a time that is not a
+    12-hour one ('13:00 PM'). A TIMESTAMP cast read '2025-03-16 11:45 pm' as 11:45 (it takes
+    trailing letters for a zone name), so every date parser runs this first."""
+    h = "try_cast(_apm.h AS INTEGER)"
+    build = (
+        f"CASE WHEN {h} BETWEEN 1 AND 12 THEN _apm.d || ' ' || "
+        f"lpad(({h} % 12 + CASE WHEN _apm.ap IN ('P', 'p') THEN 12 ELSE 0 END)::VARCHAR, 2, '0')"
+        " || ':' || _apm.mi || ':' || coalesce(NULLIF(_apm.s, ''), '00') END"
+    )
+    parts = f"regexp_extract(_ap, {_lit(AMPM_RE)}, ['d', 'h', 'mi', 's', 'ap'])"
+    # the cheap test first: most cells do not end in 'M', 'm' or '.'
+    body = (
+        f"CASE WHEN right(_ap, 1) NOT IN ('M', 'm', '.') "
+        f"OR NOT regexp_matches(_ap, {_lit(AMPM_END_RE)}) THEN _ap "
+        f"ELSE {let_sql(parts, '_apm', build)} END"
+    )
+    return let_sql(f"trim({expr})", "_ap", body)
+
+
 def date_sql(expr: str, *, order: str | None = None) -> str:
     """SQL: a date cell in the usual formats -> DATE or NULL; a month alone (``sep 2022``,
-    ``DEC 2022``, ``2022-12``) means its last day.
+    ``DEC 2022``, ``2022-12``) means its last day. The twin of values.parse_date: the same
+    formats (values.DATE_FORMATS), a 12-hour time read as values.ampm_to_24h reads it.
 
     ``a/b/yyyy`` reads day-first unless the second field is above 12; with ``order`` (a key of
     the spec's ``date_columns``) a column the input found month-first reads month-first
     (values.DateOrder)."""
 
-    def parse(first: str, second: str) -> str:
+    def parse(month_first: bool) -> str:
         return let_sql(
-            f"trim({expr})",
+            ampm_sql(expr),
             "_dt",
-            f"coalesce(try_strptime(_dt, ['%Y-%m-%d', '%Y/%m/%d', '%d.%m.%Y', '%d.%m.%Y %H:%M', "
-            f"'%d.%m.%Y %H:%M:%S', '{first}', "
-            f"'{second}', '%Y%m%d', '%b %d, %Y', '%B %d, %Y', '%d %b %Y', '%d %B %Y'])::DATE, "
+            f"coalesce(try_strptime(_dt, {date_formats_sql(month_first=month_first)})::DATE, "
             f"try_cast(_dt AS TIMESTAMP)::DATE, {month_sql('_dt')})",
         )
 
-    day_first = parse("%d/%m/%Y", "%m/%d/%Y")
+    day_first = parse(False)
     if order is None:
         return day_first
     # the CASE stays outside let_sql's lambda: a subquery cannot be inside one
-    month_first = parse("%m/%d/%Y", "%d/%m/%Y")
+    month_first = parse(True)
     return f"CASE WHEN {month_first_sql(order)} THEN {month_first} ELSE {day_first} END"
 
 

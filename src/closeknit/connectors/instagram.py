@@ -26,6 +26,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,7 @@ from closeknit.connectors.bulk import (
     Check,
     JsonSpec,
     Line,
+    ampm_sql,
     iter_json_files,
     jsonl_input,
     let_sql,
@@ -180,6 +182,35 @@ def count_check(field: str, expr: str, *, quote: bool = False) -> Check:
     )
 
 
+def hidden_count_sql(expr: str) -> str:
+    """SQL: true when a count is -1, what Instagram, Instaloader and Apify's scrapers write for
+    a count the post's owner hid (``like_and_view_counts_disabled``: likes, views)."""
+    return f"coalesce(try_cast({expr} AS DOUBLE) = -1, false)"
+
+
+def post_count_checks(field: str, expr: str, *, quote: bool = False) -> tuple[Check, Check]:
+    """:func:`count_check` of a post's count, where -1 (:func:`hidden_count_sql`) is not a bad
+    record but an unknown count: the post loads with the count NULL (:func:`count_value_sql`)
+    and a warning naming the field. Until 2026-12-07 a post with hidden likes was quarantined
+    whole (caption, time and comments lost), while ``posts-csv`` kept it."""
+    bad = count_check(field, expr, quote=quote)
+    return (
+        replace(bad, bad=f"(NOT {hidden_count_sql(expr)} AND {bad.bad})"),
+        Check(
+            field,
+            hidden_count_sql(expr),
+            f"{field} is hidden by the post's owner (-1)",
+            value=expr,
+            keep_row=True,
+        ),
+    )
+
+
+def count_value_sql(expr: str) -> str:
+    """SQL: a count leaf -> BIGINT, NULL when absent, unreadable or negative (-1: hidden)."""
+    return let_sql(f"try_cast({expr} AS BIGINT)", "_cv", "CASE WHEN _cv >= 0 THEN _cv END")
+
+
 def bool_check(field: str, expr: str, *, quote: bool = False) -> Check:
     """Bad when ``expr`` is present but not true/false (``quote``: as :func:`count_check`)."""
     return Check(
@@ -258,12 +289,15 @@ def media_id_sql(expr: str, min_code: int = 1) -> str:
 def iso_ts_sql(expr: str) -> str:
     """SQL: a VARCHAR time as exports write it -> naive UTC TIMESTAMP: ISO 8601 with ``Z`` or
     an offset (``+0000`` as the Graph API writes it) converted to UTC, without one read as
-    UTC, or epoch seconds / milliseconds."""
-    t = f"trim({expr})"
-    return (
+    UTC, or epoch seconds / milliseconds. A 12-hour time (``2025-03-16 11:45 pm``) is read with
+    its AM/PM (bulk.ampm_sql; the TIMESTAMP cast read it as 11:45, ``pm`` taken for a zone)."""
+    t = "_ts"  # the trimmed text, its AM/PM read, bound once (bulk.let_sql)
+    return let_sql(
+        ampm_sql(expr),
+        t,
         f"CASE WHEN regexp_full_match({t}, '[0-9]{{9,13}}(\\.[0-9]+)?') THEN {ts_sql(t)} "
         f"WHEN regexp_matches({t}, '(Z|[+-][0-9]{{2}}(:?[0-9]{{2}})?)$') "
-        f"THEN timezone('UTC', try_cast({t} AS TIMESTAMPTZ)) ELSE try_cast({t} AS TIMESTAMP) END"
+        f"THEN timezone('UTC', try_cast({t} AS TIMESTAMPTZ)) ELSE try_cast({t} AS TIMESTAMP) END",
     )
 
 
@@ -283,9 +317,9 @@ POST_CHECKS = (
         "r.owner.username IS NULL OR trim(r.owner.username) = ''",
         "post has no owner username",
     ),
-    count_check("edge_media_preview_like.count", _LIKES),
-    count_check("edge_media_to_parent_comment.count", _NCOMMENTS),
-    count_check("video_view_count", _VIEWS),
+    *post_count_checks("edge_media_preview_like.count", _LIKES),
+    *post_count_checks("edge_media_to_parent_comment.count", _NCOMMENTS),
+    *post_count_checks("video_view_count", _VIEWS),
     Check(
         "taken_at_timestamp",
         f"({_TS} IS NOT NULL AND ({ts_sql(_TS)}) IS NULL)",
@@ -306,9 +340,9 @@ SELECT _seq, 'instagram:' || trim(r.id) AS post_id, 'instagram' AS platform,
        tags AS hashtags,
        list_transform(regexp_extract_all(coalesce(caption, ''), '@([A-Za-z0-9._]+)', 1),
                       lambda m: lower(rtrim(m, '.'))) AS mentions,
-       try_cast({_LIKES} AS BIGINT) AS likes,
-       try_cast({_NCOMMENTS} AS BIGINT) AS comments,
-       CASE WHEN try_cast(r.is_video AS BOOLEAN) THEN try_cast({_VIEWS} AS BIGINT) END AS views,
+       {count_value_sql(_LIKES)} AS likes,
+       {count_value_sql(_NCOMMENTS)} AS comments,
+       CASE WHEN try_cast(r.is_video AS BOOLEAN) THEN {count_value_sql(_VIEWS)} END AS views,
        -- what the platform said (is_ad, paid partnership, sponsor users); nothing said: NULL
        CASE WHEN coalesce(try_cast(r.is_ad AS BOOLEAN), false)
               OR coalesce(try_cast(r.is_paid_partnership AS BOOLEAN), false)
@@ -370,7 +404,7 @@ SELECT _seq, 'instagram:' || trim(id) AS comment_id, 'instagram:' || pid AS post
          AS parent_comment_id,
        author AS author_handle, author_id, text,
        {ts_sql("created_at")} AS posted_at,
-       try_cast(likes AS BIGINT) AS likes,
+       {count_value_sql("likes")} AS likes,
        coalesce(lower(author) = owner, false) AS is_creator_reply,
        'instagram' AS source
 FROM allc WHERE id IS NOT NULL AND trim(id) <> ''

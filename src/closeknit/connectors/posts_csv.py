@@ -24,7 +24,10 @@ from closeknit import figures
 from closeknit.connectors.bulk import (
     Check,
     JsonSpec,
+    ampm_sql,
     count_sql,
+    date_formats_sql,
+    let_sql,
     missing_sql,
     month_first_sql,
 )
@@ -38,6 +41,7 @@ from closeknit.connectors.instagram import (
     post_date_warnings,
 )
 from closeknit.connectors.landing import ImportResult, add_warning
+from closeknit.connectors.values import SCIENTIFIC_ID_RE
 from closeknit.store import Store
 
 # header names of social-listening and scraper exports (TikTok's diggCount / playCount /
@@ -68,6 +72,12 @@ SYNONYMS = {
 
 rename = renamer(SYNONYMS)
 
+SCIENTIFIC_ID_REASON = (
+    "post_id is in scientific notation, as Excel shows a long number: its digits are lost and "
+    "the row has no post link to take the id from (format the id column as text before "
+    "saving, or export with the post link)"
+)
+
 
 _COUNTS = ("likes", "comments", "views", "shares", "saves")
 
@@ -83,15 +93,16 @@ def _count(field: str) -> Check:
 
 
 # ISO 8601 with its offset converted to UTC (a TIMESTAMP cast drops "+05:30"), epoch seconds
-# or milliseconds, then spreadsheet dates: day-first unless the file's column is month-first
-# (values.DateOrder: one row's '03/13/2025' makes every '03/04/2025' March 4)
-_DOTTED = "'%d.%m.%Y %H:%M', '%d.%m.%Y %H:%M:%S', '%d.%m.%Y'"  # German / Swiss Excel
-_DAY_FIRST = f"['%d/%m/%Y %H:%M', '%d/%m/%Y', '%m/%d/%Y %H:%M', '%m/%d/%Y', {_DOTTED}]"
-_MONTH_FIRST = f"['%m/%d/%Y %H:%M', '%m/%d/%Y', '%d/%m/%Y %H:%M', '%d/%m/%Y', {_DOTTED}]"
-_TS = (
-    f"coalesce({iso_ts_sql('r.posted_at')}, CASE WHEN {month_first_sql('posted_at')} "
-    f"THEN try_strptime(trim(r.posted_at), {_MONTH_FIRST}) "
-    f"ELSE try_strptime(trim(r.posted_at), {_DAY_FIRST}) END)"
+# or milliseconds, then the day-level formats values.parse_datetime reads (values.DATE_FORMATS:
+# '03/14/2025 22:00', 'Mar 13, 2025', '13 Mar 2025 18:30', RFC 1123): day-first unless the
+# file's column is month-first (values.DateOrder: one row's '03/13/2025' makes every
+# '03/04/2025' March 4). A 12-hour time ('10:00 PM') is read first (bulk.ampm_sql).
+_TS = let_sql(
+    f"struct_pack(t := {ampm_sql('r.posted_at')}, mf := {month_first_sql('posted_at')})",
+    "_pt",
+    f"coalesce({iso_ts_sql('_pt.t')}, CASE WHEN _pt.mf "
+    f"THEN try_strptime(_pt.t, {date_formats_sql(month_first=True)}) "
+    f"ELSE try_strptime(_pt.t, {date_formats_sql()}) END)",
 )
 _FLAG = (
     "CASE WHEN lower(trim(r.is_sponsored)) IN ('true', 't', 'yes', 'y', '1') THEN true "
@@ -110,7 +121,16 @@ _URL_PLATFORM = (
     "WHEN contains(r.url, 'tiktok.com/') THEN 'tiktok' "
     "WHEN contains(r.url, 'youtube.com/') OR contains(r.url, 'youtu.be/') THEN 'youtube' END"
 )
-_POST_ID = "CASE WHEN d.post_id_missing THEN d.url_post_id ELSE trim(r.post_id) END"
+# an id Excel wrote in scientific notation ('7.34568E+18': a 19-digit TikTok id in a General
+# cell) has lost its digits (values.is_scientific_id): the post's link gives the id instead,
+# and a row without a link is rejected; three posts became one before (2026-12-07)
+_SCIENTIFIC = (
+    "CASE WHEN r.post_id IS NULL OR NOT (contains(r.post_id, '+') OR contains(r.post_id, '-')) "
+    f"THEN false ELSE regexp_full_match(trim(r.post_id), '{SCIENTIFIC_ID_RE}') END"
+)
+# the id cell cannot be used: empty, or in scientific notation
+_ID_FROM_LINK = "(d.post_id_missing OR d.post_id_scientific)"
+_POST_ID = f"CASE WHEN {_ID_FROM_LINK} THEN d.url_post_id ELSE trim(r.post_id) END"
 # the shortest post id cell read as an Instagram shortcode (Instagram's are 10-11 characters
 # since about 2013); a shorter one is the file's own numbering ("p1"), kept as written
 ID_CODE_MIN = 10
@@ -129,9 +149,10 @@ _HANDLE = _CREATOR.handle
 _DERIVE = (
     *_CREATOR.derive,
     ("post_id_missing", missing_sql("r.post_id")),
+    ("post_id_scientific", _SCIENTIFIC),
     (
         "url_post_id",
-        f"CASE WHEN {missing_sql('r.post_id')} "
+        f"CASE WHEN {missing_sql('r.post_id')} OR {_SCIENTIFIC} "
         f"THEN NULLIF(regexp_extract(r.url, '{_POST_LINK}', 1), '') END",
     ),
     ("posted_at", _TS),
@@ -157,6 +178,12 @@ SPEC = JsonSpec(
     checks=(
         *_CREATOR.checks,
         Check("post_id", "d.post_id_missing AND d.url_post_id IS NULL", "no post id"),
+        Check(
+            "post_id",
+            "d.post_id_scientific AND d.url_post_id IS NULL",
+            SCIENTIFIC_ID_REASON,
+            value="r.post_id",
+        ),
         Check(
             "posted_at",
             "NOT d.posted_at_missing AND d.posted_at IS NULL",
@@ -198,7 +225,7 @@ SPEC = JsonSpec(
                   SELECT _seq, {_PLATFORM} AS platform,
                          -- a shortcode (from a link or a shortcode column) is the media id
                          CASE WHEN {_PLATFORM} <> 'instagram' THEN {_POST_ID}
-                              WHEN d.post_id_missing THEN {media_id_sql("d.url_post_id")}
+                              WHEN {_ID_FROM_LINK} THEN {media_id_sql("d.url_post_id")}
                               ELSE {media_id_sql("r.post_id", min_code=ID_CODE_MIN)}
                          END AS external_id,
                          {_HANDLE} AS handle, d.posted_at AS posted_at,
@@ -249,18 +276,62 @@ def import_posts_csv(
         encoding=encoding,
     )
     # posts with no date, or dated after the import's time: kept, with a warning
-    plat = (head or {}).get("platform") or DEFAULT_PLATFORM
-    raw_platform = (
-        f"coalesce(lower(NULLIF(trim(json_extract_string(payload, '$.platform')), '')), '{plat}')"
-    )
-    raw_id = "trim(json_extract_string(payload, '$.post_id'))"
-    post_id = (
-        f"{raw_platform} || ':' || CASE WHEN {raw_platform} = 'instagram' "
-        f"THEN {media_id_sql(raw_id, min_code=ID_CODE_MIN)} ELSE {raw_id} END"
-    )
+    post_id = _raw_post_id_sql((head or {}).get("platform"))
     post_date_warnings(store, workspace, res, post_id, "posted_at")
     _repeated_id_warning(store, workspace, res, post_id)
+    _scientific_id_warning(store, workspace, res)
     return res
+
+
+def _raw_post_id_sql(platform: str | None) -> str:
+    """SQL: a raw record's ``posts.post_id`` from its JSON ``payload`` (the row's cells under
+    the renamed headers), as :data:`SPEC` derives it: the id cell, else (empty, or in
+    scientific notation) the post link's id; the platform cell, else ``platform`` (the file's,
+    TikTok's headers), else the link's host."""
+    cell = "json_extract_string(payload, '$.post_id')"
+    url = "json_extract_string(payload, '$.url')"
+    from_link = f"{missing_sql(cell)} OR regexp_full_match(trim({cell}), '{SCIENTIFIC_ID_RE}')"
+    link_id = f"NULLIF(regexp_extract({url}, '{_POST_LINK}', 1), '')"
+    link_platform = _URL_PLATFORM.replace("r.url", url)
+    given = f"'{platform}'" if platform else "NULL"
+    plat = (
+        "coalesce(lower(NULLIF(trim(json_extract_string(payload, '$.platform')), '')), "
+        f"{given}, {link_platform}, '{DEFAULT_PLATFORM}')"
+    )
+    return let_sql(
+        f"struct_pack(p := {plat}, link := {from_link})",
+        "_rp",
+        f"_rp.p || ':' || CASE WHEN _rp.p = 'instagram' THEN "
+        f"CASE WHEN _rp.link THEN {media_id_sql(link_id)} "
+        f"ELSE {media_id_sql(f'trim({cell})', min_code=ID_CODE_MIN)} END "
+        f"WHEN _rp.link THEN {link_id} ELSE trim({cell}) END",
+    )
+
+
+def _scientific_id_warning(store: Store, workspace: str, res: ImportResult) -> None:
+    """One warning (rows kept) naming the lines whose post id Excel wrote in scientific
+    notation and whose link gave the id instead (a row without a link was rejected)."""
+    if not res.batch_id or not res.rows.get("posts"):
+        return
+    cell = "json_extract_string(payload, '$.post_id')"
+    rows = store.query(
+        f"""SELECT line, {cell} AS cell FROM raw_records
+            WHERE workspace_id = ? AND batch_id = ? AND line IS NOT NULL
+              AND regexp_full_match(trim({cell}), '{SCIENTIFIC_ID_RE}')
+            ORDER BY line""",
+        [workspace, res.batch_id],
+    )
+    if not rows:
+        return
+    n = len(rows)
+    lines = ", ".join(str(r["line"]) for r in rows[:20]) + (", ..." if n > 20 else "")
+    reason = (
+        f"{figures.count(n, 'post id')} {'is' if n == 1 else 'are'} in scientific notation, as "
+        f"Excel shows a long number ({rows[0]['cell'].strip()} on line{'s' if n > 1 else ''} "
+        f"{lines}): the digits are lost, so each post's id was taken from its post link"
+    )
+    with store.transaction(bulk=True) as tx:
+        add_warning(tx, workspace, res, line=int(rows[0]["line"]), field="post_id", reason=reason)
 
 
 def _repeated_id_warning(store: Store, workspace: str, res: ImportResult, post_id: str) -> None:

@@ -38,9 +38,11 @@ from closeknit.connectors.bulk import Check, JsonSpec, read_bytes
 from closeknit.connectors.instagram import (
     bool_check,
     count_check,
+    count_value_sql,
     extra_sql,
     iso_ts_sql,
     kind_sql,
+    post_count_checks,
     unknown_keys_sql,
 )
 from closeknit.connectors.staging import Line
@@ -88,9 +90,9 @@ _SHORT = "r.shortCode"
 POST_CHECKS = (
     Check("id", "r.id IS NULL OR trim(r.id) = ''", "post has no id"),
     Check("ownerUsername", f"{_OWNER} IS NULL", "post has no owner username"),
-    count_check("likesCount", _LIKES, quote=True),
-    count_check("commentsCount", _NCOMMENTS, quote=True),
-    count_check("videoViewCount", _VIEWS, quote=True),
+    *post_count_checks("likesCount", _LIKES, quote=True),
+    *post_count_checks("commentsCount", _NCOMMENTS, quote=True),
+    *post_count_checks("videoViewCount", _VIEWS, quote=True),
     Check(
         "timestamp",
         f"(r.timestamp IS NOT NULL AND ({iso_ts_sql('r.timestamp')}) IS NULL)",
@@ -114,9 +116,9 @@ SELECT _seq, 'instagram:' || trim(r.id) AS post_id, 'instagram' AS platform,
        r.caption AS caption, tags AS hashtags,
        list_transform(regexp_extract_all(coalesce(r.caption, ''), '@([A-Za-z0-9._]+)', 1),
                       lambda m: lower(rtrim(m, '.'))) AS mentions,
-       try_cast({_LIKES} AS BIGINT) AS likes,
-       try_cast({_NCOMMENTS} AS BIGINT) AS comments,
-       try_cast({_VIEWS} AS BIGINT) AS views,
+       {count_value_sql(_LIKES)} AS likes,
+       {count_value_sql(_NCOMMENTS)} AS comments,
+       {count_value_sql(_VIEWS)} AS views,
        -- what the platform said (a paid flag); nothing said: NULL. A disclosure tag is read by
        -- the features (closeknit.features.disclosure), so the evidence can say which it saw
        CASE WHEN try_cast(r.isSponsored AS BOOLEAN) OR try_cast(r.is_paid_partnership AS BOOLEAN)
@@ -166,7 +168,7 @@ SELECT _seq, 'instagram:' || trim(c.id) AS comment_id, 'instagram:' || pid AS po
        coalesce(c.ownerUsername, c.username, c.owner.username) AS author_handle,
        c.owner.id AS author_id, c.text AS text,
        {iso_ts_sql("c.timestamp")} AS posted_at,
-       try_cast(coalesce(c.likesCount, c.like_count) AS BIGINT) AS likes,
+       {count_value_sql("coalesce(c.likesCount, c.like_count)")} AS likes,
        coalesce(lower(coalesce(c.ownerUsername, c.username, c.owner.username)) = owner, false)
          AS is_creator_reply,
        'instagram' AS source

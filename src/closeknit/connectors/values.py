@@ -193,36 +193,61 @@ def _money_rules(text: object) -> tuple[float | None, str | None]:
     return (-value if neg else value), cur
 
 
-_DATE_FORMATS = (
+def _timed(*forms: str) -> tuple[str, ...]:
+    """Each date form alone and with a 24-hour time (a 12-hour one is rewritten to 24 hours
+    first: :func:`ampm_to_24h`)."""
+    return tuple(f + t for f in forms for t in ("", " %H:%M", " %H:%M:%S"))
+
+
+# The day-level formats both parsers read (values.parse_datetime with strptime; the SQL twins,
+# bulk.date_sql and posts_csv's posted_at, with try_strptime over the same list). ISO 8601
+# with a time is read before them (fromisoformat / a TIMESTAMP cast); a 12-hour time
+# ('10:00 PM') is rewritten to 24 hours before them (ampm_to_24h / bulk.ampm_sql).
+DATE_FORMATS = (
     "%Y-%m-%d",
-    "%Y/%m/%d",
+    *_timed("%Y/%m/%d", "%d.%m.%Y", "%d/%m/%Y", "%m/%d/%Y"),  # '16.03.2024 08:00' German Excel
     "%Y%m%d",
-    "%d.%m.%Y",
-    "%d.%m.%Y %H:%M",  # German / Swiss Excel: '16.03.2024 08:00'
-    "%d.%m.%Y %H:%M:%S",
-    "%d/%m/%Y",
-    "%m/%d/%Y",
-    "%d/%m/%Y %H:%M",  # a spreadsheet's date and time (posts_csv._TS reads it too)
-    "%m/%d/%Y %H:%M",
     "%d-%m-%Y",
-    "%b %d, %Y",
-    "%d %b %Y",
-    "%B %d, %Y",
-    "%d %B %Y",
-    "%Y-%m",
-    "%b %Y",
-    "%B %Y",
+    *_timed("%b %d, %Y", "%B %d, %Y", "%d %b %Y", "%d %B %Y"),  # 'Mar 13, 2025', '13 Mar 2025'
+    "%a, %d %b %Y %H:%M:%S GMT",  # RFC 1123 (HTTP dates, RSS): 'Thu, 13 Mar 2025 18:30:00 GMT'
 )
+
+
+def _swap_day_month(fmt: str) -> str:
+    return fmt.replace("%d/%m/%Y", "\0").replace("%m/%d/%Y", "%d/%m/%Y").replace("\0", "%m/%d/%Y")
+
+
 # a column that DateOrder found month-first: '03/04/2025' is March 4 (US)
-_DATE_FORMATS_MONTH_FIRST = tuple(
-    {
-        "%d/%m/%Y": "%m/%d/%Y",
-        "%m/%d/%Y": "%d/%m/%Y",
-        "%d/%m/%Y %H:%M": "%m/%d/%Y %H:%M",
-        "%m/%d/%Y %H:%M": "%d/%m/%Y %H:%M",
-    }.get(f, f)
-    for f in _DATE_FORMATS
+DATE_FORMATS_MONTH_FIRST = tuple(_swap_day_month(f) for f in DATE_FORMATS)
+# a month alone: the Python parser's first day (bulk.month_sql reads it as the last day)
+_MONTH_FORMATS = ("%Y-%m", "%b %Y", "%B %Y")
+
+# a 12-hour time at the end of a date ('03/14/2025 10:00 PM', '2025-03-16 11:45 pm',
+# '3/17/2025 9:05:00 PM', '9:05pm', 'p.m.'); bulk.AMPM_RE is the same pattern for the SQL twin
+AMPM = re.compile(
+    r"^(?P<d>.*[0-9A-Za-z,])(?:\s+|T)(?P<h>[0-9]{1,2}):(?P<mi>[0-9]{2})(?::(?P<s>[0-9]{2}))?"
+    r"\s*(?P<ap>[AaPp])\.?[Mm]\.?$"
 )
+# a cell that ends in an AM/PM marker (a digit or a space before it): read by AMPM or not at all
+AMPM_END = re.compile(r"[0-9\s][AaPp]\.?[Mm]\.?$")
+
+
+def ampm_to_24h(text: str) -> str | None:
+    """A date with a 12-hour time -> the same date with its 24-hour time (``'03/14/2025 10:00
+    PM'`` -> ``'03/14/2025 22:00:00'``); text without an AM/PM marker as it is; None when the
+    marker is there but the time is not a 12-hour one (``'13:00 PM'``), so it is not read as
+    something else (a TIMESTAMP cast read ``'11:45 pm'`` as 11:45, taking ``pm`` for a zone)."""
+    if not AMPM_END.search(text):
+        return text
+    m = AMPM.match(text)
+    if m is None:
+        return None
+    h = int(m["h"])
+    if not 1 <= h <= 12:
+        return None
+    h = h % 12 + (12 if m["ap"] in "Pp" else 0)
+    return f"{m['d']} {h:02d}:{m['mi']}:{m['s'] or '00'}"
+
 
 # 'a/b/yyyy' (a time may follow): the one form whose day/month order a column decides;
 # bulk.SLASH_DATE_RE is the same pattern for the SQL twin
@@ -376,6 +401,10 @@ def parse_datetime(text: object, *, month_first: bool = False) -> _dt.datetime |
     s = str(text).strip()
     if re.fullmatch(r"\d{9,13}(\.\d+)?", s):
         return _epoch(float(s))
+    s24 = ampm_to_24h(s)
+    if s24 is None:
+        raise BadValue(f"not a date: {s[:40]!r} (not a 12-hour time)")
+    orig, s = s, s24
     iso = s.replace(" UTC", "+00:00").replace("Z", "+00:00")
     if re.match(r"^\d{4}-\d{2}-\d{2}[ T]\d", iso):
         iso = re.sub(r" ([+-]\d{2})(\d{2})$", r"\1:\2", iso)  # '... -0500' (Shopify CSV)
@@ -383,12 +412,12 @@ def parse_datetime(text: object, *, month_first: bool = False) -> _dt.datetime |
             return _naive_utc(_dt.datetime.fromisoformat(iso))
         except ValueError:
             pass
-    for fmt in _DATE_FORMATS_MONTH_FIRST if month_first else _DATE_FORMATS:
+    for fmt in (DATE_FORMATS_MONTH_FIRST if month_first else DATE_FORMATS) + _MONTH_FORMATS:
         try:
             return _dt.datetime.strptime(s, fmt)
         except ValueError:
             continue
-    raise BadValue(f"not a date: {s[:40]!r}")
+    raise BadValue(f"not a date: {orig[:40]!r}")
 
 
 def parse_date(text: object, *, month_first: bool = False) -> _dt.date | None:
@@ -427,6 +456,20 @@ def parse_bool(text: object) -> bool | None:
     if s in _FALSE:
         return None if s == "" else False
     raise BadValue(f"not a yes/no value: {s[:40]!r}")
+
+
+# a long number as Excel shows it in a General cell, its digits past the sixth lost
+# ('7.34568E+18', '5.61235E+12', '1E+18'; a decimal comma in some locales): never an id. The
+# sign is required, so no shortcode ('1E12345678') or hexadecimal id matches; SCIENTIFIC_ID_RE
+# is the same pattern for the SQL twins (posts_csv)
+SCIENTIFIC_ID_RE = r"[0-9](?:[.,][0-9]+)?[Ee][+-][0-9]{1,3}"
+SCIENTIFIC_ID = re.compile(SCIENTIFIC_ID_RE)
+
+
+def is_scientific_id(text: object) -> bool:
+    """True for an id cell a spreadsheet wrote in scientific notation (``7.34568E+18``): the
+    real id cannot be read back from it."""
+    return isinstance(text, str) and SCIENTIFIC_ID.fullmatch(text.strip()) is not None
 
 
 def clean_text(text: object) -> str | None:
