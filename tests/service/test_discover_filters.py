@@ -312,6 +312,8 @@ def test_a_brief_is_told_which_of_its_places_match_nobody(st: Store) -> None:
     assert "tiktok" not in platforms and "IE" not in homes and "GB" in homes
     notes = run(st, text="fashion on Instagram and TikTok").notes
     assert "no creator here is on TikTok: that part of the brief matches nobody" in notes
+    # "not YouTube" reads as every other platform: TikTok missing is no news there
+    assert not any("on TikTok" in n for n in run(st, text="fashion, not YouTube").notes)
     res = run(st, text="fashion creators in the UK and Ireland")
     assert res.brief.countries == ["IE", "GB"]
     said = [n for n in res.notes if n.startswith("no creator here is based in")]

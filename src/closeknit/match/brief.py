@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Callable
+from typing import Any, cast
 
 from pydantic import BaseModel, Field
 
@@ -55,11 +56,12 @@ REGION_WORDS: dict[str, list[str]] = {
 }  # fmt: skip
 # a region named only as where a product comes from is no market ("made in Europe")
 # nor a part of it or what is outside it ("Eastern Europe", "outside Europe"): not guessed
-_ORIGIN = (
+_PLACE_ORIGIN = (
     r"(?<!made in )(?<!from )(?<!imported from )(?<!eastern )(?<!western )(?<!northern )"
-    r"(?<!southern )(?<!central )(?<!outside )(?<!outside of )(?<!beyond )(?<!except )"
-    r"(?<!excluding )(?<!not in )"
+    r"(?<!southern )(?<!central )(?<!outside )(?<!outside of )(?<!beyond )"
 )
+# and one the brief leaves out ("except Europe"; a negated place, :func:`_negated`)
+_ORIGIN = _PLACE_ORIGIN + r"(?<!except )(?<!excluding )(?<!not in )"
 # "EU" beside these words is a rule or a size, not a market ("EU sizes", "the EU cosmetics
 # regulation", "EU-compliant")
 _EU_NOT_MARKET = re.compile(
@@ -112,6 +114,59 @@ GENDER_TERMS = _GENDER = {
     "uomini": "M", "homens": "M",
 }  # fmt: skip
 _GENDER_WORDS = {"F": "women", "M": "men"}
+
+
+# "not YouTube", "except the US", "no nano influencers", "but not the UK", "non-US": a filter
+# word the brief negates is not what it asks for. The negators are those of the niche rule
+# (:data:`_NEGATED`) and "other than", "apart from"; between the negator and the word only
+# words that do not change what is negated ("not for women", "excluding the US", "no creators
+# in the UK"), or a list of words of the same kind ("excluding Germany and France"). "not only
+# for women", "no more than 50 posts in the UK" negate nothing a filter reads.
+_NEGATOR = (
+    r"(?:\b(?:not|no|without|excluding|except|avoid|avoiding|other\s+than|apart\s+from)\s+"
+    r"|\bnon[-\s]+)"
+)
+_NEG_FILLER = (
+    r"(?:(?:the|a|an|any|for|in|on|from|of|at|to|based|audiences?|people|users|creators?|"
+    r"influencers?|content|accounts?)\s+)*"
+)
+_LIST_JOIN = r"\s*(?:,|/|&|\bor\b|\band\b|\bnor\b)\s*"
+
+
+def _alternation(words: Any) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: -len(w)))
+
+
+def _negated(text: str, start: int, end: int, items: str = "") -> int | None:
+    """Where the negation of ``text[start:end]`` begins (``"not the "`` of "not the UK"), or
+    None when it is not negated. ``items``: a pattern for the other words of its kind, through
+    which a list carries the negation ("excluding Germany and France"); a list joined by a
+    comma only when the word is not its last ("excluding Germany, France and Italy"; in "no
+    TikTok, Instagram only" Instagram is asked for)."""
+    low = text.lower()
+    lo = max(0, start - 240)
+    before = low[lo:start]
+    chain = rf"(?:(?:{items}){_LIST_JOIN}{_NEG_FILLER})*" if items else ""
+    m = re.search(rf"{_NEGATOR}{_NEG_FILLER}({chain})$", before)
+    if m is None:
+        return None
+    if re.match(r"no\s", m.group(0)) and written_in(text) == "pt":
+        return None  # Portuguese "no" is "in the" ("pele seca no Brasil")
+    if m.group(1) and re.search(rf",\s*{_NEG_FILLER}$", before):
+        if not re.match(_LIST_JOIN, low[end:]):
+            return None
+    return lo + m.start()
+
+
+_PLATFORM_ITEMS = _alternation(PLATFORMS)
+_TIER_ITEMS = rf"(?:{_alternation(TIERS)})(?:[- ]?(?:influencers?|creators?))?"
+_GENDER_ITEMS = _alternation(_GENDER)
+_LANGUAGE_ITEMS = rf"(?:{_alternation(LANGUAGE_WORDS)})(?:[- ]speaking)?"
+# countries, regions, cities and codes: a list of places carries the negation
+_PLACE_ITEMS = _alternation(
+    [*COUNTRY_WORDS, *REGION_WORDS, *CITY_WORDS, *(c.lower() for c in _CAPITAL_CODES), "eu"]
+)
+_NOT_APPLIED = "not applied (no filter leaves {} out)"
 
 
 def _from(word: str, read: str) -> str:
@@ -208,40 +263,125 @@ def bucket_overlap(bucket: str, rng: tuple[int, int]) -> float:
 
 
 _AGE_RE = re.compile(r"\b(?:aged?\s+)?(\d{2})\s*(?:-|–|—|to)\s*(\d{2})\b|\b(\d{2})\s*\+")
-_MONEY_RE = re.compile(
-    r"(?:budget(?:\s+of)?\s*[:=]?\s*)([$£€]?\s*\d[\d,.]*\s*[kK]?)|([$£€]\s*\d[\d,.]*\s*[kK]?)"
+# A budget as briefs write it: "budget 5,000", "budget: 3k", "a budget of up to 3k", "£5k",
+# "3k budget", "3,000 EUR budget", and in simple number words beside the word budget ("budget
+# two thousand dollars", "budget of five grand", "fifteen hundred budget"). A figure before
+# "budget" is one only where it is plainly money (a symbol, a k, a comma, three digits or
+# more): "2 budget hotels" is no budget, nor "budget travel".
+_NUMBER_WORDS = {
+    "a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+    "seventy": 70, "eighty": 80, "ninety": 90,
+}  # fmt: skip
+_SCALE_WORDS = {"hundred": 100, "thousand": 1000, "grand": 1000, "million": 1_000_000}
+_NW = _alternation(_NUMBER_WORDS)
+_SW = _alternation(_SCALE_WORDS)
+# number words with at least one of hundred/thousand/grand/million ("a budget" is none)
+_WORD_AMOUNT = (
+    rf"(?:(?:{_NW})[\s-]+(?:and\s+)?)*(?:{_SW})\b"
+    rf"(?:[\s-]+(?:and\s+)?(?:{_NW}|{_SW})\b)*"
+)
+_FIGURE = r"[$£€]?\s*\d(?:[\d,.]*\d)?(?:\s*(?:k|m|mn|grand|thousand|million)\b)?"
+_BUDGET_FILL = (
+    r"(?:\s*[:=~]|\s+(?:of|is|around|about|approx\.?|approximately|roughly|up\s+to|max|"
+    r"maximum|total|per\s+creator)\b)*\s*"
 )
 # the currency a brief's budget is written in, where it says one: a code after the amount
-# ("5000 EUR") or a symbol that names one currency ("$" does not: US, Canada, Australia...)
-_CURRENCY_AFTER = re.compile(r"\s*([A-Za-z]{3})\b")
-_SYMBOL_CURRENCY = {"€": "EUR", "£": "GBP"}
+# ("5000 EUR") or a symbol that names one currency ("$" does not: US, Canada, Australia...);
+# a currency word ("euros", "quid"; "dollars" is "$")
 _CURRENCY_CODES = frozenset(
     "USD EUR GBP CAD AUD NZD CHF SEK NOK DKK PLN BRL MXN ARS COP CLP INR JPY ZAR".split()
 )
+_CURRENCY_NAMES = {"dollar": "$", "dollars": "$", "bucks": "$", "euro": "EUR", "euros": "EUR",
+                   "pound": "GBP", "pounds": "GBP", "quid": "GBP"}  # fmt: skip
+_CUR = rf"(?:{_alternation([*_CURRENCY_CODES, *_CURRENCY_NAMES])})\b"
+_MONEY_RE = re.compile(
+    rf"\bbudget{_BUDGET_FILL}(?P<before>{_FIGURE})(?P<cur1>\s*{_CUR})?"
+    rf"|(?<![\w.,])(?P<after>{_FIGURE})(?P<cur2>\s*{_CUR})?[\s-]+(?:total\s+|overall\s+)?"
+    rf"budget\b(?![- ]friendly)"
+    rf"|(?P<sym>[$£€]\s*\d[\d,.]*(?:\s*(?:k|m|mn)\b)?)(?P<cur3>\s*{_CUR})?"
+    rf"|\bbudget{_BUDGET_FILL}(?P<wbefore>{_WORD_AMOUNT})(?P<cur4>\s*{_CUR})?"
+    rf"|\b(?P<wafter>{_WORD_AMOUNT})(?P<cur5>\s*{_CUR})?[\s-]+(?:total\s+|overall\s+)?budget\b",
+    re.IGNORECASE,
+)
+# "budget" beside number words that are not read ("a budget of a few thousand"): said
+_BUDGET_UNREAD = re.compile(
+    rf"\bbudget{_BUDGET_FILL}(?:a\s+)?(?:few|several|couple|{_NW}|{_SW}|hundreds|thousands)\b"
+    rf"(?:[\s-]+(?:{_NW}|{_SW}|hundreds|thousands|{_CUR})\b)*"
+    rf"|\b(?:few|several|couple|hundreds|thousands|{_SW})(?:\s+{_CUR})?[\s-]+budget\b",
+    re.IGNORECASE,
+)
+_SYMBOL_CURRENCY = {"€": "EUR", "£": "GBP"}
 # the currencies written with "$": a budget in dollars is no surprise in these workspaces
 DOLLAR_CURRENCIES = frozenset("USD CAD AUD NZD SGD HKD MXN ARS CLP COP".split())
 
 
-def budget_symbol(text: str) -> str | None:
-    """The currency symbol the brief's budget is written with ("$" in "budget $5k"), if any."""
-    m = _MONEY_RE.search(text)
-    if not m:
-        return None
-    written = (m.group(1) or m.group(2)).strip()
-    return written[:1] if written[:1] in "$€£" else None
-
-
-_CURRENCY_WORD = re.compile(rf"\b(?:{'|'.join(sorted(_CURRENCY_CODES))})\b")
+def _words_value(s: str) -> float | None:
+    """'two thousand five hundred' -> 2500, 'five grand' -> 5000, 'fifteen hundred' -> 1500."""
+    total, cur = 0.0, 0.0
+    for w in re.findall(r"[a-z]+", s.lower()):
+        if w in _NUMBER_WORDS:
+            cur += _NUMBER_WORDS[w]
+        elif w == "hundred":
+            cur = (cur or 1) * 100
+        elif w in _SCALE_WORDS:
+            total += (cur or 1) * _SCALE_WORDS[w]
+            cur = 0.0
+    return total + cur or None
 
 
 def _money(s: str) -> float | None:
-    s = s.strip().lstrip("$£€").strip().replace(",", "")
-    mult = 1000.0 if s.lower().endswith("k") else 1.0
-    s = s.rstrip("kK")
+    s = s.strip().lstrip("$£€").strip().replace(",", "").lower()
+    mult = 1.0
+    for suffix, times in (("thousand", 1e3), ("grand", 1e3), ("million", 1e6), ("mn", 1e6),
+                          ("k", 1e3), ("m", 1e6)):  # fmt: skip
+        if s.endswith(suffix):
+            s, mult = s[: -len(suffix)].strip(), times
+            break
     try:
         return float(s) * mult
     except ValueError:
         return None
+
+
+def _budgets(text: str) -> list[tuple[re.Match[str], float, str]]:
+    """Each budget the text writes: its match, its amount and its written currency ('$', '€',
+    'EUR', '' when none), in order."""
+    out: list[tuple[re.Match[str], float, str]] = []
+    for m in _MONEY_RE.finditer(text):
+        kind = next(k for k in ("before", "after", "sym", "wbefore", "wafter") if m.group(k))
+        written = m.group(kind).strip()
+        val = _words_value(written) if kind.startswith("w") else _money(written)
+        # a figure before "budget" only where it is plainly money ("2 budget hotels" is not)
+        plain = re.search(r"[$£€,]|[a-z]$|\d{3}", written, re.IGNORECASE)
+        if val is None or (kind == "after" and not plain):
+            continue
+        cur = next((m.group(g) for g in ("cur1", "cur2", "cur3", "cur4", "cur5") if m.group(g)), "")
+        cur = cur.strip()
+        said = _CURRENCY_NAMES.get(cur.lower(), cur.upper()) if cur else ""
+        out.append((m, val, said or (written[:1] if written[:1] in "$€£" else "")))
+    return out
+
+
+def budget_symbol(text: str) -> str | None:
+    """The currency symbol the brief's budget is written with ("$" in "budget $5k", and in
+    "budget two thousand dollars"), if any."""
+    found = _budgets(text)
+    if not found:
+        return None
+    m, _, said = found[0]
+    written = next(
+        m.group(k) for k in ("before", "after", "sym", "wbefore", "wafter") if m.group(k)
+    )
+    symbol = written.strip()[:1]
+    if symbol in "$€£":
+        return symbol
+    return "$" if said == "$" else None
+
+
+_CURRENCY_WORD = re.compile(rf"\b(?:{'|'.join(sorted(_CURRENCY_CODES))})\b")
 
 
 def _flags(text: str) -> list[str]:
@@ -262,42 +402,64 @@ _NOT_AGE = re.compile(
 )
 
 
-def _age_of(text: str) -> tuple[str | None, str]:
-    """The audience age a brief's text names, and the words it was read from: every range
-    written ('18-24 and 25-34' is 18-34; it kept the first), else a generation or life stage
-    ('Gen Z'), else 'under 25' / 'over 35'. A range written high-low is returned as written
-    (:func:`parse_brief` refuses it)."""
+def _age_of(text: str) -> tuple[str | None, str, str]:
+    """The audience age a brief's text names, the words it was read from, and the words of an
+    age it negates ("not for teens": no age is read from them): every range written ('18-24
+    and 25-34' is 18-34; it kept the first), else a generation or life stage ('Gen Z'), else
+    'under 25' / 'over 35'. A range written high-low is returned as written (:func:`parse_brief`
+    refuses it)."""
     spans: list[tuple[int, int]] = []
+    negated = ""
+
+    def neg(m: re.Match[str]) -> bool:
+        nonlocal negated
+        at = _negated(text, m.start(), m.end())
+        if at is not None and not negated:
+            negated = text[at : m.end()]
+        return at is not None
+
     for m in _AGE_RE.finditer(text):
         if _NOT_AGE.match(text, m.end()):  # "15-30 second reels", "10+ posts"
+            continue
+        if neg(m):
             continue
         if m.group(1):
             lo, hi = int(m.group(1)), int(m.group(2))
             if lo > hi:
-                return f"{m.group(1)}-{m.group(2)}", m.group(0)
+                return f"{m.group(1)}-{m.group(2)}", m.group(0), negated
             spans.append((lo, hi))
         elif int(m.group(3)) >= 13:
             spans.append((int(m.group(3)), 99))
     if spans:
         lo, hi = min(a for a, _ in spans), max(b for _, b in spans)
         age = f"{lo}+" if hi == 99 else f"{lo}-{hi}"
-        return age, (
+        return (
+            age,
             age
             if len(spans) == 1
-            else " and ".join(f"{a}+" if b == 99 else f"{a}-{b}" for a, b in spans)
+            else " and ".join(f"{a}+" if b == 99 else f"{a}-{b}" for a, b in spans),
+            negated,
         )
     low = text.lower()
     for word, age in sorted(AGE_WORDS.items(), key=lambda kv: -len(kv[0])):
-        if re.search(rf"(?<![\w]){re.escape(word)}(?![\w])", low):
-            return age, word
-    w = next((x for x in _UNDER_OVER.finditer(low) if not _NOT_AGE.match(low, x.end())), None)
+        said = [
+            x
+            for x in re.finditer(rf"(?<![\w]){re.escape(word)}(?![\w])", low)
+            if not neg(x)  # every mention is looked at: one negated, another not
+        ]
+        if said:
+            return age, word, negated
+    w = next(
+        (x for x in _UNDER_OVER.finditer(low) if not _NOT_AGE.match(low, x.end()) and not neg(x)),
+        None,
+    )
     if w and int(w.group(2) or w.group(3)) >= 14:
         if w.group(1) in ("under", "below"):
-            return f"13-{int(w.group(2)) - 1}", w.group(0)
+            return f"13-{int(w.group(2)) - 1}", w.group(0), negated
         if w.group(1):
-            return f"{int(w.group(2))}+", w.group(0)
-        return f"{int(w.group(3))}+", w.group(0)
-    return None, ""
+            return f"{int(w.group(2))}+", w.group(0), negated
+        return f"{int(w.group(3))}+", w.group(0), negated
+    return None, "", negated
 
 
 # "not gaming", "no alcohol", "without tech": what the brief does not want; its words are
@@ -332,6 +494,87 @@ def _niche_named(phrase: str) -> str | None:
     return None
 
 
+def _named(text: str, values: tuple[str, ...], fmt: str, items: str) -> tuple[list[str], list[str]]:
+    """The values (platforms, tiers) the text names, and those it negates ("not YouTube",
+    "no nano influencers"): a value every mention of which is negated."""
+    low = text.lower()
+    named: list[str] = []
+    negated: list[str] = []
+    for v in values:
+        ms = list(re.finditer(fmt.format(v), low))
+        if ms:
+            neg = all(_negated(text, m.start(), m.end(), items) is not None for m in ms)
+            (negated if neg else named).append(v)
+    return named, negated
+
+
+def _read_set(
+    found: dict[str, Any],
+    parsed: list[str],
+    key: str,
+    every: tuple[str, ...],
+    named: list[str],
+    negated: list[str],
+    show: Callable[[str], str],
+) -> None:
+    """Platforms or tiers as read: those named, less those negated; a negated one alone is
+    every other one ("not YouTube": Instagram and TikTok), said so ("platforms Instagram,
+    TikTok (not YouTube)")."""
+    if negated:
+        keep = [v for v in (named or every) if v not in negated]
+        nots = ", ".join(show(v) for v in negated)
+        if keep:
+            found[key] = keep
+            parsed.append(f"{key} {', '.join(show(v) for v in keep)} (not {nots})")
+        else:
+            parsed.append(f"{key}: not {nots} leaves none; not applied")
+    elif named:
+        found[key] = named
+        parsed.append(f"{key} " + ", ".join(show(v) for v in named))
+
+
+# what the text's reading of each filter is said as (the start of its lines in
+# ``Brief.parsed``), and the filter's name
+_SAID_AS = {
+    "countries": ("countr", "countries"), "languages": ("language", "languages"),
+    "audience_age": ("audience age", "audience age"),
+    "audience_gender": ("audience gender", "audience gender"),
+    "platforms": ("platforms", "platforms"), "tiers": ("tiers", "tiers"),
+    "budget": ("budget", "budget"),
+}  # fmt: skip
+
+
+def _shown(key: str, v: Any) -> str:
+    if key == "budget":
+        return figures.money(v)
+    if key == "audience_gender":
+        return _GENDER_WORDS.get(str(v).upper(), str(v))
+    if key == "platforms":
+        return ", ".join(figures.PLATFORM_NAMES.get(p, p) for p in v)
+    return ", ".join(v) if isinstance(v, list) else str(v)
+
+
+def _same(key: str, a: Any, b: Any) -> bool:
+    if isinstance(a, list) and isinstance(b, list):
+        return {str(x).lower() for x in a} == {str(x).lower() for x in b}
+    if key == "budget" and a is not None and b is not None:
+        return float(a) == float(b)
+    return str(a).lower() == str(b).lower() if a is not None else False
+
+
+def _replaced(parsed: list[str], read: dict[str, Any], filters: dict[str, Any]) -> list[str]:
+    """What the text says, with each reading an explicit filter replaced said so ('country DE
+    (from "germany"), replaced by the given countries FR'): the explicit filter wins, and the
+    reading must not read as if it ran."""
+    for key, (start, name) in _SAID_AS.items():
+        v = filters.get(key)
+        if v in (None, [], "") or _same(key, read.get(key), v):
+            continue
+        said = f", replaced by the given {name} {_shown(key, v)}"
+        parsed = [p + said if p.startswith(start) else p for p in parsed]
+    return parsed
+
+
 def parse_brief(text: str, **filters: Any) -> Brief:
     """A Brief from free text; explicit ``filters`` win over hints read from the text.
 
@@ -345,20 +588,45 @@ def parse_brief(text: str, **filters: Any) -> Brief:
     either would run another search than the one asked for. An explicit ``audience_age`` wins
     over the text, so the text's pair is then not read.
     """
+    pad = f" {text} "  # positions as in ``low``
     low = f" {text.lower()} "
+
+    def blank(pat: str, s: str) -> str:
+        # a word read is blanked out, keeping every other word where it was in ``pad``
+        return re.sub(pat, lambda m: " " * len(m.group(0)), s)
+
+    def neg_of(ms: list[re.Match[str]], s: str, items: str) -> tuple[int, int] | None:
+        # where the words negating a filter word begin and end, where every mention of it
+        # is negated
+        ats = [_negated(s, m.start(), m.end(), items) for m in ms]
+        if not ats or any(a is None for a in ats):
+            return None
+        return cast(int, ats[0]), ms[0].end()
+
     # "Spanish-speaking" names a language, not a country
-    low = re.sub(r"\b[a-z]+[- ]speaking\b", " ", low)
+    low = blank(r"\b[a-z]+[- ]speaking\b", low)
     parsed: list[str] = []
     found: dict[str, Any] = {}
     countries: list[str] = []
+    # each place read: its countries and how to say it ("countries {} (from "europe")"); and
+    # each place negated ("not the UK"): its countries and the words
+    reads: list[tuple[list[str], str]] = []
+    negs: list[tuple[list[str], int, int]] = []  # in ``pad``
+    unread: list[str] = []  # what no filter can say ("not in London")
     for word, isos in sorted(REGION_WORDS.items(), key=lambda kv: -len(kv[0])):
-        pat = rf"{_ORIGIN}(?<![\w.]){re.escape(word)}(?![\w])"
+        w = rf"(?<![\w.]){re.escape(word)}(?![\w])"
+        for m in re.finditer(rf"{_PLACE_ORIGIN}{w}", low):
+            at = _negated(pad, m.start(), m.end(), _PLACE_ITEMS)
+            if at is not None:  # "except Europe", "not in the EU": no market
+                negs.append((isos, at, m.end()))
+                low = low[: m.start()] + " " * (m.end() - m.start()) + low[m.end() :]
+        pat = rf"{_ORIGIN}{w}"
         if re.search(pat, low):
             new = [c for c in isos if c not in countries]
             countries += new
-            low = re.sub(pat, " ", low)
+            low = blank(pat, low)
             if new:
-                parsed.append(f'countries {", ".join(new)} (from "{word}")')
+                reads.append((new, f'countries {{}} (from "{word}")'))
     for word, iso in sorted(CITY_WORDS.items(), key=lambda kv: -len(kv[0])):
         w = re.escape(word)
         # where the audience is placed ("in London", "Paris-based", "based in Lyon"), not a
@@ -367,63 +635,125 @@ def parse_brief(text: str, **filters: Any) -> Brief:
             rf"(?<!made )(?<!fly )(?<!travel )\b(?:in|across|around|near)\s+(?:the\s+)?"
             rf"(?:greater\s+)?{w}(?![\w])|(?<![\w.]){w}[- ]based\b"
         )
-        if re.search(placed, low):
-            low = re.sub(rf"(?<![\w.]){w}(?![\w])", " ", low)
-            if iso not in countries:
+        ms = list(re.finditer(placed, low))
+        if ms:
+            low = blank(rf"(?<![\w.]){w}(?![\w])", low)
+            said = neg_of(ms, pad, _PLACE_ITEMS)
+            if said:  # "not in London": its country is not what is left out
+                words = pad[said[0] : said[1]].strip()
+                unread.append(f'countries: "{words}" {_NOT_APPLIED.format("a city")}')
+            elif iso not in countries:
                 countries.append(iso)
-                parsed.append(
-                    f'country {iso} (from "{word}": audiences are known by country, not city)'
-                )
+                reads.append(
+                    ([iso], f'country {{}} (from "{word}": audiences are known by country, '
+                     "not city)")
+                )  # fmt: skip
     for word, iso in sorted(COUNTRY_WORDS.items(), key=lambda kv: -len(kv[0])):
         pat = rf"(?<![\w.]){re.escape(word)}(?![\w])"
-        if re.search(pat, low) and iso not in countries:
-            # "us" is also a pronoun: only "US" in capitals or "in/for the us" counts
-            if word == "us" and not (
-                re.search(r"\bUS\b", text) or re.search(r"\b(in|for|across) the us\b", low)
-            ):
-                continue
+        ms = list(re.finditer(pat, low))
+        if not ms:
+            continue
+        # "us" is also a pronoun: only "US" in capitals or "in/for the us" counts
+        if word == "us" and not (
+            re.search(r"\bUS\b", text) or re.search(r"\b(in|for|across) the us\b", low)
+        ):
+            continue
+        said = neg_of(ms, pad, _PLACE_ITEMS)
+        if said:
+            negs.append(([iso], *said))
+            low = blank(pat, low)
+        elif iso not in countries:
             countries.append(iso)
-            low = re.sub(pat, " ", low)
-            parsed.append(f"country {iso}{_from(word, iso)}")
+            low = blank(pat, low)
+            reads.append(([iso], f"country {{}}{_from(word, iso)}"))
+    for m in re.finditer(r"\bEU\b", text):
+        at = _negated(text, m.start(), m.end(), _PLACE_ITEMS)
+        near = text[max(0, m.start() - 30) : m.end() + 30]
+        if at is not None and not _EU_NOT_MARKET.search(near):
+            negs.append((list(_EU), at + 1, m.end() + 1))
     eu = re.search(r"(?:\b(?:in|for|across|to|and|or|the)\s+|[,/(]\s*)EU\b", text)
-    if eu and not _EU_NOT_MARKET.search(text[max(0, eu.start() - 30) : eu.end() + 30]):
+    if (
+        eu
+        and not _EU_NOT_MARKET.search(text[max(0, eu.start() - 30) : eu.end() + 30])
+        and _negated(text, eu.end() - 2, eu.end(), _PLACE_ITEMS) is None
+    ):
         new = [c for c in _EU if c not in countries]
         countries += new
         if new:
-            parsed.append(f'countries {", ".join(new)} (from "EU")')
+            reads.append((new, 'countries {} (from "EU")'))
     for code in _CAPITAL_CODES:
         # in a list of markets only ("in ES and PT", "UK, DE"): "iPhone SE", "MX Master",
         # "DE&I" and "a certified PT" are no countries
-        listed = (
-            rf"(?:\b(?:in|for|across|to|and|or)\s+|[,/(]\s*){code}"
-            rf"(?=\s*(?:$|[,./);]|\band\b|\bor\b))"
-        )
-        if re.search(listed, text) and code not in countries:
+        tail = r"(?=\s*(?:$|[,./);]|\band\b|\bor\b))"
+        listed = rf"(?:\b(?:in|for|across|to|and|or)\s+|[,/(]\s*){code}{tail}"
+        ms = list(re.finditer(rf"\b{code}{tail}", text))
+        said = neg_of(ms, text, _PLACE_ITEMS)
+        if said:  # "except ES and PT"
+            negs.append(([code], said[0] + 1, said[1] + 1))
+        elif (
+            any(_negated(text, m.end() - 2, m.end(), _PLACE_ITEMS) is None
+                for m in re.finditer(listed, text))
+            and code not in countries
+        ):  # fmt: skip
             countries.append(code)
-            parsed.append(f"country {code}")
+            reads.append(([code], "country {}"))
     for code in _flags(text):
         if code not in countries:
             countries.append(code)
-            parsed.append(f"country {code} (from its flag)")
-    if countries:
-        found["countries"] = countries
+            reads.append(([code], "country {} (from its flag)"))
+    # a negated place is left out of the places the brief names ("Europe but not the UK");
+    # where it names none, no filter can leave a country out, and the brief says so
+    gone = {c for isos, _, _ in negs for c in isos}
+    kept = [c for c in countries if c not in gone]
+    for isos, how in reads:
+        if [c for c in isos if c not in gone]:
+            parsed.append(how.format(", ".join(c for c in isos if c not in gone)))
+    # one negation of a list ("excluding Germany, France and Italy") is said once
+    lists: dict[int, tuple[list[str], int]] = {}
+    for isos, at, stop in negs:
+        had, last = lists.get(at, ([], stop))
+        lists[at] = ([*had, *(c for c in isos if c not in had)], max(last, stop))
+    for at, (isos, stop) in sorted(lists.items()):
+        words = pad[at:stop].strip()
+        if kept:
+            parsed.append(f'countries without {", ".join(isos)} (from "{words}")')
+        else:
+            parsed.append(f'countries: "{words}" {_NOT_APPLIED.format("a country")}')
+    parsed += unread
+    if kept:
+        found["countries"] = kept
     langs = []
     for word, code in LANGUAGE_WORDS.items():
-        if re.search(rf"\b{word}[- ]speaking\b|\bin {word}\b", text.lower()):
+        ms = list(re.finditer(rf"\b{word}[- ]speaking\b|\bin {word}\b", text.lower()))
+        said = neg_of(ms, text, _LANGUAGE_ITEMS)
+        if said:  # "not in Spanish", "non-Spanish-speaking"
+            words = text[said[0] : said[1]]
+            parsed.append(f'languages: "{words}" {_NOT_APPLIED.format("a language")}')
+        elif ms:
             langs.append(code)
             parsed.append(f"language {code}{_from(word, code)}")
     if langs:
         found["languages"] = langs
-    age, age_from = _age_of(text)
+    age, age_from, age_not = _age_of(text)
     if age:
         found["audience_age"] = age
         parsed.append(f"audience age {age}{_from(age_from, age)}")
-    for w in re.findall(r"[a-z]+", text.lower()):
+    elif age_not:  # "not for teens"
+        parsed.append(f'audience age: "{age_not}" {_NOT_APPLIED.format("an age")}')
+    gender_not = ""
+    for g in re.finditer(r"[a-z]+", text.lower()):
+        w = g.group(0)
         if w in _GENDER:
+            at = _negated(text, g.start(), g.end(), _GENDER_ITEMS)
+            if at is not None:  # "not for women" asks for no gender
+                gender_not = gender_not or text[at : g.end()]
+                continue
             found["audience_gender"] = _GENDER[w]
             who = _GENDER_WORDS[_GENDER[w]]
             parsed.append(f"audience gender {who}{_from(w, who)}")
             break
+    if gender_not and "audience_gender" not in found:
+        parsed.append(f'audience gender: "{gender_not}" {_NOT_APPLIED.format("a gender")}')
     avoid: list[str] = []
     for m in _NEGATED.finditer(text):
         niche = _niche_named(m.group(1))
@@ -437,31 +767,38 @@ def parse_brief(text: str, **filters: Any) -> Brief:
             parsed.append(f'leaves out {niche.replace("_", " ")} creators (from "{m.group(0)}")')
     if avoid:
         found["avoid_niches"] = avoid
-    plats = [p for p in PLATFORMS if re.search(rf"\b{p}\b", text.lower())]
-    if plats:
-        found["platforms"] = plats
-        parsed.append("platforms " + ", ".join(figures.PLATFORM_NAMES.get(p, p) for p in plats))
-    tiers = [t for t in TIERS if re.search(rf"\b{t}[- ]?(influencers?|creators?)?\b", text.lower())]
-    if tiers:
-        found["tiers"] = tiers
-        parsed.append("tiers " + ", ".join(tiers))
-    mm = _MONEY_RE.search(text)
-    if mm:
-        val = _money(mm.group(1) or mm.group(2))
-        if val:
-            found["budget"] = val
-            written = (mm.group(1) or mm.group(2)).strip()
-            cur = _SYMBOL_CURRENCY.get(written[:1])
-            after = _CURRENCY_AFTER.match(text, mm.end())
-            if after and after.group(1).upper() in _CURRENCY_CODES:
-                cur = after.group(1).upper()
-            if cur:
-                found["budget_currency"] = cur
-            parsed.append(f"budget {figures.money(val)}" + (f" ({cur})" if cur else ""))
+    plats, plats_not = _named(text, PLATFORMS, r"\b{}\b", _PLATFORM_ITEMS)
+    names = figures.PLATFORM_NAMES
+    _read_set(found, parsed, "platforms", PLATFORMS, plats, plats_not, lambda p: names.get(p, p))
+    tiers, tiers_not = _named(text, TIERS, r"\b{}[- ]?(influencers?|creators?)?\b", _TIER_ITEMS)
+    _read_set(found, parsed, "tiers", TIERS, tiers, tiers_not, str)
+    read = _budgets(text)
+    if read and read[0][1]:  # the first amount written ("$0 spent" is no budget)
+        _, val, written = read[0]
+        found["budget"] = val
+        cur = _SYMBOL_CURRENCY.get(written) or (written if written in _CURRENCY_CODES else None)
+        if cur:
+            found["budget_currency"] = cur
+        parsed.append(f"budget {figures.money(val)}" + (f" ({cur})" if cur else ""))
+    elif not read:
+        unread_budget = _BUDGET_UNREAD.search(text)
+        if unread_budget:  # "a budget of a few thousand": said, not guessed
+            parsed.append(
+                f'budget: "{unread_budget.group(0).strip()}" not read (write it in figures: '
+                '"budget 3,000", "3k budget")'
+            )
     text_age = found.get("audience_age")
+    text_found = dict(found)
     for k, v in filters.items():
         if v not in (None, [], ""):
             found[k] = v
+    parsed = _replaced(parsed, text_found, filters)
+    if (
+        "budget" in filters
+        and filters["budget"] not in (None, "")
+        and (text_found.get("budget") != filters["budget"])
+    ):
+        found.pop("budget_currency", None)  # the text's currency is not the given budget's
     why = high_low_age(text_age) if text_age and not filters.get("audience_age") else None
     if why:
         raise ValidationError(f"audience_age: the brief text's {why}", field="audience_age")
@@ -501,7 +838,9 @@ def written_in(text: str) -> str | None:
 
 def content_text(brief: Brief) -> str:
     """The brief's text with parsed budget/age hints removed (they carry no topic)."""
-    t = _MONEY_RE.sub(" ", brief.text)
+    t = brief.text
+    for m, _, _ in reversed(_budgets(t)):
+        t = f"{t[: m.start()]} {t[m.end() :]}"
     t = _CURRENCY_WORD.sub(" ", t)  # "budget 5000 EUR"
     t = _AGE_RE.sub(" ", t)
     t = _UNDER_OVER.sub(" ", t)

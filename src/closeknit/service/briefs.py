@@ -263,7 +263,8 @@ class BriefIn(In):
         if not self.ignore:
             return b
         drop = set(self.ignore)
-        words = {"countries": "country", "languages": "language", "audience_age": "audience age",
+        # "countr": "country GB" and "countries DE, AT, CH (from "dach")" alike
+        words = {"countries": "countr", "languages": "language", "audience_age": "audience age",
                  "audience_gender": "audience gender", "platforms": "platforms", "tiers": "tiers",
                  "budget": "budget"}  # fmt: skip
         cleared: dict[str, Any] = {

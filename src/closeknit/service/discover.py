@@ -10,6 +10,7 @@ scores 0-100, money in the workspace currency. Each result says in one line why 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any, Literal
 
 import numpy as np
@@ -150,14 +151,20 @@ def restrict(
     return brief.model_copy(update={"exclude": [*brief.exclude, *ruled_out]}), counts
 
 
-def unmatched_places(t: CandidateTable, brief: Brief) -> str | None:
+def unmatched_places(
+    t: CandidateTable, brief: Brief, given_platforms: list[str] | None = None
+) -> str | None:
     """A note naming the brief's countries no creator of the workspace is based in nor has a
     measured audience in, and its platforms no creator is on when it names others too: those
     parts match nobody ("UK & Ireland" in a workspace without Ireland read as the UK alone,
     silently). A brief naming only absent platforms already gets an empty result that says
-    so."""
+    so. A platform counts as asked for when the brief's text names it or the caller gave it:
+    "not YouTube" reads as every other platform, and one of those missing is no news."""
     said: list[str] = []
-    plats = [p for p in brief.platforms if p not in set(t.platform.tolist())]
+    asked = set(given_platforms or []) | {
+        p for p in brief.platforms if re.search(rf"\b{re.escape(p)}\b", brief.text.lower())
+    }
+    plats = [p for p in brief.platforms if p in asked and p not in set(t.platform.tolist())]
     if plats and len(plats) < len(brief.platforms):
         said.append(
             "no creator here is on " + " or ".join(figures.PLATFORM_NAMES.get(p, p) for p in plats)
@@ -555,7 +562,7 @@ def discover(store: Store, workspace: str, req: DiscoverIn) -> DiscoverOut:
     for said in (
         currency_note(brief, currency(store, workspace)),
         language_note(brief),
-        unmatched_places(get_table(store, workspace), brief),
+        unmatched_places(get_table(store, workspace), brief, req.platforms),
         fit_note(d["results"]),
     ):
         if said:
