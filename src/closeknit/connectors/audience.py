@@ -15,7 +15,9 @@
   fractions or percentages ("23.5%" or 23.5 on a 0-100 scale); each lands as a fraction. The
   scale is one creator's one dimension's, not each row's: a breakdown with any share over 1
   (or written with %) is in percent throughout, so Mexico's 1 and Iceland's 0.8 beside the
-  US's 45.2 are 1% and 0.8%, not 100% and 80%.
+  US's 45.2 are 1% and 0.8%, not 100% and 80%. Two rows naming one bucket once normalized
+  (``Female`` and ``Women``, ``Germany`` and ``DE``) are one row, the later line's share kept,
+  and a bare share at most 1 among '%' ones is read in percent points: both with a warning.
 
 Both run set-based through :mod:`closeknit.connectors.bulk`.
 """
@@ -28,8 +30,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from closeknit.connectors.audience_cells import (
-    DEFAULT_AVATAR,
+    DEFAULT_AVATARS,
     X_DEFAULT_AVATAR,
+    is_tick,
     link_flag,
     opened,
     read_flag,
@@ -53,7 +56,7 @@ from closeknit.connectors.identity import (
     ref_platform_sql,
 )
 from closeknit.connectors.instagram import bool_check, count_check
-from closeknit.connectors.landing import ImportResult, Rejected
+from closeknit.connectors.landing import ImportResult, Rejected, add_warning
 from closeknit.connectors.values import BadValue, parse_count, parse_number
 from closeknit.errors import ValidationError
 from closeknit.figures import count
@@ -127,11 +130,12 @@ def _count_sql(field: str) -> str:
 def _pic_sql() -> str:
     urls = _first(_PIC_URLS)
     no_pic = " , ".join(f"NOT try_cast({_P}.{k} AS BOOLEAN)" for k in _NO_PIC)
+    defaults = "".join(
+        f"AND NOT contains({urls}, '{a}') " for a in (*DEFAULT_AVATARS, X_DEFAULT_AVATAR)
+    )
     return (
         f"coalesce(try_cast({_P}.has_profile_pic AS BOOLEAN), {no_pic}, "
-        f"CASE WHEN {urls} IS NOT NULL THEN trim({urls}) <> '' "
-        f"AND NOT contains({urls}, '{DEFAULT_AVATAR}') "
-        f"AND NOT contains({urls}, '{X_DEFAULT_AVATAR}') END)"
+        f"CASE WHEN {urls} IS NOT NULL THEN trim({urls}) <> '' {defaults}END)"
     )
 
 
@@ -246,13 +250,23 @@ _GENDER = (
 _DEMO_CREATOR = creator_columns()
 _CREATOR_ID = _DEMO_CREATOR.creator_id
 
+_BUCKET = (
+    f"CASE WHEN {_DIM} = 'country' THEN coalesce({country_sql('r.bucket')}, upper(trim(r.bucket))) "
+    f"WHEN {_DIM} = 'gender' THEN {_GENDER} ELSE trim(r.bucket) END"
+)
+# one creator's one breakdown is in percent throughout when any share is over 1 or has a '%'
+_PERCENT = (
+    f"bool_or(contains(r.share, '%') OR {_SHARE} > 1) OVER (PARTITION BY {_CREATOR_ID}, {_DIM})"
+)
+_DEMO_STRUCTURE = (
+    '{"platform":"VARCHAR","handle":"VARCHAR","creator_id":"VARCHAR","dimension":"VARCHAR",'
+    '"bucket":"VARCHAR","share":"VARCHAR"}'
+)
+
 DEMO_SPEC = JsonSpec(
     source="demographics",
     kind="demographic",
-    structure=(
-        '{"platform":"VARCHAR","handle":"VARCHAR","creator_id":"VARCHAR","dimension":"VARCHAR",'
-        '"bucket":"VARCHAR","share":"VARCHAR"}'
-    ),
+    structure=_DEMO_STRUCTURE,
     derive=_DEMO_CREATOR.derive,
     checks=(
         *_DEMO_CREATOR.checks,
@@ -272,13 +286,8 @@ DEMO_SPEC = JsonSpec(
             SELECT _seq,
                    {_CREATOR_ID} AS creator_id,
                    {_DIM} AS dimension,
-                   CASE WHEN {_DIM} = 'country'
-                        THEN coalesce({country_sql("r.bucket")}, upper(trim(r.bucket)))
-                        WHEN {_DIM} = 'gender' THEN {_GENDER}
-                        ELSE trim(r.bucket) END AS bucket,
-                   CASE WHEN bool_or(contains(r.share, '%') OR {_SHARE} > 1)
-                             OVER (PARTITION BY {_CREATOR_ID}, {_DIM})
-                        THEN {_SHARE} / 100 ELSE {_SHARE} END AS share,
+                   {_BUCKET} AS bucket,
+                   CASE WHEN {_PERCENT} THEN {_SHARE} / 100 ELSE {_SHARE} END AS share,
                    'import' AS source
             FROM _bk_ok
             """,
@@ -305,7 +314,7 @@ def import_demographics(
     on_progress: Callable[[int], None] | None = None,
     encoding: str | None = None,
 ) -> ImportResult:
-    return load_csv(
+    res = load_csv(
         store,
         workspace,
         path,
@@ -314,6 +323,94 @@ def import_demographics(
         on_progress=on_progress,
         encoding=encoding,
     )
+    _demographics_warnings(store, workspace, res)
+    return res
+
+
+@dataclass(frozen=True)
+class _DemoRow:
+    """One loaded demographics row as :func:`_demographics_warnings` reads it back."""
+
+    line: int
+    label: str  # the bucket as written
+    cell: str  # the share as written
+    share: float  # as stored (a fraction)
+
+
+def _pct(share: float) -> str:
+    return f"{100 * share:.4g}%"
+
+
+def _demographics_warnings(store: Store, workspace: str, res: ImportResult) -> None:
+    """Warnings (rows kept) about the rows a demographics file loaded, read back from its raw
+    records with the import's own rules:
+
+    * rows naming one bucket of one creator's breakdown once normalized (``Female`` and
+      ``Women`` are F, ``Germany`` and ``DE`` are DE) are one row: the later line's share is
+      kept, and the warning names the lines, their labels and shares (it was silent);
+    * a bare number at most 1 in a breakdown whose other cells carry '%' is read in the
+      breakdown's unit, percent points (``0.08`` beside ``45%`` is 0.08%), as the vendor
+      import reads an engagement rate so (``vendor_csv._rate_doubts``), and said so."""
+    if not res.batch_id or not res.rows.get("audience_demographics"):
+        return
+    derive = "struct_pack(" + ", ".join(f'"{n}" := {e}' for n, e in _DEMO_CREATOR.derive) + ")"
+    rows = store.query(
+        f"""WITH p AS (SELECT line, from_json(payload, '{_DEMO_STRUCTURE}') AS r
+                       FROM raw_records WHERE workspace_id = ? AND batch_id = ?
+                         AND kind = 'demographic' AND line IS NOT NULL),
+                 q AS (SELECT line, r, {derive} AS d FROM p)
+            SELECT line, {_CREATOR_ID} AS creator_id, {_DIM} AS dimension, {_BUCKET} AS bucket,
+                   trim(r.bucket) AS label, trim(r.share) AS cell,
+                   CASE WHEN {_PERCENT} THEN {_SHARE} / 100 ELSE {_SHARE} END AS share
+            FROM q ORDER BY line""",
+        [workspace, res.batch_id],
+    )
+    found: list[tuple[int, str, str]] = []  # (line, field, reason)
+    by_bucket: dict[tuple[str, str, str], list[_DemoRow]] = {}
+    by_dim: dict[tuple[str, str], list[_DemoRow]] = {}
+    for r in rows:
+        if r["creator_id"] is None or r["bucket"] is None or r["share"] is None:
+            continue
+        row = _DemoRow(int(r["line"]), str(r["label"]), str(r["cell"]), float(r["share"]))
+        by_bucket.setdefault((r["creator_id"], r["dimension"], r["bucket"]), []).append(row)
+        by_dim.setdefault((r["creator_id"], r["dimension"]), []).append(row)
+    for (cid, dim, bucket), same in by_bucket.items():
+        if len(same) < 2:
+            continue
+        said = ", ".join(f"line {x.line}: {x.label!r} {_pct(x.share)}" for x in same[:5])
+        last = same[-1]
+        found.append(
+            (
+                last.line,
+                "bucket",
+                f"{cid}'s {dim} bucket {bucket} is given on {len(same)} lines ({said}): one "
+                f"share is kept, the later line's: {_pct(last.share)} (line {last.line})",
+            )
+        )
+        res.n_merged += len(same) - 1
+    for (cid, dim), cells in by_dim.items():
+        if not any("%" in x.cell for x in cells):
+            continue
+        # a bare number over 1 is percent points either way (12 is 12%): nothing to doubt
+        bare = [x for x in cells if "%" not in x.cell and x.share <= 0.01]
+        if not bare:
+            continue
+        shown = ", ".join(f"line {x.line}: {x.cell!r}" for x in bare[:5])
+        v = bare[0].cell
+        found.append(
+            (
+                bare[0].line,
+                "share",
+                f"share holds cells with and without '%' in {cid}'s {dim} breakdown: those "
+                f"without ({shown}) are read in the breakdown's unit, percent points ({v} = "
+                f"{v}%); write {_pct(bare[0].share * 100)} if a fraction was meant",
+            )
+        )
+    if not found:
+        return
+    with store.transaction(bulk=True) as tx:
+        for line, fld, reason in sorted(found):
+            add_warning(tx, workspace, res, line=line, field=fld, reason=reason)
 
 
 def import_audience(
@@ -480,8 +577,11 @@ PROFILE_SYNONYMS: dict[str, tuple[str, ...]] = {
     "has_profile_pic": (
         "has_profile_pic",
         "profile_pic",
+        "has_profile_picture",
+        "has_profile_photo",
         "has_pic",
         "has_avatar",
+        "pic",  # a hand-made sheet's yes/no (Purba's 0/1 too)
         "user_has_profil_pic",  # InstaFake's spelling
         "user_has_profile_pic",
     ),
@@ -529,7 +629,15 @@ PROFILE_SYNONYMS: dict[str, tuple[str, ...]] = {
     ),  # fmt: skip
     "is_verified": ("is_verified", "verified"),
     "has_external_url": ("has_external_url", "has_url", "has_link"),
-    "external_url": ("external_url", "website", "url", "link"),
+    "external_url": (
+        "external_url",
+        "website",
+        "website_url",
+        "url",
+        "link",
+        "link_in_bio",
+        "bio_link",
+    ),
     "bio_length": (
         "bio_length",
         "biography_length",
@@ -544,13 +652,13 @@ PROFILE_SYNONYMS: dict[str, tuple[str, ...]] = {
     "name_equals_username": ("name==username", "name_equals_username"),
 }
 # Purba et al.'s short names, read only beside its ``flw`` and ``flg`` (elsewhere ``pos`` or
-# ``pic`` may be anything); ``pic`` and ``lin`` are 0/1 flags, read as a URL column reads them
+# ``lin`` may be anything); ``lin`` is a 0/1 flag, read as a URL column reads it (its ``pic``,
+# 0/1, is the picture flag's synonym everywhere)
 _LAYOUTS: tuple[tuple[frozenset[str], dict[str, tuple[str, ...]]], ...] = (
     (
         frozenset({"flw", "flg"}),
         {
             "posts_count": ("pos",),
-            "profile_pic_url": ("pic",),
             "external_url": ("lin",),
             "bio_length": ("bl",),
         },
@@ -566,6 +674,9 @@ _COUNTS = ("followers", "following", "posts_count")
 _FEATURE_COUNTS = ("bio_length", "username_length", "username_digits", "fullname_words")
 _FEATURE_RATIOS = ("username_digit_ratio", "fullname_digit_ratio")
 _FLAGS = ("has_profile_pic", "is_private", "is_verified", "has_external_url")
+#: yes/no fields whose column may be a spreadsheet's tick column ("x" for yes, blank for no)
+_TICKABLE = (*_FLAGS, "name_equals_username", *_INVERTED)
+NO_HANDLE = "no handle: the account cannot be counted once, nor kept"
 
 
 @dataclass
@@ -585,6 +696,22 @@ class ProfileFile:
     notes: list[Rejected] = field(default_factory=list)
     #: rows dropped because their handle came earlier in the file (each account counted once)
     n_duplicates: int = 0
+
+
+def handle_column(pf: ProfileFile) -> str:
+    """The export's handle column for a creator's sample (``import audience --creator``); a
+    file without one is refused (ValidationError naming the columns it has): a sample keeps one
+    row per account, known by its handle. ``audience score`` reads such a file (the labelled
+    datasets publish no handles)."""
+    col = next((c for c, f in pf.columns_used.items() if f == "handle"), None)
+    if col is not None:
+        return col
+    raise ValidationError(
+        f"{pf.path}: no handle column (columns found: {', '.join(pf.columns_found)}); each "
+        "account is known by its handle, to count it once and to keep it in a creator's sample "
+        "(name the column in the column map: COLUMN=handle)",
+        path=pf.path,
+    )
 
 
 def _count_of(v: object) -> object:
@@ -737,12 +864,22 @@ class _Reader:
         self.seen: dict[str, int] = {}  # handle (case-folded) -> line of its first row
         self.n_duplicates = 0
         self.handle_col = next((c for c, f in cols.items() if f == "handle"), None)
+        self.tick_cols = [c for c, f in cols.items() if f in _TICKABLE]
+        self.ticks: dict[str, int] = {}  # yes/no column -> cells holding a tick mark
+        self.blank_at: dict[str, list[int]] = {}  # yes/no column -> kept rows with a blank cell
 
     def add(self, raw: dict[str, object], line: int, text: str) -> None:
         for c in self.cols:
             v = raw.get(c)
             if v is not None and (not isinstance(v, str) or v.strip()):
                 self.filled[c] = self.filled.get(c, 0) + 1
+        blanks = []
+        for c in self.tick_cols:
+            v = raw.get(c)
+            if is_tick(v):
+                self.ticks[c] = self.ticks.get(c, 0) + 1
+            elif isinstance(v, str) and not v.strip():
+                blanks.append(c)
         noted = len(self.notes)
         try:
             row = self._row(raw, line, text)
@@ -750,7 +887,11 @@ class _Reader:
             self.unnote(noted)
             self.rejected.append(Rejected(str(e), self.name, line, _field(e), text[:2000]))
             return
+        n = len(self.rows)
         self.keep(row, line, text, noted)
+        if len(self.rows) > n:
+            for c in blanks:
+                self.blank_at.setdefault(c, []).append(n)
 
     def unnote(self, noted: int) -> None:
         """Take back the notes of a row that is rejected after all (it is not used)."""
@@ -761,6 +902,12 @@ class _Reader:
 
     def keep(self, row: dict[str, object], line: int, text: str, noted: int) -> None:
         h = row.get("handle")
+        if self.handle_col is not None and not h:
+            # not counted: `import audience` cannot keep it, so the score does not count it
+            # either (the same export gives the same shares both ways)
+            self.unnote(noted)
+            self.rejected.append(Rejected(NO_HANDLE, self.name, line, self.handle_col, text[:2000]))
+            return
         if isinstance(h, str):
             k = h.casefold()
             if k in self.seen:
@@ -845,6 +992,7 @@ class _Reader:
         leaves ``imgUrl``, ``bio`` and ``website`` empty), so its field is unknown, not "no
         picture", "no bio" or "no link" on every account, which reads as fakes; a column of
         profile links says nothing of an external link."""
+        self._ticked()
         drop = {
             c: f
             for c, f in self.cols.items()
@@ -860,6 +1008,19 @@ class _Reader:
         self.notes = [x for x in self.notes if x.field not in drop]
         return {c: f for c, f in self.cols.items() if c not in drop}
 
+    def _ticked(self) -> None:
+        """A yes/no column whose filled cells are all tick marks ("x", "✓", "*": a spreadsheet's
+        tick column) says "no" with a blank cell, not "unknown". Any other column's blank cell
+        stays unknown."""
+        for c in self.tick_cols:
+            if not self.ticks.get(c) or self.ticks[c] != self.filled.get(c):
+                continue
+            f = self.cols[c]
+            no = f in _INVERTED  # "no picture" left blank: has a picture
+            for i in self.blank_at.get(c, []):
+                if i < len(self.rows) and self.rows[i].get(_target(f)) is None:
+                    self.rows[i][_target(f)] = no
+
 
 # an Excel footer ("Total,,,," / "Sum") below the accounts
 _TOTALS = frozenset({"total", "totals", "sum", "grand total", "summe", "gesamt", "totaal",
@@ -872,9 +1033,10 @@ def read_profiles(
     """Profiles from a follower export: CSV (header row) or JSON lines (flat objects with the
     sample columns, or ``{"profile": <Instagram web profile>}`` lines as the audience import
     takes), possibly gzip/bzip2/xz-compressed, or an Excel workbook's first sheet. Unknown
-    columns are ignored; missing ones are unknown. A row whose handle or number cannot be read
-    is rejected naming file, line and field; an unreadable flag or text leaves that field
-    unknown (a note in :attr:`ProfileFile.notes`); a handle seen before is rejected as a
+    columns are ignored; missing ones are unknown (a blank cell of a tick column, "x" for yes,
+    is no). A row whose handle or number cannot be read, or that has no handle in a file with a
+    handle column, is rejected naming file, line and field; an unreadable flag or text leaves
+    that field unknown (a note in :attr:`ProfileFile.notes`); a handle seen before is rejected as a
     duplicate (counted once). Raises ValidationError when no column is usable (naming the
     columns found), when the file holds no data row, or when more than half of its rows are
     rejected (an estimate from the rest would be biased)."""
@@ -1116,7 +1278,7 @@ def _read_json(
     found_set: dict[str, None] = {}
     objs: list[tuple[int, dict[str, object] | None, str, str]] = []
     n = 0
-    for i, obj, text, err in _json_items(path):
+    for i, obj, text, err in _pages(_json_items(path)):
         n += 1
         if isinstance(obj, dict):
             obj = _unwrap(obj)
@@ -1209,6 +1371,16 @@ def _json_items(path: Path) -> Iterator[tuple[int, object, str, str | None]]:
             yield from _elements(text, start, whole)
             return
         if isinstance(whole, dict):
+            at = _edges_path(whole)
+            if at is not None:
+                # a GraphQL page: the profiles are its edges' nodes, each by its own line
+                pos, edges = start, whole
+                for k in at:
+                    pos = _member_start(text, pos, k)
+                    edges = edges[k]  # type: ignore[index]
+                assert isinstance(edges, list)
+                yield from _elements(text, pos, edges)
+                return
             key = next(
                 (
                     k
@@ -1237,6 +1409,53 @@ def _json_items(path: Path) -> Iterator[tuple[int, object, str, str | None]]:
             yield i, json.loads(s), s, None
         except (ValueError, RecursionError) as e:
             yield i, None, s, _json_error(e, s)
+
+
+def _pages(
+    items: Iterator[tuple[int, object, str, str | None]],
+) -> Iterator[tuple[int, object, str, str | None]]:
+    """Each record, or, for a GraphQL page (:func:`_edges_path`) saved as a JSON line or as an
+    element of an array of pages, the profiles its edges list, each on the page's line."""
+    for i, obj, text, err in items:
+        at = _edges_path(obj) if isinstance(obj, dict) else None
+        if at is None:
+            yield i, obj, text, err
+            continue
+        for k in at:
+            obj = obj[k]  # type: ignore[index]
+        assert isinstance(obj, list)
+        for edge in obj:
+            yield i, edge, json.dumps(edge, ensure_ascii=False), None
+
+
+#: the GraphQL connections that list accounts: Instagram's followers / following pages
+#: (``data.user.edge_followed_by.edges[].node``), whose list may be empty on the last page
+_ACCOUNT_EDGES = ("edge_followed_by", "edge_follow")
+
+
+def _edges_path(obj: dict[str, object], depth: int = 0) -> list[str] | None:
+    """The keys leading to a GraphQL ``edges`` list of profiles (``[{"node": {"username":
+    ...}}]``) in an object that is no profile itself: Instagram's web follower page
+    ``{"data": {"user": {"edge_followed_by": {"count": N, "edges": [...]}}}}``, or any other
+    answer that lists accounts so. A profile's own edges (its mutual followers, its posts) are
+    not looked into: the object is that profile. None when there is no such list."""
+    if depth > 5 or _HANDLE_KEYS & obj.keys():
+        return None
+    edges = obj.get("edges")
+    if isinstance(edges, list) and all(
+        isinstance(e, dict) and isinstance(e.get("node"), dict) for e in edges
+    ):
+        nodes = [e["node"] for e in edges]
+        if nodes and all(_HANDLE_KEYS & n.keys() for n in nodes):
+            return ["edges"]
+    for k, v in obj.items():
+        if isinstance(v, dict):
+            if k in _ACCOUNT_EDGES and v.get("edges") == []:
+                return [k, "edges"]
+            sub = _edges_path(v, depth + 1)
+            if sub is not None:
+                return [k, *sub]
+    return None
 
 
 def _pandas_frame(whole: dict[str, object]) -> list[dict[str, object]] | None:

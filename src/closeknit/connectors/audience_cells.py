@@ -1,12 +1,13 @@
 """How ``closeknit audience score`` reads one follower export's cells and container.
 
 * Flags (:func:`read_flag`) as exports write them: true/false, yes/no, y/n, on/off, 1/0 and
-  pandas' 1.0/0.0, the words of the usual export languages (VRAI/FAUX, wahr/falsch, sí/no ...),
-  and for ``is_private`` an account type (Private/Public). An unreadable flag raises BadValue
-  quoting the cell as written (not lower-cased).
+  pandas' 1.0/0.0, a spreadsheet's tick marks (x, ✓, ✔, *: :data:`TICK_MARKS`), the words of
+  the usual export languages (VRAI/FAUX, wahr/falsch, sí/no ...), and for ``is_private`` an
+  account type (Private/Public). An unreadable flag raises BadValue quoting the cell as written
+  (not lower-cased).
 * Has-a-picture / has-a-link cells (:func:`link_flag`): a flag word is that flag; a URL or any
-  other text means "has one" (a ``profilePic`` column of URLs); Instagram's and X's default
-  avatars are no picture.
+  other text means "has one" (a ``profilePic`` column of URLs); Instagram's default avatars
+  (the one before late 2024 and the one since) and X's are no picture.
 * The file itself (:func:`opened`): a gzip / bzip2 / xz file is read decompressed, an Excel
   workbook as the CSV of its first sheet (:mod:`closeknit.connectors.sheets`), any other binary
   file is refused naming what it is, never read as garbled text.
@@ -27,10 +28,14 @@ from pathlib import Path
 from closeknit.connectors.values import BadValue, is_missing
 from closeknit.errors import ValidationError
 
-# Instagram serves this picture for accounts that never uploaded one.
-DEFAULT_AVATAR = "44884218_345707102882519"
+# Instagram serves one of these pictures for accounts that never uploaded one: the grey
+# silhouette of ``44884218_345707102882519_2446069589734326272_n.jpg`` until late 2024, then
+# ``464760996_1254146839119862_3605321457742435801_n.png`` (any size, any CDN host)
+DEFAULT_AVATARS = ("44884218_345707102882519", "464760996_1254146839119862")
 # and X (Twitter) this "egg" (default_profile_normal.png and its sizes)
 X_DEFAULT_AVATAR = "/default_profile_images/"
+#: the marks a spreadsheet's tick column holds where the answer is yes (a blank cell is no)
+TICK_MARKS = frozenset({"x", "✓", "✔", "✔️", "*", "✅", "☑", "☑️"})
 
 TRUE_WORDS = frozenset(
     {"true", "t", "yes", "y", "1", "on", "x", "✓", "✔", "si", "sí", "oui", "ja", "wahr", "vrai",
@@ -50,9 +55,19 @@ FIELD_WORDS: dict[str, dict[str, bool]] = {
 }  # fmt: skip
 
 
+def is_default_avatar(url: str) -> bool:
+    """Whether a picture's URL is Instagram's (either) or X's default picture: no picture."""
+    return X_DEFAULT_AVATAR in url or any(a in url for a in DEFAULT_AVATARS)
+
+
+def is_tick(v: object) -> bool:
+    """Whether a cell is a tick mark (:data:`TICK_MARKS`)."""
+    return isinstance(v, str) and v.strip().lower() in TICK_MARKS
+
+
 def _word(s: str, field: str | None) -> bool | None:
     low = s.strip().lower()
-    if low in TRUE_WORDS:
+    if low in TRUE_WORDS or low in TICK_MARKS:
         return True
     if low in FALSE_WORDS:
         return False
@@ -104,7 +119,7 @@ def link_flag(v: object, *, null_is_false: bool, empty_is_false: bool = True) ->
         return bool(v)  # a picture object {"url": ...} / a list of links
     s = str(v).strip()
     if "://" in s:  # the usual cell: a URL
-        return DEFAULT_AVATAR not in s and X_DEFAULT_AVATAR not in s
+        return not is_default_avatar(s)
     if not s:
         return False if empty_is_false else None
     if is_missing(s):
@@ -112,7 +127,7 @@ def link_flag(v: object, *, null_is_false: bool, empty_is_false: bool = True) ->
     got = _word(s, None)
     if got is not None:
         return got
-    return DEFAULT_AVATAR not in s and X_DEFAULT_AVATAR not in s
+    return not is_default_avatar(s)
 
 
 # --- the file's container -----------------------------------------------------------------------

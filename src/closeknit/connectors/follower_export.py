@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from closeknit.connectors.audience import PROFILE_FIELDS, read_profiles
+from closeknit.connectors.audience import NO_HANDLE, PROFILE_FIELDS, handle_column, read_profiles
 from closeknit.connectors.landing import ImportResult, Record, Rejected, canonical_json, load
 from closeknit.errors import ValidationError
 from closeknit.store import Store
@@ -52,22 +52,15 @@ def import_follower_export(
         )
     creator_id = resolve_creator_id(store, workspace, creator)
     pf = read_profiles(Path(path), fmt=fmt, mapping=mapping)
-    handle_col = next((c for c, f in pf.columns_used.items() if f == "handle"), None)
-    if handle_col is None:
-        # `audience score` can estimate without handles; a creator's sample keeps one row per
-        # account, known by its handle
-        raise ValidationError(
-            f"{pf.path}: no handle column (columns found: {', '.join(pf.columns_found)}); a "
-            "creator's sample needs each account's handle "
-            "(name it in the column map: COLUMN=handle)",
-            path=pf.path,
-        )
+    # refused as `audience score` refuses it (a creator's sample keeps one row per account,
+    # known by its handle); rows without a handle are in pf.rejected already
+    handle_col = handle_column(pf)
     now = _dt.datetime.now(_dt.UTC).replace(tzinfo=None)
 
     def items() -> Iterator[Record | Rejected]:
         for row, line in zip(pf.rows, pf.lines, strict=True):
-            if not row.get("handle"):
-                yield Rejected("no handle: the account cannot be kept", pf.path, line, handle_col)
+            if not row.get("handle"):  # the reader set such rows aside: never a NULL handle
+                yield Rejected(NO_HANDLE, pf.path, line, handle_col)
                 continue
             # the profile columns only: the labelled datasets' derived columns (bio_length...)
             # are read by `audience score`; a creator's sample keeps profiles

@@ -2,8 +2,8 @@
 /api/v1/audience/score`` and the web's *Score a follower export* (an upload).
 
 One call reads the export (:func:`closeknit.connectors.audience.read_profiles`), puts rows with
-unreadable numbers or flags in the workspace's quarantine (file, line, field), and estimates the
-shares with the same estimator the creator vetting uses
+unreadable numbers or no handle in the workspace's quarantine (file, line, field), and estimates
+the shares with the same estimator the creator vetting uses
 (:func:`closeknit.features.audience.estimate`).
 """
 
@@ -91,6 +91,9 @@ class AudienceScore(PopulationFit, Out):
 def score_file(store: Store, workspace: str, req: ScoreIn) -> AudienceScore:
     """Estimate the audience shares of one follower export; rejected rows are quarantined."""
     pf = read_profiles(req.path, fmt=req.format, mapping=req.map)
+    # a file without a handle column is scored (labelled sets, ours and others', publish none;
+    # the creator import refuses it: a sample keeps accounts by handle); in a file with one, a
+    # row without a handle is quarantined by both, never counted
     batch = None
     if pf.rejected:
         res = landing.load(
