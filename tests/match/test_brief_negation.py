@@ -190,3 +190,15 @@ def test_discover_keeps_out_the_negated_platform(small_world: Path) -> None:
         ]
     finally:
         st.close()
+
+
+def test_a_kind_of_sponsor_left_out_is_no_content_and_is_said() -> None:
+    """'no alcohol brands' put 'alcohol' among the brief's content words (pulling alcohol posts
+    up); no filter can leave a kind of brand out, so it is said, not applied."""
+    from closeknit.match.relevance import content_query
+
+    b = parse_brief("smoky BBQ sauce for grill lovers in the US, no alcohol brands")
+    assert content_query(b) == "smoky bbq sauce grill"
+    assert any(p.startswith('sponsors: "no alcohol brands" not applied') for p in b.parsed)
+    # an ordinary negation stays content ("no equipment" describes home workouts)
+    assert "equipment" in content_query(parse_brief("home workouts with no equipment"))

@@ -471,6 +471,16 @@ _NEGATED = re.compile(
 )
 
 
+# "no alcohol brands", "without gambling sponsors": a kind of sponsor the brief does not want
+# is no content to look for (its words pulled alcohol posts up) and no filter can leave a kind
+# of brand out (``--avoid`` takes brand names): said, not applied
+_SPONSOR_NEGATED = re.compile(
+    r"\b(?:not|no|non|without|excluding|except|avoid|avoiding)\s+(?:any\s+)?"
+    r"((?:[a-z][\w'-]*\s+){1,2}?)(?:brands?|sponsors?|sponsorships?|partnerships?|collabs?)\b",
+    re.IGNORECASE,
+)
+
+
 _CREATOR_WORDS = frozenset(
     "creators creator influencers influencer content channels channel accounts account "
     "bloggers blogger youtubers posts videos".split()
@@ -767,6 +777,11 @@ def parse_brief(text: str, **filters: Any) -> Brief:
             parsed.append(f'leaves out {niche.replace("_", " ")} creators (from "{m.group(0)}")')
     if avoid:
         found["avoid_niches"] = avoid
+    for m in _SPONSOR_NEGATED.finditer(text):
+        parsed.append(
+            f'sponsors: "{m.group(0)}" not applied (no filter leaves a kind of brand out; '
+            "name the brands to avoid)"
+        )
     plats, plats_not = _named(text, PLATFORMS, r"\b{}\b", _PLATFORM_ITEMS)
     names = figures.PLATFORM_NAMES
     _read_set(found, parsed, "platforms", PLATFORMS, plats, plats_not, lambda p: names.get(p, p))
@@ -848,4 +863,6 @@ def content_text(brief: Brief) -> str:
     # equipment" describes home workouts)
     gone = set(brief.avoid_niches)
     t = _NEGATED.sub(lambda m: " " if _niche_named(m.group(1)) in gone else m.group(0), t)
+    # and a kind of sponsor it does not want ("no alcohol brands") is none either
+    t = _SPONSOR_NEGATED.sub(" ", t)
     return re.sub(r"\s+", " ", t).strip(" ,.;")
