@@ -124,10 +124,19 @@ _URL_PLATFORM = (
 # an id Excel wrote in scientific notation ('7.34568E+18': a 19-digit TikTok id in a General
 # cell) has lost its digits (values.is_scientific_id): the post's link gives the id instead,
 # and a row without a link is rejected; three posts became one before (2026-12-07)
-_SCIENTIFIC = (
-    "CASE WHEN r.post_id IS NULL OR NOT (contains(r.post_id, '+') OR contains(r.post_id, '-')) "
-    f"THEN false ELSE regexp_full_match(trim(r.post_id), '{SCIENTIFIC_ID_RE}') END"
-)
+
+
+def scientific_sql(expr: str) -> str:
+    """SQL twin of values.is_scientific_id: the cheap test first (an exponent's 'E+' or 'e-'),
+    the pattern only for the few cells that pass it, as every row of a file goes through it."""
+    return (
+        f"CASE WHEN {expr} IS NULL OR NOT (contains({expr}, 'E+') OR contains({expr}, 'e+') "
+        f"OR contains({expr}, 'E-') OR contains({expr}, 'e-')) THEN false "
+        f"ELSE regexp_full_match(trim({expr}), '{SCIENTIFIC_ID_RE}') END"
+    )
+
+
+_SCIENTIFIC = scientific_sql("r.post_id")
 # the id cell cannot be used: empty, or in scientific notation
 _ID_FROM_LINK = "(d.post_id_missing OR d.post_id_scientific)"
 _POST_ID = f"CASE WHEN {_ID_FROM_LINK} THEN d.url_post_id ELSE trim(r.post_id) END"
@@ -290,7 +299,7 @@ def _raw_post_id_sql(platform: str | None) -> str:
     TikTok's headers), else the link's host."""
     cell = "json_extract_string(payload, '$.post_id')"
     url = "json_extract_string(payload, '$.url')"
-    from_link = f"{missing_sql(cell)} OR regexp_full_match(trim({cell}), '{SCIENTIFIC_ID_RE}')"
+    from_link = f"{missing_sql(cell)} OR {scientific_sql(cell)}"
     link_id = f"NULLIF(regexp_extract({url}, '{_POST_LINK}', 1), '')"
     link_platform = _URL_PLATFORM.replace("r.url", url)
     given = f"'{platform}'" if platform else "NULL"
@@ -317,7 +326,7 @@ def _scientific_id_warning(store: Store, workspace: str, res: ImportResult) -> N
     rows = store.query(
         f"""SELECT line, {cell} AS cell FROM raw_records
             WHERE workspace_id = ? AND batch_id = ? AND line IS NOT NULL
-              AND regexp_full_match(trim({cell}), '{SCIENTIFIC_ID_RE}')
+              AND {scientific_sql(cell)}
             ORDER BY line""",
         [workspace, res.batch_id],
     )
