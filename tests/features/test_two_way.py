@@ -82,6 +82,16 @@ def test_lexicon_is_multilingual_and_handles_negation() -> None:
         ("nothing but love ❤️", 1.0),
         ("je n'adore pas", -1.0),
         ("Das ist nicht so schön", -1.0),
+        # a reviewer's cases: praise that a negator does not turn
+        ("I couldn't love it more!", 1.0),
+        ("I don't love it any more", -1.0),
+        ("nicht nur schön, sondern auch klug", 1.0),
+        ("no solo hermoso", 1.0),
+        ("pas seulement beau", 1.0),
+        ("mac n cheese amazing", 1.0),  # a bare "n" is no negator, French "n'" is
+        ("no words love it", 1.0),
+        ("no lie best video ever", 1.0),
+        ("nunca vi nada tan lindo", 1.0),  # negative concord: one negation, out of reach
     ],
 )
 def test_negation_reaches_two_words_within_its_clause(text: str, expected: float) -> None:

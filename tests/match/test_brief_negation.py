@@ -202,3 +202,39 @@ def test_a_kind_of_sponsor_left_out_is_no_content_and_is_said() -> None:
     assert any(p.startswith('sponsors: "no alcohol brands" not applied') for p in b.parsed)
     # an ordinary negation stays content ("no equipment" describes home workouts)
     assert "equipment" in content_query(parse_brief("home workouts with no equipment"))
+
+
+@pytest.mark.parametrize(
+    ("text", "countries", "platforms"),
+    [
+        # a reviewer's cases: Portuguese "no" is "in the" in briefs too short to tell the language
+        ("influenciadoras de beleza no Brasil", ["BR"], []),
+        ("criadoras de beleza no Brasil, campanha no TikTok", ["BR"], ["tiktok"]),
+        # the English negator opens a clause or is followed by what is not wanted
+        ("fitness creators, no UK", [], []),
+        ("yoga mats no US creators please", [], []),
+        ("skincare for women in Brazil, no TikTok", ["BR"], ["instagram", "youtube"]),
+    ],
+)
+def test_portuguese_no_is_in_the(text: str, countries: list[str], platforms: list[str]) -> None:
+    b = parse_brief(text)
+    assert b.countries == countries and b.platforms == platforms
+
+
+@pytest.mark.parametrize(
+    ("text", "budget"),
+    [
+        # a reviewer's cases: a year, a count and "budget" as an adjective are no budget, and an
+        # amount written after the word wins over a price or a number before it
+        ("Our 2025 budget is $5k for skincare", 5000.0),
+        ("a hundred budget-friendly meals, budget $2k", 2000.0),
+        ("Reach 10,000 budget-conscious moms", None),
+        ("Top 100 budget travel creators", None),
+        ("products under $30, budget 5k, beauty creators", 5000.0),
+        ("skincare, 3k budget", 3000.0),
+        ("3,000 budget for yoga", 3000.0),
+        ("fifteen hundred budget", 1500.0),
+    ],
+)
+def test_budget_words_that_are_no_budget(text: str, budget: float | None) -> None:
+    assert parse_brief(text).budget == budget

@@ -58,7 +58,7 @@ NEGATORS: frozenset[str] = frozenset(
     """
 not no never nothing nobody neither nor without cannot
 dont doesnt didnt isnt arent wasnt werent cant couldnt wont wouldnt shouldnt aint havent hasnt
-nicht kein keine keinen nie niemals pas jamais ne n non nunca nada nem não nao niet geen nooit
+nicht kein keine keinen nie niemals pas jamais ne non nunca nada nem não nao niet geen nooit
 """.split()
 )
 #: how many words after a negator it still reaches, within its clause (punctuation or "but" ends
@@ -66,14 +66,32 @@ nicht kein keine keinen nie niemals pas jamais ne n non nunca nada nem não nao 
 NEGATION_SCOPE = 2
 _CLAUSE_END: frozenset[str] = frozenset("but aber mais pero ma mas maar".split())
 #: a word right after a negator that turns it into praise: "can't stop loving", "can't wait",
-#: "not only good", "no doubt the best", "nothing but love", "can't help smiling"
-NOT_NEGATED_AFTER: frozenset[str] = frozenset("stop wait only just doubt but help".split())
+#: "not only good" (and "nicht nur", "no solo", "pas seulement", "não só"...), "no doubt the
+#: best", "nothing but love", "can't help smiling", "no words, love it", "no lie best ever"
+NOT_NEGATED_AFTER: frozenset[str] = frozenset(
+    """
+stop wait only just doubt but help words lie cap joke kidding
+nur bloß solo sólo solamente soltanto seulement só somente alleen
+""".split()
+)
+#: a praise word negated then followed by this, soon after, is praise: "couldn't love it more"
+_MORE: frozenset[str] = frozenset("more mehr plus más mais meer".split())
 
 _TOKEN = re.compile(r"\w+|[^\w\s]", re.UNICODE)
 # "don't", "can’t", "isn't": one word "dont", "cant", "isnt" (the tokenizer would split them into
-# "don", "'", "t", losing the negation); French elision "n'aime" keeps its "n" as a word.
+# "don", "'", "t", losing the negation); French elision "n'aime" becomes "ne aime" (a bare "n"
+# is no negator: "mac n cheese")
 _CONTRACTION = re.compile(r"(\w)n['’`]t\b", re.UNICODE)
+_FRENCH_NE = re.compile(r"\bn['’`](?=\w)", re.UNICODE)
 _APOSTROPHE = re.compile(r"['’`]")
+
+
+def _more_after(toks: list[str], i: int) -> bool:
+    """ "more" within three words after ``toks[i]``, not "any more" ("couldn't love it more" is
+    praise, "don't love it any more" is not)."""
+    return any(
+        t in _MORE and toks[j - 1] != "any" for j, t in enumerate(toks[i + 1 : i + 4], i + 1)
+    )
 
 
 def score(text: str | None) -> float | None:
@@ -82,10 +100,14 @@ def score(text: str | None) -> float | None:
         return None
     pos = neg = 0
     reach = 0  # words left in the current negation's scope
-    low = _APOSTROPHE.sub(" ", _CONTRACTION.sub(r"\1nt", text.lower()))
-    for tok in _TOKEN.findall(low):
+    low = _CONTRACTION.sub(r"\1nt", text.lower())
+    low = _APOSTROPHE.sub(" ", _FRENCH_NE.sub("ne ", low))
+    toks = _TOKEN.findall(low)
+    for i, tok in enumerate(toks):
         if tok in NEGATORS:
-            reach = NEGATION_SCOPE
+            # a second negator inside the scope agrees with the first ("nunca vi nada tan
+            # lindo": never saw anything so beautiful) rather than starting a new one
+            reach = reach or NEGATION_SCOPE
             continue
         if reach == NEGATION_SCOPE and tok in NOT_NEGATED_AFTER:
             reach = 0
@@ -93,9 +115,9 @@ def score(text: str | None) -> float | None:
         p = tok in POSITIVE or tok in POSITIVE_EMOJI
         n = tok in NEGATIVE or tok in NEGATIVE_EMOJI
         if p or n:
-            if reach:
+            if reach and not (p and _more_after(toks, i)):
                 p, n = n, p
-                reach = 0
+            reach = 0
             pos += int(p)
             neg += int(n)
         elif reach:

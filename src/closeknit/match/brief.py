@@ -150,12 +150,30 @@ def _negated(text: str, start: int, end: int, items: str = "") -> int | None:
     m = re.search(rf"{_NEGATOR}{_NEG_FILLER}({chain})$", before)
     if m is None:
         return None
-    if re.match(r"no\s", m.group(0)) and written_in(text) == "pt":
+    if re.match(r"no\s", m.group(0)) and (
+        written_in(text) == "pt" or not _english_no(low, lo + m.start(), end)
+    ):
         return None  # Portuguese "no" is "in the" ("pele seca no Brasil")
     if m.group(1) and re.search(rf",\s*{_NEG_FILLER}$", before):
         if not re.match(_LIST_JOIN, low[end:]):
             return None
     return lo + m.start()
+
+
+_NO_BEFORE = re.compile(r"(?:^|[,;:(/\-–—.!?]|\b(?:and|but|or|with|also|please))\s*$")
+_NO_AFTER = re.compile(
+    r"\s*(?:-\s*)?(?:creators?|influencers?|accounts?|channels?|audiences?|people|users|"
+    r"content|followers?|posts?|videos?|campaigns?|please)\b"
+)
+
+
+def _english_no(low: str, at: int, end: int) -> bool:
+    """Whether a bare "no" at ``low[at:]`` before the word ending at ``end`` is the English
+    negator: it opens a clause ("fitness creators, no UK", "but no TikTok") or the word is
+    followed by what is not wanted ("no US creators"). Portuguese "no" ("in the") does neither
+    in a brief: "beleza no Brasil", "campanha no TikTok" read BR and TikTok, as short briefs
+    are too short for :func:`written_in` to tell Portuguese."""
+    return bool(_NO_BEFORE.search(low[:at]) or _NO_AFTER.match(low[end:]))
 
 
 _PLATFORM_ITEMS = _alternation(PLATFORMS)
@@ -358,11 +376,42 @@ def _budgets(text: str) -> list[tuple[re.Match[str], float, str]]:
         plain = re.search(r"[$£€,]|[a-z]$|\d{3}", written, re.IGNORECASE)
         if val is None or (kind == "after" and not plain):
             continue
+        if kind in ("after", "wafter") and not _budget_is_noun(text, m.end(), written):
+            continue
         cur = next((m.group(g) for g in ("cur1", "cur2", "cur3", "cur4", "cur5") if m.group(g)), "")
         cur = cur.strip()
         said = _CURRENCY_NAMES.get(cur.lower(), cur.upper()) if cur else ""
         out.append((m, val, said or (written[:1] if written[:1] in "$€£" else "")))
     return out
+
+
+#: words that may follow "budget" when it is the noun ("3k budget for the launch"); any other
+#: word makes it an adjective ("100 budget travel creators", "10,000 budget-conscious moms")
+_BUDGET_NOUN_NEXT = frozenset(
+    "for per in across to is of and with total overall max maximum only split spread covering "
+    "please pls".split()
+)
+
+
+def _budget_is_noun(text: str, end: int, written: str) -> bool:
+    """Whether "N budget" at ``text[:end]`` is an amount and its budget: not a year ("our 2025
+    budget is $5k"), nor "budget" as an adjective ("budget travel", "budget-friendly")."""
+    if re.fullmatch(r"(?:19|20)\d\d", written.strip()):
+        return False
+    rest = text[end:]
+    if re.match(r"-\w", rest):
+        return False
+    nxt = re.match(r"\s+([A-Za-z]+)", rest)
+    return nxt is None or nxt.group(1).lower() in _BUDGET_NOUN_NEXT
+
+
+def _the_budget(found: list[tuple[re.Match[str], float, str]]) -> tuple[re.Match[str], float, str]:
+    """The budget among the amounts written: one written after the word ("budget 5k") wins over
+    one before it and over a price ("products under $30, budget 5k" is 5,000); else the first."""
+    for m, val, said in found:
+        if m.group("before") or m.group("wbefore"):
+            return m, val, said
+    return found[0]
 
 
 def budget_symbol(text: str) -> str | None:
@@ -371,7 +420,7 @@ def budget_symbol(text: str) -> str | None:
     found = _budgets(text)
     if not found:
         return None
-    m, _, said = found[0]
+    m, _, said = _the_budget(found)
     written = next(
         m.group(k) for k in ("before", "after", "sym", "wbefore", "wafter") if m.group(k)
     )
@@ -788,8 +837,8 @@ def parse_brief(text: str, **filters: Any) -> Brief:
     tiers, tiers_not = _named(text, TIERS, r"\b{}[- ]?(influencers?|creators?)?\b", _TIER_ITEMS)
     _read_set(found, parsed, "tiers", TIERS, tiers, tiers_not, str)
     read = _budgets(text)
-    if read and read[0][1]:  # the first amount written ("$0 spent" is no budget)
-        _, val, written = read[0]
+    if read and _the_budget(read)[1]:  # "$0 spent" is no budget
+        _, val, written = _the_budget(read)
         found["budget"] = val
         cur = _SYMBOL_CURRENCY.get(written) or (written if written in _CURRENCY_CODES else None)
         if cur:
