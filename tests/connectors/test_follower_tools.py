@@ -112,6 +112,13 @@ def test_a_graphql_follower_page_is_read_as_its_nodes(store: Store, tmp_path: Pa
     assert pf.lines == [text.count("\n", 0, at) + 1 for at in edges]
     scored = score_file(store, "default", ScoreIn(path=f))
     assert (scored.n, scored.n_rejected) == (3, 0)
+    # one node without a username (a reviewer's case): the page is still a list of accounts,
+    # and that node alone is set aside
+    odd = json.loads(text)
+    del odd["data"]["user"]["edge_followed_by"]["edges"][1]["node"]["username"]
+    g = _write(tmp_path / "odd.json", json.dumps(odd, indent=1))
+    scored = score_file(store, "default", ScoreIn(path=g))
+    assert (scored.n, scored.n_rejected) == (2, 1)
     F.creator(store, "host", 5_000)
     res = _import(store, f, creator="@host")
     assert (res.loaded, res.quarantined) == (3, 0)
@@ -261,11 +268,12 @@ def test_demographics_repeated_buckets_and_bare_shares_are_said(
         "instagram,lena.fit,country,DE,40%\n"
         "instagram,lena.fit,country,Switzerland,0.08\n"
         "instagram,lena.fit,country,Austria,12\n"  # a bare 12 among '%': 12%, nothing to say
+        "instagram,lena.fit,country,France,0\n"  # 0 is 0 on either scale (a reviewer's case)
         "instagram,bo,age,18-24,0.3\n"  # bo's breakdown is in fractions: its own unit
         "instagram,bo,age,25-34,0.7\n",
     )
     res = import_demographics(store, "default", f)
-    assert (res.n_loaded, res.n_quarantined, res.n_merged, res.n_warnings) == (9, 0, 2, 3)
+    assert (res.n_loaded, res.n_quarantined, res.n_merged, res.n_warnings) == (10, 0, 2, 3)
     d = {
         (r["creator_id"], r["dimension"], r["bucket"]): r["share"]
         for r in store.query("SELECT * FROM audience_demographics")

@@ -236,7 +236,10 @@ def test_am_pm_respects_the_column_order() -> None:
 def test_sql_date_parsers_agree_with_python() -> None:
     """bulk.date_sql / bulk.ampm_sql / instagram.iso_ts_sql read each cell as values does."""
     con = duckdb.connect()
-    cells = [*_READ, *_UNREAD, "2025-03-19T21:00:00", "notadate", "N/A"]
+    # two-digit years ('3/17/25', a reviewer's case) are read by neither: DuckDB read them as
+    # the year 25 (or 18 for '18/03/25' through a TIMESTAMP cast)
+    two_digit = ["3/17/25 9:05 PM", "3/18/25 21:05", "18/03/25 21:05", "17.03.25"]
+    cells = [*_READ, *_UNREAD, *two_digit, "2025-03-19T21:00:00", "notadate", "N/A"]
     for c in cells:
         lit = "'" + c.replace("'", "''") + "'"
         got_date, got_24 = con.execute(f"SELECT {date_sql(lit)}, {ampm_sql(lit)}").fetchone()  # type: ignore[misc]
@@ -269,9 +272,10 @@ def test_posts_csv_reads_12_hour_times(store: Store, tmp_path: Path) -> None:
         "instagram,ampm,p8,13 Mar 2025 18:30,1\n"
         'instagram,ampm,p9,"Thu, 13 Mar 2025 18:30:00 GMT",1\n'
         "instagram,ampm,p10,2025-03-16 13:45 PM,1\n"
+        "instagram,ampm,p11,18/03/25 21:05,1\n"  # a two-digit year: no date (stored 0018 before)
     )
     res = import_path(store, "default", "posts_csv", f)
-    assert (res.n_loaded, res.n_quarantined) == (10, 0)
+    assert (res.n_loaded, res.n_quarantined) == (11, 0)
     got = {r["external_id"]: r["posted_at"] for r in store.query("SELECT * FROM posts")}
     assert got == {
         "p1": dt.datetime(2025, 3, 14, 22),
@@ -284,10 +288,13 @@ def test_posts_csv_reads_12_hour_times(store: Store, tmp_path: Path) -> None:
         "p8": dt.datetime(2025, 3, 13, 18, 30),
         "p9": dt.datetime(2025, 3, 13, 18, 30),
         "p10": None,  # '13:45 PM' is no 12-hour time: left empty, with a warning, not 13:45
+        "p11": None,
     }
     assert [(f, r) for _, _, f, r in _quarantine(store) if f == "posted_at"] == [
         ("posted_at", 'posted_at is not a date/time: "2025-03-16 13:45 PM" '
-         "(row kept, value left empty)")
+         "(row kept, value left empty)"),
+        ("posted_at", 'posted_at is not a date/time: "18/03/25 21:05" '
+         "(row kept, value left empty)"),
     ]  # fmt: skip
 
 

@@ -322,6 +322,9 @@ def test_a_brief_is_told_which_of_its_places_match_nobody(st: Store) -> None:
         "brief matches nobody"
     ]
     assert not any("based in" in n for n in run(st, text="fashion in the UK").notes)
+    # a region is a wide net: its absent countries are no news (a reviewer's case: "Europe"
+    # named 25 countries)
+    assert not any("based in" in n for n in run(st, text="fashion creators in Europe").notes)
 
 
 def test_a_list_of_poor_fits_says_so(st: Store) -> None:

@@ -392,7 +392,8 @@ def _demographics_warnings(store: Store, workspace: str, res: ImportResult) -> N
         if not any("%" in x.cell for x in cells):
             continue
         # a bare number over 1 is percent points either way (12 is 12%): nothing to doubt
-        bare = [x for x in cells if "%" not in x.cell and x.share <= 0.01]
+        # 0 is 0 on either scale: no doubt to say
+        bare = [x for x in cells if "%" not in x.cell and 0 < x.share <= 0.01]
         if not bare:
             continue
         shown = ", ".join(f"line {x.line}: {x.cell!r}" for x in bare[:5])
@@ -1442,11 +1443,11 @@ def _edges_path(obj: dict[str, object], depth: int = 0) -> list[str] | None:
     if depth > 5 or _HANDLE_KEYS & obj.keys():
         return None
     edges = obj.get("edges")
-    if isinstance(edges, list) and all(
-        isinstance(e, dict) and isinstance(e.get("node"), dict) for e in edges
-    ):
-        nodes = [e["node"] for e in edges]
-        if nodes and all(_HANDLE_KEYS & n.keys() for n in nodes):
+    if isinstance(edges, list) and edges and all(isinstance(e, dict) for e in edges):
+        # a list of profiles when any node names an account: a node without a handle is then
+        # a row the reader sets aside, not a reason to read the page as one account
+        nodes = [e.get("node") for e in edges]
+        if any(isinstance(n, dict) and _HANDLE_KEYS & n.keys() for n in nodes):
             return ["edges"]
     for k, v in obj.items():
         if isinstance(v, dict):

@@ -1010,6 +1010,12 @@ def month_sql(expr: str) -> str:
     return let_sql(f"lower(strip_accents(trim({expr})))", t, body)
 
 
+# a date with a two-digit year ('3/17/25', US Excel's short date): Python's strptime reads no
+# such year (its %Y takes four digits); DuckDB's try_strptime read it as the year 25 (stored
+# 0025-03-17 without a word), so the SQL twins refuse it first
+TWO_DIGIT_YEAR_RE = r"^[0-9]{1,2}[/.-][0-9]{1,2}[/.-][0-9]{2}([^0-9]|$)"
+
+
 def date_formats_sql(*, month_first: bool = False) -> str:
     """SQL: the list of day-level formats values.parse_datetime reads (values.DATE_FORMATS,
     '%d/%m/%Y' and '%m/%d/%Y' swapped in a month-first column), for ``try_strptime``."""
@@ -1057,8 +1063,9 @@ def date_sql(expr: str, *, order: str | None = None) -> str:
         return let_sql(
             ampm_sql(expr),
             "_dt",
+            f"CASE WHEN regexp_matches(_dt, '{TWO_DIGIT_YEAR_RE}') THEN NULL ELSE "
             f"coalesce(try_strptime(_dt, {date_formats_sql(month_first=month_first)})::DATE, "
-            f"try_cast(_dt AS TIMESTAMP)::DATE, {month_sql('_dt')})",
+            f"try_cast(_dt AS TIMESTAMP)::DATE, {month_sql('_dt')}) END",
         )
 
     day_first = parse(False)

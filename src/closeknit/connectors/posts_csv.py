@@ -22,6 +22,7 @@ from pathlib import Path
 
 from closeknit import figures
 from closeknit.connectors.bulk import (
+    TWO_DIGIT_YEAR_RE,
     Check,
     JsonSpec,
     ampm_sql,
@@ -100,9 +101,13 @@ def _count(field: str) -> Check:
 _TS = let_sql(
     f"struct_pack(t := {ampm_sql('r.posted_at')}, mf := {month_first_sql('posted_at')})",
     "_pt",
-    f"coalesce({iso_ts_sql('_pt.t')}, CASE WHEN _pt.mf "
+    # a two-digit year is refused before any parser (a TIMESTAMP cast read '18/03/25 21:05'
+    # as the year 18, try_strptime '3/17/25' as the year 25; values.parse_datetime reads
+    # neither)
+    f"CASE WHEN regexp_matches(_pt.t, '{TWO_DIGIT_YEAR_RE}') THEN NULL "
+    f"ELSE coalesce({iso_ts_sql('_pt.t')}, CASE WHEN _pt.mf "
     f"THEN try_strptime(_pt.t, {date_formats_sql(month_first=True)}) "
-    f"ELSE try_strptime(_pt.t, {date_formats_sql()}) END)",
+    f"ELSE try_strptime(_pt.t, {date_formats_sql()}) END) END",
 )
 _FLAG = (
     "CASE WHEN lower(trim(r.is_sponsored)) IN ('true', 't', 'yes', 'y', '1') THEN true "

@@ -151,6 +151,10 @@ def restrict(
     return brief.model_copy(update={"exclude": [*brief.exclude, *ruled_out]}), counts
 
 
+#: up to this many countries in a brief, each one nobody matches is named
+PLACES_NAMED = 4
+
+
 def unmatched_places(
     t: CandidateTable, brief: Brief, given_platforms: list[str] | None = None
 ) -> str | None:
@@ -172,7 +176,9 @@ def unmatched_places(
     measured = t.demo.get("country", {})
     homes = set(t.country.tolist())
     places = [c for c in brief.countries if c not in homes and c not in measured]
-    if places:
+    # a region's many countries ("Europe": 30) are a wide net, not a list of asks: said only
+    # when none of them is here; a handful ("UK & Ireland", "DACH") is said country by country
+    if places and (len(brief.countries) <= PLACES_NAMED or len(places) == len(brief.countries)):
         said.append(
             "no creator here is based in "
             + " or ".join(places)
