@@ -11,6 +11,7 @@ import pytest
 
 from closeknit.errors import InsufficientData
 from closeknit.track.counterfactual import (
+    Counterfactual,
     calibration,
     estimate_effect,
     infer_period,
@@ -115,3 +116,66 @@ def test_prop99_synthetic_control(datasets: Path) -> None:
     assert -31 <= r["gap_2000"] <= -21
     assert r["placebo_p_value"] < 0.1 and r["placebos"] == 38
     assert r["cumulative_1989_2000"]["hi"] < 0
+
+
+def _shop(seed: int = 7, n: int = 112, n_pre: int = 84) -> tuple[pd.Series, pd.DataFrame]:
+    """The tester's bad-input shop (s50/t2): weekly pattern, a shared market, +150 a day."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(n)
+    dow = np.array([0.85, 0.9, 0.95, 1, 1.15, 1.3, 0.85])
+    m = np.cumsum(rng.normal(0, 0.01, n))
+    y = 1000 * dow[t % 7] * np.exp(m + rng.normal(0, 0.05, n))
+    y[n_pre:] += 150
+    idx = pd.date_range("2025-01-06", periods=n, freq="D")
+    ctl = {
+        f"ctl{k}": 700 * (k + 1) * dow[t % 7] * np.exp(m + rng.normal(0, 0.05, n)) for k in range(3)
+    }
+    return pd.Series(y, index=idx), pd.DataFrame(ctl, index=idx)
+
+
+def _run(y: pd.Series, c: pd.DataFrame | None) -> Counterfactual:
+    return estimate_effect(y, y.index[84], c, max_placebos=0, backtests=False, draws=10)
+
+
+def test_a_copy_of_the_target_is_left_out_not_a_perfect_control() -> None:
+    y, c = _shop()
+    c["copy"] = 2.0 * y  # a constant multiple of the target, effect included
+    cf = _run(y, c)
+    assert [x["series"] for x in cf.left_out] == ["copy"]
+    assert "copy or multiple of the target" in cf.left_out[0]["reason"]
+    assert "copy" not in cf.weights
+    assert cf.cumulative.lo > 1000  # truth 4,200
+
+
+def test_a_constant_control_is_listed_as_left_out() -> None:
+    y, c = _shop()
+    c["flat"] = 100.0
+    cf = _run(y, c)
+    assert cf.left_out == [{"series": "flat", "reason": "constant before the campaign (all 100)"}]
+
+
+def test_a_post_period_of_zeros_is_refused_like_a_flat_pre_period() -> None:
+    y, c = _shop()
+    y.iloc[84:] = 0.0
+    with pytest.raises(InsufficientData, match="0 in every post-period day"):
+        _run(y, c)
+
+
+def test_an_outlying_pre_period_day_is_named() -> None:
+    y, c = _shop()
+    clean = _run(y, c)
+    assert not [n for n in clean.notes if "outlying" in n]
+    y.iloc[50] *= 10  # seven weeks before launch
+    cf = _run(y, c)
+    hit = [n for n in cf.notes if n.startswith("outlying pre-period values")]
+    assert hit and "2025-02-25" in hit[0]
+
+
+def test_one_post_period_day_carrying_the_effect_is_named() -> None:
+    y, c = _shop()
+    clean = _run(y, c)
+    assert not [n for n in clean.notes if "of the estimated effect" in n]
+    y.iloc[100] += 20000
+    cf = _run(y, c)
+    hit = [n for n in cf.notes if "of the estimated effect" in n]
+    assert hit and hit[0].startswith("one day, 2025-04-16, carries 8")

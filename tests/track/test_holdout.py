@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 from pathlib import Path
 
 import numpy as np
@@ -156,3 +157,33 @@ def test_hillstrom_through_the_import(store: Store, datasets: Path) -> None:
     assert len(a.left_out) == 21387  # every Womens E-Mail customer, each with a line
     assert a.left_out[0].reason == "arm 'Womens E-Mail' is neither treated nor control"
     assert a.cuped is not None and a.cuped.diff.lo < 0.77 < a.cuped.diff.hi
+
+
+def _skewed_customers(seed: int, n: int, held_out: float) -> list[UnitRow]:
+    """Revenue per customer: 3% buy, lognormal order values with σ = 2 (tester s50/t2)."""
+    rng = np.random.default_rng(seed)
+    ctl = rng.random(n) < held_out
+    buy = rng.random(n) < 0.03
+    y = buy * rng.lognormal(np.log(80.0) - 2.0, 2.0, n)
+    return [
+        UnitRow(f"u{i}", "control" if ctl[i] else "treated", float(y[i]), line=i + 2)
+        for i in range(n)
+    ]
+
+
+def test_a_skewed_small_arm_is_named_by_cochrans_rule() -> None:
+    a = analyze_units(_skewed_customers(1000, 30000, 0.1))
+    cochran = [n for n in a.notes if "Cochran" in n]
+    control = [n for n in cochran if n.startswith("control arm:")]
+    assert control, a.notes
+    n_ctl = a.raw.n_control
+    assert f"{n_ctl:,} units" in control[0] and "25·G1² = " in control[0]
+    m = re.search(r"25·G1² = ([\d,]+), so", control[0])
+    assert m is not None and float(m.group(1).replace(",", "")) > n_ctl
+    # a well-behaved outcome (normal, 400 units) gets no such note
+    rng = np.random.default_rng(0)
+    fine = [
+        UnitRow(f"u{i}", "treated" if i % 2 else "control", float(rng.normal(100, 20)))
+        for i in range(400)
+    ]
+    assert not [n for n in analyze_units(fine).notes if "Cochran" in n]

@@ -386,3 +386,52 @@ def test_own_revenue_of_a_campaign_without_dates(store: Store) -> None:
     own = own_revenue(store, "default", "d")
     assert own.halo is None and own.total.estimate == 0.0
     assert any(n.startswith("no halo:") and "start_date" in n for n in own.notes)
+
+
+def test_target_named_as_control_and_negative_days_are_said(store: Store) -> None:
+    cid, _ = _with_series(store)
+    store.execute(
+        "UPDATE lift_series SET value = -5000 WHERE series = 'sales' AND date = "
+        "(SELECT min(date) + 20 FROM lift_series WHERE series = 'sales')"
+    )
+    res = estimate(
+        store, "default", cid, target="sales", controls=["sales", "control_0"], max_placebos=0
+    )
+    assert res.controls == ["control_0"]
+    assert {"series": "sales", "role": "control", "reason": "it is the target"} in res.left_out
+    assert [n for n in res.notes if n.startswith("target sales has 1 negative value: ")]
+
+
+def test_a_copy_control_is_left_out_and_not_among_the_controls(store: Store) -> None:
+    cid, truth = _with_series(store)
+    rows = store.query("SELECT date, value FROM lift_series WHERE series = 'sales'")
+    import_series(
+        store,
+        "default",
+        [
+            {"series": "copy", "date": r["date"].isoformat(), "value": r["value"] * 3,
+             "role": "control"}
+            for r in rows
+        ],
+    )  # fmt: skip
+    res = estimate(store, "default", cid, target="sales", max_placebos=0)
+    assert "copy" not in res.controls and "copy" not in res.counterfactual.weights  # type: ignore[union-attr]
+    assert [x["series"] for x in res.left_out] == ["copy"]
+    assert res.incremental_revenue.lo <= truth <= res.incremental_revenue.hi
+
+
+def test_pre_period_beyond_the_data_is_clipped_and_a_window_before_it_said(
+    store: Store,
+) -> None:
+    cid, _ = _with_series(store)
+    res = estimate(store, "default", cid, target="sales", pre_periods=500, max_placebos=0)
+    assert [n for n in res.notes if n.startswith("500 pre-period days asked")]
+    with pytest.raises(InsufficientData, match="the window precedes the data"):
+        estimate(
+            store,
+            "default",
+            None,
+            target="sales",
+            start=dt.date(2020, 1, 1),
+            end=dt.date(2020, 1, 28),
+        )

@@ -106,3 +106,18 @@ def test_refuses_a_short_pre_period_and_silent_controls() -> None:
     y, ctrl, _ = _panel(rng)
     with pytest.raises(InsufficientData):
         estimate_tbr(y, START, ctrl * 0.0)
+
+
+def test_a_design_gets_the_same_data_checks() -> None:
+    y, ctrl, _ = _panel(np.random.default_rng(3))
+    zero = y.copy()
+    zero.iloc[112:] = 0.0  # the treated units' export not loaded yet
+    with pytest.raises(InsufficientData, match="0 in every post-period day"):
+        estimate_tbr(zero, START, ctrl, max_placebos=0, backtests=False)
+    spiked = y.copy()
+    spiked.iloc[60] *= 10
+    spiked.iloc[120] += 50 * float(y.iloc[112:].mean())
+    notes = estimate_tbr(spiked, START, ctrl, max_placebos=0, backtests=False).notes
+    assert [n for n in notes if n.startswith("outlying pre-period values")]
+    day = (pd.Timestamp(START) + pd.Timedelta(days=8)).date().isoformat()
+    assert [n for n in notes if n.startswith(f"one day, {day}, carries")]

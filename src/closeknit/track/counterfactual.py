@@ -48,6 +48,20 @@ MIN_CALIBRATION = 5
 MAX_BACKTESTS = 3  # fake launches inside the pre-period
 PRIOR = 4.0  # pseudo-placebos at z^2 = 1 that the calibration is shrunk toward
 _WINSOR_9 = 0.970709  # E[min(Z^2, 9)] for Z ~ N(0, 1)
+# A control whose affine fit (a + b·x) to the target's pre-period leaves a residual spread below
+# this share of the target's own pre-period spread is a copy (or a multiple) of the target: it
+# would carry the effect too and could not show it (a copy once won the synthetic control with
+# weight 1.00 and printed "-0.02 (-1.16 to 1.18)" on a true effect of 4,200).
+COPY_FIT = 0.01
+# Data checks on the target (notes; docs/lift.md "Data checks"): a robust z beyond OUTLIER_Z
+# names a value (pre-period: against a centred rolling median of OUTLIER_WINDOW periods; post-
+# period: a period's gap against the other post-period gaps), and one post-period period
+# carrying more than DOMINANT_SHARE of the estimated effect is named.
+OUTLIER_Z = 10.0
+OUTLIER_WINDOW = 7
+DOMINANT_SHARE = 0.5
+DOMINANT_MIN_POST = 5  # with fewer post-period periods, one of them carrying half is ordinary
+ZERO_POST_P = 0.01  # an all-zero post-period less likely than this under the pre-period's zeros
 
 
 def regressor_cap(n_pre: int) -> int:
@@ -151,6 +165,8 @@ class Counterfactual:
     noise_only_halfwidth: float | None = None
     placebo: PlaceboCheck | None = None
     notes: list[str] = field(default_factory=list)
+    # controls dropped by the estimator itself: {"series", "reason"}
+    left_out: list[dict[str, str]] = field(default_factory=list)
 
     @property
     def pre_periods(self) -> int:
@@ -191,7 +207,111 @@ class Counterfactual:
                 )
             ],
             "notes": self.notes,
+            "left_out": self.left_out,
         }
+
+
+# -- data checks --------------------------------------------------------------------------------
+
+
+def _robust_z(r: np.ndarray) -> np.ndarray:
+    """(r − median) / (1.4826 · MAD): a z-score that outliers cannot inflate."""
+    med = float(np.median(r))
+    mad = 1.4826 * float(np.median(np.abs(r - med)))
+    if mad <= 0:
+        mad = float(np.std(r)) or 1.0
+    return (r - med) / mad
+
+
+def _num(v: float) -> str:
+    """A series value for a note: thousands separators, no false precision."""
+    return f"{v:,.0f}" if abs(v) >= 100 else f"{v:.3g}"
+
+
+def _day(d: Any) -> str:
+    return pd.Timestamp(d).date().isoformat()
+
+
+def refuse_zero_post(yv: np.ndarray, pre: np.ndarray, per: str) -> None:
+    """Refuse a post-period of zeros that the pre-period makes implausible (an export not loaded
+    yet reads as a total loss): under the pre-period's share of zero periods p0, n_post zeros in
+    a row have probability p0^n_post; below :data:`ZERO_POST_P` the data is taken as missing."""
+    post = yv[~pre]
+    if len(post) == 0 or np.any(post != 0):
+        return
+    p0 = float(np.mean(yv[pre] == 0))
+    if p0 ** len(post) < ZERO_POST_P:
+        raise InsufficientData(
+            f"the target is 0 in every post-period {per} ({len(post)}) but in only "
+            f"{int(np.sum(yv[pre] == 0))} of {int(pre.sum())} pre-period {per}s: is the "
+            "post-period's data loaded yet? (zeros read as a total loss; refused as a flat "
+            "pre-period is)",
+            field="target",
+        )
+
+
+def pre_outlier_note(yv: np.ndarray, pre: np.ndarray, dates: pd.DatetimeIndex) -> list[str]:
+    """Name the target's outlying pre-period values: robust z (median / MAD) of each value's
+    distance from the centred rolling median of :data:`OUTLIER_WINDOW` periods beyond
+    :data:`OUTLIER_Z`. The model reads them as baseline (a ×10 day seven weeks before launch
+    turned a +4,200 effect into −381)."""
+    v = yv[pre]
+    if len(v) < OUTLIER_WINDOW:
+        return []
+    local = pd.Series(v).rolling(OUTLIER_WINDOW, center=True, min_periods=1).median().to_numpy()
+    z = _robust_z(v - local)
+    bad = np.flatnonzero(np.abs(z) > OUTLIER_Z)
+    if not len(bad):
+        return []
+    order = bad[np.argsort(-np.abs(z[bad]))]
+    shown = "; ".join(
+        f"{_day(dates[i])} ({_num(v[i])} against a local median of "
+        f"{_num(local[i])}, robust z {z[i]:+.0f})"
+        for i in order[:5]
+    )
+    more = f" and {len(bad) - 5} more" if len(bad) > 5 else ""
+    return [
+        f"outlying pre-period values of the target: {shown}{more} - the model takes them as "
+        "part of the baseline, which can move the counterfactual and widen the interval; check "
+        f"them (a typo, a one-off order) (rule: |robust z| > {OUTLIER_Z:g} against a rolling "
+        f"median of {OUTLIER_WINDOW} periods)"
+    ]
+
+
+def dominant_period_note(
+    yv: np.ndarray, pred: np.ndarray, pre: np.ndarray, dates: pd.DatetimeIndex, per: str
+) -> list[str]:
+    """Name a post-period period that carries more than :data:`DOMINANT_SHARE` of the estimated
+    effect when its gap is also an outlier among the post-period gaps (robust z beyond
+    :data:`OUTLIER_Z`): one unrelated +20,000 day once read as a 24,272 effect (truth 4,200)."""
+    gap = yv[~pre] - pred[~pre]
+    effect = float(gap.sum())
+    if len(gap) < DOMINANT_MIN_POST or effect == 0:
+        return []
+    k = int(np.argmax(gap * np.sign(effect)))
+    share = float(gap[k] / effect)
+    if share <= DOMINANT_SHARE or abs(float(_robust_z(gap)[k])) <= OUTLIER_Z:
+        return []
+    day = dates[np.flatnonzero(~pre)[k]]
+    return [
+        f"one {per}, {_day(day)}, carries {share:.0%} of the estimated effect "
+        f"({_num(float(gap[k]))} of {_num(effect)}): check it (a typo, a "
+        "one-off order, another event) before reading the estimate as the campaign's (rule: "
+        f"over {DOMINANT_SHARE:.0%} of the effect and a robust z over {OUTLIER_Z:g} among the "
+        "post-period gaps)"
+    ]
+
+
+def copy_fit(y_pre: np.ndarray, x_pre: np.ndarray) -> float | None:
+    """Residual spread of the affine fit of the target's pre-period on one control, as a share
+    of the target's pre-period spread, when below :data:`COPY_FIT` (else None)."""
+    sy = float(np.std(y_pre))
+    if sy == 0 or float(np.std(x_pre)) == 0:
+        return None
+    a = np.column_stack([np.ones_like(x_pre), x_pre])
+    coef, *_ = np.linalg.lstsq(a, y_pre, rcond=None)
+    share = float(np.std(y_pre - a @ coef)) / sy
+    return share if share < COPY_FIT else None
 
 
 # -- periods ------------------------------------------------------------------------------------
@@ -597,7 +717,9 @@ def estimate_effect(
             f"{yv[pre][0]:g}): there is no baseline to compare with",
             field="target",
         )
-    notes: list[str] = []
+    refuse_zero_post(yv, pre, per)
+    notes: list[str] = pre_outlier_note(yv, pre, idx)
+    left_out: list[dict[str, str]] = []
     x = None
     names: list[str] = []
     if controls is not None and len(controls.columns):
@@ -605,12 +727,22 @@ def estimate_effect(
         keep = []
         for col in c.columns:
             v = c[col].to_numpy()
+            why = None
             if np.isnan(v).any():
-                notes.append(f"control {col} left out: missing periods in the window")
+                why = "missing periods in the window"
             elif float(np.std(v[pre])) == 0.0:
-                notes.append(f"control {col} left out: constant before the campaign")
-            else:
+                why = f"constant before the campaign (all {v[pre][0]:g})"
+            elif (fit := copy_fit(yv[pre], v[pre])) is not None:
+                why = (
+                    "fits the target's pre-period almost exactly (residual "
+                    f"{fit:.2%} of its spread): a copy or multiple of the target carries the "
+                    "effect too and cannot show it"
+                )
+            if why is None:
                 keep.append(col)
+            else:
+                notes.append(f"control {col} left out: {why}")
+                left_out.append({"series": str(col), "reason": why})
         names = [str(k) for k in keep]
         if keep:
             x = c[keep].to_numpy()
@@ -655,6 +787,7 @@ def estimate_effect(
                 f"{n_pre} pre-period {per}s (a third of them)"
             )
     pred = main.pred
+    notes += dominant_period_note(yv, pred, pre, idx, per)
     band = main.band * np.where(pre, 1.0, widen)
     zq = float(_norm_q(1 - a))
     return Counterfactual(
@@ -676,6 +809,7 @@ def estimate_effect(
         noise_only_halfwidth=zq * main.noise_sd_sum,
         placebo=placebo,
         notes=notes,
+        left_out=left_out,
     )
 
 

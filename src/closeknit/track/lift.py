@@ -656,7 +656,18 @@ def estimate(
     if kind == "series":
         first = pd.Timestamp(have_series[target].first)
         last = pd.Timestamp(have_series[target].last)
-        if pre_periods is None and first > pre0:
+        if first >= post0:
+            raise InsufficientData(
+                f"the target's data starts on {first.date()}, on or after the post-period "
+                f"start ({post0.date()}): the window precedes the data (no pre-period)",
+                field="start_date",
+            )
+        if first > pre0:
+            if pre_periods is not None:
+                notes.append(
+                    f"{n_pre} pre-period {per}s asked, but the target's data starts on "
+                    f"{first.date()}: the pre-period is clipped to it"
+                )
             pre0 = period_start(first, per)
     elif kind == "design":
         ends = [have_series[n].last for n in design_map.values()]
@@ -697,6 +708,7 @@ def estimate(
                 field="target",
             )
         description = f"series {target}"
+        notes += negative_note(y, f"target {target}")
     elif kind in ("orders:brand", "orders:all"):
         if kind == "orders:brand" and not brand:
             raise ValidationError(
@@ -764,6 +776,8 @@ def estimate(
         if unknown:
             raise NotFound(f"no series named {', '.join(unknown)}", field="controls")
     if kind == "series":
+        if controls is not None and target in ctrl_names:
+            left_out.append({"series": target, "role": "control", "reason": "it is the target"})
         ctrl_names = [n for n in ctrl_names if n != target]
     usable: list[str] = []
     for n in ctrl_names:
@@ -788,6 +802,7 @@ def estimate(
             left_out.append({"series": n, "role": "control", "reason": why})
         else:
             kept.append(n)
+            notes += negative_note(cframe[n], f"control {n}")
     if left_out:
         notes.append(
             "left out: "
@@ -810,6 +825,10 @@ def estimate(
             seed=seed,
             max_placebos=max_placebos,
         )
+    for x in cf.left_out:
+        left_out.append({"series": x["series"], "role": "control", "reason": x["reason"]})
+    dropped = {x["series"] for x in cf.left_out}
+    kept = [n for n in kept if n not in dropped]
     window = {
         "period": per,
         "pre_start": cf.dates[0],
@@ -877,6 +896,20 @@ def estimate(
         counterfactual=cf,
         notes=notes,
     )
+
+
+def negative_note(v: pd.Series, what: str) -> list[str]:
+    """A note naming a series' negative values (revenue below zero: refunds exceeding sales
+    that day, or an export's sign error), which the estimate takes as they are."""
+    neg = v[v < 0]
+    if neg.empty:
+        return []
+    shown = ", ".join(f"{pd.Timestamp(str(d)).date()} ({x:,.0f})" for d, x in neg.iloc[:5].items())
+    more = f" and {len(neg) - 5} more" if len(neg) > 5 else ""
+    return [
+        f"{what} has {len(neg)} negative value{'s' if len(neg) > 1 else ''}: {shown}{more} - "
+        "taken as they are (net revenue below zero); check the export if that is not expected"
+    ]
 
 
 def _count_orders(

@@ -44,8 +44,11 @@ from closeknit.track.counterfactual import (
     PlaceboCheck,
     _placebo_note,
     calibration,
+    dominant_period_note,
     infer_period,
     period_start,
+    pre_outlier_note,
+    refuse_zero_post,
 )
 
 MODEL = "time-based regression (ratio) on the held-out units' sum"
@@ -151,7 +154,10 @@ def estimate_tbr(
         raise InsufficientData(
             "the treated or held-out units do not vary before the campaign: no baseline"
         )
+    refuse_zero_post(yv, pre, per)
+    notes += pre_outlier_note(yv, pre, idx)
     main = fit_tbr(yv, xs.sum(axis=1), pre)
+    notes += dominant_period_note(yv, main.pred, pre, idx, per)
     a = (1 - level) / 2
     tq = float(student_t.ppf(1 - a, main.df))
     placebo = _space_placebos(main, xs, [str(k) for k in keep], pre, max_placebos)
