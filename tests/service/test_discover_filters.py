@@ -359,3 +359,13 @@ def test_an_authenticity_score_without_a_follower_sample_says_so(st: Store) -> N
         assert said == m.authenticity_unsampled
         seen += m.authenticity_unsampled
     assert seen
+
+
+def test_words_no_creator_uses_are_named_with_the_closest_one(st: Store) -> None:
+    """'sustainble fashon for millenials in France' matched nothing and ranked creators with no
+    word said; its typos are named, each with the closest word the creators' posts use."""
+    res = run(st, text="sustainble fashon for women")
+    said = [n for n in res.notes if n.startswith("no creator's posts use")]
+    assert said and '"fashon" (did you mean "fashion"?)' in said[0], res.notes
+    assert '"sustainble" (did you mean "sustainable"?)' in said[0]
+    assert not any("posts use" in n for n in run(st, text="sustainable fashion").notes)

@@ -540,6 +540,10 @@ def discover(
     # it as the brief's chips or line); a note repeating it was filtered out again by prefix
     notes: list[str] = []
     excluded: dict[str, int] = {}
+    if query_override is None and sig.bm is not None:
+        said = relevance.unknown_words_note(sig.bm, relevance.content_query(brief))
+        if said:
+            notes.append(said)
 
     known = rows >= 0
     r = rows[known]

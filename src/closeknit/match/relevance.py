@@ -238,6 +238,27 @@ def keyword_coverage(bm: BM25, query: str) -> np.ndarray:
     return np.clip(bm.scores(" ".join(present)) / top, 0.0, 1.0)
 
 
+def unknown_words_note(bm: BM25, query: str, limit: int = 5) -> str | None:
+    """A note naming the brief's content words that no creator's posts use, each with the
+    closest word they do use where one is close (a typo: "sustainble fashon" matched nothing
+    and ranked the niche at random with no word said)."""
+    import difflib
+
+    unknown = [t for t in dict.fromkeys(tokens(query)) if t not in bm.idf and not t.isdigit()]
+    if not unknown:
+        return None
+    said = []
+    for t in unknown[:limit]:
+        near = [w for w in bm.idf if w[:1] == t[:1] and abs(len(w) - len(t)) <= 2]
+        best = difflib.get_close_matches(t, near, n=1, cutoff=0.8)
+        said.append(f'"{t}"' + (f' (did you mean "{best[0]}"?)' if best else ""))
+    more = f" and {len(unknown) - limit} more" if len(unknown) > limit else ""
+    return (
+        f"no creator's posts use {', '.join(said)}{more}: "
+        f"{'that word matches' if len(unknown) == 1 else 'those words match'} nothing here"
+    )
+
+
 def sigmoid(x: np.ndarray) -> np.ndarray:
     out: np.ndarray = 1.0 / (1.0 + np.exp(-np.clip(x, -40, 40)))
     return out
