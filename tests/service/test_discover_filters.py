@@ -369,3 +369,16 @@ def test_words_no_creator_uses_are_named_with_the_closest_one(st: Store) -> None
     assert said and '"fashon" (did you mean "fashion"?)' in said[0], res.notes
     assert '"sustainble" (did you mean "sustainable"?)' in said[0]
     assert not any("posts use" in n for n in run(st, text="sustainable fashion").notes)
+
+
+def test_the_fit_note_reads_every_candidate_and_the_briefs_unapplied_words_are_notes(
+    st: Store,
+) -> None:
+    """The poor-fit note quoted the best of the rows shown (0.6% at --limit 20, "under 0.1%"
+    at --limit 5); words the brief read but could not apply were in the JSON's parsed list
+    only, never in the CLI's text or on the page."""
+    brief = "barber shop shaving content for men, excluding Germany"
+    few, many = run(st, text=brief, limit=3), run(st, text=brief, limit=50)
+    fit = [n for n in few.notes if n.startswith("no creator here is likely")]
+    assert fit and fit == [n for n in many.notes if n.startswith("no creator here is likely")]
+    assert 'the brief: countries: "excluding Germany" not applied' in " ".join(few.notes)

@@ -417,6 +417,10 @@ def test_a_copy_control_is_left_out_and_not_among_the_controls(store: Store) -> 
     res = estimate(store, "default", cid, target="sales", max_placebos=0)
     assert "copy" not in res.controls and "copy" not in res.counterfactual.weights  # type: ignore[union-attr]
     assert [x["series"] for x in res.left_out] == ["copy"]
+    # its note has the "left out:" form the CLI skips (it lists left_out itself): once, not twice
+    assert [n for n in res.notes if "copy" in n] == [
+        n for n in res.notes if n.startswith("left out: copy (")
+    ]
     assert res.incremental_revenue.lo <= truth <= res.incremental_revenue.hi
 
 

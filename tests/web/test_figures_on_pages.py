@@ -141,3 +141,24 @@ def test_the_campaign_page_shows_the_holdout_and_the_halo(small_world: Path) -> 
     assert "per 1 spent" not in text and "per $1 spent" in text
     if lift.placebo is not None and lift.placebo.p_value is not None:
         assert f"p = {lift.placebo.p_value:.3f}" in text
+
+
+def test_a_holdout_note_the_report_repeats_shows_once(small_world: Path) -> None:
+    """A holdout's notes are the lift report's notes too: the page printed each twice, under
+    the held-out comparison and again after the caveats (a tester's Cochran's-rule notes)."""
+    st = open_store(small_world, read_only=True)
+    try:
+        camp = st.query("SELECT campaign_id FROM campaigns ORDER BY campaign_id LIMIT 1")
+        lift = rsvc.lift(st, "default", camp[0]["campaign_id"], rsvc.LiftIn(placebos=4))
+    finally:
+        st.close()
+    if lift.holdout is None:
+        pytest.skip("this world's first campaign has no holdout")
+    said = "treated arm: 27,026 units with outcome skewness G1 = 115.7"
+    lift = lift.model_copy(
+        update={
+            "notes": [*lift.notes, said],
+            "holdout": lift.holdout.model_copy(update={"notes": [*lift.holdout.notes, said]}),
+        }
+    )
+    assert _lift_html(lift).count("units with outcome skewness G1 = 115.7") == 1

@@ -682,6 +682,10 @@ def discover(
         num += np.where(ok, wk * np.log(np.maximum(np.where(ok, v, 1.0), 1e-3)), 0.0)
         den += np.where(ok, wk, 0.0)
     approx = np.where(den > 0, np.exp(num / np.where(den > 0, den, 1.0)), 0.0)
+    # over every candidate, not the rows shown (the note quoted 0.6% at --limit 20 and "under
+    # 0.1%" at --limit 5 for one brief)
+    if query_override is None and len(rel) and float(np.nanmax(rel)) < relevance.ON_BRIEF_BAR:
+        notes.append(relevance.poor_fit_note(float(np.nanmax(rel))))
     if len(r) > limit:
         cut = np.partition(approx, len(r) - limit)[len(r) - limit]
         short = np.flatnonzero(approx >= cut - 1e-9 * max(1.0, abs(cut)))

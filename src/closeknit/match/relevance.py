@@ -238,13 +238,43 @@ def keyword_coverage(bm: BM25, query: str) -> np.ndarray:
     return np.clip(bm.scores(" ".join(present)) / top, 0.0, 1.0)
 
 
+#: the least P(on brief) a plan picks (closeknit.plan.planner.PICK_MIN_ON_BRIEF): no pick less
+#: likely on brief than not; discover says when none of its candidates reaches it
+ON_BRIEF_BAR = 0.5
+
+
+def poor_fit_note(best: float) -> str:
+    """The note for a list whose best candidate is below :data:`ON_BRIEF_BAR`: its creators are
+    the closest, not fitting ones (a barber brief's top 20 were pet groomers at relevance
+    0.005, shown as matches with no word)."""
+    shown = f"{best:.1%}" if best >= 0.001 else "under 0.1%"
+    return (
+        f"no creator here is likely to fit this brief: the best fit is {shown} (a plan picks "
+        f"only creators at {ON_BRIEF_BAR:.0%} or more); these are the closest; check the "
+        "brief's words and spelling, or widen it"
+    )
+
+
+#: words of a brief its reading uses (negations, unread budgets, "men's") or that ask nothing
+#: of the content: never named as words no creator uses
+_NOT_CONTENT = frozenset(
+    "not no non without excluding except avoid avoiding other than apart anywhere everywhere "
+    "few several couple hundred hundreds thousand thousands grand million budget please s "
+    "content post posts video videos channel channels account accounts".split()
+)
+
+
 def unknown_words_note(bm: BM25, query: str, limit: int = 5) -> str | None:
     """A note naming the brief's content words that no creator's posts use, each with the
     closest word they do use where one is close (a typo: "sustainble fashon" matched nothing
     and ranked the niche at random with no word said)."""
     import difflib
 
-    unknown = [t for t in dict.fromkeys(tokens(query)) if t not in bm.idf and not t.isdigit()]
+    unknown = [
+        t
+        for t in dict.fromkeys(tokens(query))
+        if t not in bm.idf and not t.isdigit() and t not in STOP and t not in _NOT_CONTENT
+    ]
     if not unknown:
         return None
     said = []

@@ -47,7 +47,7 @@ from closeknit import figures
 from closeknit.errors import ValidationError
 from closeknit.features.fees import default_rate_card, fee_arrays_and_errors
 from closeknit.features.frame import creator_columns, filled
-from closeknit.match import Brief, discover
+from closeknit.match import Brief, discover, relevance
 from closeknit.match.embed import get_embedder
 from closeknit.match.rank import fit_of, left_out_text
 from closeknit.plan import conversion
@@ -68,7 +68,7 @@ DEFAULT_AOV = 50.0
 MIN_HISTORY_ORDERS = 20
 DIVERSITY_MIN_RELEVANCE = 0.6
 DEFAULT_ON_BRIEF_SHARE = 0.9  # the plan's mean P(on brief) (editable per plan)
-PICK_MIN_ON_BRIEF = 0.5  # no pick less likely on brief than not
+PICK_MIN_ON_BRIEF = relevance.ON_BRIEF_BAR  # no pick less likely on brief than not
 BOUGHT_SHARE = 0.3  # an audience with this share of fake accounts or more is "heavily bought"
 # unsampled creators: P(not heavily bought) of the sampled ones with the same growth-spike
 # evidence (unsampled_not_bought); this value only where fewer than MIN_SAMPLED were sampled

@@ -450,6 +450,18 @@ def language_note(brief: Brief) -> str | None:
     )
 
 
+#: parsed lines a user must see beside the results, not only in the JSON's parsed list and the
+#: web's chips: words read but not applied, not read, or replaced by an explicit filter
+_SAID = (" not applied", " not read", ", replaced by ")
+
+
+def reading_notes(brief: Brief) -> list[str]:
+    """The brief's parsed lines that change what it asks for without a filter showing it
+    ('countries: "excluding Germany" not applied ...', 'country DE (from "germany"), replaced
+    by the given countries FR'), as notes: the CLI's text and the web showed none of them."""
+    return [f"the brief: {p}" for p in brief.parsed if any(k in p for k in _SAID)]
+
+
 def parse(req: BriefIn) -> BriefOut:
     """What a brief means, without running it (shown as editable filters in the web)."""
     return BriefOut.of(req.brief())

@@ -29,6 +29,7 @@ from closeknit.service.briefs import (
     Filters,
     currency_note,
     language_note,
+    reading_notes,
     saved_brief_in,
 )
 from closeknit.store import Store, resolve_creator_id
@@ -185,25 +186,6 @@ def unmatched_places(
             + ", nor has an audience measured there"
         )
     return ("; ".join(said) + ": that part of the brief matches nobody") if said else None
-
-
-def fit_note(results: list[dict[str, Any]]) -> str | None:
-    """A note when no result is likely on brief: every relevance below the plan's pick bar
-    (``PICK_MIN_ON_BRIEF``), so the list shows the closest creators, not fitting ones (a
-    barber brief's top 20 were pet groomers at relevance 0.005 with no word said)."""
-    from closeknit.plan.planner import PICK_MIN_ON_BRIEF
-
-    rel = [r["relevance"] for r in results if r.get("relevance") is not None]
-    if not rel or max(rel) >= PICK_MIN_ON_BRIEF:
-        return None
-    best = max(rel)
-    shown = figures.percent(best) if best >= 0.001 else "under 0.1%"
-    return (
-        f"no creator here is likely to fit this brief: the best fit is {shown} (a plan picks "
-        f"only creators at "
-        f"{figures.percent(PICK_MIN_ON_BRIEF)} or more); these are the closest; check the "
-        "brief's words and spelling, or widen it"
-    )
 
 
 def measured_shares(
@@ -566,10 +548,10 @@ def discover(store: Store, workspace: str, req: DiscoverIn) -> DiscoverOut:
     from closeknit.service.settings import currency
 
     for said in (
+        *reading_notes(brief),
         currency_note(brief, currency(store, workspace)),
         language_note(brief),
         unmatched_places(get_table(store, workspace), brief, req.platforms),
-        fit_note(d["results"]),
     ):
         if said:
             d["notes"].append(said)

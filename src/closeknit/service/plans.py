@@ -28,7 +28,14 @@ from closeknit.plan import (
 )
 from closeknit.plan.planner import discover_candidates
 from closeknit.service.base import CreatorRef, In, Out, Timestamp
-from closeknit.service.briefs import BriefIn, BriefOut, currency_note, language_note, saved_brief_in
+from closeknit.service.briefs import (
+    BriefIn,
+    BriefOut,
+    currency_note,
+    language_note,
+    reading_notes,
+    saved_brief_in,
+)
 from closeknit.service.discover import Filters, left_out, restrict
 from closeknit.service.fee_basis import FeeBasis
 from closeknit.store import Store, resolve_creator_id
@@ -564,7 +571,11 @@ def plan(store: Store, workspace: str, req: PlanIn) -> PlanOut:
     d = res.to_dict()
     d["brief"] = brief_in.text
     d["brief_read"] = BriefOut.of(brief)
-    for said in (currency_note(brief, _currency(store, workspace)), language_note(brief)):
+    for said in (
+        *reading_notes(brief),
+        currency_note(brief, _currency(store, workspace)),
+        language_note(brief),
+    ):
         if said:
             d["notes"].append(said)
     locked_set = set(locked)

@@ -241,9 +241,14 @@ def refuse_zero_post(yv: np.ndarray, pre: np.ndarray, per: str) -> None:
         return
     p0 = float(np.mean(yv[pre] == 0))
     if p0 ** len(post) < ZERO_POST_P:
+        zeros = int(np.sum(yv[pre] == 0))
+        before = (
+            f"none of the {int(pre.sum()):,} pre-period {per}s"
+            if zeros == 0
+            else f"only {zeros:,} of {int(pre.sum()):,} pre-period {per}s"
+        )
         raise InsufficientData(
-            f"the target is 0 in every post-period {per} ({len(post)}) but in only "
-            f"{int(np.sum(yv[pre] == 0))} of {int(pre.sum())} pre-period {per}s: is the "
+            f"the target is 0 in every post-period {per} ({len(post):,}) but in {before}: is the "
             "post-period's data loaded yet? (zeros read as a total loss; refused as a flat "
             "pre-period is)",
             field="target",
@@ -741,7 +746,9 @@ def estimate_effect(
             if why is None:
                 keep.append(col)
             else:
-                notes.append(f"control {col} left out: {why}")
+                # the form every "left out" note has: the CLI lists left_out itself and skips
+                # it, the page shows it (it printed twice on the CLI)
+                notes.append(f"left out: {col} ({why})")
                 left_out.append({"series": str(col), "reason": why})
         names = [str(k) for k in keep]
         if keep:

@@ -600,7 +600,7 @@ def analyze(
         n_t = a.best.n_treated
         inc = a.best.diff.scaled(n_t)
         notes.append(
-            f"incremental = difference per unit × {n_t} treated units analysed "
+            f"incremental = difference per unit × {n_t:,} treated units analysed "
             "(the outcome's unit, e.g. revenue per customer over the test)"
         )
         return _result(

@@ -71,15 +71,18 @@ def part_view(part: ScorePart, vet: VetOut) -> dict[str, str]:
             evidence = f"{num(b.n_bot)} of {num(b.n_scored)} comments flagged"
     elif name == "no_pod":
         if raw is not None:
-            measured = "no sign of an engagement pod" if not raw else f"pod score {num(raw)} of 1"
+            # two decimals, as the CLI prints it (the page said "1 of 1" and "0.979")
+            measured = "no sign of an engagement pod" if not raw else f"pod score {raw:.2f} of 1"
         how = "the same group of accounts engaging early on every post of several creators"
         members, ring = a.pods.members, a.pods.ring_accounts
         if members:
             evidence = f"{len(members)} pod members found"
         elif ring:
+            how = "the same accounts commenting within minutes on most of this creator's posts"
+            more = f" and {len(ring) - 5} more" if len(ring) > 5 else ""
             evidence = (
                 f"{len(ring)} accounts commented within {a.pods.window_minutes} minutes on most "
-                "posts: " + ", ".join("@" + r for r in ring[:5])
+                "posts: " + ", ".join("@" + r for r in ring[:5]) + more
             )
         else:
             evidence = "no pod members found"
