@@ -119,16 +119,20 @@ def _lift_html(lift: Any, sym: str = "$") -> str:
     return templates.get_template("partials/lift.html").render(**ctx)
 
 
+def _first_campaign_lift(db: Path) -> Any:
+    st = open_store(db, read_only=True)
+    try:
+        camp = st.query("SELECT campaign_id FROM campaigns ORDER BY campaign_id LIMIT 1")
+        return rsvc.lift(st, "default", camp[0]["campaign_id"], rsvc.LiftIn(placebos=4))
+    finally:
+        st.close()
+
+
 def test_the_campaign_page_shows_the_holdout_and_the_halo(small_world: Path) -> None:
     """The CLI and the API gave the holdout estimate (6,614, CUPED) and the halo (repeat
     revenue −232); the page left both out, wrote "per 1 spent" without the currency and the
     placebo p-value as 0.14 beside the note's 0.143."""
-    st = open_store(small_world, read_only=True)
-    try:
-        camp = st.query("SELECT campaign_id FROM campaigns ORDER BY campaign_id LIMIT 1")
-        lift = rsvc.lift(st, "default", camp[0]["campaign_id"], rsvc.LiftIn(placebos=4))
-    finally:
-        st.close()
+    lift = _first_campaign_lift(small_world)
     if lift.holdout is None or lift.halo is None or lift.halo.repeat_purchases.uplift is None:
         pytest.skip("this world's first campaign has no holdout or halo")
     html = _lift_html(lift)
@@ -146,12 +150,7 @@ def test_the_campaign_page_shows_the_holdout_and_the_halo(small_world: Path) -> 
 def test_a_holdout_note_the_report_repeats_shows_once(small_world: Path) -> None:
     """A holdout's notes are the lift report's notes too: the page printed each twice, under
     the held-out comparison and again after the caveats (a tester's Cochran's-rule notes)."""
-    st = open_store(small_world, read_only=True)
-    try:
-        camp = st.query("SELECT campaign_id FROM campaigns ORDER BY campaign_id LIMIT 1")
-        lift = rsvc.lift(st, "default", camp[0]["campaign_id"], rsvc.LiftIn(placebos=4))
-    finally:
-        st.close()
+    lift = _first_campaign_lift(small_world)
     if lift.holdout is None:
         pytest.skip("this world's first campaign has no holdout")
     said = "treated arm: 27,026 units with outcome skewness G1 = 115.7"
