@@ -180,3 +180,25 @@ def test_a_design_for_no_campaign_or_units_without_history_is_refused(store: Sto
     assert e.value.details["field"] == "units"
     ok = design_holdout(store, "default", DesignRequest(units=units, history=hist))
     assert not ok.saved and sorted(ok.treated + ok.control) == sorted(units)
+
+
+def test_the_pages_and_the_api_can_name_the_target_series(store: Store) -> None:
+    """A target series imported but not named gave the web and the API an own-revenue report
+    saying "name one as the target" with no way to name it (only `closeknit lift --target`
+    could): LiftIn takes the target, and the page links each unnamed one."""
+    from closeknit.service import reports as rsvc
+    from closeknit.web.render import templates
+    from tests.track.test_lift import _with_series
+
+    cid, truth = _with_series(store)
+    own = rsvc.lift(store, "default", cid)
+    assert own.kind == "own_revenue" and own.unnamed_targets == ["sales"]
+    inc = rsvc.lift(store, "default", cid, rsvc.LiftIn(target="sales", placebos=0))
+    assert inc.kind == "incremental" and inc.target == "sales" and not inc.unnamed_targets
+    assert inc.incremental_revenue is not None
+    assert inc.incremental_revenue.lo <= truth <= inc.incremental_revenue.hi
+    html = templates.get_template("partials/lift.html").render(
+        lift=own, lift_error=None, lift_svg="", cur="USD", sym="$", campaign_id=cid,
+        more_placebos=None,
+    )  # fmt: skip
+    assert f'hx-get="/campaigns/{cid}/lift?target=sales"' in html

@@ -230,6 +230,11 @@ class LiftReport(Out):
     no_estimate_reason: str | None = Field(
         default=None, description="why there is no incremental estimate (own_revenue only)"
     )
+    unnamed_targets: list[str] = Field(
+        default_factory=list,
+        description="series imported with role target that no one named: name one (target=...) "
+        "for an incremental estimate (own_revenue only)",
+    )
 
 
 NO_ESTIMATE = (
@@ -400,6 +405,7 @@ def estimate_lift(store: Store, workspace: str, req: LiftRequest) -> LiftReport:
             halo=halo,
             notes=notes,
             no_estimate_reason=NO_ESTIMATE,
+            unnamed_targets=targets,
         )
     res = lf.estimate(
         store,

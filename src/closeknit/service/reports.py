@@ -199,6 +199,12 @@ class LiftIn(In):
     placebos: int = Field(
         default=20, ge=0, le=500, description="controls run as fake targets (fewer is faster)"
     )
+    target: str | None = Field(
+        default=None,
+        max_length=200,
+        description="the sales series to compare with its controls (a series imported with role "
+        "target, orders:brand or orders:all); default: the campaign's holdout or geo design",
+    )
 
 
 def lift(
@@ -211,14 +217,16 @@ def lift(
     r = req or LiftIn()
     # the estimate (a time-series fit with placebos: seconds) depends only on the store's data
     # and the day, so a page viewed again, the report and the API share one fit until a write
-    key = _lift_memo.key(store, workspace, campaign_id, r.level, r.placebos)
+    key = _lift_memo.key(store, workspace, campaign_id, r.level, r.placebos, r.target)
     hit = _lift_memo.get(key)
     if hit is not None:
         return hit
     out = lift_svc.estimate_lift(
         store,
         workspace,
-        lift_svc.LiftRequest(campaign_id=campaign_id, level=r.level, placebos=r.placebos),
+        lift_svc.LiftRequest(
+            campaign_id=campaign_id, level=r.level, placebos=r.placebos, target=r.target
+        ),
     )
     _lift_memo.put(key, out)
     return out

@@ -116,9 +116,12 @@ def report(
 
 
 @router.get("/campaigns/{campaign_id}/lift", responses=responses(404, 409))
-def lift(p: Viewer, store: StoreDep, campaign_id: str) -> LiftReport:
-    """Incremental revenue with an interval."""
-    return rsvc.lift(store, p.workspace_id, campaign_id)
+def lift(
+    p: Viewer, store: StoreDep, campaign_id: str, q: Annotated[rsvc.LiftIn, Depends()]
+) -> LiftReport:
+    """Incremental revenue with an interval (``target``: a sales series to compare with its
+    controls, as ``closeknit lift --target``)."""
+    return rsvc.lift(store, p.workspace_id, campaign_id, q)
 
 
 @router.get(

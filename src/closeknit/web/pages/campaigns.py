@@ -318,6 +318,7 @@ def lift_partial(
     campaign_id: str,
     placebos: Annotated[int, Query(ge=0, le=500)] = WEB_PLACEBOS,
     level: Annotated[float, Query(gt=0.5, lt=1.0)] = 0.90,
+    target: Annotated[str | None, Query(max_length=200)] = None,
 ) -> HTMLResponse:
     # an unknown campaign is the pages' 404 (NotFound), not a panel saying so with a 200; the
     # lift is in the campaign's currency, as its results beside it (a USD campaign in a GBP
@@ -326,10 +327,14 @@ def lift_partial(
     sym = ssvc.symbol(camp.currency)
     ctx: dict[str, Any] = {
         "lift": None, "lift_error": None, "lift_svg": "", "cur": camp.currency, "sym": sym,
+        "target": target,
     }  # fmt: skip
     try:
         lift = rsvc.lift(
-            store, p.workspace_id, campaign_id, rsvc.LiftIn(placebos=placebos, level=level)
+            store,
+            p.workspace_id,
+            campaign_id,
+            rsvc.LiftIn(placebos=placebos, level=level, target=target),
         )
         ctx["lift"] = lift
         cf = lift.counterfactual
