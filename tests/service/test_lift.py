@@ -202,3 +202,14 @@ def test_the_pages_and_the_api_can_name_the_target_series(store: Store) -> None:
         more_placebos=None,
     )  # fmt: skip
     assert f'hx-get="/campaigns/{cid}/lift?target=sales"' in html
+
+
+def test_target_design_without_a_design_is_a_clear_error(store: Store) -> None:
+    """`target=design` on a campaign with no geo design was a 500 on the API (StopIteration)."""
+    from closeknit.service import reports as rsvc
+    from tests.track.test_lift import _with_series
+
+    cid, _ = _with_series(store)
+    with pytest.raises(ValidationError, match="has no geo design"):
+        rsvc.lift(store, "default", cid, rsvc.LiftIn(target="design", placebos=0))
+    assert rsvc.LiftIn(target=" ").target is None  # an empty form field names no series

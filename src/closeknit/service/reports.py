@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from closeknit.errors import CloseknitError
 from closeknit.report.html import campaign_report_html
@@ -205,6 +205,12 @@ class LiftIn(In):
         description="the sales series to compare with its controls (a series imported with role "
         "target, orders:brand or orders:all); default: the campaign's holdout or geo design",
     )
+
+    @field_validator("target", mode="before")
+    @classmethod
+    def _blank_is_none(cls, v: Any) -> Any:
+        # an empty form field or query value names no series (it was "no series named ")
+        return None if isinstance(v, str) and not v.strip() else v
 
 
 def lift(

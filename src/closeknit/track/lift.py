@@ -639,6 +639,13 @@ def estimate(
     if kind == "series":
         own = have_series[target].period
     elif kind == "design":
+        if not design_map:
+            # it was a 500 through the API (StopIteration) and a traceback on the CLI
+            raise ValidationError(
+                f"target design: campaign {campaign_id} has no geo design with unit series "
+                "(closeknit lift-design, then lift-series --role unit)",
+                field="target",
+            )
         first_unit = next(iter(design_map.values()))
         own = have_series[first_unit].period
     per = period or own
