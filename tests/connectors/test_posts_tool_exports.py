@@ -293,8 +293,9 @@ def test_posts_csv_reads_12_hour_times(store: Store, tmp_path: Path) -> None:
     assert [(f, r) for _, _, f, r in _quarantine(store) if f == "posted_at"] == [
         ("posted_at", 'posted_at is not a date/time: "2025-03-16 13:45 PM" '
          "(row kept, value left empty)"),
-        ("posted_at", 'posted_at is not a date/time: "18/03/25 21:05" '
-         "(row kept, value left empty)"),
+        ("posted_at", "posted_at has a two-digit year, which could be any century (write it "
+         "with four digits: 3/17/2025, or save the column as a date in ISO form): "
+         '"18/03/25 21:05" (row kept, value left empty)'),
     ]  # fmt: skip
 
 

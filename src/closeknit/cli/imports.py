@@ -358,7 +358,14 @@ def errors_cmd(
         console.print("no quarantined rows" + (f" from {source}" if source else ""))
         return
     table = [
-        {"source": r.source, "file": r.file, "line": r.line, "field": r.field, "reason": r.reason}
+        # the source as its command names it ("posts-csv", "lift-series"), not the internal key
+        {
+            "source": r.source.replace("_", "-"),
+            "file": r.file,
+            "line": r.line,
+            "field": r.field,
+            "reason": r.reason,
+        }
         for r in rows
     ]
     if as_json or as_csv:

@@ -171,6 +171,7 @@ _DERIVE = (
     ),
     ("posted_at", _TS),
     ("posted_at_missing", missing_sql("r.posted_at")),
+    ("posted_at_2y", f"coalesce(regexp_matches(trim(r.posted_at), '{TWO_DIGIT_YEAR_RE}'), false)"),
     *((f, count_sql(f"r.{f}")) for f in _COUNTS),
     *((f"{f}_missing", missing_sql(f"r.{f}")) for f in _COUNTS),
     ("flag", _FLAG),
@@ -200,8 +201,16 @@ SPEC = JsonSpec(
         ),
         Check(
             "posted_at",
-            "NOT d.posted_at_missing AND d.posted_at IS NULL",
+            "NOT d.posted_at_missing AND d.posted_at IS NULL AND NOT d.posted_at_2y",
             "posted_at is not a date/time",
+            value="r.posted_at",
+            keep_row=True,
+        ),
+        Check(
+            "posted_at",
+            "d.posted_at_2y",
+            "posted_at has a two-digit year, which could be any century (write it with four "
+            "digits: 3/17/2025, or save the column as a date in ISO form)",
             value="r.posted_at",
             keep_row=True,
         ),
