@@ -97,3 +97,14 @@ def test_the_summary_says_how_many_warnings_the_rows_kept(tmp_path: Path) -> Non
     r = runner.invoke(app, ["import", "vendor-csv", str(f), "--db", db], env={"COLUMNS": "200"})
     assert r.exit_code == 0, r.output
     assert "(rows kept); see `closeknit import errors`" in r.stdout, r.stdout
+
+
+def test_import_errors_names_the_source_as_its_command(tmp_path: Path) -> None:
+    """The table said 'posts_csv', an internal key; the command is `import posts-csv`."""
+    db = str(tmp_path / "c.duckdb")
+    f = tmp_path / "posts.csv"
+    f.write_text("platform,handle,post_id,posted_at,likes\ninstagram,ana,p1,3/17/25,1\n")
+    assert runner.invoke(app, ["import", "posts-csv", str(f), "--db", db]).exit_code == 0
+    r = runner.invoke(app, ["import", "errors", "--db", db], env={"COLUMNS": "120"})
+    assert "posts-csv" in r.stdout and "posts_csv" not in r.stdout, r.stdout
+    assert "two-digit year" in " ".join(r.stdout.split())
