@@ -90,7 +90,10 @@ def test_a_ring_of_accounts_outside_the_workspace_is_seen_on_one_creators_posts(
     rep = svc.vet(store, "default", svc.VetIn(creator="@ana"))
     pods_ = rep.authenticity.pods
     assert pods_.members == [] and pods_.ring_accounts == ["r1", "r2", "r3"]
-    assert pods_.evidence is not None and pods_.evidence["posts_boosted"] == 6
+    assert pods_.evidence is not None and pods_.evidence.posts_boosted == 6
+    assert [(r.account, r.fast_posts) for r in pods_.evidence.ring_accounts] == [
+        ("r1", 6), ("r2", 6), ("r3", 6)
+    ]  # fmt: skip
     dee = svc.vet(store, "default", svc.VetIn(creator="@dee"))
     part = {p.name: p for p in rep.scores["authenticity"].parts}["no_pod"]
     assert part.raw == 6 / 8

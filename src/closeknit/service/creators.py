@@ -775,6 +775,35 @@ class BotComments(Out):
     evidence: BotEvidence | None
 
 
+class PodPartner(Out):
+    """A pod member's reciprocal partner: fast comments each gave the other, and the delay."""
+
+    partner: str
+    fast_comments_given: int
+    fast_comments_received: int
+    median_delay_minutes: float
+
+
+class RingAccount(Out):
+    """An account of a fast-comment ring: how many of the creator's posts it came to fast."""
+
+    account: str
+    fast_posts: int
+    median_delay_minutes: float
+
+
+class PodEvidence(Evidence):
+    """What the pod score rests on: a pod's partners (a pod of the workspace) or a ring's
+    accounts (``kind`` "fast-comment ring"), the posts boosted of those with comments."""
+
+    kind: str | None = None
+    posts_boosted: int
+    posts_total: int
+    window_minutes: int
+    reciprocal_partners: list[PodPartner] = Field(default_factory=list)
+    ring_accounts: list[RingAccount] = Field(default_factory=list)
+
+
 class Pods(Out):
     pod_score: float | None
     pod_id: str | None
@@ -784,7 +813,7 @@ class Pods(Out):
     ring_accounts: list[str]
     #: "fast" above: a comment this many minutes or less after the post went up
     window_minutes: int
-    evidence: dict[str, Any] | None
+    evidence: PodEvidence | None
 
 
 class Authenticity(Out):
