@@ -33,6 +33,7 @@ from closeknit.cli.common import (
     print_table,
     ratio,
     store_for,
+    whole,
     workspace_of,
 )
 from closeknit.errors import ConfigError
@@ -163,7 +164,7 @@ def _render(d: DemoResult) -> None:
             {
                 "#": i,
                 "handle": r.handle,
-                "followers": r.followers,
+                "followers": whole(r.followers),  # 1,176 as every other table (it said 1176)
                 "niche": r.niche,
                 "score": _r2(r.score),
                 "fit": _r2(r.relevance),
