@@ -171,6 +171,19 @@ def test_an_outlying_pre_period_day_is_named() -> None:
     assert hit and "2025-02-25" in hit[0]
 
 
+def test_ordinary_weeks_and_launch_days_are_no_outliers() -> None:
+    """A reviewer's false alarms: a shop closed on weekends had every Sunday named as an
+    outlier (8 of 8 seeds), and an effect peaking on the launch day read "one day carries 94%
+    of the estimated effect ... check it"."""
+    y, c = _shop()
+    shut = y.index.day_of_week >= 5
+    y[shut], c[shut] = 0.0, 0.0
+    assert not [n for n in _run(y, c).notes if "outlying" in n]
+    y, c = _shop()
+    y.iloc[84] += 6000  # the launch day: where an influencer's effect peaks
+    assert not [n for n in _run(y, c).notes if "of the estimated effect" in n]
+
+
 def test_one_post_period_day_carrying_the_effect_is_named() -> None:
     y, c = _shop()
     clean = _run(y, c)

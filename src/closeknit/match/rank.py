@@ -541,7 +541,9 @@ def discover(
     notes: list[str] = []
     excluded: dict[str, int] = {}
     if query_override is None and sig.bm is not None:
-        said = relevance.unknown_words_note(sig.bm, relevance.content_query(brief))
+        said = relevance.unknown_words_note(
+            sig.bm, relevance.content_query(brief), content_text(brief)
+        )
         if said:
             notes.append(said)
 

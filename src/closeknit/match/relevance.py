@@ -260,20 +260,38 @@ def poor_fit_note(best: float) -> str:
 _NOT_CONTENT = frozenset(
     "not no non without excluding except avoid avoiding other than apart anywhere everywhere "
     "few several couple hundred hundreds thousand thousands grand million budget please s "
-    "content post posts video videos channel channels account accounts".split()
+    "content post posts video videos channel channels account accounts followers follower "
+    "following engagement engaged posting reels reel stories story have has had worked work "
+    "working over under more less than least most".split()
+)
+# the word after a negation: what the brief leaves out ("no gambling or crypto"), not a typo
+_NEGATED_WORDS = re.compile(
+    r"\b(?:not|no|non|without|excluding|except|avoid|avoiding)\s+((?:[\w'-]+(?:\s*(?:,|or|and|nor)?\s*)){1,4})",
+    re.IGNORECASE,
 )
 
 
-def unknown_words_note(bm: BM25, query: str, limit: int = 5) -> str | None:
+def unknown_words_note(bm: BM25, query: str, text: str = "", limit: int = 5) -> str | None:
     """A note naming the brief's content words that no creator's posts use, each with the
     closest word they do use where one is close (a typo: "sustainble fashon" matched nothing
     and ranked the niche at random with no word said)."""
     import difflib
 
+    written = set(re.findall(r"[^\W_]+", query.lower()))  # not tokens()'s hyphen joins
+    left_out = {
+        w.lower()
+        for m in _NEGATED_WORDS.finditer(text or query)
+        for w in re.findall(r"[^\W_]+", m.group(1))
+    }
     unknown = [
         t
         for t in dict.fromkeys(tokens(query))
-        if t not in bm.idf and not t.isdigit() and t not in STOP and t not in _NOT_CONTENT
+        if t not in bm.idf
+        and t in written
+        and not any(c.isdigit() for c in t)
+        and t not in STOP
+        and t not in _NOT_CONTENT
+        and t not in left_out
     ]
     if not unknown:
         return None

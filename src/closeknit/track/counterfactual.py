@@ -255,6 +255,14 @@ def refuse_zero_post(yv: np.ndarray, pre: np.ndarray, per: str) -> None:
         )
 
 
+def _per_of(dates: pd.DatetimeIndex) -> str:
+    """ "day" when consecutive dates are a day apart (the weekday rule applies), else "other"."""
+    if len(dates) < 2:
+        return "other"
+    step = np.diff(dates.values).astype("timedelta64[D]").astype(int)
+    return "day" if int(np.median(step)) == 1 else "other"
+
+
 def pre_outlier_note(yv: np.ndarray, pre: np.ndarray, dates: pd.DatetimeIndex) -> list[str]:
     """Name the target's outlying pre-period values: robust z (median / MAD) of each value's
     distance from the centred rolling median of :data:`OUTLIER_WINDOW` periods beyond
@@ -263,8 +271,31 @@ def pre_outlier_note(yv: np.ndarray, pre: np.ndarray, dates: pd.DatetimeIndex) -
     v = yv[pre]
     if len(v) < OUTLIER_WINDOW:
         return []
-    local = pd.Series(v).rolling(OUTLIER_WINDOW, center=True, min_periods=1).median().to_numpy()
-    z = _robust_z(v - local)
+    # a day against the same weekday of the weeks around it (a shop closed on weekends is no
+    # outlier every Sunday), and on a log scale where the series is never negative (a shop's
+    # revenue: its large orders are ordinary spread, a ×10 day is not): a reviewer's weekend
+    # shops were named on 8 of 8 seeds, heavy-tailed ones on 16 of 30, with raw values
+    per = _per_of(dates)
+    s = np.log1p(v) if float(np.min(v)) >= 0 else v
+    if per == "day":
+        lags = (-21, -14, -7, 0, 7, 14, 21)
+        stack = np.full((len(lags), len(s)), np.nan)
+        for j, lag in enumerate(lags):
+            lo, hi = max(0, -lag), min(len(s), len(s) - lag)
+            stack[j, lo:hi] = s[lo + lag : hi + lag]
+        local_s = np.nanmedian(stack, axis=0)
+    else:
+        local_s = (
+            pd.Series(s).rolling(OUTLIER_WINDOW, center=True, min_periods=1).median().to_numpy()
+        )
+    local = np.expm1(local_s) if s is not v else local_s
+    # days closed every week (0 against a median of 0) carry no spread: left out of the scale,
+    # or a shop shut on weekends reads its ordinary weekdays as outliers
+    r = s - local_s
+    open_ = ~((v == 0) & (local == 0))
+    z = np.zeros_like(r)
+    if open_.sum() >= OUTLIER_WINDOW:
+        z[open_] = _robust_z(r[open_])
     bad = np.flatnonzero(np.abs(z) > OUTLIER_Z)
     if not len(bad):
         return []
@@ -278,8 +309,8 @@ def pre_outlier_note(yv: np.ndarray, pre: np.ndarray, dates: pd.DatetimeIndex) -
     return [
         f"outlying pre-period values of the target: {shown}{more} - the model takes them as "
         "part of the baseline, which can move the counterfactual and widen the interval; check "
-        f"them (a typo, a one-off order) (rule: |robust z| > {OUTLIER_Z:g} against a rolling "
-        f"median of {OUTLIER_WINDOW} periods)"
+        f"them (a typo, a one-off order) (rule: |robust z| > {OUTLIER_Z:g} on a log scale "
+        "against the median of the same weekday over seven weeks, or of seven periods)"
     ]
 
 
@@ -295,11 +326,18 @@ def dominant_period_note(
         return []
     k = int(np.argmax(gap * np.sign(effect)))
     share = float(gap[k] / effect)
-    if share <= DOMINANT_SHARE or abs(float(_robust_z(gap)[k])) <= OUTLIER_Z:
+    # the launch period is where an influencer's effect peaks (a post's first day): no alarm
+    # there (a reviewer's decaying-effect shops read "carries 94%" on their start day)
+    if k == 0 or share <= DOMINANT_SHARE or abs(float(_robust_z(gap)[k])) <= OUTLIER_Z:
         return []
     day = dates[np.flatnonzero(~pre)[k]]
+    carries = (
+        f"carries {share:.0%} of the estimated effect"
+        if share <= 1
+        else "carries more than the whole estimated effect (the other days' gaps are below zero)"
+    )
     return [
-        f"one {per}, {_day(day)}, carries {share:.0%} of the estimated effect "
+        f"one {per}, {_day(day)}, {carries} "
         f"({_num(float(gap[k]))} of {_num(effect)}): check it (a typo, a "
         "one-off order, another event) before reading the estimate as the campaign's (rule: "
         f"over {DOMINANT_SHARE:.0%} of the effect and a robust z over {OUTLIER_Z:g} among the "
