@@ -643,7 +643,7 @@ def estimate(
             # it was a 500 through the API (StopIteration) and a traceback on the CLI
             raise ValidationError(
                 f"target design: campaign {campaign_id} has no geo design with unit series "
-                "(closeknit lift-design, then lift-series --role unit)",
+                "(design the holdout first, then import each unit's series with the role unit)",
                 field="target",
             )
         first_unit = next(iter(design_map.values()))
