@@ -511,10 +511,13 @@ def _age_of(text: str) -> tuple[str | None, str, str]:
     return None, "", negated
 
 
+#: the words that negate what follows them, for the patterns that read what a brief leaves out
+#: (its niches, a kind of sponsor; closeknit.match.relevance's typo note)
+NEGATOR_WORDS = r"not|no|non|without|excluding|except|avoid|avoiding"
 # "not gaming", "no alcohol", "without tech": what the brief does not want; its words are
 # no content to look for ("desk setup, not gaming" ranked gaming creators first)
 _NEGATED = re.compile(
-    r"\b(?:not|no|non|without|excluding|except|avoid|avoiding)\s+(?:any\s+)?"
+    rf"\b(?:{NEGATOR_WORDS})\s+(?:any\s+)?"
     r"([a-z][\w'-]*(?:\s+[a-z][\w'-]*)?)",
     re.IGNORECASE,
 )
@@ -524,7 +527,7 @@ _NEGATED = re.compile(
 # is no content to look for (its words pulled alcohol posts up) and no filter can leave a kind
 # of brand out (``--avoid`` takes brand names): said, not applied
 _SPONSOR_NEGATED = re.compile(
-    r"\b(?:not|no|non|without|excluding|except|avoid|avoiding)\s+(?:any\s+)?"
+    rf"\b(?:{NEGATOR_WORDS})\s+(?:any\s+)?"
     r"((?:[a-z][\w'-]*\s+){1,2}?)(?:brands?|sponsors?|sponsorships?|partnerships?|collabs?)\b",
     re.IGNORECASE,
 )

@@ -528,7 +528,8 @@ def discover(
         tab = get_table(store, workspace)
         rows = tab.rows_of(list(ids))
     else:
-        sig = _signals(store, workspace, content_text(brief), relevance.content_query(brief), model)
+        text, query = content_text(brief), relevance.content_query(brief)
+        sig = _signals(store, workspace, text, query, model)
         q, sims, kws, kwr_all, cosr_all = sig.q, sig.cos, sig.kw, sig.kw_rel, sig.cos_rel
         tab = get_table(store, workspace)
         rows = (
@@ -541,9 +542,7 @@ def discover(
     notes: list[str] = []
     excluded: dict[str, int] = {}
     if query_override is None and sig.bm is not None:
-        said = relevance.unknown_words_note(
-            sig.bm, relevance.content_query(brief), content_text(brief)
-        )
+        said = relevance.unknown_words_note(sig.bm, query, text)
         if said:
             notes.append(said)
 

@@ -60,6 +60,7 @@ from closeknit.match.bm25 import BM25, tokens
 from closeknit.match.brief import (
     COUNTRY_WORDS,
     GENDER_TERMS,
+    NEGATOR_WORDS,
     PLATFORMS,
     TIERS,
     Brief,
@@ -266,7 +267,7 @@ _NOT_CONTENT = frozenset(
 )
 # the word after a negation: what the brief leaves out ("no gambling or crypto"), not a typo
 _NEGATED_WORDS = re.compile(
-    r"\b(?:not|no|non|without|excluding|except|avoid|avoiding)\s+((?:[\w'-]+(?:\s*(?:,|or|and|nor)?\s*)){1,4})",
+    rf"\b(?:{NEGATOR_WORDS})\s+((?:[\w'-]+(?:\s*(?:,|or|and|nor)?\s*)){{1,4}})",
     re.IGNORECASE,
 )
 

@@ -255,19 +255,14 @@ def refuse_zero_post(yv: np.ndarray, pre: np.ndarray, per: str) -> None:
         )
 
 
-def _per_of(dates: pd.DatetimeIndex) -> str:
-    """ "day" when consecutive dates are a day apart (the weekday rule applies), else "other"."""
-    if len(dates) < 2:
-        return "other"
-    step = np.diff(dates.values).astype("timedelta64[D]").astype(int)
-    return "day" if int(np.median(step)) == 1 else "other"
-
-
-def pre_outlier_note(yv: np.ndarray, pre: np.ndarray, dates: pd.DatetimeIndex) -> list[str]:
-    """Name the target's outlying pre-period values: robust z (median / MAD) of each value's
-    distance from the centred rolling median of :data:`OUTLIER_WINDOW` periods beyond
-    :data:`OUTLIER_Z`. The model reads them as baseline (a ×10 day seven weeks before launch
-    turned a +4,200 effect into −381)."""
+def pre_outlier_note(
+    yv: np.ndarray, pre: np.ndarray, dates: pd.DatetimeIndex, per: str
+) -> list[str]:
+    """Name the target's outlying pre-period values: robust z (median / MAD) beyond
+    :data:`OUTLIER_Z` of each value's distance, on a log scale where the series is never
+    negative, from the median of the same weekday over seven weeks (``per`` "day") or of the
+    :data:`OUTLIER_WINDOW` periods around it. The model reads them as baseline (a ×10 day
+    seven weeks before launch turned a +4,200 effect into −381)."""
     v = yv[pre]
     if len(v) < OUTLIER_WINDOW:
         return []
@@ -275,8 +270,8 @@ def pre_outlier_note(yv: np.ndarray, pre: np.ndarray, dates: pd.DatetimeIndex) -
     # outlier every Sunday), and on a log scale where the series is never negative (a shop's
     # revenue: its large orders are ordinary spread, a ×10 day is not): a reviewer's weekend
     # shops were named on 8 of 8 seeds, heavy-tailed ones on 16 of 30, with raw values
-    per = _per_of(dates)
-    s = np.log1p(v) if float(np.min(v)) >= 0 else v
+    logged = float(np.min(v)) >= 0
+    s = np.log1p(v) if logged else v
     if per == "day":
         lags = (-21, -14, -7, 0, 7, 14, 21)
         stack = np.full((len(lags), len(s)), np.nan)
@@ -288,7 +283,7 @@ def pre_outlier_note(yv: np.ndarray, pre: np.ndarray, dates: pd.DatetimeIndex) -
         local_s = (
             pd.Series(s).rolling(OUTLIER_WINDOW, center=True, min_periods=1).median().to_numpy()
         )
-    local = np.expm1(local_s) if s is not v else local_s
+    local = np.expm1(local_s) if logged else local_s
     # days closed every week (0 against a median of 0) carry no spread: left out of the scale,
     # or a shop shut on weekends reads its ordinary weekdays as outliers
     r = s - local_s
@@ -761,7 +756,7 @@ def estimate_effect(
             field="target",
         )
     refuse_zero_post(yv, pre, per)
-    notes: list[str] = pre_outlier_note(yv, pre, idx)
+    notes: list[str] = pre_outlier_note(yv, pre, idx, per)
     left_out: list[dict[str, str]] = []
     x = None
     names: list[str] = []

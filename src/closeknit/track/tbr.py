@@ -155,7 +155,7 @@ def estimate_tbr(
             "the treated or held-out units do not vary before the campaign: no baseline"
         )
     refuse_zero_post(yv, pre, per)
-    notes += pre_outlier_note(yv, pre, idx)
+    notes += pre_outlier_note(yv, pre, idx, per)
     main = fit_tbr(yv, xs.sum(axis=1), pre)
     notes += dominant_period_note(yv, main.pred, pre, idx, per)
     a = (1 - level) / 2
