@@ -100,3 +100,20 @@ def test_scores_do_not_depend_on_the_hash_seed() -> None:
         for seed in (1, 2, 3, 4)
     }
     assert len(outs) == 1, outs
+
+
+def test_a_word_matches_its_other_forms_and_hashtags_stay_as_written() -> None:
+    """A brief's "bodybuilders" found none of the posts about "bodybuilding", and "anklet" none
+    of those about "anklets": a keyword matched only the same spelling."""
+    bm = BM25(["bodybuilding every day", "new anklets and #anklets", "pasta night"])
+    assert bm.scores("bodybuilders")[0] > 0 and bm.scores("bodybuilders")[1:].sum() == 0
+    assert bm.scores("anklet")[1] > 0
+    # a hashtag is its own term, as written (and its bare word a word)
+    assert bm.scores_terms(["#anklets"])[1] > 0 and bm.scores_terms(["#anklet"]).sum() == 0
+    # the words as written are kept for the notes that name them, through a save and an update
+    assert {"bodybuilding", "anklets"} <= set(bm.surface) and "bodybuild" not in bm.surface
+    again = BM25.from_arrays(bm.to_arrays())
+    assert again.surface == bm.surface
+    up = bm.update(np.array([0, -1]), {1: "handmade ravioli"})
+    assert "ravioli" in up.surface and "anklets" not in up.surface  # its only document left
+    assert "pasta" not in up.surface and "bodybuilding" in up.surface

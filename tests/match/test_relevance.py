@@ -128,3 +128,62 @@ def test_niche_support_is_left_out_where_niches_are_not_consistent() -> None:
     scrambled = np.random.default_rng(1).permutation(labels)
     bad = rank._niche_support(store, "ws", "m", table(scrambled, "v2"), idx, rows, None, score)
     assert bad is None
+
+
+def _cooks() -> tuple[relevance.BM25, np.ndarray]:
+    """60 cooks whose posts all say "sauce" and "grill", 15 of them also "bbq"; 40 runners (2
+    of them "sauce"), 30 shoe fans: documents and their niche support for a cooking brief."""
+    docs = [f"grill night sauce recipe {'bbq brisket' if i < 15 else 'pasta'}" for i in range(60)]
+    docs += [f"long run {'sauce' if i < 2 else 'tempo'}" for i in range(40)]
+    docs += ["new running shoes"] * 30
+    support = np.array([1.0] * 60 + [0.0] * 70)
+    return relevance.BM25(docs), support
+
+
+def test_a_briefs_specific_word_counts_before_the_words_its_whole_topic_uses() -> None:
+    """'smoky BBQ sauce for grill lovers': every cook says "sauce" and "grill", a quarter say
+    "bbq"; a pasta cook matched two of three words and read as fitting (plans picked no BBQ
+    creator and forecast 3.5x the truth)."""
+    bm, support = _cooks()
+    docs = np.arange(bm.n)
+    kw = relevance.keyword_coverage(bm, "bbq sauce grill")
+    kw_rel = kw / kw.max()
+    got, specific = relevance.focused_kw_rel(bm, "bbq sauce grill", kw_rel, docs, support)
+    assert specific == ["bbq"]
+    bbq, pasta = got[:15], got[15:60]
+    assert bbq.min() == pytest.approx(1.0) and pasta.max() < 0.3
+    assert kw_rel[15:60].min() > 0.4  # before: a pasta cook had almost half the best coverage
+    # words as the brief wrote them
+    _, said = relevance.focused_kw_rel(bm, "Briskets, sauces, grill", kw_rel, docs, support)
+    assert said == ["briskets"]
+    note = relevance.focus_note(said)
+    assert '"briskets"' in note and "first" in note
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "sauce grill",  # only words the whole topic uses: nothing to tell apart
+        "bbq brisket",  # only specific words: the coverage already tells
+        "grill running shoes",  # "shoes" is used outside the topic only: no specific word
+        "bbq",  # one word
+    ],
+)
+def test_the_keyword_match_is_unchanged_without_a_generic_and_a_specific_word(
+    query: str,
+) -> None:
+    bm, support = _cooks()
+    kw = relevance.keyword_coverage(bm, query)
+    kw_rel = kw / kw.max()
+    got, specific = relevance.focused_kw_rel(bm, query, kw_rel, np.arange(bm.n), support)
+    assert specific == [] and got is kw_rel
+
+
+def test_too_small_a_neighbourhood_tells_no_word_apart() -> None:
+    bm, support = _cooks()
+    support[relevance.NEIGHBOURHOOD_MIN - 1 :] = 0.0
+    kw_rel = relevance.keyword_coverage(bm, "bbq sauce grill")
+    got, specific = relevance.focused_kw_rel(
+        bm, "bbq sauce grill", kw_rel, np.arange(bm.n), support
+    )
+    assert specific == [] and got is kw_rel

@@ -369,6 +369,8 @@ def test_words_no_creator_uses_are_named_with_the_closest_one(st: Store) -> None
     assert said and '"fashon" (did you mean "fashion"?)' in said[0], res.notes
     assert '"sustainble" (did you mean "sustainable"?)' in said[0]
     assert not any("posts use" in n for n in run(st, text="sustainable fashion").notes)
+    # another form of a word the posts use is no typo ("fashions" of "fashion")
+    assert not any("posts use" in n for n in run(st, text="sustainably made fashions").notes)
     # counts, social words, hyphen joins and what the brief leaves out are no typos (a
     # reviewer's cases: "100k" - did you mean "10k"?, "followers" - did you mean "flowers"?)
     for brief in (

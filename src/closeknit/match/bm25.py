@@ -3,27 +3,60 @@
 score(q, d) = sum over query terms t of
     idf(t) * tf(t,d) * (k1 + 1) / (tf(t,d) + k1 * (1 - b + b * |d| / avgdl)),
 idf(t) = ln(1 + (N - df + 0.5) / (df + 0.5)) (Robertson & Zaragoza 2009; Lucene's variant).
+
+Terms are word stems (Snowball's English stemmer, Porter 2): a brief's "bodybuilders" or
+"anklet" matches posts about "bodybuilding" or "anklets", as in every search engine's default
+English analyzer; a word matched only itself before, so a brief that wrote a word in another
+form than the posts found none of them by keyword. Hashtags are kept as written.
 """
 
 from __future__ import annotations
 
 import math
+import threading
 from collections import Counter
+from collections.abc import Iterable
 
 import numpy as np
+import snowballstemmer
 
 from closeknit.match.embed import words
 
 K1 = 1.2
 B = 0.75
 
+_stemmer = snowballstemmer.stemmer("english")
+_stems: dict[str, str] = {}
+_stem_lock = threading.Lock()  # a Snowball stemmer object keeps state while it stems
 
-def tokens(text: str) -> list[str]:
-    """Words and hashtags; a hyphenated word also counts as its parts and their join."""
+
+def stem(word: str) -> str:
+    """The term of a lower-cased word (a hashtag is its own term)."""
+    got = _stems.get(word)
+    if got is None:
+        if word.startswith("#"):
+            got = word
+        else:
+            with _stem_lock:
+                got = _stemmer.stemWord(word)
+        if len(_stems) < 1_000_000:
+            _stems[word] = got
+    return got
+
+
+def surface_words(text: str) -> list[str]:
+    """The words of ``text`` before stemming (hashtags and one-letter words left out): what
+    a note names to a user."""
     out = words(text.replace("-", " ")) + [
         w.replace("-", "") for w in text.lower().split() if "-" in w
     ]
     return [t for t in out if len(t) > 1]
+
+
+def tokens(text: str) -> list[str]:
+    """Terms: the stems of the words and hashtags; a hyphenated word also counts as its parts
+    and their join."""
+    return [stem(t) for t in surface_words(text)]
 
 
 class BM25:
@@ -32,7 +65,12 @@ class BM25:
     over documents."""
 
     def __init__(self, docs: list[str], k1: float = K1, b: float = B) -> None:
-        tf = [Counter(tokens(d)) for d in docs]
+        said: set[str] = set()
+        tf = []
+        for d in docs:
+            w = surface_words(d)
+            said.update(w)
+            tf.append(Counter(stem(t) for t in w))
         length = np.array([sum(c.values()) for c in tf], dtype=np.float64)
         df: Counter[str] = Counter()
         for c in tf:
@@ -54,6 +92,7 @@ class BM25:
             np.array([i for i, _ in flat], dtype=np.int64),
             np.array([f for _, f in flat], dtype=np.float64),
             length,
+            sorted(t for t in said if not t.startswith("#")),
         )
 
     def _set(
@@ -67,8 +106,13 @@ class BM25:
         doc: np.ndarray,
         freq: np.ndarray,
         length: np.ndarray,
+        surface: list[str],
     ) -> None:
         self.k1, self.b, self.n = k1, b, n
+        live = set(terms)
+        # the words as written whose stems are terms: what the typo note suggests (after an
+        # update, a word may outlive its last document while another form of it is still used)
+        self.surface = [w for w in surface if stem(w) in live]
         self.len = length
         self.avgdl = float(length.mean()) if n else 0.0
         self.idf = {t: float(v) for t, v in zip(terms, idf, strict=True)}
@@ -84,6 +128,7 @@ class BM25:
             "doc": self._doc,
             "freq": self._freq,
             "len": self.len,
+            "surface": np.array(self.surface, dtype=object),
         }
 
     @classmethod
@@ -100,6 +145,7 @@ class BM25:
             z["doc"].astype(np.int64),
             z["freq"].astype(np.float64),
             z["len"].astype(np.float64),
+            [str(t) for t in z["surface"]] if "surface" in z else [],
         )
         return bm
 
@@ -122,8 +168,11 @@ class BM25:
         add_t: list[int] = []
         add_d: list[int] = []
         add_f: list[int] = []
+        said = set(self.surface)
         for i in sorted(docs):
-            c = Counter(tokens(docs[i]))
+            w = surface_words(docs[i])
+            said.update(x for x in w if not x.startswith("#"))
+            c = Counter(stem(x) for x in w)
             length[i] = sum(c.values())
             for t, f in c.items():
                 j = pos.get(t)
@@ -152,13 +201,19 @@ class BM25:
             d_all,
             f_all,
             length,
+            sorted(said),
         )
         return bm
 
     def scores(self, query: str) -> np.ndarray:
+        """BM25 of ``query``'s terms per document."""
+        return self.scores_terms(tokens(query))
+
+    def scores_terms(self, terms: Iterable[str]) -> np.ndarray:
+        """BM25 of terms already stemmed (:func:`tokens`' output) per document."""
         s = np.zeros(self.n)
         # sorted: a float sum in hash order differs between processes in the last digits
-        for t in sorted(set(tokens(query))):
+        for t in sorted(set(terms)):
             j = self._pos.get(t)
             if j is None:
                 continue
