@@ -344,3 +344,28 @@ def test_a_topic_named_like_a_language_stays_a_topic() -> None:
 
     q = content_query(parse_brief("thai street food and greek yoghurt for young Spanish audiences"))
     assert "thai" in q.split() and "greek" in q.split() and "spanish" not in q.split()
+
+
+def test_evidence_shows_the_posts_using_the_briefs_words_first(small: Store) -> None:
+    """By the cosine alone a BBQ creator's example post for "smoky BBQ sauce" was a caption
+    about spices, beside one saying "smoker": the posts using the brief's words come first."""
+    from closeknit.match.rank import evidence_for
+
+    refresh_creator_vectors(small, "default")
+    emb = get_embedder(None)
+    cid = "instagram:homefit_gb"
+    q = emb.encode(["bodyweight burpees and plank challenge #homeworkout"])[0]
+    by_cos = evidence_for(small, "default", [cid], q, None, 3)[cid]
+    assert "burpees" in by_cos[0]["caption"]
+    words = relevance.keyword_weights(_bm(small), "resistance bands", [])
+    got = evidence_for(small, "default", [cid], q, None, 3, words)[cid]
+    assert "resistance bands" in got[0]["caption"]
+    assert sorted(e["post_id"] for e in got) == sorted(e["post_id"] for e in by_cos)
+
+
+def _bm(st: Store) -> relevance.BM25:
+    from closeknit.match.rank import bm25_for
+    from closeknit.match.vectors import creator_matrix
+
+    ids, _ = creator_matrix(st, "default", None)
+    return bm25_for(st, "default", get_embedder(None).name, ids)

@@ -187,3 +187,26 @@ def test_too_small_a_neighbourhood_tells_no_word_apart() -> None:
         bm, "bbq sauce grill", kw_rel, np.arange(bm.n), support
     )
     assert specific == [] and got is kw_rel
+
+
+def test_an_example_post_is_cut_around_the_briefs_word() -> None:
+    """A BBQ creator's example read "nuova settimana nuovi obiettivi roast di oggi spices all
+    abo…": the one word that showed the match was cut off."""
+    cap = "nuova settimana nuovi obiettivi roast di oggi spices all about bbq\n\n#homemade #foodie"
+    got = relevance.excerpt(cap, "smoky bbq sauce grill")
+    assert "bbq" in got and got.startswith("…") and len(got) <= 62
+    assert not got[1].isspace() and got[1:].split()[0] in cap.split()  # from a word's start
+    assert relevance.excerpt("short one", "bbq") == "short one"
+    plain = "x" * 70
+    assert relevance.excerpt(plain, "bbq") == "x" * 60 + "…"  # no brief word: the start
+    # by stem: "BBQs"... and "Bodybuilders" matches "bodybuilding"
+    long = "a " * 40 + "bodybuilding day"
+    assert "bodybuilding" in relevance.excerpt(long, "bodybuilders")
+
+
+def test_keyword_weights_count_a_specific_word_over_the_generic_ones() -> None:
+    bm, _ = _cooks()
+    plain = relevance.keyword_weights(bm, "bbq sauce grill", [])
+    focus = relevance.keyword_weights(bm, "bbq sauce grill", ["bbq"])
+    assert set(plain) == {"bbq", "sauc", "grill"} and plain == {t: bm.idf[t] for t in plain}
+    assert focus["bbq"] == plain["bbq"] and focus["sauc"] < plain["sauc"] / 3

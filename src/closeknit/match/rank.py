@@ -437,13 +437,24 @@ _evidence_saved: dict[tuple[str, str], tuple[str | None, Any]] = {}  # the saved
 
 
 def evidence_for(
-    store: Store, workspace: str, creator_ids: list[str], q: np.ndarray, model: str | None, k: int
+    store: Store,
+    workspace: str,
+    creator_ids: list[str],
+    q: np.ndarray,
+    model: str | None,
+    k: int,
+    words: dict[str, float] | None = None,
 ) -> dict[str, list[dict[str, Any]]]:
-    """creator_id -> its k recent posts closest to the query (one batched, cached embed call).
+    """creator_id -> its k recent posts that best show the match (one batched, cached embed
+    call): those using the brief's words first (``words``: stem -> weight, summed over the
+    words a post uses), then the closest to the query. By the cosine alone a BBQ creator's
+    evidence for "smoky BBQ sauce" was an Italian caption about spices, beside a post saying
+    "smoker".
 
     Posts per creator are memoised per data version (which hashes every post) and post vectors
     by the md5 of their text, so a repeated result costs no store read.
     """
+    from closeknit.match.bm25 import tokens
     from closeknit.match.candidates import get_table
     from closeknit.match.vectors import md5
 
@@ -487,9 +498,12 @@ def evidence_for(
     vecs = np.stack([vmemo[h] for h in keys]).astype(np.float32)
     sims = vecs @ q
     out: dict[str, list[dict[str, Any]]] = {}
+    said = np.zeros(len(flat))
+    if words:
+        said = np.array([sum(words.get(t, 0.0) for t in set(tokens(c))) for _, _, c in flat])
     for cid in creator_ids:
         idx = [i for i, f in enumerate(flat) if f[0] == cid]
-        idx.sort(key=lambda i: -float(sims[i]))
+        idx.sort(key=lambda i: (-float(said[i]), -float(sims[i])))
         out[cid] = [
             {"post_id": flat[i][1], "caption": flat[i][2][:280], "score": round(float(sims[i]), 4)}
             for i in idx[:k]
@@ -521,6 +535,8 @@ def discover(
     emb = get_embedder(model)
     rel_model = relevance.model_for(emb.name)
     kws: np.ndarray | None = None
+    specific: list[str] = []
+    words: dict[str, float] | None = None  # the brief's keyword stems, for the evidence
     kwr_all: np.ndarray | None = None
     cosr_all: np.ndarray | None = None
     if query_override is not None:
@@ -559,6 +575,8 @@ def discover(
             kwr, specific = relevance.focused_kw_rel(sig.bm, query, kwr, sig.keys[known], nsup)
             if specific:
                 notes.append(relevance.focus_note(specific))
+    if query_override is None and sig.bm is not None:
+        words = relevance.keyword_weights(sig.bm, query, specific)
 
     def drop(reason: str, bad: np.ndarray) -> None:
         nonlocal r, sim, kw, kwr, cosr, nsup
@@ -758,7 +776,9 @@ def discover(
             if i >= 0 and tab.has_niche[i]
         }  # fmt: skip
         ev = (
-            evidence_for(store, workspace, [m.creator_id for m in top], q, model, EVIDENCE_POSTS)
+            evidence_for(
+                store, workspace, [m.creator_id for m in top], q, model, EVIDENCE_POSTS, words
+            )
             if evidence
             else {}
         )

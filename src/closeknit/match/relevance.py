@@ -357,6 +357,37 @@ def focused_kw_rel(
     ]
 
 
+def keyword_weights(bm: BM25, query: str, specific: list[str]) -> dict[str, float]:
+    """Each of the brief's words present in ``bm`` (a stem) with its weight in the keyword
+    match: its idf, a generic word's times :data:`GENERIC_WEIGHT` where the brief has
+    ``specific`` words (as :func:`focused_kw_rel` returned them)."""
+    focus = {stem(w) for w in specific}
+    return {
+        t: bm.idf[t] * (1.0 if not focus or t in focus else GENERIC_WEIGHT)
+        for t in sorted(set(tokens(query)))
+        if t in bm.idf
+    }
+
+
+def excerpt(text: str, query: str, width: int = 60) -> str:
+    """``text`` on one line, cut to ``width`` characters around the first of the brief's
+    content words (``query``) it uses, by stem, with "…" where it was cut: a BBQ creator's
+    example post read "… spices all abo…", its "bbq" cut off."""
+    flat = " ".join(text.split())
+    if len(flat) <= width:
+        return flat
+    want = set(tokens(query))
+    at = next(
+        (m.start() for m in re.finditer(r"#?\w+", flat) if stem(m.group().lower()) in want), 0
+    )
+    start = 0 if at < width // 3 else min(at - width // 3, len(flat) - width)
+    if start > 0 and flat[start - 1] != " ":  # from a word's start, not its middle
+        space = flat.find(" ", start)
+        start = space + 1 if 0 <= space < at else start
+    cut = flat[start : start + width]
+    return ("…" if start > 0 else "") + cut + ("…" if start + width < len(flat) else "")
+
+
 def focus_note(specific: list[str]) -> str:
     """Discover's note when :func:`focused_kw_rel` weighted the brief's words."""
     said = ", ".join(f'"{t}"' for t in specific)

@@ -22,6 +22,7 @@ from closeknit.match import Brief
 from closeknit.match.audience import asked_dims, audience_shares
 from closeknit.match.candidates import CandidateTable, get_table
 from closeknit.match.rank import DEFAULT_WEIGHTS, left_out_text
+from closeknit.match.relevance import content_query, excerpt
 from closeknit.service.base import Date, Day, In, Out
 from closeknit.service.briefs import (
     BriefIn,
@@ -434,8 +435,8 @@ def why(m: dict[str, Any], brief: Brief | None) -> str:
     if m.get("niche"):
         topic += f" ({_niche_label(str(m['niche'])).lower()} creator)"
     if ev:
-        cap = " ".join(str(ev[0]["caption"]).split())
-        topic += f', e.g. "{cap[:60]}{"…" if len(cap) > 60 else ""}"'
+        query = content_query(brief) if brief is not None else ""
+        topic += f', e.g. "{excerpt(str(ev[0]["caption"]), query)}"'
     parts.append(topic[0].upper() + topic[1:])
     sh = m.get("audience_shares") or {}
     aud = []
