@@ -151,3 +151,38 @@ def test_cohorts_follow_a_niche_assignment_made_after_the_build(store: Store) ->
     assert _row(store, ids[-1])["engagement_cohort"] == "platform×tier: instagram / nano"
     assert _row(store, ids[-1])["cohort_niche"] == "yoga"
     assert refresh_cohorts(store, "default") == 0
+
+
+def test_a_tier_too_small_to_rank_in_is_ranked_against_its_own_median() -> None:
+    """The best of 12 Instagram megas read "higher than 8.7% of 4,279 Instagram creators":
+    ranked against a platform of nano creators whose raw rates are 6x higher. A tier too small
+    to rank in is ranked by each rate against its tier's median, and says so."""
+    import pandas as pd
+
+    from closeknit.features.builder import _cohorts
+    from closeknit.service.creators import peers_words, rank_words
+
+    nano = [0.01 + 0.0002 * i for i in range(100)]  # 1.0%-3.0%
+    mega = [0.001 + 0.0004 * i for i in range(12)]  # 0.10%-0.54%, the last the best
+    df = pd.DataFrame(
+        {
+            "platform": "instagram",
+            "tier": ["nano"] * 100 + ["mega"] * 12,
+            "niche": "fitness",
+            "engagement_rate": nano + mega,
+        }
+    )
+    got = _cohorts(df)
+    best = got.iloc[-1]
+    assert best["engagement_cohort"] == "platform×tier-relative: instagram / mega"
+    assert best["engagement_percentile"] > 0.9  # 0.54% is 1.6x the megas' median
+    assert int(best["engagement_cohort_size"]) == 111
+    assert got.iloc[100]["engagement_percentile"] < 0.1  # the worst mega: low, as it is
+    # the nano creators keep their own cohort
+    assert got.iloc[0]["engagement_cohort"] == "platform×tier×niche: instagram / nano / fitness"
+    words = rank_words(float(best["engagement_percentile"]), 111, best["engagement_cohort"])
+    assert words is not None and "Instagram creators of every tier" in words
+    assert "too few mega creators" in peers_words(best["engagement_cohort"])
+    # a tier of 4 rates has no median to trust: the platform's raw rates, as before
+    few = _cohorts(df.iloc[:104])
+    assert few.iloc[-1]["engagement_cohort"] == "platform: instagram"

@@ -55,6 +55,7 @@ RECENT_POSTS = 30
 MIN_TOP_COMMENTS = 5
 MIN_SCORED_COMMENTS = 10
 MIN_COHORT = 20
+MIN_TIER_MEDIAN = 5  # rates a tier needs for its median to scale them (_cohorts)
 #: a median engagement rate above this (more interactions a post than followers) is implausible
 MAX_PLAUSIBLE_RATE = 1.0
 BATCH = 20_000
@@ -725,12 +726,17 @@ def _write(store: Store, workspace: str, rows: pd.DataFrame, batch: int) -> None
 
 def _cohorts(df: pd.DataFrame) -> pd.DataFrame:
     """Percentile of engagement_rate within platform × tier × niche, falling back to coarser
-    cohorts (platform × tier, then platform) when a cohort has fewer than MIN_COHORT members;
-    below MIN_COHORT at the platform too there is no percentile (the cohort and its size are
-    still given, to say why). The percentile is the share of the OTHER members ranked below,
-    ties counting half: (average rank - 1) / (members - 1), so the top of any cohort is 100%
-    and the bottom 0%; ``engagement_cohort_size`` is the number of those other members.
-    Implausible rates (:func:`plausible_rate`) are neither ranked nor ranked against."""
+    cohorts when a cohort has fewer than MIN_COHORT members: platform × tier; then every tier of
+    the platform with each rate divided by its tier's median (``platform×tier-relative``: a
+    tier too small to rank in, the platform's dozen megas, is ranked by how far each stands
+    above its own tier, not against a platform of nano creators whose raw rates are 6× higher,
+    which put the best mega at 8.7%); then the platform's raw rates (a tier with fewer than
+    MIN_TIER_MEDIAN rates has no median to trust). Below MIN_COHORT at the platform too there
+    is no percentile (the cohort and its size are still given, to say why). The percentile is
+    the share of the OTHER members ranked below, ties counting half: (average rank - 1) /
+    (members - 1), so the top of any cohort is 100% and the bottom 0%;
+    ``engagement_cohort_size`` is the number of those other members. Implausible rates
+    (:func:`plausible_rate`) are neither ranked nor ranked against."""
     out = pd.DataFrame(index=df.index)
     out["engagement_percentile"] = np.nan
     out["engagement_cohort"] = None
@@ -744,24 +750,37 @@ def _cohorts(df: pd.DataFrame) -> pd.DataFrame:
     plat = d["platform"].fillna("?")
     tier = d["tier"].fillna("below-" + str(min(t[1] for t in get_settings().tiers)))
     niche = d["niche"]
+    er = d["engagement_rate"]
+    every = pd.Series(True, index=d.index)
+    by_tier = plat + "|" + tier
+    tier_n = by_tier.map(by_tier.value_counts())
+    tier_median = er.groupby(by_tier).transform("median")
+    relative = (er / tier_median).where((tier_n >= MIN_TIER_MEDIAN) & (tier_median > 0))
+    # (label, the group ranked within, who may take it, the value ranked, the group as shown)
     levels = [
-        ("platform×tier×niche", plat + "|" + tier + "|" + niche.fillna("?"), niche.notna()),
-        ("platform×tier", plat + "|" + tier, pd.Series(True, index=d.index)),
-        ("platform", plat, pd.Series(True, index=d.index)),
-    ]
+        ("platform×tier×niche", plat + "|" + tier + "|" + niche.fillna("?"), niche.notna(), er,
+         None),
+        ("platform×tier", by_tier, every, er, None),
+        ("platform×tier-relative", plat, relative.notna(), relative, by_tier),
+        ("platform", plat, every, er, None),
+    ]  # fmt: skip
     assigned = pd.Series(False, index=d.index)
-    for label, key, usable in levels:
-        sizes = key.map(key.value_counts())
+    for label, key, usable, values, shown in levels:
+        member = values.notna()
+        counts = key[member].value_counts()
+        sizes = key.map(counts).fillna(0)
         last = label == "platform"
         take = ~assigned & usable & ((sizes >= MIN_COHORT) | last)
         if not take.any():
             continue
-        rank = d["engagement_rate"].groupby(key).rank(method="average")
+        rank = values.groupby(key).rank(method="average")
         pct = (rank - 1.0) / (sizes - 1.0).where(sizes > 1)
         pct = pct.where(sizes >= MIN_COHORT)  # too few peers even at the platform: none
         idx = take[take].index
         out.loc[idx, "engagement_percentile"] = pct[idx]
-        out.loc[idx, "engagement_cohort"] = label + ": " + key[idx].str.replace("|", " / ")
+        out.loc[idx, "engagement_cohort"] = (
+            label + ": " + (key if shown is None else shown)[idx].str.replace("|", " / ")
+        )
         out.loc[idx, "engagement_cohort_size"] = sizes[idx] - 1
         assigned |= take
     return out

@@ -145,7 +145,8 @@ def engagement_quality(f: Mapping[str, Any]) -> Score:
         genuine = _clip(1 - (bots or 0.0) / BOT_SHARE_ZERO) * (1 - (pod or 0.0))
     parts = [
         Part("engagement_percentile", 0.35, pct, pct,
-             "percentile of engagement_rate in its platform × tier × niche cohort",
+             "percentile of engagement_rate in its platform × tier × niche cohort (a coarser "
+             "one, named beside it, where that has too few creators)",
              measure="percentile in cohort", unit="share"),
         Part("reply_rate", 0.15, reply, None if reply is None else _clip(reply / REPLY_RATE_FULL),
              f"reply_rate / {REPLY_RATE_FULL}, capped at 1", measure="comments answered",

@@ -672,6 +672,14 @@ def peers_words(cohort: str | None) -> str:
         names = ["platform", "tier", "niche"][: len(parts)]
     got = dict(zip(names, parts, strict=False))
     plat, tier, niche = got.get("platform"), got.get("tier"), got.get("niche")
+    if "tier-relative" in got:  # too few of its tier: every tier, each against its median
+        from closeknit.figures import PLATFORM_NAMES as names_of
+
+        where = names_of.get(plat or "", (plat or "").capitalize())
+        return (
+            f"{where} creators of every tier (too few {got['tier-relative']} creators to rank "
+            "among: each rate taken against its tier's median)"
+        )
     labels = {n.id: n.label for n in NICHES}
     nlabel = labels.get(niche, niche.replace("_", " ").capitalize()) if niche else None
     words = " ".join(x for x in (tier, nlabel) if x)
