@@ -69,3 +69,37 @@ def test_plans_list_and_show_read_back_a_saved_plan(small_world: Path, tmp_path:
     assert r.exit_code != 0 and r.output.startswith("error: ") and made["plan_id"] in r.output
     r = run.invoke(app, ["plans", "show", typo, "--db", str(db), "--json"], env=env)
     assert json.loads(r.stdout)["error"]["type"] == "NotFound"
+
+
+def test_the_plan_table_shows_what_each_pick_adds_and_inflated_engagement(
+    small_world: Path, tmp_path: Path
+) -> None:
+    """The CLI's per-pick "revenue" was each creator's revenue alone ($20,046 over the rows
+    against a $19,972 forecast, the web's "Adds" column summing to it), its fit a fraction
+    (0.99 against the web's 98.7%), and a pod member at 0% genuine engagement went unsaid."""
+    from closeknit.store import open_store
+
+    db = _copy(small_world, tmp_path)
+    st = open_store(db)
+    pod = st.query(
+        "SELECT c.handle FROM creator_features f JOIN creators c USING (workspace_id, creator_id) "
+        "WHERE f.pod_score >= 0.5 ORDER BY c.handle LIMIT 1"
+    )[0]["handle"]
+    st.close()
+    brief = ["creators", "--budget", "3000", "--min-relevance", "0", "--on-brief-share", "0"]
+    brief += ["--keep", f"@{pod}"]  # a pod member, kept in
+    env = {"CLOSEKNIT_EMBED_MODEL": "hash"}
+    r = CliRunner().invoke(app, ["plan", *brief, "--db", str(db), "--json"], env=env)
+    assert r.exit_code == 0, r.output
+    plan = json.loads(r.output)
+    text = _text(db, "plan", *brief)
+    assert text.returncode == 0, text.stderr
+    head = next(ln for ln in text.stdout.splitlines() if ln.startswith("creator"))
+    assert "adds" in head.split() and "revenue" not in head.split()
+    first = plan["picks"][0]
+    row = next(ln for ln in text.stdout.splitlines() if ln.startswith(f"@{first['handle']} "))
+    assert f"{first['marginal_gain']:,.2f}" in row and f"{100 * first['relevance']:.1f}%" in row
+    flagged = [p for p in plan["picks"] if p["engagement_inflated"]]
+    assert pod in {p["handle"] for p in flagged}
+    for p in flagged:
+        assert f"@{p['handle']}: engagement inflated by" in " ".join(text.stdout.split())

@@ -186,3 +186,21 @@ def test_a_tier_too_small_to_rank_in_is_ranked_against_its_own_median() -> None:
     # a tier of 4 rates has no median to trust: the platform's raw rates, as before
     few = _cohorts(df.iloc[:104])
     assert few.iloc[-1]["engagement_cohort"] == "platform: instagram"
+
+
+def test_inflated_engagement_is_said_with_its_causes() -> None:
+    """A pod member whose engagement is 0% genuine showed "engagement 4.3%" in discover and was
+    picked by the plan with no word."""
+    from closeknit.features.scores import genuine_share, inflation_words
+
+    assert genuine_share(None, None) is None and inflation_words(None, None) is None
+    assert inflation_words(0.02, 0.0) is None  # 96% genuine: nothing to say
+    both = inflation_words(0.25, 1.0)
+    assert both == (
+        "inflated by an engagement pod and automated comments (25.0% of them): 0.0% looks genuine"
+    )
+    pod_only = inflation_words(0.007, 1.0)  # a trace of bots is no cause
+    assert pod_only == "inflated by an engagement pod: 0.0% looks genuine"
+    assert inflation_words(0.3, None) == (
+        "inflated by automated comments (30.0% of them): 40.0% looks genuine"
+    )

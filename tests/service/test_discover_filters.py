@@ -392,3 +392,40 @@ def test_the_fit_note_reads_every_candidate_and_the_briefs_unapplied_words_are_n
     fit = [n for n in few.notes if n.startswith("no creator here is likely")]
     assert fit and fit == [n for n in many.notes if n.startswith("no creator here is likely")]
     assert 'the brief: countries: "excluding Germany" not applied' in " ".join(few.notes)
+
+
+def test_the_why_line_says_an_audience_off_brief_and_inflated_engagement() -> None:
+    """A barber brief's rows read "Strong topic match ...; audience 6.5% men" under "no creator
+    here is likely to fit", and a pod member at 0% genuine engagement read "engagement 4.3%"."""
+    from closeknit.match import parse_brief
+
+    brief = parse_brief("barber shop shaving content for men")
+    m = {
+        "factors": {"content": 0.95, "audience": 0.04},
+        "audience_shares": {"gender": 0.065},
+        "engagement_rate": 0.043,
+        "engagement_inflated": "inflated by an engagement pod: 0.0% looks genuine",
+        "authenticity_score": 70.0,
+    }
+    line = svc.why(m, brief)
+    assert "Strong topic match" in line and "audience off brief: 6.5% men" in line
+    assert "engagement 4.3%, inflated by an engagement pod: 0.0% looks genuine" in line
+    fits = svc.why({**m, "factors": {"content": 0.95, "audience": 0.9}}, brief)
+    assert "audience 6.5% men" in fits and "off brief" not in fits
+
+
+def test_results_carry_the_inflation_of_their_engagement(st: Store) -> None:
+    res = run(st, text="creators", limit=100)
+    flagged = {
+        r["creator_id"]
+        for r in st.query(
+            "SELECT creator_id FROM creator_features WHERE "
+            "(1 - least(coalesce(bot_comment_share, 0) / 0.5, 1)) * (1 - coalesce(pod_score, 0)) "
+            "< 0.8 AND (bot_comment_share IS NOT NULL OR pod_score IS NOT NULL)"
+        )
+    }
+    seen = 0
+    for m in res.results:
+        assert (m.engagement_inflated is not None) == (m.creator_id in flagged), m.creator_id
+        seen += m.engagement_inflated is not None
+    assert seen, "the small world's pods and bot targets are among the results"

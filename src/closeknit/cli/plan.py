@@ -488,20 +488,25 @@ def print_plan(plan: svc.PlanOut, title: str = "plan") -> None:
             "tier": p.tier,
             "niche": niche_label(p.niche),
             "followers": p.followers,
-            "fit": f"{p.relevance:.2f}",
+            "fit": figures.percent(p.relevance),
             "fee": p.fee.mid,
-            "revenue": p.expected_revenue,
+            # what the pick adds to the plan (after its overlap with the others): the rows add
+            # up to the forecast below, as the web's "Adds" column (its revenue alone did not)
+            "adds": p.marginal_gain,
             "orders": round(p.expected_orders, 1),
         }
         for p in plan.picks
     ]
-    # at 80 columns the niche and orders give way first, never the fee or the revenue
+    # at 80 columns the niche and orders give way first, never the fee or what a pick adds
     print_table(
         rows,
         title=f"{title} ({method_words(plan.method)}, {status_words(plan.status)})",
-        priority=["creator", "kept", "tier", "followers", "fit", "fee", "revenue", "orders"],
-        formats={"fee": money, "revenue": money, "followers": whole},
+        priority=["creator", "kept", "fit", "fee", "adds", "followers", "tier", "orders"],
+        formats={"fee": money, "adds": money, "followers": whole},
     )
+    for p in plan.picks:
+        if p.engagement_inflated:
+            console.print(f"@{p.handle}: engagement {p.engagement_inflated}")
     print_forecast(plan)
 
 

@@ -21,6 +21,8 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from closeknit import figures
+
 MIN_COVERAGE = 0.5
 BOT_SHARE_ZERO = 0.5  # a bot-comment share at or above this earns no points
 REPLY_RATE_FULL = 0.25  # answering a quarter of comments earns full points
@@ -132,6 +134,33 @@ def authenticity(f: Mapping[str, Any], inactive_counts_against: bool | None = No
     return _combine("authenticity_score", parts)
 
 
+def genuine_share(bots: float | None, pod: float | None) -> float | None:
+    """The share of a creator's engagement that looks genuine: ``(1 - bot_comment_share /
+    BOT_SHARE_ZERO) × (1 - pod_score)`` (None when neither was measured)."""
+    if bots is None and pod is None:
+        return None
+    return _clip(1 - (bots or 0.0) / BOT_SHARE_ZERO) * (1 - (pod or 0.0))
+
+
+#: below this genuine share, a list or a plan that shows the creator's engagement rate says it
+#: is inflated (a pod member at 0% genuine showed "engagement 4.3%" and was picked, unsaid)
+GENUINE_WARN = 0.8
+
+
+def inflation_words(bots: float | None, pod: float | None) -> str | None:
+    """ "inflated by an engagement pod and automated comments (25.0% of them): 0.0% looks
+    genuine", or None when at least :data:`GENUINE_WARN` of the engagement looks genuine."""
+    genuine = genuine_share(bots, pod)
+    if genuine is None or genuine >= GENUINE_WARN:
+        return None
+    why = []  # the causes that take at least a tenth off the genuine share
+    if pod is not None and pod >= 0.1:
+        why.append("an engagement pod" if pod >= 0.5 else "pod-like comment timing")
+    if bots is not None and bots / BOT_SHARE_ZERO >= 0.1:
+        why.append(f"automated comments ({figures.percent(bots)} of them)")
+    return f"inflated by {' and '.join(why)}: {figures.percent(genuine)} looks genuine"
+
+
 def engagement_quality(f: Mapping[str, Any]) -> Score:
     """Engagement above its cohort, a creator who answers, warm comments, rising, genuine."""
     pct = _num(f.get("engagement_percentile"))
@@ -140,9 +169,7 @@ def engagement_quality(f: Mapping[str, Any]) -> Score:
     trend = _num(f.get("engagement_trend"))
     bots = _num(f.get("bot_comment_share"))
     pod = _num(f.get("pod_score"))
-    genuine = None
-    if bots is not None or pod is not None:
-        genuine = _clip(1 - (bots or 0.0) / BOT_SHARE_ZERO) * (1 - (pod or 0.0))
+    genuine = genuine_share(bots, pod)
     parts = [
         Part("engagement_percentile", 0.35, pct, pct,
              "percentile of engagement_rate in its platform × tier × niche cohort (a coarser "

@@ -33,6 +33,7 @@ from closeknit.service.briefs import (
     reading_notes,
     saved_brief_in,
 )
+from closeknit.service.flags import engagement_inflation
 from closeknit.store import Store, resolve_creator_id
 
 Model = Literal["minilm", "minilm-fp32", "minilm-numpy", "static", "hash"]
@@ -335,6 +336,11 @@ class MatchOut(Out):
         description="the authenticity score has no follower sample behind it (comments, pods "
         "and growth only): fake followers are not measured",
     )
+    engagement_inflated: str | None = Field(
+        default=None,
+        description="when under 80% of the engagement looks genuine: what inflates it (an "
+        "engagement pod, automated comments) and the genuine share",
+    )
     fee_low: float | None = None
     fee_high: float | None = None
     audience_shares: dict[str, float] = Field(
@@ -389,6 +395,7 @@ def _enrich(
             [workspace, ids],
         )
     }
+    inflated = engagement_inflation(store, workspace, ids)
     out = []
     for j, (r, row) in enumerate(zip(results, rows, strict=True)):
         d = dict(r)
@@ -397,6 +404,7 @@ def _enrich(
             d["engagement_rate"] = _finite(t.engagement_rate[row])
             d["authenticity_score"] = _finite(t.auth_score[row])
             d["authenticity_unsampled"] = r["creator_id"] in unsampled
+            d["engagement_inflated"] = inflated.get(r["creator_id"])
             d["audience_shares"] = {
                 k: round(float(v[j]), 4) for k, v in shares.items() if np.isfinite(v[j])
             }
@@ -454,7 +462,8 @@ def why(m: dict[str, Any], brief: Brief | None) -> str:
         if "audience_overlap_jaccard" in e
     ]
     if aud:
-        parts.append("audience " + ", ".join(aud))
+        off = f.get("audience") is not None and float(f["audience"]) < 0.5
+        parts.append(("audience off brief: " if off else "audience ") + ", ".join(aud))
     elif shared:
         parts.append(
             f"{figures.percent(shared[0])} of sampled followers in common"
@@ -470,7 +479,11 @@ def why(m: dict[str, Any], brief: Brief | None) -> str:
     elif f.get("audience") is not None:
         parts.append(f"{_level(f.get('audience'))} audience match")
     if m.get("engagement_rate") is not None:
-        parts.append(f"engagement {figures.percent(m['engagement_rate'])}")
+        inflated = m.get("engagement_inflated")
+        parts.append(
+            f"engagement {figures.percent(m['engagement_rate'])}"
+            + (f", {inflated}" if inflated else "")
+        )
     if m.get("authenticity_score") is not None:
         parts.append(
             f"authenticity {figures.score(m['authenticity_score'])}/100"

@@ -38,6 +38,7 @@ from closeknit.service.briefs import (
 )
 from closeknit.service.discover import Filters, left_out, restrict
 from closeknit.service.fee_basis import FeeBasis
+from closeknit.service.flags import engagement_inflation
 from closeknit.store import Store, resolve_creator_id
 
 Format = Literal["post", "reel", "video", "story"]
@@ -138,6 +139,11 @@ class Pick(Out):
     gain_per_1k: float
     overlap_with: list[Overlap]
     locked: bool = False
+    engagement_inflated: str | None = Field(
+        default=None,
+        description="when under 80% of the creator's engagement looks genuine: what inflates it "
+        "and the genuine share (the forecast reads the rate as measured)",
+    )
 
 
 class Interval(Out):
@@ -579,8 +585,10 @@ def plan(store: Store, workspace: str, req: PlanIn) -> PlanOut:
         if said:
             d["notes"].append(said)
     locked_set = set(locked)
+    inflated = engagement_inflation(store, workspace, [p["creator_id"] for p in d["picks"]])
     for p in d["picks"]:
         p["locked"] = p["creator_id"] in locked_set
+        p["engagement_inflated"] = inflated.get(p["creator_id"])
     d["locked"], d["excluded"] = locked, excl
     d["currency"] = _currency(store, workspace)
     out: PlanOut = _overlap_names(PlanOut.of(d))
