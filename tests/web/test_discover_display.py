@@ -93,10 +93,16 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
 def test_the_results_say_what_they_are_sorted_by(client: TestClient, sort: str, words: str) -> None:
     """Sorted by another column, the line above the results still said "best fit first"."""
     text = visible(client.get(f"/discover?text=vegan&go=1&sort={sort}").text)
-    line = re.search(r"shown of [\d,]+ creators that pass the filters, ([a-z ]+)", text)
+    line = re.search(
+        r"(shown|best matches) of [\d,]+ creators that pass the filters, ([a-z ]+)", text
+    )
     assert line is not None, text[:500]
-    assert line.group(1) == words
+    assert line.group(2) == words
     assert "best fit first" not in text
+    # another order re-sorts the best matches, not every creator that passes: it says so (it
+    # read "10 shown of 1,191 creators ..., highest engagement first", and a creator with a
+    # higher rate came 2nd at 50 shown)
+    assert (line.group(1) == "best matches") == (sort != "score")
 
 
 def test_the_ranking_hands_its_factors_on_unrounded() -> None:

@@ -276,7 +276,8 @@ def register(app: typer.Typer) -> None:
                 console.print(f"[yellow]{esc(res.empty_reason)}[/yellow]", markup=True)
             print_table(
                 display_rows(res.results),
-                title=f"top {len(res.results):,} of {res.candidates:,} after the filters",
+                title=f"top {len(res.results):,} of {res.candidates:,} after the filters"
+                + (f", by {sort}" if sort != "score" else ""),
                 formats=DISPLAY_FORMATS,
                 # at 80 columns the fee range and the rest give way before the match score
                 priority=["creator", "followers", "ER", "auth", "fee", "score", "fee range"],
