@@ -1185,8 +1185,9 @@ def _best_single_big(
         # all (a parenting creator for running shoes): said, so the comparison is not read as
         # a fair alternative
         notes.append(
-            f"it fits this brief with a relevance of {figures.percent(big.relevance[best])}: no "
-            "big creator who fits is within the budget"
+            f"it does not fit this brief (relevance {figures.percent(big.relevance[best])}): "
+            "no big creator who fits is within the budget, so it is shown for scale, not as "
+            "an alternative"
         )
     if far:
         notes.append(
