@@ -210,3 +210,19 @@ def test_keyword_weights_count_a_specific_word_over_the_generic_ones() -> None:
     focus = relevance.keyword_weights(bm, "bbq sauce grill", ["bbq"])
     assert set(plain) == {"bbq", "sauc", "grill"} and plain == {t: bm.idf[t] for t in plain}
     assert focus["bbq"] == plain["bbq"] and focus["sauc"] < plain["sauc"] / 3
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "cap", "want"),
+    [
+        ("fashon", "fashion", 1, 1),
+        ("teh", "the", 1, 1),  # a swap is one slip
+        ("sustainble", "sustainable", 2, 1),
+        ("shaving", "savings", 2, 2),
+        ("shaving", "savings", 1, 2),  # past the cap: cap + 1
+        ("abc", "abcdef", 2, 3),
+        ("same", "same", 1, 0),
+    ],
+)
+def test_edit_distance(a: str, b: str, cap: int, want: int) -> None:
+    assert relevance.edit_distance(a, b, cap) == want

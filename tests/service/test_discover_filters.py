@@ -369,6 +369,13 @@ def test_words_no_creator_uses_are_named_with_the_closest_one(st: Store) -> None
     assert said and '"fashon" (did you mean "fashion"?)' in said[0], res.notes
     assert '"sustainble" (did you mean "sustainable"?)' in said[0]
     assert not any("posts use" in n for n in run(st, text="sustainable fashion").notes)
+    # two slips in a short word is another word, not a typo ("shaving" offered "savings")
+    shave = [n for n in run(st, text="shaving content for men").notes if "posts use" in n]
+    assert shave and '"shaving"' in shave[0] and "did you mean" not in shave[0], shave
+    # "millenials" (the commonest misspelling) reads as the generation, not as a content word
+    mil = run(st, text="sustainable fashion for millenials")
+    assert mil.brief.audience_age == "25-44"
+    assert not any("millenials" in n for n in mil.notes)
     # another form of a word the posts use is no typo ("fashions" of "fashion")
     assert not any("posts use" in n for n in run(st, text="sustainably made fashions").notes)
     # counts, social words, hyphen joins and what the brief leaves out are no typos (a

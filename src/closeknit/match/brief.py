@@ -96,6 +96,9 @@ _CAPITAL_CODES = ("ES", "DE", "FR", "BR", "MX", "NL", "SE", "PT", "AU", "NZ", "I
 AGE_WORDS: dict[str, str] = {
     "gen z": "18-24", "genz": "18-24", "gen-z": "18-24", "zoomers": "18-24",
     "millennials": "25-44", "millennial": "25-44", "gen y": "25-44",
+    # its commonest misspelling (a tester's "sustainble fashon for millenials in France" read
+    # no age, and named the word as one no creator uses)
+    "millenials": "25-44", "millenial": "25-44",
     "gen x": "45-54", "boomers": "55+", "teens": "13-17", "teenagers": "13-17",
     "college students": "18-24", "university students": "18-24",
 }  # fmt: skip

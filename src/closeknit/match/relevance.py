@@ -58,6 +58,7 @@ import numpy as np
 
 from closeknit.match.bm25 import BM25, stem, surface_words, tokens
 from closeknit.match.brief import (
+    AGE_WORDS,
     COUNTRY_WORDS,
     GENDER_TERMS,
     NEGATOR_WORDS,
@@ -118,6 +119,7 @@ STOP = (
         "gentlemen",
     }
     | {w for w in GENDER_TERMS if w not in {"moms", "mums", "dads"}}
+    | {k for k in AGE_WORDS if " " not in k}  # the generations the brief reads as an age
     # function words of the languages creators post in: a Spanish brief's "para", "en", "y"
     # matched every Spanish-speaking creator, whatever they post about ("crema solar para
     # mujeres" found sustainability and coffee creators at relevance 1.0), and "no" in
@@ -272,6 +274,26 @@ _NEGATED_WORDS = re.compile(
 )
 
 
+def edit_distance(a: str, b: str, cap: int) -> int:
+    """Optimal-string-alignment distance of ``a`` and ``b`` (insertions, deletions, changes and
+    swaps of neighbours), or ``cap + 1`` as soon as it is sure to exceed ``cap``."""
+    if abs(len(a) - len(b)) > cap:
+        return cap + 1
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        cur = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        if min(cur) > cap:
+            return cap + 1
+        prev2, prev = prev, cur
+    return prev[-1]
+
+
 def unknown_words_note(bm: BM25, query: str, text: str = "", limit: int = 5) -> str | None:
     """A note naming the brief's content words that no creator's posts use, each with the
     closest word they do use where one is close (a typo: "sustainble fashon" matched nothing
@@ -298,9 +320,18 @@ def unknown_words_note(bm: BM25, query: str, text: str = "", limit: int = 5) -> 
         return None
     said = []
     for t in unknown[:limit]:
-        near = [w for w in bm.surface if w[:1] == t[:1] and abs(len(w) - len(t)) <= 2]
-        best = difflib.get_close_matches(t, near, n=1, cutoff=0.8)
-        said.append(f'"{t}"' + (f' (did you mean "{best[0]}"?)' if best else ""))
+        # a typo is one slip (two in a long word): "fashon", "sustainble"; "shaving" is no
+        # typo of "savings" (two edits in seven letters), which the similarity ratio offered
+        most = 1 if len(t) <= 8 else 2
+        near = [
+            (d, -difflib.SequenceMatcher(None, t, w).ratio(), w)
+            for w in bm.surface
+            if w[:1] == t[:1] and abs(len(w) - len(t)) <= most
+            for d in (edit_distance(t, w, most),)
+            if d <= most
+        ]
+        best = min(near)[2] if near else None
+        said.append(f'"{t}"' + (f' (did you mean "{best}"?)' if best else ""))
     more = f" and {len(unknown) - limit} more" if len(unknown) > limit else ""
     return (
         f"no creator's posts use {', '.join(said)}{more}: "
