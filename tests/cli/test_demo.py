@@ -73,10 +73,10 @@ def test_demo_logs_progress_with_counts_when_not_a_terminal(tmp_path: Path) -> N
     assert max(len(x) for x in r.stdout.splitlines()) <= 80
     assert re.search(r"plan under budget 5,000\.00 \(", r.stdout), r.stdout
     # the plan reads as `closeknit plan` prints it (it had a table of its own: handle, fit,
-    # fee, "exp. revenue"): @creator first, fee and revenue kept at 80 columns
+    # fee, "exp. revenue"): @creator first, fit, fee and what each pick adds kept at 80 columns
     plan = r.stdout[r.stdout.index("plan under budget") :]
-    assert re.search(r"^ *creator +tier +followers +fit +fee +revenue", plan, re.M), plan
-    assert re.search(r"^ *@\S+ +(nano|micro|macro|mega) ", plan, re.M), plan
+    assert re.search(r"^ *creator +fit +fee +adds +followers +tier", plan, re.M), plan
+    assert re.search(r"^ *@\S+ +\d+\.\d% ", plan, re.M), plan
     assert "exp. revenue" not in r.stdout
     assert re.search(r"\d\.\d\d× *$", r.stdout, re.M), r.stdout
 

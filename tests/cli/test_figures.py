@@ -135,3 +135,21 @@ def test_a_percent_option_given_a_fraction_is_said(small_world: Path) -> None:
         app, ["discover", BRIEF, "--min-er", "2", "--limit", "3", "--db", str(small_world)]
     )
     assert r.exit_code == 0 and "is a percentage" not in r.stderr
+
+
+def test_wrapped_lines_hang_under_their_first_line() -> None:
+    """A why-line or note wrapped at 80 columns went on at column 0 and read as a new line."""
+    from rich.cells import cell_len
+
+    from closeknit.cli.common import wrapped
+
+    text = (
+        '@thecamillehair_gng: Strong topic match (haircare creator), e.g. "…braids 🔥 all '
+        'about barber #hairstyle"; audience off brief: 6.5% men; engagement 2.4%'
+    )
+    lines = wrapped(text, 80)
+    assert len(lines) == 2 and lines[1].startswith("  ") and not lines[1].startswith("   ")
+    assert all(cell_len(x) <= 80 for x in lines)
+    assert " ".join(x.strip() for x in lines) == text
+    long = wrapped("see https://example.com/" + "x" * 120, 40)
+    assert all(cell_len(x) <= 40 for x in long) and "".join(x.strip() for x in long[1:])

@@ -229,6 +229,41 @@ def store_for(
         st.close()
 
 
+def wrapped(text: str, width: int, indent: int = 2) -> list[str]:
+    """``text`` in lines of at most ``width`` terminal cells, words kept whole, every line
+    after the first indented by ``indent`` (a hanging indent: a wrapped why-line or note read
+    as a new one at column 0). A word longer than a line is cut."""
+    from rich.cells import cell_len
+
+    lines: list[str] = []
+    cur = ""
+    pad = " " * indent
+    for word in text.split():
+        room = width - (indent if lines else 0)
+        if cur and cell_len(cur) + 1 + cell_len(word) > room:
+            lines.append(cur)
+            cur = ""
+            room = width - indent
+        while cell_len(word) > room:  # a link or a long hashtag: cut where it must
+            k = len(word)
+            while k > 1 and cell_len(word[:k]) > room - (cell_len(cur) + 1 if cur else 0):
+                k -= 1
+            lines.append((cur + " " if cur else "") + word[:k])
+            cur, word = "", word[k:]
+            room = width - indent
+        cur = f"{cur} {word}" if cur else word
+    if cur:
+        lines.append(cur)
+    return [ln if i == 0 else pad + ln for i, ln in enumerate(lines)]
+
+
+def say(text: str, *, indent: int = 2, style: str | None = None) -> None:
+    """Print ``text`` wrapped to the terminal with a hanging indent (:func:`wrapped`); the
+    text is data, never markup."""
+    for line in wrapped(text, console.width, indent):
+        console.print(Text(line, style=style or ""), soft_wrap=True)
+
+
 def print_json(obj: Any) -> None:
     sys.stdout.write(json.dumps(to_jsonable(obj), indent=2, ensure_ascii=False) + "\n")
 
@@ -395,11 +430,9 @@ def print_table(
     console.print(table)
     left = [c for c in cols if c not in shown]
     if left:
-        console.print(
-            f"[dim]not shown at this width: {esc(', '.join(left))} (--json or --csv has every "
-            "column)[/dim]",
-            soft_wrap=False,
-            markup=True,
+        say(
+            f"not shown at this width: {', '.join(left)} (--json or --csv has every column)",
+            style="dim",
         )
 
 

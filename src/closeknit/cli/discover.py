@@ -43,6 +43,7 @@ from closeknit.cli.common import (
     percent,
     print_table,
     ratio,
+    say,
     score,
     split_values,
     store_for,
@@ -271,7 +272,7 @@ def register(app: typer.Typer) -> None:
                 line = f"the brief reads as: {brief_words(res.brief)}"
                 console.print(f"[dim]{esc(line)}[/dim]", markup=True)
             for n in res.notes:
-                console.print(f"[dim]{esc(n)}[/dim]", markup=True)
+                say(n, style="dim")
             if isinstance(res, svc.DiscoverOut) and res.empty_reason:
                 console.print(f"[yellow]{esc(res.empty_reason)}[/yellow]", markup=True)
             print_table(
@@ -283,7 +284,7 @@ def register(app: typer.Typer) -> None:
                 priority=["creator", "followers", "ER", "auth", "fee", "score", "fee range"],
             )
             for m in res.results[:5]:
-                console.print(f"[dim]@{esc(m.handle)}: {esc(m.why)}[/dim]", markup=True)
+                say(f"@{m.handle}: {m.why}", style="dim")
 
         emit(res, as_json=as_json, as_csv=as_csv, rows=rows, render=render)
 
@@ -355,7 +356,7 @@ def register(app: typer.Typer) -> None:
 
         def render() -> None:
             for n in res.notes:
-                console.print(f"[dim]{esc(n)}[/dim]", markup=True)
+                say(n, style="dim")
             a, b = (x.isoformat() for x in res.window)
             pa, pb = (x.isoformat() for x in res.compared_with)
             print_table(

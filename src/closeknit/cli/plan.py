@@ -43,6 +43,7 @@ from closeknit.cli.common import (
     percent,
     print_table,
     ratio,
+    say,
     store_for,
     whole,
     workspace_of,
@@ -506,7 +507,7 @@ def print_plan(plan: svc.PlanOut, title: str = "plan") -> None:
     )
     for p in plan.picks:
         if p.engagement_inflated:
-            console.print(f"@{p.handle}: engagement {p.engagement_inflated}")
+            say(f"@{p.handle}: engagement {p.engagement_inflated}")
     print_forecast(plan)
 
 
