@@ -99,3 +99,33 @@ def test_the_cli_and_the_api_export_the_same_report_csv(store: Store, tmp_path: 
     r = CliRunner().invoke(app, ["report", "run", "--db", str(path), "--csv"])
     assert r.exit_code == 0, r.output
     assert list(csv.DictReader(io.StringIO(r.stdout))) == list(csv.DictReader(io.StringIO(api)))
+
+
+def test_report_csv_rounds_as_the_web_shows_it(store: Store) -> None:
+    """A CPA of 26.70 / 4 = 6.675 read $6.68 on the web and 6.67 in report.csv (Python's round
+    of the binary 6.67499…); a new-customer share of 77.2% on the page was 0.7722 (77.22%)."""
+    from closeknit import figures
+
+    seed(store)
+    cp.create_campaign(store, "default", "Run", landing_url="https://s.example/")
+    cp.add_creator(store, "default", "run", "@anna.runs")
+    for st in ("contacted", "negotiating"):
+        cp.set_stage(store, "default", "run", "@anna.runs", st)
+    cp.set_stage(store, "default", "run", "@anna.runs", "contracted", fee=26.70)
+    cp.set_stage(store, "default", "run", "@anna.runs", "content_live", at=LIVE)
+    code = assign(store, "default", "run")[0]["code"]
+    with store.transaction() as tx:
+        tx.insert_rows("orders", [order(i, LIVE, 10.0, code=code, new=i != 1, cogs=1.0)
+                                  for i in range(1, 5)])  # fmt: skip
+    rep = rsvc.roas_report(store, "default", "run")
+    assert rep.creators[0].cpa == pytest.approx(6.675)
+    got = next(csv.DictReader(io.StringIO(csv_text(rsvc.csv_rows(rep), rsvc.REPORT_COLUMNS))))
+    assert got["cpa"] == "6.68" and figures.money(rep.creators[0].cpa) == "6.68"
+    assert got["new_customer_share"] == "0.75"
+    # every rounded cell is the figure the web and the CLI show, as a number
+    for v in (6.675, 0.125, 2.675, 1.005, 0.77225, 0.7722, 0.0005, 123.445, -0.004):
+        assert figures.money(rsvc._csv_value("cpa", v)) == figures.money(v)
+        assert figures.ratio(rsvc._csv_value("roas", v)) == figures.ratio(v)
+        share = rsvc._csv_value("new_customer_share", v)
+        assert figures.percent(share) == figures.percent(v), (v, share)
+    assert rsvc._csv_value("new_customer_share", 0.7722) == 0.772

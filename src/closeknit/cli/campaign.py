@@ -17,9 +17,12 @@ from closeknit.cli.common import (
     emit,
     esc,
     money,
+    percent,
     print_table,
     ratio,
+    say,
     store_for,
+    whole,
     workspace_of,
     write_output,
 )
@@ -36,12 +39,49 @@ _REPORT_FORMATS = {
     "cpa": money,
     "roas": ratio,
     "margin_roas": ratio,
+    "cpe": money,
+    "cpm": money,
+    "new_customer_share": percent,
+    "engagements": whole,
+    "views": whole,
 }
 
 
-# the report's figures, in table order, and their headers (the JSON and --csv keep the keys)
-_REPORT_FIGURES = ("spend", "revenue", "orders", "roas", "margin_roas", "cpa")
-_REPORT_LABELS = {"roas": "ROAS", "margin_roas": "margin ROAS", "cpa": "CPA"}
+# the report's figures, in table order, and their headers (the JSON and --csv keep the keys):
+# the returns in one table, the cost per engagement, view and new customer in a second, so
+# each fits 80 columns (the text showed no CPE, CPM or new-customer share at any width)
+_REPORT_FIGURES = ("spend", "revenue", "orders", "roas", "cpa", "margin_roas")
+_REACH_FIGURES = ("cpe", "cpm", "new_customer_share", "engagements", "views")
+_REPORT_LABELS = {
+    "roas": "ROAS",
+    "margin_roas": "margin ROAS",
+    "cpa": "CPA",
+    "cpe": "CPE",
+    "cpm": "CPM",
+    "new_customer_share": "new cust.",
+}
+# the total line says each figure in words
+_TOTAL_LABELS = {**_REPORT_LABELS, "new_customer_share": "new customers"}
+_TOTAL_FIGURES = (*_REPORT_FIGURES, "cpe", "cpm", "new_customer_share")
+
+
+def _width() -> int:
+    return max(40, min(console.width, 80))
+
+
+def _parts(parts: list[str], first: str, rest: str) -> None:
+    """``parts`` joined by "; " and wrapped between them, never inside one ("new" at the end
+    of a line and "customers 90.0%" on the next)."""
+    lines, line = [], first
+    for i, p in enumerate(parts):
+        piece = p + (";" if i < len(parts) - 1 else "")
+        if line not in (first, rest) and len(line) + 1 + len(piece) > _width():
+            lines.append(line)
+            line = rest + piece
+        else:
+            line += ("" if line == first else " ") + piece
+    lines.append(line)
+    console.print("\n".join(lines), highlight=False, markup=False, soft_wrap=True)
 
 
 def _orders(v: object) -> str:
@@ -426,29 +466,44 @@ def register(app: typer.Typer) -> None:
                     write_output(html_out, rsvc.report_html(st, ws, campaign_id, req, actor=ACTOR))
 
         def render() -> None:
-            print_table(
-                [
-                    {
-                        "creator": f"@{r.handle}" if r.handle else r.creator_id,
-                        "tier": r.tier,
-                        **{_REPORT_LABELS.get(k, k): getattr(r, k) for k in _REPORT_FIGURES},
-                    }
-                    for r in rep.creators
-                ],
-                title=f"{rep.campaign.name}: ROAS by creator",
-                formats={_REPORT_LABELS.get(k, k): f for k, f in _REPORT_FORMATS.items()},
-            )
-            t = rep.totals.model_dump()
-            console.print(
-                "total: "
-                + "; ".join(
-                    f"{_REPORT_LABELS.get(k, k)} {_REPORT_FORMATS.get(k, _orders)(t[k])}"
-                    for k in _REPORT_FIGURES
-                    if t[k] is not None
+            formats = {_REPORT_LABELS.get(k, k): f for k, f in _REPORT_FORMATS.items()}
+
+            def table(figures: tuple[str, ...], title: str, tier: bool) -> None:
+                print_table(
+                    [
+                        {
+                            "creator": f"@{r.handle}" if r.handle else r.creator_id,
+                            **({"tier": r.tier} if tier else {}),
+                            **{_REPORT_LABELS.get(k, k): getattr(r, k) for k in figures},
+                        }
+                        for r in rep.creators
+                    ],
+                    title=f"{rep.campaign.name}: {title}",
+                    formats=formats,
                 )
+
+            table(_REPORT_FIGURES, "ROAS by creator", tier=True)
+            known = any(getattr(r, k) is not None for r in rep.creators for k in _REACH_FIGURES[:3])
+            if known:
+                table(_REACH_FIGURES, "cost per engagement, view and new customer", tier=False)
+            t = rep.totals.model_dump()
+            _parts(
+                [
+                    f"{_TOTAL_LABELS.get(k, k)} {_REPORT_FORMATS.get(k, _orders)(t[k])}"
+                    for k in _TOTAL_FIGURES
+                    if t[k] is not None
+                ],
+                "total: ",
+                " " * 7,
             )
+            if not known:
+                say(
+                    "note: CPE, CPM and new-customer share are not known yet: no campaign posts "
+                    "with engagements or views, and no orders saying whether the customer is new",
+                    indent=6,
+                )
             for n in rep.notes:
-                console.print(f"note: {n}")
+                say(f"note: {n}", indent=6)
             if html_out is not None:
                 console.print(f"wrote {html_out}")
 

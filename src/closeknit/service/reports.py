@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator
 
+from closeknit import figures
 from closeknit.errors import CloseknitError
 from closeknit.report.html import campaign_report_html
 from closeknit.service import lift as lift_svc
@@ -47,6 +48,24 @@ class Metrics(Out):
     revenue_without_cogs: float
     new_customers: int
     orders_known_new: int = Field(description="orders whose new/returning status is known")
+    revenue_before_live: float = Field(
+        description="of revenue, from orders placed before the creator's content went live (less "
+        "the link rule's grace): code orders, which count whenever placed"
+    )
+    revenue_in_window: float = Field(
+        description="of revenue, from orders placed from go-live to the end of the attribution "
+        "window"
+    )
+    revenue_after_window: float = Field(
+        description="of revenue, from orders placed after the attribution window: code orders"
+    )
+    orders_before_live: int
+    orders_in_window: int
+    orders_after_window: int
+    orders_via_link: int = Field(
+        description="attributed orders that came through the creator's own link (utm_content), "
+        "whichever rule credited them (a code wins over a click)"
+    )
     engagements: int = Field(description="likes + comments + shares + saves on campaign posts")
     views: int | None = Field(description="views on campaign posts; None when unknown")
     spend_engaged: float = Field(
@@ -154,21 +173,38 @@ REPORT_COLUMNS = (
     "code",
     "engagements",
     "views",
+    "code_orders",
+    "click_orders",
+    "orders_via_link",
+    "revenue_before_live",
+    "revenue_in_window",
+    "revenue_after_window",
     "currency",  # the money columns' (a brand's EUR report beside a USD one read alike)
 )
-# the CSV rounds what the JSON carries in full: money to cents, ratios to 4 decimals (a cell
-# read 660.7700000000001 and 0.6749999999999999)
-_CENTS = ("fee", "spend", "revenue", "cpa", "cpe", "cpm")
-_RATIOS = ("roas", "margin_roas", "new_customer_share")
+# the CSV rounds what the JSON carries in full (a cell read 660.7700000000001), by the one
+# display rule of closeknit.figures: half-up on the decimal value, to the places the web and
+# the CLI show. Python's round() read 6.675 as the binary 6.67499… and wrote 6.67 where the
+# page showed $6.68; a share is a fraction to the percent's places (0.772 is the page's 77.2%)
+_PLACES = {
+    **dict.fromkeys(
+        ("fee", "spend", "revenue", "cpa", "cpe", "cpm", "revenue_before_live",
+         "revenue_in_window", "revenue_after_window"),
+        figures.MONEY_PLACES,
+    ),
+    **dict.fromkeys(("roas", "margin_roas"), figures.RATIO_PLACES),
+}  # fmt: skip
 
 
 def _csv_value(k: str, v: Any) -> Any:
     if v is None:
         return None  # unknown stays an empty cell, never 0
-    if k in _CENTS:
-        return round(float(v), 2)
-    if k in _RATIOS:
-        return round(float(v), 4)
+    if k == "new_customer_share":  # as figures.percent rounds it, as a fraction
+        d = figures.half_up(v, 12)
+        d = None if d is None else figures.half_up(d * 100, figures.PERCENT_PLACES)
+        return None if d is None else float(d / 100)
+    if k in _PLACES:
+        d = figures.half_up(v, _PLACES[k])
+        return None if d is None else float(d)
     return v
 
 

@@ -34,6 +34,7 @@ from closeknit.track.campaigns import get_campaign
 from closeknit.track.orders import counted
 
 REVENUE_FIELDS = ("total", "subtotal")
+GRACE_HOURS = 24.0  # a link's orders count from this long before its creator went live
 
 
 @dataclass
@@ -82,7 +83,7 @@ def attribute(
     campaign_id: str,
     *,
     window_days: int | None = None,
-    grace_hours: float = 24.0,
+    grace_hours: float = GRACE_HOURS,
     revenue_field: str = "total",
 ) -> AttributionResult:
     """Attribute orders to ``campaign_id``'s creators and store them in ``attributions``

@@ -274,6 +274,51 @@ def _link_campaign(
     return utm
 
 
+def check_link_content(
+    store: Store,
+    workspace: str,
+    campaign_id: str,
+    cid: str,
+    content: str | None,
+    source: str | None,
+) -> None:
+    """Refuse a link for creator ``cid`` whose ``utm_content`` another creator of the campaign
+    already carries, where the orders through the two links cannot be told apart: on the same
+    platform, or without a ``utm_source`` naming ``cid``'s platform (attribution credits such
+    orders to neither creator: a link copied from a colleague's set a 55.00 order through
+    Ines's own link to no one, said only in the JSON). One handle on two platforms keeps one
+    ``utm_content`` when each link names its platform, as :func:`assign` leaves it."""
+    if not content:
+        return
+    camp = get_campaign(store, workspace, campaign_id)
+    me = next((c for c in camp.creators if c["creator_id"] == cid), None)
+    if me is None:
+        return  # not in the campaign: the caller says so
+    mine = str(me.get("platform") or cid.split(":", 1)[0]).lower()
+    told_apart = (source or "").strip().lower() == mine
+    for c in camp.creators:
+        if c["creator_id"] == cid or str(c.get("utm_content") or "").lower() != content.lower():
+            continue
+        theirs = str(c.get("platform") or c["creator_id"].split(":", 1)[0]).lower()
+        if theirs == mine or not told_apart:
+            who = f"@{c['handle']}" if c.get("handle") else c["creator_id"]
+            own = str(me.get("handle") or cid.split(":", 1)[-1]).lower()
+            if own == content.lower():
+                own = f"{own}-{mine}"  # as assign() tells one handle on two platforms apart
+            raise Conflict(
+                f"the link's utm_content {content!r} is already {who}'s in campaign "
+                f"{campaign_id}: orders through either link would be credited to neither "
+                f"creator; give this creator a link with their own utm_content (e.g. "
+                f"utm_content={own})"
+                + (
+                    ""
+                    if theirs == mine
+                    else f", or one whose utm_source is {mine} (the platform tells them apart)"
+                ),
+                field="link",
+            )
+
+
 def set_code(
     store: Store,
     workspace: str,
@@ -303,6 +348,7 @@ def set_code(
         q = parse_qs(urlsplit(link).query)
         content = _first(q, "utm_content")
         adopt = _link_campaign(store, workspace, campaign_id, cid, _first(q, "utm_campaign"))
+        check_link_content(store, workspace, campaign_id, cid, content, _first(q, "utm_source"))
     with store.transaction() as tx:
         n = tx.scalar(
             "SELECT count(*) FROM campaign_creators WHERE workspace_id = ? AND campaign_id = ? "

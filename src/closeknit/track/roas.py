@@ -9,7 +9,16 @@
 * CPA = spend / attributed orders; CPE = spend / engagements (likes + comments + shares + saves)
   on the creator's campaign posts; CPM = spend / views × 1000 on those posts (for a tier or the
   campaign: the spend of the creators whose posts have engagements / views);
-* new-customer share = share of attributed orders from first-time customers.
+* new-customer share = share of attributed orders from first-time customers;
+* timing: each creator's attributed revenue split by when its orders were placed, against the
+  creator's go-live (the content-live time attribution uses): ``revenue_before_live`` (more than
+  the grace before it: only code orders, which count whenever placed), ``revenue_in_window``
+  and ``revenue_after_window`` (after the attribution window: code orders again); with no
+  go-live known an order is in none of the three. ``orders_via_link``: attributed orders that
+  came through the creator's own link (its ``utm_content``), whichever rule credited them. A
+  note names the creators with revenue before go-live, and those with a link whose orders all
+  used the code and none came through the link while the campaign's links do bring orders
+  (what a code passed on to a coupon site looks like).
 
 This is *attributed* ROAS (tracked codes and clicks), not incremental: see ``closeknit lift``.
 Earned media value (EMV) is not a return and is never reported as ROI here.
@@ -23,10 +32,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from closeknit.features.disclosure import disclosed_sql
-from closeknit.figures import count
+from closeknit.figures import count, money, percent
 from closeknit.settings import tier_of
 from closeknit.store import Store
-from closeknit.track.attribution import attribute, live_times
+from closeknit.track.attribution import GRACE_HOURS, attribute, live_times
 from closeknit.track.campaigns import COMMITTED, brand_campaigns, get_campaign
 
 
@@ -105,6 +114,13 @@ def _empty(**kw: Any) -> dict[str, Any]:
         "revenue_without_cogs": 0.0,
         "new_customers": 0,
         "orders_known_new": 0,
+        "revenue_before_live": 0.0,
+        "revenue_in_window": 0.0,
+        "revenue_after_window": 0.0,
+        "orders_before_live": 0,
+        "orders_in_window": 0,
+        "orders_after_window": 0,
+        "orders_via_link": 0,
         "engagements": 0,
         "views": None,  # unknown until a counted post reports them
         "spend_engaged": 0.0,
@@ -177,6 +193,16 @@ def report(
             row["spend"] += float(row["fee"])
     ccy = (camp.currency or "USD").upper()
     attributed = _attributed(store, workspace, campaign_id, attr)
+    live = live_times(store, workspace, campaign_id)
+    window = dt.timedelta(
+        days=attr.window_days if attr else (window_days or camp.attribution_window_days)
+    )
+    grace = dt.timedelta(hours=attr.grace_hours if attr else GRACE_HOURS)
+    contents = {
+        c["creator_id"]: str(c["utm_content"]).lower()
+        for c in camp.creators
+        if c.get("utm_content") and c.get("tracking_link")
+    }
     shop = order_currency(ccy, [o["currency"] for o in attributed])
     foreign: dict[str, list[float]] = {}
     for o in attributed:
@@ -201,6 +227,12 @@ def report(
         row["orders"] += 1
         row["code_orders" if o["rule"] == "code" else "click_orders"] += 1
         row["revenue"] += total - refunded
+        if o.get("utm_content") and o["utm_content"] == contents.get(o["creator_id"]):
+            row["orders_via_link"] += 1  # came through the creator's link, whoever's code won
+        when = _timing(o.get("created_at"), live.get(o["creator_id"]), grace, window)
+        if when is not None:
+            row[f"revenue_{when}"] += total - refunded
+            row[f"orders_{when}"] += 1
         if o["cogs"] is None:
             row["orders_without_cogs"] += 1
             row["revenue_without_cogs"] += total - refunded
@@ -268,6 +300,10 @@ def report(
         )
     if totals["spend"] == 0:
         notes.append("no spend booked or committed yet: ROAS is undefined")
+    notes += _timing_notes(camp, per, totals, window)
+    # why orders went to no one (a utm_content two creators share) or could not be matched
+    # (no codes or links): only the JSON's attribution block said so
+    notes += [n for n in (attr.notes if attr else []) if n not in notes]
     if campaign_other:
         notes.append(
             f"{campaign_other:,.2f} of spend is booked to the campaign, not to one of its "
@@ -294,6 +330,86 @@ def report(
     )
 
 
+def _timing(
+    ts: dt.datetime | None, live: dt.datetime | None, grace: dt.timedelta, window: dt.timedelta
+) -> str | None:
+    """When an order was placed against its creator's go-live ``live``: ``before_live`` (more
+    than ``grace`` before it, as the link rule allows), ``in_window`` or ``after_window``; None
+    when either time is unknown."""
+    if ts is None or live is None:
+        return None
+    if ts < live - grace:
+        return "before_live"
+    return "after_window" if ts > live + window else "in_window"
+
+
+def _who(rows: list[dict[str, Any]], what: Any, most: int = 5) -> str:
+    """Up to ``most`` creators as "@a (what), @b (what) and 3 more"."""
+    names = [f"@{r['handle']}" if r.get("handle") else str(r["creator_id"]) for r in rows[:most]]
+    text = ", ".join(f"{n} ({what(r)})" if what else n for n, r in zip(names, rows, strict=False))
+    return text + (f" and {len(rows) - most} more" if len(rows) > most else "")
+
+
+def _timing_notes(
+    camp: Any, per: dict[str, dict[str, Any]], totals: dict[str, Any], window: dt.timedelta
+) -> list[str]:
+    """Notes on attributed revenue a creator's post may not have brought: code orders placed
+    before the creator went live or after the attribution window, and creators whose orders all
+    came by code while the campaign's links bring clicks."""
+    notes = []
+
+    def share(key: str) -> Any:
+        return lambda r: f"{percent(_div(r[key], r['revenue']))} of their revenue"
+
+    rows = sorted(
+        (r for r in per.values() if r["orders_before_live"]),
+        key=lambda r: -r["revenue_before_live"],
+    )
+    if rows:
+        n = sum(r["orders_before_live"] for r in rows)
+        amt = sum(r["revenue_before_live"] for r in rows)
+        notes.append(
+            f"{count(n, 'code order')} ({money(amt)} of revenue, "
+            f"{percent(_div(amt, totals['revenue']))} of the campaign's) "
+            f"{'was' if n == 1 else 'were'} placed before the creator's content went live: "
+            f"{_who(rows, share('revenue_before_live'))}. A code counts whenever it is used, so "
+            "a code already live in the shop or passed on by a coupon site is credited too; "
+            "the export has each creator's revenue before going live, in the window and after"
+        )
+    rows = sorted(
+        (r for r in per.values() if r["orders_after_window"]),
+        key=lambda r: -r["revenue_after_window"],
+    )
+    if rows:
+        n = sum(r["orders_after_window"] for r in rows)
+        amt = sum(r["revenue_after_window"] for r in rows)
+        notes.append(
+            f"{count(n, 'code order')} ({money(amt)} of revenue) "
+            f"{'was' if n == 1 else 'were'} placed after the {window.days}-day attribution "
+            f"window: {_who(rows, share('revenue_after_window'))}. Codes count whenever they "
+            "are used; links only inside the window"
+        )
+    linked = {c["creator_id"] for c in camp.creators if c.get("tracking_link")}
+    clicks = sum(r["orders_via_link"] for r in per.values())
+    rows = sorted(
+        (
+            r
+            for r in per.values()
+            if r["creator_id"] in linked and r["code_orders"] and not r["orders_via_link"]
+        ),
+        key=lambda r: -r["revenue"],
+    )
+    if rows and clicks:
+        notes.append(
+            f"{_who(rows, lambda r: count(r['code_orders'], 'order'))}: every attributed order "
+            "used the creator's code and none came through their link, while the campaign's "
+            f"links brought {count(clicks, 'order')}. A code passed on beyond the creator's "
+            "audience (a coupon or deal site) looks like this, so their ROAS may be more than "
+            "they caused; the lift estimate is the check"
+        )
+    return notes
+
+
 def order_currency(campaign_currency: str, currencies: list[Any]) -> str:
     """The currency a campaign's attributed orders are counted in: the campaign's, unless
     none of them is in it and all are in one other (a shop in EUR whose workspace was never
@@ -311,7 +427,8 @@ def _attributed(store: Store, workspace: str, campaign_id: str, attr: Any) -> li
     if attr is None or attr.stored:
         return store.query(
             "SELECT a.creator_id, a.rule, a.revenue, o.cogs, coalesce(o.refunded, 0) AS "
-            "refunded, o.is_new_customer, o.currency FROM attributions a JOIN orders o ON "
+            "refunded, o.is_new_customer, o.currency, o.created_at, lower(o.utm_content) AS "
+            "utm_content FROM attributions a JOIN orders o ON "
             "o.workspace_id = "
             "a.workspace_id AND o.order_id = a.order_id WHERE a.workspace_id = $ws AND "
             "a.campaign_id = $c",
@@ -323,7 +440,8 @@ def _attributed(store: Store, workspace: str, campaign_id: str, attr: Any) -> li
         r["order_id"]: r
         for r in store.query(
             "SELECT order_id, cogs, coalesce(refunded, 0) AS refunded, is_new_customer, "
-            "currency FROM orders WHERE workspace_id = $ws AND order_id IN (SELECT unnest($ids))",
+            "currency, created_at, lower(utm_content) AS utm_content FROM orders WHERE "
+            "workspace_id = $ws AND order_id IN (SELECT unnest($ids))",
             {"ws": workspace, "ids": [a["order_id"] for a in attr.rows]},
         )
     }
