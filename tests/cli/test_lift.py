@@ -100,6 +100,8 @@ def test_lift_without_target_reports_own_revenue(series_db: tuple[Path, Path]) -
     _fits(r.output)
     assert "its own revenue (not incremental)" in r.output
     assert "not an incremental estimate" in r.output
+    # no halo: the total is one figure, not "744 (744 to 744)"
+    assert " to 0.00)" not in r.output and "(no halo estimate)" in r.output
 
 
 def test_bad_options_are_one_line_errors(series_db: tuple[Path, Path]) -> None:

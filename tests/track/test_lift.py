@@ -184,8 +184,25 @@ def test_control_with_holes_is_left_out_not_zero_filled(store: Store) -> None:
     assert "hole read as zero" in res.left_out[0]["reason"]
     assert res.incremental_revenue.lo <= truth <= res.incremental_revenue.hi
     store.execute("DELETE FROM lift_series WHERE series = 'sales' AND date = '2026-02-01'")
-    with pytest.raises(InsufficientData, match="missing days/periods"):
+    with pytest.raises(InsufficientData, match="is missing 1 day between"):
         estimate(store, "default", cid, target="sales")
+
+
+def test_a_target_with_missing_days_says_so_in_words_for_every_interface(store: Store) -> None:
+    """The web page read "target series 'sales' has missing days/periods ...: 2026-02-10,
+    2026-03-10 (see `closeknit import errors`)": a command-line command and a Python-style
+    quoted name, below the interfaces."""
+    cid, _ = _with_series(store)
+    store.execute(
+        "DELETE FROM lift_series WHERE series = 'sales' AND date IN ('2026-02-10', '2026-03-10')"
+    )
+    with pytest.raises(InsufficientData) as e:
+        estimate(store, "default", cid, target="sales", max_placebos=0)
+    said = e.value.message
+    assert "is missing 2 days between" in said and "2026-02-10, 2026-03-10" in said, said
+    assert "the rows set aside" in said, said
+    assert "closeknit" not in said and "`" not in said and "'" not in said, said
+    assert "days/periods" not in said, said
 
 
 def test_weekly_series_and_a_coarser_period(store: Store) -> None:
@@ -439,3 +456,66 @@ def test_pre_period_beyond_the_data_is_clipped_and_a_window_before_it_said(
             start=dt.date(2020, 1, 1),
             end=dt.date(2020, 1, 28),
         )
+
+
+def test_iroas_divides_by_the_reports_spend_once_a_fee_is_booked(store: Store) -> None:
+    """Once one spend row was booked, the lift divided by the booked rows alone and dropped
+    every other agreed fee (pawpal-202607, one of 15 creators paid: spend 30.05 against the
+    report's 954.58, iROAS 146.75 instead of 4.62); before anything was booked it counted a
+    fee merely proposed to a shortlisted creator. It is now the ROAS report's spend."""
+    from closeknit.track.lift import campaign_spend
+    from closeknit.track.roas import report
+
+    cid, _ = _with_series(store)  # books the simulated spend, on no creator
+    booked = float(store.scalar("SELECT sum(amount) FROM spend WHERE campaign_id = ?", [cid]))
+    with store.transaction() as tx:
+        for creator, stage, fee in [("instagram:a", "contracted", 500.0),
+                                    ("instagram:b", "content_live", 300.0),
+                                    ("instagram:c", "shortlisted", 900.0)]:  # fmt: skip
+            tx.execute(
+                "INSERT INTO campaign_creators (workspace_id, campaign_id, creator_id, stage, "
+                "fee) VALUES ('default', ?, ?, ?, ?)",
+                [cid, creator, stage, fee],
+            )
+    spend = report(store, "default", cid, refresh=False).totals["spend"]
+    assert spend == pytest.approx(booked + 800.0)  # the shortlisted creator's fee is not spend
+    assert campaign_spend(store, "default", cid) == pytest.approx(spend)
+    res = estimate(store, "default", cid, target="sales", max_placebos=0)
+    assert res.spend == pytest.approx(spend)
+    assert res.iroas is not None
+    assert res.iroas.estimate == pytest.approx(res.incremental_revenue.estimate / spend)
+
+
+def test_own_revenue_is_the_reports_revenue_net_of_refunds_in_its_currency(store: Store) -> None:
+    """The default lift's own revenue was the attribution's gross total: a partial refund, an
+    order refunded in full (counted as an order) and a EUR order summed as USD made 744 from
+    13 orders beside the report's 554.00 from 11 on the same page."""
+    from closeknit.track.roas import report
+
+    start = dt.date(2026, 4, 1)
+    _campaign(store, "c5", start, days=14)
+    with store.transaction() as tx:
+        tx.execute(
+            "INSERT INTO campaign_creators (workspace_id, campaign_id, creator_id, stage, "
+            "discount_code, fee) VALUES ('default', 'c5', 'instagram:jane', 'content_live', "
+            "'JANE15', 100)"
+        )
+        for i, (total, refunded, ccy) in enumerate(
+            [(100.0, 0.0, "USD"), (80.0, 30.0, "USD"), (60.0, 60.0, "USD"), (100.0, 0.0, "EUR")]
+        ):
+            tx.execute(
+                "INSERT INTO orders (workspace_id, order_id, created_at, customer_id, total, "
+                "refunded, currency, discount_codes) VALUES ('default', ?, ?, ?, ?, ?, ?, "
+                "['JANE15'])",
+                [f"r{i}", dt.datetime.combine(start, dt.time(12)) + dt.timedelta(days=i + 1),
+                 f"cust{i}", total, refunded, ccy],
+            )  # fmt: skip
+    own = own_revenue(store, "default", "c5")
+    totals = report(store, "default", "c5").totals
+    assert own.attributed_revenue == pytest.approx(150.0) == totals["revenue"]
+    assert own.attributed_orders == 2 == totals["orders"]
+    assert own.spend == pytest.approx(100.0) == totals["spend"]
+    assert own.halo is None and own.total.estimate == pytest.approx(150.0)
+    assert own.roas is not None and own.roas.estimate == pytest.approx(1.5)
+    said = " ".join(own.notes)
+    assert "net of refunds" in said and "no exchange rate is kept" in said

@@ -484,6 +484,8 @@ def lift_row(rep: Any) -> dict[str, Any]:
 
 
 def _render_lift(rep: Any) -> None:
+    from closeknit.service.lift import is_tbr
+
     head = f"campaign {rep.campaign_id}" if rep.campaign_id else f"series {rep.target}"
     if rep.kind == "own_revenue":
         o = rep.own_revenue
@@ -496,22 +498,34 @@ def _render_lift(rep: Any) -> None:
              "with its codes or links")  # fmt: skip
         if o.halo is not None:
             _out("halo", f"{_iv(o.halo)} (repeat purchases beyond other new customers)")
-        _out("total", _iv(o.total))
-        if o.roas is not None:
-            _out("ROAS", f"{_iv(o.roas, lambda v: f'{v:.2f}')} incl. halo, on spend "
-                 f"{_money(rep.spend)}")  # fmt: skip
+            _out("total", _iv(o.total))
+            if o.roas is not None:
+                _out("ROAS", f"{_iv(o.roas, lambda v: f'{v:.2f}')} incl. halo, on spend "
+                     f"{_money(rep.spend)}")  # fmt: skip
+        elif o.roas is not None:
+            # no halo: the total is the attributed revenue, a figure with no interval (it
+            # printed "744 (744 to 744)")
+            _out("ROAS", f"{o.roas.estimate:.2f} on spend {_money(rep.spend)} (no halo "
+                 "estimate)")  # fmt: skip
         for n in rep.notes:
             _note(n)
+        if rep.unnamed_targets:
+            _note(f"e.g. closeknit lift {rep.campaign_id} --target {rep.unnamed_targets[0]}")
         return
     inc = rep.incremental_revenue
     what = "incremental revenue" if rep.campaign_id else "cumulative effect"
     console.print(f"[bold]{esc(head)}: {what}[/bold]", highlight=False, markup=True)
     _out("estimate", f"{_iv(inc)}, {int(round(100 * inc.level))}% interval")
+    if rep.conclusion is not None:
+        # as sure as the interval and the placebos together allow (service/lift.py)
+        _out("verdict", f"{rep.conclusion.headline}: {rep.conclusion.reason}")
     _out("target", rep.target_description)
     if rep.window is not None:
         w = rep.window
         _out("window", f"{w.pre_periods} {w.period}s before {w.post_start}, {w.post_periods} "
              f"from it to {w.post_end}")  # fmt: skip
+    if rep.method_text:
+        _out("method", rep.method_text)
     cf = rep.counterfactual
     if cf is not None:
         _out("model", cf.model)
@@ -531,7 +545,12 @@ def _render_lift(rep: Any) -> None:
         if pl.interval_widened_by > 1:
             text += f"; interval widened {ratio(pl.interval_widened_by)} by placebos"
         _out("placebos", text)
-    if cf is not None and cf.weights:
+    if cf is not None and cf.weights and is_tbr(cf.model):
+        # one ratio on the held-out sum, not a weight per unit (it printed the ratio against
+        # every unit, which read as synthetic-control weights)
+        beta = next(iter(cf.weights.values()))
+        _out("ratio", f"{beta:.2f} x the sum of the {len(cf.weights)} held-out units")
+    elif cf is not None and cf.weights:
         ws = sorted(cf.weights.items(), key=lambda kv: -kv[1])
         shown = ", ".join(f"{k} {v:.2f}" for k, v in ws[:6])
         more = f" and {len(ws) - 6} more" if len(ws) > 6 else ""

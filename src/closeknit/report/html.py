@@ -11,7 +11,7 @@ from jinja2 import Environment, select_autoescape
 
 from closeknit.jsonable import to_jsonable
 from closeknit.report.charts import roas_by_creator, spend_vs_revenue, tier_comparison
-from closeknit.report.lift_chart import counterfactual_chart
+from closeknit.report.lift_chart import counterfactual_chart, nice_ticks, tick_label
 
 PALETTE = ["#4c78a8", "#f58518", "#54a24b", "#e45756", "#72b7b2", "#b279a2", "#9d755d"]
 
@@ -36,8 +36,11 @@ def render_svg(spec: dict[str, Any], width: int = 720, height: int = 260) -> str
         cats.sort(key=lambda c: -max(float(v[yf]) for v in vals if str(v[xf]) == c))
     groups = sorted({str(v[cf]) for v in vals}) if cf else [""]
     colors = {g: PALETTE[i % len(PALETTE)] for i, g in enumerate(groups)}
-    top = max(max(float(v[yf]) for v in vals), 0.0) or 1.0
-    bottom = min(min(float(v[yf]) for v in vals), 0.0)
+    # round gridlines from zero (they were max/4: 11.31, 22.62, 33.93, 45.24)
+    ticks = nice_ticks(
+        min(min(float(v[yf]) for v in vals), 0.0), max(max(float(v[yf]) for v in vals), 0.0)
+    )
+    bottom, top = ticks[0], ticks[-1]
     left, pad_top, pad_bottom = 56, 28, 70
     plot_h = height - pad_top - pad_bottom
     plot_w = width - left - 10
@@ -53,12 +56,11 @@ def render_svg(spec: dict[str, Any], width: int = 720, height: int = 260) -> str
         f'role="img" aria-label="{title}" font-family="sans-serif">',
         f'<text x="{left}" y="16" font-size="13" font-weight="bold">{title}</text>',
     ]
-    for k in range(5):
-        y = bottom + (top - bottom) * k / 4
+    for y in ticks:
         out.append(
             f'<line x1="{left}" x2="{width - 10}" y1="{ypos(y):.1f}" y2="{ypos(y):.1f}" '
             f'stroke="#ddd"/><text x="{left - 4}" y="{ypos(y) + 4:.1f}" font-size="10" '
-            f'text-anchor="end">{y:,.2f}</text>'
+            f'text-anchor="end">{tick_label(y, ticks)}</text>'
         )
     for i, c in enumerate(cats):
         x0 = left + i * band + band * 0.1
@@ -72,7 +74,8 @@ def render_svg(spec: dict[str, Any], width: int = 720, height: int = 260) -> str
                 f'height="{max(y2 - y1, 0.5):.1f}" fill="{colors[g]}"><title>'
                 f"{html.escape(c)} {html.escape(g)}: {y:,.2f}</title></rect>"
             )
-        label = html.escape(c[:14])
+        # a long handle cut with an ellipsis, not mid-word with nothing to say so
+        label = html.escape(c if len(c) <= 14 else c[:13] + "…")
         out.append(
             f'<text transform="translate({left + i * band + band / 2:.1f},'
             f'{height - pad_bottom + 12}) rotate(35)" font-size="10">{label}</text>'
@@ -123,7 +126,11 @@ th:first-child,td:first-child{text-align:left}
 <p><strong>Not incremental.</strong> {{ lift_error }}</p>
 <p>{{ lift_line }}</p>
 {% for n in lift.notes %}<p class="note"><em>{{ n }}</em></p>{% endfor %}
-{% elif lift %}<p>{{ lift_line }}</p>{{ lift_svg | safe }}
+{% elif lift %}<p>{{ lift_line }}</p>
+{% if lift.conclusion %}{% set cc = lift.conclusion %}
+<p><strong>{{ cc.headline }}</strong>: {{ cc.reason }}.</p>{% endif %}
+{% if lift.method_text %}<p class="note">How it was measured: {{ lift.method_text }}</p>{% endif %}
+{{ lift_svg | safe }}
 {% for n in lift.notes %}<p class="note"><em>{{ n }}</em></p>{% endfor %}
 {% else %}<p>Not estimated: {{ lift_error or "no lift estimate was asked for" }}</p>{% endif %}
 </section>
@@ -152,13 +159,21 @@ def _lift_line(lift: dict[str, Any]) -> str:
     own = lift.get("own_revenue")
     if lift.get("kind") == "own_revenue" and own:
         t, halo, roas = own["total"], own.get("halo"), own.get("roas")
-        line = (
-            f"Own revenue {t['estimate']:,.0f} ({_pct(t)} interval {t['lo']:,.0f} to "
-            f"{t['hi']:,.0f}): {own['attributed_revenue']:,.0f} from "
-            f"{own['attributed_orders']:,} orders with its codes or links"
+        codes = (
+            f"{own['attributed_revenue']:,.2f} from {own['attributed_orders']:,} orders with its "
+            "codes or links"
         )
-        if halo:
-            line += f", halo {halo['estimate']:,.0f} ({halo['lo']:,.0f} to {halo['hi']:,.0f})"
+        if not halo:
+            # the total is the attributed revenue alone: a figure, not "744 (744 to 744)"
+            line = f"Own revenue {codes} (no halo estimate, so no interval)"
+            if roas:
+                line += f"; ROAS {roas['estimate']:.2f}"
+            return line
+        line = (
+            f"Own revenue {t['estimate']:,.2f} ({_pct(t)} interval {t['lo']:,.2f} to "
+            f"{t['hi']:,.2f}): {codes}, halo {halo['estimate']:,.2f} ({halo['lo']:,.2f} to "
+            f"{halo['hi']:,.2f})"
+        )
         if roas:
             line += (
                 f"; ROAS incl. halo {roas['estimate']:.2f} ({roas['lo']:.2f} to {roas['hi']:.2f})"
@@ -184,7 +199,10 @@ def campaign_report_html(report: Any, lift: Any = None, lift_error: str | None =
     rep = to_jsonable(report)
     lf = to_jsonable(lift) if lift is not None else None
     cf = (lf or {}).get("counterfactual") or {}
-    specs = [roas_by_creator(rep), spend_vs_revenue(rep), tier_comparison(rep)]
+    specs = [roas_by_creator(rep), spend_vs_revenue(rep)]
+    tiers = tier_comparison(rep)
+    if len({str(v["group"]) for v in tiers["data"]["values"]}) >= 2:
+        specs.append(tiers)  # a "micro vs macro" chart of one group compares nothing
     env = Environment(autoescape=select_autoescape(default=True))
     env.globals["fmt"] = _fmt
     cols = [
@@ -234,7 +252,13 @@ def campaign_report_html(report: Any, lift: Any = None, lift_error: str | None =
         specs=spec_json,
         lift=lf,
         lift_line=_lift_line(lf) if lf else "",
-        lift_svg=counterfactual_chart(cf.get("series", []), str(cf.get("post_start", "")))
+        lift_svg=counterfactual_chart(
+            cf.get("series", []),
+            str(cf.get("post_start", "")),
+            title=(lf or {}).get("chart_title")
+            or "Actual vs expected revenue without the campaign",
+            axis="round",
+        )
         if cf
         else "",
         lift_error=lift_error,

@@ -20,6 +20,7 @@ from typing import Any, Literal
 from pydantic import Field
 
 from closeknit.errors import CloseknitError, InsufficientData, ValidationError
+from closeknit.figures import count
 from closeknit.jsonable import to_jsonable
 from closeknit.service.base import Date, In, Out, RowIssue
 from closeknit.store import Store
@@ -183,6 +184,16 @@ class OwnRevenueOut(Out):
     roas: IntervalOut | None
 
 
+class ConclusionOut(Out):
+    """The estimate's headline in plain words, no surer than its two checks allow: the
+    interval, and the comparison with series the campaign did not touch (placebos) or with
+    units held out from it (a holdout)."""
+
+    verdict: Literal["likely_raised", "likely_lowered", "weak_raised", "weak_lowered", "unclear"]
+    headline: str
+    reason: str
+
+
 class LiftRequest(In):
     campaign_id: str | None = None
     target: str | None = Field(
@@ -229,6 +240,20 @@ class LiftReport(Out):
     notes: list[str]
     no_estimate_reason: str | None = Field(
         default=None, description="why there is no incremental estimate (own_revenue only)"
+    )
+    conclusion: ConclusionOut | None = Field(
+        default=None,
+        description="the headline: 'very likely' only when the interval and the placebos (or "
+        "the holdout) agree at the interval's level (incremental only)",
+    )
+    measured: str = Field(default="", description="what was measured, in words")
+    chart_title: str = Field(
+        default="", description="the actual-vs-expected chart's title, naming what was measured"
+    )
+    method_text: str = Field(
+        default="",
+        description="how the expected revenue without the campaign was made, in words (the "
+        "technical model is counterfactual.model)",
     )
     unnamed_targets: list[str] = Field(
         default_factory=list,
@@ -364,6 +389,12 @@ def estimate_lift(store: Store, workspace: str, req: LiftRequest) -> LiftReport:
             holdout=rep,
             halo=halo,
             notes=rep.notes,
+            conclusion=ConclusionOut.model_validate(
+                lf.conclude(h.incremental, randomized=True).to_dict()
+            ),
+            measured=f"revenue of the {count(h.n_treated, 'unit')} that ran the campaign, "
+            "against those held out",
+            method_text=holdout_method_text(rep),
         )
     if method == "attributed":
         assert cid is not None
@@ -372,11 +403,9 @@ def estimate_lift(store: Store, workspace: str, req: LiftRequest) -> LiftReport:
         targets = [s.series for s in lf.list_series(store, workspace) if s.role == "target"]
         notes = list(own.notes)
         if targets:
-            notes.append(
-                "target series imported but not named: "
-                + ", ".join(targets[:10])
-                + " (name one as the target for an incremental estimate)"
-            )
+            # words for every interface (it read "(name one as the target ...)", the CLI's
+            # option, on the web page); the page links each series instead
+            notes.append(UNNAMED_TARGETS + ", ".join(targets[:10]))
         return LiftReport(
             campaign_id=cid,
             kind="own_revenue",
@@ -491,6 +520,38 @@ def estimate_lift(store: Store, workspace: str, req: LiftRequest) -> LiftReport:
         holdout=holdout,
         halo=halo,
         notes=notes,
+        conclusion=ConclusionOut.model_validate(res.conclusion.to_dict()),
+        measured=res.measured,
+        method_text=res.method_text,
+        chart_title=lf.chart_title(res.measured, cf.period),
+    )
+
+
+# the note naming series imported as a target but not measured (the page links them instead)
+UNNAMED_TARGETS = (
+    "for the extra revenue the campaign caused, measure one of the series imported as a target: "
+)
+
+
+def is_tbr(model: str) -> bool:
+    """Whether a counterfactual's model is the geo design's time-based regression (one ratio
+    on the held-out units' sum, reported as a weight per unit)."""
+    from closeknit.track.tbr import MODEL
+
+    return model.startswith(MODEL)
+
+
+def holdout_method_text(h: HoldoutReport) -> str:
+    """How a holdout's estimate was made, in words (``h.method`` is the technical name)."""
+    adj = (
+        ", each unit's revenue adjusted by its revenue before the start (which cut the noise by "
+        f"{h.variance_reduction:.0%})"
+        if h.cuped is not None and h.variance_reduction
+        else ""
+    )
+    return (
+        "The average revenue of the units that ran the campaign against that of the units held "
+        f"out{adj}."
     )
 
 
@@ -503,7 +564,7 @@ def _design_has_series(store: Store, workspace: str, campaign_id: str) -> bool:
 
 def chart_spec(report: LiftReport) -> dict[str, Any]:
     """Vega-Lite spec of actual vs counterfactual for a report ({} when it has none)."""
-    from closeknit.track.lift import chart_spec_values
+    from closeknit.track.lift import chart_spec_values, chart_title
 
     if report.counterfactual is None:
         return {}
@@ -511,7 +572,7 @@ def chart_spec(report: LiftReport) -> dict[str, Any]:
     return chart_spec_values(
         [p.model_dump(mode="json") for p in cf.series],
         cf.post_start,
-        title=f"Campaign {report.campaign_id}: lift",
+        title=report.chart_title or chart_title(report.measured, cf.period),
     )
 
 

@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from closeknit.errors import InsufficientData, NotFound, ValidationError
+from closeknit.figures import count
 from closeknit.store import Store, quarantine_once
 from closeknit.track.campaigns import no_campaign
 from closeknit.track.counterfactual import (
@@ -164,19 +165,19 @@ def _campaign(store: Store, workspace: str, campaign_id: str) -> dict[str, Any]:
 
 
 def campaign_spend(store: Store, workspace: str, campaign_id: str) -> float:
-    """Spend rows if any were recorded, else agreed fees plus seeding costs."""
-    s = store.scalar(
-        "SELECT sum(amount) FROM spend WHERE workspace_id = ? AND campaign_id = ?",
-        [workspace, campaign_id],
-    )
-    if s:
-        return float(s)
-    f = store.scalar(
-        "SELECT sum(coalesce(fee, 0) + coalesce(seeding_cost, 0)) FROM campaign_creators "
-        "WHERE workspace_id = ? AND campaign_id = ? AND stage <> 'declined'",
-        [workspace, campaign_id],
-    )
-    return float(f or 0.0)
+    """The campaign's spend as the ROAS report counts it (:func:`closeknit.track.roas.report`:
+    booked spend rows plus the agreed fees, not booked yet, of contracted, live or paid
+    creators), so that the lift's iROAS and the report's ROAS divide by the same figure.
+
+    Until 2026-12-06 this was "the spend rows if any were recorded, else fees plus seeding of
+    every creator not declined": once one fee or a shipping cost was booked, every other agreed
+    fee dropped out (pawpal-202607 with one of 15 creators paid: spend 30.05 against the
+    report's 954.58, iROAS 146.75 instead of 4.62), and before anything was booked a fee
+    merely proposed to a shortlisted creator counted."""
+    from closeknit.track.roas import report
+
+    # refresh=False: the spend does not depend on attribution, which need not be re-run here
+    return float(report(store, workspace, campaign_id, refresh=False).totals["spend"] or 0.0)
 
 
 def attributed_revenue(
@@ -425,6 +426,23 @@ class LiftResult:
     counterfactual: Counterfactual | None = None
     holdout: Any | None = None  # holdout.HoldoutResult
     notes: list[str] = field(default_factory=list)
+    # in words: what was measured ("revenue of the 6 units that ran the campaign") and how
+    # the expected revenue without the campaign was made (the model's name is technical)
+    measured: str = ""
+    method_text: str = ""
+
+    @property
+    def conclusion(self) -> Conclusion:
+        """What the estimate says, no surer than its interval and its placebos allow."""
+        p = None if self.counterfactual is None else self.counterfactual.placebo
+        return conclude(
+            self.incremental_revenue,
+            placebos=0 if p is None else p.n,
+            p_value=None if p is None else p.p_value,
+            compared_with="held-out units"
+            if self.target == "design"
+            else "comparison series the campaign did not touch",
+        )
 
     @property
     def beyond_attribution(self) -> Interval:
@@ -460,13 +478,123 @@ class LiftResult:
             else self.counterfactual.to_dict(),
             "holdout": None if self.holdout is None else self.holdout.to_dict(),
             "notes": self.notes,
+            "measured": self.measured,
+            "method_text": self.method_text,
+            "conclusion": self.conclusion.to_dict(),
         }
 
     def chart_spec(self) -> dict[str, Any]:
         """Vega-Lite spec of actual vs counterfactual (one spec for web, notebook and files)."""
         if self.counterfactual is None:
             return {}
-        return chart_spec(self.counterfactual, title=f"Campaign {self.campaign_id}: lift")
+        return chart_spec(
+            self.counterfactual, title=chart_title(self.measured, self.counterfactual.period)
+        )
+
+
+PER_WORD = {"day": "daily", "week": "weekly", "month": "monthly", "year": "yearly"}
+
+
+def chart_title(measured: str, period: str) -> str:
+    """The actual-vs-expected chart's title, naming what was measured ("Daily revenue of the 6
+    units that ran the campaign: ..."; it said "Daily shop revenue" of a geo design's units)."""
+    what = f"{PER_WORD.get(period, period)} {measured}" if measured else "revenue"
+    return f"{what[:1].upper()}{what[1:]}: actual vs expected without the campaign (dashed)"
+
+
+@dataclass
+class Conclusion:
+    """The estimate's headline in plain words, no surer than both of its checks allow.
+
+    ``verdict``: ``likely_raised`` / ``likely_lowered`` when the interval excludes zero *and*
+    the comparison with series the campaign did not touch (in-space placebos, or a randomized
+    holdout) agrees at the interval's level; ``weak_raised`` / ``weak_lowered`` when the
+    interval excludes zero but that comparison does not agree, or could not (too few series:
+    with n placebos the p-value cannot fall below 1/(n+1)); ``unclear`` when the interval
+    holds zero. Until 2026-12-06 the page said "The campaign very likely raised revenue" from
+    the interval alone, beside p = 0.143 (6 held-out units) and p = 0.250 (3 controls)."""
+
+    verdict: str
+    headline: str
+    reason: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"verdict": self.verdict, "headline": self.headline, "reason": self.reason}
+
+
+def conclude(
+    inc: Interval,
+    *,
+    placebos: int = 0,
+    p_value: float | None = None,
+    randomized: bool = False,
+    compared_with: str = "comparison series the campaign did not touch",
+) -> Conclusion:
+    """The headline an estimate may carry (see :class:`Conclusion`). ``randomized``: the
+    interval comes from a holdout randomized before launch, which is its own check."""
+    level = inc.level
+    pct = f"{round(100 * level)}%"
+    up, down = inc.lo > 0, inc.hi < 0
+    if not (up or down):
+        return Conclusion(
+            "unclear",
+            "Not conclusive",
+            "the range of likely effects includes zero, so the data cannot tell an effect "
+            "from ordinary ups and downs",
+        )
+    side = "above" if up else "below"
+    rng = f"the whole range of likely effects ({pct} interval) is {side} zero"
+    strong = (
+        "The campaign very likely raised revenue"
+        if up
+        else "Revenue was very likely lower than expected during the campaign"
+    )
+    weak = (
+        "Revenue rose above what was expected, but the evidence that the campaign caused it is weak"
+        if up
+        else "Revenue fell below what was expected, but the evidence is weak"
+    )
+    kind = "likely_raised" if up else "likely_lowered"
+    soft = "weak_raised" if up else "weak_lowered"
+    if randomized:
+        return Conclusion(
+            kind, strong, f"{rng}, in a direct comparison with the units held out from the campaign"
+        )
+    alpha = 1 - level
+    if not placebos or p_value is None:
+        return Conclusion(
+            soft,
+            weak,
+            f"{rng}, but there were no {compared_with} to check it "
+            "against: without them a change across the whole market reads as the campaign's "
+            "effect",
+        )
+    as_large = max(0, round(p_value * (placebos + 1)) - 1)
+    if p_value <= alpha + 1e-9:
+        said = "none" if as_large == 0 else f"only {as_large}"
+        return Conclusion(
+            kind,
+            strong,
+            f"{rng}, and {said} of the {placebos} {compared_with} changed "
+            "as much when checked as if it had run the campaign",
+        )
+    if 1 / (placebos + 1) > alpha + 1e-9:
+        need = math.ceil(1 / alpha - 1 - 1e-9)
+        return Conclusion(
+            soft,
+            weak,
+            f"{rng}, and {'none' if as_large == 0 else as_large} of the {placebos} "
+            f"{compared_with} changed as much when checked as if it had run the campaign, but "
+            f"{placebos} are "
+            f"too few to rule out chance at the {pct} level (it takes at least {need})",
+        )
+    return Conclusion(
+        soft,
+        weak,
+        f"{rng}, but {as_large} of the {placebos} {compared_with} changed as "
+        "much when checked as if it had run the campaign, so the change may be ordinary ups and "
+        "downs",
+    )
 
 
 def chart_spec(cf: Counterfactual, title: str = "actual vs counterfactual") -> dict[str, Any]:
@@ -708,13 +836,25 @@ def estimate(
         frame, holes = load_series(store, workspace, [target], pre0, post1, per)
         y = frame[target]
         if target in holes:
+            # words that fit every interface: no command to run, no quotes around the name
+            # (the web page read "target series 'sales' has missing days/periods ... (see
+            # `closeknit import errors`)")
+            miss = holes[target]
+            span = f"between {pre0.date()} and {post1.date()}"
+            shown = ", ".join(miss[:10]) + (f" and {len(miss) - 10} more" if len(miss) > 10 else "")
             raise InsufficientData(
-                f"target series {target!r} has missing days/periods between {pre0.date()} and "
-                f"{post1.date()}: {', '.join(holes[target][:10])} (see `closeknit import "
-                "errors`)",
+                (
+                    f"the target series {target} has no values {span}"
+                    if miss == ["all"]
+                    else f"the target series {target} is missing {count(len(miss), per)} {span}: "
+                    f"{shown}"
+                )
+                + f". Import those {per}s; if rows for them were set aside at import, the rows "
+                "set aside say why",
                 field="target",
             )
         description = f"series {target}"
+        measured = f"values of series {target}"
         notes += negative_note(y, f"target {target}")
     elif kind in ("orders:brand", "orders:all"):
         if kind == "orders:brand" and not brand:
@@ -737,6 +877,11 @@ def estimate(
             f"orders of {brand} (line items sold by the brand), {n_orders:,} orders"
             if kind == "orders:brand"
             else f"every order of the workspace ({n_orders:,}), as asked"
+        )
+        measured = (
+            f"revenue of the orders of {brand}"
+            if kind == "orders:brand"
+            else "revenue of every order in the workspace"
         )
         if kind == "orders:all":
             notes.append(
@@ -766,6 +911,7 @@ def estimate(
             raise InsufficientData("no treated unit of the design has a complete series")
         y = frame[ok].sum(axis=1)
         description = f"sum of {len(ok)} treated units of the design"
+        measured = f"revenue of the {count(len(ok), 'unit')} that ran the campaign"
     # -- controls
     if kind == "design" and controls is None:
         ctrl_units = units["control"]
@@ -902,6 +1048,52 @@ def estimate(
         overlaps=overlaps,
         counterfactual=cf,
         notes=notes,
+        measured=measured,
+        method_text=plain_method(cf, len(kept), "values" if kind == "series" else "revenue"),
+    )
+
+
+def plain_method(cf: Counterfactual, n_controls: int, noun: str = "values") -> str:
+    """How the expected values without the campaign were made, in words (the model's own name,
+    ``cf.model``, is technical). The page said "regression on 3 control series ..., 0 of 3
+    control series weighted": the weights exist only for a synthetic control."""
+    from closeknit.track.tbr import MODEL as TBR_MODEL
+
+    per = cf.period
+    before = f"the {count(cf.pre_periods, per)} before the start"
+    during = f"measured over {count(cf.post_periods, per)} from the start"
+    if cf.model.startswith(TBR_MODEL):
+        return (
+            f"The units that ran the campaign were compared with the "
+            f"{count(n_controls, 'held-out unit')}: the held-out units' revenue, scaled by how "
+            f"the two groups compared over {before}, gives the expected revenue without the "
+            f"campaign (time-based regression); {during}."
+        )
+    pattern = next(
+        (
+            f"its level and {w} pattern"
+            for w in ("weekly", "yearly")
+            if f"{w} seasonality" in cf.model
+        ),
+        "its level",
+    )
+    if n_controls == 0:
+        how = f"from the series' own past alone ({pattern}), with no comparison series"
+    elif cf.weights:
+        how = (
+            f"from the series' own past ({pattern}) and a weighted mix of {len(cf.weights)} of the "
+            f"{count(cf.controls_offered, 'comparison series', 'comparison series')} "
+            "(synthetic control)"
+        )
+    else:
+        how = (
+            f"from the series' own past ({pattern}) and how it moved with "
+            f"{count(n_controls, 'comparison series', 'comparison series')}"
+        )
+    return (
+        f"The expected {noun} without the campaign {'were' if noun == 'values' else 'was'} "
+        f"predicted {how}, fitted on {before}; "
+        f"{during}."
     )
 
 
@@ -979,43 +1171,67 @@ def own_revenue(
     store: Store, workspace: str, campaign_id: str, *, halo_weeks: int = 8, level: float = 0.90
 ) -> OwnRevenue:
     """Attributed (code/link) revenue plus the repeat-purchase halo of the customers acquired
-    through them, against customers acquired otherwise in the same window."""
-    from closeknit.track.attribution import attribute
+    through them, against customers acquired otherwise in the same window.
+
+    The attributed revenue, its orders and the spend are the ROAS report's
+    (:func:`closeknit.track.roas.report`): net of refunds, an order refunded in full not
+    counted as an order, an order in another currency than the campaign's left out (no
+    exchange rate is kept). Until 2026-12-06 they were the attribution's gross totals, so the
+    page showed the report's 554.00 from 11 orders beside an "own revenue" of 744 from 13
+    (a 90.00 refund, an order refunded in full and a 100.00 EUR order summed as USD)."""
     from closeknit.track.halo import halo
+    from closeknit.track.roas import report
 
     _campaign(store, workspace, campaign_id)
-    a = attribute(store, workspace, campaign_id)
+    rep = report(store, workspace, campaign_id)  # re-runs attribution, as the report does
+    t = rep.totals
+    revenue, orders = float(t["revenue"] or 0.0), int(t["orders"] or 0)
+    spend = float(t["spend"] or 0.0)
     halo_notes: list[str] = []
     try:
         h = halo(store, workspace, campaign_id, weeks=halo_weeks, level=level)
         up, halo_notes = h.uplift, h.notes
     except ValidationError as e:  # no start date: nothing to follow the customers from
         up, halo_notes = None, [f"no halo: {e.message}"]
-    total = (up or Interval(0.0, 0.0, 0.0, level)).shifted(a.revenue)
-    spend = campaign_spend(store, workspace, campaign_id)
+    total = (up or Interval(0.0, 0.0, 0.0, level)).shifted(revenue)
     notes = [
         "this is the campaign's own revenue (orders with its codes or links, plus the halo of "
         "the customers they brought), not an incremental estimate: leaked codes and buyers who "
         "would have bought anyway are in it, untracked buyers are not. For incremental "
         "revenue name a target sales series (or the brand's own orders) with control series, "
         "or import a holdout",
-        *a.notes,
+        *(rep.attribution or {}).get("notes", []),
+        # the report's notes on how its revenue and spend were counted (refunds, currencies,
+        # spend on no creator, creators with no spend), not its general ones
+        *(n for n in rep.notes if any(k in n for k in _REPORT_NOTES_KEPT)),
         *halo_notes,
     ]
     if up is None:
         notes.append(
-            "no halo estimate (too few customers to compare): the total is attributed only"
+            "no halo estimate (too few customers to compare): the total is the attributed "
+            "revenue alone, with no interval"
         )
     return OwnRevenue(
         campaign_id=campaign_id,
-        attributed_revenue=float(a.revenue),
-        attributed_orders=int(a.n_orders),
+        attributed_revenue=revenue,
+        attributed_orders=orders,
         halo=up,
         total=total,
         spend=spend,
         roas=total.scaled(1 / spend) if spend > 0 else None,
         notes=notes,
     )
+
+
+# the ROAS report's notes that say how its revenue and spend were counted (by a phrase each
+# holds): refunds, orders in another currency, spend on no creator, sales with no spend
+_REPORT_NOTES_KEPT = (
+    "net of refunds",
+    "no exchange rate is kept",
+    "every attributed order is in",
+    "of spend is booked to the campaign",
+    "no spend booked or committed yet",
+)
 
 
 # -- series import --------------------------------------------------------------------------
