@@ -44,10 +44,6 @@ COMMAND_OK = {
     "features/models/__init__.py": "the models are trained by `closeknit models train` only",
     "match/rank.py": "names the Imports page and the REST API beside the command",
     "service/workspaces.py": "names the Python call beside the command",
-    # not reworded yet: each names a command where a web or API user reads it (outside the
-    # change that added this check; listed so that the check holds for every other module)
-    "connectors/scraped.py": "not reworded yet: `closeknit import posts-csv` / `youtube`",
-    "service/audience.py": "not reworded yet: see `closeknit import errors`",
 }
 
 

@@ -218,7 +218,7 @@ def test_a_refused_file_in_a_folder_stops_it_before_anything_is_imported(
     shutil.copy(S / "apify_posts.jsonl", tmp_path / "a_posts.jsonl")
     shutil.copy(S / "apify_posts.json", tmp_path / "b_posts.json")
     shutil.copy(S / "tiktok_clockworks.json", tmp_path / "c_tiktok.json")
-    with pytest.raises(ValidationError, match="posts-csv"):
+    with pytest.raises(ValidationError, match="as a posts CSV file"):
         import_path(store, "default", "instagram", tmp_path)
     assert store.count("posts") == 0 and store.count("creators") == 0
     (tmp_path / "c_tiktok.json").unlink()
@@ -250,7 +250,7 @@ def test_tiktok_scraper_items(store: Store, tmp_path: Path) -> None:
     f.write_text("authorMeta/name,id,text,diggCount\nfit.with.lu,7370000000000000001,hi,5\n")
     import_path(store, "default", "posts_csv", f)
     assert _posts(store)["tiktok:7370000000000000001"]["creator_id"] == "tiktok:fit.with.lu"
-    with pytest.raises(ValidationError, match="posts-csv"):
+    with pytest.raises(ValidationError, match="as a posts CSV file"):
         import_path(store, "default", "instagram", S / "tiktok_clockworks.json")
 
 

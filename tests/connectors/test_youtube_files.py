@@ -283,5 +283,5 @@ def test_youtube_answers_given_to_the_instagram_import_name_the_right_one(
     from closeknit.connectors.importer import import_path
     from closeknit.errors import ValidationError
 
-    with pytest.raises(ValidationError, match="closeknit import youtube"):
+    with pytest.raises(ValidationError, match="import it as a YouTube file"):
         import_path(store, "default", "instagram", ytdir / "videos-00000.json")

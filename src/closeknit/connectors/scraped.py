@@ -384,14 +384,14 @@ def refuse_tiktok(path: Path, shape: str) -> None:
     if shape == "tiktok":
         raise ValidationError(
             f"{path}: TikTok scraper items (authorMeta, diggCount...), not Instagram posts; "
-            "export the dataset as CSV and use `closeknit import posts-csv`",
+            "export the dataset as CSV and import it as a posts CSV file",
             path=str(path),
         )
     if shape == "youtube":
         # a YouTube Data API answer was quarantined item by item as "post has no id"
         raise ValidationError(
-            f"{path}: YouTube Data API items (kind youtube#...), not Instagram posts; use "
-            "`closeknit import youtube`",
+            f"{path}: YouTube Data API items (kind youtube#...), not Instagram posts; import "
+            "it as a YouTube file",
             path=str(path),
         )
     if shape == "comments":

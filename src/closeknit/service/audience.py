@@ -103,7 +103,7 @@ def score_file(store: Store, workspace: str, req: ScoreIn) -> AudienceScore:
     if not pf.rows:
         raise InsufficientData(
             f"{pf.path}: no row could be read ({pf.n_rows} rows, {len(pf.rejected)} rejected; "
-            "see `closeknit import errors`)",
+            "the rows set aside say why)",
             path=pf.path,
         )
     model, method = audience.load_model()

@@ -342,7 +342,10 @@ def lift_partial(
             ctx["lift_svg"] = charts.counterfactual_chart(
                 [pt.model_dump(mode="json") for pt in cf.series],
                 cf.post_start.isoformat(),
-                title="Daily shop revenue: actual vs expected without the campaign (dashed)",
+                # what was measured, as the service names it (a geo design's sum of treated
+                # units read "Daily shop revenue")
+                title=lift.chart_title
+                or "Revenue: actual vs expected without the campaign (dashed)",
                 value_fmt=lambda v: figures.money(v, sym),
             )
         offered = cf.controls_offered if cf is not None else 0
