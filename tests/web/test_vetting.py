@@ -26,3 +26,70 @@ def test_a_partly_measured_score_shows_the_weights_it_used(small_world: Path) ->
     assert view["formula"].endswith(f"= {view['score']:.3g}".rstrip("0").rstrip("."))
     r = CliRunner().invoke(app, ["vet", vet.creator.creator_id, "--db", str(small_world)])
     assert "re-scaled to the parts with data" in " ".join(r.output.split())
+
+
+def test_an_authenticity_score_without_a_follower_sample_says_so_wherever_it_is_shown(
+    tmp_path: Path,
+) -> None:
+    """A YouTube channel with no follower sample scored "100.0 authenticity" in compare and the
+    profile's header with no caveat (its fake followers were never measured: 47% in truth);
+    only vet's "data for 60%" hinted at it. Discover's words, on every interface."""
+    import datetime as dt
+    import json
+
+    from fastapi.testclient import TestClient
+
+    from closeknit.features import build
+    from closeknit.server import create_app
+    from closeknit.service import accounts
+    from closeknit.service import creators as csvc
+    from closeknit.store import open_store
+    from tests.features import factory as F
+
+    words = "no follower sample: fake followers not measured"  # discover's
+    assert csvc.UNSAMPLED_WORDS == words
+    st = open_store(tmp_path / "t.duckdb")
+    cid = F.creator(st, "chan", 40_000, platform="youtube")
+    pids = F.daily_posts(st, cid, 12, every_days=3)
+    F.comments(st, [
+        {"comment_id": f"youtube:c{i}", "post_id": pids[i % 12], "author_handle": f"viewer{i}",
+         "text": f"great video, question {i}: which lens do you use?",
+         "posted_at": F.T0 - dt.timedelta(days=1)}
+        for i in range(24)
+    ])  # fmt: skip
+    F.snapshots(st, cid, [(dt.date(2024, 3, 1) + dt.timedelta(weeks=w), 40_000 + 50 * w)
+                          for w in range(16)])  # fmt: skip
+    other = F.creator(st, "quiet", 3_000)  # too little data: no score, nothing to say
+    build(st, "default")
+    accounts.create_user(st, "o@t.test", "a long enough password", workspace="default",
+                         role="owner")  # fmt: skip
+    rows = csvc.compare(st, "default", csvc.CompareIn(creators=[cid, other]))
+    assert rows[0].authenticity_score is not None and rows[0].audience_real_share is None
+    assert rows[0].authenticity_unsampled and rows[0].authenticity_caveat == words
+    assert not rows[1].authenticity_unsampled and rows[1].authenticity_caveat is None
+    vet = csvc.vet(st, "default", csvc.VetIn(creator=cid))
+    assert vet.scores["authenticity"].caveat == words
+    assert vet.scores["engagement_quality"].caveat is None
+    assert csvc.profile(st, "default", cid).authenticity_caveat == words
+    try:
+        c = TestClient(create_app(store=st), raise_server_exceptions=True)
+        c.post("/login", data={"email": "o@t.test", "password": "a long enough password"})
+        page = c.get(f"/creators/{cid}").text
+        header = page.split("Vetting, explained")[0]
+        assert f"({words})" in header
+        assert "No follower sample: fake followers not measured." in page  # the score card
+        page = c.get("/compare", params={"c": [cid, other]}).text
+        assert page.count(f"({words})") == 1
+    finally:
+        st.close()
+    r = CliRunner().invoke(app, ["compare", cid, other, "--db", str(tmp_path / "t.duckdb")],
+                           env={"COLUMNS": "200"})  # fmt: skip
+    assert r.exit_code == 0, r.output
+    assert f"note: @chan's authenticity {vet.scores['authenticity'].score:.1f}/100: {words}" in (
+        " ".join(r.output.split())  # as read, whatever width the console took
+    )
+    r = CliRunner().invoke(app, ["vet", cid, "--db", str(tmp_path / "t.duckdb")],
+                           env={"COLUMNS": "200"})  # fmt: skip
+    assert words in " ".join(r.output.split("engagement quality score")[0].split())
+    r = CliRunner().invoke(app, ["compare", cid, "--json", "--db", str(tmp_path / "t.duckdb")])
+    assert json.loads(r.output)[0]["authenticity_caveat"] == words

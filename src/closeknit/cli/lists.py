@@ -21,6 +21,7 @@ from closeknit.cli.common import (
     percent,
     print_csv,
     print_table,
+    say,
     score,
     store_for,
     whole,
@@ -170,16 +171,27 @@ def register(app: typer.Typer) -> None:
             }
             for r in res
         ]
+        priority = ["creator", "followers", "ER", "auth", "fee", "tier", "sponsored",
+                    "real+active", "quality", "niche", "country", "platform"]  # fmt: skip
+
+        def render() -> None:
+            print_table(rows, title="compare", priority=priority, formats=_FORMATS)
+            # an authenticity score without a follower sample reads as clean as a sampled one
+            for r in res:
+                if r.authenticity_caveat:
+                    say(
+                        f"note: @{r.handle}'s authenticity {score(r.authenticity_score)}/100: "
+                        f"{r.authenticity_caveat}",
+                        indent=6,
+                    )
+
         emit(
             res,
             as_json=as_json,
             as_csv=as_csv,
             rows=None if as_csv else rows,
-            title="compare",
-            formats=_FORMATS,
-            priority=["creator", "followers", "ER", "auth", "fee", "tier", "sponsored",
-                      "real+active", "quality", "niche", "country", "platform"],
-        )  # fmt: skip
+            render=None if as_csv else render,
+        )
 
     @app.command("currency")
     def currency_cmd(

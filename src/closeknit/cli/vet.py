@@ -57,6 +57,21 @@ def _when(ts: Any) -> str:
     return str(ts.isoformat(sep=" ", timespec="minutes"))
 
 
+def _two_way(t: svc.TwoWay) -> str:
+    """The reply rate in words: no "median — min" when nothing was answered or judged."""
+    if t.reply_rate is None:
+        return f"replies: not judged ({t.note})" if t.note else "replies: not judged"
+    out = (
+        f"replies to {_pct(t.reply_rate)} of "
+        f"{figures.count(t.n_top_comments, 'comment')} from people"
+    )
+    if t.median_reply_minutes is not None:
+        out += f", typically within {t.median_reply_minutes:,.0f} min"
+    elif not t.n_replied:
+        out += " (none answered)"
+    return out
+
+
 def _sponsored(s: svc.Sponsorship, as_of: Any) -> str:
     """The sponsored share over the posts actually counted (a creator with 21 recent posts
     reads "the last 21", as on the web, not the window's nominal 30)."""
@@ -122,6 +137,7 @@ def vet_row(d: svc.VetOut) -> dict[str, Any]:
         "posts_per_week": e.posts_per_week,
         "reply_rate": t.reply_rate,
         "n_top_comments": t.n_top_comments,
+        "n_pod_comments_left_out": t.n_left_out,
         "median_reply_minutes": t.median_reply_minutes,
         "comment_sentiment": t.comment_sentiment,
         "audience_status": au.status,
@@ -136,6 +152,7 @@ def vet_row(d: svc.VetOut) -> dict[str, Any]:
         "n_scored_comments": b.n_scored,
         "pod_score": a.pods.pod_score,
         "pod_members": ", ".join(a.pods.members),
+        "pod_partners": ", ".join("@" + h for h in a.pods.partner_handles),
         "ring_accounts": ", ".join(a.pods.ring_accounts),
         "sponsored_rate": s.sponsored_rate,
         "n_sponsored_posts": s.n_sponsored_posts,
@@ -144,10 +161,15 @@ def vet_row(d: svc.VetOut) -> dict[str, Any]:
         "competitor_conflicts": ", ".join(
             f"{x.competitor}: {x.brand}" for x in s.competitor_conflicts
         ),
+        "competitor_mentions_not_marked_paid": ", ".join(
+            f"{x.competitor}: @{x.brand}" for x in s.competitor_mentions
+        ),
+        "competitor_check": "; ".join(x.text for x in s.competitor_findings),
     }
     for key, sc in d.scores.items():
         row[f"{key}_score"] = sc.score
         row[f"{key}_coverage"] = sc.coverage
+        row[f"{key}_caveat"] = sc.caveat
         for p in sc.parts:
             row[f"{key}_{p.name}_raw"] = p.raw
             row[f"{key}_{p.name}_points"] = p.points
@@ -185,7 +207,8 @@ def _render(d: svc.VetOut) -> None:
                       + ("the sum of the parts" if sc.score is not None
                          else "too little data, half the weight is needed")
                       + ("; the weights are re-scaled to the parts with data (a part without "
-                         "data shows its own in brackets)" if partial else ""),
+                         "data shows its own in brackets)" if partial else "")
+                      + (f"; [yellow]{esc(sc.caveat)}[/yellow]" if sc.caveat else ""),
                       markup=True)  # fmt: skip
         print_table(
             [
@@ -234,11 +257,9 @@ def _render(d: svc.VetOut) -> None:
     for p in e.posts_used:
         console.print(f"    {p.posted_at.date()} {p.post_id}  {p.interactions} → {_pct(p.er)}")
     console.print("\n[bold]Two-way stream[/bold]", markup=True)
-    console.print(
-        f"  replies to {_pct(t.reply_rate)} of {t.n_top_comments} comments, median "
-        f"{_num(t.median_reply_minutes, '.0f')} min; "
-        f"sentiment {_num(t.comment_sentiment, '+.2f')}"
-    )
+    console.print(f"  {_two_way(t)}; sentiment {_num(t.comment_sentiment, '+.2f')}")
+    if t.left_out_words:
+        console.print(f"  {esc(t.left_out_words)}")
     console.print("\n[bold]Authenticity[/bold]", markup=True)
     au = a.audience
     if au.status == "ok":
@@ -283,9 +304,16 @@ def _render(d: svc.VetOut) -> None:
             f"{len(pd_.ring_accounts)} accounts commented within {pd_.window_minutes} "
             f"minutes on most posts: {shown}{more}"
         )
+    elif pd_.partner_handles:
+        shown = ", ".join("@" + h for h in pd_.partner_handles[:5])
+        k = len(pd_.partner_handles)
+        more = f" and {k - 5} more" if k > 5 else ""
+        console.print(
+            f"  pod score {_num(pd_.pod_score, '.2f')}; in a pod with "
+            f"{figures.count(k, 'other creator')}: {shown}{more}"
+        )
     else:
-        members = ", ".join(pd_.members) or "none"
-        console.print(f"  pod score {_num(pd_.pod_score, '.2f')}; members: {members}")
+        console.print(f"  pod score {_num(pd_.pod_score, '.2f')}; no pod found")
     console.print("\n[bold]Sponsorship[/bold]", markup=True)
     console.print(f"  {_sponsored(s, e.as_of)}")
     if s.brands:
@@ -294,11 +322,12 @@ def _render(d: svc.VetOut) -> None:
             + ", ".join(b_.brand for b_ in s.brands[:15])
             + (f" and {len(s.brands) - 15} more" if len(s.brands) > 15 else "")
         )
-    for cf in s.competitor_conflicts:
-        console.print(
-            f"  [red]conflict[/red]: {esc(f'{cf.competitor} ↔ {cf.brand}')} in "
-            f"{esc(figures.count(len(cf.post_ids), 'paid post'))}: {esc(', '.join(cf.post_ids))}",
-            markup=True,
-        )
+    for cf in s.competitor_findings:
+        label = {"paid": "[red]conflict[/red]", "unmarked_mention": "[yellow]check[/yellow]"}
+        head = label.get(cf.kind, "competitor")
+        console.print(f"  {head}: {esc(cf.text)}", markup=True)
+        if cf.post_ids:
+            more = f" and {len(cf.post_ids) - 3} more" if len(cf.post_ids) > 3 else ""
+            console.print(f"    posts: {esc(', '.join(cf.post_ids[:3]))}{more}", markup=True)
     for n in d.notes:
         console.print(f"  note: {n}")

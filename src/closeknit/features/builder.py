@@ -4,12 +4,15 @@ Steps of :func:`build`:
 
 1. fingerprint every creator's inputs (``sql/fingerprint.sql``); an incremental build computes
    only creators whose fingerprint or feature set version differs from the stored row
-   (``--full`` computes all); the chosen creators go to table ``feature_scope``;
+   (``--full`` computes all); the chosen creators go to table ``feature_scope``; when anything
+   changed, the pod inputs are read (the co-comment graph and the fast-comment rings): the reply
+   rate leaves out pod partners' and ring accounts' comments, and a creator whose accounts to
+   leave out changed is computed too;
 2. the per-creator aggregates: each ``sql/*.sql`` file, one row per creator (Spark-portable);
 3. the Python parts, in batches of creators: bot comments and sentiment, growth spikes,
    audience quality (classifiers from ``closeknit.features.models`` when installed);
 4. the computed rows replace the old ones;
-5. workspace-wide parts over every row (cheap): engagement pods on the co-comment graph,
+5. workspace-wide parts over every row (cheap): engagement pods on the co-comment graph read in 1,
    engagement percentiles within platform × tier × niche, and the two scores.
 """
 
@@ -46,7 +49,7 @@ if TYPE_CHECKING:
     from closeknit.store import Store
 
 #: bump when any formula or threshold changes: every row is then recomputed
-FEATURE_SET_VERSION = "1.2.1"
+FEATURE_SET_VERSION = "1.2.2"
 
 MIN_AGE_DAYS = 3
 WINDOW_POSTS = 12
@@ -164,7 +167,7 @@ def future_posts(store: Store, workspace: str, now: dt.datetime | None = None) -
 
 def params(workspace: str, as_of: dt.datetime, now: dt.datetime | None = None) -> dict[str, Any]:
     """The placeholder values every feature SQL file is rendered with."""
-    return {
+    out: dict[str, Any] = {
         "ws": workspace,
         "as_of": as_of,
         "now": max(now or now_utc(), as_of),
@@ -179,7 +182,20 @@ def params(workspace: str, as_of: dt.datetime, now: dt.datetime | None = None) -
         "pod_window_minutes": pods.POD_WINDOW_MINUTES,
         "ring_min_posts": pods.RING_MIN_POSTS,
         "ring_min_share": pods.RING_MIN_SHARE,
+        "min_fast_posts": pods.MIN_FAST_POSTS,
+        "min_pod_size": pods.MIN_POD_SIZE,
     }
+    # the two pod inputs inlined into sql/replies_people.sql (the portable build's reply rate
+    # leaves out the same pod partners and ring accounts as the product's: pods.reply_left_out)
+    out["pod_edges"] = sqlfiles.Raw(_inlined("inputs/fast_cocomments", out))
+    out["ring_comments"] = sqlfiles.Raw(_inlined("inputs/fast_repeat_comments", out))
+    return out
+
+
+def _inlined(name: str, p: dict[str, Any]) -> str:
+    """An input SQL file rendered for use as a sub-query: without its comment lines."""
+    sql = sqlfiles.render(name, p)
+    return "\n  ".join(ln for ln in sql.splitlines() if not ln.lstrip().startswith("--"))
 
 
 def tiers_of(followers: pd.Series) -> list[str | None]:
@@ -227,6 +243,7 @@ def _build(
 
     t = time.perf_counter()
     fp = sqlfiles.run(store, "fingerprint", p)
+    fp_all = fp
     if creators is not None:
         fp = fp[fp["creator_id"].isin(set(creators))]
     old = store.df(
@@ -253,17 +270,33 @@ def _build(
         todo = todo[["creator_id", "fingerprint"]]
     else:
         todo = fp[["creator_id", "fingerprint"]]
-    todo = todo.sort_values("creator_id").reset_index(drop=True)
     steps["fingerprint"] = time.perf_counter() - t
     log.info("feature build: %s %.1f s", "fingerprint", steps["fingerprint"])
 
+    graph: tuple[pd.DataFrame, pd.DataFrame] | None = None
+    left_out: dict[str, list[str]] = {}
+    if len(todo) or n_removed:  # else nothing changed, and neither did any pod
+        # the pod inputs, before the batches: the reply rate leaves out pod partners' and ring
+        # accounts' comments (pods.reply_left_out); a creator whose accounts left out changed
+        # (a partner's posts made a new pod) is recomputed though its own inputs did not change
+        t = time.perf_counter()
+        graph = _pod_inputs(store, p)
+        left_out = pods.reply_left_out(*graph)
+        moved = _left_out_moved(store, workspace, left_out, set(todo["creator_id"]))
+        if moved:
+            extra_rows = fp_all[fp_all["creator_id"].isin(moved)][["creator_id", "fingerprint"]]
+            todo = pd.concat([todo, extra_rows], ignore_index=True)
+        steps["pod_inputs"] = time.perf_counter() - t
+        log.info("feature build: %s %.1f s", "pod_inputs", steps["pod_inputs"])
+    todo = todo.sort_values("creator_id").reset_index(drop=True)
+
     methods: dict[str, str] = {"sentiment": sentiment.METHOD}
     if len(todo):
-        _compute(store, workspace, todo, p, as_of_v, batch_size, steps, methods)
+        _compute(store, workspace, todo, p, as_of_v, batch_size, steps, methods, left_out)
     t = time.perf_counter()
     n_pods = 0
-    if len(todo) or n_removed:  # otherwise the last build's workspace-wide pass still holds,
-        n_pods = _global_pass(store, workspace, p)
+    if graph is not None:  # otherwise the last build's workspace-wide pass still holds,
+        n_pods = _global_pass(store, workspace, p, graph)
     else:  # but for the cohorts of niches assigned since (refresh_cohorts checks that)
         refresh_cohorts(store, workspace)
     steps["pods_percentiles_scores"] = time.perf_counter() - t
@@ -306,9 +339,11 @@ def _compute(
     batch_size: int,
     steps: dict[str, float],
     methods: dict[str, str],
+    left_out: dict[str, list[str]],
 ) -> None:
     """Compute the rows of the creators in ``todo`` and write them, one batch at a time (so
-    memory holds one batch's evidence, not the workspace's)."""
+    memory holds one batch's evidence, not the workspace's). ``left_out``: per creator, the
+    accounts whose comments its reply rate leaves out (:func:`pods.reply_left_out`)."""
     t = time.perf_counter()
     scope = pa.table(
         {
@@ -383,7 +418,7 @@ def _compute(
     log.info("feature build: comments of %d batches staged %.1f s", n_batches, steps["comments"])
     try:
         _batches(store, workspace, df, n_batches, stage, judge, sentiments, acct_model, as_of,
-                 computed_at, steps, methods)  # fmt: skip
+                 computed_at, steps, methods, left_out)  # fmt: skip
     finally:
         stage.close()
 
@@ -401,13 +436,14 @@ def _batches(
     computed_at: dt.datetime,
     steps: dict[str, float],
     methods: dict[str, str],
+    left_out: dict[str, list[str]],
 ) -> None:
     """The Python parts and the write, batch by batch."""
     for b in range(n_batches):
         extra: dict[str, dict[str, Any]] = {}
         evid: dict[str, dict[str, Any]] = {}
         t = time.perf_counter()
-        _comment_part(stage, b, judge, sentiments, extra, evid)
+        _comment_part(stage, b, judge, sentiments, extra, evid, left_out)
         steps["comments"] = steps.get("comments", 0.0) + time.perf_counter() - t
         t = time.perf_counter()
         snaps = store.df(
@@ -444,6 +480,14 @@ def _batches(
         t = time.perf_counter()
         part = df[df["_batch"] == b]
         _row_evidence(part, evid)
+        for cid in part["creator_id"]:
+            # stored with the row even when none of their comments was counted: the next
+            # build compares it with the accounts it finds then (_left_out_moved)
+            if cid in left_out:
+                tw = evid.setdefault(cid, {}).setdefault(
+                    "two_way", {"n_left_out": 0, "n_left_out_replied": 0}
+                )
+                tw["left_out_accounts"] = left_out[cid]
         rows = _rows(part, extra, evid, workspace, as_of, computed_at)
         _write(store, workspace, rows, b)
         steps["write"] = steps.get("write", 0.0) + time.perf_counter() - t
@@ -623,8 +667,11 @@ def _comment_part(
     sentiments: dict[str, float | None],
     extra: dict[str, dict[str, Any]],
     evid: dict[str, dict[str, Any]],
+    left_out: dict[str, list[str]] | None = None,
 ) -> None:
-    """Bot-comment share and sentiment of the comments other accounts left on each creator."""
+    """Bot-comment share and sentiment of the comments other accounts left on each creator,
+    and its two-way stream over its people's top-level comments (``left_out``: the accounts
+    whose comments are its pod's, not its people's)."""
     cm = stage.frame(batch)
     if cm.empty:
         return
@@ -636,9 +683,17 @@ def _comment_part(
     # people's top-level comments, and those the creator answered: bots are not followers to
     # talk back to (counted, 167 of a creator's 226 comments read as a 5% reply rate where it
     # answered 20% of the people)
-    human_top = cm["top"].to_numpy(dtype=bool) & ~np.asarray(jd.bot, dtype=bool)
+    top = cm["top"].to_numpy(dtype=bool) & ~np.asarray(jd.bot, dtype=bool)
+    replied = cm["replied"].to_numpy(dtype=bool)
+    # nor are a pod's comments: a pod partner or ring account comments on most posts for the
+    # pod's sake and is not answered (282 pod comments and 53 fans' read as "replies to 11.6%"
+    # where the creator answered 74% of its fans)
+    pod = _left_out_mask(cm, left_out or {})
+    human_top = top & ~pod
     frame["ht"] = human_top
-    frame["hr"] = human_top & cm["replied"].to_numpy(dtype=bool)
+    frame["hr"] = human_top & replied
+    frame["lt"] = top & pod
+    frame["lr"] = top & pod & replied
     # the reply delay over the same comments (a reply stamped before its comment is left out,
     # as replies.sql leaves it)
     minutes = pd.to_numeric(cm["reply_minutes"], errors="coerce").to_numpy(dtype=float)
@@ -646,7 +701,8 @@ def _comment_part(
     g = frame.groupby("creator_id", sort=False)
     agg = pd.DataFrame(
         {"n": g.size(), "k": g["bot"].sum(), "s": g["sent"].mean(), "ns": g["sent"].count(),
-         "ht": g["ht"].sum(), "hr": g["hr"].sum(), "rm": g["rm"].median()}
+         "ht": g["ht"].sum(), "hr": g["hr"].sum(), "rm": g["rm"].median(),
+         "lt": g["lt"].sum(), "lr": g["lr"].sum()}
     )  # fmt: skip
     # bot rows in (creator, comment id) order: the frame's rows come from a parallel join in no
     # fixed order, which made the examples and the order of the reasons vary between builds
@@ -680,7 +736,7 @@ def _comment_part(
                 "model_p": None if mp is None else round(mp, 3),
             }
         )
-    for cid, n_, k_, s_, ns_, ht_, hr_, rm_ in zip(
+    for cid, n_, k_, s_, ns_, ht_, hr_, rm_, lt_, lr_ in zip(
         agg.index,
         agg["n"],
         agg["k"],
@@ -689,9 +745,16 @@ def _comment_part(
         agg["ht"],
         agg["hr"],
         agg["rm"],
+        agg["lt"],
+        agg["lr"],
         strict=True,
     ):
         key = str(cid)
+        if int(lt_):
+            evid.setdefault(key, {})["two_way"] = {
+                "n_left_out": int(lt_),
+                "n_left_out_replied": int(lr_),
+            }
         n, k, ns, ht, hr = int(n_), int(k_), int(ns_), int(ht_), int(hr_)
         s = None if ns < MIN_SCORED_COMMENTS // 2 or pd.isna(s_) else float(s_)
         extra.setdefault(key, {}).update(
@@ -711,6 +774,53 @@ def _comment_part(
             "by_reason": reasons.get(key, {}),
             "examples": examples.get(key, []),
         }
+
+
+def _left_out_mask(cm: pd.DataFrame, left_out: dict[str, list[str]]) -> np.ndarray:
+    """Which comments of ``cm`` an account left out of its creator's reply rate wrote (its
+    author, lower-cased, among the creator's ``left_out`` accounts)."""
+    mask = np.zeros(len(cm), dtype=bool)
+    if not left_out or cm.empty:
+        return mask
+    cids = cm["creator_id"].astype(str)
+    idx = np.flatnonzero(cids.isin(list(left_out)).to_numpy())
+    if len(idx):
+        pairs = {(c, a) for c, accounts in left_out.items() for a in accounts}
+        authors = cm["author_handle"].iloc[idx].fillna("").astype(str).str.lower()
+        mask[idx] = [(c, a) in pairs for c, a in zip(cids.iloc[idx], authors, strict=True)]
+    return mask
+
+
+def _pod_inputs(store: Store, p: dict[str, Any]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The co-comment graph's edges and the fast-comment rings' rows, workspace-wide: what pods
+    are found from (:func:`_global_pass`) and what the reply rate leaves out."""
+    return (
+        sqlfiles.run(store, "inputs/fast_cocomments", p),
+        sqlfiles.run(store, "inputs/fast_repeat_comments", p),
+    )
+
+
+def _left_out_moved(
+    store: Store, workspace: str, left_out: dict[str, list[str]], todo: set[str]
+) -> set[str]:
+    """Creators not in ``todo`` whose stored row left out other accounts' comments than
+    ``left_out`` now names (the accounts are stored in the row's evidence, ``two_way``)."""
+    rows = store.query(
+        "SELECT creator_id, CAST(json_extract(evidence, '$.two_way.left_out_accounts') "
+        "AS VARCHAR) AS accounts FROM creator_features WHERE workspace_id = ? "
+        "AND json_extract(evidence, '$.two_way.left_out_accounts') IS NOT NULL",
+        [workspace],
+    )
+    stored = {str(r["creator_id"]): json.loads(r["accounts"]) for r in rows}
+    new = [c for c, a in left_out.items() if c not in todo and stored.get(c, []) != a]
+    rows = store.query(
+        "SELECT creator_id FROM creator_features WHERE workspace_id = ? "
+        "AND creator_id IN (SELECT unnest(?::VARCHAR[]))",
+        [workspace, new],
+    ) if new else []  # fmt: skip
+    moved = {str(r["creator_id"]) for r in rows}  # a row that exists, built without them
+    moved |= {c for c, a in stored.items() if left_out.get(c, []) != a}
+    return moved - todo
 
 
 def _write(store: Store, workspace: str, rows: pd.DataFrame, batch: int) -> None:
@@ -826,15 +936,21 @@ _SCORED_COLS = (
 )
 
 
-def _global_pass(store: Store, workspace: str, p: dict[str, Any]) -> int:
-    """Pods, percentiles and scores over every row of the workspace; returns the pod count."""
+def _global_pass(
+    store: Store,
+    workspace: str,
+    p: dict[str, Any],
+    graph: tuple[pd.DataFrame, pd.DataFrame] | None = None,
+) -> int:
+    """Pods, percentiles and scores over every row of the workspace; returns the pod count.
+    ``graph``: the pod inputs (:func:`_pod_inputs`) when the build already read them."""
     f = store.df(f"SELECT {_SCORED_COLS} FROM creator_features WHERE workspace_id = ?", [workspace])
     if f.empty:
         return 0
-    edges = sqlfiles.run(store, "inputs/fast_cocomments", p)
+    edges, fast = graph if graph is not None else _pod_inputs(store, p)
     found = pods.find_pods(edges, dict(zip(f["creator_id"], f["n_posts"], strict=True)))
     # a pod whose other members are not in the workspace still shows as a ring of accounts
-    rings = pods.find_rings(sqlfiles.run(store, "inputs/fast_repeat_comments", p))
+    rings = pods.find_rings(fast)
     found |= {cid: info for cid, info in rings.items() if cid not in found}
     f["pod_score"] = np.where(f["n_comments"].fillna(0) > 0, 0.0, np.nan)
     f["pod_id"] = None

@@ -278,8 +278,78 @@ def brands_of(posts: list[dict[str, Any]]) -> dict[str, list[str]]:
     return found
 
 
+def mentions_of(posts: list[dict[str, Any]]) -> dict[str, list[str]]:
+    """Accounts @mentioned in posts NOT disclosed as paid → their post ids. A paid post without
+    its label (#ad, the platform's flag) reads like this, and so does a creator's own mention of
+    a brand it likes: leads to check, not proof of a deal."""
+    found: dict[str, list[str]] = {}
+    for p in posts:
+        if p.get("disclosed"):
+            continue
+        for n in p.get("mentions") or []:
+            if not n:
+                continue
+            ids = found.setdefault(n.lower().lstrip("@"), [])
+            if p["post_id"] not in ids:
+                ids.append(p["post_id"])
+    return found
+
+
+def competitor_findings(
+    competitors: Iterable[str],
+    paid: list[dict[str, Any]],
+    mentioned: list[dict[str, Any]],
+) -> list[dict[str, Any]]:
+    """What the competitor check found, one finding per line, in the words every interface
+    shows: per competitor checked, the brands of its disclosed posts (``paid``, from
+    :func:`conflicts` over :func:`brands_of`), the accounts @mentioned in posts not marked as
+    paid (``mentioned``, from :func:`conflicts` over :func:`mentions_of`), or that nothing
+    names it. ``kind``: "paid", "unmarked_mention" or "none"."""
+    out: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for comp in competitors:
+        key = norm_brand(comp)
+        if not key or key in seen:
+            continue
+        seen.add(key)
+        hits = [c for c in paid if c["competitor"] == comp]
+        marks = [c for c in mentioned if c["competitor"] == comp]
+        for c in hits:
+            n = len(c["post_ids"])
+            out.append(
+                c
+                | {
+                    "kind": "paid",
+                    "text": f"worked with {c['brand']}: named in {n} "
+                    f"post{'' if n == 1 else 's'} disclosed as paid",
+                }
+            )
+        for c in marks:
+            n = len(c["post_ids"])
+            out.append(
+                c
+                | {
+                    "kind": "unmarked_mention",
+                    "text": f"mentions @{c['brand']} in {n} post{'' if n == 1 else 's'} not "
+                    "marked as paid: may be an undisclosed deal",
+                }
+            )
+        if not hits and not marks:
+            out.append(
+                {
+                    "competitor": comp,
+                    "brand": None,
+                    "post_ids": [],
+                    "kind": "none",
+                    "text": f"no post mentions {comp.strip()} (as an @mention or a sponsor tag)",
+                }
+            )
+    return out
+
+
 def conflicts(brands: dict[str, list[str]], competitors: Iterable[str]) -> list[dict[str, Any]]:
-    """Competitors found among the brands worked with, each with the disclosed posts showing it."""
+    """Competitors found among ``brands`` (:func:`brands_of`: the brands worked with; or
+    :func:`mentions_of`), each with the posts showing it."""
     out: list[dict[str, Any]] = []
     by_norm: dict[str, list[tuple[str, list[str]]]] = {}
     for b, ids in brands.items():

@@ -19,6 +19,17 @@ friends; a group that turns up within minutes on most posts is how a pod, or bou
 look from outside. A creator in no pod but with a ring gets ``pod_score`` = the share of its
 posts with comments that received a fast comment from a ring account, no ``pod_id``, and the
 accounts as evidence.
+
+**Comments left out of the reply rate** (:func:`reply_left_out`): a pod partner's or a ring
+account's comment is not one of the creator's people to answer (the creator answers its fans, not
+the pod's quota of comments), so the two-way stream is taken without them. The rule is local, so
+that ``sql/replies_people.sql`` computes the very same accounts in one SELECT (pods above need a
+2-core and connected groups, which SQL cannot do): a *pod tie* is a reciprocal pair (as above)
+that shares a third reciprocal partner (a triangle: a pair of friends is not a pod); a creator's
+*pod partners* are the creators one or two pod ties away. On the seed-1 world of 5,000 creators
+they are exactly the members of each found pod (204 of 204); a large pod's members who were not
+fast on two of each other's posts are reached through a common partner. Plus, whether or not it
+is in a pod, the accounts of the creator's fast-comment ring.
 """
 
 from __future__ import annotations
@@ -120,6 +131,60 @@ def find_pods(edges: pd.DataFrame, n_posts: dict[str, int]) -> dict[str, dict[st
                 },
             }
     return out
+
+
+def _ties(edges: pd.DataFrame) -> set[tuple[str, str]]:
+    """Reciprocal pairs (both orders): each fast on MIN_FAST_POSTS of the other's posts."""
+    if edges.empty:
+        return set()
+    n = edges.groupby(["commenter_id", "poster_id"])["post_id"].nunique()
+    n = n[n >= MIN_FAST_POSTS]
+    a_ids = n.index.get_level_values(0).astype(str)
+    b_ids = n.index.get_level_values(1).astype(str)
+    strong = set(zip(a_ids, b_ids, strict=True))
+    return {(a, b) for a, b in strong if (b, a) in strong}
+
+
+def pod_partners(edges: pd.DataFrame) -> dict[str, set[str]]:
+    """Per creator, the creators whose comments are its pod's (module docstring): one or two
+    pod ties away, a pod tie being a reciprocal pair with a common reciprocal partner."""
+    recip = _ties(edges)
+    nb: dict[str, set[str]] = defaultdict(set)
+    for a, b in recip:
+        nb[a].add(b)
+    tie: dict[str, set[str]] = defaultdict(set)
+    for a, b in recip:
+        if nb[a] & nb[b]:
+            tie[a].add(b)
+    out: dict[str, set[str]] = {}
+    for a, near in tie.items():
+        got = set(near)
+        for c in near:
+            got |= tie.get(c, set())
+        got.discard(a)
+        out[a] = got
+    return out
+
+
+def reply_left_out(edges: pd.DataFrame, fast: pd.DataFrame) -> dict[str, list[str]]:
+    """Per creator, the accounts (lower-case handles) whose comments its reply rate leaves out:
+    its pod partners (:func:`pod_partners`) and its fast-comment ring's accounts (as
+    :func:`find_rings` finds them). ``edges`` is ``sql/inputs/fast_cocomments.sql``'s output,
+    ``fast`` ``sql/inputs/fast_repeat_comments.sql``'s; ``sql/replies_people.sql`` computes the
+    same accounts from the same two queries."""
+    out: dict[str, set[str]] = defaultdict(set)
+    if not edges.empty:
+        handle = dict(zip(edges["commenter_id"], edges["commenter_handle"], strict=True))
+        for cid, partners in pod_partners(edges).items():
+            out[cid] |= {str(handle[p]).lower() for p in partners}
+    if not fast.empty:
+        per: dict[str, set[str]] = defaultdict(set)
+        for cid, author in zip(fast["creator_id"], fast["author"], strict=True):
+            per[str(cid)].add(str(author))
+        for cid, accounts in per.items():
+            if len(accounts) >= MIN_POD_SIZE:
+                out[cid] |= accounts
+    return {cid: sorted(v) for cid, v in out.items() if v}
 
 
 def find_rings(fast: pd.DataFrame) -> dict[str, dict[str, Any]]:

@@ -84,6 +84,7 @@ def vet(
     f = rows[0]
     ev = json.loads(f["evidence"]) if f.get("evidence") else {}
     pod_ev = json.loads(f["pod_evidence"]) if f.get("pod_evidence") else None
+    members = [str(m) for m in (f["pod_members"] or [])]
     as_of = f["as_of"]
     others = store.query(
         "SELECT creator_id FROM creators WHERE workspace_id = ? AND lower(handle) = ? "
@@ -99,6 +100,8 @@ def vet(
     recent = _recent_posts(store, workspace, cid, as_of, c.get("language"))
     brands = disclosure.brands_of(recent["all"])
     conflicts = disclosure.conflicts(brands, competitors or [])
+    # a brand @mentioned only in posts not marked as paid: an undisclosed deal looks like this
+    mentions = disclosure.conflicts(disclosure.mentions_of(recent["all"]), competitors or [])
     bench = scores.PUBLISHED_MEDIANS.get((c["platform"], f.get("tier") or ""))
 
     engagement = {
@@ -132,6 +135,7 @@ def vet(
         "reason": (ev.get("engagement") or {}).get("reason"),
         "why": (ev.get("engagement") or {}).get("why"),
     }
+    tw = ev.get("two_way") or {}
     two_way = {
         "reply_rate": f["reply_rate"],
         "n_top_comments": f["n_top_comments"],
@@ -141,9 +145,14 @@ def vet(
         "comment_sentiment": f["comment_sentiment"],
         "n_sentiment_comments": f["n_sentiment_comments"],
         "sentiment_method": sentiment.METHOD,
+        # the pod's comments, not counted among the people's (pods.reply_left_out)
+        "n_left_out": int(tw.get("n_left_out") or 0),
+        "n_left_out_replied": int(tw.get("n_left_out_replied") or 0),
+        "left_out_accounts": list(tw.get("left_out_accounts") or []),
+        "left_out_words": _left_out_words(tw),
         "note": None if f["reply_rate"] is not None else
         f"fewer than {fb.MIN_TOP_COMMENTS} top-level comments from people (automated ones "
-        "left out): not judged",
+        "and the pod's left out): not judged",
     }  # fmt: skip
     authenticity = {
         "audience": {
@@ -177,7 +186,10 @@ def vet(
         "pods": {
             "pod_score": f["pod_score"],
             "pod_id": f["pod_id"],
-            "members": list(f["pod_members"] or []),
+            "members": members,
+            # the other members by handle, for people to read (members are creator ids and
+            # include the creator itself)
+            "partner_handles": _handles(store, workspace, [m for m in members if m != cid]),
             "ring_accounts": [r["account"] for r in (pod_ev or {}).get("ring_accounts", [])],
             "window_minutes": pods.POD_WINDOW_MINUTES,
             "evidence": pod_ev,
@@ -192,6 +204,10 @@ def vet(
         "brands": [{"brand": b, "post_ids": ids} for b, ids in sorted(brands.items())],
         "competitors_checked": competitors or [],
         "competitor_conflicts": conflicts,
+        "competitor_mentions": mentions,
+        "competitor_findings": disclosure.competitor_findings(
+            competitors or [], conflicts, mentions
+        ),
     }
     notes.extend(_notes(f, ev, recent))
     row = {k: v for k, v in f.items() if k not in ("evidence", "pod_evidence")}
@@ -223,6 +239,32 @@ def vet(
         sponsorship=sponsorship,
         scores={"authenticity": auth, "engagement_quality": qual},
         notes=notes,
+    )
+
+
+def _handles(store: Store, workspace: str, ids: list[str]) -> list[str]:
+    """The handles of creator ids, in the ids' order (an id with no creator row: the part after
+    the platform)."""
+    if not ids:
+        return []
+    rows = store.query(
+        "SELECT creator_id, handle FROM creators WHERE workspace_id = ? "
+        "AND creator_id IN (SELECT unnest(?::VARCHAR[]))",
+        [workspace, ids],
+    )
+    got = {r["creator_id"]: r["handle"] for r in rows}
+    return [str(got.get(i) or i.split(":", 1)[-1]) for i in ids]
+
+
+def _left_out_words(tw: dict[str, Any]) -> str | None:
+    """What the reply rate left out of the pod's comments, in words (None when nothing)."""
+    n = int(tw.get("n_left_out") or 0)
+    if not n:
+        return None
+    k = len(tw.get("left_out_accounts") or [])
+    return (
+        f"{figures.count(n, 'comment')} by {figures.count(k, 'account')} of its pod or "
+        "fast-comment ring not counted (they comment for the pod, not as followers to answer)"
     )
 
 

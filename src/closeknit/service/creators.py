@@ -85,6 +85,27 @@ def _features_join(store: Store) -> tuple[str, str]:
     return join, sel
 
 
+#: the caveat beside an authenticity score with no follower sample behind it (discover's words):
+#: its audience part (40% of it) is missing, so the score rests on comments, pods and growth
+UNSAMPLED_WORDS = "no follower sample: fake followers not measured"
+
+
+def authenticity_unsampled(f: Any) -> bool:
+    """Whether an authenticity score was given without a follower sample (a YouTube channel
+    with 47% fake followers scored 100/100 on its comments and growth alone): ``f`` is a
+    feature row (a mapping or an object) with ``authenticity_score`` and
+    ``audience_real_share``. The rule discover's ``authenticity_unsampled`` uses."""
+    if f is None:
+        return False
+    get = f.get if isinstance(f, dict) else lambda k: getattr(f, k, None)
+    return get("authenticity_score") is not None and get("audience_real_share") is None
+
+
+def authenticity_caveat(f: Any) -> str | None:
+    """:data:`UNSAMPLED_WORDS` when :func:`authenticity_unsampled`, else None."""
+    return UNSAMPLED_WORDS if authenticity_unsampled(f) else None
+
+
 def _like(text: str) -> str:
     """A LIKE pattern matching ``text`` literally (``%`` and ``_`` are not wildcards)."""
     esc = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -241,6 +262,14 @@ class CompareRow(Out):
         description="the creator has been vetted (features built); vetted without an "
         "authenticity score means too little data to judge",
     )
+    authenticity_unsampled: bool = Field(
+        default=False,
+        description="the authenticity score has no follower sample behind it (comments, pods "
+        "and growth only): fake followers are not measured",
+    )
+    authenticity_caveat: str | None = Field(
+        default=None, description="the same in words, shown beside the score"
+    )
 
 
 def _fee_ranges(
@@ -312,6 +341,8 @@ def compare_rows(store: Store, workspace: str, ids: list[str]) -> list[CompareRo
             CompareRow.of(
                 {
                     **{k: r.get(k) for k in CompareRow.model_fields if k in r},
+                    "authenticity_unsampled": authenticity_unsampled(r),
+                    "authenticity_caveat": authenticity_caveat(r),
                     "audience": aud.get(cid, {}),
                     "fee_low": fee.low if fee else None,
                     "fee_mid": fee.mid if fee else None,
@@ -440,6 +471,14 @@ class ProfileOut(Out):
     fees: dict[str, FeeRange] = Field(default_factory=dict)
     fee_method: str | None = None
     fee_basis: FeeBasis | None = None
+    authenticity_unsampled: bool = Field(
+        default=False,
+        description="the authenticity score has no follower sample behind it: fake followers "
+        "are not measured",
+    )
+    authenticity_caveat: str | None = Field(
+        default=None, description="the same in words, shown beside the score"
+    )
 
 
 def _growth_spikes(cid: str, snaps: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -485,6 +524,8 @@ def profile(store: Store, workspace: str, creator: str) -> ProfileOut:
             [workspace, cid],
         )
         prof["features"] = f[0] if f else None
+        prof["authenticity_unsampled"] = authenticity_unsampled(prof["features"])
+        prof["authenticity_caveat"] = authenticity_caveat(prof["features"])
     if _has_table(store, "creator_niche"):
         n = store.query(
             "SELECT niche, confidence, second_niche FROM creator_niche "
@@ -587,6 +628,11 @@ class Score(Out):
     score: float | None
     coverage: float
     parts: list[ScorePart]
+    caveat: str | None = Field(
+        default=None,
+        description="what the score could not measure, shown beside it (an authenticity score "
+        "without a follower sample: fake followers not measured)",
+    )
 
 
 class VetCreator(Out):
@@ -713,6 +759,16 @@ class TwoWay(Out):
     comment_sentiment: float | None
     n_sentiment_comments: int | None
     sentiment_method: str
+    n_left_out: int = Field(
+        default=0,
+        description="top-level comments of the creator's pod partners and fast-comment ring "
+        "accounts: not people's to answer, so not in n_top_comments",
+    )
+    n_left_out_replied: int = Field(default=0, description="of those, answered by the creator")
+    left_out_accounts: list[str] = Field(
+        default_factory=list, description="the accounts whose comments were left out"
+    )
+    left_out_words: str | None = Field(default=None, description="what was left out, in words")
     note: str | None
 
 
@@ -815,8 +871,11 @@ class PodEvidence(Evidence):
 class Pods(Out):
     pod_score: float | None
     pod_id: str | None
-    #: the pod's members: creators of the workspace who comment on each other's posts
+    #: the pod's members: creators of the workspace who comment on each other's posts (ids,
+    #: the creator itself included)
     members: list[str]
+    #: the other members' handles, for people to read
+    partner_handles: list[str] = Field(default_factory=list)
     #: a fast-comment ring's accounts when no pod of the workspace explains the fast comments
     ring_accounts: list[str]
     #: "fast" above: a comment this many minutes or less after the post went up
@@ -840,6 +899,19 @@ class CompetitorConflict(BrandPosts):
     competitor: str
 
 
+class CompetitorFinding(Out):
+    """One line of the competitor check, in the words every interface shows."""
+
+    competitor: str
+    kind: Literal["paid", "unmarked_mention", "none"] = Field(
+        description="paid: named in posts disclosed as paid; unmarked_mention: @mentioned in "
+        "posts not marked as paid (maybe an undisclosed deal); none: no post names it"
+    )
+    brand: str | None
+    post_ids: list[str]
+    text: str
+
+
 class Sponsorship(Out):
     sponsored_rate: float | None
     n_recent_posts: int | None
@@ -848,7 +920,18 @@ class Sponsorship(Out):
     disclosed_posts: list[dict[str, Any]]
     brands: list[BrandPosts]
     competitors_checked: list[str]
-    competitor_conflicts: list[CompetitorConflict]
+    competitor_conflicts: list[CompetitorConflict] = Field(
+        description="competitors named in posts disclosed as paid"
+    )
+    competitor_mentions: list[CompetitorConflict] = Field(
+        default_factory=list,
+        description="competitors @mentioned in posts NOT marked as paid: maybe undisclosed deals",
+    )
+    competitor_findings: list[CompetitorFinding] = Field(
+        default_factory=list,
+        description="the check's result in words, one line per finding (a competitor with "
+        "neither: 'no post mentions ...')",
+    )
 
 
 class VetOut(Out):
@@ -867,6 +950,8 @@ def vet(store: Store, workspace: str, req: VetIn) -> VetOut:
     rep = features.vet(store, workspace, req.creator, competitors=req.competitors)
     e = rep.engagement
     e["rank_words"] = rank_words(e.get("percentile"), e.get("cohort_size"), e.get("cohort"))
+    if "authenticity" in rep.scores:
+        rep.scores["authenticity"]["caveat"] = authenticity_caveat(rep.features)
     out: VetOut = VetOut.of(rep)
     return out
 

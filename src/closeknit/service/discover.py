@@ -33,6 +33,7 @@ from closeknit.service.briefs import (
     reading_notes,
     saved_brief_in,
 )
+from closeknit.service.creators import UNSAMPLED_WORDS
 from closeknit.service.flags import engagement_inflation
 from closeknit.store import Store, resolve_creator_id
 
@@ -487,7 +488,7 @@ def why(m: dict[str, Any], brief: Brief | None) -> str:
     if m.get("authenticity_score") is not None:
         parts.append(
             f"authenticity {figures.score(m['authenticity_score'])}/100"
-            + (" (no follower sample: fake followers not measured)"
+            + (f" ({UNSAMPLED_WORDS})"
                if m.get("authenticity_unsampled") else "")
         )  # fmt: skip
     elif not m.get("vetted", True):

@@ -74,9 +74,14 @@ def part_view(part: ScorePart, vet: VetOut) -> dict[str, str]:
             # two decimals, as the CLI prints it (the page said "1 of 1" and "0.979")
             measured = "no sign of an engagement pod" if not raw else f"pod score {raw:.2f} of 1"
         how = "the same group of accounts engaging early on every post of several creators"
-        members, ring = a.pods.members, a.pods.ring_accounts
+        members, ring = a.pods.partner_handles, a.pods.ring_accounts
         if members:
-            evidence = f"{len(members)} pod members found"
+            more = f" and {len(members) - 5} more" if len(members) > 5 else ""
+            evidence = (
+                f"in a pod with {counted(len(members), 'other creator')}: "
+                + ", ".join("@" + h for h in members[:5])
+                + more
+            )
         elif ring:
             how = "the same accounts commenting within minutes on most of this creator's posts"
             more = f" and {len(ring) - 5} more" if len(ring) > 5 else ""
@@ -95,11 +100,16 @@ def part_view(part: ScorePart, vet: VetOut) -> dict[str, str]:
     elif name == "reply_rate":
         if raw is not None:
             measured = f"replies to {pct(raw)} of top comments"
-        how = "share of top-level comments the creator answered (25% or more scores full points)"
+        how = (
+            "share of top-level comments from people (not bots, not its pod) the creator "
+            "answered (25% or more scores full points)"
+        )
         if t.n_top_comments is not None:
             evidence = f"{num(t.n_replied)} of {num(t.n_top_comments)} answered"
         if t.median_reply_minutes is not None:
             evidence += f", typically within {num(round(t.median_reply_minutes))} minutes"
+        if t.left_out_words:
+            evidence += f"; {t.left_out_words}"
     elif name == "comment_sentiment":
         if raw is not None:
             tone = "positive" if raw > 0.2 else "negative" if raw < -0.2 else "mixed"
@@ -152,6 +162,7 @@ def _score_view(key: str, sc: Score, vet: VetOut) -> dict[str, Any]:
         "score": sc.score,
         "coverage": sc.coverage,
         "reweighted": reweighted,
+        "caveat": sc.caveat,
         "parts": parts,
         "formula": " + ".join(terms)
         + (f" = {score(sc.score)}" if terms and sc.score is not None else ""),

@@ -8,6 +8,12 @@
 -- the calibrated text model the product adds when installed cannot run in SQL (docs/vetting.md
 -- gives the difference it leaves). A creator none of whose comments by others carries text
 -- keeps the count over all its top-level comments (nothing to judge), as the product does.
+-- Comments by the creator's pod partners and fast-comment ring accounts are not people's to
+-- answer either (closeknit.features.pods.reply_left_out, the same accounts from the same two
+-- inputs): {pod_edges} is sql/inputs/fast_cocomments.sql, {ring_comments}
+-- sql/inputs/fast_repeat_comments.sql. A pod tie is a reciprocal pair (each fast on
+-- {min_fast_posts} of the other's posts) with a common reciprocal partner; pod partners are one
+-- or two pod ties away; a ring needs {min_pod_size} accounts.
 -- median_reply_minutes is over the same people's comments the creator answered;
 -- n_top_comments_all counts all other accounts' top-level comments.
 WITH cp AS (
@@ -33,6 +39,53 @@ cm AS (
 dups AS (
   {comment_dups}
 ),
+pod_edges AS (
+  {pod_edges}
+),
+fast_ties AS (
+  SELECT commenter_id, poster_id, commenter_handle
+  FROM pod_edges
+  GROUP BY commenter_id, poster_id, commenter_handle
+  HAVING count(DISTINCT post_id) >= {min_fast_posts}
+),
+recip AS (
+  SELECT t.commenter_id AS a, t.poster_id AS b
+  FROM fast_ties t
+  JOIN fast_ties u ON u.commenter_id = t.poster_id AND u.poster_id = t.commenter_id
+),
+pod_ties AS (
+  SELECT DISTINCT r.a, r.b
+  FROM recip r
+  JOIN recip s ON s.a = r.a
+  JOIN recip q ON q.a = r.b AND q.b = s.b
+),
+pod_partners AS (
+  SELECT a AS creator_id, b AS partner FROM pod_ties
+  UNION
+  SELECT x.a AS creator_id, y.b AS partner
+  FROM pod_ties x
+  JOIN pod_ties y ON y.a = x.b
+  WHERE y.b <> x.a
+),
+ring_comments AS (
+  {ring_comments}
+),
+rings AS (
+  SELECT creator_id
+  FROM ring_comments
+  GROUP BY creator_id
+  HAVING count(DISTINCT author) >= {min_pod_size}
+),
+left_out AS (
+  SELECT DISTINCT p.creator_id, t.commenter_handle AS author
+  FROM pod_partners p
+  JOIN (SELECT DISTINCT commenter_id, commenter_handle FROM fast_ties) t
+    ON t.commenter_id = p.partner
+  UNION
+  SELECT DISTINCT f.creator_id, f.author
+  FROM ring_comments f
+  JOIN rings r ON r.creator_id = f.creator_id
+),
 first_reply AS (
   SELECT parent_comment_id, min(posted_at) AS replied_at
   FROM cm
@@ -47,6 +100,7 @@ judged AS (
 ),
 top AS (
   SELECT cm.creator_id, cm.posted_at, cm.has_text, r.replied_at,
+    CASE WHEN o.author IS NOT NULL THEN 1 ELSE 0 END AS left_out,
     CASE WHEN r.parent_comment_id IS NOT NULL THEN 1 ELSE 0 END AS replied,
     CASE
       WHEN cm.has_text = 0 THEN 0
@@ -60,11 +114,16 @@ top AS (
   FROM cm
   LEFT JOIN first_reply r ON r.parent_comment_id = cm.comment_id
   LEFT JOIN dups d ON d.author = lower(cm.author_handle) AND d.norm_text = lower(trim(cm.text))
+  LEFT JOIN left_out o ON o.creator_id = cm.creator_id AND o.author = lower(cm.author_handle)
   WHERE cm.parent_comment_id IS NULL AND cm.by_creator = 0
 ),
 counted AS (
   SELECT t.creator_id, t.posted_at, t.replied_at, t.replied,
-    CASE WHEN j.any_text = 0 THEN 1 WHEN t.has_text = 1 AND t.bot = 0 THEN 1 ELSE 0 END AS person
+    CASE
+      WHEN j.any_text = 0 THEN 1
+      WHEN t.has_text = 1 AND t.bot = 0 AND t.left_out = 0 THEN 1
+      ELSE 0
+    END AS person
   FROM top t
   JOIN judged j ON j.creator_id = t.creator_id
 )
