@@ -236,11 +236,12 @@ def wrapped(text: str, width: int, indent: int = 2) -> list[str]:
     from rich.cells import cell_len
 
     lines: list[str] = []
-    cur = ""
+    lead = len(text) - len(text.lstrip(" "))  # the first line keeps its own indent
+    cur = " " * lead if lead else ""
     pad = " " * indent
     for word in text.split():
         room = width - (indent if lines else 0)
-        if cur and cell_len(cur) + 1 + cell_len(word) > room:
+        if cur.strip() and cell_len(cur) + 1 + cell_len(word) > room:
             lines.append(cur)
             cur = ""
             room = width - indent
@@ -251,7 +252,7 @@ def wrapped(text: str, width: int, indent: int = 2) -> list[str]:
             lines.append((cur + " " if cur else "") + word[:k])
             cur, word = "", word[k:]
             room = width - indent
-        cur = f"{cur} {word}" if cur else word
+        cur = f"{cur} {word}" if cur.strip() else cur + word
     if cur:
         lines.append(cur)
     return [ln if i == 0 else pad + ln for i, ln in enumerate(lines)]

@@ -19,6 +19,7 @@ from closeknit.cli.common import (
     esc,
     percent,
     print_table,
+    say,
     score,
     store_for,
     workspace_of,
@@ -287,6 +288,8 @@ def _render(d: svc.VetOut) -> None:
         console.print(
             f"    {sp.date}: +{sp.gain:,} followers (+{_pct(sp.pct / 100)}, z={sp.robust_z:.1f})"
         )
+    if g.evidence and g.evidence.organic:
+        say(f"    {g.evidence.organic}", indent=6)
     b = a.bot_comments
     console.print(
         f"  bot comments {_pct(b.share)} ({_num(b.n_bot, 'd')} of {_num(b.n_scored, 'd')})"

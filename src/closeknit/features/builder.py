@@ -477,6 +477,20 @@ def _batches(
             extra.setdefault(cid, {}).update(q)
             evid.setdefault(cid, {})["audience"] = ev
         steps["audience"] = steps.get("audience", 0.0) + time.perf_counter() - t
+        # a jump the follower sample contradicts (no fakes where bought followers would show)
+        # is organic growth: not counted against authenticity, and said
+        last = snaps.sort_values("date").groupby("creator_id", sort=False)["followers"].last()
+        for cid, ev_ in evid.items():
+            jumps = ev_.get("growth")
+            if not jumps or not jumps.get("spikes"):
+                continue
+            why = growth.organic_by_sample(
+                jumps["spikes"], last.get(cid), (extra.get(cid) or {}).get("audience_fake_hi")
+            )
+            if why:
+                jumps["organic"] = why
+                jumps["anomaly_in_jumps"] = extra[cid].get("growth_anomaly")
+                extra[cid]["growth_anomaly"] = 0.0
         t = time.perf_counter()
         part = df[df["_batch"] == b]
         _row_evidence(part, evid)

@@ -797,6 +797,14 @@ class Spike(Evidence):
 
 class GrowthEvidence(Evidence):
     spikes: list[Spike] = Field(default_factory=list)
+    organic: str | None = Field(
+        default=None,
+        description="why the jumps read as organic growth (the follower sample shows no fakes "
+        "where bought followers would show): not counted against authenticity",
+    )
+    anomaly_in_jumps: float | None = Field(
+        default=None, description="the share of growth in the jumps, before they read as organic"
+    )
 
 
 class CommentExample(Evidence):

@@ -62,6 +62,8 @@ def part_view(part: ScorePart, vet: VetOut) -> dict[str, str]:
             measured = f"{pct(raw)} of follower growth came in sudden jumps"
         how = "weekly follower growth compared with the account's own history"
         evidence = f"{counted(g.spikes or 0, 'jump')} in {counted(g.n_snapshots, 'snapshot')}"
+        if g.evidence and g.evidence.organic:
+            evidence += f"; {g.evidence.organic}"
     elif name == "human_comments":
         b = a.bot_comments
         if raw is not None:
