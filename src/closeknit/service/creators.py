@@ -17,6 +17,7 @@ from closeknit.service.audience_fit import PopulationFit
 from closeknit.service.base import Date, In, Out, Page, Timestamp
 from closeknit.service.briefs import Country, Platform, Tier
 from closeknit.service.fee_basis import FeeBasis
+from closeknit.service.flags import UNSAMPLED_WORDS
 from closeknit.settings import get_settings
 from closeknit.store import Store, audit, resolve_creator
 
@@ -87,7 +88,6 @@ def _features_join(store: Store) -> tuple[str, str]:
 
 #: the caveat beside an authenticity score with no follower sample behind it (discover's words):
 #: its audience part (40% of it) is missing, so the score rests on comments, pods and growth
-UNSAMPLED_WORDS = "no follower sample: fake followers not measured"
 
 
 def authenticity_unsampled(f: Any) -> bool:

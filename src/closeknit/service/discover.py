@@ -33,8 +33,7 @@ from closeknit.service.briefs import (
     reading_notes,
     saved_brief_in,
 )
-from closeknit.service.creators import UNSAMPLED_WORDS
-from closeknit.service.flags import engagement_inflation
+from closeknit.service.flags import UNSAMPLED_WORDS, engagement_inflation
 from closeknit.store import Store, resolve_creator_id
 
 Model = Literal["minilm", "minilm-fp32", "minilm-numpy", "static", "hash"]

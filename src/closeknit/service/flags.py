@@ -9,6 +9,10 @@ from __future__ import annotations
 from closeknit.features.scores import inflation_words
 from closeknit.store import Store
 
+#: what an authenticity score with no follower sample behind it says beside itself, wherever it
+#: is shown (discover, compare, the profile, vet: closeknit.service.creators.authenticity_caveat)
+UNSAMPLED_WORDS = "no follower sample: fake followers not measured"
+
 
 def engagement_inflation(store: Store, workspace: str, ids: list[str]) -> dict[str, str]:
     """creator_id -> :func:`closeknit.features.scores.inflation_words` for the creators whose
