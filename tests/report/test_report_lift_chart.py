@@ -109,3 +109,14 @@ def test_a_tier_comparison_of_one_group_is_left_out() -> None:
     html = campaign_report_html(rep)
     assert "Micro vs macro: ROAS by tier group" not in html
     assert "Micro vs macro: ROAS by tier group" in campaign_report_html(_report())
+
+
+def test_the_printable_report_formats_cells_by_the_display_rules() -> None:
+    """The printable report read CPA 6.67 and 77% new customers where the web read $6.68 and
+    77.2%: it formatted with plain Python, not closeknit.figures."""
+    from closeknit.report.html import _fmt
+
+    assert _fmt(6.675, "money") == "6.68"
+    assert _fmt(0.7722, "pct") == "77.2%"
+    assert _fmt(2.4651, "ratio") == "2.47×"
+    assert _fmt(None, "money") == "–"

@@ -35,6 +35,14 @@ HEAD = "campaign_id,handle,code,link,start_date,end_date,post_at,fee\n"
         ("neg,anna.runs,NEG10,,2026-09-01,2026-09-20,,1e300", "fee", "at most 100,000,000"),
         ("neg,anna.runs,NEG10,,2026-09-01,2026-09-20,,", "fee", "fee is required"),
         ("neg,anna.runs,NEG10,,2026-09-01,,2099-01-01,100", "post_at", "in the future"),
+        # a link carrying the utm_content of another creator of the campaign: orders through
+        # both would be credited to neither (refused where a link is set one at a time)
+        (
+            "ok,anna.runs,ANNA10,https://shop.example/?utm_campaign=ok&utm_content=zoe,"
+            "2026-09-01,2026-09-20,,100",
+            "link",
+            "credited to neither",
+        ),
     ],
 )
 def test_a_bad_deal_is_quarantined_by_line_and_field_and_the_good_ones_load(
@@ -44,7 +52,8 @@ def test_a_bad_deal_is_quarantined_by_line_and_field_and_the_good_ones_load(
     rows), and a second import of the same file was refused: 'campaign ok already exists'."""
     seed(store)
     f = tmp_path / "deals.csv"
-    f.write_text(HEAD + "ok,zoe,ZOE10,,2026-09-01,2026-09-20,,50\n" + row + "\n")
+    zoe = "https://shop.example/?utm_campaign=ok&utm_content=zoe" if field == "link" else ""
+    f.write_text(HEAD + f"ok,zoe,ZOE10,{zoe},2026-09-01,2026-09-20,,50\n" + row + "\n")
     res = import_roster(store, "default", f)
     assert res == {"campaigns": 1, "creators": 1, "unchanged": 0, "quarantined": 1}
     assert [c.campaign_id for c in list_campaigns(store, "default")] == ["ok"]

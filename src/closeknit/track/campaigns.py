@@ -884,6 +884,18 @@ def import_roster(
     unchanged = 0
     now = _now()
     stored = set(members)
+    # (campaign, platform, utm_content) -> the creator whose link carries it: a second link with
+    # it on the same platform would leave the orders through both credited to neither
+    # (track.codes.check_link_content refuses it where a link is set one at a time)
+    held: dict[tuple[str, str, str], str] = {
+        (str(x["campaign_id"]), str(x["creator_id"]).split(":", 1)[0],
+         str(x["utm_content"]).lower()): str(x["creator_id"])
+        for x in store.query(
+            "SELECT campaign_id, creator_id, utm_content FROM campaign_creators "
+            "WHERE workspace_id = ? AND utm_content IS NOT NULL",
+            [workspace],
+        )
+    }  # fmt: skip
     for i, r in enumerate(rows, start=2):
         try:
             deal = _roster_deal(
@@ -911,6 +923,17 @@ def import_roster(
             why = f"code {code} is already used by {k2} in campaign {c2}"
             bad.append({"line": i, "field": "code", "reason": why, "raw": r})
             continue
+        content = deal.get("utm_content")
+        key = (camp, cid.split(":", 1)[0], str(content).lower())
+        if content and held.get(key, cid) != cid:
+            why = (
+                f"the link's utm_content {content} is already {held[key]}'s in campaign "
+                f"{camp}: orders through either link would be credited to neither creator"
+            )
+            bad.append({"line": i, "field": "link", "reason": why, "raw": r})
+            continue
+        if content:
+            held[key] = cid
         if code:
             owner[code] = (camp, cid)
         deal |= {"workspace_id": workspace, "stage": "content_live", "seeding_cost": 0.0,
