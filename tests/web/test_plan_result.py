@@ -50,3 +50,23 @@ def test_comparison_names_its_creator_as_a_pick_when_it_is_one(store: Store) -> 
     alone = svc.plan(store, "default", svc.PlanIn(**req, creators=[big.creator_id]))
     assert alone.comparison.best_single_macro_or_mega.in_plan is True
     assert "is also one of this plan's picks" in _card(alone)
+
+
+def test_a_picks_overlap_says_how_many_sampled_accounts_it_rests_on(store: Store) -> None:
+    """The overlap read "Shares followers with @a (~30.0% of followers), @b (~30.0% ...)": a
+    capped estimate from 1-4 shared sampled accounts read as a measured share, of nobody's
+    followers in particular, with the rest of the overlaps left out unsaid."""
+    seed_creators(store, 40)
+    req = {"text": "running and fitness", "budget": 20000, "on_brief_share": 0.0}
+    plan = svc.plan(store, "default", svc.PlanIn(**req, min_relevance=0.0, max_creators=6))
+    p = plan.model_copy(deep=True)
+    pick = p.picks[0]
+    pick.overlap_with = [
+        svc.Overlap(creator_id=f"instagram:o{i}", handle=f"o{i}", shared_followers_est=50.0,
+                    shared_handles_seen=i + 1, source="sampled followers", share=0.3)
+        for i in range(5)
+    ]  # fmt: skip
+    html = _card(p)
+    assert "@o0 (~30.0% of this creator's followers, from 1 shared sampled account)" in html
+    assert "@o1 (~30.0% of this creator's followers, from 2 shared sampled accounts)" in html
+    assert "@o3" not in html and " and 2 more" in html
