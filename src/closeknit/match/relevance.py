@@ -231,10 +231,15 @@ def content_query(brief: Brief) -> str:
     return " ".join(w for w in re.findall(r"[#\w'-]+", t) if w.strip("#'-") not in STOP)
 
 
+def present_terms(bm: BM25, query: str) -> list[str]:
+    """The query's terms (stems) that some creator's posts use, sorted."""
+    return [t for t in sorted(set(tokens(query))) if t in bm.idf]
+
+
 def keyword_coverage(bm: BM25, query: str) -> np.ndarray:
     """Per document: BM25 of the query's words present in the corpus / its maximum
     ``Σ idf·(k1 + 1)`` (0 when no word of the query is in the corpus)."""
-    present = [t for t in sorted(set(tokens(query))) if t in bm.idf]
+    present = present_terms(bm, query)
     if not present:
         return np.zeros(bm.n)
     top = sum(bm.idf[t] for t in present) * (bm.k1 + 1)
@@ -364,7 +369,7 @@ def focused_kw_rel(
     :func:`niche_support`); ``docs``: each creator's document in ``bm``. A word most of
     whose users are outside the neighbourhood ("shoes" in a running brief) is no specific
     word: it says nothing about which of the neighbourhood fits."""
-    present = [t for t in sorted(set(tokens(query))) if t in bm.idf]
+    present = present_terms(bm, query)
     near = support >= NEIGHBOURHOOD_SUPPORT
     if len(present) < 2 or int(near.sum()) < NEIGHBOURHOOD_MIN:
         return kw_rel, []
@@ -379,7 +384,7 @@ def focused_kw_rel(
             specific.append(t)
     if not generic or not specific:
         return kw_rel, []
-    w = {t: bm.idf[t] * (1.0 if t in specific else GENERIC_WEIGHT) for t in present}
+    w = _weights(bm, present, set(specific))
     score = np.sum([w[t] * sat[t] for t in present], axis=0)
     top = float(np.max(score)) if len(score) else 0.0
     written = {stem(x): x for x in reversed(surface_words(query))}  # as the brief wrote it
@@ -392,12 +397,13 @@ def keyword_weights(bm: BM25, query: str, specific: list[str]) -> dict[str, floa
     """Each of the brief's words present in ``bm`` (a stem) with its weight in the keyword
     match: its idf, a generic word's times :data:`GENERIC_WEIGHT` where the brief has
     ``specific`` words (as :func:`focused_kw_rel` returned them)."""
-    focus = {stem(w) for w in specific}
-    return {
-        t: bm.idf[t] * (1.0 if not focus or t in focus else GENERIC_WEIGHT)
-        for t in sorted(set(tokens(query)))
-        if t in bm.idf
-    }
+    return _weights(bm, present_terms(bm, query), {stem(w) for w in specific})
+
+
+def _weights(bm: BM25, terms: list[str], focus: set[str]) -> dict[str, float]:
+    """Each term's idf, times :data:`GENERIC_WEIGHT` where ``focus`` (specific stems) is given
+    and does not hold it."""
+    return {t: bm.idf[t] * (1.0 if not focus or t in focus else GENERIC_WEIGHT) for t in terms}
 
 
 def excerpt(text: str, query: str, width: int = 60) -> str:
