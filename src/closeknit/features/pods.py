@@ -35,6 +35,7 @@ is in a pod, the accounts of the creator's fast-comment ring.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from typing import Any
 
 import pandas as pd
@@ -65,10 +66,8 @@ def find_pods(edges: pd.DataFrame, n_posts: dict[str, int]) -> dict[str, dict[st
         )
     }  # fmt: skip
     adj: dict[str, set[str]] = defaultdict(set)
-    for a, b in counts:
-        if (b, a) in counts:
-            adj[a].add(b)
-            adj[b].add(a)
+    for a, b in _reciprocal(counts.keys()):  # both orders: each pair adds both ways
+        adj[a].add(b)
     # 2-core: drop members tied to fewer than two others until none is left to drop
     changed = True
     while changed:
@@ -141,7 +140,11 @@ def _ties(edges: pd.DataFrame) -> set[tuple[str, str]]:
     n = n[n >= MIN_FAST_POSTS]
     a_ids = n.index.get_level_values(0).astype(str)
     b_ids = n.index.get_level_values(1).astype(str)
-    strong = set(zip(a_ids, b_ids, strict=True))
+    return _reciprocal(set(zip(a_ids, b_ids, strict=True)))
+
+
+def _reciprocal(strong: Collection[tuple[str, str]]) -> set[tuple[str, str]]:
+    """The pairs of ``strong`` (commenter, poster) whose reverse is in it too: both orders."""
     return {(a, b) for a, b in strong if (b, a) in strong}
 
 
@@ -177,13 +180,8 @@ def reply_left_out(edges: pd.DataFrame, fast: pd.DataFrame) -> dict[str, list[st
         handle = dict(zip(edges["commenter_id"], edges["commenter_handle"], strict=True))
         for cid, partners in pod_partners(edges).items():
             out[cid] |= {str(handle[p]).lower() for p in partners}
-    if not fast.empty:
-        per: dict[str, set[str]] = defaultdict(set)
-        for cid, author in zip(fast["creator_id"], fast["author"], strict=True):
-            per[str(cid)].add(str(author))
-        for cid, accounts in per.items():
-            if len(accounts) >= MIN_POD_SIZE:
-                out[cid] |= accounts
+    for cid, ring in find_rings(fast).items():
+        out[cid] |= {str(a["account"]) for a in ring["evidence"]["ring_accounts"]}
     return {cid: sorted(v) for cid, v in out.items() if v}
 
 
