@@ -147,9 +147,11 @@ def genuine_share(bots: float | None, pod: float | None) -> float | None:
 GENUINE_WARN = 0.8
 
 
-def inflation_words(bots: float | None, pod: float | None) -> str | None:
+def inflation_words(bots: Any, pod: Any) -> str | None:
     """ "inflated by an engagement pod and automated comments (25.0% of them): 0.0% looks
-    genuine", or None when at least :data:`GENUINE_WARN` of the engagement looks genuine."""
+    genuine", or None when at least :data:`GENUINE_WARN` of the engagement looks genuine.
+    ``bots``, ``pod``: the stored values as read (None or NaN: not measured)."""
+    bots, pod = _num(bots), _num(pod)
     genuine = genuine_share(bots, pod)
     if genuine is None or genuine >= GENUINE_WARN:
         return None

@@ -22,7 +22,7 @@ from closeknit.match import Brief
 from closeknit.match.audience import asked_dims, audience_shares
 from closeknit.match.candidates import CandidateTable, get_table
 from closeknit.match.rank import DEFAULT_WEIGHTS, left_out_text
-from closeknit.match.relevance import content_query, excerpt
+from closeknit.match.relevance import ON_BRIEF_BAR, content_query, excerpt
 from closeknit.service.base import Date, Day, In, Out
 from closeknit.service.briefs import (
     BriefIn,
@@ -462,7 +462,7 @@ def why(m: dict[str, Any], brief: Brief | None) -> str:
         if "audience_overlap_jaccard" in e
     ]
     if aud:
-        off = f.get("audience") is not None and float(f["audience"]) < 0.5
+        off = f.get("audience") is not None and float(f["audience"]) < ON_BRIEF_BAR
         parts.append(("audience off brief: " if off else "audience ") + ", ".join(aud))
     elif shared:
         parts.append(

@@ -25,15 +25,7 @@ def engagement_inflation(store: Store, workspace: str, ids: list[str]) -> dict[s
         "WHERE workspace_id = ? AND creator_id IN (SELECT unnest(?))",
         [workspace, ids],
     ):
-        said = inflation_words(_num(r["bot_comment_share"]), _num(r["pod_score"]))
+        said = inflation_words(r["bot_comment_share"], r["pod_score"])
         if said:
             out[str(r["creator_id"])] = said
     return out
-
-
-def _num(v: object) -> float | None:
-    try:
-        x = float(v)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return None
-    return None if x != x else x
