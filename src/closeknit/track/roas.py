@@ -361,13 +361,16 @@ def _timing_notes(
     def share(key: str) -> Any:
         return lambda r: f"{percent(_div(r[key], r['revenue']))} of their revenue"
 
-    rows = sorted(
-        (r for r in per.values() if r["orders_before_live"]),
-        key=lambda r: -r["revenue_before_live"],
-    )
+    def placed(when: str) -> tuple[list[dict[str, Any]], int, float]:
+        """The creators with code orders placed ``when`` (most revenue first), the orders and
+        their revenue."""
+        rows = sorted(
+            (r for r in per.values() if r[f"orders_{when}"]), key=lambda r: -r[f"revenue_{when}"]
+        )
+        return rows, sum(r[f"orders_{when}"] for r in rows), sum(r[f"revenue_{when}"] for r in rows)
+
+    rows, n, amt = placed("before_live")
     if rows:
-        n = sum(r["orders_before_live"] for r in rows)
-        amt = sum(r["revenue_before_live"] for r in rows)
         notes.append(
             f"{count(n, 'code order')} ({money(amt)} of revenue, "
             f"{percent(_div(amt, totals['revenue']))} of the campaign's) "
@@ -376,13 +379,8 @@ def _timing_notes(
             "a code already live in the shop or passed on by a coupon site is credited too; "
             "the export has each creator's revenue before going live, in the window and after"
         )
-    rows = sorted(
-        (r for r in per.values() if r["orders_after_window"]),
-        key=lambda r: -r["revenue_after_window"],
-    )
+    rows, n, amt = placed("after_window")
     if rows:
-        n = sum(r["orders_after_window"] for r in rows)
-        amt = sum(r["revenue_after_window"] for r in rows)
         notes.append(
             f"{count(n, 'code order')} ({money(amt)} of revenue) "
             f"{'was' if n == 1 else 'were'} placed after the {window.days}-day attribution "
