@@ -12,23 +12,14 @@ from typer.testing import CliRunner
 from closeknit.cli import app
 from closeknit.cli.common import console
 from closeknit.store import Store
-from closeknit.track import campaigns as cp
-from closeknit.track.codes import assign
-from tests.track.helpers import order, seed
+from tests.track.helpers import live_run, order, seed
 
 LIVE = dt.datetime(2026, 9, 2, 17, 0)
 
 
 def _run(store: Store) -> Path:
     seed(store)
-    cp.create_campaign(store, "default", "Run", landing_url="https://s.example/")
-    for h, fee in (("anna.runs", 26.70), ("zoe", 0.0)):
-        cp.add_creator(store, "default", "run", f"@{h}")
-        for st in ("contacted", "negotiating"):
-            cp.set_stage(store, "default", "run", f"@{h}", st)
-        cp.set_stage(store, "default", "run", f"@{h}", "contracted", fee=fee)
-        cp.set_stage(store, "default", "run", f"@{h}", "content_live", at=LIVE)
-    codes = {r["creator_id"]: r["code"] for r in assign(store, "default", "run")}
+    codes = live_run(store, {"anna.runs": 26.70, "zoe": 0.0}, LIVE)
     anna = codes["instagram:anna.runs"]
     with store.transaction() as tx:
         tx.insert_rows("orders", [order(i, LIVE + dt.timedelta(hours=i), 30.0, code=anna,

@@ -13,21 +13,14 @@ from closeknit.service import reports as rsvc
 from closeknit.store import Store
 from closeknit.track import campaigns as cp
 from closeknit.track.codes import assign
-from tests.track.helpers import order, seed
+from tests.track.helpers import live_run, order, seed
 
 LIVE = dt.datetime(2026, 9, 2, 17, 0)
 
 
 def _campaign(store: Store) -> dict[str, str]:
     seed(store)
-    cp.create_campaign(store, "default", "Run", landing_url="https://s.example/")
-    for h, fee in (("anna.runs", 3.0), ("zoe", 7.0)):
-        cp.add_creator(store, "default", "run", f"@{h}")
-        for st in ("contacted", "negotiating"):
-            cp.set_stage(store, "default", "run", f"@{h}", st)
-        cp.set_stage(store, "default", "run", f"@{h}", "contracted", fee=fee)
-        cp.set_stage(store, "default", "run", f"@{h}", "content_live", at=LIVE)
-    codes = {r["creator_id"]: r["code"] for r in assign(store, "default", "run")}
+    codes = live_run(store, {"anna.runs": 3.0, "zoe": 7.0}, LIVE)
     anna = codes["instagram:anna.runs"]
     with store.transaction() as tx:
         tx.insert_rows(

@@ -180,3 +180,22 @@ def contracted(store: Store, name: str, handle: str, fee: float, budget: float =
         cp.set_stage(store, "default", cid, handle, stage)
     cp.set_stage(store, "default", cid, handle, "contracted", fee=fee)
     return str(cid)
+
+
+def live_run(
+    store: Store, fees: dict[str, float], live_at: dt.datetime, name: str = "Run"
+) -> dict[str, str]:
+    """Campaign ``name`` (after ``seed``; landing https://s.example/) with each handle of
+    ``fees`` walked to contracted at its fee and live at ``live_at``, codes and links assigned;
+    returns creator_id -> code."""
+    from closeknit.track import campaigns as cp
+    from closeknit.track.codes import assign
+
+    cid = cp.create_campaign(store, "default", name, landing_url="https://s.example/").campaign_id
+    for h, fee in fees.items():
+        cp.add_creator(store, "default", cid, f"@{h}")
+        for st in ("contacted", "negotiating"):
+            cp.set_stage(store, "default", cid, f"@{h}", st)
+        cp.set_stage(store, "default", cid, f"@{h}", "contracted", fee=fee)
+        cp.set_stage(store, "default", cid, f"@{h}", "content_live", at=live_at)
+    return {r["creator_id"]: r["code"] for r in assign(store, "default", cid)}

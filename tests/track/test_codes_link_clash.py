@@ -11,9 +11,9 @@ from closeknit.errors import Conflict
 from closeknit.service import campaigns as csvc
 from closeknit.store import Store
 from closeknit.track import campaigns as cp
-from closeknit.track.codes import assign, set_code
+from closeknit.track.codes import set_code
 from closeknit.track.roas import report
-from tests.track.helpers import order, seed
+from tests.track.helpers import live_run, order, seed
 
 LIVE = dt.datetime(2026, 9, 2, 17, 0)
 LINK = "https://s.example/?utm_source=instagram&utm_campaign=run&utm_content="
@@ -22,14 +22,7 @@ LINK = "https://s.example/?utm_source=instagram&utm_campaign=run&utm_content="
 @pytest.fixture
 def run(store: Store) -> Store:
     seed(store)
-    cp.create_campaign(store, "default", "Run", landing_url="https://s.example/")
-    for h in ("anna.runs", "zoe"):
-        cp.add_creator(store, "default", "run", f"@{h}")
-        for st in ("contacted", "negotiating"):
-            cp.set_stage(store, "default", "run", f"@{h}", st)
-        cp.set_stage(store, "default", "run", f"@{h}", "contracted", fee=100)
-        cp.set_stage(store, "default", "run", f"@{h}", "content_live", at=LIVE)
-    assign(store, "default", "run")
+    live_run(store, {"anna.runs": 100, "zoe": 100}, LIVE)
     return store
 
 

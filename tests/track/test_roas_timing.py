@@ -11,10 +11,8 @@ import pytest
 
 from closeknit.service import reports as rsvc
 from closeknit.store import Store
-from closeknit.track import campaigns as cp
-from closeknit.track.codes import assign
 from closeknit.track.roas import report
-from tests.track.helpers import order, seed
+from tests.track.helpers import live_run, order, seed
 
 LIVE = dt.datetime(2026, 9, 2, 17, 0)
 DAY = dt.timedelta(days=1)
@@ -23,14 +21,7 @@ DAY = dt.timedelta(days=1)
 @pytest.fixture
 def run(store: Store) -> dict[str, str]:
     seed(store)
-    cp.create_campaign(store, "default", "Run", landing_url="https://s.example/")
-    for h in ("anna.runs", "zoe", "bigmike"):
-        cp.add_creator(store, "default", "run", f"@{h}")
-        for st in ("contacted", "negotiating"):
-            cp.set_stage(store, "default", "run", f"@{h}", st)
-        cp.set_stage(store, "default", "run", f"@{h}", "contracted", fee=100)
-        cp.set_stage(store, "default", "run", f"@{h}", "content_live", at=LIVE)
-    return {r["creator_id"]: r["code"] for r in assign(store, "default", "run")}
+    return live_run(store, {"anna.runs": 100, "zoe": 100, "bigmike": 100}, LIVE)
 
 
 def test_revenue_is_split_by_when_it_was_placed(store: Store, run: dict[str, str]) -> None:
