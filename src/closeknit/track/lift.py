@@ -1203,7 +1203,7 @@ def own_revenue(
         *(rep.attribution or {}).get("notes", []),
         # the report's notes on how its revenue and spend were counted (refunds, currencies,
         # spend on no creator, creators with no spend), not its general ones
-        *(n for n in rep.notes if any(k in n for k in _REPORT_NOTES_KEPT)),
+        *rep.counting_notes,
         *halo_notes,
     ]
     if up is None:
@@ -1221,17 +1221,6 @@ def own_revenue(
         roas=total.scaled(1 / spend) if spend > 0 else None,
         notes=notes,
     )
-
-
-# the ROAS report's notes that say how its revenue and spend were counted (by a phrase each
-# holds): refunds, orders in another currency, spend on no creator, sales with no spend
-_REPORT_NOTES_KEPT = (
-    "net of refunds",
-    "no exchange rate is kept",
-    "every attributed order is in",
-    "of spend is booked to the campaign",
-    "no spend booked or committed yet",
-)
 
 
 # -- series import --------------------------------------------------------------------------

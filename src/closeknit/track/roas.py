@@ -53,9 +53,12 @@ class RoasReport:
     tiers: list[dict[str, Any]]
     attribution: dict[str, Any] | None
     notes: list[str] = field(default_factory=list)
+    # the notes (among ``notes``) on how revenue and spend were counted: refunds, currencies,
+    # spend on no creator, sales with no spend; the lift's own revenue repeats them
+    counting_notes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return dict(self.__dict__)
+        return {k: v for k, v in self.__dict__.items() if k != "counting_notes"}
 
 
 def _metrics(
@@ -275,8 +278,9 @@ def report(
             f"{totals['orders_without_cogs']} attributed orders have no cost of goods: margin "
             "ROAS is not computed (import the orders with their cost of goods to compute it)."
         )
+    counting: list[str] = []  # notes on how revenue and spend were counted (counting_notes)
     if totals["refunds"]:
-        notes.append(
+        counting.append(
             f"revenue is net of refunds: {totals['refunds']:,.2f} of "
             f"{totals['gross_revenue']:,.2f} was refunded"
             + (
@@ -287,25 +291,27 @@ def report(
             )
         )
     if shop != ccy:
-        notes.append(
+        counting.append(
             f"every attributed order is in {shop} and the campaign is in {ccy}: the orders are "
             f"summed as they are and set against spend in {ccy}; set the campaign's currency "
             f"to {shop} if that is what it spends in"
         )
     for oc, (n, amt) in sorted(foreign.items()):
-        notes.append(
+        counting.append(
             f"{count(int(n), 'attributed order')} in {oc} ({amt:,.2f} {oc}) "
             f"{'is' if n == 1 else 'are'} left out: the campaign reports in {ccy} and no "
             "exchange rate is kept"
         )
     if totals["spend"] == 0:
-        notes.append("no spend booked or committed yet: ROAS is undefined")
+        counting.append("no spend booked or committed yet: ROAS is undefined")
+    notes += counting
     notes += _timing_notes(camp, per, totals, window)
     # why orders went to no one (a utm_content two creators share) or could not be matched
     # (no codes or links): only the JSON's attribution block said so
     notes += [n for n in (attr.notes if attr else []) if n not in notes]
+    counted_after = len(counting)
     if campaign_other:
-        notes.append(
+        counting.append(
             f"{campaign_other:,.2f} of spend is booked to the campaign, not to one of its "
             "creators: it is in the total, in no creator's row"
         )
@@ -314,12 +320,13 @@ def report(
         # a shortlisted creator with a code sells before any fee is agreed: say so, or the
         # campaign's ROAS reads as if the spent fees bought that revenue
         n, rev = sum(r["orders"] for r in free), sum(r["revenue"] for r in free)
-        notes.append(
+        counting.append(
             f"{count(n, 'attributed order')} ({rev:,.2f} of revenue) came from "
             f"{count(len(free), 'creator')} "
             "with no spend booked or committed yet: the campaign's ROAS counts them against no "
             "cost"
         )
+    notes += counting[counted_after:]
     return RoasReport(
         campaign={k: v for k, v in camp.to_dict().items() if k != "creators"},
         totals=totals,
@@ -327,6 +334,7 @@ def report(
         tiers=tiers,
         attribution=attr.to_dict() if attr else None,
         notes=notes,
+        counting_notes=counting,
     )
 
 
