@@ -134,3 +134,39 @@ def test_every_commands_summary_is_one_line() -> None:
 
     broken = [(n, h) for n, h in walk(root, []) if "\n" in h.strip()]
     assert not broken, broken
+
+
+def test_help_screens_say_values_in_words() -> None:
+    """Typer 0.29 printed the Python annotation as an option's value ("--platform
+    <list[str]>", "--broad <bool>" beside a flag that takes none): every help screen says
+    TEXT, NUMBER, INTEGER, PATH or the choices, and nothing beside a flag."""
+    import re
+    from typing import Any
+
+    import typer.main
+    from typer.testing import CliRunner
+
+    from closeknit.cli import app
+
+    root = typer.main.get_command(app)
+    root.load_all()  # type: ignore[attr-defined]
+
+    def paths(cmd: Any, path: list[str]) -> list[list[str]]:
+        if hasattr(cmd, "commands"):
+            return [path] + [x for n, c in cmd.commands.items() for x in paths(c, [*path, n])]
+        return [path]
+
+    runner = CliRunner()
+    bad = {}
+    for path in paths(root, []):
+        out = runner.invoke(app, [*path, "--help"], terminal_width=200).output
+        found = re.findall(r"<(?:list\[)?(?:str|int|float|bool|path)[^>]*>", out)
+        if found:
+            bad[" ".join(path)] = sorted(set(found))
+        flags = re.findall(r"│\s+--(?:help|json)\s+(\S+)", out)
+        if any(f not in ("Show", "machine-readable") for f in flags):
+            bad[" ".join(path) + " (flag)"] = flags
+    assert not bad, bad
+    sample = runner.invoke(app, ["discover", "--help"], terminal_width=200).output
+    assert re.search(r"--platform\s+TEXT", sample) and re.search(r"--limit\s+INTEGER", sample)
+    assert re.search(r"--sort\s+score\|followers", sample) and "[BRIEF]" in sample

@@ -141,7 +141,53 @@ def module_commands(module: str) -> dict[str, Any]:
 
     mod.register(sub)
     group = typer.main.get_command(sub)
+    plain_metavars(group)
     return dict(getattr(group, "commands", {}))
+
+
+# the value each option takes, as help screens say it (Typer 0.29 shows the Python annotation:
+# "<list[str]>", and "<bool>" beside a flag that takes no value)
+_WORDS = {"str": "TEXT", "float": "NUMBER", "int": "INTEGER", "int range": "INTEGER",
+          "float range": "NUMBER", "path": "PATH"}  # fmt: skip
+
+
+def _word(p: Any) -> str:
+    shown = str(p.display_type(None)).strip("<>")
+    bare = shown[5:-1] if shown.startswith("list[") else shown
+    return _WORDS.get(bare, bare)
+
+
+def _help_without_value(cmd: Any) -> None:
+    """``--help`` (made per call by click) shows no value either."""
+    make = cmd.get_help_option
+
+    def get_help_option(ctx: Any) -> Any:
+        opt = make(ctx)
+        if opt is not None:
+            opt.metavar = ""
+        return opt
+
+    cmd.get_help_option = get_help_option
+
+
+def plain_metavars(cmd: Any) -> None:
+    """Say the value each parameter of ``cmd`` and its subcommands takes in words: TEXT,
+    NUMBER, INTEGER, PATH, the choices ("a|b"), nothing for a flag; an argument is named in
+    capitals in the usage line (as click)."""
+    _help_without_value(cmd)
+    for sub in getattr(cmd, "commands", {}).values():
+        plain_metavars(sub)
+    for p in getattr(cmd, "params", []):
+        if p.metavar is not None:
+            continue
+        if p.param_type_name == "argument":
+            word = _word(p)
+            p.metavar = (p.name or "value").upper()
+            p.display_type = lambda ctx, word=word: word  # the help table's type column
+        elif getattr(p, "is_flag", False):
+            p.metavar = ""
+        else:
+            p.metavar = _word(p)
 
 
 class LazyGroup(TyperGroup):
@@ -155,6 +201,12 @@ class LazyGroup(TyperGroup):
             for name, cmd in module_commands(COMMANDS[cmd_name]).items():
                 self.commands.setdefault(name, cmd)
         return self.commands.get(cmd_name)
+
+    def get_help_option(self, ctx: Any) -> Any:
+        opt = super().get_help_option(ctx)
+        if opt is not None:
+            opt.metavar = ""  # a flag: no value to show
+        return opt
 
     def load_all(self) -> None:
         """Import every command module (help screens and the docs generator)."""
@@ -180,7 +232,9 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
-    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True),
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, metavar="", help="print the version"
+    ),
 ) -> None:
     """closeknit command line."""
 
