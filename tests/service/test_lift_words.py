@@ -102,8 +102,9 @@ def test_the_unnamed_target_note_names_no_option(store: Store) -> None:
     cid, _ = _with_series(store)
     rep = estimate_lift(store, "default", LiftRequest(campaign_id=cid))
     assert rep.kind == "own_revenue" and rep.unnamed_targets == ["sales"]
-    said = [n for n in rep.notes if "sales" in n]
-    assert said and not any("name one as the target" in n or "--" in n for n in said), said
+    said = rep.targets_note
+    assert said and "sales" in said and "name one as the target" not in said and "--" not in said
+    assert said not in rep.notes  # once, in targets_note
     text = _page(rep)
     assert "measure one of the series imported as a target" not in text  # the links say it
     assert "Estimate the extra revenue against a sales series you imported: sales" in text
@@ -136,3 +137,42 @@ def test_the_printable_report_carries_the_headline(verdict: str) -> None:
     }
     html = campaign_report_html(_report(), lift)
     assert f"H-{verdict}" in html and "How it was measured: Expected revenue" in html
+
+
+def test_the_lift_panel_leaves_the_reports_notes_to_the_report(store: Store) -> None:
+    """The campaign page showed "net of refunds" and the currency note twice: in the report's
+    panel and again in the lift's (own revenue repeats them for a lift read alone)."""
+    from tests.track.test_lift import refunded_campaign
+
+    cid = refunded_campaign(store)
+    rep = estimate_lift(store, "default", LiftRequest(campaign_id=cid))
+    assert rep.kind == "own_revenue"
+    said = " ".join(rep.report_notes)
+    assert "net of refunds" in said and "no exchange rate is kept" in said
+    assert not set(rep.report_notes) & set(rep.notes)
+    text = _page(rep)
+    for n in rep.report_notes:
+        assert n[1:60] not in text, n  # from its second letter: the page capitalises
+
+
+def test_a_left_out_control_is_said_once_on_the_page(store: Store) -> None:
+    """A control series left out (a copy of the target) was a note as well as ``left_out``:
+    the CLI filtered the note by its wording; the page showed only the note."""
+    from closeknit.track.lift import import_series
+    from tests.track.test_lift import _with_series
+
+    cid, _ = _with_series(store)
+    rows = store.query(
+        "SELECT date, value FROM lift_series WHERE workspace_id = 'default' AND series = 'sales'"
+    )
+    import_series(
+        store,
+        "default",
+        [{"series": "copy", "date": str(r["date"]), "value": r["value"] * 3, "role": "control"}
+         for r in rows],
+    )  # fmt: skip
+    rep = estimate_lift(store, "default", LiftRequest(campaign_id=cid, target="sales", placebos=0))
+    assert [x.series for x in rep.left_out] == ["copy"]
+    assert not [n for n in rep.notes if "copy" in n]
+    text = _page(rep)
+    assert text.count("copy (") == 1 and "Left out of the comparison: copy (" in text

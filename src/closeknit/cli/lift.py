@@ -507,9 +507,10 @@ def _render_lift(rep: Any) -> None:
             # printed "744 (744 to 744)")
             _out("ROAS", f"{o.roas.estimate:.2f} on spend {_money(rep.spend)} (no halo "
                  "estimate)")  # fmt: skip
-        for n in rep.notes:
+        for n in [*rep.notes, *rep.report_notes]:
             _note(n)
-        if rep.unnamed_targets:
+        if rep.targets_note:
+            _note(rep.targets_note)
             _note(f"e.g. closeknit lift {rep.campaign_id} --target {rep.unnamed_targets[0]}")
         return
     inc = rep.incremental_revenue
@@ -545,6 +546,8 @@ def _render_lift(rep: Any) -> None:
         if pl.interval_widened_by > 1:
             text += f"; interval widened {ratio(pl.interval_widened_by)} by placebos"
         _out("placebos", text)
+        if pl.note:
+            _note(pl.note)
     if cf is not None and cf.weights and is_tbr(cf.model):
         # one ratio on the held-out sum, not a weight per unit (it printed the ratio against
         # every unit, which read as synthetic-control weights)
@@ -567,9 +570,8 @@ def _render_lift(rep: Any) -> None:
     if u is not None and rep.halo is not None:
         _out("halo", f"repeat revenue {_money(u.estimate)} ({_money(u.lo)} to "
              f"{_money(u.hi)}) in {rep.halo.weeks} weeks vs other new customers")  # fmt: skip
-    for n in rep.notes:
-        if not n.startswith("left out:"):
-            _note(n)
+    for n in [*rep.notes, *(rep.holdout.notes if rep.method == "holdout" and rep.holdout else [])]:
+        _note(n)
 
 
 def _render_holdout(h: Any, csv_path: Path | None) -> None:

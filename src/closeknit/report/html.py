@@ -127,12 +127,22 @@ th:first-child,td:first-child{text-align:left}
 <p><strong>Not incremental.</strong> {{ lift_error }}</p>
 <p>{{ lift_line }}</p>
 {% for n in lift.notes %}<p class="note"><em>{{ n }}</em></p>{% endfor %}
+{% if lift.targets_note %}<p class="note"><em>{{ lift.targets_note }}</em></p>{% endif %}
 {% elif lift %}<p>{{ lift_line }}</p>
 {% if lift.conclusion %}{% set cc = lift.conclusion %}
 <p><strong>{{ cc.headline }}</strong>: {{ cc.reason }}.</p>{% endif %}
 {% if lift.method_text %}<p class="note">How it was measured: {{ lift.method_text }}</p>{% endif %}
 {{ lift_svg | safe }}
+{% if lift.left_out %}<p class="note"><em>Left out of the comparison:
+{% for x in lift.left_out[:8] %}{{ x.series }} ({{ x.reason }})
+{%- if not loop.last %}; {% endif %}{% endfor %}
+{%- if lift.left_out|length > 8 %} and {{ lift.left_out|length - 8 }} more{% endif %}.</em></p>
+{% endif %}
+{% if lift.placebo and lift.placebo.note %}
+<p class="note"><em>{{ lift.placebo.note }}</em></p>{% endif %}
 {% for n in lift.notes %}<p class="note"><em>{{ n }}</em></p>{% endfor %}
+{% if lift.method == "holdout" and lift.holdout %}{% for n in lift.holdout.notes %}
+<p class="note"><em>{{ n }}</em></p>{% endfor %}{% endif %}
 {% else %}<p>Not estimated: {{ lift_error or "no lift estimate was asked for" }}</p>{% endif %}
 </section>
 {% for s in specs %}<script type="application/vnd.vegalite+json">{{ s | safe }}</script>

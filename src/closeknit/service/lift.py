@@ -260,6 +260,17 @@ class LiftReport(Out):
         description="series imported with role target that no one named: name one (target=...) "
         "for an incremental estimate (own_revenue only)",
     )
+    targets_note: str | None = Field(
+        default=None,
+        description="the unnamed target series in words (own_revenue only; a page may link "
+        "unnamed_targets instead)",
+    )
+    report_notes: list[str] = Field(
+        default_factory=list,
+        description="the campaign report's notes on how its revenue and spend were counted, "
+        "repeated so that the lift read alone carries them (own_revenue only; a page showing "
+        "the report beside it leaves them out)",
+    )
 
 
 NO_ESTIMATE = (
@@ -388,7 +399,7 @@ def estimate_lift(store: Store, workspace: str, req: LiftRequest) -> LiftReport:
             placebo=None,
             holdout=rep,
             halo=halo,
-            notes=rep.notes,
+            notes=[],  # the holdout's own (holdout.notes), not said twice
             conclusion=ConclusionOut.model_validate(
                 lf.conclude(h.incremental, randomized=True).to_dict()
             ),
@@ -401,11 +412,6 @@ def estimate_lift(store: Store, workspace: str, req: LiftRequest) -> LiftReport:
         own = lf.own_revenue(store, workspace, cid, halo_weeks=req.halo_weeks, level=req.level)
         halo = _halo(store, workspace, cid, req.halo_weeks, req.level)
         targets = [s.series for s in lf.list_series(store, workspace) if s.role == "target"]
-        notes = list(own.notes)
-        if targets:
-            # words for every interface (it read "(name one as the target ...)", the CLI's
-            # option, on the web page); the page links each series instead
-            notes.append(UNNAMED_TARGETS + ", ".join(targets[:10]))
         return LiftReport(
             campaign_id=cid,
             kind="own_revenue",
@@ -432,9 +438,13 @@ def estimate_lift(store: Store, workspace: str, req: LiftRequest) -> LiftReport:
             placebo=None,
             holdout=None,
             halo=halo,
-            notes=notes,
+            notes=list(own.notes),
             no_estimate_reason=NO_ESTIMATE,
             unnamed_targets=targets,
+            # words for every interface (it read "(name one as the target ...)", the CLI's
+            # option, on the web page); the page links each series instead
+            targets_note=UNNAMED_TARGETS + ", ".join(targets[:10]) if targets else None,
+            report_notes=list(own.report_notes),
         )
     res = lf.estimate(
         store,

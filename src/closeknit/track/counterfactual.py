@@ -779,9 +779,8 @@ def estimate_effect(
             if why is None:
                 keep.append(col)
             else:
-                # the form every "left out" note has: the CLI lists left_out itself and skips
-                # it, the page shows it (it printed twice on the CLI)
-                notes.append(f"left out: {col} ({why})")
+                # said in left_out only: every interface lists it from there (a note
+                # repeating it printed twice on the CLI, then was filtered by its wording)
                 left_out.append({"series": str(col), "reason": why})
         names = [str(k) for k in keep]
         if keep:

@@ -956,12 +956,6 @@ def estimate(
         else:
             kept.append(n)
             notes += negative_note(cframe[n], f"control {n}")
-    if left_out:
-        notes.append(
-            "left out: "
-            + "; ".join(f"{x['series']} ({x['reason']})" for x in left_out[:8])
-            + (f" and {len(left_out) - 8} more" if len(left_out) > 8 else "")
-        )
     if kind == "design" and controls is None and kept:
         # randomized units: the held-out sum is a valid control by design (track/tbr.py)
         cf = estimate_tbr(
@@ -1030,9 +1024,9 @@ def estimate(
                 "attributed revenue counts the campaign's code/link orders in the window; it "
                 "is part of the target only if the target series includes those orders"
             )
+    # the series left out and the placebos' note are the result's own fields (left_out,
+    # counterfactual.placebo.note): not repeated here, so an interface shows each once
     notes.extend(cf.notes)
-    if cf.placebo is not None and cf.placebo.note:
-        notes.append(cf.placebo.note)
     return LiftResult(
         campaign_id=campaign_id,
         method="sts",
@@ -1153,6 +1147,9 @@ class OwnRevenue:
     spend: float
     roas: Interval | None
     notes: list[str] = field(default_factory=list)
+    # the campaign report's notes on how its revenue and spend were counted (refunds,
+    # currencies, attribution), repeated so that this figure read alone carries them
+    report_notes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -1164,6 +1161,7 @@ class OwnRevenue:
             "spend": self.spend,
             "roas": None if self.roas is None else self.roas.to_dict(),
             "notes": self.notes,
+            "report_notes": self.report_notes,
         }
 
 
@@ -1200,10 +1198,6 @@ def own_revenue(
         "would have bought anyway are in it, untracked buyers are not. For incremental "
         "revenue name a target sales series (or the brand's own orders) with control series, "
         "or import a holdout",
-        *(rep.attribution or {}).get("notes", []),
-        # the report's notes on how its revenue and spend were counted (refunds, currencies,
-        # spend on no creator, creators with no spend), not its general ones
-        *rep.counting_notes,
         *halo_notes,
     ]
     if up is None:
@@ -1220,6 +1214,9 @@ def own_revenue(
         spend=spend,
         roas=total.scaled(1 / spend) if spend > 0 else None,
         notes=notes,
+        # the report's notes on how its revenue and spend were counted (refunds, currencies,
+        # spend on no creator, creators with no spend), not its general ones
+        report_notes=[*(rep.attribution or {}).get("notes", []), *rep.counting_notes],
     )
 
 
