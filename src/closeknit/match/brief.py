@@ -101,6 +101,12 @@ AGE_WORDS: dict[str, str] = {
     "millenials": "25-44", "millenial": "25-44",
     "gen x": "45-54", "boomers": "55+", "teens": "13-17", "teenagers": "13-17",
     "college students": "18-24", "university students": "18-24",
+    # "young women", "young Spanish audiences": read as the youngest adult bucket (a tester's
+    # "vegan snacks for young women" read no age, and its first creator had 3.8% of its
+    # audience aged 18-24); the life stages that come later say so
+    "young": "18-24", "young professionals": "25-34", "young parents": "25-34",
+    "young families": "25-34", "young mums": "25-34", "young moms": "25-34",
+    "young dads": "25-34",
 }  # fmt: skip
 _UNDER_OVER = re.compile(
     r"\b(under|below|over|above)\s+(\d{2})s?\b|\b(\d{2})s?\s+and\s+(over|up|older)\b",
