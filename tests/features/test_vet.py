@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
@@ -70,3 +71,34 @@ def test_vet_sections_are_typed_models() -> None:
     )
     assert "most_suspect" in defs["AudienceEvidence"]["properties"]
     assert "robust_z" in defs["Spike"]["properties"]
+
+
+def test_vet_leaves_vetting_data_of_another_version_as_built_and_says_so(store: Store) -> None:
+    """After an upgrade the first vet recomputed its creator (and those its pod inputs moved)
+    and re-scored the whole workspace against the rest: discover and the plan answered
+    differently once someone had read one profile. Now it reads the data as built, says which
+    version built it, and builds only a creator that has none."""
+    from closeknit.features import build
+    from closeknit.features.version import FEATURE_SET_VERSION, older_feature_sets
+
+    a = F.creator(store, "anna", 5_000)
+    b = F.creator(store, "ben", 8_000)
+    F.daily_posts(store, a, 8)
+    F.daily_posts(store, b, 8)
+    build(store, "default")
+    store.execute("UPDATE creator_features SET feature_set_version = '0.9.0'")
+    F.daily_posts(store, a, 3, end=F.T0 + dt.timedelta(days=1))  # anna's data changed since
+    builds = store.scalar("SELECT count(*) FROM feature_builds")
+    rep = vet(store, "default", "@anna")
+    assert store.scalar("SELECT count(*) FROM feature_builds") == builds  # nothing rebuilt
+    assert older_feature_sets(store, "default") == {"0.9.0": 2}
+    said = [n for n in rep.notes if "0.9.0" in n]
+    assert said and FEATURE_SET_VERSION in said[0] and "2 creators" in said[0]
+    c = F.creator(store, "cleo", 6_000)  # no vetting data at all: built, to be vetted
+    F.daily_posts(store, c, 8)
+    vet(store, "default", "@cleo")
+    got = store.query("SELECT creator_id, feature_set_version AS v FROM creator_features")
+    assert {r["creator_id"]: r["v"] for r in got}[c] == FEATURE_SET_VERSION
+    build(store, "default")  # a rebuild brings everyone up to date and the note goes
+    assert older_feature_sets(store, "default") == {}
+    assert not [n for n in vet(store, "default", "@anna").notes if "version" in n]

@@ -369,3 +369,37 @@ def _bm(st: Store) -> relevance.BM25:
 
     ids, _ = creator_matrix(st, "default", None)
     return bm25_for(st, "default", get_embedder(None).name, ids)
+
+
+def test_discover_and_the_plan_say_when_vetting_data_is_of_another_version(
+    small_world: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Scores read from vetting data an older version built were shown as current, unsaid."""
+    import shutil
+
+    import closeknit as ck
+    from closeknit.store import open_store
+
+    monkeypatch.setenv("CLOSEKNIT_EMBED_MODEL", "hash")
+    db = tmp_path / "w.duckdb"
+    shutil.copy(small_world, db)
+    st = open_store(db)
+    try:
+        brief = ck.DiscoverIn(text="vegan recipes")
+        plan = ck.PlanIn(text="vegan recipes", budget=3000)
+
+        def said(notes: list[str]) -> list[str]:
+            return [n for n in notes if "another version of closeknit" in n]
+
+        assert not said(ck.discover(st, "default", brief).notes)
+        assert not said(ck.make_plan(st, "default", plan).notes)
+        st.execute(
+            "UPDATE creator_features SET feature_set_version = '0.9.0' WHERE creator_id IN "
+            "(SELECT creator_id FROM creator_features ORDER BY creator_id LIMIT 7)"
+        )
+        for notes in (ck.discover(st, "default", brief).notes,
+                      ck.make_plan(st, "default", plan).notes):  # fmt: skip
+            assert len(said(notes)) == 1 and "7 creators" in said(notes)[0], notes
+            assert "feature set 0.9.0" in said(notes)[0]
+    finally:
+        st.close()

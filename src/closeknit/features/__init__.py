@@ -13,7 +13,8 @@ import types
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from closeknit.features.builder import FEATURE_SET_VERSION, BuildResult, build
+    from closeknit.features.builder import BuildResult, build
+    from closeknit.features.version import FEATURE_SET_VERSION
     from closeknit.features.vet import VetReport, vet
 
 __all__ = ["FEATURE_SET_VERSION", "BuildResult", "VetReport", "build", "vet"]
@@ -21,7 +22,7 @@ __all__ = ["FEATURE_SET_VERSION", "BuildResult", "VetReport", "build", "vet"]
 # Loaded on first use: importing the builder (pandas, the classifiers, every SQL file) for
 # closeknit.features.fees alone cost discover and plan ~0.3 s a process.
 _LAZY = {
-    "FEATURE_SET_VERSION": "builder",
+    "FEATURE_SET_VERSION": "version",
     "BuildResult": "builder",
     "build": "builder",
     "VetReport": "vet",

@@ -43,13 +43,11 @@ from closeknit.features import (
 )
 from closeknit.features.comment_staging import CommentStage, comments_frame, refresh_comment_dups
 from closeknit.features.models import AccountModel
+from closeknit.features.version import FEATURE_SET_VERSION
 from closeknit.settings import get_settings
 
 if TYPE_CHECKING:
     from closeknit.store import Store
-
-#: bump when any formula or threshold changes: every row is then recomputed
-FEATURE_SET_VERSION = "1.2.2"
 
 MIN_AGE_DAYS = 3
 WINDOW_POSTS = 12

@@ -16,6 +16,7 @@ from closeknit import figures
 from closeknit.errors import NotFound
 from closeknit.features import builder as fb
 from closeknit.features import disclosure, pods, scores, sentiment
+from closeknit.features.version import older_feature_sets, older_note
 from closeknit.jsonable import to_jsonable
 from closeknit.settings import get_settings
 from closeknit.store.creators import resolve_creator
@@ -65,8 +66,19 @@ def vet(
     c = resolve_creator(store, workspace, creator)
     cid = c["creator_id"]
     notes: list[str] = []
+    older = older_feature_sets(store, workspace)
+    if older:
+        # vetting data of another version: refreshing this creator alone would recompute it
+        # (and the creators its pod inputs moved) and re-score the whole workspace against the
+        # rest, so that discover and the plan answered differently after one profile was read;
+        # a creator with no vetting data yet is still built, to be vetted at all
+        notes.append(older_note(older))
     if refresh and not store.read_only:
-        fb.build(store, workspace, incremental=True, creators=[cid])
+        if not older or not store.scalar(
+            "SELECT count(*) FROM creator_features WHERE workspace_id = ? AND creator_id = ?",
+            [workspace, cid],
+        ):
+            fb.build(store, workspace, incremental=True, creators=[cid])
     elif refresh:
         # a store opened read-only (a notebook's second look at the file) is read as built:
         # vet failed there, since its build writes even when nothing changed

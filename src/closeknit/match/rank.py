@@ -23,6 +23,7 @@ import numpy as np
 from closeknit import figures
 from closeknit.errors import InsufficientData
 from closeknit.features.fees import fee_method_words
+from closeknit.features.version import older_feature_sets, older_note
 from closeknit.match import relevance
 from closeknit.match.audience import (
     audience_fit_rows,
@@ -620,6 +621,10 @@ def discover(
             "these creators are not vetted yet: their engagement quality and authenticity are "
             "not checked until their vetting data are built"
         )
+    elif feats_any:
+        older = older_feature_sets(store, workspace)
+        if older:
+            notes.append(older_note(older))
     if brief.competitors and len(r):
         low = {b.lower().lstrip("@") for b in brief.competitors}
         drop("competitor", np.isin(r, tab.terms_rows(tab.post_terms, low)))

@@ -47,6 +47,7 @@ from closeknit import figures
 from closeknit.errors import ValidationError
 from closeknit.features.fees import default_rate_card, fee_arrays_and_errors
 from closeknit.features.frame import creator_columns, filled
+from closeknit.features.version import older_feature_sets, older_note
 from closeknit.match import Brief, discover, relevance
 from closeknit.match.embed import get_embedder
 from closeknit.match.rank import fit_of, left_out_text
@@ -1449,6 +1450,9 @@ def make_plan(
                 f"within the budget {figures.percent(expected['within_budget'])} of the time); "
                 "agree the fees before committing the budget"
             )
+    older = older_feature_sets(store, workspace)
+    if older:  # the picks' engagement, reply rate and bought audience come from it
+        notes.append(older_note(older))
     far = _beyond_history(m, sol.selected)
     if far:
         notes.append(
