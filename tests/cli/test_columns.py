@@ -181,3 +181,23 @@ def test_compare_on_the_cli_as_on_the_api(small_world: Path) -> None:
     import json
 
     assert json.loads(j.stdout) == [w.to_json() for w in want]
+
+
+def test_vets_long_lines_wrap_under_themselves(small_world: Path, tmp_path: Path) -> None:
+    """vet's notes and reasons wrapped at column 0, where the next line read as a new one."""
+    import shutil
+
+    from closeknit.store import open_store
+
+    db = tmp_path / "w.duckdb"
+    shutil.copy(small_world, db)
+    st = open_store(db)
+    st.execute("UPDATE creator_features SET feature_set_version = '0.9.0'")  # a long note
+    h = st.query("SELECT handle FROM creators ORDER BY followers DESC LIMIT 1")[0]["handle"]
+    st.close()
+    r = run(db, "vet", f"@{h}")
+    assert r.returncode == 0, r.stderr[-2000:]
+    readable(r.stdout)
+    lines = r.stdout.splitlines()
+    at = next(i for i, ln in enumerate(lines) if ln.startswith("  note: the vetting data"))
+    assert lines[at + 1].startswith(" " * 8) and lines[at + 1].strip(), lines[at : at + 3]

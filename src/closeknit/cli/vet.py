@@ -241,9 +241,9 @@ def _render(d: svc.VetOut) -> None:
             + (f"; {rank}" if rank else "")
         )
         if e.why:  # an implausible rate: shown, not ranked, and why
-            console.print(f"  not ranked: {esc(e.why)}")
+            say(f"  not ranked: {e.why}", indent=4)
     elif e.why:
-        console.print(f"  not judged: {esc(e.why)}")
+        say(f"  not judged: {e.why}", indent=4)
     else:
         console.print(
             f"  insufficient data: {e.n_posts_qualifying} qualifying posts "
@@ -260,7 +260,7 @@ def _render(d: svc.VetOut) -> None:
     console.print("\n[bold]Two-way stream[/bold]", markup=True)
     console.print(f"  {_two_way(t)}; sentiment {_num(t.comment_sentiment, '+.2f')}")
     if t.left_out_words:
-        console.print(f"  {esc(t.left_out_words)}")
+        say(f"  {t.left_out_words}", indent=4)
     console.print("\n[bold]Authenticity[/bold]", markup=True)
     au = a.audience
     if au.status == "ok":
@@ -302,28 +302,31 @@ def _render(d: svc.VetOut) -> None:
     if pd_.ring_accounts and not pd_.members:
         shown = ", ".join("@" + r for r in pd_.ring_accounts[:5])
         more = f" and {len(pd_.ring_accounts) - 5} more" if len(pd_.ring_accounts) > 5 else ""
-        console.print(
+        say(
             f"  pod score {_num(pd_.pod_score, '.2f')}; no pod of this workspace, but "
             f"{len(pd_.ring_accounts)} accounts commented within {pd_.window_minutes} "
-            f"minutes on most posts: {shown}{more}"
+            f"minutes on most posts: {shown}{more}",
+            indent=4,
         )
     elif pd_.partner_handles:
         shown = ", ".join("@" + h for h in pd_.partner_handles[:5])
         k = len(pd_.partner_handles)
         more = f" and {k - 5} more" if k > 5 else ""
-        console.print(
+        say(
             f"  pod score {_num(pd_.pod_score, '.2f')}; in a pod with "
-            f"{figures.count(k, 'other creator')}: {shown}{more}"
+            f"{figures.count(k, 'other creator')}: {shown}{more}",
+            indent=4,
         )
     else:
         console.print(f"  pod score {_num(pd_.pod_score, '.2f')}; no pod found")
     console.print("\n[bold]Sponsorship[/bold]", markup=True)
     console.print(f"  {_sponsored(s, e.as_of)}")
     if s.brands:
-        console.print(
+        say(
             "  brands named in any of its paid posts, not only these: "
             + ", ".join(b_.brand for b_ in s.brands[:15])
-            + (f" and {len(s.brands) - 15} more" if len(s.brands) > 15 else "")
+            + (f" and {len(s.brands) - 15} more" if len(s.brands) > 15 else ""),
+            indent=4,
         )
     for cf in s.competitor_findings:
         label = {"paid": "[red]conflict[/red]", "unmarked_mention": "[yellow]check[/yellow]"}
@@ -333,4 +336,4 @@ def _render(d: svc.VetOut) -> None:
             more = f" and {len(cf.post_ids) - 3} more" if len(cf.post_ids) > 3 else ""
             console.print(f"    posts: {esc(', '.join(cf.post_ids[:3]))}{more}", markup=True)
     for n in d.notes:
-        console.print(f"  note: {n}")
+        say(f"  note: {n}", indent=8)
