@@ -129,6 +129,6 @@ def test_an_unknown_workspace_is_refused_by_name_before_anything_is_written(
 
 
 def test_a_request_model_built_directly_is_refused_as_a_closeknit_error() -> None:
-    with pytest.raises(CloseknitError, match="^budget: Input should be greater than 0$") as e:
+    with pytest.raises(CloseknitError, match="^budget: should be greater than 0$") as e:
         ck.PlanIn(text="anklets", budget=-1)
     assert isinstance(e.value, ValidationError) and e.value.details["field"] == "budget"

@@ -80,7 +80,11 @@ def error_field(err: Any) -> str | None:
 def validation_message(err: Any) -> str:
     """One refusal of an input model in words: the library's "Value error, " prefix dropped,
     and a pattern mismatch said as what the value should be, never as the pattern itself."""
+    # the library's "Value error, " prefix dropped, and its "Input should be ..." said of the
+    # field the message names ("--budget: Input should be greater than 0")
     msg = str(err.get("msg", "")).removeprefix("Value error, ")
+    if msg.startswith("Input should be "):
+        msg = msg.removeprefix("Input ")
     inp = err.get("input")
     if isinstance(inp, float) and not math.isfinite(inp):
         # NaN fails every bound, so the library names the bound it checked first
@@ -88,6 +92,8 @@ def validation_message(err: Any) -> str:
     if err.get("type") == "string_pattern_mismatch":
         what = _PATTERN_WORDS.get(error_field(err) or "")
         msg = f"should be {what}" if what else "is not in the expected form"
+        if isinstance(inp, str) and 0 < len(inp.strip()) <= 60:  # the value it refused
+            msg += f', not "{inp.strip()}"'
     return msg
 
 

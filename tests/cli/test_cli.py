@@ -63,6 +63,11 @@ def test_a_requested_output_file_gets_its_folder_or_a_clear_error(tmp_path: Path
         # NaN fails every bound: it was "Input should be less than or equal to 1000000000"
         (["plan", "coffee", "--budget", "nan"], "--budget: should be a number"),
         (["plan", "coffee", "--budget", "inf"], "--budget: should be a finite number"),
+        # a tester's "countries: should be a country..." (the field, not --country, and not
+        # the value), "--budget: Input should be greater than 0"
+        (["discover", "coffee", "--country", "Atlantis"], '--country: should be a country: '
+         'an ISO code (GB) or a name (United Kingdom), not "Atlantis"'),
+        (["plan", "coffee", "--budget", "-5"], "--budget: should be greater than 0"),
     ],
 )  # fmt: skip
 def test_a_refused_value_names_the_option_as_typed(

@@ -774,3 +774,13 @@ def test_a_within_budget_re_solve_that_hits_the_milp_time_limit_says_so(
     assert [n for n in safe.notes if "time limit" in n] == [
         "MILP hit its time limit; the greedy set was better"
     ]
+
+
+def test_a_min_above_the_max_creators_is_said_in_words() -> None:
+    """It read "min_creators (5) must be between 0 and max_creators (2)" on every interface."""
+    from closeknit.errors import ValidationError
+
+    with pytest.raises(ValidationError) as e:
+        PlanConstraints(min_creators=5, max_creators=2).validate(1000.0)
+    assert e.value.message.startswith("at least 5 creators asked for, but at most 2")
+    assert e.value.details["field"] == "min_creators" and "_" not in e.value.message

@@ -18,7 +18,7 @@ def test_a_directly_built_request_is_refused_as_closeknits_validation_error() ->
     with pytest.raises(errors.CloseknitError) as e:
         psvc.PlanIn(text="anklets", budget=-5)
     assert isinstance(e.value, errors.ValidationError)
-    assert e.value.message == "budget: Input should be greater than 0"
+    assert e.value.message == "budget: should be greater than 0"
     assert e.value.details == {"field": "budget"}
     assert e.value.to_dict()["error"]["type"] == "ValidationError"
     assert e.value.http_status == 422

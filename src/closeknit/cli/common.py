@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -269,8 +270,21 @@ def print_json(obj: Any) -> None:
     sys.stdout.write(json.dumps(to_jsonable(obj), indent=2, ensure_ascii=False) + "\n")
 
 
+# a CSV's numbers are unrounded, but not to the last binary digit: floating-point noise (a
+# diversity bonus of -2.4e-14 where the planner's sums cancel, 660.7700000000001) is written
+# to this many decimal places, the same for every CSV the CLI prints
+CSV_PLACES = 10
+
+
+def csv_number(v: Any) -> Any:
+    """A CSV cell's value with float noise cleared (:data:`CSV_PLACES`; -0.0 is 0.0)."""
+    if isinstance(v, float) and math.isfinite(v):
+        return round(v, CSV_PLACES) + 0.0
+    return v
+
+
 def print_csv(rows: Sequence[dict[str, Any]]) -> None:
-    sys.stdout.write(csv_text(rows))
+    sys.stdout.write(csv_text([{k: csv_number(v) for k, v in r.items()} for r in rows]))
 
 
 # The display rules of closeknit.figures, as terminal cells (unknown is blank): one rule per kind
@@ -583,7 +597,9 @@ def option_of(field: str) -> str:
     ctx = get_current_context(silent=True)
     if ctx is None:
         return field
-    names = {field, _OPTION_NAMES.get(field, field), field.removesuffix("s")}
+    # a list field is named in the plural, its option in the singular ("countries": --country)
+    one = field[:-3] + "y" if field.endswith("ies") else field.removesuffix("s")
+    names = {field, _OPTION_NAMES.get(field, field), one}
     for p in ctx.command.params:
         if p.name in names:
             if p.param_type_name == "option":

@@ -119,8 +119,8 @@ class PlanConstraints:
             raise ValidationError("max_creators must be at least 1", field="max_creators")
         if self.min_creators < 0 or self.min_creators > self.max_creators:
             raise ValidationError(
-                f"min_creators ({self.min_creators}) must be between 0 and max_creators "
-                f"({self.max_creators})",
+                f"at least {figures.count(self.min_creators, 'creator')} asked for, but at "
+                f"most {self.max_creators}: the fewest must be between 0 and the most",
                 field="min_creators",
             )
         if not 0 < self.max_share <= 1:
