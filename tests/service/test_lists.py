@@ -133,3 +133,25 @@ def test_a_name_is_one_line_of_visible_text(bad: str) -> None:
         campaigns.CampaignIn(name=bad)
     with pytest.raises(ValidationError, match="name"):
         workspaces.WorkspaceIn(workspace="w", name=bad)
+
+
+def test_a_note_or_a_removal_moves_the_list_up(tmp_path: Path) -> None:
+    """Lists show most recently changed first; a note's change left the list where it was."""
+    a, _ = build_template(tmp_path / "t.duckdb")
+    st = open_store(tmp_path / "t.duckdb")
+    try:
+        one = svc.create_list(st, a.workspace, svc.ListIn(name="one"), actor="user:x",
+                              creators=[a.creators[0], a.creators[1]])  # fmt: skip
+        two = svc.create_list(st, a.workspace, svc.ListIn(name="two"), actor="user:x")
+        assert [s.list_id for s in svc.list_lists(st, a.workspace)][0] == two.list_id
+        was = one.updated_at
+        one = svc.set_item_note(st, a.workspace, one.list_id, a.creators[0],
+                                svc.ItemNoteIn(note="asked for rates"), actor="user:x")  # fmt: skip
+        assert was is not None and one.updated_at is not None and one.updated_at > was
+        assert [s.list_id for s in svc.list_lists(st, a.workspace)][0] == one.list_id
+        svc.add_to_list(st, a.workspace, two.list_id, svc.AddToListIn(creators=[a.creators[2]]),
+                        actor="user:x")  # fmt: skip
+        svc.remove_from_list(st, a.workspace, one.list_id, a.creators[1], actor="user:x")
+        assert [s.list_id for s in svc.list_lists(st, a.workspace)][0] == one.list_id
+    finally:
+        st.close()

@@ -266,16 +266,19 @@ def list_keys(store: Store, workspace: str) -> list[dict[str, Any]]:
     )
 
 
-def revoke_key(store: Store, workspace: str, key_id: str) -> None:
+def revoke_key(store: Store, workspace: str, key_id: str) -> bool:
+    """Revoke a key; False when it was revoked already (nothing changed)."""
     with store.transaction() as tx:
         if not tx.scalar(
             "SELECT 1 FROM api_keys WHERE workspace_id = ? AND key_id = ?", [workspace, key_id]
         ):
             raise NotFound(f"no key {key_id}")
-        tx.execute(
-            "UPDATE api_keys SET revoked_at = current_timestamp "
-            "WHERE workspace_id = ? AND key_id = ? AND revoked_at IS NULL",
-            [workspace, key_id],
+        return bool(
+            tx.query(
+                "UPDATE api_keys SET revoked_at = current_timestamp "
+                "WHERE workspace_id = ? AND key_id = ? AND revoked_at IS NULL RETURNING key_id",
+                [workspace, key_id],
+            )
         )
 
 
@@ -830,8 +833,8 @@ class RevokedOut(Out):
 
 
 def revoke(store: Store, p: Principal, key_id: str) -> RevokedOut:
-    revoke_key(store, p.workspace_id, key_id)
-    audit(store, p.workspace_id, p.actor, "key_revoke", "api_key", key_id)
+    if revoke_key(store, p.workspace_id, key_id):  # a second revoke changes nothing: unaudited
+        audit(store, p.workspace_id, p.actor, "key_revoke", "api_key", key_id)
     return RevokedOut(key_id=key_id)
 
 

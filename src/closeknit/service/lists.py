@@ -208,11 +208,7 @@ def add_to_list(
                 "DO UPDATE SET note = coalesce(excluded.note, creator_list_items.note)",
                 [workspace, list_id, cid, req.note, actor],
             )
-        tx.execute(
-            "UPDATE creator_lists SET updated_at = current_timestamp WHERE workspace_id = ? "
-            "AND list_id = ?",
-            [workspace, list_id],
-        )
+        _touched(tx, workspace, list_id)
         audit(tx, workspace, actor, "list_add", "list", list_id, {"creators": ids})
     return get_list(store, workspace, list_id)
 
@@ -235,8 +231,19 @@ def set_item_note(
             "AND creator_id = ?",
             [(req.note or "").strip() or None, workspace, list_id, cid],
         )
+        _touched(tx, workspace, list_id)
         audit(tx, workspace, actor, "list_note", "list", list_id, {"creator": cid})
     return get_list(store, workspace, list_id)
+
+
+def _touched(tx: Any, workspace: str, list_id: str) -> None:
+    """A change to a list's creators or their notes is a change to the list: lists are shown
+    most recently changed first (a note's change left the list where it was)."""
+    tx.execute(
+        "UPDATE creator_lists SET updated_at = current_timestamp WHERE workspace_id = ? "
+        "AND list_id = ?",
+        [workspace, list_id],
+    )
 
 
 def remove_from_list(
@@ -250,6 +257,7 @@ def remove_from_list(
             "AND creator_id = ?",
             [workspace, list_id, cid],
         )
+        _touched(tx, workspace, list_id)
         audit(tx, workspace, actor, "list_remove", "list", list_id, {"creator": cid})
     return get_list(store, workspace, list_id)
 
