@@ -101,3 +101,14 @@ def test_a_rate_given_in_percent_is_refused_with_the_fraction_it_meant() -> None
         prop = DiscoverIn.model_json_schema()["properties"][field]["anyOf"][0]
         assert (prop["minimum"], prop["maximum"]) == (0, 1)
     assert DiscoverIn(text="x", min_engagement_rate=0.02).min_engagement_rate == 0.02
+
+
+def test_a_gender_filter_takes_the_words_a_brief_does() -> None:
+    """'women' was refused ("should be F or M") where the brief's text reads it."""
+    import closeknit as ck
+
+    assert ck.DiscoverIn(text="yoga", audience_gender="Women").audience_gender == "F"
+    assert ck.PlanIn(text="yoga", budget=100, audience_gender=" male ").audience_gender == "M"
+    assert ck.DiscoverIn(text="yoga", audience_gender="f").audience_gender == "F"
+    with pytest.raises(errors.ValidationError, match='should be F or M .*, not "X"'):
+        ck.DiscoverIn(text="yoga", audience_gender="X")

@@ -142,6 +142,10 @@ def _share_schema(schema: dict[str, Any]) -> None:
     schema["anyOf"] = [{"type": "number", "minimum": 0, "maximum": 1}, {"type": "null"}]
 
 
+# what a filter may say for F and M besides the letters (a brief's text reads more: "ladies")
+_GENDER_NAMES = {"women": "F", "woman": "F", "female": "F", "men": "M", "man": "M", "male": "M"}
+
+
 class BriefIn(In):
     """Free text plus optional filters; an explicit filter wins over what the text says."""
 
@@ -158,7 +162,10 @@ class BriefIn(In):
         "'25-18' is refused, not read as 18-25)",
     )
     audience_gender: str | None = Field(
-        default=None, max_length=8, pattern=any_case(["F", "M"], blank=True), description="F | M"
+        default=None,
+        max_length=8,
+        pattern=any_case(["F", "M", *_GENDER_NAMES], blank=True),
+        description="F | M (or women | men)",
     )
     min_authenticity: float | None = Field(
         default=None,
@@ -251,7 +258,9 @@ class BriefIn(In):
     @field_validator("audience_gender")
     @classmethod
     def _gender(cls, v: str | None) -> str | None:
-        return v.strip().upper() or None if v else None
+        if not v or not v.strip():
+            return None
+        return _GENDER_NAMES.get(v.strip().lower(), v.strip().upper())
 
     def filters(self) -> dict[str, Any]:
         """The explicit filters (those the caller set)."""
