@@ -176,3 +176,16 @@ def test_a_left_out_control_is_said_once_on_the_page(store: Store) -> None:
     assert not [n for n in rep.notes if "copy" in n]
     text = _page(rep)
     assert text.count("copy (") == 1 and "Left out of the comparison: copy (" in text
+
+
+def test_the_own_revenue_panel_says_not_incremental_without_repeating_itself(
+    store: Store,
+) -> None:
+    """The panel said the figure is not incremental three times: the headline, a fixed
+    sentence of the page and the result's own note."""
+    from tests.track.test_lift import refunded_campaign
+
+    rep = estimate_lift(store, "default", LiftRequest(campaign_id=refunded_campaign(store)))
+    text = _page(rep).lower()
+    assert text.count("not incremental") + text.count("not an incremental") <= 2, text
+    assert text.count("would have bought anyway") <= 1, text

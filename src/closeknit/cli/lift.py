@@ -507,8 +507,9 @@ def _render_lift(rep: Any) -> None:
             # printed "744 (744 to 744)")
             _out("ROAS", f"{o.roas.estimate:.2f} on spend {_money(rep.spend)} (no halo "
                  "estimate)")  # fmt: skip
-        for n in [*rep.notes, *rep.report_notes]:
-            _note(n)
+        for n in [rep.no_estimate_reason or "", *rep.notes, *rep.report_notes]:
+            if n:
+                _note(n)
         if rep.targets_note:
             _note(rep.targets_note)
             _note(f"e.g. closeknit lift {rep.campaign_id} --target {rep.unnamed_targets[0]}")

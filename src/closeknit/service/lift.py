@@ -276,8 +276,7 @@ class LiftReport(Out):
 NO_ESTIMATE = (
     "no incremental estimate: the campaign has no holdout or geo design, and no target series "
     "was named (a sales series imported as the target, or the brand's own orders, compared "
-    "with control series); the figure shown is its own revenue - orders with its codes or "
-    "links plus the halo - which is not incremental"
+    "with control series)"
 )
 
 

@@ -1195,9 +1195,7 @@ def own_revenue(
     notes = [
         "this is the campaign's own revenue (orders with its codes or links, plus the halo of "
         "the customers they brought), not an incremental estimate: leaked codes and buyers who "
-        "would have bought anyway are in it, untracked buyers are not. For incremental "
-        "revenue name a target sales series (or the brand's own orders) with control series, "
-        "or import a holdout",
+        "would have bought anyway are in it, untracked buyers are not",
         *halo_notes,
     ]
     if up is None:
