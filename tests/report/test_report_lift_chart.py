@@ -69,7 +69,7 @@ def test_the_lift_chart_in_the_printable_report_is_self_styled() -> None:
 def test_the_lift_charts_axis_is_round_and_not_negative_for_revenue() -> None:
     """The axis read "894.42 / -274.15": the data's extremes, and below zero for revenue that
     never was (only the interval band's low end was)."""
-    svg = counterfactual_chart(_series(), "2026-04-13", axis="round")
+    svg = counterfactual_chart(_series(), "2026-04-13")
     labels = _axis_labels(svg)
     assert labels[0] == "0" and not any(x.startswith("-") for x in labels), labels
     values = [float(x.replace(",", "")) for x in labels]
@@ -77,10 +77,7 @@ def test_the_lift_charts_axis_is_round_and_not_negative_for_revenue() -> None:
     assert len(steps) == 1 and steps.pop() in (100, 200, 250, 500), labels
     # a revenue that is negative keeps its negative axis
     neg = [dict(p, actual=p["actual"] - 1000) for p in _series()]
-    assert any(
-        x.startswith("-")
-        for x in _axis_labels(counterfactual_chart(neg, "2026-04-13", axis="round"))
-    )
+    assert any(x.startswith("-") for x in _axis_labels(counterfactual_chart(neg, "2026-04-13")))
 
 
 def test_nice_ticks_are_round() -> None:

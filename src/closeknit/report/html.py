@@ -270,7 +270,6 @@ def campaign_report_html(report: Any, lift: Any = None, lift_error: str | None =
             str(cf.get("post_start", "")),
             title=(lf or {}).get("chart_title")
             or "Actual vs expected revenue without the campaign",
-            axis="round",
         )
         if cf
         else "",

@@ -10,7 +10,7 @@ the interval band as solid black shapes.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from html import escape
 from typing import Any
 
@@ -78,16 +78,14 @@ def counterfactual_chart(
     title: str = "Actual vs counterfactual revenue",
     width: int = 640,
     height: int = 220,
-    value_fmt: Callable[[float], str] | None = None,
-    axis: str = "extremes",
+    symbol: str = "",
 ) -> str:
     """Actual (solid) vs counterfactual (dashed) with its interval band and a launch marker.
 
-    ``axis="round"``: gridlines at round values labelled with ``value_fmt`` (or
-    :func:`tick_label`), and no axis below zero unless a value is negative: revenue is not
-    negative, so an interval band reaching below zero is drawn cut at zero (the printable
-    report's axis read "894.42 / -274.15"). ``axis="extremes"`` (the default, which the web
-    page's wrapper relabels in money) labels the data's lowest and highest values only.
+    Gridlines at round values labelled by :func:`tick_label` after the currency ``symbol``
+    ("$2,500", not "$2,500.00"), and no axis below zero unless a value is negative: revenue is
+    not negative, so an interval band reaching below zero is drawn cut at zero (the axis read
+    the data's extremes, "894.42 / -274.15", on the printable report and the page alike).
     """
     pts = [s for s in series if s.get("actual") is not None and s.get("counterfactual") is not None]
     if len(pts) < 2:
@@ -97,16 +95,14 @@ def counterfactual_chart(
     vals = [float(p[k]) for p in pts for k in keys if p.get(k) is not None]
     lo, hi = min(vals), max(vals)
     floor = None
-    ticks: list[float] = []
-    if axis == "round":
-        if min(data) >= 0:
-            floor = 0.0  # nothing measured is negative: the band is cut at zero
-            lo = max(lo, 0.0)
-        ticks = nice_ticks(lo, hi)
-        lo, hi = ticks[0], ticks[-1]
+    if min(data) >= 0:
+        floor = 0.0  # nothing measured is negative: the band is cut at zero
+        lo = max(lo, 0.0)
+    ticks = nice_ticks(lo, hi)
+    lo, hi = ticks[0], ticks[-1]
     if hi == lo:
         hi = lo + 1
-    pad_l, pad_r, pad_t, pad_b = 64 if axis == "round" else 56, 12, 24, 28
+    pad_l, pad_r, pad_t, pad_b = 64, 12, 24, 28
     w, h = width - pad_l - pad_r, height - pad_t - pad_b
 
     def x(i: int) -> float:
@@ -140,19 +136,13 @@ def counterfactual_chart(
         if launch is not None
         else ""
     )
-    if axis == "round":
-        y_axis = "".join(
-            f'<line x1="{pad_l}" x2="{width - pad_r}" y1="{y(t):.1f}" y2="{y(t):.1f}" '
-            f'class="grid" stroke="{GRID}"/><text x="{pad_l - 4}" y="{y(t) + 3:.1f}" '
-            f'text-anchor="end" {text} class="axis">'
-            f"{escape(value_fmt(t) if value_fmt else tick_label(t, ticks))}</text>"
-            for t in ticks
-        )
-    else:
-        y_axis = (
-            f'<text x="4" y="{pad_t + 8}" {text} class="axis">{fmt_number(hi)}</text>'
-            f'<text x="4" y="{pad_t + h}" {text} class="axis">{fmt_number(lo)}</text>'
-        )
+    y_axis = "".join(
+        f'<line x1="{pad_l}" x2="{width - pad_r}" y1="{y(t):.1f}" y2="{y(t):.1f}" '
+        f'class="grid" stroke="{GRID}"/><text x="{pad_l - 4}" y="{y(t) + 3:.1f}" '
+        f'text-anchor="end" {text} class="axis">'
+        f"{escape(('-' if t < 0 else '') + symbol + tick_label(abs(t), ticks))}</text>"
+        for t in ticks
+    )
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
         f'width="{width}" height="{height}" role="img" aria-label="{escape(title)}" '

@@ -9,7 +9,9 @@ from typing import Any
 
 # The lift chart and the number format are shared with file reports (closeknit.report).
 from closeknit import figures
-from closeknit.report.lift_chart import counterfactual_chart as _report_counterfactual_chart
+
+# the lift chart is the printable report's, labelled in the campaign's currency (symbol=...)
+from closeknit.report.lift_chart import counterfactual_chart as counterfactual_chart
 from closeknit.report.lift_chart import fmt_number as _fmt
 
 Fmt = Callable[[float], str]
@@ -19,31 +21,6 @@ def as_pct(v: float) -> str:
     """A 0-1 share as a percentage label, one decimal as the text beside it (a chart said 78%
     and 14% beside 77.5% and 13.9%, and 64% beside 1.5%)."""
     return figures.percent(v)
-
-
-def counterfactual_chart(
-    series: Sequence[dict[str, Any]],
-    post_start: str,
-    *,
-    title: str = "Actual vs counterfactual revenue",
-    value_fmt: Fmt | None = None,
-) -> str:
-    """The lift chart shared with file reports, its axis labels in ``value_fmt`` (money in the
-    campaign's currency on the campaign page: it read 894.42 and −274.15)."""
-    svg = _report_counterfactual_chart(series, post_start, title=title)
-    if value_fmt is None:
-        return svg
-    keys = ("actual", "counterfactual_lo", "counterfactual_hi")
-    pts = [s for s in series if s.get("actual") is not None and s.get("counterfactual") is not None]
-    vals = [float(p[k]) for p in pts for k in keys]
-    if len(pts) < 2:
-        return svg
-    lo, hi = min(vals), max(vals)
-    hi = lo + 1 if hi == lo else hi
-    for v in (hi, lo):  # the two y-axis labels (top, then bottom) come first in the drawing
-        mark = f'class="axis">{_fmt(v)}</text>'
-        svg = svg.replace(mark, f'class="axis">{escape(value_fmt(v))}</text>', 1)
-    return svg
 
 
 def line_chart(

@@ -346,7 +346,7 @@ def lift_partial(
                 # units read "Daily shop revenue")
                 title=lift.chart_title
                 or "Revenue: actual vs expected without the campaign (dashed)",
-                value_fmt=lambda v: figures.money(v, sym),
+                symbol=sym,
             )
         offered = cf.controls_offered if cf is not None else 0
         ctx["more_placebos"] = min(offered, 500) if offered > placebos else None
