@@ -191,7 +191,7 @@ def test_discover_and_plan_on_a_store_with_nothing_to_rank_say_so(
     from closeknit.store import open_store
 
     monkeypatch.setenv("CLOSEKNIT_EMBED_MODEL", "hash")
-    st = open_store(tmp_path / "empty.duckdb")
+    st = open_store(tmp_path / "empty.duckdb", create=True)
     try:
         with pytest.raises(InsufficientData, match="no creators yet"):
             discover(st, "default", parse_brief("anklets"), 5)
@@ -211,7 +211,7 @@ def test_discover_and_plan_on_a_store_with_nothing_to_rank_say_so(
     r = CliRunner().invoke(app, ["discover", "anklets", "--db", str(tmp_path / "new.duckdb")])
     assert r.exit_code != 0 and "Traceback" not in r.output
     assert "no store at" in r.output and "closeknit demo" in r.output
-    open_store(tmp_path / "new.duckdb").close()
+    open_store(tmp_path / "new.duckdb", create=True).close()
     r = CliRunner().invoke(app, ["discover", "anklets", "--db", str(tmp_path / "new.duckdb")])
     assert r.exit_code != 0 and "Traceback" not in r.output
     assert "no creators yet" in r.output and "closeknit demo" in r.output
@@ -255,6 +255,10 @@ def test_an_unmeasured_factor_is_scored_at_the_median_not_left_out(small: Store)
     from closeknit.service.discover import why
 
     assert "engagement not measured: scored as the candidates' median" in why(d, None)
+    # several, listed as a sentence does (it read "engagement and authenticity and value for
+    # the fee not measured")
+    d["imputed"] = {"engagement": 0.5, "authenticity": 0.5, "cost": 0.5}
+    assert "engagement, authenticity and value for the fee not measured" in why(d, None)
 
 
 def test_tied_value_for_the_fee_shares_its_rank_whatever_the_row_order() -> None:

@@ -26,8 +26,10 @@ def ws(store: Store) -> Store:
 
 def test_pipeline_moves_are_validated_and_audited(ws: Store) -> None:
     cp.add_creator(ws, "default", "spring-run", "@anna.runs", deliverables="1 reel, 3 story")
-    with pytest.raises(Conflict):
+    with pytest.raises(Conflict) as e:
         cp.set_stage(ws, "default", "spring-run", "@anna.runs", "paid")
+    # named as a person reads it (it read "cannot move instagram:anna.runs from ...")
+    assert e.value.message.startswith("cannot move @anna.runs (Instagram) from shortlisted")
     cp.set_stage(ws, "default", "spring-run", "@anna.runs", "contacted")
     cp.set_stage(ws, "default", "spring-run", "@anna.runs", "negotiating")
     with pytest.raises(ValidationError):  # no fee agreed yet

@@ -502,10 +502,11 @@ def why(m: dict[str, Any], brief: Brief | None) -> str:
         )
     guessed = [k for k in imputed if k != "audience" or brief is None]
     if guessed:
-        parts.append(
-            " and ".join(_FACTOR_WORDS.get(k, k) for k in guessed)
-            + " not measured: scored as the candidates' median"
-        )
+        # "engagement, authenticity and value for the fee" (it read "engagement and
+        # authenticity and value for the fee")
+        said = [_FACTOR_WORDS.get(k, k) for k in guessed]
+        listed = said[0] if len(said) == 1 else ", ".join(said[:-1]) + " and " + said[-1]
+        parts.append(listed + " not measured: scored as the candidates' median")
     return "; ".join(parts)
 
 

@@ -61,7 +61,7 @@ def resolve_creator(store: Store, workspace: str, creator: str) -> dict[str, Any
     if not rows:
         close = suggest(store, workspace, handle)
         # each as a person reads it, "@anna.runs (Instagram)"; the ids stay in ``suggestions``
-        named = [_named(c) for c in close]
+        named = [creator_words(c) for c in close]
         hint = f"; did you mean {', '.join(named)}?" if close else ""
         raise NotFound(
             f"no creator {creator.strip()} in this workspace{hint}",
@@ -71,7 +71,8 @@ def resolve_creator(store: Store, workspace: str, creator: str) -> dict[str, Any
     return rows[0]
 
 
-def _named(creator_id: str) -> str:
+def creator_words(creator_id: str) -> str:
+    """A creator id as a person reads it: "@anna.runs (Instagram)"."""
     from closeknit.figures import PLATFORM_NAMES
 
     platform, _, handle = creator_id.partition(":")

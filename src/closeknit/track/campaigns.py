@@ -21,6 +21,7 @@ from typing import Any
 
 from closeknit.errors import CloseknitError, Conflict, NotFound, ValidationError
 from closeknit.store import Store, audit, quarantine_once, resolve_creator_id
+from closeknit.store.creators import creator_words
 from closeknit.store.db import Tx
 
 STAGES = (
@@ -515,7 +516,7 @@ def set_stage(
         if stage not in NEXT.get(cur, ()):
             allowed = ", ".join(NEXT.get(cur, ())) or "none"
             raise Conflict(
-                f"cannot move {cid} from {cur} to {stage} (allowed: {allowed})",
+                f"cannot move {creator_words(cid)} from {cur} to {stage} (allowed: {allowed})",
                 current=cur,
                 requested=stage,
             )
