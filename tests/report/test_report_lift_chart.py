@@ -117,3 +117,19 @@ def test_the_printable_report_formats_cells_by_the_display_rules() -> None:
     assert _fmt(0.7722, "pct") == "77.2%"
     assert _fmt(2.4651, "ratio") == "2.47×"
     assert _fmt(None, "money") == "–"
+
+
+def test_a_long_title_goes_on_two_lines_inside_the_chart() -> None:
+    """A measured series' title ran past the printable report's chart box."""
+    import re
+
+    title = (
+        "Revenue of the 6 units that ran the campaign, summed: actual vs expected without "
+        "the campaign (dashed), with its 90% band"
+    )
+    svg = counterfactual_chart(_series(), "2026-04-13", title=title)
+    spans = re.findall(r"<tspan[^>]*>([^<]*)</tspan>", svg)
+    assert len(spans) == 2 and " ".join(spans) == title
+    assert all(len(t) <= (640 - 64) // 7 for t in spans)
+    short = counterfactual_chart(_series(), "2026-04-13", title="Revenue")
+    assert re.findall(r"<tspan[^>]*>([^<]*)</tspan>", short) == ["Revenue"]

@@ -71,6 +71,15 @@ def tick_label(t: float, ticks: Sequence[float]) -> str:
     return f"{t:,.{d}f}"
 
 
+def _title_lines(title: str, n: int) -> list[str]:
+    """``title`` in one line of at most ``n`` characters, else two, broken between words."""
+    if len(title) <= n:
+        return [title]
+    cut = title.rfind(" ", 0, n + 1)
+    cut = cut if cut > 0 else n
+    return [title[:cut].rstrip(), title[cut:].strip()]
+
+
 def counterfactual_chart(
     series: Sequence[dict[str, Any]],
     post_start: str,
@@ -103,6 +112,10 @@ def counterfactual_chart(
     if hi == lo:
         hi = lo + 1
     pad_l, pad_r, pad_t, pad_b = 64, 12, 24, 28
+    # a title longer than the chart is wide goes on two lines (a measured series' title ran
+    # past the box on the printable report): ~7 px a character at 12 px bold
+    lines = _title_lines(title, (width - pad_l) // 7)
+    pad_t += 14 * (len(lines) - 1)
     w, h = width - pad_l - pad_r, height - pad_t - pad_b
 
     def x(i: int) -> float:
@@ -147,7 +160,12 @@ def counterfactual_chart(
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
         f'width="{width}" height="{height}" role="img" aria-label="{escape(title)}" '
         f'font-family="sans-serif"><text x="{pad_l}" y="14" class="title" font-size="12" '
-        f'font-weight="bold" fill="#222222">{escape(title)}</text>'
+        f'font-weight="bold" fill="#222222">'
+        + "".join(
+            f'<tspan x="{pad_l}" dy="{0 if k == 0 else 14}">{escape(t)}</tspan>'
+            for k, t in enumerate(lines)
+        )
+        + "</text>"
         f"{y_axis}"
         f'<text x="{pad_l}" y="{height - 6}" {text} class="axis">'
         f"{escape(str(pts[0]['date']))}</text>"
