@@ -43,7 +43,7 @@ def _seed(db: Path, n: int, posts_per: int) -> tuple[str, list[str], str, str]:
     from closeknit.store import open_store
 
     rng = random.Random(7)
-    st = open_store(db)
+    st = open_store(db, create=True)
     try:
         ws = "bench"
         accounts.create_user(

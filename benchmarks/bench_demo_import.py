@@ -100,7 +100,7 @@ def main() -> None:
 
     for p in (a.db, Path(str(a.db) + ".wal")):
         p.unlink(missing_ok=True)
-    st = open_store(a.db)  # the schema is set up before the clock, as in the demo
+    st = open_store(a.db, create=True)  # the schema is set up before the clock, as in the demo
     load0 = os.getloadavg()[0]
     t0, c0 = time.perf_counter(), _cpu()
     if a.profile:

@@ -155,7 +155,7 @@ def child(db: str, plan_json: str) -> None:
     from closeknit.store import open_store
 
     plan = json.loads(plan_json)
-    st = open_store(db)
+    st = open_store(db, create=True)
     print("start", flush=True)
     for source, path in plan:
         import_many(st, WS, source, Path(path))

@@ -212,7 +212,7 @@ def bench_store(runs: int) -> dict[str, Any]:
     planner.solve_greedy = timed_greedy  # type: ignore[assignment]
 
     with tempfile.TemporaryDirectory() as d:
-        st = open_store(Path(d) / "b.duckdb")
+        st = open_store(Path(d) / "b.duckdb", create=True)
         t = time.perf_counter()
         ids = seed_creators(st, 10_000, seed=1, fans_per_niche=300_000)
         load_s = time.perf_counter() - t

@@ -488,7 +488,7 @@ def main(argv: list[str] | None = None) -> None:
         make_world(world, a.creators, a.seed, _pairs(a.response), _pairs(a.world))
         report["generate_s"] = round(time.perf_counter() - t0, 1)
         db.unlink(missing_ok=True)
-        st = open_store(db)
+        st = open_store(db, create=True)
         try:
             report["prepare_s"] = prepare(st, "default", world, a.model)
         finally:

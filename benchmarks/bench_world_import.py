@@ -98,7 +98,7 @@ def main() -> None:
             "gib": round(s.bytes / 2**30, 2),
         }
         print(json.dumps({"generate": phases["generate"]}), flush=True)
-    st = open_store(a.out / "world.duckdb")
+    st = open_store(a.out / "world.duckdb", create=True)
     by_phase: dict[str, list[tuple[str, Path]]] = defaultdict(list)
     for source, f in world_plan(world):
         name = source

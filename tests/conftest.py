@@ -13,7 +13,7 @@ DATASETS = REPO.parent / "shared" / "datasets"
 
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[Store]:
-    st = open_store(tmp_path / "t.duckdb")
+    st = open_store(tmp_path / "t.duckdb", create=True)
     try:
         yield st
     finally:

@@ -21,7 +21,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_export_lists_exactly_what_erasure_deletes(world: Path, tmp_path: Path) -> None:
-    st: Store = open_store(tmp_path / "p.duckdb")
+    st: Store = open_store(tmp_path / "p.duckdb", create=True)
     try:
         import_world(st, "default", world)
         me, other = st.query(

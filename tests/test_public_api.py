@@ -62,7 +62,7 @@ def test_the_facade_reaches_privacy_and_the_campaign_pipeline(tmp_path: object) 
 
 
 def test_wrong_types_are_named_errors_and_a_dict_is_the_models_fields(tmp_path: Path) -> None:
-    st = ck.open_store(tmp_path / "s.duckdb")
+    st = ck.open_store(tmp_path / "s.duckdb", create=True)
     try:
         # these were AttributeError / TypeError tracebacks from deep inside the service
         with pytest.raises(ValidationError, match="req should be a closeknit.VetIn .* not str"):
@@ -107,7 +107,7 @@ def test_an_unknown_workspace_is_refused_by_name_before_anything_is_written(
     landed in a workspace no key or page could open."""
     from closeknit.errors import NotFound
 
-    st = ck.open_store(tmp_path / "s.duckdb")
+    st = ck.open_store(tmp_path / "s.duckdb", create=True)
     try:
         with pytest.raises(NotFound, match="no workspace 'typo-brand'.*known: default") as e:
             ck.set_currency(st, "typo-brand", ck.CurrencyIn(currency="EUR"), actor="me")

@@ -14,7 +14,7 @@ from closeknit.errors import NotFound, ValidationError
 
 @pytest.fixture
 def st(tmp_path: Path):  # type: ignore[no-untyped-def]
-    s = ck.open_store(tmp_path / "s.duckdb")
+    s = ck.open_store(tmp_path / "s.duckdb", create=True)
     yield s
     s.close()
 

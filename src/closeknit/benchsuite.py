@@ -327,7 +327,7 @@ def _phase(argv: list[str]) -> dict[str, Any]:
     elif kind == "import":
         from closeknit.connectors.importer import import_world
 
-        st = open_store(argv[1])
+        st = open_store(argv[1], create=True)
         try:
             res = import_world(st, "default", Path(argv[2]))
             rows = sum(int(getattr(r, "n_input", 0)) for r in res)

@@ -79,7 +79,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         own = store is None
-        app.state.store = store if store is not None else open_store(db_path)
+        app.state.store = store if store is not None else open_store(db_path, create=True)
         try:
             yield
         finally:

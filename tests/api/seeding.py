@@ -278,7 +278,7 @@ def fast_hashing() -> None:
 def build_template(path: Path) -> tuple[Seeded, Seeded]:
     """Seed two workspaces into a fresh store at ``path`` and close it (copied per test)."""
     fast_hashing()
-    st = open_store(path)
+    st = open_store(path, create=True)
     try:
         return seed_workspace(st, "alpha", seed=1), seed_workspace(st, "beta", seed=2)
     finally:

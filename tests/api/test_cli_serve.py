@@ -76,7 +76,7 @@ def test_cli_accounts_and_privacy(tmp_path: Path, template_db: tuple[Path, Seede
 
 
 def test_first_run_creates_one_owner(tmp_path: Path) -> None:
-    st = open_store(tmp_path / "fresh.duckdb")
+    st = open_store(tmp_path / "fresh.duckdb", create=True)
     try:
         created = accounts.first_owner(st, "default", "boss@shop.test", None)
         assert created is not None and created.one_time_password  # generated, shown once

@@ -200,7 +200,7 @@ def test_adding_an_existing_member_changes_nothing(tmp_path: Path) -> None:
     from closeknit.errors import Conflict
     from closeknit.store import open_store
 
-    st = open_store(tmp_path / "m.duckdb")
+    st = open_store(tmp_path / "m.duckdb", create=True)
     try:
         first = accounts.add_user(st, "alpha", "Boss@A.test", role="owner", password=None,
                                   actor="cli")  # fmt: skip

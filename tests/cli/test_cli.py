@@ -124,7 +124,7 @@ def test_lift_of_a_campaign_without_a_start_date_says_so_as_the_api_does(tmp_pat
 
 
 def test_a_workspace_name_that_is_no_id_is_refused(tmp_path: Path) -> None:
-    open_store(tmp_path / "s").close()
+    open_store(tmp_path / "s", create=True).close()
     r = runner.invoke(app, ["lists", "all", "--workspace", "My Brand", "--db", str(tmp_path / "s")])
     assert r.exit_code != 0 and "is not a workspace id" in r.output
 
@@ -133,7 +133,7 @@ def test_an_unknown_workspace_is_refused_until_it_is_created(tmp_path: Path) -> 
     """`--workspace typo-brand` wrote rows under a workspace no key or page could open; as on
     the Python API it is refused by name, with the known ones and how to create it."""
     db = ["--db", str(tmp_path / "s.duckdb")]
-    open_store(tmp_path / "s.duckdb").close()
+    open_store(tmp_path / "s.duckdb", create=True).close()
     r = runner.invoke(app, ["lists", "create", "Shortlist", "-w", "typo-brand", *db, "--json"])
     assert r.exit_code != 0
     err = json.loads(r.stdout)["error"]

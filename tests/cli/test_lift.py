@@ -34,7 +34,7 @@ def _fits(text: str) -> None:
 def series_db(tmp_path: Path) -> tuple[Path, Path]:
     sim = simulate_campaign(31, effect_share=0.15)
     db = tmp_path / "l.duckdb"
-    st = open_store(db)
+    st = open_store(db, create=True)
     with st.transaction() as tx:
         tx.execute(
             "INSERT INTO campaigns (workspace_id, campaign_id, name, start_date, end_date) "

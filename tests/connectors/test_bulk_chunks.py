@@ -61,10 +61,10 @@ def test_chunks_give_the_same_result_as_one_pass(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int
 ) -> None:
     f = _file(tmp_path)
-    one = open_store(tmp_path / "one.duckdb")
+    one = open_store(tmp_path / "one.duckdb", create=True)
     whole = import_instagram(one, "default", f, kind="post")[0]
     monkeypatch.setattr(bulk, "CHUNK", chunk)
-    many = open_store(tmp_path / f"c{chunk}.duckdb")
+    many = open_store(tmp_path / f"c{chunk}.duckdb", create=True)
     parts = import_instagram(many, "default", f, kind="post")[0]
     for a, b in ((whole, parts),):
         assert (a.n_input, a.n_loaded, a.n_duplicate, a.n_quarantined) == (
@@ -88,7 +88,7 @@ def test_failure_in_a_later_chunk_leaves_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     f = _file(tmp_path)
-    st = open_store(tmp_path / "s.duckdb")
+    st = open_store(tmp_path / "s.duckdb", create=True)
     monkeypatch.setattr(bulk, "CHUNK", 3)
     calls = {"n": 0}
     real = bulk._run

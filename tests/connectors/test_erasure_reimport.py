@@ -51,7 +51,7 @@ def _accounted(results: list[ImportResult]) -> None:
 
 
 def test_reimport_after_erasure_brings_nothing_back(world: Path, tmp_path: Path) -> None:
-    st = open_store(tmp_path / "e.duckdb")
+    st = open_store(tmp_path / "e.duckdb", create=True)
     try:
         import_world(st, "default", world)
         row = st.query(
@@ -77,7 +77,7 @@ def test_reimport_after_erasure_brings_nothing_back(world: Path, tmp_path: Path)
 def test_youtube_comment_threads_of_an_erased_channel_stay_out(world: Path, tmp_path: Path) -> None:
     # a comment thread names its channel only by id (no handle, no creator id): the tombstone
     # keeps the channel id, so a re-import lands neither the threads' rows nor their raw text
-    st = open_store(tmp_path / "y.duckdb")
+    st = open_store(tmp_path / "y.duckdb", create=True)
     try:
         import_world(st, "default", world)
         row = st.query(

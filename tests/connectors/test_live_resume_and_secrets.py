@@ -194,7 +194,7 @@ def test_canary_token_never_leaks(
         }
     ]
     srv.fault(lambda r: cursor(r) == "CURSOR_B", 200, echo)
-    with open_store(db) as st:
+    with open_store(db, create=True) as st:
         ycl = yt.client(CANARY, base_url=srv.url, sleep=lambda s: None)
         yt.fetch_channel(st, "default", "@trailkitchen", client=ycl, now=now)
         gcl = ga.client(CANARY, base_url=srv.url, sleep=lambda s: None)

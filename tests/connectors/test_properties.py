@@ -84,7 +84,7 @@ def _check(store: Store, ws: str, run: Callable[[], ImportResult], *, may_fail: 
 
 @pytest.fixture(scope="module")
 def pstore(tmp_path_factory: pytest.TempPathFactory) -> Store:
-    return open_store(tmp_path_factory.mktemp("prop") / "p.duckdb")
+    return open_store(tmp_path_factory.mktemp("prop") / "p.duckdb", create=True)
 
 
 def _mutate_lines(

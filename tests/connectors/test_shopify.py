@@ -324,7 +324,7 @@ def test_admin_csv_groups_an_orders_lines_wherever_they_are(store: Store, tmp_pa
     assert [w[0] for w in want] == ["9001", "9002", "9003"]
     assert want[0][5] == ["ANA15"] and want[2][5] == ["SUMMER10", "FREESHIP"]
     assert want[2][8] == ["Bag", "Cap", "Zip"]
-    other = open_store(tmp_path / "other.duckdb")
+    other = open_store(tmp_path / "other.duckdb", create=True)
     try:
         assert orders(other, interleaved, "interleaved.csv") == want
         # errors name the line holding the order's fields, wherever it is
@@ -360,7 +360,7 @@ def test_an_export_pasted_twice_is_read_once(tmp_path: Path) -> None:
         f = tmp_path / f"{name}.csv"
         with f.open("w", newline="") as fh:
             csv.writer(fh).writerows([cols, *rows])
-        st = open_store(tmp_path / f"{name}.duckdb")
+        st = open_store(tmp_path / f"{name}.duckdb", create=True)
         try:
             res = import_shopify(st, "default", f, cogs_rate=0.5)
             rows = st.query("SELECT * FROM orders ORDER BY order_id")
@@ -396,7 +396,7 @@ def test_two_equal_items_of_one_order_stay_two(tmp_path: Path) -> None:
     f = tmp_path / "o.csv"
     with f.open("w", newline="") as fh:
         csv.writer(fh).writerows([cols, *rows])
-    st = open_store(tmp_path / "o.duckdb")
+    st = open_store(tmp_path / "o.duckdb", create=True)
     try:
         res = import_shopify(st, "default", f)
         (o,) = st.query("SELECT extra FROM orders")

@@ -203,7 +203,7 @@ def test_sql_date_order_agrees_with_python(
     d = tmp_path_factory.mktemp("dates")
     f = d / "snap.csv"
     f.write_text("handle,date,followers\n" + "".join(f"u{i},{c},1\n" for i, c in enumerate(cells)))
-    store = open_store(d / "t.duckdb")
+    store = open_store(d / "t.duckdb", create=True)
     try:
         import_snapshots(store, "default", f)
         got = {r["creator_id"]: r["date"] for r in store.query("SELECT * FROM follower_snapshots")}

@@ -14,7 +14,7 @@ from tests.features import factory as F
 
 def _db(tmp_path: Path) -> Path:
     path = tmp_path / "cli.duckdb"
-    st = open_store(path)
+    st = open_store(path, create=True)
     cid = F.creator(st, "Vettee", 12_000, categories=["cooking"])
     pids = F.daily_posts(
         st, cid, 16, likes=300, comments=12, caption="New pan from @panco #ad", mentions=["panco"]
@@ -76,7 +76,7 @@ def test_vet_of_a_channel_that_hides_its_follower_count_reads_in_words(tmp_path:
     """A YouTube channel may hide its subscriber count: the header read "None followers ·
     tier None" (Python's word for missing, on a page for people)."""
     path = tmp_path / "hidden.duckdb"
-    st = open_store(path)
+    st = open_store(path, create=True)
     F.creator(st, "quietchannel", None, platform="youtube")  # type: ignore[arg-type]
     st.close()
     res = CliRunner().invoke(app, ["vet", "youtube:quietchannel", "--db", str(path)])

@@ -15,7 +15,7 @@ from tests.match.conftest import CREATORS, load_creators
 
 @pytest.mark.parametrize("subset", [False, True])
 def test_features_win_and_posts_fill_each_figure_they_lack(tmp_path: Path, subset: bool) -> None:
-    st = open_store(tmp_path / "f.duckdb")
+    st = open_store(tmp_path / "f.duckdb", create=True)
     load_creators(st)
     handles = [h for h, *_ in CREATORS]
     # both figures; the rate missing; the count missing; no features row at all

@@ -124,7 +124,7 @@ def world_builds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str,
     root = tmp_path_factory.mktemp("portable_replies")
     generate(root / "world", creators=100, seed=11)
     out: dict[str, pd.DataFrame] = {}
-    st = open_store(root / "rules.duckdb")
+    st = open_store(root / "rules.duckdb", create=True)
     try:
         import_world(st, "default", root / "world")
         with pytest.MonkeyPatch.context() as mp:
@@ -135,7 +135,7 @@ def world_builds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str,
     finally:
         st.close()
     shutil.copy(root / "rules.duckdb", root / "model.duckdb")
-    st = open_store(root / "model.duckdb")
+    st = open_store(root / "model.duckdb", create=True)
     try:
         fb.build(st, "default", incremental=False)
         out["model"] = _product(st)

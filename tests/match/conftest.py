@@ -76,7 +76,7 @@ def load_creators(st: Store, ws: str = "default", sponsor: dict[str, str] | None
 @pytest.fixture
 def small(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]:
     monkeypatch.setenv("CLOSEKNIT_EMBED_MODEL", "hash")
-    st = open_store(tmp_path / "m.duckdb")
+    st = open_store(tmp_path / "m.duckdb", create=True)
     load_creators(st, sponsor={"runner_gb": "StrideLab"})
     try:
         yield st
@@ -104,7 +104,7 @@ def column_edits(
     import shutil
 
     template = tmp_path / f"{table}-template.duckdb"
-    probe = open_store(template)
+    probe = open_store(template, create=True)
     load_creators(probe)
     cols = probe.query(
         "SELECT column_name AS c, data_type AS t FROM information_schema.columns "

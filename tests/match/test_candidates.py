@@ -176,7 +176,7 @@ def test_saved_usearch_index_is_restored(tmp_path: Path, monkeypatch: pytest.Mon
     """A new process loads the saved HNSW file instead of rebuilding it, unless data moved."""
     monkeypatch.setattr(mindex, "USEARCH_MIN", 10)
     monkeypatch.setenv("CLOSEKNIT_EMBED_MODEL", "hash")
-    st = open_store(tmp_path / "u.duckdb")
+    st = open_store(tmp_path / "u.duckdb", create=True)
     rng = np.random.default_rng(0)
     mat = rng.standard_normal((300, 256)).astype(np.float32)
     mat /= np.linalg.norm(mat, axis=1, keepdims=True)

@@ -44,7 +44,7 @@ def test_vectors_taken_ahead_equal_a_refresh_alone(
     res = vectors.refresh_creator_vectors(small, "default", ahead=ahead)
     assert res.updated == 6 and ahead.taken == 6
     assert sum(encoded) == 6  # the refresh embedded nothing again
-    other = open_store(tmp_path / "alone.duckdb")
+    other = open_store(tmp_path / "alone.duckdb", create=True)
     try:
         load_creators(other, sponsor={"runner_gb": "StrideLab"})
         vectors.refresh_creator_vectors(other, "default")
@@ -62,7 +62,7 @@ def test_a_document_changed_meanwhile_is_embedded_again(
         tx.execute("UPDATE creators SET bio = 'sourdough only now' WHERE handle = 'bakes_gb'")
     vectors.refresh_creator_vectors(small, "default", ahead=ahead)
     assert ahead.taken == 5 and sum(encoded) == 7  # six ahead, the changed one again
-    other = open_store(tmp_path / "alone.duckdb")
+    other = open_store(tmp_path / "alone.duckdb", create=True)
     try:
         load_creators(other, sponsor={"runner_gb": "StrideLab"})
         with other.transaction() as tx:
@@ -130,7 +130,7 @@ def test_minilm_embeds_in_a_worker_process_with_the_refresh_alone_s_vectors(
     assert ahead.taken == 6 and pids == []  # nothing embedded in this process
     name = "minilm-l6-v2-int8-t96"
     got = _minilm(small, name)
-    other = open_store(tmp_path / "alone.duckdb")
+    other = open_store(tmp_path / "alone.duckdb", create=True)
     try:
         load_creators(other, sponsor={"runner_gb": "StrideLab"})
         vectors.refresh_creator_vectors(other, "default")

@@ -54,7 +54,7 @@ def test_restored_index_reranks_from_the_saved_floats(
 ) -> None:
     monkeypatch.setattr(mindex, "USEARCH_MIN", 10)
     monkeypatch.setenv("CLOSEKNIT_EMBED_MODEL", "hash")
-    st = open_store(tmp_path / "u.duckdb")
+    st = open_store(tmp_path / "u.duckdb", create=True)
     mat = _clustered(300, 256, 3)
     name = mindex.get_embedder(None).name
     with st.transaction() as tx:
@@ -104,7 +104,7 @@ def test_vectors_from_any_chunking_become_one_writable_float32_matrix() -> None:
 
 
 def _vector_store(path: Path, mat: np.ndarray) -> tuple[Store, str]:
-    st = open_store(path)
+    st = open_store(path, create=True)
     name = mindex.get_embedder(None).name
     with st.transaction() as tx:
         tx.insert_rows(

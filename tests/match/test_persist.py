@@ -183,7 +183,7 @@ def test_corrupted_cache_is_ignored(
 
 
 def test_old_store_gets_the_migration(tmp_path: Path) -> None:
-    st = open_store(tmp_path / "o.duckdb")
+    st = open_store(tmp_path / "o.duckdb", create=True)
     with st.transaction(derived=True) as tx:  # as a store written before migration 0002
         tx.execute("DROP TABLE store_writes")
         tx.execute("DELETE FROM schema_migrations WHERE id = '0002_store_writes'")

@@ -17,7 +17,7 @@ def test_ranking_beats_bm25_on_small_world(tmp_path: Path) -> None:
     from closeknit.match.evaluate import evaluate
 
     world.generate(tmp_path / "w", 150, 11)
-    st = open_store(tmp_path / "w.duckdb")
+    st = open_store(tmp_path / "w.duckdb", create=True)
     try:
         importer.import_world(st, "default", tmp_path / "w")
         model = "minilm" if minilm_dir() is not None else "hash"

@@ -16,7 +16,7 @@ runner = CliRunner()
 
 def test_plan_and_fees_commands(tmp_path: Path) -> None:
     db = tmp_path / "p.duckdb"
-    st = open_store(db)
+    st = open_store(db, create=True)
     seed_creators(st, 30)
     st.close()
     res = runner.invoke(
@@ -218,7 +218,7 @@ def test_a_pick_that_does_not_pay_for_itself_is_named(tmp_path: Path) -> None:
     to bring 0.95x its fee without a word (a tester's 1,000,000 budget)."""
     from closeknit.service import plans as psvc
 
-    st = open_store(tmp_path / "p.duckdb")
+    st = open_store(tmp_path / "p.duckdb", create=True)
     try:
         seed_creators(st, 40)
         plan = psvc.plan(

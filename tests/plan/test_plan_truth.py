@@ -41,7 +41,7 @@ def truth_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         out = tmp_path_factory.mktemp("plan_truth")
         world = out / "world"
         bench.make_world(world, CREATORS, 3, None)
-        st = open_store(out / "store.duckdb")
+        st = open_store(out / "store.duckdb", create=True)
         try:
             bench.prepare(st, "default", world, "hash")
             rows = bench.run_briefs(st, "default", world, "hash", 3, max_briefs=MAX_BRIEFS)

@@ -60,7 +60,7 @@ def test_a_list_of_results_is_a_frame(tmp_path: Path) -> None:
     assert list(f.columns) == ["handle", "fee.low", "fee.high", "factors.c"]
     assert f["fee.high"].tolist() == [0.0, 2.0, 4.0]
     assert ck.to_frame(Result(model="m", notes=[], results=rows)).equals(f)
-    st = ck.open_store(tmp_path / "s.duckdb")
+    st = ck.open_store(tmp_path / "s.duckdb", create=True)
     try:
         ws = ck.to_frame(ck.list_workspaces(st))
         assert ws["workspace_id"].tolist() == ["default"]
@@ -123,7 +123,7 @@ def test_dates_and_times_are_datetime_columns_and_iso_text() -> None:
 
 def test_service_results_carry_dates_and_times(tmp_path: Path) -> None:
     """The service's own results: a campaign's days, a workspace's creation time."""
-    st = ck.open_store(tmp_path / "s.duckdb")
+    st = ck.open_store(tmp_path / "s.duckdb", create=True)
     try:
         c = ck.create_campaign(
             st,

@@ -14,7 +14,7 @@ from tests.api.seeding import build_template
 
 def test_list_lifecycle_and_isolation(tmp_path: Path) -> None:
     a, b = build_template(tmp_path / "t.duckdb")
-    st = open_store(tmp_path / "t.duckdb")
+    st = open_store(tmp_path / "t.duckdb", create=True)
     try:
         lst = svc.create_list(
             st, a.workspace, svc.ListIn(name=" Launch shortlist ", notes="for May"),
@@ -72,7 +72,7 @@ def test_list_lifecycle_and_isolation(tmp_path: Path) -> None:
 def test_an_empty_list_id_is_no_list(tmp_path: Path) -> None:
     """'' read as "no filter": the newest list answered, and an add wrote an orphan row."""
     a, _ = build_template(tmp_path / "t.duckdb")
-    st = open_store(tmp_path / "t.duckdb")
+    st = open_store(tmp_path / "t.duckdb", create=True)
     try:
         svc.create_list(st, a.workspace, svc.ListIn(name="B"), actor="user:x")
         for bad in ("", "  ", None):
@@ -96,7 +96,7 @@ def test_exports_import_back_as_the_same_creators(tmp_path: Path) -> None:
     from closeknit.service import creators as csvc
 
     a, _ = build_template(tmp_path / "t.duckdb")
-    st = open_store(tmp_path / "t.duckdb")
+    st = open_store(tmp_path / "t.duckdb", create=True)
     try:
         lst = svc.create_list(
             st, a.workspace, svc.ListIn(name="short"), actor="user:x", creators=a.creators[:4]
@@ -138,7 +138,7 @@ def test_a_name_is_one_line_of_visible_text(bad: str) -> None:
 def test_a_note_or_a_removal_moves_the_list_up(tmp_path: Path) -> None:
     """Lists show most recently changed first; a note's change left the list where it was."""
     a, _ = build_template(tmp_path / "t.duckdb")
-    st = open_store(tmp_path / "t.duckdb")
+    st = open_store(tmp_path / "t.duckdb", create=True)
     try:
         one = svc.create_list(st, a.workspace, svc.ListIn(name="one"), actor="user:x",
                               creators=[a.creators[0], a.creators[1]])  # fmt: skip

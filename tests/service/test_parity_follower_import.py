@@ -78,7 +78,7 @@ def test_a_follower_export_lands_the_same_through_every_door(tmp_path: Path) -> 
     body = "\n".join([COLUMNS, *ROWS]) + "\n"
     path = tmp_path / FILE
     path.write_text(body, encoding="utf-8")
-    st = open_store(tmp_path / "t.duckdb")
+    st = open_store(tmp_path / "t.duckdb", create=True)
     try:
         ids = a.creators[:4]
         handles = ["@" + h for h in a.handles[:4]]

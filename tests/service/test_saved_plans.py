@@ -28,7 +28,7 @@ def st(small_world: Path, tmp_path: Path) -> Iterator[Store]:
             shutil.copytree(f, to)
         else:
             shutil.copy(f, to)
-    s = open_store(tmp_path / "w.duckdb")
+    s = open_store(tmp_path / "w.duckdb", create=True)
     yield s
     s.close()
 

@@ -16,7 +16,7 @@ from tests.api.seeding import PASSWORD, build_template
 
 def test_currency_is_per_workspace_and_audited(tmp_path: Path) -> None:
     a, b = build_template(tmp_path / "t.duckdb")
-    st = open_store(tmp_path / "t.duckdb")
+    st = open_store(tmp_path / "t.duckdb", create=True)
     try:
         assert svc.workspace_settings(st, a.workspace).currency == "USD"
         out = svc.set_currency(st, a.workspace, svc.CurrencyIn(currency="gbp"), actor="user:o")
@@ -38,7 +38,7 @@ def test_currency_is_per_workspace_and_audited(tmp_path: Path) -> None:
 
 def test_password_change_checks_the_current_one_and_ends_other_sessions(tmp_path: Path) -> None:
     a, _ = build_template(tmp_path / "t.duckdb")
-    st = open_store(tmp_path / "t.duckdb")
+    st = open_store(tmp_path / "t.duckdb", create=True)
     try:
         out1, tok1 = accounts.login(st, accounts.LoginIn(email=a.owner_email, password=PASSWORD),
                                     hours=1, ip=None)  # fmt: skip
@@ -74,7 +74,7 @@ def test_a_campaign_takes_the_workspace_currency_and_refuses_unknown_codes(
     from closeknit.service import campaigns as csvc
 
     a, _ = build_template(tmp_path / "t.duckdb")
-    st = open_store(tmp_path / "t.duckdb")
+    st = open_store(tmp_path / "t.duckdb", create=True)
     try:
         svc.set_currency(st, a.workspace, svc.CurrencyIn(currency="GBP"), actor="user:o")
         c = csvc.create_campaign(st, a.workspace, csvc.CampaignIn(name="spring"), actor="t")

@@ -32,7 +32,7 @@ def _campaign(st: Store) -> str:
 
 def test_a_go_live_dated_on_the_cli_credits_that_weeks_link_orders(tmp_path: Path) -> None:
     db = tmp_path / "t.duckdb"
-    st = open_store(db)
+    st = open_store(db, create=True)
     try:
         cid = _campaign(st)
         r = CliRunner().invoke(

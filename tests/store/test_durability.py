@@ -15,7 +15,7 @@ from closeknit.store import open_store
 
 def test_close_checkpoints_and_closes_every_threads_cursor(tmp_path: Path) -> None:
     db = tmp_path / "s.duckdb"
-    st = open_store(db)
+    st = open_store(db, create=True)
     st.checkpoint()
     with st.transaction() as tx:
         tx.execute("INSERT INTO campaigns (workspace_id, campaign_id, name) VALUES ('w', 'a', 'A')")
@@ -46,7 +46,7 @@ def test_close_checkpoints_and_closes_every_threads_cursor(tmp_path: Path) -> No
 
 
 def test_release_cursors_then_read_again(tmp_path: Path) -> None:
-    st = open_store(tmp_path / "r.duckdb")
+    st = open_store(tmp_path / "r.duckdb", create=True)
     try:
         assert st.count("campaigns") == 0
         st.release_cursors()
@@ -56,7 +56,7 @@ def test_release_cursors_then_read_again(tmp_path: Path) -> None:
 
 
 def test_interactive_write_does_not_wait_for_an_open_import(tmp_path: Path) -> None:
-    st = open_store(tmp_path / "l.duckdb")
+    st = open_store(tmp_path / "l.duckdb", create=True)
     inside, release = threading.Event(), threading.Event()
     errors: list[BaseException] = []
 
@@ -111,7 +111,7 @@ def test_interactive_write_does_not_wait_for_an_open_import(tmp_path: Path) -> N
 
 
 def test_the_same_row_written_by_both_lanes_is_a_named_conflict(tmp_path: Path) -> None:
-    st = open_store(tmp_path / "c.duckdb")
+    st = open_store(tmp_path / "c.duckdb", create=True)
     with st.transaction() as tx:
         tx.execute(
             "INSERT INTO creators (workspace_id, creator_id, platform, handle, followers) "

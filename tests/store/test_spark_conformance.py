@@ -25,7 +25,7 @@ def portable_inputs(tmp_path_factory: pytest.TempPathFactory) -> Path:
         pytest.skip("Java is not installed: Spark needs Java 17+")
     root = tmp_path_factory.mktemp("portable")
     generate(root / "world", creators=100, seed=11)
-    st: Store = open_store(root / "w.duckdb")
+    st: Store = open_store(root / "w.duckdb", create=True)
     try:
         import_world(st, "default", root / "world")
         export_inputs(st, "default", root / "in")

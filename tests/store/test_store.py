@@ -39,7 +39,7 @@ def test_migrations_create_canonical_tables(store: Store) -> None:
 
 def test_reopen_is_safe(tmp_path: Path) -> None:
     p = tmp_path / "a.duckdb"
-    open_store(p).close()
+    open_store(p, create=True).close()
     st = open_store(p)
     assert st.count("schema_migrations") == len(SCHEMA_IDS)
     st.close()
@@ -47,7 +47,7 @@ def test_reopen_is_safe(tmp_path: Path) -> None:
 
 def test_newer_file_is_refused(tmp_path: Path) -> None:
     p = tmp_path / "a.duckdb"
-    st = open_store(p)
+    st = open_store(p, create=True)
     st.execute("INSERT INTO schema_migrations (id, app_version) VALUES ('9999_future', '99.0')")
     st.close()
     with pytest.raises(SchemaTooNewError, match="newer closeknit"):
@@ -85,7 +85,7 @@ def test_failed_transaction_rolls_back(store: Store) -> None:
 def test_writes_only_to_app_tables_leave_the_write_signature(tmp_path: Path) -> None:
     # caches of derived data are keyed by the signature: saving a plan, a login or a list
     # must not drop them, any write of data they read must
-    st = open_store(tmp_path / "s.duckdb")
+    st = open_store(tmp_path / "s.duckdb", create=True)
     try:
         sig = st.write_signature()
         assert sig is not None
@@ -124,7 +124,7 @@ def test_a_signature_of_some_tables_moves_only_with_writes_to_them(tmp_path: Pat
     # vectors, BM25 and evidence read only creators and posts: an order, a campaign or a
     # feature build moves the data signature but not theirs
     text = ("creators", "posts")
-    st = open_store(tmp_path / "s.duckdb")
+    st = open_store(tmp_path / "s.duckdb", create=True)
     try:
         for stmts, moved in (
             (["UPDATE orders SET total = total WHERE 1 = 0"], False),
@@ -189,7 +189,7 @@ def test_a_file_another_process_holds_is_a_clear_error(tmp_path: Path) -> None:
     from closeknit.errors import StoreError
 
     db = tmp_path / "held.duckdb"
-    open_store(db).close()
+    open_store(db, create=True).close()
     holder = subprocess.Popen(
         [sys.executable, "-c",
          "import sys, time; from closeknit.store import open_store; s = open_store(sys.argv[1]);"

@@ -21,7 +21,7 @@ def _run(db: Path, *args: str) -> dict | list:  # type: ignore[type-arg]
 
 def test_campaign_flow_and_report(tmp_path: Path) -> None:
     db = tmp_path / "c.duckdb"
-    st = open_store(db)
+    st = open_store(db, create=True)
     seed(st)
     st.close()
     _run(
@@ -68,7 +68,7 @@ def test_campaign_flow_and_report(tmp_path: Path) -> None:
 
 def test_bad_input_is_one_line_error(tmp_path: Path) -> None:
     db = tmp_path / "c.duckdb"
-    open_store(db).close()
+    open_store(db, create=True).close()
     res = runner.invoke(app, ["campaign", "show", "nope", "--db", str(db)])
     assert res.exit_code != 0 and res.output.startswith("error: ") and "nope" in res.output
     res = runner.invoke(app, ["campaign", "stage", "nope", "@x", "paid", "--db", str(db), "--json"])

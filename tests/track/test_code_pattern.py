@@ -27,7 +27,7 @@ def test_pattern_rules() -> None:
 
 def test_campaign_setup_and_codes_from_its_pattern(tmp_path: Path) -> None:
     a, _ = build_template(tmp_path / "t.duckdb")
-    st = open_store(tmp_path / "t.duckdb")
+    st = open_store(tmp_path / "t.duckdb", create=True)
     try:
         ws = a.workspace
         c = svc.create_campaign(

@@ -36,7 +36,7 @@ def world_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Stor
         vendor_files=False,
         shop_orders_per_day=2.0,
     )
-    st = open_store(out / "w.duckdb")
+    st = open_store(out / "w.duckdb", create=True)
     with open(out / "truth" / "creators.csv", encoding="utf-8") as f:
         creators = [
             {

@@ -25,7 +25,7 @@ def _login(c: TestClient, email: str) -> str:
 
 def test_save_run_plan_and_delete_a_brief_on_the_pages(tmp_path: Path) -> None:
     a, _ = build_template(tmp_path / "t.duckdb")
-    st = open_store(tmp_path / "t.duckdb")
+    st = open_store(tmp_path / "t.duckdb", create=True)
     try:
         c = TestClient(create_app(store=st))
         token = _login(c, a.owner_email)
@@ -91,7 +91,7 @@ def test_a_brief_saved_elsewhere_runs_the_same_on_the_pages(tmp_path: Path) -> N
     creators left out) ranks on the web page as the service ranks it, and the page's own Save
     keeps every filter (the reach, engagement and fee filters were dropped)."""
     a, _ = build_template(tmp_path / "t.duckdb")
-    st = open_store(tmp_path / "t.duckdb")
+    st = open_store(tmp_path / "t.duckdb", create=True)
     try:
         c = TestClient(create_app(store=st))
         _login(c, a.owner_email)
@@ -148,7 +148,7 @@ def test_a_cleared_chip_stays_cleared_in_the_saved_brief(tmp_path: Path) -> None
     """A country read from the text and cleared by the user is saved as cleared: it came back
     from the text when the brief was run again."""
     a, _ = build_template(tmp_path / "t.duckdb")
-    st = open_store(tmp_path / "t.duckdb")
+    st = open_store(tmp_path / "t.duckdb", create=True)
     try:
         c = TestClient(create_app(store=st))
         token = _login(c, a.owner_email)

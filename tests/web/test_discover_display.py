@@ -73,7 +73,7 @@ def test_authenticity_says_not_vetted_only_when_the_service_says_so() -> None:
 def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     d = tmp_path_factory.mktemp("discover_display")
     a, _ = build_template(d / "t.duckdb")
-    st = open_store(d / "t.duckdb")
+    st = open_store(d / "t.duckdb", create=True)
     c = TestClient(create_app(store=st))
     c.post("/login", data={"email": a.owner_email, "password": PASSWORD})
     yield c

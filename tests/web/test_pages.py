@@ -18,7 +18,7 @@ from tests.api.seeding import PASSWORD, Seeded, build_template
 def signed_in(tmp_path: Path) -> Iterator[tuple[TestClient, Seeded, Store]]:
     """A seeded workspace's owner signed in to the web app (the store closed afterwards)."""
     a, _ = build_template(tmp_path / "t.duckdb")
-    st = open_store(tmp_path / "t.duckdb")
+    st = open_store(tmp_path / "t.duckdb", create=True)
     try:
         c = TestClient(create_app(store=st), raise_server_exceptions=True)
         c.post("/login", data={"email": a.owner_email, "password": PASSWORD})
@@ -29,7 +29,7 @@ def signed_in(tmp_path: Path) -> Iterator[tuple[TestClient, Seeded, Store]]:
 
 def test_pages_render_and_forms_need_csrf(tmp_path: Path) -> None:
     a, _ = build_template(tmp_path / "t.duckdb")
-    st = open_store(tmp_path / "t.duckdb")
+    st = open_store(tmp_path / "t.duckdb", create=True)
     try:
         c = TestClient(create_app(store=st), raise_server_exceptions=True)
         r = c.get("/discover", follow_redirects=False)
@@ -152,7 +152,7 @@ def test_settings_members_invite_revoke_accept_and_remove(tmp_path: Path) -> Non
     """An owner invites from the settings page (the link is shown once), revokes, invites
     again; the invitee accepts on /invite; the owner changes their role and removes them."""
     a, b = build_template(tmp_path / "t.duckdb")
-    st = open_store(tmp_path / "t.duckdb")
+    st = open_store(tmp_path / "t.duckdb", create=True)
     try:
         c = TestClient(create_app(store=st), raise_server_exceptions=True)
         c.post("/login", data={"email": a.owner_email, "password": PASSWORD})
@@ -218,7 +218,7 @@ def test_a_refused_service_input_on_a_web_path_is_a_422_page_not_an_internal_err
     from closeknit.service.accounts import InviteIn
 
     build_template(tmp_path / "t.duckdb")
-    st = open_store(tmp_path / "t.duckdb")
+    st = open_store(tmp_path / "t.duckdb", create=True)
     try:
         app = create_app(store=st)
 
@@ -239,7 +239,7 @@ def test_page_errors_are_styled_pages_and_htmx_partials(tmp_path: Path) -> None:
     handler: a full page with the navigation and the right status, or for an htmx swap a 200
     partial the page shows in place."""
     a, _ = build_template(tmp_path / "t.duckdb")
-    st = open_store(tmp_path / "t.duckdb")
+    st = open_store(tmp_path / "t.duckdb", create=True)
     try:
         c = TestClient(create_app(store=st), raise_server_exceptions=False)
         c.post("/login", data={"email": a.owner_email, "password": PASSWORD})
@@ -271,7 +271,7 @@ def test_an_unknown_campaigns_result_panels_are_not_found(tmp_path: Path) -> Non
     workspace does not have are the pages' 404 with the product's not-found message (the lift
     panel answered 200 with a panel saying it could not be estimated)."""
     a, _ = build_template(tmp_path / "t.duckdb")
-    st = open_store(tmp_path / "t.duckdb")
+    st = open_store(tmp_path / "t.duckdb", create=True)
     try:
         c = TestClient(create_app(store=st), raise_server_exceptions=False)
         c.post("/login", data={"email": a.owner_email, "password": PASSWORD})
@@ -374,7 +374,7 @@ def test_profile_result_is_typed() -> None:
 def test_an_owner_erases_a_creator_from_the_profile_page(tmp_path: Path) -> None:
     """The erasure is on the web too: owner only, the handle typed to confirm, then gone."""
     a, _ = build_template(tmp_path / "t.duckdb")
-    st = open_store(tmp_path / "t.duckdb")
+    st = open_store(tmp_path / "t.duckdb", create=True)
     try:
         cid, handle = a.creators[0], a.handles[0]
         viewer = TestClient(create_app(store=st), raise_server_exceptions=True)

@@ -20,7 +20,7 @@ def _token(page: str) -> str:
 
 def test_a_plan_is_saved_listed_and_opened_as_it_was_made(tmp_path: Path) -> None:
     a, b = build_template(tmp_path / "t.duckdb")
-    st = open_store(tmp_path / "t.duckdb")
+    st = open_store(tmp_path / "t.duckdb", create=True)
     try:
         c = TestClient(create_app(store=st), raise_server_exceptions=True)
         c.post("/login", data={"email": a.owner_email, "password": PASSWORD})

@@ -48,7 +48,7 @@ def test_an_authenticity_score_without_a_follower_sample_says_so_wherever_it_is_
 
     words = "no follower sample: fake followers not measured"  # discover's
     assert csvc.UNSAMPLED_WORDS == words
-    st = open_store(tmp_path / "t.duckdb")
+    st = open_store(tmp_path / "t.duckdb", create=True)
     cid = F.creator(st, "chan", 40_000, platform="youtube")
     pids = F.daily_posts(st, cid, 12, every_days=3)
     F.comments(st, [

@@ -73,7 +73,7 @@ def problems(html: str, handles: list[str]) -> list[str]:
 def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient, Seeded]]:
     d = tmp_path_factory.mktemp("words")
     a, _ = build_template(d / "t.duckdb")
-    st = open_store(d / "t.duckdb")
+    st = open_store(d / "t.duckdb", create=True)
     c = TestClient(create_app(store=st))
     r = c.post(
         "/login", data={"email": a.owner_email, "password": PASSWORD}, follow_redirects=False

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -216,7 +215,7 @@ def store_for(
             "your data into a new one, `closeknit demo` makes a sample world",
             path=str(path),
         )
-    st = open_store(db, read_only=read_only)
+    st = open_store(db, read_only=read_only, create=may_create)
     ctx = get_current_context(silent=True)
     try:
         if ctx is not None:
@@ -270,16 +269,16 @@ def print_json(obj: Any) -> None:
     sys.stdout.write(json.dumps(to_jsonable(obj), indent=2, ensure_ascii=False) + "\n")
 
 
-# a CSV's numbers are unrounded, but not to the last binary digit: floating-point noise (a
-# diversity bonus of -2.4e-14 where the planner's sums cancel, 660.7700000000001) is written
-# to this many decimal places, the same for every CSV the CLI prints
-CSV_PLACES = 10
+# a CSV's numbers are unrounded, but floating-point noise is not a number anyone wrote: a
+# value within CSV_ZERO of zero (a diversity bonus of -2.4e-14 where the planner's sums
+# cancel) is written 0.0, the same in every CSV the CLI prints; every other value as it is
+CSV_ZERO = 1e-12
 
 
 def csv_number(v: Any) -> Any:
-    """A CSV cell's value with float noise cleared (:data:`CSV_PLACES`; -0.0 is 0.0)."""
-    if isinstance(v, float) and math.isfinite(v):
-        return round(v, CSV_PLACES) + 0.0
+    """A CSV cell's value with float noise around zero cleared (:data:`CSV_ZERO`)."""
+    if isinstance(v, float) and abs(v) < CSV_ZERO:
+        return 0.0
     return v
 
 

@@ -75,7 +75,7 @@ def register(app: typer.Typer) -> None:
             owner_email or os.environ.get("CLOSEKNIT_OWNER_EMAIL") or "owner@localhost.localdomain"
         )
         try:
-            store = open_store(db)
+            store = open_store(db, create=True)  # serve sets a server up: may make one
             created = accounts.first_owner(
                 store, ws, email, os.environ.get("CLOSEKNIT_OWNER_PASSWORD")
             )

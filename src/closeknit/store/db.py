@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
-from closeknit.errors import Conflict, StoreError
+from closeknit.errors import Conflict, StoreError, StoreMissing
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -499,14 +499,29 @@ class Store:
 
 
 def open_store(
-    path: str | Path | None = None, *, read_only: bool = False, migrate: bool = True
+    path: str | Path | None = None,
+    *,
+    read_only: bool = False,
+    migrate: bool = True,
+    create: bool = False,
 ) -> Store:
-    """Open (creating and migrating if needed) the store at ``path`` or the configured default."""
+    """Open the store at ``path`` (or the configured default), migrating it if needed.
+
+    A file that does not exist is refused (:class:`closeknit.errors.StoreMissing`, naming the
+    path) unless ``create``: then a new, empty store is made there, with its folder. So a
+    mistyped path is said, as the CLI says it, rather than made into an empty store that
+    answers "no creators yet". ``":memory:"`` is always a new store."""
     from closeknit.settings import get_settings
 
     s = get_settings()
+    where = path if path is not None else s.db
+    if not create and str(where) != ":memory:" and not Path(where).exists():
+        raise StoreMissing(
+            f"no store at {where}: check the path, or pass create=True to make a new store there",
+            path=str(where),
+        )
     return Store(
-        path if path is not None else s.db,
+        where,
         read_only=read_only,
         threads=s.threads,
         memory_limit=s.memory_limit,

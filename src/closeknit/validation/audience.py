@@ -410,7 +410,7 @@ def world(
         t = time.perf_counter()
         generate(world_dir, creators=creators, seed=seed)
         timings["generate"] = time.perf_counter() - t
-    st = open_store(db or tmp / "w.duckdb")
+    st = open_store(db or tmp / "w.duckdb", create=True)
     try:
         t = time.perf_counter()
         import_world(st, "default", world_dir)

@@ -225,7 +225,7 @@ def run(
         t = time.perf_counter()
         generate(world, creators=creators, seed=seed)
         timings["generate"] = time.perf_counter() - t
-    st = open_store(db or tmp / "validate.duckdb")
+    st = open_store(db or tmp / "validate.duckdb", create=True)
     try:
         t = time.perf_counter()
         import_world(st, "default", world)

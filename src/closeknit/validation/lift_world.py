@@ -64,7 +64,7 @@ def validate_world(
     from closeknit.service.lift import LiftRequest, estimate_lift
 
     t0 = time.perf_counter()
-    st = open_store(db)
+    st = open_store(db, create=True)
     try:
         ids = load_world(st, world, workspace)
         truth = truth_in_window(world)

@@ -281,7 +281,7 @@ def template_store(tmp_path: Path, factory: pytest.TempPathFactory) -> Iterator[
     """Body of the test modules' ``store`` fixture."""
     if "db" not in _TEMPLATE:
         path = factory.mktemp("template") / "t.duckdb"
-        st = open_store(path)
+        st = open_store(path, create=True)
         st.checkpoint()
         st.close()
         _TEMPLATE["db"] = path
