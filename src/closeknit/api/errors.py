@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import difflib
 import logging
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.dependencies.models import Dependant
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
@@ -19,6 +22,7 @@ from closeknit.errors import (
     LoginRequired,
     MethodNotAllowed,
     RateLimited,
+    ValidationError,
     error_field,
     redact,
     redact_details,
@@ -84,6 +88,64 @@ class DocumentedRoute(APIRoute):
             codes.append(422)
         for code in codes:
             self.responses.setdefault(code, {"model": ErrorOut, "description": _WHY[code]})
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        """The route's handler, refusing query parameters the route does not declare: a typo
+        in a filter (``/creators?contry=GB``) answered every creator, and ``creators.csv``
+        exported them all. The names are the route's own (its parameters and those of its
+        dependencies, e.g. ``CreatorsQuery``'s fields), so no route keeps a list. A caller
+        without valid credentials gets the route's 401 first (the schema, and so the names,
+        are for signed-in callers)."""
+        handler = super().get_route_handler()
+        declared = _query_names(self.dependant)
+        open_route = (self.openapi_extra or {}).get("security") == []
+
+        async def checked(request: Request) -> Response:
+            unknown = [k for k in dict.fromkeys(request.query_params) if k not in declared]
+            if unknown and (open_route or _signed_in(request)):
+                raise _unknown_query(unknown, declared)
+            return await handler(request)
+
+        return checked
+
+
+def _query_names(d: Dependant) -> set[str]:
+    """The query parameters a route reads: its own and its dependencies' (by their alias)."""
+    names = {f.alias for f in d.query_params}
+    for sub in d.dependencies:
+        names |= _query_names(sub)
+    return names
+
+
+def _signed_in(request: Request) -> bool:
+    from closeknit.api.deps import SESSION_COOKIE, credentials_valid
+
+    store = getattr(request.app.state, "store", None)
+    if store is None:
+        return False
+    return credentials_valid(
+        store, request.headers.get("authorization"), request.cookies.get(SESSION_COOKIE)
+    )
+
+
+def _unknown_query(unknown: list[str], declared: set[str]) -> ValidationError:
+    """The refusal of query parameters a route does not take, naming the first with the
+    closest one it does take."""
+    name = unknown[0]
+    close = difflib.get_close_matches(name, sorted(declared), n=1, cutoff=0.6)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    takes = (
+        f" (this route takes: {', '.join(sorted(declared))})"
+        if declared
+        else " (this route takes none)"
+    )
+    more = f" and {len(unknown) - 1} more" if len(unknown) > 1 else ""
+    return ValidationError(
+        f"unknown query parameter {name!r}{more}{hint}{takes}",
+        field=name,
+        unknown=unknown,
+        suggestions=close,
+    )
 
 
 _METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")

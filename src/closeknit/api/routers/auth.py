@@ -8,6 +8,9 @@ from closeknit.api.deps import Owner, StoreDep, Viewer
 from closeknit.api.errors import AUTHED, DocumentedRoute, responses
 from closeknit.api.sessions import accept_invitation, end_session, start_session
 from closeknit.service import accounts as svc
+from closeknit.service import workspaces as wsvc
+from closeknit.service.accounts import Principal
+from closeknit.store import Store
 
 router = APIRouter(tags=["auth"], responses=responses(*AUTHED), route_class=DocumentedRoute)
 
@@ -24,9 +27,22 @@ def logout(p: Viewer, store: StoreDep, response: Response) -> dict[str, bool]:
     return {"ok": True}
 
 
+def _key_workspace(store: Store, p: Principal) -> svc.WorkspaceOut:
+    """An API key's one workspace, with its name and the key's own role (docs/api.md). A key
+    made by ``closeknit keys create`` has no user, and its workspace was listed nowhere
+    (``/auth/me``) or without a name (``/workspaces``)."""
+    name = next(
+        (w.name for w in wsvc.list_workspaces(store) if w.workspace_id == p.workspace_id), None
+    )
+    return svc.WorkspaceOut(workspace_id=p.workspace_id, name=name, role=p.role)
+
+
 @router.get("/auth/me")
 def me(p: Viewer, store: StoreDep) -> svc.MeOut:
-    return svc.me(store, p)
+    out = svc.me(store, p)
+    if p.via != "session":
+        out = out.model_copy(update={"workspaces": [_key_workspace(store, p)]})
+    return out
 
 
 @router.post("/auth/workspace", responses=responses(404))
@@ -37,6 +53,9 @@ def switch(p: Viewer, store: StoreDep, body: svc.WorkspaceSwitchIn) -> svc.Works
 
 @router.get("/workspaces")
 def workspaces(p: Viewer, store: StoreDep) -> list[svc.WorkspaceOut]:
+    """A session's user's workspaces; with an API key, the key's workspace only."""
+    if p.via != "session":
+        return [_key_workspace(store, p)]
     return svc.my_workspaces(store, p)
 
 

@@ -132,15 +132,21 @@ def lift(
         200: {"content": {"text/csv": {}}, "description": "the per-creator table as CSV"},
     },
 )
-def report_csv(p: Viewer, store: StoreDep, campaign_id: str) -> Response:
-    """The per-creator ROAS table as CSV (audited export)."""
-    rows = rsvc.report_rows(store, p.workspace_id, campaign_id, actor=p.actor)
+def report_csv(
+    p: Viewer, store: StoreDep, campaign_id: str, q: Annotated[rsvc.ReportIn, Depends()]
+) -> Response:
+    """The per-creator ROAS table as CSV (audited export), for the same ``window_days`` and
+    ``cogs_share`` as the JSON report."""
+    rows = rsvc.report_rows(store, p.workspace_id, campaign_id, actor=p.actor, req=q)
     return csv_response(rows, f"{campaign_id}-report.csv", rsvc.REPORT_COLUMNS)
 
 
 @router.get(
     "/campaigns/{campaign_id}/report.html", response_class=HTMLResponse, responses=NOT_FOUND
 )
-def report_html(p: Viewer, store: StoreDep, campaign_id: str) -> HTMLResponse:
-    """A self-contained, printable HTML report (print it to PDF from the browser)."""
-    return HTMLResponse(rsvc.report_html(store, p.workspace_id, campaign_id, actor=p.actor))
+def report_html(
+    p: Viewer, store: StoreDep, campaign_id: str, q: Annotated[rsvc.ReportIn, Depends()]
+) -> HTMLResponse:
+    """A self-contained, printable HTML report (print it to PDF from the browser), for the same
+    ``window_days`` and ``cogs_share`` as the JSON report."""
+    return HTMLResponse(rsvc.report_html(store, p.workspace_id, campaign_id, q, actor=p.actor))
