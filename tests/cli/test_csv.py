@@ -39,6 +39,10 @@ def _cli(db: Path | None, *args: str) -> str:
     return r.stdout
 
 
+def _number(v: str) -> bool:
+    return re.fullmatch(r"-?\d+(\.\d+)?(e-?\d+)?", v) is not None
+
+
 def _csv(db: Path | None, *args: str) -> list[dict[str, str]]:
     out = _cli(db, *args, "--csv")
     reader = csv.DictReader(io.StringIO(out))
@@ -78,7 +82,8 @@ def test_plan_fees_niches_and_models_print_every_column_as_csv(small_world: Path
 
     h = _first_handles(small_world, 1)[0]
     fees = _csv(small_world, "fees", h)
-    assert {"creator", "format", "low", "mid", "high"} <= set(fees[0]) and len(fees) == 3
+    assert {"creator_id", "handle", "format", "low", "mid", "high"} <= set(fees[0])
+    assert len(fees) == 3 and {r["handle"] for r in fees} == {h.removeprefix("@")}
     assert len(_csv(None, "niches", "list")) > 3
     assert {r["model"] for r in _csv(None, "models", "info")}
 
@@ -106,8 +111,63 @@ def test_money_and_scores_read_one_way_on_the_cli(small_world: Path) -> None:
 def test_fetch_state_says_when_nothing_is_saved(tmp_path: Path) -> None:
     """It printed a blank line (the --json version printed [])."""
     db = tmp_path / "e.duckdb"
-    open_store(db).close()  # a new store has the default workspace
+    open_store(db, create=True).close()  # a new store has the default workspace
     out = _cli(db, "fetch", "state")
     assert "no saved resume marks in workspace 'default'" in out, repr(out)
     assert _cli(db, "fetch", "state", "youtube").startswith("no saved youtube resume marks")
     assert json.loads(_cli(db, "fetch", "state", "--json")) == []
+
+
+def test_csv_key_columns_are_bare_and_joinable(small_world: Path) -> None:
+    """The CSV-injection escape wrote every '@handle' as "'@handle" (fees' creator, the plan's
+    overlap_with): a key column could not be joined to anything. Handles are written bare, so
+    the escape never touches them; a free-text cell keeps its escape."""
+    picks = json.loads(_cli(small_world, *PLAN, "--json"))["picks"]
+    rows = _csv(small_world, *PLAN)
+    cells = [v for r in rows for v in r.values()]
+    assert not [c for c in cells if c.startswith(("'", "@"))], rows[0]
+    handles = {p["creator_id"]: p["handle"] for p in picks}
+    for r, p in zip(rows, picks, strict=True):
+        want = [o.get("handle") or o["creator_id"] for o in p["overlap_with"]]
+        got = [x.split(" (")[0] for x in r["overlap_with"].split("; ") if x]
+        assert got == want, (got, want)
+        assert r["handle"] == handles[r["creator_id"]]
+    # the planner's sums cancel to floating-point noise (a diversity bonus of -2.4e-14)
+    noise = [(k, v) for r in rows for k, v in r.items() if _number(v) and 0 < abs(float(v)) < 1e-12]
+    assert not noise, noise
+    h = _first_handles(small_world, 1)[0]
+    assert not [c for r in _csv(small_world, "fees", h) for c in r.values() if c[:1] in "'@"]
+
+
+def test_discover_csv_names_its_columns_as_the_json_does(small_world: Path) -> None:
+    """The discover CSV said fee and authenticity where its JSON says fee_estimate and
+    authenticity_score, and had no creator_id (a handle alone is ambiguous across platforms)."""
+    res = json.loads(_cli(small_world, "discover", BRIEF, "--json"))["results"]
+    rows = _csv(small_world, "discover", BRIEF)
+    assert [r["creator_id"] for r in rows] == [m["creator_id"] for m in res]
+    for r, m in zip(rows, res, strict=True):
+        for col, v in r.items():
+            key, _, sub = col.partition(".")
+            assert key in m, col  # every column is a JSON field (a factor by its dotted path)
+            want = m[key][sub] if sub else m[key]
+            if isinstance(want, float):
+                assert float(v) == pytest.approx(want), col
+            elif want is None:
+                assert v == "", col
+            elif isinstance(want, bool):
+                assert v == str(want).lower(), col
+            else:
+                assert v == str(want), col
+
+
+def test_csv_numbers_carry_no_float_noise(capsys: pytest.CaptureFixture[str]) -> None:
+    """The plan CSV's diversity_bonus read -2.4e-14 and 2.6e-14 where the planner's sums
+    cancel; every other value is written unrounded, and free text keeps its formula escape."""
+    from closeknit.cli.common import print_csv
+
+    print_csv(
+        [{"diversity_bonus": -2.4e-14, "fee": 660.7700000000001, "er": 5.5674e-07, "n": "=1+1"}]
+    )
+    row = next(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    want = {"diversity_bonus": "0.0", "fee": "660.7700000000001", "er": "5.5674e-07"}
+    assert row == {**want, "n": "'=1+1"}

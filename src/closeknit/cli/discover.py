@@ -80,29 +80,33 @@ def _weights(spec: str | None) -> dict[str, float] | None:
 
 
 def match_rows(results: list[svc.MatchOut]) -> list[dict[str, Any]]:
-    """Every number per creator (the CSV rows)."""
+    """Every number per creator (the CSV rows), each column named as the JSON field it holds
+    (``fee_estimate``, ``authenticity_score``; a factor by its dotted path, ``factors.cost``,
+    as ``to_frame()`` names it), with the creator's id: a handle alone is ambiguous across
+    platforms."""
     rows = []
     for m in results:
         f = m.factors
         rows.append(
             {
                 "handle": m.handle,  # bare, as every CSV export writes it (no '@' formula)
+                "creator_id": m.creator_id,
                 "platform": m.platform,
                 "followers": m.followers,
                 "country": m.country,
                 "niche": m.niche,
                 "score": m.score,
                 "engagement_rate": m.engagement_rate,
-                "authenticity": m.authenticity_score,
+                "authenticity_score": m.authenticity_score,
                 "authenticity_unsampled": m.authenticity_unsampled,
-                "fee": m.fee_estimate,
+                "fee_estimate": m.fee_estimate,
                 "fee_low": m.fee_low,
                 "fee_high": m.fee_high,
-                "content": f.content,
-                "audience": f.audience,
-                "engagement": f.engagement,
-                "authenticity_factor": f.authenticity,
-                "cost": f.cost,
+                "factors.content": f.content,
+                "factors.audience": f.audience,
+                "factors.engagement": f.engagement,
+                "factors.authenticity": f.authenticity,
+                "factors.cost": f.cost,
                 "why": m.why,
             }
         )
@@ -341,6 +345,7 @@ def register(app: typer.Typer) -> None:
             )
             with store_for(db) as st:
                 res = svc.trends(st, workspace_of(workspace), req)
+        at = "" if as_csv else "@"  # a CSV writes handles bare (an '@' cell reads as a formula)
         rows = [
             {
                 "hashtag": f"#{t.hashtag}",
@@ -349,7 +354,7 @@ def register(app: typer.Typer) -> None:
                 "creators": t.creators_now,
                 "growth": t.lift,
                 "z": t.z,
-                "first riders": ", ".join(f"@{r.handle}" for r in t.early_riders[:3]),
+                "first riders": ", ".join(f"{at}{r.handle}" for r in t.early_riders[:3]),
             }
             for t in res.trends
         ]

@@ -333,6 +333,18 @@ def register(app: typer.Typer) -> None:
             for d in res
             for f, r in d.formats.items()
         ]
+        # the CSV names a creator by id and bare handle, as the plan's and the report's do
+        csv_rows = [
+            {
+                "creator_id": d.creator_id,
+                "handle": d.handle,
+                "tier": d.tier,
+                "format": f,
+                **r.to_json(),
+            }
+            for d in res
+            for f, r in d.formats.items()
+        ]
 
         def render() -> None:
             print_table(
@@ -341,7 +353,7 @@ def register(app: typer.Typer) -> None:
             for d in res:
                 console.print(f"{_who(d)}: {fee_basis_line(d.evidence)}", highlight=False)
 
-        emit(res, as_json=as_json, as_csv=as_csv, rows=rows, render=render)
+        emit(res, as_json=as_json, as_csv=as_csv, rows=csv_rows, render=render)
 
 
 FORMAT_ORDER = ("post", "reel", "video", "story")
@@ -451,7 +463,9 @@ def _cut(text: str, n: int) -> str:
 def pick_rows(plan: svc.PlanOut) -> list[dict[str, object]]:
     """A plan's picks with every column, one row each (``plan --csv``): the fee range as its
     own cells (fee_low, fee_mid, fee_high, fee_method) and the overlaps as handles with their
-    share; a spreadsheet read the JSON objects these were as text."""
+    share; a spreadsheet read the JSON objects these were as text. Handles are bare, as every
+    CSV writes them: '@handle' is a formula to a spreadsheet, and its escape (a leading "'")
+    made the cells unjoinable."""
     rows: list[dict[str, object]] = []
     for p in plan.picks:
         d: dict[str, object] = {}
@@ -461,7 +475,7 @@ def pick_rows(plan: svc.PlanOut) -> list[dict[str, object]]:
             else:
                 d[k] = v
         d["overlap_with"] = "; ".join(
-            f"@{o.handle}" + (f" ({o.share:.0%})" if o.share is not None else "")
+            (o.handle or o.creator_id) + (f" ({o.share:.0%})" if o.share is not None else "")
             for o in p.overlap_with
         )
         rows.append(d)
