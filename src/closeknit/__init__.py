@@ -5,7 +5,7 @@ call, so a notebook gets the same answer as every other interface::
 
     import closeknit as ck
 
-    st = ck.open_store("closeknit.duckdb")
+    st = ck.open_store("closeknit.duckdb", create=True)  # a new store (a missing file is refused)
     ck.generate_world("world/", creators=2000, seed=1)      # synthetic data with ground truth
     ck.import_world(st, "default", "world/")                # or ck.import_files(...) for real files
     ck.build_features(st, "default", ck.BuildIn())          # engagement, authenticity, ...
@@ -267,16 +267,21 @@ else:
     __all__ = ["__version__", *_API]
 
 
-def __getattr__(name: str) -> Any:
-    if name in _API:
-        mod, attr = _API[name]
-        value = getattr(import_module(mod), attr)
-        checked = mod.startswith("closeknit.service.") or name == "import_world"
-        if checked and inspect.isfunction(value):
-            value = _checked(value)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'closeknit' has no attribute {name!r}")
+if not TYPE_CHECKING:
+    # hidden from type checkers: a module-level __getattr__ made every name of the package,
+    # a misspelt one too (``ck.discovr``), an ``Any`` that passed mypy; they see the names
+    # imported above, and a typo is "Module has no attribute"
+
+    def __getattr__(name: str) -> Any:
+        if name in _API:
+            mod, attr = _API[name]
+            value = getattr(import_module(mod), attr)
+            checked = mod.startswith("closeknit.service.") or name == "import_world"
+            if checked and inspect.isfunction(value):
+                value = _checked(value)
+            globals()[name] = value
+            return value
+        raise AttributeError(f"module 'closeknit' has no attribute {name!r}")
 
 
 def _checked(fn: Any) -> Any:

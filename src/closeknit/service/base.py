@@ -11,6 +11,7 @@ model says so.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import re
 import types
 from typing import Annotated, Any, Generic, TypeVar
@@ -24,6 +25,7 @@ from pydantic import (
     PlainSerializer,
     Strict,
     WithJsonSchema,
+    model_validator,
 )
 from pydantic import ValidationError as PydanticValidationError
 
@@ -182,6 +184,42 @@ class In(BaseModel):
     # and nested models keep raising pydantic's error, which the interfaces word themselves)
     __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]
 
+    @model_validator(mode="before")
+    @classmethod
+    def _sequences_as_lists(cls, data: Any) -> Any:
+        """A list field given a tuple, a pandas Series or a numpy array (a notebook's
+        ``df["handle"]``) takes the list it holds, as the facade's list arguments do: strict
+        validation refused them ("Input should be a valid list") in ``CompareIn(creators=s)``.
+        Text stays refused (one handle read as a list of letters), and JSON, whose arrays are
+        lists, is unchanged."""
+        if not isinstance(data, dict):
+            return data
+        names = _list_field_names(cls)
+        out = None
+        for k, v in data.items():
+            if k not in names or isinstance(v, list | str | bytes | dict):
+                continue
+            items = v.tolist() if callable(getattr(v, "tolist", None)) else v
+            if isinstance(items, list | tuple):
+                out = dict(data) if out is None else out
+                out[k] = list(items)
+        return data if out is None else out
+
+
+@functools.cache
+def _list_field_names(model: type[BaseModel]) -> frozenset[str]:
+    """The names (and aliases) of ``model``'s fields that hold a list (``list[X]``, also
+    optional or annotated)."""
+    from typing import get_origin
+
+    out: set[str] = set()
+    for k, f in model.model_fields.items():
+        if get_origin(_scalar(f.annotation)) is list:
+            out.add(k)
+            if f.alias:
+                out.add(f.alias)
+    return frozenset(out)
+
 
 class Out(BaseModel):
     """A result: what every interface renders (the REST API's ``response_model``)."""
@@ -221,7 +259,8 @@ class Out(BaseModel):
         """A list field of this result (``results``, ``picks``, ``creators``...: the first list
         of objects unless ``field`` names one) as a pandas DataFrame, nested values flattened
         with dotted column names, for a notebook. No rows is an empty frame with the rows'
-        columns (a search that matched nobody)."""
+        columns (a search that matched nobody). A list of values (``notes``) is one column
+        named as the field."""
         import pandas as pd
 
         data = self.to_json()
@@ -237,11 +276,16 @@ class Out(BaseModel):
             )
         f = type(self).model_fields.get(names[0])
         row_model = _list_item_model(f.annotation) if f is not None else None
-        if not data[names[0]] and names[0] in rows:
+        items = data[names[0]]
+        if not items and names[0] in rows:
             assert row_model is not None
             out = pd.DataFrame(columns=_columns(row_model))
+        elif row_model is None and not (items and all(isinstance(x, dict) for x in items)):
+            # a list of values (a plan's notes, a list's handles): one column named as the
+            # field (pandas' json_normalize raised a bare TypeError on strings)
+            out = pd.DataFrame({names[0]: items})
         else:
-            out = pd.json_normalize(data[names[0]])
+            out = pd.json_normalize(items)
         return _with_datetimes(out, [row_model] if row_model else [])
 
 

@@ -313,6 +313,11 @@ class PlanOut(Out):
         description="the brief as read: the filters in force and what was read from its text "
         "(None on plans saved before 2026-12-06)",
     )
+    saved: bool = Field(
+        default=False,
+        description="whether the plan is saved (asked with save): only a saved plan's plan_id "
+        "can be read back",
+    )
 
 
 def _currency(store: Store, workspace: str) -> str:
@@ -591,6 +596,7 @@ def plan(store: Store, workspace: str, req: PlanIn) -> PlanOut:
         p["engagement_inflated"] = inflated.get(p["creator_id"])
     d["locked"], d["excluded"] = locked, excl
     d["currency"] = _currency(store, workspace)
+    d["saved"] = req.save
     out: PlanOut = _overlap_names(PlanOut.of(d))
     if req.save:
         # the answer itself is stored, so that reading it back (get_plan) gives this PlanOut
@@ -643,7 +649,9 @@ def get_plan(store: Store, workspace: str, plan_id: str) -> PlanOut:
             suggestions=close,
         )
     # plans saved before they named their currency were in the workspace's
-    out: PlanOut = _overlap_names(PlanOut.of({"currency": _currency(store, workspace), **found}))
+    out: PlanOut = _overlap_names(
+        PlanOut.of({"currency": _currency(store, workspace), **found, "saved": True})
+    )
     return out
 
 
