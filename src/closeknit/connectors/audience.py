@@ -303,7 +303,9 @@ def import_samples(
     *,
     on_progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
-    return load_jsonl(store, workspace, path, SAMPLE_SPEC, on_progress=on_progress)
+    res = load_jsonl(store, workspace, path, SAMPLE_SPEC, on_progress=on_progress)
+    _unknown_creator_warning(store, workspace, res, SAMPLE_SPEC, _CREATOR, "creator")
+    return res
 
 
 def import_demographics(
@@ -324,7 +326,73 @@ def import_demographics(
         encoding=encoding,
     )
     _demographics_warnings(store, workspace, res)
+    _unknown_creator_warning(store, workspace, res, DEMO_SPEC, _CREATOR_ID, "handle")
     return res
+
+
+def _sq(text: str) -> str:
+    return text.replace("'", "''")
+
+
+def _unknown_creator_warning(
+    store: Store, workspace: str, res: ImportResult, spec: JsonSpec, creator: str, field: str
+) -> None:
+    """One warning per creator the file's loaded rows name that the workspace does not hold
+    (rows kept: the creator may be imported next), naming its lines and the closest handles
+    (store.creators.suggest, as an unknown creator is answered everywhere). Before, a typo
+    in a handle loaded rows that no creator showed, without a word. Not in a workspace with no
+    creator at all (its audience imported before its creators)."""
+    table = spec.tables[0][0]
+    if not res.batch_id or not res.rows.get(table):
+        return
+    if not store.scalar("SELECT count(*) FROM creators WHERE workspace_id = ?", [workspace]):
+        # a workspace with no creator yet: the audience came first (nothing to misspell)
+        return
+    derive = (
+        "struct_pack(" + ", ".join(f'"{n}" := {e}' for n, e in spec.derive) + ")"
+        if spec.derive
+        else "NULL"
+    )
+    rows = store.query(
+        f"""WITH p AS (SELECT line, from_json({spec.unwrap}, '{_sq(spec.structure)}') AS r
+                       FROM raw_records WHERE workspace_id = ? AND batch_id = ?
+                         AND kind = ? AND line IS NOT NULL),
+                 q AS (SELECT line, r, {derive} AS d FROM p)
+            SELECT cid, list(line ORDER BY line) AS lines
+            FROM (SELECT line, {creator} AS cid FROM q)
+            WHERE cid IS NOT NULL AND lower(cid) NOT IN (
+              SELECT lower(creator_id) FROM creators WHERE workspace_id = ?)
+            GROUP BY cid ORDER BY min(line)""",
+        [workspace, res.batch_id, spec.kind, workspace],
+    )
+    if not rows:
+        return
+    from closeknit.figures import PLATFORM_NAMES
+    from closeknit.store.creators import suggest
+
+    with store.transaction(bulk=True) as tx:
+        for r in rows:
+            lines = [int(x) for x in r["lines"]]
+            cid = str(r["cid"])
+            platform, _, handle = cid.partition(":")
+            close = [c for c in suggest(store, workspace, handle) if c.startswith(platform + ":")]
+            hint = (
+                "; did you mean "
+                + ", ".join(
+                    f"@{c.partition(':')[2]} ({PLATFORM_NAMES.get(platform, platform)})"
+                    for c in close
+                )
+                + "?"
+                if close
+                else ""
+            )
+            shown = ", ".join(str(x) for x in lines[:10]) + (", ..." if len(lines) > 10 else "")
+            reason = (
+                f"no creator @{handle} ({PLATFORM_NAMES.get(platform, platform)}) in this "
+                f"workspace: {count(len(lines), 'row')} kept (line{'s' if len(lines) > 1 else ''} "
+                f"{shown}), but no creator shows them until @{handle} is imported{hint}"
+            )
+            add_warning(tx, workspace, res, line=lines[0], field=field, reason=reason)
 
 
 @dataclass(frozen=True)

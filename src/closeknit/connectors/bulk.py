@@ -38,6 +38,7 @@ import numpy as np
 import pyarrow as pa
 
 from closeknit.connectors.landing import (
+    KEYS,
     TOMBSTONED_CREATORS,
     TOMBSTONED_OWNERS,
     ImportResult,
@@ -112,6 +113,37 @@ class JsonSpec:
     # (key, SQL over r giving the cell): date columns whose day/month order the whole input
     # decides (values.DateOrder), read by date_sql(..., order=key) / month_first_sql(key)
     date_columns: tuple[tuple[str, str], ...] = ()
+    # (table, SQL over that table's rows): the natural key that identifies a record (which
+    # canonical row it is the version of), for "is this stored record still the current one"
+    # (landing.KEY_SEP, raw_current). Default: the first table's natural key (landing.KEYS).
+    key: tuple[str, str] | None = None
+
+    def record_key(self) -> tuple[str, str]:
+        """(table, SQL text of the record's key over that table's rows)."""
+        if self.key is not None:
+            return self.key
+        table = self.tables[0][0]
+        return table, key_text_sql(table, [f"CAST({c} AS VARCHAR)" for c in KEYS[table][0]])
+
+
+def key_text_sql(table: str, parts: list[str]) -> str:
+    """SQL: the key text of a canonical row as :func:`closeknit.connectors.landing.key_text`
+    writes it (the table and the key's values, NULLs left out, joined by ``KEY_SEP``)."""
+    name = "'" + table.replace("'", "''") + "'"
+    return f"concat_ws(chr(31), {name}, {', '.join(parts)})"
+
+
+def key_hash_sql(source: str, key_sql: str) -> str:
+    """SQL over a key row of a record: its 64-bit key in ``raw_current``, as
+    :func:`closeknit.connectors.landing.record_key` computes it: the source and the key text
+    (a record with several rows in its key table, a comment thread, is the current version of
+    each). A key is a source's own (a shop's JSON orders and its CSV export of the same orders
+    are two sources, each current in its own), so importing both again changes nothing."""
+    return f"md5_number_lower({_lit(source)} || chr(31) || {key_sql})"
+
+
+#: JsonSpec.key of a spec whose records are posts (their creator's row comes first)
+POST_KEY = ("posts", key_text_sql("posts", ["post_id"]))
 
 
 def iter_jsonl(path: Path, *, label: str | None = None) -> Iterator[Line]:
@@ -379,17 +411,27 @@ def _load_part(
     )
     seq0 = 0
     chunk = chunk or CHUNK
+    # an input of more than one chunk counts the rows it wrote per table by their distinct
+    # keys (a creator named in every chunk was counted once a chunk: 60,000 for 20,000)
+    many = False
     while True:
         n_staged = _stage_input(tx, todo.take(chunk), on_progress, seq0, todo.r0)
         if n_staged == 0 and seq0 > 0:
             break
+        if not many and n_staged >= chunk:
+            many = True
+            tx.execute("CREATE OR REPLACE TEMP TABLE _bk_wk (t VARCHAR, k UBIGINT)")
         part = ImportResult(batch_id=batch_id, source=spec.source, path=path)
-        _run(tx, spec, workspace, batch_id, part, pre=todo.r0 is not None)
+        _run(tx, spec, workspace, batch_id, part, pre=todo.r0 is not None, written=many)
         res.add(part)
         _drop_temps(tx)
         seq0 += n_staged
         if n_staged < chunk:
             break
+    if many:
+        for r in tx.query("SELECT t, count(DISTINCT k) AS n FROM _bk_wk GROUP BY t"):
+            res.rows[r["t"]] = int(r["n"])
+        tx.execute("DROP TABLE _bk_wk")
     if spec.date_columns:
         if res.n_loaded:
             _date_warnings(tx, spec, workspace, batch_id, res, path)
@@ -398,7 +440,8 @@ def _load_part(
 
 def _drop_temps(tx: Tx) -> None:
     tx.execute("DROP VIEW IF EXISTS _bk_ok")
-    for t in ("_bk_in", "_bk_r", "_bk_skip", "_bk_stored", "_bk_q", "_bk_erased", "_staged"):
+    for t in ("_bk_in", "_bk_r", "_bk_skip", "_bk_stored", "_bk_q", "_bk_erased", "_staged",
+              "_bk_cur", "_bk_stale", "_bk_keys"):  # fmt: skip
         tx.execute(f"DROP TABLE IF EXISTS {t}")
 
 
@@ -439,7 +482,14 @@ def _stage_input(
 
 
 def _run(
-    tx: Tx, spec: JsonSpec, workspace: str, batch_id: str, res: ImportResult, *, pre: bool = False
+    tx: Tx,
+    spec: JsonSpec,
+    workspace: str,
+    batch_id: str,
+    res: ImportResult,
+    *,
+    pre: bool = False,
+    written: bool = False,
 ) -> None:
     res.n_input = int(tx.scalar("SELECT count(*) FROM _bk_in"))
     if res.n_input == 0:
@@ -484,6 +534,31 @@ def _run(
     else:
         tx.execute("CREATE OR REPLACE TEMP TABLE _bk_stored (seq BIGINT)")
     n_stored = int(tx.query("SELECT count(*) AS n FROM _bk_stored")[0]["n"])
+    # A stored record is a duplicate only while it is its key's current version (raw_current):
+    # one that a later import's other version of the same key replaced since is parsed and
+    # applied again (stale), without being stored raw twice.
+    n_stale = n_cur = 0
+    if n_stored:
+        tx.execute(
+            "CREATE OR REPLACE TEMP TABLE _bk_cur AS SELECT i.seq, any_value(c.k64) AS k64 "
+            "FROM _bk_in i JOIN raw_current c ON c.workspace_id = ? AND c.h64 = i.h64 "
+            "WHERE i.seq IN (SELECT seq FROM _bk_stored) GROUP BY i.seq",
+            [workspace],
+        )
+        n_cur = int(tx.query("SELECT count(*) AS n FROM _bk_cur")[0]["n"])
+        n_stale = n_stored - n_cur
+        if n_stale:
+            # with the import that stored each (its raw record's batch)
+            tx.execute(
+                "CREATE OR REPLACE TEMP TABLE _bk_stale AS SELECT i.seq, "
+                "any_value(r.batch_id) AS batch_id FROM _bk_in i JOIN raw_records r "
+                "ON r.workspace_id = ? AND r.record_hash = i.h "
+                "WHERE i.seq IN (SELECT seq FROM _bk_stored) "
+                "AND i.seq NOT IN (SELECT seq FROM _bk_cur) GROUP BY i.seq",
+                [workspace],
+            )
+            tx.execute("CREATE OR REPLACE TEMP TABLE _bk_stored AS SELECT seq FROM _bk_cur")
+            n_stored = n_cur
     # Parse once. from_json only fails on text that is not JSON: try() turns that into NULL
     # (it re-runs only a vector holding such a line row by row; a json_valid guard on every
     # line cost as much as the parse itself); json_valid then runs only where r is NULL, to
@@ -587,10 +662,11 @@ def _run(
     )[0]["n"]
     skip = ""
     n_skip = 0
+    tx.execute("CREATE OR REPLACE TEMP TABLE _bk_skip (seq BIGINT)")
     if repeats:
         tx.execute(
             """
-            CREATE OR REPLACE TEMP TABLE _bk_skip AS
+            INSERT INTO _bk_skip
             SELECT seq FROM (
               SELECT seq, row_number() OVER (PARTITION BY h ORDER BY seq) AS k
               FROM _bk_in JOIN _bk_r USING (seq)
@@ -599,8 +675,22 @@ def _run(
             ) WHERE k > 1
             """
         )
-        n_skip = int(tx.query("SELECT count(*) AS n FROM _bk_skip")[0]["n"])
-        skip = " AND b.seq NOT IN (SELECT seq FROM _bk_skip)" if n_skip else ""
+    if n_stale:
+        # A stale record changes nothing, and is a duplicate, when its key's current version
+        # comes later in this input (the later line wins), or when the import that wrote the
+        # current version also loaded it (an earlier line of that file, perhaps in another
+        # chunk): so a file naming one key on two lines is still all duplicate the second time
+        _stale_keys(tx, spec)
+        tx.execute(
+            "INSERT INTO _bk_skip SELECT s.seq FROM _bk_keys s WHERE (EXISTS (SELECT 1 "
+            "FROM _bk_cur c WHERE c.k64 = s.k64 AND c.seq > s.seq) OR EXISTS (SELECT 1 "
+            "FROM raw_current c JOIN _bk_stale b ON b.seq = s.seq WHERE c.workspace_id = ? "
+            "AND c.k64 = s.k64 AND c.batch_id = b.batch_id)) "
+            "AND s.seq NOT IN (SELECT seq FROM _bk_skip)",
+            [workspace],
+        )
+    n_skip = int(tx.query("SELECT count(*) AS n FROM _bk_skip")[0]["n"])
+    skip = " AND b.seq NOT IN (SELECT seq FROM _bk_skip)" if n_skip else ""
     tx.execute(
         f"""
         CREATE OR REPLACE TEMP VIEW _bk_ok AS
@@ -613,12 +703,23 @@ def _run(
     res.n_duplicate = n_stored + n_good - res.n_loaded
     if not res.n_loaded:
         return
+    fresh = " WHERE _seq NOT IN (SELECT seq FROM _bk_stale)" if n_stale else ""
     tx.execute(
         "INSERT INTO raw_records (workspace_id, record_hash, source, kind, file, line, batch_id, "
-        "payload) SELECT ?, h, ?, ?, file, line, ?, payload FROM _bk_ok",
+        f"payload) SELECT ?, h, ?, ?, file, line, ?, payload FROM _bk_ok{fresh}",
         [workspace, spec.source, spec.kind, batch_id],
     )
-    tx.execute("INSERT INTO raw_keys SELECT ?, h64 FROM _bk_ok", [workspace])
+    tx.execute(f"INSERT INTO raw_keys SELECT ?, h64 FROM _bk_ok{fresh}", [workspace])
+    if n_stale:
+        # the raw record applied again now belongs to this import (file, line, batch)
+        tx.execute(
+            "UPDATE raw_records AS t SET batch_id = ?, file = s.file, line = s.line "
+            "FROM (SELECT h, file, line FROM _bk_ok WHERE _seq IN (SELECT seq FROM _bk_stale)) s "
+            "WHERE t.workspace_id = ? AND t.record_hash = s.h",
+            [batch_id, workspace],
+        )
+    key_table, key_sql = spec.record_key()
+    tx.execute("CREATE OR REPLACE TEMP TABLE _bk_keys (seq BIGINT, k64 UBIGINT)")
     # -- canonical rows -----------------------------------------------------------------------
     n_tomb = int(tx.scalar("SELECT count(*) FROM tombstones WHERE workspace_id = ?", [workspace]))
     tx.execute("CREATE OR REPLACE TEMP TABLE _bk_erased (_seq BIGINT)")
@@ -648,9 +749,40 @@ def _run(
             tx.execute(f"DELETE FROM _bk_s WHERE {erased}", params)
         if spec.repeats and spec.repeats[0] == table:
             _repeat_warnings(tx, spec, workspace, batch_id, res)
+        if table == key_table:
+            tx.execute(
+                f"INSERT INTO _bk_keys SELECT _seq, {key_hash_sql(spec.source, key_sql)} FROM _bk_s"
+            )
+        if written:
+            keys = [f"CAST({c} AS VARCHAR)" for c in KEYS[table][0]]
+            tx.execute(
+                f"INSERT INTO _bk_wk SELECT DISTINCT {_lit(table)}, "
+                f"md5_number_lower({key_text_sql(table, keys)}) FROM _bk_s"
+            )
         n = upsert_relation(tx, table, "_bk_s", cols)
         res.rows[table] = res.rows.get(table, 0) + n
         tx.execute("DROP TABLE _bk_s")
+    # each record applied is now its key's current version (a record whose key table gave no
+    # row is its own key); within the input the later line of a key wins
+    n_keyed = int(tx.scalar("SELECT count(*) FROM _bk_keys"))  # one key row a record, usually
+    n_erased = int(tx.scalar("SELECT count(DISTINCT _seq) FROM _bk_erased"))
+    if n_keyed == res.n_loaded - n_erased:
+        # the usual case, every record keyed: without the view's join of the parsed rows
+        tx.execute(
+            "CREATE OR REPLACE TEMP TABLE _bk_cur AS SELECT k.k64, arg_max(i.h64, i.seq) AS h64 "
+            "FROM _bk_keys k JOIN _bk_in i ON i.seq = k.seq GROUP BY k.k64"
+        )
+    else:
+        tx.execute(
+            "CREATE OR REPLACE TEMP TABLE _bk_cur AS SELECT coalesce(k.k64, o.h64) AS k64, "
+            "arg_max(o.h64, o._seq) AS h64 FROM _bk_ok o LEFT JOIN _bk_keys k ON k.seq = o._seq "
+            "WHERE o._seq NOT IN (SELECT _seq FROM _bk_erased) GROUP BY 1"
+        )
+    tx.execute(
+        "DELETE FROM raw_current WHERE workspace_id = ? AND k64 IN (SELECT k64 FROM _bk_cur)",
+        [workspace],
+    )
+    tx.execute("INSERT INTO raw_current SELECT ?, k64, h64, ? FROM _bk_cur", [workspace, batch_id])
     # after the canonical rows: an erased creator's row gets no warning (it quotes a value)
     _field_warnings(tx, spec, workspace, batch_id, res)
     if n_tomb:
@@ -670,6 +802,26 @@ def _run(
             )
             res.n_loaded -= n_gone
             res.n_suppressed += n_gone
+
+
+def _stale_keys(tx: Tx, spec: JsonSpec) -> None:
+    """``_bk_keys(seq, k64)``: the keys of this chunk's stale records (stored, not current),
+    by the spec's key table SELECT run over them alone."""
+    key_table, key_sql = spec.record_key()
+    select = dict(spec.tables)[key_table]
+    tx.execute(
+        """
+        CREATE OR REPLACE TEMP VIEW _bk_ok AS
+        SELECT i.file, i.line, b.seq AS _seq, i.h, i.h64, i.payload, b.r, b.d
+        FROM _bk_r b JOIN _bk_in i USING (seq)
+        WHERE b.reason IS NULL AND b.seq IN (SELECT seq FROM _bk_stale)
+        """
+    )
+    tx.execute(
+        f"CREATE OR REPLACE TEMP TABLE _bk_keys AS SELECT _seq AS seq, "
+        f"{key_hash_sql(spec.source, key_sql)} AS k64 FROM ({select})"
+    )
+    tx.execute("DROP VIEW _bk_ok")
 
 
 def _date_votes(tx: Tx, spec: JsonSpec, *, pre: bool) -> None:

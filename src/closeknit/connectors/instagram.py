@@ -26,22 +26,25 @@ from __future__ import annotations
 import datetime as _dt
 import json
 from collections.abc import Callable, Iterator
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from closeknit.connectors.bulk import (
+    POST_KEY,
     Check,
     JsonSpec,
     Line,
     ampm_sql,
+    count_sql,
     iter_json_files,
     jsonl_input,
     let_sql,
     load_json,
     read_bytes,
 )
-from closeknit.connectors.landing import ImportResult, add_warning
+from closeknit.connectors.bulk import count_value_sql as bulk_count_value_sql
+from closeknit.connectors.landing import ImportResult, add_warning, repeated_id_warning
+from closeknit.connectors.values import ZONE_ABBREVIATIONS, ZONE_SUFFIX
 from closeknit.errors import ValidationError
 from closeknit.store import Store
 
@@ -188,14 +191,24 @@ def hidden_count_sql(expr: str) -> str:
     return f"coalesce(try_cast({expr} AS DOUBLE) = -1, false)"
 
 
-def post_count_checks(field: str, expr: str, *, quote: bool = False) -> tuple[Check, Check]:
-    """:func:`count_check` of a post's count, where -1 (:func:`hidden_count_sql`) is not a bad
-    record but an unknown count: the post loads with the count NULL (:func:`count_value_sql`)
-    and a warning naming the field. Until 2026-12-07 a post with hidden likes was quarantined
-    whole (caption, time and comments lost), while ``posts-csv`` kept it."""
-    bad = count_check(field, expr, quote=quote)
+def post_count_checks(field: str, expr: str, *, quote: bool = False) -> tuple[Check, ...]:
+    """The checks of a post's count in JSON, read by the parser posts-csv uses
+    (bulk.count_sql: ``"12k"``, ``"1,234"``, ``"1.2M"`` too; before, such a post was
+    quarantined whole here while posts-csv read it). A value that is not a count, or negative,
+    rejects the post; -1 (:func:`hidden_count_sql`) is not a bad record but an unknown count:
+    the post loads with the count NULL (:func:`count_value_sql`) and a warning naming the
+    field, as does a count with a fraction (``5.7``: it was stored as 6 without a word).
+    Until 2026-12-07 a post with hidden likes was quarantined whole (caption, time and comments
+    lost), while ``posts-csv`` kept it."""
+    value = count_sql(expr)
     return (
-        replace(bad, bad=f"(NOT {hidden_count_sql(expr)} AND {bad.bad})"),
+        Check(
+            field,
+            f"({expr} IS NOT NULL AND NOT {hidden_count_sql(expr)} AND NOT {_fraction(expr)} "
+            f"AND coalesce({value} < 0, true))",
+            f"{field} is not a non-negative integer",
+            value=expr if quote else None,
+        ),
         Check(
             field,
             hidden_count_sql(expr),
@@ -203,13 +216,33 @@ def post_count_checks(field: str, expr: str, *, quote: bool = False) -> tuple[Ch
             value=expr,
             keep_row=True,
         ),
+        Check(
+            field,
+            _fraction(expr),
+            f"{field} is not a whole number",
+            value=expr,
+            keep_row=True,
+        ),
     )
 
 
+# a plain number with a fraction ('5.7'; not '5.0'): not a count
+_FRACTION_RE = "[0-9]+\\.[0-9]*[1-9][0-9]*"
+
+
+def _fraction(expr: str) -> str:
+    return f"coalesce(regexp_full_match(trim({expr}), '{_FRACTION_RE}'), false)"
+
+
 def count_value_sql(expr: str) -> str:
-    """SQL: a count leaf -> BIGINT, NULL when absent, unreadable or negative (-1: hidden). The
-    cast is written twice: a one-element list and lambda (bulk.let_sql) cost more than a cast."""
-    return f"CASE WHEN try_cast({expr} AS BIGINT) >= 0 THEN try_cast({expr} AS BIGINT) END"
+    """SQL: a count leaf -> BIGINT by posts-csv's parser (bulk.count_value_sql: ``12k``,
+    ``1,234``), NULL when absent, unreadable, negative (-1: hidden) or with a fraction (a
+    plain digit string, the usual value, is cast without the parser)."""
+    t = f"trim({expr})"
+    return (
+        f"CASE WHEN regexp_full_match({t}, '[0-9]{{1,15}}') THEN {t}::BIGINT "
+        f"WHEN {_fraction(expr)} THEN NULL ELSE {bulk_count_value_sql(expr)} END"
+    )
 
 
 def bool_check(field: str, expr: str, *, quote: bool = False) -> Check:
@@ -298,8 +331,41 @@ def iso_ts_sql(expr: str) -> str:
         t,
         f"CASE WHEN regexp_full_match({t}, '[0-9]{{9,13}}(\\.[0-9]+)?') THEN {ts_sql(t)} "
         f"WHEN regexp_matches({t}, '(Z|[+-][0-9]{{2}}(:?[0-9]{{2}})?)$') "
-        f"THEN timezone('UTC', try_cast({t} AS TIMESTAMPTZ)) ELSE try_cast({t} AS TIMESTAMP) END",
+        f"THEN timezone('UTC', try_cast({t} AS TIMESTAMPTZ)) "
+        # a zone word after the time ('PST', 'UTC+2', 'America/New_York'): converted when it
+        # names one zone, else NULL (it was dropped, the time read as UTC)
+        f"WHEN regexp_matches({t}, {_ZONE_RE}) THEN {zone_ts_sql(t)} "
+        f"ELSE try_cast({t} AS TIMESTAMP) END",
     )
+
+
+_ZONE_RE = "'" + ZONE_SUFFIX.pattern.replace("?P<base>", "").replace("?P<zone>", "") + "'"
+_ZONE_OFFSET_RE = "'^(?:UTC|GMT)([+-])([0-9]{1,2})(?::?([0-9]{2}))?$'"
+
+
+def zone_ts_sql(t: str) -> str:
+    """SQL twin of values.parse_datetime's zone words over a text matching ZONE_SUFFIX: an ISO
+    date and time followed by an abbreviation of values.ZONE_ABBREVIATIONS, ``UTC+2`` or an
+    IANA name (ICU) -> naive UTC TIMESTAMP; NULL for any other zone or date form."""
+    abbr = ", ".join(f"'{k}': '{v}'" for k, v in sorted(ZONE_ABBREVIATIONS.items()))
+    off = f"regexp_extract(upper(_zp.zone), {_ZONE_OFFSET_RE}, ['s', 'h', 'm'])"
+    offset = let_sql(
+        off,
+        "_zo",
+        "CASE WHEN try_cast(_zo.h AS INTEGER) <= 14 THEN _zo.s || lpad(_zo.h, 2, '0') || ':' "
+        "|| coalesce(NULLIF(_zo.m, ''), '00') END",
+    )
+    body = (
+        "CASE WHEN NOT regexp_matches(_zp.base, '^[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9]') THEN NULL "
+        f"WHEN upper(_zp.zone) IN ({', '.join(repr(k) for k in sorted(ZONE_ABBREVIATIONS))}) "
+        f"THEN timezone('UTC', try_cast(_zp.base || MAP {{{abbr}}}[upper(_zp.zone)] "
+        "AS TIMESTAMPTZ)) "
+        f"WHEN regexp_full_match(upper(_zp.zone), {_ZONE_OFFSET_RE}) "
+        f"THEN timezone('UTC', try_cast(_zp.base || {offset} AS TIMESTAMPTZ)) "
+        "WHEN contains(_zp.zone, '/') "
+        "THEN timezone('UTC', try_cast(_zp.base || ' ' || _zp.zone AS TIMESTAMPTZ)) END"
+    )
+    return let_sql(f"regexp_extract({t}, {_ZONE_RE}, ['base', 'zone'])", "_zp", body)
 
 
 def ts_sql(expr: str) -> str:
@@ -418,6 +484,7 @@ POST_SPEC = JsonSpec(
     checks=POST_CHECKS,
     tables=(("creators", _POST_CREATORS), ("posts", _POSTS), ("comments", _COMMENTS)),
     unwrap=UNWRAP,
+    key=POST_KEY,
 )
 
 PROFILE_CHECKS = (
@@ -584,6 +651,12 @@ def import_instagram(
     results = _import_instagram(store, workspace, path, kind=kind, on_progress=on_progress)
     for res in results:
         post_date_warnings(store, workspace, res, _JSON_POST_ID, "timestamp")
+        # one post id on two lines of a file with other values: the later line's are kept
+        # (as posts-csv), said (the merge was silent)
+        repeated_id_warning(
+            store, workspace, res, _JSON_POST_ID, table="posts", field="id", noun="post id",
+            thing="post", kinds=(POST_SPEC.kind, "flat_post"),
+        )  # fmt: skip
     return results
 
 

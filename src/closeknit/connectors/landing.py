@@ -4,8 +4,11 @@ A parser turns an input into a stream of :class:`Record` (one raw record as rece
 canonical rows it normalizes to) and :class:`Rejected` (a bad row with file, line, field and
 reason). :func:`load` writes a whole input in ONE transaction, so an import is atomic:
 
-* a record whose content hash is already in ``raw_records`` is a duplicate and changes nothing,
-  so re-importing the same files is a no-op;
+* a record whose content hash is already in ``raw_records`` is a duplicate and changes nothing
+  while it is its key's current version (``raw_current``: the record that last wrote the
+  canonical row it is a version of; or an earlier line of the import that wrote it), so
+  re-importing the same files is a no-op; a stored record that another import's version of
+  the same key replaced since is applied again (not stored twice);
 * new records are stored raw, then their canonical rows are upserted by natural key;
 * rejected rows go to ``quarantine`` (once: the same file/line/field/reason is not repeated);
 * ``loaded + duplicate + quarantined == input`` is checked and recorded on the batch.
@@ -43,6 +46,13 @@ KEYS: dict[str, tuple[tuple[str, ...], str]] = {
     "audience_demographics": (("creator_id", "dimension", "bucket", "source"), "replace"),
     "orders": (("order_id",), "merge"),
 }
+
+# a record's key: which canonical row it is a version of (the first of these tables it writes)
+KEY_TABLES = (
+    "orders", "posts", "follower_snapshots", "audience_samples", "audience_demographics",
+    "comments", "creators",
+)  # fmt: skip
+KEY_SEP = "\x1f"
 
 CHUNK = 50_000
 LISTED = 100  # errors and warnings kept on a result (its dict shows the first 20)
@@ -187,6 +197,98 @@ def record_batch(tx: Tx, res: ImportResult, workspace: str, started: _dt.datetim
     )
 
 
+def key_text(table: str, row: dict[str, Any]) -> str:
+    """The key text of a canonical row: its table and natural key's values (None left out),
+    joined by :data:`KEY_SEP` (as ``bulk.key_text_sql`` writes it in SQL)."""
+    vals = [str(row.get(c)) for c in KEYS[table][0] if row.get(c) is not None]
+    return KEY_SEP.join([table, *vals])
+
+
+def k64(text: str) -> int:
+    """64 bits of a key text's md5, as DuckDB's ``md5_number_lower`` gives them."""
+    return int.from_bytes(hashlib.md5(text.encode()).digest()[8:], "little")
+
+
+def record_key(rec: Record, record_hash: str, source: str) -> int:
+    """The 64-bit key of the canonical row ``rec`` is a version of (``raw_current``): the
+    source and the first of :data:`KEY_TABLES` it writes a row to (``bulk.key_hash_sql``); a
+    record that writes none is its own key."""
+    for table in KEY_TABLES:
+        rows = rec.rows.get(table)
+        if rows:
+            return k64(source + KEY_SEP + min(key_text(table, r) for r in rows))
+    return h64(record_hash)
+
+
+def current_hashes(tx: Tx, workspace: str, hashes: list[str]) -> set[int]:
+    """The 64-bit hashes among ``hashes`` that are their key's current record (raw_current)."""
+    if not hashes:
+        return set()
+    tx.register("_cur_hashes", pa.table({"h64": pa.array([h64(h) for h in hashes], pa.uint64())}))
+    try:
+        return {
+            int(r["h64"])
+            for r in tx.query(
+                "SELECT DISTINCT h64 FROM raw_current WHERE workspace_id = ? AND h64 IN "
+                "(SELECT h64 FROM _cur_hashes)",
+                [workspace],
+            )
+        }
+    finally:
+        tx.unregister("_cur_hashes")
+
+
+def same_import(tx: Tx, workspace: str, stale: list[tuple[str, int]]) -> set[str]:
+    """The stale records (hash, key) that the import which wrote their key's current version
+    also loaded (an earlier line of that file): they change nothing, duplicates."""
+    if not stale:
+        return set()
+    tx.register(
+        "_stale_keys",
+        pa.table({"h": [h for h, _ in stale], "k64": pa.array([k for _, k in stale], pa.uint64())}),
+    )
+    try:
+        return {
+            r["h"]
+            for r in tx.query(
+                "SELECT s.h FROM _stale_keys s JOIN raw_records r ON r.workspace_id = ? "
+                "AND r.record_hash = s.h JOIN raw_current c ON c.workspace_id = ? "
+                "AND c.k64 = s.k64 AND c.batch_id = r.batch_id",
+                [workspace, workspace],
+            )
+        }
+    finally:
+        tx.unregister("_stale_keys")
+
+
+def set_current(tx: Tx, workspace: str, current: dict[int, int], batch_id: str) -> None:
+    """Make each record (64-bit hash) of ``current`` its key's (the dict's key) current one,
+    written by the import ``batch_id``."""
+    if not current:
+        return
+    tx.register(
+        "_new_current",
+        pa.table(
+            {
+                "k64": pa.array(list(current), pa.uint64()),
+                "h64": pa.array(list(current.values()), pa.uint64()),
+            }
+        ),
+    )
+    try:
+        tx.execute(
+            "DELETE FROM raw_current WHERE workspace_id = ? AND k64 IN "
+            "(SELECT k64 FROM _new_current)",
+            [workspace],
+        )
+        tx.execute(
+            "INSERT INTO raw_current SELECT ?, k64, h64, ? FROM _new_current",
+            [workspace, batch_id],
+        )
+    finally:
+        tx.unregister("_new_current")
+
+
 def content_hash(source: str, kind: str, payload: str) -> str:
     return hashlib.sha256(f"{source}\x1f{kind}\x1f{payload}".encode()).hexdigest()
 
@@ -318,12 +420,29 @@ def _load_chunk(
         else:
             records.append((content_hash(source, item.kind, item.payload), item))
 
-    # Duplicates: already stored, or repeated inside this chunk.
+    # Duplicates: stored and still their key's current version, or repeated inside this
+    # chunk. A stored record that another version of its key replaced since (stale) is
+    # applied again, unless a later record of this chunk is that key's current version.
     new: list[tuple[str, Record]] = []
+    stale: set[str] = set()
+    applied: dict[int, int] = {}  # key -> the record (h64) applied last
     if records:
-        seen = existing_hashes(tx, workspace, [h for h, _ in records])
-        for h, rec in records:
-            if h in seen:
+        stored = existing_hashes(tx, workspace, [h for h, _ in records])
+        cur = current_hashes(tx, workspace, list(stored))
+        keys = [record_key(rec, h, source) for h, rec in records]
+        last_cur = {
+            k: i for i, ((h, _), k) in enumerate(zip(records, keys, strict=True)) if h64(h) in cur
+        }
+        same = same_import(
+            tx,
+            workspace,
+            [(h, keys[i]) for i, (h, _) in enumerate(records) if h in stored and h64(h) not in cur],
+        )
+        seen: set[str] = set()
+        for i, (h, rec) in enumerate(records):
+            if h in seen or (
+                h in stored and (h64(h) in cur or h in same or last_cur.get(keys[i], -1) > i)
+            ):
                 res.n_duplicate += 1
                 continue
             seen.add(h)
@@ -331,21 +450,45 @@ def _load_chunk(
                 # an erased creator's record is not kept, not even raw (privacy erasure)
                 res.n_suppressed += 1
                 continue
+            if h in stored:
+                stale.add(h)
             new.append((h, rec))
+            applied[keys[i]] = h64(h)
             if kept is not None:
                 kept.add((rec.file, rec.line))
 
-    if new:
+    if stale:
+        # the raw record applied again now belongs to this import
+        tx.register(
+            "_stale",
+            pa.table(
+                {
+                    "h": [h for h, _ in new if h in stale],
+                    "file": [r.file for h, r in new if h in stale],
+                    "line": pa.array([r.line for h, r in new if h in stale], type=pa.int64()),
+                }
+            ),
+        )
+        try:
+            tx.execute(
+                "UPDATE raw_records AS t SET batch_id = ?, file = s.file, line = s.line "
+                "FROM _stale s WHERE t.workspace_id = ? AND t.record_hash = s.h",
+                [batch_id, workspace],
+            )
+        finally:
+            tx.unregister("_stale")
+    fresh = [(h, r) for h, r in new if h not in stale]
+    if fresh:
         raw = pa.table(
             {
-                "workspace_id": [workspace] * len(new),
-                "record_hash": [h for h, _ in new],
-                "source": [source] * len(new),
-                "kind": [r.kind for _, r in new],
-                "file": [r.file for _, r in new],
-                "line": pa.array([r.line for _, r in new], type=pa.int64()),
-                "batch_id": [batch_id] * len(new),
-                "payload": [r.payload for _, r in new],
+                "workspace_id": [workspace] * len(fresh),
+                "record_hash": [h for h, _ in fresh],
+                "source": [source] * len(fresh),
+                "kind": [r.kind for _, r in fresh],
+                "file": [r.file for _, r in fresh],
+                "line": pa.array([r.line for _, r in fresh], type=pa.int64()),
+                "batch_id": [batch_id] * len(fresh),
+                "payload": [r.payload for _, r in fresh],
             }
         )
         tx.insert_arrow("raw_records", raw)
@@ -353,11 +496,13 @@ def _load_chunk(
             "raw_keys",
             pa.table(
                 {
-                    "workspace_id": [workspace] * len(new),
-                    "h64": pa.array([h64(h) for h, _ in new], type=pa.uint64()),
+                    "workspace_id": [workspace] * len(fresh),
+                    "h64": pa.array([h64(h) for h, _ in fresh], type=pa.uint64()),
                 }
             ),
         )
+    if new:
+        set_current(tx, workspace, applied, batch_id)
         by_table: dict[str, list[dict[str, Any]]] = {}
         for _, rec in new:
             for table, rows in rec.rows.items():
@@ -392,6 +537,56 @@ def add_warning(
         res.n_warnings += 1
         if len(res.warnings) < LISTED:
             res.warnings.append({"file": res.path, "line": line, "field": field, "reason": reason})
+
+
+def repeated_ids_reason(noun: str, thing: str, repeats: list[tuple[str, list[int]]]) -> str:
+    """The one wording of "an id given on several lines of one file with other values" (posts
+    CSV and JSON, shop exports): ``repeats`` is (id as the file writes it, its lines) per id;
+    the last line's values are kept (the rule of every file import)."""
+    from closeknit import figures
+
+    n = len(repeats)
+    shown = "; ".join(
+        f"{rid} on lines {', '.join(str(x) for x in lines[:5])}" for rid, lines in repeats[:10]
+    ) + ("; ..." if n > 10 else "")
+    return (
+        f"{figures.count(n, noun)} given on more than one line with other values ({shown}): "
+        f"one {thing} each is stored, with its last line's values"
+    )
+
+
+def repeated_id_warning(
+    store: Store,
+    workspace: str,
+    res: ImportResult,
+    key_sql: str,
+    *,
+    table: str,
+    field: str,
+    noun: str,
+    thing: str,
+    kinds: tuple[str, ...] = (),
+) -> None:
+    """One warning (rows kept) naming the lines of the file just loaded (``res``: its raw
+    records) that give a key an earlier line gave with other values (``key_sql``: SQL over a
+    raw record's ``payload``; ``table:`` prefixes are left out in the message). Identical
+    lines are one record (a duplicate), so only lines with other values count."""
+    if not res.batch_id or not res.rows.get(table):
+        return
+    only = f" AND kind IN ({', '.join(repr(k) for k in kinds)})" if kinds else ""
+    rows = store.query(
+        f"""SELECT pid, list(line ORDER BY line) AS lines FROM (
+              SELECT ({key_sql}) AS pid, file, line FROM raw_records
+              WHERE workspace_id = ? AND batch_id = ? AND line IS NOT NULL{only})
+            WHERE pid IS NOT NULL GROUP BY file, pid HAVING count(*) > 1 ORDER BY min(line)""",
+        [workspace, res.batch_id],
+    )
+    if not rows:
+        return
+    repeats = [(str(r["pid"]).split(":", 1)[-1], [int(x) for x in r["lines"]]) for r in rows]
+    reason = repeated_ids_reason(noun, thing, repeats)
+    with store.transaction(bulk=True) as tx:
+        add_warning(tx, workspace, res, line=repeats[0][1][-1], field=field, reason=reason)
 
 
 def _erased(rec: Record, tomb: set[str]) -> bool:

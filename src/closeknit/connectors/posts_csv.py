@@ -22,6 +22,7 @@ from pathlib import Path
 
 from closeknit import figures
 from closeknit.connectors.bulk import (
+    POST_KEY,
     TWO_DIGIT_YEAR_RE,
     Check,
     JsonSpec,
@@ -41,7 +42,7 @@ from closeknit.connectors.instagram import (
     media_id_sql,
     post_date_warnings,
 )
-from closeknit.connectors.landing import ImportResult, add_warning
+from closeknit.connectors.landing import ImportResult, add_warning, repeated_id_warning
 from closeknit.connectors.values import SCIENTIFIC_ID_RE
 from closeknit.store import Store
 
@@ -190,6 +191,7 @@ SPEC = JsonSpec(
     structure=("{" + ", ".join(f'"{k}":"VARCHAR"' for k in SYNONYMS) + "}"),
     derive=_DERIVE,
     date_columns=(("posted_at", "r.posted_at"),),
+    key=POST_KEY,
     checks=(
         *_CREATOR.checks,
         Check("post_id", "d.post_id_missing AND d.url_post_id IS NULL", "no post id"),
@@ -282,6 +284,7 @@ def import_posts_csv(
 ) -> ImportResult:
     path = Path(path)
     head: dict[str, str | None] | None = None
+    headers: list[str] = []
     if path.is_file():
         headers = read_head(path, encoding=encoding).headers
         if "platform" not in rename.names(headers) and any(
@@ -314,7 +317,26 @@ def import_posts_csv(
     _repeated_id_warning(store, workspace, res, post_id)
     if links:
         _scientific_id_warning(store, workspace, res)
+    _unread_columns_warning(store, workspace, res, headers)
     return res
+
+
+def _unread_columns_warning(
+    store: Store, workspace: str, res: ImportResult, headers: list[str]
+) -> None:
+    """One file warning naming the columns no field reads (their cells stay in the raw
+    record), as vendor-csv names its own; they were dropped without a word."""
+    if not res.n_loaded or not headers:
+        return
+    unread = [h for h, n in zip(headers, rename.names(headers), strict=True) if n not in SYNONYMS]
+    unread = [h for h in unread if h.strip()]
+    if not unread:
+        return
+    shown = ", ".join(f'"{h}"' for h in unread[:12])
+    more = f" and {len(unread) - 12} more" if len(unread) > 12 else ""
+    reason = f"not read into any field (kept in the raw record only): {shown}{more}"
+    with store.transaction(bulk=True) as tx:
+        add_warning(tx, workspace, res, line=1, field="columns", reason=reason)
 
 
 _CELL = "json_extract_string(payload, '$.post_id')"
@@ -386,26 +408,7 @@ def _repeated_id_warning(store: Store, workspace: str, res: ImportResult, post_i
     """One warning (rows kept) naming the lines that give a post id an earlier line of the
     file gave with other values: one post is stored, with the last line's values (the import
     said it loaded every line, and a file with two versions of a post looked whole)."""
-    if not res.batch_id or not res.rows.get("posts"):
-        return
-    rows = store.query(
-        f"""SELECT pid, list(line ORDER BY line) AS lines FROM (
-              SELECT ({post_id}) AS pid, line FROM raw_records
-              WHERE workspace_id = ? AND batch_id = ? AND line IS NOT NULL)
-            WHERE pid IS NOT NULL GROUP BY pid HAVING count(*) > 1 ORDER BY min(line)""",
-        [workspace, res.batch_id],
-    )
-    if not rows:
-        return
-    n = len(rows)
-    shown = "; ".join(
-        f"{r['pid'].split(':', 1)[-1]} on lines {', '.join(str(x) for x in r['lines'][:5])}"
-        for r in rows[:10]
-    ) + ("; ..." if n > 10 else "")
-    reason = (
-        f"{figures.count(n, 'post id')} given on more than one line with other values ({shown}): "
-        "one post each is stored, with its last line's values"
-    )
-    line = int(rows[0]["lines"][-1])
-    with store.transaction(bulk=True) as tx:
-        add_warning(tx, workspace, res, line=line, field="post_id", reason=reason)
+    repeated_id_warning(
+        store, workspace, res, post_id, table="posts", field="post_id", noun="post id",
+        thing="post",
+    )  # fmt: skip

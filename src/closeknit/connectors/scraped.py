@@ -34,7 +34,7 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
-from closeknit.connectors.bulk import Check, JsonSpec, read_bytes
+from closeknit.connectors.bulk import POST_KEY, Check, JsonSpec, read_bytes
 from closeknit.connectors.instagram import (
     bool_check,
     count_check,
@@ -98,6 +98,8 @@ POST_CHECKS = (
         f"(r.timestamp IS NOT NULL AND ({iso_ts_sql('r.timestamp')}) IS NULL)",
         "timestamp is not a date/time",
         value="r.timestamp",
+        # not identity: the post loads with no time, as posts-csv keeps it
+        keep_row=True,
     ),
     bool_check("isSponsored", "r.isSponsored", quote=True),
 )
@@ -199,6 +201,7 @@ POST_SPEC = JsonSpec(
         ("posts", _posts_sql(_POST_SRC)),
         ("comments", _comments_sql(_POST_SRC)),
     ),
+    key=POST_KEY,
 )
 
 PROFILE_STRUCTURE = (

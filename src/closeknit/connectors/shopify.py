@@ -39,6 +39,7 @@ from closeknit.connectors.landing import (
     load,
     newer_of,
     one_way,
+    repeated_ids_reason,
 )
 from closeknit.connectors.values import BadValue, date_order, parse_datetime, parse_money
 from closeknit.errors import ValidationError
@@ -222,10 +223,13 @@ def order_record(
         # Shopify's ids are digits; an admin export without its Id column keys by Name
         key = _ORDER_ID if source == "shopify_csv" else _DIGITS
         if isinstance(oid, bool) or oid in (None, "") or not key.fullmatch(str(oid)):
+            what = "an id" if key is _ORDER_ID else "a number"
             raise _FieldError(
                 "id",
-                f"order id is missing or not {'an id' if key is _ORDER_ID else 'a number'}: "
-                f"{str(oid)[:40]!r}",
+                # a missing id is said so, not as Python's repr of None ('None')
+                "order has no id"
+                if oid in (None, "")
+                else f"order id is not {what}: {json.dumps(str(oid)[:40], ensure_ascii=False)}",
             )
         try:
             created = parse_datetime(
@@ -390,6 +394,7 @@ def iter_order_csv(
     encoding: str | None = None,
     short_lines: list[int] | None = None,
     repeated_lines: list[int] | None = None,
+    repeated_ids: dict[str, list[int]] | None = None,
 ) -> Iterator[Record | Rejected]:
     """Records of a Shopify admin orders export: lines grouped by ``Name`` into orders.
 
@@ -401,7 +406,10 @@ def iter_order_csv(
     with its totals) comes again cell for cell (an export pasted twice into one file), that
     line and the lines after it repeating earlier ones are read once, so the order's line items
     and cost of goods are not doubled; their lines are appended to ``repeated_lines``. Two
-    equal item lines of an order otherwise stay two items.
+    equal item lines of an order otherwise stay two items. Where the order's own line comes
+    again with other values (another version of the order), the later version is read and
+    the earlier one's lines dropped; ``repeated_ids`` gets the order's key and the lines of its
+    versions (the warning names them).
     A rejected row's reason names the column but never quotes a cell (names, addresses)."""
     headers, rows = iter_csv(path, encoding=encoding, short_rows=True)
     name = str(path)
@@ -426,6 +434,8 @@ def iter_order_csv(
     month_first = date_order(dates()).month_first
     open_orders: dict[str, list[tuple[int, dict[str, str]]]] = {}
     pasted: set[str] = set()  # orders whose own line came again (an export pasted twice)
+    # orders whose own line came again with other values: key -> the lines of their versions
+    versions: dict[str, list[int]] = repeated_ids if repeated_ids is not None else {}
     for k, row in enumerate(rows):
         if row.error:
             yield Rejected(
@@ -450,6 +460,13 @@ def iter_order_csv(
             if repeated_lines is not None:
                 repeated_lines.append(row.line)
         else:
+            heads = [g[0] for g in group if any(g[1].get(c, "") for c in _ORDER_LEVEL)]
+            if head_again and heads:
+                # the order's own line again with other values (another version of the
+                # order, not a paste): the later version is kept whole, as a posts file keeps
+                # a post's last line; before, the first total was kept and the items doubled
+                versions.setdefault(key, heads[:1]).append(row.line)
+                group.clear()
             group.append((row.line, cells))
         if last.get(key, k) <= k:
             del open_orders[key]
@@ -605,9 +622,15 @@ def import_shopify(
         raise ValidationError("the cost of goods must be a share of revenue between 0 and 1")
     short: list[int] = []
     repeated: list[int] = []
+    versions: dict[str, list[int]] = {}
     if path.suffix.lower() in (".csv", ".tsv"):
         items: Iterable[Record | Rejected] = iter_order_csv(
-            path, cogs_rate=cogs_rate, encoding=encoding, short_lines=short, repeated_lines=repeated
+            path,
+            cogs_rate=cogs_rate,
+            encoding=encoding,
+            short_lines=short,
+            repeated_lines=repeated,
+            repeated_ids=versions,
         )
         source = "shopify_csv"
     else:
@@ -626,6 +649,13 @@ def import_shopify(
         _lines_warning(store, workspace, res, short, _SHORT)
     if repeated and res.n_loaded:
         _lines_warning(store, workspace, res, repeated, _REPEATED)
+    if versions and res.n_loaded:
+        reason = repeated_ids_reason(
+            "order", "order", [(k.split(":", 1)[1], v) for k, v in versions.items()]
+        )
+        with store.transaction(bulk=True) as tx:
+            first = next(iter(versions.values()))
+            add_warning(tx, workspace, res, line=first[-1], field="Name", reason=reason)
     if res.n_loaded:
         fold_name_keyed(store, workspace)
     return res

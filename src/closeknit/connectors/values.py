@@ -232,6 +232,43 @@ AMPM = re.compile(
 AMPM_END = re.compile(r"[0-9\s][AaPp]\.?[Mm]\.?$")
 
 
+# Time-zone abbreviations read in a timestamp ('2026-01-09 10:00:00 PST'), each with its UTC
+# offset: only those that name one zone. CST (US Central / China), IST (India / Israel /
+# Ireland), BST (British summer / Bangladesh) and any other abbreviation are not guessed: the
+# time is left empty with a warning. IANA names ('America/New_York') and 'UTC+2' / 'GMT-05:30'
+# are read too (zone_parts); the SQL twin is instagram.iso_ts_sql.
+ZONE_ABBREVIATIONS = {
+    "UTC": "+00:00", "GMT": "+00:00", "UT": "+00:00", "WET": "+00:00", "WEST": "+01:00",
+    "CET": "+01:00", "CEST": "+02:00", "MEZ": "+01:00", "MESZ": "+02:00", "EET": "+02:00",
+    "EEST": "+03:00", "MSK": "+03:00", "JST": "+09:00", "KST": "+09:00", "AEST": "+10:00",
+    "AEDT": "+11:00", "ACST": "+09:30", "AWST": "+08:00", "NZST": "+12:00", "NZDT": "+13:00",
+    "EST": "-05:00", "EDT": "-04:00", "CDT": "-05:00", "MST": "-07:00", "MDT": "-06:00",
+    "PST": "-08:00", "PDT": "-07:00", "AKST": "-09:00", "AKDT": "-08:00", "HST": "-10:00",
+}  # fmt: skip
+# a time followed by a zone word: the zone's text after the last space ('... 10:00:00 PST',
+# '...T10:00:00 UTC+2', '... 10:00 America/New_York'); bulk/instagram use the same pattern
+ZONE_SUFFIX = re.compile(
+    r"^(?P<base>.*[0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?)"
+    r"\s+(?P<zone>[A-Za-z][A-Za-z0-9_/+:-]*)$"
+)
+# 'UTC+2', 'GMT-05:30', 'UTC+0530'
+ZONE_OFFSET = re.compile(
+    r"^(?:UTC|GMT)(?P<sign>[+-])(?P<h>[0-9]{1,2})(?::?(?P<m>[0-9]{2}))?$", re.I
+)
+
+
+def zone_offset(zone: str) -> str | None:
+    """The UTC offset (``+02:00``) a zone word names: an abbreviation of
+    :data:`ZONE_ABBREVIATIONS` or ``UTC+2``; None for anything else (an IANA name is read by
+    zoneinfo: :func:`parse_datetime`)."""
+    if zone.upper() in ZONE_ABBREVIATIONS:
+        return ZONE_ABBREVIATIONS[zone.upper()]
+    m = ZONE_OFFSET.match(zone)
+    if m and int(m["h"]) <= 14:
+        return f"{m['sign']}{int(m['h']):02d}:{m['m'] or '00'}"
+    return None
+
+
 def ampm_to_24h(text: str) -> str | None:
     """A date with a 12-hour time -> the same date with its 24-hour time (``'03/14/2025 10:00
     PM'`` -> ``'03/14/2025 22:00:00'``); text without an AM/PM marker as it is; None when the
@@ -405,6 +442,23 @@ def parse_datetime(text: object, *, month_first: bool = False) -> _dt.datetime |
     if s24 is None:
         raise BadValue(f"not a date: {s[:40]!r} (not a 12-hour time)")
     orig, s = s, s24
+    zm = ZONE_SUFFIX.match(s)
+    if zm and re.match(r"^\d{4}-\d{2}-\d{2}[ T]\d", zm["base"]):
+        # a zone word after the time: converted when it names one zone, else not guessed
+        base, zone = zm["base"], zm["zone"]
+        off = zone_offset(zone)
+        try:
+            if off is not None:
+                return _naive_utc(_dt.datetime.fromisoformat(base + off))
+            if "/" in zone:
+                import zoneinfo
+
+                local = _dt.datetime.fromisoformat(base)
+                if local.tzinfo is None:
+                    return _naive_utc(local.replace(tzinfo=zoneinfo.ZoneInfo(zone)))
+        except (ValueError, zoneinfo_errors()):
+            pass
+        raise BadValue(f"not a date: {orig[:40]!r} (time zone {zone!r} not known)")
     iso = s.replace(" UTC", "+00:00").replace("Z", "+00:00")
     if re.match(r"^\d{4}-\d{2}-\d{2}[ T]\d", iso):
         iso = re.sub(r" ([+-]\d{2})(\d{2})$", r"\1:\2", iso)  # '... -0500' (Shopify CSV)
@@ -418,6 +472,12 @@ def parse_datetime(text: object, *, month_first: bool = False) -> _dt.datetime |
         except ValueError:
             continue
     raise BadValue(f"not a date: {orig[:40]!r}")
+
+
+def zoneinfo_errors() -> type[Exception]:
+    import zoneinfo
+
+    return zoneinfo.ZoneInfoNotFoundError
 
 
 def parse_date(text: object, *, month_first: bool = False) -> _dt.date | None:

@@ -56,6 +56,7 @@ from closeknit.connectors.bulk import (
     _lit,
     count_sql,
     date_sql,
+    key_text_sql,
     let_sql,
     missing_sql,
 )
@@ -1589,6 +1590,9 @@ def build_spec(
         tables=tuple(tables),
         derive=tuple(derive.items()),
         repeats=("creators", "creator_id", headers[handle_cols[0]]),
+        # a creator's row of one export date: the same creator in another month's export is
+        # another record, not a later version of this one
+        key=("creators", key_text_sql("creators", ["creator_id", "CAST(observed_at AS VARCHAR)"])),
         file_warnings=file_warnings,
         # the file decides its date column's day/month order (values.DateOrder)
         date_columns=tuple((headers[i], x[i]) for i in date_cols),

@@ -61,10 +61,10 @@ UPLOAD_SOURCES: tuple[str, ...] = UploadSource.__args__  # type: ignore[attr-def
 #: a Shopify file, a creator on a vendor export, was dropped without a word)
 SOURCE_OPTIONS: dict[str, frozenset[str]] = {
     "instagram": frozenset({"kind"}),
-    "vendor_csv": frozenset({"platform", "mapping", "date", "encoding"}),
+    "vendor_csv": frozenset({"platform", "map", "date", "encoding"}),
     "snapshots": frozenset({"encoding"}),
     "posts_csv": frozenset({"encoding"}),
-    "audience": frozenset({"encoding", "creator", "relation", "format", "mapping"}),
+    "audience": frozenset({"encoding", "creator", "relation", "format", "map"}),
     "demographics": frozenset({"encoding"}),
     "shopify": frozenset({"cogs_rate", "encoding"}),
     "shopify_csv": frozenset({"cogs_rate", "encoding"}),
@@ -73,9 +73,9 @@ SOURCE_OPTIONS: dict[str, frozenset[str]] = {
     "world": frozenset(),
 }
 #: an audience import's options that only a follower export given with its creator takes
-_EXPORT_ONLY = ("relation", "format", "mapping")
-# the options' names as the CLI, the API form and the web form spell them
-_OPTION_NAMES = {"mapping": "map", "cogs_rate": "cogs rate"}
+_EXPORT_ONLY = ("relation", "format", "map")
+# an option's keyword argument in the connectors where it differs from its name here
+_CONNECTOR_NAMES = {"map": "mapping"}
 
 
 class ImportOptions(In):
@@ -83,8 +83,12 @@ class ImportOptions(In):
 
     kind: Literal["post", "profile"] | None = None  # instagram
     platform: Literal["instagram", "youtube", "tiktok"] | None = None  # vendor_csv
-    # vendor_csv: field -> column; audience (a follower export): column -> field or the reverse
-    mapping: dict[str, str] | None = None
+    # vendor_csv: field -> column; audience (a follower export): column -> field or the reverse.
+    # Named as the docs, the errors, the API form and ScoreIn name it; ``mapping`` (its name
+    # until 2026-12-07) is still read
+    map: dict[str, str] | None = None
+    # the old name of ``map``, read into it
+    mapping: dict[str, str] | None = Field(default=None, exclude=True)
     date: str | None = Field(default=None, max_length=40)  # vendor_csv: "2022-12", "sep 2022"
     cogs_rate: float | None = Field(default=None, ge=0, le=1)  # shopify
     encoding: str | None = Field(default=None, max_length=40)  # CSV sources: e.g. cp1252
@@ -100,22 +104,36 @@ class ImportOptions(In):
         # a form's empty field is no option (it was "creator ''" on a vendor export)
         return None if isinstance(v, str) and not v.strip() else v
 
-    def options(self) -> dict[str, Any]:
-        """The options given (the connectors' keyword arguments)."""
+    @model_validator(mode="after")
+    def _old_name(self) -> ImportOptions:
+        if self.mapping is not None:
+            if self.map is not None and self.map != self.mapping:
+                raise ValueError("map and mapping (its old name) give two column maps: give one")
+            self.map, self.mapping = self.mapping, None
+        return self
+
+    def given(self) -> dict[str, Any]:
+        """The options given, by their names here."""
         return self.model_dump(
-            include=set(ImportOptions.model_fields), exclude_none=True, exclude_defaults=True
+            include=set(ImportOptions.model_fields) - {"mapping"},
+            exclude_none=True,
+            exclude_defaults=True,
         )
 
+    def options(self) -> dict[str, Any]:
+        """The options given as the connectors' keyword arguments (``map`` is ``mapping``)."""
+        return {_CONNECTOR_NAMES.get(k, k): v for k, v in self.given().items()}
+
     def check_for(self, source: str) -> None:
-        """Refuse an option ``source`` does not read, naming it."""
-        given = self.options()
+        """Refuse an option ``source`` does not read, naming it as the caller passes it."""
+        given = self.given()
         wrong = [k for k in given if k not in SOURCE_OPTIONS.get(source, frozenset())]
         if source == "audience" and not given.get("creator"):
             wrong += [k for k in _EXPORT_ONLY if k in given]
         if source == "audience" and given.get("creator") and "encoding" in given:
             wrong.append("encoding")  # a follower export's encoding is found, not given
         if wrong:
-            names = ", ".join(_OPTION_NAMES.get(k, k) for k in wrong)
+            names = ", ".join(wrong)
             why = (
                 " (relation, format and map are for a follower export given with its creator)"
                 if source == "audience"
@@ -124,7 +142,7 @@ class ImportOptions(In):
             what = source.replace("_", " ")
             raise ValidationError(
                 f"{'an' if what[0] in 'aeiou' else 'a'} {what} import does not take {names}{why}",
-                field=_OPTION_NAMES.get(wrong[0], wrong[0]),
+                field=wrong[0],
             )
 
 
@@ -169,9 +187,26 @@ class ImportOut(Out):
     files: list[FileResult]
 
 
+UPLOAD_DIR_PREFIX = "closeknit-upload-"
+
+
+def shown_path(path: str | None) -> str | None:
+    """A file as the quarantine and the batches show it: the path as the import was given it
+    (relative when given relative), so jan/posts.csv and feb/posts.csv stay two files (the
+    name alone was shown until 2026-12-07); an upload's server folder
+    (/tmp/closeknit-upload-…/q.csv) is left out, its file named as uploaded."""
+    if not path:
+        return None
+    parts = Path(path).parts
+    for i, part in enumerate(parts):
+        if part.startswith(UPLOAD_DIR_PREFIX):
+            return str(Path(*parts[i + 1 :])) if parts[i + 1 :] else Path(path).name
+    return path
+
+
 def _file_result(r: ImportResult) -> FileResult:
     d = r.as_dict()
-    d["file"] = Path(d.pop("path")).name if d.get("path") else None
+    d["file"] = shown_path(d.pop("path"))
     # each row's file by its name too: an upload's rows named the server's temporary folder
     # (/tmp/closeknit-upload-…/q.csv) in a job's result
     # and the reasons' e-mail addresses masked, as the quarantine list masks them (a job's
@@ -184,7 +219,7 @@ def _file_result(r: ImportResult) -> FileResult:
 
 def _row_issue(e: dict[str, Any]) -> dict[str, Any]:
     """A rejected row or warning as shown: its file by name, e-mail addresses masked."""
-    out = {**e, "file": Path(e["file"]).name if e.get("file") else e.get("file")}
+    out = {**e, "file": shown_path(e.get("file"))}
     if out.get("reason"):
         out["reason"] = mask_emails(str(out["reason"]))
     return out
@@ -291,7 +326,7 @@ def quarantine(store: Store, workspace: str, req: QuarantineQuery) -> list[Quara
         batch_id=req.batch_id,
     )
     for r in rows:
-        r["file"] = Path(r["file"]).name if r.get("file") else None
+        r["file"] = shown_path(r.get("file"))
     return [QuarantineRow.of(r) for r in rows]
 
 
@@ -310,8 +345,7 @@ class Batch(Out):
 
 def _batch(row: dict[str, Any]) -> Batch:
     # the server's own paths (upload temp folders) are not the user's business: the name only
-    path = row.pop("path", None)
-    row["file"] = Path(path).name if path else None
+    row["file"] = shown_path(row.pop("path", None))
     out: Batch = Batch.of(row)
     return out
 
@@ -418,19 +452,22 @@ def _run_job(
         done[0] += n
         store.execute("UPDATE import_jobs SET progress = ? WHERE job_id = ?", [done[0], job_id])
 
+    res: ImportOut | None = None
+    msg: str | None = None
     try:
         store.execute("UPDATE import_jobs SET status = 'running' WHERE job_id = ?", [job_id])
         req = ImportIn(source=source, path=str(path), **options.options())
         res = import_files(store, workspace, req, on_progress=progress)
-        _finish(store, job_id, "done", res, None)
     except CloseknitError as e:
-        _finish(store, job_id, "failed", None, hide_folder(e.message, path.parent))
+        msg = hide_folder(e.message, path.parent)
     except Exception as e:  # a job thread must always leave a final state behind
         log.error("import job %s failed: %s", job_id, redact(str(e)))
         msg = hide_folder(f"{type(e).__name__}: {redact(str(e))}", path.parent)
-        _finish(store, job_id, "failed", None, msg)
     finally:
+        # before the final state: a caller that sees the job done finds its upload gone (the
+        # folder was removed after, and a test that waited for "done" found it still there)
         shutil.rmtree(path.parent, ignore_errors=True)
+    _finish(store, job_id, "done" if msg is None else "failed", res, msg)
 
 
 def start_upload(
@@ -455,7 +492,7 @@ def start_upload(
     if opts.creator:
         resolve_creator_id(store, workspace, opts.creator)  # an unknown one: said now, not later
     name = upload_name(filename)
-    tmp = Path(tempfile.mkdtemp(prefix="closeknit-upload-"))
+    tmp = Path(tempfile.mkdtemp(prefix=UPLOAD_DIR_PREFIX))
     job_id = "j_" + uuid.uuid4().hex[:12]
     try:
         size = save_upload(data, tmp / name, max_mb)

@@ -75,6 +75,22 @@ WHERE is_sponsored AND len(coalesce(sponsor_brands, [])) = 0
   ])) > 0
 """
 
+# raw_current: for each natural key an import wrote (64 bits of the md5 of its table and key),
+# the content hash (first 64 bits) of the record that wrote it last and that import's batch. A
+# stored record is a duplicate while it is its key's current record, or was loaded by the same
+# import as the current one (an earlier line of that file): an older file imported again after
+# a later edit of the same record is applied, where its stored hash made it a no-op before.
+# Records stored before this table have no entry and are applied once more on their next
+# import (their canonical rows upsert by key: nothing is duplicated).
+RAW_CURRENT = """
+CREATE TABLE IF NOT EXISTS raw_current (
+  workspace_id VARCHAR NOT NULL,
+  k64 UBIGINT NOT NULL,
+  h64 UBIGINT NOT NULL,
+  batch_id VARCHAR
+)
+"""
+
 MIGRATIONS: list[tuple[str, str]] = [
     ("0101_raw_keys", RAW_KEYS),
     ("0102_quarantine_level", QUARANTINE_LEVEL),
@@ -82,4 +98,5 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("0104_raw_records_zstd", RAW_RECORDS_ZSTD),
     ("0105_tombstones_external_id", TOMBSTONES_EXTERNAL_ID),
     ("0106_stored_flag_platform_only", STORED_FLAG_PLATFORM_ONLY),
+    ("0107_raw_current", RAW_CURRENT),
 ]
