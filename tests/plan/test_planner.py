@@ -784,3 +784,13 @@ def test_a_min_above_the_max_creators_is_said_in_words() -> None:
         PlanConstraints(min_creators=5, max_creators=2).validate(1000.0)
     assert e.value.message.startswith("at least 5 creators asked for, but at most 2")
     assert e.value.details["field"] == "min_creators" and "_" not in e.value.message
+
+
+def test_no_diversity_bonus_is_zero_not_rounding_left(ws: Store) -> None:
+    """A pick's diversity bonus read -2.4e-14 where the planner's sums cancel (in its JSON and
+    CSV): a bonus is 0 or a real amount."""
+    c = PlanConstraints(min_creators=3, max_creators=8, min_relevance=0.0, on_brief_share=0.0)
+    plan = make_plan(ws, "default", parse_brief("running and fitness"), 5000, c)
+    bonuses = [p.diversity_bonus for p in plan.picks]
+    assert bonuses and all(b == 0.0 or abs(b) > 1e-6 for b in bonuses), bonuses
+    assert sum(p.marginal_gain for p in plan.picks) == pytest.approx(plan.value)

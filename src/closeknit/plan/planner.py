@@ -1064,6 +1064,8 @@ def _explain(m: _Model, sol: Solution) -> list[Pick]:
         prev = order[:k]
         disc = sum(p.w(i, j) for i in prev)
         bonus = _gain(p, prev, j) - float(p.value[j]) + disc
+        # a bonus of nothing, where the sums cancel, is 0, not the rounding left (-2.4e-14)
+        bonus = 0.0 if abs(bonus) <= 1e-9 * max(1.0, abs(float(p.value[j]))) else bonus
         gain = float(p.value[j]) - disc + bonus
         ovw = []
         for i in sol.selected:
