@@ -52,21 +52,28 @@ def test_snapshots_older_file_applied_again(store: Store, tmp_path: Path) -> Non
     assert _followers(store, "sa") == 9999
 
 
+def _older_back(store: Store, source: str, old: Path, new: Path, sql: str) -> None:
+    """``old``, then ``new`` (one record's value changed), then ``old`` again: its changed
+    record is applied (one loaded, one duplicate), and ``old`` once more changes nothing."""
+    import_path(store, "default", source, old)
+    import_path(store, "default", source, new)
+    changed = store.query(sql)[0]
+    r = import_path(store, "default", source, old)
+    assert (r.n_loaded, r.n_duplicate) == (1, 1)
+    assert store.query(sql)[0] != changed
+    r = import_path(store, "default", source, old)
+    assert (r.n_loaded, r.n_duplicate) == (0, 2)
+
+
 def test_posts_csv_older_file_applied_again(store: Store, tmp_path: Path) -> None:
     a = tmp_path / "a.csv"
     b = tmp_path / "b.csv"
     head = "platform,handle,post_id,posted_at,caption,likes\n"
     a.write_text(head + "instagram,ana,p1,2026-01-01,hi,120\ninstagram,ana,p2,2026-01-02,yo,5\n")
     b.write_text(head + "instagram,ana,p1,2026-01-01,hi,150\ninstagram,ana,p2,2026-01-02,yo,5\n")
-    import_path(store, "default", "posts_csv", a)
-    import_path(store, "default", "posts_csv", b)
     likes = "SELECT likes FROM posts WHERE post_id = 'instagram:p1'"
-    assert store.query(likes)[0]["likes"] == 150
-    r = import_path(store, "default", "posts_csv", a)
-    assert (r.n_loaded, r.n_duplicate) == (1, 1)
+    _older_back(store, "posts_csv", a, b, likes)
     assert store.query(likes)[0]["likes"] == 120
-    r = import_path(store, "default", "posts_csv", a)
-    assert (r.n_loaded, r.n_duplicate) == (0, 2)
 
 
 def test_repeated_key_in_one_file_stays_duplicate(store: Store, tmp_path: Path) -> None:
@@ -90,15 +97,9 @@ def test_instagram_json_older_file_applied_again(store: Store, tmp_path: Path) -
     new = tmp_path / "posts-new.jsonl"
     old.write_text(json.dumps(post(1, likes=10)) + "\n" + json.dumps(post(2)) + "\n")
     new.write_text(json.dumps(post(1, likes=99)) + "\n" + json.dumps(post(2)) + "\n")
-    import_path(store, "default", "instagram", old)
-    import_path(store, "default", "instagram", new)
     likes = "SELECT likes FROM posts WHERE external_id = '1001'"
-    assert store.query(likes)[0]["likes"] == 99
-    r = import_path(store, "default", "instagram", old)
-    assert (r.n_loaded, r.n_duplicate) == (1, 1)
+    _older_back(store, "instagram", old, new, likes)
     assert store.query(likes)[0]["likes"] == 10
-    r = import_path(store, "default", "instagram", old)
-    assert (r.n_loaded, r.n_duplicate) == (0, 2)
 
 
 def test_shopify_older_export_applied_again(store: Store, tmp_path: Path) -> None:
