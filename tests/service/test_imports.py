@@ -61,3 +61,17 @@ def test_upload_folder_is_not_shown() -> None:
     assert svc.shown_path("jan/posts.csv") == "jan/posts.csv"
     assert svc.shown_path("/data/exports/jan/posts.csv") == "/data/exports/jan/posts.csv"
     assert svc.shown_path(None) is None
+
+
+def test_an_import_with_an_actor_is_audited(store: Store, tmp_path: Path) -> None:
+    """Only API uploads were audited: an import from the CLI or Python left no row, though the
+    docs list imports among the audited actions."""
+    f = tmp_path / "snaps.csv"
+    f.write_text("platform,handle,date,followers\ninstagram,sa,2026-01-01,1000\n")
+    req = svc.ImportIn(source="snapshots", path=str(f))
+    svc.import_files(store, "default", req, actor="cli")
+    rows = store.query("SELECT actor, action, object_id, detail FROM audit_log")
+    assert len(rows) == 1 and rows[0]["actor"] == "cli" and rows[0]["action"] == "import"
+    assert rows[0]["object_id"] == str(f) and '"loaded": 1' in rows[0]["detail"]
+    svc.import_files(store, "default", req)  # no actor: not audited (an upload's job is)
+    assert store.scalar("SELECT count(*) FROM audit_log") == 1

@@ -135,7 +135,7 @@ def _run(
     with cli_errors(as_json):
         req = isvc.ImportIn.model_validate({"source": source, "path": str(path), **opts})
         with store_for(db, may_create=True) as st, _progress(path, as_json) as prog:
-            res = isvc.import_files(st, workspace_of(workspace), req, on_progress=prog)
+            res = isvc.import_files(st, workspace_of(workspace), req, on_progress=prog, actor="cli")
     _print(res, as_json)
 
 

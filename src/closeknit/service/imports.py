@@ -238,8 +238,11 @@ def import_files(
     req: ImportIn,
     *,
     on_progress: Callable[[int], None] | None = None,
+    actor: str | None = None,
 ) -> ImportOut:
-    """Import a file or folder; each file is its own atomic, idempotent batch."""
+    """Import a file or folder; each file is its own atomic, idempotent batch. ``actor``: who
+    imported, written to the audit log with what was loaded (an upload's job is audited when
+    it is queued, :func:`start_upload`)."""
     path = Path(req.path)
     _check_path(path)
     try:
@@ -253,6 +256,10 @@ def import_files(
     for f in files:
         for t, n in f.rows.items():
             rows[t] = rows.get(t, 0) + n
+    if actor is not None:
+        audit(store, workspace, actor, "import", "path", shown_path(str(path)),
+              {"source": req.source, "files": len(files), "loaded": sum(f.loaded for f in files),
+               "batches": [f.batch_id for f in files if f.batch_id]})  # fmt: skip
     return ImportOut(
         input=sum(f.input for f in files),
         loaded=sum(f.loaded for f in files),
