@@ -142,6 +142,18 @@ class NotFound(CloseknitError):
     http_status = 404
 
 
+def not_found(kind: str, given: str, known: list[str], **details: Any) -> NotFound:
+    """``NotFound`` for an id of a workspace's saved ``kind`` (plan, list, brief): "no saved
+    plan 1f2e in this workspace; did you mean 1f2e3d?", the closest known ids in
+    ``details["suggestions"]`` (a list's and a brief's said only "no list X")."""
+    import difflib
+
+    close = difflib.get_close_matches(given.strip(), known, n=3)
+    hint = f"; did you mean {', '.join(close)}?" if close else ""
+    return NotFound(f"no {kind} {given.strip()} in this workspace{hint}", suggestions=close,
+                    **details)  # fmt: skip
+
+
 class ValidationError(CloseknitError):
     """Input that does not fit; names the file, row and field where it can."""
 

@@ -155,3 +155,24 @@ def test_a_note_or_a_removal_moves_the_list_up(tmp_path: Path) -> None:
         assert [s.list_id for s in svc.list_lists(st, a.workspace)][0] == one.list_id
     finally:
         st.close()
+
+
+def test_an_unknown_list_or_brief_suggests_the_closest(tmp_path: Path) -> None:
+    """A saved plan's 404 named the closest ids; a list's and a brief's said only "no list X"."""
+    from closeknit.service import briefs
+
+    a, _ = build_template(tmp_path / "t.duckdb")
+    st = open_store(tmp_path / "t.duckdb")
+    try:
+        lst = svc.create_list(st, a.workspace, svc.ListIn(name="one"), actor="user:x")
+        with pytest.raises(NotFound) as e:
+            svc.get_list(st, a.workspace, lst.list_id[:-1])
+        assert e.value.details["suggestions"] == [lst.list_id]
+        assert f"did you mean {lst.list_id}?" in e.value.message
+        b = briefs.create_brief(st, a.workspace, briefs.NewBriefIn(text="vegan snacks"),
+                              actor="user:x")  # fmt: skip
+        with pytest.raises(NotFound) as e:
+            briefs.get_brief(st, a.workspace, b.brief_id[:-1] + "x")
+        assert e.value.details["suggestions"] == [b.brief_id]
+    finally:
+        st.close()

@@ -536,15 +536,18 @@ def list_briefs(store: Store, workspace: str) -> list[SavedBrief]:
 
 
 def get_brief(store: Store, workspace: str, brief_id: str) -> SavedBrief:
-    from closeknit.errors import NotFound
-
     rows = store.query(
         "SELECT brief_id, text, filters, created_at FROM briefs WHERE workspace_id = ? "
         "AND brief_id = ?",
         [workspace, brief_id],
     )
     if not rows:
-        raise NotFound(f"no brief {brief_id}", brief_id=brief_id)
+        from closeknit.errors import not_found
+
+        known = [str(r["brief_id"]) for r in store.query(
+            "SELECT brief_id FROM briefs WHERE workspace_id = ?", [workspace]
+        )]  # fmt: skip
+        raise not_found("brief", brief_id, known, brief_id=brief_id)
     return _saved(rows[0])
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import Field, field_validator
 
-from closeknit.errors import NotFound, ValidationError
+from closeknit.errors import NotFound, ValidationError, not_found
 from closeknit.service.base import Deleted, In, Name, Out, Timestamp
 from closeknit.service.creators import compare_rows
 from closeknit.store import Store, audit, resolve_creator_id
@@ -108,7 +108,8 @@ def _check(store: Store, workspace: str, list_id: str) -> dict[str, Any]:
         raise NotFound("no list: no list id was given", list_id=list_id)
     rows = _summary_rows(store, workspace, list_id)
     if not rows:
-        raise NotFound(f"no list {list_id}", list_id=list_id)
+        known = [r["list_id"] for r in _summary_rows(store, workspace)]
+        raise not_found("list", list_id, known, list_id=list_id)
     return rows[0]
 
 

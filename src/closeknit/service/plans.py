@@ -3,7 +3,6 @@ in), fee estimates."""
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, Literal
@@ -12,7 +11,7 @@ import numpy as np
 from pydantic import Field
 
 from closeknit import figures
-from closeknit.errors import NotFound, SolverError, ValidationError
+from closeknit.errors import SolverError, ValidationError, not_found
 from closeknit.features.fees import fee_arrays
 from closeknit.features.frame import creator_columns
 from closeknit.match import Brief
@@ -641,13 +640,7 @@ def get_plan(store: Store, workspace: str, plan_id: str) -> PlanOut:
     saved. An unknown id is :class:`NotFound`, naming the workspace's closest plan ids."""
     found = saved.result(store, workspace, plan_id) if plan_id.strip() else None
     if found is None:
-        close = difflib.get_close_matches(plan_id.strip(), saved.ids(store, workspace), n=3)
-        hint = f"; did you mean {', '.join(close)}?" if close else ""
-        raise NotFound(
-            f"no saved plan {plan_id.strip()} in this workspace{hint}",
-            plan_id=plan_id,
-            suggestions=close,
-        )
+        raise not_found("saved plan", plan_id, saved.ids(store, workspace), plan_id=plan_id)
     # plans saved before they named their currency were in the workspace's
     out: PlanOut = _overlap_names(
         PlanOut.of({"currency": _currency(store, workspace), **found, "saved": True})
