@@ -169,7 +169,8 @@ def test_not_found_says_the_id_as_typed_and_no_workspace(
     workspace 'c…'" (an internal id): the services word it so, for every interface."""
     c, _ = client
     r = c.get("/lists/l_nope")
-    assert r.status_code == 404 and "No list l_nope." in visible(r.text)
+    # "in this workspace", as a saved plan's says (not the workspace's internal id)
+    assert r.status_code == 404 and "No list l_nope in this workspace." in visible(r.text)
     r = c.get("/campaigns/nope")
     text = visible(r.text)
     assert r.status_code == 404 and "No campaign nope." in text and "workspace" not in text
