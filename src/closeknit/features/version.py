@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from closeknit import figures
+from closeknit.store.memo import DataMemo
 
 if TYPE_CHECKING:
     from closeknit.store import Store
@@ -16,15 +17,26 @@ if TYPE_CHECKING:
 FEATURE_SET_VERSION = "1.2.2"
 
 
+# a plan asks twice (its discover, then its notes); a server asks on every request
+_older: DataMemo[dict[str, int]] = DataMemo(size=8, copy=dict)
+
+
 def older_feature_sets(store: Store, workspace: str) -> dict[str, int]:
     """Each feature set version other than :data:`FEATURE_SET_VERSION` among the workspace's
-    vetting data (``creator_features``), with how many creators it holds."""
+    vetting data (``creator_features``), with how many creators it holds; read once per data
+    version."""
+    key = _older.key(store, workspace)
+    hit = _older.get(key)
+    if hit is not None:
+        return hit
     rows = store.query(
         "SELECT feature_set_version AS v, count(*) AS n FROM creator_features "
         "WHERE workspace_id = ? AND feature_set_version <> ? GROUP BY 1 ORDER BY 1",
         [workspace, FEATURE_SET_VERSION],
     )
-    return {str(r["v"]): int(r["n"]) for r in rows}
+    out = {str(r["v"]): int(r["n"]) for r in rows}
+    _older.put(key, out)
+    return out
 
 
 def older_note(older: dict[str, int]) -> str:
