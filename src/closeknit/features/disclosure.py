@@ -15,6 +15,8 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from closeknit import figures
+
 #: hashtags that disclose paid content (matched as whole tags: "#ad" never matches "#adidas")
 DISCLOSURE_TAGS: tuple[str, ...] = (
     # English
@@ -315,25 +317,15 @@ def competitor_findings(
         hits = [c for c in paid if c["competitor"] == comp]
         marks = [c for c in mentioned if c["competitor"] == comp]
         for c in hits:
-            n = len(c["post_ids"])
-            out.append(
-                c
-                | {
-                    "kind": "paid",
-                    "text": f"worked with {c['brand']}: named in {n} "
-                    f"post{'' if n == 1 else 's'} disclosed as paid",
-                }
-            )
+            posts = figures.count(len(c["post_ids"]), "post")
+            text = f"worked with {c['brand']}: named in {posts} disclosed as paid"
+            out.append(c | {"kind": "paid", "text": text})
         for c in marks:
-            n = len(c["post_ids"])
-            out.append(
-                c
-                | {
-                    "kind": "unmarked_mention",
-                    "text": f"mentions @{c['brand']} in {n} post{'' if n == 1 else 's'} not "
-                    "marked as paid: may be an undisclosed deal",
-                }
+            posts = figures.count(len(c["post_ids"]), "post")
+            text = (
+                f"mentions @{c['brand']} in {posts} not marked as paid: may be an undisclosed deal"
             )
+            out.append(c | {"kind": "unmarked_mention", "text": text})
         if not hits and not marks:
             out.append(
                 {
