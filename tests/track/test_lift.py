@@ -41,6 +41,16 @@ def _campaign(
         )
 
 
+def _jane_campaign(store: Store, cid: str, start: dt.date, fee: float | None = None) -> None:
+    """A 14-day campaign with instagram:jane live in it on the code JANE15."""
+    _campaign(store, cid, start, days=14)
+    store.execute(
+        "INSERT INTO campaign_creators (workspace_id, campaign_id, creator_id, stage, "
+        "discount_code, fee) VALUES ('default', ?, 'instagram:jane', 'content_live', 'JANE15', ?)",
+        [cid, fee],
+    )
+
+
 def _series_rows(sim: object, target: str = "sales") -> list[dict[str, object]]:
     rows: list[dict[str, object]] = [
         {"series": target, "date": d.date().isoformat(), "value": float(v), "role": "target"}
@@ -265,13 +275,8 @@ def test_brand_orders_exclude_other_brands_and_flag_overlaps(store: Store) -> No
 
 def test_own_revenue_is_codes_links_and_halo_not_incremental(store: Store) -> None:
     start = dt.date(2026, 4, 1)
-    _campaign(store, "c3", start, days=14)
+    _jane_campaign(store, "c3", start, fee=100.0)
     with store.transaction() as tx:
-        tx.execute(
-            "INSERT INTO campaign_creators (workspace_id, campaign_id, creator_id, stage, "
-            "discount_code, fee) VALUES ('default', 'c3', 'instagram:jane', 'content_live', "
-            "'JANE15', 100)"
-        )
         for i, (cust, off, total, codes) in enumerate(
             [("a", 2, 50.0, ["JANE15"]), ("a", 30, 70.0, []), ("b", 3, 40.0, ["JANE15"]),
              ("c", 4, 60.0, []), ("d", 5, 30.0, []), ("d", 40, 20.0, []), ("e", 6, 25.0, [])]
@@ -293,12 +298,8 @@ def test_halo_follows_campaign_customers_against_baseline(store: Store) -> None:
     from closeknit.track.halo import halo
 
     start = dt.date(2026, 4, 1)
-    _campaign(store, "c3", start, days=14)
+    _jane_campaign(store, "c3", start)
     with store.transaction() as tx:
-        tx.execute(
-            "INSERT INTO campaign_creators (workspace_id, campaign_id, creator_id, stage, "
-            "discount_code) VALUES ('default', 'c3', 'instagram:jane', 'content_live', 'JANE15')"
-        )
         orders = [
             ("o1", "a", 2, 50.0, ["JANE15"]),  # acquired through the creator...
             ("o2", "a", 30, 70.0, []),  # ...and came back
@@ -340,12 +341,8 @@ def test_no_repeat_purchase_yet_is_said_not_a_failed_report(store: Store) -> Non
     from closeknit.service.lift import _halo
 
     start = dt.date(2026, 4, 1)
-    _campaign(store, "c4", start, days=14)
+    _jane_campaign(store, "c4", start)
     with store.transaction() as tx:
-        tx.execute(
-            "INSERT INTO campaign_creators (workspace_id, campaign_id, creator_id, stage, "
-            "discount_code) VALUES ('default', 'c4', 'instagram:jane', 'content_live', 'JANE15')"
-        )
         for oid, cust, off, codes in [("o1", "a", 2, ["JANE15"]), ("o2", "b", 3, ["JANE15"]),
                                        ("o3", "c", 4, []), ("o4", "d", 5, [])]:  # fmt: skip
             tx.execute(
@@ -489,13 +486,8 @@ def refunded_campaign(store: Store) -> str:
     """Campaign c5: one creator's code on a full order, a partly refunded one, one refunded in
     full and one in EUR (the report counts 150.00 from 2 orders, says why)."""
     start = dt.date(2026, 4, 1)
-    _campaign(store, "c5", start, days=14)
+    _jane_campaign(store, "c5", start, fee=100.0)
     with store.transaction() as tx:
-        tx.execute(
-            "INSERT INTO campaign_creators (workspace_id, campaign_id, creator_id, stage, "
-            "discount_code, fee) VALUES ('default', 'c5', 'instagram:jane', 'content_live', "
-            "'JANE15', 100)"
-        )
         for i, (total, refunded, ccy) in enumerate(
             [(100.0, 0.0, "USD"), (80.0, 30.0, "USD"), (60.0, 60.0, "USD"), (100.0, 0.0, "EUR")]
         ):
