@@ -65,6 +65,13 @@ def test_plan_and_fees_commands(tmp_path: Path) -> None:
     )  # fmt: skip
     assert res.exit_code == 0, res.output
     assert f"@{big['handle']}" in res.output and "also one of this plan's picks" in res.output
+    # the big creator's note names it ("note: it does not fit ..." read as the plan's own)
+    res = runner.invoke(
+        app, ["plan", "running shoes", "--budget", "4000", "--min-creators", "2", "--db", str(db)],
+        env={"COLUMNS": "200"},
+    )  # fmt: skip
+    assert f"about @{big['handle']}: it does not fit this brief" in res.output, res.output
+    assert "note: it does not fit" not in res.output
     # at 80 columns the fee and the revenue stay (niche and orders give way); profit is said
     res = runner.invoke(
         app,

@@ -615,7 +615,9 @@ def print_forecast(plan: svc.PlanOut) -> None:
             + (" (also one of this plan's picks)" if big.in_plan else "")
         )
         if big.note:
-            console.print(f"note: {big.note}")
+            # its own note, named: "note: its forecast reaches beyond ..." under the comparison
+            # read as the plan's
+            console.print(f"about @{big.handle}: {big.note}")
     elif big.note:
         console.print(f"no one-creator comparison: {big.note}")
     for n in plan.notes:
