@@ -173,3 +173,13 @@ def filter_words(f: Any, symbol: str = "") -> str:
         if v is not None:
             parts.append(f"{what} at least {percent(v)}")
     return " · ".join(parts)
+
+
+def run_words(start: Any, end: Any) -> str:
+    """A campaign's run in words: "2026-11-10 to 2026-11-30", "from 2026-11-10, no end date"
+    ("2026-11-10 to ?" read as a fault)."""
+    if start and end:
+        return f"{start} to {end}"
+    if start:
+        return f"from {start}, no end date"
+    return f"until {end}" if end else "no dates set"

@@ -116,6 +116,26 @@ def test_a_column_of_fractions_keeps_one_number_of_decimals(
     assert "34.1" in out and "28.0" not in out
 
 
+def test_a_table_as_wide_as_the_terminal_keeps_every_column() -> None:
+    """Columns are dropped only when the table would not fit: the width was counted 4
+    characters too wide, so an import's "quarantined" column went at 80 columns from a table 79
+    wide."""
+    from closeknit.cli.common import console, print_table
+
+    rows = [{f"col{i}": "x" * 7 for i in range(8)}]  # 8 × 7 + 7 × 3 = 77 characters
+    for width, left in ((77, False), (76, True)):
+        old = console.width
+        console.width = width
+        try:
+            with console.capture() as got:
+                print_table(rows)
+        finally:
+            console.width = old
+        text = got.get()
+        assert ("not shown at this width" in text) is left, text
+        assert max(len(x) for x in text.splitlines() if "not shown" not in x) <= width
+
+
 def test_text_with_square_brackets_prints_as_typed(tmp_path: Path) -> None:
     """Printed text is data, never Rich markup: a campaign named "Summer [/sale] drop" made
     `campaign create`, and then every `campaign list` of the workspace, crash (MarkupError);

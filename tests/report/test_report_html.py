@@ -71,6 +71,7 @@ def _report() -> dict:  # type: ignore[type-arg]
                 "cpe": 2.0,
             },
         ],
+        "window_days": 30,
         "notes": ["EMV is not ROI"],
     }
 

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from closeknit import figures
 from closeknit.cli.common import (
     CsvOpt,
     DbOpt,
@@ -15,9 +16,9 @@ from closeknit.cli.common import (
     cli_errors,
     console,
     emit,
-    esc,
     money,
     percent,
+    print_record,
     print_table,
     ratio,
     say,
@@ -100,14 +101,44 @@ def _budget(v: float | None) -> str:
 def _member_rows(members: list[svc.Member]) -> list[dict[str, object]]:
     return [
         {
-            "creator": f"@{m.handle}" if m.handle else m.creator_id,
+            "creator": _who(m.handle, m.creator_id),
             "stage": stage_words(m.stage),
             "fee": m.fee,
             "code": m.discount_code,
-            "link": m.tracking_link,
         }
         for m in members
     ]
+
+
+def _who(handle: str | None, creator_id: str) -> str:
+    return f"@{handle}" if handle else creator_id
+
+
+def _print_links(links: list[tuple[str, str | None]]) -> None:
+    """Each creator's tracking link whole (wrapped, never cut): the link is what a marketer
+    sends the creator, and the tables cut it to "https://shop.example/?utm_s…"."""
+    rows = [{"creator": who, "tracking link": link} for who, link in links if link]
+    if rows:
+        print_table(rows, cut=False)
+
+
+def _print_campaign(c: svc.CampaignFields) -> None:
+    """A campaign's settings in words, one per line (a table headed by its JSON keys,
+    "end_date ... attribution_window_days", did not fit 80 columns)."""
+    fields = {
+        "campaign": f"{c.name} ({c.campaign_id})",
+        "brand": c.brand or "not set",
+        "budget": _budget(c.budget),
+        "currency": c.currency,
+        "dates": figures.run_words(c.start_date, c.end_date),
+        "status": c.status,
+        "landing page": c.landing_url or "not set",
+        "discount": "not set" if c.discount_percent is None else f"{c.discount_percent:g}%",
+        "attribution window": figures.count(c.attribution_window_days, "day"),
+        "code pattern": c.code_pattern or "the default",
+        "brief": c.brief,
+    }
+    print_table([{"field": k, "value": v} for k, v in fields.items() if v is not None], cut=False)
 
 
 def register(app: typer.Typer) -> None:
@@ -130,6 +161,9 @@ def register(app: typer.Typer) -> None:
         discount: Annotated[float | None, typer.Option("--discount", help="percent")] = None,
         window: Annotated[int, typer.Option("--window", help="attribution days")] = 30,
         campaign_id: Annotated[str | None, typer.Option("--id")] = None,
+        brand: Annotated[
+            str | None, typer.Option("--brand", help="the brand (its own orders: a lift target)")
+        ] = None,
         db: DbOpt = None,
         workspace: WorkspaceOpt = None,
         as_json: JsonOpt = False,
@@ -147,13 +181,59 @@ def register(app: typer.Typer) -> None:
                     "landing_url": landing_url,
                     "discount_percent": discount,
                     "attribution_window_days": window,
+                    "brand": brand,
                 }
             )
             with store_for(db, may_create=True) as st:
                 c = svc.create_campaign(
                     st, workspace_of(workspace), req, actor=ACTOR, campaign_id=campaign_id
                 )
-        emit(c, as_json=as_json, rows=[c.model_dump(mode="json", exclude={"creators"})])
+        emit(c, as_json=as_json, render=lambda: _print_campaign(c))
+
+    @camp.command("update")
+    def update_cmd(
+        campaign_id: Annotated[str, typer.Argument()],
+        name: Annotated[str | None, typer.Option("--name")] = None,
+        budget: Annotated[float | None, typer.Option("--budget")] = None,
+        start: Annotated[str | None, typer.Option("--start", help="YYYY-MM-DD")] = None,
+        end: Annotated[str | None, typer.Option("--end", help="YYYY-MM-DD")] = None,
+        currency: Annotated[str | None, typer.Option("--currency", help="ISO 4217 code")] = None,
+        brand: Annotated[
+            str | None, typer.Option("--brand", help="the brand (its own orders: a lift target)")
+        ] = None,
+        status: Annotated[
+            str | None, typer.Option("--status", help="draft, active, live, done or archived")
+        ] = None,
+        landing_url: Annotated[str | None, typer.Option("--landing-url")] = None,
+        discount: Annotated[float | None, typer.Option("--discount", help="percent")] = None,
+        window: Annotated[int | None, typer.Option("--window", help="attribution days")] = None,
+        db: DbOpt = None,
+        workspace: WorkspaceOpt = None,
+        as_json: JsonOpt = False,
+    ) -> None:
+        """Change a campaign's settings (only those given)."""
+        with cli_errors(as_json):
+            req = svc.CampaignPatch.model_validate(
+                {
+                    k: v
+                    for k, v in {
+                        "name": name,
+                        "budget": budget,
+                        "start_date": start,
+                        "end_date": end,
+                        "currency": currency,
+                        "brand": brand,
+                        "status": status,
+                        "landing_url": landing_url,
+                        "discount_percent": discount,
+                        "attribution_window_days": window,
+                    }.items()
+                    if v is not None
+                }
+            )
+            with store_for(db) as st:
+                c = svc.update_campaign(st, workspace_of(workspace), campaign_id, req, actor=ACTOR)
+        emit(c, as_json=as_json, render=lambda: _print_campaign(c))
 
     @camp.command("list")
     def list_cmd(
@@ -203,11 +283,30 @@ def register(app: typer.Typer) -> None:
             hist = svc.history(st, ws, campaign_id)
 
         def render() -> None:
-            console.print(
-                f"[bold]{esc(c.name)}[/bold] ({esc(c.campaign_id)}) budget {_budget(c.budget)}",
-                markup=True,
+            _print_campaign(c)
+            print_table(
+                _member_rows(c.creators),
+                title="creators",
+                formats=_MEMBER_FORMATS,
+                empty="no creators yet",
             )
-            print_table(_member_rows(c.creators), title="creators", formats=_MEMBER_FORMATS)
+            _print_links([(_who(m.handle, m.creator_id), m.tracking_link) for m in c.creators])
+            handles = {m.creator_id: _who(m.handle, m.creator_id) for m in c.creators}
+            # the stage history the help promises (only --json had it)
+            print_table(
+                [
+                    {
+                        "when": h.changed_at.strftime("%Y-%m-%d %H:%M") if h.changed_at else "",
+                        "creator": handles.get(h.creator_id, h.creator_id),
+                        "stage": " → ".join(
+                            stage_words(x) for x in (h.from_stage, h.to_stage) if x
+                        ),
+                        "by": h.actor,
+                    }
+                    for h in hist
+                ],
+                title="stage history",
+            )
 
         emit(
             {**c.to_json(), "history": hist},
@@ -331,11 +430,24 @@ def register(app: typer.Typer) -> None:
             )
             with store_for(db) as st:
                 out = svc.assign_codes(st, workspace_of(workspace), campaign_id, req, actor=ACTOR)
-        if out or as_json or as_csv:
-            emit(out, as_json=as_json, as_csv=as_csv, title="codes and links")
-        if not as_json and not as_csv:
+
+        def render() -> None:
+            print_table(
+                [
+                    {
+                        "creator": _who(c.handle, c.creator_id),
+                        "code": c.code,
+                        "kept": "kept" if c.kept else "",
+                    }
+                    for c in out
+                ],
+                title="codes",
+            )
+            _print_links([(_who(c.handle, c.creator_id), c.link) for c in out])
             for line in _codes_notes(out):
                 console.print(line)
+
+        emit(out, as_json=as_json, as_csv=as_csv, render=render)
 
     def _codes_notes(out: list[svc.CodeOut]) -> list[str]:
         if not out:
@@ -435,7 +547,19 @@ def register(app: typer.Typer) -> None:
             req = svc.RosterIn(path=str(path), window_days=window)
             with store_for(db, may_create=True) as st:
                 out = svc.import_roster(st, workspace_of(workspace), req, actor=ACTOR)
-        emit(out, as_json=as_json)
+
+        def render() -> None:
+            print_record(out)
+            if out.get("quarantined"):
+                # 6 of 7 rows refused read as a success (exit 0, a count in a table)
+                console.print(
+                    f"[yellow]{figures.count(out['quarantined'], 'row')} quarantined[/yellow]; "
+                    "see `closeknit import errors`",
+                    markup=True,
+                    highlight=False,
+                )
+
+        emit(out, as_json=as_json, render=render)
 
     app.add_typer(camp, name="campaign")
 
@@ -482,6 +606,11 @@ def register(app: typer.Typer) -> None:
                     formats=formats,
                 )
 
+            say(
+                f"attributed: orders with a creator's code, and orders through their link up "
+                f"to {figures.count(rep.window_days, 'day')} after they went live",
+                style="dim",
+            )
             table(_REPORT_FIGURES, "ROAS by creator", tier=True)
             known = any(getattr(r, k) is not None for r in rep.creators for k in _REACH_FIGURES[:3])
             if known:

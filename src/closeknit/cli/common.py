@@ -374,10 +374,12 @@ def cell(v: Any) -> str:
 
 
 def _fit(cols: list[str], widths: dict[str, int], width: int, keep: int) -> list[str]:
-    """The columns that fit ``width`` (Rich's simple box: 3 characters around each), dropping
-    from the end; the first ``keep`` columns always stay."""
+    """The columns that fit ``width`` (Rich's simple box without edges: 3 characters between
+    two columns, none outside; it counted 3 around each and one more, so a table 4 characters
+    narrower than the terminal lost a column), dropping from the end; the first ``keep``
+    columns always stay."""
     shown = list(cols)
-    while len(shown) > keep and sum(widths[c] + 3 for c in shown) + 1 > width:
+    while len(shown) > keep and sum(widths[c] for c in shown) + 3 * (len(shown) - 1) > width:
         shown.pop()
     return shown
 

@@ -104,8 +104,9 @@ th:first-child,td:first-child{text-align:left}
 .note{color:#555;font-size:13px}
 </style></head><body>
 <h1>{{ c.name }} — campaign report</h1>
-<p class="note">Campaign {{ c.campaign_id }} · {{ c.start_date or "?" }} to {{ c.end_date or "?" }}
-· amounts in {{ c.currency or "the campaign's currency" }} · generated {{ generated }}</p>
+<p class="note">Campaign {{ c.campaign_id }} · {{ dates }}
+· amounts in {{ c.currency or "the campaign's currency" }}
+· link orders counted up to {{ window }} days after go-live · generated {{ generated }}</p>
 <div>
 {% for label, key, f in kpis %}<div class="kpi">{{ label }}<b>{{ fmt(t[key], f) }}</b></div>
 {% endfor %}
@@ -254,6 +255,8 @@ def campaign_report_html(report: Any, lift: Any = None, lift_error: str | None =
     spec_json = [json.dumps(s).replace("</", "<\\/") for s in specs]
     return env.from_string(_TEMPLATE).render(
         c=rep["campaign"],
+        dates=figures.run_words(rep["campaign"].get("start_date"), rep["campaign"].get("end_date")),
+        window=rep["window_days"],
         t=rep["totals"],
         rows=rep["creators"],
         tiers=rep["tiers"],

@@ -56,6 +56,17 @@ Deliverables = Annotated[
 CampaignName = Annotated[Name, Field(pattern=r"\S")]
 
 
+def known_currency(v: str | None) -> str | None:
+    """A currency code of the workspace setting's list: a campaign in 'BTC' or 'XXX' was
+    accepted where the workspace refused it, and its money was labelled with an unknown code."""
+    if v is None or not v.strip():
+        return None
+    code = v.strip().upper()
+    if code not in CURRENCIES:
+        raise ValueError(f"use one of {', '.join(CURRENCIES)}")
+    return code
+
+
 class CampaignIn(In):
     name: CampaignName
     brief: str | None = Field(default=None, max_length=5000, description="what it is about")
@@ -76,17 +87,11 @@ class CampaignIn(In):
 
     _url = field_validator("landing_url", mode="before")(web_url)
 
-    @field_validator("currency")
-    @classmethod
-    def _known_currency(cls, v: str | None) -> str | None:
-        # the workspace setting's list: a campaign in 'BTC' or 'XXX' was accepted where the
-        # workspace refused it, and its money was labelled with an unknown code
-        if v is None or not v.strip():
-            return None
-        code = v.strip().upper()
-        if code not in CURRENCIES:
-            raise ValueError(f"use one of {', '.join(CURRENCIES)}")
-        return code
+    brand: str | None = Field(
+        default=None, max_length=200, description="the brand (its own orders: a lift's target)"
+    )
+
+    _currency = field_validator("currency")(known_currency)
 
 
 class Member(Out):
@@ -121,6 +126,9 @@ class CampaignFields(Out):
     discount_percent: float | None
     attribution_window_days: int
     code_pattern: str | None = None
+    brand: str | None = Field(
+        default=None, description="the brand (its own orders: a lift's target)"
+    )
 
     @model_validator(mode="after")
     def _ended(self) -> Self:
@@ -161,6 +169,7 @@ def create_campaign(
     """Create a campaign (``campaign_id``: an id of one's own choosing, CLI only)."""
     fields = req.model_dump()
     fields["currency"] = req.currency or workspace_currency(store, workspace)
+    fields["brand_id"] = fields.pop("brand")
     c = tc.create_campaign(store, workspace, actor=actor, campaign_id=campaign_id, **fields)
     out: CampaignOut = CampaignOut.of(c)
     return out
@@ -178,16 +187,20 @@ class CampaignPatch(In):
     discount_percent: float | None = Field(default=None, ge=0, le=100)
     code_pattern: str | None = Field(default=None, max_length=60)
     attribution_window_days: int | None = Field(default=None, ge=1, le=365)
+    currency: str | None = Field(default=None, max_length=10, description="ISO 4217 code")
+    brand: str | None = Field(default=None, max_length=200)
 
     _url = field_validator("landing_url", mode="before")(web_url)
+    _currency = field_validator("currency")(known_currency)
 
 
 def update_campaign(
     store: Store, workspace: str, campaign_id: str, req: CampaignPatch, *, actor: str
 ) -> CampaignOut:
-    tc.update_campaign(
-        store, workspace, campaign_id, actor=actor, **req.model_dump(exclude_none=True)
-    )
+    fields = req.model_dump(exclude_none=True)
+    if "brand" in fields:
+        fields["brand_id"] = fields.pop("brand").strip() or None
+    tc.update_campaign(store, workspace, campaign_id, actor=actor, **fields)
     return get_campaign(store, workspace, campaign_id)
 
 
@@ -238,11 +251,12 @@ def add_creators(
 
 def member(store: Store, workspace: str, campaign_id: str, creator_id: str) -> Member:
     from closeknit.errors import NotFound
+    from closeknit.store.creators import creator_words
 
     for m in get_campaign(store, workspace, campaign_id).creators:
         if m.creator_id == creator_id:
             return m
-    raise NotFound(f"{creator_id} is not in campaign {campaign_id}")
+    raise NotFound(f"{creator_words(creator_id)} is not in campaign {campaign_id}")
 
 
 class StageIn(In):
@@ -341,6 +355,7 @@ class CodesIn(In):
 
 class CodeOut(Out):
     creator_id: str
+    handle: str | None = None
     code: str
     link: str | None
     utm_content: str | None

@@ -113,22 +113,36 @@ class RuleTotal(Out):
     revenue: float
 
 
+# the attribution block tallies the crediting itself: every order credited, before refunds
+# and in whatever currency it was paid (an agency read alice's 430.00 from 5 orders there
+# against the report's 290.00 from 4); the report's figures are the totals and creators
+_GROSS = (
+    "order totals as credited: before refunds, in each order's own currency summed as they "
+    "are (the report's revenue is totals.revenue and each creator's revenue)"
+)
+_CREDITED = (
+    "orders credited, fully refunded and other-currency orders included (the report counts "
+    "totals.orders)"
+)
+
+
 class CreatorAttribution(Out):
     creator_id: str
-    orders: int
-    revenue: float
+    orders: int = Field(description=_CREDITED)
+    revenue: float = Field(description=_GROSS)
     code_orders: int
     click_orders: int
 
 
 class AttributionOut(Out):
-    """How the campaign's orders were credited: by code, else by last click in the window."""
+    """How the campaign's orders were credited: by code, else by last click in the window. A
+    tally of the crediting, gross: the report's money is in its totals and creator rows."""
 
     campaign_id: str
     window_days: int
     grace_hours: float
-    n_orders: int
-    revenue: float
+    n_orders: int = Field(description=_CREDITED)
+    revenue: float = Field(description=_GROSS)
     by_rule: dict[str, RuleTotal]
     by_creator: list[CreatorAttribution]
     notes: list[str]
@@ -140,6 +154,10 @@ class RoasOut(Out):
     creators: list[CreatorResult]
     tiers: list[TierResult]
     attribution: AttributionOut | None = Field(description="None when not re-attributed")
+    window_days: int = Field(
+        description="the attribution window this report used: link orders count up to this "
+        "many days after the creator's go-live"
+    )
     notes: list[str]
 
 

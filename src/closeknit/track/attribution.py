@@ -219,6 +219,29 @@ def attribute(
             "creators share (one handle on two platforms) without a utm_source telling them "
             "apart: credited to neither; give them their own links (regenerate the links)"
         )
+    declined = {
+        str(c["discount_code"]).upper(): c
+        for c in camp.creators
+        if c["stage"] == "declined" and c.get("discount_code")
+    }
+    if declined:
+        # their orders credit no one, on purpose; said, so the sale does not vanish unseen
+        hit = store.query(
+            f"""
+            SELECT c.code, count(*) AS n FROM orders o,
+              unnest(list_transform(coalesce(o.discount_codes, []), lambda x: upper(x))) AS c(code)
+            WHERE o.workspace_id = ? AND {counted("o")} AND c.code IN (SELECT unnest(?::VARCHAR[]))
+            GROUP BY c.code ORDER BY c.code
+            """,
+            [workspace, list(declined)],
+        )
+        for h in hit:
+            d = declined[h["code"]]
+            notes.append(
+                f"{figures.count(int(h['n']), 'order')} used {h['code']}, the code of "
+                f"@{d.get('handle') or d['creator_id']}, who declined the campaign: credited "
+                "to no one"
+            )
     if not mine_codes and not content:
         notes.append(
             "no codes or links assigned: assign the creators' discount codes or tracking "

@@ -152,6 +152,7 @@ class Campaign:
     discount_percent: float | None = None
     attribution_window_days: int = 30
     code_pattern: str | None = None
+    brand: str | None = None
     creators: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
@@ -266,7 +267,8 @@ def create_campaign(
 
 _CAMPAIGN_SQL = (
     "SELECT c.campaign_id, c.name, c.budget, c.currency, c.start_date, c.end_date, c.status, "
-    "s.brief_text AS brief, s.landing_url, s.utm_campaign, s.discount_percent, "
+    "c.brand_id AS brand, s.brief_text AS brief, s.landing_url, s.utm_campaign, "
+    "s.discount_percent, "
     "coalesce(s.attribution_window_days, 30) AS attribution_window_days, s.code_pattern "
     "FROM campaigns c LEFT JOIN campaign_settings s ON s.workspace_id = c.workspace_id "
     "AND s.campaign_id = c.campaign_id WHERE c.workspace_id = ?"
@@ -288,6 +290,7 @@ def _campaign(row: dict[str, Any]) -> Campaign:
         discount_percent=row["discount_percent"],
         attribution_window_days=int(row["attribution_window_days"]),
         code_pattern=row.get("code_pattern"),
+        brand=row.get("brand"),
     )
 
 
@@ -352,7 +355,7 @@ def _cc(tx: Tx, workspace: str, campaign_id: str, creator_id: str) -> dict[str, 
     )
     if not rows:
         check_campaign(tx, workspace, campaign_id)  # "no campaign x", not "y is not in x"
-        raise NotFound(f"{creator_id} is not in campaign {campaign_id}")
+        raise NotFound(f"{creator_words(creator_id)} is not in campaign {campaign_id}")
     return rows[0]
 
 
@@ -445,7 +448,7 @@ def add_creator(
             "AND creator_id = ?",
             [workspace, campaign_id, cid],
         ):
-            raise Conflict(f"{cid} is already in campaign {campaign_id!r}")
+            raise Conflict(f"{creator_words(cid)} is already in campaign {campaign_id}")
         tx.execute(
             "INSERT INTO campaign_creators (workspace_id, campaign_id, creator_id, stage, fee, "
             "deliverables, seeding_cost, notes, updated_at) VALUES (?, ?, ?, 'shortlisted', ?, ?, "
@@ -671,8 +674,8 @@ def record_spend(
             except NotFound:
                 # spend on a creator outside the campaign showed in its total and in no row
                 raise ValidationError(
-                    f"{creator} is not in campaign {campaign_id}: add them first, or book the "
-                    "amount to the campaign (no creator)",
+                    f"{creator_words(cid)} is not in campaign {campaign_id}: add them first, "
+                    "or book the amount to the campaign (no creator)",
                     field="creator",
                 ) from None
         tx.execute(
@@ -729,11 +732,13 @@ def update_campaign(
     actor: str = "user",
     **fields: Any,
 ) -> None:
-    """Change a campaign's name, budget, status, dates, landing URL, discount, code pattern or
-    attribution window (a budget change is audited as spend_change)."""
+    """Change a campaign's name, budget, status, dates, currency, brand, landing URL, discount,
+    code pattern or attribution window (a budget change is audited as spend_change). The
+    currency and the brand could only be set when the campaign was made (the brand by a roster
+    import alone), although the report's notes ask to set them."""
     from closeknit.track.codes import check_pattern
 
-    allowed = {"name", "budget", "status", "start_date", "end_date"}
+    allowed = {"name", "budget", "status", "start_date", "end_date", "currency", "brand_id"}
     setting_keys = {"landing_url", "discount_percent", "code_pattern", "attribution_window_days"}
     bad = set(fields) - allowed - setting_keys
     if bad:
@@ -748,7 +753,7 @@ def update_campaign(
     with store.transaction() as tx:
         check_campaign(tx, workspace, campaign_id)
         old = tx.query(
-            "SELECT name, budget, status, start_date, end_date FROM campaigns "
+            "SELECT name, budget, status, start_date, end_date, currency, brand_id FROM campaigns "
             "WHERE workspace_id = ? AND campaign_id = ?",
             [workspace, campaign_id],
         )[0]
@@ -903,11 +908,13 @@ def import_roster(
                 r, i, Path(path).name, known, by_handle, camps, existing, now, stored
             )
         except CloseknitError as e:
-            bad.append({"line": i, "field": e.details.get("field"), "reason": e.message, "raw": r})
+            # the quarantine names the file and line beside the reason: not again in it
+            why = e.message.removeprefix(f"{Path(path).name}:{i}: ")
+            bad.append({"line": i, "field": e.details.get("field"), "reason": why, "raw": r})
             continue
         camp, cid, code = deal["campaign_id"], deal["creator_id"], deal["discount_code"]
         if (camp, cid) in seen:
-            why = f"{cid} is in campaign {camp} already (line {seen[camp, cid]})"
+            why = f"{creator_words(cid)} is in campaign {camp} already (line {seen[camp, cid]})"
             bad.append({"line": i, "field": "handle", "reason": why, "raw": r})
             continue
         seen[camp, cid] = i
@@ -916,12 +923,12 @@ def import_roster(
             if code is None or (old or "").upper() == code:
                 unchanged += 1  # the deal is stored: a re-import changes nothing
             else:
-                why = f"{cid} is in campaign {camp} with code {old}, not {code}"
+                why = f"{creator_words(cid)} is in campaign {camp} with code {old}, not {code}"
                 bad.append({"line": i, "field": "code", "reason": why, "raw": r})
             continue
         if code and code in owner:
             c2, k2 = owner[code]
-            why = f"code {code} is already used by {k2} in campaign {c2}"
+            why = f"code {code} is already used by {creator_words(k2)} in campaign {c2}"
             bad.append({"line": i, "field": "code", "reason": why, "raw": r})
             continue
         content = deal.get("utm_content")

@@ -17,6 +17,7 @@ from urllib.parse import parse_qs, parse_qsl, urlencode, urlsplit, urlunsplit
 from closeknit import figures
 from closeknit.errors import Conflict, ValidationError
 from closeknit.store import Store, audit, resolve_creator_id
+from closeknit.store.creators import creator_words
 from closeknit.track.campaigns import CODE_RE, check_campaign, get_campaign, tracked_utms
 
 
@@ -169,11 +170,24 @@ def assign(
         for c in camp.creators
         if c.get("utm_content") and wanted is not None and c["creator_id"] not in wanted
     }
+    # a declined creator gets no code (its orders credit no one: attribution skips them), and
+    # one named here is refused rather than given a code that would sell for nobody
+    refused = [
+        c
+        for c in camp.creators
+        if c["stage"] == "declined" and wanted and c["creator_id"] in wanted
+    ]
+    if refused:
+        who = ", ".join(f"@{c.get('handle') or c['creator_id']}" for c in refused)
+        raise ValidationError(
+            f"{who} declined this campaign: a declined creator gets no code or link",
+            field="creators",
+        )
     out: list[dict[str, Any]] = []
     with store.transaction() as tx:
         for c in camp.creators:
             cid = c["creator_id"]
-            if wanted is not None and cid not in wanted:
+            if (wanted is not None and cid not in wanted) or c["stage"] == "declined":
                 continue
             handle = c.get("handle") or cid.split(":", 1)[-1]
             platform = str(c.get("platform") or cid.split(":", 1)[0]).lower()
@@ -223,6 +237,7 @@ def assign(
             out.append(
                 {
                     "creator_id": cid,
+                    "handle": c.get("handle"),
                     "code": code,
                     "link": link,
                     "utm_content": content,
@@ -359,7 +374,7 @@ def set_code(
             from closeknit.errors import NotFound
 
             check_campaign(tx, workspace, campaign_id)
-            raise NotFound(f"{cid} is not in campaign {campaign_id}")
+            raise NotFound(f"{creator_words(cid)} is not in campaign {campaign_id}")
         tx.execute(
             "UPDATE campaign_creators SET discount_code = coalesce(?, discount_code), "
             "tracking_link = coalesce(?, tracking_link), utm_content = coalesce(?, utm_content) "

@@ -24,6 +24,7 @@ from closeknit.errors import ConfigError, ConnectorError, ValidationError
 from closeknit.features.disclosure import disclosed_sql
 from closeknit.settings import get_settings
 from closeknit.store import Store, audit, resolve_creator_id
+from closeknit.store.creators import creator_words
 from closeknit.track.campaigns import get_campaign, set_stage
 
 TEMPLATES: dict[str, tuple[str, str]] = {
@@ -103,7 +104,7 @@ def render(
     if deal is None:
         from closeknit.errors import NotFound
 
-        raise NotFound(f"{cid} is not in campaign {campaign_id}")
+        raise NotFound(f"{creator_words(cid)} is not in campaign {campaign_id}")
     cr = store.query(
         "SELECT handle, name, followers, platform, contact FROM creators WHERE workspace_id = ? "
         "AND creator_id = ?",

@@ -52,6 +52,9 @@ class RoasReport:
     creators: list[dict[str, Any]]
     tiers: list[dict[str, Any]]
     attribution: dict[str, Any] | None
+    # the attribution window the report used (the campaign's, or the one asked): two reports
+    # of one campaign differed and neither said why
+    window_days: int = 30
     notes: list[str] = field(default_factory=list)
     # the notes (among ``notes``) on how revenue and spend were counted: refunds, currencies,
     # spend on no creator, sales with no spend; the lift's own revenue repeats them
@@ -275,7 +278,8 @@ def report(
     ]
     if totals["orders_without_cogs"] and cogs_share is None:
         notes.append(
-            f"{totals['orders_without_cogs']} attributed orders have no cost of goods: margin "
+            f"{count(totals['orders_without_cogs'], 'attributed order')} "
+            f"{'has' if totals['orders_without_cogs'] == 1 else 'have'} no cost of goods: margin "
             "ROAS is not computed (import the orders with their cost of goods to compute it)."
         )
     counting: list[str] = []  # notes on how revenue and spend were counted (counting_notes)
@@ -285,7 +289,11 @@ def report(
             f"{totals['gross_revenue']:,.2f} was refunded"
             + (
                 f"; {count(totals['refunded_orders'], 'order')} refunded in full "
-                f"{'is' if totals['refunded_orders'] == 1 else 'are'} not counted as orders"
+                + (
+                    "is not counted as an order"
+                    if totals["refunded_orders"] == 1
+                    else "are not counted as orders"
+                )
                 if totals["refunded_orders"]
                 else ""
             )
@@ -333,6 +341,7 @@ def report(
         creators=creators,
         tiers=tiers,
         attribution=attr.to_dict() if attr else None,
+        window_days=window.days,
         notes=notes,
         counting_notes=counting,
     )
