@@ -23,7 +23,7 @@ def test_import_instagram_json_summary_and_errors(tmp_path: Path) -> None:
     assert out["rows"]["posts"] == 1
     r = runner.invoke(app, ["import", "errors", "--db", db, "--json"])
     (e,) = json.loads(r.stdout)
-    # the path as the import was given it (the name alone until 2026-12-07)
+    # the path as the import was given it (the name alone until 2026-12-06)
     assert (e["file"], e["line"], e["field"]) == (str(f), 2, "edge_media_preview_like.count")
     r = runner.invoke(app, ["import", "errors", "--db", db, "--csv"])
     assert r.stdout.splitlines()[0].startswith("source,file,line,field,reason")

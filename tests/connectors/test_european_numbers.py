@@ -75,8 +75,11 @@ def test_posts_csv_dot_grouped_counts(store: Store, tmp_path: Path) -> None:
         "instagram,ana,18,2025-03-05,x,12.5,3,\n"
     )
     res = import_path(store, "default", "posts_csv", f)
-    assert (res.n_loaded, res.n_quarantined, res.n_warnings) == (2, 0, 0)
+    assert (res.n_loaded, res.n_quarantined, res.n_warnings) == (2, 0, 1)
     p = {r["post_id"]: r for r in store.query("SELECT * FROM posts")}
     assert (p["instagram:17"]["likes"], p["instagram:17"]["comments"]) == (12_300, 1_234)
     assert p["instagram:17"]["views"] == 5_500
-    assert p["instagram:18"]["likes"] == 12  # a decimal that is not three digits: as before
+    # a decimal that is not three digits is no count: left empty and said (it read 12 until
+    # 2026-12-06)
+    assert p["instagram:18"]["likes"] is None
+    assert res.warnings[0]["reason"].startswith('likes is not a whole number: "12.5"')

@@ -183,5 +183,5 @@ def test_rows_without_a_handle_are_set_aside_not_a_crash(store: Store, tmp_path:
 def test_an_import_jobs_reasons_mask_e_mail_addresses() -> None:
     issue = isvc._row_issue({"file": "/tmp/x/a.csv", "line": 2, "field": "handle",
                              "reason": "not a handle: 'ann@example.com'"})  # fmt: skip
-    # the path as given (the name alone until 2026-12-07; an upload's folder is left out)
+    # the path as given (the name alone until 2026-12-06; an upload's folder is left out)
     assert issue["file"] == "/tmp/x/a.csv" and "ann@example.com" not in issue["reason"]

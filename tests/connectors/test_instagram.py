@@ -105,7 +105,9 @@ def test_bad_rows_are_quarantined_with_file_line_field(store: Store, tmp_path: P
     assert res.n_loaded + res.n_duplicate + res.n_quarantined == res.n_input
     q = {r["line"]: r for r in store.query("SELECT * FROM quarantine")}
     assert set(q) == {2, 3, 5, 6}
-    assert q[2]["reason"] == "invalid JSON" and q[2]["file"] == str(f)
+    # the parser's place and what is wrong, in words (it said only "invalid JSON")
+    assert q[2]["reason"] == "invalid JSON at column 2: a key that is not in double quotes"
+    assert q[2]["file"] == str(f)
     assert q[3]["field"] == "edge_media_preview_like.count" and "abc" in q[3]["raw"]
     assert q[5]["reason"] == "not a JSON object"
     assert q[6]["field"] == "owner.username"

@@ -1,4 +1,4 @@
-"""Posts exports of other tools (tester findings of 2026-12-07): hidden like counts (-1) in
+"""Posts exports of other tools (tester findings of 2026-12-06): hidden like counts (-1) in
 the JSON paths, ids Excel wrote in scientific notation, and 12-hour times."""
 
 from __future__ import annotations

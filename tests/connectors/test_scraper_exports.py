@@ -106,7 +106,7 @@ def test_apify_post_items_as_jsonl_and_csv_are_the_same_posts(store: Store) -> N
     assert {k: v[0] for k, v in _q(store).items()} == {3: "likesCount", 4: None}
     json_posts = _posts(store)
     res = import_path(store, "default", "posts_csv", S / "apify_posts.csv")
-    # the one warning names the columns no field reads (silent until 2026-12-07)
+    # the one warning names the columns no field reads (silent until 2026-12-06)
     assert (res.n_loaded, res.n_quarantined, res.n_warnings) == (2, 0, 1)
     assert res.warnings[0]["field"] == "columns" and '"displayurl"' in res.warnings[0]["reason"]
     p = _posts(store)

@@ -57,7 +57,7 @@ from closeknit.connectors.identity import (
 )
 from closeknit.connectors.instagram import bool_check, count_check
 from closeknit.connectors.landing import ImportResult, Rejected, add_warning
-from closeknit.connectors.values import BadValue, parse_count, parse_number
+from closeknit.connectors.values import BadValue, is_fraction, parse_count, parse_number
 from closeknit.errors import ValidationError
 from closeknit.figures import count
 from closeknit.store import Store
@@ -263,11 +263,49 @@ _DEMO_STRUCTURE = (
     '"bucket":"VARCHAR","share":"VARCHAR"}'
 )
 
+#: the audience dimensions matching, vetting and lookalikes read (``_DIM`` reads vendors' names
+#: for them: "Audience Country", "Location", "Age group", "Sex", ...)
+KNOWN_DIMENSIONS = ("country", "age", "gender")
+# (the usual label, a known name as written, is told by one comparison; _DIM runs on the rest)
+_UNKNOWN_DIM_SQL = (
+    f"CASE WHEN lower(trim(r.dimension)) IN ({', '.join(repr(d) for d in KNOWN_DIMENSIONS)}) "
+    f"OR {missing_sql('r.dimension')} THEN false "
+    f"ELSE {_DIM} NOT IN ({', '.join(repr(d) for d in KNOWN_DIMENSIONS)}) END"
+)
+_UNKNOWN_DIM = "d.dim_unknown"  # derived once per row
+_DIM_ROWS = (
+    f"SELECT dim, count(*) AS dn, list(line ORDER BY line)[1:5] AS lines FROM "
+    f"(SELECT {_DIM} AS dim, line FROM _bk_ok WHERE {_UNKNOWN_DIM}) GROUP BY dim"
+)
+# Rows of a dimension no score reads ('income') are stored as given, and said: one warning per
+# file (per chunk of bulk.CHUNK rows) on the first such row, naming each dimension with its rows
+# and first lines, and the known ones (silent until 2026-12-06). A check over the loaded rows,
+# as csvfast.short_row_spec's: no second parse of the file.
+_UNKNOWN_DIM_CHECK = Check(
+    "dimension",
+    f"{_UNKNOWN_DIM} AND line = (SELECT min(line) FROM _bk_ok WHERE {_UNKNOWN_DIM})",
+    "",
+    keep_row=True,
+    kept_note="",
+    reason_sql=(
+        "(SELECT t.tn || CASE WHEN t.tn = 1 THEN ' row names' ELSE ' rows name' END || "
+        "' a dimension the audience scores do not read (' || string_agg(to_json(u.dim) || ': ' "
+        "|| u.dn || CASE WHEN u.dn = 1 THEN ' row (line ' ELSE ' rows (lines ' END || "
+        "array_to_string(u.lines, ', ') || CASE WHEN u.dn > 5 THEN ', ...' ELSE '' END || ')', "
+        "'; ' ORDER BY u.dn DESC, u.dim) || CASE WHEN t.tk > 10 THEN '; ...' ELSE '' END || "
+        "'): ' || CASE WHEN t.tn = 1 THEN 'it is' ELSE 'they are' END || ' stored but not used. "
+        f"The dimensions read are {', '.join(KNOWN_DIMENSIONS[:-1])} and {KNOWN_DIMENSIONS[-1]} "
+        '(vendor names such as "Audience Country", "Location", "Age group" and "Sex" are '
+        f"read as these)' FROM (SELECT * FROM ({_DIM_ROWS}) ORDER BY dn DESC, dim LIMIT 10) u, "
+        f"(SELECT sum(dn) AS tn, count(*) AS tk FROM ({_DIM_ROWS})) t GROUP BY t.tn, t.tk)"
+    ),
+)
+
 DEMO_SPEC = JsonSpec(
     source="demographics",
     kind="demographic",
     structure=_DEMO_STRUCTURE,
-    derive=_DEMO_CREATOR.derive,
+    derive=(*_DEMO_CREATOR.derive, ("dim_unknown", _UNKNOWN_DIM_SQL)),
     checks=(
         *_DEMO_CREATOR.checks,
         Check("dimension", missing_sql("r.dimension"), "no dimension"),
@@ -278,6 +316,7 @@ DEMO_SPEC = JsonSpec(
             "share is not a fraction or percentage",
             value="r.share",
         ),
+        _UNKNOWN_DIM_CHECK,
     ),
     tables=(
         (
@@ -787,6 +826,14 @@ def _count_of(v: object) -> object:
     return v.get("count") if isinstance(v, dict) else v
 
 
+def _whole_count(v: object) -> int | None:
+    """:func:`parse_count`, but a bare number with a fraction (``5.7``, ``"5.7"``) is no count:
+    BadValue (it read 6 without a word until 2026-12-06)."""
+    if is_fraction(v):
+        raise BadValue(f'not a whole number: "{str(v)[:40]}"')
+    return parse_count(v)
+
+
 def _text(v: object) -> str | None:
     """A text cell; a JSON object or list is no text (its repr became a handle before)."""
     if v is None:
@@ -826,7 +873,7 @@ def instagram_profile(
     for f, key in (("followers", "edge_followed_by"), ("following", "edge_follow"),
                    ("posts_count", "edge_owner_to_timeline_media")):  # fmt: skip
         try:
-            out[f] = parse_count(_count_of(p.get(key)))
+            out[f] = _whole_count(_count_of(p.get(key)))
         except BadValue as e:
             raise BadValue(str(e), field=f"{key}.count") from e
     for f in ("is_private", "is_verified"):
@@ -1010,7 +1057,7 @@ class _Reader:
             v = raw.get(col)
             try:
                 if fld in _COUNTS or fld in _FEATURE_COUNTS:
-                    row[fld] = parse_count(_count_of(v))
+                    row[fld] = _whole_count(_count_of(v))
                 elif fld in _FEATURE_RATIOS:
                     ratio = parse_number(v)
                     if ratio is not None and not 0 <= ratio <= 1:

@@ -42,6 +42,7 @@ from closeknit.connectors.landing import (
     TOMBSTONED_CREATORS,
     TOMBSTONED_OWNERS,
     ImportResult,
+    invalid_json_reason,
     record_batch,
     upsert_relation,
 )
@@ -82,6 +83,9 @@ class Check:
     # the row (``replies.comments[3].id``; a message quoting the value's JSON type)
     field_sql: str | None = None
     reason_sql: str | None = None
+    # what a kept row's warning adds to its reason (a check about the row, not one field's
+    # value, says something else: ``audience``'s dimension no score reads)
+    kept_note: str = " (row kept, value left empty)"
 
 
 @dataclass(frozen=True)
@@ -605,6 +609,19 @@ def _run(
         )
         """
     )
+    # "invalid JSON" in words (where and what: a comma before a closing brace, a line cut
+    # short), by Python's parser, only for the lines that failed (the first 1,000 of a file)
+    bad_json = tx.query(
+        "SELECT b.seq, i.payload FROM _bk_r b JOIN _bk_in i USING (seq) "
+        "WHERE b.reason = 'invalid JSON' ORDER BY b.seq LIMIT 1000"
+    )
+    if bad_json:
+        tx.execute("CREATE OR REPLACE TEMP TABLE _bk_jerr (seq BIGINT, reason VARCHAR)")
+        tx.executemany(
+            "INSERT INTO _bk_jerr VALUES (?, ?)",
+            [[r["seq"], invalid_json_reason(r["payload"])] for r in bad_json],
+        )
+        tx.execute("UPDATE _bk_r SET reason = j.reason FROM _bk_jerr j WHERE _bk_r.seq = j.seq")
     # The failed check's field and message only for the rows that failed one (usually none):
     # planning every check's message into the statement above cost more than running it.
     if reasons and tx.scalar("SELECT count(*) FROM _bk_r WHERE bad IS NOT NULL"):
@@ -957,7 +974,7 @@ def _field_warnings(
         return
     items = ", ".join(
         f"CASE WHEN {c.bad} THEN struct_pack(field := {_lit(c.field)}, "
-        f"reason := {_reason_sql(c)} || ' (row kept, value left empty)') END"
+        f"reason := {_reason_sql(c)} || {_lit(c.kept_note)}) END"
         for c in kept
     )
     _warn(
@@ -1109,6 +1126,48 @@ def count_sql(expr: str) -> str:
     return (
         f"CASE WHEN regexp_full_match({t}, '[0-9]{{1,15}}') THEN {t}::BIGINT "
         f"ELSE {let_sql(value, '_v', rounded)} END"
+    )
+
+
+# A bare number with a fraction, as count_sql reads it: '5.7', '1,5', '12.30', '1,234.5',
+# '1.234,5' (not '12.300' or '1,234', which group thousands, nor '5.0', nor '5.7k': a suffix
+# makes a rounded count). values.is_fraction is the Python twin.
+FRACTION_RE = (
+    "[+]?(?:[0-9]+[.,][0-9]*[1-9][0-9]*|[0-9]{1,3}(?:,[0-9]{3})+[.][0-9]*[1-9][0-9]*"
+    "|[0-9]{1,3}(?:[.][0-9]{3})+,[0-9]*[1-9][0-9]*)"
+)
+_GROUPED_RE = "[+]?[0-9]{1,3}[.,][0-9]{3}"  # one group of thousands: a whole number
+
+
+def fraction_sql(expr: str) -> str:
+    """SQL: true when a count cell is a bare number with a fraction (``5.7``): no count, though
+    :func:`count_sql` rounds it (a cell of only digits, the usual one, is tested first)."""
+    t = f"trim({expr})"
+    grouping = "[ \\t\\n\\r\\f\\v\u00a0\u202f\u2009'']"  # values._GROUPING, as in count_sql
+    c = f"regexp_replace({t}, '{grouping}', '', 'g')"
+    test = (
+        f"regexp_full_match(_fc, '{FRACTION_RE}') AND NOT regexp_full_match(_fc, '{_GROUPED_RE}')"
+    )
+    return (
+        f"(CASE WHEN {expr} IS NULL OR regexp_full_match({t}, '[0-9]{{1,15}}') THEN false "
+        f"ELSE {let_sql(c, '_fc', test)} END)"
+    )
+
+
+def whole_count_sql(expr: str) -> str:
+    """:func:`count_sql`, but NULL for a bare number with a fraction (:func:`fraction_sql`:
+    ``5.7`` likes are no count; it read 6 without a word until 2026-12-06)."""
+    return f"CASE WHEN {fraction_sql(expr)} THEN NULL ELSE {count_sql(expr)} END"
+
+
+def count_reason_sql(field: str, expr: str) -> str:
+    """SQL: the reason a present count cell is left empty, quoting it: ``likes is not a whole
+    number: "5.7"`` for a fraction (:func:`fraction_sql`), else ``likes is not a count:
+    "lots"``."""
+    quoted = f"coalesce(to_json(left(({expr})::VARCHAR, 80)), 'null')"
+    return (
+        f"CASE WHEN {fraction_sql(expr)} THEN {_lit(field + ' is not a whole number: ')} "
+        f"ELSE {_lit(field + ' is not a count: ')} END || {quoted}"
     )
 
 

@@ -133,8 +133,13 @@ def insert_sql(
     file: str,
     controls: bool,
     short_rows: bool = False,
+    cut_line: int | None = None,
 ) -> str:
     """SQL: rows of ``_bk_arrow(seq, line, cells, blank)`` into ``_bk_in``.
+
+    ``cut_line``: the row on that line ends the file without a line end; with fewer cells than
+    the header it is rejected (``csvio.cut_reason``: the file was most likely cut inside it),
+    naming the column it stops in, whatever ``short_rows`` says.
 
     ``short_rows``: a row with fewer cells than the header is staged as written, without an
     error (unless a cell holds a line break: ``csvio.short_row_ok``): its JSON text has no key
@@ -179,6 +184,17 @@ def insert_sql(
         r0.append(f"{_ident(f)} := {v}")
     r0_sql = f"struct_pack({', '.join(r0)})" if r0 else "NULL"
     prefix = _lit(f"{source}\x1f{kind}\x1f")
+    cols = "[" + ", ".join(_lit(n) for n in plan.names) + "]"
+    cut_err = "NULL"
+    cut_f = "NULL"
+    if cut_line is not None and width:
+        cut = f"n < {width} AND line = {int(cut_line)}"
+        cut_err = (
+            f"CASE WHEN {cut} THEN n || {_lit(f' of {width} fields (the line may be cut short: ')}"
+            f" || 'the file ends in it, in \"' || {cols}[greatest(n, 1)] "
+            f"|| '\", without a line end)' END"
+        )
+        cut_f = f"CASE WHEN {cut} THEN {cols}[greatest(n, 1)] END"
     # a short row: its JSON text without the keys of its missing cells (canonical_json of the
     # cells it has), built only for such rows
     short_ok = "false"
@@ -212,18 +228,19 @@ def insert_sql(
         )
     return f"""
     INSERT INTO _bk_in (seq, file, line, h, h64, payload, err, errf, r0)
-    SELECT seq, {_lit(file)}, line, h, ('0x' || left(h, 16))::UBIGINT, payload, err, NULL, r0
+    SELECT seq, {_lit(file)}, line, h, ('0x' || left(h, 16))::UBIGINT, payload, err, errf, r0
     FROM (
       SELECT *, sha256({prefix} || payload) AS h FROM (
-        SELECT seq, line, err, {short_payload} AS payload, {r0_sql} AS r0 FROM (
-          SELECT seq, line, n, err,
+        SELECT seq, line, err, errf, {short_payload} AS payload, {r0_sql} AS r0 FROM (
+          SELECT seq, line, n, err, errf,
                  CASE WHEN n > {width} THEN c[1:{width}]
                       WHEN n < {width} AND err IS NULL THEN list_resize(c, {width})
                       WHEN n < {width} THEN list_resize(c, {width}, '')
                       ELSE c END AS c
           FROM (
-            SELECT seq, line, n, c,
-                   CASE WHEN n > {width} AND list_bool_or(list_transform(c[{width + 1}:],
+            SELECT seq, line, n, c, {cut_f} AS errf,
+                   CASE WHEN {cut_f} IS NOT NULL THEN {cut_err}
+                        WHEN n > {width} AND list_bool_or(list_transform(c[{width + 1}:],
                             lambda x: NOT regexp_full_match(x, '{WS_CLASS}*')))
                         THEN n || ' cells for {width} columns'
                         WHEN n < {width} AND NOT ({short_ok})
@@ -274,7 +291,7 @@ def csv_batches(
     head: CsvHead,
     offset: int,
     *,
-    sql: Callable[[bool], str],
+    sql: Callable[[bool, int | None], str],
     slow: Callable[[Iterator[CsvRow]], Iterator[Batch]],
     block: int | None = None,
     short_rows: bool = False,
@@ -282,7 +299,9 @@ def csv_batches(
     """(Arrow batch, SQL staging it) per block of ``path``'s rows from byte ``offset`` (see
     :func:`data_offset`); see the module docstring.
 
-    ``sql(controls)`` gives the staging SQL (``controls``: cells may hold control characters);
+    ``sql(controls, cut_line)`` gives the staging SQL (``controls``: cells may hold control
+    characters; ``cut_line``: the line of the file's last row when the file ends without a line
+    end, see :func:`insert_sql`);
     ``slow(rows)`` turns :class:`~closeknit.connectors.csvio.CsvRow` s of the row-by-row reader
     into batches, for the rest of a file once a block fails its checks (read with
     ``short_rows``, as the SQL is).
@@ -299,11 +318,13 @@ def csv_batches(
         while True:
             data = fh.read(block or BLOCK)
             buf = carry + data if carry else data
+            cut_tail = False
             if not data:
                 if not buf:
                     return
                 if not buf.endswith(b"\n"):
                     buf += b"\n"  # the last row may lack its line end
+                    cut_tail = True
                 if _cut(buf) != len(buf):  # a quote left open at the end of the file
                     break
                 cut = len(buf)
@@ -316,9 +337,11 @@ def csv_batches(
             if got is None:
                 break
             table, n_lines, controls = got
-            if table.num_rows:
+            if table.num_rows and cut_tail:
+                yield table, sql(controls, table.column("line")[-1].as_py())
+            elif table.num_rows:
                 if controls not in sqls:
-                    sqls[controls] = sql(controls)
+                    sqls[controls] = sql(controls, None)
                 yield table, sqls[controls]
             line0 += n_lines
             pos += cut
@@ -459,7 +482,7 @@ def csv_input(
         return ((name, r.line, write(r.cells), r.reason(), r.field) for r in rows)
     plan = RowPlan(names, dict(head or {}), fields)
 
-    def sql(controls: bool) -> str:
+    def sql(controls: bool, cut_line: int | None) -> str:
         return insert_sql(
             plan,
             source=spec.source,
@@ -467,6 +490,7 @@ def csv_input(
             file=name,
             controls=controls,
             short_rows=short_rows,
+            cut_line=cut_line,
         )
 
     def slow(rows: Iterator[CsvRow]) -> Iterator[tuple[pa.Table, str]]:

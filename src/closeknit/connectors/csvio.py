@@ -220,6 +220,37 @@ def _lines(path: Path, encoding: str) -> Iterator[str]:
             yield line.replace("\x00", "") if "\x00" in line else line
 
 
+class _Tail:
+    """The lines of ``lines``, remembering the last one given (a row read from a line without
+    a line end is the file's last, and the file may have been cut inside it)."""
+
+    def __init__(self, lines: Iterable[str]) -> None:
+        self._it = iter(lines)
+        self.last = "\n"
+
+    def __iter__(self) -> _Tail:
+        return self
+
+    def __next__(self) -> str:
+        self.last = next(self._it)
+        return self.last
+
+    def cut(self) -> bool:
+        """Whether the row just read ends the file without a line end."""
+        return not self.last.endswith(("\n", "\r"))
+
+
+def cut_reason(n_cells: int, headers: list[str]) -> str:
+    """The reason a file's last line, without a line end and with fewer cells than the header,
+    is rejected: the file was most likely cut inside it (a copy or download that stopped), and
+    its last cell may be cut too."""
+    col = headers[max(n_cells, 1) - 1] if headers else "?"
+    return (
+        f"{n_cells} of {len(headers)} fields (the line may be cut short: the file ends in it, "
+        f'in "{col}", without a line end)'
+    )
+
+
 def sniff_delimiter(sample: str, path: Path | None = None) -> str:
     """The delimiter of the first non-empty line, or, when that line has fewer than two of any
     (a title above the table), of the first line that has two or more of one which the lines
@@ -475,9 +506,10 @@ def open_csv(
     path = Path(path)
     head = read_head(path, delimiter=delimiter, encoding=encoding)
     enc = head.encoding
-    reader = csv.reader(_lines(path, enc), delimiter=head.delimiter)
+    tail = _Tail(_lines(path, enc))
+    reader = csv.reader(tail, delimiter=head.delimiter)
     headers, start = _header(reader, path, enc, len(head.preamble))
-    return head, _rows(reader, headers, enc, start, 0, short_rows)
+    return head, _rows(reader, headers, enc, start, 0, short_rows, tail)
 
 
 def rows_from(
@@ -490,11 +522,12 @@ def rows_from(
     # past the start there is no byte-order mark to skip
     enc = "utf-8" if offset and head.encoding == "utf-8-sig" else head.encoding
     text = io.TextIOWrapper(fh, encoding=enc, errors=_MARK, newline="")
-    reader = csv.reader(_strip_nul(text), delimiter=head.delimiter)
+    tail = _Tail(_strip_nul(text))
+    reader = csv.reader(tail, delimiter=head.delimiter)
 
     def gen() -> Iterator[CsvRow]:
         with text:
-            yield from _rows(reader, head.headers, head.encoding, line, line - 1, short_rows)
+            yield from _rows(reader, head.headers, head.encoding, line, line - 1, short_rows, tail)
 
     return gen()
 
@@ -507,11 +540,19 @@ def short_row_ok(cells: list[str]) -> bool:
 
 
 def _rows(
-    reader: Any, headers: list[str], enc: str, start: int, base: int, short_rows: bool = False
+    reader: Any,
+    headers: list[str],
+    enc: str,
+    start: int,
+    base: int,
+    short_rows: bool = False,
+    tail: _Tail | None = None,
 ) -> Iterator[CsvRow]:
     """CsvRows of ``reader`` from line ``start``; ``base`` lines precede the reader's first.
     ``short_rows``: a row with fewer cells than ``headers`` comes as written, without an
-    error, when :func:`short_row_ok`."""
+    error, when :func:`short_row_ok`; never the file's last line when it has no line end
+    (``tail``, the reader's lines): the file was most likely cut inside that row
+    (:func:`cut_reason`), so it is an error naming the column it stops in."""
     line = start
     while True:
         try:
@@ -537,6 +578,11 @@ def _rows(
             if any(c.strip() for c in extra):
                 err = f"{len(cells)} cells for {len(headers)} columns"
         elif err is None and len(cells) < len(headers):
+            if tail is not None and tail.cut():
+                field = headers[max(len(cells), 1) - 1]
+                padded = cells + [""] * (len(headers) - len(cells))
+                yield CsvRow(first, padded, cut_reason(len(cells), headers), field)
+                continue
             if short_rows and short_row_ok(cells):
                 yield CsvRow(first, cells, None, field, value)
                 continue

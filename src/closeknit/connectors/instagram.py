@@ -176,10 +176,12 @@ def count_check(field: str, expr: str, *, quote: bool = False) -> Check:
 
     ``quote``: the reason quotes the offending value (``likesCount is not a non-negative
     integer: "lots"``)."""
+    # a fraction (5.7 followers) is no count either: try_cast read it as 6 (until 2026-12-06)
     return Check(
         field,
-        f"({expr} IS NOT NULL AND coalesce(try_cast({expr} AS DOUBLE) < 0 "
-        f"OR try_cast({expr} AS DOUBLE) > 9e15 OR try_cast({expr} AS BIGINT) IS NULL, true))",
+        f"({expr} IS NOT NULL AND (coalesce(try_cast({expr} AS DOUBLE) < 0 "
+        f"OR try_cast({expr} AS DOUBLE) > 9e15 OR try_cast({expr} AS BIGINT) IS NULL, true) "
+        f"OR {_fraction(expr)}))",
         f"{field} is not a non-negative integer",
         value=expr if quote else None,
     )
@@ -198,7 +200,7 @@ def post_count_checks(field: str, expr: str, *, quote: bool = False) -> tuple[Ch
     rejects the post; -1 (:func:`hidden_count_sql`) is not a bad record but an unknown count:
     the post loads with the count NULL (:func:`count_value_sql`) and a warning naming the
     field, as does a count with a fraction (``5.7``: it was stored as 6 without a word).
-    Until 2026-12-07 a post with hidden likes was quarantined whole (caption, time and comments
+    Until 2026-12-06 a post with hidden likes was quarantined whole (caption, time and comments
     lost), while ``posts-csv`` kept it."""
     value = count_sql(expr)
     return (

@@ -801,3 +801,64 @@ def _replace(
     col_sql = ", ".join(real)
     tx.execute(f"INSERT INTO {table} ({col_sql}) SELECT {col_sql} FROM {relation}")
     return n
+
+
+def invalid_json_reason(text: str | bytes) -> str:
+    """Why ``text`` (a line, or a whole ``.json`` file) is not JSON, in words a person can act
+    on: ``invalid JSON at column 88: a comma before a closing brace "}"`` (``line L, column C``
+    when the text spans lines; its lines count from the record's first). Python's parser finds
+    the place; the words replace its message. Only computed for the records that failed."""
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8-sig")
+        except UnicodeDecodeError as e:
+            return (
+                f"invalid JSON: not UTF-8 text (byte 0x{text[e.start]:02X} at byte {e.start + 1})"
+            )
+    try:
+        json.loads(text)
+    except json.JSONDecodeError as e:
+        return f"invalid JSON {_json_place(text, e)}: {_json_words(text, e)}"
+    except (ValueError, RecursionError):
+        return "invalid JSON: nested too deeply"
+    # Python reads it, DuckDB did not: NaN, Infinity or a number beyond any JSON number's range
+    return "invalid JSON: a value JSON does not know (NaN, Infinity or a number too large)"
+
+
+def _json_place(text: str, e: json.JSONDecodeError) -> str:
+    if "\n" in text.rstrip("\r\n"):
+        return f"at line {e.lineno}, column {e.colno}"
+    return f"at column {e.colno}"
+
+
+def _json_words(text: str, e: json.JSONDecodeError) -> str:
+    at = text[e.pos : e.pos + 1]
+    before = text[: e.pos].rstrip()[-1:]
+    if e.msg.startswith("Unterminated string"):
+        return "a text value's closing quote is missing (the line may be cut short)"
+    if e.pos >= len(text.rstrip()):
+        return "the record ends before it is closed (the line may be cut short)"
+    if before == "," and at == ",":
+        return "two commas in a row"
+    if before == "," and at == "}":
+        return 'a comma before a closing brace "}"'
+    if before == "," and at == "]":
+        return 'a comma before a closing bracket "]"'
+    if at == "'":
+        return "text in single quotes (JSON needs double quotes)"
+    if e.msg.startswith("Expecting property name"):
+        return "a key that is not in double quotes"
+    if e.msg.startswith("Expecting ':'"):
+        return "a colon missing after a key"
+    if e.msg.startswith("Expecting ','"):
+        return 'a comma missing between two values (or a quote inside a text not written \\")'
+    if e.msg.startswith("Extra data"):
+        return "more text after the record's end (two records on one line?)"
+    if e.msg.startswith("Invalid control character"):
+        return "a tab or line break inside a text value (JSON writes them \\t and \\n)"
+    if e.msg.startswith("Invalid \\"):
+        return "a backslash that starts no escape (JSON writes a backslash \\\\)"
+    if e.msg.startswith("Expecting value"):
+        word = text[e.pos : e.pos + 12].split(",")[0].split("}")[0].strip()
+        return f"a value JSON does not know: {word[:12]}" if word else "a value is missing"
+    return e.msg[:1].lower() + e.msg[1:]

@@ -27,11 +27,12 @@ from closeknit.connectors.bulk import (
     Check,
     JsonSpec,
     ampm_sql,
-    count_sql,
+    count_reason_sql,
     date_formats_sql,
     let_sql,
     missing_sql,
     month_first_sql,
+    whole_count_sql,
 )
 from closeknit.connectors.csvfast import load_csv
 from closeknit.connectors.csvio import header_key, read_head, renamer
@@ -85,12 +86,14 @@ _COUNTS = ("likes", "comments", "views", "shares", "saves")
 
 
 def _count(field: str) -> Check:
+    # a bare fraction ('5.7') is no count either: left empty with its own words (it read 6)
     return Check(
         field,
         f"(NOT d.{field}_missing AND coalesce(d.{field} < 0, true))",
         f"{field} is not a count",
         value=f"r.{field}",
         keep_row=True,
+        reason_sql=count_reason_sql(field, f"r.{field}"),
     )
 
 
@@ -129,7 +132,7 @@ _URL_PLATFORM = (
 )
 # an id Excel wrote in scientific notation ('7.34568E+18': a 19-digit TikTok id in a General
 # cell) has lost its digits (values.is_scientific_id): the post's link gives the id instead,
-# and a row without a link is rejected; three posts became one before (2026-12-07)
+# and a row without a link is rejected; three posts became one before (2026-12-06)
 
 
 def scientific_sql(expr: str) -> str:
@@ -173,7 +176,7 @@ _DERIVE = (
     ("posted_at", _TS),
     ("posted_at_missing", missing_sql("r.posted_at")),
     ("posted_at_2y", f"coalesce(regexp_matches(trim(r.posted_at), '{TWO_DIGIT_YEAR_RE}'), false)"),
-    *((f, count_sql(f"r.{f}")) for f in _COUNTS),
+    *((f, whole_count_sql(f"r.{f}")) for f in _COUNTS),
     *((f"{f}_missing", missing_sql(f"r.{f}")) for f in _COUNTS),
     ("flag", _FLAG),
     ("flag_missing", missing_sql("r.is_sponsored")),

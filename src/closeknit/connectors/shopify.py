@@ -36,6 +36,7 @@ from closeknit.connectors.landing import (
     Rejected,
     add_warning,
     canonical_json,
+    invalid_json_reason,
     load,
     newer_of,
     one_way,
@@ -43,6 +44,7 @@ from closeknit.connectors.landing import (
 )
 from closeknit.connectors.values import BadValue, date_order, parse_datetime, parse_money
 from closeknit.errors import ValidationError
+from closeknit.figures import count
 from closeknit.store import Store
 
 _EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+")
@@ -341,7 +343,7 @@ def iter_order_jsonl(
             obj = json.loads(raw)
         except (ValueError, UnicodeDecodeError):
             yield Rejected(
-                "invalid JSON",
+                mask_emails(invalid_json_reason(raw)),
                 file=name,
                 line=i,
                 raw=mask_emails(raw[:2000].decode("utf-8", "replace")),
@@ -636,9 +638,10 @@ def import_shopify(
     else:
         items = iter_order_jsonl(path, cogs_rate=cogs_rate)
         source = "shopify_orders"
+    coded: list[tuple[int | None, list[str]]] = []  # (line, codes) of the orders with codes
     res = load(
         store,
-        items,
+        _noting_codes(items, coded),
         source=source,
         workspace=workspace,
         path=str(path),
@@ -656,9 +659,80 @@ def import_shopify(
         with store.transaction(bulk=True) as tx:
             first = next(iter(versions.values()))
             add_warning(tx, workspace, res, line=first[-1], field="Name", reason=reason)
+    if coded and res.n_loaded:
+        field = "Discount Code" if source == "shopify_csv" else "discount_codes"
+        _unissued_codes_warning(store, workspace, res, coded, field)
     if res.n_loaded:
         fold_name_keyed(store, workspace)
     return res
+
+
+def _noting_codes(
+    items: Iterable[Record | Rejected], coded: list[tuple[int | None, list[str]]]
+) -> Iterator[Record | Rejected]:
+    """``items``, noting each order's line and discount codes (those with any) in ``coded``."""
+    for it in items:
+        if isinstance(it, Record):
+            for row in it.rows.get("orders", ()):
+                codes = [str(c) for c in row.get("discount_codes") or () if c]
+                if codes:
+                    coded.append((it.line, codes))
+        yield it
+
+
+def _unissued_codes_warning(
+    store: Store,
+    workspace: str,
+    res: ImportResult,
+    coded: list[tuple[int | None, list[str]]],
+    field: str,
+) -> None:
+    """One warning per file counting its orders whose discount codes no campaign of the
+    workspace issued (a creator's code, in any case), with the five most used: they load (a
+    shop has codes of its own: WELCOME10) and credit no creator by code, as attribution reads
+    them. It was silent, so a creator's code mistyped in a campaign looked like no sales."""
+    issued = {
+        str(r["code"]).strip().upper()
+        for r in store.query(
+            "SELECT DISTINCT discount_code AS code FROM campaign_creators "
+            "WHERE workspace_id = ? AND discount_code IS NOT NULL",
+            [workspace],
+        )
+    }
+    counts: dict[str, int] = {}
+    spelled: dict[str, str] = {}
+    lines: list[int] = []
+    n = 0
+    for line, codes in coded:
+        keys = [c.strip().upper() for c in codes]
+        if any(k in issued for k in keys):
+            continue
+        n += 1
+        if line is not None:
+            lines.append(line)
+        for c, k in zip(codes, keys, strict=True):
+            counts[k] = counts.get(k, 0) + 1
+            spelled.setdefault(k, c.strip())
+    if not n:
+        return
+    top = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    shown = ", ".join(f"{spelled[k]} ({c})" for k, c in top[:5])
+    more = f" and {count(len(top) - 5, 'other code')}" if len(top) > 5 else ""
+    one = n == 1
+    why = (
+        "no campaign of this workspace has issued a code yet"
+        if not issued
+        else "the shop's own codes, or a creator's code written otherwise than the campaign's"
+    )
+    reason = (
+        f"{count(n, 'order')} used {'a code' if one else 'codes'} no campaign issued: "
+        f"{shown}{more}. {'It loads' if one else 'They load'} as the shop's sales and credit "
+        f"no creator by code ({why}); an order's code credits a creator once a campaign gives "
+        "them that code"
+    )
+    with store.transaction(bulk=True) as tx:
+        add_warning(tx, workspace, res, line=min(lines) if lines else 1, field=field,
+                    reason=reason)  # fmt: skip
 
 
 # an order's Name as an export without an Id column keys it ("#1020" -> "1020")

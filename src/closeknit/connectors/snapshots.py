@@ -15,9 +15,10 @@ from pathlib import Path
 from closeknit.connectors.bulk import (
     Check,
     JsonSpec,
-    count_sql,
+    count_reason_sql,
     date_sql,
     missing_sql,
+    whole_count_sql,
 )
 from closeknit.connectors.csvfast import load_csv
 from closeknit.connectors.csvio import read_head, renamer
@@ -51,6 +52,7 @@ def _num_check(field: str) -> Check:
         f"{field} is not a count",
         value=f"r.{field}",
         keep_row=True,
+        reason_sql=count_reason_sql(field, f"r.{field}"),  # '5.7': "not a whole number"
     )
 
 
@@ -73,7 +75,7 @@ SPEC = JsonSpec(
     derive=(
         *_CREATOR.derive,
         ("date", date_sql("r.date", order="date")),
-        *((f, count_sql(f"r.{f}")) for f in ("followers", "following")),
+        *((f, whole_count_sql(f"r.{f}")) for f in ("followers", "following")),
         *((f"{f}_missing", missing_sql(f"r.{f}")) for f in ("followers", "following")),
     ),
     checks=(

@@ -104,6 +104,29 @@ def parse_number(text: object, *, dot_groups: bool = False) -> float | None:
     return value * _SUFFIX.get(suf, 1.0)
 
 
+# bulk.FRACTION_RE: a bare number with a fraction ('5.7', '1,5', '1,234.5'), not '12.300' or
+# '1,234' (thousands), '5.0' or '5.7k'
+_FRACTION = re.compile(
+    r"\+?(?:[0-9]+[.,][0-9]*[1-9][0-9]*|[0-9]{1,3}(?:,[0-9]{3})+\.[0-9]*[1-9][0-9]*"
+    r"|[0-9]{1,3}(?:\.[0-9]{3})+,[0-9]*[1-9][0-9]*)"
+)
+_GROUPED = re.compile(r"\+?[0-9]{1,3}[.,][0-9]{3}")
+
+
+def is_fraction(value: object) -> bool:
+    """Whether a count's value is a bare number with a fraction (``5.7``, ``"5.7"``,
+    ``"1,5"``): no count, though :func:`parse_count` rounds it (``bulk.fraction_sql`` is the
+    SQL twin; a JSON number 5.7 is one too, 5.0 is not)."""
+    if isinstance(value, bool) or value is None:
+        return False
+    if isinstance(value, float):
+        return math.isfinite(value) and not value.is_integer()
+    if not isinstance(value, str):
+        return False
+    s = _GROUPING.sub("", value.strip())
+    return bool(_FRACTION.fullmatch(s)) and not _GROUPED.fullmatch(s)
+
+
 def parse_count(text: object) -> int | None:
     """A non-negative count ('26.1K' -> 26100, '12.300' -> 12300); rejects negatives and
     absurd sizes. A count is never fractional, so a lone '.' before three digits groups

@@ -54,11 +54,13 @@ from closeknit.connectors.bulk import (
     Check,
     JsonSpec,
     _lit,
+    count_reason_sql,
     count_sql,
     date_sql,
     key_text_sql,
     let_sql,
     missing_sql,
+    whole_count_sql,
 )
 from closeknit.connectors.countries import country_code, country_sql, is_code_column
 from closeknit.connectors.csvfast import load_csv
@@ -343,6 +345,8 @@ COUNT_FIELDS = (
     "avg_shares",
     "rank",
 )
+# counts that are whole numbers (the others are averages or ranks a vendor may round to a decimal)
+WHOLE_COUNT_FIELDS = ("followers", "following", "posts_count")
 NUMBER_FIELDS = ("engagement_rate",)
 MULTI_FIELDS = ("category",)  # several columns collect into a list
 
@@ -1206,7 +1210,8 @@ def build_spec(
         return f"d.m{i}"
 
     def parsed(kind: str, i: int) -> str:
-        fn = {"c": _count_sql, "n": number_sql, "p": money_sql, "b": bool_sql}[kind]
+        fn = {"c": _count_sql, "w": _whole_count_sql, "n": number_sql, "p": money_sql,
+              "b": bool_sql}[kind]  # fmt: skip
         derive.setdefault(f"{kind}{i}", fn(x[i]))
         return f"d.{kind}{i}"
 
@@ -1371,10 +1376,16 @@ def build_spec(
 
     for f in COUNT_FIELDS:
         idx = ordered(f)
+        # a follower, following or post count is whole ('5.7' is left empty and said, where
+        # it read 6); an average may have a fraction
+        k = "w" if f in WHOLE_COUNT_FIELDS else "c"
         for i in idx:
-            checks.append(cell_check(i, f"coalesce({parsed('c', i)} < 0, true)", "a count"))
+            check = cell_check(i, f"coalesce({parsed(k, i)} < 0, true)", "a count")
+            if k == "w":
+                check = dataclasses.replace(check, reason_sql=count_reason_sql(headers[i], x[i]))
+            checks.append(check)
         parts = {
-            i: f"CASE WHEN NOT {miss(i)} AND {parsed('c', i)} >= 0 THEN {parsed('c', i)} END"
+            i: f"CASE WHEN NOT {miss(i)} AND {parsed(k, i)} >= 0 THEN {parsed(k, i)} END"
             for i in idx
         }
         values[f] = by_platform(f, parts, "NULL::BIGINT")
@@ -1677,15 +1688,21 @@ _GOOD_GROUPS = (
 )
 
 
-def _count_sql(expr: str) -> str:
+def _count_sql(expr: str, *, whole: bool = False) -> str:
     """:func:`bulk.count_sql`, but a cell with malformed digit groups is no count (a warning,
-    the field left empty) rather than the digits run together."""
+    the field left empty) rather than the digits run together; ``whole``: nor is a bare
+    number with a fraction (:func:`bulk.whole_count_sql`: ``5.7`` followers; an average may
+    have one)."""
     c = f"regexp_replace(trim({expr}), '[ \t\u00a0\u202f\u2009'']', '', 'g')"
     return (
         f"CASE WHEN regexp_full_match({c}, {_lit(_SEVERAL_GROUPS)}) "
         f"AND NOT regexp_full_match({c}, {_lit(_GOOD_GROUPS)}) THEN NULL "
-        f"ELSE {count_sql(expr)} END"
+        f"ELSE {whole_count_sql(expr) if whole else count_sql(expr)} END"
     )
+
+
+def _whole_count_sql(expr: str) -> str:
+    return _count_sql(expr, whole=True)
 
 
 def _rate_number(cell: str) -> float | None:
