@@ -152,3 +152,46 @@ def test_validate_runs_small(tmp_path: Path) -> None:
     d = json.loads(r.stdout)
     assert d["simulated"]["overall"]["campaigns"] == 3
     assert (tmp_path / "fig" / "lift-placebo-nulls.svg").exists()
+
+
+def test_lift_amounts_read_by_the_money_rule_and_the_end_rule_beside_the_window(
+    series_db: tuple[Path, Path],
+) -> None:
+    """One lift block read "6,716", "+398.9", "0.00" and "566", and "attributed 606 ... ROAS
+    0.62 on spend 975" beside the report's 605.50 and 975.00: every amount is by the money
+    rule (two decimals, half-up). A campaign without an end date says, beside the window,
+    which rule set its end (once: not again among the notes)."""
+    import re
+
+    from closeknit.figures import money
+
+    db, path = series_db
+    runner.invoke(
+        app,
+        ["lift-series", str(path), "--role", "control", "--role", "sales=target", "--db", str(db)],
+    )
+    st = open_store(db)
+    spend = float(st.scalar("SELECT amount FROM spend WHERE campaign_id = 'spring'"))
+    st.execute("UPDATE campaigns SET end_date = NULL WHERE campaign_id = 'spring'")
+    st.close()
+    r = runner.invoke(app, ["lift", "spring", "--db", str(db)])
+    assert r.exit_code == 0, r.output
+    assert f"on spend {money(spend)} (no halo" in r.output, r.output
+    assert "0.00 from 0 orders with its codes or links" in r.output
+    r = runner.invoke(
+        app, ["lift", "spring", "--target", "sales", "--placebos", "0", "--db", str(db)]
+    )
+    assert r.exit_code == 0, r.output
+    _fits(r.output)
+    out = r.output
+    amount = r"-?[\d,]+\.\d\d"
+    assert re.search(rf"estimate    {amount} \({amount} to {amount}\), 90% interval", out), out
+    assert re.search(rf"last period \S+: [+-][\d,]+\.\d\d \(actual {amount}, counterfactual "
+                     rf"{amount}\)", out), out  # fmt: skip
+    assert f"on spend {money(spend)}" in out
+    flat = " ".join(out.split())
+    assert re.search(rf"attributed {amount} from orders with its codes or links placed in the "
+                     "measured period", flat), out  # fmt: skip
+    assert re.search(rf"report {amount} from 0 orders .*the campaign report's revenue", flat), out
+    assert "window 56 days before" in flat and "28 from it to" in flat
+    assert flat.count("the campaign has no end date: measured to the last day") == 1, out

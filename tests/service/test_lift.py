@@ -213,3 +213,70 @@ def test_target_design_without_a_design_is_a_clear_error(store: Store) -> None:
     with pytest.raises(ValidationError, match="has no geo design"):
         rsvc.lift(store, "default", cid, rsvc.LiftIn(target="design", placebos=0))
     assert rsvc.LiftIn(target=" ").target is None  # an empty form field names no series
+
+
+def test_a_geo_design_without_an_end_date_measures_the_same_days_by_both_methods(
+    store: Store,
+) -> None:
+    """With no end date, the time-based regression and the design's holdout analysis beside it
+    each measured the start day alone (end = start). Both now run to the end of the units'
+    data (at most the attribution window), over the same days, and say why."""
+    _campaign(store)
+    treated = _geo(store)
+    store.execute("UPDATE campaigns SET end_date = NULL WHERE campaign_id = 'geo'")
+    design = [{"unit": f"r{i:02d}", "arm": "treated" if f"r{i:02d}" in treated else "control"}
+              for i in range(12)]  # fmt: skip
+    import_holdout(store, "default", "geo", design, file="design.csv")
+    rep = estimate_lift(store, "default", LiftRequest(campaign_id="geo", placebos=0))
+    assert rep.window is not None and rep.window.post_periods == 28  # the units' 28 days
+    assert rep.window.post_end == START + dt.timedelta(days=27)
+    assert rep.window.post_end_rule is not None and rep.window.post_end_rule in rep.notes
+    assert rep.window.post_end_rule.startswith("the campaign has no end date: measured to")
+    assert rep.holdout is not None and rep.holdout.post_days == 28  # the same days
+    true = 40.0 * 6 * 28
+    assert rep.incremental_revenue is not None
+    assert rep.incremental_revenue.lo <= true <= rep.incremental_revenue.hi
+    # the holdout alone (its import's analysis) follows the same rule
+    from closeknit.service.lift import analyze_holdout
+
+    alone = analyze_holdout(store, "default", "geo")
+    assert alone.post_days == 28 and any("has no end date" in n for n in alone.notes)
+
+
+def test_attributed_revenue_has_one_meaning_and_the_measured_periods_part_its_own_name(
+    store: Store,
+) -> None:
+    """`attributed_revenue` was the report's revenue (605.5) on an own-revenue report and only
+    the orders placed in the measured period (565.5) on an incremental one, under one key. It is
+    the report's figure on every kind; `attributed_in_window` is the measured period's part,
+    which `beyond_attribution` subtracts."""
+    from closeknit.track.roas import report
+    from tests.track.test_lift import _with_series
+
+    cid, _ = _with_series(store)
+    start = store.scalar("SELECT start_date FROM campaigns WHERE campaign_id = ?", [cid])
+    with store.transaction() as tx:
+        tx.execute(
+            "INSERT INTO campaign_creators (workspace_id, campaign_id, creator_id, stage, "
+            "discount_code) VALUES ('default', ?, 'instagram:jane', 'content_live', 'JANE15')",
+            [cid],
+        )
+        for oid, days, total, refunded in [("before", -5, 40.0, 0.0), ("in", 2, 100.0, 30.0)]:
+            tx.execute(
+                "INSERT INTO orders (workspace_id, order_id, created_at, customer_id, total, "
+                "refunded, discount_codes) VALUES ('default', ?, ?, ?, ?, ?, ['JANE15'])",
+                [oid, dt.datetime.combine(start, dt.time(12)) + dt.timedelta(days=days), oid,
+                 total, refunded],
+            )  # fmt: skip
+    totals = report(store, "default", cid).totals
+    assert totals["revenue"] == pytest.approx(110.0) and totals["orders"] == 2
+    inc = estimate_lift(store, "default", LiftRequest(campaign_id=cid, target="sales", placebos=0))
+    own = estimate_lift(store, "default", LiftRequest(campaign_id=cid))
+    assert inc.kind == "incremental" and own.kind == "own_revenue"
+    for rep in (inc, own):
+        assert rep.attributed_revenue == pytest.approx(110.0)  # the report's, on both kinds
+        assert rep.attributed_orders == 2
+    assert inc.attributed_in_window == pytest.approx(70.0)  # placed in the measured period
+    assert own.attributed_in_window is None  # no measured period
+    assert inc.incremental_revenue is not None and inc.beyond_attribution is not None
+    assert inc.beyond_attribution.estimate == pytest.approx(inc.incremental_revenue.estimate - 70.0)

@@ -137,6 +137,8 @@ def test_the_printable_report_carries_the_headline(verdict: str) -> None:
     }
     html = campaign_report_html(_report(), lift)
     assert f"H-{verdict}" in html and "How it was measured: Expected revenue" in html
+    # amounts by the money rule, as the lift's own text ("Incremental revenue 10" before)
+    assert "Incremental revenue 10.00 (90% interval 1.00 to 20.00)" in html
 
 
 def test_the_lift_panel_leaves_the_reports_notes_to_the_report(store: Store) -> None:

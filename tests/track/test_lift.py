@@ -518,3 +518,108 @@ def test_own_revenue_is_the_reports_revenue_net_of_refunds_in_its_currency(store
     said = " ".join(own.report_notes)
     assert "net of refunds" in said and "no exchange rate is kept" in said
     assert not set(own.report_notes) & set(own.notes)
+
+
+def test_a_campaign_without_an_end_date_is_measured_to_the_end_of_its_data(store: Store) -> None:
+    """A campaign with no end date was measured over its start day alone ("window 56 days
+    before 2026-11-10, 1 from it to 2026-11-10") and given a verdict, iROAS 1.63. It now runs to
+    the last day of the target's data, at most the campaign's attribution window, says which
+    rule set the end, and a post-period under 7 days gets an estimate but no verdict."""
+    cid, truth = _with_series(store)
+    start = store.scalar("SELECT start_date FROM campaigns WHERE campaign_id = ?", [cid])
+    store.execute("UPDATE campaigns SET end_date = NULL WHERE campaign_id = ?", [cid])
+    res = estimate(store, "default", cid, target="sales", max_placebos=0)
+    assert res.window["post_periods"] == 28  # the data's 28 days after the start (it was 1)
+    rule = res.window["post_end_rule"]
+    last = start + dt.timedelta(days=27)
+    assert rule.startswith(
+        f"the campaign has no end date: measured to the last day of the target's data, {last}"
+    ), rule
+    assert "30-day attribution window" in rule and rule in res.notes
+    assert res.incremental_revenue.lo <= truth <= res.incremental_revenue.hi
+    assert res.conclusion.verdict != "too_short"
+    # a shorter attribution window caps it, and says so
+    store.execute(
+        "INSERT INTO campaign_settings (workspace_id, campaign_id, attribution_window_days) "
+        "VALUES ('default', ?, 14)",
+        [cid],
+    )
+    capped = estimate(store, "default", cid, target="sales", max_placebos=0)
+    assert capped.window["post_periods"] == 14
+    assert "measured over its 14-day attribution window from the start" in str(
+        capped.window["post_end_rule"]
+    )
+    # too short to judge: the estimate stands, the verdict says why there is none
+    short = estimate(
+        store, "default", cid, target="sales", end=start + dt.timedelta(days=2), max_placebos=0
+    )
+    assert short.window["post_periods"] == 3 and short.window["post_end_rule"] is None
+    said = short.conclusion
+    assert said.verdict == "too_short" and said.headline == "Too short to judge"
+    assert "measured over 3 days" in said.reason and "at least 7" in said.reason
+
+
+def _shop_orders(store: Store, start: dt.date, days: list[int], per_day: int = 20) -> None:
+    rng = np.random.default_rng(11)
+    rows, k = [], int(store.scalar("SELECT count(*) FROM orders") or 0)
+    for day in days:
+        when = dt.datetime.combine(start + dt.timedelta(days=day), dt.time(12))
+        for _ in range(int(rng.poisson(per_day))):
+            k += 1
+            rows.append({"workspace_id": "default", "order_id": f"s{k}", "created_at": when,
+                         "total": float(rng.gamma(2.0, 30.0)), "refunded": 0.0})  # fmt: skip
+    with store.transaction() as tx:
+        tx.insert_rows("orders", rows)
+
+
+def test_a_shops_orders_that_stop_before_the_launch_are_named_not_read_as_outliers(
+    store: Store,
+) -> None:
+    """The demo shop's orders ended 11 days before a campaign, after which only the campaign's
+    few orders arrived: the lift on orders:all named ten zero days "outlying pre-period values
+    ... check them (a typo, a one-off order)" and printed a negative counterfactual ("actual
+    0.0, counterfactual -49.3"). It is refused, naming the last day of the orders."""
+    start = dt.date(2026, 11, 10)
+    _campaign(store, "late", start, days=21)
+    _shop_orders(store, start, list(range(-70, -10)))  # the export ends on 2026-10-30
+    _shop_orders(store, start, [1, 2, 4, 8, 9, 11], per_day=1)  # a few orders after the launch
+    with pytest.raises(InsufficientData) as e:
+        estimate(store, "default", "late", target="orders:all", controls=[], max_placebos=0)
+    said = e.value.message
+    assert said.startswith("the shop's orders end on 2026-10-30: every day from 2026-10-31"), said
+    assert "import the orders after 2026-10-30" in said and "outlying" not in said
+    assert "closeknit" not in said and "--" not in said
+    # the same shop with its orders loaded is measured as before
+    _shop_orders(store, start, list(range(-10, 21)))
+    res = estimate(store, "default", "late", target="orders:all", controls=[], max_placebos=0)
+    assert res.window["post_periods"] == 21
+    assert not [n for n in res.notes if n.startswith("outlying")]
+
+
+def test_an_expected_revenue_below_zero_is_taken_as_zero_and_said() -> None:
+    """A never-negative target (revenue, orders) was expected below zero on post-period days
+    ("actual 0.0, counterfactual -49.3"), so a day without a sale counted as 49.3 of effect.
+    The expected values are taken as at least 0; the estimate cannot exceed the actual sum."""
+    import pandas as pd
+
+    from closeknit.track.counterfactual import estimate_effect
+
+    rng = np.random.default_rng(4)
+    idx = pd.date_range("2026-01-01", periods=70, freq="D")
+    x = np.r_[100 + rng.normal(0, 10, 56), np.full(14, 220.0)]  # the control jumps at launch
+    y = np.r_[300 - 2 * x[:56] + rng.normal(0, 3, 56), np.full(14, 5.0)]
+    y = np.maximum(y, 0.0)
+    cf = estimate_effect(
+        pd.Series(y, index=idx),
+        idx[56].date(),
+        pd.DataFrame({"c": x}, index=idx),
+        period="day",
+        max_placebos=0,
+        backtests=False,
+    )
+    assert min(cf.predicted) >= 0 and min(cf.predicted_lo) >= 0
+    actual = float(y[56:].sum())  # 70: expected at least 0, the effect is at most that
+    assert cf.cumulative.estimate <= actual + 1e-9 and cf.cumulative.hi <= actual + 1e-9
+    assert cf.cumulative.lo <= cf.cumulative.estimate
+    note = [n for n in cf.notes if "fell below zero" in n]
+    assert note and "taken as 0" in note[0] and "after the start" in note[0], cf.notes

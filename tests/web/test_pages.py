@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -537,11 +538,14 @@ def test_the_lifts_credited_revenue_says_it_covers_another_period(
                                  pre_periods=90, post_periods=29)  # fmt: skip
         inc = own.model_copy(
             update={"kind": "incremental", "method": "sts", "incremental_revenue": iv,
-                    "attributed_revenue": 3794.69, "own_revenue": None, "window": win}
+                    "attributed_revenue": 4200.0, "attributed_in_window": 3794.69,
+                    "own_revenue": None, "window": win}
         )  # fmt: skip
         monkeypatch.setattr(rsvc, "lift", lambda *_a, **_k: inc)
         html = c.get(f"/campaigns/{a.campaign_id}/lift").text
         assert "credited by codes and links in the measured period" in html, html[:500]
+        # the measured period's part, not the report's revenue (one key had both meanings)
+        assert re.search(r"3,794\.69</span><span class=\"muted\">credited by codes", html), html
         assert "cover different periods" in html
 
 

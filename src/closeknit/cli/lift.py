@@ -29,7 +29,7 @@ from closeknit.cli.common import (
     write_output,
 )
 from closeknit.errors import ValidationError
-from closeknit.figures import ratio
+from closeknit.figures import count, half_up, money, ratio
 
 M = TypeVar("M", bound=BaseModel)
 MAX_LINES = 20  # left-out lines printed before summarizing (all of them go to --left-out-csv)
@@ -47,7 +47,20 @@ def _names(values: list[str] | None) -> list[str]:
 
 
 def _money(v: float) -> str:
-    return f"{v:,.0f}" if abs(v) >= 100 else f"{v:,.2f}"
+    """An amount by the money display rule every interface uses (``figures.money``: two
+    decimals, half-up): the lift printed "606" and "975" beside the report's 605.50 and
+    975.00, and "6,716", "+398.9" and "0.00" in one block."""
+    return money(v)
+
+
+def _signed(v: float) -> str:
+    """A gap by the money rule, with its sign ("+398.90", "-49.30")."""
+    return ("+" if (half_up(v, 2) or 0) >= 0 else "") + money(v)
+
+
+def _ratio(v: float) -> str:
+    """A return on spend to two decimals, half-up as the report rounds it ("0.62")."""
+    return f"{half_up(v, 2):.2f}"
 
 
 def _iv(d: Any, fmt: Any = _money) -> str:
@@ -90,7 +103,11 @@ def register(app: typer.Typer) -> None:
             str | None, typer.Option(help="post-period start, YYYY-MM-DD (default: campaign's)")
         ] = None,
         end: Annotated[
-            str | None, typer.Option(help="post-period end, YYYY-MM-DD (default: campaign's)")
+            str | None,
+            typer.Option(
+                help="post-period end, YYYY-MM-DD (default: the campaign's end date; with "
+                "none, the end of the target's data, at most its attribution window)"
+            ),
         ] = None,
         method: Annotated[str, typer.Option(help="auto | sts | holdout | attributed")] = "auto",
         placebos: Annotated[int, typer.Option(help="controls run as fake targets")] = 20,
@@ -467,7 +484,10 @@ def lift_row(rep: Any) -> dict[str, Any]:
     }
     _interval(row, "incremental_revenue", rep.incremental_revenue)
     _interval(row, "iroas", rep.iroas)
+    row["post_end_rule"] = None if w is None else w.post_end_rule
     row["attributed_revenue"] = rep.attributed_revenue
+    row["attributed_orders"] = rep.attributed_orders
+    row["attributed_in_window"] = rep.attributed_in_window
     _interval(row, "beyond_attribution", rep.beyond_attribution)
     row["own_revenue_attributed_orders"] = None if o is None else o.attributed_orders
     _interval(row, "own_revenue_total", None if o is None else o.total)
@@ -494,18 +514,19 @@ def _render_lift(rep: Any) -> None:
             highlight=False,
             markup=True,
         )
-        _out("attributed", f"{_money(o.attributed_revenue)} from {o.attributed_orders:,} orders "
-             "with its codes or links")  # fmt: skip
+        _out("attributed", f"{_money(o.attributed_revenue)} from "
+             f"{count(o.attributed_orders, 'order')} with its codes or links (the "
+             "campaign report's revenue)")  # fmt: skip
         if o.halo is not None:
             _out("halo", f"{_iv(o.halo)} (repeat purchases beyond other new customers)")
             _out("total", _iv(o.total))
             if o.roas is not None:
-                _out("ROAS", f"{_iv(o.roas, lambda v: f'{v:.2f}')} incl. halo, on spend "
+                _out("ROAS", f"{_iv(o.roas, _ratio)} incl. halo, on spend "
                      f"{_money(rep.spend)}")  # fmt: skip
         elif o.roas is not None:
             # no halo: the total is the attributed revenue, a figure with no interval (it
             # printed "744 (744 to 744)")
-            _out("ROAS", f"{o.roas.estimate:.2f} on spend {_money(rep.spend)} (no halo "
+            _out("ROAS", f"{_ratio(o.roas.estimate)} on spend {_money(rep.spend)} (no halo "
                  "estimate)")  # fmt: skip
         for n in [rep.no_estimate_reason or "", *rep.notes, *rep.report_notes]:
             if n:
@@ -524,20 +545,31 @@ def _render_lift(rep: Any) -> None:
     _out("target", rep.target_description)
     if rep.window is not None:
         w = rep.window
-        _out("window", f"{w.pre_periods} {w.period}s before {w.post_start}, {w.post_periods} "
-             f"from it to {w.post_end}")  # fmt: skip
+        _out("window", f"{w.pre_periods:,} {w.period}s before {w.post_start}, "
+             f"{w.post_periods:,} from it to {w.post_end}")  # fmt: skip
+        if w.post_end_rule:
+            # which rule set the end (no end date: the end of the data or the attribution
+            # window); said here, beside the window, rather than among the notes
+            _out("", w.post_end_rule)
     if rep.method_text:
         _out("method", rep.method_text)
     cf = rep.counterfactual
     if cf is not None:
         _out("model", cf.model)
         last = cf.series[-1]
-        _out("last period", f"{last.date}: {last.actual - last.counterfactual:+,.1f} (actual "
-             f"{last.actual:,.1f}, counterfactual {last.counterfactual:,.1f})")  # fmt: skip
+        _out("last period", f"{last.date}: {_signed(last.actual - last.counterfactual)} (actual "
+             f"{_money(last.actual)}, counterfactual {_money(last.counterfactual)})")  # fmt: skip
     if rep.iroas is not None:
-        _out("iROAS", f"{_iv(rep.iroas, lambda v: f'{v:.2f}')} on spend {_money(rep.spend)}")
+        _out("iROAS", f"{_iv(rep.iroas, _ratio)} on spend {_money(rep.spend)}")
     if rep.campaign_id is not None:
-        _out("attributed", f"{_money(rep.attributed_revenue)} (codes and links in the window)")
+        # two figures, two names: the report's revenue, and its part placed in the measured
+        # period (the one the estimate is compared with)
+        if rep.attributed_in_window is not None:
+            _out("attributed", f"{_money(rep.attributed_in_window)} from orders with its codes "
+                 "or links placed in the measured period")  # fmt: skip
+        _out("report", f"{_money(rep.attributed_revenue)} from "
+             f"{count(rep.attributed_orders, 'order')} with its codes or links (the "
+             "campaign report's revenue: each creator's attribution window)")  # fmt: skip
         if rep.beyond_attribution is not None:
             _out("beyond it", f"{_iv(rep.beyond_attribution)} (estimated, not tracked)")
     if rep.placebo is not None:
@@ -571,8 +603,10 @@ def _render_lift(rep: Any) -> None:
     if u is not None and rep.halo is not None:
         _out("halo", f"repeat revenue {_money(u.estimate)} ({_money(u.lo)} to "
              f"{_money(u.hi)}) in {rep.halo.weeks} weeks vs other new customers")  # fmt: skip
+    said = rep.window.post_end_rule if rep.window is not None else None
     for n in [*rep.notes, *(rep.holdout.notes if rep.method == "holdout" and rep.holdout else [])]:
-        _note(n)
+        if n != said:  # the window's end rule is printed beside the window
+            _note(n)
 
 
 def _render_holdout(h: Any, csv_path: Path | None) -> None:
@@ -589,7 +623,7 @@ def _render_holdout(h: Any, csv_path: Path | None) -> None:
           highlight=False)  # fmt: skip
     p(f"  incremental total       {_iv(h.incremental)}", highlight=False)
     if h.iroas is not None:
-        p(f"  iROAS                   {_iv(h.iroas, lambda v: f'{v:.2f}')}", highlight=False)
+        p(f"  iROAS                   {_iv(h.iroas, _ratio)}", highlight=False)
     lo = h.left_out
     for u in lo[:MAX_LINES]:
         where = f" (line {u.line})" if u.line else ""

@@ -169,13 +169,18 @@ def _fmt(v: Any, f: str) -> str:
     return str(v)
 
 
+def _m(v: Any) -> str:
+    # amounts by the money rule, as the lift's own text (it wrote "6,716" and "605.50")
+    return figures.money(v)
+
+
 def _lift_line(lift: dict[str, Any]) -> str:
     own = lift.get("own_revenue")
     if lift.get("kind") == "own_revenue" and own:
         t, halo, roas = own["total"], own.get("halo"), own.get("roas")
         codes = (
-            f"{own['attributed_revenue']:,.2f} from {own['attributed_orders']:,} orders with its "
-            "codes or links"
+            f"{_m(own['attributed_revenue'])} from "
+            f"{figures.count(own['attributed_orders'], 'order')} with its codes or links"
         )
         if not halo:
             # the total is the attributed revenue alone: a figure, not "744 (744 to 744)"
@@ -184,9 +189,9 @@ def _lift_line(lift: dict[str, Any]) -> str:
                 line += f"; ROAS {roas['estimate']:.2f}"
             return line
         line = (
-            f"Own revenue {t['estimate']:,.2f} ({_pct(t)} interval {t['lo']:,.2f} to "
-            f"{t['hi']:,.2f}): {codes}, halo {halo['estimate']:,.2f} ({halo['lo']:,.2f} to "
-            f"{halo['hi']:,.2f})"
+            f"Own revenue {_m(t['estimate'])} ({_pct(t)} interval {_m(t['lo'])} to "
+            f"{_m(t['hi'])}): {codes}, halo {_m(halo['estimate'])} ({_m(halo['lo'])} to "
+            f"{_m(halo['hi'])})"
         )
         if roas:
             line += (
@@ -195,8 +200,8 @@ def _lift_line(lift: dict[str, Any]) -> str:
         return line
     inc, iroas = lift["incremental_revenue"], lift.get("iroas")
     line = (
-        f"Incremental revenue {inc['estimate']:,.0f} ({_pct(inc)} interval {inc['lo']:,.0f} to "
-        f"{inc['hi']:,.0f})"
+        f"Incremental revenue {_m(inc['estimate'])} ({_pct(inc)} interval {_m(inc['lo'])} to "
+        f"{_m(inc['hi'])})"
     )
     if iroas:
         line += f"; iROAS {iroas['estimate']:.2f} ({iroas['lo']:.2f} to {iroas['hi']:.2f})"

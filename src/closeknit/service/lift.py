@@ -85,6 +85,12 @@ class WindowOut(Out):
     post_end: Date
     pre_periods: int
     post_periods: int
+    post_end_rule: str | None = Field(
+        default=None,
+        description="why the post-period ends where it does, in words, when no end date set "
+        "it (the campaign has none: the end of the data, at most its attribution window) or "
+        "the data stops before it; also among the notes",
+    )
 
 
 class LeftOutSeries(Out):
@@ -189,7 +195,9 @@ class ConclusionOut(Out):
     interval, and the comparison with series the campaign did not touch (placebos) or with
     units held out from it (a holdout)."""
 
-    verdict: Literal["likely_raised", "likely_lowered", "weak_raised", "weak_lowered", "unclear"]
+    verdict: Literal[
+        "likely_raised", "likely_lowered", "weak_raised", "weak_lowered", "unclear", "too_short"
+    ]
     headline: str
     reason: str
 
@@ -227,8 +235,24 @@ class LiftReport(Out):
     spend: float
     incremental_revenue: IntervalOut | None
     iroas: IntervalOut | None
-    attributed_revenue: float
-    beyond_attribution: IntervalOut | None
+    attributed_revenue: float = Field(
+        description="the campaign's attributed revenue as its ROAS report counts it (orders with "
+        "its codes or links in each creator's attribution window, net of refunds, in the "
+        "campaign's currency): the same figure on every kind and in the report"
+    )
+    attributed_orders: int = Field(
+        default=0, description="the orders of attributed_revenue, as the report counts them"
+    )
+    attributed_in_window: float | None = Field(
+        default=None,
+        description="the part of attributed_revenue from orders placed in the measured period "
+        "(window.post_start to the end of window.post_end), which beyond_attribution "
+        "subtracts; None where there is no measured period (own_revenue, a holdout)",
+    )
+    beyond_attribution: IntervalOut | None = Field(
+        description="incremental_revenue minus attributed_in_window (a holdout, with no "
+        "measured period: minus attributed_revenue)"
+    )
     own_revenue: OwnRevenueOut | None
     controls: list[str]
     left_out: list[LeftOutSeries]
@@ -377,7 +401,7 @@ def estimate_lift(store: Store, workspace: str, req: LiftRequest) -> LiftReport:
         h = ho.analyze(store, workspace, cid, level=req.level)
         rep = _holdout_report(h)
         halo = _halo(store, workspace, cid, req.halo_weeks, req.level)
-        attributed = lf.attributed_revenue(store, workspace, cid)
+        attributed, n_orders, _ = lf.report_attribution(store, workspace, cid)
         return LiftReport(
             campaign_id=cid,
             kind="incremental",
@@ -389,6 +413,7 @@ def estimate_lift(store: Store, workspace: str, req: LiftRequest) -> LiftReport:
             incremental_revenue=rep.incremental,
             iroas=rep.iroas,
             attributed_revenue=attributed,
+            attributed_orders=n_orders,
             beyond_attribution=_iv(h.incremental.shifted(-attributed)),
             own_revenue=None,
             controls=[],
@@ -400,7 +425,7 @@ def estimate_lift(store: Store, workspace: str, req: LiftRequest) -> LiftReport:
             halo=halo,
             notes=[],  # the holdout's own (holdout.notes), not said twice
             conclusion=ConclusionOut.model_validate(
-                lf.conclude(h.incremental, randomized=True).to_dict()
+                lf.conclude(h.incremental, randomized=True, post_days=h.post_days).to_dict()
             ),
             measured=f"revenue of the {count(h.n_treated, 'unit')} that ran the campaign, "
             "against those held out",
@@ -422,6 +447,7 @@ def estimate_lift(store: Store, workspace: str, req: LiftRequest) -> LiftReport:
             incremental_revenue=None,
             iroas=None,
             attributed_revenue=own.attributed_revenue,
+            attributed_orders=own.attributed_orders,
             beyond_attribution=None,
             own_revenue=OwnRevenueOut(
                 attributed_revenue=own.attributed_revenue,
@@ -466,8 +492,17 @@ def estimate_lift(store: Store, workspace: str, req: LiftRequest) -> LiftReport:
     notes = list(res.notes)
     if res.target == "design" and cid is not None and cf.period == "day":
         try:
+            # the same days as the estimate beside it (its window, end rule included)
             holdout = _holdout_report(
-                ho.analyze(store, workspace, cid, pre_days=cf.pre_periods, level=req.level)
+                ho.analyze(
+                    store,
+                    workspace,
+                    cid,
+                    pre_days=cf.pre_periods,
+                    level=req.level,
+                    start=cf.post_start,
+                    end=res.window["post_end"],
+                )
             )
         except CloseknitError as e:  # the cross-check is optional; say why it is absent
             notes.append(f"no holdout analysis beside it: {e.message}")
@@ -499,6 +534,8 @@ def estimate_lift(store: Store, workspace: str, req: LiftRequest) -> LiftReport:
         incremental_revenue=IntervalOut(**res.incremental_revenue.to_dict()),
         iroas=_iv(res.iroas),
         attributed_revenue=res.attributed_revenue,
+        attributed_orders=res.attributed_orders,
+        attributed_in_window=res.attributed_in_window,
         beyond_attribution=IntervalOut(**res.beyond_attribution.to_dict()),
         own_revenue=None,
         controls=res.controls,

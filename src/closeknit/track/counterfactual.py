@@ -62,6 +62,12 @@ OUTLIER_WINDOW = 7
 DOMINANT_SHARE = 0.5
 DOMINANT_MIN_POST = 5  # with fewer post-period periods, one of them carrying half is ordinary
 ZERO_POST_P = 0.01  # an all-zero post-period less likely than this under the pre-period's zeros
+# A run of zero periods reaching the start or lying after it, at least this long, that the
+# pre-period's share of zero periods makes implausible (p0^k times the places it could start
+# below ZERO_POST_P) is data that stops, not sales that stop (docs/lift.md "Data checks"): a
+# shop's order export ending ten days before the launch read as ten outlying days and a
+# negative counterfactual.
+DATA_STOP_MIN: dict[str, int] = {"day": 7, "week": 2, "month": 1, "year": 1}
 
 
 def regressor_cap(n_pre: int) -> int:
@@ -251,6 +257,80 @@ def refuse_zero_post(yv: np.ndarray, pre: np.ndarray, per: str) -> None:
             f"the target is 0 in every post-period {per} ({len(post):,}) but in {before}: is the "
             "post-period's data loaded yet? (zeros read as a total loss; refused as a flat "
             "pre-period is)",
+            field="target",
+        )
+
+
+def _zero_runs(zero: np.ndarray) -> list[tuple[int, int]]:
+    """(first, last) index of every maximal run of True."""
+    runs: list[tuple[int, int]] = []
+    start = None
+    for i, z in enumerate(zero):
+        if z and start is None:
+            start = i
+        elif not z and start is not None:
+            runs.append((start, i - 1))
+            start = None
+    if start is not None:
+        runs.append((start, len(zero) - 1))
+    return runs
+
+
+def refuse_data_stop(
+    yv: np.ndarray,
+    pre: np.ndarray,
+    dates: pd.DatetimeIndex,
+    per: str,
+    *,
+    subject: str = "the target's data",
+    thing: str = "the data",
+) -> None:
+    """Refuse a target whose data stops: a run of at least :data:`DATA_STOP_MIN` zero periods
+    that reaches the last pre-period period or lies in the post-period, which the pre-period
+    before it makes implausible (p0^k, times the places such a run could start, below
+    :data:`ZERO_POST_P`; p0 the share of zero periods before the run). Read as sales, the
+    missing days turn into an effect: a shop's orders ending ten days before the launch were
+    named as "outlying pre-period values ... (a typo, a one-off order)" and gave a negative
+    counterfactual. ``subject``/``thing`` name the data in the message ("the shop's orders",
+    "the orders")."""
+    n = len(yv)
+    n_pre = int(pre.sum())
+    zero = np.asarray(yv == 0)
+    places = n - n_pre + 1
+    for a, b in _zero_runs(zero):
+        k = b - a + 1
+        if b < n_pre - 1 or k < DATA_STOP_MIN.get(per, 1) or a == 0:
+            continue
+        base = yv[: min(a, n_pre)]
+        if len(base) < OUTLIER_WINDOW:
+            continue
+        p0 = float(np.mean(base == 0))
+        if p0**k * places >= ZERO_POST_P:
+            continue
+        last = _day(dates[a - 1]) if per == "day" else f"the {per} of {_day(dates[a - 1])}"
+        before = max(0, min(b + 1, n_pre) - a)
+        where = ""
+        if before == k:
+            where = ", up to the start"
+        elif before:
+            where = f", {before:,} of them before the start"
+        zeros = int(np.sum(base == 0))
+        seen = (
+            f"none of the {len(base):,} {per}s before them was"
+            if zeros == 0
+            else f"only {zeros:,} of the {len(base):,} {per}s before them were"
+        )
+        tail = ""
+        if b < n - 1:
+            after = yv[b + 1 :]
+            tail = (
+                f"; after it only {int(np.sum(after != 0)):,} of the {len(after):,} {per}s to "
+                f"{_day(dates[-1])} have any"
+            )
+        raise InsufficientData(
+            f"{subject} end on {last}: every {per} from {_day(dates[a])} to {_day(dates[b])} "
+            f"({figures.count(k, per)}{where}) is 0, and {seen}{tail}. Missing data read as "
+            f"no sales would be taken as the campaign's effect: import {thing} after {last}",
             field="target",
         )
 
@@ -720,6 +800,7 @@ def estimate_effect(
     draws: int = _DRAWS,
     min_pre: int | None = None,
     backtests: bool = True,
+    data_names: tuple[str, str] = ("the target's data", "the data"),
 ) -> Counterfactual:
     """Cumulative effect of the post-period on ``y`` with a ``level`` interval.
 
@@ -727,7 +808,12 @@ def estimate_effect(
     :func:`closeknit.track.lift.load_series` for how holes are handled); periods from
     ``post_start`` on are the post-period. Placebos run on up to ``max_placebos`` controls
     (0 disables them); ``backtests`` pretends the campaign started earlier, up to
-    :data:`MAX_BACKTESTS` times, inside the pre-period (placebos in time).
+    :data:`MAX_BACKTESTS` times, inside the pre-period (placebos in time). ``data_names``
+    names the target's data in the refusal of data that stops (:func:`refuse_data_stop`).
+
+    A target that is never negative (revenue, orders) is never expected below zero: a
+    post-period prediction under zero is taken as 0, the estimate and its interval lowered by
+    what that adds, with a note (:func:`clip_at_zero`).
     """
     y = y.astype(float).sort_index()
     idx = pd.DatetimeIndex(y.index)
@@ -756,6 +842,7 @@ def estimate_effect(
             field="target",
         )
     refuse_zero_post(yv, pre, per)
+    refuse_data_stop(yv, pre, idx, per, subject=data_names[0], thing=data_names[1])
     notes: list[str] = pre_outlier_note(yv, pre, idx, per)
     left_out: list[dict[str, str]] = []
     x = None
@@ -825,18 +912,30 @@ def estimate_effect(
                 f"{len(names)} controls offered; at most {cap} may carry weight with "
                 f"{n_pre} pre-period {per}s (a third of them)"
             )
-    pred = main.pred
+    pred, effect = main.pred, main.effect
+    floor = float(np.min(yv)) >= 0  # revenue, orders: never below zero
+    if floor:
+        pred, drop, said = clip_at_zero(yv, pred, pre, per)
+        if drop > 0:
+            effect, lo, hi = effect - drop, lo - drop, hi - drop
+            top = float(yv[~pre].sum())  # expected at least 0, the effect is at most the actual
+            hi = min(hi, top)
+            lo, effect = min(lo, hi), min(effect, hi)
+        notes += said
     notes += dominant_period_note(yv, pred, pre, idx, per)
     band = main.band * np.where(pre, 1.0, widen)
     zq = float(_norm_q(1 - a))
+    band_lo = pred - zq * band
+    if floor:
+        band_lo = np.maximum(band_lo, 0.0)
     return Counterfactual(
         dates=[d.date() for d in idx],
         actual=[float(v) for v in yv],
         predicted=[float(v) for v in pred],
-        predicted_lo=[float(v) for v in pred - zq * band],
+        predicted_lo=[float(v) for v in band_lo],
         predicted_hi=[float(v) for v in pred + zq * band],
         post_start=post_ts.date(),
-        cumulative=Interval(main.effect, lo, hi, level),
+        cumulative=Interval(effect, lo, hi, level),
         model=f"{main.model} ({per}s)",
         pre_days=n_pre,
         post_days=n_post,
@@ -849,6 +948,33 @@ def estimate_effect(
         placebo=placebo,
         notes=notes,
         left_out=left_out,
+    )
+
+
+def clip_at_zero(
+    yv: np.ndarray, pred: np.ndarray, pre: np.ndarray, per: str
+) -> tuple[np.ndarray, float, list[str]]:
+    """A never-negative target's expected values taken as at least 0: (the clipped values, how
+    much the post-period's expected sum rose, a note when it did). The structural model's level
+    can wander below zero (a shop's expected revenue read "-49.3" on a post-period day, so the
+    estimate counted 49.3 of "effect" on a day without a sale); a pre-period value below zero
+    is only drawn at 0 (the estimate does not use it)."""
+    out = np.maximum(pred, 0.0)
+    below = (pred < 0) & ~pre
+    drop = float(-pred[below].sum())
+    if drop <= 0:
+        return out, 0.0, []
+    n = int(below.sum())
+    low = float(pred[below].min())
+    return (
+        out,
+        drop,
+        [
+            f"the expected values without the campaign fell below zero on "
+            f"{figures.count(n, per)} after the start (lowest {_num(low)}), which the target "
+            f"cannot (it is never negative): they are taken as 0, which lowers the estimate by "
+            f"{_num(drop)}"
+        ],
     )
 
 

@@ -554,6 +554,8 @@ def analyze(
     pre_days: int = 28,
     level: float = 0.90,
     series_prefix: str = "region:",
+    start: dt.date | None = None,
+    end: dt.date | None = None,
 ) -> HoldoutResult:
     """Compare a campaign's treated and control units.
 
@@ -563,6 +565,12 @@ def analyze(
     outcome and its
     mean over the ``pre_days`` before is the CUPED covariate; the per-unit difference is
     scaled by the post-period days and the treated units to a total.
+
+    The post-period is ``start``..``end`` when given (the lift passes the window its other
+    estimate used, so both measure the same days), else the campaign's dates; with no end
+    date, it runs to the last day of the units' data, at most the campaign's attribution
+    window (:func:`closeknit.track.lift.open_post_end`, the rule every lift method uses; it
+    was the start day alone).
     """
     camp = store.query(
         "SELECT start_date, end_date FROM campaigns WHERE workspace_id = ? AND campaign_id = ?",
@@ -606,10 +614,10 @@ def analyze(
         return _result(
             campaign_id, "imported outcomes", a, inc, None, n_t, spend, quarantined, notes
         )
-    start: dt.date = camp[0]["start_date"]
+    start = start or camp[0]["start_date"]
     if start is None:
         raise ValidationError(f"campaign {campaign_id} has no start_date", field="start_date")
-    end: dt.date = camp[0]["end_date"] or start
+    end = end or camp[0]["end_date"]
     arms = imported or store.query(
         "SELECT unit, arm, NULL AS line FROM holdout_assignments "
         "WHERE workspace_id = ? AND campaign_id = ? ORDER BY unit",
@@ -624,6 +632,22 @@ def analyze(
     mapping = unit_series(store, workspace, [a_["unit"] for a_ in arms])
     if series_prefix != "region:":
         mapping.update(unit_series(store, workspace, [series_prefix + a_["unit"] for a_ in arms]))
+    if end is None:
+        from closeknit.track.lift import open_post_end
+
+        data_last = store.scalar(
+            "SELECT max(date) FROM lift_series WHERE workspace_id = ? AND series IN "
+            "(SELECT unnest(?::VARCHAR[]))",
+            [workspace, list(mapping.values()) or [""]],
+        )
+        window = store.scalar(
+            "SELECT coalesce(attribution_window_days, 30) FROM campaign_settings WHERE "
+            "workspace_id = ? AND campaign_id = ?",
+            [workspace, campaign_id],
+        )
+        end, rule = open_post_end(start, data_last, int(window or 30), data="the units' data")
+        if rule:
+            notes.append(rule)
     rows = store.query(
         "SELECT series, date, value FROM lift_series WHERE workspace_id = ? AND series IN "
         "(SELECT unnest(?::VARCHAR[])) AND date BETWEEN ? AND ?",

@@ -71,6 +71,13 @@ DEFAULT_PRE: dict[str, int] = {"day": 56, "week": 26, "month": 24, "year": 20}
 # little to the interval (n_post^2 / n_pre); clipped to the units' data
 DESIGN_PRE: dict[str, int] = {"day": 112, "week": 26, "month": 24, "year": 20}
 MIN_PRE_DAYS = MIN_PRE["day"]
+# the attribution window of a campaign that has none set (campaign_settings), and of a series
+# measured without a campaign: a post-period with no end runs at most this long
+DEFAULT_WINDOW_DAYS = 30
+# a post-period shorter than this many days gets an estimate but no verdict (docs/lift.md,
+# "Periods"): a tester's campaign without an end date was measured over its start day alone
+# and read "Revenue rose above what was expected"
+MIN_VERDICT_DAYS = 7
 
 
 @dataclass
@@ -186,13 +193,17 @@ def attributed_revenue(
     campaign_id: str,
     start: dt.date | None = None,
     end: dt.date | None = None,
+    *,
+    refresh: bool = True,
 ) -> float:
     """Code/last-click revenue by the product's attribution rule (the ROAS report's figure);
-    with ``start``/``end``, only orders placed in that window."""
+    with ``start``/``end``, only orders placed in that window. ``refresh=False`` reads the
+    attribution as it stands (the caller has just run it)."""
     from closeknit.track.attribution import attribute
     from closeknit.track.roas import order_currency
 
-    attribute(store, workspace, campaign_id)
+    if refresh:
+        attribute(store, workspace, campaign_id)
     # the report's rule: net of refunds, orders in another currency than the one the report
     # counts in (roas.order_currency) left out
     base = (
@@ -217,6 +228,47 @@ def attributed_revenue(
         [workspace, campaign_id, shop, *([start, end] if window else [])],
     )
     return float(v or 0.0)
+
+
+def open_post_end(
+    start: dt.date,
+    data_last: dt.date | None,
+    window_days: int | None,
+    *,
+    data: str = "the target's data",
+) -> tuple[dt.date, str]:
+    """The post-period's last day when no end was given and the campaign has no end date, and
+    the rule that set it, in words: the last day of the data, at most the campaign's
+    attribution window from the start (``window_days``; None: no campaign, the default
+    window). It was the start day alone: a tester's campaign without an end date was measured
+    over one day and given a verdict. ``data_last`` before ``start`` returns ``start`` (the
+    caller refuses: no data after the start)."""
+    days = window_days or DEFAULT_WINDOW_DAYS
+    cap = start + dt.timedelta(days=days - 1)
+    who = "the campaign has no end date" if window_days else "no end date was given"
+    rule = (
+        f"its {days}-day attribution window"
+        if window_days
+        else f"the default {days}-day attribution window"
+    )
+    if data_last is not None and data_last < start:
+        return start, ""
+    if data_last is not None and data_last < cap:
+        return data_last, (
+            f"{who}: measured to the last day of {data}, {data_last} (at most {rule} from the "
+            f"start, to {cap})"
+        )
+    later = f"; {data} run to {data_last}" if data_last is not None and data_last > cap else ""
+    return cap, f"{who}: measured over {rule} from the start, to {cap}{later}"
+
+
+def report_attribution(store: Store, workspace: str, campaign_id: str) -> tuple[float, int, float]:
+    """The ROAS report's attributed revenue, orders and spend (re-running attribution, as the
+    report does): what a lift calls the campaign's attributed revenue on every kind."""
+    from closeknit.track.roas import report
+
+    t = report(store, workspace, campaign_id).totals
+    return float(t["revenue"] or 0.0), int(t["orders"] or 0), float(t["spend"] or 0.0)
 
 
 def brand_name(c: dict[str, Any]) -> str | None:
@@ -418,7 +470,14 @@ class LiftResult:
     spend: float
     incremental_revenue: Interval
     iroas: Interval | None
+    # the ROAS report's attributed revenue and orders (codes and links, each creator's
+    # attribution window, net of refunds, in the campaign's currency); attributed_in_window:
+    # the part of that revenue from orders placed in the measured period (None: no campaign).
+    # Until 2026-12-06 ``attributed_revenue`` was the in-window figure here and the report's
+    # on an own-revenue report: 565.5 and 605.5 under one key on one campaign
     attributed_revenue: float
+    attributed_orders: int = 0
+    attributed_in_window: float | None = None
     window: dict[str, Any] = field(default_factory=dict)
     controls: list[str] = field(default_factory=list)
     left_out: list[dict[str, Any]] = field(default_factory=list)
@@ -442,12 +501,14 @@ class LiftResult:
             compared_with="held-out units"
             if self.target == "design"
             else "comparison series the campaign did not touch",
+            post_days=window_days(self.window),
         )
 
     @property
     def beyond_attribution(self) -> Interval:
-        """Incremental revenue beyond what codes and links claimed in the window."""
-        return self.incremental_revenue.shifted(-self.attributed_revenue)
+        """Incremental revenue beyond what codes and links claimed in the measured period."""
+        claimed = self.attributed_in_window
+        return self.incremental_revenue.shifted(-(claimed or 0.0))
 
     def to_dict(self) -> dict[str, Any]:
         inc = self.incremental_revenue
@@ -463,9 +524,11 @@ class LiftResult:
             "incremental_revenue": inc.to_dict(),
             "iroas": None if self.iroas is None else self.iroas.to_dict(),
             "attributed_revenue": self.attributed_revenue,
+            "attributed_orders": self.attributed_orders,
+            "attributed_in_window": self.attributed_in_window,
             "beyond_attribution": self.beyond_attribution.to_dict(),
             "last_click_vs_incremental": (
-                None if inc.estimate == 0 else self.attributed_revenue / inc.estimate
+                None if inc.estimate == 0 else (self.attributed_in_window or 0.0) / inc.estimate
             ),
             "controls": self.controls,
             "left_out": self.left_out,
@@ -495,6 +558,16 @@ class LiftResult:
 PER_WORD = {"day": "daily", "week": "weekly", "month": "monthly", "year": "yearly"}
 
 
+def window_days(window: dict[str, Any]) -> int | None:
+    """Calendar days from the post-period's start to the last day of its last period."""
+    if not window or window.get("post_start") is None or window.get("post_end") is None:
+        return None
+    last = shift_periods(window["post_end"], 1, window.get("period") or "day") - pd.Timedelta(
+        days=1
+    )
+    return int((last.date() - pd.Timestamp(window["post_start"]).date()).days) + 1
+
+
 def chart_title(measured: str, period: str) -> str:
     """The actual-vs-expected chart's title, naming what was measured ("Daily revenue of the 6
     units that ran the campaign: ..."; it said "Daily shop revenue" of a geo design's units)."""
@@ -511,8 +584,10 @@ class Conclusion:
     holdout) agrees at the interval's level; ``weak_raised`` / ``weak_lowered`` when the
     interval excludes zero but that comparison does not agree, or could not (too few series:
     with n placebos the p-value cannot fall below 1/(n+1)); ``unclear`` when the interval
-    holds zero. Until 2026-12-06 the page said "The campaign very likely raised revenue" from
-    the interval alone, beside p = 0.143 (6 held-out units) and p = 0.250 (3 controls)."""
+    holds zero; ``too_short`` when the measured period is under :data:`MIN_VERDICT_DAYS` days
+    (the estimate stands, with no verdict). Until 2026-12-06 the page said "The campaign very
+    likely raised revenue" from the interval alone, beside p = 0.143 (6 held-out units) and
+    p = 0.250 (3 controls)."""
 
     verdict: str
     headline: str
@@ -529,9 +604,21 @@ def conclude(
     p_value: float | None = None,
     randomized: bool = False,
     compared_with: str = "comparison series the campaign did not touch",
+    post_days: int | None = None,
 ) -> Conclusion:
     """The headline an estimate may carry (see :class:`Conclusion`). ``randomized``: the
-    interval comes from a holdout randomized before launch, which is its own check."""
+    interval comes from a holdout randomized before launch, which is its own check.
+    ``post_days``: the measured period's length in days; under :data:`MIN_VERDICT_DAYS` there
+    is no verdict (``too_short``), whatever the interval says."""
+    if post_days is not None and post_days < MIN_VERDICT_DAYS:
+        return Conclusion(
+            "too_short",
+            "Too short to judge",
+            f"the campaign was measured over {count(post_days, 'day')}, and a verdict takes at "
+            f"least {MIN_VERDICT_DAYS}: an influencer's effect builds over days, and a few days "
+            "of ordinary ups and downs can look like one, so the estimate is shown without a "
+            "verdict",
+        )
     level = inc.level
     pct = f"{round(100 * level)}%"
     up, down = inc.lo > 0, inc.hi < 0
@@ -710,6 +797,11 @@ def estimate(
     override the campaign's dates (and allow ``campaign_id=None`` for a bare series, e.g.
     Prop 99). ``pre_periods`` defaults to :data:`DEFAULT_PRE` of the period, clipped to the
     target's data. ``pre_days``/``post_days`` are the old day-only spellings.
+
+    With no ``end`` and no campaign end date, the post-period runs from the start to the last
+    day of the target's data, at most the campaign's attribution window
+    (:func:`open_post_end`; it was the start day alone); ``window["post_end_rule"]`` and a
+    note say which rule set the end.
     """
     c: dict[str, Any] = {}
     if campaign_id is not None:
@@ -719,13 +811,14 @@ def estimate(
         raise ValidationError(
             "no start date: the campaign has none and none was given", field="start_date"
         )
-    t1 = end or c.get("end_date") or t0
+    t1: dt.date | None = end or c.get("end_date")
     if post_days is not None:
         t1 = t0 + dt.timedelta(days=post_days - 1)
     if pre_periods is None and pre_days is not None:
         pre_periods = pre_days
-    if t1 < t0:
+    if t1 is not None and t1 < t0:
         raise ValidationError(f"end {t1} is before start {t0}", field="end_date")
+    end_rule = ""
     notes: list[str] = []
     left_out: list[dict[str, Any]] = []
     brand = brand_name(c) if c else None
@@ -784,7 +877,6 @@ def estimate(
             f"the target is {own}ly and cannot be split into {per}s", field="period"
         )
     post0 = period_start(t0, per)
-    post1 = period_start(t1, per)
     n_pre = pre_periods or (DESIGN_PRE if kind == "design" else DEFAULT_PRE)[per]
     pre0 = shift_periods(post0, -n_pre, per)
     last: pd.Timestamp | None = None
@@ -815,6 +907,17 @@ def estimate(
         last = None if v is None else pd.Timestamp(v).normalize()
     if last is not None:
         last = shift_periods(last, 1, own) - pd.Timedelta(days=1)  # its last period's last day
+    if t1 is None:
+        # no end asked, none set: to the end of the data, at most the attribution window
+        t1, end_rule = open_post_end(
+            t0,
+            None if last is None else last.date(),
+            int(c.get("window") or DEFAULT_WINDOW_DAYS) if c else None,
+            data="the shop's orders"
+            if kind in ("orders:brand", "orders:all")
+            else ("the units' data" if kind == "design" else "the target's data"),
+        )
+    post1 = period_start(t1, per)
     if last is not None and last < shift_periods(post1, 1, per) - pd.Timedelta(days=1):
         # data not there yet (a campaign still running): stop the post-period at the last
         # complete period rather than read the missing days as zero sales
@@ -825,11 +928,19 @@ def estimate(
                 f"({post0.date()})",
                 field="end_date",
             )
-        notes.append(
+        end_rule = (
             f"the target's data ends on {last.date()}: the post-period stops at the last "
             f"complete {per} ({new_end.date()}), not at {t1}"
         )
         post1 = new_end
+    if end_rule:
+        notes.append(end_rule)
+    # how the data-stop check names the target's data (counterfactual.refuse_data_stop)
+    data_names = {
+        "orders:all": ("the shop's orders", "the orders"),
+        "orders:brand": (f"the orders of {brand}", "the orders"),
+        "design": ("the treated units' data", "the data"),
+    }.get(kind, ("the target's data", "the data"))
     # -- target
     ctrl_names: list[str]
     if kind == "series":
@@ -959,8 +1070,9 @@ def estimate(
     if kind == "design" and controls is None and kept:
         # randomized units: the held-out sum is a valid control by design (track/tbr.py)
         cf = estimate_tbr(
-            y, post0, cframe[kept], period=per, level=level, max_placebos=max_placebos
-        )
+            y, post0, cframe[kept], period=per, level=level, max_placebos=max_placebos,
+            data_names=data_names,
+        )  # fmt: skip
         description += f" against the sum of {len(kept)} held-out units"
     else:
         cf = estimate_effect(
@@ -971,6 +1083,7 @@ def estimate(
             level=level,
             seed=seed,
             max_placebos=max_placebos,
+            data_names=data_names,
         )
     for x in cf.left_out:
         left_out.append({"series": x["series"], "role": "control", "reason": x["reason"]})
@@ -983,17 +1096,23 @@ def estimate(
         "post_end": cf.dates[-1],
         "pre_periods": cf.pre_periods,
         "post_periods": cf.post_periods,
+        "post_end_rule": end_rule or None,
     }
-    spend = campaign_spend(store, workspace, campaign_id) if campaign_id else 0.0
+    # the report's attributed revenue, orders and spend (one report, attribution re-run)
+    attributed, attributed_orders, spend = (
+        report_attribution(store, workspace, campaign_id) if campaign_id else (0.0, 0, 0.0)
+    )
     inc = cf.cumulative
     iroas = inc.scaled(1 / spend) if spend > 0 else None
     if campaign_id is not None and spend <= 0:
         notes.append("no spend recorded: iROAS cannot be computed")
     last_day = (shift_periods(cf.dates[-1], 1, per) - pd.Timedelta(days=1)).date()
-    attributed = 0.0
+    in_window: float | None = None
     overlaps: list[dict[str, Any]] = []
     if campaign_id is not None:
-        attributed = attributed_revenue(store, workspace, campaign_id, cf.post_start, last_day)
+        in_window = attributed_revenue(
+            store, workspace, campaign_id, cf.post_start, last_day, refresh=False
+        )
         overlaps = overlapping_campaigns(store, workspace, c, cf.dates[0], last_day)
         # a campaign exposed in units outside this design (a multi-cell test with a shared
         # holdout) leaves this estimate alone; only the others can leak into it
@@ -1021,8 +1140,9 @@ def estimate(
             )
         if kind == "series":
             notes.append(
-                "attributed revenue counts the campaign's code/link orders in the window; it "
-                "is part of the target only if the target series includes those orders"
+                "the attributed revenue in the measured period counts the campaign's code and "
+                "link orders placed in it; it is part of the target only if the target series "
+                "includes those orders"
             )
     # the series left out and the placebos' note are the result's own fields (left_out,
     # counterfactual.placebo.note): not repeated here, so an interface shows each once
@@ -1036,6 +1156,8 @@ def estimate(
         incremental_revenue=inc,
         iroas=iroas,
         attributed_revenue=attributed,
+        attributed_orders=attributed_orders,
+        attributed_in_window=in_window,
         window=window,
         controls=kept,
         left_out=left_out,

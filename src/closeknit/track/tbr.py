@@ -48,6 +48,7 @@ from closeknit.track.counterfactual import (
     infer_period,
     period_start,
     pre_outlier_note,
+    refuse_data_stop,
     refuse_zero_post,
 )
 
@@ -123,6 +124,7 @@ def estimate_tbr(
     level: float = 0.90,
     max_placebos: int = 20,
     backtests: bool = True,
+    data_names: tuple[str, str] = ("the treated units' data", "the data"),
 ) -> Counterfactual:
     """Cumulative effect on ``y`` (the treated units' sum) against the sum of ``controls``
     (the held-out units), with a ``level`` interval; same shape as
@@ -155,6 +157,7 @@ def estimate_tbr(
             "the treated or held-out units do not vary before the campaign: no baseline"
         )
     refuse_zero_post(yv, pre, per)
+    refuse_data_stop(yv, pre, idx, per, subject=data_names[0], thing=data_names[1])
     notes += pre_outlier_note(yv, pre, idx, per)
     main = fit_tbr(yv, xs.sum(axis=1), pre)
     notes += dominant_period_note(yv, main.pred, pre, idx, per)

@@ -85,7 +85,10 @@ def validate_world(
                     "hi": round(inc.hi, 2),
                     "covered": inc.lo <= true <= inc.hi,
                     "halfwidth_over_truth": (inc.hi - inc.lo) / 2 / true if true > 0 else None,
-                    "attributed": round(rep.attributed_revenue, 2),
+                    # the report's revenue in the estimate's own window (its meaning here)
+                    "attributed": None
+                    if rep.attributed_in_window is None
+                    else round(rep.attributed_in_window, 2),
                     "model": None if rep.counterfactual is None else rep.counterfactual.model,
                     "holdout": None
                     if rep.holdout is None
