@@ -71,7 +71,15 @@ def test_demo_logs_progress_with_counts_when_not_a_terminal(tmp_path: Path) -> N
     # the summary fits a terminal and reads money and returns by the display rules
     # (closeknit.figures: "2,093.00", "13.14×"; the tables had "2,093" and "13.14")
     assert max(len(x) for x in r.stdout.splitlines()) <= 80
-    assert re.search(r"plan under budget 5,000\.00 \(", r.stdout), r.stdout
+    assert re.search(r"plan under budget \$5,000\.00 \(", r.stdout), r.stdout
+    # the steps and counts in words and by the display rules (a "cpu_seconds" header, "818305")
+    assert "cpu_seconds" not in r.stdout and "CPU seconds" in r.stdout
+    assert re.search(r"^ *posts +\d{1,3},\d{3} *$", r.stdout, re.M), r.stdout
+    # the shortlist as `closeknit discover` prints it: @creator and a 0-100 score (it read
+    # "score 1.00" where discover said 99.6)
+    short = r.stdout[r.stdout.index("shortlist for:") : r.stdout.index("plan under budget")]
+    assert re.search(r"^ *creator +followers +ER +auth +fee +score", short, re.M), short
+    assert re.search(r"^ *@\S+ .* \d{1,3}\.\d *$", short, re.M), short
     # the plan reads as `closeknit plan` prints it (it had a table of its own: handle, fit,
     # fee, "exp. revenue"): @creator first, fit, fee and what each pick adds kept at 80 columns
     plan = r.stdout[r.stdout.index("plan under budget") :]
@@ -139,7 +147,7 @@ def test_the_demo_prints_its_plan_as_closeknit_plan_does(store: Store) -> None:
     demo, cmd = got.get().splitlines(), want.get().splitlines()
     how = f"{method_words(plan.method)}, {status_words(plan.status)}"
     assert demo[0] == cmd[0] and demo[0].startswith("the brief reads as: ")
-    assert demo[1].strip() == f"plan under budget 20,000.00 ({how})"
+    assert demo[1].strip() == f"plan under budget $20,000.00 ({how})"
     assert cmd[1].strip() == f"plan ({how})"
     demo, cmd = demo[1:], cmd[1:]
     assert demo[1:] == cmd[1:] and "exp. revenue" not in got.get()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -20,6 +19,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
+from closeknit import figures
 from closeknit.cli.common import (
     DbOpt,
     JsonOpt,
@@ -36,7 +36,9 @@ from closeknit.cli.common import (
     whole,
     workspace_of,
 )
+from closeknit.cli.discover import DISPLAY_FORMATS, DISPLAY_PRIORITY, display_rows
 from closeknit.errors import ConfigError
+from closeknit.service.settings import symbol
 
 if TYPE_CHECKING:
     from closeknit.demo import DemoProgress, DemoResult
@@ -142,8 +144,17 @@ def _render(d: DemoResult) -> None:
         f"[bold]closeknit demo[/bold] → {esc(str(d.db))}  (world: {esc(str(d.world_dir))})",
         markup=True,
     )
-    print_table([dataclasses.asdict(x) for x in d.steps], title="steps")
-    print_table([{"table": k, "rows": v} for k, v in d.counts.items()], title="store")
+    # the JSON's step fields in words ("cpu_seconds" was a column header); counts by the
+    # display rule, as every other table (161,368, not 161368)
+    print_table(
+        [{"step": x.step, "seconds": x.seconds, "CPU seconds": x.cpu_seconds} for x in d.steps],
+        title="steps",
+    )
+    print_table(
+        [{"table": k.replace("_", " "), "rows": v} for k, v in d.counts.items()],
+        title="store",
+        formats={"rows": whole},
+    )
     if d.campaigns:
         print_table(
             [
@@ -159,21 +170,13 @@ def _render(d: DemoResult) -> None:
             ],
             title="campaigns from the brands' roster (attributed ROAS, not incremental)",
         )
+    # the shortlist as `closeknit discover` prints its results (one renderer): the demo's own
+    # table read "score 1.00, fit 1.00" where discover said 99.6 for the same creator
     print_table(
-        [
-            {
-                "#": i,
-                "handle": r.handle,
-                "followers": whole(r.followers),  # 1,176 as every other table (it said 1176)
-                "niche": r.niche,
-                "score": _r2(r.score),
-                "fit": _r2(r.relevance),
-                "content": _r2(r.factors.content),
-                "audience": _r2(r.factors.audience),
-            }
-            for i, r in enumerate(d.shortlist, start=1)
-        ],
+        display_rows(d.shortlist),
         title=f"shortlist for: {d.brief}",
+        formats=DISPLAY_FORMATS,
+        priority=DISPLAY_PRIORITY,
     )
     plan = d.plan
     if plan is None:
@@ -195,8 +198,5 @@ def _render_plan(plan: PlanOut, budget: float) -> None:
     """The plan as `closeknit plan` prints it (one renderer), its title naming the budget."""
     from closeknit.cli.plan import print_plan
 
-    print_plan(plan, title=f"plan under budget {money(budget)}")
-
-
-def _r2(v: Any) -> Any:
-    return round(v, 2) if isinstance(v, float) else v
+    # the budget with its currency, as the forecast under the table says it ("of $5,000.00")
+    print_plan(plan, title=f"plan under budget {figures.money(budget, symbol(plan.currency))}")

@@ -115,6 +115,8 @@ def match_rows(results: list[svc.MatchOut]) -> list[dict[str, Any]]:
 
 # each figure by its display rule (closeknit.figures: the same on the web)
 DISPLAY_FORMATS = {"followers": whole, "ER": percent, "auth": score, "fee": money, "score": score}
+# at 80 columns the fee range and the rest give way before the match score
+DISPLAY_PRIORITY = ["creator", "followers", "ER", "auth", "fee", "score", "fee range"]
 
 
 def display_rows(results: list[svc.MatchOut]) -> list[dict[str, Any]]:
@@ -284,8 +286,7 @@ def register(app: typer.Typer) -> None:
                 title=f"top {len(res.results):,} of {res.candidates:,} after the filters"
                 + (f", by {sort}" if sort != "score" else ""),
                 formats=DISPLAY_FORMATS,
-                # at 80 columns the fee range and the rest give way before the match score
-                priority=["creator", "followers", "ER", "auth", "fee", "score", "fee range"],
+                priority=DISPLAY_PRIORITY,
             )
             for m in res.results[:5]:
                 say(f"@{m.handle}: {m.why}", style="dim")
