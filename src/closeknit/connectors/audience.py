@@ -387,6 +387,16 @@ def _unknown_creator_warning(
     if not store.scalar("SELECT count(*) FROM creators WHERE workspace_id = ?", [workspace]):
         # a workspace with no creator yet: the audience came first (nothing to misspell)
         return
+    # the table's rows of any unknown creator at all, first (one anti-join): the file's lines
+    # are read back from its raw records only when there are some (that read cost 6 CPU s of
+    # the demo's 300k follower samples, to find none)
+    if not store.scalar(
+        f"SELECT count(*) FROM (SELECT 1 FROM {table} t WHERE t.workspace_id = ? AND NOT EXISTS "
+        "(SELECT 1 FROM creators c WHERE c.workspace_id = t.workspace_id "
+        "AND lower(c.creator_id) = lower(t.creator_id)) LIMIT 1)",
+        [workspace],
+    ):
+        return
     derive = (
         "struct_pack(" + ", ".join(f'"{n}" := {e}' for n, e in spec.derive) + ")"
         if spec.derive

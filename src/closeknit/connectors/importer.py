@@ -294,11 +294,13 @@ def world_plan(world_dir: Path) -> list[tuple[str, Path]]:
     add("instagram", "instagram/posts-*.jsonl")
     add("vendor_csv", "vendor/*.csv", _date_key)
     add("snapshots", "snapshots/*.csv")
-    add("audience", "audience/samples-*.jsonl")
-    add("demographics", "audience/demographics*.csv")
+    # every creator before the audience files that name them: the YouTube channels came after
+    # them, and each of their 741 creators was warned about as unknown (the demo's import)
     add("youtube", "youtube/channels-*.json")
     add("youtube", "youtube/videos-*.json")
     add("youtube", "youtube/comments-*.json")
+    add("audience", "audience/samples-*.jsonl")
+    add("demographics", "audience/demographics*.csv")
     add("shopify_orders", "shop/*.jsonl")
     add("shopify_csv", "shop/*.csv")
     return plan
