@@ -148,4 +148,5 @@ def test_a_saved_brief_keeps_its_narrowing_filters(small_world: Path, tmp_path: 
     r = runner.invoke(app, [
         "briefs", "save", TEXT, "--min-followers", "5000", "--max-followers", "10", *on,
     ])  # fmt: skip
-    assert r.exit_code != 0 and "the smallest followers is above the largest" in r.output
+    assert r.exit_code != 0
+    assert "the smallest followers allowed (5,000) is above the largest (10)" in r.output

@@ -814,7 +814,8 @@ def add_user(
             )
     generated = None if password or known else secrets.token_urlsafe(15)
     out = create_user(store, email, password or str(generated), workspace=workspace, role=role)
-    audit(store, workspace, actor, "role_change", "user", out["user_id"], {"role": role})
+    # a member added, not a role changed (the audit page read "Role change" for a new user)
+    audit(store, workspace, actor, "member_add", "user", out["user_id"], {"role": role})
     return NewUserOut(**out, one_time_password=generated)
 
 

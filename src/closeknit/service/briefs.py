@@ -10,10 +10,12 @@ from __future__ import annotations
 import json
 import re
 import uuid
+from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, ValidationInfo, field_validator
 
+from closeknit import figures
 from closeknit.connectors.languages import exact_code
 from closeknit.errors import ValidationError
 from closeknit.match import Brief, parse_brief
@@ -361,11 +363,19 @@ class Filters(In):
 
     def check_ranges(self) -> None:
         """A range whose smallest value is above its largest is an error, not an empty result."""
-        for name in ("followers", "engagement_rate", "fee"):
+        # each bound as the filter is read (followers counted, a rate in percent, a fee in
+        # money): it said "the smallest followers is above the largest", with neither number
+        shown: dict[str, Callable[[Any], str]] = {
+            "followers": lambda v: f"{round(v):,}",
+            "engagement_rate": figures.percent,
+            "fee": figures.money,
+        }
+        for name, fmt in shown.items():
             lo, hi = getattr(self, f"min_{name}"), getattr(self, f"max_{name}")
             if lo is not None and hi is not None and lo > hi:
                 raise ValidationError(
-                    f"the smallest {name.replace('_', ' ')} is above the largest",
+                    f"the smallest {name.replace('_', ' ')} allowed ({fmt(lo)}) is above the "
+                    f"largest ({fmt(hi)})",
                     field=f"min_{name}",
                 )
 

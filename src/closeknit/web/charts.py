@@ -23,6 +23,12 @@ def as_pct(v: float) -> str:
     return figures.percent(v)
 
 
+def money_label(symbol: str) -> Fmt:
+    """An amount's label on a chart, by the money rule of the text beside it (two decimals,
+    separators, the currency symbol): a chart said "$21" beside a fee of $20.61."""
+    return lambda v: figures.money(v, symbol)
+
+
 def line_chart(
     points: Sequence[tuple[str, float | None]],
     *,
@@ -143,7 +149,7 @@ def bar_chart(
 
 
 def share_bars(shares: dict[str, float], *, title: str, labels: dict[str, str] | None = None,
-               limit: int = 8, width: int = 420) -> str:  # fmt: skip
+               limit: int = 8, width: int = 300) -> str:  # fmt: skip
     """An audience dimension as percentage bars (largest first, the rest summed as 'other')."""
     items = sorted(((k, v) for k, v in shares.items() if v is not None), key=lambda kv: -kv[1])
     if not items:
@@ -195,6 +201,7 @@ __all__ = [
     "bar_chart",
     "counterfactual_chart",
     "line_chart",
+    "money_label",
     "numeric_items",
     "share_bars",
     "sparkline",

@@ -14,7 +14,7 @@ from closeknit.api.deps import SESSION_COOKIE
 from closeknit.errors import CloseknitError, error_field, validation_message
 from closeknit.service import accounts
 from closeknit.service.accounts import Principal
-from closeknit.web.render import error_response, input_error, refusal_words
+from closeknit.web.render import error_response, input_error, refusal_words, symbol_of
 
 
 def _principal(request: Request) -> Principal | None:
@@ -39,11 +39,11 @@ _HTTP = {
 }
 
 
-def _fields(errors: list[Any]) -> str:
+def _fields(errors: list[Any], symbol: str) -> str:
     parts = []
     for err in errors[:3]:
         if error_field(err):
-            parts.append(refusal_words(err))
+            parts.append(refusal_words(err, symbol=symbol))
         else:
             msg = validation_message(err)
             parts.append(f"A value: {msg[:1].lower() + msg[1:]}")
@@ -57,7 +57,7 @@ def page_for(request: Request, exc: Exception) -> Any:
         # a service input a page built and the model refused: the same 422 the API answers,
         # worded as the pages word it (``input_error``), never an internal error (checked
         # before CloseknitError: a model built directly raises errors.InvalidRequest, both)
-        e = input_error(exc)
+        e = input_error(exc, symbol=symbol_of(request, p))
         return error_response(request, p, e.type, e.message, e.http_status)
     if isinstance(exc, CloseknitError):
         return error_response(request, p, exc.type, exc.message, exc.http_status)
@@ -65,7 +65,9 @@ def page_for(request: Request, exc: Exception) -> Any:
         t, msg = _HTTP.get(exc.status_code, ("HTTPError", "the request failed"))
         return error_response(request, p, t, msg.format(path=request.url.path), exc.status_code)
     if isinstance(exc, RequestValidationError):
-        return error_response(request, p, "ValidationError", _fields(list(exc.errors())), 422)
+        return error_response(
+            request, p, "ValidationError", _fields(list(exc.errors()), symbol_of(request, p)), 422
+        )
     return error_response(
         request, p, "InternalError", "the error was logged; please try again", 500
     )

@@ -248,6 +248,92 @@ def audit_value(v: Any) -> Markup:
     return Markup(escape(s))
 
 
+# Who did it, as the audit log's owner reads it: the recorded actor is "user:<e-mail>",
+# "key:<key id>" (``Principal.actor``), or the tool that acted without a sign-in.
+AUDIT_TOOLS = {"cli": "command line tool", "demo": "the demo set-up", "system": "closeknit itself"}
+
+
+def audit_actor(actor: Any) -> str:
+    """An audit row's actor in words: the user's e-mail, "an API key (…79ce)", the tool."""
+    s = str(actor or "")
+    if not s:
+        return "–"
+    kind, _, rest = s.partition(":")
+    if kind == "user" and rest:
+        return rest
+    if kind == "key" and rest:
+        return f"an API key (…{rest[-4:]})"
+    return AUDIT_TOOLS.get(s, s)
+
+
+# What was done, in words (an action without one here reads as its name in words).
+AUDIT_ACTIONS = {
+    "login": "Signed in",
+    "login_failed": "Sign-in refused",
+    "logout": "Signed out",
+    "password_change": "Password changed",
+    "export": "Exported",
+    "import": "Imported a file",
+    "key_create": "API key created",
+    "key_revoke": "API key revoked",
+    "role_change": "Member's role changed",
+    "member_add": "Member added",
+    "member_remove": "Member removed",
+    "invite": "Invitation sent",
+    "invite_revoke": "Invitation revoked",
+    "workspace_create": "Workspace created",
+    "list_create": "List created",
+    "list_update": "List changed",
+    "list_add": "Added to a list",
+    "list_remove": "Removed from a list",
+    "list_note": "List note written",
+    "list_delete": "List deleted",
+    "brief_create": "Brief saved",
+    "brief_delete": "Brief deleted",
+    "campaign.import": "Campaign roster imported",
+    "campaign.update": "Campaign changed",
+    "webhook_secret_set": "Shop webhook secret set",
+    "webhook_secret_clear": "Shop webhook secret removed",
+}
+
+
+def audit_action(action: Any) -> str:
+    return AUDIT_ACTIONS.get(str(action), label(str(action or "").replace(".", " ")))
+
+
+# What it was done to: the kind in words, with a link where the page has one; an internal id
+# (a list's, a user's, an import job's) is never shown, an API key by its last 4 characters.
+AUDIT_OBJECTS = {
+    "list": ("list", "/lists/{}"),
+    "campaign": ("campaign", "/campaigns/{}"),
+    "creator": ("creator", "/creators/{}"),
+    "creators": ("creators", None),
+    "plan": ("saved plan", "/plans/{}"),
+    "brief": ("saved brief", None),
+    "user": ("a member", None),
+    "invitation": ("an invitation", None),
+    "import_job": ("an import", None),
+    "workspace": ("the workspace", None),
+    "webhook": ("the shop webhook", None),
+}
+
+
+def audit_object(kind: Any, object_id: Any) -> Markup:
+    if not kind:
+        return Markup("")
+    k, oid = str(kind), str(object_id or "")
+    if k == "api_key":
+        return Markup(escape(f"an API key (…{oid[-4:]})" if oid else "an API key"))
+    words, url = AUDIT_OBJECTS.get(k, (label(k).lower(), None))
+    if k == "campaign" and oid:
+        return Markup('campaign <a href="{}">{}</a>').format(url.format(oid) if url else "", oid)
+    if k == "creator" and oid:
+        return Markup('creator <a href="{}">{}</a>').format(f"/creators/{oid}", handle_of(oid))
+    if url and oid:
+        return Markup('<a href="{}">{}</a>').format(url.format(oid), f"the {words}")
+    return Markup(escape(words))
+
+
 def sentence(text: Any) -> str:
     """Capitalised first letter and a full stop."""
     s = str(text or "").strip()
@@ -350,6 +436,9 @@ templates.env.filters["counted"] = counted
 templates.env.filters["label"] = label
 templates.env.filters["clean"] = clean
 templates.env.filters["audit_value"] = audit_value
+templates.env.filters["audit_actor"] = audit_actor
+templates.env.filters["audit_action"] = audit_action
+templates.env.globals["audit_object"] = audit_object
 templates.env.filters["day"] = day
 templates.env.filters["minute"] = minute
 templates.env.filters["handle"] = handle_of
@@ -366,6 +455,11 @@ def currency_of(request: Request, p: Principal | None) -> str:
         return ssvc.currency(store, p.workspace_id)
     except CloseknitError:
         return ssvc.DEFAULT_CURRENCY
+
+
+def symbol_of(request: Request, p: Principal | None) -> str:
+    """The workspace currency's symbol, for amounts in messages."""
+    return ssvc.symbol(currency_of(request, p))
 
 
 def render(request: Request, name: str, p: Principal | None, **ctx: Any) -> HTMLResponse:
@@ -457,6 +551,9 @@ FIELDS = {
     "lock": "Kept-in creators",
     "compare": "Compared with",
     "sort": "Sort by",
+    "since": "From",
+    "until": "To",
+    "brand": "Brand",
 }
 
 # Fields the pages offer as a menu: a value off the menu is refused with the menu's own words
@@ -471,14 +568,37 @@ def field_label(field: str) -> str:
     return FIELDS.get(field) or label(field)
 
 
-def refusal_words(err: Any) -> str:
-    """One refusal of a form value, "Field: what to do", the field named in the form's words;
-    a value off a menu (``OPTIONS``) says the menu's options as the page labels them."""
+# Fields in money: a number in a refusal of one is an amount in the workspace currency.
+MONEY_FIELDS = frozenset(
+    {"budget", "min_fee", "max_fee", "fee", "amount", "seeding_cost"}
+)
+# a number as the library writes it in a message ("1000000000", "0.5"), not part of a date,
+# an id, a percentage or a value the message quotes as it was typed
+_MSG_NUMBER = re.compile(r"(?<![\w.:/\-\"“'])-?\d+(?:\.\d+)?(?![\w:/%\-\"”']|\.\d)")
+_BOUNDS = (("less than or equal to", "at most"), ("greater than or equal to", "at least"))
+
+
+def message_numbers(msg: str, field: str, symbol: str) -> str:
+    """A refusal's numbers as the pages show numbers, one rule for every form: separators
+    ("1,000,000,000", it said "1000000000"), and an amount with the currency and two decimals
+    where the field is money ("$1,000,000,000.00"); the library's "less than or equal to" as
+    "at most"."""
+    for theirs, ours in _BOUNDS:
+        msg = msg.replace(theirs, ours)
+    if field in MONEY_FIELDS:
+        return _MSG_NUMBER.sub(lambda m: figures.money(float(m.group(0)), symbol), msg)
+    return _MSG_NUMBER.sub(lambda m: num(float(m.group(0))), msg)
+
+
+def refusal_words(err: Any, *, symbol: str) -> str:
+    """One refusal of a form value, "Field: what to do", the field named in the form's words
+    and its numbers formatted (``message_numbers``, money in ``symbol``); a value off a menu
+    (``OPTIONS``) says the menu's options as the page labels them."""
     field = error_field(err) or ""
     if field in OPTIONS and err.get("type") == "literal_error":
         *first, last = OPTIONS[field]
         return f"{field_label(field)}: choose {', '.join(first)} or {last}"
-    msg = validation_message(err)
+    msg = message_numbers(validation_message(err), field, symbol)
     msg = msg[:1].lower() + msg[1:]
     return f"{field_label(field)}: {msg}" if field else msg
 
@@ -497,8 +617,16 @@ PERCENT_FIELDS = frozenset(
 )
 
 
-def input_error(e: PydanticValidationError) -> ValidationError:
-    """A form the service models refused, as one sentence naming the field in words."""
+def form_words(message: str, words: dict[str, str]) -> str:
+    """A service's refusal with the fields it names (``since``) in the words of the form's
+    labels (``From``): the page's own names for what the service calls otherwise."""
+    pattern = re.compile(r"\b(" + "|".join(map(re.escape, words)) + r")\b")
+    return pattern.sub(lambda m: words[m.group(1)], clean(message))
+
+
+def input_error(e: PydanticValidationError, *, symbol: str) -> ValidationError:
+    """A form the service models refused, as one sentence naming the field in words (an
+    amount in the workspace currency's ``symbol``)."""
     err = e.errors()[0]
     field = error_field(err) or ""
     if field in PERCENT_FIELDS:
@@ -507,4 +635,4 @@ def input_error(e: PydanticValidationError) -> ValidationError:
         return ValidationError(
             f"{field_label(field)}: enter a percentage from 0 to 100{typed}", field=field
         )
-    return ValidationError(refusal_words(err), field=field or None)
+    return ValidationError(refusal_words(err, symbol=symbol), field=field or None)

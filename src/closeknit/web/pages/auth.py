@@ -38,7 +38,10 @@ def login_submit(
     try:
         start_session(request, redirect, store, svc.LoginIn(email=email, password=password))
     except CloseknitError as e:
-        resp = render(request, "login.html", None, next=_safe_next(next), error=e.message)
+        # the e-mail as typed stays in its field (a failed sign-in cleared it); never the password
+        resp = render(
+            request, "login.html", None, next=_safe_next(next), error=e.message, email=email[:320]
+        )
         resp.status_code = e.http_status
         return resp
     return redirect

@@ -25,6 +25,7 @@ from closeknit.web.render import (
     input_error,
     redirect_to,
     render,
+    symbol_of,
 )
 
 router = APIRouter()
@@ -144,6 +145,8 @@ def campaign_settings(
     landing_url: FStr = "",
     discount_percent: FStr = "",
     code_pattern: FStr = "",
+    currency: FStr = "",
+    brand: FStr = "",
 ) -> Response:
     patch = {
         "name": name.strip() or None,
@@ -154,6 +157,9 @@ def campaign_settings(
         "landing_url": landing_url.strip() or None,
         "discount_percent": opt_float(discount_percent, "discount_percent"),
         "code_pattern": code_pattern.strip() or None,
+        "currency": currency.strip() or None,
+        # a brand cleared in the form is cleared (the service stores a blank brand as none)
+        "brand": brand.strip(),
     }
     req = svc.CampaignPatch.model_validate({k: v for k, v in patch.items() if v is not None})
     svc.update_campaign(store, p.workspace_id, campaign_id, req, actor=p.actor)
@@ -165,12 +171,13 @@ def _columns(c: svc.CampaignOut) -> list[tuple[str, list[svc.Member]]]:
 
 
 def _board(
-    request: Request, p: Any, c: svc.CampaignOut, name: str, error: str | None = None
-) -> HTMLResponse:
+    request: Request, p: Any, c: svc.CampaignOut, name: str, error: str | None = None,
+    currencies: list[Any] | None = None,
+) -> HTMLResponse:  # fmt: skip
     nxt = {s.stage: s.next for s in svc.stages()}
     return render(
         request, name, p, c=c, columns=_columns(c), next_stages=nxt, nav="campaigns",
-        board_error=error,
+        board_error=error, currencies=currencies or [],
     )  # fmt: skip
 
 
@@ -186,7 +193,9 @@ def _refused(request: Request, p: Any, store: Any, campaign_id: str, e: Closekni
 @router.get("/campaigns/{campaign_id}", response_class=HTMLResponse)
 def board(request: Request, p: WebViewer, store: StoreDep, campaign_id: str) -> HTMLResponse:
     c = svc.get_campaign(store, p.workspace_id, campaign_id)
-    return _board(request, p, c, "board.html")
+    # the set-up form's currency menu: the workspace setting's list (CampaignPatch.currency)
+    currencies = ssvc.workspace_settings(store, p.workspace_id).currencies
+    return _board(request, p, c, "board.html", currencies=currencies)
 
 
 def _changed(request: Request, p: Any, store: Any, campaign_id: str) -> Response:
@@ -242,7 +251,8 @@ def deal(
         req = svc.DealIn(fee=opt_float(fee, "fee"), deliverables=deliverables.strip() or None)
         svc.update_deal(store, p.workspace_id, campaign_id, creator, req, actor=p.actor)
     except PydanticValidationError as e:  # first: errors.InvalidRequest is a CloseknitError too
-        return _refused(request, p, store, campaign_id, input_error(e))
+        bad = input_error(e, symbol=symbol_of(request, p))
+        return _refused(request, p, store, campaign_id, bad)
     except CloseknitError as e:
         return _refused(request, p, store, campaign_id, e)
     return _changed(request, p, store, campaign_id)

@@ -20,7 +20,7 @@ from closeknit.service import lists as lsvc
 from closeknit.service import settings as ssvc
 from closeknit.web import charts, vetting
 from closeknit.web.forms import csv_list
-from closeknit.web.render import currency_of, day, error_page, input_error, render
+from closeknit.web.render import currency_of, day, error_page, input_error, render, symbol_of
 
 router = APIRouter()
 # the follower series' source in words (follower_snapshots.source)
@@ -133,7 +133,7 @@ def audience_charts(demo: dict[str, dict[str, float]]) -> dict[str, str]:
         out["age"] = charts.bar_chart(
             [(f"{b} years", v) for b, v in ordered.items()],
             title="Audience by age",
-            width=420,
+            width=300,
             value_fmt=charts.as_pct,
             label_width=90,
         )
@@ -255,9 +255,10 @@ def compare_page(
         rows = svc.compare(store, p.workspace_id, svc.CompareIn(creators=picked))
     except PydanticValidationError as e:  # first: errors.InvalidRequest is a CloseknitError too
         err = e.errors()[0]
+        refused = input_error(e, symbol=symbol_of(request, p))
         msg = "tick between one and twelve creators to compare" if err["type"] in (
-            "too_short", "too_long") else input_error(e).message  # fmt: skip
-        return error_page(request, p, input_error(e).__class__(msg, field="creators"))
+            "too_short", "too_long") else refused.message  # fmt: skip
+        return error_page(request, p, refused.__class__(msg, field="creators"))
     except CloseknitError as e:
         return error_page(request, p, e)
     priced = [r for r in rows if r.fee_mid is not None]
@@ -274,7 +275,7 @@ def compare_page(
             title="Fee per post (mid estimate; whiskers: low to high)",
             intervals=[(r.fee_low or 0.0, r.fee_high or 0.0) for r in priced],
             width=520,
-            value_fmt=lambda v: f"{sym}{v:,.0f}",
+            value_fmt=charts.money_label(sym),
         ),
     }
     return render(

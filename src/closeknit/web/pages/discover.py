@@ -13,13 +13,13 @@ from fastapi.responses import HTMLResponse
 from pydantic import ValidationError as PydanticValidationError
 
 from closeknit.api.deps import StoreDep, WebViewer
-from closeknit.errors import CloseknitError
+from closeknit.errors import CloseknitError, ValidationError
 from closeknit.service import briefs as bsvc
 from closeknit.service import discover as svc
 from closeknit.service import lists as lsvc
 from closeknit.web.brief_fields import BriefFields, from_saved
 from closeknit.web.forms import keep
-from closeknit.web.render import error_view, input_error, render
+from closeknit.web.render import error_view, form_words, input_error, render, symbol_of
 
 router = APIRouter()
 
@@ -58,7 +58,7 @@ def discover_page(
         except CloseknitError as e:
             error = error_view(e.type, e.message)
         except PydanticValidationError as e:
-            ie = input_error(e)
+            ie = input_error(e, symbol=symbol_of(request, p))
             error = error_view(ie.type, ie.message)
     brief = res.brief if res is not None else f.parsed()
     partial = bool(request.headers.get("hx-request"))
@@ -102,15 +102,36 @@ def trends_page(
     days: Annotated[int, Query(ge=7, le=730)] = 90,
     compare: Annotated[str, Query(max_length=20)] = "previous",
 ) -> HTMLResponse:
+    """Rising topics. Dates the service refuses (From after To, a date it cannot read) are
+    said next to the field, in the form's words, on the page with the form as it was filled
+    (it was a full error page saying "Until must be after since", the form gone)."""
     q = {"since": since, "until": until, "days": days, "compare": compare}
-    req = svc.TrendsIn.model_validate(
-        {
-            "since": since or None,
-            "until": until or None,
-            "days": days,
-            "compare": compare,
-            "limit": 25,
+    res: svc.TrendsOut | None = None
+    error: dict[str, str] | None = None
+    status = 200
+    try:
+        req = svc.TrendsIn.model_validate(
+            {
+                "since": since or None,
+                "until": until or None,
+                "days": days,
+                "compare": compare,
+                "limit": 25,
+            }
+        )
+        res = svc.trends(store, p.workspace_id, req)
+    except PydanticValidationError as e:
+        ie = input_error(e, symbol=symbol_of(request, p))
+        error = {"field": str(ie.details.get("field") or ""), "message": ie.message}
+        status = ie.http_status
+    except ValidationError as e:
+        error = {
+            "field": str(e.details.get("field") or ""),
+            "message": form_words(e.message, {"since": "From", "until": "To"}),
         }
+        status = e.http_status
+    resp = render(
+        request, "trends.html", p, res=res, q=q, error=error, today=dt.date.today().isoformat()
     )
-    res = svc.trends(store, p.workspace_id, req)
-    return render(request, "trends.html", p, res=res, q=q, today=dt.date.today().isoformat())
+    resp.status_code = status
+    return resp

@@ -138,4 +138,4 @@ def audit_page(request: Request, p: WebViewer, store: StoreDep) -> HTMLResponse:
     if not p.can("owner"):
         raise PermissionDenied("the audit log is for owners")
     page = asvc.audit_log(store, p.workspace_id, asvc.AuditQuery(limit=200))
-    return render(request, "audit.html", p, rows=page.items)
+    return render(request, "audit.html", p, rows=page.items, source_labels=SOURCE_LABELS)

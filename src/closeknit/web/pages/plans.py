@@ -175,12 +175,12 @@ def _charts(request: Request, p: Principal, plan: svc.PlanOut) -> dict[str, Any]
             ],
             intervals=[(mine.p10, mine.p90), (theirs.p10, theirs.p90)],
             title="Expected incremental revenue, same forecast (whiskers: 80% interval)",
-            value_fmt=lambda v: f"{sym}{v:,.0f}",
+            value_fmt=charts.money_label(sym),
         )
     fee_svg = charts.bar_chart(
         [(f"@{k.handle}", k.fee.mid) for k in plan.picks],
         title="Fee per creator (typical; whiskers: low to high)",
         intervals=[(k.fee.low, k.fee.high) for k in plan.picks],
-        value_fmt=lambda v: f"{sym}{v:,.0f}",
+        value_fmt=charts.money_label(sym),
     )
     return {"big": big, "fee_svg": fee_svg, "compare_svg": compare_svg}
