@@ -189,18 +189,45 @@ def test_a_tier_too_small_to_rank_in_is_ranked_against_its_own_median() -> None:
 
 
 def test_inflated_engagement_is_said_with_its_causes() -> None:
-    """A pod member whose engagement is 0% genuine showed "engagement 4.3%" in discover and was
-    picked by the plan with no word."""
-    from closeknit.features.scores import genuine_share, inflation_words
+    """A pod member showed "engagement 4.3%" in discover and was picked by the plan with no
+    word; and the share said beside it was a score read as a share: a creator with 74% of 4
+    comments a post automated, beside 12 likes, read "0.0% looks genuine" where about 80% was.
+    It is the share of the engagement per post that is not automated or pod comments."""
+    import json
 
-    assert genuine_share(None, None) is None and inflation_words(None, None) is None
-    assert inflation_words(0.02, 0.0) is None  # 96% genuine: nothing to say
-    both = inflation_words(0.25, 1.0)
-    assert both == (
-        "inflated by an engagement pod and automated comments (25.0% of them): 0.0% looks genuine"
+    from closeknit.features.scores import genuine_engagement_points, genuine_share, inflation_words
+
+    base = {"followers": 1000, "engagement_rate": 0.016, "n_posts": 30}  # 16 a post
+    assert genuine_share({}) is None and inflation_words({}) is None
+    assert genuine_share({**base}) is None  # neither check measured
+    # a pod measured but no comment scored for automation: not known, not "100% genuine"
+    assert genuine_share({**base, "pod_score": 0.0}) is None
+    # 0.5 automated comments a post of 16: 97% genuine, nothing to say
+    quiet = {**base, "n_bot_comments": 15, "bot_comment_share": 0.1, "pod_score": 0.0}
+    assert genuine_share(quiet) == 1 - 0.5 / 16 and inflation_words(quiet) is None
+    # 3 automated comments a post (74% of its comments) of 16 engagements: about 81% genuine
+    bots = {**base, "n_bot_comments": 90, "bot_comment_share": 0.742, "pod_score": 0.0}
+    assert abs(genuine_share(bots) - (1 - 3 / 16)) < 1e-12
+    assert inflation_words(bots) == (
+        "inflated by automated comments (74.2% of its comments): about 81.3% of its engagement "
+        "looks genuine"
     )
-    pod_only = inflation_words(0.007, 1.0)  # a trace of bots is no cause
-    assert pod_only == "inflated by an engagement pod: 0.0% looks genuine"
-    assert inflation_words(0.3, None) == (
-        "inflated by automated comments (30.0% of them): 40.0% looks genuine"
+    # a pod's partners' fast comments: 4 a post (2 partners, 60 comments over 30 posts)
+    ev = {"posts_total": 30, "reciprocal_partners": [{"fast_comments_received": 40},
+                                                     {"fast_comments_received": 20}]}  # fmt: skip
+    pod = {**base, "n_bot_comments": 0, "bot_comment_share": 0.0, "pod_score": 1.0,
+           "pod_evidence": json.dumps(ev)}  # fmt: skip
+    assert genuine_share(pod) == 1 - 2 / 16
+    assert inflation_words(pod) == (
+        "inflated by an engagement pod: about 87.5% of its engagement looks genuine"
     )
+    both = {**pod, "n_bot_comments": 90, "bot_comment_share": 0.5}
+    assert genuine_share(both) == 1 - 5 / 16
+    assert "automated comments (50.0% of its comments) and an engagement pod" in str(
+        inflation_words(both)
+    )
+    # more inflation than engagement: none of it genuine, not a negative share
+    assert genuine_share({**base, "n_bot_comments": 900, "pod_score": 0.0}) == 0.0
+    # the score's part: full points at 100% genuine, none at half
+    assert genuine_engagement_points(1.0) == 1.0 and genuine_engagement_points(0.5) == 0.0
+    assert genuine_engagement_points(None) is None

@@ -44,6 +44,9 @@ def test_plan_and_fees_commands(tmp_path: Path) -> None:
     # (it read as a fair alternative at 0.03x ROAS)
     assert big["relevance"] < 0.5 and "does not fit this brief (relevance" in big["note"], big
     assert big["fits_brief"] is False
+    # why, in words (a vegan creator read "relevance 0.0%" with 25% of her audience in the
+    # brief's Germany, unexplained): on every interface
+    assert big["fit_words"].startswith("content ") and big["fit_words"] in big["note"], big
     # the web's lead says so first, not "the single big creator brings 1.8x the revenue"
     from closeknit.service.plans import PlanOut
     from closeknit.web.render import templates
@@ -54,6 +57,7 @@ def test_plan_and_fees_commands(tmp_path: Path) -> None:
         exclude=[], lock=[], fee_svg="", compare_svg="",
     )  # fmt: skip
     assert 'id="big-off-brief"' in html and "does not fit this brief" in html
+    assert big["fit_words"] in html
     assert "the single big creator brings about" not in html
     assert d["brief_read"]["text"] == "running shoes" and d["brief_read"]["parsed"] == []
     # a plan of that big creator alone: the comparison says it is the plan's own pick
@@ -182,6 +186,7 @@ def test_saved_plan_features_equal_the_query_and_follow_writes(
                 == [
                     "clean",
                     "clean_priors",
+                    "genuine",
                     "real_prior",
                     "reply_rate",
                     "sampled",

@@ -411,26 +411,29 @@ def test_the_why_line_says_an_audience_off_brief_and_inflated_engagement() -> No
         "factors": {"content": 0.95, "audience": 0.04},
         "audience_shares": {"gender": 0.065},
         "engagement_rate": 0.043,
-        "engagement_inflated": "inflated by an engagement pod: 0.0% looks genuine",
+        "engagement_inflated": "inflated by an engagement pod: about 62.0% of its engagement "
+        "looks genuine",
         "authenticity_score": 70.0,
     }
     line = svc.why(m, brief)
-    assert "Strong topic match" in line and "audience off brief: 6.5% men" in line
-    assert "engagement 4.3%, inflated by an engagement pod: 0.0% looks genuine" in line
+    assert "Strong topic match" in line
+    # the share is the gender's plus half the unknown: said, as the profile shows the gender alone
+    assert "audience off brief: 6.5% men (half the unknown counted)" in line
+    assert "engagement 4.3%, inflated by an engagement pod: about 62.0% of its" in line
     fits = svc.why({**m, "factors": {"content": 0.95, "audience": 0.9}}, brief)
-    assert "audience 6.5% men" in fits and "off brief" not in fits
+    assert "audience 6.5% men (half the unknown counted)" in fits and "off brief" not in fits
 
 
 def test_results_carry_the_inflation_of_their_engagement(st: Store) -> None:
     res = run(st, text="creators", limit=100)
-    flagged = {
-        r["creator_id"]
-        for r in st.query(
-            "SELECT creator_id FROM creator_features WHERE "
-            "(1 - least(coalesce(bot_comment_share, 0) / 0.5, 1)) * (1 - coalesce(pod_score, 0)) "
-            "< 0.8 AND (bot_comment_share IS NOT NULL OR pod_score IS NOT NULL)"
-        )
-    }
+    from closeknit.features.scores import GENUINE_WARN, genuine_share
+
+    rows = st.query(
+        "SELECT creator_id, followers, engagement_rate, n_posts, n_bot_comments, pod_score, "
+        "CAST(pod_evidence AS VARCHAR) AS pod_evidence FROM creator_features"
+    )
+    shares = {r["creator_id"]: genuine_share(r) for r in rows}
+    flagged = {c for c, g in shares.items() if g is not None and g < GENUINE_WARN}
     seen = 0
     for m in res.results:
         assert (m.engagement_inflated is not None) == (m.creator_id in flagged), m.creator_id

@@ -63,10 +63,26 @@ def test_a_picks_overlap_says_how_many_sampled_accounts_it_rests_on(store: Store
     pick = p.picks[0]
     pick.overlap_with = [
         svc.Overlap(creator_id=f"instagram:o{i}", handle=f"o{i}", shared_followers_est=50.0,
-                    shared_handles_seen=i + 1, source="sampled followers", share=0.3)
+                    shared_handles_seen=i + 1, source="sampled followers", share=0.3,
+                    thin=i + 1 < 3)
         for i in range(5)
     ]  # fmt: skip
     html = _card(p)
-    assert "@o0 (~30.0% of this creator's followers, from 1 shared sampled account)" in html
-    assert "@o1 (~30.0% of this creator's followers, from 2 shared sampled accounts)" in html
+    # one or two shared accounts are too few to measure (the cap, read as a share): said
+    assert (
+        "@o0 (~30.0% of this creator's followers, from 1 shared sampled account: too few to "
+        "measure, a guess)" in html
+    )
+    assert "from 2 shared sampled accounts: too few to measure, a guess)" in html
+    assert "@o2 (~30.0% of this creator's followers, from 3 shared sampled accounts)" in html
     assert "@o3" not in html and " and 2 more" in html
+
+
+def test_the_planner_marks_an_overlap_from_one_or_two_shared_accounts_thin(store: Store) -> None:
+    seed_creators(store, 40)
+    req = {"text": "running and fitness", "budget": 20000, "on_brief_share": 0.0}
+    plan = svc.plan(store, "default", svc.PlanIn(**req, min_relevance=0.0, max_creators=8))
+    seen = [o for k in plan.picks for o in k.overlap_with]
+    assert seen, "the synthetic creators share sampled followers"
+    for o in seen:
+        assert o.thin == (o.shared_handles_seen is not None and o.shared_handles_seen < 3), o

@@ -47,7 +47,9 @@ def test_an_authenticity_score_without_a_follower_sample_says_so_wherever_it_is_
     from tests.features import factory as F
 
     words = "no follower sample: fake followers not measured"  # discover's
-    assert csvc.UNSAMPLED_WORDS == words
+    from closeknit.service.flags import UNSAMPLED_WORDS
+
+    assert UNSAMPLED_WORDS == words
     st = open_store(tmp_path / "t.duckdb", create=True)
     cid = F.creator(st, "chan", 40_000, platform="youtube")
     pids = F.daily_posts(st, cid, 12, every_days=3)
@@ -93,3 +95,18 @@ def test_an_authenticity_score_without_a_follower_sample_says_so_wherever_it_is_
     assert words in " ".join(r.output.split("engagement quality score")[0].split())
     r = CliRunner().invoke(app, ["compare", cid, "--json", "--db", str(tmp_path / "t.duckdb")])
     assert json.loads(r.output)[0]["authenticity_caveat"] == words
+
+
+def test_an_authenticity_score_with_no_comment_checked_says_so() -> None:
+    """A creator read "100.0/100 authenticity" on 60% of the score (no comment scored for bots
+    or pods) with no caveat, beside "no data" for its pods on the same page."""
+    from closeknit.service.flags import UNCHECKED_WORDS, UNSAMPLED_WORDS, authenticity_caveat
+
+    sampled = {"authenticity_score": 100.0, "audience_real_share": 0.9}
+    assert authenticity_caveat({**sampled, "bot_comment_share": 0.0, "pod_score": 0.0}) is None
+    unchecked = {**sampled, "bot_comment_share": None, "pod_score": None}
+    assert authenticity_caveat(unchecked) == UNCHECKED_WORDS
+    both = {**unchecked, "audience_real_share": None}
+    assert authenticity_caveat(both) == f"{UNSAMPLED_WORDS}; {UNCHECKED_WORDS}"
+    assert authenticity_caveat({**both, "authenticity_score": None}) is None
+

@@ -475,7 +475,8 @@ def pick_rows(plan: svc.PlanOut) -> list[dict[str, object]]:
             else:
                 d[k] = v
         d["overlap_with"] = "; ".join(
-            (o.handle or o.creator_id) + (f" ({o.share:.0%})" if o.share is not None else "")
+            (o.handle or o.creator_id)
+            + (f" ({o.share:.0%}{', a guess' if o.thin else ''})" if o.share is not None else "")
             for o in p.overlap_with
         )
         rows.append(d)

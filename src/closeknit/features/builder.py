@@ -942,8 +942,9 @@ def _cohorts_stale(store: Store, workspace: str) -> int:
 
 
 _SCORED_COLS = (
-    "creator_id, platform, tier, engagement_rate, engagement_status, n_posts, "
+    "creator_id, platform, tier, followers, engagement_rate, engagement_status, n_posts, "
     "n_comments, reply_rate, comment_sentiment, engagement_trend, bot_comment_share, "
+    "n_bot_comments, "
     "audience_real_share, audience_fake_share, audience_inactive_share, growth_anomaly"
 )
 
@@ -989,7 +990,8 @@ def refresh_cohorts(store: Store, workspace: str) -> int:
         stale = _cohorts_stale(store, workspace)
         if stale:
             f = store.df(
-                f"SELECT {_SCORED_COLS}, pod_score FROM creator_features WHERE workspace_id = ?",
+                f"SELECT {_SCORED_COLS}, pod_score, CAST(pod_evidence AS VARCHAR) AS "
+                "pod_evidence FROM creator_features WHERE workspace_id = ?",
                 [workspace],
             )
             if not f.empty:
@@ -1006,6 +1008,8 @@ def _rank_and_score(store: Store, workspace: str, f: pd.DataFrame, *, with_pods:
     used = [
         "audience_real_share", "audience_fake_share", "audience_inactive_share", "growth_anomaly",
         "bot_comment_share", "pod_score",
+        # the genuine share of engagement (scores.genuine_share)
+        "followers", "engagement_rate", "n_posts", "n_bot_comments", "pod_evidence",
         "engagement_percentile", "reply_rate", "comment_sentiment", "engagement_trend",
         "engagement_status",
     ]  # fmt: skip

@@ -50,6 +50,7 @@ CODE_FILES = (
     "features/fees.py",
     "features/deal_model.py",
     "features/frame.py",
+    "features/scores.py",
     "features/rate_card.json",
     "match/rank.py",
     "match/audience.py",

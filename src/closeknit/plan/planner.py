@@ -47,6 +47,7 @@ from closeknit import figures
 from closeknit.errors import ValidationError
 from closeknit.features.fees import default_rate_card, fee_arrays_and_errors
 from closeknit.features.frame import creator_columns, filled
+from closeknit.features.scores import genuine_share
 from closeknit.features.version import older_feature_sets, older_note
 from closeknit.match import Brief, discover, relevance
 from closeknit.match.embed import get_embedder
@@ -371,6 +372,7 @@ _feat_memo: dict[tuple[str, str, str], dict[str, Any]] = {}
 # this table's version alone, so an order or a campaign change does not recompute them
 FEATURE_TABLES = ("creator_features",)
 _FEAT_DEFAULT = {"reply_rate": np.nan, "sponsored_rate": np.nan}
+_GENUINE_INPUTS = ("followers", "engagement_rate", "n_posts", "n_bot_comments", "pod_score")
 
 
 def _aligned(z: dict[str, Any], ids: list[str]) -> Cols:
@@ -385,7 +387,12 @@ def _aligned(z: dict[str, Any], ids: list[str]) -> Cols:
     }
     # a creator without features (not vetted): the sampled creators' average
     unvetted = float(out["clean_priors"][2])
-    for k, default in (*_FEAT_DEFAULT.items(), ("clean", unvetted), ("sampled", 0.0)):
+    for k, default in (
+        *_FEAT_DEFAULT.items(),
+        ("clean", unvetted),
+        ("sampled", 0.0),
+        ("genuine", 1.0),
+    ):
         col = np.asarray(z[k], dtype=float)
         got = col[np.maximum(rows, 0)] if len(col) else np.zeros(len(rows))
         out[k] = np.where(rows >= 0, got, default)
@@ -409,7 +416,10 @@ def _feature_rows(store: Store, workspace: str) -> dict[str, np.ndarray]:
             "any_value(sponsored_rate) AS sponsored_rate, "
             "any_value(growth_spikes) AS growth_spikes, "
             + ", ".join(f"any_value({k}) AS {k}" for k in (*_FAKE, "audience_real_share"))
-            + " FROM creator_features WHERE workspace_id = $ws GROUP BY creator_id",
+            + ", "
+            + ", ".join(f"any_value({k}) AS {k}" for k in _GENUINE_INPUTS)
+            + ", any_value(CAST(pod_evidence AS VARCHAR)) AS pod_evidence"
+            " FROM creator_features WHERE workspace_id = $ws GROUP BY creator_id",
             {"ws": workspace},
         )
     col = {
@@ -417,6 +427,10 @@ def _feature_rows(store: Store, workspace: str) -> dict[str, np.ndarray]:
         for k in (*_FEAT_DEFAULT, *_FAKE, "growth_spikes", "audience_real_share")
     }
     out = {k: col[k] for k in _FEAT_DEFAULT}
+    # the share of the engagement rate that is genuine (automated and pod comments taken out):
+    # the engaged people the conversion model reads, in its fit and its forecast alike
+    g = [genuine_share(r) for r in rows]
+    out["genuine"] = np.array([1.0 if v is None else v for v in g], dtype=float)
     clean = not_bought(*(col[k] for k in _FAKE))
     sampled = np.isfinite(col["audience_fake_share"])
     spike = np.nan_to_num(col["growth_spikes"], nan=0.0) > 0
@@ -512,7 +526,7 @@ def _inputs(store: Store, workspace: str, brief: Brief, fr: Cols) -> _Inputs:
         share = share * np.where(np.isnan(v), defaults.get(dim, 1.0), v)
     share = np.nan_to_num(share, nan=0.05)
     feats = _feature_cols(store, workspace, ids)
-    engaged = fr["followers"].astype(float) * fr["engagement_rate"].astype(float)
+    engaged = fr["followers"].astype(float) * fr["engagement_rate"].astype(float) * feats["genuine"]
     content = np.nan_to_num(fit.content, nan=0.05)
     x = conversion.design(
         engaged,
@@ -1080,6 +1094,8 @@ def _explain(m: _Model, sol: Solution) -> list[Pick]:
                         "shared_followers_est": round(sh),
                         "shared_handles_seen": kk,
                         "source": src,
+                        # one or two coincidences in samples of 60 read as "~30.0%" (the cap)
+                        "thin": kk is not None and kk < THIN_OVERLAP,
                     }
                 )
         picks.append(
@@ -1122,6 +1138,30 @@ def _at(fr: Cols, col: str, i: int) -> Any:
 
 def _gain(p: Problem, prev: Sequence[int], j: int) -> float:
     return p.value_of([*prev, j]) - p.value_of(prev)
+
+
+#: fewer accounts seen in both samples than this: the overlap is said to be a guess
+THIN_OVERLAP = 3
+
+
+def _fit_words(brief: Brief, m: _Model, i: int) -> str:
+    """Why creator ``i`` of ``m`` fits the brief as much as it does, in words: its content's
+    chance of fitting and the share of its audience in what the brief asks for."""
+    asked = [
+        w
+        for w, on in (
+            ("countries", bool(brief.countries)),
+            ("ages", bool(brief.audience_age)),
+            ("gender", bool(brief.audience_gender)),
+        )
+        if on
+    ]
+    words = f"content {figures.percent(m.content[i])} likely to fit"
+    if asked:
+        words += f", {figures.percent(m.share[i])} of its audience in the brief's " + " and ".join(
+            asked
+        )
+    return words
 
 
 def _best_single_big(
@@ -1183,14 +1223,16 @@ def _best_single_big(
     fr = big.frame
     far = _beyond_history(big, [best])
     notes = []
+    fit = _fit_words(brief, big, best)
     if float(big.relevance[best]) < BIG_MIN_RELEVANCE:
         # the best forecast among the big creators the budget buys may not fit the brief at
-        # all (a parenting creator for running shoes): said, so the comparison is not read as
-        # a fair alternative
+        # all (a parenting creator for running shoes): said, with why (a vegan creator read
+        # "relevance 0.0%" with 25% of her audience in the brief's Germany, unexplained), so
+        # the comparison is not read as a fair alternative
         notes.append(
-            f"it does not fit this brief (relevance {figures.percent(big.relevance[best])}): "
-            "no big creator who fits is within the budget, so it is shown for scale, not as "
-            "an alternative"
+            f"it does not fit this brief (relevance {figures.percent(big.relevance[best])}: "
+            f"{fit}): no big creator who fits is within the budget, so it is shown for scale, "
+            "not as an alternative"
         )
     if far:
         notes.append(
@@ -1206,6 +1248,7 @@ def _best_single_big(
         "followers": int(_at(fr, "followers", best)),
         "relevance": round(float(big.relevance[best]), 4),
         "fits_brief": bool(float(big.relevance[best]) >= BIG_MIN_RELEVANCE),
+        "fit_words": fit,
         "fee": {
             "low": float(big.fee_lo[best]),
             "mid": float(big.fee_mid[best]),

@@ -17,7 +17,7 @@ from closeknit.service.audience_fit import PopulationFit
 from closeknit.service.base import Date, In, Out, Page, Timestamp
 from closeknit.service.briefs import Country, Platform, Tier
 from closeknit.service.fee_basis import FeeBasis
-from closeknit.service.flags import UNSAMPLED_WORDS
+from closeknit.service.flags import authenticity_caveat
 from closeknit.settings import get_settings
 from closeknit.store import Store, audit, resolve_creator
 
@@ -39,6 +39,9 @@ FEATURE_COLS = (
     "audience_real_lo",
     "audience_real_hi",
     "audience_sample_size",
+    # what the authenticity caveat reads (no comment checked)
+    "bot_comment_share",
+    "pod_score",
 )
 
 _SCHEMA_TTL_S = 10.0
@@ -101,11 +104,6 @@ def authenticity_unsampled(f: Any) -> bool:
     return get("authenticity_score") is not None and get("audience_real_share") is None
 
 
-def authenticity_caveat(f: Any) -> str | None:
-    """:data:`UNSAMPLED_WORDS` when :func:`authenticity_unsampled`, else None."""
-    return UNSAMPLED_WORDS if authenticity_unsampled(f) else None
-
-
 def _like(text: str) -> str:
     """A LIKE pattern matching ``text`` literally (``%`` and ``_`` are not wildcards)."""
     esc = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -161,9 +159,22 @@ class CreatorRow(Out):
     audience_real_lo: float | None
     audience_real_hi: float | None
     audience_sample_size: int | None
+    authenticity_caveat: str | None = Field(
+        default=None,
+        description="what the authenticity score lacks, in words (no follower sample, no "
+        "comment checked for bots and pods)",
+    )
 
 
 CreatorPage = Page[CreatorRow]
+
+
+def _with_caveat(r: dict[str, Any]) -> dict[str, Any]:
+    """A row of creators and their features as a :class:`CreatorRow` reads it: the caveat in
+    words in place of the two columns it is read from."""
+    out = {k: v for k, v in r.items() if k not in ("bot_comment_share", "pod_score")}
+    out["authenticity_caveat"] = authenticity_caveat(r)
+    return out
 
 
 def list_creators(store: Store, workspace: str, req: CreatorsQuery) -> CreatorPage:
@@ -215,7 +226,12 @@ def list_creators(store: Store, workspace: str, req: CreatorsQuery) -> CreatorPa
         dict(params, lim=req.limit, off=req.offset),
     )
     page: CreatorPage = CreatorPage.of(
-        {"items": items, "total": total, "limit": req.limit, "offset": req.offset}
+        {
+            "items": [_with_caveat(r) for r in items],
+            "total": total,
+            "limit": req.limit,
+            "offset": req.offset,
+        }
     )
     return page
 

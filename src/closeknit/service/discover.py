@@ -33,7 +33,7 @@ from closeknit.service.briefs import (
     reading_notes,
     saved_brief_in,
 )
-from closeknit.service.flags import UNSAMPLED_WORDS, engagement_inflation
+from closeknit.service.flags import authenticity_caveat, engagement_inflation
 from closeknit.store import Store, resolve_creator_id
 
 Model = Literal["minilm", "minilm-fp32", "minilm-numpy", "static", "hash"]
@@ -336,9 +336,14 @@ class MatchOut(Out):
         description="the authenticity score has no follower sample behind it (comments, pods "
         "and growth only): fake followers are not measured",
     )
+    authenticity_caveat: str | None = Field(
+        default=None,
+        description="what the authenticity score lacks, in words: no follower sample, no "
+        "comment checked for bots and pods",
+    )
     engagement_inflated: str | None = Field(
         default=None,
-        description="when under 80% of the engagement looks genuine: what inflates it (an "
+        description="when under 90% of the engagement looks genuine: what inflates it (an "
         "engagement pod, automated comments) and the genuine share",
     )
     fee_low: float | None = None
@@ -386,11 +391,11 @@ def _enrich(
     shares = measured_shares(t, brief, np.maximum(rows, 0)) if brief is not None else {}
     # a score whose audience part was never measured reads as clean as a sampled one (a YouTube
     # channel with 56% fake followers showed 98.7/100): say which scores lack the sample
-    unsampled = {
-        r["creator_id"]
+    feats = {
+        r["creator_id"]: r
         for r in store.query(
-            "SELECT creator_id FROM creator_features WHERE workspace_id = ? "
-            "AND authenticity_score IS NOT NULL AND audience_real_share IS NULL "
+            "SELECT creator_id, authenticity_score, audience_real_share, bot_comment_share, "
+            "pod_score FROM creator_features WHERE workspace_id = ? "
             "AND creator_id IN (SELECT unnest(?))",
             [workspace, ids],
         )
@@ -403,7 +408,11 @@ def _enrich(
             d["tier"] = t.tier[row]
             d["engagement_rate"] = _finite(t.engagement_rate[row])
             d["authenticity_score"] = _finite(t.auth_score[row])
-            d["authenticity_unsampled"] = r["creator_id"] in unsampled
+            fr = feats.get(r["creator_id"])
+            d["authenticity_unsampled"] = bool(
+                fr and fr["authenticity_score"] is not None and fr["audience_real_share"] is None
+            )
+            d["authenticity_caveat"] = authenticity_caveat(fr)
             d["engagement_inflated"] = inflated.get(r["creator_id"])
             d["audience_shares"] = {
                 k: round(float(v[j]), 4) for k, v in shares.items() if np.isfinite(v[j])
@@ -455,7 +464,10 @@ def why(m: dict[str, Any], brief: Brief | None) -> str:
             aud.append(f"{figures.percent(sh['age'])} aged {brief.audience_age}")
         if "gender" in sh:
             word = {"F": "women", "M": "men"}.get(brief.audience_gender or "", "")
-            aud.append(f"{figures.percent(sh['gender'])} {word}")
+            # the share read is the gender's plus half the audience of unknown gender (one
+            # definition with relevance and the filter): said, as the profile shows the gender
+            # alone (69.7% here beside 68.9% there read as two answers)
+            aud.append(f"{figures.percent(sh['gender'])} {word} (half the unknown counted)")
     shared = [
         float(e["audience_overlap_jaccard"])
         for e in m.get("evidence") or []
@@ -487,8 +499,7 @@ def why(m: dict[str, Any], brief: Brief | None) -> str:
     if m.get("authenticity_score") is not None:
         parts.append(
             f"authenticity {figures.score(m['authenticity_score'])}/100"
-            + (f" ({UNSAMPLED_WORDS})"
-               if m.get("authenticity_unsampled") else "")
+            + (f" ({m['authenticity_caveat']})" if m.get("authenticity_caveat") else "")
         )  # fmt: skip
     elif not m.get("vetted", True):
         parts.append("not vetted yet")

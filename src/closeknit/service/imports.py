@@ -85,7 +85,7 @@ class ImportOptions(In):
     platform: Literal["instagram", "youtube", "tiktok"] | None = None  # vendor_csv
     # vendor_csv: field -> column; audience (a follower export): column -> field or the reverse.
     # Named as the docs, the errors, the API form and ScoreIn name it; ``mapping`` (its name
-    # until 2026-12-07) is still read
+    # until 2026-12-06) is still read
     map: dict[str, str] | None = None
     # the old name of ``map``, read into it
     mapping: dict[str, str] | None = Field(default=None, exclude=True)
@@ -193,7 +193,7 @@ UPLOAD_DIR_PREFIX = "closeknit-upload-"
 def shown_path(path: str | None) -> str | None:
     """A file as the quarantine and the batches show it: the path as the import was given it
     (relative when given relative), so jan/posts.csv and feb/posts.csv stay two files (the
-    name alone was shown until 2026-12-07); an upload's server folder
+    name alone was shown until 2026-12-06); an upload's server folder
     (/tmp/closeknit-upload-…/q.csv) is left out, its file named as uploaded."""
     if not path:
         return None

@@ -113,6 +113,12 @@ class Overlap(Out):
     share: float | None = Field(
         default=None, description="shared followers as a share of this pick's followers"
     )
+    thin: bool = Field(
+        default=False,
+        description="seen in fewer than 3 sampled accounts of both: a guess (the estimate "
+        "scales each shared account up, capped at 30% of the smaller audience), not a "
+        "measurement",
+    )
 
 
 class Pick(Out):
@@ -202,6 +208,11 @@ class BigCreator(Out):
         default=None,
         description="its relevance reaches the bar of a creator who fits the brief (0.5); one "
         "that does not is shown for scale, not as an alternative",
+    )
+    fit_words: str | None = Field(
+        default=None,
+        description="why it fits the brief as much as it does, in words: its content's chance "
+        "of fitting and the share of its audience in what the brief asks for",
     )
     fee: Fee | None = None
     expected: Expected | None = None
