@@ -110,3 +110,46 @@ def test_an_authenticity_score_with_no_comment_checked_says_so() -> None:
     assert authenticity_caveat(both) == f"{UNSAMPLED_WORDS}; {UNCHECKED_WORDS}"
     assert authenticity_caveat({**both, "authenticity_score": None}) is None
 
+
+
+def test_the_profile_says_what_was_not_checked_and_why(tmp_path: Path) -> None:
+    """A profile read "– of 8 comments look automated", "No sign of an engagement pod" beside
+    a pod part with no data, and "too few posts to be sure" for a creator of 22 posts whose
+    follower count was unknown."""
+    import datetime as dt
+
+    from fastapi.testclient import TestClient
+
+    from closeknit.features import build
+    from closeknit.server import create_app
+    from closeknit.service import accounts
+    from closeknit.store import open_store
+    from tests.features import factory as F
+
+    st = open_store(tmp_path / "t.duckdb", create=True)
+    few = F.creator(st, "few", 5_000)
+    pids = F.daily_posts(st, few, 12, every_days=3)
+    F.comments(st, [
+        {"comment_id": f"instagram:k{i}", "post_id": pids[i], "author_handle": f"fan{i}",
+         "text": f"love this look number {i}", "posted_at": F.T0 - dt.timedelta(days=1)}
+        for i in range(6)
+    ])  # fmt: skip
+    quiet = F.creator(st, "quiet", 5_000)
+    F.daily_posts(st, quiet, 12, every_days=3)
+    st.execute("UPDATE creators SET followers = NULL WHERE creator_id = ?", [quiet])
+    build(st, "default")
+    accounts.create_user(st, "o@t.test", "a long enough password", workspace="default",
+                         role="owner")  # fmt: skip
+    try:
+        c = TestClient(create_app(store=st), raise_server_exceptions=True)
+        c.post("/login", data={"email": "o@t.test", "password": "a long enough password"})
+        page = " ".join(c.get(f"/creators/{few}").text.split())
+        assert "6 comments checked: too few to judge how many are automated." in page
+        assert "– of" not in page
+        page = " ".join(c.get(f"/creators/{quiet}").text.split())
+        assert "Not checked: no comments to read for a pod." in page
+        assert "No sign of an engagement pod" not in page
+        assert "(not measured: the follower count is unknown)" in page
+        assert "too few posts to be sure" not in page
+    finally:
+        st.close()
