@@ -56,7 +56,12 @@ def test_revenue_is_split_by_when_it_was_placed(store: Store, run: dict[str, str
     # code-only while the campaign's links bring clicks: anna, not zoe (her click)
     only = [n for n in r.notes if "none came through their link" in n]
     assert len(only) == 1 and only[0].startswith("@anna.runs (4 orders):"), r.notes
-    assert "links brought 1 order." in only[0]
+    # counted as the header counts it: orders through a link, and how many the link credited
+    # (a code wins over a click): "9 by link" sat beside "links brought 41 orders"
+    assert (
+        "while 1 order came through the campaign's other links (1 of them credited by link, "
+        "the rest by the code they also used)." in only[0]
+    ), only[0]
     # the service result and its CSV carry the split (rounded as the web shows money)
     rep = rsvc.roas_report(store, "default", "run")
     row = next(x for x in rsvc.csv_rows(rep) if x["creator_id"] == "instagram:anna.runs")

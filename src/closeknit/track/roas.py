@@ -415,10 +415,15 @@ def _timing_notes(
         key=lambda r: -r["revenue"],
     )
     if rows and clicks:
+        # orders through a link whichever rule credited them: the header counts those credited
+        # by link (a code wins over a click), "9 by link" beside "links brought 41 orders"
+        by_link = sum(int(r["click_orders"]) for r in per.values())
         notes.append(
             f"{_who(rows, lambda r: count(r['code_orders'], 'order'))}: every attributed order "
-            "used the creator's code and none came through their link, while the campaign's "
-            f"links brought {count(clicks, 'order')}. A code passed on beyond the creator's "
+            "used the creator's code and none came through their link, while "
+            f"{count(clicks, 'order')} came through the campaign's other links ("
+            f"{by_link} of them credited by link, the rest by the code they also used). "
+            "A code passed on beyond the creator's "
             "audience (a coupon or deal site) looks like this, so their ROAS may be more than "
             "they caused; the lift estimate is the check"
         )
