@@ -172,7 +172,7 @@ def test_import_errors_show_the_reason_at_80_columns(tmp_path: Path) -> None:
     """The reason was the column left out at 80 columns, the one a user reads the list for."""
     f = tmp_path / "a-rather-long-file-name-for-snapshots.csv"
     f.write_text("platform,handle,date,followers\ninstagram,,2026-01-01,100\n"
-                 "instagram,zed,notadate,abc\n")  # fmt: skip
+                 "instagram,zed,notadate,abc\ninstagram,amy,2026-01-02,abc\n")  # fmt: skip
     db = tmp_path / "s.duckdb"
     run(db, "import", "snapshots", str(f))
     r = run(db, "import", "errors")
@@ -180,6 +180,16 @@ def test_import_errors_show_the_reason_at_80_columns(tmp_path: Path) -> None:
     readable(r.stdout)
     assert "reason" in r.stdout and "not shown at this width: reason" not in r.stdout
     assert "not a date" in " ".join(r.stdout.split())
+    # each file heads its rows (its column went first at 80 columns), and a row that loaded
+    # reads "kept" beside its warning, one that did not "refused"
+    assert (
+        f"file{f}" in "".join(r.stdout.split()) and "not shown at this width: file" not in r.stdout
+    )
+    flat = " ".join(r.stdout.split())
+    assert re.search(r"\b2 refused handle\b", flat) and re.search(r"\b4 kept followers\b", flat)
+    assert "snapshots" in flat  # the source as the command names it
+    imp = run(db, "import", "snapshots", str(f))  # its own table names the source alike
+    assert "snapshots" in imp.stdout
 
 
 def test_compare_on_the_cli_as_on_the_api(small_world: Path) -> None:

@@ -26,6 +26,7 @@ from closeknit.cli.common import (
     emit,
     fail,
     print_table,
+    say,
     store_for,
     workspace_of,
 )
@@ -76,6 +77,12 @@ def _progress(path: Path, as_json: bool) -> Iterator[Callable[[int], None] | Non
         yield lambda n: prog.advance(task, n)
 
 
+def source_words(source: str) -> str:
+    """A source as its command names it ("posts-csv", "shopify-orders"), in the import's table
+    and in its errors alike (one read "shopify_orders", the other "shopify-orders")."""
+    return source.replace("_", "-")
+
+
 def _print(res: isvc.ImportOut, as_json: bool) -> None:
     if as_json:
         emit(res, as_json=True)
@@ -83,7 +90,7 @@ def _print(res: isvc.ImportOut, as_json: bool) -> None:
     rows = [
         {
             "file": f.file or f.source,
-            "source": f.source,
+            "source": source_words(f.source),
             "input": f.input,
             "loaded": f.loaded,
             "duplicate": f.duplicate,
@@ -357,24 +364,29 @@ def errors_cmd(
     if not rows and not as_json and not as_csv:
         console.print("no quarantined rows" + (f" from {source}" if source else ""))
         return
-    table = [
-        # the source as its command names it ("posts-csv", "lift-series"), not the internal key
-        {
-            "source": r.source.replace("_", "-"),
-            "file": r.file,
-            "line": r.line,
-            "field": r.field,
-            "reason": r.reason,
-        }
-        for r in rows
-    ]
     if as_json or as_csv:
         emit(rows, as_json=as_json, as_csv=as_csv)
         return
-    # the reason is what a user reads this for: wrapped, never the column left out at 80
-    # columns (the source goes first)
-    print_table(table, title="quarantine", priority=["line", "field", "reason", "file", "source"],
-                cut=False)  # fmt: skip
+    # one table per file, headed by it: the file column was the first to go at 80 columns,
+    # mixing two files' line numbers; whether the row loaded ("kept": a warning) or not
+    # beside each reason, where a warning read as a rejection
+    files: dict[str, list[isvc.QuarantineRow]] = {}
+    for r in rows:
+        files.setdefault(r.file or "", []).append(r)
+    for name, group in files.items():
+        table = [
+            {
+                "line": r.line,
+                "row": "kept" if r.level == "warning" else "refused",
+                "field": r.field,
+                "reason": r.reason,
+                "source": source_words(r.source),
+            }
+            for r in group
+        ]
+        say(f"file {name}" if name else "no file")
+        # the reason is what a user reads this for: wrapped, never the column left out
+        print_table(table, cut=False, priority=["line", "row", "field", "reason", "source"])
 
 
 def register(app: typer.Typer) -> None:
