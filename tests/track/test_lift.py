@@ -169,9 +169,18 @@ def test_series_import_quarantines_bad_rows_and_keeps_good_ones(store: Store) ->
         ("controls.csv", 5, "series"),
     ]
     assert "n/a" in q[1]["reason"]
+    sig = store.write_signature(("lift_series",))
     again = import_series(store, "default", rows, role="control", file="controls.csv", first_line=2)
-    assert again.imported == 2  # idempotent: the same file again changes no table
+    # idempotent: the same file again changes no table, and says so (it said "2 rows imported"
+    # and rewrote them, moving the store's data version)
+    assert (again.imported, again.unchanged) == (0, 2)
+    assert store.write_signature(("lift_series",)) == sig
     assert store.count("lift_series") == 2 and store.count("quarantine") == 3
+    changed = [dict(r) for r in rows]
+    changed[0]["value"] = "999"
+    third = import_series(store, "default", changed, role="control", file="controls.csv",
+                          first_line=2)  # fmt: skip
+    assert (third.imported, third.unchanged) == (1, 1) and store.count("lift_series") == 2
 
 
 def test_wide_table_is_melted_with_roles_per_series(store: Store) -> None:

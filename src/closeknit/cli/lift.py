@@ -213,7 +213,8 @@ def register(app: typer.Typer) -> None:
 
         def render() -> None:
             console.print(
-                f"{res.imported:,} rows imported, {res.quarantined:,} quarantined, "
+                f"{res.imported:,} rows imported, {res.unchanged:,} already there, "
+                f"{res.quarantined:,} quarantined, "
                 f"{len(res.series)} series"
             )
             by_role = Counter(res.series.values())

@@ -627,7 +627,8 @@ def chart_spec(report: LiftReport) -> dict[str, Any]:
 
 class SeriesImportReport(Out):
     file: str | None
-    imported: int
+    imported: int = Field(description="rows new or changed (written)")
+    unchanged: int = Field(default=0, description="rows already stored as they are")
     quarantined: int
     series: dict[str, str] = Field(description="series name -> role")
     relabelled: list[str]

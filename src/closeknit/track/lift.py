@@ -1345,7 +1345,8 @@ def own_revenue(
 
 @dataclass
 class SeriesImport:
-    """What :func:`import_series` did: rows imported, rows quarantined (with why)."""
+    """What :func:`import_series` did: rows imported (new or changed), rows already stored
+    as they are, rows quarantined (with why)."""
 
     imported: int
     quarantined: int
@@ -1353,11 +1354,13 @@ class SeriesImport:
     file: str | None = None
     series: dict[str, str] = field(default_factory=dict)  # name -> role
     relabelled: list[str] = field(default_factory=list)
+    unchanged: int = 0  # rows already stored with the same value and role (not written)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "file": self.file,
             "imported": self.imported,
+            "unchanged": self.unchanged,
             "quarantined": self.quarantined,
             "series": self.series,
             "relabelled": self.relabelled,
@@ -1471,6 +1474,7 @@ def import_series(
             clean[(name, d)] = [workspace, name, d, parsed["value"], rl]
     batch_id = uuid.uuid4().hex
     relabelled: list[str] = []
+    unchanged = 0
     with store.transaction() as tx:
         for name, rl in series_role.items():
             old = tx.scalar(
@@ -1498,18 +1502,35 @@ def import_series(
                 }
             )
             tx.register("_new_series", tbl)
-            tx.execute(
-                "DELETE FROM lift_series l USING _new_series n WHERE l.workspace_id = "
-                "n.workspace_id AND l.series = n.series AND l.date = n.date"
+            # only the days that are new or changed are written: a second import of the same
+            # file said "534 rows imported" and rewrote them all (a write moves the store's
+            # data version, and every cache derived from it goes)
+            same = "l.workspace_id = n.workspace_id AND l.series = n.series AND l.date = n.date"
+            unchanged = int(
+                tx.scalar(
+                    f"SELECT count(*) FROM _new_series n JOIN lift_series l ON {same} "
+                    "AND l.value = n.value AND l.role = n.role"
+                )
+                or 0
             )
-            tx.execute("INSERT INTO lift_series SELECT * FROM _new_series")
+            if unchanged < len(clean):
+                tx.execute(
+                    f"DELETE FROM lift_series l USING _new_series n WHERE {same} "
+                    "AND (l.value IS DISTINCT FROM n.value OR l.role IS DISTINCT FROM n.role)"
+                )
+                tx.execute(
+                    "INSERT INTO lift_series SELECT n.* FROM _new_series n WHERE NOT EXISTS "
+                    f"(SELECT 1 FROM lift_series l WHERE {same})"
+                )
             tx.unregister("_new_series")
         for b in bad:
             quarantine_once(tx, workspace, batch_id, "lift_series", file=b["file"],
                             line=b["line"], field=b["field"], reason=b["reason"],
                             raw=json.dumps(b["raw"], default=str))  # fmt: skip
     errors = [{k: v for k, v in b.items() if k != "raw"} for b in bad]
-    return SeriesImport(len(clean), len(bad), errors, file, series_role, relabelled)
+    return SeriesImport(
+        len(clean) - unchanged, len(bad), errors, file, series_role, relabelled, unchanged
+    )
 
 
 DATE_COLUMNS = ("date", "year", "month", "week", "day", "period")
