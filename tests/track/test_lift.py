@@ -100,8 +100,13 @@ def test_no_target_is_never_the_whole_workspace(store: Store) -> None:
     with pytest.raises(InsufficientData, match="no target named") as e:
         estimate(store, "default", cid)
     assert "sales" in e.value.message  # the imported target series is named in the message
-    with pytest.raises(NotFound, match=r"no series named nope \("):
+    with pytest.raises(NotFound, match=r"no series named nope \(") as e:
         estimate(store, "default", cid, target="nope")
+    # the targets imported, not the first ten series alphabetically (every geo unit)
+    assert "targets imported: sales;" in e.value.message, e.value.message
+    with pytest.raises(NotFound) as e:
+        estimate(store, "default", cid, target="sale")
+    assert "(closest: sales;" in e.value.message and e.value.details["suggestions"] == ["sales"]
 
 
 def test_orders_target_with_no_orders_is_refused_not_estimated(store: Store) -> None:

@@ -850,10 +850,19 @@ def estimate(
     elif target in TARGET_KEYWORDS:
         kind = target
     else:
-        known = ", ".join(sorted(have_series)[:10]) or "none imported"
+        import difflib
+
+        # the closest names first, then the targets imported (it listed the first ten series
+        # alphabetically: every geo unit, none of the targets asked for)
+        close = difflib.get_close_matches(target, sorted(have_series), n=3)
+        targets = sorted(n for n, s in have_series.items() if s.role == "target")
+        known = ", ".join(close or targets[:10]) or "none imported"
+        said = "closest" if close else "targets imported"
         raise NotFound(
-            f"no series named {target} (series: {known}; keywords: {', '.join(TARGET_KEYWORDS)})",
+            f"no series named {target} ({said}: {known}; keywords: "
+            f"{', '.join(TARGET_KEYWORDS)})",
             field="target",
+            suggestions=close,
         )
     # period: the target's own, unless asked for a coarser one
     own = "day"
