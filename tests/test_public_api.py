@@ -57,6 +57,20 @@ def test_the_facade_reaches_privacy_and_the_campaign_pipeline(tmp_path: object) 
             actor="nb",
         )
         assert [m.creator_id for m in added] == [a.creators[3]]
+        # the rest of a campaign's running, as the CLI does it (a notebook had to reach into
+        # closeknit.service.campaigns for spend, deals, codes and the roster)
+        cid, who = camp.campaign_id, f"@{a.handles[3]}"
+        upd = closeknit.update_campaign(st, "alpha", cid, {"currency": "eur", "brand": "Acme"},
+                                        actor="nb")  # fmt: skip
+        assert (upd.currency, upd.brand) == ("EUR", "Acme")
+        deal = closeknit.update_deal(st, "alpha", cid, who, {"fee": 250.0}, actor="nb")
+        assert deal.fee == 250.0
+        coded = closeknit.set_code(st, "alpha", cid, who, {"code": "NOTEBOOK10"}, actor="nb")
+        assert coded.discount_code == "NOTEBOOK10"
+        spent = closeknit.add_spend(st, "alpha", cid, {"amount": 12.5, "kind": "shipping"},
+                                    actor="nb")  # fmt: skip
+        assert spent.amount == 12.5
+        assert callable(closeknit.import_roster) and closeknit.RosterIn(path="r.csv")
     finally:
         st.close()
 
