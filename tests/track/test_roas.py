@@ -346,6 +346,12 @@ def test_refunds_come_off_revenue_and_other_currencies_are_left_out(store: Store
     assert (
         "1 attributed order in EUR (100.00 EUR) is left out: the campaign reports in USD" in notes
     )
+    # a refund above its order's total is capped at the total, and said (it was silent)
+    with store.transaction() as tx:
+        tx.insert_rows("orders", [order(5, LIVE + dt.timedelta(hours=5), 50.0, code=code,
+                                        cogs=5, refunded=60.0)])  # fmt: skip
+    notes = " ".join(report(store, "default", "glow").notes)
+    assert "1 order had a refund above its total (order 5: 60.00 refunded of 50.00)" in notes
 
 
 def test_a_shop_whose_orders_are_all_in_another_currency_is_counted_and_said(

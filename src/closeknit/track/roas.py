@@ -211,6 +211,7 @@ def report(
     }
     shop = order_currency(ccy, [o["currency"] for o in attributed])
     foreign: dict[str, list[float]] = {}
+    over: list[tuple[str, float, float]] = []  # refunds above their order's total
     for o in attributed:
         row = per.get(o["creator_id"])
         if row is None:
@@ -223,7 +224,10 @@ def report(
             f[0] += 1
             f[1] += total
             continue
-        refunded = min(max(float(o["refunded"] or 0), 0.0), max(total, 0.0))
+        given = max(float(o["refunded"] or 0), 0.0)
+        refunded = min(given, max(total, 0.0))
+        if given > refunded + 0.005:
+            over.append((str(o["order_id"]), given, total))
         row["gross_revenue"] += total
         row["refunds"] += refunded
         if total > 0 and refunded >= total:
@@ -297,6 +301,15 @@ def report(
                 if totals["refunded_orders"]
                 else ""
             )
+        )
+    if over:
+        # capped at the order's total, as before, but said (a 60.00 refund of a 50.00 order)
+        oid, given, total = over[0]
+        counting.append(
+            f"{count(len(over), 'order')} had a refund above its total (order {oid}: "
+            f"{given:,.2f} refunded of {total:,.2f}"
+            + (f", and {count(len(over) - 1, 'other')}" if len(over) > 1 else "")
+            + "): counted as refunded in full"
         )
     if shop != ccy:
         counting.append(
@@ -446,9 +459,9 @@ def _attributed(store: Store, workspace: str, campaign_id: str, attr: Any) -> li
     ws_ = {"ws": workspace, "c": campaign_id}
     if attr is None or attr.stored:
         return store.query(
-            "SELECT a.creator_id, a.rule, a.revenue, o.cogs, coalesce(o.refunded, 0) AS "
-            "refunded, o.is_new_customer, o.currency, o.created_at, lower(o.utm_content) AS "
-            "utm_content FROM attributions a JOIN orders o ON "
+            "SELECT a.order_id, a.creator_id, a.rule, a.revenue, o.cogs, "
+            "coalesce(o.refunded, 0) AS refunded, o.is_new_customer, o.currency, o.created_at, "
+            "lower(o.utm_content) AS utm_content FROM attributions a JOIN orders o ON "
             "o.workspace_id = "
             "a.workspace_id AND o.order_id = a.order_id WHERE a.workspace_id = $ws AND "
             "a.campaign_id = $c",
@@ -466,7 +479,8 @@ def _attributed(store: Store, workspace: str, campaign_id: str, attr: Any) -> li
         )
     }
     return [
-        {"creator_id": a["creator_id"], "rule": a["rule"], "revenue": a["revenue"],
+        {"order_id": a["order_id"], "creator_id": a["creator_id"], "rule": a["rule"],
+         "revenue": a["revenue"],
          **{k: v for k, v in extra[a["order_id"]].items() if k != "order_id"}}
         for a in attr.rows
         if a["order_id"] in extra
