@@ -227,7 +227,7 @@ def engagement_quality(f: Mapping[str, Any]) -> Score:
         Part("genuine_engagement", 0.25, genuine, genuine_engagement_points(genuine),
              "1 - (automated + pod comments per post) / engagement per post; points: "
              f"(share - {GENUINE_ZERO}) / {1 - GENUINE_ZERO}, clipped",
-             measure="engagement that looks genuine", unit="share"),
+             measure="genuine engagement", unit="share"),
     ]  # fmt: skip
     return _combine("engagement_quality_score", parts, gate=f.get("engagement_status") == "ok")
 
