@@ -7,8 +7,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 
-from tests.api.seeding import Seeded, build_template
+from closeknit.server import create_app
+from closeknit.store import open_store
+from tests.api.seeding import PASSWORD, Seeded, build_template
 from tests.api.server import running_server
 
 CHROMIUM = "/usr/bin/chromium"
@@ -57,3 +60,18 @@ def shots(tmp_path: Path) -> Iterator[Path]:
         dst.mkdir(parents=True, exist_ok=True)
         for f in out.glob("*.png"):
             shutil.copy(f, dst / f.name)
+
+
+# an owner signed in to a seeded workspace, one per test module (its own store)
+@pytest.fixture(scope="module")
+def signed_in(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient, Seeded]]:
+    d = tmp_path_factory.mktemp("signed-in")
+    a, _ = build_template(d / "t.duckdb")
+    st = open_store(d / "t.duckdb", create=True)
+    c = TestClient(create_app(store=st))
+    r = c.post(
+        "/login", data={"email": a.owner_email, "password": PASSWORD}, follow_redirects=False
+    )
+    assert r.status_code == 303
+    yield c, a
+    st.close()

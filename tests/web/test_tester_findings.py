@@ -6,33 +6,16 @@ set-up as it is, and the small things (sign-in, saved plans, the followers chart
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from fastapi.testclient import TestClient
 
-from closeknit.server import create_app
 from closeknit.service import accounts
 from closeknit.service import campaigns as csvc
-from closeknit.store import audit, open_store
+from closeknit.store import audit
 from closeknit.web import charts
-from tests.api.seeding import PASSWORD, Seeded, build_template
+from tests.api.seeding import PASSWORD, Seeded
 from tests.web.test_words import visible
-
-
-@pytest.fixture(scope="module")
-def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient, Seeded]]:
-    d = tmp_path_factory.mktemp("findings")
-    a, _ = build_template(d / "t.duckdb")
-    st = open_store(d / "t.duckdb", create=True)
-    c = TestClient(create_app(store=st))
-    r = c.post(
-        "/login", data={"email": a.owner_email, "password": PASSWORD}, follow_redirects=False
-    )
-    assert r.status_code == 303
-    yield c, a
-    st.close()
 
 
 def _token(c: TestClient, url: str = "/lists") -> str:
@@ -43,11 +26,11 @@ def _token(c: TestClient, url: str = "/lists") -> str:
 
 
 def test_trends_dates_the_wrong_way_round_keep_the_form_and_its_words(
-    client: tuple[TestClient, Seeded],
+    signed_in: tuple[TestClient, Seeded],
 ) -> None:
     """From after To replaced the page with "Until must be after since." (the fields are
     labelled From and To), the form gone and links to Discover, Campaigns and Lists only."""
-    c, _ = client
+    c, _ = signed_in
     r = c.get("/trends?since=2026-10-01&until=2026-01-01")
     text = visible(r.text)
     assert r.status_code == 422
@@ -67,10 +50,12 @@ def test_trends_dates_the_wrong_way_round_keep_the_form_and_its_words(
     assert 'id="since-error"' in r.text and 'name="until"' in r.text
 
 
-def test_trends_header_says_only_what_the_figures_show(client: tuple[TestClient, Seeded]) -> None:
+def test_trends_header_says_only_what_the_figures_show(
+    signed_in: tuple[TestClient, Seeded],
+) -> None:
     """It said "Hashtags used by more posts and more creators" where a tag showed the same
     creators now as before (26 / 26): a tag rises by its share of the posts."""
-    c, _ = client
+    c, _ = signed_in
     text = visible(c.get("/trends").text)
     assert "more posts and more creators" not in text
     assert "larger share of all posts" in text
@@ -79,9 +64,9 @@ def test_trends_header_says_only_what_the_figures_show(client: tuple[TestClient,
 # -- 10. Wording and numbers ------------------------------------------------------------------
 
 
-def test_a_range_the_wrong_way_round_says_both_bounds(client: tuple[TestClient, Seeded]) -> None:
+def test_a_range_the_wrong_way_round_says_both_bounds(signed_in: tuple[TestClient, Seeded]) -> None:
     """ "The smallest followers is above the largest." named neither number."""
-    c, _ = client
+    c, _ = signed_in
     r = c.get("/discover", params={"text": "vegan tips", "min_followers": "5000",
                                    "max_followers": "10", "go": "1"})  # fmt: skip
     text = visible(r.text)
@@ -91,10 +76,10 @@ def test_a_range_the_wrong_way_round_says_both_bounds(client: tuple[TestClient, 
 
 
 def test_numbers_in_refusals_read_as_the_pages_write_numbers(
-    client: tuple[TestClient, Seeded],
+    signed_in: tuple[TestClient, Seeded],
 ) -> None:
     """ "Budget: should be less than or equal to 1000000000." had no separators, no currency."""
-    c, _ = client
+    c, _ = signed_in
     r = c.post("/plan", data={"text": "vegan", "budget": "1e12", "csrf_token": _token(c)})
     text = visible(r.text)
     assert r.status_code == 422
@@ -112,12 +97,12 @@ def test_numbers_in_refusals_read_as_the_pages_write_numbers(
         assert message_numbers(kept, "budget", "$") == kept
 
 
-def test_money_on_charts_has_two_decimals(client: tuple[TestClient, Seeded]) -> None:
+def test_money_on_charts_has_two_decimals(signed_in: tuple[TestClient, Seeded]) -> None:
     """Chart labels said "$21" beside a fee of $20.61 (docs/web.md: money has two decimals)."""
     assert charts.money_label("$")(20.61) == "$20.61"
     svg = charts.bar_chart([("@a", 20.61), ("@b", 1234.5)], value_fmt=charts.money_label("€"))
     assert "€20.61" in svg and "€1,234.50" in svg
-    c, a = client
+    c, a = signed_in
     r = c.get(f"/compare?c={a.creators[0]}&c={a.creators[1]}&c={a.creators[2]}")
     fees = re.findall(r'class="axis">(\$[^<]+)<', r.text)
     assert fees and all(re.fullmatch(r"\$[\d,]+\.\d\d", f) for f in fees), fees
@@ -126,10 +111,10 @@ def test_money_on_charts_has_two_decimals(client: tuple[TestClient, Seeded]) -> 
 # -- 11. Audit log ------------------------------------------------------------------------------
 
 
-def test_the_audit_log_speaks_of_people_not_ids(client: tuple[TestClient, Seeded]) -> None:
+def test_the_audit_log_speaks_of_people_not_ids(signed_in: tuple[TestClient, Seeded]) -> None:
     """It showed "user:mia@shop.test", "Api key k_07f3fa2579ce", "Import job j_…", "List
     l_…", "User u_…", "Source: shopify csv", and the CLI's "users add" as "Role change"."""
-    c, a = client
+    c, a = signed_in
     store = c.app.state.store  # type: ignore[attr-defined]
     accounts.add_user(store, a.workspace, "new@shop.test", role="viewer", password=PASSWORD,
                       actor="cli")  # fmt: skip
@@ -157,8 +142,8 @@ def test_the_audit_log_speaks_of_people_not_ids(client: tuple[TestClient, Seeded
 # -- 12. The list's export ----------------------------------------------------------------------
 
 
-def test_the_list_export_says_it_is_unrounded(client: tuple[TestClient, Seeded]) -> None:
-    c, a = client
+def test_the_list_export_says_it_is_unrounded(signed_in: tuple[TestClient, Seeded]) -> None:
+    c, a = signed_in
     r = c.get(f"/lists/{a.list_id}")
     assert "every column, unrounded, for spreadsheets" in visible(r.text)
     assert 'aria-describedby="export-csv-note"' in r.text
@@ -167,10 +152,12 @@ def test_the_list_export_says_it_is_unrounded(client: tuple[TestClient, Seeded])
 # -- 7 and 13. The campaign set-up ------------------------------------------------------------
 
 
-def test_the_setup_says_what_is_true_of_links_and_codes(client: tuple[TestClient, Seeded]) -> None:
+def test_the_setup_says_what_is_true_of_links_and_codes(
+    signed_in: tuple[TestClient, Seeded],
+) -> None:
     """ "Landing page: not set (tracking links need one)" and "– discount" while every
     creator had a tracking link and a code (a roster gives links without a landing URL)."""
-    c, a = client
+    c, a = signed_in
     store = c.app.state.store  # type: ignore[attr-defined]
     camp = csvc.get_campaign(store, a.workspace, a.campaign_id)
     assert camp.landing_url is None and camp.discount_percent is None
@@ -185,9 +172,9 @@ def test_the_setup_says_what_is_true_of_links_and_codes(client: tuple[TestClient
     assert f"{n} of {n} creators have a discount code (no campaign discount set)" in text
 
 
-def test_the_settings_form_sets_currency_and_brand(client: tuple[TestClient, Seeded]) -> None:
+def test_the_settings_form_sets_currency_and_brand(signed_in: tuple[TestClient, Seeded]) -> None:
     """CampaignPatch takes currency and brand; the page's set-up form had neither."""
-    c, a = client
+    c, a = signed_in
     page = c.get(f"/campaigns/{a.campaign_id}").text
     assert 'name="currency"' in page and 'name="brand"' in page
     token = page.split('name="csrf_token" value="')[1].split('"')[0]
@@ -204,17 +191,17 @@ def test_the_settings_form_sets_currency_and_brand(client: tuple[TestClient, See
 # -- 13. Small things -------------------------------------------------------------------------
 
 
-def test_a_failed_sign_in_keeps_the_email(client: tuple[TestClient, Seeded]) -> None:
-    _, a = client
-    fresh = TestClient(client[0].app)
+def test_a_failed_sign_in_keeps_the_email(signed_in: tuple[TestClient, Seeded]) -> None:
+    _, a = signed_in
+    fresh = TestClient(signed_in[0].app)
     r = fresh.post("/login", data={"email": a.owner_email, "password": "wrong password"})
     assert r.status_code in (400, 401)
     assert f'name="email" type="email" autocomplete="username" value="{a.owner_email}"' in r.text
     assert "wrong password" not in r.text
 
 
-def test_saved_plans_speak_of_the_web(client: tuple[TestClient, Seeded]) -> None:
-    c, _ = client
+def test_saved_plans_speak_of_the_web(signed_in: tuple[TestClient, Seeded]) -> None:
+    c, _ = signed_in
     text = visible(c.get("/plans").text)
     assert "command line" not in text and "Save this plan" in text
 
