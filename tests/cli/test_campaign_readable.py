@@ -51,9 +51,7 @@ def test_campaign_settings_links_and_history_read_in_words(tmp_path: Path) -> No
     assert upd.exit_code == 0, upd.output
     got = json.loads(upd.stdout)
     assert (got["currency"], got["brand"]) == ("EUR", "Maison")
-    bad = runner.invoke(
-        app, ["campaign", "update", "other", "--currency", "BTC", "--db", str(db)]
-    )
+    bad = runner.invoke(app, ["campaign", "update", "other", "--currency", "BTC", "--db", str(db)])
     assert bad.exit_code != 0 and "use one of" in bad.output
     _cli(db, "campaign", "stage", "glow", "@anna.runs", "contacted")
     codes = _cli(db, "campaign", "codes", "glow")

@@ -41,6 +41,7 @@ NO_CSV = {
     "briefs delete": "the brief deleted",
     "lists add": "the list changed (lists show --csv has its rows)",
     "campaign create": "the campaign made",
+    "campaign update": "the campaign changed",
     "campaign stage": "the one deal moved",
     "campaign deal": "the one deal changed",
     "campaign spend": "the one spend booked",

@@ -77,15 +77,21 @@ def test_the_plan_table_shows_what_each_pick_adds_and_inflated_engagement(
     """The CLI's per-pick "revenue" was each creator's revenue alone ($20,046 over the rows
     against a $19,972 forecast, the web's "Adds" column summing to it), its fit a fraction
     (0.99 against the web's 98.7%), and a pod member at 0% genuine engagement went unsaid."""
+    from closeknit.features.scores import GENUINE_WARN, genuine_share
     from closeknit.store import open_store
 
     db = _copy(small_world, tmp_path)
     st = open_store(db)
-    pod = st.query(
-        "SELECT c.handle FROM creator_features f JOIN creators c USING (workspace_id, creator_id) "
-        "WHERE f.pod_score >= 0.5 ORDER BY c.handle LIMIT 1"
-    )[0]["handle"]
+    rows = st.query(
+        "SELECT c.handle, f.followers, f.engagement_rate, f.n_posts, f.n_bot_comments, "
+        "f.pod_score, CAST(f.pod_evidence AS VARCHAR) AS pod_evidence FROM creator_features f "
+        "JOIN creators c USING (workspace_id, creator_id) ORDER BY c.handle"
+    )
     st.close()
+    # the creator whose engagement is least genuine (a pod member's or a bot target's)
+    shares = [(g, r["handle"]) for r in rows if (g := genuine_share(r)) is not None]
+    worst, pod = min(shares)
+    assert worst < GENUINE_WARN, worst
     brief = ["creators", "--budget", "3000", "--min-relevance", "0", "--on-brief-share", "0"]
     brief += ["--keep", f"@{pod}"]  # a pod member, kept in
     env = {"CLOSEKNIT_EMBED_MODEL": "hash"}

@@ -111,7 +111,6 @@ def test_an_authenticity_score_with_no_comment_checked_says_so() -> None:
     assert authenticity_caveat({**both, "authenticity_score": None}) is None
 
 
-
 def test_the_profile_says_what_was_not_checked_and_why(tmp_path: Path) -> None:
     """A profile read "– of 8 comments look automated", "No sign of an engagement pod" beside
     a pod part with no data, and "too few posts to be sure" for a creator of 22 posts whose

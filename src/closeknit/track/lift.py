@@ -859,8 +859,7 @@ def estimate(
         known = ", ".join(close or targets[:10]) or "none imported"
         said = "closest" if close else "targets imported"
         raise NotFound(
-            f"no series named {target} ({said}: {known}; keywords: "
-            f"{', '.join(TARGET_KEYWORDS)})",
+            f"no series named {target} ({said}: {known}; keywords: {', '.join(TARGET_KEYWORDS)})",
             field="target",
             suggestions=close,
         )

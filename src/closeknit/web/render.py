@@ -569,9 +569,7 @@ def field_label(field: str) -> str:
 
 
 # Fields in money: a number in a refusal of one is an amount in the workspace currency.
-MONEY_FIELDS = frozenset(
-    {"budget", "min_fee", "max_fee", "fee", "amount", "seeding_cost"}
-)
+MONEY_FIELDS = frozenset({"budget", "min_fee", "max_fee", "fee", "amount", "seeding_cost"})
 # a number as the library writes it in a message ("1000000000", "0.5"), not part of a date,
 # an id, a percentage or a value the message quotes as it was typed
 _MSG_NUMBER = re.compile(r"(?<![\w.:/\-\"“'])-?\d+(?:\.\d+)?(?![\w:/%\-\"”']|\.\d)")
