@@ -207,6 +207,25 @@ def test_cli_json_shape_and_errors(tmp_path: Path) -> None:
     assert r.exit_code != 0 and "csv or jsonl" in r.output
 
 
+def test_an_estimate_the_fields_cannot_pin_down_is_said_to_be_too_thin(tmp_path: Path) -> None:
+    """A follower list of a handle and two flags read "36.6% fake [2.3%, 71.6%]" where 4.8%
+    was true, the point value shown as if it meant something, and "ok"."""
+    from closeknit.service.audience import WIDE_INTERVAL, thin_reason
+
+    assert thin_reason(500, 0.08, 0.12) is None
+    assert "spans 69 points" in str(thin_reason(500, 0.023, 0.716))
+    assert "under the" in str(thin_reason(5, 0.0, 0.1))
+    assert WIDE_INTERVAL == 0.3
+    db = str(tmp_path / "c.duckdb")
+    few = _csv(_profiles(4, 2, 30)[:8], tmp_path / "few.csv")
+    r = runner.invoke(app, ["audience", "score", str(few), "--db", db, "--json"])
+    assert r.exit_code == 0, r.output
+    d = json.loads(r.stdout)
+    assert d["status"] == "thin" and "accounts, under the" in d["thin_reason"]
+    r = runner.invoke(app, ["audience", "score", str(few), "--db", db])
+    assert "too thin to judge (8 accounts, under the" in " ".join(r.stdout.split())
+
+
 def test_a_shifted_export_says_its_interval_carries_the_sources_disagreement(
     tmp_path: Path,
 ) -> None:

@@ -89,7 +89,9 @@ def _render(r: AudienceScore) -> None:
         console.print(f"  {label:<13} {_pct(share):>7}   90% [{_pct(lo)}, {_pct(hi)}]")
     if r.status == "thin":
         console.print(
-            "  [yellow]thin sample[/yellow]: read the intervals, not the point values", markup=True
+            f"  [yellow]too thin to judge[/yellow] ({esc(r.thin_reason or '')}): read the "
+            "intervals, not the point values",
+            markup=True,
         )
     if r.unlike_sources:
         console.print(

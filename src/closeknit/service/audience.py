@@ -50,6 +50,24 @@ class SourceWeight(Out):
     fake_share: float
 
 
+#: a fake-share interval wider than this says the estimate cannot be pinned down: a follower
+#: list of a handle and two flags read "36.6% fake [2.3%, 71.6%]" where 4.8% was true, a point
+#: value shown as if it meant something
+WIDE_INTERVAL = 0.3
+
+
+def thin_reason(n: int, lo: float, hi: float) -> str | None:
+    """Why an estimate is too thin to read its point value, or None."""
+    if n < audience.MIN_SAMPLE:
+        return f"{n} accounts, under the {audience.MIN_SAMPLE} an estimate needs"
+    if hi - lo > WIDE_INTERVAL:
+        return (
+            f"the fields given cannot pin the fake share down: its 90% interval spans "
+            f"{100 * (hi - lo):.0f} points"
+        )
+    return None
+
+
 class AudienceScore(PopulationFit, Out):
     """Shares of fake, inactive and real-active accounts in an export, with 90% intervals."""
 
@@ -65,7 +83,12 @@ class AudienceScore(PopulationFit, Out):
     real_hi: float
     level: float = 0.9
     method: str
-    status: Literal["ok", "thin"] = Field(description=f"thin below {audience.MIN_SAMPLE} rows")
+    status: Literal["ok", "thin"] = Field(
+        description=f"thin below {audience.MIN_SAMPLE} rows, or when the fake share's 90% "
+        f"interval spans more than {WIDE_INTERVAL:.0%} of the audience (the fields given "
+        "cannot pin it down): read the interval, not the point value"
+    )
+    thin_reason: str | None = Field(default=None, description="why the status is thin, in words")
     file: str
     format: str
     n_rows: int = Field(description="data rows in the file")
@@ -117,6 +140,7 @@ def score_file(store: Store, workspace: str, req: ScoreIn) -> AudienceScore:
             f"(columns used: {', '.join(pf.columns_used) or 'none'})",
             path=pf.path,
         )
+    why = thin_reason(p.n, p.fake_lo, p.fake_hi)
     return AudienceScore(
         n=p.n,
         fake_share=p.fake_share,
@@ -130,7 +154,8 @@ def score_file(store: Store, workspace: str, req: ScoreIn) -> AudienceScore:
         real_hi=p.real_hi,
         level=p.level,
         method=p.method,
-        status="ok" if p.n >= audience.MIN_SAMPLE else "thin",
+        status="ok" if why is None else "thin",
+        thin_reason=why,
         file=pf.path,
         format=pf.format,
         n_rows=pf.n_rows,
