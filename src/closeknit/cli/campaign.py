@@ -445,7 +445,7 @@ def register(app: typer.Typer) -> None:
             )
             _print_links([(_who(c.handle, c.creator_id), c.link) for c in out])
             for line in _codes_notes(out):
-                console.print(line)
+                say(line)  # wrapped under its first word (the second line started at column 0)
 
         emit(out, as_json=as_json, as_csv=as_csv, render=render)
 
