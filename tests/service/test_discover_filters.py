@@ -420,6 +420,10 @@ def test_the_why_line_says_an_audience_off_brief_and_inflated_engagement() -> No
     # the share is the gender's plus half the unknown: said, as the profile shows the gender alone
     assert "audience off brief: 6.5% men (half the unknown counted)" in line
     assert "engagement 4.3%, inflated by an engagement pod: about 62.0% of its" in line
+    # a large fake share is named beside the score (84/100 hid 40% fake followers)
+    faked = svc.why({**m, "fake_followers": 0.4}, brief)
+    assert "authenticity 70.0/100, 40.0% of sampled followers look fake" in faked
+    assert "look fake" not in svc.why({**m, "fake_followers": 0.1}, brief)
     fits = svc.why({**m, "factors": {"content": 0.95, "audience": 0.9}}, brief)
     assert "audience 6.5% men (half the unknown counted)" in fits and "off brief" not in fits
 
@@ -434,8 +438,14 @@ def test_results_carry_the_inflation_of_their_engagement(st: Store) -> None:
     )
     shares = {r["creator_id"]: genuine_share(r) for r in rows}
     flagged = {c for c, g in shares.items() if g is not None and g < GENUINE_WARN}
+    fake = {
+        r["creator_id"]: r["f"]
+        for r in st.query("SELECT creator_id, audience_fake_share AS f FROM creator_features")
+    }
+    assert any(m.fake_followers is not None for m in res.results)
     seen = 0
     for m in res.results:
+        assert m.fake_followers == fake.get(m.creator_id), m.creator_id
         assert (m.engagement_inflated is not None) == (m.creator_id in flagged), m.creator_id
         seen += m.engagement_inflated is not None
     assert seen, "the small world's pods and bot targets are among the results"

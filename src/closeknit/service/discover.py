@@ -341,6 +341,11 @@ class MatchOut(Out):
         description="what the authenticity score lacks, in words: no follower sample, no "
         "comment checked for bots and pods",
     )
+    fake_followers: float | None = Field(
+        default=None,
+        description="the estimated fake share of the creator's sampled followers (None: no "
+        "follower sample); the why line names it from 20%",
+    )
     engagement_inflated: str | None = Field(
         default=None,
         description="when under 90% of the engagement looks genuine: what inflates it (an "
@@ -395,7 +400,7 @@ def _enrich(
         r["creator_id"]: r
         for r in store.query(
             "SELECT creator_id, authenticity_score, audience_real_share, bot_comment_share, "
-            "pod_score FROM creator_features WHERE workspace_id = ? "
+            "pod_score, audience_fake_share FROM creator_features WHERE workspace_id = ? "
             "AND creator_id IN (SELECT unnest(?))",
             [workspace, ids],
         )
@@ -413,6 +418,7 @@ def _enrich(
                 fr and fr["authenticity_score"] is not None and fr["audience_real_share"] is None
             )
             d["authenticity_caveat"] = authenticity_caveat(fr)
+            d["fake_followers"] = _finite(fr["audience_fake_share"]) if fr else None
             d["engagement_inflated"] = inflated.get(r["creator_id"])
             d["audience_shares"] = {
                 k: round(float(v[j]), 4) for k, v in shares.items() if np.isfinite(v[j])
@@ -497,8 +503,13 @@ def why(m: dict[str, Any], brief: Brief | None) -> str:
             + (f", {inflated}" if inflated else "")
         )
     if m.get("authenticity_score") is not None:
+        fake = m.get("fake_followers")
         parts.append(
             f"authenticity {figures.score(m['authenticity_score'])}/100"
+            # the fake share itself where it is large: a score of 84 hid 40% fake followers
+            # (the audience is 40% of the score), beside a pod that was named
+            + (f", {figures.percent(fake)} of sampled followers look fake"
+               if fake is not None and fake >= FAKE_SAY else "")
             + (f" ({m['authenticity_caveat']})" if m.get("authenticity_caveat") else "")
         )  # fmt: skip
     elif not m.get("vetted", True):
@@ -522,6 +533,8 @@ def why(m: dict[str, Any], brief: Brief | None) -> str:
 
 
 _FACTOR_WORDS = {"cost": "value for the fee"}  # the others read as their names
+#: a fake share of sampled followers from which the why line names it beside the score
+FAKE_SAY = 0.2
 
 
 def _missing_dims(brief: Brief, shares: dict[str, float]) -> list[str]:
