@@ -90,6 +90,11 @@ def test_countries_as_written(text: str, countries: list[str]) -> None:
         ("investing app for young professionals in India", "25-34"),
         ("strollers for young families", "25-34"),
         ("youngsters", None),
+        # the singular and decades of life read no age, silently (a tester's briefs)
+        ("anklets for teen girls in NYC and LA", "13-17"),
+        ("yoga mats for women in their 30s in Germany", "30-39"),
+        ("snacks for Brits in their twenties", "20-29"),
+        ("canteen trays for nineteen schools", None),
     ],
 )
 def test_ages_as_written(text: str, age: str | None) -> None:
@@ -278,3 +283,11 @@ def test_a_short_brief_in_another_language_is_told_and_english_names_are_not() -
     assert written_in("de niro style suits for men in LA") is None
     assert written_in("en route cycling gear for commuters") is None
     assert written_in("Vegan protein bars, fee under 300 per post, 2 posts per creator") is None
+
+
+def test_what_marketers_call_a_country_s_people_is_read() -> None:
+    """ "hyrox gear for Aussie athletes aged 25-34" read no country: its top 10 came from CA,
+    BR, ES and DE."""
+    assert parse_brief("hyrox gear for Aussie athletes aged 25-34").countries == ["AU"]
+    assert parse_brief("tea for Brits").countries == ["GB"]
+

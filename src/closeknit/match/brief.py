@@ -34,6 +34,8 @@ COUNTRY_WORDS: dict[str, str] = {
     "switzerland": "CH", "swiss": "CH", "new zealand": "NZ", "south africa": "ZA",
     "nigeria": "NG", "chile": "CL", "peru": "PE", "indonesia": "ID", "philippines": "PH",
     "the states": "US", "united states of america": "US", "stateside": "US",
+    # what marketers call the people ("hyrox gear for Aussie athletes" read no country)
+    "aussie": "AU", "aussies": "AU", "brits": "GB",
     # the country's own name, as a brief in (or for) its language writes it
     "deutschland": "DE", "españa": "ES", "espana": "ES", "italia": "IT", "méxico": "MX",
     "brasil": "BR", "frankreich": "FR", "francia": "FR", "alemania": "DE", "allemagne": "DE",
@@ -100,6 +102,13 @@ AGE_WORDS: dict[str, str] = {
     # no age, and named the word as one no creator uses)
     "millenials": "25-44", "millenial": "25-44",
     "gen x": "45-54", "boomers": "55+", "teens": "13-17", "teenagers": "13-17",
+    # the singular and decades of life (a tester's "anklets for teen girls" and "yoga mats for
+    # women in their 30s" read no age, silently)
+    "teen": "13-17", "teenage": "13-17",
+    "in their 20s": "20-29", "in their twenties": "20-29", "twentysomethings": "20-29",
+    "in their 30s": "30-39", "in their thirties": "30-39", "thirtysomethings": "30-39",
+    "in their 40s": "40-49", "in their forties": "40-49",
+    "in their 50s": "50-59", "in their fifties": "50-59",
     "college students": "18-24", "university students": "18-24",
     # "young women", "young Spanish audiences": read as the youngest adult bucket (a tester's
     # "vegan snacks for young women" read no age, and its first creator had 3.8% of its
