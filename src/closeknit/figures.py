@@ -85,6 +85,12 @@ def ratio(v: Any, missing: str = UNKNOWN) -> str:
     return missing if d is None else f"{d:.{RATIO_PLACES}f}×"
 
 
+def growth(lift: Any, before: Any) -> str:
+    """A topic's growth: its ratio ("1.94×"), or "new (0 before)" when the baseline had no post
+    (a smoothed "85.50×" read as a measured growth)."""
+    return "new (0 before)" if before == 0 else ratio(lift)
+
+
 def ratio_interval(lo: Any, hi: Any, missing: str = UNKNOWN) -> str:
     """A ratio's interval to its value's precision ("7.13–38.60×")."""
     a, b = half_up(lo, RATIO_PLACES), half_up(hi, RATIO_PLACES)

@@ -196,8 +196,13 @@ def test_trends_show_growth_by_the_ratio_rule(small_world: Path) -> None:
     t = res["trends"][0]
     from closeknit import figures
 
-    assert re.search(rf"#{re.escape(t['hashtag'])} +{re.escape(figures.ratio(t['lift']))} ", out)
+    said = figures.growth(t["lift"], t["posts_before"])
+    assert re.search(rf"#{re.escape(t['hashtag'])} +{re.escape(said)} ", out), out
     assert not re.search(r"\d\.\dx\b", out), out
+    # a tag with no post before is new, not a smoothed "85.50×"
+    for x in res["trends"]:
+        if x["posts_before"] == 0:
+            assert re.search(rf"#{re.escape(x['hashtag'])} +new \(0 before\)", out), out
     # ranked by z, which the table shows (it hid it, so 5.95x sat above 130.84x unexplained),
     # and the early riders outlast the counts at 80 columns
     assert "surest rise (z) first" in " ".join(out.split()), out

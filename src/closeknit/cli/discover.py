@@ -42,7 +42,6 @@ from closeknit.cli.common import (
     niche_label,
     percent,
     print_table,
-    ratio,
     say,
     score,
     split_values,
@@ -365,15 +364,20 @@ def register(app: typer.Typer) -> None:
                 say(n, style="dim")
             a, b = (x.isoformat() for x in res.window)
             pa, pb = (x.isoformat() for x in res.compared_with)
+            shown = [
+                {**r, "growth": figures.growth(t.lift, t.posts_before)}
+                for r, t in zip(rows, res.trends, strict=True)
+            ]
             print_table(
-                rows,
+                shown,
                 # ranked by z, how sure the rise is (not by growth): the column stays, and the
                 # first riders outlast the counts at 80 columns
                 title=f"rising topics {a} to {b} against {pa} to {pb}, surest rise (z) first; "
                 "early riders first",
                 priority=["hashtag", "growth", "z", "first riders", "creators", "posts"],
-                # the growth by the ratio rule (closeknit.figures: "8.63×", as on the web)
-                formats={"growth": ratio, "z": lambda v: f"{v:.1f}"},
+                # the growth by the ratio rule (closeknit.figures.growth: "8.63×", "new (0
+                # before)", as on the web)
+                formats={"z": lambda v: f"{v:.1f}"},
             )
             if not rows and res.posts_before:
                 console.print(

@@ -439,6 +439,7 @@ templates.env.filters["audit_value"] = audit_value
 templates.env.filters["audit_actor"] = audit_actor
 templates.env.filters["audit_action"] = audit_action
 templates.env.globals["audit_object"] = audit_object
+templates.env.globals["growth"] = figures.growth
 templates.env.filters["day"] = day
 templates.env.filters["minute"] = minute
 templates.env.filters["handle"] = handle_of
