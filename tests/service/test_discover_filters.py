@@ -420,6 +420,13 @@ def test_the_why_line_says_an_audience_off_brief_and_inflated_engagement() -> No
     # the share is the gender's plus half the unknown: said, as the profile shows the gender alone
     assert "audience off brief: 6.5% men (half the unknown counted)" in line
     assert "engagement 4.3%, inflated by an engagement pod: about 62.0% of its" in line
+    # a fit resting on similar content, not the brief's words, is not called a topic match
+    # (interior creators read "Good topic match" for a cozy-games brief)
+    similar = svc.why({**m, "signals": {"keyword_coverage": 0.05}}, brief)
+    assert similar.startswith("Strong content likeness, few of the brief's words in its posts")
+    assert svc.why({**m, "signals": {"keyword_coverage": 0.5}}, brief).startswith(
+        "Strong topic match"
+    )
     # a large fake share is named beside the score (84/100 hid 40% fake followers)
     faked = svc.why({**m, "fake_followers": 0.4}, brief)
     assert "authenticity 70.0/100, 40.0% of sampled followers look fake" in faked

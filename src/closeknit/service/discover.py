@@ -452,11 +452,18 @@ def why(m: dict[str, Any], brief: Brief | None) -> str:
     f = m.get("factors") or {}
     parts = []
     ev = [e for e in m.get("evidence") or [] if e.get("caption")]
+    cover = (m.get("signals") or {}).get("keyword_coverage")
+    # a match resting on similar content, not on the brief's words, says so: interior creators
+    # read "Good topic match" for "cozy games and pastel desk accessories", the quoted post
+    # holding none of its words
+    few = brief is not None and cover is not None and cover < FEW_WORDS
     topic = f"{_level(f.get('content'))} " + (
-        "topic match" if brief is not None else "content likeness"
+        "topic match" if brief is not None and not few else "content likeness"
     )
     if m.get("niche"):
         topic += f" ({_niche_label(str(m['niche'])).lower()} creator)"
+    if few:
+        topic += ", few of the brief's words in its posts"
     if ev:
         query = content_query(brief) if brief is not None else ""
         topic += f', e.g. "{excerpt(str(ev[0]["caption"]), query)}"'
@@ -535,6 +542,9 @@ def why(m: dict[str, Any], brief: Brief | None) -> str:
 _FACTOR_WORDS = {"cost": "value for the fee"}  # the others read as their names
 #: a fake share of sampled followers from which the why line names it beside the score
 FAKE_SAY = 0.2
+#: under this keyword coverage (the brief's words, weighted by rarity, in a creator's posts) a
+#: topic fit rests on similar content and the why line says so
+FEW_WORDS = 0.2
 
 
 def _missing_dims(brief: Brief, shares: dict[str, float]) -> list[str]:
