@@ -290,4 +290,3 @@ def test_what_marketers_call_a_country_s_people_is_read() -> None:
     BR, ES and DE."""
     assert parse_brief("hyrox gear for Aussie athletes aged 25-34").countries == ["AU"]
     assert parse_brief("tea for Brits").countries == ["GB"]
-
