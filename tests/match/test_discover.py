@@ -81,6 +81,21 @@ def test_lookalikes_use_content_and_audience(small: Store) -> None:
     assert {m.country for m in near.matches} == {"GB"}
 
 
+def test_a_lookalike_without_a_follower_sample_is_not_favoured(small: Store) -> None:
+    """With the overlap part left out for a creator with no sample, the demographic
+    likenesses alone ran high: creators with no sample outscored measured ones (3 of 10
+    lookalikes where they were 16% of the candidates). Their overlap part is the sampled
+    candidates' median, so a creator scores as it would with a typical sample."""
+
+    def audience() -> float | None:
+        r = lookalikes(small, "default", "@homefit_gb", 6, broad=True)
+        return next(m.factors["audience"] for m in r.matches if m.handle == "bakes_gb")
+
+    with_sample = audience()  # bakes_gb shares no sampled follower: part 0, the median too
+    small.execute("DELETE FROM audience_samples WHERE creator_id = 'instagram:bakes_gb'")
+    assert audience() == with_sample
+
+
 def test_lookalikes_stay_in_the_niche(small: Store) -> None:
     from closeknit.match.niche import assign_niches
 

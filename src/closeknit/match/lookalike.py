@@ -77,14 +77,27 @@ def lookalikes(
             [workspace, cids],
         )
     }
+    # the follower-overlap part of a candidate with no sample, when the seed has one: the
+    # sampled candidates' median, not left out (the mean of the demographic likenesses alone
+    # ran high, so a creator with no sample outscored the measured ones: 3 of 10 lookalikes
+    # where they were 16% of the candidates)
+    seeded = samples.get(sid)
+    measured = [
+        min(1.0, len(seeded & samples[c]) / len(seeded | samples[c]) / 0.2)
+        for c in cids
+        if seeded and samples.get(c)
+    ]
+    typical = float(np.median(measured)) if measured else None
     matches: list[Match] = []
     for cid in cids:
         parts: list[float] = []
         overlap = None
-        if samples.get(sid) and samples.get(cid):
-            a, b = samples[sid], samples[cid]
+        if seeded and samples.get(cid):
+            a, b = seeded, samples[cid]
             overlap = len(a & b) / len(a | b)
             parts.append(min(1.0, overlap / 0.2))
+        elif seeded and typical is not None:
+            parts.append(typical)
         for dim in ("country", "age", "gender"):
             da, db = demo.get(sid, {}).get(dim), demo.get(cid, {}).get(dim)
             if da and db:
