@@ -270,7 +270,7 @@ _NOT_CONTENT = frozenset(
     "few several couple hundred hundreds thousand thousands grand million budget please s "
     "content post posts video videos channel channels account accounts followers follower "
     "following engagement engaged posting reels reel stories story have has had worked work "
-    "working over under more less than least most".split()
+    "working over under more less than least most out up".split()
 )
 # the word after a negation: what the brief leaves out ("no gambling or crypto"), not a typo
 _NEGATED_WORDS = re.compile(
