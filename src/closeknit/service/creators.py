@@ -17,7 +17,7 @@ from closeknit.service.audience_fit import PopulationFit
 from closeknit.service.base import Date, In, Out, Page, Timestamp
 from closeknit.service.briefs import Country, Platform, Tier
 from closeknit.service.fee_basis import FeeBasis
-from closeknit.service.flags import authenticity_caveat
+from closeknit.service.flags import authenticity_caveat, authenticity_unsampled
 from closeknit.settings import get_settings
 from closeknit.store import Store, audit, resolve_creator
 
@@ -87,21 +87,6 @@ def _features_join(store: Store) -> tuple[str, str]:
         "ON f.creator_id = c.creator_id"
     )
     return join, sel
-
-
-#: the caveat beside an authenticity score with no follower sample behind it (discover's words):
-#: its audience part (40% of it) is missing, so the score rests on comments, pods and growth
-
-
-def authenticity_unsampled(f: Any) -> bool:
-    """Whether an authenticity score was given without a follower sample (a YouTube channel
-    with 47% fake followers scored 100/100 on its comments and growth alone): ``f`` is a
-    feature row (a mapping or an object) with ``authenticity_score`` and
-    ``audience_real_share``. The rule discover's ``authenticity_unsampled`` uses."""
-    if f is None:
-        return False
-    get = f.get if isinstance(f, dict) else lambda k: getattr(f, k, None)
-    return get("authenticity_score") is not None and get("audience_real_share") is None
 
 
 def _like(text: str) -> str:

@@ -18,6 +18,7 @@ from pydantic import Field, field_validator
 
 from closeknit import figures, match
 from closeknit.errors import ValidationError
+from closeknit.features.scores import inflation_words
 from closeknit.match import Brief
 from closeknit.match.audience import asked_dims, audience_shares
 from closeknit.match.candidates import CandidateTable, get_table
@@ -33,7 +34,7 @@ from closeknit.service.briefs import (
     reading_notes,
     saved_brief_in,
 )
-from closeknit.service.flags import authenticity_caveat, engagement_inflation
+from closeknit.service.flags import authenticity_caveat, authenticity_unsampled, flag_rows
 from closeknit.store import Store, resolve_creator_id
 
 Model = Literal["minilm", "minilm-fp32", "minilm-numpy", "static", "hash"]
@@ -396,16 +397,7 @@ def _enrich(
     shares = measured_shares(t, brief, np.maximum(rows, 0)) if brief is not None else {}
     # a score whose audience part was never measured reads as clean as a sampled one (a YouTube
     # channel with 56% fake followers showed 98.7/100): say which scores lack the sample
-    feats = {
-        r["creator_id"]: r
-        for r in store.query(
-            "SELECT creator_id, authenticity_score, audience_real_share, bot_comment_share, "
-            "pod_score, audience_fake_share FROM creator_features WHERE workspace_id = ? "
-            "AND creator_id IN (SELECT unnest(?))",
-            [workspace, ids],
-        )
-    }
-    inflated = engagement_inflation(store, workspace, ids)
+    feats = flag_rows(store, workspace, ids)
     out = []
     for j, (r, row) in enumerate(zip(results, rows, strict=True)):
         d = dict(r)
@@ -414,12 +406,10 @@ def _enrich(
             d["engagement_rate"] = _finite(t.engagement_rate[row])
             d["authenticity_score"] = _finite(t.auth_score[row])
             fr = feats.get(r["creator_id"])
-            d["authenticity_unsampled"] = bool(
-                fr and fr["authenticity_score"] is not None and fr["audience_real_share"] is None
-            )
+            d["authenticity_unsampled"] = authenticity_unsampled(fr)
             d["authenticity_caveat"] = authenticity_caveat(fr)
             d["fake_followers"] = _finite(fr["audience_fake_share"]) if fr else None
-            d["engagement_inflated"] = inflated.get(r["creator_id"])
+            d["engagement_inflated"] = inflation_words(fr) if fr else None
             d["audience_shares"] = {
                 k: round(float(v[j]), 4) for k, v in shares.items() if np.isfinite(v[j])
             }

@@ -18,39 +18,65 @@ UNSAMPLED_WORDS = "no follower sample: fake followers not measured"
 UNCHECKED_WORDS = "no comments checked: bot comments and pods not measured"
 
 
+def _getter(f: Any) -> Any:
+    """A feature row's field reader, for a mapping or an object alike."""
+    return f.get if isinstance(f, dict) else lambda k: getattr(f, k, None)
+
+
+def authenticity_unsampled(f: Any) -> bool:
+    """Whether an authenticity score was given without a follower sample (a YouTube channel
+    with 47% fake followers scored 100/100 on its comments and growth alone): ``f`` is a
+    feature row (a mapping or an object) with ``authenticity_score`` and
+    ``audience_real_share``."""
+    if f is None:
+        return False
+    get = _getter(f)
+    return get("authenticity_score") is not None and get("audience_real_share") is None
+
+
 def authenticity_caveat(f: Any) -> str | None:
     """What an authenticity score says beside itself when a part has no data behind it: no
-    follower sample (a YouTube channel with 47% fake followers scored 100/100 on its comments
-    and growth alone), no comment checked for bots and pods (a creator read "100.0/100" on 60%
-    of the score, beside "no data" for its pods, with no word). ``f``: a feature row (a
-    mapping or an object) with ``authenticity_score``, ``audience_real_share``,
-    ``bot_comment_share`` and ``pod_score``; None without a score."""
+    follower sample (:func:`authenticity_unsampled`), no comment checked for bots and pods (a
+    creator read "100.0/100" on 60% of the score, beside "no data" for its pods, with no
+    word). ``f``: a feature row (a mapping or an object) with ``authenticity_score``,
+    ``audience_real_share``, ``bot_comment_share`` and ``pod_score``; None without a score."""
     if f is None:
         return None
-    get = f.get if isinstance(f, dict) else lambda k: getattr(f, k, None)
+    get = _getter(f)
     if get("authenticity_score") is None:
         return None
     said = []
-    if get("audience_real_share") is None:
+    if authenticity_unsampled(f):
         said.append(UNSAMPLED_WORDS)
     if get("bot_comment_share") is None and get("pod_score") is None:
         said.append(UNCHECKED_WORDS)
     return "; ".join(said) or None
 
 
+def flag_rows(store: Store, workspace: str, ids: list[str]) -> dict[str, dict[str, Any]]:
+    """creator_id -> the feature fields what is said beside a creator reads (the genuine share
+    of engagement, the authenticity caveat, the fake share): one query for discover's results
+    and a plan's picks."""
+    if not ids or "creator_features" not in store.tables():
+        return {}
+    return {
+        str(r["creator_id"]): r
+        for r in store.query(
+            "SELECT creator_id, followers, engagement_rate, n_posts, n_bot_comments, "
+            "bot_comment_share, pod_score, CAST(pod_evidence AS VARCHAR) AS pod_evidence, "
+            "authenticity_score, audience_real_share, audience_fake_share "
+            "FROM creator_features WHERE workspace_id = ? AND creator_id IN (SELECT unnest(?))",
+            [workspace, ids],
+        )
+    }
+
+
 def engagement_inflation(store: Store, workspace: str, ids: list[str]) -> dict[str, str]:
     """creator_id -> :func:`closeknit.features.scores.inflation_words` for the creators a
     tenth or more of whose engagement is automated or pod comments (the others are absent)."""
-    if not ids or "creator_features" not in store.tables():
-        return {}
     out: dict[str, str] = {}
-    for r in store.query(
-        "SELECT creator_id, followers, engagement_rate, n_posts, n_bot_comments, "
-        "bot_comment_share, pod_score, CAST(pod_evidence AS VARCHAR) AS pod_evidence "
-        "FROM creator_features WHERE workspace_id = ? AND creator_id IN (SELECT unnest(?))",
-        [workspace, ids],
-    ):
+    for cid, r in flag_rows(store, workspace, ids).items():
         said = inflation_words(r)
         if said:
-            out[str(r["creator_id"])] = said
+            out[cid] = said
     return out
