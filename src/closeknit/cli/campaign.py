@@ -596,7 +596,7 @@ def register(app: typer.Typer) -> None:
                 print_table(
                     [
                         {
-                            "creator": f"@{r.handle}" if r.handle else r.creator_id,
+                            "creator": _who(r.handle, r.creator_id),
                             **({"tier": r.tier} if tier else {}),
                             **{_REPORT_LABELS.get(k, k): getattr(r, k) for k in figures},
                         }

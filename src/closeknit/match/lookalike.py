@@ -82,19 +82,19 @@ def lookalikes(
     # ran high, so a creator with no sample outscored the measured ones: 3 of 10 lookalikes
     # where they were 16% of the candidates)
     seeded = samples.get(sid)
-    measured = [
-        min(1.0, len(seeded & samples[c]) / len(seeded | samples[c]) / 0.2)
+    # each sampled candidate's followers in common with the seed (Jaccard), computed once
+    shared = {
+        c: len(seeded & samples[c]) / len(seeded | samples[c])
         for c in cids
         if seeded and samples.get(c)
-    ]
+    }
+    measured = [min(1.0, v / 0.2) for v in shared.values()]
     typical = float(np.median(measured)) if measured else None
     matches: list[Match] = []
     for cid in cids:
         parts: list[float] = []
-        overlap = None
-        if seeded and samples.get(cid):
-            a, b = seeded, samples[cid]
-            overlap = len(a & b) / len(a | b)
+        overlap = shared.get(cid)
+        if overlap is not None:
             parts.append(min(1.0, overlap / 0.2))
         elif seeded and typical is not None:
             parts.append(typical)

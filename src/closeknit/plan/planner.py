@@ -50,6 +50,7 @@ from closeknit.features.frame import creator_columns, filled
 from closeknit.features.scores import genuine_share
 from closeknit.features.version import older_feature_sets, older_note
 from closeknit.match import Brief, discover, relevance
+from closeknit.match.audience import asked_dims
 from closeknit.match.embed import get_embedder
 from closeknit.match.rank import fit_of, left_out_text
 from closeknit.plan import conversion
@@ -1144,18 +1145,14 @@ def _gain(p: Problem, prev: Sequence[int], j: int) -> float:
 THIN_OVERLAP = 3
 
 
+_DIM_WORDS = {"country": "countries", "age": "ages", "gender": "gender"}
+
+
 def _fit_words(brief: Brief, m: _Model, i: int) -> str:
     """Why creator ``i`` of ``m`` fits the brief as much as it does, in words: its content's
     chance of fitting and the share of its audience in what the brief asks for."""
-    asked = [
-        w
-        for w, on in (
-            ("countries", bool(brief.countries)),
-            ("ages", bool(brief.audience_age)),
-            ("gender", bool(brief.audience_gender)),
-        )
-        if on
-    ]
+    # the dimensions the share was taken over (match.audience.asked_dims), in words
+    asked = [_DIM_WORDS[d] for d in asked_dims(brief)]
     words = f"content {figures.percent(m.content[i])} likely to fit"
     if asked:
         words += f", {figures.percent(m.share[i])} of its audience in the brief's " + " and ".join(
