@@ -187,7 +187,7 @@ def test_cli_discover_json_and_errors(small: Store) -> None:
     d = json.loads(res.output)
     assert d["results"][0]["handle"] == "homefit_gb" and d["results"][0]["evidence"]
     res = run(app, ["discover", "--like", "@homefit_gb", "--broad", "--db", path, "--csv"])
-    assert res.exit_code == 0 and res.output.startswith("handle,")
+    assert res.exit_code == 0 and res.output.startswith("handle,"), res.output
     res = run(app, ["discover", "x", "--tier", "giga", "--db", path])
     assert res.exit_code != 0
     res = run(app, ["trends", "--since", "not-a-date", "--db", path, "--json"])

@@ -205,6 +205,13 @@ class BM25:
         )
         return bm
 
+    def docs_of(self, term: str) -> np.ndarray:
+        """The documents that use ``term`` (a stem), as sorted positions."""
+        j = self._pos.get(term)
+        if j is None:
+            return np.zeros(0, np.int64)
+        return self._doc[self._off[j] : self._off[j + 1]]
+
     def scores(self, query: str) -> np.ndarray:
         """BM25 of ``query``'s terms per document."""
         return self.scores_terms(tokens(query))

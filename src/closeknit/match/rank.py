@@ -24,7 +24,7 @@ from closeknit import figures
 from closeknit.errors import InsufficientData
 from closeknit.features.fees import fee_method_words
 from closeknit.features.version import older_feature_sets, older_note
-from closeknit.match import relevance
+from closeknit.match import relevance, spelling
 from closeknit.match.audience import (
     audience_fit_rows,
     bucket_share,
@@ -130,6 +130,8 @@ class DiscoverResult:
     excluded: dict[str, int]
     weights: dict[str, float]
     notes: list[str] = field(default_factory=list)
+    # the brief's words read as others (a clear typo: closeknit.match.spelling)
+    read_as: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -383,6 +385,11 @@ class _Signals:
     bm: Any = None
     kw_rel: np.ndarray | None = None  # relative to all creators (relevance.relative)
     cos_rel: np.ndarray | None = None
+    # the brief's text and content words as read (a clear typo read as the word meant:
+    # closeknit.match.spelling), and each word read another way
+    text: str = ""
+    query: str = ""
+    read_as: dict[str, str] = field(default_factory=dict)
 
 
 def _signals(
@@ -395,14 +402,16 @@ def _signals(
     bm25: bool = True,
 ) -> _Signals:
     """Cosine of ``query`` with every creator vector (or the index's top candidates above
-    EXACT_LIMIT) and the keyword coverage of ``kw_query``."""
+    EXACT_LIMIT) and the keyword coverage of ``kw_query``; with ``kw_query`` (a brief's
+    content words) and BM25, a clear typo in either is first read as the word meant
+    (:func:`closeknit.match.spelling.read_as`)."""
     from closeknit.match import index as _index
     from closeknit.match.relevance import keyword_coverage, relative
     from closeknit.match.vectors import CHECK_EVERY_S
 
     upd = refresh_creator_vectors(store, workspace, model, max_age_s=CHECK_EVERY_S)
     emb = get_embedder(model)
-    q = encode_query(emb, query or "")
+    text, words = query or "", kw_query or ""
     # The index's fingerprint (one hash-sum scan of the vectors' ids and hashes) is checked on
     # every call while the workspace is under EXACT_LIMIT, so the exact matrix it holds is
     # re-read whenever a vector changes; above, at most every 2 s (as get_index documents).
@@ -411,23 +420,36 @@ def _signals(
     idx = _index.get_index(store, workspace, model, max_age_s=2.0 if large else 0.0)
     n = len(idx.ids)
     if n > EXACT_LIMIT:
+        q = encode_query(emb, text)
         keys, sims = idx.search_keys(q, INDEX_CANDIDATES)
         cos = np.asarray(sims, np.float32)
         # the index returns the nearest: the stretch's 90th percentile comes from their bottom
-        return _Signals(idx, keys, cos, None, q, False, None, None, relative(None, cos)[1])
+        rel = relative(None, cos)[1]
+        return _Signals(idx, keys, cos, None, q, False, None, None, rel, text, words)
     if idx.kind != "exact":  # exactly USEARCH_MIN vectors: read them for exact scores
         ids, mat = creator_matrix(store, workspace, model)
         idx = _index.VectorIndex(ids, mat, "exact")
     if not idx.ids:
-        return _Signals(None, np.zeros(0, np.int64), np.zeros(0, np.float32), None, q, True)
-    cos = np.asarray(idx._mat @ q, dtype=np.float32)
+        q = encode_query(emb, text)
+        return _Signals(
+            None, np.zeros(0, np.int64), np.zeros(0, np.float32), None, q, True, None, None,
+            None, text, words,
+        )  # fmt: skip
     bm = kw = None
+    fixes: dict[str, str] = {}
     if bm25:
         bm = bm25_for(store, workspace, emb.name, idx.ids, getattr(idx, "fp", None))
         if kw_query is not None:
-            kw = keyword_coverage(bm, kw_query)
+            fixes = spelling.read_as(bm, words, text)
+            text, words = spelling.apply(text, fixes), spelling.apply(words, fixes)
+            kw = keyword_coverage(bm, words)
+    q = encode_query(emb, text)
+    cos = np.asarray(idx._mat @ q, dtype=np.float32)
     kw_rel, cos_rel = relative(kw, cos)
-    return _Signals(idx, np.arange(n, dtype=np.int64), cos, kw, q, True, bm, kw_rel, cos_rel)
+    return _Signals(
+        idx, np.arange(n, dtype=np.int64), cos, kw, q, True, bm, kw_rel, cos_rel, text, words,
+        fixes,
+    )  # fmt: skip
 
 
 from closeknit.match.vectors import EVIDENCE_FROM  # noqa: E402  latest posts scored for evidence
@@ -545,8 +567,8 @@ def discover(
         tab = get_table(store, workspace)
         rows = tab.rows_of(list(ids))
     else:
-        text, query = content_text(brief), relevance.content_query(brief)
-        sig = _signals(store, workspace, text, query, model)
+        sig = _signals(store, workspace, content_text(brief), relevance.content_query(brief), model)
+        text, query = sig.text, sig.query
         q, sims, kws, kwr_all, cosr_all = sig.q, sig.cos, sig.kw, sig.kw_rel, sig.cos_rel
         tab = get_table(store, workspace)
         rows = (
@@ -559,9 +581,12 @@ def discover(
     notes: list[str] = []
     excluded: dict[str, int] = {}
     if query_override is None and sig.bm is not None:
-        said = relevance.unknown_words_note(sig.bm, query, text)
-        if said:
-            notes.append(said)
+        for said in (
+            spelling.read_as_note(sig.read_as),
+            spelling.unknown_words_note(sig.bm, query, text),
+        ):
+            if said:
+                notes.append(said)
 
     known = rows >= 0
     r = rows[known]
@@ -799,6 +824,7 @@ def discover(
         excluded=excluded,
         weights=w,
         notes=notes,
+        read_as={} if query_override is not None else sig.read_as,
     )
 
 
@@ -912,6 +938,22 @@ def niche_purity(store: Store, workspace: str, tab: Any, idx: Any, model_name: s
     return value
 
 
+def brief_word_notes(
+    store: Store, workspace: str, brief: Brief, model: str | None = None
+) -> list[str]:
+    """What discover says about the brief's words: those read as the word clearly meant, and
+    those no creator's posts use (:mod:`closeknit.match.spelling`); for the plan, which reads
+    the brief the same way."""
+    sig = _signals(store, workspace, content_text(brief), relevance.content_query(brief), model)
+    if sig.bm is None:
+        return []
+    said = (
+        spelling.read_as_note(sig.read_as),
+        spelling.unknown_words_note(sig.bm, sig.query, sig.text),
+    )
+    return [x for x in said if x]
+
+
 @dataclass
 class Fit:
     """How given creators fit a brief (arrays aligned with ``creator_ids``; NaN: unknown)."""
@@ -975,7 +1017,7 @@ def fit_of(
                 # the same focus as discover's (over the same creators), read at these ones
                 focus = np.zeros(len(sig.keys))
                 focus[ok], _ = relevance.focused_kw_rel(
-                    sig.bm, relevance.content_query(brief), sig.kw_rel[ok], sig.keys[ok], sup
+                    sig.bm, sig.query, sig.kw_rel[ok], sig.keys[ok], sup
                 )
                 kwr[hit] = focus[at[hit]]
     signals: dict[str, np.ndarray | None] = {

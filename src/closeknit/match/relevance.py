@@ -61,7 +61,6 @@ from closeknit.match.brief import (
     AGE_WORDS,
     COUNTRY_WORDS,
     GENDER_TERMS,
-    NEGATOR_WORDS,
     PLATFORMS,
     TIERS,
     Brief,
@@ -260,87 +259,6 @@ def poor_fit_note(best: float) -> str:
         f"no creator here is likely to fit this brief: the best fit is {shown} (a plan picks "
         f"only creators at {ON_BRIEF_BAR:.0%} or more); these are the closest; check the "
         "brief's words and spelling, or widen it"
-    )
-
-
-#: words of a brief its reading uses (negations, unread budgets, "men's") or that ask nothing
-#: of the content: never named as words no creator uses
-_NOT_CONTENT = frozenset(
-    "not no non without excluding except avoid avoiding other than apart anywhere everywhere "
-    "few several couple hundred hundreds thousand thousands grand million budget please s "
-    "content post posts video videos channel channels account accounts followers follower "
-    "following engagement engaged posting reels reel stories story have has had worked work "
-    "working over under more less than least most out up".split()
-)
-# the word after a negation: what the brief leaves out ("no gambling or crypto"), not a typo
-_NEGATED_WORDS = re.compile(
-    rf"\b(?:{NEGATOR_WORDS})\s+((?:[\w'-]+(?:\s*(?:,|or|and|nor)?\s*)){{1,4}})",
-    re.IGNORECASE,
-)
-
-
-def edit_distance(a: str, b: str, cap: int) -> int:
-    """Optimal-string-alignment distance of ``a`` and ``b`` (insertions, deletions, changes and
-    swaps of neighbours), or ``cap + 1`` as soon as it is sure to exceed ``cap``."""
-    if abs(len(a) - len(b)) > cap:
-        return cap + 1
-    prev2: list[int] = []
-    prev = list(range(len(b) + 1))
-    for i in range(1, len(a) + 1):
-        cur = [i] + [0] * len(b)
-        for j in range(1, len(b) + 1):
-            cost = 0 if a[i - 1] == b[j - 1] else 1
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                cur[j] = min(cur[j], prev2[j - 2] + 1)
-        if min(cur) > cap:
-            return cap + 1
-        prev2, prev = prev, cur
-    return prev[-1]
-
-
-def unknown_words_note(bm: BM25, query: str, text: str = "", limit: int = 5) -> str | None:
-    """A note naming the brief's content words that no creator's posts use, each with the
-    closest word they do use where one is close (a typo: "sustainble fashon" matched nothing
-    and ranked the niche at random with no word said)."""
-    import difflib
-
-    written = set(re.findall(r"[^\W_]+", query.lower()))  # not the hyphen joins
-    left_out = {
-        w.lower()
-        for m in _NEGATED_WORDS.finditer(text or query)
-        for w in re.findall(r"[^\W_]+", m.group(1))
-    }
-    unknown = [
-        w
-        for w in dict.fromkeys(surface_words(query))
-        if stem(w) not in bm.idf
-        and w in written
-        and not any(c.isdigit() for c in w)
-        and w not in STOP
-        and w not in _NOT_CONTENT
-        and w not in left_out
-    ]
-    if not unknown:
-        return None
-    said = []
-    for t in unknown[:limit]:
-        # a typo is one slip (two in a long word): "fashon", "sustainble"; "shaving" is no
-        # typo of "savings" (two edits in seven letters), which the similarity ratio offered
-        most = 1 if len(t) <= 8 else 2
-        near = [
-            (d, -difflib.SequenceMatcher(None, t, w).ratio(), w)
-            for w in bm.surface
-            if w[:1] == t[:1] and abs(len(w) - len(t)) <= most
-            for d in (edit_distance(t, w, most),)
-            if d <= most
-        ]
-        best = min(near)[2] if near else None
-        said.append(f'"{t}"' + (f' (did you mean "{best}"?)' if best else ""))
-    more = f" and {len(unknown) - limit} more" if len(unknown) > limit else ""
-    return (
-        f"no creator's posts use {', '.join(said)}{more}: "
-        f"{'that word matches' if len(unknown) == 1 else 'those words match'} nothing here"
     )
 
 

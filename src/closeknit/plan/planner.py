@@ -52,7 +52,7 @@ from closeknit.features.version import older_feature_sets, older_note
 from closeknit.match import Brief, discover, relevance
 from closeknit.match.audience import asked_dims
 from closeknit.match.embed import get_embedder
-from closeknit.match.rank import fit_of, left_out_text
+from closeknit.match.rank import brief_word_notes, fit_of, left_out_text
 from closeknit.plan import conversion
 from closeknit.plan.optimize import Problem, Solution, solve, solve_greedy, solve_milp
 from closeknit.plan.overlap import estimate_overlaps
@@ -1328,7 +1328,8 @@ def make_plan(
     m = _build(store, workspace, brief, cands, budget, c, conv, aov, explicit)
     p = m.problem
     assert p.allowed is not None
-    notes: list[str] = []
+    # the brief's words as discover read them (a typo read as the word meant, or named)
+    notes: list[str] = [] if explicit else brief_word_notes(store, workspace, brief)
     fits = _anchors(m)
     rule = _rule(m)
     if not explicit and not fits.any():

@@ -367,6 +367,11 @@ class DiscoverOut(Out):
     candidates: int
     excluded: dict[str, int]
     notes: list[str]
+    read_as: dict[str, str] = Field(
+        default_factory=dict,
+        description="the brief's words no creator uses, each read as the word clearly meant "
+        "(a typo: 'yga' read as 'yoga'); said in the notes too",
+    )
     empty_reason: str | None = Field(
         default=None,
         description="when no creator is shown because the filters left none: what each left out",
@@ -582,6 +587,7 @@ def discover(store: Store, workspace: str, req: DiscoverIn) -> DiscoverOut:
     )
     d = res.to_dict()
     d["brief"] = brief.to_dict()
+    d["read_as"] = res.read_as
     d["excluded"] = left_out(d["excluded"], counts)
     # imported here: settings pulls in the accounts service, which `discover` never needs
     from closeknit.service.settings import currency
