@@ -249,6 +249,41 @@ def test_unknown_views_are_none_and_known_zero_stays_zero(store: Store) -> None:
     assert r.totals["engagements"] == 20
 
 
+def test_campaign_posts_that_hide_their_likes_are_said(store: Store) -> None:
+    """A post whose likes the platform hides (the Graph API leaves like_count out) counted its
+    comments only, and the cost per engagement read high with no word (a tester's CPE 0.434)."""
+    seed(store)
+    cp.create_campaign(store, "default", "Run", landing_url="https://s.example/")
+    for h in ("anna.runs", "zoe"):
+        cp.add_creator(store, "default", "run", f"@{h}", fee=100.0)
+        _live(store, "run", f"@{h}")
+    codes = {r["creator_id"]: r["code"] for r in assign(store, "default", "run")}
+    hidden = _post(1, codes["instagram:anna.runs"], 0) | {"likes": None, "comments": 7}
+    with store.transaction() as tx:
+        tx.insert_rows(
+            "posts",
+            [hidden, _post(2, codes["instagram:anna.runs"], 10),
+             _post(1, codes["instagram:zoe"], 10, handle="zoe")],
+        )  # fmt: skip
+    r = report(store, "default", "run")
+    said = [n for n in r.notes if "hides its likes" in n]
+    assert said == [
+        "1 campaign post hides its likes (@anna.runs (1 post)): their engagements are "
+        "comments, shares and saves only, so their cost per engagement reads higher than with "
+        "likes counted"
+    ], r.notes
+    by = {c["creator_id"]: c for c in r.creators}
+    assert by["instagram:anna.runs"]["engagements"] == 17
+    # a linked post that hides its likes is said too; none hidden, nothing said
+    cp.link_post(store, "default", "run", "@zoe", "instagram:zoe_0")
+    with store.transaction() as tx:
+        tx.execute("UPDATE posts SET likes = NULL WHERE post_id = 'instagram:zoe_0'")
+    assert any("@zoe (1 post)" in n for n in report(store, "default", "run").notes)
+    with store.transaction() as tx:
+        tx.execute("UPDATE posts SET likes = 1 WHERE likes IS NULL")
+    assert not any("likes" in n for n in report(store, "default", "run").notes)
+
+
 def test_a_creator_without_orders_has_no_margin_roas_when_cogs_are_missing(store: Store) -> None:
     """Every row read '–' for margin ROAS (no cost of goods) except the creators without orders,
     which read 0.00×: their 0 margin looked measured."""

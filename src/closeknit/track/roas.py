@@ -251,7 +251,7 @@ def report(
         if o["is_new_customer"] is not None:
             row["orders_known_new"] += 1
             row["new_customers"] += int(bool(o["is_new_customer"]))
-    _engagement(store, workspace, campaign_id, camp, per)
+    hidden = _engagement(store, workspace, campaign_id, camp, per)
     for r in per.values():
         r["spend_engaged"] = r["spend"] if r["engagements"] else 0.0
         r["spend_viewed"] = r["spend"] if r["views"] else 0.0
@@ -280,6 +280,15 @@ def report(
         "gives the causal effect.",
         "Earned media value (EMV) is not a return and is not reported as ROI.",
     ]
+    hid = sorted((per[c] for c in hidden), key=lambda r: -hidden[r["creator_id"]])
+    if hid:
+        n_hid = sum(hidden.values())
+        notes.append(
+            f"{count(n_hid, 'campaign post')} {'hides its' if n_hid == 1 else 'hide their'} "
+            f"likes ({_who(hid, lambda r: count(hidden[r['creator_id']], 'post'))}): their "
+            "engagements are comments, shares and saves only, so their cost per engagement "
+            "reads higher than with likes counted"
+        )
     if totals["orders_without_cogs"] and cogs_share is None:
         notes.append(
             f"{count(totals['orders_without_cogs'], 'attributed order')} "
@@ -564,16 +573,20 @@ def _brand_keys(store: Store, workspace: str, campaign_id: str) -> set[str]:
 
 def _engagement(
     store: Store, workspace: str, campaign_id: str, camp: Any, per: dict[str, dict[str, Any]]
-) -> None:
+) -> dict[str, int]:
     """Engagements and views on campaign posts: linked posts, else the creator's posts from a
     day before going live to the end of the attribution window that carry this campaign's code
     or link (and no other campaign's), or, carrying no code or link at all, are disclosed as
     sponsored and name the campaign's brand. A post is one campaign's: a 60-day window also
     holds other brands' paid posts and the brand's next campaign's post, which were counted
-    here too (flexfuel-202604: 1,424 engagements where 838 were its own)."""
+    here too (flexfuel-202604: 1,424 engagements where 838 were its own). Returns, per
+    creator, how many counted posts hide their likes (the platform gave none): their
+    engagements are undercounted."""
+    hidden: dict[str, int] = {}
     linked = store.query(
         "SELECT cp.creator_id, sum(coalesce(p.likes,0) + coalesce(p.comments,0) + "
-        "coalesce(p.shares,0) + coalesce(p.saves,0)) AS eng, sum(p.views) AS views "
+        "coalesce(p.shares,0) + coalesce(p.saves,0)) AS eng, sum(p.views) AS views, "
+        "count(*) FILTER (WHERE p.likes IS NULL) AS hidden "
         "FROM campaign_posts cp JOIN posts p ON p.workspace_id = cp.workspace_id AND "
         "p.post_id = cp.post_id WHERE cp.workspace_id = ? AND cp.campaign_id = ? GROUP BY ALL",
         [workspace, campaign_id],
@@ -585,11 +598,13 @@ def _engagement(
             # unknown views stay None (a 0 read as "nobody watched")
             per[r["creator_id"]]["views"] = None if r["views"] is None else int(r["views"])
             done.add(r["creator_id"])
+            if r["hidden"]:
+                hidden[r["creator_id"]] = int(r["hidden"])
     live = live_times(store, workspace, campaign_id)
     starts = {c: t for c in per if c not in done and (t := live.get(c)) is not None}
     todo = list(starts)
     if not todo:
-        return
+        return hidden
     window = dt.timedelta(days=camp.attribution_window_days)
     markers = _Markers.load(store, workspace)
     brand = _brand_keys(store, workspace, campaign_id)
@@ -609,7 +624,8 @@ def _engagement(
         "SELECT w.cid, p.post_id, p.posted_at, coalesce(p.caption, '') AS caption, p.hashtags, "
         "p.mentions, "
         f"p.sponsor_brands, {disclosed_sql('p', 'c.language')} AS sponsored, coalesce(p.likes,0) + "
-        "coalesce(p.comments,0) + coalesce(p.shares,0) + coalesce(p.saves,0) AS eng, p.views "
+        "coalesce(p.comments,0) + coalesce(p.shares,0) + coalesce(p.saves,0) AS eng, p.views, "
+        "p.likes IS NULL AS hidden "
         "FROM (SELECT unnest(?::VARCHAR[]) AS cid, unnest(?::TIMESTAMP[]) AS t0, "
         "unnest(?::TIMESTAMP[]) AS t1) w "
         "JOIN posts p ON p.workspace_id = ? AND p.creator_id = w.cid "
@@ -641,6 +657,9 @@ def _engagement(
         row["engagements"] += int(p["eng"])
         if p["views"] is not None:
             row["views"] = (row["views"] or 0) + int(p["views"])
+        if p["hidden"]:
+            hidden[p["cid"]] = hidden.get(p["cid"], 0) + 1
+    return hidden
 
 
 def _rival_windows(
