@@ -17,7 +17,7 @@ from closeknit.errors import ValidationError
 from closeknit.features import audience, build
 from closeknit.features.models import account_model
 from closeknit.service.audience import ScoreIn, score_file
-from closeknit.store import Store
+from closeknit.store import Store, open_store
 from closeknit.world import audience as waud
 from tests.features import factory as F
 
@@ -224,6 +224,37 @@ def test_an_estimate_the_fields_cannot_pin_down_is_said_to_be_too_thin(tmp_path:
     assert d["status"] == "thin" and "accounts, under the" in d["thin_reason"]
     r = runner.invoke(app, ["audience", "score", str(few), "--db", db])
     assert "too thin to judge (8 accounts, under the" in " ".join(r.stdout.split())
+
+
+def test_a_list_without_counts_read_otherwise_by_another_population_is_thin(
+    tmp_path: Path,
+) -> None:
+    """A tester's 79 followers as handles and two flags read 62.5% fake [45.5, 80.4] from
+    InstaFake's table, status 'ok'-looking, while Kaggle's table, seeing the same two fields,
+    read 33.4% and the accounts' full profiles 23.0%: without counts a good fit does not say
+    which population a list is like, and the other reading is said."""
+    from closeknit.service.audience import thin_reason
+
+    both = [
+        {"source": "instafake", "fake_share": 0.6, "fields_seen": ["handle", "is_private"]},
+        {"source": "kaggle", "fake_share": 0.334, "fields_seen": ["handle", "is_private"]},
+    ]
+    said = thin_reason(79, 0.455, 0.804, both, counts_given=False)
+    assert said is not None and "Kaggle's 33.4%" in said and "counts" in said, said
+    # with counts the fit tells the population; a reading inside the interval says nothing;
+    # a source seeing one field reads noise (the picture flag alone: 100%)
+    assert thin_reason(79, 0.455, 0.6, both, counts_given=True) is None
+    assert thin_reason(79, 0.33, 0.62, both, counts_given=False) is None
+    noise = [both[0], {"source": "purba", "fake_share": 1.0, "fields_seen": ["has_profile_pic"]}]
+    assert thin_reason(79, 0.455, 0.7, noise, counts_given=False) is None
+    d = score_file(
+        open_store(tmp_path / "c.duckdb", create=True),
+        "default",
+        ScoreIn(path=Path(__file__).parents[1] / "fixtures" / "audience" / "handles_two_flags.csv"),
+    )
+    assert d.status == "thin" and d.thin_reason is not None
+    assert "Kaggle's" in d.thin_reason, d.thin_reason
+    assert {s.source: s.fields_seen for s in d.sources}["kaggle"] == ["handle", "is_private"]
 
 
 def test_a_shifted_export_says_its_interval_carries_the_sources_disagreement(

@@ -12,11 +12,12 @@ from __future__ import annotations
 import shutil
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO, Literal
+from typing import TYPE_CHECKING, Any, BinaryIO, Literal
 
 import pandas as pd
 from pydantic import Field
 
+from closeknit import figures
 from closeknit.connectors import landing
 from closeknit.connectors.audience import parse_maps as parse_maps  # the interfaces' --map
 from closeknit.connectors.audience import read_profiles
@@ -48,6 +49,14 @@ class SourceWeight(Out):
     source: str
     weight: float
     fake_share: float
+    sees_less: bool = Field(
+        default=False,
+        description="the source sees only some of the fields another source sees in this "
+        "sample: it carries no weight (seeing less, it fits anything)",
+    )
+    fields_seen: list[str] = Field(
+        default_factory=list, description="the sample's columns this source's table reads"
+    )
 
 
 #: a fake-share interval wider than this says the estimate cannot be pinned down: a follower
@@ -56,10 +65,42 @@ class SourceWeight(Out):
 WIDE_INTERVAL = 0.3
 
 
-def thin_reason(n: int, lo: float, hi: float) -> str | None:
-    """Why an estimate is too thin to read its point value, or None."""
+#: the fields that show which labelled population a sample is like (docs/vetting.md step 6)
+COUNT_FIELDS = ("followers", "following", "posts_count")
+_SOURCE_NAMES = {"instafake": "InstaFake", "kaggle": "Kaggle", "purba": "Purba"}
+
+
+def thin_reason(
+    n: int,
+    lo: float,
+    hi: float,
+    sources: list[dict[str, Any]] | None = None,
+    counts_given: bool = True,
+) -> str | None:
+    """Why an estimate is too thin to read its point value, or None. Without follower,
+    following or post counts a good fit is no evidence of which labelled population the sample
+    is like (a tester's 79-account list of handles and two flags read 62.5% fake [45.5, 80.4]
+    from InstaFake's table while Kaggle's read 33.4%, and the full profiles of the same
+    accounts 23.0%): another population's reading outside the interval is said."""
     if n < audience.MIN_SAMPLE:
         return f"{n} accounts, under the {audience.MIN_SAMPLE} an estimate needs"
+    outside = [
+        s
+        for s in sources or []
+        # a source seeing one field reads noise (Purba, the picture flag alone: 100%)
+        if len(s.get("fields_seen") or ()) >= 2 and not lo <= float(s["fake_share"]) <= hi
+    ]
+    if not counts_given and outside:
+        said = ", ".join(
+            f"{_SOURCE_NAMES.get(str(s['source']), str(s['source']))}'s "
+            f"{figures.percent(float(s['fake_share']))}"
+            for s in outside
+        )
+        return (
+            "without follower, following or post counts the fields cannot show which labelled "
+            f"population the accounts are like, and another reads them outside the interval "
+            f"({said})"
+        )
     if hi - lo > WIDE_INTERVAL:
         return (
             f"the fields given cannot pin the fake share down: its 90% interval spans "
@@ -140,7 +181,10 @@ def score_file(store: Store, workspace: str, req: ScoreIn) -> AudienceScore:
             f"(columns used: {', '.join(pf.columns_used) or 'none'})",
             path=pf.path,
         )
-    why = thin_reason(p.n, p.fake_lo, p.fake_hi)
+    given = set(pf.columns_used.values())
+    why = thin_reason(
+        p.n, p.fake_lo, p.fake_hi, p.sources, counts_given=any(f in given for f in COUNT_FIELDS)
+    )
     return AudienceScore(
         n=p.n,
         fake_share=p.fake_share,

@@ -71,9 +71,11 @@ from typing import Any
 import numpy as np
 
 from closeknit.features.models.account import (
+    FEATURE_FIELDS,
     FEATURES,
     AccountModel,
     apply_mask,
+    mask_features,
     row_masks,
 )
 from closeknit.features.models.oof import SourceTable
@@ -94,6 +96,11 @@ MISFIT_PER_ACCOUNT = 0.12  # lack of fit above which a sample is "unlike every l
 # 150-account list reading 0.85 per account went unflagged under a flat 200-row floor)
 MISFIT_FULL_ROWS = 200
 MISFIT_MIN_ROWS = 30  # below this many accounts nothing is flagged
+
+
+def _raw_fields(mask: int) -> list[str]:
+    """The sample columns behind a feature mask (what a source saw of a sample)."""
+    return sorted({c for f in mask_features(mask) for c in FEATURE_FIELDS[f]})
 
 
 def misfit_bar(n: int) -> float:
@@ -566,7 +573,8 @@ def estimate_groups(
             i_lo, i_hi = widen(i_pt, min(i_lo, i_pt), max(i_hi, i_pt), i_s, level)
         src_info = [
             {"source": names[k], "weight": round(float(wg[k]), 4),
-             "fake_share": round(float(fake_pt[gi, k]), 4)}
+             "fake_share": round(float(fake_pt[gi, k]), 4), "sees_less": bool(nested[gi, k]),
+             "fields_seen": _raw_fields(int(seen[gi, k]))}
             for k in range(S) if ok[k]
         ]  # fmt: skip
         out.append(
