@@ -1089,6 +1089,33 @@ def count_sql(expr: str) -> str:
     NULL when unreadable or beyond 9e15, negative when negative (the callers' checks flag
     both)."""
     t = f"trim({expr})"
+    # a negative count stays negative when rounded ('-0.1' is -1, not 0) and in BIGINT's range
+    # (a 20-digit one failed the whole import), so the callers' checks flag it
+    rounded = (
+        "CASE WHEN _v < 0 THEN greatest(least(round_even(_v, 0), -1), -9e15)::BIGINT "
+        "WHEN _v <= 9e15 THEN round_even(_v, 0)::BIGINT END"
+    )
+    # the cheap test first: most cells are plain digits
+    return (
+        f"CASE WHEN regexp_full_match({t}, '[0-9]{{1,15}}') THEN {t}::BIGINT "
+        f"ELSE {let_sql(_count_double_sql(expr), '_v', rounded)} END"
+    )
+
+
+def count_number_sql(expr: str) -> str:
+    """:func:`count_sql` read the same way but not rounded -> DOUBLE: an average of counts
+    ('143.7' likes, '96,4', '1.2K') keeps its fraction, where count_sql read 144, 96."""
+    t = f"trim({expr})"
+    bounded = "CASE WHEN abs(_v) <= 9e15 THEN _v END"
+    return (
+        f"CASE WHEN regexp_full_match({t}, '[0-9]{{1,15}}') THEN {t}::DOUBLE "
+        f"ELSE {let_sql(_count_double_sql(expr), '_v', bounded)} END"
+    )
+
+
+def _count_double_sql(expr: str) -> str:
+    """SQL: the number a count cell writes (:func:`count_sql`'s reading), DOUBLE, unrounded."""
+    t = f"trim({expr})"
     # spaces (also no-break and thin ones) and apostrophes group digits; a trailing '+' ('120+')
     # goes, as in the Python parser; a '%' makes the cell a share, not a count (no match)
     grouping = "[ \\t\\n\\r\\f\\v\u00a0\u202f\u2009'']"  # values._GROUPING, in SQL
@@ -1115,18 +1142,7 @@ def count_sql(expr: str) -> str:
         f"CASE WHEN regexp_full_match(_c, '{_COUNT_RE}') "
         f"THEN regexp_extract(_c, '^{_COUNT_RE}$', ['n', 's']) END"
     )
-    value = let_sql(c, "_c", let_sql(match, "_m", value))
-    # a negative count stays negative when rounded ('-0.1' is -1, not 0) and in BIGINT's range
-    # (a 20-digit one failed the whole import), so the callers' checks flag it
-    rounded = (
-        "CASE WHEN _v < 0 THEN greatest(least(round_even(_v, 0), -1), -9e15)::BIGINT "
-        "WHEN _v <= 9e15 THEN round_even(_v, 0)::BIGINT END"
-    )
-    # the cheap test first: most cells are plain digits
-    return (
-        f"CASE WHEN regexp_full_match({t}, '[0-9]{{1,15}}') THEN {t}::BIGINT "
-        f"ELSE {let_sql(value, '_v', rounded)} END"
-    )
+    return let_sql(c, "_c", let_sql(match, "_m", value))
 
 
 # A bare number with a fraction, as count_sql reads it: '5.7', '1,5', '12.30', '1,234.5',

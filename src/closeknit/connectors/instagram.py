@@ -23,9 +23,10 @@ comment count that is not a number becomes NULL (the post itself is still good).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +41,7 @@ from closeknit.connectors.bulk import (
     jsonl_input,
     let_sql,
     load_json,
+    load_staged,
     read_bytes,
 )
 from closeknit.connectors.bulk import count_value_sql as bulk_count_value_sql
@@ -498,9 +500,9 @@ PROFILE_CHECKS = (
     bool_check("is_private", "r.is_private"),
 )
 
-_PROFILES = f"""
-SELECT _seq, 'instagram:' || lower(trim(r.username)) AS creator_id, 'instagram' AS platform,
-       trim(r.username) AS handle, r.id AS external_id, NULLIF(r.full_name, '') AS name,
+_PROFILE_COLUMNS = """'instagram:' || lower(trim(r.username)) AS creator_id,
+       'instagram' AS platform, trim(r.username) AS handle, r.id AS external_id,
+       NULLIF(r.full_name, '') AS name,
        NULLIF(r.biography, '') AS bio,
        try_cast(r.edge_followed_by.count AS BIGINT) AS followers,
        try_cast(r.edge_follow.count AS BIGINT) AS following,
@@ -513,8 +515,10 @@ SELECT _seq, 'instagram:' || lower(trim(r.username)) AS creator_id, 'instagram' 
             THEN [coalesce(r.business_category_name, r.category_name)] END AS categories,
        NULLIF(r.business_email, '') AS contact,
        'https://www.instagram.com/' || trim(r.username) || '/' AS url,
-       'instagram' AS source,
-       {extra_sql("payload", "ks")} AS extra
+       'instagram' AS source"""
+
+_PROFILES = f"""
+SELECT _seq, {_PROFILE_COLUMNS}, {extra_sql("payload", "ks")} AS extra
 FROM (SELECT *, {unknown_keys_sql("payload", PROFILE_KNOWN)} AS ks FROM _bk_ok)
 """
 
@@ -525,6 +529,60 @@ PROFILE_SPEC = JsonSpec(
     checks=PROFILE_CHECKS,
     tables=(("creators", _PROFILES),),
 )
+
+
+def loader_profile_spec(day: _dt.date) -> JsonSpec:
+    """The spec of Instaloader's profile file (``{profile}/{profile}_{userid}.json[.xz]``, a
+    ``{"node": {...}, "instaloader": {"node_type": "Profile"}}`` wrapper), observed on ``day``:
+    the creator's row and a follower snapshot of that day. It was read as a post and
+    quarantined ("post has no owner username") until 2026-12-06."""
+    date = f"DATE '{day.isoformat()}'"
+    creators = f"""
+SELECT _seq, {_PROFILE_COLUMNS}, {date} AS observed_at, {extra_sql("doc", "ks")} AS extra
+FROM (SELECT *, {unknown_keys_sql("doc", PROFILE_KNOWN)} AS ks
+      FROM (SELECT *, {UNWRAP} AS doc FROM _bk_ok))
+"""
+    snapshots = f"""
+SELECT _seq, 'instagram:' || lower(trim(r.username)) AS creator_id, {date} AS date,
+       try_cast(r.edge_followed_by.count AS BIGINT) AS followers,
+       try_cast(r.edge_follow.count AS BIGINT) AS following, 'instagram' AS source
+FROM _bk_ok WHERE try_cast(r.edge_followed_by.count AS BIGINT) IS NOT NULL
+"""
+    return dataclasses.replace(
+        PROFILE_SPEC,
+        unwrap=UNWRAP,
+        tables=(("creators", creators), ("follower_snapshots", snapshots)),
+    )
+
+
+def is_loader_profile(text: str | bytes | None) -> bool:
+    """True for the text of an Instaloader profile file (``instaloader.node_type`` Profile)."""
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "replace")
+    if text is None or '"Profile"' not in text:  # the cheap test first: most files are posts
+        return False
+    try:
+        obj = json.loads(text)
+    except ValueError:
+        return False
+    meta = obj.get("instaloader") if isinstance(obj, dict) else None
+    return isinstance(meta, dict) and meta.get("node_type") == "Profile"
+
+
+def _observed_day(path: Path) -> _dt.date:
+    """The day a profile file was saved (Instaloader leaves its time as written; a copy
+    that lost it, or a time ahead of the clock, dates it by the import)."""
+    today = _dt.datetime.now(_dt.UTC).date()
+    try:
+        saved = _dt.datetime.fromtimestamp(path.stat().st_mtime, _dt.UTC).date()
+    except (OSError, ValueError, OverflowError):
+        return today
+    return min(saved, today)
+
+
+def _profile_inputs(files: list[Path]) -> list[tuple[Iterable[Line], JsonSpec]]:
+    """Each Instaloader profile file with the spec of the day it was saved."""
+    return [(iter_json_files([p]), loader_profile_spec(_observed_day(p))) for p in files]
 
 
 def sniff_kind(path: Path) -> str:
@@ -765,11 +823,14 @@ def _import_instagram(
             scraped.refuse_tiktok(p, shape)
         jsonl = sorted(shapes, key=lambda p: (_jsonl_kind(p, shapes[p]) != "profile", p.name))
         web: list[Path] = []
+        profiles: list[Path] = []
         datasets: list[tuple[Path, str, list[Line]]] = []
         for p in post_files(path):
             shape, lines = scraped.iter_json_records(p)
             scraped.refuse_tiktok(p, shape)
-            if shape == "web" and len(lines) == 1:
+            if shape == "web" and len(lines) == 1 and is_loader_profile(lines[0][2]):
+                profiles.append(p)
+            elif shape == "web" and len(lines) == 1:
                 web.append(p)
             else:
                 datasets.append((p, shape, lines))
@@ -778,13 +839,15 @@ def _import_instagram(
         # profiles first (see above)
         for p, shape, lines in sorted(datasets, key=lambda d: d[1] != "flat_profile"):
             results.append(_load_records(store, workspace, p, shape, lines, kind, on_progress))
-        if web or not (jsonl or datasets):
+        if web or profiles or not (jsonl or datasets):
+            # one batch: the profile first, so the posts merge into a complete creator
+            inputs = [*_profile_inputs(profiles), (with_loader_comments(web), POST_SPEC)]
             results.append(
-                load_json(
+                load_staged(
                     store,
                     workspace,
-                    with_loader_comments(web),
-                    POST_SPEC,
+                    lambda tx: inputs,
+                    source=SOURCE,
                     path=str(path),
                     on_progress=on_progress,
                 )
@@ -793,6 +856,17 @@ def _import_instagram(
     if is_post_file(path) or path.suffix.lower() == ".json":
         shape, lines = scraped.iter_json_records(path)
         scraped.refuse_tiktok(path, shape)
+        if shape == "web" and len(lines) == 1 and is_loader_profile(lines[0][2]):
+            return [
+                load_staged(
+                    store,
+                    workspace,
+                    lambda tx: _profile_inputs([path]),
+                    source=SOURCE,
+                    path=str(path),
+                    on_progress=on_progress,
+                )
+            ]
         if shape == "web" and len(lines) == 1:
             spec = PROFILE_SPEC if kind == "profile" else POST_SPEC
             return [

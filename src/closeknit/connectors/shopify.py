@@ -20,6 +20,7 @@ each order only; lines are grouped by ``Name`` into one record per order.
 
 from __future__ import annotations
 
+import csv
 import datetime as _dt
 import hashlib
 import json
@@ -29,7 +30,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from closeknit.connectors.csvio import iter_csv
+from closeknit.connectors.csvio import iter_csv, norm_header, read_head
 from closeknit.connectors.landing import (
     ImportResult,
     Record,
@@ -42,7 +43,13 @@ from closeknit.connectors.landing import (
     one_way,
     repeated_ids_reason,
 )
-from closeknit.connectors.values import BadValue, date_order, parse_datetime, parse_money
+from closeknit.connectors.values import (
+    BadValue,
+    date_order,
+    is_scientific_id,
+    parse_datetime,
+    parse_money,
+)
 from closeknit.errors import ValidationError
 from closeknit.figures import count
 from closeknit.store import Store
@@ -65,8 +72,19 @@ _PII_KEYS = {
     "customer_locale",
     "note_attributes",
     "payment_details",
+    # the GraphQL Admin API's names of the same
+    "firstName",
+    "lastName",
+    "displayName",
+    "billingAddress",
+    "shippingAddress",
+    "defaultAddress",
+    "defaultPhoneNumber",
+    "phoneNumber",
+    "clientIp",
+    "customerLocale",
 }
-_EMAIL_KEYS = {"email", "contact_email"}
+_EMAIL_KEYS = {"email", "contact_email", "emailAddress", "contactEmail"}
 _SCALARS = frozenset({int, float, bool})
 COST_PROPS = ("cost", "_cost", "cogs", "_cogs", "unit_cost", "cost_per_item")
 
@@ -315,11 +333,17 @@ def order_record(
 
 
 def iter_order_jsonl(
-    path: Path, *, source: str = "shopify_orders", cogs_rate: float | None = None
+    path: Path,
+    *,
+    source: str = "shopify_orders",
+    cogs_rate: float | None = None,
+    orphans: list[int] | None = None,
 ) -> Iterator[Record | Rejected]:
-    """Records of a JSON-lines file of Order objects (or a JSON array / ``{"orders": [...]}``)."""
+    """Records of a JSON-lines file of Order objects (or a JSON array / ``{"orders": [...]}``),
+    REST or GraphQL Admin API (:func:`graphql_order`; a bulk operation's line items, lines with
+    ``__parentId``, are folded into their order wherever they stand; the lines of those whose
+    order is not in the file are appended to ``orphans``)."""
     name = str(path)
-    text_lines: Iterable[tuple[int, bytes]]
     data = Path(path).read_bytes()
     head = data.lstrip()[:1]
     if head in (b"[", b"{") and path.suffix.lower() == ".json":
@@ -327,16 +351,16 @@ def iter_order_jsonl(
             obj = json.loads(data)
         except ValueError:
             obj = None
-        if isinstance(obj, dict) and isinstance(obj.get("orders"), list):
-            obj = obj["orders"]
+        obj = _order_list(obj)
         if isinstance(obj, dict):
             obj = [obj]
         if isinstance(obj, list):
             for i, o in enumerate(obj, start=1):
-                yield order_record(o, source=source, file=name, line=i, cogs_rate=cogs_rate)
+                yield _any_order(o, [], source=source, file=name, line=i, cogs_rate=cogs_rate)
             return
-    text_lines = enumerate(data.split(b"\n"), start=1)
-    for i, raw in text_lines:
+    parsed: list[tuple[int, Any]] = []
+    children: dict[str, list[tuple[int, dict[str, Any]]]] = {}
+    for i, raw in enumerate(data.split(b"\n"), start=1):
         if not raw.strip():
             continue
         try:
@@ -349,7 +373,240 @@ def iter_order_jsonl(
                 raw=mask_emails(raw[:2000].decode("utf-8", "replace")),
             )
             continue
-        yield order_record(obj, source=source, file=name, line=i, cogs_rate=cogs_rate)
+        parent = obj.get("__parentId") if isinstance(obj, dict) else None
+        if isinstance(parent, str):
+            # a bulk operation's child (a line item): no order of its own, and Shopify does
+            # not promise it follows its order, so the whole file is read first
+            children.setdefault(parent, []).append((i, obj))
+        else:
+            parsed.append((i, obj))
+    for i, obj in parsed:
+        own = children.pop(str(obj.get("id")), []) if isinstance(obj, dict) else []
+        yield _any_order(obj, own, source=source, file=name, line=i, cogs_rate=cogs_rate)
+    if orphans is not None:
+        orphans.extend(sorted(i for lines in children.values() for i, _ in lines))
+
+
+def _order_list(obj: Any) -> Any:
+    """The orders of a JSON answer: REST's ``{"orders": [...]}``, GraphQL's ``{"data":
+    {"orders": {"edges": [{"node": ...}]}}}`` (or ``nodes``); anything else as it is."""
+    if isinstance(obj, dict) and isinstance(obj.get("data"), dict):
+        conn = obj["data"].get("orders")
+        if isinstance(conn, dict):
+            return _nodes(conn)
+    if isinstance(obj, dict) and isinstance(obj.get("orders"), list):
+        return obj["orders"]
+    return obj
+
+
+def _nodes(conn: Any) -> list[Any]:
+    """The objects of a GraphQL connection (``edges[].node`` or ``nodes``), or a plain list."""
+    if isinstance(conn, list):
+        return conn
+    if not isinstance(conn, dict):
+        return []
+    if isinstance(conn.get("nodes"), list):
+        return list(conn["nodes"])
+    edges = conn.get("edges")
+    return [e.get("node") for e in edges if isinstance(e, dict)] if isinstance(edges, list) else []
+
+
+def _any_order(
+    obj: Any,
+    children: list[tuple[int, dict[str, Any]]],
+    *,
+    source: str,
+    file: str,
+    line: int,
+    cogs_rate: float | None,
+) -> Record | Rejected:
+    """One order of a JSON file, REST (:func:`order_record`) or GraphQL (:func:`graphql_order`)."""
+    if not is_graphql_order(obj):
+        return order_record(obj, source=source, file=file, line=line, cogs_rate=cogs_rate)
+    assert isinstance(obj, dict)
+    raw = canonical_json(redact_order([obj, *(c for _i, c in children)] if children else obj))
+    kind = _gid(obj.get("id"))
+    if kind is not None and kind[0] != "Order":
+        return Rejected(
+            f"not an order: a Shopify {kind[0]} object ({kind[0]} {kind[1]})",
+            file=file, line=line, field="id", raw=raw,
+        )  # fmt: skip
+    rec = order_record(
+        graphql_order(obj, [c for _i, c in children]),
+        source=source,
+        file=file,
+        line=line,
+        cogs_rate=cogs_rate,
+        raw_payload=raw,
+    )
+    if isinstance(rec, Rejected) and rec.field:
+        rec.field = _graphql_field(rec.field)
+    return rec
+
+
+# a GraphQL global id: gid://shopify/Order/5912345600031 (its number is the REST API's id)
+_GID = re.compile(r"gid://shopify/(\w+)/(\d+)(?:\?.*)?")
+# fields only the GraphQL Order object has (camelCase), for a file without gid ids
+_GRAPHQL_KEYS = ("totalPriceSet", "createdAt", "displayFinancialStatus", "currencyCode")
+
+
+def is_graphql_order(obj: Any) -> bool:
+    """True for an order (or other object) as the GraphQL Admin API writes it."""
+    if not isinstance(obj, dict):
+        return False
+    oid = obj.get("id")
+    return (isinstance(oid, str) and oid.startswith("gid://")) or any(
+        k in obj for k in _GRAPHQL_KEYS
+    )
+
+
+def _gid(value: Any) -> tuple[str, str] | None:
+    """(type, number) of a GraphQL global id, None when ``value`` is none."""
+    m = _GID.fullmatch(value.strip()) if isinstance(value, str) else None
+    return (m.group(1), m.group(2)) if m else None
+
+
+def _gid_number(value: Any) -> Any:
+    """The number of a global id (the REST API's id of the same object), else the value as it
+    is (order_record refuses what is no id, quoting it)."""
+    got = _gid(value)
+    return got[1] if got else value
+
+
+def _shop_money(value: Any) -> tuple[Any, Any]:
+    """(amount, currency) of a MoneyBag (``{"shopMoney": {"amount", "currencyCode"}}``, the
+    shop's currency) or a MoneyV2; any other value as the amount (refused by its field)."""
+    if isinstance(value, dict):
+        shop = value.get("shopMoney")
+        money: dict[str, Any] = shop if isinstance(shop, dict) else value
+        return money.get("amount"), money.get("currencyCode")
+    return value, None
+
+
+def _dig(obj: Any, *keys: str) -> Any:
+    """``obj[k1][k2]...``, None where a level is missing or no object."""
+    for k in keys:
+        obj = obj.get(k) if isinstance(obj, dict) else None
+    return obj
+
+
+def _graphql_item(item: dict[str, Any]) -> dict[str, Any]:
+    """A GraphQL LineItem as a REST line item (its customAttributes as properties: a cost)."""
+    price, _cur = _shop_money(item.get("originalUnitPriceSet", item.get("originalUnitPrice")))
+    attrs = item.get("customAttributes")
+    props = (
+        [{"name": a.get("key"), "value": a.get("value")} for a in attrs if isinstance(a, dict)]
+        if isinstance(attrs, list)
+        else []
+    )
+    return {
+        "title": item.get("title") or item.get("name"),
+        "quantity": item.get("quantity", 1),
+        "price": price,
+        "sku": item.get("sku"),
+        "vendor": item.get("vendor"),
+        "properties": props,
+    }
+
+
+def graphql_order(obj: dict[str, Any], children: list[dict[str, Any]]) -> dict[str, Any]:
+    """A GraphQL Admin API Order (``gid://`` ids, camelCase, money as ``...Set.shopMoney``) as
+    the REST Order :func:`order_record` reads: the gid's number is the REST id, so the REST and
+    GraphQL imports of one order are one order. ``children``: a bulk operation's lines whose
+    ``__parentId`` is this order (line items; others are kept in the raw record only)."""
+    total, currency = _shop_money(obj.get("totalPriceSet", obj.get("totalPrice")))
+    subtotal, _c = _shop_money(obj.get("subtotalPriceSet", obj.get("subtotalPrice")))
+    discounts, _c = _shop_money(obj.get("totalDiscountsSet", obj.get("totalDiscounts")))
+    tax, _c = _shop_money(obj.get("totalTaxSet", obj.get("totalTax")))
+    codes = obj.get("discountCodes")
+    if codes is None:
+        codes = [obj["discountCode"]] if obj.get("discountCode") else []
+    items = _nodes(obj.get("lineItems")) + [
+        c for c in children if (_gid(c.get("id")) or ("LineItem",))[0] == "LineItem"
+    ]
+    visit = _dig(obj, "customerJourneySummary", "lastVisit") or {}
+    cust = obj.get("customer") if isinstance(obj.get("customer"), dict) else None
+    order: dict[str, Any] = {
+        "id": _gid_number(obj.get("id")),
+        "name": obj.get("name"),
+        "created_at": obj.get("createdAt"),
+        "processed_at": obj.get("processedAt"),
+        "updated_at": obj.get("updatedAt"),
+        "currency": obj.get("currencyCode") or currency,
+        "total_price": total,
+        "subtotal_price": subtotal,
+        "total_discounts": discounts,
+        "total_tax": tax,
+        # a list of strings (REST: of {"code": ...}); anything else is refused by its field
+        "discount_codes": [{"code": c} for c in codes if isinstance(c, str)]
+        if isinstance(codes, list)
+        else codes,
+        "refunds": _graphql_refunds(obj),
+        "line_items": [_graphql_item(i) for i in items if isinstance(i, dict)],
+        "landing_site": visit.get("landingPage") or obj.get("landingPageUrl"),
+        "referring_site": visit.get("referrerUrl") or obj.get("referrerUrl"),
+        "email": obj.get("email"),
+        "financial_status": _lower(obj.get("displayFinancialStatus")),
+        "fulfillment_status": _lower(obj.get("displayFulfillmentStatus")),
+        "cancelled_at": obj.get("cancelledAt"),
+        "source_name": obj.get("sourceName"),
+        "tags": ", ".join(t for t in obj["tags"] if isinstance(t, str))
+        if isinstance(obj.get("tags"), list)
+        else obj.get("tags"),
+        "test": obj.get("test"),
+    }
+    if cust is not None:
+        order["customer"] = {
+            "id": _gid_number(cust.get("id")),
+            "orders_count": cust.get("numberOfOrders"),
+            "email": cust.get("email") or _dig(cust, "defaultEmailAddress", "emailAddress"),
+        }
+    return {k: v for k, v in order.items() if v is not None}
+
+
+def _lower(value: Any) -> Any:
+    """A GraphQL enum (``PARTIALLY_REFUNDED``) as REST writes it (``partially_refunded``)."""
+    return value.lower() if isinstance(value, str) else value
+
+
+def _graphql_refunds(obj: dict[str, Any]) -> list[dict[str, Any]]:
+    """``totalRefundedSet`` (else each refund's) as REST refund transactions."""
+    if "totalRefundedSet" in obj or "totalRefunded" in obj:
+        amounts = [_shop_money(obj.get("totalRefundedSet", obj.get("totalRefunded")))[0]]
+    else:
+        amounts = [_shop_money(r.get("totalRefundedSet"))[0]
+                   for r in _nodes(obj.get("refunds")) if isinstance(r, dict)]  # fmt: skip
+    return [
+        {"transactions": [{"kind": "refund", "status": "success", "amount": a}]}
+        for a in amounts
+        if a not in (None, "") and (not isinstance(a, str) or _nonzero(a))
+    ]
+
+
+# an Order field order_record names -> the GraphQL field it came from
+_GRAPHQL_FIELD_OF = {
+    "created_at": "createdAt",
+    "total_price": "totalPriceSet.shopMoney.amount",
+    "subtotal_price": "subtotalPriceSet.shopMoney.amount",
+    "total_discounts": "totalDiscountsSet.shopMoney.amount",
+    "discount_codes": "discountCodes",
+    "line_items": "lineItems",
+    "refunds": "totalRefundedSet",
+    "customer.orders_count": "customer.numberOfOrders",
+}
+
+
+def _graphql_field(field: str) -> str:
+    """The GraphQL name of a field a REST-shaped order was refused by."""
+    if field in _GRAPHQL_FIELD_OF:
+        return _GRAPHQL_FIELD_OF[field]
+    if field.startswith("refunds["):
+        return "totalRefundedSet.shopMoney.amount"
+    if field.startswith("line_items["):
+        return "lineItems" + field[len("line_items") :].replace(
+            ".properties.", ".customAttributes."
+        )
+    return field
 
 
 # Shopify admin export column -> Order field (the export's own header names)
@@ -397,6 +654,7 @@ def iter_order_csv(
     short_lines: list[int] | None = None,
     repeated_lines: list[int] | None = None,
     repeated_ids: dict[str, list[int]] | None = None,
+    rounded_ids: list[int] | None = None,
 ) -> Iterator[Record | Rejected]:
     """Records of a Shopify admin orders export: lines grouped by ``Name`` into orders.
 
@@ -411,13 +669,16 @@ def iter_order_csv(
     equal item lines of an order otherwise stay two items. Where the order's own line comes
     again with other values (another version of the order), the later version is read and
     the earlier one's lines dropped; ``repeated_ids`` gets the order's key and the lines of its
-    versions (the warning names them).
+    versions (the warning names them). An Id a spreadsheet rounded (``5.91235E+12``) keys its
+    order by Name, as an export without the Id column does; the order's line is appended to
+    ``rounded_ids``.
     A rejected row's reason names the column but never quotes a cell (names, addresses)."""
     headers, rows = iter_csv(path, encoding=encoding, short_rows=True)
     name = str(path)
     if "name" not in headers:
         raise ValidationError(f"{path}: not a Shopify orders export (no Name column)")
     idx = {h: i for i, h in enumerate(headers)}
+    id_column = _spelled(path, encoding).get("id", "Id")
     # One more read of the file (exports are tens of thousands of lines): where each order's
     # last line is, and the day/month order of Created at: a spreadsheet re-saved in the US
     # writes 3/4/2025 for March 4, and the whole column decides.
@@ -474,18 +735,43 @@ def iter_order_csv(
             del open_orders[key]
             head = next((g for g in group if any(g[1].get(c, "") for c in _ORDER_LEVEL)), group[0])
             lines = [head[1]] + [g[1] for g in group if g is not head]
-            yield _csv_order(lines, name, head[0], cogs_rate, month_first)
+            yield _csv_order(lines, name, head[0], cogs_rate, month_first, id_column, rounded_ids)
     for group in open_orders.values():  # the file changed between the two reads
-        yield _csv_order([g[1] for g in group], name, group[0][0], cogs_rate, month_first)
+        yield _csv_order(
+            [g[1] for g in group], name, group[0][0], cogs_rate, month_first, id_column,
+            rounded_ids,
+        )  # fmt: skip
 
 
 def _order_key(cells: list[str], idx: dict[str, int], k: int) -> str:
-    """The order a line belongs to: its Name, else its Id; a line with neither is its own."""
+    """The order a line belongs to: its Name, else its Id; a line with neither is its own (so
+    is one whose Id a spreadsheet rounded: 5.91235E+12 is every order of the shop)."""
     for col in ("name", "id"):
         i = idx.get(col)
         if i is not None and i < len(cells) and cells[i].strip():
+            if col == "id" and is_scientific_id(cells[i]):
+                break
             return f"{col}:{cells[i].strip()}"
     return f"line:{k}"
+
+
+def _spelled(path: Path, encoding: str | None) -> dict[str, str]:
+    """The header cells as the file writes them, by their normalized name ("id" -> "Id"), for
+    messages that name a column: the user looks for it as it is spelled."""
+    try:
+        head = read_head(path, encoding=encoding)
+        with open(path, encoding=head.encoding, errors="replace", newline="") as fh:
+            skip = len(head.preamble)
+            for row in csv.reader(fh, delimiter=head.delimiter):
+                if not any(c.strip() for c in row):
+                    continue
+                if skip:
+                    skip -= 1
+                    continue
+                return {norm_header(c): c.replace("\ufeff", "").strip() for c in row}
+    except (OSError, ValidationError, csv.Error):
+        pass  # the reader proper says what is wrong with the file
+    return {}
 
 
 def _csv_order(
@@ -494,6 +780,8 @@ def _csv_order(
     line: int,
     cogs_rate: float | None,
     month_first: bool = False,
+    id_column: str = "Id",
+    rounded_ids: list[int] | None = None,
 ) -> Record | Rejected:
     head = group[0]
     order: dict[str, Any] = {}
@@ -501,10 +789,22 @@ def _csv_order(
         v = head.get(col, "")
         if v != "":
             order[fld] = v
+    # no Id column: the order's Name is its key. Its digits alone were, so #EU1001 and #US1001
+    # of two stores' prefixes became one order 1001 and one was lost
+    name = re.sub(r"[\s#]", "", head.get("name", ""))
+    if is_scientific_id(order.get("id")):
+        # a spreadsheet rounded the Id (5.91235E+12, every order of the shop alike): the Name
+        # keys the order, as without the column (fold_name_keyed joins it to the order
+        # stored under its Id); every such order was quarantined until 2026-12-06
+        if not name:
+            raw = canonical_json([_redact_csv_row(g) for g in group])
+            return Rejected(
+                _rounded_id_reason(id_column, str(order["id"])), file=file, line=line,
+                field=id_column, raw=raw,
+            )  # fmt: skip
+        del order["id"]
+    rounded = "id" not in order and "id" in head and head["id"] != ""
     if "id" not in order:
-        # no Id column: the order's Name is its key. Its digits alone were, so #EU1001 and
-        # #US1001 of two stores' prefixes became one order 1001 and one was lost
-        name = re.sub(r"[\s#]", "", head.get("name", ""))
         order["id"] = name or None
     code = order.pop("discount_code", None)
     # an order with two codes lists them in one cell, "SUMMER10, FREESHIP": each is a code
@@ -544,10 +844,15 @@ def _csv_order(
         raw_payload=raw,
         month_first=month_first,
     )
-    if isinstance(rec, Rejected) and rec.field in _CSV_COLUMN_OF:
+    if isinstance(rec, Rejected) and rec.field == "id":
+        # the key's column as the file spells it: the Id, else the Name that stands for it
+        rec.field = id_column if "id" in head else "Name"
+    elif isinstance(rec, Rejected) and rec.field in _CSV_COLUMN_OF:
         # the export's own column, not the Order object's field it fills ("subtotal", not
         # "subtotal_price"): the user looks for it in the file
         rec.field = _CSV_COLUMN_OF[rec.field]
+    if isinstance(rec, Record) and rounded and rounded_ids is not None:
+        rounded_ids.append(line)  # said once per file, for the orders it loaded
     if isinstance(rec, Record):
         # what the export has no column for stays NULL, so merging into an order imported
         # from JSON keeps its values (orders merge field by field)
@@ -560,6 +865,33 @@ def _csv_order(
                 for f in fields:
                     row[f] = None
     return rec
+
+
+def _rounded_id_reason(column: str, value: str) -> str:
+    """Why an order whose Id a spreadsheet rounded, and that has no Name, is refused."""
+    shown = json.dumps(value.strip()[:40], ensure_ascii=False)
+    return (
+        f"{column} is in scientific notation ({shown}), as a spreadsheet shows a long number: "
+        f"its digits are lost and the line has no Name to key the order by; format the "
+        f"{column} column as text before saving, or delete it"
+    )
+
+
+def _rounded_ids_warning(
+    store: Store, workspace: str, res: ImportResult, lines: list[int], column: str
+) -> None:
+    """One warning per file whose Id column a spreadsheet turned into rounded numbers: its
+    orders were keyed by their Name (said once, naming the lines)."""
+    n = len(lines)
+    shown = ", ".join(str(x) for x in lines[:20]) + (", ..." if n > 20 else "")
+    reason = (
+        f"the {column} column was turned into rounded numbers by a spreadsheet (5.91235E+12): "
+        f"{count(n, 'order')} keyed by {'its' if n == 1 else 'their'} Name instead "
+        f"(line{'' if n == 1 else 's'} {shown}); an order already stored under its Id is "
+        f"merged into it. To keep the ids, format the {column} column as text before saving"
+    )
+    with store.transaction(bulk=True) as tx:
+        add_warning(tx, workspace, res, line=lines[0], field=column, reason=reason)
 
 
 _CSV_ONLY_IF_PRESENT = {
@@ -625,6 +957,8 @@ def import_shopify(
     short: list[int] = []
     repeated: list[int] = []
     versions: dict[str, list[int]] = {}
+    rounded: list[int] = []
+    orphans: list[int] = []  # line items of a GraphQL bulk export whose order is not in it
     if path.suffix.lower() in (".csv", ".tsv"):
         items: Iterable[Record | Rejected] = iter_order_csv(
             path,
@@ -633,10 +967,11 @@ def import_shopify(
             short_lines=short,
             repeated_lines=repeated,
             repeated_ids=versions,
+            rounded_ids=rounded,
         )
         source = "shopify_csv"
     else:
-        items = iter_order_jsonl(path, cogs_rate=cogs_rate)
+        items = iter_order_jsonl(path, cogs_rate=cogs_rate, orphans=orphans)
         source = "shopify_orders"
     coded: list[tuple[int | None, list[str]]] = []  # (line, codes) of the orders with codes
     res = load(
@@ -648,6 +983,11 @@ def import_shopify(
         on_progress=on_progress,
         bulk=True,
     )
+    if orphans and res.n_loaded:
+        _lines_warning(store, workspace, res, orphans, _ORPHANS)
+    if rounded and res.n_loaded:
+        column = _spelled(path, encoding).get("id", "Id")
+        _rounded_ids_warning(store, workspace, res, rounded, column)
     if short and res.n_loaded:
         _lines_warning(store, workspace, res, short, _SHORT)
     if repeated and res.n_loaded:
@@ -822,6 +1162,11 @@ _SHORT = (
     "lines have fewer cells than the header",
     " (trailing empty cells dropped, as some spreadsheets and exporters write them): {lines}; "
     "the cells they lack are unknown (row kept)",
+)
+_ORPHANS = (
+    "line item names an order that is not in the file",
+    "line items name orders that are not in the file",
+    " (GraphQL __parentId): {lines}; skipped, as no order holds them (a bulk export cut short?)",
 )
 _REPEATED = (
     "line repeats an earlier line of the same order cell for cell",

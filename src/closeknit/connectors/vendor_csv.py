@@ -54,6 +54,7 @@ from closeknit.connectors.bulk import (
     Check,
     JsonSpec,
     _lit,
+    count_number_sql,
     count_reason_sql,
     count_sql,
     date_sql,
@@ -1210,8 +1211,8 @@ def build_spec(
         return f"d.m{i}"
 
     def parsed(kind: str, i: int) -> str:
-        fn = {"c": _count_sql, "w": _whole_count_sql, "n": number_sql, "p": money_sql,
-              "b": bool_sql}[kind]  # fmt: skip
+        fn = {"c": _count_sql, "w": _whole_count_sql, "a": _average_sql, "n": number_sql,
+              "p": money_sql, "b": bool_sql}[kind]  # fmt: skip
         derive.setdefault(f"{kind}{i}", fn(x[i]))
         return f"d.{kind}{i}"
 
@@ -1377,8 +1378,8 @@ def build_spec(
     for f in COUNT_FIELDS:
         idx = ordered(f)
         # a follower, following or post count is whole ('5.7' is left empty and said, where
-        # it read 6); an average may have a fraction
-        k = "w" if f in WHOLE_COUNT_FIELDS else "c"
+        # it read 6); an average keeps its fraction ('143.7' likes read 144 until 2026-12-06)
+        k = "w" if f in WHOLE_COUNT_FIELDS else "a" if f in _AVERAGES else "c"
         for i in idx:
             check = cell_check(i, f"coalesce({parsed(k, i)} < 0, true)", "a count")
             if k == "w":
@@ -1388,7 +1389,7 @@ def build_spec(
             i: f"CASE WHEN NOT {miss(i)} AND {parsed(k, i)} >= 0 THEN {parsed(k, i)} END"
             for i in idx
         }
-        values[f] = by_platform(f, parts, "NULL::BIGINT")
+        values[f] = by_platform(f, parts, "NULL::DOUBLE" if k == "a" else "NULL::BIGINT")
     rate_notes: list[tuple[str, str]] = []
     rate_parts: dict[int, str] = {}
     for i in ordered("engagement_rate"):
@@ -1521,7 +1522,9 @@ def build_spec(
         )
     mapped = {i for idx in cm.columns.values() for i in idx}
     extra_items = [
-        f"struct_pack(k := {_lit(k)}, v := to_json({values[k]}))"
+        f"struct_pack(k := {_lit(k)}, v := {_json_number(values[k])})"
+        if k in _AVERAGES
+        else f"struct_pack(k := {_lit(k)}, v := to_json({values[k]}))"
         for k in (
             "rank",
             "eng_auth",
@@ -1688,21 +1691,35 @@ _GOOD_GROUPS = (
 )
 
 
-def _count_sql(expr: str, *, whole: bool = False) -> str:
+def _count_sql(expr: str, *, whole: bool = False, exact: bool = False) -> str:
     """:func:`bulk.count_sql`, but a cell with malformed digit groups is no count (a warning,
     the field left empty) rather than the digits run together; ``whole``: nor is a bare
     number with a fraction (:func:`bulk.whole_count_sql`: ``5.7`` followers; an average may
-    have one)."""
+    have one); ``exact``: the number unrounded (DOUBLE), for an average."""
     c = f"regexp_replace(trim({expr}), '[ \t\u00a0\u202f\u2009'']', '', 'g')"
+    parse = count_number_sql if exact else whole_count_sql if whole else count_sql
     return (
         f"CASE WHEN regexp_full_match({c}, {_lit(_SEVERAL_GROUPS)}) "
         f"AND NOT regexp_full_match({c}, {_lit(_GOOD_GROUPS)}) THEN NULL "
-        f"ELSE {whole_count_sql(expr) if whole else count_sql(expr)} END"
+        f"ELSE {parse(expr)} END"
     )
 
 
 def _whole_count_sql(expr: str) -> str:
     return _count_sql(expr, whole=True)
+
+
+def _average_sql(expr: str) -> str:
+    """:func:`_count_sql` keeping a fraction (DOUBLE): an average of likes may be 143.7."""
+    return _count_sql(expr, exact=True)
+
+
+def _json_number(value: str) -> str:
+    """SQL: a DOUBLE average as JSON, whole ones as integers (``extra`` keeps writing 400, not
+    400.0, as before averages kept their fraction)."""
+    return let_sql(
+        value, "_a", "CASE WHEN _a = trunc(_a) THEN to_json(_a::BIGINT) ELSE to_json(_a) END"
+    )
 
 
 def _rate_number(cell: str) -> float | None:

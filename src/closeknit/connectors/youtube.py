@@ -53,7 +53,13 @@ from closeknit.connectors.bulk import (
     py_repr_sql,
 )
 from closeknit.connectors.landing import ImportResult, Record, Rejected, canonical_json
-from closeknit.connectors.youtube_rows import SHORT_MAX_S, SOURCE, handle_of, item_record
+from closeknit.connectors.youtube_rows import (
+    LIVE_BROADCASTS,
+    SHORT_MAX_S,
+    SOURCE,
+    handle_of,
+    item_record,
+)
 from closeknit.errors import ValidationError
 from closeknit.store import Store
 from closeknit.store.db import Tx
@@ -232,6 +238,7 @@ _VID = (
     "statistics.commentCount",
     "statistics.viewCount",
     "paidProductPlacementDetails.hasPaidProductPlacement",
+    "liveStreamingDetails",
 )
 _TOP = "snippet.topLevelComment"
 _THR = (
@@ -453,8 +460,9 @@ _VIDEOS = f"""
 SELECT _seq, 'youtube:' || vid AS post_id, 'youtube' AS platform, vid AS external_id,
        'youtube:' || lower(coalesce(NULLIF(h.handle, ''), chan)) AS creator_id,
        {json_ts_sql(_VV("snippet.publishedAt"))} AS posted_at,
-       CASE WHEN secs IS NULL THEN NULL WHEN secs <= {SHORT_MAX_S} THEN 'short' ELSE 'video' END
-         AS kind,
+       -- youtube_rows.video_kind: a live stream (P0D while live or upcoming) is no Short
+       CASE WHEN live THEN 'video' WHEN secs IS NULL THEN NULL
+            WHEN secs <= {SHORT_MAX_S} THEN 'short' ELSE 'video' END AS kind,
        txt AS caption,
        CASE WHEN contains(txt, '#')
             THEN list_sort(list_distinct(list_transform(regexp_extract_all(txt, {_TAG_RE}, 1),
@@ -468,7 +476,7 @@ SELECT _seq, 'youtube:' || vid AS post_id, 'youtube' AS platform, vid AS externa
        NULL::BIGINT AS shares, NULL::BIGINT AS saves,
        {json_bool_sql(_VV("paidProductPlacementDetails.hasPaidProductPlacement"))} AS is_sponsored,
        []::VARCHAR[] AS sponsor_brands,
-       CASE WHEN secs <= {SHORT_MAX_S} THEN 'https://www.youtube.com/shorts/' || vid
+       CASE WHEN NOT live AND secs <= {SHORT_MAX_S} THEN 'https://www.youtube.com/shorts/' || vid
             ELSE 'https://www.youtube.com/watch?v=' || vid END AS url,
        'youtube' AS source,
        {
@@ -491,13 +499,17 @@ SELECT _seq, 'youtube:' || vid AS post_id, 'youtube' AS platform, vid AS externa
     )
 } AS extra
 FROM (
+  -- youtube_rows.is_live
+  SELECT *, coalesce(secs = 0, false) OR NOT {json_absent_sql(_VV("liveStreamingDetails"))}
+            OR coalesce({json_str_sql(_VV("snippet.liveBroadcastContent"))}
+                        IN {tuple(LIVE_BROADCASTS)}, false) AS live FROM (
   SELECT *, trim(coalesce({json_str_sql(_VV("snippet.title"))}, '') || chr(10) || chr(10) ||
                  coalesce({json_str_sql(_VV("snippet.description"))}, ''), {_WS}) AS txt,
          {json_str_sql(_VV("id"))} AS vid, {json_str_sql(_VV("snippet.channelId"))} AS chan,
          {_dur_secs_sql()} AS secs
   FROM (SELECT *, regexp_extract({_DUR_T}, {_DUR_RE}, ['w', 'd', 'h', 'm', 's']) AS dur
         FROM _bk_ok)
-) LEFT JOIN _yt_handles h ON h.channel_id = chan
+)) LEFT JOIN _yt_handles h ON h.channel_id = chan
 """
 
 _TV = _at(_THR, "d.v")

@@ -41,6 +41,8 @@ from closeknit.connectors.state import (
 SOURCE = "youtube"
 # Shorts may run up to 3 minutes since 2024-10-15; the API has no "is short" flag.
 SHORT_MAX_S = 180
+# snippet.liveBroadcastContent of a stream that is on air or scheduled ("none" otherwise)
+LIVE_BROADCASTS = ("live", "upcoming")
 _DURATION = re.compile(
     r"^P(?:(?P<w>\d+)W)?(?:(?P<d>\d+)D)?(?:T(?:(?P<h>\d+)H)?(?:(?P<m>\d+)M)?(?:(?P<s>\d+(?:\.\d+)?)S)?)?$"
 )
@@ -70,6 +72,20 @@ def duration_seconds(text: Any, fld: str = "contentDetails.duration") -> float |
         raise BadField(fld, f"not an ISO 8601 duration: {text[:40]!r}")
     g = {k: float(v) if v else 0.0 for k, v in m.groupdict().items()}
     return g["w"] * 604800 + g["d"] * 86400 + g["h"] * 3600 + g["m"] * 60 + g["s"]
+
+
+def is_live(secs: float | None, streaming: object, broadcast: object) -> bool:
+    """A live stream, now, upcoming or past: the API writes its duration as ``P0D`` while it
+    is live or upcoming, and a stream carries ``liveStreamingDetails``."""
+    return secs == 0 or streaming is not None or broadcast in LIVE_BROADCASTS
+
+
+def video_kind(secs: float | None, live: bool) -> str | None:
+    """``short`` (at most :data:`SHORT_MAX_S`) or ``video``; a live stream is a ``video``
+    (posts.kind has no word for it), never a Short: a P0D stream was one until 2026-12-06."""
+    if live:
+        return "video"
+    return None if secs is None else ("short" if secs <= SHORT_MAX_S else "video")
 
 
 def channel_rows(
@@ -147,7 +163,6 @@ def video_rows(
     if tags is not None and not (isinstance(tags, list) and all(isinstance(t, str) for t in tags)):
         raise BadField("snippet.tags", "expected a list of strings")
     secs = duration_seconds(cd.get("duration"))
-    kind = None if secs is None else ("short" if secs <= SHORT_MAX_S else "video")
     text = f"{title}\n\n{desc}".strip()
     handle = handles.get(channel_id) or channel_id
     extra = {
@@ -163,6 +178,8 @@ def video_rows(
             sn.get("liveBroadcastContent"), "snippet.liveBroadcastContent"
         ),
     }
+    live = is_live(secs, item.get("liveStreamingDetails"), extra["live_broadcast_content"])
+    kind = video_kind(secs, live)
     post = {
         "post_id": f"youtube:{vid}",
         "platform": "youtube",
