@@ -231,3 +231,33 @@ def test_vets_long_lines_wrap_under_themselves(small_world: Path, tmp_path: Path
     lines = r.stdout.splitlines()
     at = next(i for i, ln in enumerate(lines) if ln.startswith("  note: the vetting data"))
     assert lines[at + 1].startswith(" " * 8) and lines[at + 1].strip(), lines[at : at + 3]
+
+
+def test_vets_sections_never_restart_a_line_at_column_zero(small_world: Path) -> None:
+    """A tester read "higher than 53.3% of 107 nano Photography ⏎creators on Instagram" and a
+    bot comment's flags at column 0, the continuation read as a new line; "bot comments —
+    (2 of 2)" above two bot examples; "replies: not judged (… : not judged)"; "112 → 1.3%"
+    with no word for 112."""
+    from closeknit.store import open_store
+
+    st = open_store(small_world, read_only=True)
+    try:
+        hs = [r["handle"] for r in st.query(
+            "SELECT c.handle FROM creators c JOIN creator_features f USING (workspace_id, "
+            "creator_id) ORDER BY f.n_bot_comments DESC NULLS LAST, c.handle LIMIT 6"
+        )]  # fmt: skip
+    finally:
+        st.close()
+    sections = ("Engagement", "Two-way stream", "Authenticity", "Sponsorship")
+    for h in hs:
+        r = run(small_world, "vet", f"@{h}")
+        assert r.returncode == 0, r.stderr[-2000:]
+        readable(r.stdout)
+        lines = r.stdout.splitlines()
+        start = next(i for i, ln in enumerate(lines) if ln == "Engagement")
+        for ln in lines[start:]:
+            assert not ln or ln in sections or ln.startswith("  "), (h, ln)
+        out = " ".join(r.stdout.split())
+        assert "not judged (" not in out or ": not judged)" not in out, out
+        assert "bot comments — (" not in out
+        assert re.search(r"\d interactions? → ", out), out

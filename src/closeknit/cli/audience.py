@@ -70,7 +70,8 @@ def _pct(v: float | None) -> str:
 
 def _render(r: AudienceScore) -> None:
     see = ", see `closeknit import errors`" if r.n_rejected else ""
-    dups = f", {r.n_duplicates} repeated accounts left out" if r.n_duplicates else ""
+    # the repeated accounts are among the rejected rows: "10 rejected, 10 repeated" read as 20
+    dups = f", of which {r.n_duplicates} repeated accounts" if r.n_duplicates else ""
     console.print(
         f"[bold]{esc(r.file)}[/bold]: {r.n_used} of {r.n_rows} rows used ({r.n_rejected} "
         f"rejected{esc(dups)}{esc(see)})",

@@ -42,6 +42,7 @@ _FORMATS = {
     "auth": score,
     "quality": score,
     "fee": money,
+    "fee/post": money,
     "followers": whole,
 }
 
@@ -145,7 +146,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command("compare")
     def compare_cmd(
-        creators: Annotated[list[str], typer.Argument(help="@handle or id (2 to 12)")],
+        creators: Annotated[list[str], typer.Argument(help="@handle or id (1 to 12)")],
         db: DbOpt = None,
         workspace: WorkspaceOpt = None,
         as_json: JsonOpt = False,
@@ -163,7 +164,7 @@ def register(app: typer.Typer) -> None:
                 "quality": r.engagement_quality_score,
                 "real+active": r.audience_real_share,
                 "sponsored": r.sponsored_rate,
-                "fee": r.fee_mid,
+                "fee/post": r.fee_mid,
                 "tier": r.tier,
                 "niche": niche_label(r.niche),
                 "country": r.country,
@@ -171,8 +172,10 @@ def register(app: typer.Typer) -> None:
             }
             for r in res
         ]
-        priority = ["creator", "followers", "ER", "auth", "fee", "tier", "sponsored",
-                    "real+active", "quality", "niche", "country", "platform"]  # fmt: skip
+        # the real share beside the authenticity score it moves (hidden at 80 columns, "auth
+        # 83.3" read clean beside 42% fake)
+        priority = ["creator", "followers", "ER", "auth", "real+active", "fee/post", "tier",
+                    "sponsored", "quality", "niche", "country", "platform"]  # fmt: skip
 
         def render() -> None:
             print_table(rows, title="compare", priority=priority, formats=_FORMATS)

@@ -61,7 +61,8 @@ def _when(ts: Any) -> str:
 def _two_way(t: svc.TwoWay) -> str:
     """The reply rate in words: no "median — min" when nothing was answered or judged."""
     if t.reply_rate is None:
-        return f"replies: not judged ({t.note})" if t.note else "replies: not judged"
+        # the note says "not judged" itself ("fewer than 5 … left out): not judged")
+        return f"replies: {t.note}" if t.note else "replies: not judged"
     out = (
         f"replies to {_pct(t.reply_rate)} of "
         f"{figures.count(t.n_top_comments, 'comment')} from people"
@@ -236,9 +237,10 @@ def _render(d: svc.VetOut) -> None:
     console.print("\n[bold]Engagement[/bold]", markup=True)
     if e.status == "ok":
         rank = e.rank_words
-        console.print(
+        say(
             f"  rate {_pct(e.engagement_rate)} (median of {e.n_posts_qualifying} posts)"
-            + (f"; {rank}" if rank else "")
+            + (f"; {rank}" if rank else ""),
+            indent=4,
         )
         if e.why:  # an implausible rate: shown, not ranked, and why
             say(f"  not ranked: {e.why}", indent=4)
@@ -256,22 +258,25 @@ def _render(d: svc.VetOut) -> None:
         f"{_num(e.posts_per_week, '.1f')} posts/week"
     )
     for p in e.posts_used:
-        console.print(f"    {p.posted_at.date()} {p.post_id}  {p.interactions} → {_pct(p.er)}")
+        # what the rate is made of: the post's likes, comments, shares and saves
+        console.print(
+            f"    {p.posted_at.date()} {p.post_id}  "
+            f"{figures.count(p.interactions, 'interaction')} → {_pct(p.er)}"
+        )
     console.print("\n[bold]Two-way stream[/bold]", markup=True)
-    console.print(f"  {_two_way(t)}; sentiment {_num(t.comment_sentiment, '+.2f')}")
+    say(f"  {_two_way(t)}; sentiment {_num(t.comment_sentiment, '+.2f')}", indent=4)
     if t.left_out_words:
         say(f"  {t.left_out_words}", indent=4)
     console.print("\n[bold]Authenticity[/bold]", markup=True)
     au = a.audience
     if au.status == "ok":
-        console.print(
+        say(
             f"  audience ({au.sample_size} sampled, 90% intervals): real "
-            f"{_share(au.real_share, au.real_interval_90)},"
-        )
-        console.print(
-            f"    inactive {_share(au.inactive_share, au.inactive_interval_90)}, fake "
+            f"{_share(au.real_share, au.real_interval_90)}, inactive "
+            f"{_share(au.inactive_share, au.inactive_interval_90)}, fake "
             f"{_share(au.fake_share, au.fake_interval_90)}; "
-            f"against authenticity: {au.counts_against_authenticity}"
+            f"against authenticity: {au.counts_against_authenticity}",
+            indent=4,
         )
         if au.evidence and au.evidence.unlike_sources:
             console.print(
@@ -283,7 +288,10 @@ def _render(d: svc.VetOut) -> None:
         status = (au.status or "no sample").replace("_", " ")
         console.print(f"  audience: {status} ({_num(au.sample_size, 'd')} sampled)")
     g = a.growth
-    console.print(f"  growth spikes {_num(g.spikes, 'd')}, anomaly {_num(g.anomaly, '.2f')}")
+    # the same unit as the score's part ("growth in spikes 69%"), not "anomaly 0.69"
+    console.print(
+        f"  growth spikes {_num(g.spikes, 'd')}; {_pct(g.anomaly)} of follower growth in spikes"
+    )
     for sp in (g.evidence.spikes if g.evidence else [])[:5]:
         console.print(
             f"    {sp.date}: +{sp.gain:,} followers (+{_pct(sp.pct / 100)}, z={sp.robust_z:.1f})"
@@ -291,13 +299,21 @@ def _render(d: svc.VetOut) -> None:
     if g.evidence and g.evidence.organic:
         say(f"    {g.evidence.organic}", indent=6)
     b = a.bot_comments
-    console.print(
-        f"  bot comments {_pct(b.share)} ({_num(b.n_bot, 'd')} of {_num(b.n_scored, 'd')})"
-    )
+    if b.share is None and b.n_scored:
+        # "bot comments — (2 of 2)" above two bot examples read as a contradiction
+        say(
+            f"  bot comments: no share from {figures.count(b.n_scored, 'comment')} "
+            f"scored ({_num(b.n_bot, 'd')} of them automated)",
+            indent=4,
+        )
+    else:
+        console.print(
+            f"  bot comments {_pct(b.share)} ({_num(b.n_bot, 'd')} of {_num(b.n_scored, 'd')})"
+        )
     for ex in (b.evidence.examples if b.evidence else [])[:3]:
         text = ex.text if len(ex.text) <= 60 else ex.text[:59] + "…"
         flags = ", ".join(_FLAGS.get(f, f.replace("_", " ")) for f in ex.flags)
-        console.print(f"    @{ex.author}: “{text}”" + (f" ({flags})" if flags else ""))
+        say(f"    @{ex.author}: “{text}”" + (f" ({flags})" if flags else ""), indent=6)
     pd_ = a.pods
     if pd_.ring_accounts and not pd_.members:
         shown = ", ".join("@" + r for r in pd_.ring_accounts[:5])
