@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import math
 import threading
 import time
 import uuid
@@ -370,6 +371,10 @@ def _compute(
     steps["sql"] = time.perf_counter() - t
 
     # -- derived per-creator values (the SQL gives raw aggregates) ------------------------
+    # the follower count the rate was taken over (sql/engagement.sql): the creator's, else its
+    # latest follower snapshot (a channel that hides its count); the tier is read off the same
+    if "followers_rate" in df.columns:
+        df["followers"] = df["followers"].where(df["followers"].notna(), df["followers_rate"])
     df["tier"] = tiers_of(df["followers"])
     nq = df["n_posts_qualifying"].fillna(0)
     ok = (nq >= MIN_QUALIFYING) & df["engagement_rate"].notna()
@@ -489,6 +494,10 @@ def _batches(
                 jumps["organic"] = why
                 jumps["anomaly_in_jumps"] = extra[cid].get("growth_anomaly")
                 extra[cid]["growth_anomaly"] = 0.0
+            else:  # counted as bought: say what the data cannot tell
+                jumps["why_unsure"] = growth.not_ruled_out(
+                    jumps["spikes"], last.get(cid), (extra.get(cid) or {}).get("audience_fake_hi")
+                )
         t = time.perf_counter()
         part = df[df["_batch"] == b]
         _row_evidence(part, evid)
@@ -586,14 +595,33 @@ def engagement_why(r: dict[str, Any]) -> tuple[str, str] | None:
     return ("too_few_posts", words)
 
 
+def followers_evidence(followers: Any, date: Any) -> dict[str, Any]:
+    """The evidence of a follower count read off the latest follower snapshot (the creator's
+    profile had none: a channel that hides its subscriber count): where it came from, in
+    words."""
+    day = None if date is None or pd.isna(date) else pd.Timestamp(date).date().isoformat()
+    when = f" of {day}" if day else ""
+    return {
+        "followers_source": "snapshot",
+        "followers_snapshot_date": day,
+        "followers_note": (
+            f"follower count {int(followers):,} from the latest follower snapshot{when}: the "
+            "profile does not show it"
+        ),
+    }
+
+
 def _row_evidence(df: pd.DataFrame, evid: dict[str, dict[str, Any]]) -> None:
     """Evidence read off each row's aggregates: why the engagement rate is missing or not
     trusted, gifted posts, posts with no date or dated in the future."""
     cols = [
         "creator_id", "engagement_status", "engagement_rate", "engagement_rate_views",
         "followers", "n_posts", "n_posts_undated", "n_posts_future", "n_posts_aged",
-        "n_posts_aged_likes", "n_gifted_posts",
+        "n_posts_aged_likes", "n_gifted_posts", "followers_source", "followers_snapshot_date",
     ]  # fmt: skip
+    for c in ("followers_source", "followers_snapshot_date"):
+        if c not in df.columns:
+            df = df.assign(**{c: None})
     recs: list[dict[str, Any]] = df[cols].to_dict("records")  # type: ignore[assignment]
     for r in recs:
         cid = str(r["creator_id"])
@@ -607,6 +635,8 @@ def _row_evidence(df: pd.DataFrame, evid: dict[str, dict[str, Any]]) -> None:
                 f"{aged - liked:,} of the posts report no like count: the views-based rate "
                 "counts their comments only"
             )
+        if r["followers_source"] == "snapshot" and not pd.isna(r["followers"]):
+            eng |= followers_evidence(r["followers"], r["followers_snapshot_date"])
         if eng:
             evid.setdefault(cid, {})["engagement"] = eng
         dates: dict[str, Any] = {}
@@ -681,9 +711,9 @@ def _comment_part(
     evid: dict[str, dict[str, Any]],
     left_out: dict[str, list[str]] | None = None,
 ) -> None:
-    """Bot-comment share and sentiment of the comments other accounts left on each creator,
-    and its two-way stream over its people's top-level comments (``left_out``: the accounts
-    whose comments are its pod's, not its people's)."""
+    """Bot-comment share of the comments other accounts left on each creator, and over its
+    people's comments (not automated, not its pod's: ``left_out`` are the accounts whose
+    comments are its pod's) their sentiment and its two-way stream (top-level ones)."""
     cm = stage.frame(batch)
     if cm.empty:
         return
@@ -702,6 +732,12 @@ def _comment_part(
     # where the creator answered 74% of its fans)
     pod = _left_out_mask(cm, left_out or {})
     human_top = top & ~pod
+    # the comments from people, one definition for the reply rate and the sentiment: neither
+    # automated nor the pod's (feature set 1.2.4: the sentiment was over every comment, so a
+    # bot target's "Great post!" praise read +1.00 beside 9 comments from people)
+    people = ~np.asarray(jd.bot, dtype=bool) & ~pod
+    sent = np.asarray(jd.sentiment, dtype=float)
+    frame["sent"] = np.where(people, sent, np.nan)
     frame["ht"] = human_top
     frame["hr"] = human_top & replied
     frame["lt"] = top & pod
@@ -846,19 +882,73 @@ def _write(store: Store, workspace: str, rows: pd.DataFrame, batch: int) -> None
         tx.insert_arrow("creator_features", table, COLUMNS)
 
 
+def _tier_positions() -> dict[str, float]:
+    """Each configured tier's place on the follower scale, log10 of its lower bound (nano 3,
+    micro 4, macro 5, mega 6 by default); the tier below the smallest one a decade under it."""
+    tiers = get_settings().tiers
+    lowest = min(t[1] for t in tiers)
+    out = {name: math.log10(max(lower, 1)) for name, lower in tiers}
+    out[f"below-{lowest}"] = math.log10(max(lowest, 1)) - 1.0
+    return out
+
+
+def _published_shape(x: float, where: dict[str, float]) -> float | None:
+    """The published tier medians (:data:`scores.PUBLISHED_MEDIANS`) as a curve over the tier
+    positions: log-linear between them, flat beyond the ends; None when none has a position."""
+    pts = sorted(
+        (where[t], math.log(m)) for (_, t), m in scores.PUBLISHED_MEDIANS.items() if t in where
+    )
+    if not pts:
+        return None
+    xs, ys = [p_[0] for p_ in pts], [p_[1] for p_ in pts]
+    return float(math.exp(np.interp(x, xs, ys)))
+
+
+def tier_median_estimate(
+    x: float, usable: list[tuple[float, float, str]], where: dict[str, float]
+) -> tuple[float, str] | None:
+    """A median engagement rate for a tier at position ``x`` too thin for its own (fewer than
+    MIN_TIER_MEDIAN rates), from the platform's tiers that have one (``usable``: position,
+    median, name), and how, in words. Two or more: log-linear through the two nearest (between
+    them, or beyond them, where it is held at the nearest one's median or lower above it, and
+    at it or higher below: rates are not taken to rise with followers); one: its median moved
+    along the published tier medians' curve. None when no tier of the platform has a median."""
+    if not usable:
+        return None
+    near = sorted(usable, key=lambda u: (abs(u[0] - x), u[0]))
+    if len(near) >= 2:
+        (xa, ma, ta), (xb, mb, tb) = sorted(near[:2])
+        slope = (math.log(mb) - math.log(ma)) / (xb - xa)
+        est = math.exp(math.log(ma) + slope * (x - xa))
+        if x > xb:
+            est = min(est, mb)
+        elif x < xa:
+            est = max(est, ma)
+        return est, f"estimated from the {ta} and {tb} medians"
+    x1, m1, t1 = near[0]
+    shape_x, shape_1 = _published_shape(x, where), _published_shape(x1, where)
+    if shape_x is None or shape_1 is None:
+        return None
+    return m1 * shape_x / shape_1, f"estimated from the {t1} median and published tier medians"
+
+
 def _cohorts(df: pd.DataFrame) -> pd.DataFrame:
     """Percentile of engagement_rate within platform × tier × niche, falling back to coarser
     cohorts when a cohort has fewer than MIN_COHORT members: platform × tier; then every tier of
     the platform with each rate divided by its tier's median (``platform×tier-relative``: a
     tier too small to rank in, the platform's dozen megas, is ranked by how far each stands
     above its own tier, not against a platform of nano creators whose raw rates are 6× higher,
-    which put the best mega at 8.7%); then the platform's raw rates (a tier with fewer than
-    MIN_TIER_MEDIAN rates has no median to trust). Below MIN_COHORT at the platform too there
-    is no percentile (the cohort and its size are still given, to say why). The percentile is
-    the share of the OTHER members ranked below, ties counting half: (average rank - 1) /
-    (members - 1), so the top of any cohort is 100% and the bottom 0%;
-    ``engagement_cohort_size`` is the number of those other members. Implausible rates
-    (:func:`plausible_rate`) are neither ranked nor ranked against."""
+    which put the best mega at 8.7%). A tier with fewer than MIN_TIER_MEDIAN rates has no median
+    to trust: its median is estimated from the platform's other tiers
+    (:func:`tier_median_estimate`: the YouTube megas, 4 of them, were ranked against the raw
+    rates of 678 YouTube creators, 570 of them nano, so the best read "higher than 8.4%"), and
+    the cohort says so (``platform×tier-relative×median: youtube / mega / estimated from the
+    micro and macro medians``). The platform's raw rates only where no tier of it has a
+    median. Below MIN_COHORT at the platform too there is no percentile (the cohort and its
+    size are still given, to say why). The percentile is the share of the OTHER members ranked
+    below, ties counting half: (average rank - 1) / (members - 1), so the top of any cohort is
+    100% and the bottom 0%; ``engagement_cohort_size`` is the number of those other members.
+    Implausible rates (:func:`plausible_rate`) are neither ranked nor ranked against."""
     out = pd.DataFrame(index=df.index)
     out["engagement_percentile"] = np.nan
     out["engagement_cohort"] = None
@@ -875,9 +965,27 @@ def _cohorts(df: pd.DataFrame) -> pd.DataFrame:
     er = d["engagement_rate"]
     every = pd.Series(True, index=d.index)
     by_tier = plat + "|" + tier
-    tier_n = by_tier.map(by_tier.value_counts())
-    tier_median = er.groupby(by_tier).transform("median")
-    relative = (er / tier_median).where((tier_n >= MIN_TIER_MEDIAN) & (tier_median > 0))
+    # each tier's median, and for a tier too thin for one, an estimate from the other tiers
+    where = _tier_positions()
+    stats = er.groupby([plat, tier]).agg(["size", "median"])
+    medians: dict[str, float] = {}
+    how: dict[str, str] = {}
+    for p_name, grp in stats.groupby(level=0):
+        rows = [(str(t), int(n), float(m)) for (_, t), n, m in
+                zip(grp.index, grp["size"], grp["median"], strict=True)]  # fmt: skip
+        usable = [(where[t], m, t) for t, n, m in rows
+                  if n >= MIN_TIER_MEDIAN and m > 0 and t in where]  # fmt: skip
+        for t, n, m in rows:
+            key_ = f"{p_name}|{t}"
+            if n >= MIN_TIER_MEDIAN and m > 0:
+                medians[key_] = m
+                continue
+            est = tier_median_estimate(where[t], usable, where) if t in where else None
+            if est is not None and est[0] > 0:
+                medians[key_], how[key_] = est
+    tier_median = by_tier.map(medians)
+    relative = er / tier_median
+    estimated = by_tier.map(how).astype(object)
     # (label, the group ranked within, who may take it, the value ranked, the group as shown)
     levels = [
         ("platform×tier×niche", plat + "|" + tier + "|" + niche.fillna("?"), niche.notna(), er,
@@ -887,12 +995,12 @@ def _cohorts(df: pd.DataFrame) -> pd.DataFrame:
         ("platform", plat, every, er, None),
     ]  # fmt: skip
     assigned = pd.Series(False, index=d.index)
-    for label, key, usable, values, shown in levels:
+    for label, key, usable_, values, shown in levels:
         member = values.notna()
         counts = key[member].value_counts()
         sizes = key.map(counts).fillna(0)
         last = label == "platform"
-        take = ~assigned & usable & ((sizes >= MIN_COHORT) | last)
+        take = ~assigned & usable_ & ((sizes >= MIN_COHORT) | last)
         if not take.any():
             continue
         rank = values.groupby(key).rank(method="average")
@@ -903,6 +1011,12 @@ def _cohorts(df: pd.DataFrame) -> pd.DataFrame:
         out.loc[idx, "engagement_cohort"] = (
             label + ": " + (key if shown is None else shown)[idx].str.replace("|", " / ")
         )
+        if label == "platform×tier-relative":  # say whose median was estimated, and how
+            for i in idx[estimated[idx].notna().to_numpy()]:
+                out.at[i, "engagement_cohort"] = (
+                    "platform×tier-relative×median: "
+                    f"{str(by_tier[i]).replace('|', ' / ')} / {estimated[i]}"
+                )
         out.loc[idx, "engagement_cohort_size"] = sizes[idx] - 1
         assigned |= take
     return out

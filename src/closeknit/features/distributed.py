@@ -272,9 +272,13 @@ def compare_outputs(a: Path, b: Path, *, rel_tol: float = 1e-9) -> dict[str, lis
     return diffs
 
 
+def _null(v: Any) -> bool:
+    """None, a NaN, or pandas' missing timestamp (a NULL date column reads as NaT)."""
+    return v is None or (isinstance(v, float) and math.isnan(v)) or str(v) == "NaT"
+
+
 def _same(x: Any, y: Any, rel_tol: float) -> bool:
-    xn = x is None or (isinstance(x, float) and math.isnan(x))
-    yn = y is None or (isinstance(y, float) and math.isnan(y))
+    xn, yn = _null(x), _null(y)
     if xn or yn:
         return xn and yn
     if isinstance(x, float) or isinstance(y, float):

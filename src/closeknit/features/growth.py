@@ -148,3 +148,35 @@ def organic_by_sample(
         f"read as organic: bought, the jumps' {added:.1%} of the followers would show as fake "
         f"in the follower sample, which reads at most {fake_hi:.1%} fake (90% bound)"
     )
+
+
+#: what a follower count alone cannot tell (the start of every :func:`not_ruled_out` reason)
+CANNOT_TELL = "follower counts alone can't tell a viral week from bought followers"
+
+
+def not_ruled_out(
+    spikes: list[dict[str, Any]], followers_now: float | None, fake_hi: float | None
+) -> str | None:
+    """Why jumps counted against authenticity may still be organic, in words for the
+    interfaces to show beside them (None without jumps): follower counts alone cannot tell a
+    viral week from bought followers, and either there is no follower sample to check
+    (``fake_hi`` None) or the sample's 90% upper bound of the fake share leaves room for the
+    jumps' share of the followers to have been bought (:func:`organic_by_sample` did not rule
+    it out). The posts' engagement cannot tell either: on a 5,000-creator world the posts of
+    viral and bought weeks alike kept their likes and comments per post (median after/before
+    0.96 and 1.00), so no engagement rule is applied (feature set 1.2.4)."""
+    if not spikes:
+        return None
+    if fake_hi is None:
+        return f"{CANNOT_TELL}; no follower sample to check"
+    added = (
+        sum(max(0.0, float(s.get("gain") or 0)) for s in spikes) / float(followers_now)
+        if followers_now and followers_now > 0
+        else None
+    )
+    if added is None:
+        return f"{CANNOT_TELL}; the follower sample cannot be weighed against the jumps"
+    return (
+        f"{CANNOT_TELL}; the follower sample (at most {fake_hi:.1%} fake, the top of its 90% "
+        f"interval) cannot rule out that the jumps' {added:.1%} of the followers were bought"
+    )

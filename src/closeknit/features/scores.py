@@ -10,8 +10,16 @@ docs/vetting.md; the parts are what to read.
 
 Which audience accounts count against authenticity is a setting
 (``CLOSEKNIT_AUDIENCE_INACTIVE_COUNTS_AGAINST``): by default only fake/bot accounts do, so the
-audience part is the share that is not fake (real-active + inactive: real people who do not
-engage are still people); set it true to count only real-active accounts.
+audience part falls from 1 with no fake followers to 0 at :data:`FAKE_SHARE_ZERO` of them fake
+(real-active + inactive: real people who do not engage are still people); set it true to count
+only real-active accounts (1 with all of them real and active, 0 at half or less).
+
+Every part's ``rule`` is in words, as people read it (no column names): it is printed beside
+the part on a wide terminal.
+
+A reply rate or a sentiment that rests on fewer than :data:`THIN_COMMENTS` comments is marked
+thin (:func:`thin_parts`: the count, and for the reply rate its 90% interval), so the
+interfaces can say so; its points are not changed.
 """
 
 from __future__ import annotations
@@ -26,6 +34,15 @@ from closeknit import figures
 
 MIN_COVERAGE = 0.5
 BOT_SHARE_ZERO = 0.5  # a bot-comment share at or above this earns no points
+#: a fake share of sampled followers at or above this earns no audience points (feature set
+#: 1.2.4; it was 1 - fake, so a wholly fake audience still earned 60 of the 100 points)
+FAKE_SHARE_ZERO = 0.5
+#: a real-active share at or below this earns no audience points (the setting that counts
+#: inactive followers against): 1 at all of them real and active
+REAL_ACTIVE_ZERO = 0.5
+#: a reply rate or a sentiment measured on fewer comments is marked thin in its part's detail
+#: (a share of 9 comments is within about ±27 points at 90%)
+THIN_COMMENTS = 20
 GENUINE_ZERO = 0.5  # half the engagement automated or from a pod earns no points
 REPLY_RATE_FULL = 0.25  # answering a quarter of comments earns full points
 
@@ -95,7 +112,8 @@ def _combine(name: str, parts: list[Part], gate: bool = True) -> Score:
 
 
 def audience_part(f: Mapping[str, Any], inactive_counts_against: bool | None = None) -> Part:
-    """The audience part: the not-fake share (default) or the real-active share (setting)."""
+    """The audience part: 1 - fake share / :data:`FAKE_SHARE_ZERO` (default), or the real-active
+    share mapped from :data:`REAL_ACTIVE_ZERO` (0 points) to 1 (setting), clipped to 0..1."""
     if inactive_counts_against is None:
         from closeknit.settings import get_settings
 
@@ -106,15 +124,24 @@ def audience_part(f: Mapping[str, Any], inactive_counts_against: bool | None = N
     detail = {"real_active": real, "inactive": inactive, "fake": fake,
               "inactive_counts_against": inactive_counts_against}  # fmt: skip
     if inactive_counts_against:
-        return Part("audience_real_active", 0.40, real, real,
-                    "share of sampled followers that are real and active "
-                    "(fake and inactive count against)", detail=detail,
-                    measure="real, active followers", unit="share")  # fmt: skip
-    ok = None if fake is None else _clip(1.0 - fake)
-    return Part("audience_not_fake", 0.40, ok, ok,
-                "1 - estimated fake/bot share of sampled followers "
-                "(inactive accounts are real people: shown, not counted against)",
+        pts = None if real is None else _clip((real - REAL_ACTIVE_ZERO) / (1 - REAL_ACTIVE_ZERO))
+        return Part("audience_real_active", 0.40, real, pts,
+                    f"(real, active share of sampled followers − {_pc(REAL_ACTIVE_ZERO)}) / "
+                    f"{_pc(1 - REAL_ACTIVE_ZERO)}, clipped: half or less of them real and "
+                    "active earns nothing (fake and inactive followers count against)",
+                    detail=detail, measure="real, active followers", unit="share")  # fmt: skip
+    not_fake = None if fake is None else _clip(1.0 - fake)
+    ok = None if fake is None else _clip(1.0 - fake / FAKE_SHARE_ZERO)
+    return Part("audience_not_fake", 0.40, not_fake, ok,
+                f"1 − fake share of sampled followers / {_pc(FAKE_SHARE_ZERO)}, clipped: half "
+                "of them fake earns nothing (inactive followers are real people: shown, not "
+                "counted against)",
                 detail=detail, measure="followers not fake", unit="share")  # fmt: skip
+
+
+def _pc(x: float) -> str:
+    """A threshold as a percentage in a rule, as every share is printed: 0.5 is "50.0%"."""
+    return figures.percent(x)
 
 
 def authenticity(f: Mapping[str, Any], inactive_counts_against: bool | None = None) -> Score:
@@ -125,12 +152,13 @@ def authenticity(f: Mapping[str, Any], inactive_counts_against: bool | None = No
     parts = [
         audience_part(f, inactive_counts_against),
         Part("organic_growth", 0.20, anomaly, None if anomaly is None else 1 - anomaly,
-             "1 - share of follower growth that came in spikes",
+             "1 − share of follower growth that came in sudden jumps",
              measure="growth in spikes", unit="share"),
         Part("human_comments", 0.20, bots,
              None if bots is None else _clip(1 - bots / BOT_SHARE_ZERO),
-             f"1 - bot_comment_share / {BOT_SHARE_ZERO}", measure="bot comments", unit="share"),
-        Part("no_pod", 0.20, pod, None if pod is None else 1 - pod, "1 - pod_score",
+             f"1 − bot comment share / {_pc(BOT_SHARE_ZERO)}, clipped: half the comments "
+             "automated earns nothing", measure="bot comments", unit="share"),
+        Part("no_pod", 0.20, pod, None if pod is None else 1 - pod, "1 − pod score",
              measure="pod score (0-1)"),
     ]  # fmt: skip
     return _combine("authenticity_score", parts)
@@ -204,6 +232,50 @@ def inflation_words(f: Mapping[str, Any]) -> str | None:
     return f"{cause}: about {figures.percent(genuine)} of its engagement looks genuine"
 
 
+def wilson_90(k: float, n: float) -> tuple[float, float]:
+    """The 90% Wilson interval of a share of ``k`` in ``n`` (n > 0)."""
+    z = 1.6449
+    p = k / n
+    mid = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return max(0.0, mid - half), min(1.0, mid + half)
+
+
+def thin_detail(n: Any, replied: Any = None) -> dict[str, Any] | None:
+    """A part's detail when its figure rests on fewer than :data:`THIN_COMMENTS` comments
+    (``n``; ``replied``: the answered ones, for a reply rate's 90% interval), else None."""
+    count = _num(n)
+    if count is None or count <= 0 or count >= THIN_COMMENTS:
+        return None
+    out: dict[str, Any] = {"thin": True, "n_comments": int(count), "min_comments": THIN_COMMENTS}
+    words = f"measured on {figures.count(int(count), 'comment')} only (fewer than {THIN_COMMENTS})"
+    k = _num(replied)
+    if k is not None:
+        lo, hi = wilson_90(k, count)
+        out["interval_90"] = [round(lo, 4), round(hi, 4)]
+        words += f": it could be anywhere from {figures.percent(lo)} to {figures.percent(hi)}"
+    else:
+        words += ": a thin figure"
+    out["words"] = words
+    return out
+
+
+def thin_parts(f: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """The engagement-quality parts measured on fewer than :data:`THIN_COMMENTS` comments, by
+    part name (``reply_rate``, ``comment_sentiment``), each with its count and words (a reply
+    rate of 0 of 9 comments "could be anywhere from 0.0% to 23.1%"); empty when none."""
+    out: dict[str, dict[str, Any]] = {}
+    if _num(f.get("reply_rate")) is not None:
+        d = thin_detail(f.get("n_top_comments"), f.get("n_replied"))
+        if d:
+            out["reply_rate"] = d
+    if _num(f.get("comment_sentiment")) is not None:
+        d = thin_detail(f.get("n_sentiment_comments"))
+        if d:
+            out["comment_sentiment"] = d
+    return out
+
+
 def engagement_quality(f: Mapping[str, Any]) -> Score:
     """Engagement above its cohort, a creator who answers, warm comments, rising, genuine."""
     pct = _num(f.get("engagement_percentile"))
@@ -213,20 +285,20 @@ def engagement_quality(f: Mapping[str, Any]) -> Score:
     genuine = genuine_share(f)
     parts = [
         Part("engagement_percentile", 0.35, pct, pct,
-             "percentile of engagement_rate in its platform × tier × niche cohort (a coarser "
-             "one, named beside it, where that has too few creators)",
+             "percentile of the engagement rate among creators of the same platform, tier and "
+             "niche (a wider group, named beside it, where that has too few creators)",
              measure="percentile in cohort", unit="share"),
         Part("reply_rate", 0.15, reply, None if reply is None else _clip(reply / REPLY_RATE_FULL),
-             f"reply_rate / {REPLY_RATE_FULL}, capped at 1", measure="comments answered",
-             unit="share"),
+             f"share of people's comments answered / {_pc(REPLY_RATE_FULL)}, capped at 1",
+             measure="comments answered", unit="share"),
         Part("comment_sentiment", 0.15, sent, None if sent is None else (sent + 1) / 2,
-             "(sentiment + 1) / 2", measure="sentiment (-1 to +1)"),
+             "(sentiment of people's comments + 1) / 2", measure="sentiment (-1 to +1)"),
         Part("engagement_trend", 0.10, trend, None if trend is None else _clip(0.5 + trend / 2),
-             "0.5 + (last-12 / previous-12 median - 1) / 2", measure="vs previous 12 posts",
-             unit="change"),
+             "0.5 + (median of the last 12 posts / median of the 12 before − 1) / 2, clipped",
+             measure="vs previous 12 posts", unit="change"),
         Part("genuine_engagement", 0.25, genuine, genuine_engagement_points(genuine),
-             "1 - (automated + pod comments per post) / engagement per post; points: "
-             f"(share - {GENUINE_ZERO}) / {1 - GENUINE_ZERO}, clipped",
+             "1 − (automated + pod comments per post) / engagement per post; points: "
+             f"(share − {_pc(GENUINE_ZERO)}) / {_pc(1 - GENUINE_ZERO)}, clipped",
              measure="genuine engagement", unit="share"),
     ]  # fmt: skip
     return _combine("engagement_quality_score", parts, gate=f.get("engagement_status") == "ok")

@@ -108,7 +108,10 @@ def vet(
             "same handle on other platforms: " + ", ".join(o["creator_id"] for o in others)
         )
 
-    eng_posts = _engagement_posts(store, workspace, cid, as_of, c.get("followers"))
+    # the follower count the rate was taken over: the profile's, else the latest snapshot's
+    eng_posts = _engagement_posts(
+        store, workspace, cid, as_of, f.get("followers") or c.get("followers")
+    )
     recent = _recent_posts(store, workspace, cid, as_of, c.get("language"))
     brands = disclosure.brands_of(recent["all"])
     conflicts = disclosure.conflicts(brands, competitors or [])
@@ -148,6 +151,7 @@ def vet(
         "why": (ev.get("engagement") or {}).get("why"),
     }
     tw = ev.get("two_way") or {}
+    thin = scores.thin_parts(f)
     two_way = {
         "reply_rate": f["reply_rate"],
         "n_top_comments": f["n_top_comments"],
@@ -162,7 +166,9 @@ def vet(
         "n_left_out_replied": int(tw.get("n_left_out_replied") or 0),
         "left_out_accounts": list(tw.get("left_out_accounts") or []),
         "left_out_words": _left_out_words(tw),
-        "note": None if f["reply_rate"] is not None else
+        # a reply rate on fewer than scores.THIN_COMMENTS comments is said to be thin
+        "note": (thin["reply_rate"]["words"] if "reply_rate" in thin else None)
+        if f["reply_rate"] is not None else
         f"fewer than {fb.MIN_TOP_COMMENTS} top-level comments from people (automated ones "
         "and the pod's left out): not judged",
     }  # fmt: skip
@@ -222,10 +228,17 @@ def vet(
         ),
     }
     notes.extend(_notes(f, ev, recent))
+    notes.extend(_thin_notes(thin))
     row = {k: v for k, v in f.items() if k not in ("evidence", "pod_evidence")}
     why = ev.get("engagement") or {}
     row["engagement_reason"] = why.get("reason")
     row["engagement_why"] = why.get("why")
+    # where the follower count came from (a profile that hides it: the latest snapshot)
+    row["followers_source"] = why.get("followers_source") or (
+        "profile" if f.get("followers") is not None else None
+    )
+    # the parts measured on too few comments to lean on (scores.thin_parts)
+    row["thin_parts"] = thin
     # unpaid product seeding ("#gifted"), apart from the paid posts (the sponsorship result
     # has no field for them: the features row carries them, and a note says how many)
     row["n_gifted_posts"] = len(recent["gifted"])
@@ -238,7 +251,11 @@ def vet(
             "platform": c["platform"],
             "handle": c["handle"],
             "name": c.get("name"),
-            "followers": c.get("followers"),
+            # the profile's count, else the one the rate was taken over (its latest follower
+            # snapshot, said in a note): "follower count not known" beside 53 snapshots
+            "followers": c.get("followers")
+            if c.get("followers") is not None
+            else (None if f.get("followers") is None else int(f["followers"])),
             "country": c.get("country"),
             "categories": c.get("categories"),
             "feature_set_version": f["feature_set_version"],
@@ -299,6 +316,12 @@ def _engagement_posts(
     return {"window": rows}
 
 
+def _thin_notes(thin: dict[str, dict[str, Any]]) -> list[str]:
+    """The reply rate and sentiment measured on few comments, in words."""
+    names = {"reply_rate": "replies", "comment_sentiment": "sentiment"}
+    return [f"{names[k]}: {v['words']}" for k, v in thin.items() if k in names]
+
+
 def _notes(f: dict[str, Any], ev: dict[str, Any], recent: dict[str, Any]) -> list[str]:
     """What the numbers leave unsaid: why the engagement rate is missing or not trusted, an
     unranked rate, posts left out for their dates, gifted posts."""
@@ -309,6 +332,14 @@ def _notes(f: dict[str, Any], ev: dict[str, Any], recent: dict[str, Any]) -> lis
         out.append(f"{head}: {eng['why']}")
     if eng.get("views_note"):
         out.append(f"engagement: {eng['views_note']}")
+    if eng.get("followers_note"):
+        out.append(f"engagement: {eng['followers_note']}")
+    growth = ev.get("growth") or {}
+    if growth.get("why_unsure") and f.get("growth_anomaly"):
+        out.append(
+            f"growth: the jumps count against authenticity as bought followers, but "
+            f"{growth['why_unsure']}"
+        )
     pct, cohort = f.get("engagement_percentile"), f.get("engagement_cohort")
     if (
         pct is None

@@ -8,15 +8,43 @@
 -- still gets this rate, over its comments: likes unknown add nothing).
 -- n_posts_aged / n_posts_aged_likes count the posts old enough, and those of them with likes,
 -- so the build can say why a creator has too few qualifying posts.
-WITH q AS (
+-- Followers: the creator's follower count, else (a channel that hides its subscriber count at
+-- import) its latest follower snapshot at or before {as_of} (feature set 1.2.4: 59 YouTube
+-- channels of a 5,000-creator world had no rate beside 53 snapshots each); followers_rate is the
+-- count used and followers_source says which ('profile' or 'snapshot', with its date).
+WITH snap AS (
+  SELECT
+    s.creator_id,
+    arg_max(s.followers, s.date) AS followers,
+    max(s.date) AS snapshot_date
+  FROM follower_snapshots s
+  WHERE s.workspace_id = {ws}
+    AND s.creator_id IN {scope}
+    AND s.date <= CAST({as_of} AS DATE)
+    AND s.followers IS NOT NULL
+  GROUP BY s.creator_id
+), fw AS (
+  SELECT
+    c.creator_id,
+    coalesce(c.followers, sn.followers) AS followers,
+    CASE
+      WHEN c.followers IS NOT NULL THEN 'profile'
+      WHEN sn.followers IS NOT NULL THEN 'snapshot'
+    END AS followers_source,
+    CASE WHEN c.followers IS NULL THEN sn.snapshot_date END AS followers_snapshot_date
+  FROM creators c
+  LEFT JOIN snap sn ON sn.creator_id = c.creator_id
+  WHERE c.workspace_id = {ws}
+    AND c.creator_id IN {scope}
+), q AS (
   SELECT
     p.creator_id,
     p.posted_at,
     p.views,
     p.likes,
-    CASE WHEN c.followers > 0 AND p.likes IS NOT NULL THEN
+    CASE WHEN fw.followers > 0 AND p.likes IS NOT NULL THEN
       CAST(p.likes + coalesce(p.comments, 0) + coalesce(p.shares, 0) + coalesce(p.saves, 0) AS DOUBLE)
-        / c.followers
+        / fw.followers
     END AS er,
     CASE WHEN p.views > 0 AND (p.likes IS NOT NULL OR p.comments IS NOT NULL) THEN
       CAST(coalesce(p.likes, 0) + coalesce(p.comments, 0) AS DOUBLE) / p.views
@@ -31,7 +59,7 @@ WITH q AS (
       ORDER BY p.posted_at DESC, p.post_id DESC
     ) AS rn_views
   FROM posts p
-  JOIN creators c ON c.workspace_id = p.workspace_id AND c.creator_id = p.creator_id
+  JOIN fw ON fw.creator_id = p.creator_id
   WHERE p.workspace_id = {ws}
     AND p.creator_id IN {scope}
     AND p.posted_at <= {as_of} - INTERVAL {min_age_days} DAY
@@ -62,7 +90,10 @@ WITH q AS (
   GROUP BY creator_id, k
 )
 SELECT
-  a.creator_id,
+  fw.creator_id,
+  max(fw.followers) AS followers_rate,
+  max(fw.followers_source) AS followers_source,
+  max(fw.followers_snapshot_date) AS followers_snapshot_date,
   coalesce(max(CASE WHEN m.k = 'cur' THEN m.n END), 0) AS n_posts_qualifying,
   max(CASE WHEN m.k = 'cur' THEN m.med END) AS engagement_rate,
   coalesce(max(CASE WHEN m.k = 'prev' THEN m.n END), 0) AS n_posts_previous,
@@ -71,9 +102,10 @@ SELECT
   max(CASE WHEN m.k = 'views' THEN m.med END) AS engagement_rate_views,
   max(a.n_posts_aged) AS n_posts_aged,
   max(a.n_posts_aged_likes) AS n_posts_aged_likes
-FROM (
+FROM fw
+LEFT JOIN (
   SELECT creator_id, count(*) AS n_posts_aged, count(likes) AS n_posts_aged_likes
   FROM q GROUP BY creator_id
-) a
-LEFT JOIN m ON m.creator_id = a.creator_id
-GROUP BY a.creator_id
+) a ON a.creator_id = fw.creator_id
+LEFT JOIN m ON m.creator_id = fw.creator_id
+GROUP BY fw.creator_id
