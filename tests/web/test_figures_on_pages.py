@@ -98,6 +98,15 @@ def test_peers_are_named_in_words() -> None:
     )
     assert peers_words("platform×tier: youtube / micro") == "YouTube micro creators"
     assert peers_words(None) == "similar creators"
+    # a tier too small for its own median: ranked against an estimate, said (a YouTube mega
+    # creator was ranked against every YouTube creator's raw rate, "higher than 8.4%")
+    said = peers_words(
+        "platform×tier-relative×median: youtube / mega / estimated from the micro and macro medians"
+    )
+    assert said == (
+        "YouTube creators of every tier (too few mega creators to rank among: each rate taken "
+        "against its tier's median, the mega one estimated from the micro and macro medians)"
+    )
     assert rank_words(0.9079, 130, "platform×tier: youtube / micro") == (
         "higher than 90.8% of 130 YouTube micro creators"
     )
@@ -164,3 +173,26 @@ def test_a_holdout_note_the_report_repeats_shows_once(small_world: Path) -> None
     text = unescape(_lift_html(lift))
     for n in lift.holdout.notes:
         assert text.count(n[1:]) == 1, n  # from its second letter: the page capitalises
+
+
+def test_a_jump_counted_as_bought_says_it_may_be_a_viral_week(small_world: Path) -> None:
+    """A viral week read as bought growth scored 82.7 with 'growth in spikes 80.5%' and no
+    word that follower counts alone cannot tell the two apart (a tester against the truth)."""
+    from closeknit.service import creators as csvc
+
+    st = open_store(small_world, read_only=True)
+    try:
+        ids = [r["creator_id"] for r in st.query(
+            "SELECT creator_id FROM creator_features WHERE growth_anomaly > 0 "
+            "ORDER BY creator_id LIMIT 3")]  # fmt: skip
+        if not ids:
+            pytest.skip("no creator with growth counted in jumps in this world")
+        vets = [csvc.vet(st, "default", csvc.VetIn(creator=c)) for c in ids]
+    finally:
+        st.close()
+    for vet in vets:
+        g = vet.authenticity.growth
+        assert g.evidence is not None and g.evidence.why_unsure, g
+        view = next(v for v in vetting.score_views(vet) if v["key"] == "authenticity")
+        part = next(p for p in view["parts"] if p["name"] == "organic_growth")
+        assert "counted as bought, but follower counts alone" in part["evidence"], part

@@ -723,9 +723,12 @@ def peers_words(cohort: str | None) -> str:
         from closeknit.figures import PLATFORM_NAMES as names_of
 
         where = names_of.get(plat or "", (plat or "").capitalize())
+        own = got["tier-relative"]
+        # a tier too small for a median of its own: its median estimated from its neighbours'
+        how = f", the {own} one {got['median']}" if got.get("median") else ""
         return (
-            f"{where} creators of every tier (too few {got['tier-relative']} creators to rank "
-            "among: each rate taken against its tier's median)"
+            f"{where} creators of every tier (too few {own} creators to rank among: each rate "
+            f"taken against its tier's median{how})"
         )
     labels = {n.id: n.label for n in NICHES}
     nlabel = labels.get(niche, niche.replace("_", " ").capitalize()) if niche else None
@@ -805,6 +808,11 @@ class GrowthEvidence(Evidence):
     )
     anomaly_in_jumps: float | None = Field(
         default=None, description="the share of growth in the jumps, before they read as organic"
+    )
+    why_unsure: str | None = Field(
+        default=None,
+        description="why jumps counted as bought followers may be a viral week instead (follower "
+        "counts alone cannot tell them apart)",
     )
 
 

@@ -64,6 +64,8 @@ def part_view(part: ScorePart, vet: VetOut) -> dict[str, str]:
         evidence = f"{counted(g.spikes or 0, 'jump')} in {counted(g.n_snapshots, 'snapshot')}"
         if g.evidence and g.evidence.organic:
             evidence += f"; {g.evidence.organic}"
+        if g.evidence and g.evidence.why_unsure and raw:
+            evidence += f"; counted as bought, but {g.evidence.why_unsure}"
     elif name == "human_comments":
         b = a.bot_comments
         if raw is not None:
