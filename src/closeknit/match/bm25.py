@@ -205,6 +205,13 @@ class BM25:
         )
         return bm
 
+    def doc_terms(self, i: int) -> dict[str, float]:
+        """The terms of document ``i`` with their counts."""
+        at = np.flatnonzero(self._doc == i)
+        j = np.searchsorted(self._off, at, side="right") - 1
+        terms = list(self._pos)  # in position order
+        return {terms[int(k)]: float(f) for k, f in zip(j, self._freq[at], strict=True)}
+
     def docs_of(self, term: str) -> np.ndarray:
         """The documents that use ``term`` (a stem), as sorted positions."""
         j = self._pos.get(term)
