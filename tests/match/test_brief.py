@@ -77,3 +77,21 @@ def test_a_high_low_age_in_the_text_is_refused_unless_an_explicit_age_wins() -> 
     assert e.value.details["field"] == "audience_age"
     b = parse_brief("anklets for women 30-18, UK", audience_age="18-30")
     assert b.audience_age == "18-30" and b.countries == ["GB"]
+
+
+def test_a_misspelt_country_is_read_as_the_country_and_said() -> None:
+    """'sourdough kit for home bakers in the Untied Kingdom' read no country: a plan put 7 of
+    its 8 picks outside the UK (a tester). A country name one slip off, after a place word, is
+    read as the name and said; a near miss of two countries is not read ('Austrila': Austria
+    or Australia?), nor words that are no place ('the untied masses')."""
+    from closeknit.match.brief import content_text
+
+    b = parse_brief("sourdough kit for home bakers in the Untied Kingdom")
+    assert b.countries == ["GB"]
+    assert 'country GB (read "Untied Kingdom" as "united kingdom")' in b.parsed
+    assert "untied" not in content_text(b).lower()
+    assert parse_brief("skincare in Frnace and Spian").countries == ["FR", "ES"]
+    assert parse_brief("cycling in Autralia").countries == ["AU"]
+    assert parse_brief("pets in Austrila").countries == []
+    assert parse_brief("fashion for the untied masses").countries == []
+    assert parse_brief("running in Spain").parsed == ['country ES (from "spain")']

@@ -205,6 +205,53 @@ _PLACE_ITEMS = _alternation(
 _NOT_APPLIED = "not applied (no filter leaves {} out)"
 
 
+#: the words before a place a country name is read after when misspelt ("in the Untied Kingdom")
+_PLACE_BEFORE = frozenset("in for across to from the and or".split())
+_PLACE_NAMES = sorted(w for w in COUNTRY_WORDS if len(w) >= 5 and re.fullmatch(r"[a-z ]+", w))
+
+
+def _place_typos(text: str) -> tuple[str, dict[str, str]]:
+    """``text`` with misspelt country names written as the names ("in the Untied Kingdom": a
+    plan spent 7 of 8 picks outside the UK, the brief read as "no filters beyond the text"),
+    and {the name read: the words as written}. A name is read from words one slip from it (two
+    in a name of more than eight letters) that follow a place word ("in", "for", "the", ...),
+    when no other country's name is within one more slip."""
+    from closeknit.match.edits import edit_distance
+
+    words = list(re.finditer(r"[A-Za-z]+", text))
+    fixes: dict[str, str] = {}
+    out = text
+    for n in (3, 2, 1):
+        for i in range(1, len(words) - n + 1):
+            if words[i - 1].group(0).lower() not in _PLACE_BEFORE:
+                continue
+            span = words[i : i + n]
+            said = " ".join(w.group(0).lower() for w in span)
+            if len(said) < 5 or said in COUNTRY_WORDS or any(said == v for v in fixes.values()):
+                continue
+            if text[span[0].start() : span[-1].end()].count("\n"):
+                continue
+            cap = 1 if len(said) <= 8 else 2
+            # one more slip is looked at, for a rival: "Austrila" is one from Austria and
+            # two from Australia, which is no clear reading of either
+            near = [
+                (d, name)
+                for name in _PLACE_NAMES
+                if name.count(" ") == n - 1
+                and name[:1] == said[:1]
+                and (d := edit_distance(said, name, cap + 1)) <= cap + 1
+            ]
+            d0 = min((d for d, _ in near), default=cap + 1)
+            best = [name for d, name in near if d == d0]
+            rivals = {iso for d, name in near if d <= d0 + 1 for iso in (COUNTRY_WORDS[name],)}
+            if d0 > cap or len(best) != 1 or len(rivals) > 1 or best[0] in fixes:
+                continue
+            written = text[span[0].start() : span[-1].end()]
+            fixes[best[0]] = written
+            out = out.replace(written, best[0], 1)
+    return out, fixes
+
+
 def _from(word: str, read: str) -> str:
     """The words of the text a value was read from, where they differ from it: ' (from "uk")'
     beside GB, nothing beside "women" read from "women"."""
@@ -668,8 +715,10 @@ def parse_brief(text: str, **filters: Any) -> Brief:
     either would run another search than the one asked for. An explicit ``audience_age`` wins
     over the text, so the text's pair is then not read.
     """
-    pad = f" {text} "  # positions as in ``low``
-    low = f" {text.lower()} "
+    # a misspelt country name is read as the name ("Untied Kingdom"), and said
+    placed, typos = _place_typos(text)
+    pad = f" {placed} "  # positions as in ``low``
+    low = f" {placed.lower()} "
 
     def blank(pat: str, s: str) -> str:
         # a word read is blanked out, keeping every other word where it was in ``pad``
@@ -745,7 +794,10 @@ def parse_brief(text: str, **filters: Any) -> Brief:
         elif iso not in countries:
             countries.append(iso)
             low = blank(pat, low)
-            reads.append(([iso], f"country {{}}{_from(word, iso)}"))
+            if word in typos:
+                reads.append(([iso], f'country {{}} (read "{typos[word]}" as "{word}")'))
+            else:
+                reads.append(([iso], f"country {{}}{_from(word, iso)}"))
     for m in re.finditer(r"\bEU\b", text):
         at = _negated(text, m.start(), m.end(), _PLACE_ITEMS)
         near = text[max(0, m.start() - 30) : m.end() + 30]
@@ -923,7 +975,8 @@ def written_in(text: str) -> str | None:
 
 def content_text(brief: Brief) -> str:
     """The brief's text with parsed budget/age hints removed (they carry no topic)."""
-    t = brief.text
+    # a misspelt country is a place, as the name is ("Untied Kingdom": no "untied" content)
+    t = _place_typos(brief.text)[0]
     for m, _, _ in reversed(_budgets(t)):
         t = f"{t[: m.start()]} {t[m.end() :]}"
     t = _CURRENCY_WORD.sub(" ", t)  # "budget 5000 EUR"

@@ -470,8 +470,9 @@ def language_note(brief: Brief) -> str | None:
 
 
 #: parsed lines a user must see beside the results, not only in the JSON's parsed list and the
-#: web's chips: words read but not applied, not read, or replaced by an explicit filter
-_SAID = (" not applied", " not read", ", replaced by ")
+#: web's chips: words read but not applied, not read, replaced by an explicit filter, or
+#: misspelt and read as a name ('country GB (read "Untied Kingdom" as "united kingdom")')
+_SAID = (" not applied", " not read", ", replaced by ", " (read ")
 
 
 def reading_notes(brief: Brief) -> list[str]:
