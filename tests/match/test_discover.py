@@ -54,6 +54,18 @@ def test_filters_competitor_budget_exclude(small: Store) -> None:
         10,
     )
     assert "runner_gb" not in [m.handle for m in r.matches] and r.excluded["competitor"] == 1
+    # a competitor written as people write it ("Stride Lab") is the one the posts tag; one no
+    # post names leaves nobody out, and says so with the closest name ("titanwey" left out 0
+    # where "titanwhey" leaves out 34, and nothing was said)
+    spaced = Brief(text="marathon running", countries=["GB"], competitors=["Stride Lab"])
+    assert discover(small, "default", spaced, 10).excluded["competitor"] == 1
+    typo = Brief(text="marathon running", countries=["GB"], competitors=["stridelb"])
+    r = discover(small, "default", typo, 10)
+    assert "runner_gb" in [m.handle for m in r.matches] and "competitor" not in r.excluded
+    assert (
+        'no creator\'s posts or sponsors name "stridelb" (did you mean "stridelab"?): it leaves '
+        "no creator out"
+    ) in r.notes, r.notes
     r = discover(small, "default", Brief(text="marathon running", budget=60), 10)
     assert all((m.fee_estimate or 0) <= 60 for m in r.matches) and r.excluded["budget"] >= 1
     r = discover(small, "default", Brief(text="marathon running", exclude=["@runner_gb"]), 10)

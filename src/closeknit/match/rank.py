@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -650,8 +651,12 @@ def discover(
         older = older_feature_sets(store, workspace)
         if older:
             notes.append(older_note(older))
+    if brief.competitors:
+        said = unmatched_competitors(tab, brief.competitors)
+        if said:
+            notes.append(said)
     if brief.competitors and len(r):
-        low = {b.lower().lstrip("@") for b in brief.competitors}
+        low = _competitor_keys(brief.competitors)
         drop("competitor", np.isin(r, tab.terms_rows(tab.post_terms, low)))
     feat = tab.has_feat[r]
     if brief.min_authenticity is not None:
@@ -663,7 +668,7 @@ def discover(
         drop("sponsored_rate", feat & ~np.isnan(srate) & (srate > brief.max_sponsored_rate))
         feat = tab.has_feat[r]
     if brief.competitors and len(r):
-        lowf = {b.lower() for b in brief.competitors}
+        lowf = _competitor_keys(brief.competitors)
         drop("competitor", feat & np.isin(r, tab.terms_rows(tab.feat_brands, lowf)))
         feat = tab.has_feat[r]
     if feats_any and (brief.min_authenticity is not None or brief.max_sponsored_rate is not None):
@@ -938,19 +943,62 @@ def niche_purity(store: Store, workspace: str, tab: Any, idx: Any, model_name: s
     return value
 
 
+def _competitor_keys(names: list[str]) -> set[str]:
+    """A competitor as posts and sponsor lists name it: lower-case, without the @, and also
+    without spaces and punctuation ("Titan Whey" is the @titanwhey the posts tag)."""
+    out = set()
+    for n in names:
+        low = n.lower().strip().lstrip("@")
+        out |= {low, re.sub(r"[\W_]+", "", low)}
+    return {k for k in out if k}
+
+
+def unmatched_competitors(tab: Any, names: list[str]) -> str | None:
+    """A note naming the competitors no creator's posts or sponsors name, each with the
+    closest name they do use where one is one slip away (two in a long name): "titanwey"
+    left nobody out where "titanwhey" leaves out 34, and the result said nothing."""
+    from closeknit.match.edits import edit_distance
+
+    known = {*tab.post_terms, *tab.feat_brands}
+    missing = []
+    for name in names:
+        keys = _competitor_keys([name])
+        if not keys or keys & known:
+            continue
+        key = re.sub(r"[\W_]+", "", name.lower())
+        cap = 1 if len(key) <= 8 else 2
+        near = sorted(
+            (d, t)
+            for t in known
+            if t[:1] == key[:1] and abs(len(t) - len(key)) <= cap
+            and (d := edit_distance(key, t, cap)) <= cap
+        )  # fmt: skip
+        missing.append(f'"{name}"' + (f' (did you mean "{near[0][1]}"?)' if near else ""))
+    if not missing:
+        return None
+    return (
+        f"no creator's posts or sponsors name {', '.join(missing)}: "
+        f"{'it leaves' if len(missing) == 1 else 'they leave'} no creator out"
+    )
+
+
 def brief_word_notes(
     store: Store, workspace: str, brief: Brief, model: str | None = None
 ) -> list[str]:
-    """What discover says about the brief's words: those read as the word clearly meant, and
-    those no creator's posts use (:mod:`closeknit.match.spelling`); for the plan, which reads
-    the brief the same way."""
+    """What discover says about the brief's words: those read as the word clearly meant, those
+    no creator's posts use (:mod:`closeknit.match.spelling`), and competitors no post names;
+    for the plan, which reads the brief the same way."""
+    from closeknit.match.candidates import get_table
+
     sig = _signals(store, workspace, content_text(brief), relevance.content_query(brief), model)
-    if sig.bm is None:
-        return []
-    said = (
-        spelling.read_as_note(sig.read_as),
-        spelling.unknown_words_note(sig.bm, sig.query, sig.text),
-    )
+    said = []
+    if sig.bm is not None:
+        said += [
+            spelling.read_as_note(sig.read_as),
+            spelling.unknown_words_note(sig.bm, sig.query, sig.text),
+        ]
+    if brief.competitors:  # a competitor no post names leaves nobody out: said, as discover does
+        said.append(unmatched_competitors(get_table(store, workspace), brief.competitors))
     return [x for x in said if x]
 
 
