@@ -250,3 +250,39 @@ def test_a_pick_that_does_not_pay_for_itself_is_named(tmp_path: Path) -> None:
         assert "aim for profit" in note
     finally:
         st.close()
+
+
+def test_the_text_says_the_picks_largest_audience_overlaps(small_world: Path) -> None:
+    """The JSON had each pick's overlaps; the text showed none at any width (a tester): the
+    largest measured pairs are said, a capped share as capped, the guesses counted."""
+    from closeknit.cli.plan import overlap_line
+    from closeknit.service import plans as psvc
+
+    st = open_store(small_world, read_only=True)
+    try:
+        plan = psvc.plan(st, "default", psvc.PlanIn(text="home workout", budget=20000))
+    finally:
+        st.close()
+    assert len(plan.picks) >= 3, plan.picks
+    a, b, c = plan.picks[:3]
+
+    def ov(to: psvc.Pick, n: float, share: float, thin: bool = False) -> psvc.Overlap:
+        return psvc.Overlap(creator_id=to.creator_id, handle=to.handle, shared_followers_est=n,
+                            shared_handles_seen=1 if thin else 5, source="followers",
+                            share=share, thin=thin)  # fmt: skip
+
+    picks = [
+        a.model_copy(update={"overlap_with": [ov(b, 900, psvc.OVERLAP_CAP), ov(c, 40, 0.3, True)]}),
+        b.model_copy(update={"overlap_with": [ov(a, 900, 0.12), ov(c, 300, 0.05)]}),
+        c.model_copy(update={"overlap_with": [ov(b, 300, 0.08)]}),
+        *plan.picks[3:],
+    ]
+    said = overlap_line(plan.model_copy(update={"picks": picks}))
+    assert said is not None
+    first, second = said.removeprefix("audience overlap: ").split("; ")[:2]
+    assert f"@{a.handle}" in first and f"@{b.handle}" in first and "900 followers" in first
+    assert "the most a pair is counted to share" in first  # a's share is at the cap
+    assert "300 followers" in second and "8.0%" in second  # the larger share of the pair
+    assert said.endswith("(1 other pair from 1-2 followers seen in both samples: a guess)")
+    none = [p.model_copy(update={"overlap_with": []}) for p in plan.picks]
+    assert overlap_line(plan.model_copy(update={"picks": none})) is None

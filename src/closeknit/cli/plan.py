@@ -523,7 +523,43 @@ def print_plan(plan: svc.PlanOut, title: str = "plan") -> None:
     for p in plan.picks:
         if p.engagement_inflated:
             say(f"@{p.handle}: engagement {p.engagement_inflated}")
+    said = overlap_line(plan)
+    if said:
+        say(said, indent=4)
     print_forecast(plan)
+
+
+def overlap_line(plan: svc.PlanOut, most: int = 3) -> str | None:
+    """The picks' largest audience overlaps in one line (the JSON's ``overlap_with``; the
+    text showed none at any width): the pairs measured on more than a guess first."""
+    pairs: dict[tuple[str, str], tuple[float, float, bool, str]] = {}
+    for p in plan.picks:
+        for o in p.overlap_with:
+            if o.share is None or o.shared_followers_est is None:
+                continue
+            other = o.handle or o.creator_id
+            key = (p.handle, other) if p.handle < other else (other, p.handle)
+            got = (float(o.shared_followers_est), float(o.share), bool(o.thin), p.handle)
+            if key not in pairs or got[:2] > pairs[key][:2]:
+                pairs[key] = got
+    if not pairs:
+        return None
+    sure = sorted(((v, k) for k, v in pairs.items() if not v[2]), reverse=True)[:most]
+    guesses = sum(1 for v in pairs.values() if v[2])
+    parts = [
+        f"@{a} and @{b} share about {figures.count(round(n), 'follower')} "
+        f"({figures.percent(share)} of @{who}'s"
+        # the estimate's cap: a pair "shares 30%" where it is only known to share much
+        + (", the most a pair is counted to share)" if share >= svc.OVERLAP_CAP - 1e-3 else ")")
+        for (n, share, _, who), (a, b) in sure
+    ]
+    text = "audience overlap: " + ("; ".join(parts) if parts else "no pair measured beyond a guess")
+    if guesses:
+        text += (
+            f" ({figures.count(guesses, 'other pair')} from 1-2 followers seen in both samples: "
+            "a guess)"
+        )
+    return text
 
 
 # the planner's method and status (plan.optimize, plan.planner) in words, as the web says them

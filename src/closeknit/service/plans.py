@@ -25,6 +25,7 @@ from closeknit.plan import (
     saved,
     set_rate,
 )
+from closeknit.plan.overlap import MAX_SHARE
 from closeknit.plan.planner import discover_candidates
 from closeknit.service.base import CreatorRef, In, Out, Timestamp
 from closeknit.service.briefs import (
@@ -41,6 +42,10 @@ from closeknit.service.flags import engagement_inflation
 from closeknit.store import Store, resolve_creator_id
 
 Format = Literal["post", "reel", "video", "story"]
+
+#: the most of the smaller audience a pair of creators is estimated to share (plan.overlap):
+#: the interfaces say so beside a share at it
+OVERLAP_CAP = MAX_SHARE
 
 
 class PlanIn(BriefIn, Filters):
