@@ -95,3 +95,7 @@ def test_a_misspelt_country_is_read_as_the_country_and_said() -> None:
     assert parse_brief("pets in Austrila").countries == []
     assert parse_brief("fashion for the untied masses").countries == []
     assert parse_brief("running in Spain").parsed == ['country ES (from "spain")']
+    # the words read are the ones after the place word, not the same letters earlier on
+    from closeknit.match.brief import _place_typos
+
+    assert _place_typos("Canda is cold; gaming in Canda")[0] == "Canda is cold; gaming in canada"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from closeknit.match import relevance, spelling
+from closeknit.match import edits, relevance
 from closeknit.match.embed import get_embedder, minilm_dir
 
 BASE = ("kw", "kw_rel", "cos", "cos_rel", "niche")
@@ -225,4 +225,4 @@ def test_keyword_weights_count_a_specific_word_over_the_generic_ones() -> None:
     ],
 )
 def test_edit_distance(a: str, b: str, cap: int, want: int) -> None:
-    assert spelling.edit_distance(a, b, cap) == want
+    assert edits.edit_distance(a, b, cap) == want

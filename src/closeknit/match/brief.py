@@ -216,22 +216,22 @@ def _place_typos(text: str) -> tuple[str, dict[str, str]]:
     and {the name read: the words as written}. A name is read from words one slip from it (two
     in a name of more than eight letters) that follow a place word ("in", "for", "the", ...),
     when no other country's name is within one more slip."""
-    from closeknit.match.edits import edit_distance
+    from closeknit.match.edits import edit_distance, slips
 
     words = list(re.finditer(r"[A-Za-z]+", text))
     fixes: dict[str, str] = {}
-    out = text
+    read: list[tuple[int, int, str]] = []  # where each name was read in the text
     for n in (3, 2, 1):
         for i in range(1, len(words) - n + 1):
             if words[i - 1].group(0).lower() not in _PLACE_BEFORE:
                 continue
-            span = words[i : i + n]
-            said = " ".join(w.group(0).lower() for w in span)
-            if len(said) < 5 or said in COUNTRY_WORDS or any(said == v for v in fixes.values()):
+            start, end = words[i].start(), words[i + n - 1].end()
+            said = " ".join(w.group(0).lower() for w in words[i : i + n])
+            if len(said) < 5 or said in COUNTRY_WORDS or "\n" in text[start:end]:
                 continue
-            if text[span[0].start() : span[-1].end()].count("\n"):
+            if any(s < end and start < e for s, e, _ in read):  # inside a reading already
                 continue
-            cap = 1 if len(said) <= 8 else 2
+            cap = slips(said)
             # one more slip is looked at, for a rival: "Austrila" is one from Austria and
             # two from Australia, which is no clear reading of either
             near = [
@@ -243,12 +243,14 @@ def _place_typos(text: str) -> tuple[str, dict[str, str]]:
             ]
             d0 = min((d for d, _ in near), default=cap + 1)
             best = [name for d, name in near if d == d0]
-            rivals = {iso for d, name in near if d <= d0 + 1 for iso in (COUNTRY_WORDS[name],)}
+            rivals = {COUNTRY_WORDS[name] for d, name in near if d <= d0 + 1}
             if d0 > cap or len(best) != 1 or len(rivals) > 1 or best[0] in fixes:
                 continue
-            written = text[span[0].start() : span[-1].end()]
-            fixes[best[0]] = written
-            out = out.replace(written, best[0], 1)
+            fixes[best[0]] = text[start:end]
+            read.append((start, end, best[0]))
+    out = text
+    for start, end, name in sorted(read, reverse=True):  # from the end: positions keep
+        out = out[:start] + name + out[end:]
     return out, fixes
 
 

@@ -21,3 +21,9 @@ def edit_distance(a: str, b: str, cap: int) -> int:
             return cap + 1
         prev2, prev = prev, cur
     return prev[-1]
+
+
+def slips(word: str) -> int:
+    """How many slips a typo of ``word`` may hold: one, two in a word of more than eight letters
+    ("fashon", "sustainble"; "shaving" is no typo of "savings": two edits in seven letters)."""
+    return 1 if len(word) <= 8 else 2

@@ -30,7 +30,7 @@ import numpy as np
 
 from closeknit.match.bm25 import BM25, stem, surface_words, tokens
 from closeknit.match.brief import NEGATOR_WORDS
-from closeknit.match.edits import edit_distance as edit_distance  # re-exported
+from closeknit.match.edits import edit_distance, slips
 from closeknit.match.relevance import STOP
 
 MIN_SHARED = 3  # creators using both the word meant and another of the brief's words
@@ -75,16 +75,10 @@ def unknown_words(bm: BM25, query: str, text: str = "") -> list[str]:
     ]
 
 
-def _slips(word: str) -> int:
-    # a typo is one slip (two in a long word): "fashon", "sustainble"; "shaving" is no typo of
-    # "savings" (two edits in seven letters)
-    return 1 if len(word) <= 8 else 2
-
-
 def _near(bm: BM25, word: str) -> list[tuple[int, str]]:
     """The words the posts use within a typo of ``word`` (the first letter kept), with their
     distance."""
-    most = _slips(word)
+    most = slips(word)
     return [
         (d, w)
         for w in bm.surface
