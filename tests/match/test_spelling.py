@@ -98,3 +98,22 @@ def test_discover_reads_the_slip_and_ranks_as_for_the_word_meant(sw) -> None:  #
     assert 'read "runing" as "running"' in " ".join(typo.notes)
     assert [m.creator_id for m in typo.results] == [m.creator_id for m in clean.results]
     assert clean.read_as == {}
+
+
+def test_the_plan_reads_the_brief_as_discover_does_and_says_so(sw) -> None:  # type: ignore[no-untyped-def]
+    """The plan reads a brief through discover: its picks are those of the brief as meant, and
+    its notes say the reading (and a competitor no post names), as discover's do."""
+    from closeknit.service import plans as psvc
+
+    def plan(text: str, **kw: object) -> psvc.PlanOut:
+        return psvc.plan(sw, "default", psvc.PlanIn(text=text, budget=5000, **kw))
+
+    typo, clean = (
+        plan("runing shoes for marathon training"),
+        plan("running shoes for marathon training"),
+    )
+    assert 'read "runing" as "running": no creator\'s posts use "runing"' in typo.notes
+    assert [p.creator_id for p in typo.picks] == [p.creator_id for p in clean.picks]
+    assert not any(n.startswith("read ") for n in clean.notes)
+    said = plan("running shoes for marathon training", competitors=["zzqxnomatch"]).notes
+    assert any('sponsors name "zzqxnomatch"' in n for n in said), said

@@ -441,8 +441,7 @@ def _signals(
     if bm25:
         bm = bm25_for(store, workspace, emb.name, idx.ids, getattr(idx, "fp", None))
         if kw_query is not None:
-            fixes = spelling.read_as(bm, words, text)
-            text, words = spelling.apply(text, fixes), spelling.apply(words, fixes)
+            text, words, fixes = _read_words(bm, text, words)
             kw = keyword_coverage(bm, words)
     q = encode_query(emb, text)
     cos = np.asarray(idx._mat @ q, dtype=np.float32)
@@ -451,6 +450,13 @@ def _signals(
         idx, np.arange(n, dtype=np.int64), cos, kw, q, True, bm, kw_rel, cos_rel, text, words,
         fixes,
     )  # fmt: skip
+
+
+def _read_words(bm: Any, text: str, words: str) -> tuple[str, str, dict[str, str]]:
+    """A brief's text and content words with its clear typos read as the words meant
+    (:func:`closeknit.match.spelling.read_as`), and the readings."""
+    fixes = spelling.read_as(bm, words, text)
+    return spelling.apply(text, fixes), spelling.apply(words, fixes), fixes
 
 
 from closeknit.match.vectors import EVIDENCE_FROM  # noqa: E402  latest posts scored for evidence
@@ -957,7 +963,7 @@ def unmatched_competitors(tab: Any, names: list[str]) -> str | None:
     """A note naming the competitors no creator's posts or sponsors name, each with the
     closest name they do use where one is one slip away (two in a long name): "titanwey"
     left nobody out where "titanwhey" leaves out 34, and the result said nothing."""
-    from closeknit.match.edits import edit_distance
+    from closeknit.match.edits import edit_distance, slips
 
     known = {*tab.post_terms, *tab.feat_brands}
     missing = []
@@ -966,7 +972,7 @@ def unmatched_competitors(tab: Any, names: list[str]) -> str | None:
         if not keys or keys & known:
             continue
         key = re.sub(r"[\W_]+", "", name.lower())
-        cap = 1 if len(key) <= 8 else 2
+        cap = slips(key)
         near = sorted(
             (d, t)
             for t in known
@@ -988,15 +994,17 @@ def brief_word_notes(
     """What discover says about the brief's words: those read as the word clearly meant, those
     no creator's posts use (:mod:`closeknit.match.spelling`), and competitors no post names;
     for the plan, which reads the brief the same way."""
+    from closeknit.match import index as _index
     from closeknit.match.candidates import get_table
 
-    sig = _signals(store, workspace, content_text(brief), relevance.content_query(brief), model)
+    # the words only: no query vector, no cosines, no coverage (the plan's discover has just
+    # computed them, and brought the index up to date: at most 2 s old)
+    idx = _index.get_index(store, workspace, model, max_age_s=2.0)
     said = []
-    if sig.bm is not None:
-        said += [
-            spelling.read_as_note(sig.read_as),
-            spelling.unknown_words_note(sig.bm, sig.query, sig.text),
-        ]
+    if idx.ids and len(idx.ids) <= EXACT_LIMIT:  # above it discover reads no BM25 either
+        bm = bm25_for(store, workspace, get_embedder(model).name, idx.ids, getattr(idx, "fp", None))
+        text, words, fixes = _read_words(bm, content_text(brief), relevance.content_query(brief))
+        said += [spelling.read_as_note(fixes), spelling.unknown_words_note(bm, words, text)]
     if brief.competitors:  # a competitor no post names leaves nobody out: said, as discover does
         said.append(unmatched_competitors(get_table(store, workspace), brief.competitors))
     return [x for x in said if x]
