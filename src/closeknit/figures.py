@@ -110,6 +110,9 @@ def count(n: Any, noun: str, plural: str | None = None, missing: str = UNKNOWN) 
 
 # platforms as their owners spell them ("YouTube", not "Youtube")
 PLATFORM_NAMES = {"instagram": "Instagram", "youtube": "YouTube", "tiktok": "TikTok"}
+# the labelled follower populations an audience estimate compares a sample with, by name (the
+# web's labels and the audience score's notes had a table each)
+SOURCE_NAMES = {"instafake": "InstaFake", "kaggle": "Kaggle", "purba": "Purba et al."}
 # how a plan was found, as the CLI and the web say it (they had a table each: "greedy search"
 # on one, "fast greedy search" or "Celf" on the other)
 PLAN_METHODS = {"milp": "exact optimisation", "greedy": "greedy search", "celf": "greedy search"}

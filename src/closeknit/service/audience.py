@@ -67,7 +67,6 @@ WIDE_INTERVAL = 0.3
 
 #: the fields that show which labelled population a sample is like (docs/vetting.md step 6)
 COUNT_FIELDS = ("followers", "following", "posts_count")
-_SOURCE_NAMES = {"instafake": "InstaFake", "kaggle": "Kaggle", "purba": "Purba"}
 
 
 def thin_reason(
@@ -92,7 +91,7 @@ def thin_reason(
     ]
     if not counts_given and outside:
         said = ", ".join(
-            f"{_SOURCE_NAMES.get(str(s['source']), str(s['source']))}'s "
+            f"{figures.SOURCE_NAMES.get(str(s['source']), str(s['source']))}'s "
             f"{figures.percent(float(s['fake_share']))}"
             for s in outside
         )

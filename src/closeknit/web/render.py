@@ -134,9 +134,7 @@ def money_range(ctx: Context, lo: Any, hi: Any, currency: str | None = None) -> 
 # Words for the names the domain uses internally (fields, methods, stages, statuses).
 LABELS = {
     # the labelled follower populations the audience estimate compares a sample with
-    "instafake": "InstaFake",
-    "kaggle": "Kaggle",
-    "purba": "Purba et al.",
+    **figures.SOURCE_NAMES,
     "audience_real_share": "Real and active followers (sampled)",
     "audience_not_fake": "Followers not fake (sampled)",
     "audience_real_active": "Real, active followers (sampled)",
