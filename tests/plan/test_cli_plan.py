@@ -58,6 +58,9 @@ def test_plan_and_fees_commands(tmp_path: Path) -> None:
         exclude=[], lock=[], fee_svg="", compare_svg="",
     )  # fmt: skip
     assert 'id="big-off-brief"' in html and "does not fit this brief" in html
+    # the web gives the reason the CLI's note gives: the plan's own on-brief bar
+    assert big["on_brief_bar"] == 0.9 and big["on_brief"] < 0.9
+    assert "likely to be on brief, under 90.0%" in html, html
     assert big["fit_words"] in html
     assert "the single big creator brings about" not in html
     assert d["brief_read"]["text"] == "running shoes" and d["brief_read"]["parsed"] == []

@@ -1253,6 +1253,8 @@ def _best_single_big(
         "followers": int(_at(fr, "followers", best)),
         "relevance": round(float(big.relevance[best]), 4),
         "fits_brief": bool(fitting),
+        "on_brief": round(float(big.on_brief[best]), 4),
+        "on_brief_bar": bar,
         "fit_words": fit,
         "fee": {
             "low": float(big.fee_lo[best]),

@@ -211,8 +211,16 @@ class BigCreator(Out):
     relevance: float | None = None
     fits_brief: bool | None = Field(
         default=None,
-        description="its relevance reaches the bar of a creator who fits the brief (0.5); one "
-        "that does not is shown for scale, not as an alternative",
+        description="it is as likely on brief as the plan's picks must be on average "
+        "(on_brief_bar); one that is not is shown for scale, not as an alternative",
+    )
+    on_brief: float | None = Field(
+        default=None, description="its chance of being on brief (relevance × audience not bought)"
+    )
+    on_brief_bar: float | None = Field(
+        default=None,
+        description="the least chance it needs to count as fitting: the plan's on-brief share, "
+        "at least 0.5",
     )
     fit_words: str | None = Field(
         default=None,
