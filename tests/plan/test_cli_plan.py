@@ -284,8 +284,18 @@ def test_the_text_says_the_picks_largest_audience_overlaps(small_world: Path) ->
     assert said is not None
     first, second = said.removeprefix("audience overlap: ").split("; ")[:2]
     assert f"@{a.handle}" in first and f"@{b.handle}" in first and "900 followers" in first
-    assert "the most a pair is counted to share" in first  # a's share is at the cap
+    assert "(30.0% of" in first  # a's share is at the cap, said once for every pair
     assert "300 followers" in second and "8.0%" in second  # the larger share of the pair
-    assert said.endswith("(1 other pair from 1-2 followers seen in both samples: a guess)")
+    assert said.count("is the most a pair is counted to share") == 1
+    assert said.endswith(
+        "; 30.0% is the most a pair is counted to share"
+        " (1 other pair from 1-2 followers seen in both samples: a guess)"
+    )
+    uncapped = [
+        p.model_copy(update={"overlap_with": [o for o in p.overlap_with if o.share < 0.3]})
+        for p in picks
+    ]
+    plain = overlap_line(plan.model_copy(update={"picks": uncapped}))
+    assert plain is not None and "the most a pair" not in plain
     none = [p.model_copy(update={"overlap_with": []}) for p in plan.picks]
     assert overlap_line(plan.model_copy(update={"picks": none})) is None

@@ -548,12 +548,13 @@ def overlap_line(plan: svc.PlanOut, most: int = 3) -> str | None:
     guesses = sum(1 for v in pairs.values() if v[2])
     parts = [
         f"@{a} and @{b} share about {figures.count(round(n), 'follower')} "
-        f"({figures.percent(share)} of @{who}'s"
-        # the estimate's cap: a pair "shares 30%" where it is only known to share much
-        + (", the most a pair is counted to share)" if share >= svc.OVERLAP_CAP - 1e-3 else ")")
+        f"({figures.percent(share)} of @{who}'s)"
         for (n, share, _, who), (a, b) in sure
     ]
     text = "audience overlap: " + ("; ".join(parts) if parts else "no pair measured beyond a guess")
+    # the estimate's cap, said once: a pair "shares 30%" where it is only known to share much
+    if any(share >= svc.OVERLAP_CAP - 1e-3 for (_, share, _, _), _ in sure):
+        text += f"; {figures.percent(svc.OVERLAP_CAP)} is the most a pair is counted to share"
     if guesses:
         text += (
             f" ({figures.count(guesses, 'other pair')} from 1-2 followers seen in both samples: "
