@@ -226,3 +226,24 @@ def test_keyword_weights_count_a_specific_word_over_the_generic_ones() -> None:
 )
 def test_edit_distance(a: str, b: str, cap: int, want: int) -> None:
     assert edits.edit_distance(a, b, cap) == want
+
+
+def test_the_keyword_coverage_weighs_a_briefs_words_as_the_keyword_match_does() -> None:
+    """The relative keyword match weighed "bbq" before "sauce" and "grill" but the absolute
+    coverage, the content fit's largest term, still counted them alike: a pasta cook covered
+    two thirds of "bbq sauce grill" and its content P stayed near a BBQ cook's (0.985 against
+    1.000 in a 5,000-creator world; plans on marketers' sub-topic briefs picked 30% truly
+    relevant creators)."""
+    bm, support = _cooks()
+    docs = np.arange(bm.n)
+    plain = relevance.keyword_coverage(bm, "bbq sauce grill")
+    kw, kw_rel, specific = relevance.focused_signals(
+        bm, "bbq sauce grill", plain, plain / plain.max(), docs, support
+    )
+    assert specific == ["bbq"]
+    bbq, pasta = slice(0, 15), slice(15, 60)
+    assert kw[pasta].max() < 0.5 * plain[pasta].min()  # generic words only: a quarter weight
+    assert kw[bbq].min() >= plain[bbq].max() - 1e-9  # a BBQ cook's coverage is not cut
+    assert kw_rel[pasta].max() < 0.3 and kw_rel[bbq].min() == pytest.approx(1.0)
+    same = relevance.focused_signals(bm, "sauce grill", plain, plain, docs, support)
+    assert same[0] is plain and same[1] is plain and same[2] == []

@@ -604,8 +604,10 @@ def discover(
     nsup = None
     if query_override is None and cosr is not None:
         nsup = _niche_support(store, workspace, emb.name, tab, sig.idx, r, kwr, cosr)
-        if kwr is not None and nsup is not None and sig.bm is not None:
-            kwr, specific = relevance.focused_kw_rel(sig.bm, query, kwr, sig.keys[known], nsup)
+        if kw is not None and kwr is not None and nsup is not None and sig.bm is not None:
+            kw, kwr, specific = relevance.focused_signals(
+                sig.bm, query, kw, kwr, sig.keys[known], nsup
+            )
             if specific:
                 notes.append(relevance.focus_note(specific))
     if query_override is None and sig.bm is not None:
@@ -1069,13 +1071,19 @@ def fit_of(
         if sup is not None:
             by_row = dict(zip(all_rows[ok].tolist(), sup.tolist(), strict=True))
             nsup_all = np.array([by_row.get(int(x), 0.0) for x in rows], dtype=float)
-            if kwr is not None and sig.kw_rel is not None and sig.bm is not None:
+            if (
+                kw is not None
+                and kwr is not None
+                and sig.kw is not None
+                and sig.kw_rel is not None
+                and sig.bm is not None
+            ):
                 # the same focus as discover's (over the same creators), read at these ones
-                focus = np.zeros(len(sig.keys))
-                focus[ok], _ = relevance.focused_kw_rel(
-                    sig.bm, sig.query, sig.kw_rel[ok], sig.keys[ok], sup
+                fkw, fkwr = np.zeros(len(sig.keys)), np.zeros(len(sig.keys))
+                fkw[ok], fkwr[ok], _ = relevance.focused_signals(
+                    sig.bm, sig.query, sig.kw[ok], sig.kw_rel[ok], sig.keys[ok], sup
                 )
-                kwr[hit] = focus[at[hit]]
+                kw[hit], kwr[hit] = fkw[at[hit]], fkwr[at[hit]]
     signals: dict[str, np.ndarray | None] = {
         "kw": kw,
         "kw_rel": kwr,

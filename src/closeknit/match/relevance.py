@@ -10,7 +10,8 @@ Here both parts are probabilities on an absolute scale, learned on a world's bri
   ``kw`` is the brief's keyword coverage of the creator's document (BM25 summed over the
   brief's content words present in the corpus, divided by its maximum ``Σ idf·(k1+1)``, so 1
   means every word
-  saturated), ``cos`` the raw cosine of the brief and creator vectors; ``kw_rel`` and
+  saturated; where the brief has specific words, :func:`focused_signals` weighs its words as
+  the keyword match does), ``cos`` the raw cosine of the brief and creator vectors; ``kw_rel`` and
   ``cos_rel`` place the creator among all creators for this brief (coverage / the best
   coverage; cosine stretched so the 90th percentile is 0 and the best 1). The absolute terms
   keep a brief nobody posts about from getting a "perfect" creator; the relative terms carry
@@ -309,6 +310,35 @@ def focused_kw_rel(
     return (score / top if top > 0 else np.zeros_like(kw_rel)), [
         written.get(t, t) for t in specific
     ]
+
+
+def focused_coverage(bm: BM25, query: str, docs: np.ndarray, specific: list[str]) -> np.ndarray:
+    """Keyword coverage (:func:`keyword_coverage`) with the brief's words weighted as the
+    keyword match weighs them (:func:`keyword_weights`): where it has specific words, a
+    creator who uses only its generic ones ("sauce", "grill" for a BBQ brief) covers a quarter
+    of their share, not all of it; ``docs``: each creator's document in ``bm``."""
+    w = keyword_weights(bm, query, specific)
+    total = sum(w.values())
+    if not total:
+        return np.zeros(len(docs))
+    score = np.zeros(len(docs))
+    for t, wt in w.items():
+        score += wt * bm.scores_terms([t])[docs] / (bm.idf[t] * (bm.k1 + 1))
+    out: np.ndarray = np.clip(score / total, 0.0, 1.0)
+    return out
+
+
+def focused_signals(
+    bm: BM25, query: str, kw: np.ndarray, kw_rel: np.ndarray, docs: np.ndarray, support: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """The keyword signals of the content fit, ``kw`` and ``kw_rel``, with the brief's words
+    weighed alike in both (:func:`focused_kw_rel`, :func:`focused_coverage`), and its specific
+    words; unchanged (the same arrays) when it has none. Discover and the plan's fit of any
+    creator read them here, so both weigh a brief's words the same way."""
+    rel, specific = focused_kw_rel(bm, query, kw_rel, docs, support)
+    if not specific:
+        return kw, kw_rel, []
+    return focused_coverage(bm, query, docs, specific), rel, specific
 
 
 def keyword_weights(bm: BM25, query: str, specific: list[str]) -> dict[str, float]:
