@@ -247,3 +247,29 @@ def test_the_keyword_coverage_weighs_a_briefs_words_as_the_keyword_match_does() 
     assert kw_rel[pasta].max() < 0.3 and kw_rel[bbq].min() == pytest.approx(1.0)
     same = relevance.focused_signals(bm, "sauce grill", plain, plain, docs, support)
     assert same[0] is plain and same[1] is plain and same[2] == []
+
+
+def test_a_word_one_creator_uses_does_not_take_the_brief_from_everyone_else() -> None:
+    """One post saying "snacks" among 1,500 creators gave the word the largest idf of
+    "protein snacks for gym-goers": every other creator's coverage fell by two thirds and a
+    plan went from 11 creators to 2 (a tester), though nobody else's posts had changed."""
+    docs = [f"protein shake after the gym {'leg day' if i % 2 else 'reps'}" for i in range(40)]
+    docs += [f"new running shoes {i}" for i in range(60)]
+    without = relevance.BM25(docs)
+    with_one = relevance.BM25([*docs[:-1], "my favourite snacks after the gym"])
+    before = relevance.keyword_coverage(without, "protein snacks gym")
+    after = relevance.keyword_coverage(with_one, "protein snacks gym")
+    assert after[:40].min() > 0.6 * before[:40].min()  # was 0.35 of it
+    assert relevance.rare_words(with_one, "protein snacks gym") == ["snack"]
+    note = relevance.rare_words_note(with_one, "protein snacks gym")
+    assert note is not None and '"snacks" (1 creator)' in note
+    # nor is it a specific word that would weigh the others down
+    support = np.array([1.0] * 40 + [0.0] * 60)
+    kw = relevance.keyword_coverage(with_one, "protein snacks gym")
+    _, _, specific = relevance.focused_signals(
+        with_one, "protein snacks gym", kw, kw / kw.max(), np.arange(with_one.n), support
+    )
+    assert specific == []
+    # used by enough creators, a word weighs in full again
+    five = relevance.BM25([*docs[:35], *[f"protein snacks gym {i}" for i in range(5)], *docs[40:]])
+    assert relevance.rare_words(five, "protein snacks gym") == []

@@ -591,6 +591,7 @@ def discover(
         for said in (
             spelling.read_as_note(sig.read_as),
             spelling.unknown_words_note(sig.bm, query, text),
+            relevance.rare_words_note(sig.bm, query),
         ):
             if said:
                 notes.append(said)
@@ -1006,7 +1007,11 @@ def brief_word_notes(
     if idx.ids and len(idx.ids) <= EXACT_LIMIT:  # above it discover reads no BM25 either
         bm = bm25_for(store, workspace, get_embedder(model).name, idx.ids, getattr(idx, "fp", None))
         text, words, fixes = _read_words(bm, content_text(brief), relevance.content_query(brief))
-        said += [spelling.read_as_note(fixes), spelling.unknown_words_note(bm, words, text)]
+        said += [
+            spelling.read_as_note(fixes),
+            spelling.unknown_words_note(bm, words, text),
+            relevance.rare_words_note(bm, words),
+        ]
     if brief.competitors:  # a competitor no post names leaves nobody out: said, as discover does
         said.append(unmatched_competitors(get_table(store, workspace), brief.competitors))
     return [x for x in said if x]

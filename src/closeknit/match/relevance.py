@@ -57,6 +57,7 @@ from typing import Any
 
 import numpy as np
 
+from closeknit import figures
 from closeknit.match.bm25 import BM25, stem, surface_words, tokens
 from closeknit.match.brief import (
     AGE_WORDS,
@@ -236,14 +237,45 @@ def present_terms(bm: BM25, query: str) -> list[str]:
     return [t for t in sorted(set(tokens(query))) if t in bm.idf]
 
 
-def keyword_coverage(bm: BM25, query: str) -> np.ndarray:
-    """Per document: BM25 of the query's words present in the corpus / its maximum
-    ``Σ idf·(k1 + 1)`` (0 when no word of the query is in the corpus)."""
-    present = present_terms(bm, query)
-    if not present:
-        return np.zeros(bm.n)
-    top = sum(bm.idf[t] for t in present) * (bm.k1 + 1)
-    return np.clip(bm.scores_terms(present) / top, 0.0, 1.0)
+#: a brief word fewer creators' posts use than this weighs that share of its idf in the keyword
+#: match, and is no specific word (:func:`focused_kw_rel`). One post saying "snacks" among
+#: 1,500 creators gave the word the largest idf of "protein snacks for gym-goers": every other
+#: creator's coverage fell by two thirds and a plan went from 11 creators to 2, though nobody
+#: else's posts had changed. A word so few use tells about those few, not about the topic.
+WORD_SUPPORT = 5
+
+
+def word_weight(bm: BM25, term: str) -> float:
+    """A brief word's (a stem's) weight in the keyword match: its idf, times the share of
+    :data:`WORD_SUPPORT` creators that use it, at most 1."""
+    return bm.idf[term] * min(1.0, len(bm.docs_of(term)) / WORD_SUPPORT)
+
+
+def rare_words(bm: BM25, query: str) -> list[str]:
+    """The brief's words (stems) that some creators' posts use, but fewer than
+    :data:`WORD_SUPPORT`: they weigh less in the keyword match."""
+    return [t for t in present_terms(bm, query) if len(bm.docs_of(t)) < WORD_SUPPORT]
+
+
+def keyword_coverage(
+    bm: BM25, query: str, specific: list[str] | None = None, docs: np.ndarray | None = None
+) -> np.ndarray:
+    """Per document (``docs``: those positions only): the BM25 saturation of each of the
+    query's words present in the corpus (0-1), averaged with the words' weights in the keyword
+    match (:func:`keyword_weights`: the idf, less for a word few creators use and, where the
+    brief has ``specific`` words, for the words its whole topic uses); 0 when no word of the
+    query is in the corpus."""
+    w = keyword_weights(bm, query, specific or [])
+    total = sum(w.values())
+    n = bm.n if docs is None else len(docs)
+    if not total:
+        return np.zeros(n)
+    score = np.zeros(n)
+    for t, wt in w.items():
+        sat = bm.scores_terms([t]) / (bm.idf[t] * (bm.k1 + 1))
+        score += wt * (sat if docs is None else sat[docs])
+    out: np.ndarray = np.clip(score / total, 0.0, 1.0)
+    return out
 
 
 #: the least P(on brief) a plan picks (closeknit.plan.planner.PICK_MIN_ON_BRIEF): no pick less
@@ -299,7 +331,7 @@ def focused_kw_rel(
         inside = int((used & near).sum())
         if inside / int(near.sum()) > GENERIC_SHARE:
             generic.append(t)
-        elif inside > 0 and inside >= int(used.sum()) - inside:
+        elif inside >= WORD_SUPPORT and inside >= int(used.sum()) - inside:
             specific.append(t)
     if not generic or not specific:
         return kw_rel, []
@@ -312,33 +344,17 @@ def focused_kw_rel(
     ]
 
 
-def focused_coverage(bm: BM25, query: str, docs: np.ndarray, specific: list[str]) -> np.ndarray:
-    """Keyword coverage (:func:`keyword_coverage`) with the brief's words weighted as the
-    keyword match weighs them (:func:`keyword_weights`): where it has specific words, a
-    creator who uses only its generic ones ("sauce", "grill" for a BBQ brief) covers a quarter
-    of their share, not all of it; ``docs``: each creator's document in ``bm``."""
-    w = keyword_weights(bm, query, specific)
-    total = sum(w.values())
-    if not total:
-        return np.zeros(len(docs))
-    score = np.zeros(len(docs))
-    for t, wt in w.items():
-        score += wt * bm.scores_terms([t])[docs] / (bm.idf[t] * (bm.k1 + 1))
-    out: np.ndarray = np.clip(score / total, 0.0, 1.0)
-    return out
-
-
 def focused_signals(
     bm: BM25, query: str, kw: np.ndarray, kw_rel: np.ndarray, docs: np.ndarray, support: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """The keyword signals of the content fit, ``kw`` and ``kw_rel``, with the brief's words
-    weighed alike in both (:func:`focused_kw_rel`, :func:`focused_coverage`), and its specific
+    weighed alike in both (:func:`focused_kw_rel`, :func:`keyword_coverage`), and its specific
     words; unchanged (the same arrays) when it has none. Discover and the plan's fit of any
     creator read them here, so both weigh a brief's words the same way."""
     rel, specific = focused_kw_rel(bm, query, kw_rel, docs, support)
     if not specific:
         return kw, kw_rel, []
-    return focused_coverage(bm, query, docs, specific), rel, specific
+    return keyword_coverage(bm, query, specific, docs), rel, specific
 
 
 def keyword_weights(bm: BM25, query: str, specific: list[str]) -> dict[str, float]:
@@ -349,9 +365,11 @@ def keyword_weights(bm: BM25, query: str, specific: list[str]) -> dict[str, floa
 
 
 def _weights(bm: BM25, terms: list[str], focus: set[str]) -> dict[str, float]:
-    """Each term's idf, times :data:`GENERIC_WEIGHT` where ``focus`` (specific stems) is given
-    and does not hold it."""
-    return {t: bm.idf[t] * (1.0 if not focus or t in focus else GENERIC_WEIGHT) for t in terms}
+    """Each term's :func:`word_weight`, times :data:`GENERIC_WEIGHT` where ``focus`` (specific
+    stems) is given and does not hold it."""
+    return {
+        t: word_weight(bm, t) * (1.0 if not focus or t in focus else GENERIC_WEIGHT) for t in terms
+    }
 
 
 def excerpt(text: str, query: str, width: int = 60) -> str:
@@ -371,6 +389,23 @@ def excerpt(text: str, query: str, width: int = 60) -> str:
         start = space + 1 if 0 <= space < at else start
     cut = flat[start : start + width]
     return ("…" if start > 0 else "") + cut + ("…" if start + width < len(flat) else "")
+
+
+def rare_words_note(bm: BM25, query: str) -> str | None:
+    """Discover's note when some of the brief's words are used by fewer than
+    :data:`WORD_SUPPORT` creators (:func:`word_weight`): each with how many use it."""
+    rare = rare_words(bm, query)
+    if not rare:
+        return None
+    written = {stem(x): x for x in reversed(surface_words(query))}
+    said = ", ".join(
+        f'"{written.get(t, t)}" ({figures.count(len(bm.docs_of(t)), "creator")})' for t in rare
+    )
+    return (
+        f"few creators' posts use {said}: "
+        f"{'it counts' if len(rare) == 1 else 'they count'} for less in the keyword match, as "
+        "a word so few use says little about which creators fit the topic"
+    )
 
 
 def focus_note(specific: list[str]) -> str:
