@@ -108,4 +108,5 @@ def test_the_plan_table_shows_what_each_pick_adds_and_inflated_engagement(
     flagged = [p for p in plan["picks"] if p["engagement_inflated"]]
     assert pod in {p["handle"] for p in flagged}
     for p in flagged:
-        assert f"@{p['handle']}: engagement inflated by" in " ".join(text.stdout.split())
+        said = " ".join(f"@{p['handle']}: engagement {p['engagement_inflated']}".split())
+        assert "inflated by" in said and said in " ".join(text.stdout.split())

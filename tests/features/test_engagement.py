@@ -229,6 +229,14 @@ def test_inflated_engagement_is_said_with_its_causes() -> None:
     assert "automated comments (50.0% of its comments) and an engagement pod" in str(
         inflation_words(both)
     )
+    # a pod whose counted comments are little of the engagement: said, as its likes are unseen
+    big = {**pod, "engagement_rate": 0.4}  # 400 a post, 2 of them the pod's comments
+    assert genuine_share(big) == 1 - 2 / 400
+    assert inflation_words(big) == (
+        "possibly inflated by an engagement pod: the comments it can count are little of it, "
+        "but what a pod adds in likes cannot be seen"
+    )
+    assert inflation_words({**big, "pod_score": 0.3}) is None  # pod-like timing only: not said
     # more inflation than engagement: none of it genuine, not a negative share
     assert genuine_share({**base, "n_bot_comments": 900, "pod_score": 0.0}) == 0.0
     # the score's part: full points at 100% genuine, none at half
