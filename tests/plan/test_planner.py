@@ -794,3 +794,43 @@ def test_no_diversity_bonus_is_zero_not_rounding_left(ws: Store) -> None:
     bonuses = [p.diversity_bonus for p in plan.picks]
     assert bonuses and all(b == 0.0 or abs(b) > 1e-6 for b in bonuses), bonuses
     assert sum(p.marginal_gain for p in plan.picks) == pytest.approx(plan.value)
+
+
+def test_the_prior_says_which_past_campaign_it_cannot_learn_from(ws: Store) -> None:
+    """ "the documented prior: no campaign history in this workspace" was said beside a campaign
+    with 73 attributed orders and no brief (a tester's roster had no brief column), and no
+    command could give it one. The note names the campaign and what it lacks; a brief given
+    later is read (the forecast then learns from it, here too few creators to)."""
+    from closeknit.plan.planner import history_model
+    from closeknit.service import campaigns as svc
+
+    ids = [r["creator_id"] for r in ws.query("SELECT creator_id FROM creators ORDER BY 1")][:4]
+    c = svc.create_campaign(ws, "default", svc.CampaignIn(name="Leafy Oct"), actor="user:t")
+    cid = c.campaign_id
+    ws.execute(
+        "INSERT INTO campaign_creators (workspace_id, campaign_id, creator_id, stage) "
+        "SELECT 'default', ?, unnest(?), 'paid'",
+        [cid, ids],
+    )
+    ws.execute(
+        "INSERT INTO attributions (workspace_id, campaign_id, order_id, creator_id, rule, "
+        "matched, revenue) SELECT 'default', ?, 'o' || i, ?, 'code', 'LEAFY', 30.0 "
+        "FROM range(5) t(i)",
+        [cid, ids[0]],
+    )
+    said = history_model(ws, "default").summary()
+    assert said == (
+        f"the documented prior: of 1 past campaign, {cid} has attributed orders but no brief "
+        "(give the brief it ran on to learn from it)"
+    )
+    out = svc.update_campaign(
+        ws, "default", cid, svc.CampaignPatch(brief="cooking at home"), actor="user:t"
+    )
+    assert out.brief == "cooking at home"
+    audit = ws.query("SELECT detail FROM audit_log WHERE action = 'campaign.update'")
+    assert audit and "cooking at home" in str(audit[-1]["detail"])
+    assert history_model(ws, "default").summary() == (
+        "the documented prior: only 4 past campaign creators, fewer than 10"
+    )
+    cleared = svc.update_campaign(ws, "default", cid, svc.CampaignPatch(brief=" "), actor="user:t")
+    assert cleared.brief is None

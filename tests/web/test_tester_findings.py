@@ -188,6 +188,20 @@ def test_the_settings_form_sets_currency_and_brand(signed_in: tuple[TestClient, 
     assert re.search(r'name="brand" id="campaign-brand" value="acme"', page)
 
 
+def test_the_settings_form_sets_the_brief(signed_in: tuple[TestClient, Seeded]) -> None:
+    """The plan's forecast learns only from past campaigns with a brief, and a campaign made
+    from a roster without one could not be given one anywhere (a tester)."""
+    c, a = signed_in
+    page = c.get(f"/campaigns/{a.campaign_id}").text
+    token = page.split('name="csrf_token" value="')[1].split('"')[0]
+    r = c.post(f"/campaigns/{a.campaign_id}/settings",
+               data={"csrf_token": token, "brief": " vegan meal kits, UK "},
+               follow_redirects=False)  # fmt: skip
+    assert r.status_code == 303
+    page = c.get(f"/campaigns/{a.campaign_id}").text
+    assert 'name="brief" id="campaign-brief" value="vegan meal kits, UK"' in page
+
+
 # -- 13. Small things -------------------------------------------------------------------------
 
 

@@ -207,6 +207,12 @@ def register(app: typer.Typer) -> None:
         landing_url: Annotated[str | None, typer.Option("--landing-url")] = None,
         discount: Annotated[float | None, typer.Option("--discount", help="percent")] = None,
         window: Annotated[int | None, typer.Option("--window", help="attribution days")] = None,
+        brief: Annotated[
+            str | None,
+            typer.Option(
+                "--brief", help="the brief it ran on (plans learn from campaigns with one)"
+            ),
+        ] = None,
         db: DbOpt = None,
         workspace: WorkspaceOpt = None,
         as_json: JsonOpt = False,
@@ -227,6 +233,7 @@ def register(app: typer.Typer) -> None:
                         "landing_url": landing_url,
                         "discount_percent": discount,
                         "attribution_window_days": window,
+                        "brief": brief,
                     }.items()
                     if v is not None
                 }

@@ -189,6 +189,12 @@ class CampaignPatch(In):
     attribution_window_days: int | None = Field(default=None, ge=1, le=365)
     currency: str | None = Field(default=None, max_length=10, description="ISO 4217 code")
     brand: str | None = Field(default=None, max_length=200)
+    brief: str | None = Field(
+        default=None,
+        max_length=5000,
+        description="the brief the campaign ran on: the plan's forecast learns only from past "
+        "campaigns with one (blank clears it)",
+    )
 
     _url = field_validator("landing_url", mode="before")(web_url)
     _currency = field_validator("currency")(known_currency)
@@ -200,6 +206,8 @@ def update_campaign(
     fields = req.model_dump(exclude_none=True)
     if "brand" in fields:
         fields["brand_id"] = fields.pop("brand").strip() or None
+    if "brief" in fields:
+        fields["brief_text"] = fields.pop("brief").strip() or None
     tc.update_campaign(store, workspace, campaign_id, actor=actor, **fields)
     return get_campaign(store, workspace, campaign_id)
 

@@ -701,8 +701,8 @@ def _update_settings(
     with store.transaction() as tx:
         check_campaign(tx, workspace, campaign_id)
         old_s = tx.query(
-            "SELECT landing_url, discount_percent, code_pattern, attribution_window_days "
-            "FROM campaign_settings WHERE workspace_id = ? AND campaign_id = ?",
+            "SELECT landing_url, discount_percent, code_pattern, attribution_window_days, "
+            "brief_text FROM campaign_settings WHERE workspace_id = ? AND campaign_id = ?",
             [workspace, campaign_id],
         )
         if not old_s:
@@ -732,14 +732,20 @@ def update_campaign(
     actor: str = "user",
     **fields: Any,
 ) -> None:
-    """Change a campaign's name, budget, status, dates, currency, brand, landing URL, discount,
-    code pattern or attribution window (a budget change is audited as spend_change). The
+    """Change a campaign's name, budget, status, dates, currency, brand, brief, landing URL,
+    discount, code pattern or attribution window (a budget change is audited as spend_change). The
     currency and the brand could only be set when the campaign was made (the brand by a roster
     import alone), although the report's notes ask to set them."""
     from closeknit.track.codes import check_pattern
 
     allowed = {"name", "budget", "status", "start_date", "end_date", "currency", "brand_id"}
-    setting_keys = {"landing_url", "discount_percent", "code_pattern", "attribution_window_days"}
+    setting_keys = {
+        "landing_url",
+        "discount_percent",
+        "code_pattern",
+        "attribution_window_days",
+        "brief_text",
+    }
     bad = set(fields) - allowed - setting_keys
     if bad:
         raise ValidationError(f"cannot change {', '.join(sorted(bad))}", field=sorted(bad)[0])

@@ -147,6 +147,7 @@ def campaign_settings(
     code_pattern: FStr = "",
     currency: FStr = "",
     brand: FStr = "",
+    brief: Annotated[str | None, Form(max_length=5000)] = None,
 ) -> Response:
     patch = {
         "name": name.strip() or None,
@@ -160,6 +161,9 @@ def campaign_settings(
         "currency": currency.strip() or None,
         # a brand cleared in the form is cleared (the service stores a blank brand as none)
         "brand": brand.strip(),
+        # as the brand, a brief cleared in the form is cleared; a post without the field (an
+        # older page) leaves it
+        "brief": None if brief is None else brief.strip(),
     }
     req = svc.CampaignPatch.model_validate({k: v for k, v in patch.items() if v is not None})
     svc.update_campaign(store, p.workspace_id, campaign_id, req, actor=p.actor)
