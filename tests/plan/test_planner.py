@@ -834,3 +834,26 @@ def test_the_prior_says_which_past_campaign_it_cannot_learn_from(ws: Store) -> N
     )
     cleared = svc.update_campaign(ws, "default", cid, svc.CampaignPatch(brief=" "), actor="user:t")
     assert cleared.brief is None
+
+
+def test_the_plan_says_when_the_shops_orders_are_in_another_currency(ws: Store) -> None:
+    """A shop selling in GBP, a workspace in USD: the plan's revenue was the GBP order value
+    under a dollar sign with no word (a tester; the campaign report said it)."""
+    from closeknit.plan.planner import MIN_HISTORY_ORDERS
+
+    ws.execute(
+        "INSERT INTO orders (workspace_id, order_id, created_at, currency, total) "
+        "SELECT 'default', 'o' || i, TIMESTAMP '2026-01-01', 'GBP', 60.0 FROM range(?) t(i)",
+        [MIN_HISTORY_ORDERS + 5],
+    )
+
+    def notes(currency: str) -> list[str]:
+        c = PlanConstraints(min_relevance=0.0, on_brief_share=0.0, currency=currency)
+        plan = make_plan(ws, "default", parse_brief("cooking"), 2000, c)
+        assert plan.assumptions["aov"] == 60.0
+        return [n for n in plan.notes if "average order value" in n]
+
+    said = notes("USD")
+    assert said and "100.0% of them in GBP, and the plan's money is in USD" in said[0]
+    assert "reads GBP amounts as USD" in said[0]
+    assert notes("GBP") == [] and notes("") == []

@@ -108,8 +108,10 @@ class PlanConstraints:
     # price the candidate set as it stands (a plan the user has already chosen): no
     # "too few fit" status, the set's size is the user's choice, not the brief's
     price_only: bool = False
-    # the workspace currency's symbol, for the amounts in notes and errors ("$4,950.00")
+    # the workspace currency's symbol, for the amounts in notes and errors ("$4,950.00"), and
+    # its code (the shop's orders in another one are said: nothing is converted)
     currency_symbol: str = ""
+    currency: str = ""
     # the least chance, by the fee model, that the plan's cost stays within the budget; None
     # budgets on the fees' estimates (their medians: about an even chance for one creator)
     within_budget: float | None = None
@@ -733,6 +735,39 @@ def _aov(store: Store, workspace: str, c: PlanConstraints) -> tuple[float, str]:
     if row["n"] and row["n"] >= MIN_HISTORY_ORDERS:
         return float(row["aov"]), f"workspace orders (n={int(row['n'])})"
     return DEFAULT_AOV, "default (fewer than 20 orders)"
+
+
+def _order_currency_note(
+    store: Store, workspace: str, c: PlanConstraints, aov: float, source: str
+) -> str | None:
+    """The plan's revenue is its orders × the average order value of the shop's orders; where
+    those orders are in another currency than the workspace's, the plan's money is theirs under
+    another name (a tester's GBP shop read as "$6,367.92"; the report said it, the plan did
+    not)."""
+    if not c.currency or not source.startswith("workspace orders"):
+        return None
+    rows = store.query(
+        "SELECT upper(currency) AS cur, count(*) AS n FROM orders WHERE workspace_id = ? "
+        "AND total > 0 AND currency IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1",
+        [workspace],
+    )
+    other = [r for r in rows if r["cur"] != c.currency.upper()]
+    if not other:
+        return None
+    total = sum(int(r["n"]) for r in rows)
+    which = ", ".join(str(r["cur"]) for r in other[:3])
+    share = sum(int(r["n"]) for r in other) / total
+    read = (
+        f"its revenue reads {which} amounts as {c.currency}"
+        if share >= 1.0
+        else f"its revenue mixes {which} and {c.currency} amounts"
+    )
+    return (
+        f"the average order value ({figures.money(aov)}) comes from the shop's orders, "
+        f"{figures.percent(share)} of them in {which}, and the plan's money is in {c.currency}: "
+        f"nothing is converted, so {read}; set the workspace currency to the shop's, or give "
+        "the order value in the workspace's"
+    )
 
 
 def _build(
@@ -1381,6 +1416,9 @@ def make_plan(
     assert p.allowed is not None
     # the brief's words as discover read them (a typo read as the word meant, or named)
     notes: list[str] = [] if explicit else brief_word_notes(store, workspace, brief)
+    said = _order_currency_note(store, workspace, c, aov, aov_source)
+    if said:
+        notes.append(said)
     fits = _anchors(m)
     rule = _rule(m)
     if not explicit and not fits.any():

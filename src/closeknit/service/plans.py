@@ -593,6 +593,7 @@ def plan(store: Store, workspace: str, req: PlanIn) -> PlanOut:
         format=req.format,
         diversity=req.diversity,
         currency_symbol=_symbol(store, workspace),
+        currency=_currency(store, workspace),
     )
     try:
         res = (
