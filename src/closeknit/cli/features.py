@@ -14,6 +14,7 @@ from closeknit.cli.common import (
     cli_errors,
     console,
     emit,
+    say,
     store_for,
     workspace_of,
 )
@@ -81,6 +82,8 @@ def register(app: typer.Typer) -> None:
                 f"{d['n_removed']} removed, {d['n_pods']} pods; as_of {d['as_of']}; "
                 f"{d['seconds']:.2f}s"
             )
+            for n in d["notes"]:
+                say(f"note: {n}")
 
         emit(d, as_json=as_json, render=render)
 

@@ -152,8 +152,16 @@ def export_inputs(store: Store, workspace: str, out_dir: Path) -> dict[str, int]
     return counts
 
 
-def default_as_of_parquet(store: Store) -> dt.datetime:
-    v = store.scalar("SELECT max(posted_at) FROM posts")
+def default_as_of_parquet(store: Store, *, snapshots: bool = False) -> dt.datetime:
+    """The newest post or (``snapshots``: the input has them) follower snapshot, as
+    :func:`closeknit.features.builder.default_as_of` reads a store."""
+    sql = "SELECT max(posted_at) FROM posts"
+    if snapshots:
+        sql = (
+            "SELECT greatest((SELECT max(posted_at) FROM posts), "
+            "(SELECT CAST(max(date) AS TIMESTAMP) FROM follower_snapshots))"
+        )
+    v = store.scalar(sql)
     if not isinstance(v, dt.datetime):
         raise ConfigError("the input has no posts with a date; pass --as-of")
     return v
@@ -180,7 +188,11 @@ def build_portable(
     probe = Store(":memory:", migrate=False)
     try:
         probe.attach_parquet("posts", input_dir / "posts" / "*.parquet")
-        when = as_of or default_as_of_parquet(probe)
+        snaps = input_dir / "follower_snapshots"
+        has_snaps = snaps.exists() and any(snaps.glob("*.parquet"))
+        if has_snaps:
+            probe.attach_parquet("follower_snapshots", snaps / "*.parquet")
+        when = as_of or default_as_of_parquet(probe, snapshots=has_snaps)
     finally:
         probe.close()
     res = PortableBuild(

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from closeknit.store import Store
 
 #: bump when any formula or threshold changes: every row is then recomputed
-FEATURE_SET_VERSION = "1.2.4"
+FEATURE_SET_VERSION = "1.2.5"
 
 
 # a plan asks twice (its discover, then its notes); a server asks on every request

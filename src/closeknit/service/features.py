@@ -31,6 +31,12 @@ class BuildOut(Out):
     n_unchanged: int
     n_removed: int
     n_pods: int
+    n_older: int = Field(
+        default=0,
+        description="creators whose data did not change and whose figures stay as of an "
+        "earlier time than this build's as_of (an incremental build)",
+    )
+    notes: list[str] = []
     seconds: float
     steps: dict[str, float]
     methods: dict[str, str]
