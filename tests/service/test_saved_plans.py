@@ -113,3 +113,28 @@ def test_a_plan_saved_by_the_planner_itself_reads_back(st: Store) -> None:
     assert [p.creator_id for p in back.picks] == [p.creator_id for p in res.picks]
     assert back.locked == [] and not any(p.locked for p in back.picks)
     assert [r.plan_id for r in svc.list_plans(st, WS)] == [res.plan_id]
+
+
+def test_a_saved_plan_says_when_the_data_have_changed_since(st: Store) -> None:
+    """A tester saved a plan of 11 creators, imported one post, rebuilt the features: the same
+    brief now made 2, and the saved plan read back as it was with no word (its note that no
+    post used "snacks" no longer true). Another workspace's writes say nothing."""
+    made = svc.plan(st, WS, _req(save=True))
+    assert svc.get_plan(st, WS, made.plan_id).data_changed is None
+    st.execute(
+        "INSERT INTO creators (workspace_id, creator_id, platform, handle) "
+        "VALUES ('other', 'instagram:elsewhere', 'instagram', 'elsewhere')"
+    )
+    assert svc.get_plan(st, WS, made.plan_id).data_changed is None
+    cid = made.picks[0].creator_id
+    st.execute(
+        "INSERT INTO posts (workspace_id, post_id, platform, external_id, creator_id, posted_at, "
+        "caption) VALUES (?, 'instagram:new1', 'instagram', 'new1', ?, TIMESTAMP "
+        "'2026-10-30 12:00', 'my favourite snacks after the gym')",
+        [WS, cid],
+    )
+    back = svc.get_plan(st, WS, made.plan_id)
+    assert (
+        back.data_changed is not None and "changed since this plan was saved" in back.data_changed
+    )
+    assert back.model_copy(update={"data_changed": None}) == made  # the answer as it was

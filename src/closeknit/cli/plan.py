@@ -257,6 +257,8 @@ def register(app: typer.Typer) -> None:
 
         def render() -> None:
             console.print(f"plan {plan.plan_id}: {plan.brief}")
+            if plan.data_changed:
+                say(f"note: {plan.data_changed}")
             print_plan(plan)
 
         emit(plan, as_json=as_json, as_csv=as_csv, rows=pick_rows(plan), render=render)

@@ -15,6 +15,41 @@ from closeknit.jsonable import to_jsonable
 from closeknit.store import Store
 
 
+#: the key of the stored result that holds :func:`data_stamp` at saving (read back apart)
+STAMP = "_data_stamp"
+# what a plan reads: its creators and their posts, snapshots, audiences and vetting, the past
+# campaigns its forecast learns from and the shop's orders its order value comes from
+_STAMPED = (
+    "creators",
+    "posts",
+    "follower_snapshots",
+    "audience_demographics",
+    "audience_samples",
+    "creator_features",
+    "campaign_creators",
+    "campaign_settings",
+    "attributions",
+    "orders",
+)
+
+
+def data_stamp(store: Store, workspace: str) -> str:
+    """A value that changes when the workspace's data a plan reads change: each table's row
+    count, and the latest feature build's time (an edit of existing rows is read by the next
+    build). The workspace's own rows only (a store-wide write signature would say that another
+    workspace changed)."""
+    parts = [f"(SELECT count(*) FROM {t} WHERE workspace_id = $ws)" for t in _STAMPED] + [
+        "(SELECT CAST(max(computed_at) AS VARCHAR) FROM creator_features WHERE workspace_id = $ws)"
+    ]
+    row = store.query(
+        "SELECT concat_ws('|', "
+        + ", ".join(f"coalesce(CAST({p} AS VARCHAR), '-')" for p in parts)
+        + ") AS s",
+        {"ws": workspace},
+    )[0]
+    return str(row["s"])
+
+
 def write(
     store: Store,
     workspace: str,
@@ -25,12 +60,13 @@ def write(
     method: str,
     result: dict[str, Any],
 ) -> None:
-    """Store (or replace) one plan of ``workspace``."""
+    """Store (or replace) one plan of ``workspace``, with the data's :func:`data_stamp`."""
+    body = {**to_jsonable(result), STAMP: data_stamp(store, workspace)}
     with store.transaction() as tx:
         tx.execute(
             "INSERT OR REPLACE INTO plans (workspace_id, plan_id, brief, budget, method, result) "
             "VALUES (?, ?, ?, ?, ?, ?)",
-            [workspace, plan_id, brief, budget, method, json.dumps(to_jsonable(result))],
+            [workspace, plan_id, brief, budget, method, json.dumps(body)],
         )
 
 
@@ -49,7 +85,8 @@ def summaries(store: Store, workspace: str) -> list[dict[str, Any]]:
 
 
 def result(store: Store, workspace: str, plan_id: str) -> dict[str, Any] | None:
-    """The stored result of one plan of ``workspace`` (None when there is none)."""
+    """The stored result of one plan of ``workspace`` (None when there is none), its data stamp
+    under :data:`STAMP` where it was saved with one."""
     rows = store.query(
         "SELECT result FROM plans WHERE workspace_id = ? AND plan_id = ?", [workspace, plan_id]
     )

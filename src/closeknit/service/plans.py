@@ -341,6 +341,12 @@ class PlanOut(Out):
         description="whether the plan is saved (asked with save): only a saved plan's plan_id "
         "can be read back",
     )
+    data_changed: str | None = Field(
+        default=None,
+        description="on a saved plan read back: why it may no longer be the answer (the "
+        "workspace's data changed since it was saved); None when nothing changed or for plans "
+        "saved before this was kept",
+    )
 
 
 def _currency(store: Store, workspace: str) -> str:
@@ -666,9 +672,24 @@ def get_plan(store: Store, workspace: str, plan_id: str) -> PlanOut:
     found = saved.result(store, workspace, plan_id) if plan_id.strip() else None
     if found is None:
         raise not_found("saved plan", plan_id, saved.ids(store, workspace), plan_id=plan_id)
+    stamp = found.pop(saved.STAMP, None)
+    changed = None
+    if stamp is not None and stamp != saved.data_stamp(store, workspace):
+        changed = (
+            "the workspace's data have changed since this plan was saved (imports, a feature "
+            "build, campaigns or orders): it shows the answer as it was; making it again may "
+            "pick other creators and forecast otherwise"
+        )
     # plans saved before they named their currency were in the workspace's
     out: PlanOut = _overlap_names(
-        PlanOut.of({"currency": _currency(store, workspace), **found, "saved": True})
+        PlanOut.of(
+            {
+                "currency": _currency(store, workspace),
+                **found,
+                "saved": True,
+                "data_changed": changed,
+            }
+        )  # fmt: skip
     )
     return out
 
