@@ -14,7 +14,6 @@ from typing import Any
 from closeknit.jsonable import to_jsonable
 from closeknit.store import Store
 
-
 #: the key of the stored result that holds :func:`data_stamp` at saving (read back apart)
 STAMP = "_data_stamp"
 # what a plan reads: its creators and their posts, snapshots, audiences and vetting, the past

@@ -151,8 +151,9 @@ class Pick(Out):
     locked: bool = False
     engagement_inflated: str | None = Field(
         default=None,
-        description="when under 80% of the creator's engagement looks genuine: what inflates it "
-        "and the genuine share (the forecast reads the rate as measured)",
+        description="when under 90% of the creator's engagement looks genuine, or an "
+        "engagement pod comments on its posts: what inflates it and the genuine share (the "
+        "forecast counts the genuine engaged people)",
     )
 
 
