@@ -343,3 +343,33 @@ def test_brand_rows_equal_the_per_creator_loop() -> None:
         assert all(np.all(np.diff(v) > 0) for v in got.values())  # sorted, each row once
     assert cand.brand_rows(pa.array([], type=typ), rows[:0]) == {}
     assert cand.brand_rows(pa.array([None, []], type=typ), rows[:2]) == {}
+
+
+def test_a_hidden_follower_count_is_the_one_vetting_measured(small: Store) -> None:
+    # a profile that hides its count (a YouTube channel hiding its subscribers) has the one the
+    # features measured from its follower snapshots: the table read creators.followers alone,
+    # so discover showed the creator's followers, tier and fee blank and no budget could take it
+    _add_features(small)
+    small.execute("UPDATE creator_features SET followers = 7000")  # its three rows
+    small.execute("UPDATE creators SET followers = NULL WHERE handle IN ('bakes_gb', 'gamer_us')")
+    cand.forget(small)
+    t = cand.get_table(small, "default")
+    row = t.index["instagram:bakes_gb"]
+    assert t.followers[row] == 7000 and t.tier[row] == "nano" and t.followers_measured[row]
+    assert np.isfinite(t.fee[row]) and t.fee[row] > 0
+    # with no measured count either (gamer_us has no features row), it stays unknown
+    none = t.index["instagram:gamer_us"]
+    assert np.isnan(t.followers[none]) and t.tier[none] is None and np.isnan(t.fee[none])
+    assert not t.followers_measured[none]
+    # the profile's count, where there is one, is the count
+    fit = t.index["instagram:homefit_gb"]
+    assert t.followers[fit] == 8000 and not t.followers_measured[fit]
+    # a new measurement rebuilds the table (and its data version moves)
+    v0 = cand.data_version(small, "default")
+    small.execute(
+        "UPDATE creator_features SET followers = 12000 WHERE creator_id = 'instagram:bakes_gb'"
+    )
+    assert cand.data_version(small, "default") != v0
+    again = cand.get_table(small, "default")
+    assert again.followers[row] == 12000 and again.tier[row] == "micro"
+    assert _canon(again) == _canon(cand.build(small, "default", "x"))

@@ -278,7 +278,7 @@ def register(app: typer.Typer) -> None:
                 console.print(f"[dim]{esc(line)}[/dim]", markup=True)
             for n in res.notes:
                 say(n, style="dim")
-            if isinstance(res, svc.DiscoverOut) and res.empty_reason:
+            if res.empty_reason:  # a brief's filters, or the lookalikes' niche and market
                 console.print(f"[yellow]{esc(res.empty_reason)}[/yellow]", markup=True)
             print_table(
                 display_rows(res.results),

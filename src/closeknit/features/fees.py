@@ -28,7 +28,7 @@ import numpy as np
 
 from closeknit.errors import ValidationError
 from closeknit.features.deal_model import Deal, DealModel, design, fit_deals
-from closeknit.features.frame import creator_frame, finite
+from closeknit.features.frame import creator_frame, finite, measured_followers
 from closeknit.settings import get_settings
 from closeknit.store import Store
 from closeknit.store.memo import DataMemo
@@ -370,6 +370,8 @@ def estimate_fees(
     fr = frame if frame is not None else creator_frame(store, workspace, creator_ids)
     by_fmt = {fmt: _fee_arrays(card, model, fr, fmt) for fmt in formats}
     method = _method(model)
+    # the creators whose count is the measured one (their profile hides it): said in the evidence
+    snapshot = measured_followers(store, workspace, fr["creator_id"].tolist())
     out: dict[str, CreatorFees] = {}
     cols = zip(
         fr["creator_id"].tolist(),
@@ -397,6 +399,7 @@ def estimate_fees(
             cf.status = "insufficient_data"
             cf.evidence["reason"] = "follower count unknown"
             continue
+        cf.evidence["followers_source"] = "snapshot" if cid in snapshot else "profile"
         for fmt, (lo, mid, hi) in by_fmt.items():
             cf.formats[fmt] = FeeRange(float(lo[k]), float(mid[k]), float(hi[k]), method)
         if model is not None:

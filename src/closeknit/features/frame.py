@@ -3,7 +3,9 @@
 ``creator_features`` and ``creator_niche`` are used when present; without
 them the engagement rate is computed here from posts (median of (likes + comments [+ shares +
 saves]) / followers over the last 12 posts older than 3 days, the DESIGN formula) and the niche
-falls back to the creator's first category.
+falls back to the creator's first category. The follower count is the profile's, else the one
+the features measured (``creator_features.followers``: the latest follower snapshot of a profile
+that hides its count), as vet shows it; the tier follows from it.
 """
 
 from __future__ import annotations
@@ -137,11 +139,13 @@ def creator_frame(store: Store, workspace: str, creator_ids: Sequence[str] | Non
         if hit is not None:
             return _from_arrays(hit[0], hit[1], list(dict.fromkeys(creator_ids)))
     ids = list(dict.fromkeys(creator_ids)) if creator_ids is not None else None
-    feat = _has(store, "creator_features") and {
-        "engagement_rate",
-        "n_posts_qualifying",
-        "audience_real_share",
-    } <= set(store.columns("creator_features"))
+    fcols = set(store.columns("creator_features")) if _has(store, "creator_features") else set()
+    feat = {"engagement_rate", "n_posts_qualifying", "audience_real_share"} <= fcols
+    # the follower count vetting measured where the profile hides it (a YouTube channel that
+    # hides its subscribers: the latest follower snapshot, feature set 1.2.4): without it the
+    # fee read "follower count unknown" beside vet's "1,574 followers · tier nano", and the
+    # planner could never pick the creator
+    measured = feat and "followers" in fcols
     niche = _has(store, "creator_niche")
     filt = "AND c.creator_id IN (SELECT unnest($ids::VARCHAR[]))" if ids is not None else ""
     # the posts fill only creators whose features lack either figure (coalesce below): the
@@ -170,7 +174,8 @@ def creator_frame(store: Store, workspace: str, creator_ids: Sequence[str] | Non
         eng = (
             "LEFT JOIN (SELECT creator_id, any_value(engagement_rate) AS er, "
             "any_value(n_posts_qualifying) AS n_posts, any_value(audience_real_share) AS real_share"
-            " FROM creator_features WHERE workspace_id = $ws GROUP BY creator_id) f "
+            + (", any_value(followers) AS followers" if measured else "")
+            + " FROM creator_features WHERE workspace_id = $ws GROUP BY creator_id) f "
             "ON f.creator_id = c.creator_id " + posts_eng
         )
         er_sql = "coalesce(f.er, pe.er)"
@@ -186,8 +191,9 @@ def creator_frame(store: Store, workspace: str, creator_ids: Sequence[str] | Non
         else ""
     )
     nsel = "n.niche" if niche else "NULL::VARCHAR"
+    fol_sql = "coalesce(c.followers, f.followers)" if measured else "c.followers"
     sql = (
-        f"SELECT c.creator_id, c.platform, c.handle, c.followers, c.country, "
+        f"SELECT c.creator_id, c.platform, c.handle, {fol_sql} AS followers, c.country, "
         f"{er_sql} AS engagement_rate, {n_sql} AS n_posts, {rs_sql} AS real_share, "
         f"coalesce({nsel}, c.categories[1]) AS niche "
         f"FROM creators c {eng} {nj} WHERE c.workspace_id = $ws {filt}"
@@ -211,6 +217,25 @@ def creator_frame(store: Store, workspace: str, creator_ids: Sequence[str] | Non
         df["_o"] = df["creator_id"].map(order)
         df = df.sort_values("_o").drop(columns="_o").reset_index(drop=True)
     return df[COLUMNS]
+
+
+def measured_followers(store: Store, workspace: str, creator_ids: Sequence[str]) -> set[str]:
+    """Of ``creator_ids``, those whose follower count in :func:`creator_frame` is the one the
+    features measured (the latest follower snapshot: the profile hides its count), so a fee can
+    say where its count came from, as vet does."""
+    ids = list(dict.fromkeys(creator_ids))
+    if not ids or not _has(store, "creator_features"):
+        return set()
+    if "followers" not in set(store.columns("creator_features")):
+        return set()
+    rows = store.query(
+        "SELECT c.creator_id FROM creators c JOIN creator_features f "
+        "ON f.workspace_id = c.workspace_id AND f.creator_id = c.creator_id "
+        "WHERE c.workspace_id = ? AND c.followers IS NULL AND f.followers IS NOT NULL "
+        "AND c.creator_id IN (SELECT unnest(?::VARCHAR[]))",
+        [workspace, ids],
+    )
+    return {str(r["creator_id"]) for r in rows}
 
 
 def finite(x: object) -> bool:

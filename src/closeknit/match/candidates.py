@@ -36,6 +36,7 @@ THROTTLE_ABOVE = 50_000
 CHECK_BUDGET = 20.0  # ... and for CHECK_BUDGET x the last check's duration, if longer
 
 FEATURE_COLS = (  # the creator_features columns discover reads
+    "followers",
     "engagement_rate",
     "engagement_quality_score",
     "authenticity_score",
@@ -70,7 +71,9 @@ class CandidateTable:
     platform: np.ndarray
     country: np.ndarray  # object, None where unknown
     language: np.ndarray
-    followers: np.ndarray  # float64, NaN where unknown
+    # float64, NaN where unknown: the profile's count, else the features' measured one
+    # (feat_followers), as vet and the fee model read it
+    followers: np.ndarray
     tier: np.ndarray  # object, tier_of(followers)
     fee: np.ndarray  # float64 mid "post" fee of the workspace's fee model, NaN where unknown
     fee_lo: np.ndarray  # ... and the low and high ends of its range (NaN where fee is)
@@ -84,6 +87,12 @@ class CandidateTable:
     raw_eng: np.ndarray  # median likes+comments of the 12 latest posts, NaN without posts
     niche: np.ndarray  # object: creator_niche.niche
     has_niche: np.ndarray  # bool: the creator has a creator_niche row
+    # creator_features.followers (NaN without it): the latest follower snapshot where the
+    # profile hides its count (feature set 1.2.4); kept apart from the profile's so a build
+    # that reuses the features part can combine it with a refreshed profile count
+    feat_followers: np.ndarray
+    # the rows whose ``followers`` is the measured one: discover says where the count came from
+    followers_measured: np.ndarray
     demo: dict[str, dict[str, Sparse]] = field(default_factory=dict)
     has_dim: dict[str, np.ndarray] = field(default_factory=dict)
     post_terms: dict[str, np.ndarray] = field(default_factory=dict)  # lower brand/mention -> rows
@@ -233,7 +242,7 @@ PARTS: dict[str, tuple[str, ...]] = {
 # the table's fields each part fills (the rest come from ``creators`` and are always read)
 PART_FIELDS: dict[str, tuple[str, ...]] = {
     "features": ("has_feat", "engagement_rate", "eq_score", "auth_score", "sponsored_rate",
-                 "feat_brands"),
+                 "feat_brands", "feat_followers"),
     "demographics": ("demo", "has_dim"),
     "niche": ("niche", "has_niche"),
     "posts": ("raw_eng", "post_terms"),
@@ -279,6 +288,8 @@ def _base(store: Store, workspace: str, version: str) -> CandidateTable:
         raw_eng=nan.copy(),
         niche=np.full(n, None, dtype=object),
         has_niche=np.zeros(n, bool),
+        feat_followers=nan.copy(),
+        followers_measured=np.zeros(n, bool),
     )
 
 
@@ -297,6 +308,7 @@ def _features(store: Store, workspace: str, t: CandidateTable) -> None:
     r = f.column("pos").to_numpy()
     t.has_feat[r] = True
     for col, arr in (
+        ("followers", t.feat_followers),
         ("engagement_rate", t.engagement_rate),
         ("engagement_quality_score", t.eq_score),
         ("authenticity_score", t.auth_score),
@@ -441,8 +453,20 @@ def build(
             read(store, workspace, t)
         if key is not None:
             t.parts[part] = key
+    _measured_followers(t)
     t.built_s = time.perf_counter() - t0
     return t
+
+
+def _measured_followers(t: CandidateTable) -> None:
+    """Where the profile hides its follower count, the one the features measured (the latest
+    follower snapshot, as vet shows it), and the tier from it: discover showed these creators'
+    followers and fee blank, so no budget or plan could take them (19 YouTube channels of a
+    1,500-creator demo store)."""
+    t.followers_measured = np.isnan(t.followers) & np.isfinite(t.feat_followers)
+    if t.followers_measured.any():
+        t.followers = np.where(t.followers_measured, t.feat_followers, t.followers)
+        t.tier = tiers_of(t.followers)
 
 
 _ARRAYS = (
@@ -464,6 +488,8 @@ _ARRAYS = (
     "raw_eng",
     "niche",
     "has_niche",
+    "feat_followers",
+    "followers_measured",
 )
 
 

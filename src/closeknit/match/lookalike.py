@@ -22,6 +22,7 @@ from __future__ import annotations
 import numpy as np
 
 from closeknit.errors import NotFound
+from closeknit.match.candidates import get_table
 from closeknit.match.embed import get_embedder
 from closeknit.match.rank import (
     HYBRID_BM25,
@@ -89,11 +90,16 @@ def lookalikes(
     info = {
         r["creator_id"]: r
         for r in store.query(
-            "SELECT creator_id, handle, platform, followers, country FROM creators "
+            "SELECT creator_id, handle, platform, country FROM creators "
             "WHERE workspace_id = ? AND creator_id IN (SELECT unnest(?::VARCHAR[]))",
             [workspace, cids],
         )
     }
+    # the follower count discover and the fee model use: the profile's, else the one vetting
+    # measured where the profile hides it (the creators table alone left it blank)
+    tab = get_table(store, workspace)
+    fol = {c: tab.followers[r] for c, r in zip(cids, tab.rows_of(cids).tolist(), strict=True)
+           if r >= 0 and np.isfinite(tab.followers[r])}  # fmt: skip
     # the follower-overlap part of a candidate with no sample, when the seed has one: the
     # sampled candidates' median, not left out (the mean of the demographic likenesses alone
     # ran high, so a creator with no sample outscored the measured ones: 3 of 10 lookalikes
@@ -126,7 +132,7 @@ def lookalikes(
             creator_id=cid,
             handle=str(c.get("handle", cid)),
             platform=str(c.get("platform", "")),
-            followers=c.get("followers"),
+            followers=int(fol[cid]) if cid in fol else None,
             country=c.get("country"),
             score=geo_mean(factors, {"content": 2.0, "audience": 1.0}),
             factors=factors,

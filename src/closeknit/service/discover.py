@@ -309,6 +309,11 @@ class MatchOut(Out):
     handle: str
     platform: str
     followers: int | None
+    followers_source: str | None = Field(
+        default=None,
+        description="where the follower count came from: 'profile', or 'snapshot' (the latest "
+        "follower snapshot, where the profile hides its count, as vet says); None: unknown",
+    )
     country: str | None
     niche: str | None
     score: float
@@ -408,6 +413,10 @@ def _enrich(
         d = dict(r)
         if row >= 0:
             d["tier"] = t.tier[row]
+            if t.followers_measured[row]:
+                d["followers_source"] = "snapshot"
+            elif np.isfinite(t.followers[row]):
+                d["followers_source"] = "profile"
             d["engagement_rate"] = _finite(t.engagement_rate[row])
             d["authenticity_score"] = _finite(t.auth_score[row])
             fr = feats.get(r["creator_id"])
@@ -428,6 +437,25 @@ def _enrich(
         d["why"] = why(d, brief)
         out.append(d)
     return out
+
+
+def measured_note(results: list[dict[str, Any]]) -> str | None:
+    """A note naming the shown creators whose follower count (and so tier and fee) is the one
+    vetting measured, their profile hiding it; None when there is none."""
+    who = [f"@{r['handle']}" for r in results if r.get("followers_source") == "snapshot"]
+    if not who:
+        return None
+    named = ", ".join(who[:SNAPSHOT_NAMED]) + (
+        f" and {len(who) - SNAPSHOT_NAMED:,} more" if len(who) > SNAPSHOT_NAMED else ""
+    )
+    return (
+        f"{named}: follower count from the latest follower snapshot, as vetting measured it "
+        "(the profile hides it); their tier and fee follow from it"
+    )
+
+
+#: up to this many creators whose follower count is a snapshot's are named in the note
+SNAPSHOT_NAMED = 5
 
 
 def _niche_label(niche: str) -> str:
@@ -601,6 +629,9 @@ def discover(store: Store, workspace: str, req: DiscoverIn) -> DiscoverOut:
         if said:
             d["notes"].append(said)
     d["results"] = _sorted(_enrich(store, workspace, d["results"], brief), req.sort)
+    said_counts = measured_note(d["results"])
+    if said_counts:
+        d["notes"].append(said_counts)
     if not d["results"] and d["excluded"]:
         # its own field: each interface says "nobody fits" in its own words and shows the
         # notes as they are (the web dropped this one from the notes by its first words)
@@ -636,6 +667,11 @@ class LookalikesOut(Out):
     candidates: int
     excluded: dict[str, int]
     notes: list[str]
+    empty_reason: str | None = Field(
+        default=None,
+        description="when no lookalike is found: why (what each rule left out of the nearest "
+        "creators, or that no other creator has content to compare) and how to widen the search",
+    )
     results: list[MatchOut]
 
 
@@ -646,8 +682,67 @@ def lookalikes(store: Store, workspace: str, req: LookalikesIn) -> LookalikesOut
     )
     d = res.to_dict()
     d["results"] = _enrich(store, workspace, d["results"], None)
+    said = measured_note(d["results"])
+    if said:
+        d["notes"].append(said)
+    if not d["results"]:
+        # on the result, so the CLI, the API and the web say the same: an empty lookalike
+        # search printed only its niche-and-market note, with no count, no reason and no way on
+        d["empty_reason"] = lookalikes_empty_reason(
+            store, workspace, str(d["brief"]["creator_id"]), str(d["brief"]["like"]), d["excluded"]
+        )
     out: LookalikesOut = LookalikesOut.of(d)
     return out
+
+
+#: the seed's largest audience countries named when the market rule left its lookalikes out
+MARKET_COUNTRIES_NAMED = 3
+
+
+def lookalikes_empty_reason(
+    store: Store, workspace: str, seed_id: str, like: str, excluded: dict[str, int]
+) -> str:
+    """Why a lookalike search found nobody: what the niche and market rules left out of the
+    creators nearest the seed in content (``excluded``, as ``match.lookalikes`` counts them),
+    and how to widen it; or that no other creator has content to compare with."""
+    if not excluded:
+        return (
+            f"no lookalike of {like} found: no other creator of this workspace has a bio or "
+            "posts to compare with"
+        )
+    from closeknit.match.lookalike import MIN_COUNTRY_SIMILARITY
+    from closeknit.match.niche import niche_of
+    from closeknit.match.rank import load_demographics
+
+    total = sum(excluded.values())
+    parts = []
+    n = excluded.get("other_niche", 0)
+    if n:
+        seed_niche = (niche_of(store, workspace, [seed_id]).get(seed_id) or {}).get("niche")
+        own = f" ({_niche_label(str(seed_niche)).lower()})" if seed_niche else ""
+        parts.append(f"{n:,} {'is' if n == 1 else 'are'} in another niche than its own{own}")
+    n = excluded.get("other_market", 0)
+    if n:
+        mix = load_demographics(store, workspace, [seed_id]).get(seed_id, {}).get("country", {})
+        top = sorted(mix.items(), key=lambda kv: (-kv[1], kv[0]))[:MARKET_COUNTRIES_NAMED]
+        its = "; its own: " + ", ".join(f"{figures.percent(v)} {k}" for k, v in top) if top else ""
+        parts.append(
+            f"{n:,} {'has its' if n == 1 else 'have their'} audience in another market (country "
+            f"mix less than {MIN_COUNTRY_SIMILARITY:.0%} alike, else another country{its})"
+        )
+    # a rule this code does not know by name still counts, under its own name
+    parts += [
+        f"{v:,} left out by the {k.replace('_', ' ')} rule"
+        for k, v in excluded.items()
+        if k not in ("other_niche", "other_market") and v
+    ]
+    nearest = "creator nearest it" if total == 1 else f"{total:,} creators nearest it"
+    return (
+        f"no lookalike of {like} found: the niche and market rules left out "
+        f"{'the' if total == 1 else 'all'} {nearest} in content: "
+        + ", ".join(parts)
+        + "; ask for lookalikes outside the creator's niche and market to see them"
+    )
 
 
 class TrendsIn(In):

@@ -14,6 +14,12 @@ class FeeBasis(Out):
     n_deals: int = Field(description="agreed fees in this workspace the model could use")
     min_deals: int = Field(description="agreed fees needed before they replace the rate card")
     reason: str | None = Field(default=None, description="why there is no estimate")
+    followers_source: str | None = Field(
+        default=None,
+        description="where the follower count the fee scales with came from: 'profile', or "
+        "'snapshot' (the latest follower snapshot, where the profile hides its count, as vet "
+        "says); None without an estimate",
+    )
     followers_elasticity: float | None = Field(
         default=None, description="% change of the fee per 1% more followers"
     )
