@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any, cast
+from functools import lru_cache
+from typing import Any, NamedTuple, cast
 
 from pydantic import BaseModel, Field
 
@@ -34,6 +35,8 @@ COUNTRY_WORDS: dict[str, str] = {
     "switzerland": "CH", "swiss": "CH", "new zealand": "NZ", "south africa": "ZA",
     "nigeria": "NG", "chile": "CL", "peru": "PE", "indonesia": "ID", "philippines": "PH",
     "the states": "US", "united states of america": "US", "stateside": "US",
+    # a tester's "U.S.A." and "Holland" read no country (the search ran in every country)
+    "u.s.a.": "US", "u.s.a": "US", "holland": "NL",
     # what marketers call the people ("hyrox gear for Aussie athletes" read no country)
     "aussie": "AU", "aussies": "AU", "brits": "GB",
     # the country's own name, as a brief in (or for) its language writes it
@@ -91,8 +94,20 @@ CITY_WORDS: dict[str, str] = {
     "mumbai": "IN", "delhi": "IN", "bangalore": "IN", "bengaluru": "IN", "tokyo": "JP",
     "seoul": "KR", "lagos": "NG", "johannesburg": "ZA", "cape town": "ZA",
 }  # fmt: skip
-# ISO codes a brief writes in capitals ("ES and PT"): in lower case they are words (es, de, it)
-_CAPITAL_CODES = ("ES", "DE", "FR", "BR", "MX", "NL", "SE", "PT", "AU", "NZ", "IE")
+# ISO codes a brief writes in capitals ("ES and PT", "fans, GB, 18-25"): every country the
+# product knows (a tester's "GB", "IT", "CA", "IN" read none); in lower case they are words
+# (es, de, it, in), so only capitals are read (:func:`_capital_codes`). "US" is read with the
+# word "us", "UK" is no ISO code, "EU" is a region.
+_CAPITAL_CODES = tuple(
+    sorted({*COUNTRY_WORDS.values(), *(c for cs in REGION_WORDS.values() for c in cs)} - {"US"})
+)
+# codes that are also a word or an acronym in capitals ("IT support", "log IN", "NO", "AT&T",
+# "BE", "an ID", "PE kit", "AR filters", "pH"): read only beside another place ("IT and ES")
+# or standing alone between commas ("fans, IT, 18-25"); "careers in IT" is no country, and
+# the brief says so
+_WORD_CODES = frozenset("IT IN NO AT BE ID PE AR PH CA CO".split())
+# and those that are a US state after its city ("Denver, CO", "Los Angeles, CA")
+_STATE_CODES = frozenset("CA CO AR ID IN".split())
 # the generations and life stages briefs name -> the age range they mean (in 2026: Gen Z born
 # 1997-2012 are 14-29, marketed to as adults 18-24; millennials born 1981-1996 are 30-45)
 AGE_WORDS: dict[str, str] = {
@@ -200,7 +215,13 @@ _GENDER_ITEMS = _alternation(_GENDER)
 _LANGUAGE_ITEMS = rf"(?:{_alternation(LANGUAGE_WORDS)})(?:[- ]speaking)?"
 # countries, regions, cities and codes: a list of places carries the negation
 _PLACE_ITEMS = _alternation(
-    [*COUNTRY_WORDS, *REGION_WORDS, *CITY_WORDS, *(c.lower() for c in _CAPITAL_CODES), "eu"]
+    [
+        *COUNTRY_WORDS,
+        *REGION_WORDS,
+        *CITY_WORDS,
+        *(c.lower() for c in _CAPITAL_CODES),
+        "eu",
+    ]
 )
 _NOT_APPLIED = "not applied (no filter leaves {} out)"
 
@@ -213,9 +234,40 @@ _PLACE_NAMES = sorted(w for w in COUNTRY_WORDS if len(w) >= 5 and re.fullmatch(r
 def _place_typos(text: str) -> tuple[str, dict[str, str]]:
     """``text`` with misspelt country names written as the names ("in the Untied Kingdom": a
     plan spent 7 of 8 picks outside the UK, the brief read as "no filters beyond the text"),
-    and {the name read: the words as written}. A name is read from words one slip from it (two
-    in a name of more than eight letters) that follow a place word ("in", "for", "the", ...),
-    when no other country's name is within one more slip."""
+    and {the name read: the words as written} (:func:`_place_typo_reads`)."""
+    read = _place_typo_reads(text)
+    return _with_names(text, read), {name: text[start:end] for start, end, name in read}
+
+
+def _with_names(text: str, read: list[tuple[int, int, str]]) -> str:
+    """``text`` with the misspelt names ``read`` (:func:`_place_typo_reads`) written as the
+    names."""
+    for start, end, name in sorted(read, reverse=True):  # from the end: positions keep
+        text = text[:start] + name + text[end:]
+    return text
+
+
+def _in_text(read: list[tuple[int, int, str]], start: int, end: int) -> tuple[int, int]:
+    """Where the span ``start:end`` of the text with its misspelt names written as the names
+    (:func:`_place_typos`; ``read``: :func:`_place_typo_reads`) is in the text as written: a
+    span inside a name is the misspelt words'."""
+    shift = 0  # how much longer the names written before a position are than their words
+    a = b = None
+    for s, e, name in sorted(read):
+        ps, pe = s + shift, s + shift + len(name)
+        if a is None and start < pe:
+            a = start - shift if start < ps else s
+        if b is None and end <= pe:
+            b = end - shift if end <= ps else e
+        shift += len(name) - (e - s)
+    return (start - shift if a is None else a), (end - shift if b is None else b)
+
+
+def _place_typo_reads(text: str) -> list[tuple[int, int, str]]:
+    """Each misspelt country name in ``text``: where its words are and the name read. A name
+    is read from words one slip from it (two in a name of more than eight letters) that
+    follow a place word ("in", "for", "the", ...), when no other country's name is within one
+    more slip."""
     from closeknit.match.edits import edit_distance, slips
 
     words = list(re.finditer(r"[A-Za-z]+", text))
@@ -248,10 +300,123 @@ def _place_typos(text: str) -> tuple[str, dict[str, str]]:
                 continue
             fixes[best[0]] = text[start:end]
             read.append((start, end, best[0]))
-    out = text
-    for start, end, name in sorted(read, reverse=True):  # from the end: positions keep
-        out = out[:start] + name + out[end:]
-    return out, fixes
+    return read
+
+
+# a list of places: its joins, and a place a list beside a code may hold: a country or region
+# word in any case, or a code in capitals that is no word ("IT and IN" is no list of places)
+_JOIN = r"(?:,|/|&|\+|\band\b|\bor\b)"
+_PLACE_NEAR = (
+    rf"(?:(?<![\w.])(?i:{_alternation(w for w in (*COUNTRY_WORDS, *REGION_WORDS) if w != 'us')})"
+    rf"(?![\w])|\b(?:{'|'.join(sorted({*_CAPITAL_CODES, 'UK', 'US', 'EU'} - _WORD_CODES))})\b)"
+)
+# before a code in a list of markets: a place word ("in", "for", "across", "to") or a join
+# ("UK and DE", "UK, DE", "(DE)"); "iPhone SE", "MX Master", "a certified PT" are no countries
+_CODE_BEFORE = re.compile(r"(?:\b(?i:in|for|across|to|and|or)\s+|[,/(&:]\s*)$")
+# after it: the end of the list or of the clause, a join, or an age ("fans, GB 18-25"); a "/"
+# or "&" only before another place ("ES/PT", not "AR/VR", "DE&I")
+_ANY_CODE = rf"\b(?:{'|'.join(sorted({*_CAPITAL_CODES, 'UK', 'US', 'EU'}))})\b"
+_CODE_AFTER = re.compile(
+    rf"\s*(?:$|[,.;:)!?]|(?:and|or)\b|[/&+]\s*(?=(?:the\s+)?(?:{_PLACE_NEAR}|{_ANY_CODE}))"
+    rf"|\s+(?=\d\d\s*[-–+]))"
+)
+_CODE = re.compile(r"(?<![\w.'])([A-Z]{2})(?![\w])")
+
+
+def _beside_a_place(text: str, start: int, end: int, read: set[int]) -> bool:
+    """Whether the code at ``text[start:end]`` is in a list beside another place ("IT and ES",
+    "UK, IT", "in ES/IT"): a place word, a code that is no word, or a code read (``read``:
+    where the codes read begin; "GB, IT, CA": CA is beside IT, read beside GB)."""
+    near = rf"(?:{_PLACE_NEAR}|\b(?P<code>[A-Z]{{2}})\b)"
+    before = re.search(rf"{near}\s*{_JOIN}\s*(?:the\s+)?$", text[:start])
+    if before and (before.group("code") is None or before.start("code") in read):
+        return True
+    after = re.compile(rf"\s*{_JOIN}\s*(?:the\s+)?{near}").match(text, end)
+    return bool(after and (after.group("code") is None or after.start("code") in read))
+
+
+def _alone(text: str, code: str, start: int, end: int) -> bool:
+    """Whether a word code stands alone between commas as a market ("fans, IT, 18-25"): not
+    beside an acronym ("finance, IT, HR"; a code that is a word too: "in CA, CO and TX"), nor a
+    US state after its city ("Denver, CO")."""
+    prev = re.search(r"(?:^|[,;(])\s*([^,;(]*?)\s*,\s*$", text[:start])
+    nxt = re.match(r"\s*(?:$|[,;.](?!\w))\s*([^,;.]*)", text[end:])
+    if prev is None or nxt is None:
+        return False
+    before, after = prev.group(1), nxt.group(1)
+    places = {*_CAPITAL_CODES, "UK", "US", "EU"} - _WORD_CODES
+    if any(w not in places for w in re.findall(r"\b[A-Z]{2,5}\b", f"{before} {after}")):
+        return False
+    city = re.search(r"(?:^|\s)((?:[A-Z][\w.'-]*\s+)*[A-Z][\w.'-]*)$", before)
+    if code in _STATE_CODES and city:
+        name = city.group(1).lower()
+        return name in COUNTRY_WORDS or name in REGION_WORDS or CITY_WORDS.get(name) == code
+    return True
+
+
+def _capital_codes(
+    text: str,
+) -> tuple[list[tuple[str, list[tuple[int, int]]]], list[tuple[str, int, int]], list[str]]:
+    """The ISO codes ``text`` writes in capitals as markets, in the order written: each code
+    read and where (its mentions), each code negated ("except ES and PT": the code, where its
+    negation begins and ends), and what is said of a word code in a place not read ("careers
+    in IT": 'country: "in IT" not read ...').
+
+    A code is read in a list of markets: after a place word or a join (:data:`_CODE_BEFORE`;
+    or first in the text or a clause, beside another place: "DE and AT") and before the end
+    of the list or clause (:data:`_CODE_AFTER`), so a code followed by a noun is none ("IT
+    professionals in the US", "PE teachers"). A word code (:data:`_WORD_CODES`) only beside
+    another place (:func:`_beside_a_place`) or standing alone between commas (:func:`_alone`);
+    none in a text written all in capitals, where every "IN" and "IT" is a word."""
+    every_caps = not re.search(r"[a-z]", text)
+    # each code written where a list of markets may hold it: code, start, end, its place word
+    cand: list[tuple[str, int, int, re.Match[str] | None, bool]] = []
+    for m in _CODE.finditer(text):
+        code, start, end = m.group(1), m.start(), m.end()
+        if code not in _CAPITAL_CODES or (code in _WORD_CODES and every_caps):
+            continue
+        if _CODE_AFTER.match(text, end):
+            first = re.search(r"(?:^|[.;:!?(])\s*$", text[:start]) is not None
+            cand.append((code, start, end, _CODE_BEFORE.search(text[:start]), first))
+    read: set[int] = set()  # where the codes read so far begin: a list reads from its places
+    while True:
+        more = {
+            start
+            for code, start, end, prefix, first in cand
+            if start not in read
+            and (
+                _beside_a_place(text, start, end, read) or _alone(text, code, start, end)
+                if code in _WORD_CODES
+                else prefix or (first and _beside_a_place(text, start, end, read))
+            )
+        }
+        if not more:
+            break
+        read |= more
+    occurs: dict[str, list[tuple[int, int, int | None, bool]]] = {}
+    said: list[str] = []
+    for code, start, end, prefix, _ in cand:
+        neg = _negated(text, start, end, _PLACE_ITEMS)
+        if code in _WORD_CODES and start not in read:
+            if prefix and neg is None:  # "careers in IT": said, not read
+                words = text[prefix.start() : end].strip(" ,/(&:")
+                name = next(w for w, c in COUNTRY_WORDS.items() if c == code).title()
+                said.append(
+                    f'country: "{words}" not read ("{code}" is also a word or an acronym; '
+                    f'write the country, e.g. "{name}")'
+                )
+            continue
+        occurs.setdefault(code, []).append((start, end, neg, start in read))
+    codes: list[tuple[str, list[tuple[int, int]]]] = []
+    negated: list[tuple[str, int, int]] = []
+    for code, ms in occurs.items():
+        if all(neg is not None for _, _, neg, _ in ms):  # "except ES and PT"
+            negated.append((code, cast(int, ms[0][2]), ms[0][1]))
+            continue
+        at = [(s, e) for s, e, neg, listed in ms if listed and neg is None]
+        if at:
+            codes.append((code, at))
+    return codes, negated, said
 
 
 def _from(word: str, read: str) -> str:
@@ -347,7 +512,13 @@ def bucket_overlap(bucket: str, rng: tuple[int, int]) -> float:
     return max(0, hi - lo + 1) / (min(b[1], 70) - b[0] + 1)
 
 
-_AGE_RE = re.compile(r"\b(?:aged?\s+)?(\d{2})\s*(?:-|–|—|to)\s*(\d{2})\b|\b(\d{2})\s*\+")
+# "years old" as briefs write it after an age ("18-25yo", "18-25 y/o", "25+ yrs"): a tester's
+# "18-25yo" read no age
+_YEARS_OLD = r"(?:\s*(?:(?:yo|y/o|yrs?|years?)\b|y\.o\.?)(?:\s+old\b)?)"
+_AGE_RE = re.compile(
+    rf"\b(?:aged?\s+)?(\d{{2}})\s*(?:-|–|—|to)\s*(\d{{2}})(?:{_YEARS_OLD}|\b)"
+    rf"|\b(\d{{2}})\s*\+{_YEARS_OLD}?"
+)
 # A budget as briefs write it: "budget 5,000", "budget: 3k", "a budget of up to 3k", "£5k",
 # "3k budget", "3,000 EUR budget", and in simple number words beside the word budget ("budget
 # two thousand dollars", "budget of five grand", "fifteen hundred budget"). A figure before
@@ -508,6 +679,16 @@ def _flags(text: str) -> list[str]:
     return [c for c in codes if c in known]
 
 
+def _flag_spans(text: str) -> list[tuple[int, int]]:
+    """Where the flag emoji of countries a brief knows are in ``text``."""
+    known = set(COUNTRY_WORDS.values())
+    return [
+        m.span()
+        for m in re.finditer("[\U0001f1e6-\U0001f1ff]{2}", text)
+        if flag_codes(m.group(0)) and flag_codes(m.group(0))[0].replace("UK", "GB") in known
+    ]
+
+
 # what follows a number that is not an age ("15-30 second reels", "under 30 minutes", "over 20
 # countries", "10+ posts")
 _NOT_AGE = re.compile(
@@ -518,21 +699,23 @@ _NOT_AGE = re.compile(
 )
 
 
-def _age_of(text: str) -> tuple[str | None, str, str]:
-    """The audience age a brief's text names, the words it was read from, and the words of an
-    age it negates ("not for teens": no age is read from them): every range written ('18-24
-    and 25-34' is 18-34; it kept the first), else a generation or life stage ('Gen Z'), else
-    'under 25' / 'over 35'. A range written high-low is returned as written (:func:`parse_brief`
-    refuses it)."""
+def _age_of(text: str) -> tuple[str | None, str, str, list[tuple[int, int]]]:
+    """The audience age a brief's text names, the words it was read from, the words of an
+    age it negates ("not for teens": no age is read from them), and where in ``text`` the
+    words read or negated are: every range written ('18-24 and 25-34' is 18-34; it kept the
+    first), else a generation or life stage ('Gen Z'), else 'under 25' / 'over 35'. A range
+    written high-low is returned as written (:func:`parse_brief` refuses it)."""
     spans: list[tuple[int, int]] = []
+    at: list[tuple[int, int]] = []  # the words read or negated
     negated = ""
 
     def neg(m: re.Match[str]) -> bool:
         nonlocal negated
-        at = _negated(text, m.start(), m.end())
-        if at is not None and not negated:
-            negated = text[at : m.end()]
-        return at is not None
+        start = _negated(text, m.start(), m.end())
+        if start is not None:
+            negated = negated or text[start : m.end()]
+            at.append((start, m.end()))
+        return start is not None
 
     for m in _AGE_RE.finditer(text):
         if _NOT_AGE.match(text, m.end()):  # "15-30 second reels", "10+ posts"
@@ -542,10 +725,12 @@ def _age_of(text: str) -> tuple[str | None, str, str]:
         if m.group(1):
             lo, hi = int(m.group(1)), int(m.group(2))
             if lo > hi:
-                return f"{m.group(1)}-{m.group(2)}", m.group(0), negated
+                return f"{m.group(1)}-{m.group(2)}", m.group(0), negated, at
             spans.append((lo, hi))
+            at.append(m.span())
         elif int(m.group(3)) >= 13:
             spans.append((int(m.group(3)), 99))
+            at.append(m.span())
     if spans:
         lo, hi = min(a for a, _ in spans), max(b for _, b in spans)
         age = f"{lo}+" if hi == 99 else f"{lo}-{hi}"
@@ -555,6 +740,7 @@ def _age_of(text: str) -> tuple[str | None, str, str]:
             if len(spans) == 1
             else " and ".join(f"{a}+" if b == 99 else f"{a}-{b}" for a, b in spans),
             negated,
+            at,
         )
     low = text.lower()
     for word, age in sorted(AGE_WORDS.items(), key=lambda kv: -len(kv[0])):
@@ -564,18 +750,19 @@ def _age_of(text: str) -> tuple[str | None, str, str]:
             if not neg(x)  # every mention is looked at: one negated, another not
         ]
         if said:
-            return age, word, negated
+            return age, word, negated, at + [x.span() for x in said]
     w = next(
         (x for x in _UNDER_OVER.finditer(low) if not _NOT_AGE.match(low, x.end()) and not neg(x)),
         None,
     )
     if w and int(w.group(2) or w.group(3)) >= 14:
+        at.append(w.span())
         if w.group(1) in ("under", "below"):
-            return f"13-{int(w.group(2)) - 1}", w.group(0), negated
+            return f"13-{int(w.group(2)) - 1}", w.group(0), negated, at
         if w.group(1):
-            return f"{int(w.group(2))}+", w.group(0), negated
-        return f"{int(w.group(3))}+", w.group(0), negated
-    return None, "", negated
+            return f"{int(w.group(2))}+", w.group(0), negated, at
+        return f"{int(w.group(3))}+", w.group(0), negated, at
+    return None, "", negated, at
 
 
 #: the words that negate what follows them, for the patterns that read what a brief leaves out
@@ -623,18 +810,24 @@ def _niche_named(phrase: str) -> str | None:
     return None
 
 
-def _named(text: str, values: tuple[str, ...], fmt: str, items: str) -> tuple[list[str], list[str]]:
-    """The values (platforms, tiers) the text names, and those it negates ("not YouTube",
-    "no nano influencers"): a value every mention of which is negated."""
+def _named(
+    text: str, values: tuple[str, ...], fmt: str, items: str
+) -> tuple[list[str], list[str], list[tuple[int, int]]]:
+    """The values (platforms, tiers) the text names, those it negates ("not YouTube", "no nano
+    influencers": a value every mention of which is negated), and where in ``text`` their
+    words are (a negated one from its negator)."""
     low = text.lower()
     named: list[str] = []
     negated: list[str] = []
+    at: list[tuple[int, int]] = []
     for v in values:
         ms = list(re.finditer(fmt.format(v), low))
         if ms:
-            neg = all(_negated(text, m.start(), m.end(), items) is not None for m in ms)
+            negs = [_negated(text, m.start(), m.end(), items) for m in ms]
+            neg = all(n is not None for n in negs)
             (negated if neg else named).append(v)
-    return named, negated
+            at += [(m.start() if n is None else n, m.end()) for m, n in zip(ms, negs, strict=True)]
+    return named, negated, at
 
 
 def _read_set(
@@ -704,23 +897,26 @@ def _replaced(parsed: list[str], read: dict[str, Any], filters: dict[str, Any]) 
     return parsed
 
 
-def parse_brief(text: str, **filters: Any) -> Brief:
-    """A Brief from free text; explicit ``filters`` win over hints read from the text.
+class _Reading(NamedTuple):
+    """What :func:`_read_text` reads from a brief's text: the filters, what is said of them,
+    and where in the text the words read as filters are (those negated from their negator)."""
 
-    Reads: countries (UK -> GB...), an age range ("18-25"), gender words, platform and tier
-    words, explicit languages ("Spanish-speaking"), and a budget ("budget 5,000", "£5k").
-    What was read is listed in ``Brief.parsed``.
+    found: dict[str, Any]
+    parsed: list[str]
+    spans: list[tuple[int, int]]
 
-    A pair of ages in the text written high-low ("women 30-18") is refused (a ValidationError
-    on ``audience_age`` that says it was read from the text), as the same pair given as the
-    audience_age filter is: taken as a typo for an age, and neither swapped nor dropped, since
-    either would run another search than the one asked for. An explicit ``audience_age`` wins
-    over the text, so the text's pair is then not read.
-    """
+
+def _read_text(text: str) -> _Reading:
+    """The filters a brief's text names (:func:`parse_brief`), without the explicit filters
+    laid over them; a high-low age is returned as written (parse_brief refuses it)."""
     # a misspelt country name is read as the name ("Untied Kingdom"), and said
-    placed, typos = _place_typos(text)
+    fixed = _place_typo_reads(text)
+    placed, typos = _with_names(text, fixed), {name: text[s:e] for s, e, name in fixed}
     pad = f" {placed} "  # positions as in ``low``
     low = f" {placed.lower()} "
+    # where the words read as filters are: in ``pad`` (the places), in ``text`` (the rest)
+    in_pad: list[tuple[int, int]] = []
+    spans: list[tuple[int, int]] = []
 
     def blank(pat: str, s: str) -> str:
         # a word read is blanked out, keeping every other word where it was in ``pad``
@@ -750,11 +946,13 @@ def parse_brief(text: str, **filters: Any) -> Brief:
             at = _negated(pad, m.start(), m.end(), _PLACE_ITEMS)
             if at is not None:  # "except Europe", "not in the EU": no market
                 negs.append((isos, at, m.end()))
+                in_pad.append((at, m.end()))
                 low = low[: m.start()] + " " * (m.end() - m.start()) + low[m.end() :]
         pat = rf"{_ORIGIN}{w}"
         if re.search(pat, low):
             new = [c for c in isos if c not in countries]
             countries += new
+            in_pad += [m.span() for m in re.finditer(pat, low)]
             low = blank(pat, low)
             if new:
                 reads.append((new, f'countries {{}} (from "{word}")'))
@@ -773,7 +971,10 @@ def parse_brief(text: str, **filters: Any) -> Brief:
             if said:  # "not in London": its country is not what is left out
                 words = pad[said[0] : said[1]].strip()
                 unread.append(f'countries: "{words}" {_NOT_APPLIED.format("a city")}')
-            elif iso not in countries:
+                in_pad.append(said)
+                continue
+            in_pad += [m.span() for m in ms]
+            if iso not in countries:
                 countries.append(iso)
                 reads.append(
                     ([iso], f'country {{}} (from "{word}": audiences are known by country, '
@@ -782,20 +983,20 @@ def parse_brief(text: str, **filters: Any) -> Brief:
     for word, iso in sorted(COUNTRY_WORDS.items(), key=lambda kv: -len(kv[0])):
         pat = rf"(?<![\w.]){re.escape(word)}(?![\w])"
         ms = list(re.finditer(pat, low))
+        if word == "us":  # also a pronoun: only where it is the country (:func:`_us_is_place`)
+            ms = [m for m in ms if _us_is_place(pad, m.start(), m.end())]
         if not ms:
             continue
-        # "us" is also a pronoun: only "US" in capitals or "in/for the us" counts
-        if word == "us" and not (
-            re.search(r"\bUS\b", text) or re.search(r"\b(in|for|across) the us\b", low)
-        ):
-            continue
         said = neg_of(ms, pad, _PLACE_ITEMS)
+        for m in ms:
+            low = low[: m.start()] + " " * (m.end() - m.start()) + low[m.end() :]
         if said:
             negs.append(([iso], *said))
-            low = blank(pat, low)
-        elif iso not in countries:
+            in_pad.append(said)
+            continue
+        in_pad += [m.span() for m in ms]
+        if iso not in countries:
             countries.append(iso)
-            low = blank(pat, low)
             if word in typos:
                 reads.append(([iso], f'country {{}} (read "{typos[word]}" as "{word}")'))
             else:
@@ -805,36 +1006,33 @@ def parse_brief(text: str, **filters: Any) -> Brief:
         near = text[max(0, m.start() - 30) : m.end() + 30]
         if at is not None and not _EU_NOT_MARKET.search(near):
             negs.append((list(_EU), at + 1, m.end() + 1))
+            spans.append((at, m.end()))
     eu = re.search(r"(?:\b(?:in|for|across|to|and|or|the)\s+|[,/(]\s*)EU\b", text)
     if (
         eu
         and not _EU_NOT_MARKET.search(text[max(0, eu.start() - 30) : eu.end() + 30])
         and _negated(text, eu.end() - 2, eu.end(), _PLACE_ITEMS) is None
     ):
+        spans.append((eu.end() - 2, eu.end()))
         new = [c for c in _EU if c not in countries]
         countries += new
         if new:
             reads.append((new, 'countries {} (from "EU")'))
-    for code in _CAPITAL_CODES:
-        # in a list of markets only ("in ES and PT", "UK, DE"): "iPhone SE", "MX Master",
-        # "DE&I" and "a certified PT" are no countries
-        tail = r"(?=\s*(?:$|[,./);]|\band\b|\bor\b))"
-        listed = rf"(?:\b(?:in|for|across|to|and|or)\s+|[,/(]\s*){code}{tail}"
-        ms = list(re.finditer(rf"\b{code}{tail}", text))
-        said = neg_of(ms, text, _PLACE_ITEMS)
-        if said:  # "except ES and PT"
-            negs.append(([code], said[0] + 1, said[1] + 1))
-        elif (
-            any(_negated(text, m.end() - 2, m.end(), _PLACE_ITEMS) is None
-                for m in re.finditer(listed, text))
-            and code not in countries
-        ):  # fmt: skip
+    codes, codes_not, codes_unread = _capital_codes(text)
+    for code, at, stop in codes_not:  # "except ES and PT"
+        negs.append(([code], at + 1, stop + 1))
+        spans.append((at, stop))
+    for code, where in codes:
+        spans += where
+        if code not in countries:
             countries.append(code)
             reads.append(([code], "country {}"))
+    unread += codes_unread
     for code in _flags(text):
         if code not in countries:
             countries.append(code)
             reads.append(([code], "country {} (from its flag)"))
+    spans += _flag_spans(text)
     # a negated place is left out of the places the brief names ("Europe but not the UK");
     # where it names none, no filter can leave a country out, and the brief says so
     gone = {c for isos, _, _ in negs for c in isos}
@@ -863,12 +1061,15 @@ def parse_brief(text: str, **filters: Any) -> Brief:
         if said:  # "not in Spanish", "non-Spanish-speaking"
             words = text[said[0] : said[1]]
             parsed.append(f'languages: "{words}" {_NOT_APPLIED.format("a language")}')
+            spans.append(said)
         elif ms:
             langs.append(code)
             parsed.append(f"language {code}{_from(word, code)}")
+            spans += [m.span() for m in ms]
     if langs:
         found["languages"] = langs
-    age, age_from, age_not = _age_of(text)
+    age, age_from, age_not, age_at = _age_of(text)
+    spans += age_at
     if age:
         found["audience_age"] = age
         parsed.append(f"audience age {age}{_from(age_from, age)}")
@@ -877,15 +1078,20 @@ def parse_brief(text: str, **filters: Any) -> Brief:
     gender_not = ""
     for g in re.finditer(r"[a-z]+", text.lower()):
         w = g.group(0)
-        if w in _GENDER:
-            at = _negated(text, g.start(), g.end(), _GENDER_ITEMS)
-            if at is not None:  # "not for women" asks for no gender
-                gender_not = gender_not or text[at : g.end()]
-                continue
-            found["audience_gender"] = _GENDER[w]
-            who = _GENDER_WORDS[_GENDER[w]]
-            parsed.append(f"audience gender {who}{_from(w, who)}")
-            break
+        if w not in _GENDER:
+            continue
+        # every gender word is the audience's, read or not ("men's grooming": "'s" with it)
+        end = g.end() + (2 if re.match(r"['’]s\b", text[g.end() :]) else 0)
+        at = _negated(text, g.start(), g.end(), _GENDER_ITEMS)
+        spans.append((g.start() if at is None else at, end))
+        if "audience_gender" in found:
+            continue
+        if at is not None:  # "not for women" asks for no gender
+            gender_not = gender_not or text[at : g.end()]
+            continue
+        found["audience_gender"] = _GENDER[w]
+        who = _GENDER_WORDS[_GENDER[w]]
+        parsed.append(f"audience gender {who}{_from(w, who)}")
     if gender_not and "audience_gender" not in found:
         parsed.append(f'audience gender: "{gender_not}" {_NOT_APPLIED.format("a gender")}')
     avoid: list[str] = []
@@ -906,11 +1112,13 @@ def parse_brief(text: str, **filters: Any) -> Brief:
             f'sponsors: "{m.group(0)}" not applied (no filter leaves a kind of brand out; '
             "name the brands to avoid)"
         )
-    plats, plats_not = _named(text, PLATFORMS, r"\b{}\b", _PLATFORM_ITEMS)
+    plats, plats_not, plats_at = _named(text, PLATFORMS, r"\b{}\b", _PLATFORM_ITEMS)
     names = figures.PLATFORM_NAMES
     _read_set(found, parsed, "platforms", PLATFORMS, plats, plats_not, lambda p: names.get(p, p))
-    tiers, tiers_not = _named(text, TIERS, r"\b{}[- ]?(influencers?|creators?)?\b", _TIER_ITEMS)
+    tier_words = r"\b{}[- ]?(influencers?|creators?)?\b"
+    tiers, tiers_not, tiers_at = _named(text, TIERS, tier_words, _TIER_ITEMS)
     _read_set(found, parsed, "tiers", TIERS, tiers, tiers_not, str)
+    spans += plats_at + tiers_at
     read = _budgets(text)
     if read and _the_budget(read)[1]:  # "$0 spent" is no budget
         _, val, written = _the_budget(read)
@@ -926,6 +1134,41 @@ def parse_brief(text: str, **filters: Any) -> Brief:
                 f'budget: "{unread_budget.group(0).strip()}" not read (write it in figures: '
                 '"budget 3,000", "3k budget")'
             )
+    # the places' words, from ``pad`` to the text as written (a misspelt name: its words)
+    spans += [_in_text(fixed, max(a - 1, 0), max(b - 1, 0)) for a, b in in_pad]
+    return _Reading(found, parsed, spans)
+
+
+def _us_is_place(pad: str, start: int, end: int) -> bool:
+    """Whether "us" at ``pad[start:end]`` is the country, not the pronoun ("tell us", "join
+    us", "for us"): written "US", after "in/for/across the", or in a list beside another place
+    ("in the uk and us", "uk, us", "us & uk", "us/canada"; a tester's "in the uk and us" read
+    GB only)."""
+    if pad[start:end] == "US":
+        return True
+    if re.search(r"\b(?:in|for|across)\s+the\s+$", pad[:start], re.IGNORECASE):
+        return True
+    if re.search(rf"{_PLACE_NEAR}\s*{_JOIN}\s*(?:the\s+)?$", pad[:start]):
+        return True
+    return bool(re.match(rf"\s*{_JOIN}\s*(?:the\s+)?{_PLACE_NEAR}", pad[end:]))
+
+
+def parse_brief(text: str, **filters: Any) -> Brief:
+    """A Brief from free text; explicit ``filters`` win over hints read from the text.
+
+    Reads: countries (UK -> GB..., ISO codes in capitals in a list of markets: "fans, GB,
+    18-25"), an age range ("18-25"), gender words, platform and tier words, explicit
+    languages ("Spanish-speaking"), and a budget ("budget 5,000", "£5k"). What was read is
+    listed in ``Brief.parsed``; the words it was read from are no content (:func:`content_text`).
+
+    A pair of ages in the text written high-low ("women 30-18") is refused (a ValidationError
+    on ``audience_age`` that says it was read from the text), as the same pair given as the
+    audience_age filter is: taken as a typo for an age, and neither swapped nor dropped, since
+    either would run another search than the one asked for. An explicit ``audience_age`` wins
+    over the text, so the text's pair is then not read.
+    """
+    reading = _read_text(text)
+    found, parsed = dict(reading.found), list(reading.parsed)
     text_age = found.get("audience_age")
     text_found = dict(found)
     for k, v in filters.items():
@@ -975,19 +1218,66 @@ def written_in(text: str) -> str | None:
     return top[0] if len(top) == 1 else "other"
 
 
+@lru_cache(maxsize=1024)
+def _filter_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """Where the words :func:`parse_brief` reads as filters are in ``text`` (memoised: a
+    discover asks for the content text several times)."""
+    return tuple(_read_text(text).spans)
+
+
+# between two spans of words read as filters, a list's join or a place word ("women 18-30 in
+# the UK and US"); before them, a place word that goes with them where they end the clause
+# ("anklets for women", "fans in the UK": not "for" in "palettes for Brazilian beauty fans");
+# after them, "-based" ("UK-based")
+_PLACE_WORD = r"(?:\b(?:in|for|across|to|throughout|among|on)\s+)?(?:the\s+)?"
+_FILTER_GAP = re.compile(rf"\s*(?:(?:,|/|&|\+|\band\b|\bor\b)\s*)?{_PLACE_WORD}", re.IGNORECASE)
+_FILTER_BEFORE = re.compile(rf"{_PLACE_WORD}$", re.IGNORECASE)
+_FILTER_END = re.compile(r"\s*(?:$|[,.;:!?)])")
+_FILTER_AFTER = re.compile(r"[- ]based\b", re.IGNORECASE)
+
+
+def _cut(text: str, spans: list[tuple[int, int]]) -> str:
+    """``text`` without the words at ``spans`` and the words that go with them (a list's joins
+    and place words between them, a place word before them where they end a clause, "-based"
+    after them): "minimalist anklets for women 18-30 in the UK and US" is "minimalist
+    anklets", as "minimalist anklets" with those filters given is."""
+    merged: list[list[int]] = []
+    for a, b in sorted(spans):
+        if a >= b:
+            continue
+        after = _FILTER_AFTER.match(text, b)
+        b = after.end() if after else b
+        if merged and (a <= merged[-1][1] or _FILTER_GAP.fullmatch(text, merged[-1][1], a)):
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    for a, b in reversed(merged):
+        if _FILTER_END.match(text, b):
+            a = cast(re.Match[str], _FILTER_BEFORE.search(text, 0, a)).start()
+        text = f"{text[:a]} {text[b:]}"
+    return text
+
+
 def content_text(brief: Brief) -> str:
-    """The brief's text with parsed budget/age hints removed (they carry no topic)."""
-    # a misspelt country is a place, as the name is ("Untied Kingdom": no "untied" content)
-    t = _place_typos(brief.text)[0]
-    for m, _, _ in reversed(_budgets(t)):
-        t = f"{t[: m.start()]} {t[m.end() :]}"
-    t = _CURRENCY_WORD.sub(" ", t)  # "budget 5000 EUR"
-    t = _AGE_RE.sub(" ", t)
-    t = _UNDER_OVER.sub(" ", t)
+    """The brief's text less the words read as filters (places, ages, genders, budgets,
+    platforms, tiers, languages; :func:`_read_text`) and the words that go with them: they
+    say who the audience is, not what the content is about, and the same filter written in
+    the text or given ("home workout, UK" or "home workout" with the country GB) must rank
+    alike (the text's "UK" was embedded: top score 0.91 against 0.86)."""
+    t = brief.text
+    cut = list(_filter_spans(t))
+    # every figure of money or age is no topic, read or not ("budget 5000 EUR", "15-30")
+    cut += [m.span() for m, _, _ in _budgets(t)]
+    cut += [m.span() for r in (_CURRENCY_WORD, _AGE_RE, _UNDER_OVER) for m in r.finditer(t)]
+    t = _cut(t, cut)
     # a niche the brief leaves out is no content to look for; other negations stay ("no
     # equipment" describes home workouts)
     gone = set(brief.avoid_niches)
     t = _NEGATED.sub(lambda m: " " if _niche_named(m.group(1)) in gone else m.group(0), t)
     # and a kind of sponsor it does not want ("no alcohol brands") is none either
     t = _SPONSOR_NEGATED.sub(" ", t)
-    return re.sub(r"\s+", " ", t).strip(" ,.;")
+    t = re.sub(r"\s+", " ", t)
+    # what a cut leaves of a list's commas: "yoga , , for beginners" -> "yoga, for beginners"
+    t = re.sub(r"\s+(?=[,;])", "", t)
+    t = re.sub(r"([,;])(?:\s*[,;])+", r"\1", t)
+    return t.strip(" ,.;")
