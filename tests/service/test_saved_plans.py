@@ -126,6 +126,16 @@ def test_a_saved_plan_says_when_the_data_have_changed_since(st: Store) -> None:
         "VALUES ('other', 'instagram:elsewhere', 'instagram', 'elsewhere')"
     )
     assert svc.get_plan(st, WS, made.plan_id).data_changed is None
+    # a past campaign's brief edited in place changes what the forecast learns from
+    camp = st.query("SELECT campaign_id FROM campaign_settings WHERE workspace_id = ?", [WS])
+    assert camp, "the small world's brands ran campaigns"
+    st.execute(
+        "UPDATE campaign_settings SET brief_text = 'something else' "
+        "WHERE workspace_id = ? AND campaign_id = ?",
+        [WS, camp[0]["campaign_id"]],
+    )
+    assert svc.get_plan(st, WS, made.plan_id).data_changed is not None
+    made = svc.plan(st, WS, _req(save=True))
     cid = made.picks[0].creator_id
     st.execute(
         "INSERT INTO posts (workspace_id, post_id, platform, external_id, creator_id, posted_at, "

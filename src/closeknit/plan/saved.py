@@ -34,11 +34,16 @@ _STAMPED = (
 
 def data_stamp(store: Store, workspace: str) -> str:
     """A value that changes when the workspace's data a plan reads change: each table's row
-    count, and the latest feature build's time (an edit of existing rows is read by the next
-    build). The workspace's own rows only (a store-wide write signature would say that another
-    workspace changed)."""
+    count, the latest feature build's time (an edit of existing rows is read by the next
+    build), and the past campaigns' briefs and stages (edited in place). The workspace's own
+    rows only (a store-wide write signature would say that another workspace changed)."""
     parts = [f"(SELECT count(*) FROM {t} WHERE workspace_id = $ws)" for t in _STAMPED] + [
-        "(SELECT CAST(max(computed_at) AS VARCHAR) FROM creator_features WHERE workspace_id = $ws)"
+        "(SELECT CAST(max(computed_at) AS VARCHAR) FROM creator_features WHERE workspace_id = $ws)",
+        # the past campaigns' briefs and stages are edited in place, and few: their content
+        "(SELECT sum(hash(campaign_id, brief_text)) FROM campaign_settings "
+        "WHERE workspace_id = $ws)",
+        "(SELECT sum(hash(campaign_id, creator_id, stage)) FROM campaign_creators "
+        "WHERE workspace_id = $ws)",
     ]
     row = store.query(
         "SELECT concat_ws('|', "
