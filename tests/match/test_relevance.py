@@ -148,13 +148,13 @@ def test_a_briefs_specific_word_counts_before_the_words_its_whole_topic_uses() -
     docs = np.arange(bm.n)
     kw = relevance.keyword_coverage(bm, "bbq sauce grill")
     kw_rel = kw / kw.max()
-    got, specific = relevance.focused_kw_rel(bm, "bbq sauce grill", kw_rel, docs, support)
+    _, got, specific = relevance.focused_signals(bm, "bbq sauce grill", kw, kw_rel, docs, support)
     assert specific == ["bbq"]
     bbq, pasta = got[:15], got[15:60]
     assert bbq.min() == pytest.approx(1.0) and pasta.max() < 0.3
     assert kw_rel[15:60].min() > 0.4  # before: a pasta cook had almost half the best coverage
     # words as the brief wrote them
-    _, said = relevance.focused_kw_rel(bm, "Briskets, sauces, grill", kw_rel, docs, support)
+    _, _, said = relevance.focused_signals(bm, "Briskets, sauces, grill", kw, kw_rel, docs, support)
     assert said == ["briskets"]
     note = relevance.focus_note(said)
     assert '"briskets"' in note and "first" in note
@@ -175,7 +175,7 @@ def test_the_keyword_match_is_unchanged_without_a_generic_and_a_specific_word(
     bm, support = _cooks()
     kw = relevance.keyword_coverage(bm, query)
     kw_rel = kw / kw.max()
-    got, specific = relevance.focused_kw_rel(bm, query, kw_rel, np.arange(bm.n), support)
+    _, got, specific = relevance.focused_signals(bm, query, kw, kw_rel, np.arange(bm.n), support)
     assert specific == [] and got is kw_rel
 
 
@@ -183,8 +183,8 @@ def test_too_small_a_neighbourhood_tells_no_word_apart() -> None:
     bm, support = _cooks()
     support[relevance.NEIGHBOURHOOD_MIN - 1 :] = 0.0
     kw_rel = relevance.keyword_coverage(bm, "bbq sauce grill")
-    got, specific = relevance.focused_kw_rel(
-        bm, "bbq sauce grill", kw_rel, np.arange(bm.n), support
+    _, got, specific = relevance.focused_signals(
+        bm, "bbq sauce grill", kw_rel, kw_rel, np.arange(bm.n), support
     )
     assert specific == [] and got is kw_rel
 

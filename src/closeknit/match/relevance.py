@@ -238,7 +238,7 @@ def present_terms(bm: BM25, query: str) -> list[str]:
 
 
 #: a brief word fewer creators' posts use than this weighs that share of its idf in the keyword
-#: match, and is no specific word (:func:`focused_kw_rel`). One post saying "snacks" among
+#: match, and is no specific word (:func:`focused_signals`). One post saying "snacks" among
 #: 1,500 creators gave the word the largest idf of "protein snacks for gym-goers": every other
 #: creator's coverage fell by two thirds and a plan went from 11 creators to 2, though nobody
 #: else's posts had changed. A word so few use tells about those few, not about the topic.
@@ -257,23 +257,23 @@ def rare_words(bm: BM25, query: str) -> list[str]:
     return [t for t in present_terms(bm, query) if len(bm.docs_of(t)) < WORD_SUPPORT]
 
 
-def keyword_coverage(
-    bm: BM25, query: str, specific: list[str] | None = None, docs: np.ndarray | None = None
-) -> np.ndarray:
-    """Per document (``docs``: those positions only): the BM25 saturation of each of the
-    query's words present in the corpus (0-1), averaged with the words' weights in the keyword
-    match (:func:`keyword_weights`: the idf, less for a word few creators use and, where the
-    brief has ``specific`` words, for the words its whole topic uses); 0 when no word of the
-    query is in the corpus."""
-    w = keyword_weights(bm, query, specific or [])
+def saturation(bm: BM25, term: str) -> np.ndarray:
+    """Per document: how fully it uses ``term`` (a stem), its BM25 over its maximum
+    ``idf·(k1 + 1)`` (0-1)."""
+    out: np.ndarray = bm.scores_terms([term]) / (bm.idf[term] * (bm.k1 + 1))
+    return out
+
+
+def keyword_coverage(bm: BM25, query: str) -> np.ndarray:
+    """Per document: the :func:`saturation` of each of the query's words present in the
+    corpus, averaged with the words' weights in the keyword match (:func:`keyword_weights`:
+    the idf, less for a word few creators use); 0 when no word of the query is in the
+    corpus. :func:`focused_signals` weighs the words again where the brief has specific ones."""
+    w = keyword_weights(bm, query, [])
     total = sum(w.values())
-    n = bm.n if docs is None else len(docs)
     if not total:
-        return np.zeros(n)
-    score = np.zeros(n)
-    for t, wt in w.items():
-        sat = bm.scores_terms([t]) / (bm.idf[t] * (bm.k1 + 1))
-        score += wt * (sat if docs is None else sat[docs])
+        return np.zeros(bm.n)
+    score = np.sum([wt * saturation(bm, t) for t, wt in w.items()], axis=0)
     out: np.ndarray = np.clip(score / total, 0.0, 1.0)
     return out
 
@@ -305,12 +305,15 @@ GENERIC_SHARE = 0.5
 GENERIC_WEIGHT = 0.25  # a generic word's weight in the keyword match beside a specific word
 
 
-def focused_kw_rel(
-    bm: BM25, query: str, kw_rel: np.ndarray, docs: np.ndarray, support: np.ndarray
-) -> tuple[np.ndarray, list[str]]:
-    """``kw_rel`` (keyword coverage relative to the best creator), with the brief's words that
-    most of its neighbourhood uses weighted down where the brief also has words that only part
-    of it uses: (the creators' kw_rel, the specific words; none: ``kw_rel`` unchanged).
+def focused_signals(
+    bm: BM25, query: str, kw: np.ndarray, kw_rel: np.ndarray, docs: np.ndarray, support: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """The keyword signals of the content fit, ``kw`` (coverage) and ``kw_rel`` (coverage
+    relative to the best creator), with the brief's words that most of its neighbourhood uses
+    weighted down where the brief also has words that only part of it uses, and those specific
+    words as the brief wrote them; unchanged (the same arrays, no words) when it has none.
+    Discover and the plan's fit of any creator read them here, so both weigh a brief's words
+    the same way, in both signals.
 
     "smoky BBQ sauce for grill lovers": every cook's posts say "sauce" and "grill", a quarter
     say "bbq". Counted alike, a pasta cook matched two of three words and read as fitting
@@ -323,8 +326,8 @@ def focused_kw_rel(
     present = present_terms(bm, query)
     near = support >= NEIGHBOURHOOD_SUPPORT
     if len(present) < 2 or int(near.sum()) < NEIGHBOURHOOD_MIN:
-        return kw_rel, []
-    sat = {t: bm.scores_terms([t])[docs] / (bm.idf[t] * (bm.k1 + 1)) for t in present}
+        return kw, kw_rel, []
+    sat = {t: saturation(bm, t)[docs] for t in present}
     generic, specific = [], []
     for t in present:
         used = sat[t] > 0
@@ -334,33 +337,27 @@ def focused_kw_rel(
         elif inside >= WORD_SUPPORT and inside >= int(used.sum()) - inside:
             specific.append(t)
     if not generic or not specific:
-        return kw_rel, []
+        return kw, kw_rel, []
     w = _weights(bm, present, set(specific))
     score = np.sum([w[t] * sat[t] for t in present], axis=0)
     top = float(np.max(score)) if len(score) else 0.0
-    written = {stem(x): x for x in reversed(surface_words(query))}  # as the brief wrote it
-    return (score / top if top > 0 else np.zeros_like(kw_rel)), [
-        written.get(t, t) for t in specific
-    ]
+    written = _as_written(query)
+    return (
+        np.clip(score / sum(w.values()), 0.0, 1.0),
+        score / top if top > 0 else np.zeros_like(kw_rel),
+        [written.get(t, t) for t in specific],
+    )
 
 
-def focused_signals(
-    bm: BM25, query: str, kw: np.ndarray, kw_rel: np.ndarray, docs: np.ndarray, support: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    """The keyword signals of the content fit, ``kw`` and ``kw_rel``, with the brief's words
-    weighed alike in both (:func:`focused_kw_rel`, :func:`keyword_coverage`), and its specific
-    words; unchanged (the same arrays) when it has none. Discover and the plan's fit of any
-    creator read them here, so both weigh a brief's words the same way."""
-    rel, specific = focused_kw_rel(bm, query, kw_rel, docs, support)
-    if not specific:
-        return kw, kw_rel, []
-    return keyword_coverage(bm, query, specific, docs), rel, specific
+def _as_written(query: str) -> dict[str, str]:
+    """Each stem of ``query``'s words, with the word as the brief first wrote it."""
+    return {stem(x): x for x in reversed(surface_words(query))}
 
 
 def keyword_weights(bm: BM25, query: str, specific: list[str]) -> dict[str, float]:
     """Each of the brief's words present in ``bm`` (a stem) with its weight in the keyword
     match: its idf, a generic word's times :data:`GENERIC_WEIGHT` where the brief has
-    ``specific`` words (as :func:`focused_kw_rel` returned them)."""
+    ``specific`` words (as :func:`focused_signals` returned them)."""
     return _weights(bm, present_terms(bm, query), {stem(w) for w in specific})
 
 
@@ -397,7 +394,7 @@ def rare_words_note(bm: BM25, query: str) -> str | None:
     rare = rare_words(bm, query)
     if not rare:
         return None
-    written = {stem(x): x for x in reversed(surface_words(query))}
+    written = _as_written(query)
     said = ", ".join(
         f'"{written.get(t, t)}" ({figures.count(len(bm.docs_of(t)), "creator")})' for t in rare
     )
@@ -409,7 +406,7 @@ def rare_words_note(bm: BM25, query: str) -> str | None:
 
 
 def focus_note(specific: list[str]) -> str:
-    """Discover's note when :func:`focused_kw_rel` weighted the brief's words."""
+    """Discover's note when :func:`focused_signals` weighted the brief's words."""
     said = ", ".join(f'"{t}"' for t in specific)
     return (
         f"ranked by {said} first: the brief's other words are in the posts of most creators "
