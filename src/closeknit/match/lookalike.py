@@ -19,6 +19,8 @@ country. The result counts what each rule left out.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from closeknit.errors import NotFound
@@ -87,19 +89,11 @@ def lookalikes(
         samples[r["creator_id"]] = set(r["hs"])
     demo = load_demographics(store, workspace, [sid, *cids])
     feats = load_features(store, workspace, cids)
-    info = {
-        r["creator_id"]: r
-        for r in store.query(
-            "SELECT creator_id, handle, platform, country FROM creators "
-            "WHERE workspace_id = ? AND creator_id IN (SELECT unnest(?::VARCHAR[]))",
-            [workspace, cids],
-        )
-    }
-    # the follower count discover and the fee model use: the profile's, else the one vetting
-    # measured where the profile hides it (the creators table alone left it blank)
+    # each candidate's handle, platform, country and follower count as discover reads them:
+    # the count the fee model uses, the profile's, else the one vetting measured where the
+    # profile hides it (the creators table alone left it blank)
     tab = get_table(store, workspace)
-    fol = {c: tab.followers[r] for c, r in zip(cids, tab.rows_of(cids).tolist(), strict=True)
-           if r >= 0 and np.isfinite(tab.followers[r])}  # fmt: skip
+    row_of = dict(zip(cids, tab.rows_of(cids).tolist(), strict=True))
     # the follower-overlap part of a candidate with no sample, when the seed has one: the
     # sampled candidates' median, not left out (the mean of the demographic likenesses alone
     # ran high, so a creator with no sample outscored the measured ones: 3 of 10 lookalikes
@@ -127,13 +121,15 @@ def lookalikes(
                 parts.append(_tvd_sim(da, db))
         aud = float(np.mean(parts)) if parts else None
         factors: dict[str, float | None] = {"content": max(0.0, sim_of[cid]), "audience": aud}
-        c = info.get(cid, {})
+        row = row_of.get(cid, -1)
+        fol = float(tab.followers[row]) if row >= 0 else math.nan
+        ctry = tab.country[row] if row >= 0 else None
         m = Match(
             creator_id=cid,
-            handle=str(c.get("handle", cid)),
-            platform=str(c.get("platform", "")),
-            followers=int(fol[cid]) if cid in fol else None,
-            country=c.get("country"),
+            handle=str(tab.handle[row]) if row >= 0 else cid,
+            platform=str(tab.platform[row]) if row >= 0 else "",
+            followers=int(fol) if math.isfinite(fol) else None,
+            country=None if ctry is None else str(ctry),
             score=geo_mean(factors, {"content": 2.0, "audience": 1.0}),
             factors=factors,
             vetted=cid in feats,
