@@ -45,7 +45,9 @@ MIN_COUNTRY_SIMILARITY = 0.5
 
 
 def _tvd_sim(a: dict[str, float], b: dict[str, float]) -> float:
-    keys = set(a) | set(b)
+    # in a fixed order: a set of strings iterates in the process's hash order, so the sum's last
+    # digit changed from one run to the next (0.6736509541984733, then ...732)
+    keys = sorted(set(a) | set(b))
     return 1.0 - 0.5 * sum(abs(a.get(k, 0.0) - b.get(k, 0.0)) for k in keys)
 
 
