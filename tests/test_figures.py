@@ -17,3 +17,10 @@ def test_a_campaign_run_in_words() -> None:
     assert figures.run_words("2026-11-10", "2026-11-30") == "2026-11-10 to 2026-11-30"
     assert figures.run_words(None, "2026-11-30") == "until 2026-11-30"
     assert figures.run_words(None, None) == "no dates set"
+
+
+def test_first_of_names_the_first_and_counts_the_rest() -> None:
+    """One way to say "@a, @b and 3 more", where the plan's notes and discover's each wrote it."""
+    assert figures.first_of(["@a", "@b"], 3) == "@a, @b"
+    assert figures.first_of(["@a", "@b", "@c", "@d", "@e"], 2) == "@a, @b and 3 more"
+    assert figures.first_of([f"x{i}" for i in range(1_203)], 1) == "x0 and 1,202 more"

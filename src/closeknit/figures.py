@@ -108,6 +108,13 @@ def count(n: Any, noun: str, plural: str | None = None, missing: str = UNKNOWN) 
     return f"{int(d):,} {word}"
 
 
+def first_of(items: list[str], most: int) -> str:
+    """The first ``most`` of ``items`` joined by commas, and how many more: "@a, @b and 3
+    more"."""
+    more = f" and {len(items) - most:,} more" if len(items) > most else ""
+    return ", ".join(items[:most]) + more
+
+
 # platforms as their owners spell them ("YouTube", not "Youtube")
 PLATFORM_NAMES = {"instagram": "Instagram", "youtube": "YouTube", "tiktok": "TikTok"}
 # the labelled follower populations an audience estimate compares a sample with, by name (the

@@ -692,23 +692,18 @@ def _no_history_note(store: Store, workspace: str) -> str:
     why = []
     if no_brief:
         why.append(
-            f"{_names(no_brief)} {'has' if len(no_brief) == 1 else 'have'} attributed orders "
-            "but no brief (give the brief it ran on to learn from it)"
+            f"{figures.first_of(no_brief, 3)} {'has' if len(no_brief) == 1 else 'have'} "
+            "attributed orders but no brief (give the brief it ran on to learn from it)"
         )
     if no_orders:
         why.append(
-            f"{_names(no_orders)} {'has' if len(no_orders) == 1 else 'have'} a brief but no "
-            "attributed orders (its orders are attributed when its report is made)"
+            f"{figures.first_of(no_orders, 3)} {'has' if len(no_orders) == 1 else 'have'} a "
+            "brief but no attributed orders (its orders are attributed when its report is made)"
         )
     if not why:
         why.append("none has both a brief and attributed orders")
     n = figures.count(len(rows), "past campaign")
     return f"the documented prior: of {n}, " + "; ".join(why)
-
-
-def _names(ids: list[str], most: int = 3) -> str:
-    more = f" and {len(ids) - most} more" if len(ids) > most else ""
-    return ", ".join(ids[:most]) + more
 
 
 def _frame(store: Store, workspace: str, ids: list[str]) -> Cols:
@@ -1564,9 +1559,9 @@ def make_plan(
         # the worst first, and how many more (brief-06 named three at 0.81-0.91x and left out
         # the dearest pick at 0.39x)
         losing.sort(key=lambda k: (k.expected_revenue / k.fee["mid"], k.handle))
-        shown = ", ".join(
-            f"@{k.handle} ({k.expected_revenue / k.fee['mid']:.2f}× its fee)" for k in losing[:3]
-        ) + (f" and {len(losing) - 3} more" if len(losing) > 3 else "")
+        shown = figures.first_of(
+            [f"@{k.handle} ({k.expected_revenue / k.fee['mid']:.2f}× its fee)" for k in losing], 3
+        )
         notes.append(
             f"{figures.count(len(losing), 'pick')} {'is' if len(losing) == 1 else 'are'} "
             f"expected to bring less revenue than {'its' if len(losing) == 1 else 'their'} "

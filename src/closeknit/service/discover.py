@@ -445,12 +445,10 @@ def measured_note(results: list[dict[str, Any]]) -> str | None:
     who = [f"@{r['handle']}" for r in results if r.get("followers_source") == "snapshot"]
     if not who:
         return None
-    named = ", ".join(who[:SNAPSHOT_NAMED]) + (
-        f" and {len(who) - SNAPSHOT_NAMED:,} more" if len(who) > SNAPSHOT_NAMED else ""
-    )
     return (
-        f"{named}: follower count from the latest follower snapshot, as vetting measured it "
-        "(the profile hides it); their tier and fee follow from it"
+        f"{figures.first_of(who, SNAPSHOT_NAMED)}: follower count from the latest follower "
+        "snapshot, as vetting measured it (the profile hides it); their tier and fee follow "
+        "from it"
     )
 
 

@@ -690,7 +690,7 @@ def get_plan(store: Store, workspace: str, plan_id: str) -> PlanOut:
                 "saved": True,
                 "data_changed": changed,
             }
-        )  # fmt: skip
+        )
     )
     return out
 
