@@ -671,22 +671,16 @@ def budget_symbol(text: str) -> str | None:
 _CURRENCY_WORD = re.compile(rf"\b(?:{'|'.join(sorted(_CURRENCY_CODES))})\b")
 
 
-def _flags(text: str) -> list[str]:
+def _flags(text: str) -> list[tuple[str, tuple[int, int]]]:
     """The ISO codes of the flag emoji in ``text`` ('🇬🇧🇺🇸' -> GB, US), in order, that a brief
-    knows as countries."""
+    knows as countries, each with where its emoji is."""
     known = set(COUNTRY_WORDS.values())
-    codes = [c.replace("UK", "GB") for c in flag_codes(text)]
-    return [c for c in codes if c in known]
-
-
-def _flag_spans(text: str) -> list[tuple[int, int]]:
-    """Where the flag emoji of countries a brief knows are in ``text``."""
-    known = set(COUNTRY_WORDS.values())
-    return [
-        m.span()
-        for m in re.finditer("[\U0001f1e6-\U0001f1ff]{2}", text)
-        if flag_codes(m.group(0)) and flag_codes(m.group(0))[0].replace("UK", "GB") in known
-    ]
+    out = []
+    for m in re.finditer("[\U0001f1e6-\U0001f1ff]{2}", text):
+        code = flag_codes(m.group(0))[0].replace("UK", "GB")
+        if code in known:
+            out.append((code, m.span()))
+    return out
 
 
 # what follows a number that is not an age ("15-30 second reels", "under 30 minutes", "over 20
@@ -1028,11 +1022,11 @@ def _read_text(text: str) -> _Reading:
             countries.append(code)
             reads.append(([code], "country {}"))
     unread += codes_unread
-    for code in _flags(text):
+    for code, at_flag in _flags(text):
+        spans.append(at_flag)
         if code not in countries:
             countries.append(code)
             reads.append(([code], "country {} (from its flag)"))
-    spans += _flag_spans(text)
     # a negated place is left out of the places the brief names ("Europe but not the UK");
     # where it names none, no filter can leave a country out, and the brief says so
     gone = {c for isos, _, _ in negs for c in isos}
