@@ -110,3 +110,46 @@ def test_the_plan_table_shows_what_each_pick_adds_and_inflated_engagement(
     for p in flagged:
         said = " ".join(f"@{p['handle']}: engagement {p['engagement_inflated']}".split())
         assert "inflated by" in said and said in " ".join(text.stdout.split())
+
+
+def test_a_pick_whose_engagement_was_not_measured_says_so(
+    small_world: Path, tmp_path: Path
+) -> None:
+    """A creator with too few posts to measure (vetting shows no rate) was a plan's pick on its
+    tier's reference rate with no word (a tester's 3-post creator): the pick says the rate was
+    not measured, why, and the rate the forecast assumed, in the JSON and the text."""
+    from closeknit.store import open_store
+
+    db = _copy(small_world, tmp_path)
+    st = open_store(db)
+    # a creator cut down to three posts: too few to measure a rate (six are needed)
+    cid, handle = st.query(
+        "SELECT creator_id, handle FROM creators WHERE platform = 'instagram' "
+        "ORDER BY handle LIMIT 1"
+    )[0].values()
+    st.execute(
+        "DELETE FROM posts WHERE creator_id = ? AND post_id NOT IN (SELECT post_id FROM posts "
+        "WHERE creator_id = ? ORDER BY posted_at DESC LIMIT 3)",
+        [cid, cid],
+    )
+    st.close()
+    env = {"CLOSEKNIT_EMBED_MODEL": "hash"}
+    r = CliRunner().invoke(app, ["features", "build", "--db", str(db)], env=env)
+    assert r.exit_code == 0, r.output
+    brief = ["creators", "--budget", "3000", "--min-relevance", "0", "--on-brief-share", "0"]
+    brief += ["--keep", f"@{handle}"]
+    r = CliRunner().invoke(app, ["plan", *brief, "--db", str(db), "--json"], env=env)
+    assert r.exit_code == 0, r.output
+    plan = json.loads(r.output)
+    kept = next(p for p in plan["picks"] if p["handle"] == handle)
+    assert kept["engagement_measured"] is False
+    said = kept["engagement_unmeasured"]
+    assert said.startswith("not measured (") and "(need 6)" in said, said
+    assert f"the {kept['tier']} tier's typical {100 * kept['engagement_rate']:.1f}%" in said
+    # the others' rates were measured, and say nothing of it
+    assert all(
+        p["engagement_unmeasured"] is None for p in plan["picks"] if p["engagement_measured"]
+    )
+    text = _text(db, "plan", *brief)
+    assert text.returncode == 0, text.stderr
+    assert f"@{handle}: engagement {said}" in " ".join(text.stdout.split())

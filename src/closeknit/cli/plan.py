@@ -523,8 +523,9 @@ def print_plan(plan: svc.PlanOut, title: str = "plan") -> None:
         formats={"fee": money, "adds": money, "followers": whole},
     )
     for p in plan.picks:
-        if p.engagement_inflated:
-            say(f"@{p.handle}: engagement {p.engagement_inflated}")
+        for said in (p.engagement_inflated, p.engagement_unmeasured):
+            if said:
+                say(f"@{p.handle}: engagement {said}")
     said = overlap_line(plan)
     if said:
         say(said, indent=4)

@@ -43,6 +43,7 @@ from closeknit.features import (
     sqlfiles,
 )
 from closeknit.features.comment_staging import CommentStage, comments_frame, refresh_comment_dups
+from closeknit.features.frame import MIN_QUALIFYING
 from closeknit.features.models import AccountModel
 from closeknit.features.version import FEATURE_SET_VERSION
 from closeknit.settings import get_settings
@@ -52,7 +53,6 @@ if TYPE_CHECKING:
 
 MIN_AGE_DAYS = 3
 WINDOW_POSTS = 12
-MIN_QUALIFYING = 6
 RECENT_POSTS = 30
 MIN_TOP_COMMENTS = 5
 MIN_SCORED_COMMENTS = 10

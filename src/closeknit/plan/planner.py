@@ -226,6 +226,8 @@ class Pick:
     country: str | None
     followers: int
     engagement_rate: float
+    # False: too few posts to measure it, and engagement_rate is the tier's reference rate
+    engagement_measured: bool
     relevance: float
     on_brief: float
     content_fit: float | None
@@ -1180,6 +1182,7 @@ def _explain(m: _Model, sol: Solution) -> list[Pick]:
                 country=_at(fr, "country", j) if isinstance(_at(fr, "country", j), str) else None,
                 followers=int(_at(fr, "followers", j)),
                 engagement_rate=float(_at(fr, "engagement_rate", j)),
+                engagement_measured=bool(_at(fr, "er_known", j)),
                 relevance=float(m.relevance[j]),
                 on_brief=float(m.on_brief[j]),
                 content_fit=float(m.content[j]),

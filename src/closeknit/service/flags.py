@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from closeknit import figures
 from closeknit.features.scores import inflation_words
 from closeknit.store import Store
 
@@ -79,4 +80,33 @@ def engagement_inflation(store: Store, workspace: str, ids: list[str]) -> dict[s
         said = inflation_words(r)
         if said:
             out[cid] = said
+    return out
+
+
+def engagement_unmeasured(
+    store: Store, workspace: str, picks: list[tuple[str, str | None, float]]
+) -> dict[str, str]:
+    """creator_id -> what a plan says beside a pick whose engagement rate was not measured
+    (too few posts with likes: vetting shows no rate) and whose forecast therefore read its
+    tier's reference rate: "not measured (5 qualifying posts (need 6)): the forecast assumes
+    the nano tier's typical 4.0%". ``picks``: (creator_id, tier, the rate the forecast read)
+    of the picks without a measured rate (a 3-post creator was a plan's pick on a rate nobody
+    measured, with no word: a tester's finding, 2026-12-06)."""
+    if not picks or "creator_features" not in store.tables():
+        return {}
+    why = {
+        str(r["creator_id"]): r["why"]
+        for r in store.query(
+            "SELECT creator_id, json_extract_string(evidence, '$.engagement.why') AS why "
+            "FROM creator_features WHERE workspace_id = ? AND creator_id IN (SELECT unnest(?))",
+            [workspace, [cid for cid, _, _ in picks]],
+        )
+    }
+    out = {}
+    for cid, tier, rate in picks:
+        because = f" ({why[cid]})" if why.get(cid) else ""
+        whose = f"the {tier} tier's" if tier else "a"
+        out[cid] = (
+            f"not measured{because}: the forecast assumes {whose} typical {figures.percent(rate)}"
+        )
     return out

@@ -38,7 +38,7 @@ from closeknit.service.briefs import (
 )
 from closeknit.service.discover import Filters, left_out, restrict
 from closeknit.service.fee_basis import FeeBasis
-from closeknit.service.flags import engagement_inflation
+from closeknit.service.flags import engagement_inflation, engagement_unmeasured
 from closeknit.store import Store, resolve_creator_id
 
 Format = Literal["post", "reel", "video", "story"]
@@ -134,7 +134,12 @@ class Pick(Out):
     niche: str | None
     country: str | None
     followers: int
-    engagement_rate: float
+    engagement_rate: float = Field(
+        description="the engagement rate the forecast read: the creator's measured rate, else "
+        "(``engagement_measured`` false) its tier's reference rate"
+    )
+    # a plan saved before this field was added read measured rates only where it could
+    engagement_measured: bool = True
     relevance: float
     on_brief: float
     content_fit: float | None
@@ -154,6 +159,11 @@ class Pick(Out):
         description="when under 90% of the creator's engagement looks genuine, or an "
         "engagement pod comments on its posts: what inflates it and the genuine share (the "
         "forecast counts the genuine engaged people)",
+    )
+    engagement_unmeasured: str | None = Field(
+        default=None,
+        description="when the creator has too few posts to measure an engagement rate: why, "
+        "and the tier's reference rate the forecast assumed instead",
     )
 
 
@@ -622,9 +632,19 @@ def plan(store: Store, workspace: str, req: PlanIn) -> PlanOut:
             d["notes"].append(said)
     locked_set = set(locked)
     inflated = engagement_inflation(store, workspace, [p["creator_id"] for p in d["picks"]])
+    unmeasured = engagement_unmeasured(
+        store,
+        workspace,
+        [
+            (p["creator_id"], p["tier"], p["engagement_rate"])
+            for p in d["picks"]
+            if not p["engagement_measured"]
+        ],
+    )
     for p in d["picks"]:
         p["locked"] = p["creator_id"] in locked_set
         p["engagement_inflated"] = inflated.get(p["creator_id"])
+        p["engagement_unmeasured"] = unmeasured.get(p["creator_id"])
     d["locked"], d["excluded"] = locked, excl
     d["currency"] = _currency(store, workspace)
     d["saved"] = req.save
