@@ -226,3 +226,22 @@ def test_users_add_leaves_out_a_password_it_did_not_make(tmp_path: Path) -> None
     r = runner.invoke(app, ["users", "add", "c@example.com", "--db", str(db)])
     assert r.exit_code == 0 and "one-time password (shown once)" in r.stdout, r.output
     assert made
+
+
+def test_discover_says_what_each_authenticity_score_lacks_under_its_table() -> None:
+    """The table's authenticity column read "100.0" for creators whose fake followers nobody
+    measured, said only in the first five rows' why lines: a line per caveat names them all."""
+    from types import SimpleNamespace
+
+    from closeknit.cli.discover import caveat_lines
+    from closeknit.service.flags import UNCHECKED_WORDS, UNSAMPLED_WORDS
+
+    rows = [
+        SimpleNamespace(handle=f"c{i}", authenticity_caveat=cav)
+        for i, cav in enumerate([None, UNSAMPLED_WORDS] + [UNCHECKED_WORDS] * 7)
+    ]
+    assert caveat_lines(rows) == [  # type: ignore[arg-type]
+        f"the authenticity of @c1: {UNSAMPLED_WORDS}",
+        f"the authenticity of @c2, @c3, @c4, @c5, @c6 and 2 more: {UNCHECKED_WORDS}",
+    ]
+    assert caveat_lines(rows[:1]) == []  # type: ignore[arg-type]

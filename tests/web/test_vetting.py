@@ -43,6 +43,7 @@ def test_an_authenticity_score_without_a_follower_sample_says_so_wherever_it_is_
     from closeknit.server import create_app
     from closeknit.service import accounts
     from closeknit.service import creators as csvc
+    from closeknit.service import lists as lsvc
     from closeknit.store import open_store
     from tests.features import factory as F
 
@@ -82,6 +83,14 @@ def test_an_authenticity_score_without_a_follower_sample_says_so_wherever_it_is_
         assert "No follower sample: fake followers not measured." in page  # the score card
         page = c.get("/compare", params={"c": [cid, other]}).text
         assert page.count(f"({words})") == 1
+        # the tables: the creators page and a list read "100.0/100" with no word
+        caveat = f'<div class="warn small" data-authenticity-caveat="1">{words}</div>'
+        assert c.get("/creators").text.count(caveat) == 1
+        made = lsvc.create_list(st, "default", lsvc.ListIn(name="short"), actor="o@t.test",
+                                creators=[cid, other])  # fmt: skip
+        said = {m.creator_id: m.authenticity_caveat for m in made.creators}
+        assert said == {cid: words, other: None}
+        assert c.get(f"/lists/{made.list_id}").text.count(caveat) == 1
     finally:
         st.close()
     r = CliRunner().invoke(app, ["compare", cid, other, "--db", str(tmp_path / "t.duckdb")],

@@ -137,6 +137,21 @@ def display_rows(results: list[svc.MatchOut]) -> list[dict[str, Any]]:
     ]
 
 
+def caveat_lines(results: list[svc.MatchOut], most: int = 5) -> list[str]:
+    """What the table's authenticity scores lack, a line per caveat naming its creators ("the
+    authenticity of @a, @b and 3 more: no follower sample: fake followers not measured"): the
+    column read "100.0" for a creator whose fake followers nobody measured, said only in the
+    first five creators' why lines."""
+    by: dict[str, list[str]] = {}
+    for m in results:
+        if m.authenticity_caveat:
+            by.setdefault(m.authenticity_caveat, []).append(f"@{m.handle}")
+    return [
+        f"the authenticity of {figures.first_of(handles, most)}: {caveat}"
+        for caveat, handles in by.items()
+    ]
+
+
 def brief_words(brief: BriefOut) -> str:
     """The filters a brief was read as, in words ("in GB · nano, micro creators"), as the
     web's saved briefs say them (closeknit.figures.filter_words)."""
@@ -289,6 +304,8 @@ def register(app: typer.Typer) -> None:
             )
             for m in res.results[:5]:
                 say(f"@{m.handle}: {m.why}", style="dim")
+            for said in caveat_lines(res.results):
+                say(said, style="dim")
 
         emit(res, as_json=as_json, as_csv=as_csv, rows=rows, render=render)
 

@@ -57,6 +57,11 @@ class ListItem(Out):
     country: str | None
     engagement_rate: float | None
     authenticity_score: float | None
+    authenticity_caveat: str | None = Field(
+        default=None,
+        description="what the authenticity score lacks, in words (no follower sample, no "
+        "comment checked for bots and pods)",
+    )
     fee_low: float | None
     fee_mid: float | None
     fee_high: float | None
@@ -141,6 +146,7 @@ def get_list(store: Store, workspace: str, list_id: str) -> ListOut:
                 country=r.country,
                 engagement_rate=r.engagement_rate,
                 authenticity_score=r.authenticity_score,
+                authenticity_caveat=r.authenticity_caveat,
                 fee_low=r.fee_low,
                 fee_mid=r.fee_mid,
                 fee_high=r.fee_high,
