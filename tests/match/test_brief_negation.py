@@ -114,6 +114,13 @@ def test_what_is_not_negated_is_read_as_before(
         ("dog treats, UK, budget of five grand", 5000.0, None),
         ("skincare, fifteen hundred budget", 1500.0, None),
         ("skincare, budget 2000 euros", 2000.0, "EUR"),
+        # a figure with a currency word or code is money without "budget" or a symbol (a
+        # tester's "under 50 euros per post" listed a $598.61 creator, unread)
+        ("vegan protein snacks, Germany, under 50 euros per post", 50.0, "EUR"),
+        ("coffee creators, 300 EUR per creator", 300.0, "EUR"),
+        ("fitness, 10 dollars max per post", 10.0, None),
+        # not "pounds": a weight as often
+        ("coaching for people wanting to lose 20 pounds, UK", None, None),
         # no budget: an adjective, a count, a price that is not the budget's
         ("budget travel backpacks for Mexican travellers", None, None),
         ("two budget options", None, None),

@@ -553,11 +553,18 @@ _CURRENCY_CODES = frozenset(
 _CURRENCY_NAMES = {"dollar": "$", "dollars": "$", "bucks": "$", "euro": "EUR", "euros": "EUR",
                    "pound": "GBP", "pounds": "GBP", "quid": "GBP"}  # fmt: skip
 _CUR = rf"(?:{_alternation([*_CURRENCY_CODES, *_CURRENCY_NAMES])})\b"
+# the currencies that make a bare figure money ("under 50 euros per post" was not read): not
+# "pounds", a weight as often ("lose 10 pounds")
+_CUR_NAMED = (
+    rf"(?:{_alternation([*_CURRENCY_CODES, *(n for n in _CURRENCY_NAMES if 'pound' not in n)])})\b"
+)
 _MONEY_RE = re.compile(
     rf"\bbudget{_BUDGET_FILL}(?P<before>{_FIGURE})(?P<cur1>\s*{_CUR})?"
     rf"|(?<![\w.,])(?P<after>{_FIGURE})(?P<cur2>\s*{_CUR})?[\s-]+(?:total\s+|overall\s+)?"
     rf"budget\b(?![- ]friendly)"
     rf"|(?P<sym>[$£€]\s*\d[\d,.]*(?:\s*(?:k|m|mn)\b)?)(?P<cur3>\s*{_CUR})?"
+    rf"|(?<![\w.,])(?P<named>\d(?:[\d,.]*\d)?(?:\s*(?:k|m|mn|grand|thousand|million)\b)?)"
+    rf"(?P<cur6>\s*{_CUR_NAMED})"
     rf"|\bbudget{_BUDGET_FILL}(?P<wbefore>{_WORD_AMOUNT})(?P<cur4>\s*{_CUR})?"
     rf"|\b(?P<wafter>{_WORD_AMOUNT})(?P<cur5>\s*{_CUR})?[\s-]+(?:total\s+|overall\s+)?budget\b",
     re.IGNORECASE,
@@ -607,7 +614,9 @@ def _budgets(text: str) -> list[tuple[re.Match[str], float, str]]:
     'EUR', '' when none), in order."""
     out: list[tuple[re.Match[str], float, str]] = []
     for m in _MONEY_RE.finditer(text):
-        kind = next(k for k in ("before", "after", "sym", "wbefore", "wafter") if m.group(k))
+        kind = next(
+            k for k in ("before", "after", "sym", "named", "wbefore", "wafter") if m.group(k)
+        )
         written = m.group(kind).strip()
         val = _words_value(written) if kind.startswith("w") else _money(written)
         # a figure before "budget" only where it is plainly money ("2 budget hotels" is not)
@@ -616,7 +625,8 @@ def _budgets(text: str) -> list[tuple[re.Match[str], float, str]]:
             continue
         if kind in ("after", "wafter") and not _budget_is_noun(text, m.end(), written):
             continue
-        cur = next((m.group(g) for g in ("cur1", "cur2", "cur3", "cur4", "cur5") if m.group(g)), "")
+        groups = ("cur1", "cur2", "cur3", "cur4", "cur5", "cur6")
+        cur = next((m.group(g) for g in groups if m.group(g)), "")
         cur = cur.strip()
         said = _CURRENCY_NAMES.get(cur.lower(), cur.upper()) if cur else ""
         out.append((m, val, said or (written[:1] if written[:1] in "$€£" else "")))
