@@ -236,12 +236,16 @@ def test_discover_says_what_each_authenticity_score_lacks_under_its_table() -> N
     from closeknit.cli.discover import caveat_lines
     from closeknit.service.flags import UNCHECKED_WORDS, UNSAMPLED_WORDS
 
+    pod = "possibly inflated by an engagement pod"
     rows = [
-        SimpleNamespace(handle=f"c{i}", authenticity_caveat=cav)
+        SimpleNamespace(handle=f"c{i}", authenticity_caveat=cav, engagement_inflated=pod)
         for i, cav in enumerate([None, UNSAMPLED_WORDS] + [UNCHECKED_WORDS] * 7)
     ]
     assert caveat_lines(rows) == [  # type: ignore[arg-type]
         f"the authenticity of @c1: {UNSAMPLED_WORDS}",
         f"the authenticity of @c2, @c3, @c4, @c5, @c6 and 2 more: {UNCHECKED_WORDS}",
+        # the rows past the five whose why lines say their engagement
+        *(f"@c{i}: engagement {pod}" for i in range(5, 9)),
     ]
+    assert not any("engagement" in x for x in caveat_lines(rows[:5]))  # type: ignore[arg-type]
     assert caveat_lines(rows[:1]) == []  # type: ignore[arg-type]

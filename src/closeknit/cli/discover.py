@@ -137,18 +137,30 @@ def display_rows(results: list[svc.MatchOut]) -> list[dict[str, Any]]:
     ]
 
 
+#: the rows whose why line is printed under the table
+WHY_LINES = 5
+
+
 def caveat_lines(results: list[svc.MatchOut], most: int = 5) -> list[str]:
-    """What the table's authenticity scores lack, a line per caveat naming its creators ("the
-    authenticity of @a, @b and 3 more: no follower sample: fake followers not measured"): the
-    column read "100.0" for a creator whose fake followers nobody measured, said only in the
-    first five creators' why lines."""
+    """What the table's figures do not say: a line per authenticity caveat naming its creators
+    ("the authenticity of @a, @b and 3 more: no follower sample: fake followers not
+    measured"), and the inflated engagement of the rows past the why lines' (the column read
+    "100.0" for a creator whose fake followers nobody measured, said only in the first five
+    creators' why lines)."""
     by: dict[str, list[str]] = {}
     for m in results:
         if m.authenticity_caveat:
             by.setdefault(m.authenticity_caveat, []).append(f"@{m.handle}")
-    return [
+    said = [
         f"the authenticity of {figures.first_of(handles, most)}: {caveat}"
         for caveat, handles in by.items()
+    ]
+    # past the first five, whose why lines say it: a pod member's engagement read plain in
+    # row 9 where the web's row said "possibly inflated"
+    return said + [
+        f"@{m.handle}: engagement {m.engagement_inflated}"
+        for m in results[WHY_LINES:]
+        if m.engagement_inflated
     ]
 
 
@@ -302,7 +314,7 @@ def register(app: typer.Typer) -> None:
                 formats=DISPLAY_FORMATS,
                 priority=DISPLAY_PRIORITY,
             )
-            for m in res.results[:5]:
+            for m in res.results[:WHY_LINES]:
                 say(f"@{m.handle}: {m.why}", style="dim")
             for said in caveat_lines(res.results):
                 say(said, style="dim")
