@@ -117,3 +117,51 @@ def test_a_word_matches_its_other_forms_and_hashtags_stay_as_written() -> None:
     up = bm.update(np.array([0, -1]), {1: "handmade ravioli"})
     assert "ravioli" in up.surface and "anklets" not in up.surface  # its only document left
     assert "pasta" not in up.surface and "bodybuilding" in up.surface
+
+
+def test_british_and_american_spellings_find_the_same_posts() -> None:
+    """ "minimalist jewellery" and "minimalist jewelry" ranked different creators: each spelling
+    found only the posts written in it. One term per word, from the brief and the posts."""
+    from closeknit.match.bm25 import spelling, tokens
+
+    docs = [
+        "my new minimalist jewelry haul, gold anklets",
+        "minimalist jewellery for everyday, silver rings",
+        "colourful flavoured yoghurt bowls for mums",
+        "colorful flavored yogurt bowls for moms",
+        "the theatre centre reopened",
+        "home office tour",
+    ]
+    bm = BM25(docs)
+    for uk, us in [
+        ("minimalist jewellery", "minimalist jewelry"),
+        ("colourful flavoured yoghurt for mums", "colorful flavored yogurt for moms"),
+        ("personalised moisturiser", "personalized moisturizer"),
+        ("theatre centre", "theater center"),
+    ]:
+        assert tokens(uk) == tokens(us), (uk, us)
+        assert np.array_equal(bm.scores(uk), bm.scores(us))
+    assert bm.scores("jewellery")[0] > 0 and bm.scores("jewelry")[1] > 0
+    # short words with other meanings are left as written
+    for word in ["hours", "tour", "four", "flour", "rogue", "genre", "rise", "prise", "acre"]:
+        assert spelling(word) == word, word
+
+
+def test_two_words_written_apart_read_as_their_join_where_the_posts_use_it() -> None:
+    """ "home workout" and "home-workout" ranked different creators: the hyphenated brief also
+    matched #homeworkout, the spaced one did not."""
+    docs = [
+        "30 minute session #homeworkout no equipment",
+        "gym day, leg workout",
+        "home decor ideas for small flats",
+        "my skincare routine",
+    ]
+    bm = BM25(docs)
+    assert sorted(bm.query_terms("home workout fans")) == sorted(
+        bm.query_terms("home-workout fans")
+    )
+    assert np.array_equal(bm.scores("home workout fans"), bm.scores("home-workout fans"))
+    assert bm.scores("home workout")[0] > 0  # only its hashtag says it
+    assert np.array_equal(bm.scores("skin care"), bm.scores("skin-care"))
+    # a join no document uses is not a term
+    assert "decorid" not in bm.query_terms("decor ideas")

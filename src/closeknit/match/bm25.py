@@ -13,6 +13,7 @@ form than the posts found none of them by keyword. Hashtags are kept as written.
 from __future__ import annotations
 
 import math
+import re
 import threading
 from collections import Counter
 from collections.abc import Iterable
@@ -30,15 +31,57 @@ _stems: dict[str, str] = {}
 _stem_lock = threading.Lock()  # a Snowball stemmer object keeps state while it stems
 
 
+# British and American spellings of one word are one term (the American form): "minimalist
+# jewellery" and "minimalist jewelry" ranked different creators, and a brief in one spelling
+# missed the posts written in the other. Words the rules below do not reach, by name:
+_SPELLINGS = {
+    "jewellery": "jewelry", "jewelery": "jewelry", "jewellry": "jewelry", "grey": "gray",
+    "greys": "grays", "mum": "mom", "mums": "moms", "yoghurt": "yogurt", "yoghurts": "yogurts",
+    "pyjamas": "pajamas", "pyjama": "pajama", "cosy": "cozy", "cosier": "cozier",
+    "doughnut": "donut", "doughnuts": "donuts", "aluminium": "aluminum", "programme": "program",
+    "programmes": "programs", "moustache": "mustache", "mould": "mold", "ageing": "aging",
+    "licence": "license", "defence": "defense", "practise": "practice", "plough": "plow",
+    "tyre": "tire", "tyres": "tires", "sceptic": "skeptic",
+}  # fmt: skip
+# the regular differences: -our/-or (colour, flavour, favourite), -ise/-ize and -yse/-yze
+# (moisturiser, personalised, analyse), -tre/-ter and -bre/-ber (centre, litre, fibre) and
+# -ogue/-og (catalogue). Both a brief and the posts go through them, so a rule that rewrites a
+# word with no other spelling ("contour" -> "contor") changes nothing a search finds; the
+# patterns' lengths keep short words with other meanings out ("hours", "prise", "rogue")
+_SPELLING_RULES = [
+    (re.compile(r"^(\w{2,}(?:[^aeiou\W]|i))our(s|ed|ing|ite|ites|ful|y|able|less|er|ers|hood|al)?$"),
+     r"\1or\2"),
+    (re.compile(r"^(\w{3,})is(e|ed|es|ing|er|ers|ation|ations)$"), r"\1iz\2"),
+    (re.compile(r"^(\w{3,})ys(e|ed|es|ing|er|ers)$"), r"\1yz\2"),
+    (re.compile(r"^(\w{2,}[tb])re(s|d)?$"), r"\1er\2"),
+    (re.compile(r"^(\w{3,})ogue(s)?$"), r"\1og\2"),
+]  # fmt: skip
+
+
+def spelling(word: str) -> str:
+    """The American spelling of a lower-cased word where it has a British one (:data:`_SPELLINGS`
+    and the regular endings), else the word."""
+    got = _SPELLINGS.get(word)
+    if got is not None:
+        return got
+    if len(word) < 5:
+        return word
+    for rule, to in _SPELLING_RULES:
+        if rule.match(word):
+            return rule.sub(to, word)
+    return word
+
+
 def stem(word: str) -> str:
-    """The term of a lower-cased word (a hashtag is its own term)."""
+    """The term of a lower-cased word (a hashtag is its own term); British and American
+    spellings give one term (:func:`spelling`)."""
     got = _stems.get(word)
     if got is None:
         if word.startswith("#"):
             got = word
         else:
             with _stem_lock:
-                got = _stemmer.stemWord(word)
+                got = _stemmer.stemWord(spelling(word))
         if len(_stems) < 1_000_000:
             _stems[word] = got
     return got
@@ -219,9 +262,21 @@ class BM25:
             return np.zeros(0, np.int64)
         return self._doc[self._off[j] : self._off[j + 1]]
 
+    def query_terms(self, query: str) -> list[str]:
+        """A query's terms: :func:`tokens`, and the join of two words written apart where the
+        documents use it as one ("home workout" -> "homeworkout", as "home-workout" reads;
+        "skin care" -> "skincare"): the two phrasings ranked different creators."""
+        terms = tokens(query)
+        written = [w for w in words(query.replace("-", " ")) if w[:1] != "#" and len(w) > 1]
+        for a, b in zip(written, written[1:], strict=False):
+            joined = stem(a + b)
+            if joined in self.idf and joined not in terms:
+                terms.append(joined)
+        return terms
+
     def scores(self, query: str) -> np.ndarray:
-        """BM25 of ``query``'s terms per document."""
-        return self.scores_terms(tokens(query))
+        """BM25 of ``query``'s terms (:meth:`query_terms`) per document."""
+        return self.scores_terms(self.query_terms(query))
 
     def scores_terms(self, terms: Iterable[str]) -> np.ndarray:
         """BM25 of terms already stemmed (:func:`tokens`' output) per document."""

@@ -68,6 +68,7 @@ from closeknit.match.brief import (
     Brief,
     content_text,
 )
+from closeknit.match.embed import words
 
 MODEL_FILE = Path(__file__).with_name("relevance.json")
 # words of a brief that say who buys or how, not what the content is about
@@ -234,7 +235,7 @@ def content_query(brief: Brief) -> str:
 
 def present_terms(bm: BM25, query: str) -> list[str]:
     """The query's terms (stems) that some creator's posts use, sorted."""
-    return [t for t in sorted(set(tokens(query))) if t in bm.idf]
+    return [t for t in sorted(set(bm.query_terms(query))) if t in bm.idf]
 
 
 #: a brief word fewer creators' posts use than this weighs that share of its idf in the keyword
@@ -350,8 +351,11 @@ def focused_signals(
 
 
 def _as_written(query: str) -> dict[str, str]:
-    """Each stem of ``query``'s words, with the word as the brief first wrote it."""
-    return {stem(x): x for x in reversed(surface_words(query))}
+    """Each stem of ``query``'s words, with the word as the brief first wrote it; the join of
+    two words written apart (:meth:`BM25.query_terms`) as the two ("home workout")."""
+    written = [w for w in words(query.replace("-", " ")) if w[:1] != "#" and len(w) > 1]
+    pairs = {stem(a + b): f"{a} {b}" for a, b in zip(written, written[1:], strict=False)}
+    return pairs | {stem(x): x for x in reversed(surface_words(query))}
 
 
 def keyword_weights(bm: BM25, query: str, specific: list[str]) -> dict[str, float]:

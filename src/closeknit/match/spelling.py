@@ -28,7 +28,7 @@ import re
 
 import numpy as np
 
-from closeknit.match.bm25 import BM25, stem, surface_words, tokens
+from closeknit.match.bm25 import BM25, stem, surface_words
 from closeknit.match.brief import NEGATOR_WORDS
 from closeknit.match.edits import edit_distance, slips
 from closeknit.match.relevance import STOP
@@ -91,7 +91,7 @@ def _near(bm: BM25, word: str) -> list[tuple[int, str]]:
 def _context(bm: BM25, query: str) -> np.ndarray | None:
     """Which creators use the brief's content words that some creator uses (None: it has
     none)."""
-    present = [t for t in dict.fromkeys(tokens(query)) if t in bm.idf and t[:1] != "#"]
+    present = [t for t in dict.fromkeys(bm.query_terms(query)) if t in bm.idf and t[:1] != "#"]
     if not present:
         return None
     used = np.zeros(bm.n, bool)
