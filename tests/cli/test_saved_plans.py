@@ -153,3 +153,39 @@ def test_a_pick_whose_engagement_was_not_measured_says_so(
     text = _text(db, "plan", *brief)
     assert text.returncode == 0, text.stderr
     assert f"@{handle}: engagement {said}" in " ".join(text.stdout.split())
+
+
+def test_saved_plans_read_in_the_currency_they_were_made_in(tmp_path: Path) -> None:
+    """`plans list` wrote budgets "5,000.00" with no currency at all; after the workspace's
+    currency changed, a saved plan stays in the one it was made in and says the workspace's
+    has changed (the web wrote the same plan in £ beside notes in $)."""
+    from closeknit.service import settings as ssvc
+    from closeknit.store import open_store
+    from tests.api.seeding import build_template
+
+    a, _ = build_template(tmp_path / "t.duckdb")
+    db = str(tmp_path / "t.duckdb")
+    args = ["--db", db, "--workspace", a.workspace]
+    env = {"CLOSEKNIT_EMBED_MODEL": "hash", "COLUMNS": "80"}
+    r = CliRunner().invoke(app, ["plans", "list", *args], env=env)
+    assert r.exit_code == 0, r.output
+    assert "$5,000.00" in r.output and "note:" not in r.output
+    st = open_store(tmp_path / "t.duckdb")
+    try:
+        ssvc.set_currency(st, a.workspace, ssvc.CurrencyIn(currency="GBP"), actor="t")
+    finally:
+        st.close()
+    r = CliRunner().invoke(app, ["plans", "list", *args], env=env)
+    assert r.exit_code == 0, r.output
+    out = " ".join(r.output.split())
+    assert "$5,000.00" in out and "£" not in out
+    assert "note: plans made in USD show their amounts in it" in out
+    for line in r.output.splitlines():
+        assert len(line) <= 80, f"wider than 80 columns: {line!r}"
+    r = CliRunner().invoke(app, ["plans", "show", a.plan_id, *args], env=env)
+    assert r.exit_code == 0, r.output
+    out = " ".join(r.output.split())
+    assert "note: this plan was made in USD" in out and "£" not in out
+    r = CliRunner().invoke(app, ["plans", "list", *args, "--json"], env=env)
+    (row,) = [x for x in json.loads(r.stdout) if x["plan_id"] == a.plan_id]
+    assert row["currency"] == "USD" and "GBP" in row["currency_changed"]

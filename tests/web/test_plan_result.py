@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+from closeknit import figures
 from closeknit.service import plans as svc
 from closeknit.store import Store
 from closeknit.web.render import templates
@@ -32,7 +33,6 @@ def test_comparison_names_its_creator_as_a_pick_when_it_is_one(store: Store) -> 
     # the card's sentence reads the service's ratio (no arithmetic in the page)
     ratio = plan.comparison.revenue_ratio
     assert ratio is not None and ratio >= 1.05, ratio
-    from closeknit import figures
 
     assert f"this plan brings about {figures.ratio(ratio)} the incremental revenue" in _card(plan)
     # and per unit of fees, as the CLI's comparison reads it (the seed's claim is about ROAS)
@@ -69,13 +69,20 @@ def test_a_picks_overlap_says_how_many_sampled_accounts_it_rests_on(store: Store
     ]  # fmt: skip
     html = _card(p)
     # one or two shared accounts are too few to measure (the cap, read as a share): said
-    assert (
-        "@o0 (~30.0% of this creator's followers, from 1 shared sampled account: too few to "
-        "measure, a guess)" in html
-    )
+    capped = "~30.0%<sup>*</sup> of this creator's followers"
+    assert f"@o0 ({capped}, from 1 shared sampled account: too few to measure, a guess)" in html
     assert "from 2 shared sampled accounts: too few to measure, a guess)" in html
-    assert "@o2 (~30.0% of this creator's followers, from 3 shared sampled accounts)" in html
+    assert f"@o2 ({capped}, from 3 shared sampled accounts)" in html
     assert "@o3" not in html and " and 2 more" in html
+    # a share at the cap says, once, that it is the cap a pair is counted to share, as the
+    # CLI's "30.0% is the most a pair is counted to share" (it read as a measured 30%)
+    assert html.count("is the most a pair is counted to share") == 1, html
+    assert f"{figures.percent(svc.OVERLAP_CAP)} is the most a pair is counted to share" in html
+    # below the cap: no mark, no word of it
+    for o in (o for k in p.picks for o in k.overlap_with):
+        o.share = 0.12
+    html = _card(p)
+    assert "<sup>*</sup>" not in html and "most a pair is counted" not in html
 
 
 def test_the_planner_marks_an_overlap_from_one_or_two_shared_accounts_thin(store: Store) -> None:

@@ -219,13 +219,25 @@ def register(app: typer.Typer) -> None:
         """The workspace's saved plans, newest first."""
         with cli_errors(as_json), store_for(db) as st:
             res = svc.list_plans(st, workspace_of(workspace))
+        # each plan's amounts in the currency it was made in, with its sign (the workspace's
+        # currency may have changed since; a bare "5,000.00" named none): one currency is a
+        # column of numbers, several are each written with its own
+        one = {r.currency for r in res}
+        fmt = {}
+        if len(one) == 1:
+            sym = symbol(one.pop())
+            fmt = {k: lambda v: figures.money(v, sym, missing="") for k in ("budget", "revenue")}
+
+        def amount(v: float | None, cur: str) -> Any:
+            return v if fmt else figures.money(v, symbol(cur), missing="")
+
         rows = [
             {
                 "plan": r.plan_id,
                 "saved": r.created_at.date() if r.created_at else "",
-                "budget": r.budget,
+                "budget": amount(r.budget, r.currency),
                 "picks": r.n_creators,
-                "revenue": r.expected_revenue,
+                "revenue": amount(r.expected_revenue, r.currency),
                 "brief": _cut(r.brief, BRIEF_CELL),
             }
             for r in res
@@ -235,9 +247,16 @@ def register(app: typer.Typer) -> None:
             print_table(
                 rows,
                 title="saved plans (revenue: expected)",
-                formats={"budget": money, "revenue": money},
+                formats=fmt,
                 empty="no saved plans yet: closeknit plan BRIEF --budget N --save",
             )
+            changed = sorted({r.currency for r in res if r.currency_changed})
+            if changed:
+                say(
+                    f"note: plans made in {', '.join(changed)} show their amounts in it, as "
+                    "made: the workspace's currency has changed since (a change of currency "
+                    "relabels amounts, it does not convert them)"
+                )
 
         emit(res, as_json=as_json, as_csv=as_csv, rows=[r.to_json() for r in res], render=render)
 
@@ -259,6 +278,8 @@ def register(app: typer.Typer) -> None:
             console.print(f"plan {plan.plan_id}: {plan.brief}")
             if plan.data_changed:
                 say(f"note: {plan.data_changed}")
+            if plan.currency_changed:
+                say(f"note: {plan.currency_changed}")
             print_plan(plan)
 
         emit(plan, as_json=as_json, as_csv=as_csv, rows=pick_rows(plan), render=render)
@@ -526,10 +547,19 @@ def print_plan(plan: svc.PlanOut, title: str = "plan") -> None:
         for said in (p.engagement_inflated, p.engagement_unmeasured):
             if said:
                 say(f"@{p.handle}: engagement {said}")
+        if p.authenticity_caveat:
+            say(f"@{p.handle}: {authenticity_words(p)}")
     said = overlap_line(plan)
     if said:
         say(said, indent=4)
     print_forecast(plan)
+
+
+def authenticity_words(p: svc.Pick) -> str:
+    """A pick's authenticity with what it could not measure, as discover says it:
+    "authenticity 66.7/100 (no follower sample: fake followers not measured)"."""
+    got = f" {figures.score(p.authenticity_score)}/100" if p.authenticity_score is not None else ""
+    return f"authenticity{got} ({p.authenticity_caveat})"
 
 
 def overlap_line(plan: svc.PlanOut, most: int = 3) -> str | None:

@@ -1223,16 +1223,30 @@ _DIM_WORDS = {"country": "countries", "age": "ages", "gender": "gender"}
 
 
 def _fit_words(brief: Brief, m: _Model, i: int) -> str:
-    """Why creator ``i`` of ``m`` fits the brief as much as it does, in words: its content's
-    chance of fitting and the share of its audience in what the brief asks for."""
+    """Why creator ``i`` of ``m`` fits the brief as much as it does, in words: relevance is its
+    content's chance of fitting times its audience's, and the smaller of the two is what holds
+    it down, said with the share of its audience in what the brief asks for ("relevance 0.0%"
+    beside "content 100.0% likely to fit" read as a contradiction)."""
     # the dimensions the share was taken over (match.audience.asked_dims), in words
     asked = [_DIM_WORDS[d] for d in asked_dims(brief)]
-    words = f"content {figures.percent(m.content[i])} likely to fit"
-    if asked:
-        words += f", {figures.percent(m.share[i])} of its audience in the brief's " + " and ".join(
-            asked
-        )
-    return words
+    content = float(m.content[i])
+    words = f"its content is {figures.percent(content)} likely to fit"
+    if not asked:
+        return words
+    dims = ", ".join(asked[:-1]) + (" and " if len(asked) > 1 else "") + asked[-1]
+    where = f"{figures.percent(m.share[i])} of it is in the brief's {dims}"
+    # relevance = P(content fits) × P(audience fits) (match.relevance)
+    rel = float(m.relevance[i])
+    audience = min(max(rel / content, 0.0), 1.0) if content > 0 and math.isfinite(rel) else None
+    if audience is None:
+        return f"{words}, and {where.replace('it', 'its audience', 1)}"
+    both = "relevance is the two chances multiplied"
+    if audience < content:
+        return f"{words}, but its audience only {figures.percent(audience)}, as {where}: {both}"
+    return (
+        f"its audience is {figures.percent(audience)} likely to fit, as {where}, but its "
+        f"content only {figures.percent(content)}: {both}"
+    )
 
 
 def _best_single_big(
@@ -1307,20 +1321,23 @@ def _best_single_big(
         # "relevance 0.0%" with 25% of her audience in the brief's Germany, unexplained), so
         # the comparison is not read as a fair alternative
         notes.append(
-            f"it does not fit this brief as the plan's picks must ("
+            f"it does not fit this brief as the plan's picks must: it is "
             f"{_share_under(big.on_brief[best], bar)} likely to be on brief, under "
-            f"{figures.percent(bar)}; relevance {figures.percent(big.relevance[best])}: "
-            f"{fit}): no big creator who does is within the budget, so it is shown for scale, "
+            f"{figures.percent(bar)}, with relevance {figures.percent(big.relevance[best])} "
+            f"({fit}). No big creator who does is within the budget, so it is shown for scale, "
             "not as an alternative"
         )
+    beyond = None
     if far:
-        notes.append(
+        beyond = (
             f"its forecast reaches beyond the past campaigns it learned from: {far[1]}; read "
             "it as a rough guide"
         )
+        notes.append(beyond)
     return {
         "status": "ok",
         "note": "; ".join(notes) or None,
+        "beyond_history": beyond,
         "creator_id": _at(fr, "creator_id", best),
         "handle": _at(fr, "handle", best),
         "tier": _at(fr, "tier", best),

@@ -76,10 +76,12 @@ def write(
 
 def summaries(store: Store, workspace: str) -> list[dict[str, Any]]:
     """One row per saved plan of ``workspace``, newest first: its id, when it was saved, brief,
-    budget, objective, method, number of creators and expected revenue (the forecast's mid)."""
+    budget, objective, method, number of creators, expected revenue (the forecast's mid) and
+    the currency it was made in (None for plans saved before they named one)."""
     return store.query(
         "SELECT plan_id, created_at, brief, budget, method, "
         "json_extract_string(result, '$.objective') AS objective, "
+        "json_extract_string(result, '$.currency') AS currency, "
         "coalesce(json_array_length(result, '$.picks'), 0) AS n_creators, "
         "TRY_CAST(json_extract_string(result, '$.expected.revenue.mid') AS DOUBLE) "
         "AS expected_revenue "

@@ -10,7 +10,7 @@ from typing import Any, Literal
 import pandas as pd
 from pydantic import ConfigDict, Field, field_validator
 
-from closeknit import features, privacy
+from closeknit import features, figures, privacy
 from closeknit.errors import ValidationError
 from closeknit.features.disclosure import disclosed_sql
 from closeknit.service.audience_fit import PopulationFit
@@ -460,6 +460,17 @@ class DemographicShare(Out):
 
 class ProfileOut(Out):
     creator: CreatorRecord
+    followers: int | None = Field(
+        default=None,
+        description="the creator's follower count, the one every interface shows: the "
+        "profile's, else (a profile that hides it) the count vetting measured from the latest "
+        "follower snapshot (``followers_source``); ``creator.followers`` is the row as imported",
+    )
+    followers_source: str | None = Field(
+        default=None,
+        description="where ``followers`` came from: 'profile', or 'snapshot' (the profile "
+        "hides its count, as vet and discover say); None: unknown",
+    )
     features: dict[str, Any] | None = Field(description="the creator's feature row as built")
     niche: NicheOut | None
     follower_growth: list[GrowthPoint]
@@ -527,6 +538,15 @@ def profile(store: Store, workspace: str, creator: str) -> ProfileOut:
         prof["features"] = f[0] if f else None
         prof["authenticity_unsampled"] = authenticity_unsampled(prof["features"])
         prof["authenticity_caveat"] = authenticity_caveat(prof["features"])
+    # one follower count per creator (features.frame's coalesce): a profile that hides its
+    # count reads the one vetting measured from follower snapshots (the page showed "–" and no
+    # per-post rates where vet, discover and the plan said 1,149)
+    measured = (prof["features"] or {}).get("followers")
+    if row.get("followers") is not None:
+        prof["followers"], prof["followers_source"] = int(row["followers"]), "profile"
+    elif measured is not None and measured == measured:
+        prof["followers"], prof["followers_source"] = int(measured), "snapshot"
+    followers = prof.get("followers") or 0
     if _has_table(store, "creator_niche"):
         n = store.query(
             "SELECT niche, confidence, second_niche FROM creator_niche "
@@ -550,7 +570,7 @@ def profile(store: Store, workspace: str, creator: str) -> ProfileOut:
         "c.workspace_id = p.workspace_id AND c.creator_id = p.creator_id "
         "WHERE p.workspace_id = ? AND p.creator_id = ? "
         "ORDER BY p.posted_at DESC NULLS LAST, p.post_id LIMIT 60",
-        [row.get("followers") or 0, row.get("followers") or 0, workspace, cid],
+        [followers, followers, workspace, cid],
     )
     prof["sponsored"] = [p for p in prof["posts"] if p.get("is_sponsored")]
     prof["sample_comments"] = store.query(
@@ -633,6 +653,11 @@ class Score(Out):
         default=None,
         description="what the score could not measure, shown beside it (an authenticity score "
         "without a follower sample: fake followers not measured)",
+    )
+    why_none: str | None = Field(
+        default=None,
+        description="why there is no score (``score`` None), in words: too little of its "
+        "weight has data, or its engagement rate is not measured",
     )
 
 
@@ -969,8 +994,32 @@ def vet(store: Store, workspace: str, req: VetIn) -> VetOut:
     e["rank_words"] = rank_words(e.get("percentile"), e.get("cohort_size"), e.get("cohort"))
     if "authenticity" in rep.scores:
         rep.scores["authenticity"]["caveat"] = authenticity_caveat(rep.features)
+    for sc in rep.scores.values():
+        sc["why_none"] = why_no_score(sc, e)
     out: VetOut = VetOut.of(rep)
     return out
+
+
+def why_no_score(sc: dict[str, Any], engagement: dict[str, Any]) -> str | None:
+    """Why a vetting score is missing, in words (every interface says the same; the web said
+    "not enough data" beside a formula and no result): a score needs data for
+    ``features.scores.MIN_COVERAGE`` of its weight, and the engagement quality score an
+    engagement rate measured."""
+    from closeknit.features.scores import MIN_COVERAGE
+
+    if sc.get("score") is not None:
+        return None
+    cov = float(sc.get("coverage") or 0.0)
+    if cov < MIN_COVERAGE:
+        need = "half" if MIN_COVERAGE == 0.5 else figures.percent(MIN_COVERAGE)
+        return (
+            f"too little data: its parts with data carry {figures.percent(cov)} of its weight, "
+            f"and {need} the weight is needed"
+        )
+    if engagement.get("status") != "ok":
+        why = engagement.get("why")
+        return "no engagement rate measured" + (f": {why}" if why else "")
+    return "too little data to score"
 
 
 class SubjectExport(Out):

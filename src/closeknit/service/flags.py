@@ -72,6 +72,20 @@ def flag_rows(store: Store, workspace: str, ids: list[str]) -> dict[str, dict[st
     }
 
 
+def authenticity_flags(
+    store: Store, workspace: str, ids: list[str]
+) -> dict[str, tuple[float | None, str | None]]:
+    """creator_id -> (its authenticity score, :func:`authenticity_caveat`) for the creators
+    with a feature row: what a plan says beside a pick (a pick's authenticity went unsaid where
+    discover said "66.7/100 (no follower sample: fake followers not measured)")."""
+    out: dict[str, tuple[float | None, str | None]] = {}
+    for cid, r in flag_rows(store, workspace, ids).items():
+        v = r.get("authenticity_score")
+        score = None if v is None or v != v else float(v)
+        out[cid] = (score, authenticity_caveat(r))
+    return out
+
+
 def engagement_inflation(store: Store, workspace: str, ids: list[str]) -> dict[str, str]:
     """creator_id -> :func:`closeknit.features.scores.inflation_words` for the creators a
     tenth or more of whose engagement is automated or pod comments (the others are absent)."""

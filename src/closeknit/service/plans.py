@@ -38,7 +38,11 @@ from closeknit.service.briefs import (
 )
 from closeknit.service.discover import Filters, left_out, restrict
 from closeknit.service.fee_basis import FeeBasis
-from closeknit.service.flags import engagement_inflation, engagement_unmeasured
+from closeknit.service.flags import (
+    authenticity_flags,
+    engagement_inflation,
+    engagement_unmeasured,
+)
 from closeknit.store import Store, resolve_creator_id
 
 Format = Literal["post", "reel", "video", "story"]
@@ -165,6 +169,14 @@ class Pick(Out):
         description="when the creator has too few posts to measure an engagement rate: why, "
         "and the tier's reference rate the forecast assumed instead",
     )
+    authenticity_score: float | None = Field(
+        default=None, description="the creator's 0-100 authenticity score (None: not scored)"
+    )
+    authenticity_caveat: str | None = Field(
+        default=None,
+        description="what the authenticity score could not measure, as discover says it beside "
+        "the score (no follower sample: fake followers not measured)",
+    )
 
 
 class Interval(Out):
@@ -237,6 +249,11 @@ class BigCreator(Out):
         default=None,
         description="why it fits the brief as much as it does, in words: its content's chance "
         "of fitting and the share of its audience in what the brief asks for",
+    )
+    beyond_history: str | None = Field(
+        default=None,
+        description="the part of ``note`` that says its forecast reaches beyond the past "
+        "campaigns the forecast learned from (None: it does not)",
     )
     fee: Fee | None = None
     expected: Expected | None = None
@@ -357,6 +374,12 @@ class PlanOut(Out):
         description="on a saved plan read back: why it may no longer be the answer (the "
         "workspace's data changed since it was saved); None when nothing changed or for plans "
         "saved before this was kept",
+    )
+    currency_changed: str | None = Field(
+        default=None,
+        description="on a saved plan read back: that the workspace's currency has changed "
+        "since it was made, in words (its amounts stay in ``currency``, the one it was made "
+        "in); None when it has not",
     )
 
 
@@ -641,10 +664,12 @@ def plan(store: Store, workspace: str, req: PlanIn) -> PlanOut:
             if not p["engagement_measured"]
         ],
     )
+    trust = authenticity_flags(store, workspace, [p["creator_id"] for p in d["picks"]])
     for p in d["picks"]:
         p["locked"] = p["creator_id"] in locked_set
         p["engagement_inflated"] = inflated.get(p["creator_id"])
         p["engagement_unmeasured"] = unmeasured.get(p["creator_id"])
+        p["authenticity_score"], p["authenticity_caveat"] = trust.get(p["creator_id"], (None, None))
     d["locked"], d["excluded"] = locked, excl
     d["currency"] = _currency(store, workspace)
     d["saved"] = req.save
@@ -677,14 +702,35 @@ class SavedPlanSummary(Out):
     expected_revenue: float | None = Field(
         description="expected incremental revenue (the forecast's mid)"
     )
+    currency: str = Field(
+        description="ISO 4217 code of the budget and revenue: the currency the plan was made "
+        "in (the workspace's may have changed since)"
+    )
+    currency_changed: str | None = Field(
+        default=None,
+        description="that the workspace's currency has changed since the plan was made, in "
+        "words; None when it has not",
+    )
 
 
 def list_plans(store: Store, workspace: str) -> list[SavedPlanSummary]:
-    """The workspace's saved plans (``save``), newest first."""
-    return [
-        SavedPlanSummary.of({**r, "brief": r["brief"] or ""})
-        for r in saved.summaries(store, workspace)
-    ]
+    """The workspace's saved plans (``save``), newest first, each in the currency it was made
+    in (plans saved before they named one: the workspace's)."""
+    now = _currency(store, workspace)
+    out = []
+    for r in saved.summaries(store, workspace):
+        cur = r["currency"] or now
+        out.append(
+            SavedPlanSummary.of(
+                {
+                    **r,
+                    "brief": r["brief"] or "",
+                    "currency": cur,
+                    "currency_changed": currency_changed(cur, now),
+                }
+            )
+        )
+    return out
 
 
 def get_plan(store: Store, workspace: str, plan_id: str) -> PlanOut:
@@ -694,6 +740,7 @@ def get_plan(store: Store, workspace: str, plan_id: str) -> PlanOut:
     if found is None:
         raise not_found("saved plan", plan_id, saved.ids(store, workspace), plan_id=plan_id)
     stamp = found.pop(saved.STAMP, None)
+    _beyond_history(found)
     changed = None
     if stamp is not None and stamp != saved.data_stamp(store, workspace):
         changed = (
@@ -702,17 +749,47 @@ def get_plan(store: Store, workspace: str, plan_id: str) -> PlanOut:
             "pick other creators and forecast otherwise"
         )
     # plans saved before they named their currency were in the workspace's
+    now = _currency(store, workspace)
+    made_in = str(found.get("currency") or now)
     out: PlanOut = _overlap_names(
         PlanOut.of(
             {
-                "currency": _currency(store, workspace),
+                "currency": now,
                 **found,
                 "saved": True,
                 "data_changed": changed,
+                "currency_changed": currency_changed(made_in, now),
             }
         )
     )
     return out
+
+
+#: how the big creator's note says its forecast reaches beyond the history (plan.planner)
+_BEYOND = "its forecast reaches beyond the past campaigns"
+
+
+def _beyond_history(found: dict[str, Any]) -> None:
+    """A plan saved before the big creator's ``beyond_history`` was kept: that part of its
+    note, read back from the note (where the planner joined it last)."""
+    big = (found.get("comparison") or {}).get("best_single_macro_or_mega")
+    if not isinstance(big, dict) or "beyond_history" in big:
+        return
+    note = big.get("note") or ""
+    at = note.find(_BEYOND)
+    big["beyond_history"] = note[at:] if at >= 0 else None
+
+
+def currency_changed(made_in: str, now: str) -> str | None:
+    """What a saved plan says when the workspace's currency changed after it was made: its
+    amounts stay in the currency it was made in (a change of currency converts nothing)."""
+    if made_in.upper() == now.upper():
+        return None
+    return (
+        f"this plan was made in {made_in}: its amounts are in {made_in}, as planned; the "
+        f"workspace's currency has since changed to {now} (a change of currency relabels "
+        "amounts, it does not convert them)"
+    )
 
 
 class FeesIn(In):

@@ -298,8 +298,10 @@ def report(
     counting: list[str] = []  # notes on how revenue and spend were counted (counting_notes)
     if totals["refunds"]:
         counting.append(
-            f"revenue is net of refunds: {totals['refunds']:,.2f} of "
-            f"{totals['gross_revenue']:,.2f} was refunded"
+            # with the orders' currency, as every amount in a sentence (the tile beside it
+            # said "$248.56 of $4,904.61", the note "248.56 of 4,904.61")
+            f"revenue is net of refunds: {money(totals['refunds'])} {shop} of "
+            f"{money(totals['gross_revenue'])} {shop} was refunded"
             + (
                 f"; {count(totals['refunded_orders'], 'order')} refunded in full "
                 + (
@@ -316,7 +318,7 @@ def report(
         oid, given, total = over[0]
         counting.append(
             f"{count(len(over), 'order')} had a refund above its total (order {oid}: "
-            f"{given:,.2f} refunded of {total:,.2f}"
+            f"{money(given)} {shop} refunded of {money(total)} {shop}"
             + (f", and {count(len(over) - 1, 'other')}" if len(over) > 1 else "")
             + "): counted as refunded in full"
         )

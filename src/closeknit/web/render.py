@@ -26,6 +26,7 @@ from closeknit.figures import day
 from closeknit.service import features as fsvc
 from closeknit.service import settings as ssvc
 from closeknit.service.accounts import Principal
+from closeknit.service.plans import OVERLAP_CAP
 from closeknit.web import charts
 
 if TYPE_CHECKING:
@@ -49,6 +50,8 @@ class FieldCheckedUndefined(Undefined):
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 templates.env.undefined = FieldCheckedUndefined
 templates.env.globals["charts"] = charts
+# the most of the smaller audience a pair of plan picks is counted to share (said once)
+templates.env.globals["overlap_cap"] = OVERLAP_CAP
 
 
 def num(v: Any, digits: int = 2) -> str:
@@ -461,7 +464,12 @@ def symbol_of(request: Request, p: Principal | None) -> str:
     return ssvc.symbol(currency_of(request, p))
 
 
-def render(request: Request, name: str, p: Principal | None, **ctx: Any) -> HTMLResponse:
+def render(
+    request: Request, name: str, p: Principal | None, amounts_in: str | None = None, **ctx: Any
+) -> HTMLResponse:
+    """The page ``name`` with the context every page has. ``amounts_in``: the currency of the
+    page's amounts where it is not the workspace's (a saved plan's, made before the workspace's
+    currency changed): ``money`` writes them with its symbol."""
     cur = currency_of(request, p)
     ctx.update(
         request=request,
@@ -469,7 +477,7 @@ def render(request: Request, name: str, p: Principal | None, **ctx: Any) -> HTML
         csrf=getattr(request.state, "csrf", ""),
         partial=bool(request.headers.get("hx-request")),
         currency=cur,
-        cur_symbol=ssvc.symbol(cur),
+        cur_symbol=ssvc.symbol(amounts_in or cur),
         nav=ctx.get("nav") or _section(request.url.path),
     )
     return templates.TemplateResponse(request, name, ctx)

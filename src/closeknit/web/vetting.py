@@ -150,11 +150,13 @@ def _score_view(key: str, sc: Score, vet: VetOut) -> dict[str, Any]:
     # so the formula shows the re-weighted shares and adds up to the score (it showed the
     # nominal 20% × 28.9 + 20% × 94.9 + 20% × 100 beside a score of 75), and the Weight column
     # shows the same weights (it said 35.0% beside a formula of 38.9% × 70.9)
-    used = sum(p["weight"] for p in known)
+    # no score (too little data): nothing was re-weighted and no formula adds up to one; the
+    # weights are the nominal ones and the reason is said (``why_none``)
+    used = sum(p["weight"] for p in known) if sc.score is not None else 0.0
     reweighted = bool(used) and len(known) < len(parts)
     for p in parts:
         if p["points"] is None:
-            p["weight_used_pct"] = "–"
+            p["weight_used_pct"] = "–" if sc.score is not None else pct(p["weight"])
             p["weight_note"] = f"{pct(p['weight'])} if it had data" if reweighted else ""
         else:
             p["weight_used_pct"] = pct(p["weight"] / used) if used else pct(p["weight"])
@@ -167,6 +169,8 @@ def _score_view(key: str, sc: Score, vet: VetOut) -> dict[str, Any]:
         "coverage": sc.coverage,
         "reweighted": reweighted,
         "caveat": sc.caveat,
+        # why there is no score, as the service says it (the page showed a formula, no result)
+        "why_none": sc.why_none,
         "parts": parts,
         "formula": " + ".join(terms)
         + (f" = {score(sc.score)}" if terms and sc.score is not None else ""),

@@ -1,8 +1,8 @@
 """The plan page: a brief (with the chips and filters carried over from Discover, or a saved
 list) and a budget in; a recommendation out: the picks with why, overlaps as names and shares,
-money in the workspace currency, remove or keep a creator and re-plan, and the comparison with
-spending it all on one big creator. Saved plans are listed (``/plans``) and each is shown as it
-was made (``/plans/{plan_id}``)."""
+money in the currency the plan was made in, remove or keep a creator and re-plan, and the
+comparison with spending it all on one big creator. Saved plans are listed (``/plans``) and
+each is shown as it was made (``/plans/{plan_id}``)."""
 
 from __future__ import annotations
 
@@ -117,6 +117,7 @@ def plan_run(
         request,
         "partials/plan_result.html" if hx else "plan.html",
         p,
+        amounts_in=plan.currency,
         brief=None if hx else f.parsed(),
         budget=f.budget,
         auto=False,
@@ -150,6 +151,7 @@ def saved_plan_page(request: Request, p: WebViewer, store: StoreDep, plan_id: st
         request,
         "saved_plan.html",
         p,
+        amounts_in=plan.currency,
         plan=plan,
         saved=True,
         saved_at=saved_at,
@@ -161,8 +163,9 @@ def saved_plan_page(request: Request, p: WebViewer, store: StoreDep, plan_id: st
 
 
 def _charts(request: Request, p: Principal, plan: svc.PlanOut) -> dict[str, Any]:
-    """The plan's two charts (fee per creator; this plan against the one big creator)."""
-    sym = ssvc.symbol(currency_of(request, p))
+    """The plan's two charts (fee per creator; this plan against the one big creator), in the
+    currency the plan was made in."""
+    sym = ssvc.symbol(plan.currency or currency_of(request, p))
     big = plan.comparison.best_single_macro_or_mega
     mine = plan.expected.revenue
     theirs = big.expected.revenue if big.expected is not None else None
