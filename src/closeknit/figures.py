@@ -53,6 +53,34 @@ def score(v: Any, missing: str = UNKNOWN) -> str:
     return missing if d is None else f"{d:.{SCORE_PLACES}f}"
 
 
+DEFAULT_CURRENCY = "USD"
+# ISO 4217 codes offered in the dashboard, with the symbol money is written with.
+CURRENCIES: dict[str, str] = {
+    "USD": "$",
+    "EUR": "€",
+    "GBP": "£",
+    "CAD": "CA$",
+    "AUD": "A$",
+    "NZD": "NZ$",
+    "CHF": "CHF ",
+    "SEK": "SEK ",
+    "NOK": "NOK ",
+    "DKK": "DKK ",
+    "PLN": "PLN ",
+    "JPY": "¥",
+    "INR": "₹",
+    "BRL": "R$",
+    "MXN": "MX$",
+    "ZAR": "R ",
+}
+
+
+def currency_symbol(currency: str | None) -> str:
+    """How an amount in ``currency`` is prefixed ('£', 'CHF ', or the code and a space)."""
+    code = (currency or DEFAULT_CURRENCY).upper()
+    return CURRENCIES.get(code, code + " ")
+
+
 def money(v: Any, symbol: str = "", missing: str = UNKNOWN) -> str:
     """An amount: two decimals with thousands separators, the currency ``symbol`` before it
     and the sign before that ("-$12.50")."""

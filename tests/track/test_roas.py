@@ -375,8 +375,8 @@ def test_refunds_come_off_revenue_and_other_currencies_are_left_out(store: Store
     assert r.totals["revenue"] == 125.0 and r.totals["orders"] == 2
     notes = " ".join(r.notes)
     assert (
-        "revenue is net of refunds: 130.00 USD of 255.00 USD was refunded; 1 order refunded "
-        "in full" in notes
+        "revenue is net of refunds: $130.00 of $255.00 was refunded; 1 order refunded in full"
+        in notes
     )
     assert (
         "1 attributed order in EUR (100.00 EUR) is left out: the campaign reports in USD" in notes
@@ -387,7 +387,7 @@ def test_refunds_come_off_revenue_and_other_currencies_are_left_out(store: Store
                                         cogs=5, refunded=60.0)])  # fmt: skip
     notes = " ".join(report(store, "default", "glow").notes)
     # with the currency, as every amount in a sentence (the note had none beside "$248.56")
-    said = "1 order had a refund above its total (order 5: 60.00 USD refunded of 50.00 USD)"
+    said = "1 order had a refund above its total (order 5: $60.00 refunded of $50.00)"
     assert said in notes
 
 

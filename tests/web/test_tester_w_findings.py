@@ -155,3 +155,13 @@ def test_a_hidden_follower_count_is_the_one_vetting_measured(tmp_path: Path) -> 
         assert 'data-score-why-none="1"' in page
     finally:
         st.close()
+    # the CLI's vet says the same words (it had its own: "too little data, half the weight is
+    # needed")
+    from typer.testing import CliRunner
+
+    from closeknit.cli import app
+
+    r = CliRunner().invoke(app, ["vet", cid, "--db", str(tmp_path / "t.duckdb")],
+                           env={"COLUMNS": "200"})  # fmt: skip
+    assert r.exit_code == 0, r.output
+    assert auth.why_none in " ".join(r.output.split())

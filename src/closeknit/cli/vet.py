@@ -207,7 +207,7 @@ def _render(d: svc.VetOut) -> None:
         console.print(f"\n[bold]{key.replace('_', ' ')} score: {score(sc.score) or '—'}[/bold]"
                       f" / 100 (data for {percent(sc.coverage)} of it): "
                       + ("the sum of the parts" if sc.score is not None
-                         else "too little data, half the weight is needed")
+                         else sc.why_none or "too little data to score")
                       + ("; the weights are re-scaled to the parts with data (a part without "
                          "data shows its own in brackets)" if partial else "")
                       + (f"; [yellow]{esc(sc.caveat)}[/yellow]" if sc.caveat else ""),

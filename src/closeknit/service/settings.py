@@ -9,38 +9,19 @@ from __future__ import annotations
 
 from pydantic import Field, field_validator
 
+from closeknit import figures
 from closeknit.errors import AuthError, PermissionDenied, ValidationError
 from closeknit.service import accounts
 from closeknit.service.accounts import Principal
 from closeknit.service.base import In, Out, any_case
 from closeknit.store import Store, audit
 
-DEFAULT_CURRENCY = "USD"
-# ISO 4217 codes offered in the dashboard, with the symbol money is written with.
-CURRENCIES: dict[str, str] = {
-    "USD": "$",
-    "EUR": "€",
-    "GBP": "£",
-    "CAD": "CA$",
-    "AUD": "A$",
-    "NZD": "NZ$",
-    "CHF": "CHF ",
-    "SEK": "SEK ",
-    "NOK": "NOK ",
-    "DKK": "DKK ",
-    "PLN": "PLN ",
-    "JPY": "¥",
-    "INR": "₹",
-    "BRL": "R$",
-    "MXN": "MX$",
-    "ZAR": "R ",
-}
-
-
-def symbol(currency: str | None) -> str:
-    """How an amount in ``currency`` is prefixed ('£', 'CHF ', or the code and a space)."""
-    code = (currency or DEFAULT_CURRENCY).upper()
-    return CURRENCIES.get(code, code + " ")
+# the currencies and their symbols live with the display rules (closeknit.figures), where
+# every layer that writes an amount in a sentence reads them (a report's refund note wrote
+# "248.56 of 4,904.61" beside a tile's "$248.56")
+CURRENCIES = figures.CURRENCIES
+DEFAULT_CURRENCY = figures.DEFAULT_CURRENCY
+symbol = figures.currency_symbol
 
 
 class CurrencyOption(Out):

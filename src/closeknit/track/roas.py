@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from closeknit.features.disclosure import disclosed_sql
-from closeknit.figures import count, money, percent
+from closeknit.figures import count, currency_symbol, money, percent
 from closeknit.settings import tier_of
 from closeknit.store import Store
 from closeknit.track.attribution import GRACE_HOURS, attribute, live_times
@@ -210,6 +210,7 @@ def report(
         if c.get("utm_content") and c.get("tracking_link")
     }
     shop = order_currency(ccy, [o["currency"] for o in attributed])
+    sym = currency_symbol(shop)  # amounts in a sentence as the tiles write them ("$248.56")
     foreign: dict[str, list[float]] = {}
     over: list[tuple[str, float, float]] = []  # refunds above their order's total
     for o in attributed:
@@ -300,8 +301,8 @@ def report(
         counting.append(
             # with the orders' currency, as every amount in a sentence (the tile beside it
             # said "$248.56 of $4,904.61", the note "248.56 of 4,904.61")
-            f"revenue is net of refunds: {money(totals['refunds'])} {shop} of "
-            f"{money(totals['gross_revenue'])} {shop} was refunded"
+            f"revenue is net of refunds: {money(totals['refunds'], sym)} of "
+            f"{money(totals['gross_revenue'], sym)} was refunded"
             + (
                 f"; {count(totals['refunded_orders'], 'order')} refunded in full "
                 + (
@@ -318,7 +319,7 @@ def report(
         oid, given, total = over[0]
         counting.append(
             f"{count(len(over), 'order')} had a refund above its total (order {oid}: "
-            f"{money(given)} {shop} refunded of {money(total)} {shop}"
+            f"{money(given, sym)} refunded of {money(total, sym)}"
             + (f", and {count(len(over) - 1, 'other')}" if len(over) > 1 else "")
             + "): counted as refunded in full"
         )
