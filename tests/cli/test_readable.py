@@ -249,3 +249,48 @@ def test_discover_says_what_each_authenticity_score_lacks_under_its_table() -> N
     ]
     assert not any("engagement" in x for x in caveat_lines(rows[:5]))  # type: ignore[arg-type]
     assert caveat_lines(rows[:1]) == []  # type: ignore[arg-type]
+
+
+def test_a_rider_whose_followers_look_fake_is_said(small_world: Path, tmp_path: Path) -> None:
+    """A rising tag's first rider was 49% fake (truth and vetting agreed) and was listed as
+    plainly as the others: the rider carries what discover's why line says, on the CLI too."""
+    import shutil
+
+    from closeknit.store import open_store
+
+    db = tmp_path / "w.duckdb"
+    shutil.copy(small_world, db)
+    args = ("trends", "--since", "2026-06-01", "--min-creators", "1")
+    res = json.loads(_run(db, *args, "--json"))
+    first = res["trends"][0]["early_riders"][0]
+    st = open_store(db)
+    st.execute(
+        "UPDATE creator_features SET audience_fake_share = CASE WHEN creator_id = ? THEN 0.45 "
+        "ELSE 0.05 END",
+        [first["creator_id"]],
+    )
+    st.close()
+    res = json.loads(_run(db, *args, "--json"))
+    said = {r["creator_id"]: r["audience_caveat"] for t in res["trends"] for r in t["early_riders"]}
+    assert said[first["creator_id"]] == "45.0% of sampled followers look fake"
+    assert {v for k, v in said.items() if k != first["creator_id"]} <= {None}
+    assert f"@{first['handle']}: 45.0% of sampled followers look fake" in _run(db, *args)
+    # and on the web's trends page, beside the rider
+    from fastapi.testclient import TestClient
+
+    from closeknit.server import create_app
+    from closeknit.service import accounts
+
+    st = open_store(db)
+    # every rider flagged: the page's own window and defaults list their own tags
+    st.execute("UPDATE creator_features SET audience_fake_share = 0.45")
+    try:
+        accounts.create_user(st, "o@t.test", "a long enough password", workspace="default",
+                             role="owner")  # fmt: skip
+        c = TestClient(create_app(store=st), raise_server_exceptions=True)
+        c.post("/login", data={"email": "o@t.test", "password": "a long enough password"})
+        page = c.get("/trends").text
+        caveat = 'data-audience-caveat="1">45.0% of sampled followers look fake</span>'
+        assert page.count(caveat) >= 1, page[-2000:]
+    finally:
+        st.close()

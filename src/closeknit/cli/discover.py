@@ -408,6 +408,15 @@ def register(app: typer.Typer) -> None:
                 # before)", as on the web)
                 formats={"z": lambda v: f"{v:.1f}"},
             )
+            # a rider's audience as vetting reads it, where it is against the rider
+            flagged = {
+                r.handle: r.audience_caveat
+                for t in res.trends
+                for r in t.early_riders[:3]
+                if r.audience_caveat
+            }
+            for handle, said in flagged.items():
+                say(f"@{handle}: {said}", style="dim")
             if not rows and res.posts_before:
                 console.print(
                     f"no topic rose enough ({res.posts_now:,} posts in the window, "

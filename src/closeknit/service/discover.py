@@ -536,8 +536,7 @@ def why(m: dict[str, Any], brief: Brief | None) -> str:
             f"authenticity {figures.score(m['authenticity_score'])}/100"
             # the fake share itself where it is large: a score of 84 hid 40% fake followers
             # (the audience is 40% of the score), beside a pod that was named
-            + (f", {figures.percent(fake)} of sampled followers look fake"
-               if fake is not None and fake >= FAKE_SAY else "")
+            + (f", {fakes}" if (fakes := fake_words(fake)) else "")
             + (f" ({m['authenticity_caveat']})" if m.get("authenticity_caveat") else "")
         )  # fmt: skip
     elif not m.get("vetted", True):
@@ -563,6 +562,16 @@ def why(m: dict[str, Any], brief: Brief | None) -> str:
 _FACTOR_WORDS = {"cost": "value for the fee"}  # the others read as their names
 #: a fake share of sampled followers from which the why line names it beside the score
 FAKE_SAY = 0.2
+
+
+def fake_words(share: Any) -> str | None:
+    """ "45.0% of sampled followers look fake" where a fake share of sampled followers is
+    :data:`FAKE_SAY` or more (None below it, or not measured)."""
+    if share is None or share != share or float(share) < FAKE_SAY:
+        return None
+    return f"{figures.percent(share)} of sampled followers look fake"
+
+
 #: under this keyword coverage (the brief's words, weighted by rarity, in a creator's posts) a
 #: topic fit rests on similar content and the why line says so
 FEW_WORDS = 0.2
@@ -760,6 +769,12 @@ class Rider(Out):
     handle: str
     followers: int | None
     first_used: Date | None
+    audience_caveat: str | None = Field(
+        default=None,
+        description="what its vetting says against its audience, as discover's why line says "
+        "it: the share of sampled followers that look fake, from 20% (None: nothing to say or "
+        "not vetted)",
+    )
 
 
 class CurvePoint(Out):
@@ -826,6 +841,15 @@ def trends(store: Store, workspace: str, req: TrendsIn) -> TrendsOut:
     curves = _curves(store, workspace, [t["hashtag"] for t in d["trends"]], start, end)
     for t in d["trends"]:
         t["curve"] = curves.get(t["hashtag"].lstrip("#").lower(), [])
+    # a rider with a bought audience was listed as plainly as the others (a tester: the first
+    # rider of a rising tag 49% fake): what discover says of it, said here too
+    ids = [r["creator_id"] for t in d["trends"] for r in t["early_riders"]]
+    feats = flag_rows(store, workspace, list(dict.fromkeys(ids)))
+    for t in d["trends"]:
+        for r in t["early_riders"]:
+            r["audience_caveat"] = fake_words(
+                (feats.get(r["creator_id"]) or {}).get("audience_fake_share")
+            )
     out: TrendsOut = TrendsOut.of(d)
     return out
 
