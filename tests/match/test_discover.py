@@ -93,6 +93,32 @@ def test_lookalikes_use_content_and_audience(small: Store) -> None:
     assert {m.country for m in near.matches} == {"GB"}
 
 
+def test_lookalikes_keep_half_the_seeds_share_in_its_main_market(small: Store) -> None:
+    """Country mixes 50% alike let an Indian creator's lookalikes be US and UK creators with
+    11% of their audience in India (a tester): a lookalike holds at least half the seed's share
+    in the seed's main market, and the note names it."""
+
+    def mix(handle: str, gb: float) -> None:
+        small.execute(
+            "UPDATE audience_demographics SET share = CASE bucket WHEN 'GB' THEN ? ELSE ? END "
+            "WHERE creator_id = ? AND dimension = 'country'",
+            [gb, 1 - gb, f"instagram:{handle}"],
+        )
+
+    mix("homefit_gb", 0.6)  # main market GB, 60%
+    mix("homefit_us", 0.2)  # 60% alike, but 20% in GB: under half of 60%
+    near = lookalikes(small, "default", "@homefit_gb", 5)
+    assert "homefit_us" not in [m.handle for m in near.matches]
+    assert (
+        "at least 30.0% of the audience in GB, its main market (60.0% of the creator's)"
+        in (near.notes[0])
+    )
+    mix("homefit_us", 0.35)  # 75% alike and 35% in GB: kept
+    assert "homefit_us" in [
+        m.handle for m in lookalikes(small, "default", "@homefit_gb", 5).matches
+    ]
+
+
 def test_a_lookalike_without_a_follower_sample_is_not_favoured(small: Store) -> None:
     """With the overlap part left out for a creator with no sample, the demographic
     likenesses alone ran high: creators with no sample outscored measured ones (3 of 10

@@ -13,8 +13,9 @@ demographics dimension (country, age, gender).
 Lookalikes stay within the creator's niche and audience unless ``broad`` is asked for: a
 candidate must have the seed's niche (``creator_niche``; kept when either niche is unknown)
 and a similar audience market: country distributions at least ``MIN_COUNTRY_SIMILARITY``
-alike (1 − total variation distance) when both have demographics, else the same creator
-country. The result counts what each rule left out.
+alike (1 − total variation distance), holding at least ``MAIN_MARKET_KEEP`` of the seed's share
+in the seed's main market (its audience's largest country), when both have demographics, else
+the same creator country. The result counts what each rule left out.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import math
 
 import numpy as np
 
+from closeknit import figures
 from closeknit.errors import NotFound
 from closeknit.match.candidates import get_table
 from closeknit.match.embed import get_embedder
@@ -42,6 +44,11 @@ CANDIDATES = 200
 SEED_WORDS = 10  # the seed's most distinctive words a candidate's posts are matched on
 SEARCH = 2000  # nearest vectors searched before the niche and audience rules
 MIN_COUNTRY_SIMILARITY = 0.5
+#: the least share of the seed's own share in its main market (its audience's largest country)
+#: a lookalike's audience must hold there: country mixes 50% alike let an Indian seed (51% of
+#: its audience in India) have 15 of 20 lookalikes with a median 11% in India, the rest of the
+#: mix being the US and UK shares every English-language audience has (a tester, seed 7)
+MAIN_MARKET_KEEP = 0.5
 
 
 def _tvd_sim(a: dict[str, float], b: dict[str, float]) -> float:
@@ -73,8 +80,11 @@ def lookalikes(
     excluded: dict[str, int] = {}
     order = [i for i in np.argsort(-sims)[: (CANDIDATES if broad else SEARCH) + 1]
              if ids[i] != sid]  # fmt: skip
+    market = ""
     if not broad:
-        order = _same_market(store, workspace, sid, [ids[i] for i in order], order, excluded)
+        order, market = _same_market(
+            store, workspace, sid, [ids[i] for i in order], order, excluded
+        )
     order = order[:CANDIDATES]
     cids = [ids[i] for i in order]
     words = _seed_words(store, workspace, model, ids, ids.index(sid), order)
@@ -158,8 +168,8 @@ def lookalikes(
         if broad
         else [
             "within the creator's niche and audience market (same niche; country mix at "
-            f"least {MIN_COUNTRY_SIMILARITY:.0%} alike, else the same country); ask for broad "
-            "lookalikes to look further"
+            f"least {MIN_COUNTRY_SIMILARITY:.0%} alike{market}, else the same country); ask "
+            "for broad lookalikes to look further"
         ],
     )
 
@@ -184,8 +194,10 @@ def _same_market(
     cids: list[str],
     order: list[int],
     excluded: dict[str, int],
-) -> list[int]:
-    """The candidates (positions ``order``, ids ``cids``) in the seed's niche and market."""
+) -> tuple[list[int], str]:
+    """The candidates (positions ``order``, ids ``cids``) in the seed's niche and market, and
+    the main-market rule in words (", with at least 25.5% of the audience in IN, half the
+    creator's"; "" when the seed has no demographics)."""
     from closeknit.match.niche import niche_of
 
     niches = niche_of(store, workspace, [sid, *cids])
@@ -200,6 +212,8 @@ def _same_market(
         )
     }
     seed_c = demo.get(sid, {}).get("country")
+    # the seed's main market: its audience's largest country (ties by code, for one answer)
+    main = min(seed_c, key=lambda k: (-seed_c[k], k)) if seed_c else ""
     keep = []
     for i, cid in zip(order, cids, strict=True):
         n = (niches.get(cid) or {}).get("niche")
@@ -208,11 +222,19 @@ def _same_market(
             continue
         cc = demo.get(cid, {}).get("country")
         if seed_c and cc:
-            ok = _tvd_sim(seed_c, cc) >= MIN_COUNTRY_SIMILARITY
+            ok = _tvd_sim(seed_c, cc) >= MIN_COUNTRY_SIMILARITY and (
+                cc.get(main, 0.0) >= MAIN_MARKET_KEEP * seed_c[main]
+            )
         else:
             ok = not country.get(sid) or not country.get(cid) or country[sid] == country[cid]
         if not ok:
             excluded["other_market"] = excluded.get("other_market", 0) + 1
             continue
         keep.append(i)
-    return keep
+    if not main or seed_c is None:
+        return keep, ""
+    least = figures.percent(MAIN_MARKET_KEEP * seed_c[main])
+    return keep, (
+        f", with at least {least} of the audience in {main}, its main market "
+        f"({figures.percent(seed_c[main])} of the creator's)"
+    )
