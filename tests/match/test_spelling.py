@@ -40,6 +40,15 @@ def test_a_slip_whose_near_word_is_off_topic_is_not_read() -> None:
     assert said is not None and '"kit"' in said and "did you mean" not in said, said
 
 
+def test_half_of_a_join_the_posts_use_is_no_unknown_word() -> None:
+    """ "skin care" named "care" as a word no creator uses (did you mean "cafe"?) where the
+    posts say "skincare": the two words are read as their join."""
+    bm = BM25(["my #skincare routine, skincare haul"] * 6 + ["cafe visit, cake"] * 6)
+    assert spelling.unknown_words(bm, "skin care routine") == []
+    assert spelling.unknown_words_note(bm, "skin care routine") is None
+    assert spelling.unknown_words(bm, "hair care routine") == ["hair", "care"]
+
+
 def test_a_lone_word_is_named_not_read() -> None:
     """With no other word to tell the topic, a slip is only named, with its closest word."""
     assert spelling.read_as(BM, "yga") == {}

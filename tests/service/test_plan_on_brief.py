@@ -46,8 +46,12 @@ def test_the_plans_mean_on_brief_reaches_the_share(st: Store, share: float) -> N
 
 
 def test_nothing_on_brief_enough_is_a_clear_error(st: Store) -> None:
-    with pytest.raises(ValidationError, match="no creator fits this brief"):
+    with pytest.raises(ValidationError, match="no creator fits this brief") as e:
         svc.plan(st, WS, svc.PlanIn(text=BRIEF, budget=5000, on_brief_share=1.0))
+    # the closest creator's relevance with which chance holds it down, content or audience
+    # (it read "a topic fit of 6.5%" for creators whose content fit and audience did not)
+    said = str(e.value)
+    assert "(relevance " in said and "likely to fit" in said and "topic fit" not in said, said
 
 
 def test_a_plan_held_back_prices_the_plan_one_step_wider(st: Store) -> None:

@@ -63,10 +63,17 @@ def unknown_words(bm: BM25, query: str, text: str = "") -> list[str]:
         for m in _NEGATED_WORDS.finditer(text or query)
         for w in re.findall(r"[^\W_]+", m.group(1))
     }
+    # a word read as half of a join the posts use ("care" in "skin care", as "skincare") is
+    # understood: it was named as a typo of "cafe"
+    seq = [w for w in re.findall(r"[^\W_]+", query.lower()) if len(w) > 1]
+    joined = {
+        w for a, b in zip(seq, seq[1:], strict=False) if stem(a + b) in bm.idf for w in (a, b)
+    }
     return [
         w
         for w in dict.fromkeys(surface_words(query))
         if stem(w) not in bm.idf
+        and w not in joined
         and w in written
         and not any(c.isdigit() for c in w)
         and w not in STOP

@@ -1447,7 +1447,7 @@ def make_plan(
         need = (
             f"none of {len(m.relevance)} candidates is at least "
             f"{figures.percent(m.brief_share)} likely to be on brief"
-            + (f" with a topic fit of at least {figures.percent(m.floor)}" if m.floor else "")
+            + (f" with a relevance of at least {figures.percent(m.floor)}" if m.floor else "")
             + " (the picks' average must reach it, so the plan needs one that does)"
             if m.brief_share > 0
             else f"none of {len(m.relevance)} candidates fits it ({rule})"
@@ -1455,9 +1455,13 @@ def make_plan(
         raise ValidationError(
             f"no creator fits this brief: {need}"
             + (
+                # which chance holds it down, content or audience (the error said "a topic
+                # fit of 6.5%" for jewellery creators 100% likely to fit by content whose
+                # audience was not the brief's men: a tester)
                 f"; the closest, @{_at(m.frame, 'handle', best)}, is "
-                f"{_share_under(m.on_brief[best], m.brief_share)} likely to be on brief (a topic "
-                f"fit of {figures.percent(m.relevance[best])} × a "
+                f"{_share_under(m.on_brief[best], m.brief_share)} likely to be on brief "
+                f"(relevance {figures.percent(m.relevance[best])}: "
+                f"{_fit_words(brief, m, best)}; and a "
                 f"{figures.percent(m.on_brief[best] / max(m.relevance[best], 1e-12))} chance "
                 "that its audience is not heavily bought); widen the brief or its filters, or "
                 "lower the on-brief share"
@@ -1568,7 +1572,7 @@ def make_plan(
         below = int((m.relevance < floor).sum())
         if below:
             notes.append(
-                f"{below} of the given creators have a topic fit under "
+                f"{below} of the given creators have a relevance under "
                 f"{figures.percent(floor)} (kept: you named them)"
             )
     picks = _explain(m, sol)
@@ -1756,8 +1760,8 @@ def _rule(m: _Model) -> str:
             f"likely to be on brief, {figures.percent(m.brief_share)} on average"
         )
     if m.floor:  # a floor of 0 (the kept-in path re-pricing the user's set) rules nothing out
-        parts.append(f"a topic fit of at least {figures.percent(m.floor)}")
-    return "; ".join(parts) or "any topic fit"
+        parts.append(f"a relevance of at least {figures.percent(m.floor)}")
+    return "; ".join(parts) or "any relevance"
 
 
 def _share_under(v: float, bar: float) -> str:
