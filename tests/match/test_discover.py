@@ -114,9 +114,15 @@ def test_lookalikes_keep_half_the_seeds_share_in_its_main_market(small: Store) -
         in (near.notes[0])
     )
     mix("homefit_us", 0.35)  # 75% alike and 35% in GB: kept
-    assert "homefit_us" in [
-        m.handle for m in lookalikes(small, "default", "@homefit_gb", 5).matches
-    ]
+    near = lookalikes(small, "default", "@homefit_gb", 5)
+    twin = next(m for m in near.matches if m.handle == "homefit_us")
+    assert {"market": "GB", "share": 0.35, "seed_share": 0.6} in twin.evidence
+    # and the why line says it, beside the followers in common
+    from closeknit.service import discover as dsvc
+
+    out = dsvc.lookalikes(small, "default", dsvc.LookalikesIn(creator="@homefit_gb", limit=5))
+    line = next(r.why for r in out.results if r.handle == "homefit_us")
+    assert "35.0% of its audience in GB (the creator's: 60.0%)" in line, line
 
 
 def test_a_lookalike_without_a_follower_sample_is_not_favoured(small: Store) -> None:

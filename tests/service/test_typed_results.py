@@ -6,7 +6,7 @@ from __future__ import annotations
 import pydantic
 import pytest
 
-from closeknit.service.discover import AudienceOverlap, MatchOut, PostEvidence
+from closeknit.service.discover import AudienceOverlap, MarketShare, MatchOut, PostEvidence
 
 
 def _match(evidence: list[dict[str, object]]) -> MatchOut:
@@ -19,11 +19,13 @@ def _match(evidence: list[dict[str, object]]) -> MatchOut:
     return MatchOut.model_validate(base)
 
 
-def test_evidence_is_a_post_or_an_audience_overlap() -> None:
+def test_evidence_is_a_post_an_audience_overlap_or_a_market_share() -> None:
     m = _match([{"post_id": "instagram:1", "caption": "anklet", "score": 0.7}])
     assert isinstance(m.evidence[0], PostEvidence) and m.evidence[0].caption == "anklet"
     m = _match([{"audience_overlap_jaccard": 0.12}])
     assert isinstance(m.evidence[0], AudienceOverlap)
+    m = _match([{"market": "GB", "share": 0.35, "seed_share": 0.6}])
+    assert isinstance(m.evidence[0], MarketShare) and m.evidence[0].market == "GB"
     with pytest.raises(pydantic.ValidationError):
         _match([{"post_id": "instagram:1", "note": "a renamed field"}])
 

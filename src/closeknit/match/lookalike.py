@@ -149,6 +149,13 @@ def lookalikes(
         )
         if overlap is not None:
             m.evidence = [{"audience_overlap_jaccard": round(overlap, 4)}]
+        seed_mix, mix = demo.get(sid, {}).get("country"), demo.get(cid, {}).get("country")
+        if seed_mix and mix:  # its share in the seed's main market, beside the seed's
+            main = _main_market(seed_mix)
+            m.evidence.append(
+                {"market": main, "share": round(mix.get(main, 0.0), 4),
+                 "seed_share": round(seed_mix[main], 4)}
+            )  # fmt: skip
         matches.append(m)
     matches.sort(key=lambda m: (-m.score, m.creator_id))
     from closeknit.match.niche import niche_of
@@ -187,6 +194,11 @@ def _seed_words(
     return s / best if best > 0 else np.zeros(len(order))
 
 
+def _main_market(mix: dict[str, float]) -> str:
+    """A creator's main market: its audience's largest country (ties by code, for one answer)."""
+    return min(mix, key=lambda k: (-mix[k], k))
+
+
 def _same_market(
     store: Store,
     workspace: str,
@@ -212,8 +224,7 @@ def _same_market(
         )
     }
     seed_c = demo.get(sid, {}).get("country")
-    # the seed's main market: its audience's largest country (ties by code, for one answer)
-    main = min(seed_c, key=lambda k: (-seed_c[k], k)) if seed_c else ""
+    main = _main_market(seed_c) if seed_c else ""
     keep = []
     for i, cid in zip(order, cids, strict=True):
         n = (niches.get(cid) or {}).get("niche")

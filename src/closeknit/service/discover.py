@@ -304,6 +304,15 @@ class AudienceOverlap(Out):
     audience_overlap_jaccard: float
 
 
+class MarketShare(Out):
+    """A lookalike's evidence: the share of its audience in the seed's main market (its
+    audience's largest country), beside the seed's own."""
+
+    market: str = Field(description="ISO country code of the seed's main market")
+    share: float = Field(description="the lookalike's audience share there")
+    seed_share: float = Field(description="the seed's audience share there")
+
+
 class MatchOut(Out):
     creator_id: str
     handle: str
@@ -333,7 +342,7 @@ class MatchOut(Out):
     fee_estimate: float | None
     fee_source: str | None
     expected_engagements: float | None
-    evidence: list[PostEvidence | AudienceOverlap]
+    evidence: list[PostEvidence | AudienceOverlap | MarketShare]
     tier: str | None = None
     engagement_rate: float | None = None
     authenticity_score: float | None = None
@@ -507,15 +516,26 @@ def why(m: dict[str, Any], brief: Brief | None) -> str:
         for e in m.get("evidence") or []
         if "audience_overlap_jaccard" in e
     ]
+    # a lookalike's market: its audience's share in the seed's main market, beside the seed's
+    # (the why line said nothing of the market the lookalikes were kept in: a tester)
+    market = next((e for e in m.get("evidence") or [] if "market" in e), None)
     if aud:
         off = f.get("audience") is not None and float(f["audience"]) < ON_BRIEF_BAR
         parts.append(("audience off brief: " if off else "audience ") + ", ".join(aud))
-    elif shared:
-        parts.append(
-            f"{figures.percent(shared[0])} of sampled followers in common"
-            if shared[0] >= 0.005
-            else "no sampled follower in common"
-        )
+    elif shared or market:
+        said = []
+        if market:
+            said.append(
+                f"{figures.percent(market['share'])} of its audience in {market['market']} "
+                f"(the creator's: {figures.percent(market['seed_share'])})"
+            )
+        if shared:
+            said.append(
+                f"{figures.percent(shared[0])} of sampled followers in common"
+                if shared[0] >= 0.005
+                else "no sampled follower in common"
+            )
+        parts.append(", ".join(said))
     elif (
         brief is not None
         and (brief.countries or brief.audience_age or brief.audience_gender)
