@@ -7,7 +7,9 @@ every interface calls it) is scored by the truth (``truth/creators.csv``):
 * **niche@10**: the share of the 10 in the seed's true niche;
 * **sub@10**: the share on the seed's true sub-topic, beside its **base rate** (the share of the
   seed's niche on that sub-topic: what picking creators of the niche at random gives);
-* **country@10**: the share based in the seed's country.
+* **country@10**: the share based in the seed's country;
+* **fake@10**: the share whose audience truth calls bought (fake followers ≥ 20% of it, or a
+  bought-follower spike): what a marketer would not book.
 
     python benchmarks/bench_lookalikes.py --store S --world W [--seeds 80] [--json F]
 
@@ -71,12 +73,17 @@ def run(store_path: Path, world: Path, n: int, seed: int) -> dict[str, Any]:
         in_niche = sum(g.get("niche") == t["niche"] for g in got)
         on_sub = sum(g.get("sub_topic") == t["sub_topic"] for g in got)
         same_country = sum(g.get("country") == t["country"] for g in got)
+        fake = sum(
+            float(g.get("fake_follower_share") or 0) >= 0.2 or bool(g.get("bought_spike_week"))
+            for g in got
+        )
         total = sum(niche_sub[t["niche"]].values()) - 1
         base = (niche_sub[t["niche"]][t["sub_topic"]] - 1) / total if total > 0 else 0.0
         rows.append({
             "seed": sid, "niche": t["niche"], "sub_topic": t["sub_topic"],
             "sub_focus": float(t.get("sub_focus") or 0), "n": len(got),
             "niche@10": in_niche / k, "sub@10": on_sub / k, "country@10": same_country / k,
+            "fake@10": fake / k,
             "base_sub": base,
         })  # fmt: skip
     ok = [r for r in rows if "error" not in r]
@@ -92,6 +99,14 @@ def run(store_path: Path, world: Path, n: int, seed: int) -> dict[str, Any]:
         "sub@10": mean("sub@10"),
         "base_sub": mean("base_sub"),
         "country@10": mean("country@10"),
+        "fake@10": mean("fake@10"),
+        "fake, all creators": round(
+            statistics.fmean(
+                float(r.get("fake_follower_share") or 0) >= 0.2 or bool(r.get("bought_spike_week"))
+                for r in truth.values()
+            ),
+            4,
+        ),
         "focused seeds (sub_focus >= 0.5)": len(focused),
         "sub@10, focused seeds": mean("sub@10", focused),
         "base_sub, focused seeds": mean("base_sub", focused),

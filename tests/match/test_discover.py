@@ -125,6 +125,35 @@ def test_lookalikes_keep_half_the_seeds_share_in_its_main_market(small: Store) -
     assert "35.0% of its audience in GB (the creator's: 60.0%)" in line, line
 
 
+def test_a_lookalike_with_a_bought_audience_ranks_lower(small: Store) -> None:
+    """14% of lookalikes had bought audiences, as many as picking by niche and size, 7 of them
+    in a top 5 (a tester): the score weighs authenticity as discover does."""
+    import datetime as dt
+
+    from closeknit.match.lookalike import WEIGHTS
+
+    def twin_at(score: float | None) -> tuple[float, dict[str, float | None]]:
+        small.execute("DELETE FROM creator_features")
+        if score is not None:
+            small.execute(
+                "INSERT INTO creator_features (workspace_id, creator_id, feature_set_version, "
+                "computed_at, authenticity_score) VALUES ('default', 'instagram:homefit_us', "
+                "'t', ?, ?)",
+                [dt.datetime(2026, 1, 1), score],
+            )
+        r = lookalikes(small, "default", "@homefit_gb", 3, broad=True)
+        m = next(m for m in r.matches if m.handle == "homefit_us")
+        return m.score, m.factors
+
+    unknown, f0 = twin_at(None)
+    clean, f1 = twin_at(95.0)
+    bought, f2 = twin_at(30.0)
+    assert f0["authenticity"] is None and f1["authenticity"] == 0.95
+    assert f2["authenticity"] == 0.3
+    assert bought < min(clean, unknown)
+    assert WEIGHTS["authenticity"] == 0.5  # discover's weight
+
+
 def test_a_lookalike_without_a_follower_sample_is_not_favoured(small: Store) -> None:
     """With the overlap part left out for a creator with no sample, the demographic
     likenesses alone ran high: creators with no sample outscored measured ones (3 of 10

@@ -1,6 +1,7 @@
 """Creators like a given one: similar content and a similar audience.
 
-score = content^2 * audience (weighted geometric mean, content weight 2): content is the cosine
+score = content^2 * audience * authenticity^0.5 (weighted geometric mean, :data:`WEIGHTS`;
+authenticity, the vetting score / 100, is left out where there is none): content is the cosine
 of the creator vectors blended with the candidate's use of the seed's most distinctive words
 (its :data:`SEED_WORDS` terms of highest count × idf, BM25 over the candidates relative to the
 best of them; the blend is discover's hybrid share, ``rank.HYBRID_BM25``): the embedding reads
@@ -29,6 +30,7 @@ from closeknit.errors import NotFound
 from closeknit.match.candidates import get_table
 from closeknit.match.embed import get_embedder
 from closeknit.match.rank import (
+    DEFAULT_WEIGHTS,
     HYBRID_BM25,
     DiscoverResult,
     Match,
@@ -44,6 +46,9 @@ CANDIDATES = 200
 SEED_WORDS = 10  # the seed's most distinctive words a candidate's posts are matched on
 SEARCH = 2000  # nearest vectors searched before the niche and audience rules
 MIN_COUNTRY_SIMILARITY = 0.5
+#: the score's weights: content and audience likeness, and the authenticity discover weighs
+#: alike (rank.DEFAULT_WEIGHTS)
+WEIGHTS = {"content": 2.0, "audience": 1.0, "authenticity": DEFAULT_WEIGHTS["authenticity"]}
 #: the least share of the seed's own share in its main market (its audience's largest country)
 #: a lookalike's audience must hold there: country mixes 50% alike let an Indian seed (51% of
 #: its audience in India) have 15 of 20 lookalikes with a median 11% in India, the rest of the
@@ -132,7 +137,15 @@ def lookalikes(
             if da and db:
                 parts.append(_tvd_sim(da, db))
         aud = float(np.mean(parts)) if parts else None
-        factors: dict[str, float | None] = {"content": max(0.0, sim_of[cid]), "audience": aud}
+        # its authenticity, weighed as discover weighs it: a creator with a bought audience was
+        # as "alike" as any other (a tester: 14% of lookalikes bought, as many as picking by
+        # niche and size; 7 in a top 5)
+        auth = (feats.get(cid) or {}).get("authenticity_score")
+        factors: dict[str, float | None] = {
+            "content": max(0.0, sim_of[cid]),
+            "audience": aud,
+            "authenticity": None if auth is None or auth != auth else float(auth) / 100.0,
+        }
         row = row_of.get(cid, -1)
         fol = float(tab.followers[row]) if row >= 0 else math.nan
         ctry = tab.country[row] if row >= 0 else None
@@ -142,7 +155,7 @@ def lookalikes(
             platform=str(tab.platform[row]) if row >= 0 else "",
             followers=int(fol) if math.isfinite(fol) else None,
             country=None if ctry is None else str(ctry),
-            score=geo_mean(factors, {"content": 2.0, "audience": 1.0}),
+            score=geo_mean(factors, WEIGHTS),
             factors=factors,
             vetted=cid in feats,
             missing=[k for k, v in factors.items() if v is None],
@@ -170,7 +183,7 @@ def lookalikes(
         matches=matches[:limit],
         candidates=len(cids),
         excluded=excluded,
-        weights={"content": 2.0, "audience": 1.0},
+        weights=dict(WEIGHTS),
         notes=[]
         if broad
         else [
