@@ -192,6 +192,15 @@ def test_keeping_a_creator_does_not_report_the_repriced_set_as_too_few(st: Store
     assert not any("fit the brief" in n for n in alone.notes), alone.notes
 
 
+def test_a_kept_creator_keeps_the_method_asked_for(st: Store) -> None:
+    """With a creator kept in, "greedy" came back as "milp" (the whole set is priced as one
+    after the rest is planned), and the text read "exact optimisation, not proved best"."""
+    kept = _open_plan(st).picks[0].creator_id
+    for method in ("greedy", "milp"):
+        got = _open_plan(st, lock=[kept], method=method)
+        assert got.method == method and kept in [p.creator_id for p in got.picks]
+
+
 def test_the_notes_amounts_are_in_the_workspace_currency(small_world: Path, tmp_path: Path) -> None:
     """ "1,035 of the budget is left unspent" had no currency (the web shows money with it
     everywhere else) and "only 1 creator(s) fit" read as a form letter."""

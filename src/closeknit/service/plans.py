@@ -539,6 +539,9 @@ def _with_lock(
     whole = _run(store, workspace, brief, budget, c3)
     if rest_plan is not None:
         whole.status, whole.gap, whole.bound = rest_plan.status, rest_plan.gap, rest_plan.bound
+        # the method that chose them (the whole set is only priced): a greedy plan with a kept
+        # creator said "exact optimisation, not proved best" (a tester)
+        whole.method = rest_plan.method
         whole.gap_kind, whole.n_candidates = rest_plan.gap_kind, rest_plan.n_candidates
         whole.candidate_source = rest_plan.candidate_source
         # the rest plan's counts are of the creators around the kept ones: say so ("only 16
