@@ -165,3 +165,19 @@ def test_two_words_written_apart_read_as_their_join_where_the_posts_use_it() -> 
     assert np.array_equal(bm.scores("skin care"), bm.scores("skin-care"))
     # a join no document uses is not a term
     assert "decorid" not in bm.query_terms("decor ideas")
+
+
+def test_a_briefs_embedding_reads_one_spelling() -> None:
+    """ "jewelry" and "jewellery" shared 18 of their top 20 once their terms were one: the
+    embedding read the two spellings apart. A brief's text is embedded in one spelling."""
+    from closeknit.match.bm25 import american
+    from closeknit.match.rank import encode_query
+
+    assert american("Minimalist Jewellery, colourful anklets") == (
+        "Minimalist jewelry, colorful anklets"
+    )
+    assert american("home-workout fans in the UK") == "home-workout fans in the UK"
+    emb = HashEmbedder()
+    uk = encode_query(emb, "minimalist jewellery for mums")
+    us = encode_query(emb, "minimalist jewelry for moms")
+    assert np.array_equal(uk, us)

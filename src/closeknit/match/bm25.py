@@ -54,7 +54,7 @@ _SPELLING_RULES = [
     (re.compile(r"^(\w{3,})is(e|ed|es|ing|er|ers|ation|ations)$"), r"\1iz\2"),
     (re.compile(r"^(\w{3,})ys(e|ed|es|ing|er|ers)$"), r"\1yz\2"),
     (re.compile(r"^(\w{2,}[tb])re(s|d)?$"), r"\1er\2"),
-    (re.compile(r"^(\w{3,})ogue(s)?$"), r"\1og\2"),
+    (re.compile(r"^(\w{3,})ogue(s?)$"), r"\1og\2"),
 ]  # fmt: skip
 
 
@@ -70,6 +70,17 @@ def spelling(word: str) -> str:
         if rule.match(word):
             return rule.sub(to, word)
     return word
+
+
+def american(text: str) -> str:
+    """``text`` with each word in its American spelling (:func:`spelling`), lower-cased where
+    it changed: what a brief's embedding reads, so "jewellery" and "jewelry" give one vector
+    as they give one term."""
+    return re.sub(
+        r"[^\W\d_]+",
+        lambda m: s if (s := spelling(m.group().lower())) != m.group().lower() else m.group(),
+        text,
+    )
 
 
 def stem(word: str) -> str:

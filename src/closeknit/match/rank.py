@@ -217,10 +217,13 @@ QUERY_CACHE = 256  # brief texts whose vectors are kept (an encode is ~20-50 ms 
 
 def encode_query(emb: Any, text: str) -> np.ndarray:
     """The embedder's vector for a brief text, memoised (the embedders are deterministic)."""
+    from closeknit.match.bm25 import american
+
     key = (emb.name, text)
     v = _query_cache.get(key)
     if v is None:
-        v = np.asarray(emb.encode([text])[0], dtype=np.float32)
+        # one spelling, as the keyword terms have (bm25.spelling)
+        v = np.asarray(emb.encode([american(text)])[0], dtype=np.float32)
         if len(_query_cache) >= QUERY_CACHE:
             _query_cache.pop(next(iter(_query_cache)))
         _query_cache[key] = v
