@@ -113,3 +113,19 @@ def samples(store: Store, cid: str, profiles: list[dict[str, Any]], ws: str = "d
                 for p in profiles
             ],
         )
+
+
+def unsampled_channel(store: Store, handle: str = "chan", followers: int = 40_000) -> str:
+    """A YouTube channel with 12 posts, 24 viewers' comments and 16 weeks of follower snapshots
+    but no follower sample: vetting scores its authenticity without measuring fake followers."""
+    cid = creator(store, handle, followers, platform="youtube")
+    pids = daily_posts(store, cid, 12, every_days=3)
+    comments(store, [
+        {"comment_id": f"youtube:c{i}", "post_id": pids[i % 12], "author_handle": f"viewer{i}",
+         "text": f"great video, question {i}: which lens do you use?",
+         "posted_at": T0 - dt.timedelta(days=1)}
+        for i in range(24)
+    ])  # fmt: skip
+    snapshots(store, cid, [(dt.date(2024, 3, 1) + dt.timedelta(weeks=w), followers + 50 * w)
+                           for w in range(16)])  # fmt: skip
+    return cid

@@ -85,16 +85,7 @@ def test_a_picks_unmeasured_authenticity_is_said_beside_it(tmp_path: Path) -> No
     from tests.features import factory as F
 
     st = open_store(tmp_path / "t.duckdb", create=True)
-    cid = F.creator(st, "chan", 40_000, platform="youtube")
-    pids = F.daily_posts(st, cid, 12, every_days=3)
-    F.comments(st, [
-        {"comment_id": f"youtube:c{i}", "post_id": pids[i % 12], "author_handle": f"viewer{i}",
-         "text": f"great video, question {i}: which lens do you use?",
-         "posted_at": F.T0 - dt.timedelta(days=1)}
-        for i in range(24)
-    ])  # fmt: skip
-    F.snapshots(st, cid, [(dt.date(2024, 3, 1) + dt.timedelta(weeks=w), 40_000 + 50 * w)
-                          for w in range(16)])  # fmt: skip
+    cid = F.unsampled_channel(st, "chan", 40_000)
     build(st, "default")
     try:
         req = svc.PlanIn(text="camera gear", budget=100_000, creators=[cid], on_brief_share=0)

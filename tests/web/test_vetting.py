@@ -34,7 +34,6 @@ def test_an_authenticity_score_without_a_follower_sample_says_so_wherever_it_is_
     """A YouTube channel with no follower sample scored "100.0 authenticity" in compare and the
     profile's header with no caveat (its fake followers were never measured: 47% in truth);
     only vet's "data for 60%" hinted at it. Discover's words, on every interface."""
-    import datetime as dt
     import json
 
     from fastapi.testclient import TestClient
@@ -52,16 +51,7 @@ def test_an_authenticity_score_without_a_follower_sample_says_so_wherever_it_is_
 
     assert UNSAMPLED_WORDS == words
     st = open_store(tmp_path / "t.duckdb", create=True)
-    cid = F.creator(st, "chan", 40_000, platform="youtube")
-    pids = F.daily_posts(st, cid, 12, every_days=3)
-    F.comments(st, [
-        {"comment_id": f"youtube:c{i}", "post_id": pids[i % 12], "author_handle": f"viewer{i}",
-         "text": f"great video, question {i}: which lens do you use?",
-         "posted_at": F.T0 - dt.timedelta(days=1)}
-        for i in range(24)
-    ])  # fmt: skip
-    F.snapshots(st, cid, [(dt.date(2024, 3, 1) + dt.timedelta(weeks=w), 40_000 + 50 * w)
-                          for w in range(16)])  # fmt: skip
+    cid = F.unsampled_channel(st, "chan", 40_000)
     other = F.creator(st, "quiet", 3_000)  # too little data: no score, nothing to say
     build(st, "default")
     accounts.create_user(st, "o@t.test", "a long enough password", workspace="default",
