@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from closeknit import figures
-from closeknit.features.scores import inflation_words
 from closeknit.store import Store
 
 #: what an authenticity score with no follower sample behind it says beside itself, wherever it
@@ -65,62 +64,21 @@ def flag_rows(store: Store, workspace: str, ids: list[str]) -> dict[str, dict[st
         for r in store.query(
             "SELECT creator_id, followers, engagement_rate, n_posts, n_bot_comments, "
             "bot_comment_share, pod_score, CAST(pod_evidence AS VARCHAR) AS pod_evidence, "
-            "authenticity_score, audience_real_share, audience_fake_share "
+            "authenticity_score, audience_real_share, audience_fake_share, "
+            "json_extract_string(evidence, '$.engagement.why') AS engagement_why "
             "FROM creator_features WHERE workspace_id = ? AND creator_id IN (SELECT unnest(?))",
             [workspace, ids],
         )
     }
 
 
-def authenticity_flags(
-    store: Store, workspace: str, ids: list[str]
-) -> dict[str, tuple[float | None, str | None]]:
-    """creator_id -> (its authenticity score, :func:`authenticity_caveat`) for the creators
-    with a feature row: what a plan says beside a pick (a pick's authenticity went unsaid where
-    discover said "66.7/100 (no follower sample: fake followers not measured)")."""
-    out: dict[str, tuple[float | None, str | None]] = {}
-    for cid, r in flag_rows(store, workspace, ids).items():
-        v = r.get("authenticity_score")
-        score = None if v is None or v != v else float(v)
-        out[cid] = (score, authenticity_caveat(r))
-    return out
-
-
-def engagement_inflation(store: Store, workspace: str, ids: list[str]) -> dict[str, str]:
-    """creator_id -> :func:`closeknit.features.scores.inflation_words` for the creators a
-    tenth or more of whose engagement is automated or pod comments (the others are absent)."""
-    out: dict[str, str] = {}
-    for cid, r in flag_rows(store, workspace, ids).items():
-        said = inflation_words(r)
-        if said:
-            out[cid] = said
-    return out
-
-
-def engagement_unmeasured(
-    store: Store, workspace: str, picks: list[tuple[str, str | None, float]]
-) -> dict[str, str]:
-    """creator_id -> what a plan says beside a pick whose engagement rate was not measured
-    (too few posts with likes: vetting shows no rate) and whose forecast therefore read its
-    tier's reference rate: "not measured (5 qualifying posts (need 6)): the forecast assumes
-    the nano tier's typical 4.0%". ``picks``: (creator_id, tier, the rate the forecast read)
-    of the picks without a measured rate (a 3-post creator was a plan's pick on a rate nobody
-    measured, with no word: a tester's finding, 2026-12-06)."""
-    if not picks or "creator_features" not in store.tables():
-        return {}
-    why = {
-        str(r["creator_id"]): r["why"]
-        for r in store.query(
-            "SELECT creator_id, json_extract_string(evidence, '$.engagement.why') AS why "
-            "FROM creator_features WHERE workspace_id = ? AND creator_id IN (SELECT unnest(?))",
-            [workspace, [cid for cid, _, _ in picks]],
-        )
-    }
-    out = {}
-    for cid, tier, rate in picks:
-        because = f" ({why[cid]})" if why.get(cid) else ""
-        whose = f"the {tier} tier's" if tier else "a"
-        out[cid] = (
-            f"not measured{because}: the forecast assumes {whose} typical {figures.percent(rate)}"
-        )
-    return out
+def engagement_unmeasured(f: Any, tier: str | None, rate: float) -> str:
+    """What a plan says beside a pick whose engagement rate was not measured (too few posts
+    with likes: vetting shows no rate) and whose forecast therefore read its tier's reference
+    ``rate``: "not measured (5 qualifying posts (need 6)): the forecast assumes the nano tier's
+    typical 4.0%". ``f``: its :func:`flag_rows` row, where it has one (a 3-post creator was a
+    plan's pick on a rate nobody measured, with no word: a tester's finding, 2026-12-06)."""
+    why = _getter(f)("engagement_why") if f is not None else None
+    because = f" ({why})" if why else ""
+    whose = f"the {tier} tier's" if tier else "a"
+    return f"not measured{because}: the forecast assumes {whose} typical {figures.percent(rate)}"

@@ -14,6 +14,7 @@ from closeknit import figures
 from closeknit.errors import SolverError, ValidationError, not_found
 from closeknit.features.fees import fee_arrays
 from closeknit.features.frame import creator_columns
+from closeknit.features.scores import inflation_words
 from closeknit.match import Brief
 from closeknit.match.candidates import get_table
 from closeknit.match.rank import left_out_text
@@ -38,11 +39,7 @@ from closeknit.service.briefs import (
 )
 from closeknit.service.discover import Filters, left_out, restrict
 from closeknit.service.fee_basis import FeeBasis
-from closeknit.service.flags import (
-    authenticity_flags,
-    engagement_inflation,
-    engagement_unmeasured,
-)
+from closeknit.service.flags import authenticity_caveat, engagement_unmeasured, flag_rows
 from closeknit.store import Store, resolve_creator_id
 
 Format = Literal["post", "reel", "video", "story"]
@@ -657,22 +654,20 @@ def plan(store: Store, workspace: str, req: PlanIn) -> PlanOut:
         if said:
             d["notes"].append(said)
     locked_set = set(locked)
-    inflated = engagement_inflation(store, workspace, [p["creator_id"] for p in d["picks"]])
-    unmeasured = engagement_unmeasured(
-        store,
-        workspace,
-        [
-            (p["creator_id"], p["tier"], p["engagement_rate"])
-            for p in d["picks"]
-            if not p["engagement_measured"]
-        ],
-    )
-    trust = authenticity_flags(store, workspace, [p["creator_id"] for p in d["picks"]])
+    # what is said beside each pick, from one read of its feature row (as discover's results)
+    feats = flag_rows(store, workspace, [p["creator_id"] for p in d["picks"]])
     for p in d["picks"]:
+        f = feats.get(p["creator_id"])
+        auth = f["authenticity_score"] if f else None
         p["locked"] = p["creator_id"] in locked_set
-        p["engagement_inflated"] = inflated.get(p["creator_id"])
-        p["engagement_unmeasured"] = unmeasured.get(p["creator_id"])
-        p["authenticity_score"], p["authenticity_caveat"] = trust.get(p["creator_id"], (None, None))
+        p["engagement_inflated"] = inflation_words(f) if f else None
+        p["engagement_unmeasured"] = (
+            None
+            if p["engagement_measured"]
+            else engagement_unmeasured(f, p["tier"], p["engagement_rate"])
+        )
+        p["authenticity_score"] = None if auth is None or auth != auth else float(auth)
+        p["authenticity_caveat"] = authenticity_caveat(f)
     d["locked"], d["excluded"] = locked, excl
     d["currency"] = _currency(store, workspace)
     d["saved"] = req.save
