@@ -124,6 +124,9 @@ def lookalikes(
     }
     measured = [min(1.0, v / 0.2) for v in shared.values()]
     typical = float(np.median(measured)) if measured else None
+    # the seed's main market, for each candidate's share there (its evidence)
+    seed_mix = demo.get(sid, {}).get("country")
+    main = _main_market(seed_mix) if seed_mix else None
     matches: list[Match] = []
     for cid in cids:
         parts: list[float] = []
@@ -162,9 +165,8 @@ def lookalikes(
         )
         if overlap is not None:
             m.evidence = [{"audience_overlap_jaccard": round(overlap, 4)}]
-        seed_mix, mix = demo.get(sid, {}).get("country"), demo.get(cid, {}).get("country")
-        if seed_mix and mix:  # its share in the seed's main market, beside the seed's
-            main = _main_market(seed_mix)
+        mix = demo.get(cid, {}).get("country")
+        if seed_mix and main and mix:  # its share in the seed's main market, beside the seed's
             m.evidence.append(
                 {"market": main, "share": round(mix.get(main, 0.0), 4),
                  "seed_share": round(seed_mix[main], 4)}
