@@ -107,6 +107,13 @@ def surface_words(text: str) -> list[str]:
     return [t for t in out if len(t) > 1]
 
 
+def written_pairs(text: str) -> list[tuple[str, str]]:
+    """Each two words written one after the other (a hyphen splits, hashtags and one-letter
+    words left out): the words whose join a query also reads (:meth:`BM25.query_terms`)."""
+    seq = [w for w in words(text.replace("-", " ")) if w[:1] != "#" and len(w) > 1]
+    return list(zip(seq, seq[1:], strict=False))
+
+
 def tokens(text: str) -> list[str]:
     """Terms: the stems of the words and hashtags; a hyphenated word also counts as its parts
     and their join."""
@@ -278,8 +285,7 @@ class BM25:
         documents use it as one ("home workout" -> "homeworkout", as "home-workout" reads;
         "skin care" -> "skincare"): the two phrasings ranked different creators."""
         terms = tokens(query)
-        written = [w for w in words(query.replace("-", " ")) if w[:1] != "#" and len(w) > 1]
-        for a, b in zip(written, written[1:], strict=False):
+        for a, b in written_pairs(query):
             joined = stem(a + b)
             if joined in self.idf and joined not in terms:
                 terms.append(joined)

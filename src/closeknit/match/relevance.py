@@ -58,7 +58,7 @@ from typing import Any
 import numpy as np
 
 from closeknit import figures
-from closeknit.match.bm25 import BM25, stem, surface_words, tokens
+from closeknit.match.bm25 import BM25, stem, surface_words, tokens, written_pairs
 from closeknit.match.brief import (
     AGE_WORDS,
     COUNTRY_WORDS,
@@ -68,7 +68,6 @@ from closeknit.match.brief import (
     Brief,
     content_text,
 )
-from closeknit.match.embed import words
 
 MODEL_FILE = Path(__file__).with_name("relevance.json")
 # words of a brief that say who buys or how, not what the content is about
@@ -353,8 +352,7 @@ def focused_signals(
 def _as_written(query: str) -> dict[str, str]:
     """Each stem of ``query``'s words, with the word as the brief first wrote it; the join of
     two words written apart (:meth:`BM25.query_terms`) as the two ("home workout")."""
-    written = [w for w in words(query.replace("-", " ")) if w[:1] != "#" and len(w) > 1]
-    pairs = {stem(a + b): f"{a} {b}" for a, b in zip(written, written[1:], strict=False)}
+    pairs = {stem(a + b): f"{a} {b}" for a, b in written_pairs(query)}
     return pairs | {stem(x): x for x in reversed(surface_words(query))}
 
 

@@ -28,7 +28,7 @@ import re
 
 import numpy as np
 
-from closeknit.match.bm25 import BM25, stem, surface_words
+from closeknit.match.bm25 import BM25, stem, surface_words, written_pairs
 from closeknit.match.brief import NEGATOR_WORDS
 from closeknit.match.edits import edit_distance, slips
 from closeknit.match.relevance import STOP
@@ -65,10 +65,7 @@ def unknown_words(bm: BM25, query: str, text: str = "") -> list[str]:
     }
     # a word read as half of a join the posts use ("care" in "skin care", as "skincare") is
     # understood: it was named as a typo of "cafe"
-    seq = [w for w in re.findall(r"[^\W_]+", query.lower()) if len(w) > 1]
-    joined = {
-        w for a, b in zip(seq, seq[1:], strict=False) if stem(a + b) in bm.idf for w in (a, b)
-    }
+    joined = {w for a, b in written_pairs(query) if stem(a + b) in bm.idf for w in (a, b)}
     return [
         w
         for w in dict.fromkeys(surface_words(query))
