@@ -24,3 +24,11 @@ def test_first_of_names_the_first_and_counts_the_rest() -> None:
     assert figures.first_of(["@a", "@b"], 3) == "@a, @b"
     assert figures.first_of(["@a", "@b", "@c", "@d", "@e"], 2) == "@a, @b and 3 more"
     assert figures.first_of([f"x{i}" for i in range(1_203)], 1) == "x0 and 1,202 more"
+
+
+def test_items_are_listed_as_a_sentence_lists_them() -> None:
+    from closeknit.figures import listed
+
+    assert listed(["ages"]) == "ages"
+    assert listed(["countries", "ages"]) == "countries and ages"
+    assert listed(["countries", "ages", "gender"]) == "countries, ages and gender"

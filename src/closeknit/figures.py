@@ -136,6 +136,11 @@ def count(n: Any, noun: str, plural: str | None = None, missing: str = UNKNOWN) 
     return f"{int(d):,} {word}"
 
 
+def listed(items: list[str]) -> str:
+    """Items as a sentence lists them: "a", "a and b", "a, b and c"."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
 def first_of(items: list[str], most: int) -> str:
     """The first ``most`` of ``items`` joined by commas, and how many more: "@a, @b and 3
     more"."""

@@ -1233,13 +1233,13 @@ def _fit_words(brief: Brief, m: _Model, i: int) -> str:
     words = f"its content is {figures.percent(content)} likely to fit"
     if not asked:
         return words
-    dims = ", ".join(asked[:-1]) + (" and " if len(asked) > 1 else "") + asked[-1]
-    where = f"{figures.percent(m.share[i])} of it is in the brief's {dims}"
+    share, dims = figures.percent(m.share[i]), f"in the brief's {figures.listed(asked)}"
+    where = f"{share} of it is {dims}"
     # relevance = P(content fits) × P(audience fits) (match.relevance)
     rel = float(m.relevance[i])
     audience = min(max(rel / content, 0.0), 1.0) if content > 0 and math.isfinite(rel) else None
     if audience is None:
-        return f"{words}, and {where.replace('it', 'its audience', 1)}"
+        return f"{words}, and {share} of its audience is {dims}"
     both = "relevance is the two chances multiplied"
     if audience < content:
         return f"{words}, but its audience only {figures.percent(audience)}, as {where}: {both}"

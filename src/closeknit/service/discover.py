@@ -574,8 +574,7 @@ def why(m: dict[str, Any], brief: Brief | None) -> str:
         # "engagement, authenticity and value for the fee" (it read "engagement and
         # authenticity and value for the fee")
         said = [_FACTOR_WORDS.get(k, k) for k in guessed]
-        listed = said[0] if len(said) == 1 else ", ".join(said[:-1]) + " and " + said[-1]
-        parts.append(listed + " not measured: scored as the candidates' median")
+        parts.append(figures.listed(said) + " not measured: scored as the candidates' median")
     return "; ".join(parts)
 
 
